@@ -1,0 +1,325 @@
+"""The `pulse` command: local cluster, migrations, seeding, tokens, the stack, contracts."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from typing import Annotated, Optional
+
+import psycopg
+import typer
+from psycopg import sql
+from rich.markup import escape
+
+from pulse import console, stack
+from pulse.cluster import Cluster
+from pulse.config import Settings
+from pulse.database import connection, create_database, database_exists, drop_database
+from pulse.errors import PulseError
+from pulse.migrate import Migrator, write_new_change
+from pulse.seed import seed as run_seed
+from pulse.tokens import claims_for, decode, mint, parse_ttl
+
+app = typer.Typer(help="Pulse: a database-first operations platform.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+db_app = typer.Typer(help="The database: local cluster and Sqitch-compatible migrations.", no_args_is_help=True)
+jwt_app = typer.Typer(help="Tokens under the claims contract (sub, role, org_id, exp, iat).", no_args_is_help=True)
+contracts_app = typer.Typer(help="API contract snapshots: OpenAPI and GraphQL SDL.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(jwt_app, name="jwt")
+app.add_typer(contracts_app, name="contracts")
+
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+Demo = Annotated[bool, typer.Option("--demo", help="Also load the demo data set.")]
+
+
+def settings() -> Settings:
+    return Settings.load()
+
+
+def ensure_database(config: Settings) -> bool:
+    """Start the local cluster and create the database when needed; True if the cluster was started."""
+    started = False
+    if not config.external:
+        with console.step(f"PostgreSQL on {config.get('PULSE_DB_HOST')}:{config.db_port}"):
+            started = Cluster(config).start()
+        if not database_exists(config.url_for_database("postgres"), config.database_name):
+            create_database(config.url_for_database("postgres"), config.database_name)
+    return started
+
+
+def configure_authenticator(config: Settings) -> None:
+    """The servers log in as `authenticator`; its password is part of the one configuration."""
+    if config.values.get("PULSE_AUTHENTICATOR_URL"):
+        return
+    password = config.secret("PULSE_AUTHENTICATOR_PASSWORD")
+    with connection(config.database_url, autocommit=True) as conn:
+        try:
+            conn.execute(sql.SQL("alter role authenticator with login password {}").format(sql.Literal(password)))
+        except psycopg.Error as error:
+            raise PulseError(f"cannot set the authenticator password: {error.diag.message_primary}; "
+                             "set PULSE_AUTHENTICATOR_URL to a login that can SET ROLE to the API roles") from None
+
+
+def migrate_database(config: Settings, to: str | None = None) -> list[str]:
+    deployed = Migrator(config).deploy(to=to)
+    configure_authenticator(config)
+    return deployed
+
+
+def confirm(question: str, yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise PulseError(f"{question} needs confirmation: pass --yes")
+    if not typer.confirm(question):
+        raise PulseError("cancelled")
+
+
+# -- pulse db -------------------------------------------------------------------
+
+
+@db_app.command("start")
+def db_start() -> None:
+    """Start the project-local PostgreSQL cluster under .pulse/ (initialising it on first use)."""
+    config = settings()
+    Cluster(config)  # refuses when DATABASE_URL points elsewhere
+    ensure_database(config)
+    console.out.print(f"PostgreSQL is running: {config.database_url.split('@')[-1]}")
+
+
+@db_app.command("stop")
+def db_stop() -> None:
+    """Stop the project-local PostgreSQL cluster."""
+    stopped = Cluster(settings()).stop()
+    console.out.print("PostgreSQL stopped" if stopped else "PostgreSQL was not running")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Server state, deployed changes and pending changes."""
+    config = settings()
+    if not config.external and not Cluster(config).running():
+        raise PulseError("the local PostgreSQL cluster is not running: `pulse db start`")
+    state = Migrator(config).status()
+    console.out.print(f"database: {config.database_url.split('@')[-1]}")
+    if state.deployed:
+        last = state.deployed[-1]
+        console.out.print(f"deployed: {len(state.deployed)} changes, last {last.name} at {last.committed_at:%Y-%m-%d %H:%M:%S%z}")
+    else:
+        console.out.print("deployed: nothing")
+    if state.pending:
+        console.out.print(f"pending:  {len(state.pending)}: {', '.join(change.name for change in state.pending)}")
+    else:
+        console.out.print("pending:  none, up to date")
+
+
+@db_app.command("migrate")
+def db_migrate(
+    to: Annotated[Optional[str], typer.Option(help="Deploy up to and including this change.")] = None,
+) -> None:
+    """Deploy pending changes, each in its own transaction, then re-apply db/functions and db/policies."""
+    config = settings()
+    ensure_database(config)
+    deployed = migrate_database(config, to)
+    console.out.print(f"deployed {len(deployed)} change(s)" if deployed else "no pending changes; repeatables re-applied")
+
+
+@db_app.command("revert")
+def db_revert(
+    to: Annotated[Optional[str], typer.Option(help="Keep this change and those before it.")] = None,
+    yes: Yes = False,
+) -> None:
+    """Revert deployed changes, newest first (all of them unless --to)."""
+    config = settings()
+    migrator = Migrator(config)
+    confirm(f"Revert {'changes after ' + to if to else 'every change'} on {config.database_url.split('@')[-1]}?", yes)
+    reverted = migrator.revert(to=to)
+    console.out.print(f"reverted {len(reverted)} change(s)")
+
+
+@db_app.command("verify")
+def db_verify() -> None:
+    """Run the verify script of every deployed change."""
+    results = Migrator(settings()).verify()
+    failures = [(name, error) for name, error in results if error]
+    for name, error in results:
+        console.out.print(f"  {name} .. {'ok' if not error else 'NOT OK'}")
+    if failures:
+        raise PulseError(f"verify failed: {failures[0][1]}" + (f" (+{len(failures) - 1} more)" if len(failures) > 1 else ""))
+    console.out.print(f"verified {len(results)} change(s)")
+
+
+@db_app.command("reset")
+def db_reset(demo: Demo = False, yes: Yes = False) -> None:
+    """Drop and recreate the database, migrate and seed."""
+    config = settings()
+    started = time.monotonic()
+    if config.external:
+        confirm(f"Drop and recreate {config.database_name} on {config.database_url.split('@')[-1]}?", yes)
+    ensure_database(config)
+    with console.step(f"recreate database {config.database_name}"):
+        drop_database(config.url_for_database("postgres"), config.database_name)
+        create_database(config.url_for_database("postgres"), config.database_name)
+    migrate_database(config)
+    run_seed(config, demo)
+    console.out.print(f"database {config.database_name} reset in {time.monotonic() - started:.1f} s")
+
+
+@db_app.command("new")
+def db_new(
+    name: str,
+    requires: Annotated[Optional[list[str]], typer.Option("--requires", "-r", help="A change this one needs.")] = None,
+    note: Annotated[str, typer.Option("--note", "-n", help="What the change does.")] = "",
+) -> None:
+    """Add a change to sqitch.plan and write its deploy, revert and verify templates."""
+    config = settings()
+    for path in write_new_change(config, name, requires or [], note):
+        console.out.print(f"created {path.relative_to(config.root)}")
+
+
+# -- pulse seed, jwt -----------------------------------------------------------------
+
+
+@app.command("seed")
+def seed(demo: Demo = False) -> None:
+    """Load reference data (and the demo data set). Safe to run again."""
+    config = settings()
+    count = run_seed(config, demo)
+    console.out.print(f"seeded {count} file(s)")
+
+
+@jwt_app.command("mint")
+def jwt_mint(
+    email: Annotated[str, typer.Option(help="The user's email.")],
+    org: Annotated[str, typer.Option(help="Slug of the organization to act in.")],
+    ttl: Annotated[str, typer.Option(help="Lifetime: 90s, 30m, 1h, 7d.")] = "1h",
+) -> None:
+    """Mint a signed token for a member of an organization."""
+    config = settings()
+    seconds = parse_ttl(ttl)
+    console.out.print(mint(config, claims_for(config, email, org), seconds), soft_wrap=True)
+
+
+@jwt_app.command("decode")
+def jwt_decode(token: str) -> None:
+    """Verify a token with this checkout's secret and print its claims."""
+    import json
+
+    console.out.print_json(json.dumps(decode(settings(), token)))
+
+
+# -- pulse contracts ----------------------------------------------------------------
+
+
+@contracts_app.command("snapshot")
+def contracts_snapshot() -> None:
+    """Write contracts/openapi.json and contracts/schema.graphql from the migrated database."""
+    from pulse import contracts
+
+    config = settings()
+    with console.step("generate OpenAPI (PostgREST) and GraphQL SDL (PostGraphile)"):
+        written = contracts.snapshot(config)
+    for path in written:
+        console.out.print(f"wrote {path}")
+
+
+@contracts_app.command("check")
+def contracts_check() -> None:
+    """Regenerate the contracts and fail, showing the diff, when they differ from the committed ones."""
+    from pulse import contracts
+
+    with console.step("generate OpenAPI (PostgREST) and GraphQL SDL (PostGraphile)"):
+        diff = contracts.drift(settings())
+    if diff:
+        console.out.print(diff, markup=False, highlight=False, soft_wrap=True)
+        raise PulseError("contracts drifted from the database: run `pulse contracts snapshot` and commit the result")
+    console.out.print("contracts match the database")
+
+
+# -- pulse up / down -----------------------------------------------------------------
+
+
+@app.command("up")
+def up(
+    demo: Demo = False,
+    detach: Annotated[bool, typer.Option("--detach", "-d", help="Return once the servers answer.")] = False,
+) -> None:
+    """Start the database, migrate, seed, start PostgREST and PostGraphile, and print how to call them."""
+    config = settings()
+    began = time.monotonic()
+    started_database = ensure_database(config)
+    migrate_database(config)
+    run_seed(config, demo)
+    with console.step("start PostgREST and PostGraphile"):
+        stack.start(config, started_database)
+    print_endpoints(config, time.monotonic() - began)
+    if detach:
+        console.out.print("\nrunning in the background; `pulse down` stops it")
+        return
+    console.out.print("\npress Ctrl-C to stop")
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        while stack.running_pids(config):
+            time.sleep(0.5)
+        raise PulseError("a server stopped unexpectedly; logs are in .pulse/logs/")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        shut_down(config)
+
+
+@app.command("down")
+def down() -> None:
+    """Stop every process `pulse up` started."""
+    shut_down(settings())
+
+
+def shut_down(config: Settings) -> None:
+    stop_database = stack.started_database(config)
+    stopped = stack.stop(config)
+    if stop_database and not config.external:
+        Cluster(config).stop()
+        stopped.append("postgresql")
+    console.out.print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+
+
+def print_endpoints(config: Settings, seconds: float) -> None:
+    out = console.out
+    out.print(f"\n[bold]Pulse is up[/bold] ({seconds:.1f} s)")
+    out.print(f"  REST      {config.rest_url}/")
+    out.print(f"  OpenAPI   {config.rest_url}/  (Accept: application/openapi+json)")
+    out.print(f"  GraphQL   {config.graphql_url}")
+    out.print(f"  GraphiQL  {config.graphiql_url}")
+    with connection(config.database_url) as conn:
+        members = conn.execute(
+            "select u.email, o.slug from app.memberships m join app.users u on u.id = m.user_id "
+            "join app.organizations o on o.id = m.organization_id where m.is_active order by o.slug, u.email"
+        ).fetchall()
+    if not members:
+        out.print("\nno users yet: `pulse seed --demo` loads the demo data set")
+        return
+    out.print("\n[bold]Demo members[/bold] (tokens valid 12 h; `pulse jwt mint --email E --org SLUG` for more)")
+    graphql_body = '{"query": "{ organizations { nodes { slug name } } }"}'
+    for email, slug in members:
+        claims = claims_for(config, email, slug)
+        out.print(f"\n  {email} in {slug} ({claims['role']})")
+        out.print(f"  TOKEN={mint(config, claims, 12 * 3600)}", soft_wrap=True)
+        out.print(f'  curl -H "Authorization: Bearer $TOKEN" {config.rest_url}/organizations', soft_wrap=True)
+        out.print(f"  curl -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
+                  f"-d '{graphql_body}' {config.graphql_url}", soft_wrap=True)
+
+
+def main() -> None:
+    try:
+        app()
+    except PulseError as error:
+        message = " ".join(line.strip() for line in str(error).splitlines() if line.strip())
+        console.err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
+        sys.exit(error.exit_code)
+    except psycopg.Error as error:
+        console.err.print(f"[red]database error:[/red] {escape(str(error).strip().splitlines()[0])}", soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,149 @@
+"""The project-local PostgreSQL cluster under `.pulse/postgres`.
+
+PostgreSQL refuses to run as root, so when the CLI runs as root every
+server command runs as the `postgres` OS user, on folders that user owns.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+from pulse.config import Settings
+from pulse.errors import PulseError
+
+MINIMUM_MAJOR = 15
+
+SERVER_SETTINGS = """
+# Written by `pulse db start`: what the platform needs from its cluster.
+listen_addresses = '{host}'
+unix_socket_directories = '{socket_dir}'
+shared_preload_libraries = 'pg_cron,pg_stat_statements'
+cron.database_name = '{database}'
+# A disposable development cluster: durable enough for a crash of any client,
+# not tuned for a crash of the machine.
+synchronous_commit = off
+max_connections = 200
+"""
+
+
+def find_bindir(settings: Settings) -> Path:
+    """PULSE_PG_BINDIR, else the newest PostgreSQL >= 15 installed by Debian's packages."""
+    if explicit := settings.values.get("PULSE_PG_BINDIR"):
+        return Path(explicit)
+    candidates = []
+    for bindir in Path("/usr/lib/postgresql").glob("*/bin"):
+        if bindir.parent.name.isdigit() and (bindir / "initdb").exists():
+            candidates.append((int(bindir.parent.name), bindir))
+    usable = [c for c in candidates if c[0] >= MINIMUM_MAJOR]
+    if not usable:
+        raise PulseError(
+            "PostgreSQL 15+ server binaries not found: install postgresql-15 "
+            "(sudo apt-get install postgresql-15), set PULSE_PG_BINDIR, or set DATABASE_URL"
+        )
+    return max(usable)[1]
+
+
+class Cluster:
+    def __init__(self, settings: Settings):
+        if settings.external:
+            raise PulseError("DATABASE_URL is set: the server is managed elsewhere, not by `pulse db start/stop`")
+        self.settings = settings
+        self.folder = settings.home / "postgres"
+        self.data = self.folder / "data"
+        self.log = self.folder / "server.log"
+        self.as_root = os.geteuid() == 0
+
+    def _run(self, *args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+        command = [str(a) for a in args]
+        if self.as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if check and result.returncode != 0:
+            detail = (result.stderr or result.stdout).strip().splitlines()
+            reason = detail[-1] if detail else f"exit status {result.returncode}"
+            raise PulseError(f"{Path(args[0]).name} failed: {reason}")
+        return result
+
+    def _bin(self, name: str) -> Path:
+        return find_bindir(self.settings) / name
+
+    @property
+    def initialised(self) -> bool:
+        return (self.data / "PG_VERSION").exists()
+
+    def running(self) -> bool:
+        if not self.initialised:
+            return False
+        return self._run(self._bin("pg_ctl"), "status", "-D", self.data, check=False).returncode == 0
+
+    def init(self) -> None:
+        if self.initialised:
+            return
+        if self.as_root and shutil.which("runuser") is None:
+            raise PulseError("running as root needs `runuser` (util-linux) to start PostgreSQL as the postgres user")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        password_file = self.folder / "initdb-password"
+        password_file.write_text(self.settings.secret("PULSE_SUPERUSER_PASSWORD") + "\n")
+        if self.as_root:
+            shutil.chown(self.folder, "postgres", "postgres")
+            shutil.chown(password_file, "postgres", "postgres")
+        password_file.chmod(0o600)
+        try:
+            self._run(
+                self._bin("initdb"), "-D", self.data, "-U", "postgres", "--encoding=UTF8", "--locale=C.UTF-8",
+                "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", f"--pwfile={password_file}",
+            )
+        finally:
+            password_file.unlink(missing_ok=True)
+        settings_text = SERVER_SETTINGS.format(
+            host=self.settings.get("PULSE_DB_HOST"), socket_dir=self.folder,
+            database=self.settings.get("PULSE_DB_NAME"),
+        )
+        with (self.data / "postgresql.conf").open("a") as conf:
+            conf.write(settings_text)
+
+    def start(self) -> bool:
+        """Start the cluster; False when it was already running."""
+        self.init()
+        if self.running():
+            return False
+        port = self.settings.db_port
+        ensure_port_free(self.settings.get("PULSE_DB_HOST"), port, "PULSE_DB_PORT")
+        result = self._run(
+            self._bin("pg_ctl"), "start", "-D", self.data, "-l", self.log, "-w", "-t", "60",
+            "-o", f"-p {port}", check=False,
+        )
+        if result.returncode != 0:
+            raise PulseError(f"PostgreSQL did not start: {last_error_line(self.log)} (log: {self.log})")
+        return True
+
+    def stop(self) -> bool:
+        """Stop the cluster; False when it was not running."""
+        if not self.running():
+            return False
+        self._run(self._bin("pg_ctl"), "stop", "-D", self.data, "-m", "fast", "-w")
+        return True
+
+
+def last_error_line(log: Path) -> str:
+    try:
+        lines = log.read_text(errors="replace").splitlines()
+    except OSError:
+        return "no server log"
+    for line in reversed(lines):
+        if re.search(r"(FATAL|ERROR|PANIC):", line):
+            return line.split(":  ", 1)[-1]
+    return lines[-1] if lines else "empty server log"
+
+
+def ensure_port_free(host: str, port: int, setting: str) -> None:
+    """Fail at once, naming the setting to change, instead of waiting for a server that cannot bind."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        if probe.connect_ex((host, port)) == 0:
+            raise PulseError(f"port {port} on {host} is already in use; stop what uses it or set {setting}")

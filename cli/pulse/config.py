@@ -1,0 +1,205 @@
+"""One configuration source for the CLI, PostgREST and PostGraphile.
+
+Precedence, highest first: environment variables, the project's `.env`,
+the project's `pulse.toml`, then defaults. Secrets that are not given are
+generated once per checkout and kept in `.pulse/` (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from pulse.errors import PulseError
+
+DEFAULTS = {
+    "PULSE_DB_HOST": "127.0.0.1",
+    "PULSE_DB_PORT": "54320",
+    "PULSE_DB_NAME": "pulse",
+    "PULSE_DB_SCHEMA": "app",
+    "PULSE_DB_ANON_ROLE": "anon",
+    "PULSE_SERVER_HOST": "127.0.0.1",
+    "PULSE_REST_PORT": "3000",
+    "PULSE_GRAPHQL_PORT": "5678",
+}
+
+GENERATED_SECRETS = {
+    "PULSE_JWT_SECRET": "jwt-secret",
+    "PULSE_AUTHENTICATOR_PASSWORD": "authenticator-password",
+    "PULSE_SUPERUSER_PASSWORD": "superuser-password",
+}
+
+
+def find_root() -> Path:
+    """The checkout: PULSE_ROOT, else the nearest folder up from here holding the plan."""
+    if explicit := os.environ.get("PULSE_ROOT"):
+        return Path(explicit).resolve()
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        if (folder / "db" / "migrations" / "sqitch.plan").is_file():
+            return folder
+    package_root = Path(__file__).resolve().parents[2]
+    if (package_root / "db" / "migrations" / "sqitch.plan").is_file():
+        return package_root
+    raise PulseError("not inside a Pulse checkout (no db/migrations/sqitch.plan found); set PULSE_ROOT")
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; blank lines, comments and an `export ` prefix are allowed."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for number, raw in enumerate(path.read_text().splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.removeprefix("export ").partition("=")
+        if not sep:
+            raise PulseError(f"{path}:{number}: expected KEY=VALUE")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def read_toml(path: Path) -> dict[str, str]:
+    """`pulse.toml` keys are the variable names without `PULSE_`, lower case: `rest_port = 3000`."""
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise PulseError(f"{path}: {error}") from None
+    values = {}
+    for key, value in data.items():
+        name = key.upper()
+        values[name if name == "DATABASE_URL" else f"PULSE_{name}"] = str(value)
+    return values
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path
+    values: dict[str, str]
+
+    @classmethod
+    def load(cls, root: Path | None = None) -> Settings:
+        root = root or find_root()
+        values = {**DEFAULTS, **read_toml(root / "pulse.toml"), **read_dotenv(root / ".env")}
+        values.update({k: v for k, v in os.environ.items() if k.startswith("PULSE_") or k == "DATABASE_URL"})
+        return cls(root=root, values=values)
+
+    def with_values(self, **overrides: str) -> Settings:
+        """The same configuration with some values replaced (another database, other ports)."""
+        return Settings(root=self.root, values={**self.values, **overrides})
+
+    def get(self, name: str) -> str:
+        return self.values[name]
+
+    def port(self, name: str) -> int:
+        raw = self.values[name]
+        if not raw.isdigit() or not 0 < int(raw) < 65536:
+            raise PulseError(f"{name} must be a TCP port number, got {raw!r}")
+        return int(raw)
+
+    @property
+    def home(self) -> Path:
+        return self.root / ".pulse"
+
+    @property
+    def external(self) -> bool:
+        """True when DATABASE_URL points every command at an existing server."""
+        return bool(self.values.get("DATABASE_URL"))
+
+    def secret(self, name: str) -> str:
+        """A secret from the configuration, else the one generated for this checkout."""
+        if value := self.values.get(name):
+            return value
+        path = self.home / GENERATED_SECRETS[name]
+        if not path.exists():
+            self.home.mkdir(mode=0o755, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48) + "\n")
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+    @cached_property
+    def jwt_secret(self) -> str:
+        secret = self.secret("PULSE_JWT_SECRET")
+        if len(secret) < 32:
+            raise PulseError("PULSE_JWT_SECRET must be at least 32 characters (PostgREST requires it)")
+        return secret
+
+    @property
+    def db_port(self) -> int:
+        return self.port("PULSE_DB_PORT")
+
+    @property
+    def rest_port(self) -> int:
+        return self.port("PULSE_REST_PORT")
+
+    @property
+    def graphql_port(self) -> int:
+        return self.port("PULSE_GRAPHQL_PORT")
+
+    @property
+    def server_host(self) -> str:
+        return self.get("PULSE_SERVER_HOST")
+
+    @property
+    def schema(self) -> str:
+        return self.get("PULSE_DB_SCHEMA")
+
+    @property
+    def database_url(self) -> str:
+        """The owner's connection: DATABASE_URL, else the project-local cluster's superuser."""
+        if self.external:
+            return self.values["DATABASE_URL"]
+        password = quote(self.secret("PULSE_SUPERUSER_PASSWORD"), safe="")
+        host, port, name = self.get("PULSE_DB_HOST"), self.db_port, self.get("PULSE_DB_NAME")
+        return f"postgresql://postgres:{password}@{host}:{port}/{name}"
+
+    def url_for_database(self, name: str) -> str:
+        """The owner's connection string pointed at another database on the same server."""
+        parts = urlsplit(self.database_url)
+        return urlunsplit(parts._replace(path=f"/{name}"))
+
+    @property
+    def database_name(self) -> str:
+        return urlsplit(self.database_url).path.lstrip("/") or "postgres"
+
+    @property
+    def authenticator_url(self) -> str:
+        """What PostgREST and PostGraphile connect with: the owner's server, the authenticator role."""
+        if explicit := self.values.get("PULSE_AUTHENTICATOR_URL"):
+            return explicit
+        parts = urlsplit(self.database_url)
+        password = quote(self.secret("PULSE_AUTHENTICATOR_PASSWORD"), safe="")
+        netloc = f"authenticator:{password}@{parts.hostname}:{parts.port or 5432}"
+        return urlunsplit(parts._replace(netloc=netloc))
+
+    def server_environment(self) -> dict[str, str]:
+        """The variables config/postgrest.conf and config/graphile.config.mjs read."""
+        return {
+            "PULSE_AUTHENTICATOR_URL": self.authenticator_url,
+            "PULSE_JWT_SECRET": self.jwt_secret,
+            "PULSE_DB_SCHEMA": self.schema,
+            "PULSE_DB_ANON_ROLE": self.get("PULSE_DB_ANON_ROLE"),
+            "PULSE_SERVER_HOST": self.server_host,
+            "PULSE_REST_PORT": str(self.rest_port),
+            "PULSE_GRAPHQL_PORT": str(self.graphql_port),
+            "GRAPHILE_ENV": self.values.get("GRAPHILE_ENV", "development"),
+        }
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://{self.server_host}:{self.rest_port}"
+
+    @property
+    def graphql_url(self) -> str:
+        return f"http://{self.server_host}:{self.graphql_port}/graphql"
+
+    @property
+    def graphiql_url(self) -> str:
+        return f"http://{self.server_host}:{self.graphql_port}/graphiql"

@@ -1,0 +1,23 @@
+"""Terminal output: progress on stderr, results on stdout."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from rich.console import Console
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def step(message: str) -> Iterator[None]:
+    """A spinner while a long step runs, then a check mark."""
+    with err.status(message, spinner="dots"):
+        yield
+    err.print(f"[green]✓[/green] {message}")
+
+
+def info(message: str) -> None:
+    err.print(message)

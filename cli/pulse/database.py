@@ -1,0 +1,67 @@
+"""Connections, with failures turned into one readable line."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import psycopg
+from psycopg import sql
+
+from pulse.errors import PulseError
+
+REQUIRED_EXTENSIONS = ("pgcrypto", "btree_gist", "citext", "pg_trgm")
+TEST_EXTENSIONS = ("pgtap",)
+
+
+def describe(url: str) -> str:
+    """host:port/database without the password, for messages."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}{parts.path or '/'}"
+
+
+def connect(url: str, autocommit: bool = False) -> psycopg.Connection:
+    try:
+        return psycopg.connect(url, autocommit=autocommit, connect_timeout=5, application_name="pulse")
+    except psycopg.OperationalError as error:
+        reason = str(error).strip().splitlines()[-1] if str(error).strip() else "connection failed"
+        raise PulseError(f"cannot connect to PostgreSQL at {describe(url)}: {reason}") from None
+
+
+@contextmanager
+def connection(url: str, autocommit: bool = False) -> Iterator[psycopg.Connection]:
+    conn = connect(url, autocommit=autocommit)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def database_exists(admin_url: str, name: str) -> bool:
+    with connection(admin_url, autocommit=True) as conn:
+        return conn.execute("select 1 from pg_database where datname = %s", [name]).fetchone() is not None
+
+
+def create_database(admin_url: str, name: str, template: str | None = None) -> None:
+    statement = sql.SQL("create database {}").format(sql.Identifier(name))
+    if template:
+        statement += sql.SQL(" template {}").format(sql.Identifier(template))
+    with connection(admin_url, autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    with connection(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+
+
+def require_extensions(conn: psycopg.Connection, names: tuple[str, ...]) -> None:
+    """Name every extension the server lacks, before anything changes."""
+    available = {row[0] for row in conn.execute("select name from pg_available_extensions")}
+    missing = [name for name in names if name not in available]
+    if missing:
+        raise PulseError(
+            f"PostgreSQL at {describe(conn.info.dsn)} lacks required extension(s): {', '.join(missing)} "
+            "(on Debian: apt-get install postgresql-15 postgresql-15-pgtap; contrib ships the rest)"
+        )

