@@ -1,0 +1,7 @@
+-- Revert pulse:tenancy from pg
+
+BEGIN;
+
+DROP TABLE app.memberships, app.users, app.organizations CASCADE;
+
+COMMIT;
