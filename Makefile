@@ -1,0 +1,29 @@
+# Two commands on a fresh machine: `make up` and `make test`.
+# Both install what is missing first (tools/bootstrap.sh).
+
+PULSE := .venv/bin/pulse
+PYTEST := .venv/bin/pytest
+
+.PHONY: up down test install reset contracts bench
+
+up: install ## Start PostgreSQL, migrate, seed demo data, start PostgREST and PostGraphile
+	$(PULSE) up --demo
+
+down: ## Stop what `make up` started
+	$(PULSE) down
+
+test: install ## Run every test: pgTAP, CLI, live HTTP (pytest's "no tests ran", exit 5, is a failure)
+	@$(PYTEST); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+install:
+	@tools/bootstrap.sh
+
+reset: install ## Drop, migrate and seed the demo database
+	$(PULSE) db reset --demo --yes
+
+contracts: install ## Regenerate contracts/openapi.json and contracts/schema.graphql
+	$(PULSE) contracts snapshot
+
+bench: install ## Print benchmark ratios
+	bench/run.sh

@@ -1,0 +1,91 @@
+"""Shared fixtures: a migrated template database, fresh copies of it, and a live stack.
+
+Every suite runs against databases created from `pulse_test_template`, which
+is migrated and seeded once per run, so tests are fast and isolated. The
+server is the project-local cluster (started if needed) or DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from pulse.cli import configure_authenticator, ensure_database
+from pulse.config import Settings
+from pulse.database import create_database, drop_database
+from pulse.migrate import Migrator
+from pulse.seed import seed
+
+ROOT = Path(__file__).resolve().parent
+TEMPLATE = "pulse_test_template"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings.load(ROOT)
+
+
+@pytest.fixture(scope="session")
+def template_database(settings: Settings) -> str:
+    """Migrate and demo-seed the template every test database is copied from."""
+    ensure_database(settings)
+    admin = settings.url_for_database("postgres")
+    drop_database(admin, TEMPLATE)
+    create_database(admin, TEMPLATE)
+    url = settings.url_for_database(TEMPLATE)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("create extension if not exists pgtap")
+    Migrator(settings, url=url).deploy()
+    seed(settings, demo=True, url=url)
+    configure_authenticator(settings)
+    return TEMPLATE
+
+
+class Databases:
+    """Creates databases copied from the template and drops them at the end."""
+
+    def __init__(self, settings: Settings, template: str):
+        self.settings = settings
+        self.template = template
+        self.created: list[str] = []
+
+    def create(self, prefix: str = "pulse_test", template: str | None = "default") -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        create_database(self.settings.url_for_database("postgres"),
+                        name, self.template if template == "default" else template)
+        self.created.append(name)
+        return self.settings.url_for_database(name)
+
+    def drop_all(self) -> None:
+        for name in self.created:
+            drop_database(self.settings.url_for_database("postgres"), name)
+
+
+@pytest.fixture(scope="session")
+def databases(settings: Settings, template_database: str):
+    factory = Databases(settings, template_database)
+    yield factory
+    factory.drop_all()
+
+
+@pytest.fixture
+def database_url(databases: Databases) -> str:
+    """A fresh migrated, demo-seeded database for one test."""
+    return databases.create()
+
+
+@pytest.fixture(scope="session")
+def pgtap_connection(databases: Databases):
+    """pytest-pgtap runs every db/tests/test_*.sql file here; each file rolls itself back."""
+    with psycopg.connect(databases.create("pulse_test_pgtap")) as conn:
+        yield conn
+
+
+@pytest.fixture
+def cli_env(settings: Settings) -> dict[str, str]:
+    """Environment for running the `pulse` executable against this checkout."""
+    return {**os.environ, "PULSE_ROOT": str(ROOT)}

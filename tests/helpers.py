@@ -1,0 +1,49 @@
+"""Running the real `pulse` and `sqitch` executables from tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+PULSE = Path(sys.executable).parent / "pulse"
+
+
+def pulse(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(PULSE), *args], env=env or {**os.environ, "PULSE_ROOT": str(ROOT)},
+                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def pulse_env(database_url: str, root: Path = ROOT, **extra: str) -> dict[str, str]:
+    """Point the CLI at one test database (as an external server) and a checkout."""
+    return {**os.environ, "PULSE_ROOT": str(root), "DATABASE_URL": database_url, **extra}
+
+
+def sqitch(*args: str, database_url: str, top_dir: Path = ROOT / "db" / "migrations") -> subprocess.CompletedProcess[str]:
+    parts = urlsplit(database_url)
+    target = f"db:pg://{parts.username}@{parts.hostname}:{parts.port}{parts.path}"
+    env = {**os.environ, "PGPASSWORD": parts.password or "", "SQITCH_FULLNAME": "Pulse Test",
+           "SQITCH_EMAIL": "test@pulse.test"}
+    return subprocess.run(["sqitch", *args, target], cwd=top_dir, env=env, capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL)
+
+
+def copy_project(destination: Path) -> Path:
+    """A throw-away checkout (db/ and config/) whose plan a test may edit."""
+    for folder in ("db", "config"):
+        shutil.copytree(ROOT / folder, destination / folder)
+    (destination / "node_modules").symlink_to(ROOT / "node_modules")
+    return destination
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    """Assert the CLI failed the way users are promised: non-zero, one line, no traceback."""
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith("✓")]
+    assert len(lines) == 1, result.stderr
+    return lines[0]

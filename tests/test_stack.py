@@ -1,0 +1,133 @@
+"""The live stack: `pulse up --detach`, real HTTP to PostgREST and PostGraphile, `pulse down`."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import httpx
+import jwt
+import pytest
+
+from pulse.contracts import free_port
+
+from helpers import pulse, pulse_env
+
+pytestmark = pytest.mark.stack
+
+
+@pytest.fixture(scope="module")
+def live(databases, settings):
+    url = databases.create("pulse_test_stack")
+    rest_port, graphql_port = free_port(), free_port()
+    env = pulse_env(url, PULSE_REST_PORT=str(rest_port), PULSE_GRAPHQL_PORT=str(graphql_port))
+    started = time.monotonic()
+    up = pulse("up", "--detach", "--demo", env=env, timeout=90)
+    assert up.returncode == 0, up.stdout + up.stderr
+    stack_file = settings.home / f"stack-{rest_port}.json"
+    pids = json.loads(stack_file.read_text())["pids"]
+    live = {
+        "rest": f"http://127.0.0.1:{rest_port}", "graphql": f"http://127.0.0.1:{graphql_port}/graphql",
+        "env": env, "output": up.stdout, "pids": pids, "seconds": time.monotonic() - started,
+        "ports": (rest_port, graphql_port), "url": url,
+    }
+    yield live
+    pulse("down", env=env)
+
+
+def token(settings, live, email, org, **overrides):
+    minted = pulse("jwt", "mint", "--email", email, "--org", org, env=live["env"])
+    claims = {**jwt.decode(minted.stdout.strip(), settings.jwt_secret, algorithms=["HS256"]), **overrides}
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+def graphql(live, query, bearer=None):
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    return httpx.post(live["graphql"], json={"query": query}, headers=headers)
+
+
+def test_up_prints_urls_and_a_ready_token_per_demo_member(live):
+    output = live["output"]
+    for line in (live["rest"], live["graphql"], "/graphiql", "application/openapi+json"):
+        assert line in output
+    for email in ("ada@acme.test", "grace@northwind.test", "operator@pulse.test"):
+        assert email in output
+    assert output.count("TOKEN=ey") == 4
+    assert 'curl -H "Authorization: Bearer $TOKEN"' in output
+
+
+def test_printed_curl_token_works(live):
+    bearer = next(line for line in live["output"].splitlines() if "TOKEN=" in line).split("TOKEN=")[1].strip()
+    response = httpx.get(f"{live['rest']}/organizations", headers={"Authorization": f"Bearer {bearer}"})
+    assert response.status_code == 200 and len(response.json()) == 1
+
+
+def test_rest_serves_each_tenant_its_own_rows(settings, live):
+    ada = token(settings, live, "ada@acme.test", "acme-manufacturing")
+    grace = token(settings, live, "grace@northwind.test", "northwind-labs")
+    as_ada = httpx.get(f"{live['rest']}/organizations", headers={"Authorization": f"Bearer {ada}"})
+    as_grace = httpx.get(f"{live['rest']}/organizations", headers={"Authorization": f"Bearer {grace}"})
+    assert [row["slug"] for row in as_ada.json()] == ["acme-manufacturing"]
+    assert [row["slug"] for row in as_grace.json()] == ["northwind-labs"]
+
+
+def test_graphql_serves_each_tenant_its_own_rows(settings, live):
+    query = "{ organizations { nodes { slug } } }"
+    ada = token(settings, live, "ada@acme.test", "acme-manufacturing")
+    response = graphql(live, query, ada)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["organizations"]["nodes"] == [{"slug": "acme-manufacturing"}]
+
+
+def test_health_is_anonymous_on_both_servers(live):
+    rest = httpx.get(f"{live['rest']}/rpc/health")
+    assert rest.status_code == 200 and rest.json()["database_ok"] is True
+    assert rest.json()["deployed_changes"] == 5
+    gql = graphql(live, "{ health { databaseOk serverVersion deployedChanges lastChange } }")
+    assert gql.json()["data"]["health"]["databaseOk"] is True
+
+
+@pytest.mark.parametrize("server", ["rest", "graphql"])
+def test_bad_tokens_are_refused_with_a_clear_status(settings, live, server):
+    now = int(time.time())
+    expired = token(settings, live, "ada@acme.test", "acme-manufacturing", iat=now - 7200, exp=now - 3600)
+    forged = jwt.encode({"sub": "x", "role": "app_user", "exp": now + 60}, "another-secret-of-32-characters-xx",
+                        algorithm="HS256")
+    stranger_role = token(settings, live, "ada@acme.test", "acme-manufacturing", role="postgres")
+    cases = [(expired, 401, "expired"), (forged, 401, ""), (stranger_role, (401, 403), "")]
+    for bearer, status, words in cases:
+        if server == "rest":
+            response = httpx.get(f"{live['rest']}/organizations", headers={"Authorization": f"Bearer {bearer}"})
+            message = response.json()["message"]
+        else:
+            response = graphql(live, "{ organizations { nodes { slug } } }", bearer)
+            message = response.json()["errors"][0]["message"]
+        assert response.status_code in (status if isinstance(status, tuple) else (status,)), response.text
+        assert words.lower() in message.lower()
+
+
+def test_openapi_document_is_served(live):
+    response = httpx.get(f"{live['rest']}/", headers={"Accept": "application/openapi+json"})
+    assert response.status_code == 200
+    assert "/organizations" in response.json()["paths"]
+
+
+def test_down_leaves_no_process_behind(live, settings):
+    result = pulse("down", env=live["env"])
+    assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(pid) for pid in live["pids"].values()):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in live["pids"].values())
+    for port in live["ports"]:
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
