@@ -15,8 +15,9 @@ import psycopg
 import pytest
 
 from pulse.cli import configure_authenticator, ensure_database
+from pulse.cluster import Cluster
 from pulse.config import Settings
-from pulse.database import create_database, drop_database
+from pulse.database import TEST_EXTENSIONS, create_database, drop_database, require_extensions
 from pulse.migrate import Migrator
 from pulse.seed import seed
 
@@ -30,14 +31,23 @@ def settings() -> Settings:
 
 
 @pytest.fixture(scope="session")
-def template_database(settings: Settings) -> str:
+def postgres_server(settings: Settings):
+    """The PostgreSQL server; a local cluster this session started is stopped again at the end."""
+    started = ensure_database(settings)
+    yield
+    if started:
+        Cluster(settings).stop()
+
+
+@pytest.fixture(scope="session")
+def template_database(settings: Settings, postgres_server) -> str:
     """Migrate and demo-seed the template every test database is copied from."""
-    ensure_database(settings)
     admin = settings.url_for_database("postgres")
     drop_database(admin, TEMPLATE)
     create_database(admin, TEMPLATE)
     url = settings.url_for_database(TEMPLATE)
     with psycopg.connect(url, autocommit=True) as conn:
+        require_extensions(conn, TEST_EXTENSIONS)
         conn.execute("create extension if not exists pgtap")
     Migrator(settings, url=url).deploy()
     seed(settings, demo=True, url=url)

@@ -6,8 +6,11 @@ import socket
 
 import jwt
 import psycopg
+import pytest
 
 from pulse.contracts import free_port
+from pulse.database import require_extensions
+from pulse.errors import PulseError
 
 from helpers import one_line_error, pulse, pulse_env
 
@@ -97,3 +100,9 @@ def test_reset_rebuilds_the_database(databases):
 def test_reset_of_an_external_server_asks_first(database_url):
     line = one_line_error(pulse("db", "reset", env=pulse_env(database_url)))
     assert "--yes" in line
+
+
+def test_missing_extensions_are_named_before_anything_changes(database_url):
+    with psycopg.connect(database_url) as conn:
+        with pytest.raises(PulseError, match="lacks required extension.*no_such_extension"):
+            require_extensions(conn, ("pgcrypto", "no_such_extension"))

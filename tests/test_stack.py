@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
 import time
 
 import httpx
@@ -12,7 +14,7 @@ import pytest
 
 from pulse.contracts import free_port
 
-from helpers import pulse, pulse_env
+from helpers import PULSE, pulse, pulse_env
 
 pytestmark = pytest.mark.stack
 
@@ -131,3 +133,23 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_ctrl_c_stops_everything_up_started(databases, settings):
+    url = databases.create("pulse_test_foreground")
+    rest_port, graphql_port = free_port(), free_port()
+    env = pulse_env(url, PULSE_REST_PORT=str(rest_port), PULSE_GRAPHQL_PORT=str(graphql_port))
+    process = subprocess.Popen([str(PULSE), "up"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, stdin=subprocess.DEVNULL)
+    try:
+        for line in process.stdout:
+            if "press Ctrl-C to stop" in line:
+                break
+        pids = json.loads((settings.home / f"stack-{rest_port}.json").read_text())["pids"]
+        assert httpx.get(f"http://127.0.0.1:{rest_port}/rpc/health").status_code == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+    finally:
+        process.kill()
+    assert not any(_alive(pid) for pid in pids.values())
+    assert not (settings.home / f"stack-{rest_port}.json").exists()

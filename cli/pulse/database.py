@@ -62,6 +62,6 @@ def require_extensions(conn: psycopg.Connection, names: tuple[str, ...]) -> None
     missing = [name for name in names if name not in available]
     if missing:
         raise PulseError(
-            f"PostgreSQL at {describe(conn.info.dsn)} lacks required extension(s): {', '.join(missing)} "
+            f"PostgreSQL at {conn.info.host}:{conn.info.port}/{conn.info.dbname} lacks required extension(s): {', '.join(missing)} "
             "(on Debian: apt-get install postgresql-15 postgresql-15-pgtap; contrib ships the rest)"
         )
