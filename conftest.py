@@ -13,8 +13,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from pytest_pgtap.pgtap import Runner
 
-from pulse.cli import configure_authenticator, ensure_database
+from pulse.cli import configure_database, ensure_database
 from pulse.cluster import Cluster
 from pulse.config import Settings
 from pulse.database import TEST_EXTENSIONS, create_database, drop_database, require_extensions
@@ -48,10 +49,13 @@ def template_database(settings: Settings, postgres_server) -> str:
     url = settings.url_for_database(TEMPLATE)
     with psycopg.connect(url, autocommit=True) as conn:
         require_extensions(conn, TEST_EXTENSIONS)
-        conn.execute("create extension if not exists pgtap")
+        for extension in TEST_EXTENSIONS:
+            conn.execute(f"create extension if not exists {extension}")
     Migrator(settings, url=url).deploy()
     seed(settings, demo=True, url=url)
-    configure_authenticator(settings)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute((ROOT / "db" / "tests" / "fixtures" / "helpers.sql").read_text())
+    configure_database(settings, url)
     return TEMPLATE
 
 
@@ -89,10 +93,16 @@ def database_url(databases: Databases) -> str:
 
 
 @pytest.fixture(scope="session")
-def pgtap_connection(databases: Databases):
-    """pytest-pgtap runs every db/tests/test_*.sql file here; each file rolls itself back."""
-    with psycopg.connect(databases.create("pulse_test_pgtap")) as conn:
-        yield conn
+def pgtap_database(databases: Databases) -> str:
+    """Every db/tests/test_*.sql file runs in this copy of the template; each file rolls itself back."""
+    return databases.create("pulse_test_pgtap")
+
+
+@pytest.fixture
+def _pgtap_runner(pgtap_database: str):
+    """A fresh session per pgTAP file, so no setting or cached plan leaks from one file to the next."""
+    with psycopg.connect(pgtap_database) as conn:
+        yield Runner(conn)
 
 
 @pytest.fixture

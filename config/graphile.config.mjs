@@ -103,6 +103,20 @@ function maskError(error) {
   return defaultMaskError(error);
 }
 
+// The request headers SQL may read (request id, client address, user agent
+// for the audit trail and sessions), under the same setting and names
+// PostgREST uses.
+const FORWARDED_HEADERS = ["x-request-id", "x-forwarded-for", "user-agent"];
+
+function requestSettings(headers = {}) {
+  const pgSettings = authenticate(headers.authorization);
+  const forwarded = {};
+  for (const name of FORWARDED_HEADERS) {
+    if (typeof headers[name] === "string") forwarded[name] = headers[name];
+  }
+  return { ...pgSettings, "request.headers": JSON.stringify(forwarded) };
+}
+
 const $$pgSettings = Symbol("pulsePgSettings");
 
 // Authenticates HTTP GraphQL requests before the context callback runs: a
@@ -117,7 +131,7 @@ const AuthPlugin = {
       processGraphQLRequestBody(next, { request }) {
         if (request) {
           try {
-            request[$$pgSettings] = authenticate(request.headers.authorization);
+            request[$$pgSettings] = requestSettings(request.headers);
           } catch (e) {
             if (e.statusCode === 401) {
               request.requestContext.node?.res?.setHeader(
@@ -181,12 +195,13 @@ const preset = {
       // ({ authorization: "Bearer ..." }) or the upgrade request's headers.
       const pgSettings =
         http?.[$$pgSettings] ??
-        authenticate(
-          http
-            ? http.headers.authorization
-            : (ws?.normalizedConnectionParams?.authorization ??
-                ws?.request?.headers.authorization),
-        );
+        (http
+          ? requestSettings(http.headers)
+          : requestSettings({
+              ...ws?.request?.headers,
+              authorization:
+                ws?.normalizedConnectionParams?.authorization ?? ws?.request?.headers.authorization,
+            }));
       return { pgSettings };
     },
   },

@@ -13,6 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 PULSE = Path(sys.executable).parent / "pulse"
 
 
+def planned_changes() -> list[str]:
+    from pulse.sqitch.plan import load_plan
+
+    return [change.name for change in load_plan(ROOT / "db" / "migrations" / "sqitch.plan").changes]
+
+
 def pulse(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(PULSE), *args], env=env or {**os.environ, "PULSE_ROOT": str(ROOT)},
                           capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)

@@ -74,16 +74,18 @@ def test_mint_refuses_strangers_and_bad_input(database_url):
 
 def test_seed_is_idempotent(database_url):
     env = pulse_env(database_url)
+    tables = ["organizations", "sites", "partners", "contacts", "users", "memberships", "roles", "role_assignments"]
 
     def counts():
         with psycopg.connect(database_url) as conn:
-            return conn.execute("select (select count(*) from app.organizations), (select count(*) from app.users),"
-                                " (select count(*) from app.memberships)").fetchone()
+            return {table: conn.execute(f"select count(*) from app.{table}").fetchone()[0] for table in tables}
 
     before = counts()
     assert pulse("seed", "--demo", env=env).returncode == 0
     assert pulse("seed", "--demo", env=env).returncode == 0
-    assert counts() == before == (2, 3, 4)
+    assert counts() == before
+    assert before["organizations"] == 2 and before["roles"] == 30
+    assert before["users"] == 33, "an operator, and a member for every system role in both tenants plus their admins"
 
 
 def test_reset_rebuilds_the_database(databases):

@@ -14,7 +14,7 @@ import pytest
 
 from pulse.contracts import free_port
 
-from helpers import PULSE, pulse, pulse_env
+from helpers import PULSE, planned_changes, pulse, pulse_env
 
 pytestmark = pytest.mark.stack
 
@@ -53,16 +53,18 @@ def test_up_prints_urls_and_a_ready_token_per_demo_member(live):
     output = live["output"]
     for line in (live["rest"], live["graphql"], "/graphiql", "application/openapi+json"):
         assert line in output
-    for email in ("ada@acme.test", "grace@northwind.test", "operator@pulse.test"):
+    for email in ("ada@acme.test", "grace@northwind.test", "operator@pulse.test", "lab_tech@northwind.test"):
         assert email in output
-    assert output.count("TOKEN=ey") == 4
-    assert 'curl -H "Authorization: Bearer $TOKEN"' in output
+    assert output.count('curl -H "Authorization: Bearer ey') == 33
+    assert "pulse-demo-password" in output
 
 
 def test_printed_curl_token_works(live):
-    bearer = next(line for line in live["output"].splitlines() if "TOKEN=" in line).split("TOKEN=")[1].strip()
-    response = httpx.get(f"{live['rest']}/organizations", headers={"Authorization": f"Bearer {bearer}"})
-    assert response.status_code == 200 and len(response.json()) == 1
+    lines = live["output"].splitlines()
+    curl = lines[next(i for i, line in enumerate(lines) if "ada@acme.test  acme-manufacturing" in line) + 1]
+    bearer = curl.split("Bearer ")[1].split('"')[0]
+    response = httpx.get(f"{live['rest']}/partners", headers={"Authorization": f"Bearer {bearer}"})
+    assert response.status_code == 200 and len(response.json()) == 4
 
 
 def test_rest_serves_each_tenant_its_own_rows(settings, live):
@@ -85,7 +87,7 @@ def test_graphql_serves_each_tenant_its_own_rows(settings, live):
 def test_health_is_anonymous_on_both_servers(live):
     rest = httpx.get(f"{live['rest']}/rpc/health")
     assert rest.status_code == 200 and rest.json()["database_ok"] is True
-    assert rest.json()["deployed_changes"] == 5
+    assert rest.json()["deployed_changes"] == len(planned_changes())
     gql = graphql(live, "{ health { databaseOk serverVersion deployedChanges lastChange } }")
     assert gql.json()["data"]["health"]["databaseOk"] is True
 

@@ -49,12 +49,17 @@ def ensure_database(config: Settings) -> bool:
     return started
 
 
-def configure_authenticator(config: Settings) -> None:
-    """The servers log in as `authenticator`; its password is part of the one configuration."""
-    if config.values.get("PULSE_AUTHENTICATOR_URL"):
-        return
-    password = config.secret("PULSE_AUTHENTICATOR_PASSWORD")
-    with connection(config.database_url, autocommit=True) as conn:
+def configure_database(config: Settings, url: str | None = None) -> None:
+    """Hand the database its share of the one configuration: the JWT secret the
+    sign-in functions sign with, and the password the servers log in with."""
+    with connection(url or config.database_url, autocommit=True) as conn:
+        if conn.execute("select to_regclass('app_private.token_settings') is not null").fetchone()[0]:
+            conn.execute(
+                "insert into app_private.token_settings (jwt_secret) values (%s)"
+                " on conflict (singleton) do update set jwt_secret = excluded.jwt_secret", [config.jwt_secret])
+        if config.values.get("PULSE_AUTHENTICATOR_URL"):
+            return
+        password = config.secret("PULSE_AUTHENTICATOR_PASSWORD")
         try:
             conn.execute(sql.SQL("alter role authenticator with login password {}").format(sql.Literal(password)))
         except psycopg.Error as error:
@@ -64,7 +69,7 @@ def configure_authenticator(config: Settings) -> None:
 
 def migrate_database(config: Settings, to: str | None = None) -> list[str]:
     deployed = Migrator(config).deploy(to=to)
-    configure_authenticator(config)
+    configure_database(config)
     return deployed
 
 
@@ -254,7 +259,7 @@ def up(
     run_seed(config, demo)
     with console.step("start PostgREST and PostGraphile"):
         stack.start(config, started_database)
-    print_endpoints(config, time.monotonic() - began)
+    print_endpoints(config, time.monotonic() - began, demo)
     if detach:
         console.out.print("\nrunning in the background; `pulse down` stops it")
         return
@@ -285,7 +290,25 @@ def shut_down(config: Settings) -> None:
     console.out.print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
 
 
-def print_endpoints(config: Settings, seconds: float) -> None:
+MEMBERS_QUERY = """
+select u.email, o.slug, coalesce(string_agg(r.key || coalesce('@' || s.code, ''), ', ' order by r.key), 'no role')
+  from app.memberships m
+  join app.users u on u.id = m.user_id
+  join app.organizations o on o.id = m.organization_id and o.deleted_at is null
+  left join app.role_assignments ra on ra.organization_id = m.organization_id and ra.membership_id = m.id
+  left join app.roles r on r.organization_id = ra.organization_id and r.id = ra.role_id
+  left join app.sites s on s.organization_id = ra.organization_id and s.id = ra.site_id
+ where m.status = 'active' and u.status in ('active', 'invited')
+ group by u.email, o.slug
+union all
+select u.email, (select slug from app.organizations where deleted_at is null order by created_at limit 1),
+       'platform operator'
+  from app.users u where u.is_platform_operator and u.status = 'active'
+ order by 2, 1
+"""
+
+
+def print_endpoints(config: Settings, seconds: float, demo: bool) -> None:
     out = console.out
     out.print(f"\n[bold]Pulse is up[/bold] ({seconds:.1f} s)")
     out.print(f"  REST      {config.rest_url}/")
@@ -293,22 +316,23 @@ def print_endpoints(config: Settings, seconds: float) -> None:
     out.print(f"  GraphQL   {config.graphql_url}")
     out.print(f"  GraphiQL  {config.graphiql_url}")
     with connection(config.database_url) as conn:
-        members = conn.execute(
-            "select u.email, o.slug from app.memberships m join app.users u on u.id = m.user_id "
-            "join app.organizations o on o.id = m.organization_id where m.is_active order by o.slug, u.email"
-        ).fetchall()
+        members = conn.execute(MEMBERS_QUERY).fetchall()
     if not members:
         out.print("\nno users yet: `pulse seed --demo` loads the demo data set")
         return
-    out.print("\n[bold]Demo members[/bold] (tokens valid 12 h; `pulse jwt mint --email E --org SLUG` for more)")
-    graphql_body = '{"query": "{ organizations { nodes { slug name } } }"}'
-    for email, slug in members:
-        claims = claims_for(config, email, slug)
-        out.print(f"\n  {email} in {slug} ({claims['role']})")
-        out.print(f"  TOKEN={mint(config, claims, 12 * 3600)}", soft_wrap=True)
-        out.print(f'  curl -H "Authorization: Bearer $TOKEN" {config.rest_url}/organizations', soft_wrap=True)
-        out.print(f"  curl -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
-                  f"-d '{graphql_body}' {config.graphql_url}", soft_wrap=True)
+    password = " (password: pulse-demo-password)" if demo else ""
+    out.print(f"\n[bold]Users[/bold]{password}; each line a ready token, valid 12 h")
+    for email, slug, roles in members:
+        token = mint(config, claims_for(config, email, slug), 12 * 3600)
+        out.print(f"\n  {email}  {slug}  [dim]{roles}[/dim]")
+        out.print(f'  curl -H "Authorization: Bearer {token}" {config.rest_url}/partners', soft_wrap=True)
+    out.print("\n[bold]More[/bold]")
+    out.print(f"  curl -X POST {config.rest_url}/rpc/login -H 'Content-Type: application/json' "
+              "-d '{\"email\": \"ada@acme.test\", \"password\": \"pulse-demo-password\"}'", soft_wrap=True)
+    out.print("  TOKEN=...                               # any token above")
+    out.print(f"  curl {config.graphql_url} -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
+              "-d '{\"query\": \"{ partners { nodes { name kind } } }\"}'", soft_wrap=True)
+    out.print("  pulse jwt mint --email E --org SLUG    another token")
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ from psycopg import sql
 from pulse.errors import PulseError
 
 REQUIRED_EXTENSIONS = ("pgcrypto", "btree_gist", "citext", "pg_trgm")
-TEST_EXTENSIONS = ("pgtap",)
+TEST_EXTENSIONS = ("pgtap", "plpgsql_check")
 
 
 def describe(url: str) -> str:

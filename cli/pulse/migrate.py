@@ -22,7 +22,7 @@ from pulse.sqitch import registry
 from pulse.sqitch.plan import (Change, Plan, PlanError, append_change, check_scripts, default_identity, load_plan,
                                write_script_templates)
 
-REPEATABLE_FOLDERS = ("functions", "policies")
+REPEATABLE_FOLDERS = ("functions", "policies", "seeds/reference")
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,7 @@ class Migrator:
         target = self.change_named(to) if to else None
         with connection(self.url, autocommit=True) as conn:
             require_extensions(conn, REQUIRED_EXTENSIONS)
+            require_row_security_bypass(conn)
             registry.lock_destination(conn)
             with conn.transaction():
                 registry.ensure_registry(conn, self.plan, *self.identity)
@@ -81,8 +82,11 @@ class Migrator:
             for change in pending:
                 with console.step(f"deploy {change.name}"):
                     self._deploy_one(conn, change)
-            if repeatables:
+            # The repeatables describe the head of the plan; they wait until it is reached.
+            if repeatables and not self.state(conn).pending:
                 self.apply_repeatables(conn)
+            elif repeatables:
+                console.info("repeatables not applied: the plan is not fully deployed")
         return [change.name for change in pending]
 
     def _deploy_one(self, conn: psycopg.Connection, change: Change) -> None:
@@ -97,9 +101,9 @@ class Migrator:
             raise
 
     def apply_repeatables(self, conn: psycopg.Connection) -> int:
-        """Re-apply db/functions then db/policies, in file order, in one transaction."""
+        """Re-apply db/functions, db/policies and the reference data, in file order, in one transaction."""
         files = [path for folder in REPEATABLE_FOLDERS for path in sorted((self.db / folder).glob("*.sql"))]
-        with console.step(f"apply {len(files)} repeatable files (functions, policies)"):
+        with console.step(f"apply {len(files)} repeatable files (functions, policies, reference data)"):
             with conn.transaction():
                 for path in files:
                     run_script(conn, path, self.settings.root)
@@ -141,6 +145,13 @@ class Migrator:
     def status(self) -> State:
         with connection(self.url, autocommit=True) as conn:
             return self.state(conn)
+
+
+def require_row_security_bypass(conn: psycopg.Connection) -> None:
+    """Definer functions run as the owner on tables whose RLS is forced: the owner must bypass it."""
+    if not conn.execute("select rolsuper or rolbypassrls from pg_roles where rolname = current_user").fetchone()[0]:
+        raise PulseError(f"role {conn.info.user} owns the schema but lacks BYPASSRLS: "
+                         f"ALTER ROLE {conn.info.user} BYPASSRLS (or migrate as a superuser)")
 
 
 def write_new_change(settings: Settings, name: str, requires: list[str], note: str) -> list[Path]:

@@ -9,6 +9,7 @@ from pulse.scripts import run_script
 
 
 def seed(settings: Settings, demo: bool, url: str | None = None) -> int:
+    """Reference data (also applied by every migrate), then with --demo the demo data set."""
     folders = ["reference", "demo"] if demo else ["reference"]
     files = [path for folder in folders for path in sorted((settings.root / "db" / "seeds" / folder).glob("*.sql"))]
     with console.step(f"seed {' and '.join(folders)} data ({len(files)} files)"):

@@ -1,6 +1,10 @@
--- Claims helpers. PostgREST 12 sets request.jwt.claims from the verified
--- token; config/graphile.config.mjs sets the same setting for PostGraphile,
--- so every policy behaves the same behind both servers.
+-- Claims and authorization helpers. PostgREST 12 sets request.jwt.claims
+-- from the verified token; config/graphile.config.mjs sets the same setting
+-- for PostGraphile, so every policy behaves the same behind both servers.
+--
+-- The token is trusted for who is calling, never for what they may do: the
+-- user, membership and permissions are read from the tables on every
+-- request, so a suspension or revocation applies to the very next request.
 
 CREATE OR REPLACE FUNCTION auth.claims() RETURNS jsonb
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -8,23 +12,149 @@ AS $$
   SELECT coalesce(nullif(pg_catalog.current_setting('request.jwt.claims', true), ''), '{}')::jsonb
 $$;
 
-COMMENT ON FUNCTION auth.claims() IS 'The verified JWT claims of the current request, {} when anonymous.';
+COMMENT ON FUNCTION auth.claims() IS 'The verified JWT claims of the current request as sent, {} when there are none.';
+
+CREATE OR REPLACE FUNCTION auth.check_request() RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_claims jsonb := auth.claims();
+  v_role text := coalesce(v_claims ->> 'role', 'anon');
+  v_user app.users;
+  v_organization_id uuid;
+  v_membership_status app.membership_status;
+BEGIN
+  IF v_role = 'anon' OR pg_catalog.current_setting('pulse.checked_claims', true) = v_claims::text THEN
+    RETURN;
+  END IF;
+
+  IF coalesce(v_claims ->> 'sub', '') !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
+    RAISE EXCEPTION 'the token does not name a user'
+      USING ERRCODE = 'PT401', HINT = 'Sign in again with app.login.';
+  END IF;
+  SELECT * INTO v_user FROM app.users WHERE id = (v_claims ->> 'sub')::uuid;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'the token names an unknown user' USING ERRCODE = 'PT401', HINT = 'Sign in again with app.login.';
+  END IF;
+  IF v_user.status NOT IN ('active', 'invited') THEN
+    RAISE EXCEPTION 'user % is %', v_user.email, v_user.status
+      USING ERRCODE = 'PT403', HINT = 'Ask a platform operator to reinstate the account.';
+  END IF;
+  IF v_role = 'app_admin' AND NOT v_user.is_platform_operator THEN
+    RAISE EXCEPTION 'only platform operators may act as app_admin' USING ERRCODE = 'PT403';
+  END IF;
+
+  IF v_claims ? 'session_id' AND NOT EXISTS (
+    SELECT FROM app.sessions AS s
+     WHERE s.id = (v_claims ->> 'session_id')::uuid AND s.user_id = v_user.id AND s.revoked_at IS NULL
+  ) THEN
+    RAISE EXCEPTION 'the session has ended' USING ERRCODE = 'PT401', HINT = 'Sign in again with app.login.';
+  END IF;
+
+  v_organization_id := nullif(v_claims ->> 'org_id', '')::uuid;
+  IF v_organization_id IS NOT NULL AND NOT v_user.is_platform_operator THEN
+    SELECT m.status INTO v_membership_status
+      FROM app.memberships AS m
+      JOIN app.organizations AS o ON o.id = m.organization_id
+     WHERE m.organization_id = v_organization_id AND m.user_id = v_user.id
+       AND o.is_active AND o.deleted_at IS NULL;
+    IF v_membership_status IS DISTINCT FROM 'active' THEN
+      RAISE EXCEPTION 'user % is not an active member of organization %', v_user.email, v_organization_id
+        USING ERRCODE = 'PT403', HINT = 'Switch to an organization you belong to with app.switch_organization.';
+    END IF;
+  END IF;
+
+  PERFORM pg_catalog.set_config('pulse.checked_claims', v_claims::text, true);
+END
+$$;
+
+COMMENT ON FUNCTION auth.check_request() IS
+  'Refuses a request whose user is unknown, suspended or disabled, whose session ended, or who is not an active member of the token''s tenant. PostgREST runs it before every request (db-pre-request); the helpers below run it too, once per transaction, so PostGraphile enforces the same. Errors: PT401, PT403.';
 
 CREATE OR REPLACE FUNCTION auth.user_id() RETURNS uuid
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 AS $$
-  SELECT nullif(auth.claims() ->> 'sub', '')::uuid
+BEGIN
+  PERFORM auth.check_request();
+  RETURN nullif(auth.claims() ->> 'sub', '')::uuid;
+END
 $$;
 
-COMMENT ON FUNCTION auth.user_id() IS 'The signed-in user (sub claim), NULL when anonymous.';
+COMMENT ON FUNCTION auth.user_id() IS 'The signed-in user (sub claim) after auth.check_request(), NULL when anonymous.';
 
 CREATE OR REPLACE FUNCTION auth.org_id() RETURNS uuid
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 AS $$
-  SELECT nullif(auth.claims() ->> 'org_id', '')::uuid
+BEGIN
+  PERFORM auth.check_request();
+  RETURN nullif(auth.claims() ->> 'org_id', '')::uuid;
+END
 $$;
 
-COMMENT ON FUNCTION auth.org_id() IS 'The active tenant (org_id claim), NULL when none.';
+COMMENT ON FUNCTION auth.org_id() IS 'The active tenant (org_id claim) after auth.check_request(), NULL when none.';
+
+CREATE OR REPLACE FUNCTION auth.partner_id() RETURNS uuid
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT m.partner_id
+    FROM app.memberships AS m
+   WHERE m.organization_id = auth.org_id() AND m.user_id = auth.user_id()
+$$;
+
+COMMENT ON FUNCTION auth.partner_id() IS
+  'The partner a portal user is bound to in the active tenant, NULL for everybody else. Policies confine portal users to it.';
+
+CREATE OR REPLACE FUNCTION auth.is_platform_operator() RETURNS boolean
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+AS $$
+BEGIN
+  -- auth.check_request() admits the app_admin role only for platform operators.
+  PERFORM auth.check_request();
+  RETURN coalesce(auth.claims() ->> 'role', 'anon') = 'app_admin';
+END
+$$;
+
+COMMENT ON FUNCTION auth.is_platform_operator() IS 'True for a platform operator acting with the app_admin role.';
+
+CREATE OR REPLACE FUNCTION auth.has_permission(p_permission text, p_site_id uuid DEFAULT NULL) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT EXISTS (
+    SELECT
+      FROM app.memberships AS m
+      JOIN app.role_assignments AS ra ON ra.organization_id = m.organization_id AND ra.membership_id = m.id
+      JOIN app.role_permissions AS rp ON rp.organization_id = ra.organization_id AND rp.role_id = ra.role_id
+     WHERE m.organization_id = auth.org_id()
+       AND m.user_id = auth.user_id()
+       AND m.status = 'active'
+       AND rp.permission = p_permission
+       AND (ra.site_id IS NULL OR ra.site_id = p_site_id)
+  )
+$$;
+
+COMMENT ON FUNCTION auth.has_permission(text, uuid) IS
+  'The one permission check of policies and RPCs: does the caller hold p_permission in the active tenant, through a role for the whole tenant, or for site p_site_id when given? Read from the RBAC tables on every call.';
+
+CREATE OR REPLACE FUNCTION auth.permitted_site_ids(p_permission text) RETURNS uuid[]
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT coalesce(pg_catalog.array_agg(DISTINCT ra.site_id), '{}')
+    FROM app.memberships AS m
+    JOIN app.role_assignments AS ra ON ra.organization_id = m.organization_id AND ra.membership_id = m.id
+    JOIN app.role_permissions AS rp ON rp.organization_id = ra.organization_id AND rp.role_id = ra.role_id
+   WHERE m.organization_id = auth.org_id()
+     AND m.user_id = auth.user_id()
+     AND m.status = 'active'
+     AND rp.permission = p_permission
+     AND ra.site_id IS NOT NULL
+$$;
+
+COMMENT ON FUNCTION auth.permitted_site_ids(text) IS
+  'Sites where the caller holds p_permission through a site-scoped role. Site-scoped policies read `(SELECT auth.has_permission(p)) OR site_id = ANY ((SELECT auth.permitted_site_ids(p)))`, both evaluated once per statement.';
 
 CREATE OR REPLACE FUNCTION auth.token_claims_for(p_email text, p_organization_slug text) RETURNS jsonb
 LANGUAGE plpgsql STABLE
@@ -42,8 +172,9 @@ BEGIN
 
   SELECT o.id INTO v_organization_id
     FROM app.organizations AS o
-    JOIN app.memberships AS m ON m.organization_id = o.id AND m.user_id = v_user.id AND m.is_active
-   WHERE o.slug = p_organization_slug AND o.is_active;
+    LEFT JOIN app.memberships AS m ON m.organization_id = o.id AND m.user_id = v_user.id AND m.status = 'active'
+   WHERE o.slug = p_organization_slug AND o.deleted_at IS NULL
+     AND (m.id IS NOT NULL OR v_user.is_platform_operator);
   IF NOT FOUND THEN
     RAISE EXCEPTION '% is not an active member of organization %', p_email, p_organization_slug
       USING ERRCODE = 'PT403', HINT = 'Pick an organization the user belongs to.';

@@ -17,10 +17,13 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON ALL TABLES IN SCHEMA app, app_private, auth, audit FROM anon, app_user, app_admin;
-REVOKE ALL ON ALL SEQUENCES IN SCHEMA app, app_private, auth, audit FROM anon, app_user, app_admin;
+REVOKE ALL ON ALL TABLES IN SCHEMA app, app_private, auth, audit FROM PUBLIC, anon, app_user, app_admin;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA app, app_private, auth, audit FROM PUBLIC, anon, app_user, app_admin;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA app, app_private, auth, audit FROM PUBLIC, anon, app_user, app_admin;
 REVOKE ALL ON SCHEMA app, app_private, auth, audit FROM PUBLIC, anon, app_user, app_admin;
 
 GRANT USAGE ON SCHEMA app, auth TO anon, app_user, app_admin;
-GRANT EXECUTE ON FUNCTION auth.claims(), auth.user_id(), auth.org_id() TO anon, app_user, app_admin;
+GRANT EXECUTE ON FUNCTION
+  auth.claims(), auth.jwt_org_id(), auth.check_request(), auth.user_id(), auth.org_id(), auth.partner_id(),
+  auth.is_platform_operator(), auth.has_permission(text, uuid), auth.permitted_site_ids(text)
+  TO anon, app_user, app_admin;

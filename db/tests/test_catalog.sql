@@ -1,7 +1,7 @@
 -- Catalog lints: rules that every object in the Pulse schemas must follow,
 -- read from the catalog so that a new object breaking them fails here.
 BEGIN;
-SELECT plan(6);
+SELECT plan(11);
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -25,14 +25,15 @@ SELECT is_empty($$
   SELECT schemaname || '.' || tablename || ': ' || policyname FROM pg_policies
    WHERE schemaname IN ('app', 'app_private', 'auth', 'audit')
      AND regexp_replace(coalesce(qual, '') || ' ' || coalesce(with_check, ''),
-                        '\(\s*SELECT\s+auth\.\w+\(\)(\s+AS\s+\w+)?\s*\)', '', 'gi') ~ 'auth\.\w+\('
+                        '\(\s*SELECT\s+auth\.\w+\([^()]*\)(\s+AS\s+\w+)?\s*\)', '', 'gi') ~ 'auth\.\w+\('
 $$, 'every policy wraps its auth.* calls in a sub-select (evaluated once per statement)');
 
 SELECT is_empty($$
   WITH tenant_tables AS (
     SELECT a.attrelid AS oid, a.attnum AS organization_attnum
       FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname IN ('app', 'app_private', 'audit') AND a.attname = 'organization_id' AND NOT a.attisdropped
+     WHERE n.nspname IN ('app', 'app_private', 'audit') AND a.attname = 'organization_id' AND a.attnotnull
+       AND NOT a.attisdropped
   )
   SELECT con.conrelid::regclass::text || ' ' || con.conname
     FROM pg_constraint con JOIN tenant_tables t ON t.oid = con.conrelid
@@ -47,6 +48,44 @@ SELECT is_empty($$
      AND (CASE c.relkind WHEN 'c' THEN obj_description(c.reltype, 'pg_type')
                          ELSE obj_description(c.oid, 'pg_class') END) IS NULL
 $$, 'every table, view and type in app has a COMMENT');
+
+SELECT is_empty($$
+  SELECT c.relname || '.' || a.attname
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+   WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p', 'v', 'm', 'c')
+     AND col_description(c.oid, a.attnum) IS NULL
+$$, 'every column of every table, view and type in app has a COMMENT');
+
+SELECT is_empty($$
+  SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname IN ('app', 'auth') AND obj_description(p.oid, 'pg_proc') IS NULL
+$$, 'every function in app and auth has a COMMENT');
+
+SELECT results_eq($$
+  SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname = 'app' AND has_function_privilege('anon', p.oid, 'EXECUTE')
+   ORDER BY 1
+$$, ARRAY['app.health()', 'app.login(text,text,uuid)', 'app.refresh(text)'],
+  'anonymous callers may execute exactly health, login and refresh');
+
+SELECT is_empty($$
+  SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname IN ('app_private', 'audit')
+     AND (has_function_privilege('anon', p.oid, 'EXECUTE') OR has_function_privilege('app_user', p.oid, 'EXECUTE'))
+$$, 'private helpers are executable by no API role');
+
+-- Collected at top level: plpgsql_check misbehaves when called from inside
+-- another PL/pgSQL function (as pgTAP's is_empty would call it).
+CREATE TEMP TABLE plpgsql_errors ON COMMIT DROP AS
+SELECT p.oid::regprocedure::text || ': ' || c.message AS error
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+  JOIN pg_language l ON l.oid = p.prolang AND l.lanname = 'plpgsql',
+       LATERAL plpgsql_check_function_tb(p.oid,
+         relid => CASE WHEN p.prorettype = 'trigger'::regtype
+                       THEN (SELECT t.tgrelid FROM pg_trigger t WHERE t.tgfoid = p.oid LIMIT 1) ELSE 0 END) AS c
+ WHERE n.nspname IN ('app', 'app_private', 'auth', 'audit') AND c.level = 'error';
+SELECT is_empty('SELECT error FROM plpgsql_errors', 'plpgsql_check reports no error in any function');
 
 SELECT * FROM finish();
 ROLLBACK;

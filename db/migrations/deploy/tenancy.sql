@@ -3,58 +3,68 @@
 
 BEGIN;
 
+-- Column default of organization_id on tenant tables, so clients need not
+-- send it. It only reads the claim; the policies' WITH CHECK compare the
+-- row with auth.org_id(), which validates the caller's membership.
+CREATE FUNCTION auth.jwt_org_id() RETURNS uuid
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+  SELECT nullif(nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'org_id', '')::uuid
+$$;
+
+COMMENT ON FUNCTION auth.jwt_org_id() IS 'The org_id claim as sent, for column defaults only; policies use auth.org_id().';
+
 CREATE TABLE app.organizations (
   id uuid PRIMARY KEY DEFAULT public.uuid_generate_v7(),
   slug text NOT NULL UNIQUE
     CONSTRAINT organizations_slug_format CHECK (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' AND length(slug) <= 63),
   name text NOT NULL CONSTRAINT organizations_name_length CHECK (length(btrim(name)) BETWEEN 1 AND 200),
   is_active boolean NOT NULL DEFAULT true,
+  settings jsonb NOT NULL DEFAULT '{}' CONSTRAINT organizations_settings_object CHECK (jsonb_typeof(settings) = 'object'),
+  branding jsonb NOT NULL DEFAULT '{}' CONSTRAINT organizations_branding_object CHECK (jsonb_typeof(branding) = 'object'),
+  deleted_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 
-COMMENT ON TABLE app.organizations IS 'Tenants: every tenant-owned row carries the id of one organization.';
+COMMENT ON TABLE app.organizations IS
+  'Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own.';
 COMMENT ON COLUMN app.organizations.id IS 'Organization id; the org_id claim of a token names one.';
-COMMENT ON COLUMN app.organizations.slug IS 'Unique, URL-safe short name: lower-case letters, digits and single hyphens.';
+COMMENT ON COLUMN app.organizations.slug IS 'Unique, URL-safe short name: lower-case letters, digits and single hyphens, at most 63 characters.';
 COMMENT ON COLUMN app.organizations.name IS 'Display name.';
-COMMENT ON COLUMN app.organizations.is_active IS 'False once the tenant is deactivated.';
+COMMENT ON COLUMN app.organizations.is_active IS 'False while the tenant is suspended: its members cannot sign in.';
+COMMENT ON COLUMN app.organizations.settings IS
+  'Validated settings: timezone (IANA name), locale (e.g. en-US), currency (ISO 4217), week_start (1 = Monday .. 7), date_format.';
+COMMENT ON COLUMN app.organizations.branding IS
+  'Validated branding: display_name, logo_url (https), primary_color and accent_color (#RRGGBB).';
+COMMENT ON COLUMN app.organizations.deleted_at IS
+  'Set by app.delete_organization(); the tenant is purged for good 30 days later (app.purge_organization).';
 COMMENT ON COLUMN app.organizations.created_at IS 'When the organization was created.';
 COMMENT ON COLUMN app.organizations.updated_at IS 'When the organization was last changed.';
 
-CREATE TABLE app.users (
-  id uuid PRIMARY KEY DEFAULT public.uuid_generate_v7(),
-  email citext NOT NULL UNIQUE CONSTRAINT users_email_format CHECK (email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'),
-  display_name text NOT NULL CONSTRAINT users_display_name_length CHECK (length(btrim(display_name)) BETWEEN 1 AND 200),
-  is_platform_operator boolean NOT NULL DEFAULT false,
-  created_at timestamptz NOT NULL DEFAULT now(),
-  updated_at timestamptz NOT NULL DEFAULT now()
-);
-
-COMMENT ON TABLE app.users IS 'People who sign in; global, joined to tenants through memberships.';
-COMMENT ON COLUMN app.users.id IS 'User id; the sub claim of a token names one.';
-COMMENT ON COLUMN app.users.email IS 'Sign-in email, unique regardless of case.';
-COMMENT ON COLUMN app.users.display_name IS 'Name shown to other people.';
-COMMENT ON COLUMN app.users.is_platform_operator IS 'Platform operators sign in with the app_admin role.';
-COMMENT ON COLUMN app.users.created_at IS 'When the user was created.';
-COMMENT ON COLUMN app.users.updated_at IS 'When the user was last changed.';
-
-CREATE TABLE app.memberships (
-  organization_id uuid NOT NULL REFERENCES app.organizations (id) ON DELETE CASCADE,
+CREATE TABLE app.sites (
+  organization_id uuid NOT NULL DEFAULT auth.jwt_org_id() REFERENCES app.organizations (id) ON DELETE CASCADE,
   id uuid NOT NULL DEFAULT public.uuid_generate_v7(),
-  user_id uuid NOT NULL REFERENCES app.users (id) ON DELETE CASCADE,
+  code text NOT NULL CONSTRAINT sites_code_format CHECK (code ~ '^[A-Z0-9][A-Z0-9_-]{0,19}$'),
+  name text NOT NULL CONSTRAINT sites_name_length CHECK (length(btrim(name)) BETWEEN 1 AND 200),
+  timezone text,
+  address text,
   is_active boolean NOT NULL DEFAULT true,
   created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, id),
-  CONSTRAINT memberships_one_per_user UNIQUE (organization_id, user_id)
+  CONSTRAINT sites_code_unique UNIQUE (organization_id, code)
 );
 
-CREATE INDEX memberships_user_idx ON app.memberships (user_id, organization_id);
-
-COMMENT ON TABLE app.memberships IS 'A user''s membership of one organization.';
-COMMENT ON COLUMN app.memberships.organization_id IS 'The organization.';
-COMMENT ON COLUMN app.memberships.id IS 'Membership id, unique within the organization.';
-COMMENT ON COLUMN app.memberships.user_id IS 'The member.';
-COMMENT ON COLUMN app.memberships.is_active IS 'False once the membership is revoked.';
-COMMENT ON COLUMN app.memberships.created_at IS 'When the membership was created.';
+COMMENT ON TABLE app.sites IS 'Plants, labs and other sites of a tenant; role assignments can be scoped to one.';
+COMMENT ON COLUMN app.sites.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.sites.id IS 'Site id.';
+COMMENT ON COLUMN app.sites.code IS 'Short code, unique in the tenant: upper-case letters, digits, - and _ (e.g. PLANT-1).';
+COMMENT ON COLUMN app.sites.name IS 'Display name.';
+COMMENT ON COLUMN app.sites.timezone IS 'IANA time zone of the site; the tenant''s when empty.';
+COMMENT ON COLUMN app.sites.address IS 'Postal address.';
+COMMENT ON COLUMN app.sites.is_active IS 'False once the site is closed.';
+COMMENT ON COLUMN app.sites.created_at IS 'When the site was created.';
+COMMENT ON COLUMN app.sites.updated_at IS 'When the site was last changed.';
 
 COMMIT;

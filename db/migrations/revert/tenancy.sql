@@ -2,6 +2,7 @@
 
 BEGIN;
 
-DROP TABLE app.memberships, app.users, app.organizations CASCADE;
+DROP TABLE app.sites, app.organizations CASCADE;
+DROP FUNCTION auth.jwt_org_id();
 
 COMMIT;

@@ -2,8 +2,11 @@
 
 BEGIN;
 
-SELECT id, slug, name, is_active, created_at, updated_at FROM app.organizations WHERE false;
-SELECT id, email, display_name, is_platform_operator, created_at, updated_at FROM app.users WHERE false;
-SELECT organization_id, id, user_id, is_active, created_at FROM app.memberships WHERE false;
+SELECT id, slug, name, is_active, settings, branding, deleted_at, created_at, updated_at
+  FROM app.organizations WHERE false;
+SELECT organization_id, id, code, name, timezone, address, is_active, created_at, updated_at
+  FROM app.sites WHERE false;
+
+SELECT auth.jwt_org_id();
 
 ROLLBACK;

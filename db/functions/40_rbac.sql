@@ -1,0 +1,289 @@
+-- Roles and their assignment. The rules against escalation live here:
+-- nobody grants themselves anything, nobody hands out a permission they do
+-- not hold, only an admin makes admins, and a tenant always keeps one admin.
+
+CREATE OR REPLACE FUNCTION app_private.caller_holds_all(p_permissions text[]) RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT auth.is_platform_operator()
+      OR NOT EXISTS (SELECT FROM unnest(p_permissions) AS p (code) WHERE NOT auth.has_permission(p.code))
+$$;
+
+COMMENT ON FUNCTION app_private.caller_holds_all(text[]) IS 'True when the caller holds every one of the permissions tenant-wide (or is a platform operator).';
+
+CREATE OR REPLACE FUNCTION app_private.require_permission(p_permission text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+  IF NOT (auth.has_permission(p_permission) OR auth.is_platform_operator()) THEN
+    RAISE EXCEPTION 'this needs the % permission', p_permission USING ERRCODE = 'PT403';
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.require_permission(text) IS 'Raises PT403 unless the caller holds the permission tenant-wide (or is a platform operator).';
+
+CREATE OR REPLACE FUNCTION app_private.check_grantable(p_permissions text[]) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_unknown text[] := ARRAY(SELECT p FROM unnest(p_permissions) AS p
+                             WHERE NOT EXISTS (SELECT FROM app.permissions WHERE code = p));
+BEGIN
+  IF v_unknown <> '{}' THEN
+    RAISE EXCEPTION 'unknown permission(s): %', pg_catalog.array_to_string(v_unknown, ', ')
+      USING ERRCODE = 'PT422', HINT = 'GET /permissions lists the catalog.';
+  END IF;
+  IF NOT app_private.caller_holds_all(p_permissions) THEN
+    RAISE EXCEPTION 'you cannot hand out permissions you do not hold yourself' USING ERRCODE = 'PT403';
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.check_grantable(text[]) IS 'Refuses unknown permissions (PT422) and ones the caller does not hold (PT403).';
+
+CREATE OR REPLACE FUNCTION app_private.find_role(p_organization_id uuid, p_role_key text) RETURNS app.roles
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_role app.roles;
+BEGIN
+  SELECT * INTO v_role FROM app.roles WHERE organization_id = p_organization_id AND key = p_role_key;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'role % does not exist in this organization', p_role_key USING ERRCODE = 'PT404';
+  END IF;
+  RETURN v_role;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.find_role(uuid, text) IS 'The tenant''s role with that key, or PT404.';
+
+CREATE OR REPLACE FUNCTION app.create_role(key text, name text, permissions text[], description text DEFAULT '')
+RETURNS app.roles
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_role app.roles;
+BEGIN
+  PERFORM app_private.require_permission('role.manage');
+  PERFORM app_private.check_grantable(create_role.permissions);
+  INSERT INTO app.roles (organization_id, key, name, description)
+  VALUES (auth.org_id(), create_role.key, create_role.name, coalesce(create_role.description, ''))
+  RETURNING * INTO v_role;
+  INSERT INTO app.role_permissions (organization_id, role_id, permission)
+  SELECT v_role.organization_id, v_role.id, p FROM unnest(create_role.permissions) AS p
+  ON CONFLICT DO NOTHING;
+  RETURN v_role;
+EXCEPTION WHEN unique_violation THEN
+  RAISE EXCEPTION 'role % already exists', create_role.key USING ERRCODE = 'PT409';
+END
+$$;
+
+COMMENT ON FUNCTION app.create_role(text, text, text[], text) IS
+  'Creates a tenant role bundling permissions the caller holds. Needs role.manage. Errors: PT403, PT409 key taken, PT422 unknown permission or bad key.';
+
+CREATE OR REPLACE FUNCTION app.set_role_permissions(role_key text, permissions text[]) RETURNS app.roles
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_role app.roles;
+BEGIN
+  PERFORM app_private.require_permission('role.manage');
+  v_role := app_private.find_role(auth.org_id(), set_role_permissions.role_key);
+  IF v_role.is_system THEN
+    RAISE EXCEPTION 'system role % follows the platform catalog', v_role.key
+      USING ERRCODE = 'PT409', HINT = 'Create a role of your own with app.create_role.';
+  END IF;
+  -- Both what is added and what is taken away must be within the caller's own permissions.
+  PERFORM app_private.check_grantable(ARRAY(
+    SELECT p FROM unnest(set_role_permissions.permissions) AS p
+    UNION
+    SELECT rp.permission FROM app.role_permissions AS rp
+     WHERE rp.organization_id = v_role.organization_id AND rp.role_id = v_role.id));
+  DELETE FROM app.role_permissions AS rp
+   WHERE rp.organization_id = v_role.organization_id AND rp.role_id = v_role.id
+     AND rp.permission <> ALL (set_role_permissions.permissions);
+  INSERT INTO app.role_permissions (organization_id, role_id, permission)
+  SELECT v_role.organization_id, v_role.id, p FROM unnest(set_role_permissions.permissions) AS p
+  ON CONFLICT DO NOTHING;
+  UPDATE app.roles SET updated_at = pg_catalog.now() WHERE organization_id = v_role.organization_id AND id = v_role.id
+  RETURNING * INTO v_role;
+  RETURN v_role;
+END
+$$;
+
+COMMENT ON FUNCTION app.set_role_permissions(text, text[]) IS
+  'Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403, PT404, PT409 system role, PT422.';
+
+CREATE OR REPLACE FUNCTION app.delete_role(role_key text) RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_role app.roles;
+BEGIN
+  PERFORM app_private.require_permission('role.manage');
+  v_role := app_private.find_role(auth.org_id(), delete_role.role_key);
+  IF v_role.is_system THEN
+    RAISE EXCEPTION 'system role % cannot be deleted', v_role.key USING ERRCODE = 'PT409';
+  END IF;
+  PERFORM app_private.check_grantable(ARRAY(
+    SELECT rp.permission FROM app.role_permissions AS rp
+     WHERE rp.organization_id = v_role.organization_id AND rp.role_id = v_role.id));
+  DELETE FROM app.roles WHERE organization_id = v_role.organization_id AND id = v_role.id;
+  RETURN true;
+END
+$$;
+
+COMMENT ON FUNCTION app.delete_role(text) IS
+  'Deletes a tenant-made role and its assignments. Needs role.manage and the role''s permissions. Errors: PT403, PT404, PT409 system role.';
+
+CREATE OR REPLACE FUNCTION app.grant_role(membership_id uuid, role_key text, site_id uuid DEFAULT NULL)
+RETURNS app.role_assignments
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_organization_id uuid := auth.org_id();
+  v_membership app.memberships;
+  v_role app.roles;
+  v_assignment app.role_assignments;
+BEGIN
+  PERFORM app_private.require_permission('role.assign');
+  SELECT m.* INTO v_membership FROM app.memberships AS m
+   WHERE m.organization_id = v_organization_id AND m.id = grant_role.membership_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'membership % does not exist in this organization', grant_role.membership_id USING ERRCODE = 'PT404';
+  END IF;
+  IF v_membership.user_id = auth.user_id() AND NOT auth.is_platform_operator() THEN
+    RAISE EXCEPTION 'you cannot grant roles to yourself' USING ERRCODE = 'PT403';
+  END IF;
+  v_role := app_private.find_role(v_organization_id, grant_role.role_key);
+  IF v_role.key = 'admin' AND NOT (auth.is_platform_operator() OR EXISTS (
+        SELECT FROM app.role_assignments AS ra
+          JOIN app.memberships AS m ON m.organization_id = ra.organization_id AND m.id = ra.membership_id
+         WHERE ra.organization_id = v_organization_id AND ra.role_id = v_role.id AND ra.site_id IS NULL
+           AND m.user_id = auth.user_id())) THEN
+    RAISE EXCEPTION 'only an admin grants the admin role' USING ERRCODE = 'PT403';
+  END IF;
+  PERFORM app_private.check_grantable(ARRAY(
+    SELECT rp.permission FROM app.role_permissions AS rp
+     WHERE rp.organization_id = v_role.organization_id AND rp.role_id = v_role.id));
+
+  INSERT INTO app.role_assignments (organization_id, membership_id, role_id, site_id, granted_by)
+  VALUES (v_organization_id, v_membership.id, v_role.id, grant_role.site_id, auth.user_id())
+  ON CONFLICT ON CONSTRAINT role_assignments_unique DO NOTHING
+  RETURNING * INTO v_assignment;
+  IF v_assignment IS NULL THEN
+    SELECT ra.* INTO v_assignment FROM app.role_assignments AS ra
+     WHERE ra.organization_id = v_organization_id AND ra.membership_id = v_membership.id
+       AND ra.role_id = v_role.id AND ra.site_id IS NOT DISTINCT FROM grant_role.site_id;
+  END IF;
+  RETURN v_assignment;
+EXCEPTION WHEN foreign_key_violation THEN
+  RAISE EXCEPTION 'site % does not exist in this organization', grant_role.site_id USING ERRCODE = 'PT404';
+END
+$$;
+
+COMMENT ON FUNCTION app.grant_role(uuid, text, uuid) IS
+  'Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403, PT404.';
+
+CREATE OR REPLACE FUNCTION app.revoke_role(membership_id uuid, role_key text, site_id uuid DEFAULT NULL)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_organization_id uuid := auth.org_id();
+  v_role app.roles;
+BEGIN
+  PERFORM app_private.require_permission('role.assign');
+  v_role := app_private.find_role(v_organization_id, revoke_role.role_key);
+  IF v_role.key = 'admin' AND NOT (auth.is_platform_operator() OR EXISTS (
+        SELECT FROM app.role_assignments AS ra
+          JOIN app.memberships AS m ON m.organization_id = ra.organization_id AND m.id = ra.membership_id
+         WHERE ra.organization_id = v_organization_id AND ra.role_id = v_role.id AND ra.site_id IS NULL
+           AND m.user_id = auth.user_id())) THEN
+    RAISE EXCEPTION 'only an admin revokes the admin role' USING ERRCODE = 'PT403';
+  END IF;
+  DELETE FROM app.role_assignments AS ra
+   WHERE ra.organization_id = v_organization_id AND ra.membership_id = revoke_role.membership_id
+     AND ra.role_id = v_role.id AND ra.site_id IS NOT DISTINCT FROM revoke_role.site_id;
+  RETURN FOUND;
+END
+$$;
+
+COMMENT ON FUNCTION app.revoke_role(uuid, text, uuid) IS
+  'Takes a role (at site_id, or tenant-wide) away from a member. Needs role.assign; admin only by an admin; the last admin of a tenant cannot be removed (PT409). False when there was nothing to revoke.';
+
+CREATE OR REPLACE FUNCTION app_private.require_an_admin(p_organization_id uuid) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+  IF EXISTS (SELECT FROM app.organizations WHERE id = p_organization_id)
+     AND NOT EXISTS (
+       SELECT FROM app.role_assignments AS ra
+         JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id AND r.key = 'admin'
+         JOIN app.memberships AS m ON m.organization_id = ra.organization_id AND m.id = ra.membership_id
+        WHERE ra.organization_id = p_organization_id AND ra.site_id IS NULL AND m.status = 'active') THEN
+    RAISE EXCEPTION 'the last admin of the organization cannot be removed'
+      USING ERRCODE = 'PT409', HINT = 'Make someone else admin first.';
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.require_an_admin(uuid) IS
+  'Raises PT409 when a tenant (still existing) has no active, tenant-wide admin left.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_role_assignments__keep_an_admin() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  IF OLD.site_id IS NULL AND EXISTS (
+       SELECT FROM app.roles WHERE organization_id = OLD.organization_id AND id = OLD.role_id AND key = 'admin') THEN
+    PERFORM app_private.require_an_admin(OLD.organization_id);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_role_assignments__keep_an_admin() IS
+  'AFTER DELETE OR UPDATE: removing a tenant-wide admin assignment must leave the tenant an admin.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_memberships__keep_an_admin() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  IF OLD.status = 'active' THEN
+    PERFORM app_private.require_an_admin(OLD.organization_id);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_memberships__keep_an_admin() IS
+  'AFTER DELETE OR UPDATE OF status: revoking or removing the last admin''s membership is refused.';
+
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.roles
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+
+CREATE OR REPLACE TRIGGER _900_keep_an_admin AFTER DELETE OR UPDATE ON app.role_assignments
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_role_assignments__keep_an_admin();
+CREATE OR REPLACE TRIGGER _900_keep_an_admin AFTER DELETE OR UPDATE OF status ON app.memberships
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_memberships__keep_an_admin();

@@ -1,0 +1,137 @@
+-- The activity log: a generic trigger records every change to core
+-- entities; the log itself refuses every change.
+
+CREATE OR REPLACE FUNCTION audit.tg__record_change() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_old jsonb := CASE WHEN TG_OP <> 'INSERT' THEN pg_catalog.to_jsonb(OLD) END;
+  v_new jsonb := CASE WHEN TG_OP <> 'DELETE' THEN pg_catalog.to_jsonb(NEW) END;
+  v_row jsonb := coalesce(v_new, v_old);
+  v_claims jsonb := auth.claims();
+  v_key text;
+  v_organization_id uuid := CASE WHEN TG_TABLE_NAME = 'organizations' THEN (v_row ->> 'id')::uuid
+                                 ELSE (v_row ->> 'organization_id')::uuid END;
+BEGIN
+  IF v_organization_id::text = pg_catalog.current_setting('pulse.purging_organization', true) THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    -- Only what changed; a bare updated_at bump is not a change.
+    SELECT pg_catalog.jsonb_object_agg(n.key, n.value) INTO v_new
+      FROM pg_catalog.jsonb_each(v_new) AS n
+     WHERE n.value IS DISTINCT FROM v_old -> n.key AND n.key <> 'updated_at';
+    IF v_new IS NULL THEN
+      RETURN NULL;
+    END IF;
+    SELECT pg_catalog.jsonb_object_agg(o.key, o.value) INTO v_old
+      FROM pg_catalog.jsonb_each(v_old) AS o
+     WHERE v_new ? o.key;
+  END IF;
+
+  -- Tables without an id column name their key columns as trigger arguments.
+  IF TG_NARGS > 0 THEN
+    SELECT pg_catalog.string_agg(v_row ->> a, ':') INTO v_key FROM unnest(TG_ARGV) AS a;
+  ELSE
+    v_key := v_row ->> 'id';
+  END IF;
+
+  INSERT INTO audit.activity_log
+    (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, old_values, new_values,
+     request_id, client_address)
+  VALUES (
+    v_organization_id,
+    nullif(v_claims ->> 'sub', '')::uuid,
+    coalesce(v_claims ->> 'role', session_user::text),
+    TG_TABLE_NAME,
+    v_key,
+    pg_catalog.lower(TG_OP)::audit.action,
+    v_old,
+    v_new,
+    app_private.request_header('x-request-id'),
+    app_private.client_address()
+  );
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION audit.tg__record_change() IS
+  'AFTER INSERT, UPDATE or DELETE: writes who changed which entity, how (changed columns only on update), from which request and address.';
+
+CREATE OR REPLACE FUNCTION audit.tg_activity_log__refuse_change() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+  IF TG_OP = 'DELETE'
+     AND OLD.organization_id::text = pg_catalog.current_setting('pulse.purging_organization', true)
+     AND NOT EXISTS (SELECT FROM app.organizations WHERE id = OLD.organization_id AND deleted_at IS NULL) THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION 'the activity log is append-only: % refused', pg_catalog.lower(TG_OP)
+    USING ERRCODE = 'PT403', HINT = 'Audit rows leave only with their tenant, through app.purge_organization.';
+END
+$$;
+
+COMMENT ON FUNCTION audit.tg_activity_log__refuse_change() IS
+  'BEFORE UPDATE, DELETE or TRUNCATE: refuses every change to the log, whoever asks, except the purge of a soft-deleted tenant.';
+
+CREATE OR REPLACE TRIGGER _100_refuse_change BEFORE UPDATE OR DELETE ON audit.activity_log
+  FOR EACH ROW EXECUTE FUNCTION audit.tg_activity_log__refuse_change();
+CREATE OR REPLACE TRIGGER _100_refuse_truncate BEFORE TRUNCATE ON audit.activity_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit.tg_activity_log__refuse_change();
+
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.organizations
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.sites
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.partners
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.contacts
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.users
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.memberships
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.roles
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.role_permissions
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('role_id', 'permission');
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.role_assignments
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+
+CREATE OR REPLACE VIEW app.activity_log WITH (security_barrier) AS
+SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.entity_type, a.entity_id,
+       a.action::text AS action, a.old_values, a.new_values, a.request_id, a.client_address
+  FROM audit.activity_log AS a
+ WHERE (a.organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('audit.read')))
+    OR (SELECT auth.is_platform_operator());
+
+COMMENT ON VIEW app.activity_log IS
+  E'The audit trail of the active tenant: every create, update and delete of core entities. Readable with the audit.read permission; platform operators read every tenant''s.\n@primaryKey id';
+COMMENT ON COLUMN app.activity_log.id IS 'Event id (time-ordered).';
+COMMENT ON COLUMN app.activity_log.organization_id IS 'The tenant; empty for changes to global entities such as users.';
+COMMENT ON COLUMN app.activity_log.occurred_at IS 'When the change happened.';
+COMMENT ON COLUMN app.activity_log.actor_user_id IS 'Who made it (sub claim); empty for changes made outside the APIs.';
+COMMENT ON COLUMN app.activity_log.actor_role IS 'The database role of the request (app_user, app_admin) or the login that made it.';
+COMMENT ON COLUMN app.activity_log.entity_type IS 'The table: organizations, sites, partners, contacts, users, memberships, roles, role_permissions, role_assignments.';
+COMMENT ON COLUMN app.activity_log.entity_id IS 'The changed row''s id (role_permissions: role_id:permission).';
+COMMENT ON COLUMN app.activity_log.action IS 'insert, update or delete.';
+COMMENT ON COLUMN app.activity_log.old_values IS 'Before: the whole row on delete, the changed columns on update.';
+COMMENT ON COLUMN app.activity_log.new_values IS 'After: the whole row on insert, the changed columns on update.';
+COMMENT ON COLUMN app.activity_log.request_id IS 'X-Request-Id of the API request, when sent.';
+COMMENT ON COLUMN app.activity_log.client_address IS 'Client address of the API request (X-Forwarded-For), when known.';
+
+CREATE OR REPLACE FUNCTION app.entity_timeline(entity_type text, entity_id text) RETURNS SETOF app.activity_log
+LANGUAGE sql STABLE
+AS $$
+  SELECT *
+    FROM app.activity_log AS a
+   WHERE a.entity_type = entity_timeline.entity_type AND a.entity_id = entity_timeline.entity_id
+   ORDER BY a.occurred_at, a.id
+$$;
+
+COMMENT ON FUNCTION app.entity_timeline(text, text) IS
+  'Everything that happened to one entity, oldest first, e.g. entity_type => ''partners'', entity_id => the partner id. Same visibility as app.activity_log.';

@@ -1,0 +1,46 @@
+-- Partners and contacts: partner.read to read, partner.manage to change.
+-- A portal user (membership bound to a partner) reads only that partner.
+
+ALTER TABLE app.partners ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.partners FORCE ROW LEVEL SECURITY;
+ALTER TABLE app.contacts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.contacts FORCE ROW LEVEL SECURITY;
+
+GRANT SELECT, DELETE ON app.partners, app.contacts TO app_user;
+GRANT INSERT (organization_id, kind, name, code, website, notes, is_active),
+      UPDATE (kind, name, code, website, notes, is_active) ON app.partners TO app_user;
+GRANT INSERT (organization_id, partner_id, contact_type, full_name, job_title, email, phone, is_primary),
+      UPDATE (contact_type, full_name, job_title, email, phone, is_primary) ON app.contacts TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.partners, app.contacts TO app_admin;
+
+CREATE POLICY partners_select_reader ON app.partners FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND (SELECT auth.has_permission('partner.read'))
+         AND ((SELECT auth.partner_id()) IS NULL OR id = (SELECT auth.partner_id())));
+CREATE POLICY partners_insert_manager ON app.partners FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('partner.manage'))
+              AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY partners_update_manager ON app.partners FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('partner.manage'))
+         AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY partners_delete_manager ON app.partners FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('partner.manage'))
+         AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY partners_all_operator ON app.partners FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+CREATE POLICY contacts_select_reader ON app.contacts FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND (SELECT auth.has_permission('partner.read'))
+         AND ((SELECT auth.partner_id()) IS NULL OR partner_id = (SELECT auth.partner_id())));
+CREATE POLICY contacts_insert_manager ON app.contacts FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('partner.manage'))
+              AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY contacts_update_manager ON app.contacts FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('partner.manage'))
+         AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY contacts_delete_manager ON app.contacts FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('partner.manage'))
+         AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY contacts_all_operator ON app.contacts FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));

@@ -1,0 +1,53 @@
+-- Users are global: a member reads the people of the active tenant (and
+-- always themselves) and edits only their own name and preferences.
+-- Memberships: membership.manage changes who belongs; everyone reads the
+-- members of their tenant.
+
+ALTER TABLE app.users ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.users FORCE ROW LEVEL SECURITY;
+ALTER TABLE app.memberships ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.memberships FORCE ROW LEVEL SECURITY;
+ALTER TABLE app.sessions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.sessions FORCE ROW LEVEL SECURITY;
+
+GRANT SELECT ON app.users TO app_user;
+GRANT UPDATE (display_name, preferences) ON app.users TO app_user;
+GRANT SELECT, INSERT, UPDATE ON app.users TO app_admin;
+
+CREATE POLICY users_select_colleagues ON app.users FOR SELECT TO app_user
+  USING (id = (SELECT auth.user_id())
+         OR ((SELECT auth.partner_id()) IS NULL AND EXISTS (
+               SELECT FROM app.memberships AS m
+                WHERE m.user_id = users.id AND m.organization_id = (SELECT auth.org_id()))));
+CREATE POLICY users_update_self ON app.users FOR UPDATE TO app_user
+  USING (id = (SELECT auth.user_id()));
+CREATE POLICY users_all_operator ON app.users FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+GRANT SELECT ON app.memberships TO app_user;
+GRANT UPDATE (status, partner_id), DELETE ON app.memberships TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.memberships TO app_admin;
+
+CREATE POLICY memberships_select_member ON app.memberships FOR SELECT TO app_user
+  USING (user_id = (SELECT auth.user_id())
+         OR (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL));
+CREATE POLICY memberships_update_manager ON app.memberships FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('membership.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY memberships_delete_manager ON app.memberships FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('membership.manage')));
+CREATE POLICY memberships_all_operator ON app.memberships FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+-- Sessions are read by their owner; only the sign-in functions write them.
+GRANT SELECT (id, user_id, organization_id, ip_address, user_agent, created_at, last_used_at, expires_at, revoked_at)
+  ON app.sessions TO app_user, app_admin;
+CREATE POLICY sessions_select_own ON app.sessions FOR SELECT TO app_user, app_admin
+  USING (user_id = (SELECT auth.user_id()));
+
+GRANT EXECUTE ON FUNCTION app.login(text, text, uuid), app.refresh(text) TO anon, app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.logout(), app.switch_organization(uuid), app.change_password(text, text)
+  TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.add_member(text, text, text, text[], uuid, uuid), app.set_direct_manager(uuid, uuid)
+  TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.set_user_password(uuid, text) TO app_admin;

@@ -1,0 +1,56 @@
+-- The activity log: written for every change, readable with audit.read,
+-- and immutable for everybody, the table owner included.
+BEGIN;
+SELECT plan(17);
+
+CREATE TEMP TABLE globex ON COMMIT DROP AS SELECT id::text AS id FROM app.partners WHERE code = 'C-1001';
+GRANT SELECT ON globex TO PUBLIC;
+
+SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');
+SELECT set_config('request.headers', '{"x-request-id": "req-42", "x-forwarded-for": "203.0.113.7, 10.0.0.1"}', true);
+UPDATE app.partners SET name = 'Globex Corp.', website = 'https://globex.example/' WHERE code = 'C-1001';
+
+SELECT tests.act_as_owner();
+UPDATE app.partners SET updated_at = now() + interval '1 second' WHERE code = 'C-1001';
+CREATE TEMP TABLE last_event ON COMMIT DROP AS
+SELECT * FROM audit.activity_log
+ WHERE entity_type = 'partners' AND action = 'update'
+   AND entity_id = (SELECT id FROM globex)
+ ORDER BY occurred_at DESC, id DESC LIMIT 1;
+SELECT is((SELECT count(*)::int FROM audit.activity_log
+            WHERE entity_type = 'partners' AND action = 'update'
+              AND entity_id = (SELECT id FROM globex)), 1,
+  'an update is recorded once; a bare updated_at bump is not a change');
+SELECT is((SELECT new_values FROM last_event), '{"name": "Globex Corp.", "website": "https://globex.example/"}'::jsonb,
+  'new values hold the changed columns only');
+SELECT is((SELECT old_values FROM last_event), '{"name": "Globex Corporation", "website": "https://globex.example"}'::jsonb,
+  'old values hold what they replaced');
+SELECT is((SELECT actor_user_id FROM last_event), tests.id_of_user('sales@acme.test'), 'the actor is the token''s user');
+SELECT is((SELECT actor_role FROM last_event), 'app_user', 'with the token''s role');
+SELECT is((SELECT organization_id FROM last_event), tests.id_of_organization('acme-manufacturing'), 'in the tenant');
+SELECT is((SELECT request_id FROM last_event), 'req-42', 'the request id is kept');
+SELECT is((SELECT client_address FROM last_event), '203.0.113.7'::inet, 'and the client address');
+
+-- Nobody changes or removes an audit row.
+SELECT throws_ok($$UPDATE audit.activity_log SET action = 'insert'$$, 'PT403', NULL, 'the owner cannot update the log');
+SELECT throws_ok($$DELETE FROM audit.activity_log$$, 'PT403', NULL, 'the owner cannot delete from the log');
+SELECT throws_ok($$TRUNCATE audit.activity_log$$, 'PT403', NULL, 'the owner cannot truncate the log');
+SELECT tests.act_as('ada@acme.test', 'acme-manufacturing');
+SELECT throws_ok($$DELETE FROM audit.activity_log$$, '42501', NULL, 'API roles cannot reach the table at all');
+
+-- Reading it.
+SELECT ok((SELECT count(*) FROM app.activity_log) > 0, 'an admin (audit.read) reads the tenant''s log');
+SELECT is_empty($$SELECT 1 FROM app.activity_log WHERE organization_id IS DISTINCT FROM tests.id_of_organization('acme-manufacturing')$$,
+  'only the tenant''s own');
+SELECT results_eq(
+  format($$SELECT action FROM app.entity_timeline('partners', %L)$$, (SELECT id FROM globex)),
+  ARRAY['insert', 'update'], 'the timeline of one partner, oldest first');
+SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');
+SELECT is_empty('SELECT 1 FROM app.activity_log', 'a member without audit.read reads nothing');
+SELECT tests.act_as('grace@northwind.test', 'northwind-labs');
+SELECT is_empty(format($$SELECT 1 FROM app.entity_timeline('partners', %L)$$,
+                       (SELECT id FROM globex)),
+  'another tenant''s admin sees nothing of A''s timeline');
+
+SELECT * FROM finish();
+ROLLBACK;

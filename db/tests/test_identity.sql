@@ -1,0 +1,78 @@
+-- Identity: who sees whom, sign-in, sessions, suspension and revocation.
+BEGIN;
+SELECT plan(30);
+
+-- People and memberships.
+SELECT tests.act_as('ada@acme.test', 'acme-manufacturing');
+SELECT is((SELECT count(*)::int FROM app.users), 16, 'a member sees the 16 people of their tenant');
+SELECT is_empty($$SELECT 1 FROM app.users WHERE email LIKE '%@northwind.test'$$, 'and none of another tenant');
+SELECT is_empty($$SELECT 1 FROM app.memberships WHERE organization_id = tests.id_of_organization('northwind-labs')$$,
+  'nor its memberships');
+SELECT lives_ok($$UPDATE app.users SET display_name = 'Ada King' WHERE email = 'ada@acme.test'$$, 'a user renames themselves');
+SELECT is_empty($$UPDATE app.users SET display_name = 'x' WHERE email = 'qa@acme.test' RETURNING id$$,
+  'but nobody else');
+SELECT throws_ok($$UPDATE app.users SET is_platform_operator = true WHERE email = 'ada@acme.test'$$, '42501', NULL,
+  'nobody makes themselves a platform operator');
+SELECT throws_ok($$UPDATE app.users SET status = 'active' WHERE email = 'ada@acme.test'$$, '42501', NULL,
+  'nor changes their own status');
+
+-- Sign-in: same answer for a wrong password and an unknown email.
+SELECT tests.act_as_anon();
+SELECT isnt((app.login('ada@acme.test', 'pulse-demo-password')).access_token, NULL, 'the right password signs in');
+SELECT is(app.login('ada@acme.test', 'wrong password'), NULL, 'a wrong password gets no token');
+SELECT is(current_setting('response.status', true), '401', 'and HTTP 401 from PostgREST');
+SELECT is(app.login('nobody@acme.test', 'wrong password'), NULL, 'an unknown email gets exactly the same answer');
+SELECT is(current_setting('response.status', true), '401', 'and the same status');
+
+-- Lockout: five failures within 15 minutes, counted for known and unknown emails alike.
+SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 1');
+SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 2');
+SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 3');
+SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 4');
+SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 5');
+SELECT throws_ok($$SELECT app.login('qa@acme.test', 'pulse-demo-password')$$, 'PT429', 'too many failed sign-in attempts',
+  'after five failures even the right password is refused for a while');
+SELECT is((SELECT count(*)::int FROM (SELECT app.login('ghost@acme.test', 'x') AS result FROM generate_series(1, 5)) AS attempts
+            WHERE result IS NULL), 5, 'five failures for an email nobody has');
+SELECT throws_ok($$SELECT app.login('ghost@acme.test', 'x')$$, 'PT429', 'too many failed sign-in attempts',
+  'an unknown email locks the same way, so lockout reveals nothing');
+
+-- Sessions: refresh rotates, logout ends the session for the very next request.
+CREATE TEMP TABLE signed_in ON COMMIT DROP AS SELECT * FROM app.login('grace@northwind.test', 'pulse-demo-password');
+GRANT SELECT ON signed_in TO PUBLIC;
+SELECT is((SELECT role FROM signed_in), 'app_user', 'a member signs in as app_user');
+SELECT is((SELECT organization_id FROM signed_in), tests.id_of_organization('northwind-labs'),
+  'into their tenant');
+SELECT isnt((SELECT (app.refresh(refresh_token)).refresh_token FROM signed_in), NULL, 'a refresh token buys new tokens');
+SELECT throws_ok($$SELECT app.refresh(refresh_token) FROM signed_in$$, 'PT401', NULL,
+  'and works only once');
+
+SELECT tests.act_as_owner();
+SELECT tests.act_as_claims('app_user', jsonb_build_object(
+  'sub', tests.id_of_user('grace@northwind.test'), 'role', 'app_user',
+  'org_id', tests.id_of_organization('northwind-labs'),
+  'session_id', (SELECT id FROM app.sessions WHERE user_id = tests.id_of_user('grace@northwind.test') LIMIT 1)));
+SELECT ok(app.logout(), 'logout ends the session');
+SELECT set_config('pulse.checked_claims', '', true);
+SELECT throws_ok('SELECT * FROM app.sites', 'PT401', 'the session has ended', 'its token is refused from then on');
+
+-- Suspension and revocation apply to the next request, not at token expiry.
+SELECT tests.act_as_owner();
+UPDATE app.users SET status = 'suspended' WHERE email = 'finance@acme.test';
+SELECT tests.act_as('finance@acme.test', 'acme-manufacturing');
+SELECT throws_ok('SELECT * FROM app.sites', 'PT403', 'user finance@acme.test is suspended', 'a suspended user is refused');
+SELECT tests.act_as_owner();
+UPDATE app.memberships SET status = 'revoked' WHERE id = tests.membership_of('logistics@acme.test', 'acme-manufacturing');
+SELECT tests.act_as('logistics@acme.test', 'acme-manufacturing');
+SELECT throws_ok('SELECT * FROM app.sites', 'PT403', NULL, 'a revoked membership is refused');
+
+-- Switching tenants needs a membership there.
+SELECT tests.act_as('ada@acme.test', 'acme-manufacturing');
+SELECT throws_ok(format('SELECT app.switch_organization(%L)', tests.id_of_organization('northwind-labs')),
+  'PT403', NULL, 'nobody switches into a tenant they do not belong to');
+SELECT tests.act_as('operator@pulse.test', 'acme-manufacturing');
+SELECT is((app.switch_organization(tests.id_of_organization('northwind-labs'))).organization_id,
+  tests.id_of_organization('northwind-labs'), 'a platform operator switches into any tenant');
+
+SELECT * FROM finish();
+ROLLBACK;
