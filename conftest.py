@@ -109,3 +109,21 @@ def _pgtap_runner(pgtap_database: str):
 def cli_env(settings: Settings) -> dict[str, str]:
     """Environment for running the `pulse` executable against this checkout."""
     return {**os.environ, "PULSE_ROOT": str(ROOT)}
+
+
+@pytest.fixture(scope="session")
+def live(databases: Databases, settings: Settings):
+    """PostgREST and PostGraphile started by `pulse up --detach --demo` on a fresh database, for the session."""
+    from pulse.contracts import free_port
+    from tests.helpers import pulse, pulse_env
+
+    url = databases.create("pulse_test_stack")
+    rest_port, graphql_port = free_port(), free_port()
+    env = pulse_env(url, PULSE_REST_PORT=str(rest_port), PULSE_GRAPHQL_PORT=str(graphql_port))
+    up = pulse("up", "--detach", "--demo", env=env, timeout=90)
+    assert up.returncode == 0, up.stdout + up.stderr
+    yield {
+        "rest": f"http://127.0.0.1:{rest_port}", "graphql": f"http://127.0.0.1:{graphql_port}/graphql",
+        "env": env, "output": up.stdout, "url": url,
+    }
+    pulse("down", env=env)

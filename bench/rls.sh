@@ -12,8 +12,11 @@ pulse=.venv/bin/pulse
 python=.venv/bin/python
 began=$EPOCHREALTIME
 database=pulse_bench
+rounds=${RLS_BENCH_ROUNDS:-3}
 
-psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+psql() { PGOPTIONS=--client-min-messages=warning command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+# A pulse command's progress lines only when it fails.
+quiet() { local out; out=$("$@" 2>&1) || { printf '%s\n' "$out" >&2; return 1; }; }
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
 free_port() { $python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -38,13 +41,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if [[ $cluster_running == 0 ]]; then $pulse db start >/dev/null; fi
+if [[ $cluster_running == 0 ]]; then quiet $pulse db start; fi
 psql "$admin_url" -c "drop database if exists $database with (force)" -c "create database $database"
-on_bench $pulse db migrate >/dev/null
-on_bench $pulse seed --demo >/dev/null
+quiet on_bench $pulse db migrate
+quiet on_bench $pulse seed --demo
 # Started before the bench tables exist: `pulse up` migrates, and the policy
 # reset would drop their policy and grants.
-on_bench $pulse up --detach >/dev/null
+quiet on_bench $pulse up --detach
 
 loading=$EPOCHREALTIME
 psql "$bench_url" -f bench/rls_tables.sql
@@ -55,8 +58,8 @@ load_first=$(elapsed "$loading")
 org=$(psql "$bench_url" -Atc "select id from app.organizations where slug = 'acme-manufacturing'")
 member=$(psql "$bench_url" -Atc "
   select u.email from app.memberships m join app.users u on u.id = m.user_id
-   where m.organization_id = '$org' and m.is_active and not u.is_platform_operator
-   order by u.email limit 1")
+   where m.organization_id = '$org' and m.status = 'active' and not u.is_platform_operator
+   order by m.created_at, u.email limit 1")
 token=$(on_bench $pulse jwt mint --email "$member" --org acme-manufacturing)
 # Both tables hold the same rows, so one id names a row of acme in each.
 row_id=$(psql "$bench_url" -Atc "
@@ -83,26 +86,52 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 rows() { curl -s "$@" | $python -c 'import json, sys; body = json.load(sys.stdin); print(len(body) if isinstance(body, list) else body)'; }
-echo "rows answered: RLS $(rows -H "$auth" "$rls_url"), open $(rows "$open_url")"
+echo "rows answered: RLS $(rows -H "$auth" "$rls_url"), open $(rows "$open_url"), open with the token $(rows -H "$auth" "$open_url")"
 
-# requests/s, p50 ms, p99 ms, non-2xx responses from `wrk --latency`.
-measure() {
-  wrk -t2 -c16 -d10s --latency "$@" | awk '
+# One wrk run against a target: prints requests/s, p50 ms, p99 ms, non-2xx responses.
+wrk_run() {
+  local seconds=$1 target=$2
+  case $target in
+    rls) set -- -H "$auth" "$rls_url" ;;
+    open) set -- "$open_url" ;;
+    open_token) set -- -H "$auth" "$open_url" ;;
+  esac
+  wrk -t2 -c16 -d"$seconds"s --latency "$@" | awk '
     function ms(v) { n = v + 0; if (v ~ /us$/) return n / 1000; if (v ~ /ms$/) return n; if (v ~ /m$/) return n * 60000; return n * 1000 }
     $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
     $1 == "Requests/sec:" { rps = $2 } /Non-2xx/ { bad = $NF }
     END { printf "%s %s %s %d\n", rps, p50, p99, bad }'
 }
-wrk -t2 -c16 -d3s -H "$auth" "$rls_url" >/dev/null
-wrk -t2 -c16 -d3s "$open_url" >/dev/null
-read -r rls_rps rls_p50 rls_p99 rls_bad < <(measure -H "$auth" "$rls_url")
-read -r open_rps open_p50 open_p99 open_bad < <(measure "$open_url")
+targets="rls open open_token"
+for target in $targets; do wrk_run 3 "$target" >/dev/null; done
+# Several rounds in turn, so that a slow spell of a shared machine hits
+# every target alike; the ratio is taken within each round.
+results=$(for round in $(seq "$rounds"); do
+  for target in $targets; do echo "$round $target $(wrk_run 10 "$target")"; done
+done)
 
 echo
-echo "PostgREST, GET one row by (organization_id, id), 20 tenants x 100,000 rows, wrk -t2 -c16 -d10s"
-printf '%-26s %10s %9s %9s %8s\n' "" "req/s" "p50 ms" "p99 ms" "non-2xx"
-printf '%-26s %10.1f %9.2f %9.2f %8d\n' "bench_items (RLS, member)" "$rls_rps" "$rls_p50" "$rls_p99" "$rls_bad"
-printf '%-26s %10.1f %9.2f %9.2f %8d\n' "bench_items_open (anon)" "$open_rps" "$open_p50" "$open_p99" "$open_bad"
-awk -v a="$rls_rps" -v b="$open_rps" 'BEGIN { printf "%-26s %10.3f   (bar: >= 0.90)\n", "throughput RLS / open", a / b }'
+echo "PostgREST, GET one row by (organization_id, id), 20 tenants x 100,000 rows"
+echo "wrk -t2 -c16 -d10s --latency, $rounds rounds in turn; medians over the rounds"
+awk -v rounds="$rounds" '
+  function median(list,   a, n, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 1; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  { rps[$1, $2] = $3; p50[$2] = p50[$2] " " $4; p99[$2] = p99[$2] " " $5; all[$2] = all[$2] " " $3; bad[$2] += $6 }
+  function row(label, t) { printf "%-34s %9.1f %8.2f %8.2f %8d\n", label, median(all[t]), median(p50[t]), median(p99[t]), bad[t] }
+  function ratio(label, a, b, note,   r, list) {
+    for (r = 1; r <= rounds; r++) list = list sprintf(" %.3f", rps[r, a] / rps[r, b])
+    printf "%-34s %9.3f   %s; rounds:%s\n", label, median(list), note, list
+  }
+  END {
+    printf "%-34s %9s %8s %8s %8s\n", "", "req/s", "p50 ms", "p99 ms", "non-2xx"
+    row("bench_items, RLS, member token", "rls")
+    row("bench_items_open, anon", "open")
+    row("bench_items_open, same token", "open_token")
+    ratio("throughput RLS / open anon", "rls", "open", "bar: >= 0.90")
+    ratio("throughput RLS / open same token", "rls", "open_token", "the policy alone")
+  }' <<<"$results"
 echo
 echo "setup: 1M rows x 2 tables ${load_first} s, next 1M rows x 2 tables ${load_rest} s; total $(elapsed "$began") s"

@@ -56,8 +56,8 @@ def main() -> None:
     params = {"org": claims["org_id"], "id": row_id}
     with psycopg.connect(url, autocommit=True, prepare_threshold=None) as conn:
         rows = conn.execute("select count(*) from app.bench_items").fetchone()[0]
-        print(f"EXPLAIN ANALYZE on {rows:,} rows per table, median Execution Time of {runs} runs")
-        print(f"{'':30} {'RLS only':>10} {'explicit':>10} {'ratio':>7}")
+        print(f"EXPLAIN ANALYZE on {rows:,} rows per table, median Execution Time of {runs} runs (bar: ratio <= 1.2)")
+        print(f"{'':30} {'RLS only':>10} {'explicit':>10} {'ratio':>7} {'diff':>10}")
         for name, rls_query, open_query in CASES:
             times: dict[str, list[float]] = {"rls": [], "open": []}
             plans = {}
@@ -68,7 +68,7 @@ def main() -> None:
                     if run:
                         times[side].append(plan["Execution Time"])
             rls, open_ = statistics.median(times["rls"]), statistics.median(times["open"])
-            print(f"{name:30} {rls:>7.3f} ms {open_:>7.3f} ms {rls / open_:>6.2f}x")
+            print(f"{name:30} {rls:>7.3f} ms {open_:>7.3f} ms {rls / open_:>6.2f}x {rls - open_:>+7.3f} ms")
             for side in ("rls", "open"):
                 print(f"  {side:5} {shape(plans[side]['Plan'])}")
 

@@ -2,7 +2,7 @@
 // supported entry point), by config/print-schema.mjs, and it also works with
 // the stock CLI: `postgraphile -C config/graphile.config.mjs`.
 import jwt from "jsonwebtoken";
-import { makePgService } from "postgraphile/adaptors/pg";
+import { makePgAdaptorWithPgClient, makePgService } from "postgraphile/adaptors/pg";
 import { SafeError } from "postgraphile/grafast";
 import { defaultMaskError } from "postgraphile/grafserv";
 import { GraphQLError } from "postgraphile/graphql";
@@ -128,10 +128,12 @@ const AuthPlugin = {
   version: "1.0.0",
   grafserv: {
     middleware: {
-      processGraphQLRequestBody(next, { request }) {
+      async processGraphQLRequestBody(next, { request, resolvedPreset }) {
         if (request) {
           try {
-            request[$$pgSettings] = requestSettings(request.headers);
+            const pgSettings = requestSettings(request.headers);
+            await checkRequest(resolvedPreset, pgSettings);
+            request[$$pgSettings] = pgSettings;
           } catch (e) {
             if (e.statusCode === 401) {
               request.requestContext.node?.res?.setHeader(
@@ -147,6 +149,30 @@ const AuthPlugin = {
     },
   },
 };
+
+// The same check PostgREST runs before every request (db-pre-request): a
+// suspended user, an ended session or a revoked membership is refused with
+// 401/403 before the operation runs, not deep inside it.
+const REQUEST_CHECK_STATUS = { PT401: 401, PT403: 403 };
+
+let withRequestCheckClient;
+
+async function checkRequest(resolvedPreset, pgSettings) {
+  if (pgSettings.role === ANON_ROLE) return;
+  // Shares the server's own pool (the one PostGraphile runs operations on).
+  withRequestCheckClient ??= makePgAdaptorWithPgClient(
+    resolvedPreset.pgServices[0].adaptorSettings.pool,
+  );
+  try {
+    await withRequestCheckClient(pgSettings, (client) =>
+      client.query({ text: "select auth.check_request()" }),
+    );
+  } catch (e) {
+    const status = REQUEST_CHECK_STATUS[e.code];
+    if (!status) throw e;
+    throw requestError(status, e.code, e.message);
+  }
+}
 
 // GET /health: 200 once the schema is built, 503 before (or if it failed).
 const HealthPlugin = {

@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
+import jwt
+
 ROOT = Path(__file__).resolve().parents[1]
 PULSE = Path(sys.executable).parent / "pulse"
 
@@ -53,3 +56,20 @@ def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
     lines = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith("✓")]
     assert len(lines) == 1, result.stderr
     return lines[0]
+
+
+def token(settings, live: dict, email: str, org: str, **overrides) -> str:
+    """A token minted by `pulse jwt mint`, with claims overridden where a test needs a bad one."""
+    minted = pulse("jwt", "mint", "--email", email, "--org", org, env=live["env"])
+    claims = {**jwt.decode(minted.stdout.strip(), settings.jwt_secret, algorithms=["HS256"]), **overrides}
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+def graphql(live: dict, query: str, bearer: str | None = None, variables: dict | None = None) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    return httpx.post(live["graphql"], json={"query": query, "variables": variables or {}}, headers=headers)
+
+
+def rest(live: dict, method: str, path: str, bearer: str | None = None, **kwargs) -> httpx.Response:
+    headers = {**kwargs.pop("headers", {}), **({"Authorization": f"Bearer {bearer}"} if bearer else {})}
+    return httpx.request(method, f"{live['rest']}{path}", headers=headers, **kwargs)

@@ -14,39 +14,9 @@ import pytest
 
 from pulse.contracts import free_port
 
-from helpers import PULSE, planned_changes, pulse, pulse_env
+from helpers import PULSE, graphql, planned_changes, pulse, pulse_env, token
 
 pytestmark = pytest.mark.stack
-
-
-@pytest.fixture(scope="module")
-def live(databases, settings):
-    url = databases.create("pulse_test_stack")
-    rest_port, graphql_port = free_port(), free_port()
-    env = pulse_env(url, PULSE_REST_PORT=str(rest_port), PULSE_GRAPHQL_PORT=str(graphql_port))
-    started = time.monotonic()
-    up = pulse("up", "--detach", "--demo", env=env, timeout=90)
-    assert up.returncode == 0, up.stdout + up.stderr
-    stack_file = settings.home / f"stack-{rest_port}.json"
-    pids = json.loads(stack_file.read_text())["pids"]
-    live = {
-        "rest": f"http://127.0.0.1:{rest_port}", "graphql": f"http://127.0.0.1:{graphql_port}/graphql",
-        "env": env, "output": up.stdout, "pids": pids, "seconds": time.monotonic() - started,
-        "ports": (rest_port, graphql_port), "url": url,
-    }
-    yield live
-    pulse("down", env=env)
-
-
-def token(settings, live, email, org, **overrides):
-    minted = pulse("jwt", "mint", "--email", email, "--org", org, env=live["env"])
-    claims = {**jwt.decode(minted.stdout.strip(), settings.jwt_secret, algorithms=["HS256"]), **overrides}
-    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
-
-
-def graphql(live, query, bearer=None):
-    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
-    return httpx.post(live["graphql"], json={"query": query}, headers=headers)
 
 
 def test_up_prints_urls_and_a_ready_token_per_demo_member(live):
@@ -117,14 +87,19 @@ def test_openapi_document_is_served(live):
     assert "/organizations" in response.json()["paths"]
 
 
-def test_down_leaves_no_process_behind(live, settings):
-    result = pulse("down", env=live["env"])
+def test_down_leaves_no_process_behind(databases, settings):
+    rest_port, graphql_port = free_port(), free_port()
+    env = pulse_env(databases.create("pulse_test_down"), PULSE_REST_PORT=str(rest_port),
+                    PULSE_GRAPHQL_PORT=str(graphql_port))
+    assert pulse("up", "--detach", env=env, timeout=90).returncode == 0
+    pids = json.loads((settings.home / f"stack-{rest_port}.json").read_text())["pids"]
+    result = pulse("down", env=env)
     assert result.returncode == 0, result.stderr
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and any(_alive(pid) for pid in live["pids"].values()):
+    while time.monotonic() < deadline and any(_alive(pid) for pid in pids.values()):
         time.sleep(0.1)
-    assert not any(_alive(pid) for pid in live["pids"].values())
-    for port in live["ports"]:
+    assert not any(_alive(pid) for pid in pids.values())
+    for port in (rest_port, graphql_port):
         with pytest.raises(httpx.TransportError):
             httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
 
