@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from pytest_pgtap.pgtap import Runner
 
-from pulse.cli import configure_database, ensure_database
+from pulse.lifecycle import configure_database, ensure_database
 from pulse.cluster import Cluster
 from pulse.config import Settings
 from pulse.database import TEST_EXTENSIONS, create_database, drop_database, require_extensions

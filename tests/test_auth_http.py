@@ -52,15 +52,23 @@ def test_refresh_rotates_and_logout_ends_the_session_on_both_servers(live):
     tokens = login(live, "engineering@acme.test").json()
     renewed = rest(live, "POST", "/rpc/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert renewed.status_code == 200
-    reused = rest(live, "POST", "/rpc/refresh", json={"refresh_token": tokens["refresh_token"]})
-    assert reused.status_code == 401 and reused.json()["code"] == "PT401"
-
     access = renewed.json()["access_token"]
+    assert rest(live, "GET", "/sites", access).status_code == 200
     assert rest(live, "POST", "/rpc/logout", access, json={}).json() is True
     after = rest(live, "GET", "/sites", access)
     assert after.status_code == 401 and after.json()["message"] == "the session has ended"
     gql = graphql(live, PARTNERS, access)
     assert gql.status_code == 401 and gql.json()["errors"][0]["message"] == "the session has ended"
+
+
+def test_a_reused_refresh_token_ends_the_session(live):
+    tokens = login(live, "finance@acme.test").json()
+    renewed = rest(live, "POST", "/rpc/refresh", json={"refresh_token": tokens["refresh_token"]}).json()
+    reused = rest(live, "POST", "/rpc/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert reused.status_code == 401 and "refresh token reused" in reused.headers["www-authenticate"]
+    assert rest(live, "GET", "/sites", renewed["access_token"]).status_code == 401
+    again = rest(live, "POST", "/rpc/refresh", json={"refresh_token": renewed["refresh_token"]})
+    assert again.status_code == 401
 
 
 def test_switch_organization_needs_a_membership(live):

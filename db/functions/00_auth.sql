@@ -28,6 +28,12 @@ BEGIN
   IF v_role = 'anon' OR pg_catalog.current_setting('pulse.checked_claims', true) = v_claims::text THEN
     RETURN;
   END IF;
+  -- Both servers set the database role from the claim; a mismatch means the
+  -- claims were not the ones the role was chosen by.
+  IF pg_catalog.current_setting('role') <> v_role THEN
+    RAISE EXCEPTION 'the token''s role % does not match the database role %', v_role, pg_catalog.current_setting('role')
+      USING ERRCODE = 'PT401';
+  END IF;
 
   IF coalesce(v_claims ->> 'sub', '') !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
     RAISE EXCEPTION 'the token does not name a user'
@@ -154,7 +160,19 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION auth.permitted_site_ids(text) IS
-  'Sites where the caller holds p_permission through a site-scoped role. Site-scoped policies read `(SELECT auth.has_permission(p)) OR site_id = ANY ((SELECT auth.permitted_site_ids(p)))`, both evaluated once per statement.';
+  'Sites where the caller holds p_permission through a site-scoped role. Site-scoped policies read `(SELECT auth.has_permission(p)) OR site_id = ANY ((SELECT auth.permitted_site_ids(p))::uuid[])`, both evaluated once per statement.';
+
+CREATE OR REPLACE FUNCTION auth.colleague_user_ids() RETURNS uuid[]
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT coalesce(pg_catalog.array_agg(m.user_id), '{}')
+    FROM app.memberships AS m
+   WHERE m.organization_id = auth.org_id() AND m.status = 'active'
+$$;
+
+COMMENT ON FUNCTION auth.colleague_user_ids() IS
+  'The users with an active membership in the active tenant (someone merely invited stays private until they accept); lets the users policy run one index lookup per statement.';
 
 CREATE OR REPLACE FUNCTION auth.token_claims_for(p_email text, p_organization_slug text) RETURNS jsonb
 LANGUAGE plpgsql STABLE

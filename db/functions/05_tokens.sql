@@ -46,7 +46,10 @@ CREATE OR REPLACE FUNCTION app_private.client_address() RETURNS inet
 LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
-  v_forwarded text := pg_catalog.split_part(app_private.request_header('x-forwarded-for'), ',', 1);
+  -- The right-most entry is the one the nearest proxy added; entries to its
+  -- left come from the client and prove nothing.
+  v_forwarded text := (pg_catalog.regexp_split_to_array(app_private.request_header('x-forwarded-for'), '\s*,\s*'))[
+    pg_catalog.array_length(pg_catalog.regexp_split_to_array(app_private.request_header('x-forwarded-for'), '\s*,\s*'), 1)];
 BEGIN
   RETURN nullif(pg_catalog.btrim(v_forwarded), '')::inet;
 EXCEPTION WHEN invalid_text_representation THEN
@@ -79,7 +82,8 @@ BEGIN
     RETURNING id INTO v_session_id;
   ELSE
     UPDATE app.sessions
-       SET organization_id = p_organization_id, refresh_token_hash = public.digest(v_refresh_token, 'sha256'),
+       SET organization_id = p_organization_id, previous_refresh_token_hash = refresh_token_hash,
+           refresh_token_hash = public.digest(v_refresh_token, 'sha256'),
            last_used_at = v_now, expires_at = v_now + coalesce(v_settings.refresh_token_ttl, '30 days')
      WHERE id = v_session_id;
   END IF;

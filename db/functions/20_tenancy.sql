@@ -227,6 +227,10 @@ BEGIN
   -- The audit trail records nothing of a purge, and refuses every delete
   -- except the rows of the tenant being purged.
   PERFORM pg_catalog.set_config('pulse.purging_organization', p_organization_id::text, true);
+  INSERT INTO audit.activity_log (actor_user_id, actor_role, entity_type, entity_id, action, old_values)
+  SELECT nullif(auth.claims() ->> 'sub', '')::uuid, coalesce(auth.claims() ->> 'role', session_user::text),
+         'organizations', o.id::text, 'delete', jsonb_build_object('slug', o.slug, 'name', o.name, 'purged', true)
+    FROM app.organizations AS o WHERE o.id = p_organization_id;
   DELETE FROM app.organizations WHERE id = p_organization_id;
   DELETE FROM audit.activity_log WHERE organization_id = p_organization_id;
   PERFORM pg_catalog.set_config('pulse.purging_organization', '', true);
@@ -234,7 +238,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.purge_organization_data(uuid) IS
-  'Removes a tenant and everything it owns (every tenant table cascades from app.organizations), audit rows included.';
+  'Removes a tenant and everything it owns (every tenant table cascades from app.organizations), audit rows included; the platform''s own log keeps one row saying it was purged.';
 
 CREATE OR REPLACE FUNCTION app.purge_organization(organization_id uuid, ignore_retention boolean DEFAULT false)
 RETURNS boolean

@@ -12,6 +12,20 @@ $$;
 
 COMMENT ON FUNCTION app_private.caller_holds_all(text[]) IS 'True when the caller holds every one of the permissions tenant-wide (or is a platform operator).';
 
+CREATE OR REPLACE FUNCTION app_private.caller_is_admin() RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT auth.is_platform_operator() OR EXISTS (
+    SELECT FROM app.role_assignments AS ra
+      JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id AND r.key = 'admin'
+      JOIN app.memberships AS m ON m.organization_id = ra.organization_id AND m.id = ra.membership_id
+     WHERE ra.organization_id = auth.org_id() AND ra.site_id IS NULL
+       AND m.user_id = auth.user_id() AND m.status = 'active')
+$$;
+
+COMMENT ON FUNCTION app_private.caller_is_admin() IS 'True for a tenant-wide admin of the active tenant (or a platform operator).';
+
 CREATE OR REPLACE FUNCTION app_private.require_permission(p_permission text) RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = ''
@@ -165,15 +179,15 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'membership % does not exist in this organization', grant_role.membership_id USING ERRCODE = 'PT404';
   END IF;
+  IF v_membership.status <> 'active' THEN
+    RAISE EXCEPTION 'membership % is %', v_membership.id, v_membership.status
+      USING ERRCODE = 'PT409', HINT = 'Roles go to active members only.';
+  END IF;
   IF v_membership.user_id = auth.user_id() AND NOT auth.is_platform_operator() THEN
     RAISE EXCEPTION 'you cannot grant roles to yourself' USING ERRCODE = 'PT403';
   END IF;
   v_role := app_private.find_role(v_organization_id, grant_role.role_key);
-  IF v_role.key = 'admin' AND NOT (auth.is_platform_operator() OR EXISTS (
-        SELECT FROM app.role_assignments AS ra
-          JOIN app.memberships AS m ON m.organization_id = ra.organization_id AND m.id = ra.membership_id
-         WHERE ra.organization_id = v_organization_id AND ra.role_id = v_role.id AND ra.site_id IS NULL
-           AND m.user_id = auth.user_id())) THEN
+  IF v_role.key = 'admin' AND NOT app_private.caller_is_admin() THEN
     RAISE EXCEPTION 'only an admin grants the admin role' USING ERRCODE = 'PT403';
   END IF;
   PERFORM app_private.check_grantable(ARRAY(
@@ -210,11 +224,7 @@ DECLARE
 BEGIN
   PERFORM app_private.require_permission('role.assign');
   v_role := app_private.find_role(v_organization_id, revoke_role.role_key);
-  IF v_role.key = 'admin' AND NOT (auth.is_platform_operator() OR EXISTS (
-        SELECT FROM app.role_assignments AS ra
-          JOIN app.memberships AS m ON m.organization_id = ra.organization_id AND m.id = ra.membership_id
-         WHERE ra.organization_id = v_organization_id AND ra.role_id = v_role.id AND ra.site_id IS NULL
-           AND m.user_id = auth.user_id())) THEN
+  IF v_role.key = 'admin' AND NOT app_private.caller_is_admin() THEN
     RAISE EXCEPTION 'only an admin revokes the admin role' USING ERRCODE = 'PT403';
   END IF;
   DELETE FROM app.role_assignments AS ra
@@ -226,6 +236,17 @@ $$;
 
 COMMENT ON FUNCTION app.revoke_role(uuid, text, uuid) IS
   'Takes a role (at site_id, or tenant-wide) away from a member. Needs role.assign; admin only by an admin; the last admin of a tenant cannot be removed (PT409). False when there was nothing to revoke.';
+
+CREATE OR REPLACE FUNCTION app_private.lock_organization(p_organization_id uuid) RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = ''
+AS $$
+  -- Two admins removing each other at once: the second waits for the first,
+  -- then counts what the first left behind.
+  SELECT FROM app.organizations WHERE id = p_organization_id FOR UPDATE;
+$$;
+
+COMMENT ON FUNCTION app_private.lock_organization(uuid) IS 'Serializes changes that must see each other, such as removing admins.';
 
 CREATE OR REPLACE FUNCTION app_private.require_an_admin(p_organization_id uuid) RETURNS void
 LANGUAGE plpgsql STABLE
@@ -255,6 +276,7 @@ AS $$
 BEGIN
   IF OLD.site_id IS NULL AND EXISTS (
        SELECT FROM app.roles WHERE organization_id = OLD.organization_id AND id = OLD.role_id AND key = 'admin') THEN
+    PERFORM app_private.lock_organization(OLD.organization_id);
     PERFORM app_private.require_an_admin(OLD.organization_id);
   END IF;
   RETURN NULL;
@@ -271,6 +293,7 @@ SET search_path = ''
 AS $$
 BEGIN
   IF OLD.status = 'active' THEN
+    PERFORM app_private.lock_organization(OLD.organization_id);
     PERFORM app_private.require_an_admin(OLD.organization_id);
   END IF;
   RETURN NULL;
@@ -280,6 +303,49 @@ $$;
 COMMENT ON FUNCTION app_private.tg_memberships__keep_an_admin() IS
   'AFTER DELETE OR UPDATE OF status: revoking or removing the last admin''s membership is refused.';
 
+CREATE OR REPLACE FUNCTION app_private.tg_memberships__guard() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  -- Revoking, rebinding or removing a membership takes its roles away: the
+  -- same rules as app.revoke_role apply to whoever does it.
+  IF coalesce(auth.claims() ->> 'role', 'anon') = 'app_user' THEN
+    IF EXISTS (SELECT FROM app.role_assignments AS ra
+                 JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id AND r.key = 'admin'
+                WHERE ra.organization_id = OLD.organization_id AND ra.membership_id = OLD.id)
+       AND NOT app_private.caller_is_admin() THEN
+      RAISE EXCEPTION 'only an admin changes the membership of an admin' USING ERRCODE = 'PT403';
+    END IF;
+    IF NOT app_private.caller_holds_all(ARRAY(
+         SELECT rp.permission FROM app.role_assignments AS ra
+           JOIN app.role_permissions AS rp ON rp.organization_id = ra.organization_id AND rp.role_id = ra.role_id
+          WHERE ra.organization_id = OLD.organization_id AND ra.membership_id = OLD.id)) THEN
+      RAISE EXCEPTION 'the member holds permissions you do not hold yourself' USING ERRCODE = 'PT403';
+    END IF;
+  END IF;
+  RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_memberships__guard() IS
+  'BEFORE UPDATE OF status, partner_id OR DELETE: a member may change another''s membership only if they could revoke all of that member''s roles.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_memberships__drop_roles() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  DELETE FROM app.role_assignments WHERE organization_id = NEW.organization_id AND membership_id = NEW.id;
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_memberships__drop_roles() IS
+  'AFTER UPDATE OF status: a membership that stops being active loses its roles, so reinstating it grants nothing by itself.';
+
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.roles
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 
@@ -287,3 +353,8 @@ CREATE OR REPLACE TRIGGER _900_keep_an_admin AFTER DELETE OR UPDATE ON app.role_
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_role_assignments__keep_an_admin();
 CREATE OR REPLACE TRIGGER _900_keep_an_admin AFTER DELETE OR UPDATE OF status ON app.memberships
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_memberships__keep_an_admin();
+CREATE OR REPLACE TRIGGER _200_guard BEFORE UPDATE OF status, partner_id OR DELETE ON app.memberships
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_memberships__guard();
+CREATE OR REPLACE TRIGGER _500_drop_roles AFTER UPDATE OF status ON app.memberships
+  FOR EACH ROW WHEN (OLD.status = 'active' AND NEW.status <> 'active')
+  EXECUTE FUNCTION app_private.tg_memberships__drop_roles();

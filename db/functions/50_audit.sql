@@ -15,9 +15,13 @@ DECLARE
   v_organization_id uuid := CASE WHEN TG_TABLE_NAME = 'organizations' THEN (v_row ->> 'id')::uuid
                                  ELSE (v_row ->> 'organization_id')::uuid END;
 BEGIN
-  IF v_organization_id::text = pg_catalog.current_setting('pulse.purging_organization', true) THEN
+  IF v_organization_id::text = pg_catalog.current_setting('pulse.purging_organization', true)
+     AND NOT EXISTS (SELECT FROM app.organizations WHERE id = v_organization_id) THEN
     RETURN NULL;
   END IF;
+  -- Secrets never reach the log, not even hashed.
+  v_old := v_old - ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(coalesce(v_old, '{}')) AS k WHERE k LIKE '%\_hash');
+  v_new := v_new - ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(coalesce(v_new, '{}')) AS k WHERE k LIKE '%\_hash');
   IF TG_OP = 'UPDATE' THEN
     -- Only what changed; a bare updated_at bump is not a change.
     SELECT pg_catalog.jsonb_object_agg(n.key, n.value) INTO v_new
@@ -67,7 +71,7 @@ AS $$
 BEGIN
   IF TG_OP = 'DELETE'
      AND OLD.organization_id::text = pg_catalog.current_setting('pulse.purging_organization', true)
-     AND NOT EXISTS (SELECT FROM app.organizations WHERE id = OLD.organization_id AND deleted_at IS NULL) THEN
+     AND NOT EXISTS (SELECT FROM app.organizations WHERE id = OLD.organization_id) THEN
     RETURN OLD;
   END IF;
   RAISE EXCEPTION 'the activity log is append-only: % refused', pg_catalog.lower(TG_OP)
@@ -101,28 +105,39 @@ CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.rol
   FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('role_id', 'permission');
 CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.role_assignments
   FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.sessions
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.permissions
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('code');
 
 CREATE OR REPLACE VIEW app.activity_log WITH (security_barrier) AS
 SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.entity_type, a.entity_id,
        a.action::text AS action, a.old_values, a.new_values, a.request_id, a.client_address
   FROM audit.activity_log AS a
- WHERE (a.organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('audit.read')))
-    OR (SELECT auth.is_platform_operator());
+ WHERE a.organization_id = (SELECT auth.org_id())
+   AND (SELECT auth.has_permission('audit.read'))
+   AND (SELECT auth.partner_id()) IS NULL
+   AND NOT (SELECT auth.is_platform_operator())
+UNION ALL
+SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.entity_type, a.entity_id,
+       a.action::text, a.old_values, a.new_values, a.request_id, a.client_address
+  FROM audit.activity_log AS a
+ WHERE (SELECT auth.is_platform_operator());
 
 COMMENT ON VIEW app.activity_log IS
-  E'The audit trail of the active tenant: every create, update and delete of core entities. Readable with the audit.read permission; platform operators read every tenant''s.\n@primaryKey id';
+  E'The audit trail of the active tenant: every create, update and delete of core entities. Readable with the audit.read permission (portal users never); platform operators read every tenant''s and the platform''s own events.\n@primaryKey id';
 COMMENT ON COLUMN app.activity_log.id IS 'Event id (time-ordered).';
 COMMENT ON COLUMN app.activity_log.organization_id IS 'The tenant; empty for changes to global entities such as users.';
 COMMENT ON COLUMN app.activity_log.occurred_at IS 'When the change happened.';
 COMMENT ON COLUMN app.activity_log.actor_user_id IS 'Who made it (sub claim); empty for changes made outside the APIs.';
 COMMENT ON COLUMN app.activity_log.actor_role IS 'The database role of the request (app_user, app_admin) or the login that made it.';
-COMMENT ON COLUMN app.activity_log.entity_type IS 'The table: organizations, sites, partners, contacts, users, memberships, roles, role_permissions, role_assignments.';
-COMMENT ON COLUMN app.activity_log.entity_id IS 'The changed row''s id (role_permissions: role_id:permission).';
+COMMENT ON COLUMN app.activity_log.entity_type IS 'The table: organizations, sites, partners, contacts, users, memberships, sessions, roles, role_permissions, role_assignments, permissions.';
+COMMENT ON COLUMN app.activity_log.entity_id IS 'The changed row''s id (role_permissions: role_id:permission; permissions: the code).';
 COMMENT ON COLUMN app.activity_log.action IS 'insert, update or delete.';
 COMMENT ON COLUMN app.activity_log.old_values IS 'Before: the whole row on delete, the changed columns on update.';
 COMMENT ON COLUMN app.activity_log.new_values IS 'After: the whole row on insert, the changed columns on update.';
 COMMENT ON COLUMN app.activity_log.request_id IS 'X-Request-Id of the API request, when sent.';
-COMMENT ON COLUMN app.activity_log.client_address IS 'Client address of the API request (X-Forwarded-For), when known.';
+COMMENT ON COLUMN app.activity_log.client_address IS 'Client address of the API request as the proxy in front recorded it (right-most X-Forwarded-For), when known.';
 
 CREATE OR REPLACE FUNCTION app.entity_timeline(entity_type text, entity_id text) RETURNS SETOF app.activity_log
 LANGUAGE sql STABLE

@@ -16,9 +16,7 @@ GRANT SELECT, INSERT, UPDATE ON app.users TO app_admin;
 
 CREATE POLICY users_select_colleagues ON app.users FOR SELECT TO app_user
   USING (id = (SELECT auth.user_id())
-         OR ((SELECT auth.partner_id()) IS NULL AND EXISTS (
-               SELECT FROM app.memberships AS m
-                WHERE m.user_id = users.id AND m.organization_id = (SELECT auth.org_id()))));
+         OR ((SELECT auth.partner_id()) IS NULL AND id = ANY ((SELECT auth.colleague_user_ids())::uuid[])));
 CREATE POLICY users_update_self ON app.users FOR UPDATE TO app_user
   USING (id = (SELECT auth.user_id()));
 CREATE POLICY users_all_operator ON app.users FOR ALL TO app_admin
@@ -46,8 +44,8 @@ CREATE POLICY sessions_select_own ON app.sessions FOR SELECT TO app_user, app_ad
   USING (user_id = (SELECT auth.user_id()));
 
 GRANT EXECUTE ON FUNCTION app.login(text, text, uuid), app.refresh(text) TO anon, app_user, app_admin;
-GRANT EXECUTE ON FUNCTION app.logout(), app.switch_organization(uuid), app.change_password(text, text)
-  TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.logout(), app.switch_organization(uuid), app.change_password(text, text),
+  app.accept_membership(uuid), app.current_user_profile() TO app_user, app_admin;
 GRANT EXECUTE ON FUNCTION app.add_member(text, text, text, text[], uuid, uuid), app.set_direct_manager(uuid, uuid)
   TO app_user, app_admin;
 GRANT EXECUTE ON FUNCTION app.set_user_password(uuid, text) TO app_admin;

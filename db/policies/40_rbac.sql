@@ -15,13 +15,14 @@ GRANT SELECT ON app.permissions, app.roles, app.role_permissions, app.role_assig
 CREATE POLICY permissions_select_everyone ON app.permissions FOR SELECT TO app_user, app_admin
   USING (true);
 
+-- Portal users (bound to a partner) do not see how the tenant is organized.
 CREATE POLICY roles_select_member ON app.roles FOR SELECT TO app_user
-  USING (organization_id = (SELECT auth.org_id()));
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY roles_select_operator ON app.roles FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
 CREATE POLICY role_permissions_select_member ON app.role_permissions FOR SELECT TO app_user
-  USING (organization_id = (SELECT auth.org_id()));
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY role_permissions_select_operator ON app.role_permissions FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 

@@ -29,7 +29,8 @@ SELECT is((SELECT actor_user_id FROM last_event), tests.id_of_user('sales@acme.t
 SELECT is((SELECT actor_role FROM last_event), 'app_user', 'with the token''s role');
 SELECT is((SELECT organization_id FROM last_event), tests.id_of_organization('acme-manufacturing'), 'in the tenant');
 SELECT is((SELECT request_id FROM last_event), 'req-42', 'the request id is kept');
-SELECT is((SELECT client_address FROM last_event), '203.0.113.7'::inet, 'and the client address');
+SELECT is((SELECT client_address FROM last_event), '10.0.0.1'::inet,
+  'and the client address the nearest proxy recorded (right-most X-Forwarded-For entry)');
 
 -- Nobody changes or removes an audit row.
 SELECT throws_ok($$UPDATE audit.activity_log SET action = 'insert'$$, 'PT403', NULL, 'the owner cannot update the log');

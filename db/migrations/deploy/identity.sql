@@ -85,6 +85,7 @@ CREATE TABLE app.sessions (
   user_id uuid NOT NULL REFERENCES app.users (id) ON DELETE CASCADE,
   organization_id uuid REFERENCES app.organizations (id) ON DELETE SET NULL,
   refresh_token_hash bytea NOT NULL UNIQUE,
+  previous_refresh_token_hash bytea,
   ip_address inet,
   user_agent text,
   created_at timestamptz NOT NULL DEFAULT now(),
@@ -94,12 +95,17 @@ CREATE TABLE app.sessions (
 );
 
 CREATE INDEX sessions_user_idx ON app.sessions (user_id, created_at DESC);
+CREATE INDEX sessions_organization_idx ON app.sessions (organization_id) WHERE organization_id IS NOT NULL;
+CREATE INDEX sessions_previous_refresh_token_idx ON app.sessions (previous_refresh_token_hash)
+  WHERE previous_refresh_token_hash IS NOT NULL;
 
 COMMENT ON TABLE app.sessions IS 'Sign-in sessions: one per login, renewed by app.refresh, ended by app.logout. Users see their own.';
 COMMENT ON COLUMN app.sessions.id IS 'Session id.';
 COMMENT ON COLUMN app.sessions.user_id IS 'Who signed in.';
 COMMENT ON COLUMN app.sessions.organization_id IS 'The tenant the session currently acts in.';
 COMMENT ON COLUMN app.sessions.refresh_token_hash IS 'sha256 of the refresh token; the token itself is never stored.';
+COMMENT ON COLUMN app.sessions.previous_refresh_token_hash IS
+  'sha256 of the refresh token this one replaced: presenting it again means it was stolen, and ends the session.';
 COMMENT ON COLUMN app.sessions.ip_address IS 'Client address at sign-in (X-Forwarded-For when behind a proxy).';
 COMMENT ON COLUMN app.sessions.user_agent IS 'Client User-Agent at sign-in.';
 COMMENT ON COLUMN app.sessions.created_at IS 'When the user signed in.';

@@ -82,6 +82,7 @@ CREATE TABLE app.role_assignments (
 );
 
 CREATE INDEX role_assignments_role_idx ON app.role_assignments (organization_id, role_id);
+CREATE INDEX role_assignments_granted_by_idx ON app.role_assignments (granted_by) WHERE granted_by IS NOT NULL;
 CREATE INDEX role_assignments_site_idx ON app.role_assignments (organization_id, site_id) WHERE site_id IS NOT NULL;
 
 COMMENT ON TABLE app.role_assignments IS

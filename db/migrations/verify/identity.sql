@@ -8,7 +8,7 @@ SELECT id, email, display_name, status, direct_manager_id, preferences, is_platf
 SELECT organization_id, id, user_id, status, partner_id, created_at, updated_at FROM app.memberships WHERE false;
 SELECT user_id, password_hash, password_changed_at FROM app_private.credentials WHERE false;
 SELECT email, failed_count, first_failed_at, locked_until FROM app_private.sign_in_failures WHERE false;
-SELECT id, user_id, organization_id, refresh_token_hash, ip_address, user_agent, created_at, last_used_at,
+SELECT id, user_id, organization_id, refresh_token_hash, previous_refresh_token_hash, ip_address, user_agent, created_at, last_used_at,
        expires_at, revoked_at
   FROM app.sessions WHERE false;
 SELECT jwt_secret, access_token_ttl, refresh_token_ttl FROM app_private.token_settings WHERE false;

@@ -1,0 +1,48 @@
+"""Bringing a database to life: the server, the schema, and its share of the configuration."""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import sql
+
+from pulse import console
+from pulse.cluster import Cluster
+from pulse.config import Settings
+from pulse.database import connection, create_database, database_exists
+from pulse.errors import PulseError
+from pulse.migrate import Migrator
+
+
+def ensure_database(config: Settings) -> bool:
+    """Start the local cluster and create the database when needed; True if the cluster was started."""
+    started = False
+    if not config.external:
+        with console.step(f"PostgreSQL on {config.get('PULSE_DB_HOST')}:{config.db_port}"):
+            started = Cluster(config).start()
+        if not database_exists(config.url_for_database("postgres"), config.database_name):
+            create_database(config.url_for_database("postgres"), config.database_name)
+    return started
+
+
+def configure_database(config: Settings, url: str | None = None) -> None:
+    """Hand the database its share of the one configuration: the JWT secret the
+    sign-in functions sign with, and the password the servers log in with."""
+    with connection(url or config.database_url, autocommit=True) as conn:
+        if conn.execute("select to_regclass('app_private.token_settings') is not null").fetchone()[0]:
+            conn.execute(
+                "insert into app_private.token_settings (jwt_secret) values (%s)"
+                " on conflict (singleton) do update set jwt_secret = excluded.jwt_secret", [config.jwt_secret])
+        if config.values.get("PULSE_AUTHENTICATOR_URL"):
+            return
+        password = config.secret("PULSE_AUTHENTICATOR_PASSWORD")
+        try:
+            conn.execute(sql.SQL("alter role authenticator with login password {}").format(sql.Literal(password)))
+        except psycopg.Error as error:
+            raise PulseError(f"cannot set the authenticator password: {error.diag.message_primary}; "
+                             "set PULSE_AUTHENTICATOR_URL to a login that can SET ROLE to the API roles") from None
+
+
+def migrate_database(config: Settings, to: str | None = None) -> list[str]:
+    deployed = Migrator(config).deploy(to=to)
+    configure_database(config)
+    return deployed
