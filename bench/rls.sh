@@ -4,8 +4,9 @@
 # identical tables, one behind RLS, one open):
 #   EXPLAIN ANALYZE at 1M rows, RLS only vs an explicit tenant filter  (bar: <= 1.2x)
 #   PostgREST, one row by key, wrk: RLS as a member vs open as anon     (bar: RLS/open >= 0.90)
-# Prints the figures; asserts nothing. Drops the database and stops its
-# servers on exit.
+# and, to tell the policy from the cost of the token, the open table read
+# with the member's token too. Prints the figures; asserts nothing. Drops
+# the database and stops its servers on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pulse=.venv/bin/pulse

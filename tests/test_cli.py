@@ -108,3 +108,12 @@ def test_missing_extensions_are_named_before_anything_changes(database_url):
     with psycopg.connect(database_url) as conn:
         with pytest.raises(PulseError, match="lacks required extension.*no_such_extension"):
             require_extensions(conn, ("pgcrypto", "no_such_extension"))
+
+
+def test_jobs_run_without_pg_cron(database_url):
+    env = pulse_env(database_url)
+    listed = pulse("jobs", "list", env=env)
+    assert "purge-expired-organizations" in listed.stdout and "your scheduler" in listed.stdout
+    ran = pulse("jobs", "run", "purge-expired-organizations", env=env)
+    assert ran.returncode == 0 and "purge-expired-organizations: 0" in ran.stdout
+    assert "no job named nope" in one_line_error(pulse("jobs", "run", "nope", env=env))

@@ -26,9 +26,12 @@ app = typer.Typer(help="Pulse: a database-first operations platform.", no_args_i
 db_app = typer.Typer(help="The database: local cluster and Sqitch-compatible migrations.", no_args_is_help=True)
 jwt_app = typer.Typer(help="Tokens under the claims contract (sub, role, org_id, exp, iat).", no_args_is_help=True)
 contracts_app = typer.Typer(help="API contract snapshots: OpenAPI and GraphQL SDL.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Scheduled jobs: run by pg_cron where it is installed, or by any scheduler through here.",
+                       no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(jwt_app, name="jwt")
 app.add_typer(contracts_app, name="contracts")
+app.add_typer(jobs_app, name="jobs")
 
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 Demo = Annotated[bool, typer.Option("--demo", help="Also load the demo data set.")]
@@ -178,6 +181,27 @@ def jwt_decode(token: str) -> None:
     import json
 
     console.out.print_json(json.dumps(decode(settings(), token)))
+
+
+# -- pulse jobs ---------------------------------------------------------------------
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    """The scheduled jobs, their cron schedules, and whether pg_cron runs them in this database."""
+    from pulse.jobs import list_jobs
+
+    for name, schedule, description, scheduled in list_jobs(settings()):
+        runner = "pg_cron" if scheduled else "pulse jobs run / your scheduler"
+        console.out.print(f"{name:32} {schedule:14} {runner:32} {description}")
+
+
+@jobs_app.command("run")
+def jobs_run(name: str) -> None:
+    """Run one job now (what a scheduler without pg_cron calls)."""
+    from pulse.jobs import run_job
+
+    console.out.print(f"{name}: {run_job(settings(), name)}")
 
 
 # -- pulse contracts ----------------------------------------------------------------
