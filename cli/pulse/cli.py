@@ -257,7 +257,7 @@ def up(
     try:
         while stack.running_pids(config):
             time.sleep(0.5)
-        raise PulseError("a server stopped unexpectedly; logs are in .pulse/logs/")
+        raise PulseError(f"a server stopped unexpectedly; logs are in {stack.log_folder(config)}")
     except KeyboardInterrupt:
         pass
     finally:

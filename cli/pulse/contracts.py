@@ -51,8 +51,7 @@ def generate(settings: Settings) -> Contracts:
     private = settings.with_values(PULSE_REST_PORT=str(port), PULSE_SERVER_HOST="127.0.0.1")
     environment = {**os.environ, **private.server_environment()}
     server = next(s for s in stack.servers(private) if s.name == "postgrest")
-    log = settings.home / "logs" / "contracts-postgrest.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
+    log = stack.log_folder(private) / "postgrest.log"
     with log.open("w") as output:
         process = subprocess.Popen(server.command, env=environment, stdout=output, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, start_new_session=True)

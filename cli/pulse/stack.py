@@ -60,8 +60,7 @@ def start(settings: Settings, started_database: bool) -> dict[str, int]:
     for server in chosen:
         port = settings.port(server.port_setting)
         ensure_port_free(settings.server_host, port, server.port_setting)
-    logs = settings.home / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    logs = log_folder(settings)
     environment = {**os.environ, **settings.server_environment()}
     processes: dict[str, subprocess.Popen] = {}
     try:
@@ -80,6 +79,13 @@ def start(settings: Settings, started_database: bool) -> dict[str, int]:
         state_file(settings).unlink(missing_ok=True)
         raise
     return pids
+
+
+def log_folder(settings: Settings) -> Path:
+    """One folder per REST port, so a test or bench stack never truncates a developer's logs."""
+    folder = settings.home / "logs" / str(settings.rest_port)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def wait_until_ready(server: Server, process: subprocess.Popen, log: Path) -> None:

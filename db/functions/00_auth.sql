@@ -2,9 +2,12 @@
 -- from the verified token; config/graphile.config.mjs sets the same setting
 -- for PostGraphile, so every policy behaves the same behind both servers.
 --
--- The token is trusted for who is calling, never for what they may do: the
--- user, membership and permissions are read from the tables on every
--- request, so a suspension or revocation applies to the very next request.
+-- The token is trusted for who is calling, never for what they may do.
+-- Before every request both servers run auth.check_request(), which reads
+-- the user, session and membership, so a suspension or revocation applies
+-- to the very next request; permissions are read from the RBAC tables on
+-- every check. The claim helpers themselves stay plain SQL that the planner
+-- inlines, which keeps the policies as cheap as a literal filter.
 
 CREATE OR REPLACE FUNCTION auth.claims() RETURNS jsonb
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -21,11 +24,9 @@ AS $$
 DECLARE
   v_claims jsonb := auth.claims();
   v_role text := coalesce(v_claims ->> 'role', 'anon');
-  v_user app.users;
-  v_organization_id uuid;
-  v_membership_status app.membership_status;
+  v_found record;
 BEGIN
-  IF v_role = 'anon' OR pg_catalog.current_setting('pulse.checked_claims', true) = v_claims::text THEN
+  IF v_role = 'anon' THEN
     RETURN;
   END IF;
   -- Both servers set the database role from the claim; a mismatch means the
@@ -34,74 +35,62 @@ BEGIN
     RAISE EXCEPTION 'the token''s role % does not match the database role %', v_role, pg_catalog.current_setting('role')
       USING ERRCODE = 'PT401';
   END IF;
-
   IF coalesce(v_claims ->> 'sub', '') !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
-    RAISE EXCEPTION 'the token does not name a user'
-      USING ERRCODE = 'PT401', HINT = 'Sign in again with app.login.';
+    RAISE EXCEPTION 'the token does not name a user' USING ERRCODE = 'PT401', HINT = 'Sign in again with app.login.';
   END IF;
-  SELECT * INTO v_user FROM app.users WHERE id = (v_claims ->> 'sub')::uuid;
+
+  SELECT u.email, u.status, u.is_platform_operator,
+         NOT (v_claims ? 'session_id') OR EXISTS (
+           SELECT FROM app.sessions AS s
+            WHERE s.id = nullif(v_claims ->> 'session_id', '')::uuid AND s.user_id = u.id AND s.revoked_at IS NULL
+         ) AS session_open,
+         nullif(v_claims ->> 'org_id', '') IS NULL OR u.is_platform_operator OR EXISTS (
+           SELECT FROM app.memberships AS m
+             JOIN app.organizations AS o ON o.id = m.organization_id
+            WHERE m.organization_id = (v_claims ->> 'org_id')::uuid AND m.user_id = u.id AND m.status = 'active'
+              AND o.is_active AND o.deleted_at IS NULL
+         ) AS member
+    INTO v_found
+    FROM app.users AS u
+   WHERE u.id = (v_claims ->> 'sub')::uuid;
+
   IF NOT FOUND THEN
     RAISE EXCEPTION 'the token names an unknown user' USING ERRCODE = 'PT401', HINT = 'Sign in again with app.login.';
-  END IF;
-  IF v_user.status NOT IN ('active', 'invited') THEN
-    RAISE EXCEPTION 'user % is %', v_user.email, v_user.status
+  ELSIF v_found.status NOT IN ('active', 'invited') THEN
+    RAISE EXCEPTION 'user % is %', v_found.email, v_found.status
       USING ERRCODE = 'PT403', HINT = 'Ask a platform operator to reinstate the account.';
-  END IF;
-  IF v_role = 'app_admin' AND NOT v_user.is_platform_operator THEN
+  ELSIF v_role = 'app_admin' AND NOT v_found.is_platform_operator THEN
     RAISE EXCEPTION 'only platform operators may act as app_admin' USING ERRCODE = 'PT403';
-  END IF;
-
-  IF v_claims ? 'session_id' AND NOT EXISTS (
-    SELECT FROM app.sessions AS s
-     WHERE s.id = (v_claims ->> 'session_id')::uuid AND s.user_id = v_user.id AND s.revoked_at IS NULL
-  ) THEN
+  ELSIF NOT v_found.session_open THEN
     RAISE EXCEPTION 'the session has ended' USING ERRCODE = 'PT401', HINT = 'Sign in again with app.login.';
+  ELSIF NOT v_found.member THEN
+    RAISE EXCEPTION 'user % is not an active member of organization %', v_found.email, v_claims ->> 'org_id'
+      USING ERRCODE = 'PT403', HINT = 'Switch to an organization you belong to with app.switch_organization.';
   END IF;
-
-  v_organization_id := nullif(v_claims ->> 'org_id', '')::uuid;
-  IF v_organization_id IS NOT NULL AND NOT v_user.is_platform_operator THEN
-    SELECT m.status INTO v_membership_status
-      FROM app.memberships AS m
-      JOIN app.organizations AS o ON o.id = m.organization_id
-     WHERE m.organization_id = v_organization_id AND m.user_id = v_user.id
-       AND o.is_active AND o.deleted_at IS NULL;
-    IF v_membership_status IS DISTINCT FROM 'active' THEN
-      RAISE EXCEPTION 'user % is not an active member of organization %', v_user.email, v_organization_id
-        USING ERRCODE = 'PT403', HINT = 'Switch to an organization you belong to with app.switch_organization.';
-    END IF;
-  END IF;
-
-  PERFORM pg_catalog.set_config('pulse.checked_claims', v_claims::text, true);
 END
 $$;
 
 COMMENT ON FUNCTION auth.check_request() IS
-  'Refuses a request whose user is unknown, suspended or disabled, whose session ended, or who is not an active member of the token''s tenant. PostgREST runs it before every request (db-pre-request); the helpers below run it too, once per transaction, so PostGraphile enforces the same. Errors: PT401, PT403.';
+  'Refuses a request whose user is unknown, suspended or disabled, whose session ended, whose role claim is not its database role or not theirs to take, or who is not an active member of the token''s tenant. PostgREST runs it before every request (db-pre-request) and the GraphQL server before every operation. Errors: PT401, PT403.';
 
 CREATE OR REPLACE FUNCTION auth.user_id() RETURNS uuid
-LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-BEGIN
-  PERFORM auth.check_request();
-  RETURN nullif(auth.claims() ->> 'sub', '')::uuid;
-END
+  SELECT nullif(auth.claims() ->> 'sub', '')::uuid
 $$;
 
-COMMENT ON FUNCTION auth.user_id() IS 'The signed-in user (sub claim) after auth.check_request(), NULL when anonymous.';
+COMMENT ON FUNCTION auth.user_id() IS 'The signed-in user (sub claim, checked by auth.check_request), NULL when anonymous.';
 
 CREATE OR REPLACE FUNCTION auth.org_id() RETURNS uuid
-LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-BEGIN
-  PERFORM auth.check_request();
-  RETURN nullif(auth.claims() ->> 'org_id', '')::uuid;
-END
+  SELECT nullif(auth.claims() ->> 'org_id', '')::uuid
 $$;
 
-COMMENT ON FUNCTION auth.org_id() IS 'The active tenant (org_id claim) after auth.check_request(), NULL when none.';
+COMMENT ON FUNCTION auth.org_id() IS 'The active tenant (org_id claim, membership checked by auth.check_request), NULL when none.';
 
 CREATE OR REPLACE FUNCTION auth.partner_id() RETURNS uuid
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = ''
 AS $$
   SELECT m.partner_id
@@ -113,19 +102,16 @@ COMMENT ON FUNCTION auth.partner_id() IS
   'The partner a portal user is bound to in the active tenant, NULL for everybody else. Policies confine portal users to it.';
 
 CREATE OR REPLACE FUNCTION auth.is_platform_operator() RETURNS boolean
-LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
-BEGIN
   -- auth.check_request() admits the app_admin role only for platform operators.
-  PERFORM auth.check_request();
-  RETURN coalesce(auth.claims() ->> 'role', 'anon') = 'app_admin';
-END
+  SELECT coalesce(auth.claims() ->> 'role', 'anon') = 'app_admin'
 $$;
 
 COMMENT ON FUNCTION auth.is_platform_operator() IS 'True for a platform operator acting with the app_admin role.';
 
 CREATE OR REPLACE FUNCTION auth.has_permission(p_permission text, p_site_id uuid DEFAULT NULL) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = ''
 AS $$
   SELECT EXISTS (
@@ -145,7 +131,7 @@ COMMENT ON FUNCTION auth.has_permission(text, uuid) IS
   'The one permission check of policies and RPCs: does the caller hold p_permission in the active tenant, through a role for the whole tenant, or for site p_site_id when given? Read from the RBAC tables on every call.';
 
 CREATE OR REPLACE FUNCTION auth.permitted_site_ids(p_permission text) RETURNS uuid[]
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = ''
 AS $$
   SELECT coalesce(pg_catalog.array_agg(DISTINCT ra.site_id), '{}')
@@ -163,7 +149,7 @@ COMMENT ON FUNCTION auth.permitted_site_ids(text) IS
   'Sites where the caller holds p_permission through a site-scoped role. Site-scoped policies read `(SELECT auth.has_permission(p)) OR site_id = ANY ((SELECT auth.permitted_site_ids(p))::uuid[])`, both evaluated once per statement.';
 
 CREATE OR REPLACE FUNCTION auth.colleague_user_ids() RETURNS uuid[]
-LANGUAGE sql STABLE SECURITY DEFINER
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = ''
 AS $$
   SELECT coalesce(pg_catalog.array_agg(m.user_id), '{}')

@@ -1,6 +1,6 @@
 -- Identity: who sees whom, sign-in, sessions, suspension and revocation.
 BEGIN;
-SELECT plan(31);
+SELECT plan(33);
 
 -- People and memberships.
 SELECT tests.act_as('ada@acme.test', 'acme-manufacturing');
@@ -54,18 +54,23 @@ SELECT tests.act_as_claims('app_user', jsonb_build_object(
   'org_id', tests.id_of_organization('northwind-labs'),
   'session_id', (SELECT id FROM app.sessions WHERE user_id = tests.id_of_user('grace@northwind.test') AND revoked_at IS NULL)));
 SELECT ok(app.logout(), 'logout ends the session');
-SELECT set_config('pulse.checked_claims', '', true);
-SELECT throws_ok('SELECT * FROM app.sites', 'PT401', 'the session has ended', 'its token is refused from then on');
+SELECT throws_ok('SELECT auth.check_request()', 'PT401', 'the session has ended',
+  'its token is refused from the next request on');
 
 -- Suspension and revocation apply to the next request, not at token expiry.
 SELECT tests.act_as_owner();
 UPDATE app.users SET status = 'suspended' WHERE email = 'finance@acme.test';
-SELECT tests.act_as('finance@acme.test', 'acme-manufacturing');
-SELECT throws_ok('SELECT * FROM app.sites', 'PT403', 'user finance@acme.test is suspended', 'a suspended user is refused');
-SELECT tests.act_as_owner();
+SELECT throws_ok($$SELECT tests.act_as('finance@acme.test', 'acme-manufacturing')$$, 'PT403',
+  'user finance@acme.test is suspended', 'a suspended user is refused');
 UPDATE app.memberships SET status = 'revoked' WHERE id = tests.membership_of('logistics@acme.test', 'acme-manufacturing');
-SELECT tests.act_as('logistics@acme.test', 'acme-manufacturing');
-SELECT throws_ok('SELECT * FROM app.sites', 'PT403', NULL, 'a revoked membership is refused');
+SELECT throws_ok($$SELECT tests.act_as('logistics@acme.test', 'acme-manufacturing')$$, 'PT403', NULL,
+  'a revoked membership is refused');
+SELECT throws_ok(format($$SELECT tests.act_as_claims('app_user', %L)$$, jsonb_build_object(
+    'sub', tests.id_of_user('qa@acme.test'), 'role', 'app_admin', 'org_id', tests.id_of_organization('acme-manufacturing'))),
+  'PT401', NULL, 'a role claim that differs from the database role is refused');
+SELECT throws_ok(format($$SELECT tests.act_as_claims('app_admin', %L)$$, jsonb_build_object(
+    'sub', tests.id_of_user('qa@acme.test'), 'role', 'app_admin', 'org_id', tests.id_of_organization('acme-manufacturing'))),
+  'PT403', 'only platform operators may act as app_admin', 'only platform operators act as app_admin');
 
 -- Switching tenants needs a membership there.
 SELECT tests.act_as('ada@acme.test', 'acme-manufacturing');
