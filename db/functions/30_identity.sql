@@ -74,6 +74,17 @@ $$;
 
 COMMENT ON FUNCTION app_private.refuse_locked(timestamptz) IS 'Raises PT429 while an email is locked.';
 
+CREATE OR REPLACE FUNCTION app_private.end_sessions(p_user_id uuid, p_except_session_id uuid DEFAULT NULL)
+RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = ''
+AS $$
+  UPDATE app.sessions SET revoked_at = pg_catalog.now()
+   WHERE user_id = p_user_id AND revoked_at IS NULL AND id IS DISTINCT FROM p_except_session_id;
+$$;
+
+COMMENT ON FUNCTION app_private.end_sessions(uuid, uuid) IS 'Ends every open session of a user, except one when given.';
+
 CREATE OR REPLACE FUNCTION app_private.default_organization(p_user app.users) RETURNS uuid
 LANGUAGE sql STABLE
 SET search_path = ''
@@ -271,9 +282,7 @@ BEGIN
   DELETE FROM app_private.sign_in_failures AS f WHERE f.email = v_user.email;
   PERFORM app_private.store_password(v_user.id, new_password);
   -- Every other session ends: whoever knew the old password is signed out.
-  UPDATE app.sessions AS s SET revoked_at = pg_catalog.now()
-   WHERE s.user_id = v_user.id AND s.revoked_at IS NULL
-     AND s.id IS DISTINCT FROM nullif(auth.claims() ->> 'session_id', '')::uuid;
+  PERFORM app_private.end_sessions(v_user.id, nullif(auth.claims() ->> 'session_id', '')::uuid);
   RETURN true;
 END
 $$;
@@ -292,8 +301,7 @@ BEGIN
     RAISE EXCEPTION 'user % does not exist', set_user_password.user_id USING ERRCODE = 'PT404';
   END IF;
   PERFORM app_private.store_password(set_user_password.user_id, new_password);
-  UPDATE app.sessions AS s SET revoked_at = pg_catalog.now()
-   WHERE s.user_id = set_user_password.user_id AND s.revoked_at IS NULL;
+  PERFORM app_private.end_sessions(set_user_password.user_id);
   RETURN true;
 END
 $$;
@@ -308,7 +316,7 @@ SET search_path = ''
 AS $$
 BEGIN
   IF NEW.status IN ('suspended', 'disabled') THEN
-    UPDATE app.sessions SET revoked_at = pg_catalog.now() WHERE user_id = NEW.id AND revoked_at IS NULL;
+    PERFORM app_private.end_sessions(NEW.id);
   END IF;
   RETURN NULL;
 END

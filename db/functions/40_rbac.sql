@@ -59,6 +59,17 @@ $$;
 
 COMMENT ON FUNCTION app_private.check_grantable(text[]) IS 'Refuses unknown permissions (PT422) and ones the caller does not hold (PT403).';
 
+CREATE OR REPLACE FUNCTION app_private.permissions_of(p_role app.roles) RETURNS text[]
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT coalesce(pg_catalog.array_agg(rp.permission ORDER BY rp.permission), '{}')
+    FROM app.role_permissions AS rp
+   WHERE rp.organization_id = p_role.organization_id AND rp.role_id = p_role.id
+$$;
+
+COMMENT ON FUNCTION app_private.permissions_of(app.roles) IS 'The permissions a role bundles.';
+
 CREATE OR REPLACE FUNCTION app_private.find_role(p_organization_id uuid, p_role_key text) RETURNS app.roles
 LANGUAGE plpgsql STABLE
 SET search_path = ''
@@ -118,10 +129,7 @@ BEGIN
   END IF;
   -- Both what is added and what is taken away must be within the caller's own permissions.
   PERFORM app_private.check_grantable(ARRAY(
-    SELECT p FROM unnest(set_role_permissions.permissions) AS p
-    UNION
-    SELECT rp.permission FROM app.role_permissions AS rp
-     WHERE rp.organization_id = v_role.organization_id AND rp.role_id = v_role.id));
+    SELECT p FROM unnest(set_role_permissions.permissions || app_private.permissions_of(v_role)) AS p));
   DELETE FROM app.role_permissions AS rp
    WHERE rp.organization_id = v_role.organization_id AND rp.role_id = v_role.id
      AND rp.permission <> ALL (set_role_permissions.permissions);
@@ -150,9 +158,7 @@ BEGIN
   IF v_role.is_system THEN
     RAISE EXCEPTION 'system role % cannot be deleted', v_role.key USING ERRCODE = 'PT409';
   END IF;
-  PERFORM app_private.check_grantable(ARRAY(
-    SELECT rp.permission FROM app.role_permissions AS rp
-     WHERE rp.organization_id = v_role.organization_id AND rp.role_id = v_role.id));
+  PERFORM app_private.check_grantable(app_private.permissions_of(v_role));
   DELETE FROM app.roles WHERE organization_id = v_role.organization_id AND id = v_role.id;
   RETURN true;
 END
@@ -190,9 +196,7 @@ BEGIN
   IF v_role.key = 'admin' AND NOT app_private.caller_is_admin() THEN
     RAISE EXCEPTION 'only an admin grants the admin role' USING ERRCODE = 'PT403';
   END IF;
-  PERFORM app_private.check_grantable(ARRAY(
-    SELECT rp.permission FROM app.role_permissions AS rp
-     WHERE rp.organization_id = v_role.organization_id AND rp.role_id = v_role.id));
+  PERFORM app_private.check_grantable(app_private.permissions_of(v_role));
 
   INSERT INTO app.role_assignments (organization_id, membership_id, role_id, site_id, granted_by)
   VALUES (v_organization_id, v_membership.id, v_role.id, grant_role.site_id, auth.user_id())
