@@ -183,6 +183,44 @@ def jwt_decode(token: str) -> None:
     console.out.print_json(json.dumps(decode(settings(), token)))
 
 
+@contracts_app.command("diff")
+def contracts_diff(
+    base: Annotated[str, typer.Option(help="Git ref to compare with.")] = "HEAD",
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    allow_breaking: Annotated[bool, typer.Option("--allow-breaking", help="Exit 0 even when a change is breaking.")] = False,
+) -> None:
+    """Classify the changes to contracts/ since a git ref as breaking, dangerous or safe."""
+    from pulse import contract_diff
+
+    config = settings()
+    changes = contract_diff.diff(config.root, base)
+    render = contract_diff.as_json if as_json else contract_diff.as_text
+    console.out.print(render(changes, base), end="", markup=False, highlight=False, soft_wrap=True)
+    breaking = sum(change.severity == "breaking" for change in changes)
+    if breaking and not allow_breaking:
+        raise PulseError(f"{breaking} breaking API change(s) since {base}; pass --allow-breaking if they are intended")
+
+
+@contracts_app.command("changelog")
+def contracts_changelog(
+    base: Annotated[str, typer.Option(help="Git ref to compare with.")] = "HEAD",
+) -> None:
+    """Append the classified changes since a git ref to docs/api-changelog.md."""
+    import datetime
+
+    from pulse import contract_diff
+
+    config = settings()
+    changes = contract_diff.diff(config.root, base)
+    path = config.root / "docs" / "api-changelog.md"
+    if not path.exists():
+        path.write_text("# API changelog\n\nWritten by `pulse contracts changelog`: every change to the REST and "
+                        "GraphQL contracts, classified as breaking, dangerous or safe.\n\n")
+    with path.open("a") as changelog:
+        changelog.write(contract_diff.changelog_entry(changes, base, datetime.date.today().isoformat()))
+    console.out.print(f"appended {len(changes)} change(s) to {path.relative_to(config.root)}")
+
+
 # -- pulse jobs ---------------------------------------------------------------------
 
 
