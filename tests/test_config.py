@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
 from pulse.config import Settings
+
+
+@pytest.fixture(autouse=True)
+def no_pulse_environment(monkeypatch):
+    for name in list(os.environ):
+        if name.startswith("PULSE_") or name == "DATABASE_URL":
+            monkeypatch.delenv(name)
 
 
 def test_precedence_environment_dotenv_toml_defaults(tmp_path, monkeypatch):
@@ -11,9 +22,6 @@ def test_precedence_environment_dotenv_toml_defaults(tmp_path, monkeypatch):
     (tmp_path / "pulse.toml").write_text('rest_port = 3100\ngraphql_port = 5700\ndb_name = "from_toml"\n')
     (tmp_path / ".env").write_text("# local choices\nexport PULSE_GRAPHQL_PORT=5800\nPULSE_DB_NAME='from_dotenv'\n")
     monkeypatch.setenv("PULSE_DB_NAME", "from_environment")
-    monkeypatch.delenv("PULSE_REST_PORT", raising=False)
-    monkeypatch.delenv("PULSE_GRAPHQL_PORT", raising=False)
-    monkeypatch.delenv("DATABASE_URL", raising=False)
 
     settings = Settings.load(tmp_path)
     assert settings.get("PULSE_DB_NAME") == "from_environment"
@@ -22,8 +30,7 @@ def test_precedence_environment_dotenv_toml_defaults(tmp_path, monkeypatch):
     assert settings.db_port == 54320
 
 
-def test_secrets_are_generated_once_per_checkout(tmp_path, monkeypatch):
-    monkeypatch.delenv("PULSE_JWT_SECRET", raising=False)
+def test_secrets_are_generated_once_per_checkout(tmp_path):
     settings = Settings(root=tmp_path, values={})
     secret = settings.secret("PULSE_JWT_SECRET")
     assert len(secret) >= 32
