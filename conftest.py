@@ -111,19 +111,31 @@ def cli_env(settings: Settings) -> dict[str, str]:
     return {**os.environ, "PULSE_ROOT": str(ROOT)}
 
 
-@pytest.fixture(scope="session")
-def live(databases: Databases, settings: Settings):
-    """PostgREST and PostGraphile started by `pulse up --detach --demo` on a fresh database, for the session."""
+def start_stack(databases: Databases, prefix: str) -> dict:
+    """PostgREST and PostGraphile started by `pulse up --detach --demo` on a fresh database."""
     from pulse.contracts import free_port
     from tests.helpers import pulse, pulse_env
 
-    url = databases.create("pulse_test_stack")
+    url = databases.create(prefix)
     rest_port, graphql_port = free_port(), free_port()
     env = pulse_env(url, PULSE_REST_PORT=str(rest_port), PULSE_GRAPHQL_PORT=str(graphql_port))
     up = pulse("up", "--detach", "--demo", env=env, timeout=90)
     assert up.returncode == 0, up.stdout + up.stderr
-    yield {
+    return {
         "rest": f"http://127.0.0.1:{rest_port}", "graphql": f"http://127.0.0.1:{graphql_port}/graphql",
         "env": env, "output": up.stdout, "url": url,
     }
-    pulse("down", env=env)
+
+
+def stop_stack(stack: dict) -> None:
+    from tests.helpers import pulse
+
+    pulse("down", env=stack["env"])
+
+
+@pytest.fixture(scope="session")
+def live(databases: Databases):
+    """The stack most HTTP tests share, for the whole session."""
+    stack = start_stack(databases, "pulse_test_stack")
+    yield stack
+    stop_stack(stack)

@@ -78,7 +78,21 @@ function authenticate(authorization = "") {
 // system (58), config file (F0), internal (XX). These stay masked.
 const INTERNAL_SQLSTATE = /^(08|53|57|58|F0|XX)/;
 
+// @dataplan/pg reports an update or delete that matched no row (missing, or
+// hidden by RLS) as a plain Error; it is the client's "not found", not ours.
+const NOTHING_MATCHED = /^No values were (updated|deleted) in collection /;
+
 function maskError(error) {
+  if (NOTHING_MATCHED.test(error.originalError?.message ?? "")) {
+    return new GraphQLError(error.originalError.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: error.originalError,
+      extensions: { code: "PT404", details: null, hint: "The row does not exist or is not yours to change." },
+    });
+  }
   const pgError = error.originalError;
   if (
     pgError &&
@@ -212,6 +226,10 @@ const preset = {
   schema: {
     // V4's `setofFunctionsContainNulls: false`
     pgForbidSetofFunctionsToReturnNull: true,
+    // `filter: null` and `filter: {}` mean "no filter", as `condition: null`
+    // does; otherwise the plugin throws an error that has to be masked.
+    connectionFilterAllowNullInput: true,
+    connectionFilterAllowEmptyObjectInput: true,
   },
   grafast: {
     context(requestContext) {

@@ -84,7 +84,7 @@ CREATE TABLE app.sessions (
   id uuid PRIMARY KEY DEFAULT public.uuid_generate_v7(),
   user_id uuid NOT NULL REFERENCES app.users (id) ON DELETE CASCADE,
   organization_id uuid REFERENCES app.organizations (id) ON DELETE SET NULL,
-  refresh_token_hash bytea NOT NULL UNIQUE,
+  refresh_token_hash bytea NOT NULL,
   previous_refresh_token_hash bytea,
   ip_address inet,
   user_agent text,
@@ -94,6 +94,9 @@ CREATE TABLE app.sessions (
   revoked_at timestamptz
 );
 
+-- An index, not a constraint: the APIs offer lookups by unique constraints,
+-- and nobody looks a session up by its token hash but app.refresh.
+CREATE UNIQUE INDEX sessions_refresh_token_hash_idx ON app.sessions (refresh_token_hash);
 CREATE INDEX sessions_user_idx ON app.sessions (user_id, created_at DESC);
 CREATE INDEX sessions_organization_idx ON app.sessions (organization_id) WHERE organization_id IS NOT NULL;
 CREATE INDEX sessions_previous_refresh_token_idx ON app.sessions (previous_refresh_token_hash)

@@ -1,0 +1,42 @@
+"""Random queries and mutations from contracts/schema.graphql against a live PostGraphile: no internal errors.
+
+A refused or invalid operation is fine (GraphQL errors with a code); what
+must never appear is an HTTP 5xx or an error PostGraphile had to mask
+("An error occurred (logged with hash ...)"), which means something broke.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from conftest import start_stack, stop_stack
+from helpers import ROOT, rest
+
+pytestmark = pytest.mark.stack
+
+schema = schemathesis.graphql.from_path(ROOT / "contracts" / "schema.graphql")
+
+
+@pytest.fixture(scope="module")
+def fuzz_target(databases):
+    stack = start_stack(databases, "pulse_test_fuzz_graphql")
+    login = rest(stack, "POST", "/rpc/login", json={"email": "ada@acme.test", "password": "pulse-demo-password"})
+    stack["token"] = login.json()["access_token"]
+    yield stack
+    stop_stack(stack)
+
+
+@schema.parametrize()
+@settings(max_examples=int(os.environ.get("PULSE_FUZZ_EXAMPLES", "4")), deadline=None, derandomize=True,
+          database=None, suppress_health_check=list(HealthCheck))
+def test_no_internal_errors(case, fuzz_target):
+    response = case.call(base_url=fuzz_target["graphql"],
+                         headers={"Authorization": f"Bearer {fuzz_target['token']}"}, timeout=10)
+    assert response.status_code < 500, response.text[:300]
+    errors = response.json().get("errors") or []
+    masked = [error["message"] for error in errors if "logged with hash" in error.get("message", "")]
+    assert not masked, f"{case.body}: {masked}"
