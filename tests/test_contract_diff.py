@@ -6,7 +6,7 @@ import json
 
 from pulse.contract_diff import graphql_changes, openapi_changes
 
-from helpers import pulse
+from helpers import ROOT, pulse
 
 OLD_SDL = """
 type Query { partners: [Partner] partner(id: ID!): Partner }
@@ -79,9 +79,34 @@ def test_openapi_rules():
     assert openapi_changes(old, old) == []
 
 
-def test_cli_reports_no_changes_against_the_last_commit():
-    result = pulse("contracts", "diff")
-    assert result.returncode == 0, result.stderr
-    assert "no API changes since HEAD" in result.stdout
-    as_json = json.loads(pulse("contracts", "diff", "--json").stdout)
-    assert as_json == {"base": "HEAD", "changes": []}
+def test_cli_classifies_against_a_git_ref_and_fails_on_breaking(tmp_path):
+    import os
+    import shutil
+    import subprocess
+
+    shutil.copytree(ROOT / "contracts", tmp_path / "contracts")
+    (tmp_path / "db" / "migrations").mkdir(parents=True)
+    shutil.copy(ROOT / "db" / "migrations" / "sqitch.plan", tmp_path / "db" / "migrations")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t.test"]
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "contracts"], cwd=tmp_path, check=True)
+    env = {**os.environ, "PULSE_ROOT": str(tmp_path)}
+
+    unchanged = pulse("contracts", "diff", env=env)
+    assert unchanged.returncode == 0 and "no API changes since HEAD" in unchanged.stdout
+
+    document = json.loads((tmp_path / "contracts" / "openapi.json").read_text())
+    del document["paths"]["/sites"]
+    (tmp_path / "contracts" / "openapi.json").write_text(json.dumps(document))
+    breaking = pulse("contracts", "diff", env=env)
+    assert breaking.returncode == 1
+    assert "[openapi] path /sites was removed." in breaking.stdout
+    assert "breaking API change" in breaking.stderr
+    assert pulse("contracts", "diff", "--allow-breaking", env=env).returncode == 0
+    as_json = json.loads(pulse("contracts", "diff", "--json", "--allow-breaking", env=env).stdout)
+    assert {"severity": "breaking", "contract": "openapi", "description": "path /sites was removed."} in as_json["changes"]
+
+    logged = pulse("contracts", "changelog", env=env)
+    assert logged.returncode == 0
+    assert "- `openapi` path /sites was removed." in (tmp_path / "docs" / "api-changelog.md").read_text()

@@ -213,6 +213,7 @@ def contracts_changelog(
     config = settings()
     changes = contract_diff.diff(config.root, base)
     path = config.root / "docs" / "api-changelog.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.write_text("# API changelog\n\nWritten by `pulse contracts changelog`: every change to the REST and "
                         "GraphQL contracts, classified as breaking, dangerous or safe.\n\n")
@@ -371,6 +372,9 @@ def main() -> None:
         sys.exit(error.exit_code)
     except psycopg.Error as error:
         console.err.print(f"[red]database error:[/red] {escape(str(error).strip().splitlines()[0])}", soft_wrap=True)
+        sys.exit(1)
+    except OSError as error:
+        console.err.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
