@@ -74,7 +74,8 @@ BEGIN
 
   PERFORM app_private.check_json_keys(v_branding, 'branding',
     ARRAY['accent_color', 'display_name', 'logo_url', 'primary_color']);
-  IF v_branding ? 'logo_url' AND coalesce(v_branding ->> 'logo_url', '') !~ '^https://[^\s]+$' THEN
+  IF v_branding ? 'logo_url' AND (coalesce(v_branding ->> 'logo_url', '') !~ '^https://[^\s]+$'
+                                   OR length(v_branding ->> 'logo_url') > 2048) THEN
     PERFORM app_private.raise_invalid('branding.logo_url must be an https URL', 'e.g. https://example.com/logo.svg');
   END IF;
   IF v_branding ?| ARRAY['primary_color', 'accent_color'] AND (

@@ -11,12 +11,14 @@ COMMENT ON TYPE app.membership_status IS 'Only an active membership lets a user 
 
 CREATE TABLE app.users (
   id uuid PRIMARY KEY DEFAULT public.uuid_generate_v7(),
-  email citext NOT NULL UNIQUE CONSTRAINT users_email_format CHECK (email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$'),
+  email citext NOT NULL UNIQUE
+    CONSTRAINT users_email_format CHECK (email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' AND length(email) <= 320),
   display_name text NOT NULL CONSTRAINT users_display_name_length CHECK (length(btrim(display_name)) BETWEEN 1 AND 200),
   status app.user_status NOT NULL DEFAULT 'active',
   direct_manager_id uuid REFERENCES app.users (id) ON DELETE SET NULL
     CONSTRAINT users_not_own_manager CHECK (direct_manager_id <> id),
-  preferences jsonb NOT NULL DEFAULT '{}' CONSTRAINT users_preferences_object CHECK (jsonb_typeof(preferences) = 'object'),
+  preferences jsonb NOT NULL DEFAULT '{}'
+    CONSTRAINT users_preferences_object CHECK (jsonb_typeof(preferences) = 'object' AND octet_length(preferences::text) <= 65536),
   is_platform_operator boolean NOT NULL DEFAULT false,
   last_sign_in_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
@@ -87,7 +89,7 @@ CREATE TABLE app.sessions (
   refresh_token_hash bytea NOT NULL,
   previous_refresh_token_hash bytea,
   ip_address inet,
-  user_agent text,
+  user_agent text CONSTRAINT sessions_user_agent_length CHECK (length(user_agent) <= 1000),
   created_at timestamptz NOT NULL DEFAULT now(),
   last_used_at timestamptz NOT NULL DEFAULT now(),
   expires_at timestamptz NOT NULL,

@@ -33,7 +33,7 @@ CREATE TABLE app.roles (
   id uuid NOT NULL DEFAULT public.uuid_generate_v7(),
   key text NOT NULL CONSTRAINT roles_key_format CHECK (key ~ '^[a-z][a-z0-9_]{1,39}$'),
   name text NOT NULL CONSTRAINT roles_name_length CHECK (length(btrim(name)) BETWEEN 1 AND 100),
-  description text NOT NULL DEFAULT '',
+  description text NOT NULL DEFAULT '' CONSTRAINT roles_description_length CHECK (length(description) <= 1000),
   is_system boolean NOT NULL DEFAULT false,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),

@@ -20,8 +20,10 @@ CREATE TABLE app.organizations (
     CONSTRAINT organizations_slug_format CHECK (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$' AND length(slug) <= 63),
   name text NOT NULL CONSTRAINT organizations_name_length CHECK (length(btrim(name)) BETWEEN 1 AND 200),
   is_active boolean NOT NULL DEFAULT true,
-  settings jsonb NOT NULL DEFAULT '{}' CONSTRAINT organizations_settings_object CHECK (jsonb_typeof(settings) = 'object'),
-  branding jsonb NOT NULL DEFAULT '{}' CONSTRAINT organizations_branding_object CHECK (jsonb_typeof(branding) = 'object'),
+  settings jsonb NOT NULL DEFAULT '{}'
+    CONSTRAINT organizations_settings_object CHECK (jsonb_typeof(settings) = 'object' AND octet_length(settings::text) <= 8192),
+  branding jsonb NOT NULL DEFAULT '{}'
+    CONSTRAINT organizations_branding_object CHECK (jsonb_typeof(branding) = 'object' AND octet_length(branding::text) <= 8192),
   deleted_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
@@ -47,8 +49,8 @@ CREATE TABLE app.sites (
   id uuid NOT NULL DEFAULT public.uuid_generate_v7(),
   code text NOT NULL CONSTRAINT sites_code_format CHECK (code ~ '^[A-Z0-9][A-Z0-9_-]{0,19}$'),
   name text NOT NULL CONSTRAINT sites_name_length CHECK (length(btrim(name)) BETWEEN 1 AND 200),
-  timezone text,
-  address text,
+  timezone text CONSTRAINT sites_timezone_length CHECK (length(timezone) <= 64),
+  address text CONSTRAINT sites_address_length CHECK (length(address) <= 1000),
   is_active boolean NOT NULL DEFAULT true,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now(),
