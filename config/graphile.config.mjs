@@ -168,6 +168,9 @@ const AuthPlugin = {
 // suspended user, an ended session or a revoked membership is refused with
 // 401/403 before the operation runs, not deep inside it.
 const REQUEST_CHECK_STATUS = { PT401: 401, PT403: 403 };
+// Connection failures (refused, reset, server shutting down): the database
+// is away, as PostgREST reports with 503, not the client's fault.
+const DATABASE_AWAY = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|08|57P)/;
 
 let withRequestCheckClient;
 
@@ -182,6 +185,9 @@ async function checkRequest(resolvedPreset, pgSettings) {
       client.query({ text: "select auth.check_request()" }),
     );
   } catch (e) {
+    if (DATABASE_AWAY.test(e.code ?? "")) {
+      throw requestError(503, "PGRST001", "the database is not reachable; try again shortly");
+    }
     const status = REQUEST_CHECK_STATUS[e.code];
     if (!status) throw e;
     throw requestError(status, e.code, e.message);
