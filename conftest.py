@@ -18,9 +18,12 @@ from pytest_pgtap.pgtap import Runner
 from pulse.lifecycle import configure_database, ensure_database
 from pulse.cluster import Cluster
 from pulse.config import Settings
+from pulse.contracts import free_port
 from pulse.database import TEST_EXTENSIONS, create_database, drop_database, require_extensions
 from pulse.migrate import Migrator
 from pulse.seed import seed
+
+from helpers import pulse, pulse_env
 
 ROOT = Path(__file__).resolve().parent
 TEMPLATE = "pulse_test_template"
@@ -113,9 +116,6 @@ def cli_env(settings: Settings) -> dict[str, str]:
 
 def start_stack(databases: Databases, prefix: str) -> dict:
     """PostgREST and PostGraphile started by `pulse up --detach --demo` on a fresh database."""
-    from pulse.contracts import free_port
-    from tests.helpers import pulse, pulse_env
-
     url = databases.create(prefix)
     rest_port, graphql_port = free_port(), free_port()
     env = pulse_env(url, PULSE_REST_PORT=str(rest_port), PULSE_GRAPHQL_PORT=str(graphql_port))
@@ -128,8 +128,6 @@ def start_stack(databases: Databases, prefix: str) -> dict:
 
 
 def stop_stack(stack: dict) -> None:
-    from tests.helpers import pulse
-
     pulse("down", env=stack["env"])
 
 
