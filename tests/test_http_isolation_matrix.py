@@ -1,0 +1,161 @@
+"""Cross-tenant matrix over HTTP, generated from the catalog and the GraphQL schema.
+
+For every table and view in the exposed schema, through PostgREST and
+through PostGraphile: tenant A's rows are never visible or writable to a
+member of tenant B or to an anonymous caller, while a platform operator
+does see them (so the denials are about A's rows, not empty tables).
+Every function must have a case below: a new exposed object without one
+fails the suite.
+"""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from graphql import build_schema, get_named_type
+
+from helpers import ROOT, graphql, rest
+
+pytestmark = pytest.mark.stack
+
+PASSWORD = "pulse-demo-password"
+
+# Tables and views without organization_id, and how A's rows are picked out in them.
+GLOBAL_RELATIONS = {
+    "organizations": "id",
+    "users": "id",
+    "sessions": "user_id",
+    "permissions": None,  # the catalog: the same for everybody, read-only
+}
+
+# Functions: who may call them is their case; each is exercised by the suites named.
+FUNCTION_CASES = {
+    "health": "anonymous on purpose (test_stack)",
+    "login": "anonymous on purpose (test_auth_http)",
+    "refresh": "anonymous on purpose (test_auth_http)",
+    "logout": "own session only (test_identity.sql)",
+    "switch_organization": "membership required (test_identity.sql, test_auth_http)",
+    "change_password": "own password only (test_identity.sql)",
+    "set_user_password": "operators only (catalog grants)",
+    "current_user_profile": "own row only",
+    "accept_membership": "own invitation only (test_membership_rules.sql)",
+    "add_member": "caller's tenant only (test_membership_rules.sql)",
+    "set_direct_manager": "caller's tenant only (test_membership_rules.sql)",
+    "create_role": "caller's tenant only (test_rbac.sql)",
+    "set_role_permissions": "caller's tenant only (test_rbac.sql)",
+    "delete_role": "caller's tenant only (test_rbac.sql)",
+    "grant_role": "caller's tenant only: B's admin gets PT404 on A's memberships (test_rbac.sql)",
+    "revoke_role": "caller's tenant only (test_rbac.sql)",
+    "delete_organization": "operators only (test_tenant_lifecycle.sql)",
+    "restore_organization": "operators only (test_tenant_lifecycle.sql)",
+    "purge_organization": "operators only (test_tenant_lifecycle.sql)",
+    "entity_timeline": "same visibility as activity_log (test_audit.sql)",
+}
+
+
+def exposed(url: str) -> tuple[dict[str, bool], set[str]]:
+    """Relations of app (name -> has organization_id) and function names."""
+    with psycopg.connect(url) as conn:
+        relations = dict(conn.execute("""
+            select c.relname, exists (select from pg_attribute a where a.attrelid = c.oid
+                                       and a.attname = 'organization_id' and not a.attisdropped)
+              from pg_class c join pg_namespace n on n.oid = c.relnamespace
+             where n.nspname = 'app' and c.relkind in ('r', 'p', 'v', 'm')""").fetchall())
+        functions = {row[0] for row in conn.execute("""
+            select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'app'""")}
+    return relations, functions
+
+
+ONLY_IN_A = """
+  select u.id from app.users u
+   where exists (select from app.memberships m join app.organizations o on o.id = m.organization_id
+                  where m.user_id = u.id and o.slug = 'acme-manufacturing')
+     and not exists (select from app.memberships m join app.organizations o on o.id = m.organization_id
+                      where m.user_id = u.id and o.slug = 'northwind-labs')
+"""
+A_KEYS = {
+    "organization_id": "select id::text from app.organizations where slug = 'acme-manufacturing'",
+    "organizations": "select id::text from app.organizations where slug = 'acme-manufacturing'",
+    "users": f"select id::text from ({ONLY_IN_A}) as a",
+    "sessions": f"select distinct user_id::text from app.sessions where user_id in ({ONLY_IN_A})",
+}
+
+
+def a_keys(url: str, relation: str, column: str) -> list[str]:
+    """Values of `column` that pick out tenant A's rows (acme-manufacturing), read as the owner."""
+    with psycopg.connect(url) as conn:
+        query = A_KEYS["organization_id"] if column == "organization_id" else A_KEYS[relation]
+        return [row[0] for row in conn.execute(query)]
+
+
+@pytest.fixture(scope="module")
+def actors(live):
+    """Tokens from real sign-ins (Ada's also gives tenant A a row in sessions)."""
+    tokens = {"anon": None}
+    for name, email in (("a", "ada@acme.test"), ("b", "grace@northwind.test"), ("operator", "operator@pulse.test")):
+        tokens[name] = rest(live, "POST", "/rpc/login", json={"email": email, "password": PASSWORD}).json()["access_token"]
+    return tokens
+
+
+def test_every_exposed_object_has_a_case(live):
+    relations, functions = exposed(live["url"])
+    uncovered = {r for r, tenant in relations.items() if not tenant and r not in GLOBAL_RELATIONS}
+    uncovered |= functions - FUNCTION_CASES.keys()
+    assert not uncovered, f"exposed objects without a case in the matrix: {sorted(uncovered)}"
+
+
+def rest_cases(live):
+    relations, _ = exposed(live["url"])
+    for relation, tenant in sorted(relations.items()):
+        column = "organization_id" if tenant else GLOBAL_RELATIONS.get(relation)
+        if column:
+            yield relation, column
+
+
+def test_rest_matrix(live, actors):
+    checked = 0
+    for relation, column in rest_cases(live):
+        keys = a_keys(live["url"], relation, column)
+        assert keys, f"{relation}: tenant A has no rows to protect"
+        in_filter = f"{column}=in.({','.join(keys)})"
+        seen_by_operator = rest(live, "GET", f"/{relation}?{in_filter}", actors["operator"])
+        if relation != "sessions":
+            assert seen_by_operator.status_code == 200 and seen_by_operator.json(), f"{relation}: operator sees A's rows"
+        for actor in ("b", "anon"):
+            bearer = actors[actor]
+            read = rest(live, "GET", f"/{relation}?{in_filter}", bearer)
+            assert read.status_code in (200, 401, 403) and (read.status_code != 200 or read.json() == []), \
+                f"{relation}: {actor} read A's rows: {read.status_code} {read.text[:200]}"
+            for method in ("PATCH", "DELETE"):
+                kwargs = {"json": {column: keys[0]}} if method == "PATCH" else {}
+                write = rest(live, method, f"/{relation}?{in_filter}", bearer,
+                             headers={"Prefer": "return=representation"}, **kwargs)
+                assert write.status_code >= 400 or write.json() == [], \
+                    f"{relation}: {actor} {method} reached A's rows: {write.status_code} {write.text[:200]}"
+            checked += 3
+    print(f"\nPostgREST matrix: {checked} cases")
+    assert checked > 0
+
+
+def test_graphql_matrix(live, actors):
+    schema = build_schema((ROOT / "contracts" / "schema.graphql").read_text())
+    with psycopg.connect(live["url"]) as conn:
+        acme = str(conn.execute("select id from app.organizations where slug = 'acme-manufacturing'").fetchone()[0])
+    checked = 0
+    for name, field in sorted(schema.query_type.fields.items()):
+        condition = field.args.get("condition")
+        connection = get_named_type(field.type)
+        if condition is None or "totalCount" not in getattr(connection, "fields", {}):
+            continue
+        if "organizationId" not in get_named_type(condition.type).fields:
+            continue
+        query = f'{{ {name}(condition: {{organizationId: "{acme}"}}) {{ totalCount }} }}'
+        operator = graphql(live, query, actors["operator"]).json()
+        assert operator["data"][name]["totalCount"] > 0, f"{name}: operator sees A's rows"
+        for actor in ("b", "anon"):
+            answer = graphql(live, query, actors[actor]).json()
+            count = (answer.get("data") or {}).get(name)
+            assert count is None or count["totalCount"] == 0, f"{name}: {actor} sees A's rows: {answer}"
+            checked += 1
+    print(f"\nGraphQL matrix: {checked} cases")
+    assert checked >= 7
