@@ -85,6 +85,20 @@ $$;
 
 COMMENT ON FUNCTION app_private.end_sessions(uuid, uuid) IS 'Ends every open session of a user, except one when given.';
 
+CREATE OR REPLACE FUNCTION app_private.refuse_grant(p_description text) RETURNS void
+LANGUAGE sql VOLATILE
+AS $$
+  -- For refusals that must not roll back what they recorded: the function
+  -- returns normally and PostgREST answers 401 with these headers.
+  SELECT pg_catalog.set_config('response.status', '401', true);
+  SELECT pg_catalog.set_config('response.headers',
+    pg_catalog.json_build_array(pg_catalog.json_build_object('WWW-Authenticate',
+      format('Bearer error="invalid_grant", error_description="%s"', p_description)))::text, true);
+$$;
+
+COMMENT ON FUNCTION app_private.refuse_grant(text) IS
+  'Marks the response 401 (WWW-Authenticate: Bearer error="invalid_grant") without raising, so the caller''s bookkeeping commits.';
+
 CREATE OR REPLACE FUNCTION app_private.default_organization(p_user app.users) RETURNS uuid
 LANGUAGE sql STABLE
 SET search_path = ''
@@ -140,10 +154,8 @@ BEGIN
   -- Unknown emails pay for a bcrypt comparison too, so timing tells nothing either.
   IF public.crypt(coalesce(login.password, ''), coalesce(v_hash, public.gen_salt('bf', 10))) IS DISTINCT FROM v_hash THEN
     PERFORM app_private.record_sign_in_failure(login.email);
-    -- Returning (rather than raising) keeps the failure counted; PostgREST answers 401.
-    PERFORM pg_catalog.set_config('response.status', '401', true);
-    PERFORM pg_catalog.set_config('response.headers',
-      '[{"WWW-Authenticate": "Bearer error=\"invalid_grant\", error_description=\"invalid email or password\""}]', true);
+    -- Returning (rather than raising) keeps the failure counted.
+    PERFORM app_private.refuse_grant('invalid email or password');
     RETURN NULL;
   END IF;
 
@@ -190,9 +202,7 @@ BEGIN
     UPDATE app.sessions AS s SET revoked_at = pg_catalog.now()
      WHERE s.previous_refresh_token_hash = v_hash AND s.revoked_at IS NULL;
     IF FOUND THEN
-      PERFORM pg_catalog.set_config('response.status', '401', true);
-      PERFORM pg_catalog.set_config('response.headers',
-        '[{"WWW-Authenticate": "Bearer error=\"invalid_grant\", error_description=\"refresh token reused; the session has ended\""}]', true);
+      PERFORM app_private.refuse_grant('refresh token reused; the session has ended');
       RETURN NULL;
     END IF;
   END IF;
