@@ -14,6 +14,9 @@ DECLARE
   v_key text;
   v_organization_id uuid := CASE WHEN TG_TABLE_NAME = 'organizations' THEN (v_row ->> 'id')::uuid
                                  ELSE (v_row ->> 'organization_id')::uuid END;
+  -- projects.project_id is the human id; every other project_id is the uuid.
+  v_project_id uuid := CASE WHEN TG_TABLE_NAME = 'projects' THEN (v_row ->> 'id')::uuid
+                            ELSE (v_row ->> 'project_id')::uuid END;
 BEGIN
   IF v_organization_id::text = pg_catalog.current_setting('pulse.purging_organization', true)
      AND NOT EXISTS (SELECT FROM app.organizations WHERE id = v_organization_id) THEN
@@ -44,7 +47,7 @@ BEGIN
 
   INSERT INTO audit.activity_log
     (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, old_values, new_values,
-     request_id, client_address)
+     request_id, client_address, project_id)
   VALUES (
     v_organization_id,
     nullif(v_claims ->> 'sub', '')::uuid,
@@ -55,7 +58,8 @@ BEGIN
     v_old,
     v_new,
     app_private.request_header('x-request-id'),
-    app_private.client_address()
+    app_private.client_address(),
+    v_project_id
   );
   RETURN NULL;
 END
@@ -109,10 +113,44 @@ CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.ses
   FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
 CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.permissions
   FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('code');
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.workflow_stages
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.workflow_sub_stages
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.workflow_definitions
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.workflow_definition_stages
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.workflow_definition_sub_stages
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.projects
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.project_sub_stage_progress
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.approvals
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.approval_chains
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.approval_attachments
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.documents
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.document_versions
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.messages
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.workflow_settings
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('organization_id');
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.approval_policies
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('approval_type', 'priority');
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.approver_backups
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('user_id');
+CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.document_category_settings
+  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('category');
 
 CREATE OR REPLACE VIEW app.activity_log WITH (security_barrier) AS
 SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.entity_type, a.entity_id,
-       a.action::text AS action, a.old_values, a.new_values, a.request_id, a.client_address
+       a.action::text AS action, a.old_values, a.new_values, a.request_id, a.client_address, a.project_id
   FROM audit.activity_log AS a
  WHERE a.organization_id = (SELECT auth.org_id())
    AND (SELECT auth.has_permission('audit.read'))
@@ -120,7 +158,7 @@ SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.
    AND NOT (SELECT auth.is_platform_operator())
 UNION ALL
 SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.entity_type, a.entity_id,
-       a.action::text, a.old_values, a.new_values, a.request_id, a.client_address
+       a.action::text, a.old_values, a.new_values, a.request_id, a.client_address, a.project_id
   FROM audit.activity_log AS a
  WHERE (SELECT auth.is_platform_operator());
 
@@ -131,12 +169,13 @@ COMMENT ON COLUMN app.activity_log.organization_id IS 'The tenant; empty for cha
 COMMENT ON COLUMN app.activity_log.occurred_at IS 'When the change happened.';
 COMMENT ON COLUMN app.activity_log.actor_user_id IS 'Who made it (sub claim); empty for changes made outside the APIs.';
 COMMENT ON COLUMN app.activity_log.actor_role IS 'The database role of the request (app_user, app_admin) or the login that made it.';
-COMMENT ON COLUMN app.activity_log.entity_type IS 'The table: organizations, sites, partners, contacts, users, memberships, sessions, roles, role_permissions, role_assignments, permissions.';
-COMMENT ON COLUMN app.activity_log.entity_id IS 'The changed row''s id (role_permissions: role_id:permission; permissions: the code).';
+COMMENT ON COLUMN app.activity_log.entity_type IS 'The table, e.g. projects, project_sub_stage_progress, approvals, documents, document_versions, workflow_definitions, partners, memberships, roles.';
+COMMENT ON COLUMN app.activity_log.entity_id IS 'The changed row''s id (tables keyed otherwise: their key columns joined by a colon, e.g. role_id:permission).';
 COMMENT ON COLUMN app.activity_log.action IS 'insert, update or delete.';
 COMMENT ON COLUMN app.activity_log.old_values IS 'Before: the whole row on delete, the changed columns on update.';
 COMMENT ON COLUMN app.activity_log.new_values IS 'After: the whole row on insert, the changed columns on update.';
 COMMENT ON COLUMN app.activity_log.request_id IS 'X-Request-Id of the API request, when sent.';
+COMMENT ON COLUMN app.activity_log.project_id IS 'The project the changed row belongs to (projects.id), when it belongs to one.';
 COMMENT ON COLUMN app.activity_log.client_address IS 'Client address of the API request as the proxy in front recorded it (right-most X-Forwarded-For), when known.';
 
 CREATE OR REPLACE FUNCTION app.entity_timeline(entity_type text, entity_id text) RETURNS SETOF app.activity_log
@@ -150,3 +189,15 @@ $$;
 
 COMMENT ON FUNCTION app.entity_timeline(text, text) IS
   'Everything that happened to one entity, oldest first, e.g. entity_type => ''partners'', entity_id => the partner id. Same visibility as app.activity_log.';
+
+CREATE OR REPLACE FUNCTION app.project_timeline(project_id uuid) RETURNS SETOF app.activity_log
+LANGUAGE sql STABLE
+AS $$
+  SELECT *
+    FROM app.activity_log AS a
+   WHERE a.project_id = project_timeline.project_id
+   ORDER BY a.occurred_at, a.id
+$$;
+
+COMMENT ON FUNCTION app.project_timeline(uuid) IS
+  'The project''s activity feed, oldest first: every change to the project, its progress, approvals, documents and messages. Same visibility as app.activity_log.';

@@ -8,7 +8,9 @@ LANGUAGE sql IMMUTABLE
 AS $$
   VALUES
     ('purge-expired-organizations', '17 3 * * *', 'SELECT app_private.purge_expired_organizations()',
-     'Purges tenants soft-deleted more than 30 days ago.')
+     'Purges tenants soft-deleted more than 30 days ago.'),
+    ('escalate-overdue-approvals', '*/5 * * * *', 'SELECT app_private.escalate_overdue_approvals()',
+     'Escalates open approvals past their SLA: notifies the approver''s manager chain, hands them to backups.')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';

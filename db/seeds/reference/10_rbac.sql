@@ -11,7 +11,15 @@ INSERT INTO app.permissions (code, description) VALUES
   ('role.read', 'See who holds which roles'),
   ('role.manage', 'Create and change the organization''s own roles'),
   ('role.assign', 'Grant and revoke roles'),
-  ('audit.read', 'Read the activity log')
+  ('audit.read', 'Read the activity log'),
+  ('project.read', 'Read projects, their workflow, progress, approvals, documents and messages'),
+  ('project.create', 'Create projects'),
+  ('project.update', 'Change projects: title, dates, team, customer contacts; cancel them'),
+  ('project.override_stage', 'Move a project to another stage by hand, with a reason'),
+  ('progress.manage', 'Act on any sub-stage of any project, whoever is responsible for it'),
+  ('workflow.manage', 'Change the stage catalog, workflow definitions, approval chains, SLAs and document rules'),
+  ('approval.manage', 'Reassign, cancel and escalate any approval'),
+  ('document.upload', 'Upload project documents and new versions')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -39,15 +47,21 @@ UNION ALL
 SELECT role_key, permission
   FROM (VALUES
     ('management', 'partner.read'), ('management', 'role.read'), ('management', 'audit.read'),
-    ('engineering', 'partner.read'),
-    ('qa', 'partner.read'), ('qa', 'audit.read'),
-    ('procurement', 'partner.read'), ('procurement', 'partner.manage'),
-    ('sales', 'partner.read'), ('sales', 'partner.manage'),
-    ('finance', 'partner.read'),
-    ('logistics', 'partner.read'),
-    ('auditor', 'partner.read'), ('auditor', 'role.read'), ('auditor', 'audit.read'),
+    ('management', 'project.read'), ('management', 'project.create'), ('management', 'project.update'),
+    ('management', 'project.override_stage'), ('management', 'progress.manage'), ('management', 'workflow.manage'),
+    ('management', 'approval.manage'), ('management', 'document.upload'),
+    ('engineering', 'partner.read'), ('engineering', 'project.read'), ('engineering', 'document.upload'),
+    ('qa', 'partner.read'), ('qa', 'audit.read'), ('qa', 'project.read'), ('qa', 'document.upload'),
+    ('procurement', 'partner.read'), ('procurement', 'partner.manage'), ('procurement', 'project.read'),
+    ('procurement', 'document.upload'),
+    ('production', 'project.read'), ('production', 'document.upload'),
+    ('sales', 'partner.read'), ('sales', 'partner.manage'), ('sales', 'project.read'), ('sales', 'project.create'),
+    ('sales', 'project.update'), ('sales', 'document.upload'),
+    ('finance', 'partner.read'), ('finance', 'project.read'), ('finance', 'document.upload'),
+    ('logistics', 'partner.read'), ('logistics', 'project.read'), ('logistics', 'document.upload'),
+    ('auditor', 'partner.read'), ('auditor', 'role.read'), ('auditor', 'audit.read'), ('auditor', 'project.read'),
     ('lab_manager', 'partner.read'),
-    ('customer_portal', 'partner.read')
+    ('customer_portal', 'partner.read'), ('customer_portal', 'project.read')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;

@@ -1,0 +1,169 @@
+-- Notifications and project messages. Domain functions call
+-- app_private.notify; people read and mark only their own.
+
+CREATE OR REPLACE FUNCTION auth.holds_any_role(p_role_keys text[]) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT EXISTS (
+    SELECT
+      FROM app.memberships AS m
+      JOIN app.role_assignments AS ra ON ra.organization_id = m.organization_id AND ra.membership_id = m.id
+      JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
+     WHERE m.organization_id = auth.org_id()
+       AND m.user_id = auth.user_id()
+       AND m.status = 'active'
+       AND r.key = ANY (p_role_keys)
+  )
+$$;
+
+COMMENT ON FUNCTION auth.holds_any_role(text[]) IS
+  'Does the caller hold one of these roles (app.roles.key) in the active tenant? Workflow responsibilities are roles; permissions stay the check for everything else.';
+
+CREATE OR REPLACE FUNCTION app_private.role_holders(p_organization_id uuid, p_role_keys text[]) RETURNS uuid[]
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT coalesce(pg_catalog.array_agg(DISTINCT m.user_id), '{}')
+    FROM app.memberships AS m
+    JOIN app.users AS u ON u.id = m.user_id AND u.status = 'active'
+    JOIN app.role_assignments AS ra ON ra.organization_id = m.organization_id AND ra.membership_id = m.id
+    JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
+   WHERE m.organization_id = p_organization_id AND m.status = 'active' AND r.key = ANY (p_role_keys)
+$$;
+
+COMMENT ON FUNCTION app_private.role_holders(uuid, text[]) IS 'Active members of a tenant who hold one of the roles.';
+
+CREATE OR REPLACE FUNCTION app_private.is_active_member(p_organization_id uuid, p_user_id uuid) RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT EXISTS (
+    SELECT FROM app.memberships AS m JOIN app.users AS u ON u.id = m.user_id
+     WHERE m.organization_id = p_organization_id AND m.user_id = p_user_id AND m.status = 'active' AND u.status = 'active')
+$$;
+
+COMMENT ON FUNCTION app_private.is_active_member(uuid, uuid) IS 'Is the user an active member of the tenant with an active account?';
+
+CREATE OR REPLACE FUNCTION app_private.notify(
+  p_organization_id uuid,
+  p_recipients uuid[],
+  p_type app.notification_type,
+  p_title text,
+  p_message text,
+  p_priority app.priority_level DEFAULT 'normal',
+  p_project_id uuid DEFAULT NULL,
+  p_entity_type text DEFAULT NULL,
+  p_entity_id uuid DEFAULT NULL
+) RETURNS integer
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_count integer;
+BEGIN
+  INSERT INTO app.notifications
+    (organization_id, user_id, type, title, message, priority, action_url, project_id, entity_type, entity_id)
+  SELECT p_organization_id, r.user_id, p_type, pg_catalog.left(p_title, 200), pg_catalog.left(p_message, 2000),
+         p_priority,
+         CASE WHEN p_entity_type = 'approvals' THEN '/approvals/' || p_entity_id
+              WHEN p_project_id IS NOT NULL THEN '/projects/' || p_project_id END,
+         p_project_id, p_entity_type, p_entity_id
+    FROM (SELECT DISTINCT unnest(p_recipients) AS user_id) AS r
+   WHERE r.user_id IS NOT NULL AND app_private.is_active_member(p_organization_id, r.user_id);
+  GET DIAGNOSTICS v_count = ROW_COUNT;
+  RETURN v_count;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.notify(uuid, uuid[], app.notification_type, text, text, app.priority_level, uuid, text, uuid) IS
+  'Sends one notification to each recipient who is an active member of the tenant; returns how many were sent.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_notifications__stamp_read() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  IF NEW.read_at IS NOT NULL AND OLD.read_at IS NULL THEN
+    NEW.read_at := pg_catalog.now();
+    IF NEW.entity_type = 'approvals' THEN
+      UPDATE app.approval_notifications SET read_at = NEW.read_at
+       WHERE organization_id = NEW.organization_id AND approval_id = NEW.entity_id AND recipient_id = NEW.user_id AND read_at IS NULL;
+    END IF;
+  ELSIF NEW.read_at IS NOT NULL THEN
+    NEW.read_at := OLD.read_at;
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_notifications__stamp_read() IS
+  'BEFORE UPDATE: marking read records the server''s time (whatever time the client sent) and marks the matching approval_notifications read; a read notification keeps its first time; null marks it unread.';
+
+CREATE OR REPLACE TRIGGER _200_stamp_read BEFORE UPDATE OF read_at ON app.notifications
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_notifications__stamp_read();
+
+CREATE OR REPLACE FUNCTION app.mark_notification_read(notification_id uuid) RETURNS app.notifications
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_notification app.notifications;
+BEGIN
+  UPDATE app.notifications AS n SET read_at = pg_catalog.now()
+   WHERE n.organization_id = auth.org_id() AND n.id = mark_notification_read.notification_id
+  RETURNING * INTO v_notification;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no notification %', notification_id USING ERRCODE = 'PT404',
+      HINT = 'GET /notifications lists yours.';
+  END IF;
+  RETURN v_notification;
+END
+$$;
+
+COMMENT ON FUNCTION app.mark_notification_read(uuid) IS 'Marks one of your notifications read and returns it. Errors: PT404 not yours or unknown.';
+
+CREATE OR REPLACE FUNCTION app.mark_all_notifications_read() RETURNS integer
+LANGUAGE sql
+SET search_path = ''
+AS $$
+  WITH marked AS (
+    UPDATE app.notifications AS n SET read_at = pg_catalog.now()
+     WHERE n.organization_id = auth.org_id() AND n.user_id = auth.user_id() AND n.read_at IS NULL
+    RETURNING 1
+  )
+  SELECT count(*)::integer FROM marked
+$$;
+
+COMMENT ON FUNCTION app.mark_all_notifications_read() IS 'Marks every unread notification of yours in the active tenant read; returns how many.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_messages__check_and_notify() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_project app.projects;
+BEGIN
+  SELECT * INTO v_project FROM app.projects WHERE organization_id = NEW.organization_id AND id = NEW.project_id;
+  IF NEW.recipient_id IS NOT NULL AND NOT app_private.is_active_member(NEW.organization_id, NEW.recipient_id) THEN
+    PERFORM app_private.raise_invalid(format('recipient %s is not an active member of the organization', NEW.recipient_id),
+                                      'Send to a colleague, or leave recipient_id empty to write to the project team.');
+  END IF;
+  PERFORM app_private.notify(
+    NEW.organization_id,
+    array_remove(CASE WHEN NEW.recipient_id IS NOT NULL THEN ARRAY[NEW.recipient_id]
+                      ELSE ARRAY[v_project.assigned_to, v_project.created_by] || v_project.team_member_ids END,
+                 NEW.sender_id),
+    'message', format('%s: %s', v_project.project_id, coalesce(nullif(NEW.subject, ''), 'new message')),
+    pg_catalog.left(NEW.content, 500), 'normal', NEW.project_id, 'messages', NEW.id);
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_messages__check_and_notify() IS
+  'AFTER INSERT on messages: the recipient must be an active member (PT422); notifies the recipient, or the project team.';
+
+CREATE OR REPLACE TRIGGER _500_check_and_notify AFTER INSERT ON app.messages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_messages__check_and_notify();

@@ -1,0 +1,455 @@
+-- Projects: race-free human ids, validation, pinned definitions, stage
+-- changes (automatic, or a management override with a reason), progress
+-- seeding on entering a stage, and the project workflow read.
+
+CREATE OR REPLACE FUNCTION app_private.take_human_id(p_organization_id uuid, p_prefix text, p_requested text) RETURNS text
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_number bigint;
+BEGIN
+  -- The counter row is locked until commit, so concurrent creators in a
+  -- tenant take numbers one after the other; an id sent by the client moves
+  -- the counter past it.
+  IF p_requested IS NULL THEN
+    INSERT INTO app_private.human_id_counters AS c (organization_id, prefix, last_number)
+    VALUES (p_organization_id, p_prefix, 1)
+    ON CONFLICT (organization_id, prefix) DO UPDATE SET last_number = c.last_number + 1
+    RETURNING last_number INTO v_number;
+    RETURN p_prefix || '-' || pg_catalog.lpad(v_number::text, 6, '0');
+  END IF;
+  IF p_requested !~ ('^' || p_prefix || '-[0-9]{6,12}$') THEN
+    PERFORM app_private.raise_invalid(format('%s is not a valid id', p_requested),
+                                      format('Send %s- and 6 to 12 digits (e.g. %s-000123), or leave it out to get the next one.', p_prefix, p_prefix));
+  END IF;
+  v_number := pg_catalog.substr(p_requested, length(p_prefix) + 2)::bigint;
+  INSERT INTO app_private.human_id_counters AS c (organization_id, prefix, last_number)
+  VALUES (p_organization_id, p_prefix, v_number)
+  ON CONFLICT (organization_id, prefix) DO UPDATE SET last_number = greatest(c.last_number, excluded.last_number);
+  RETURN p_requested;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.take_human_id(uuid, text, text) IS
+  'The next human id of a tenant (PRJ-000124), or checks one the client chose and moves the counter past it. Race-free: the counter row serializes creators.';
+
+CREATE OR REPLACE FUNCTION app_private.check_project_people(p_project app.projects) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_kind app.partner_kind;
+  v_outsider uuid;
+BEGIN
+  IF p_project.customer_organization_id IS NOT NULL THEN
+    SELECT kind INTO v_kind FROM app.partners
+     WHERE organization_id = p_project.organization_id AND id = p_project.customer_organization_id;
+    IF v_kind = 'supplier' THEN
+      PERFORM app_private.raise_invalid('customer_organization_id names a supplier',
+                                        'Pick a partner of kind customer or customer_and_supplier.');
+    END IF;
+  END IF;
+  SELECT c INTO v_outsider FROM unnest(p_project.point_of_contacts) AS c
+   WHERE NOT EXISTS (SELECT FROM app.contacts AS k
+                      WHERE k.organization_id = p_project.organization_id AND k.id = c
+                        AND k.partner_id = p_project.customer_organization_id)
+   LIMIT 1;
+  IF FOUND THEN
+    PERFORM app_private.raise_invalid(format('point_of_contacts: %s is not a contact of the customer', v_outsider),
+                                      'List ids of the customer''s contacts (GET /contacts?partner_id=eq.<customer>).');
+  END IF;
+  SELECT u INTO v_outsider FROM unnest(p_project.team_member_ids || p_project.assigned_to) AS u
+   WHERE u IS NOT NULL AND NOT app_private.is_active_member(p_project.organization_id, u)
+   LIMIT 1;
+  IF FOUND THEN
+    PERFORM app_private.raise_invalid(format('user %s is not an active member of the organization', v_outsider),
+                                      'assigned_to and team_member_ids name colleagues (GET /memberships).');
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.check_project_people(app.projects) IS
+  'Refuses (PT422) a supplier as customer, contacts that are not the customer''s, and assignees who are not active members.';
+
+CREATE OR REPLACE FUNCTION app_private.included_stage(p_organization_id uuid, p_definition_id uuid, p_stage_id uuid)
+RETURNS app.workflow_definition_stage_settings
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_stage app.workflow_definition_stage_settings;
+BEGIN
+  SELECT * INTO v_stage FROM app.workflow_definition_stage_settings AS s
+   WHERE s.organization_id = p_organization_id AND s.workflow_definition_id = p_definition_id AND s.is_included
+     AND (s.workflow_stage_id = p_stage_id OR p_stage_id IS NULL)
+   ORDER BY s.stage_order
+   LIMIT 1;
+  IF NOT FOUND THEN
+    PERFORM app_private.raise_invalid(
+      CASE WHEN p_stage_id IS NULL THEN 'the workflow definition includes no stage'
+           ELSE format('stage %s is not a stage of the project''s workflow definition', p_stage_id) END,
+      'GET /workflow_definition_stage_settings?workflow_definition_id=eq.<id>&is_included=is.true lists the stages.');
+  END IF;
+  RETURN v_stage;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.included_stage(uuid, uuid, uuid) IS
+  'An included stage of a definition (the first one when p_stage_id is empty), or PT422.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_projects__prepare_insert() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_definition app.workflow_definitions;
+  v_stage app.workflow_definition_stage_settings;
+BEGIN
+  IF NEW.workflow_definition_id IS NULL THEN
+    SELECT * INTO v_definition FROM app.workflow_definitions
+     WHERE organization_id = NEW.organization_id AND is_default;
+  ELSE
+    SELECT * INTO v_definition FROM app.workflow_definitions
+     WHERE organization_id = NEW.organization_id AND id = NEW.workflow_definition_id;
+  END IF;
+  IF v_definition.id IS NULL OR NOT v_definition.is_active THEN
+    PERFORM app_private.raise_invalid(
+      CASE WHEN NEW.workflow_definition_id IS NULL THEN 'the organization has no default workflow definition'
+           WHEN v_definition.id IS NULL THEN format('no workflow definition %s', NEW.workflow_definition_id)
+           ELSE format('workflow definition "%s" v%s is retired', v_definition.name, v_definition.version) END,
+      'GET /workflow_definitions?is_active=is.true lists the versions projects can use.');
+  END IF;
+  NEW.workflow_definition_id := v_definition.id;
+  v_stage := app_private.included_stage(NEW.organization_id, v_definition.id, NEW.current_stage_id);
+  NEW.current_stage_id := v_stage.workflow_stage_id;
+  NEW.status := coalesce(v_stage.project_status, 'inquiry');
+  NEW.project_id := app_private.take_human_id(NEW.organization_id, 'PRJ', NEW.project_id);
+  NEW.created_by := auth.user_id();
+  NEW.stage_entered_at := pg_catalog.now();
+  NEW.stage_change_reason := NULL;
+  NEW.delivered_at := NULL;
+  NEW.completed_at := NULL;
+  PERFORM app_private.check_project_people(NEW);
+  PERFORM app_private.lock_workflow_definition(NEW.organization_id, v_definition.id);
+  RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_projects__prepare_insert() IS
+  'BEFORE INSERT: the default definition and its first stage when not sent, the next human id, validation; locks the definition the project pins.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_projects__guard_update() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_stage app.workflow_definition_stage_settings;
+  v_automatic boolean := pg_catalog.current_setting('pulse.automatic_stage_change', true) = NEW.id::text;
+BEGIN
+  IF NEW.workflow_definition_id <> OLD.workflow_definition_id THEN
+    RAISE EXCEPTION 'project % is pinned to its workflow definition', OLD.project_id USING ERRCODE = 'PT409',
+      HINT = 'A project keeps the version it was created with; create a new project to follow another.';
+  END IF;
+  IF NEW.project_id <> OLD.project_id THEN
+    RAISE EXCEPTION 'the human id % cannot change', OLD.project_id USING ERRCODE = 'PT409';
+  END IF;
+  IF NEW.status IS DISTINCT FROM OLD.status AND NOT v_automatic THEN
+    IF OLD.status IN ('completed', 'cancelled') THEN
+      RAISE EXCEPTION 'project % is %', OLD.project_id, OLD.status USING ERRCODE = 'PT409';
+    ELSIF NEW.status <> 'cancelled' THEN
+      RAISE EXCEPTION 'status follows the workflow stage; by hand it can only be set to cancelled' USING ERRCODE = 'PT409',
+        HINT = 'Move the project with current_stage_id (management, with stage_change_reason).';
+    END IF;
+  END IF;
+
+  IF NEW.current_stage_id IS DISTINCT FROM OLD.current_stage_id THEN
+    IF OLD.status IN ('completed', 'cancelled') THEN
+      RAISE EXCEPTION 'project % is %: its stage cannot change', OLD.project_id, OLD.status USING ERRCODE = 'PT409';
+    END IF;
+    IF NOT v_automatic THEN
+      IF NOT auth.has_permission('project.override_stage') THEN
+        RAISE EXCEPTION 'moving project % to another stage by hand is a management override', OLD.project_id
+          USING ERRCODE = 'PT403', HINT = 'Stages advance by themselves when their required sub-stages are done.';
+      END IF;
+      IF coalesce(btrim(NEW.stage_change_reason), '') = '' THEN
+        PERFORM app_private.raise_invalid('a manual stage change needs a stage_change_reason',
+                                          'Send {"current_stage_id": ..., "stage_change_reason": "why"}.');
+      END IF;
+    END IF;
+    v_stage := app_private.included_stage(NEW.organization_id, NEW.workflow_definition_id, NEW.current_stage_id);
+    NEW.stage_entered_at := pg_catalog.now();
+    NEW.status := coalesce(v_stage.project_status, NEW.status);
+    PERFORM pg_catalog.set_config('pulse.stage_change_reason', CASE WHEN v_automatic THEN '' ELSE NEW.stage_change_reason END, true);
+  ELSIF NEW.stage_change_reason IS NOT NULL THEN
+    PERFORM app_private.raise_invalid('stage_change_reason is only sent with a change of current_stage_id', NULL);
+  END IF;
+  NEW.stage_change_reason := NULL;
+
+  IF ROW(NEW.customer_organization_id, NEW.point_of_contacts, NEW.team_member_ids, NEW.assigned_to)
+     IS DISTINCT FROM ROW(OLD.customer_organization_id, OLD.point_of_contacts, OLD.team_member_ids, OLD.assigned_to) THEN
+    PERFORM app_private.check_project_people(NEW);
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_projects__guard_update() IS
+  'BEFORE UPDATE: the definition and human id are fixed; status by hand only to cancelled; a stage change by hand needs project.override_stage (PT403) and a reason (PT422).';
+
+CREATE OR REPLACE FUNCTION app_private.missing_documents(p_project app.projects, p_stage_id uuid) RETURNS app.document_category[]
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT coalesce(pg_catalog.array_agg(c ORDER BY c), '{}')
+    FROM app.workflow_definition_stage_settings AS s, unnest(s.required_document_categories) AS c
+   WHERE s.organization_id = p_project.organization_id AND s.workflow_definition_id = p_project.workflow_definition_id
+     AND s.workflow_stage_id = p_stage_id
+     AND NOT EXISTS (
+       SELECT FROM app.documents AS d
+        WHERE d.organization_id = p_project.organization_id AND d.project_id = p_project.id AND d.category = c
+          AND d.version > 0 AND d.approval_state IN ('not_required', 'approved'))
+$$;
+
+COMMENT ON FUNCTION app_private.missing_documents(app.projects, uuid) IS
+  'Mandatory document categories of a stage the project does not hold yet (a regulated category counts once its current version is approved).';
+
+CREATE OR REPLACE FUNCTION app_private.seed_stage_progress(p_project app.projects) RETURNS integer
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_count integer;
+BEGIN
+  -- Included sub-stages of the stage in the definition's order; the first
+  -- starts at once; due dates follow one after the other from the estimates
+  -- (a sub-stage without one gets its share of the stage's estimate, else a day).
+  INSERT INTO app.project_sub_stage_progress
+    (organization_id, project_id, workflow_stage_id, sub_stage_id, sub_stage_order, status, is_required,
+     requires_approval, approval_type, can_skip, auto_advance, responsible_roles, started_at, due_at)
+  SELECT p_project.organization_id, p_project.id, e.workflow_stage_id, e.sub_stage_id, e.sub_stage_order,
+         CASE WHEN e.position = 1 THEN 'in_progress' ELSE 'pending' END::app.sub_stage_status,
+         e.is_required, e.requires_approval, e.approval_type, e.can_skip, e.auto_advance, e.responsible_roles,
+         CASE WHEN e.position = 1 THEN p_project.stage_entered_at END,
+         p_project.stage_entered_at + pg_catalog.make_interval(hours => e.hours_until_due::integer)
+    FROM (
+      SELECT x.*, row_number() OVER w AS position, sum(x.hours) OVER w AS hours_until_due
+        FROM (
+          SELECT ss.*, coalesce(ss.estimated_duration_hours, st.estimated_duration_days * 24 / count(*) OVER (), 24) AS hours
+            FROM app.workflow_definition_sub_stage_settings AS ss
+            JOIN app.workflow_definition_stage_settings AS st
+              ON st.organization_id = ss.organization_id AND st.workflow_definition_id = ss.workflow_definition_id
+             AND st.workflow_stage_id = ss.workflow_stage_id
+           WHERE ss.organization_id = p_project.organization_id AND ss.workflow_definition_id = p_project.workflow_definition_id
+             AND ss.workflow_stage_id = p_project.current_stage_id AND ss.is_included
+        ) AS x
+      WINDOW w AS (ORDER BY x.sub_stage_order, x.slug ROWS UNBOUNDED PRECEDING)
+    ) AS e
+  ON CONFLICT (organization_id, project_id, sub_stage_id) DO NOTHING;
+  GET DIAGNOSTICS v_count = ROW_COUNT;
+  RETURN v_count;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.seed_stage_progress(app.projects) IS
+  'create_project_sub_stage_progress_v2: seeds the included sub-stages of the project''s current stage from its pinned definition (order overrides respected, first one in_progress, due_at from the estimates); rows already there are left alone.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_projects__stage_entered() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_automatic boolean := TG_OP = 'UPDATE' AND pg_catalog.current_setting('pulse.automatic_stage_change', true) = NEW.id::text;
+  v_stage app.workflow_definition_stage_settings;
+  v_next_roles text[];
+BEGIN
+  INSERT INTO app.project_stage_transitions
+    (organization_id, project_id, from_stage_id, to_stage_id, kind, reason, missing_document_categories, changed_by)
+  VALUES (NEW.organization_id, NEW.id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.current_stage_id END, NEW.current_stage_id,
+          CASE WHEN TG_OP = 'INSERT' THEN 'initial' WHEN v_automatic THEN 'automatic' ELSE 'manual' END::app.stage_transition_kind,
+          nullif(pg_catalog.current_setting('pulse.stage_change_reason', true), ''),
+          CASE WHEN TG_OP = 'UPDATE' AND NOT v_automatic THEN app_private.missing_documents(OLD, OLD.current_stage_id) ELSE '{}' END,
+          auth.user_id());
+  PERFORM pg_catalog.set_config('pulse.stage_change_reason', '', true);
+
+  PERFORM app_private.seed_stage_progress(NEW);
+
+  -- handle_project_stage_change: the team and whoever is responsible next.
+  SELECT * INTO v_stage FROM app.workflow_definition_stage_settings AS s
+   WHERE s.organization_id = NEW.organization_id AND s.workflow_definition_id = NEW.workflow_definition_id
+     AND s.workflow_stage_id = NEW.current_stage_id;
+  SELECT coalesce(pg_catalog.array_agg(DISTINCT r), '{}') INTO v_next_roles
+    FROM app.project_sub_stage_progress AS p, unnest(p.responsible_roles) AS r
+   WHERE p.organization_id = NEW.organization_id AND p.project_id = NEW.id AND p.workflow_stage_id = NEW.current_stage_id;
+  PERFORM app_private.notify(
+    NEW.organization_id,
+    array_remove(ARRAY[NEW.assigned_to, NEW.created_by] || NEW.team_member_ids
+                 || app_private.role_holders(NEW.organization_id, v_next_roles), auth.user_id()),
+    'workflow', format('%s entered %s', NEW.project_id, v_stage.name),
+    format('%s "%s" is now in stage %s.', NEW.project_id, NEW.title, v_stage.name),
+    NEW.priority, NEW.id, 'projects', NEW.id);
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_projects__stage_entered() IS
+  'AFTER INSERT or UPDATE OF current_stage_id: records the transition, seeds the stage''s sub-stages, notifies the project team and the holders of the roles responsible for the new stage.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_projects__cancelled() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  UPDATE app.approvals SET status = 'cancelled', decided_at = pg_catalog.now(), decision_comment = 'project cancelled'
+   WHERE organization_id = NEW.organization_id AND project_id = NEW.id AND status IN ('pending', 'in_review');
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_projects__cancelled() IS 'AFTER UPDATE to cancelled: closes the project''s open approvals.';
+
+CREATE OR REPLACE FUNCTION app_private.advance_project_if_ready(p_organization_id uuid, p_project_id uuid) RETURNS boolean
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_project app.projects;
+  v_missing app.document_category[];
+  v_current app.workflow_definition_stage_settings;
+  v_next uuid;
+BEGIN
+  SELECT * INTO v_project FROM app.projects
+   WHERE organization_id = p_organization_id AND id = p_project_id FOR UPDATE;
+  IF v_project.status IN ('completed', 'cancelled') OR EXISTS (
+       SELECT FROM app.project_sub_stage_progress AS p
+        WHERE p.organization_id = p_organization_id AND p.project_id = p_project_id
+          AND p.workflow_stage_id = v_project.current_stage_id AND p.is_required
+          AND p.status NOT IN ('completed', 'skipped')) THEN
+    RETURN false;
+  END IF;
+
+  IF (SELECT enforce_mandatory_documents FROM app.workflow_settings WHERE organization_id = p_organization_id) THEN
+    v_missing := app_private.missing_documents(v_project, v_project.current_stage_id);
+    IF v_missing <> '{}' THEN
+      PERFORM app_private.notify(p_organization_id, ARRAY[v_project.assigned_to, v_project.created_by], 'workflow',
+        format('%s waits for documents', v_project.project_id),
+        format('Every required sub-stage is done; the stage advances once these documents are uploaded%s: %s.',
+               ' (regulated ones approved)', pg_catalog.array_to_string(v_missing, ', ')),
+        v_project.priority, v_project.id, 'projects', v_project.id);
+      RETURN false;
+    END IF;
+  END IF;
+
+  SELECT * INTO v_current FROM app.workflow_definition_stage_settings AS s
+   WHERE s.organization_id = p_organization_id AND s.workflow_definition_id = v_project.workflow_definition_id
+     AND s.workflow_stage_id = v_project.current_stage_id;
+  SELECT s.workflow_stage_id INTO v_next FROM app.workflow_definition_stage_settings AS s
+   WHERE s.organization_id = p_organization_id AND s.workflow_definition_id = v_project.workflow_definition_id
+     AND s.is_included AND (s.stage_order, s.slug) > (v_current.stage_order, v_current.slug)
+   ORDER BY s.stage_order, s.slug
+   LIMIT 1;
+
+  PERFORM pg_catalog.set_config('pulse.automatic_stage_change', p_project_id::text, true);
+  IF v_next IS NULL THEN
+    UPDATE app.projects SET status = 'completed', completed_at = pg_catalog.now()
+     WHERE organization_id = p_organization_id AND id = p_project_id;
+    INSERT INTO app.project_stage_transitions (organization_id, project_id, from_stage_id, to_stage_id, kind, changed_by)
+    VALUES (p_organization_id, p_project_id, v_project.current_stage_id, NULL, 'automatic', auth.user_id());
+    PERFORM app_private.notify(p_organization_id, ARRAY[v_project.assigned_to, v_project.created_by] || v_project.team_member_ids,
+      'workflow', format('%s completed', v_project.project_id), format('%s "%s" is completed.', v_project.project_id, v_project.title),
+      v_project.priority, v_project.id, 'projects', v_project.id);
+  ELSE
+    UPDATE app.projects SET current_stage_id = v_next WHERE organization_id = p_organization_id AND id = p_project_id;
+  END IF;
+  PERFORM pg_catalog.set_config('pulse.automatic_stage_change', '', true);
+  RETURN true;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.advance_project_if_ready(uuid, uuid) IS
+  'Moves a project to its next included stage (or completes it after the last) once every required sub-stage of its stage is completed or skipped and, where the tenant enforces it, the stage''s mandatory documents are there. Returns whether it moved.';
+
+CREATE OR REPLACE FUNCTION app.override_project_stage(project_id uuid, stage_id uuid, reason text) RETURNS app.projects
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_project app.projects;
+BEGIN
+  UPDATE app.projects AS p SET current_stage_id = override_project_stage.stage_id, stage_change_reason = reason
+   WHERE p.organization_id = auth.org_id() AND p.id = override_project_stage.project_id
+  RETURNING * INTO v_project;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no project % you may change', project_id USING ERRCODE = 'PT404';
+  END IF;
+  RETURN v_project;
+END
+$$;
+
+COMMENT ON FUNCTION app.override_project_stage(uuid, uuid, text) IS
+  'Management override: moves a project to any stage of its definition, recording the reason (same as PATCH /projects with current_stage_id and stage_change_reason). Errors: PT403 without project.override_stage, PT422 no reason or foreign stage, PT404, PT409 closed project.';
+
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.projects
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.projects
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_projects__prepare_insert();
+CREATE OR REPLACE TRIGGER _200_guard BEFORE UPDATE ON app.projects
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_projects__guard_update();
+CREATE OR REPLACE TRIGGER _500_stage_entered AFTER INSERT ON app.projects
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_projects__stage_entered();
+CREATE OR REPLACE TRIGGER _500_stage_changed AFTER UPDATE OF current_stage_id ON app.projects
+  FOR EACH ROW WHEN (NEW.current_stage_id IS DISTINCT FROM OLD.current_stage_id)
+  EXECUTE FUNCTION app_private.tg_projects__stage_entered();
+CREATE OR REPLACE TRIGGER _510_cancelled AFTER UPDATE OF status ON app.projects
+  FOR EACH ROW WHEN (NEW.status = 'cancelled' AND OLD.status <> 'cancelled')
+  EXECUTE FUNCTION app_private.tg_projects__cancelled();
+
+CREATE OR REPLACE VIEW app.project_workflow WITH (security_invoker) AS
+SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number,
+       st.workflow_stage_id, st.name AS stage_name, st.slug AS stage_slug, st.stage_order,
+       st.workflow_stage_id = p.current_stage_id AS is_current_stage,
+       ss.sub_stage_id, ss.name AS sub_stage_name, ss.slug AS sub_stage_slug, ss.sub_stage_order,
+       coalesce(pr.is_required, ss.is_required) AS is_required,
+       coalesce(pr.requires_approval, ss.requires_approval) AS requires_approval,
+       coalesce(pr.can_skip, ss.can_skip) AS can_skip,
+       coalesce(pr.responsible_roles, ss.responsible_roles) AS responsible_roles,
+       pr.id AS progress_id, pr.status, pr.assigned_to, pr.started_at, pr.due_at, pr.completed_at, pr.blocked_reason
+  FROM app.projects AS p
+  JOIN app.workflow_definition_stage_settings AS st
+    ON st.organization_id = p.organization_id AND st.workflow_definition_id = p.workflow_definition_id AND st.is_included
+  JOIN app.workflow_definition_sub_stage_settings AS ss
+    ON ss.organization_id = p.organization_id AND ss.workflow_definition_id = p.workflow_definition_id
+   AND ss.workflow_stage_id = st.workflow_stage_id AND ss.is_included
+  LEFT JOIN app.project_sub_stage_progress AS pr
+    ON pr.organization_id = p.organization_id AND pr.project_id = p.id AND pr.sub_stage_id = ss.sub_stage_id;
+
+COMMENT ON VIEW app.project_workflow IS
+  E'GET /projects/:id/workflow: every stage and sub-stage of a project''s pinned definition with its progress (status empty until the project reaches the stage), due dates and who may act. Filter by project_id; order by stage_order,sub_stage_order.\n@primaryKey project_id,sub_stage_id';
+COMMENT ON COLUMN app.project_workflow.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.project_workflow.project_id IS 'The project (projects.id).';
+COMMENT ON COLUMN app.project_workflow.project_number IS 'The project''s human id (PRJ-000123).';
+COMMENT ON COLUMN app.project_workflow.workflow_stage_id IS 'The stage.';
+COMMENT ON COLUMN app.project_workflow.stage_name IS 'Stage name.';
+COMMENT ON COLUMN app.project_workflow.stage_slug IS 'Stage key.';
+COMMENT ON COLUMN app.project_workflow.stage_order IS 'Stage position.';
+COMMENT ON COLUMN app.project_workflow.is_current_stage IS 'Whether the project is in this stage.';
+COMMENT ON COLUMN app.project_workflow.sub_stage_id IS 'The sub-stage.';
+COMMENT ON COLUMN app.project_workflow.sub_stage_name IS 'Sub-stage name.';
+COMMENT ON COLUMN app.project_workflow.sub_stage_slug IS 'Sub-stage key.';
+COMMENT ON COLUMN app.project_workflow.sub_stage_order IS 'Position inside the stage.';
+COMMENT ON COLUMN app.project_workflow.is_required IS 'Whether the stage waits for it.';
+COMMENT ON COLUMN app.project_workflow.requires_approval IS 'Whether completing it needs an approval.';
+COMMENT ON COLUMN app.project_workflow.can_skip IS 'Whether it may be skipped.';
+COMMENT ON COLUMN app.project_workflow.responsible_roles IS 'Role keys that may act on it.';
+COMMENT ON COLUMN app.project_workflow.progress_id IS 'The progress row, empty until the stage is reached.';
+COMMENT ON COLUMN app.project_workflow.status IS 'Progress status, empty until the stage is reached.';
+COMMENT ON COLUMN app.project_workflow.assigned_to IS 'Who works on it.';
+COMMENT ON COLUMN app.project_workflow.started_at IS 'When it started.';
+COMMENT ON COLUMN app.project_workflow.due_at IS 'When it is due.';
+COMMENT ON COLUMN app.project_workflow.completed_at IS 'When it was completed or skipped.';
+COMMENT ON COLUMN app.project_workflow.blocked_reason IS 'Why it is blocked.';

@@ -1,0 +1,645 @@
+-- Approvals: routing through chains by the facts of the request, SLAs and
+-- escalation, decisions (one per step, signed where the policy says),
+-- reassignment, delegation, cancellation, comments and attachments.
+
+CREATE OR REPLACE FUNCTION app_private.approval_condition_holds(p_fact jsonb, p_operator text, p_operand jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT CASE
+    WHEN p_fact IS NULL OR p_fact = 'null' THEN false
+    WHEN p_operator = 'eq' THEN p_fact = p_operand
+    WHEN p_operator = 'ne' THEN p_fact <> p_operand
+    WHEN p_operator = 'in' THEN p_operand @> pg_catalog.jsonb_build_array(p_fact)
+    WHEN p_operator = 'any' THEN EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(p_fact) AS f WHERE p_operand @> pg_catalog.jsonb_build_array(f))
+    WHEN p_operator = 'gt' THEN (p_fact #>> '{}')::numeric > (p_operand #>> '{}')::numeric
+    WHEN p_operator = 'gte' THEN (p_fact #>> '{}')::numeric >= (p_operand #>> '{}')::numeric
+    WHEN p_operator = 'lt' THEN (p_fact #>> '{}')::numeric < (p_operand #>> '{}')::numeric
+    WHEN p_operator = 'lte' THEN (p_fact #>> '{}')::numeric <= (p_operand #>> '{}')::numeric
+  END
+$$;
+
+COMMENT ON FUNCTION app_private.approval_condition_holds(jsonb, text, jsonb) IS
+  'One chain condition: a fact compared with an operand (eq, ne, in, any, gt, gte, lt, lte); a missing fact never holds.';
+
+CREATE OR REPLACE FUNCTION app_private.approval_chain_matches(p_conditions jsonb, p_facts jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT coalesce(bool_and(app_private.approval_condition_holds(p_facts -> c.key, o.key, o.value)), true)
+    FROM pg_catalog.jsonb_each(p_conditions) AS c, pg_catalog.jsonb_each(c.value) AS o
+$$;
+
+COMMENT ON FUNCTION app_private.approval_chain_matches(jsonb, jsonb) IS 'Do all conditions of a chain hold for the facts of a request? No conditions: yes.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_approval_chains__validate() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_facts CONSTANT text[] := ARRAY['quote_value', 'po_value', 'risk_flags', 'ctq_failures', 'rework_percent', 'slippage_days',
+                                   'priority', 'document_category'];
+  v_condition record;
+  v_step jsonb;
+BEGIN
+  PERFORM app_private.check_json_keys(NEW.conditions, 'conditions', v_facts);
+  FOR v_condition IN SELECT c.key, c.value FROM jsonb_each(NEW.conditions) AS c LOOP
+    IF jsonb_typeof(v_condition.value) <> 'object' OR v_condition.value = '{}' THEN
+      PERFORM app_private.raise_invalid(format('conditions.%s must be an object of operators', v_condition.key),
+                                        'e.g. {"quote_value": {"gte": 50000}}');
+    END IF;
+    PERFORM app_private.check_json_keys(v_condition.value, 'conditions.' || v_condition.key,
+                                        ARRAY['eq', 'ne', 'in', 'any', 'gt', 'gte', 'lt', 'lte']);
+    IF EXISTS (SELECT FROM jsonb_each(v_condition.value) AS o
+                WHERE (o.key IN ('in', 'any') AND jsonb_typeof(o.value) <> 'array')
+                   OR (o.key IN ('gt', 'gte', 'lt', 'lte') AND jsonb_typeof(o.value) <> 'number')) THEN
+      PERFORM app_private.raise_invalid(format('conditions.%s: in and any take an array, gt/gte/lt/lte a number', v_condition.key), NULL);
+    END IF;
+  END LOOP;
+  FOR v_step IN SELECT s FROM jsonb_array_elements(NEW.steps) AS s LOOP
+    IF jsonb_typeof(v_step) <> 'object' OR (v_step ? 'role') = (v_step ? 'user_id') THEN
+      PERFORM app_private.raise_invalid('each step names either a role or a user_id',
+                                        'e.g. [{"role": "sales"}, {"user_id": "<uuid>"}]');
+    END IF;
+    PERFORM app_private.check_json_keys(v_step, 'step', ARRAY['role', 'user_id']);
+    IF v_step ? 'role' THEN
+      PERFORM app_private.check_role_keys(NEW.organization_id, ARRAY[v_step ->> 'role'], 'steps');
+    ELSIF (v_step ->> 'user_id') !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+          OR NOT app_private.is_active_member(NEW.organization_id, (v_step ->> 'user_id')::uuid) THEN
+      PERFORM app_private.raise_invalid(format('step user %s is not an active member of the organization', v_step ->> 'user_id'), NULL);
+    END IF;
+  END LOOP;
+  RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_approval_chains__validate() IS 'BEFORE INSERT OR UPDATE: known facts and operators, steps naming a tenant role or an active member (PT422).';
+
+CREATE OR REPLACE FUNCTION app_private.resolve_approver(p_organization_id uuid, p_step jsonb, p_requested_by uuid) RETURNS uuid
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_approver uuid;
+  v_role text;
+BEGIN
+  IF p_step ? 'user_id' AND app_private.is_active_member(p_organization_id, (p_step ->> 'user_id')::uuid) THEN
+    RETURN (p_step ->> 'user_id')::uuid;
+  END IF;
+  -- The role's holder with the fewest open approvals decides; the requester
+  -- only when nobody else holds the role. Management, then admins, stand in
+  -- for a role nobody holds.
+  FOREACH v_role IN ARRAY ARRAY[p_step ->> 'role', 'management', 'admin'] LOOP
+    SELECT h.user_id INTO v_approver
+      FROM unnest(app_private.role_holders(p_organization_id, ARRAY[v_role])) AS h (user_id)
+     ORDER BY h.user_id = p_requested_by,
+              (SELECT count(*) FROM app.approvals AS a
+                WHERE a.organization_id = p_organization_id AND a.current_approver_id = h.user_id
+                  AND a.status IN ('pending', 'in_review')),
+              h.user_id
+     LIMIT 1;
+    IF v_approver IS NOT NULL THEN
+      RETURN v_approver;
+    END IF;
+  END LOOP;
+  RAISE EXCEPTION 'nobody can decide this approval: no active member holds role %, management or admin', p_step ->> 'role'
+    USING ERRCODE = 'PT409', HINT = 'Grant the role to someone (app.grant_role).';
+END
+$$;
+
+COMMENT ON FUNCTION app_private.resolve_approver(uuid, jsonb, uuid) IS
+  'The person who decides a chain step: the named user, else the holder of the step''s role with the fewest open approvals (management, then admin, when nobody holds it). PT409 when nobody can.';
+
+CREATE OR REPLACE FUNCTION app_private.approval_facts(p_project app.projects, p_extra jsonb) RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+           'quote_value', p_project.quote_value,
+           'po_value', p_project.po_value,
+           'risk_flags', pg_catalog.to_jsonb(p_project.risk_flags),
+           'priority', p_project.priority,
+           'slippage_days', (SELECT greatest(0, max(pr.due_at)::date - p_project.promised_due_date)
+                               FROM app.project_sub_stage_progress AS pr
+                              WHERE pr.organization_id = p_project.organization_id AND pr.project_id = p_project.id))
+         || coalesce(p_extra, '{}'))
+$$;
+
+COMMENT ON FUNCTION app_private.approval_facts(app.projects, jsonb) IS
+  'The facts chains route on: the project''s quote_value, po_value, risk_flags, priority, slippage_days (latest due date past the promised date), plus the request''s own (ctq_failures, rework_percent, document_category).';
+
+CREATE OR REPLACE FUNCTION app_private.record_approval_event(
+  p_approval app.approvals, p_action app.approval_action, p_old_status app.approval_status, p_comments text,
+  p_from_approver_id uuid DEFAULT NULL, p_to_approver_id uuid DEFAULT NULL, p_signature jsonb DEFAULT NULL
+) RETURNS app.approval_history
+LANGUAGE sql
+SET search_path = ''
+AS $$
+  INSERT INTO app.approval_history
+    (organization_id, approval_id, action_by, action_type, old_status, new_status, step, from_approver_id, to_approver_id,
+     comments, signature_meaning, signature_reason, signed_payload, signed_payload_sha256)
+  VALUES (p_approval.organization_id, p_approval.id, auth.user_id(), p_action, p_old_status, p_approval.status,
+          p_approval.current_step, p_from_approver_id, p_to_approver_id, p_comments,
+          p_signature ->> 'meaning', p_signature ->> 'reason', p_signature -> 'payload', p_signature ->> 'payload_sha256')
+  RETURNING *
+$$;
+
+COMMENT ON FUNCTION app_private.record_approval_event(app.approvals, app.approval_action, app.approval_status, text, uuid, uuid, jsonb) IS
+  'Appends one approval_history row.';
+
+CREATE OR REPLACE FUNCTION app_private.tell_about_approval(p_approval app.approvals, p_recipients uuid[], p_reason text, p_title text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+  INSERT INTO app.approval_notifications (organization_id, approval_id, recipient_id, reason, escalation_level)
+  SELECT p_approval.organization_id, p_approval.id, r, p_reason, p_approval.escalation_level
+    FROM (SELECT DISTINCT unnest(p_recipients) AS r) AS d
+   WHERE r IS NOT NULL AND app_private.is_active_member(p_approval.organization_id, r);
+  PERFORM app_private.notify(p_approval.organization_id, p_recipients, 'approval', p_title,
+    format('%s approval, due %s.', pg_catalog.replace(p_approval.approval_type::text, '_', ' '),
+           pg_catalog.to_char(p_approval.sla_due_at, 'YYYY-MM-DD HH24:MI TZ')),
+    CASE WHEN p_reason = 'escalated' OR p_approval.priority = 'urgent' THEN 'urgent'
+         WHEN p_approval.priority = 'high' THEN 'high' ELSE 'normal' END::app.priority_level,
+    p_approval.project_id, 'approvals', p_approval.id);
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tell_about_approval(app.approvals, uuid[], text, text) IS
+  'Notifies people about an approval and records it in approval_notifications.';
+
+CREATE OR REPLACE FUNCTION app_private.sla_due_at(p_organization_id uuid, p_type app.approval_type, p_priority app.approval_priority)
+RETURNS timestamptz
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT pg_catalog.now() + pg_catalog.make_interval(hours => coalesce(
+    (SELECT sla_hours FROM app.approval_policies
+      WHERE organization_id = p_organization_id AND approval_type = p_type AND priority = p_priority), 48))
+$$;
+
+COMMENT ON FUNCTION app_private.sla_due_at(uuid, app.approval_type, app.approval_priority) IS 'Now plus the SLA of the type and priority (48 h when no policy).';
+
+CREATE OR REPLACE FUNCTION app_private.open_approval(
+  p_organization_id uuid, p_entity_type text, p_entity_id uuid, p_project app.projects, p_type app.approval_type, p_extra_facts jsonb
+) RETURNS app.approvals
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_facts jsonb := app_private.approval_facts(p_project, p_extra_facts);
+  v_chain app.approval_chains;
+  v_steps jsonb;
+  v_priority app.approval_priority := p_project.priority::text::app.approval_priority;
+  v_approval app.approvals;
+BEGIN
+  SELECT * INTO v_chain FROM app.approval_chains AS c
+   WHERE c.organization_id = p_organization_id AND c.approval_type = p_type AND c.is_active
+     AND app_private.approval_chain_matches(c.conditions, v_facts)
+   ORDER BY c.rank, c.chain_name
+   LIMIT 1;
+  v_steps := coalesce(v_chain.steps, '[{"role": "management"}]');
+
+  INSERT INTO app.approvals
+    (organization_id, approval_type, entity_type, entity_id, project_id, status, priority, requested_by,
+     current_approver_id, approval_chain_id, steps, sla_due_at, requires_signature, metadata)
+  VALUES (p_organization_id, p_type, p_entity_type, p_entity_id, p_project.id, 'pending', v_priority, auth.user_id(),
+          app_private.resolve_approver(p_organization_id, v_steps -> 0, auth.user_id()), v_chain.id, v_steps,
+          app_private.sla_due_at(p_organization_id, p_type, v_priority),
+          coalesce((SELECT requires_signature FROM app.approval_policies
+                     WHERE organization_id = p_organization_id AND approval_type = p_type AND priority = v_priority), false),
+          v_facts)
+  RETURNING * INTO v_approval;
+
+  PERFORM app_private.record_approval_event(v_approval, 'request', NULL, NULL);
+  PERFORM app_private.record_approval_event(v_approval, 'assign', 'pending', v_chain.chain_name, NULL, v_approval.current_approver_id);
+  PERFORM app_private.tell_about_approval(v_approval, ARRAY[v_approval.current_approver_id], 'assigned',
+    format('Approval needed: %s for %s', pg_catalog.replace(p_type::text, '_', ' '), p_project.project_id));
+  RETURN v_approval;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.open_approval(uuid, text, uuid, app.projects, app.approval_type, jsonb) IS
+  'Opens an approval: routes it by the first matching chain (management alone when none matches), assigns the first step, sets sla_due_at from the policy, records request and assign, notifies the approver.';
+
+CREATE OR REPLACE FUNCTION app_private.lock_open_approval(p_approval_id uuid) RETURNS app.approvals
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_approval app.approvals;
+  v_decider text;
+BEGIN
+  SELECT * INTO v_approval FROM app.approvals WHERE organization_id = auth.org_id() AND id = p_approval_id;
+  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('project.read') THEN
+    RAISE EXCEPTION 'no approval %', p_approval_id USING ERRCODE = 'PT404';
+  END IF;
+  -- Lock order everywhere: project, then approval, then progress.
+  PERFORM FROM app.projects WHERE organization_id = v_approval.organization_id AND id = v_approval.project_id FOR UPDATE;
+  SELECT * INTO v_approval FROM app.approvals WHERE organization_id = v_approval.organization_id AND id = p_approval_id FOR UPDATE;
+  IF v_approval.status NOT IN ('pending', 'in_review') THEN
+    SELECT u.email INTO v_decider FROM app.users AS u WHERE u.id = v_approval.decided_by;
+    RAISE EXCEPTION '%', format('approval %s is already %s%s', p_approval_id, v_approval.status,
+                                coalesce(format(' by %s at %s', v_decider, v_approval.decided_at), ''))
+      USING ERRCODE = 'PT409', HINT = 'GET /approval_history?approval_id=eq.' || p_approval_id || ' shows what happened.';
+  END IF;
+  RETURN v_approval;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.lock_open_approval(uuid) IS
+  'Locks an open approval of the active tenant (project row first); PT404 unknown, PT409 already closed (the loser of two simultaneous decisions gets this).';
+
+CREATE OR REPLACE FUNCTION app_private.sign_decision(
+  p_approval app.approvals, p_decision app.approval_decision, p_comment text, p_meaning text, p_reason text, p_password text
+) RETURNS jsonb
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_user app.users;
+  v_payload jsonb;
+BEGIN
+  IF p_password IS NULL THEN
+    IF p_approval.requires_signature THEN
+      RAISE EXCEPTION 'this % approval must be signed', p_approval.approval_type USING ERRCODE = 'PT422',
+        HINT = 'Send signature_password (your sign-in password), signature_reason and optionally signature_meaning.';
+    END IF;
+    RETURN NULL;
+  END IF;
+  SELECT * INTO v_user FROM app.users WHERE id = auth.user_id();
+  IF NOT EXISTS (SELECT FROM app_private.credentials AS c
+                  WHERE c.user_id = v_user.id AND c.password_hash = public.crypt(p_password, c.password_hash)) THEN
+    RAISE EXCEPTION 'signature refused: the password is not %''s', v_user.email USING ERRCODE = 'PT403';
+  END IF;
+  IF coalesce(btrim(p_reason), '') = '' THEN
+    PERFORM app_private.raise_invalid('a signature needs a signature_reason', 'State why you sign, e.g. "reviewed test report v2".');
+  END IF;
+  v_payload := pg_catalog.jsonb_build_object(
+    'approval_id', p_approval.id, 'approval_type', p_approval.approval_type, 'entity_type', p_approval.entity_type,
+    'entity_id', p_approval.entity_id, 'step', p_approval.current_step, 'decision', p_decision, 'comment', p_comment,
+    'signer_id', v_user.id, 'signer_email', v_user.email, 'signed_at', pg_catalog.clock_timestamp(),
+    'meaning', coalesce(nullif(btrim(p_meaning), ''), CASE p_decision WHEN 'approve' THEN 'approved' ELSE 'rejected' END),
+    'reason', p_reason);
+  RETURN pg_catalog.jsonb_build_object(
+    'meaning', v_payload ->> 'meaning', 'reason', p_reason, 'payload', v_payload,
+    'payload_sha256', pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(v_payload::text, 'UTF8')), 'hex'));
+END
+$$;
+
+COMMENT ON FUNCTION app_private.sign_decision(app.approvals, app.approval_decision, text, text, text, text) IS
+  'The electronic signature of a decision: re-checks the signer''s password, then returns meaning, reason, the signed payload and its sha256. NULL when not signing and no signature is required.';
+
+CREATE OR REPLACE FUNCTION app_private.settle_gated_entity(p_approval app.approvals) RETURNS void
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_progress app.project_sub_stage_progress;
+  v_version app.document_versions;
+  v_decider text := (SELECT email FROM app.users WHERE id = p_approval.decided_by);
+BEGIN
+  IF p_approval.entity_type = 'project_sub_stage' THEN
+    SELECT * INTO v_progress FROM app.project_sub_stage_progress
+     WHERE organization_id = p_approval.organization_id AND id = p_approval.entity_id FOR UPDATE;
+    IF v_progress.status <> 'in_review' THEN
+      RETURN;
+    END IF;
+    IF p_approval.status = 'approved' THEN
+      PERFORM app_private.finish_sub_stage(v_progress, 'completed');
+    ELSIF p_approval.status = 'rejected' THEN
+      UPDATE app.project_sub_stage_progress
+         SET status = 'blocked', blocked_reason = pg_catalog.left(format('Rejected by %s: %s', v_decider, p_approval.decision_comment), 2000)
+       WHERE organization_id = v_progress.organization_id AND id = v_progress.id;
+    ELSE
+      UPDATE app.project_sub_stage_progress SET status = 'in_progress'
+       WHERE organization_id = v_progress.organization_id AND id = v_progress.id;
+    END IF;
+  ELSIF p_approval.entity_type = 'document_version' THEN
+    UPDATE app.document_versions
+       SET approval_state = CASE p_approval.status WHEN 'approved' THEN 'approved' WHEN 'rejected' THEN 'rejected' ELSE 'pending' END::app.document_approval_state,
+           approved_by = p_approval.decided_by, approved_at = p_approval.decided_at
+     WHERE organization_id = p_approval.organization_id AND id = p_approval.entity_id
+    RETURNING * INTO v_version;
+    IF v_version.is_current THEN
+      UPDATE app.documents SET approval_state = v_version.approval_state, approved_by = v_version.approved_by
+       WHERE organization_id = v_version.organization_id AND id = v_version.document_id;
+      PERFORM app_private.advance_project_if_ready(p_approval.organization_id, p_approval.project_id);
+    END IF;
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.settle_gated_entity(app.approvals) IS
+  'Applies a closed approval to what it gates: approved completes the sub-stage (or approves the document version), rejected blocks it with the reason, cancelled sends it back to in_progress.';
+
+CREATE OR REPLACE FUNCTION app.decide_approval(
+  approval_id uuid,
+  decision app.approval_decision,
+  comment text DEFAULT NULL,
+  signature_meaning text DEFAULT NULL,
+  signature_reason text DEFAULT NULL,
+  signature_password text DEFAULT NULL
+) RETURNS app.approvals
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_approval app.approvals := app_private.lock_open_approval(decide_approval.approval_id);
+  v_old_status app.approval_status := v_approval.status;
+  v_signature jsonb;
+  v_next_approver uuid;
+  v_project_number text;
+BEGIN
+  IF v_approval.current_approver_id IS DISTINCT FROM auth.user_id() THEN
+    RAISE EXCEPTION 'approval % waits for the decision of %', v_approval.id,
+                    coalesce((SELECT email FROM app.users WHERE id = v_approval.current_approver_id), 'nobody')
+      USING ERRCODE = 'PT403', HINT = 'Only the current approver decides; management can reassign it (app.reassign_approval).';
+  END IF;
+  IF decision = 'reject' AND coalesce(btrim(comment), '') = '' THEN
+    PERFORM app_private.raise_invalid('a rejection needs a comment', 'Say why, so the requester can fix it.');
+  END IF;
+  v_signature := app_private.sign_decision(v_approval, decision, comment, signature_meaning, signature_reason, signature_password);
+  SELECT p.project_id INTO v_project_number FROM app.projects AS p
+   WHERE p.organization_id = v_approval.organization_id AND p.id = v_approval.project_id;
+
+  IF decision = 'approve' AND v_approval.current_step < jsonb_array_length(v_approval.steps) THEN
+    v_next_approver := app_private.resolve_approver(v_approval.organization_id, v_approval.steps -> v_approval.current_step,
+                                                     v_approval.requested_by);
+    UPDATE app.approvals AS a
+       SET status = 'in_review', current_step = a.current_step + 1, current_approver_id = v_next_approver,
+           sla_due_at = app_private.sla_due_at(a.organization_id, a.approval_type, a.priority),
+           escalation_level = 0, last_escalated_at = NULL
+     WHERE a.organization_id = v_approval.organization_id AND a.id = v_approval.id;
+    PERFORM app_private.record_approval_event(v_approval, 'approve', v_old_status, comment, NULL, NULL, v_signature);
+    SELECT * INTO v_approval FROM app.approvals AS a WHERE a.organization_id = v_approval.organization_id AND a.id = v_approval.id;
+    PERFORM app_private.record_approval_event(v_approval, 'assign', 'in_review', NULL, auth.user_id(), v_next_approver);
+    PERFORM app_private.tell_about_approval(v_approval, ARRAY[v_next_approver], 'assigned',
+      format('Approval needed: %s for %s (step %s)', pg_catalog.replace(v_approval.approval_type::text, '_', ' '),
+             v_project_number, v_approval.current_step));
+    RETURN v_approval;
+  END IF;
+
+  UPDATE app.approvals AS a
+     SET status = CASE decision WHEN 'approve' THEN 'approved' ELSE 'rejected' END::app.approval_status,
+         decided_by = auth.user_id(), decided_at = pg_catalog.now(), decision_comment = comment,
+         decision_signature = v_signature -> 'payload' || pg_catalog.jsonb_build_object('payload_sha256', v_signature ->> 'payload_sha256')
+   WHERE a.organization_id = v_approval.organization_id AND a.id = v_approval.id
+  RETURNING * INTO v_approval;
+  PERFORM app_private.record_approval_event(v_approval, decision::text::app.approval_action, v_old_status, comment, NULL, NULL, v_signature);
+  PERFORM app_private.tell_about_approval(v_approval, ARRAY[v_approval.requested_by], 'decided',
+    format('%s %s: %s', v_project_number, v_approval.status, pg_catalog.replace(v_approval.approval_type::text, '_', ' ')));
+  PERFORM app_private.settle_gated_entity(v_approval);
+  RETURN v_approval;
+END
+$$;
+
+COMMENT ON FUNCTION app.decide_approval(uuid, app.approval_decision, text, text, text, text) IS
+  'POST /approvals/:id/decision. The current approver approves (the next step''s approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. Errors: PT403 not the approver or wrong password, PT404, PT409 already decided, PT422 missing comment or signature.';
+
+CREATE OR REPLACE FUNCTION app_private.hand_over_approval(
+  p_approval app.approvals, p_to uuid, p_action app.approval_action, p_comment text
+) RETURNS app.approvals
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_approval app.approvals;
+BEGIN
+  IF p_to IS NULL OR NOT app_private.is_active_member(p_approval.organization_id, p_to) THEN
+    PERFORM app_private.raise_invalid(format('%s is not an active member of the organization', coalesce(p_to::text, 'nobody')),
+                                      'Hand approvals to a colleague.');
+  END IF;
+  IF p_to = p_approval.current_approver_id THEN
+    PERFORM app_private.raise_invalid('the approval is already theirs', NULL);
+  END IF;
+  UPDATE app.approvals SET current_approver_id = p_to
+   WHERE organization_id = p_approval.organization_id AND id = p_approval.id
+  RETURNING * INTO v_approval;
+  PERFORM app_private.record_approval_event(v_approval, p_action, p_approval.status, p_comment, p_approval.current_approver_id, p_to);
+  PERFORM app_private.tell_about_approval(v_approval, ARRAY[p_to], 'assigned',
+    format('Approval handed to you: %s', pg_catalog.replace(v_approval.approval_type::text, '_', ' ')));
+  RETURN v_approval;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.hand_over_approval(app.approvals, uuid, app.approval_action, text) IS
+  'Makes someone else the current approver, records it (reassign, delegate or escalate) and tells them.';
+
+CREATE OR REPLACE FUNCTION app.reassign_approval(approval_id uuid, approver_id uuid, comment text DEFAULT NULL) RETURNS app.approvals
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_approval app.approvals := app_private.lock_open_approval(reassign_approval.approval_id);
+BEGIN
+  IF v_approval.current_approver_id IS DISTINCT FROM auth.user_id() AND NOT auth.has_permission('approval.manage') THEN
+    RAISE EXCEPTION 'only the current approver or someone with approval.manage reassigns an approval' USING ERRCODE = 'PT403';
+  END IF;
+  RETURN app_private.hand_over_approval(v_approval, approver_id, 'reassign', comment);
+END
+$$;
+
+COMMENT ON FUNCTION app.reassign_approval(uuid, uuid, text) IS
+  'Hands an open approval to another active member. The current approver or approval.manage. Errors: PT403, PT404, PT409 closed, PT422 not a member.';
+
+CREATE OR REPLACE FUNCTION app_private.backup_of(p_organization_id uuid, p_user_id uuid) RETURNS uuid
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT b.backup_user_id FROM app.approver_backups AS b
+   WHERE b.organization_id = p_organization_id AND b.user_id = p_user_id
+     AND (b.valid_until IS NULL OR b.valid_until > pg_catalog.now())
+     AND app_private.is_active_member(p_organization_id, b.backup_user_id)
+$$;
+
+COMMENT ON FUNCTION app_private.backup_of(uuid, uuid) IS 'The approver''s stand-in, while valid and an active member.';
+
+CREATE OR REPLACE FUNCTION app.delegate_approval(approval_id uuid, comment text DEFAULT NULL) RETURNS app.approvals
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_approval app.approvals := app_private.lock_open_approval(delegate_approval.approval_id);
+  v_backup uuid;
+BEGIN
+  IF v_approval.current_approver_id IS DISTINCT FROM auth.user_id() AND NOT auth.has_permission('approval.manage') THEN
+    RAISE EXCEPTION 'only the current approver or someone with approval.manage delegates an approval' USING ERRCODE = 'PT403';
+  END IF;
+  v_backup := app_private.backup_of(v_approval.organization_id, v_approval.current_approver_id);
+  IF v_backup IS NULL THEN
+    RAISE EXCEPTION 'the approver has no backup' USING ERRCODE = 'PT409',
+      HINT = 'Set one with POST /approver_backups {"user_id": ..., "backup_user_id": ...}, or use app.reassign_approval.';
+  END IF;
+  RETURN app_private.hand_over_approval(v_approval, v_backup, 'delegate', comment);
+END
+$$;
+
+COMMENT ON FUNCTION app.delegate_approval(uuid, text) IS
+  'Hands an open approval to the current approver''s backup (approver_backups). Errors: PT403, PT404, PT409 closed or no backup.';
+
+CREATE OR REPLACE FUNCTION app.cancel_approval(approval_id uuid, reason text) RETURNS app.approvals
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_approval app.approvals := app_private.lock_open_approval(cancel_approval.approval_id);
+  v_old_status app.approval_status := v_approval.status;
+BEGIN
+  IF v_approval.requested_by IS DISTINCT FROM auth.user_id() AND NOT auth.has_permission('approval.manage') THEN
+    RAISE EXCEPTION 'only the requester or someone with approval.manage cancels an approval' USING ERRCODE = 'PT403';
+  END IF;
+  IF coalesce(btrim(reason), '') = '' THEN
+    PERFORM app_private.raise_invalid('cancelling needs a reason', NULL);
+  END IF;
+  UPDATE app.approvals SET status = 'cancelled', decided_by = auth.user_id(), decided_at = pg_catalog.now(), decision_comment = reason
+   WHERE organization_id = v_approval.organization_id AND id = v_approval.id
+  RETURNING * INTO v_approval;
+  PERFORM app_private.record_approval_event(v_approval, 'cancel', v_old_status, reason);
+  PERFORM app_private.tell_about_approval(v_approval, ARRAY[v_approval.current_approver_id], 'cancelled', 'Approval cancelled');
+  PERFORM app_private.settle_gated_entity(v_approval);
+  RETURN v_approval;
+END
+$$;
+
+COMMENT ON FUNCTION app.cancel_approval(uuid, text) IS
+  'Withdraws an open approval; a gated sub-stage goes back to in_progress. The requester or approval.manage. Errors: PT403, PT404, PT409 closed, PT422 no reason.';
+
+CREATE OR REPLACE FUNCTION app.comment_on_approval(approval_id uuid, comment text) RETURNS app.approval_history
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_approval app.approvals;
+BEGIN
+  SELECT * INTO v_approval FROM app.approvals AS a WHERE a.organization_id = auth.org_id() AND a.id = comment_on_approval.approval_id;
+  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('project.read') THEN
+    RAISE EXCEPTION 'no approval %', approval_id USING ERRCODE = 'PT404';
+  END IF;
+  IF coalesce(btrim(comment), '') = '' THEN
+    PERFORM app_private.raise_invalid('the comment is empty', NULL);
+  END IF;
+  RETURN app_private.record_approval_event(v_approval, 'comment', v_approval.status, comment);
+END
+$$;
+
+COMMENT ON FUNCTION app.comment_on_approval(uuid, text) IS 'Adds a comment to an approval''s history (open or closed). Errors: PT404, PT422 empty.';
+
+CREATE OR REPLACE FUNCTION app.add_approval_attachment(approval_id uuid, document_id uuid, version_number integer)
+RETURNS app.approval_attachments
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_approval app.approvals;
+  v_version app.document_versions;
+  v_attachment app.approval_attachments;
+BEGIN
+  SELECT * INTO v_approval FROM app.approvals AS a WHERE a.organization_id = auth.org_id() AND a.id = add_approval_attachment.approval_id;
+  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('project.read') THEN
+    RAISE EXCEPTION 'no approval %', approval_id USING ERRCODE = 'PT404';
+  END IF;
+  SELECT v.* INTO v_version FROM app.document_versions AS v
+    JOIN app.documents AS d ON d.organization_id = v.organization_id AND d.id = v.document_id
+   WHERE v.organization_id = v_approval.organization_id AND v.document_id = add_approval_attachment.document_id
+     AND v.version_number = add_approval_attachment.version_number AND d.project_id = v_approval.project_id;
+  IF NOT FOUND THEN
+    PERFORM app_private.raise_invalid(format('document %s has no version %s in this project', document_id, version_number),
+                                      'Attach a version of one of the project''s documents (GET /document_versions).');
+  END IF;
+  INSERT INTO app.approval_attachments (organization_id, approval_id, document_id, version_number, file_url, uploaded_by)
+  VALUES (v_approval.organization_id, v_approval.id, v_version.document_id, v_version.version_number, v_version.file_path, auth.user_id())
+  ON CONFLICT (organization_id, approval_id, document_id, version_number) DO UPDATE SET uploaded_at = app.approval_attachments.uploaded_at
+  RETURNING * INTO v_attachment;
+  PERFORM app_private.record_approval_event(v_approval, 'comment', v_approval.status, format('attached %s', v_version.file_name));
+  RETURN v_attachment;
+END
+$$;
+
+COMMENT ON FUNCTION app.add_approval_attachment(uuid, uuid, integer) IS
+  'Attaches a document version of the approval''s project as supporting evidence (idempotent). Errors: PT404, PT422 not a version of the project.';
+
+CREATE OR REPLACE FUNCTION app_private.escalate_overdue_approvals(p_organization_id uuid DEFAULT NULL) RETURNS integer
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_approval app.approvals;
+  v_managers uuid[];
+  v_backup uuid;
+  v_count integer := 0;
+BEGIN
+  -- A breached approval escalates once per SLA period: each level tells one
+  -- manager further up the approver's chain (direct_manager_id), and the
+  -- first escalation hands it to the approver's backup where one is set.
+  FOR v_approval IN
+    SELECT a.* FROM app.approvals AS a
+     WHERE a.status IN ('pending', 'in_review') AND a.sla_due_at < pg_catalog.now()
+       AND (p_organization_id IS NULL OR a.organization_id = p_organization_id)
+       AND (a.last_escalated_at IS NULL
+            OR a.last_escalated_at < pg_catalog.now() - pg_catalog.make_interval(hours => coalesce(
+                 (SELECT p.sla_hours FROM app.approval_policies AS p
+                   WHERE p.organization_id = a.organization_id AND p.approval_type = a.approval_type AND p.priority = a.priority), 48)))
+     ORDER BY a.sla_due_at
+     FOR UPDATE SKIP LOCKED
+  LOOP
+    WITH RECURSIVE chain (user_id, depth) AS (
+      SELECT u.direct_manager_id, 1 FROM app.users AS u WHERE u.id = v_approval.current_approver_id
+      UNION ALL
+      SELECT u.direct_manager_id, c.depth + 1 FROM chain AS c JOIN app.users AS u ON u.id = c.user_id
+       WHERE c.depth <= v_approval.escalation_level AND c.depth < 10
+    )
+    SELECT coalesce(pg_catalog.array_agg(user_id), '{}') INTO v_managers FROM chain WHERE user_id IS NOT NULL;
+
+    UPDATE app.approvals SET escalation_level = escalation_level + 1, last_escalated_at = pg_catalog.now()
+     WHERE organization_id = v_approval.organization_id AND id = v_approval.id
+    RETURNING * INTO v_approval;
+    PERFORM app_private.record_approval_event(v_approval, 'escalate', v_approval.status,
+      format('SLA breached at %s; escalation level %s', v_approval.sla_due_at, v_approval.escalation_level));
+    PERFORM app_private.tell_about_approval(v_approval, v_managers || v_approval.current_approver_id, 'escalated',
+      format('Overdue approval: %s (level %s)', pg_catalog.replace(v_approval.approval_type::text, '_', ' '), v_approval.escalation_level));
+    IF v_approval.escalation_level = 1 THEN
+      v_backup := app_private.backup_of(v_approval.organization_id, v_approval.current_approver_id);
+      IF v_backup IS NOT NULL THEN
+        PERFORM app_private.hand_over_approval(v_approval, v_backup, 'reassign', 'SLA breached: handed to the approver''s backup');
+      END IF;
+    END IF;
+    v_count := v_count + 1;
+  END LOOP;
+  RETURN v_count;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.escalate_overdue_approvals(uuid) IS
+  'Escalates open approvals past sla_due_at (all tenants, or one): notifies the manager chain of the approver one level further each SLA period, reassigns to the backup on the first escalation, records escalate in the history. Returns how many were escalated. Scheduled every 5 minutes.';
+
+CREATE OR REPLACE FUNCTION app.escalate_overdue_approvals() RETURNS integer
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  IF NOT auth.has_permission('approval.manage') THEN
+    RAISE EXCEPTION 'escalating approvals needs the approval.manage permission' USING ERRCODE = 'PT403';
+  END IF;
+  RETURN app_private.escalate_overdue_approvals(auth.org_id());
+END
+$$;
+
+COMMENT ON FUNCTION app.escalate_overdue_approvals() IS
+  'Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage. Returns how many approvals were escalated.';
+
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.approvals
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.approval_chains
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _200_validate BEFORE INSERT OR UPDATE OF conditions, steps ON app.approval_chains
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_approval_chains__validate();
+CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.approval_history
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();

@@ -1,0 +1,60 @@
+-- Real-time events: triggers NOTIFY one channel per tenant and topic; the
+-- GraphQL server subscribes to the caller's tenant only and re-reads each
+-- row as the subscriber, so RLS decides what reaches them. Payloads are
+-- documented in contracts/events/*.schema.json.
+
+CREATE OR REPLACE FUNCTION app_private.event_channel(p_topic text, p_organization_id uuid) RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT 'pulse:' || p_topic || ':' || p_organization_id
+$$;
+
+COMMENT ON FUNCTION app_private.event_channel(text, uuid) IS 'The NOTIFY channel of a topic (progress, approvals) in a tenant: pulse:<topic>:<organization id>.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_progress__publish() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM pg_catalog.pg_notify(app_private.event_channel('progress', NEW.organization_id), pg_catalog.json_build_object(
+    'event', CASE TG_OP WHEN 'INSERT' THEN 'progress.seeded' ELSE 'progress.updated' END,
+    'organization_id', NEW.organization_id,
+    'project_id', NEW.project_id,
+    'progress_id', NEW.id,
+    'sub_stage_id', NEW.sub_stage_id,
+    'status', NEW.status,
+    'previous_status', CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END,
+    'occurred_at', pg_catalog.clock_timestamp())::text);
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_progress__publish() IS 'AFTER INSERT or UPDATE OF status: NOTIFY pulse:progress:<tenant> (contracts/events/progress.schema.json).';
+
+CREATE OR REPLACE FUNCTION app_private.tg_approvals__publish() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM pg_catalog.pg_notify(app_private.event_channel('approvals', NEW.organization_id), pg_catalog.json_build_object(
+    'event', CASE TG_OP WHEN 'INSERT' THEN 'approval.requested' ELSE 'approval.updated' END,
+    'organization_id', NEW.organization_id,
+    'approval_id', NEW.id,
+    'project_id', NEW.project_id,
+    'approval_type', NEW.approval_type,
+    'status', NEW.status,
+    'previous_status', CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END,
+    'current_approver_id', NEW.current_approver_id,
+    'occurred_at', pg_catalog.clock_timestamp())::text);
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_approvals__publish() IS 'AFTER INSERT or UPDATE: NOTIFY pulse:approvals:<tenant> (contracts/events/approval.schema.json).';
+
+CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT OR UPDATE OF status ON app.project_sub_stage_progress
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_progress__publish();
+CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT OR UPDATE OF status, current_approver_id, current_step ON app.approvals
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_approvals__publish();
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.project_sub_stage_progress
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

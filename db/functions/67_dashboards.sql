@@ -1,0 +1,224 @@
+-- Operational dashboards (§9) as views. All run with the caller's rights
+-- (security_invoker), so each shows exactly the rows the caller may read.
+
+CREATE OR REPLACE VIEW app.project_overview WITH (security_invoker) AS
+SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number, p.title, p.status, p.priority,
+       p.customer_organization_id, p.assigned_to, p.current_stage_id, st.name AS stage_name, st.stage_order,
+       p.stage_entered_at, p.requested_due_date, p.promised_due_date, p.delivered_at, p.completed_at,
+       coalesce(pr.open_sub_stages, 0) AS open_sub_stages,
+       coalesce(pr.overdue_sub_stages, 0) AS overdue_sub_stages,
+       coalesce(pr.blocked_sub_stages, 0) AS blocked_sub_stages,
+       f.projected_finish,
+       CASE WHEN p.status = 'cancelled' THEN 'cancelled'
+            WHEN p.status = 'completed' THEN 'done'
+            WHEN p.promised_due_date IS NULL THEN 'no_promise'
+            WHEN p.promised_due_date < current_date THEN 'late'
+            WHEN f.projected_finish::date > p.promised_due_date THEN 'at_risk'
+            ELSE 'on_track' END AS promise_risk
+  FROM app.projects AS p
+  LEFT JOIN app.workflow_stages AS st ON st.organization_id = p.organization_id AND st.id = p.current_stage_id
+  LEFT JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE x.status IN ('pending', 'in_progress', 'in_review', 'blocked')) AS open_sub_stages,
+           count(*) FILTER (WHERE x.status IN ('pending', 'in_progress', 'in_review', 'blocked') AND x.due_at < now()) AS overdue_sub_stages,
+           count(*) FILTER (WHERE x.status = 'blocked') AS blocked_sub_stages,
+           max(x.due_at) FILTER (WHERE x.workflow_stage_id = p.current_stage_id) AS stage_due_at
+      FROM app.project_sub_stage_progress AS x
+     WHERE x.organization_id = p.organization_id AND x.project_id = p.id
+  ) AS pr ON true
+  LEFT JOIN LATERAL (
+    SELECT greatest(coalesce(pr.stage_due_at, now()), now())
+           + make_interval(days => coalesce(sum(later.estimated_duration_days), 0)::integer) AS projected_finish
+      FROM app.workflow_definition_stage_settings AS cur
+      JOIN app.workflow_definition_stage_settings AS later
+        ON later.organization_id = cur.organization_id AND later.workflow_definition_id = cur.workflow_definition_id
+       AND later.is_included AND later.stage_order > cur.stage_order
+     WHERE cur.organization_id = p.organization_id AND cur.workflow_definition_id = p.workflow_definition_id
+       AND cur.workflow_stage_id = p.current_stage_id
+  ) AS f ON p.status NOT IN ('completed', 'cancelled');
+
+COMMENT ON VIEW app.project_overview IS
+  E'One row per project for dashboards: stage, open / overdue / blocked sub-stages, projected finish (current stage''s last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed), at_risk (projected after the promise), on_track, no_promise, done, cancelled.\n@primaryKey project_id';
+COMMENT ON COLUMN app.project_overview.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.project_overview.project_id IS 'The project (projects.id).';
+COMMENT ON COLUMN app.project_overview.project_number IS 'Human id.';
+COMMENT ON COLUMN app.project_overview.title IS 'Title.';
+COMMENT ON COLUMN app.project_overview.status IS 'Project status.';
+COMMENT ON COLUMN app.project_overview.priority IS 'Priority.';
+COMMENT ON COLUMN app.project_overview.customer_organization_id IS 'The customer.';
+COMMENT ON COLUMN app.project_overview.assigned_to IS 'The project manager.';
+COMMENT ON COLUMN app.project_overview.current_stage_id IS 'The current stage.';
+COMMENT ON COLUMN app.project_overview.stage_name IS 'Its name.';
+COMMENT ON COLUMN app.project_overview.stage_order IS 'Its catalog position.';
+COMMENT ON COLUMN app.project_overview.stage_entered_at IS 'When the project entered it.';
+COMMENT ON COLUMN app.project_overview.requested_due_date IS 'Date the customer asked for.';
+COMMENT ON COLUMN app.project_overview.promised_due_date IS 'Date promised.';
+COMMENT ON COLUMN app.project_overview.delivered_at IS 'When delivery was confirmed.';
+COMMENT ON COLUMN app.project_overview.completed_at IS 'When the project completed.';
+COMMENT ON COLUMN app.project_overview.open_sub_stages IS 'Sub-stages not completed or skipped.';
+COMMENT ON COLUMN app.project_overview.overdue_sub_stages IS 'Open sub-stages past due_at.';
+COMMENT ON COLUMN app.project_overview.blocked_sub_stages IS 'Blocked sub-stages.';
+COMMENT ON COLUMN app.project_overview.projected_finish IS 'Expected finish from the due dates and estimates; empty once closed.';
+COMMENT ON COLUMN app.project_overview.promise_risk IS 'late, at_risk, on_track, no_promise, done or cancelled.';
+
+CREATE OR REPLACE VIEW app.project_portfolio WITH (security_invoker) AS
+SELECT o.organization_id, o.current_stage_id, o.stage_name, o.stage_order, o.status, o.priority, o.promise_risk,
+       count(*) AS project_count
+  FROM app.project_overview AS o
+ GROUP BY o.organization_id, o.current_stage_id, o.stage_name, o.stage_order, o.status, o.priority, o.promise_risk;
+
+COMMENT ON VIEW app.project_portfolio IS
+  E'Portfolio dashboard: how many projects per stage, status, priority and promise risk.\n@primaryKey current_stage_id,status,priority,promise_risk';
+COMMENT ON COLUMN app.project_portfolio.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.project_portfolio.current_stage_id IS 'Stage.';
+COMMENT ON COLUMN app.project_portfolio.stage_name IS 'Stage name.';
+COMMENT ON COLUMN app.project_portfolio.stage_order IS 'Stage position.';
+COMMENT ON COLUMN app.project_portfolio.status IS 'Project status.';
+COMMENT ON COLUMN app.project_portfolio.priority IS 'Priority.';
+COMMENT ON COLUMN app.project_portfolio.promise_risk IS 'late, at_risk, on_track, no_promise, done or cancelled.';
+COMMENT ON COLUMN app.project_portfolio.project_count IS 'Number of projects.';
+
+CREATE OR REPLACE VIEW app.overdue_sub_stages WITH (security_invoker) AS
+SELECT pr.organization_id, pr.id AS progress_id, pr.project_id, p.project_id AS project_number, p.title AS project_title,
+       pr.workflow_stage_id, pr.sub_stage_id, s.name AS sub_stage_name, pr.status, pr.assigned_to, pr.responsible_roles,
+       pr.due_at, round((extract(epoch FROM now() - pr.due_at) / 3600)::numeric, 1) AS hours_overdue, pr.blocked_reason
+  FROM app.project_sub_stage_progress AS pr
+  JOIN app.projects AS p ON p.organization_id = pr.organization_id AND p.id = pr.project_id
+  JOIN app.workflow_sub_stages AS s ON s.organization_id = pr.organization_id AND s.id = pr.sub_stage_id
+ WHERE pr.status IN ('pending', 'in_progress', 'in_review', 'blocked') AND pr.due_at < now()
+   AND p.status NOT IN ('completed', 'cancelled');
+
+COMMENT ON VIEW app.overdue_sub_stages IS E'Workflow health: open sub-stages past their due date, most overdue first when ordered by due_at.\n@primaryKey progress_id';
+COMMENT ON COLUMN app.overdue_sub_stages.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.overdue_sub_stages.progress_id IS 'The progress row.';
+COMMENT ON COLUMN app.overdue_sub_stages.project_id IS 'The project.';
+COMMENT ON COLUMN app.overdue_sub_stages.project_number IS 'Its human id.';
+COMMENT ON COLUMN app.overdue_sub_stages.project_title IS 'Its title.';
+COMMENT ON COLUMN app.overdue_sub_stages.workflow_stage_id IS 'The stage.';
+COMMENT ON COLUMN app.overdue_sub_stages.sub_stage_id IS 'The sub-stage.';
+COMMENT ON COLUMN app.overdue_sub_stages.sub_stage_name IS 'Its name.';
+COMMENT ON COLUMN app.overdue_sub_stages.status IS 'Its status.';
+COMMENT ON COLUMN app.overdue_sub_stages.assigned_to IS 'Who works on it.';
+COMMENT ON COLUMN app.overdue_sub_stages.responsible_roles IS 'Who may act on it.';
+COMMENT ON COLUMN app.overdue_sub_stages.due_at IS 'When it was due.';
+COMMENT ON COLUMN app.overdue_sub_stages.hours_overdue IS 'Hours past due.';
+COMMENT ON COLUMN app.overdue_sub_stages.blocked_reason IS 'Why it is blocked, when it is.';
+
+CREATE OR REPLACE VIEW app.blocked_reasons WITH (security_invoker) AS
+SELECT pr.organization_id, pr.blocked_reason, count(*) AS blocked_count, min(pr.updated_at) AS blocked_since
+  FROM app.project_sub_stage_progress AS pr
+ WHERE pr.status = 'blocked'
+ GROUP BY pr.organization_id, pr.blocked_reason;
+
+COMMENT ON VIEW app.blocked_reasons IS E'Workflow health: blocked sub-stages grouped by reason.\n@primaryKey blocked_reason';
+COMMENT ON COLUMN app.blocked_reasons.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.blocked_reasons.blocked_reason IS 'The reason.';
+COMMENT ON COLUMN app.blocked_reasons.blocked_count IS 'Sub-stages blocked for it.';
+COMMENT ON COLUMN app.blocked_reasons.blocked_since IS 'Earliest last change of those sub-stages.';
+
+CREATE OR REPLACE VIEW app.pending_approvals_by_approver WITH (security_invoker) AS
+SELECT a.organization_id, a.current_approver_id, count(*) AS pending_count,
+       count(*) FILTER (WHERE a.sla_due_at < now()) AS breached_count,
+       min(a.created_at) AS oldest_requested_at, min(a.sla_due_at) AS next_due_at
+  FROM app.approvals AS a
+ WHERE a.status IN ('pending', 'in_review')
+ GROUP BY a.organization_id, a.current_approver_id;
+
+COMMENT ON VIEW app.pending_approvals_by_approver IS E'Approvals dashboard: open approvals per approver, how many breached their SLA.\n@primaryKey current_approver_id';
+COMMENT ON COLUMN app.pending_approvals_by_approver.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.pending_approvals_by_approver.current_approver_id IS 'The approver.';
+COMMENT ON COLUMN app.pending_approvals_by_approver.pending_count IS 'Open approvals waiting for them.';
+COMMENT ON COLUMN app.pending_approvals_by_approver.breached_count IS 'Of those, past sla_due_at.';
+COMMENT ON COLUMN app.pending_approvals_by_approver.oldest_requested_at IS 'The oldest request.';
+COMMENT ON COLUMN app.pending_approvals_by_approver.next_due_at IS 'The nearest SLA.';
+
+CREATE OR REPLACE VIEW app.approval_sla_breaches WITH (security_invoker) AS
+SELECT a.organization_id, a.id AS approval_id, a.approval_type, a.project_id, a.status, a.priority, a.current_approver_id,
+       a.sla_due_at, round((extract(epoch FROM now() - a.sla_due_at) / 3600)::numeric, 1) AS hours_over_sla,
+       a.escalation_level, a.last_escalated_at
+  FROM app.approvals AS a
+ WHERE a.status IN ('pending', 'in_review') AND a.sla_due_at < now();
+
+COMMENT ON VIEW app.approval_sla_breaches IS E'Approvals dashboard: open approvals past their SLA, with their escalation level.\n@primaryKey approval_id';
+COMMENT ON COLUMN app.approval_sla_breaches.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.approval_sla_breaches.approval_id IS 'The approval.';
+COMMENT ON COLUMN app.approval_sla_breaches.approval_type IS 'Its type.';
+COMMENT ON COLUMN app.approval_sla_breaches.project_id IS 'Its project.';
+COMMENT ON COLUMN app.approval_sla_breaches.status IS 'pending or in_review.';
+COMMENT ON COLUMN app.approval_sla_breaches.priority IS 'Priority.';
+COMMENT ON COLUMN app.approval_sla_breaches.current_approver_id IS 'Who should decide.';
+COMMENT ON COLUMN app.approval_sla_breaches.sla_due_at IS 'When the SLA ran out.';
+COMMENT ON COLUMN app.approval_sla_breaches.hours_over_sla IS 'Hours past it.';
+COMMENT ON COLUMN app.approval_sla_breaches.escalation_level IS 'How many times escalated.';
+COMMENT ON COLUMN app.approval_sla_breaches.last_escalated_at IS 'Last escalation.';
+
+CREATE OR REPLACE VIEW app.approval_cycle_times WITH (security_invoker) AS
+SELECT a.organization_id, a.approval_type,
+       count(*) AS decided_count,
+       count(*) FILTER (WHERE a.status = 'approved') AS approved_count,
+       count(*) FILTER (WHERE a.status = 'rejected') AS rejected_count,
+       round(avg(extract(epoch FROM a.decided_at - a.created_at) / 3600)::numeric, 2) AS average_hours,
+       round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.decided_at - a.created_at)) / 3600)::numeric, 2) AS median_hours,
+       round((percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM a.decided_at - a.created_at)) / 3600)::numeric, 2) AS p90_hours
+  FROM app.approvals AS a
+ WHERE a.status IN ('approved', 'rejected')
+ GROUP BY a.organization_id, a.approval_type;
+
+COMMENT ON VIEW app.approval_cycle_times IS E'Approvals dashboard: cycle time (request to final decision) per approval type.\n@primaryKey approval_type';
+COMMENT ON COLUMN app.approval_cycle_times.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.approval_cycle_times.approval_type IS 'Approval type.';
+COMMENT ON COLUMN app.approval_cycle_times.decided_count IS 'Approvals decided.';
+COMMENT ON COLUMN app.approval_cycle_times.approved_count IS 'Of those, approved.';
+COMMENT ON COLUMN app.approval_cycle_times.rejected_count IS 'Of those, rejected.';
+COMMENT ON COLUMN app.approval_cycle_times.average_hours IS 'Mean hours from request to decision.';
+COMMENT ON COLUMN app.approval_cycle_times.median_hours IS 'Median hours.';
+COMMENT ON COLUMN app.approval_cycle_times.p90_hours IS '90th percentile hours.';
+
+CREATE OR REPLACE VIEW app.on_time_delivery WITH (security_invoker) AS
+SELECT p.organization_id, date_trunc('month', p.delivered_at)::date AS month,
+       count(*) AS delivered_count,
+       count(*) FILTER (WHERE p.delivered_at::date <= p.promised_due_date) AS on_time_count,
+       round(count(*) FILTER (WHERE p.delivered_at::date <= p.promised_due_date)::numeric
+             / nullif(count(*) FILTER (WHERE p.promised_due_date IS NOT NULL), 0), 3) AS on_time_rate,
+       round(avg(p.delivered_at::date - p.promised_due_date), 1) AS average_days_late
+  FROM app.projects AS p
+ WHERE p.delivered_at IS NOT NULL
+ GROUP BY p.organization_id, date_trunc('month', p.delivered_at)::date;
+
+COMMENT ON VIEW app.on_time_delivery IS E'On-time delivery per month: delivered projects, how many by the promised date, the rate, mean days late (negative: early).\n@primaryKey month';
+COMMENT ON COLUMN app.on_time_delivery.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.on_time_delivery.month IS 'Month of delivery.';
+COMMENT ON COLUMN app.on_time_delivery.delivered_count IS 'Projects delivered.';
+COMMENT ON COLUMN app.on_time_delivery.on_time_count IS 'Of those, on or before the promised date.';
+COMMENT ON COLUMN app.on_time_delivery.on_time_rate IS 'on_time_count over deliveries with a promised date.';
+COMMENT ON COLUMN app.on_time_delivery.average_days_late IS 'Mean days between promise and delivery.';
+
+CREATE OR REPLACE VIEW app.quality_pass_rate WITH (security_invoker) AS
+SELECT v.organization_id, d.category, date_trunc('month', v.uploaded_at)::date AS month,
+       count(*) FILTER (WHERE v.metadata ->> 'result' = 'pass') AS passed_count,
+       count(*) FILTER (WHERE v.metadata ->> 'result' = 'fail') AS failed_count,
+       round(count(*) FILTER (WHERE v.metadata ->> 'result' = 'pass')::numeric
+             / nullif(count(*) FILTER (WHERE v.metadata ->> 'result' IN ('pass', 'fail')), 0), 3) AS pass_rate
+  FROM app.document_versions AS v
+  JOIN app.documents AS d ON d.organization_id = v.organization_id AND d.id = v.document_id
+ WHERE d.category IN ('qa_report', 'test_result')
+ GROUP BY v.organization_id, d.category, date_trunc('month', v.uploaded_at)::date;
+
+COMMENT ON VIEW app.quality_pass_rate IS
+  E'Quality: pass rate of qa_report and test_result versions per month, from their metadata result (pass or fail).\n@primaryKey category,month';
+COMMENT ON COLUMN app.quality_pass_rate.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.quality_pass_rate.category IS 'qa_report or test_result.';
+COMMENT ON COLUMN app.quality_pass_rate.month IS 'Month of upload.';
+COMMENT ON COLUMN app.quality_pass_rate.passed_count IS 'Versions recording a pass.';
+COMMENT ON COLUMN app.quality_pass_rate.failed_count IS 'Versions recording a fail.';
+COMMENT ON COLUMN app.quality_pass_rate.pass_rate IS 'Passed over passed + failed.';
+
+CREATE OR REPLACE FUNCTION app.my_approvals() RETURNS SETOF app.approvals
+LANGUAGE sql STABLE
+AS $$
+  SELECT a.* FROM app.approvals AS a
+   WHERE a.organization_id = auth.org_id() AND a.current_approver_id = auth.user_id() AND a.status IN ('pending', 'in_review')
+   ORDER BY a.sla_due_at
+$$;
+
+COMMENT ON FUNCTION app.my_approvals() IS
+  'GET /approvals?status=pending&mine=true: the open approvals waiting for your decision, nearest SLA first (GET /rpc/my_approvals, filterable like a table).';

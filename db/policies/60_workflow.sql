@@ -1,0 +1,168 @@
+-- The project workflow. Reading needs project.read in the active tenant;
+-- portal users (bound to a customer) see only their own projects and their
+-- progress. Templates, SLAs, chains and document rules change with
+-- workflow.manage. Progress, approvals and documents change only through
+-- the RPCs, which check who may act; no client writes those tables.
+-- Platform operators read everything.
+
+DO $$
+DECLARE
+  v_table text;
+BEGIN
+  FOREACH v_table IN ARRAY ARRAY[
+    'workflow_stages', 'workflow_sub_stages', 'workflow_definitions', 'workflow_definition_stages',
+    'workflow_definition_sub_stages', 'workflow_settings', 'approval_policies', 'approval_chains', 'approver_backups',
+    'document_category_settings', 'projects', 'project_stage_transitions', 'project_sub_stage_progress', 'approvals',
+    'approval_history', 'approval_attachments', 'approval_notifications', 'documents', 'document_versions',
+    'document_access_log', 'messages', 'notifications']
+  LOOP
+    EXECUTE format('ALTER TABLE app.%I ENABLE ROW LEVEL SECURITY', v_table);
+    EXECUTE format('ALTER TABLE app.%I FORCE ROW LEVEL SECURITY', v_table);
+    EXECUTE format('GRANT SELECT ON app.%I TO app_user, app_admin', v_table);
+    EXECUTE format('CREATE POLICY %I ON app.%I FOR SELECT TO app_admin USING ((SELECT auth.is_platform_operator()))',
+                   v_table || '_select_operator', v_table);
+  END LOOP;
+
+  -- Catalog and rules: every reader sees them, workflow.manage changes them.
+  FOREACH v_table IN ARRAY ARRAY[
+    'workflow_stages', 'workflow_sub_stages', 'workflow_definitions', 'workflow_definition_stages',
+    'workflow_definition_sub_stages', 'workflow_settings', 'approval_policies', 'approval_chains',
+    'document_category_settings']
+  LOOP
+    EXECUTE format($p$CREATE POLICY %I ON app.%I FOR SELECT TO app_user
+      USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read')))$p$,
+      v_table || '_select_reader', v_table);
+    EXECUTE format($p$CREATE POLICY %I ON app.%I FOR ALL TO app_user
+      USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('workflow.manage')))
+      WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('workflow.manage')))$p$,
+      v_table || '_all_manager', v_table);
+  END LOOP;
+
+  -- Project records for the tenant's own staff (not portal users).
+  FOREACH v_table IN ARRAY ARRAY[
+    'approvals', 'approval_history', 'approval_attachments', 'approval_notifications', 'approver_backups', 'documents',
+    'document_versions']
+  LOOP
+    EXECUTE format($p$CREATE POLICY %I ON app.%I FOR SELECT TO app_user
+      USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+             AND (SELECT auth.partner_id()) IS NULL)$p$,
+      v_table || '_select_staff', v_table);
+  END LOOP;
+
+  -- Rows of a project: staff, or the portal user of the project's customer.
+  FOREACH v_table IN ARRAY ARRAY['project_stage_transitions', 'project_sub_stage_progress'] LOOP
+    EXECUTE format($p$CREATE POLICY %I ON app.%I FOR SELECT TO app_user
+      USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+             AND ((SELECT auth.partner_id()) IS NULL
+                  OR project_id IN (SELECT p.id FROM app.projects AS p WHERE p.organization_id = (SELECT auth.org_id())
+                                       AND p.customer_organization_id = (SELECT auth.partner_id()))))$p$,
+      v_table || '_select_reader', v_table);
+  END LOOP;
+END
+$$;
+
+GRANT INSERT (organization_id, name, slug, stage_order, is_active, estimated_duration_days, project_status, responsible_roles,
+              required_document_categories, tasks, decisions, exit_criteria),
+      UPDATE (name, slug, stage_order, is_active, estimated_duration_days, project_status, responsible_roles,
+              required_document_categories, tasks, decisions, exit_criteria),
+      DELETE ON app.workflow_stages TO app_user;
+GRANT INSERT (organization_id, workflow_stage_id, name, slug, sub_stage_order, is_required, requires_approval, approval_type,
+              can_skip, auto_advance, marks_delivery, estimated_duration_hours, responsible_roles, metadata, is_active),
+      UPDATE (name, slug, sub_stage_order, is_required, requires_approval, approval_type, can_skip, auto_advance,
+              marks_delivery, estimated_duration_hours, responsible_roles, metadata, is_active),
+      DELETE ON app.workflow_sub_stages TO app_user;
+GRANT INSERT (organization_id, name, version, description, is_active, is_default),
+      UPDATE (name, description, is_active, is_default),
+      DELETE ON app.workflow_definitions TO app_user;
+GRANT INSERT (organization_id, workflow_definition_id, workflow_stage_id, is_included, stage_order_override,
+              responsible_roles_override, estimated_duration_days_override, requires_approval_override,
+              required_document_categories_override, metadata),
+      UPDATE (is_included, stage_order_override, responsible_roles_override, estimated_duration_days_override,
+              requires_approval_override, required_document_categories_override, metadata),
+      DELETE ON app.workflow_definition_stages TO app_user;
+GRANT INSERT (organization_id, workflow_definition_id, workflow_sub_stage_id, is_included, sub_stage_order_override,
+              responsible_roles_override, is_required_override, requires_approval_override, approval_type_override,
+              can_skip_override, auto_advance_override, estimated_duration_hours_override, metadata),
+      UPDATE (is_included, sub_stage_order_override, responsible_roles_override, is_required_override,
+              requires_approval_override, approval_type_override, can_skip_override, auto_advance_override,
+              estimated_duration_hours_override, metadata),
+      DELETE ON app.workflow_definition_sub_stages TO app_user;
+GRANT UPDATE (enforce_mandatory_documents) ON app.workflow_settings TO app_user;
+GRANT INSERT (organization_id, approval_type, priority, sla_hours, requires_signature),
+      UPDATE (sla_hours, requires_signature) ON app.approval_policies TO app_user;
+GRANT INSERT (organization_id, chain_name, approval_type, rank, conditions, steps, is_active),
+      UPDATE (chain_name, approval_type, rank, conditions, steps, is_active),
+      DELETE ON app.approval_chains TO app_user;
+GRANT UPDATE (is_regulated, retention_years) ON app.document_category_settings TO app_user;
+
+-- Anyone may name their own backup; approval.manage sets anyone's.
+GRANT INSERT (organization_id, user_id, backup_user_id, valid_until), UPDATE (backup_user_id, valid_until), DELETE
+  ON app.approver_backups TO app_user;
+CREATE POLICY approver_backups_write_self_or_manager ON app.approver_backups FOR ALL TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND (user_id = (SELECT auth.user_id()) OR (SELECT auth.has_permission('approval.manage'))))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+              AND (user_id = (SELECT auth.user_id()) OR (SELECT auth.has_permission('approval.manage')))
+              AND app_private.is_active_member(organization_id, backup_user_id));
+
+GRANT INSERT (organization_id, project_id, title, description, customer_organization_id, workflow_definition_id,
+              current_stage_id, priority, requested_due_date, promised_due_date, quote_value, po_value, risk_flags,
+              assigned_to, team_member_ids, point_of_contacts, metadata),
+      UPDATE (project_id, title, description, customer_organization_id, workflow_definition_id, current_stage_id,
+              stage_change_reason, status, priority, requested_due_date, promised_due_date, quote_value, po_value,
+              risk_flags, assigned_to, team_member_ids, point_of_contacts, metadata)
+  ON app.projects TO app_user;
+CREATE POLICY projects_select_reader ON app.projects FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+         AND ((SELECT auth.partner_id()) IS NULL OR customer_organization_id = (SELECT auth.partner_id())));
+CREATE POLICY projects_insert_creator ON app.projects FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.create'))
+              AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY projects_update_editor ON app.projects FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('project.update')) OR (SELECT auth.has_permission('project.override_stage'))));
+
+GRANT INSERT (organization_id, project_id, recipient_id, subject, content) ON app.messages TO app_user;
+CREATE POLICY messages_select_participant ON app.messages FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+         AND (SELECT auth.partner_id()) IS NULL
+         AND (recipient_id IS NULL OR recipient_id = (SELECT auth.user_id()) OR sender_id = (SELECT auth.user_id())));
+CREATE POLICY messages_insert_sender ON app.messages FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+              AND (SELECT auth.partner_id()) IS NULL AND sender_id = (SELECT auth.user_id()));
+
+GRANT UPDATE (read_at), DELETE ON app.notifications TO app_user;
+CREATE POLICY notifications_own ON app.notifications FOR ALL TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND user_id = (SELECT auth.user_id()))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND user_id = (SELECT auth.user_id()));
+
+-- Who opened which document: the reader themselves, and auditors.
+CREATE POLICY document_access_log_select_own_or_auditor ON app.document_access_log FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND (user_id = (SELECT auth.user_id()) OR (SELECT auth.has_permission('audit.read'))));
+
+GRANT SELECT ON app.workflow_definition_stage_settings, app.workflow_definition_sub_stage_settings, app.project_workflow,
+  app.project_overview, app.project_portfolio, app.overdue_sub_stages, app.blocked_reasons,
+  app.pending_approvals_by_approver, app.approval_sla_breaches, app.approval_cycle_times, app.on_time_delivery,
+  app.quality_pass_rate
+  TO app_user, app_admin;
+
+GRANT EXECUTE ON FUNCTION auth.holds_any_role(text[]) TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION
+  app.clone_workflow_definition(uuid, text, text),
+  app.override_project_stage(uuid, uuid, text),
+  app.update_progress(uuid, uuid, app.progress_action, text, jsonb, jsonb),
+  app.decide_approval(uuid, app.approval_decision, text, text, text, text),
+  app.reassign_approval(uuid, uuid, text),
+  app.delegate_approval(uuid, text),
+  app.cancel_approval(uuid, text),
+  app.comment_on_approval(uuid, text),
+  app.add_approval_attachment(uuid, uuid, integer),
+  app.escalate_overdue_approvals(),
+  app.create_document(uuid, text, app.document_category, text, text, bigint, text, text, jsonb),
+  app.add_document_version(uuid, text, bigint, text, text, jsonb),
+  app.log_document_access(uuid, integer, app.document_access_action),
+  app.mark_notification_read(uuid),
+  app.mark_all_notifications_read()
+  TO app_user;
+GRANT EXECUTE ON FUNCTION app.my_approvals(), app.project_timeline(uuid) TO app_user, app_admin;

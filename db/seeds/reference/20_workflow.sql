@@ -1,0 +1,88 @@
+-- The default workflow every tenant starts with (§2 and §3 of the project
+-- workflow specification): eight stages, 27 sub-stages, responsible roles,
+-- tasks, decisions, exit criteria and mandatory documents. Applied by every
+-- `pulse db migrate`; then every tenant without a workflow gets one (the
+-- migration plan's "default definition per tenant"). Idempotent.
+
+INSERT INTO app_private.default_workflow_stages
+  (slug, name, stage_order, project_status, estimated_duration_days, required_document_categories, tasks, decisions, exit_criteria)
+VALUES
+  ('inquiry', 'Inquiry Received', 1, 'inquiry', 5, '{rfq,inquiry}',
+   '{"Capture the inquiry","Attach the RFQ","Preliminary cost and lead-time evaluation"}',
+   '{"Is it feasible?","Is the scope clarified?"}',
+   '{"RFQ complete","Feasibility documented","Open questions closed"}'),
+  ('technical-review', 'Technical Review', 2, 'reviewing', 5, '{design_spec,drawing}',
+   '{"Review drawings and specifications","Assess tolerances","Plan capability","Identify risks"}',
+   '{"Manufacturable as specified?","Special processes required?"}',
+   '{"Signed technical review note","Risks mitigated or accepted"}'),
+  ('supplier-rfq', 'Supplier RFQ Sent', 3, 'reviewing', 10, '{supplier_rfq,supplier_quote}',
+   '{"Shortlist suppliers","Prepare and issue RFQs","Track responses"}',
+   '{"Sufficient qualified quotes received?"}',
+   '{"Minimum number of qualified quotes, or a waiver","Responses loaded"}'),
+  ('quoted', 'Quoted', 4, 'quoted', 5, '{costing,customer_quote}',
+   '{"Roll up cost (materials, labor, overhead)","Draft the quote","Route it for approval"}',
+   '{"Margin threshold met?","Pricing approved?"}',
+   '{"Approved quote issued to the customer"}'),
+  ('order-confirmed', 'Order Confirmed', 5, 'confirmed', 5, '{po,contract}',
+   '{"Validate the PO against the quote","Agree terms (Incoterms, payment)","Confirm dates"}',
+   '{"PO accepted?","Exceptions resolved?"}',
+   '{"Order acknowledged","Dates and budget baselined"}'),
+  ('procurement-planning', 'Procurement Planning', 6, 'procurement', 10, '{bom,po}',
+   '{"Freeze the BOM","Issue purchase orders","Obtain supplier confirmations and lead times"}',
+   '{"Materials availability and dates aligned to plan?"}',
+   '{"All critical POs placed and confirmed"}'),
+  ('production', 'Production', 7, 'production', 20, '{work_order,work_instruction,qa_report,test_result}',
+   '{"Prepare the work center and work instructions","Build","Test and inspect","Pack"}',
+   '{"NCRs resolved?","Pass criteria met?"}',
+   '{"All work orders complete","QA report passed","Packing complete"}'),
+  ('completed', 'Completed', 8, NULL, 7, '{packing_list,shipping_doc,delivery_confirmation,invoice}',
+   '{"Close-out inspection","Ship per terms","Confirm delivery","Archive documents"}',
+   '{"All deliverables accepted by the customer?"}',
+   '{"Delivery confirmed","Invoices issued","Project closed"}')
+ON CONFLICT (slug) DO UPDATE SET
+  name = excluded.name, stage_order = excluded.stage_order, project_status = excluded.project_status,
+  estimated_duration_days = excluded.estimated_duration_days,
+  required_document_categories = excluded.required_document_categories,
+  tasks = excluded.tasks, decisions = excluded.decisions, exit_criteria = excluded.exit_criteria;
+
+INSERT INTO app_private.default_workflow_sub_stages
+  (slug, stage_slug, name, sub_stage_order, responsible_roles, is_required, requires_approval, approval_type, can_skip,
+   auto_advance, marks_delivery, estimated_duration_hours)
+VALUES
+  ('rfq-review', 'inquiry', 'RFQ Review', 1, '{sales}', true, false, NULL, false, false, false, 8),
+  ('feasibility-check', 'inquiry', 'Feasibility Check', 2, '{engineering}', true, false, NULL, false, true, false, 16),
+  ('customer-clarification', 'inquiry', 'Customer Clarification', 3, '{sales}', false, false, NULL, true, false, false, 16),
+  ('engineering-review', 'technical-review', 'Engineering Review', 1, '{engineering}', true, true, 'technical_review', false, false, false, 16),
+  ('qa-review', 'technical-review', 'QA Review', 2, '{qa}', true, false, NULL, false, true, false, 8),
+  ('production-review', 'technical-review', 'Production Review', 3, '{production}', true, false, NULL, false, true, false, 8),
+  ('supplier-identification', 'supplier-rfq', 'Supplier Identification', 1, '{procurement}', true, false, NULL, false, false, false, 16),
+  ('rfq-preparation', 'supplier-rfq', 'RFQ Preparation', 2, '{procurement}', true, false, NULL, false, true, false, 16),
+  ('response-collection', 'supplier-rfq', 'Response Collection', 3, '{procurement}', true, true, 'supplier_selection', false, true, false, 48),
+  ('cost-analysis', 'quoted', 'Cost Analysis', 1, '{finance,engineering}', true, false, NULL, false, false, false, 16),
+  ('quote-preparation', 'quoted', 'Quote Preparation', 2, '{sales}', true, false, NULL, false, true, false, 8),
+  ('internal-approval', 'quoted', 'Internal Approval', 3, '{management,finance}', true, true, 'quote_approval', false, true, false, 8),
+  ('quote-sent', 'quoted', 'Quote Sent', 4, '{sales}', true, false, NULL, false, true, false, 4),
+  ('po-review', 'order-confirmed', 'PO Review', 1, '{sales,finance}', true, true, 'po_approval', false, false, false, 8),
+  ('contract-finalization', 'order-confirmed', 'Contract Finalization', 2, '{management}', true, false, NULL, true, true, false, 16),
+  ('order-acknowledgement', 'order-confirmed', 'Order Acknowledgement', 3, '{sales}', true, false, NULL, false, true, false, 4),
+  ('bom-finalization', 'procurement-planning', 'BOM Finalization', 1, '{engineering}', true, false, NULL, false, false, false, 16),
+  ('purchase-order-creation', 'procurement-planning', 'Purchase Order Creation', 2, '{procurement}', true, true, 'po_approval', false, true, false, 16),
+  ('supplier-confirmation', 'procurement-planning', 'Supplier Confirmation', 3, '{procurement}', true, false, NULL, false, true, false, 48),
+  ('production-setup', 'production', 'Production Setup', 1, '{production}', true, false, NULL, false, false, false, 16),
+  ('assembly', 'production', 'Assembly', 2, '{production}', true, false, NULL, false, true, false, 80),
+  ('quality-testing', 'production', 'Quality Testing', 3, '{qa}', true, true, 'quality_review', false, true, false, 16),
+  ('packaging', 'production', 'Packaging', 4, '{logistics}', true, false, NULL, false, true, false, 8),
+  ('final-inspection', 'completed', 'Final Inspection', 1, '{qa}', true, true, 'quality_review', false, false, false, 8),
+  ('shipping', 'completed', 'Shipping', 2, '{logistics}', true, true, 'shipment_release', false, true, false, 24),
+  ('delivery-confirmation', 'completed', 'Delivery Confirmation', 3, '{sales,logistics}', true, false, NULL, false, true, true, 24),
+  ('project-closure', 'completed', 'Project Closure', 4, '{management}', true, true, 'final_signoff', false, true, false, 8)
+ON CONFLICT (slug) DO UPDATE SET
+  stage_slug = excluded.stage_slug, name = excluded.name, sub_stage_order = excluded.sub_stage_order,
+  responsible_roles = excluded.responsible_roles, is_required = excluded.is_required,
+  requires_approval = excluded.requires_approval, approval_type = excluded.approval_type, can_skip = excluded.can_skip,
+  auto_advance = excluded.auto_advance, marks_delivery = excluded.marks_delivery,
+  estimated_duration_hours = excluded.estimated_duration_hours;
+
+SELECT app_private.provision_workflow(o.id)
+  FROM app.organizations AS o
+ WHERE NOT EXISTS (SELECT FROM app.workflow_definitions AS d WHERE d.organization_id = o.id);
