@@ -123,6 +123,11 @@ BEGIN
   END IF;
   NEW.workflow_definition_id := v_definition.id;
   v_stage := app_private.included_stage(NEW.organization_id, v_definition.id, NEW.current_stage_id);
+  IF v_stage.workflow_stage_id <> (app_private.included_stage(NEW.organization_id, v_definition.id, NULL)).workflow_stage_id
+     AND NOT auth.has_permission('project.override_stage') THEN
+    RAISE EXCEPTION 'creating a project past the first stage is a management override' USING ERRCODE = 'PT403',
+      HINT = 'Leave current_stage_id out: projects start in the first stage of their workflow.';
+  END IF;
   NEW.current_stage_id := v_stage.workflow_stage_id;
   NEW.status := coalesce(v_stage.project_status, 'inquiry');
   NEW.project_id := app_private.take_human_id(NEW.organization_id, 'PRJ', NEW.project_id);
@@ -138,7 +143,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_projects__prepare_insert() IS
-  'BEFORE INSERT: the default definition and its first stage when not sent, the next human id, validation; locks the definition the project pins.';
+  'BEFORE INSERT: the default definition and its first stage when not sent (a later stage needs project.override_stage), the next human id, validation; locks the definition the project pins.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_projects__guard_update() RETURNS trigger
 LANGUAGE plpgsql

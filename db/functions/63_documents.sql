@@ -71,7 +71,7 @@ BEGIN
          CASE WHEN coalesce(v_regulated, false) THEN 'pending' ELSE 'not_required' END::app.document_approval_state,
          auth.user_id(), coalesce(p_change_summary, ''), coalesce(p_metadata, '{}')
     FROM (SELECT app_private.document_file_name(app_private.organization_code(v_organization), v_project.project_id,
-                                                p_document.category, pg_catalog.current_date, v_number,
+                                                p_document.category, current_date, v_number,
                                                 p_document.file_extension) AS file_name) AS n
   RETURNING * INTO v_version;
 
