@@ -3,10 +3,11 @@
 // the stock CLI: `postgraphile -C config/graphile.config.mjs`.
 import jwt from "jsonwebtoken";
 import { makePgAdaptorWithPgClient, makePgService } from "postgraphile/adaptors/pg";
-import { SafeError } from "postgraphile/grafast";
-import { defaultMaskError } from "postgraphile/grafserv";
+import { access, context, lambda, listen, SafeError } from "postgraphile/grafast";
+import { defaultMaskError, normalizeConnectionParams } from "postgraphile/grafserv";
 import { GraphQLError } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
+import { extendSchema, gql } from "postgraphile/utils";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
 
@@ -131,6 +132,18 @@ function requestSettings(headers = {}) {
   return { ...pgSettings, "request.headers": JSON.stringify(forwarded) };
 }
 
+// Websocket operations take the token from connection_init's payload
+// ({ authorization: "Bearer ..." }) or else from the upgrade request's
+// Authorization header, and go through the same verification as HTTP.
+function websocketSettings(connectionParams, request) {
+  const params = normalizeConnectionParams(connectionParams) ?? {};
+  const authorization = params.authorization ?? request?.headers?.authorization;
+  return requestSettings({
+    ...request?.headers,
+    authorization: typeof authorization === "string" ? authorization : undefined,
+  });
+}
+
 const $$pgSettings = Symbol("pulsePgSettings");
 
 // Authenticates HTTP GraphQL requests before the context callback runs: a
@@ -142,8 +155,15 @@ const AuthPlugin = {
   version: "1.0.0",
   grafserv: {
     middleware: {
-      async processGraphQLRequestBody(next, { request, resolvedPreset }) {
-        if (request) {
+      async processGraphQLRequestBody(next, { request, graphqlWsContext, resolvedPreset }) {
+        if (graphqlWsContext) {
+          // A websocket operation (query, mutation or subscription): refused
+          // with an `error` message before it starts, as HTTP would be.
+          await checkRequest(
+            resolvedPreset,
+            websocketSettings(graphqlWsContext.connectionParams, graphqlWsContext.extra?.request),
+          );
+        } else if (request) {
           try {
             const pgSettings = requestSettings(request.headers);
             await checkRequest(resolvedPreset, pgSettings);
@@ -185,14 +205,311 @@ async function checkRequest(resolvedPreset, pgSettings) {
       client.query({ text: "select auth.check_request()" }),
     );
   } catch (e) {
-    if (DATABASE_AWAY.test(e.code ?? "")) {
-      throw requestError(503, "PGRST001", "the database is not reachable; try again shortly");
-    }
-    const status = REQUEST_CHECK_STATUS[e.code];
-    if (!status) throw e;
-    throw requestError(status, e.code, e.message);
+    throw requestCheckError(e);
   }
 }
+
+// What a failed auth.check_request() (or the database being away) means for
+// the client: 401/403/503 with PostgREST's codes; anything else as it is.
+function requestCheckError(e) {
+  if (DATABASE_AWAY.test(e.code ?? "")) {
+    return requestError(503, "PGRST001", "the database is not reachable; try again shortly");
+  }
+  const status = REQUEST_CHECK_STATUS[e.code];
+  return status ? requestError(status, e.code, e.message) : e;
+}
+
+// ---------------------------------------------------------------------------
+// Real-time events (GraphQL subscriptions over graphql-transport-ws).
+//
+// db/functions/66_realtime.sql NOTIFYs one channel per tenant and topic,
+// pulse:<topic>:<organization id>, with the payloads described in
+// contracts/events/*.schema.json. A subscriber:
+// - listens only to its own tenant's channel, named from the org_id claim of
+//   its verified token (pgSettings, set by authenticate() for websockets as
+//   for HTTP); anonymous callers and tokens without a tenant get an error;
+// - receives an event only if it can read the row as itself: for each event,
+//   in one transaction with its role and claims, auth.check_request() runs
+//   (a suspended user, an ended session or a revoked membership ends the
+//   subscription with 401/403, as the next HTTP request would be refused)
+//   and then the row is looked up under row-level security. Events the
+//   subscriber cannot see are dropped, not delivered as nulls;
+// - reads the row itself (progress / approval) through the table's pg
+//   resource, i.e. as the subscriber, under RLS.
+// An expired token ends the subscription at the next event.
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const JWT_CLOCK_TOLERANCE = 30;
+
+function claimsOf(pgSettings) {
+  try {
+    return JSON.parse(pgSettings?.["request.jwt.claims"] ?? "{}") ?? {};
+  } catch {
+    return {};
+  }
+}
+
+// The channel of a topic in the subscriber's own tenant. Never from an
+// argument: a subscriber cannot name another tenant's channel.
+function subscriberChannel(topic, pgSettings) {
+  const claims = claimsOf(pgSettings);
+  if ((claims.role ?? ANON_ROLE) === ANON_ROLE) {
+    throw requestError(
+      401,
+      "PT401",
+      'subscriptions need a signed-in user: send connection_init with {"authorization": "Bearer <token>"}',
+    );
+  }
+  if (typeof claims.org_id !== "string" || !UUID_PATTERN.test(claims.org_id)) {
+    throw requestError(
+      403,
+      "PT403",
+      "the token names no organization: subscriptions deliver the events of the token's organization (org_id)",
+    );
+  }
+  return `pulse:${topic}:${claims.org_id.toLowerCase()}`;
+}
+
+// An async iterator over the events of `source` (a pgSubscriber stream of
+// NOTIFY payloads) that `accept` lets through. Written by hand rather than
+// as an async generator so that return() (the client completes, or the
+// socket closes) reaches the source at once and UNLISTENs, instead of
+// waiting behind the pending next() for one more event.
+function acceptedEvents(source, accept) {
+  let closing = null;
+  const close = () => {
+    closing ??= Promise.resolve(source.return?.()).then(
+      () => undefined,
+      () => undefined,
+    );
+    return closing;
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      for (;;) {
+        const item = await source.next();
+        if (item.done) return item;
+        let event;
+        try {
+          event = await accept(item.value);
+        } catch (e) {
+          await close();
+          throw e;
+        }
+        if (event != null) return { done: false, value: event };
+      }
+    },
+    async return(value) {
+      await close();
+      return { done: true, value };
+    },
+    async throw(e) {
+      await close();
+      throw e;
+    },
+  };
+}
+
+// A GrafastSubscriber (what listen() subscribes to) that hands on only the
+// events of `topic` this subscriber may see, optionally of one project.
+function visibleEventSubscriber(topic, { pgSubscriber, withPgClient, pgSettings, projectId }) {
+  if (!pgSubscriber) throw new SafeError("subscriptions are not available on this server");
+  const claims = claimsOf(pgSettings);
+  const organizationId = String(claims.org_id).toLowerCase();
+  const wantedProject = typeof projectId === "string" ? projectId.toLowerCase() : null;
+
+  async function accept(payload) {
+    let event;
+    try {
+      event = JSON.parse(payload);
+    } catch {
+      return null;
+    }
+    if (event === null || typeof event !== "object" || event.organization_id !== organizationId) return null;
+    if (wantedProject !== null && event.project_id !== wantedProject) return null;
+    const rowId = event[topic.rowIdKey];
+    if (typeof rowId !== "string" || !UUID_PATTERN.test(rowId)) return null;
+    if (typeof claims.exp === "number" && Date.now() / 1000 > claims.exp + JWT_CLOCK_TOLERANCE) {
+      throw requestError(401, "PGRST301", "JWT expired");
+    }
+    try {
+      return await withPgClient(pgSettings, async (client) => {
+        await client.query({ text: "select auth.check_request()" });
+        const { rows } = await client.query({ text: topic.visibleSql, values: [organizationId, rowId] });
+        return rows[0]?.visible === true ? event : null;
+      });
+    } catch (e) {
+      throw requestCheckError(e);
+    }
+  }
+
+  return {
+    subscribe(channel) {
+      return acceptedEvents(pgSubscriber.subscribe(channel), accept);
+    },
+  };
+}
+
+const REALTIME_TOPICS = [
+  {
+    topic: "progress",
+    table: "project_sub_stage_progress",
+    rowIdKey: "progress_id",
+    field: "projectProgressChanged",
+    eventType: "ProgressEvent",
+    rowField: "progress",
+  },
+  {
+    topic: "approvals",
+    table: "approvals",
+    rowIdKey: "approval_id",
+    field: "approvalChanged",
+    eventType: "ApprovalEvent",
+    rowField: "approval",
+  },
+];
+
+function snakeCase(name) {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+const RealtimePlugin = extendSchema((build) => {
+  const { sql } = build;
+  const resources = Object.values(build.input.pgRegistry.pgResources);
+  const topics = [];
+  for (const spec of REALTIME_TOPICS) {
+    const resource = resources.find(
+      (r) =>
+        !r.parameters &&
+        r.codec.extensions?.pg?.schemaName === DB_SCHEMA &&
+        r.codec.extensions?.pg?.name === spec.table,
+    );
+    if (!resource) continue; // e.g. a database migrated only part of the way
+    const typeOf = (column) =>
+      build.getGraphQLTypeNameByPgCodec(resource.codec.attributes[column].codec, "output");
+    topics.push({
+      ...spec,
+      resource,
+      rowType: build.inflection.tableType(resource.codec),
+      statusType: typeOf("status"),
+      approvalTypeType: spec.topic === "approvals" ? typeOf("approval_type") : null,
+      visibleSql: `select exists (select from ${sql.compile(resource.from).text} where organization_id = $1::uuid and id = $2::uuid) as visible`,
+    });
+  }
+  if (topics.length === 0) return { typeDefs: [] };
+  const progress = topics.find((t) => t.topic === "progress");
+  const approvals = topics.find((t) => t.topic === "approvals");
+
+  const typeDefs = [];
+  const objects = { Subscription: { plans: {} } };
+  const eventFields = {
+    ProgressEvent: progress && [
+      ["organizationId", "UUID!", "The tenant."],
+      ["projectId", "UUID!", "The project (projects.id)."],
+      ["progressId", "UUID!", "The progress row (project_sub_stage_progress.id)."],
+      ["subStageId", "UUID!", "The catalog sub-stage."],
+      ["status", `${progress.statusType}!`, "The status after the change."],
+      ["previousStatus", progress.statusType, "The status before; empty when the row was seeded."],
+    ],
+    ApprovalEvent: approvals && [
+      ["organizationId", "UUID!", "The tenant."],
+      ["approvalId", "UUID!", "The approval (approvals.id)."],
+      ["projectId", "UUID", "The project the approval belongs to."],
+      ["approvalType", `${approvals.approvalTypeType}!`, "What is decided."],
+      ["status", `${approvals.statusType}!`, "The status after the change."],
+      ["previousStatus", approvals.statusType, "The status before; empty when the approval was requested."],
+      ["currentApproverId", "UUID", "Who decides the current step."],
+    ],
+  };
+  const eventDescriptions = {
+    progress: {
+      type: "A sub-stage's progress was seeded or changed status in the subscriber's organization.",
+      event: "progress.seeded (the project entered the sub-stage's stage) or progress.updated (its status changed).",
+      row: "The progress row, read as the subscriber (row-level security applies).",
+      field:
+        "Progress changes in the organization of the token (one event per seeded row and per status change), only those whose row the subscriber may read; optionally of one project.",
+    },
+    approvals: {
+      type: "An approval was requested or changed (status, step or approver) in the subscriber's organization.",
+      event: "approval.requested (opened) or approval.updated (its status, step or approver changed).",
+      row: "The approval, read as the subscriber (row-level security applies).",
+      field:
+        "Approval changes in the organization of the token, only those the subscriber may read; optionally of one project.",
+    },
+  };
+
+  for (const t of topics) {
+    const text = eventDescriptions[t.topic];
+    const fields = eventFields[t.eventType];
+    const plans = {
+      event: ($event) => access($event, "event"),
+      occurredAt: ($event) => access($event, "occurred_at"),
+      [t.rowField]: ($event) =>
+        t.resource.get({
+          organization_id: access($event, "organization_id"),
+          id: access($event, t.rowIdKey),
+        }),
+    };
+    for (const [name] of fields) plans[name] = ($event) => access($event, snakeCase(name));
+    typeDefs.push(gql`
+      """
+      ${text.type}
+      """
+      type ${t.eventType} {
+        """
+        ${text.event}
+        """
+        event: String!
+        ${fields.map(([name, type, doc]) => `"""\n${doc}\n"""\n${name}: ${type}`).join("\n")}
+        """
+        When it happened.
+        """
+        occurredAt: Datetime!
+        """
+        ${text.row}
+        """
+        ${t.rowField}: ${t.rowType}
+      }
+
+      extend type Subscription {
+        """
+        ${text.field}
+        """
+        ${t.field}(
+          """
+          Only events of this project (projects.id).
+          """
+          projectId: UUID
+        ): ${t.eventType}
+      }
+    `);
+    objects[t.eventType] = { plans };
+    objects.Subscription.plans[t.field] = {
+      subscribePlan(_$root, fieldArgs) {
+        const $pgSettings = context().get("pgSettings");
+        const $channel = lambda($pgSettings, (pgSettings) => subscriberChannel(t.topic, pgSettings));
+        const $subscriber = lambda(
+          [
+            context().get("pgSubscriber"),
+            context().get("withPgClient"),
+            $pgSettings,
+            fieldArgs.getRaw("projectId"),
+          ],
+          ([pgSubscriber, withPgClient, pgSettings, projectId]) =>
+            visibleEventSubscriber(t, { pgSubscriber, withPgClient, pgSettings, projectId }),
+        );
+        return listen($subscriber, $channel);
+      },
+      plan($event) {
+        return $event;
+      },
+    };
+  }
+  return { typeDefs, objects };
+}, "PulseRealtimePlugin");
 
 // GET /health: 200 once the schema is built, 503 before (or if it failed).
 const HealthPlugin = {
@@ -222,12 +539,13 @@ const preset = {
     PgSimplifyInflectionPreset,
     PostGraphileConnectionFilterPreset,
   ],
-  plugins: [AuthPlugin, HealthPlugin],
+  plugins: [AuthPlugin, HealthPlugin, RealtimePlugin],
   // PgRBACPlugin (part of the amber preset, i.e. V4's `ignoreRBAC: false`)
-  // stays enabled. LISTEN/NOTIFY subscriptions run on this pool as
-  // authenticator; only watch mode would need a superuser connection.
+  // stays enabled. LISTEN/NOTIFY subscriptions (pubsub, on by default: the
+  // pgSubscriber the RealtimePlugin listens with) hold one connection of this
+  // pool as authenticator; only watch mode would need a superuser connection.
   pgServices: [
-    makePgService({ connectionString: AUTHENTICATOR_URL, schemas: [DB_SCHEMA] }),
+    makePgService({ connectionString: AUTHENTICATOR_URL, schemas: [DB_SCHEMA], pubsub: true }),
   ],
   schema: {
     // V4's `setofFunctionsContainNulls: false`
@@ -247,11 +565,7 @@ const preset = {
         http?.[$$pgSettings] ??
         (http
           ? requestSettings(http.headers)
-          : requestSettings({
-              ...ws?.request?.headers,
-              authorization:
-                ws?.normalizedConnectionParams?.authorization ?? ws?.request?.headers.authorization,
-            }));
+          : websocketSettings(ws?.connectionParams, ws?.request));
       return { pgSettings };
     },
   },

@@ -108,6 +108,7 @@ CREATE OR REPLACE FUNCTION app.mark_notification_read(notification_id uuid) RETU
 LANGUAGE plpgsql
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_notification app.notifications;
 BEGIN

@@ -230,6 +230,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_source app.workflow_definitions;
   v_clone app.workflow_definitions;

@@ -383,6 +383,7 @@ CREATE OR REPLACE FUNCTION app.override_project_stage(project_id uuid, stage_id 
 LANGUAGE plpgsql
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_project app.projects;
 BEGIN

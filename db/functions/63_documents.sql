@@ -132,6 +132,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_project app.projects := app_private.require_document_upload(create_document.project_id);
   v_document app.documents;
@@ -162,6 +163,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_document app.documents;
 BEGIN
@@ -187,6 +189,7 @@ CREATE OR REPLACE FUNCTION app.log_document_access(
 LANGUAGE plpgsql
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_version app.document_versions;
 BEGIN

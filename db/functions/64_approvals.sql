@@ -82,17 +82,17 @@ DECLARE
   v_approver uuid;
   v_role text;
 BEGIN
-  IF p_step ? 'user_id' AND app_private.is_active_member(p_organization_id, (p_step ->> 'user_id')::uuid) THEN
+  IF p_step ? 'user_id' AND (p_step ->> 'user_id')::uuid IS DISTINCT FROM p_requested_by
+     AND app_private.is_active_member(p_organization_id, (p_step ->> 'user_id')::uuid) THEN
     RETURN (p_step ->> 'user_id')::uuid;
   END IF;
-  -- The role's holder with the fewest open approvals decides; the requester
-  -- only when nobody else holds the role. Management, then admins, stand in
-  -- for a role nobody holds.
+  -- The role's holder with the fewest open approvals decides, never the
+  -- requester; management, then admins, stand in for a role nobody else holds.
   FOREACH v_role IN ARRAY ARRAY[p_step ->> 'role', 'management', 'admin'] LOOP
     SELECT h.user_id INTO v_approver
       FROM unnest(app_private.role_holders(p_organization_id, ARRAY[v_role])) AS h (user_id)
-     ORDER BY h.user_id = p_requested_by,
-              (SELECT count(*) FROM app.approvals AS a
+     WHERE h.user_id IS DISTINCT FROM p_requested_by
+     ORDER BY (SELECT count(*) FROM app.approvals AS a
                 WHERE a.organization_id = p_organization_id AND a.current_approver_id = h.user_id
                   AND a.status IN ('pending', 'in_review')),
               h.user_id
@@ -101,13 +101,14 @@ BEGIN
       RETURN v_approver;
     END IF;
   END LOOP;
-  RAISE EXCEPTION 'nobody can decide this approval: no active member holds role %, management or admin', p_step ->> 'role'
-    USING ERRCODE = 'PT409', HINT = 'Grant the role to someone (app.grant_role).';
+  RAISE EXCEPTION 'nobody but the requester can decide this approval: no other active member holds role %, management or admin',
+                  p_step ->> 'role'
+    USING ERRCODE = 'PT409', HINT = 'Grant the role to someone else (app.grant_role).';
 END
 $$;
 
 COMMENT ON FUNCTION app_private.resolve_approver(uuid, jsonb, uuid) IS
-  'The person who decides a chain step: the named user, else the holder of the step''s role with the fewest open approvals (management, then admin, when nobody holds it). PT409 when nobody can.';
+  'The person who decides a chain step: the named user, else the holder of the step''s role with the fewest open approvals, never the requester (management, then admin, stand in). PT409 when nobody can.';
 
 CREATE OR REPLACE FUNCTION app_private.approval_facts(p_project app.projects, p_extra jsonb) RETURNS jsonb
 LANGUAGE sql STABLE
@@ -345,6 +346,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_approval app.approvals := app_private.lock_open_approval(decide_approval.approval_id);
   v_old_status app.approval_status := v_approval.status;
@@ -432,6 +434,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_approval app.approvals := app_private.lock_open_approval(reassign_approval.approval_id);
 BEGIN
@@ -462,6 +465,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_approval app.approvals := app_private.lock_open_approval(delegate_approval.approval_id);
   v_backup uuid;
@@ -486,6 +490,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_approval app.approvals := app_private.lock_open_approval(cancel_approval.approval_id);
   v_old_status app.approval_status := v_approval.status;
@@ -514,6 +519,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_approval app.approvals;
 BEGIN
@@ -536,6 +542,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_approval app.approvals;
   v_version app.document_versions;

@@ -111,6 +111,7 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+#variable_conflict use_column
 DECLARE
   v_project app.projects;
   v_progress app.project_sub_stage_progress;
