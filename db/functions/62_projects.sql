@@ -152,7 +152,7 @@ SET search_path = ''
 AS $$
 DECLARE
   v_stage app.workflow_definition_stage_settings;
-  v_automatic boolean := pg_catalog.current_setting('pulse.automatic_stage_change', true) = NEW.id::text;
+  v_automatic boolean := pg_catalog.current_setting('pulse.automatic_stage_change', true) IS NOT DISTINCT FROM NEW.id::text;
 BEGIN
   IF NEW.workflow_definition_id <> OLD.workflow_definition_id THEN
     RAISE EXCEPTION 'project % is pinned to its workflow definition', OLD.project_id USING ERRCODE = 'PT409',
@@ -267,7 +267,8 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_automatic boolean := TG_OP = 'UPDATE' AND pg_catalog.current_setting('pulse.automatic_stage_change', true) = NEW.id::text;
+  v_automatic boolean := TG_OP = 'UPDATE'
+    AND pg_catalog.current_setting('pulse.automatic_stage_change', true) IS NOT DISTINCT FROM NEW.id::text;
   v_stage app.workflow_definition_stage_settings;
   v_next_roles text[];
 BEGIN
