@@ -187,16 +187,18 @@ CREATE OR REPLACE FUNCTION app.log_document_access(
   document_id uuid, version_number integer DEFAULT NULL, action app.document_access_action DEFAULT 'view'
 ) RETURNS app.document_versions
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = ''
 AS $$
 #variable_conflict use_column
 DECLARE
   v_version app.document_versions;
 BEGIN
-  -- Read as the caller: whoever cannot see the version gets nothing.
+  -- Whoever may not read the tenant's documents finds nothing.
   SELECT * INTO v_version FROM app.document_versions AS v
    WHERE v.organization_id = auth.org_id() AND v.document_id = log_document_access.document_id
-     AND (v.version_number = log_document_access.version_number OR (log_document_access.version_number IS NULL AND v.is_current));
+     AND (v.version_number = log_document_access.version_number OR (log_document_access.version_number IS NULL AND v.is_current))
+     AND auth.has_permission('project.read') AND auth.partner_id() IS NULL;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no document % version %', document_id, coalesce(version_number::text, 'current') USING ERRCODE = 'PT404';
   END IF;

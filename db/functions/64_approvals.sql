@@ -642,6 +642,24 @@ $$;
 COMMENT ON FUNCTION app.escalate_overdue_approvals() IS
   'Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage. Returns how many approvals were escalated.';
 
+CREATE OR REPLACE FUNCTION app_private.tg_approver_backups__validate() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  IF NOT app_private.is_active_member(NEW.organization_id, NEW.backup_user_id) THEN
+    PERFORM app_private.raise_invalid(format('backup %s is not an active member of the organization', NEW.backup_user_id),
+                                      'Name a colleague as backup.');
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_approver_backups__validate() IS 'BEFORE INSERT OR UPDATE: the backup is an active member of the tenant (PT422).';
+
+CREATE OR REPLACE TRIGGER _200_validate BEFORE INSERT OR UPDATE ON app.approver_backups
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_approver_backups__validate();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.approvals
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.approval_chains

@@ -102,8 +102,7 @@ CREATE POLICY approver_backups_write_self_or_manager ON app.approver_backups FOR
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
          AND (user_id = (SELECT auth.user_id()) OR (SELECT auth.has_permission('approval.manage'))))
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-              AND (user_id = (SELECT auth.user_id()) OR (SELECT auth.has_permission('approval.manage')))
-              AND app_private.is_active_member(organization_id, backup_user_id));
+              AND (user_id = (SELECT auth.user_id()) OR (SELECT auth.has_permission('approval.manage'))));
 
 GRANT INSERT (organization_id, project_id, title, description, customer_organization_id, workflow_definition_id,
               current_stage_id, priority, requested_due_date, promised_due_date, quote_value, po_value, risk_flags,

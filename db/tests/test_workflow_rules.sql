@@ -2,7 +2,7 @@
 -- acceptance criteria (locking, cloning, human ids, validation, who may
 -- act, which transitions are allowed).
 BEGIN;
-SELECT plan(47);
+SELECT plan(48);
 
 -- Templates
 SELECT tests.act_as('management@acme.test', 'acme-manufacturing');
