@@ -232,6 +232,9 @@ BEGIN
   SELECT nullif(auth.claims() ->> 'sub', '')::uuid, coalesce(auth.claims() ->> 'role', session_user::text),
          'organizations', o.id::text, 'delete', jsonb_build_object('slug', o.slug, 'name', o.name, 'purged', true)
     FROM app.organizations AS o WHERE o.id = p_organization_id;
+  -- Projects reference the tenant's workflow catalog, which refuses to go
+  -- while anything uses it: they leave first.
+  DELETE FROM app.projects WHERE organization_id = p_organization_id;
   DELETE FROM app.organizations WHERE id = p_organization_id;
   DELETE FROM audit.activity_log WHERE organization_id = p_organization_id;
   PERFORM pg_catalog.set_config('pulse.purging_organization', '', true);

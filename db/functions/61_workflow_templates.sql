@@ -46,7 +46,8 @@ AS $$
 DECLARE
   v_definition app.workflow_definitions;
 BEGIN
-  IF pg_catalog.current_setting('pulse.locking_definition', true) = p_definition_id::text THEN
+  IF pg_catalog.current_setting('pulse.locking_definition', true) = p_definition_id::text
+     OR pg_catalog.current_setting('pulse.purging_organization', true) = p_organization_id::text THEN
     RETURN;
   END IF;
   SELECT * INTO v_definition FROM app.workflow_definitions
@@ -59,7 +60,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION app_private.refuse_locked_definition(uuid, uuid) IS 'Raises PT409 when a definition is locked (used by a project).';
+COMMENT ON FUNCTION app_private.refuse_locked_definition(uuid, uuid) IS 'Raises PT409 when a definition is locked (used by a project), except while it is being locked or its tenant purged.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_workflow_definitions__guard() RETURNS trigger
 LANGUAGE plpgsql

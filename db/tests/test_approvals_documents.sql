@@ -2,7 +2,7 @@
 -- cancellation, e-signatures), documents (regulated approval, identical
 -- uploads, access log), messages, notifications and the dashboards.
 BEGIN;
-SELECT plan(44);
+SELECT plan(46);
 
 -- Chain conditions
 SELECT ok(app_private.approval_chain_matches('{"quote_value": {"gte": 50000}}', '{"quote_value": 60000}'), 'chains: gte holds');

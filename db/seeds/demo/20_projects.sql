@@ -106,9 +106,10 @@ DECLARE
   v_version app.document_versions;
 BEGIN
   FOR v_tenant IN
-    SELECT o.id, o.slug, t.domain, t.customers
-      FROM (VALUES ('acme-manufacturing', 'acme.test', ARRAY['C-1001', 'C-1002']),
-                   ('northwind-labs', 'northwind.test', ARRAY['K-100', 'K-101'])) AS t (slug, domain, customers)
+    SELECT o.id, o.slug, t.domain, t.customers, pg_temp.user_id(t.admin_email) AS admin_id
+      FROM (VALUES ('acme-manufacturing', 'acme.test', ARRAY['C-1001', 'C-1002'], 'ada@acme.test'),
+                   ('northwind-labs', 'northwind.test', ARRAY['K-100', 'K-101'], 'grace@northwind.test'))
+           AS t (slug, domain, customers, admin_email)
       JOIN app.organizations AS o ON o.slug = t.slug
      WHERE NOT EXISTS (SELECT FROM app.projects AS p WHERE p.organization_id = o.id)
   LOOP
@@ -185,6 +186,14 @@ BEGIN
      WHERE p.id = pr.project_id AND p.organization_id = v_tenant.id AND p.title = 'Sensor housing, anodized'
        AND pr.status IN ('pending', 'in_progress');
     PERFORM app_private.escalate_overdue_approvals(v_tenant.id);
+
+    -- Evidence on an open approval, documents opened, a stand-in approver.
+    PERFORM pg_temp.act_as(v_manager, v_tenant.id);
+    PERFORM app.add_approval_attachment(a.id, d.id, d.version)
+       FROM app.approvals AS a JOIN app.documents AS d ON d.project_id = a.project_id AND d.category = 'costing'
+      WHERE a.organization_id = v_tenant.id AND a.status IN ('pending', 'in_review');
+    PERFORM app.log_document_access(d.id, NULL, 'view') FROM app.documents AS d WHERE d.organization_id = v_tenant.id AND d.category = 'costing';
+    INSERT INTO app.approver_backups (user_id, backup_user_id) VALUES (v_manager, v_tenant.admin_id);
 
     -- A blocked sub-stage, a cancelled project, a few messages.
     PERFORM pg_temp.act_as(v_manager, v_tenant.id);
