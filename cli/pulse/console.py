@@ -7,7 +7,8 @@ from typing import Iterator
 
 from rich.console import Console
 
-out = Console(highlight=False)
+# soft_wrap: a long line (a list of pending changes) stays one line for scripts that read it.
+out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
 
 

@@ -3,6 +3,6 @@
 BEGIN;
 
 DROP TABLE app.notifications, app.messages CASCADE;
-DROP TYPE app.notification_type;
+DROP TYPE app.notification_type CASCADE;
 
 COMMIT;
