@@ -50,7 +50,41 @@ FUNCTION_CASES = {
     "restore_organization": "operators only (test_tenant_lifecycle.sql)",
     "purge_organization": "operators only (test_tenant_lifecycle.sql)",
     "entity_timeline": "same visibility as activity_log (test_audit.sql)",
+    "project_timeline": "same visibility as activity_log (test_workflow_acceptance.sql)",
+    "my_approvals": "the caller's own open approvals in the caller's tenant",
+    "mark_all_notifications_read": "the caller's own notifications only (test_approvals_documents.sql)",
+    "escalate_overdue_approvals": "the caller's tenant only (test_workflow_acceptance.sql)",
 }
+
+# Functions that take the id of a tenant's row: called by B with A's ids over
+# HTTP (test_functions_refuse_tenant_a_rows); {name} placeholders are A's ids.
+ROW_FUNCTIONS = {
+    "clone_workflow_definition": {"workflow_definition_id": "{definition}"},
+    "override_project_stage": {"project_id": "{project}", "stage_id": "{stage}", "reason": "x"},
+    "update_progress": {"project_id": "{project}", "sub_stage_id": "{sub_stage}", "action": "complete"},
+    "decide_approval": {"approval_id": "{approval}", "decision": "approve"},
+    "reassign_approval": {"approval_id": "{approval}", "approver_id": "{user}"},
+    "delegate_approval": {"approval_id": "{approval}"},
+    "cancel_approval": {"approval_id": "{approval}", "reason": "x"},
+    "comment_on_approval": {"approval_id": "{approval}", "comment": "x"},
+    "add_approval_attachment": {"approval_id": "{approval}", "document_id": "{document}", "version_number": 1},
+    "create_document": {"project_id": "{project}", "title": "x", "category": "other", "file_extension": "txt",
+                        "checksum": "0" * 64, "size_bytes": 1, "mime_type": "text/plain"},
+    "add_document_version": {"document_id": "{document}", "checksum": "1" * 64, "size_bytes": 1, "mime_type": "text/plain"},
+    "log_document_access": {"document_id": "{document}"},
+    "mark_notification_read": {"notification_id": "{notification}"},
+}
+A_ROWS = """
+  select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
+         (select p.id from app.projects p where p.organization_id = o.id and p.title = 'Hydraulic manifold block')::text,
+         (select s.id from app.workflow_stages s where s.organization_id = o.id and s.slug = 'quoted')::text,
+         (select s.id from app.workflow_sub_stages s where s.organization_id = o.id and s.slug = 'engineering-review')::text,
+         (select a.id from app.approvals a where a.organization_id = o.id and a.status = 'pending' limit 1)::text,
+         (select d.id from app.documents d where d.organization_id = o.id limit 1)::text,
+         (select n.id from app.notifications n where n.organization_id = o.id and n.read_at is null limit 1)::text,
+         (select u.id from app.users u where u.email = 'qa@acme.test')::text
+    from app.organizations o where o.slug = 'acme-manufacturing'
+"""
 
 
 def exposed(url: str) -> tuple[dict[str, bool], set[str]]:
@@ -100,7 +134,7 @@ def actors(live):
 def test_every_exposed_object_has_a_case(live):
     relations, functions = exposed(live["url"])
     uncovered = {r for r, tenant in relations.items() if not tenant and r not in GLOBAL_RELATIONS}
-    uncovered |= functions - FUNCTION_CASES.keys()
+    uncovered |= functions - FUNCTION_CASES.keys() - ROW_FUNCTIONS.keys()
     assert not uncovered, f"exposed objects without a case in the matrix: {sorted(uncovered)}"
 
 
@@ -159,3 +193,20 @@ def test_graphql_matrix(live, actors):
             checked += 1
     print(f"\nGraphQL matrix: {checked} cases")
     assert checked >= 7
+
+
+def test_functions_refuse_tenant_a_rows(live, actors):
+    """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
+    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "notification", "user")
+    with psycopg.connect(live["url"]) as conn:
+        ids = dict(zip(names, conn.execute(A_ROWS).fetchone()))
+        before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
+    assert all(ids.values()), ids
+    for function, arguments in ROW_FUNCTIONS.items():
+        body = {key: value.format(**ids) if isinstance(value, str) else value for key, value in arguments.items()}
+        for actor in ("b", "anon"):
+            answer = rest(live, "POST", f"/rpc/{function}", actors[actor], json=body)
+            assert answer.status_code in (401, 403, 404), f"{function} as {actor}: {answer.status_code} {answer.text[:200]}"
+    with psycopg.connect(live["url"]) as conn:
+        assert conn.execute("select count(*) from audit.activity_log").fetchone()[0] == before, "nothing was written"
+    print(f"\nfunction matrix: {len(ROW_FUNCTIONS) * 2} cases")
