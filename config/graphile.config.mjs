@@ -5,7 +5,7 @@ import jwt from "jsonwebtoken";
 import { makePgAdaptorWithPgClient, makePgService } from "postgraphile/adaptors/pg";
 import { access, context, lambda, listen, SafeError } from "postgraphile/grafast";
 import { defaultMaskError, normalizeConnectionParams } from "postgraphile/grafserv";
-import { GraphQLError } from "postgraphile/graphql";
+import { getOperationAST, GraphQLError } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { extendSchema, gql } from "postgraphile/utils";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
@@ -180,6 +180,23 @@ const AuthPlugin = {
         }
         return next();
       },
+      // A subscription an anonymous caller (or a token without a tenant)
+      // starts is refused with an `error` message, before anything listens.
+      // (The subscribe plans refuse it too, for any other transport.)
+      async onSubscribe(next) {
+        const args = await next();
+        if (args && !Array.isArray(args)) {
+          const operation = getOperationAST(args.document, args.operationName);
+          if (operation?.operation === "subscription") {
+            try {
+              subscriberOrganization(args.contextValue?.pgSettings);
+            } catch (e) {
+              return [new GraphQLError(e.message, { originalError: e })];
+            }
+          }
+        }
+        return args;
+      },
     },
   },
 };
@@ -249,9 +266,9 @@ function claimsOf(pgSettings) {
   }
 }
 
-// The channel of a topic in the subscriber's own tenant. Never from an
-// argument: a subscriber cannot name another tenant's channel.
-function subscriberChannel(topic, pgSettings) {
+// The subscriber's tenant, from its verified claims; anonymous callers and
+// tokens without a tenant are refused.
+function subscriberOrganization(pgSettings) {
   const claims = claimsOf(pgSettings);
   if ((claims.role ?? ANON_ROLE) === ANON_ROLE) {
     throw requestError(
@@ -267,7 +284,13 @@ function subscriberChannel(topic, pgSettings) {
       "the token names no organization: subscriptions deliver the events of the token's organization (org_id)",
     );
   }
-  return `pulse:${topic}:${claims.org_id.toLowerCase()}`;
+  return claims.org_id.toLowerCase();
+}
+
+// The channel of a topic in the subscriber's own tenant. Never from an
+// argument: a subscriber cannot name another tenant's channel.
+function subscriberChannel(topic, pgSettings) {
+  return `pulse:${topic}:${subscriberOrganization(pgSettings)}`;
 }
 
 // An async iterator over the events of `source` (a pgSubscriber stream of
@@ -318,7 +341,7 @@ function acceptedEvents(source, accept) {
 function visibleEventSubscriber(topic, { pgSubscriber, withPgClient, pgSettings, projectId }) {
   if (!pgSubscriber) throw new SafeError("subscriptions are not available on this server");
   const claims = claimsOf(pgSettings);
-  const organizationId = String(claims.org_id).toLowerCase();
+  const organizationId = subscriberOrganization(pgSettings);
   const wantedProject = typeof projectId === "string" ? projectId.toLowerCase() : null;
 
   async function accept(payload) {
@@ -388,8 +411,9 @@ const RealtimePlugin = extendSchema((build) => {
         r.codec.extensions?.pg?.name === spec.table,
     );
     if (!resource) continue; // e.g. a database migrated only part of the way
-    const typeOf = (column) =>
-      build.getGraphQLTypeNameByPgCodec(resource.codec.attributes[column].codec, "output");
+    // The enum types PostGraphile makes for the status columns (registered
+    // later in init, so named through the inflector, as it names them).
+    const typeOf = (column) => build.inflection.enumType(resource.codec.attributes[column].codec);
     topics.push({
       ...spec,
       resource,

@@ -1,0 +1,296 @@
+"""GraphQL subscriptions over websockets (graphql-transport-ws): tenant-scoped and read through RLS.
+
+The database NOTIFYs pulse:<topic>:<organization id> (db/functions/66_realtime.sql);
+the GraphQL server listens to the subscriber's own tenant only and delivers an
+event only when the subscriber can read its row.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from contextlib import ExitStack
+
+import psycopg
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from helpers import rest, token
+
+pytestmark = pytest.mark.stack
+
+PASSWORD = "pulse-demo-password"
+PROGRESS = """subscription ($projectId: UUID) {
+  projectProgressChanged(projectId: $projectId) {
+    event organizationId projectId progressId subStageId status previousStatus occurredAt
+    progress { rowId projectId status organizationProject { projectId title } }
+  }
+}"""
+APPROVALS = """subscription ($projectId: UUID) {
+  approvalChanged(projectId: $projectId) {
+    event organizationId approvalId projectId approvalType status previousStatus currentApproverId occurredAt
+    approval { rowId status entityType projectId }
+  }
+}"""
+QUIET = 1.5  # how long "nothing arrives" is watched for
+DELIVERY = 3.0  # how long an expected event may take
+
+
+class GraphQLSocket:
+    """A minimal graphql-transport-ws client: one socket, one subscription at a time."""
+
+    def __init__(self, live: dict, bearer: str | None = None, header: str | None = None):
+        """`bearer` goes in connection_init's payload, `header` in the upgrade request's Authorization header."""
+        self.stack = ExitStack()
+        self.ws = self.stack.enter_context(connect(
+            live["graphql"].replace("http://", "ws://", 1), subprotocols=["graphql-transport-ws"], open_timeout=DELIVERY,
+            additional_headers={"Authorization": f"Bearer {header}"} if header else None))
+        self.ws.send(json.dumps({"type": "connection_init",
+                                 "payload": {"authorization": f"Bearer {bearer}"} if bearer else {}}))
+        assert self.receive(DELIVERY) == {"type": "connection_ack"}
+        self.id = None
+
+    def receive(self, timeout: float) -> dict | None:
+        try:
+            return json.loads(self.ws.recv(timeout=timeout))
+        except TimeoutError:
+            return None
+
+    def subscribe(self, query: str, **variables) -> GraphQLSocket:
+        self.id = uuid.uuid4().hex
+        self.ws.send(json.dumps({"id": self.id, "type": "subscribe",
+                                 "payload": {"query": query, "variables": variables}}))
+        return self
+
+    def messages(self, seconds: float, until=None) -> list[dict]:
+        """Every message of the subscription within `seconds` (or up to the first that satisfies `until`)."""
+        deadline, received = time.monotonic() + seconds, []
+        while (left := deadline - time.monotonic()) > 0:
+            message = self.receive(left)
+            if message is None:
+                break
+            if message.get("type") == "ping":
+                self.ws.send(json.dumps({"type": "pong"}))
+                continue
+            assert message.get("id") == self.id, message
+            received.append(message)
+            if message["type"] in ("error", "complete") or (until and until(message)):
+                break
+        return received
+
+    def events(self, seconds: float, until=None) -> list[dict]:
+        """The event payloads delivered within `seconds`; a refusal or an error fails the test."""
+        received = self.messages(seconds, until)
+        for message in received:
+            assert message["type"] == "next" and "errors" not in message["payload"], message
+        return [message["payload"]["data"] for message in received]
+
+    def first(self, predicate, seconds: float = DELIVERY) -> dict:
+        """The first event that satisfies `predicate`."""
+        events = self.events(seconds, until=lambda m: m["type"] == "next" and predicate(m["payload"].get("data")))
+        matching = [event for event in events if predicate(event)]
+        assert matching, f"no matching event within {seconds} s; got {events}"
+        return matching[0]
+
+    def close(self) -> None:
+        try:
+            if self.id:
+                self.ws.send(json.dumps({"id": self.id, "type": "complete"}))
+        except ConnectionClosed:
+            pass
+        self.stack.close()
+
+    def __enter__(self) -> GraphQLSocket:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def login(live: dict, email: str) -> dict:
+    response = rest(live, "POST", "/rpc/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def listening(live: dict, topic: str, organization_id: str) -> None:
+    """Wait (briefly) until the GraphQL server has LISTENed on the channel: subscribing is acknowledged by
+    nothing in graphql-transport-ws, and the server issues LISTEN just after the subscription starts."""
+    channel = f'LISTEN "pulse:{topic}:{organization_id}"'
+    deadline = time.monotonic() + DELIVERY
+    with psycopg.connect(live["url"], autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            if conn.execute("select exists (select from pg_stat_activity where datname = current_database() "
+                            "and query = %s)", [channel]).fetchone()[0]:
+                return
+            time.sleep(0.05)
+
+
+def subscribe(live: dict, user: dict, query: str, topic: str = "progress", **variables) -> GraphQLSocket:
+    socket = GraphQLSocket(live, user["access_token"]).subscribe(query, **variables)
+    listening(live, topic, user["organization_id"])
+    return socket
+
+
+def partner_id(live: dict, bearer: str, code: str) -> str:
+    rows = rest(live, "GET", f"/partners?code=eq.{code}&select=id", bearer).json()
+    assert len(rows) == 1, rows
+    return rows[0]["id"]
+
+
+def create_project(live: dict, bearer: str, title: str, **fields) -> dict:
+    response = rest(live, "POST", "/projects", bearer, headers={"Prefer": "return=representation"},
+                    json={"title": title, **fields})
+    assert response.status_code == 201, response.text
+    return response.json()[0]
+
+
+def in_progress(live: dict, bearer: str, project_id: str) -> dict:
+    rows = rest(live, "GET", f"/project_workflow?project_id=eq.{project_id}&status=eq.in_progress"
+                             "&is_current_stage=is.true", bearer).json()
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def act(live: dict, bearer: str, project_id: str, sub_stage_id: str, action: str) -> dict:
+    response = rest(live, "POST", "/rpc/update_progress", bearer,
+                    json={"project_id": project_id, "sub_stage_id": sub_stage_id, "action": action})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def complete_first_sub_stage(live: dict, bearer: str, title: str, **fields) -> tuple[dict, dict]:
+    """Create a project (its first sub-stage is rfq-review, a sales task) and complete that sub-stage."""
+    project = create_project(live, bearer, title, **fields)
+    step = in_progress(live, bearer, project["id"])
+    assert step["sub_stage_slug"] == "rfq-review" and "sales" in step["responsible_roles"], step
+    act(live, bearer, project["id"], step["sub_stage_id"], "complete")
+    return project, step
+
+
+def about(project: dict):
+    return lambda event: event and event["projectProgressChanged"]["projectId"] == project["id"]
+
+
+def test_two_live_subscribers_never_receive_another_tenants_events(live):
+    acme, northwind = login(live, "qa@acme.test"), login(live, "qa@northwind.test")
+    assert acme["organization_id"] != northwind["organization_id"]
+    sellers = {"acme": login(live, "sales@acme.test"), "northwind": login(live, "sales@northwind.test")}
+    with subscribe(live, acme, PROGRESS) as acme_socket, subscribe(live, northwind, PROGRESS) as northwind_socket:
+        for tenant, (own, other) in {"acme": (acme_socket, northwind_socket),
+                                     "northwind": (northwind_socket, acme_socket)}.items():
+            seller = sellers[tenant]
+            project, step = complete_first_sub_stage(live, seller["access_token"], f"Realtime isolation {tenant}")
+
+            done = own.first(lambda e: about(project)(e) and e["projectProgressChanged"]["status"] == "completed")
+            event = done["projectProgressChanged"]
+            assert event["event"] == "progress.updated" and event["previousStatus"] == "in_progress"
+            assert event["organizationId"] == seller["organization_id"] and event["subStageId"] == step["sub_stage_id"]
+            assert event["progressId"] == step["progress_id"]
+            assert event["progress"] == {"rowId": step["progress_id"], "projectId": project["id"], "status": "completed",
+                                         "organizationProject": {"projectId": project["project_id"],
+                                                                 "title": f"Realtime isolation {tenant}"}}
+            # The other tenant's subscriber hears nothing of it (nor anything else: nobody acts there now).
+            assert other.events(QUIET) == []
+            own.events(0.3)  # drain the rest of this project's events (seeding, the next sub-stage starting)
+
+
+def test_events_of_one_project_only(live):
+    watcher, seller = login(live, "engineering@acme.test"), login(live, "sales@acme.test")
+    first = create_project(live, seller["access_token"], "Realtime filter, watched")
+    with subscribe(live, watcher, PROGRESS, projectId=first["id"]) as socket:
+        complete_first_sub_stage(live, seller["access_token"], "Realtime filter, not watched")
+        step = in_progress(live, seller["access_token"], first["id"])
+        act(live, seller["access_token"], first["id"], step["sub_stage_id"], "complete")
+        events = socket.events(QUIET)
+    assert events and all(e["projectProgressChanged"]["projectId"] == first["id"] for e in events), events
+
+
+def test_approval_subscription_notifies_approval_changes(live):
+    manager, watcher, portal = (login(live, "management@acme.test"), login(live, "finance@acme.test"),
+                                login(live, "customer_portal@acme.test"))
+    bearer = manager["access_token"]
+    project = create_project(live, bearer, "Realtime approvals")
+    stages = rest(live, "GET", "/workflow_stages?slug=eq.technical-review&select=id", bearer).json()
+    assert len(stages) == 1, stages
+    moved = rest(live, "PATCH", f"/projects?id=eq.{project['id']}", bearer,
+                 json={"current_stage_id": stages[0]["id"], "stage_change_reason": "realtime test"})
+    assert moved.status_code in (200, 204), moved.text
+    step = in_progress(live, bearer, project["id"])
+    assert step["sub_stage_slug"] == "engineering-review" and step["requires_approval"], step
+
+    # The portal user subscribes first, so that the channel's LISTEN shows their subscription has started.
+    with subscribe(live, portal, APPROVALS, "approvals") as portal_socket, \
+            subscribe(live, watcher, APPROVALS, "approvals", projectId=project["id"]) as socket:
+        act(live, bearer, project["id"], step["sub_stage_id"], "complete")
+        requested = socket.first(lambda e: e and e["approvalChanged"]["event"] == "approval.requested")
+        event = requested["approvalChanged"]
+        assert event["projectId"] == project["id"] and event["organizationId"] == manager["organization_id"]
+        assert (event["status"], event["previousStatus"], event["approvalType"]) == ("pending", None, "technical_review")
+        assert event["approval"] == {"rowId": event["approvalId"], "status": "pending",
+                                     "entityType": "project_sub_stage", "projectId": project["id"]}
+
+        cancelled = rest(live, "POST", "/rpc/cancel_approval", bearer,
+                         json={"approval_id": event["approvalId"], "reason": "realtime test"})
+        assert cancelled.status_code == 200, cancelled.text
+        updated = socket.first(lambda e: e and e["approvalChanged"]["status"] == "cancelled")["approvalChanged"]
+        assert (updated["event"], updated["previousStatus"]) == ("approval.updated", "pending")
+        assert updated["approval"]["status"] == "cancelled"
+        # Approvals are for the tenant's staff: a portal user is never told about them.
+        assert portal_socket.events(QUIET) == []
+
+
+def refusal_code(socket: GraphQLSocket, query: str) -> str:
+    """Subscribing is refused with one `error` message (never `next`): its code."""
+    received = socket.subscribe(query).messages(DELIVERY)
+    assert [m["type"] for m in received] == ["error"], received
+    return received[0]["payload"][0]["extensions"]["code"]
+
+
+def test_anonymous_and_tenantless_subscriptions_are_refused(settings, live):
+    with GraphQLSocket(live) as socket:
+        assert refusal_code(socket, PROGRESS) == "PT401"
+    tenantless = token(settings, live, "qa@acme.test", "acme-manufacturing", org_id=None)
+    with GraphQLSocket(live, tenantless) as socket:
+        assert refusal_code(socket, APPROVALS) == "PT403"
+    # The upgrade request's Authorization header is verified the same way.
+    with GraphQLSocket(live, header=tenantless) as socket:
+        assert refusal_code(socket, PROGRESS) == "PT403"
+    for bad in ({"bearer": "not.a.token"}, {"header": "not.a.token"},
+                {"bearer": token(settings, live, "qa@acme.test", "acme-manufacturing", exp=1_000_000_000)}):
+        with GraphQLSocket(live, **bad) as socket:
+            assert refusal_code(socket, PROGRESS) == "PGRST301"
+
+
+def test_a_portal_user_hears_only_of_their_customers_projects(live):
+    portal, seller = login(live, "customer_portal@acme.test"), login(live, "sales@acme.test")
+    bearer = seller["access_token"]
+    theirs = {"customer_organization_id": partner_id(live, bearer, "C-1001")}
+    others = {"customer_organization_id": partner_id(live, bearer, "C-1002")}
+    with subscribe(live, portal, PROGRESS) as socket:
+        other_project, _ = complete_first_sub_stage(live, bearer, "Realtime portal, Hooli", **others)
+        own_project, step = complete_first_sub_stage(live, bearer, "Realtime portal, Globex", **theirs)
+
+        def own_done(message: dict) -> bool:
+            event = message["payload"]["data"]
+            return about(own_project)(event) and event["projectProgressChanged"]["status"] == "completed"
+
+        events = socket.events(DELIVERY, until=own_done) + socket.events(QUIET)
+    delivered = [e["projectProgressChanged"] for e in events]
+    # The own customer's project arrives, read through the portal user's eyes; the other customer's
+    # project (whose events were NOTIFYed first, on the same channel) never does.
+    assert {e["projectId"] for e in delivered} == {own_project["id"]}, delivered
+    assert any(e["progressId"] == step["progress_id"] and e["progress"]["status"] == "completed" for e in delivered)
+
+
+def test_a_subscription_ends_when_its_session_does(live):
+    watcher, seller = login(live, "logistics@acme.test"), login(live, "sales@acme.test")
+    with subscribe(live, watcher, PROGRESS) as socket:
+        assert rest(live, "POST", "/rpc/logout", watcher["access_token"], json={}).json() is True
+        create_project(live, seller["access_token"], "Realtime after logout")
+        received = socket.messages(DELIVERY)
+    assert [m["type"] for m in received] == ["error"], received
+    assert received[0]["payload"][0]["extensions"]["code"] == "PT401"
+    assert received[0]["payload"][0]["message"] == "the session has ended"
