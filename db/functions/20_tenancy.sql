@@ -16,6 +16,9 @@ CREATE OR REPLACE FUNCTION app_private.raise_invalid(p_message text, p_hint text
 LANGUAGE plpgsql
 AS $$
 BEGIN
+  IF p_hint IS NULL THEN
+    RAISE EXCEPTION '%', p_message USING ERRCODE = 'PT422';
+  END IF;
   RAISE EXCEPTION '%', p_message USING ERRCODE = 'PT422', HINT = p_hint;
 END
 $$;

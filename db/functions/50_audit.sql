@@ -163,7 +163,7 @@ SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.
  WHERE (SELECT auth.is_platform_operator());
 
 COMMENT ON VIEW app.activity_log IS
-  E'The audit trail of the active tenant: every create, update and delete of core entities. Readable with the audit.read permission (portal users never); platform operators read every tenant''s and the platform''s own events.\n@primaryKey id';
+  E'@primaryKey id\nThe audit trail of the active tenant: every create, update and delete of core entities. Readable with the audit.read permission (portal users never); platform operators read every tenant''s and the platform''s own events.';
 COMMENT ON COLUMN app.activity_log.id IS 'Event id (time-ordered).';
 COMMENT ON COLUMN app.activity_log.organization_id IS 'The tenant; empty for changes to global entities such as users.';
 COMMENT ON COLUMN app.activity_log.occurred_at IS 'When the change happened.';

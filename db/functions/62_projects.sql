@@ -281,6 +281,16 @@ BEGIN
           auth.user_id());
   PERFORM pg_catalog.set_config('pulse.stage_change_reason', '', true);
 
+  -- A manual override leaves the stage behind: its open sub-stages are
+  -- skipped (one in review keeps waiting for its approval).
+  IF TG_OP = 'UPDATE' AND NOT v_automatic THEN
+    UPDATE app.project_sub_stage_progress
+       SET status = 'skipped', completed_at = pg_catalog.now(), blocked_reason = NULL,
+           metadata = metadata || pg_catalog.jsonb_build_object('skipped_by_stage_override', true)
+     WHERE organization_id = OLD.organization_id AND project_id = OLD.id AND workflow_stage_id = OLD.current_stage_id
+       AND status IN ('pending', 'in_progress', 'blocked');
+  END IF;
+
   PERFORM app_private.seed_stage_progress(NEW);
 
   -- handle_project_stage_change: the team and whoever is responsible next.
@@ -302,7 +312,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_projects__stage_entered() IS
-  'AFTER INSERT or UPDATE OF current_stage_id: records the transition, seeds the stage''s sub-stages, notifies the project team and the holders of the roles responsible for the new stage.';
+  'AFTER INSERT or UPDATE OF current_stage_id: records the transition, skips what a manual override left open, seeds the stage''s sub-stages, notifies the project team and the holders of the roles responsible for the new stage.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_projects__cancelled() RETURNS trigger
 LANGUAGE plpgsql
@@ -436,7 +446,7 @@ SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number,
     ON pr.organization_id = p.organization_id AND pr.project_id = p.id AND pr.sub_stage_id = ss.sub_stage_id;
 
 COMMENT ON VIEW app.project_workflow IS
-  E'GET /projects/:id/workflow: every stage and sub-stage of a project''s pinned definition with its progress (status empty until the project reaches the stage), due dates and who may act. Filter by project_id; order by stage_order,sub_stage_order.\n@primaryKey project_id,sub_stage_id';
+  E'@primaryKey project_id,sub_stage_id\nGET /projects/:id/workflow: every stage and sub-stage of a project''s pinned definition with its progress (status empty until the project reaches the stage), due dates and who may act. Filter by project_id; order by stage_order,sub_stage_order.';
 COMMENT ON COLUMN app.project_workflow.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.project_workflow.project_id IS 'The project (projects.id).';
 COMMENT ON COLUMN app.project_workflow.project_number IS 'The project''s human id (PRJ-000123).';

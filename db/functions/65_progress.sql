@@ -52,7 +52,7 @@ BEGIN
             DETAIL = pg_catalog.json_build_object('current_status', p_progress.status, 'requested_action', p_action)::text,
             HINT = CASE WHEN p_progress.status = 'in_review' THEN 'It waits for its approval (GET /approvals?entity_id=eq.' || p_progress.id || ').'
                         WHEN p_progress.status = 'pending' AND p_action = 'complete' THEN 'Start it first.'
-                        ELSE NULL END;
+                        ELSE 'GET /project_workflow?project_id=eq.' || p_progress.project_id || ' shows every sub-stage''s state.' END;
   END IF;
 END
 $$;
@@ -213,3 +213,6 @@ $$;
 
 COMMENT ON FUNCTION app.update_progress(uuid, uuid, app.progress_action, text, jsonb, jsonb) IS
   'PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage''s responsible roles and management (progress.manage). Returns the updated row. Errors: PT403, PT404, PT409 invalid transition (names current and requested state), PT422.';
+
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.project_sub_stage_progress
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

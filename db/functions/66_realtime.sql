@@ -29,7 +29,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_progress__publish() IS 'AFTER INSERT or UPDATE OF status: NOTIFY pulse:progress:<tenant> (contracts/events/progress.schema.json).';
+COMMENT ON FUNCTION app_private.tg_progress__publish() IS 'AFTER INSERT, or UPDATE that changes the status: NOTIFY pulse:progress:<tenant> (contracts/events/progress.schema.json).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_approvals__publish() RETURNS trigger
 LANGUAGE plpgsql
@@ -52,9 +52,9 @@ $$;
 
 COMMENT ON FUNCTION app_private.tg_approvals__publish() IS 'AFTER INSERT or UPDATE: NOTIFY pulse:approvals:<tenant> (contracts/events/approval.schema.json).';
 
-CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT OR UPDATE OF status ON app.project_sub_stage_progress
+CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT ON app.project_sub_stage_progress
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_progress__publish();
+CREATE OR REPLACE TRIGGER _901_publish_change AFTER UPDATE OF status ON app.project_sub_stage_progress
+  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION app_private.tg_progress__publish();
 CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT OR UPDATE OF status, current_approver_id, current_step ON app.approvals
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_approvals__publish();
-CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.project_sub_stage_progress
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

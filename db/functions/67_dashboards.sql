@@ -5,9 +5,9 @@ CREATE OR REPLACE VIEW app.project_overview WITH (security_invoker) AS
 SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number, p.title, p.status, p.priority,
        p.customer_organization_id, p.assigned_to, p.current_stage_id, st.name AS stage_name, st.stage_order,
        p.stage_entered_at, p.requested_due_date, p.promised_due_date, p.delivered_at, p.completed_at,
-       coalesce(pr.open_sub_stages, 0) AS open_sub_stages,
-       coalesce(pr.overdue_sub_stages, 0) AS overdue_sub_stages,
-       coalesce(pr.blocked_sub_stages, 0) AS blocked_sub_stages,
+       coalesce(pr.open_sub_stages, 0)::integer AS open_sub_stages,
+       coalesce(pr.overdue_sub_stages, 0)::integer AS overdue_sub_stages,
+       coalesce(pr.blocked_sub_stages, 0)::integer AS blocked_sub_stages,
        f.projected_finish,
        CASE WHEN p.status = 'cancelled' THEN 'cancelled'
             WHEN p.status = 'completed' THEN 'done'
@@ -37,7 +37,7 @@ SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number, p.
   ) AS f ON p.status NOT IN ('completed', 'cancelled');
 
 COMMENT ON VIEW app.project_overview IS
-  E'One row per project for dashboards: stage, open / overdue / blocked sub-stages, projected finish (current stage''s last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed), at_risk (projected after the promise), on_track, no_promise, done, cancelled.\n@primaryKey project_id';
+  E'@primaryKey project_id\nOne row per project for dashboards: stage, open / overdue / blocked sub-stages, projected finish (current stage''s last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed), at_risk (projected after the promise), on_track, no_promise, done, cancelled.';
 COMMENT ON COLUMN app.project_overview.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.project_overview.project_id IS 'The project (projects.id).';
 COMMENT ON COLUMN app.project_overview.project_number IS 'Human id.';
@@ -62,12 +62,12 @@ COMMENT ON COLUMN app.project_overview.promise_risk IS 'late, at_risk, on_track,
 
 CREATE OR REPLACE VIEW app.project_portfolio WITH (security_invoker) AS
 SELECT o.organization_id, o.current_stage_id, o.stage_name, o.stage_order, o.status, o.priority, o.promise_risk,
-       count(*) AS project_count
+       count(*)::integer AS project_count
   FROM app.project_overview AS o
  GROUP BY o.organization_id, o.current_stage_id, o.stage_name, o.stage_order, o.status, o.priority, o.promise_risk;
 
 COMMENT ON VIEW app.project_portfolio IS
-  E'Portfolio dashboard: how many projects per stage, status, priority and promise risk.\n@primaryKey current_stage_id,status,priority,promise_risk';
+  E'@primaryKey current_stage_id,status,priority,promise_risk\nPortfolio dashboard: how many projects per stage, status, priority and promise risk.';
 COMMENT ON COLUMN app.project_portfolio.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.project_portfolio.current_stage_id IS 'Stage.';
 COMMENT ON COLUMN app.project_portfolio.stage_name IS 'Stage name.';
@@ -87,7 +87,7 @@ SELECT pr.organization_id, pr.id AS progress_id, pr.project_id, p.project_id AS 
  WHERE pr.status IN ('pending', 'in_progress', 'in_review', 'blocked') AND pr.due_at < now()
    AND p.status NOT IN ('completed', 'cancelled');
 
-COMMENT ON VIEW app.overdue_sub_stages IS E'Workflow health: open sub-stages past their due date, most overdue first when ordered by due_at.\n@primaryKey progress_id';
+COMMENT ON VIEW app.overdue_sub_stages IS E'@primaryKey progress_id\nWorkflow health: open sub-stages past their due date, most overdue first when ordered by due_at.';
 COMMENT ON COLUMN app.overdue_sub_stages.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.overdue_sub_stages.progress_id IS 'The progress row.';
 COMMENT ON COLUMN app.overdue_sub_stages.project_id IS 'The project.';
@@ -104,26 +104,26 @@ COMMENT ON COLUMN app.overdue_sub_stages.hours_overdue IS 'Hours past due.';
 COMMENT ON COLUMN app.overdue_sub_stages.blocked_reason IS 'Why it is blocked, when it is.';
 
 CREATE OR REPLACE VIEW app.blocked_reasons WITH (security_invoker) AS
-SELECT pr.organization_id, pr.blocked_reason, count(*) AS blocked_count, min(pr.updated_at) AS blocked_since
+SELECT pr.organization_id, pr.blocked_reason, count(*)::integer AS blocked_count, min(pr.updated_at) AS blocked_since
   FROM app.project_sub_stage_progress AS pr
  WHERE pr.status = 'blocked'
  GROUP BY pr.organization_id, pr.blocked_reason;
 
-COMMENT ON VIEW app.blocked_reasons IS E'Workflow health: blocked sub-stages grouped by reason.\n@primaryKey blocked_reason';
+COMMENT ON VIEW app.blocked_reasons IS E'@primaryKey blocked_reason\nWorkflow health: blocked sub-stages grouped by reason.';
 COMMENT ON COLUMN app.blocked_reasons.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.blocked_reasons.blocked_reason IS 'The reason.';
 COMMENT ON COLUMN app.blocked_reasons.blocked_count IS 'Sub-stages blocked for it.';
 COMMENT ON COLUMN app.blocked_reasons.blocked_since IS 'Earliest last change of those sub-stages.';
 
 CREATE OR REPLACE VIEW app.pending_approvals_by_approver WITH (security_invoker) AS
-SELECT a.organization_id, a.current_approver_id, count(*) AS pending_count,
-       count(*) FILTER (WHERE a.sla_due_at < now()) AS breached_count,
+SELECT a.organization_id, a.current_approver_id, count(*)::integer AS pending_count,
+       count(*) FILTER (WHERE a.sla_due_at < now())::integer AS breached_count,
        min(a.created_at) AS oldest_requested_at, min(a.sla_due_at) AS next_due_at
   FROM app.approvals AS a
  WHERE a.status IN ('pending', 'in_review')
  GROUP BY a.organization_id, a.current_approver_id;
 
-COMMENT ON VIEW app.pending_approvals_by_approver IS E'Approvals dashboard: open approvals per approver, how many breached their SLA.\n@primaryKey current_approver_id';
+COMMENT ON VIEW app.pending_approvals_by_approver IS E'@primaryKey current_approver_id\nApprovals dashboard: open approvals per approver, how many breached their SLA.';
 COMMENT ON COLUMN app.pending_approvals_by_approver.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.pending_approvals_by_approver.current_approver_id IS 'The approver.';
 COMMENT ON COLUMN app.pending_approvals_by_approver.pending_count IS 'Open approvals waiting for them.';
@@ -138,7 +138,7 @@ SELECT a.organization_id, a.id AS approval_id, a.approval_type, a.project_id, a.
   FROM app.approvals AS a
  WHERE a.status IN ('pending', 'in_review') AND a.sla_due_at < now();
 
-COMMENT ON VIEW app.approval_sla_breaches IS E'Approvals dashboard: open approvals past their SLA, with their escalation level.\n@primaryKey approval_id';
+COMMENT ON VIEW app.approval_sla_breaches IS E'@primaryKey approval_id\nApprovals dashboard: open approvals past their SLA, with their escalation level.';
 COMMENT ON COLUMN app.approval_sla_breaches.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.approval_sla_breaches.approval_id IS 'The approval.';
 COMMENT ON COLUMN app.approval_sla_breaches.approval_type IS 'Its type.';
@@ -153,9 +153,9 @@ COMMENT ON COLUMN app.approval_sla_breaches.last_escalated_at IS 'Last escalatio
 
 CREATE OR REPLACE VIEW app.approval_cycle_times WITH (security_invoker) AS
 SELECT a.organization_id, a.approval_type,
-       count(*) AS decided_count,
-       count(*) FILTER (WHERE a.status = 'approved') AS approved_count,
-       count(*) FILTER (WHERE a.status = 'rejected') AS rejected_count,
+       count(*)::integer AS decided_count,
+       count(*) FILTER (WHERE a.status = 'approved')::integer AS approved_count,
+       count(*) FILTER (WHERE a.status = 'rejected')::integer AS rejected_count,
        round(avg(extract(epoch FROM a.decided_at - a.created_at) / 3600)::numeric, 2) AS average_hours,
        round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.decided_at - a.created_at)) / 3600)::numeric, 2) AS median_hours,
        round((percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM a.decided_at - a.created_at)) / 3600)::numeric, 2) AS p90_hours
@@ -163,7 +163,7 @@ SELECT a.organization_id, a.approval_type,
  WHERE a.status IN ('approved', 'rejected')
  GROUP BY a.organization_id, a.approval_type;
 
-COMMENT ON VIEW app.approval_cycle_times IS E'Approvals dashboard: cycle time (request to final decision) per approval type.\n@primaryKey approval_type';
+COMMENT ON VIEW app.approval_cycle_times IS E'@primaryKey approval_type\nApprovals dashboard: cycle time (request to final decision) per approval type.';
 COMMENT ON COLUMN app.approval_cycle_times.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.approval_cycle_times.approval_type IS 'Approval type.';
 COMMENT ON COLUMN app.approval_cycle_times.decided_count IS 'Approvals decided.';
@@ -175,8 +175,8 @@ COMMENT ON COLUMN app.approval_cycle_times.p90_hours IS '90th percentile hours.'
 
 CREATE OR REPLACE VIEW app.on_time_delivery WITH (security_invoker) AS
 SELECT p.organization_id, date_trunc('month', p.delivered_at)::date AS month,
-       count(*) AS delivered_count,
-       count(*) FILTER (WHERE p.delivered_at::date <= p.promised_due_date) AS on_time_count,
+       count(*)::integer AS delivered_count,
+       count(*) FILTER (WHERE p.delivered_at::date <= p.promised_due_date)::integer AS on_time_count,
        round(count(*) FILTER (WHERE p.delivered_at::date <= p.promised_due_date)::numeric
              / nullif(count(*) FILTER (WHERE p.promised_due_date IS NOT NULL), 0), 3) AS on_time_rate,
        round(avg(p.delivered_at::date - p.promised_due_date), 1) AS average_days_late
@@ -184,7 +184,7 @@ SELECT p.organization_id, date_trunc('month', p.delivered_at)::date AS month,
  WHERE p.delivered_at IS NOT NULL
  GROUP BY p.organization_id, date_trunc('month', p.delivered_at)::date;
 
-COMMENT ON VIEW app.on_time_delivery IS E'On-time delivery per month: delivered projects, how many by the promised date, the rate, mean days late (negative: early).\n@primaryKey month';
+COMMENT ON VIEW app.on_time_delivery IS E'@primaryKey month\nOn-time delivery per month: delivered projects, how many by the promised date, the rate, mean days late (negative: early).';
 COMMENT ON COLUMN app.on_time_delivery.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.on_time_delivery.month IS 'Month of delivery.';
 COMMENT ON COLUMN app.on_time_delivery.delivered_count IS 'Projects delivered.';
@@ -194,8 +194,8 @@ COMMENT ON COLUMN app.on_time_delivery.average_days_late IS 'Mean days between p
 
 CREATE OR REPLACE VIEW app.quality_pass_rate WITH (security_invoker) AS
 SELECT v.organization_id, d.category, date_trunc('month', v.uploaded_at)::date AS month,
-       count(*) FILTER (WHERE v.metadata ->> 'result' = 'pass') AS passed_count,
-       count(*) FILTER (WHERE v.metadata ->> 'result' = 'fail') AS failed_count,
+       count(*) FILTER (WHERE v.metadata ->> 'result' = 'pass')::integer AS passed_count,
+       count(*) FILTER (WHERE v.metadata ->> 'result' = 'fail')::integer AS failed_count,
        round(count(*) FILTER (WHERE v.metadata ->> 'result' = 'pass')::numeric
              / nullif(count(*) FILTER (WHERE v.metadata ->> 'result' IN ('pass', 'fail')), 0), 3) AS pass_rate
   FROM app.document_versions AS v
@@ -204,7 +204,7 @@ SELECT v.organization_id, d.category, date_trunc('month', v.uploaded_at)::date A
  GROUP BY v.organization_id, d.category, date_trunc('month', v.uploaded_at)::date;
 
 COMMENT ON VIEW app.quality_pass_rate IS
-  E'Quality: pass rate of qa_report and test_result versions per month, from their metadata result (pass or fail).\n@primaryKey category,month';
+  E'@primaryKey category,month\nQuality: pass rate of qa_report and test_result versions per month, from their metadata result (pass or fail).';
 COMMENT ON COLUMN app.quality_pass_rate.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.quality_pass_rate.category IS 'qa_report or test_result.';
 COMMENT ON COLUMN app.quality_pass_rate.month IS 'Month of upload.';

@@ -2,7 +2,7 @@
 -- acceptance criteria (locking, cloning, human ids, validation, who may
 -- act, which transitions are allowed).
 BEGIN;
-SELECT plan(48);
+SELECT plan(52);
 
 -- Templates
 SELECT tests.act_as('management@acme.test', 'acme-manufacturing');
@@ -128,6 +128,18 @@ SELECT throws_ok($$UPDATE app.project_sub_stage_progress SET status = 'completed
   'progress: nobody writes progress rows except through app.update_progress');
 SELECT lives_ok($$SELECT app.update_progress(tests.recall('project'), tests.id_of_sub_stage('acme-manufacturing', 'feasibility-check'), 'complete')$$,
   'progress: management may act on any sub-stage');
+
+SELECT lives_ok(format($$UPDATE app.projects SET current_stage_id = %L, stage_change_reason = 'Customer sent a complete RFQ' WHERE title = 'After import'$$,
+                       tests.id_of_stage('acme-manufacturing', 'technical-review')),
+  'override: management moves a project by hand, with a reason');
+SELECT results_eq($$SELECT kind::text, reason FROM app.project_stage_transitions t JOIN app.projects p ON p.id = t.project_id
+                     WHERE p.title = 'After import' ORDER BY t.changed_at DESC, t.id DESC LIMIT 1$$,
+  $$VALUES ('manual', 'Customer sent a complete RFQ')$$, 'override: recorded as manual with its reason');
+SELECT is((SELECT tests.progress_status(id, 'rfq-review') FROM app.projects WHERE title = 'After import'), 'skipped',
+  'override: the stage left behind has its open sub-stages skipped');
+
+SELECT throws_ok($$UPDATE app.projects SET title = 'Renamed', stage_change_reason = 'because' WHERE title = 'First'$$,
+  'PT422', 'stage_change_reason is only sent with a change of current_stage_id', 'projects: a reason without a stage change is refused');
 
 SELECT * FROM finish();
 ROLLBACK;

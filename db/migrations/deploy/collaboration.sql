@@ -67,6 +67,6 @@ COMMENT ON COLUMN app.notifications.project_id IS 'The project it concerns.';
 COMMENT ON COLUMN app.notifications.entity_type IS 'The table of the row it concerns (approvals, documents, messages, projects).';
 COMMENT ON COLUMN app.notifications.entity_id IS 'The row it concerns.';
 COMMENT ON COLUMN app.notifications.created_at IS 'When it was sent.';
-COMMENT ON COLUMN app.notifications.read_at IS 'When it was read; setting it to any time records the server''s time.';
+COMMENT ON COLUMN app.notifications.read_at IS E'@behavior +filterBy +orderBy\nWhen it was read; setting it to any time (e.g. "now") records the server''s time. Unread: read_at is null.';
 
 COMMIT;

@@ -71,11 +71,11 @@ COMMENT ON TABLE app.projects IS
   'Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress.';
 COMMENT ON COLUMN app.projects.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.projects.id IS 'Project id (uuid); the API paths use it.';
-COMMENT ON COLUMN app.projects.project_id IS 'Human id, unique in the tenant: PRJ- and six or more digits; handed out in sequence when not sent.';
+COMMENT ON COLUMN app.projects.project_id IS E'@hasDefault\nHuman id, unique in the tenant: PRJ- and six or more digits; handed out in sequence when not sent.';
 COMMENT ON COLUMN app.projects.title IS 'Title.';
 COMMENT ON COLUMN app.projects.description IS 'Description.';
 COMMENT ON COLUMN app.projects.customer_organization_id IS 'The customer: a partner of the tenant (kind customer or customer_and_supplier).';
-COMMENT ON COLUMN app.projects.workflow_definition_id IS 'The workflow definition (version) the project follows; the tenant''s default when not sent. Fixed once set.';
+COMMENT ON COLUMN app.projects.workflow_definition_id IS E'@hasDefault\nThe workflow definition (version) the project follows; the tenant''s default when not sent. Fixed once set.';
 COMMENT ON COLUMN app.projects.current_stage_id IS
   'The stage the project is in; the first stage of its definition when not sent. Changing it by hand is a management override and needs stage_change_reason.';
 COMMENT ON COLUMN app.projects.status IS 'Commercial status; follows the stage, completed when the last stage is done, cancelled by hand.';

@@ -1,0 +1,188 @@
+"""The project workflow over HTTP: every endpoint of the specification's API
+outline (§7) through PostgREST, with its example payloads, and the same
+operations through GraphQL. docs/api-map.md lists these exact requests."""
+
+from __future__ import annotations
+
+import hashlib
+
+import psycopg
+import pytest
+
+from helpers import graphql, rest
+
+pytestmark = pytest.mark.stack
+
+PASSWORD = "pulse-demo-password"
+
+
+@pytest.fixture(scope="module")
+def acme(live):
+    """Tokens of Acme's people, and the ids the payloads need."""
+    people = {}
+    for role in ("sales", "management", "engineering", "qa", "auditor"):
+        login = rest(live, "POST", "/rpc/login", json={"email": f"{role}@acme.test", "password": PASSWORD})
+        people[role] = login.json()["access_token"]
+    with psycopg.connect(live["url"]) as conn:
+        ids = conn.execute("""
+            select (select id from app.partners where code = 'C-1001')::text,
+                   (select d.id from app.workflow_definitions d join app.organizations o on o.id = d.organization_id
+                     where o.slug = 'acme-manufacturing' and d.is_default)::text""").fetchone()
+        stages = dict(conn.execute("""
+            select s.slug, s.id::text from app.workflow_stages s join app.organizations o on o.id = s.organization_id
+             where o.slug = 'acme-manufacturing'"""))
+        sub_stages = dict(conn.execute("""
+            select s.slug, s.id::text from app.workflow_sub_stages s join app.organizations o on o.id = s.organization_id
+             where o.slug = 'acme-manufacturing'"""))
+    return {**people, "customer": ids[0], "definition": ids[1], "stages": stages, "sub_stages": sub_stages}
+
+
+def ok(response, status: int = 200):
+    assert response.status_code == status, f"{response.status_code} {response.text[:400]}"
+    return response.json() if response.content else None
+
+
+def test_specification_payloads_walk_a_project_through_review(live, acme):
+    # POST /projects — the specification's "Create Project" payload.
+    created = ok(rest(live, "POST", "/projects", acme["sales"], headers={"Prefer": "return=representation"}, json={
+        "project_id": "PRJ-000123",
+        "title": "Widget A Rev2",
+        "customer_organization_id": acme["customer"],
+        "workflow_definition_id": acme["definition"],
+        "requested_due_date": "2025-10-30",
+    }), 201)[0]
+    assert created["project_id"] == "PRJ-000123" and created["status"] == "inquiry"
+    project = created["id"]
+
+    # GET /projects/:id/workflow
+    workflow = ok(rest(live, "GET", f"/project_workflow?project_id=eq.{project}&order=stage_order,sub_stage_order", acme["sales"]))
+    assert [row["status"] for row in workflow[:3]] == ["in_progress", "pending", "pending"]
+    assert {row["stage_slug"] for row in workflow} >= {"inquiry", "completed"} and all(row["due_at"] for row in workflow[:3])
+
+    # PATCH /projects/:id — assigned_to; then a stage change, which is management's with a reason.
+    ok(rest(live, "PATCH", f"/projects?id=eq.{project}", acme["sales"], json={"promised_due_date": "2025-11-15"}), 204)
+    refused = rest(live, "PATCH", f"/projects?id=eq.{project}", acme["sales"],
+                   json={"current_stage_id": acme["stages"]["technical-review"], "stage_change_reason": "skip ahead"})
+    assert refused.status_code == 403 and refused.json()["code"] == "PT403"
+    moved = ok(rest(live, "PATCH", f"/projects?id=eq.{project}", acme["management"], headers={"Prefer": "return=representation"},
+                    json={"current_stage_id": acme["stages"]["technical-review"], "stage_change_reason": "RFQ handled by phone"}))
+    assert moved[0]["status"] == "reviewing" and moved[0]["stage_change_reason"] is None
+
+    # POST /documents, then a second version: the attachment of the next payload.
+    first = ok(rest(live, "POST", "/rpc/create_document", acme["engineering"], json={
+        "project_id": project, "title": "Review report", "category": "qa_report", "file_extension": "pdf",
+        "checksum": hashlib.sha256(b"report v1").hexdigest(), "size_bytes": 20480, "mime_type": "application/pdf"}))
+    second = ok(rest(live, "POST", "/rpc/add_document_version", acme["engineering"], json={
+        "document_id": first["document_id"], "checksum": hashlib.sha256(b"report v2").hexdigest(), "size_bytes": 20990,
+        "mime_type": "application/pdf", "change_summary": "Added tolerance table"}))
+    assert second["version_number"] == 2 and second["file_path"].endswith("-v02.pdf")
+    documents = ok(rest(live, "GET", f"/documents?project_id=eq.{project}&category=eq.qa_report", acme["engineering"]))
+    assert [d["version"] for d in documents] == [2]
+
+    # PATCH /projects/:id/progress/:sub_stage_id — "Complete a Sub-Stage (Approval-Gated)".
+    progress = ok(rest(live, "POST", "/rpc/update_progress", acme["engineering"], json={
+        "project_id": project, "sub_stage_id": acme["sub_stages"]["engineering-review"],
+        "action": "complete",
+        "comment": "All tests passed; attaching report",
+        "attachments": [{"document_id": first["document_id"], "version_number": 2}],
+    }))
+    assert progress["status"] == "in_review"
+    again = rest(live, "POST", "/rpc/update_progress", acme["engineering"], json={
+        "project_id": project, "sub_stage_id": acme["sub_stages"]["engineering-review"], "action": "complete"})
+    assert again.status_code == 409 and "it is in_review, and complete needs it to be in_progress" in again.json()["message"]
+
+    # GET /approvals?status=pending&mine=true, as the approver it was routed to (engineering is the
+    # requester, so management decides).
+    mine = ok(rest(live, "GET", f"/rpc/my_approvals?project_id=eq.{project}", acme["management"]))
+    assert len(mine) == 1 and mine[0]["status"] == "pending"
+    approval = mine[0]["id"]
+    attachments = ok(rest(live, "GET", f"/approval_attachments?approval_id=eq.{approval}", acme["management"]))
+    assert attachments[0]["file_url"] == second["file_path"]
+
+    # POST /approvals/:id/decision
+    decided = ok(rest(live, "POST", "/rpc/decide_approval", acme["management"],
+                      json={"approval_id": approval, "decision": "approve", "comment": "Manufacturable as drawn"}))
+    assert decided["status"] == "approved"
+    twice = rest(live, "POST", "/rpc/decide_approval", acme["management"], json={"approval_id": approval, "decision": "reject",
+                                                                                  "comment": "late"})
+    assert twice.status_code == 409 and twice.json()["code"] == "PT409"
+    history = ok(rest(live, "GET", f"/approval_history?approval_id=eq.{approval}&order=action_at", acme["management"]))
+    assert [h["action_type"] for h in history] == ["request", "assign", "approve"]
+
+    # GET /notifications?unread=true, PATCH /notifications/:id {read_at: now}
+    unread = ok(rest(live, "GET", "/notifications?read_at=is.null&order=created_at.desc", acme["engineering"]))
+    assert any(n["entity_id"] == approval for n in unread)
+    read = ok(rest(live, "PATCH", f"/notifications?id=eq.{unread[0]['id']}", acme["engineering"],
+                   headers={"Prefer": "return=representation"}, json={"read_at": "now"}))
+    assert read[0]["read_at"] is not None
+
+    # GET /audit/logs?entity=project_sub_stage_progress&entityId=:id
+    progress_id = progress["id"]
+    log = ok(rest(live, "GET", f"/activity_log?entity_type=eq.project_sub_stage_progress&entity_id=eq.{progress_id}&order=occurred_at",
+                  acme["auditor"]))
+    assert [entry["new_values"].get("status") for entry in log if entry["action"] == "update"][-1] == "completed"
+    timeline = ok(rest(live, "GET", f"/rpc/project_timeline?project_id={project}", acme["auditor"]))
+    assert {"projects", "project_sub_stage_progress", "approvals", "documents"} <= {entry["entity_type"] for entry in timeline}
+
+
+def test_workflow_templates_over_rest(live, acme):
+    # GET /workflow/definitions; POST /workflow/definitions (vN+1 from vN); GET /:id/stages and /:id/sub-stages.
+    active = ok(rest(live, "GET", "/workflow_definitions?is_active=is.true&order=version", acme["management"]))
+    assert active and all(d["is_active"] for d in active)
+    clone = ok(rest(live, "POST", "/rpc/clone_workflow_definition", acme["management"],
+                    json={"workflow_definition_id": acme["definition"], "description": "Skip customer clarification"}))
+    assert clone["version"] == max(d["version"] for d in active if d["name"] == clone["name"]) + 1
+    stages = ok(rest(live, "GET", f"/workflow_definition_stage_settings?workflow_definition_id=eq.{clone['id']}&order=stage_order",
+                     acme["management"]))
+    assert [s["slug"] for s in stages][:2] == ["inquiry", "technical-review"] and len(stages) == 8
+    sub_stages = ok(rest(live, "GET", f"/workflow_definition_sub_stage_settings?workflow_definition_id=eq.{clone['id']}",
+                         acme["management"]))
+    assert len(sub_stages) == 27
+    row = ok(rest(live, "GET", f"/workflow_definition_sub_stages?workflow_definition_id=eq.{clone['id']}"
+                               f"&workflow_sub_stage_id=eq.{acme['sub_stages']['customer-clarification']}", acme["management"]))[0]
+    ok(rest(live, "PATCH", f"/workflow_definition_sub_stages?id=eq.{row['id']}", acme["management"], json={"is_included": False}), 204)
+    locked = rest(live, "PATCH", f"/workflow_definition_sub_stages?workflow_definition_id=eq.{acme['definition']}",
+                  acme["management"], json={"is_included": False})
+    assert locked.status_code == 409 and "clone" in locked.json()["hint"]
+
+
+def test_the_same_operations_over_graphql(live, acme):
+    created = graphql(live, """
+        mutation ($customer: UUID!) {
+          createProject(input: {project: {title: "GraphQL widget", customerOrganizationId: $customer}}) {
+            project { rowId projectId status }
+          }
+        }""", acme["sales"], {"customer": acme["customer"]}).json()
+    assert "errors" not in created, created
+    project = created["data"]["createProject"]["project"]
+    assert project["projectId"].startswith("PRJ-") and project["status"] == "inquiry"
+
+    workflow = graphql(live, """
+        query ($project: UUID!) {
+          projectWorkflows(condition: {projectId: $project}, orderBy: [STAGE_ORDER_ASC, SUB_STAGE_ORDER_ASC], first: 3) {
+            nodes { subStageSlug status dueAt }
+          }
+        }""", acme["sales"], {"project": project["rowId"]}).json()
+    assert [n["status"] for n in workflow["data"]["projectWorkflows"]["nodes"]] == ["in_progress", "pending", "pending"]
+
+    progress = graphql(live, """
+        mutation ($project: UUID!, $subStage: UUID!) {
+          updateProgress(input: {projectId: $project, subStageId: $subStage, action: complete, comment: "Reviewed"}) {
+            result { status completedAt }
+          }
+        }""", acme["sales"], {"project": project["rowId"], "subStage": acme["sub_stages"]["rfq-review"]}).json()
+    assert progress["data"]["updateProgress"]["result"]["status"] == "completed"
+
+    refused = graphql(live, """
+        mutation ($project: UUID!, $subStage: UUID!) {
+          updateProgress(input: {projectId: $project, subStageId: $subStage, action: skip}) { result { status } }
+        }""", acme["sales"], {"project": project["rowId"], "subStage": acme["sub_stages"]["rfq-review"]}).json()
+    assert refused["errors"][0]["extensions"]["code"] == "PT409"
+
+    mine = graphql(live, "{ myApprovals { nodes { rowId status approvalType } } }", acme["management"]).json()
+    assert all(node["status"] in ("pending", "in_review") for node in mine["data"]["myApprovals"]["nodes"])
+    unread = graphql(live, "{ notifications(filter: {readAt: {isNull: true}}, first: 5) { totalCount nodes { rowId title } } }",
+                     acme["engineering"]).json()
+    assert unread["data"]["notifications"]["totalCount"] >= 1
+    portfolio = graphql(live, "{ projectPortfolios { nodes { stageName status projectCount } } }", acme["management"]).json()
+    assert sum(n["projectCount"] for n in portfolio["data"]["projectPortfolios"]["nodes"]) >= 10
