@@ -2,19 +2,21 @@
 -- app_private.notify; people read and mark only their own.
 
 CREATE OR REPLACE FUNCTION auth.holds_any_role(p_role_keys text[]) RETURNS boolean
-LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
+LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = ''
 AS $$
-  SELECT EXISTS (
-    SELECT
-      FROM app.memberships AS m
-      JOIN app.role_assignments AS ra ON ra.organization_id = m.organization_id AND ra.membership_id = m.id
-      JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
-     WHERE m.organization_id = auth.org_id()
-       AND m.user_id = auth.user_id()
-       AND m.status = 'active'
-       AND r.key = ANY (p_role_keys)
-  )
+BEGIN
+  RETURN (SELECT EXISTS (
+      SELECT
+        FROM app.memberships AS m
+        JOIN app.role_assignments AS ra ON ra.organization_id = m.organization_id AND ra.membership_id = m.id
+        JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
+       WHERE m.organization_id = auth.org_id()
+         AND m.user_id = auth.user_id()
+         AND m.status = 'active'
+         AND r.key = ANY (p_role_keys)
+    ));
+END
 $$;
 
 COMMENT ON FUNCTION auth.holds_any_role(text[]) IS

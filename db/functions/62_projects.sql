@@ -426,24 +426,31 @@ CREATE OR REPLACE TRIGGER _510_cancelled AFTER UPDATE OF status ON app.projects
   FOR EACH ROW WHEN (NEW.status = 'cancelled' AND OLD.status <> 'cancelled')
   EXECUTE FUNCTION app_private.tg_projects__cancelled();
 
+-- A project's definition is locked, so its override columns hold every
+-- value in force: the view reads them directly, starting from the project
+-- (the settings views would first build every definition of the tenant).
 CREATE OR REPLACE VIEW app.project_workflow WITH (security_invoker) AS
 SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number,
-       st.workflow_stage_id, st.name AS stage_name, st.slug AS stage_slug, st.stage_order,
-       st.workflow_stage_id = p.current_stage_id AS is_current_stage,
-       ss.sub_stage_id, ss.name AS sub_stage_name, ss.slug AS sub_stage_slug, ss.sub_stage_order,
-       coalesce(pr.is_required, ss.is_required) AS is_required,
-       coalesce(pr.requires_approval, ss.requires_approval) AS requires_approval,
-       coalesce(pr.can_skip, ss.can_skip) AS can_skip,
-       coalesce(pr.responsible_roles, ss.responsible_roles) AS responsible_roles,
+       s.id AS workflow_stage_id, s.name AS stage_name, s.slug AS stage_slug,
+       coalesce(ds.stage_order_override, s.stage_order) AS stage_order,
+       s.id = p.current_stage_id AS is_current_stage,
+       ss.id AS sub_stage_id, ss.name AS sub_stage_name, ss.slug AS sub_stage_slug,
+       coalesce(dss.sub_stage_order_override, ss.sub_stage_order) AS sub_stage_order,
+       coalesce(pr.is_required, dss.is_required_override, ss.is_required) AS is_required,
+       coalesce(pr.requires_approval, dss.requires_approval_override, ss.requires_approval) AS requires_approval,
+       coalesce(pr.can_skip, dss.can_skip_override, ss.can_skip) AS can_skip,
+       coalesce(pr.responsible_roles, dss.responsible_roles_override, ss.responsible_roles) AS responsible_roles,
        pr.id AS progress_id, pr.status, pr.assigned_to, pr.started_at, pr.due_at, pr.completed_at, pr.blocked_reason
   FROM app.projects AS p
-  JOIN app.workflow_definition_stage_settings AS st
-    ON st.organization_id = p.organization_id AND st.workflow_definition_id = p.workflow_definition_id AND st.is_included
-  JOIN app.workflow_definition_sub_stage_settings AS ss
-    ON ss.organization_id = p.organization_id AND ss.workflow_definition_id = p.workflow_definition_id
-   AND ss.workflow_stage_id = st.workflow_stage_id AND ss.is_included
+  JOIN app.workflow_definition_stages AS ds
+    ON ds.organization_id = p.organization_id AND ds.workflow_definition_id = p.workflow_definition_id AND ds.is_included
+  JOIN app.workflow_stages AS s ON s.organization_id = ds.organization_id AND s.id = ds.workflow_stage_id
+  JOIN app.workflow_sub_stages AS ss ON ss.organization_id = s.organization_id AND ss.workflow_stage_id = s.id
+  JOIN app.workflow_definition_sub_stages AS dss
+    ON dss.organization_id = p.organization_id AND dss.workflow_definition_id = p.workflow_definition_id
+   AND dss.workflow_sub_stage_id = ss.id AND dss.is_included
   LEFT JOIN app.project_sub_stage_progress AS pr
-    ON pr.organization_id = p.organization_id AND pr.project_id = p.id AND pr.sub_stage_id = ss.sub_stage_id;
+    ON pr.organization_id = p.organization_id AND pr.project_id = p.id AND pr.sub_stage_id = ss.id;
 
 COMMENT ON VIEW app.project_workflow IS
   E'@primaryKey project_id,sub_stage_id\nGET /projects/:id/workflow: every stage and sub-stage of a project''s pinned definition with its progress (status empty until the project reaches the stage), due dates and who may act. Filter by project_id; order by stage_order,sub_stage_order.';

@@ -2,15 +2,20 @@
 -- The rules in force were copied onto the progress row when the stage was
 -- entered; approval-gated sub-stages complete through an approval.
 
-CREATE OR REPLACE FUNCTION app_private.finish_sub_stage(p_progress app.project_sub_stage_progress, p_status app.sub_stage_status)
-RETURNS void
+-- Earlier versions took no metadata.
+DROP FUNCTION IF EXISTS app_private.finish_sub_stage(app.project_sub_stage_progress, app.sub_stage_status);
+
+CREATE OR REPLACE FUNCTION app_private.finish_sub_stage(
+  p_progress app.project_sub_stage_progress, p_status app.sub_stage_status, p_metadata jsonb DEFAULT NULL
+) RETURNS void
 LANGUAGE plpgsql
 SET search_path = ''
 AS $$
 BEGIN
   UPDATE app.project_sub_stage_progress
      SET status = p_status, completed_at = pg_catalog.now(), blocked_reason = NULL,
-         started_at = coalesce(started_at, pg_catalog.now())
+         started_at = coalesce(started_at, pg_catalog.now()), assigned_to = coalesce(assigned_to, auth.user_id()),
+         metadata = coalesce(p_metadata, metadata)
    WHERE organization_id = p_progress.organization_id AND id = p_progress.id;
 
   IF p_status = 'completed' AND EXISTS (
@@ -35,8 +40,8 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION app_private.finish_sub_stage(app.project_sub_stage_progress, app.sub_stage_status) IS
-  'Completes or skips a sub-stage: records delivery where the sub-stage marks it, starts the next one when it auto-advances, and advances the project''s stage when it is ready.';
+COMMENT ON FUNCTION app_private.finish_sub_stage(app.project_sub_stage_progress, app.sub_stage_status, jsonb) IS
+  'Completes or skips a sub-stage (with its new metadata, when given): records delivery where the sub-stage marks it, starts the next one when it auto-advances, and advances the project''s stage when it is ready.';
 
 CREATE OR REPLACE FUNCTION app_private.refuse_transition(
   p_progress app.project_sub_stage_progress, p_name text, p_action app.progress_action, p_allowed app.sub_stage_status[]
@@ -117,6 +122,7 @@ DECLARE
   v_progress app.project_sub_stage_progress;
   v_name text;
   v_attachments jsonb;
+  v_metadata jsonb;
   v_approval app.approvals;
   v_item jsonb;
 BEGIN
@@ -154,32 +160,31 @@ BEGIN
       USING ERRCODE = 'PT403', HINT = 'Ask someone responsible for the sub-stage, or management.';
   END IF;
 
+  -- One write per action: the log entry and the new state together.
   v_attachments := app_private.checked_attachments(v_progress, attachments);
-  UPDATE app.project_sub_stage_progress AS pr
-     SET metadata = pr.metadata || coalesce(update_progress.metadata, '{}')
-                    || pg_catalog.jsonb_build_object('log', coalesce(pr.metadata -> 'log', '[]') || pg_catalog.jsonb_build_array(
-                         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
-                           'at', pg_catalog.now(), 'by', auth.user_id(), 'action', update_progress.action,
-                           'comment', update_progress.comment, 'attachments', nullif(v_attachments, '[]'))))),
-         assigned_to = coalesce(pr.assigned_to, auth.user_id())
-   WHERE pr.organization_id = v_progress.organization_id AND pr.id = v_progress.id
-  RETURNING * INTO v_progress;
+  v_metadata := v_progress.metadata || coalesce(update_progress.metadata, '{}')
+    || pg_catalog.jsonb_build_object('log', coalesce(v_progress.metadata -> 'log', '[]') || pg_catalog.jsonb_build_array(
+         pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
+           'at', pg_catalog.now(), 'by', auth.user_id(), 'action', update_progress.action,
+           'comment', update_progress.comment, 'attachments', nullif(v_attachments, '[]')))));
 
   CASE action
   WHEN 'start' THEN
     PERFORM app_private.refuse_transition(v_progress, v_name, action, '{pending,blocked}');
-    UPDATE app.project_sub_stage_progress
-       SET status = 'in_progress', started_at = coalesce(started_at, pg_catalog.now()), blocked_reason = NULL
-     WHERE organization_id = v_progress.organization_id AND id = v_progress.id;
+    UPDATE app.project_sub_stage_progress AS pr
+       SET status = 'in_progress', started_at = coalesce(pr.started_at, pg_catalog.now()), blocked_reason = NULL,
+           metadata = v_metadata, assigned_to = coalesce(pr.assigned_to, auth.user_id())
+     WHERE pr.organization_id = v_progress.organization_id AND pr.id = v_progress.id;
   WHEN 'complete' THEN
     PERFORM app_private.refuse_transition(v_progress, v_name, action, '{in_progress}');
     IF v_progress.requires_approval THEN
       -- finalize_sub_stage_with_approval: the gate opens an approval and waits for it.
-      UPDATE app.project_sub_stage_progress SET status = 'in_review'
-       WHERE organization_id = v_progress.organization_id AND id = v_progress.id;
+      UPDATE app.project_sub_stage_progress AS pr
+         SET status = 'in_review', metadata = v_metadata, assigned_to = coalesce(pr.assigned_to, auth.user_id())
+       WHERE pr.organization_id = v_progress.organization_id AND pr.id = v_progress.id;
       v_approval := app_private.open_approval(v_progress.organization_id, 'project_sub_stage', v_progress.id, v_project,
                                               v_progress.approval_type,
-                                              (SELECT pg_catalog.jsonb_object_agg(k, v) FROM pg_catalog.jsonb_each(v_progress.metadata) AS m (k, v)
+                                              (SELECT pg_catalog.jsonb_object_agg(k, v) FROM pg_catalog.jsonb_each(v_metadata) AS m (k, v)
                                                 WHERE k IN ('ctq_failures', 'rework_percent')));
       FOR v_item IN SELECT a FROM jsonb_array_elements(v_attachments) AS a LOOP
         INSERT INTO app.approval_attachments (organization_id, approval_id, document_id, version_number, file_url, uploaded_by)
@@ -188,7 +193,7 @@ BEGIN
         ON CONFLICT DO NOTHING;
       END LOOP;
     ELSE
-      PERFORM app_private.finish_sub_stage(v_progress, 'completed');
+      PERFORM app_private.finish_sub_stage(v_progress, 'completed', v_metadata);
     END IF;
   WHEN 'skip' THEN
     PERFORM app_private.refuse_transition(v_progress, v_name, action, '{pending,in_progress,blocked}');
@@ -196,14 +201,15 @@ BEGIN
       RAISE EXCEPTION 'sub-stage "%" cannot be skipped in this workflow', v_name USING ERRCODE = 'PT409',
         HINT = 'Only sub-stages with can_skip may be skipped; complete it or ask management to change the workflow.';
     END IF;
-    PERFORM app_private.finish_sub_stage(v_progress, 'skipped');
+    PERFORM app_private.finish_sub_stage(v_progress, 'skipped', v_metadata);
   WHEN 'block' THEN
     PERFORM app_private.refuse_transition(v_progress, v_name, action, '{pending,in_progress}');
     IF coalesce(btrim(comment), '') = '' THEN
       PERFORM app_private.raise_invalid('blocking needs a comment that says why', 'Send {"action": "block", "comment": "waiting for ..."}.');
     END IF;
-    UPDATE app.project_sub_stage_progress SET status = 'blocked', blocked_reason = comment
-     WHERE organization_id = v_progress.organization_id AND id = v_progress.id;
+    UPDATE app.project_sub_stage_progress AS pr
+       SET status = 'blocked', blocked_reason = comment, metadata = v_metadata, assigned_to = coalesce(pr.assigned_to, auth.user_id())
+     WHERE pr.organization_id = v_progress.organization_id AND pr.id = v_progress.id;
   END CASE;
 
   SELECT * INTO v_progress FROM app.project_sub_stage_progress WHERE organization_id = v_progress.organization_id AND id = v_progress.id;
