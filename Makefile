@@ -4,7 +4,7 @@
 PULSE := .venv/bin/pulse
 PYTEST := .venv/bin/pytest
 
-.PHONY: up down test install reset contracts bench
+.PHONY: up down test install reset contracts bench security-report
 
 up: install ## Start PostgreSQL, migrate, seed demo data, start PostgREST and PostGraphile
 	$(PULSE) up --demo
@@ -27,3 +27,6 @@ contracts: install ## Regenerate contracts/openapi.json and contracts/schema.gra
 
 bench: install ## Print benchmark ratios
 	bench/run.sh
+
+security-report: install ## Run the tenant matrices, fuzzers, bad inputs, concurrency and faults; print one table
+	.venv/bin/python tools/security_report.py

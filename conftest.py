@@ -7,6 +7,7 @@ server is the project-local cluster (started if needed) or DATABASE_URL.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from pathlib import Path
@@ -137,3 +138,25 @@ def live(databases: Databases):
     stack = start_stack(databases, "pulse_test_stack")
     yield stack
     stop_stack(stack)
+
+
+# Figures for `make security-report`: tests add to them, and every test's
+# outcome is counted per file; written as JSON when PULSE_SECURITY_REPORT
+# names a file.
+FIGURES: dict[str, int] = {}
+
+
+@pytest.fixture(scope="session")
+def figures() -> dict[str, int]:
+    return FIGURES
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        key = f"{report.nodeid.split('::')[0]}:{report.outcome}"
+        FIGURES[key] = FIGURES.get(key, 0) + 1
+
+
+def pytest_sessionfinish(session):
+    if target := os.environ.get("PULSE_SECURITY_REPORT"):
+        Path(target).write_text(json.dumps(FIGURES, indent=2, sort_keys=True))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import psycopg
 import pytest
 
@@ -24,6 +26,17 @@ def live(databases):
 @pytest.fixture(scope="module")
 def sales(live):
     return rest(live, "POST", "/rpc/login", json={"email": "sales@acme.test", "password": PASSWORD}).json()["access_token"]
+
+
+@pytest.fixture(autouse=True)
+def count_bad_inputs(monkeypatch, figures):
+    """Every request these tests send is a bad input; make security-report counts them."""
+    module = sys.modules[__name__]
+    for name, send in (("rest", rest), ("graphql", graphql)):
+        def counted(*args, _send=send, **kwargs):
+            figures["bad_inputs"] = figures.get("bad_inputs", 0) + 1
+            return _send(*args, **kwargs)
+        monkeypatch.setattr(module, name, counted)
 
 
 def partner_count(live) -> int:
@@ -98,3 +111,27 @@ def test_oversized_bodies_are_refused(live, sales):
     too_big_query = graphql(live, "{ partners { nodes { name } } }" + " " * (2 * 1024 * 1024), sales)
     assert 400 <= too_big_query.status_code < 500
     assert partner_count(live) == before
+
+
+BAD_PROGRESS = [
+    ({"action": "finish"}, "invalid input value for enum progress_action"),
+    ({"action": "complete", "project_id": "not-a-uuid"}, "invalid input syntax for type uuid"),
+    ({"action": "block", "comment": "x" * 4001}, "comment is longer than 4000 characters"),
+    ({"action": "complete", "attachments": {"document_id": 1}}, "attachments must be an array"),
+    ({"action": "complete", "metadata": [1, 2]}, "metadata must be a JSON object"),
+]
+
+
+@pytest.mark.parametrize("change, words", BAD_PROGRESS)
+def test_bad_progress_actions_are_refused_and_nothing_is_written(live, sales, change, words):
+    with psycopg.connect(live["url"]) as conn:
+        project, sub_stage = conn.execute("""
+            select p.project_id, p.sub_stage_id from app.project_sub_stage_progress p
+              join app.organizations o on o.id = p.organization_id join app.workflow_sub_stages s on s.id = p.sub_stage_id
+             where o.slug = 'acme-manufacturing' and s.slug = 'rfq-review' and p.status = 'in_progress' limit 1""").fetchone()
+        before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
+    body = {"project_id": str(project), "sub_stage_id": str(sub_stage), **change}
+    answer = rest(live, "POST", "/rpc/update_progress", sales, json=body)
+    assert 400 <= answer.status_code < 500 and words in answer.json()["message"], answer.text
+    with psycopg.connect(live["url"]) as conn:
+        assert conn.execute("select count(*) from audit.activity_log").fetchone()[0] == before

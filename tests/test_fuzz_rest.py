@@ -36,7 +36,9 @@ def fuzz_target(databases):
 @schema.parametrize()
 @settings(max_examples=int(os.environ.get("PULSE_FUZZ_EXAMPLES", "4")), deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
-def test_no_server_errors(case, fuzz_target):
+def test_no_server_errors(case, fuzz_target, figures):
     response = case.call(base_url=fuzz_target["rest"], headers={"Authorization": f"Bearer {fuzz_target['token']}"},
                          timeout=10)
+    figures["fuzz_rest_requests"] = figures.get("fuzz_rest_requests", 0) + 1
+    figures["fuzz_5xx"] = figures.get("fuzz_5xx", 0) + (response.status_code >= 500)
     assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:300]}"

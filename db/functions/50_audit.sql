@@ -66,7 +66,38 @@ END
 $$;
 
 COMMENT ON FUNCTION audit.tg__record_change() IS
-  'AFTER INSERT, UPDATE or DELETE: writes who changed which entity, how (changed columns only on update), from which request and address.';
+  'AFTER UPDATE or DELETE, per row: writes who changed which entity, how (changed columns only on update), from which request and address.';
+
+CREATE OR REPLACE FUNCTION audit.tg__record_inserts() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_claims jsonb := auth.claims();
+BEGIN
+  INSERT INTO audit.activity_log
+    (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, new_values, request_id, client_address,
+     project_id)
+  SELECT CASE WHEN TG_TABLE_NAME = 'organizations' THEN (r.row ->> 'id')::uuid ELSE (r.row ->> 'organization_id')::uuid END,
+         nullif(v_claims ->> 'sub', '')::uuid,
+         coalesce(v_claims ->> 'role', session_user::text),
+         TG_TABLE_NAME,
+         CASE WHEN TG_NARGS > 0 THEN (SELECT pg_catalog.string_agg(r.row ->> k, ':') FROM unnest(TG_ARGV) AS k)
+              ELSE r.row ->> 'id' END,
+         'insert',
+         -- Secrets never reach the log, not even hashed.
+         r.row - ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(r.row) AS k WHERE k LIKE '%\_hash'),
+         app_private.request_header('x-request-id'),
+         app_private.client_address(),
+         CASE WHEN TG_TABLE_NAME = 'projects' THEN (r.row ->> 'id')::uuid ELSE (r.row ->> 'project_id')::uuid END
+    FROM (SELECT pg_catalog.to_jsonb(i) AS row FROM inserted AS i) AS r;
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION audit.tg__record_inserts() IS
+  'AFTER INSERT, once per statement: writes one activity_log row per inserted row (who, which entity, the whole new row, request and address).';
 
 CREATE OR REPLACE FUNCTION audit.tg_activity_log__refuse_change() RETURNS trigger
 LANGUAGE plpgsql
@@ -91,62 +122,54 @@ CREATE OR REPLACE TRIGGER _100_refuse_change BEFORE UPDATE OR DELETE ON audit.ac
 CREATE OR REPLACE TRIGGER _100_refuse_truncate BEFORE TRUNCATE ON audit.activity_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit.tg_activity_log__refuse_change();
 
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.organizations
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.sites
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.partners
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.contacts
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.users
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.memberships
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.roles
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.role_permissions
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('role_id', 'permission');
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.role_assignments
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.sessions
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.permissions
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('code');
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.workflow_stages
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.workflow_sub_stages
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.workflow_definitions
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.workflow_definition_stages
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.workflow_definition_sub_stages
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.projects
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.project_sub_stage_progress
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.approvals
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.approval_chains
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.approval_attachments
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.documents
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.document_versions
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.messages
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change();
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.workflow_settings
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('organization_id');
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.approval_policies
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('approval_type', 'priority');
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.approver_backups
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('user_id');
-CREATE OR REPLACE TRIGGER _800_audit AFTER INSERT OR UPDATE OR DELETE ON app.document_category_settings
-  FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change('category');
+
+-- Core entities are audited: updates and deletes row by row, inserts once
+-- per statement (a stage entered seeds thirty progress rows in one INSERT).
+-- Tables without an id column name their key columns.
+DO $$
+DECLARE
+  v_audited record;
+  v_arguments text;
+BEGIN
+  FOR v_audited IN SELECT * FROM (VALUES
+    ('organizations', NULL::text[]),
+    ('sites', NULL::text[]),
+    ('partners', NULL::text[]),
+    ('contacts', NULL::text[]),
+    ('users', NULL::text[]),
+    ('memberships', NULL::text[]),
+    ('roles', NULL::text[]),
+    ('role_permissions', ARRAY['role_id', 'permission']),
+    ('role_assignments', NULL::text[]),
+    ('sessions', NULL::text[]),
+    ('permissions', ARRAY['code']),
+    ('workflow_stages', NULL::text[]),
+    ('workflow_sub_stages', NULL::text[]),
+    ('workflow_definitions', NULL::text[]),
+    ('workflow_definition_stages', NULL::text[]),
+    ('workflow_definition_sub_stages', NULL::text[]),
+    ('projects', NULL::text[]),
+    ('project_sub_stage_progress', NULL::text[]),
+    ('approvals', NULL::text[]),
+    ('approval_chains', NULL::text[]),
+    ('approval_attachments', NULL::text[]),
+    ('documents', NULL::text[]),
+    ('document_versions', NULL::text[]),
+    ('messages', NULL::text[]),
+    ('workflow_settings', ARRAY['organization_id']),
+    ('approval_policies', ARRAY['approval_type', 'priority']),
+    ('approver_backups', ARRAY['user_id']),
+    ('document_category_settings', ARRAY['category'])
+  ) AS a (table_name, key_columns)
+  LOOP
+    v_arguments := coalesce((SELECT string_agg(format('%L', k), ', ') FROM unnest(v_audited.key_columns) AS k), '');
+    EXECUTE format('CREATE OR REPLACE TRIGGER _800_audit AFTER UPDATE OR DELETE ON app.%I
+                      FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change(%s)', v_audited.table_name, v_arguments);
+    EXECUTE format('CREATE OR REPLACE TRIGGER _801_audit_inserts AFTER INSERT ON app.%I REFERENCING NEW TABLE AS inserted
+                      FOR EACH STATEMENT EXECUTE FUNCTION audit.tg__record_inserts(%s)', v_audited.table_name, v_arguments);
+  END LOOP;
+END
+$$;
 
 CREATE OR REPLACE VIEW app.activity_log WITH (security_barrier) AS
 SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.entity_type, a.entity_id,

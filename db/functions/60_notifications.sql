@@ -24,7 +24,6 @@ COMMENT ON FUNCTION auth.holds_any_role(text[]) IS
 
 CREATE OR REPLACE FUNCTION app_private.role_holders(p_organization_id uuid, p_role_keys text[]) RETURNS uuid[]
 LANGUAGE sql STABLE
-SET search_path = ''
 AS $$
   SELECT coalesce(pg_catalog.array_agg(DISTINCT m.user_id), '{}')
     FROM app.memberships AS m
@@ -38,7 +37,6 @@ COMMENT ON FUNCTION app_private.role_holders(uuid, text[]) IS 'Active members of
 
 CREATE OR REPLACE FUNCTION app_private.is_active_member(p_organization_id uuid, p_user_id uuid) RETURNS boolean
 LANGUAGE sql STABLE
-SET search_path = ''
 AS $$
   SELECT EXISTS (
     SELECT FROM app.memberships AS m JOIN app.users AS u ON u.id = m.user_id
@@ -129,7 +127,6 @@ COMMENT ON FUNCTION app.mark_notification_read(uuid) IS 'Marks one of your notif
 
 CREATE OR REPLACE FUNCTION app.mark_all_notifications_read() RETURNS integer
 LANGUAGE sql
-SET search_path = ''
 AS $$
   WITH marked AS (
     UPDATE app.notifications AS n SET read_at = pg_catalog.now()

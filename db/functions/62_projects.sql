@@ -206,7 +206,6 @@ COMMENT ON FUNCTION app_private.tg_projects__guard_update() IS
 
 CREATE OR REPLACE FUNCTION app_private.missing_documents(p_project app.projects, p_stage_id uuid) RETURNS app.document_category[]
 LANGUAGE sql STABLE
-SET search_path = ''
 AS $$
   SELECT coalesce(pg_catalog.array_agg(c ORDER BY c), '{}')
     FROM app.workflow_definition_stage_settings AS s, unnest(s.required_document_categories) AS c

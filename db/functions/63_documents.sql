@@ -3,7 +3,6 @@
 
 CREATE OR REPLACE FUNCTION app_private.organization_code(p_organization app.organizations) RETURNS text
 LANGUAGE sql IMMUTABLE
-SET search_path = ''
 AS $$
   SELECT coalesce(p_organization.short_code,
                   pg_catalog.upper((SELECT pg_catalog.string_agg(pg_catalog.left(part, 1), '')

@@ -112,7 +112,6 @@ COMMENT ON FUNCTION app_private.resolve_approver(uuid, jsonb, uuid) IS
 
 CREATE OR REPLACE FUNCTION app_private.approval_facts(p_project app.projects, p_extra jsonb) RETURNS jsonb
 LANGUAGE sql STABLE
-SET search_path = ''
 AS $$
   SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
            'quote_value', p_project.quote_value,
@@ -133,7 +132,6 @@ CREATE OR REPLACE FUNCTION app_private.record_approval_event(
   p_from_approver_id uuid DEFAULT NULL, p_to_approver_id uuid DEFAULT NULL, p_signature jsonb DEFAULT NULL
 ) RETURNS app.approval_history
 LANGUAGE sql
-SET search_path = ''
 AS $$
   INSERT INTO app.approval_history
     (organization_id, approval_id, action_by, action_type, old_status, new_status, step, from_approver_id, to_approver_id,
@@ -172,7 +170,6 @@ COMMENT ON FUNCTION app_private.tell_about_approval(app.approvals, uuid[], text,
 CREATE OR REPLACE FUNCTION app_private.sla_due_at(p_organization_id uuid, p_type app.approval_type, p_priority app.approval_priority)
 RETURNS timestamptz
 LANGUAGE sql STABLE
-SET search_path = ''
 AS $$
   SELECT pg_catalog.now() + pg_catalog.make_interval(hours => coalesce(
     (SELECT sla_hours FROM app.approval_policies
@@ -450,7 +447,6 @@ COMMENT ON FUNCTION app.reassign_approval(uuid, uuid, text) IS
 
 CREATE OR REPLACE FUNCTION app_private.backup_of(p_organization_id uuid, p_user_id uuid) RETURNS uuid
 LANGUAGE sql STABLE
-SET search_path = ''
 AS $$
   SELECT b.backup_user_id FROM app.approver_backups AS b
    WHERE b.organization_id = p_organization_id AND b.user_id = p_user_id

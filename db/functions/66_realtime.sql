@@ -11,25 +11,48 @@ $$;
 
 COMMENT ON FUNCTION app_private.event_channel(text, uuid) IS 'The NOTIFY channel of a topic (progress, approvals) in a tenant: pulse:<topic>:<organization id>.';
 
+CREATE OR REPLACE FUNCTION app_private.publish_progress(
+  p_progress app.project_sub_stage_progress, p_event text, p_previous_status app.sub_stage_status
+) RETURNS void
+LANGUAGE sql
+AS $$
+  SELECT pg_catalog.pg_notify(app_private.event_channel('progress', p_progress.organization_id), pg_catalog.json_build_object(
+    'event', p_event,
+    'organization_id', p_progress.organization_id,
+    'project_id', p_progress.project_id,
+    'progress_id', p_progress.id,
+    'sub_stage_id', p_progress.sub_stage_id,
+    'status', p_progress.status,
+    'previous_status', p_previous_status,
+    'occurred_at', pg_catalog.clock_timestamp())::text)
+$$;
+
+COMMENT ON FUNCTION app_private.publish_progress(app.project_sub_stage_progress, text, app.sub_stage_status) IS
+  'NOTIFY pulse:progress:<tenant> with one progress event (contracts/events/progress.schema.json).';
+
 CREATE OR REPLACE FUNCTION app_private.tg_progress__publish() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = ''
 AS $$
 BEGIN
-  PERFORM pg_catalog.pg_notify(app_private.event_channel('progress', NEW.organization_id), pg_catalog.json_build_object(
-    'event', CASE TG_OP WHEN 'INSERT' THEN 'progress.seeded' ELSE 'progress.updated' END,
-    'organization_id', NEW.organization_id,
-    'project_id', NEW.project_id,
-    'progress_id', NEW.id,
-    'sub_stage_id', NEW.sub_stage_id,
-    'status', NEW.status,
-    'previous_status', CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END,
-    'occurred_at', pg_catalog.clock_timestamp())::text);
+  PERFORM app_private.publish_progress(NEW, 'progress.updated', OLD.status);
   RETURN NULL;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_progress__publish() IS 'AFTER INSERT, or UPDATE that changes the status: NOTIFY pulse:progress:<tenant> (contracts/events/progress.schema.json).';
+COMMENT ON FUNCTION app_private.tg_progress__publish() IS 'AFTER UPDATE that changes the status: publishes progress.updated.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_progress__publish_seeded() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.publish_progress(i, 'progress.seeded', NULL) FROM seeded AS i;
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_progress__publish_seeded() IS 'AFTER INSERT, once per statement: publishes progress.seeded for every row a stage entry seeded.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_approvals__publish() RETURNS trigger
 LANGUAGE plpgsql
@@ -52,8 +75,8 @@ $$;
 
 COMMENT ON FUNCTION app_private.tg_approvals__publish() IS 'AFTER INSERT or UPDATE: NOTIFY pulse:approvals:<tenant> (contracts/events/approval.schema.json).';
 
-CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT ON app.project_sub_stage_progress
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_progress__publish();
+CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT ON app.project_sub_stage_progress REFERENCING NEW TABLE AS seeded
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_progress__publish_seeded();
 CREATE OR REPLACE TRIGGER _901_publish_change AFTER UPDATE OF status ON app.project_sub_stage_progress
   FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION app_private.tg_progress__publish();
 CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT OR UPDATE OF status, current_approver_id, current_step ON app.approvals

@@ -83,7 +83,9 @@ SELECT p.oid::regprocedure::text || ': ' || c.message AS error
   JOIN pg_language l ON l.oid = p.prolang AND l.lanname = 'plpgsql',
        LATERAL plpgsql_check_function_tb(p.oid,
          relid => CASE WHEN p.prorettype = 'trigger'::regtype
-                       THEN (SELECT t.tgrelid FROM pg_trigger t WHERE t.tgfoid = p.oid LIMIT 1) ELSE 0 END) AS c
+                       THEN (SELECT t.tgrelid FROM pg_trigger t WHERE t.tgfoid = p.oid LIMIT 1) ELSE 0 END,
+         -- statement triggers read their transition table by this name
+         newtable => (SELECT t.tgnewtable FROM pg_trigger t WHERE t.tgfoid = p.oid LIMIT 1)) AS c
  WHERE n.nspname IN ('app', 'app_private', 'auth', 'audit') AND c.level = 'error';
 SELECT is_empty('SELECT error FROM plpgsql_errors', 'plpgsql_check reports no error in any function');
 
