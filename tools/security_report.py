@@ -30,7 +30,7 @@ SUITES = {
 
 def outcomes(figures: dict[str, int], files: list[str], outcome: str) -> int:
     return sum(count for key, count in figures.items()
-               if key.rsplit(":", 1)[1] == outcome and any(key.startswith(f.split("::")[0]) for f in files))
+               if key.endswith(f":{outcome}") and any(key.startswith(f.split("::")[0]) for f in files))
 
 
 def main() -> int:
