@@ -174,7 +174,7 @@ def about(project: dict):
     return lambda event: event and event["projectProgressChanged"]["projectId"] == project["id"]
 
 
-def test_two_live_subscribers_never_receive_another_tenants_events(live):
+def test_real_time_subscriptions_notify_clients_of_progress_changes_never_another_tenants(live):
     acme, northwind = login(live, "qa@acme.test"), login(live, "qa@northwind.test")
     assert acme["organization_id"] != northwind["organization_id"]
     sellers = {"acme": login(live, "sales@acme.test"), "northwind": login(live, "sales@northwind.test")}
@@ -208,7 +208,7 @@ def test_events_of_one_project_only(live):
     assert events and all(e["projectProgressChanged"]["projectId"] == first["id"] for e in events), events
 
 
-def test_approval_subscription_notifies_approval_changes(live):
+def test_real_time_subscriptions_notify_clients_of_approval_changes(live):
     manager, watcher, portal = (login(live, "management@acme.test"), login(live, "finance@acme.test"),
                                 login(live, "customer_portal@acme.test"))
     bearer = manager["access_token"]

@@ -121,6 +121,9 @@ def test_specification_payloads_walk_a_project_through_review(live, acme):
     log = ok(rest(live, "GET", f"/activity_log?entity_type=eq.project_sub_stage_progress&entity_id=eq.{progress_id}&order=occurred_at",
                   acme["auditor"]))
     assert [entry["new_values"].get("status") for entry in log if entry["action"] == "update"][-1] == "completed"
+    export = rest(live, "GET", f"/approval_records?approval_id=eq.{approval}", acme["auditor"], headers={"Accept": "text/csv"})
+    assert export.status_code == 200 and export.text.startswith("organization_id,approval_id,project_number")
+    assert "PRJ-000123" in export.text, "a compliance export as CSV"
     timeline = ok(rest(live, "GET", f"/rpc/project_timeline?project_id={project}", acme["auditor"]))
     assert {"projects", "project_sub_stage_progress", "approvals", "documents"} <= {entry["entity_type"] for entry in timeline}
 
@@ -186,3 +189,16 @@ def test_the_same_operations_over_graphql(live, acme):
     assert unread["data"]["notifications"]["totalCount"] >= 1
     portfolio = graphql(live, "{ projectPortfolios { nodes { stageName status projectCount } } }", acme["management"]).json()
     assert sum(n["projectCount"] for n in portfolio["data"]["projectPortfolios"]["nodes"]) >= 10
+
+
+def test_endpoints_enforce_rls(live, acme):
+    """§10 APIs: the workflow endpoints answer only the caller's tenant (the full matrix is test_http_isolation_matrix)."""
+    grace = ok(rest(live, "POST", "/rpc/login", json={"email": "grace@northwind.test", "password": PASSWORD}))["access_token"]
+    with psycopg.connect(live["url"]) as conn:
+        project = str(conn.execute("select p.id from app.projects p join app.organizations o on o.id = p.organization_id "
+                                   "where o.slug = 'acme-manufacturing' limit 1").fetchone()[0])
+    assert ok(rest(live, "GET", f"/project_workflow?project_id=eq.{project}", acme["sales"]))
+    for path in (f"/projects?id=eq.{project}", f"/project_workflow?project_id=eq.{project}",
+                 f"/approvals?project_id=eq.{project}", f"/documents?project_id=eq.{project}"):
+        assert ok(rest(live, "GET", path, grace)) == [], path
+        assert rest(live, "GET", path).status_code == 401, path

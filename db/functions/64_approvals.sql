@@ -220,6 +220,23 @@ $$;
 COMMENT ON FUNCTION app_private.open_approval(uuid, text, uuid, app.projects, app.approval_type, jsonb) IS
   'Opens an approval: routes it by the first matching chain (management alone when none matches), assigns the first step, sets sla_due_at from the policy, records request and assign, notifies the approver.';
 
+CREATE OR REPLACE FUNCTION app_private.find_approval(p_approval_id uuid) RETURNS app.approvals
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_approval app.approvals;
+BEGIN
+  SELECT * INTO v_approval FROM app.approvals WHERE organization_id = auth.org_id() AND id = p_approval_id;
+  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('project.read') THEN
+    RAISE EXCEPTION 'no approval %', p_approval_id USING ERRCODE = 'PT404';
+  END IF;
+  RETURN v_approval;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.find_approval(uuid) IS 'An approval of the active tenant the caller''s staff may see, or PT404.';
+
 CREATE OR REPLACE FUNCTION app_private.lock_open_approval(p_approval_id uuid) RETURNS app.approvals
 LANGUAGE plpgsql
 SET search_path = ''
@@ -228,10 +245,7 @@ DECLARE
   v_approval app.approvals;
   v_decider text;
 BEGIN
-  SELECT * INTO v_approval FROM app.approvals WHERE organization_id = auth.org_id() AND id = p_approval_id;
-  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('project.read') THEN
-    RAISE EXCEPTION 'no approval %', p_approval_id USING ERRCODE = 'PT404';
-  END IF;
+  v_approval := app_private.find_approval(p_approval_id);
   -- Lock order everywhere: project, then approval, then progress.
   PERFORM FROM app.projects WHERE organization_id = v_approval.organization_id AND id = v_approval.project_id FOR UPDATE;
   SELECT * INTO v_approval FROM app.approvals WHERE organization_id = v_approval.organization_id AND id = p_approval_id FOR UPDATE;
@@ -519,10 +533,7 @@ AS $$
 DECLARE
   v_approval app.approvals;
 BEGIN
-  SELECT * INTO v_approval FROM app.approvals AS a WHERE a.organization_id = auth.org_id() AND a.id = comment_on_approval.approval_id;
-  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('project.read') THEN
-    RAISE EXCEPTION 'no approval %', approval_id USING ERRCODE = 'PT404';
-  END IF;
+  v_approval := app_private.find_approval(comment_on_approval.approval_id);
   IF coalesce(btrim(comment), '') = '' THEN
     PERFORM app_private.raise_invalid('the comment is empty', NULL);
   END IF;
@@ -544,10 +555,7 @@ DECLARE
   v_version app.document_versions;
   v_attachment app.approval_attachments;
 BEGIN
-  SELECT * INTO v_approval FROM app.approvals AS a WHERE a.organization_id = auth.org_id() AND a.id = add_approval_attachment.approval_id;
-  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('project.read') THEN
-    RAISE EXCEPTION 'no approval %', approval_id USING ERRCODE = 'PT404';
-  END IF;
+  v_approval := app_private.find_approval(add_approval_attachment.approval_id);
   SELECT v.* INTO v_version FROM app.document_versions AS v
     JOIN app.documents AS d ON d.organization_id = v.organization_id AND d.id = v.document_id
    WHERE v.organization_id = v_approval.organization_id AND v.document_id = add_approval_attachment.document_id

@@ -222,3 +222,68 @@ $$;
 
 COMMENT ON FUNCTION app.my_approvals() IS
   'GET /approvals?status=pending&mine=true: the open approvals waiting for your decision, nearest SLA first (GET /rpc/my_approvals, filterable like a table).';
+
+-- Compliance exports (§5): flat records a month at a time, e.g.
+-- GET /approval_records?decided_at=gte.2026-11-01&decided_at=lt.2026-12-01
+-- with Accept: text/csv.
+CREATE OR REPLACE VIEW app.approval_records WITH (security_invoker) AS
+SELECT a.organization_id, a.id AS approval_id, p.project_id AS project_number, a.approval_type, a.entity_type, a.entity_id,
+       a.status, a.priority, a.requested_by, a.created_at AS requested_at, a.decided_by, a.decided_at, a.decision_comment,
+       a.decision_signature ->> 'meaning' AS signature_meaning, a.decision_signature ->> 'reason' AS signature_reason,
+       a.decision_signature ->> 'payload_sha256' AS signature_sha256,
+       jsonb_array_length(a.steps) AS step_count, a.sla_due_at, a.decided_at > a.sla_due_at AS sla_breached,
+       a.escalation_level, round((extract(epoch FROM a.decided_at - a.created_at) / 3600)::numeric, 2) AS cycle_hours
+  FROM app.approvals AS a
+  LEFT JOIN app.projects AS p ON p.organization_id = a.organization_id AND p.id = a.project_id
+ WHERE a.status IN ('approved', 'rejected', 'cancelled', 'expired');
+
+COMMENT ON VIEW app.approval_records IS
+  E'@primaryKey approval_id\nCompliance export of closed approvals, one flat row each with the decision, its signature and SLA (filter by decided_at; Accept: text/csv for a CSV file).';
+COMMENT ON COLUMN app.approval_records.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.approval_records.approval_id IS 'The approval.';
+COMMENT ON COLUMN app.approval_records.project_number IS 'The project''s human id.';
+COMMENT ON COLUMN app.approval_records.approval_type IS 'Approval type.';
+COMMENT ON COLUMN app.approval_records.entity_type IS 'What it gated.';
+COMMENT ON COLUMN app.approval_records.entity_id IS 'The gated row.';
+COMMENT ON COLUMN app.approval_records.status IS 'approved, rejected, cancelled or expired.';
+COMMENT ON COLUMN app.approval_records.priority IS 'Priority.';
+COMMENT ON COLUMN app.approval_records.requested_by IS 'Who asked.';
+COMMENT ON COLUMN app.approval_records.requested_at IS 'When.';
+COMMENT ON COLUMN app.approval_records.decided_by IS 'Who closed it.';
+COMMENT ON COLUMN app.approval_records.decided_at IS 'When.';
+COMMENT ON COLUMN app.approval_records.decision_comment IS 'The final comment.';
+COMMENT ON COLUMN app.approval_records.signature_meaning IS 'Meaning of the electronic signature, when signed.';
+COMMENT ON COLUMN app.approval_records.signature_reason IS 'Reason given when signing.';
+COMMENT ON COLUMN app.approval_records.signature_sha256 IS 'sha256 of the signed payload (approval_history.signed_payload).';
+COMMENT ON COLUMN app.approval_records.step_count IS 'Steps of its chain.';
+COMMENT ON COLUMN app.approval_records.sla_due_at IS 'SLA of the last step.';
+COMMENT ON COLUMN app.approval_records.sla_breached IS 'Closed after its SLA.';
+COMMENT ON COLUMN app.approval_records.escalation_level IS 'How often it was escalated.';
+COMMENT ON COLUMN app.approval_records.cycle_hours IS 'Hours from request to close.';
+
+CREATE OR REPLACE VIEW app.quality_records WITH (security_invoker) AS
+SELECT v.organization_id, v.id AS version_id, p.project_id AS project_number, d.title, d.category, v.version_number,
+       v.file_name, v.checksum, v.metadata ->> 'result' AS result, v.approval_state, v.approved_by, v.approved_at,
+       v.uploaded_by, v.uploaded_at, d.retention_tag
+  FROM app.document_versions AS v
+  JOIN app.documents AS d ON d.organization_id = v.organization_id AND d.id = v.document_id
+  JOIN app.projects AS p ON p.organization_id = d.organization_id AND p.id = d.project_id
+ WHERE d.category IN ('qa_report', 'test_result', 'work_instruction', 'drawing');
+
+COMMENT ON VIEW app.quality_records IS
+  E'@primaryKey version_id\nCompliance export of quality records: every version of QA reports, test results, drawings and work instructions with checksum, result and approval (filter by uploaded_at; Accept: text/csv).';
+COMMENT ON COLUMN app.quality_records.organization_id IS 'The tenant.';
+COMMENT ON COLUMN app.quality_records.version_id IS 'The document version.';
+COMMENT ON COLUMN app.quality_records.project_number IS 'The project''s human id.';
+COMMENT ON COLUMN app.quality_records.title IS 'Document title.';
+COMMENT ON COLUMN app.quality_records.category IS 'Category.';
+COMMENT ON COLUMN app.quality_records.version_number IS 'Version.';
+COMMENT ON COLUMN app.quality_records.file_name IS 'File name.';
+COMMENT ON COLUMN app.quality_records.checksum IS 'sha256 of the file.';
+COMMENT ON COLUMN app.quality_records.result IS 'pass or fail, for reports and results.';
+COMMENT ON COLUMN app.quality_records.approval_state IS 'Approval of the version.';
+COMMENT ON COLUMN app.quality_records.approved_by IS 'Who approved it.';
+COMMENT ON COLUMN app.quality_records.approved_at IS 'When.';
+COMMENT ON COLUMN app.quality_records.uploaded_by IS 'Who uploaded it.';
+COMMENT ON COLUMN app.quality_records.uploaded_at IS 'When.';
+COMMENT ON COLUMN app.quality_records.retention_tag IS 'How long it is kept.';

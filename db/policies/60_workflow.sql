@@ -143,7 +143,7 @@ CREATE POLICY document_access_log_select_own_or_auditor ON app.document_access_l
 GRANT SELECT ON app.workflow_definition_stage_settings, app.workflow_definition_sub_stage_settings, app.project_workflow,
   app.project_overview, app.project_portfolio, app.overdue_sub_stages, app.blocked_reasons,
   app.pending_approvals_by_approver, app.approval_sla_breaches, app.approval_cycle_times, app.on_time_delivery,
-  app.quality_pass_rate
+  app.quality_pass_rate, app.approval_records, app.quality_records
   TO app_user, app_admin;
 
 GRANT EXECUTE ON FUNCTION auth.holds_any_role(text[]) TO app_user, app_admin;
