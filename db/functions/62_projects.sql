@@ -205,16 +205,18 @@ COMMENT ON FUNCTION app_private.tg_projects__guard_update() IS
   'BEFORE UPDATE: the definition and human id are fixed; status by hand only to cancelled; a stage change by hand needs project.override_stage (PT403) and a reason (PT422).';
 
 CREATE OR REPLACE FUNCTION app_private.missing_documents(p_project app.projects, p_stage_id uuid) RETURNS app.document_category[]
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-  SELECT coalesce(pg_catalog.array_agg(c ORDER BY c), '{}')
-    FROM app.workflow_definition_stage_settings AS s, unnest(s.required_document_categories) AS c
-   WHERE s.organization_id = p_project.organization_id AND s.workflow_definition_id = p_project.workflow_definition_id
-     AND s.workflow_stage_id = p_stage_id
-     AND NOT EXISTS (
-       SELECT FROM app.documents AS d
-        WHERE d.organization_id = p_project.organization_id AND d.project_id = p_project.id AND d.category = c
-          AND d.version > 0 AND d.approval_state IN ('not_required', 'approved'))
+BEGIN
+  RETURN (SELECT coalesce(pg_catalog.array_agg(c ORDER BY c), '{}')
+      FROM app.workflow_definition_stage_settings AS s, unnest(s.required_document_categories) AS c
+     WHERE s.organization_id = p_project.organization_id AND s.workflow_definition_id = p_project.workflow_definition_id
+       AND s.workflow_stage_id = p_stage_id
+       AND NOT EXISTS (
+         SELECT FROM app.documents AS d
+          WHERE d.organization_id = p_project.organization_id AND d.project_id = p_project.id AND d.category = c
+            AND d.version > 0 AND d.approval_state IN ('not_required', 'approved')));
+END
 $$;
 
 COMMENT ON FUNCTION app_private.missing_documents(app.projects, uuid) IS
@@ -241,13 +243,25 @@ BEGIN
     FROM (
       SELECT x.*, row_number() OVER w AS position, sum(x.hours) OVER w AS hours_until_due
         FROM (
-          SELECT ss.*, coalesce(ss.estimated_duration_hours, st.estimated_duration_days * 24 / count(*) OVER (), 24) AS hours
-            FROM app.workflow_definition_sub_stage_settings AS ss
-            JOIN app.workflow_definition_stage_settings AS st
-              ON st.organization_id = ss.organization_id AND st.workflow_definition_id = ss.workflow_definition_id
-             AND st.workflow_stage_id = ss.workflow_stage_id
-           WHERE ss.organization_id = p_project.organization_id AND ss.workflow_definition_id = p_project.workflow_definition_id
-             AND ss.workflow_stage_id = p_project.current_stage_id AND ss.is_included
+          -- The project's definition is locked: its overrides hold the values in force.
+          SELECT ss.workflow_stage_id, ss.id AS sub_stage_id, ss.slug,
+                 coalesce(dss.sub_stage_order_override, ss.sub_stage_order) AS sub_stage_order,
+                 coalesce(dss.is_required_override, ss.is_required) AS is_required,
+                 coalesce(dss.requires_approval_override, ss.requires_approval) AS requires_approval,
+                 coalesce(dss.approval_type_override, ss.approval_type, 'final_signoff') AS approval_type,
+                 coalesce(dss.can_skip_override, ss.can_skip) AS can_skip,
+                 coalesce(dss.auto_advance_override, ss.auto_advance) AS auto_advance,
+                 coalesce(dss.responsible_roles_override, ss.responsible_roles) AS responsible_roles,
+                 coalesce(dss.estimated_duration_hours_override, ss.estimated_duration_hours,
+                          coalesce(ds.estimated_duration_days_override, st.estimated_duration_days) * 24 / count(*) OVER (), 24) AS hours
+            FROM app.workflow_definition_sub_stages AS dss
+            JOIN app.workflow_sub_stages AS ss ON ss.organization_id = dss.organization_id AND ss.id = dss.workflow_sub_stage_id
+            JOIN app.workflow_stages AS st ON st.organization_id = ss.organization_id AND st.id = ss.workflow_stage_id
+            JOIN app.workflow_definition_stages AS ds
+              ON ds.organization_id = dss.organization_id AND ds.workflow_definition_id = dss.workflow_definition_id
+             AND ds.workflow_stage_id = st.id
+           WHERE dss.organization_id = p_project.organization_id AND dss.workflow_definition_id = p_project.workflow_definition_id
+             AND ss.workflow_stage_id = p_project.current_stage_id AND dss.is_included AND ds.is_included
         ) AS x
       WINDOW w AS (ORDER BY x.sub_stage_order, x.slug ROWS UNBOUNDED PRECEDING)
     ) AS e
