@@ -2,8 +2,9 @@
 
 For every table and view in the exposed schema, through PostgREST and
 through PostGraphile: tenant A's rows are never visible or writable to a
-member of tenant B or to an anonymous caller, while a platform operator
-does see them (so the denials are about A's rows, not empty tables).
+member of tenant B or to an anonymous caller, and neither can insert a row
+into A, while a platform operator does see them (so the denials are about
+A's rows, not empty tables).
 Every function must have a case below: a new exposed object without one
 fails the suite.
 """
@@ -138,6 +139,17 @@ def test_every_exposed_object_has_a_case(live):
     assert not uncovered, f"exposed objects without a case in the matrix: {sorted(uncovered)}"
 
 
+def relations_kind(url: str, relation: str) -> str:
+    with psycopg.connect(url) as conn:
+        return conn.execute("select relkind::text from pg_class where oid = to_regclass('app.' || %s)", [relation]).fetchone()[0]
+
+
+def a_row_count(url: str, relation: str) -> int:
+    with psycopg.connect(url) as conn:
+        return conn.execute(f"select count(*) from app.{relation} where organization_id = ({A_KEYS['organization_id']})::uuid"
+                            ).fetchone()[0]
+
+
 def rest_cases(live):
     relations, _ = exposed(live["url"])
     for relation, tenant in sorted(relations.items()):
@@ -167,6 +179,13 @@ def test_rest_matrix(live, actors, figures):
                 assert write.status_code >= 400 or write.json() == [], \
                     f"{relation}: {actor} {method} reached A's rows: {write.status_code} {write.text[:200]}"
             checked += 3
+        if column == "organization_id" and relations_kind(live["url"], relation) == "r":
+            rows_before = a_row_count(live["url"], relation)
+            for actor in ("b", "anon"):
+                created = rest(live, "POST", f"/{relation}", actors[actor], json={"organization_id": keys[0]})
+                assert created.status_code >= 400, f"{relation}: {actor} inserted into A: {created.status_code} {created.text[:200]}"
+                checked += 1
+            assert a_row_count(live["url"], relation) == rows_before, f"{relation}: a row appeared in A"
     print(f"\nPostgREST matrix: {checked} cases")
     figures["matrix_relations"] = sum(1 for _ in rest_cases(live))
     figures["matrix_cases"] = figures.get("matrix_cases", 0) + checked

@@ -107,6 +107,12 @@ DECLARE
   v_definition app.workflow_definitions;
   v_stage app.workflow_definition_stage_settings;
 BEGIN
+  -- This trigger reads the tenant's rows as the owner: an API caller's row
+  -- for another tenant is refused before it can learn anything (the policy
+  -- would refuse it only after this trigger ran).
+  IF auth.claims() <> '{}' AND NEW.organization_id IS DISTINCT FROM auth.org_id() AND NOT auth.is_platform_operator() THEN
+    RAISE EXCEPTION 'new row violates row-level security policy for table "projects"' USING ERRCODE = '42501';
+  END IF;
   IF NEW.workflow_definition_id IS NULL THEN
     SELECT * INTO v_definition FROM app.workflow_definitions
      WHERE organization_id = NEW.organization_id AND is_default;

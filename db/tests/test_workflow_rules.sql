@@ -2,7 +2,7 @@
 -- acceptance criteria (locking, cloning, human ids, validation, who may
 -- act, which transitions are allowed).
 BEGIN;
-SELECT plan(52);
+SELECT plan(53);
 
 -- Templates
 SELECT tests.act_as('management@acme.test', 'acme-manufacturing');
@@ -57,9 +57,14 @@ SELECT throws_ok($$INSERT INTO app.projects (project_id, title) VALUES ('PRJ-000
   'human ids: unique in the tenant');
 SELECT throws_ok($$INSERT INTO app.projects (project_id, title) VALUES ('P-1', 'Odd')$$, 'PT422', 'P-1 is not a valid id',
   'human ids: the format is checked');
+SELECT tests.act_as_owner();
+SELECT tests.remember('acme_supplier', (SELECT id FROM app.partners WHERE code = 'S-2001'));
 SELECT tests.act_as('grace@northwind.test', 'northwind-labs');
 SELECT lives_ok($$INSERT INTO app.projects (project_id, title) VALUES ('PRJ-000500', 'Same number, other tenant')$$,
   'human ids: another tenant has its own sequence');
+SELECT throws_ok(format($$INSERT INTO app.projects (organization_id, title, customer_organization_id) VALUES (%L, 'probe', %L)$$,
+                        tests.id_of_organization('acme-manufacturing'), tests.recall('acme_supplier')),
+  '42501', NULL, 'projects: a row for another tenant is refused before validation can reveal anything about it');
 SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');
 SELECT throws_ok($$INSERT INTO app.projects (title, customer_organization_id) SELECT 'x', id FROM app.partners WHERE code = 'S-2001'$$,
   'PT422', 'customer_organization_id names a supplier', 'projects: a supplier is not a customer');
