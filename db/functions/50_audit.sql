@@ -75,6 +75,11 @@ SET search_path = ''
 AS $$
 DECLARE
   v_claims jsonb := auth.claims();
+  v_request_id text := app_private.request_header('x-request-id');
+  v_client_address inet := app_private.client_address();
+  -- Secrets never reach the log, not even hashed.
+  v_secrets text[] := ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute AS a
+                             WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND a.attname LIKE '%\_hash');
 BEGIN
   INSERT INTO audit.activity_log
     (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, new_values, request_id, client_address,
@@ -86,10 +91,9 @@ BEGIN
          CASE WHEN TG_NARGS > 0 THEN (SELECT pg_catalog.string_agg(r.row ->> k, ':') FROM unnest(TG_ARGV) AS k)
               ELSE r.row ->> 'id' END,
          'insert',
-         -- Secrets never reach the log, not even hashed.
-         r.row - ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(r.row) AS k WHERE k LIKE '%\_hash'),
-         app_private.request_header('x-request-id'),
-         app_private.client_address(),
+         r.row - v_secrets,
+         v_request_id,
+         v_client_address,
          CASE WHEN TG_TABLE_NAME = 'projects' THEN (r.row ->> 'id')::uuid ELSE (r.row ->> 'project_id')::uuid END
     FROM (SELECT pg_catalog.to_jsonb(i) AS row FROM inserted AS i) AS r;
   RETURN NULL;
