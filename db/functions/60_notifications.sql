@@ -68,13 +68,14 @@ DECLARE
 BEGIN
   INSERT INTO app.notifications
     (organization_id, user_id, type, title, message, priority, action_url, project_id, entity_type, entity_id)
-  SELECT p_organization_id, r.user_id, p_type, pg_catalog.left(p_title, 200), pg_catalog.left(p_message, 2000),
+  SELECT p_organization_id, m.user_id, p_type, pg_catalog.left(p_title, 200), pg_catalog.left(p_message, 2000),
          p_priority,
          CASE WHEN p_entity_type = 'approvals' THEN '/approvals/' || p_entity_id
               WHEN p_project_id IS NOT NULL THEN '/projects/' || p_project_id END,
          p_project_id, p_entity_type, p_entity_id
-    FROM (SELECT DISTINCT unnest(p_recipients) AS user_id) AS r
-   WHERE r.user_id IS NOT NULL AND app_private.is_active_member(p_organization_id, r.user_id);
+    FROM app.memberships AS m
+    JOIN app.users AS u ON u.id = m.user_id AND u.status = 'active'
+   WHERE m.organization_id = p_organization_id AND m.status = 'active' AND m.user_id = ANY (p_recipients);
   GET DIAGNOSTICS v_count = ROW_COUNT;
   RETURN v_count;
 END

@@ -237,9 +237,7 @@ DECLARE
   v_clone app.workflow_definitions;
   v_name text;
 BEGIN
-  IF NOT auth.has_permission('workflow.manage') THEN
-    RAISE EXCEPTION 'cloning a workflow definition needs the workflow.manage permission' USING ERRCODE = 'PT403';
-  END IF;
+  PERFORM app_private.require_permission('workflow.manage');
   SELECT * INTO v_source FROM app.workflow_definitions AS d
    WHERE d.organization_id = auth.org_id() AND d.id = clone_workflow_definition.workflow_definition_id;
   IF NOT FOUND THEN

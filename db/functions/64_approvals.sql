@@ -152,9 +152,10 @@ SET search_path = ''
 AS $$
 BEGIN
   INSERT INTO app.approval_notifications (organization_id, approval_id, recipient_id, reason, escalation_level)
-  SELECT p_approval.organization_id, p_approval.id, r, p_reason, p_approval.escalation_level
-    FROM (SELECT DISTINCT unnest(p_recipients) AS r) AS d
-   WHERE r IS NOT NULL AND app_private.is_active_member(p_approval.organization_id, r);
+  SELECT p_approval.organization_id, p_approval.id, m.user_id, p_reason, p_approval.escalation_level
+    FROM app.memberships AS m
+    JOIN app.users AS u ON u.id = m.user_id AND u.status = 'active'
+   WHERE m.organization_id = p_approval.organization_id AND m.status = 'active' AND m.user_id = ANY (p_recipients);
   PERFORM app_private.notify(p_approval.organization_id, p_recipients, 'approval', p_title,
     format('%s approval, due %s.', pg_catalog.replace(p_approval.approval_type::text, '_', ' '),
            pg_catalog.to_char(p_approval.sla_due_at, 'YYYY-MM-DD HH24:MI TZ')),
