@@ -27,7 +27,8 @@ from pulse.seed import seed
 from helpers import pulse, pulse_env
 
 ROOT = Path(__file__).resolve().parent
-TEMPLATE = "pulse_test_template"
+# Separate names let several checkouts share one server without dropping each other's template.
+TEMPLATE = os.environ.get("PULSE_TEST_TEMPLATE", "pulse_test_template")
 
 
 @pytest.fixture(scope="session")
