@@ -55,6 +55,14 @@ def main() -> int:
                   f"{requests} ({figures.get('fuzz_rest_requests', 0)} + {figures.get('fuzz_graphql_requests', 0)})")
     table.add_row("5xx responses found", str(figures.get("fuzz_5xx", 0)))
     table.add_row("bad inputs tried", str(figures.get("bad_inputs", 0)))
+    table.add_row("GraphQL limits tried (depth, aliases, cost, page size)",
+                  f"{figures.get('graphql_limits_tried', 0)} (slowest refusal {figures.get('graphql_refusal_ms_max', 0)} ms)")
+    table.add_row("hostile requests while the pool answered health checks", str(figures.get("hostile_requests", 0)))
+    table.add_row("audit visibility cases", str(figures.get("audit_visibility_cases", 0)))
+    table.add_row("invitation flow cases", str(figures.get("invitation_cases", 0)))
+    table.add_row("lockout abuse cases", str(figures.get("lockout_cases", 0)))
+    table.add_row("approval decision paths tried", str(figures.get("approval_paths_tried", 0)))
+    table.add_row("BEFORE triggers checked for a tenant guard", str(figures.get("before_triggers_checked", 0)))
     for suite in ("concurrency", "faults"):
         passed = outcomes(figures, SUITES[suite], "passed")
         total = passed + outcomes(figures, SUITES[suite], "failed") + outcomes(figures, SUITES[suite], "skipped")
