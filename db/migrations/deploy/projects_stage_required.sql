@@ -30,8 +30,10 @@ SET LOCAL session_replication_role = origin;
 
 ALTER TABLE app.projects ALTER COLUMN current_stage_id SET NOT NULL;
 
+-- @hasDefault (as project_id and workflow_definition_id): the insert trigger
+-- fills it, so GraphQL keeps it optional on create.
 COMMENT ON COLUMN app.projects.current_stage_id IS
-  'The stage the project is in (always one); the first stage of its definition when not sent. It changes by itself as stages are done, or through app.override_project_stage (management, with a reason).';
+  E'@hasDefault\nThe stage the project is in (always one); the first stage of its definition when not sent. It changes by itself as stages are done, or through app.override_project_stage (management, with a reason).';
 COMMENT ON COLUMN app.projects.stage_change_reason IS
   'Retired: always empty. The reason of a manual stage change is sent to app.override_project_stage and recorded in project_stage_transitions.';
 
