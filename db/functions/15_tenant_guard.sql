@@ -20,3 +20,16 @@ $$;
 
 COMMENT ON FUNCTION app_private.refuse_foreign_tenant(uuid) IS
   'Raises 42501 (HTTP 403, reason tenant.foreign_row) when an API caller''s row names another tenant than the active one; the same answer whatever that tenant holds. Called first by every BEFORE trigger on a tenant table that reads data.';
+
+CREATE OR REPLACE FUNCTION app_private.tenant_is_leaving(p_organization_id uuid) RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  -- A fact in the data, not a session setting: the purge of a tenant
+  -- (app.purge_organization) runs only once it is soft-deleted, and its
+  -- members can no longer sign in to it.
+  SELECT NOT EXISTS (SELECT FROM app.organizations AS o WHERE o.id = p_organization_id AND o.deleted_at IS NULL)
+$$;
+
+COMMENT ON FUNCTION app_private.tenant_is_leaving(uuid) IS
+  'True when the tenant is soft-deleted or already gone: its append-only rows may then leave with it (the purge).';

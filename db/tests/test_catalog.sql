@@ -1,7 +1,7 @@
 -- Catalog lints: rules that every object in the Pulse schemas must follow,
 -- read from the catalog so that a new object breaking them fails here.
 BEGIN;
-SELECT plan(13);
+SELECT plan(14);
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -108,6 +108,18 @@ SELECT is_empty($$
        'app_private.tg_document_versions__immutable')  -- compares OLD and NEW only
      AND (on_insert OR tenant_updatable)
 $$, 'every BEFORE INSERT/UPDATE trigger on a tenant table that reads data calls app_private.refuse_foreign_tenant first');
+
+-- #9.10: functions and triggers never signal each other through custom
+-- session settings, which any SQL session could set; what a rule needs comes
+-- as a parameter or from the data. Allowed: request.* and response.* (set by
+-- the servers per request) and cron.database_name (server configuration).
+SELECT is_empty($$
+  SELECT p.oid::regprocedure::text || ': ' || m[2]
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,
+         LATERAL regexp_matches(p.prosrc, '(current_setting|set_config)\s*\(\s*''([^'']+)''', 'gi') AS m
+   WHERE n.nspname IN ('app', 'app_private', 'auth', 'audit')
+     AND m[2] LIKE '%.%' AND m[2] !~ '^(request|response)\.' AND m[2] <> 'cron.database_name'
+$$, 'no function reads or sets a custom session setting (no signalling through GUCs)');
 
 -- Collected at top level: plpgsql_check misbehaves when called from inside
 -- another PL/pgSQL function (as pgTAP's is_empty would call it).

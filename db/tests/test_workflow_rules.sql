@@ -2,7 +2,7 @@
 -- acceptance criteria (locking, cloning, human ids, validation, who may
 -- act, which transitions are allowed).
 BEGIN;
-SELECT plan(64);
+SELECT plan(65);
 
 -- Templates
 SELECT tests.act_as('management@acme.test', 'acme-manufacturing');
@@ -13,6 +13,10 @@ SELECT throws_ok($$UPDATE app.workflow_definition_sub_stages SET can_skip_overri
   'PT409', NULL, 'templates: a locked version''s sub-stages cannot be edited');
 SELECT throws_ok($$UPDATE app.workflow_definitions SET description = 'edited' WHERE id = tests.recall('default')$$,
   'PT409', NULL, 'templates: nor its description');
+SELECT is(tests.refusal(format($$SELECT set_config('pulse.locking_definition', %L, true), set_config('pulse.purging_organization', %L, true);
+                                 UPDATE app.workflow_definition_sub_stages SET can_skip_override = true WHERE workflow_definition_id = %L$$,
+                               tests.recall('default'), tests.id_of_organization('acme-manufacturing'), tests.recall('default'))),
+  'PT409', 'templates: the old session settings do not unlock a locked version');
 SELECT throws_ok($$DELETE FROM app.workflow_definition_stages WHERE workflow_definition_id = tests.recall('default')$$,
   'PT409', NULL, 'templates: nor can stages be removed from it');
 SELECT lives_ok($$UPDATE app.workflow_definitions SET is_active = true WHERE id = tests.recall('default')$$,
