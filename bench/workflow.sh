@@ -95,8 +95,8 @@ cat >"$work/stage.pgbench" <<'EOF'
 BEGIN;
 SELECT set_config('request.jwt.claims', :claims, true), set_config('role', 'app_user', true);
 SELECT auth.check_request();
-UPDATE app.projects SET current_stage_id = :stage, stage_change_reason = 'bench'
- WHERE organization_id = :org AND project_id = 'PRJ-' || lpad(:n::text, 6, '0');
+SELECT app.override_project_stage(
+  (SELECT id FROM app.projects WHERE organization_id = :org AND project_id = 'PRJ-' || lpad(:n::text, 6, '0')), :stage, 'bench');
 COMMIT;
 EOF
 cat >"$work/progress.pgbench" <<'EOF'

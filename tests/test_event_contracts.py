@@ -167,8 +167,7 @@ def drive_a_project(tenant: Tenant, domain: str) -> None:
     assert tenant.progress(sales, project_id, clarification, "skip") == "skipped"
 
     stage = tenant.run(manager, "select id from app.workflow_stages where slug = 'technical-review'")[0]
-    tenant.run(manager, "update app.projects set current_stage_id = %s, stage_change_reason = 'contract test' "
-                        "where id = %s returning id", [stage, project_id])
+    tenant.run(manager, "select id from app.override_project_stage(%s, %s, 'contract test')", [project_id, stage])
     gate = tenant.in_progress(manager, project_id, "technical-review")
     assert tenant.progress(manager, project_id, gate["sub_stage_id"], "complete") == "in_review"
     approval = tenant.run(manager, "select id from app.approvals where entity_id = %s and status = 'pending'",

@@ -215,9 +215,9 @@ def test_real_time_subscriptions_notify_clients_of_approval_changes(live):
     project = create_project(live, bearer, "Realtime approvals")
     stages = rest(live, "GET", "/workflow_stages?slug=eq.technical-review&select=id", bearer).json()
     assert len(stages) == 1, stages
-    moved = rest(live, "PATCH", f"/projects?id=eq.{project['id']}", bearer,
-                 json={"current_stage_id": stages[0]["id"], "stage_change_reason": "realtime test"})
-    assert moved.status_code in (200, 204), moved.text
+    moved = rest(live, "POST", "/rpc/override_project_stage", bearer,
+                 json={"project_id": project["id"], "stage_id": stages[0]["id"], "reason": "realtime test"})
+    assert moved.status_code == 200, moved.text
     step = in_progress(live, bearer, project["id"])
     assert step["sub_stage_slug"] == "engineering-review" and step["requires_approval"], step
 

@@ -75,8 +75,8 @@ def test_two_decisions_at_the_same_moment_count_once(database_url):
     with psycopg.connect(database_url) as conn:
         act_as(conn, "management@acme.test")
         conn.execute("select app.update_progress(%s, %s, 'complete')", [project, sub_stage(conn, "rfq-review")])
-        conn.execute("update app.projects set current_stage_id = (select id from app.workflow_stages where slug = 'technical-review'), "
-                     "stage_change_reason = 'test' where id = %s", [project])
+        conn.execute("select app.override_project_stage(%s, (select id from app.workflow_stages where slug = 'technical-review'), "
+                     "'test')", [project])
         conn.execute("select app.update_progress(%s, %s, 'complete')", [project, sub_stage(conn, "engineering-review")])
         conn.commit()
         approval = str(conn.execute("select id from app.approvals where project_id = %s and status = 'pending'", [project]).fetchone()[0])

@@ -59,14 +59,14 @@ def test_specification_payloads_walk_a_project_through_review(live, acme):
     assert [row["status"] for row in workflow[:3]] == ["in_progress", "pending", "pending"]
     assert {row["stage_slug"] for row in workflow} >= {"inquiry", "completed"} and all(row["due_at"] for row in workflow[:3])
 
-    # PATCH /projects/:id — assigned_to; then a stage change, which is management's with a reason.
+    # PATCH /projects/:id — assigned_to; then a stage change, which is management's override with a reason.
     ok(rest(live, "PATCH", f"/projects?id=eq.{project}", acme["sales"], json={"promised_due_date": "2025-11-15"}), 204)
-    refused = rest(live, "PATCH", f"/projects?id=eq.{project}", acme["sales"],
-                   json={"current_stage_id": acme["stages"]["technical-review"], "stage_change_reason": "skip ahead"})
+    refused = rest(live, "POST", "/rpc/override_project_stage", acme["sales"],
+                   json={"project_id": project, "stage_id": acme["stages"]["technical-review"], "reason": "skip ahead"})
     assert refused.status_code == 403 and refused.json()["code"] == "PT403"
-    moved = ok(rest(live, "PATCH", f"/projects?id=eq.{project}", acme["management"], headers={"Prefer": "return=representation"},
-                    json={"current_stage_id": acme["stages"]["technical-review"], "stage_change_reason": "RFQ handled by phone"}))
-    assert moved[0]["status"] == "reviewing" and moved[0]["stage_change_reason"] is None
+    moved = ok(rest(live, "POST", "/rpc/override_project_stage", acme["management"],
+                    json={"project_id": project, "stage_id": acme["stages"]["technical-review"], "reason": "RFQ handled by phone"}))
+    assert moved["status"] == "reviewing" and moved["current_stage_id"] == acme["stages"]["technical-review"]
 
     # POST /documents, then a second version: the attachment of the next payload.
     first = ok(rest(live, "POST", "/rpc/create_document", acme["engineering"], json={
@@ -202,3 +202,82 @@ def test_endpoints_enforce_rls(live, acme):
                  f"/approvals?project_id=eq.{project}", f"/documents?project_id=eq.{project}"):
         assert ok(rest(live, "GET", path, grace)) == [], path
         assert rest(live, "GET", path).status_code == 401, path
+
+
+def test_a_project_keeps_its_stage_and_moves_only_through_the_override(live, acme):
+    """#9 findings 9 and 10 replayed: no path leaves a project without a stage; a stage moves only through
+    override_project_stage (permission first, then input), never by PATCH, whatever the caller holds."""
+    project = ok(rest(live, "POST", "/projects", acme["sales"], headers={"Prefer": "return=representation"},
+                      json={"title": "Stage keeper"}), 201)[0]["id"]
+    inquiry, review = acme["stages"]["inquiry"], acme["stages"]["technical-review"]
+
+    for body in ({"current_stage_id": None}, {"current_stage_id": review}, {"current_stage_id": review, "stage_change_reason": "r"}):
+        refused = rest(live, "PATCH", f"/projects?id=eq.{project}", acme["management"], json=body)
+        assert refused.status_code == 403 and refused.json()["code"] == "42501", (body, refused.text)
+
+    def override(bearer, **args):
+        return rest(live, "POST", "/rpc/override_project_stage", bearer, json={"project_id": project, **args})
+
+    # Permission before input: sales gets 403 whatever it sends.
+    for args in ({"stage_id": None, "reason": "r"}, {"reason": None}, {"stage_id": inquiry, "reason": "r"}):
+        refused = override(acme["sales"], **{"stage_id": None, **args})
+        assert refused.status_code == 403 and refused.json()["code"] == "PT403", (args, refused.text)
+    for args, status, reason in (({"stage_id": None, "reason": "r"}, 422, "stage.required"),
+                                 ({"stage_id": review, "reason": " "}, 422, "stage.reason_required"),
+                                 ({"stage_id": inquiry, "reason": "again"}, 409, "stage.already_current")):
+        refused = override(acme["management"], **args)
+        assert refused.status_code == status and refused.json()["details"] == reason, (args, refused.text)
+        assert "stage_change_reason" not in refused.text
+
+    graphql_refused = graphql(live, """
+        mutation ($project: UUID!) {
+          overrideProjectStage(input: {projectId: $project, reason: "no stage"}) { result { currentStageId } }
+        }""", acme["management"], {"project": project}).json()
+    assert graphql_refused["errors"][0]["extensions"]["code"] == "PT422", graphql_refused
+    assert graphql_refused["errors"][0]["extensions"]["details"] == "stage.required", graphql_refused
+
+    moved = ok(override(acme["management"], stage_id=review, reason="RFQ handled by phone"))
+    assert moved["current_stage_id"] == review and moved["status"] == "reviewing"
+    transitions = ok(rest(live, "GET", f"/project_stage_transitions?project_id=eq.{project}&order=changed_at,id", acme["management"]))
+    assert [(t["kind"], t["to_stage_id"], t["reason"]) for t in transitions] == [
+        ("initial", inquiry, None), ("manual", review, "RFQ handled by phone")]
+    current = ok(rest(live, "GET", f"/projects?id=eq.{project}&select=current_stage_id", acme["management"]))
+    assert current == [{"current_stage_id": review}]
+
+
+def test_before_triggers_refuse_another_tenant_first(live, acme, figures):
+    """#19 finding 3 replayed: a Northwind portal user posting rows for Acme gets the same 403 whatever
+    Acme holds (known member, role, locked definition) as for ids that exist nowhere."""
+    portal = ok(rest(live, "POST", "/rpc/login", json={"email": "customer_portal@northwind.test", "password": PASSWORD}))["access_token"]
+    with psycopg.connect(live["url"]) as conn:
+        acme_org, member, colleague = (str(v) for v in conn.execute("""
+            select o.id, (select m.user_id from app.memberships m join app.users u on u.id = m.user_id
+                           where m.organization_id = o.id and u.email = 'sales@acme.test'),
+                         (select m.user_id from app.memberships m join app.users u on u.id = m.user_id
+                           where m.organization_id = o.id and u.email = 'qa@acme.test')
+              from app.organizations o where o.slug = 'acme-manufacturing'""").fetchone())
+        figures["before_triggers_checked"] = conn.execute("""
+            select count(*) from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+             where n.nspname = 'app' and not t.tgisinternal and t.tgtype & 1 <> 0 and t.tgtype & 2 <> 0 and t.tgtype & (4 | 16) <> 0
+               and exists (select from pg_attribute a where a.attrelid = t.tgrelid and a.attname = 'organization_id'
+                                                        and not a.attisdropped)""").fetchone()[0]
+    unknown = "0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000"
+    chain = {"organization_id": acme_org, "chain_name": "probe", "approval_type": "final_signoff"}
+    probes = {
+        "/approval_chains (step user)": ("/approval_chains", {**chain, "steps": [{"user_id": member}]},
+                                         {**chain, "steps": [{"user_id": unknown}]}),
+        "/approval_chains (step role)": ("/approval_chains", {**chain, "steps": [{"role": "sales"}]},
+                                         {**chain, "steps": [{"role": "no-such-role"}]}),
+        "/workflow_definition_stages": ("/workflow_definition_stages",
+                                        {"organization_id": acme_org, "workflow_definition_id": acme["definition"],
+                                         "workflow_stage_id": acme["stages"]["inquiry"]},
+                                        {"organization_id": acme_org, "workflow_definition_id": unknown, "workflow_stage_id": unknown}),
+        "/approver_backups": ("/approver_backups", {"organization_id": acme_org, "user_id": member, "backup_user_id": colleague},
+                              {"organization_id": acme_org, "user_id": unknown, "backup_user_id": unknown}),
+    }
+    for name, (path, known, stranger) in probes.items():
+        answers = [rest(live, "POST", path, portal, json=body) for body in (known, stranger)]
+        assert [a.status_code for a in answers] == [403, 403], (name, [a.text for a in answers])
+        assert answers[0].json() == answers[1].json(), name
+        assert answers[0].json()["code"] == "42501", name
+

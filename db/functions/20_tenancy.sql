@@ -229,8 +229,8 @@ SET search_path = ''
 AS $$
 BEGIN
   -- The audit trail records nothing of a purge, and refuses every delete
-  -- except the rows of the tenant being purged.
-  PERFORM pg_catalog.set_config('pulse.purging_organization', p_organization_id::text, true);
+  -- except the rows of a tenant that is gone; append-only trails let rows of
+  -- a soft-deleted tenant go (app_private.tenant_is_leaving).
   INSERT INTO audit.activity_log (actor_user_id, actor_role, entity_type, entity_id, action, old_values)
   SELECT nullif(auth.claims() ->> 'sub', '')::uuid, coalesce(auth.claims() ->> 'role', session_user::text),
          'organizations', o.id::text, 'delete', jsonb_build_object('slug', o.slug, 'name', o.name, 'purged', true)
@@ -240,7 +240,6 @@ BEGIN
   DELETE FROM app.projects WHERE organization_id = p_organization_id;
   DELETE FROM app.organizations WHERE id = p_organization_id;
   DELETE FROM audit.activity_log WHERE organization_id = p_organization_id;
-  PERFORM pg_catalog.set_config('pulse.purging_organization', '', true);
 END
 $$;
 

@@ -27,8 +27,10 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_roles jsonb := coalesce(pg_catalog.to_jsonb(NEW) -> 'responsible_roles', pg_catalog.to_jsonb(NEW) -> 'responsible_roles_override');
+  v_roles jsonb;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  v_roles := coalesce(pg_catalog.to_jsonb(NEW) -> 'responsible_roles', pg_catalog.to_jsonb(NEW) -> 'responsible_roles_override');
   IF jsonb_typeof(v_roles) = 'array' THEN
     PERFORM app_private.check_role_keys(NEW.organization_id, ARRAY(SELECT jsonb_array_elements_text(v_roles)),
                                         TG_TABLE_NAME || '.responsible_roles');
@@ -46,8 +48,9 @@ AS $$
 DECLARE
   v_definition app.workflow_definitions;
 BEGIN
-  IF pg_catalog.current_setting('pulse.locking_definition', true) = p_definition_id::text
-     OR pg_catalog.current_setting('pulse.purging_organization', true) = p_organization_id::text THEN
+  -- Rows of a purged tenant go with it: once its organization row is gone
+  -- (the cascade from app.organizations), nothing is refused.
+  IF NOT EXISTS (SELECT FROM app.organizations WHERE id = p_organization_id) THEN
     RETURN;
   END IF;
   SELECT * INTO v_definition FROM app.workflow_definitions
@@ -60,7 +63,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION app_private.refuse_locked_definition(uuid, uuid) IS 'Raises PT409 when a definition is locked (used by a project), except while it is being locked or its tenant purged.';
+COMMENT ON FUNCTION app_private.refuse_locked_definition(uuid, uuid) IS 'Raises PT409 when a definition is locked (used by a project), except in the cascade that purges its tenant.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_workflow_definitions__guard() RETURNS trigger
 LANGUAGE plpgsql
@@ -68,6 +71,7 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(CASE TG_OP WHEN 'DELETE' THEN OLD.organization_id ELSE NEW.organization_id END);
   IF TG_OP = 'INSERT' THEN
     NEW.locked_at := NULL;
     NEW.created_by := auth.user_id();
@@ -95,6 +99,7 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(CASE TG_OP WHEN 'DELETE' THEN OLD.organization_id ELSE NEW.organization_id END);
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     PERFORM app_private.refuse_locked_definition(OLD.organization_id, OLD.workflow_definition_id);
   END IF;
@@ -190,8 +195,8 @@ BEGIN
   END IF;
   -- Freeze: every override now holds the value in force, so later catalog
   -- edits cannot change what pinned projects follow. Sub-stages first: their
-  -- values in force read the stage rows as they are before freezing.
-  PERFORM pg_catalog.set_config('pulse.locking_definition', p_definition_id::text, true);
+  -- values in force read the stage rows as they are before freezing. The
+  -- definition is still unlocked while its rows are written; locked_at last.
   UPDATE app.workflow_definition_sub_stages AS dss
      SET sub_stage_order_override = e.sub_stage_order,
          responsible_roles_override = e.responsible_roles,
@@ -218,7 +223,6 @@ BEGIN
      AND e.workflow_stage_id = ds.workflow_stage_id;
   UPDATE app.workflow_definitions SET locked_at = pg_catalog.now()
    WHERE organization_id = p_organization_id AND id = p_definition_id;
-  PERFORM pg_catalog.set_config('pulse.locking_definition', '', true);
 END
 $$;
 

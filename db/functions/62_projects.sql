@@ -2,6 +2,12 @@
 -- changes (automatic, or a management override with a reason), progress
 -- seeding on entering a stage, and the project workflow read.
 
+-- Stage changes no longer run from an UPDATE trigger: move_project_stage
+-- records them with their kind and reason as parameters.
+DROP TRIGGER IF EXISTS _500_stage_changed ON app.projects;
+DROP TRIGGER IF EXISTS _500_stage_entered ON app.projects;
+DROP FUNCTION IF EXISTS app_private.tg_projects__stage_entered();
+
 CREATE OR REPLACE FUNCTION app_private.take_human_id(p_organization_id uuid, p_prefix text, p_requested text) RETURNS text
 LANGUAGE plpgsql
 SET search_path = ''
@@ -107,12 +113,7 @@ DECLARE
   v_definition app.workflow_definitions;
   v_stage app.workflow_definition_stage_settings;
 BEGIN
-  -- This trigger reads the tenant's rows as the owner: an API caller's row
-  -- for another tenant is refused before it can learn anything (the policy
-  -- would refuse it only after this trigger ran).
-  IF auth.claims() <> '{}' AND NEW.organization_id IS DISTINCT FROM auth.org_id() AND NOT auth.is_platform_operator() THEN
-    RAISE EXCEPTION 'new row violates row-level security policy for table "projects"' USING ERRCODE = '42501';
-  END IF;
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF NEW.workflow_definition_id IS NULL THEN
     SELECT * INTO v_definition FROM app.workflow_definitions
      WHERE organization_id = NEW.organization_id AND is_default;
@@ -156,10 +157,8 @@ LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
-DECLARE
-  v_stage app.workflow_definition_stage_settings;
-  v_automatic boolean := pg_catalog.current_setting('pulse.automatic_stage_change', true) IS NOT DISTINCT FROM NEW.id::text;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF NEW.workflow_definition_id <> OLD.workflow_definition_id THEN
     RAISE EXCEPTION 'project % is pinned to its workflow definition', OLD.project_id USING ERRCODE = 'PT409',
       HINT = 'A project keeps the version it was created with; create a new project to follow another.';
@@ -167,37 +166,28 @@ BEGIN
   IF NEW.project_id <> OLD.project_id THEN
     RAISE EXCEPTION 'the human id % cannot change', OLD.project_id USING ERRCODE = 'PT409';
   END IF;
-  IF NEW.status IS DISTINCT FROM OLD.status AND NOT v_automatic THEN
+  -- API roles hold no UPDATE privilege on current_stage_id: a stage changes
+  -- only in app_private.move_project_stage, which records the transition
+  -- first. A change without its transition (a stray UPDATE by the owner) is refused.
+  IF NEW.current_stage_id IS DISTINCT FROM OLD.current_stage_id AND NOT EXISTS (
+       SELECT FROM app.project_stage_transitions AS t
+        WHERE t.organization_id = NEW.organization_id AND t.project_id = NEW.id AND t.from_stage_id = OLD.current_stage_id
+          AND t.to_stage_id = NEW.current_stage_id AND t.changed_at = pg_catalog.now()) THEN
+    RAISE EXCEPTION 'project % changes stage only through app.override_project_stage or the automatic advance', OLD.project_id
+      USING ERRCODE = 'PT403', DETAIL = 'stage.not_through_workflow';
+  END IF;
+  -- Status follows the stage. By hand it only becomes cancelled; the
+  -- automatic completion also sets completed_at, which no API role may write.
+  IF NEW.status IS DISTINCT FROM OLD.status AND NEW.current_stage_id IS NOT DISTINCT FROM OLD.current_stage_id THEN
     IF OLD.status IN ('completed', 'cancelled') THEN
-      RAISE EXCEPTION 'project % is %', OLD.project_id, OLD.status USING ERRCODE = 'PT409';
-    ELSIF NEW.status <> 'cancelled' THEN
+      RAISE EXCEPTION 'project % is %', OLD.project_id, OLD.status USING ERRCODE = 'PT409', DETAIL = 'project.closed';
+    ELSIF NOT (NEW.status = 'cancelled'
+               OR (NEW.status = 'completed' AND OLD.completed_at IS NULL AND NEW.completed_at IS NOT NULL)) THEN
       RAISE EXCEPTION 'status follows the workflow stage; by hand it can only be set to cancelled' USING ERRCODE = 'PT409',
-        HINT = 'Move the project with current_stage_id (management, with stage_change_reason).';
+        DETAIL = 'project.status_follows_stage',
+        HINT = 'Management moves a project with app.override_project_stage(project_id, stage_id, reason).';
     END IF;
   END IF;
-
-  IF NEW.current_stage_id IS DISTINCT FROM OLD.current_stage_id THEN
-    IF OLD.status IN ('completed', 'cancelled') THEN
-      RAISE EXCEPTION 'project % is %: its stage cannot change', OLD.project_id, OLD.status USING ERRCODE = 'PT409';
-    END IF;
-    IF NOT v_automatic THEN
-      IF NOT auth.has_permission('project.override_stage') THEN
-        RAISE EXCEPTION 'moving project % to another stage by hand is a management override', OLD.project_id
-          USING ERRCODE = 'PT403', HINT = 'Stages advance by themselves when their required sub-stages are done.';
-      END IF;
-      IF coalesce(btrim(NEW.stage_change_reason), '') = '' THEN
-        PERFORM app_private.raise_invalid('a manual stage change needs a stage_change_reason',
-                                          'Send {"current_stage_id": ..., "stage_change_reason": "why"}.');
-      END IF;
-    END IF;
-    v_stage := app_private.included_stage(NEW.organization_id, NEW.workflow_definition_id, NEW.current_stage_id);
-    NEW.stage_entered_at := pg_catalog.now();
-    NEW.status := coalesce(v_stage.project_status, NEW.status);
-    PERFORM pg_catalog.set_config('pulse.stage_change_reason', CASE WHEN v_automatic THEN '' ELSE NEW.stage_change_reason END, true);
-  ELSIF NEW.stage_change_reason IS NOT NULL THEN
-    PERFORM app_private.raise_invalid('stage_change_reason is only sent with a change of current_stage_id', NULL);
-  END IF;
-  NEW.stage_change_reason := NULL;
 
   IF ROW(NEW.customer_organization_id, NEW.point_of_contacts, NEW.team_member_ids, NEW.assigned_to)
      IS DISTINCT FROM ROW(OLD.customer_organization_id, OLD.point_of_contacts, OLD.team_member_ids, OLD.assigned_to) THEN
@@ -208,7 +198,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_projects__guard_update() IS
-  'BEFORE UPDATE: the definition and human id are fixed; status by hand only to cancelled; a stage change by hand needs project.override_stage (PT403) and a reason (PT422).';
+  'BEFORE UPDATE: the definition and human id are fixed; the stage changes only with its recorded transition (PT403); status by hand only to cancelled (PT409).';
 
 CREATE OR REPLACE FUNCTION app_private.missing_documents(p_project app.projects, p_stage_id uuid) RETURNS app.document_category[]
 LANGUAGE plpgsql STABLE
@@ -280,58 +270,109 @@ $$;
 COMMENT ON FUNCTION app_private.seed_stage_progress(app.projects) IS
   'create_project_sub_stage_progress_v2: seeds the included sub-stages of the project''s current stage from its pinned definition (order overrides respected, first one in_progress, due_at from the estimates); rows already there are left alone.';
 
-CREATE OR REPLACE FUNCTION app_private.tg_projects__stage_entered() RETURNS trigger
+CREATE OR REPLACE FUNCTION app_private.enter_stage(p_project app.projects) RETURNS void
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_stage_name text;
+  v_next_roles text[];
+BEGIN
+  PERFORM app_private.seed_stage_progress(p_project);
+
+  -- handle_project_stage_change: the team and whoever is responsible next.
+  SELECT s.name INTO v_stage_name FROM app.workflow_stages AS s
+   WHERE s.organization_id = p_project.organization_id AND s.id = p_project.current_stage_id;
+  SELECT coalesce(pg_catalog.array_agg(DISTINCT r), '{}') INTO v_next_roles
+    FROM app.project_sub_stage_progress AS p, unnest(p.responsible_roles) AS r
+   WHERE p.organization_id = p_project.organization_id AND p.project_id = p_project.id
+     AND p.workflow_stage_id = p_project.current_stage_id;
+  PERFORM app_private.notify(
+    p_project.organization_id,
+    array_remove(ARRAY[p_project.assigned_to, p_project.created_by] || p_project.team_member_ids
+                 || app_private.role_holders(p_project.organization_id, v_next_roles), auth.user_id()),
+    'workflow', format('%s entered %s', p_project.project_id, v_stage_name),
+    format('%s "%s" is now in stage %s.', p_project.project_id, p_project.title, v_stage_name),
+    p_project.priority, p_project.id, 'projects', p_project.id);
+END
+$$;
+
+COMMENT ON FUNCTION app_private.enter_stage(app.projects) IS
+  'A project has entered its current stage: seeds the stage''s sub-stages and notifies the project team and the holders of the roles responsible for it.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_projects__created() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  INSERT INTO app.project_stage_transitions (organization_id, project_id, from_stage_id, to_stage_id, kind, changed_by)
+  VALUES (NEW.organization_id, NEW.id, NULL, NEW.current_stage_id, 'initial', auth.user_id());
+  PERFORM app_private.enter_stage(NEW);
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_projects__created() IS
+  'AFTER INSERT: records the initial transition and enters the first stage (sub-stages seeded, team notified).';
+
+CREATE OR REPLACE FUNCTION app_private.move_project_stage(p_organization_id uuid, p_project_id uuid, p_stage_id uuid,
+                                                          p_kind app.stage_transition_kind, p_reason text)
+RETURNS app.projects
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_automatic boolean := TG_OP = 'UPDATE'
-    AND pg_catalog.current_setting('pulse.automatic_stage_change', true) IS NOT DISTINCT FROM NEW.id::text;
+  v_project app.projects;
   v_stage app.workflow_definition_stage_settings;
-  v_next_roles text[];
+  v_missing app.document_category[] := '{}';
 BEGIN
-  INSERT INTO app.project_stage_transitions
-    (organization_id, project_id, from_stage_id, to_stage_id, kind, reason, missing_document_categories, changed_by)
-  VALUES (NEW.organization_id, NEW.id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.current_stage_id END, NEW.current_stage_id,
-          CASE WHEN TG_OP = 'INSERT' THEN 'initial' WHEN v_automatic THEN 'automatic' ELSE 'manual' END::app.stage_transition_kind,
-          nullif(pg_catalog.current_setting('pulse.stage_change_reason', true), ''),
-          CASE WHEN TG_OP = 'UPDATE' AND NOT v_automatic THEN app_private.missing_documents(OLD, OLD.current_stage_id) ELSE '{}' END,
-          auth.user_id());
-  PERFORM pg_catalog.set_config('pulse.stage_change_reason', '', true);
+  -- The one place a project changes stage. How, and why, come from the
+  -- caller as parameters: 'automatic' from advance_project_if_ready,
+  -- 'manual' with its reason from app.override_project_stage.
+  SELECT * INTO v_project FROM app.projects
+   WHERE organization_id = p_organization_id AND id = p_project_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no project %', p_project_id USING ERRCODE = 'PT404', DETAIL = 'project.not_found';
+  ELSIF v_project.status IN ('completed', 'cancelled') THEN
+    RAISE EXCEPTION 'project % is %: its stage cannot change', v_project.project_id, v_project.status
+      USING ERRCODE = 'PT409', DETAIL = 'project.closed';
+  ELSIF p_stage_id IS NOT DISTINCT FROM v_project.current_stage_id THEN
+    RAISE EXCEPTION 'project % is already in stage %', v_project.project_id,
+      (SELECT s.name FROM app.workflow_stages AS s WHERE s.organization_id = p_organization_id AND s.id = p_stage_id)
+      USING ERRCODE = 'PT409', DETAIL = 'stage.already_current', HINT = 'Name another stage of the project''s workflow.';
+  ELSIF p_stage_id IS NULL THEN
+    RAISE EXCEPTION 'a project always has a stage' USING ERRCODE = 'PT422', DETAIL = 'stage.required';
+  END IF;
+  v_stage := app_private.included_stage(p_organization_id, v_project.workflow_definition_id, p_stage_id);
 
-  -- A manual override leaves the stage behind: its open sub-stages are
-  -- skipped (one in review keeps waiting for its approval).
-  IF TG_OP = 'UPDATE' AND NOT v_automatic THEN
+  -- A manual override leaves the stage behind: what it lacked is recorded,
+  -- and its open sub-stages are skipped (one in review keeps waiting for its approval).
+  IF p_kind = 'manual' THEN
+    v_missing := app_private.missing_documents(v_project, v_project.current_stage_id);
     UPDATE app.project_sub_stage_progress
        SET status = 'skipped', completed_at = pg_catalog.now(), blocked_reason = NULL,
            metadata = metadata || pg_catalog.jsonb_build_object('skipped_by_stage_override', true)
-     WHERE organization_id = OLD.organization_id AND project_id = OLD.id AND workflow_stage_id = OLD.current_stage_id
-       AND status IN ('pending', 'in_progress', 'blocked');
+     WHERE organization_id = p_organization_id AND project_id = p_project_id
+       AND workflow_stage_id = v_project.current_stage_id AND status IN ('pending', 'in_progress', 'blocked');
   END IF;
-
-  PERFORM app_private.seed_stage_progress(NEW);
-
-  -- handle_project_stage_change: the team and whoever is responsible next.
-  SELECT * INTO v_stage FROM app.workflow_definition_stage_settings AS s
-   WHERE s.organization_id = NEW.organization_id AND s.workflow_definition_id = NEW.workflow_definition_id
-     AND s.workflow_stage_id = NEW.current_stage_id;
-  SELECT coalesce(pg_catalog.array_agg(DISTINCT r), '{}') INTO v_next_roles
-    FROM app.project_sub_stage_progress AS p, unnest(p.responsible_roles) AS r
-   WHERE p.organization_id = NEW.organization_id AND p.project_id = NEW.id AND p.workflow_stage_id = NEW.current_stage_id;
-  PERFORM app_private.notify(
-    NEW.organization_id,
-    array_remove(ARRAY[NEW.assigned_to, NEW.created_by] || NEW.team_member_ids
-                 || app_private.role_holders(NEW.organization_id, v_next_roles), auth.user_id()),
-    'workflow', format('%s entered %s', NEW.project_id, v_stage.name),
-    format('%s "%s" is now in stage %s.', NEW.project_id, NEW.title, v_stage.name),
-    NEW.priority, NEW.id, 'projects', NEW.id);
-  RETURN NULL;
+  INSERT INTO app.project_stage_transitions
+    (organization_id, project_id, from_stage_id, to_stage_id, kind, reason, missing_document_categories, changed_by)
+  VALUES (p_organization_id, p_project_id, v_project.current_stage_id, p_stage_id, p_kind,
+          CASE WHEN p_kind = 'manual' THEN p_reason END, v_missing, auth.user_id());
+  UPDATE app.projects
+     SET current_stage_id = p_stage_id, stage_entered_at = pg_catalog.now(),
+         status = coalesce(v_stage.project_status, status)
+   WHERE organization_id = p_organization_id AND id = p_project_id
+  RETURNING * INTO v_project;
+  PERFORM app_private.enter_stage(v_project);
+  RETURN v_project;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_projects__stage_entered() IS
-  'AFTER INSERT or UPDATE OF current_stage_id: records the transition, skips what a manual override left open, seeds the stage''s sub-stages, notifies the project team and the holders of the roles responsible for the new stage.';
+COMMENT ON FUNCTION app_private.move_project_stage(uuid, uuid, uuid, app.stage_transition_kind, text) IS
+  'Moves a project to an included stage of its definition: records the transition (automatic, or manual with its reason and the documents it lacked), skips what a manual override left open, enters the new stage. Errors: PT404, PT409 closed or already in the stage (stage.already_current), PT422 no stage or one outside the definition.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_projects__cancelled() RETURNS trigger
 LANGUAGE plpgsql
@@ -389,7 +430,6 @@ BEGIN
    ORDER BY s.stage_order, s.slug
    LIMIT 1;
 
-  PERFORM pg_catalog.set_config('pulse.automatic_stage_change', p_project_id::text, true);
   IF v_next IS NULL THEN
     UPDATE app.projects SET status = 'completed', completed_at = pg_catalog.now()
      WHERE organization_id = p_organization_id AND id = p_project_id;
@@ -399,9 +439,8 @@ BEGIN
       'workflow', format('%s completed', v_project.project_id), format('%s "%s" is completed.', v_project.project_id, v_project.title),
       v_project.priority, v_project.id, 'projects', v_project.id);
   ELSE
-    UPDATE app.projects SET current_stage_id = v_next WHERE organization_id = p_organization_id AND id = p_project_id;
+    PERFORM app_private.move_project_stage(p_organization_id, p_project_id, v_next, 'automatic', NULL);
   END IF;
-  PERFORM pg_catalog.set_config('pulse.automatic_stage_change', '', true);
   RETURN true;
 END
 $$;
@@ -410,25 +449,36 @@ COMMENT ON FUNCTION app_private.advance_project_if_ready(uuid, uuid) IS
   'Moves a project to its next included stage (or completes it after the last) once every required sub-stage of its stage is completed or skipped and, where the tenant enforces it, the stage''s mandatory documents are there. Returns whether it moved.';
 
 CREATE OR REPLACE FUNCTION app.override_project_stage(project_id uuid, stage_id uuid, reason text) RETURNS app.projects
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
 SET search_path = ''
 AS $$
-#variable_conflict use_column
-DECLARE
-  v_project app.projects;
 BEGIN
-  UPDATE app.projects AS p SET current_stage_id = override_project_stage.stage_id, stage_change_reason = reason
-   WHERE p.organization_id = auth.org_id() AND p.id = override_project_stage.project_id
-  RETURNING * INTO v_project;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'no project % you may change', project_id USING ERRCODE = 'PT404';
+  -- Permission first, then the project, then the input.
+  PERFORM app_private.require_permission('project.override_stage');
+  IF auth.partner_id() IS NOT NULL THEN
+    RAISE EXCEPTION 'this needs the project.override_stage permission' USING ERRCODE = 'PT403';
   END IF;
-  RETURN v_project;
+  IF NOT EXISTS (SELECT FROM app.projects AS p
+                  WHERE p.organization_id = auth.org_id() AND p.id = override_project_stage.project_id) THEN
+    RAISE EXCEPTION 'no project %', override_project_stage.project_id USING ERRCODE = 'PT404', DETAIL = 'project.not_found',
+      HINT = 'GET /projects lists the projects of your organization.';
+  END IF;
+  IF override_project_stage.stage_id IS NULL THEN
+    RAISE EXCEPTION 'stage_id is required: a project always has a stage' USING ERRCODE = 'PT422', DETAIL = 'stage.required',
+      HINT = 'GET /workflow_definition_stage_settings?workflow_definition_id=eq.<id>&is_included=is.true lists the stages.';
+  END IF;
+  IF coalesce(btrim(override_project_stage.reason), '') = '' THEN
+    RAISE EXCEPTION 'a manual stage change needs a reason' USING ERRCODE = 'PT422', DETAIL = 'stage.reason_required',
+      HINT = 'Send {"project_id": ..., "stage_id": ..., "reason": "why"}.';
+  END IF;
+  RETURN app_private.move_project_stage(auth.org_id(), override_project_stage.project_id, override_project_stage.stage_id,
+                                        'manual', btrim(override_project_stage.reason));
 END
 $$;
 
 COMMENT ON FUNCTION app.override_project_stage(uuid, uuid, text) IS
-  'Management override: moves a project to any stage of its definition, recording the reason (same as PATCH /projects with current_stage_id and stage_change_reason). Errors: PT403 without project.override_stage, PT422 no reason or foreign stage, PT404, PT409 closed project.';
+  'Management override: moves a project to another stage of its definition, recording the reason; the only way to change a project''s stage by hand (current_stage_id is not writable). Errors: PT403 without project.override_stage, PT404 unknown project, PT422 no stage_id (stage.required), no reason (stage.reason_required) or a stage outside the definition, PT409 closed project or already in that stage (stage.already_current).';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.projects
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
@@ -437,10 +487,7 @@ CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.projects
 CREATE OR REPLACE TRIGGER _200_guard BEFORE UPDATE ON app.projects
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_projects__guard_update();
 CREATE OR REPLACE TRIGGER _500_stage_entered AFTER INSERT ON app.projects
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_projects__stage_entered();
-CREATE OR REPLACE TRIGGER _500_stage_changed AFTER UPDATE OF current_stage_id ON app.projects
-  FOR EACH ROW WHEN (NEW.current_stage_id IS DISTINCT FROM OLD.current_stage_id)
-  EXECUTE FUNCTION app_private.tg_projects__stage_entered();
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_projects__created();
 CREATE OR REPLACE TRIGGER _510_cancelled AFTER UPDATE OF status ON app.projects
   FOR EACH ROW WHEN (NEW.status = 'cancelled' AND OLD.status <> 'cancelled')
   EXECUTE FUNCTION app_private.tg_projects__cancelled();

@@ -216,7 +216,7 @@ SET search_path = ''
 AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN
-    IF OLD.organization_id::text = pg_catalog.current_setting('pulse.purging_organization', true) THEN
+    IF app_private.tenant_is_leaving(OLD.organization_id) THEN
       RETURN OLD;
     END IF;
     RAISE EXCEPTION 'document versions are kept: delete refused' USING ERRCODE = 'PT409',
@@ -239,8 +239,7 @@ LANGUAGE plpgsql
 SET search_path = ''
 AS $$
 BEGIN
-  IF TG_OP = 'DELETE'
-     AND (pg_catalog.to_jsonb(OLD) ->> 'organization_id') = pg_catalog.current_setting('pulse.purging_organization', true) THEN
+  IF TG_OP = 'DELETE' AND app_private.tenant_is_leaving((pg_catalog.to_jsonb(OLD) ->> 'organization_id')::uuid) THEN
     RETURN OLD;
   END IF;
   RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, pg_catalog.lower(TG_OP) USING ERRCODE = 'PT409',

@@ -36,11 +36,13 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_facts CONSTANT text[] := ARRAY['quote_value', 'po_value', 'risk_flags', 'ctq_failures', 'rework_percent', 'slippage_days',
-                                   'priority', 'document_category'];
+  v_facts text[];
   v_condition record;
   v_step jsonb;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  v_facts := ARRAY['quote_value', 'po_value', 'risk_flags', 'ctq_failures', 'rework_percent', 'slippage_days', 'priority',
+                   'document_category'];
   PERFORM app_private.check_json_keys(NEW.conditions, 'conditions', v_facts);
   FOR v_condition IN SELECT c.key, c.value FROM jsonb_each(NEW.conditions) AS c LOOP
     IF jsonb_typeof(v_condition.value) <> 'object' OR v_condition.value = '{}' THEN
@@ -653,6 +655,7 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF NOT app_private.is_active_member(NEW.organization_id, NEW.backup_user_id) THEN
     PERFORM app_private.raise_invalid(format('backup %s is not an active member of the organization', NEW.backup_user_id),
                                       'Name a colleague as backup.');

@@ -104,12 +104,17 @@ CREATE POLICY approver_backups_write_self_or_manager ON app.approver_backups FOR
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
               AND (user_id = (SELECT auth.user_id()) OR (SELECT auth.has_permission('approval.manage'))));
 
+-- Guarded columns are not updatable by API roles: the human id and the
+-- pinned definition never change; the stage (and the status it drives)
+-- changes only through app.override_project_stage (management, with a
+-- reason) or the automatic advance; server-managed columns are the server's.
+-- status stays writable for the one change by hand, cancelling (the
+-- guard trigger refuses any other).
 GRANT INSERT (organization_id, project_id, title, description, customer_organization_id, workflow_definition_id,
               current_stage_id, priority, requested_due_date, promised_due_date, quote_value, po_value, risk_flags,
               assigned_to, team_member_ids, point_of_contacts, metadata),
-      UPDATE (project_id, title, description, customer_organization_id, workflow_definition_id, current_stage_id,
-              stage_change_reason, status, priority, requested_due_date, promised_due_date, quote_value, po_value,
-              risk_flags, assigned_to, team_member_ids, point_of_contacts, metadata)
+      UPDATE (title, description, customer_organization_id, status, priority, requested_due_date, promised_due_date,
+              quote_value, po_value, risk_flags, assigned_to, team_member_ids, point_of_contacts, metadata)
   ON app.projects TO app_user;
 CREATE POLICY projects_select_reader ON app.projects FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
@@ -119,7 +124,7 @@ CREATE POLICY projects_insert_creator ON app.projects FOR INSERT TO app_user
               AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY projects_update_editor ON app.projects FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-         AND ((SELECT auth.has_permission('project.update')) OR (SELECT auth.has_permission('project.override_stage'))));
+         AND (SELECT auth.has_permission('project.update')));
 
 GRANT INSERT (organization_id, project_id, recipient_id, subject, content) ON app.messages TO app_user;
 CREATE POLICY messages_select_participant ON app.messages FOR SELECT TO app_user

@@ -1,7 +1,7 @@
 -- Catalog lints: rules that every object in the Pulse schemas must follow,
 -- read from the catalog so that a new object breaking them fails here.
 BEGIN;
-SELECT plan(11);
+SELECT plan(14);
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -74,6 +74,52 @@ SELECT is_empty($$
    WHERE n.nspname IN ('app_private', 'audit')
      AND (has_function_privilege('anon', p.oid, 'EXECUTE') OR has_function_privilege('app_user', p.oid, 'EXECUTE'))
 $$, 'private helpers are executable by no API role');
+
+-- 19.3: a BEFORE trigger on a tenant table that reads other data must refuse
+-- a row of another tenant before it looks anything up, by calling the shared
+-- guard as its first statement (no initialized declarations before it).
+-- Exempt, and only these:
+--   * functions on the allow-list below, which read nothing but the row;
+--   * UPDATE-only triggers on tables whose organization_id no tenant-bound
+--     API role (app_user, anon) may update: row-level security has already
+--     kept the row in the caller's tenant before a BEFORE UPDATE trigger sees
+--     it. (app_admin is a platform operator, whom the guard lets through.)
+CREATE TEMP VIEW before_triggers AS
+SELECT t.tgrelid::regclass::text || '.' || t.tgname || ' -> ' || p.oid::regproc::text AS trigger_name,
+       p.oid::regproc::text AS function_name, p.prosrc, (t.tgtype & 4) <> 0 AS on_insert,
+       has_column_privilege('app_user', t.tgrelid, a.attnum, 'UPDATE')
+         OR has_column_privilege('anon', t.tgrelid, a.attnum, 'UPDATE') AS tenant_updatable
+  FROM pg_trigger t
+  JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attname = 'organization_id' AND NOT a.attisdropped
+  JOIN pg_proc p ON p.oid = t.tgfoid
+ WHERE n.nspname = 'app' AND NOT t.tgisinternal
+   AND (t.tgtype & 1) <> 0                -- FOR EACH ROW
+   AND (t.tgtype & 2) <> 0                -- BEFORE
+   AND (t.tgtype & (4 | 16)) <> 0;        -- INSERT or UPDATE
+
+SELECT ok((SELECT count(*) FROM before_triggers) >= 10, 'the trigger lint finds the BEFORE triggers of tenant tables');
+SELECT is_empty($$
+  SELECT trigger_name FROM before_triggers
+   WHERE prosrc !~* '^\s*(DECLARE\s[^:]*?)?BEGIN\s+(--[^\n]*\n\s*)*PERFORM\s+app_private\.refuse_foreign_tenant\('
+     AND function_name NOT IN (
+       'app_private.tg__touch_updated_at',             -- stamps updated_at
+       'app_private.tg__append_only',                  -- refuses the change, reads nothing
+       'app_private.tg_document_versions__immutable')  -- compares OLD and NEW only
+     AND (on_insert OR tenant_updatable)
+$$, 'every BEFORE INSERT/UPDATE trigger on a tenant table that reads data calls app_private.refuse_foreign_tenant first');
+
+-- #9.10: functions and triggers never signal each other through custom
+-- session settings, which any SQL session could set; what a rule needs comes
+-- as a parameter or from the data. Allowed: request.* and response.* (set by
+-- the servers per request) and cron.database_name (server configuration).
+SELECT is_empty($$
+  SELECT p.oid::regprocedure::text || ': ' || m[2]
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,
+         LATERAL regexp_matches(p.prosrc, '(current_setting|set_config)\s*\(\s*''([^'']+)''', 'gi') AS m
+   WHERE n.nspname IN ('app', 'app_private', 'auth', 'audit')
+     AND m[2] LIKE '%.%' AND m[2] !~ '^(request|response)\.' AND m[2] <> 'cron.database_name'
+$$, 'no function reads or sets a custom session setting (no signalling through GUCs)');
 
 -- Collected at top level: plpgsql_check misbehaves when called from inside
 -- another PL/pgSQL function (as pgTAP's is_empty would call it).

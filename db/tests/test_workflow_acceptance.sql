@@ -99,13 +99,13 @@ SELECT results_eq(
 SELECT is((SELECT kind::text FROM app.project_stage_transitions WHERE project_id = tests.recall('project') ORDER BY changed_at DESC, id DESC LIMIT 1),
   'automatic', 'auto-advance: the transition is recorded as automatic');
 
-SELECT throws_ok(format($$UPDATE app.projects SET current_stage_id = %L, stage_change_reason = 'faster' WHERE id = %L$$,
-                        tests.id_of_stage('acme-manufacturing', 'quoted'), tests.recall('project')),
+SELECT throws_ok(format($$SELECT app.override_project_stage(%L, %L, 'faster')$$,
+                        tests.recall('project'), tests.id_of_stage('acme-manufacturing', 'quoted')),
   'PT403', NULL, 'manual override restricted to management: sales cannot move the stage by hand');
 SELECT tests.act_as('management@acme.test', 'acme-manufacturing');
-SELECT throws_ok(format($$UPDATE app.projects SET current_stage_id = %L WHERE id = %L$$,
-                        tests.id_of_stage('acme-manufacturing', 'quoted'), tests.recall('project')),
-  'PT422', 'a manual stage change needs a stage_change_reason', 'manual override: management must give a reason');
+SELECT throws_ok(format($$SELECT app.override_project_stage(%L, %L, NULL)$$,
+                        tests.recall('project'), tests.id_of_stage('acme-manufacturing', 'quoted')),
+  'PT422', 'a manual stage change needs a reason', 'manual override: management must give a reason');
 
 -- Sub-stages flagged for approval cannot complete without an approved decision
 SELECT is((app.update_progress(tests.recall('project'), tests.id_of_sub_stage('acme-manufacturing', 'engineering-review'), 'complete',

@@ -2,7 +2,7 @@
 -- acceptance criteria (locking, cloning, human ids, validation, who may
 -- act, which transitions are allowed).
 BEGIN;
-SELECT plan(53);
+SELECT plan(65);
 
 -- Templates
 SELECT tests.act_as('management@acme.test', 'acme-manufacturing');
@@ -13,6 +13,10 @@ SELECT throws_ok($$UPDATE app.workflow_definition_sub_stages SET can_skip_overri
   'PT409', NULL, 'templates: a locked version''s sub-stages cannot be edited');
 SELECT throws_ok($$UPDATE app.workflow_definitions SET description = 'edited' WHERE id = tests.recall('default')$$,
   'PT409', NULL, 'templates: nor its description');
+SELECT is(tests.refusal(format($$SELECT set_config('pulse.locking_definition', %L, true), set_config('pulse.purging_organization', %L, true);
+                                 UPDATE app.workflow_definition_sub_stages SET can_skip_override = true WHERE workflow_definition_id = %L$$,
+                               tests.recall('default'), tests.id_of_organization('acme-manufacturing'), tests.recall('default'))),
+  'PT409', 'templates: the old session settings do not unlock a locked version');
 SELECT throws_ok($$DELETE FROM app.workflow_definition_stages WHERE workflow_definition_id = tests.recall('default')$$,
   'PT409', NULL, 'templates: nor can stages be removed from it');
 SELECT lives_ok($$UPDATE app.workflow_definitions SET is_active = true WHERE id = tests.recall('default')$$,
@@ -79,8 +83,9 @@ SELECT throws_ok(format($$INSERT INTO app.projects (title, current_stage_id) VAL
 SELECT throws_ok(format($$INSERT INTO app.projects (organization_id, title) VALUES (%L, 'x')$$, tests.id_of_organization('northwind-labs')),
   '42501', NULL, 'projects: nobody creates projects in another tenant');
 SELECT throws_ok(format($$UPDATE app.projects SET workflow_definition_id = %L WHERE title = 'First'$$, tests.recall('clone')),
-  'PT409', NULL, 'projects: a project stays pinned to its definition');
-SELECT throws_ok($$UPDATE app.projects SET project_id = 'PRJ-000999' WHERE title = 'First'$$, 'PT409', NULL, 'projects: the human id never changes');
+  '42501', NULL, 'projects: a project stays pinned to its definition (the column is not writable)');
+SELECT throws_ok($$UPDATE app.projects SET project_id = 'PRJ-000999' WHERE title = 'First'$$, '42501', NULL,
+  'projects: the human id never changes (the column is not writable)');
 SELECT throws_ok($$UPDATE app.projects SET status = 'completed' WHERE title = 'First'$$, 'PT409', NULL,
   'projects: status follows the stage; by hand only cancelled');
 SELECT lives_ok($$UPDATE app.projects SET status = 'cancelled' WHERE title = 'Second'$$, 'projects: sales cancels a project');
@@ -134,17 +139,58 @@ SELECT throws_ok($$UPDATE app.project_sub_stage_progress SET status = 'completed
 SELECT lives_ok($$SELECT app.update_progress(tests.recall('project'), tests.id_of_sub_stage('acme-manufacturing', 'feasibility-check'), 'complete')$$,
   'progress: management may act on any sub-stage');
 
-SELECT lives_ok(format($$UPDATE app.projects SET current_stage_id = %L, stage_change_reason = 'Customer sent a complete RFQ' WHERE title = 'After import'$$,
-                       tests.id_of_stage('acme-manufacturing', 'technical-review')),
-  'override: management moves a project by hand, with a reason');
-SELECT results_eq($$SELECT kind::text, reason FROM app.project_stage_transitions t JOIN app.projects p ON p.id = t.project_id
-                     WHERE p.title = 'After import' ORDER BY t.changed_at DESC, t.id DESC LIMIT 1$$,
+-- Stage overrides (9.9, 9.10): only through app.override_project_stage;
+-- permission before input; a project always has a stage.
+SELECT col_not_null('app', 'projects', 'current_stage_id', 'stage: a project always has a stage');
+SELECT is_empty($$
+  SELECT c FROM unnest(ARRAY['organization_id', 'id', 'project_id', 'workflow_definition_id', 'current_stage_id',
+                             'stage_change_reason', 'stage_entered_at', 'created_by', 'delivered_at', 'completed_at',
+                             'created_at', 'updated_at']) AS c
+   WHERE has_column_privilege('app_user', 'app.projects', c, 'UPDATE')
+      OR has_column_privilege('app_admin', 'app.projects', c, 'UPDATE')
+      OR has_column_privilege('anon', 'app.projects', c, 'UPDATE')
+$$, 'stage: API roles cannot update guarded or server-managed project columns');
+SELECT tests.remember('imported', (SELECT id FROM app.projects WHERE title = 'After import'));
+SELECT is(tests.refusal(format($$UPDATE app.projects SET current_stage_id = %L WHERE id = %L$$,
+                               tests.id_of_stage('acme-manufacturing', 'technical-review'), tests.recall('imported'))),
+  '42501', 'stage: management cannot PATCH current_stage_id (refused by privilege)');
+SELECT is(tests.refusal(format($$UPDATE app.projects SET current_stage_id = NULL WHERE id = %L$$, tests.recall('imported'))),
+  '42501', 'stage: nor PATCH it to null');
+SELECT is(tests.refusal(format($$SELECT set_config('pulse.automatic_stage_change', %L, true);
+                                 UPDATE app.projects SET current_stage_id = %L WHERE id = %L$$,
+                               tests.recall('imported'), tests.id_of_stage('acme-manufacturing', 'technical-review'),
+                               tests.recall('imported'))),
+  '42501', 'stage: the old session setting opens nothing');
+SELECT is(tests.refusal(format($$SELECT app.override_project_stage(%L, NULL, 'r')$$, tests.recall('imported'))),
+  'PT422 stage.required', 'stage: an override without stage_id is refused');
+SELECT is(tests.refusal(format($$SELECT app.override_project_stage(%L, %L, ' ')$$, tests.recall('imported'),
+                               tests.id_of_stage('acme-manufacturing', 'technical-review'))),
+  'PT422 stage.reason_required', 'stage: an override needs a reason');
+SELECT is(tests.refusal(format($$SELECT app.override_project_stage(%L, %L, 'again')$$, tests.recall('imported'),
+                               tests.id_of_stage('acme-manufacturing', 'inquiry'))),
+  'PT409 stage.already_current', 'stage: overriding to the current stage is its own error');
+SELECT is(tests.refusal(format($$SELECT app.override_project_stage(%L, %L, 'x')$$, gen_random_uuid(),
+                               tests.id_of_stage('acme-manufacturing', 'technical-review'))),
+  'PT404 project.not_found', 'stage: an unknown project is 404');
+SELECT is((app.override_project_stage(tests.recall('imported'), tests.id_of_stage('acme-manufacturing', 'technical-review'),
+                                      'Customer sent a complete RFQ')).status::text,
+  'reviewing', 'override: management moves a project by hand, with a reason; status follows the stage');
+SELECT results_eq($$SELECT kind::text, reason FROM app.project_stage_transitions t
+                     WHERE t.project_id = tests.recall('imported') ORDER BY t.changed_at DESC, t.id DESC LIMIT 1$$,
   $$VALUES ('manual', 'Customer sent a complete RFQ')$$, 'override: recorded as manual with its reason');
-SELECT is((SELECT tests.progress_status(id, 'rfq-review') FROM app.projects WHERE title = 'After import'), 'skipped',
+SELECT is(tests.progress_status(tests.recall('imported'), 'rfq-review'), 'skipped',
   'override: the stage left behind has its open sub-stages skipped');
-
-SELECT throws_ok($$UPDATE app.projects SET title = 'Renamed', stage_change_reason = 'because' WHERE title = 'First'$$,
-  'PT422', 'stage_change_reason is only sent with a change of current_stage_id', 'projects: a reason without a stage change is refused');
+SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');
+SELECT is(tests.refusal(format($$SELECT app.override_project_stage(%L, NULL, NULL)$$, tests.recall('imported'))),
+  'PT403', 'stage: without project.override_stage the answer is 403, whatever the input');
+SELECT is(tests.refusal(format($$SELECT set_config('pulse.automatic_stage_change', %L, true);
+                                 SELECT app.override_project_stage(%L, %L, 'x')$$,
+                               tests.recall('imported'), tests.recall('imported'), tests.id_of_stage('acme-manufacturing', 'production'))),
+  'PT403', 'stage: the old session setting does not make a move automatic');
+SELECT tests.act_as_owner();
+SELECT is(tests.refusal(format($$UPDATE app.projects SET current_stage_id = %L WHERE id = %L$$,
+                               tests.id_of_stage('acme-manufacturing', 'production'), tests.recall('imported'))),
+  'PT403 stage.not_through_workflow', 'stage: even the owner moves a stage only with its recorded transition');
 
 SELECT * FROM finish();
 ROLLBACK;
