@@ -1,5 +1,7 @@
 -- Operational dashboards (§9) as views. All run with the caller's rights
 -- (security_invoker), so each shows exactly the rows the caller may read.
+-- They are staff tools: portal users read none of their rows (those built on
+-- projects say so; the others read staff-only tables).
 
 CREATE OR REPLACE VIEW app.project_overview WITH (security_invoker) AS
 SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number, p.title, p.status, p.priority,
@@ -34,10 +36,11 @@ SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number, p.
        AND later.is_included AND later.stage_order > cur.stage_order
      WHERE cur.organization_id = p.organization_id AND cur.workflow_definition_id = p.workflow_definition_id
        AND cur.workflow_stage_id = p.current_stage_id
-  ) AS f ON p.status NOT IN ('completed', 'cancelled');
+  ) AS f ON p.status NOT IN ('completed', 'cancelled')
+ WHERE (SELECT auth.partner_id()) IS NULL;
 
 COMMENT ON VIEW app.project_overview IS
-  E'@primaryKey project_id\nOne row per project for dashboards: stage, open / overdue / blocked sub-stages, projected finish (current stage''s last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed), at_risk (projected after the promise), on_track, no_promise, done, cancelled.';
+  E'@primaryKey project_id\nOne row per project for staff dashboards: stage, open / overdue / blocked sub-stages, projected finish (current stage''s last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed), at_risk (projected after the promise), on_track, no_promise, done, cancelled.';
 COMMENT ON COLUMN app.project_overview.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.project_overview.project_id IS 'The project (projects.id).';
 COMMENT ON COLUMN app.project_overview.project_number IS 'Human id.';
@@ -181,7 +184,7 @@ SELECT p.organization_id, date_trunc('month', p.delivered_at)::date AS month,
              / nullif(count(*) FILTER (WHERE p.promised_due_date IS NOT NULL), 0), 3) AS on_time_rate,
        round(avg(p.delivered_at::date - p.promised_due_date), 1) AS average_days_late
   FROM app.projects AS p
- WHERE p.delivered_at IS NOT NULL
+ WHERE p.delivered_at IS NOT NULL AND (SELECT auth.partner_id()) IS NULL
  GROUP BY p.organization_id, date_trunc('month', p.delivered_at)::date;
 
 COMMENT ON VIEW app.on_time_delivery IS E'@primaryKey month\nOn-time delivery per month: delivered projects, how many by the promised date, the rate, mean days late (negative: early).';

@@ -73,7 +73,7 @@ SELECT throws_like($$INSERT INTO app.projects (title, customer_organization_id, 
                       WHERE p.code = 'C-1002' AND c.partner_id = (SELECT id FROM app.partners WHERE code = 'C-1001') LIMIT 1$$,
   'point_of_contacts:%is not a contact of the customer', 'projects: points of contact are the customer''s contacts');
 SELECT throws_like(format($$INSERT INTO app.projects (title, assigned_to) VALUES ('x', %L)$$, tests.id_of_user('grace@northwind.test')),
-  '%is not an active member of the organization', 'projects: the manager is a member of the tenant');
+  '%is not an active member of the organization%', 'projects: the manager is a member of the tenant');
 SELECT throws_ok(format($$INSERT INTO app.projects (title, current_stage_id) VALUES ('x', %L)$$, tests.id_of_stage('acme-manufacturing', 'production')),
   'PT403', NULL, 'projects: only management may create a project past the first stage');
 SELECT throws_ok(format($$INSERT INTO app.projects (organization_id, title) VALUES (%L, 'x')$$, tests.id_of_organization('northwind-labs')),
@@ -92,7 +92,7 @@ SELECT throws_ok($$INSERT INTO app.projects (title) VALUES ('x')$$, '42501', NUL
 SELECT tests.act_as('customer_portal@acme.test', 'acme-manufacturing');
 SELECT is((SELECT count(*)::int FROM app.projects p WHERE p.customer_organization_id <> (SELECT id FROM app.partners WHERE code = 'C-1001')), 0,
   'portal: a customer''s portal user sees only their own projects');
-SELECT ok((SELECT count(*) FROM app.project_sub_stage_progress) > 0, 'portal: and their progress');
+SELECT ok((SELECT count(*) FROM app.project_progress_status) > 0, 'portal: and their progress (app.project_progress_status)');
 SELECT is_empty('SELECT 1 FROM app.documents UNION ALL SELECT 1 FROM app.approvals', 'portal: but no internal documents or approvals');
 
 -- Progress actions
