@@ -207,7 +207,8 @@ BEGIN
   SELECT p_approval.organization_id, p_approval.id, m.user_id, p_reason, p_approval.escalation_level
     FROM app.memberships AS m
     JOIN app.users AS u ON u.id = m.user_id AND u.status = 'active'
-   WHERE m.organization_id = p_approval.organization_id AND m.status = 'active' AND m.user_id = ANY (p_recipients);
+   WHERE m.organization_id = p_approval.organization_id AND m.status = 'active' AND m.partner_id IS NULL
+     AND m.user_id = ANY (p_recipients);
   PERFORM app_private.notify(p_approval.organization_id, p_recipients, 'approval', p_title,
     format('%s approval, due %s.', pg_catalog.replace(p_approval.approval_type::text, '_', ' '),
            pg_catalog.to_char(p_approval.sla_due_at, 'YYYY-MM-DD HH24:MI TZ')),
@@ -218,7 +219,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tell_about_approval(app.approvals, uuid[], text, text) IS
-  'Notifies people about an approval and records it in approval_notifications.';
+  'Notifies people about an approval (app_private.notify: staff who may read it) and records it in approval_notifications (staff only).';
 
 CREATE OR REPLACE FUNCTION app_private.sla_due_at(p_organization_id uuid, p_type app.approval_type, p_priority app.approval_priority)
 RETURNS timestamptz
