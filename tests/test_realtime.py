@@ -276,9 +276,9 @@ def test_a_portal_user_hears_nothing_of_progress_rows(live):
         events = socket.events(QUIET)
     # Progress rows are staff records (their metadata log and blocked_reason hold staff comments): a
     # portal user reads none, so none of their events reaches them, not even of their customer's project.
-    # The customer follows progress through app.project_progress_status (docs/security.md).
+    # The customer follows progress through app.customer_project_progress (docs/security.md).
     assert events == [], events
-    status = rest(live, "GET", f"/project_progress_status?project_id=eq.{own_project['id']}&status=eq.completed",
+    status = rest(live, "GET", f"/customer_project_progress?project_id=eq.{own_project['id']}&status=eq.completed",
                   portal["access_token"]).json()
     assert len(status) == 1, status
 

@@ -282,8 +282,8 @@ def test_portal_users_get_no_staff_message(live, acme):
 
 
 def test_portal_users_see_their_projects_status_and_nothing_internal(live, acme):
-    """Issue #9, finding 8: routing, SLAs, chains, backups, progress logs and dashboards are staff-only;
-    the portal reads its customer's projects and app.project_progress_status."""
+    """Issue #9, finding 8: project records, routing, SLAs, chains, backups, progress logs and dashboards
+    are staff-only; the portal reads app.customer_projects and app.customer_project_progress."""
     portal, sales = login(live, "customer_portal@acme.test"), acme["sales"]
     project = ok(rest(live, "POST", "/projects", sales, headers={"Prefer": "return=representation"},
                       json={"title": "Portal status", "customer_organization_id": acme["customer"]}), 201)[0]["id"]
@@ -295,11 +295,13 @@ def test_portal_users_see_their_projects_status_and_nothing_internal(live, acme)
                  f"/project_workflow?project_id=eq.{project}", "/project_overview", "/approval_history", "/blocked_reasons"):
         assert ok(rest(live, "GET", path, sales)), f"staff read {path}"
         assert ok(rest(live, "GET", path, portal)) == [], path
-    assert [p["id"] for p in ok(rest(live, "GET", f"/projects?id=eq.{project}", portal))] == [project]
-    status = ok(rest(live, "GET", f"/project_progress_status?project_id=eq.{project}&sub_stage_id=eq.{acme['sub_stages']['rfq-review']}",
+    assert ok(rest(live, "GET", f"/projects?id=eq.{project}", portal)) == [], "the project record is internal"
+    summary = ok(rest(live, "GET", f"/customer_projects?project_id=eq.{project}", portal))
+    assert [(p["project_id"], p["status"]) for p in summary] == [(project, "inquiry")] and "quote_value" not in summary[0]
+    status = ok(rest(live, "GET", f"/customer_project_progress?project_id=eq.{project}&sub_stage_id=eq.{acme['sub_stages']['rfq-review']}",
                      portal))
     assert [s["status"] for s in status] == ["blocked"]
-    assert "INTERNAL" not in str(ok(rest(live, "GET", f"/project_progress_status?project_id=eq.{project}", portal)))
+    assert "INTERNAL" not in str(ok(rest(live, "GET", f"/customer_project_progress?project_id=eq.{project}", portal)))
 
 
 def test_revoking_a_role_needs_the_right_to_grant_it(live, acme):

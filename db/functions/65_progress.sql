@@ -222,36 +222,3 @@ COMMENT ON FUNCTION app.update_progress(uuid, uuid, app.progress_action, text, j
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.project_sub_stage_progress
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
-
--- What a customer's portal user may know of their projects' progress: the
--- state of each sub-stage and its dates. The progress table itself is
--- staff-only (its metadata log and blocked_reason hold staff comments), so
--- this view reads it with its owner's rights and applies the read rule itself.
-CREATE OR REPLACE VIEW app.project_progress_status WITH (security_barrier) AS
-SELECT pr.organization_id, pr.id AS progress_id, pr.project_id, p.project_id AS project_number,
-       pr.workflow_stage_id, st.name AS stage_name, st.stage_order, pr.sub_stage_id, ss.name AS sub_stage_name,
-       pr.sub_stage_order, pr.status, pr.started_at, pr.due_at, pr.completed_at
-  FROM app.project_sub_stage_progress AS pr
-  JOIN app.projects AS p ON p.organization_id = pr.organization_id AND p.id = pr.project_id
-  JOIN app.workflow_stages AS st ON st.organization_id = pr.organization_id AND st.id = pr.workflow_stage_id
-  JOIN app.workflow_sub_stages AS ss ON ss.organization_id = pr.organization_id AND ss.id = pr.sub_stage_id
- WHERE (SELECT auth.is_platform_operator())
-    OR (pr.organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
-        AND ((SELECT auth.partner_id()) IS NULL OR p.customer_organization_id = (SELECT auth.partner_id())));
-
-COMMENT ON VIEW app.project_progress_status IS
-  E'@primaryKey progress_id\nProgress of projects as a customer may see it: each sub-stage''s status and dates, without staff comments, assignees or routing. Staff read all of the tenant''s projects, a portal user those of their customer.';
-COMMENT ON COLUMN app.project_progress_status.organization_id IS 'The tenant.';
-COMMENT ON COLUMN app.project_progress_status.progress_id IS 'The progress row (project_sub_stage_progress.id).';
-COMMENT ON COLUMN app.project_progress_status.project_id IS 'The project (projects.id).';
-COMMENT ON COLUMN app.project_progress_status.project_number IS 'The project''s human id.';
-COMMENT ON COLUMN app.project_progress_status.workflow_stage_id IS 'The stage.';
-COMMENT ON COLUMN app.project_progress_status.stage_name IS 'Stage name.';
-COMMENT ON COLUMN app.project_progress_status.stage_order IS 'Stage position in the catalog.';
-COMMENT ON COLUMN app.project_progress_status.sub_stage_id IS 'The sub-stage.';
-COMMENT ON COLUMN app.project_progress_status.sub_stage_name IS 'Sub-stage name.';
-COMMENT ON COLUMN app.project_progress_status.sub_stage_order IS 'Position inside the stage.';
-COMMENT ON COLUMN app.project_progress_status.status IS 'pending, in_progress, in_review, blocked, completed or skipped.';
-COMMENT ON COLUMN app.project_progress_status.started_at IS 'When work started.';
-COMMENT ON COLUMN app.project_progress_status.due_at IS 'When it is due.';
-COMMENT ON COLUMN app.project_progress_status.completed_at IS 'When it was completed or skipped.';

@@ -1,8 +1,9 @@
 -- The project workflow. Reading needs project.read in the active tenant.
--- Portal users (bound to a customer) read only their customer's projects and
--- app.project_progress_status; every other table here is internal (routing,
--- SLAs, staff comments in progress logs and approval history) and staff-only
--- (docs/security.md, "What portal users see"). Templates, SLAs, chains and
+-- Every table here is internal (project values, routing, SLAs, staff
+-- comments in progress logs and approval history) and staff-only; portal
+-- users (bound to a customer) read their customer's projects through
+-- app.customer_projects and app.customer_project_progress (67_dashboards.sql;
+-- docs/security.md, "What portal users see"). Templates, SLAs, chains and
 -- document rules change with workflow.manage. Progress, approvals and documents change only through
 -- the RPCs, which check who may act; no client writes those tables.
 -- Platform operators read everything.
@@ -46,7 +47,7 @@ BEGIN
   -- Project records for the tenant's own staff (not portal users). Progress
   -- rows carry staff comments (metadata.log, blocked_reason) and transitions
   -- staff reasons: portal users follow progress through
-  -- app.project_progress_status instead.
+  -- app.customer_project_progress instead.
   FOREACH v_table IN ARRAY ARRAY[
     'approvals', 'approval_history', 'approval_attachments', 'approval_notifications', 'approver_backups', 'documents',
     'document_versions', 'project_stage_transitions', 'project_sub_stage_progress']
@@ -109,9 +110,11 @@ GRANT INSERT (organization_id, project_id, title, description, customer_organiza
               stage_change_reason, status, priority, requested_due_date, promised_due_date, quote_value, po_value,
               risk_flags, assigned_to, team_member_ids, point_of_contacts, metadata)
   ON app.projects TO app_user;
+-- Staff only: a project carries internal values (quote and PO values, risk
+-- flags, team, metadata); portal users read app.customer_projects instead.
 CREATE POLICY projects_select_reader ON app.projects FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
-         AND ((SELECT auth.partner_id()) IS NULL OR customer_organization_id = (SELECT auth.partner_id())));
+         AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY projects_insert_creator ON app.projects FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.create'))
               AND (SELECT auth.partner_id()) IS NULL);
@@ -141,7 +144,7 @@ CREATE POLICY document_access_log_select_own_or_auditor ON app.document_access_l
 GRANT SELECT ON app.workflow_definition_stage_settings, app.workflow_definition_sub_stage_settings, app.project_workflow,
   app.project_overview, app.project_portfolio, app.overdue_sub_stages, app.blocked_reasons,
   app.pending_approvals_by_approver, app.approval_sla_breaches, app.approval_cycle_times, app.on_time_delivery,
-  app.quality_pass_rate, app.approval_records, app.quality_records, app.project_progress_status
+  app.quality_pass_rate, app.approval_records, app.quality_records, app.customer_projects, app.customer_project_progress
   TO app_user, app_admin;
 
 GRANT EXECUTE ON FUNCTION auth.holds_any_role(text[]) TO app_user, app_admin;

@@ -3,7 +3,7 @@
 -- (issue #19, finding 4): their customer's projects and the status of their
 -- progress, nothing internal, and no notification about a staff record.
 BEGIN;
-SELECT plan(18);
+SELECT plan(20);
 
 -- The relations of app a caller can read at least one row of.
 CREATE FUNCTION tests.readable(p_relations text[]) RETURNS text[]
@@ -40,16 +40,16 @@ INSERT INTO app.messages (project_id, subject, content) VALUES (tests.recall('pr
 -- Staff read all of it
 SELECT is(tests.readable(ARRAY['approval_chains', 'approval_policies', 'workflow_stages', 'workflow_definitions',
                                'project_sub_stage_progress', 'project_stage_transitions', 'messages', 'project_overview',
-                               'project_workflow', 'project_progress_status']),
+                               'project_workflow', 'projects', 'customer_projects', 'customer_project_progress']),
   ARRAY['approval_chains', 'approval_policies', 'workflow_stages', 'workflow_definitions',
         'project_sub_stage_progress', 'project_stage_transitions', 'messages', 'project_overview',
-        'project_workflow', 'project_progress_status'],
+        'project_workflow', 'projects', 'customer_projects', 'customer_project_progress'],
   'staff: read the routing, the progress logs, messages and dashboards');
 
 -- The portal user
 SELECT tests.act_as('customer_portal@acme.test', 'acme-manufacturing');
 SELECT is(tests.readable(ARRAY[
-    'workflow_stages', 'workflow_sub_stages', 'workflow_definitions', 'workflow_definition_stages',
+    'projects', 'workflow_stages', 'workflow_sub_stages', 'workflow_definitions', 'workflow_definition_stages',
     'workflow_definition_sub_stages', 'workflow_settings', 'approval_policies', 'approval_chains', 'approver_backups',
     'document_category_settings', 'project_stage_transitions', 'project_sub_stage_progress', 'approvals',
     'approval_history', 'approval_attachments', 'approval_notifications', 'documents', 'document_versions',
@@ -57,23 +57,27 @@ SELECT is(tests.readable(ARRAY[
     'project_workflow', 'project_overview', 'project_portfolio', 'overdue_sub_stages', 'blocked_reasons',
     'pending_approvals_by_approver', 'approval_sla_breaches', 'approval_cycle_times', 'on_time_delivery',
     'quality_pass_rate', 'approval_records', 'quality_records']),
-  '{}'::text[], 'portal: reads no routing, SLA, chain, backup, progress log, transition, approval, document, message or dashboard row');
-SELECT is((SELECT count(*)::int FROM app.projects WHERE id = tests.recall('project')), 1, 'portal: reads their customer''s project');
-SELECT is((SELECT status::text FROM app.project_progress_status WHERE project_id = tests.recall('project') AND sub_stage_id = tests.recall('sub_stage')),
+  '{}'::text[], 'portal: reads no project record, routing, SLA, chain, backup, progress log, transition, approval, document, message or dashboard row');
+SELECT is((SELECT status::text FROM app.customer_projects WHERE project_id = tests.recall('project')), 'inquiry',
+  'portal: reads the status of their customer''s project');
+SELECT hasnt_column('app', 'customer_projects', 'metadata', 'portal: without its metadata');
+SELECT hasnt_column('app', 'customer_projects', 'quote_value', 'portal: or internal values');
+SELECT is((SELECT status::text FROM app.customer_project_progress WHERE project_id = tests.recall('project') AND sub_stage_id = tests.recall('sub_stage')),
   'blocked', 'portal: and the status of its progress');
-SELECT is((SELECT count(*)::int FROM app.project_progress_status AS s
-            WHERE NOT EXISTS (SELECT FROM app.projects AS p WHERE p.id = s.project_id
+SELECT is((SELECT count(*)::int FROM app.customer_project_progress AS s
+            WHERE NOT EXISTS (SELECT FROM app.customer_projects AS p WHERE p.project_id = s.project_id
                                  AND p.customer_organization_id = (SELECT id FROM app.partners WHERE code = 'C-1001'))),
   0, 'portal: of their customer''s projects only');
-SELECT hasnt_column('app', 'project_progress_status', 'metadata', 'portal: the progress status carries no metadata log');
-SELECT hasnt_column('app', 'project_progress_status', 'blocked_reason', 'portal: nor staff reasons');
-SELECT hasnt_column('app', 'project_progress_status', 'assigned_to', 'portal: nor who works on it');
+SELECT hasnt_column('app', 'customer_project_progress', 'metadata', 'portal: the progress status carries no metadata log');
+SELECT hasnt_column('app', 'customer_project_progress', 'blocked_reason', 'portal: nor staff reasons');
+SELECT hasnt_column('app', 'customer_project_progress', 'assigned_to', 'portal: nor who works on it');
 SELECT is((SELECT count(*)::int FROM app.notifications), 0, 'portal: no notification about the staff records');
 
 -- Another tenant's member sees nothing of it.
 SELECT tests.act_as('grace@northwind.test', 'northwind-labs');
-SELECT is_empty($$SELECT 1 FROM app.project_progress_status WHERE project_id = tests.recall('project')$$,
-  'project_progress_status: nothing of another tenant');
+SELECT is_empty($$SELECT 1 FROM app.customer_project_progress WHERE project_id = tests.recall('project')
+                   UNION ALL SELECT 1 FROM app.customer_projects WHERE project_id = tests.recall('project')$$,
+  'customer views: nothing of another tenant');
 
 -- Portal users never join a team, and never receive a message.
 SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');

@@ -2,7 +2,7 @@
 -- acceptance criteria (locking, cloning, human ids, validation, who may
 -- act, which transitions are allowed).
 BEGIN;
-SELECT plan(53);
+SELECT plan(54);
 
 -- Templates
 SELECT tests.act_as('management@acme.test', 'acme-manufacturing');
@@ -90,10 +90,12 @@ SELECT throws_ok(format($$SELECT app.update_progress(id, %L, 'complete') FROM ap
 SELECT tests.act_as('auditor@acme.test', 'acme-manufacturing');
 SELECT throws_ok($$INSERT INTO app.projects (title) VALUES ('x')$$, '42501', NULL, 'projects: the auditor reads but cannot create');
 SELECT tests.act_as('customer_portal@acme.test', 'acme-manufacturing');
-SELECT is((SELECT count(*)::int FROM app.projects p WHERE p.customer_organization_id <> (SELECT id FROM app.partners WHERE code = 'C-1001')), 0,
+SELECT is((SELECT count(*)::int FROM app.customer_projects p WHERE p.customer_organization_id <> (SELECT id FROM app.partners WHERE code = 'C-1001')), 0,
   'portal: a customer''s portal user sees only their own projects');
-SELECT ok((SELECT count(*) FROM app.project_progress_status) > 0, 'portal: and their progress (app.project_progress_status)');
-SELECT is_empty('SELECT 1 FROM app.documents UNION ALL SELECT 1 FROM app.approvals', 'portal: but no internal documents or approvals');
+SELECT ok((SELECT count(*) FROM app.customer_projects) > 0, 'portal: and does see those (app.customer_projects)');
+SELECT ok((SELECT count(*) FROM app.customer_project_progress) > 0, 'portal: and their progress (app.customer_project_progress)');
+SELECT is_empty('SELECT 1 FROM app.projects UNION ALL SELECT 1 FROM app.documents UNION ALL SELECT 1 FROM app.approvals',
+  'portal: but no internal project records, documents or approvals');
 
 -- Progress actions
 SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');
