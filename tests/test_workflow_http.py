@@ -254,7 +254,7 @@ def test_a_requester_never_decides_their_own_approval(live, acme, figures):
     decide = {"approval_id": approval["id"], "decision": "approve", "comment": "mine",
               "signature_reason": "self-approval", "signature_password": PASSWORD}
     figures["approval_paths_tried"] += 1
-    assert rest(live, "POST", "/rpc/decide_approval", management, json=decide).status_code == 403
+    assert refusal(rest(live, "POST", "/rpc/decide_approval", management, json=decide)) == (403, "approval.not_current_approver")
 
     # The step's role decides; the version is never approved by its uploader.
     decided = ok(rest(live, "POST", "/rpc/decide_approval", qa, json={**decide, "comment": "Checked", "signature_reason": "reviewed"}))

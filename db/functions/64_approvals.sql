@@ -422,7 +422,8 @@ BEGIN
   IF v_approval.current_approver_id IS DISTINCT FROM auth.user_id() THEN
     RAISE EXCEPTION 'approval % waits for the decision of %', v_approval.id,
                     coalesce((SELECT email FROM app.users WHERE id = v_approval.current_approver_id), 'nobody')
-      USING ERRCODE = 'PT403', HINT = 'Only the current approver decides; management can reassign it (app.reassign_approval).';
+      USING ERRCODE = 'PT403', DETAIL = 'approval.not_current_approver',
+            HINT = 'Only the current approver decides; management can reassign it (app.reassign_approval).';
   END IF;
   PERFORM app_private.check_may_decide(v_approval, auth.user_id());
   IF decision = 'reject' AND coalesce(btrim(comment), '') = '' THEN
@@ -506,7 +507,8 @@ DECLARE
   v_approval app.approvals := app_private.lock_open_approval(reassign_approval.approval_id);
 BEGIN
   IF v_approval.current_approver_id IS DISTINCT FROM auth.user_id() AND NOT auth.has_permission('approval.manage') THEN
-    RAISE EXCEPTION 'only the current approver or someone with approval.manage reassigns an approval' USING ERRCODE = 'PT403';
+    RAISE EXCEPTION 'only the current approver or someone with approval.manage reassigns an approval'
+      USING ERRCODE = 'PT403', DETAIL = 'approval.not_approver_or_manager';
   END IF;
   RETURN app_private.hand_over_approval(v_approval, approver_id, 'reassign', comment);
 END
@@ -537,7 +539,8 @@ DECLARE
   v_backup uuid;
 BEGIN
   IF v_approval.current_approver_id IS DISTINCT FROM auth.user_id() AND NOT auth.has_permission('approval.manage') THEN
-    RAISE EXCEPTION 'only the current approver or someone with approval.manage delegates an approval' USING ERRCODE = 'PT403';
+    RAISE EXCEPTION 'only the current approver or someone with approval.manage delegates an approval'
+      USING ERRCODE = 'PT403', DETAIL = 'approval.not_approver_or_manager';
   END IF;
   v_backup := app_private.backup_of(v_approval.organization_id, v_approval.current_approver_id);
   IF v_backup IS NULL THEN
