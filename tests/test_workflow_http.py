@@ -302,6 +302,19 @@ def test_portal_users_see_their_projects_status_and_nothing_internal(live, acme)
                      portal))
     assert [s["status"] for s in status] == ["blocked"]
     assert "INTERNAL" not in str(ok(rest(live, "GET", f"/customer_project_progress?project_id=eq.{project}", portal)))
+    # The same through GraphQL.
+    query = """query ($id: UUID!) {
+      customerProjects(condition: {projectId: $id}) { nodes { status stageName } }
+      customerProjectProgresses(condition: {projectId: $id}) { nodes { status subStageName } }
+      projects { totalCount }
+      approvalChains { nodes { id } }
+    }"""
+    answer = graphql(live, query, portal, {"id": project}).json()
+    assert "errors" not in answer, answer
+    data = answer["data"]
+    assert [n["status"] for n in data["customerProjects"]["nodes"]] == ["inquiry"]
+    assert "blocked" in [n["status"] for n in data["customerProjectProgresses"]["nodes"]]
+    assert data["projects"]["totalCount"] == 0 and data["approvalChains"]["nodes"] == []
 
 
 def test_revoking_a_role_needs_the_right_to_grant_it(live, acme):
