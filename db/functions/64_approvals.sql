@@ -74,6 +74,42 @@ $$;
 
 COMMENT ON FUNCTION app_private.tg_approval_chains__validate() IS 'BEFORE INSERT OR UPDATE: known facts and operators, steps naming a tenant role or an active member (PT422).';
 
+CREATE OR REPLACE FUNCTION app_private.resolve_approver(p_organization_id uuid, p_step jsonb, p_requested_by uuid) RETURNS uuid
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_approver uuid;
+  v_role text;
+BEGIN
+  IF p_step ? 'user_id'
+     AND app_private.decide_refusal(p_organization_id, p_step, p_requested_by, (p_step ->> 'user_id')::uuid) IS NULL THEN
+    RETURN (p_step ->> 'user_id')::uuid;
+  END IF;
+  -- The role's holder with the fewest open approvals decides, never the
+  -- requester; management, then admins, stand in for a role nobody else holds.
+  FOREACH v_role IN ARRAY ARRAY[p_step ->> 'role', 'management', 'admin'] LOOP
+    SELECT h.user_id INTO v_approver
+      FROM unnest(app_private.role_holders(p_organization_id, ARRAY[v_role])) AS h (user_id)
+     WHERE app_private.decide_refusal(p_organization_id, p_step, p_requested_by, h.user_id) IS NULL
+     ORDER BY (SELECT count(*) FROM app.approvals AS a
+                WHERE a.organization_id = p_organization_id AND a.current_approver_id = h.user_id
+                  AND a.status IN ('pending', 'in_review')),
+              h.user_id
+     LIMIT 1;
+    IF v_approver IS NOT NULL THEN
+      RETURN v_approver;
+    END IF;
+  END LOOP;
+  RAISE EXCEPTION 'nobody but the requester can decide this approval: no other active member holds role %, management or admin',
+                  p_step ->> 'role'
+    USING ERRCODE = 'PT409', HINT = 'Grant the role to someone else (app.grant_role).';
+END
+$$;
+
+COMMENT ON FUNCTION app_private.resolve_approver(uuid, jsonb, uuid) IS
+  'The person who decides a chain step: the named user, else the holder of the step''s role with the fewest open approvals, never the requester nor anyone app_private.decide_refusal refuses (management, then admin, stand in). PT409 when nobody can.';
+
 CREATE OR REPLACE FUNCTION app_private.decide_refusal(p_organization_id uuid, p_step jsonb, p_requested_by uuid, p_user_id uuid)
 RETURNS text
 LANGUAGE sql STABLE
@@ -125,42 +161,6 @@ $$;
 
 COMMENT ON FUNCTION app_private.check_may_decide(app.approvals, uuid) IS
   'Raises PT403 (DETAIL: the reason code of app_private.decide_refusal) unless the person may decide the approval''s current step.';
-
-CREATE OR REPLACE FUNCTION app_private.resolve_approver(p_organization_id uuid, p_step jsonb, p_requested_by uuid) RETURNS uuid
-LANGUAGE plpgsql
-SET search_path = ''
-AS $$
-DECLARE
-  v_approver uuid;
-  v_role text;
-BEGIN
-  IF p_step ? 'user_id'
-     AND app_private.decide_refusal(p_organization_id, p_step, p_requested_by, (p_step ->> 'user_id')::uuid) IS NULL THEN
-    RETURN (p_step ->> 'user_id')::uuid;
-  END IF;
-  -- The role's holder with the fewest open approvals decides, never the
-  -- requester; management, then admins, stand in for a role nobody else holds.
-  FOREACH v_role IN ARRAY ARRAY[p_step ->> 'role', 'management', 'admin'] LOOP
-    SELECT h.user_id INTO v_approver
-      FROM unnest(app_private.role_holders(p_organization_id, ARRAY[v_role])) AS h (user_id)
-     WHERE app_private.decide_refusal(p_organization_id, p_step, p_requested_by, h.user_id) IS NULL
-     ORDER BY (SELECT count(*) FROM app.approvals AS a
-                WHERE a.organization_id = p_organization_id AND a.current_approver_id = h.user_id
-                  AND a.status IN ('pending', 'in_review')),
-              h.user_id
-     LIMIT 1;
-    IF v_approver IS NOT NULL THEN
-      RETURN v_approver;
-    END IF;
-  END LOOP;
-  RAISE EXCEPTION 'nobody but the requester can decide this approval: no other active member holds role %, management or admin',
-                  p_step ->> 'role'
-    USING ERRCODE = 'PT409', HINT = 'Grant the role to someone else (app.grant_role).';
-END
-$$;
-
-COMMENT ON FUNCTION app_private.resolve_approver(uuid, jsonb, uuid) IS
-  'The person who decides a chain step: the named user, else the holder of the step''s role with the fewest open approvals, never the requester nor anyone app_private.decide_refusal refuses (management, then admin, stand in). PT409 when nobody can.';
 
 CREATE OR REPLACE FUNCTION app_private.approval_facts(p_project app.projects, p_extra jsonb) RETURNS jsonb
 LANGUAGE sql STABLE
