@@ -281,3 +281,133 @@ def test_before_triggers_refuse_another_tenant_first(live, acme, figures):
         assert answers[0].json() == answers[1].json(), name
         assert answers[0].json()["code"] == "42501", name
 
+
+def user_ids(live, *emails: str) -> dict[str, str]:
+    with psycopg.connect(live["url"]) as conn:
+        return dict(conn.execute("select email::text, id::text from app.users where email = any(%s)", [list(emails)]).fetchall())
+
+
+def login(live, email: str) -> str:
+    return ok(rest(live, "POST", "/rpc/login", json={"email": email, "password": PASSWORD}))["access_token"]
+
+
+def refusal(response) -> tuple[int, str | None]:
+    return response.status_code, response.json().get("details")
+
+
+def test_a_requester_never_decides_their_own_approval(live, acme, figures):
+    """Issue #19, finding 2, replayed: every path that could make the requester (or someone without the
+    step's role, or a portal user) the decider of an approval is refused."""
+    ids = user_ids(live, "management@acme.test", "qa@acme.test", "engineering@acme.test", "customer_portal@acme.test")
+    management, qa = acme["management"], acme["qa"]
+    project = ok(rest(live, "POST", "/projects", management, headers={"Prefer": "return=representation"},
+                      json={"title": "Requester approves own drawing"}), 201)[0]["id"]
+    version = ok(rest(live, "POST", "/rpc/create_document", management, json={
+        "project_id": project, "title": "Bracket", "category": "drawing", "file_extension": "pdf",
+        "checksum": hashlib.sha256(b"bracket").hexdigest(), "size_bytes": 2048, "mime_type": "application/pdf"}))
+    approval = ok(rest(live, "GET", f"/approvals?entity_id=eq.{version['id']}", management))[0]
+    assert approval["current_approver_id"] == ids["qa@acme.test"], "routed to qa, never to the requester"
+
+    def tried(response, expected: tuple[int, str | None]):
+        figures["approval_paths_tried"] = figures.get("approval_paths_tried", 0) + 1
+        assert refusal(response) == expected, response.text
+
+    reassign = "/rpc/reassign_approval"
+    tried(rest(live, "POST", reassign, management, json={"approval_id": approval["id"], "approver_id": ids["management@acme.test"]}),
+          (403, "approval.requester_cannot_decide"))
+    tried(rest(live, "POST", reassign, management, json={"approval_id": approval["id"], "approver_id": ids["engineering@acme.test"]}),
+          (403, "approval.approver_lacks_role"))
+    tried(rest(live, "POST", reassign, management, json={"approval_id": approval["id"], "approver_id": ids["customer_portal@acme.test"]}),
+          (403, "approval.portal_user_cannot_decide"))
+    # Management may name themselves qa's backup, but delegation and escalation pass them over.
+    ok(rest(live, "POST", "/approver_backups", management, json={"user_id": ids["qa@acme.test"],
+                                                                 "backup_user_id": ids["management@acme.test"]}), 201)
+    tried(rest(live, "POST", "/rpc/delegate_approval", qa, json={"approval_id": approval["id"]}),
+          (403, "approval.requester_cannot_decide"))
+    with psycopg.connect(live["url"]) as conn:
+        conn.execute("update app.approvals set sla_due_at = now() - interval '1 hour' where id = %s", [approval["id"]])
+    figures["approval_paths_tried"] += 1
+    assert ok(rest(live, "POST", "/rpc/escalate_overdue_approvals", management, json={})) >= 1
+    assert ok(rest(live, "GET", f"/approvals?id=eq.{approval['id']}", management))[0]["current_approver_id"] == ids["qa@acme.test"]
+    decide = {"approval_id": approval["id"], "decision": "approve", "comment": "mine",
+              "signature_reason": "self-approval", "signature_password": PASSWORD}
+    figures["approval_paths_tried"] += 1
+    assert refusal(rest(live, "POST", "/rpc/decide_approval", management, json=decide)) == (403, "approval.not_current_approver")
+
+    # The step's role decides; the version is never approved by its uploader.
+    decided = ok(rest(live, "POST", "/rpc/decide_approval", qa, json={**decide, "comment": "Checked", "signature_reason": "reviewed"}))
+    assert decided["status"] == "approved" and decided["decided_by"] == ids["qa@acme.test"]
+    approved = ok(rest(live, "GET", f"/document_versions?id=eq.{version['id']}", management))[0]
+    assert approved["approved_by"] != approved["uploaded_by"]
+
+
+def test_portal_users_get_no_staff_message(live, acme):
+    """Issue #19, finding 4, replayed: a portal user is refused as team member or recipient, and never
+    receives a notification of a staff message."""
+    portal_id = user_ids(live, "customer_portal@acme.test")["customer_portal@acme.test"]
+    portal, sales = login(live, "customer_portal@acme.test"), acme["sales"]
+    project = ok(rest(live, "POST", "/projects", sales, headers={"Prefer": "return=representation"},
+                      json={"title": "Portal team", "customer_organization_id": acme["customer"]}), 201)[0]["id"]
+    joined = rest(live, "PATCH", f"/projects?id=eq.{project}", sales, json={"team_member_ids": [portal_id]})
+    assert joined.status_code == 422, joined.text
+    direct = rest(live, "POST", "/messages", sales, json={"project_id": project, "recipient_id": portal_id,
+                                                          "content": "INTERNAL: our margin is 4%"})
+    assert direct.status_code == 422, direct.text
+    ok(rest(live, "POST", "/messages", sales, json={"project_id": project, "subject": "Margin",
+                                                    "content": "INTERNAL: our margin is 4%"}), 201)
+    assert ok(rest(live, "GET", "/notifications?type=eq.message", portal)) == []
+    assert ok(rest(live, "GET", f"/messages?project_id=eq.{project}", portal)) == []
+
+
+def test_portal_users_see_their_projects_status_and_nothing_internal(live, acme):
+    """Issue #9, finding 8: project records, routing, SLAs, chains, backups, progress logs and dashboards
+    are staff-only; the portal reads app.customer_projects and app.customer_project_progress."""
+    portal, sales = login(live, "customer_portal@acme.test"), acme["sales"]
+    project = ok(rest(live, "POST", "/projects", sales, headers={"Prefer": "return=representation"},
+                      json={"title": "Portal status", "customer_organization_id": acme["customer"]}), 201)[0]["id"]
+    ok(rest(live, "POST", "/rpc/update_progress", sales, json={
+        "project_id": project, "sub_stage_id": acme["sub_stages"]["rfq-review"], "action": "block",
+        "comment": "INTERNAL: waiting for our margin decision"}))
+    for path in ("/approval_chains", "/approval_policies", "/approver_backups", "/workflow_stages", "/workflow_definitions",
+                 f"/project_sub_stage_progress?project_id=eq.{project}", f"/project_stage_transitions?project_id=eq.{project}",
+                 f"/project_workflow?project_id=eq.{project}", "/project_overview", "/approval_history", "/blocked_reasons"):
+        assert ok(rest(live, "GET", path, sales)), f"staff read {path}"
+        assert ok(rest(live, "GET", path, portal)) == [], path
+    assert ok(rest(live, "GET", f"/projects?id=eq.{project}", portal)) == [], "the project record is internal"
+    summary = ok(rest(live, "GET", f"/customer_projects?project_id=eq.{project}", portal))
+    assert [(p["project_id"], p["status"]) for p in summary] == [(project, "inquiry")] and "quote_value" not in summary[0]
+    status = ok(rest(live, "GET", f"/customer_project_progress?project_id=eq.{project}&sub_stage_id=eq.{acme['sub_stages']['rfq-review']}",
+                     portal))
+    assert [s["status"] for s in status] == ["blocked"]
+    assert "INTERNAL" not in str(ok(rest(live, "GET", f"/customer_project_progress?project_id=eq.{project}", portal)))
+    # The same through GraphQL.
+    query = """query ($id: UUID!) {
+      customerProjects(condition: {projectId: $id}) { nodes { status stageName } }
+      customerProjectProgresses(condition: {projectId: $id}) { nodes { status subStageName } }
+      projects { totalCount }
+      approvalChains { nodes { id } }
+    }"""
+    answer = graphql(live, query, portal, {"id": project}).json()
+    assert "errors" not in answer, answer
+    data = answer["data"]
+    assert [n["status"] for n in data["customerProjects"]["nodes"]] == ["inquiry"]
+    assert "blocked" in [n["status"] for n in data["customerProjectProgresses"]["nodes"]]
+    assert data["projects"]["totalCount"] == 0 and data["approvalChains"]["nodes"] == []
+
+
+def test_revoking_a_role_needs_the_right_to_grant_it(live, acme):
+    """Issue #9, finding 5, replayed: a role holding only role.assign cannot revoke management."""
+    ada = login(live, "ada@acme.test")
+    with psycopg.connect(live["url"]) as conn:
+        memberships = dict(conn.execute("""
+            select u.email::text, m.id::text from app.memberships m join app.users u on u.id = m.user_id
+              join app.organizations o on o.id = m.organization_id
+             where o.slug = 'acme-manufacturing' and u.email in ('management@acme.test', 'auditor@acme.test')""").fetchall())
+    ok(rest(live, "POST", "/rpc/create_role", ada, json={"key": "assigner", "name": "Assigner", "permissions": ["role.assign"]}))
+    ok(rest(live, "POST", "/rpc/grant_role", ada, json={"membership_id": memberships["auditor@acme.test"], "role_key": "assigner"}))
+    refused = rest(live, "POST", "/rpc/revoke_role", acme["auditor"],
+                   json={"membership_id": memberships["management@acme.test"], "role_key": "management"})
+    assert refusal(refused) == (403, "role.permission_not_held")
+    granted = rest(live, "POST", "/rpc/grant_role", acme["auditor"],
+                   json={"membership_id": memberships["management@acme.test"], "role_key": "management"})
+    assert granted.status_code == 403, "granting is refused the same way"

@@ -52,7 +52,7 @@ BEGIN
       USING ERRCODE = 'PT422', HINT = 'GET /permissions lists the catalog.';
   END IF;
   IF NOT app_private.caller_holds_all(p_permissions) THEN
-    RAISE EXCEPTION 'you cannot hand out permissions you do not hold yourself' USING ERRCODE = 'PT403';
+    RAISE EXCEPTION 'you cannot hand out permissions you do not hold yourself' USING ERRCODE = 'PT403', DETAIL = 'role.permission_not_held';
   END IF;
 END
 $$;
@@ -86,6 +86,25 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.find_role(uuid, text) IS 'The tenant''s role with that key, or PT404.';
+
+CREATE OR REPLACE FUNCTION app_private.check_role_assignable(p_role app.roles) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+  -- Granting a role and taking it away need the same right.
+  IF p_role.key = 'admin' AND NOT app_private.caller_is_admin() THEN
+    RAISE EXCEPTION 'only an admin grants or revokes the admin role' USING ERRCODE = 'PT403', DETAIL = 'role.admin_only';
+  END IF;
+  IF NOT app_private.caller_holds_all(app_private.permissions_of(p_role)) THEN
+    RAISE EXCEPTION 'role % carries permissions you do not hold yourself', p_role.key
+      USING ERRCODE = 'PT403', DETAIL = 'role.permission_not_held', HINT = 'Ask someone who holds them (an admin).';
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.check_role_assignable(app.roles) IS
+  'The escalation check of app.grant_role and app.revoke_role: only an admin grants or revokes admin, and nobody grants or revokes a role bundling permissions they do not hold (PT403).';
 
 CREATE OR REPLACE FUNCTION app.create_role(key text, name text, permissions text[], description text DEFAULT '')
 RETURNS app.roles
@@ -193,10 +212,7 @@ BEGIN
     RAISE EXCEPTION 'you cannot grant roles to yourself' USING ERRCODE = 'PT403';
   END IF;
   v_role := app_private.find_role(v_organization_id, grant_role.role_key);
-  IF v_role.key = 'admin' AND NOT app_private.caller_is_admin() THEN
-    RAISE EXCEPTION 'only an admin grants the admin role' USING ERRCODE = 'PT403';
-  END IF;
-  PERFORM app_private.check_grantable(app_private.permissions_of(v_role));
+  PERFORM app_private.check_role_assignable(v_role);
 
   INSERT INTO app.role_assignments (organization_id, membership_id, role_id, site_id, granted_by)
   VALUES (v_organization_id, v_membership.id, v_role.id, grant_role.site_id, auth.user_id())
@@ -228,9 +244,7 @@ DECLARE
 BEGIN
   PERFORM app_private.require_permission('role.assign');
   v_role := app_private.find_role(v_organization_id, revoke_role.role_key);
-  IF v_role.key = 'admin' AND NOT app_private.caller_is_admin() THEN
-    RAISE EXCEPTION 'only an admin revokes the admin role' USING ERRCODE = 'PT403';
-  END IF;
+  PERFORM app_private.check_role_assignable(v_role);
   DELETE FROM app.role_assignments AS ra
    WHERE ra.organization_id = v_organization_id AND ra.membership_id = revoke_role.membership_id
      AND ra.role_id = v_role.id AND ra.site_id IS NOT DISTINCT FROM revoke_role.site_id;
@@ -239,7 +253,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.revoke_role(uuid, text, uuid) IS
-  'Takes a role (at site_id, or tenant-wide) away from a member. Needs role.assign; admin only by an admin; the last admin of a tenant cannot be removed (PT409). False when there was nothing to revoke.';
+  'Takes a role (at site_id, or tenant-wide) away from a member. Needs the same right as granting it: role.assign and every permission of the role (PT403); admin only by an admin; the last admin of a tenant cannot be removed (PT409). False when there was nothing to revoke.';
 
 CREATE OR REPLACE FUNCTION app_private.lock_organization(p_organization_id uuid) RETURNS void
 LANGUAGE sql VOLATILE

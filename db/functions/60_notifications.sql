@@ -49,6 +49,18 @@ $$;
 
 COMMENT ON FUNCTION app_private.is_active_member(uuid, uuid) IS 'Is the user an active member of the tenant with an active account?';
 
+CREATE OR REPLACE FUNCTION app_private.is_active_staff(p_organization_id uuid, p_user_id uuid) RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+  SELECT EXISTS (
+    SELECT FROM app.memberships AS m JOIN app.users AS u ON u.id = m.user_id
+     WHERE m.organization_id = p_organization_id AND m.user_id = p_user_id AND m.status = 'active' AND u.status = 'active'
+       AND m.partner_id IS NULL)
+$$;
+
+COMMENT ON FUNCTION app_private.is_active_staff(uuid, uuid) IS
+  'Is the user an active member of the tenant''s own staff (an active account, not a portal user bound to a partner)?';
+
 CREATE OR REPLACE FUNCTION app_private.notify(
   p_organization_id uuid,
   p_recipients uuid[],
@@ -75,14 +87,23 @@ BEGIN
          p_project_id, p_entity_type, p_entity_id
     FROM app.memberships AS m
     JOIN app.users AS u ON u.id = m.user_id AND u.status = 'active'
-   WHERE m.organization_id = p_organization_id AND m.status = 'active' AND m.user_id = ANY (p_recipients);
+   WHERE m.organization_id = p_organization_id AND m.status = 'active' AND m.user_id = ANY (p_recipients)
+     -- Every notification is about a staff record (project team messages,
+     -- approvals, documents, workflow steps) and copies some of its content:
+     -- only those who may read such records (staff holding project.read
+     -- tenant-wide, the read rule of messages, approvals and documents) get one.
+     AND m.partner_id IS NULL
+     AND EXISTS (SELECT FROM app.role_assignments AS ra
+                   JOIN app.role_permissions AS rp ON rp.organization_id = ra.organization_id AND rp.role_id = ra.role_id
+                  WHERE ra.organization_id = m.organization_id AND ra.membership_id = m.id AND ra.site_id IS NULL
+                    AND rp.permission = 'project.read');
   GET DIAGNOSTICS v_count = ROW_COUNT;
   RETURN v_count;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.notify(uuid, uuid[], app.notification_type, text, text, app.priority_level, uuid, text, uuid) IS
-  'Sends one notification to each recipient who is an active member of the tenant; returns how many were sent.';
+  'Sends one notification to each recipient who may read the staff record it is about (an active staff member, not a portal user, holding project.read tenant-wide); others are skipped. Returns how many were sent.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_notifications__stamp_read() RETURNS trigger
 LANGUAGE plpgsql
@@ -152,8 +173,9 @@ DECLARE
   v_project app.projects;
 BEGIN
   SELECT * INTO v_project FROM app.projects WHERE organization_id = NEW.organization_id AND id = NEW.project_id;
-  IF NEW.recipient_id IS NOT NULL AND NOT app_private.is_active_member(NEW.organization_id, NEW.recipient_id) THEN
-    PERFORM app_private.raise_invalid(format('recipient %s is not an active member of the organization', NEW.recipient_id),
+  -- Messages are staff records: a portal user is never their recipient.
+  IF NEW.recipient_id IS NOT NULL AND NOT app_private.is_active_staff(NEW.organization_id, NEW.recipient_id) THEN
+    PERFORM app_private.raise_invalid(format('recipient %s is not an active member of the organization''s staff', NEW.recipient_id),
                                       'Send to a colleague, or leave recipient_id empty to write to the project team.');
   END IF;
   PERFORM app_private.notify(
@@ -168,7 +190,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_messages__check_and_notify() IS
-  'AFTER INSERT on messages: the recipient must be an active member (PT422); notifies the recipient, or the project team.';
+  'AFTER INSERT on messages: the recipient must be an active staff member, never a portal user (PT422); notifies the recipient, or the project team (app_private.notify skips whoever may not read the message).';
 
 CREATE OR REPLACE TRIGGER _500_check_and_notify AFTER INSERT ON app.messages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_messages__check_and_notify();

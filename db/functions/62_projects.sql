@@ -66,17 +66,17 @@ BEGIN
                                       'List ids of the customer''s contacts (GET /contacts?partner_id=eq.<customer>).');
   END IF;
   SELECT u INTO v_outsider FROM unnest(p_project.team_member_ids || p_project.assigned_to) AS u
-   WHERE u IS NOT NULL AND NOT app_private.is_active_member(p_project.organization_id, u)
+   WHERE u IS NOT NULL AND NOT app_private.is_active_staff(p_project.organization_id, u)
    LIMIT 1;
   IF FOUND THEN
-    PERFORM app_private.raise_invalid(format('user %s is not an active member of the organization', v_outsider),
-                                      'assigned_to and team_member_ids name colleagues (GET /memberships).');
+    PERFORM app_private.raise_invalid(format('user %s is not an active member of the organization''s staff', v_outsider),
+                                      'assigned_to and team_member_ids name colleagues, never portal users (GET /memberships).');
   END IF;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.check_project_people(app.projects) IS
-  'Refuses (PT422) a supplier as customer, contacts that are not the customer''s, and assignees who are not active members.';
+  'Refuses (PT422) a supplier as customer, contacts that are not the customer''s, and assignees or team members who are not active staff (portal users never join a project team).';
 
 CREATE OR REPLACE FUNCTION app_private.included_stage(p_organization_id uuid, p_definition_id uuid, p_stage_id uuid)
 RETURNS app.workflow_definition_stage_settings

@@ -84,8 +84,8 @@ DECLARE
   v_approver uuid;
   v_role text;
 BEGIN
-  IF p_step ? 'user_id' AND (p_step ->> 'user_id')::uuid IS DISTINCT FROM p_requested_by
-     AND app_private.is_active_member(p_organization_id, (p_step ->> 'user_id')::uuid) THEN
+  IF p_step ? 'user_id'
+     AND app_private.decide_refusal(p_organization_id, p_step, p_requested_by, (p_step ->> 'user_id')::uuid) IS NULL THEN
     RETURN (p_step ->> 'user_id')::uuid;
   END IF;
   -- The role's holder with the fewest open approvals decides, never the
@@ -93,7 +93,7 @@ BEGIN
   FOREACH v_role IN ARRAY ARRAY[p_step ->> 'role', 'management', 'admin'] LOOP
     SELECT h.user_id INTO v_approver
       FROM unnest(app_private.role_holders(p_organization_id, ARRAY[v_role])) AS h (user_id)
-     WHERE h.user_id IS DISTINCT FROM p_requested_by
+     WHERE app_private.decide_refusal(p_organization_id, p_step, p_requested_by, h.user_id) IS NULL
      ORDER BY (SELECT count(*) FROM app.approvals AS a
                 WHERE a.organization_id = p_organization_id AND a.current_approver_id = h.user_id
                   AND a.status IN ('pending', 'in_review')),
@@ -110,7 +110,59 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.resolve_approver(uuid, jsonb, uuid) IS
-  'The person who decides a chain step: the named user, else the holder of the step''s role with the fewest open approvals, never the requester (management, then admin, stand in). PT409 when nobody can.';
+  'The person who decides a chain step: the named user, else the holder of the step''s role with the fewest open approvals, never the requester nor anyone app_private.decide_refusal refuses (management, then admin, stand in). PT409 when nobody can.';
+
+CREATE OR REPLACE FUNCTION app_private.decide_refusal(p_organization_id uuid, p_step jsonb, p_requested_by uuid, p_user_id uuid)
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+  -- The one rule of who may decide a step, used by routing, hand-over
+  -- (reassign, delegate, escalation to a backup) and the decision itself:
+  -- an active staff member other than the requester who is the step's named
+  -- user or holds its role; management and admin stand in for anybody.
+  SELECT CASE
+    WHEN m.user_id IS NULL THEN 'approval.approver_not_member'
+    WHEN p_user_id = p_requested_by THEN 'approval.requester_cannot_decide'
+    WHEN m.partner_id IS NOT NULL THEN 'approval.portal_user_cannot_decide'
+    WHEN p_user_id::text = p_step ->> 'user_id' THEN NULL
+    WHEN EXISTS (SELECT FROM app.role_assignments AS ra
+                   JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
+                  WHERE ra.organization_id = m.organization_id AND ra.membership_id = m.id
+                    AND r.key IN (p_step ->> 'role', 'management', 'admin')) THEN NULL
+    ELSE 'approval.approver_lacks_role'
+  END
+  FROM (SELECT) AS one
+  LEFT JOIN (app.memberships AS m JOIN app.users AS u ON u.id = m.user_id AND u.status = 'active')
+    ON m.organization_id = p_organization_id AND m.user_id = p_user_id AND m.status = 'active'
+$$;
+
+COMMENT ON FUNCTION app_private.decide_refusal(uuid, jsonb, uuid, uuid) IS
+  'Why a person may not decide a chain step (a reason code: approval.approver_not_member, approval.requester_cannot_decide, approval.portal_user_cannot_decide, approval.approver_lacks_role), NULL when they may: an active staff member, not the requester, who is the step''s named user or holds its role, management or admin.';
+
+CREATE OR REPLACE FUNCTION app_private.check_may_decide(p_approval app.approvals, p_user_id uuid) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_step jsonb := p_approval.steps -> (p_approval.current_step - 1);
+  v_reason text := app_private.decide_refusal(p_approval.organization_id, v_step, p_approval.requested_by, p_user_id);
+BEGIN
+  IF v_reason IS NOT NULL THEN
+    RAISE EXCEPTION '%', CASE v_reason
+        WHEN 'approval.approver_not_member' THEN 'the approver must be an active member of the organization'
+        WHEN 'approval.requester_cannot_decide' THEN 'the requester of an approval cannot decide it'
+        WHEN 'approval.portal_user_cannot_decide' THEN 'a portal user cannot decide an approval'
+        ELSE format('step %s of this approval is decided by %s (or management, or an admin)', p_approval.current_step,
+                    coalesce('role ' || (v_step ->> 'role'), 'its named user'))
+      END
+      USING ERRCODE = 'PT403', DETAIL = v_reason,
+            HINT = 'Hand the approval to a colleague who holds the step''s role and did not request it.';
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.check_may_decide(app.approvals, uuid) IS
+  'Raises PT403 (DETAIL: the reason code of app_private.decide_refusal) unless the person may decide the approval''s current step.';
 
 CREATE OR REPLACE FUNCTION app_private.approval_facts(p_project app.projects, p_extra jsonb) RETURNS jsonb
 LANGUAGE sql STABLE
@@ -157,7 +209,8 @@ BEGIN
   SELECT p_approval.organization_id, p_approval.id, m.user_id, p_reason, p_approval.escalation_level
     FROM app.memberships AS m
     JOIN app.users AS u ON u.id = m.user_id AND u.status = 'active'
-   WHERE m.organization_id = p_approval.organization_id AND m.status = 'active' AND m.user_id = ANY (p_recipients);
+   WHERE m.organization_id = p_approval.organization_id AND m.status = 'active' AND m.partner_id IS NULL
+     AND m.user_id = ANY (p_recipients);
   PERFORM app_private.notify(p_approval.organization_id, p_recipients, 'approval', p_title,
     format('%s approval, due %s.', pg_catalog.replace(p_approval.approval_type::text, '_', ' '),
            pg_catalog.to_char(p_approval.sla_due_at, 'YYYY-MM-DD HH24:MI TZ')),
@@ -168,7 +221,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tell_about_approval(app.approvals, uuid[], text, text) IS
-  'Notifies people about an approval and records it in approval_notifications.';
+  'Notifies people about an approval (app_private.notify: staff who may read it) and records it in approval_notifications (staff only).';
 
 CREATE OR REPLACE FUNCTION app_private.sla_due_at(p_organization_id uuid, p_type app.approval_type, p_priority app.approval_priority)
 RETURNS timestamptz
@@ -371,8 +424,10 @@ BEGIN
   IF v_approval.current_approver_id IS DISTINCT FROM auth.user_id() THEN
     RAISE EXCEPTION 'approval % waits for the decision of %', v_approval.id,
                     coalesce((SELECT email FROM app.users WHERE id = v_approval.current_approver_id), 'nobody')
-      USING ERRCODE = 'PT403', HINT = 'Only the current approver decides; management can reassign it (app.reassign_approval).';
+      USING ERRCODE = 'PT403', DETAIL = 'approval.not_current_approver',
+            HINT = 'Only the current approver decides; management can reassign it (app.reassign_approval).';
   END IF;
+  PERFORM app_private.check_may_decide(v_approval, auth.user_id());
   IF decision = 'reject' AND coalesce(btrim(comment), '') = '' THEN
     PERFORM app_private.raise_invalid('a rejection needs a comment', 'Say why, so the requester can fix it.');
   END IF;
@@ -412,7 +467,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.decide_approval(uuid, app.approval_decision, text, text, text, text) IS
-  'POST /approvals/:id/decision. The current approver approves (the next step''s approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. Errors: PT403 not the approver or wrong password, PT404, PT409 already decided, PT422 missing comment or signature.';
+  'POST /approvals/:id/decision. The current approver approves (the next step''s approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. Errors: PT403 not the approver, not allowed to decide (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide) or wrong password, PT404, PT409 already decided, PT422 missing comment or signature.';
 
 CREATE OR REPLACE FUNCTION app_private.hand_over_approval(
   p_approval app.approvals, p_to uuid, p_action app.approval_action, p_comment text
@@ -430,6 +485,7 @@ BEGIN
   IF p_to = p_approval.current_approver_id THEN
     PERFORM app_private.raise_invalid('the approval is already theirs', NULL);
   END IF;
+  PERFORM app_private.check_may_decide(p_approval, p_to);
   UPDATE app.approvals SET current_approver_id = p_to
    WHERE organization_id = p_approval.organization_id AND id = p_approval.id
   RETURNING * INTO v_approval;
@@ -441,7 +497,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.hand_over_approval(app.approvals, uuid, app.approval_action, text) IS
-  'Makes someone else the current approver, records it (reassign, delegate or escalate) and tells them.';
+  'Makes someone else the current approver, records it (reassign, delegate or escalate) and tells them. PT422 not an active member; PT403 (app_private.check_may_decide) when they may not decide the current step.';
 
 CREATE OR REPLACE FUNCTION app.reassign_approval(approval_id uuid, approver_id uuid, comment text DEFAULT NULL) RETURNS app.approvals
 LANGUAGE plpgsql
@@ -453,14 +509,15 @@ DECLARE
   v_approval app.approvals := app_private.lock_open_approval(reassign_approval.approval_id);
 BEGIN
   IF v_approval.current_approver_id IS DISTINCT FROM auth.user_id() AND NOT auth.has_permission('approval.manage') THEN
-    RAISE EXCEPTION 'only the current approver or someone with approval.manage reassigns an approval' USING ERRCODE = 'PT403';
+    RAISE EXCEPTION 'only the current approver or someone with approval.manage reassigns an approval'
+      USING ERRCODE = 'PT403', DETAIL = 'approval.not_approver_or_manager';
   END IF;
   RETURN app_private.hand_over_approval(v_approval, approver_id, 'reassign', comment);
 END
 $$;
 
 COMMENT ON FUNCTION app.reassign_approval(uuid, uuid, text) IS
-  'Hands an open approval to another active member. The current approver or approval.manage. Errors: PT403, PT404, PT409 closed, PT422 not a member.';
+  'Hands an open approval to another active member who may decide its current step (not the requester, holding the step''s role, management or admin). The current approver or approval.manage. Errors: PT403 (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404, PT409 closed, PT422 not a member.';
 
 CREATE OR REPLACE FUNCTION app_private.backup_of(p_organization_id uuid, p_user_id uuid) RETURNS uuid
 LANGUAGE sql STABLE
@@ -484,7 +541,8 @@ DECLARE
   v_backup uuid;
 BEGIN
   IF v_approval.current_approver_id IS DISTINCT FROM auth.user_id() AND NOT auth.has_permission('approval.manage') THEN
-    RAISE EXCEPTION 'only the current approver or someone with approval.manage delegates an approval' USING ERRCODE = 'PT403';
+    RAISE EXCEPTION 'only the current approver or someone with approval.manage delegates an approval'
+      USING ERRCODE = 'PT403', DETAIL = 'approval.not_approver_or_manager';
   END IF;
   v_backup := app_private.backup_of(v_approval.organization_id, v_approval.current_approver_id);
   IF v_backup IS NULL THEN
@@ -496,7 +554,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.delegate_approval(uuid, text) IS
-  'Hands an open approval to the current approver''s backup (approver_backups). Errors: PT403, PT404, PT409 closed or no backup.';
+  'Hands an open approval to the current approver''s backup (approver_backups), if the backup may decide its current step. Errors: PT403 (DETAIL as app.reassign_approval), PT404, PT409 closed or no backup.';
 
 CREATE OR REPLACE FUNCTION app.cancel_approval(approval_id uuid, reason text) RETURNS app.approvals
 LANGUAGE plpgsql
@@ -620,7 +678,9 @@ BEGIN
       format('Overdue approval: %s (level %s)', pg_catalog.replace(v_approval.approval_type::text, '_', ' '), v_approval.escalation_level));
     IF v_approval.escalation_level = 1 THEN
       v_backup := app_private.backup_of(v_approval.organization_id, v_approval.current_approver_id);
-      IF v_backup IS NOT NULL THEN
+      -- A backup who may not decide this step (the requester, say) is passed over.
+      IF v_backup IS NOT NULL AND app_private.decide_refusal(v_approval.organization_id,
+           v_approval.steps -> (v_approval.current_step - 1), v_approval.requested_by, v_backup) IS NULL THEN
         PERFORM app_private.hand_over_approval(v_approval, v_backup, 'reassign', 'SLA breached: handed to the approver''s backup');
       END IF;
     END IF;
@@ -631,7 +691,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.escalate_overdue_approvals(uuid) IS
-  'Escalates open approvals past sla_due_at (all tenants, or one): notifies the manager chain of the approver one level further each SLA period, reassigns to the backup on the first escalation, records escalate in the history. Returns how many were escalated. Scheduled every 5 minutes.';
+  'Escalates open approvals past sla_due_at (all tenants, or one): notifies the manager chain of the approver one level further each SLA period, reassigns to the backup on the first escalation (unless the backup may not decide the step), records escalate in the history. Returns how many were escalated. Scheduled every 5 minutes.';
 
 CREATE OR REPLACE FUNCTION app.escalate_overdue_approvals() RETURNS integer
 LANGUAGE plpgsql

@@ -1,7 +1,10 @@
--- The project workflow. Reading needs project.read in the active tenant;
--- portal users (bound to a customer) see only their own projects and their
--- progress. Templates, SLAs, chains and document rules change with
--- workflow.manage. Progress, approvals and documents change only through
+-- The project workflow. Reading needs project.read in the active tenant.
+-- Every table here is internal (project values, routing, SLAs, staff
+-- comments in progress logs and approval history) and staff-only; portal
+-- users (bound to a customer) read their customer's projects through
+-- app.customer_projects and app.customer_project_progress (67_dashboards.sql;
+-- docs/security.md, "What portal users see"). Templates, SLAs, chains and
+-- document rules change with workflow.manage. Progress, approvals and documents change only through
 -- the RPCs, which check who may act; no client writes those tables.
 -- Platform operators read everything.
 
@@ -23,40 +26,36 @@ BEGIN
                    v_table || '_select_operator', v_table);
   END LOOP;
 
-  -- Catalog and rules: every reader sees them, workflow.manage changes them.
+  -- Catalog and rules: every staff reader sees them, workflow.manage changes them.
   FOREACH v_table IN ARRAY ARRAY[
     'workflow_stages', 'workflow_sub_stages', 'workflow_definitions', 'workflow_definition_stages',
     'workflow_definition_sub_stages', 'workflow_settings', 'approval_policies', 'approval_chains',
     'document_category_settings']
   LOOP
     EXECUTE format($p$CREATE POLICY %I ON app.%I FOR SELECT TO app_user
-      USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read')))$p$,
+      USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+             AND (SELECT auth.partner_id()) IS NULL)$p$,
       v_table || '_select_reader', v_table);
     EXECUTE format($p$CREATE POLICY %I ON app.%I FOR ALL TO app_user
-      USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('workflow.manage')))
-      WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('workflow.manage')))$p$,
+      USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('workflow.manage'))
+             AND (SELECT auth.partner_id()) IS NULL)
+      WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('workflow.manage'))
+                  AND (SELECT auth.partner_id()) IS NULL)$p$,
       v_table || '_all_manager', v_table);
   END LOOP;
 
-  -- Project records for the tenant's own staff (not portal users).
+  -- Project records for the tenant's own staff (not portal users). Progress
+  -- rows carry staff comments (metadata.log, blocked_reason) and transitions
+  -- staff reasons: portal users follow progress through
+  -- app.customer_project_progress instead.
   FOREACH v_table IN ARRAY ARRAY[
     'approvals', 'approval_history', 'approval_attachments', 'approval_notifications', 'approver_backups', 'documents',
-    'document_versions']
+    'document_versions', 'project_stage_transitions', 'project_sub_stage_progress']
   LOOP
     EXECUTE format($p$CREATE POLICY %I ON app.%I FOR SELECT TO app_user
       USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
              AND (SELECT auth.partner_id()) IS NULL)$p$,
       v_table || '_select_staff', v_table);
-  END LOOP;
-
-  -- Rows of a project: staff, or the portal user of the project's customer.
-  FOREACH v_table IN ARRAY ARRAY['project_stage_transitions', 'project_sub_stage_progress'] LOOP
-    EXECUTE format($p$CREATE POLICY %I ON app.%I FOR SELECT TO app_user
-      USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
-             AND ((SELECT auth.partner_id()) IS NULL
-                  OR project_id IN (SELECT p.id FROM app.projects AS p WHERE p.organization_id = (SELECT auth.org_id())
-                                       AND p.customer_organization_id = (SELECT auth.partner_id()))))$p$,
-      v_table || '_select_reader', v_table);
   END LOOP;
 END
 $$;
@@ -116,9 +115,11 @@ GRANT INSERT (organization_id, project_id, title, description, customer_organiza
       UPDATE (title, description, customer_organization_id, status, priority, requested_due_date, promised_due_date,
               quote_value, po_value, risk_flags, assigned_to, team_member_ids, point_of_contacts, metadata)
   ON app.projects TO app_user;
+-- Staff only: a project carries internal values (quote and PO values, risk
+-- flags, team, metadata); portal users read app.customer_projects instead.
 CREATE POLICY projects_select_reader ON app.projects FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
-         AND ((SELECT auth.partner_id()) IS NULL OR customer_organization_id = (SELECT auth.partner_id())));
+         AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY projects_insert_creator ON app.projects FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.create'))
               AND (SELECT auth.partner_id()) IS NULL);
@@ -148,7 +149,7 @@ CREATE POLICY document_access_log_select_own_or_auditor ON app.document_access_l
 GRANT SELECT ON app.workflow_definition_stage_settings, app.workflow_definition_sub_stage_settings, app.project_workflow,
   app.project_overview, app.project_portfolio, app.overdue_sub_stages, app.blocked_reasons,
   app.pending_approvals_by_approver, app.approval_sla_breaches, app.approval_cycle_times, app.on_time_delivery,
-  app.quality_pass_rate, app.approval_records, app.quality_records
+  app.quality_pass_rate, app.approval_records, app.quality_records, app.customer_projects, app.customer_project_progress
   TO app_user, app_admin;
 
 GRANT EXECUTE ON FUNCTION auth.holds_any_role(text[]) TO app_user, app_admin;

@@ -108,7 +108,7 @@ SELECT throws_ok($$SELECT app.log_document_access(tests.recall('document'))$$, '
 SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');
 SELECT throws_like(format($$INSERT INTO app.messages (project_id, recipient_id, content) VALUES (%L, %L, 'hi')$$,
                           tests.recall('project'), tests.id_of_user('grace@northwind.test')),
-  '%is not an active member of the organization', 'messages: only to colleagues');
+  '%is not an active member of the organization%', 'messages: only to colleagues');
 INSERT INTO app.messages (project_id, recipient_id, subject, content) VALUES (tests.recall('project'), tests.id_of_user('finance@acme.test'), 'Margin', 'Can we go to 18%?');
 SELECT throws_ok(format($$INSERT INTO app.messages (project_id, sender_id, content) VALUES (%L, %L, 'spoof')$$,
                         tests.recall('project'), tests.id_of_user('finance@acme.test')),

@@ -1,6 +1,6 @@
 -- RBAC: the permission check, site scoping, and escalation attempts.
 BEGIN;
-SELECT plan(24);
+SELECT plan(28);
 
 SELECT tests.act_as('ada@acme.test', 'acme-manufacturing');
 SELECT ok(auth.has_permission('role.assign'), 'an admin holds role.assign');
@@ -53,12 +53,25 @@ SELECT lives_ok(format('SELECT app.grant_role(%L, ''role_clerk'')', tests.member
 
 SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');
 SELECT throws_ok(format('SELECT app.grant_role(%L, ''admin'')', tests.membership_of('qa@acme.test', 'acme-manufacturing')),
-  'PT403', 'only an admin grants the admin role', 'only an admin makes admins');
+  'PT403', 'only an admin grants or revokes the admin role', 'only an admin makes admins');
 SELECT throws_ok(format('SELECT app.grant_role(%L, ''auditor'')', tests.membership_of('qa@acme.test', 'acme-manufacturing')),
-  'PT403', 'you cannot hand out permissions you do not hold yourself',
+  'PT403', 'role auditor carries permissions you do not hold yourself',
   'nobody hands out a role carrying permissions they lack');
 SELECT lives_ok(format('SELECT app.grant_role(%L, ''customer_portal'')', tests.membership_of('qa@acme.test', 'acme-manufacturing')),
   'a role within the granter''s permissions can be granted');
+-- Taking a role away needs the same right as handing it out (issue #9, finding 5).
+SELECT throws_ok(format('SELECT app.revoke_role(%L, ''management'')', tests.membership_of('management@acme.test', 'acme-manufacturing')),
+  'PT403', 'role management carries permissions you do not hold yourself',
+  'role.assign alone does not take management away from a colleague');
+SELECT throws_ok(format('SELECT app.revoke_role(%L, ''admin'')', tests.membership_of('admin@acme.test', 'acme-manufacturing')),
+  'PT403', 'only an admin grants or revokes the admin role', 'only an admin removes admins');
+SELECT tests.act_as_owner();
+SELECT is((SELECT count(*)::int FROM app.role_assignments ra JOIN app.roles r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
+            WHERE ra.membership_id = tests.membership_of('management@acme.test', 'acme-manufacturing') AND r.key = 'management'), 1,
+  'management keeps the role');
+SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');
+SELECT ok(app.revoke_role(tests.membership_of('qa@acme.test', 'acme-manufacturing'), 'customer_portal'),
+  'a role within the revoker''s permissions can be revoked');
 
 -- The last admin stays.
 SELECT tests.act_as('ada@acme.test', 'acme-manufacturing');
