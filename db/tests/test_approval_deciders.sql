@@ -6,23 +6,6 @@
 BEGIN;
 SELECT plan(20);
 
--- The SQLSTATE and reason code (DETAIL) of a refused statement.
-CREATE FUNCTION tests.refusal(p_sql text) RETURNS text
-LANGUAGE plpgsql
-AS $$
-DECLARE
-  v_state text;
-  v_detail text;
-BEGIN
-  EXECUTE p_sql;
-  RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_detail = PG_EXCEPTION_DETAIL;
-  RETURN v_state || ' ' || coalesce(nullif(v_detail, ''), '-');
-END
-$$;
-GRANT EXECUTE ON FUNCTION tests.refusal(text) TO PUBLIC;
-
 -- The issue's reproduction: management uploads a drawing; the regulated
 -- category opens a quality review, routed to qa.
 SELECT tests.act_as('management@acme.test', 'acme-manufacturing');
