@@ -130,7 +130,7 @@ CREATE OR REPLACE TRIGGER _100_refuse_truncate BEFORE TRUNCATE ON audit.activity
 -- The register of audited tables: every table with the audit triggers is
 -- here, with the key its events carry and who may read the history of a row
 -- once the row is gone. While the row exists, its events are visible to
--- exactly those who may read the row itself (see policies/50_audit.sql).
+-- exactly those who may read the row itself (the view app.activity_log).
 CREATE OR REPLACE FUNCTION audit.audited_tables()
 RETURNS TABLE (table_name text, key_columns text[], deleted_history text, read_permission text)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -193,27 +193,56 @@ BEGIN
 END
 $$;
 
--- Who may read the history of a row that no longer exists (the policy on
--- audit.activity_log asks it only when the caller cannot read the row).
-CREATE OR REPLACE FUNCTION auth.audit_history_visible(p_entity_type text, p_entity_id text) RETURNS boolean
-LANGUAGE sql STABLE
-SECURITY DEFINER
-SET search_path = ''
-AS $$
-  SELECT EXISTS (SELECT FROM audit.audited_tables() AS t
-                  WHERE t.table_name = p_entity_type AND t.deleted_history = 'readers'
-                    AND (t.read_permission IS NULL OR auth.has_permission(t.read_permission)))
-     AND EXISTS (SELECT FROM audit.activity_log AS d
-                  WHERE d.organization_id = auth.org_id() AND d.entity_type = p_entity_type
-                    AND d.entity_id = p_entity_id AND d.action = 'delete')
-$$;
+-- The caller's rights decide. The view runs as the caller (security_invoker),
+-- so the policies on audit.activity_log confine it to the tenant's audit
+-- readers; and it is one branch per audited table, built from the register:
+-- an event shows only when the caller may read its row in that table, under
+-- the table's own policies (a semi-join on the source, evaluated as the
+-- caller), or, once the row is gone, when the table's deleted_history rule
+-- lets them. Values of columns the caller may not select (column grants)
+-- are cut from old_values and new_values.
+DO $$
+DECLARE
+  v_branches text;
+BEGIN
+  WITH rules AS (
+    SELECT t.table_name, t.deleted_history, t.read_permission,
+           format('EXISTS (SELECT FROM app.%I AS s WHERE %s%s)', t.table_name,
+             CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_attribute AS c
+                                WHERE c.attrelid = format('app.%I', t.table_name)::regclass
+                                  AND c.attname = 'organization_id' AND NOT c.attisdropped)
+                  THEN 's.organization_id = a.organization_id AND ' ELSE '' END,
+             CASE WHEN cardinality(coalesce(t.key_columns, ARRAY['id'])) = 1
+                  -- One key column: compared in its own type, so the key's index serves.
+                  THEN (SELECT format('s.%I = a.entity_id::%s', c.attname, pg_catalog.format_type(c.atttypid, c.atttypmod))
+                          FROM pg_catalog.pg_attribute AS c
+                         WHERE c.attrelid = format('app.%I', t.table_name)::regclass
+                           AND c.attname = coalesce(t.key_columns[1], 'id'))
+                  ELSE format('concat_ws(%L, %s) = a.entity_id', ':',
+                              (SELECT string_agg(format('s.%I', k), ', ') FROM unnest(t.key_columns) AS k))
+             END) AS readable
+      FROM audit.audited_tables() AS t
+  )
+  SELECT string_agg(b.branch, E'\n  UNION ALL\n  ' ORDER BY b.table_name, b.kind)
+    INTO v_branches
+    FROM (SELECT r.table_name, 1 AS kind,
+                 format('SELECT a.* FROM audit.activity_log AS a WHERE a.entity_type = %L AND NOT (SELECT auth.is_platform_operator())
+      AND %s', r.table_name, r.readable) AS branch
+            FROM rules AS r
+          UNION ALL
+          SELECT r.table_name, 2,
+                 format('SELECT a.* FROM audit.activity_log AS a WHERE a.entity_type = %L AND NOT (SELECT auth.is_platform_operator())%s
+      AND NOT %s
+      AND EXISTS (SELECT FROM audit.activity_log AS d WHERE d.organization_id = a.organization_id
+                     AND d.entity_type = a.entity_type AND d.entity_id = a.entity_id AND d.action = %L)',
+                        r.table_name,
+                        CASE WHEN r.read_permission IS NOT NULL
+                             THEN format(' AND (SELECT auth.has_permission(%L))', r.read_permission) ELSE '' END,
+                        r.readable, 'delete')
+            FROM rules AS r
+           WHERE r.deleted_history = 'readers') AS b;
 
-COMMENT ON FUNCTION auth.audit_history_visible(text, text) IS
-  'True when the entity was deleted in the active tenant and its table lets audit readers holding its read permission see a deleted row''s history (audit.audited_tables).';
-
--- The caller's rights decide: the policy on audit.activity_log shows an
--- event only to who may read its row, and values of columns the caller may
--- not select (column grants) are cut from old_values and new_values.
+  EXECUTE format($v$
 CREATE OR REPLACE VIEW app.activity_log WITH (security_invoker = true) AS
 WITH hidden AS (
   SELECT c.relname::text AS entity_type, pg_catalog.array_agg(a.attname::text) AS columns
@@ -222,14 +251,20 @@ WITH hidden AS (
    WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'p')
      AND NOT pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT')
    GROUP BY c.relname
+), visible AS (
+  %s
+  UNION ALL
+  SELECT a.* FROM audit.activity_log AS a WHERE (SELECT auth.is_platform_operator())
 )
 SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.entity_type, a.entity_id,
        a.action::text AS action,
        a.old_values - coalesce(h.columns, '{}') AS old_values,
        a.new_values - coalesce(h.columns, '{}') AS new_values,
        a.request_id, a.client_address, a.project_id
-  FROM audit.activity_log AS a
-  LEFT JOIN hidden AS h ON h.entity_type = a.entity_type;
+  FROM visible AS a
+  LEFT JOIN hidden AS h ON h.entity_type = a.entity_type$v$, v_branches);
+END
+$$;
 
 COMMENT ON VIEW app.activity_log IS
   E'@primaryKey id\nThe audit trail of the active tenant: every create, update and delete of core entities. Readable with the audit.read permission (portal users never), and then only the events of rows the caller may read (a deleted row: see audit.audited_tables); values of columns the caller may not select are left out. Platform operators read every tenant''s and the platform''s own events.';
