@@ -125,6 +125,53 @@ CREATE OR REPLACE TRIGGER _100_refuse_truncate BEFORE TRUNCATE ON audit.activity
   FOR EACH STATEMENT EXECUTE FUNCTION audit.tg_activity_log__refuse_change();
 
 
+-- The register of audited tables: every table with the audit triggers is
+-- here, with the key its events carry and who may read the history of a row
+-- once the row is gone. While the row exists, its events are visible to
+-- exactly those who may read the row itself (the view app.activity_log).
+CREATE OR REPLACE FUNCTION audit.audited_tables()
+RETURNS TABLE (table_name text, key_columns text[], deleted_history text, read_permission text)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = ''
+AS $$
+  VALUES
+    -- deleted_history 'readers': audit readers who also hold read_permission
+    -- (when one is named) read a deleted row's history; 'nobody': the source
+    -- shows rows person by person (own sessions, direct messages), so once the
+    -- row is gone only platform operators read its events.
+    ('organizations', NULL::text[], 'readers', NULL::text),
+    ('sites', NULL, 'readers', NULL),
+    ('partners', NULL, 'readers', 'partner.read'),
+    ('contacts', NULL, 'readers', 'partner.read'),
+    ('users', NULL, 'nobody', NULL),
+    ('memberships', NULL, 'readers', NULL),
+    ('roles', NULL, 'readers', NULL),
+    ('role_permissions', ARRAY['role_id', 'permission'], 'readers', NULL),
+    ('role_assignments', NULL, 'readers', 'role.read'),
+    ('sessions', NULL, 'nobody', NULL),
+    ('permissions', ARRAY['code'], 'readers', NULL),
+    ('workflow_stages', NULL, 'readers', 'project.read'),
+    ('workflow_sub_stages', NULL, 'readers', 'project.read'),
+    ('workflow_definitions', NULL, 'readers', 'project.read'),
+    ('workflow_definition_stages', NULL, 'readers', 'project.read'),
+    ('workflow_definition_sub_stages', NULL, 'readers', 'project.read'),
+    ('projects', NULL, 'readers', 'project.read'),
+    ('project_sub_stage_progress', NULL, 'readers', 'project.read'),
+    ('approvals', NULL, 'readers', 'project.read'),
+    ('approval_chains', NULL, 'readers', 'project.read'),
+    ('approval_attachments', NULL, 'readers', 'project.read'),
+    ('documents', NULL, 'readers', 'project.read'),
+    ('document_versions', NULL, 'readers', 'project.read'),
+    ('messages', NULL, 'nobody', NULL),
+    ('workflow_settings', ARRAY['organization_id'], 'readers', 'project.read'),
+    ('approval_policies', ARRAY['approval_type', 'priority'], 'readers', 'project.read'),
+    ('approver_backups', ARRAY['user_id'], 'readers', 'project.read'),
+    ('document_category_settings', ARRAY['category'], 'readers', 'project.read')
+$$;
+
+COMMENT ON FUNCTION audit.audited_tables() IS
+  'The audited tables of schema app: the key columns an event''s entity_id joins (NULL: id), and who reads the history of a deleted row (readers: audit readers holding read_permission; nobody: platform operators only). Every table with the audit triggers must be listed (test_catalog.sql).';
+
 -- Core entities are audited: updates and deletes row by row, inserts once
 -- per statement (a stage entered seeds thirty progress rows in one INSERT).
 -- Tables without an id column name their key columns.
@@ -133,36 +180,7 @@ DECLARE
   v_audited record;
   v_arguments text;
 BEGIN
-  FOR v_audited IN SELECT * FROM (VALUES
-    ('organizations', NULL::text[]),
-    ('sites', NULL::text[]),
-    ('partners', NULL::text[]),
-    ('contacts', NULL::text[]),
-    ('users', NULL::text[]),
-    ('memberships', NULL::text[]),
-    ('roles', NULL::text[]),
-    ('role_permissions', ARRAY['role_id', 'permission']),
-    ('role_assignments', NULL::text[]),
-    ('sessions', NULL::text[]),
-    ('permissions', ARRAY['code']),
-    ('workflow_stages', NULL::text[]),
-    ('workflow_sub_stages', NULL::text[]),
-    ('workflow_definitions', NULL::text[]),
-    ('workflow_definition_stages', NULL::text[]),
-    ('workflow_definition_sub_stages', NULL::text[]),
-    ('projects', NULL::text[]),
-    ('project_sub_stage_progress', NULL::text[]),
-    ('approvals', NULL::text[]),
-    ('approval_chains', NULL::text[]),
-    ('approval_attachments', NULL::text[]),
-    ('documents', NULL::text[]),
-    ('document_versions', NULL::text[]),
-    ('messages', NULL::text[]),
-    ('workflow_settings', ARRAY['organization_id']),
-    ('approval_policies', ARRAY['approval_type', 'priority']),
-    ('approver_backups', ARRAY['user_id']),
-    ('document_category_settings', ARRAY['category'])
-  ) AS a (table_name, key_columns)
+  FOR v_audited IN SELECT * FROM audit.audited_tables()
   LOOP
     v_arguments := coalesce((SELECT string_agg(format('%L', k), ', ') FROM unnest(v_audited.key_columns) AS k), '');
     EXECUTE format('CREATE OR REPLACE TRIGGER _800_audit AFTER UPDATE OR DELETE ON app.%I
@@ -173,22 +191,81 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE VIEW app.activity_log WITH (security_barrier) AS
+-- The caller's rights decide. The view runs as the caller (security_invoker),
+-- so the policies on audit.activity_log confine it to the tenant's audit
+-- readers; and it is one branch per audited table, built from the register:
+-- an event shows only when the caller may read its row in that table, under
+-- the table's own policies (a semi-join on the source, evaluated as the
+-- caller), or, once the row is gone, when the table's deleted_history rule
+-- lets them. Values of columns the caller may not select (column grants)
+-- are cut from old_values and new_values.
+DO $$
+DECLARE
+  v_branches text;
+BEGIN
+  WITH rules AS (
+    SELECT t.table_name, t.deleted_history, t.read_permission,
+           format('EXISTS (SELECT FROM app.%I AS s WHERE %s%s)', t.table_name,
+             CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_attribute AS c
+                                WHERE c.attrelid = format('app.%I', t.table_name)::regclass
+                                  AND c.attname = 'organization_id' AND NOT c.attisdropped)
+                  THEN 's.organization_id = a.organization_id AND ' ELSE '' END,
+             CASE WHEN cardinality(coalesce(t.key_columns, ARRAY['id'])) = 1
+                  -- One key column: compared in its own type, so the key's index serves.
+                  THEN (SELECT format('s.%I = a.entity_id::%s', c.attname, pg_catalog.format_type(c.atttypid, c.atttypmod))
+                          FROM pg_catalog.pg_attribute AS c
+                         WHERE c.attrelid = format('app.%I', t.table_name)::regclass
+                           AND c.attname = coalesce(t.key_columns[1], 'id'))
+                  ELSE format('concat_ws(%L, %s) = a.entity_id', ':',
+                              (SELECT string_agg(format('s.%I', k), ', ') FROM unnest(t.key_columns) AS k))
+             END) AS readable
+      FROM audit.audited_tables() AS t
+  )
+  SELECT string_agg(b.branch, E'\n  UNION ALL\n  ' ORDER BY b.table_name, b.kind)
+    INTO v_branches
+    FROM (SELECT r.table_name, 1 AS kind,
+                 format('SELECT a.* FROM audit.activity_log AS a WHERE a.entity_type = %L AND NOT (SELECT auth.is_platform_operator())
+      AND %s', r.table_name, r.readable) AS branch
+            FROM rules AS r
+          UNION ALL
+          SELECT r.table_name, 2,
+                 format('SELECT a.* FROM audit.activity_log AS a WHERE a.entity_type = %L AND NOT (SELECT auth.is_platform_operator())%s
+      AND NOT %s
+      AND EXISTS (SELECT FROM audit.activity_log AS d WHERE d.organization_id = a.organization_id
+                     AND d.entity_type = a.entity_type AND d.entity_id = a.entity_id AND d.action = %L)',
+                        r.table_name,
+                        CASE WHEN r.read_permission IS NOT NULL
+                             THEN format(' AND (SELECT auth.has_permission(%L))', r.read_permission) ELSE '' END,
+                        r.readable, 'delete')
+            FROM rules AS r
+           WHERE r.deleted_history = 'readers') AS b;
+
+  EXECUTE format($v$
+CREATE OR REPLACE VIEW app.activity_log WITH (security_invoker = true) AS
+WITH hidden AS (
+  SELECT c.relname::text AS entity_type, pg_catalog.array_agg(a.attname::text) AS columns
+    FROM pg_catalog.pg_class AS c
+    JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+   WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'p')
+     AND NOT pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT')
+   GROUP BY c.relname
+), visible AS (
+  %s
+  UNION ALL
+  SELECT a.* FROM audit.activity_log AS a WHERE (SELECT auth.is_platform_operator())
+)
 SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.entity_type, a.entity_id,
-       a.action::text AS action, a.old_values, a.new_values, a.request_id, a.client_address, a.project_id
-  FROM audit.activity_log AS a
- WHERE a.organization_id = (SELECT auth.org_id())
-   AND (SELECT auth.has_permission('audit.read'))
-   AND (SELECT auth.partner_id()) IS NULL
-   AND NOT (SELECT auth.is_platform_operator())
-UNION ALL
-SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.entity_type, a.entity_id,
-       a.action::text, a.old_values, a.new_values, a.request_id, a.client_address, a.project_id
-  FROM audit.activity_log AS a
- WHERE (SELECT auth.is_platform_operator());
+       a.action::text AS action,
+       a.old_values - coalesce(h.columns, '{}') AS old_values,
+       a.new_values - coalesce(h.columns, '{}') AS new_values,
+       a.request_id, a.client_address, a.project_id
+  FROM visible AS a
+  LEFT JOIN hidden AS h ON h.entity_type = a.entity_type$v$, v_branches);
+END
+$$;
 
 COMMENT ON VIEW app.activity_log IS
-  E'@primaryKey id\nThe audit trail of the active tenant: every create, update and delete of core entities. Readable with the audit.read permission (portal users never); platform operators read every tenant''s and the platform''s own events.';
+  E'@primaryKey id\nThe audit trail of the active tenant: every create, update and delete of core entities. Readable with the audit.read permission (portal users never), and then only the events of rows the caller may read (a deleted row: see audit.audited_tables); values of columns the caller may not select are left out. Platform operators read every tenant''s and the platform''s own events.';
 COMMENT ON COLUMN app.activity_log.id IS 'Event id (time-ordered).';
 COMMENT ON COLUMN app.activity_log.organization_id IS 'The tenant; empty for changes to global entities such as users.';
 COMMENT ON COLUMN app.activity_log.occurred_at IS 'When the change happened.';

@@ -1,5 +1,8 @@
 -- Users are global: a member reads the people of the active tenant (and
 -- always themselves) and edits only their own name and preferences.
+-- Colleagues select only what they need of each other (id, email, name,
+-- status, manager, created_at); preferences, last sign-in and the operator
+-- flag are read by their owner through app.current_user_profile().
 -- Memberships: membership.manage changes who belongs; everyone reads the
 -- members of their tenant.
 
@@ -10,7 +13,7 @@ ALTER TABLE app.memberships FORCE ROW LEVEL SECURITY;
 ALTER TABLE app.sessions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.sessions FORCE ROW LEVEL SECURITY;
 
-GRANT SELECT ON app.users TO app_user;
+GRANT SELECT (id, email, display_name, status, direct_manager_id, created_at) ON app.users TO app_user;
 GRANT UPDATE (display_name, preferences) ON app.users TO app_user;
 GRANT SELECT, INSERT, UPDATE ON app.users TO app_admin;
 

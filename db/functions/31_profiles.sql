@@ -1,0 +1,67 @@
+-- Profiles: what colleagues see of each other. Colleagues select only the
+-- public columns of app.users (policies/30_identity.sql); a user reads their
+-- own preferences and last sign-in through app.current_user_profile(). A direct
+-- manager is always a colleague in every tenant where the user is active,
+-- so the manager id a colleague reads names someone they can see.
+
+-- The managers that are no colleague of their report in some tenant where
+-- the report is active: for one user, as report or as manager.
+CREATE OR REPLACE FUNCTION app_private.drop_foreign_managers(p_user_id uuid) RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = ''
+AS $$
+  UPDATE app.users AS u SET direct_manager_id = NULL
+   WHERE (u.id = p_user_id OR u.direct_manager_id = p_user_id)
+     AND u.direct_manager_id IS NOT NULL
+     AND EXISTS (SELECT FROM app.memberships AS m
+                  WHERE m.user_id = u.id AND m.status = 'active'
+                    AND NOT EXISTS (SELECT FROM app.memberships AS k
+                                     WHERE k.organization_id = m.organization_id AND k.user_id = u.direct_manager_id
+                                       AND k.status = 'active'));
+$$;
+
+COMMENT ON FUNCTION app_private.drop_foreign_managers(uuid) IS
+  'Clears the direct manager of the user, and of the user''s reports, where the manager is not an active member of every tenant the report is active in.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_memberships__drop_foreign_managers() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.drop_foreign_managers(CASE WHEN TG_OP = 'DELETE' THEN OLD.user_id ELSE NEW.user_id END);
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_memberships__drop_foreign_managers() IS
+  'AFTER INSERT, UPDATE OF status or DELETE on memberships: someone joining another tenant, or leaving one, keeps no manager their colleagues there cannot see.';
+
+CREATE OR REPLACE TRIGGER _600_drop_foreign_managers AFTER INSERT OR UPDATE OF status OR DELETE ON app.memberships
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_memberships__drop_foreign_managers();
+
+CREATE OR REPLACE FUNCTION app_private.tg_users__manager_is_colleague() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  IF NEW.direct_manager_id IS NOT NULL AND EXISTS (
+       SELECT FROM app.memberships AS m
+        WHERE m.user_id = NEW.id AND m.status = 'active'
+          AND NOT EXISTS (SELECT FROM app.memberships AS k
+                           WHERE k.organization_id = m.organization_id AND k.user_id = NEW.direct_manager_id
+                             AND k.status = 'active')) THEN
+    RAISE EXCEPTION 'the manager must be an active member of every organization the user is active in'
+      USING ERRCODE = 'PT409', DETAIL = 'user.manager_not_colleague',
+            HINT = 'Pick a manager who belongs to each of the user''s organizations, or none.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_users__manager_is_colleague() IS
+  'BEFORE INSERT or UPDATE OF direct_manager_id on users: the manager is an active member of every tenant where the user is active, so no colleague reads the id of someone they cannot see.';
+
+CREATE OR REPLACE TRIGGER _200_manager_is_colleague BEFORE INSERT OR UPDATE OF direct_manager_id ON app.users
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_users__manager_is_colleague();

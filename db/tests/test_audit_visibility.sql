@@ -1,0 +1,115 @@
+-- Reading the activity log never shows what the changed row's own policy
+-- hides: direct messages, other people's sessions, rows of tables the
+-- reader may not read, columns the reader may not select.
+BEGIN;
+SELECT plan(24);
+
+-- Sessions of two colleagues (both audit readers) and of an auditor.
+SELECT tests.act_as_anon();
+SELECT app.login('qa@acme.test', 'pulse-demo-password', tests.id_of_organization('acme-manufacturing'));
+SELECT app.login('management@acme.test', 'pulse-demo-password', tests.id_of_organization('acme-manufacturing'));
+
+-- A role holding only audit.read, given to production (no partner.read).
+SELECT tests.act_as_owner();
+INSERT INTO app.roles (organization_id, key, name)
+VALUES (tests.id_of_organization('acme-manufacturing'), 'log_reader', 'Log reader');
+INSERT INTO app.role_permissions (organization_id, role_id, permission)
+SELECT organization_id, id, 'audit.read' FROM app.roles
+ WHERE organization_id = tests.id_of_organization('acme-manufacturing') AND key = 'log_reader';
+INSERT INTO app.role_assignments (organization_id, membership_id, role_id)
+SELECT r.organization_id, tests.membership_of('production@acme.test', 'acme-manufacturing'), r.id
+  FROM app.roles AS r WHERE r.organization_id = tests.id_of_organization('acme-manufacturing') AND r.key = 'log_reader';
+
+-- A partner created and deleted again.
+SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');
+INSERT INTO app.partners (kind, code, name) VALUES ('customer', 'C-GONE', 'Gone Ltd.');
+SELECT tests.remember('gone', (SELECT id FROM app.partners WHERE code = 'C-GONE'));
+DELETE FROM app.partners WHERE code = 'C-GONE';
+SELECT tests.act_as_owner();
+
+CREATE TEMP TABLE audit_direct_message ON COMMIT DROP AS
+SELECT entity_id, project_id FROM audit.activity_log
+ WHERE organization_id = tests.id_of_organization('acme-manufacturing') AND entity_type = 'messages'
+   AND new_values ->> 'recipient_id' IS NOT NULL;
+GRANT SELECT ON audit_direct_message TO PUBLIC;
+CREATE TEMP VIEW direct_message_events WITH (security_invoker = true) AS
+SELECT * FROM app.activity_log
+ WHERE entity_type = 'messages' AND coalesce(new_values, old_values) ->> 'recipient_id' IS NOT NULL;
+GRANT SELECT ON direct_message_events TO PUBLIC;
+CREATE TEMP VIEW session_events WITH (security_invoker = true) AS
+SELECT new_values ->> 'user_id' AS user_id FROM app.activity_log WHERE entity_type = 'sessions' AND action = 'insert';
+GRANT SELECT ON session_events TO PUBLIC;
+
+-- qa: the reproduction.
+SELECT tests.act_as('qa@acme.test', 'acme-manufacturing');
+SELECT is_empty('SELECT 1 FROM app.messages WHERE recipient_id IS NOT NULL', 'qa reads no direct message of others');
+SELECT is_empty('SELECT 1 FROM direct_message_events', 'nor its content through the activity log');
+SELECT ok((SELECT count(*) FROM app.activity_log WHERE entity_type = 'messages') > 0,
+  'qa still reads the events of the project messages meant for everyone');
+SELECT is_empty($$SELECT 1 FROM app.entity_timeline('messages', (SELECT entity_id FROM audit_direct_message))$$,
+  'nor through entity_timeline');
+SELECT is_empty($$SELECT 1 FROM app.project_timeline((SELECT project_id FROM audit_direct_message))
+                   WHERE entity_type = 'messages' AND new_values ->> 'recipient_id' IS NOT NULL$$,
+  'nor through project_timeline');
+SELECT results_eq('SELECT DISTINCT user_id::uuid FROM session_events',
+  ARRAY[tests.id_of_user('qa@acme.test')], 'qa reads the events of their own sessions only');
+SELECT ok((SELECT count(*) FROM app.activity_log WHERE entity_type = 'partners' AND entity_id = tests.recall('gone')::text) = 2,
+  'an audit reader with partner.read reads the history of a deleted partner');
+
+-- The recipient and the sender read their direct message's events.
+SELECT tests.act_as('management@acme.test', 'acme-manufacturing');
+SELECT isnt_empty('SELECT 1 FROM direct_message_events', 'the recipient reads the direct message''s events');
+SELECT results_eq('SELECT DISTINCT user_id::uuid FROM session_events',
+  ARRAY[tests.id_of_user('management@acme.test')], 'management reads their own sessions'' events only');
+
+-- An admin and an auditor hold audit.read but are no participants.
+SELECT tests.act_as('ada@acme.test', 'acme-manufacturing');
+SELECT is_empty('SELECT 1 FROM direct_message_events', 'an admin reads no direct message of others in the log');
+SELECT is_empty('SELECT 1 FROM session_events', 'nor anybody else''s sessions');
+SELECT tests.act_as('auditor@acme.test', 'acme-manufacturing');
+SELECT is_empty('SELECT 1 FROM direct_message_events', 'an auditor reads no direct message of others in the log');
+SELECT is_empty('SELECT 1 FROM session_events', 'nor anybody else''s sessions');
+SELECT isnt_empty($$SELECT 1 FROM app.activity_log WHERE entity_type IN ('projects', 'approvals', 'partners')$$,
+  'but the project and partner history they may read');
+
+-- audit.read alone opens only what the reader may read anyway.
+SELECT tests.act_as('production@acme.test', 'acme-manufacturing');
+SELECT is_empty($$SELECT 1 FROM app.activity_log WHERE entity_type IN ('partners', 'contacts')$$,
+  'audit.read without partner.read: no partner events');
+SELECT is_empty(format($$SELECT 1 FROM app.activity_log WHERE entity_id = %L$$, tests.recall('gone')),
+  'not even of a deleted partner');
+SELECT isnt_empty($$SELECT 1 FROM app.activity_log WHERE entity_type = 'memberships'$$,
+  'the membership events every colleague may read');
+
+-- Portal users and other tenants read nothing.
+SELECT tests.act_as_owner();
+INSERT INTO app.role_assignments (organization_id, membership_id, role_id)
+SELECT r.organization_id, tests.membership_of('customer_portal@acme.test', 'acme-manufacturing'), r.id
+  FROM app.roles AS r WHERE r.organization_id = tests.id_of_organization('acme-manufacturing') AND r.key = 'log_reader';
+SELECT tests.act_as('customer_portal@acme.test', 'acme-manufacturing');
+SELECT is_empty('SELECT 1 FROM app.activity_log', 'a portal user holding audit.read reads nothing');
+SELECT tests.act_as('auditor@northwind.test', 'northwind-labs');
+SELECT is_empty($$SELECT 1 FROM app.activity_log WHERE organization_id = tests.id_of_organization('acme-manufacturing')$$,
+  'another tenant''s auditor reads nothing of acme');
+SELECT is_empty('SELECT 1 FROM session_events WHERE user_id::uuid <> tests.id_of_user(''auditor@northwind.test'')',
+  'nor anybody''s sessions');
+
+-- Columns the reader may not select are cut from the values.
+SELECT tests.act_as_owner();
+REVOKE SELECT ON app.sites FROM app_user;
+GRANT SELECT (organization_id, id, code, timezone, is_active, created_at, updated_at) ON app.sites TO app_user;
+SELECT tests.act_as('qa@acme.test', 'acme-manufacturing');
+SELECT is_empty($$SELECT 1 FROM app.activity_log WHERE entity_type = 'sites' AND (new_values ? 'name' OR old_values ? 'name')$$,
+  'a column the reader may not select is left out of old and new values');
+SELECT isnt_empty($$SELECT 1 FROM app.activity_log WHERE entity_type = 'sites' AND new_values ? 'code'$$,
+  'the columns they may select stay');
+
+-- Platform operators read every event.
+SELECT tests.act_as('operator@pulse.test');
+SELECT isnt_empty('SELECT 1 FROM direct_message_events', 'a platform operator reads every event');
+SELECT is((SELECT count(DISTINCT user_id)::int FROM session_events
+            WHERE user_id::uuid IN (tests.id_of_user('qa@acme.test'), tests.id_of_user('management@acme.test'))), 2,
+  'sessions included');
+
+SELECT * FROM finish();
+ROLLBACK;
