@@ -117,3 +117,13 @@ def test_jobs_run_without_pg_cron(database_url):
     ran = pulse("jobs", "run", "purge-expired-organizations", env=env)
     assert ran.returncode == 0 and "purge-expired-organizations: 0" in ran.stdout
     assert "no job named nope" in one_line_error(pulse("jobs", "run", "nope", env=env))
+
+
+def test_outbox_lists_pending_messages_and_marks_them_sent(database_url):
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("insert into app_private.outbox (recipient, subject, body) "
+                     "values ('new@example.test', 'You are invited', 'token: abc123')")
+    env = pulse_env(database_url)
+    listed = pulse("outbox", "--mark-sent", env=env)
+    assert listed.returncode == 0 and "new@example.test" in listed.stdout and "token: abc123" in listed.stdout
+    assert "no messages waiting" in pulse("outbox", env=env).stdout
