@@ -7,7 +7,7 @@ CREATE TABLE app_private.invitations (
   organization_id uuid NOT NULL,
   id uuid NOT NULL DEFAULT public.uuid_generate_v7(),
   membership_id uuid NOT NULL,
-  token_hash bytea NOT NULL CONSTRAINT invitations_token_hash_unique UNIQUE,
+  token_hash bytea NOT NULL,
   role_keys text[] NOT NULL DEFAULT '{}',
   site_id uuid,
   invited_by uuid REFERENCES app.users (id) ON DELETE SET NULL,
@@ -20,6 +20,8 @@ CREATE TABLE app_private.invitations (
 );
 
 CREATE INDEX invitations_membership_idx ON app_private.invitations (organization_id, membership_id);
+-- Looked up by the token's hash alone (the invitee names no tenant); 256 random bits do not collide.
+CREATE INDEX invitations_token_hash_idx ON app_private.invitations (token_hash);
 
 COMMENT ON TABLE app_private.invitations IS
   'Invitations to join a tenant: only the sha256 of the single-use token is kept; accepting sets accepted_at.';
