@@ -211,7 +211,7 @@ def test_signature_passwords_count_toward_lockout_and_apply_nothing(live, figure
             wrong = rest(live, "POST", "/rpc/decide_approval", bearer, json={
                 "approval_id": str(approval_id), "decision": "approve", "comment": "ok",
                 "signature_reason": "checked", "signature_password": f"guess-{attempt}"})
-            assert wrong.status_code == 403, wrong.text
+            assert wrong.status_code == 403 and wrong.headers["pulse-refusal"] == "signature.wrong_password", wrong.text
         right = rest(live, "POST", "/rpc/decide_approval", bearer, json={
             "approval_id": str(approval_id), "decision": "approve", "comment": "ok",
             "signature_reason": "checked", "signature_password": PASSWORD})

@@ -290,6 +290,7 @@ BEGIN
     -- Returning (not raising) keeps the failure counted; the caller applies
     -- nothing and answers 403.
     PERFORM pg_catalog.set_config('response.status', '403', true);
+    PERFORM pg_catalog.set_config('response.headers', '[{"Pulse-Refusal": "signature.wrong_password"}]', true);
     RETURN pg_catalog.jsonb_build_object('refused', 'signature.wrong_password');
   END IF;
   PERFORM app_private.clear_sign_in_failures(v_user.email);
@@ -309,7 +310,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.sign_decision(app.approvals, app.approval_decision, text, text, text, text) IS
-  'The electronic signature of a decision: re-checks the signer''s password (counted with sign-in failures; PT429 while locked), then returns meaning, reason, the signed payload and its sha256. NULL when not signing and no signature is required; {"refused": ...} with response status 403 for a wrong password, so the failure is kept and the caller applies nothing.';
+  'The electronic signature of a decision: re-checks the signer''s password (counted with sign-in failures; PT429 while locked), then returns meaning, reason, the signed payload and its sha256. NULL when not signing and no signature is required; {"refused": ...} with response status 403 (header Pulse-Refusal: signature.wrong_password) for a wrong password, so the failure is kept and the caller applies nothing.';
 
 CREATE OR REPLACE FUNCTION app_private.settle_gated_entity(p_approval app.approvals) RETURNS void
 LANGUAGE plpgsql
