@@ -24,14 +24,14 @@ SELECT is(current_setting('response.status', true), '401', 'and HTTP 401 from Po
 SELECT is(app.login('nobody@acme.test', 'wrong password'), NULL, 'an unknown email gets exactly the same answer');
 SELECT is(current_setting('response.status', true), '401', 'and the same status');
 
--- Lockout: five failures within 15 minutes, counted for known and unknown emails alike.
+-- Lockout: five failures from one client lock it out of the email, for known and unknown emails alike.
 SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 1');
 SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 2');
 SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 3');
 SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 4');
 SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 5');
 SELECT throws_ok($$SELECT app.login('qa@acme.test', 'pulse-demo-password')$$, 'PT429', 'too many failed sign-in attempts',
-  'after five failures even the right password is refused for a while');
+  'after five failures even the right password is refused for a while (from that client)');
 SELECT is((SELECT count(*)::int FROM (SELECT app.login('ghost@acme.test', 'x') AS result FROM generate_series(1, 5)) AS attempts
             WHERE result IS NULL), 5, 'five failures for an email nobody has');
 SELECT throws_ok($$SELECT app.login('ghost@acme.test', 'x')$$, 'PT429', 'too many failed sign-in attempts',
