@@ -3,11 +3,11 @@
 // the stock CLI: `postgraphile -C config/graphile.config.mjs`.
 import jwt from "jsonwebtoken";
 import { makePgAdaptorWithPgClient, makePgService } from "postgraphile/adaptors/pg";
-import { access, context, lambda, listen, SafeError } from "postgraphile/grafast";
+import { access, context, lambda, listen, object, SafeError } from "postgraphile/grafast";
 import { defaultMaskError, normalizeConnectionParams } from "postgraphile/grafserv";
 import { getOperationAST, GraphQLError } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
-import { extendSchema, gql } from "postgraphile/utils";
+import { extendSchema, gql, wrapPlans } from "postgraphile/utils";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
 
@@ -556,6 +556,27 @@ const HealthPlugin = {
   },
 };
 
+// Functions that refuse without raising, so what they recorded commits (a
+// failed signature counts towards the lockout), return null and set
+// response.status for PostgREST. In GraphQL such a null must not read as a
+// success: the payload depends on a check that turns it into an error.
+const REFUSED_WHEN_NULL = {
+  decideApproval: new SafeError("signature refused: the password is wrong; nothing was decided", {
+    code: "PT403", details: "signature.wrong_password", hint: null,
+  }),
+};
+
+const RefusalPlugin = wrapPlans({
+  Mutation: Object.fromEntries(Object.entries(REFUSED_WHEN_NULL).map(([field, refusal]) => [field, (plan) => {
+    const $payload = plan();
+    const $refused = lambda($payload.getStepForKey("result"), (row) => {
+      if (row == null) throw refusal;
+      return true;
+    });
+    return object({ result: $payload.getStepForKey("result"), refused: $refused });
+  }])),
+});
+
 /** @type {GraphileConfig.Preset} */
 const preset = {
   extends: [
@@ -563,7 +584,7 @@ const preset = {
     PgSimplifyInflectionPreset,
     PostGraphileConnectionFilterPreset,
   ],
-  plugins: [AuthPlugin, HealthPlugin, RealtimePlugin],
+  plugins: [AuthPlugin, HealthPlugin, RealtimePlugin, RefusalPlugin],
   // PgRBACPlugin (part of the amber preset, i.e. V4's `ignoreRBAC: false`)
   // stays enabled. LISTEN/NOTIFY subscriptions (pubsub, on by default: the
   // pgSubscriber the RealtimePlugin listens with) hold one connection of this

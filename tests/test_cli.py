@@ -117,3 +117,24 @@ def test_jobs_run_without_pg_cron(database_url):
     ran = pulse("jobs", "run", "purge-expired-organizations", env=env)
     assert ran.returncode == 0 and "purge-expired-organizations: 0" in ran.stdout
     assert "no job named nope" in one_line_error(pulse("jobs", "run", "nope", env=env))
+
+
+def test_outbox_lists_pending_messages_and_marks_them_sent(database_url):
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("insert into app_private.outbox (recipient, subject, body) "
+                     "values ('new@example.test', 'You are invited', 'token: abc123')")
+    env = pulse_env(database_url)
+    listed = pulse("outbox", "--mark-sent", env=env)
+    assert listed.returncode == 0 and "new@example.test" in listed.stdout and "token: abc123" in listed.stdout
+    assert "no messages waiting" in pulse("outbox", env=env).stdout
+
+
+def test_a_job_run_from_the_cli_stays_done(database_url):
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("insert into app_private.sign_in_failures (email, failed_count, first_failed_at) "
+                     "values ('tried-once@nowhere.test', 1, now() - interval '2 days')")
+    ran = pulse("jobs", "run", "purge-sign-in-failures", env=pulse_env(database_url))
+    assert ran.returncode == 0 and "1 email rows" in ran.stdout, ran.stdout + ran.stderr
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("select count(*) from app_private.sign_in_failures "
+                            "where email = 'tried-once@nowhere.test'").fetchone()[0] == 0

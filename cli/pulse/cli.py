@@ -243,6 +243,24 @@ def jobs_run(name: str) -> None:
     console.out.print(f"{name}: {run_job(settings(), name)}")
 
 
+# -- pulse outbox -------------------------------------------------------------------
+
+
+@app.command("outbox")
+def outbox(
+    mark_sent: Annotated[bool, typer.Option("--mark-sent", help="Mark the listed messages as delivered.")] = False,
+) -> None:
+    """The messages waiting to be sent (invitation tokens, ...): the local stack has no mail server."""
+    from pulse.outbox import pending_messages
+
+    messages = pending_messages(settings(), mark_sent)
+    for created_at, recipient, subject, body in messages:
+        console.out.print(f"[bold]{escape(created_at)} UTC  to {escape(recipient)}: {escape(subject)}[/bold]")
+        console.out.print(escape(body), end="\n\n")
+    if not messages:
+        console.out.print("no messages waiting")
+
+
 # -- pulse contracts ----------------------------------------------------------------
 
 

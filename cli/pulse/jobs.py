@@ -20,7 +20,8 @@ def list_jobs(settings: Settings) -> list[tuple[str, str, str, bool]]:
 
 
 def run_job(settings: Settings, name: str) -> str | None:
-    with connection(settings.database_url) as conn:
+    # Autocommit: what the job did must stay done.
+    with connection(settings.database_url, autocommit=True) as conn:
         try:
             return conn.execute("select app_private.run_job(%s)", [name]).fetchone()[0]
         except psycopg.Error as error:

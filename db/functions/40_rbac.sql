@@ -327,6 +327,18 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  -- Only the invitee makes a membership active: by accepting, which uses up
+  -- the invitation in this very transaction, or signed in as themselves.
+  IF TG_OP = 'UPDATE' AND NEW.status = 'active' AND OLD.status <> 'active'
+     AND coalesce(auth.claims() ->> 'role', 'anon') IN ('app_user', 'app_admin')
+     AND NEW.user_id IS DISTINCT FROM auth.user_id()
+     AND NOT EXISTS (SELECT FROM app_private.invitations AS i
+                      WHERE i.organization_id = NEW.organization_id AND i.membership_id = NEW.id
+                        AND i.accepted_at = pg_catalog.now()) THEN
+    RAISE EXCEPTION 'only the invitee makes a membership active, by accepting the invitation' USING ERRCODE = 'PT403',
+      DETAIL = 'membership.activation_needs_invitee',
+      HINT = 'Invite them (again) with app.add_member; they accept with the token they receive.';
+  END IF;
   -- Revoking, rebinding or removing a membership takes its roles away: the
   -- same rules as app.revoke_role apply to whoever does it.
   IF coalesce(auth.claims() ->> 'role', 'anon') = 'app_user' THEN
@@ -348,7 +360,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_memberships__guard() IS
-  'BEFORE UPDATE OF status, partner_id OR DELETE: a member may change another''s membership only if they could revoke all of that member''s roles.';
+  'BEFORE UPDATE OF status, partner_id OR DELETE: only the invitee activates a membership (membership.activation_needs_invitee); a member may change another''s membership only if they could revoke all of that member''s roles.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_memberships__drop_roles() RETURNS trigger
 LANGUAGE plpgsql

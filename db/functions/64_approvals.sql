@@ -336,10 +336,19 @@ BEGIN
     RETURN NULL;
   END IF;
   SELECT * INTO v_user FROM app.users WHERE id = auth.user_id();
+  -- A signature password is guessed no faster than at sign-in: same lock,
+  -- same counts, and a locked account cannot sign.
+  PERFORM app_private.refuse_locked(app_private.lock_sign_in(v_user.email));
   IF NOT EXISTS (SELECT FROM app_private.credentials AS c
                   WHERE c.user_id = v_user.id AND c.password_hash = public.crypt(p_password, c.password_hash)) THEN
-    RAISE EXCEPTION 'signature refused: the password is not %''s', v_user.email USING ERRCODE = 'PT403';
+    PERFORM app_private.record_sign_in_failure(v_user.email);
+    -- Returning (not raising) keeps the failure counted; the caller applies
+    -- nothing and answers 403.
+    PERFORM pg_catalog.set_config('response.status', '403', true);
+    PERFORM pg_catalog.set_config('response.headers', '[{"Pulse-Refusal": "signature.wrong_password"}]', true);
+    RETURN pg_catalog.jsonb_build_object('refused', 'signature.wrong_password');
   END IF;
+  PERFORM app_private.clear_sign_in_failures(v_user.email);
   IF coalesce(btrim(p_reason), '') = '' THEN
     PERFORM app_private.raise_invalid('a signature needs a signature_reason', 'State why you sign, e.g. "reviewed test report v2".');
   END IF;
@@ -356,7 +365,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.sign_decision(app.approvals, app.approval_decision, text, text, text, text) IS
-  'The electronic signature of a decision: re-checks the signer''s password, then returns meaning, reason, the signed payload and its sha256. NULL when not signing and no signature is required.';
+  'The electronic signature of a decision: re-checks the signer''s password (counted with sign-in failures; PT429 while locked), then returns meaning, reason, the signed payload and its sha256. NULL when not signing and no signature is required; {"refused": ...} with response status 403 (header Pulse-Refusal: signature.wrong_password) for a wrong password, so the failure is kept and the caller applies nothing.';
 
 CREATE OR REPLACE FUNCTION app_private.settle_gated_entity(p_approval app.approvals) RETURNS void
 LANGUAGE plpgsql
@@ -432,6 +441,9 @@ BEGIN
     PERFORM app_private.raise_invalid('a rejection needs a comment', 'Say why, so the requester can fix it.');
   END IF;
   v_signature := app_private.sign_decision(v_approval, decision, comment, signature_meaning, signature_reason, signature_password);
+  IF v_signature ? 'refused' THEN
+    RETURN NULL;
+  END IF;
   SELECT p.project_id INTO v_project_number FROM app.projects AS p
    WHERE p.organization_id = v_approval.organization_id AND p.id = v_approval.project_id;
 
@@ -467,7 +479,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.decide_approval(uuid, app.approval_decision, text, text, text, text) IS
-  'POST /approvals/:id/decision. The current approver approves (the next step''s approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. Errors: PT403 not the approver, not allowed to decide (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide) or wrong password, PT404, PT409 already decided, PT422 missing comment or signature.';
+  'POST /approvals/:id/decision. The current approver approves (the next step''s approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 not the approver or not allowed to decide (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404, PT409 already decided, PT422 missing comment or signature, PT429 locked.';
 
 CREATE OR REPLACE FUNCTION app_private.hand_over_approval(
   p_approval app.approvals, p_to uuid, p_action app.approval_action, p_comment text

@@ -10,7 +10,9 @@ AS $$
     ('purge-expired-organizations', '17 3 * * *', 'SELECT app_private.purge_expired_organizations()',
      'Purges tenants soft-deleted more than 30 days ago.'),
     ('escalate-overdue-approvals', '*/5 * * * *', 'SELECT app_private.escalate_overdue_approvals()',
-     'Escalates open approvals past their SLA: notifies the approver''s manager chain, hands them to backups.')
+     'Escalates open approvals past their SLA: notifies the approver''s manager chain, hands them to backups.'),
+    ('purge-sign-in-failures', '41 * * * *', 'SELECT app_private.purge_sign_in_failures()',
+     'Deletes sign-in failure counts older than a day that lock nothing any more (every email tried leaves one).')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';

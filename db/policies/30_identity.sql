@@ -46,9 +46,10 @@ GRANT SELECT (id, user_id, organization_id, ip_address, user_agent, created_at, 
 CREATE POLICY sessions_select_own ON app.sessions FOR SELECT TO app_user, app_admin
   USING (user_id = (SELECT auth.user_id()));
 
-GRANT EXECUTE ON FUNCTION app.login(text, text, uuid), app.refresh(text) TO anon, app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.login(text, text, uuid), app.refresh(text), app.accept_invitation(text, text, text)
+  TO anon, app_user, app_admin;
 GRANT EXECUTE ON FUNCTION app.logout(), app.switch_organization(uuid), app.change_password(text, text),
   app.accept_membership(uuid), app.current_user_profile() TO app_user, app_admin;
-GRANT EXECUTE ON FUNCTION app.add_member(text, text, text, text[], uuid, uuid), app.set_direct_manager(uuid, uuid)
+GRANT EXECUTE ON FUNCTION app.add_member(text, text, text[], uuid, uuid), app.set_direct_manager(uuid, uuid)
   TO app_user, app_admin;
 GRANT EXECUTE ON FUNCTION app.set_user_password(uuid, text) TO app_admin;

@@ -2,7 +2,7 @@
 -- cancellation, e-signatures), documents (regulated approval, identical
 -- uploads, access log), messages, notifications and the dashboards.
 BEGIN;
-SELECT plan(46);
+SELECT plan(50);
 
 -- Chain conditions
 SELECT ok(app_private.approval_chain_matches('{"quote_value": {"gte": 50000}}', '{"quote_value": 60000}'), 'chains: gte holds');
@@ -69,8 +69,18 @@ UPDATE app.approvals SET requires_signature = true WHERE id = tests.recall('appr
 SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');
 SELECT throws_ok($$SELECT app.decide_approval(tests.recall('approval'), 'approve', 'ok')$$, 'PT422', NULL,
   'signature: a decision that must be signed is refused unsigned');
-SELECT throws_ok($$SELECT app.decide_approval(tests.recall('approval'), 'approve', 'ok', NULL, 'Checked', 'wrong-password')$$, 'PT403',
-  'signature refused: the password is not sales@acme.test''s', 'signature: the password is checked');
+SELECT is(app.decide_approval(tests.recall('approval'), 'approve', 'ok', NULL, 'Checked', 'wrong-password'), NULL,
+  'signature: a wrong password applies nothing');
+SELECT is(current_setting('response.status', true), '403', 'signature: and answers 403, without rolling back its count');
+SELECT is((SELECT decided_by FROM app.approvals WHERE id = tests.recall('approval')), NULL, 'signature: the approval stays open');
+SELECT is((SELECT count(*)::int FROM (SELECT app.decide_approval(tests.recall('approval'), 'approve', 'ok', NULL, 'Checked', 'wrong')
+                                        AS refused FROM generate_series(1, 4)) AS attempts WHERE refused IS NULL), 4,
+  'signature: four more wrong passwords');
+SELECT throws_ok($$SELECT app.decide_approval(tests.recall('approval'), 'approve', 'ok', 'reviewed', 'Checked the quote', 'pulse-demo-password')$$,
+  'PT429', NULL, 'signature: count with sign-in failures, and a locked account cannot sign');
+SELECT tests.act_as_owner();
+DELETE FROM app_private.sign_in_throttle WHERE email = 'sales@acme.test';
+SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');
 SELECT lives_ok($$SELECT app.decide_approval(tests.recall('approval'), 'approve', 'ok', 'reviewed', 'Checked the quote', 'pulse-demo-password')$$,
   'signature: a signed decision is accepted');
 SELECT results_eq($$SELECT signature_meaning, signature_reason, signed_payload_sha256 = encode(sha256(convert_to(signed_payload::text, 'UTF8')), 'hex'),

@@ -1,6 +1,6 @@
 -- Identity: who sees whom, sign-in, sessions, suspension and revocation.
 BEGIN;
-SELECT plan(33);
+SELECT plan(48);
 
 -- People and memberships.
 SELECT tests.act_as('ada@acme.test', 'acme-manufacturing');
@@ -24,18 +24,69 @@ SELECT is(current_setting('response.status', true), '401', 'and HTTP 401 from Po
 SELECT is(app.login('nobody@acme.test', 'wrong password'), NULL, 'an unknown email gets exactly the same answer');
 SELECT is(current_setting('response.status', true), '401', 'and the same status');
 
--- Lockout: five failures within 15 minutes, counted for known and unknown emails alike.
+-- Lockout: five failures from one client lock it out of the email, for known and unknown emails alike.
 SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 1');
 SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 2');
 SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 3');
 SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 4');
 SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 5');
 SELECT throws_ok($$SELECT app.login('qa@acme.test', 'pulse-demo-password')$$, 'PT429', 'too many failed sign-in attempts',
-  'after five failures even the right password is refused for a while');
+  'after five failures even the right password is refused for a while (from that client)');
 SELECT is((SELECT count(*)::int FROM (SELECT app.login('ghost@acme.test', 'x') AS result FROM generate_series(1, 5)) AS attempts
             WHERE result IS NULL), 5, 'five failures for an email nobody has');
 SELECT throws_ok($$SELECT app.login('ghost@acme.test', 'x')$$, 'PT429', 'too many failed sign-in attempts',
   'an unknown email locks the same way, so lockout reveals nothing');
+
+-- Lockout abuse: failures count per email and client address (the right-most
+-- X-Forwarded-For entry, as the proxy wrote it), so a stranger cannot keep the
+-- owner out from elsewhere; the client backs off progressively; an email-wide
+-- cap bounds guessing from many addresses.
+SELECT set_config('request.headers', '{"x-forwarded-for": "203.0.113.9"}', true);
+SELECT is((SELECT count(*)::int FROM (SELECT app.login('finance@northwind.test', 'guess') AS result FROM generate_series(1, 5)) AS attempts
+            WHERE result IS NULL), 5, 'a stranger fails five times from one address');
+SELECT throws_ok($$SELECT app.login('finance@northwind.test', 'pulse-demo-password')$$, 'PT429', NULL,
+  'that address is locked out of the email, even with the right password');
+SELECT set_config('request.headers', '{"x-forwarded-for": "203.0.113.9, 198.51.100.20"}', true);
+SELECT isnt((app.login('finance@northwind.test', 'pulse-demo-password')).access_token, NULL,
+  'the owner signs in from another address (whatever the stranger writes left of it)');
+SELECT tests.act_as_owner();
+SELECT is((SELECT locked_until - now() FROM app_private.sign_in_throttle WHERE email = 'finance@northwind.test' AND client = '203.0.113.9'),
+  interval '1 minute', 'the fifth failure locks the address for a minute');
+UPDATE app_private.sign_in_throttle SET locked_until = now() - interval '1 second' WHERE client = '203.0.113.9';
+SELECT tests.act_as_anon();
+SELECT set_config('request.headers', '{"x-forwarded-for": "203.0.113.9"}', true);
+SELECT is(app.login('finance@northwind.test', 'guess'), NULL, 'once it ends, the stranger guesses again');
+SELECT tests.act_as_owner();
+SELECT is((SELECT locked_until - now() FROM app_private.sign_in_throttle WHERE email = 'finance@northwind.test' AND client = '203.0.113.9'),
+  interval '2 minutes', 'and each further failure doubles the wait');
+SELECT is((SELECT count(*)::int FROM app_private.sign_in_throttle WHERE email = 'finance@northwind.test'), 1,
+  'the owner''s good sign-in cleared only their own address');
+UPDATE app_private.sign_in_failures SET failed_count = 99 WHERE email = 'finance@northwind.test';
+SELECT tests.act_as_anon();
+SELECT set_config('request.headers', '{"x-forwarded-for": "2001:db8::1"}', true);
+SELECT is(app.login('finance@northwind.test', 'guess'), NULL, 'the hundredth failure within an hour, from yet another address');
+SELECT set_config('request.headers', '{"x-forwarded-for": "198.51.100.20"}', true);
+SELECT throws_ok($$SELECT app.login('finance@northwind.test', 'pulse-demo-password')$$, 'PT429', NULL,
+  'locks the email for every address: brute force stays bounded');
+SELECT tests.act_as_owner();
+SELECT is((SELECT client FROM app_private.sign_in_throttle WHERE email = 'finance@northwind.test' AND client LIKE '2001%'),
+  '2001:db8::/64', 'an IPv6 client counts by its /64');
+SELECT set_config('request.headers', '', true);
+
+-- Every email tried leaves a row; a scheduled job purges those that lock nothing any more.
+INSERT INTO app_private.sign_in_failures (email, failed_count, first_failed_at, locked_until)
+VALUES ('tried-once@nowhere.test', 1, now() - interval '2 days', NULL),
+       ('still-locked@nowhere.test', 100, now() - interval '2 days', now() + interval '10 minutes');
+INSERT INTO app_private.sign_in_throttle (email, client, failed_count, last_failed_at)
+VALUES ('tried-once@nowhere.test', '192.0.2.1', 1, now() - interval '2 days');
+SELECT ok(EXISTS (SELECT FROM app_private.jobs() WHERE name = 'purge-sign-in-failures'), 'the purge is a scheduled job');
+SELECT lives_ok($$SELECT app_private.run_job('purge-sign-in-failures')$$, 'and runs');
+SELECT is((SELECT array_agg(email::text ORDER BY email) FROM app_private.sign_in_failures WHERE email LIKE '%@nowhere.test'),
+  ARRAY['still-locked@nowhere.test'], 'old counts go, a running lock stays');
+SELECT is_empty($$SELECT 1 FROM app_private.sign_in_throttle WHERE email = 'tried-once@nowhere.test'$$,
+  'old per-address counts go too');
+SELECT isnt_empty($$SELECT 1 FROM app_private.sign_in_failures WHERE email = 'qa@acme.test'$$, 'recent counts stay');
+SELECT tests.act_as_anon();
 
 -- Sessions: refresh rotates, reuse ends the session, logout ends it for the very next request.
 CREATE TEMP TABLE signed_in ON COMMIT DROP AS SELECT * FROM app.login('grace@northwind.test', 'pulse-demo-password');
