@@ -258,6 +258,9 @@ function requestCheckError(e) {
   if (DATABASE_AWAY.test(e.code ?? "")) {
     return requestError(503, "PGRST001", "the database is not reachable; try again shortly");
   }
+  if (e.code === "57014") {
+    return requestError(503, "57014", "the request check ran past the statement timeout; try again shortly");
+  }
   const status = REQUEST_CHECK_STATUS[e.code];
   return status ? requestError(status, e.code, e.message) : e;
 }
