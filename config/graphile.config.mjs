@@ -10,6 +10,7 @@ import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { extendSchema, gql, wrapPlans } from "postgraphile/utils";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
+import { asksForIntrospection, CostLimitsRule, LIMITS, PageSizePlugin } from "./limits.mjs";
 
 function requiredEnv(name) {
   const value = process.env[name];
@@ -76,8 +77,11 @@ function authenticate(authorization = "") {
 
 // SQLSTATE classes that mean "the infrastructure broke", not "the request was
 // refused": connection (08), resources (53), operator intervention (57),
-// system (58), config file (F0), internal (XX). These stay masked.
-const INTERNAL_SQLSTATE = /^(08|53|57|58|F0|XX)/;
+// system (58), config file (F0), internal (XX). These stay masked, except
+// 57014 (query_canceled): the statement timeout that bounds every request
+// is the client's to know about.
+const INTERNAL_SQLSTATE = /^(08|53|57(?!014)|58|F0|XX)/;
+const STATEMENT_TIMEOUT_HINT = `A request's statements may run for at most ${LIMITS.statementTimeout} (PULSE_GRAPHQL_STATEMENT_TIMEOUT); ask for less, or page through it.`;
 
 // @dataplan/pg reports an update or delete that matched no row (missing, or
 // hidden by RLS) as a plain Error; it is the client's "not found", not ours.
@@ -111,7 +115,7 @@ function maskError(error) {
       extensions: {
         code: pgError.code,
         details: pgError.detail ?? null,
-        hint: pgError.hint ?? null,
+        hint: pgError.hint ?? (pgError.code === "57014" ? STATEMENT_TIMEOUT_HINT : null),
       },
     });
   }
@@ -129,7 +133,24 @@ function requestSettings(headers = {}) {
   for (const name of FORWARDED_HEADERS) {
     if (typeof headers[name] === "string") forwarded[name] = headers[name];
   }
-  return { ...pgSettings, "request.headers": JSON.stringify(forwarded) };
+  return {
+    ...pgSettings,
+    "request.headers": JSON.stringify(forwarded),
+    // What PostgREST applies from the API role's own setting.
+    statement_timeout: LIMITS.statementTimeout,
+  };
+}
+
+// Anonymous callers see no schema: introspection needs a signed-in user
+// (GraphiQL works once its Authorization header is set).
+function refuseAnonymousIntrospection(pgSettings, body) {
+  if (pgSettings.role === ANON_ROLE && asksForIntrospection(body?.query)) {
+    throw requestError(
+      401,
+      "PT401",
+      "introspection needs a signed-in user: send Authorization: Bearer <token>",
+    );
+  }
 }
 
 // Websocket operations take the token from connection_init's payload
@@ -155,14 +176,18 @@ const AuthPlugin = {
   version: "1.0.0",
   grafserv: {
     middleware: {
-      async processGraphQLRequestBody(next, { request, graphqlWsContext, resolvedPreset }) {
+      // The cost limits (config/limits.mjs) join graphql-js's own rules.
+      setPreset(next, event) {
+        event.validationRules.push(CostLimitsRule);
+        return next();
+      },
+      async processGraphQLRequestBody(next, { request, graphqlWsContext, resolvedPreset, body }) {
         if (graphqlWsContext) {
           // A websocket operation (query, mutation or subscription): refused
           // with an `error` message before it starts, as HTTP would be.
-          await checkRequest(
-            resolvedPreset,
-            websocketSettings(graphqlWsContext.connectionParams, graphqlWsContext.extra?.request),
-          );
+          const pgSettings = websocketSettings(graphqlWsContext.connectionParams, graphqlWsContext.extra?.request);
+          refuseAnonymousIntrospection(pgSettings, body);
+          await checkRequest(resolvedPreset, pgSettings);
         } else if (request) {
           try {
             const pgSettings = requestSettings(request.headers);
@@ -177,6 +202,7 @@ const AuthPlugin = {
             }
             throw e;
           }
+          refuseAnonymousIntrospection(request[$$pgSettings], body);
         }
         return next();
       },
@@ -231,6 +257,9 @@ async function checkRequest(resolvedPreset, pgSettings) {
 function requestCheckError(e) {
   if (DATABASE_AWAY.test(e.code ?? "")) {
     return requestError(503, "PGRST001", "the database is not reachable; try again shortly");
+  }
+  if (e.code === "57014") {
+    return requestError(503, "57014", "the request check ran past the statement timeout; try again shortly");
   }
   const status = REQUEST_CHECK_STATUS[e.code];
   return status ? requestError(status, e.code, e.message) : e;
@@ -584,7 +613,7 @@ const preset = {
     PgSimplifyInflectionPreset,
     PostGraphileConnectionFilterPreset,
   ],
-  plugins: [AuthPlugin, HealthPlugin, RealtimePlugin, RefusalPlugin],
+  plugins: [AuthPlugin, HealthPlugin, RealtimePlugin, RefusalPlugin, PageSizePlugin],
   // PgRBACPlugin (part of the amber preset, i.e. V4's `ignoreRBAC: false`)
   // stays enabled. LISTEN/NOTIFY subscriptions (pubsub, on by default: the
   // pgSubscriber the RealtimePlugin listens with) hold one connection of this

@@ -81,10 +81,15 @@ def test_bad_tokens_are_refused_with_a_clear_status(settings, live, server):
         assert words.lower() in message.lower()
 
 
-def test_openapi_document_is_served(live):
-    response = httpx.get(f"{live['rest']}/", headers={"Accept": "application/openapi+json"})
-    assert response.status_code == 200
-    assert "/organizations" in response.json()["paths"]
+def test_openapi_document_is_served(settings, live):
+    # It follows privileges: anonymous callers see only what they may call.
+    anonymous = httpx.get(f"{live['rest']}/", headers={"Accept": "application/openapi+json"})
+    assert anonymous.status_code == 200
+    assert "/rpc/login" in anonymous.json()["paths"] and "/organizations" not in anonymous.json()["paths"]
+    ada = token(settings, live, "ada@acme.test", "acme-manufacturing")
+    signed_in = httpx.get(f"{live['rest']}/", headers={"Accept": "application/openapi+json",
+                                                       "Authorization": f"Bearer {ada}"})
+    assert "/organizations" in signed_in.json()["paths"]
 
 
 def test_down_leaves_no_process_behind(databases, settings):

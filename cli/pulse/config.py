@@ -26,7 +26,25 @@ DEFAULTS = {
     "PULSE_SERVER_HOST": "127.0.0.1",
     "PULSE_REST_PORT": "3000",
     "PULSE_GRAPHQL_PORT": "5678",
+    # Cost limits (docs/security.md, "Limits"). PostgREST reads the first two;
+    # the GraphQL server the rest (config/limits.mjs). Statement timeouts of
+    # REST requests are settings of the API roles (migration
+    # api_statement_timeouts); the GraphQL server applies its own per request.
+    "PULSE_DB_MAX_ROWS": "1000",
+    "PULSE_OPENAPI_MODE": "follow-privileges",
+    "PULSE_GRAPHQL_STATEMENT_TIMEOUT": "5s",
+    "PULSE_GRAPHQL_MAX_DEPTH": "10",
+    "PULSE_GRAPHQL_MAX_ALIASES": "20",
+    "PULSE_GRAPHQL_MAX_COST": "50000",
+    "PULSE_GRAPHQL_MAX_PAGE_SIZE": "100",
+    "PULSE_GRAPHQL_DEFAULT_PAGE_SIZE": "100",
 }
+
+LIMIT_SETTINGS = (
+    "PULSE_DB_MAX_ROWS", "PULSE_OPENAPI_MODE", "PULSE_GRAPHQL_STATEMENT_TIMEOUT", "PULSE_GRAPHQL_MAX_DEPTH",
+    "PULSE_GRAPHQL_MAX_ALIASES", "PULSE_GRAPHQL_MAX_COST", "PULSE_GRAPHQL_MAX_PAGE_SIZE",
+    "PULSE_GRAPHQL_DEFAULT_PAGE_SIZE",
+)
 
 GENERATED_SECRETS = {
     "PULSE_JWT_SECRET": "jwt-secret",
@@ -190,6 +208,7 @@ class Settings:
             "PULSE_REST_PORT": str(self.rest_port),
             "PULSE_GRAPHQL_PORT": str(self.graphql_port),
             "GRAPHILE_ENV": self.values.get("GRAPHILE_ENV", "development"),
+            **{name: self.get(name) for name in LIMIT_SETTINGS},
         }
 
     @property
