@@ -149,7 +149,7 @@ def test_invitation_token_flow_end_to_end(live, figures):
     ada = login(live, "ada@acme.test").json()["access_token"]
     new = rest(live, "POST", "/rpc/add_member", ada,
                json={"email": "fresh.hire@acme.test", "display_name": "Fresh Hire", "role_keys": ["qa"]})
-    existing = rest(live, "POST", "/rpc/add_member", ada, json={"email": "grace@northwind.test", "display_name": "G"})
+    existing = rest(live, "POST", "/rpc/add_member", ada, json={"email": "logistics@northwind.test", "display_name": "G"})
     assert new.status_code == existing.status_code == 200, (new.text, existing.text)
     assert new.json().keys() == existing.json().keys() and new.json()["status"] == existing.json()["status"] == "invited"
     assert login(live, "fresh.hire@acme.test", "").status_code == 401  # no password until the invitee sets one
@@ -166,16 +166,16 @@ def test_invitation_token_flow_end_to_end(live, figures):
     assert reused.status_code == 403 and reused.json()["details"] == "invitation.used"
     assert login(live, "fresh.hire@acme.test", "attacker-password").status_code == 401
 
-    grace_token = outbox_token(live, "grace@northwind.test")
+    other_token = outbox_token(live, "logistics@northwind.test")
     owner_sql(live, "update app_private.invitations set expires_at = now() - interval '1 second' "
-                    "where token_hash = digest(%s, 'sha256')", [grace_token])
-    expired = rest(live, "POST", "/rpc/accept_invitation", json={"token": grace_token})
+                    "where token_hash = digest(%s, 'sha256')", [other_token])
+    expired = rest(live, "POST", "/rpc/accept_invitation", json={"token": other_token})
     assert expired.status_code == 403 and expired.json()["details"] == "invitation.expired"
-    gql_expired = graphql(live, ACCEPT, variables={"token": grace_token}).json()
+    gql_expired = graphql(live, ACCEPT, variables={"token": other_token}).json()
     assert gql_expired["errors"][0]["extensions"]["details"] == "invitation.expired"
 
-    assert rest(live, "POST", "/rpc/add_member", ada, json={"email": "grace@northwind.test", "display_name": "G"}).status_code == 200
-    fresh_token = outbox_token(live, "grace@northwind.test")
+    assert rest(live, "POST", "/rpc/add_member", ada, json={"email": "logistics@northwind.test", "display_name": "G"}).status_code == 200
+    fresh_token = outbox_token(live, "logistics@northwind.test")
     gql = graphql(live, ACCEPT, variables={"token": fresh_token}).json()
     assert gql["data"]["acceptInvitation"]["result"]["status"] == "active", gql
     figures["invitation_cases"] = figures.get("invitation_cases", 0) + 5

@@ -25,6 +25,12 @@ SUITES = {
     "bad input": ["tests/test_bad_input.py"],
     "concurrency": ["tests/test_core_concurrency.py", "tests/test_workflow_concurrency.py"],
     "faults": ["tests/test_faults.py", "tests/test_migrations.py::test_failed_migration_leaves_no_trace"],
+    # The outside attacks (issues #9 and #19) replayed, and the rules that close them.
+    "attacks": ["tests/test_auth_http.py", "tests/test_workflow_http.py", "tests/test_limits_http.py",
+                "tests/test_audit_visibility_http.py", "tests/test_profile_privacy_http.py",
+                "db/tests/test_approval_deciders.sql", "db/tests/test_portal_visibility.sql",
+                "db/tests/test_audit_visibility.sql", "db/tests/test_profile_privacy.sql",
+                "db/tests/test_catalog.sql", "db/tests/test_catalog_audit.sql", "db/tests/test_api_limits.sql"],
 }
 
 
@@ -63,7 +69,8 @@ def main() -> int:
     table.add_row("lockout abuse cases", str(figures.get("lockout_cases", 0)))
     table.add_row("approval decision paths tried", str(figures.get("approval_paths_tried", 0)))
     table.add_row("BEFORE triggers checked for a tenant guard", str(figures.get("before_triggers_checked", 0)))
-    for suite in ("concurrency", "faults"):
+    table.add_row("profile privacy cases", str(figures.get("profile_privacy_cases", 0)))
+    for suite in ("concurrency", "faults", "attacks"):
         passed = outcomes(figures, SUITES[suite], "passed")
         total = passed + outcomes(figures, SUITES[suite], "failed") + outcomes(figures, SUITES[suite], "skipped")
         table.add_row(f"{suite} scenarios passed", f"{passed} / {total}")
