@@ -65,6 +65,16 @@ def token(settings, live: dict, email: str, org: str, **overrides) -> str:
     return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
 
 
+DEMO_PASSWORD = "pulse-demo-password"
+
+
+def sign_in(live: dict, email: str, password: str = DEMO_PASSWORD) -> str:
+    """An access token from a real `POST /rpc/login` (a session, unlike a minted token)."""
+    response = rest(live, "POST", "/rpc/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
 def graphql(live: dict, query: str, bearer: str | None = None, variables: dict | None = None) -> httpx.Response:
     headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
     return httpx.post(live["graphql"], json={"query": query, "variables": variables or {}}, headers=headers)

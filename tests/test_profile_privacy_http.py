@@ -8,18 +8,12 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from helpers import graphql, rest
+from helpers import graphql, rest, sign_in
 
 pytestmark = pytest.mark.stack
 
-PASSWORD = "pulse-demo-password"
 TWO_TENANTS = "two.tenants.http@acme.test"
 
-
-def sign_in(live, email: str) -> str:
-    response = rest(live, "POST", "/rpc/login", json={"email": email, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return response.json()["access_token"]
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import hashlib
 import psycopg
 import pytest
 
-from helpers import graphql, rest
+from helpers import graphql, rest, sign_in
 
 pytestmark = pytest.mark.stack
 
@@ -248,7 +248,7 @@ def test_a_project_keeps_its_stage_and_moves_only_through_the_override(live, acm
 def test_before_triggers_refuse_another_tenant_first(live, acme, figures):
     """#19 finding 3 replayed: a Northwind portal user posting rows for Acme gets the same 403 whatever
     Acme holds (known member, role, locked definition) as for ids that exist nowhere."""
-    portal = ok(rest(live, "POST", "/rpc/login", json={"email": "customer_portal@northwind.test", "password": PASSWORD}))["access_token"]
+    portal = sign_in(live, "customer_portal@northwind.test")
     with psycopg.connect(live["url"]) as conn:
         acme_org, member, colleague = (str(v) for v in conn.execute("""
             select o.id, (select m.user_id from app.memberships m join app.users u on u.id = m.user_id
@@ -285,10 +285,6 @@ def test_before_triggers_refuse_another_tenant_first(live, acme, figures):
 def user_ids(live, *emails: str) -> dict[str, str]:
     with psycopg.connect(live["url"]) as conn:
         return dict(conn.execute("select email::text, id::text from app.users where email = any(%s)", [list(emails)]).fetchall())
-
-
-def login(live, email: str) -> str:
-    return ok(rest(live, "POST", "/rpc/login", json={"email": email, "password": PASSWORD}))["access_token"]
 
 
 def refusal(response) -> tuple[int, str | None]:
@@ -345,7 +341,7 @@ def test_portal_users_get_no_staff_message(live, acme):
     """Issue #19, finding 4, replayed: a portal user is refused as team member or recipient, and never
     receives a notification of a staff message."""
     portal_id = user_ids(live, "customer_portal@acme.test")["customer_portal@acme.test"]
-    portal, sales = login(live, "customer_portal@acme.test"), acme["sales"]
+    portal, sales = sign_in(live, "customer_portal@acme.test"), acme["sales"]
     project = ok(rest(live, "POST", "/projects", sales, headers={"Prefer": "return=representation"},
                       json={"title": "Portal team", "customer_organization_id": acme["customer"]}), 201)[0]["id"]
     joined = rest(live, "PATCH", f"/projects?id=eq.{project}", sales, json={"team_member_ids": [portal_id]})
@@ -362,7 +358,7 @@ def test_portal_users_get_no_staff_message(live, acme):
 def test_portal_users_see_their_projects_status_and_nothing_internal(live, acme):
     """Issue #9, finding 8: project records, routing, SLAs, chains, backups, progress logs and dashboards
     are staff-only; the portal reads app.customer_projects and app.customer_project_progress."""
-    portal, sales = login(live, "customer_portal@acme.test"), acme["sales"]
+    portal, sales = sign_in(live, "customer_portal@acme.test"), acme["sales"]
     project = ok(rest(live, "POST", "/projects", sales, headers={"Prefer": "return=representation"},
                       json={"title": "Portal status", "customer_organization_id": acme["customer"]}), 201)[0]["id"]
     ok(rest(live, "POST", "/rpc/update_progress", sales, json={
@@ -397,7 +393,7 @@ def test_portal_users_see_their_projects_status_and_nothing_internal(live, acme)
 
 def test_revoking_a_role_needs_the_right_to_grant_it(live, acme):
     """Issue #9, finding 5, replayed: a role holding only role.assign cannot revoke management."""
-    ada = login(live, "ada@acme.test")
+    ada = sign_in(live, "ada@acme.test")
     with psycopg.connect(live["url"]) as conn:
         memberships = dict(conn.execute("""
             select u.email::text, m.id::text from app.memberships m join app.users u on u.id = m.user_id
