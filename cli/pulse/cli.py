@@ -266,11 +266,11 @@ def outbox(
 
 @contracts_app.command("snapshot")
 def contracts_snapshot() -> None:
-    """Write contracts/openapi.json and contracts/schema.graphql from the migrated database."""
+    """Write contracts/openapi.json, contracts/schema.graphql and their TypeScript types (contracts/clients/)."""
     from pulse import contracts
 
     config = settings()
-    with console.step("generate OpenAPI (PostgREST) and GraphQL SDL (PostGraphile)"):
+    with console.step("generate OpenAPI (PostgREST), GraphQL SDL (PostGraphile) and client types"):
         written = contracts.snapshot(config)
     for path in written:
         console.out.print(f"wrote {path}")

@@ -23,15 +23,20 @@ from pulse.errors import PulseError
 
 OPENAPI = Path("contracts/openapi.json")
 GRAPHQL = Path("contracts/schema.graphql")
+REST_TYPES = Path("contracts/clients/rest.ts")
+GRAPHQL_TYPES = Path("contracts/clients/graphql.ts")
 
 
 @dataclass(frozen=True)
 class Contracts:
     openapi: str
     graphql: str
+    rest_types: str
+    graphql_types: str
 
     def files(self) -> dict[Path, str]:
-        return {OPENAPI: self.openapi, GRAPHQL: self.graphql}
+        return {OPENAPI: self.openapi, GRAPHQL: self.graphql,
+                REST_TYPES: self.rest_types, GRAPHQL_TYPES: self.graphql_types}
 
 
 def normalize_openapi(document: dict) -> str:
@@ -71,7 +76,20 @@ def generate(settings: Settings) -> Contracts:
     if printed.returncode != 0:
         lines = printed.stderr.strip().splitlines()
         raise PulseError(f"printing the GraphQL schema failed: {lines[-1] if lines else printed.returncode}")
-    return Contracts(openapi=openapi, graphql=printed.stdout)
+    types = client_types(settings, openapi, printed.stdout)
+    return Contracts(openapi=openapi, graphql=printed.stdout, rest_types=types["rest"], graphql_types=types["graphql"])
+
+
+def client_types(settings: Settings, openapi: str, graphql: str) -> dict[str, str]:
+    """TypeScript types for REST and GraphQL clients, generated from the two snapshots (config/client-types.mjs)."""
+    generated = subprocess.run(
+        [str(settings.root / "node_modules" / ".bin" / "node"), str(settings.root / "config" / "client-types.mjs")],
+        input=json.dumps({"openapi": openapi, "graphql": graphql}), capture_output=True, text=True, cwd=settings.root,
+    )
+    if generated.returncode != 0:
+        lines = generated.stderr.strip().splitlines()
+        raise PulseError(f"generating the client types failed: {lines[-1] if lines else generated.returncode}")
+    return json.loads(generated.stdout)
 
 
 def snapshot(settings: Settings) -> list[Path]:
