@@ -38,6 +38,15 @@ def test_errors_expose_code_and_message(facts):
     assert "project.override_stage" in refused["errors"][0]["message"]
 
 
+@pytest.mark.xfail(strict=True, reason="issue #10 item 8 (GraphQL helper): updates by rowId without organizationId")
+def test_update_by_row_id_alone(live, facts):
+    project = rest(live, "POST", "/projects", facts["token"], headers={"Prefer": "return=representation"},
+                   json={"title": "Client suite rename"}).json()[0]
+    renamed = run_js("urql.mjs", "update_project", config={**facts, "project": project["id"], "title": "Renamed by urql"})
+    assert renamed == {"data": {"updateProject": {"project": {"rowId": project["id"], "title": "Renamed by urql"}}},
+                       "errors": []}
+
+
 def test_login_mutation(facts):
     signed_in = run_js("urql.mjs", "login", config=facts)
     assert signed_in["errors"] == [] and signed_in["data"]["login"]["result"]["accessToken"]

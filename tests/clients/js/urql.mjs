@@ -56,6 +56,15 @@ const scenarios = {
       }`, { project: config.project, stage: config.stage }).toPromise());
   },
 
+  // As docs/api-map.md writes it: the row by its id alone, the tenant coming from the token.
+  async update_project() {
+    const api = client(config.token);
+    return outcome(await api.mutation(gql`
+      mutation Rename($id: UUID!, $title: String!) {
+        updateProject(input: { rowId: $id, patch: { title: $title } }) { project { rowId title } }
+      }`, { id: config.project, title: config.title }).toPromise());
+  },
+
   async login() {
     return outcome(await client().mutation(LOGIN, { email: config.email, password: config.password }).toPromise());
   },
