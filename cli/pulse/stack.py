@@ -52,14 +52,19 @@ def state_file(settings: Settings) -> Path:
     return settings.home / f"stack-{settings.rest_port}.json"
 
 
-def start(settings: Settings, started_database: bool) -> dict[str, int]:
-    """Start both servers and wait until they answer; stop them all if one fails."""
+def preflight(settings: Settings) -> list[Server]:
+    """Refuse before anything changes: a stack already running, a port taken, a server not installed."""
     if running_pids(settings):
         raise PulseError("the stack is already running; `pulse down` stops it")
     chosen = servers(settings)
     for server in chosen:
-        port = settings.port(server.port_setting)
-        ensure_port_free(settings.server_host, port, server.port_setting)
+        ensure_port_free(settings.server_host, settings.port(server.port_setting), server.port_setting)
+    return chosen
+
+
+def start(settings: Settings, started_database: bool) -> dict[str, int]:
+    """Start both servers and wait until they answer; stop them all if one fails."""
+    chosen = preflight(settings)
     logs = log_folder(settings)
     environment = {**os.environ, **settings.server_environment()}
     processes: dict[str, subprocess.Popen] = {}
