@@ -13,8 +13,9 @@ import jwt
 import psycopg
 import pytest
 
+from pulse import database
 from pulse.contracts import free_port
-from pulse.database import error_line, require_extensions
+from pulse.database import require_extensions
 from pulse.errors import PulseError
 
 from helpers import copy_project, one_line_error, pulse, pulse_env
@@ -202,7 +203,7 @@ def test_a_failed_sql_statement_keeps_detail(database_url):
     with psycopg.connect(database_url) as conn:
         with pytest.raises(psycopg.Error) as raised:
             conn.execute("select public.refuse()")
-    assert error_line(raised.value) == "refused DETAIL: reason.code"
+    assert database.error_line(raised.value) == "refused DETAIL: reason.code"
 
 
 needs_server_binaries = pytest.mark.skipif(not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")),
