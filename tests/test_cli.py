@@ -229,3 +229,26 @@ def test_db_start_refuses_a_port_this_checkout_does_not_run_on():
     finally:
         pulse("db", "stop", env=env)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_damaged_stack_record_is_one_line(tmp_path):
+    root = copy_project(tmp_path)
+    (root / ".pulse").mkdir()
+    (root / ".pulse" / "stack-3999.json").write_text("{")
+    env = pulse_env("postgresql://x@127.0.0.1:9/pulse", root, PULSE_REST_PORT="3999")
+    assert "stack-3999.json is not a record" in one_line_error(pulse("down", env=env))
+
+
+def test_an_unexpected_failure_is_one_line_without_a_traceback(monkeypatch, capsys):
+    from pulse import cli
+
+    def broken() -> None:
+        raise RuntimeError("something\nnobody planned for")
+
+    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.delenv("PULSE_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 1
+    assert capsys.readouterr().err.strip() == (
+        "error: unexpected RuntimeError: something nobody planned for (PULSE_DEBUG=1 shows the traceback)")

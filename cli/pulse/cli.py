@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -414,3 +415,10 @@ def main() -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as error:
+        if os.environ.get("PULSE_DEBUG"):
+            raise
+        reason = " ".join(str(error).split())
+        console.err.print(f"[red]error:[/red] unexpected {type(error).__name__}: {escape(reason)} "
+                          "(PULSE_DEBUG=1 shows the traceback)", soft_wrap=True)
+        sys.exit(1)
