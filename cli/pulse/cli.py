@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
 from typing import Annotated, Optional
 
+import httpx
 import psycopg
 import typer
 from rich.markup import escape
@@ -14,20 +16,24 @@ from rich.markup import escape
 from pulse import console, stack
 from pulse.cluster import Cluster
 from pulse.config import Settings
-from pulse.database import connection, create_database, drop_database
+from pulse.database import connection, create_database, drop_database, error_line
 from pulse.errors import PulseError
-from pulse.lifecycle import ensure_database, migrate_database
+from pulse.lifecycle import ensure_database, migrate_database, require_migrated
 from pulse.migrate import Migrator, write_new_change
 from pulse.seed import seed as run_seed
 from pulse.tokens import claims_for, decode, mint, parse_ttl
 
+# Plain help (rich_markup_mode=None): Typer's rich panels print a type such as <bool> after every plain flag.
 app = typer.Typer(help="Pulse: a database-first operations platform.", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
-db_app = typer.Typer(help="The database: local cluster and Sqitch-compatible migrations.", no_args_is_help=True)
-jwt_app = typer.Typer(help="Tokens under the claims contract (sub, role, org_id, exp, iat).", no_args_is_help=True)
-contracts_app = typer.Typer(help="API contract snapshots: OpenAPI and GraphQL SDL.", no_args_is_help=True)
+                  pretty_exceptions_enable=False, add_completion=False, rich_markup_mode=None)
+db_app = typer.Typer(help="The database: local cluster and Sqitch-compatible migrations.", no_args_is_help=True,
+                     rich_markup_mode=None)
+jwt_app = typer.Typer(help="Tokens under the claims contract (sub, role, org_id, exp, iat).", no_args_is_help=True,
+                      rich_markup_mode=None)
+contracts_app = typer.Typer(help="API contract snapshots: OpenAPI and GraphQL SDL.", no_args_is_help=True,
+                            rich_markup_mode=None)
 jobs_app = typer.Typer(help="Scheduled jobs: run by pg_cron where it is installed, or by any scheduler through here.",
-                       no_args_is_help=True)
+                       no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(db_app, name="db")
 app.add_typer(jwt_app, name="jwt")
 app.add_typer(contracts_app, name="contracts")
@@ -96,7 +102,12 @@ def db_migrate(
     config = settings()
     ensure_database(config)
     deployed = migrate_database(config, to)
-    console.out.print(f"deployed {len(deployed)} change(s)" if deployed else "no pending changes; repeatables re-applied")
+    pending = Migrator(config).status().pending if to else []
+    done = f"deployed {len(deployed)} change(s)" if deployed else "nothing to deploy"
+    if pending:
+        console.out.print(f"{done}; {len(pending)} change(s) after {to} still pending")
+    else:
+        console.out.print(done if deployed else "no pending changes; repeatables re-applied")
 
 
 @db_app.command("revert")
@@ -165,9 +176,9 @@ def seed(demo: Demo = False) -> None:
 
 @jwt_app.command("mint")
 def jwt_mint(
-    email: Annotated[str, typer.Option(help="The user's email.")],
-    org: Annotated[str, typer.Option(help="Slug of the organization to act in.")],
-    ttl: Annotated[str, typer.Option(help="Lifetime: 90s, 30m, 1h, 7d.")] = "1h",
+    email: Annotated[str, typer.Option(help="The user's email.", metavar="EMAIL")],
+    org: Annotated[str, typer.Option(help="Slug of the organization to act in.", metavar="SLUG")],
+    ttl: Annotated[str, typer.Option(help="Lifetime: 90s, 30m, 1h, 7d; at most 30d.", metavar="TTL")] = "1h",
 ) -> None:
     """Mint a signed token for a member of an organization."""
     config = settings()
@@ -270,6 +281,7 @@ def contracts_snapshot() -> None:
     from pulse import contracts
 
     config = settings()
+    require_migrated(config)
     with console.step("generate OpenAPI (PostgREST), GraphQL SDL (PostGraphile) and client types"):
         written = contracts.snapshot(config)
     for path in written:
@@ -281,8 +293,10 @@ def contracts_check() -> None:
     """Regenerate the contracts and fail, showing the diff, when they differ from the committed ones."""
     from pulse import contracts
 
+    config = settings()
+    require_migrated(config)
     with console.step("generate OpenAPI (PostgREST) and GraphQL SDL (PostGraphile)"):
-        diff = contracts.drift(settings())
+        diff = contracts.drift(config)
     if diff:
         console.out.print(diff, markup=False, highlight=False, soft_wrap=True)
         raise PulseError("contracts drifted from the database: run `pulse contracts snapshot` and commit the result")
@@ -300,6 +314,7 @@ def up(
     """Start the database, migrate, seed, start PostgREST and PostGraphile, and print how to call them."""
     config = settings()
     began = time.monotonic()
+    stack.preflight(config)
     started_database = ensure_database(config)
     migrate_database(config)
     run_seed(config, demo)
@@ -389,10 +404,21 @@ def main() -> None:
         console.err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
         sys.exit(error.exit_code)
     except psycopg.Error as error:
-        console.err.print(f"[red]database error:[/red] {escape(str(error).strip().splitlines()[0])}", soft_wrap=True)
+        console.err.print(f"[red]database error:[/red] {escape(error_line(error))}", soft_wrap=True)
+        sys.exit(1)
+    except httpx.HTTPError as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        console.err.print(f"[red]error:[/red] HTTP request failed: {escape(reason)}", soft_wrap=True)
         sys.exit(1)
     except OSError as error:
         console.err.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as error:
+        if os.environ.get("PULSE_DEBUG"):
+            raise
+        reason = " ".join(str(error).split())
+        console.err.print(f"[red]error:[/red] unexpected {type(error).__name__}: {escape(reason)} "
+                          "(PULSE_DEBUG=1 shows the traceback)", soft_wrap=True)
+        sys.exit(1)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 
+from pulse.database import error_line
 from pulse.errors import PulseError
 
 DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
@@ -123,7 +124,7 @@ def describe_failure(error: psycopg.Error, path: Path, statement: Statement) -> 
     line = statement.line
     if diag.statement_position:
         line += statement.text.count("\n", 0, int(diag.statement_position) - 1)
-    message = diag.message_primary or str(error).strip().splitlines()[0]
+    message = error_line(error)
     where = ""
     if diag.context and "line" in diag.context:
         where = f" ({diag.context.strip().splitlines()[0]})"
