@@ -132,7 +132,7 @@ def _schema_changes(where: str, old: dict, new: dict, is_input: bool) -> list[Ch
         elif "default" not in new:
             changes.append(Change("dangerous", "openapi", f"{where}: default {old_default!r} was removed."))
         elif old_default != new_default:
-            changes.append(Change("dangerous", "openapi", f"{where}: default changed {old_default!r} → {new_default!r}."))
+            changes.append(Change("dangerous", "openapi", f"{where}: default {old_default!r} → {new_default!r}."))
     return changes
 
 
@@ -483,7 +483,8 @@ def changelog_text(existing: str, changes: list[Change], base: str) -> str:
             keeping = line[4:].strip().lower() not in SEVERITIES
         if keeping:
             kept.append(line)
-    lines = [UNRELEASED, "", f"Since {base}. Written by `pulse contracts changelog`; under each breaking "
+    since = base.split(" (", 1)[0]  # the tag, without the commit that changes with every rebase
+    lines = [UNRELEASED, "", f"Since {since}. Written by `pulse contracts changelog`; under each breaking "
              "change a person adds an indented `Reason:` line, which `pulse contracts gate` (CI) requires.", ""]
     if not changes:
         lines += ["No API changes.", ""]

@@ -51,7 +51,7 @@ def _grants(acl: str, owner: str) -> str:
 # and extensions: one row (kind, qualified name, normalized definition) each.
 # Function bodies are left out (db/functions is their source); signatures,
 # volatility, security and grants are the contract.
-CATALOG_QUERY = """
+CATALOG_QUERY = r"""
 with schemas as (
   select n.oid, n.nspname from pg_namespace n
    where n.nspname not in ('pg_catalog', 'information_schema', 'sqitch', 'tests')
