@@ -62,7 +62,7 @@ members as (
   select objid, classid from pg_depend where deptype = 'e'
 ),
 objects(kind, name, definition) as (
-  select 'schema', s.nspname, jsonb_build_object('grants', {acl_schema})
+  select 'schema', s.nspname::text, jsonb_build_object('grants', {acl_schema})
     from schemas s join pg_namespace n on n.oid = s.oid
   union all
   select 'relation', format('%s.%s', s.nspname, c.relname), jsonb_strip_nulls(jsonb_build_object(
