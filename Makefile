@@ -22,7 +22,7 @@ install:
 reset: install ## Drop, migrate and seed the demo database
 	$(PULSE) db reset --demo --yes
 
-contracts: install ## Regenerate contracts/openapi.json and contracts/schema.graphql
+contracts: install ## Regenerate contracts/openapi.json, contracts/schema.graphql and contracts/database.json
 	$(PULSE) contracts snapshot
 
 bench: install ## Print benchmark ratios
