@@ -271,6 +271,18 @@ def _added(kind: str, where: str, new: dict, new_objects: dict) -> Change:
     return Change("safe", "database", f"{where} was added.")
 
 
+def _text(value) -> str:
+    return "none" if value is None else json.dumps(value) if isinstance(value, (list, dict)) else str(value)
+
+
+def _from_to(before, after) -> str:
+    """`: old → new` when both fit on a line (a finding is one line); long texts are read in the file's diff."""
+    shown = [_text(before), _text(after)]
+    if any("\n" in text or len(text) > 200 for text in shown):
+        return " (see the diff of contracts/database.json)"
+    return f": {shown[0]} → {shown[1]}"
+
+
 def _changed(kind: str, where: str, old: dict, new: dict) -> list[Change]:
     changes = _grant_changes(where, old.get("grants", {}), new.get("grants", {}))
     fields = sorted((old.keys() | new.keys()) - {"grants"})
@@ -278,7 +290,7 @@ def _changed(kind: str, where: str, old: dict, new: dict) -> list[Change]:
 
     def change(severity: str, field: str, text: str = "") -> None:
         before, after = old.get(field), new.get(field)
-        shown = text or f"{field} {before if before is not None else 'none'} → {after if after is not None else 'none'}"
+        shown = text or f"{field} {_text(before)} → {_text(after)}"
         changes.append(Change(severity, "database", f"{where}: {shown}."))
 
     for field in differing:
@@ -289,11 +301,11 @@ def _changed(kind: str, where: str, old: dict, new: dict) -> list[Change]:
             for value in [v for v in after if v not in before]:
                 change("dangerous", field, f"enum value {value} was added")
         elif kind == "policy":
-            changes.append(Change("dangerous", "database", f"{SECURITY}{where}: {field} changed: {before} → {after}."))
+            changes.append(Change("dangerous", "database", f"{SECURITY}{where}: {field} changed{_from_to(before, after)}."))
         elif field in ("definition", "using", "check") or kind in ("constraint", "index", "trigger"):
-            change("dangerous", field, f"{field} changed: {before} → {after}")
+            change("dangerous", field, f"{field} changed{_from_to(before, after)}")
         elif field in ("security_definer", "config", "row_security", "force_row_security"):
-            changes.append(Change("dangerous", "database", f"{SECURITY}{where}: {field} {before} → {after}."))
+            changes.append(Change("dangerous", "database", f"{SECURITY}{where}: {field} {_text(before)} → {_text(after)}."))
         elif field == "not_null":
             change("breaking" if after else "dangerous", field, "became NOT NULL" if after else "became nullable")
         elif field in ("type", "arguments", "returns", "kind", "attributes", "domain"):
