@@ -325,3 +325,12 @@ def test_ci_runs_the_gate_and_the_committed_changelog_passes_it():
     assert "pulse contracts gate" in script and "--allow-breaking" not in script
     result = pulse("contracts", "gate")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_gate_refuses_a_shallow_clone_instead_of_guessing_the_base(tmp_path):
+    throwaway_repo(tmp_path / "origin")
+    release(tmp_path / "origin")
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{tmp_path / 'origin'}", str(tmp_path / "clone")],
+                   check=True)
+    result = pulse("contracts", "gate", env={**os.environ, "PULSE_ROOT": str(tmp_path / "clone")})
+    assert result.returncode == 1 and "this clone is shallow" in result.stderr
