@@ -67,14 +67,15 @@ objects(kind, name, definition) as (
   union all
   select 'relation', format('%s.%s', s.nspname, c.relname), jsonb_strip_nulls(jsonb_build_object(
            'kind', case c.relkind when 'r' then 'table' when 'p' then 'table' when 'v' then 'view'
-                                  when 'm' then 'materialized view' when 'f' then 'foreign table' end,
+                                  when 'm' then 'materialized view' when 'f' then 'foreign table'
+                                  when 'S' then 'sequence' end,
            'row_security', case when c.relkind in ('r', 'p') then c.relrowsecurity end,
            'force_row_security', case when c.relkind in ('r', 'p') then c.relforcerowsecurity end,
            'options', to_jsonb(c.reloptions),
            'definition', case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid) end,
            'grants', {acl_relation}))
     from pg_class c join schemas s on s.oid = c.relnamespace
-   where c.relkind in ('r', 'p', 'v', 'm', 'f')
+   where c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
      and not exists (select from members m where m.classid = 'pg_class'::regclass and m.objid = c.oid)
   union all
   select 'column', format('%s.%s.%s', s.nspname, c.relname, a.attname), jsonb_strip_nulls(jsonb_build_object(
@@ -104,12 +105,16 @@ objects(kind, name, definition) as (
            'command', case p.polcmd when 'r' then 'select' when 'a' then 'insert' when 'w' then 'update'
                                     when 'd' then 'delete' else 'all' end,
            'permissive', p.polpermissive,
-           'roles', (select jsonb_agg(case r when 0 then 'public' else r::regrole::text end order by 1) from unnest(p.polroles) r),
+           'roles', (select jsonb_agg(role order by role) from (
+               select case r when 0 then 'public' else r::regrole::text end as role from unnest(p.polroles) r) roles),
            'using', pg_get_expr(p.polqual, p.polrelid),
            'check', pg_get_expr(p.polwithcheck, p.polrelid)))
     from pg_policy p join pg_class c on c.oid = p.polrelid join schemas s on s.oid = c.relnamespace
   union all
-  select 'trigger', format('%s.%s.%s', s.nspname, c.relname, g.tgname), jsonb_build_object('definition', pg_get_triggerdef(g.oid))
+  select 'trigger', format('%s.%s.%s', s.nspname, c.relname, g.tgname), jsonb_strip_nulls(jsonb_build_object(
+           'definition', pg_get_triggerdef(g.oid),
+           'fires', case g.tgenabled when 'D' then 'never (disabled)' when 'R' then 'on replica only'
+                                     when 'A' then 'always' end))
     from pg_trigger g join pg_class c on c.oid = g.tgrelid join schemas s on s.oid = c.relnamespace
    where not g.tgisinternal
   union all
@@ -140,7 +145,8 @@ objects(kind, name, definition) as (
 select kind, name, definition from objects order by kind, name
 """.format(
     acl_schema=_grants("coalesce(n.nspacl, acldefault('n', n.nspowner))", "n.nspowner"),
-    acl_relation=_grants("coalesce(c.relacl, acldefault('r', c.relowner))", "c.relowner"),
+    acl_relation=_grants("""coalesce(c.relacl, acldefault(case c.relkind when 'S' then 's' else 'r' end::"char", c.relowner))""",
+                         "c.relowner"),
     acl_column=_grants("a.attacl", "c.relowner"),
     acl_function=_grants("coalesce(p.proacl, acldefault('f', p.proowner))", "p.proowner"),
 )
