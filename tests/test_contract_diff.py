@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from pulse.contract_diff import database_changes, graphql_changes, openapi_changes
+from pulse.contract_diff import changelog_text, database_changes, graphql_changes, openapi_changes
 
 from helpers import ROOT, pulse
 
@@ -318,6 +318,13 @@ def test_changelog_keeps_what_people_wrote_in_the_unreleased_section(tmp_path):
     assert f"### Breaking\n\n- `openapi` {BREAKING}\n  Reason:\n" in text
     assert "### Behaviour the contracts do not show\n\n- Lists are paged by 50.\n\n## v0.0.9" in text
     assert "Old text." not in text and text.endswith("- `openapi` path /old was removed.\n")
+
+
+def test_after_a_release_the_changelog_opens_a_new_unreleased_section_above_it():
+    released = "# API changelog\n\nIntro.\n\n## v0.1.0 (2026-12-05)\n\n### Breaking\n\n- `openapi` path /old was removed.\n"
+    text = changelog_text(released, [], "@v0.1.0 (commit 0123456789ab)")
+    assert text.startswith("# API changelog\n\nIntro.\n\n## Unreleased\n\nSince @v0.1.0. ")
+    assert "No API changes.\n\n## v0.1.0 (2026-12-05)\n" in text and text.endswith(released.split("\n\n", 2)[2])
 
 
 def test_ci_runs_the_gate_and_the_committed_changelog_passes_it():
