@@ -30,8 +30,8 @@ db_app = typer.Typer(help="The database: local cluster and Sqitch-compatible mig
                      rich_markup_mode=None)
 jwt_app = typer.Typer(help="Tokens under the claims contract (sub, role, org_id, exp, iat).", no_args_is_help=True,
                       rich_markup_mode=None)
-contracts_app = typer.Typer(help="API contract snapshots: OpenAPI and GraphQL SDL.", no_args_is_help=True,
-                            rich_markup_mode=None)
+contracts_app = typer.Typer(help="Contract snapshots: OpenAPI, GraphQL SDL, the database schema and client types.",
+                             no_args_is_help=True, rich_markup_mode=None)
 jobs_app = typer.Typer(help="Scheduled jobs: run by pg_cron where it is installed, or by any scheduler through here.",
                        no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(db_app, name="db")
@@ -196,7 +196,7 @@ def jwt_decode(token: str) -> None:
 
 @contracts_app.command("diff")
 def contracts_diff(
-    base: Annotated[str, typer.Option(help="Git ref to compare with.")] = "HEAD",
+    base: Annotated[Optional[str], typer.Option(help="Git ref to compare with (default: the last release).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     allow_breaking: Annotated[bool, typer.Option("--allow-breaking", help="Exit 0 even when a change is breaking.")] = False,
 ) -> None:
@@ -204,33 +204,55 @@ def contracts_diff(
     from pulse import contract_diff
 
     config = settings()
-    changes = contract_diff.diff(config.root, base)
+    ref, named = contract_diff.resolve_base(config.root, base)
+    changes = contract_diff.diff(config.root, ref)
     render = contract_diff.as_json if as_json else contract_diff.as_text
-    console.out.print(render(changes, base), end="", markup=False, highlight=False, soft_wrap=True)
+    console.out.print(render(changes, named), end="", markup=False, highlight=False, soft_wrap=True)
     breaking = sum(change.severity == "breaking" for change in changes)
     if breaking and not allow_breaking:
-        raise PulseError(f"{breaking} breaking API change(s) since {base}; pass --allow-breaking if they are intended")
+        raise PulseError(f"{breaking} breaking API change(s) since {named}; pass --allow-breaking if they are intended")
 
 
 @contracts_app.command("changelog")
 def contracts_changelog(
-    base: Annotated[str, typer.Option(help="Git ref to compare with.")] = "HEAD",
+    base: Annotated[Optional[str], typer.Option(help="Git ref to compare with (default: the last release).")] = None,
 ) -> None:
-    """Append the classified changes since a git ref to docs/api-changelog.md."""
-    import datetime
-
+    """Rewrite the Unreleased section of docs/api-changelog.md with the changes since the last release."""
     from pulse import contract_diff
 
     config = settings()
-    changes = contract_diff.diff(config.root, base)
-    path = config.root / "docs" / "api-changelog.md"
+    ref, named = contract_diff.resolve_base(config.root, base)
+    changes = contract_diff.diff(config.root, ref)
+    path = config.root / contract_diff.CHANGELOG
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text("# API changelog\n\nWritten by `pulse contracts changelog`: every change to the REST and "
-                        "GraphQL contracts, classified as breaking, dangerous or safe.\n\n")
-    with path.open("a") as changelog:
-        changelog.write(contract_diff.changelog_entry(changes, base, datetime.date.today().isoformat()))
-    console.out.print(f"appended {len(changes)} change(s) to {path.relative_to(config.root)}")
+    existing = path.read_text() if path.exists() else ""
+    path.write_text(contract_diff.changelog_text(existing, changes, named))
+    missing = contract_diff.unjustified(changes, path.read_text())
+    console.out.print(f"wrote {len(changes)} change(s) since {named} to {contract_diff.CHANGELOG}"
+                      + (f"; {len(missing)} breaking change(s) need a Reason: line" if missing else ""))
+
+
+@contracts_app.command("gate")
+def contracts_gate(
+    base: Annotated[Optional[str], typer.Option(help="Git ref to compare with (default: the last release).")] = None,
+) -> None:
+    """Fail when a breaking change since the last release is not named with a reason in the changelog (CI runs this)."""
+    from pulse import contract_diff
+
+    config = settings()
+    ref, named = contract_diff.resolve_base(config.root, base)
+    changes = contract_diff.diff(config.root, ref)
+    console.out.print(contract_diff.as_text(changes, named), end="", markup=False, highlight=False, soft_wrap=True)
+    path = config.root / contract_diff.CHANGELOG
+    missing = contract_diff.unjustified(changes, path.read_text() if path.exists() else "")
+    for change, problem in missing:
+        console.out.print(f"  {problem}: [{change.contract}] {change.description}", markup=False, highlight=False,
+                          soft_wrap=True)
+    if missing:
+        raise PulseError(f"{len(missing)} breaking change(s) since {named} lack a reason in {contract_diff.CHANGELOG}'s "
+                         "Unreleased section: run `pulse contracts changelog` and write a Reason: line under each")
+    breaking = sum(change.severity == "breaking" for change in changes)
+    console.out.print(f"contracts gate passed: {breaking} breaking change(s) since {named}, each named with a reason")
 
 
 # -- pulse jobs ---------------------------------------------------------------------
@@ -277,12 +299,12 @@ def outbox(
 
 @contracts_app.command("snapshot")
 def contracts_snapshot() -> None:
-    """Write contracts/openapi.json, contracts/schema.graphql and their TypeScript types (contracts/clients/)."""
+    """Write contracts/openapi.json, contracts/schema.graphql, contracts/database.json and the TypeScript client types (contracts/clients/)."""
     from pulse import contracts
 
     config = settings()
     require_migrated(config)
-    with console.step("generate OpenAPI (PostgREST), GraphQL SDL (PostGraphile) and client types"):
+    with console.step("generate OpenAPI (PostgREST), GraphQL SDL (PostGraphile), the database schema and client types"):
         written = contracts.snapshot(config)
     for path in written:
         console.out.print(f"wrote {path}")
@@ -295,7 +317,7 @@ def contracts_check() -> None:
 
     config = settings()
     require_migrated(config)
-    with console.step("generate OpenAPI (PostgREST) and GraphQL SDL (PostGraphile)"):
+    with console.step("generate OpenAPI (PostgREST), GraphQL SDL (PostGraphile), the database schema and client types"):
         diff = contracts.drift(config)
     if diff:
         console.out.print(diff, markup=False, highlight=False, soft_wrap=True)
