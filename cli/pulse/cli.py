@@ -89,7 +89,7 @@ def db_status() -> None:
     else:
         console.out.print("pending:  none, up to date")
     for change in state.edited:
-        console.out.print(f"edited:   {change.tag_qualified_name}: "
+        console.out.print(f"edited:   {change.name}: "
                           f"{change.deploy_file(migrator.top_dir).relative_to(config.root)} differs from the "
                           "deployed script (Script signatures diverge); restore it, fix in a new change or a rework")
 

@@ -84,7 +84,7 @@ class Migrator:
             more = f" (+{len(state.edited) - 1} more)" if len(state.edited) > 1 else ""
             raise PulseError(
                 f"{change.deploy_file(self.top_dir).relative_to(self.settings.root)} changed after "
-                f"{change.tag_qualified_name} was deployed{more}: restore it and put the fix in a new change "
+                f"{change.name} was deployed{more}: restore it and put the fix in a new change "
                 "(`pulse db new`) or a rework (`sqitch rework`)")
 
     # -- deploying ----------------------------------------------------------

@@ -138,7 +138,8 @@ def run_script(conn: psycopg.Connection, path: Path, root: Path) -> None:
 
 def run_psql(conn: psycopg.Connection, path: Path, root: Path) -> None:
     """Run a script through psql as `sqitch deploy` does; a failure raises `file:line: ERROR code: message`."""
-    params = {key: value for key, value in conn.info.get_parameters().items()}
+    info = conn.info
+    params = {"host": info.host, "port": info.port, "user": info.user, "dbname": info.dbname}
     env = {**os.environ, "PGPASSWORD": conn.info.password or ""}
     command = ["psql", "--quiet", "--no-psqlrc", "--no-align", "--tuples-only",
                "--set", "ON_ERROR_STOP=1", "--set", "registry=sqitch", "--set", "VERBOSITY=verbose",
