@@ -192,8 +192,9 @@ def test_tag_writes_what_sqitch_tag_writes_and_records_the_release(tmp_path):
     assert "  widgets@v0.2.0\n" in (ours / "db/migrations/released.sha1").read_text()
     assert pulse("db", "check", env=env).returncode == 0
     # A released change is fixed by a rework: the released script moves to widgets@v0.2.0.sql, unchanged.
-    subprocess.run(["sqitch", "rework", "widgets", "-n", "Widgets get names"], cwd=ours / "db/migrations",
-                   check=True, env=env, capture_output=True)
+    reworked = pulse("db", "rework", "widgets", "-n", "Widgets get names", env=env)
+    assert reworked.returncode == 0, reworked.stderr
+    assert (ours / "db/migrations/revert/widgets.sql").read_text() == "CREATE TABLE app.widgets (id int);\n"
     (ours / "db/migrations/deploy/widgets.sql").write_text("ALTER TABLE app.widgets ADD COLUMN name text;\n")
     assert pulse("db", "check", env=env).returncode == 0
     assert "already exists" in one_line_error(pulse("db", "tag", "v0.2.0", env=env))

@@ -17,7 +17,7 @@ from pulse.config import Settings
 from pulse.database import connection, create_database, drop_database
 from pulse.errors import PulseError
 from pulse.lifecycle import ensure_database, migrate_database
-from pulse.migrate import Migrator, write_new_change
+from pulse.migrate import Migrator, rework_change_scripts, write_new_change
 from pulse.release import MANIFEST, check_released, tag_release
 from pulse.seed import seed as run_seed
 from pulse.tokens import claims_for, decode, mint, parse_ttl
@@ -156,6 +156,18 @@ def db_new(
     config = settings()
     for path in write_new_change(config, name, requires or [], note):
         console.out.print(f"created {path.relative_to(config.root)}")
+
+
+@db_app.command("rework")
+def db_rework(
+    name: str,
+    requires: Annotated[Optional[list[str]], typer.Option("--requires", "-r", help="A change this one needs.")] = None,
+    note: Annotated[str, typer.Option("--note", "-n", help="What the rework changes.")] = "",
+) -> None:
+    """Plan a released change again (as `sqitch rework`): its scripts are kept as NAME@TAG.sql, edit NAME.sql."""
+    config = settings()
+    paths = rework_change_scripts(config, name, requires or [], note)
+    console.out.print(f"reworked {name}; edit " + ", ".join(str(path.relative_to(config.root)) for path in paths))
 
 
 @db_app.command("tag")

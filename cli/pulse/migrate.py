@@ -20,7 +20,7 @@ from pulse.errors import PulseError
 from pulse.scripts import ScriptError, run_psql, run_script, runs_in_psql
 from pulse.sqitch import registry
 from pulse.sqitch.plan import (Change, Plan, PlanError, append_change, check_scripts, default_identity, load_plan,
-                               write_script_templates)
+                               rework_change, write_script_templates)
 
 REPEATABLE_FOLDERS = ("functions", "policies", "seeds/reference")
 
@@ -85,7 +85,7 @@ class Migrator:
             raise PulseError(
                 f"{change.deploy_file(self.top_dir).relative_to(self.settings.root)} changed after "
                 f"{change.name} was deployed{more}: restore it and put the fix in a new change "
-                "(`pulse db new`) or a rework (`sqitch rework`)")
+                "(`pulse db new`) or a rework (`pulse db rework`)")
 
     # -- deploying ----------------------------------------------------------
 
@@ -214,3 +214,13 @@ def write_new_change(settings: Settings, name: str, requires: list[str], note: s
     except PlanError as error:
         raise PulseError(str(error).splitlines()[0]) from None
     return write_script_templates(top_dir, change.project, name, requires)
+
+
+def rework_change_scripts(settings: Settings, name: str, requires: list[str], note: str) -> list[Path]:
+    """`pulse db rework`: plan a released change again as `sqitch rework` does; returns the scripts to edit."""
+    top_dir = settings.root / "db" / "migrations"
+    try:
+        change = rework_change(top_dir / "sqitch.plan", name, requires, note)
+    except PlanError as error:
+        raise PulseError(str(error).splitlines()[0]) from None
+    return [change.script_file(top_dir, kind) for kind in ("deploy", "revert", "verify")]

@@ -75,7 +75,7 @@ def check_released(top_dir: Path) -> list[str]:
         if change.script_hash(top_dir) != sha1:
             script = change.deploy_file(top_dir).relative_to(top_dir.parent.parent)
             problems.append(f"{script} was released in {key} and has been edited since: restore it and put "
-                            "the fix in a new change (`pulse db new`) or a rework (`sqitch rework`)")
+                            "the fix in a new change (`pulse db new`) or a rework (`pulse db rework`)")
     last_tagged = max((index for index, change in enumerate(plan.changes) if change.tags), default=-1)
     released = _released_ids(plan, entries)
     for change in plan.changes[: last_tagged + 1]:

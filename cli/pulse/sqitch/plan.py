@@ -1047,6 +1047,59 @@ def append_change(
     return new_plan.changes[-1]
 
 
+def rework_change(
+    path: str | os.PathLike[str],
+    name: str,
+    requires: Sequence[str] = (),
+    note: str = "",
+    planner_name: str | None = None,
+    planner_email: str | None = None,
+    now: datetime | str | None = None,
+) -> Change:
+    """Plan `name` again as `sqitch rework` does: copy its current scripts to `name@TAG.sql`
+    and start the new revert script as a copy of the released deploy script.
+
+    The change must be planned and tagged since (`Cannot rework ... without an intervening
+    tag`); the new line requires `name@TAG` (TAG: the first tag of the last tagged change)
+    before any other requires, and goes at the end of the plan. Returns the new Change.
+    """
+    path = Path(path)
+    plan = load_plan(path)
+    index = plan.index_of(f"{name}@HEAD")
+    if index is None:
+        raise PlanError(f'Change "{name}" does not exist in {path}.\nUse "pulse db new {name}" to add it to the plan')
+    tagged = [i for i, change in enumerate(plan.changes) if change.tags]
+    if not tagged or tagged[-1] < index:
+        raise PlanError(f'Cannot rework "{name}" without an intervening tag.\n'
+                        'Use "pulse db tag" to create a tag and try again')
+    tag = plan.changes[tagged[-1]].tags[0]
+    parsed_requires, _ = _new_dependencies(plan, name, [f"{name}{tag.format_name}", *requires], ())
+    if planner_name is None or planner_email is None:
+        default_name, default_email = default_identity()
+        planner_name = planner_name if planner_name is not None else default_name
+        planner_email = planner_email if planner_email is not None else default_email
+    if now is None:
+        now = datetime.now(UTC)
+    change = Change(name=name, project=plan.project, uri=plan.uri,
+                    timestamp=now if isinstance(now, str) else format_timestamp(now),
+                    planner_name=planner_name, planner_email=planner_email, note=_unescape_note(note),
+                    requires=parsed_requires)
+    text = path.read_bytes().decode("utf-8")
+    addition = ("" if not text or text.endswith("\n") else "\n") + change.as_plan_line() + "\n"
+    new_plan = parse_plan(text + addition, path)
+    previous = new_plan.changes[index]
+    current = {kind: new_plan.changes[-1].script_file(path.parent, kind) for kind in SCRIPT_KINDS}
+    for kind, script in current.items():
+        if script.exists():
+            previous.script_file(path.parent, kind).write_bytes(script.read_bytes())
+    # Reverting the rework means deploying the released script again.
+    if previous.revert_file(path.parent).exists() and current["deploy"].exists():
+        current["revert"].write_bytes(current["deploy"].read_bytes())
+    with path.open("ab") as handle:
+        handle.write(addition.encode("utf-8"))
+    return new_plan.changes[-1]
+
+
 def append_tag(
     path: str | os.PathLike[str],
     name: str,
