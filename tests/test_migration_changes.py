@@ -154,6 +154,8 @@ def test_an_edited_deployed_script_is_reported_and_blocks_migrate(empty_database
     assert "edited:   partners: db/migrations/deploy/partners.sql differs" in status.stdout, status.stdout
     line = one_line_error(pulse("db", "migrate", env=env))
     assert "db/migrations/deploy/partners.sql changed after partners was deployed" in line
+    verify = pulse("db", "verify", env=env)
+    assert "partners .. NOT OK" in verify.stdout and "deploy/partners.sql changed after it was deployed" in verify.stderr
     assert "new change" in line and "rework" in line
 
 

@@ -177,7 +177,8 @@ class Migrator:
         return reverted
 
     def verify(self) -> list[tuple[str, str | None]]:
-        """Run every deployed change's verify script; (name, error or None) for each."""
+        """Run every deployed change's verify script; (name, error or None) for each.
+        A change whose deploy script was edited after it was deployed fails too."""
         results = []
         with connection(self.url, autocommit=True) as conn:
             state = self.state(conn)
@@ -189,9 +190,14 @@ class Migrator:
                     else:
                         with conn.transaction(force_rollback=True):
                             run_script(conn, script, self.settings.root)
-                    results.append((change.name, None))
                 except ScriptError as error:
                     results.append((change.name, str(error)))
+                    continue
+                problem = None
+                if change in state.edited:
+                    script = change.deploy_file(self.top_dir).relative_to(self.settings.root)
+                    problem = f"{script} changed after it was deployed"
+                results.append((change.name, problem))
         return results
 
     def status(self) -> State:
