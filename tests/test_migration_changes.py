@@ -277,3 +277,18 @@ def test_a_change_id_names_a_change(reworked):
                                      " order by committed_at limit 1").fetchone()[0]
     assert pulse("db", "revert", "--to", first_widgets, "-y", env=env).returncode == 0
     assert deployed_names(url)[-1] == "widgets" and deployed_names(url).count("widgets") == 1
+
+
+@needs_sqitch
+def test_a_tag_planned_after_deploying_is_recorded_by_the_next_migrate(empty_database, tmp_path):
+    root = copy_project(tmp_path)
+    plan = root / "db/migrations/sqitch.plan"
+    tagged = plan.read_text()
+    plan.write_text("".join(line for line in tagged.splitlines(keepends=True) if not line.startswith("@v0.1.0")))
+    env = pulse_env(empty_database, root)
+    assert pulse("db", "migrate", env=env).returncode == 0
+    plan.write_text(tagged)
+    assert pulse("db", "migrate", env=env).returncode == 0
+    assert scalar(empty_database, "select c.change from sqitch.tags t join sqitch.changes c using (change_id) where t.tag = '@v0.1.0'") == LAST
+    status = sqitch("status", database_url=empty_database, top_dir=root / "db/migrations")
+    assert "@v0.1.0" in status.stdout and "Nothing to deploy (up-to-date)" in status.stdout, status.stdout
