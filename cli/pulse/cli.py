@@ -19,7 +19,8 @@ from pulse.config import Settings
 from pulse.database import connection, create_database, drop_database, error_line
 from pulse.errors import PulseError
 from pulse.lifecycle import ensure_database, migrate_database, require_migrated
-from pulse.migrate import Migrator, write_new_change
+from pulse.migrate import Migrator, rework_change_scripts, write_new_change
+from pulse.release import MANIFEST, check_released, tag_release
 from pulse.seed import seed as run_seed
 from pulse.tokens import claims_for, decode, mint, parse_ttl
 
@@ -81,7 +82,8 @@ def db_status() -> None:
     config = settings()
     if not config.external and not Cluster(config).running():
         raise PulseError("the local PostgreSQL cluster is not running: `pulse db start`")
-    state = Migrator(config).status()
+    migrator = Migrator(config)
+    state = migrator.status()
     console.out.print(f"database: {config.database_url.split('@')[-1]}")
     if state.deployed:
         last = state.deployed[-1]
@@ -92,6 +94,10 @@ def db_status() -> None:
         console.out.print(f"pending:  {len(state.pending)}: {', '.join(change.name for change in state.pending)}")
     else:
         console.out.print("pending:  none, up to date")
+    for change in state.edited:
+        console.out.print(f"edited:   {change.name}: "
+                          f"{change.deploy_file(migrator.top_dir).relative_to(config.root)} differs from the "
+                          "deployed script (Script signatures diverge); restore it, fix in a new change or a rework")
 
 
 @db_app.command("migrate")
@@ -161,6 +167,41 @@ def db_new(
     config = settings()
     for path in write_new_change(config, name, requires or [], note):
         console.out.print(f"created {path.relative_to(config.root)}")
+
+
+@db_app.command("rework")
+def db_rework(
+    name: str,
+    requires: Annotated[Optional[list[str]], typer.Option("--requires", "-r", help="A change this one needs.")] = None,
+    note: Annotated[str, typer.Option("--note", "-n", help="What the rework changes.")] = "",
+) -> None:
+    """Plan a released change again (as `sqitch rework`): its scripts are kept as NAME@TAG.sql, edit NAME.sql."""
+    config = settings()
+    paths = rework_change_scripts(config, name, requires or [], note)
+    console.out.print(f"reworked {name}; edit " + ", ".join(str(path.relative_to(config.root)) for path in paths))
+
+
+@db_app.command("tag")
+def db_tag(
+    name: str,
+    note: Annotated[str, typer.Option("--note", "-n", help="What the release holds.")] = "",
+) -> None:
+    """Tag the last change of the plan (as `sqitch tag`) and record its released deploy scripts."""
+    top_dir = settings().root / "db" / "migrations"
+    tag = tag_release(top_dir, name, note)
+    console.out.print(f"tagged {tag.change.name} with {tag.format_name}; released scripts in "
+                      f"db/migrations/{MANIFEST}")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Fail when the deploy script of a released (tagged) change was edited."""
+    problems = check_released(settings().root / "db" / "migrations")
+    for problem in problems[1:]:
+        console.err.print(problem)
+    if problems:
+        raise PulseError(problems[0])
+    console.out.print("released deploy scripts unchanged")
 
 
 # -- pulse seed, jwt -----------------------------------------------------------------
