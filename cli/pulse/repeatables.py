@@ -20,6 +20,7 @@ from pathlib import Path
 import psycopg
 
 from pulse import console
+from pulse.errors import PulseError
 from pulse.scripts import run_script
 
 SCHEMAS = ("app", "app_private", "auth", "audit")
@@ -125,7 +126,11 @@ def drop_layer(conn: psycopg.Connection) -> list[LayerObject]:
     """Drop the layer (in the caller's transaction); returns what was dropped."""
     objects = layer(conn)
     if objects:
-        conn.execute(";\n".join(item.statement for item in objects))
+        try:
+            conn.execute(";\n".join(item.statement for item in objects))
+        except psycopg.Error as error:
+            raise PulseError(f"cannot drop the repeatable layer: ERROR {error.diag.sqlstate}: "
+                             f"{error.diag.message_primary}") from error
     return objects
 
 
