@@ -20,7 +20,7 @@ import pytest
 from conftest import start_stack, stop_stack
 from helpers import ROOT, copy_project, pulse, pulse_env, rest, sign_in, sqitch
 from pulse.migrate import Migrator
-from pulse.repeatables import layer
+from pulse.repeatables import drop_layer, layer
 from pulse.scripts import split_statements
 
 needs_sqitch = pytest.mark.skipif(shutil.which("sqitch") is None, reason="Debian's sqitch package is not installed")
@@ -70,6 +70,36 @@ def test_migrations_own_no_object_of_the_repeatable_layer(databases, settings):
     with psycopg.connect(url) as conn:
         assert layer(conn) == []
         assert conn.execute("select to_regprocedure('auth.jwt_org_id()') is not null").fetchone()[0]
+
+
+def test_what_tables_need_stays_out_of_the_layer(database_url):
+    """Functions a domain, a CHECK, an index or a default uses, and the functions those call
+    (SQL-standard bodies record it), are the migrations' and survive the rebuild; a view over
+    them is the repeatables'."""
+    with psycopg.connect(database_url) as conn, conn.transaction(force_rollback=True):
+        conn.execute("""
+            CREATE FUNCTION app_private.code_pattern() RETURNS text LANGUAGE sql IMMUTABLE RETURN '^[A-Z]+$';
+            CREATE FUNCTION app_private.valid_code(p text) RETURNS boolean LANGUAGE sql IMMUTABLE
+              RETURN p ~ app_private.code_pattern();
+            CREATE FUNCTION app_private.short(p text) RETURNS boolean LANGUAGE sql IMMUTABLE RETURN length(p) < 9;
+            CREATE FUNCTION app_private.folded(p text) RETURNS text LANGUAGE sql IMMUTABLE RETURN lower(p);
+            CREATE FUNCTION app_private.unnamed() RETURNS text LANGUAGE sql STABLE RETURN 'unnamed';
+            CREATE DOMAIN app.widget_code AS text CHECK (app_private.valid_code(VALUE));
+            CREATE TABLE app.widgets (code app.widget_code, name text DEFAULT app_private.unnamed()
+                                      CHECK (app_private.short(name)));
+            CREATE INDEX widgets_folded ON app.widgets (app_private.folded(name));
+            CREATE VIEW app.widget_names AS SELECT app_private.folded(name) AS name FROM app.widgets;
+        """)
+        needed = ("app_private.code_pattern()", "app_private.valid_code(text)", "app_private.short(text)",
+                  "app_private.folded(text)", "app_private.unnamed()")
+        identities = {item.identity for item in layer(conn)}
+        assert not identities & set(needed)
+        assert "app.widget_names" in identities and "app.entity_timeline(text, text)" in identities
+        drop_layer(conn)
+        assert all(conn.execute("select to_regprocedure(%s) is not null", [name]).fetchone()[0] for name in needed)
+        assert conn.execute("select to_regclass('app.widgets_folded') is not null").fetchone()[0]
+        assert conn.execute("select count(*) from pg_policy").fetchone()[0] == 0
+        assert layer(conn) == []
 
 
 def test_migrations_leave_the_repeatables_alone():
