@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-from pulse import console
+from pulse import console, repeatables
 from pulse.config import Settings
 from pulse.database import REQUIRED_EXTENSIONS, connection, require_extensions
 from pulse.errors import PulseError
@@ -21,8 +21,6 @@ from pulse.scripts import ScriptError, run_psql, run_script, runs_in_psql
 from pulse.sqitch import registry
 from pulse.sqitch.plan import (Change, Plan, PlanError, append_change, check_scripts, default_identity, load_plan,
                                rework_change, write_script_templates)
-
-REPEATABLE_FOLDERS = ("functions", "policies", "seeds/reference")
 
 
 @dataclass(frozen=True)
@@ -145,14 +143,9 @@ class Migrator:
         with conn.transaction():
             registry.record_deploy(conn, self.plan, change, change.script_hash(self.top_dir), *self.identity)
 
-    def apply_repeatables(self, conn: psycopg.Connection) -> int:
-        """Re-apply db/functions, db/policies and the reference data, in file order, in one transaction."""
-        files = [path for folder in REPEATABLE_FOLDERS for path in sorted((self.db / folder).glob("*.sql"))]
-        with console.step(f"apply {len(files)} repeatable files (functions, policies, reference data)"):
-            with conn.transaction():
-                for path in files:
-                    run_script(conn, path, self.settings.root)
-        return len(files)
+    def apply_repeatables(self, conn: psycopg.Connection) -> list[repeatables.LayerObject]:
+        """Rebuild db/functions, db/policies and the reference data in one transaction (pulse.repeatables)."""
+        return repeatables.apply(conn, self.db, self.settings.root)
 
     # -- reverting and verifying ----------------------------------------------
 

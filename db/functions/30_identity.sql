@@ -476,8 +476,6 @@ $$;
 COMMENT ON FUNCTION app_private.activate_membership(app.memberships) IS
   'The invitee accepts: the invitation is used up, the membership (and an invited user) becomes active, and the invited roles are granted.';
 
-DROP FUNCTION IF EXISTS app.add_member(text, text, text, text[], uuid, uuid);
-
 CREATE OR REPLACE FUNCTION app.add_member(
   email text,
   display_name text,

@@ -2,12 +2,6 @@
 -- changes (automatic, or a management override with a reason), progress
 -- seeding on entering a stage, and the project workflow read.
 
--- Stage changes no longer run from an UPDATE trigger: move_project_stage
--- records them with their kind and reason as parameters.
-DROP TRIGGER IF EXISTS _500_stage_changed ON app.projects;
-DROP TRIGGER IF EXISTS _500_stage_entered ON app.projects;
-DROP FUNCTION IF EXISTS app_private.tg_projects__stage_entered();
-
 CREATE OR REPLACE FUNCTION app_private.take_human_id(p_organization_id uuid, p_prefix text, p_requested text) RETURNS text
 LANGUAGE plpgsql
 SET search_path = ''

@@ -2,9 +2,6 @@
 -- The rules in force were copied onto the progress row when the stage was
 -- entered; approval-gated sub-stages complete through an approval.
 
--- Earlier versions took no metadata.
-DROP FUNCTION IF EXISTS app_private.finish_sub_stage(app.project_sub_stage_progress, app.sub_stage_status);
-
 CREATE OR REPLACE FUNCTION app_private.finish_sub_stage(
   p_progress app.project_sub_stage_progress, p_status app.sub_stage_status, p_metadata jsonb DEFAULT NULL
 ) RETURNS void

@@ -1,21 +1,8 @@
 -- The policy files are the whole truth about access: every run starts from
--- no policies and no API-role privileges in the Pulse schemas, then the
--- files that follow grant and create what they mean. All of it runs in one
--- transaction, so no request ever sees the gap.
-
-DO $$
-DECLARE
-  v_policy record;
-BEGIN
-  FOR v_policy IN
-    SELECT schemaname, tablename, policyname
-      FROM pg_catalog.pg_policies
-     WHERE schemaname IN ('app', 'app_private', 'auth', 'audit')
-  LOOP
-    EXECUTE format('DROP POLICY %I ON %I.%I', v_policy.policyname, v_policy.schemaname, v_policy.tablename);
-  END LOOP;
-END
-$$;
+-- no policies (`pulse db migrate` drops them with the rest of the repeatable
+-- layer before the files run) and, below, no API-role privileges in the
+-- Pulse schemas; the files that follow grant and create what they mean. All
+-- of it runs in one transaction, so no request ever sees the gap.
 
 REVOKE ALL ON ALL TABLES IN SCHEMA app, app_private, auth, audit FROM PUBLIC, anon, app_user, app_admin;
 REVOKE ALL ON ALL SEQUENCES IN SCHEMA app, app_private, auth, audit FROM PUBLIC, anon, app_user, app_admin;
