@@ -8,15 +8,19 @@
 //   on `id`, named as the primary key would be (`project(rowId)`,
 //   `updateProject(input: {rowId, patch})`, `deleteProject(input: {rowId})`);
 //   keys that include organization_id are not offered for lookups, updates
-//   or deletes. The node id still encodes (organization_id, id).
+//   or deletes (a client never sends the tenant). The node id still encodes (organization_id, id).
 // - Relation names without the tenant key: organization_id is dropped from
 //   composite foreign keys before a relation is named, so
 //   (organization_id, customer_organization_id) names `customerOrganization`,
 //   not `organizationCustomerOrganization`.
+// - An update that matches no row (missing, hidden by row-level security,
+//   another tenant's) is an error, PT404, as a delete that matches none is
+//   (config/graphile.config.mjs maskError), not a payload with a null row.
 // - Server-managed columns (ids, created_at, updated_at) are not in create or
 //   update inputs: no role can set them; organization_id is not in patches
 //   (a row never changes tenant).
 import { fileURLToPath } from "node:url";
+import { lambda, object, SafeError } from "postgraphile/grafast";
 import { pgSmartTagsFromFile } from "postgraphile/utils";
 
 const TENANT_KEY = "organization_id";
@@ -59,11 +63,10 @@ export const TenantKeysPlugin = {
         if (!uniques.some(isTenantPrimaryKey)) return;
         resourceOptions.uniques = [
           ...uniques.map((unique) => {
-            if (!unique.attributes.includes(TENANT_KEY)) return unique;
             // The primary key keeps naming the node id; lookups, updates and
             // deletes go by `id` alone. Other keys with the tenant in them
-            // (e.g. organization_id, code) stay lookups.
-            return withBehavior(unique, unique.isPrimary ? "-single -update -delete" : "-update -delete");
+            // (organization_id, code) are filters: `partners(condition: {code})`.
+            return unique.attributes.includes(TENANT_KEY) ? withBehavior(unique, "-single -update -delete") : unique;
           }),
           {
             attributes: [ROW_KEY],
@@ -81,6 +84,11 @@ export const TenantKeysPlugin = {
       _getBaseNameFromKeys(previous, _options, detailedKeys) {
         const keys = detailedKeys.filter((key) => key.attributeName !== TENANT_KEY);
         return previous(keys.length > 0 ? keys : detailedKeys);
+      },
+      // ...and so do names that list the columns (projectsByCurrentStageId).
+      _joinAttributeNames(previous, _options, codec, names) {
+        const kept = names.filter((name) => name !== TENANT_KEY);
+        return previous(codec, kept.length > 0 ? kept : names);
       },
       // The key on `id` is named as the primary key is.
       rowByUnique(previous, _options, details) {
@@ -118,3 +126,40 @@ export const TenantKeysPlugin = {
 function asPrimary(details) {
   return isRowKey(details.unique) ? { ...details, unique: { ...details.unique, isPrimary: true } } : details;
 }
+
+// The error of an update that matched no row; the same code, details and
+// hint as a delete's (maskError in config/graphile.config.mjs).
+function nothingUpdated(tableType) {
+  return new SafeError(`No ${tableType} was updated: no row you can change matches the key.`, {
+    code: "PT404",
+    details: null,
+    hint: "The row does not exist or is not yours to change.",
+  });
+}
+
+export const UpdateNotFoundPlugin = {
+  name: "PulseUpdateNotFoundPlugin",
+  version: "1.0.0",
+  schema: {
+    hooks: {
+      GraphQLObjectType_fields_field(field, build, context) {
+        const { isPgUpdateMutation, pgFieldResource } = context.scope;
+        if (!isPgUpdateMutation || typeof field.plan !== "function") return field;
+        const refusal = nothingUpdated(build.inflection.tableType(pgFieldResource.codec));
+        const plan = field.plan;
+        return {
+          ...field,
+          plan(...args) {
+            const $payload = plan(...args);
+            const $result = $payload.getStepForKey("result");
+            const $found = lambda($result, (row) => {
+              if (row == null) throw refusal;
+              return true;
+            });
+            return object({ result: $result, found: $found });
+          },
+        };
+      },
+    },
+  },
+};
