@@ -228,6 +228,9 @@ def test_list_filters_and_sorts(live, people, schema):
     assert {"PRIORITY_DESC", "REQUESTED_DUE_DATE_ASC", "PROMISED_DUE_DATE_ASC", "CREATED_AT_DESC", "STATUS_ASC"} <= orders
     assert "SUB_STAGE_ORDER_ASC" in schema.get_type("ProjectSubStageProgressOrderBy").values
     assert "approvalType" in schema.get_type("ApprovalFilter").fields
+    assert {"APPROVAL_TYPE_ASC", "PRIORITY_DESC", "STATUS_ASC", "SLA_DUE_AT_ASC", "CREATED_AT_DESC"} <= set(
+        schema.get_type("ApprovalOrderBy").values)
+    assert {"CATEGORY_ASC", "CREATED_AT_DESC"} <= set(schema.get_type("DocumentOrderBy").values)
     answer = data(graphql(live, """{
         projects(filter: {priority: {in: [high, urgent]}, createdAt: {greaterThan: "2000-01-01T00:00:00Z"}},
                  orderBy: [PRIORITY_DESC, PROMISED_DUE_DATE_ASC, CREATED_AT_DESC]) { nodes { priority } }

@@ -22,12 +22,17 @@ COMMENT ON COLUMN app.notifications.read_at IS
   'When it was read; setting it to any time (e.g. "now") records the server''s time. Unread: read_at is null.';
 
 -- List screens filter and sort projects on these columns, approvals on
--- their type, a project's progress rows by sub-stage order.
+-- type, priority, due and requested time, documents on upload time, a
+-- project's progress rows by sub-stage order.
 CREATE INDEX projects_priority_idx ON app.projects (organization_id, priority);
 CREATE INDEX projects_requested_due_date_idx ON app.projects (organization_id, requested_due_date);
 CREATE INDEX projects_promised_due_date_idx ON app.projects (organization_id, promised_due_date);
 CREATE INDEX projects_created_at_idx ON app.projects (organization_id, created_at);
 CREATE INDEX project_sub_stage_progress_order_idx ON app.project_sub_stage_progress (organization_id, project_id, sub_stage_order);
 CREATE INDEX approvals_type_idx ON app.approvals (organization_id, approval_type);
+CREATE INDEX approvals_priority_idx ON app.approvals (organization_id, priority);
+CREATE INDEX approvals_sla_due_at_idx ON app.approvals (organization_id, sla_due_at);
+CREATE INDEX approvals_created_at_idx ON app.approvals (organization_id, created_at);
+CREATE INDEX documents_created_at_idx ON app.documents (organization_id, created_at);
 
 COMMIT;

@@ -3,7 +3,8 @@
 BEGIN;
 
 DROP INDEX app.projects_priority_idx, app.projects_requested_due_date_idx, app.projects_promised_due_date_idx,
-  app.projects_created_at_idx, app.project_sub_stage_progress_order_idx, app.approvals_type_idx;
+  app.projects_created_at_idx, app.project_sub_stage_progress_order_idx, app.approvals_type_idx,
+  app.approvals_priority_idx, app.approvals_sla_due_at_idx, app.approvals_created_at_idx, app.documents_created_at_idx;
 
 COMMENT ON COLUMN app.notifications.read_at IS
   E'@behavior +filterBy +orderBy\nWhen it was read; setting it to any time (e.g. "now") records the server''s time. Unread: read_at is null.';
