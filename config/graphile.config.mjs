@@ -10,7 +10,7 @@ import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { extendSchema, gql, wrapPlans } from "postgraphile/utils";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
-import { TagsFilePlugin, TenantKeysPlugin, UpdateNotFoundPlugin } from "./graphql-shape.mjs";
+import { NullableArgumentsPlugin, TagsFilePlugin, TenantKeysPlugin, UpdateNotFoundPlugin } from "./graphql-shape.mjs";
 import { asksForIntrospection, CostLimitsRule, LIMITS, PageSizePlugin } from "./limits.mjs";
 
 function requiredEnv(name) {
@@ -623,6 +623,7 @@ const preset = {
     TagsFilePlugin,
     TenantKeysPlugin,
     UpdateNotFoundPlugin,
+    NullableArgumentsPlugin,
   ],
   // PgRBACPlugin (part of the amber preset, i.e. V4's `ignoreRBAC: false`)
   // stays enabled. LISTEN/NOTIFY subscriptions (pubsub, on by default: the

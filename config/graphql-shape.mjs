@@ -163,3 +163,25 @@ export const UpdateNotFoundPlugin = {
     },
   },
 };
+
+// Function arguments without a DEFAULT are non-null in the schema
+// (pgStrictFunctions in config/graphile.config.mjs); a `nullableArgs` smart
+// tag (config/postgraphile.tags.json5) names those for which null means
+// something, e.g. set_direct_manager's manager_id (null clears it).
+export const NullableArgumentsPlugin = {
+  name: "PulseNullableArgumentsPlugin",
+  version: "1.0.0",
+  gather: {
+    hooks: {
+      pgProcedures_PgResourceOptions(_info, event) {
+        const { pgProc, resourceOptions } = event;
+        const tag = pgProc.getTagsAndDescription().tags.nullableArgs;
+        if (typeof tag !== "string" || !resourceOptions.parameters) return;
+        const names = new Set(tag.split(",").map((name) => name.trim()));
+        resourceOptions.parameters = resourceOptions.parameters.map((parameter) =>
+          names.has(parameter.name) ? { ...parameter, notNull: false } : parameter,
+        );
+      },
+    },
+  },
+};

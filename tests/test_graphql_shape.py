@@ -305,6 +305,9 @@ def test_required_function_arguments_are_non_null(live, people, schema):
     document = schema.get_type("CreateDocumentInput").fields
     assert isinstance(document["sizeBytes"].type, GraphQLNonNull) and str(get_named_type(document["sizeBytes"].type)) == "BigInt"
     assert not isinstance(document["changeSummary"].type, GraphQLNonNull), "an argument with a DEFAULT stays optional"
+    manager = schema.get_type("SetDirectManagerInput").fields
+    assert isinstance(manager["userId"].type, GraphQLNonNull)
+    assert not isinstance(manager["managerId"].type, GraphQLNonNull), "null clears the manager (nullableArgs tag)"
     problems = errors(graphql(live, """mutation ($p: UUID!) {
         overrideProjectStage(input: {projectId: $p, reason: "x"}) { clientMutationId } }""",
                               people["management@acme"], {"p": first_project(live, people["management@acme"])}))
