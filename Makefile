@@ -22,7 +22,7 @@ install:
 reset: install ## Drop, migrate and seed the demo database
 	$(PULSE) db reset --demo --yes
 
-contracts: install ## Regenerate contracts/openapi.json and contracts/schema.graphql
+contracts: install ## Regenerate contracts/openapi.json, contracts/schema.graphql, contracts/database.json and the client types in contracts/clients/
 	$(PULSE) contracts snapshot
 
 bench: install ## Print benchmark ratios

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
+import tempfile
+import time
+from pathlib import Path
 
 import jwt
 import psycopg
 import pytest
 
+from pulse import database
 from pulse.contracts import free_port
 from pulse.database import require_extensions
 from pulse.errors import PulseError
 
-from helpers import one_line_error, pulse, pulse_env
+from helpers import copy_project, one_line_error, pulse, pulse_env
 
 
 def test_unreachable_database_url_is_one_line():
     env = pulse_env("postgresql://nobody:secret@127.0.0.1:9/pulse")
     line = one_line_error(pulse("db", "status", env=env))
-    assert "cannot connect to PostgreSQL at 127.0.0.1:9/pulse" in line
+    assert "cannot connect to PostgreSQL at 127.0.0.1:9/pulse: Connection refused" in line, "the cause, not libpq's hint"
     assert "secret" not in line
 
 
@@ -33,9 +39,11 @@ def test_port_in_use_is_a_clear_error_not_a_hang(database_url):
         busy.listen()
         port = busy.getsockname()[1]
         env = pulse_env(database_url, PULSE_REST_PORT=str(port), PULSE_GRAPHQL_PORT=str(free_port()))
-        line = one_line_error(pulse("up", "--detach", env=env, timeout=60))
+        result = pulse("up", "--detach", env=env, timeout=60)
+        line = one_line_error(result)
     assert f"port {port} on 127.0.0.1 is already in use" in line
     assert "PULSE_REST_PORT" in line
+    assert "✓" not in result.stderr, "refused before migrating or seeding anything"
 
 
 def test_mint_and_decode_follow_the_claims_contract(database_url, settings):
@@ -69,6 +77,10 @@ def test_mint_refuses_strangers_and_bad_input(database_url):
         pulse("jwt", "mint", "--email", "ada@acme.test", "--org", "northwind-labs", env=env))
     assert "--ttl" in one_line_error(
         pulse("jwt", "mint", "--email", "ada@acme.test", "--org", "acme-manufacturing", "--ttl", "soon", env=env))
+    assert "30d" in one_line_error(
+        pulse("jwt", "mint", "--email", "ada@acme.test", "--org", "acme-manufacturing", "--ttl", "100000d", env=env))
+    assert pulse("jwt", "mint", "--email", "ada@acme.test", "--org", "acme-manufacturing", "--ttl", "30d",
+                 env=env).returncode == 0
     assert "invalid token" in one_line_error(pulse("jwt", "decode", "not.a.token", env=env))
 
 
@@ -138,3 +150,105 @@ def test_a_job_run_from_the_cli_stays_done(database_url):
     with psycopg.connect(database_url) as conn:
         assert conn.execute("select count(*) from app_private.sign_in_failures "
                             "where email = 'tried-once@nowhere.test'").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("command", [[], ["up"], ["db"], ["db", "migrate"], ["db", "reset"], ["jwt", "mint"],
+                                     ["contracts", "diff"], ["outbox"]])
+def test_help_names_no_type_after_a_plain_flag(command):
+    result = pulse(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "<bool>" not in result.stdout, result.stdout
+    for line in result.stdout.splitlines():
+        if line.strip().startswith(("--demo", "--yes", "-y,", "-d,", "--json", "--help")):
+            assert "<" not in line, line
+
+
+def test_contracts_refuse_an_unreachable_database_at_once():
+    began = time.monotonic()
+    line = one_line_error(pulse("contracts", "check", env=pulse_env("postgresql://x:y@127.0.0.1:9/pulse")))
+    assert time.monotonic() - began < 15, "no 30 s wait for PostgREST to give up"
+    assert "Connection refused" in line
+
+
+def test_contracts_refuse_a_database_that_is_not_migrated(databases):
+    empty = databases.create("pulse_test_unmigrated", template=None)
+    for command in ("check", "snapshot"):
+        line = one_line_error(pulse("contracts", command, env=pulse_env(empty)))
+        assert "not fully migrated" in line and "pulse db migrate" in line
+
+
+def test_migrate_to_a_change_says_what_is_still_pending(databases):
+    env = pulse_env(databases.create("pulse_test_partial", template=None))
+    first = pulse("db", "migrate", "--to", "schemas", env=env)
+    assert first.returncode == 0, first.stderr
+    again = pulse("db", "migrate", "--to", "schemas", env=env)
+    assert again.returncode == 0, again.stderr
+    for result in (first, again):
+        assert "repeatables not applied" in result.stderr
+        assert "re-applied" not in result.stdout and "still pending" in result.stdout, result.stdout
+
+
+def test_a_do_block_failure_keeps_detail_and_hint(database_url, tmp_path):
+    root = copy_project(tmp_path)
+    (root / "db/functions/99_refuse.sql").write_text(
+        "DO $$\nBEGIN\n  RAISE EXCEPTION 'refused' USING DETAIL = 'reason.code', HINT = 'Do the other thing.';\nEND\n$$;\n")
+    line = one_line_error(pulse("db", "migrate", env=pulse_env(database_url, root)))
+    assert "db/functions/99_refuse.sql:1: ERROR P0001: refused DETAIL: reason.code HINT: Do the other thing." in line
+
+
+def test_a_failed_sql_statement_keeps_detail(database_url):
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("create function public.refuse() returns int language plpgsql as "
+                     "$$ begin raise exception 'refused' using detail = 'reason.code'; end $$")
+    with psycopg.connect(database_url) as conn:
+        with pytest.raises(psycopg.Error) as raised:
+            conn.execute("select public.refuse()")
+    assert database.error_line(raised.value) == "refused DETAIL: reason.code"
+
+
+needs_server_binaries = pytest.mark.skipif(not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")),
+                                           reason="no PostgreSQL server binaries to run a local cluster")
+
+
+@needs_server_binaries
+def test_db_start_refuses_a_port_this_checkout_does_not_run_on():
+    # Under /tmp, readable by the postgres OS user the cluster runs as when the tests run as root.
+    root = Path(tempfile.mkdtemp(prefix="pulse-cluster-"))
+    root.chmod(0o755)
+    copy_project(root)
+    port, other = free_port(), free_port()
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(PULSE_ROOT=str(root), PULSE_DB_PORT=str(port))
+    try:
+        started = pulse("db", "start", env=env)
+        assert started.returncode == 0, started.stderr
+        result = pulse("db", "start", env={**env, "PULSE_DB_PORT": str(other)})
+        line = one_line_error(result)
+        assert "✓" not in result.stderr, "no check mark before the failure"
+        assert f"runs on port {port}, not on PULSE_DB_PORT={other}" in line
+    finally:
+        pulse("db", "stop", env=env)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_damaged_stack_record_is_one_line(tmp_path):
+    root = copy_project(tmp_path)
+    (root / ".pulse").mkdir()
+    (root / ".pulse" / "stack-3999.json").write_text("{")
+    env = pulse_env("postgresql://x@127.0.0.1:9/pulse", root, PULSE_REST_PORT="3999")
+    assert "stack-3999.json is not a record" in one_line_error(pulse("down", env=env))
+
+
+def test_an_unexpected_failure_is_one_line_without_a_traceback(monkeypatch, capsys):
+    from pulse import cli
+
+    def broken() -> None:
+        raise RuntimeError("something\nnobody planned for")
+
+    monkeypatch.setattr(cli, "app", broken)
+    monkeypatch.delenv("PULSE_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 1
+    assert capsys.readouterr().err.strip() == (
+        "error: unexpected RuntimeError: something nobody planned for (PULSE_DEBUG=1 shows the traceback)")

@@ -1,4 +1,4 @@
-"""Contract snapshots: committed files match the migrated database, and generation is stable."""
+"""Contract snapshots (OpenAPI, GraphQL, database schema): committed files match the migrated database."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 
 import psycopg
 
-from pulse.contracts import generate
+from pulse.contract_diff import database_changes
+from pulse.contracts import database_snapshot, generate
 
 from helpers import pulse, pulse_env
 
@@ -33,3 +34,25 @@ def test_check_reports_drift_with_a_diff(database_url):
     assert result.returncode == 1
     assert "Changed for the drift test." in result.stdout
     assert "contracts drifted" in result.stderr
+
+
+def test_database_contract_shows_a_tightened_check_and_classifies_it(database_url, settings):
+    config = settings.with_values(DATABASE_URL=database_url)
+    before = database_snapshot(config)
+    objects = json.loads(before)["objects"]
+    assert "relation app.partners" in objects and "column app.partners.name" in objects
+    # pgTAP, its helpers and other extensions' objects belong to the test template, not to the product
+    assert not [key for key in objects if key.split(" ", 1)[1].startswith(("tests.", "sqitch."))]
+    assert "function public.uuid_generate_v7()" in objects and "function public.plan(integer)" not in objects
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("alter table app.partners add constraint partners_name_short check (length(name) <= 20) not valid")
+        conn.execute("alter table app.partners alter column code set not null")
+        conn.execute("revoke update on app.partners from app_user")
+    after = database_snapshot(config)
+    result = pulse("contracts", "check", env=pulse_env(database_url))
+    assert result.returncode == 1 and "partners_name_short" in result.stdout
+    found = {(c.severity, c.description) for c in database_changes(before, after)}
+    assert ("dangerous", "constraint app.partners.partners_name_short was added: "
+                         "CHECK ((length(name) <= 20)) NOT VALID (may refuse rows accepted before).") in found
+    assert ("breaking", "column app.partners.code: became NOT NULL.") in found
+    assert ("breaking", "column app.partners.name: app_user loses update.") in found  # a column grant

@@ -17,11 +17,13 @@ import pytest
 from pulse.sqitch.plan import (
     PlanError,
     append_change,
+    append_tag,
     canonical_uri,
     check_scripts,
     default_identity,
     load_plan,
     parse_plan,
+    rework_change,
     write_script_templates,
 )
 
@@ -268,6 +270,36 @@ def test_append_change_matches_sqitch_add(tmp_path: Path, tagged: bool) -> None:
     listed = sqitch(theirs, "plan", "--no-headers", "--format", "format:%H").split()
     assert change.id == listed[-1]
     assert change.note == "Note: tab\t\u2603 \n escaped \\ C:\\temp # hash"
+
+
+@needs_sqitch
+def test_append_tag_and_rework_match_sqitch(tmp_path: Path) -> None:
+    theirs = init_project(tmp_path, "theirs")
+    sqitch(theirs, "add", "base", "-n", "base")
+    sqitch(theirs, "add", "users", "-r", "base", "-n", "users")
+    (theirs / "revert" / "users.sql").write_text("-- the released revert\n")
+    ours = tmp_path / "ours"
+    shutil.copytree(theirs, ours)
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+    sqitch(theirs, "tag", "v1.0", "-n", "  First \\n release  ")
+    tag_stamp = stamp.findall((theirs / "sqitch.plan").read_text())[-1]
+    tag = append_tag(ours / "sqitch.plan", "v1.0", "  First \\n release  ", *PLANNER, tag_stamp)
+    assert (ours / "sqitch.plan").read_bytes() == (theirs / "sqitch.plan").read_bytes()
+    with pytest.raises(PlanError, match='Tag "@v1.0" already exists'):
+        append_tag(ours / "sqitch.plan", "v1.0", "", *PLANNER, tag_stamp)
+
+    sqitch(theirs, "rework", "users", "-r", "base", "-n", "Users again")
+    rework_stamp = stamp.findall((theirs / "sqitch.plan").read_text())[-1]
+    change = rework_change(ours / "sqitch.plan", "users", ["base"], "Users again", *PLANNER, rework_stamp)
+    assert (ours / "sqitch.plan").read_bytes() == (theirs / "sqitch.plan").read_bytes()
+    for path in sorted(theirs.rglob("*.sql")):
+        assert (ours / path.relative_to(theirs)).read_bytes() == path.read_bytes(), path
+    assert (ours / "revert" / "users@v1.0.sql").read_text() == "-- the released revert\n"
+    listed = sqitch(theirs, "plan", "--no-headers", "--format", "format:%H").split()
+    assert [change.id, tag.id] == [listed[-1], load_plan(ours / "sqitch.plan").tags[-1].id]
+    with pytest.raises(PlanError, match="without an intervening tag"):
+        rework_change(ours / "sqitch.plan", "users", [], "", *PLANNER, rework_stamp)
 
 
 @needs_sqitch

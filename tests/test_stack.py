@@ -10,11 +10,12 @@ import time
 
 import httpx
 import jwt
+import psycopg
 import pytest
 
 from pulse.contracts import free_port
 
-from helpers import PULSE, graphql, planned_changes, pulse, pulse_env, token
+from helpers import PULSE, graphql, one_line_error, planned_changes, pulse, pulse_env, token
 
 pytestmark = pytest.mark.stack
 
@@ -90,6 +91,16 @@ def test_openapi_document_is_served(settings, live):
     signed_in = httpx.get(f"{live['rest']}/", headers={"Accept": "application/openapi+json",
                                                        "Authorization": f"Bearer {ada}"})
     assert "/organizations" in signed_in.json()["paths"]
+
+
+def test_a_second_up_refuses_before_it_changes_anything(live):
+    with psycopg.connect(live["url"]) as conn:
+        before = conn.execute("select count(*) from sqitch.events").fetchone()[0]
+    result = pulse("up", "--detach", "--demo", env=live["env"], timeout=60)
+    assert "already running" in one_line_error(result)
+    assert "✓" not in result.stderr, "nothing migrated or seeded before refusing"
+    with psycopg.connect(live["url"]) as conn:
+        assert conn.execute("select count(*) from sqitch.events").fetchone()[0] == before
 
 
 def test_down_leaves_no_process_behind(databases, settings):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
 from typing import Annotated, Optional
 
+import httpx
 import psycopg
 import typer
 from rich.markup import escape
@@ -14,20 +16,25 @@ from rich.markup import escape
 from pulse import console, stack
 from pulse.cluster import Cluster
 from pulse.config import Settings
-from pulse.database import connection, create_database, drop_database
+from pulse.database import connection, create_database, drop_database, error_line
 from pulse.errors import PulseError
-from pulse.lifecycle import ensure_database, migrate_database
-from pulse.migrate import Migrator, write_new_change
+from pulse.lifecycle import ensure_database, migrate_database, require_migrated
+from pulse.migrate import Migrator, rework_change_scripts, write_new_change
+from pulse.release import MANIFEST, check_released, tag_release
 from pulse.seed import seed as run_seed
 from pulse.tokens import claims_for, decode, mint, parse_ttl
 
+# Plain help (rich_markup_mode=None): Typer's rich panels print a type such as <bool> after every plain flag.
 app = typer.Typer(help="Pulse: a database-first operations platform.", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
-db_app = typer.Typer(help="The database: local cluster and Sqitch-compatible migrations.", no_args_is_help=True)
-jwt_app = typer.Typer(help="Tokens under the claims contract (sub, role, org_id, exp, iat).", no_args_is_help=True)
-contracts_app = typer.Typer(help="API contract snapshots: OpenAPI and GraphQL SDL.", no_args_is_help=True)
+                  pretty_exceptions_enable=False, add_completion=False, rich_markup_mode=None)
+db_app = typer.Typer(help="The database: local cluster and Sqitch-compatible migrations.", no_args_is_help=True,
+                     rich_markup_mode=None)
+jwt_app = typer.Typer(help="Tokens under the claims contract (sub, role, org_id, exp, iat).", no_args_is_help=True,
+                      rich_markup_mode=None)
+contracts_app = typer.Typer(help="Contract snapshots: OpenAPI, GraphQL SDL, the database schema and client types.",
+                             no_args_is_help=True, rich_markup_mode=None)
 jobs_app = typer.Typer(help="Scheduled jobs: run by pg_cron where it is installed, or by any scheduler through here.",
-                       no_args_is_help=True)
+                       no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(db_app, name="db")
 app.add_typer(jwt_app, name="jwt")
 app.add_typer(contracts_app, name="contracts")
@@ -75,7 +82,8 @@ def db_status() -> None:
     config = settings()
     if not config.external and not Cluster(config).running():
         raise PulseError("the local PostgreSQL cluster is not running: `pulse db start`")
-    state = Migrator(config).status()
+    migrator = Migrator(config)
+    state = migrator.status()
     console.out.print(f"database: {config.database_url.split('@')[-1]}")
     if state.deployed:
         last = state.deployed[-1]
@@ -86,6 +94,10 @@ def db_status() -> None:
         console.out.print(f"pending:  {len(state.pending)}: {', '.join(change.name for change in state.pending)}")
     else:
         console.out.print("pending:  none, up to date")
+    for change in state.edited:
+        console.out.print(f"edited:   {change.name}: "
+                          f"{change.deploy_file(migrator.top_dir).relative_to(config.root)} differs from the "
+                          "deployed script (Script signatures diverge); restore it, fix in a new change or a rework")
 
 
 @db_app.command("migrate")
@@ -96,7 +108,12 @@ def db_migrate(
     config = settings()
     ensure_database(config)
     deployed = migrate_database(config, to)
-    console.out.print(f"deployed {len(deployed)} change(s)" if deployed else "no pending changes; repeatables re-applied")
+    pending = Migrator(config).status().pending if to else []
+    done = f"deployed {len(deployed)} change(s)" if deployed else "nothing to deploy"
+    if pending:
+        console.out.print(f"{done}; {len(pending)} change(s) after {to} still pending")
+    else:
+        console.out.print(done if deployed else "no pending changes; repeatables re-applied")
 
 
 @db_app.command("revert")
@@ -152,6 +169,41 @@ def db_new(
         console.out.print(f"created {path.relative_to(config.root)}")
 
 
+@db_app.command("rework")
+def db_rework(
+    name: str,
+    requires: Annotated[Optional[list[str]], typer.Option("--requires", "-r", help="A change this one needs.")] = None,
+    note: Annotated[str, typer.Option("--note", "-n", help="What the rework changes.")] = "",
+) -> None:
+    """Plan a released change again (as `sqitch rework`): its scripts are kept as NAME@TAG.sql, edit NAME.sql."""
+    config = settings()
+    paths = rework_change_scripts(config, name, requires or [], note)
+    console.out.print(f"reworked {name}; edit " + ", ".join(str(path.relative_to(config.root)) for path in paths))
+
+
+@db_app.command("tag")
+def db_tag(
+    name: str,
+    note: Annotated[str, typer.Option("--note", "-n", help="What the release holds.")] = "",
+) -> None:
+    """Tag the last change of the plan (as `sqitch tag`) and record its released deploy scripts."""
+    top_dir = settings().root / "db" / "migrations"
+    tag = tag_release(top_dir, name, note)
+    console.out.print(f"tagged {tag.change.name} with {tag.format_name}; released scripts in "
+                      f"db/migrations/{MANIFEST}")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Fail when the deploy script of a released (tagged) change was edited."""
+    problems = check_released(settings().root / "db" / "migrations")
+    for problem in problems[1:]:
+        console.err.print(problem)
+    if problems:
+        raise PulseError(problems[0])
+    console.out.print("released deploy scripts unchanged")
+
+
 # -- pulse seed, jwt -----------------------------------------------------------------
 
 
@@ -165,9 +217,9 @@ def seed(demo: Demo = False) -> None:
 
 @jwt_app.command("mint")
 def jwt_mint(
-    email: Annotated[str, typer.Option(help="The user's email.")],
-    org: Annotated[str, typer.Option(help="Slug of the organization to act in.")],
-    ttl: Annotated[str, typer.Option(help="Lifetime: 90s, 30m, 1h, 7d.")] = "1h",
+    email: Annotated[str, typer.Option(help="The user's email.", metavar="EMAIL")],
+    org: Annotated[str, typer.Option(help="Slug of the organization to act in.", metavar="SLUG")],
+    ttl: Annotated[str, typer.Option(help="Lifetime: 90s, 30m, 1h, 7d; at most 30d.", metavar="TTL")] = "1h",
 ) -> None:
     """Mint a signed token for a member of an organization."""
     config = settings()
@@ -185,7 +237,7 @@ def jwt_decode(token: str) -> None:
 
 @contracts_app.command("diff")
 def contracts_diff(
-    base: Annotated[str, typer.Option(help="Git ref to compare with.")] = "HEAD",
+    base: Annotated[Optional[str], typer.Option(help="Git ref to compare with (default: the last release).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     allow_breaking: Annotated[bool, typer.Option("--allow-breaking", help="Exit 0 even when a change is breaking.")] = False,
 ) -> None:
@@ -193,33 +245,55 @@ def contracts_diff(
     from pulse import contract_diff
 
     config = settings()
-    changes = contract_diff.diff(config.root, base)
+    ref, named = contract_diff.resolve_base(config.root, base)
+    changes = contract_diff.diff(config.root, ref)
     render = contract_diff.as_json if as_json else contract_diff.as_text
-    console.out.print(render(changes, base), end="", markup=False, highlight=False, soft_wrap=True)
+    console.out.print(render(changes, named), end="", markup=False, highlight=False, soft_wrap=True)
     breaking = sum(change.severity == "breaking" for change in changes)
     if breaking and not allow_breaking:
-        raise PulseError(f"{breaking} breaking API change(s) since {base}; pass --allow-breaking if they are intended")
+        raise PulseError(f"{breaking} breaking API change(s) since {named}; pass --allow-breaking if they are intended")
 
 
 @contracts_app.command("changelog")
 def contracts_changelog(
-    base: Annotated[str, typer.Option(help="Git ref to compare with.")] = "HEAD",
+    base: Annotated[Optional[str], typer.Option(help="Git ref to compare with (default: the last release).")] = None,
 ) -> None:
-    """Append the classified changes since a git ref to docs/api-changelog.md."""
-    import datetime
-
+    """Rewrite the Unreleased section of docs/api-changelog.md with the changes since the last release."""
     from pulse import contract_diff
 
     config = settings()
-    changes = contract_diff.diff(config.root, base)
-    path = config.root / "docs" / "api-changelog.md"
+    ref, named = contract_diff.resolve_base(config.root, base)
+    changes = contract_diff.diff(config.root, ref)
+    path = config.root / contract_diff.CHANGELOG
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text("# API changelog\n\nWritten by `pulse contracts changelog`: every change to the REST and "
-                        "GraphQL contracts, classified as breaking, dangerous or safe.\n\n")
-    with path.open("a") as changelog:
-        changelog.write(contract_diff.changelog_entry(changes, base, datetime.date.today().isoformat()))
-    console.out.print(f"appended {len(changes)} change(s) to {path.relative_to(config.root)}")
+    existing = path.read_text() if path.exists() else ""
+    path.write_text(contract_diff.changelog_text(existing, changes, named))
+    missing = contract_diff.unjustified(changes, path.read_text())
+    console.out.print(f"wrote {len(changes)} change(s) since {named} to {contract_diff.CHANGELOG}"
+                      + (f"; {len(missing)} breaking change(s) need a Reason: line" if missing else ""))
+
+
+@contracts_app.command("gate")
+def contracts_gate(
+    base: Annotated[Optional[str], typer.Option(help="Git ref to compare with (default: the last release).")] = None,
+) -> None:
+    """Fail when a breaking change since the last release is not named with a reason in the changelog (CI runs this)."""
+    from pulse import contract_diff
+
+    config = settings()
+    ref, named = contract_diff.resolve_base(config.root, base)
+    changes = contract_diff.diff(config.root, ref)
+    console.out.print(contract_diff.as_text(changes, named), end="", markup=False, highlight=False, soft_wrap=True)
+    path = config.root / contract_diff.CHANGELOG
+    missing = contract_diff.unjustified(changes, path.read_text() if path.exists() else "")
+    for change, problem in missing:
+        console.out.print(f"  {problem}: [{change.contract}] {change.description}", markup=False, highlight=False,
+                          soft_wrap=True)
+    if missing:
+        raise PulseError(f"{len(missing)} breaking change(s) since {named} lack a reason in {contract_diff.CHANGELOG}'s "
+                         "Unreleased section: run `pulse contracts changelog` and write a Reason: line under each")
+    breaking = sum(change.severity == "breaking" for change in changes)
+    console.out.print(f"contracts gate passed: {breaking} breaking change(s) since {named}, each named with a reason")
 
 
 # -- pulse jobs ---------------------------------------------------------------------
@@ -266,11 +340,12 @@ def outbox(
 
 @contracts_app.command("snapshot")
 def contracts_snapshot() -> None:
-    """Write contracts/openapi.json and contracts/schema.graphql from the migrated database."""
+    """Write contracts/openapi.json, contracts/schema.graphql, contracts/database.json and the TypeScript client types (contracts/clients/)."""
     from pulse import contracts
 
     config = settings()
-    with console.step("generate OpenAPI (PostgREST) and GraphQL SDL (PostGraphile)"):
+    require_migrated(config)
+    with console.step("generate OpenAPI (PostgREST), GraphQL SDL (PostGraphile), the database schema and client types"):
         written = contracts.snapshot(config)
     for path in written:
         console.out.print(f"wrote {path}")
@@ -281,8 +356,10 @@ def contracts_check() -> None:
     """Regenerate the contracts and fail, showing the diff, when they differ from the committed ones."""
     from pulse import contracts
 
-    with console.step("generate OpenAPI (PostgREST) and GraphQL SDL (PostGraphile)"):
-        diff = contracts.drift(settings())
+    config = settings()
+    require_migrated(config)
+    with console.step("generate OpenAPI (PostgREST), GraphQL SDL (PostGraphile), the database schema and client types"):
+        diff = contracts.drift(config)
     if diff:
         console.out.print(diff, markup=False, highlight=False, soft_wrap=True)
         raise PulseError("contracts drifted from the database: run `pulse contracts snapshot` and commit the result")
@@ -300,6 +377,7 @@ def up(
     """Start the database, migrate, seed, start PostgREST and PostGraphile, and print how to call them."""
     config = settings()
     began = time.monotonic()
+    stack.preflight(config)
     started_database = ensure_database(config)
     migrate_database(config)
     run_seed(config, demo)
@@ -389,10 +467,21 @@ def main() -> None:
         console.err.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
         sys.exit(error.exit_code)
     except psycopg.Error as error:
-        console.err.print(f"[red]database error:[/red] {escape(str(error).strip().splitlines()[0])}", soft_wrap=True)
+        console.err.print(f"[red]database error:[/red] {escape(error_line(error))}", soft_wrap=True)
+        sys.exit(1)
+    except httpx.HTTPError as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        console.err.print(f"[red]error:[/red] HTTP request failed: {escape(reason)}", soft_wrap=True)
         sys.exit(1)
     except OSError as error:
         console.err.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as error:
+        if os.environ.get("PULSE_DEBUG"):
+            raise
+        reason = " ".join(str(error).split())
+        console.err.print(f"[red]error:[/red] unexpected {type(error).__name__}: {escape(reason)} "
+                          "(PULSE_DEBUG=1 shows the traceback)", soft_wrap=True)
+        sys.exit(1)

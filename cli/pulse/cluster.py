@@ -107,12 +107,25 @@ class Cluster:
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write(settings_text)
 
+    def running_port(self) -> int | None:
+        """The port the running cluster listens on (line 4 of postmaster.pid); None when it is not running."""
+        if not self.running():
+            return None
+        try:
+            return int((self.data / "postmaster.pid").read_text().splitlines()[3])
+        except (OSError, IndexError, ValueError):
+            return None
+
     def start(self) -> bool:
-        """Start the cluster; False when it was already running."""
+        """Start the cluster; False when it was already running on the configured port."""
         self.init()
-        if self.running():
-            return False
         port = self.settings.db_port
+        if self.running():
+            actual = self.running_port()
+            if actual is not None and actual != port:
+                raise PulseError(f"this checkout's PostgreSQL runs on port {actual}, not on PULSE_DB_PORT={port}: "
+                                 f"set PULSE_DB_PORT={actual}, or `pulse db stop` it first")
+            return False
         ensure_port_free(self.settings.get("PULSE_DB_HOST"), port, "PULSE_DB_PORT")
         result = self._run(
             self._bin("pg_ctl"), "start", "-D", self.data, "-l", self.log, "-w", "-t", "60",

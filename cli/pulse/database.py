@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -25,8 +26,32 @@ def connect(url: str, autocommit: bool = False) -> psycopg.Connection:
     try:
         return psycopg.connect(url, autocommit=autocommit, connect_timeout=5, application_name="pulse")
     except psycopg.OperationalError as error:
-        reason = str(error).strip().splitlines()[-1] if str(error).strip() else "connection failed"
-        raise PulseError(f"cannot connect to PostgreSQL at {describe(url)}: {reason}") from None
+        raise PulseError(f"cannot connect to PostgreSQL at {describe(url)}: {connection_failure(error)}") from None
+
+
+def connection_failure(error: psycopg.OperationalError) -> str:
+    """The cause of a failed connection ("Connection refused", "password authentication failed ..."),
+    not libpq's framing around it."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    if not lines:
+        return "connection failed"
+    cause = re.sub(r"^connection failed:\s*", "", lines[0])
+    if match := re.search(r"\bfailed:\s*(.+)$", cause):
+        cause = re.sub(r"^(FATAL|ERROR):\s*", "", match.group(1))
+    hint = next((line for line in lines[1:] if line.endswith("?")), "")
+    return f"{cause}; {hint[0].lower()}{hint[1:]}" if hint else cause
+
+
+def error_line(error: psycopg.Error) -> str:
+    """A server error as one line: the message, then PostgreSQL's DETAIL and HINT when it gave them."""
+    diag = error.diag
+    text = str(error).strip()
+    parts = [diag.message_primary or (text.splitlines()[0] if text else type(error).__name__)]
+    if diag.message_detail:
+        parts.append(f"DETAIL: {diag.message_detail}")
+    if diag.message_hint:
+        parts.append(f"HINT: {diag.message_hint}")
+    return " ".join(" ".join(part.split()) for part in parts)
 
 
 @contextmanager

@@ -46,3 +46,12 @@ def migrate_database(config: Settings, to: str | None = None) -> list[str]:
     deployed = Migrator(config).deploy(to=to)
     configure_database(config)
     return deployed
+
+
+def require_migrated(config: Settings) -> None:
+    """Refuse at once, in one line, when the database is unreachable or behind the plan,
+    instead of starting servers against it."""
+    pending = Migrator(config).status().pending
+    if pending:
+        raise PulseError(f"database {config.database_name} is not fully migrated ({len(pending)} change(s) pending, "
+                         f"from {pending[0].name}): run `pulse db migrate`")

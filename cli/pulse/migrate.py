@@ -8,7 +8,7 @@ registry is Sqitch's own (schema `sqitch`), so the real `sqitch` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -17,10 +17,10 @@ from pulse import console
 from pulse.config import Settings
 from pulse.database import REQUIRED_EXTENSIONS, connection, require_extensions
 from pulse.errors import PulseError
-from pulse.scripts import ScriptError, run_script
+from pulse.scripts import ScriptError, run_psql, run_script, runs_in_psql
 from pulse.sqitch import registry
 from pulse.sqitch.plan import (Change, Plan, PlanError, append_change, check_scripts, default_identity, load_plan,
-                               write_script_templates)
+                               rework_change, write_script_templates)
 
 REPEATABLE_FOLDERS = ("functions", "policies", "seeds/reference")
 
@@ -29,6 +29,7 @@ REPEATABLE_FOLDERS = ("functions", "policies", "seeds/reference")
 class State:
     deployed: list[registry.DeployedChange]
     pending: list[Change]
+    edited: list[Change] = field(default_factory=list)  # deployed, but the deploy script changed since
 
 
 class Migrator:
@@ -55,30 +56,58 @@ class Migrator:
                     f"the database has change {row.name!r} ({row.change_id[:10]}) where the plan has "
                     f"{planned.name if planned else 'nothing'}; the plan was edited after deploying — revert first"
                 )
-        return State(deployed, self.plan.changes[len(deployed):])
+        # As `sqitch check`: a hash equal to the change id comes from a registry older than script hashes.
+        edited = [change for change, row in zip(self.plan.changes, deployed)
+                  if row.script_hash not in (None, row.change_id)
+                  and change.script_hash(self.top_dir) != row.script_hash]
+        return State(deployed, self.plan.changes[len(deployed):], edited)
 
-    def change_named(self, name: str) -> Change:
+    def resolve(self, key: str, deployed: int | None = None) -> int:
+        """Index of the change `key` names, as Sqitch resolves it: `name`, `name@tag`, `@tag`,
+        `@HEAD`/`@ROOT`, a change id, each with `^`/`~` offsets. With `deployed`, among the
+        first `deployed` changes only (Sqitch looks those up in the registry). A name planned
+        twice (reworked) is ambiguous without a tag."""
+        plan = self.plan if deployed is None else self.plan.first(deployed)
         try:
-            return self.plan.find(name)
+            index = plan.index_of(key)
         except PlanError as error:
             raise PulseError(str(error)) from None
+        if index is None:
+            if deployed is not None and self.plan.index_of(key) is not None:
+                raise PulseError(f'Change not deployed: "{key}"')
+            raise PulseError(f'Unknown change: "{key}"')
+        return index
+
+    def refuse_edited(self, state: State) -> None:
+        if state.edited:
+            change = state.edited[0]
+            more = f" (+{len(state.edited) - 1} more)" if len(state.edited) > 1 else ""
+            raise PulseError(
+                f"{change.deploy_file(self.top_dir).relative_to(self.settings.root)} changed after "
+                f"{change.name} was deployed{more}: restore it and put the fix in a new change "
+                "(`pulse db new`) or a rework (`pulse db rework`)")
 
     # -- deploying ----------------------------------------------------------
 
     def deploy(self, to: str | None = None, repeatables: bool = True) -> list[str]:
         """Deploy pending changes (up to and including `to`), then the repeatables. Returns names deployed."""
-        target = self.change_named(to) if to else None
+        target = self.resolve(to) if to else None
         with connection(self.url, autocommit=True) as conn:
             require_extensions(conn, REQUIRED_EXTENSIONS)
             require_row_security_bypass(conn)
             registry.lock_destination(conn)
             with conn.transaction():
                 registry.ensure_registry(conn, self.plan, *self.identity)
-            pending = self.state(conn).pending
+            state = self.state(conn)
+            self.refuse_edited(state)
+            if state.deployed:
+                # Tags planned after the last deployed change are recorded now, as `sqitch deploy` does.
+                with conn.transaction():
+                    registry.record_new_tags(conn, self.plan, self.plan.changes[len(state.deployed) - 1],
+                                             *self.identity)
+            pending = state.pending
             if target is not None:
-                if target not in pending and target not in self.plan.changes:
-                    raise PulseError(f"unknown change: {to}")
-                pending = pending[: pending.index(target) + 1] if target in pending else []
+                pending = pending[: max(0, target + 1 - len(state.deployed))]
             for change in pending:
                 with console.step(f"deploy {change.name}"):
                     self._deploy_one(conn, change)
@@ -91,6 +120,8 @@ class Migrator:
 
     def _deploy_one(self, conn: psycopg.Connection, change: Change) -> None:
         script = change.deploy_file(self.top_dir)
+        if runs_in_psql(script):
+            return self._deploy_in_psql(conn, change, script)
         try:
             with conn.transaction():
                 run_script(conn, script, self.settings.root)
@@ -99,6 +130,20 @@ class Migrator:
             with conn.transaction():
                 registry.record_fail(conn, self.plan, change, *self.identity)
             raise
+
+    def _deploy_in_psql(self, conn: psycopg.Connection, change: Change, script: Path) -> None:
+        """A `-- pulse: no-transaction` change: psql runs the script as under `sqitch deploy`,
+        then the registry rows are written; on failure what the script committed stays."""
+        with conn.transaction():
+            registry.check_dependencies(conn, self.plan, change)
+        try:
+            run_psql(conn, script, self.settings.root)
+        except ScriptError:
+            with conn.transaction():
+                registry.record_fail(conn, self.plan, change, *self.identity)
+            raise
+        with conn.transaction():
+            registry.record_deploy(conn, self.plan, change, change.script_hash(self.top_dir), *self.identity)
 
     def apply_repeatables(self, conn: psycopg.Connection) -> int:
         """Re-apply db/functions, db/policies and the reference data, in file order, in one transaction."""
@@ -113,33 +158,46 @@ class Migrator:
 
     def revert(self, to: str | None = None) -> list[str]:
         """Revert deployed changes after `to` (all of them without it), newest first."""
-        keep = self.change_named(to) if to else None
         with connection(self.url, autocommit=True) as conn:
-            deployed_names = [row.name for row in self.state(conn).deployed]
-            if keep is not None and keep.name not in deployed_names:
-                raise PulseError(f"change {to} is not deployed")
-            count = deployed_names.index(keep.name) + 1 if keep else 0
+            deployed = len(self.state(conn).deployed)
+            count = self.resolve(to, deployed) + 1 if to else 0
             reverted = []
-            for change in reversed(self.plan.changes[count: len(deployed_names)]):
+            for change in reversed(self.plan.changes[count:deployed]):
+                script = change.revert_file(self.top_dir)
                 with console.step(f"revert {change.name}"):
-                    with conn.transaction():
-                        run_script(conn, change.revert_file(self.top_dir), self.settings.root)
-                        registry.record_revert(conn, self.plan, change, *self.identity)
+                    if runs_in_psql(script):
+                        run_psql(conn, script, self.settings.root)
+                        with conn.transaction():
+                            registry.record_revert(conn, self.plan, change, *self.identity)
+                    else:
+                        with conn.transaction():
+                            run_script(conn, script, self.settings.root)
+                            registry.record_revert(conn, self.plan, change, *self.identity)
                 reverted.append(change.name)
         return reverted
 
     def verify(self) -> list[tuple[str, str | None]]:
-        """Run every deployed change's verify script; (name, error or None) for each."""
+        """Run every deployed change's verify script; (name, error or None) for each.
+        A change whose deploy script was edited after it was deployed fails too."""
         results = []
         with connection(self.url, autocommit=True) as conn:
-            for row in self.state(conn).deployed:
-                change = self.change_named(row.name)
+            state = self.state(conn)
+            for change in self.plan.changes[: len(state.deployed)]:
+                script = change.verify_file(self.top_dir)
                 try:
-                    with conn.transaction(force_rollback=True):
-                        run_script(conn, change.verify_file(self.top_dir), self.settings.root)
-                    results.append((change.name, None))
+                    if runs_in_psql(script):
+                        run_psql(conn, script, self.settings.root)
+                    else:
+                        with conn.transaction(force_rollback=True):
+                            run_script(conn, script, self.settings.root)
                 except ScriptError as error:
                     results.append((change.name, str(error)))
+                    continue
+                problem = None
+                if change in state.edited:
+                    script = change.deploy_file(self.top_dir).relative_to(self.settings.root)
+                    problem = f"{script} changed after it was deployed"
+                results.append((change.name, problem))
         return results
 
     def status(self) -> State:
@@ -162,3 +220,13 @@ def write_new_change(settings: Settings, name: str, requires: list[str], note: s
     except PlanError as error:
         raise PulseError(str(error).splitlines()[0]) from None
     return write_script_templates(top_dir, change.project, name, requires)
+
+
+def rework_change_scripts(settings: Settings, name: str, requires: list[str], note: str) -> list[Path]:
+    """`pulse db rework`: plan a released change again as `sqitch rework` does; returns the scripts to edit."""
+    top_dir = settings.root / "db" / "migrations"
+    try:
+        change = rework_change(top_dir / "sqitch.plan", name, requires, note)
+    except PlanError as error:
+        raise PulseError(str(error).splitlines()[0]) from None
+    return [change.script_file(top_dir, kind) for kind in ("deploy", "revert", "verify")]

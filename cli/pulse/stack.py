@@ -52,14 +52,19 @@ def state_file(settings: Settings) -> Path:
     return settings.home / f"stack-{settings.rest_port}.json"
 
 
-def start(settings: Settings, started_database: bool) -> dict[str, int]:
-    """Start both servers and wait until they answer; stop them all if one fails."""
+def preflight(settings: Settings) -> list[Server]:
+    """Refuse before anything changes: a stack already running, a port taken, a server not installed."""
     if running_pids(settings):
         raise PulseError("the stack is already running; `pulse down` stops it")
     chosen = servers(settings)
     for server in chosen:
-        port = settings.port(server.port_setting)
-        ensure_port_free(settings.server_host, port, server.port_setting)
+        ensure_port_free(settings.server_host, settings.port(server.port_setting), server.port_setting)
+    return chosen
+
+
+def start(settings: Settings, started_database: bool) -> dict[str, int]:
+    """Start both servers and wait until they answer; stop them all if one fails."""
+    chosen = preflight(settings)
     logs = log_folder(settings)
     environment = {**os.environ, **settings.server_environment()}
     processes: dict[str, subprocess.Popen] = {}
@@ -109,17 +114,27 @@ def last_line(log: Path) -> str:
     return lines[-1].strip() if lines else f"no output (see {log})"
 
 
-def running_pids(settings: Settings) -> dict[str, int]:
+def read_state(settings: Settings) -> dict:
+    """What `pulse up` recorded: {"pids": {name: pid}, "database": started it}; {} when nothing runs."""
     path = state_file(settings)
     if not path.exists():
         return {}
-    pids = json.loads(path.read_text())["pids"]
+    try:
+        state = json.loads(path.read_text())
+        if isinstance(state, dict) and all(isinstance(pid, int) for pid in state.get("pids", {}).values()):
+            return state
+    except ValueError:
+        pass
+    raise PulseError(f"{path} is not a record `pulse up` wrote: stop the servers it started yourself, then delete it")
+
+
+def running_pids(settings: Settings) -> dict[str, int]:
+    pids = read_state(settings).get("pids", {})
     return {name: pid for name, pid in pids.items() if alive(pid)}
 
 
 def started_database(settings: Settings) -> bool:
-    path = state_file(settings)
-    return path.exists() and json.loads(path.read_text()).get("database", False)
+    return bool(read_state(settings).get("database", False))
 
 
 def alive(pid: int) -> bool:

@@ -13,13 +13,17 @@ from pulse.database import connection
 from pulse.errors import PulseError
 
 TTL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_TTL_DAYS = 30
 
 
 def parse_ttl(text: str) -> int:
     match = re.fullmatch(r"(\d+)([smhd]?)", text.strip())
     if not match or int(match.group(1)) == 0:
         raise PulseError(f"--ttl must look like 90s, 30m, 1h or 7d, got {text!r}")
-    return int(match.group(1)) * TTL_UNITS[match.group(2) or "s"]
+    seconds = int(match.group(1)) * TTL_UNITS[match.group(2) or "s"]
+    if seconds > MAX_TTL_DAYS * TTL_UNITS["d"]:
+        raise PulseError(f"--ttl {text} is longer than the {MAX_TTL_DAYS}d a minted token may live")
+    return seconds
 
 
 def claims_for(settings: Settings, email: str, organization_slug: str) -> dict:

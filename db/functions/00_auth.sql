@@ -205,3 +205,30 @@ $$;
 
 COMMENT ON FUNCTION auth.token_claims_for(text, text) IS
   'Claims (sub, role, org_id) for a token that `pulse jwt mint` signs. Owner only. Errors: PT404 unknown email, PT403 not a member.';
+
+-- For DBAs in psql: become a tenant user, as a request under their token
+-- would, to see what they see. Invoker rights on purpose: only a function
+-- running as the caller can change the caller's role (a SECURITY DEFINER
+-- function may not SET ROLE), and it is owner-only because no API role or
+-- PUBLIC may execute it (db/policies/00_reset.sql revokes, nothing grants).
+CREATE OR REPLACE FUNCTION auth.act_as(p_email text, p_organization_slug text, p_for_transaction boolean DEFAULT false)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_claims jsonb := auth.token_claims_for(p_email, p_organization_slug);
+BEGIN
+  PERFORM pg_catalog.set_config('request.jwt.claims', v_claims::text, p_for_transaction);
+  -- The audit log records who acted through this, in its request_id column.
+  PERFORM pg_catalog.set_config('request.headers',
+    pg_catalog.jsonb_build_object('x-request-id', 'auth.act_as by ' || session_user)::text, p_for_transaction);
+  PERFORM pg_catalog.set_config('role', v_claims ->> 'role', p_for_transaction);
+  -- What both servers run before every request: a suspended user stays refused.
+  PERFORM auth.check_request();
+  RETURN v_claims;
+END
+$$;
+
+COMMENT ON FUNCTION auth.act_as(text, text, boolean) IS
+  E'Act as a tenant user in psql (owner only): sets the claims a token would carry (sub, role, org_id) and the API role, so what follows runs under row-level security as that user; the audit log names it in request_id. For the session, or until the transaction ends with p_for_transaction. Back to the owner: RESET ROLE; RESET ALL; (RESET ALL alone keeps the role). See docs/dba.md. Errors: PT404 unknown email, PT403 not an active member or suspended.';

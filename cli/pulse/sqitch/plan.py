@@ -465,6 +465,13 @@ class Plan:
         """The directory holding the plan, Sqitch's default top_dir."""
         return self.path.parent
 
+    def first(self, count: int) -> Plan:
+        """The plan cut after its first `count` changes (what a database that deployed them knows)."""
+        changes = self.changes[:count]
+        kept = set(map(id, changes))
+        return Plan(self.project, self.uri, self.syntax_version, changes,
+                    [tag for tag in self.tags if id(tag.change) in kept], self.path, self.pragmas)
+
     @cached_property
     def _lookup(self) -> dict[str, list[int]]:
         """Key -> change indexes, as App::Sqitch::Plan::ChangeList indexes them."""
@@ -1038,6 +1045,97 @@ def append_change(
     with path.open("ab") as handle:
         handle.write(addition.encode("utf-8"))
     return new_plan.changes[-1]
+
+
+def rework_change(
+    path: str | os.PathLike[str],
+    name: str,
+    requires: Sequence[str] = (),
+    note: str = "",
+    planner_name: str | None = None,
+    planner_email: str | None = None,
+    now: datetime | str | None = None,
+) -> Change:
+    """Plan `name` again as `sqitch rework` does: copy its current scripts to `name@TAG.sql`
+    and start the new revert script as a copy of the released deploy script.
+
+    The change must be planned and tagged since (`Cannot rework ... without an intervening
+    tag`); the new line requires `name@TAG` (TAG: the first tag of the last tagged change)
+    before any other requires, and goes at the end of the plan. Returns the new Change.
+    """
+    path = Path(path)
+    plan = load_plan(path)
+    index = plan.index_of(f"{name}@HEAD")
+    if index is None:
+        raise PlanError(f'Change "{name}" does not exist in {path}.\nUse "pulse db new {name}" to add it to the plan')
+    tagged = [i for i, change in enumerate(plan.changes) if change.tags]
+    if not tagged or tagged[-1] < index:
+        raise PlanError(f'Cannot rework "{name}" without an intervening tag.\n'
+                        'Use "pulse db tag" to create a tag and try again')
+    tag = plan.changes[tagged[-1]].tags[0]
+    parsed_requires, _ = _new_dependencies(plan, name, [f"{name}{tag.format_name}", *requires], ())
+    if planner_name is None or planner_email is None:
+        default_name, default_email = default_identity()
+        planner_name = planner_name if planner_name is not None else default_name
+        planner_email = planner_email if planner_email is not None else default_email
+    if now is None:
+        now = datetime.now(UTC)
+    change = Change(name=name, project=plan.project, uri=plan.uri,
+                    timestamp=now if isinstance(now, str) else format_timestamp(now),
+                    planner_name=planner_name, planner_email=planner_email, note=_unescape_note(note),
+                    requires=parsed_requires)
+    text = path.read_bytes().decode("utf-8")
+    addition = ("" if not text or text.endswith("\n") else "\n") + change.as_plan_line() + "\n"
+    new_plan = parse_plan(text + addition, path)
+    previous = new_plan.changes[index]
+    current = {kind: new_plan.changes[-1].script_file(path.parent, kind) for kind in SCRIPT_KINDS}
+    for kind, script in current.items():
+        if script.exists():
+            previous.script_file(path.parent, kind).write_bytes(script.read_bytes())
+    # Reverting the rework means deploying the released script again.
+    if previous.revert_file(path.parent).exists() and current["deploy"].exists():
+        current["revert"].write_bytes(current["deploy"].read_bytes())
+    with path.open("ab") as handle:
+        handle.write(addition.encode("utf-8"))
+    return new_plan.changes[-1]
+
+
+def append_tag(
+    path: str | os.PathLike[str],
+    name: str,
+    note: str = "",
+    planner_name: str | None = None,
+    planner_email: str | None = None,
+    now: datetime | str | None = None,
+) -> Tag:
+    """Tag the last change as `sqitch tag NAME -n NOTE` does: `@name <timestamp> Planner <email> # note`
+    goes after the change's line and its earlier tags. Returns the new Tag."""
+    path = Path(path)
+    plan = load_plan(path)
+    name = name.removeprefix("@")
+    _check_new_name(name)
+    if plan.index_of(f"@{name}") is not None:
+        raise PlanError(f'Tag "@{name}" already exists')
+    if not plan.changes:
+        raise PlanError(f'Cannot apply tag "@{name}" to a plan with no changes')
+    change = plan.changes[-1]
+    if planner_name is None or planner_email is None:
+        default_name, default_email = default_identity()
+        planner_name = planner_name if planner_name is not None else default_name
+        planner_email = planner_email if planner_email is not None else default_email
+    if now is None:
+        now = datetime.now(UTC)
+    timestamp = now if isinstance(now, str) else format_timestamp(now)
+    note = _unescape_note(note)
+    rspace = " " if _perl_true(note) else ""
+    line = f"@{name} {timestamp} {planner_name} <{planner_email}>{rspace}{_format_note(note)}"
+    lines = _split_lines(path.read_bytes().decode("utf-8"))
+    after = max([change.line_no, *(tag.line_no for tag in change.tags)])
+    lines.insert(after, line)
+    text = "\n".join(lines) + "\n"
+    new_plan = parse_plan(text, path)
+    path.write_bytes(text.encode("utf-8"))
+    return next(tag for tag in new_plan.tags if tag.name == name)
 
 
 def _needs_blank_line(plan: Plan, text: str) -> bool:
