@@ -8,11 +8,13 @@
 //   on `id`, named as the primary key would be (`project(rowId)`,
 //   `updateProject(input: {rowId, patch})`, `deleteProject(input: {rowId})`);
 //   keys that include organization_id are not offered for lookups, updates
-//   or deletes (a client never sends the tenant). The node id still encodes (organization_id, id).
+//   or deletes (a client never sends the tenant). The node id still
+//   encodes (organization_id, id).
 // - Relation names without the tenant key: organization_id is dropped from
 //   composite foreign keys before a relation is named, so
-//   (organization_id, customer_organization_id) names `customerOrganization`,
-//   not `organizationCustomerOrganization`.
+//   (organization_id, current_stage_id) names `currentStage`, not
+//   `organizationCurrentStage`; the tags file renames where the domain
+//   needs it (`customer`, `progress`, `history`).
 // - An update that matches no row (missing, hidden by row-level security,
 //   another tenant's) is an error, PT404, as a delete that matches none is
 //   (config/graphile.config.mjs maskError), not a payload with a null row.
