@@ -96,7 +96,7 @@ BEGIN;
 SELECT set_config('request.jwt.claims', :claims, true), set_config('role', 'app_user', true);
 SELECT auth.check_request();
 SELECT app.override_project_stage(
-  (SELECT id FROM app.projects WHERE organization_id = :org AND project_id = 'PRJ-' || lpad(:n::text, 6, '0')), :stage, 'bench');
+  (SELECT id FROM app.projects WHERE organization_id = :org AND project_number = 'PRJ-' || lpad(:n::text, 6, '0')), :stage, 'bench');
 COMMIT;
 EOF
 cat >"$work/progress.pgbench" <<'EOF'

@@ -29,7 +29,7 @@ SELECT c.organization_id, public.uuid_generate_v7() AS id, c.last_number + g AS 
     ON s.organization_id = c.organization_id AND s.stage_rank = 1 + (c.last_number + g) % c.stages;
 
 INSERT INTO app.projects
-  (organization_id, id, project_id, title, description, workflow_definition_id, current_stage_id, status, priority,
+  (organization_id, id, project_number, title, description, workflow_definition_id, current_stage_id, status, priority,
    stage_entered_at, created_at, updated_at)
 SELECT n.organization_id, n.id, 'PRJ-' || lpad(n.number::text, 6, '0'),
        format('%s %s, lot %s', (ARRAY['Bracket', 'Housing', 'Manifold', 'Gear train', 'Sensor mount', 'Enclosure',

@@ -73,8 +73,8 @@ CREATE TABLE app_private.bench_workflow_targets (
 );
 INSERT INTO app_private.bench_workflow_targets
 SELECT CASE WHEN p.title LIKE 'Stage change bench %' THEN 'stage' ELSE 'progress' END,
-       row_number() OVER (PARTITION BY p.title LIKE 'Stage change bench %' ORDER BY p.project_id),
-       p.id, substr(p.project_id, 5)::int
+       row_number() OVER (PARTITION BY p.title LIKE 'Stage change bench %' ORDER BY p.project_number),
+       p.id, substr(p.project_number, 5)::int
   FROM app.projects AS p
   JOIN app.organizations AS o ON o.id = p.organization_id AND o.slug = 'acme-manufacturing'
  WHERE p.title ~ '^(Stage change|Progress) bench [0-9]+$';

@@ -10,6 +10,7 @@ import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { extendSchema, gql, wrapPlans } from "postgraphile/utils";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
+import { NullableArgumentsPlugin, TagsFilePlugin, TenantKeysPlugin, UpdateNotFoundPlugin } from "./graphql-shape.mjs";
 import { asksForIntrospection, CostLimitsRule, LIMITS, PageSizePlugin } from "./limits.mjs";
 
 function requiredEnv(name) {
@@ -613,7 +614,17 @@ const preset = {
     PgSimplifyInflectionPreset,
     PostGraphileConnectionFilterPreset,
   ],
-  plugins: [AuthPlugin, HealthPlugin, RealtimePlugin, RefusalPlugin, PageSizePlugin],
+  plugins: [
+    AuthPlugin,
+    HealthPlugin,
+    RealtimePlugin,
+    RefusalPlugin,
+    PageSizePlugin,
+    TagsFilePlugin,
+    TenantKeysPlugin,
+    UpdateNotFoundPlugin,
+    NullableArgumentsPlugin,
+  ],
   // PgRBACPlugin (part of the amber preset, i.e. V4's `ignoreRBAC: false`)
   // stays enabled. LISTEN/NOTIFY subscriptions (pubsub, on by default: the
   // pgSubscriber the RealtimePlugin listens with) hold one connection of this
@@ -621,6 +632,13 @@ const preset = {
   pgServices: [
     makePgService({ connectionString: AUTHENTICATOR_URL, schemas: [DB_SCHEMA], pubsub: true }),
   ],
+  gather: {
+    // A function argument without a DEFAULT is required (non-null in the
+    // schema); arguments with a DEFAULT stay optional. The functions are not
+    // STRICT, so a null sent over REST still reaches their own checks and
+    // gets their error.
+    pgStrictFunctions: true,
+  },
   schema: {
     // V4's `setofFunctionsContainNulls: false`
     pgForbidSetofFunctionsToReturnNull: true,
@@ -649,6 +667,10 @@ const preset = {
     graphqlPath: "/graphql",
     graphiql: true,
     graphiqlPath: "/graphiql",
+    // Queries may come as GET (urql's and Apollo's default for queries);
+    // mutations over GET are refused (405), as the GraphQL-over-HTTP spec
+    // requires.
+    graphqlOverGET: true,
     websockets: true,
     maskError,
   },

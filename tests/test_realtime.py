@@ -25,7 +25,7 @@ PASSWORD = "pulse-demo-password"
 PROGRESS = """subscription ($projectId: UUID) {
   projectProgressChanged(projectId: $projectId) {
     event organizationId projectId progressId subStageId status previousStatus occurredAt
-    progress { rowId projectId status organizationProject { projectId title } }
+    progress { rowId projectId status project { projectNumber title } }
   }
 }"""
 APPROVALS = """subscription ($projectId: UUID) {
@@ -190,8 +190,8 @@ def test_real_time_subscriptions_notify_clients_of_progress_changes_never_anothe
             assert event["organizationId"] == seller["organization_id"] and event["subStageId"] == step["sub_stage_id"]
             assert event["progressId"] == step["progress_id"]
             assert event["progress"] == {"rowId": step["progress_id"], "projectId": project["id"], "status": "completed",
-                                         "organizationProject": {"projectId": project["project_id"],
-                                                                 "title": f"Realtime isolation {tenant}"}}
+                                         "project": {"projectNumber": project["project_number"],
+                                                     "title": f"Realtime isolation {tenant}"}}
             # The other tenant's subscriber hears nothing of it (nor anything else: nobody acts there now).
             assert other.events(QUIET) == []
             own.events(0.3)  # drain the rest of this project's events (seeding, the next sub-stage starting)

@@ -57,7 +57,7 @@ def test_fifty_concurrent_creators_get_fifty_consecutive_human_ids(database_url)
         with psycopg.connect(database_url) as conn:
             act_as(conn, "sales@acme.test")
             barrier.wait()
-            row = conn.execute("insert into app.projects (title) values (%s) returning project_id", [f"Rush {index}"]).fetchone()
+            row = conn.execute("insert into app.projects (title) values (%s) returning project_number", [f"Rush {index}"]).fetchone()
             conn.commit()
             return row[0]
 

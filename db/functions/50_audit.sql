@@ -14,7 +14,7 @@ DECLARE
   v_key text;
   v_organization_id uuid := CASE WHEN TG_TABLE_NAME = 'organizations' THEN (v_row ->> 'id')::uuid
                                  ELSE (v_row ->> 'organization_id')::uuid END;
-  -- projects.project_id is the human id; every other project_id is the uuid.
+  -- A project's own id is its uuid; every other table names it project_id.
   v_project_id uuid := CASE WHEN TG_TABLE_NAME = 'projects' THEN (v_row ->> 'id')::uuid
                             ELSE (v_row ->> 'project_id')::uuid END;
 BEGIN
@@ -265,7 +265,7 @@ END
 $$;
 
 COMMENT ON VIEW app.activity_log IS
-  E'@primaryKey id\nThe audit trail of the active tenant: every create, update and delete of core entities. Readable with the audit.read permission (portal users never), and then only the events of rows the caller may read (a deleted row: see audit.audited_tables); values of columns the caller may not select are left out. Platform operators read every tenant''s and the platform''s own events.';
+  E'The audit trail of the active tenant: every create, update and delete of core entities. Readable with the audit.read permission (portal users never), and then only the events of rows the caller may read (a deleted row: see audit.audited_tables); values of columns the caller may not select are left out. Platform operators read every tenant''s and the platform''s own events.';
 COMMENT ON COLUMN app.activity_log.id IS 'Event id (time-ordered).';
 COMMENT ON COLUMN app.activity_log.organization_id IS 'The tenant; empty for changes to global entities such as users.';
 COMMENT ON COLUMN app.activity_log.occurred_at IS 'When the change happened.';

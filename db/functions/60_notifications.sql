@@ -183,7 +183,7 @@ BEGIN
     array_remove(CASE WHEN NEW.recipient_id IS NOT NULL THEN ARRAY[NEW.recipient_id]
                       ELSE ARRAY[v_project.assigned_to, v_project.created_by] || v_project.team_member_ids END,
                  NEW.sender_id),
-    'message', format('%s: %s', v_project.project_id, coalesce(nullif(NEW.subject, ''), 'new message')),
+    'message', format('%s: %s', v_project.project_number, coalesce(nullif(NEW.subject, ''), 'new message')),
     pg_catalog.left(NEW.content, 500), 'normal', NEW.project_id, 'messages', NEW.id);
   RETURN NULL;
 END

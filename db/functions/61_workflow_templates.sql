@@ -128,7 +128,7 @@ SELECT d.organization_id, d.id AS workflow_definition_id, s.id AS workflow_stage
   JOIN app.workflow_stages AS s ON s.organization_id = ds.organization_id AND s.id = ds.workflow_stage_id;
 
 COMMENT ON VIEW app.workflow_definition_stage_settings IS
-  E'@primaryKey workflow_definition_id,workflow_stage_id\nGET /workflow/definitions/:id/stages: the stages of each definition with the values in force (override, else catalog). Filter by workflow_definition_id, order by stage_order.';
+  E'GET /workflow/definitions/:id/stages: the stages of each definition with the values in force (override, else catalog). Filter by workflow_definition_id, order by stage_order.';
 COMMENT ON COLUMN app.workflow_definition_stage_settings.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.workflow_definition_stage_settings.workflow_definition_id IS 'The definition (version).';
 COMMENT ON COLUMN app.workflow_definition_stage_settings.workflow_stage_id IS 'The catalog stage.';
@@ -162,7 +162,7 @@ SELECT d.organization_id, d.id AS workflow_definition_id, ss.workflow_stage_id, 
     ON es.organization_id = d.organization_id AND es.workflow_definition_id = d.id AND es.workflow_stage_id = ss.workflow_stage_id;
 
 COMMENT ON VIEW app.workflow_definition_sub_stage_settings IS
-  E'@primaryKey workflow_definition_id,sub_stage_id\nGET /workflow/definitions/:id/sub-stages: the sub-stages of each definition with the values in force. Filter by workflow_definition_id.';
+  E'GET /workflow/definitions/:id/sub-stages: the sub-stages of each definition with the values in force. Filter by workflow_definition_id.';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.workflow_definition_id IS 'The definition (version).';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.workflow_stage_id IS 'The stage.';

@@ -131,7 +131,7 @@ BEGIN
   END IF;
   NEW.current_stage_id := v_stage.workflow_stage_id;
   NEW.status := coalesce(v_stage.project_status, 'inquiry');
-  NEW.project_id := app_private.take_human_id(NEW.organization_id, 'PRJ', NEW.project_id);
+  NEW.project_number := app_private.take_human_id(NEW.organization_id, 'PRJ', NEW.project_number);
   NEW.created_by := auth.user_id();
   NEW.stage_entered_at := pg_catalog.now();
   NEW.stage_change_reason := NULL;
@@ -154,11 +154,11 @@ AS $$
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF NEW.workflow_definition_id <> OLD.workflow_definition_id THEN
-    RAISE EXCEPTION 'project % is pinned to its workflow definition', OLD.project_id USING ERRCODE = 'PT409',
+    RAISE EXCEPTION 'project % is pinned to its workflow definition', OLD.project_number USING ERRCODE = 'PT409',
       HINT = 'A project keeps the version it was created with; create a new project to follow another.';
   END IF;
-  IF NEW.project_id <> OLD.project_id THEN
-    RAISE EXCEPTION 'the human id % cannot change', OLD.project_id USING ERRCODE = 'PT409';
+  IF NEW.project_number <> OLD.project_number THEN
+    RAISE EXCEPTION 'the human id % cannot change', OLD.project_number USING ERRCODE = 'PT409';
   END IF;
   -- API roles hold no UPDATE privilege on current_stage_id: a stage changes
   -- only in app_private.move_project_stage, which records the transition
@@ -167,14 +167,14 @@ BEGIN
        SELECT FROM app.project_stage_transitions AS t
         WHERE t.organization_id = NEW.organization_id AND t.project_id = NEW.id AND t.from_stage_id = OLD.current_stage_id
           AND t.to_stage_id = NEW.current_stage_id AND t.changed_at = pg_catalog.now()) THEN
-    RAISE EXCEPTION 'project % changes stage only through app.override_project_stage or the automatic advance', OLD.project_id
+    RAISE EXCEPTION 'project % changes stage only through app.override_project_stage or the automatic advance', OLD.project_number
       USING ERRCODE = 'PT403', DETAIL = 'stage.not_through_workflow';
   END IF;
   -- Status follows the stage. By hand it only becomes cancelled; the
   -- automatic completion also sets completed_at, which no API role may write.
   IF NEW.status IS DISTINCT FROM OLD.status AND NEW.current_stage_id IS NOT DISTINCT FROM OLD.current_stage_id THEN
     IF OLD.status IN ('completed', 'cancelled') THEN
-      RAISE EXCEPTION 'project % is %', OLD.project_id, OLD.status USING ERRCODE = 'PT409', DETAIL = 'project.closed';
+      RAISE EXCEPTION 'project % is %', OLD.project_number, OLD.status USING ERRCODE = 'PT409', DETAIL = 'project.closed';
     ELSIF NOT (NEW.status = 'cancelled'
                OR (NEW.status = 'completed' AND OLD.completed_at IS NULL AND NEW.completed_at IS NOT NULL)) THEN
       RAISE EXCEPTION 'status follows the workflow stage; by hand it can only be set to cancelled' USING ERRCODE = 'PT409',
@@ -285,8 +285,8 @@ BEGIN
     p_project.organization_id,
     array_remove(ARRAY[p_project.assigned_to, p_project.created_by] || p_project.team_member_ids
                  || app_private.role_holders(p_project.organization_id, v_next_roles), auth.user_id()),
-    'workflow', format('%s entered %s', p_project.project_id, v_stage_name),
-    format('%s "%s" is now in stage %s.', p_project.project_id, p_project.title, v_stage_name),
+    'workflow', format('%s entered %s', p_project.project_number, v_stage_name),
+    format('%s "%s" is now in stage %s.', p_project.project_number, p_project.title, v_stage_name),
     p_project.priority, p_project.id, 'projects', p_project.id);
 END
 $$;
@@ -330,10 +330,10 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no project %', p_project_id USING ERRCODE = 'PT404', DETAIL = 'project.not_found';
   ELSIF v_project.status IN ('completed', 'cancelled') THEN
-    RAISE EXCEPTION 'project % is %: its stage cannot change', v_project.project_id, v_project.status
+    RAISE EXCEPTION 'project % is %: its stage cannot change', v_project.project_number, v_project.status
       USING ERRCODE = 'PT409', DETAIL = 'project.closed';
   ELSIF p_stage_id IS NOT DISTINCT FROM v_project.current_stage_id THEN
-    RAISE EXCEPTION 'project % is already in stage %', v_project.project_id,
+    RAISE EXCEPTION 'project % is already in stage %', v_project.project_number,
       (SELECT s.name FROM app.workflow_stages AS s WHERE s.organization_id = p_organization_id AND s.id = p_stage_id)
       USING ERRCODE = 'PT409', DETAIL = 'stage.already_current', HINT = 'Name another stage of the project''s workflow.';
   ELSIF p_stage_id IS NULL THEN
@@ -407,7 +407,7 @@ BEGIN
     v_missing := app_private.missing_documents(v_project, v_project.current_stage_id);
     IF v_missing <> '{}' THEN
       PERFORM app_private.notify(p_organization_id, ARRAY[v_project.assigned_to, v_project.created_by], 'workflow',
-        format('%s waits for documents', v_project.project_id),
+        format('%s waits for documents', v_project.project_number),
         format('Every required sub-stage is done; the stage advances once these documents are uploaded%s: %s.',
                ' (regulated ones approved)', pg_catalog.array_to_string(v_missing, ', ')),
         v_project.priority, v_project.id, 'projects', v_project.id);
@@ -430,7 +430,7 @@ BEGIN
     INSERT INTO app.project_stage_transitions (organization_id, project_id, from_stage_id, to_stage_id, kind, changed_by)
     VALUES (p_organization_id, p_project_id, v_project.current_stage_id, NULL, 'automatic', auth.user_id());
     PERFORM app_private.notify(p_organization_id, ARRAY[v_project.assigned_to, v_project.created_by] || v_project.team_member_ids,
-      'workflow', format('%s completed', v_project.project_id), format('%s "%s" is completed.', v_project.project_id, v_project.title),
+      'workflow', format('%s completed', v_project.project_number), format('%s "%s" is completed.', v_project.project_number, v_project.title),
       v_project.priority, v_project.id, 'projects', v_project.id);
   ELSE
     PERFORM app_private.move_project_stage(p_organization_id, p_project_id, v_next, 'automatic', NULL);
@@ -490,7 +490,7 @@ CREATE OR REPLACE TRIGGER _510_cancelled AFTER UPDATE OF status ON app.projects
 -- value in force: the view reads them directly, starting from the project
 -- (the settings views would first build every definition of the tenant).
 CREATE OR REPLACE VIEW app.project_workflow WITH (security_invoker) AS
-SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number,
+SELECT p.organization_id, p.id AS project_id, p.project_number,
        s.id AS workflow_stage_id, s.name AS stage_name, s.slug AS stage_slug,
        coalesce(ds.stage_order_override, s.stage_order) AS stage_order,
        s.id = p.current_stage_id AS is_current_stage,
@@ -513,7 +513,7 @@ SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number,
     ON pr.organization_id = p.organization_id AND pr.project_id = p.id AND pr.sub_stage_id = ss.id;
 
 COMMENT ON VIEW app.project_workflow IS
-  E'@primaryKey project_id,sub_stage_id\nGET /projects/:id/workflow: every stage and sub-stage of a project''s pinned definition with its progress (status empty until the project reaches the stage), due dates and who may act. Filter by project_id; order by stage_order,sub_stage_order.';
+  E'GET /projects/:id/workflow: every stage and sub-stage of a project''s pinned definition with its progress (status empty until the project reaches the stage), due dates and who may act. Filter by project_id; order by stage_order,sub_stage_order.';
 COMMENT ON COLUMN app.project_workflow.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.project_workflow.project_id IS 'The project (projects.id).';
 COMMENT ON COLUMN app.project_workflow.project_number IS 'The project''s human id (PRJ-000123).';

@@ -65,11 +65,11 @@ BEGIN
     (organization_id, document_id, version_number, file_name, file_path, checksum, size_bytes, mime_type, is_current,
      approval_state, uploaded_by, change_summary, metadata)
   SELECT p_document.organization_id, p_document.id, v_number, n.file_name,
-         app_private.document_storage_path(v_organization.slug, v_project.project_id, p_document.category, v_number, n.file_name),
+         app_private.document_storage_path(v_organization.slug, v_project.project_number, p_document.category, v_number, n.file_name),
          pg_catalog.lower(p_checksum), p_size_bytes, p_mime_type, true,
          CASE WHEN coalesce(v_regulated, false) THEN 'pending' ELSE 'not_required' END::app.document_approval_state,
          auth.user_id(), coalesce(p_change_summary, ''), coalesce(p_metadata, '{}')
-    FROM (SELECT app_private.document_file_name(app_private.organization_code(v_organization), v_project.project_id,
+    FROM (SELECT app_private.document_file_name(app_private.organization_code(v_organization), v_project.project_number,
                                                 p_document.category, current_date, v_number,
                                                 p_document.file_extension) AS file_name) AS n
   RETURNING * INTO v_version;
@@ -86,7 +86,7 @@ BEGIN
   END IF;
   PERFORM app_private.notify(v_project.organization_id,
     array_remove(ARRAY[v_project.assigned_to] || v_project.team_member_ids, auth.user_id()), 'document',
-    format('%s: %s v%s', v_project.project_id, p_document.title, v_number), v_version.file_name, 'low',
+    format('%s: %s v%s', v_project.project_number, p_document.title, v_number), v_version.file_name, 'low',
     v_project.id, 'documents', p_document.id);
   PERFORM app_private.advance_project_if_ready(v_project.organization_id, v_project.id);
   RETURN v_version;

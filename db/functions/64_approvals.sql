@@ -268,7 +268,7 @@ BEGIN
   PERFORM app_private.record_approval_event(v_approval, 'request', NULL, NULL);
   PERFORM app_private.record_approval_event(v_approval, 'assign', 'pending', v_chain.chain_name, NULL, v_approval.current_approver_id);
   PERFORM app_private.tell_about_approval(v_approval, ARRAY[v_approval.current_approver_id], 'assigned',
-    format('Approval needed: %s for %s', pg_catalog.replace(p_type::text, '_', ' '), p_project.project_id));
+    format('Approval needed: %s for %s', pg_catalog.replace(p_type::text, '_', ' '), p_project.project_number));
   RETURN v_approval;
 END
 $$;
@@ -444,7 +444,7 @@ BEGIN
   IF v_signature ? 'refused' THEN
     RETURN NULL;
   END IF;
-  SELECT p.project_id INTO v_project_number FROM app.projects AS p
+  SELECT p.project_number INTO v_project_number FROM app.projects AS p
    WHERE p.organization_id = v_approval.organization_id AND p.id = v_approval.project_id;
 
   IF decision = 'approve' AND v_approval.current_step < jsonb_array_length(v_approval.steps) THEN

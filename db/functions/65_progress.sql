@@ -139,14 +139,14 @@ BEGIN
     RAISE EXCEPTION 'no project %', project_id USING ERRCODE = 'PT404';
   END IF;
   IF v_project.status IN ('completed', 'cancelled') THEN
-    RAISE EXCEPTION 'project % is %', v_project.project_id, v_project.status USING ERRCODE = 'PT409';
+    RAISE EXCEPTION 'project % is %', v_project.project_number, v_project.status USING ERRCODE = 'PT409';
   END IF;
   SELECT pr.* INTO v_progress FROM app.project_sub_stage_progress AS pr
    WHERE pr.organization_id = v_project.organization_id AND pr.project_id = v_project.id
      AND pr.sub_stage_id = update_progress.sub_stage_id
    FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'sub-stage % has no progress in project %', sub_stage_id, v_project.project_id USING ERRCODE = 'PT404',
+    RAISE EXCEPTION 'sub-stage % has no progress in project %', sub_stage_id, v_project.project_number USING ERRCODE = 'PT404',
       HINT = 'Sub-stages get progress when the project enters their stage (GET /project_workflow?project_id=eq.' || v_project.id || ').';
   END IF;
   SELECT s.name INTO v_name FROM app.workflow_sub_stages AS s

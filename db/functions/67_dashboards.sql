@@ -4,7 +4,7 @@
 -- their rows (they have the customer views at the end of this file).
 
 CREATE OR REPLACE VIEW app.project_overview WITH (security_invoker) AS
-SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number, p.title, p.status, p.priority,
+SELECT p.organization_id, p.id AS project_id, p.project_number, p.title, p.status, p.priority,
        p.customer_organization_id, p.assigned_to, p.current_stage_id, st.name AS stage_name, st.stage_order,
        p.stage_entered_at, p.requested_due_date, p.promised_due_date, p.delivered_at, p.completed_at,
        coalesce(pr.open_sub_stages, 0)::integer AS open_sub_stages,
@@ -39,7 +39,7 @@ SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number, p.
   ) AS f ON p.status NOT IN ('completed', 'cancelled');
 
 COMMENT ON VIEW app.project_overview IS
-  E'@primaryKey project_id\nOne row per project for staff dashboards: stage, open / overdue / blocked sub-stages, projected finish (current stage''s last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed), at_risk (projected after the promise), on_track, no_promise, done, cancelled.';
+  E'One row per project for staff dashboards: stage, open / overdue / blocked sub-stages, projected finish (current stage''s last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed), at_risk (projected after the promise), on_track, no_promise, done, cancelled.';
 COMMENT ON COLUMN app.project_overview.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.project_overview.project_id IS 'The project (projects.id).';
 COMMENT ON COLUMN app.project_overview.project_number IS 'Human id.';
@@ -69,7 +69,7 @@ SELECT o.organization_id, o.current_stage_id, o.stage_name, o.stage_order, o.sta
  GROUP BY o.organization_id, o.current_stage_id, o.stage_name, o.stage_order, o.status, o.priority, o.promise_risk;
 
 COMMENT ON VIEW app.project_portfolio IS
-  E'@primaryKey current_stage_id,status,priority,promise_risk\nPortfolio dashboard: how many projects per stage, status, priority and promise risk.';
+  E'Portfolio dashboard: how many projects per stage, status, priority and promise risk.';
 COMMENT ON COLUMN app.project_portfolio.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.project_portfolio.current_stage_id IS 'Stage.';
 COMMENT ON COLUMN app.project_portfolio.stage_name IS 'Stage name.';
@@ -80,7 +80,7 @@ COMMENT ON COLUMN app.project_portfolio.promise_risk IS 'late, at_risk, on_track
 COMMENT ON COLUMN app.project_portfolio.project_count IS 'Number of projects.';
 
 CREATE OR REPLACE VIEW app.overdue_sub_stages WITH (security_invoker) AS
-SELECT pr.organization_id, pr.id AS progress_id, pr.project_id, p.project_id AS project_number, p.title AS project_title,
+SELECT pr.organization_id, pr.id AS progress_id, pr.project_id, p.project_number, p.title AS project_title,
        pr.workflow_stage_id, pr.sub_stage_id, s.name AS sub_stage_name, pr.status, pr.assigned_to, pr.responsible_roles,
        pr.due_at, round((extract(epoch FROM now() - pr.due_at) / 3600)::numeric, 1) AS hours_overdue, pr.blocked_reason
   FROM app.project_sub_stage_progress AS pr
@@ -89,7 +89,7 @@ SELECT pr.organization_id, pr.id AS progress_id, pr.project_id, p.project_id AS 
  WHERE pr.status IN ('pending', 'in_progress', 'in_review', 'blocked') AND pr.due_at < now()
    AND p.status NOT IN ('completed', 'cancelled');
 
-COMMENT ON VIEW app.overdue_sub_stages IS E'@primaryKey progress_id\nWorkflow health: open sub-stages past their due date, most overdue first when ordered by due_at.';
+COMMENT ON VIEW app.overdue_sub_stages IS E'Workflow health: open sub-stages past their due date, most overdue first when ordered by due_at.';
 COMMENT ON COLUMN app.overdue_sub_stages.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.overdue_sub_stages.progress_id IS 'The progress row.';
 COMMENT ON COLUMN app.overdue_sub_stages.project_id IS 'The project.';
@@ -111,7 +111,7 @@ SELECT pr.organization_id, pr.blocked_reason, count(*)::integer AS blocked_count
  WHERE pr.status = 'blocked'
  GROUP BY pr.organization_id, pr.blocked_reason;
 
-COMMENT ON VIEW app.blocked_reasons IS E'@primaryKey blocked_reason\nWorkflow health: blocked sub-stages grouped by reason.';
+COMMENT ON VIEW app.blocked_reasons IS E'Workflow health: blocked sub-stages grouped by reason.';
 COMMENT ON COLUMN app.blocked_reasons.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.blocked_reasons.blocked_reason IS 'The reason.';
 COMMENT ON COLUMN app.blocked_reasons.blocked_count IS 'Sub-stages blocked for it.';
@@ -125,7 +125,7 @@ SELECT a.organization_id, a.current_approver_id, count(*)::integer AS pending_co
  WHERE a.status IN ('pending', 'in_review')
  GROUP BY a.organization_id, a.current_approver_id;
 
-COMMENT ON VIEW app.pending_approvals_by_approver IS E'@primaryKey current_approver_id\nApprovals dashboard: open approvals per approver, how many breached their SLA.';
+COMMENT ON VIEW app.pending_approvals_by_approver IS E'Approvals dashboard: open approvals per approver, how many breached their SLA.';
 COMMENT ON COLUMN app.pending_approvals_by_approver.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.pending_approvals_by_approver.current_approver_id IS 'The approver.';
 COMMENT ON COLUMN app.pending_approvals_by_approver.pending_count IS 'Open approvals waiting for them.';
@@ -140,7 +140,7 @@ SELECT a.organization_id, a.id AS approval_id, a.approval_type, a.project_id, a.
   FROM app.approvals AS a
  WHERE a.status IN ('pending', 'in_review') AND a.sla_due_at < now();
 
-COMMENT ON VIEW app.approval_sla_breaches IS E'@primaryKey approval_id\nApprovals dashboard: open approvals past their SLA, with their escalation level.';
+COMMENT ON VIEW app.approval_sla_breaches IS E'Approvals dashboard: open approvals past their SLA, with their escalation level.';
 COMMENT ON COLUMN app.approval_sla_breaches.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.approval_sla_breaches.approval_id IS 'The approval.';
 COMMENT ON COLUMN app.approval_sla_breaches.approval_type IS 'Its type.';
@@ -165,7 +165,7 @@ SELECT a.organization_id, a.approval_type,
  WHERE a.status IN ('approved', 'rejected')
  GROUP BY a.organization_id, a.approval_type;
 
-COMMENT ON VIEW app.approval_cycle_times IS E'@primaryKey approval_type\nApprovals dashboard: cycle time (request to final decision) per approval type.';
+COMMENT ON VIEW app.approval_cycle_times IS E'Approvals dashboard: cycle time (request to final decision) per approval type.';
 COMMENT ON COLUMN app.approval_cycle_times.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.approval_cycle_times.approval_type IS 'Approval type.';
 COMMENT ON COLUMN app.approval_cycle_times.decided_count IS 'Approvals decided.';
@@ -186,7 +186,7 @@ SELECT p.organization_id, date_trunc('month', p.delivered_at)::date AS month,
  WHERE p.delivered_at IS NOT NULL
  GROUP BY p.organization_id, date_trunc('month', p.delivered_at)::date;
 
-COMMENT ON VIEW app.on_time_delivery IS E'@primaryKey month\nOn-time delivery per month: delivered projects, how many by the promised date, the rate, mean days late (negative: early).';
+COMMENT ON VIEW app.on_time_delivery IS E'On-time delivery per month: delivered projects, how many by the promised date, the rate, mean days late (negative: early).';
 COMMENT ON COLUMN app.on_time_delivery.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.on_time_delivery.month IS 'Month of delivery.';
 COMMENT ON COLUMN app.on_time_delivery.delivered_count IS 'Projects delivered.';
@@ -206,7 +206,7 @@ SELECT v.organization_id, d.category, date_trunc('month', v.uploaded_at)::date A
  GROUP BY v.organization_id, d.category, date_trunc('month', v.uploaded_at)::date;
 
 COMMENT ON VIEW app.quality_pass_rate IS
-  E'@primaryKey category,month\nQuality: pass rate of qa_report and test_result versions per month, from their metadata result (pass or fail).';
+  E'Quality: pass rate of qa_report and test_result versions per month, from their metadata result (pass or fail).';
 COMMENT ON COLUMN app.quality_pass_rate.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.quality_pass_rate.category IS 'qa_report or test_result.';
 COMMENT ON COLUMN app.quality_pass_rate.month IS 'Month of upload.';
@@ -229,7 +229,7 @@ COMMENT ON FUNCTION app.my_approvals() IS
 -- GET /approval_records?decided_at=gte.2026-11-01&decided_at=lt.2026-12-01
 -- with Accept: text/csv.
 CREATE OR REPLACE VIEW app.approval_records WITH (security_invoker) AS
-SELECT a.organization_id, a.id AS approval_id, p.project_id AS project_number, a.approval_type, a.entity_type, a.entity_id,
+SELECT a.organization_id, a.id AS approval_id, p.project_number, a.approval_type, a.entity_type, a.entity_id,
        a.status, a.priority, a.requested_by, a.created_at AS requested_at, a.decided_by, a.decided_at, a.decision_comment,
        a.decision_signature ->> 'meaning' AS signature_meaning, a.decision_signature ->> 'reason' AS signature_reason,
        a.decision_signature ->> 'payload_sha256' AS signature_sha256,
@@ -240,7 +240,7 @@ SELECT a.organization_id, a.id AS approval_id, p.project_id AS project_number, a
  WHERE a.status IN ('approved', 'rejected', 'cancelled', 'expired');
 
 COMMENT ON VIEW app.approval_records IS
-  E'@primaryKey approval_id\nCompliance export of closed approvals, one flat row each with the decision, its signature and SLA (filter by decided_at; Accept: text/csv for a CSV file).';
+  E'Compliance export of closed approvals, one flat row each with the decision, its signature and SLA (filter by decided_at; Accept: text/csv for a CSV file).';
 COMMENT ON COLUMN app.approval_records.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.approval_records.approval_id IS 'The approval.';
 COMMENT ON COLUMN app.approval_records.project_number IS 'The project''s human id.';
@@ -264,7 +264,7 @@ COMMENT ON COLUMN app.approval_records.escalation_level IS 'How often it was esc
 COMMENT ON COLUMN app.approval_records.cycle_hours IS 'Hours from request to close.';
 
 CREATE OR REPLACE VIEW app.quality_records WITH (security_invoker) AS
-SELECT v.organization_id, v.id AS version_id, p.project_id AS project_number, d.title, d.category, v.version_number,
+SELECT v.organization_id, v.id AS version_id, p.project_number, d.title, d.category, v.version_number,
        v.file_name, v.checksum, v.metadata ->> 'result' AS result, v.approval_state, v.approved_by, v.approved_at,
        v.uploaded_by, v.uploaded_at, d.retention_tag
   FROM app.document_versions AS v
@@ -273,7 +273,7 @@ SELECT v.organization_id, v.id AS version_id, p.project_id AS project_number, d.
  WHERE d.category IN ('qa_report', 'test_result', 'work_instruction', 'drawing');
 
 COMMENT ON VIEW app.quality_records IS
-  E'@primaryKey version_id\nCompliance export of quality records: every version of QA reports, test results, drawings and work instructions with checksum, result and approval (filter by uploaded_at; Accept: text/csv).';
+  E'Compliance export of quality records: every version of QA reports, test results, drawings and work instructions with checksum, result and approval (filter by uploaded_at; Accept: text/csv).';
 COMMENT ON COLUMN app.quality_records.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.quality_records.version_id IS 'The document version.';
 COMMENT ON COLUMN app.quality_records.project_number IS 'The project''s human id.';
@@ -297,7 +297,7 @@ COMMENT ON COLUMN app.quality_records.retention_tag IS 'How long it is kept.';
 -- and apply the read rule themselves: staff read the tenant's projects, a
 -- portal user their customer's, platform operators all.
 CREATE OR REPLACE VIEW app.customer_projects WITH (security_barrier) AS
-SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number, p.title, p.customer_organization_id,
+SELECT p.organization_id, p.id AS project_id, p.project_number, p.title, p.customer_organization_id,
        p.status, p.current_stage_id, st.name AS stage_name, p.stage_entered_at, p.requested_due_date, p.promised_due_date,
        p.delivered_at, p.completed_at
   FROM app.projects AS p
@@ -307,7 +307,7 @@ SELECT p.organization_id, p.id AS project_id, p.project_id AS project_number, p.
         AND ((SELECT auth.partner_id()) IS NULL OR p.customer_organization_id = (SELECT auth.partner_id())));
 
 COMMENT ON VIEW app.customer_projects IS
-  E'@primaryKey project_id\nProjects as a customer may see them: status, current stage and dates, without internal values, metadata or team. Staff read all of the tenant''s projects, a portal user those of their customer.';
+  E'Projects as a customer may see them: status, current stage and dates, without internal values, metadata or team. Staff read all of the tenant''s projects, a portal user those of their customer.';
 COMMENT ON COLUMN app.customer_projects.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.customer_projects.project_id IS 'The project (projects.id).';
 COMMENT ON COLUMN app.customer_projects.project_number IS 'The project''s human id.';
@@ -323,7 +323,7 @@ COMMENT ON COLUMN app.customer_projects.delivered_at IS 'When delivery was confi
 COMMENT ON COLUMN app.customer_projects.completed_at IS 'When the project completed.';
 
 CREATE OR REPLACE VIEW app.customer_project_progress WITH (security_barrier) AS
-SELECT pr.organization_id, pr.id AS progress_id, pr.project_id, p.project_id AS project_number,
+SELECT pr.organization_id, pr.id AS progress_id, pr.project_id, p.project_number,
        pr.workflow_stage_id, st.name AS stage_name, st.stage_order, pr.sub_stage_id, ss.name AS sub_stage_name,
        pr.sub_stage_order, pr.status, pr.started_at, pr.due_at, pr.completed_at
   FROM app.project_sub_stage_progress AS pr
@@ -335,7 +335,7 @@ SELECT pr.organization_id, pr.id AS progress_id, pr.project_id, p.project_id AS 
         AND ((SELECT auth.partner_id()) IS NULL OR p.customer_organization_id = (SELECT auth.partner_id())));
 
 COMMENT ON VIEW app.customer_project_progress IS
-  E'@primaryKey progress_id\nProgress of projects as a customer may see it: each sub-stage''s status and dates, without staff comments, assignees or routing. Staff read all of the tenant''s projects, a portal user those of their customer.';
+  E'Progress of projects as a customer may see it: each sub-stage''s status and dates, without staff comments, assignees or routing. Staff read all of the tenant''s projects, a portal user those of their customer.';
 COMMENT ON COLUMN app.customer_project_progress.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.customer_project_progress.progress_id IS 'The progress row (project_sub_stage_progress.id).';
 COMMENT ON COLUMN app.customer_project_progress.project_id IS 'The project (projects.id).';

@@ -109,7 +109,7 @@ CREATE POLICY approver_backups_write_self_or_manager ON app.approver_backups FOR
 -- reason) or the automatic advance; server-managed columns are the server's.
 -- status stays writable for the one change by hand, cancelling (the
 -- guard trigger refuses any other).
-GRANT INSERT (organization_id, project_id, title, description, customer_organization_id, workflow_definition_id,
+GRANT INSERT (organization_id, project_number, title, description, customer_organization_id, workflow_definition_id,
               current_stage_id, priority, requested_due_date, promised_due_date, quote_value, po_value, risk_flags,
               assigned_to, team_member_ids, point_of_contacts, metadata),
       UPDATE (title, description, customer_organization_id, status, priority, requested_due_date, promised_due_date,

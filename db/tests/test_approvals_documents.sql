@@ -125,7 +125,7 @@ SELECT throws_ok(format($$INSERT INTO app.messages (project_id, sender_id, conte
   '42501', NULL, 'messages: nobody sends in someone else''s name');
 SELECT tests.act_as('finance@acme.test', 'acme-manufacturing');
 SELECT is((SELECT title FROM app.notifications WHERE type = 'message' AND read_at IS NULL ORDER BY created_at DESC LIMIT 1),
-  (SELECT project_id FROM app.projects WHERE id = tests.recall('project')) || ': Margin', 'notifications: the recipient is notified of the message');
+  (SELECT project_number FROM app.projects WHERE id = tests.recall('project')) || ': Margin', 'notifications: the recipient is notified of the message');
 SELECT is_empty($$SELECT 1 FROM app.notifications WHERE user_id <> tests.id_of_user('finance@acme.test')$$, 'notifications: each person sees only their own');
 UPDATE app.notifications SET read_at = '2000-01-01' WHERE type = 'message';
 SELECT ok((SELECT bool_and(read_at > now() - interval '1 minute') FROM app.notifications WHERE type = 'message'),

@@ -1,7 +1,7 @@
 -- Catalog lints: rules that every object in the Pulse schemas must follow,
 -- read from the catalog so that a new object breaking them fails here.
 BEGIN;
-SELECT plan(14);
+SELECT plan(15);
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -120,6 +120,22 @@ SELECT is_empty($$
    WHERE n.nspname IN ('app', 'app_private', 'auth', 'audit')
      AND m[2] LIKE '%.%' AND m[2] !~ '^(request|response)\.' AND m[2] <> 'cron.database_name'
 $$, 'no function reads or sets a custom session setting (no signalling through GUCs)');
+
+-- PostgREST publishes a comment's first line as the OpenAPI title; the
+-- PostGraphile smart tags live in config/postgraphile.tags.json5.
+SELECT is_empty($$
+  SELECT d.objoid::pg_catalog.text || '/' || d.objsubid
+    FROM pg_catalog.pg_description AS d
+   WHERE d.description ~ '^\s*@'
+     AND (   (d.classoid = 'pg_catalog.pg_class'::regclass
+              AND (SELECT relnamespace FROM pg_catalog.pg_class WHERE oid = d.objoid) = 'app'::regnamespace)
+          OR (d.classoid = 'pg_catalog.pg_proc'::regclass
+              AND (SELECT pronamespace FROM pg_catalog.pg_proc WHERE oid = d.objoid) = 'app'::regnamespace)
+          OR (d.classoid = 'pg_catalog.pg_type'::regclass
+              AND (SELECT typnamespace FROM pg_catalog.pg_type WHERE oid = d.objoid) = 'app'::regnamespace)
+          OR (d.classoid = 'pg_catalog.pg_constraint'::regclass
+              AND (SELECT connamespace FROM pg_catalog.pg_constraint WHERE oid = d.objoid) = 'app'::regnamespace))
+$$, 'no comment on an exposed object starts with a smart tag: its first line is a human title');
 
 -- Collected at top level: plpgsql_check misbehaves when called from inside
 -- another PL/pgSQL function (as pgTAP's is_empty would call it).

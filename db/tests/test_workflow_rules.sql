@@ -49,22 +49,22 @@ SELECT throws_ok($$SELECT app.clone_workflow_definition(tests.recall('default'))
 SELECT is_empty($$UPDATE app.workflow_stages SET name = 'Renamed' RETURNING id$$, 'templates: sales cannot change the catalog');
 
 -- Projects: human ids, validation, pinned fields
-WITH p AS (INSERT INTO app.projects (title) VALUES ('First'), ('Second') RETURNING project_id)
+WITH p AS (INSERT INTO app.projects (title) VALUES ('First'), ('Second') RETURNING project_number)
 SELECT tests.remember('unused', NULL);
-SELECT results_eq($$SELECT project_id FROM app.projects WHERE title IN ('First', 'Second') ORDER BY project_id$$,
+SELECT results_eq($$SELECT project_number FROM app.projects WHERE title IN ('First', 'Second') ORDER BY project_number$$,
   ARRAY['PRJ-000011', 'PRJ-000012'], 'human ids: handed out in sequence per tenant');
-SELECT lives_ok($$INSERT INTO app.projects (project_id, title) VALUES ('PRJ-000500', 'Imported')$$,
+SELECT lives_ok($$INSERT INTO app.projects (project_number, title) VALUES ('PRJ-000500', 'Imported')$$,
   'human ids: a client may choose one, as in the specification''s example payload');
 INSERT INTO app.projects (title) VALUES ('After import');
-SELECT is((SELECT project_id FROM app.projects WHERE title = 'After import'), 'PRJ-000501', 'human ids: the counter moves past a chosen id');
-SELECT throws_ok($$INSERT INTO app.projects (project_id, title) VALUES ('PRJ-000500', 'Twin')$$, '23505', NULL,
+SELECT is((SELECT project_number FROM app.projects WHERE title = 'After import'), 'PRJ-000501', 'human ids: the counter moves past a chosen id');
+SELECT throws_ok($$INSERT INTO app.projects (project_number, title) VALUES ('PRJ-000500', 'Twin')$$, '23505', NULL,
   'human ids: unique in the tenant');
-SELECT throws_ok($$INSERT INTO app.projects (project_id, title) VALUES ('P-1', 'Odd')$$, 'PT422', 'P-1 is not a valid id',
+SELECT throws_ok($$INSERT INTO app.projects (project_number, title) VALUES ('P-1', 'Odd')$$, 'PT422', 'P-1 is not a valid id',
   'human ids: the format is checked');
 SELECT tests.act_as_owner();
 SELECT tests.remember('acme_supplier', (SELECT id FROM app.partners WHERE code = 'S-2001'));
 SELECT tests.act_as('grace@northwind.test', 'northwind-labs');
-SELECT lives_ok($$INSERT INTO app.projects (project_id, title) VALUES ('PRJ-000500', 'Same number, other tenant')$$,
+SELECT lives_ok($$INSERT INTO app.projects (project_number, title) VALUES ('PRJ-000500', 'Same number, other tenant')$$,
   'human ids: another tenant has its own sequence');
 SELECT throws_ok(format($$INSERT INTO app.projects (organization_id, title, customer_organization_id) VALUES (%L, 'probe', %L)$$,
                         tests.id_of_organization('acme-manufacturing'), tests.recall('acme_supplier')),
@@ -84,7 +84,7 @@ SELECT throws_ok(format($$INSERT INTO app.projects (organization_id, title) VALU
   '42501', NULL, 'projects: nobody creates projects in another tenant');
 SELECT throws_ok(format($$UPDATE app.projects SET workflow_definition_id = %L WHERE title = 'First'$$, tests.recall('clone')),
   '42501', NULL, 'projects: a project stays pinned to its definition (the column is not writable)');
-SELECT throws_ok($$UPDATE app.projects SET project_id = 'PRJ-000999' WHERE title = 'First'$$, '42501', NULL,
+SELECT throws_ok($$UPDATE app.projects SET project_number = 'PRJ-000999' WHERE title = 'First'$$, '42501', NULL,
   'projects: the human id never changes (the column is not writable)');
 SELECT throws_ok($$UPDATE app.projects SET status = 'completed' WHERE title = 'First'$$, 'PT409', NULL,
   'projects: status follows the stage; by hand only cancelled');
@@ -145,7 +145,7 @@ SELECT lives_ok($$SELECT app.update_progress(tests.recall('project'), tests.id_o
 -- permission before input; a project always has a stage.
 SELECT col_not_null('app', 'projects', 'current_stage_id', 'stage: a project always has a stage');
 SELECT is_empty($$
-  SELECT c FROM unnest(ARRAY['organization_id', 'id', 'project_id', 'workflow_definition_id', 'current_stage_id',
+  SELECT c FROM unnest(ARRAY['organization_id', 'id', 'project_number', 'workflow_definition_id', 'current_stage_id',
                              'stage_change_reason', 'stage_entered_at', 'created_by', 'delivered_at', 'completed_at',
                              'created_at', 'updated_at']) AS c
    WHERE has_column_privilege('app_user', 'app.projects', c, 'UPDATE')

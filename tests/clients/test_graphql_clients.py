@@ -38,7 +38,6 @@ def test_errors_expose_code_and_message(facts):
     assert "project.override_stage" in refused["errors"][0]["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue #10 item 8 (GraphQL helper): updates by rowId without organizationId")
 def test_update_by_row_id_alone(live, facts):
     project = rest(live, "POST", "/projects", facts["token"], headers={"Prefer": "return=representation"},
                    json={"title": "Client suite rename"}).json()[0]
@@ -58,7 +57,6 @@ def test_a_failed_login_has_a_code_and_message(facts):
     assert failed["errors"] and failed["errors"][0]["code"] and failed["errors"][0]["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue #10 item 13 (GraphQL helper): queries over GET, urql's default")
 def test_urql_defaults_send_queries_as_get(facts):
     result = run_js("urql.mjs", "default_get", config=facts)
     assert result["errors"] == [] and result["data"]["projects"]["nodes"]

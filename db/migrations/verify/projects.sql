@@ -3,7 +3,9 @@
 BEGIN;
 
 SELECT organization_id, prefix, last_number FROM app_private.human_id_counters WHERE false;
-SELECT organization_id, id, project_id, title, description, customer_organization_id, workflow_definition_id,
+-- The human id (project_id here) is renamed project_number by graphql_shape,
+-- whose verify checks it.
+SELECT organization_id, id, title, description, customer_organization_id, workflow_definition_id,
        current_stage_id, status, priority, requested_due_date, promised_due_date, stage_entered_at,
        stage_change_reason, quote_value, po_value, risk_flags, created_by, assigned_to, team_member_ids,
        point_of_contacts, delivered_at, completed_at, metadata

@@ -1,0 +1,189 @@
+// The shape of the GraphQL schema (imported by config/graphile.config.mjs):
+// rules that hold for every present and future table of schema `app`, plus
+// the smart tags file for what one object needs (config/postgraphile.tags.json5).
+//
+// - Tenant-implicit keys: a tenant table's primary key is (organization_id,
+//   id) and ids are uuids, so the row id alone names a row and the tenant
+//   comes from the token (row-level security). Each such table gets a key
+//   on `id`, named as the primary key would be (`project(rowId)`,
+//   `updateProject(input: {rowId, patch})`, `deleteProject(input: {rowId})`);
+//   keys that include organization_id are not offered for lookups, updates
+//   or deletes (a client never sends the tenant). The node id still
+//   encodes (organization_id, id).
+// - Relation names without the tenant key: organization_id is dropped from
+//   composite foreign keys before a relation is named, so
+//   (organization_id, current_stage_id) names `currentStage`, not
+//   `organizationCurrentStage`; the tags file renames where the domain
+//   needs it (`customer`, `progress`, `history`).
+// - An update that matches no row (missing, hidden by row-level security,
+//   another tenant's) is an error, PT404, as a delete that matches none is
+//   (config/graphile.config.mjs maskError), not a payload with a null row.
+// - Server-managed columns (ids, created_at, updated_at) are not in create or
+//   update inputs: no role can set them; organization_id is not in patches
+//   (a row never changes tenant).
+import { fileURLToPath } from "node:url";
+import { lambda, object, SafeError } from "postgraphile/grafast";
+import { pgSmartTagsFromFile } from "postgraphile/utils";
+
+const TENANT_KEY = "organization_id";
+const ROW_KEY = "id";
+const SERVER_MANAGED_COLUMNS = new Set(["id", "created_at", "updated_at"]);
+
+export const TagsFilePlugin = pgSmartTagsFromFile(
+  fileURLToPath(new URL("./postgraphile.tags.json5", import.meta.url)),
+);
+
+function isTenantPrimaryKey(unique) {
+  return (
+    unique?.isPrimary === true &&
+    unique.attributes.length === 2 &&
+    unique.attributes.includes(TENANT_KEY) &&
+    unique.attributes.includes(ROW_KEY)
+  );
+}
+
+function withBehavior(unique, behavior) {
+  const tags = unique.extensions?.tags ?? {};
+  const before = [tags.behavior].flat().filter(Boolean);
+  return { ...unique, extensions: { ...unique.extensions, tags: { ...tags, behavior: [...before, behavior] } } };
+}
+
+// The key on `id` this plugin gives a tenant table.
+function isRowKey(unique) {
+  return unique?.extensions?.tags?.pulseRowKey === true;
+}
+
+export const TenantKeysPlugin = {
+  name: "PulseTenantKeysPlugin",
+  version: "1.0.0",
+  after: ["PgSimplifyInflectionPlugin"],
+  gather: {
+    hooks: {
+      pgTables_PgResourceOptions(_info, event) {
+        const { resourceOptions } = event;
+        const uniques = resourceOptions.uniques ?? [];
+        if (!uniques.some(isTenantPrimaryKey)) return;
+        resourceOptions.uniques = [
+          ...uniques.map((unique) => {
+            // The primary key keeps naming the node id; lookups, updates and
+            // deletes go by `id` alone. Other keys with the tenant in them
+            // (organization_id, code) are filters: `partners(condition: {code})`.
+            return unique.attributes.includes(TENANT_KEY) ? withBehavior(unique, "-single -update -delete") : unique;
+          }),
+          {
+            attributes: [ROW_KEY],
+            description: "The row id; the tenant is the caller's (row-level security).",
+            extensions: { tags: { pulseRowKey: true } },
+          },
+        ];
+      },
+    },
+  },
+  inflection: {
+    replace: {
+      // Names computed from the keys of a relation leave the tenant key out
+      // when there are others.
+      _getBaseNameFromKeys(previous, _options, detailedKeys) {
+        const keys = detailedKeys.filter((key) => key.attributeName !== TENANT_KEY);
+        return previous(keys.length > 0 ? keys : detailedKeys);
+      },
+      // ...and so do names that list the columns (projectsByCurrentStageId).
+      _joinAttributeNames(previous, _options, codec, names) {
+        const kept = names.filter((name) => name !== TENANT_KEY);
+        return previous(codec, kept.length > 0 ? kept : names);
+      },
+      // The key on `id` is named as the primary key is.
+      rowByUnique(previous, _options, details) {
+        return previous(asPrimary(details));
+      },
+      updateByKeysField(previous, _options, details) {
+        return previous(asPrimary(details));
+      },
+      deleteByKeysField(previous, _options, details) {
+        return previous(asPrimary(details));
+      },
+      updateByKeysInputType(previous, _options, details) {
+        return previous(asPrimary(details));
+      },
+      deleteByKeysInputType(previous, _options, details) {
+        return previous(asPrimary(details));
+      },
+    },
+  },
+  schema: {
+    entityBehavior: {
+      pgCodecAttribute: {
+        inferred(behavior, [codec, attributeName]) {
+          if (!codec.extensions?.isTableLike) return behavior;
+          if (SERVER_MANAGED_COLUMNS.has(attributeName)) return [behavior, "-insert -update"];
+          // A row never moves to another tenant (row-level security refuses it).
+          if (attributeName === TENANT_KEY) return [behavior, "-update"];
+          return behavior;
+        },
+      },
+    },
+  },
+};
+
+function asPrimary(details) {
+  return isRowKey(details.unique) ? { ...details, unique: { ...details.unique, isPrimary: true } } : details;
+}
+
+// The error of an update that matched no row; the same code, details and
+// hint as a delete's (maskError in config/graphile.config.mjs).
+function nothingUpdated(tableType) {
+  return new SafeError(`No ${tableType} was updated: no row you can change matches the key.`, {
+    code: "PT404",
+    details: null,
+    hint: "The row does not exist or is not yours to change.",
+  });
+}
+
+export const UpdateNotFoundPlugin = {
+  name: "PulseUpdateNotFoundPlugin",
+  version: "1.0.0",
+  schema: {
+    hooks: {
+      GraphQLObjectType_fields_field(field, build, context) {
+        const { isPgUpdateMutation, pgFieldResource } = context.scope;
+        if (!isPgUpdateMutation || typeof field.plan !== "function") return field;
+        const refusal = nothingUpdated(build.inflection.tableType(pgFieldResource.codec));
+        const plan = field.plan;
+        return {
+          ...field,
+          plan(...args) {
+            const $payload = plan(...args);
+            const $result = $payload.getStepForKey("result");
+            const $found = lambda($result, (row) => {
+              if (row == null) throw refusal;
+              return true;
+            });
+            return object({ result: $result, found: $found });
+          },
+        };
+      },
+    },
+  },
+};
+
+// Function arguments without a DEFAULT are non-null in the schema
+// (pgStrictFunctions in config/graphile.config.mjs); a `nullableArgs` smart
+// tag (config/postgraphile.tags.json5) names those for which null means
+// something, e.g. set_direct_manager's manager_id (null clears it).
+export const NullableArgumentsPlugin = {
+  name: "PulseNullableArgumentsPlugin",
+  version: "1.0.0",
+  gather: {
+    hooks: {
+      pgProcedures_PgResourceOptions(_info, event) {
+        const { pgProc, resourceOptions } = event;
+        const tag = pgProc.getTagsAndDescription().tags.nullableArgs;
+        if (typeof tag !== "string" || !resourceOptions.parameters) return;
+        const names = new Set(tag.split(",").map((name) => name.trim()));
+        resourceOptions.parameters = resourceOptions.parameters.map((parameter) =>
+          names.has(parameter.name) ? { ...parameter, notNull: false } : parameter,
+        );
+      },
+    },
+  },
+};

@@ -1,0 +1,319 @@
+"""The GraphQL API as third-party clients meet it (issue #10, items 2 and
+8-16): titles instead of smart tags in comments, rows by id alone with the
+tenant from the token, domain names for relations, PT404 for an update that
+matches nothing, node ids unique across tenants, list filters and sorts,
+queries over GET, inputs without server-managed fields, one meaning for
+projectId, page sizes and required arguments. docs/api-map.md's GraphQL
+examples are validated against the served schema."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+import psycopg
+import pytest
+from graphql import (GraphQLInputObjectType, GraphQLNonNull, GraphQLObjectType, build_client_schema,
+                     get_introspection_query, get_named_type, parse, specified_rules, validate)
+from graphql.validation import ScalarLeafsRule
+
+from helpers import ROOT, graphql, rest, sign_in
+
+pytestmark = pytest.mark.stack
+
+
+@pytest.fixture(scope="module")
+def people(live):
+    return {who: sign_in(live, f"{who}.test") for who in
+            ("management@acme", "sales@acme", "qa@acme", "management@northwind", "sales@northwind")}
+
+
+@pytest.fixture(scope="module")
+def schema(live, people):
+    answer = graphql(live, get_introspection_query(), people["management@acme"]).json()
+    assert "errors" not in answer, answer
+    return build_client_schema(answer["data"])
+
+
+def data(response: httpx.Response) -> dict:
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+def errors(response: httpx.Response) -> list[dict]:
+    body = response.json()
+    assert body.get("errors"), body
+    return body["errors"]
+
+
+def first_project(live, bearer: str) -> str:
+    return data(graphql(live, "{ projects(first: 1) { nodes { rowId } } }", bearer))["projects"]["nodes"][0]["rowId"]
+
+
+# 2. Comments start with a human title; PostGraphile's smart tags live in
+# config/postgraphile.tags.json5.
+
+CATALOG_COMMENTS = """
+    select format('%s %s', c.relname, coalesce(a.attname, '')), d.description
+      from pg_description d
+      join pg_class c on d.classoid = 'pg_class'::regclass and c.oid = d.objoid
+      left join pg_attribute a on a.attrelid = c.oid and a.attnum = d.objsubid and d.objsubid > 0
+     where c.relnamespace = 'app'::regnamespace
+    union all
+    select p.oid::regprocedure::text, d.description
+      from pg_description d join pg_proc p on d.classoid = 'pg_proc'::regclass and p.oid = d.objoid
+     where p.pronamespace = 'app'::regnamespace
+    union all
+    select t.typname::text, d.description
+      from pg_description d join pg_type t on d.classoid = 'pg_type'::regclass and t.oid = d.objoid
+     where t.typnamespace = 'app'::regnamespace
+    union all
+    select n.conname::text, d.description
+      from pg_description d join pg_constraint n on d.classoid = 'pg_constraint'::regclass and n.oid = d.objoid
+     where n.connamespace = 'app'::regnamespace
+"""
+
+
+def test_no_exposed_comment_starts_with_a_smart_tag(live):
+    with psycopg.connect(live["url"]) as conn:
+        comments = conn.execute(CATALOG_COMMENTS).fetchall()
+    assert comments
+    tagged = [name for name, text in comments if text.lstrip().startswith("@")]
+    assert tagged == [], f"comments whose first line is a smart tag, not a title: {tagged}"
+
+
+def test_openapi_titles_are_human_and_the_tags_still_apply(live, people):
+    document = rest(live, "GET", "/", people["management@acme"]).json()
+    summaries = {path: operation["get"].get("summary", "") for path, operation in document["paths"].items()
+                 if "get" in operation}
+    assert summaries["/project_overview"].startswith("One row per project"), summaries["/project_overview"]
+    assert not [path for path, summary in summaries.items() if summary.startswith("@")]
+    descriptions = [prop.get("description", "") for definition in document["definitions"].values()
+                    for prop in definition.get("properties", {}).values()]
+    assert not [text for text in descriptions if text.startswith("@")]
+    # The view's key (from the tags file) still gives its rows node ids.
+    rows = data(graphql(live, "{ projectOverviews(first: 1) { nodes { id projectId } } }", people["management@acme"]))
+    assert rows["projectOverviews"]["nodes"][0]["id"]
+
+
+# 8. Rows by id alone; docs/api-map.md's examples are valid.
+
+def test_lookups_updates_and_deletes_take_the_row_id_alone(live, people, schema):
+    # Every row with an id is found, changed and deleted by it alone. (Tables
+    # keyed by the tenant and a natural key, e.g. approval policies by
+    # organization_id, approval_type, priority, have no id to go by.)
+    by_id = 0
+    for root in (schema.query_type, schema.mutation_type):
+        for name, field in root.fields.items():
+            arguments = field.args
+            if "input" in arguments and isinstance(get_named_type(arguments["input"].type), GraphQLInputObjectType):
+                arguments = get_named_type(arguments["input"].type).fields
+            if "rowId" in arguments:
+                by_id += 1
+                assert "organizationId" not in arguments, f"{name} asks the client for the tenant"
+    assert by_id >= 50, by_id
+
+    manager = people["management@acme"]
+    project = first_project(live, manager)
+    found = data(graphql(live, "query ($id: UUID!) { project(rowId: $id) { rowId } }", manager, {"id": project}))
+    assert found["project"]["rowId"] == project
+    updated = data(graphql(live, """mutation ($id: UUID!) {
+        updateProject(input: {rowId: $id, patch: {description: "by id alone"}}) { project { description } } }""",
+                           manager, {"id": project}))
+    assert updated["updateProject"]["project"]["description"] == "by id alone"
+
+    notifications = data(graphql(live, "{ notifications(first: 2) { nodes { rowId } } }", manager))["notifications"]["nodes"]
+    assert len(notifications) == 2, "the demo data gives the manager notifications"
+    read = data(graphql(live, """mutation ($id: UUID!) {
+        updateNotification(input: {rowId: $id, patch: {readAt: "now"}}) { notification { readAt } } }""",
+                        manager, {"id": notifications[0]["rowId"]}))
+    assert read["updateNotification"]["notification"]["readAt"]
+    deleted = data(graphql(live, """mutation ($id: UUID!) {
+        deleteNotification(input: {rowId: $id}) { deletedNotificationId } }""", manager, {"id": notifications[1]["rowId"]}))
+    assert deleted["deleteNotification"]["deletedNotificationId"]
+
+
+def api_map_examples() -> list[str]:
+    """Every GraphQL example of docs/api-map.md: fenced graphql blocks (one
+    operation a line) and the code spans of the tables' GraphQL column."""
+    text = (ROOT / "docs" / "api-map.md").read_text()
+    examples = []
+    for block in re.findall(r"```graphql\n(.*?)```", text, re.S):
+        examples += [line for line in block.splitlines() if line.strip()]
+    for line in text.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) == 3 and not set(cells[0]) <= set("-") and cells[2] != "GraphQL":
+            examples += re.findall(r"`([^`]+)`", cells[2])
+    return examples
+
+
+def test_api_map_graphql_examples_validate_against_the_schema(schema):
+    rules = [rule for rule in specified_rules if rule is not ScalarLeafsRule]  # `project(rowId: "…")` alone is fine
+    checked = 0
+    for example in api_map_examples():
+        if re.fullmatch(r"[a-zA-Z]+", example):  # a bare field name
+            assert example in schema.mutation_type.fields or example in schema.query_type.fields, example
+            continue
+        if not example.startswith(("query", "mutation", "subscription", "{")):
+            root = example.split("(")[0].split(" ")[0]
+            kind = "mutation" if root in schema.mutation_type.fields else "query"
+            example = f"{kind} {{ {example} }}"
+        problems = validate(schema, parse(example), rules)
+        assert problems == [], f"{example}: {[p.message for p in problems]}"
+        checked += 1
+    assert checked >= 25, checked
+
+
+# 9. Relation names read as the domain does.
+
+def test_relations_are_named_without_the_tenant_key(live, people, schema):
+    project = schema.get_type("Project").fields
+    assert {"customer", "currentStage", "progress", "approvals", "documents", "workflowDefinition"} <= set(project)
+    assert "history" in schema.get_type("Approval").fields
+    tenant_named = [f"{type_name}.{field}" for type_name, type_ in schema.type_map.items()
+                    if isinstance(type_, (GraphQLObjectType, GraphQLInputObjectType)) and not type_name.startswith("__")
+                    for field in type_.fields
+                    if "ByOrganizationId" in field or re.match(r"^organization(?!Id$|By|Edge$|Exists?$)[A-Z]", field)]
+    assert tenant_named == [], tenant_named
+    answer = data(graphql(live, """{ projects(first: 1) { nodes {
+        customer { name } currentStage { name }
+        progress(first: 3, orderBy: [SUB_STAGE_ORDER_ASC]) { nodes { subStageOrder } } } } }""", people["management@acme"]))
+    node = answer["projects"]["nodes"][0]
+    orders = [row["subStageOrder"] for row in node["progress"]["nodes"]]
+    assert node["customer"]["name"] and node["currentStage"]["name"] and orders == sorted(orders)
+
+
+# 10. An update that matches nothing is PT404.
+
+def test_an_update_that_matches_nothing_is_not_found(live, people):
+    others = first_project(live, people["management@northwind"])
+    for row in (str(uuid.uuid4()), others):
+        for mutation in ("updateProject(input: {rowId: $id, patch: {title: \"taken\"}}) { project { title } }",
+                         "updateNotification(input: {rowId: $id, patch: {readAt: \"now\"}}) { notification { readAt } }"):
+            problems = errors(graphql(live, f"mutation ($id: UUID!) {{ {mutation} }}", people["management@acme"], {"id": row}))
+            assert problems[0]["extensions"]["code"] == "PT404", problems
+    title = data(graphql(live, "query ($id: UUID!) { project(rowId: $id) { title } }", people["management@northwind"],
+                         {"id": others}))["project"]["title"]
+    assert title != "taken"
+
+
+# 11. Node ids are unique across tenants, dashboard rows included.
+
+def test_view_rows_have_node_ids_unique_across_tenants(live, people, schema):
+    connections = [name for name, field in schema.query_type.fields.items()
+                   if name.endswith(("Deliveries", "Rates", "Reasons", "CycleTimes", "Approvers", "Portfolios"))
+                   and "nodes" in getattr(get_named_type(field.type), "fields", {})]
+    assert len(connections) >= 6, connections
+    for view in ("ApprovalCycleTime", "BlockedReason", "OnTimeDelivery", "QualityPassRate", "PendingApprovalsByApprover",
+                 "ProjectPortfolio"):
+        key = schema.query_type.fields[view[0].lower() + view[1:]].args
+        assert "organizationId" in key, f"{view}: its key lacks the tenant"
+    query = "{ " + " ".join(f"{name}(first: 100) {{ nodes {{ id }} }}" for name in connections) + " }"
+    seen = {}
+    for who in ("management@acme", "management@northwind"):
+        answer = data(graphql(live, query, people[who]))
+        seen[who] = {node["id"] for name in connections for node in answer[name]["nodes"]}
+    assert seen["management@acme"] and seen["management@northwind"]
+    assert not seen["management@acme"] & seen["management@northwind"]
+
+
+# 12. List screens filter and sort on what they show.
+
+def test_list_filters_and_sorts(live, people, schema):
+    project_filter = schema.get_type("ProjectFilter").fields
+    assert {"priority", "requestedDueDate", "promisedDueDate", "createdAt", "status", "projectNumber"} <= set(project_filter)
+    orders = set(schema.get_type("ProjectOrderBy").values)
+    assert {"PRIORITY_DESC", "REQUESTED_DUE_DATE_ASC", "PROMISED_DUE_DATE_ASC", "CREATED_AT_DESC", "STATUS_ASC"} <= orders
+    assert "SUB_STAGE_ORDER_ASC" in schema.get_type("ProjectSubStageProgressOrderBy").values
+    assert "approvalType" in schema.get_type("ApprovalFilter").fields
+    assert {"APPROVAL_TYPE_ASC", "PRIORITY_DESC", "STATUS_ASC", "SLA_DUE_AT_ASC", "CREATED_AT_DESC"} <= set(
+        schema.get_type("ApprovalOrderBy").values)
+    assert {"CATEGORY_ASC", "CREATED_AT_DESC"} <= set(schema.get_type("DocumentOrderBy").values)
+    answer = data(graphql(live, """{
+        projects(filter: {priority: {in: [high, urgent]}, createdAt: {greaterThan: "2000-01-01T00:00:00Z"}},
+                 orderBy: [PRIORITY_DESC, PROMISED_DUE_DATE_ASC, CREATED_AT_DESC]) { nodes { priority } }
+        myApprovals(filter: {approvalType: {equalTo: quote_approval}}) { nodes { approvalType } } }""",
+                          people["management@acme"]))
+    assert {row["priority"] for row in answer["projects"]["nodes"]} <= {"high", "urgent"}
+    assert {row["approvalType"] for row in answer["myApprovals"]["nodes"]} <= {"quote_approval"}
+    with psycopg.connect(live["url"]) as conn:
+        unindexed = conn.execute("""
+            select c from unnest(array['priority', 'requested_due_date', 'promised_due_date', 'created_at']) as c
+             where not exists (select from pg_index i join pg_attribute a on a.attrelid = i.indrelid
+                                 and a.attnum = any (i.indkey) and a.attname = c
+                                where i.indrelid = 'app.projects'::regclass)""").fetchall()
+    assert unindexed == []
+
+
+# 13. Queries over GET.
+
+def test_queries_over_get_and_mutations_only_over_post(live, people):
+    headers = {"Authorization": f"Bearer {people['sales@acme']}"}
+    answer = httpx.get(live["graphql"], params={"query": "{ projects(first: 1) { totalCount } }"}, headers=headers)
+    assert answer.status_code == 200 and answer.json()["data"]["projects"]["totalCount"] > 0, answer.text
+    mutation = httpx.get(live["graphql"], params={"query": "mutation { markAllNotificationsRead(input: {}) { clientMutationId } }"},
+                         headers=headers)
+    assert mutation.status_code == 405, mutation.text
+
+
+# 14. Inputs hold only what some role may write.
+
+def test_inputs_hold_no_server_managed_fields(schema):
+    offending = []
+    for name, type_ in schema.type_map.items():
+        if not isinstance(type_, GraphQLInputObjectType) or not name.endswith(("Input", "Patch")):
+            continue
+        if name.startswith(("Update", "Delete")) and name.endswith("Input"):
+            continue  # these name the row (rowId / id) and carry a patch
+        server_managed = {"rowId", "createdAt", "updatedAt"} | ({"organizationId"} if name.endswith("Patch") else set())
+        offending += [f"{name}.{field}" for field in type_.fields if field in server_managed]
+    assert offending == [], offending
+
+
+def test_creating_a_project_from_its_input_type(live, people, schema):
+    assert {"rowId", "createdAt", "updatedAt"}.isdisjoint(schema.get_type("ProjectInput").fields)
+    created = data(graphql(live, """mutation { createProject(input: {project: {title: "From the input type"}}) {
+        project { rowId projectNumber } } }""", people["sales@acme"]))
+    assert created["createProject"]["project"]["projectNumber"].startswith("PRJ-")
+
+
+# 15. projectId is a project's uuid everywhere; the human id is projectNumber.
+
+def test_project_id_means_the_uuid_everywhere(schema):
+    assert "projectId" not in schema.get_type("Project").fields
+    assert str(schema.get_type("Project").fields["projectNumber"].type) == "String!"
+    meanings = {f"{name}.{field}": str(get_named_type(spec.type)) for name, type_ in schema.type_map.items()
+                if isinstance(type_, (GraphQLObjectType, GraphQLInputObjectType)) and not name.startswith("__")
+                for field, spec in type_.fields.items() if field == "projectId"}
+    assert meanings and {type_name for type_name in meanings.values()} <= {"UUID", "UUIDFilter"}, meanings
+
+
+# 16. Page sizes, required arguments, big integers.
+
+def test_a_negative_page_size_is_an_error(live, people):
+    for query, variables in (("{ projects(first: -1) { nodes { rowId } } }", None),
+                             ("query ($n: Int) { projects(first: $n) { nodes { rowId } } }", {"n": -1})):
+        problems = errors(graphql(live, query, people["sales@acme"], variables))
+        assert problems[0]["extensions"]["code"] == "54001", problems
+
+
+def test_required_function_arguments_are_non_null(live, people, schema):
+    override = schema.get_type("OverrideProjectStageInput").fields
+    assert all(isinstance(override[name].type, GraphQLNonNull) for name in ("projectId", "stageId", "reason"))
+    document = schema.get_type("CreateDocumentInput").fields
+    assert isinstance(document["sizeBytes"].type, GraphQLNonNull) and str(get_named_type(document["sizeBytes"].type)) == "BigInt"
+    assert not isinstance(document["changeSummary"].type, GraphQLNonNull), "an argument with a DEFAULT stays optional"
+    manager = schema.get_type("SetDirectManagerInput").fields
+    assert isinstance(manager["userId"].type, GraphQLNonNull)
+    assert not isinstance(manager["managerId"].type, GraphQLNonNull), "null clears the manager (nullableArgs tag)"
+    problems = errors(graphql(live, """mutation ($p: UUID!) {
+        overrideProjectStage(input: {projectId: $p, reason: "x"}) { clientMutationId } }""",
+                              people["management@acme"], {"p": first_project(live, people["management@acme"])}))
+    assert "stageId" in problems[0]["message"], problems
+    # REST still reaches the function's own check with a clear refusal.
+    refused = rest(live, "POST", "/rpc/override_project_stage", people["management@acme"],
+                   json={"project_id": first_project(live, people["management@acme"]), "stage_id": None, "reason": "x"})
+    assert 400 <= refused.status_code < 500, refused.text
+    assert "BigInt" in (ROOT / "docs" / "api-map.md").read_text() and "sizeBytes" in (ROOT / "docs" / "api-map.md").read_text()
