@@ -3,7 +3,7 @@
 // the stock CLI: `postgraphile -C config/graphile.config.mjs`.
 import jwt from "jsonwebtoken";
 import { makePgAdaptorWithPgClient, makePgService } from "postgraphile/adaptors/pg";
-import { access, context, lambda, listen, object, SafeError } from "postgraphile/grafast";
+import { access, context, lambda, list, listen, object, SafeError } from "postgraphile/grafast";
 import { defaultMaskError, normalizeConnectionParams } from "postgraphile/grafserv";
 import { getOperationAST, GraphQLError } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
@@ -595,15 +595,34 @@ const REFUSED_WHEN_NULL = {
   }),
 };
 
+// app.login and app.refresh refuse by returning a row whose code, message,
+// details and hint are the error (app_private.refuse_grant): PostgREST sends
+// it with status 401 as the error body; here it becomes the GraphQL error.
+const REFUSED_WITH_ERROR_ROW = ["login", "refresh"];
+
 const RefusalPlugin = wrapPlans({
-  Mutation: Object.fromEntries(Object.entries(REFUSED_WHEN_NULL).map(([field, refusal]) => [field, (plan) => {
-    const $payload = plan();
-    const $refused = lambda($payload.getStepForKey("result"), (row) => {
-      if (row == null) throw refusal;
-      return true;
-    });
-    return object({ result: $payload.getStepForKey("result"), refused: $refused });
-  }])),
+  Mutation: {
+    ...Object.fromEntries(Object.entries(REFUSED_WHEN_NULL).map(([field, refusal]) => [field, (plan) => {
+      const $payload = plan();
+      const $refused = lambda($payload.getStepForKey("result"), (row) => {
+        if (row == null) throw refusal;
+        return true;
+      });
+      return object({ result: $payload.getStepForKey("result"), refused: $refused });
+    }])),
+    ...Object.fromEntries(REFUSED_WITH_ERROR_ROW.map((field) => [field, (plan) => {
+      const $payload = plan();
+      const $result = $payload.getStepForKey("result");
+      const $refused = lambda(
+        list([$result.get("code"), $result.get("message"), $result.get("details"), $result.get("hint")]),
+        ([code, message, details, hint]) => {
+          if (code != null) throw new SafeError(message, { code, details, hint });
+          return true;
+        },
+      );
+      return object({ result: $result, refused: $refused });
+    }])),
+  },
 });
 
 /** @type {GraphileConfig.Preset} */
