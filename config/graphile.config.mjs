@@ -625,6 +625,27 @@ const RefusalPlugin = wrapPlans({
   },
 });
 
+// Keys the server fills: id, organization_id (and messages.sender_id) come
+// from the BEFORE INSERT trigger _000_fill_keys rather than a column DEFAULT
+// (PostgREST would publish an SQL expression as the OpenAPI default), so
+// PostGraphile is told they have one: create inputs keep them optional.
+// db/tests/test_catalog.sql checks that every such column an API role may
+// insert has the trigger.
+const SERVER_FILLED = new Set(["id", "organization_id"]);
+const ServerFilledKeysPlugin = {
+  name: "ServerFilledKeysPlugin",
+  version: "1.0.0",
+  gather: {
+    hooks: {
+      pgCodecs_attribute(_info, { pgClass, pgAttribute, attribute }) {
+        const filled = SERVER_FILLED.has(pgAttribute.attname) ||
+          (pgClass.relname === "messages" && pgAttribute.attname === "sender_id");
+        if (filled && pgClass.getNamespace()?.nspname === DB_SCHEMA) attribute.hasDefault = true;
+      },
+    },
+  },
+};
+
 /** @type {GraphileConfig.Preset} */
 const preset = {
   extends: [
@@ -632,7 +653,7 @@ const preset = {
     PgSimplifyInflectionPreset,
     PostGraphileConnectionFilterPreset,
   ],
-  plugins: [AuthPlugin, HealthPlugin, RealtimePlugin, RefusalPlugin, PageSizePlugin],
+  plugins: [AuthPlugin, HealthPlugin, RealtimePlugin, RefusalPlugin, PageSizePlugin, ServerFilledKeysPlugin],
   // PgRBACPlugin (part of the amber preset, i.e. V4's `ignoreRBAC: false`)
   // stays enabled. LISTEN/NOTIFY subscriptions (pubsub, on by default: the
   // pgSubscriber the RealtimePlugin listens with) hold one connection of this

@@ -137,9 +137,10 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_sub_stage
 
 -- Upsert (INSERT ... ON CONFLICT DO UPDATE, PostgREST's
 -- `Prefer: resolution=merge-duplicates`) sets every column of the payload,
--- keys included, so the API roles hold UPDATE on the key and fixed columns
--- (db/policies/95_upsert.sql). This trigger keeps those columns as they are:
--- setting them to their current value passes, changing them is refused.
+-- the primary key included, so the API roles hold UPDATE on the key columns and
+-- on the NOT NULL columns fixed at insert (db/policies/95_upsert.sql). This
+-- trigger keeps them as they are: setting them to their current value passes,
+-- changing them is refused.
 -- Functions owned by the tables' owner (workflow steps) may still move them.
 CREATE OR REPLACE FUNCTION app_private.tg_keep_fixed_columns() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
@@ -165,7 +166,7 @@ $$;
 COMMENT ON FUNCTION app_private.tg_keep_fixed_columns() IS
   'BEFORE UPDATE: refuses (PT409, reason row.fixed_column) a change of the columns named in the trigger arguments (keys and columns fixed at insert), so upserts may send them unchanged.';
 
--- Columns an upsert may send but never change (db/policies/95_upsert.sql grants UPDATE on them).
+-- Columns an upsert sends but never changes (db/policies/95_upsert.sql grants UPDATE on them).
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.approval_chains
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.approval_policies
@@ -177,7 +178,7 @@ CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.contacts
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.partners
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.projects
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'project_id', 'workflow_definition_id', 'current_stage_id');
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.sites
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_definition_stages
@@ -185,7 +186,7 @@ CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_definition_sub_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'workflow_definition_id', 'workflow_sub_stage_id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_definitions
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'version');
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_sub_stages
