@@ -234,3 +234,45 @@ def test_every_insert_refused_for_a_permission_names_it(live):
         answer = rest(live, "POST", f"/{table}", sign_in(live, email), json=payload)
         assert answer.status_code == 403, f"{table} as {email}: {answer.text}"
         assert answer.json()["details"] == "permission.missing" and permission in answer.json()["message"], table
+
+
+# 4. Verbs: grants match what some API role can do; what PostgREST 12 cannot describe is documented.
+
+def test_tables_no_one_may_change_grant_no_change(live):
+    """Append-only and immutable tables (a BEFORE trigger refuses every UPDATE and DELETE) grant neither,
+    so the refusal is the grant's, for members and operators alike."""
+    frozen = [table for (table,) in catalog(live, """
+        select distinct c.relname::text from pg_trigger t join pg_class c on c.oid = t.tgrelid
+          join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'app' and t.tgname in ('_100_append_only', '_100_immutable') order by 1""")]
+    assert {"approval_history", "document_versions"} <= set(frozen)
+    for email in ("admin@acme.test", "operator@pulse.test"):
+        bearer = sign_in(live, email)
+        for table in frozen:
+            for method in ("PATCH", "DELETE"):
+                answer = rest(live, method, f"/{table}?id=eq.{uuid.uuid4()}", bearer,
+                              **({"json": {"organization_id": None}} if method == "PATCH" else {}))
+                assert answer.status_code == 403 and answer.json()["code"] == "42501", (email, table, method, answer.text)
+
+
+def test_functions_that_change_something_answer_post_and_refuse_get(live):
+    assert rest(live, "GET", "/rpc/login?email=a@b.c&password=x").status_code == 405
+    bearer = sign_in(live, "management@acme.test")
+    assert rest(live, "GET", "/rpc/my_approvals", bearer).status_code == 200
+    clients = (ROOT / "docs" / "clients.md").read_text()
+    assert "/rpc/login" in clients and "405" in clients
+
+
+# 7. Clients whose default schema is `public`: documented setup.
+
+def test_public_schema_clients_get_pgrst106_and_the_documented_setup_works(live):
+    public = rest(live, "POST", "/rpc/login", headers={"Content-Profile": "public"},
+                  json={"email": "sales@acme.test", "password": "pulse-demo-password"})
+    assert public.status_code == 406 and public.json()["code"] == "PGRST106"
+    app = rest(live, "POST", "/rpc/login", headers={"Content-Profile": "app"},
+               json={"email": "sales@acme.test", "password": "pulse-demo-password"})
+    assert app.status_code == 200
+    clients = (ROOT / "docs" / "clients.md").read_text()
+    for setup in ('schema: "app"', 'schema="app"', "db: { schema: \"app\" }", "connectionParams", "Retool", "Appsmith"):
+        assert setup in clients, setup
+    assert "docs/clients.md" in (ROOT / "README.md").read_text()
