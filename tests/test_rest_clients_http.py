@@ -169,6 +169,12 @@ def test_a_reused_refresh_token_has_a_code_and_message_in_the_body(live):
     reused = rest(live, "POST", "/rpc/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert reused.status_code == 401
     assert reused.json()["code"] == "PT401" and reused.json()["details"] == "session.refresh_token_reused"
+    tokens = rest(live, "POST", "/rpc/login", json={"email": "qa@acme.test", "password": "pulse-demo-password"}).json()
+    refresh = "mutation ($token: String!) { refresh(input: {refreshToken: $token}) { result { accessToken } } }"
+    assert "errors" not in graphql(live, refresh, variables={"token": tokens["refresh_token"]}).json()
+    again = graphql(live, refresh, variables={"token": tokens["refresh_token"]}).json()
+    assert again["data"]["refresh"] is None
+    assert again["errors"][0]["extensions"]["details"] == "session.refresh_token_reused"
 
 
 def test_failed_logins_still_count_towards_the_lockout(live):
