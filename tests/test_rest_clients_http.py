@@ -112,9 +112,10 @@ def test_upsert_by_primary_key_as_sales_on_partners(live):
         {"name": "Upserted on organization_id,id"}]
 
 
-def test_upsert_works_for_every_table_a_role_may_insert_into_and_update(live):
+def test_upsert_works_for_every_table_a_role_may_insert_into_and_update(live, figures):
     bearer = sign_in(live, "admin@acme.test")
     tables = upsert_tables(live)
+    figures["upsert_tables_checked"] = len(tables)
     assert "partners" in [table for table, _, _ in tables]
     for table, key, writable in tables:
         rows = rest(live, "GET", f"/{table}?select=*&limit=1&order={','.join(key)}", bearer).json()
@@ -217,10 +218,11 @@ def test_a_technician_creating_a_partner_is_told_which_permission_is_missing(liv
     assert "partner.manage" in answer.json()["message"]
 
 
-def test_every_insert_refused_for_a_permission_names_it(live):
+def test_every_insert_refused_for_a_permission_names_it(live, figures):
     """Before any row trigger looks at the rows: the payload is a real row of the tenant."""
     owner = sign_in(live, "admin@acme.test")
     checks = checked_permissions(live)
+    figures["named_permission_refusals_checked"] = len(checks)
     statement_checks = catalog(live, """
         select tgrelid::regclass::text, convert_from(substring(tgargs from 1 for length(tgargs) - 1), 'UTF8')
           from pg_trigger where tgname = '_000_require_permission' order by 1""")
