@@ -3,7 +3,7 @@
 // the stock CLI: `postgraphile -C config/graphile.config.mjs`.
 import jwt from "jsonwebtoken";
 import { makePgAdaptorWithPgClient, makePgService } from "postgraphile/adaptors/pg";
-import { access, context, lambda, listen, object, SafeError } from "postgraphile/grafast";
+import { access, context, lambda, list, listen, object, SafeError } from "postgraphile/grafast";
 import { defaultMaskError, normalizeConnectionParams } from "postgraphile/grafserv";
 import { getOperationAST, GraphQLError } from "postgraphile/graphql";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
@@ -596,16 +596,56 @@ const REFUSED_WHEN_NULL = {
   }),
 };
 
+// app.login and app.refresh refuse by returning a row whose code, message,
+// details and hint are the error (app_private.refuse_grant): PostgREST sends
+// it with status 401 as the error body; here it becomes the GraphQL error.
+const REFUSED_WITH_ERROR_ROW = ["login", "refresh"];
+
 const RefusalPlugin = wrapPlans({
-  Mutation: Object.fromEntries(Object.entries(REFUSED_WHEN_NULL).map(([field, refusal]) => [field, (plan) => {
-    const $payload = plan();
-    const $refused = lambda($payload.getStepForKey("result"), (row) => {
-      if (row == null) throw refusal;
-      return true;
-    });
-    return object({ result: $payload.getStepForKey("result"), refused: $refused });
-  }])),
+  Mutation: {
+    ...Object.fromEntries(Object.entries(REFUSED_WHEN_NULL).map(([field, refusal]) => [field, (plan) => {
+      const $payload = plan();
+      const $refused = lambda($payload.getStepForKey("result"), (row) => {
+        if (row == null) throw refusal;
+        return true;
+      });
+      return object({ result: $payload.getStepForKey("result"), refused: $refused });
+    }])),
+    ...Object.fromEntries(REFUSED_WITH_ERROR_ROW.map((field) => [field, (plan) => {
+      const $payload = plan();
+      const $result = $payload.getStepForKey("result");
+      const $refused = lambda(
+        list([$result.get("code"), $result.get("message"), $result.get("details"), $result.get("hint")]),
+        ([code, message, details, hint]) => {
+          if (code != null) throw new SafeError(message, { code, details, hint });
+          return true;
+        },
+      );
+      return object({ result: $result, refused: $refused });
+    }])),
+  },
 });
+
+// Keys the server fills: id, organization_id (and messages.sender_id) come
+// from the BEFORE INSERT trigger _000_fill_keys rather than a column DEFAULT
+// (PostgREST would publish an SQL expression as the OpenAPI default), so
+// PostGraphile is told they have one: create inputs keep them optional.
+// db/tests/test_catalog.sql checks that every such column an API role may
+// insert has the trigger.
+const SERVER_FILLED = new Set(["id", "organization_id"]);
+const ServerFilledKeysPlugin = {
+  name: "ServerFilledKeysPlugin",
+  version: "1.0.0",
+  gather: {
+    hooks: {
+      pgCodecs_attribute(_info, { pgClass, pgAttribute, attribute }) {
+        const filled = SERVER_FILLED.has(pgAttribute.attname) ||
+          (pgClass.relname === "messages" && pgAttribute.attname === "sender_id");
+        if (filled && pgClass.getNamespace()?.nspname === DB_SCHEMA) attribute.hasDefault = true;
+      },
+    },
+  },
+};
 
 /** @type {GraphileConfig.Preset} */
 const preset = {
@@ -624,6 +664,7 @@ const preset = {
     TenantKeysPlugin,
     UpdateNotFoundPlugin,
     NullableArgumentsPlugin,
+    ServerFilledKeysPlugin,
   ],
   // PgRBACPlugin (part of the amber preset, i.e. V4's `ignoreRBAC: false`)
   // stays enabled. LISTEN/NOTIFY subscriptions (pubsub, on by default: the

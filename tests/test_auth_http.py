@@ -45,7 +45,8 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(live):
     assert "invalid email or password" in wrong.headers["www-authenticate"]
     gql_wrong = graphql(live, LOGIN, variables={"email": "finance@northwind.test", "password": "nope"}).json()
     gql_unknown = graphql(live, LOGIN, variables={"email": "nobody-here@northwind.test", "password": "nope"}).json()
-    assert gql_wrong == gql_unknown == {"data": {"login": {"result": None}}}
+    assert gql_wrong == gql_unknown
+    assert gql_wrong["data"] == {"login": None} and gql_wrong["errors"][0]["extensions"]["code"] == "PT401"
 
 
 def test_refresh_rotates_and_logout_ends_the_session_on_both_servers(live):

@@ -50,7 +50,8 @@ BAD_PARTNERS = [
     ({"kind": "customer", "name": "   "}, "partners_name_length"),
     ({"kind": "customer", "name": "NUL \u0000 byte"}, ""),
     ({"kind": "customer", "name": "Robert'); DROP TABLE app.partners;--", "code": ""}, "partners_code_length"),
-    ({"kind": "customer", "name": "Not granted", "id": "01a2012f-0000-7000-8000-000000000000"}, "permission denied"),
+    # A client may choose the id (upsert by primary key); server-managed columns stay closed.
+    ({"kind": "customer", "name": "Not granted", "created_at": "2020-01-01T00:00:00Z"}, "permission denied"),
     ({"kind": "customer", "name": "Long notes", "notes": "x" * 10001}, "partners_notes_length"),
 ]
 

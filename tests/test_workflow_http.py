@@ -281,7 +281,9 @@ def test_before_triggers_refuse_another_tenant_first(live, acme, figures):
         answers = [rest(live, "POST", path, portal, json=body) for body in (known, stranger)]
         assert [a.status_code for a in answers] == [403, 403], (name, [a.text for a in answers])
         assert answers[0].json() == answers[1].json(), name
-        assert answers[0].json()["code"] == "42501", name
+        # Tables whose inserts need a permission the portal user lacks say so first
+        # (once per statement, about the caller alone); the others refuse the tenant.
+        assert answers[0].json()["code"] == ("42501" if path == "/approver_backups" else "PT403"), name
 
 
 def user_ids(live, *emails: str) -> dict[str, str]:

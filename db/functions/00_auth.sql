@@ -137,6 +137,22 @@ $$;
 COMMENT ON FUNCTION auth.has_permission(text, uuid) IS
   'The one permission check of policies and RPCs: does the caller hold p_permission in the active tenant, through a role for the whole tenant, or for site p_site_id when given? Read from the RBAC tables on every call.';
 
+CREATE OR REPLACE FUNCTION auth.check_permission(p_permission text) RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+  IF NOT auth.has_permission(p_permission) THEN
+    RAISE EXCEPTION 'this needs the % permission', p_permission USING ERRCODE = 'PT403',
+      DETAIL = 'permission.missing', HINT = pg_catalog.format('Ask an administrator of your organization for a role with %s.', p_permission);
+  END IF;
+  RETURN true;
+END
+$$;
+
+COMMENT ON FUNCTION auth.check_permission(text) IS
+  'For the WITH CHECK of a policy that is the only way to write a row: true when the caller holds p_permission tenant-wide, otherwise raises PT403 (reason permission.missing) naming it, instead of the anonymous "violates row-level security policy". Written `(SELECT auth.check_permission(p))` after the tenant test, so it runs once per statement and only for rows of the caller''s tenant.';
+
 CREATE OR REPLACE FUNCTION auth.permitted_site_ids(p_permission text) RETURNS uuid[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = ''

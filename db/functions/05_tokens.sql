@@ -98,7 +98,8 @@ BEGIN
     v_refresh_token,
     p_user.id,
     p_organization_id,
-    v_role
+    v_role,
+    NULL, NULL, NULL, NULL
   )::app.session_tokens;
 END
 $$;

@@ -2,6 +2,9 @@
 -- the same answer, and failures are counted per email whether or not it
 -- exists, so neither the answer nor the lockout tells which emails exist.
 
+-- Retired signature: refuse_grant now returns the refusal row (error in the body).
+DROP FUNCTION IF EXISTS app_private.refuse_grant(text);
+
 CREATE OR REPLACE FUNCTION app_private.check_password_strength(p_password text) RETURNS void
 LANGUAGE plpgsql IMMUTABLE
 AS $$
@@ -155,19 +158,25 @@ $$;
 
 COMMENT ON FUNCTION app_private.end_sessions(uuid, uuid) IS 'Ends every open session of a user, except one when given.';
 
-CREATE OR REPLACE FUNCTION app_private.refuse_grant(p_description text) RETURNS void
+CREATE OR REPLACE FUNCTION app_private.refuse_grant(p_message text, p_reason text, p_hint text)
+RETURNS app.session_tokens
 LANGUAGE sql VOLATILE
+SET search_path = ''
 AS $$
-  -- For refusals that must not roll back what they recorded: the function
-  -- returns normally and PostgREST answers 401 with these headers.
+  -- For refusals that must not roll back what they recorded: the caller
+  -- returns this row instead of raising. PostgREST answers 401 with it as the
+  -- body, the same fields as a raised error's; config/graphile.config.mjs
+  -- (RefusalPlugin) turns it into a GraphQL error.
   SELECT pg_catalog.set_config('response.status', '401', true);
   SELECT pg_catalog.set_config('response.headers',
     pg_catalog.json_build_array(pg_catalog.json_build_object('WWW-Authenticate',
-      format('Bearer error="invalid_grant", error_description="%s"', p_description)))::text, true);
+      pg_catalog.format('Bearer error="invalid_grant", error_description="%s"', p_message)))::text, true);
+  SELECT pg_catalog.jsonb_populate_record(NULL::app.session_tokens, pg_catalog.jsonb_build_object(
+    'code', 'PT401', 'message', p_message, 'details', p_reason, 'hint', p_hint));
 $$;
 
-COMMENT ON FUNCTION app_private.refuse_grant(text) IS
-  'Marks the response 401 (WWW-Authenticate: Bearer error="invalid_grant") without raising, so the caller''s bookkeeping commits.';
+COMMENT ON FUNCTION app_private.refuse_grant(text, text, text) IS
+  'A refused grant that still commits: marks the response 401 (WWW-Authenticate: Bearer error="invalid_grant") and returns the session_tokens row carrying code PT401, message, details (reason) and hint, which becomes the error body.';
 
 CREATE OR REPLACE FUNCTION app_private.default_organization(p_user app.users) RETURNS uuid
 LANGUAGE sql STABLE
@@ -225,8 +234,8 @@ BEGIN
   IF public.crypt(coalesce(login.password, ''), coalesce(v_hash, public.gen_salt('bf', 10))) IS DISTINCT FROM v_hash THEN
     PERFORM app_private.record_sign_in_failure(login.email);
     -- Returning (rather than raising) keeps the failure counted.
-    PERFORM app_private.refuse_grant('invalid email or password');
-    RETURN NULL;
+    RETURN app_private.refuse_grant('invalid email or password', 'sign_in.invalid_credentials',
+                                    'Check the email and password; repeated failures slow further attempts down.');
   END IF;
 
   PERFORM app_private.clear_sign_in_failures(login.email);
@@ -253,7 +262,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.login(text, text, uuid) IS
-  'Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user''s oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 from PostgREST, null from GraphQL. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 suspended or not a member, PT429 locked.';
+  'Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user''s oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 suspended or not a member, PT429 locked.';
 
 CREATE OR REPLACE FUNCTION app.refresh(refresh_token text) RETURNS app.session_tokens
 LANGUAGE plpgsql VOLATILE
@@ -272,8 +281,8 @@ BEGIN
     UPDATE app.sessions AS s SET revoked_at = pg_catalog.now()
      WHERE s.previous_refresh_token_hash = v_hash AND s.revoked_at IS NULL;
     IF FOUND THEN
-      PERFORM app_private.refuse_grant('refresh token reused; the session has ended');
-      RETURN NULL;
+      RETURN app_private.refuse_grant('refresh token reused; the session has ended', 'session.refresh_token_reused',
+                                      'Sign in again with app.login.');
     END IF;
   END IF;
   IF v_session.id IS NULL OR v_session.revoked_at IS NOT NULL OR v_session.expires_at <= pg_catalog.now() THEN
@@ -292,7 +301,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.refresh(text) IS
-  'Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, null from GraphQL): it was copied. Errors: PT401 invalid or expired, PT403 suspended or no longer a member.';
+  'Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 invalid or expired, PT403 suspended or no longer a member.';
 
 CREATE OR REPLACE FUNCTION app.logout() RETURNS boolean
 LANGUAGE plpgsql VOLATILE

@@ -388,3 +388,51 @@ CREATE OR REPLACE TRIGGER _200_guard BEFORE UPDATE OF status, partner_id OR DELE
 CREATE OR REPLACE TRIGGER _500_drop_roles AFTER UPDATE OF status ON app.memberships
   FOR EACH ROW WHEN (OLD.status = 'active' AND NEW.status <> 'active')
   EXECUTE FUNCTION app_private.tg_memberships__drop_roles();
+
+-- An insert refused for lack of a permission says which one, before any
+-- BEFORE ROW trigger looks at the rows (their checks run before row-level
+-- security, and would otherwise answer first, about data the caller may not
+-- write). Once per statement; each table's INSERT policy requires the same
+-- permission through auth.check_permission.
+CREATE OR REPLACE FUNCTION app_private.tg_require_insert_permission() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  -- The owner's own paths (SECURITY DEFINER functions, migrations, seeds)
+  -- and platform operators are governed by their own policies.
+  IF NOT pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = TG_RELID), 'USAGE')
+     AND NOT auth.is_platform_operator() THEN
+    PERFORM auth.check_permission(TG_ARGV[0]);
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_require_insert_permission() IS
+  'BEFORE INSERT FOR EACH STATEMENT: raises PT403 (reason permission.missing) naming the permission (trigger argument) an API caller lacks to insert into the table.';
+
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.approval_chains
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.approval_policies
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.contacts
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('partner.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.messages
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('project.read');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.partners
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('partner.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.projects
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('project.create');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sites
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('site.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_definition_stages
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_definition_sub_stages
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_definitions
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_stages
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_sub_stages
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');

@@ -32,7 +32,7 @@ GRANT INSERT, UPDATE, DELETE ON app.sites TO app_admin;
 CREATE POLICY sites_select_member ON app.sites FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()));
 CREATE POLICY sites_insert_manager ON app.sites FOR INSERT TO app_user
-  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('site.manage')));
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('site.manage')));
 CREATE POLICY sites_update_manager ON app.sites FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('site.manage')))
   WITH CHECK (organization_id = (SELECT auth.org_id()));

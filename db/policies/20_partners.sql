@@ -18,7 +18,7 @@ CREATE POLICY partners_select_reader ON app.partners FOR SELECT TO app_user
          AND (SELECT auth.has_permission('partner.read'))
          AND ((SELECT auth.partner_id()) IS NULL OR id = (SELECT auth.partner_id())));
 CREATE POLICY partners_insert_manager ON app.partners FOR INSERT TO app_user
-  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('partner.manage'))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('partner.manage'))
               AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY partners_update_manager ON app.partners FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('partner.manage'))
@@ -34,7 +34,7 @@ CREATE POLICY contacts_select_reader ON app.contacts FOR SELECT TO app_user
          AND (SELECT auth.has_permission('partner.read'))
          AND ((SELECT auth.partner_id()) IS NULL OR partner_id = (SELECT auth.partner_id())));
 CREATE POLICY contacts_insert_manager ON app.contacts FOR INSERT TO app_user
-  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('partner.manage'))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('partner.manage'))
               AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY contacts_update_manager ON app.contacts FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('partner.manage'))

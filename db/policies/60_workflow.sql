@@ -39,7 +39,7 @@ BEGIN
     EXECUTE format($p$CREATE POLICY %I ON app.%I FOR ALL TO app_user
       USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('workflow.manage'))
              AND (SELECT auth.partner_id()) IS NULL)
-      WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('workflow.manage'))
+      WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('workflow.manage'))
                   AND (SELECT auth.partner_id()) IS NULL)$p$,
       v_table || '_all_manager', v_table);
   END LOOP;
@@ -121,7 +121,7 @@ CREATE POLICY projects_select_reader ON app.projects FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
          AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY projects_insert_creator ON app.projects FOR INSERT TO app_user
-  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.create'))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('project.create'))
               AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY projects_update_editor ON app.projects FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
@@ -133,7 +133,7 @@ CREATE POLICY messages_select_participant ON app.messages FOR SELECT TO app_user
          AND (SELECT auth.partner_id()) IS NULL
          AND (recipient_id IS NULL OR recipient_id = (SELECT auth.user_id()) OR sender_id = (SELECT auth.user_id())));
 CREATE POLICY messages_insert_sender ON app.messages FOR INSERT TO app_user
-  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('project.read'))
               AND (SELECT auth.partner_id()) IS NULL AND sender_id = (SELECT auth.user_id()));
 
 GRANT UPDATE (read_at), DELETE ON app.notifications TO app_user;

@@ -1,7 +1,7 @@
 -- Catalog lints: rules that every object in the Pulse schemas must follow,
 -- read from the catalog so that a new object breaking them fails here.
 BEGIN;
-SELECT plan(15);
+SELECT plan(17);
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -105,9 +105,43 @@ SELECT is_empty($$
      AND function_name NOT IN (
        'app_private.tg__touch_updated_at',             -- stamps updated_at
        'app_private.tg__append_only',                  -- refuses the change, reads nothing
-       'app_private.tg_document_versions__immutable')  -- compares OLD and NEW only
+       'app_private.tg_document_versions__immutable',  -- compares OLD and NEW only
+       'app_private.tg_fill_keys',                     -- fills the row's keys from the claims
+       'app_private.tg_keep_fixed_columns')            -- compares OLD and NEW only
      AND (on_insert OR tenant_updatable)
 $$, 'every BEFORE INSERT/UPDATE trigger on a tenant table that reads data calls app_private.refuse_foreign_tenant first');
+
+-- Upsert needs UPDATE on the keys (db/policies/95_upsert.sql); wherever an API
+-- role holds it, _010_keep_fixed_columns keeps id and organization_id as they
+-- are, before any other BEFORE UPDATE trigger reads the row.
+SELECT is_empty($$
+  SELECT c.oid::regclass::text || '.' || a.attname
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname IN ('id', 'organization_id') AND NOT a.attisdropped
+   WHERE n.nspname = 'app' AND c.relkind = 'r'
+     AND (has_column_privilege('app_user', c.oid, a.attnum, 'UPDATE') OR has_column_privilege('anon', c.oid, a.attnum, 'UPDATE'))
+     AND NOT EXISTS (
+       SELECT FROM pg_trigger t
+        WHERE t.tgrelid = c.oid AND t.tgname = '_010_keep_fixed_columns'
+          AND t.tgfoid = 'app_private.tg_keep_fixed_columns'::regproc
+          AND a.attname = ANY (string_to_array(encode(t.tgargs, 'escape'), '\000'))
+          AND NOT EXISTS (SELECT FROM pg_trigger o WHERE o.tgrelid = c.oid AND NOT o.tgisinternal
+                             AND (o.tgtype & 2) <> 0 AND (o.tgtype & 16) <> 0 AND o.tgname < t.tgname))
+$$, 'every key column an API role may update is kept unchanged by _010_keep_fixed_columns, the first BEFORE UPDATE trigger');
+
+-- config/graphile.config.mjs (ServerFilledKeysPlugin) tells GraphQL that id and
+-- organization_id have a default; it holds because _000_fill_keys fills them
+-- wherever an API role may insert a row without them.
+SELECT is_empty($$
+  SELECT c.oid::regclass::text || '.' || a.attname
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname IN ('id', 'organization_id') AND NOT a.attisdropped
+   WHERE n.nspname = 'app' AND c.relkind = 'r' AND a.attnotnull AND NOT a.atthasdef
+     AND has_any_column_privilege('app_user', c.oid, 'INSERT')
+     AND NOT EXISTS (SELECT FROM pg_trigger t
+                      WHERE t.tgrelid = c.oid AND t.tgname = '_000_fill_keys'
+                        AND a.attname = ANY (string_to_array(encode(t.tgargs, 'escape'), '\000')))
+$$, 'every id and organization_id an API role may leave out of an insert is filled by _000_fill_keys');
 
 -- #9.10: functions and triggers never signal each other through custom
 -- session settings, which any SQL session could set; what a rule needs comes

@@ -1,6 +1,6 @@
 -- Identity: who sees whom, sign-in, sessions, suspension and revocation.
 BEGIN;
-SELECT plan(48);
+SELECT plan(49);
 
 -- People and memberships.
 SELECT tests.act_as('ada@acme.test', 'acme-manufacturing');
@@ -19,21 +19,22 @@ SELECT throws_ok($$UPDATE app.users SET status = 'active' WHERE email = 'ada@acm
 -- Sign-in: same answer for a wrong password and an unknown email.
 SELECT tests.act_as_anon();
 SELECT isnt((app.login('ada@acme.test', 'pulse-demo-password')).access_token, NULL, 'the right password signs in');
-SELECT is(app.login('ada@acme.test', 'wrong password'), NULL, 'a wrong password gets no token');
+SELECT is((app.login('ada@acme.test', 'wrong password')).access_token, NULL, 'a wrong password gets no token');
+SELECT is((app.login('ada@acme.test', 'wrong password')).details, 'sign_in.invalid_credentials', 'but the error: code, message, reason');
 SELECT is(current_setting('response.status', true), '401', 'and HTTP 401 from PostgREST');
-SELECT is(app.login('nobody@acme.test', 'wrong password'), NULL, 'an unknown email gets exactly the same answer');
+SELECT is(app.login('nobody@acme.test', 'wrong password'), app.login('ada@acme.test', 'wrong password'), 'an unknown email gets exactly the same answer');
 SELECT is(current_setting('response.status', true), '401', 'and the same status');
 
 -- Lockout: five failures from one client lock it out of the email, for known and unknown emails alike.
-SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 1');
-SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 2');
-SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 3');
-SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 4');
-SELECT is(app.login('qa@acme.test', 'nope'), NULL, 'failure 5');
+SELECT is((app.login('qa@acme.test', 'nope')).code, 'PT401', 'failure 1');
+SELECT is((app.login('qa@acme.test', 'nope')).code, 'PT401', 'failure 2');
+SELECT is((app.login('qa@acme.test', 'nope')).code, 'PT401', 'failure 3');
+SELECT is((app.login('qa@acme.test', 'nope')).code, 'PT401', 'failure 4');
+SELECT is((app.login('qa@acme.test', 'nope')).code, 'PT401', 'failure 5');
 SELECT throws_ok($$SELECT app.login('qa@acme.test', 'pulse-demo-password')$$, 'PT429', 'too many failed sign-in attempts',
   'after five failures even the right password is refused for a while (from that client)');
 SELECT is((SELECT count(*)::int FROM (SELECT app.login('ghost@acme.test', 'x') AS result FROM generate_series(1, 5)) AS attempts
-            WHERE result IS NULL), 5, 'five failures for an email nobody has');
+            WHERE (result).code = 'PT401'), 5, 'five failures for an email nobody has');
 SELECT throws_ok($$SELECT app.login('ghost@acme.test', 'x')$$, 'PT429', 'too many failed sign-in attempts',
   'an unknown email locks the same way, so lockout reveals nothing');
 
@@ -43,7 +44,7 @@ SELECT throws_ok($$SELECT app.login('ghost@acme.test', 'x')$$, 'PT429', 'too man
 -- cap bounds guessing from many addresses.
 SELECT set_config('request.headers', '{"x-forwarded-for": "203.0.113.9"}', true);
 SELECT is((SELECT count(*)::int FROM (SELECT app.login('finance@northwind.test', 'guess') AS result FROM generate_series(1, 5)) AS attempts
-            WHERE result IS NULL), 5, 'a stranger fails five times from one address');
+            WHERE (result).code = 'PT401'), 5, 'a stranger fails five times from one address');
 SELECT throws_ok($$SELECT app.login('finance@northwind.test', 'pulse-demo-password')$$, 'PT429', NULL,
   'that address is locked out of the email, even with the right password');
 SELECT set_config('request.headers', '{"x-forwarded-for": "203.0.113.9, 198.51.100.20"}', true);
@@ -55,7 +56,7 @@ SELECT is((SELECT locked_until - now() FROM app_private.sign_in_throttle WHERE e
 UPDATE app_private.sign_in_throttle SET locked_until = now() - interval '1 second' WHERE client = '203.0.113.9';
 SELECT tests.act_as_anon();
 SELECT set_config('request.headers', '{"x-forwarded-for": "203.0.113.9"}', true);
-SELECT is(app.login('finance@northwind.test', 'guess'), NULL, 'once it ends, the stranger guesses again');
+SELECT is((app.login('finance@northwind.test', 'guess')).code, 'PT401', 'once it ends, the stranger guesses again');
 SELECT tests.act_as_owner();
 SELECT is((SELECT locked_until - now() FROM app_private.sign_in_throttle WHERE email = 'finance@northwind.test' AND client = '203.0.113.9'),
   interval '2 minutes', 'and each further failure doubles the wait');
@@ -64,7 +65,7 @@ SELECT is((SELECT count(*)::int FROM app_private.sign_in_throttle WHERE email = 
 UPDATE app_private.sign_in_failures SET failed_count = 99 WHERE email = 'finance@northwind.test';
 SELECT tests.act_as_anon();
 SELECT set_config('request.headers', '{"x-forwarded-for": "2001:db8::1"}', true);
-SELECT is(app.login('finance@northwind.test', 'guess'), NULL, 'the hundredth failure within an hour, from yet another address');
+SELECT is((app.login('finance@northwind.test', 'guess')).code, 'PT401', 'the hundredth failure within an hour, from yet another address');
 SELECT set_config('request.headers', '{"x-forwarded-for": "198.51.100.20"}', true);
 SELECT throws_ok($$SELECT app.login('finance@northwind.test', 'pulse-demo-password')$$, 'PT429', NULL,
   'locks the email for every address: brute force stays bounded');
@@ -94,7 +95,7 @@ GRANT SELECT ON signed_in TO PUBLIC;
 SELECT is((SELECT role FROM signed_in), 'app_user', 'a member signs in as app_user');
 SELECT is((SELECT organization_id FROM signed_in), tests.id_of_organization('northwind-labs'), 'into their tenant');
 SELECT isnt((SELECT (app.refresh(refresh_token)).refresh_token FROM signed_in), NULL, 'a refresh token buys new tokens');
-SELECT is((SELECT app.refresh(refresh_token) FROM signed_in), NULL, 'and works only once');
+SELECT is((SELECT (app.refresh(refresh_token)).details FROM signed_in), 'session.refresh_token_reused', 'and works only once');
 SELECT tests.act_as_owner();
 SELECT isnt((SELECT revoked_at FROM app.sessions WHERE user_id = tests.id_of_user('grace@northwind.test')), NULL,
   'presenting it again ends the session: it was copied');

@@ -27,7 +27,7 @@ SELECT is_empty($$DELETE FROM app.contacts WHERE email = 'hank@globex.example' R
 
 SELECT tests.act_as('lab_tech@acme.test', 'acme-manufacturing');
 SELECT is_empty('SELECT 1 FROM app.partners', 'a member without partner.read sees no partner');
-SELECT throws_ok($$INSERT INTO app.partners (kind, name) VALUES ('supplier', 'Nope')$$, '42501', NULL,
+SELECT throws_ok($$INSERT INTO app.partners (kind, name) VALUES ('supplier', 'Nope')$$, 'PT403', 'this needs the partner.manage permission',
   'a member without partner.manage cannot add partners');
 
 SELECT tests.act_as('customer_portal@acme.test', 'acme-manufacturing');

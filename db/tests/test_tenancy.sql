@@ -35,7 +35,7 @@ SELECT is_empty($$DELETE FROM app.sites WHERE code = 'LAB-A' RETURNING id$$, 'A 
 SELECT tests.act_as('qa@acme.test', 'acme-manufacturing');
 SELECT is_empty($$UPDATE app.organizations SET name = 'QA rules' RETURNING id$$,
   'a member without organization.update changes nothing');
-SELECT throws_ok($$INSERT INTO app.sites (code, name) VALUES ('QA-1', 'QA site')$$, '42501', NULL,
+SELECT throws_ok($$INSERT INTO app.sites (code, name) VALUES ('QA-1', 'QA site')$$, 'PT403', 'this needs the site.manage permission',
   'a member without site.manage cannot add sites');
 
 SELECT tests.act_as('grace@northwind.test', 'northwind-labs');

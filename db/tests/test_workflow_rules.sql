@@ -93,7 +93,8 @@ SELECT throws_ok(format($$SELECT app.update_progress(id, %L, 'complete') FROM ap
                         tests.id_of_sub_stage('acme-manufacturing', 'rfq-review')),
   'PT409', NULL, 'projects: a cancelled project takes no progress');
 SELECT tests.act_as('auditor@acme.test', 'acme-manufacturing');
-SELECT throws_ok($$INSERT INTO app.projects (title) VALUES ('x')$$, '42501', NULL, 'projects: the auditor reads but cannot create');
+SELECT throws_ok($$INSERT INTO app.projects (title) VALUES ('x')$$, 'PT403', 'this needs the project.create permission',
+  'projects: the auditor reads but cannot create, and is told why');
 SELECT tests.act_as('customer_portal@acme.test', 'acme-manufacturing');
 SELECT is((SELECT count(*)::int FROM app.customer_projects p WHERE p.customer_organization_id <> (SELECT id FROM app.partners WHERE code = 'C-1001')), 0,
   'portal: a customer''s portal user sees only their own projects');
@@ -144,8 +145,10 @@ SELECT lives_ok($$SELECT app.update_progress(tests.recall('project'), tests.id_o
 -- Stage overrides (9.9, 9.10): only through app.override_project_stage;
 -- permission before input; a project always has a stage.
 SELECT col_not_null('app', 'projects', 'current_stage_id', 'stage: a project always has a stage');
+-- organization_id and id are updatable for upsert, and kept unchanged by
+-- _010_keep_fixed_columns (db/tests/test_catalog.sql checks every such key).
 SELECT is_empty($$
-  SELECT c FROM unnest(ARRAY['organization_id', 'id', 'project_number', 'workflow_definition_id', 'current_stage_id',
+  SELECT c FROM unnest(ARRAY['project_number', 'workflow_definition_id', 'current_stage_id',
                              'stage_change_reason', 'stage_entered_at', 'created_by', 'delivered_at', 'completed_at',
                              'created_at', 'updated_at']) AS c
    WHERE has_column_privilege('app_user', 'app.projects', c, 'UPDATE')

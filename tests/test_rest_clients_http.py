@@ -1,0 +1,286 @@
+"""REST as third-party clients use it (issue #10): a valid Swagger 2.0 document a
+generator reads, upsert by primary key, errors in the body, refusals that name
+the missing permission."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from bravado.client import SwaggerClient
+
+from pulse.contracts import generate
+
+from helpers import ROOT, graphql, rest, sign_in
+
+pytestmark = pytest.mark.stack
+
+ORG = "acme-manufacturing"
+CLIENT = {"use_models": False, "validate_responses": False}
+UPSERT = {"Prefer": "resolution=merge-duplicates,return=representation"}
+
+
+def validate(document: dict | Path, tmp_path: Path) -> str:
+    """openapi-spec-validator's own command, in its own process: once it has run,
+    jsonschema's global registry sends bravado's resolver to the network."""
+    path = document if isinstance(document, Path) else tmp_path / "openapi.json"
+    if path != document:
+        path.write_text(json.dumps(document))
+    result = subprocess.run([str(Path(sys.executable).parent / "openapi-spec-validator"), "--schema", "2.0", str(path)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def catalog(live: dict, sql: str, *params) -> list[tuple]:
+    with psycopg.connect(live["url"]) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+# 1. The OpenAPI document validates as Swagger 2.0 and a client is generated from it.
+
+def test_the_whole_openapi_document_validates_and_generates_a_client(database_url, settings, tmp_path):
+    document = json.loads(generate(settings.with_values(DATABASE_URL=database_url)).openapi)
+    validate(document, tmp_path)
+    client = SwaggerClient.from_spec(document, origin_url="http://127.0.0.1/",
+                                     config=CLIENT)
+    assert {"partners", "projects", "rpc_login", "rpc_decide_approval"} <= set(dir(client))
+
+
+def test_the_committed_openapi_contract_validates(tmp_path):
+    validate(ROOT / "contracts" / "openapi.json", tmp_path)
+
+
+def test_the_served_documents_validate_and_drive_a_generated_client(live, tmp_path):
+    # The client is built first: see validate().
+    client = SwaggerClient.from_url(f"{live['rest']}/", config=CLIENT)
+    client.swagger_spec.api_url = live["rest"]
+    answer = client.rpc_login.post_rpc_login(args={"email": "sales@acme.test", "password": "pulse-demo-password"})
+    assert answer.response().incoming_response.json()["access_token"].startswith("ey")
+    for bearer in (None, sign_in(live, "sales@acme.test")):
+        served = rest(live, "GET", "/", bearer, headers={"Accept": "application/openapi+json"})
+        assert served.status_code == 200
+        validate(served.json(), tmp_path)
+
+
+def test_uuid_keys_are_still_generated_by_the_server(live):
+    bearer = sign_in(live, "sales@acme.test")
+    created = rest(live, "POST", "/partners", bearer, json={"name": "Keys Ltd", "kind": "customer"},
+                   headers={"Prefer": "return=representation"})
+    assert created.status_code == 201, created.text
+    row = created.json()[0]
+    assert uuid.UUID(row["id"]).version == 7
+    assert row["organization_id"] == catalog(live, "select id::text from app.organizations where slug = %s", ORG)[0][0]
+    assert rest(live, "DELETE", f"/partners?id=eq.{row['id']}", bearer).status_code == 204
+
+
+# 3. Upsert by primary key, for every table a role may insert into and update.
+
+def upsert_tables(live: dict) -> list[tuple[str, list[str], list[str]]]:
+    """Tables app_user may insert into and update: (table, primary key, columns it may insert and update)."""
+    return catalog(live, """
+        select c.relname::text,
+               array(select a.attname::text from pg_index i join pg_attribute a
+                       on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
+                      where i.indrelid = c.oid and i.indisprimary),
+               array(select a.attname::text from pg_attribute a
+                      where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+                        and has_column_privilege('app_user', c.oid, a.attnum, 'INSERT')
+                        and has_column_privilege('app_user', c.oid, a.attnum, 'UPDATE') order by a.attnum)
+          from pg_class c join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'app' and c.relkind = 'r'
+           and has_any_column_privilege('app_user', c.oid, 'INSERT')
+           and has_any_column_privilege('app_user', c.oid, 'UPDATE')
+         order by 1""")
+
+
+def test_upsert_by_primary_key_as_sales_on_partners(live):
+    bearer = sign_in(live, "sales@acme.test")
+    partner = rest(live, "GET", "/partners?select=id,organization_id,kind&limit=1", bearer).json()[0]
+    by_pk = rest(live, "POST", "/partners", bearer, headers=UPSERT,
+                 json={"id": partner["id"], "kind": partner["kind"], "name": "Upserted by id"})
+    assert by_pk.status_code in (200, 201), by_pk.text
+    assert by_pk.json()[0]["name"] == "Upserted by id"
+    named = rest(live, "POST", "/partners?on_conflict=organization_id,id", bearer, headers=UPSERT,
+                 json=[{**partner, "name": "Upserted on organization_id,id"}])
+    assert named.status_code in (200, 201), named.text
+    assert rest(live, "GET", f"/partners?id=eq.{partner['id']}&select=name", bearer).json() == [
+        {"name": "Upserted on organization_id,id"}]
+
+
+def test_upsert_works_for_every_table_a_role_may_insert_into_and_update(live, figures):
+    bearer = sign_in(live, "admin@acme.test")
+    tables = upsert_tables(live)
+    figures["upsert_tables_checked"] = len(tables)
+    assert "partners" in [table for table, _, _ in tables]
+    for table, key, writable in tables:
+        rows = rest(live, "GET", f"/{table}?select=*&limit=1&order={','.join(key)}", bearer).json()
+        assert rows, f"{table}: no demo row to upsert"
+        payload = {column: rows[0][column] for column in writable + key}
+        answer = rest(live, "POST", f"/{table}", bearer, headers=UPSERT, json=payload)
+        if answer.status_code == 409 and "used by projects" in answer.json()["message"]:
+            continue  # the workflow rule: a definition in use is cloned, not changed; the privileges held
+        assert answer.status_code in (200, 201), f"{table}: {answer.text}"
+        assert {k: answer.json()[0][k] for k in key} == {k: rows[0][k] for k in key}
+
+
+def test_an_upsert_or_update_cannot_move_a_row_to_another_key_or_tenant(live):
+    bearer = sign_in(live, "sales@acme.test")
+    partner = rest(live, "GET", "/partners?select=id,organization_id,kind,name&limit=1", bearer).json()[0]
+    moved = rest(live, "PATCH", f"/partners?id=eq.{partner['id']}", bearer, json={"id": str(uuid.uuid4())})
+    assert moved.status_code == 409 and moved.json()["details"] == "row.fixed_column"
+    other = catalog(live, "select id::text from app.organizations where slug <> %s limit 1", ORG)[0][0]
+    stolen = rest(live, "PATCH", f"/partners?id=eq.{partner['id']}", bearer, json={"organization_id": other})
+    assert stolen.status_code in (403, 409), stolen.text
+    foreign = rest(live, "POST", "/partners", bearer, headers=UPSERT, json={**partner, "organization_id": other})
+    assert foreign.status_code == 403, foreign.text
+    assert rest(live, "GET", f"/partners?id=eq.{partner['id']}&select=id,organization_id", bearer).json() == [
+        {"id": partner["id"], "organization_id": partner["organization_id"]}]
+
+
+# 5. Every failure carries a code and a message in the body, sign-in included.
+
+LOGIN = """mutation ($email: String!, $password: String!) {
+  login(input: {email: $email, password: $password}) { result { accessToken } }
+}"""
+
+
+def test_a_failed_login_has_a_code_and_message_in_the_body_on_both_servers(live):
+    answer = rest(live, "POST", "/rpc/login", json={"email": "sales@acme.test", "password": "wrong"},
+                  headers={"X-Forwarded-For": "203.0.113.71"})
+    assert answer.status_code == 401
+    body = answer.json()
+    assert body["code"] == "PT401" and body["details"] == "sign_in.invalid_credentials"
+    assert body["message"] == "invalid email or password" and body["hint"]
+    assert body["access_token"] is None
+    gql = graphql(live, LOGIN, variables={"email": "sales@acme.test", "password": "wrong"}).json()
+    assert gql["data"]["login"] is None
+    assert gql["errors"][0]["message"] == "invalid email or password"
+    assert gql["errors"][0]["extensions"]["code"] == "PT401"
+    assert gql["errors"][0]["extensions"]["details"] == "sign_in.invalid_credentials"
+
+
+def test_a_reused_refresh_token_has_a_code_and_message_in_the_body(live):
+    tokens = rest(live, "POST", "/rpc/login", json={"email": "qa@acme.test", "password": "pulse-demo-password"}).json()
+    assert rest(live, "POST", "/rpc/refresh", json={"refresh_token": tokens["refresh_token"]}).status_code == 200
+    reused = rest(live, "POST", "/rpc/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert reused.status_code == 401
+    assert reused.json()["code"] == "PT401" and reused.json()["details"] == "session.refresh_token_reused"
+    tokens = rest(live, "POST", "/rpc/login", json={"email": "qa@acme.test", "password": "pulse-demo-password"}).json()
+    refresh = "mutation ($token: String!) { refresh(input: {refreshToken: $token}) { result { accessToken } } }"
+    assert "errors" not in graphql(live, refresh, variables={"token": tokens["refresh_token"]}).json()
+    again = graphql(live, refresh, variables={"token": tokens["refresh_token"]}).json()
+    assert again["data"]["refresh"] is None
+    assert again["errors"][0]["extensions"]["details"] == "session.refresh_token_reused"
+
+
+def test_failed_logins_still_count_towards_the_lockout(live):
+    email, client = "rest-lockout@acme.test", {"X-Forwarded-For": "203.0.113.72"}
+    answers = [rest(live, "POST", "/rpc/login", json={"email": email, "password": "wrong"}, headers=client)
+               for _ in range(6)]
+    assert [a.status_code for a in answers[:5]] == [401] * 5
+    assert answers[5].status_code == 429 and answers[5].json()["code"] == "PT429"
+
+
+# 6. An insert refused for lack of a permission names it.
+
+def checked_permissions(live: dict) -> list[tuple[str, str]]:
+    """(table, permission) for every app_user policy whose WITH CHECK refuses by name."""
+    return catalog(live, """
+        select distinct tablename::text, substring(with_check from 'check_permission\\(''([a-z_.]+)''')
+          from pg_policies
+         where schemaname = 'app' and 'app_user' = any (roles) and with_check like '%%check_permission(%%'
+           and has_any_column_privilege('app_user', (quote_ident(schemaname) || '.' || quote_ident(tablename))::regclass, 'INSERT')
+         order by 1""")
+
+
+def lacking(live: dict, permission: str) -> str:
+    """An active staff member of the tenant without the permission tenant-wide."""
+    return catalog(live, """
+        select u.email::text from app.users u
+          join app.memberships m on m.user_id = u.id and m.status = 'active' and m.partner_id is null
+          join app.organizations o on o.id = m.organization_id and o.slug = %s
+         where not exists (select from app.role_assignments ra
+                             join app.role_permissions rp on rp.organization_id = ra.organization_id and rp.role_id = ra.role_id
+                            where ra.organization_id = m.organization_id and ra.membership_id = m.id
+                              and ra.site_id is null and rp.permission = %s)
+         order by u.email limit 1""", ORG, permission)[0][0]
+
+
+def test_a_technician_creating_a_partner_is_told_which_permission_is_missing(live):
+    answer = rest(live, "POST", "/partners", sign_in(live, "technician@acme.test"), json={"name": "X", "kind": "customer"})
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "PT403" and answer.json()["details"] == "permission.missing"
+    assert "partner.manage" in answer.json()["message"]
+
+
+def test_every_insert_refused_for_a_permission_names_it(live, figures):
+    """Before any row trigger looks at the rows: the payload is a real row of the tenant."""
+    owner = sign_in(live, "admin@acme.test")
+    checks = checked_permissions(live)
+    figures["named_permission_refusals_checked"] = len(checks)
+    statement_checks = catalog(live, """
+        select tgrelid::regclass::text, convert_from(substring(tgargs from 1 for length(tgargs) - 1), 'UTF8')
+          from pg_trigger where tgname = '_000_require_permission' order by 1""")
+    assert [(f"app.{table}", permission) for table, permission in checks] == statement_checks
+    assert {"partners", "projects", "sites", "workflow_stages"} <= {table for table, _ in checks}
+    for table, permission in checks:
+        rows = rest(live, "GET", f"/{table}?select=*&limit=1", owner).json()
+        insertable = [c for (c,) in catalog(live, """
+            select a.attname::text from pg_attribute a
+             where a.attrelid = ('app.' || %s)::regclass and a.attnum > 0 and not a.attisdropped
+               and has_column_privilege('app_user', a.attrelid, a.attnum, 'INSERT')""", table)]
+        payload = {c: rows[0][c] for c in insertable if c != "id"} if rows else {}
+        try:
+            email = lacking(live, permission)
+        except IndexError:
+            continue  # every staff member holds it
+        answer = rest(live, "POST", f"/{table}", sign_in(live, email), json=payload)
+        assert answer.status_code == 403, f"{table} as {email}: {answer.text}"
+        assert answer.json()["details"] == "permission.missing" and permission in answer.json()["message"], table
+
+
+# 4. Verbs: grants match what some API role can do; what PostgREST 12 cannot describe is documented.
+
+def test_tables_no_one_may_change_grant_no_change(live):
+    """Append-only and immutable tables (a BEFORE trigger refuses every UPDATE and DELETE) grant neither,
+    so the refusal is the grant's, for members and operators alike."""
+    frozen = [table for (table,) in catalog(live, """
+        select distinct c.relname::text from pg_trigger t join pg_class c on c.oid = t.tgrelid
+          join pg_namespace n on n.oid = c.relnamespace
+         where n.nspname = 'app' and t.tgname in ('_100_append_only', '_100_immutable') order by 1""")]
+    assert {"approval_history", "document_versions"} <= set(frozen)
+    for email in ("admin@acme.test", "operator@pulse.test"):
+        bearer = sign_in(live, email)
+        for table in frozen:
+            for method in ("PATCH", "DELETE"):
+                answer = rest(live, method, f"/{table}?id=eq.{uuid.uuid4()}", bearer,
+                              **({"json": {"organization_id": None}} if method == "PATCH" else {}))
+                assert answer.status_code == 403 and answer.json()["code"] == "42501", (email, table, method, answer.text)
+
+
+def test_functions_that_change_something_answer_post_and_refuse_get(live):
+    assert rest(live, "GET", "/rpc/login?email=a@b.c&password=x").status_code == 405
+    bearer = sign_in(live, "management@acme.test")
+    assert rest(live, "GET", "/rpc/my_approvals", bearer).status_code == 200
+    clients = (ROOT / "docs" / "clients.md").read_text()
+    assert "/rpc/login" in clients and "405" in clients
+
+
+# 7. Clients whose default schema is `public`: documented setup.
+
+def test_public_schema_clients_get_pgrst106_and_the_documented_setup_works(live):
+    public = rest(live, "POST", "/rpc/login", headers={"Content-Profile": "public"},
+                  json={"email": "sales@acme.test", "password": "pulse-demo-password"})
+    assert public.status_code == 406 and public.json()["code"] == "PGRST106"
+    app = rest(live, "POST", "/rpc/login", headers={"Content-Profile": "app"},
+               json={"email": "sales@acme.test", "password": "pulse-demo-password"})
+    assert app.status_code == 200
+    clients = (ROOT / "docs" / "clients.md").read_text()
+    for setup in ('schema: "app"', 'schema="app"', "db: { schema: \"app\" }", "connectionParams", "Retool", "Appsmith"):
+        assert setup in clients, setup
+    assert "docs/clients.md" in (ROOT / "README.md").read_text()
