@@ -69,7 +69,6 @@ def test_migrations_own_no_object_of_the_repeatable_layer(databases, settings):
     Migrator(settings, url=url).deploy(repeatables=False)
     with psycopg.connect(url) as conn:
         assert layer(conn) == []
-        assert conn.execute("select to_regprocedure('auth.jwt_org_id()') is not null").fetchone()[0]
 
 
 def test_what_tables_need_stays_out_of_the_layer(database_url):

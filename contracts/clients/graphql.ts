@@ -45,7 +45,7 @@ export type AcceptInvitationInput = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   displayName?: InputMaybe<Scalars['String']['input']>;
   password?: InputMaybe<Scalars['String']['input']>;
-  token?: InputMaybe<Scalars['String']['input']>;
+  token: Scalars['String']['input'];
 };
 
 /** The output of our `acceptInvitation` mutation. */
@@ -76,7 +76,7 @@ export type AcceptMembershipInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  organizationId: Scalars['UUID']['input'];
 };
 
 /** The output of our `acceptMembership` mutation. */
@@ -246,14 +246,14 @@ export type ActivityLogOrderBy =
 
 /** All input for the `addApprovalAttachment` mutation. */
 export type AddApprovalAttachmentInput = {
-  approvalId?: InputMaybe<Scalars['UUID']['input']>;
+  approvalId: Scalars['UUID']['input'];
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  documentId?: InputMaybe<Scalars['UUID']['input']>;
-  versionNumber?: InputMaybe<Scalars['Int']['input']>;
+  documentId: Scalars['UUID']['input'];
+  versionNumber: Scalars['Int']['input'];
 };
 
 /** The output of our `addApprovalAttachment` mutation. */
@@ -280,16 +280,16 @@ export type AddApprovalAttachmentPayloadApprovalAttachmentEdgeArgs = {
 /** All input for the `addDocumentVersion` mutation. */
 export type AddDocumentVersionInput = {
   changeSummary?: InputMaybe<Scalars['String']['input']>;
-  checksum?: InputMaybe<Scalars['String']['input']>;
+  checksum: Scalars['String']['input'];
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  documentId?: InputMaybe<Scalars['UUID']['input']>;
+  documentId: Scalars['UUID']['input'];
   metadata?: InputMaybe<Scalars['JSON']['input']>;
-  mimeType?: InputMaybe<Scalars['String']['input']>;
-  sizeBytes?: InputMaybe<Scalars['BigInt']['input']>;
+  mimeType: Scalars['String']['input'];
+  sizeBytes: Scalars['BigInt']['input'];
 };
 
 /** The output of our `addDocumentVersion` mutation. */
@@ -320,8 +320,8 @@ export type AddMemberInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  displayName?: InputMaybe<Scalars['String']['input']>;
-  email?: InputMaybe<Scalars['String']['input']>;
+  displayName: Scalars['String']['input'];
+  email: Scalars['String']['input'];
   partnerId?: InputMaybe<Scalars['UUID']['input']>;
   roleKeys?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
   siteId?: InputMaybe<Scalars['UUID']['input']>;
@@ -352,13 +352,13 @@ export type AddMemberPayloadMembershipEdgeArgs = {
 export type Approval = Node & {
   __typename?: 'Approval';
   /** Reads and enables pagination through a set of `ApprovalAttachment`. */
-  approvalAttachmentsByOrganizationIdAndApprovalId: ApprovalAttachmentConnection;
+  approvalAttachments: ApprovalAttachmentConnection;
+  /** Reads a single `ApprovalChain` that is related to this `Approval`. */
+  approvalChain?: Maybe<ApprovalChain>;
   /** The chain that routed it; empty when the fallback route (management) was used. */
   approvalChainId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads and enables pagination through a set of `ApprovalHistory`. */
-  approvalHistoriesByOrganizationIdAndApprovalId: ApprovalHistoryConnection;
   /** Reads and enables pagination through a set of `ApprovalNotification`. */
-  approvalNotificationsByOrganizationIdAndApprovalId: ApprovalNotificationConnection;
+  approvalNotifications: ApprovalNotificationConnection;
   /** What is decided. */
   approvalType: ApprovalType;
   /** When it was requested. */
@@ -383,20 +383,20 @@ export type Approval = Node & {
   entityType: Scalars['String']['output'];
   /** How many times it has been escalated (each level notifies one manager further up). */
   escalationLevel: Scalars['Int']['output'];
+  /** Reads and enables pagination through a set of `ApprovalHistory`. */
+  history: ApprovalHistoryConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** When it was last escalated. */
   lastEscalatedAt?: Maybe<Scalars['Datetime']['output']>;
   /** The facts it was routed on (quote_value, po_value, risk_flags, slippage_days, ...). */
   metadata: Scalars['JSON']['output'];
-  /** Reads a single `ApprovalChain` that is related to this `Approval`. */
-  organizationApprovalChain?: Maybe<ApprovalChain>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Project` that is related to this `Approval`. */
-  organizationProject?: Maybe<Project>;
   /** Priority (urgent for urgent projects); sets the SLA. */
   priority: ApprovalPriority;
+  /** Reads a single `Project` that is related to this `Approval`. */
+  project?: Maybe<Project>;
   /** The project it belongs to. */
   projectId?: Maybe<Scalars['UUID']['output']>;
   /** Who asked. */
@@ -421,7 +421,7 @@ export type Approval = Node & {
 
 
 /** Approval requests. Opened by completing an approval-gated sub-stage (or by app.request_document_approval); routed through a chain of steps; decided with app.decide_approval. At most one open approval per entity. */
-export type ApprovalApprovalAttachmentsByOrganizationIdAndApprovalIdArgs = {
+export type ApprovalApprovalAttachmentsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<ApprovalAttachmentCondition>;
@@ -434,20 +434,7 @@ export type ApprovalApprovalAttachmentsByOrganizationIdAndApprovalIdArgs = {
 
 
 /** Approval requests. Opened by completing an approval-gated sub-stage (or by app.request_document_approval); routed through a chain of steps; decided with app.decide_approval. At most one open approval per entity. */
-export type ApprovalApprovalHistoriesByOrganizationIdAndApprovalIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ApprovalHistoryCondition>;
-  filter?: InputMaybe<ApprovalHistoryFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ApprovalHistoryOrderBy>>;
-};
-
-
-/** Approval requests. Opened by completing an approval-gated sub-stage (or by app.request_document_approval); routed through a chain of steps; decided with app.decide_approval. At most one open approval per entity. */
-export type ApprovalApprovalNotificationsByOrganizationIdAndApprovalIdArgs = {
+export type ApprovalApprovalNotificationsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<ApprovalNotificationCondition>;
@@ -456,6 +443,19 @@ export type ApprovalApprovalNotificationsByOrganizationIdAndApprovalIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalNotificationOrderBy>>;
+};
+
+
+/** Approval requests. Opened by completing an approval-gated sub-stage (or by app.request_document_approval); routed through a chain of steps; decided with app.decide_approval. At most one open approval per entity. */
+export type ApprovalHistoryArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovalHistoryCondition>;
+  filter?: InputMaybe<ApprovalHistoryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovalHistoryOrderBy>>;
 };
 
 /** What an approval_history row records. */
@@ -473,18 +473,18 @@ export type ApprovalAction =
 /** Supporting documents of an approval: document versions (app.add_approval_attachment). */
 export type ApprovalAttachment = Node & {
   __typename?: 'ApprovalAttachment';
+  /** Reads a single `Approval` that is related to this `ApprovalAttachment`. */
+  approval?: Maybe<Approval>;
   /** The approval. */
   approvalId: Scalars['UUID']['output'];
   /** The document. */
   documentId: Scalars['UUID']['output'];
   /** Reads a single `DocumentVersion` that is related to this `ApprovalAttachment`. */
-  documentVersionByOrganizationIdAndDocumentIdAndVersionNumber?: Maybe<DocumentVersion>;
+  documentVersionByDocumentIdAndVersionNumber?: Maybe<DocumentVersion>;
   /** Storage path of the attached version. */
   fileUrl: Scalars['String']['output'];
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads a single `Approval` that is related to this `ApprovalAttachment`. */
-  organizationApproval?: Maybe<Approval>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Attachment id. */
@@ -542,18 +542,18 @@ export type ApprovalAttachmentEdge = {
 export type ApprovalAttachmentFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<ApprovalAttachmentFilter>>;
+  /** Filter by the object’s `approval` relation. */
+  approval?: InputMaybe<ApprovalFilter>;
   /** Filter by the object’s `approvalId` field. */
   approvalId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `documentId` field. */
   documentId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `documentVersionByOrganizationIdAndDocumentIdAndVersionNumber` relation. */
-  documentVersionByOrganizationIdAndDocumentIdAndVersionNumber?: InputMaybe<DocumentVersionFilter>;
+  /** Filter by the object’s `documentVersionByDocumentIdAndVersionNumber` relation. */
+  documentVersionByDocumentIdAndVersionNumber?: InputMaybe<DocumentVersionFilter>;
   /** Negates the expression. */
   not?: InputMaybe<ApprovalAttachmentFilter>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<ApprovalAttachmentFilter>>;
-  /** Filter by the object’s `organizationApproval` relation. */
-  organizationApproval?: InputMaybe<ApprovalFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
@@ -719,16 +719,24 @@ export type ApprovalChainPatch = {
  * for equality and combined with a logical ‘and.’
  */
 export type ApprovalCondition = {
+  /** Checks for equality with the object’s `approvalType` field. */
+  approvalType?: InputMaybe<ApprovalType>;
+  /** Checks for equality with the object’s `createdAt` field. */
+  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Checks for equality with the object’s `entityId` field. */
   entityId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `entityType` field. */
   entityType?: InputMaybe<Scalars['String']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `priority` field. */
+  priority?: InputMaybe<ApprovalPriority>;
   /** Checks for equality with the object’s `projectId` field. */
   projectId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `rowId` field. */
   rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `slaDueAt` field. */
+  slaDueAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Checks for equality with the object’s `status` field. */
   status?: InputMaybe<ApprovalStatus>;
 };
@@ -762,7 +770,7 @@ export type ApprovalCycleTime = Node & {
   /** Median hours. */
   medianHours?: Maybe<Scalars['BigFloat']['output']>;
   /** The tenant. */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
+  organizationId: Scalars['UUID']['output'];
   /** 90th percentile hours. */
   p90Hours?: Maybe<Scalars['BigFloat']['output']>;
   /** Of those, rejected. */
@@ -903,18 +911,22 @@ export type ApprovalEvent = {
 export type ApprovalFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<ApprovalFilter>>;
-  /** Filter by the object’s `approvalAttachmentsByOrganizationIdAndApprovalId` relation. */
-  approvalAttachmentsByOrganizationIdAndApprovalId?: InputMaybe<ApprovalToManyApprovalAttachmentFilter>;
-  /** Some related `approvalAttachmentsByOrganizationIdAndApprovalId` exist. */
-  approvalAttachmentsByOrganizationIdAndApprovalIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `approvalHistoriesByOrganizationIdAndApprovalId` relation. */
-  approvalHistoriesByOrganizationIdAndApprovalId?: InputMaybe<ApprovalToManyApprovalHistoryFilter>;
-  /** Some related `approvalHistoriesByOrganizationIdAndApprovalId` exist. */
-  approvalHistoriesByOrganizationIdAndApprovalIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `approvalNotificationsByOrganizationIdAndApprovalId` relation. */
-  approvalNotificationsByOrganizationIdAndApprovalId?: InputMaybe<ApprovalToManyApprovalNotificationFilter>;
-  /** Some related `approvalNotificationsByOrganizationIdAndApprovalId` exist. */
-  approvalNotificationsByOrganizationIdAndApprovalIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvalAttachments` relation. */
+  approvalAttachments?: InputMaybe<ApprovalToManyApprovalAttachmentFilter>;
+  /** Some related `approvalAttachments` exist. */
+  approvalAttachmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvalChain` relation. */
+  approvalChain?: InputMaybe<ApprovalChainFilter>;
+  /** A related `approvalChain` exists. */
+  approvalChainExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvalNotifications` relation. */
+  approvalNotifications?: InputMaybe<ApprovalToManyApprovalNotificationFilter>;
+  /** Some related `approvalNotifications` exist. */
+  approvalNotificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvalType` field. */
+  approvalType?: InputMaybe<ApprovalTypeFilter>;
+  /** Filter by the object’s `createdAt` field. */
+  createdAt?: InputMaybe<DatetimeFilter>;
   /** Filter by the object’s `currentApprover` relation. */
   currentApprover?: InputMaybe<UserFilter>;
   /** A related `currentApprover` exists. */
@@ -923,24 +935,28 @@ export type ApprovalFilter = {
   entityId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `entityType` field. */
   entityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `history` relation. */
+  history?: InputMaybe<ApprovalToManyApprovalHistoryFilter>;
+  /** Some related `history` exist. */
+  historyExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<ApprovalFilter>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<ApprovalFilter>>;
-  /** Filter by the object’s `organizationApprovalChain` relation. */
-  organizationApprovalChain?: InputMaybe<ApprovalChainFilter>;
-  /** A related `organizationApprovalChain` exists. */
-  organizationApprovalChainExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationProject` relation. */
-  organizationProject?: InputMaybe<ProjectFilter>;
-  /** A related `organizationProject` exists. */
-  organizationProjectExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `priority` field. */
+  priority?: InputMaybe<ApprovalPriorityFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
+  /** A related `project` exists. */
+  projectExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectId` field. */
   projectId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `slaDueAt` field. */
+  slaDueAt?: InputMaybe<DatetimeFilter>;
   /** Filter by the object’s `status` field. */
   status?: InputMaybe<ApprovalStatusFilter>;
   /** Filter by the object’s `userByDecidedBy` relation. */
@@ -962,6 +978,8 @@ export type ApprovalHistory = Node & {
   actionBy?: Maybe<Scalars['UUID']['output']>;
   /** request, assign, reassign, delegate, approve, reject, comment, escalate or cancel. */
   actionType: ApprovalAction;
+  /** Reads a single `Approval` that is related to this `ApprovalHistory`. */
+  approval?: Maybe<Approval>;
   /** The approval. */
   approvalId: Scalars['UUID']['output'];
   /** Comment or reason. */
@@ -976,8 +994,6 @@ export type ApprovalHistory = Node & {
   newStatus: ApprovalStatus;
   /** Status before. */
   oldStatus?: Maybe<ApprovalStatus>;
-  /** Reads a single `Approval` that is related to this `ApprovalHistory`. */
-  organizationApproval?: Maybe<Approval>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Entry id. */
@@ -1043,6 +1059,8 @@ export type ApprovalHistoryFilter = {
   actionAt?: InputMaybe<DatetimeFilter>;
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<ApprovalHistoryFilter>>;
+  /** Filter by the object’s `approval` relation. */
+  approval?: InputMaybe<ApprovalFilter>;
   /** Filter by the object’s `approvalId` field. */
   approvalId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `fromApprover` relation. */
@@ -1053,8 +1071,6 @@ export type ApprovalHistoryFilter = {
   not?: InputMaybe<ApprovalHistoryFilter>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<ApprovalHistoryFilter>>;
-  /** Filter by the object’s `organizationApproval` relation. */
-  organizationApproval?: InputMaybe<ApprovalFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
@@ -1086,14 +1102,14 @@ export type ApprovalHistoryOrderBy =
 /** Who was told about an approval and why (assigned, escalated, decided, cancelled); the message itself is in notifications. */
 export type ApprovalNotification = Node & {
   __typename?: 'ApprovalNotification';
+  /** Reads a single `Approval` that is related to this `ApprovalNotification`. */
+  approval?: Maybe<Approval>;
   /** The approval. */
   approvalId: Scalars['UUID']['output'];
   /** For escalations: the level (1: the approver's manager, 2: theirs, ...). */
   escalationLevel: Scalars['Int']['output'];
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads a single `Approval` that is related to this `ApprovalNotification`. */
-  organizationApproval?: Maybe<Approval>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** When the recipient read the matching notification. */
@@ -1153,14 +1169,14 @@ export type ApprovalNotificationEdge = {
 export type ApprovalNotificationFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<ApprovalNotificationFilter>>;
+  /** Filter by the object’s `approval` relation. */
+  approval?: InputMaybe<ApprovalFilter>;
   /** Filter by the object’s `approvalId` field. */
   approvalId?: InputMaybe<UuidFilter>;
   /** Negates the expression. */
   not?: InputMaybe<ApprovalNotificationFilter>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<ApprovalNotificationFilter>>;
-  /** Filter by the object’s `organizationApproval` relation. */
-  organizationApproval?: InputMaybe<ApprovalFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `recipient` relation. */
@@ -1191,6 +1207,10 @@ export type ApprovalNotificationOrderBy =
 
 /** Methods to use when ordering `Approval`. */
 export type ApprovalOrderBy =
+  | 'APPROVAL_TYPE_ASC'
+  | 'APPROVAL_TYPE_DESC'
+  | 'CREATED_AT_ASC'
+  | 'CREATED_AT_DESC'
   | 'ENTITY_ID_ASC'
   | 'ENTITY_ID_DESC'
   | 'ENTITY_TYPE_ASC'
@@ -1200,10 +1220,16 @@ export type ApprovalOrderBy =
   | 'ORGANIZATION_ID_DESC'
   | 'PRIMARY_KEY_ASC'
   | 'PRIMARY_KEY_DESC'
+  | 'PRIORITY_ASC'
+  | 'PRIORITY_DESC'
   | 'PROJECT_ID_ASC'
   | 'PROJECT_ID_DESC'
   | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC';
+  | 'ROW_ID_DESC'
+  | 'SLA_DUE_AT_ASC'
+  | 'SLA_DUE_AT_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC';
 
 /** Per tenant, approval type and priority: the SLA (hours until sla_due_at) and whether a decision needs an electronic signature. */
 export type ApprovalPolicy = Node & {
@@ -1303,6 +1329,10 @@ export type ApprovalPolicyOrderBy =
 
 /** Represents an update to a `ApprovalPolicy`. Fields that are set will be updated. */
 export type ApprovalPolicyPatch = {
+  /** Approval type. */
+  approvalType?: InputMaybe<ApprovalType>;
+  /** Approval priority. */
+  priority?: InputMaybe<ApprovalPriority>;
   /** Decisions must be signed (password re-entered, meaning and reason recorded with a sha256 of what was signed). */
   requiresSignature?: InputMaybe<Scalars['Boolean']['input']>;
   /** Hours from the request (or the last reassignment to a new step) until the SLA is breached. */
@@ -1896,6 +1926,8 @@ export type ApproverBackupOrderBy =
 export type ApproverBackupPatch = {
   /** The stand-in, an active member of the tenant. */
   backupUserId?: InputMaybe<Scalars['UUID']['input']>;
+  /** The approver. */
+  userId?: InputMaybe<Scalars['UUID']['input']>;
   /** Until when the stand-in applies; empty: until removed. */
   validUntil?: InputMaybe<Scalars['Datetime']['input']>;
 };
@@ -1938,7 +1970,7 @@ export type BlockedReason = Node & {
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** The tenant. */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
+  organizationId: Scalars['UUID']['output'];
 };
 
 /**
@@ -2038,13 +2070,13 @@ export type BooleanFilter = {
 
 /** All input for the `cancelApproval` mutation. */
 export type CancelApprovalInput = {
-  approvalId?: InputMaybe<Scalars['UUID']['input']>;
+  approvalId: Scalars['UUID']['input'];
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  reason?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
 };
 
 /** The output of our `cancelApproval` mutation. */
@@ -2075,8 +2107,8 @@ export type ChangePasswordInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  currentPassword?: InputMaybe<Scalars['String']['input']>;
-  newPassword?: InputMaybe<Scalars['String']['input']>;
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
 };
 
 /** The output of our `changePassword` mutation. */
@@ -2101,7 +2133,7 @@ export type CloneWorkflowDefinitionInput = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
-  workflowDefinitionId?: InputMaybe<Scalars['UUID']['input']>;
+  workflowDefinitionId: Scalars['UUID']['input'];
 };
 
 /** The output of our `cloneWorkflowDefinition` mutation. */
@@ -2127,13 +2159,13 @@ export type CloneWorkflowDefinitionPayloadWorkflowDefinitionEdgeArgs = {
 
 /** All input for the `commentOnApproval` mutation. */
 export type CommentOnApprovalInput = {
-  approvalId?: InputMaybe<Scalars['UUID']['input']>;
+  approvalId: Scalars['UUID']['input'];
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  comment?: InputMaybe<Scalars['String']['input']>;
+  comment: Scalars['String']['input'];
 };
 
 /** The output of our `commentOnApproval` mutation. */
@@ -2177,7 +2209,7 @@ export type Contact = Node & {
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Reads a single `Partner` that is related to this `Contact`. */
-  organizationPartner?: Maybe<Partner>;
+  partner?: Maybe<Partner>;
   /** The partner company the person works for. */
   partnerId: Scalars['UUID']['output'];
   /** Phone number (digits, spaces, + ( ) . / -). */
@@ -2230,8 +2262,8 @@ export type ContactFilter = {
   or?: InputMaybe<Array<ContactFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationPartner` relation. */
-  organizationPartner?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `partner` relation. */
+  partner?: InputMaybe<PartnerFilter>;
   /** Filter by the object’s `partnerId` field. */
   partnerId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
@@ -2242,8 +2274,6 @@ export type ContactFilter = {
 export type ContactInput = {
   /** What the person is reached for. */
   contactType?: InputMaybe<ContactType>;
-  /** When the contact was created. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Email address. */
   email?: InputMaybe<Scalars['String']['input']>;
   /** Full name. */
@@ -2258,10 +2288,6 @@ export type ContactInput = {
   partnerId: Scalars['UUID']['input'];
   /** Phone number (digits, spaces, + ( ) . / -). */
   phone?: InputMaybe<Scalars['String']['input']>;
-  /** Contact id. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** When the contact was last changed. */
-  updatedAt?: InputMaybe<Scalars['Datetime']['input']>;
 };
 
 /** Methods to use when ordering `Contact`. */
@@ -2280,8 +2306,6 @@ export type ContactOrderBy =
 export type ContactPatch = {
   /** What the person is reached for. */
   contactType?: InputMaybe<ContactType>;
-  /** When the contact was created. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Email address. */
   email?: InputMaybe<Scalars['String']['input']>;
   /** Full name. */
@@ -2290,16 +2314,10 @@ export type ContactPatch = {
   isPrimary?: InputMaybe<Scalars['Boolean']['input']>;
   /** Job title. */
   jobTitle?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
   /** The partner company the person works for. */
   partnerId?: InputMaybe<Scalars['UUID']['input']>;
   /** Phone number (digits, spaces, + ( ) . / -). */
   phone?: InputMaybe<Scalars['String']['input']>;
-  /** Contact id. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** When the contact was last changed. */
-  updatedAt?: InputMaybe<Scalars['Datetime']['input']>;
 };
 
 /** What a contact person is reached for. */
@@ -2445,20 +2463,20 @@ export type CreateContactPayloadContactEdgeArgs = {
 
 /** All input for the `createDocument` mutation. */
 export type CreateDocumentInput = {
-  category?: InputMaybe<DocumentCategory>;
+  category: DocumentCategory;
   changeSummary?: InputMaybe<Scalars['String']['input']>;
-  checksum?: InputMaybe<Scalars['String']['input']>;
+  checksum: Scalars['String']['input'];
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  fileExtension?: InputMaybe<Scalars['String']['input']>;
+  fileExtension: Scalars['String']['input'];
   metadata?: InputMaybe<Scalars['JSON']['input']>;
-  mimeType?: InputMaybe<Scalars['String']['input']>;
-  projectId?: InputMaybe<Scalars['UUID']['input']>;
-  sizeBytes?: InputMaybe<Scalars['BigInt']['input']>;
-  title?: InputMaybe<Scalars['String']['input']>;
+  mimeType: Scalars['String']['input'];
+  projectId: Scalars['UUID']['input'];
+  sizeBytes: Scalars['BigInt']['input'];
+  title: Scalars['String']['input'];
 };
 
 /** The output of our `createDocument` mutation. */
@@ -2655,9 +2673,9 @@ export type CreateRoleInput = {
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
-  key?: InputMaybe<Scalars['String']['input']>;
-  name?: InputMaybe<Scalars['String']['input']>;
-  permissions?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  key: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  permissions: Array<InputMaybe<Scalars['String']['input']>>;
 };
 
 /** The output of our `createRole` mutation. */
@@ -3282,14 +3300,14 @@ export type DatetimeFilter = {
 
 /** All input for the `decideApproval` mutation. */
 export type DecideApprovalInput = {
-  approvalId?: InputMaybe<Scalars['UUID']['input']>;
+  approvalId: Scalars['UUID']['input'];
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   comment?: InputMaybe<Scalars['String']['input']>;
-  decision?: InputMaybe<ApprovalDecision>;
+  decision: ApprovalDecision;
   signatureMeaning?: InputMaybe<Scalars['String']['input']>;
   signaturePassword?: InputMaybe<Scalars['String']['input']>;
   signatureReason?: InputMaybe<Scalars['String']['input']>;
@@ -3318,7 +3336,7 @@ export type DecideApprovalPayloadApprovalEdgeArgs = {
 
 /** All input for the `delegateApproval` mutation. */
 export type DelegateApprovalInput = {
-  approvalId?: InputMaybe<Scalars['UUID']['input']>;
+  approvalId: Scalars['UUID']['input'];
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
@@ -3359,19 +3377,6 @@ export type DeleteApprovalChainByIdInput = {
   id: Scalars['ID']['input'];
 };
 
-/** All input for the `deleteApprovalChainByOrganizationIdAndChainName` mutation. */
-export type DeleteApprovalChainByOrganizationIdAndChainNameInput = {
-  /** Name, unique in the tenant. */
-  chainName: Scalars['String']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-};
-
 /** All input for the `deleteApprovalChain` mutation. */
 export type DeleteApprovalChainInput = {
   /**
@@ -3379,8 +3384,6 @@ export type DeleteApprovalChainInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** Chain id. */
   rowId: Scalars['UUID']['input'];
 };
@@ -3473,8 +3476,6 @@ export type DeleteContactInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** Contact id. */
   rowId: Scalars['UUID']['input'];
 };
@@ -3513,19 +3514,6 @@ export type DeleteMembershipByIdInput = {
   id: Scalars['ID']['input'];
 };
 
-/** All input for the `deleteMembershipByOrganizationIdAndUserId` mutation. */
-export type DeleteMembershipByOrganizationIdAndUserIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** The member. */
-  userId: Scalars['UUID']['input'];
-};
-
 /** All input for the `deleteMembership` mutation. */
 export type DeleteMembershipInput = {
   /**
@@ -3533,8 +3521,6 @@ export type DeleteMembershipInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** Membership id. */
   rowId: Scalars['UUID']['input'];
 };
@@ -3580,8 +3566,6 @@ export type DeleteNotificationInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** Notification id. */
   rowId: Scalars['UUID']['input'];
 };
@@ -3616,7 +3600,7 @@ export type DeleteOrganizationInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  organizationId: Scalars['UUID']['input'];
 };
 
 /** The output of our `deleteOrganization` mutation. */
@@ -3651,19 +3635,6 @@ export type DeletePartnerByIdInput = {
   id: Scalars['ID']['input'];
 };
 
-/** All input for the `deletePartnerByOrganizationIdAndCode` mutation. */
-export type DeletePartnerByOrganizationIdAndCodeInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant's own code for the partner (e.g. an ERP account number), unique in the tenant. */
-  code: Scalars['String']['input'];
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-};
-
 /** All input for the `deletePartner` mutation. */
 export type DeletePartnerInput = {
   /**
@@ -3671,8 +3642,6 @@ export type DeletePartnerInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** Partner id. */
   rowId: Scalars['UUID']['input'];
 };
@@ -3707,7 +3676,7 @@ export type DeleteRoleInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  roleKey?: InputMaybe<Scalars['String']['input']>;
+  roleKey: Scalars['String']['input'];
 };
 
 /** The output of our `deleteRole` mutation. */
@@ -3734,19 +3703,6 @@ export type DeleteSiteByIdInput = {
   id: Scalars['ID']['input'];
 };
 
-/** All input for the `deleteSiteByOrganizationIdAndCode` mutation. */
-export type DeleteSiteByOrganizationIdAndCodeInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Short code, unique in the tenant: upper-case letters, digits, - and _ (e.g. PLANT-1). */
-  code: Scalars['String']['input'];
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-};
-
 /** All input for the `deleteSite` mutation. */
 export type DeleteSiteInput = {
   /**
@@ -3754,8 +3710,6 @@ export type DeleteSiteInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** Site id. */
   rowId: Scalars['UUID']['input'];
 };
@@ -3794,21 +3748,6 @@ export type DeleteWorkflowDefinitionByIdInput = {
   id: Scalars['ID']['input'];
 };
 
-/** All input for the `deleteWorkflowDefinitionByOrganizationIdAndNameAndVersion` mutation. */
-export type DeleteWorkflowDefinitionByOrganizationIdAndNameAndVersionInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Template name; versions of one template share it. */
-  name: Scalars['String']['input'];
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** Version number, unique per name. */
-  version: Scalars['Int']['input'];
-};
-
 /** All input for the `deleteWorkflowDefinition` mutation. */
 export type DeleteWorkflowDefinitionInput = {
   /**
@@ -3816,8 +3755,6 @@ export type DeleteWorkflowDefinitionInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** Definition (version) id. */
   rowId: Scalars['UUID']['input'];
 };
@@ -3856,21 +3793,6 @@ export type DeleteWorkflowDefinitionStageByIdInput = {
   id: Scalars['ID']['input'];
 };
 
-/** All input for the `deleteWorkflowDefinitionStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowStageId` mutation. */
-export type DeleteWorkflowDefinitionStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowStageIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** The definition (version). */
-  workflowDefinitionId: Scalars['UUID']['input'];
-  /** The catalog stage. */
-  workflowStageId: Scalars['UUID']['input'];
-};
-
 /** All input for the `deleteWorkflowDefinitionStage` mutation. */
 export type DeleteWorkflowDefinitionStageInput = {
   /**
@@ -3878,8 +3800,6 @@ export type DeleteWorkflowDefinitionStageInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** Row id. */
   rowId: Scalars['UUID']['input'];
 };
@@ -3918,21 +3838,6 @@ export type DeleteWorkflowDefinitionSubStageByIdInput = {
   id: Scalars['ID']['input'];
 };
 
-/** All input for the `deleteWorkflowDefinitionSubStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowSubStageId` mutation. */
-export type DeleteWorkflowDefinitionSubStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowSubStageIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** The definition (version). */
-  workflowDefinitionId: Scalars['UUID']['input'];
-  /** The catalog sub-stage. */
-  workflowSubStageId: Scalars['UUID']['input'];
-};
-
 /** All input for the `deleteWorkflowDefinitionSubStage` mutation. */
 export type DeleteWorkflowDefinitionSubStageInput = {
   /**
@@ -3940,8 +3845,6 @@ export type DeleteWorkflowDefinitionSubStageInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** Row id. */
   rowId: Scalars['UUID']['input'];
 };
@@ -3980,19 +3883,6 @@ export type DeleteWorkflowStageByIdInput = {
   id: Scalars['ID']['input'];
 };
 
-/** All input for the `deleteWorkflowStageByOrganizationIdAndSlug` mutation. */
-export type DeleteWorkflowStageByOrganizationIdAndSlugInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** Stable key, unique in the tenant (e.g. technical-review). */
-  slug: Scalars['String']['input'];
-};
-
 /** All input for the `deleteWorkflowStage` mutation. */
 export type DeleteWorkflowStageInput = {
   /**
@@ -4000,8 +3890,6 @@ export type DeleteWorkflowStageInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** Stage id. */
   rowId: Scalars['UUID']['input'];
 };
@@ -4040,19 +3928,6 @@ export type DeleteWorkflowSubStageByIdInput = {
   id: Scalars['ID']['input'];
 };
 
-/** All input for the `deleteWorkflowSubStageByOrganizationIdAndSlug` mutation. */
-export type DeleteWorkflowSubStageByOrganizationIdAndSlugInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** Stable key, unique in the tenant (e.g. engineering-review). */
-  slug: Scalars['String']['input'];
-};
-
 /** All input for the `deleteWorkflowSubStage` mutation. */
 export type DeleteWorkflowSubStageInput = {
   /**
@@ -4060,8 +3935,6 @@ export type DeleteWorkflowSubStageInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** Sub-stage id. */
   rowId: Scalars['UUID']['input'];
 };
@@ -4103,7 +3976,7 @@ export type Document = Node & {
   /** When the document was created. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `DocumentVersion`. */
-  documentVersionsByOrganizationIdAndDocumentId: DocumentVersionConnection;
+  documentVersions: DocumentVersionConnection;
   /** File extension used in the generated file names (pdf, xlsx, step, ...). */
   fileExtension: Scalars['String']['output'];
   /** File name of the current version: <ORG>-<PROJECTID>-<CATEGORY>-<YYYYMMDD>-v<NN>.<ext>. */
@@ -4117,7 +3990,7 @@ export type Document = Node & {
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Reads a single `Project` that is related to this `Document`. */
-  organizationProject?: Maybe<Project>;
+  project?: Maybe<Project>;
   /** The project (projects.id). */
   projectId: Scalars['UUID']['output'];
   /** Retention class, e.g. retain-7y, from the category's rule when the document was created. */
@@ -4142,7 +4015,7 @@ export type Document = Node & {
 
 
 /** Project documents. The row describes the document and mirrors its current version; app.create_document and app.add_document_version write them, document_versions keeps every version. */
-export type DocumentDocumentVersionsByOrganizationIdAndDocumentIdArgs = {
+export type DocumentDocumentVersionsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<DocumentVersionCondition>;
@@ -4168,7 +4041,7 @@ export type DocumentAccessLog = Node & {
   /** The document. */
   documentId: Scalars['UUID']['output'];
   /** Reads a single `DocumentVersion` that is related to this `DocumentAccessLog`. */
-  documentVersionByOrganizationIdAndDocumentIdAndVersionNumber?: Maybe<DocumentVersion>;
+  documentVersionByDocumentIdAndVersionNumber?: Maybe<DocumentVersion>;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** The tenant. */
@@ -4228,8 +4101,8 @@ export type DocumentAccessLogFilter = {
   and?: InputMaybe<Array<DocumentAccessLogFilter>>;
   /** Filter by the object’s `documentId` field. */
   documentId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `documentVersionByOrganizationIdAndDocumentIdAndVersionNumber` relation. */
-  documentVersionByOrganizationIdAndDocumentIdAndVersionNumber?: InputMaybe<DocumentVersionFilter>;
+  /** Filter by the object’s `documentVersionByDocumentIdAndVersionNumber` relation. */
+  documentVersionByDocumentIdAndVersionNumber?: InputMaybe<DocumentVersionFilter>;
   /** Negates the expression. */
   not?: InputMaybe<DocumentAccessLogFilter>;
   /** Checks for any expressions in this list. */
@@ -4473,6 +4346,8 @@ export type DocumentCondition = {
   category?: InputMaybe<DocumentCategory>;
   /** Checks for equality with the object’s `checksum` field. */
   checksum?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `createdAt` field. */
+  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `projectId` field. */
@@ -4511,18 +4386,20 @@ export type DocumentFilter = {
   category?: InputMaybe<DocumentCategoryFilter>;
   /** Filter by the object’s `checksum` field. */
   checksum?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `documentVersionsByOrganizationIdAndDocumentId` relation. */
-  documentVersionsByOrganizationIdAndDocumentId?: InputMaybe<DocumentToManyDocumentVersionFilter>;
-  /** Some related `documentVersionsByOrganizationIdAndDocumentId` exist. */
-  documentVersionsByOrganizationIdAndDocumentIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdAt` field. */
+  createdAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `documentVersions` relation. */
+  documentVersions?: InputMaybe<DocumentToManyDocumentVersionFilter>;
+  /** Some related `documentVersions` exist. */
+  documentVersionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<DocumentFilter>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<DocumentFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationProject` relation. */
-  organizationProject?: InputMaybe<ProjectFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
   /** Filter by the object’s `projectId` field. */
   projectId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
@@ -4539,8 +4416,12 @@ export type DocumentFilter = {
 
 /** Methods to use when ordering `Document`. */
 export type DocumentOrderBy =
+  | 'CATEGORY_ASC'
+  | 'CATEGORY_DESC'
   | 'CHECKSUM_ASC'
   | 'CHECKSUM_DESC'
+  | 'CREATED_AT_ASC'
+  | 'CREATED_AT_DESC'
   | 'NATURAL'
   | 'ORGANIZATION_ID_ASC'
   | 'ORGANIZATION_ID_DESC'
@@ -4565,7 +4446,7 @@ export type DocumentToManyDocumentVersionFilter = {
 export type DocumentVersion = Node & {
   __typename?: 'DocumentVersion';
   /** Reads and enables pagination through a set of `ApprovalAttachment`. */
-  approvalAttachmentsByOrganizationIdAndDocumentIdAndVersionNumber: ApprovalAttachmentConnection;
+  approvalAttachmentsByDocumentIdAndVersionNumber: ApprovalAttachmentConnection;
   /** not_required, or pending / approved / rejected for regulated categories. */
   approvalState: DocumentApprovalState;
   /** When the approval was decided. */
@@ -4576,6 +4457,8 @@ export type DocumentVersion = Node & {
   changeSummary: Scalars['String']['output'];
   /** sha256 of the file, 64 lower-case hex digits. */
   checksum: Scalars['String']['output'];
+  /** Reads a single `Document` that is related to this `DocumentVersion`. */
+  document?: Maybe<Document>;
   /** The document. */
   documentId: Scalars['UUID']['output'];
   /** Generated file name: <ORG>-<PROJECTID>-<CATEGORY>-<YYYYMMDD>-v<NN>.<ext>. */
@@ -4590,8 +4473,6 @@ export type DocumentVersion = Node & {
   metadata: Scalars['JSON']['output'];
   /** MIME type, e.g. application/pdf. */
   mimeType: Scalars['String']['output'];
-  /** Reads a single `Document` that is related to this `DocumentVersion`. */
-  organizationDocument?: Maybe<Document>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Version row id. */
@@ -4612,7 +4493,7 @@ export type DocumentVersion = Node & {
 
 
 /** Every uploaded version of a document. Immutable once written, except which one is current and its approval. */
-export type DocumentVersionApprovalAttachmentsByOrganizationIdAndDocumentIdAndVersionNumberArgs = {
+export type DocumentVersionApprovalAttachmentsByDocumentIdAndVersionNumberArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<ApprovalAttachmentCondition>;
@@ -4664,18 +4545,18 @@ export type DocumentVersionEdge = {
 export type DocumentVersionFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<DocumentVersionFilter>>;
-  /** Filter by the object’s `approvalAttachmentsByOrganizationIdAndDocumentIdAndVersionNumber` relation. */
-  approvalAttachmentsByOrganizationIdAndDocumentIdAndVersionNumber?: InputMaybe<DocumentVersionToManyApprovalAttachmentFilter>;
-  /** Some related `approvalAttachmentsByOrganizationIdAndDocumentIdAndVersionNumber` exist. */
-  approvalAttachmentsByOrganizationIdAndDocumentIdAndVersionNumberExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvalAttachmentsByDocumentIdAndVersionNumber` relation. */
+  approvalAttachmentsByDocumentIdAndVersionNumber?: InputMaybe<DocumentVersionToManyApprovalAttachmentFilter>;
+  /** Some related `approvalAttachmentsByDocumentIdAndVersionNumber` exist. */
+  approvalAttachmentsByDocumentIdAndVersionNumberExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `document` relation. */
+  document?: InputMaybe<DocumentFilter>;
   /** Filter by the object’s `documentId` field. */
   documentId?: InputMaybe<UuidFilter>;
   /** Negates the expression. */
   not?: InputMaybe<DocumentVersionFilter>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<DocumentVersionFilter>>;
-  /** Filter by the object’s `organizationDocument` relation. */
-  organizationDocument?: InputMaybe<DocumentFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
@@ -4745,8 +4626,8 @@ export type GrantRoleInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  membershipId?: InputMaybe<Scalars['UUID']['input']>;
-  roleKey?: InputMaybe<Scalars['String']['input']>;
+  membershipId: Scalars['UUID']['input'];
+  roleKey: Scalars['String']['input'];
   siteId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
@@ -4858,7 +4739,7 @@ export type LogDocumentAccessInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  documentId?: InputMaybe<Scalars['UUID']['input']>;
+  documentId: Scalars['UUID']['input'];
   versionNumber?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -4890,9 +4771,9 @@ export type LoginInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  email?: InputMaybe<Scalars['String']['input']>;
+  email: Scalars['String']['input'];
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  password?: InputMaybe<Scalars['String']['input']>;
+  password: Scalars['String']['input'];
 };
 
 /** The output of our `login` mutation. */
@@ -4959,7 +4840,7 @@ export type MarkNotificationReadInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  notificationId?: InputMaybe<Scalars['UUID']['input']>;
+  notificationId: Scalars['UUID']['input'];
 };
 
 /** The output of our `markNotificationRead` mutation. */
@@ -4995,11 +4876,11 @@ export type Membership = Node & {
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Reads a single `Partner` that is related to this `Membership`. */
-  organizationPartner?: Maybe<Partner>;
+  partner?: Maybe<Partner>;
   /** Set for customer or supplier portal users: they see only this partner's records. */
   partnerId?: Maybe<Scalars['UUID']['output']>;
   /** Reads and enables pagination through a set of `RoleAssignment`. */
-  roleAssignmentsByOrganizationIdAndMembershipId: RoleAssignmentConnection;
+  roleAssignments: RoleAssignmentConnection;
   /** Membership id. */
   rowId: Scalars['UUID']['output'];
   /** invited, active or revoked. */
@@ -5014,7 +4895,7 @@ export type Membership = Node & {
 
 
 /** A user's membership of one tenant. Revoking it refuses the user's next request in that tenant. */
-export type MembershipRoleAssignmentsByOrganizationIdAndMembershipIdArgs = {
+export type MembershipRoleAssignmentsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<RoleAssignmentCondition>;
@@ -5072,14 +4953,14 @@ export type MembershipFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationPartner` relation. */
-  organizationPartner?: InputMaybe<PartnerFilter>;
-  /** A related `organizationPartner` exists. */
-  organizationPartnerExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `roleAssignmentsByOrganizationIdAndMembershipId` relation. */
-  roleAssignmentsByOrganizationIdAndMembershipId?: InputMaybe<MembershipToManyRoleAssignmentFilter>;
-  /** Some related `roleAssignmentsByOrganizationIdAndMembershipId` exist. */
-  roleAssignmentsByOrganizationIdAndMembershipIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partner` relation. */
+  partner?: InputMaybe<PartnerFilter>;
+  /** A related `partner` exists. */
+  partnerExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `roleAssignments` relation. */
+  roleAssignments?: InputMaybe<MembershipToManyRoleAssignmentFilter>;
+  /** Some related `roleAssignments` exist. */
+  roleAssignmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `user` relation. */
@@ -5090,18 +4971,12 @@ export type MembershipFilter = {
 
 /** An input for mutations affecting `Membership` */
 export type MembershipInput = {
-  /** When the membership was created. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** The tenant. */
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
   /** Set for customer or supplier portal users: they see only this partner's records. */
   partnerId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Membership id. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** invited, active or revoked. */
   status?: InputMaybe<MembershipStatus>;
-  /** When the membership was last changed. */
-  updatedAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** The member. */
   userId: Scalars['UUID']['input'];
 };
@@ -5120,18 +4995,10 @@ export type MembershipOrderBy =
 
 /** Represents an update to a `Membership`. Fields that are set will be updated. */
 export type MembershipPatch = {
-  /** When the membership was created. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** The tenant. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
   /** Set for customer or supplier portal users: they see only this partner's records. */
   partnerId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Membership id. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** invited, active or revoked. */
   status?: InputMaybe<MembershipStatus>;
-  /** When the membership was last changed. */
-  updatedAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** The member. */
   userId?: InputMaybe<Scalars['UUID']['input']>;
 };
@@ -5164,7 +5031,7 @@ export type Message = Node & {
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Reads a single `Project` that is related to this `Message`. */
-  organizationProject?: Maybe<Project>;
+  project?: Maybe<Project>;
   /** The project (projects.id). */
   projectId: Scalars['UUID']['output'];
   /** Reads a single `User` that is related to this `Message`. */
@@ -5227,8 +5094,8 @@ export type MessageFilter = {
   or?: InputMaybe<Array<MessageFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationProject` relation. */
-  organizationProject?: InputMaybe<ProjectFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
   /** Filter by the object’s `projectId` field. */
   projectId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `recipient` relation. */
@@ -5334,8 +5201,6 @@ export type Mutation = {
   deleteApprovalChain?: Maybe<DeleteApprovalChainPayload>;
   /** Deletes a single `ApprovalChain` using its globally unique id. */
   deleteApprovalChainById?: Maybe<DeleteApprovalChainPayload>;
-  /** Deletes a single `ApprovalChain` using a unique key. */
-  deleteApprovalChainByOrganizationIdAndChainName?: Maybe<DeleteApprovalChainPayload>;
   /** Deletes a single `ApproverBackup` using a unique key. */
   deleteApproverBackup?: Maybe<DeleteApproverBackupPayload>;
   /** Deletes a single `ApproverBackup` using its globally unique id. */
@@ -5348,8 +5213,6 @@ export type Mutation = {
   deleteMembership?: Maybe<DeleteMembershipPayload>;
   /** Deletes a single `Membership` using its globally unique id. */
   deleteMembershipById?: Maybe<DeleteMembershipPayload>;
-  /** Deletes a single `Membership` using a unique key. */
-  deleteMembershipByOrganizationIdAndUserId?: Maybe<DeleteMembershipPayload>;
   /** Deletes a single `Notification` using a unique key. */
   deleteNotification?: Maybe<DeleteNotificationPayload>;
   /** Deletes a single `Notification` using its globally unique id. */
@@ -5360,53 +5223,39 @@ export type Mutation = {
   deletePartner?: Maybe<DeletePartnerPayload>;
   /** Deletes a single `Partner` using its globally unique id. */
   deletePartnerById?: Maybe<DeletePartnerPayload>;
-  /** Deletes a single `Partner` using a unique key. */
-  deletePartnerByOrganizationIdAndCode?: Maybe<DeletePartnerPayload>;
   /** Deletes a tenant-made role and its assignments. Needs role.manage and the role's permissions. Errors: PT403, PT404, PT409 system role. */
   deleteRole?: Maybe<DeleteRolePayload>;
   /** Deletes a single `Site` using a unique key. */
   deleteSite?: Maybe<DeleteSitePayload>;
   /** Deletes a single `Site` using its globally unique id. */
   deleteSiteById?: Maybe<DeleteSitePayload>;
-  /** Deletes a single `Site` using a unique key. */
-  deleteSiteByOrganizationIdAndCode?: Maybe<DeleteSitePayload>;
   /** Deletes a single `WorkflowDefinition` using a unique key. */
   deleteWorkflowDefinition?: Maybe<DeleteWorkflowDefinitionPayload>;
   /** Deletes a single `WorkflowDefinition` using its globally unique id. */
   deleteWorkflowDefinitionById?: Maybe<DeleteWorkflowDefinitionPayload>;
-  /** Deletes a single `WorkflowDefinition` using a unique key. */
-  deleteWorkflowDefinitionByOrganizationIdAndNameAndVersion?: Maybe<DeleteWorkflowDefinitionPayload>;
   /** Deletes a single `WorkflowDefinitionStage` using a unique key. */
   deleteWorkflowDefinitionStage?: Maybe<DeleteWorkflowDefinitionStagePayload>;
   /** Deletes a single `WorkflowDefinitionStage` using its globally unique id. */
   deleteWorkflowDefinitionStageById?: Maybe<DeleteWorkflowDefinitionStagePayload>;
-  /** Deletes a single `WorkflowDefinitionStage` using a unique key. */
-  deleteWorkflowDefinitionStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowStageId?: Maybe<DeleteWorkflowDefinitionStagePayload>;
   /** Deletes a single `WorkflowDefinitionSubStage` using a unique key. */
   deleteWorkflowDefinitionSubStage?: Maybe<DeleteWorkflowDefinitionSubStagePayload>;
   /** Deletes a single `WorkflowDefinitionSubStage` using its globally unique id. */
   deleteWorkflowDefinitionSubStageById?: Maybe<DeleteWorkflowDefinitionSubStagePayload>;
-  /** Deletes a single `WorkflowDefinitionSubStage` using a unique key. */
-  deleteWorkflowDefinitionSubStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowSubStageId?: Maybe<DeleteWorkflowDefinitionSubStagePayload>;
   /** Deletes a single `WorkflowStage` using a unique key. */
   deleteWorkflowStage?: Maybe<DeleteWorkflowStagePayload>;
   /** Deletes a single `WorkflowStage` using its globally unique id. */
   deleteWorkflowStageById?: Maybe<DeleteWorkflowStagePayload>;
-  /** Deletes a single `WorkflowStage` using a unique key. */
-  deleteWorkflowStageByOrganizationIdAndSlug?: Maybe<DeleteWorkflowStagePayload>;
   /** Deletes a single `WorkflowSubStage` using a unique key. */
   deleteWorkflowSubStage?: Maybe<DeleteWorkflowSubStagePayload>;
   /** Deletes a single `WorkflowSubStage` using its globally unique id. */
   deleteWorkflowSubStageById?: Maybe<DeleteWorkflowSubStagePayload>;
-  /** Deletes a single `WorkflowSubStage` using a unique key. */
-  deleteWorkflowSubStageByOrganizationIdAndSlug?: Maybe<DeleteWorkflowSubStagePayload>;
   /** Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage. Returns how many approvals were escalated. */
   escalateOverdueApprovals?: Maybe<EscalateOverdueApprovalsPayload>;
   /** Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403, PT404. */
   grantRole?: Maybe<GrantRolePayload>;
   /** Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404. */
   logDocumentAccess?: Maybe<LogDocumentAccessPayload>;
-  /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 from PostgREST, null from GraphQL. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 suspended or not a member, PT429 locked. */
+  /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 suspended or not a member, PT429 locked. */
   login?: Maybe<LoginPayload>;
   /** Ends the session of the calling token: its access token is refused from the next request on and its refresh token stops working. False when the token has no session (minted by `pulse jwt mint`). */
   logout?: Maybe<LogoutPayload>;
@@ -5420,7 +5269,7 @@ export type Mutation = {
   purgeOrganization?: Maybe<PurgeOrganizationPayload>;
   /** Hands an open approval to another active member who may decide its current step (not the requester, holding the step's role, management or admin). The current approver or approval.manage. Errors: PT403 (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404, PT409 closed, PT422 not a member. */
   reassignApproval?: Maybe<ReassignApprovalPayload>;
-  /** Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, null from GraphQL): it was copied. Errors: PT401 invalid or expired, PT403 suspended or no longer a member. */
+  /** Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 invalid or expired, PT403 suspended or no longer a member. */
   refresh?: Maybe<RefreshPayload>;
   /** Undoes app.delete_organization within the retention window (platform operators only). Errors: PT403, PT404, PT409 not deleted. */
   restoreOrganization?: Maybe<RestoreOrganizationPayload>;
@@ -5438,8 +5287,6 @@ export type Mutation = {
   updateApprovalChain?: Maybe<UpdateApprovalChainPayload>;
   /** Updates a single `ApprovalChain` using its globally unique id and a patch. */
   updateApprovalChainById?: Maybe<UpdateApprovalChainPayload>;
-  /** Updates a single `ApprovalChain` using a unique key and a patch. */
-  updateApprovalChainByOrganizationIdAndChainName?: Maybe<UpdateApprovalChainPayload>;
   /** Updates a single `ApprovalPolicy` using a unique key and a patch. */
   updateApprovalPolicy?: Maybe<UpdateApprovalPolicyPayload>;
   /** Updates a single `ApprovalPolicy` using its globally unique id and a patch. */
@@ -5460,8 +5307,6 @@ export type Mutation = {
   updateMembership?: Maybe<UpdateMembershipPayload>;
   /** Updates a single `Membership` using its globally unique id and a patch. */
   updateMembershipById?: Maybe<UpdateMembershipPayload>;
-  /** Updates a single `Membership` using a unique key and a patch. */
-  updateMembershipByOrganizationIdAndUserId?: Maybe<UpdateMembershipPayload>;
   /** Updates a single `Notification` using a unique key and a patch. */
   updateNotification?: Maybe<UpdateNotificationPayload>;
   /** Updates a single `Notification` using its globally unique id and a patch. */
@@ -5476,22 +5321,16 @@ export type Mutation = {
   updatePartner?: Maybe<UpdatePartnerPayload>;
   /** Updates a single `Partner` using its globally unique id and a patch. */
   updatePartnerById?: Maybe<UpdatePartnerPayload>;
-  /** Updates a single `Partner` using a unique key and a patch. */
-  updatePartnerByOrganizationIdAndCode?: Maybe<UpdatePartnerPayload>;
   /** PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Errors: PT403, PT404, PT409 invalid transition (names current and requested state), PT422. */
   updateProgress?: Maybe<UpdateProgressPayload>;
   /** Updates a single `Project` using a unique key and a patch. */
   updateProject?: Maybe<UpdateProjectPayload>;
   /** Updates a single `Project` using its globally unique id and a patch. */
   updateProjectById?: Maybe<UpdateProjectPayload>;
-  /** Updates a single `Project` using a unique key and a patch. */
-  updateProjectByOrganizationIdAndProjectId?: Maybe<UpdateProjectPayload>;
   /** Updates a single `Site` using a unique key and a patch. */
   updateSite?: Maybe<UpdateSitePayload>;
   /** Updates a single `Site` using its globally unique id and a patch. */
   updateSiteById?: Maybe<UpdateSitePayload>;
-  /** Updates a single `Site` using a unique key and a patch. */
-  updateSiteByOrganizationIdAndCode?: Maybe<UpdateSitePayload>;
   /** Updates a single `User` using a unique key and a patch. */
   updateUser?: Maybe<UpdateUserPayload>;
   /** Updates a single `User` using a unique key and a patch. */
@@ -5502,20 +5341,14 @@ export type Mutation = {
   updateWorkflowDefinition?: Maybe<UpdateWorkflowDefinitionPayload>;
   /** Updates a single `WorkflowDefinition` using its globally unique id and a patch. */
   updateWorkflowDefinitionById?: Maybe<UpdateWorkflowDefinitionPayload>;
-  /** Updates a single `WorkflowDefinition` using a unique key and a patch. */
-  updateWorkflowDefinitionByOrganizationIdAndNameAndVersion?: Maybe<UpdateWorkflowDefinitionPayload>;
   /** Updates a single `WorkflowDefinitionStage` using a unique key and a patch. */
   updateWorkflowDefinitionStage?: Maybe<UpdateWorkflowDefinitionStagePayload>;
   /** Updates a single `WorkflowDefinitionStage` using its globally unique id and a patch. */
   updateWorkflowDefinitionStageById?: Maybe<UpdateWorkflowDefinitionStagePayload>;
-  /** Updates a single `WorkflowDefinitionStage` using a unique key and a patch. */
-  updateWorkflowDefinitionStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowStageId?: Maybe<UpdateWorkflowDefinitionStagePayload>;
   /** Updates a single `WorkflowDefinitionSubStage` using a unique key and a patch. */
   updateWorkflowDefinitionSubStage?: Maybe<UpdateWorkflowDefinitionSubStagePayload>;
   /** Updates a single `WorkflowDefinitionSubStage` using its globally unique id and a patch. */
   updateWorkflowDefinitionSubStageById?: Maybe<UpdateWorkflowDefinitionSubStagePayload>;
-  /** Updates a single `WorkflowDefinitionSubStage` using a unique key and a patch. */
-  updateWorkflowDefinitionSubStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowSubStageId?: Maybe<UpdateWorkflowDefinitionSubStagePayload>;
   /** Updates a single `WorkflowSetting` using a unique key and a patch. */
   updateWorkflowSetting?: Maybe<UpdateWorkflowSettingPayload>;
   /** Updates a single `WorkflowSetting` using its globally unique id and a patch. */
@@ -5524,14 +5357,10 @@ export type Mutation = {
   updateWorkflowStage?: Maybe<UpdateWorkflowStagePayload>;
   /** Updates a single `WorkflowStage` using its globally unique id and a patch. */
   updateWorkflowStageById?: Maybe<UpdateWorkflowStagePayload>;
-  /** Updates a single `WorkflowStage` using a unique key and a patch. */
-  updateWorkflowStageByOrganizationIdAndSlug?: Maybe<UpdateWorkflowStagePayload>;
   /** Updates a single `WorkflowSubStage` using a unique key and a patch. */
   updateWorkflowSubStage?: Maybe<UpdateWorkflowSubStagePayload>;
   /** Updates a single `WorkflowSubStage` using its globally unique id and a patch. */
   updateWorkflowSubStageById?: Maybe<UpdateWorkflowSubStagePayload>;
-  /** Updates a single `WorkflowSubStage` using a unique key and a patch. */
-  updateWorkflowSubStageByOrganizationIdAndSlug?: Maybe<UpdateWorkflowSubStagePayload>;
 };
 
 
@@ -5722,12 +5551,6 @@ export type MutationDeleteApprovalChainByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteApprovalChainByOrganizationIdAndChainNameArgs = {
-  input: DeleteApprovalChainByOrganizationIdAndChainNameInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteApproverBackupArgs = {
   input: DeleteApproverBackupInput;
 };
@@ -5764,12 +5587,6 @@ export type MutationDeleteMembershipByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteMembershipByOrganizationIdAndUserIdArgs = {
-  input: DeleteMembershipByOrganizationIdAndUserIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteNotificationArgs = {
   input: DeleteNotificationInput;
 };
@@ -5800,12 +5617,6 @@ export type MutationDeletePartnerByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeletePartnerByOrganizationIdAndCodeArgs = {
-  input: DeletePartnerByOrganizationIdAndCodeInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteRoleArgs = {
   input: DeleteRoleInput;
 };
@@ -5824,12 +5635,6 @@ export type MutationDeleteSiteByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteSiteByOrganizationIdAndCodeArgs = {
-  input: DeleteSiteByOrganizationIdAndCodeInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteWorkflowDefinitionArgs = {
   input: DeleteWorkflowDefinitionInput;
 };
@@ -5838,12 +5643,6 @@ export type MutationDeleteWorkflowDefinitionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteWorkflowDefinitionByIdArgs = {
   input: DeleteWorkflowDefinitionByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteWorkflowDefinitionByOrganizationIdAndNameAndVersionArgs = {
-  input: DeleteWorkflowDefinitionByOrganizationIdAndNameAndVersionInput;
 };
 
 
@@ -5860,12 +5659,6 @@ export type MutationDeleteWorkflowDefinitionStageByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteWorkflowDefinitionStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowStageIdArgs = {
-  input: DeleteWorkflowDefinitionStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowStageIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteWorkflowDefinitionSubStageArgs = {
   input: DeleteWorkflowDefinitionSubStageInput;
 };
@@ -5874,12 +5667,6 @@ export type MutationDeleteWorkflowDefinitionSubStageArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteWorkflowDefinitionSubStageByIdArgs = {
   input: DeleteWorkflowDefinitionSubStageByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteWorkflowDefinitionSubStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowSubStageIdArgs = {
-  input: DeleteWorkflowDefinitionSubStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowSubStageIdInput;
 };
 
 
@@ -5896,12 +5683,6 @@ export type MutationDeleteWorkflowStageByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteWorkflowStageByOrganizationIdAndSlugArgs = {
-  input: DeleteWorkflowStageByOrganizationIdAndSlugInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteWorkflowSubStageArgs = {
   input: DeleteWorkflowSubStageInput;
 };
@@ -5910,12 +5691,6 @@ export type MutationDeleteWorkflowSubStageArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteWorkflowSubStageByIdArgs = {
   input: DeleteWorkflowSubStageByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteWorkflowSubStageByOrganizationIdAndSlugArgs = {
-  input: DeleteWorkflowSubStageByOrganizationIdAndSlugInput;
 };
 
 
@@ -6034,12 +5809,6 @@ export type MutationUpdateApprovalChainByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateApprovalChainByOrganizationIdAndChainNameArgs = {
-  input: UpdateApprovalChainByOrganizationIdAndChainNameInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateApprovalPolicyArgs = {
   input: UpdateApprovalPolicyInput;
 };
@@ -6100,12 +5869,6 @@ export type MutationUpdateMembershipByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateMembershipByOrganizationIdAndUserIdArgs = {
-  input: UpdateMembershipByOrganizationIdAndUserIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateNotificationArgs = {
   input: UpdateNotificationInput;
 };
@@ -6148,12 +5911,6 @@ export type MutationUpdatePartnerByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdatePartnerByOrganizationIdAndCodeArgs = {
-  input: UpdatePartnerByOrganizationIdAndCodeInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateProgressArgs = {
   input: UpdateProgressInput;
 };
@@ -6172,12 +5929,6 @@ export type MutationUpdateProjectByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateProjectByOrganizationIdAndProjectIdArgs = {
-  input: UpdateProjectByOrganizationIdAndProjectIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateSiteArgs = {
   input: UpdateSiteInput;
 };
@@ -6186,12 +5937,6 @@ export type MutationUpdateSiteArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateSiteByIdArgs = {
   input: UpdateSiteByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateSiteByOrganizationIdAndCodeArgs = {
-  input: UpdateSiteByOrganizationIdAndCodeInput;
 };
 
 
@@ -6226,12 +5971,6 @@ export type MutationUpdateWorkflowDefinitionByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateWorkflowDefinitionByOrganizationIdAndNameAndVersionArgs = {
-  input: UpdateWorkflowDefinitionByOrganizationIdAndNameAndVersionInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateWorkflowDefinitionStageArgs = {
   input: UpdateWorkflowDefinitionStageInput;
 };
@@ -6244,12 +5983,6 @@ export type MutationUpdateWorkflowDefinitionStageByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateWorkflowDefinitionStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowStageIdArgs = {
-  input: UpdateWorkflowDefinitionStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowStageIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateWorkflowDefinitionSubStageArgs = {
   input: UpdateWorkflowDefinitionSubStageInput;
 };
@@ -6258,12 +5991,6 @@ export type MutationUpdateWorkflowDefinitionSubStageArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateWorkflowDefinitionSubStageByIdArgs = {
   input: UpdateWorkflowDefinitionSubStageByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateWorkflowDefinitionSubStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowSubStageIdArgs = {
-  input: UpdateWorkflowDefinitionSubStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowSubStageIdInput;
 };
 
 
@@ -6292,12 +6019,6 @@ export type MutationUpdateWorkflowStageByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateWorkflowStageByOrganizationIdAndSlugArgs = {
-  input: UpdateWorkflowStageByOrganizationIdAndSlugInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateWorkflowSubStageArgs = {
   input: UpdateWorkflowSubStageInput;
 };
@@ -6306,12 +6027,6 @@ export type MutationUpdateWorkflowSubStageArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateWorkflowSubStageByIdArgs = {
   input: UpdateWorkflowSubStageByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateWorkflowSubStageByOrganizationIdAndSlugArgs = {
-  input: UpdateWorkflowSubStageByOrganizationIdAndSlugInput;
 };
 
 /** An object with a globally unique `ID`. */
@@ -6337,10 +6052,10 @@ export type Notification = Node & {
   message: Scalars['String']['output'];
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Project` that is related to this `Notification`. */
-  organizationProject?: Maybe<Project>;
   /** Priority. */
   priority: PriorityLevel;
+  /** Reads a single `Project` that is related to this `Notification`. */
+  project?: Maybe<Project>;
   /** The project it concerns. */
   projectId?: Maybe<Scalars['UUID']['output']>;
   /** When it was read; setting it to any time (e.g. "now") records the server's time. Unread: read_at is null. */
@@ -6408,10 +6123,10 @@ export type NotificationFilter = {
   or?: InputMaybe<Array<NotificationFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationProject` relation. */
-  organizationProject?: InputMaybe<ProjectFilter>;
-  /** A related `organizationProject` exists. */
-  organizationProjectExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
+  /** A related `project` exists. */
+  projectExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `readAt` field. */
   readAt?: InputMaybe<DatetimeFilter>;
   /** Filter by the object’s `rowId` field. */
@@ -6468,7 +6183,7 @@ export type OnTimeDelivery = Node & {
   /** on_time_count over deliveries with a promised date. */
   onTimeRate?: Maybe<Scalars['BigFloat']['output']>;
   /** The tenant. */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
+  organizationId: Scalars['UUID']['output'];
 };
 
 /**
@@ -7154,9 +6869,9 @@ export type OverrideProjectStageInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  projectId?: InputMaybe<Scalars['UUID']['input']>;
-  reason?: InputMaybe<Scalars['String']['input']>;
-  stageId?: InputMaybe<Scalars['UUID']['input']>;
+  projectId: Scalars['UUID']['input'];
+  reason: Scalars['String']['input'];
+  stageId: Scalars['UUID']['input'];
 };
 
 /** The output of our `overrideProjectStage` mutation. */
@@ -7199,7 +6914,7 @@ export type Partner = Node & {
   /** The tenant's own code for the partner (e.g. an ERP account number), unique in the tenant. */
   code?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `Contact`. */
-  contactsByOrganizationIdAndPartnerId: ContactConnection;
+  contacts: ContactConnection;
   /** When the partner was created. */
   createdAt: Scalars['Datetime']['output'];
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
@@ -7217,7 +6932,7 @@ export type Partner = Node & {
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Project`. */
-  projectsByOrganizationIdAndCustomerOrganizationId: ProjectConnection;
+  projectsByCustomerOrganizationId: ProjectConnection;
   /** Partner id. */
   rowId: Scalars['UUID']['output'];
   /** When the partner was last changed. */
@@ -7228,7 +6943,7 @@ export type Partner = Node & {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
-export type PartnerContactsByOrganizationIdAndPartnerIdArgs = {
+export type PartnerContactsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<ContactCondition>;
@@ -7241,7 +6956,7 @@ export type PartnerContactsByOrganizationIdAndPartnerIdArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
-export type PartnerProjectsByOrganizationIdAndCustomerOrganizationIdArgs = {
+export type PartnerProjectsByCustomerOrganizationIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<ProjectCondition>;
@@ -7292,10 +7007,10 @@ export type PartnerFilter = {
   and?: InputMaybe<Array<PartnerFilter>>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `contactsByOrganizationIdAndPartnerId` relation. */
-  contactsByOrganizationIdAndPartnerId?: InputMaybe<PartnerToManyContactFilter>;
-  /** Some related `contactsByOrganizationIdAndPartnerId` exist. */
-  contactsByOrganizationIdAndPartnerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `contacts` relation. */
+  contacts?: InputMaybe<PartnerToManyContactFilter>;
+  /** Some related `contacts` exist. */
+  contactsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `name` field. */
   name?: InputMaybe<StringFilter>;
   /** Negates the expression. */
@@ -7306,10 +7021,10 @@ export type PartnerFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `projectsByOrganizationIdAndCustomerOrganizationId` relation. */
-  projectsByOrganizationIdAndCustomerOrganizationId?: InputMaybe<PartnerToManyProjectFilter>;
-  /** Some related `projectsByOrganizationIdAndCustomerOrganizationId` exist. */
-  projectsByOrganizationIdAndCustomerOrganizationIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectsByCustomerOrganizationId` relation. */
+  projectsByCustomerOrganizationId?: InputMaybe<PartnerToManyProjectFilter>;
+  /** Some related `projectsByCustomerOrganizationId` exist. */
+  projectsByCustomerOrganizationIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
 };
@@ -7318,8 +7033,6 @@ export type PartnerFilter = {
 export type PartnerInput = {
   /** The tenant's own code for the partner (e.g. an ERP account number), unique in the tenant. */
   code?: InputMaybe<Scalars['String']['input']>;
-  /** When the partner was created. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** False once the tenant stops dealing with the partner. */
   isActive?: InputMaybe<Scalars['Boolean']['input']>;
   /** customer, supplier or customer_and_supplier. */
@@ -7330,10 +7043,6 @@ export type PartnerInput = {
   notes?: InputMaybe<Scalars['String']['input']>;
   /** The tenant. */
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Partner id. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** When the partner was last changed. */
-  updatedAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Web site. */
   website?: InputMaybe<Scalars['String']['input']>;
 };
@@ -7362,8 +7071,6 @@ export type PartnerOrderBy =
 export type PartnerPatch = {
   /** The tenant's own code for the partner (e.g. an ERP account number), unique in the tenant. */
   code?: InputMaybe<Scalars['String']['input']>;
-  /** When the partner was created. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** False once the tenant stops dealing with the partner. */
   isActive?: InputMaybe<Scalars['Boolean']['input']>;
   /** customer, supplier or customer_and_supplier. */
@@ -7372,12 +7079,6 @@ export type PartnerPatch = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** Free text. */
   notes?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Partner id. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** When the partner was last changed. */
-  updatedAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Web site. */
   website?: InputMaybe<Scalars['String']['input']>;
 };
@@ -7416,7 +7117,7 @@ export type PendingApprovalsByApprover = Node & {
   /** The oldest request. */
   oldestRequestedAt?: Maybe<Scalars['Datetime']['output']>;
   /** The tenant. */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
+  organizationId: Scalars['UUID']['output'];
   /** Open approvals waiting for them. */
   pendingCount?: Maybe<Scalars['Int']['output']>;
 };
@@ -7660,7 +7361,7 @@ export type ProgressEvent = {
 export type Project = Node & {
   __typename?: 'Project';
   /** Reads and enables pagination through a set of `Approval`. */
-  approvalsByOrganizationIdAndProjectId: ApprovalConnection;
+  approvals: ApprovalConnection;
   /** The project manager. */
   assignedTo?: Maybe<Scalars['UUID']['output']>;
   /** When the last stage was done. */
@@ -7669,8 +7370,12 @@ export type Project = Node & {
   createdAt: Scalars['Datetime']['output'];
   /** Who created the project. */
   createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `WorkflowStage` that is related to this `Project`. */
+  currentStage?: Maybe<WorkflowStage>;
   /** The stage the project is in (always one); the first stage of its definition when not sent. It changes by itself as stages are done, or through app.override_project_stage (management, with a reason). */
   currentStageId: Scalars['UUID']['output'];
+  /** Reads a single `Partner` that is related to this `Project`. */
+  customer?: Maybe<Partner>;
   /** The customer: a partner of the tenant (kind customer or customer_and_supplier). */
   customerOrganizationId?: Maybe<Scalars['UUID']['output']>;
   /** When delivery was confirmed (the sub-stage that marks delivery was completed). */
@@ -7678,35 +7383,29 @@ export type Project = Node & {
   /** Description. */
   description: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `Document`. */
-  documentsByOrganizationIdAndProjectId: DocumentConnection;
+  documents: DocumentConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** Reads and enables pagination through a set of `Message`. */
-  messagesByOrganizationIdAndProjectId: MessageConnection;
+  messages: MessageConnection;
   /** Free JSON (at most 64 KiB). */
   metadata: Scalars['JSON']['output'];
   /** Reads a single `Organization` that is related to this `Project`. */
   organization?: Maybe<Organization>;
-  /** Reads a single `WorkflowStage` that is related to this `Project`. */
-  organizationCurrentStage?: Maybe<WorkflowStage>;
-  /** Reads a single `Partner` that is related to this `Project`. */
-  organizationCustomerOrganization?: Maybe<Partner>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
-  /** Reads a single `WorkflowDefinition` that is related to this `Project`. */
-  organizationWorkflowDefinition?: Maybe<WorkflowDefinition>;
   /** Value of the purchase order; approval chains route on it (po_value). */
   poValue?: Maybe<Scalars['BigFloat']['output']>;
   /** The customer's contact persons (app.contacts ids of the customer). */
   pointOfContacts: Array<Maybe<Scalars['UUID']['output']>>;
   /** Priority; urgent projects get urgent approvals. */
   priority: PriorityLevel;
-  /** Human id, unique in the tenant: PRJ- and six or more digits; handed out in sequence when not sent. */
-  projectId: Scalars['String']['output'];
-  /** Reads and enables pagination through a set of `ProjectStageTransition`. */
-  projectStageTransitionsByOrganizationIdAndProjectId: ProjectStageTransitionConnection;
   /** Reads and enables pagination through a set of `ProjectSubStageProgress`. */
-  projectSubStageProgressesByOrganizationIdAndProjectId: ProjectSubStageProgressConnection;
+  progress: ProjectSubStageProgressConnection;
+  /** Human id, unique in the tenant: PRJ- and six or more digits; handed out in sequence when not sent. */
+  projectNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `ProjectStageTransition`. */
+  projectStageTransitions: ProjectStageTransitionConnection;
   /** The date the tenant promised; on-time delivery is measured against it. */
   promisedDueDate?: Maybe<Scalars['Date']['output']>;
   /** Value of the quote; approval chains route on it (quote_value). */
@@ -7733,13 +7432,15 @@ export type Project = Node & {
   userByAssignedTo?: Maybe<User>;
   /** Reads a single `User` that is related to this `Project`. */
   userByCreatedBy?: Maybe<User>;
+  /** Reads a single `WorkflowDefinition` that is related to this `Project`. */
+  workflowDefinition?: Maybe<WorkflowDefinition>;
   /** The workflow definition (version) the project follows; the tenant's default when not sent. Fixed once set. */
   workflowDefinitionId: Scalars['UUID']['output'];
 };
 
 
 /** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
-export type ProjectApprovalsByOrganizationIdAndProjectIdArgs = {
+export type ProjectApprovalsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<ApprovalCondition>;
@@ -7752,7 +7453,7 @@ export type ProjectApprovalsByOrganizationIdAndProjectIdArgs = {
 
 
 /** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
-export type ProjectDocumentsByOrganizationIdAndProjectIdArgs = {
+export type ProjectDocumentsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<DocumentCondition>;
@@ -7765,7 +7466,7 @@ export type ProjectDocumentsByOrganizationIdAndProjectIdArgs = {
 
 
 /** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
-export type ProjectMessagesByOrganizationIdAndProjectIdArgs = {
+export type ProjectMessagesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<MessageCondition>;
@@ -7778,20 +7479,7 @@ export type ProjectMessagesByOrganizationIdAndProjectIdArgs = {
 
 
 /** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
-export type ProjectProjectStageTransitionsByOrganizationIdAndProjectIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ProjectStageTransitionCondition>;
-  filter?: InputMaybe<ProjectStageTransitionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ProjectStageTransitionOrderBy>>;
-};
-
-
-/** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
-export type ProjectProjectSubStageProgressesByOrganizationIdAndProjectIdArgs = {
+export type ProjectProgressArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<ProjectSubStageProgressCondition>;
@@ -7802,18 +7490,39 @@ export type ProjectProjectSubStageProgressesByOrganizationIdAndProjectIdArgs = {
   orderBy?: InputMaybe<Array<ProjectSubStageProgressOrderBy>>;
 };
 
+
+/** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
+export type ProjectProjectStageTransitionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectStageTransitionCondition>;
+  filter?: InputMaybe<ProjectStageTransitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectStageTransitionOrderBy>>;
+};
+
 /** A condition to be used against `Project` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type ProjectCondition = {
   /** Checks for equality with the object’s `assignedTo` field. */
   assignedTo?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdAt` field. */
+  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Checks for equality with the object’s `currentStageId` field. */
   currentStageId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `customerOrganizationId` field. */
   customerOrganizationId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `projectId` field. */
-  projectId?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `priority` field. */
+  priority?: InputMaybe<PriorityLevel>;
+  /** Checks for equality with the object’s `projectNumber` field. */
+  projectNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `promisedDueDate` field. */
+  promisedDueDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `requestedDueDate` field. */
+  requestedDueDate?: InputMaybe<Scalars['Date']['input']>;
   /** Checks for equality with the object’s `rowId` field. */
   rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `status` field. */
@@ -7850,50 +7559,56 @@ export type ProjectEdge = {
 export type ProjectFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<ProjectFilter>>;
-  /** Filter by the object’s `approvalsByOrganizationIdAndProjectId` relation. */
-  approvalsByOrganizationIdAndProjectId?: InputMaybe<ProjectToManyApprovalFilter>;
-  /** Some related `approvalsByOrganizationIdAndProjectId` exist. */
-  approvalsByOrganizationIdAndProjectIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvals` relation. */
+  approvals?: InputMaybe<ProjectToManyApprovalFilter>;
+  /** Some related `approvals` exist. */
+  approvalsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `assignedTo` field. */
   assignedTo?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `createdAt` field. */
+  createdAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `currentStage` relation. */
+  currentStage?: InputMaybe<WorkflowStageFilter>;
   /** Filter by the object’s `currentStageId` field. */
   currentStageId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** A related `customer` exists. */
+  customerExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customerOrganizationId` field. */
   customerOrganizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `documentsByOrganizationIdAndProjectId` relation. */
-  documentsByOrganizationIdAndProjectId?: InputMaybe<ProjectToManyDocumentFilter>;
-  /** Some related `documentsByOrganizationIdAndProjectId` exist. */
-  documentsByOrganizationIdAndProjectIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `messagesByOrganizationIdAndProjectId` relation. */
-  messagesByOrganizationIdAndProjectId?: InputMaybe<ProjectToManyMessageFilter>;
-  /** Some related `messagesByOrganizationIdAndProjectId` exist. */
-  messagesByOrganizationIdAndProjectIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `documents` relation. */
+  documents?: InputMaybe<ProjectToManyDocumentFilter>;
+  /** Some related `documents` exist. */
+  documentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `messages` relation. */
+  messages?: InputMaybe<ProjectToManyMessageFilter>;
+  /** Some related `messages` exist. */
+  messagesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<ProjectFilter>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<ProjectFilter>>;
   /** Filter by the object’s `organization` relation. */
   organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationCurrentStage` relation. */
-  organizationCurrentStage?: InputMaybe<WorkflowStageFilter>;
-  /** Filter by the object’s `organizationCustomerOrganization` relation. */
-  organizationCustomerOrganization?: InputMaybe<PartnerFilter>;
-  /** A related `organizationCustomerOrganization` exists. */
-  organizationCustomerOrganizationExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationWorkflowDefinition` relation. */
-  organizationWorkflowDefinition?: InputMaybe<WorkflowDefinitionFilter>;
-  /** Filter by the object’s `projectId` field. */
-  projectId?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `projectStageTransitionsByOrganizationIdAndProjectId` relation. */
-  projectStageTransitionsByOrganizationIdAndProjectId?: InputMaybe<ProjectToManyProjectStageTransitionFilter>;
-  /** Some related `projectStageTransitionsByOrganizationIdAndProjectId` exist. */
-  projectStageTransitionsByOrganizationIdAndProjectIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `projectSubStageProgressesByOrganizationIdAndProjectId` relation. */
-  projectSubStageProgressesByOrganizationIdAndProjectId?: InputMaybe<ProjectToManyProjectSubStageProgressFilter>;
-  /** Some related `projectSubStageProgressesByOrganizationIdAndProjectId` exist. */
-  projectSubStageProgressesByOrganizationIdAndProjectIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `priority` field. */
+  priority?: InputMaybe<PriorityLevelFilter>;
+  /** Filter by the object’s `progress` relation. */
+  progress?: InputMaybe<ProjectToManyProjectSubStageProgressFilter>;
+  /** Some related `progress` exist. */
+  progressExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectNumber` field. */
+  projectNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `projectStageTransitions` relation. */
+  projectStageTransitions?: InputMaybe<ProjectToManyProjectStageTransitionFilter>;
+  /** Some related `projectStageTransitions` exist. */
+  projectStageTransitionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `promisedDueDate` field. */
+  promisedDueDate?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `requestedDueDate` field. */
+  requestedDueDate?: InputMaybe<DateFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `status` field. */
@@ -7908,6 +7623,8 @@ export type ProjectFilter = {
   userByCreatedBy?: InputMaybe<UserFilter>;
   /** A related `userByCreatedBy` exists. */
   userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workflowDefinition` relation. */
+  workflowDefinition?: InputMaybe<WorkflowDefinitionFilter>;
   /** Filter by the object’s `workflowDefinitionId` field. */
   workflowDefinitionId?: InputMaybe<UuidFilter>;
 };
@@ -7933,7 +7650,7 @@ export type ProjectInput = {
   /** Priority; urgent projects get urgent approvals. */
   priority?: InputMaybe<PriorityLevel>;
   /** Human id, unique in the tenant: PRJ- and six or more digits; handed out in sequence when not sent. */
-  projectId?: InputMaybe<Scalars['String']['input']>;
+  projectNumber?: InputMaybe<Scalars['String']['input']>;
   /** The date the tenant promised; on-time delivery is measured against it. */
   promisedDueDate?: InputMaybe<Scalars['Date']['input']>;
   /** Value of the quote; approval chains route on it (quote_value). */
@@ -7954,6 +7671,8 @@ export type ProjectInput = {
 export type ProjectOrderBy =
   | 'ASSIGNED_TO_ASC'
   | 'ASSIGNED_TO_DESC'
+  | 'CREATED_AT_ASC'
+  | 'CREATED_AT_DESC'
   | 'CURRENT_STAGE_ID_ASC'
   | 'CURRENT_STAGE_ID_DESC'
   | 'CUSTOMER_ORGANIZATION_ID_ASC'
@@ -7963,10 +7682,18 @@ export type ProjectOrderBy =
   | 'ORGANIZATION_ID_DESC'
   | 'PRIMARY_KEY_ASC'
   | 'PRIMARY_KEY_DESC'
-  | 'PROJECT_ID_ASC'
-  | 'PROJECT_ID_DESC'
+  | 'PRIORITY_ASC'
+  | 'PRIORITY_DESC'
+  | 'PROJECT_NUMBER_ASC'
+  | 'PROJECT_NUMBER_DESC'
+  | 'PROMISED_DUE_DATE_ASC'
+  | 'PROMISED_DUE_DATE_DESC'
+  | 'REQUESTED_DUE_DATE_ASC'
+  | 'REQUESTED_DUE_DATE_DESC'
   | 'ROW_ID_ASC'
   | 'ROW_ID_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC'
   | 'TITLE_ASC'
   | 'TITLE_DESC'
   | 'WORKFLOW_DEFINITION_ID_ASC'
@@ -8228,7 +7955,7 @@ export type ProjectPortfolio = Node & {
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** The tenant. */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
+  organizationId: Scalars['UUID']['output'];
   /** Priority. */
   priority: PriorityLevel;
   /** Number of projects. */
@@ -8339,6 +8066,8 @@ export type ProjectStageTransition = Node & {
   changedAt: Scalars['Datetime']['output'];
   /** Who caused the change. */
   changedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `WorkflowStage` that is related to this `ProjectStageTransition`. */
+  fromStage?: Maybe<WorkflowStage>;
   /** The stage left; empty when the project was created. */
   fromStageId?: Maybe<Scalars['UUID']['output']>;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
@@ -8347,20 +8076,18 @@ export type ProjectStageTransition = Node & {
   kind: StageTransitionKind;
   /** Mandatory documents of the stage left that were missing when a manual override moved on. */
   missingDocumentCategories: Array<Maybe<DocumentCategory>>;
-  /** Reads a single `WorkflowStage` that is related to this `ProjectStageTransition`. */
-  organizationFromStage?: Maybe<WorkflowStage>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Reads a single `Project` that is related to this `ProjectStageTransition`. */
-  organizationProject?: Maybe<Project>;
-  /** Reads a single `WorkflowStage` that is related to this `ProjectStageTransition`. */
-  organizationToStage?: Maybe<WorkflowStage>;
+  project?: Maybe<Project>;
   /** The project. */
   projectId: Scalars['UUID']['output'];
   /** Why a manual override was made. */
   reason?: Maybe<Scalars['String']['output']>;
   /** Transition id. */
   rowId: Scalars['UUID']['output'];
+  /** Reads a single `WorkflowStage` that is related to this `ProjectStageTransition`. */
+  toStage?: Maybe<WorkflowStage>;
   /** The stage entered; empty when the last stage was done. */
   toStageId?: Maybe<Scalars['UUID']['output']>;
   /** Reads a single `User` that is related to this `ProjectStageTransition`. */
@@ -8410,26 +8137,26 @@ export type ProjectStageTransitionFilter = {
   and?: InputMaybe<Array<ProjectStageTransitionFilter>>;
   /** Filter by the object’s `changedAt` field. */
   changedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `fromStage` relation. */
+  fromStage?: InputMaybe<WorkflowStageFilter>;
+  /** A related `fromStage` exists. */
+  fromStageExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<ProjectStageTransitionFilter>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<ProjectStageTransitionFilter>>;
-  /** Filter by the object’s `organizationFromStage` relation. */
-  organizationFromStage?: InputMaybe<WorkflowStageFilter>;
-  /** A related `organizationFromStage` exists. */
-  organizationFromStageExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationProject` relation. */
-  organizationProject?: InputMaybe<ProjectFilter>;
-  /** Filter by the object’s `organizationToStage` relation. */
-  organizationToStage?: InputMaybe<WorkflowStageFilter>;
-  /** A related `organizationToStage` exists. */
-  organizationToStageExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
   /** Filter by the object’s `projectId` field. */
   projectId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `toStage` relation. */
+  toStage?: InputMaybe<WorkflowStageFilter>;
+  /** A related `toStage` exists. */
+  toStageExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `userByChangedBy` relation. */
   userByChangedBy?: InputMaybe<UserFilter>;
   /** A related `userByChangedBy` exists. */
@@ -8516,11 +8243,7 @@ export type ProjectSubStageProgress = Node & {
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Reads a single `Project` that is related to this `ProjectSubStageProgress`. */
-  organizationProject?: Maybe<Project>;
-  /** Reads a single `WorkflowSubStage` that is related to this `ProjectSubStageProgress`. */
-  organizationSubStage?: Maybe<WorkflowSubStage>;
-  /** Reads a single `WorkflowStage` that is related to this `ProjectSubStageProgress`. */
-  organizationWorkflowStage?: Maybe<WorkflowStage>;
+  project?: Maybe<Project>;
   /** The project (projects.id). */
   projectId: Scalars['UUID']['output'];
   /** Whether completing it needs an approved decision. */
@@ -8533,6 +8256,8 @@ export type ProjectSubStageProgress = Node & {
   startedAt?: Maybe<Scalars['Datetime']['output']>;
   /** pending, in_progress, in_review, blocked, skipped or completed. */
   status: SubStageStatus;
+  /** Reads a single `WorkflowSubStage` that is related to this `ProjectSubStageProgress`. */
+  subStage?: Maybe<WorkflowSubStage>;
   /** The catalog sub-stage. */
   subStageId: Scalars['UUID']['output'];
   /** Position inside the stage, per the definition. */
@@ -8541,6 +8266,8 @@ export type ProjectSubStageProgress = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Reads a single `User` that is related to this `ProjectSubStageProgress`. */
   userByAssignedTo?: Maybe<User>;
+  /** Reads a single `WorkflowStage` that is related to this `ProjectSubStageProgress`. */
+  workflowStage?: Maybe<WorkflowStage>;
   /** The stage. */
   workflowStageId: Scalars['UUID']['output'];
 };
@@ -8560,6 +8287,8 @@ export type ProjectSubStageProgressCondition = {
   status?: InputMaybe<SubStageStatus>;
   /** Checks for equality with the object’s `subStageId` field. */
   subStageId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `subStageOrder` field. */
+  subStageOrder?: InputMaybe<Scalars['Int']['input']>;
   /** Checks for equality with the object’s `workflowStageId` field. */
   workflowStageId?: InputMaybe<Scalars['UUID']['input']>;
 };
@@ -8596,24 +8325,26 @@ export type ProjectSubStageProgressFilter = {
   or?: InputMaybe<Array<ProjectSubStageProgressFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationProject` relation. */
-  organizationProject?: InputMaybe<ProjectFilter>;
-  /** Filter by the object’s `organizationSubStage` relation. */
-  organizationSubStage?: InputMaybe<WorkflowSubStageFilter>;
-  /** Filter by the object’s `organizationWorkflowStage` relation. */
-  organizationWorkflowStage?: InputMaybe<WorkflowStageFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
   /** Filter by the object’s `projectId` field. */
   projectId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `status` field. */
   status?: InputMaybe<SubStageStatusFilter>;
+  /** Filter by the object’s `subStage` relation. */
+  subStage?: InputMaybe<WorkflowSubStageFilter>;
   /** Filter by the object’s `subStageId` field. */
   subStageId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `subStageOrder` field. */
+  subStageOrder?: InputMaybe<IntFilter>;
   /** Filter by the object’s `userByAssignedTo` relation. */
   userByAssignedTo?: InputMaybe<UserFilter>;
   /** A related `userByAssignedTo` exists. */
   userByAssignedToExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workflowStage` relation. */
+  workflowStage?: InputMaybe<WorkflowStageFilter>;
   /** Filter by the object’s `workflowStageId` field. */
   workflowStageId?: InputMaybe<UuidFilter>;
 };
@@ -8631,6 +8362,8 @@ export type ProjectSubStageProgressOrderBy =
   | 'ROW_ID_DESC'
   | 'SUB_STAGE_ID_ASC'
   | 'SUB_STAGE_ID_DESC'
+  | 'SUB_STAGE_ORDER_ASC'
+  | 'SUB_STAGE_ORDER_DESC'
   | 'WORKFLOW_STAGE_ID_ASC'
   | 'WORKFLOW_STAGE_ID_DESC';
 
@@ -8922,7 +8655,7 @@ export type PurgeOrganizationInput = {
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   ignoreRetention?: InputMaybe<Scalars['Boolean']['input']>;
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  organizationId: Scalars['UUID']['input'];
 };
 
 /** The output of our `purgeOrganization` mutation. */
@@ -8950,7 +8683,7 @@ export type QualityPassRate = Node & {
   /** Month of upload. */
   month: Scalars['Date']['output'];
   /** The tenant. */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
+  organizationId: Scalars['UUID']['output'];
   /** Passed over passed + failed. */
   passRate?: Maybe<Scalars['BigFloat']['output']>;
   /** Versions recording a pass. */
@@ -9219,8 +8952,6 @@ export type Query = Node & {
   approvalAttachment?: Maybe<ApprovalAttachment>;
   /** Reads a single `ApprovalAttachment` using its globally unique `ID`. */
   approvalAttachmentById?: Maybe<ApprovalAttachment>;
-  /** Get a single `ApprovalAttachment`. */
-  approvalAttachmentByOrganizationIdAndApprovalIdAndDocumentIdAndVersionNumber?: Maybe<ApprovalAttachment>;
   /** Reads and enables pagination through a set of `ApprovalAttachment`. */
   approvalAttachments?: Maybe<ApprovalAttachmentConnection>;
   /** Reads a single `Approval` using its globally unique `ID`. */
@@ -9229,8 +8960,6 @@ export type Query = Node & {
   approvalChain?: Maybe<ApprovalChain>;
   /** Reads a single `ApprovalChain` using its globally unique `ID`. */
   approvalChainById?: Maybe<ApprovalChain>;
-  /** Get a single `ApprovalChain`. */
-  approvalChainByOrganizationIdAndChainName?: Maybe<ApprovalChain>;
   /** Reads and enables pagination through a set of `ApprovalChain`. */
   approvalChains?: Maybe<ApprovalChainConnection>;
   /** Get a single `ApprovalCycleTime`. */
@@ -9323,8 +9052,6 @@ export type Query = Node & {
   documentVersion?: Maybe<DocumentVersion>;
   /** Reads a single `DocumentVersion` using its globally unique `ID`. */
   documentVersionById?: Maybe<DocumentVersion>;
-  /** Get a single `DocumentVersion`. */
-  documentVersionByOrganizationIdAndDocumentIdAndVersionNumber?: Maybe<DocumentVersion>;
   /** Reads and enables pagination through a set of `DocumentVersion`. */
   documentVersions?: Maybe<DocumentVersionConnection>;
   /** Reads and enables pagination through a set of `Document`. */
@@ -9339,8 +9066,6 @@ export type Query = Node & {
   membership?: Maybe<Membership>;
   /** Reads a single `Membership` using its globally unique `ID`. */
   membershipById?: Maybe<Membership>;
-  /** Get a single `Membership`. */
-  membershipByOrganizationIdAndUserId?: Maybe<Membership>;
   /** Reads and enables pagination through a set of `Membership`. */
   memberships?: Maybe<MembershipConnection>;
   /** Get a single `Message`. */
@@ -9383,8 +9108,6 @@ export type Query = Node & {
   partner?: Maybe<Partner>;
   /** Reads a single `Partner` using its globally unique `ID`. */
   partnerById?: Maybe<Partner>;
-  /** Get a single `Partner`. */
-  partnerByOrganizationIdAndCode?: Maybe<Partner>;
   /** Reads and enables pagination through a set of `Partner`. */
   partners?: Maybe<PartnerConnection>;
   /** Get a single `PendingApprovalsByApprover`. */
@@ -9403,8 +9126,6 @@ export type Query = Node & {
   project?: Maybe<Project>;
   /** Reads a single `Project` using its globally unique `ID`. */
   projectById?: Maybe<Project>;
-  /** Get a single `Project`. */
-  projectByOrganizationIdAndProjectId?: Maybe<Project>;
   /** Get a single `ProjectOverview`. */
   projectOverview?: Maybe<ProjectOverview>;
   /** Reads a single `ProjectOverview` using its globally unique `ID`. */
@@ -9427,8 +9148,6 @@ export type Query = Node & {
   projectSubStageProgress?: Maybe<ProjectSubStageProgress>;
   /** Reads a single `ProjectSubStageProgress` using its globally unique `ID`. */
   projectSubStageProgressById?: Maybe<ProjectSubStageProgress>;
-  /** Get a single `ProjectSubStageProgress`. */
-  projectSubStageProgressByOrganizationIdAndProjectIdAndSubStageId?: Maybe<ProjectSubStageProgress>;
   /** Reads and enables pagination through a set of `ProjectSubStageProgress`. */
   projectSubStageProgresses?: Maybe<ProjectSubStageProgressConnection>;
   /** The project's activity feed, oldest first: every change to the project, its progress, approvals, documents and messages. Same visibility as app.activity_log. */
@@ -9464,14 +9183,10 @@ export type Query = Node & {
   roleAssignment?: Maybe<RoleAssignment>;
   /** Reads a single `RoleAssignment` using its globally unique `ID`. */
   roleAssignmentById?: Maybe<RoleAssignment>;
-  /** Get a single `RoleAssignment`. */
-  roleAssignmentByOrganizationIdAndMembershipIdAndRoleIdAndSiteId?: Maybe<RoleAssignment>;
   /** Reads and enables pagination through a set of `RoleAssignment`. */
   roleAssignments?: Maybe<RoleAssignmentConnection>;
   /** Reads a single `Role` using its globally unique `ID`. */
   roleById?: Maybe<Role>;
-  /** Get a single `Role`. */
-  roleByOrganizationIdAndKey?: Maybe<Role>;
   /** Get a single `RolePermission`. */
   rolePermission?: Maybe<RolePermission>;
   /** Reads a single `RolePermission` using its globally unique `ID`. */
@@ -9490,8 +9205,6 @@ export type Query = Node & {
   site?: Maybe<Site>;
   /** Reads a single `Site` using its globally unique `ID`. */
   siteById?: Maybe<Site>;
-  /** Get a single `Site`. */
-  siteByOrganizationIdAndCode?: Maybe<Site>;
   /** Reads and enables pagination through a set of `Site`. */
   sites?: Maybe<SiteConnection>;
   /** Get a single `User`. */
@@ -9506,14 +9219,10 @@ export type Query = Node & {
   workflowDefinition?: Maybe<WorkflowDefinition>;
   /** Reads a single `WorkflowDefinition` using its globally unique `ID`. */
   workflowDefinitionById?: Maybe<WorkflowDefinition>;
-  /** Get a single `WorkflowDefinition`. */
-  workflowDefinitionByOrganizationIdAndNameAndVersion?: Maybe<WorkflowDefinition>;
   /** Get a single `WorkflowDefinitionStage`. */
   workflowDefinitionStage?: Maybe<WorkflowDefinitionStage>;
   /** Reads a single `WorkflowDefinitionStage` using its globally unique `ID`. */
   workflowDefinitionStageById?: Maybe<WorkflowDefinitionStage>;
-  /** Get a single `WorkflowDefinitionStage`. */
-  workflowDefinitionStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowStageId?: Maybe<WorkflowDefinitionStage>;
   /** Get a single `WorkflowDefinitionStageSetting`. */
   workflowDefinitionStageSetting?: Maybe<WorkflowDefinitionStageSetting>;
   /** Reads a single `WorkflowDefinitionStageSetting` using its globally unique `ID`. */
@@ -9526,8 +9235,6 @@ export type Query = Node & {
   workflowDefinitionSubStage?: Maybe<WorkflowDefinitionSubStage>;
   /** Reads a single `WorkflowDefinitionSubStage` using its globally unique `ID`. */
   workflowDefinitionSubStageById?: Maybe<WorkflowDefinitionSubStage>;
-  /** Get a single `WorkflowDefinitionSubStage`. */
-  workflowDefinitionSubStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowSubStageId?: Maybe<WorkflowDefinitionSubStage>;
   /** Get a single `WorkflowDefinitionSubStageSetting`. */
   workflowDefinitionSubStageSetting?: Maybe<WorkflowDefinitionSubStageSetting>;
   /** Reads a single `WorkflowDefinitionSubStageSetting` using its globally unique `ID`. */
@@ -9548,16 +9255,12 @@ export type Query = Node & {
   workflowStage?: Maybe<WorkflowStage>;
   /** Reads a single `WorkflowStage` using its globally unique `ID`. */
   workflowStageById?: Maybe<WorkflowStage>;
-  /** Get a single `WorkflowStage`. */
-  workflowStageByOrganizationIdAndSlug?: Maybe<WorkflowStage>;
   /** Reads and enables pagination through a set of `WorkflowStage`. */
   workflowStages?: Maybe<WorkflowStageConnection>;
   /** Get a single `WorkflowSubStage`. */
   workflowSubStage?: Maybe<WorkflowSubStage>;
   /** Reads a single `WorkflowSubStage` using its globally unique `ID`. */
   workflowSubStageById?: Maybe<WorkflowSubStage>;
-  /** Get a single `WorkflowSubStage`. */
-  workflowSubStageByOrganizationIdAndSlug?: Maybe<WorkflowSubStage>;
   /** Reads and enables pagination through a set of `WorkflowSubStage`. */
   workflowSubStages?: Maybe<WorkflowSubStageConnection>;
 };
@@ -9590,14 +9293,12 @@ export type QueryActivityLogsArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryApprovalArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
 
 /** The root query type which gives access points into the data universe. */
 export type QueryApprovalAttachmentArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -9605,15 +9306,6 @@ export type QueryApprovalAttachmentArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryApprovalAttachmentByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryApprovalAttachmentByOrganizationIdAndApprovalIdAndDocumentIdAndVersionNumberArgs = {
-  approvalId: Scalars['UUID']['input'];
-  documentId: Scalars['UUID']['input'];
-  organizationId: Scalars['UUID']['input'];
-  versionNumber: Scalars['Int']['input'];
 };
 
 
@@ -9638,7 +9330,6 @@ export type QueryApprovalByIdArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryApprovalChainArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -9646,13 +9337,6 @@ export type QueryApprovalChainArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryApprovalChainByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryApprovalChainByOrganizationIdAndChainNameArgs = {
-  chainName: Scalars['String']['input'];
-  organizationId: Scalars['UUID']['input'];
 };
 
 
@@ -9672,6 +9356,7 @@ export type QueryApprovalChainsArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryApprovalCycleTimeArgs = {
   approvalType: ApprovalType;
+  organizationId: Scalars['UUID']['input'];
 };
 
 
@@ -9709,7 +9394,6 @@ export type QueryApprovalHistoriesArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryApprovalHistoryArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -9722,7 +9406,6 @@ export type QueryApprovalHistoryByIdArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryApprovalNotificationArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -9865,6 +9548,7 @@ export type QueryApproverBackupsArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryBlockedReasonArgs = {
   blockedReason: Scalars['String']['input'];
+  organizationId: Scalars['UUID']['input'];
 };
 
 
@@ -9889,7 +9573,6 @@ export type QueryBlockedReasonsArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryContactArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -9965,14 +9648,12 @@ export type QueryCustomerProjectsArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryDocumentArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
 
 /** The root query type which gives access points into the data universe. */
 export type QueryDocumentAccessLogArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10030,7 +9711,6 @@ export type QueryDocumentCategorySettingsArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryDocumentVersionArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10038,14 +9718,6 @@ export type QueryDocumentVersionArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryDocumentVersionByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryDocumentVersionByOrganizationIdAndDocumentIdAndVersionNumberArgs = {
-  documentId: Scalars['UUID']['input'];
-  organizationId: Scalars['UUID']['input'];
-  versionNumber: Scalars['Int']['input'];
 };
 
 
@@ -10078,8 +9750,8 @@ export type QueryDocumentsArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryEntityTimelineArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
-  entityId?: InputMaybe<Scalars['String']['input']>;
-  entityType?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['String']['input'];
+  entityType: Scalars['String']['input'];
   filter?: InputMaybe<ActivityLogFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
@@ -10088,7 +9760,6 @@ export type QueryEntityTimelineArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryMembershipArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10096,13 +9767,6 @@ export type QueryMembershipArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryMembershipByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryMembershipByOrganizationIdAndUserIdArgs = {
-  organizationId: Scalars['UUID']['input'];
-  userId: Scalars['UUID']['input'];
 };
 
 
@@ -10121,7 +9785,6 @@ export type QueryMembershipsArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryMessageArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10162,7 +9825,6 @@ export type QueryNodeArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryNotificationArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10202,6 +9864,7 @@ export type QueryOnTimeDeliveriesArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryOnTimeDeliveryArgs = {
   month: Scalars['Date']['input'];
+  organizationId: Scalars['UUID']['input'];
 };
 
 
@@ -10269,7 +9932,6 @@ export type QueryOverdueSubStagesArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryPartnerArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10277,13 +9939,6 @@ export type QueryPartnerArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryPartnerByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryPartnerByOrganizationIdAndCodeArgs = {
-  code: Scalars['String']['input'];
-  organizationId: Scalars['UUID']['input'];
 };
 
 
@@ -10303,6 +9958,7 @@ export type QueryPartnersArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryPendingApprovalsByApproverArgs = {
   currentApproverId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
 };
 
 
@@ -10352,7 +10008,6 @@ export type QueryPermissionsArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryProjectArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10360,13 +10015,6 @@ export type QueryProjectArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryProjectByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryProjectByOrganizationIdAndProjectIdArgs = {
-  organizationId: Scalars['UUID']['input'];
-  projectId: Scalars['String']['input'];
 };
 
 
@@ -10398,6 +10046,7 @@ export type QueryProjectOverviewsArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryProjectPortfolioArgs = {
   currentStageId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
   priority: PriorityLevel;
   promiseRisk: Scalars['String']['input'];
   status: ProjectStatus;
@@ -10425,7 +10074,6 @@ export type QueryProjectPortfoliosArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryProjectStageTransitionArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10451,7 +10099,6 @@ export type QueryProjectStageTransitionsArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryProjectSubStageProgressArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10459,14 +10106,6 @@ export type QueryProjectSubStageProgressArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryProjectSubStageProgressByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryProjectSubStageProgressByOrganizationIdAndProjectIdAndSubStageIdArgs = {
-  organizationId: Scalars['UUID']['input'];
-  projectId: Scalars['UUID']['input'];
-  subStageId: Scalars['UUID']['input'];
 };
 
 
@@ -10489,7 +10128,7 @@ export type QueryProjectTimelineArgs = {
   filter?: InputMaybe<ActivityLogFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
-  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  projectId: Scalars['UUID']['input'];
 };
 
 
@@ -10536,6 +10175,7 @@ export type QueryProjectsArgs = {
 export type QueryQualityPassRateArgs = {
   category: DocumentCategory;
   month: Scalars['Date']['input'];
+  organizationId: Scalars['UUID']['input'];
 };
 
 
@@ -10585,14 +10225,12 @@ export type QueryQualityRecordsArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryRoleArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
 
 /** The root query type which gives access points into the data universe. */
 export type QueryRoleAssignmentArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10600,15 +10238,6 @@ export type QueryRoleAssignmentArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryRoleAssignmentByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryRoleAssignmentByOrganizationIdAndMembershipIdAndRoleIdAndSiteIdArgs = {
-  membershipId: Scalars['UUID']['input'];
-  organizationId: Scalars['UUID']['input'];
-  roleId: Scalars['UUID']['input'];
-  siteId: Scalars['UUID']['input'];
 };
 
 
@@ -10628,13 +10257,6 @@ export type QueryRoleAssignmentsArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryRoleByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryRoleByOrganizationIdAndKeyArgs = {
-  key: Scalars['String']['input'];
-  organizationId: Scalars['UUID']['input'];
 };
 
 
@@ -10705,7 +10327,6 @@ export type QuerySessionsArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QuerySiteArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10713,13 +10334,6 @@ export type QuerySiteArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QuerySiteByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySiteByOrganizationIdAndCodeArgs = {
-  code: Scalars['String']['input'];
-  organizationId: Scalars['UUID']['input'];
 };
 
 
@@ -10769,7 +10383,6 @@ export type QueryUsersArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryWorkflowDefinitionArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10781,16 +10394,7 @@ export type QueryWorkflowDefinitionByIdArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryWorkflowDefinitionByOrganizationIdAndNameAndVersionArgs = {
-  name: Scalars['String']['input'];
-  organizationId: Scalars['UUID']['input'];
-  version: Scalars['Int']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
 export type QueryWorkflowDefinitionStageArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10798,14 +10402,6 @@ export type QueryWorkflowDefinitionStageArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryWorkflowDefinitionStageByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkflowDefinitionStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowStageIdArgs = {
-  organizationId: Scalars['UUID']['input'];
-  workflowDefinitionId: Scalars['UUID']['input'];
-  workflowStageId: Scalars['UUID']['input'];
 };
 
 
@@ -10850,7 +10446,6 @@ export type QueryWorkflowDefinitionStagesArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryWorkflowDefinitionSubStageArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10858,14 +10453,6 @@ export type QueryWorkflowDefinitionSubStageArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryWorkflowDefinitionSubStageByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkflowDefinitionSubStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowSubStageIdArgs = {
-  organizationId: Scalars['UUID']['input'];
-  workflowDefinitionId: Scalars['UUID']['input'];
-  workflowSubStageId: Scalars['UUID']['input'];
 };
 
 
@@ -10948,7 +10535,6 @@ export type QueryWorkflowSettingsArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryWorkflowStageArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10956,13 +10542,6 @@ export type QueryWorkflowStageArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryWorkflowStageByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkflowStageByOrganizationIdAndSlugArgs = {
-  organizationId: Scalars['UUID']['input'];
-  slug: Scalars['String']['input'];
 };
 
 
@@ -10981,7 +10560,6 @@ export type QueryWorkflowStagesArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryWorkflowSubStageArgs = {
-  organizationId: Scalars['UUID']['input'];
   rowId: Scalars['UUID']['input'];
 };
 
@@ -10989,13 +10567,6 @@ export type QueryWorkflowSubStageArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryWorkflowSubStageByIdArgs = {
   id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryWorkflowSubStageByOrganizationIdAndSlugArgs = {
-  organizationId: Scalars['UUID']['input'];
-  slug: Scalars['String']['input'];
 };
 
 
@@ -11013,8 +10584,8 @@ export type QueryWorkflowSubStagesArgs = {
 
 /** All input for the `reassignApproval` mutation. */
 export type ReassignApprovalInput = {
-  approvalId?: InputMaybe<Scalars['UUID']['input']>;
-  approverId?: InputMaybe<Scalars['UUID']['input']>;
+  approvalId: Scalars['UUID']['input'];
+  approverId: Scalars['UUID']['input'];
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
    * payload verbatim. May be used to track mutations by the client.
@@ -11051,7 +10622,7 @@ export type RefreshInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  refreshToken?: InputMaybe<Scalars['String']['input']>;
+  refreshToken: Scalars['String']['input'];
 };
 
 /** The output of our `refresh` mutation. */
@@ -11074,7 +10645,7 @@ export type RestoreOrganizationInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  organizationId: Scalars['UUID']['input'];
 };
 
 /** The output of our `restoreOrganization` mutation. */
@@ -11105,8 +10676,8 @@ export type RevokeRoleInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  membershipId?: InputMaybe<Scalars['UUID']['input']>;
-  roleKey?: InputMaybe<Scalars['String']['input']>;
+  membershipId: Scalars['UUID']['input'];
+  roleKey: Scalars['String']['input'];
   siteId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
@@ -11143,9 +10714,9 @@ export type Role = Node & {
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `RoleAssignment`. */
-  roleAssignmentsByOrganizationIdAndRoleId: RoleAssignmentConnection;
+  roleAssignments: RoleAssignmentConnection;
   /** Reads and enables pagination through a set of `RolePermission`. */
-  rolePermissionsByOrganizationIdAndRoleId: RolePermissionConnection;
+  rolePermissions: RolePermissionConnection;
   /** Role id. */
   rowId: Scalars['UUID']['output'];
   /** When the role was last changed. */
@@ -11154,7 +10725,7 @@ export type Role = Node & {
 
 
 /** Business roles of a tenant (admin, qa, lab_tech, ...): data, not database roles. System roles are seeded with the tenant. */
-export type RoleRoleAssignmentsByOrganizationIdAndRoleIdArgs = {
+export type RoleRoleAssignmentsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<RoleAssignmentCondition>;
@@ -11167,7 +10738,7 @@ export type RoleRoleAssignmentsByOrganizationIdAndRoleIdArgs = {
 
 
 /** Business roles of a tenant (admin, qa, lab_tech, ...): data, not database roles. System roles are seeded with the tenant. */
-export type RoleRolePermissionsByOrganizationIdAndRoleIdArgs = {
+export type RoleRolePermissionsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<RolePermissionCondition>;
@@ -11187,20 +10758,20 @@ export type RoleAssignment = Node & {
   grantedBy?: Maybe<Scalars['UUID']['output']>;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads a single `Membership` that is related to this `RoleAssignment`. */
+  membership?: Maybe<Membership>;
   /** The member holding the role. */
   membershipId: Scalars['UUID']['output'];
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Membership` that is related to this `RoleAssignment`. */
-  organizationMembership?: Maybe<Membership>;
   /** Reads a single `Role` that is related to this `RoleAssignment`. */
-  organizationRole?: Maybe<Role>;
-  /** Reads a single `Site` that is related to this `RoleAssignment`. */
-  organizationSite?: Maybe<Site>;
+  role?: Maybe<Role>;
   /** The role. */
   roleId: Scalars['UUID']['output'];
   /** Assignment id. */
   rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `RoleAssignment`. */
+  site?: Maybe<Site>;
   /** The one site the role applies to; empty for the whole tenant. */
   siteId?: Maybe<Scalars['UUID']['output']>;
   /** Reads a single `User` that is related to this `RoleAssignment`. */
@@ -11250,6 +10821,8 @@ export type RoleAssignmentEdge = {
 export type RoleAssignmentFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<RoleAssignmentFilter>>;
+  /** Filter by the object’s `membership` relation. */
+  membership?: InputMaybe<MembershipFilter>;
   /** Filter by the object’s `membershipId` field. */
   membershipId?: InputMaybe<UuidFilter>;
   /** Negates the expression. */
@@ -11258,18 +10831,16 @@ export type RoleAssignmentFilter = {
   or?: InputMaybe<Array<RoleAssignmentFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationMembership` relation. */
-  organizationMembership?: InputMaybe<MembershipFilter>;
-  /** Filter by the object’s `organizationRole` relation. */
-  organizationRole?: InputMaybe<RoleFilter>;
-  /** Filter by the object’s `organizationSite` relation. */
-  organizationSite?: InputMaybe<SiteFilter>;
-  /** A related `organizationSite` exists. */
-  organizationSiteExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `role` relation. */
+  role?: InputMaybe<RoleFilter>;
   /** Filter by the object’s `roleId` field. */
   roleId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** A related `site` exists. */
+  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `siteId` field. */
   siteId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `userByGrantedBy` relation. */
@@ -11340,14 +10911,14 @@ export type RoleFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `roleAssignmentsByOrganizationIdAndRoleId` relation. */
-  roleAssignmentsByOrganizationIdAndRoleId?: InputMaybe<RoleToManyRoleAssignmentFilter>;
-  /** Some related `roleAssignmentsByOrganizationIdAndRoleId` exist. */
-  roleAssignmentsByOrganizationIdAndRoleIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `rolePermissionsByOrganizationIdAndRoleId` relation. */
-  rolePermissionsByOrganizationIdAndRoleId?: InputMaybe<RoleToManyRolePermissionFilter>;
-  /** Some related `rolePermissionsByOrganizationIdAndRoleId` exist. */
-  rolePermissionsByOrganizationIdAndRoleIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `roleAssignments` relation. */
+  roleAssignments?: InputMaybe<RoleToManyRoleAssignmentFilter>;
+  /** Some related `roleAssignments` exist. */
+  roleAssignmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `rolePermissions` relation. */
+  rolePermissions?: InputMaybe<RoleToManyRolePermissionFilter>;
+  /** Some related `rolePermissions` exist. */
+  rolePermissionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
 };
@@ -11371,12 +10942,12 @@ export type RolePermission = Node & {
   id: Scalars['ID']['output'];
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Role` that is related to this `RolePermission`. */
-  organizationRole?: Maybe<Role>;
   /** A code of the permission catalog. */
   permission: Scalars['String']['output'];
   /** Reads a single `Permission` that is related to this `RolePermission`. */
   permissionByPermission?: Maybe<Permission>;
+  /** Reads a single `Role` that is related to this `RolePermission`. */
+  role?: Maybe<Role>;
   /** The role. */
   roleId: Scalars['UUID']['output'];
 };
@@ -11426,12 +10997,12 @@ export type RolePermissionFilter = {
   or?: InputMaybe<Array<RolePermissionFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationRole` relation. */
-  organizationRole?: InputMaybe<RoleFilter>;
   /** Filter by the object’s `permission` field. */
   permission?: InputMaybe<StringFilter>;
   /** Filter by the object’s `permissionByPermission` relation. */
   permissionByPermission?: InputMaybe<PermissionFilter>;
+  /** Filter by the object’s `role` relation. */
+  role?: InputMaybe<RoleFilter>;
   /** Filter by the object’s `roleId` field. */
   roleId?: InputMaybe<UuidFilter>;
 };
@@ -11568,8 +11139,16 @@ export type SessionToken = {
   __typename?: 'SessionToken';
   /** JWT for the Authorization: Bearer header of both APIs. */
   accessToken?: Maybe<Scalars['String']['output']>;
+  /** Refusals only (HTTP 401): the error code, PT401; null on success. */
+  code?: Maybe<Scalars['String']['output']>;
+  /** Refusals only: the stable reason code (sign_in.invalid_credentials, session.refresh_token_reused, session.invalid_refresh_token); null on success. */
+  details?: Maybe<Scalars['String']['output']>;
   /** When the access token expires. */
   expiresAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Refusals only: what to do next; null on success. */
+  hint?: Maybe<Scalars['String']['output']>;
+  /** Refusals only: why, e.g. invalid email or password; null on success. */
+  message?: Maybe<Scalars['String']['output']>;
   /** The tenant the access token acts in. */
   organizationId?: Maybe<Scalars['UUID']['output']>;
   /** Single-use token for app.refresh; each refresh returns a new one. */
@@ -11590,7 +11169,7 @@ export type SetDirectManagerInput = {
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   managerId?: InputMaybe<Scalars['UUID']['input']>;
-  userId?: InputMaybe<Scalars['UUID']['input']>;
+  userId: Scalars['UUID']['input'];
 };
 
 /** The output of our `setDirectManager` mutation. */
@@ -11621,8 +11200,8 @@ export type SetRolePermissionsInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  permissions?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
-  roleKey?: InputMaybe<Scalars['String']['input']>;
+  permissions: Array<InputMaybe<Scalars['String']['input']>>;
+  roleKey: Scalars['String']['input'];
 };
 
 /** The output of our `setRolePermissions` mutation. */
@@ -11653,8 +11232,8 @@ export type SetUserPasswordInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  newPassword?: InputMaybe<Scalars['String']['input']>;
-  userId?: InputMaybe<Scalars['UUID']['input']>;
+  newPassword: Scalars['String']['input'];
+  userId: Scalars['UUID']['input'];
 };
 
 /** The output of our `setUserPassword` mutation. */
@@ -11690,7 +11269,7 @@ export type Site = Node & {
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `RoleAssignment`. */
-  roleAssignmentsByOrganizationIdAndSiteId: RoleAssignmentConnection;
+  roleAssignments: RoleAssignmentConnection;
   /** Site id. */
   rowId: Scalars['UUID']['output'];
   /** IANA time zone of the site; the tenant's when empty. */
@@ -11701,7 +11280,7 @@ export type Site = Node & {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteRoleAssignmentsByOrganizationIdAndSiteIdArgs = {
+export type SiteRoleAssignmentsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<RoleAssignmentCondition>;
@@ -11758,10 +11337,10 @@ export type SiteFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `roleAssignmentsByOrganizationIdAndSiteId` relation. */
-  roleAssignmentsByOrganizationIdAndSiteId?: InputMaybe<SiteToManyRoleAssignmentFilter>;
-  /** Some related `roleAssignmentsByOrganizationIdAndSiteId` exist. */
-  roleAssignmentsByOrganizationIdAndSiteIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `roleAssignments` relation. */
+  roleAssignments?: InputMaybe<SiteToManyRoleAssignmentFilter>;
+  /** Some related `roleAssignments` exist. */
+  roleAssignmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
 };
@@ -11772,20 +11351,14 @@ export type SiteInput = {
   address?: InputMaybe<Scalars['String']['input']>;
   /** Short code, unique in the tenant: upper-case letters, digits, - and _ (e.g. PLANT-1). */
   code: Scalars['String']['input'];
-  /** When the site was created. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** False once the site is closed. */
   isActive?: InputMaybe<Scalars['Boolean']['input']>;
   /** Display name. */
   name: Scalars['String']['input'];
   /** The tenant. */
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Site id. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** IANA time zone of the site; the tenant's when empty. */
   timezone?: InputMaybe<Scalars['String']['input']>;
-  /** When the site was last changed. */
-  updatedAt?: InputMaybe<Scalars['Datetime']['input']>;
 };
 
 /** Methods to use when ordering `Site`. */
@@ -11806,20 +11379,12 @@ export type SitePatch = {
   address?: InputMaybe<Scalars['String']['input']>;
   /** Short code, unique in the tenant: upper-case letters, digits, - and _ (e.g. PLANT-1). */
   code?: InputMaybe<Scalars['String']['input']>;
-  /** When the site was created. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** False once the site is closed. */
   isActive?: InputMaybe<Scalars['Boolean']['input']>;
   /** Display name. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Site id. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** IANA time zone of the site; the tenant's when empty. */
   timezone?: InputMaybe<Scalars['String']['input']>;
-  /** When the site was last changed. */
-  updatedAt?: InputMaybe<Scalars['Datetime']['input']>;
 };
 
 /** A filter to be used against many `RoleAssignment` object types. All fields are combined with a logical ‘and.’ */
@@ -12022,7 +11587,7 @@ export type SwitchOrganizationInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  organizationId: Scalars['UUID']['input'];
 };
 
 /** The output of our `switchOrganization` mutation. */
@@ -12077,21 +11642,6 @@ export type UpdateApprovalChainByIdInput = {
   patch: ApprovalChainPatch;
 };
 
-/** All input for the `updateApprovalChainByOrganizationIdAndChainName` mutation. */
-export type UpdateApprovalChainByOrganizationIdAndChainNameInput = {
-  /** Name, unique in the tenant. */
-  chainName: Scalars['String']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `ApprovalChain` being updated. */
-  patch: ApprovalChainPatch;
-};
-
 /** All input for the `updateApprovalChain` mutation. */
 export type UpdateApprovalChainInput = {
   /**
@@ -12099,8 +11649,6 @@ export type UpdateApprovalChainInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** An object where the defined keys will be set on the `ApprovalChain` being updated. */
   patch: ApprovalChainPatch;
   /** Chain id. */
@@ -12251,8 +11799,6 @@ export type UpdateContactInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** An object where the defined keys will be set on the `Contact` being updated. */
   patch: ContactPatch;
   /** Contact id. */
@@ -12344,21 +11890,6 @@ export type UpdateMembershipByIdInput = {
   patch: MembershipPatch;
 };
 
-/** All input for the `updateMembershipByOrganizationIdAndUserId` mutation. */
-export type UpdateMembershipByOrganizationIdAndUserIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `Membership` being updated. */
-  patch: MembershipPatch;
-  /** The member. */
-  userId: Scalars['UUID']['input'];
-};
-
 /** All input for the `updateMembership` mutation. */
 export type UpdateMembershipInput = {
   /**
@@ -12366,8 +11897,6 @@ export type UpdateMembershipInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** An object where the defined keys will be set on the `Membership` being updated. */
   patch: MembershipPatch;
   /** Membership id. */
@@ -12416,8 +11945,6 @@ export type UpdateNotificationInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** An object where the defined keys will be set on the `Notification` being updated. */
   patch: NotificationPatch;
   /** Notification id. */
@@ -12520,21 +12047,6 @@ export type UpdatePartnerByIdInput = {
   patch: PartnerPatch;
 };
 
-/** All input for the `updatePartnerByOrganizationIdAndCode` mutation. */
-export type UpdatePartnerByOrganizationIdAndCodeInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant's own code for the partner (e.g. an ERP account number), unique in the tenant. */
-  code: Scalars['String']['input'];
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `Partner` being updated. */
-  patch: PartnerPatch;
-};
-
 /** All input for the `updatePartner` mutation. */
 export type UpdatePartnerInput = {
   /**
@@ -12542,8 +12054,6 @@ export type UpdatePartnerInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** An object where the defined keys will be set on the `Partner` being updated. */
   patch: PartnerPatch;
   /** Partner id. */
@@ -12574,7 +12084,7 @@ export type UpdatePartnerPayloadPartnerEdgeArgs = {
 
 /** All input for the `updateProgress` mutation. */
 export type UpdateProgressInput = {
-  action?: InputMaybe<ProgressAction>;
+  action: ProgressAction;
   attachments?: InputMaybe<Scalars['JSON']['input']>;
   /**
    * An arbitrary string value with no semantic meaning. Will be included in the
@@ -12583,8 +12093,8 @@ export type UpdateProgressInput = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   comment?: InputMaybe<Scalars['String']['input']>;
   metadata?: InputMaybe<Scalars['JSON']['input']>;
-  projectId?: InputMaybe<Scalars['UUID']['input']>;
-  subStageId?: InputMaybe<Scalars['UUID']['input']>;
+  projectId: Scalars['UUID']['input'];
+  subStageId: Scalars['UUID']['input'];
 };
 
 /** The output of our `updateProgress` mutation. */
@@ -12621,21 +12131,6 @@ export type UpdateProjectByIdInput = {
   patch: ProjectPatch;
 };
 
-/** All input for the `updateProjectByOrganizationIdAndProjectId` mutation. */
-export type UpdateProjectByOrganizationIdAndProjectIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `Project` being updated. */
-  patch: ProjectPatch;
-  /** Human id, unique in the tenant: PRJ- and six or more digits; handed out in sequence when not sent. */
-  projectId: Scalars['String']['input'];
-};
-
 /** All input for the `updateProject` mutation. */
 export type UpdateProjectInput = {
   /**
@@ -12643,8 +12138,6 @@ export type UpdateProjectInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** An object where the defined keys will be set on the `Project` being updated. */
   patch: ProjectPatch;
   /** Project id (uuid); the API paths use it. */
@@ -12686,21 +12179,6 @@ export type UpdateSiteByIdInput = {
   patch: SitePatch;
 };
 
-/** All input for the `updateSiteByOrganizationIdAndCode` mutation. */
-export type UpdateSiteByOrganizationIdAndCodeInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Short code, unique in the tenant: upper-case letters, digits, - and _ (e.g. PLANT-1). */
-  code: Scalars['String']['input'];
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `Site` being updated. */
-  patch: SitePatch;
-};
-
 /** All input for the `updateSite` mutation. */
 export type UpdateSiteInput = {
   /**
@@ -12708,8 +12186,6 @@ export type UpdateSiteInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** An object where the defined keys will be set on the `Site` being updated. */
   patch: SitePatch;
   /** Site id. */
@@ -12812,23 +12288,6 @@ export type UpdateWorkflowDefinitionByIdInput = {
   patch: WorkflowDefinitionPatch;
 };
 
-/** All input for the `updateWorkflowDefinitionByOrganizationIdAndNameAndVersion` mutation. */
-export type UpdateWorkflowDefinitionByOrganizationIdAndNameAndVersionInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Template name; versions of one template share it. */
-  name: Scalars['String']['input'];
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `WorkflowDefinition` being updated. */
-  patch: WorkflowDefinitionPatch;
-  /** Version number, unique per name. */
-  version: Scalars['Int']['input'];
-};
-
 /** All input for the `updateWorkflowDefinition` mutation. */
 export type UpdateWorkflowDefinitionInput = {
   /**
@@ -12836,8 +12295,6 @@ export type UpdateWorkflowDefinitionInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** An object where the defined keys will be set on the `WorkflowDefinition` being updated. */
   patch: WorkflowDefinitionPatch;
   /** Definition (version) id. */
@@ -12879,23 +12336,6 @@ export type UpdateWorkflowDefinitionStageByIdInput = {
   patch: WorkflowDefinitionStagePatch;
 };
 
-/** All input for the `updateWorkflowDefinitionStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowStageId` mutation. */
-export type UpdateWorkflowDefinitionStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowStageIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `WorkflowDefinitionStage` being updated. */
-  patch: WorkflowDefinitionStagePatch;
-  /** The definition (version). */
-  workflowDefinitionId: Scalars['UUID']['input'];
-  /** The catalog stage. */
-  workflowStageId: Scalars['UUID']['input'];
-};
-
 /** All input for the `updateWorkflowDefinitionStage` mutation. */
 export type UpdateWorkflowDefinitionStageInput = {
   /**
@@ -12903,8 +12343,6 @@ export type UpdateWorkflowDefinitionStageInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** An object where the defined keys will be set on the `WorkflowDefinitionStage` being updated. */
   patch: WorkflowDefinitionStagePatch;
   /** Row id. */
@@ -12946,23 +12384,6 @@ export type UpdateWorkflowDefinitionSubStageByIdInput = {
   patch: WorkflowDefinitionSubStagePatch;
 };
 
-/** All input for the `updateWorkflowDefinitionSubStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowSubStageId` mutation. */
-export type UpdateWorkflowDefinitionSubStageByOrganizationIdAndWorkflowDefinitionIdAndWorkflowSubStageIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `WorkflowDefinitionSubStage` being updated. */
-  patch: WorkflowDefinitionSubStagePatch;
-  /** The definition (version). */
-  workflowDefinitionId: Scalars['UUID']['input'];
-  /** The catalog sub-stage. */
-  workflowSubStageId: Scalars['UUID']['input'];
-};
-
 /** All input for the `updateWorkflowDefinitionSubStage` mutation. */
 export type UpdateWorkflowDefinitionSubStageInput = {
   /**
@@ -12970,8 +12391,6 @@ export type UpdateWorkflowDefinitionSubStageInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** An object where the defined keys will be set on the `WorkflowDefinitionSubStage` being updated. */
   patch: WorkflowDefinitionSubStagePatch;
   /** Row id. */
@@ -13061,21 +12480,6 @@ export type UpdateWorkflowStageByIdInput = {
   patch: WorkflowStagePatch;
 };
 
-/** All input for the `updateWorkflowStageByOrganizationIdAndSlug` mutation. */
-export type UpdateWorkflowStageByOrganizationIdAndSlugInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `WorkflowStage` being updated. */
-  patch: WorkflowStagePatch;
-  /** Stable key, unique in the tenant (e.g. technical-review). */
-  slug: Scalars['String']['input'];
-};
-
 /** All input for the `updateWorkflowStage` mutation. */
 export type UpdateWorkflowStageInput = {
   /**
@@ -13083,8 +12487,6 @@ export type UpdateWorkflowStageInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** An object where the defined keys will be set on the `WorkflowStage` being updated. */
   patch: WorkflowStagePatch;
   /** Stage id. */
@@ -13126,21 +12528,6 @@ export type UpdateWorkflowSubStageByIdInput = {
   patch: WorkflowSubStagePatch;
 };
 
-/** All input for the `updateWorkflowSubStageByOrganizationIdAndSlug` mutation. */
-export type UpdateWorkflowSubStageByOrganizationIdAndSlugInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
-  /** An object where the defined keys will be set on the `WorkflowSubStage` being updated. */
-  patch: WorkflowSubStagePatch;
-  /** Stable key, unique in the tenant (e.g. engineering-review). */
-  slug: Scalars['String']['input'];
-};
-
 /** All input for the `updateWorkflowSubStage` mutation. */
 export type UpdateWorkflowSubStageInput = {
   /**
@@ -13148,8 +12535,6 @@ export type UpdateWorkflowSubStageInput = {
    * payload verbatim. May be used to track mutations by the client.
    */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The tenant. */
-  organizationId: Scalars['UUID']['input'];
   /** An object where the defined keys will be set on the `WorkflowSubStage` being updated. */
   patch: WorkflowSubStagePatch;
   /** Sub-stage id. */
@@ -13394,8 +12779,6 @@ export type UserFilter = {
 
 /** An input for mutations affecting `User` */
 export type UserInput = {
-  /** When the user was created. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** The user's manager: approvals escalate along this chain. */
   directManagerId?: InputMaybe<Scalars['UUID']['input']>;
   /** Name shown to other people. */
@@ -13408,12 +12791,8 @@ export type UserInput = {
   lastSignInAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** The user's own settings (language, notifications, ...), a JSON object. */
   preferences?: InputMaybe<Scalars['JSON']['input']>;
-  /** User id; the sub claim of a token names one. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** invited, active, suspended or disabled; only active users are served. */
   status?: InputMaybe<UserStatus>;
-  /** When the user was last changed. */
-  updatedAt?: InputMaybe<Scalars['Datetime']['input']>;
 };
 
 /** Methods to use when ordering `User`. */
@@ -13430,8 +12809,6 @@ export type UserOrderBy =
 
 /** Represents an update to a `User`. Fields that are set will be updated. */
 export type UserPatch = {
-  /** When the user was created. */
-  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** The user's manager: approvals escalate along this chain. */
   directManagerId?: InputMaybe<Scalars['UUID']['input']>;
   /** Name shown to other people. */
@@ -13444,12 +12821,8 @@ export type UserPatch = {
   lastSignInAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** The user's own settings (language, notifications, ...), a JSON object. */
   preferences?: InputMaybe<Scalars['JSON']['input']>;
-  /** User id; the sub claim of a token names one. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** invited, active, suspended or disabled; only active users are served. */
   status?: InputMaybe<UserStatus>;
-  /** When the user was last changed. */
-  updatedAt?: InputMaybe<Scalars['Datetime']['input']>;
 };
 
 /** invited: has not signed in yet; active; suspended: refused until reinstated; disabled: gone for good. */
@@ -13532,6 +12905,8 @@ export type UserToManyUserFilter = {
 /** Versioned workflow templates: which catalog stages and sub-stages a project goes through, with overrides. Once a project uses a version it is locked; changes go to a clone (app.clone_workflow_definition). */
 export type WorkflowDefinition = Node & {
   __typename?: 'WorkflowDefinition';
+  /** Reads a single `WorkflowDefinition` that is related to this `WorkflowDefinition`. */
+  basedOn?: Maybe<WorkflowDefinition>;
   /** The version this one was cloned from. */
   basedOnId?: Maybe<Scalars['UUID']['output']>;
   /** When the version was created. */
@@ -13552,12 +12927,10 @@ export type WorkflowDefinition = Node & {
   name: Scalars['String']['output'];
   /** Reads a single `Organization` that is related to this `WorkflowDefinition`. */
   organization?: Maybe<Organization>;
-  /** Reads a single `WorkflowDefinition` that is related to this `WorkflowDefinition`. */
-  organizationBasedOn?: Maybe<WorkflowDefinition>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Project`. */
-  projectsByOrganizationIdAndWorkflowDefinitionId: ProjectConnection;
+  projects: ProjectConnection;
   /** Definition (version) id. */
   rowId: Scalars['UUID']['output'];
   /** When the version was last changed. */
@@ -13567,14 +12940,14 @@ export type WorkflowDefinition = Node & {
   /** Version number, unique per name. */
   version: Scalars['Int']['output'];
   /** Reads and enables pagination through a set of `WorkflowDefinitionStage`. */
-  workflowDefinitionStagesByOrganizationIdAndWorkflowDefinitionId: WorkflowDefinitionStageConnection;
+  workflowDefinitionStages: WorkflowDefinitionStageConnection;
   /** Reads and enables pagination through a set of `WorkflowDefinitionSubStage`. */
-  workflowDefinitionSubStagesByOrganizationIdAndWorkflowDefinitionId: WorkflowDefinitionSubStageConnection;
+  workflowDefinitionSubStages: WorkflowDefinitionSubStageConnection;
 };
 
 
 /** Versioned workflow templates: which catalog stages and sub-stages a project goes through, with overrides. Once a project uses a version it is locked; changes go to a clone (app.clone_workflow_definition). */
-export type WorkflowDefinitionProjectsByOrganizationIdAndWorkflowDefinitionIdArgs = {
+export type WorkflowDefinitionProjectsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<ProjectCondition>;
@@ -13587,7 +12960,7 @@ export type WorkflowDefinitionProjectsByOrganizationIdAndWorkflowDefinitionIdArg
 
 
 /** Versioned workflow templates: which catalog stages and sub-stages a project goes through, with overrides. Once a project uses a version it is locked; changes go to a clone (app.clone_workflow_definition). */
-export type WorkflowDefinitionWorkflowDefinitionStagesByOrganizationIdAndWorkflowDefinitionIdArgs = {
+export type WorkflowDefinitionWorkflowDefinitionStagesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<WorkflowDefinitionStageCondition>;
@@ -13600,7 +12973,7 @@ export type WorkflowDefinitionWorkflowDefinitionStagesByOrganizationIdAndWorkflo
 
 
 /** Versioned workflow templates: which catalog stages and sub-stages a project goes through, with overrides. Once a project uses a version it is locked; changes go to a clone (app.clone_workflow_definition). */
-export type WorkflowDefinitionWorkflowDefinitionSubStagesByOrganizationIdAndWorkflowDefinitionIdArgs = {
+export type WorkflowDefinitionWorkflowDefinitionSubStagesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<WorkflowDefinitionSubStageCondition>;
@@ -13654,6 +13027,10 @@ export type WorkflowDefinitionEdge = {
 export type WorkflowDefinitionFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<WorkflowDefinitionFilter>>;
+  /** Filter by the object’s `basedOn` relation. */
+  basedOn?: InputMaybe<WorkflowDefinitionFilter>;
+  /** A related `basedOn` exists. */
+  basedOnExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `isActive` field. */
   isActive?: InputMaybe<BooleanFilter>;
   /** Filter by the object’s `name` field. */
@@ -13664,16 +13041,12 @@ export type WorkflowDefinitionFilter = {
   or?: InputMaybe<Array<WorkflowDefinitionFilter>>;
   /** Filter by the object’s `organization` relation. */
   organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationBasedOn` relation. */
-  organizationBasedOn?: InputMaybe<WorkflowDefinitionFilter>;
-  /** A related `organizationBasedOn` exists. */
-  organizationBasedOnExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `projectsByOrganizationIdAndWorkflowDefinitionId` relation. */
-  projectsByOrganizationIdAndWorkflowDefinitionId?: InputMaybe<WorkflowDefinitionToManyProjectFilter>;
-  /** Some related `projectsByOrganizationIdAndWorkflowDefinitionId` exist. */
-  projectsByOrganizationIdAndWorkflowDefinitionIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projects` relation. */
+  projects?: InputMaybe<WorkflowDefinitionToManyProjectFilter>;
+  /** Some related `projects` exist. */
+  projectsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `userByCreatedBy` relation. */
@@ -13682,14 +13055,14 @@ export type WorkflowDefinitionFilter = {
   userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `version` field. */
   version?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `workflowDefinitionStagesByOrganizationIdAndWorkflowDefinitionId` relation. */
-  workflowDefinitionStagesByOrganizationIdAndWorkflowDefinitionId?: InputMaybe<WorkflowDefinitionToManyWorkflowDefinitionStageFilter>;
-  /** Some related `workflowDefinitionStagesByOrganizationIdAndWorkflowDefinitionId` exist. */
-  workflowDefinitionStagesByOrganizationIdAndWorkflowDefinitionIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workflowDefinitionSubStagesByOrganizationIdAndWorkflowDefinitionId` relation. */
-  workflowDefinitionSubStagesByOrganizationIdAndWorkflowDefinitionId?: InputMaybe<WorkflowDefinitionToManyWorkflowDefinitionSubStageFilter>;
-  /** Some related `workflowDefinitionSubStagesByOrganizationIdAndWorkflowDefinitionId` exist. */
-  workflowDefinitionSubStagesByOrganizationIdAndWorkflowDefinitionIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workflowDefinitionStages` relation. */
+  workflowDefinitionStages?: InputMaybe<WorkflowDefinitionToManyWorkflowDefinitionStageFilter>;
+  /** Some related `workflowDefinitionStages` exist. */
+  workflowDefinitionStagesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workflowDefinitionSubStages` relation. */
+  workflowDefinitionSubStages?: InputMaybe<WorkflowDefinitionToManyWorkflowDefinitionSubStageFilter>;
+  /** Some related `workflowDefinitionSubStages` exist. */
+  workflowDefinitionSubStagesExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `WorkflowDefinition` */
@@ -13751,10 +13124,6 @@ export type WorkflowDefinitionStage = Node & {
   metadata: Scalars['JSON']['output'];
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
-  /** Reads a single `WorkflowDefinition` that is related to this `WorkflowDefinitionStage`. */
-  organizationWorkflowDefinition?: Maybe<WorkflowDefinition>;
-  /** Reads a single `WorkflowStage` that is related to this `WorkflowDefinitionStage`. */
-  organizationWorkflowStage?: Maybe<WorkflowStage>;
   /** Mandatory documents of the stage in this version. */
   requiredDocumentCategoriesOverride?: Maybe<Array<Maybe<DocumentCategory>>>;
   /** True: every sub-stage of the stage needs an approval in this version; false: none does; empty: as each sub-stage says. */
@@ -13767,8 +13136,12 @@ export type WorkflowDefinitionStage = Node & {
   stageOrderOverride?: Maybe<Scalars['Int']['output']>;
   /** When the row was last changed. */
   updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `WorkflowDefinition` that is related to this `WorkflowDefinitionStage`. */
+  workflowDefinition?: Maybe<WorkflowDefinition>;
   /** The definition (version). */
   workflowDefinitionId: Scalars['UUID']['output'];
+  /** Reads a single `WorkflowStage` that is related to this `WorkflowDefinitionStage`. */
+  workflowStage?: Maybe<WorkflowStage>;
   /** The catalog stage. */
   workflowStageId: Scalars['UUID']['output'];
 };
@@ -13820,14 +13193,14 @@ export type WorkflowDefinitionStageFilter = {
   or?: InputMaybe<Array<WorkflowDefinitionStageFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationWorkflowDefinition` relation. */
-  organizationWorkflowDefinition?: InputMaybe<WorkflowDefinitionFilter>;
-  /** Filter by the object’s `organizationWorkflowStage` relation. */
-  organizationWorkflowStage?: InputMaybe<WorkflowStageFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workflowDefinition` relation. */
+  workflowDefinition?: InputMaybe<WorkflowDefinitionFilter>;
   /** Filter by the object’s `workflowDefinitionId` field. */
   workflowDefinitionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workflowStage` relation. */
+  workflowStage?: InputMaybe<WorkflowStageFilter>;
   /** Filter by the object’s `workflowStageId` field. */
   workflowStageId?: InputMaybe<UuidFilter>;
 };
@@ -13886,6 +13259,10 @@ export type WorkflowDefinitionStagePatch = {
   responsibleRolesOverride?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
   /** Position in this version. */
   stageOrderOverride?: InputMaybe<Scalars['Int']['input']>;
+  /** The definition (version). */
+  workflowDefinitionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** The catalog stage. */
+  workflowStageId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /** GET /workflow/definitions/:id/stages: the stages of each definition with the values in force (override, else catalog). Filter by workflow_definition_id, order by stage_order. */
@@ -14049,10 +13426,6 @@ export type WorkflowDefinitionSubStage = Node & {
   metadata: Scalars['JSON']['output'];
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
-  /** Reads a single `WorkflowDefinition` that is related to this `WorkflowDefinitionSubStage`. */
-  organizationWorkflowDefinition?: Maybe<WorkflowDefinition>;
-  /** Reads a single `WorkflowSubStage` that is related to this `WorkflowDefinitionSubStage`. */
-  organizationWorkflowSubStage?: Maybe<WorkflowSubStage>;
   /** Whether completing it needs an approval, in this version. */
   requiresApprovalOverride?: Maybe<Scalars['Boolean']['output']>;
   /** Role keys that may act on it in this version. */
@@ -14063,8 +13436,12 @@ export type WorkflowDefinitionSubStage = Node & {
   subStageOrderOverride?: Maybe<Scalars['Int']['output']>;
   /** When the row was last changed. */
   updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `WorkflowDefinition` that is related to this `WorkflowDefinitionSubStage`. */
+  workflowDefinition?: Maybe<WorkflowDefinition>;
   /** The definition (version). */
   workflowDefinitionId: Scalars['UUID']['output'];
+  /** Reads a single `WorkflowSubStage` that is related to this `WorkflowDefinitionSubStage`. */
+  workflowSubStage?: Maybe<WorkflowSubStage>;
   /** The catalog sub-stage. */
   workflowSubStageId: Scalars['UUID']['output'];
 };
@@ -14116,14 +13493,14 @@ export type WorkflowDefinitionSubStageFilter = {
   or?: InputMaybe<Array<WorkflowDefinitionSubStageFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationWorkflowDefinition` relation. */
-  organizationWorkflowDefinition?: InputMaybe<WorkflowDefinitionFilter>;
-  /** Filter by the object’s `organizationWorkflowSubStage` relation. */
-  organizationWorkflowSubStage?: InputMaybe<WorkflowSubStageFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workflowDefinition` relation. */
+  workflowDefinition?: InputMaybe<WorkflowDefinitionFilter>;
   /** Filter by the object’s `workflowDefinitionId` field. */
   workflowDefinitionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workflowSubStage` relation. */
+  workflowSubStage?: InputMaybe<WorkflowSubStageFilter>;
   /** Filter by the object’s `workflowSubStageId` field. */
   workflowSubStageId?: InputMaybe<UuidFilter>;
 };
@@ -14194,6 +13571,10 @@ export type WorkflowDefinitionSubStagePatch = {
   responsibleRolesOverride?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
   /** Position inside its stage in this version. */
   subStageOrderOverride?: InputMaybe<Scalars['Int']['input']>;
+  /** The definition (version). */
+  workflowDefinitionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** The catalog sub-stage. */
+  workflowSubStageId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /** GET /workflow/definitions/:id/sub-stages: the sub-stages of each definition with the values in force. Filter by workflow_definition_id. */
@@ -14506,9 +13887,9 @@ export type WorkflowStage = Node & {
   /** The project status while a project is in this stage; empty keeps the status. */
   projectStatus?: Maybe<ProjectStatus>;
   /** Reads and enables pagination through a set of `ProjectSubStageProgress`. */
-  projectSubStageProgressesByOrganizationIdAndWorkflowStageId: ProjectSubStageProgressConnection;
+  projectSubStageProgresses: ProjectSubStageProgressConnection;
   /** Reads and enables pagination through a set of `Project`. */
-  projectsByOrganizationIdAndCurrentStageId: ProjectConnection;
+  projectsByCurrentStageId: ProjectConnection;
   /** Documents a project must hold (regulated categories: an approved version) before it leaves this stage automatically. */
   requiredDocumentCategories: Array<Maybe<DocumentCategory>>;
   /** Role keys accountable for the stage (app.roles.key). */
@@ -14524,14 +13905,14 @@ export type WorkflowStage = Node & {
   /** When the stage was last changed. */
   updatedAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `WorkflowDefinitionStage`. */
-  workflowDefinitionStagesByOrganizationIdAndWorkflowStageId: WorkflowDefinitionStageConnection;
+  workflowDefinitionStages: WorkflowDefinitionStageConnection;
   /** Reads and enables pagination through a set of `WorkflowSubStage`. */
-  workflowSubStagesByOrganizationIdAndWorkflowStageId: WorkflowSubStageConnection;
+  workflowSubStages: WorkflowSubStageConnection;
 };
 
 
 /** The tenant's catalog of workflow stages (Inquiry Received .. Completed). Definitions (versioned templates) choose and order them. */
-export type WorkflowStageProjectSubStageProgressesByOrganizationIdAndWorkflowStageIdArgs = {
+export type WorkflowStageProjectSubStageProgressesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<ProjectSubStageProgressCondition>;
@@ -14544,7 +13925,7 @@ export type WorkflowStageProjectSubStageProgressesByOrganizationIdAndWorkflowSta
 
 
 /** The tenant's catalog of workflow stages (Inquiry Received .. Completed). Definitions (versioned templates) choose and order them. */
-export type WorkflowStageProjectsByOrganizationIdAndCurrentStageIdArgs = {
+export type WorkflowStageProjectsByCurrentStageIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<ProjectCondition>;
@@ -14557,7 +13938,7 @@ export type WorkflowStageProjectsByOrganizationIdAndCurrentStageIdArgs = {
 
 
 /** The tenant's catalog of workflow stages (Inquiry Received .. Completed). Definitions (versioned templates) choose and order them. */
-export type WorkflowStageWorkflowDefinitionStagesByOrganizationIdAndWorkflowStageIdArgs = {
+export type WorkflowStageWorkflowDefinitionStagesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<WorkflowDefinitionStageCondition>;
@@ -14570,7 +13951,7 @@ export type WorkflowStageWorkflowDefinitionStagesByOrganizationIdAndWorkflowStag
 
 
 /** The tenant's catalog of workflow stages (Inquiry Received .. Completed). Definitions (versioned templates) choose and order them. */
-export type WorkflowStageWorkflowSubStagesByOrganizationIdAndWorkflowStageIdArgs = {
+export type WorkflowStageWorkflowSubStagesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<WorkflowSubStageCondition>;
@@ -14630,28 +14011,28 @@ export type WorkflowStageFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `projectSubStageProgressesByOrganizationIdAndWorkflowStageId` relation. */
-  projectSubStageProgressesByOrganizationIdAndWorkflowStageId?: InputMaybe<WorkflowStageToManyProjectSubStageProgressFilter>;
-  /** Some related `projectSubStageProgressesByOrganizationIdAndWorkflowStageId` exist. */
-  projectSubStageProgressesByOrganizationIdAndWorkflowStageIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `projectsByOrganizationIdAndCurrentStageId` relation. */
-  projectsByOrganizationIdAndCurrentStageId?: InputMaybe<WorkflowStageToManyProjectFilter>;
-  /** Some related `projectsByOrganizationIdAndCurrentStageId` exist. */
-  projectsByOrganizationIdAndCurrentStageIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectSubStageProgresses` relation. */
+  projectSubStageProgresses?: InputMaybe<WorkflowStageToManyProjectSubStageProgressFilter>;
+  /** Some related `projectSubStageProgresses` exist. */
+  projectSubStageProgressesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectsByCurrentStageId` relation. */
+  projectsByCurrentStageId?: InputMaybe<WorkflowStageToManyProjectFilter>;
+  /** Some related `projectsByCurrentStageId` exist. */
+  projectsByCurrentStageIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `slug` field. */
   slug?: InputMaybe<StringFilter>;
   /** Filter by the object’s `stageOrder` field. */
   stageOrder?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `workflowDefinitionStagesByOrganizationIdAndWorkflowStageId` relation. */
-  workflowDefinitionStagesByOrganizationIdAndWorkflowStageId?: InputMaybe<WorkflowStageToManyWorkflowDefinitionStageFilter>;
-  /** Some related `workflowDefinitionStagesByOrganizationIdAndWorkflowStageId` exist. */
-  workflowDefinitionStagesByOrganizationIdAndWorkflowStageIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `workflowSubStagesByOrganizationIdAndWorkflowStageId` relation. */
-  workflowSubStagesByOrganizationIdAndWorkflowStageId?: InputMaybe<WorkflowStageToManyWorkflowSubStageFilter>;
-  /** Some related `workflowSubStagesByOrganizationIdAndWorkflowStageId` exist. */
-  workflowSubStagesByOrganizationIdAndWorkflowStageIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workflowDefinitionStages` relation. */
+  workflowDefinitionStages?: InputMaybe<WorkflowStageToManyWorkflowDefinitionStageFilter>;
+  /** Some related `workflowDefinitionStages` exist. */
+  workflowDefinitionStagesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workflowSubStages` relation. */
+  workflowSubStages?: InputMaybe<WorkflowStageToManyWorkflowSubStageFilter>;
+  /** Some related `workflowSubStages` exist. */
+  workflowSubStagesExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `WorkflowStage` */
@@ -14789,10 +14170,8 @@ export type WorkflowSubStage = Node & {
   name: Scalars['String']['output'];
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
-  /** Reads a single `WorkflowStage` that is related to this `WorkflowSubStage`. */
-  organizationWorkflowStage?: Maybe<WorkflowStage>;
   /** Reads and enables pagination through a set of `ProjectSubStageProgress`. */
-  projectSubStageProgressesByOrganizationIdAndSubStageId: ProjectSubStageProgressConnection;
+  projectSubStageProgressesBySubStageId: ProjectSubStageProgressConnection;
   /** Completing it opens an approval; it is completed when the approval is approved. */
   requiresApproval: Scalars['Boolean']['output'];
   /** Role keys (app.roles.key) whose holders may act on it; management may always act. */
@@ -14806,14 +14185,16 @@ export type WorkflowSubStage = Node & {
   /** When the sub-stage was last changed. */
   updatedAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `WorkflowDefinitionSubStage`. */
-  workflowDefinitionSubStagesByOrganizationIdAndWorkflowSubStageId: WorkflowDefinitionSubStageConnection;
+  workflowDefinitionSubStages: WorkflowDefinitionSubStageConnection;
+  /** Reads a single `WorkflowStage` that is related to this `WorkflowSubStage`. */
+  workflowStage?: Maybe<WorkflowStage>;
   /** The stage it belongs to. */
   workflowStageId: Scalars['UUID']['output'];
 };
 
 
 /** The tenant's catalog of sub-stages: the steps inside a stage, with who does them and the rules they follow. */
-export type WorkflowSubStageProjectSubStageProgressesByOrganizationIdAndSubStageIdArgs = {
+export type WorkflowSubStageProjectSubStageProgressesBySubStageIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<ProjectSubStageProgressCondition>;
@@ -14826,7 +14207,7 @@ export type WorkflowSubStageProjectSubStageProgressesByOrganizationIdAndSubStage
 
 
 /** The tenant's catalog of sub-stages: the steps inside a stage, with who does them and the rules they follow. */
-export type WorkflowSubStageWorkflowDefinitionSubStagesByOrganizationIdAndWorkflowSubStageIdArgs = {
+export type WorkflowSubStageWorkflowDefinitionSubStagesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
   condition?: InputMaybe<WorkflowDefinitionSubStageCondition>;
@@ -14890,22 +14271,22 @@ export type WorkflowSubStageFilter = {
   or?: InputMaybe<Array<WorkflowSubStageFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `organizationWorkflowStage` relation. */
-  organizationWorkflowStage?: InputMaybe<WorkflowStageFilter>;
-  /** Filter by the object’s `projectSubStageProgressesByOrganizationIdAndSubStageId` relation. */
-  projectSubStageProgressesByOrganizationIdAndSubStageId?: InputMaybe<WorkflowSubStageToManyProjectSubStageProgressFilter>;
-  /** Some related `projectSubStageProgressesByOrganizationIdAndSubStageId` exist. */
-  projectSubStageProgressesByOrganizationIdAndSubStageIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectSubStageProgressesBySubStageId` relation. */
+  projectSubStageProgressesBySubStageId?: InputMaybe<WorkflowSubStageToManyProjectSubStageProgressFilter>;
+  /** Some related `projectSubStageProgressesBySubStageId` exist. */
+  projectSubStageProgressesBySubStageIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `slug` field. */
   slug?: InputMaybe<StringFilter>;
   /** Filter by the object’s `subStageOrder` field. */
   subStageOrder?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `workflowDefinitionSubStagesByOrganizationIdAndWorkflowSubStageId` relation. */
-  workflowDefinitionSubStagesByOrganizationIdAndWorkflowSubStageId?: InputMaybe<WorkflowSubStageToManyWorkflowDefinitionSubStageFilter>;
-  /** Some related `workflowDefinitionSubStagesByOrganizationIdAndWorkflowSubStageId` exist. */
-  workflowDefinitionSubStagesByOrganizationIdAndWorkflowSubStageIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workflowDefinitionSubStages` relation. */
+  workflowDefinitionSubStages?: InputMaybe<WorkflowSubStageToManyWorkflowDefinitionSubStageFilter>;
+  /** Some related `workflowDefinitionSubStages` exist. */
+  workflowDefinitionSubStagesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `workflowStage` relation. */
+  workflowStage?: InputMaybe<WorkflowStageFilter>;
   /** Filter by the object’s `workflowStageId` field. */
   workflowStageId?: InputMaybe<UuidFilter>;
 };
@@ -14990,6 +14371,8 @@ export type WorkflowSubStagePatch = {
   slug?: InputMaybe<Scalars['String']['input']>;
   /** Position inside the stage; a definition may override it. */
   subStageOrder?: InputMaybe<Scalars['Int']['input']>;
+  /** The stage it belongs to. */
+  workflowStageId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 /** A filter to be used against many `ProjectSubStageProgress` object types. All fields are combined with a logical ‘and.’ */

@@ -53,7 +53,7 @@ BEGIN
     v_fill := v_fill || pg_catalog.jsonb_build_object('id', public.uuid_generate_v7());
   END IF;
   IF 'organization_id' = ANY (TG_ARGV) AND v_row ->> 'organization_id' IS NULL THEN
-    v_fill := v_fill || pg_catalog.jsonb_build_object('organization_id', auth.jwt_org_id());
+    v_fill := v_fill || pg_catalog.jsonb_build_object('organization_id', auth.org_id());
   END IF;
   IF 'sender_id' = ANY (TG_ARGV) AND v_row ->> 'sender_id' IS NULL THEN
     v_fill := v_fill || pg_catalog.jsonb_build_object('sender_id', auth.user_id());

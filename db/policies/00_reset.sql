@@ -11,7 +11,7 @@ REVOKE ALL ON SCHEMA app, app_private, auth, audit FROM PUBLIC, anon, app_user, 
 
 GRANT USAGE ON SCHEMA app, auth TO anon, app_user, app_admin;
 GRANT EXECUTE ON FUNCTION
-  auth.claims(), auth.jwt_org_id(), auth.check_request(), auth.user_id(), auth.org_id(), auth.partner_id(),
+  auth.claims(), auth.check_request(), auth.user_id(), auth.org_id(), auth.partner_id(),
   auth.is_platform_operator(), auth.has_permission(text, uuid), auth.check_permission(text), auth.permitted_site_ids(text),
   auth.colleague_user_ids()
   TO anon, app_user, app_admin;

@@ -51,7 +51,6 @@ def test_login_mutation(facts):
     assert signed_in["errors"] == [] and signed_in["data"]["login"]["result"]["accessToken"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue #10 item 5 (GraphQL helper): a failed login answers an error")
 def test_a_failed_login_has_a_code_and_message(facts):
     failed = run_js("urql.mjs", "login", config={**facts, "email": UNKNOWN, "password": "wrong password"})
     assert failed["errors"] and failed["errors"][0]["code"] and failed["errors"][0]["message"]

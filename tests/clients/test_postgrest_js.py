@@ -45,14 +45,12 @@ def test_errors_expose_code_and_message(facts):
     assert errors["unknown_column"]["error"]["code"] == "42703"
 
 
-@pytest.mark.xfail(strict=True, reason="issue #10 item 5 (REST helper): a failed login has a code and message")
 def test_a_failed_login_has_a_code_and_message(facts):
     failed = run_js("postgrest-js.mjs", "login", config={**facts, "email": UNKNOWN, "password": "wrong password"})
     assert failed["status"] == 401 and failed["data"] is None
     assert failed["error"]["code"] and failed["error"]["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue #10 item 3 (REST helper): upsert by primary key")
 def test_upsert_by_primary_key(live, facts):
     partner = new_partner(live, facts["token"], f"JS-{uuid.uuid4().hex[:8]}")
     upserted = run_js("postgrest-js.mjs", "upsert", config={**facts, "code": partner["code"]})

@@ -63,14 +63,12 @@ def test_errors_expose_code_and_message(live, api):
     assert unknown.value.code == "42703" and "no_such_column" in unknown.value.message
 
 
-@pytest.mark.xfail(strict=True, reason="issue #10 item 5 (REST helper): a failed login has a code and message")
 def test_a_failed_login_has_a_code_and_message(live):
     with pytest.raises(APIError) as failed:
         client(live).rpc("login", {"email": UNKNOWN, "password": "wrong password"}).execute()
     assert failed.value.code and failed.value.message
 
 
-@pytest.mark.xfail(strict=True, reason="issue #10 item 3 (REST helper): upsert by primary key")
 def test_upsert_by_primary_key(live, api, token):
     partner = new_partner(live, token, f"PY-{uuid.uuid4().hex[:8]}")
     row = {key: partner[key] for key in ("id", "code", "kind")} | {"name": "Renamed by postgrest-py"}

@@ -44,4 +44,7 @@ ALTER TABLE app.workflow_settings ALTER COLUMN organization_id DROP DEFAULT;
 ALTER TABLE app.workflow_stages ALTER COLUMN organization_id DROP DEFAULT, ALTER COLUMN id DROP DEFAULT;
 ALTER TABLE app.workflow_sub_stages ALTER COLUMN organization_id DROP DEFAULT, ALTER COLUMN id DROP DEFAULT;
 
+-- It existed only for those defaults.
+DROP FUNCTION auth.jwt_org_id();
+
 COMMIT;

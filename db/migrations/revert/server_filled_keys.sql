@@ -2,6 +2,15 @@
 
 BEGIN;
 
+CREATE FUNCTION auth.jwt_org_id() RETURNS uuid
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+  SELECT nullif(nullif(pg_catalog.current_setting('request.jwt.claims', true), '')::jsonb ->> 'org_id', '')::uuid
+$$;
+
+COMMENT ON FUNCTION auth.jwt_org_id() IS 'The org_id claim as sent, for column defaults only; policies use auth.org_id().';
+GRANT EXECUTE ON FUNCTION auth.jwt_org_id() TO anon, app_user, app_admin;
+
 ALTER TABLE app.approval_attachments ALTER COLUMN id SET DEFAULT public.uuid_generate_v7();
 ALTER TABLE app.approval_chains ALTER COLUMN organization_id SET DEFAULT auth.jwt_org_id(), ALTER COLUMN id SET DEFAULT public.uuid_generate_v7();
 ALTER TABLE app.approval_history ALTER COLUMN id SET DEFAULT public.uuid_generate_v7();
