@@ -7,6 +7,4 @@ SELECT id, slug, name, is_active, settings, branding, deleted_at, created_at, up
 SELECT organization_id, id, code, name, timezone, address, is_active, created_at, updated_at
   FROM app.sites WHERE false;
 
-SELECT auth.jwt_org_id();
-
 ROLLBACK;
