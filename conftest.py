@@ -31,6 +31,13 @@ ROOT = Path(__file__).resolve().parent
 TEMPLATE = os.environ.get("PULSE_TEST_TEMPLATE", "pulse_test_template")
 
 
+# The authenticator role belongs to the whole server, and every `pulse` run sets
+# its password from its checkout's secret: tests that run `pulse` on a copy of the
+# project (another checkout, another generated secret) would lock out the
+# servers other tests started. One password for every run of this session.
+os.environ.setdefault("PULSE_AUTHENTICATOR_PASSWORD", Settings.load(ROOT).secret("PULSE_AUTHENTICATOR_PASSWORD"))
+
+
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return Settings.load(ROOT)
