@@ -6,11 +6,13 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import jwt
+import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
 PULSE = Path(sys.executable).parent / "pulse"
@@ -83,3 +85,16 @@ def graphql(live: dict, query: str, bearer: str | None = None, variables: dict |
 def rest(live: dict, method: str, path: str, bearer: str | None = None, **kwargs) -> httpx.Response:
     headers = {**kwargs.pop("headers", {}), **({"Authorization": f"Bearer {bearer}"} if bearer else {})}
     return httpx.request(method, f"{live['rest']}{path}", headers=headers, **kwargs)
+
+
+def wait_for_listen(live: dict, topic: str, organization_id: str, seconds: float = 5) -> None:
+    """Wait (briefly) until the GraphQL server LISTENs on a tenant's channel: subscribing is acknowledged by
+    nothing in graphql-transport-ws, and the server issues LISTEN just after the subscription starts."""
+    channel = f'LISTEN "pulse:{topic}:{organization_id}"'
+    deadline = time.monotonic() + seconds
+    with psycopg.connect(live["url"], autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            if conn.execute("select exists (select from pg_stat_activity where datname = current_database() "
+                            "and query = %s)", [channel]).fetchone()[0]:
+                return
+            time.sleep(0.05)

@@ -15,7 +15,6 @@ import time
 import urllib.parse
 
 import httpx
-import jwt
 import psycopg
 import pytest
 

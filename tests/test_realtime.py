@@ -12,12 +12,11 @@ import time
 import uuid
 from contextlib import ExitStack
 
-import psycopg
 import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from helpers import rest, token
+from helpers import rest, token, wait_for_listen
 
 pytestmark = pytest.mark.stack
 
@@ -115,22 +114,9 @@ def login(live: dict, email: str) -> dict:
     return response.json()
 
 
-def listening(live: dict, topic: str, organization_id: str) -> None:
-    """Wait (briefly) until the GraphQL server has LISTENed on the channel: subscribing is acknowledged by
-    nothing in graphql-transport-ws, and the server issues LISTEN just after the subscription starts."""
-    channel = f'LISTEN "pulse:{topic}:{organization_id}"'
-    deadline = time.monotonic() + DELIVERY
-    with psycopg.connect(live["url"], autocommit=True) as conn:
-        while time.monotonic() < deadline:
-            if conn.execute("select exists (select from pg_stat_activity where datname = current_database() "
-                            "and query = %s)", [channel]).fetchone()[0]:
-                return
-            time.sleep(0.05)
-
-
 def subscribe(live: dict, user: dict, query: str, topic: str = "progress", **variables) -> GraphQLSocket:
     socket = GraphQLSocket(live, user["access_token"]).subscribe(query, **variables)
-    listening(live, topic, user["organization_id"])
+    wait_for_listen(live, topic, user["organization_id"], DELIVERY)
     return socket
 
 

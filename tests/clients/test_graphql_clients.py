@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 
-import psycopg
 import pytest
 
 from clients_support import NODE, SCRIPTS, UNKNOWN, acme, run_js
-from helpers import ROOT, rest
+from helpers import ROOT, rest, wait_for_listen
 
 pytestmark = pytest.mark.stack
 
@@ -61,18 +59,6 @@ def test_urql_defaults_send_queries_as_get(facts):
     assert result["errors"] == [] and result["data"]["projects"]["nodes"]
 
 
-def wait_for_listen(live: dict, organization_id: str, seconds: float = 5) -> None:
-    """The server LISTENs just after a subscription starts; graphql-transport-ws acknowledges nothing."""
-    channel = f'LISTEN "pulse:progress:{organization_id}"'
-    deadline = time.monotonic() + seconds
-    with psycopg.connect(live["url"], autocommit=True) as conn:
-        while time.monotonic() < deadline:
-            if conn.execute("select exists (select from pg_stat_activity where datname = current_database() "
-                            "and query = %s)", [channel]).fetchone()[0]:
-                return
-            time.sleep(0.05)
-
-
 def test_graphql_ws_receives_progress_changes_after_a_mutation(live, facts):
     project = rest(live, "POST", "/projects", facts["token"], headers={"Prefer": "return=representation"},
                    json={"title": "Client suite subscription"}).json()[0]
@@ -83,7 +69,7 @@ def test_graphql_ws_receives_progress_changes_after_a_mutation(live, facts):
                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as script:
         try:
             assert json.loads(script.stdout.readline() or "null") == {"ready": True}, script.stderr.read()
-            wait_for_listen(live, project["organization_id"])
+            wait_for_listen(live, "progress", project["organization_id"])
             script.stdin.write("go\n")
             script.stdin.flush()
             result = json.loads(script.stdout.readline() or "null")

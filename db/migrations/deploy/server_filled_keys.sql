@@ -5,7 +5,7 @@
 -- as the property's `default`; for a uuid column `public.uuid_generate_v7()` is
 -- not a uuid, and the document fails Swagger 2.0 validation. The keys are
 -- filled by the BEFORE INSERT trigger _000_fill_keys
--- (app_private.tg_fill_keys, db/functions/15_tenant_guard.sql) instead, with the
+-- (app_private.tg_fill_keys, db/functions/16_row_keys.sql) instead, with the
 -- same values: id = public.uuid_generate_v7(), organization_id =
 -- auth.jwt_org_id(), messages.sender_id = the caller.
 

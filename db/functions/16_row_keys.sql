@@ -1,0 +1,160 @@
+-- Row keys on tenant tables: filled by the server when a client leaves them
+-- out, and never changed once a row exists.
+
+-- Keys are filled by a trigger, not a column DEFAULT: PostgREST 12 publishes a
+-- column default in the OpenAPI document as the property's `default`, and an
+-- SQL expression there (`public.uuid_generate_v7()`) is not a uuid, so the
+-- document would not validate as Swagger 2.0 (migration server_filled_keys).
+-- The trigger is named _000_ to run before every other BEFORE INSERT trigger,
+-- which may read the tenant.
+CREATE OR REPLACE FUNCTION app_private.tg_fill_keys() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_row jsonb := pg_catalog.to_jsonb(NEW);
+  v_fill jsonb := '{}';
+BEGIN
+  -- TG_ARGV names the columns to fill when left out (or sent as null).
+  IF 'id' = ANY (TG_ARGV) AND v_row ->> 'id' IS NULL THEN
+    v_fill := v_fill || pg_catalog.jsonb_build_object('id', public.uuid_generate_v7());
+  END IF;
+  IF 'organization_id' = ANY (TG_ARGV) AND v_row ->> 'organization_id' IS NULL THEN
+    v_fill := v_fill || pg_catalog.jsonb_build_object('organization_id', auth.org_id());
+  END IF;
+  IF 'sender_id' = ANY (TG_ARGV) AND v_row ->> 'sender_id' IS NULL THEN
+    v_fill := v_fill || pg_catalog.jsonb_build_object('sender_id', auth.user_id());
+  END IF;
+  IF v_fill = '{}' THEN
+    RETURN NEW;
+  END IF;
+  RETURN pg_catalog.jsonb_populate_record(NEW, v_fill);
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_fill_keys() IS
+  'BEFORE INSERT: fills the columns named in the trigger arguments when left out: id (public.uuid_generate_v7()), organization_id (the org_id claim), sender_id (the caller).';
+
+
+-- One trigger per table whose keys were column defaults (migration server_filled_keys).
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approval_attachments
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approval_chains
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approval_history
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approval_notifications
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approval_policies
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approvals
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approver_backups
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.contacts
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.document_access_log
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.document_category_settings
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.document_versions
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.documents
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.memberships
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.messages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id', 'sender_id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.notifications
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.organizations
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.partners
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.project_stage_transitions
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.project_sub_stage_progress
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.projects
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.role_assignments
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.role_permissions
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.roles
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.sessions
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.sites
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.users
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_definition_stages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_definition_sub_stages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_definitions
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_settings
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_stages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_sub_stages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+
+-- Upsert (INSERT ... ON CONFLICT DO UPDATE, PostgREST's
+-- `Prefer: resolution=merge-duplicates`) sets every column of the payload,
+-- the primary key included, so the API roles hold UPDATE on the key columns and
+-- on the NOT NULL columns fixed at insert (db/policies/95_upsert.sql). This
+-- trigger keeps them as they are: setting them to their current value passes,
+-- changing them is refused.
+-- Functions owned by the tables' owner (workflow steps) may still move them.
+CREATE OR REPLACE FUNCTION app_private.tg_keep_fixed_columns() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_new jsonb := pg_catalog.to_jsonb(NEW);
+  v_old jsonb := pg_catalog.to_jsonb(OLD);
+  v_column text;
+BEGIN
+  FOREACH v_column IN ARRAY TG_ARGV LOOP
+    IF v_new -> v_column IS DISTINCT FROM v_old -> v_column
+       AND NOT pg_catalog.pg_has_role(current_user,
+             (SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = TG_RELID), 'USAGE') THEN
+      RAISE EXCEPTION '%.% cannot change once the row exists', TG_TABLE_NAME, v_column USING ERRCODE = 'PT409',
+        DETAIL = 'row.fixed_column', HINT = 'Send the current value (or leave it out); create a new row instead.';
+    END IF;
+  END LOOP;
+  RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_keep_fixed_columns() IS
+  'BEFORE UPDATE: refuses (PT409, reason row.fixed_column) a change of the columns named in the trigger arguments (keys and columns fixed at insert), so upserts may send them unchanged.';
+
+-- Columns an upsert sends but never changes (db/policies/95_upsert.sql grants UPDATE on them).
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.approval_chains
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.approval_policies
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'approval_type', 'priority');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.approver_backups
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'user_id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.contacts
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'partner_id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.partners
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.projects
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.sites
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_definition_stages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'workflow_definition_id', 'workflow_stage_id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_definition_sub_stages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'workflow_definition_id', 'workflow_sub_stage_id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_definitions
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_stages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_sub_stages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'workflow_stage_id');
