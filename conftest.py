@@ -106,7 +106,7 @@ def database_url(databases: Databases) -> str:
 
 @pytest.fixture(scope="session")
 def pgtap_database(databases: Databases) -> str:
-    """Every db/tests/test_*.sql file runs in this copy of the template; each file rolls itself back."""
+    """Every db/tests/<domain>/test_*.sql file runs in this copy of the template; each file rolls itself back."""
     return databases.create("pulse_test_pgtap")
 
 

@@ -269,9 +269,9 @@ function requestCheckError(e) {
 // ---------------------------------------------------------------------------
 // Real-time events (GraphQL subscriptions over graphql-transport-ws).
 //
-// db/functions/66_realtime.sql NOTIFYs one channel per tenant and topic,
+// db/functions/60_workflow/60_events.sql NOTIFYs one channel per tenant and topic,
 // pulse:<topic>:<organization id>, with the payloads described in
-// contracts/events/*.schema.json. A subscriber:
+// contracts/events/<domain>/*.schema.json. A subscriber:
 // - listens only to its own tenant's channel, named from the org_id claim of
 //   its verified token (pgSettings, set by authenticate() for websockets as
 //   for HTTP); anonymous callers and tokens without a tenant get an error;
@@ -630,7 +630,7 @@ const RefusalPlugin = wrapPlans({
 // from the BEFORE INSERT trigger _000_fill_keys rather than a column DEFAULT
 // (PostgREST would publish an SQL expression as the OpenAPI default), so
 // PostGraphile is told they have one: create inputs keep them optional.
-// db/tests/test_catalog.sql checks that every such column an API role may
+// db/tests/10_core/test_catalog.sql checks that every such column an API role may
 // insert has the trigger.
 const SERVER_FILLED = new Set(["id", "organization_id"]);
 const ServerFilledKeysPlugin = {

@@ -1,4 +1,4 @@
-"""The real-time event payloads match their contracts (contracts/events/*.schema.json).
+"""The real-time event payloads match their contracts (contracts/events/<domain>/*.schema.json).
 
 Real events: tenant users act through the RPCs in a migrated, demo-seeded
 database while a connection LISTENs on the tenants' channels; every NOTIFY
@@ -26,7 +26,7 @@ CHANNEL = re.compile(r"^pulse:(?P<topic>[a-z_]+):(?P<organization_id>[0-9a-f-]{3
 def contracts() -> dict[str, dict]:
     """topic -> schema, from each schema's x-channel (pulse:<topic>:{organization_id})."""
     schemas = {}
-    for path in sorted(EVENTS.glob("*.schema.json")):
+    for path in sorted(EVENTS.rglob("*.schema.json")):
         schema = json.loads(path.read_text())
         match = re.fullmatch(r"pulse:([a-z_]+):\{organization_id\}", schema.get("x-channel", ""))
         assert match, f"{path.name}: x-channel must be pulse:<topic>:{{organization_id}}"

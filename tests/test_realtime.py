@@ -1,6 +1,6 @@
 """GraphQL subscriptions over websockets (graphql-transport-ws): tenant-scoped and read through RLS.
 
-The database NOTIFYs pulse:<topic>:<organization id> (db/functions/66_realtime.sql);
+The database NOTIFYs pulse:<topic>:<organization id> (db/functions/60_workflow/60_events.sql);
 the GraphQL server listens to the subscriber's own tenant only and delivers an
 event only when the subscriber can read its row.
 """

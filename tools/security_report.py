@@ -20,7 +20,7 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = {
-    "matrix": ["db/tests/test_isolation_matrix.sql", "tests/test_http_isolation_matrix.py"],
+    "matrix": ["db/tests/20_tenancy/test_isolation_matrix.sql", "tests/test_http_isolation_matrix.py"],
     "fuzz": ["tests/test_fuzz_rest.py", "tests/test_fuzz_graphql.py"],
     "bad input": ["tests/test_bad_input.py"],
     "concurrency": ["tests/test_core_concurrency.py", "tests/test_workflow_concurrency.py"],
@@ -28,9 +28,9 @@ SUITES = {
     # The outside attacks (issues #9 and #19) replayed, and the rules that close them.
     "attacks": ["tests/test_auth_http.py", "tests/test_workflow_http.py", "tests/test_limits_http.py",
                 "tests/test_audit_visibility_http.py", "tests/test_profile_privacy_http.py",
-                "db/tests/test_approval_deciders.sql", "db/tests/test_portal_visibility.sql",
-                "db/tests/test_audit_visibility.sql", "db/tests/test_profile_privacy.sql",
-                "db/tests/test_catalog.sql", "db/tests/test_catalog_audit.sql", "db/tests/test_api_limits.sql"],
+                "db/tests/60_workflow/test_approval_deciders.sql", "db/tests/60_workflow/test_portal_visibility.sql",
+                "db/tests/40_audit/test_audit_visibility.sql", "db/tests/30_identity/test_profile_privacy.sql",
+                "db/tests/10_core/test_catalog.sql", "db/tests/40_audit/test_catalog_audit.sql", "db/tests/10_core/test_api_limits.sql"],
 }
 
 

@@ -2,7 +2,7 @@
 -- Every table here is internal (project values, routing, SLAs, staff
 -- comments in progress logs and approval history) and staff-only; portal
 -- users (bound to a customer) read their customer's projects through
--- app.customer_projects and app.customer_project_progress (67_dashboards.sql;
+-- app.customer_projects and app.customer_project_progress (60_workflow/80_portal.sql;
 -- docs/security.md, "What portal users see"). Templates, SLAs, chains and
 -- document rules change with workflow.manage. Progress, approvals and documents change only through
 -- the RPCs, which check who may act; no client writes those tables.

@@ -3,7 +3,7 @@
 -- UPDATE SET <every column sent>. For every table app_user may insert into and
 -- update, it needs INSERT on `id` and UPDATE on the primary key (and `id`). The
 -- BEFORE UPDATE trigger _010_keep_fixed_columns (app_private.tg_keep_fixed_columns,
--- db/functions/16_row_keys.sql) refuses any change of the key (PT409,
+-- db/functions/10_core/30_row_keys.sql) refuses any change of the key (PT409,
 -- row.fixed_column), and each table's UPDATE policy still confines the row to
 -- the caller's tenant. PostgreSQL checks NOT NULL on the proposed row before
 -- it looks for the conflict, so an upsert carries every NOT NULL column without

@@ -146,7 +146,7 @@ SELECT lives_ok($$SELECT app.update_progress(tests.recall('project'), tests.id_o
 -- permission before input; a project always has a stage.
 SELECT col_not_null('app', 'projects', 'current_stage_id', 'stage: a project always has a stage');
 -- organization_id and id are updatable for upsert, and kept unchanged by
--- _010_keep_fixed_columns (db/tests/test_catalog.sql checks every such key).
+-- _010_keep_fixed_columns (db/tests/10_core/test_catalog.sql checks every such key).
 SELECT is_empty($$
   SELECT c FROM unnest(ARRAY['project_number', 'workflow_definition_id', 'current_stage_id',
                              'stage_change_reason', 'stage_entered_at', 'created_by', 'delivered_at', 'completed_at',

@@ -2,7 +2,7 @@
 -- caller's rights (security_invoker): API roles may select the table (they
 -- have no usage of schema audit, so not by name), these policies confine
 -- them to their tenant's log with audit.read (portal users never), and the
--- view adds the rule of each audited table (db/functions/50_audit.sql).
+-- view adds the rule of each audited table (db/functions/40_audit/10_activity_log.sql).
 
 ALTER TABLE audit.activity_log ENABLE ROW LEVEL SECURITY;
 

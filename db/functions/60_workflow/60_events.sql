@@ -1,15 +1,7 @@
 -- Real-time events: triggers NOTIFY one channel per tenant and topic; the
 -- GraphQL server subscribes to the caller's tenant only and re-reads each
 -- row as the subscriber, so RLS decides what reaches them. Payloads are
--- documented in contracts/events/*.schema.json.
-
-CREATE OR REPLACE FUNCTION app_private.event_channel(p_topic text, p_organization_id uuid) RETURNS text
-LANGUAGE sql IMMUTABLE
-AS $$
-  SELECT 'pulse:' || p_topic || ':' || p_organization_id
-$$;
-
-COMMENT ON FUNCTION app_private.event_channel(text, uuid) IS 'The NOTIFY channel of a topic (progress, approvals) in a tenant: pulse:<topic>:<organization id>.';
+-- documented in contracts/events/workflow/*.schema.json.
 
 CREATE OR REPLACE FUNCTION app_private.publish_progress(
   p_progress app.project_sub_stage_progress, p_event text, p_previous_status app.sub_stage_status
@@ -28,7 +20,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION app_private.publish_progress(app.project_sub_stage_progress, text, app.sub_stage_status) IS
-  'NOTIFY pulse:progress:<tenant> with one progress event (contracts/events/progress.schema.json).';
+  'NOTIFY pulse:progress:<tenant> with one progress event (contracts/events/workflow/progress.schema.json).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_progress__publish() RETURNS trigger
 LANGUAGE plpgsql
@@ -73,7 +65,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_approvals__publish() IS 'AFTER INSERT or UPDATE: NOTIFY pulse:approvals:<tenant> (contracts/events/approval.schema.json).';
+COMMENT ON FUNCTION app_private.tg_approvals__publish() IS 'AFTER INSERT or UPDATE: NOTIFY pulse:approvals:<tenant> (contracts/events/workflow/approval.schema.json).';
 
 CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT ON app.project_sub_stage_progress REFERENCING NEW TABLE AS seeded
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_progress__publish_seeded();

@@ -403,4 +403,3 @@ CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT OR UPDATE OR DELETE ON app.wo
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow_definition_rows__guard();
 CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT OR UPDATE OR DELETE ON app.workflow_definition_sub_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow_definition_rows__guard();
-

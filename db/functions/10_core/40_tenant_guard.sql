@@ -2,7 +2,7 @@
 -- other data: a row an API caller sends for another tenant is refused before
 -- the trigger looks anything up (row-level security would refuse it only
 -- after the BEFORE triggers ran, and their answers or locks would tell the
--- caller about the other tenant). db/tests/test_catalog.sql checks the call.
+-- caller about the other tenant). db/tests/10_core/test_catalog.sql checks the call.
 
 CREATE OR REPLACE FUNCTION app_private.refuse_foreign_tenant(p_organization_id uuid) RETURNS void
 LANGUAGE plpgsql STABLE

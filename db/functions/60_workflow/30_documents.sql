@@ -234,22 +234,6 @@ $$;
 COMMENT ON FUNCTION app_private.tg_document_versions__immutable() IS
   'BEFORE UPDATE or DELETE: a version''s file, checksum and history never change (only which one is current and its approval), and versions are never deleted except with their tenant.';
 
-CREATE OR REPLACE FUNCTION app_private.tg__append_only() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = ''
-AS $$
-BEGIN
-  IF TG_OP = 'DELETE' AND app_private.tenant_is_leaving((pg_catalog.to_jsonb(OLD) ->> 'organization_id')::uuid) THEN
-    RETURN OLD;
-  END IF;
-  RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, pg_catalog.lower(TG_OP) USING ERRCODE = 'PT409',
-    HINT = 'Rows leave only with their tenant, through app.purge_organization.';
-END
-$$;
-
-COMMENT ON FUNCTION app_private.tg__append_only() IS
-  'BEFORE UPDATE or DELETE on an append-only trail (approval history, access log, stage transitions): refused, except the purge of a tenant.';
-
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.documents
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 CREATE OR REPLACE TRIGGER _100_immutable BEFORE UPDATE OR DELETE ON app.document_versions

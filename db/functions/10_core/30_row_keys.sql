@@ -4,7 +4,7 @@
 -- Keys are filled by a trigger, not a column DEFAULT: PostgREST 12 publishes a
 -- column default in the OpenAPI document as the property's `default`, and an
 -- SQL expression there (`public.uuid_generate_v7()`) is not a uuid, so the
--- document would not validate as Swagger 2.0 (migration server_filled_keys).
+-- document would not validate as Swagger 2.0 (migration core/server_filled_keys).
 -- The trigger is named _000_ to run before every other BEFORE INSERT trigger,
 -- which may read the tenant.
 CREATE OR REPLACE FUNCTION app_private.tg_fill_keys() RETURNS trigger
@@ -35,8 +35,7 @@ $$;
 COMMENT ON FUNCTION app_private.tg_fill_keys() IS
   'BEFORE INSERT: fills the columns named in the trigger arguments when left out: id (public.uuid_generate_v7()), organization_id (the org_id claim), sender_id (the caller).';
 
-
--- One trigger per table whose keys were column defaults (migration server_filled_keys).
+-- One trigger per table whose keys were column defaults (migration core/server_filled_keys).
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approval_attachments
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approval_chains

@@ -1,3 +1,50 @@
+-- Profiles: direct managers are colleagues in a shared tenant, and a
+-- manager who leaves every shared tenant is dropped.
+
+CREATE OR REPLACE FUNCTION app.set_direct_manager(user_id uuid, manager_id uuid) RETURNS app.users
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_user app.users;
+  v_members_named integer;
+BEGIN
+  PERFORM app_private.require_permission('membership.manage');
+  SELECT count(*) INTO v_members_named FROM app.memberships AS m
+   WHERE m.organization_id = auth.org_id() AND m.status = 'active'
+     AND m.user_id IN (set_direct_manager.user_id, set_direct_manager.manager_id);
+  IF v_members_named < 1 + (set_direct_manager.manager_id IS NOT NULL)::integer THEN
+    RAISE EXCEPTION 'the user and the manager must both be active members of this organization' USING ERRCODE = 'PT404';
+  END IF;
+  -- The manager is a property of the (global) user: a tenant may set it only
+  -- for people who belong to no other tenant.
+  IF EXISTS (SELECT FROM app.memberships AS m
+              WHERE m.user_id = set_direct_manager.user_id AND m.organization_id <> auth.org_id()
+                AND m.status <> 'revoked') AND NOT auth.is_platform_operator() THEN
+    RAISE EXCEPTION 'the user also belongs to another organization' USING ERRCODE = 'PT409',
+      HINT = 'Ask a platform operator to set their manager.';
+  END IF;
+  UPDATE app.users AS u SET direct_manager_id = set_direct_manager.manager_id
+   WHERE u.id = set_direct_manager.user_id
+  RETURNING * INTO v_user;
+  RETURN v_user;
+END
+$$;
+
+COMMENT ON FUNCTION app.set_direct_manager(uuid, uuid) IS
+  'Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller''s tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403, PT404, PT409, 23514 own manager.';
+
+CREATE OR REPLACE FUNCTION app.current_user_profile() RETURNS app.users
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT u.* FROM app.users AS u WHERE u.id = auth.user_id()
+$$;
+
+COMMENT ON FUNCTION app.current_user_profile() IS
+  'The signed-in user''s own row: GET /rpc/current_user_profile.';
+
 -- Profiles: what colleagues see of each other. Colleagues select only the
 -- public columns of app.users (policies/30_identity.sql); a user reads their
 -- own preferences and last sign-in through app.current_user_profile(). A direct

@@ -1,0 +1,32 @@
+-- Errors every domain raises the same way: SQLSTATE PTxxx (PostgREST maps
+-- it to the HTTP status xxx), a message, DETAIL carrying a stable reason
+-- code, and a hint that says what to do.
+
+CREATE OR REPLACE FUNCTION app_private.raise_invalid(p_message text, p_hint text) RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+  IF p_hint IS NULL THEN
+    RAISE EXCEPTION '%', p_message USING ERRCODE = 'PT422';
+  END IF;
+  RAISE EXCEPTION '%', p_message USING ERRCODE = 'PT422', HINT = p_hint;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.raise_invalid(text, text) IS 'Raises a validation error: SQLSTATE PT422, HTTP 422.';
+
+CREATE OR REPLACE FUNCTION app_private.check_json_keys(p_document jsonb, p_column text, p_allowed text[]) RETURNS void
+LANGUAGE plpgsql
+AS $$
+DECLARE
+  v_unknown text[] := ARRAY(SELECT k FROM jsonb_object_keys(p_document) AS k WHERE k <> ALL (p_allowed) ORDER BY k);
+BEGIN
+  IF v_unknown <> '{}' THEN
+    PERFORM app_private.raise_invalid(
+      format('%s has unknown key(s): %s', p_column, pg_catalog.array_to_string(v_unknown, ', ')),
+      format('Allowed keys: %s.', pg_catalog.array_to_string(p_allowed, ', ')));
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.check_json_keys(jsonb, text, text[]) IS 'Refuses keys of a JSON object that are not in the allowed list.';

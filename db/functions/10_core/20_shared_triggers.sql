@@ -1,0 +1,28 @@
+-- Trigger functions shared by every domain: timestamps and append-only tables.
+
+CREATE OR REPLACE FUNCTION app_private.tg__touch_updated_at() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+  NEW.updated_at := pg_catalog.now();
+  RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg__touch_updated_at() IS 'BEFORE UPDATE: stamps updated_at.';
+
+CREATE OR REPLACE FUNCTION app_private.tg__append_only() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+BEGIN
+  IF TG_OP = 'DELETE' AND app_private.tenant_is_leaving((pg_catalog.to_jsonb(OLD) ->> 'organization_id')::uuid) THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, pg_catalog.lower(TG_OP) USING ERRCODE = 'PT409',
+    HINT = 'Rows leave only with their tenant, through app.purge_organization.';
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg__append_only() IS
+  'BEFORE UPDATE or DELETE on an append-only trail (approval history, access log, stage transitions): refused, except the purge of a tenant.';

@@ -1,0 +1,114 @@
+-- Reading the activity log: app.activity_log and the timelines built on it.
+
+-- The caller's rights decide. The view runs as the caller (security_invoker),
+-- so the policies on audit.activity_log confine it to the tenant's audit
+-- readers; and it is one branch per audited table, built from the register:
+-- an event shows only when the caller may read its row in that table, under
+-- the table's own policies (a semi-join on the source, evaluated as the
+-- caller), or, once the row is gone, when the table's deleted_history rule
+-- lets them. Values of columns the caller may not select (column grants)
+-- are cut from old_values and new_values.
+DO $$
+DECLARE
+  v_branches text;
+BEGIN
+  WITH rules AS (
+    SELECT t.table_name, t.deleted_history, t.read_permission,
+           format('EXISTS (SELECT FROM app.%I AS s WHERE %s%s)', t.table_name,
+             CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_attribute AS c
+                                WHERE c.attrelid = format('app.%I', t.table_name)::regclass
+                                  AND c.attname = 'organization_id' AND NOT c.attisdropped)
+                  THEN 's.organization_id = a.organization_id AND ' ELSE '' END,
+             CASE WHEN cardinality(coalesce(t.key_columns, ARRAY['id'])) = 1
+                  -- One key column: compared in its own type, so the key's index serves.
+                  THEN (SELECT format('s.%I = a.entity_id::%s', c.attname, pg_catalog.format_type(c.atttypid, c.atttypmod))
+                          FROM pg_catalog.pg_attribute AS c
+                         WHERE c.attrelid = format('app.%I', t.table_name)::regclass
+                           AND c.attname = coalesce(t.key_columns[1], 'id'))
+                  ELSE format('concat_ws(%L, %s) = a.entity_id', ':',
+                              (SELECT string_agg(format('s.%I', k), ', ') FROM unnest(t.key_columns) AS k))
+             END) AS readable
+      FROM audit.audited_tables() AS t
+  )
+  SELECT string_agg(b.branch, E'\n  UNION ALL\n  ' ORDER BY b.table_name, b.kind)
+    INTO v_branches
+    FROM (SELECT r.table_name, 1 AS kind,
+                 format('SELECT a.* FROM audit.activity_log AS a WHERE a.entity_type = %L AND NOT (SELECT auth.is_platform_operator())
+      AND %s', r.table_name, r.readable) AS branch
+            FROM rules AS r
+          UNION ALL
+          SELECT r.table_name, 2,
+                 format('SELECT a.* FROM audit.activity_log AS a WHERE a.entity_type = %L AND NOT (SELECT auth.is_platform_operator())%s
+      AND NOT %s
+      AND EXISTS (SELECT FROM audit.activity_log AS d WHERE d.organization_id = a.organization_id
+                     AND d.entity_type = a.entity_type AND d.entity_id = a.entity_id AND d.action = %L)',
+                        r.table_name,
+                        CASE WHEN r.read_permission IS NOT NULL
+                             THEN format(' AND (SELECT auth.has_permission(%L))', r.read_permission) ELSE '' END,
+                        r.readable, 'delete')
+            FROM rules AS r
+           WHERE r.deleted_history = 'readers') AS b;
+
+  EXECUTE format($v$
+CREATE OR REPLACE VIEW app.activity_log WITH (security_invoker = true) AS
+WITH hidden AS (
+  SELECT c.relname::text AS entity_type, pg_catalog.array_agg(a.attname::text) AS columns
+    FROM pg_catalog.pg_class AS c
+    JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+   WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'p')
+     AND NOT pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT')
+   GROUP BY c.relname
+), visible AS (
+  %s
+  UNION ALL
+  SELECT a.* FROM audit.activity_log AS a WHERE (SELECT auth.is_platform_operator())
+)
+SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.entity_type, a.entity_id,
+       a.action::text AS action,
+       a.old_values - coalesce(h.columns, '{}') AS old_values,
+       a.new_values - coalesce(h.columns, '{}') AS new_values,
+       a.request_id, a.client_address, a.project_id
+  FROM visible AS a
+  LEFT JOIN hidden AS h ON h.entity_type = a.entity_type$v$, v_branches);
+END
+$$;
+
+COMMENT ON VIEW app.activity_log IS
+  E'The audit trail of the active tenant: every create, update and delete of core entities. Readable with the audit.read permission (portal users never), and then only the events of rows the caller may read (a deleted row: see audit.audited_tables); values of columns the caller may not select are left out. Platform operators read every tenant''s and the platform''s own events.';
+COMMENT ON COLUMN app.activity_log.id IS 'Event id (time-ordered).';
+COMMENT ON COLUMN app.activity_log.organization_id IS 'The tenant; empty for changes to global entities such as users.';
+COMMENT ON COLUMN app.activity_log.occurred_at IS 'When the change happened.';
+COMMENT ON COLUMN app.activity_log.actor_user_id IS 'Who made it (sub claim); empty for changes made outside the APIs.';
+COMMENT ON COLUMN app.activity_log.actor_role IS 'The database role of the request (app_user, app_admin) or the login that made it.';
+COMMENT ON COLUMN app.activity_log.entity_type IS 'The table, e.g. projects, project_sub_stage_progress, approvals, documents, document_versions, workflow_definitions, partners, memberships, roles.';
+COMMENT ON COLUMN app.activity_log.entity_id IS 'The changed row''s id (tables keyed otherwise: their key columns joined by a colon, e.g. role_id:permission).';
+COMMENT ON COLUMN app.activity_log.action IS 'insert, update or delete.';
+COMMENT ON COLUMN app.activity_log.old_values IS 'Before: the whole row on delete, the changed columns on update.';
+COMMENT ON COLUMN app.activity_log.new_values IS 'After: the whole row on insert, the changed columns on update.';
+COMMENT ON COLUMN app.activity_log.request_id IS 'X-Request-Id of the API request, when sent.';
+COMMENT ON COLUMN app.activity_log.project_id IS 'The project the changed row belongs to (projects.id), when it belongs to one.';
+COMMENT ON COLUMN app.activity_log.client_address IS 'Client address of the API request as the proxy in front recorded it (right-most X-Forwarded-For), when known.';
+
+CREATE OR REPLACE FUNCTION app.entity_timeline(entity_type text, entity_id text) RETURNS SETOF app.activity_log
+LANGUAGE sql STABLE
+AS $$
+  SELECT *
+    FROM app.activity_log AS a
+   WHERE a.entity_type = entity_timeline.entity_type AND a.entity_id = entity_timeline.entity_id
+   ORDER BY a.occurred_at, a.id
+$$;
+
+COMMENT ON FUNCTION app.entity_timeline(text, text) IS
+  'Everything that happened to one entity, oldest first, e.g. entity_type => ''partners'', entity_id => the partner id. Same visibility as app.activity_log.';
+
+CREATE OR REPLACE FUNCTION app.project_timeline(project_id uuid) RETURNS SETOF app.activity_log
+LANGUAGE sql STABLE
+AS $$
+  SELECT *
+    FROM app.activity_log AS a
+   WHERE a.project_id = project_timeline.project_id
+   ORDER BY a.occurred_at, a.id
+$$;
+
+COMMENT ON FUNCTION app.project_timeline(uuid) IS
+  'The project''s activity feed, oldest first: every change to the project, its progress, approvals, documents and messages. Same visibility as app.activity_log.';

@@ -1,0 +1,74 @@
+-- Escalation: open approvals past their SLA move to the next level; a
+-- scheduled job (50_platform/40_jobs.sql) runs it for every tenant.
+
+CREATE OR REPLACE FUNCTION app_private.escalate_overdue_approvals(p_organization_id uuid DEFAULT NULL) RETURNS integer
+LANGUAGE plpgsql
+SET search_path = ''
+AS $$
+DECLARE
+  v_approval app.approvals;
+  v_managers uuid[];
+  v_backup uuid;
+  v_count integer := 0;
+BEGIN
+  -- A breached approval escalates once per SLA period: each level tells one
+  -- manager further up the approver's chain (direct_manager_id), and the
+  -- first escalation hands it to the approver's backup where one is set.
+  FOR v_approval IN
+    SELECT a.* FROM app.approvals AS a
+     WHERE a.status IN ('pending', 'in_review') AND a.sla_due_at < pg_catalog.now()
+       AND (p_organization_id IS NULL OR a.organization_id = p_organization_id)
+       AND (a.last_escalated_at IS NULL
+            OR a.last_escalated_at < pg_catalog.now() - pg_catalog.make_interval(hours => coalesce(
+                 (SELECT p.sla_hours FROM app.approval_policies AS p
+                   WHERE p.organization_id = a.organization_id AND p.approval_type = a.approval_type AND p.priority = a.priority), 48)))
+     ORDER BY a.sla_due_at
+     FOR UPDATE SKIP LOCKED
+  LOOP
+    WITH RECURSIVE chain (user_id, depth) AS (
+      SELECT u.direct_manager_id, 1 FROM app.users AS u WHERE u.id = v_approval.current_approver_id
+      UNION ALL
+      SELECT u.direct_manager_id, c.depth + 1 FROM chain AS c JOIN app.users AS u ON u.id = c.user_id
+       WHERE c.depth <= v_approval.escalation_level AND c.depth < 10
+    )
+    SELECT coalesce(pg_catalog.array_agg(user_id), '{}') INTO v_managers FROM chain WHERE user_id IS NOT NULL;
+
+    UPDATE app.approvals SET escalation_level = escalation_level + 1, last_escalated_at = pg_catalog.now()
+     WHERE organization_id = v_approval.organization_id AND id = v_approval.id
+    RETURNING * INTO v_approval;
+    PERFORM app_private.record_approval_event(v_approval, 'escalate', v_approval.status,
+      format('SLA breached at %s; escalation level %s', v_approval.sla_due_at, v_approval.escalation_level));
+    PERFORM app_private.tell_about_approval(v_approval, v_managers || v_approval.current_approver_id, 'escalated',
+      format('Overdue approval: %s (level %s)', pg_catalog.replace(v_approval.approval_type::text, '_', ' '), v_approval.escalation_level));
+    IF v_approval.escalation_level = 1 THEN
+      v_backup := app_private.backup_of(v_approval.organization_id, v_approval.current_approver_id);
+      -- A backup who may not decide this step (the requester, say) is passed over.
+      IF v_backup IS NOT NULL AND app_private.decide_refusal(v_approval.organization_id,
+           v_approval.steps -> (v_approval.current_step - 1), v_approval.requested_by, v_backup) IS NULL THEN
+        PERFORM app_private.hand_over_approval(v_approval, v_backup, 'reassign', 'SLA breached: handed to the approver''s backup');
+      END IF;
+    END IF;
+    v_count := v_count + 1;
+  END LOOP;
+  RETURN v_count;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.escalate_overdue_approvals(uuid) IS
+  'Escalates open approvals past sla_due_at (all tenants, or one): notifies the manager chain of the approver one level further each SLA period, reassigns to the backup on the first escalation (unless the backup may not decide the step), records escalate in the history. Returns how many were escalated. Scheduled every 5 minutes.';
+
+CREATE OR REPLACE FUNCTION app.escalate_overdue_approvals() RETURNS integer
+LANGUAGE plpgsql
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  IF NOT auth.has_permission('approval.manage') THEN
+    RAISE EXCEPTION 'escalating approvals needs the approval.manage permission' USING ERRCODE = 'PT403';
+  END IF;
+  RETURN app_private.escalate_overdue_approvals(auth.org_id());
+END
+$$;
+
+COMMENT ON FUNCTION app.escalate_overdue_approvals() IS
+  'Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage. Returns how many approvals were escalated.';
