@@ -54,7 +54,7 @@ def postgres_server(settings: Settings):
 
 @pytest.fixture(scope="session")
 def template_database(settings: Settings, postgres_server) -> str:
-    """Migrate and demo-seed the template every test database is copied from."""
+    """Migrate the template every test database is copied from: reference data and the test factories, no demo data."""
     admin = settings.url_for_database("postgres")
     drop_database(admin, TEMPLATE)
     create_database(admin, TEMPLATE)
@@ -64,9 +64,10 @@ def template_database(settings: Settings, postgres_server) -> str:
         for extension in TEST_EXTENSIONS:
             conn.execute(f"create extension if not exists {extension}")
     Migrator(settings, url=url).deploy()
-    seed(settings, demo=True, url=url)
+    seed(settings, demo=False, url=url)
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute((ROOT / "db" / "tests" / "fixtures" / "helpers.sql").read_text())
+        for fixture in sorted((ROOT / "db" / "tests" / "fixtures").glob("*.sql")):
+            conn.execute(fixture.read_text())
     configure_database(settings, url)
     return TEMPLATE
 

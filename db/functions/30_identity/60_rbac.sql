@@ -32,7 +32,8 @@ SET search_path = ''
 AS $$
 BEGIN
   IF NOT (auth.has_permission(p_permission) OR auth.is_platform_operator()) THEN
-    RAISE EXCEPTION 'this needs the % permission', p_permission USING ERRCODE = 'PT403';
+    RAISE EXCEPTION 'this needs the % permission', p_permission USING ERRCODE = 'PT403', DETAIL = 'permission.missing',
+      HINT = pg_catalog.format('Ask an administrator of your organization for a role with %s.', p_permission);
   END IF;
 END
 $$;
