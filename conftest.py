@@ -24,7 +24,7 @@ from pulse.database import TEST_EXTENSIONS, create_database, drop_database, requ
 from pulse.migrate import Migrator
 from pulse.seed import seed
 
-from helpers import pulse, pulse_env
+from helpers import World, pulse, pulse_env
 
 ROOT = Path(__file__).resolve().parent
 # Separate names let several checkouts share one server without dropping each other's template.
@@ -124,12 +124,13 @@ def cli_env(settings: Settings) -> dict[str, str]:
     return {**os.environ, "PULSE_ROOT": str(ROOT)}
 
 
-def start_stack(databases: Databases, prefix: str) -> dict:
-    """PostgREST and PostGraphile started by `pulse up --detach --demo` on a fresh database."""
+def start_stack(databases: Databases, prefix: str, *, demo: bool = False) -> dict:
+    """PostgREST and PostGraphile started by `pulse up --detach` on a fresh copy of the template (with the
+    demo data of `make up` only when asked: tests build their own world)."""
     url = databases.create(prefix)
     rest_port, graphql_port = free_port(), free_port()
     env = pulse_env(url, PULSE_REST_PORT=str(rest_port), PULSE_GRAPHQL_PORT=str(graphql_port))
-    up = pulse("up", "--detach", "--demo", env=env, timeout=90)
+    up = pulse("up", "--detach", *(["--demo"] if demo else []), env=env, timeout=90)
     assert up.returncode == 0, up.stdout + up.stderr
     return {
         "rest": f"http://127.0.0.1:{rest_port}", "graphql": f"http://127.0.0.1:{graphql_port}/graphql",
@@ -147,6 +148,12 @@ def live(databases: Databases):
     stack = start_stack(databases, "pulse_test_stack")
     yield stack
     stop_stack(stack)
+
+
+@pytest.fixture
+def world(live) -> World:
+    """Factories for the tenants and people a test needs, on the shared stack."""
+    return World(live)
 
 
 # Figures for `make security-report`: tests add to them, and every test's

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -68,6 +69,55 @@ def token(settings, live: dict, email: str, org: str, **overrides) -> str:
 
 
 DEMO_PASSWORD = "pulse-demo-password"
+TEST_PASSWORD = "pulse-test-password"  # tests.password(), db/tests/fixtures/world.sql
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    email: str
+    tenant: str | None
+
+
+class World:
+    """Tenants and people one test makes for itself on a stack's database, with the factories of
+    db/tests/fixtures/world.sql (the test template holds them; it holds no demo data).
+
+        world = World(live)
+        tenant = world.tenant()
+        qa = world.member(tenant, "qa")
+        response = rest(live, "GET", "/projects", world.sign_in(qa))
+    """
+
+    def __init__(self, live: dict):
+        self.live = live
+
+    def sql(self, query: str, *params):
+        """The first column of the first row, run as the owner (superuser) of the stack's database."""
+        with psycopg.connect(self.live["url"], autocommit=True) as conn:
+            row = conn.execute(query, params).fetchone()
+        return row[0] if row else None
+
+    def tenant(self, name: str | None = None) -> str:
+        return str(self.sql("select tests.create_tenant(%s)", name))
+
+    def member(self, tenant: str, role: str | None = None, *, site: str | None = None,
+               partner: str | None = None) -> Person:
+        user = self.sql("select tests.create_member(%s, %s, %s, %s)", tenant, role, site, partner)
+        return Person(str(user), self.sql("select email from app.users where id = %s", user), tenant)
+
+    def operator(self) -> Person:
+        user = self.sql("select tests.create_operator()")
+        return Person(str(user), self.sql("select email from app.users where id = %s", user), None)
+
+    def sign_in(self, person: Person) -> str:
+        """An access token from a real `POST /rpc/login`, acting in the person's tenant."""
+        body = {"email": person.email, "password": TEST_PASSWORD}
+        if person.tenant:
+            body["organization_id"] = person.tenant
+        response = rest(self.live, "POST", "/rpc/login", json=body)
+        assert response.status_code == 200, response.text
+        return response.json()["access_token"]
 
 
 def sign_in(live: dict, email: str, password: str = DEMO_PASSWORD) -> str:
