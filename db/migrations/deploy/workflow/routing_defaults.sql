@@ -53,12 +53,13 @@ CREATE TABLE app.approval_fallbacks (
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, id),
   CONSTRAINT approval_fallbacks_role_unique UNIQUE (organization_id, role_key),
-  FOREIGN KEY (organization_id, role_key) REFERENCES app.roles (organization_id, key) ON UPDATE CASCADE ON DELETE CASCADE
+  CONSTRAINT approval_fallbacks_role_fkey
+    FOREIGN KEY (organization_id, role_key) REFERENCES app.roles (organization_id, key) ON UPDATE CASCADE ON DELETE CASCADE
 );
 CREATE INDEX approval_fallbacks_position_idx ON app.approval_fallbacks (organization_id, position);
 
 COMMENT ON TABLE app.approval_fallbacks IS
-  E'Fallback roles of the tenant''s approval routing, in order. The first routes an approval no chain matches (one step, decided by its holder); all of them, in order, stand in for a step whose role has no holder who may decide; their holders may decide any step.\nChanged with workflow.manage; GET /approval_route?approval_type=... shows the route that results.';
+  E'Fallback roles of approval routing, in order.\nThe first routes an approval no chain matches (one step, decided by its holder); all of them, in order, stand in for a step whose role has no holder who may decide; their holders may decide any step. Changed with workflow.manage; POST /rpc/approval_route shows the route that results.';
 COMMENT ON COLUMN app.approval_fallbacks.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.approval_fallbacks.id IS 'Row id.';
 COMMENT ON COLUMN app.approval_fallbacks.position IS 'Order in which fallback roles are tried (1 first).';
