@@ -2,9 +2,11 @@
 
 BEGIN;
 
--- CASCADE: app.approval_route returns the type.
+-- CASCADE: repeatables hang off these (app.approval_route returns the type;
+-- the audit view app.activity_log reads the audited table); the next
+-- `pulse db migrate` re-applies them.
 DROP TYPE app.approval_route_step CASCADE;
-DROP TABLE app.approval_fallbacks;
+DROP TABLE app.approval_fallbacks CASCADE;
 DROP TABLE app_private.default_document_category_settings;
 DROP TABLE app_private.default_approval_fallbacks;
 DROP TABLE app_private.default_approval_chains;
