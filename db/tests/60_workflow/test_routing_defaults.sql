@@ -4,7 +4,7 @@
 -- another tenant keeps its own; members without workflow.manage change
 -- nothing.
 BEGIN;
-SELECT plan(36);
+SELECT plan(39);
 
 SELECT tests.remember('tenant', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -148,8 +148,20 @@ WITH u AS (UPDATE app.approval_chains SET is_active = true RETURNING 1)
 SELECT is(count(*)::int, 0, 'non-admin: changes no chain') FROM u;
 WITH d AS (DELETE FROM app.approval_fallbacks RETURNING 1)
 SELECT is(count(*)::int, 0, 'non-admin: removes no fallback role') FROM d;
-SELECT is(tests.refusal($$INSERT INTO app.approval_fallbacks (position, role_key) VALUES (1, 'qa')$$),
-  'PT403 permission.missing', 'non-admin: adds no fallback role');
+SELECT is(tests.refusal($$INSERT INTO app.approval_fallbacks (position, role_key) VALUES (1, 'no_such_role')$$),
+  'PT403 permission.missing', 'non-admin: adds no fallback role, and is told so before the row is looked at');
+
+-- Portal users and other tenants read none of them.
+SELECT tests.remember('partner', tests.create_partner(tests.recall('tenant')));
+SELECT tests.act_as(tests.create_member(tests.recall('tenant'), 'customer_portal', NULL, tests.recall('partner')), tests.recall('tenant'));
+SELECT is_empty($$SELECT 1 FROM app.approval_fallbacks$$, 'portal: reads no fallback role');
+SELECT tests.act_as(tests.recall('admin'), tests.recall('tenant'));
+SELECT is_empty(format($$SELECT 1 FROM app.approval_fallbacks WHERE organization_id = %L$$, tests.recall('other')),
+  'admin: reads no fallback role of another tenant');
+
+SELECT tests.act_as(tests.create_operator());
+SELECT isnt_empty(format($$SELECT 1 FROM app.approval_fallbacks WHERE organization_id = %L$$, tests.recall('other')),
+  'operator: platform operators read every tenant''s fallback roles');
 
 -- The other tenant keeps the platform defaults throughout.
 SELECT tests.act_as_owner();
