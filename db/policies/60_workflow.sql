@@ -171,3 +171,23 @@ GRANT EXECUTE ON FUNCTION
   app.mark_all_notifications_read()
   TO app_user;
 GRANT EXECUTE ON FUNCTION app.my_approvals(), app.project_timeline(uuid) TO app_user, app_admin;
+
+-- Fallback roles of approval routing (workflow/routing_defaults): staff
+-- readers see them, workflow.manage changes them, like the chains and SLAs.
+ALTER TABLE app.approval_fallbacks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.approval_fallbacks FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.approval_fallbacks TO app_user, app_admin;
+GRANT INSERT (organization_id, position, role_key), UPDATE (position, role_key), DELETE ON app.approval_fallbacks TO app_user;
+CREATE POLICY approval_fallbacks_select_operator ON app.approval_fallbacks FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+CREATE POLICY approval_fallbacks_select_reader ON app.approval_fallbacks FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+         AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY approval_fallbacks_all_manager ON app.approval_fallbacks FOR ALL TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('workflow.manage'))
+         AND (SELECT auth.partner_id()) IS NULL)
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('workflow.manage'))
+              AND (SELECT auth.partner_id()) IS NULL);
+
+-- Who approves X (60_workflow/40_approval_routing.sql): staff readers.
+GRANT EXECUTE ON FUNCTION app.approval_route(app.approval_type, jsonb, uuid) TO app_user;

@@ -15,6 +15,8 @@
 
 GRANT INSERT (id) ON app.approval_chains TO app_user;
 GRANT UPDATE (organization_id, id) ON app.approval_chains TO app_user;
+GRANT INSERT (id) ON app.approval_fallbacks TO app_user;
+GRANT UPDATE (organization_id, id) ON app.approval_fallbacks TO app_user;
 GRANT UPDATE (organization_id, approval_type, priority) ON app.approval_policies TO app_user;
 GRANT UPDATE (organization_id, user_id) ON app.approver_backups TO app_user;
 GRANT INSERT (id) ON app.contacts TO app_user;

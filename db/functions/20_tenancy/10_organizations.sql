@@ -1,4 +1,4 @@
--- Tenants and sites: validation, and the roles a new tenant starts with.
+-- Tenants and sites: validation, and the provisioning of a new tenant.
 
 CREATE OR REPLACE FUNCTION app_private.tg_organizations__validate() RETURNS trigger
 LANGUAGE plpgsql
@@ -54,46 +54,42 @@ $$;
 
 COMMENT ON FUNCTION app_private.tg_organizations__validate() IS 'BEFORE INSERT OR UPDATE: validates settings and branding (PT422).';
 
-CREATE OR REPLACE FUNCTION app_private.sync_system_roles(p_organization_id uuid) RETURNS void
-LANGUAGE sql
-SET search_path = ''
-AS $$
-  INSERT INTO app.roles (organization_id, key, name, description, is_system)
-  SELECT p_organization_id, sr.key, sr.name, sr.description, true
-    FROM app_private.system_roles AS sr
-  ON CONFLICT (organization_id, key) DO UPDATE
-    SET name = excluded.name, description = excluded.description, is_system = true
-    WHERE app.roles.is_system;
-
-  INSERT INTO app.role_permissions (organization_id, role_id, permission)
-  SELECT p_organization_id, r.id, srp.permission
-    FROM app_private.system_role_permissions AS srp
-    JOIN app.roles AS r ON r.organization_id = p_organization_id AND r.key = srp.role_key AND r.is_system
-  ON CONFLICT DO NOTHING;
-
-  DELETE FROM app.role_permissions AS rp
-   USING app.roles AS r
-   WHERE rp.organization_id = p_organization_id AND r.organization_id = rp.organization_id AND r.id = rp.role_id
-     AND r.is_system
-     AND NOT EXISTS (SELECT FROM app_private.system_role_permissions AS srp
-                      WHERE srp.role_key = r.key AND srp.permission = rp.permission);
-$$;
-
-COMMENT ON FUNCTION app_private.sync_system_roles(uuid) IS
-  'Brings a tenant''s system roles in line with the platform catalog (app_private.system_roles); tenant-made roles are left alone.';
-
-CREATE OR REPLACE FUNCTION app_private.tg_organizations__provision() RETURNS trigger
-LANGUAGE plpgsql
+-- Provisioning a new organization, every domain in order. Each step is an
+-- idempotent function kept in its own domain, copying that domain's
+-- platform defaults (db/seeds/reference/*.sql) into the tenant's own rows:
+--   1. identity: the system roles and their permissions
+--      (app_private.sync_system_roles, 30_identity/60_rbac.sql);
+--   2. workflow: stage catalog, "Default Workflow" v1, settings, document
+--      rules, approval SLAs, chains and fallback roles
+--      (app_private.provision_workflow, 60_workflow/10_templates.sql), which
+--      name the roles of step 1.
+-- A new domain adds its step here.
+CREATE OR REPLACE FUNCTION app_private.provision_organization(p_organization_id uuid) RETURNS void
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
-  PERFORM app_private.sync_system_roles(NEW.id);
+  PERFORM app_private.sync_system_roles(p_organization_id);
+  PERFORM app_private.provision_workflow(p_organization_id);
+END
+$$;
+
+COMMENT ON FUNCTION app_private.provision_organization(uuid) IS
+  'Gives a new tenant what every domain needs, in order: system roles (app_private.sync_system_roles), then the workflow (app_private.provision_workflow). Idempotent.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_organizations__provision() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.provision_organization(NEW.id);
   RETURN NULL;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_organizations__provision() IS 'AFTER INSERT: gives a new tenant its system roles.';
+COMMENT ON FUNCTION app_private.tg_organizations__provision() IS 'AFTER INSERT: provisions the new tenant (app_private.provision_organization).';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.organizations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

@@ -390,6 +390,37 @@ CREATE OR REPLACE TRIGGER _500_drop_roles AFTER UPDATE OF status ON app.membersh
   FOR EACH ROW WHEN (OLD.status = 'active' AND NEW.status <> 'active')
   EXECUTE FUNCTION app_private.tg_memberships__drop_roles();
 
+-- Step 1 of provisioning a tenant (app_private.provision_organization,
+-- 20_tenancy/10_organizations.sql), and re-run for every tenant by the
+-- reference seed db/seeds/reference/10_rbac.sql.
+CREATE OR REPLACE FUNCTION app_private.sync_system_roles(p_organization_id uuid) RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = ''
+AS $$
+  INSERT INTO app.roles (organization_id, key, name, description, is_system)
+  SELECT p_organization_id, sr.key, sr.name, sr.description, true
+    FROM app_private.system_roles AS sr
+  ON CONFLICT (organization_id, key) DO UPDATE
+    SET name = excluded.name, description = excluded.description, is_system = true
+    WHERE app.roles.is_system;
+
+  INSERT INTO app.role_permissions (organization_id, role_id, permission)
+  SELECT p_organization_id, r.id, srp.permission
+    FROM app_private.system_role_permissions AS srp
+    JOIN app.roles AS r ON r.organization_id = p_organization_id AND r.key = srp.role_key AND r.is_system
+  ON CONFLICT DO NOTHING;
+
+  DELETE FROM app.role_permissions AS rp
+   USING app.roles AS r
+   WHERE rp.organization_id = p_organization_id AND r.organization_id = rp.organization_id AND r.id = rp.role_id
+     AND r.is_system
+     AND NOT EXISTS (SELECT FROM app_private.system_role_permissions AS srp
+                      WHERE srp.role_key = r.key AND srp.permission = rp.permission);
+$$;
+
+COMMENT ON FUNCTION app_private.sync_system_roles(uuid) IS
+  'Brings a tenant''s system roles in line with the platform catalog (app_private.system_roles); tenant-made roles are left alone.';
+
 -- An insert refused for lack of a permission says which one, before any
 -- BEFORE ROW trigger looks at the rows (their checks run before row-level
 -- security, and would otherwise answer first, about data the caller may not

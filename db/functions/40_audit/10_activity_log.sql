@@ -158,6 +158,7 @@ AS $$
     ('project_sub_stage_progress', NULL, 'readers', 'project.read'),
     ('approvals', NULL, 'readers', 'project.read'),
     ('approval_chains', NULL, 'readers', 'project.read'),
+    ('approval_fallbacks', NULL, 'readers', 'project.read'),
     ('approval_attachments', NULL, 'readers', 'project.read'),
     ('documents', NULL, 'readers', 'project.read'),
     ('document_versions', NULL, 'readers', 'project.read'),
