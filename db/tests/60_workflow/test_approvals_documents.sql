@@ -3,7 +3,7 @@
 -- uploads, access log), messages, notifications and the dashboards. One
 -- staffed tenant of its own and a second tenant with an admin.
 BEGIN;
-SELECT plan(59);
+SELECT plan(63);
 
 SELECT tests.remember('t', tests.create_workflow_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -132,6 +132,17 @@ SELECT results_eq($$SELECT approval_state::text, approved_by FROM app.documents 
 SELECT is((app.log_document_access(tests.recall('document'), NULL, 'download')).version_number, 1, 'access log: opening returns the current version');
 SELECT results_eq($$SELECT action::text, user_id FROM app.document_access_log WHERE document_id = tests.recall('document')$$,
   $$VALUES ('download', tests.recall('qa'))$$, 'access log: the download is logged');
+SELECT is(tests.refusal($$SELECT app.add_approval_attachment(tests.recall('approval'), gen_random_uuid(), 1)$$),
+  'PT422 approval.attachment_not_in_project', 'attachments: only versions of the approval''s project');
+SELECT is(tests.refusal($$SELECT app.add_document_version(gen_random_uuid(), repeat('e', 64), 1, 'application/pdf')$$),
+  'PT404 document.not_found', 'documents: a new version of an unknown document is 404');
+SELECT is(tests.refusal($$SELECT app.create_document(gen_random_uuid(), 'x', 'other', 'txt', repeat('e', 64), 1, 'text/plain')$$),
+  'PT404 project.not_found', 'documents: so is an upload to an unknown project');
+SELECT tests.act_as_owner();
+SELECT tests.grant_role(tests.recall('t'), tests.member_with_role(tests.recall('t'), 'customer_portal'), 'qa');
+SELECT tests.act_as_role(tests.recall('t'), 'customer_portal');
+SELECT is(tests.refusal($$SELECT app.create_document(tests.recall('project'), 'x', 'other', 'txt', repeat('e', 64), 1, 'text/plain')$$),
+  'PT403 project.staff_only', 'documents: a portal user never uploads, whatever role they hold');
 SELECT tests.act_as_role(tests.recall('t'), 'lab_tech');
 SELECT is(tests.refusal($$SELECT app.create_document(tests.recall('project'), 'x', 'other', 'txt', repeat('c', 64), 1, 'text/plain')$$),
   'PT403 permission.missing', 'documents: uploading needs document.upload');
