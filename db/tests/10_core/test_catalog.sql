@@ -1,7 +1,7 @@
 -- Catalog lints: rules that every object in the Pulse schemas must follow,
 -- read from the catalog so that a new object breaking them fails here.
 BEGIN;
-SELECT plan(20);
+SELECT plan(21);
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -110,6 +110,15 @@ SELECT is_empty($$
    WHERE n.nspname IN ('app_private', 'audit')
      AND (has_function_privilege('anon', p.oid, 'EXECUTE') OR has_function_privilege('app_user', p.oid, 'EXECUTE'))
 $$, 'private helpers are executable by no API role');
+
+-- docs/conventions.md: a trigger's name is _NNN_<what>, so PostgreSQL's
+-- name order is the firing order the prefix table there describes.
+SELECT is_empty($$
+  SELECT t.tgrelid::regclass::text || '.' || t.tgname
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+   WHERE c.relnamespace IN ('app'::regnamespace, 'app_private'::regnamespace, 'audit'::regnamespace)
+     AND NOT t.tgisinternal AND t.tgname !~ '^_[0-9]{3}_[a-z0-9_]+$'
+$$, 'every trigger is named _NNN_<what>, its prefix giving its place in the firing order');
 
 -- 19.3: a BEFORE trigger on a tenant table that reads other data must refuse
 -- a row of another tenant before it looks anything up, by calling the shared
