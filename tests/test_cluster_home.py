@@ -5,6 +5,7 @@ cluster on a free port and removes it; the shared cluster is never touched."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -40,11 +41,14 @@ def private_checkout():
     shutil.rmtree(root, ignore_errors=True)
     if elsewhere is not None:
         shutil.rmtree(elsewhere, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            elsewhere.parent.rmdir()  # ~postgres/pulse, when no other checkout's cluster is there
 
 
 @needs_server_binaries
 def test_a_cluster_starts_and_migrates_in_a_checkout_only_its_owner_may_enter(private_checkout):
     root, env = private_checkout
+    (root / ".pulse" / "postgres").mkdir(parents=True)  # left by an earlier attempt that failed at initdb
     started = pulse("db", "start", env=env)
     assert started.returncode == 0, started.stderr
     migrated = pulse("db", "migrate", env=env)

@@ -76,6 +76,9 @@ class Cluster:
         self.settings.home.mkdir(mode=0o755, exist_ok=True)
         if self._postgres_can_enter(self.settings.home):
             return local
+        if (local / "data" / "PG_VERSION").exists():
+            raise PulseError(f"the postgres OS user cannot enter {self.settings.home}, where this checkout's cluster "
+                             "is: let it in (chmod o+x on that folder and those above it)")
         root = self.settings.root.resolve()
         digest = hashlib.sha256(str(root).encode()).hexdigest()[:12]
         elsewhere = Path(pwd.getpwnam("postgres").pw_dir) / "pulse" / f"{root.name}-{digest}"
@@ -117,7 +120,8 @@ class Cluster:
         self.folder.mkdir(parents=True, exist_ok=True)
         local = self.settings.home / "postgres"
         if local != self.folder and not local.is_symlink():
-            local.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
+            if local.is_dir():  # left by an initdb the postgres user could not run: holds no cluster
+                shutil.rmtree(local)
             local.symlink_to(self.folder)
         password_file = self.folder / "initdb-password"
         password_file.write_text(self.settings.secret("PULSE_SUPERUSER_PASSWORD") + "\n")
