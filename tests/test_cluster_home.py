@@ -80,3 +80,15 @@ def test_no_place_the_postgres_user_can_reach_is_one_line(private_checkout, monk
     message = str(refused.value)
     assert "\n" not in message
     assert f"the postgres OS user can enter neither {root}" in message and "set DATABASE_URL" in message
+
+
+@as_root
+def test_a_cluster_already_out_of_reach_is_never_moved_but_named_in_one_line(private_checkout, monkeypatch):
+    root, env = private_checkout
+    data = root / ".pulse" / "postgres" / "data"
+    data.mkdir(parents=True)
+    (data / "PG_VERSION").write_text("15\n")  # a cluster made while the postgres user could still enter
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(PulseError, match=r"cannot enter .*\.pulse, where this checkout's cluster is: let it in"):
+        Cluster(Settings.load(root))
+    assert (data / "PG_VERSION").exists()
