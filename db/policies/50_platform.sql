@@ -1,0 +1,18 @@
+-- Notifications: each user reads and marks their own, in the active tenant;
+-- the server writes them (app_private.notify). Platform operators read every
+-- tenant's.
+ALTER TABLE app.notifications ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.notifications FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.notifications TO app_user, app_admin;
+GRANT UPDATE (read_at), DELETE ON app.notifications TO app_user;
+CREATE POLICY notifications_own ON app.notifications FOR ALL TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND user_id = (SELECT auth.user_id()))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND user_id = (SELECT auth.user_id()));
+CREATE POLICY notifications_select_operator ON app.notifications FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION app.mark_notification_read(uuid), app.mark_all_notifications_read() TO app_user;
+
+GRANT EXECUTE ON FUNCTION auth.holds_any_role(text[]) TO app_user, app_admin;
+
+GRANT EXECUTE ON FUNCTION app.health() TO anon, app_user, app_admin;
