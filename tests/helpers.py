@@ -92,14 +92,33 @@ class World:
     def __init__(self, live: dict):
         self.live = live
 
+    @classmethod
+    def on(cls, database_url: str) -> "World":
+        """A World on a database without servers (sql, tenant, member; no sign_in)."""
+        return cls({"url": database_url})
+
     def sql(self, query: str, *params):
-        """The first column of the first row, run as the owner (superuser) of the stack's database."""
+        """The first column of the first row (None for a statement that returns none), run as the owner
+        (superuser) of the stack's database."""
+        rows = self.rows(query, *params)
+        return rows[0][0] if rows else None
+
+    def rows(self, query: str, *params) -> list[tuple]:
+        """Every row, run as the owner; nothing for a statement that returns none."""
         with psycopg.connect(self.live["url"], autocommit=True) as conn:
-            row = conn.execute(query, params).fetchone()
-        return row[0] if row else None
+            cursor = conn.execute(query, params)
+            return cursor.fetchall() if cursor.description else []
 
     def tenant(self, name: str | None = None) -> str:
         return str(self.sql("select tests.create_tenant(%s)", name))
+
+    def slug(self, tenant: str) -> str:
+        return self.sql("select slug from app.organizations where id = %s", tenant)
+
+    def user(self) -> Person:
+        """A user who belongs to no tenant."""
+        user = self.sql("select tests.create_user()")
+        return Person(str(user), self.sql("select email from app.users where id = %s", user), None)
 
     def member(self, tenant: str, role: str | None = None, *, site: str | None = None,
                partner: str | None = None) -> Person:
@@ -110,14 +129,22 @@ class World:
         user = self.sql("select tests.create_operator()")
         return Person(str(user), self.sql("select email from app.users where id = %s", user), None)
 
-    def sign_in(self, person: Person) -> str:
-        """An access token from a real `POST /rpc/login`, acting in the person's tenant."""
-        body = {"email": person.email, "password": TEST_PASSWORD}
+    def login(self, person: Person, password: str = TEST_PASSWORD, **kwargs) -> httpx.Response:
+        """`POST /rpc/login` as the person, in their tenant (the answer, whatever it is)."""
+        body = {"email": person.email, "password": password}
         if person.tenant:
             body["organization_id"] = person.tenant
-        response = rest(self.live, "POST", "/rpc/login", json=body)
+        return rest(self.live, "POST", "/rpc/login", json=body, **kwargs)
+
+    def sign_in(self, person: Person) -> str:
+        """An access token from a real `POST /rpc/login`, acting in the person's tenant."""
+        response = self.login(person)
         assert response.status_code == 200, response.text
         return response.json()["access_token"]
+
+    def mint(self, settings, person: Person, tenant: str | None = None, **overrides) -> str:
+        """A token minted by `pulse jwt mint` (no session), with claims overridden where a test needs a bad one."""
+        return token(settings, self.live, person.email, self.slug(tenant or person.tenant), **overrides)
 
 
 def sign_in(live: dict, email: str, password: str = DEMO_PASSWORD) -> str:
