@@ -125,6 +125,36 @@ class World:
         user = self.sql("select tests.create_member(%s, %s, %s, %s)", tenant, role, site, partner)
         return Person(str(user), self.sql("select email from app.users where id = %s", user), tenant)
 
+    def workflow_tenant(self) -> str:
+        """A tenant staffed for the workflow: a customer and one member per role (db/tests/fixtures/workflow.sql)."""
+        return str(self.sql("select tests.create_workflow_tenant()"))
+
+    def person(self, tenant: str, role: str) -> Person:
+        """The one member of a workflow tenant who holds the role."""
+        user = str(self.sql("select tests.member_with_role(%s, %s)", tenant, role))
+        return Person(user, self.sql("select email from app.users where id = %s", user), tenant)
+
+    def project(self, tenant: str, until: str | None = None, **columns) -> str:
+        """A project made by a member (tests.create_project, arguments without their p_), driven through the
+        real RPCs into the stage named by `until` (tests.drive_project) when given."""
+        names = "".join(f", p_{name} => %s" for name in columns)
+        project = str(self.sql(f"select tests.create_project(%s{names})", tenant, *columns.values()))
+        if until:
+            self.sql("select tests.drive_project(%s, %s)", project, until)
+        return project
+
+    def pending_approval(self, tenant: str) -> str:
+        """An open technical review of a new project of a workflow tenant, waiting for its engineering member:
+        the project is driven into technical-review, where management completes the engineering review."""
+        project = self.project(tenant, until="technical-review")
+        with psycopg.connect(self.live["url"]) as conn:
+            conn.execute("select tests.act_as_role(%s, 'management')", [tenant])
+            conn.execute("""select app.update_progress(%s, pr.sub_stage_id, 'complete', 'Done.')
+                              from app.project_sub_stage_progress pr
+                              join app.workflow_sub_stages ss on ss.organization_id = pr.organization_id and ss.id = pr.sub_stage_id
+                             where pr.project_id = %s and ss.slug = 'engineering-review'""", [project, project])
+        return str(self.sql("select id from app.approvals where project_id = %s and status = 'pending'", project))
+
     def operator(self) -> Person:
         user = self.sql("select tests.create_operator()")
         return Person(str(user), self.sql("select email from app.users where id = %s", user), None)

@@ -220,32 +220,31 @@ DECIDE = """mutation ($id: UUID!, $password: String!) {
                          signaturePassword: $password}) { result { status } } }"""
 
 
-def test_signature_passwords_count_toward_lockout_and_apply_nothing(live, figures):
-    (approval_id,), = owner_sql(live, "select a.id from app.approvals a join app.users u on u.id = a.current_approver_id "
-                                      "where u.email = 'engineering@northwind.test' and a.status = 'pending' limit 1")
-    owner_sql(live, "update app.approvals set requires_signature = true where id = %s", [approval_id])
-    bearer = login(live, "engineering@northwind.test").json()["access_token"]
-    try:
-        gql = graphql(live, DECIDE, bearer, {"id": str(approval_id), "password": "guess-0"}).json()
-        assert gql.get("errors") and gql["errors"][0]["extensions"]["code"] == "PT403", gql
-        for attempt in range(1, 5):
-            wrong = rest(live, "POST", "/rpc/decide_approval", bearer, json={
-                "approval_id": str(approval_id), "decision": "approve", "comment": "ok",
-                "signature_reason": "checked", "signature_password": f"guess-{attempt}"})
-            assert wrong.status_code == 403 and wrong.headers["pulse-refusal"] == "signature.wrong_password", wrong.text
-        right = rest(live, "POST", "/rpc/decide_approval", bearer, json={
-            "approval_id": str(approval_id), "decision": "approve", "comment": "ok",
-            "signature_reason": "checked", "signature_password": PASSWORD})
-        assert right.status_code == 429 and right.json()["details"] == "sign_in.locked", right.text
-        assert login(live, "engineering@northwind.test").status_code == 429
-        assert owner_sql(live, "select status::text, decided_by from app.approvals where id = %s",
-                         [approval_id]) == [("pending", None)]
-        owner_sql(live, "delete from app_private.sign_in_throttle where email = 'engineering@northwind.test'")
-        signed = graphql(live, DECIDE, bearer, {"id": str(approval_id), "password": PASSWORD}).json()
-        assert "errors" not in signed and signed["data"]["decideApproval"]["result"]["status"] != "pending", signed
-    finally:
-        owner_sql(live, "update app.approvals set requires_signature = false where id = %s", [approval_id])
-        owner_sql(live, "delete from app_private.sign_in_throttle where email = 'engineering@northwind.test'")
+def test_signature_passwords_count_toward_lockout_and_apply_nothing(world, figures):
+    live = world.live
+    tenant = world.workflow_tenant()
+    approval_id = world.pending_approval(tenant)
+    engineering = world.person(tenant, "engineering")
+    assert world.sql("select current_approver_id::text from app.approvals where id = %s", approval_id) == engineering.id
+    world.sql("update app.approvals set requires_signature = true where id = %s", approval_id)
+    bearer = world.sign_in(engineering)
+    gql = graphql(live, DECIDE, bearer, {"id": approval_id, "password": "guess-0"}).json()
+    assert gql.get("errors") and gql["errors"][0]["extensions"]["code"] == "PT403", gql
+    assert gql["errors"][0]["extensions"]["details"] == "signature.wrong_password", gql
+    for attempt in range(1, 5):
+        wrong = rest(live, "POST", "/rpc/decide_approval", bearer, json={
+            "approval_id": approval_id, "decision": "approve", "comment": "ok",
+            "signature_reason": "checked", "signature_password": f"guess-{attempt}"})
+        assert wrong.status_code == 403 and wrong.headers["pulse-refusal"] == "signature.wrong_password", wrong.text
+    right = rest(live, "POST", "/rpc/decide_approval", bearer, json={
+        "approval_id": approval_id, "decision": "approve", "comment": "ok",
+        "signature_reason": "checked", "signature_password": PASSWORD})
+    assert refusal(right) == (429, "PT429", "sign_in.locked"), right.text
+    assert refusal(world.login(engineering)) == (429, "PT429", "sign_in.locked")
+    assert world.rows("select status::text, decided_by from app.approvals where id = %s", approval_id) == [("pending", None)]
+    world.sql("delete from app_private.sign_in_throttle where email = %s", engineering.email)
+    signed = graphql(live, DECIDE, bearer, {"id": approval_id, "password": PASSWORD}).json()
+    assert "errors" not in signed and signed["data"]["decideApproval"]["result"]["status"] != "pending", signed
     figures["lockout_cases"] = figures.get("lockout_cases", 0) + 3
 
 
