@@ -84,6 +84,19 @@ def test_every_channel_the_database_publishes_on_has_a_schema(database_url):
     assert channel == "pulse:progress:00000000-0000-0000-0000-000000000001"
 
 
+def test_every_topic_has_a_visibility_rule_the_api_roles_may_call(database_url):
+    """auth.realtime_event asks auth.can_see_<topic>_event whether a subscriber may see an event: without one,
+    every event of the topic would be refused (realtime.unknown_topic)."""
+    with psycopg.connect(database_url) as conn:
+        for topic in contracts():
+            rule = conn.execute("select to_regprocedure(%s)::text", [f"auth.can_see_{topic}_event(jsonb)"]).fetchone()[0]
+            assert rule, f"no auth.can_see_{topic}_event(jsonb)"
+            for role in ("app_user", "app_admin"):
+                assert conn.execute("select has_function_privilege(%s, %s, 'execute')", [role, rule]).fetchone()[0], \
+                    (role, rule)
+            assert not conn.execute("select has_function_privilege('anon', %s, 'execute')", [rule]).fetchone()[0]
+
+
 def pg_enums(node) -> list[dict]:
     """Every part of a schema that names its database enum (x-pg-enum)."""
     if isinstance(node, dict):
