@@ -373,3 +373,8 @@ CREATE POLICY approval_fallbacks_all_manager ON app.approval_fallbacks FOR ALL T
 
 -- Who approves X (60_workflow/40_approval_routing.sql): staff readers.
 GRANT EXECUTE ON FUNCTION app.approval_route(app.approval_type, jsonb, uuid) TO app_user;
+
+-- Who may see a real-time event of the workflow's topics (auth.realtime_event
+-- asks these as the subscriber; contracts/events/workflow/*.schema.json).
+GRANT EXECUTE ON FUNCTION auth.can_see_progress_event(jsonb) TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION auth.can_see_approvals_event(jsonb) TO app_user, app_admin;

@@ -1,5 +1,5 @@
 -- Claims and authorization helpers. PostgREST 12 sets request.jwt.claims
--- from the verified token; config/graphile.config.mjs sets the same setting
+-- from the verified token; config/graphile/auth.mjs sets the same setting
 -- for PostGraphile, so every policy behaves the same behind both servers.
 --
 -- The token is trusted for who is calling, never for what they may do.

@@ -165,7 +165,7 @@ SET search_path = ''
 AS $$
   -- For refusals that must not roll back what they recorded: the caller
   -- returns this row instead of raising. PostgREST answers 401 with it as the
-  -- body, the same fields as a raised error's; config/graphile.config.mjs
+  -- body, the same fields as a raised error's; config/graphile/errors.mjs
   -- (RefusalPlugin) turns it into a GraphQL error.
   SELECT pg_catalog.set_config('response.status', '401', true);
   SELECT pg_catalog.set_config('response.headers',

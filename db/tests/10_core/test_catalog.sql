@@ -174,7 +174,7 @@ SELECT is_empty($$
                              AND (o.tgtype & 2) <> 0 AND (o.tgtype & 16) <> 0 AND o.tgname < t.tgname))
 $$, 'every key column an API role may update is kept unchanged by _010_keep_fixed_columns, the first BEFORE UPDATE trigger');
 
--- config/graphile.config.mjs (ServerFilledKeysPlugin) tells GraphQL that id and
+-- config/graphile/shape.mjs (ServerFilledKeysPlugin) tells GraphQL that id and
 -- organization_id have a default; it holds because _000_fill_keys fills them
 -- wherever an API role may insert a row without them.
 SELECT is_empty($$
