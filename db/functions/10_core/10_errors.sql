@@ -2,8 +2,10 @@
 -- it to the HTTP status xxx), a message, DETAIL carrying a stable reason
 -- code, and a hint that says what to do.
 
+-- VOLATILE, though it reads nothing: the planner folds an IMMUTABLE call with
+-- constant arguments while planning, so it would raise where no row asked it to.
 CREATE OR REPLACE FUNCTION app_private.raise_invalid(p_reason text, p_message text, p_hint text) RETURNS void
-LANGUAGE plpgsql IMMUTABLE
+LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
   IF p_hint IS NULL THEN
@@ -18,7 +20,7 @@ COMMENT ON FUNCTION app_private.raise_invalid(text, text, text) IS
 
 -- Retired once every caller names a reason (the three-argument form above).
 CREATE OR REPLACE FUNCTION app_private.raise_invalid(p_message text, p_hint text) RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
   IF p_hint IS NULL THEN
