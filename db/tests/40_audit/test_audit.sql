@@ -1,7 +1,7 @@
 -- The activity log: written for every change, readable with audit.read,
 -- and immutable for everybody, the table owner included.
 BEGIN;
-SELECT plan(17);
+SELECT plan(18);
 
 -- Tenant A with a partner, sales and an admin; tenant B's admin.
 SELECT tests.remember('a', tests.create_tenant());
@@ -40,6 +40,18 @@ SELECT is((SELECT organization_id FROM last_event), tests.recall('a'), 'in the t
 SELECT is((SELECT request_id FROM last_event), 'req-42', 'the request id is kept');
 SELECT is((SELECT client_address FROM last_event), '10.0.0.1'::inet,
   'and the client address the nearest proxy recorded (right-most X-Forwarded-For entry)');
+
+-- Secrets never reach the log, not even hashed: a sign-in opens a session
+-- whose refresh_token_hash stays out of the event.
+SELECT tests.act_as_anon();
+SELECT tests.remember('signed_in', (app.login(tests.email_of(tests.recall('sales')), tests.password())).user_id);
+SELECT tests.act_as_owner();
+SELECT is((SELECT CASE WHEN count(*) = 0 THEN 'no session event'
+                   ELSE coalesce(string_agg(DISTINCT k, ', ') FILTER (WHERE k LIKE '%\_hash'), 'no hash') END
+             FROM audit.activity_log AS l, jsonb_object_keys(coalesce(l.new_values, '{}') || coalesce(l.old_values, '{}')) AS k
+            WHERE l.entity_type = 'sessions' AND l.actor_user_id IS NULL
+              AND (l.new_values ->> 'user_id')::uuid = tests.recall('sales')), 'no hash',
+  'a session''s event carries no *_hash column');
 
 -- Nobody changes or removes an audit row.
 SELECT is(tests.refusal($$UPDATE audit.activity_log SET action = 'insert'$$), 'PT403 audit.append_only', 'the owner cannot update the log');
