@@ -143,7 +143,8 @@ class Source:
         """(function it sits in, arguments) of every call of function (not its definition)."""
         for match in re.finditer(re.escape(function) + r"\s*\(", self.text):
             before = self.text[max(0, match.start() - 40):match.start()]
-            if re.search(r"FUNCTION\s+$", before, re.IGNORECASE) or re.search(r"ON\s+FUNCTION\s+$", before, re.IGNORECASE):
+            # CREATE, COMMENT ON, DROP [IF EXISTS], GRANT ... ON FUNCTION name(...): not a call.
+            if re.search(r"FUNCTION(\s+IF\s+EXISTS)?\s+$", before, re.IGNORECASE):
                 continue
             yield self.function_at(match.start()), _arguments(self.text, match.end() - 1)
 
