@@ -21,7 +21,7 @@ COMMENT ON FUNCTION app_private.raise_invalid(text, text, text) IS
 
 -- Retired once every caller names a reason (the three-argument form above).
 CREATE OR REPLACE FUNCTION app_private.raise_invalid(p_message text, p_hint text) RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
   IF p_hint IS NULL THEN

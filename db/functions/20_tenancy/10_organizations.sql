@@ -1,7 +1,7 @@
 -- Tenants and sites: validation, and the provisioning of a new tenant.
 
 CREATE OR REPLACE FUNCTION app_private.tg_organizations__validate() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql STABLE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -13,24 +13,24 @@ BEGIN
     ARRAY['currency', 'date_format', 'locale', 'timezone', 'week_start']);
   IF v_settings ? 'timezone' AND NOT EXISTS (
        SELECT FROM pg_catalog.pg_timezone_names WHERE name = v_settings ->> 'timezone') THEN
-    PERFORM app_private.raise_invalid(format('settings.timezone %s is not a time zone', v_settings -> 'timezone'),
+    PERFORM app_private.raise_invalid('settings.timezone_unknown', format('settings.timezone %s is not a time zone', v_settings -> 'timezone'),
                                       'Use an IANA name such as Europe/Berlin.');
   END IF;
   IF v_settings ? 'locale' AND coalesce(v_settings ->> 'locale', '') !~ '^[a-z]{2,3}(-[A-Z]{2})?$' THEN
-    PERFORM app_private.raise_invalid(format('settings.locale %s is not a locale', v_settings -> 'locale'),
+    PERFORM app_private.raise_invalid('settings.locale_invalid', format('settings.locale %s is not a locale', v_settings -> 'locale'),
                                       'Use a BCP 47 tag such as en-US or de-DE.');
   END IF;
   IF v_settings ? 'currency' AND coalesce(v_settings ->> 'currency', '') !~ '^[A-Z]{3}$' THEN
-    PERFORM app_private.raise_invalid(format('settings.currency %s is not a currency code', v_settings -> 'currency'),
+    PERFORM app_private.raise_invalid('settings.currency_invalid', format('settings.currency %s is not a currency code', v_settings -> 'currency'),
                                       'Use an ISO 4217 code such as EUR or USD.');
   END IF;
   IF v_settings ? 'week_start' AND (jsonb_typeof(v_settings -> 'week_start') <> 'number'
        OR (v_settings ->> 'week_start') NOT IN ('1', '2', '3', '4', '5', '6', '7')) THEN
-    PERFORM app_private.raise_invalid('settings.week_start must be a number from 1 (Monday) to 7 (Sunday)',
+    PERFORM app_private.raise_invalid('settings.week_start_invalid', 'settings.week_start must be a number from 1 (Monday) to 7 (Sunday)',
                                       'Use 1 for Monday.');
   END IF;
   IF v_settings ? 'date_format' AND coalesce(v_settings ->> 'date_format', '') NOT IN ('YYYY-MM-DD', 'DD.MM.YYYY', 'DD/MM/YYYY', 'MM/DD/YYYY') THEN
-    PERFORM app_private.raise_invalid(format('settings.date_format %s is not supported', v_settings -> 'date_format'),
+    PERFORM app_private.raise_invalid('settings.date_format_unsupported', format('settings.date_format %s is not supported', v_settings -> 'date_format'),
                                       'Use YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY.');
   END IF;
 
@@ -38,21 +38,23 @@ BEGIN
     ARRAY['accent_color', 'display_name', 'logo_url', 'primary_color']);
   IF v_branding ? 'logo_url' AND (coalesce(v_branding ->> 'logo_url', '') !~ '^https://[^\s]+$'
                                    OR length(v_branding ->> 'logo_url') > 2048) THEN
-    PERFORM app_private.raise_invalid('branding.logo_url must be an https URL', 'e.g. https://example.com/logo.svg');
+    PERFORM app_private.raise_invalid('branding.logo_url_invalid', 'branding.logo_url must be an https URL', 'e.g. https://example.com/logo.svg');
   END IF;
   IF v_branding ?| ARRAY['primary_color', 'accent_color'] AND (
        coalesce(v_branding ->> 'primary_color', '#000000') !~ '^#[0-9A-Fa-f]{6}$'
        OR coalesce(v_branding ->> 'accent_color', '#000000') !~ '^#[0-9A-Fa-f]{6}$') THEN
-    PERFORM app_private.raise_invalid('branding colors must look like #RRGGBB', 'e.g. #0F62FE');
+    PERFORM app_private.raise_invalid('branding.color_invalid', 'branding colors must look like #RRGGBB', 'e.g. #0F62FE');
   END IF;
   IF v_branding ? 'display_name' AND length(coalesce(v_branding ->> 'display_name', '')) NOT BETWEEN 1 AND 200 THEN
-    PERFORM app_private.raise_invalid('branding.display_name must have 1 to 200 characters', NULL);
+    PERFORM app_private.raise_invalid('branding.display_name_length', 'branding.display_name must have 1 to 200 characters',
+                                      'Send a name of 1 to 200 characters, or leave display_name out.');
   END IF;
   RETURN NEW;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_organizations__validate() IS 'BEFORE INSERT OR UPDATE: validates settings and branding (PT422).';
+COMMENT ON FUNCTION app_private.tg_organizations__validate() IS
+  'BEFORE INSERT OR UPDATE: validates settings and branding (PT422; reasons input.unknown_key, settings.*, branding.*).';
 
 -- Provisioning a new organization, every domain in order. Each step is an
 -- idempotent function kept in its own domain, copying that domain's
