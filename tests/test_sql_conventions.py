@@ -23,11 +23,7 @@ CONVENTIONS = ROOT / "docs" / "conventions.md"
 REASON = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 # RAISE EXCEPTION without DETAIL, by the function it sits in, and why.
-NO_DETAIL_ALLOWED = {
-    # The retired two-argument form: it exists only until its last caller
-    # names a reason, then it is dropped (docs/conventions.md).
-    "app_private.raise_invalid(p_message text, p_hint text)",
-}
+NO_DETAIL_ALLOWED: dict[str, str] = {}
 
 
 def _mask_comments(text: str) -> str:
@@ -174,6 +170,10 @@ def raised_codes() -> dict[str, set[str]]:
         for _, args in source.calls("app_private.raise_invalid"):
             if len(args) == 3 and _literal(args[0]):
                 codes.setdefault(_literal(args[0]), set()).add("PT422")
+        # A refusal rule (app_private.decide_refusal) returns the reason its callers raise with PT403.
+        for match in re.finditer(r"FUNCTION app_private\.\w+_refusal\(.*?\$\$(.*?)\$\$", source.text, re.S):
+            for code in re.findall(r"(?:THEN|ELSE) '([a-z_]+\.[a-z_]+)'", match.group(1)):
+                codes.setdefault(code, set()).add("PT403")
         # A refused grant returns its error as a row (PT401) instead of raising.
         for _, args in source.calls("app_private.refuse_grant"):
             if len(args) == 3 and _literal(args[1]):

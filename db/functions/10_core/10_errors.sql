@@ -19,22 +19,9 @@ $$;
 COMMENT ON FUNCTION app_private.raise_invalid(text, text, text) IS
   'Raises a validation error: SQLSTATE PT422 (HTTP 422), DETAIL the reason code (docs/conventions.md), the message and an optional hint.';
 
--- Retired once every caller names a reason (the three-argument form above).
-CREATE OR REPLACE FUNCTION app_private.raise_invalid(p_message text, p_hint text) RETURNS void
-LANGUAGE plpgsql VOLATILE
-AS $$
-BEGIN
-  IF p_hint IS NULL THEN
-    RAISE EXCEPTION '%', p_message USING ERRCODE = 'PT422';
-  END IF;
-  RAISE EXCEPTION '%', p_message USING ERRCODE = 'PT422', HINT = p_hint;
-END
-$$;
-
-COMMENT ON FUNCTION app_private.raise_invalid(text, text) IS 'Raises a validation error: SQLSTATE PT422, HTTP 422.';
-
+-- VOLATILE for the same reason as raise_invalid: it raises.
 CREATE OR REPLACE FUNCTION app_private.check_json_keys(p_document jsonb, p_column text, p_allowed text[]) RETURNS void
-LANGUAGE plpgsql IMMUTABLE
+LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
   v_unknown text[] := ARRAY(SELECT k FROM jsonb_object_keys(p_document) AS k WHERE k <> ALL (p_allowed) ORDER BY k);

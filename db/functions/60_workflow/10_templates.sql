@@ -288,7 +288,7 @@ COMMENT ON FUNCTION app.clone_workflow_definition(uuid, text, text) IS
   'Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.';
 
 CREATE OR REPLACE FUNCTION app_private.provision_workflow(p_organization_id uuid) RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$

@@ -102,11 +102,12 @@ BEGIN
      AND (s.workflow_stage_id = p_stage_id OR p_stage_id IS NULL)
    ORDER BY s.stage_order
    LIMIT 1;
-  IF NOT FOUND THEN
-    PERFORM app_private.raise_invalid(
-      CASE WHEN p_stage_id IS NULL THEN 'workflow_definition.no_stage' ELSE 'stage.not_in_definition' END,
-      CASE WHEN p_stage_id IS NULL THEN 'the workflow definition includes no stage'
-           ELSE format('stage %s is not a stage of the project''s workflow definition', p_stage_id) END,
+  IF NOT FOUND AND p_stage_id IS NULL THEN
+    PERFORM app_private.raise_invalid('workflow_definition.no_stage', 'the workflow definition includes no stage',
+      'GET /workflow_definition_stage_settings?workflow_definition_id=eq.<id>&is_included=is.true lists the stages.');
+  ELSIF NOT FOUND THEN
+    PERFORM app_private.raise_invalid('stage.not_in_definition',
+      format('stage %s is not a stage of the project''s workflow definition', p_stage_id),
       'GET /workflow_definition_stage_settings?workflow_definition_id=eq.<id>&is_included=is.true lists the stages.');
   END IF;
   RETURN v_stage;
@@ -133,14 +134,15 @@ BEGIN
     SELECT * INTO v_definition FROM app.workflow_definitions
      WHERE organization_id = NEW.organization_id AND id = NEW.workflow_definition_id;
   END IF;
-  IF v_definition.id IS NULL OR NOT v_definition.is_active THEN
-    PERFORM app_private.raise_invalid(
-      CASE WHEN NEW.workflow_definition_id IS NULL THEN 'workflow_definition.no_default'
-           WHEN v_definition.id IS NULL THEN 'workflow_definition.unknown'
-           ELSE 'workflow_definition.retired' END,
-      CASE WHEN NEW.workflow_definition_id IS NULL THEN 'the organization has no default workflow definition'
-           WHEN v_definition.id IS NULL THEN format('no workflow definition %s', NEW.workflow_definition_id)
-           ELSE format('workflow definition "%s" v%s is retired', v_definition.name, v_definition.version) END,
+  IF v_definition.id IS NULL AND NEW.workflow_definition_id IS NULL THEN
+    PERFORM app_private.raise_invalid('workflow_definition.no_default', 'the organization has no default workflow definition',
+      'GET /workflow_definitions?is_active=is.true lists the versions projects can use.');
+  ELSIF v_definition.id IS NULL THEN
+    PERFORM app_private.raise_invalid('workflow_definition.unknown', format('no workflow definition %s', NEW.workflow_definition_id),
+      'GET /workflow_definitions?is_active=is.true lists the versions projects can use.');
+  ELSIF NOT v_definition.is_active THEN
+    PERFORM app_private.raise_invalid('workflow_definition.retired',
+      format('workflow definition "%s" v%s is retired', v_definition.name, v_definition.version),
       'GET /workflow_definitions?is_active=is.true lists the versions projects can use.');
   END IF;
   NEW.workflow_definition_id := v_definition.id;

@@ -46,7 +46,7 @@ COMMENT ON FUNCTION app_private.approval_fact_names() IS
   'The facts a chain may route on, as app_private.approval_facts and the request provide them.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_approval_chains__validate() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql STABLE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -98,7 +98,7 @@ COMMENT ON FUNCTION app_private.tg_approval_chains__validate() IS
   'BEFORE INSERT OR UPDATE: known facts and operators, steps naming a tenant role or an active member (PT422: input.unknown_key, approval_chain.condition_not_object, approval_chain.operand_type, approval_chain.step_shape, approval_chain.unknown_role, approval_chain.step_user_not_member).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_approval_fallbacks__validate() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql STABLE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -268,7 +268,7 @@ $$;
 COMMENT ON FUNCTION app_private.backup_of(uuid, uuid) IS 'The approver''s stand-in, while valid and an active member.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_approver_backups__validate() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql STABLE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
