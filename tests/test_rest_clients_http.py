@@ -101,8 +101,7 @@ def upsert_tables(live: dict) -> list[tuple[str, list[str], list[str]]]:
 
 
 def test_upsert_by_primary_key_as_sales_on_partners(live, world):
-    shop = Shop(world)
-    shop.customer()
+    shop = Shop(world)  # with a customer
     bearer = shop.token("sales")
     partner = rest(live, "GET", "/partners?select=id,organization_id,kind&limit=1", bearer).json()[0]
     by_pk = rest(live, "POST", "/partners", bearer, headers=UPSERT,
@@ -125,15 +124,15 @@ def pinned_definition(live: dict, table: str, row: dict) -> bool:
 
 def stocked(world) -> Shop:
     """A tenant with a row in every table its people may write: what provisioning makes (roles, the
-    workflow catalog, approval chains and policies) and a site, a partner with a contact, a project with a
-    message, an approver's backup."""
+    workflow catalog, approval chains and policies), the customer and its contact of Shop, and a site, a
+    project with a message, an approver's backup."""
     shop = Shop(world)
     world.sql("select tests.create_site(%s)", shop.id)
-    world.sql("select tests.create_contact(%s, %s)", shop.id, shop.customer())
     project = shop.project()
     sent = rest(world.live, "POST", "/messages", shop.token("sales"), json={"project_id": project, "content": "Hello team"})
     assert sent.status_code == 201, sent.text
-    world.sql("insert into app.approver_backups (organization_id, user_id, backup_user_id) values (%s, %s, %s)",
+    world.sql("insert into app.approver_backups (organization_id, user_id, backup_user_id) values (%s, %s, %s) "
+              "returning user_id",
               shop.id, shop.person("qa").id, shop.person("management").id)
     return shop
 
@@ -155,8 +154,7 @@ def test_upsert_works_for_every_table_a_role_may_insert_into_and_update(live, wo
 
 
 def test_an_upsert_or_update_cannot_move_a_row_to_another_key_or_tenant(live, world):
-    shop = Shop(world)
-    shop.customer()
+    shop = Shop(world)  # with a customer
     bearer = shop.token("sales")
     partner = rest(live, "GET", "/partners?select=id,organization_id,kind,name&limit=1", bearer).json()[0]
     moved = rest(live, "PATCH", f"/partners?id=eq.{partner['id']}", bearer, json={"id": str(uuid.uuid4())})
