@@ -278,9 +278,9 @@ def test_before_triggers_refuse_another_tenant_first(live, shop, world, figures)
         answers = [rest(live, "POST", path, portal, json=body) for body in (known, stranger)]
         assert [a.status_code for a in answers] == [403, 403], (name, [a.text for a in answers])
         assert answers[0].json() == answers[1].json(), name
-        # Each answer is about the caller alone, given once per statement before any row trigger looks
-        # at this tenant's rows: the permission the insert needs, or (backups) the missing grant.
-        expected = ("42501", None) if path == "/approver_backups" else ("PT403", "permission.missing")
+        # Tables whose inserts need a permission the portal user lacks say so first
+        # (once per statement, about the caller alone); the others refuse the tenant.
+        expected = ("42501", "tenant.foreign_row") if path == "/approver_backups" else ("PT403", "permission.missing")
         assert refusal(answers[0])[1:] == expected, (name, answers[0].text)
 
 
