@@ -13,16 +13,17 @@ BEGIN
     FROM unnest(p_role_keys) AS k
    WHERE NOT EXISTS (SELECT FROM app.roles AS r WHERE r.organization_id = p_organization_id AND r.key = k);
   IF v_unknown IS NOT NULL THEN
-    PERFORM app_private.raise_invalid(format('%s names unknown role(s): %s', p_column, pg_catalog.array_to_string(v_unknown, ', ')),
+    PERFORM app_private.raise_invalid('role.unknown',
+                                      format('%s names unknown role(s): %s', p_column, pg_catalog.array_to_string(v_unknown, ', ')),
                                       'Use keys of the organization''s roles (GET /roles?select=key).');
   END IF;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.check_role_keys(uuid, text[], text) IS 'Refuses role keys that are not roles of the tenant (PT422).';
+COMMENT ON FUNCTION app_private.check_role_keys(uuid, text[], text) IS 'Refuses role keys that are not roles of the tenant (PT422 role.unknown).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_workflow__check_roles() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -39,10 +40,10 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_workflow__check_roles() IS 'BEFORE INSERT OR UPDATE: responsible roles must be roles of the tenant.';
+COMMENT ON FUNCTION app_private.tg_workflow__check_roles() IS 'BEFORE INSERT OR UPDATE: responsible roles must be roles of the tenant (PT422 role.unknown).';
 
 CREATE OR REPLACE FUNCTION app_private.refuse_locked_definition(p_organization_id uuid, p_definition_id uuid) RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
@@ -57,16 +58,16 @@ BEGIN
    WHERE organization_id = p_organization_id AND id = p_definition_id FOR SHARE;
   IF v_definition.locked_at IS NOT NULL THEN
     RAISE EXCEPTION 'workflow definition "%" v% is used by projects and cannot be changed', v_definition.name, v_definition.version
-      USING ERRCODE = 'PT409',
+      USING ERRCODE = 'PT409', DETAIL = 'workflow_definition.locked',
             HINT = 'Clone it with app.clone_workflow_definition and change the new version; projects stay pinned to theirs.';
   END IF;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.refuse_locked_definition(uuid, uuid) IS 'Raises PT409 when a definition is locked (used by a project), except in the cascade that purges its tenant.';
+COMMENT ON FUNCTION app_private.refuse_locked_definition(uuid, uuid) IS 'Raises PT409 workflow_definition.locked when a definition is locked (used by a project), except in the cascade that purges its tenant.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_workflow_definitions__guard() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -91,10 +92,10 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_workflow_definitions__guard() IS
-  'BEFORE INSERT, UPDATE or DELETE: a locked version changes only is_active and is_default (PT409); new versions start unlocked.';
+  'BEFORE INSERT, UPDATE or DELETE: a locked version changes only is_active and is_default (PT409 workflow_definition.locked); new versions start unlocked.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_workflow_definition_rows__guard() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -112,7 +113,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_workflow_definition_rows__guard() IS
-  'BEFORE INSERT, UPDATE or DELETE on a definition''s stages and sub-stages: refused once the definition is locked (PT409).';
+  'BEFORE INSERT, UPDATE or DELETE on a definition''s stages and sub-stages: refused once the definition is locked (PT409 workflow_definition.locked).';
 
 CREATE OR REPLACE VIEW app.workflow_definition_stage_settings WITH (security_invoker) AS
 SELECT d.organization_id, d.id AS workflow_definition_id, s.id AS workflow_stage_id, s.name, s.slug,
@@ -182,7 +183,7 @@ COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.responsible_roles I
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.stage_order IS 'Position of its stage in this version.';
 
 CREATE OR REPLACE FUNCTION app_private.lock_workflow_definition(p_organization_id uuid, p_definition_id uuid) RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -231,7 +232,7 @@ COMMENT ON FUNCTION app_private.lock_workflow_definition(uuid, uuid) IS
 
 CREATE OR REPLACE FUNCTION app.clone_workflow_definition(workflow_definition_id uuid, name text DEFAULT NULL, description text DEFAULT NULL)
 RETURNS app.workflow_definitions
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -245,7 +246,7 @@ BEGIN
   SELECT * INTO v_source FROM app.workflow_definitions AS d
    WHERE d.organization_id = auth.org_id() AND d.id = clone_workflow_definition.workflow_definition_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'no workflow definition %', workflow_definition_id USING ERRCODE = 'PT404',
+    RAISE EXCEPTION 'no workflow definition %', workflow_definition_id USING ERRCODE = 'PT404', DETAIL = 'workflow_definition.not_found',
       HINT = 'GET /workflow_definitions lists them.';
   END IF;
   v_name := coalesce(nullif(btrim(clone_workflow_definition.name), ''), v_source.name);
@@ -284,7 +285,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.clone_workflow_definition(uuid, text, text) IS
-  'Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403, PT404.';
+  'Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.';
 
 CREATE OR REPLACE FUNCTION app_private.provision_workflow(p_organization_id uuid) RETURNS void
 LANGUAGE plpgsql

@@ -6,7 +6,7 @@
 CREATE OR REPLACE FUNCTION app_private.publish_progress(
   p_progress app.project_sub_stage_progress, p_event text, p_previous_status app.sub_stage_status
 ) RETURNS void
-LANGUAGE sql
+LANGUAGE sql VOLATILE
 AS $$
   SELECT pg_catalog.pg_notify(app_private.event_channel('progress', p_progress.organization_id), pg_catalog.json_build_object(
     'event', p_event,
@@ -23,7 +23,7 @@ COMMENT ON FUNCTION app_private.publish_progress(app.project_sub_stage_progress,
   'NOTIFY pulse:progress:<tenant> with one progress event (contracts/events/workflow/progress.schema.json).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_progress__publish() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
@@ -35,7 +35,7 @@ $$;
 COMMENT ON FUNCTION app_private.tg_progress__publish() IS 'AFTER UPDATE that changes the status: publishes progress.updated.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_progress__publish_seeded() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
@@ -47,7 +47,7 @@ $$;
 COMMENT ON FUNCTION app_private.tg_progress__publish_seeded() IS 'AFTER INSERT, once per statement: publishes progress.seeded for every row a stage entry seeded.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_approvals__publish() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
