@@ -23,14 +23,14 @@ def act_as(conn: psycopg.Connection, tenant: str, role: str) -> None:
 
 
 def attempt(conn: psycopg.Connection, sql: str, params: list) -> str:
-    """Run one statement and commit; the outcome is 'ok' or the SQLSTATE."""
+    """Run one statement and commit; the outcome is 'ok' or the refusal, 'SQLSTATE reason' (as tests.refusal)."""
     try:
         conn.execute(sql, params)
         conn.commit()
         return "ok"
     except psycopg.Error as error:
         conn.rollback()
-        return error.diag.sqlstate
+        return f"{error.diag.sqlstate} {error.diag.message_detail}"
 
 
 def in_parallel(count: int, work) -> list:
@@ -98,7 +98,7 @@ def test_two_decisions_at_the_same_moment_count_once(database_url):
             return attempt(conn, "select app.decide_approval(%s, %s, 'at the same moment')", [approval, decision])
 
     outcomes = sorted(in_parallel(2, decide))
-    assert outcomes == ["PT409", "ok"], outcomes
+    assert outcomes == ["PT409 approval.closed", "ok"], outcomes
     with psycopg.connect(database_url) as conn:
         decisions = conn.execute("select count(*) from app.approval_history where approval_id = %s "
                                  "and action_type in ('approve', 'reject')", [approval]).fetchone()[0]
@@ -121,7 +121,7 @@ def test_the_same_action_twice_at_once_applies_once(database_url):
             barrier.wait()
             return attempt(conn, "select app.update_progress(%s, %s, 'complete', %s)", [project, rfq, f"click {index}"])
 
-    assert sorted(in_parallel(2, complete)) == ["PT409", "ok"]
+    assert sorted(in_parallel(2, complete)) == ["PT409 progress.invalid_transition", "ok"]
     with psycopg.connect(database_url) as conn:
         log = conn.execute("select metadata -> 'log' from app.project_sub_stage_progress where id = %s", [progress]).fetchone()[0]
         assert [entry["action"] for entry in log] == ["complete"]
@@ -148,7 +148,7 @@ def test_concurrent_actions_on_one_project_lose_no_update(database_url):
 
     # feasibility-check auto-advances: its start may find it already started by rfq-review's completion.
     outcomes = in_parallel(len(projects) * len(steps), act)
-    assert all(outcome in ("ok", "PT409") for outcome in outcomes), outcomes
+    assert all(outcome in ("ok", "PT409 progress.invalid_transition") for outcome in outcomes), outcomes
     assert outcomes[0::3] == ["ok"] * 4 and outcomes[1::3] == ["ok"] * 4, outcomes
 
     def finish(index: int, barrier: threading.Barrier) -> str:

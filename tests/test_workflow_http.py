@@ -80,7 +80,7 @@ def test_specification_payloads_walk_a_project_through_review(live, shop):
     assert progress["status"] == "in_review"
     again = rest(live, "POST", "/rpc/update_progress", engineering, json={
         "project_id": project, "sub_stage_id": shop.sub_stages["engineering-review"], "action": "complete"})
-    assert refusal(again)[:2] == (409, "PT409"), again.text
+    assert refusal(again) == (409, "PT409", "progress.invalid_transition"), again.text
 
     # GET /approvals?status=pending&mine=true, as the approver it was routed to (engineering is the
     # requester, so management decides).
@@ -96,7 +96,7 @@ def test_specification_payloads_walk_a_project_through_review(live, shop):
     assert decided["status"] == "approved"
     twice = rest(live, "POST", "/rpc/decide_approval", management, json={"approval_id": approval, "decision": "reject",
                                                                          "comment": "late"})
-    assert refusal(twice)[:2] == (409, "PT409"), twice.text
+    assert refusal(twice) == (409, "PT409", "approval.closed"), twice.text
     history = ok(rest(live, "GET", f"/approval_history?approval_id=eq.{approval}&order=action_at", management))
     assert [h["action_type"] for h in history] == ["request", "assign", "approve"]
 
@@ -139,7 +139,7 @@ def test_workflow_templates_over_rest(live, shop):
     ok(rest(live, "PATCH", f"/workflow_definition_sub_stages?id=eq.{row['id']}", management, json={"is_included": False}), 204)
     locked = rest(live, "PATCH", f"/workflow_definition_sub_stages?workflow_definition_id=eq.{shop.definition}",
                   management, json={"is_included": False})
-    assert refusal(locked)[:2] == (409, "PT409"), locked.text
+    assert refusal(locked) == (409, "PT409", "workflow_definition.locked"), locked.text
 
 
 def test_the_same_operations_over_graphql(live, shop):
@@ -174,7 +174,8 @@ def test_the_same_operations_over_graphql(live, shop):
         mutation ($project: UUID!, $subStage: UUID!) {
           updateProgress(input: {projectId: $project, subStageId: $subStage, action: skip}) { result { status } }
         }""", sales, {"project": project["rowId"], "subStage": shop.sub_stages["rfq-review"]}).json()
-    assert refused["errors"][0]["extensions"]["code"] == "PT409"
+    assert {key: refused["errors"][0]["extensions"].get(key) for key in ("code", "details")} == {
+        "code": "PT409", "details": "progress.invalid_transition"}, refused
 
     # A second project in technical review, whose engineering review engineering asks management to approve.
     reviewed = shop.project(until_stage="technical-review")
@@ -336,10 +337,10 @@ def test_portal_users_get_no_staff_message(live, shop):
     project = ok(rest(live, "POST", "/projects", sales, headers={"Prefer": "return=representation"},
                       json={"title": "Portal team", "customer_organization_id": shop.customer}), 201)[0]["id"]
     joined = rest(live, "PATCH", f"/projects?id=eq.{project}", sales, json={"team_member_ids": [portal_id]})
-    assert refusal(joined)[:2] == (422, "PT422"), joined.text
+    assert refusal(joined) == (422, "PT422", "project.member_not_staff"), joined.text
     direct = rest(live, "POST", "/messages", sales, json={"project_id": project, "recipient_id": portal_id,
                                                           "content": "INTERNAL: our margin is 4%"})
-    assert refusal(direct)[:2] == (422, "PT422"), direct.text
+    assert refusal(direct) == (422, "PT422", "message.recipient_not_staff"), direct.text
     ok(rest(live, "POST", "/messages", sales, json={"project_id": project, "subject": "Margin",
                                                     "content": "INTERNAL: our margin is 4%"}), 201)
     assert ok(rest(live, "GET", "/notifications?type=eq.message", portal)) == []
