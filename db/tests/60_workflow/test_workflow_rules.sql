@@ -3,7 +3,7 @@
 -- act, which transitions are allowed). One staffed tenant of its own
 -- (tests.create_workflow_tenant) and a second tenant with an admin.
 BEGIN;
-SELECT plan(73);
+SELECT plan(83);
 
 SELECT tests.remember('t', tests.create_workflow_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -61,6 +61,22 @@ SELECT is(tests.refusal($$SELECT app.clone_workflow_definition(tests.recall('def
   'templates: cloning needs workflow.manage');
 SELECT is_empty($$UPDATE app.workflow_stages SET name = 'Renamed' RETURNING id$$, 'templates: sales cannot change the catalog');
 
+-- Projects: the definition they follow
+SELECT is(tests.refusal(format($$INSERT INTO app.projects (title, workflow_definition_id) VALUES ('x', %L)$$, gen_random_uuid())),
+  'PT422 workflow_definition.unknown', 'projects: only a definition of the tenant');
+SELECT tests.act_as_role(tests.recall('t'), 'management');
+SELECT tests.remember('empty', (SELECT id FROM app.clone_workflow_definition(tests.recall('default'), 'Nothing included')));
+UPDATE app.workflow_definition_stages SET is_included = false WHERE workflow_definition_id = tests.recall('empty');
+SELECT is(tests.refusal($$INSERT INTO app.projects (title, workflow_definition_id) VALUES ('x', tests.recall('empty'))$$),
+  'PT422 workflow_definition.no_stage', 'projects: a definition that includes no stage takes no project');
+UPDATE app.workflow_definitions SET is_active = false WHERE id = tests.recall('empty');
+SELECT is(tests.refusal($$INSERT INTO app.projects (title, workflow_definition_id) VALUES ('x', tests.recall('empty'))$$),
+  'PT422 workflow_definition.retired', 'projects: nor a retired one');
+SELECT is(tests.refusal($$UPDATE app.workflow_definitions SET is_default = false WHERE id = tests.recall('default');
+                          INSERT INTO app.projects (title) VALUES ('x')$$),
+  'PT422 workflow_definition.no_default', 'projects: without a definition named, the tenant needs a default');
+SELECT tests.act_as_role(tests.recall('t'), 'sales');
+
 -- Projects: human ids, validation, pinned fields
 INSERT INTO app.projects (title) VALUES ('First'), ('Second');
 SELECT results_eq($$SELECT project_number FROM app.projects WHERE title IN ('First', 'Second') ORDER BY project_number$$,
@@ -101,6 +117,12 @@ SELECT is(tests.refusal($$UPDATE app.projects SET project_number = 'PRJ-000999' 
   'projects: the human id never changes (the column is not writable)');
 SELECT is(tests.refusal($$UPDATE app.projects SET status = 'completed' WHERE title = 'First'$$), 'PT409 project.status_follows_stage',
   'projects: status follows the stage; by hand only cancelled');
+SELECT tests.act_as_owner();
+SELECT is(tests.refusal(format($$UPDATE app.projects SET workflow_definition_id = %L WHERE title = 'First'$$, tests.recall('clone'))),
+  'PT409 project.definition_pinned', 'projects: the definition is pinned for the owner too');
+SELECT is(tests.refusal($$UPDATE app.projects SET project_number = 'PRJ-000999' WHERE title = 'First'$$), 'PT409 project.number_fixed',
+  'projects: and so is the human id');
+SELECT tests.act_as_role(tests.recall('t'), 'sales');
 SELECT lives_ok($$UPDATE app.projects SET status = 'cancelled' WHERE title = 'Second'$$, 'projects: sales cancels a project');
 SELECT is(tests.refusal($$UPDATE app.projects SET status = 'inquiry' WHERE title = 'Second'$$), 'PT409 project.closed',
   'projects: a cancelled project stays cancelled');
@@ -135,6 +157,15 @@ SELECT is(tests.refusal($$SELECT app.update_progress(tests.recall('project'), te
   'PT404 progress.not_found', 'progress: sub-stages of stages not reached have no progress yet');
 SELECT is(tests.refusal($$SELECT app.update_progress(gen_random_uuid(), tests.id_of_sub_stage(tests.recall('t'), 'rfq-review'), 'start')$$),
   'PT404 project.not_found', 'progress: an unknown project is 404');
+SELECT is(tests.refusal($$SELECT app.update_progress(tests.recall('project'), tests.id_of_sub_stage(tests.recall('t'), 'rfq-review'), 'start',
+                                                      repeat('x', 4001))$$),
+  'PT422 progress.comment_too_long', 'progress: a comment has at most 4000 characters');
+SELECT is(tests.refusal($$SELECT app.update_progress(tests.recall('project'), tests.id_of_sub_stage(tests.recall('t'), 'rfq-review'), 'start',
+                                                      metadata => '[1]')$$),
+  'PT422 progress.metadata_invalid', 'progress: metadata is an object');
+SELECT is(tests.refusal($$SELECT app.update_progress(tests.recall('project'), tests.id_of_sub_stage(tests.recall('t'), 'rfq-review'), 'start',
+                                                      attachments => '{"document_id": 1}')$$),
+  'PT422 progress.attachments_invalid', 'progress: attachments are an array');
 SELECT is(tests.refusal($$SELECT app.update_progress(tests.recall('project'), tests.id_of_sub_stage(tests.recall('t'), 'rfq-review'), 'skip')$$),
   'PT409 progress.cannot_skip', 'progress: skip only where can_skip');
 SELECT is(tests.refusal($$SELECT app.update_progress(tests.recall('project'), tests.id_of_sub_stage(tests.recall('t'), 'rfq-review'), 'block')$$),
@@ -209,6 +240,9 @@ SELECT results_eq($$SELECT kind::text, reason FROM app.project_stage_transitions
   $$VALUES ('manual', 'Customer sent a complete RFQ')$$, 'override: recorded as manual with its reason');
 SELECT is(tests.progress_status(tests.recall('imported'), 'rfq-review'), 'skipped',
   'override: the stage left behind has its open sub-stages skipped');
+SELECT is(tests.refusal(format($$SELECT app.override_project_stage(id, %L, 'x') FROM app.projects WHERE title = 'Second'$$,
+                               tests.id_of_stage(tests.recall('t'), 'technical-review'))),
+  'PT409 project.closed', 'stage: a cancelled project stays where it ended');
 SELECT tests.act_as_role(tests.recall('t'), 'sales');
 SELECT is(tests.refusal(format($$SELECT app.override_project_stage(%L, NULL, NULL)$$, tests.recall('imported'))),
   'PT403 permission.missing', 'stage: without project.override_stage the answer is 403, whatever the input');
