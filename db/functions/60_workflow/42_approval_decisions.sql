@@ -8,7 +8,7 @@ AS $$
   -- The one rule of who may decide a step, used by routing, hand-over
   -- (reassign, delegate, escalation to a backup) and the decision itself:
   -- an active staff member other than the requester who is the step's named
-  -- user or holds its role; management and admin stand in for anybody.
+  -- user or holds its role; the tenant's fallback roles stand in for anybody.
   SELECT CASE
     WHEN m.user_id IS NULL THEN 'approval.approver_not_member'
     WHEN p_user_id = p_requested_by THEN 'approval.requester_cannot_decide'
@@ -17,7 +17,7 @@ AS $$
     WHEN EXISTS (SELECT FROM app.role_assignments AS ra
                    JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
                   WHERE ra.organization_id = m.organization_id AND ra.membership_id = m.id
-                    AND r.key IN (p_step ->> 'role', 'management', 'admin')) THEN NULL
+                    AND r.key = ANY ((p_step ->> 'role') || app_private.approval_fallback_roles(p_organization_id))) THEN NULL
     ELSE 'approval.approver_lacks_role'
   END
   FROM (SELECT) AS one
@@ -26,7 +26,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION app_private.decide_refusal(uuid, jsonb, uuid, uuid) IS
-  'Why a person may not decide a chain step (a reason code: approval.approver_not_member, approval.requester_cannot_decide, approval.portal_user_cannot_decide, approval.approver_lacks_role), NULL when they may: an active staff member, not the requester, who is the step''s named user or holds its role, management or admin.';
+  'Why a person may not decide a chain step (a reason code: approval.approver_not_member, approval.requester_cannot_decide, approval.portal_user_cannot_decide, approval.approver_lacks_role), NULL when they may: an active staff member, not the requester, who is the step''s named user or holds its role or a fallback role (app.approval_fallbacks).';
 
 CREATE OR REPLACE FUNCTION app_private.check_may_decide(p_approval app.approvals, p_user_id uuid) RETURNS void
 LANGUAGE plpgsql STABLE
@@ -125,12 +125,8 @@ DECLARE
   v_priority app.approval_priority := p_project.priority::text::app.approval_priority;
   v_approval app.approvals;
 BEGIN
-  SELECT * INTO v_chain FROM app.approval_chains AS c
-   WHERE c.organization_id = p_organization_id AND c.approval_type = p_type AND c.is_active
-     AND app_private.approval_chain_matches(c.conditions, v_facts)
-   ORDER BY c.rank, c.chain_name
-   LIMIT 1;
-  v_steps := coalesce(v_chain.steps, '[{"role": "management"}]');
+  v_chain := app_private.approval_chain_for(p_organization_id, p_type, v_facts);
+  v_steps := v_chain.steps;
 
   INSERT INTO app.approvals
     (organization_id, approval_type, entity_type, entity_id, project_id, status, priority, requested_by,
@@ -138,8 +134,7 @@ BEGIN
   VALUES (p_organization_id, p_type, p_entity_type, p_entity_id, p_project.id, 'pending', v_priority, auth.user_id(),
           app_private.resolve_approver(p_organization_id, v_steps -> 0, auth.user_id()), v_chain.id, v_steps,
           app_private.sla_due_at(p_organization_id, p_type, v_priority),
-          coalesce((SELECT requires_signature FROM app.approval_policies
-                     WHERE organization_id = p_organization_id AND approval_type = p_type AND priority = v_priority), false),
+          (app_private.approval_policy_of(p_organization_id, p_type, v_priority)).requires_signature,
           v_facts)
   RETURNING * INTO v_approval;
 
@@ -152,7 +147,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.open_approval(uuid, text, uuid, app.projects, app.approval_type, jsonb) IS
-  'Opens an approval: routes it by the first matching chain (management alone when none matches), assigns the first step, sets sla_due_at from the policy, records request and assign, notifies the approver.';
+  'Opens an approval: routes it as app.approval_route shows (app_private.approval_chain_for: the first matching chain, else the first fallback role), assigns the first step, sets sla_due_at from the policy, records request and assign, notifies the approver.';
 
 CREATE OR REPLACE FUNCTION app_private.find_approval(p_approval_id uuid) RETURNS app.approvals
 LANGUAGE plpgsql STABLE

@@ -19,9 +19,8 @@ BEGIN
      WHERE a.status IN ('pending', 'in_review') AND a.sla_due_at < pg_catalog.now()
        AND (p_organization_id IS NULL OR a.organization_id = p_organization_id)
        AND (a.last_escalated_at IS NULL
-            OR a.last_escalated_at < pg_catalog.now() - pg_catalog.make_interval(hours => coalesce(
-                 (SELECT p.sla_hours FROM app.approval_policies AS p
-                   WHERE p.organization_id = a.organization_id AND p.approval_type = a.approval_type AND p.priority = a.priority), 48)))
+            OR a.last_escalated_at < pg_catalog.now() - pg_catalog.make_interval(
+                 hours => (app_private.approval_policy_of(a.organization_id, a.approval_type, a.priority)).sla_hours))
      ORDER BY a.sla_due_at
      FOR UPDATE SKIP LOCKED
   LOOP

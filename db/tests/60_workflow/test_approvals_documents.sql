@@ -25,7 +25,7 @@ SELECT tests.act_as(tests.recall('management'), tests.recall('t'));
 SELECT is(tests.refusal($$INSERT INTO app.approval_chains (chain_name, approval_type, conditions, steps) VALUES ('x', 'po_approval', '{"colour": {"eq": 1}}', '[{"role": "sales"}]')$$),
   'PT422 input.unknown_key', 'chains: only known facts');
 SELECT is(tests.refusal($$INSERT INTO app.approval_chains (chain_name, approval_type, conditions, steps) VALUES ('x', 'po_approval', '{}', '[{"role": "wizard"}]')$$),
-  'PT422 role.unknown', 'chains: steps name roles of the tenant');
+  'PT422 approval_chain.unknown_role', 'chains: steps name roles of the tenant');
 
 -- A three-step quote approval: a large quote routes sales -> finance -> management
 SELECT tests.remember('v', (SELECT id FROM app.clone_workflow_definition((SELECT id FROM app.workflow_definitions WHERE is_default))));
