@@ -130,8 +130,7 @@ def stocked(world) -> Shop:
     project = shop.project()
     sent = rest(world.live, "POST", "/messages", shop.token("sales"), json={"project_id": project, "content": "Hello team"})
     assert sent.status_code == 201, sent.text
-    world.sql("insert into app.approver_backups (organization_id, user_id, backup_user_id) values (%s, %s, %s) "
-              "returning user_id",
+    world.sql("insert into app.approver_backups (organization_id, user_id, backup_user_id) values (%s, %s, %s)",
               shop.id, shop.person("qa").id, shop.person("management").id)
     return shop
 

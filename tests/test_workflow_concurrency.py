@@ -1,8 +1,8 @@
 """The project workflow when requests arrive at the same moment: human ids,
 decisions, progress actions, and the audit trail of what committed. Each test
 has a database of its own and in it a tenant staffed by
-tests.create_workflow_tenant (db/tests/fixtures/workflow.sql): one member per
-role."""
+tests.create_workflow_tenant (db/tests/fixtures/workflow.sql, through
+helpers.World): one member per role."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 
+from helpers import World
+
 
 def staffed_tenant(database_url: str) -> str:
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        return str(conn.execute("select tests.create_workflow_tenant()").fetchone()[0])
+    return World.on(database_url).workflow_tenant()
 
 
 def act_as(conn: psycopg.Connection, tenant: str, role: str) -> None:
@@ -47,9 +48,7 @@ def sub_stage(conn: psycopg.Connection, tenant: str, slug: str) -> str:
 
 def new_project(database_url: str, tenant: str, title: str) -> str:
     """A project the tenant's sales member makes (tests.create_project)."""
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        return str(conn.execute("select tests.create_project(%s, tests.member_with_role(%s, 'sales'), p_title => %s)",
-                                [tenant, tenant, title]).fetchone()[0])
+    return World.on(database_url).project(tenant, title=title)
 
 
 def audit_rows(conn: psycopg.Connection, entity_type: str, entity_id: str, action: str) -> int:

@@ -178,7 +178,7 @@ def test_the_same_operations_over_graphql(live, shop):
         "code": "PT409", "details": "progress.invalid_transition"}, refused
 
     # A second project in technical review, whose engineering review engineering asks management to approve.
-    reviewed = shop.project(until_stage="technical-review")
+    reviewed = shop.project(until="technical-review")
     ok(rest(live, "POST", "/rpc/update_progress", shop.token("engineering"), json={
         "project_id": reviewed, "sub_stage_id": shop.sub_stages["engineering-review"], "action": "complete"}))
     waiting = ok(rest(live, "GET", f"/approvals?project_id=eq.{reviewed}&status=eq.pending&select=id", management))
@@ -194,7 +194,7 @@ def test_the_same_operations_over_graphql(live, shop):
 
 def test_endpoints_enforce_rls(live, shop, world):
     """§10 APIs: the workflow endpoints answer only the caller's tenant (the full matrix is test_http_isolation_matrix)."""
-    project = shop.project(until_stage="supplier-rfq")  # with documents and approvals
+    project = shop.project(until="supplier-rfq")  # with documents and approvals
     stranger = world.sign_in(world.member(world.tenant(), "admin"))
     for path in (f"/projects?id=eq.{project}", f"/project_workflow?project_id=eq.{project}",
                  f"/approvals?project_id=eq.{project}", f"/documents?project_id=eq.{project}"):
@@ -359,7 +359,7 @@ def test_portal_users_see_their_projects_status_and_nothing_internal(live, shop)
     # What else staff keep: an approver's backup, and the approval history of a project reviewed for the same customer.
     ok(rest(live, "POST", "/approver_backups", sales, json={"user_id": shop.person("sales").id,
                                                             "backup_user_id": shop.person("management").id}), 201)
-    shop.project(until_stage="supplier-rfq", customer_id=shop.customer)
+    shop.project(until="supplier-rfq", customer_id=shop.customer)
     for path in ("/approval_chains", "/approval_policies", "/approver_backups", "/workflow_stages", "/workflow_definitions",
                  f"/project_sub_stage_progress?project_id=eq.{project}", f"/project_stage_transitions?project_id=eq.{project}",
                  f"/project_workflow?project_id=eq.{project}", "/project_overview", "/approval_history", "/blocked_reasons"):
