@@ -1,5 +1,8 @@
 """The project workflow when requests arrive at the same moment: human ids,
-decisions, progress actions, and the audit trail of what committed."""
+decisions, progress actions, and the audit trail of what committed. Each test
+has a database of its own and in it a tenant staffed by
+tests.create_workflow_tenant (db/tests/fixtures/workflow.sql, through
+helpers.World): one member per role."""
 
 from __future__ import annotations
 
@@ -8,22 +11,27 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 
-ACME = "acme-manufacturing"
+from helpers import World
 
 
-def act_as(conn: psycopg.Connection, email: str) -> None:
-    conn.execute("select tests.act_as(%s, %s)", [email, ACME])
+def staffed_tenant(database_url: str) -> str:
+    return World.on(database_url).workflow_tenant()
+
+
+def act_as(conn: psycopg.Connection, tenant: str, role: str) -> None:
+    """Act, until the transaction ends, as the tenant's member holding the role."""
+    conn.execute("select tests.act_as_role(%s, %s)", [tenant, role])
 
 
 def attempt(conn: psycopg.Connection, sql: str, params: list) -> str:
-    """Run one statement and commit; the outcome is 'ok' or the SQLSTATE."""
+    """Run one statement and commit; the outcome is 'ok' or the refusal, 'SQLSTATE reason' (as tests.refusal)."""
     try:
         conn.execute(sql, params)
         conn.commit()
         return "ok"
     except psycopg.Error as error:
         conn.rollback()
-        return error.diag.sqlstate
+        return f"{error.diag.sqlstate} {error.diag.message_detail}"
 
 
 def in_parallel(count: int, work) -> list:
@@ -33,18 +41,14 @@ def in_parallel(count: int, work) -> list:
         return list(pool.map(lambda index: work(index, barrier), range(count)))
 
 
-def sub_stage(conn: psycopg.Connection, slug: str) -> str:
-    return str(conn.execute(
-        "select s.id from app.workflow_sub_stages s join app.organizations o on o.id = s.organization_id "
-        "where o.slug = %s and s.slug = %s", [ACME, slug]).fetchone()[0])
+def sub_stage(conn: psycopg.Connection, tenant: str, slug: str) -> str:
+    return str(conn.execute("select id from app.workflow_sub_stages where organization_id = %s and slug = %s",
+                            [tenant, slug]).fetchone()[0])
 
 
-def new_project(database_url: str, title: str) -> str:
-    with psycopg.connect(database_url) as conn:
-        act_as(conn, "sales@acme.test")
-        project = conn.execute("insert into app.projects (title) values (%s) returning id", [title]).fetchone()[0]
-        conn.commit()
-    return str(project)
+def new_project(database_url: str, tenant: str, title: str) -> str:
+    """A project the tenant's sales member makes (tests.create_project)."""
+    return World.on(database_url).project(tenant, title=title)
 
 
 def audit_rows(conn: psycopg.Connection, entity_type: str, entity_id: str, action: str) -> int:
@@ -53,9 +57,11 @@ def audit_rows(conn: psycopg.Connection, entity_type: str, entity_id: str, actio
 
 
 def test_fifty_concurrent_creators_get_fifty_consecutive_human_ids(database_url):
+    tenant = staffed_tenant(database_url)
+
     def create(index: int, barrier: threading.Barrier) -> str:
         with psycopg.connect(database_url) as conn:
-            act_as(conn, "sales@acme.test")
+            act_as(conn, tenant, "sales")
             barrier.wait()
             row = conn.execute("insert into app.projects (title) values (%s) returning project_number", [f"Rush {index}"]).fetchone()
             conn.commit()
@@ -71,27 +77,27 @@ def test_fifty_concurrent_creators_get_fifty_consecutive_human_ids(database_url)
 
 
 def test_two_decisions_at_the_same_moment_count_once(database_url):
-    project = new_project(database_url, "Contested review")
+    tenant = staffed_tenant(database_url)
+    project = new_project(database_url, tenant, "Contested review")
     with psycopg.connect(database_url) as conn:
-        act_as(conn, "management@acme.test")
-        conn.execute("select app.update_progress(%s, %s, 'complete')", [project, sub_stage(conn, "rfq-review")])
+        act_as(conn, tenant, "management")
+        conn.execute("select app.update_progress(%s, %s, 'complete')", [project, sub_stage(conn, tenant, "rfq-review")])
         conn.execute("select app.override_project_stage(%s, (select id from app.workflow_stages where slug = 'technical-review'), "
                      "'test')", [project])
-        conn.execute("select app.update_progress(%s, %s, 'complete')", [project, sub_stage(conn, "engineering-review")])
+        conn.execute("select app.update_progress(%s, %s, 'complete')", [project, sub_stage(conn, tenant, "engineering-review")])
         conn.commit()
-        approval = str(conn.execute("select id from app.approvals where project_id = %s and status = 'pending'", [project]).fetchone()[0])
-        approver = conn.execute("select u.email from app.approvals a join app.users u on u.id = a.current_approver_id "
-                                "where a.id = %s", [approval]).fetchone()[0]
+        approval, approver = (str(v) for v in conn.execute(
+            "select id, current_approver_id from app.approvals where project_id = %s and status = 'pending'", [project]).fetchone())
 
     def decide(index: int, barrier: threading.Barrier) -> str:
         with psycopg.connect(database_url) as conn:
-            act_as(conn, approver)
+            conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [approver, tenant])
             barrier.wait()
             decision = "approve" if index == 0 else "reject"
             return attempt(conn, "select app.decide_approval(%s, %s, 'at the same moment')", [approval, decision])
 
     outcomes = sorted(in_parallel(2, decide))
-    assert outcomes == ["PT409", "ok"], outcomes
+    assert outcomes == ["PT409 approval.closed", "ok"], outcomes
     with psycopg.connect(database_url) as conn:
         decisions = conn.execute("select count(*) from app.approval_history where approval_id = %s "
                                  "and action_type in ('approve', 'reject')", [approval]).fetchone()[0]
@@ -101,19 +107,20 @@ def test_two_decisions_at_the_same_moment_count_once(database_url):
 
 
 def test_the_same_action_twice_at_once_applies_once(database_url):
-    project = new_project(database_url, "Double click")
+    tenant = staffed_tenant(database_url)
+    project = new_project(database_url, tenant, "Double click")
     with psycopg.connect(database_url) as conn:
-        rfq = sub_stage(conn, "rfq-review")
+        rfq = sub_stage(conn, tenant, "rfq-review")
         progress = str(conn.execute("select id from app.project_sub_stage_progress where project_id = %s and sub_stage_id = %s",
                                     [project, rfq]).fetchone()[0])
 
     def complete(index: int, barrier: threading.Barrier) -> str:
         with psycopg.connect(database_url) as conn:
-            act_as(conn, "sales@acme.test")
+            act_as(conn, tenant, "sales")
             barrier.wait()
             return attempt(conn, "select app.update_progress(%s, %s, 'complete', %s)", [project, rfq, f"click {index}"])
 
-    assert sorted(in_parallel(2, complete)) == ["PT409", "ok"]
+    assert sorted(in_parallel(2, complete)) == ["PT409 progress.invalid_transition", "ok"]
     with psycopg.connect(database_url) as conn:
         log = conn.execute("select metadata -> 'log' from app.project_sub_stage_progress where id = %s", [progress]).fetchone()[0]
         assert [entry["action"] for entry in log] == ["complete"]
@@ -121,31 +128,31 @@ def test_the_same_action_twice_at_once_applies_once(database_url):
 
 
 def test_concurrent_actions_on_one_project_lose_no_update(database_url):
-    projects = [new_project(database_url, f"Parallel {n}") for n in range(4)]
+    tenant = staffed_tenant(database_url)
+    projects = [new_project(database_url, tenant, f"Parallel {n}") for n in range(4)]
     with psycopg.connect(database_url) as conn:
-        conn.execute("update app.workflow_settings set enforce_mandatory_documents = false "
-                     "where organization_id = (select id from app.organizations where slug = %s)", [ACME])
+        conn.execute("update app.workflow_settings set enforce_mandatory_documents = false where organization_id = %s", [tenant])
         conn.commit()
-        slugs = {slug: sub_stage(conn, slug) for slug in ("rfq-review", "feasibility-check", "customer-clarification")}
-    steps = [("sales@acme.test", "rfq-review", "complete"), ("management@acme.test", "customer-clarification", "skip"),
-             ("management@acme.test", "feasibility-check", "start")]
+        slugs = {slug: sub_stage(conn, tenant, slug) for slug in ("rfq-review", "feasibility-check", "customer-clarification")}
+    steps = [("sales", "rfq-review", "complete"), ("management", "customer-clarification", "skip"),
+             ("management", "feasibility-check", "start")]
 
     def act(index: int, barrier: threading.Barrier) -> str:
         project = projects[index // len(steps)]
-        email, slug, action = steps[index % len(steps)]
+        role, slug, action = steps[index % len(steps)]
         with psycopg.connect(database_url) as conn:
-            act_as(conn, email)
+            act_as(conn, tenant, role)
             barrier.wait()
             return attempt(conn, "select app.update_progress(%s, %s, %s)", [project, slugs[slug], action])
 
     # feasibility-check auto-advances: its start may find it already started by rfq-review's completion.
     outcomes = in_parallel(len(projects) * len(steps), act)
-    assert all(outcome in ("ok", "PT409") for outcome in outcomes), outcomes
+    assert all(outcome in ("ok", "PT409 progress.invalid_transition") for outcome in outcomes), outcomes
     assert outcomes[0::3] == ["ok"] * 4 and outcomes[1::3] == ["ok"] * 4, outcomes
 
     def finish(index: int, barrier: threading.Barrier) -> str:
         with psycopg.connect(database_url) as conn:
-            act_as(conn, "engineering@acme.test")
+            act_as(conn, tenant, "engineering")
             barrier.wait()
             return attempt(conn, "select app.update_progress(%s, %s, 'complete')", [projects[index], slugs["feasibility-check"]])
 
