@@ -243,6 +243,11 @@ def rest_cases(live):
 def test_rest_matrix(live, tenant_a, actors, figures):
     url = live["url"]
     checked = {"rls": 0, "privilege": 0, "anonymous": 0, "read_only": 0}
+    failures: list[str] = []  # every case that fails, not just the first
+
+    def check(holds: bool, failure: str) -> None:
+        if not holds:
+            failures.append(failure)
     for relation, column in rest_cases(live):
         keys = a_keys(url, tenant_a, relation, column)
         assert keys, f"{relation}: tenant A has no rows to protect"
@@ -251,7 +256,7 @@ def test_rest_matrix(live, tenant_a, actors, figures):
         before = a_rows(url, relation, column, keys) if is_table else None
         seen_by_operator = rest(live, "GET", f"/{relation}?{in_filter}", actors["operator"])
         if relation != "sessions":
-            assert seen_by_operator.status_code == 200 and seen_by_operator.json(), f"{relation}: operator sees A's rows"
+            check(seen_by_operator.status_code == 200 and seen_by_operator.json(), f"{relation}: operator sees A's rows")
         may = privileges(url, relation)
         update = writable_column(url, relation, column, keys)
         where = f"/{relation}?{in_filter}"
@@ -265,39 +270,40 @@ def test_rest_matrix(live, tenant_a, actors, figures):
                        update is not None),
                       ("DELETE", rest(live, "DELETE", returning, actors["b"], headers=representation), may["DELETE"])]
         else:
-            assert not update and not may["DELETE"], f"{relation}: privileges on a view nothing can be written through"
+            check(not update and not may["DELETE"], f"{relation}: privileges on a view nothing can be written through")
             checked["read_only"] += 1
         for method, answer, reaches_rls in cases:
             if reaches_rls:
-                assert answer.status_code == 200 and answer.json() == [], \
-                    f"{relation}: B's admin {method} reached A's rows: {answer.status_code} {answer.text[:200]}"
+                check(answer.status_code == 200 and answer.json() == [],
+                      f"{relation}: B's admin {method} reached A's rows: {answer.status_code} {answer.text[:200]}")
                 checked["rls"] += 1
             else:
-                assert refused_for_privilege(answer), f"{relation}: {method} without the privilege: {answer.text[:200]}"
+                check(refused_for_privilege(answer), f"{relation}: {method} without the privilege: {answer.text[:200]}")
                 checked["privilege"] += 1
         for method in ("GET", "PATCH", "DELETE") if may["writable"] else ("GET",):
             kwargs = {"json": {column: keys[0]}} if method == "PATCH" else {}
             answer = rest(live, method, where, None, **kwargs)
-            assert answer.status_code == 401 and answer.json()["code"] == "42501", \
-                f"{relation}: anonymous {method}: {answer.status_code} {answer.text[:200]}"
+            check(answer.status_code == 401 and answer.json()["code"] == "42501",
+                  f"{relation}: anonymous {method}: {answer.status_code} {answer.text[:200]}")
             checked["anonymous"] += 1
         if column == "organization_id" and is_table:
             created = rest(live, "POST", f"/{relation}", actors["b"], json={"organization_id": tenant_a})
             if may["INSERT"]:
                 # Refused by the tenant guard of a table whose triggers read data, else by the policy's WITH CHECK.
-                assert (created.status_code, created.json().get("code")) == (403, "42501") and \
-                    created.json().get("details") in ("tenant.foreign_row", None), \
-                    f"{relation}: B's admin inserted into A: {created.text[:200]}"
+                check((created.status_code, created.json().get("code")) == (403, "42501")
+                      and created.json().get("details") in ("tenant.foreign_row", None),
+                      f"{relation}: B's admin inserted into A: {created.text[:200]}")
                 checked["rls"] += 1
             else:
-                assert refused_for_privilege(created), f"{relation}: insert without the privilege: {created.text[:200]}"
+                check(refused_for_privilege(created), f"{relation}: insert without the privilege: {created.text[:200]}")
                 checked["privilege"] += 1
             anonymous = rest(live, "POST", f"/{relation}", None, json={"organization_id": tenant_a})
-            assert anonymous.status_code == 401, f"{relation}: anonymous insert: {anonymous.text[:200]}"
+            check(anonymous.status_code == 401, f"{relation}: anonymous insert: {anonymous.text[:200]}")
             checked["anonymous"] += 1
         if is_table:
-            assert a_rows(url, relation, column, keys) == before, f"{relation}: A's rows changed"
+            check(a_rows(url, relation, column, keys) == before, f"{relation}: A's rows changed (read back as the owner)")
     print(f"\nPostgREST matrix: {checked}")
+    assert not failures, "\n".join(failures)
     figures["matrix_relations"] = sum(1 for _ in rest_cases(live))
     figures["matrix_cases"] = figures.get("matrix_cases", 0) + sum(checked.values())
     assert checked["rls"] > checked["privilege"]
