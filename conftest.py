@@ -101,7 +101,7 @@ def databases(settings: Settings, template_database: str):
 
 @pytest.fixture
 def database_url(databases: Databases) -> str:
-    """A fresh migrated, demo-seeded database for one test."""
+    """A fresh copy of the template for one test: migrated, reference data and factories, no demo data."""
     return databases.create()
 
 
@@ -146,6 +146,15 @@ def stop_stack(stack: dict) -> None:
 def live(databases: Databases):
     """The stack most HTTP tests share, for the whole session."""
     stack = start_stack(databases, "pulse_test_stack")
+    yield stack
+    stop_stack(stack)
+
+
+@pytest.fixture(scope="module")
+def demo_live(databases: Databases):
+    """A stack with the demo data of `make up`, only for tests whose subject is the demo itself
+    (tests/test_stack.py: the tokens `pulse up` prints, each demo tenant served its own rows)."""
+    stack = start_stack(databases, "pulse_test_demo", demo=True)
     yield stack
     stop_stack(stack)
 

@@ -146,7 +146,7 @@ class World:
     def pending_approval(self, tenant: str) -> str:
         """An open technical review of a new project of a workflow tenant, waiting for its engineering member:
         the project is driven into technical-review, where management completes the engineering review."""
-        project = self.project(tenant, until="technical-review")
+        project = self.project(tenant, until="technical-review", created_by=self.person(tenant, "sales").id)
         with psycopg.connect(self.live["url"]) as conn:
             conn.execute("select tests.act_as_role(%s, 'management')", [tenant])
             conn.execute("""select app.update_progress(%s, pr.sub_stage_id, 'complete', 'Done.')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from helpers import TEST_PASSWORD, World, graphql, rest
+from helpers import TEST_PASSWORD, graphql, rest
 
 pytestmark = pytest.mark.stack
 

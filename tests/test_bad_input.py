@@ -1,31 +1,35 @@
-"""Bad input over HTTP: each answered with a 4xx and a clear message, nothing written."""
+"""Bad input over HTTP: each answered with a 4xx, its SQLSTATE (and the constraint or reason), nothing written."""
 
 from __future__ import annotations
 
 import sys
 
-import psycopg
 import pytest
 
-from conftest import start_stack, stop_stack
-from helpers import graphql, rest
+from helpers import World, graphql, rest
 
 pytestmark = pytest.mark.stack
 
-PASSWORD = "pulse-demo-password"
+
+@pytest.fixture(scope="module")
+def tenant(live) -> dict:
+    """A workflow tenant of its own on the shared stack (the rows these tests do manage to write stay in it),
+    its sales member signed in, and a new project whose rfq-review (sales') is in progress."""
+    world = World(live)
+    tenant = world.workflow_tenant()
+    sales = world.person(tenant, "sales")
+    project = world.project(tenant, created_by=sales.id)
+    sub_stage = world.sql("""select pr.sub_stage_id::text from app.project_sub_stage_progress pr
+                               join app.workflow_sub_stages s on s.organization_id = pr.organization_id and s.id = pr.sub_stage_id
+                              where pr.project_id = %s and s.slug = 'rfq-review' and pr.status = 'in_progress'""", project)
+    assert sub_stage
+    return {"world": world, "id": tenant, "sales": sales, "bearer": world.sign_in(sales), "project": project,
+            "sub_stage": sub_stage}
 
 
 @pytest.fixture(scope="module")
-def live(databases):
-    """A stack of its own: the rows these tests do manage to write stay out of the shared one."""
-    stack = start_stack(databases, "pulse_test_bad_input")
-    yield stack
-    stop_stack(stack)
-
-
-@pytest.fixture(scope="module")
-def sales(live):
-    return rest(live, "POST", "/rpc/login", json={"email": "sales@acme.test", "password": PASSWORD}).json()["access_token"]
+def sales(tenant) -> str:
+    return tenant["bearer"]
 
 
 @pytest.fixture(autouse=True)
@@ -39,37 +43,41 @@ def count_bad_inputs(monkeypatch, figures):
         monkeypatch.setattr(module, name, counted)
 
 
-def partner_count(live) -> int:
-    with psycopg.connect(live["url"]) as conn:
-        return conn.execute("select count(*) from app.partners").fetchone()[0]
+def partner_count(tenant) -> int:
+    return tenant["world"].sql("select count(*) from app.partners where organization_id = %s", tenant["id"])
 
 
+# The body, then the SQLSTATE PostgREST answers with and the constraint (or nothing) it names.
 BAD_PARTNERS = [
-    ({"kind": "customer", "name": "x" * 201}, "partners_name_length"),
-    ({"kind": "reseller", "name": "Unknown kind"}, "partner_kind"),
-    ({"kind": "customer", "name": "   "}, "partners_name_length"),
-    ({"kind": "customer", "name": "NUL \u0000 byte"}, ""),
-    ({"kind": "customer", "name": "Robert'); DROP TABLE app.partners;--", "code": ""}, "partners_code_length"),
+    ({"kind": "customer", "name": "x" * 201}, "23514", "partners_name_length"),
+    ({"kind": "reseller", "name": "Unknown kind"}, "22P02", None),
+    ({"kind": "customer", "name": "   "}, "23514", "partners_name_length"),
+    ({"kind": "customer", "name": "NUL \u0000 byte"}, "22P05", None),
+    ({"kind": "customer", "name": "Robert'); DROP TABLE app.partners;--", "code": ""}, "23514", "partners_code_length"),
     # A client may choose the id (upsert by primary key); server-managed columns stay closed.
-    ({"kind": "customer", "name": "Not granted", "created_at": "2020-01-01T00:00:00Z"}, "permission denied"),
-    ({"kind": "customer", "name": "Long notes", "notes": "x" * 10001}, "partners_notes_length"),
+    ({"kind": "customer", "name": "Not granted", "created_at": "2020-01-01T00:00:00Z"}, "42501", None),
+    ({"kind": "customer", "name": "Long notes", "notes": "x" * 10001}, "23514", "partners_notes_length"),
 ]
 
 
-@pytest.mark.parametrize("body, words", BAD_PARTNERS)
-def test_bad_rows_are_refused_and_nothing_is_written(live, sales, body, words):
-    before = partner_count(live)
+def violated_constraint(body: dict) -> str | None:
+    """The constraint a check violation names (PostgreSQL's message carries it; PostgREST passes it on)."""
+    return body["message"].split('constraint "')[1].split('"')[0] if body.get("code") == "23514" else None
+
+
+@pytest.mark.parametrize("body, code, constraint", BAD_PARTNERS)
+def test_bad_rows_are_refused_and_nothing_is_written(live, tenant, sales, body, code, constraint):
+    before = partner_count(tenant)
     response = rest(live, "POST", "/partners", sales, json=body)
-    assert 400 <= response.status_code < 500, response.text
-    message = response.json()
-    assert message.get("message"), message
-    assert words.lower() in (message["message"] + " " + str(message.get("details"))).lower()
-    assert partner_count(live) == before
+    answer = response.json()
+    assert 400 <= response.status_code < 500 and answer.get("message"), response.text
+    assert answer["code"] == code and violated_constraint(answer) == constraint, answer
+    assert partner_count(tenant) == before
 
 
 def test_malformed_uuid_in_a_body_is_400(live, sales):
     response = rest(live, "POST", "/contacts", sales, json={"partner_id": "not-a-uuid", "full_name": "Nobody"})
-    assert response.status_code == 400 and "uuid" in response.json()["message"]
+    assert response.status_code == 400 and response.json()["code"] == "22P02", response.text
 
 
 def test_sql_looking_and_unusual_unicode_strings_are_just_text(live, sales):
@@ -90,49 +98,50 @@ def test_malformed_filters_and_ids_are_400(live, sales):
     assert gql["errors"] and "data" not in gql or gql.get("data") is None
 
 
-def test_wrong_content_types_and_bodies(live, sales):
-    before = partner_count(live)
+def test_wrong_content_types_and_bodies(live, tenant, sales):
+    before = partner_count(tenant)
     xml = rest(live, "POST", "/partners", sales, content="<partner/>", headers={"Content-Type": "application/xml"})
-    assert 400 <= xml.status_code < 500 and xml.json()["message"]
+    assert 400 <= xml.status_code < 500 and xml.json()["code"].startswith("PGRST"), xml.text
     broken = rest(live, "POST", "/partners", sales, content="{not json", headers={"Content-Type": "application/json"})
-    assert broken.status_code == 400
+    assert broken.status_code == 400 and broken.json()["code"].startswith("PGRST"), broken.text
     gql = rest(live, "POST", "/rpc/login", content="email=x", headers={"Content-Type": "text/plain"})
     assert 400 <= gql.status_code < 500
-    assert partner_count(live) == before
+    assert partner_count(tenant) == before
 
 
-def test_oversized_bodies_are_refused(live, sales):
-    before = partner_count(live)
+def test_oversized_bodies_are_refused(live, tenant, sales):
+    before = partner_count(tenant)
     huge = {"kind": "customer", "name": "big", "notes": "x" * (8 * 1024 * 1024)}
     response = rest(live, "POST", "/partners", sales, json=huge)
-    assert response.status_code == 400 and "partners_notes_length" in response.json()["message"]
-    preferences = rest(live, "PATCH", "/users?email=eq.sales@acme.test", sales,
+    assert response.status_code == 400 and violated_constraint(response.json()) == "partners_notes_length", response.text
+    preferences = rest(live, "PATCH", f"/users?id=eq.{tenant['sales'].id}", sales,
                        json={"preferences": {"blob": "x" * 100_000}})
-    assert preferences.status_code == 400 and "users_preferences_object" in preferences.json()["message"]
+    assert preferences.status_code == 400 and violated_constraint(preferences.json()) == "users_preferences_object", \
+        preferences.text
     too_big_query = graphql(live, "{ partners { nodes { name } } }" + " " * (2 * 1024 * 1024), sales)
     assert 400 <= too_big_query.status_code < 500
-    assert partner_count(live) == before
+    assert partner_count(tenant) == before
 
 
+# The change to a valid body, then the status and SQLSTATE. The PT422 refusals carry no reason code yet
+# (app_private.raise_invalid's 2-argument form in update_progress): the lead adds the reason after merging.
 BAD_PROGRESS = [
-    ({"action": "finish"}, "invalid input value for enum progress_action"),
-    ({"action": "complete", "project_id": "not-a-uuid"}, "invalid input syntax for type uuid"),
-    ({"action": "block", "comment": "x" * 4001}, "comment is longer than 4000 characters"),
-    ({"action": "complete", "attachments": {"document_id": 1}}, "attachments must be an array"),
-    ({"action": "complete", "metadata": [1, 2]}, "metadata must be a JSON object"),
+    ({"action": "finish"}, 400, "22P02"),
+    ({"action": "complete", "project_id": "not-a-uuid"}, 400, "22P02"),
+    ({"action": "block", "comment": "x" * 4001}, 422, "PT422"),
+    ({"action": "complete", "attachments": {"document_id": 1}}, 422, "PT422"),
+    ({"action": "complete", "metadata": [1, 2]}, 422, "PT422"),
 ]
 
 
-@pytest.mark.parametrize("change, words", BAD_PROGRESS)
-def test_bad_progress_actions_are_refused_and_nothing_is_written(live, sales, change, words):
-    with psycopg.connect(live["url"]) as conn:
-        project, sub_stage = conn.execute("""
-            select p.project_id, p.sub_stage_id from app.project_sub_stage_progress p
-              join app.organizations o on o.id = p.organization_id join app.workflow_sub_stages s on s.id = p.sub_stage_id
-             where o.slug = 'acme-manufacturing' and s.slug = 'rfq-review' and p.status = 'in_progress' limit 1""").fetchone()
-        before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
-    body = {"project_id": str(project), "sub_stage_id": str(sub_stage), **change}
+@pytest.mark.parametrize("change, status, code", BAD_PROGRESS)
+def test_bad_progress_actions_are_refused_and_nothing_is_written(live, tenant, sales, change, status, code):
+    world = tenant["world"]
+    before = world.sql("select count(*) from audit.activity_log where organization_id = %s", tenant["id"])
+    body = {"project_id": tenant["project"], "sub_stage_id": tenant["sub_stage"], **change}
     answer = rest(live, "POST", "/rpc/update_progress", sales, json=body)
-    assert 400 <= answer.status_code < 500 and words in answer.json()["message"], answer.text
-    with psycopg.connect(live["url"]) as conn:
-        assert conn.execute("select count(*) from audit.activity_log").fetchone()[0] == before
+    assert (answer.status_code, answer.json()["code"]) == (status, code), answer.text
+    assert world.sql("select count(*) from audit.activity_log where organization_id = %s", tenant["id"]) == before
+    # ...and the sub-stage is as it was.
+    assert world.sql("select status::text from app.project_sub_stage_progress where project_id = %s and sub_stage_id = %s",
+                     tenant["project"], tenant["sub_stage"]) == "in_progress"

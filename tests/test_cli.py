@@ -18,7 +18,7 @@ from pulse.contracts import free_port
 from pulse.database import require_extensions
 from pulse.errors import PulseError
 
-from helpers import copy_project, one_line_error, pulse, pulse_env
+from helpers import World, copy_project, one_line_error, pulse, pulse_env
 
 
 def test_unreachable_database_url_is_one_line():
@@ -48,43 +48,49 @@ def test_port_in_use_is_a_clear_error_not_a_hang(database_url):
 
 def test_mint_and_decode_follow_the_claims_contract(database_url, settings):
     env = pulse_env(database_url)
-    minted = pulse("jwt", "mint", "--email", "ada@acme.test", "--org", "acme-manufacturing", "--ttl", "30m", env=env)
+    world = World.on(database_url)
+    tenant = world.tenant()
+    member = world.member(tenant, "qa")
+    minted = pulse("jwt", "mint", "--email", member.email, "--org", world.slug(tenant), "--ttl", "30m", env=env)
     assert minted.returncode == 0, minted.stderr
     token = minted.stdout.strip()
     claims = jwt.decode(token, settings.jwt_secret, algorithms=["HS256"])
     assert set(claims) == {"sub", "role", "org_id", "exp", "iat"}
     assert claims["role"] == "app_user" and claims["exp"] - claims["iat"] == 1800
-    with psycopg.connect(database_url) as conn:
-        expected = conn.execute("select u.id::text, o.id::text from app.users u, app.organizations o "
-                                "where u.email = 'ada@acme.test' and o.slug = 'acme-manufacturing'").fetchone()
-    assert (claims["sub"], claims["org_id"]) == expected
+    assert (claims["sub"], claims["org_id"]) == (member.id, tenant)
 
     decoded = pulse("jwt", "decode", token, env=env)
     assert decoded.returncode == 0 and '"org_id"' in decoded.stdout
 
 
 def test_operators_get_the_admin_role(database_url, settings):
-    minted = pulse("jwt", "mint", "--email", "operator@pulse.test", "--org", "northwind-labs",
+    world = World.on(database_url)
+    minted = pulse("jwt", "mint", "--email", world.operator().email, "--org", world.slug(world.tenant()),
                    env=pulse_env(database_url))
     assert jwt.decode(minted.stdout.strip(), settings.jwt_secret, algorithms=["HS256"])["role"] == "app_admin"
 
 
 def test_mint_refuses_strangers_and_bad_input(database_url):
     env = pulse_env(database_url)
+    world = World.on(database_url)
+    tenant = world.tenant()
+    mine, other = world.slug(tenant), world.slug(world.tenant())
+    email = world.member(tenant, "admin").email
     assert "no user with email" in one_line_error(
-        pulse("jwt", "mint", "--email", "nobody@x.test", "--org", "acme-manufacturing", env=env))
+        pulse("jwt", "mint", "--email", "nobody@x.test", "--org", mine, env=env))
     assert "not an active member" in one_line_error(
-        pulse("jwt", "mint", "--email", "ada@acme.test", "--org", "northwind-labs", env=env))
+        pulse("jwt", "mint", "--email", email, "--org", other, env=env))
     assert "--ttl" in one_line_error(
-        pulse("jwt", "mint", "--email", "ada@acme.test", "--org", "acme-manufacturing", "--ttl", "soon", env=env))
+        pulse("jwt", "mint", "--email", email, "--org", mine, "--ttl", "soon", env=env))
     assert "30d" in one_line_error(
-        pulse("jwt", "mint", "--email", "ada@acme.test", "--org", "acme-manufacturing", "--ttl", "100000d", env=env))
-    assert pulse("jwt", "mint", "--email", "ada@acme.test", "--org", "acme-manufacturing", "--ttl", "30d",
+        pulse("jwt", "mint", "--email", email, "--org", mine, "--ttl", "100000d", env=env))
+    assert pulse("jwt", "mint", "--email", email, "--org", mine, "--ttl", "30d",
                  env=env).returncode == 0
     assert "invalid token" in one_line_error(pulse("jwt", "decode", "not.a.token", env=env))
 
 
 def test_seed_is_idempotent(database_url):
+    """The demo seed is the subject: seeded once into the template's copy (which holds none), then again."""
     env = pulse_env(database_url)
     tables = ["organizations", "sites", "partners", "contacts", "users", "memberships", "roles", "role_assignments"]
 
@@ -92,6 +98,8 @@ def test_seed_is_idempotent(database_url):
         with psycopg.connect(database_url) as conn:
             return {table: conn.execute(f"select count(*) from app.{table}").fetchone()[0] for table in tables}
 
+    assert counts()["organizations"] == 0, "the test template holds no demo data"
+    assert pulse("seed", "--demo", env=env).returncode == 0
     before = counts()
     assert pulse("seed", "--demo", env=env).returncode == 0
     assert pulse("seed", "--demo", env=env).returncode == 0

@@ -15,16 +15,18 @@ import pytest
 
 from pulse.cluster import Cluster
 from conftest import start_stack, stop_stack
-from helpers import rest
+from helpers import World
 
 pytestmark = pytest.mark.stack
 
 
 @pytest.fixture
 def stack(databases):
+    """A stack of its own (its servers are killed), and a tenant's sales member signed in to it."""
     started = start_stack(databases, "pulse_test_faults")
-    started["token"] = rest(started, "POST", "/rpc/login",
-                            json={"email": "sales@acme.test", "password": "pulse-demo-password"}).json()["access_token"]
+    world = World(started)
+    started["tenant"] = world.tenant()
+    started["token"] = world.sign_in(world.member(started["tenant"], "sales"))
     yield started
     stop_stack(started)
 
@@ -59,9 +61,11 @@ def test_kill_9_of_postgrest_loses_no_acknowledged_write(stack, settings):
 
     assert len(acknowledged) > 10, "the burst never got going"
     with psycopg.connect(stack["url"]) as conn:
-        stored = {row[0] for row in conn.execute("select name from app.partners where name like 'burst %'")}
-        audited = conn.execute("select count(*) from audit.activity_log where entity_type = 'partners' "
-                               "and action = 'insert' and new_values ->> 'name' like 'burst %'").fetchone()[0]
+        stored = {row[0] for row in conn.execute("select name from app.partners where organization_id = %s "
+                                                 "and name like 'burst %%'", [stack["tenant"]])}
+        audited = conn.execute("select count(*) from audit.activity_log where organization_id = %s "
+                               "and entity_type = 'partners' and action = 'insert' and new_values ->> 'name' like 'burst %%'",
+                               [stack["tenant"]]).fetchone()[0]
     assert set(acknowledged) <= stored, "an acknowledged write is missing"
     assert audited == len(stored), "every stored write has its audit row, and nothing half-written exists"
 

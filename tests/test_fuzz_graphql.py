@@ -15,8 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import nodes
 
-from conftest import start_stack, stop_stack
-from helpers import ROOT, rest
+from helpers import ROOT, World
 
 pytestmark = pytest.mark.stack
 
@@ -28,12 +27,13 @@ schema = schemathesis.graphql.from_path(ROOT / "contracts" / "schema.graphql")
 
 
 @pytest.fixture(scope="module")
-def fuzz_target(databases):
-    stack = start_stack(databases, "pulse_test_fuzz_graphql")
-    login = rest(stack, "POST", "/rpc/login", json={"email": "ada@acme.test", "password": "pulse-demo-password"})
-    stack["token"] = login.json()["access_token"]
-    yield stack
-    stop_stack(stack)
+def fuzz_target(live):
+    """The shared stack, as the admin of a workflow tenant of its own with a project under way: whatever the
+    fuzzed writes manage to change stays in that tenant."""
+    world = World(live)
+    tenant = world.workflow_tenant()
+    world.project(tenant, until="technical-review", created_by=world.person(tenant, "sales").id)
+    return {**live, "token": world.sign_in(world.person(tenant, "admin"))}
 
 
 @schema.parametrize()

@@ -15,8 +15,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from conftest import start_stack, stop_stack
-from helpers import ROOT, rest
+from helpers import ROOT, World
 
 pytestmark = pytest.mark.stack
 
@@ -31,13 +30,13 @@ def filter_headers(ctx, headers):
 
 
 @pytest.fixture(scope="module")
-def fuzz_target(databases):
-    """A stack of its own: fuzzed writes must not disturb the other HTTP tests."""
-    stack = start_stack(databases, "pulse_test_fuzz")
-    login = rest(stack, "POST", "/rpc/login", json={"email": "ada@acme.test", "password": "pulse-demo-password"})
-    stack["token"] = login.json()["access_token"]
-    yield stack
-    stop_stack(stack)
+def fuzz_target(live):
+    """The shared stack, as the admin of a workflow tenant of its own with a project under way: whatever the
+    fuzzed writes manage to change stays in that tenant."""
+    world = World(live)
+    tenant = world.workflow_tenant()
+    world.project(tenant, until="technical-review", created_by=world.person(tenant, "sales").id)
+    return {**live, "token": world.sign_in(world.person(tenant, "admin"))}
 
 
 @schema.parametrize()

@@ -19,10 +19,9 @@ import psycopg
 import pytest
 
 from conftest import Databases
-from helpers import graphql, pulse, pulse_env, rest, token
+from helpers import World, graphql, pulse, pulse_env, rest
 from pulse.contracts import free_port
 
-ACME = "acme-manufacturing"
 # The API roles' statement timeout (migration api_statement_timeouts).
 ROLE_TIMEOUT = 5.0
 # From issue #19: backtracking that grows with about the fourth power of the
@@ -32,8 +31,22 @@ HOSTILE_REQUESTS = 10
 
 
 @pytest.fixture(scope="module")
-def ada(settings, live) -> str:
-    return token(settings, live, "ada@acme.test", ACME)
+def tenant(live) -> dict:
+    """A tenant whose activity log holds more rows than a page and than db-max-rows (1000 partners and a
+    project, audited as they are written), and its admin."""
+    world = World(live)
+    tenant = world.tenant()
+    admin = world.member(tenant, "admin")
+    world.sql("insert into app.partners (organization_id, kind, name, code) "
+              "select %s, 'customer', 'Partner ' || n, 'P-' || n from generate_series(1, 1000) as n", tenant)
+    world.project(tenant)
+    return {"world": world, "id": tenant, "admin": admin}
+
+
+@pytest.fixture(scope="module")
+def admin(settings, tenant) -> str:
+    """The tenant's admin, with a minted token (no session)."""
+    return tenant["world"].mint(settings, tenant["admin"])
 
 
 def refused_by_limit(response: httpx.Response, reason: str) -> dict:
@@ -71,10 +84,10 @@ LIMIT_CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(LIMIT_CASES))
-def test_graphql_limits_refuse_quickly_naming_the_limit(live, ada, figures, case):
+def test_graphql_limits_refuse_quickly_naming_the_limit(live, admin, figures, case):
     query, variables, reason = LIMIT_CASES[case]
     started = time.monotonic()
-    response = graphql(live, query, ada, variables)
+    response = graphql(live, query, admin, variables)
     elapsed_ms = (time.monotonic() - started) * 1000
     error = refused_by_limit(response, reason)
     assert "PULSE_GRAPHQL_MAX_" in error["message"]
@@ -84,35 +97,36 @@ def test_graphql_limits_refuse_quickly_naming_the_limit(live, ada, figures, case
     figures["graphql_refusal_ms_max"] = max(figures.get("graphql_refusal_ms_max", 0), round(elapsed_ms))
 
 
-def test_graphql_queries_within_the_limits_still_answer(live, ada):
-    response = graphql(live, nested_projects(3), ada)
+def test_graphql_queries_within_the_limits_still_answer(live, admin):
+    response = graphql(live, nested_projects(3), admin)
     assert response.status_code == 200 and "errors" not in response.json(), response.text
-    variables = graphql(live, "query($n: Int) { activityLogs(last: $n) { nodes { rowId } } }", ada, {"n": 3})
+    assert response.json()["data"]["projects"]["nodes"], "the tenant's project answers"
+    variables = graphql(live, "query($n: Int) { activityLogs(last: $n) { nodes { rowId } } }", admin, {"n": 3})
     assert len(variables.json()["data"]["activityLogs"]["nodes"]) == 3, variables.text
 
 
-def test_graphql_connections_get_the_default_page_size(live, ada):
+def test_graphql_connections_get_the_default_page_size(live, admin):
     query = "query($n: Int) { activityLogs(first: $n) { totalCount nodes { rowId } } }"
     for variables in ({}, {"n": None}):
-        page = graphql(live, query, ada, variables).json()["data"]["activityLogs"]
-        assert page["totalCount"] > 100, "the demo tenant needs more rows than one page"
+        page = graphql(live, query, admin, variables).json()["data"]["activityLogs"]
+        assert page["totalCount"] > 100, "the tenant needs more rows than one page"
         assert len(page["nodes"]) == 100
 
 
-def test_rest_responses_are_capped_by_db_max_rows(live, ada):
-    response = rest(live, "GET", "/activity_log?select=id", ada, headers={"Prefer": "count=exact"})
+def test_rest_responses_are_capped_by_db_max_rows(live, admin):
+    response = rest(live, "GET", "/activity_log?select=id", admin, headers={"Prefer": "count=exact"})
     assert response.status_code in (200, 206), response.text
     total = int(response.headers["Content-Range"].split("/")[1])
-    assert total > 1000, "the demo tenant needs more rows than db-max-rows"
+    assert total > 1000, "the tenant needs more rows than db-max-rows"
     assert len(response.json()) == 1000
 
 
-def test_anonymous_callers_get_only_their_part_of_the_openapi_document(live, ada):
+def test_anonymous_callers_get_only_their_part_of_the_openapi_document(live, admin):
     anonymous = rest(live, "GET", "/", headers={"Accept": "application/openapi+json"}).json()
     assert set(anonymous["paths"]) == {"/", "/rpc/health", "/rpc/login", "/rpc/refresh",
                                          "/rpc/accept_invitation"}
     assert not anonymous.get("definitions")
-    signed_in = rest(live, "GET", "/", ada, headers={"Accept": "application/openapi+json"}).json()
+    signed_in = rest(live, "GET", "/", admin, headers={"Accept": "application/openapi+json"}).json()
     assert "/projects" in signed_in["paths"] and len(signed_in["paths"]) > 20
 
 
@@ -121,11 +135,11 @@ INTROSPECTION = "{ __schema { queryType { name } } }"
 
 @pytest.mark.parametrize("query", [INTROSPECTION, '{ __type(name: "Project") { name } }',
                                    "query { ...q } fragment q on Query { __schema { types { name } } }"])
-def test_anonymous_callers_cannot_introspect(live, ada, query):
+def test_anonymous_callers_cannot_introspect(live, admin, query):
     anonymous = graphql(live, query)
     assert anonymous.status_code == 401, anonymous.text
     assert anonymous.json()["errors"][0]["extensions"]["code"] == "PT401"
-    signed_in = graphql(live, query, ada)
+    signed_in = graphql(live, query, admin)
     assert signed_in.status_code == 200 and "errors" not in signed_in.json(), signed_in.text
 
 
@@ -133,27 +147,28 @@ def test_anonymous_callers_still_reach_what_is_public(live):
     assert graphql(live, "{ __typename health { databaseOk } }").json()["data"]["health"]["databaseOk"] is True
 
 
-def test_health_tells_versions_only_to_operators(settings, live):
+def test_health_tells_versions_only_to_operators(live, admin, tenant):
     anonymous = rest(live, "GET", "/rpc/health").json()
     assert anonymous["database_ok"] is True and anonymous["deployed_changes"] > 0
     assert anonymous["server_version"] is None and anonymous["last_change"] is None
     assert anonymous["last_deployed_at"] is None
-    member = rest(live, "GET", "/rpc/health", token(settings, live, "ada@acme.test", ACME)).json()
+    member = rest(live, "GET", "/rpc/health", admin).json()
     assert member["server_version"] is None
-    operator = rest(live, "GET", "/rpc/health", token(settings, live, "operator@pulse.test", "northwind-labs")).json()
+    world = tenant["world"]
+    operator = rest(live, "GET", "/rpc/health", world.sign_in(world.operator())).json()
     assert operator["server_version"] and operator["last_change"]
     gql = graphql(live, "{ health { databaseOk serverVersion lastChange } }").json()["data"]["health"]
     assert gql == {"databaseOk": True, "serverVersion": None, "lastChange": None}
 
 
 @pytest.fixture
-def hostile(live) -> dict:
+def hostile(live, tenant) -> dict:
     """An ordinary member whose own row holds 500 characters they chose, and the query of issue #19 on it.
 
     Since colleagues' preferences are private, the text is the User-Agent of the member's own session:
     any column a user can both write and filter on will do."""
-    signed_in = rest(live, "POST", "/rpc/login", headers={"User-Agent": "a" * 500},
-                     json={"email": "qa@acme.test", "password": "pulse-demo-password"})
+    world = tenant["world"]
+    signed_in = world.login(world.member(tenant["id"], "qa"), headers={"User-Agent": "a" * 500})
     assert signed_in.status_code == 200, signed_in.text
     bearer = signed_in.json()["access_token"]
     path = f"/sessions?select=id&user_agent={urllib.parse.quote(HOSTILE_PATTERN)}"
@@ -215,14 +230,15 @@ def short_timeout_stack(databases: Databases):
                     PULSE_GRAPHQL_STATEMENT_TIMEOUT="20ms")
     up = pulse("up", "--detach", env=env, timeout=90)
     assert up.returncode == 0, up.stdout + up.stderr
-    yield {"rest": f"http://127.0.0.1:{rest_port}", "graphql": f"http://127.0.0.1:{graphql_port}/graphql"}
+    yield {"rest": f"http://127.0.0.1:{rest_port}", "graphql": f"http://127.0.0.1:{graphql_port}/graphql", "url": url}
     pulse("down", env=env)
 
 
 def test_graphql_requests_run_under_the_configured_statement_timeout(short_timeout_stack):
     # Signing in hashes the password with bcrypt (cost 10), far beyond 20 ms.
-    response = graphql(short_timeout_stack, 'mutation { login(input: {email: "ada@acme.test", password: "x"}) '
-                                            "{ clientMutationId } }")
+    email = World(short_timeout_stack).user().email
+    response = graphql(short_timeout_stack, 'mutation ($email: String!) { login(input: {email: $email, password: "x"}) '
+                                            "{ clientMutationId } }", variables={"email": email})
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "57014", response.text
     assert "PULSE_GRAPHQL_STATEMENT_TIMEOUT" in error["extensions"]["hint"]

@@ -14,17 +14,19 @@ pytestmark = pytest.mark.stack
 
 @pytest.fixture(scope="module")
 def people(live):
-    """Tenant A (a qa member, a sales colleague, an admin) and tenant B (an admin); one member of A, managed by
-    A's admin, who then joins B (invited, then active)."""
+    """Tenant A (a qa member, a sales colleague, an admin) and tenant B (an admin, and a qa member they manage);
+    one member of A, managed by A's admin, who then joins B (invited, then active)."""
     world = World(live)
     a, b = world.tenant(), world.tenant()
-    qa, sales, admin_a, admin_b = world.member(a, "qa"), world.member(a, "sales"), world.member(a, "admin"), world.member(b, "admin")
+    qa, sales, admin_a = world.member(a, "qa"), world.member(a, "sales"), world.member(a, "admin")
+    admin_b = world.member(b, "admin")
     two = world.member(a)
     world.sql("update app.users set direct_manager_id = %s where id = %s", admin_a.id, two.id)
     assert world.sql("select direct_manager_id::text from app.users where id = %s", two.id) == admin_a.id
     world.sql("insert into app.memberships (organization_id, user_id, status) values (%s, %s, 'invited')", b, two.id)
     world.sql("update app.memberships set status = 'active' where user_id = %s and status = 'invited'", two.id)
-    return {"qa": world.sign_in(qa), "b": world.sign_in(admin_b), "sales": sales, "two": two}
+    world.sql("update app.users set direct_manager_id = %s where id = %s", admin_b.id, world.member(b, "qa").id)
+    return {"qa": world.sign_in(qa), "b": world.sign_in(admin_b), "b_admin": admin_b.id, "sales": sales, "two": two}
 
 
 def test_other_tenants_manager_is_not_revealed(live, people, figures):
@@ -37,10 +39,10 @@ def test_other_tenants_manager_is_not_revealed(live, people, figures):
                    grace, {"email": two.email}).json()
     assert "errors" not in body, body
     assert body["data"]["users"]["nodes"] == [{"rowId": two.id, "directManagerId": None, "directManager": None}]
-    # Every manager id a northwind colleague reads names someone they can see.
+    # Every manager id a colleague in B reads names someone they can see.
     everyone = rest(live, "GET", "/users?select=id,direct_manager_id", grace).json()
     visible = {u["id"] for u in everyone}
-    assert {u["direct_manager_id"] for u in everyone} - {None} <= visible
+    assert {u["direct_manager_id"] for u in everyone} - {None} == {people["b_admin"]} <= visible
     nested = graphql(live, "{ users { nodes { directManagerId directManager { rowId } } } }", grace).json()
     assert "errors" not in nested, nested
     for node in nested["data"]["users"]["nodes"]:

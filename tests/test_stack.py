@@ -20,6 +20,12 @@ from helpers import PULSE, graphql, one_line_error, planned_changes, pulse, puls
 pytestmark = pytest.mark.stack
 
 
+@pytest.fixture(scope="module")
+def live(demo_live):
+    """The subject here is what `make up` serves, demo data included."""
+    return demo_live
+
+
 def test_up_prints_urls_and_a_ready_token_per_demo_member(live):
     output = live["output"]
     for line in (live["rest"], live["graphql"], "/graphiql", "application/openapi+json"):
