@@ -887,24 +887,141 @@ export type ApprovalEvent = {
   __typename?: 'ApprovalEvent';
   /** The approval, read as the subscriber (row-level security applies). */
   approval?: Maybe<Approval>;
-  /** The approval (approvals.id). */
+  /** The approval (app.approvals.id). */
   approvalId: Scalars['UUID']['output'];
-  /** What is decided. */
+  /** What is decided (app.approval_type). */
   approvalType: ApprovalType;
-  /** Who decides the current step. */
+  /** Who decides the current step (app.users.id); null when nobody is assigned. */
   currentApproverId?: Maybe<Scalars['UUID']['output']>;
-  /** approval.requested (opened) or approval.updated (its status, step or approver changed). */
+  /** approval.requested: the approval was opened; approval.updated: its status, step or approver changed. */
   event: Scalars['String']['output'];
-  /** When it happened. */
+  /** When the change was made (clock_timestamp(), ISO 8601 / RFC 3339 with offset). */
   occurredAt: Scalars['Datetime']['output'];
+  /** The tenant (app.organizations.id); also the last part of the channel. */
+  organizationId: Scalars['UUID']['output'];
+  /** The status before the change; null when the approval was requested. */
+  previousStatus?: Maybe<ApprovalStatus>;
+  /** The project the approval belongs to (app.projects.id); null for an approval outside any project. */
+  projectId?: Maybe<Scalars['UUID']['output']>;
+  /** The status after the change (app.approval_status). */
+  status: ApprovalStatus;
+};
+
+/**
+ * Fallback roles of approval routing, in order.
+ * The first routes an approval no chain matches (one step, decided by its holder); all of them, in order, stand in for a step whose role has no holder who may decide; their holders may decide any step. Changed with workflow.manage; POST /rpc/approval_route shows the route that results.
+ */
+export type ApprovalFallback = Node & {
+  __typename?: 'ApprovalFallback';
+  /** When the fallback was added. */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `ApprovalFallback`. */
+  organization?: Maybe<Organization>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
-  /** The status before; empty when the approval was requested. */
-  previousStatus?: Maybe<ApprovalStatus>;
-  /** The project the approval belongs to. */
-  projectId?: Maybe<Scalars['UUID']['output']>;
-  /** The status after the change. */
-  status: ApprovalStatus;
+  /** Order in which fallback roles are tried (1 first). */
+  position: Scalars['Int']['output'];
+  /** Reads a single `Role` that is related to this `ApprovalFallback`. */
+  role?: Maybe<Role>;
+  /** A role key of the tenant (GET /roles?select=key); deleting the role removes the fallback. */
+  roleKey: Scalars['String']['output'];
+  /** Row id. */
+  rowId: Scalars['UUID']['output'];
+  /** When it was last changed. */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `ApprovalFallback` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ApprovalFallbackCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `position` field. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `roleKey` field. */
+  roleKey?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ApprovalFallback` values. */
+export type ApprovalFallbackConnection = {
+  __typename?: 'ApprovalFallbackConnection';
+  /** A list of edges which contains the `ApprovalFallback` and cursor to aid in pagination. */
+  edges: Array<ApprovalFallbackEdge>;
+  /** A list of `ApprovalFallback` objects. */
+  nodes: Array<ApprovalFallback>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ApprovalFallback` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ApprovalFallback` edge in the connection. */
+export type ApprovalFallbackEdge = {
+  __typename?: 'ApprovalFallbackEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ApprovalFallback` at the end of the edge. */
+  node: ApprovalFallback;
+};
+
+/** A filter to be used against `ApprovalFallback` object types. All fields are combined with a logical ‘and.’ */
+export type ApprovalFallbackFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ApprovalFallbackFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<ApprovalFallbackFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ApprovalFallbackFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `position` field. */
+  position?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `role` relation. */
+  role?: InputMaybe<RoleFilter>;
+  /** Filter by the object’s `roleKey` field. */
+  roleKey?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `ApprovalFallback` */
+export type ApprovalFallbackInput = {
+  /** The tenant. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Order in which fallback roles are tried (1 first). */
+  position: Scalars['Int']['input'];
+  /** A role key of the tenant (GET /roles?select=key); deleting the role removes the fallback. */
+  roleKey: Scalars['String']['input'];
+};
+
+/** Methods to use when ordering `ApprovalFallback`. */
+export type ApprovalFallbackOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'POSITION_ASC'
+  | 'POSITION_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROLE_KEY_ASC'
+  | 'ROLE_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `ApprovalFallback`. Fields that are set will be updated. */
+export type ApprovalFallbackPatch = {
+  /** Order in which fallback roles are tried (1 first). */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** A role key of the tenant (GET /roles?select=key); deleting the role removes the fallback. */
+  roleKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A filter to be used against `Approval` object types. All fields are combined with a logical ‘and.’ */
@@ -1585,6 +1702,87 @@ export type ApprovalRecordOrderBy =
   | 'SLA_DUE_AT_DESC'
   | 'STEP_COUNT_ASC'
   | 'STEP_COUNT_DESC';
+
+/** One step of the route an approval takes (app.approval_route). */
+export type ApprovalRouteStep = {
+  __typename?: 'ApprovalRouteStep';
+  /** The chain that applies; empty when none matches and the first fallback role decides. */
+  approvalChainId?: Maybe<Scalars['UUID']['output']>;
+  /** The approval type. */
+  approvalType?: Maybe<ApprovalType>;
+  /** Who decides the step if the approval were requested now; empty when nobody but the requester could. */
+  approverId?: Maybe<Scalars['UUID']['output']>;
+  /** Name of that chain. */
+  chainName?: Maybe<Scalars['String']['output']>;
+  /** The roles that stand in, in order (approval_fallbacks). */
+  fallbackRoles?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** The priority the SLA is read for (the facts' priority, else normal). */
+  priority?: Maybe<ApprovalPriority>;
+  /** Whether decisions must be signed (approval_policies). */
+  requiresSignature?: Maybe<Scalars['Boolean']['output']>;
+  /** The role key the step names, if it names a role. */
+  role?: Maybe<Scalars['String']['output']>;
+  /** Hours each step has before it is overdue (approval_policies). */
+  slaHours?: Maybe<Scalars['Int']['output']>;
+  /** Position of the step (1-based). */
+  step?: Maybe<Scalars['Int']['output']>;
+  /** The user the step names, if it names a user. */
+  userId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/** A connection to a list of `ApprovalRouteStep` values. */
+export type ApprovalRouteStepConnection = {
+  __typename?: 'ApprovalRouteStepConnection';
+  /** A list of edges which contains the `ApprovalRouteStep` and cursor to aid in pagination. */
+  edges: Array<ApprovalRouteStepEdge>;
+  /** A list of `ApprovalRouteStep` objects. */
+  nodes: Array<ApprovalRouteStep>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ApprovalRouteStep` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ApprovalRouteStep` edge in the connection. */
+export type ApprovalRouteStepEdge = {
+  __typename?: 'ApprovalRouteStepEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ApprovalRouteStep` at the end of the edge. */
+  node: ApprovalRouteStep;
+};
+
+/** A filter to be used against `ApprovalRouteStep` object types. All fields are combined with a logical ‘and.’ */
+export type ApprovalRouteStepFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ApprovalRouteStepFilter>>;
+  /** Filter by the object’s `approvalChainId` field. */
+  approvalChainId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `approvalType` field. */
+  approvalType?: InputMaybe<ApprovalTypeFilter>;
+  /** Filter by the object’s `approverId` field. */
+  approverId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `chainName` field. */
+  chainName?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `fallbackRoles` field. */
+  fallbackRoles?: InputMaybe<StringListFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ApprovalRouteStepFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ApprovalRouteStepFilter>>;
+  /** Filter by the object’s `priority` field. */
+  priority?: InputMaybe<ApprovalPriorityFilter>;
+  /** Filter by the object’s `requiresSignature` field. */
+  requiresSignature?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `role` field. */
+  role?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `slaHours` field. */
+  slaHours?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `step` field. */
+  step?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `userId` field. */
+  userId?: InputMaybe<UuidFilter>;
+};
 
 /** Approvals dashboard: open approvals past their SLA, with their escalation level. */
 export type ApprovalSlaBreach = Node & {
@@ -2360,6 +2558,39 @@ export type CreateApprovalChainPayload = {
 /** The output of our create `ApprovalChain` mutation. */
 export type CreateApprovalChainPayloadApprovalChainEdgeArgs = {
   orderBy?: Array<ApprovalChainOrderBy>;
+};
+
+/** All input for the create `ApprovalFallback` mutation. */
+export type CreateApprovalFallbackInput = {
+  /** The `ApprovalFallback` to be created by this mutation. */
+  approvalFallback: ApprovalFallbackInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `ApprovalFallback` mutation. */
+export type CreateApprovalFallbackPayload = {
+  __typename?: 'CreateApprovalFallbackPayload';
+  /** The `ApprovalFallback` that was created by this mutation. */
+  approvalFallback?: Maybe<ApprovalFallback>;
+  /** An edge for our `ApprovalFallback`. May be used by Relay 1. */
+  approvalFallbackEdge?: Maybe<ApprovalFallbackEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ApprovalFallback` mutation. */
+export type CreateApprovalFallbackPayloadApprovalFallbackEdgeArgs = {
+  orderBy?: Array<ApprovalFallbackOrderBy>;
 };
 
 /** All input for the create `ApprovalPolicy` mutation. */
@@ -3409,6 +3640,51 @@ export type DeleteApprovalChainPayload = {
 /** The output of our delete `ApprovalChain` mutation. */
 export type DeleteApprovalChainPayloadApprovalChainEdgeArgs = {
   orderBy?: Array<ApprovalChainOrderBy>;
+};
+
+/** All input for the `deleteApprovalFallbackById` mutation. */
+export type DeleteApprovalFallbackByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ApprovalFallback` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteApprovalFallback` mutation. */
+export type DeleteApprovalFallbackInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Row id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `ApprovalFallback` mutation. */
+export type DeleteApprovalFallbackPayload = {
+  __typename?: 'DeleteApprovalFallbackPayload';
+  /** The `ApprovalFallback` that was deleted by this mutation. */
+  approvalFallback?: Maybe<ApprovalFallback>;
+  /** An edge for our `ApprovalFallback`. May be used by Relay 1. */
+  approvalFallbackEdge?: Maybe<ApprovalFallbackEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedApprovalFallbackId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ApprovalFallback` mutation. */
+export type DeleteApprovalFallbackPayloadApprovalFallbackEdgeArgs = {
+  orderBy?: Array<ApprovalFallbackOrderBy>;
 };
 
 /** All input for the `deleteApproverBackupById` mutation. */
@@ -5139,33 +5415,35 @@ export type MessageOrderBy =
 /** The root mutation type which contains root level fields which mutate data. */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Accepts an invitation with the token sent to the invitee's email; no sign-in needed. An account without a password must choose one here (password, at least 10 characters); an account that has one keeps it (send no password). The membership becomes active with the invited roles. A token works once and for 7 days. Errors: PT403 invitation.unknown / used / expired / withdrawn, PT409 invitation.account_has_password, PT422 invitation.password_required or too short. */
+  /** Accepts an invitation with the token sent to the invitee's email; no sign-in needed. An account without a password must choose one here (password, at least 10 characters); an account that has one keeps it (send no password). The membership becomes active with the invited roles. A token works once and for 7 days. Errors: PT403 invitation.unknown / used / expired / withdrawn, PT409 invitation.account_has_password, PT422 invitation.password_required / password.too_short. */
   acceptInvitation?: Maybe<AcceptInvitationPayload>;
-  /** For a signed-in invitee: accepts an invitation to a tenant (see app.add_member) with the invited roles; then app.switch_organization acts in it. Without an account password, use app.accept_invitation with the emailed token. Errors: PT401, PT404 no invitation. */
+  /** For a signed-in invitee: accepts an invitation to a tenant (see app.add_member) with the invited roles; then app.switch_organization acts in it. Without an account password, use app.accept_invitation with the emailed token. Errors: PT404 invitation.not_found. */
   acceptMembership?: Maybe<AcceptMembershipPayload>;
-  /** Attaches a document version of the approval's project as supporting evidence (idempotent). Errors: PT404, PT422 not a version of the project. */
+  /** Attaches a document version of the approval's project as supporting evidence (idempotent). Errors: PT404 approval.not_found, PT422 approval.attachment_not_in_project. */
   addApprovalAttachment?: Maybe<AddApprovalAttachmentPayload>;
-  /** Uploads a new version: version_number + 1 becomes the only current one, atomically (concurrent uploads queue on the document). Returns the new version row. Needs document.upload. Errors: PT403, PT404, PT409 identical to the current version. */
+  /** Uploads a new version: version_number + 1 becomes the only current one, atomically (concurrent uploads queue on the document). Returns the new version row. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version. */
   addDocumentVersion?: Maybe<AddDocumentVersionPayload>;
-  /** Invites a person to the caller's tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role's rules for each role. Errors: PT400, PT403, PT404, PT409, PT422. */
+  /** Invites a person to the caller's tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role's rules for each role. Errors: PT400 organization.not_chosen, PT403 permission.missing / role.admin_only / role.permission_not_held, PT404 role.not_found / site.not_found / partner.not_found, PT409 membership.other_partner, and those of app.grant_role. */
   addMember?: Maybe<AddMemberPayload>;
-  /** Withdraws an open approval; a gated sub-stage goes back to in_progress. The requester or approval.manage. Errors: PT403, PT404, PT409 closed, PT422 no reason. */
+  /** Withdraws an open approval; a gated sub-stage goes back to in_progress. The requester or approval.manage. Errors: PT403 approval.not_requester_or_manager, PT404 approval.not_found, PT409 approval.closed, PT422 approval.reason_required. */
   cancelApproval?: Maybe<CancelApprovalPayload>;
-  /** Changes the caller's password and ends their other sessions. A wrong current password returns false (HTTP 403) and counts towards the sign-in lockout. Errors: PT401, PT422 too short, PT429 locked. */
+  /** Changes the caller's password and ends their other sessions. A wrong current password returns false (HTTP 403) and counts towards the sign-in lockout. Errors: PT401 session.required, PT422 password.too_short, PT429 sign_in.locked. */
   changePassword?: Maybe<ChangePasswordPayload>;
-  /** Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403, PT404. */
+  /** Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found. */
   cloneWorkflowDefinition?: Maybe<CloneWorkflowDefinitionPayload>;
-  /** Adds a comment to an approval's history (open or closed). Errors: PT404, PT422 empty. */
+  /** Adds a comment to an approval's history (open or closed). Errors: PT404 approval.not_found, PT422 approval.comment_required. */
   commentOnApproval?: Maybe<CommentOnApprovalPayload>;
   /** Creates a single `ApprovalChain`. */
   createApprovalChain?: Maybe<CreateApprovalChainPayload>;
+  /** Creates a single `ApprovalFallback`. */
+  createApprovalFallback?: Maybe<CreateApprovalFallbackPayload>;
   /** Creates a single `ApprovalPolicy`. */
   createApprovalPolicy?: Maybe<CreateApprovalPolicyPayload>;
   /** Creates a single `ApproverBackup`. */
   createApproverBackup?: Maybe<CreateApproverBackupPayload>;
   /** Creates a single `Contact`. */
   createContact?: Maybe<CreateContactPayload>;
-  /** POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) and returns the version row with the generated file_name and the file_path to upload to. Needs document.upload. Errors: PT403, PT404, PT422 / 23514 bad checksum, mime type or extension. */
+  /** POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) and returns the version row with the generated file_name and the file_path to upload to. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension. */
   createDocument?: Maybe<CreateDocumentPayload>;
   /** Creates a single `Membership`. */
   createMembership?: Maybe<CreateMembershipPayload>;
@@ -5177,7 +5455,7 @@ export type Mutation = {
   createPartner?: Maybe<CreatePartnerPayload>;
   /** Creates a single `Project`. */
   createProject?: Maybe<CreateProjectPayload>;
-  /** Creates a tenant role bundling permissions the caller holds. Needs role.manage. Errors: PT403, PT409 key taken, PT422 unknown permission or bad key. */
+  /** Creates a tenant role bundling permissions the caller holds. Needs role.manage. Errors: PT403 permission.missing / role.permission_not_held, PT409 role.key_taken, PT422 permission.unknown, 23514 bad key. */
   createRole?: Maybe<CreateRolePayload>;
   /** Creates a single `Site`. */
   createSite?: Maybe<CreateSitePayload>;
@@ -5193,14 +5471,18 @@ export type Mutation = {
   createWorkflowStage?: Maybe<CreateWorkflowStagePayload>;
   /** Creates a single `WorkflowSubStage`. */
   createWorkflowSubStage?: Maybe<CreateWorkflowSubStagePayload>;
-  /** POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 not the approver or not allowed to decide (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404, PT409 already decided, PT422 missing comment or signature, PT429 locked. */
+  /** POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked. */
   decideApproval?: Maybe<DecideApprovalPayload>;
-  /** Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 (DETAIL as app.reassign_approval), PT404, PT409 closed or no backup. */
+  /** Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval, PT404 approval.not_found, PT409 approval.closed or approval.no_backup. */
   delegateApproval?: Maybe<DelegateApprovalPayload>;
   /** Deletes a single `ApprovalChain` using a unique key. */
   deleteApprovalChain?: Maybe<DeleteApprovalChainPayload>;
   /** Deletes a single `ApprovalChain` using its globally unique id. */
   deleteApprovalChainById?: Maybe<DeleteApprovalChainPayload>;
+  /** Deletes a single `ApprovalFallback` using a unique key. */
+  deleteApprovalFallback?: Maybe<DeleteApprovalFallbackPayload>;
+  /** Deletes a single `ApprovalFallback` using its globally unique id. */
+  deleteApprovalFallbackById?: Maybe<DeleteApprovalFallbackPayload>;
   /** Deletes a single `ApproverBackup` using a unique key. */
   deleteApproverBackup?: Maybe<DeleteApproverBackupPayload>;
   /** Deletes a single `ApproverBackup` using its globally unique id. */
@@ -5217,13 +5499,13 @@ export type Mutation = {
   deleteNotification?: Maybe<DeleteNotificationPayload>;
   /** Deletes a single `Notification` using its globally unique id. */
   deleteNotificationById?: Maybe<DeleteNotificationPayload>;
-  /** Soft-deletes a tenant (platform operators only): its members are refused at once, its sessions end, and its data is kept for the 30-day retention window, after which app.purge_organization removes it. Errors: PT403, PT404. */
+  /** Soft-deletes a tenant (platform operators only): its members are refused at once, its sessions end, and its data is kept for the 30-day retention window, after which app.purge_organization removes it. Errors: PT403 operator.required, PT404 organization.not_found. */
   deleteOrganization?: Maybe<DeleteOrganizationPayload>;
   /** Deletes a single `Partner` using a unique key. */
   deletePartner?: Maybe<DeletePartnerPayload>;
   /** Deletes a single `Partner` using its globally unique id. */
   deletePartnerById?: Maybe<DeletePartnerPayload>;
-  /** Deletes a tenant-made role and its assignments. Needs role.manage and the role's permissions. Errors: PT403, PT404, PT409 system role. */
+  /** Deletes a tenant-made role and its assignments. Needs role.manage and the role's permissions. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system. */
   deleteRole?: Maybe<DeleteRolePayload>;
   /** Deletes a single `Site` using a unique key. */
   deleteSite?: Maybe<DeleteSitePayload>;
@@ -5249,44 +5531,48 @@ export type Mutation = {
   deleteWorkflowSubStage?: Maybe<DeleteWorkflowSubStagePayload>;
   /** Deletes a single `WorkflowSubStage` using its globally unique id. */
   deleteWorkflowSubStageById?: Maybe<DeleteWorkflowSubStagePayload>;
-  /** Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage. Returns how many approvals were escalated. */
+  /** Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage (PT403 permission.missing). Returns how many approvals were escalated. */
   escalateOverdueApprovals?: Maybe<EscalateOverdueApprovalsPayload>;
-  /** Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403, PT404. */
+  /** Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403 permission.missing / role.self_grant / role.admin_only / role.permission_not_held, PT404 membership.not_found / role.not_found / site.not_found, PT409 role.member_not_active. */
   grantRole?: Maybe<GrantRolePayload>;
-  /** Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404. */
+  /** Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404 document.not_found (also for whoever may not read the tenant's documents). */
   logDocumentAccess?: Maybe<LogDocumentAccessPayload>;
-  /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 suspended or not a member, PT429 locked. */
+  /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked. */
   login?: Maybe<LoginPayload>;
   /** Ends the session of the calling token: its access token is refused from the next request on and its refresh token stops working. False when the token has no session (minted by `pulse jwt mint`). */
   logout?: Maybe<LogoutPayload>;
   /** Marks every unread notification of yours in the active tenant read; returns how many. */
   markAllNotificationsRead?: Maybe<MarkAllNotificationsReadPayload>;
-  /** Marks one of your notifications read and returns it. Errors: PT404 not yours or unknown. */
+  /** Marks one of your notifications read and returns it. Errors: PT404 notification.not_found (not yours or unknown). */
   markNotificationRead?: Maybe<MarkNotificationReadPayload>;
-  /** Management override: moves a project to another stage of its definition, recording the reason; the only way to change a project's stage by hand (current_stage_id is not writable). Errors: PT403 without project.override_stage, PT404 unknown project, PT422 no stage_id (stage.required), no reason (stage.reason_required) or a stage outside the definition, PT409 closed project or already in that stage (stage.already_current). */
+  /** Management override: moves a project to another stage of its definition, recording the reason; the only way to change a project's stage by hand (current_stage_id is not writable). Errors: PT403 permission.missing (project.override_stage) or project.staff_only, PT404 project.not_found, PT422 stage.required, stage.reason_required or stage.not_in_definition, PT409 project.closed or stage.already_current. */
   overrideProjectStage?: Maybe<OverrideProjectStagePayload>;
-  /** Removes a soft-deleted tenant and all its data for good, leaving no orphaned row (platform operators only). Refuses inside the 30-day retention window unless ignore_retention. Errors: PT403, PT404, PT409. */
+  /** Removes a soft-deleted tenant and all its data for good, (platform operators only). Refuses inside the 30-day retention window unless ignore_retention. Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted / organization.in_retention. */
   purgeOrganization?: Maybe<PurgeOrganizationPayload>;
-  /** Hands an open approval to another active member who may decide its current step (not the requester, holding the step's role, management or admin). The current approver or approval.manage. Errors: PT403 (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404, PT409 closed, PT422 not a member. */
+  /** Hands an open approval to another active member who may decide its current step (not the requester, holding the step's role, management or admin). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, PT422 approval.assignee_not_member, approval.already_assigned. */
   reassignApproval?: Maybe<ReassignApprovalPayload>;
-  /** Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 invalid or expired, PT403 suspended or no longer a member. */
+  /** Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 session.refresh_token_invalid, PT403 user.inactive / membership.not_active. */
   refresh?: Maybe<RefreshPayload>;
-  /** Undoes app.delete_organization within the retention window (platform operators only). Errors: PT403, PT404, PT409 not deleted. */
+  /** Undoes app.delete_organization within the retention window (platform operators only). Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted. */
   restoreOrganization?: Maybe<RestoreOrganizationPayload>;
-  /** Takes a role (at site_id, or tenant-wide) away from a member. Needs the same right as granting it: role.assign and every permission of the role (PT403); admin only by an admin; the last admin of a tenant cannot be removed (PT409). False when there was nothing to revoke. */
+  /** Takes a role (at site_id, or tenant-wide) away from a member. Needs the same right as granting it: role.assign and every permission of the role (PT403 permission.missing / role.permission_not_held); admin only by an admin (PT403 role.admin_only); the last admin of a tenant cannot be removed (PT409 role.last_admin). False when there was nothing to revoke. */
   revokeRole?: Maybe<RevokeRolePayload>;
-  /** Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403, PT404, PT409, 23514 own manager. */
+  /** Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403 permission.missing, PT404 user.not_member, PT409 user.in_other_tenant / user.manager_not_colleague, 23514 own manager. */
   setDirectManager?: Maybe<SetDirectManagerPayload>;
-  /** Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403, PT404, PT409 system role, PT422. */
+  /** Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system, PT422 permission.unknown. */
   setRolePermissions?: Maybe<SetRolePermissionsPayload>;
-  /** Sets a user's password and ends their sessions (platform operators only). Errors: PT403, PT404, PT422. */
+  /** Sets a user's password and ends their sessions (platform operators only). Errors: PT403 operator.required, PT404 user.not_found, PT422 password.too_short. */
   setUserPassword?: Maybe<SetUserPasswordPayload>;
-  /** For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401, PT403. */
+  /** For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401 session.required, PT403 membership.not_active. */
   switchOrganization?: Maybe<SwitchOrganizationPayload>;
   /** Updates a single `ApprovalChain` using a unique key and a patch. */
   updateApprovalChain?: Maybe<UpdateApprovalChainPayload>;
   /** Updates a single `ApprovalChain` using its globally unique id and a patch. */
   updateApprovalChainById?: Maybe<UpdateApprovalChainPayload>;
+  /** Updates a single `ApprovalFallback` using a unique key and a patch. */
+  updateApprovalFallback?: Maybe<UpdateApprovalFallbackPayload>;
+  /** Updates a single `ApprovalFallback` using its globally unique id and a patch. */
+  updateApprovalFallbackById?: Maybe<UpdateApprovalFallbackPayload>;
   /** Updates a single `ApprovalPolicy` using a unique key and a patch. */
   updateApprovalPolicy?: Maybe<UpdateApprovalPolicyPayload>;
   /** Updates a single `ApprovalPolicy` using its globally unique id and a patch. */
@@ -5321,7 +5607,7 @@ export type Mutation = {
   updatePartner?: Maybe<UpdatePartnerPayload>;
   /** Updates a single `Partner` using its globally unique id and a patch. */
   updatePartnerById?: Maybe<UpdatePartnerPayload>;
-  /** PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Errors: PT403, PT404, PT409 invalid transition (names current and requested state), PT422. */
+  /** PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state) or progress.cannot_skip, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project. */
   updateProgress?: Maybe<UpdateProgressPayload>;
   /** Updates a single `Project` using a unique key and a patch. */
   updateProject?: Maybe<UpdateProjectPayload>;
@@ -5421,6 +5707,12 @@ export type MutationCommentOnApprovalArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateApprovalChainArgs = {
   input: CreateApprovalChainInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateApprovalFallbackArgs = {
+  input: CreateApprovalFallbackInput;
 };
 
 
@@ -5547,6 +5839,18 @@ export type MutationDeleteApprovalChainArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteApprovalChainByIdArgs = {
   input: DeleteApprovalChainByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteApprovalFallbackArgs = {
+  input: DeleteApprovalFallbackInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteApprovalFallbackByIdArgs = {
+  input: DeleteApprovalFallbackByIdInput;
 };
 
 
@@ -5805,6 +6109,18 @@ export type MutationUpdateApprovalChainArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateApprovalChainByIdArgs = {
   input: UpdateApprovalChainByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateApprovalFallbackArgs = {
+  input: UpdateApprovalFallbackInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateApprovalFallbackByIdArgs = {
+  input: UpdateApprovalFallbackByIdInput;
 };
 
 
@@ -6272,6 +6588,8 @@ export type Organization = Node & {
   __typename?: 'Organization';
   /** Reads and enables pagination through a set of `ApprovalChain`. */
   approvalChains: ApprovalChainConnection;
+  /** Reads and enables pagination through a set of `ApprovalFallback`. */
+  approvalFallbacks: ApprovalFallbackConnection;
   /** Reads and enables pagination through a set of `ApprovalPolicy`. */
   approvalPolicies: ApprovalPolicyConnection;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
@@ -6329,6 +6647,19 @@ export type OrganizationApprovalChainsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalChainOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationApprovalFallbacksArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovalFallbackCondition>;
+  filter?: InputMaybe<ApprovalFallbackFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovalFallbackOrderBy>>;
 };
 
 
@@ -6502,6 +6833,10 @@ export type OrganizationFilter = {
   approvalChains?: InputMaybe<OrganizationToManyApprovalChainFilter>;
   /** Some related `approvalChains` exist. */
   approvalChainsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvalFallbacks` relation. */
+  approvalFallbacks?: InputMaybe<OrganizationToManyApprovalFallbackFilter>;
+  /** Some related `approvalFallbacks` exist. */
+  approvalFallbacksExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `approvalPolicies` relation. */
   approvalPolicies?: InputMaybe<OrganizationToManyApprovalPolicyFilter>;
   /** Some related `approvalPolicies` exist. */
@@ -6602,6 +6937,16 @@ export type OrganizationToManyApprovalChainFilter = {
   none?: InputMaybe<ApprovalChainFilter>;
   /** Some related `ApprovalChain` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ApprovalChainFilter>;
+};
+
+/** A filter to be used against many `ApprovalFallback` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyApprovalFallbackFilter = {
+  /** Every related `ApprovalFallback` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovalFallbackFilter>;
+  /** No related `ApprovalFallback` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovalFallbackFilter>;
+  /** Some related `ApprovalFallback` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovalFallbackFilter>;
 };
 
 /** A filter to be used against many `ApprovalPolicy` object types. All fields are combined with a logical ‘and.’ */
@@ -7337,23 +7682,23 @@ export type ProgressAction =
 /** A sub-stage's progress was seeded or changed status in the subscriber's organization. */
 export type ProgressEvent = {
   __typename?: 'ProgressEvent';
-  /** progress.seeded (the project entered the sub-stage's stage) or progress.updated (its status changed). */
+  /** progress.seeded: the row was inserted; progress.updated: its status changed. */
   event: Scalars['String']['output'];
-  /** When it happened. */
+  /** When the change was made (clock_timestamp(), ISO 8601 / RFC 3339 with offset). */
   occurredAt: Scalars['Datetime']['output'];
-  /** The tenant. */
+  /** The tenant (app.organizations.id); also the last part of the channel. */
   organizationId: Scalars['UUID']['output'];
-  /** The status before; empty when the row was seeded. */
+  /** The status before the change; null when the row was seeded. */
   previousStatus?: Maybe<SubStageStatus>;
   /** The progress row, read as the subscriber (row-level security applies). */
   progress?: Maybe<ProjectSubStageProgress>;
-  /** The progress row (project_sub_stage_progress.id). */
+  /** The progress row (app.project_sub_stage_progress.id). */
   progressId: Scalars['UUID']['output'];
-  /** The project (projects.id). */
+  /** The project (app.projects.id). */
   projectId: Scalars['UUID']['output'];
-  /** The status after the change. */
+  /** The status after the change (app.sub_stage_status). */
   status: SubStageStatus;
-  /** The catalog sub-stage. */
+  /** The catalog sub-stage (app.workflow_sub_stages.id). */
   subStageId: Scalars['UUID']['output'];
 };
 
@@ -8968,6 +9313,12 @@ export type Query = Node & {
   approvalCycleTimeById?: Maybe<ApprovalCycleTime>;
   /** Reads and enables pagination through a set of `ApprovalCycleTime`. */
   approvalCycleTimes?: Maybe<ApprovalCycleTimeConnection>;
+  /** Get a single `ApprovalFallback`. */
+  approvalFallback?: Maybe<ApprovalFallback>;
+  /** Reads a single `ApprovalFallback` using its globally unique `ID`. */
+  approvalFallbackById?: Maybe<ApprovalFallback>;
+  /** Reads and enables pagination through a set of `ApprovalFallback`. */
+  approvalFallbacks?: Maybe<ApprovalFallbackConnection>;
   /** Reads and enables pagination through a set of `ApprovalHistory`. */
   approvalHistories?: Maybe<ApprovalHistoryConnection>;
   /** Get a single `ApprovalHistory`. */
@@ -8992,6 +9343,11 @@ export type Query = Node & {
   approvalRecordById?: Maybe<ApprovalRecord>;
   /** Reads and enables pagination through a set of `ApprovalRecord`. */
   approvalRecords?: Maybe<ApprovalRecordConnection>;
+  /**
+   * Who approves X: the route of an approval.
+   * The route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (empty when nobody but the requester could), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).
+   */
+  approvalRoute?: Maybe<ApprovalRouteStepConnection>;
   /** Get a single `ApprovalSlaBreach`. */
   approvalSlaBreach?: Maybe<ApprovalSlaBreach>;
   /** Reads a single `ApprovalSlaBreach` using its globally unique `ID`. */
@@ -9380,6 +9736,31 @@ export type QueryApprovalCycleTimesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryApprovalFallbackArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryApprovalFallbackByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryApprovalFallbacksArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovalFallbackCondition>;
+  filter?: InputMaybe<ApprovalFallbackFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovalFallbackOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryApprovalHistoriesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -9478,6 +9859,18 @@ export type QueryApprovalRecordsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalRecordOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryApprovalRouteArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  approvalType: ApprovalType;
+  facts?: InputMaybe<Scalars['JSON']['input']>;
+  filter?: InputMaybe<ApprovalRouteStepFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  requestedBy?: InputMaybe<Scalars['UUID']['input']>;
 };
 
 
@@ -10697,6 +11090,8 @@ export type RevokeRolePayload = {
 /** Business roles of a tenant (admin, qa, lab_tech, ...): data, not database roles. System roles are seeded with the tenant. */
 export type Role = Node & {
   __typename?: 'Role';
+  /** Reads a single `ApprovalFallback` that is related to this `Role`. */
+  approvalFallback?: Maybe<ApprovalFallback>;
   /** When the role was created. */
   createdAt: Scalars['Datetime']['output'];
   /** What the role is for. */
@@ -10901,6 +11296,10 @@ export type RoleEdge = {
 export type RoleFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<RoleFilter>>;
+  /** Filter by the object’s `approvalFallback` relation. */
+  approvalFallback?: InputMaybe<ApprovalFallbackFilter>;
+  /** A related `approvalFallback` exists. */
+  approvalFallbackExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `key` field. */
   key?: InputMaybe<StringFilter>;
   /** Negates the expression. */
@@ -11675,6 +12074,54 @@ export type UpdateApprovalChainPayload = {
 /** The output of our update `ApprovalChain` mutation. */
 export type UpdateApprovalChainPayloadApprovalChainEdgeArgs = {
   orderBy?: Array<ApprovalChainOrderBy>;
+};
+
+/** All input for the `updateApprovalFallbackById` mutation. */
+export type UpdateApprovalFallbackByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ApprovalFallback` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ApprovalFallback` being updated. */
+  patch: ApprovalFallbackPatch;
+};
+
+/** All input for the `updateApprovalFallback` mutation. */
+export type UpdateApprovalFallbackInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ApprovalFallback` being updated. */
+  patch: ApprovalFallbackPatch;
+  /** Row id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `ApprovalFallback` mutation. */
+export type UpdateApprovalFallbackPayload = {
+  __typename?: 'UpdateApprovalFallbackPayload';
+  /** The `ApprovalFallback` that was updated by this mutation. */
+  approvalFallback?: Maybe<ApprovalFallback>;
+  /** An edge for our `ApprovalFallback`. May be used by Relay 1. */
+  approvalFallbackEdge?: Maybe<ApprovalFallbackEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ApprovalFallback` mutation. */
+export type UpdateApprovalFallbackPayloadApprovalFallbackEdgeArgs = {
+  orderBy?: Array<ApprovalFallbackOrderBy>;
 };
 
 /** All input for the `updateApprovalPolicyById` mutation. */

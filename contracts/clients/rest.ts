@@ -249,6 +249,52 @@ export interface ApprovalCycleTimes {
   rejected_count?: number;
 }
 
+/**
+ * Fallback roles of approval routing, in order.
+ * The first routes an approval no chain matches (one step, decided by its holder); all of them, in order, stand in for a step whose role has no holder who may decide; their holders may decide any step. Changed with workflow.manage; POST /rpc/approval_route shows the route that results.
+ */
+export interface ApprovalFallbacks {
+  /**
+   * When the fallback was added.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Row id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Order in which fallback roles are tried (1 first).
+   * @format integer
+   */
+  position: number;
+  /**
+   * A role key of the tenant (GET /roles?select=key); deleting the role removes the fallback.
+   * @format text
+   */
+  role_key: string;
+  /**
+   * When it was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
 /** The full trail of every approval: each request, assignment, decision, comment, escalation and cancellation. Append-only. */
 export interface ApprovalHistory {
   /**
@@ -4491,6 +4537,196 @@ export namespace ApprovalCycleTimes {
       Range?: string;
     };
     export type ResponseBody = ApprovalCycleTimes[];
+  }
+}
+
+export namespace ApprovalFallbacks {
+  /**
+   * @description The first routes an approval no chain matches (one step, decided by its holder); all of them, in order, stand in for a step whose role has no holder who may decide; their holders may decide any step. Changed with workflow.manage; POST /rpc/approval_route shows the route that results.
+   * @tags approval_fallbacks
+   * @name ApprovalFallbacksCreate
+   * @summary Fallback roles of approval routing, in order.
+   * @request POST:/approval_fallbacks
+   */
+  export namespace ApprovalFallbacksCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ApprovalFallbacks;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The first routes an approval no chain matches (one step, decided by its holder); all of them, in order, stand in for a step whose role has no holder who may decide; their holders may decide any step. Changed with workflow.manage; POST /rpc/approval_route shows the route that results.
+   * @tags approval_fallbacks
+   * @name ApprovalFallbacksDelete
+   * @summary Fallback roles of approval routing, in order.
+   * @request DELETE:/approval_fallbacks
+   */
+  export namespace ApprovalFallbacksDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * When the fallback was added.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Order in which fallback roles are tried (1 first).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * A role key of the tenant (GET /roles?select=key); deleting the role removes the fallback.
+       * @format text
+       */
+      role_key?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The first routes an approval no chain matches (one step, decided by its holder); all of them, in order, stand in for a step whose role has no holder who may decide; their holders may decide any step. Changed with workflow.manage; POST /rpc/approval_route shows the route that results.
+   * @tags approval_fallbacks
+   * @name ApprovalFallbacksList
+   * @summary Fallback roles of approval routing, in order.
+   * @request GET:/approval_fallbacks
+   */
+  export namespace ApprovalFallbacksList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * When the fallback was added.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Order in which fallback roles are tried (1 first).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * A role key of the tenant (GET /roles?select=key); deleting the role removes the fallback.
+       * @format text
+       */
+      role_key?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ApprovalFallbacks[];
+  }
+
+  /**
+   * @description The first routes an approval no chain matches (one step, decided by its holder); all of them, in order, stand in for a step whose role has no holder who may decide; their holders may decide any step. Changed with workflow.manage; POST /rpc/approval_route shows the route that results.
+   * @tags approval_fallbacks
+   * @name ApprovalFallbacksPartialUpdate
+   * @summary Fallback roles of approval routing, in order.
+   * @request PATCH:/approval_fallbacks
+   */
+  export namespace ApprovalFallbacksPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * When the fallback was added.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Order in which fallback roles are tried (1 first).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * A role key of the tenant (GET /roles?select=key); deleting the role removes the fallback.
+       * @format text
+       */
+      role_key?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ApprovalFallbacks;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -11781,7 +12017,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) accept_invitation
    * @name AcceptInvitationCreate
-   * @summary Accepts an invitation with the token sent to the invitee's email; no sign-in needed. An account without a password must choose one here (password, at least 10 characters); an account that has one keeps it (send no password). The membership becomes active with the invited roles. A token works once and for 7 days. Errors: PT403 invitation.unknown / used / expired / withdrawn, PT409 invitation.account_has_password, PT422 invitation.password_required or too short.
+   * @summary Accepts an invitation with the token sent to the invitee's email; no sign-in needed. An account without a password must choose one here (password, at least 10 characters); an account that has one keeps it (send no password). The membership becomes active with the invited roles. A token works once and for 7 days. Errors: PT403 invitation.unknown / used / expired / withdrawn, PT409 invitation.account_has_password, PT422 invitation.password_required / password.too_short.
    * @request POST:/rpc/accept_invitation
    */
   export namespace AcceptInvitationCreate {
@@ -11806,7 +12042,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) accept_invitation
    * @name AcceptInvitationList
-   * @summary Accepts an invitation with the token sent to the invitee's email; no sign-in needed. An account without a password must choose one here (password, at least 10 characters); an account that has one keeps it (send no password). The membership becomes active with the invited roles. A token works once and for 7 days. Errors: PT403 invitation.unknown / used / expired / withdrawn, PT409 invitation.account_has_password, PT422 invitation.password_required or too short.
+   * @summary Accepts an invitation with the token sent to the invitee's email; no sign-in needed. An account without a password must choose one here (password, at least 10 characters); an account that has one keeps it (send no password). The membership becomes active with the invited roles. A token works once and for 7 days. Errors: PT403 invitation.unknown / used / expired / withdrawn, PT409 invitation.account_has_password, PT422 invitation.password_required / password.too_short.
    * @request GET:/rpc/accept_invitation
    */
   export namespace AcceptInvitationList {
@@ -11828,7 +12064,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) accept_membership
    * @name AcceptMembershipCreate
-   * @summary For a signed-in invitee: accepts an invitation to a tenant (see app.add_member) with the invited roles; then app.switch_organization acts in it. Without an account password, use app.accept_invitation with the emailed token. Errors: PT401, PT404 no invitation.
+   * @summary For a signed-in invitee: accepts an invitation to a tenant (see app.add_member) with the invited roles; then app.switch_organization acts in it. Without an account password, use app.accept_invitation with the emailed token. Errors: PT404 invitation.not_found.
    * @request POST:/rpc/accept_membership
    */
   export namespace AcceptMembershipCreate {
@@ -11849,7 +12085,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) accept_membership
    * @name AcceptMembershipList
-   * @summary For a signed-in invitee: accepts an invitation to a tenant (see app.add_member) with the invited roles; then app.switch_organization acts in it. Without an account password, use app.accept_invitation with the emailed token. Errors: PT401, PT404 no invitation.
+   * @summary For a signed-in invitee: accepts an invitation to a tenant (see app.add_member) with the invited roles; then app.switch_organization acts in it. Without an account password, use app.accept_invitation with the emailed token. Errors: PT404 invitation.not_found.
    * @request GET:/rpc/accept_membership
    */
   export namespace AcceptMembershipList {
@@ -11867,7 +12103,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) add_approval_attachment
    * @name AddApprovalAttachmentCreate
-   * @summary Attaches a document version of the approval's project as supporting evidence (idempotent). Errors: PT404, PT422 not a version of the project.
+   * @summary Attaches a document version of the approval's project as supporting evidence (idempotent). Errors: PT404 approval.not_found, PT422 approval.attachment_not_in_project.
    * @request POST:/rpc/add_approval_attachment
    */
   export namespace AddApprovalAttachmentCreate {
@@ -11892,7 +12128,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) add_approval_attachment
    * @name AddApprovalAttachmentList
-   * @summary Attaches a document version of the approval's project as supporting evidence (idempotent). Errors: PT404, PT422 not a version of the project.
+   * @summary Attaches a document version of the approval's project as supporting evidence (idempotent). Errors: PT404 approval.not_found, PT422 approval.attachment_not_in_project.
    * @request GET:/rpc/add_approval_attachment
    */
   export namespace AddApprovalAttachmentList {
@@ -11914,7 +12150,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) add_document_version
    * @name AddDocumentVersionCreate
-   * @summary Uploads a new version: version_number + 1 becomes the only current one, atomically (concurrent uploads queue on the document). Returns the new version row. Needs document.upload. Errors: PT403, PT404, PT409 identical to the current version.
+   * @summary Uploads a new version: version_number + 1 becomes the only current one, atomically (concurrent uploads queue on the document). Returns the new version row. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version.
    * @request POST:/rpc/add_document_version
    */
   export namespace AddDocumentVersionCreate {
@@ -11945,7 +12181,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) add_document_version
    * @name AddDocumentVersionList
-   * @summary Uploads a new version: version_number + 1 becomes the only current one, atomically (concurrent uploads queue on the document). Returns the new version row. Needs document.upload. Errors: PT403, PT404, PT409 identical to the current version.
+   * @summary Uploads a new version: version_number + 1 becomes the only current one, atomically (concurrent uploads queue on the document). Returns the new version row. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version.
    * @request GET:/rpc/add_document_version
    */
   export namespace AddDocumentVersionList {
@@ -11973,7 +12209,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) add_member
    * @name AddMemberCreate
-   * @summary Invites a person to the caller's tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role's rules for each role. Errors: PT400, PT403, PT404, PT409, PT422.
+   * @summary Invites a person to the caller's tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role's rules for each role. Errors: PT400 organization.not_chosen, PT403 permission.missing / role.admin_only / role.permission_not_held, PT404 role.not_found / site.not_found / partner.not_found, PT409 membership.other_partner, and those of app.grant_role.
    * @request POST:/rpc/add_member
    */
   export namespace AddMemberCreate {
@@ -12002,7 +12238,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) add_member
    * @name AddMemberList
-   * @summary Invites a person to the caller's tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role's rules for each role. Errors: PT400, PT403, PT404, PT409, PT422.
+   * @summary Invites a person to the caller's tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role's rules for each role. Errors: PT400 organization.not_chosen, PT403 permission.missing / role.admin_only / role.permission_not_held, PT404 role.not_found / site.not_found / partner.not_found, PT409 membership.other_partner, and those of app.grant_role.
    * @request GET:/rpc/add_member
    */
   export namespace AddMemberList {
@@ -12025,10 +12261,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description The route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (empty when nobody but the requester could), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).
+   * @tags (rpc) approval_route
+   * @name ApprovalRouteCreate
+   * @summary Who approves X: the route of an approval.
+   * @request POST:/rpc/approval_route
+   */
+  export namespace ApprovalRouteCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.approval_type */
+      approval_type: string;
+      /** @format jsonb */
+      facts?: any;
+      /** @format uuid */
+      requested_by?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (empty when nobody but the requester could), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).
+   * @tags (rpc) approval_route
+   * @name ApprovalRouteList
+   * @summary Who approves X: the route of an approval.
+   * @request GET:/rpc/approval_route
+   */
+  export namespace ApprovalRouteList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.approval_type */
+      approval_type: string;
+      /** @format jsonb */
+      facts?: string;
+      /** @format uuid */
+      requested_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) cancel_approval
    * @name CancelApprovalCreate
-   * @summary Withdraws an open approval; a gated sub-stage goes back to in_progress. The requester or approval.manage. Errors: PT403, PT404, PT409 closed, PT422 no reason.
+   * @summary Withdraws an open approval; a gated sub-stage goes back to in_progress. The requester or approval.manage. Errors: PT403 approval.not_requester_or_manager, PT404 approval.not_found, PT409 approval.closed, PT422 approval.reason_required.
    * @request POST:/rpc/cancel_approval
    */
   export namespace CancelApprovalCreate {
@@ -12051,7 +12334,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) cancel_approval
    * @name CancelApprovalList
-   * @summary Withdraws an open approval; a gated sub-stage goes back to in_progress. The requester or approval.manage. Errors: PT403, PT404, PT409 closed, PT422 no reason.
+   * @summary Withdraws an open approval; a gated sub-stage goes back to in_progress. The requester or approval.manage. Errors: PT403 approval.not_requester_or_manager, PT404 approval.not_found, PT409 approval.closed, PT422 approval.reason_required.
    * @request GET:/rpc/cancel_approval
    */
   export namespace CancelApprovalList {
@@ -12071,7 +12354,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) change_password
    * @name ChangePasswordCreate
-   * @summary Changes the caller's password and ends their other sessions. A wrong current password returns false (HTTP 403) and counts towards the sign-in lockout. Errors: PT401, PT422 too short, PT429 locked.
+   * @summary Changes the caller's password and ends their other sessions. A wrong current password returns false (HTTP 403) and counts towards the sign-in lockout. Errors: PT401 session.required, PT422 password.too_short, PT429 sign_in.locked.
    * @request POST:/rpc/change_password
    */
   export namespace ChangePasswordCreate {
@@ -12094,7 +12377,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) change_password
    * @name ChangePasswordList
-   * @summary Changes the caller's password and ends their other sessions. A wrong current password returns false (HTTP 403) and counts towards the sign-in lockout. Errors: PT401, PT422 too short, PT429 locked.
+   * @summary Changes the caller's password and ends their other sessions. A wrong current password returns false (HTTP 403) and counts towards the sign-in lockout. Errors: PT401 session.required, PT422 password.too_short, PT429 sign_in.locked.
    * @request GET:/rpc/change_password
    */
   export namespace ChangePasswordList {
@@ -12114,7 +12397,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) clone_workflow_definition
    * @name CloneWorkflowDefinitionCreate
-   * @summary Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403, PT404.
+   * @summary Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.
    * @request POST:/rpc/clone_workflow_definition
    */
   export namespace CloneWorkflowDefinitionCreate {
@@ -12139,7 +12422,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) clone_workflow_definition
    * @name CloneWorkflowDefinitionList
-   * @summary Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403, PT404.
+   * @summary Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.
    * @request GET:/rpc/clone_workflow_definition
    */
   export namespace CloneWorkflowDefinitionList {
@@ -12161,7 +12444,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) comment_on_approval
    * @name CommentOnApprovalCreate
-   * @summary Adds a comment to an approval's history (open or closed). Errors: PT404, PT422 empty.
+   * @summary Adds a comment to an approval's history (open or closed). Errors: PT404 approval.not_found, PT422 approval.comment_required.
    * @request POST:/rpc/comment_on_approval
    */
   export namespace CommentOnApprovalCreate {
@@ -12184,7 +12467,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) comment_on_approval
    * @name CommentOnApprovalList
-   * @summary Adds a comment to an approval's history (open or closed). Errors: PT404, PT422 empty.
+   * @summary Adds a comment to an approval's history (open or closed). Errors: PT404 approval.not_found, PT422 approval.comment_required.
    * @request GET:/rpc/comment_on_approval
    */
   export namespace CommentOnApprovalList {
@@ -12204,7 +12487,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) create_document
    * @name CreateDocumentCreate
-   * @summary POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) and returns the version row with the generated file_name and the file_path to upload to. Needs document.upload. Errors: PT403, PT404, PT422 / 23514 bad checksum, mime type or extension.
+   * @summary POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) and returns the version row with the generated file_name and the file_path to upload to. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension.
    * @request POST:/rpc/create_document
    */
   export namespace CreateDocumentCreate {
@@ -12241,7 +12524,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) create_document
    * @name CreateDocumentList
-   * @summary POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) and returns the version row with the generated file_name and the file_path to upload to. Needs document.upload. Errors: PT403, PT404, PT422 / 23514 bad checksum, mime type or extension.
+   * @summary POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) and returns the version row with the generated file_name and the file_path to upload to. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension.
    * @request GET:/rpc/create_document
    */
   export namespace CreateDocumentList {
@@ -12275,7 +12558,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) create_role
    * @name CreateRoleCreate
-   * @summary Creates a tenant role bundling permissions the caller holds. Needs role.manage. Errors: PT403, PT409 key taken, PT422 unknown permission or bad key.
+   * @summary Creates a tenant role bundling permissions the caller holds. Needs role.manage. Errors: PT403 permission.missing / role.permission_not_held, PT409 role.key_taken, PT422 permission.unknown, 23514 bad key.
    * @request POST:/rpc/create_role
    */
   export namespace CreateRoleCreate {
@@ -12302,7 +12585,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) create_role
    * @name CreateRoleList
-   * @summary Creates a tenant role bundling permissions the caller holds. Needs role.manage. Errors: PT403, PT409 key taken, PT422 unknown permission or bad key.
+   * @summary Creates a tenant role bundling permissions the caller holds. Needs role.manage. Errors: PT403 permission.missing / role.permission_not_held, PT409 role.key_taken, PT422 permission.unknown, 23514 bad key.
    * @request GET:/rpc/create_role
    */
   export namespace CreateRoleList {
@@ -12359,7 +12642,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) decide_approval
    * @name DecideApprovalCreate
-   * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 not the approver or not allowed to decide (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404, PT409 already decided, PT422 missing comment or signature, PT429 locked.
+   * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.
    * @request POST:/rpc/decide_approval
    */
   export namespace DecideApprovalCreate {
@@ -12390,7 +12673,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) decide_approval
    * @name DecideApprovalList
-   * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 not the approver or not allowed to decide (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404, PT409 already decided, PT422 missing comment or signature, PT429 locked.
+   * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.
    * @request GET:/rpc/decide_approval
    */
   export namespace DecideApprovalList {
@@ -12418,7 +12701,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) delegate_approval
    * @name DelegateApprovalCreate
-   * @summary Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 (DETAIL as app.reassign_approval), PT404, PT409 closed or no backup.
+   * @summary Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval, PT404 approval.not_found, PT409 approval.closed or approval.no_backup.
    * @request POST:/rpc/delegate_approval
    */
   export namespace DelegateApprovalCreate {
@@ -12441,7 +12724,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) delegate_approval
    * @name DelegateApprovalList
-   * @summary Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 (DETAIL as app.reassign_approval), PT404, PT409 closed or no backup.
+   * @summary Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval, PT404 approval.not_found, PT409 approval.closed or approval.no_backup.
    * @request GET:/rpc/delegate_approval
    */
   export namespace DelegateApprovalList {
@@ -12461,7 +12744,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) delete_organization
    * @name DeleteOrganizationCreate
-   * @summary Soft-deletes a tenant (platform operators only): its members are refused at once, its sessions end, and its data is kept for the 30-day retention window, after which app.purge_organization removes it. Errors: PT403, PT404.
+   * @summary Soft-deletes a tenant (platform operators only): its members are refused at once, its sessions end, and its data is kept for the 30-day retention window, after which app.purge_organization removes it. Errors: PT403 operator.required, PT404 organization.not_found.
    * @request POST:/rpc/delete_organization
    */
   export namespace DeleteOrganizationCreate {
@@ -12482,7 +12765,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) delete_organization
    * @name DeleteOrganizationList
-   * @summary Soft-deletes a tenant (platform operators only): its members are refused at once, its sessions end, and its data is kept for the 30-day retention window, after which app.purge_organization removes it. Errors: PT403, PT404.
+   * @summary Soft-deletes a tenant (platform operators only): its members are refused at once, its sessions end, and its data is kept for the 30-day retention window, after which app.purge_organization removes it. Errors: PT403 operator.required, PT404 organization.not_found.
    * @request GET:/rpc/delete_organization
    */
   export namespace DeleteOrganizationList {
@@ -12500,7 +12783,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) delete_role
    * @name DeleteRoleCreate
-   * @summary Deletes a tenant-made role and its assignments. Needs role.manage and the role's permissions. Errors: PT403, PT404, PT409 system role.
+   * @summary Deletes a tenant-made role and its assignments. Needs role.manage and the role's permissions. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system.
    * @request POST:/rpc/delete_role
    */
   export namespace DeleteRoleCreate {
@@ -12521,7 +12804,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) delete_role
    * @name DeleteRoleList
-   * @summary Deletes a tenant-made role and its assignments. Needs role.manage and the role's permissions. Errors: PT403, PT404, PT409 system role.
+   * @summary Deletes a tenant-made role and its assignments. Needs role.manage and the role's permissions. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system.
    * @request GET:/rpc/delete_role
    */
   export namespace DeleteRoleList {
@@ -12582,7 +12865,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) escalate_overdue_approvals
    * @name EscalateOverdueApprovalsCreate
-   * @summary Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage. Returns how many approvals were escalated.
+   * @summary Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage (PT403 permission.missing). Returns how many approvals were escalated.
    * @request POST:/rpc/escalate_overdue_approvals
    */
   export namespace EscalateOverdueApprovalsCreate {
@@ -12600,7 +12883,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) escalate_overdue_approvals
    * @name EscalateOverdueApprovalsList
-   * @summary Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage. Returns how many approvals were escalated.
+   * @summary Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage (PT403 permission.missing). Returns how many approvals were escalated.
    * @request GET:/rpc/escalate_overdue_approvals
    */
   export namespace EscalateOverdueApprovalsList {
@@ -12615,7 +12898,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) grant_role
    * @name GrantRoleCreate
-   * @summary Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403, PT404.
+   * @summary Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403 permission.missing / role.self_grant / role.admin_only / role.permission_not_held, PT404 membership.not_found / role.not_found / site.not_found, PT409 role.member_not_active.
    * @request POST:/rpc/grant_role
    */
   export namespace GrantRoleCreate {
@@ -12640,7 +12923,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) grant_role
    * @name GrantRoleList
-   * @summary Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403, PT404.
+   * @summary Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403 permission.missing / role.self_grant / role.admin_only / role.permission_not_held, PT404 membership.not_found / role.not_found / site.not_found, PT409 role.member_not_active.
    * @request GET:/rpc/grant_role
    */
   export namespace GrantRoleList {
@@ -12695,7 +12978,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) log_document_access
    * @name LogDocumentAccessCreate
-   * @summary Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404.
+   * @summary Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404 document.not_found (also for whoever may not read the tenant's documents).
    * @request POST:/rpc/log_document_access
    */
   export namespace LogDocumentAccessCreate {
@@ -12720,7 +13003,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) log_document_access
    * @name LogDocumentAccessList
-   * @summary Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404.
+   * @summary Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404 document.not_found (also for whoever may not read the tenant's documents).
    * @request GET:/rpc/log_document_access
    */
   export namespace LogDocumentAccessList {
@@ -12742,7 +13025,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) login
    * @name LoginCreate
-   * @summary Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 suspended or not a member, PT429 locked.
+   * @summary Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked.
    * @request POST:/rpc/login
    */
   export namespace LoginCreate {
@@ -12767,7 +13050,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) login
    * @name LoginList
-   * @summary Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 suspended or not a member, PT429 locked.
+   * @summary Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked.
    * @request GET:/rpc/login
    */
   export namespace LoginList {
@@ -12855,7 +13138,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) mark_notification_read
    * @name MarkNotificationReadCreate
-   * @summary Marks one of your notifications read and returns it. Errors: PT404 not yours or unknown.
+   * @summary Marks one of your notifications read and returns it. Errors: PT404 notification.not_found (not yours or unknown).
    * @request POST:/rpc/mark_notification_read
    */
   export namespace MarkNotificationReadCreate {
@@ -12876,7 +13159,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) mark_notification_read
    * @name MarkNotificationReadList
-   * @summary Marks one of your notifications read and returns it. Errors: PT404 not yours or unknown.
+   * @summary Marks one of your notifications read and returns it. Errors: PT404 notification.not_found (not yours or unknown).
    * @request GET:/rpc/mark_notification_read
    */
   export namespace MarkNotificationReadList {
@@ -12927,7 +13210,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) override_project_stage
    * @name OverrideProjectStageCreate
-   * @summary Management override: moves a project to another stage of its definition, recording the reason; the only way to change a project's stage by hand (current_stage_id is not writable). Errors: PT403 without project.override_stage, PT404 unknown project, PT422 no stage_id (stage.required), no reason (stage.reason_required) or a stage outside the definition, PT409 closed project or already in that stage (stage.already_current).
+   * @summary Management override: moves a project to another stage of its definition, recording the reason; the only way to change a project's stage by hand (current_stage_id is not writable). Errors: PT403 permission.missing (project.override_stage) or project.staff_only, PT404 project.not_found, PT422 stage.required, stage.reason_required or stage.not_in_definition, PT409 project.closed or stage.already_current.
    * @request POST:/rpc/override_project_stage
    */
   export namespace OverrideProjectStageCreate {
@@ -12952,7 +13235,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) override_project_stage
    * @name OverrideProjectStageList
-   * @summary Management override: moves a project to another stage of its definition, recording the reason; the only way to change a project's stage by hand (current_stage_id is not writable). Errors: PT403 without project.override_stage, PT404 unknown project, PT422 no stage_id (stage.required), no reason (stage.reason_required) or a stage outside the definition, PT409 closed project or already in that stage (stage.already_current).
+   * @summary Management override: moves a project to another stage of its definition, recording the reason; the only way to change a project's stage by hand (current_stage_id is not writable). Errors: PT403 permission.missing (project.override_stage) or project.staff_only, PT404 project.not_found, PT422 stage.required, stage.reason_required or stage.not_in_definition, PT409 project.closed or stage.already_current.
    * @request GET:/rpc/override_project_stage
    */
   export namespace OverrideProjectStageList {
@@ -13013,7 +13296,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) purge_organization
    * @name PurgeOrganizationCreate
-   * @summary Removes a soft-deleted tenant and all its data for good, leaving no orphaned row (platform operators only). Refuses inside the 30-day retention window unless ignore_retention. Errors: PT403, PT404, PT409.
+   * @summary Removes a soft-deleted tenant and all its data for good, (platform operators only). Refuses inside the 30-day retention window unless ignore_retention. Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted / organization.in_retention.
    * @request POST:/rpc/purge_organization
    */
   export namespace PurgeOrganizationCreate {
@@ -13036,7 +13319,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) purge_organization
    * @name PurgeOrganizationList
-   * @summary Removes a soft-deleted tenant and all its data for good, leaving no orphaned row (platform operators only). Refuses inside the 30-day retention window unless ignore_retention. Errors: PT403, PT404, PT409.
+   * @summary Removes a soft-deleted tenant and all its data for good, (platform operators only). Refuses inside the 30-day retention window unless ignore_retention. Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted / organization.in_retention.
    * @request GET:/rpc/purge_organization
    */
   export namespace PurgeOrganizationList {
@@ -13056,7 +13339,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) reassign_approval
    * @name ReassignApprovalCreate
-   * @summary Hands an open approval to another active member who may decide its current step (not the requester, holding the step's role, management or admin). The current approver or approval.manage. Errors: PT403 (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404, PT409 closed, PT422 not a member.
+   * @summary Hands an open approval to another active member who may decide its current step (not the requester, holding the step's role, management or admin). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, PT422 approval.assignee_not_member, approval.already_assigned.
    * @request POST:/rpc/reassign_approval
    */
   export namespace ReassignApprovalCreate {
@@ -13081,7 +13364,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) reassign_approval
    * @name ReassignApprovalList
-   * @summary Hands an open approval to another active member who may decide its current step (not the requester, holding the step's role, management or admin). The current approver or approval.manage. Errors: PT403 (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404, PT409 closed, PT422 not a member.
+   * @summary Hands an open approval to another active member who may decide its current step (not the requester, holding the step's role, management or admin). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, PT422 approval.assignee_not_member, approval.already_assigned.
    * @request GET:/rpc/reassign_approval
    */
   export namespace ReassignApprovalList {
@@ -13103,7 +13386,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) refresh
    * @name RefreshCreate
-   * @summary Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 invalid or expired, PT403 suspended or no longer a member.
+   * @summary Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 session.refresh_token_invalid, PT403 user.inactive / membership.not_active.
    * @request POST:/rpc/refresh
    */
   export namespace RefreshCreate {
@@ -13124,7 +13407,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) refresh
    * @name RefreshList
-   * @summary Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 invalid or expired, PT403 suspended or no longer a member.
+   * @summary Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 session.refresh_token_invalid, PT403 user.inactive / membership.not_active.
    * @request GET:/rpc/refresh
    */
   export namespace RefreshList {
@@ -13142,7 +13425,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) restore_organization
    * @name RestoreOrganizationCreate
-   * @summary Undoes app.delete_organization within the retention window (platform operators only). Errors: PT403, PT404, PT409 not deleted.
+   * @summary Undoes app.delete_organization within the retention window (platform operators only). Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted.
    * @request POST:/rpc/restore_organization
    */
   export namespace RestoreOrganizationCreate {
@@ -13163,7 +13446,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) restore_organization
    * @name RestoreOrganizationList
-   * @summary Undoes app.delete_organization within the retention window (platform operators only). Errors: PT403, PT404, PT409 not deleted.
+   * @summary Undoes app.delete_organization within the retention window (platform operators only). Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted.
    * @request GET:/rpc/restore_organization
    */
   export namespace RestoreOrganizationList {
@@ -13181,7 +13464,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) revoke_role
    * @name RevokeRoleCreate
-   * @summary Takes a role (at site_id, or tenant-wide) away from a member. Needs the same right as granting it: role.assign and every permission of the role (PT403); admin only by an admin; the last admin of a tenant cannot be removed (PT409). False when there was nothing to revoke.
+   * @summary Takes a role (at site_id, or tenant-wide) away from a member. Needs the same right as granting it: role.assign and every permission of the role (PT403 permission.missing / role.permission_not_held); admin only by an admin (PT403 role.admin_only); the last admin of a tenant cannot be removed (PT409 role.last_admin). False when there was nothing to revoke.
    * @request POST:/rpc/revoke_role
    */
   export namespace RevokeRoleCreate {
@@ -13206,7 +13489,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) revoke_role
    * @name RevokeRoleList
-   * @summary Takes a role (at site_id, or tenant-wide) away from a member. Needs the same right as granting it: role.assign and every permission of the role (PT403); admin only by an admin; the last admin of a tenant cannot be removed (PT409). False when there was nothing to revoke.
+   * @summary Takes a role (at site_id, or tenant-wide) away from a member. Needs the same right as granting it: role.assign and every permission of the role (PT403 permission.missing / role.permission_not_held); admin only by an admin (PT403 role.admin_only); the last admin of a tenant cannot be removed (PT409 role.last_admin). False when there was nothing to revoke.
    * @request GET:/rpc/revoke_role
    */
   export namespace RevokeRoleList {
@@ -13228,7 +13511,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) set_direct_manager
    * @name SetDirectManagerCreate
-   * @summary Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403, PT404, PT409, 23514 own manager.
+   * @summary Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403 permission.missing, PT404 user.not_member, PT409 user.in_other_tenant / user.manager_not_colleague, 23514 own manager.
    * @request POST:/rpc/set_direct_manager
    */
   export namespace SetDirectManagerCreate {
@@ -13251,7 +13534,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) set_direct_manager
    * @name SetDirectManagerList
-   * @summary Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403, PT404, PT409, 23514 own manager.
+   * @summary Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403 permission.missing, PT404 user.not_member, PT409 user.in_other_tenant / user.manager_not_colleague, 23514 own manager.
    * @request GET:/rpc/set_direct_manager
    */
   export namespace SetDirectManagerList {
@@ -13271,7 +13554,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) set_role_permissions
    * @name SetRolePermissionsCreate
-   * @summary Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403, PT404, PT409 system role, PT422.
+   * @summary Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system, PT422 permission.unknown.
    * @request POST:/rpc/set_role_permissions
    */
   export namespace SetRolePermissionsCreate {
@@ -13294,7 +13577,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) set_role_permissions
    * @name SetRolePermissionsList
-   * @summary Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403, PT404, PT409 system role, PT422.
+   * @summary Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system, PT422 permission.unknown.
    * @request GET:/rpc/set_role_permissions
    */
   export namespace SetRolePermissionsList {
@@ -13314,7 +13597,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) set_user_password
    * @name SetUserPasswordCreate
-   * @summary Sets a user's password and ends their sessions (platform operators only). Errors: PT403, PT404, PT422.
+   * @summary Sets a user's password and ends their sessions (platform operators only). Errors: PT403 operator.required, PT404 user.not_found, PT422 password.too_short.
    * @request POST:/rpc/set_user_password
    */
   export namespace SetUserPasswordCreate {
@@ -13337,7 +13620,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) set_user_password
    * @name SetUserPasswordList
-   * @summary Sets a user's password and ends their sessions (platform operators only). Errors: PT403, PT404, PT422.
+   * @summary Sets a user's password and ends their sessions (platform operators only). Errors: PT403 operator.required, PT404 user.not_found, PT422 password.too_short.
    * @request GET:/rpc/set_user_password
    */
   export namespace SetUserPasswordList {
@@ -13357,7 +13640,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) switch_organization
    * @name SwitchOrganizationCreate
-   * @summary For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401, PT403.
+   * @summary For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401 session.required, PT403 membership.not_active.
    * @request POST:/rpc/switch_organization
    */
   export namespace SwitchOrganizationCreate {
@@ -13378,7 +13661,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) switch_organization
    * @name SwitchOrganizationList
-   * @summary For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401, PT403.
+   * @summary For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401 session.required, PT403 membership.not_active.
    * @request GET:/rpc/switch_organization
    */
   export namespace SwitchOrganizationList {
@@ -13396,7 +13679,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) update_progress
    * @name UpdateProgressCreate
-   * @summary PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Errors: PT403, PT404, PT409 invalid transition (names current and requested state), PT422.
+   * @summary PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state) or progress.cannot_skip, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project.
    * @request POST:/rpc/update_progress
    */
   export namespace UpdateProgressCreate {
@@ -13427,7 +13710,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) update_progress
    * @name UpdateProgressList
-   * @summary PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Errors: PT403, PT404, PT409 invalid transition (names current and requested state), PT422.
+   * @summary PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state) or progress.cannot_skip, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project.
    * @request GET:/rpc/update_progress
    */
   export namespace UpdateProgressList {
