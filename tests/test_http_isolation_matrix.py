@@ -62,6 +62,7 @@ FUNCTION_CASES = {
     "my_approvals": "the caller's own open approvals in the caller's tenant",
     "mark_all_notifications_read": "the caller's own notifications only (test_approvals_documents.sql)",
     "escalate_overdue_approvals": "the caller's tenant only (test_workflow_acceptance.sql)",
+    "approval_route": "the caller's tenant only, staff only (test_approval_route.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
