@@ -123,24 +123,25 @@ def test_oversized_bodies_are_refused(live, tenant, sales):
     assert partner_count(tenant) == before
 
 
-# The change to a valid body, then the status and SQLSTATE. The PT422 refusals carry no reason code yet
-# (app_private.raise_invalid's 2-argument form in update_progress): the lead adds the reason after merging.
+# The change to a valid body, then the status, SQLSTATE and reason (none for a malformed value PostgreSQL refuses).
 BAD_PROGRESS = [
-    ({"action": "finish"}, 400, "22P02"),
-    ({"action": "complete", "project_id": "not-a-uuid"}, 400, "22P02"),
-    ({"action": "block", "comment": "x" * 4001}, 422, "PT422"),
-    ({"action": "complete", "attachments": {"document_id": 1}}, 422, "PT422"),
-    ({"action": "complete", "metadata": [1, 2]}, 422, "PT422"),
+    ({"action": "finish"}, 400, "22P02", None),
+    ({"action": "complete", "project_id": "not-a-uuid"}, 400, "22P02", None),
+    ({"action": "block", "comment": "x" * 4001}, 422, "PT422", "progress.comment_too_long"),
+    ({"action": "complete", "attachments": {"document_id": 1}}, 422, "PT422", "progress.attachments_invalid"),
+    ({"action": "complete", "metadata": [1, 2]}, 422, "PT422", "progress.metadata_invalid"),
 ]
 
 
-@pytest.mark.parametrize("change, status, code", BAD_PROGRESS)
-def test_bad_progress_actions_are_refused_and_nothing_is_written(live, tenant, sales, change, status, code):
+@pytest.mark.parametrize("change, status, code, reason", BAD_PROGRESS)
+def test_bad_progress_actions_are_refused_and_nothing_is_written(live, tenant, sales, change, status, code, reason):
     world = tenant["world"]
     before = world.sql("select count(*) from audit.activity_log where organization_id = %s", tenant["id"])
     body = {"project_id": tenant["project"], "sub_stage_id": tenant["sub_stage"], **change}
     answer = rest(live, "POST", "/rpc/update_progress", sales, json=body)
     assert (answer.status_code, answer.json()["code"]) == (status, code), answer.text
+    if reason:
+        assert answer.json()["details"] == reason, answer.text
     assert world.sql("select count(*) from audit.activity_log where organization_id = %s", tenant["id"]) == before
     # ...and the sub-stage is as it was.
     assert world.sql("select status::text from app.project_sub_stage_progress where project_id = %s and sub_stage_id = %s",

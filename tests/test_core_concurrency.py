@@ -27,11 +27,11 @@ def test_two_admins_removing_each_other_leave_one(database_url):
                 conn.commit()
                 return "revoked"
             except psycopg.Error as error:
-                return error.diag.sqlstate
+                return f"{error.diag.sqlstate} {error.diag.message_detail}"
 
     with ThreadPoolExecutor(2) as pool:
         outcomes = sorted(pool.map(revoke, [first, second], [second, first]))
-    assert outcomes == ["PT409", "revoked"]
+    assert outcomes == ["PT409 role.last_admin", "revoked"]
     admins = world.sql("select count(*) from app.role_assignments ra join app.roles r on r.organization_id = ra.organization_id "
                        "and r.id = ra.role_id where r.organization_id = %s and r.key = 'admin'", tenant)
     assert admins == 1
