@@ -257,7 +257,7 @@ def report(result: Run, console: Console) -> int:
             table.add_row(m.kind, m.name, m.table, outcome.killed_by, outcome.how[:100])
         else:
             table.add_row(m.kind, m.name, m.table, "[bold red]SURVIVED[/bold red]",
-                          f"{outcome.files_run} files ran, none failed")
+                          f"{outcome.files_run} file{'' if outcome.files_run == 1 else 's'} ran, none failed")
     console.print(table)
     unused = [test for test in result.files if test.failure is not None]
     if unused:
