@@ -92,32 +92,89 @@ class World:
     def __init__(self, live: dict):
         self.live = live
 
+    @classmethod
+    def on(cls, database_url: str) -> "World":
+        """A World on a database without servers (sql, tenant, member; no sign_in)."""
+        return cls({"url": database_url})
+
     def sql(self, query: str, *params):
-        """The first column of the first row, run as the owner (superuser) of the stack's database."""
+        """The first column of the first row (None for a statement that returns none), run as the owner
+        (superuser) of the stack's database."""
+        rows = self.rows(query, *params)
+        return rows[0][0] if rows else None
+
+    def rows(self, query: str, *params) -> list[tuple]:
+        """Every row, run as the owner; nothing for a statement that returns none."""
         with psycopg.connect(self.live["url"], autocommit=True) as conn:
-            row = conn.execute(query, params).fetchone()
-        return row[0] if row else None
+            cursor = conn.execute(query, params)
+            return cursor.fetchall() if cursor.description else []
 
     def tenant(self, name: str | None = None) -> str:
         return str(self.sql("select tests.create_tenant(%s)", name))
+
+    def slug(self, tenant: str) -> str:
+        return self.sql("select slug from app.organizations where id = %s", tenant)
+
+    def user(self) -> Person:
+        """A user who belongs to no tenant."""
+        user = self.sql("select tests.create_user()")
+        return Person(str(user), self.sql("select email from app.users where id = %s", user), None)
 
     def member(self, tenant: str, role: str | None = None, *, site: str | None = None,
                partner: str | None = None) -> Person:
         user = self.sql("select tests.create_member(%s, %s, %s, %s)", tenant, role, site, partner)
         return Person(str(user), self.sql("select email from app.users where id = %s", user), tenant)
 
+    def workflow_tenant(self) -> str:
+        """A tenant staffed for the workflow: a customer and one member per role (db/tests/fixtures/workflow.sql)."""
+        return str(self.sql("select tests.create_workflow_tenant()"))
+
+    def person(self, tenant: str, role: str) -> Person:
+        """The one member of a workflow tenant who holds the role."""
+        user = str(self.sql("select tests.member_with_role(%s, %s)", tenant, role))
+        return Person(user, self.sql("select email from app.users where id = %s", user), tenant)
+
+    def project(self, tenant: str, until: str | None = None, **columns) -> str:
+        """A project made by a member (tests.create_project, arguments without their p_), driven through the
+        real RPCs into the stage named by `until` (tests.drive_project) when given."""
+        names = "".join(f", p_{name} => %s" for name in columns)
+        project = str(self.sql(f"select tests.create_project(%s{names})", tenant, *columns.values()))
+        if until:
+            self.sql("select tests.drive_project(%s, %s)", project, until)
+        return project
+
+    def pending_approval(self, tenant: str) -> str:
+        """An open technical review of a new project of a workflow tenant, waiting for its engineering member:
+        the project is driven into technical-review, where management completes the engineering review."""
+        project = self.project(tenant, until="technical-review")
+        with psycopg.connect(self.live["url"]) as conn:
+            conn.execute("select tests.act_as_role(%s, 'management')", [tenant])
+            conn.execute("""select app.update_progress(%s, pr.sub_stage_id, 'complete', 'Done.')
+                              from app.project_sub_stage_progress pr
+                              join app.workflow_sub_stages ss on ss.organization_id = pr.organization_id and ss.id = pr.sub_stage_id
+                             where pr.project_id = %s and ss.slug = 'engineering-review'""", [project, project])
+        return str(self.sql("select id from app.approvals where project_id = %s and status = 'pending'", project))
+
     def operator(self) -> Person:
         user = self.sql("select tests.create_operator()")
         return Person(str(user), self.sql("select email from app.users where id = %s", user), None)
 
-    def sign_in(self, person: Person) -> str:
-        """An access token from a real `POST /rpc/login`, acting in the person's tenant."""
-        body = {"email": person.email, "password": TEST_PASSWORD}
+    def login(self, person: Person, password: str = TEST_PASSWORD, **kwargs) -> httpx.Response:
+        """`POST /rpc/login` as the person, in their tenant (the answer, whatever it is)."""
+        body = {"email": person.email, "password": password}
         if person.tenant:
             body["organization_id"] = person.tenant
-        response = rest(self.live, "POST", "/rpc/login", json=body)
+        return rest(self.live, "POST", "/rpc/login", json=body, **kwargs)
+
+    def sign_in(self, person: Person) -> str:
+        """An access token from a real `POST /rpc/login`, acting in the person's tenant."""
+        response = self.login(person)
         assert response.status_code == 200, response.text
         return response.json()["access_token"]
+
+    def mint(self, settings, person: Person, tenant: str | None = None, **overrides) -> str:
+        """A token minted by `pulse jwt mint` (no session), with claims overridden where a test needs a bad one."""
+        return token(settings, self.live, person.email, self.slug(tenant or person.tenant), **overrides)
 
 
 def sign_in(live: dict, email: str, password: str = DEMO_PASSWORD) -> str:

@@ -104,6 +104,12 @@ def test_new_change_appends_to_the_plan_and_writes_templates(tmp_path, empty_dat
     for folder in ("deploy", "revert", "verify"):
         assert "widgets" in (root / f"db/migrations/{folder}/widgets.sql").read_text()
     one_line_error(pulse("db", "new", "widgets", env=pulse_env(empty_database, root)))
+    result = pulse("db", "new", "lab/samples", "--requires", "widgets", "-n", "Samples",
+                   env=pulse_env(empty_database, root))
+    assert result.returncode == 0, result.stderr
+    assert (root / "db/migrations/sqitch.plan").read_text().splitlines()[-1].startswith("lab/samples [widgets] ")
+    for folder in ("deploy", "revert", "verify"):
+        assert "pulse:lab/samples" in (root / f"db/migrations/{folder}/lab/samples.sql").read_text()
 
 
 @needs_sqitch
@@ -129,3 +135,33 @@ def test_pulse_continues_from_a_database_sqitch_deployed(empty_database):
     reverted = sqitch("revert", "-y", database_url=empty_database)
     assert reverted.returncode == 0, reverted.stdout + reverted.stderr
     assert "deployed: nothing" in pulse("db", "status", env=env).stdout
+
+
+@needs_sqitch
+def test_sqitch_and_pulse_agree_on_domain_named_changes(empty_database):
+    """Changes named <domain>/<change> (scripts in deploy/<domain>/...) pass between the tools both
+    ways: each deploys, verifies and reverts what the other deployed."""
+    changes = planned_changes()
+    domain_named = [name for name in changes if "/" in name]
+    assert len(domain_named) >= 2, "the plan has changes named <domain>/<change>"
+    first, before = domain_named[0], changes[changes.index(domain_named[0]) - 1]
+    env = pulse_env(empty_database)
+
+    deployed = sqitch("deploy", "--to", first, database_url=empty_database)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    assert f"last {first} " in pulse("db", "status", env=env).stdout
+    verified = pulse("db", "verify", env=env)
+    assert verified.returncode == 0, verified.stderr
+    reverted = pulse("db", "revert", "--to", before, "--yes", env=env)
+    assert reverted.returncode == 0, reverted.stderr
+    assert f"Undeployed changes:\n  * {first}\n" in sqitch("status", database_url=empty_database).stdout
+
+    assert pulse("db", "migrate", env=env).returncode == 0
+    verify = sqitch("verify", database_url=empty_database)
+    assert verify.returncode == 0 and "Verify successful" in verify.stdout, verify.stdout + verify.stderr
+    reverted = sqitch("revert", "-y", "--to", first, database_url=empty_database)
+    assert reverted.returncode == 0, reverted.stdout + reverted.stderr
+    assert all(f"  - {name} " in reverted.stdout for name in domain_named[1:]), reverted.stdout
+    assert f"last {first} " in pulse("db", "status", env=env).stdout
+    assert pulse("db", "migrate", env=env).returncode == 0
+    assert "Nothing to deploy (up-to-date)" in sqitch("status", database_url=empty_database).stdout

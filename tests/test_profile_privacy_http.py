@@ -5,51 +5,38 @@ direct manager, on REST and GraphQL (nested relations included)."""
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 
-from helpers import graphql, rest, sign_in
+from helpers import World, graphql, rest
 
 pytestmark = pytest.mark.stack
 
-TWO_TENANTS = "two.tenants.http@acme.test"
-
-
 
 @pytest.fixture(scope="module")
-def tokens(live):
-    return {email: sign_in(live, email) for email in ("qa@acme.test", "grace@northwind.test")}
+def people(live):
+    """Tenant A (a qa member, a sales colleague, an admin) and tenant B (an admin); one member of A, managed by
+    A's admin, who then joins B (invited, then active)."""
+    world = World(live)
+    a, b = world.tenant(), world.tenant()
+    qa, sales, admin_a, admin_b = world.member(a, "qa"), world.member(a, "sales"), world.member(a, "admin"), world.member(b, "admin")
+    two = world.member(a)
+    world.sql("update app.users set direct_manager_id = %s where id = %s", admin_a.id, two.id)
+    assert world.sql("select direct_manager_id::text from app.users where id = %s", two.id) == admin_a.id
+    world.sql("insert into app.memberships (organization_id, user_id, status) values (%s, %s, 'invited')", b, two.id)
+    world.sql("update app.memberships set status = 'active' where user_id = %s and status = 'invited'", two.id)
+    return {"qa": world.sign_in(qa), "b": world.sign_in(admin_b), "sales": sales, "two": two}
 
 
-@pytest.fixture(scope="module")
-def two_tenants(live):
-    """An acme member managed by ada, who then joins northwind (invited, then active)."""
-    with psycopg.connect(live["url"], autocommit=True) as conn:
-        user_id = conn.execute("insert into app.users (email, display_name) values (%s, 'Two Tenants') returning id::text",
-                               [TWO_TENANTS]).fetchone()[0]
-        conn.execute("""insert into app.memberships (organization_id, user_id)
-                        select id, %s from app.organizations where slug = 'acme-manufacturing'""", [user_id])
-        conn.execute("update app.users set direct_manager_id = (select id from app.users where email = 'ada@acme.test') "
-                     "where id = %s", [user_id])
-        conn.execute("""insert into app.memberships (organization_id, user_id, status)
-                        select id, %s, 'invited' from app.organizations where slug = 'northwind-labs'""", [user_id])
-        conn.execute("update app.memberships set status = 'active' where user_id = %s and status = 'invited'", [user_id])
-    yield user_id
-    with psycopg.connect(live["url"], autocommit=True) as conn:
-        conn.execute("delete from app.memberships where user_id = %s", [user_id])
-        conn.execute("delete from app.users where id = %s", [user_id])
-
-
-def test_other_tenants_manager_is_not_revealed(live, tokens, two_tenants, figures):
-    grace = tokens["grace@northwind.test"]
-    # The reproduction: GET /users?email=eq.<other tenant's member> showed an acme user's id as manager.
-    seen = rest(live, "GET", f"/users?email=eq.{TWO_TENANTS}&select=id,direct_manager_id", grace)
-    assert seen.status_code == 200 and seen.json() == [{"id": two_tenants, "direct_manager_id": None}]
+def test_other_tenants_manager_is_not_revealed(live, people, figures):
+    grace, two = people["b"], people["two"]
+    # The reproduction: GET /users?email=eq.<other tenant's member> showed a user id of tenant A as manager.
+    seen = rest(live, "GET", f"/users?email=eq.{two.email}&select=id,direct_manager_id", grace)
+    assert seen.status_code == 200 and seen.json() == [{"id": two.id, "direct_manager_id": None}]
     body = graphql(live, """query($email: String!) { users(condition: {email: $email}) {
                               nodes { rowId directManagerId directManager { rowId email } } } }""",
-                   grace, {"email": TWO_TENANTS}).json()
+                   grace, {"email": two.email}).json()
     assert "errors" not in body, body
-    assert body["data"]["users"]["nodes"] == [{"rowId": two_tenants, "directManagerId": None, "directManager": None}]
+    assert body["data"]["users"]["nodes"] == [{"rowId": two.id, "directManagerId": None, "directManager": None}]
     # Every manager id a northwind colleague reads names someone they can see.
     everyone = rest(live, "GET", "/users?select=id,direct_manager_id", grace).json()
     visible = {u["id"] for u in everyone}
@@ -62,9 +49,9 @@ def test_other_tenants_manager_is_not_revealed(live, tokens, two_tenants, figure
 
 
 @pytest.mark.parametrize("column", ["preferences", "last_sign_in_at", "updated_at", "is_platform_operator"])
-def test_colleagues_cannot_read_private_profile_columns(live, tokens, column, figures):
-    qa = tokens["qa@acme.test"]
-    read = rest(live, "GET", f"/users?email=eq.sales@acme.test&select=id,{column}", qa)
+def test_colleagues_cannot_read_private_profile_columns(live, people, column, figures):
+    qa = people["qa"]
+    read = rest(live, "GET", f"/users?email=eq.{people['sales'].email}&select=id,{column}", qa)
     assert read.status_code in (401, 403) and read.json()["code"] == "42501", read.text
     field = "".join(part.capitalize() if i else part for i, part in enumerate(column.split("_")))
     body = graphql(live, f"{{ users {{ nodes {{ displayName {field} }} }} }}", qa).json()
@@ -72,8 +59,8 @@ def test_colleagues_cannot_read_private_profile_columns(live, tokens, column, fi
     figures["profile_privacy_cases"] = figures.get("profile_privacy_cases", 0) + 2
 
 
-def test_public_profile_columns_and_own_preferences(live, tokens, figures):
-    qa = tokens["qa@acme.test"]
+def test_public_profile_columns_and_own_preferences(live, people, figures):
+    qa = people["qa"]
     me = rest(live, "GET", "/rpc/current_user_profile", qa).json()
     colleagues = rest(live, "GET", "/users?select=id,email,display_name,status,direct_manager_id,created_at", qa)
     assert colleagues.status_code == 200 and len(colleagues.json()) > 1

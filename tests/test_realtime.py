@@ -2,7 +2,8 @@
 
 The database NOTIFYs pulse:<topic>:<organization id> (db/functions/60_workflow/60_events.sql);
 the GraphQL server listens to the subscriber's own tenant only and delivers an
-event only when the subscriber can read its row.
+event only when auth.realtime_event, run as the subscriber, returns it (when
+they can read its row). Every test builds its tenants with the factories.
 """
 
 from __future__ import annotations
@@ -16,11 +17,10 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from helpers import rest, token, wait_for_listen
+from helpers import Person, World, rest, wait_for_listen
 
 pytestmark = pytest.mark.stack
 
-PASSWORD = "pulse-demo-password"
 PROGRESS = """subscription ($projectId: UUID) {
   projectProgressChanged(projectId: $projectId) {
     event organizationId projectId progressId subStageId status previousStatus occurredAt
@@ -108,22 +108,11 @@ class GraphQLSocket:
         self.close()
 
 
-def login(live: dict, email: str) -> dict:
-    response = rest(live, "POST", "/rpc/login", json={"email": email, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    return response.json()
-
-
-def subscribe(live: dict, user: dict, query: str, topic: str = "progress", **variables) -> GraphQLSocket:
-    socket = GraphQLSocket(live, user["access_token"]).subscribe(query, **variables)
-    wait_for_listen(live, topic, user["organization_id"], DELIVERY)
+def subscribe(live: dict, world: World, person: Person, query: str, topic: str = "progress",
+              **variables) -> GraphQLSocket:
+    socket = GraphQLSocket(live, world.sign_in(person)).subscribe(query, **variables)
+    wait_for_listen(live, topic, person.tenant, DELIVERY)
     return socket
-
-
-def partner_id(live: dict, bearer: str, code: str) -> str:
-    rows = rest(live, "GET", f"/partners?code=eq.{code}&select=id", bearer).json()
-    assert len(rows) == 1, rows
-    return rows[0]["id"]
 
 
 def create_project(live: dict, bearer: str, title: str, **fields) -> dict:
@@ -160,44 +149,43 @@ def about(project: dict):
     return lambda event: event and event["projectProgressChanged"]["projectId"] == project["id"]
 
 
-def test_real_time_subscriptions_notify_clients_of_progress_changes_never_another_tenants(live):
-    acme, northwind = login(live, "qa@acme.test"), login(live, "qa@northwind.test")
-    assert acme["organization_id"] != northwind["organization_id"]
-    sellers = {"acme": login(live, "sales@acme.test"), "northwind": login(live, "sales@northwind.test")}
-    with subscribe(live, acme, PROGRESS) as acme_socket, subscribe(live, northwind, PROGRESS) as northwind_socket:
-        for tenant, (own, other) in {"acme": (acme_socket, northwind_socket),
-                                     "northwind": (northwind_socket, acme_socket)}.items():
-            seller = sellers[tenant]
-            project, step = complete_first_sub_stage(live, seller["access_token"], f"Realtime isolation {tenant}")
+def test_real_time_subscriptions_notify_clients_of_progress_changes_never_another_tenants(live, world):
+    tenants = [world.workflow_tenant(), world.workflow_tenant()]
+    sockets = [subscribe(live, world, world.person(tenant, "qa"), PROGRESS) for tenant in tenants]
+    with sockets[0], sockets[1]:
+        for index, tenant in enumerate(tenants):
+            own, other = sockets[index], sockets[1 - index]
+            seller = world.sign_in(world.person(tenant, "sales"))
+            title = f"Realtime isolation {index}"
+            project, step = complete_first_sub_stage(live, seller, title)
 
             done = own.first(lambda e: about(project)(e) and e["projectProgressChanged"]["status"] == "completed")
             event = done["projectProgressChanged"]
             assert event["event"] == "progress.updated" and event["previousStatus"] == "in_progress"
-            assert event["organizationId"] == seller["organization_id"] and event["subStageId"] == step["sub_stage_id"]
+            assert event["organizationId"] == tenant and event["subStageId"] == step["sub_stage_id"]
             assert event["progressId"] == step["progress_id"]
             assert event["progress"] == {"rowId": step["progress_id"], "projectId": project["id"], "status": "completed",
-                                         "project": {"projectNumber": project["project_number"],
-                                                     "title": f"Realtime isolation {tenant}"}}
+                                         "project": {"projectNumber": project["project_number"], "title": title}}
             # The other tenant's subscriber hears nothing of it (nor anything else: nobody acts there now).
             assert other.events(QUIET) == []
             own.events(0.3)  # drain the rest of this project's events (seeding, the next sub-stage starting)
 
 
-def test_events_of_one_project_only(live):
-    watcher, seller = login(live, "engineering@acme.test"), login(live, "sales@acme.test")
-    first = create_project(live, seller["access_token"], "Realtime filter, watched")
-    with subscribe(live, watcher, PROGRESS, projectId=first["id"]) as socket:
-        complete_first_sub_stage(live, seller["access_token"], "Realtime filter, not watched")
-        step = in_progress(live, seller["access_token"], first["id"])
-        act(live, seller["access_token"], first["id"], step["sub_stage_id"], "complete")
+def test_events_of_one_project_only(live, world):
+    tenant = world.workflow_tenant()
+    seller = world.sign_in(world.person(tenant, "sales"))
+    first = create_project(live, seller, "Realtime filter, watched")
+    with subscribe(live, world, world.person(tenant, "engineering"), PROGRESS, projectId=first["id"]) as socket:
+        complete_first_sub_stage(live, seller, "Realtime filter, not watched")
+        step = in_progress(live, seller, first["id"])
+        act(live, seller, first["id"], step["sub_stage_id"], "complete")
         events = socket.events(QUIET)
     assert events and all(e["projectProgressChanged"]["projectId"] == first["id"] for e in events), events
 
 
-def test_real_time_subscriptions_notify_clients_of_approval_changes(live):
-    manager, watcher, portal = (login(live, "management@acme.test"), login(live, "finance@acme.test"),
-                                login(live, "customer_portal@acme.test"))
-    bearer = manager["access_token"]
+def test_real_time_subscriptions_notify_clients_of_approval_changes(live, world):
+    tenant = world.workflow_tenant()
+    bearer = world.sign_in(world.person(tenant, "management"))
     project = create_project(live, bearer, "Realtime approvals")
     stages = rest(live, "GET", "/workflow_stages?slug=eq.technical-review&select=id", bearer).json()
     assert len(stages) == 1, stages
@@ -208,12 +196,13 @@ def test_real_time_subscriptions_notify_clients_of_approval_changes(live):
     assert step["sub_stage_slug"] == "engineering-review" and step["requires_approval"], step
 
     # The portal user subscribes first, so that the channel's LISTEN shows their subscription has started.
-    with subscribe(live, portal, APPROVALS, "approvals") as portal_socket, \
-            subscribe(live, watcher, APPROVALS, "approvals", projectId=project["id"]) as socket:
+    with subscribe(live, world, world.person(tenant, "customer_portal"), APPROVALS, "approvals") as portal_socket, \
+            subscribe(live, world, world.person(tenant, "finance"), APPROVALS, "approvals",
+                      projectId=project["id"]) as socket:
         act(live, bearer, project["id"], step["sub_stage_id"], "complete")
         requested = socket.first(lambda e: e and e["approvalChanged"]["event"] == "approval.requested")
         event = requested["approvalChanged"]
-        assert event["projectId"] == project["id"] and event["organizationId"] == manager["organization_id"]
+        assert event["projectId"] == project["id"] and event["organizationId"] == tenant
         assert (event["status"], event["previousStatus"], event["approvalType"]) == ("pending", None, "technical_review")
         assert event["approval"] == {"rowId": event["approvalId"], "status": "pending",
                                      "entityType": "project_sub_stage", "projectId": project["id"]}
@@ -228,34 +217,37 @@ def test_real_time_subscriptions_notify_clients_of_approval_changes(live):
         assert portal_socket.events(QUIET) == []
 
 
-def refusal_code(socket: GraphQLSocket, query: str) -> str:
-    """Subscribing is refused with one `error` message (never `next`): its code."""
+def refusal(socket: GraphQLSocket, query: str) -> tuple[str, str | None]:
+    """Subscribing is refused with one `error` message (never `next`): its code and reason."""
     received = socket.subscribe(query).messages(DELIVERY)
     assert [m["type"] for m in received] == ["error"], received
-    return received[0]["payload"][0]["extensions"]["code"]
+    extensions = received[0]["payload"][0]["extensions"]
+    return extensions["code"], extensions.get("details")
 
 
-def test_anonymous_and_tenantless_subscriptions_are_refused(settings, live):
+def test_anonymous_and_tenantless_subscriptions_are_refused(settings, live, world):
+    qa = world.person(world.workflow_tenant(), "qa")
     with GraphQLSocket(live) as socket:
-        assert refusal_code(socket, PROGRESS) == "PT401"
-    tenantless = token(settings, live, "qa@acme.test", "acme-manufacturing", org_id=None)
+        assert refusal(socket, PROGRESS)[0] == "PT401"
+    tenantless = world.mint(settings, qa, org_id=None)
     with GraphQLSocket(live, tenantless) as socket:
-        assert refusal_code(socket, APPROVALS) == "PT403"
+        assert refusal(socket, APPROVALS) == ("PT403", "realtime.no_tenant")
     # The upgrade request's Authorization header is verified the same way.
     with GraphQLSocket(live, header=tenantless) as socket:
-        assert refusal_code(socket, PROGRESS) == "PT403"
+        assert refusal(socket, PROGRESS) == ("PT403", "realtime.no_tenant")
     for bad in ({"bearer": "not.a.token"}, {"header": "not.a.token"},
-                {"bearer": token(settings, live, "qa@acme.test", "acme-manufacturing", exp=1_000_000_000)}):
+                {"bearer": world.mint(settings, qa, exp=1_000_000_000)}):
         with GraphQLSocket(live, **bad) as socket:
-            assert refusal_code(socket, PROGRESS) == "PGRST301"
+            assert refusal(socket, PROGRESS)[0] == "PGRST301"
 
 
-def test_a_portal_user_hears_nothing_of_progress_rows(live):
-    portal, seller = login(live, "customer_portal@acme.test"), login(live, "sales@acme.test")
-    bearer = seller["access_token"]
-    theirs = {"customer_organization_id": partner_id(live, bearer, "C-1001")}
-    with subscribe(live, portal, PROGRESS) as socket, subscribe(live, seller, PROGRESS) as staff_socket:
-        own_project, _ = complete_first_sub_stage(live, bearer, "Realtime portal, Globex", **theirs)
+def test_a_portal_user_hears_nothing_of_progress_rows(live, world):
+    tenant = world.workflow_tenant()
+    portal, sales = world.person(tenant, "customer_portal"), world.person(tenant, "sales")
+    bearer = world.sign_in(sales)
+    customer = str(world.sql("select tests.portal_customer(%s)", tenant))
+    with subscribe(live, world, portal, PROGRESS) as socket, subscribe(live, world, sales, PROGRESS) as staff_socket:
+        own_project, _ = complete_first_sub_stage(live, bearer, "Realtime portal", customer_organization_id=customer)
         # The staff subscriber hears the completion, so the events were sent while the portal user listened.
         staff_socket.first(lambda event: about(own_project)(event)
                            and event["projectProgressChanged"]["status"] == "completed")
@@ -265,16 +257,20 @@ def test_a_portal_user_hears_nothing_of_progress_rows(live):
     # The customer follows progress through app.customer_project_progress (docs/security.md).
     assert events == [], events
     status = rest(live, "GET", f"/customer_project_progress?project_id=eq.{own_project['id']}&status=eq.completed",
-                  portal["access_token"]).json()
+                  world.sign_in(portal)).json()
     assert len(status) == 1, status
 
 
-def test_a_subscription_ends_when_its_session_does(live):
-    watcher, seller = login(live, "logistics@acme.test"), login(live, "sales@acme.test")
-    with subscribe(live, watcher, PROGRESS) as socket:
-        assert rest(live, "POST", "/rpc/logout", watcher["access_token"], json={}).json() is True
-        create_project(live, seller["access_token"], "Realtime after logout")
+def test_a_subscription_ends_when_its_session_does(live, world):
+    tenant = world.workflow_tenant()
+    watcher = world.person(tenant, "logistics")
+    token = world.sign_in(watcher)
+    socket = GraphQLSocket(live, token).subscribe(PROGRESS)
+    wait_for_listen(live, "progress", tenant, DELIVERY)
+    with socket:
+        assert rest(live, "POST", "/rpc/logout", token, json={}).json() is True
+        create_project(live, world.sign_in(world.person(tenant, "sales")), "Realtime after logout")
         received = socket.messages(DELIVERY)
+    # auth.check_request() runs with every event (auth.realtime_event): the ended session's next event ends it.
     assert [m["type"] for m in received] == ["error"], received
     assert received[0]["payload"][0]["extensions"]["code"] == "PT401"
-    assert received[0]["payload"][0]["message"] == "the session has ended"

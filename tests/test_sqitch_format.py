@@ -233,8 +233,9 @@ def test_canonical_uri() -> None:
 
 
 @needs_sqitch
-@pytest.mark.parametrize("tagged", [False, True], ids=["after-change", "after-tag"])
-def test_append_change_matches_sqitch_add(tmp_path: Path, tagged: bool) -> None:
+@pytest.mark.parametrize(("tagged", "name"), [(False, "next"), (True, "next"), (True, "lab/next")],
+                         ids=["after-change", "after-tag", "domain-named"])
+def test_append_change_matches_sqitch_add(tmp_path: Path, tagged: bool, name: str) -> None:
     theirs = init_project(tmp_path, "theirs")
     sqitch(theirs, "add", "base", "-n", "base")
     sqitch(theirs, "add", "base2", "-n", "base2")
@@ -248,7 +249,7 @@ def test_append_change_matches_sqitch_add(tmp_path: Path, tagged: bool) -> None:
     sqitch(
         theirs,
         "add",
-        "next",
+        name,
         *(f"-r{r}" for r in requires),
         *(f"-x{c}" for c in conflicts),
         "-n",
@@ -258,26 +259,27 @@ def test_append_change_matches_sqitch_add(tmp_path: Path, tagged: bool) -> None:
     timestamp = re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", last_line).group()
 
     change = append_change(
-        ours / "sqitch.plan", "next", requires, conflicts, note, *PLANNER, timestamp
+        ours / "sqitch.plan", name, requires, conflicts, note, *PLANNER, timestamp
     )
-    created = write_script_templates(ours, "flipr", "next", requires, conflicts)
+    created = write_script_templates(ours, "flipr", name, requires, conflicts)
 
-    assert last_line.startswith("next [base base2 other:x !other:bad !gone] ")
+    assert last_line.startswith(f"{name} [base base2 other:x !other:bad !gone] ")
     assert (ours / "sqitch.plan").read_bytes() == (theirs / "sqitch.plan").read_bytes()
-    assert created == [ours / kind / "next.sql" for kind in ("deploy", "revert", "verify")]
+    assert created == [ours / kind / f"{name}.sql" for kind in ("deploy", "revert", "verify")]
     for kind in ("deploy", "revert", "verify"):
-        assert (ours / kind / "next.sql").read_bytes() == (theirs / kind / "next.sql").read_bytes()
+        assert (ours / kind / f"{name}.sql").read_bytes() == (theirs / kind / f"{name}.sql").read_bytes()
     listed = sqitch(theirs, "plan", "--no-headers", "--format", "format:%H").split()
     assert change.id == listed[-1]
     assert change.note == "Note: tab\t\u2603 \n escaped \\ C:\\temp # hash"
 
 
 @needs_sqitch
-def test_append_tag_and_rework_match_sqitch(tmp_path: Path) -> None:
+@pytest.mark.parametrize("users", ["users", "identity/users"])
+def test_append_tag_and_rework_match_sqitch(tmp_path: Path, users: str) -> None:
     theirs = init_project(tmp_path, "theirs")
     sqitch(theirs, "add", "base", "-n", "base")
-    sqitch(theirs, "add", "users", "-r", "base", "-n", "users")
-    (theirs / "revert" / "users.sql").write_text("-- the released revert\n")
+    sqitch(theirs, "add", users, "-r", "base", "-n", "users")
+    (theirs / "revert" / f"{users}.sql").write_text("-- the released revert\n")
     ours = tmp_path / "ours"
     shutil.copytree(theirs, ours)
     stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -289,17 +291,17 @@ def test_append_tag_and_rework_match_sqitch(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match='Tag "@v1.0" already exists'):
         append_tag(ours / "sqitch.plan", "v1.0", "", *PLANNER, tag_stamp)
 
-    sqitch(theirs, "rework", "users", "-r", "base", "-n", "Users again")
+    sqitch(theirs, "rework", users, "-r", "base", "-n", "Users again")
     rework_stamp = stamp.findall((theirs / "sqitch.plan").read_text())[-1]
-    change = rework_change(ours / "sqitch.plan", "users", ["base"], "Users again", *PLANNER, rework_stamp)
+    change = rework_change(ours / "sqitch.plan", users, ["base"], "Users again", *PLANNER, rework_stamp)
     assert (ours / "sqitch.plan").read_bytes() == (theirs / "sqitch.plan").read_bytes()
     for path in sorted(theirs.rglob("*.sql")):
         assert (ours / path.relative_to(theirs)).read_bytes() == path.read_bytes(), path
-    assert (ours / "revert" / "users@v1.0.sql").read_text() == "-- the released revert\n"
+    assert (ours / "revert" / f"{users}@v1.0.sql").read_text() == "-- the released revert\n"
     listed = sqitch(theirs, "plan", "--no-headers", "--format", "format:%H").split()
     assert [change.id, tag.id] == [listed[-1], load_plan(ours / "sqitch.plan").tags[-1].id]
     with pytest.raises(PlanError, match="without an intervening tag"):
-        rework_change(ours / "sqitch.plan", "users", [], "", *PLANNER, rework_stamp)
+        rework_change(ours / "sqitch.plan", users, [], "", *PLANNER, rework_stamp)
 
 
 @needs_sqitch

@@ -8,23 +8,19 @@ from helpers import graphql, rest
 
 pytestmark = pytest.mark.stack
 
-PASSWORD = "pulse-demo-password"
-
-
-def access_token(live, email):
-    return rest(live, "POST", "/rpc/login", json={"email": email, "password": PASSWORD}).json()["access_token"]
-
-
-def test_operator_creates_lists_reads_updates_and_deletes_a_tenant_over_rest(live):
-    operator = access_token(live, "operator@pulse.test")
+def test_operator_creates_lists_reads_updates_and_deletes_a_tenant_over_rest(world):
+    live = world.live
+    operator = world.sign_in(world.operator())
+    other = world.slug(world.tenant())
+    slug = f"wayne-labs-{world.sql('select tests.unique_suffix()')}"
     created = rest(live, "POST", "/organizations", operator, headers={"Prefer": "return=representation"},
-                   json={"slug": "wayne-labs", "name": "Wayne Labs", "settings": {"timezone": "UTC"}})
+                   json={"slug": slug, "name": "Wayne Labs", "settings": {"timezone": "UTC"}})
     assert created.status_code == 201, created.text
     tenant = created.json()[0]
-    assert tenant["slug"] == "wayne-labs" and tenant["deleted_at"] is None
+    assert tenant["slug"] == slug and tenant["deleted_at"] is None
 
     listed = rest(live, "GET", "/organizations?select=slug&order=slug", operator).json()
-    assert {"slug": "wayne-labs"} in listed and len(listed) >= 3
+    assert {"slug": slug} in listed and {"slug": other} in listed, "an operator lists every tenant"
     one = rest(live, "GET", f"/organizations?id=eq.{tenant['id']}", operator,
                headers={"Accept": "application/vnd.pgrst.object+json"})
     assert one.status_code == 200 and one.json()["name"] == "Wayne Labs"
@@ -43,10 +39,13 @@ def test_operator_creates_lists_reads_updates_and_deletes_a_tenant_over_rest(liv
     assert gone.status_code == 406
 
 
-def test_operator_manages_tenants_over_graphql(live):
-    operator = access_token(live, "operator@pulse.test")
-    created = graphql(live, """mutation { createOrganization(input: {organization: {slug: "stark-labs", name: "Stark Labs"}})
-                               { organization { rowId slug } } }""", operator).json()
+def test_operator_manages_tenants_over_graphql(world):
+    live = world.live
+    operator = world.sign_in(world.operator())
+    slug = f"stark-labs-{world.sql('select tests.unique_suffix()')}"
+    created = graphql(live, """mutation ($slug: String!) { createOrganization(input: {organization: {slug: $slug, name: "Stark Labs"}})
+                               { organization { rowId slug } } }""", operator, {"slug": slug}).json()
+    assert created["data"]["createOrganization"]["organization"]["slug"] == slug, created
     row_id = created["data"]["createOrganization"]["organization"]["rowId"]
     updated = graphql(live, """mutation ($id: UUID!) { updateOrganization(input: {rowId: $id, patch: {name: "Stark Industries Labs"}})
                                { organization { name } } }""", operator, {"id": row_id}).json()
@@ -56,12 +55,15 @@ def test_operator_manages_tenants_over_graphql(live):
     assert deleted["data"]["deleteOrganization"]["result"]["deletedAt"]
 
 
-def test_members_see_only_their_tenant_and_cannot_manage_tenants(live):
-    ada = access_token(live, "ada@acme.test")
-    assert [row["slug"] for row in rest(live, "GET", "/organizations", ada).json()] == ["acme-manufacturing"]
-    created = rest(live, "POST", "/organizations", ada, json={"slug": "mine", "name": "Mine"})
-    assert created.status_code == 403
-    refused = rest(live, "POST", "/rpc/delete_organization", ada, json={"organization_id": "00000000-0000-0000-0000-000000000000"})
-    assert refused.status_code in (403, 404)
-    gql = graphql(live, "{ organizations { nodes { slug } } }", ada).json()
-    assert gql["data"]["organizations"]["nodes"] == [{"slug": "acme-manufacturing"}]
+def test_members_see_only_their_tenant_and_cannot_manage_tenants(world):
+    live = world.live
+    tenant, other = world.tenant(), world.tenant()
+    admin = world.sign_in(world.member(tenant, "admin"))
+    assert [row["slug"] for row in rest(live, "GET", "/organizations", admin).json()] == [world.slug(tenant)]
+    created = rest(live, "POST", "/organizations", admin, json={"slug": f"mine-{tenant[:8]}", "name": "Mine"})
+    assert created.status_code == 403 and created.json()["code"] == "42501", created.text
+    refused = rest(live, "POST", "/rpc/delete_organization", admin, json={"organization_id": other})
+    assert refused.status_code in (403, 404) and refused.json()["code"] in ("PT403", "PT404", "42501"), refused.text
+    assert world.sql("select deleted_at from app.organizations where id = %s", other) is None
+    gql = graphql(live, "{ organizations { nodes { slug } } }", admin).json()
+    assert gql["data"]["organizations"]["nodes"] == [{"slug": world.slug(tenant)}]

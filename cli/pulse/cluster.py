@@ -2,11 +2,17 @@
 
 PostgreSQL refuses to run as root, so when the CLI runs as root every
 server command runs as the `postgres` OS user, on folders that user owns.
+That user must reach the cluster's folder (data, socket, log, the password
+file initdb reads): when the checkout is out of its reach (a clone in root's
+home, mode 700), the cluster lives in the postgres user's home instead, in a
+folder named after the checkout, and `.pulse/postgres` links to it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pwd
 import re
 import shutil
 import socket
@@ -53,10 +59,37 @@ class Cluster:
         if settings.external:
             raise PulseError("DATABASE_URL is set: the server is managed elsewhere, not by `pulse db start/stop`")
         self.settings = settings
-        self.folder = settings.home / "postgres"
+        self.as_root = os.geteuid() == 0
+        self.folder = self._folder()
         self.data = self.folder / "data"
         self.log = self.folder / "server.log"
-        self.as_root = os.geteuid() == 0
+
+    def _folder(self) -> Path:
+        """`.pulse/postgres`, unless the CLI runs as root and the postgres user cannot enter `.pulse`."""
+        local = self.settings.home / "postgres"
+        if local.is_symlink():
+            return local.resolve()
+        if not self.as_root:
+            return local
+        if shutil.which("runuser") is None:
+            raise PulseError("running as root needs `runuser` (util-linux) to start PostgreSQL as the postgres user")
+        self.settings.home.mkdir(mode=0o755, exist_ok=True)
+        if self._postgres_can_enter(self.settings.home):
+            return local
+        if (local / "data" / "PG_VERSION").exists():
+            raise PulseError(f"the postgres OS user cannot enter {self.settings.home}, where this checkout's cluster "
+                             "is: let it in (chmod o+x on that folder and those above it)")
+        root = self.settings.root.resolve()
+        digest = hashlib.sha256(str(root).encode()).hexdigest()[:12]
+        elsewhere = Path(pwd.getpwnam("postgres").pw_dir) / "pulse" / f"{root.name}-{digest}"
+        if not self._postgres_can_enter(elsewhere.parent.parent):
+            raise PulseError(f"the postgres OS user can enter neither {root} nor its home {elsewhere.parent.parent}: "
+                             "clone Pulse where it can (e.g. under /srv or /opt), or set DATABASE_URL")
+        return elsewhere
+
+    def _postgres_can_enter(self, folder: Path) -> bool:
+        return subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(folder)],
+                              capture_output=True).returncode == 0
 
     def _run(self, *args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
         command = [str(a) for a in args]
@@ -84,9 +117,12 @@ class Cluster:
     def init(self) -> None:
         if self.initialised:
             return
-        if self.as_root and shutil.which("runuser") is None:
-            raise PulseError("running as root needs `runuser` (util-linux) to start PostgreSQL as the postgres user")
         self.folder.mkdir(parents=True, exist_ok=True)
+        local = self.settings.home / "postgres"
+        if local != self.folder and not local.is_symlink():
+            if local.is_dir():  # left by an initdb the postgres user could not run: holds no cluster
+                shutil.rmtree(local)
+            local.symlink_to(self.folder)
         password_file = self.folder / "initdb-password"
         password_file.write_text(self.settings.secret("PULSE_SUPERUSER_PASSWORD") + "\n")
         if self.as_root:

@@ -27,7 +27,7 @@ DEFAULTS = {
     "PULSE_REST_PORT": "3000",
     "PULSE_GRAPHQL_PORT": "5678",
     # Cost limits (docs/security.md, "Limits"). PostgREST reads the first two;
-    # the GraphQL server the rest (config/limits.mjs). Statement timeouts of
+    # the GraphQL server the rest (config/graphile/limits.mjs). Statement timeouts of
     # REST requests are settings of the API roles (migration
     # api_statement_timeouts); the GraphQL server applies its own per request.
     "PULSE_DB_MAX_ROWS": "1000",
@@ -198,7 +198,7 @@ class Settings:
         return urlunsplit(parts._replace(netloc=netloc))
 
     def server_environment(self) -> dict[str, str]:
-        """The variables config/postgrest.conf and config/graphile.config.mjs read."""
+        """The variables config/postgrest.conf and config/graphile/ (settings.mjs, limits.mjs) read."""
         return {
             "PULSE_AUTHENTICATOR_URL": self.authenticator_url,
             "PULSE_JWT_SECRET": self.jwt_secret,

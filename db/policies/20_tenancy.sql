@@ -1,5 +1,3 @@
-GRANT EXECUTE ON FUNCTION app.health() TO anon, app_user, app_admin;
-
 ALTER TABLE app.organizations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.organizations FORCE ROW LEVEL SECURITY;
 
@@ -27,6 +25,7 @@ ALTER TABLE app.sites FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.sites TO app_user, app_admin;
 GRANT INSERT (code, name, timezone, address, is_active), UPDATE (code, name, timezone, address, is_active), DELETE
   ON app.sites TO app_user;
+GRANT INSERT (organization_id, id), UPDATE (organization_id, id) ON app.sites TO app_user;
 GRANT INSERT, UPDATE, DELETE ON app.sites TO app_admin;
 
 CREATE POLICY sites_select_member ON app.sites FOR SELECT TO app_user
@@ -54,6 +53,8 @@ GRANT INSERT (organization_id, kind, name, code, website, notes, is_active),
       UPDATE (kind, name, code, website, notes, is_active) ON app.partners TO app_user;
 GRANT INSERT (organization_id, partner_id, contact_type, full_name, job_title, email, phone, is_primary),
       UPDATE (contact_type, full_name, job_title, email, phone, is_primary) ON app.contacts TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id) ON app.partners TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, partner_id) ON app.contacts TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.partners, app.contacts TO app_admin;
 
 CREATE POLICY partners_select_reader ON app.partners FOR SELECT TO app_user

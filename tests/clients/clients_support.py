@@ -1,4 +1,4 @@
-"""What the client suites share: the demo tenant's facts and running the Node client scripts."""
+"""What the client suites share: a tenant of their own (built with the factories) and running the Node client scripts."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import json
 import subprocess
 from pathlib import Path
 
-from helpers import DEMO_PASSWORD, ROOT, rest, sign_in
+from helpers import ROOT, TEST_PASSWORD, World, rest
 
 NODE = ROOT / "node_modules" / ".bin" / "node"
 SCRIPTS = Path(__file__).resolve().parent / "js"
-SELLER = "sales@acme.test"
+# Titles with an "a" (the clients' filters ask for one), in no sorted order.
+TITLES = ("Valve plate", "Bracket casting", "Shaft assembly", "Gear housing", "Pump manifold")
 # Failed sign-ins are throttled per email: they use an address no test signs in with.
 UNKNOWN = "nobody@clients.test"
 
@@ -23,12 +24,23 @@ def run_js(script: str, *args: str, config: dict, timeout: float = 60) -> dict:
     return json.loads(done.stdout)
 
 
-def acme(live: dict) -> dict:
-    """The seller's token, and a project and a stage for a refused stage override (sales lacks the permission)."""
-    token = sign_in(live, SELLER)
+def shop(live: dict) -> dict:
+    """A workflow tenant of its own whose seller the clients sign in as (email, password, token): five projects of
+    its customer, the first two driven into technical review (status reviewing), the others new (inquiry); three
+    partners; and a project and a stage for a refused stage override (sales lacks project.override_stage)."""
+    world = World(live)
+    tenant = world.workflow_tenant()
+    seller = world.person(tenant, "sales")
+    customer = str(world.sql("select tests.portal_customer(%s)", tenant))
+    for kind in ("supplier", "customer_and_supplier"):
+        world.sql("select tests.create_partner(%s, %s)", tenant, kind)
+    for index, title in enumerate(TITLES):
+        world.project(tenant, until="technical-review" if index < 2 else None, created_by=seller.id,
+                      customer_id=customer, title=title)
+    token = world.sign_in(seller)
     step = rest(live, "GET", "/project_workflow?select=project_id,workflow_stage_id&limit=1", token).json()[0]
-    return {"rest": live["rest"], "graphql": live["graphql"], "email": SELLER, "password": DEMO_PASSWORD,
-            "token": token, "project": step["project_id"], "stage": step["workflow_stage_id"]}
+    return {"rest": live["rest"], "graphql": live["graphql"], "email": seller.email, "password": TEST_PASSWORD,
+            "token": token, "project": step["project_id"], "stage": step["workflow_stage_id"], "tenant": tenant}
 
 
 def new_partner(live: dict, token: str, code: str) -> dict:

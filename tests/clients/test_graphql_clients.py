@@ -7,15 +7,15 @@ import subprocess
 
 import pytest
 
-from clients_support import NODE, SCRIPTS, UNKNOWN, acme, run_js
+from clients_support import NODE, SCRIPTS, UNKNOWN, run_js, shop
 from helpers import ROOT, rest, wait_for_listen
 
 pytestmark = pytest.mark.stack
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def facts(live) -> dict:
-    return acme(live)
+    return shop(live)
 
 
 def test_query_with_filter_order_and_cursor_pagination(facts):
@@ -32,8 +32,8 @@ def test_query_with_filter_order_and_cursor_pagination(facts):
 def test_errors_expose_code_and_message(facts):
     refused = run_js("urql.mjs", "errors", config=facts)
     assert refused["data"] == {"overrideProjectStage": None}
-    assert [error["code"] for error in refused["errors"]] == ["PT403"]
-    assert "project.override_stage" in refused["errors"][0]["message"]
+    assert [(error["code"], error["details"]) for error in refused["errors"]] == [("PT403", "permission.missing")]
+    assert "project.override_stage" in refused["errors"][0]["hint"], "the hint names the permission"
 
 
 def test_update_by_row_id_alone(live, facts):

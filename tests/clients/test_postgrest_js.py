@@ -8,14 +8,14 @@ import uuid
 
 import pytest
 
-from clients_support import UNKNOWN, acme, new_partner, run_js, visible_projects
+from clients_support import UNKNOWN, new_partner, run_js, shop, visible_projects
 
 pytestmark = pytest.mark.stack
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def facts(live) -> dict:
-    return acme(live)
+    return shop(live)
 
 
 def test_login_filters_embedding_pagination_and_csv(live, facts):
@@ -40,8 +40,8 @@ def test_login_filters_embedding_pagination_and_csv(live, facts):
 def test_errors_expose_code_and_message(facts):
     errors = run_js("postgrest-js.mjs", "errors", config=facts)
     assert errors["refused"]["status"] == 403
-    assert errors["refused"]["error"]["code"] == "PT403"
-    assert "project.override_stage" in errors["refused"]["error"]["message"]
+    assert (errors["refused"]["error"]["code"], errors["refused"]["error"]["details"]) == ("PT403", "permission.missing")
+    assert "project.override_stage" in errors["refused"]["error"]["hint"], "the hint names the permission"
     assert errors["unknown_column"]["error"]["code"] == "42703"
 
 

@@ -7,8 +7,7 @@ import uuid
 import pytest
 from postgrest import APIError, CountMethod, SyncPostgrestClient
 
-from clients_support import SELLER, UNKNOWN, acme, new_partner, visible_projects
-from helpers import DEMO_PASSWORD
+from clients_support import UNKNOWN, new_partner, shop, visible_projects
 
 pytestmark = pytest.mark.stack
 
@@ -18,10 +17,15 @@ def client(live: dict) -> SyncPostgrestClient:
     return SyncPostgrestClient(live["rest"], schema="app")
 
 
+@pytest.fixture(scope="module")
+def facts(live) -> dict:
+    return shop(live)
+
+
 @pytest.fixture
-def token(live) -> str:
-    """The access token of the seller of the demo tenant Acme, from the login RPC."""
-    session = client(live).rpc("login", {"email": SELLER, "password": DEMO_PASSWORD}).execute().data
+def token(live, facts) -> str:
+    """The access token of the shop's seller, from the login RPC."""
+    session = client(live).rpc("login", {"email": facts["email"], "password": facts["password"]}).execute().data
     assert session["access_token"] and session["role"] == "app_user", session
     return session["access_token"]
 
@@ -52,12 +56,12 @@ def test_filters_embedding_pagination_and_csv(live, api, token):
     assert csv.splitlines()[0] == "code,name" and len(csv.splitlines()) == 4
 
 
-def test_errors_expose_code_and_message(live, api):
-    facts = acme(live)
+def test_errors_expose_code_and_message(api, facts):
     with pytest.raises(APIError) as refused:
         api.rpc("override_project_stage", {"project_id": facts["project"], "stage_id": facts["stage"],
                                            "reason": "client test"}).execute()
-    assert refused.value.code == "PT403" and "project.override_stage" in refused.value.message
+    assert (refused.value.code, refused.value.details) == ("PT403", "permission.missing")
+    assert "project.override_stage" in refused.value.hint, "the hint names the permission"
     with pytest.raises(APIError) as unknown:
         api.from_("projects").select("no_such_column").execute()
     assert unknown.value.code == "42703" and "no_such_column" in unknown.value.message

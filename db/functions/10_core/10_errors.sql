@@ -2,8 +2,11 @@
 -- it to the HTTP status xxx), a message, DETAIL carrying a stable reason
 -- code, and a hint that says what to do.
 
+-- VOLATILE, not IMMUTABLE: a call with constant arguments would otherwise be
+-- folded (and raise) wherever the planner or plpgsql_check evaluates it ahead
+-- of time, whether or not the branch that makes it is ever taken.
 CREATE OR REPLACE FUNCTION app_private.raise_invalid(p_reason text, p_message text, p_hint text) RETURNS void
-LANGUAGE plpgsql IMMUTABLE
+LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
   IF p_hint IS NULL THEN
@@ -18,7 +21,7 @@ COMMENT ON FUNCTION app_private.raise_invalid(text, text, text) IS
 
 -- Retired once every caller names a reason (the three-argument form above).
 CREATE OR REPLACE FUNCTION app_private.raise_invalid(p_message text, p_hint text) RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
   IF p_hint IS NULL THEN

@@ -1,7 +1,7 @@
 -- Trigger functions shared by every domain: timestamps and append-only tables.
 
 CREATE OR REPLACE FUNCTION app_private.tg__touch_updated_at() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
   NEW.updated_at := pg_catalog.now();
@@ -12,7 +12,7 @@ $$;
 COMMENT ON FUNCTION app_private.tg__touch_updated_at() IS 'BEFORE UPDATE: stamps updated_at.';
 
 CREATE OR REPLACE FUNCTION app_private.tg__append_only() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
@@ -20,9 +20,9 @@ BEGIN
     RETURN OLD;
   END IF;
   RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, pg_catalog.lower(TG_OP) USING ERRCODE = 'PT409',
-    HINT = 'Rows leave only with their tenant, through app.purge_organization.';
+    DETAIL = 'row.append_only', HINT = 'Rows leave only with their tenant, through app.purge_organization.';
 END
 $$;
 
 COMMENT ON FUNCTION app_private.tg__append_only() IS
-  'BEFORE UPDATE or DELETE on an append-only trail (approval history, access log, stage transitions): refused, except the purge of a tenant.';
+  'BEFORE UPDATE or DELETE on an append-only trail (approval history, access log, stage transitions): refused (PT409, reason row.append_only), except the purge of a tenant.';

@@ -104,7 +104,7 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_sub_stage
 -- Upsert (INSERT ... ON CONFLICT DO UPDATE, PostgREST's
 -- `Prefer: resolution=merge-duplicates`) sets every column of the payload,
 -- the primary key included, so the API roles hold UPDATE on the key columns and
--- on the NOT NULL columns fixed at insert (db/policies/95_upsert.sql). This
+-- on the NOT NULL columns fixed at insert (db/policies/00_reset.sql). This
 -- trigger keeps them as they are: setting them to their current value passes,
 -- changing them is refused.
 -- Functions owned by the tables' owner (workflow steps) may still move them.
@@ -132,7 +132,7 @@ $$;
 COMMENT ON FUNCTION app_private.tg_keep_fixed_columns() IS
   'BEFORE UPDATE: refuses (PT409, reason row.fixed_column) a change of the columns named in the trigger arguments (keys and columns fixed at insert), so upserts may send them unchanged.';
 
--- Columns an upsert sends but never changes (db/policies/95_upsert.sql grants UPDATE on them).
+-- Columns an upsert sends but never changes (the policy files grant UPDATE on them).
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.approval_chains
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.approval_policies

@@ -1,7 +1,7 @@
--- Tenants and sites: validation, and the roles a new tenant starts with.
+-- Tenants and sites: validation, and the provisioning of a new tenant.
 
 CREATE OR REPLACE FUNCTION app_private.tg_organizations__validate() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql STABLE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -13,24 +13,24 @@ BEGIN
     ARRAY['currency', 'date_format', 'locale', 'timezone', 'week_start']);
   IF v_settings ? 'timezone' AND NOT EXISTS (
        SELECT FROM pg_catalog.pg_timezone_names WHERE name = v_settings ->> 'timezone') THEN
-    PERFORM app_private.raise_invalid(format('settings.timezone %s is not a time zone', v_settings -> 'timezone'),
+    PERFORM app_private.raise_invalid('settings.timezone_unknown', format('settings.timezone %s is not a time zone', v_settings -> 'timezone'),
                                       'Use an IANA name such as Europe/Berlin.');
   END IF;
   IF v_settings ? 'locale' AND coalesce(v_settings ->> 'locale', '') !~ '^[a-z]{2,3}(-[A-Z]{2})?$' THEN
-    PERFORM app_private.raise_invalid(format('settings.locale %s is not a locale', v_settings -> 'locale'),
+    PERFORM app_private.raise_invalid('settings.locale_invalid', format('settings.locale %s is not a locale', v_settings -> 'locale'),
                                       'Use a BCP 47 tag such as en-US or de-DE.');
   END IF;
   IF v_settings ? 'currency' AND coalesce(v_settings ->> 'currency', '') !~ '^[A-Z]{3}$' THEN
-    PERFORM app_private.raise_invalid(format('settings.currency %s is not a currency code', v_settings -> 'currency'),
+    PERFORM app_private.raise_invalid('settings.currency_invalid', format('settings.currency %s is not a currency code', v_settings -> 'currency'),
                                       'Use an ISO 4217 code such as EUR or USD.');
   END IF;
   IF v_settings ? 'week_start' AND (jsonb_typeof(v_settings -> 'week_start') <> 'number'
        OR (v_settings ->> 'week_start') NOT IN ('1', '2', '3', '4', '5', '6', '7')) THEN
-    PERFORM app_private.raise_invalid('settings.week_start must be a number from 1 (Monday) to 7 (Sunday)',
+    PERFORM app_private.raise_invalid('settings.week_start_invalid', 'settings.week_start must be a number from 1 (Monday) to 7 (Sunday)',
                                       'Use 1 for Monday.');
   END IF;
   IF v_settings ? 'date_format' AND coalesce(v_settings ->> 'date_format', '') NOT IN ('YYYY-MM-DD', 'DD.MM.YYYY', 'DD/MM/YYYY', 'MM/DD/YYYY') THEN
-    PERFORM app_private.raise_invalid(format('settings.date_format %s is not supported', v_settings -> 'date_format'),
+    PERFORM app_private.raise_invalid('settings.date_format_unsupported', format('settings.date_format %s is not supported', v_settings -> 'date_format'),
                                       'Use YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY or MM/DD/YYYY.');
   END IF;
 
@@ -38,62 +38,60 @@ BEGIN
     ARRAY['accent_color', 'display_name', 'logo_url', 'primary_color']);
   IF v_branding ? 'logo_url' AND (coalesce(v_branding ->> 'logo_url', '') !~ '^https://[^\s]+$'
                                    OR length(v_branding ->> 'logo_url') > 2048) THEN
-    PERFORM app_private.raise_invalid('branding.logo_url must be an https URL', 'e.g. https://example.com/logo.svg');
+    PERFORM app_private.raise_invalid('branding.logo_url_invalid', 'branding.logo_url must be an https URL', 'e.g. https://example.com/logo.svg');
   END IF;
   IF v_branding ?| ARRAY['primary_color', 'accent_color'] AND (
        coalesce(v_branding ->> 'primary_color', '#000000') !~ '^#[0-9A-Fa-f]{6}$'
        OR coalesce(v_branding ->> 'accent_color', '#000000') !~ '^#[0-9A-Fa-f]{6}$') THEN
-    PERFORM app_private.raise_invalid('branding colors must look like #RRGGBB', 'e.g. #0F62FE');
+    PERFORM app_private.raise_invalid('branding.color_invalid', 'branding colors must look like #RRGGBB', 'e.g. #0F62FE');
   END IF;
   IF v_branding ? 'display_name' AND length(coalesce(v_branding ->> 'display_name', '')) NOT BETWEEN 1 AND 200 THEN
-    PERFORM app_private.raise_invalid('branding.display_name must have 1 to 200 characters', NULL);
+    PERFORM app_private.raise_invalid('branding.display_name_length', 'branding.display_name must have 1 to 200 characters',
+                                      'Send a name of 1 to 200 characters, or leave display_name out.');
   END IF;
   RETURN NEW;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_organizations__validate() IS 'BEFORE INSERT OR UPDATE: validates settings and branding (PT422).';
+COMMENT ON FUNCTION app_private.tg_organizations__validate() IS
+  'BEFORE INSERT OR UPDATE: validates settings and branding (PT422; reasons input.unknown_key, settings.*, branding.*).';
 
-CREATE OR REPLACE FUNCTION app_private.sync_system_roles(p_organization_id uuid) RETURNS void
-LANGUAGE sql
-SET search_path = ''
-AS $$
-  INSERT INTO app.roles (organization_id, key, name, description, is_system)
-  SELECT p_organization_id, sr.key, sr.name, sr.description, true
-    FROM app_private.system_roles AS sr
-  ON CONFLICT (organization_id, key) DO UPDATE
-    SET name = excluded.name, description = excluded.description, is_system = true
-    WHERE app.roles.is_system;
-
-  INSERT INTO app.role_permissions (organization_id, role_id, permission)
-  SELECT p_organization_id, r.id, srp.permission
-    FROM app_private.system_role_permissions AS srp
-    JOIN app.roles AS r ON r.organization_id = p_organization_id AND r.key = srp.role_key AND r.is_system
-  ON CONFLICT DO NOTHING;
-
-  DELETE FROM app.role_permissions AS rp
-   USING app.roles AS r
-   WHERE rp.organization_id = p_organization_id AND r.organization_id = rp.organization_id AND r.id = rp.role_id
-     AND r.is_system
-     AND NOT EXISTS (SELECT FROM app_private.system_role_permissions AS srp
-                      WHERE srp.role_key = r.key AND srp.permission = rp.permission);
-$$;
-
-COMMENT ON FUNCTION app_private.sync_system_roles(uuid) IS
-  'Brings a tenant''s system roles in line with the platform catalog (app_private.system_roles); tenant-made roles are left alone.';
-
-CREATE OR REPLACE FUNCTION app_private.tg_organizations__provision() RETURNS trigger
-LANGUAGE plpgsql
+-- Provisioning a new organization, every domain in order. Each step is an
+-- idempotent function kept in its own domain, copying that domain's
+-- platform defaults (db/seeds/reference/*.sql) into the tenant's own rows:
+--   1. identity: the system roles and their permissions
+--      (app_private.sync_system_roles, 30_identity/60_rbac.sql);
+--   2. workflow: stage catalog, "Default Workflow" v1, settings, document
+--      rules, approval SLAs, chains and fallback roles
+--      (app_private.provision_workflow, 60_workflow/10_templates.sql), which
+--      name the roles of step 1.
+-- A new domain adds its step here.
+CREATE OR REPLACE FUNCTION app_private.provision_organization(p_organization_id uuid) RETURNS void
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
-  PERFORM app_private.sync_system_roles(NEW.id);
+  PERFORM app_private.sync_system_roles(p_organization_id);
+  PERFORM app_private.provision_workflow(p_organization_id);
+END
+$$;
+
+COMMENT ON FUNCTION app_private.provision_organization(uuid) IS
+  'Gives a new tenant what every domain needs, in order: system roles (app_private.sync_system_roles), then the workflow (app_private.provision_workflow). Idempotent.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_organizations__provision() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.provision_organization(NEW.id);
   RETURN NULL;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_organizations__provision() IS 'AFTER INSERT: gives a new tenant its system roles.';
+COMMENT ON FUNCTION app_private.tg_organizations__provision() IS 'AFTER INSERT: provisions the new tenant (app_private.provision_organization).';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.organizations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

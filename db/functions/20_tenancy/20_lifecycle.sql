@@ -7,12 +7,13 @@ SET search_path = ''
 AS $$
 BEGIN
   IF NOT auth.is_platform_operator() THEN
-    RAISE EXCEPTION 'only platform operators manage tenants' USING ERRCODE = 'PT403';
+    RAISE EXCEPTION 'only platform operators may do this' USING ERRCODE = 'PT403', DETAIL = 'operator.required',
+      HINT = 'Sign in as a platform operator (role app_admin).';
   END IF;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.require_platform_operator() IS 'Raises PT403 unless the caller is a platform operator acting as app_admin.';
+COMMENT ON FUNCTION app_private.require_platform_operator() IS 'Raises PT403 (reason operator.required) unless the caller is a platform operator acting as app_admin.';
 
 CREATE OR REPLACE FUNCTION app_private.find_organization(p_organization_id uuid) RETURNS app.organizations
 LANGUAGE plpgsql STABLE
@@ -23,13 +24,14 @@ DECLARE
 BEGIN
   SELECT * INTO v_organization FROM app.organizations WHERE id = p_organization_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'organization % does not exist', p_organization_id USING ERRCODE = 'PT404';
+    RAISE EXCEPTION 'organization % does not exist', p_organization_id USING ERRCODE = 'PT404',
+      DETAIL = 'organization.not_found', HINT = 'GET /organizations lists the tenants you may see.';
   END IF;
   RETURN v_organization;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.find_organization(uuid) IS 'The organization, or PT404.';
+COMMENT ON FUNCTION app_private.find_organization(uuid) IS 'The organization, or PT404 (reason organization.not_found).';
 
 CREATE OR REPLACE FUNCTION app.delete_organization(organization_id uuid) RETURNS app.organizations
 LANGUAGE plpgsql VOLATILE
@@ -54,7 +56,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.delete_organization(uuid) IS
-  'Soft-deletes a tenant (platform operators only): its members are refused at once, its sessions end, and its data is kept for the 30-day retention window, after which app.purge_organization removes it. Errors: PT403, PT404.';
+  'Soft-deletes a tenant (platform operators only): its members are refused at once, its sessions end, and its data is kept for the 30-day retention window, after which app.purge_organization removes it. Errors: PT403 operator.required, PT404 organization.not_found.';
 
 CREATE OR REPLACE FUNCTION app.restore_organization(organization_id uuid) RETURNS app.organizations
 LANGUAGE plpgsql VOLATILE
@@ -67,7 +69,8 @@ BEGIN
   PERFORM app_private.require_platform_operator();
   v_organization := app_private.find_organization(restore_organization.organization_id);
   IF v_organization.deleted_at IS NULL THEN
-    RAISE EXCEPTION 'organization % is not deleted', v_organization.slug USING ERRCODE = 'PT409';
+    RAISE EXCEPTION 'organization % is not deleted', v_organization.slug USING ERRCODE = 'PT409',
+      DETAIL = 'organization.not_deleted', HINT = 'Only a soft-deleted tenant can be restored.';
   END IF;
   UPDATE app.organizations AS o SET deleted_at = NULL, is_active = true
    WHERE o.id = restore_organization.organization_id
@@ -77,7 +80,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.restore_organization(uuid) IS
-  'Undoes app.delete_organization within the retention window (platform operators only). Errors: PT403, PT404, PT409 not deleted.';
+  'Undoes app.delete_organization within the retention window (platform operators only). Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted.';
 
 CREATE OR REPLACE FUNCTION app_private.purge_organization_data(p_organization_id uuid) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -115,12 +118,12 @@ BEGIN
   v_organization := app_private.find_organization(purge_organization.organization_id);
   IF v_organization.deleted_at IS NULL THEN
     RAISE EXCEPTION 'organization % must be deleted before it is purged', v_organization.slug
-      USING ERRCODE = 'PT409', HINT = 'Call app.delete_organization first.';
+      USING ERRCODE = 'PT409', DETAIL = 'organization.not_deleted', HINT = 'Call app.delete_organization first.';
   END IF;
   IF v_organization.deleted_at > pg_catalog.now() - interval '30 days' AND NOT ignore_retention THEN
     RAISE EXCEPTION 'organization % is inside its 30-day retention window until %', v_organization.slug,
       v_organization.deleted_at + interval '30 days'
-      USING ERRCODE = 'PT409', HINT = 'Pass ignore_retention => true to purge now.';
+      USING ERRCODE = 'PT409', DETAIL = 'organization.in_retention', HINT = 'Pass ignore_retention => true to purge now.';
   END IF;
   PERFORM app_private.purge_organization_data(v_organization.id);
   RETURN true;
@@ -128,7 +131,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.purge_organization(uuid, boolean) IS
-  'Removes a soft-deleted tenant and all its data for good, leaving no orphaned row (platform operators only). Refuses inside the 30-day retention window unless ignore_retention. Errors: PT403, PT404, PT409.';
+  'Removes a soft-deleted tenant and all its data for good, (platform operators only). Refuses inside the 30-day retention window unless ignore_retention. Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted / organization.in_retention.';
 
 CREATE OR REPLACE FUNCTION app_private.purge_expired_organizations() RETURNS integer
 LANGUAGE plpgsql VOLATILE

@@ -1,5 +1,5 @@
 -- Claims and authorization helpers. PostgREST 12 sets request.jwt.claims
--- from the verified token; config/graphile.config.mjs sets the same setting
+-- from the verified token; config/graphile/auth.mjs sets the same setting
 -- for PostGraphile, so every policy behaves the same behind both servers.
 --
 -- The token is trusted for who is calling, never for what they may do.
@@ -36,10 +36,10 @@ BEGIN
   -- claims were not the ones the role was chosen by.
   IF pg_catalog.current_setting('role') <> v_role THEN
     RAISE EXCEPTION 'the token''s role % does not match the database role %', v_role, pg_catalog.current_setting('role')
-      USING ERRCODE = 'PT401';
+      USING ERRCODE = 'PT401', DETAIL = 'token.role_mismatch', HINT = 'Sign in again with app.login.';
   END IF;
   IF coalesce(v_claims ->> 'sub', '') !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
-    RAISE EXCEPTION 'the token does not name a user' USING ERRCODE = 'PT401', HINT = 'Sign in again with app.login.';
+    RAISE EXCEPTION 'the token does not name a user' USING ERRCODE = 'PT401', DETAIL = 'token.no_user', HINT = 'Sign in again with app.login.';
   END IF;
 
   SELECT u.email, u.status, u.is_platform_operator,
@@ -58,23 +58,24 @@ BEGIN
    WHERE u.id = (v_claims ->> 'sub')::uuid;
 
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'the token names an unknown user' USING ERRCODE = 'PT401', HINT = 'Sign in again with app.login.';
+    RAISE EXCEPTION 'the token names an unknown user' USING ERRCODE = 'PT401', DETAIL = 'token.unknown_user', HINT = 'Sign in again with app.login.';
   ELSIF v_found.status NOT IN ('active', 'invited') THEN
     RAISE EXCEPTION 'user % is %', v_found.email, v_found.status
-      USING ERRCODE = 'PT403', HINT = 'Ask a platform operator to reinstate the account.';
+      USING ERRCODE = 'PT403', DETAIL = 'user.inactive', HINT = 'Ask a platform operator to reinstate the account.';
   ELSIF v_role = 'app_admin' AND NOT v_found.is_platform_operator THEN
-    RAISE EXCEPTION 'only platform operators may act as app_admin' USING ERRCODE = 'PT403';
+    RAISE EXCEPTION 'only platform operators may act as app_admin' USING ERRCODE = 'PT403', DETAIL = 'operator.required',
+      HINT = 'Sign in with app.login, which picks the role your account may take.';
   ELSIF NOT v_found.session_open THEN
-    RAISE EXCEPTION 'the session has ended' USING ERRCODE = 'PT401', HINT = 'Sign in again with app.login.';
+    RAISE EXCEPTION 'the session has ended' USING ERRCODE = 'PT401', DETAIL = 'session.ended', HINT = 'Sign in again with app.login.';
   ELSIF NOT v_found.member THEN
     RAISE EXCEPTION 'user % is not an active member of organization %', v_found.email, v_claims ->> 'org_id'
-      USING ERRCODE = 'PT403', HINT = 'Switch to an organization you belong to with app.switch_organization.';
+      USING ERRCODE = 'PT403', DETAIL = 'membership.not_active', HINT = 'Switch to an organization you belong to with app.switch_organization.';
   END IF;
 END
 $$;
 
 COMMENT ON FUNCTION auth.check_request() IS
-  'Refuses a request whose user is unknown, suspended or disabled, whose session ended, whose role claim is not its database role or not theirs to take, or who is not an active member of the token''s tenant. PostgREST runs it before every request (db-pre-request) and the GraphQL server before every operation. Errors: PT401, PT403.';
+  'Refuses a request whose user is unknown, suspended or disabled, whose session ended, whose role claim is not its database role or not theirs to take, or who is not an active member of the token''s tenant. PostgREST runs it before every request (db-pre-request) and the GraphQL server before every operation. Errors: PT401 token.role_mismatch / token.no_user / token.unknown_user / session.ended, PT403 user.inactive / operator.required / membership.not_active.';
 
 CREATE OR REPLACE FUNCTION auth.user_id() RETURNS uuid
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -137,6 +138,10 @@ $$;
 COMMENT ON FUNCTION auth.has_permission(text, uuid) IS
   'The one permission check of policies and RPCs: does the caller hold p_permission in the active tenant, through a role for the whole tenant, or for site p_site_id when given? Read from the RBAC tables on every call.';
 
+-- The one refusal for a missing permission (PT403, reason
+-- permission.missing, the permission in the hint). Policies use it as a
+-- boolean in a WITH CHECK; functions call app_private.require_permission,
+-- which lets platform operators through and otherwise asks this.
 CREATE OR REPLACE FUNCTION auth.check_permission(p_permission text) RETURNS boolean
 LANGUAGE plpgsql STABLE
 SET search_path = ''
@@ -152,6 +157,20 @@ $$;
 
 COMMENT ON FUNCTION auth.check_permission(text) IS
   'For the WITH CHECK of a policy that is the only way to write a row: true when the caller holds p_permission tenant-wide, otherwise raises PT403 (reason permission.missing) naming it, instead of the anonymous "violates row-level security policy". Written `(SELECT auth.check_permission(p))` after the tenant test, so it runs once per statement and only for rows of the caller''s tenant.';
+
+CREATE OR REPLACE FUNCTION app_private.require_permission(p_permission text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+  IF NOT auth.is_platform_operator() THEN
+    PERFORM auth.check_permission(p_permission);
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.require_permission(text) IS
+  'The permission check of functions (PERFORM app_private.require_permission(p)): platform operators pass; anyone else must hold the permission tenant-wide, or auth.check_permission raises PT403 (reason permission.missing).';
 
 CREATE OR REPLACE FUNCTION auth.permitted_site_ids(p_permission text) RETURNS uuid[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
@@ -198,7 +217,7 @@ BEGIN
   SELECT * INTO v_user FROM app.users WHERE email = p_email::public.citext;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no user with email %', p_email
-      USING ERRCODE = 'PT404', HINT = 'Check the email, or seed the demo data with `pulse seed --demo`.';
+      USING ERRCODE = 'PT404', DETAIL = 'user.not_found', HINT = 'Check the email, or seed the demo data with `pulse seed --demo`.';
   END IF;
 
   SELECT o.id INTO v_organization_id
@@ -208,7 +227,7 @@ BEGIN
      AND (m.id IS NOT NULL OR v_user.is_platform_operator);
   IF NOT FOUND THEN
     RAISE EXCEPTION '% is not an active member of organization %', p_email, p_organization_slug
-      USING ERRCODE = 'PT403', HINT = 'Pick an organization the user belongs to.';
+      USING ERRCODE = 'PT403', DETAIL = 'membership.not_active', HINT = 'Pick an organization the user belongs to.';
   END IF;
 
   RETURN jsonb_build_object(
@@ -220,7 +239,7 @@ END
 $$;
 
 COMMENT ON FUNCTION auth.token_claims_for(text, text) IS
-  'Claims (sub, role, org_id) for a token that `pulse jwt mint` signs. Owner only. Errors: PT404 unknown email, PT403 not a member.';
+  'Claims (sub, role, org_id) for a token that `pulse jwt mint` signs. Owner only. Errors: PT404 user.not_found, PT403 membership.not_active.';
 
 -- For DBAs in psql: become a tenant user, as a request under their token
 -- would, to see what they see. Invoker rights on purpose: only a function
@@ -247,4 +266,4 @@ END
 $$;
 
 COMMENT ON FUNCTION auth.act_as(text, text, boolean) IS
-  E'Act as a tenant user in psql (owner only): sets the claims a token would carry (sub, role, org_id) and the API role, so what follows runs under row-level security as that user; the audit log names it in request_id. For the session, or until the transaction ends with p_for_transaction. Back to the owner: RESET ROLE; RESET ALL; (RESET ALL alone keeps the role). See docs/dba.md. Errors: PT404 unknown email, PT403 not an active member or suspended.';
+  E'Act as a tenant user in psql (owner only): sets the claims a token would carry (sub, role, org_id) and the API role, so what follows runs under row-level security as that user; the audit log names it in request_id. For the session, or until the transaction ends with p_for_transaction. Back to the owner: RESET ROLE; RESET ALL; (RESET ALL alone keeps the role). See docs/dba.md. Errors: PT404 user.not_found, PT403 membership.not_active or user.inactive (and what auth.check_request refuses).';

@@ -21,7 +21,7 @@ BEGIN
   SELECT jwt_secret INTO v_secret FROM app_private.token_settings;
   IF v_secret IS NULL THEN
     RAISE EXCEPTION 'the token signing secret is not configured'
-      USING ERRCODE = 'PT503', HINT = 'Run `pulse db migrate`, which stores the configured PULSE_JWT_SECRET.';
+      USING ERRCODE = 'PT503', DETAIL = 'token.secret_missing', HINT = 'Run `pulse db migrate`, which stores the configured PULSE_JWT_SECRET.';
   END IF;
   v_signing_input := app_private.base64url(pg_catalog.convert_to('{"alg":"HS256","typ":"JWT"}', 'UTF8'))
     || '.' || app_private.base64url(pg_catalog.convert_to(p_claims::text, 'UTF8'));
@@ -31,7 +31,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION app_private.sign_jwt(jsonb) IS 'Signs claims as an HS256 JWT with the configured secret.';
+COMMENT ON FUNCTION app_private.sign_jwt(jsonb) IS 'Signs claims as an HS256 JWT with the configured secret; PT503 (reason token.secret_missing) when none is configured.';
 
 CREATE OR REPLACE FUNCTION app_private.request_header(p_name text) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE

@@ -10,12 +10,12 @@ LANGUAGE plpgsql IMMUTABLE
 AS $$
 BEGIN
   IF length(coalesce(p_password, '')) < 10 THEN
-    RAISE EXCEPTION 'the password is too short' USING ERRCODE = 'PT422', HINT = 'Use at least 10 characters.';
+    RAISE EXCEPTION 'the password is too short' USING ERRCODE = 'PT422', DETAIL = 'password.too_short', HINT = 'Use at least 10 characters.';
   END IF;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.check_password_strength(text) IS 'Refuses passwords shorter than 10 characters (PT422).';
+COMMENT ON FUNCTION app_private.check_password_strength(text) IS 'Refuses passwords shorter than 10 characters (PT422, reason password.too_short).';
 
 CREATE OR REPLACE FUNCTION app_private.store_password(p_user_id uuid, p_password text) RETURNS void
 LANGUAGE sql VOLATILE
@@ -165,7 +165,7 @@ SET search_path = ''
 AS $$
   -- For refusals that must not roll back what they recorded: the caller
   -- returns this row instead of raising. PostgREST answers 401 with it as the
-  -- body, the same fields as a raised error's; config/graphile.config.mjs
+  -- body, the same fields as a raised error's; config/graphile/errors.mjs
   -- (RefusalPlugin) turns it into a GraphQL error.
   SELECT pg_catalog.set_config('response.status', '401', true);
   SELECT pg_catalog.set_config('response.headers',
@@ -208,12 +208,12 @@ BEGIN
        AND o.is_active AND o.deleted_at IS NULL
   ) THEN
     RAISE EXCEPTION '% is not an active member of organization %', p_user.email, p_organization_id
-      USING ERRCODE = 'PT403', HINT = 'List your organizations with GET /memberships.';
+      USING ERRCODE = 'PT403', DETAIL = 'membership.not_active', HINT = 'List your organizations with GET /memberships.';
   END IF;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.require_membership(app.users, uuid) IS 'Raises PT403 unless the user may act in the tenant.';
+COMMENT ON FUNCTION app_private.require_membership(app.users, uuid) IS 'Raises PT403 (reason membership.not_active) unless the user may act in the tenant.';
 
 CREATE OR REPLACE FUNCTION app.login(email text, password text, organization_id uuid DEFAULT NULL)
 RETURNS app.session_tokens
@@ -241,7 +241,7 @@ BEGIN
   PERFORM app_private.clear_sign_in_failures(login.email);
   IF v_user.status IN ('suspended', 'disabled') THEN
     RAISE EXCEPTION 'user % is %', v_user.email, v_user.status
-      USING ERRCODE = 'PT403', HINT = 'Ask a platform operator to reinstate the account.';
+      USING ERRCODE = 'PT403', DETAIL = 'user.inactive', HINT = 'Ask a platform operator to reinstate the account.';
   END IF;
 
   v_organization_id := coalesce(login.organization_id, app_private.default_organization(v_user));
@@ -250,7 +250,7 @@ BEGIN
   ELSIF NOT v_user.is_platform_operator AND NOT EXISTS (
       SELECT FROM app.memberships AS m WHERE m.user_id = v_user.id AND m.status = 'invited') THEN
     RAISE EXCEPTION '% has no active membership', v_user.email
-      USING ERRCODE = 'PT403', HINT = 'Ask an administrator of your organization to add you.';
+      USING ERRCODE = 'PT403', DETAIL = 'membership.none', HINT = 'Ask an administrator of your organization to add you.';
   END IF;
 
   UPDATE app.users AS u SET last_sign_in_at = pg_catalog.now(),
@@ -262,7 +262,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.login(text, text, uuid) IS
-  'Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user''s oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 suspended or not a member, PT429 locked.';
+  'Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user''s oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked.';
 
 CREATE OR REPLACE FUNCTION app.refresh(refresh_token text) RETURNS app.session_tokens
 LANGUAGE plpgsql VOLATILE
@@ -287,11 +287,12 @@ BEGIN
   END IF;
   IF v_session.id IS NULL OR v_session.revoked_at IS NOT NULL OR v_session.expires_at <= pg_catalog.now() THEN
     RAISE EXCEPTION 'the refresh token is invalid or expired' USING ERRCODE = 'PT401',
-      HINT = 'Refresh tokens work once; sign in again with app.login.';
+      DETAIL = 'session.refresh_token_invalid', HINT = 'Refresh tokens work once; sign in again with app.login.';
   END IF;
   SELECT u.* INTO v_user FROM app.users AS u WHERE u.id = v_session.user_id;
   IF v_user.status NOT IN ('active', 'invited') THEN
-    RAISE EXCEPTION 'user % is %', v_user.email, v_user.status USING ERRCODE = 'PT403';
+    RAISE EXCEPTION 'user % is %', v_user.email, v_user.status USING ERRCODE = 'PT403', DETAIL = 'user.inactive',
+      HINT = 'Ask a platform operator to reinstate the account.';
   END IF;
   IF v_session.organization_id IS NOT NULL THEN
     PERFORM app_private.require_membership(v_user, v_session.organization_id);
@@ -301,7 +302,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.refresh(text) IS
-  'Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 invalid or expired, PT403 suspended or no longer a member.';
+  'Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 session.refresh_token_invalid, PT403 user.inactive / membership.not_active.';
 
 CREATE OR REPLACE FUNCTION app.logout() RETURNS boolean
 LANGUAGE plpgsql VOLATILE
@@ -312,7 +313,7 @@ DECLARE
   v_session_id uuid := nullif(auth.claims() ->> 'session_id', '')::uuid;
 BEGIN
   IF auth.user_id() IS NULL THEN
-    RAISE EXCEPTION 'not signed in' USING ERRCODE = 'PT401';
+    RAISE EXCEPTION 'not signed in' USING ERRCODE = 'PT401', DETAIL = 'session.required', HINT = 'Sign in with app.login.';
   END IF;
   UPDATE app.sessions AS s SET revoked_at = pg_catalog.now()
    WHERE s.id = v_session_id AND s.user_id = auth.user_id() AND s.revoked_at IS NULL;
@@ -334,7 +335,7 @@ DECLARE
 BEGIN
   SELECT u.* INTO v_user FROM app.users AS u WHERE u.id = auth.user_id();
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'not signed in' USING ERRCODE = 'PT401';
+    RAISE EXCEPTION 'not signed in' USING ERRCODE = 'PT401', DETAIL = 'session.required', HINT = 'Sign in with app.login.';
   END IF;
   PERFORM app_private.require_membership(v_user, switch_organization.organization_id);
   IF NOT EXISTS (SELECT FROM app.sessions WHERE id = v_session_id AND user_id = v_user.id) THEN
@@ -345,7 +346,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.switch_organization(uuid) IS
-  'For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401, PT403.';
+  'For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401 session.required, PT403 membership.not_active.';
 
 CREATE OR REPLACE FUNCTION app.change_password(current_password text, new_password text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE
@@ -358,7 +359,7 @@ DECLARE
 BEGIN
   SELECT u.* INTO v_user FROM app.users AS u WHERE u.id = auth.user_id();
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'not signed in' USING ERRCODE = 'PT401';
+    RAISE EXCEPTION 'not signed in' USING ERRCODE = 'PT401', DETAIL = 'session.required', HINT = 'Sign in with app.login.';
   END IF;
   -- The current password is guessed no faster here than at sign-in.
   PERFORM app_private.refuse_locked(app_private.lock_sign_in(v_user.email));
@@ -377,7 +378,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.change_password(text, text) IS
-  'Changes the caller''s password and ends their other sessions. A wrong current password returns false (HTTP 403) and counts towards the sign-in lockout. Errors: PT401, PT422 too short, PT429 locked.';
+  'Changes the caller''s password and ends their other sessions. A wrong current password returns false (HTTP 403) and counts towards the sign-in lockout. Errors: PT401 session.required, PT422 password.too_short, PT429 sign_in.locked.';
 
 CREATE OR REPLACE FUNCTION app.set_user_password(user_id uuid, new_password text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE
@@ -387,7 +388,7 @@ AS $$
 BEGIN
   PERFORM app_private.require_platform_operator();
   IF NOT EXISTS (SELECT FROM app.users AS u WHERE u.id = set_user_password.user_id) THEN
-    RAISE EXCEPTION 'user % does not exist', set_user_password.user_id USING ERRCODE = 'PT404';
+    RAISE EXCEPTION 'user % does not exist', set_user_password.user_id USING ERRCODE = 'PT404', DETAIL = 'user.not_found';
   END IF;
   PERFORM app_private.store_password(set_user_password.user_id, new_password);
   PERFORM app_private.end_sessions(set_user_password.user_id);
@@ -396,10 +397,10 @@ END
 $$;
 
 COMMENT ON FUNCTION app.set_user_password(uuid, text) IS
-  'Sets a user''s password and ends their sessions (platform operators only). Errors: PT403, PT404, PT422.';
+  'Sets a user''s password and ends their sessions (platform operators only). Errors: PT403 operator.required, PT404 user.not_found, PT422 password.too_short.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_users__end_sessions() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$

@@ -86,25 +86,25 @@ DECLARE
 BEGIN
   PERFORM app_private.require_permission('membership.manage');
   IF v_organization_id IS NULL THEN
-    RAISE EXCEPTION 'the token names no organization' USING ERRCODE = 'PT400';
+    RAISE EXCEPTION 'the token names no organization' USING ERRCODE = 'PT400', DETAIL = 'organization.not_chosen',
+      HINT = 'Act in an organization: app.switch_organization.';
   END IF;
   -- The roles are checked now against the inviter's rights (as app.grant_role
   -- would) and granted when the invitee accepts.
   FOREACH v_role_key IN ARRAY coalesce(add_member.role_keys, '{}') LOOP
     PERFORM app_private.require_permission('role.assign');
     v_role := app_private.find_role(v_organization_id, v_role_key);
-    IF v_role.key = 'admin' AND NOT app_private.caller_is_admin() THEN
-      RAISE EXCEPTION 'only an admin grants the admin role' USING ERRCODE = 'PT403';
-    END IF;
-    PERFORM app_private.check_grantable(app_private.permissions_of(v_role));
+    PERFORM app_private.check_role_assignable(v_role);
   END LOOP;
   IF add_member.site_id IS NOT NULL
      AND NOT EXISTS (SELECT FROM app.sites AS s WHERE s.organization_id = v_organization_id AND s.id = add_member.site_id) THEN
-    RAISE EXCEPTION 'site % does not exist in this organization', add_member.site_id USING ERRCODE = 'PT404';
+    RAISE EXCEPTION 'site % does not exist in this organization', add_member.site_id USING ERRCODE = 'PT404',
+      DETAIL = 'site.not_found';
   END IF;
   IF add_member.partner_id IS NOT NULL
      AND NOT EXISTS (SELECT FROM app.partners AS p WHERE p.organization_id = v_organization_id AND p.id = add_member.partner_id) THEN
-    RAISE EXCEPTION 'partner % does not exist in this organization', add_member.partner_id USING ERRCODE = 'PT404';
+    RAISE EXCEPTION 'partner % does not exist in this organization', add_member.partner_id USING ERRCODE = 'PT404',
+      DETAIL = 'partner.not_found';
   END IF;
 
   -- Accounts are global and belong to their owner: a new email gets an
@@ -124,7 +124,8 @@ BEGIN
     RETURNING * INTO v_membership;
   ELSIF v_membership.partner_id IS DISTINCT FROM add_member.partner_id AND add_member.partner_id IS NOT NULL
         AND v_membership.status <> 'revoked' THEN
-    RAISE EXCEPTION '% is already a member bound to another partner', add_member.email USING ERRCODE = 'PT409';
+    RAISE EXCEPTION '% is already a member bound to another partner', add_member.email USING ERRCODE = 'PT409',
+      DETAIL = 'membership.other_partner', HINT = 'Revoke the membership first, then invite them for this partner.';
   ELSIF v_membership.status = 'revoked' THEN
     -- Coming back takes the person's consent again.
     UPDATE app.memberships AS m SET status = 'invited', partner_id = add_member.partner_id
@@ -142,7 +143,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.add_member(text, text, text[], uuid, uuid) IS
-  'Invites a person to the caller''s tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role''s rules for each role. Errors: PT400, PT403, PT404, PT409, PT422.';
+  'Invites a person to the caller''s tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role''s rules for each role. Errors: PT400 organization.not_chosen, PT403 permission.missing / role.admin_only / role.permission_not_held, PT404 role.not_found / site.not_found / partner.not_found, PT409 membership.other_partner, and those of app.grant_role.';
 
 CREATE OR REPLACE FUNCTION app.accept_invitation(token text, password text DEFAULT NULL, display_name text DEFAULT NULL)
 RETURNS app.memberships
@@ -170,7 +171,8 @@ BEGIN
     RAISE EXCEPTION 'the invitation has expired' USING ERRCODE = 'PT403', DETAIL = 'invitation.expired',
       HINT = 'Ask to be invited again.';
   ELSIF v_membership.status <> 'invited' OR v_user.status NOT IN ('invited', 'active') THEN
-    RAISE EXCEPTION 'the invitation has been withdrawn' USING ERRCODE = 'PT403', DETAIL = 'invitation.withdrawn';
+    RAISE EXCEPTION 'the invitation has been withdrawn' USING ERRCODE = 'PT403', DETAIL = 'invitation.withdrawn',
+      HINT = 'Ask to be invited again.';
   END IF;
 
   IF NOT EXISTS (SELECT FROM app_private.credentials AS c WHERE c.user_id = v_user.id) THEN
@@ -192,7 +194,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.accept_invitation(text, text, text) IS
-  'Accepts an invitation with the token sent to the invitee''s email; no sign-in needed. An account without a password must choose one here (password, at least 10 characters); an account that has one keeps it (send no password). The membership becomes active with the invited roles. A token works once and for 7 days. Errors: PT403 invitation.unknown / used / expired / withdrawn, PT409 invitation.account_has_password, PT422 invitation.password_required or too short.';
+  'Accepts an invitation with the token sent to the invitee''s email; no sign-in needed. An account without a password must choose one here (password, at least 10 characters); an account that has one keeps it (send no password). The membership becomes active with the invited roles. A token works once and for 7 days. Errors: PT403 invitation.unknown / used / expired / withdrawn, PT409 invitation.account_has_password, PT422 invitation.password_required / password.too_short.';
 
 CREATE OR REPLACE FUNCTION app.accept_membership(organization_id uuid) RETURNS app.memberships
 LANGUAGE plpgsql VOLATILE
@@ -208,11 +210,11 @@ BEGIN
      FOR UPDATE;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no invitation to organization % is waiting for you', accept_membership.organization_id
-      USING ERRCODE = 'PT404';
+      USING ERRCODE = 'PT404', DETAIL = 'invitation.not_found', HINT = 'GET /memberships lists yours; ask to be invited.';
   END IF;
   RETURN app_private.activate_membership(v_membership);
 END
 $$;
 
 COMMENT ON FUNCTION app.accept_membership(uuid) IS
-  'For a signed-in invitee: accepts an invitation to a tenant (see app.add_member) with the invited roles; then app.switch_organization acts in it. Without an account password, use app.accept_invitation with the emailed token. Errors: PT401, PT404 no invitation.';
+  'For a signed-in invitee: accepts an invitation to a tenant (see app.add_member) with the invited roles; then app.switch_organization acts in it. Without an account password, use app.accept_invitation with the emailed token. Errors: PT404 invitation.not_found.';

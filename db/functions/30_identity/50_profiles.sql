@@ -15,7 +15,8 @@ BEGIN
    WHERE m.organization_id = auth.org_id() AND m.status = 'active'
      AND m.user_id IN (set_direct_manager.user_id, set_direct_manager.manager_id);
   IF v_members_named < 1 + (set_direct_manager.manager_id IS NOT NULL)::integer THEN
-    RAISE EXCEPTION 'the user and the manager must both be active members of this organization' USING ERRCODE = 'PT404';
+    RAISE EXCEPTION 'the user and the manager must both be active members of this organization' USING ERRCODE = 'PT404',
+      DETAIL = 'user.not_member';
   END IF;
   -- The manager is a property of the (global) user: a tenant may set it only
   -- for people who belong to no other tenant.
@@ -23,7 +24,7 @@ BEGIN
               WHERE m.user_id = set_direct_manager.user_id AND m.organization_id <> auth.org_id()
                 AND m.status <> 'revoked') AND NOT auth.is_platform_operator() THEN
     RAISE EXCEPTION 'the user also belongs to another organization' USING ERRCODE = 'PT409',
-      HINT = 'Ask a platform operator to set their manager.';
+      DETAIL = 'user.in_other_tenant', HINT = 'Ask a platform operator to set their manager.';
   END IF;
   UPDATE app.users AS u SET direct_manager_id = set_direct_manager.manager_id
    WHERE u.id = set_direct_manager.user_id
@@ -33,7 +34,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.set_direct_manager(uuid, uuid) IS
-  'Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller''s tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403, PT404, PT409, 23514 own manager.';
+  'Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller''s tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403 permission.missing, PT404 user.not_member, PT409 user.in_other_tenant / user.manager_not_colleague, 23514 own manager.';
 
 CREATE OR REPLACE FUNCTION app.current_user_profile() RETURNS app.users
 LANGUAGE sql STABLE SECURITY DEFINER
@@ -71,7 +72,7 @@ COMMENT ON FUNCTION app_private.drop_foreign_managers(uuid) IS
   'Clears the direct manager of the user, and of the user''s reports, where the manager is not an active member of every tenant the report is active in.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_memberships__drop_foreign_managers() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -88,7 +89,7 @@ CREATE OR REPLACE TRIGGER _600_drop_foreign_managers AFTER INSERT OR UPDATE OF s
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_memberships__drop_foreign_managers();
 
 CREATE OR REPLACE FUNCTION app_private.tg_users__manager_is_colleague() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql STABLE
 SECURITY DEFINER
 SET search_path = ''
 AS $$

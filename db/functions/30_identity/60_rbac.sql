@@ -26,20 +26,6 @@ $$;
 
 COMMENT ON FUNCTION app_private.caller_is_admin() IS 'True for a tenant-wide admin of the active tenant (or a platform operator).';
 
-CREATE OR REPLACE FUNCTION app_private.require_permission(p_permission text) RETURNS void
-LANGUAGE plpgsql STABLE
-SET search_path = ''
-AS $$
-BEGIN
-  IF NOT (auth.has_permission(p_permission) OR auth.is_platform_operator()) THEN
-    RAISE EXCEPTION 'this needs the % permission', p_permission USING ERRCODE = 'PT403', DETAIL = 'permission.missing',
-      HINT = pg_catalog.format('Ask an administrator of your organization for a role with %s.', p_permission);
-  END IF;
-END
-$$;
-
-COMMENT ON FUNCTION app_private.require_permission(text) IS 'Raises PT403 unless the caller holds the permission tenant-wide (or is a platform operator).';
-
 CREATE OR REPLACE FUNCTION app_private.check_grantable(p_permissions text[]) RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = ''
@@ -50,15 +36,16 @@ DECLARE
 BEGIN
   IF v_unknown <> '{}' THEN
     RAISE EXCEPTION 'unknown permission(s): %', pg_catalog.array_to_string(v_unknown, ', ')
-      USING ERRCODE = 'PT422', HINT = 'GET /permissions lists the catalog.';
+      USING ERRCODE = 'PT422', DETAIL = 'permission.unknown', HINT = 'GET /permissions lists the catalog.';
   END IF;
   IF NOT app_private.caller_holds_all(p_permissions) THEN
-    RAISE EXCEPTION 'you cannot hand out permissions you do not hold yourself' USING ERRCODE = 'PT403', DETAIL = 'role.permission_not_held';
+    RAISE EXCEPTION 'you cannot hand out permissions you do not hold yourself' USING ERRCODE = 'PT403',
+      DETAIL = 'role.permission_not_held', HINT = 'Ask someone who holds them (an admin).';
   END IF;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.check_grantable(text[]) IS 'Refuses unknown permissions (PT422) and ones the caller does not hold (PT403).';
+COMMENT ON FUNCTION app_private.check_grantable(text[]) IS 'Refuses unknown permissions (PT422, permission.unknown) and ones the caller does not hold (PT403, role.permission_not_held).';
 
 CREATE OR REPLACE FUNCTION app_private.permissions_of(p_role app.roles) RETURNS text[]
 LANGUAGE sql STABLE
@@ -80,13 +67,14 @@ DECLARE
 BEGIN
   SELECT * INTO v_role FROM app.roles WHERE organization_id = p_organization_id AND key = p_role_key;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'role % does not exist in this organization', p_role_key USING ERRCODE = 'PT404';
+    RAISE EXCEPTION 'role % does not exist in this organization', p_role_key USING ERRCODE = 'PT404',
+      DETAIL = 'role.not_found', HINT = 'GET /roles lists the roles of your organization.';
   END IF;
   RETURN v_role;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.find_role(uuid, text) IS 'The tenant''s role with that key, or PT404.';
+COMMENT ON FUNCTION app_private.find_role(uuid, text) IS 'The tenant''s role with that key, or PT404 (reason role.not_found).';
 
 CREATE OR REPLACE FUNCTION app_private.check_role_assignable(p_role app.roles) RETURNS void
 LANGUAGE plpgsql STABLE
@@ -95,7 +83,8 @@ AS $$
 BEGIN
   -- Granting a role and taking it away need the same right.
   IF p_role.key = 'admin' AND NOT app_private.caller_is_admin() THEN
-    RAISE EXCEPTION 'only an admin grants or revokes the admin role' USING ERRCODE = 'PT403', DETAIL = 'role.admin_only';
+    RAISE EXCEPTION 'only an admin grants or revokes the admin role' USING ERRCODE = 'PT403', DETAIL = 'role.admin_only',
+      HINT = 'Ask an admin of your organization.';
   END IF;
   IF NOT app_private.caller_holds_all(app_private.permissions_of(p_role)) THEN
     RAISE EXCEPTION 'role % carries permissions you do not hold yourself', p_role.key
@@ -105,7 +94,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.check_role_assignable(app.roles) IS
-  'The escalation check of app.grant_role and app.revoke_role: only an admin grants or revokes admin, and nobody grants or revokes a role bundling permissions they do not hold (PT403).';
+  'The escalation check of app.grant_role, app.revoke_role, app.add_member and of changes to a membership: only an admin grants or revokes admin (PT403 role.admin_only), and nobody grants or revokes a role bundling permissions they do not hold (PT403 role.permission_not_held).';
 
 CREATE OR REPLACE FUNCTION app.create_role(key text, name text, permissions text[], description text DEFAULT '')
 RETURNS app.roles
@@ -126,12 +115,13 @@ BEGIN
   ON CONFLICT DO NOTHING;
   RETURN v_role;
 EXCEPTION WHEN unique_violation THEN
-  RAISE EXCEPTION 'role % already exists', create_role.key USING ERRCODE = 'PT409';
+  RAISE EXCEPTION 'role % already exists', create_role.key USING ERRCODE = 'PT409', DETAIL = 'role.key_taken',
+    HINT = 'Pick another key, or change that role with app.set_role_permissions.';
 END
 $$;
 
 COMMENT ON FUNCTION app.create_role(text, text, text[], text) IS
-  'Creates a tenant role bundling permissions the caller holds. Needs role.manage. Errors: PT403, PT409 key taken, PT422 unknown permission or bad key.';
+  'Creates a tenant role bundling permissions the caller holds. Needs role.manage. Errors: PT403 permission.missing / role.permission_not_held, PT409 role.key_taken, PT422 permission.unknown, 23514 bad key.';
 
 CREATE OR REPLACE FUNCTION app.set_role_permissions(role_key text, permissions text[]) RETURNS app.roles
 LANGUAGE plpgsql VOLATILE
@@ -145,7 +135,7 @@ BEGIN
   v_role := app_private.find_role(auth.org_id(), set_role_permissions.role_key);
   IF v_role.is_system THEN
     RAISE EXCEPTION 'system role % follows the platform catalog', v_role.key
-      USING ERRCODE = 'PT409', HINT = 'Create a role of your own with app.create_role.';
+      USING ERRCODE = 'PT409', DETAIL = 'role.system', HINT = 'Create a role of your own with app.create_role.';
   END IF;
   -- Both what is added and what is taken away must be within the caller's own permissions.
   PERFORM app_private.check_grantable(ARRAY(
@@ -163,7 +153,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.set_role_permissions(text, text[]) IS
-  'Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403, PT404, PT409 system role, PT422.';
+  'Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system, PT422 permission.unknown.';
 
 CREATE OR REPLACE FUNCTION app.delete_role(role_key text) RETURNS boolean
 LANGUAGE plpgsql VOLATILE
@@ -176,7 +166,8 @@ BEGIN
   PERFORM app_private.require_permission('role.manage');
   v_role := app_private.find_role(auth.org_id(), delete_role.role_key);
   IF v_role.is_system THEN
-    RAISE EXCEPTION 'system role % cannot be deleted', v_role.key USING ERRCODE = 'PT409';
+    RAISE EXCEPTION 'system role % cannot be deleted', v_role.key USING ERRCODE = 'PT409', DETAIL = 'role.system',
+      HINT = 'System roles follow the platform catalog; revoke it from members instead.';
   END IF;
   PERFORM app_private.check_grantable(app_private.permissions_of(v_role));
   DELETE FROM app.roles WHERE organization_id = v_role.organization_id AND id = v_role.id;
@@ -185,7 +176,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.delete_role(text) IS
-  'Deletes a tenant-made role and its assignments. Needs role.manage and the role''s permissions. Errors: PT403, PT404, PT409 system role.';
+  'Deletes a tenant-made role and its assignments. Needs role.manage and the role''s permissions. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system.';
 
 CREATE OR REPLACE FUNCTION app.grant_role(membership_id uuid, role_key text, site_id uuid DEFAULT NULL)
 RETURNS app.role_assignments
@@ -203,14 +194,16 @@ BEGIN
   SELECT m.* INTO v_membership FROM app.memberships AS m
    WHERE m.organization_id = v_organization_id AND m.id = grant_role.membership_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'membership % does not exist in this organization', grant_role.membership_id USING ERRCODE = 'PT404';
+    RAISE EXCEPTION 'membership % does not exist in this organization', grant_role.membership_id USING ERRCODE = 'PT404',
+      DETAIL = 'membership.not_found', HINT = 'GET /memberships lists the members of your organization.';
   END IF;
   IF v_membership.status <> 'active' THEN
     RAISE EXCEPTION 'membership % is %', v_membership.id, v_membership.status
-      USING ERRCODE = 'PT409', HINT = 'Roles go to active members only.';
+      USING ERRCODE = 'PT409', DETAIL = 'role.member_not_active', HINT = 'Roles go to active members only.';
   END IF;
   IF v_membership.user_id = auth.user_id() AND NOT auth.is_platform_operator() THEN
-    RAISE EXCEPTION 'you cannot grant roles to yourself' USING ERRCODE = 'PT403';
+    RAISE EXCEPTION 'you cannot grant roles to yourself' USING ERRCODE = 'PT403', DETAIL = 'role.self_grant',
+      HINT = 'Ask another member who may assign roles.';
   END IF;
   v_role := app_private.find_role(v_organization_id, grant_role.role_key);
   PERFORM app_private.check_role_assignable(v_role);
@@ -226,12 +219,13 @@ BEGIN
   END IF;
   RETURN v_assignment;
 EXCEPTION WHEN foreign_key_violation THEN
-  RAISE EXCEPTION 'site % does not exist in this organization', grant_role.site_id USING ERRCODE = 'PT404';
+  RAISE EXCEPTION 'site % does not exist in this organization', grant_role.site_id USING ERRCODE = 'PT404',
+    DETAIL = 'site.not_found';
 END
 $$;
 
 COMMENT ON FUNCTION app.grant_role(uuid, text, uuid) IS
-  'Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403, PT404.';
+  'Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403 permission.missing / role.self_grant / role.admin_only / role.permission_not_held, PT404 membership.not_found / role.not_found / site.not_found, PT409 role.member_not_active.';
 
 CREATE OR REPLACE FUNCTION app.revoke_role(membership_id uuid, role_key text, site_id uuid DEFAULT NULL)
 RETURNS boolean
@@ -254,7 +248,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.revoke_role(uuid, text, uuid) IS
-  'Takes a role (at site_id, or tenant-wide) away from a member. Needs the same right as granting it: role.assign and every permission of the role (PT403); admin only by an admin; the last admin of a tenant cannot be removed (PT409). False when there was nothing to revoke.';
+  'Takes a role (at site_id, or tenant-wide) away from a member. Needs the same right as granting it: role.assign and every permission of the role (PT403 permission.missing / role.permission_not_held); admin only by an admin (PT403 role.admin_only); the last admin of a tenant cannot be removed (PT409 role.last_admin). False when there was nothing to revoke.';
 
 CREATE OR REPLACE FUNCTION app_private.lock_organization(p_organization_id uuid) RETURNS void
 LANGUAGE sql VOLATILE
@@ -279,16 +273,16 @@ BEGIN
          JOIN app.memberships AS m ON m.organization_id = ra.organization_id AND m.id = ra.membership_id
         WHERE ra.organization_id = p_organization_id AND ra.site_id IS NULL AND m.status = 'active') THEN
     RAISE EXCEPTION 'the last admin of the organization cannot be removed'
-      USING ERRCODE = 'PT409', HINT = 'Make someone else admin first.';
+      USING ERRCODE = 'PT409', DETAIL = 'role.last_admin', HINT = 'Make someone else admin first.';
   END IF;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.require_an_admin(uuid) IS
-  'Raises PT409 when a tenant (still existing) has no active, tenant-wide admin left.';
+  'Raises PT409 (reason role.last_admin) when a tenant (still existing) has no active, tenant-wide admin left.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_role_assignments__keep_an_admin() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -306,7 +300,7 @@ COMMENT ON FUNCTION app_private.tg_role_assignments__keep_an_admin() IS
   'AFTER DELETE OR UPDATE: removing a tenant-wide admin assignment must leave the tenant an admin.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_memberships__keep_an_admin() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -323,10 +317,12 @@ COMMENT ON FUNCTION app_private.tg_memberships__keep_an_admin() IS
   'AFTER DELETE OR UPDATE OF status: revoking or removing the last admin''s membership is refused.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_memberships__guard() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql STABLE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
+DECLARE
+  v_role app.roles;
 BEGIN
   -- Only the invitee makes a membership active: by accepting, which uses up
   -- the invitation in this very transaction, or signed in as themselves.
@@ -343,28 +339,22 @@ BEGIN
   -- Revoking, rebinding or removing a membership takes its roles away: the
   -- same rules as app.revoke_role apply to whoever does it.
   IF coalesce(auth.claims() ->> 'role', 'anon') = 'app_user' THEN
-    IF EXISTS (SELECT FROM app.role_assignments AS ra
-                 JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id AND r.key = 'admin'
-                WHERE ra.organization_id = OLD.organization_id AND ra.membership_id = OLD.id)
-       AND NOT app_private.caller_is_admin() THEN
-      RAISE EXCEPTION 'only an admin changes the membership of an admin' USING ERRCODE = 'PT403';
-    END IF;
-    IF NOT app_private.caller_holds_all(ARRAY(
-         SELECT rp.permission FROM app.role_assignments AS ra
-           JOIN app.role_permissions AS rp ON rp.organization_id = ra.organization_id AND rp.role_id = ra.role_id
-          WHERE ra.organization_id = OLD.organization_id AND ra.membership_id = OLD.id)) THEN
-      RAISE EXCEPTION 'the member holds permissions you do not hold yourself' USING ERRCODE = 'PT403';
-    END IF;
+    FOR v_role IN SELECT r.* FROM app.role_assignments AS ra
+                    JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
+                   WHERE ra.organization_id = OLD.organization_id AND ra.membership_id = OLD.id
+                   ORDER BY r.key = 'admin' DESC, r.key LOOP
+      PERFORM app_private.check_role_assignable(v_role);
+    END LOOP;
   END IF;
   RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_memberships__guard() IS
-  'BEFORE UPDATE OF status, partner_id OR DELETE: only the invitee activates a membership (membership.activation_needs_invitee); a member may change another''s membership only if they could revoke all of that member''s roles.';
+  'BEFORE UPDATE OF status, partner_id OR DELETE: only the invitee activates a membership (membership.activation_needs_invitee); a member may change another''s membership only if they could revoke each of that member''s roles (app_private.check_role_assignable: role.admin_only, role.permission_not_held).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_memberships__drop_roles() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -390,6 +380,37 @@ CREATE OR REPLACE TRIGGER _500_drop_roles AFTER UPDATE OF status ON app.membersh
   FOR EACH ROW WHEN (OLD.status = 'active' AND NEW.status <> 'active')
   EXECUTE FUNCTION app_private.tg_memberships__drop_roles();
 
+-- Step 1 of provisioning a tenant (app_private.provision_organization,
+-- 20_tenancy/10_organizations.sql), and re-run for every tenant by the
+-- reference seed db/seeds/reference/10_rbac.sql.
+CREATE OR REPLACE FUNCTION app_private.sync_system_roles(p_organization_id uuid) RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = ''
+AS $$
+  INSERT INTO app.roles (organization_id, key, name, description, is_system)
+  SELECT p_organization_id, sr.key, sr.name, sr.description, true
+    FROM app_private.system_roles AS sr
+  ON CONFLICT (organization_id, key) DO UPDATE
+    SET name = excluded.name, description = excluded.description, is_system = true
+    WHERE app.roles.is_system;
+
+  INSERT INTO app.role_permissions (organization_id, role_id, permission)
+  SELECT p_organization_id, r.id, srp.permission
+    FROM app_private.system_role_permissions AS srp
+    JOIN app.roles AS r ON r.organization_id = p_organization_id AND r.key = srp.role_key AND r.is_system
+  ON CONFLICT DO NOTHING;
+
+  DELETE FROM app.role_permissions AS rp
+   USING app.roles AS r
+   WHERE rp.organization_id = p_organization_id AND r.organization_id = rp.organization_id AND r.id = rp.role_id
+     AND r.is_system
+     AND NOT EXISTS (SELECT FROM app_private.system_role_permissions AS srp
+                      WHERE srp.role_key = r.key AND srp.permission = rp.permission);
+$$;
+
+COMMENT ON FUNCTION app_private.sync_system_roles(uuid) IS
+  'Brings a tenant''s system roles in line with the platform catalog (app_private.system_roles); tenant-made roles are left alone.';
+
 -- An insert refused for lack of a permission says which one, before any
 -- BEFORE ROW trigger looks at the rows (their checks run before row-level
 -- security, and would otherwise answer first, about data the caller may not
@@ -401,7 +422,9 @@ SET search_path = ''
 AS $$
 BEGIN
   -- The owner's own paths (SECURITY DEFINER functions, migrations, seeds)
-  -- and platform operators are governed by their own policies.
+  -- and platform operators are governed by their own policies. This runs as
+  -- the API role, which may not reach app_private: hence the policies' own
+  -- check, auth.check_permission (the refusal app_private.require_permission raises).
   IF NOT pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = TG_RELID), 'USAGE')
      AND NOT auth.is_platform_operator() THEN
     PERFORM auth.check_permission(TG_ARGV[0]);

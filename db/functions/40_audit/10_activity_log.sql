@@ -2,7 +2,7 @@
 -- entities; the log itself refuses every change.
 
 CREATE OR REPLACE FUNCTION audit.tg__record_change() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -69,7 +69,7 @@ COMMENT ON FUNCTION audit.tg__record_change() IS
   'AFTER UPDATE or DELETE, per row: writes who changed which entity, how (changed columns only on update), from which request and address.';
 
 CREATE OR REPLACE FUNCTION audit.tg__record_inserts() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -104,7 +104,7 @@ COMMENT ON FUNCTION audit.tg__record_inserts() IS
   'AFTER INSERT, once per statement: writes one activity_log row per inserted row (who, which entity, the whole new row, request and address).';
 
 CREATE OR REPLACE FUNCTION audit.tg_activity_log__refuse_change() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
 BEGIN
@@ -112,12 +112,12 @@ BEGIN
     RETURN OLD;
   END IF;
   RAISE EXCEPTION 'the activity log is append-only: % refused', pg_catalog.lower(TG_OP)
-    USING ERRCODE = 'PT403', HINT = 'Audit rows leave only with their tenant, through app.purge_organization.';
+    USING ERRCODE = 'PT403', DETAIL = 'audit.append_only', HINT = 'Audit rows leave only with their tenant, through app.purge_organization.';
 END
 $$;
 
 COMMENT ON FUNCTION audit.tg_activity_log__refuse_change() IS
-  'BEFORE UPDATE, DELETE or TRUNCATE: refuses every change to the log, whoever asks, except the purge of a soft-deleted tenant.';
+  'BEFORE UPDATE, DELETE or TRUNCATE: refuses (PT403, reason audit.append_only) every change to the log, whoever asks, except the purge of a soft-deleted tenant.';
 
 CREATE OR REPLACE TRIGGER _100_refuse_change BEFORE UPDATE OR DELETE ON audit.activity_log
   FOR EACH ROW EXECUTE FUNCTION audit.tg_activity_log__refuse_change();
@@ -158,6 +158,7 @@ AS $$
     ('project_sub_stage_progress', NULL, 'readers', 'project.read'),
     ('approvals', NULL, 'readers', 'project.read'),
     ('approval_chains', NULL, 'readers', 'project.read'),
+    ('approval_fallbacks', NULL, 'readers', 'project.read'),
     ('approval_attachments', NULL, 'readers', 'project.read'),
     ('documents', NULL, 'readers', 'project.read'),
     ('document_versions', NULL, 'readers', 'project.read'),

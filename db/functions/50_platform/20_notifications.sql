@@ -12,7 +12,7 @@ CREATE OR REPLACE FUNCTION app_private.notify(
   p_entity_type text DEFAULT NULL,
   p_entity_id uuid DEFAULT NULL
 ) RETURNS integer
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
@@ -46,7 +46,7 @@ COMMENT ON FUNCTION app_private.notify(uuid, uuid[], app.notification_type, text
   'Sends one notification to each recipient who may read the staff record it is about (an active staff member, not a portal user, holding project.read tenant-wide); others are skipped. Returns how many were sent.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_notifications__stamp_read() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -71,7 +71,7 @@ CREATE OR REPLACE TRIGGER _200_stamp_read BEFORE UPDATE OF read_at ON app.notifi
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_notifications__stamp_read();
 
 CREATE OR REPLACE FUNCTION app.mark_notification_read(notification_id uuid) RETURNS app.notifications
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 #variable_conflict use_column
@@ -82,17 +82,17 @@ BEGIN
    WHERE n.organization_id = auth.org_id() AND n.id = mark_notification_read.notification_id
   RETURNING * INTO v_notification;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'no notification %', notification_id USING ERRCODE = 'PT404',
+    RAISE EXCEPTION 'no notification %', notification_id USING ERRCODE = 'PT404', DETAIL = 'notification.not_found',
       HINT = 'GET /notifications lists yours.';
   END IF;
   RETURN v_notification;
 END
 $$;
 
-COMMENT ON FUNCTION app.mark_notification_read(uuid) IS 'Marks one of your notifications read and returns it. Errors: PT404 not yours or unknown.';
+COMMENT ON FUNCTION app.mark_notification_read(uuid) IS 'Marks one of your notifications read and returns it. Errors: PT404 notification.not_found (not yours or unknown).';
 
 CREATE OR REPLACE FUNCTION app.mark_all_notifications_read() RETURNS integer
-LANGUAGE sql
+LANGUAGE sql VOLATILE
 AS $$
   WITH marked AS (
     UPDATE app.notifications AS n SET read_at = pg_catalog.now()

@@ -27,7 +27,7 @@ DECLARE
 BEGIN
   SELECT j.command INTO v_command FROM app_private.jobs() AS j WHERE j.name = p_name;
   IF v_command IS NULL THEN
-    RAISE EXCEPTION 'no job named %', p_name USING ERRCODE = 'PT404',
+    RAISE EXCEPTION 'no job named %', p_name USING ERRCODE = 'PT404', DETAIL = 'job.not_found',
       HINT = 'SELECT name FROM app_private.jobs() lists them.';
   END IF;
   EXECUTE v_command INTO v_result;
@@ -35,7 +35,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION app_private.run_job(text) IS 'Runs one scheduled job now and returns what it returned.';
+COMMENT ON FUNCTION app_private.run_job(text) IS 'Runs one scheduled job now and returns what it returned; PT404 (reason job.not_found) for an unknown name.';
 
 DO $$
 DECLARE

@@ -13,16 +13,17 @@ BEGIN
     FROM unnest(p_role_keys) AS k
    WHERE NOT EXISTS (SELECT FROM app.roles AS r WHERE r.organization_id = p_organization_id AND r.key = k);
   IF v_unknown IS NOT NULL THEN
-    PERFORM app_private.raise_invalid(format('%s names unknown role(s): %s', p_column, pg_catalog.array_to_string(v_unknown, ', ')),
+    PERFORM app_private.raise_invalid('role.unknown',
+                                      format('%s names unknown role(s): %s', p_column, pg_catalog.array_to_string(v_unknown, ', ')),
                                       'Use keys of the organization''s roles (GET /roles?select=key).');
   END IF;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.check_role_keys(uuid, text[], text) IS 'Refuses role keys that are not roles of the tenant (PT422).';
+COMMENT ON FUNCTION app_private.check_role_keys(uuid, text[], text) IS 'Refuses role keys that are not roles of the tenant (PT422 role.unknown).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_workflow__check_roles() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -39,10 +40,10 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_workflow__check_roles() IS 'BEFORE INSERT OR UPDATE: responsible roles must be roles of the tenant.';
+COMMENT ON FUNCTION app_private.tg_workflow__check_roles() IS 'BEFORE INSERT OR UPDATE: responsible roles must be roles of the tenant (PT422 role.unknown).';
 
 CREATE OR REPLACE FUNCTION app_private.refuse_locked_definition(p_organization_id uuid, p_definition_id uuid) RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
@@ -57,16 +58,16 @@ BEGIN
    WHERE organization_id = p_organization_id AND id = p_definition_id FOR SHARE;
   IF v_definition.locked_at IS NOT NULL THEN
     RAISE EXCEPTION 'workflow definition "%" v% is used by projects and cannot be changed', v_definition.name, v_definition.version
-      USING ERRCODE = 'PT409',
+      USING ERRCODE = 'PT409', DETAIL = 'workflow_definition.locked',
             HINT = 'Clone it with app.clone_workflow_definition and change the new version; projects stay pinned to theirs.';
   END IF;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.refuse_locked_definition(uuid, uuid) IS 'Raises PT409 when a definition is locked (used by a project), except in the cascade that purges its tenant.';
+COMMENT ON FUNCTION app_private.refuse_locked_definition(uuid, uuid) IS 'Raises PT409 workflow_definition.locked when a definition is locked (used by a project), except in the cascade that purges its tenant.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_workflow_definitions__guard() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -91,10 +92,10 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_workflow_definitions__guard() IS
-  'BEFORE INSERT, UPDATE or DELETE: a locked version changes only is_active and is_default (PT409); new versions start unlocked.';
+  'BEFORE INSERT, UPDATE or DELETE: a locked version changes only is_active and is_default (PT409 workflow_definition.locked); new versions start unlocked.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_workflow_definition_rows__guard() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -112,7 +113,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_workflow_definition_rows__guard() IS
-  'BEFORE INSERT, UPDATE or DELETE on a definition''s stages and sub-stages: refused once the definition is locked (PT409).';
+  'BEFORE INSERT, UPDATE or DELETE on a definition''s stages and sub-stages: refused once the definition is locked (PT409 workflow_definition.locked).';
 
 CREATE OR REPLACE VIEW app.workflow_definition_stage_settings WITH (security_invoker) AS
 SELECT d.organization_id, d.id AS workflow_definition_id, s.id AS workflow_stage_id, s.name, s.slug,
@@ -182,7 +183,7 @@ COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.responsible_roles I
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.stage_order IS 'Position of its stage in this version.';
 
 CREATE OR REPLACE FUNCTION app_private.lock_workflow_definition(p_organization_id uuid, p_definition_id uuid) RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -231,7 +232,7 @@ COMMENT ON FUNCTION app_private.lock_workflow_definition(uuid, uuid) IS
 
 CREATE OR REPLACE FUNCTION app.clone_workflow_definition(workflow_definition_id uuid, name text DEFAULT NULL, description text DEFAULT NULL)
 RETURNS app.workflow_definitions
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -245,7 +246,7 @@ BEGIN
   SELECT * INTO v_source FROM app.workflow_definitions AS d
    WHERE d.organization_id = auth.org_id() AND d.id = clone_workflow_definition.workflow_definition_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'no workflow definition %', workflow_definition_id USING ERRCODE = 'PT404',
+    RAISE EXCEPTION 'no workflow definition %', workflow_definition_id USING ERRCODE = 'PT404', DETAIL = 'workflow_definition.not_found',
       HINT = 'GET /workflow_definitions lists them.';
   END IF;
   v_name := coalesce(nullif(btrim(clone_workflow_definition.name), ''), v_source.name);
@@ -284,7 +285,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.clone_workflow_definition(uuid, text, text) IS
-  'Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403, PT404.';
+  'Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.';
 
 CREATE OR REPLACE FUNCTION app_private.provision_workflow(p_organization_id uuid) RETURNS void
 LANGUAGE plpgsql
@@ -296,43 +297,26 @@ DECLARE
 BEGIN
   INSERT INTO app.workflow_settings (organization_id) VALUES (p_organization_id) ON CONFLICT DO NOTHING;
 
+  -- Each rule is a copy of the platform default (db/seeds/reference/20_workflow.sql),
+  -- the tenant's own to change from now on. Roles come first (provision_organization).
   INSERT INTO app.document_category_settings (organization_id, category, is_regulated, retention_years)
-  SELECT p_organization_id, c, c IN ('drawing', 'work_instruction'),
-         CASE WHEN c IN ('qa_report', 'test_result', 'shipping_doc', 'packing_list', 'delivery_confirmation', 'drawing',
-                         'work_instruction', 'contract', 'po', 'invoice') THEN 7 ELSE 2 END
-    FROM unnest(enum_range(NULL::app.document_category)) AS c
+  SELECT p_organization_id, d.category, d.is_regulated, d.retention_years
+    FROM app_private.default_document_category_settings AS d
   ON CONFLICT DO NOTHING;
 
-  -- Default SLAs: urgent 8 h, high 24 h, normal 48 h, low 96 h; quality and
-  -- final sign-off decisions are signed.
   INSERT INTO app.approval_policies (organization_id, approval_type, priority, sla_hours, requires_signature)
-  SELECT p_organization_id, t, p,
-         CASE p WHEN 'urgent' THEN 8 WHEN 'high' THEN 24 WHEN 'normal' THEN 48 ELSE 96 END,
-         t IN ('quality_review', 'final_signoff')
-    FROM unnest(enum_range(NULL::app.approval_type)) AS t, unnest(enum_range(NULL::app.approval_priority)) AS p
+  SELECT p_organization_id, d.approval_type, d.priority, d.sla_hours, d.requires_signature
+    FROM app_private.default_approval_policies AS d
   ON CONFLICT DO NOTHING;
 
   INSERT INTO app.approval_chains (organization_id, chain_name, approval_type, rank, conditions, steps)
-  VALUES
-    (p_organization_id, 'Technical review', 'technical_review', 100, '{}', '[{"role": "engineering"}]'),
-    (p_organization_id, 'Technical review, critical to quality', 'technical_review', 10,
-     '{"risk_flags": {"any": ["critical_to_quality", "regulated", "special_process"]}}', '[{"role": "engineering"}, {"role": "qa"}]'),
-    (p_organization_id, 'Quote approval', 'quote_approval', 100, '{}', '[{"role": "sales"}, {"role": "finance"}]'),
-    (p_organization_id, 'Quote approval, large quote', 'quote_approval', 10,
-     '{"quote_value": {"gte": 50000}}', '[{"role": "sales"}, {"role": "finance"}, {"role": "management"}]'),
-    (p_organization_id, 'PO approval', 'po_approval', 100, '{}', '[{"role": "procurement"}]'),
-    (p_organization_id, 'PO approval, large spend', 'po_approval', 10,
-     '{"po_value": {"gte": 25000}}', '[{"role": "procurement"}, {"role": "finance"}, {"role": "management"}]'),
-    (p_organization_id, 'Supplier selection', 'supplier_selection', 100, '{}', '[{"role": "procurement"}]'),
-    (p_organization_id, 'Quality review', 'quality_review', 100, '{}', '[{"role": "qa"}]'),
-    (p_organization_id, 'Quality review, quality gate failed', 'quality_review', 10,
-     '{"ctq_failures": {"gt": 0}}', '[{"role": "qa"}, {"role": "management"}]'),
-    (p_organization_id, 'Shipment release', 'shipment_release', 100, '{}', '[{"role": "logistics"}]'),
-    (p_organization_id, 'Shipment release, expedited or export-controlled', 'shipment_release', 10,
-     '{"risk_flags": {"any": ["expedited", "export_controlled"]}}', '[{"role": "logistics"}, {"role": "management"}]'),
-    (p_organization_id, 'Final sign-off', 'final_signoff', 100, '{}', '[{"role": "management"}]'),
-    (p_organization_id, 'Final sign-off, promise slipped', 'final_signoff', 10,
-     '{"slippage_days": {"gt": 5}}', '[{"role": "management"}, {"role": "admin"}]')
+  SELECT p_organization_id, d.chain_name, d.approval_type, d.rank, d.conditions, d.steps
+    FROM app_private.default_approval_chains AS d
+  ON CONFLICT DO NOTHING;
+
+  INSERT INTO app.approval_fallbacks (organization_id, position, role_key)
+  SELECT p_organization_id, d.position, d.role_key
+    FROM app_private.default_approval_fallbacks AS d
   ON CONFLICT DO NOTHING;
 
   INSERT INTO app.workflow_stages
@@ -371,23 +355,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.provision_workflow(uuid) IS
-  'Gives a tenant what the workflow needs: the default stage catalog, "Default Workflow" v1 (when it has no definition), settings, document category rules, approval SLAs and chains. Idempotent; runs for new tenants and, through the reference seed, for existing ones.';
-
-CREATE OR REPLACE FUNCTION app_private.tg_organizations__provision_workflow() RETURNS trigger
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = ''
-AS $$
-BEGIN
-  PERFORM app_private.provision_workflow(NEW.id);
-  RETURN NULL;
-END
-$$;
-
-COMMENT ON FUNCTION app_private.tg_organizations__provision_workflow() IS 'AFTER INSERT: gives a new tenant its default workflow.';
-
-CREATE OR REPLACE TRIGGER _510_provision_workflow AFTER INSERT ON app.organizations
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_organizations__provision_workflow();
+  'Gives a tenant what the workflow needs, copied from the platform defaults (app_private.default_*): the stage catalog, "Default Workflow" v1 (when it has no definition), settings, document category rules, approval SLAs, chains and fallback roles. Idempotent; step 2 of app_private.provision_organization, and run by the reference seed for tenants without a workflow.';
 
 CREATE OR REPLACE TRIGGER _200_check_roles BEFORE INSERT OR UPDATE OF responsible_roles ON app.workflow_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow__check_roles();

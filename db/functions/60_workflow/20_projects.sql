@@ -3,7 +3,7 @@
 -- seeding on entering a stage, and the project workflow read.
 
 CREATE OR REPLACE FUNCTION app_private.take_human_id(p_organization_id uuid, p_prefix text, p_requested text) RETURNS text
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
@@ -20,7 +20,7 @@ BEGIN
     RETURN p_prefix || '-' || pg_catalog.lpad(v_number::text, 6, '0');
   END IF;
   IF p_requested !~ ('^' || p_prefix || '-[0-9]{6,12}$') THEN
-    PERFORM app_private.raise_invalid(format('%s is not a valid id', p_requested),
+    PERFORM app_private.raise_invalid('human_id.invalid', format('%s is not a valid id', p_requested),
                                       format('Send %s- and 6 to 12 digits (e.g. %s-000123), or leave it out to get the next one.', p_prefix, p_prefix));
   END IF;
   v_number := pg_catalog.substr(p_requested, length(p_prefix) + 2)::bigint;
@@ -32,7 +32,22 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.take_human_id(uuid, text, text) IS
-  'The next human id of a tenant (PRJ-000124), or checks one the client chose and moves the counter past it. Race-free: the counter row serializes creators.';
+  'The next human id of a tenant (PRJ-000124), or checks one the client chose (PT422 human_id.invalid) and moves the counter past it. Race-free: the counter row serializes creators.';
+
+CREATE OR REPLACE FUNCTION app_private.refuse_portal_user() RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+BEGIN
+  IF auth.partner_id() IS NOT NULL THEN
+    RAISE EXCEPTION 'this is for the organization''s staff, not for portal users' USING ERRCODE = 'PT403',
+      DETAIL = 'project.staff_only', HINT = 'Portal users read their customer''s projects through app.customer_projects.';
+  END IF;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.refuse_portal_user() IS
+  'Raises PT403 project.staff_only when the caller is a portal user (a member bound to a partner), whatever their permissions.';
 
 CREATE OR REPLACE FUNCTION app_private.check_project_people(p_project app.projects) RETURNS void
 LANGUAGE plpgsql STABLE
@@ -46,7 +61,7 @@ BEGIN
     SELECT kind INTO v_kind FROM app.partners
      WHERE organization_id = p_project.organization_id AND id = p_project.customer_organization_id;
     IF v_kind = 'supplier' THEN
-      PERFORM app_private.raise_invalid('customer_organization_id names a supplier',
+      PERFORM app_private.raise_invalid('project.customer_is_supplier', 'customer_organization_id names a supplier',
                                         'Pick a partner of kind customer or customer_and_supplier.');
     END IF;
   END IF;
@@ -56,21 +71,23 @@ BEGIN
                         AND k.partner_id = p_project.customer_organization_id)
    LIMIT 1;
   IF FOUND THEN
-    PERFORM app_private.raise_invalid(format('point_of_contacts: %s is not a contact of the customer', v_outsider),
+    PERFORM app_private.raise_invalid('project.contact_not_of_customer',
+                                      format('point_of_contacts: %s is not a contact of the customer', v_outsider),
                                       'List ids of the customer''s contacts (GET /contacts?partner_id=eq.<customer>).');
   END IF;
   SELECT u INTO v_outsider FROM unnest(p_project.team_member_ids || p_project.assigned_to) AS u
    WHERE u IS NOT NULL AND NOT app_private.is_active_staff(p_project.organization_id, u)
    LIMIT 1;
   IF FOUND THEN
-    PERFORM app_private.raise_invalid(format('user %s is not an active member of the organization''s staff', v_outsider),
+    PERFORM app_private.raise_invalid('project.member_not_staff',
+                                      format('user %s is not an active member of the organization''s staff', v_outsider),
                                       'assigned_to and team_member_ids name colleagues, never portal users (GET /memberships).');
   END IF;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.check_project_people(app.projects) IS
-  'Refuses (PT422) a supplier as customer, contacts that are not the customer''s, and assignees or team members who are not active staff (portal users never join a project team).';
+  'Refuses (PT422) a supplier as customer (project.customer_is_supplier), contacts that are not the customer''s (project.contact_not_of_customer), and assignees or team members who are not active staff (project.member_not_staff: portal users never join a project team).';
 
 CREATE OR REPLACE FUNCTION app_private.included_stage(p_organization_id uuid, p_definition_id uuid, p_stage_id uuid)
 RETURNS app.workflow_definition_stage_settings
@@ -87,6 +104,7 @@ BEGIN
    LIMIT 1;
   IF NOT FOUND THEN
     PERFORM app_private.raise_invalid(
+      CASE WHEN p_stage_id IS NULL THEN 'workflow_definition.no_stage' ELSE 'stage.not_in_definition' END,
       CASE WHEN p_stage_id IS NULL THEN 'the workflow definition includes no stage'
            ELSE format('stage %s is not a stage of the project''s workflow definition', p_stage_id) END,
       'GET /workflow_definition_stage_settings?workflow_definition_id=eq.<id>&is_included=is.true lists the stages.');
@@ -96,10 +114,10 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.included_stage(uuid, uuid, uuid) IS
-  'An included stage of a definition (the first one when p_stage_id is empty), or PT422.';
+  'An included stage of a definition (the first one when p_stage_id is empty), or PT422 (stage.not_in_definition, workflow_definition.no_stage).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_projects__prepare_insert() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -117,6 +135,9 @@ BEGIN
   END IF;
   IF v_definition.id IS NULL OR NOT v_definition.is_active THEN
     PERFORM app_private.raise_invalid(
+      CASE WHEN NEW.workflow_definition_id IS NULL THEN 'workflow_definition.no_default'
+           WHEN v_definition.id IS NULL THEN 'workflow_definition.unknown'
+           ELSE 'workflow_definition.retired' END,
       CASE WHEN NEW.workflow_definition_id IS NULL THEN 'the organization has no default workflow definition'
            WHEN v_definition.id IS NULL THEN format('no workflow definition %s', NEW.workflow_definition_id)
            ELSE format('workflow definition "%s" v%s is retired', v_definition.name, v_definition.version) END,
@@ -124,10 +145,9 @@ BEGIN
   END IF;
   NEW.workflow_definition_id := v_definition.id;
   v_stage := app_private.included_stage(NEW.organization_id, v_definition.id, NEW.current_stage_id);
-  IF v_stage.workflow_stage_id <> (app_private.included_stage(NEW.organization_id, v_definition.id, NULL)).workflow_stage_id
-     AND NOT auth.has_permission('project.override_stage') THEN
-    RAISE EXCEPTION 'creating a project past the first stage is a management override' USING ERRCODE = 'PT403',
-      HINT = 'Leave current_stage_id out: projects start in the first stage of their workflow.';
+  -- Creating a project past the first stage is a management override.
+  IF v_stage.workflow_stage_id <> (app_private.included_stage(NEW.organization_id, v_definition.id, NULL)).workflow_stage_id THEN
+    PERFORM app_private.require_permission('project.override_stage');
   END IF;
   NEW.current_stage_id := v_stage.workflow_stage_id;
   NEW.status := coalesce(v_stage.project_status, 'inquiry');
@@ -144,10 +164,10 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_projects__prepare_insert() IS
-  'BEFORE INSERT: the default definition and its first stage when not sent (a later stage needs project.override_stage), the next human id, validation; locks the definition the project pins.';
+  'BEFORE INSERT: the default definition and its first stage when not sent (a later stage needs project.override_stage: PT403 permission.missing; leave current_stage_id out), the next human id, validation (PT422 workflow_definition.no_default, .unknown, .retired, stage.not_in_definition, and those of app_private.check_project_people); locks the definition the project pins.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_projects__guard_update() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -155,10 +175,12 @@ BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF NEW.workflow_definition_id <> OLD.workflow_definition_id THEN
     RAISE EXCEPTION 'project % is pinned to its workflow definition', OLD.project_number USING ERRCODE = 'PT409',
+      DETAIL = 'project.definition_pinned',
       HINT = 'A project keeps the version it was created with; create a new project to follow another.';
   END IF;
   IF NEW.project_number <> OLD.project_number THEN
-    RAISE EXCEPTION 'the human id % cannot change', OLD.project_number USING ERRCODE = 'PT409';
+    RAISE EXCEPTION 'the human id % cannot change', OLD.project_number USING ERRCODE = 'PT409', DETAIL = 'project.number_fixed',
+      HINT = 'A project keeps its human id; create a new project for a new one.';
   END IF;
   -- API roles hold no UPDATE privilege on current_stage_id: a stage changes
   -- only in app_private.move_project_stage, which records the transition
@@ -168,13 +190,15 @@ BEGIN
         WHERE t.organization_id = NEW.organization_id AND t.project_id = NEW.id AND t.from_stage_id = OLD.current_stage_id
           AND t.to_stage_id = NEW.current_stage_id AND t.changed_at = pg_catalog.now()) THEN
     RAISE EXCEPTION 'project % changes stage only through app.override_project_stage or the automatic advance', OLD.project_number
-      USING ERRCODE = 'PT403', DETAIL = 'stage.not_through_workflow';
+      USING ERRCODE = 'PT403', DETAIL = 'stage.not_through_workflow',
+            HINT = 'Management moves a project with app.override_project_stage(project_id, stage_id, reason).';
   END IF;
   -- Status follows the stage. By hand it only becomes cancelled; the
   -- automatic completion also sets completed_at, which no API role may write.
   IF NEW.status IS DISTINCT FROM OLD.status AND NEW.current_stage_id IS NOT DISTINCT FROM OLD.current_stage_id THEN
     IF OLD.status IN ('completed', 'cancelled') THEN
-      RAISE EXCEPTION 'project % is %', OLD.project_number, OLD.status USING ERRCODE = 'PT409', DETAIL = 'project.closed';
+      RAISE EXCEPTION 'project % is %', OLD.project_number, OLD.status USING ERRCODE = 'PT409', DETAIL = 'project.closed',
+        HINT = 'A completed or cancelled project no longer changes status.';
     ELSIF NOT (NEW.status = 'cancelled'
                OR (NEW.status = 'completed' AND OLD.completed_at IS NULL AND NEW.completed_at IS NOT NULL)) THEN
       RAISE EXCEPTION 'status follows the workflow stage; by hand it can only be set to cancelled' USING ERRCODE = 'PT409',
@@ -192,7 +216,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_projects__guard_update() IS
-  'BEFORE UPDATE: the definition and human id are fixed; the stage changes only with its recorded transition (PT403); status by hand only to cancelled (PT409).';
+  'BEFORE UPDATE: the definition and human id are fixed (PT409 project.definition_pinned, project.number_fixed); the stage changes only with its recorded transition (PT403 stage.not_through_workflow); status by hand only to cancelled (PT409 project.status_follows_stage), and never again once closed (PT409 project.closed).';
 
 CREATE OR REPLACE FUNCTION app_private.missing_documents(p_project app.projects, p_stage_id uuid) RETURNS app.document_category[]
 LANGUAGE plpgsql STABLE
@@ -213,7 +237,7 @@ COMMENT ON FUNCTION app_private.missing_documents(app.projects, uuid) IS
   'Mandatory document categories of a stage the project does not hold yet (a regulated category counts once its current version is approved).';
 
 CREATE OR REPLACE FUNCTION app_private.seed_stage_progress(p_project app.projects) RETURNS integer
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
@@ -265,7 +289,7 @@ COMMENT ON FUNCTION app_private.seed_stage_progress(app.projects) IS
   'create_project_sub_stage_progress_v2: seeds the included sub-stages of the project''s current stage from its pinned definition (order overrides respected, first one in_progress, due_at from the estimates); rows already there are left alone.';
 
 CREATE OR REPLACE FUNCTION app_private.enter_stage(p_project app.projects) RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
@@ -295,7 +319,7 @@ COMMENT ON FUNCTION app_private.enter_stage(app.projects) IS
   'A project has entered its current stage: seeds the stage''s sub-stages and notifies the project team and the holders of the roles responsible for it.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_projects__created() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -313,7 +337,7 @@ COMMENT ON FUNCTION app_private.tg_projects__created() IS
 CREATE OR REPLACE FUNCTION app_private.move_project_stage(p_organization_id uuid, p_project_id uuid, p_stage_id uuid,
                                                           p_kind app.stage_transition_kind, p_reason text)
 RETURNS app.projects
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -331,13 +355,14 @@ BEGIN
     RAISE EXCEPTION 'no project %', p_project_id USING ERRCODE = 'PT404', DETAIL = 'project.not_found';
   ELSIF v_project.status IN ('completed', 'cancelled') THEN
     RAISE EXCEPTION 'project % is %: its stage cannot change', v_project.project_number, v_project.status
-      USING ERRCODE = 'PT409', DETAIL = 'project.closed';
+      USING ERRCODE = 'PT409', DETAIL = 'project.closed', HINT = 'A completed or cancelled project stays where it ended.';
   ELSIF p_stage_id IS NOT DISTINCT FROM v_project.current_stage_id THEN
     RAISE EXCEPTION 'project % is already in stage %', v_project.project_number,
       (SELECT s.name FROM app.workflow_stages AS s WHERE s.organization_id = p_organization_id AND s.id = p_stage_id)
       USING ERRCODE = 'PT409', DETAIL = 'stage.already_current', HINT = 'Name another stage of the project''s workflow.';
   ELSIF p_stage_id IS NULL THEN
-    RAISE EXCEPTION 'a project always has a stage' USING ERRCODE = 'PT422', DETAIL = 'stage.required';
+    RAISE EXCEPTION 'a project always has a stage' USING ERRCODE = 'PT422', DETAIL = 'stage.required',
+      HINT = 'Name a stage of the project''s workflow.';
   END IF;
   v_stage := app_private.included_stage(p_organization_id, v_project.workflow_definition_id, p_stage_id);
 
@@ -366,10 +391,10 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.move_project_stage(uuid, uuid, uuid, app.stage_transition_kind, text) IS
-  'Moves a project to an included stage of its definition: records the transition (automatic, or manual with its reason and the documents it lacked), skips what a manual override left open, enters the new stage. Errors: PT404, PT409 closed or already in the stage (stage.already_current), PT422 no stage or one outside the definition.';
+  'Moves a project to an included stage of its definition: records the transition (automatic, or manual with its reason and the documents it lacked), skips what a manual override left open, enters the new stage. Errors: PT404 project.not_found, PT409 project.closed or stage.already_current, PT422 stage.required or stage.not_in_definition.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_projects__cancelled() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -383,7 +408,7 @@ $$;
 COMMENT ON FUNCTION app_private.tg_projects__cancelled() IS 'AFTER UPDATE to cancelled: closes the project''s open approvals.';
 
 CREATE OR REPLACE FUNCTION app_private.advance_project_if_ready(p_organization_id uuid, p_project_id uuid) RETURNS boolean
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -450,9 +475,7 @@ AS $$
 BEGIN
   -- Permission first, then the project, then the input.
   PERFORM app_private.require_permission('project.override_stage');
-  IF auth.partner_id() IS NOT NULL THEN
-    RAISE EXCEPTION 'this needs the project.override_stage permission' USING ERRCODE = 'PT403';
-  END IF;
+  PERFORM app_private.refuse_portal_user();
   IF NOT EXISTS (SELECT FROM app.projects AS p
                   WHERE p.organization_id = auth.org_id() AND p.id = override_project_stage.project_id) THEN
     RAISE EXCEPTION 'no project %', override_project_stage.project_id USING ERRCODE = 'PT404', DETAIL = 'project.not_found',
@@ -472,7 +495,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.override_project_stage(uuid, uuid, text) IS
-  'Management override: moves a project to another stage of its definition, recording the reason; the only way to change a project''s stage by hand (current_stage_id is not writable). Errors: PT403 without project.override_stage, PT404 unknown project, PT422 no stage_id (stage.required), no reason (stage.reason_required) or a stage outside the definition, PT409 closed project or already in that stage (stage.already_current).';
+  'Management override: moves a project to another stage of its definition, recording the reason; the only way to change a project''s stage by hand (current_stage_id is not writable). Errors: PT403 permission.missing (project.override_stage) or project.staff_only, PT404 project.not_found, PT422 stage.required, stage.reason_required or stage.not_in_definition, PT409 project.closed or stage.already_current.';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.projects
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

@@ -39,7 +39,7 @@ COMMENT ON FUNCTION app_private.document_storage_path(text, text, app.document_c
 CREATE OR REPLACE FUNCTION app_private.store_document_version(
   p_document app.documents, p_checksum text, p_size_bytes bigint, p_mime_type text, p_change_summary text, p_metadata jsonb
 ) RETURNS app.document_versions
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
@@ -55,6 +55,7 @@ BEGIN
    WHERE organization_id = p_document.organization_id AND category = p_document.category;
   IF p_checksum IS NOT NULL AND p_checksum = p_document.checksum THEN
     RAISE EXCEPTION 'this file is identical to version % of the document', p_document.version USING ERRCODE = 'PT409',
+      DETAIL = 'document.identical_version',
       HINT = 'Only upload a version that differs (its sha256 is the same as the current one).';
   END IF;
 
@@ -94,27 +95,27 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.store_document_version(app.documents, text, bigint, text, text, jsonb) IS
-  'Adds the next version of a document, makes it the only current one and mirrors it on the document, all in one statement sequence under the document''s row lock; regulated categories open an approval.';
+  'Adds the next version of a document, makes it the only current one and mirrors it on the document, all in one statement sequence under the document''s row lock; regulated categories open an approval. PT409 document.identical_version when the checksum is the current one''s.';
 
 CREATE OR REPLACE FUNCTION app_private.require_document_upload(p_project_id uuid) RETURNS app.projects
-LANGUAGE plpgsql
+LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
 DECLARE
   v_project app.projects;
 BEGIN
-  IF NOT auth.has_permission('document.upload') OR auth.partner_id() IS NOT NULL THEN
-    RAISE EXCEPTION 'uploading documents needs the document.upload permission' USING ERRCODE = 'PT403';
-  END IF;
+  PERFORM app_private.require_permission('document.upload');
+  PERFORM app_private.refuse_portal_user();
   SELECT * INTO v_project FROM app.projects WHERE organization_id = auth.org_id() AND id = p_project_id;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'no project %', p_project_id USING ERRCODE = 'PT404';
+    RAISE EXCEPTION 'no project %', p_project_id USING ERRCODE = 'PT404', DETAIL = 'project.not_found',
+      HINT = 'GET /projects lists the projects of your organization.';
   END IF;
   RETURN v_project;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.require_document_upload(uuid) IS 'The project a caller may upload to, or PT403/PT404.';
+COMMENT ON FUNCTION app_private.require_document_upload(uuid) IS 'The project a caller may upload to, or PT403 (permission.missing, project.staff_only) / PT404 project.not_found.';
 
 CREATE OR REPLACE FUNCTION app.create_document(
   project_id uuid,
@@ -127,7 +128,7 @@ CREATE OR REPLACE FUNCTION app.create_document(
   change_summary text DEFAULT '',
   metadata jsonb DEFAULT '{}'
 ) RETURNS app.document_versions
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -148,7 +149,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.create_document(uuid, text, app.document_category, text, text, bigint, text, text, jsonb) IS
-  'POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) and returns the version row with the generated file_name and the file_path to upload to. Needs document.upload. Errors: PT403, PT404, PT422 / 23514 bad checksum, mime type or extension.';
+  'POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) and returns the version row with the generated file_name and the file_path to upload to. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension.';
 
 CREATE OR REPLACE FUNCTION app.add_document_version(
   document_id uuid,
@@ -158,7 +159,7 @@ CREATE OR REPLACE FUNCTION app.add_document_version(
   change_summary text DEFAULT '',
   metadata jsonb DEFAULT '{}'
 ) RETURNS app.document_versions
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -170,7 +171,8 @@ BEGIN
    WHERE d.organization_id = auth.org_id() AND d.id = add_document_version.document_id
    FOR UPDATE;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'no document %', document_id USING ERRCODE = 'PT404';
+    RAISE EXCEPTION 'no document %', document_id USING ERRCODE = 'PT404', DETAIL = 'document.not_found',
+      HINT = 'GET /documents?project_id=eq.<id> lists a project''s documents.';
   END IF;
   PERFORM app_private.require_document_upload(v_document.project_id);
   RETURN app_private.store_document_version(v_document, add_document_version.checksum, add_document_version.size_bytes,
@@ -180,12 +182,12 @@ END
 $$;
 
 COMMENT ON FUNCTION app.add_document_version(uuid, text, bigint, text, text, jsonb) IS
-  'Uploads a new version: version_number + 1 becomes the only current one, atomically (concurrent uploads queue on the document). Returns the new version row. Needs document.upload. Errors: PT403, PT404, PT409 identical to the current version.';
+  'Uploads a new version: version_number + 1 becomes the only current one, atomically (concurrent uploads queue on the document). Returns the new version row. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version.';
 
 CREATE OR REPLACE FUNCTION app.log_document_access(
   document_id uuid, version_number integer DEFAULT NULL, action app.document_access_action DEFAULT 'view'
 ) RETURNS app.document_versions
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -199,7 +201,8 @@ BEGIN
      AND (v.version_number = log_document_access.version_number OR (log_document_access.version_number IS NULL AND v.is_current))
      AND auth.has_permission('project.read') AND auth.partner_id() IS NULL;
   IF NOT FOUND THEN
-    RAISE EXCEPTION 'no document % version %', document_id, coalesce(version_number::text, 'current') USING ERRCODE = 'PT404';
+    RAISE EXCEPTION 'no document % version %', document_id, coalesce(version_number::text, 'current') USING ERRCODE = 'PT404',
+      DETAIL = 'document.not_found', HINT = 'GET /document_versions?document_id=eq.<id> lists its versions.';
   END IF;
   INSERT INTO app.document_access_log (organization_id, document_id, version_number, user_id, action)
   VALUES (v_version.organization_id, v_version.document_id, v_version.version_number, auth.user_id(), log_document_access.action);
@@ -208,10 +211,10 @@ END
 $$;
 
 COMMENT ON FUNCTION app.log_document_access(uuid, integer, app.document_access_action) IS
-  'Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404.';
+  'Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404 document.not_found (also for whoever may not read the tenant''s documents).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_document_versions__immutable() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
@@ -219,20 +222,20 @@ BEGIN
     IF app_private.tenant_is_leaving(OLD.organization_id) THEN
       RETURN OLD;
     END IF;
-    RAISE EXCEPTION 'document versions are kept: delete refused' USING ERRCODE = 'PT409',
+    RAISE EXCEPTION 'document versions are kept: delete refused' USING ERRCODE = 'PT409', DETAIL = 'document_version.kept',
       HINT = 'Upload a new version instead; versions leave only with their tenant.';
   END IF;
   IF (pg_catalog.to_jsonb(NEW) - ARRAY['is_current', 'approval_state', 'approved_by', 'approved_at'])
      IS DISTINCT FROM (pg_catalog.to_jsonb(OLD) - ARRAY['is_current', 'approval_state', 'approved_by', 'approved_at']) THEN
     RAISE EXCEPTION 'version % of document % is immutable', OLD.version_number, OLD.document_id USING ERRCODE = 'PT409',
-      HINT = 'Upload a new version with app.add_document_version.';
+      DETAIL = 'document_version.immutable', HINT = 'Upload a new version with app.add_document_version.';
   END IF;
   RETURN NEW;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_document_versions__immutable() IS
-  'BEFORE UPDATE or DELETE: a version''s file, checksum and history never change (only which one is current and its approval), and versions are never deleted except with their tenant.';
+  'BEFORE UPDATE or DELETE: a version''s file, checksum and history never change (only which one is current and its approval: PT409 document_version.immutable), and versions are never deleted except with their tenant (PT409 document_version.kept).';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.documents
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

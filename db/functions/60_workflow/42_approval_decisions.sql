@@ -8,7 +8,7 @@ AS $$
   -- The one rule of who may decide a step, used by routing, hand-over
   -- (reassign, delegate, escalation to a backup) and the decision itself:
   -- an active staff member other than the requester who is the step's named
-  -- user or holds its role; management and admin stand in for anybody.
+  -- user or holds its role; the tenant's fallback roles stand in for anybody.
   SELECT CASE
     WHEN m.user_id IS NULL THEN 'approval.approver_not_member'
     WHEN p_user_id = p_requested_by THEN 'approval.requester_cannot_decide'
@@ -17,7 +17,7 @@ AS $$
     WHEN EXISTS (SELECT FROM app.role_assignments AS ra
                    JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
                   WHERE ra.organization_id = m.organization_id AND ra.membership_id = m.id
-                    AND r.key IN (p_step ->> 'role', 'management', 'admin')) THEN NULL
+                    AND r.key = ANY ((p_step ->> 'role') || app_private.approval_fallback_roles(p_organization_id))) THEN NULL
     ELSE 'approval.approver_lacks_role'
   END
   FROM (SELECT) AS one
@@ -26,7 +26,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION app_private.decide_refusal(uuid, jsonb, uuid, uuid) IS
-  'Why a person may not decide a chain step (a reason code: approval.approver_not_member, approval.requester_cannot_decide, approval.portal_user_cannot_decide, approval.approver_lacks_role), NULL when they may: an active staff member, not the requester, who is the step''s named user or holds its role, management or admin.';
+  'Why a person may not decide a chain step (a reason code: approval.approver_not_member, approval.requester_cannot_decide, approval.portal_user_cannot_decide, approval.approver_lacks_role), NULL when they may: an active staff member, not the requester, who is the step''s named user or holds its role or a fallback role (app.approval_fallbacks).';
 
 CREATE OR REPLACE FUNCTION app_private.check_may_decide(p_approval app.approvals, p_user_id uuid) RETURNS void
 LANGUAGE plpgsql STABLE
@@ -74,7 +74,7 @@ CREATE OR REPLACE FUNCTION app_private.record_approval_event(
   p_approval app.approvals, p_action app.approval_action, p_old_status app.approval_status, p_comments text,
   p_from_approver_id uuid DEFAULT NULL, p_to_approver_id uuid DEFAULT NULL, p_signature jsonb DEFAULT NULL
 ) RETURNS app.approval_history
-LANGUAGE sql
+LANGUAGE sql VOLATILE
 AS $$
   INSERT INTO app.approval_history
     (organization_id, approval_id, action_by, action_type, old_status, new_status, step, from_approver_id, to_approver_id,
@@ -90,7 +90,7 @@ COMMENT ON FUNCTION app_private.record_approval_event(app.approvals, app.approva
 
 CREATE OR REPLACE FUNCTION app_private.tell_about_approval(p_approval app.approvals, p_recipients uuid[], p_reason text, p_title text)
 RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
@@ -115,7 +115,7 @@ COMMENT ON FUNCTION app_private.tell_about_approval(app.approvals, uuid[], text,
 CREATE OR REPLACE FUNCTION app_private.open_approval(
   p_organization_id uuid, p_entity_type text, p_entity_id uuid, p_project app.projects, p_type app.approval_type, p_extra_facts jsonb
 ) RETURNS app.approvals
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
@@ -125,12 +125,8 @@ DECLARE
   v_priority app.approval_priority := p_project.priority::text::app.approval_priority;
   v_approval app.approvals;
 BEGIN
-  SELECT * INTO v_chain FROM app.approval_chains AS c
-   WHERE c.organization_id = p_organization_id AND c.approval_type = p_type AND c.is_active
-     AND app_private.approval_chain_matches(c.conditions, v_facts)
-   ORDER BY c.rank, c.chain_name
-   LIMIT 1;
-  v_steps := coalesce(v_chain.steps, '[{"role": "management"}]');
+  v_chain := app_private.approval_chain_for(p_organization_id, p_type, v_facts);
+  v_steps := v_chain.steps;
 
   INSERT INTO app.approvals
     (organization_id, approval_type, entity_type, entity_id, project_id, status, priority, requested_by,
@@ -138,8 +134,7 @@ BEGIN
   VALUES (p_organization_id, p_type, p_entity_type, p_entity_id, p_project.id, 'pending', v_priority, auth.user_id(),
           app_private.resolve_approver(p_organization_id, v_steps -> 0, auth.user_id()), v_chain.id, v_steps,
           app_private.sla_due_at(p_organization_id, p_type, v_priority),
-          coalesce((SELECT requires_signature FROM app.approval_policies
-                     WHERE organization_id = p_organization_id AND approval_type = p_type AND priority = v_priority), false),
+          (app_private.approval_policy_of(p_organization_id, p_type, v_priority)).requires_signature,
           v_facts)
   RETURNING * INTO v_approval;
 
@@ -152,7 +147,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.open_approval(uuid, text, uuid, app.projects, app.approval_type, jsonb) IS
-  'Opens an approval: routes it by the first matching chain (management alone when none matches), assigns the first step, sets sla_due_at from the policy, records request and assign, notifies the approver.';
+  'Opens an approval: routes it as app.approval_route shows (app_private.approval_chain_for: the first matching chain, else the first fallback role), assigns the first step, sets sla_due_at from the policy, records request and assign, notifies the approver.';
 
 CREATE OR REPLACE FUNCTION app_private.find_approval(p_approval_id uuid) RETURNS app.approvals
 LANGUAGE plpgsql STABLE
@@ -163,16 +158,17 @@ DECLARE
 BEGIN
   SELECT * INTO v_approval FROM app.approvals WHERE organization_id = auth.org_id() AND id = p_approval_id;
   IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('project.read') THEN
-    RAISE EXCEPTION 'no approval %', p_approval_id USING ERRCODE = 'PT404';
+    RAISE EXCEPTION 'no approval %', p_approval_id USING ERRCODE = 'PT404', DETAIL = 'approval.not_found',
+      HINT = 'GET /approvals lists the approvals you may see.';
   END IF;
   RETURN v_approval;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.find_approval(uuid) IS 'An approval of the active tenant the caller''s staff may see, or PT404.';
+COMMENT ON FUNCTION app_private.find_approval(uuid) IS 'An approval of the active tenant the caller''s staff may see, or PT404 approval.not_found.';
 
 CREATE OR REPLACE FUNCTION app_private.lock_open_approval(p_approval_id uuid) RETURNS app.approvals
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
@@ -187,19 +183,20 @@ BEGIN
     SELECT u.email INTO v_decider FROM app.users AS u WHERE u.id = v_approval.decided_by;
     RAISE EXCEPTION '%', format('approval %s is already %s%s', p_approval_id, v_approval.status,
                                 coalesce(format(' by %s at %s', v_decider, v_approval.decided_at), ''))
-      USING ERRCODE = 'PT409', HINT = 'GET /approval_history?approval_id=eq.' || p_approval_id || ' shows what happened.';
+      USING ERRCODE = 'PT409', DETAIL = 'approval.closed',
+            HINT = 'GET /approval_history?approval_id=eq.' || p_approval_id || ' shows what happened.';
   END IF;
   RETURN v_approval;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.lock_open_approval(uuid) IS
-  'Locks an open approval of the active tenant (project row first); PT404 unknown, PT409 already closed (the loser of two simultaneous decisions gets this).';
+  'Locks an open approval of the active tenant (project row first); PT404 approval.not_found, PT409 approval.closed (the loser of two simultaneous decisions gets this).';
 
 CREATE OR REPLACE FUNCTION app_private.sign_decision(
   p_approval app.approvals, p_decision app.approval_decision, p_comment text, p_meaning text, p_reason text, p_password text
 ) RETURNS jsonb
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
@@ -209,6 +206,7 @@ BEGIN
   IF p_password IS NULL THEN
     IF p_approval.requires_signature THEN
       RAISE EXCEPTION 'this % approval must be signed', p_approval.approval_type USING ERRCODE = 'PT422',
+        DETAIL = 'signature.required',
         HINT = 'Send signature_password (your sign-in password), signature_reason and optionally signature_meaning.';
     END IF;
     RETURN NULL;
@@ -228,7 +226,8 @@ BEGIN
   END IF;
   PERFORM app_private.clear_sign_in_failures(v_user.email);
   IF coalesce(btrim(p_reason), '') = '' THEN
-    PERFORM app_private.raise_invalid('a signature needs a signature_reason', 'State why you sign, e.g. "reviewed test report v2".');
+    PERFORM app_private.raise_invalid('signature.reason_required', 'a signature needs a signature_reason',
+                                      'State why you sign, e.g. "reviewed test report v2".');
   END IF;
   v_payload := pg_catalog.jsonb_build_object(
     'approval_id', p_approval.id, 'approval_type', p_approval.approval_type, 'entity_type', p_approval.entity_type,
@@ -243,10 +242,10 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.sign_decision(app.approvals, app.approval_decision, text, text, text, text) IS
-  'The electronic signature of a decision: re-checks the signer''s password (counted with sign-in failures; PT429 while locked), then returns meaning, reason, the signed payload and its sha256. NULL when not signing and no signature is required; {"refused": ...} with response status 403 (header Pulse-Refusal: signature.wrong_password) for a wrong password, so the failure is kept and the caller applies nothing.';
+  'The electronic signature of a decision: re-checks the signer''s password (counted with sign-in failures; PT429 while locked), then returns meaning, reason, the signed payload and its sha256 (PT422 signature.reason_required without a reason). NULL when not signing and no signature is required (PT422 signature.required when one is); {"refused": ...} with response status 403 (header Pulse-Refusal: signature.wrong_password) for a wrong password, so the failure is kept and the caller applies nothing.';
 
 CREATE OR REPLACE FUNCTION app_private.settle_gated_entity(p_approval app.approvals) RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
@@ -296,7 +295,7 @@ CREATE OR REPLACE FUNCTION app.decide_approval(
   signature_reason text DEFAULT NULL,
   signature_password text DEFAULT NULL
 ) RETURNS app.approvals
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -316,7 +315,7 @@ BEGIN
   END IF;
   PERFORM app_private.check_may_decide(v_approval, auth.user_id());
   IF decision = 'reject' AND coalesce(btrim(comment), '') = '' THEN
-    PERFORM app_private.raise_invalid('a rejection needs a comment', 'Say why, so the requester can fix it.');
+    PERFORM app_private.raise_invalid('approval.comment_required', 'a rejection needs a comment', 'Say why, so the requester can fix it.');
   END IF;
   v_signature := app_private.sign_decision(v_approval, decision, comment, signature_meaning, signature_reason, signature_password);
   IF v_signature ? 'refused' THEN
@@ -357,23 +356,25 @@ END
 $$;
 
 COMMENT ON FUNCTION app.decide_approval(uuid, app.approval_decision, text, text, text, text) IS
-  'POST /approvals/:id/decision. The current approver approves (the next step''s approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 not the approver or not allowed to decide (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404, PT409 already decided, PT422 missing comment or signature, PT429 locked.';
+  'POST /approvals/:id/decision. The current approver approves (the next step''s approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.';
 
 CREATE OR REPLACE FUNCTION app_private.hand_over_approval(
   p_approval app.approvals, p_to uuid, p_action app.approval_action, p_comment text
 ) RETURNS app.approvals
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
   v_approval app.approvals;
 BEGIN
   IF p_to IS NULL OR NOT app_private.is_active_member(p_approval.organization_id, p_to) THEN
-    PERFORM app_private.raise_invalid(format('%s is not an active member of the organization', coalesce(p_to::text, 'nobody')),
+    PERFORM app_private.raise_invalid('approval.assignee_not_member',
+                                      format('%s is not an active member of the organization', coalesce(p_to::text, 'nobody')),
                                       'Hand approvals to a colleague.');
   END IF;
   IF p_to = p_approval.current_approver_id THEN
-    PERFORM app_private.raise_invalid('the approval is already theirs', NULL);
+    PERFORM app_private.raise_invalid('approval.already_assigned', 'the approval is already theirs',
+                                      'Name someone other than the current approver.');
   END IF;
   PERFORM app_private.check_may_decide(p_approval, p_to);
   UPDATE app.approvals SET current_approver_id = p_to
@@ -387,10 +388,10 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.hand_over_approval(app.approvals, uuid, app.approval_action, text) IS
-  'Makes someone else the current approver, records it (reassign, delegate or escalate) and tells them. PT422 not an active member; PT403 (app_private.check_may_decide) when they may not decide the current step.';
+  'Makes someone else the current approver, records it (reassign, delegate or escalate) and tells them. PT422 approval.assignee_not_member or approval.already_assigned; PT403 (app_private.check_may_decide) when they may not decide the current step.';
 
 CREATE OR REPLACE FUNCTION app.reassign_approval(approval_id uuid, approver_id uuid, comment text DEFAULT NULL) RETURNS app.approvals
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -400,17 +401,18 @@ DECLARE
 BEGIN
   IF v_approval.current_approver_id IS DISTINCT FROM auth.user_id() AND NOT auth.has_permission('approval.manage') THEN
     RAISE EXCEPTION 'only the current approver or someone with approval.manage reassigns an approval'
-      USING ERRCODE = 'PT403', DETAIL = 'approval.not_approver_or_manager';
+      USING ERRCODE = 'PT403', DETAIL = 'approval.not_approver_or_manager',
+            HINT = 'Ask the current approver, or someone with approval.manage.';
   END IF;
   RETURN app_private.hand_over_approval(v_approval, approver_id, 'reassign', comment);
 END
 $$;
 
 COMMENT ON FUNCTION app.reassign_approval(uuid, uuid, text) IS
-  'Hands an open approval to another active member who may decide its current step (not the requester, holding the step''s role, management or admin). The current approver or approval.manage. Errors: PT403 (DETAIL approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404, PT409 closed, PT422 not a member.';
+  'Hands an open approval to another active member who may decide its current step (not the requester, holding the step''s role, management or admin). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, PT422 approval.assignee_not_member, approval.already_assigned.';
 
 CREATE OR REPLACE FUNCTION app.delegate_approval(approval_id uuid, comment text DEFAULT NULL) RETURNS app.approvals
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -421,11 +423,12 @@ DECLARE
 BEGIN
   IF v_approval.current_approver_id IS DISTINCT FROM auth.user_id() AND NOT auth.has_permission('approval.manage') THEN
     RAISE EXCEPTION 'only the current approver or someone with approval.manage delegates an approval'
-      USING ERRCODE = 'PT403', DETAIL = 'approval.not_approver_or_manager';
+      USING ERRCODE = 'PT403', DETAIL = 'approval.not_approver_or_manager',
+            HINT = 'Ask the current approver, or someone with approval.manage.';
   END IF;
   v_backup := app_private.backup_of(v_approval.organization_id, v_approval.current_approver_id);
   IF v_backup IS NULL THEN
-    RAISE EXCEPTION 'the approver has no backup' USING ERRCODE = 'PT409',
+    RAISE EXCEPTION 'the approver has no backup' USING ERRCODE = 'PT409', DETAIL = 'approval.no_backup',
       HINT = 'Set one with POST /approver_backups {"user_id": ..., "backup_user_id": ...}, or use app.reassign_approval.';
   END IF;
   RETURN app_private.hand_over_approval(v_approval, v_backup, 'delegate', comment);
@@ -433,10 +436,10 @@ END
 $$;
 
 COMMENT ON FUNCTION app.delegate_approval(uuid, text) IS
-  'Hands an open approval to the current approver''s backup (approver_backups), if the backup may decide its current step. Errors: PT403 (DETAIL as app.reassign_approval), PT404, PT409 closed or no backup.';
+  'Hands an open approval to the current approver''s backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval, PT404 approval.not_found, PT409 approval.closed or approval.no_backup.';
 
 CREATE OR REPLACE FUNCTION app.cancel_approval(approval_id uuid, reason text) RETURNS app.approvals
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -446,10 +449,11 @@ DECLARE
   v_old_status app.approval_status := v_approval.status;
 BEGIN
   IF v_approval.requested_by IS DISTINCT FROM auth.user_id() AND NOT auth.has_permission('approval.manage') THEN
-    RAISE EXCEPTION 'only the requester or someone with approval.manage cancels an approval' USING ERRCODE = 'PT403';
+    RAISE EXCEPTION 'only the requester or someone with approval.manage cancels an approval' USING ERRCODE = 'PT403',
+      DETAIL = 'approval.not_requester_or_manager', HINT = 'Ask the requester, or someone with approval.manage.';
   END IF;
   IF coalesce(btrim(reason), '') = '' THEN
-    PERFORM app_private.raise_invalid('cancelling needs a reason', NULL);
+    PERFORM app_private.raise_invalid('approval.reason_required', 'cancelling needs a reason', 'Send {"reason": "why"}.');
   END IF;
   UPDATE app.approvals SET status = 'cancelled', decided_by = auth.user_id(), decided_at = pg_catalog.now(), decision_comment = reason
    WHERE organization_id = v_approval.organization_id AND id = v_approval.id
@@ -462,10 +466,10 @@ END
 $$;
 
 COMMENT ON FUNCTION app.cancel_approval(uuid, text) IS
-  'Withdraws an open approval; a gated sub-stage goes back to in_progress. The requester or approval.manage. Errors: PT403, PT404, PT409 closed, PT422 no reason.';
+  'Withdraws an open approval; a gated sub-stage goes back to in_progress. The requester or approval.manage. Errors: PT403 approval.not_requester_or_manager, PT404 approval.not_found, PT409 approval.closed, PT422 approval.reason_required.';
 
 CREATE OR REPLACE FUNCTION app.comment_on_approval(approval_id uuid, comment text) RETURNS app.approval_history
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -475,17 +479,17 @@ DECLARE
 BEGIN
   v_approval := app_private.find_approval(comment_on_approval.approval_id);
   IF coalesce(btrim(comment), '') = '' THEN
-    PERFORM app_private.raise_invalid('the comment is empty', NULL);
+    PERFORM app_private.raise_invalid('approval.comment_required', 'the comment is empty', NULL);
   END IF;
   RETURN app_private.record_approval_event(v_approval, 'comment', v_approval.status, comment);
 END
 $$;
 
-COMMENT ON FUNCTION app.comment_on_approval(uuid, text) IS 'Adds a comment to an approval''s history (open or closed). Errors: PT404, PT422 empty.';
+COMMENT ON FUNCTION app.comment_on_approval(uuid, text) IS 'Adds a comment to an approval''s history (open or closed). Errors: PT404 approval.not_found, PT422 approval.comment_required.';
 
 CREATE OR REPLACE FUNCTION app.add_approval_attachment(approval_id uuid, document_id uuid, version_number integer)
 RETURNS app.approval_attachments
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -501,7 +505,8 @@ BEGIN
    WHERE v.organization_id = v_approval.organization_id AND v.document_id = add_approval_attachment.document_id
      AND v.version_number = add_approval_attachment.version_number AND d.project_id = v_approval.project_id;
   IF NOT FOUND THEN
-    PERFORM app_private.raise_invalid(format('document %s has no version %s in this project', document_id, version_number),
+    PERFORM app_private.raise_invalid('approval.attachment_not_in_project',
+                                      format('document %s has no version %s in this project', document_id, version_number),
                                       'Attach a version of one of the project''s documents (GET /document_versions).');
   END IF;
   INSERT INTO app.approval_attachments (organization_id, approval_id, document_id, version_number, file_url, uploaded_by)
@@ -514,4 +519,4 @@ END
 $$;
 
 COMMENT ON FUNCTION app.add_approval_attachment(uuid, uuid, integer) IS
-  'Attaches a document version of the approval''s project as supporting evidence (idempotent). Errors: PT404, PT422 not a version of the project.';
+  'Attaches a document version of the approval''s project as supporting evidence (idempotent). Errors: PT404 approval.not_found, PT422 approval.attachment_not_in_project.';

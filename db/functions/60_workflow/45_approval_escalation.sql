@@ -2,7 +2,7 @@
 -- scheduled job (50_platform/40_jobs.sql) runs it for every tenant.
 
 CREATE OR REPLACE FUNCTION app_private.escalate_overdue_approvals(p_organization_id uuid DEFAULT NULL) RETURNS integer
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
@@ -19,9 +19,8 @@ BEGIN
      WHERE a.status IN ('pending', 'in_review') AND a.sla_due_at < pg_catalog.now()
        AND (p_organization_id IS NULL OR a.organization_id = p_organization_id)
        AND (a.last_escalated_at IS NULL
-            OR a.last_escalated_at < pg_catalog.now() - pg_catalog.make_interval(hours => coalesce(
-                 (SELECT p.sla_hours FROM app.approval_policies AS p
-                   WHERE p.organization_id = a.organization_id AND p.approval_type = a.approval_type AND p.priority = a.priority), 48)))
+            OR a.last_escalated_at < pg_catalog.now() - pg_catalog.make_interval(
+                 hours => (app_private.approval_policy_of(a.organization_id, a.approval_type, a.priority)).sla_hours))
      ORDER BY a.sla_due_at
      FOR UPDATE SKIP LOCKED
   LOOP
@@ -58,17 +57,19 @@ COMMENT ON FUNCTION app_private.escalate_overdue_approvals(uuid) IS
   'Escalates open approvals past sla_due_at (all tenants, or one): notifies the manager chain of the approver one level further each SLA period, reassigns to the backup on the first escalation (unless the backup may not decide the step), records escalate in the history. Returns how many were escalated. Scheduled every 5 minutes.';
 
 CREATE OR REPLACE FUNCTION app.escalate_overdue_approvals() RETURNS integer
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
-  IF NOT auth.has_permission('approval.manage') THEN
-    RAISE EXCEPTION 'escalating approvals needs the approval.manage permission' USING ERRCODE = 'PT403';
+  PERFORM app_private.require_permission('approval.manage');
+  -- The active tenant only: a platform operator acting in none escalates nothing.
+  IF auth.org_id() IS NULL THEN
+    RETURN 0;
   END IF;
   RETURN app_private.escalate_overdue_approvals(auth.org_id());
 END
 $$;
 
 COMMENT ON FUNCTION app.escalate_overdue_approvals() IS
-  'Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage. Returns how many approvals were escalated.';
+  'Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage (PT403 permission.missing). Returns how many approvals were escalated.';

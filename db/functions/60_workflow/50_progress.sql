@@ -5,7 +5,7 @@
 CREATE OR REPLACE FUNCTION app_private.finish_sub_stage(
   p_progress app.project_sub_stage_progress, p_status app.sub_stage_status, p_metadata jsonb DEFAULT NULL
 ) RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
@@ -43,7 +43,7 @@ COMMENT ON FUNCTION app_private.finish_sub_stage(app.project_sub_stage_progress,
 CREATE OR REPLACE FUNCTION app_private.refuse_transition(
   p_progress app.project_sub_stage_progress, p_name text, p_action app.progress_action, p_allowed app.sub_stage_status[]
 ) RETURNS void
-LANGUAGE plpgsql
+LANGUAGE plpgsql IMMUTABLE
 SET search_path = ''
 AS $$
 BEGIN
@@ -51,7 +51,7 @@ BEGIN
     RAISE EXCEPTION 'cannot % sub-stage "%": it is %, and % needs it to be %', p_action, p_name, p_progress.status, p_action,
                     pg_catalog.array_to_string(p_allowed, ' or ')
       USING ERRCODE = 'PT409',
-            DETAIL = pg_catalog.json_build_object('current_status', p_progress.status, 'requested_action', p_action)::text,
+            DETAIL = 'progress.invalid_transition',
             HINT = CASE WHEN p_progress.status = 'in_review' THEN 'It waits for its approval (GET /approvals?entity_id=eq.' || p_progress.id || ').'
                         WHEN p_progress.status = 'pending' AND p_action = 'complete' THEN 'Start it first.'
                         ELSE 'GET /project_workflow?project_id=eq.' || p_progress.project_id || ' shows every sub-stage''s state.' END;
@@ -60,7 +60,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.refuse_transition(app.project_sub_stage_progress, text, app.progress_action, app.sub_stage_status[]) IS
-  'PT409 naming the current state and the requested action when the action is not allowed from the current state.';
+  'PT409 progress.invalid_transition, the message naming the current state and the requested action, when the action is not allowed from the current state.';
 
 CREATE OR REPLACE FUNCTION app_private.checked_attachments(p_progress app.project_sub_stage_progress, p_attachments jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE
@@ -75,7 +75,9 @@ BEGIN
     RETURN '[]';
   END IF;
   IF jsonb_typeof(p_attachments) <> 'array' OR jsonb_array_length(p_attachments) > 50 THEN
-    PERFORM app_private.raise_invalid('attachments must be an array of at most 50 {"document_id", "version_number"} objects', NULL);
+    PERFORM app_private.raise_invalid('progress.attachments_invalid',
+                                      'attachments must be an array of at most 50 {"document_id", "version_number"} objects',
+                                      'e.g. [{"document_id": "<uuid>", "version_number": 1}]');
   END IF;
   FOR v_item IN SELECT a FROM jsonb_array_elements(p_attachments) AS a LOOP
     v_file_path := NULL;
@@ -88,7 +90,8 @@ BEGIN
          AND v.document_id = (v_item ->> 'document_id')::uuid AND v.version_number = (v_item ->> 'version_number')::integer;
     END IF;
     IF v_file_path IS NULL THEN
-      PERFORM app_private.raise_invalid(format('attachment %s is not a document version of this project', v_item),
+      PERFORM app_private.raise_invalid('progress.attachment_not_in_project',
+                                        format('attachment %s is not a document version of this project', v_item),
                                         'Send {"document_id": ..., "version_number": n} of a version uploaded to the project.');
     END IF;
     v_checked := v_checked || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
@@ -99,7 +102,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.checked_attachments(app.project_sub_stage_progress, jsonb) IS
-  'Validates attachments as document versions of the project (PT422) and returns them with their file paths.';
+  'Validates attachments as document versions of the project (PT422 progress.attachments_invalid, progress.attachment_not_in_project) and returns them with their file paths.';
 
 CREATE OR REPLACE FUNCTION app.update_progress(
   project_id uuid,
@@ -109,7 +112,7 @@ CREATE OR REPLACE FUNCTION app.update_progress(
   attachments jsonb DEFAULT '[]',
   metadata jsonb DEFAULT NULL
 ) RETURNS app.project_sub_stage_progress
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -123,23 +126,27 @@ DECLARE
   v_approval app.approvals;
   v_item jsonb;
 BEGIN
-  IF auth.partner_id() IS NOT NULL OR NOT auth.has_permission('project.read') THEN
-    RAISE EXCEPTION 'no project %', project_id USING ERRCODE = 'PT404';
+  -- Whoever may not read the tenant's projects (portal users among them)
+  -- finds none. Lock order everywhere: project, then approval, then progress.
+  SELECT * INTO v_project FROM app.projects AS p
+   WHERE p.organization_id = auth.org_id() AND p.id = update_progress.project_id
+     AND auth.partner_id() IS NULL AND auth.has_permission('project.read')
+   FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no project %', project_id USING ERRCODE = 'PT404', DETAIL = 'project.not_found',
+      HINT = 'GET /projects lists the projects of your organization.';
   END IF;
   IF length(comment) > 4000 THEN
-    PERFORM app_private.raise_invalid('comment is longer than 4000 characters', NULL);
+    PERFORM app_private.raise_invalid('progress.comment_too_long', 'comment is longer than 4000 characters',
+                                      'Keep comments to 4000 characters; attach a document for more.');
   END IF;
   IF metadata IS NOT NULL AND (jsonb_typeof(metadata) <> 'object' OR octet_length(metadata::text) > 16384) THEN
-    PERFORM app_private.raise_invalid('metadata must be a JSON object of at most 16 KiB', 'e.g. {"ctq_failures": 0, "rework_percent": 1.5}');
-  END IF;
-  -- Lock order everywhere: project, then approval, then progress.
-  SELECT * INTO v_project FROM app.projects AS p
-   WHERE p.organization_id = auth.org_id() AND p.id = update_progress.project_id FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'no project %', project_id USING ERRCODE = 'PT404';
+    PERFORM app_private.raise_invalid('progress.metadata_invalid', 'metadata must be a JSON object of at most 16 KiB',
+                                      'e.g. {"ctq_failures": 0, "rework_percent": 1.5}');
   END IF;
   IF v_project.status IN ('completed', 'cancelled') THEN
-    RAISE EXCEPTION 'project % is %', v_project.project_number, v_project.status USING ERRCODE = 'PT409';
+    RAISE EXCEPTION 'project % is %', v_project.project_number, v_project.status USING ERRCODE = 'PT409',
+      DETAIL = 'project.closed', HINT = 'A completed or cancelled project takes no more progress.';
   END IF;
   SELECT pr.* INTO v_progress FROM app.project_sub_stage_progress AS pr
    WHERE pr.organization_id = v_project.organization_id AND pr.project_id = v_project.id
@@ -147,6 +154,7 @@ BEGIN
    FOR UPDATE;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'sub-stage % has no progress in project %', sub_stage_id, v_project.project_number USING ERRCODE = 'PT404',
+      DETAIL = 'progress.not_found',
       HINT = 'Sub-stages get progress when the project enters their stage (GET /project_workflow?project_id=eq.' || v_project.id || ').';
   END IF;
   SELECT s.name INTO v_name FROM app.workflow_sub_stages AS s
@@ -154,7 +162,7 @@ BEGIN
 
   IF NOT (auth.holds_any_role(v_progress.responsible_roles) OR auth.has_permission('progress.manage')) THEN
     RAISE EXCEPTION '% "%" needs one of the roles: %', action, v_name, pg_catalog.array_to_string(v_progress.responsible_roles || 'management'::text, ', ')
-      USING ERRCODE = 'PT403', HINT = 'Ask someone responsible for the sub-stage, or management.';
+      USING ERRCODE = 'PT403', DETAIL = 'progress.not_responsible', HINT = 'Ask someone responsible for the sub-stage, or management.';
   END IF;
 
   -- One write per action: the log entry and the new state together.
@@ -196,13 +204,15 @@ BEGIN
     PERFORM app_private.refuse_transition(v_progress, v_name, action, '{pending,in_progress,blocked}');
     IF NOT v_progress.can_skip THEN
       RAISE EXCEPTION 'sub-stage "%" cannot be skipped in this workflow', v_name USING ERRCODE = 'PT409',
+        DETAIL = 'progress.cannot_skip',
         HINT = 'Only sub-stages with can_skip may be skipped; complete it or ask management to change the workflow.';
     END IF;
     PERFORM app_private.finish_sub_stage(v_progress, 'skipped', v_metadata);
   WHEN 'block' THEN
     PERFORM app_private.refuse_transition(v_progress, v_name, action, '{pending,in_progress}');
     IF coalesce(btrim(comment), '') = '' THEN
-      PERFORM app_private.raise_invalid('blocking needs a comment that says why', 'Send {"action": "block", "comment": "waiting for ..."}.');
+      PERFORM app_private.raise_invalid('progress.block_reason_required', 'blocking needs a comment that says why',
+                                        'Send {"action": "block", "comment": "waiting for ..."}.');
     END IF;
     UPDATE app.project_sub_stage_progress AS pr
        SET status = 'blocked', blocked_reason = comment, metadata = v_metadata, assigned_to = coalesce(pr.assigned_to, auth.user_id())
@@ -215,7 +225,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.update_progress(uuid, uuid, app.progress_action, text, jsonb, jsonb) IS
-  'PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage''s responsible roles and management (progress.manage). Returns the updated row. Errors: PT403, PT404, PT409 invalid transition (names current and requested state), PT422.';
+  'PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage''s responsible roles and management (progress.manage). Returns the updated row. Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state) or progress.cannot_skip, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project.';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.project_sub_stage_progress
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

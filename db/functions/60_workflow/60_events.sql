@@ -1,12 +1,14 @@
--- Real-time events: triggers NOTIFY one channel per tenant and topic; the
--- GraphQL server subscribes to the caller's tenant only and re-reads each
--- row as the subscriber, so RLS decides what reaches them. Payloads are
--- documented in contracts/events/workflow/*.schema.json.
+-- Real-time events of the workflow: triggers NOTIFY one channel per tenant
+-- and topic (progress, approvals); payloads are documented in
+-- contracts/events/workflow/*.schema.json. Who may see an event is decided
+-- here, per topic, by auth.can_see_<topic>_event, which
+-- auth.realtime_event (50_platform/30_realtime.sql) calls as the subscriber:
+-- an event reaches only those who may read its row.
 
 CREATE OR REPLACE FUNCTION app_private.publish_progress(
   p_progress app.project_sub_stage_progress, p_event text, p_previous_status app.sub_stage_status
 ) RETURNS void
-LANGUAGE sql
+LANGUAGE sql VOLATILE
 AS $$
   SELECT pg_catalog.pg_notify(app_private.event_channel('progress', p_progress.organization_id), pg_catalog.json_build_object(
     'event', p_event,
@@ -23,7 +25,7 @@ COMMENT ON FUNCTION app_private.publish_progress(app.project_sub_stage_progress,
   'NOTIFY pulse:progress:<tenant> with one progress event (contracts/events/workflow/progress.schema.json).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_progress__publish() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
@@ -35,7 +37,7 @@ $$;
 COMMENT ON FUNCTION app_private.tg_progress__publish() IS 'AFTER UPDATE that changes the status: publishes progress.updated.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_progress__publish_seeded() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
@@ -47,7 +49,7 @@ $$;
 COMMENT ON FUNCTION app_private.tg_progress__publish_seeded() IS 'AFTER INSERT, once per statement: publishes progress.seeded for every row a stage entry seeded.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_approvals__publish() RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
@@ -73,3 +75,25 @@ CREATE OR REPLACE TRIGGER _901_publish_change AFTER UPDATE OF status ON app.proj
   FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION app_private.tg_progress__publish();
 CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT OR UPDATE OF status, current_approver_id, current_step ON app.approvals
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_approvals__publish();
+
+CREATE OR REPLACE FUNCTION auth.can_see_progress_event(p_event jsonb) RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+  SELECT EXISTS (SELECT FROM app.project_sub_stage_progress AS p
+                  WHERE p.organization_id = auth.event_key(p_event, 'organization_id')
+                    AND p.id = auth.event_key(p_event, 'progress_id'))
+$$;
+
+COMMENT ON FUNCTION auth.can_see_progress_event(jsonb) IS
+  'Whether the caller may see a progress event: they can read its progress row (row-level security; portal users read none). Called by auth.realtime_event.';
+
+CREATE OR REPLACE FUNCTION auth.can_see_approvals_event(p_event jsonb) RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+  SELECT EXISTS (SELECT FROM app.approvals AS a
+                  WHERE a.organization_id = auth.event_key(p_event, 'organization_id')
+                    AND a.id = auth.event_key(p_event, 'approval_id'))
+$$;
+
+COMMENT ON FUNCTION auth.can_see_approvals_event(jsonb) IS
+  'Whether the caller may see an approval event: they can read the approval (row-level security; portal users read none). Called by auth.realtime_event.';

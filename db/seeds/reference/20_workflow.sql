@@ -1,6 +1,7 @@
--- The default workflow every tenant starts with (§2 and §3 of the project
+-- The default workflow every tenant starts with (§2 to §4 of the project
 -- workflow specification): eight stages, 27 sub-stages, responsible roles,
--- tasks, decisions, exit criteria and mandatory documents. Applied by every
+-- tasks, decisions, exit criteria and mandatory documents; approval SLAs,
+-- chains and fallback roles; document category rules. Applied by every
 -- `pulse db migrate`; then every tenant without a workflow gets one (the
 -- migration plan's "default definition per tenant"). Idempotent.
 
@@ -82,6 +83,56 @@ ON CONFLICT (slug) DO UPDATE SET
   requires_approval = excluded.requires_approval, approval_type = excluded.approval_type, can_skip = excluded.can_skip,
   auto_advance = excluded.auto_advance, marks_delivery = excluded.marks_delivery,
   estimated_duration_hours = excluded.estimated_duration_hours;
+
+-- Approval routing (§4 of the specification): SLAs by priority (urgent 8 h,
+-- high 24 h, normal 48 h, low 96 h; quality and final sign-off decisions are
+-- signed), the chains, and the fallback roles that route what no chain
+-- matches and stand in for a role nobody can decide for. New tenants get a
+-- copy (app_private.provision_workflow) that their admins change; editing
+-- these rows changes what later tenants start with, never existing tenants.
+INSERT INTO app_private.default_approval_policies (approval_type, priority, sla_hours, requires_signature)
+SELECT t, p, CASE p WHEN 'urgent' THEN 8 WHEN 'high' THEN 24 WHEN 'normal' THEN 48 ELSE 96 END,
+       t IN ('quality_review', 'final_signoff')
+  FROM unnest(enum_range(NULL::app.approval_type)) AS t, unnest(enum_range(NULL::app.approval_priority)) AS p
+ON CONFLICT (approval_type, priority) DO UPDATE SET
+  sla_hours = excluded.sla_hours, requires_signature = excluded.requires_signature;
+
+INSERT INTO app_private.default_approval_chains (chain_name, approval_type, rank, conditions, steps)
+VALUES
+  ('Technical review', 'technical_review', 100, '{}', '[{"role": "engineering"}]'),
+  ('Technical review, critical to quality', 'technical_review', 10,
+   '{"risk_flags": {"any": ["critical_to_quality", "regulated", "special_process"]}}', '[{"role": "engineering"}, {"role": "qa"}]'),
+  ('Quote approval', 'quote_approval', 100, '{}', '[{"role": "sales"}, {"role": "finance"}]'),
+  ('Quote approval, large quote', 'quote_approval', 10,
+   '{"quote_value": {"gte": 50000}}', '[{"role": "sales"}, {"role": "finance"}, {"role": "management"}]'),
+  ('PO approval', 'po_approval', 100, '{}', '[{"role": "procurement"}]'),
+  ('PO approval, large spend', 'po_approval', 10,
+   '{"po_value": {"gte": 25000}}', '[{"role": "procurement"}, {"role": "finance"}, {"role": "management"}]'),
+  ('Supplier selection', 'supplier_selection', 100, '{}', '[{"role": "procurement"}]'),
+  ('Quality review', 'quality_review', 100, '{}', '[{"role": "qa"}]'),
+  ('Quality review, quality gate failed', 'quality_review', 10,
+   '{"ctq_failures": {"gt": 0}}', '[{"role": "qa"}, {"role": "management"}]'),
+  ('Shipment release', 'shipment_release', 100, '{}', '[{"role": "logistics"}]'),
+  ('Shipment release, expedited or export-controlled', 'shipment_release', 10,
+   '{"risk_flags": {"any": ["expedited", "export_controlled"]}}', '[{"role": "logistics"}, {"role": "management"}]'),
+  ('Final sign-off', 'final_signoff', 100, '{}', '[{"role": "management"}]'),
+  ('Final sign-off, promise slipped', 'final_signoff', 10,
+   '{"slippage_days": {"gt": 5}}', '[{"role": "management"}, {"role": "admin"}]')
+ON CONFLICT (chain_name) DO UPDATE SET
+  approval_type = excluded.approval_type, rank = excluded.rank, conditions = excluded.conditions, steps = excluded.steps;
+
+INSERT INTO app_private.default_approval_fallbacks (role_key, position) VALUES ('management', 1), ('admin', 2)
+ON CONFLICT (role_key) DO UPDATE SET position = excluded.position;
+
+-- Document rules: drawings and work instructions are regulated (versions
+-- need approval); quality, shipping, contract and money records are kept
+-- 7 years, the rest 2.
+INSERT INTO app_private.default_document_category_settings (category, is_regulated, retention_years)
+SELECT c, c IN ('drawing', 'work_instruction'),
+       CASE WHEN c IN ('qa_report', 'test_result', 'shipping_doc', 'packing_list', 'delivery_confirmation', 'drawing',
+                       'work_instruction', 'contract', 'po', 'invoice') THEN 7 ELSE 2 END
+  FROM unnest(enum_range(NULL::app.document_category)) AS c
+ON CONFLICT (category) DO UPDATE SET is_regulated = excluded.is_regulated, retention_years = excluded.retention_years;
 
 SELECT app_private.provision_workflow(o.id)
   FROM app.organizations AS o

@@ -32,10 +32,14 @@ SELECT results_eq(
   'anonymous callers learn that the database answers, not its version or changes');
 SELECT cmp_ok((SELECT deployed_changes FROM app.health()), '>', 0, 'anonymous callers see that migrations are deployed');
 
-SELECT tests.act_as('ada@acme.test', 'acme-manufacturing');
-SELECT is((SELECT server_version FROM app.health()), NULL, 'members do not see the server version');
+SELECT tests.act_as_owner();
+SELECT tests.remember('tenant', tests.create_tenant());
+SELECT tests.remember('admin', tests.create_member(tests.recall('tenant'), 'admin'));
+SELECT tests.remember('operator', tests.create_operator());
+SELECT tests.act_as(tests.recall('admin'), tests.recall('tenant'));
+SELECT is((SELECT server_version FROM app.health()), NULL, 'members, even admins, do not see the server version');
 
-SELECT tests.act_as('operator@pulse.test');
+SELECT tests.act_as(tests.recall('operator'));
 SELECT is((SELECT server_version FROM app.health()), current_setting('server_version'), 'platform operators see the server version');
 
 SELECT * FROM finish();

@@ -1,13 +1,49 @@
 -- Catalog lints: rules that every object in the Pulse schemas must follow,
 -- read from the catalog so that a new object breaking them fails here.
 BEGIN;
-SELECT plan(17);
+SELECT plan(21);
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p')
      AND NOT (c.relrowsecurity AND c.relforcerowsecurity)
 $$, 'RLS is enabled and forced on every table in app');
+
+SELECT is_empty($$
+  SELECT c.relname FROM pg_class c
+   WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'p')
+     AND NOT EXISTS (SELECT FROM pg_policy p WHERE p.polrelid = c.oid)
+$$, 'every table in app has at least one policy');
+
+-- Grants and policies go together (db/policies/00_reset.sql): every
+-- privilege an API role holds on a table (on the table or on any column) is
+-- met by a policy for that role and command, and every policy names a role
+-- and command that some grant makes reachable. A grant without its policy
+-- is a rule forgotten (RLS then silently returns nothing); a policy without
+-- its grant is dead code that reads as access.
+CREATE TEMP VIEW api_privileges AS
+SELECT c.oid, c.oid::regclass::text AS table_name, r.role, k.cmd, k.polcmd
+  FROM pg_class c,
+       (VALUES ('anon'), ('app_user'), ('app_admin')) AS r(role),
+       (VALUES ('SELECT', 'r'::"char"), ('INSERT', 'a'), ('UPDATE', 'w'), ('DELETE', 'd')) AS k(cmd, polcmd)
+ WHERE c.relnamespace IN ('app'::regnamespace, 'audit'::regnamespace) AND c.relkind IN ('r', 'p')
+   AND CASE k.cmd WHEN 'DELETE' THEN has_table_privilege(r.role, c.oid, k.cmd)
+                  ELSE has_any_column_privilege(r.role, c.oid, k.cmd) END;
+
+SELECT is_empty($$
+  SELECT g.table_name || ': ' || g.role || ' ' || g.cmd FROM api_privileges g
+   WHERE NOT EXISTS (SELECT FROM pg_policy p
+                      WHERE p.polrelid = g.oid AND p.polpermissive AND g.role::regrole = ANY (p.polroles)
+                        AND p.polcmd IN ('*', g.polcmd))
+$$, 'every table privilege of an API role has a policy for that role and command');
+
+SELECT is_empty($$
+  SELECT p.polrelid::regclass::text || ': ' || p.polname || ' to ' || r::regrole::text
+    FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid, unnest(p.polroles) AS r
+   WHERE c.relnamespace IN ('app'::regnamespace, 'audit'::regnamespace)
+     AND NOT EXISTS (SELECT FROM api_privileges g
+                      WHERE g.oid = p.polrelid AND g.role::regrole = r AND p.polcmd IN ('*', g.polcmd))
+$$, 'every policy names only roles and commands a grant makes reachable');
 
 SELECT is_empty($$
   SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -75,6 +111,15 @@ SELECT is_empty($$
      AND (has_function_privilege('anon', p.oid, 'EXECUTE') OR has_function_privilege('app_user', p.oid, 'EXECUTE'))
 $$, 'private helpers are executable by no API role');
 
+-- docs/conventions.md: a trigger's name is _NNN_<what>, so PostgreSQL's
+-- name order is the firing order the prefix table there describes.
+SELECT is_empty($$
+  SELECT t.tgrelid::regclass::text || '.' || t.tgname
+    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+   WHERE c.relnamespace IN ('app'::regnamespace, 'app_private'::regnamespace, 'audit'::regnamespace)
+     AND NOT t.tgisinternal AND t.tgname !~ '^_[0-9]{3}_[a-z0-9_]+$'
+$$, 'every trigger is named _NNN_<what>, its prefix giving its place in the firing order');
+
 -- 19.3: a BEFORE trigger on a tenant table that reads other data must refuse
 -- a row of another tenant before it looks anything up, by calling the shared
 -- guard as its first statement (no initialized declarations before it).
@@ -111,7 +156,7 @@ SELECT is_empty($$
      AND (on_insert OR tenant_updatable)
 $$, 'every BEFORE INSERT/UPDATE trigger on a tenant table that reads data calls app_private.refuse_foreign_tenant first');
 
--- Upsert needs UPDATE on the keys (db/policies/95_upsert.sql); wherever an API
+-- Upsert needs UPDATE on the keys (db/policies/00_reset.sql); wherever an API
 -- role holds it, _010_keep_fixed_columns keeps id and organization_id as they
 -- are, before any other BEFORE UPDATE trigger reads the row.
 SELECT is_empty($$
@@ -129,7 +174,7 @@ SELECT is_empty($$
                              AND (o.tgtype & 2) <> 0 AND (o.tgtype & 16) <> 0 AND o.tgname < t.tgname))
 $$, 'every key column an API role may update is kept unchanged by _010_keep_fixed_columns, the first BEFORE UPDATE trigger');
 
--- config/graphile.config.mjs (ServerFilledKeysPlugin) tells GraphQL that id and
+-- config/graphile/shape.mjs (ServerFilledKeysPlugin) tells GraphQL that id and
 -- organization_id have a default; it holds because _000_fill_keys fills them
 -- wherever an API role may insert a row without them.
 SELECT is_empty($$

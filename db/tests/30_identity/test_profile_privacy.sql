@@ -4,11 +4,20 @@
 BEGIN;
 SELECT plan(15);
 
+-- Tenant A: an admin, qa, sales, management. Tenant B: its admin.
+SELECT tests.remember('a', tests.create_tenant());
+SELECT tests.remember('b', tests.create_tenant());
+SELECT tests.remember('admin', tests.create_member(tests.recall('a'), 'admin'));
+SELECT tests.remember('qa', tests.create_member(tests.recall('a'), 'qa'));
+SELECT tests.remember('sales', tests.create_member(tests.recall('a'), 'sales'));
+SELECT tests.remember('management', tests.create_member(tests.recall('a'), 'management'));
+SELECT tests.remember('b_admin', tests.create_member(tests.recall('b'), 'admin'));
+
 -- Columns colleagues may not select.
-SELECT tests.act_as('qa@acme.test', 'acme-manufacturing');
-SELECT throws_ok($$SELECT preferences FROM app.users WHERE email = 'sales@acme.test'$$, '42501', NULL,
+SELECT tests.act_as(tests.recall('qa'), tests.recall('a'));
+SELECT throws_ok($$SELECT preferences FROM app.users WHERE id = tests.recall('sales')$$, '42501', NULL,
   'a colleague''s preferences are not selectable');
-SELECT throws_ok($$SELECT last_sign_in_at FROM app.users WHERE email = 'sales@acme.test'$$, '42501', NULL,
+SELECT throws_ok($$SELECT last_sign_in_at FROM app.users WHERE id = tests.recall('sales')$$, '42501', NULL,
   'nor their last sign-in');
 SELECT throws_ok($$SELECT updated_at FROM app.users$$, '42501', NULL,
   'nor updated_at, which every sign-in moves');
@@ -23,29 +32,29 @@ SELECT lives_ok($$UPDATE app.users SET preferences = '{"lang": "de"}' WHERE id =
   'a user edits their own preferences');
 SELECT is((app.current_user_profile()).preferences, '{"lang": "de"}'::jsonb,
   'and reads them through current_user_profile');
-UPDATE app.users SET preferences = '{"lang": "fr"}' WHERE email = 'sales@acme.test';
-SELECT tests.act_as('sales@acme.test', 'acme-manufacturing');
+UPDATE app.users SET preferences = '{"lang": "fr"}' WHERE id = tests.recall('sales');
+SELECT tests.act_as(tests.recall('sales'), tests.recall('a'));
 SELECT is((app.current_user_profile()).preferences, '{}'::jsonb, 'nobody edits another''s preferences');
 
--- A user of acme (managed there by ada) joins northwind.
+-- A user of A (managed there by A's admin) joins B.
 SELECT tests.act_as_owner();
-INSERT INTO app.users (email, display_name) VALUES ('two.tenants@acme.test', 'Two Tenants');
+INSERT INTO app.users (email, display_name) VALUES ('two.tenants@example.test', 'Two Tenants');
 INSERT INTO app.memberships (organization_id, user_id)
-VALUES (tests.id_of_organization('acme-manufacturing'), tests.id_of_user('two.tenants@acme.test'));
-UPDATE app.users SET direct_manager_id = tests.id_of_user('ada@acme.test') WHERE email = 'two.tenants@acme.test';
+VALUES (tests.recall('a'), tests.id_of_user('two.tenants@example.test'));
+UPDATE app.users SET direct_manager_id = tests.recall('admin') WHERE email = 'two.tenants@example.test';
 INSERT INTO app.memberships (organization_id, user_id, status)
-VALUES (tests.id_of_organization('northwind-labs'), tests.id_of_user('two.tenants@acme.test'), 'invited');
-SELECT is((SELECT direct_manager_id FROM app.users WHERE email = 'two.tenants@acme.test'), tests.id_of_user('ada@acme.test'),
+VALUES (tests.recall('b'), tests.id_of_user('two.tenants@example.test'), 'invited');
+SELECT is((SELECT direct_manager_id FROM app.users WHERE email = 'two.tenants@example.test'), tests.recall('admin'),
   'an invitation changes nothing yet');
 UPDATE app.memberships SET status = 'active'
- WHERE organization_id = tests.id_of_organization('northwind-labs') AND user_id = tests.id_of_user('two.tenants@acme.test');
-SELECT tests.act_as('grace@northwind.test', 'northwind-labs');
-SELECT results_eq($$SELECT direct_manager_id FROM app.users WHERE email = 'two.tenants@acme.test'$$,
-  ARRAY[NULL::uuid], 'once they are active in northwind, northwind reads no acme user''s id as their manager');
+ WHERE organization_id = tests.recall('b') AND user_id = tests.id_of_user('two.tenants@example.test');
+SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
+SELECT results_eq($$SELECT direct_manager_id FROM app.users WHERE email = 'two.tenants@example.test'$$,
+  ARRAY[NULL::uuid], 'once they are active in B, B reads no user''s id from A as their manager');
 SELECT tests.act_as_owner();
-SELECT throws_ok(format($$UPDATE app.users SET direct_manager_id = %L WHERE email = 'two.tenants@acme.test'$$,
-                        tests.id_of_user('ada@acme.test')),
-  'PT409', NULL, 'nobody, operator or owner, sets a manager who is no colleague in each of the user''s tenants');
+SELECT is(tests.refusal(format($$UPDATE app.users SET direct_manager_id = %L WHERE email = 'two.tenants@example.test'$$,
+                               tests.recall('admin'))),
+  'PT409 user.manager_not_colleague', 'nobody, operator or owner, sets a manager who is no colleague in each of the user''s tenants');
 SELECT is((SELECT count(*)::int FROM app.users AS u JOIN app.memberships AS m ON m.user_id = u.id AND m.status = 'active'
             WHERE u.direct_manager_id IS NOT NULL
               AND NOT EXISTS (SELECT FROM app.memberships AS k WHERE k.organization_id = m.organization_id
@@ -53,11 +62,11 @@ SELECT is((SELECT count(*)::int FROM app.users AS u JOIN app.memberships AS m ON
   'no manager anywhere is a stranger to a tenant of their report');
 
 -- A manager who leaves the tenant stops being anyone's manager there.
-UPDATE app.users SET direct_manager_id = tests.id_of_user('management@acme.test') WHERE email = 'qa@acme.test';
-UPDATE app.memberships SET status = 'revoked' WHERE id = tests.membership_of('management@acme.test', 'acme-manufacturing');
-SELECT is((SELECT direct_manager_id FROM app.users WHERE email = 'qa@acme.test'), NULL::uuid,
+UPDATE app.users SET direct_manager_id = tests.recall('management') WHERE id = tests.recall('qa');
+UPDATE app.memberships SET status = 'revoked' WHERE id = tests.membership_of(tests.recall('management'), tests.recall('a'));
+SELECT is((SELECT direct_manager_id FROM app.users WHERE id = tests.recall('qa')), NULL::uuid,
   'a revoked manager is cleared from their reports');
-SELECT tests.act_as('qa@acme.test', 'acme-manufacturing');
+SELECT tests.act_as(tests.recall('qa'), tests.recall('a'));
 SELECT is_empty($$SELECT 1 FROM app.users AS u WHERE u.direct_manager_id IS NOT NULL
                    AND NOT EXISTS (SELECT FROM app.users AS m WHERE m.id = u.direct_manager_id)$$,
   'every manager id a colleague reads names someone they can see');

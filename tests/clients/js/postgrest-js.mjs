@@ -10,7 +10,8 @@ const client = (token) =>
 // What an application reads off a failed call.
 const outcome = ({ data, error, count, status }) => ({
   status, count: count ?? null, data: data ?? null,
-  error: error && { code: error.code ?? null, message: error.message ?? null, details: error.details ?? null },
+  error: error && { code: error.code ?? null, message: error.message ?? null, details: error.details ?? null,
+                   hint: error.hint ?? null },
 });
 const signIn = async () => {
   const { data, error } = await client().rpc("login", { email: config.email, password: config.password });

@@ -9,12 +9,15 @@ const client = (token, options = { preferGetMethod: false }) => new Client({
   url: config.graphql, exchanges: [fetchExchange], requestPolicy: "network-only",
   fetchOptions: () => ({ headers: token ? { Authorization: `Bearer ${token}` } : {} }), ...options,
 });
-// What an application reads off a result: data, and the code and message of each GraphQL error.
+// What an application reads off a result: data, and the code, reason (details), hint and message of each GraphQL error.
 const outcome = ({ data, error }) => ({
   data: data ?? null,
   errors: error ? (error.graphQLErrors.length
-    ? error.graphQLErrors.map((e) => ({ code: e.extensions?.code ?? null, message: e.message }))
-    : [{ code: null, message: error.message }]) : [],
+    ? error.graphQLErrors.map((e) => ({
+      code: e.extensions?.code ?? null, details: e.extensions?.details ?? null, hint: e.extensions?.hint ?? null,
+      message: e.message,
+    }))
+    : [{ code: null, details: null, hint: null, message: error.message }]) : [],
 });
 
 const PROJECTS = gql`

@@ -1,17 +1,19 @@
-// Cost limits of the GraphQL server (docs/security.md, "Limits"); imported by
-// config/graphile.config.mjs. PostgREST's counterparts are db-max-rows in
-// config/postgrest.conf and the API roles' statement_timeout.
+// Cost limits of the GraphQL server (docs/security.md, "Limits"). PostgREST's
+// counterparts are db-max-rows in config/postgrest.conf and the API roles'
+// statement_timeout. This module owns:
 //
 // - Depth, aliases and cost are graphql-js validation rules: a refused
 //   document never reaches the planner or the database, and the verdict is
-//   cached with the document.
+//   cached with the document (CostLimitsPlugin adds them).
 // - Every connection (and simple list) gets a page size: `first`/`last` above
 //   the cap or below 0 are refused, and without either the default page size
 //   applies. Literal values are refused by validation, variables when the
 //   operation runs.
-// - Every operation runs with a statement_timeout (pgSettings, so it is set
-//   per transaction as the API role's own setting is by PostgREST).
-// - Introspection needs a signed-in caller.
+// - Every operation runs with a statement_timeout (LIMITS.statementTimeout,
+//   put in pgSettings by ./auth.mjs, so it is set per transaction as the API
+//   role's own setting is by PostgREST).
+// - Introspection needs a signed-in caller (asksForIntrospection, used by
+//   ./auth.mjs).
 import { access, constant, lambda, SafeError } from "postgraphile/grafast";
 import { GraphQLError, getNamedType, Kind, parse } from "postgraphile/graphql";
 
@@ -202,6 +204,20 @@ export const PageSizePlugin = {
         if (!(isPgFieldConnection || isPgFieldSimpleCollection)) return arg;
         if (argName !== "first" && argName !== "last") return arg;
         return { ...arg, applyPlan: undefined };
+      },
+    },
+  },
+};
+
+// The cost limits join graphql-js's own validation rules.
+export const CostLimitsPlugin = {
+  name: "PulseCostLimitsPlugin",
+  version: "1.0.0",
+  grafserv: {
+    middleware: {
+      setPreset(next, event) {
+        event.validationRules.push(CostLimitsRule);
+        return next();
       },
     },
   },

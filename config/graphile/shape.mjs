@@ -1,6 +1,6 @@
-// The shape of the GraphQL schema (imported by config/graphile.config.mjs):
-// rules that hold for every present and future table of schema `app`, plus
-// the smart tags file for what one object needs (config/postgraphile.tags.json5).
+// The shape of the GraphQL schema: rules that hold for every present and
+// future table of schema `app`, plus the smart tags file for what one object
+// needs (config/postgraphile.tags.json5).
 //
 // - Tenant-implicit keys: a tenant table's primary key is (organization_id,
 //   id) and ids are uuids, so the row id alone names a row and the tenant
@@ -17,20 +17,25 @@
 //   needs it (`customer`, `progress`, `history`).
 // - An update that matches no row (missing, hidden by row-level security,
 //   another tenant's) is an error, PT404, as a delete that matches none is
-//   (config/graphile.config.mjs maskError), not a payload with a null row.
+//   (maskError in ./errors.mjs), not a payload with a null row.
 // - Server-managed columns (ids, created_at, updated_at) are not in create or
 //   update inputs: no role can set them; organization_id is not in patches
 //   (a row never changes tenant).
+// - Keys the server fills (id, organization_id, messages.sender_id) are
+//   optional in create inputs.
+// - Function arguments without a DEFAULT are required, except those the
+//   `nullableArgs` smart tag names.
 import { fileURLToPath } from "node:url";
 import { lambda, object, SafeError } from "postgraphile/grafast";
 import { pgSmartTagsFromFile } from "postgraphile/utils";
+import { DB_SCHEMA } from "./settings.mjs";
 
 const TENANT_KEY = "organization_id";
 const ROW_KEY = "id";
 const SERVER_MANAGED_COLUMNS = new Set(["id", "created_at", "updated_at"]);
 
 export const TagsFilePlugin = pgSmartTagsFromFile(
-  fileURLToPath(new URL("./postgraphile.tags.json5", import.meta.url)),
+  fileURLToPath(new URL("../postgraphile.tags.json5", import.meta.url)),
 );
 
 function isTenantPrimaryKey(unique) {
@@ -130,7 +135,7 @@ function asPrimary(details) {
 }
 
 // The error of an update that matched no row; the same code, details and
-// hint as a delete's (maskError in config/graphile.config.mjs).
+// hint as a delete's (maskError in ./errors.mjs).
 function nothingUpdated(tableType) {
   return new SafeError(`No ${tableType} was updated: no row you can change matches the key.`, {
     code: "PT404",
@@ -183,6 +188,28 @@ export const NullableArgumentsPlugin = {
         resourceOptions.parameters = resourceOptions.parameters.map((parameter) =>
           names.has(parameter.name) ? { ...parameter, notNull: false } : parameter,
         );
+      },
+    },
+  },
+};
+
+// Keys the server fills: id, organization_id (and messages.sender_id) come
+// from the BEFORE INSERT trigger _000_fill_keys rather than a column DEFAULT
+// (PostgREST would publish an SQL expression as the OpenAPI default), so
+// PostGraphile is told they have one: create inputs keep them optional.
+// db/tests/10_core/test_catalog.sql checks that every such column an API role may
+// insert has the trigger.
+const SERVER_FILLED = new Set(["id", "organization_id"]);
+
+export const ServerFilledKeysPlugin = {
+  name: "ServerFilledKeysPlugin",
+  version: "1.0.0",
+  gather: {
+    hooks: {
+      pgCodecs_attribute(_info, { pgClass, pgAttribute, attribute }) {
+        const filled = SERVER_FILLED.has(pgAttribute.attname) ||
+          (pgClass.relname === "messages" && pgAttribute.attname === "sender_id");
+        if (filled && pgClass.getNamespace()?.nspname === DB_SCHEMA) attribute.hasDefault = true;
       },
     },
   },

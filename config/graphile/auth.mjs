@@ -1,0 +1,195 @@
+// Who is asking: token verification and the settings every operation runs
+// with (role, claims, forwarded headers, statement timeout), for HTTP and
+// websockets alike, and the request check both servers make before an
+// operation (auth.check_request(): a suspended user, an ended session or a
+// revoked membership is refused with 401/403). Mirrors PostgREST 12.
+import jwt from "jsonwebtoken";
+import { makePgAdaptorWithPgClient } from "postgraphile/adaptors/pg";
+import { normalizeConnectionParams } from "postgraphile/grafserv";
+import { requestError } from "./errors.mjs";
+import { asksForIntrospection, LIMITS } from "./limits.mjs";
+import { JWT_SECRET } from "./settings.mjs";
+
+export const ANON_ROLE = "anon";
+// Roles a token may select. Checked here (not just by SET ROLE failing in
+// PostgreSQL) so a bad role is a clean 403 rather than a per-field error, and
+// so a role granted to `authenticator` for other reasons is never reachable
+// from a token. Add new JWT roles here as well as granting them.
+const JWT_ROLES = new Set([ANON_ROLE, "app_user", "app_admin"]);
+// Clock skew allowed on exp/nbf, as PostgREST allows.
+export const JWT_CLOCK_TOLERANCE = 30;
+
+// Mirrors PostgREST 12 (src/PostgREST/Auth.hs): no token -> anon with claims
+// {"role":"anon"}; a token without `role` -> anon; the effective role is
+// always written back into the claims; 30s clock skew on exp/nbf; `aud` is
+// not checked; an empty or non-Bearer Authorization header means no token.
+function authenticate(authorization = "") {
+  const scheme = /^bearer(\s+|$)/i.exec(authorization);
+  const token = scheme ? authorization.slice(scheme[0].length).trim() : "";
+  let claims = {};
+  if (token) {
+    try {
+      claims = jwt.verify(token, JWT_SECRET, {
+        algorithms: ["HS256"],
+        clockTolerance: JWT_CLOCK_TOLERANCE,
+      });
+    } catch (e) {
+      const reason =
+        e.name === "TokenExpiredError" ? "JWT expired" : `JWT invalid: ${e.message}`;
+      throw requestError(401, "PGRST301", reason);
+    }
+    if (claims === null || typeof claims !== "object" || Array.isArray(claims)) {
+      throw requestError(401, "PGRST301", "JWT invalid: payload is not a JSON object");
+    }
+  }
+  const role = claims.role ?? ANON_ROLE;
+  if (typeof role !== "string" || !JWT_ROLES.has(role)) {
+    throw requestError(403, "42501", `JWT role ${JSON.stringify(role)} is not permitted`);
+  }
+  return { role, "request.jwt.claims": JSON.stringify({ ...claims, role }) };
+}
+
+// The verified claims an operation runs with.
+export function claimsOf(pgSettings) {
+  try {
+    return JSON.parse(pgSettings?.["request.jwt.claims"] ?? "{}") ?? {};
+  } catch {
+    return {};
+  }
+}
+
+// The request headers SQL may read (request id, client address, user agent
+// for the audit trail and sessions), under the same setting and names
+// PostgREST uses.
+const FORWARDED_HEADERS = ["x-request-id", "x-forwarded-for", "user-agent"];
+
+function requestSettings(headers = {}) {
+  const pgSettings = authenticate(headers.authorization);
+  const forwarded = {};
+  for (const name of FORWARDED_HEADERS) {
+    if (typeof headers[name] === "string") forwarded[name] = headers[name];
+  }
+  return {
+    ...pgSettings,
+    "request.headers": JSON.stringify(forwarded),
+    // What PostgREST applies from the API role's own setting.
+    statement_timeout: LIMITS.statementTimeout,
+  };
+}
+
+// Anonymous callers see no schema: introspection needs a signed-in user
+// (GraphiQL works once its Authorization header is set).
+function refuseAnonymousIntrospection(pgSettings, body) {
+  if (pgSettings.role === ANON_ROLE && asksForIntrospection(body?.query)) {
+    throw requestError(
+      401,
+      "PT401",
+      "introspection needs a signed-in user: send Authorization: Bearer <token>",
+    );
+  }
+}
+
+// Websocket operations take the token from connection_init's payload
+// ({ authorization: "Bearer ..." }) or else from the upgrade request's
+// Authorization header, and go through the same verification as HTTP.
+function websocketSettings(connectionParams, request) {
+  const params = normalizeConnectionParams(connectionParams) ?? {};
+  const authorization = params.authorization ?? request?.headers?.authorization;
+  return requestSettings({
+    ...request?.headers,
+    authorization: typeof authorization === "string" ? authorization : undefined,
+  });
+}
+
+// The same check PostgREST runs before every request (db-pre-request): a
+// suspended user, an ended session or a revoked membership is refused with
+// 401/403 before the operation runs, not deep inside it.
+const REQUEST_CHECK_STATUS = { PT401: 401, PT403: 403 };
+// Connection failures (refused, reset, server shutting down): the database
+// is away, as PostgREST reports with 503, not the client's fault.
+const DATABASE_AWAY = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|08|57P)/;
+
+let withRequestCheckClient;
+
+async function checkRequest(resolvedPreset, pgSettings) {
+  if (pgSettings.role === ANON_ROLE) return;
+  // Shares the server's own pool (the one PostGraphile runs operations on).
+  withRequestCheckClient ??= makePgAdaptorWithPgClient(
+    resolvedPreset.pgServices[0].adaptorSettings.pool,
+  );
+  try {
+    await withRequestCheckClient(pgSettings, (client) =>
+      client.query({ text: "select auth.check_request()" }),
+    );
+  } catch (e) {
+    throw requestCheckError(e);
+  }
+}
+
+// What a failed auth.check_request() (or the database being away) means for
+// the client: 401/403/503 with PostgREST's codes and the reason code in
+// details; anything else as it is.
+export function requestCheckError(e) {
+  if (DATABASE_AWAY.test(e.code ?? "")) {
+    return requestError(503, "PGRST001", "the database is not reachable; try again shortly");
+  }
+  if (e.code === "57014") {
+    return requestError(503, "57014", "the request check ran past the statement timeout; try again shortly");
+  }
+  const status = REQUEST_CHECK_STATUS[e.code];
+  return status ? requestError(status, e.code, e.message, e.detail) : e;
+}
+
+const $$pgSettings = Symbol("pulsePgSettings");
+
+// Authenticates GraphQL operations before the context callback runs: a
+// SafeError thrown here becomes a clean JSON response (status from
+// extensions.statusCode), whereas one thrown from the context callback is
+// also logged with a full stack trace by grafserv.
+export const AuthPlugin = {
+  name: "PulseAuthPlugin",
+  version: "1.0.0",
+  grafserv: {
+    middleware: {
+      async processGraphQLRequestBody(next, { request, graphqlWsContext, resolvedPreset, body }) {
+        if (graphqlWsContext) {
+          // A websocket operation (query, mutation or subscription): refused
+          // with an `error` message before it starts, as HTTP would be.
+          const pgSettings = websocketSettings(graphqlWsContext.connectionParams, graphqlWsContext.extra?.request);
+          refuseAnonymousIntrospection(pgSettings, body);
+          await checkRequest(resolvedPreset, pgSettings);
+        } else if (request) {
+          try {
+            const pgSettings = requestSettings(request.headers);
+            await checkRequest(resolvedPreset, pgSettings);
+            request[$$pgSettings] = pgSettings;
+          } catch (e) {
+            if (e.statusCode === 401) {
+              request.requestContext.node?.res?.setHeader(
+                "WWW-Authenticate",
+                `Bearer error="invalid_token", error_description=${JSON.stringify(e.message)}`,
+              );
+            }
+            throw e;
+          }
+          refuseAnonymousIntrospection(request[$$pgSettings], body);
+        }
+        return next();
+      },
+    },
+  },
+};
+
+// The grafast context of every operation: its pgSettings. HTTP requests were
+// authenticated by AuthPlugin; websocket operations take the token from
+// connection_init's payload ({ authorization: "Bearer ..." }) or the
+// upgrade request's headers.
+export function authContext(requestContext) {
+  const { http, ws } = requestContext;
+  const pgSettings =
+    http?.[$$pgSettings] ??
+    (http
+      ? requestSettings(http.headers)
+      : websocketSettings(ws?.connectionParams, ws?.request));
+  return { pgSettings };
+}

@@ -1,0 +1,27 @@
+-- Notifications: each user reads and marks their own, in the active tenant;
+-- the server writes them (app_private.notify). Platform operators read every
+-- tenant's.
+ALTER TABLE app.notifications ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.notifications FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.notifications TO app_user, app_admin;
+GRANT UPDATE (read_at), DELETE ON app.notifications TO app_user;
+CREATE POLICY notifications_own ON app.notifications FOR ALL TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND user_id = (SELECT auth.user_id()))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND user_id = (SELECT auth.user_id()));
+CREATE POLICY notifications_select_operator ON app.notifications FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION app.mark_notification_read(uuid), app.mark_all_notifications_read() TO app_user;
+
+GRANT EXECUTE ON FUNCTION auth.holds_any_role(text[]) TO app_user, app_admin;
+
+GRANT EXECUTE ON FUNCTION app.health() TO anon, app_user, app_admin;
+
+-- Platform: what the API roles may call of the real-time channels
+-- (db/functions/50_platform/30_realtime.sql). The GraphQL server asks
+-- auth.realtime_event, as the subscriber, for every event; it calls the
+-- topic's visibility function (defined by the domain that publishes the
+-- topic), so the subscriber needs both. Not granted to anon: subscriptions
+-- need a signed-in user.
+
+GRANT EXECUTE ON FUNCTION auth.realtime_event(text, jsonb), auth.event_key(jsonb, text) TO app_user, app_admin;
