@@ -19,8 +19,12 @@ mutant dropped right after its own BEGIN (its own ROLLBACK restores it); a
 `not ok`, a wrong plan count or an error kills the mutant. Candidates are the
 files that name the table, the policy or the trigger function first, then
 (unless --quick) every other passing file, fastest first, stopping at the
-first kill. A mutant no file kills survives. Each worker has its own copy of
-the test template, built exactly as pytest builds it.
+first kill. Catalog lints (test_catalog*.sql) run after the tests of
+behaviour: a mutant only a lint kills (its grant is left without a policy)
+is marked "(lint)" and counted apart, since no test exercises its rule. A
+mutant no file kills survives. Each worker has its own copy of the test
+template, built exactly as pytest builds it; each file runs in a fresh
+session, as under pytest.
 
 Exit status 1 when a mutant survives (unless --allow-survivors), 2 when no
 pgTAP file passes unmutated.
@@ -110,11 +114,18 @@ class TestFile:
     def name(self) -> str:
         return str(self.path.relative_to(ROOT)) if self.path.is_relative_to(ROOT) else str(self.path)
 
+    @property
+    def is_lint(self) -> bool:
+        """A catalog lint (test_catalog*.sql) kills a mutant by its absence (a grant left without its
+        policy), not by its behaviour: lints run after the tests of behaviour."""
+        return self.path.name.startswith("test_catalog")
+
 
 @dataclass
 class Outcome:
     mutant: Mutant
     killed_by: str | None = None
+    by_lint: bool = False  # killed only by a catalog lint
     how: str = ""
     files_run: int = 0
     seconds: float = 0.0
@@ -223,7 +234,7 @@ def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], quick: bo
         for test in candidates(outcome.mutant, passing, quick):
             outcome.files_run += 1
             if failure := failure_of(url, mutated(test, outcome.mutant)):
-                outcome.killed_by, outcome.how = test.name, failure
+                outcome.killed_by, outcome.how, outcome.by_lint = test.name, failure, test.is_lint
                 break
         outcome.seconds = time.monotonic() - began
 
@@ -241,10 +252,11 @@ def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], quick: bo
 
 def candidates(mutant: Mutant, passing: list[TestFile], quick: bool) -> list[TestFile]:
     """Files naming the table, policy or trigger function first; then the rest (with --quick only
-    when none names them)."""
+    when none names them); catalog lints after the tests of behaviour. Each group fastest first."""
     naming = [test for test in passing if mutant.words.search(test.text)]
     rest = [test for test in passing if test not in naming]
-    return naming if quick and naming else naming + rest
+    chosen = naming if quick and naming else naming + rest
+    return sorted(chosen, key=lambda test: test.is_lint)  # stable: keeps the order within each group
 
 
 def report(result: Run, console: Console) -> int:
@@ -254,7 +266,8 @@ def report(result: Run, console: Console) -> int:
     for outcome in result.outcomes:
         m = outcome.mutant
         if outcome.killed_by:
-            table.add_row(m.kind, m.name, m.table, outcome.killed_by, outcome.how[:100])
+            lint = " (lint)" if outcome.by_lint else ""
+            table.add_row(m.kind, m.name, m.table, outcome.killed_by + lint, outcome.how[:100])
         else:
             table.add_row(m.kind, m.name, m.table, "[bold red]SURVIVED[/bold red]",
                           f"{outcome.files_run} file{'' if outcome.files_run == 1 else 's'} ran, none failed")
@@ -268,9 +281,11 @@ def report(result: Run, console: Console) -> int:
             skipped.add_row(test.name, test.failure[:160])
         console.print(skipped)
     killed = sum(1 for outcome in result.outcomes if outcome.killed_by)
+    by_lint = sum(1 for outcome in result.outcomes if outcome.by_lint)
     used = len(result.files) - len(unused)
     console.print(f"{killed} killed / {len(result.outcomes)} mutants "
-                  f"({len(result.outcomes) - killed} survived), {used} of {len(result.files)} pgTAP files used, "
+                  f"({len(result.outcomes) - killed} survived; {by_lint} killed only by a catalog lint, "
+                  f"no test of behaviour noticed them), {used} of {len(result.files)} pgTAP files used, "
                   f"{result.seconds:.0f} s")
     return len(result.outcomes) - killed
 
