@@ -94,7 +94,7 @@ class Mutant:
     @property
     def drop(self) -> str:
         what = "POLICY" if self.kind == "policy" else "TRIGGER"
-        return f'DROP {what} "{self.name}" ON {self.table};'
+        return f'DROP {what} "{self.name.replace(chr(34), chr(34) * 2)}" ON {self.table};'
 
     @property
     def words(self) -> re.Pattern:
@@ -142,16 +142,18 @@ def failure_of(url: str, text: str) -> str | None:
     """Run one pgTAP file (it opens and rolls back its own transaction) in a fresh session, as
     pytest does; None when it passes, else the first failure: a `not ok` line, a wrong plan or an error."""
     lines: list[str] = []
-    try:
-        with psycopg.connect(url, autocommit=True, options=f"-c statement_timeout={TIMEOUT}") as conn:
+    with psycopg.connect(url, autocommit=True, options=f"-c statement_timeout={TIMEOUT}") as conn:
+        try:
             cur = conn.execute(text)
             while True:
                 if cur.description:
                     lines.extend(str(row[0]) for row in cur.fetchall())
                 if not cur.nextset():
                     break
-    except psycopg.Error as error:
-        return f"error: {error_line(error)}"
+        except psycopg.Error as error:
+            if conn.broken:  # the server went away: no test result, stop the run
+                raise
+            return f"error: {error_line(error)}"
     tap = "\n".join(lines)
     results = RESULT.findall(tap)
     for line in RESULT.finditer(tap):
@@ -184,10 +186,14 @@ def load_tests(folder: Path) -> list[TestFile]:
 def read_mutants(url: str, only: str | None) -> list[Mutant]:
     with psycopg.connect(url) as conn:
         rows = conn.execute(MUTANTS, {"schemas": SCHEMAS, "refuses": REFUSES}).fetchall()
-    mutants = [Mutant(*row) for row in rows]
-    if only:
-        pattern = re.compile(only)
-        mutants = [m for m in mutants if pattern.search(f"{m.table}/{m.name}")]
+        mutants = [Mutant(*row) for row in rows]
+        if only:
+            pattern = re.compile(only)
+            mutants = [m for m in mutants if pattern.search(f"{m.table}/{m.name}")]
+        # A DROP that fails would read as a failing test: each one is tried once, and must work.
+        for mutant in mutants:
+            with conn.transaction(force_rollback=True):
+                conn.execute(mutant.drop)
     return mutants
 
 
@@ -282,11 +288,14 @@ def report(result: Run, console: Console) -> int:
         console.print(skipped)
     killed = sum(1 for outcome in result.outcomes if outcome.killed_by)
     by_lint = sum(1 for outcome in result.outcomes if outcome.by_lint)
+    on_survivors = sum(outcome.seconds for outcome in result.outcomes if not outcome.killed_by)
+    on_killed = sum(outcome.seconds for outcome in result.outcomes if outcome.killed_by)
     used = len(result.files) - len(unused)
     console.print(f"{killed} killed / {len(result.outcomes)} mutants "
                   f"({len(result.outcomes) - killed} survived; {by_lint} killed only by a catalog lint, "
                   f"no test of behaviour noticed them), {used} of {len(result.files)} pgTAP files used, "
-                  f"{result.seconds:.0f} s")
+                  f"{result.seconds:.0f} s ({on_survivors:.0f} s of worker time on survivors, "
+                  f"{on_killed:.0f} s on the others)")
     return len(result.outcomes) - killed
 
 
