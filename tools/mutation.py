@@ -135,6 +135,7 @@ class Run:
     files: list[TestFile]
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
+    lints_first: bool = False
 
 
 def failure_of(url: str, text: str) -> str | None:
@@ -224,7 +225,7 @@ def in_parallel(urls: list[str], jobs: list, work, advance) -> None:
         raise errors[0]
 
 
-def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], console: Console) -> Run:
+def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], lints_first: bool, console: Console) -> Run:
     started = time.monotonic()
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, transient=True)
@@ -236,10 +237,11 @@ def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], console: 
 
     def mutate(url: str, outcome: Outcome) -> None:
         began = time.monotonic()
-        for test in candidates(outcome.mutant, passing):
+        for test in candidates(outcome.mutant, passing, lints_first):
             outcome.files_run += 1
             if failure := failure_of(url, mutated(test, outcome.mutant)):
-                outcome.killed_by, outcome.how, outcome.by_lint = test.name, failure, test.is_lint
+                outcome.killed_by, outcome.how = test.name, failure
+                outcome.by_lint = test.is_lint and not lints_first
                 break
         outcome.seconds = time.monotonic() - began
 
@@ -252,17 +254,18 @@ def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], console: 
         if passing:
             task = progress.add_task("mutants", total=len(outcomes))
             in_parallel(urls, outcomes, mutate, lambda: progress.advance(task))
-    return Run(files, outcomes, time.monotonic() - started)
+    return Run(files, outcomes, time.monotonic() - started, lints_first)
 
 
-def candidates(mutant: Mutant, passing: list[TestFile]) -> list[TestFile]:
+def candidates(mutant: Mutant, passing: list[TestFile], lints_first: bool) -> list[TestFile]:
     """Every passing file: those naming the table, policy or trigger function first, then the rest,
-    catalog lints last; each group fastest first (`passing` is sorted by time). Only the files that
+    catalog lints last (or first); each group fastest first (`passing` is sorted by time). Only the files that
     name a mutant would be faster, but tests reach most tables through factories and functions
     without naming them: that missed a killer for one mutant in four."""
     naming = [test for test in passing if mutant.words.search(test.text)]
     rest = [test for test in passing if test not in naming]
-    return sorted(naming + rest, key=lambda test: test.is_lint)  # stable: keeps the order within each group
+    # sorted() is stable: the order within each group stays
+    return sorted(naming + rest, key=lambda test: test.is_lint != lints_first)
 
 
 def report(result: Run, console: Console) -> int:
@@ -292,8 +295,10 @@ def report(result: Run, console: Console) -> int:
     on_killed = sum(outcome.seconds for outcome in result.outcomes if outcome.killed_by)
     used = len(result.files) - len(unused)
     console.print(f"{killed} killed / {len(result.outcomes)} mutants "
-                  f"({len(result.outcomes) - killed} survived; {by_lint} killed only by a catalog lint, "
-                  f"no test of behaviour noticed them), {used} of {len(result.files)} pgTAP files used, "
+                  f"({len(result.outcomes) - killed} survived; "
+                  + ("catalog lints ran first" if result.lints_first else
+                     f"{by_lint} killed only by a catalog lint, no test of behaviour noticed them")
+                  + f"), {used} of {len(result.files)} pgTAP files used, "
                   f"{result.seconds:.0f} s ({on_survivors:.0f} s of worker time on survivors, "
                   f"{on_killed:.0f} s on the others)")
     return len(result.outcomes) - killed
@@ -305,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="parallel connections (default 2)")
     parser.add_argument("--tests", type=Path, default=ROOT / "db" / "tests", help="folder of test_*.sql files")
     parser.add_argument("--template", help="copy this existing database instead of building the test template")
+    parser.add_argument("--lints-first", action="store_true",
+                        help="run the catalog lints first: faster, but a mutant only a lint kills is not marked")
     parser.add_argument("--allow-survivors", action="store_true", help="exit 0 even when a mutant survives")
     args = parser.parse_args(argv)
 
@@ -323,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             create_database(admin, name, template)
         mutants = read_mutants(settings.url_for_database(workers[0]), args.only)
         result = run([settings.url_for_database(name) for name in workers], mutants,
-                     load_tests(args.tests), progress_console)
+                     load_tests(args.tests), args.lints_first, progress_console)
     finally:
         for name in workers + ([] if args.template else [template]):
             drop_database(admin, name)
