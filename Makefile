@@ -4,7 +4,7 @@
 PULSE := .venv/bin/pulse
 PYTEST := .venv/bin/pytest
 
-.PHONY: up down test install reset contracts bench security-report
+.PHONY: up down test install reset contracts bench security-report mutation
 
 up: install ## Start PostgreSQL, migrate, seed demo data, start PostgREST and PostGraphile
 	$(PULSE) up --demo
@@ -30,3 +30,6 @@ bench: install ## Print benchmark ratios
 
 security-report: install ## Run the tenant matrices, fuzzers, bad inputs, concurrency and faults; print one table
 	.venv/bin/python tools/security_report.py
+
+mutation: install ## Drop each RLS policy and guard trigger in turn; list those no pgTAP test notices (exit 1 if any)
+	.venv/bin/python tools/mutation.py

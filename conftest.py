@@ -16,13 +16,11 @@ import psycopg
 import pytest
 from pytest_pgtap.pgtap import Runner
 
-from pulse.lifecycle import configure_database, ensure_database
+from pulse.lifecycle import build_test_template, ensure_database
 from pulse.cluster import Cluster
 from pulse.config import Settings
 from pulse.contracts import free_port
-from pulse.database import TEST_EXTENSIONS, create_database, drop_database, require_extensions
-from pulse.migrate import Migrator
-from pulse.seed import seed
+from pulse.database import create_database, drop_database
 
 from helpers import World, pulse, pulse_env
 
@@ -55,20 +53,7 @@ def postgres_server(settings: Settings):
 @pytest.fixture(scope="session")
 def template_database(settings: Settings, postgres_server) -> str:
     """Migrate the template every test database is copied from: reference data and the test factories, no demo data."""
-    admin = settings.url_for_database("postgres")
-    drop_database(admin, TEMPLATE)
-    create_database(admin, TEMPLATE)
-    url = settings.url_for_database(TEMPLATE)
-    with psycopg.connect(url, autocommit=True) as conn:
-        require_extensions(conn, TEST_EXTENSIONS)
-        for extension in TEST_EXTENSIONS:
-            conn.execute(f"create extension if not exists {extension}")
-    Migrator(settings, url=url).deploy()
-    seed(settings, demo=False, url=url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        for fixture in sorted((ROOT / "db" / "tests" / "fixtures").glob("*.sql")):
-            conn.execute(fixture.read_text())
-    configure_database(settings, url)
+    build_test_template(settings, TEMPLATE)
     return TEMPLATE
 
 

@@ -8,9 +8,10 @@ from psycopg import sql
 from pulse import console
 from pulse.cluster import Cluster
 from pulse.config import Settings
-from pulse.database import connection, create_database, database_exists
+from pulse.database import TEST_EXTENSIONS, connection, create_database, database_exists, drop_database, require_extensions
 from pulse.errors import PulseError
 from pulse.migrate import Migrator
+from pulse.seed import seed
 
 
 def ensure_database(config: Settings) -> bool:
@@ -55,3 +56,23 @@ def require_migrated(config: Settings) -> None:
     if pending:
         raise PulseError(f"database {config.database_name} is not fully migrated ({len(pending)} change(s) pending, "
                          f"from {pending[0].name}): run `pulse db migrate`")
+
+
+def build_test_template(config: Settings, name: str) -> str:
+    """(Re)create the database every test database is copied from: migrated, reference data,
+    the test extensions and every db/tests/fixtures/*.sql, no demo data. Returns its URL."""
+    admin = config.url_for_database("postgres")
+    drop_database(admin, name)
+    create_database(admin, name)
+    url = config.url_for_database(name)
+    with connection(url, autocommit=True) as conn:
+        require_extensions(conn, TEST_EXTENSIONS)
+        for extension in TEST_EXTENSIONS:
+            conn.execute(f"create extension if not exists {extension}")
+    Migrator(config, url=url).deploy()
+    seed(config, demo=False, url=url)
+    with connection(url, autocommit=True) as conn:
+        for fixture in sorted((config.root / "db" / "tests" / "fixtures").glob("*.sql")):
+            conn.execute(fixture.read_text())
+    configure_database(config, url)
+    return url

@@ -1,0 +1,345 @@
+"""`make mutation`: drop every RLS policy and guard trigger in turn and show that a pgTAP test fails.
+
+A mutant is one object read from the catalog of the schemas app, app_private,
+auth and audit:
+
+- every row-level security policy (pg_policy);
+- every guard trigger (pg_trigger): a BEFORE trigger, which runs to refuse a
+  change or to shape the row (fill keys, keep fixed columns, stamp times), and
+  an AFTER trigger whose function can refuse (its source raises, or calls a
+  `require_*`, `refuse_*`, `check_*` or `raise_*` helper, which raise by
+  convention). Other AFTER triggers are effects (audit, publishing,
+  provisioning) and are left out.
+
+Policies and triggers are repeatables (db/policies, db/functions), so
+dropping one inside a transaction is safe. First every pgTAP file
+(db/tests/<domain>/test_*.sql) runs unmutated: only files that pass are used,
+the others are listed. Then, per mutant, a candidate file runs with the
+mutant dropped right after its own BEGIN (its own ROLLBACK restores it); a
+`not ok`, a wrong plan count or an error kills the mutant. Candidates are the
+files that name the table, the policy or the trigger function first, then
+every other passing file, fastest first, stopping at the first kill. Catalog lints (test_catalog*.sql) run after the tests of
+behaviour: a mutant only a lint kills (its grant is left without a policy)
+is marked "(lint)" and counted apart, since no test exercises its rule. A
+mutant no file kills survives. Each worker has its own copy of the test
+template, built exactly as pytest builds it; each file runs in a fresh
+session, as under pytest.
+
+Exit status 1 when a mutant survives (unless --allow-survivors), 2 when no
+pgTAP file passes unmutated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import queue
+import re
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pulse.config import Settings
+from pulse.database import create_database, drop_database, error_line
+from pulse.lifecycle import build_test_template
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = ["app", "app_private", "auth", "audit"]
+
+# What can refuse, in a trigger function's source (PostgreSQL regex, case-insensitive).
+REFUSES = r"raise\s+exception|\m(require|refuse|check|raise)_\w*\s*\("
+
+MUTANTS = """
+select 'policy', p.polname, c.oid::regclass::text, c.relname, null
+  from pg_catalog.pg_policy p
+  join pg_catalog.pg_class c on c.oid = p.polrelid
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+ where n.nspname = any(%(schemas)s)
+union all
+select 'guard', t.tgname, c.oid::regclass::text, c.relname, f.proname
+  from pg_catalog.pg_trigger t
+  join pg_catalog.pg_class c on c.oid = t.tgrelid
+  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+  join pg_catalog.pg_proc f on f.oid = t.tgfoid
+ where not t.tgisinternal and n.nspname = any(%(schemas)s)
+   and (t.tgtype & 2 = 2 or f.prosrc ~* %(refuses)s)
+ order by 3, 1, 2
+"""
+
+# A mutant that makes a test loop forever is killed by the timeout.
+TIMEOUT = "120s"
+
+BEGIN = re.compile(r"^\s*BEGIN\s*;\s*$", re.IGNORECASE | re.MULTILINE)
+ROLLBACK = re.compile(r"^\s*ROLLBACK\s*;\s*$", re.IGNORECASE | re.MULTILINE)
+PLAN = re.compile(r"^1\.\.(\d+)", re.MULTILINE)
+RESULT = re.compile(r"^(not )?ok\b.*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Mutant:
+    kind: str  # policy | guard
+    name: str
+    table: str  # as regclass prints it: app.projects
+    relname: str
+    function: str | None  # a guard's trigger function
+
+    @property
+    def drop(self) -> str:
+        what = "POLICY" if self.kind == "policy" else "TRIGGER"
+        return f'DROP {what} "{self.name.replace(chr(34), chr(34) * 2)}" ON {self.table};'
+
+    @property
+    def words(self) -> re.Pattern:
+        """What a test file that covers this mutant is likely to name."""
+        names = [self.relname, self.name] + ([self.function] if self.function else [])
+        return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
+
+
+@dataclass
+class TestFile:
+    path: Path
+    text: str
+    seconds: float = 0.0
+    failure: str | None = None  # why it fails unmutated
+
+    @property
+    def name(self) -> str:
+        return str(self.path.relative_to(ROOT)) if self.path.is_relative_to(ROOT) else str(self.path)
+
+    @property
+    def is_lint(self) -> bool:
+        """A catalog lint (test_catalog*.sql) kills a mutant by its absence (a grant left without its
+        policy), not by its behaviour: lints run after the tests of behaviour."""
+        return self.path.name.startswith("test_catalog")
+
+
+@dataclass
+class Outcome:
+    mutant: Mutant
+    killed_by: str | None = None
+    by_lint: bool = False  # killed only by a catalog lint
+    how: str = ""
+    files_run: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Run:
+    files: list[TestFile]
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    lints_first: bool = False
+
+
+def failure_of(url: str, text: str) -> str | None:
+    """Run one pgTAP file (it opens and rolls back its own transaction) in a fresh session, as
+    pytest does; None when it passes, else the first failure: a `not ok` line, a wrong plan or an error."""
+    lines: list[str] = []
+    with psycopg.connect(url, autocommit=True, options=f"-c statement_timeout={TIMEOUT}") as conn:
+        try:
+            cur = conn.execute(text)
+            while True:
+                if cur.description:
+                    lines.extend(str(row[0]) for row in cur.fetchall())
+                if not cur.nextset():
+                    break
+        except psycopg.Error as error:
+            if conn.broken:  # the server went away: no test result, stop the run
+                raise
+            return f"error: {error_line(error)}"
+    tap = "\n".join(lines)
+    results = RESULT.findall(tap)
+    for line in RESULT.finditer(tap):
+        if line.group(1):
+            return line.group(0)
+    plan = PLAN.search(tap)
+    if plan is None:
+        return "no TAP plan"
+    if int(plan.group(1)) != len(results):
+        return f"planned {plan.group(1)} tests, ran {len(results)}"
+    return None
+
+
+def mutated(test: TestFile, mutant: Mutant) -> str:
+    """The file with the mutant dropped right after its BEGIN."""
+    return BEGIN.sub(lambda m: f"{m.group(0)}\n{mutant.drop}", test.text, count=1)
+
+
+def load_tests(folder: Path) -> list[TestFile]:
+    files = []
+    for path in sorted(folder.glob("**/test_*.sql")):
+        text = path.read_text()
+        test = TestFile(path, text)
+        if not (BEGIN.search(text) and ROLLBACK.search(text)):
+            test.failure = "not wrapped in BEGIN; ... ROLLBACK;"
+        files.append(test)
+    return files
+
+
+def read_mutants(url: str, only: str | None) -> list[Mutant]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(MUTANTS, {"schemas": SCHEMAS, "refuses": REFUSES}).fetchall()
+        mutants = [Mutant(*row) for row in rows]
+        if only:
+            pattern = re.compile(only)
+            mutants = [m for m in mutants if pattern.search(f"{m.table}/{m.name}")]
+        # A DROP that fails would read as a failing test: each one is tried once, and must work.
+        for mutant in mutants:
+            with conn.transaction(force_rollback=True):
+                conn.execute(mutant.drop)
+    return mutants
+
+
+def in_parallel(urls: list[str], jobs: list, work, advance) -> None:
+    """Each worker takes jobs from one queue, on its own copy of the template."""
+    pending: queue.Queue = queue.Queue()
+    for job in jobs:
+        pending.put(job)
+    errors: list[BaseException] = []
+
+    def worker(url: str) -> None:
+        try:
+            while True:
+                try:
+                    job = pending.get_nowait()
+                except queue.Empty:
+                    return
+                work(url, job)
+                advance()
+        except BaseException as error:  # surfaced in the main thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(url,)) for url in urls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], lints_first: bool, console: Console) -> Run:
+    started = time.monotonic()
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=console, transient=True)
+
+    def baseline(url: str, test: TestFile) -> None:
+        began = time.monotonic()
+        test.failure = failure_of(url, test.text)
+        test.seconds = time.monotonic() - began
+
+    def mutate(url: str, outcome: Outcome) -> None:
+        began = time.monotonic()
+        for test in candidates(outcome.mutant, passing, lints_first):
+            outcome.files_run += 1
+            if failure := failure_of(url, mutated(test, outcome.mutant)):
+                outcome.killed_by, outcome.how = test.name, failure
+                outcome.by_lint = test.is_lint and not lints_first
+                break
+        outcome.seconds = time.monotonic() - began
+
+    with progress:
+        usable = [test for test in files if test.failure is None]
+        task = progress.add_task("baseline: pgTAP files unmutated", total=len(usable))
+        in_parallel(urls, usable, baseline, lambda: progress.advance(task))
+        passing = sorted((test for test in usable if test.failure is None), key=lambda test: test.seconds)
+        outcomes = [Outcome(mutant) for mutant in mutants]
+        if passing:
+            task = progress.add_task("mutants", total=len(outcomes))
+            in_parallel(urls, outcomes, mutate, lambda: progress.advance(task))
+    return Run(files, outcomes, time.monotonic() - started, lints_first)
+
+
+def candidates(mutant: Mutant, passing: list[TestFile], lints_first: bool) -> list[TestFile]:
+    """Every passing file: those naming the table, policy or trigger function first, then the rest,
+    catalog lints last (or first); each group fastest first (`passing` is sorted by time). Only the files that
+    name a mutant would be faster, but tests reach most tables through factories and functions
+    without naming them: that missed a killer for one mutant in four."""
+    naming = [test for test in passing if mutant.words.search(test.text)]
+    rest = [test for test in passing if test not in naming]
+    # sorted() is stable: the order within each group stays
+    return sorted(naming + rest, key=lambda test: test.is_lint != lints_first)
+
+
+def report(result: Run, console: Console) -> int:
+    table = Table(title="Mutants: each policy and guard trigger dropped in turn")
+    for column in ("kind", "name", "table", "killed by", "first failure"):
+        table.add_column(column, overflow="fold")
+    for outcome in result.outcomes:
+        m = outcome.mutant
+        if outcome.killed_by:
+            lint = " (lint)" if outcome.by_lint else ""
+            table.add_row(m.kind, m.name, m.table, outcome.killed_by + lint, outcome.how[:100])
+        else:
+            table.add_row(m.kind, m.name, m.table, "[bold red]SURVIVED[/bold red]",
+                          f"{outcome.files_run} file{'' if outcome.files_run == 1 else 's'} ran, none failed")
+    console.print(table)
+    unused = [test for test in result.files if test.failure is not None]
+    if unused:
+        skipped = Table(title="pgTAP files not used: they fail unmutated")
+        skipped.add_column("file")
+        skipped.add_column("failure", overflow="fold")
+        for test in unused:
+            skipped.add_row(test.name, test.failure[:160])
+        console.print(skipped)
+    killed = sum(1 for outcome in result.outcomes if outcome.killed_by)
+    by_lint = sum(1 for outcome in result.outcomes if outcome.by_lint)
+    on_survivors = sum(outcome.seconds for outcome in result.outcomes if not outcome.killed_by)
+    on_killed = sum(outcome.seconds for outcome in result.outcomes if outcome.killed_by)
+    used = len(result.files) - len(unused)
+    console.print(f"{killed} killed / {len(result.outcomes)} mutants "
+                  f"({len(result.outcomes) - killed} survived; "
+                  + ("catalog lints ran first" if result.lints_first else
+                     f"{by_lint} killed only by a catalog lint, no test of behaviour noticed them")
+                  + f"), {used} of {len(result.files)} pgTAP files used, "
+                  f"{result.seconds:.0f} s ({on_survivors:.0f} s of worker time on survivors, "
+                  f"{on_killed:.0f} s on the others)")
+    return len(result.outcomes) - killed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", metavar="REGEX", help="only mutants whose schema.table/name matches")
+    parser.add_argument("--workers", type=int, default=2, help="parallel connections (default 2)")
+    parser.add_argument("--tests", type=Path, default=ROOT / "db" / "tests", help="folder of test_*.sql files")
+    parser.add_argument("--template", help="copy this existing database instead of building the test template")
+    parser.add_argument("--lints-first", action="store_true",
+                        help="run the catalog lints first: faster, but a mutant only a lint kills is not marked")
+    parser.add_argument("--allow-survivors", action="store_true", help="exit 0 even when a mutant survives")
+    args = parser.parse_args(argv)
+
+    # Names stay whole in a CI log (a terminal keeps its own width).
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+    progress_console = Console(stderr=True, highlight=False)
+    settings = Settings.load(ROOT)
+    admin = settings.url_for_database("postgres")
+    template = args.template
+    if template is None:
+        template = f"pulse_mutation_{uuid.uuid4().hex[:8]}"
+        build_test_template(settings, template)
+    workers = [f"pulse_mutant_{uuid.uuid4().hex[:8]}" for _ in range(max(1, args.workers))]
+    try:
+        for name in workers:
+            create_database(admin, name, template)
+        mutants = read_mutants(settings.url_for_database(workers[0]), args.only)
+        result = run([settings.url_for_database(name) for name in workers], mutants,
+                     load_tests(args.tests), args.lints_first, progress_console)
+    finally:
+        for name in workers + ([] if args.template else [template]):
+            drop_database(admin, name)
+    survivors = report(result, console)
+    if not any(test.failure is None for test in result.files):
+        console.print("[red]error:[/red] no pgTAP file passes unmutated, so no mutant can be killed")
+        return 2
+    return 1 if survivors and not args.allow_survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
