@@ -54,8 +54,6 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.contacts
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.document_access_log
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
-CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.document_category_settings
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.document_versions
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.documents
@@ -78,8 +76,6 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.projects
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.role_assignments
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
-CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.role_permissions
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.roles
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.sessions
@@ -94,8 +90,6 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_definitio
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_definitions
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
-CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_settings
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_sub_stages

@@ -101,3 +101,9 @@ CREATE OR REPLACE TRIGGER _500_provision AFTER INSERT ON app.organizations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_organizations__provision();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.sites
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+
+-- The tenant's customers and suppliers keep the time of their last change.
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.partners
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.contacts
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

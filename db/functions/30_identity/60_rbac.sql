@@ -297,24 +297,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_role_assignments__keep_an_admin() IS
-  'AFTER DELETE OR UPDATE: removing a tenant-wide admin assignment must leave the tenant an admin.';
-
-CREATE OR REPLACE FUNCTION app_private.tg_memberships__keep_an_admin() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
-SECURITY DEFINER
-SET search_path = ''
-AS $$
-BEGIN
-  IF OLD.status = 'active' THEN
-    PERFORM app_private.lock_organization(OLD.organization_id);
-    PERFORM app_private.require_an_admin(OLD.organization_id);
-  END IF;
-  RETURN NULL;
-END
-$$;
-
-COMMENT ON FUNCTION app_private.tg_memberships__keep_an_admin() IS
-  'AFTER DELETE OR UPDATE OF status: revoking or removing the last admin''s membership is refused.';
+  'AFTER DELETE OR UPDATE: removing a tenant-wide admin assignment must leave the tenant an admin. It also guards memberships: one that stops being active loses its roles (_500_drop_roles), a deleted one takes them along.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_memberships__guard() RETURNS trigger
 LANGUAGE plpgsql STABLE
@@ -372,8 +355,6 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.roles
 
 CREATE OR REPLACE TRIGGER _900_keep_an_admin AFTER DELETE OR UPDATE ON app.role_assignments
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_role_assignments__keep_an_admin();
-CREATE OR REPLACE TRIGGER _900_keep_an_admin AFTER DELETE OR UPDATE OF status ON app.memberships
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_memberships__keep_an_admin();
 CREATE OR REPLACE TRIGGER _200_guard BEFORE UPDATE OF status, partner_id OR DELETE ON app.memberships
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_memberships__guard();
 CREATE OR REPLACE TRIGGER _500_drop_roles AFTER UPDATE OF status ON app.memberships

@@ -371,3 +371,17 @@ CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT OR UPDATE OR DELETE ON app.wo
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow_definition_rows__guard();
 CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT OR UPDATE OR DELETE ON app.workflow_definition_sub_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow_definition_rows__guard();
+
+-- The catalog, definitions and settings keep the time of their last change.
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_stages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_sub_stages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_definitions
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_definition_stages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_definition_sub_stages
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_settings
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

@@ -245,3 +245,7 @@ CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.docume
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
 CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.project_stage_transitions
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
+
+-- Document rules keep the time of their last change.
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.document_category_settings
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

@@ -353,3 +353,7 @@ CREATE OR REPLACE TRIGGER _200_validate BEFORE INSERT OR UPDATE OF role_key ON a
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_approval_fallbacks__validate();
 CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.approval_history
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
+
+-- SLAs keep the time of their last change.
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.approval_policies
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
