@@ -3,7 +3,7 @@
 -- API role may make; an updated_at column), never by the trigger under
 -- test, so a dropped trigger fails here (make mutation).
 begin;
-select plan(2);
+select plan(3);
 
 select tests.remember('tenant', tests.create_tenant());
 select tests.remember('admin', tests.fill_tenant(tests.recall('tenant')));
@@ -14,7 +14,11 @@ select tests.remember('nobody', tests.create_member(tests.recall('tenant')));
 -- API role may insert into, but approver_backups (a person names their own
 -- stand-in; its policy decides, test_approvals_documents.sql).
 create temporary table insertable on commit drop as
-select c.relname::text as name
+select c.relname::text as name,
+       (select a.attname::text from pg_attribute as a
+         where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+           and has_column_privilege('app_user', c.oid, a.attname, 'INSERT')
+         order by a.attnum limit 1) as column_name
   from pg_class as c
   join pg_namespace as n on n.oid = c.relnamespace
  where n.nspname = 'app' and c.relkind = 'r'
@@ -30,6 +34,14 @@ select is(
      from insertable),
   (select array_agg(name || ': PT403 permission.missing' order by name) from insertable),
   'a member without the permission is refused PT403 permission.missing on every insertable table');
+-- ...before any row is looked at (no trigger or validation of a row speaks
+-- first): even an insert of no rows is refused.
+select is(
+  (select array_agg(name || ': ' || tests.refusal(format('insert into app.%I (%I) select null where false', name, column_name))
+                    order by name)
+     from insertable),
+  (select array_agg(name || ': PT403 permission.missing' order by name) from insertable),
+  'the permission is checked for the statement, before any row: an insert of no rows is refused too');
 select tests.act_as_owner();
 
 -- updated_at is the server's: whatever an update sends, it becomes the
