@@ -46,9 +46,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pulse.cluster import Cluster
 from pulse.config import Settings
 from pulse.database import create_database, drop_database, error_line
-from pulse.lifecycle import build_test_template
+from pulse.errors import PulseError
+from pulse.lifecycle import build_test_template, ensure_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ["app", "app_private", "auth", "audit"]
@@ -304,6 +306,25 @@ def report(result: Run, console: Console) -> int:
     return len(result.outcomes) - killed
 
 
+def mutate(settings: Settings, args: argparse.Namespace, progress_console: Console):
+    """Copies of the test template (built unless one is named), one per worker, and the run on them."""
+    admin = settings.url_for_database("postgres")
+    template = args.template
+    if template is None:
+        template = f"pulse_mutation_{uuid.uuid4().hex[:8]}"
+        build_test_template(settings, template)
+    workers = [f"pulse_mutant_{uuid.uuid4().hex[:8]}" for _ in range(max(1, args.workers))]
+    try:
+        for name in workers:
+            create_database(admin, name, template)
+        mutants = read_mutants(settings.url_for_database(workers[0]), args.only)
+        return run([settings.url_for_database(name) for name in workers], mutants,
+                   load_tests(args.tests), args.lints_first, progress_console)
+    finally:
+        for name in workers + ([] if args.template else [template]):
+            drop_database(admin, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", metavar="REGEX", help="only mutants whose schema.table/name matches")
@@ -319,21 +340,17 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
     progress_console = Console(stderr=True, highlight=False)
     settings = Settings.load(ROOT)
-    admin = settings.url_for_database("postgres")
-    template = args.template
-    if template is None:
-        template = f"pulse_mutation_{uuid.uuid4().hex[:8]}"
-        build_test_template(settings, template)
-    workers = [f"pulse_mutant_{uuid.uuid4().hex[:8]}" for _ in range(max(1, args.workers))]
     try:
-        for name in workers:
-            create_database(admin, name, template)
-        mutants = read_mutants(settings.url_for_database(workers[0]), args.only)
-        result = run([settings.url_for_database(name) for name in workers], mutants,
-                     load_tests(args.tests), args.lints_first, progress_console)
-    finally:
-        for name in workers + ([] if args.template else [template]):
-            drop_database(admin, name)
+        # As the test session does: the local cluster is started when needed and stopped again after.
+        started = ensure_database(settings)
+        try:
+            result = mutate(settings, args, progress_console)
+        finally:
+            if started:
+                Cluster(settings).stop()
+    except PulseError as error:
+        console.print(f"[red]error:[/red] {error}")
+        return 2
     survivors = report(result, console)
     if not any(test.failure is None for test in result.files):
         console.print("[red]error:[/red] no pgTAP file passes unmutated, so no mutant can be killed")
