@@ -5,6 +5,7 @@ operations through GraphQL. docs/api-map.md lists these exact requests."""
 from __future__ import annotations
 
 import hashlib
+import json
 
 import psycopg
 import pytest
@@ -400,3 +401,21 @@ def test_revoking_a_role_needs_the_right_to_grant_it(live, shop):
     assert refusal(refused) == (403, "PT403", "role.permission_not_held"), refused.text
     granted = rest(live, "POST", "/rpc/grant_role", auditor, json={"membership_id": management, "role_key": "management"})
     assert refusal(granted) == (403, "PT403", "role.permission_not_held"), "granting is refused the same way"
+
+
+def test_who_approves_answers_over_get_and_post_and_graphql(live, shop):
+    """app.approval_route as api-map.md shows it: facts in the query string (PostgREST sends a GET's jsonb
+    argument as a string), in a POST body and as a GraphQL argument all give the same route."""
+    sales = shop.token("sales")
+    facts = {"quote_value": 250000}
+    by_get = rest(live, "GET", "/rpc/approval_route", sales,
+                  params={"approval_type": "quote_approval", "facts": json.dumps(facts)})
+    by_post = rest(live, "POST", "/rpc/approval_route", sales, json={"approval_type": "quote_approval", "facts": facts})
+    assert by_get.status_code == 200 and by_post.status_code == 200, (by_get.text, by_post.text)
+    assert by_get.json() == by_post.json()
+    assert [step["role"] for step in by_get.json()] == [step["role"] for step in by_post.json()] != []
+    gql = graphql(live, "query($facts: JSON) { approvalRoute(approvalType: quote_approval, facts: $facts) "
+                        "{ nodes { role } } }", sales, {"facts": facts}).json()
+    assert [node["role"] for node in gql["data"]["approvalRoute"]["nodes"]] == [step["role"] for step in by_get.json()], gql
+    not_an_object = rest(live, "GET", "/rpc/approval_route", sales, params={"approval_type": "quote_approval", "facts": "[1]"})
+    assert (not_an_object.status_code, not_an_object.json()["details"]) == (422, "approval.facts_not_object")

@@ -307,6 +307,10 @@ BEGIN
     RAISE EXCEPTION 'approval routes are for the organization''s own staff' USING ERRCODE = 'PT403',
       DETAIL = 'approval.route_staff_only', HINT = 'Ask the organization you work with.';
   END IF;
+  -- Over GET (PostgREST: ?facts={...}) a jsonb argument arrives as a JSON string holding the object.
+  IF jsonb_typeof(facts) = 'string' AND pg_catalog.left(pg_catalog.ltrim(facts #>> '{}'), 1) = '{' THEN
+    facts := (facts #>> '{}')::jsonb;
+  END IF;
   IF facts IS NULL OR jsonb_typeof(facts) <> 'object' THEN
     PERFORM app_private.raise_invalid('approval.facts_not_object', 'facts must be a JSON object',
                                       'e.g. {"quote_value": 60000, "priority": "urgent"}');
