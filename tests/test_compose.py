@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
+from pulse.cluster import SERVER_SETTINGS
 from pulse.config import DEFAULTS, Settings
 
 from helpers import ROOT
@@ -39,3 +42,17 @@ def test_servers_get_the_same_variables_as_the_local_stack():
     config = (ROOT / "config" / "postgrest.conf").read_text()
     for variable in ("PULSE_AUTHENTICATOR_URL", "PULSE_DB_SCHEMA", "PULSE_JWT_SECRET", "PULSE_REST_PORT"):
         assert f"$({variable})" in config
+
+
+def test_pg_cron_runs_jobs_in_the_pulse_database_as_the_local_cluster_does():
+    """Both servers run the scheduled jobs the same way: in the Pulse database, each in a background
+    worker of the server (no connection to make, so no host or password to configure)."""
+    db = compose()["services"]["db"]
+    given = dict(re.findall(r"-c ([a-z_.]+)=(\S+?)\"?(?=\s|$)", db["command"]))
+    local = dict(re.findall(r"^([a-z_.]+) = '?([^'\n]*)'?$", SERVER_SETTINGS, re.MULTILINE))
+    assert given["cron.database_name"] == db["environment"]["POSTGRES_DB"] == "pulse"
+    assert given["cron.use_background_workers"] == local["cron.use_background_workers"] == "on"
+    for setting in ("shared_preload_libraries", "cron.max_running_jobs", "max_worker_processes"):
+        assert given[setting] == local[setting], setting
+    assert int(given["max_worker_processes"]) > int(given["cron.max_running_jobs"]) + 8, \
+        "room for every running job beside the parallel query workers"

@@ -19,22 +19,30 @@ import socket
 import subprocess
 from pathlib import Path
 
+from pulse import console
 from pulse.config import Settings
 from pulse.errors import PulseError
 
 MINIMUM_MAJOR = 15
 
-SERVER_SETTINGS = """
-# Written by `pulse db start`: what the platform needs from its cluster.
+SERVER_SETTINGS = """# Written by `pulse db start` on every start (edits are overwritten): what the
+# platform needs from its cluster. postgresql.conf includes this file last.
 listen_addresses = '{host}'
 unix_socket_directories = '{socket_dir}'
 shared_preload_libraries = 'pg_cron,pg_stat_statements'
+# pg_cron runs the jobs `pulse db migrate` schedules in this database, each in a
+# background worker of the server: no connection, so no host or password to set.
 cron.database_name = '{database}'
+cron.use_background_workers = on
+cron.max_running_jobs = 8
+max_worker_processes = 24
 # A disposable development cluster: durable enough for a crash of any client,
 # not tuned for a crash of the machine.
 synchronous_commit = off
 max_connections = 200
 """
+SETTINGS_FILE = "pulse.conf"
+INCLUDE_LINE = f"include_if_exists = '{SETTINGS_FILE}'"
 
 
 def find_bindir(settings: Settings) -> Path:
@@ -136,12 +144,29 @@ class Cluster:
             )
         finally:
             password_file.unlink(missing_ok=True)
-        settings_text = SERVER_SETTINGS.format(
+
+    def configure(self) -> bool:
+        """(Re)write the platform's server settings into data/pulse.conf and make postgresql.conf include
+        it last, so a cluster initialised by an older Pulse takes today's settings at its next start
+        (its settings appended to postgresql.conf come before the include and lose). True when
+        anything changed (a running server needs a restart to take it)."""
+        wanted = SERVER_SETTINGS.format(
             host=self.settings.get("PULSE_DB_HOST"), socket_dir=self.folder,
             database=self.settings.get("PULSE_DB_NAME"),
         )
-        with (self.data / "postgresql.conf").open("a") as conf:
-            conf.write(settings_text)
+        settings_file = self.data / SETTINGS_FILE
+        changed = not settings_file.exists() or settings_file.read_text() != wanted
+        if changed:
+            settings_file.write_text(wanted)
+            if self.as_root:
+                shutil.chown(settings_file, "postgres", "postgres")
+        conf = self.data / "postgresql.conf"
+        lines = [line.strip() for line in conf.read_text().splitlines() if line.strip()]
+        if not lines or lines[-1] != INCLUDE_LINE:
+            with conf.open("a") as out:
+                out.write(f"\n# The platform's settings, last so they win: see {SETTINGS_FILE}.\n{INCLUDE_LINE}\n")
+            changed = True
+        return changed
 
     def running_port(self) -> int | None:
         """The port the running cluster listens on (line 4 of postmaster.pid); None when it is not running."""
@@ -155,12 +180,16 @@ class Cluster:
     def start(self) -> bool:
         """Start the cluster; False when it was already running on the configured port."""
         self.init()
+        reconfigured = self.configure()
         port = self.settings.db_port
         if self.running():
             actual = self.running_port()
             if actual is not None and actual != port:
                 raise PulseError(f"this checkout's PostgreSQL runs on port {actual}, not on PULSE_DB_PORT={port}: "
                                  f"set PULSE_DB_PORT={actual}, or `pulse db stop` it first")
+            if reconfigured:
+                console.info(f"PostgreSQL's settings changed ({self.data / SETTINGS_FILE}): they apply at its next "
+                             "start (`pulse db stop` then `pulse db start`)")
             return False
         ensure_port_free(self.settings.get("PULSE_DB_HOST"), port, "PULSE_DB_PORT")
         result = self._run(

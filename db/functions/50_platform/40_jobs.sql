@@ -37,6 +37,12 @@ $$;
 
 COMMENT ON FUNCTION app_private.run_job(text) IS 'Runs one scheduled job now and returns what it returned; PT404 (reason job.not_found) for an unknown name.';
 
+-- Scheduling, on every migrate: cron.schedule upserts by job name (same
+-- schedule name, same user), so a migrate leaves exactly the jobs of
+-- app_private.jobs() scheduled, with today's schedules and commands; a job
+-- that left the list is unscheduled. pg_cron runs each job in the database
+-- and as the role that scheduled it: this database, and the migrating role
+-- (the owner of the schemas, which the jobs need across tenants).
 DO $$
 DECLARE
   v_job record;
@@ -48,6 +54,14 @@ BEGIN
   CREATE EXTENSION IF NOT EXISTS pg_cron;
   FOR v_job IN SELECT * FROM app_private.jobs() LOOP
     PERFORM cron.schedule(v_job.name, v_job.schedule, v_job.command);
+  END LOOP;
+  FOR v_job IN
+    SELECT c.jobid FROM cron.job AS c
+     WHERE c.database = pg_catalog.current_database() AND c.username = current_user
+       AND c.command LIKE 'SELECT app\_private.%'
+       AND c.jobname NOT IN (SELECT j.name FROM app_private.jobs() AS j)
+  LOOP
+    PERFORM cron.unschedule(v_job.jobid);
   END LOOP;
 END
 $$;
