@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 
 import yaml
-
+from helpers import ROOT
 from pulse.cluster import SERVER_SETTINGS
 from pulse.config import DEFAULTS, Settings
-
-from helpers import ROOT
 
 
 def compose() -> dict:

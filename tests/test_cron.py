@@ -15,10 +15,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-
-from pulse.contracts import free_port
-
 from helpers import ROOT, copy_project, pulse
+from pulse.contracts import free_port
 
 needs_server_binaries = pytest.mark.skipif(not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")),
                                            reason="no PostgreSQL server binaries to run a local cluster")
