@@ -378,3 +378,14 @@ GRANT EXECUTE ON FUNCTION app.approval_route(app.approval_type, jsonb, uuid) TO 
 -- asks these as the subscriber; contracts/events/workflow/*.schema.json).
 GRANT EXECUTE ON FUNCTION auth.can_see_progress_event(jsonb) TO app_user, app_admin;
 GRANT EXECUTE ON FUNCTION auth.can_see_approvals_event(jsonb) TO app_user, app_admin;
+
+-- Documents due for disposal: the document controller's list (those who
+-- keep the document rules, workflow.manage); written only by the job.
+ALTER TABLE app.document_disposals ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.document_disposals FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.document_disposals TO app_user, app_admin;
+CREATE POLICY document_disposals_select_controller ON app.document_disposals FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('workflow.manage'))
+         AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY document_disposals_select_operator ON app.document_disposals FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));

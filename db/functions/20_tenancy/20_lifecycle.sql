@@ -99,11 +99,12 @@ BEGIN
   DELETE FROM app.projects WHERE organization_id = p_organization_id;
   DELETE FROM app.organizations WHERE id = p_organization_id;
   DELETE FROM audit.activity_log WHERE organization_id = p_organization_id;
+  DELETE FROM audit.activity_log_archive WHERE organization_id = p_organization_id;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.purge_organization_data(uuid) IS
-  'Removes a tenant and everything it owns (every tenant table cascades from app.organizations), audit rows included; the platform''s own log keeps one row saying it was purged.';
+  'Removes a tenant and everything it owns (every tenant table cascades from app.organizations), audit rows (the archived ones too) included; the platform''s own log keeps one row saying it was purged.';
 
 CREATE OR REPLACE FUNCTION app.purge_organization(organization_id uuid, ignore_retention boolean DEFAULT false)
 RETURNS boolean

@@ -111,13 +111,21 @@ BEGIN
   IF TG_OP = 'DELETE' AND NOT EXISTS (SELECT FROM app.organizations WHERE id = OLD.organization_id) THEN
     RETURN OLD;
   END IF;
+  -- The archive job (app_private.archive_activity_log): a row goes once
+  -- this transaction has copied it, unchanged, to the archive.
+  IF TG_OP = 'DELETE' AND EXISTS (SELECT FROM audit.activity_log_archive AS r
+                                   WHERE r.id = OLD.id AND r.archived_at = pg_catalog.now()
+                                     AND pg_catalog.to_jsonb(r) - 'archived_at' = pg_catalog.to_jsonb(OLD)) THEN
+    RETURN OLD;
+  END IF;
   RAISE EXCEPTION 'the activity log is append-only: % refused', pg_catalog.lower(TG_OP)
-    USING ERRCODE = 'PT403', DETAIL = 'audit.append_only', HINT = 'Audit rows leave only with their tenant, through app.purge_organization.';
+    USING ERRCODE = 'PT403', DETAIL = 'audit.append_only',
+    HINT = 'Audit rows leave only with their tenant (app.purge_organization), or to the archive (the archive-activity-log job).';
 END
 $$;
 
 COMMENT ON FUNCTION audit.tg_activity_log__refuse_change() IS
-  'BEFORE UPDATE, DELETE or TRUNCATE: refuses (PT403, reason audit.append_only) every change to the log, whoever asks, except the purge of a soft-deleted tenant.';
+  'BEFORE UPDATE, DELETE or TRUNCATE: refuses (PT403, reason audit.append_only) every change to the log, whoever asks, except the purge of a soft-deleted tenant and the delete of rows this transaction copied unchanged to audit.activity_log_archive (the archive job).';
 
 CREATE OR REPLACE TRIGGER _100_refuse_change BEFORE UPDATE OR DELETE ON audit.activity_log
   FOR EACH ROW EXECUTE FUNCTION audit.tg_activity_log__refuse_change();
@@ -164,6 +172,7 @@ AS $$
     ('document_versions', NULL, 'readers', 'project.read'),
     ('messages', NULL, 'nobody', NULL),
     ('workflow_settings', ARRAY['organization_id'], 'readers', 'project.read'),
+    ('audit_settings', ARRAY['organization_id'], 'readers', NULL),
     ('approval_policies', ARRAY['approval_type', 'priority'], 'readers', 'project.read'),
     ('approver_backups', ARRAY['user_id'], 'readers', 'project.read'),
     ('document_category_settings', ARRAY['category'], 'readers', 'project.read')

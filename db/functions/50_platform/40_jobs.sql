@@ -12,7 +12,11 @@ AS $$
     ('escalate-overdue-approvals', '*/5 * * * *', 'SELECT app_private.escalate_overdue_approvals()',
      'Escalates open approvals past their SLA: notifies the approver''s manager chain, hands them to backups.'),
     ('purge-sign-in-failures', '41 * * * *', 'SELECT app_private.purge_sign_in_failures()',
-     'Deletes sign-in failure counts older than a day that lock nothing any more (every email tried leaves one).')
+     'Deletes sign-in failure counts older than a day that lock nothing any more (every email tried leaves one).'),
+    ('archive-activity-log', '23 2 * * *', 'SELECT app_private.archive_activity_log()',
+     'Moves activity log events older than their tenant''s retention (audit_settings, 2 years by default) to the archive.'),
+    ('flag-documents-for-disposal', '37 2 * * *', 'SELECT app_private.flag_documents_for_disposal()',
+     'Lists documents whose retention has ended in document_disposals, for the document controller.')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';
