@@ -8,7 +8,6 @@ import io
 import uuid
 
 import pytest
-
 from helpers import World, rest
 
 pytestmark = pytest.mark.stack
