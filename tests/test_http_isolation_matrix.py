@@ -99,7 +99,7 @@ A_ROWS = """
 def build_tenant_a(world: World) -> str:
     """A workflow tenant with a row in every relation: a delivered project, an overdue pending approval with an
     attachment, a project with a blocked and overdue sub-stages and a message, a logged document access, an
-    approver's backup and a site (sessions come from signing in)."""
+    approver's backup, a site, an archived event and a document due for disposal (sessions come from signing in)."""
     a = world.workflow_tenant()
     customer = world.sql("select tests.portal_customer(%s)", a)
     sales = world.person(a, "sales").id
@@ -125,6 +125,12 @@ def build_tenant_a(world: World) -> str:
     world.sql("update app.project_sub_stage_progress set due_at = now() - interval '1 day' "
               "where project_id = %s and status = 'pending'", waiting)
     world.sql("select tests.create_site(%s)", a)
+    # An archived event (one from long ago, moved by the archive job) and a document due for disposal.
+    world.sql("insert into audit.activity_log (organization_id, occurred_at, actor_role, entity_type, entity_id, action) "
+              "values (%s, now() - interval '100 years', 'app_user', 'sites', 'archived', 'update')", a)
+    world.sql("select app_private.archive_activity_log()")
+    world.sql("insert into app.document_disposals (organization_id, document_id, retention_ended_at) "
+              "select organization_id, id, now() from app.documents where project_id = %s limit 1", delivered)
     return a
 
 
