@@ -164,6 +164,7 @@ AS $$
     ('document_versions', NULL, 'readers', 'project.read'),
     ('messages', NULL, 'nobody', NULL),
     ('workflow_settings', ARRAY['organization_id'], 'readers', 'project.read'),
+    ('approval_settings', ARRAY['organization_id'], 'readers', 'project.read'),
     ('approval_policies', ARRAY['approval_type', 'priority'], 'readers', 'project.read'),
     ('approver_backups', ARRAY['user_id'], 'readers', 'project.read'),
     ('document_category_settings', ARRAY['category'], 'readers', 'project.read')

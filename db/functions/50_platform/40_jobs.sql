@@ -11,6 +11,10 @@ AS $$
      'Purges tenants soft-deleted more than 30 days ago.'),
     ('escalate-overdue-approvals', '*/5 * * * *', 'SELECT app_private.escalate_overdue_approvals()',
      'Escalates open approvals past their SLA: notifies the approver''s manager chain, hands them to backups.'),
+    ('remind-approvers', '*/5 * * * *', 'SELECT app_private.remind_approvers()',
+     'Reminds approvers once per step at the tenant''s share of the SLA (approval_settings.reminder_percent), before it is breached.'),
+    ('expire-approvals', '*/5 * * * *', 'SELECT app_private.expire_approvals()',
+     'Expires open approvals past the tenant''s hard deadline (approval_settings.expiry_hours); the gated sub-stage stays blocked.'),
     ('purge-sign-in-failures', '41 * * * *', 'SELECT app_private.purge_sign_in_failures()',
      'Deletes sign-in failure counts older than a day that lock nothing any more (every email tried leaves one).')
 $$;
