@@ -65,6 +65,9 @@ COMMENT ON COLUMN app.approvals.expires_at IS
 COMMENT ON COLUMN app.approvals.status IS
   'pending, in_review, approved, rejected, cancelled or expired (past expires_at undecided; it can no longer be decided).';
 
+COMMENT ON COLUMN app.approval_route_step.approver_id IS
+  'Who decides the step if the approval were requested now: never the requester nor the approver of an earlier step; empty when nobody eligible could (a request would be refused, PT409 approval.no_approver).';
+
 ALTER TYPE app.approval_action ADD VALUE 'expire';
 COMMENT ON COLUMN app.approval_history.action_type IS
   'request, assign, reassign, delegate, approve, reject, comment, escalate, cancel or expire.';

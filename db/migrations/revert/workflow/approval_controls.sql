@@ -43,6 +43,9 @@ DROP INDEX app.approvals_open_expires_idx;
 DROP INDEX app.approvals_open_remind_idx;
 ALTER TABLE app.approvals DROP COLUMN expires_at, DROP COLUMN reminded_at, DROP COLUMN remind_at;
 
+COMMENT ON COLUMN app.approval_route_step.approver_id IS
+  'Who decides the step if the approval were requested now; empty when nobody but the requester could.';
+
 DROP TABLE app.approval_settings CASCADE;
 DROP TABLE app_private.default_approval_settings;
 
