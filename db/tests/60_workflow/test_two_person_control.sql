@@ -5,7 +5,7 @@
 -- request (PT409 approval.no_approver) or route it to a named backup
 -- approver, who must be eligible too. One staffed tenant of its own.
 BEGIN;
-SELECT plan(28);
+SELECT plan(32);
 
 SELECT tests.remember('t', tests.create_workflow_tenant());
 SELECT tests.remember('management', tests.member_with_role(tests.recall('t'), 'management'));
@@ -105,6 +105,21 @@ SELECT is(tests.refusal(format($$SELECT tests.request_approval(%L, 'internal-app
   'PT409 approval.no_approver', 'request: refused when a step has no eligible approver');
 SELECT is((SELECT count(*)::int FROM app.approvals WHERE project_id = tests.recall('quote') AND approval_type = 'quote_approval'), 0,
   'request: nothing is opened');
+
+-- Who reads the settings: staff with project.read, platform operators;
+-- not portal users, not another tenant's admin.
+SELECT tests.act_as(tests.recall('sales'), tests.recall('t'));
+SELECT is((SELECT when_no_approver FROM app.approval_settings), 'refuse', 'settings: staff read their tenant''s');
+SELECT tests.act_as(tests.recall('portal'), tests.recall('t'));
+SELECT is_empty($$SELECT 1 FROM app.approval_settings$$, 'settings: portal users read none');
+SELECT tests.act_as_owner();
+SELECT tests.remember('other', tests.create_tenant());
+SELECT tests.act_as(tests.create_member(tests.recall('other'), 'admin'), tests.recall('other'));
+SELECT is_empty(format($$SELECT 1 FROM app.approval_settings WHERE organization_id = %L$$, tests.recall('t')),
+  'settings: another tenant''s admin reads none of them');
+SELECT tests.act_as(tests.create_operator());
+SELECT isnt_empty(format($$SELECT 1 FROM app.approval_settings WHERE organization_id = %L$$, tests.recall('t')),
+  'settings: platform operators read every tenant''s');
 
 -- The tenant routes to a named backup approver instead (the auditor).
 SELECT tests.act_as(tests.recall('sales'), tests.recall('t'));
