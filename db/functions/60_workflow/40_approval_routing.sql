@@ -274,7 +274,8 @@ BEGIN
     v_settings := app_private.approval_settings_of(p_organization_id);
     RAISE EXCEPTION '%', format('step %s (%s) has no eligible approver: every active holder of %s and of the fallback roles (%s) requested this approval or decided an earlier step%s',
                                 p_step_number, v_who, v_who,
-                                pg_catalog.array_to_string(app_private.approval_fallback_roles(p_organization_id), ', '),
+                                coalesce(nullif(pg_catalog.array_to_string(app_private.approval_fallback_roles(p_organization_id), ', '), ''),
+                                         'none'),
                                 CASE WHEN v_settings.when_no_approver = 'backup'
                                      THEN ', and so did the backup approver (or none is named)' ELSE '' END)
       USING ERRCODE = 'PT409', DETAIL = 'approval.no_approver',
