@@ -57,6 +57,21 @@ ALTER TABLE app.approvals
   ADD COLUMN expires_at timestamptz;
 CREATE INDEX approvals_open_remind_idx ON app.approvals (remind_at) WHERE status IN ('pending', 'in_review') AND reminded_at IS NULL;
 CREATE INDEX approvals_open_expires_idx ON app.approvals (expires_at) WHERE status IN ('pending', 'in_review');
+-- Approvals open at the upgrade follow the same settings: a reminder at the
+-- tenant's share of the current step's SLA, and a hard deadline counted
+-- from the upgrade (not from their request, so none expires on the first run).
+UPDATE app.approvals AS a
+   SET remind_at = a.sla_due_at
+                   - pg_catalog.make_interval(hours => coalesce(
+                       (SELECT p.sla_hours FROM app.approval_policies AS p
+                         WHERE p.organization_id = a.organization_id AND p.approval_type = a.approval_type AND p.priority = a.priority),
+                       (SELECT d.sla_hours FROM app_private.default_approval_policies AS d
+                         WHERE d.approval_type = a.approval_type AND d.priority = a.priority)))
+                     * (100 - s.reminder_percent) / 100.0,
+       expires_at = pg_catalog.now() + pg_catalog.make_interval(hours => s.expiry_hours)
+  FROM app.approval_settings AS s
+ WHERE a.status IN ('pending', 'in_review') AND s.organization_id = a.organization_id;
+
 COMMENT ON COLUMN app.approvals.remind_at IS
   'When the approver of the current step is reminded (approval_settings.reminder_percent of the SLA); empty: no reminder.';
 COMMENT ON COLUMN app.approvals.reminded_at IS 'When the approver of the current step was reminded; empty until then (once per step).';
