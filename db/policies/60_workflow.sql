@@ -210,10 +210,10 @@ ALTER TABLE app.projects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.projects FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.projects TO app_user, app_admin;
 GRANT INSERT (organization_id, project_number, title, description, customer_organization_id, workflow_definition_id,
-              current_stage_id, priority, requested_due_date, promised_due_date, quote_value, po_value, risk_flags,
+              current_stage_id, priority, requested_due_date, promised_due_date, quote_value, quote_cost, po_value, risk_flags,
               assigned_to, team_member_ids, point_of_contacts, metadata),
       UPDATE (title, description, customer_organization_id, status, priority, requested_due_date, promised_due_date,
-              quote_value, po_value, risk_flags, assigned_to, team_member_ids, point_of_contacts, metadata)
+              quote_value, quote_cost, po_value, risk_flags, assigned_to, team_member_ids, point_of_contacts, metadata)
   ON app.projects TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id) ON app.projects TO app_user;
 CREATE POLICY projects_select_reader ON app.projects FOR SELECT TO app_user
@@ -370,6 +370,23 @@ CREATE POLICY approval_fallbacks_all_manager ON app.approval_fallbacks FOR ALL T
          AND (SELECT auth.partner_id()) IS NULL)
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('workflow.manage'))
               AND (SELECT auth.partner_id()) IS NULL);
+
+-- Approval settings (workflow/approval_controls): one row per tenant,
+-- provisioned; staff readers see it, workflow.manage changes it.
+ALTER TABLE app.approval_settings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.approval_settings FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.approval_settings TO app_user, app_admin;
+GRANT UPDATE (when_no_approver, backup_approver_id, reminder_percent, expiry_hours) ON app.approval_settings TO app_user;
+CREATE POLICY approval_settings_select_reader ON app.approval_settings FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+         AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY approval_settings_all_manager ON app.approval_settings FOR ALL TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('workflow.manage'))
+         AND (SELECT auth.partner_id()) IS NULL)
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('workflow.manage'))
+              AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY approval_settings_select_operator ON app.approval_settings FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
 
 -- Who approves X (60_workflow/40_approval_routing.sql): staff readers.
 GRANT EXECUTE ON FUNCTION app.approval_route(app.approval_type, jsonb, uuid) TO app_user;

@@ -173,6 +173,7 @@ AS $$
     ('messages', NULL, 'nobody', NULL),
     ('workflow_settings', ARRAY['organization_id'], 'readers', 'project.read'),
     ('audit_settings', ARRAY['organization_id'], 'readers', NULL),
+    ('approval_settings', ARRAY['organization_id'], 'readers', 'project.read'),
     ('approval_policies', ARRAY['approval_type', 'priority'], 'readers', 'project.read'),
     ('approver_backups', ARRAY['user_id'], 'readers', 'project.read'),
     ('document_category_settings', ARRAY['category'], 'readers', 'project.read')

@@ -319,6 +319,11 @@ BEGIN
     FROM app_private.default_approval_fallbacks AS d
   ON CONFLICT DO NOTHING;
 
+  INSERT INTO app.approval_settings (organization_id, when_no_approver, reminder_percent, expiry_hours)
+  SELECT p_organization_id, d.when_no_approver, d.reminder_percent, d.expiry_hours
+    FROM app_private.default_approval_settings AS d
+  ON CONFLICT DO NOTHING;
+
   INSERT INTO app.workflow_stages
     (organization_id, name, slug, stage_order, project_status, estimated_duration_days, responsible_roles,
      required_document_categories, tasks, decisions, exit_criteria)
@@ -355,7 +360,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.provision_workflow(uuid) IS
-  'Gives a tenant what the workflow needs, copied from the platform defaults (app_private.default_*): the stage catalog, "Default Workflow" v1 (when it has no definition), settings, document category rules, approval SLAs, chains and fallback roles. Idempotent; step 2 of app_private.provision_organization, and run by the reference seed for tenants without a workflow.';
+  'Gives a tenant what the workflow needs, copied from the platform defaults (app_private.default_*): the stage catalog, "Default Workflow" v1 (when it has no definition), settings, document category rules, approval SLAs, chains, fallback roles and approval settings. Idempotent; step 2 of app_private.provision_organization, and run by the reference seed for tenants without a workflow.';
 
 CREATE OR REPLACE TRIGGER _200_check_roles BEFORE INSERT OR UPDATE OF responsible_roles ON app.workflow_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow__check_roles();

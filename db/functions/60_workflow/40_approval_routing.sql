@@ -1,9 +1,16 @@
 -- Approval routing: chains chosen by the facts of a request, the approver
 -- each step resolves to, fallback roles, stand-ins (backups) and SLAs.
 -- Every value is tenant data (approval_chains, approval_fallbacks,
--- approval_policies, copied from the platform defaults in
+-- approval_policies, approval_settings, copied from the platform defaults in
 -- db/seeds/reference/20_workflow.sql); app.approval_route answers "who
 -- approves X" with the same functions app_private.open_approval routes with.
+--
+-- Two-person control: a step is never routed to the requester nor to anyone
+-- who decided an earlier step of the same approval (app_private.decide_refusal
+-- says who is eligible, here, at hand-over and at the decision); when nobody
+-- eligible holds the step's role or a fallback role, the tenant's
+-- approval_settings.when_no_approver refuses the request or routes the step
+-- to its named backup approver.
 
 CREATE OR REPLACE FUNCTION app_private.approval_condition_holds(p_fact jsonb, p_operator text, p_operand jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE
@@ -38,8 +45,8 @@ COMMENT ON FUNCTION app_private.approval_chain_matches(jsonb, jsonb) IS 'Do all 
 CREATE OR REPLACE FUNCTION app_private.approval_fact_names() RETURNS text[]
 LANGUAGE sql IMMUTABLE
 AS $$
-  SELECT ARRAY['quote_value', 'po_value', 'risk_flags', 'ctq_failures', 'rework_percent', 'slippage_days', 'priority',
-               'document_category']
+  SELECT ARRAY['quote_value', 'margin_percent', 'po_value', 'risk_flags', 'ctq_failures', 'rework_percent', 'slippage_days',
+               'priority', 'document_category']
 $$;
 
 COMMENT ON FUNCTION app_private.approval_fact_names() IS
@@ -126,6 +133,56 @@ $$;
 COMMENT ON FUNCTION app_private.approval_fallback_roles(uuid) IS
   'The tenant''s fallback roles in order (app.approval_fallbacks): the first routes what no chain matches; all stand in for any step.';
 
+CREATE OR REPLACE FUNCTION app_private.approval_settings_of(p_organization_id uuid) RETURNS app.approval_settings
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_settings app.approval_settings;
+BEGIN
+  -- The tenant's row; the platform default stands in for a tenant that has none.
+  SELECT * INTO v_settings FROM app.approval_settings AS s WHERE s.organization_id = p_organization_id;
+  IF NOT FOUND THEN
+    SELECT p_organization_id, d.when_no_approver, NULL, d.reminder_percent, d.expiry_hours, NULL INTO v_settings
+      FROM app_private.default_approval_settings AS d;
+  END IF;
+  RETURN v_settings;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.approval_settings_of(uuid) IS
+  'The approval settings in force for a tenant (two-person control, reminders, hard deadline): its approval_settings row, else the platform default.';
+
+CREATE OR REPLACE FUNCTION app_private.tg_approval_settings__validate() RETURNS trigger
+LANGUAGE plpgsql STABLE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  IF NEW.backup_approver_id IS NOT NULL
+     AND NOT EXISTS (SELECT FROM app.memberships AS m
+                      WHERE m.organization_id = NEW.organization_id AND m.user_id = NEW.backup_approver_id
+                        AND m.status = 'active' AND m.partner_id IS NULL)
+  THEN
+    PERFORM app_private.raise_invalid('approval_settings.backup_not_staff',
+                                      format('backup approver %s is not an active staff member of the organization', NEW.backup_approver_id),
+                                      'Name a colleague (not a portal user) as backup approver.');
+  END IF;
+  -- Choosing the backup route needs a backup (a backup removed later, or
+  -- a deleted user, leaves the route refusing until one is named again).
+  IF NEW.when_no_approver = 'backup' AND NEW.backup_approver_id IS NULL
+     AND (TG_OP = 'INSERT' OR OLD.when_no_approver <> 'backup') THEN
+    PERFORM app_private.raise_invalid('approval_settings.backup_required', 'when_no_approver backup needs a backup_approver_id',
+                                      'Send {"when_no_approver": "backup", "backup_approver_id": "<user id>"}.');
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_approval_settings__validate() IS
+  'BEFORE INSERT OR UPDATE: the backup approver is an active staff member of the tenant, and choosing the backup route names one (PT422: approval_settings.backup_not_staff, approval_settings.backup_required).';
+
 CREATE OR REPLACE FUNCTION app_private.approval_chain_for(p_organization_id uuid, p_type app.approval_type, p_facts jsonb)
 RETURNS app.approval_chains
 LANGUAGE plpgsql STABLE
@@ -159,25 +216,29 @@ $$;
 COMMENT ON FUNCTION app_private.approval_chain_for(uuid, app.approval_type, jsonb) IS
   'The chain that routes an approval of the type with these facts: the active chain of lowest rank whose conditions hold, else one step for the first fallback role (id empty). PT409 approval.no_route when neither exists.';
 
-CREATE OR REPLACE FUNCTION app_private.find_approver(p_organization_id uuid, p_step jsonb, p_requested_by uuid) RETURNS uuid
+CREATE OR REPLACE FUNCTION app_private.find_approver(p_organization_id uuid, p_step jsonb, p_requested_by uuid,
+                                                     p_decided uuid[] DEFAULT '{}')
+RETURNS uuid
 LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
 DECLARE
   v_approver uuid;
   v_role text;
+  v_settings app.approval_settings := app_private.approval_settings_of(p_organization_id);
 BEGIN
   IF p_step ? 'user_id'
-     AND app_private.decide_refusal(p_organization_id, p_step, p_requested_by, (p_step ->> 'user_id')::uuid) IS NULL THEN
+     AND app_private.decide_refusal(p_organization_id, p_step, p_requested_by, (p_step ->> 'user_id')::uuid, p_decided) IS NULL THEN
     RETURN (p_step ->> 'user_id')::uuid;
   END IF;
-  -- The role's holder with the fewest open approvals decides, never the
-  -- requester; the fallback roles, in order, stand in for a role nobody
-  -- else holds.
+  -- The role's eligible holder with the fewest open approvals decides
+  -- (never the requester, never who decided an earlier step); the fallback
+  -- roles, in order, stand in for a role nobody eligible holds; then the
+  -- tenant's backup approver, where the tenant routes to one.
   FOREACH v_role IN ARRAY (p_step ->> 'role') || app_private.approval_fallback_roles(p_organization_id) LOOP
     SELECT h.user_id INTO v_approver
       FROM unnest(app_private.role_holders(p_organization_id, ARRAY[v_role])) AS h (user_id)
-     WHERE app_private.decide_refusal(p_organization_id, p_step, p_requested_by, h.user_id) IS NULL
+     WHERE app_private.decide_refusal(p_organization_id, p_step, p_requested_by, h.user_id, p_decided) IS NULL
      ORDER BY (SELECT count(*) FROM app.approvals AS a
                 WHERE a.organization_id = p_organization_id AND a.current_approver_id = h.user_id
                   AND a.status IN ('pending', 'in_review')),
@@ -187,33 +248,69 @@ BEGIN
       RETURN v_approver;
     END IF;
   END LOOP;
+  IF v_settings.when_no_approver = 'backup' AND v_settings.backup_approver_id IS NOT NULL
+     AND app_private.decide_refusal(p_organization_id, p_step, p_requested_by, v_settings.backup_approver_id, p_decided) IS NULL THEN
+    RETURN v_settings.backup_approver_id;
+  END IF;
   RETURN NULL;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.find_approver(uuid, jsonb, uuid) IS
-  'The person who decides a chain step now: the named user, else the holder of the step''s role with the fewest open approvals, never the requester nor anyone app_private.decide_refusal refuses (the fallback roles stand in, in order). NULL when nobody can.';
+COMMENT ON FUNCTION app_private.find_approver(uuid, jsonb, uuid, uuid[]) IS
+  'The person who decides a chain step now: the named user, else the holder of the step''s role with the fewest open approvals, then the holders of the fallback roles in order, then the tenant''s backup approver (approval_settings.when_no_approver = backup); always someone app_private.decide_refusal accepts: never the requester nor anyone in p_decided (who decided an earlier step). NULL when nobody can.';
 
-CREATE OR REPLACE FUNCTION app_private.resolve_approver(p_organization_id uuid, p_step jsonb, p_requested_by uuid) RETURNS uuid
+CREATE OR REPLACE FUNCTION app_private.resolve_approver(p_organization_id uuid, p_step jsonb, p_requested_by uuid,
+                                                        p_decided uuid[] DEFAULT '{}', p_step_number integer DEFAULT 1)
+RETURNS uuid
 LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
 DECLARE
-  v_approver uuid := app_private.find_approver(p_organization_id, p_step, p_requested_by);
+  v_approver uuid := app_private.find_approver(p_organization_id, p_step, p_requested_by, p_decided);
+  v_settings app.approval_settings;
+  v_who text := coalesce('role ' || (p_step ->> 'role'), 'user ' || (p_step ->> 'user_id'));
 BEGIN
   IF v_approver IS NULL THEN
-    RAISE EXCEPTION 'nobody but the requester can decide this approval: no other active member holds role % or a fallback role (%)',
-                    coalesce(p_step ->> 'role', 'of the step'),
-                    pg_catalog.array_to_string(app_private.approval_fallback_roles(p_organization_id), ', ')
+    v_settings := app_private.approval_settings_of(p_organization_id);
+    RAISE EXCEPTION '%', format('step %s (%s) has no eligible approver: every active holder of %s and of the fallback roles (%s) requested this approval or decided an earlier step%s',
+                                p_step_number, v_who, v_who,
+                                coalesce(nullif(pg_catalog.array_to_string(app_private.approval_fallback_roles(p_organization_id), ', '), ''),
+                                         'none'),
+                                CASE WHEN v_settings.when_no_approver = 'backup'
+                                     THEN ', and so did the backup approver (or none is named)' ELSE '' END)
       USING ERRCODE = 'PT409', DETAIL = 'approval.no_approver',
-            HINT = 'Grant the role to someone else (app.grant_role), or add a fallback role (POST /approval_fallbacks).';
+            HINT = format('Step %s needs %s held by someone other than the requester and the earlier steps'' deciders: grant it to another colleague (app.grant_role), add a fallback role (POST /approval_fallbacks), or name a backup approver (PATCH /approval_settings {"when_no_approver": "backup", "backup_approver_id": ...}).',
+                          p_step_number, v_who);
   END IF;
   RETURN v_approver;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.resolve_approver(uuid, jsonb, uuid) IS
-  'app_private.find_approver, or PT409 approval.no_approver when nobody but the requester can decide the step.';
+COMMENT ON FUNCTION app_private.resolve_approver(uuid, jsonb, uuid, uuid[], integer) IS
+  'app_private.find_approver, or PT409 approval.no_approver (message and hint naming the step and its role) when nobody eligible can decide the step and the tenant routes to no eligible backup approver.';
+
+CREATE OR REPLACE FUNCTION app_private.route_approvers(p_organization_id uuid, p_steps jsonb, p_requested_by uuid) RETURNS uuid[]
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_approvers uuid[] := '{}';
+  v_step record;
+BEGIN
+  -- A request is refused up front when any step would lack a second (third,
+  -- ...) person, rather than stalling there after the earlier steps decided.
+  FOR v_step IN SELECT s.step, s.ordinality::integer AS n
+                  FROM pg_catalog.jsonb_array_elements(p_steps) WITH ORDINALITY AS s (step, ordinality)
+                 ORDER BY s.ordinality
+  LOOP
+    v_approvers := v_approvers || app_private.resolve_approver(p_organization_id, v_step.step, p_requested_by, v_approvers, v_step.n);
+  END LOOP;
+  RETURN v_approvers;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.route_approvers(uuid, jsonb, uuid) IS
+  'The approver of each step of a chain if each decides in turn (each later step passes over the earlier ones); PT409 approval.no_approver naming the first step nobody eligible can decide.';
 
 CREATE OR REPLACE FUNCTION app_private.approval_policy_of(p_organization_id uuid, p_type app.approval_type,
                                                           p_priority app.approval_priority)
@@ -255,6 +352,27 @@ $$;
 
 COMMENT ON FUNCTION app_private.sla_due_at(uuid, app.approval_type, app.approval_priority) IS
   'Now plus the SLA in force for the type and priority (app_private.approval_policy_of).';
+
+CREATE OR REPLACE FUNCTION app_private.remind_at(p_organization_id uuid, p_type app.approval_type, p_priority app.approval_priority)
+RETURNS timestamptz
+LANGUAGE sql STABLE
+AS $$
+  SELECT pg_catalog.now()
+         + pg_catalog.make_interval(hours => (app_private.approval_policy_of(p_organization_id, p_type, p_priority)).sla_hours)
+           * (app_private.approval_settings_of(p_organization_id)).reminder_percent / 100.0
+$$;
+
+COMMENT ON FUNCTION app_private.remind_at(uuid, app.approval_type, app.approval_priority) IS
+  'When the approver of a step starting now is reminded: now plus approval_settings.reminder_percent of the SLA; NULL when the tenant sends no reminders.';
+
+CREATE OR REPLACE FUNCTION app_private.approval_expires_at(p_organization_id uuid) RETURNS timestamptz
+LANGUAGE sql STABLE
+AS $$
+  SELECT pg_catalog.now() + pg_catalog.make_interval(hours => (app_private.approval_settings_of(p_organization_id)).expiry_hours)
+$$;
+
+COMMENT ON FUNCTION app_private.approval_expires_at(uuid) IS
+  'The hard deadline of an approval requested now: now plus approval_settings.expiry_hours; NULL when the tenant''s approvals never expire.';
 
 CREATE OR REPLACE FUNCTION app_private.backup_of(p_organization_id uuid, p_user_id uuid) RETURNS uuid
 LANGUAGE sql STABLE
@@ -301,6 +419,9 @@ DECLARE
   v_chain app.approval_chains;
   v_policy app.approval_policies;
   v_fallbacks text[];
+  v_step record;
+  v_approver uuid;
+  v_decided uuid[] := '{}';
 BEGIN
   PERFORM app_private.require_permission('project.read');
   IF auth.partner_id() IS NOT NULL THEN
@@ -325,17 +446,25 @@ BEGIN
   v_chain := app_private.approval_chain_for(v_organization_id, approval_type, facts);
   v_policy := app_private.approval_policy_of(v_organization_id, approval_type, v_priority);
   v_fallbacks := app_private.approval_fallback_roles(v_organization_id);
-  RETURN QUERY
-  SELECT approval_type, v_chain.id, v_chain.chain_name, s.ordinality::integer, s.step ->> 'role',
-         (s.step ->> 'user_id')::uuid, app_private.find_approver(v_organization_id, s.step, v_requested_by),
-         v_priority, v_policy.sla_hours, v_policy.requires_signature, v_fallbacks
-    FROM pg_catalog.jsonb_array_elements(v_chain.steps) WITH ORDINALITY AS s (step, ordinality)
-   ORDER BY s.ordinality;
+  -- Each step as the real routing resolves it: whoever is routed a step is
+  -- assumed to decide it, so later steps pass them over.
+  FOR v_step IN SELECT s.step, s.ordinality::integer AS n
+                  FROM pg_catalog.jsonb_array_elements(v_chain.steps) WITH ORDINALITY AS s (step, ordinality)
+                 ORDER BY s.ordinality
+  LOOP
+    v_approver := app_private.find_approver(v_organization_id, v_step.step, v_requested_by, v_decided);
+    RETURN QUERY
+    SELECT approval_type, v_chain.id, v_chain.chain_name, v_step.n, v_step.step ->> 'role', (v_step.step ->> 'user_id')::uuid,
+           v_approver, v_priority, v_policy.sla_hours, v_policy.requires_signature, v_fallbacks;
+    IF v_approver IS NOT NULL THEN
+      v_decided := v_decided || v_approver;
+    END IF;
+  END LOOP;
 END
 $$;
 
 COMMENT ON FUNCTION app.approval_route(app.approval_type, jsonb, uuid) IS
-  E'Who approves X: the route of an approval.\nThe route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (empty when nobody but the requester could), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).';
+  E'Who approves X: the route of an approval.\nThe route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (never the requester nor the approver of an earlier step; empty when nobody eligible could, and a request would be refused with approval.no_approver), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, margin_percent, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).';
 
 CREATE OR REPLACE TRIGGER _200_validate BEFORE INSERT OR UPDATE ON app.approver_backups
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_approver_backups__validate();
@@ -357,6 +486,11 @@ CREATE OR REPLACE TRIGGER _200_validate BEFORE INSERT OR UPDATE OF role_key ON a
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_approval_fallbacks__validate();
 CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.approval_history
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
+
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.approval_settings
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _200_validate BEFORE INSERT OR UPDATE OF when_no_approver, backup_approver_id ON app.approval_settings
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_approval_settings__validate();
 
 -- SLAs keep the time of their last change.
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.approval_policies

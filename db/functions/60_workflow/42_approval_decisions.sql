@@ -1,32 +1,50 @@
 -- Approval decisions: one per step, signed where the policy says;
 -- reassignment, delegation, cancellation, comments and attachments.
 
-CREATE OR REPLACE FUNCTION app_private.decide_refusal(p_organization_id uuid, p_step jsonb, p_requested_by uuid, p_user_id uuid)
+CREATE OR REPLACE FUNCTION app_private.decide_refusal(p_organization_id uuid, p_step jsonb, p_requested_by uuid, p_user_id uuid,
+                                                      p_decided uuid[] DEFAULT '{}')
 RETURNS text
 LANGUAGE sql STABLE
 AS $$
   -- The one rule of who may decide a step, used by routing, hand-over
   -- (reassign, delegate, escalation to a backup) and the decision itself:
-  -- an active staff member other than the requester who is the step's named
-  -- user or holds its role; the tenant's fallback roles stand in for anybody.
+  -- an active staff member other than the requester, who decided no earlier
+  -- step of the chain (p_decided), and is the step's named user or holds its
+  -- role; the tenant's fallback roles, and its backup approver where the
+  -- tenant routes to one, stand in for anybody.
   SELECT CASE
     WHEN m.user_id IS NULL THEN 'approval.approver_not_member'
     WHEN p_user_id = p_requested_by THEN 'approval.requester_cannot_decide'
     WHEN m.partner_id IS NOT NULL THEN 'approval.portal_user_cannot_decide'
+    WHEN p_user_id = ANY (p_decided) THEN 'approval.already_decided_in_chain'
     WHEN p_user_id::text = p_step ->> 'user_id' THEN NULL
     WHEN EXISTS (SELECT FROM app.role_assignments AS ra
                    JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
                   WHERE ra.organization_id = m.organization_id AND ra.membership_id = m.id
                     AND r.key = ANY ((p_step ->> 'role') || app_private.approval_fallback_roles(p_organization_id))) THEN NULL
+    WHEN s.when_no_approver = 'backup' AND s.backup_approver_id = p_user_id THEN NULL
     ELSE 'approval.approver_lacks_role'
   END
   FROM (SELECT) AS one
   LEFT JOIN (app.memberships AS m JOIN app.users AS u ON u.id = m.user_id AND u.status = 'active')
     ON m.organization_id = p_organization_id AND m.user_id = p_user_id AND m.status = 'active'
+  CROSS JOIN app_private.approval_settings_of(p_organization_id) AS s
 $$;
 
-COMMENT ON FUNCTION app_private.decide_refusal(uuid, jsonb, uuid, uuid) IS
-  'Why a person may not decide a chain step (a reason code: approval.approver_not_member, approval.requester_cannot_decide, approval.portal_user_cannot_decide, approval.approver_lacks_role), NULL when they may: an active staff member, not the requester, who is the step''s named user or holds its role or a fallback role (app.approval_fallbacks).';
+COMMENT ON FUNCTION app_private.decide_refusal(uuid, jsonb, uuid, uuid, uuid[]) IS
+  'Why a person may not decide a chain step (a reason code: approval.approver_not_member, approval.requester_cannot_decide, approval.portal_user_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role), NULL when they may: an active staff member, not the requester, not among p_decided (who decided an earlier step of the chain), who is the step''s named user or holds its role or a fallback role (app.approval_fallbacks), or is the tenant''s backup approver (app.approval_settings, when_no_approver backup).';
+
+CREATE OR REPLACE FUNCTION app_private.chain_deciders(p_approval app.approvals) RETURNS uuid[]
+LANGUAGE sql STABLE
+AS $$
+  SELECT coalesce(pg_catalog.array_agg(DISTINCT h.action_by), '{}')
+    FROM app.approval_history AS h
+   WHERE h.organization_id = p_approval.organization_id AND h.approval_id = p_approval.id
+     AND h.action_type = 'approve' AND h.step < p_approval.current_step AND h.action_by IS NOT NULL
+$$;
+
+COMMENT ON FUNCTION app_private.chain_deciders(app.approvals) IS
+  'Who approved the earlier steps of an approval (approval_history): none of them may decide its current step.';
 
 CREATE OR REPLACE FUNCTION app_private.check_may_decide(p_approval app.approvals, p_user_id uuid) RETURNS void
 LANGUAGE plpgsql STABLE
@@ -34,30 +52,35 @@ SET search_path = ''
 AS $$
 DECLARE
   v_step jsonb := p_approval.steps -> (p_approval.current_step - 1);
-  v_reason text := app_private.decide_refusal(p_approval.organization_id, v_step, p_approval.requested_by, p_user_id);
+  v_reason text := app_private.decide_refusal(p_approval.organization_id, v_step, p_approval.requested_by, p_user_id,
+                                              app_private.chain_deciders(p_approval));
 BEGIN
   IF v_reason IS NOT NULL THEN
     RAISE EXCEPTION '%', CASE v_reason
         WHEN 'approval.approver_not_member' THEN 'the approver must be an active member of the organization'
         WHEN 'approval.requester_cannot_decide' THEN 'the requester of an approval cannot decide it'
         WHEN 'approval.portal_user_cannot_decide' THEN 'a portal user cannot decide an approval'
+        WHEN 'approval.already_decided_in_chain' THEN
+          format('step %s of this approval needs a second person: this one decided an earlier step', p_approval.current_step)
         ELSE format('step %s of this approval is decided by %s (or management, or an admin)', p_approval.current_step,
                     coalesce('role ' || (v_step ->> 'role'), 'its named user'))
       END
       USING ERRCODE = 'PT403', DETAIL = v_reason,
-            HINT = 'Hand the approval to a colleague who holds the step''s role and did not request it.';
+            HINT = 'Hand the approval to a colleague who holds the step''s role, did not request it and decided no earlier step.';
   END IF;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.check_may_decide(app.approvals, uuid) IS
-  'Raises PT403 (DETAIL: the reason code of app_private.decide_refusal) unless the person may decide the approval''s current step.';
+  'Raises PT403 (DETAIL: the reason code of app_private.decide_refusal) unless the person may decide the approval''s current step (two-person control: not its requester, nobody who approved an earlier step).';
 
 CREATE OR REPLACE FUNCTION app_private.approval_facts(p_project app.projects, p_extra jsonb) RETURNS jsonb
 LANGUAGE sql STABLE
 AS $$
   SELECT pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
            'quote_value', p_project.quote_value,
+           'margin_percent', CASE WHEN p_project.quote_value > 0 AND p_project.quote_cost IS NOT NULL
+                                  THEN pg_catalog.round((p_project.quote_value - p_project.quote_cost) * 100 / p_project.quote_value, 2) END,
            'po_value', p_project.po_value,
            'risk_flags', pg_catalog.to_jsonb(p_project.risk_flags),
            'priority', p_project.priority,
@@ -68,7 +91,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION app_private.approval_facts(app.projects, jsonb) IS
-  'The facts chains route on: the project''s quote_value, po_value, risk_flags, priority, slippage_days (latest due date past the promised date), plus the request''s own (ctq_failures, rework_percent, document_category).';
+  'The facts chains route on: the project''s quote_value, margin_percent (from quote_value and quote_cost: (price - cost) / price * 100, rounded to 0.01), po_value, risk_flags, priority, slippage_days (latest due date past the promised date), plus the request''s own (ctq_failures, rework_percent, document_category).';
 
 CREATE OR REPLACE FUNCTION app_private.record_approval_event(
   p_approval app.approvals, p_action app.approval_action, p_old_status app.approval_status, p_comments text,
@@ -130,10 +153,11 @@ BEGIN
 
   INSERT INTO app.approvals
     (organization_id, approval_type, entity_type, entity_id, project_id, status, priority, requested_by,
-     current_approver_id, approval_chain_id, steps, sla_due_at, requires_signature, metadata)
+     current_approver_id, approval_chain_id, steps, sla_due_at, remind_at, expires_at, requires_signature, metadata)
   VALUES (p_organization_id, p_type, p_entity_type, p_entity_id, p_project.id, 'pending', v_priority, auth.user_id(),
-          app_private.resolve_approver(p_organization_id, v_steps -> 0, auth.user_id()), v_chain.id, v_steps,
+          (app_private.route_approvers(p_organization_id, v_steps, auth.user_id()))[1], v_chain.id, v_steps,
           app_private.sla_due_at(p_organization_id, p_type, v_priority),
+          app_private.remind_at(p_organization_id, p_type, v_priority), app_private.approval_expires_at(p_organization_id),
           (app_private.approval_policy_of(p_organization_id, p_type, v_priority)).requires_signature,
           v_facts)
   RETURNING * INTO v_approval;
@@ -147,7 +171,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.open_approval(uuid, text, uuid, app.projects, app.approval_type, jsonb) IS
-  'Opens an approval: routes it as app.approval_route shows (app_private.approval_chain_for: the first matching chain, else the first fallback role), assigns the first step, sets sla_due_at from the policy, records request and assign, notifies the approver.';
+  'Opens an approval: routes it as app.approval_route shows (app_private.approval_chain_for: the first matching chain, else the first fallback role), assigns the first step to an eligible approver after checking that every step has one, each a different person (PT409 approval.no_approver naming the first step that has none), sets sla_due_at from the policy, remind_at and expires_at from the approval settings, records request and assign, notifies the approver.';
 
 CREATE OR REPLACE FUNCTION app_private.find_approval(p_approval_id uuid) RETURNS app.approvals
 LANGUAGE plpgsql STABLE
@@ -179,6 +203,13 @@ BEGIN
   -- Lock order everywhere: project, then approval, then progress.
   PERFORM FROM app.projects WHERE organization_id = v_approval.organization_id AND id = v_approval.project_id FOR UPDATE;
   SELECT * INTO v_approval FROM app.approvals WHERE organization_id = v_approval.organization_id AND id = p_approval_id FOR UPDATE;
+  -- Past its hard deadline an approval is expired, whether or not the job
+  -- has marked it yet.
+  IF v_approval.status = 'expired' OR (v_approval.status IN ('pending', 'in_review') AND v_approval.expires_at <= pg_catalog.now()) THEN
+    RAISE EXCEPTION '%', format('approval %s expired at %s undecided', p_approval_id, coalesce(v_approval.decided_at, v_approval.expires_at))
+      USING ERRCODE = 'PT409', DETAIL = 'approval.expired',
+            HINT = 'An expired approval cannot be decided: start the gated sub-stage again and complete it (or upload a new document version) to request a new one.';
+  END IF;
   IF v_approval.status NOT IN ('pending', 'in_review') THEN
     SELECT u.email INTO v_decider FROM app.users AS u WHERE u.id = v_approval.decided_by;
     RAISE EXCEPTION '%', format('approval %s is already %s%s', p_approval_id, v_approval.status,
@@ -191,7 +222,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.lock_open_approval(uuid) IS
-  'Locks an open approval of the active tenant (project row first); PT404 approval.not_found, PT409 approval.closed (the loser of two simultaneous decisions gets this).';
+  'Locks an open approval of the active tenant (project row first); PT404 approval.not_found, PT409 approval.expired (expired, or past expires_at), PT409 approval.closed (the loser of two simultaneous decisions gets this).';
 
 CREATE OR REPLACE FUNCTION app_private.sign_decision(
   p_approval app.approvals, p_decision app.approval_decision, p_comment text, p_meaning text, p_reason text, p_password text
@@ -265,6 +296,14 @@ BEGIN
       UPDATE app.project_sub_stage_progress
          SET status = 'blocked', blocked_reason = pg_catalog.left(format('Rejected by %s: %s', v_decider, p_approval.decision_comment), 2000)
        WHERE organization_id = v_progress.organization_id AND id = v_progress.id;
+    ELSIF p_approval.status = 'expired' THEN
+      -- The stage stays gated: the sub-stage is blocked until someone starts
+      -- it again and completes it, which requests a new approval.
+      UPDATE app.project_sub_stage_progress
+         SET status = 'blocked',
+             blocked_reason = format('Approval expired undecided at %s; start and complete the sub-stage again to request a new one',
+                                     pg_catalog.to_char(p_approval.decided_at, 'YYYY-MM-DD HH24:MI TZ'))
+       WHERE organization_id = v_progress.organization_id AND id = v_progress.id;
     ELSE
       UPDATE app.project_sub_stage_progress SET status = 'in_progress'
        WHERE organization_id = v_progress.organization_id AND id = v_progress.id;
@@ -285,7 +324,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.settle_gated_entity(app.approvals) IS
-  'Applies a closed approval to what it gates: approved completes the sub-stage (or approves the document version), rejected blocks it with the reason, cancelled sends it back to in_progress.';
+  'Applies a closed approval to what it gates: approved completes the sub-stage (or approves the document version), rejected blocks it with the reason, expired blocks it (start and complete it again to request a new approval; a document version stays pending), cancelled sends it back to in_progress.';
 
 CREATE OR REPLACE FUNCTION app.decide_approval(
   approval_id uuid,
@@ -325,11 +364,16 @@ BEGIN
    WHERE p.organization_id = v_approval.organization_id AND p.id = v_approval.project_id;
 
   IF decision = 'approve' AND v_approval.current_step < jsonb_array_length(v_approval.steps) THEN
+    -- Two-person control: the next step goes to someone who decided none of
+    -- the steps so far (this one included).
     v_next_approver := app_private.resolve_approver(v_approval.organization_id, v_approval.steps -> v_approval.current_step,
-                                                     v_approval.requested_by);
+                                                     v_approval.requested_by,
+                                                     app_private.chain_deciders(v_approval) || auth.user_id(),
+                                                     v_approval.current_step + 1);
     UPDATE app.approvals AS a
        SET status = 'in_review', current_step = a.current_step + 1, current_approver_id = v_next_approver,
            sla_due_at = app_private.sla_due_at(a.organization_id, a.approval_type, a.priority),
+           remind_at = app_private.remind_at(a.organization_id, a.approval_type, a.priority), reminded_at = NULL,
            escalation_level = 0, last_escalated_at = NULL
      WHERE a.organization_id = v_approval.organization_id AND a.id = v_approval.id;
     PERFORM app_private.record_approval_event(v_approval, 'approve', v_old_status, comment, NULL, NULL, v_signature);
@@ -356,7 +400,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.decide_approval(uuid, app.approval_decision, text, text, text, text) IS
-  'POST /approvals/:id/decision. The current approver approves (the next step''s approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.';
+  'POST /approvals/:id/decision. The current approver approves (the next step''s approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.';
 
 CREATE OR REPLACE FUNCTION app_private.hand_over_approval(
   p_approval app.approvals, p_to uuid, p_action app.approval_action, p_comment text
@@ -409,7 +453,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.reassign_approval(uuid, uuid, text) IS
-  'Hands an open approval to another active member who may decide its current step (not the requester, holding the step''s role, management or admin). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, PT422 approval.assignee_not_member, approval.already_assigned.';
+  'Hands an open approval to another active member who may decide its current step (not the requester, nobody who approved an earlier step, holding the step''s role or a fallback role). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, approval.expired, PT422 approval.assignee_not_member, approval.already_assigned.';
 
 CREATE OR REPLACE FUNCTION app.delegate_approval(approval_id uuid, comment text DEFAULT NULL) RETURNS app.approvals
 LANGUAGE plpgsql VOLATILE
@@ -436,7 +480,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.delegate_approval(uuid, text) IS
-  'Hands an open approval to the current approver''s backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval, PT404 approval.not_found, PT409 approval.closed or approval.no_backup.';
+  'Hands an open approval to the current approver''s backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval (approval.already_decided_in_chain when the backup approved an earlier step), PT404 approval.not_found, PT409 approval.closed, approval.expired or approval.no_backup.';
 
 CREATE OR REPLACE FUNCTION app.cancel_approval(approval_id uuid, reason text) RETURNS app.approvals
 LANGUAGE plpgsql VOLATILE

@@ -86,7 +86,8 @@ ON CONFLICT (slug) DO UPDATE SET
 
 -- Approval routing (§4 of the specification): SLAs by priority (urgent 8 h,
 -- high 24 h, normal 48 h, low 96 h; quality and final sign-off decisions are
--- signed), the chains, and the fallback roles that route what no chain
+-- signed), the chains (a quote goes to management when large or when its
+-- margin is below 15 %), and the fallback roles that route what no chain
 -- matches and stand in for a role nobody can decide for. New tenants get a
 -- copy (app_private.provision_workflow) that their admins change; editing
 -- these rows changes what later tenants start with, never existing tenants.
@@ -105,6 +106,8 @@ VALUES
   ('Quote approval', 'quote_approval', 100, '{}', '[{"role": "sales"}, {"role": "finance"}]'),
   ('Quote approval, large quote', 'quote_approval', 10,
    '{"quote_value": {"gte": 50000}}', '[{"role": "sales"}, {"role": "finance"}, {"role": "management"}]'),
+  ('Quote approval, low margin', 'quote_approval', 20,
+   '{"margin_percent": {"lt": 15}}', '[{"role": "sales"}, {"role": "finance"}, {"role": "management"}]'),
   ('PO approval', 'po_approval', 100, '{}', '[{"role": "procurement"}]'),
   ('PO approval, large spend', 'po_approval', 10,
    '{"po_value": {"gte": 25000}}', '[{"role": "procurement"}, {"role": "finance"}, {"role": "management"}]'),
@@ -123,6 +126,15 @@ ON CONFLICT (chain_name) DO UPDATE SET
 
 INSERT INTO app_private.default_approval_fallbacks (role_key, position) VALUES ('management', 1), ('admin', 2)
 ON CONFLICT (role_key) DO UPDATE SET position = excluded.position;
+
+-- Two-person control, reminders and the hard deadline: a step nobody
+-- eligible can decide refuses the request (a tenant may name a backup
+-- approver instead), approvers are reminded at 75 % of the SLA, and an
+-- approval still open 30 days after it was requested expires.
+INSERT INTO app_private.default_approval_settings (when_no_approver, reminder_percent, expiry_hours) VALUES ('refuse', 75, 720)
+ON CONFLICT (singleton) DO UPDATE SET
+  when_no_approver = excluded.when_no_approver, reminder_percent = excluded.reminder_percent,
+  expiry_hours = excluded.expiry_hours;
 
 -- Document rules: drawings and work instructions are regulated (versions
 -- need approval); quality, shipping, contract and money records are kept

@@ -32,7 +32,7 @@ LANGUAGE sql IMMUTABLE
 AS $$
   SELECT ARRAY[
     'projects', 'workflow_stages', 'workflow_sub_stages', 'workflow_definitions', 'workflow_definition_stages',
-    'workflow_definition_sub_stages', 'workflow_settings', 'approval_policies', 'approval_chains', 'approver_backups',
+    'workflow_definition_sub_stages', 'workflow_settings', 'approval_settings', 'approval_policies', 'approval_chains', 'approver_backups',
     'document_category_settings', 'project_stage_transitions', 'project_sub_stage_progress', 'approvals',
     'approval_history', 'approval_attachments', 'approval_notifications', 'documents', 'document_versions',
     'document_access_log', 'messages', 'workflow_definition_stage_settings', 'workflow_definition_sub_stage_settings',
