@@ -39,6 +39,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(jwt_app, name="jwt")
 app.add_typer(contracts_app, name="contracts")
 app.add_typer(jobs_app, name="jobs")
+storage_app = typer.Typer(help="Object storage: the worker that checks uploaded document files.", no_args_is_help=True,
+                          rich_markup_mode=None)
+app.add_typer(storage_app, name="storage")
 
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 Demo = Annotated[bool, typer.Option("--demo", help="Also load the demo data set.")]
@@ -315,6 +318,35 @@ def jobs_run(name: str) -> None:
     from pulse.jobs import run_job
 
     console.out.print(f"{name}: {run_job(settings(), name)}")
+
+
+# -- pulse storage ------------------------------------------------------------------
+
+
+@storage_app.command("verify")
+def storage_verify(
+    watch: Annotated[bool, typer.Option("--watch", help="Keep running: check uploads as they are confirmed.")] = False,
+    interval: Annotated[float, typer.Option(help="With --watch, seconds between sweeps for missed confirmations.")] = 30.0,
+) -> None:
+    """Check confirmed uploads: fetch each object, report its size and sha256; the database decides."""
+    from pulse import storage
+
+    def report(outcome: storage.Outcome) -> None:
+        reason = f" ({outcome.rejection})" if outcome.rejection else ""
+        console.out.print(f"{outcome.version_id}: {outcome.state}{reason}")
+
+    config = settings()
+    if watch:
+        console.out.print(f"checking uploads as they are confirmed (LISTEN {storage.CHANNEL}); Ctrl-C stops")
+        try:
+            storage.watch(config, interval, report, lambda trouble: console.err.print(f"[red]{escape(trouble)}[/red]"))
+        except KeyboardInterrupt:
+            return
+    outcomes = storage.verify_once(config)
+    for outcome in outcomes:
+        report(outcome)
+    if not outcomes:
+        console.out.print("no confirmed uploads waiting")
 
 
 # -- pulse outbox -------------------------------------------------------------------
