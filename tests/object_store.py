@@ -19,6 +19,9 @@ import psycopg
 from botocore.config import Config
 
 from pulse.contracts import free_port
+from pulse.storage import Outcome, verify_due
+
+from helpers import rest
 
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 
@@ -73,3 +76,24 @@ def start_moto(log: Path) -> tuple[subprocess.Popen[bytes], ObjectStore]:
             time.sleep(0.1)
     store.client().create_bucket(Bucket=store.bucket)
     return process, store
+
+
+def verify_sweep(database_url: str) -> list[Outcome]:
+    """One sweep of the verify worker (pulse.storage) on a database."""
+    with psycopg.connect(database_url, autocommit=True) as conn, httpx.Client(timeout=30) as client:
+        return verify_due(conn, client)
+
+
+def upload(live: dict, store: ObjectStore, bearer: str, version: dict, content: bytes) -> dict:
+    """A client's upload over HTTP (a signed PUT URL from the API, the bytes PUT to the store, the confirmation),
+    then one sweep of the verify worker. Returns the version as the client then reads it."""
+    store.configure(live["url"])
+    signed = rest(live, "POST", "/rpc/document_upload_url", bearer, json={"version_id": version["id"]})
+    assert signed.status_code == 200, signed.text
+    assert signed.json()["method"] == "PUT"
+    put = httpx.put(signed.json()["url"], content=content)
+    assert put.status_code == 200, put.text
+    confirmed = rest(live, "POST", "/rpc/confirm_document_upload", bearer, json={"version_id": version["id"]})
+    assert confirmed.status_code == 200 and confirmed.json()["upload_state"] == "verifying", confirmed.text
+    verify_sweep(live["url"])
+    return rest(live, "GET", f"/document_versions?id=eq.{version['id']}", bearer).json()[0]

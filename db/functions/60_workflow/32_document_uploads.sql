@@ -6,16 +6,18 @@
 -- app_private.record_upload_check, which decides: the version becomes
 -- current (stored), or is rejected with a reason. Readers get presigned GET
 -- URLs from app.document_download_url. Objects live under the tenant's
--- prefix: tenants/<organization id>/<file_path without its leading />.
+-- prefix, one key per version: tenants/<organization id>/documents/<document
+-- id>/v<n>/<file_name>. (file_path, the seed's layout, names the category and
+-- not the document: two documents of one category in a project share it.)
 
 CREATE OR REPLACE FUNCTION app_private.document_object_path(p_version app.document_versions) RETURNS text
 LANGUAGE sql IMMUTABLE
 AS $$
-  SELECT pg_catalog.ltrim(p_version.file_path, '/')
+  SELECT pg_catalog.format('documents/%s/v%s/%s', p_version.document_id, p_version.version_number, p_version.file_name)
 $$;
 
 COMMENT ON FUNCTION app_private.document_object_path(app.document_versions) IS
-  'The path of a version''s file inside its tenant''s storage: its file_path without the leading / (the key is tenants/<organization id>/<path>).';
+  'The path of a version''s file inside its tenant''s storage, documents/<document id>/v<n>/<file_name> (the key is tenants/<organization id>/<path>): unique per version and never changing.';
 
 CREATE OR REPLACE FUNCTION app_private.find_readable_version(p_version_id uuid) RETURNS app.document_versions
 LANGUAGE plpgsql STABLE

@@ -3,7 +3,7 @@
 -- worker's report) makes it current, and only with the declared size and
 -- sha256. Who may ask for upload and download URLs.
 BEGIN;
-SELECT plan(41);
+SELECT plan(42);
 
 SELECT tests.remember('t', tests.create_workflow_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -34,8 +34,14 @@ SELECT is_empty($$SELECT 1 FROM app.approvals WHERE entity_id = tests.recall('v1
 -- Who may ask for URLs.
 SELECT tests.act_as(tests.recall('engineering'), tests.recall('t'));
 SELECT ok((app.document_upload_url(tests.recall('v1'))).url LIKE
-            'http://127.0.0.1:9000/pulse-files/tenants/' || tests.recall('t') || '/org/%/projects/%/drawing/v1/%-drawing-%-v01.pdf?X-Amz-%',
-  'upload URL: signed for the version''s file_path under the tenant''s prefix');
+            'http://127.0.0.1:9000/pulse-files/tenants/' || tests.recall('t') || '/documents/' || tests.recall('document')
+            || '/v1/%-drawing-%-v01.pdf?X-Amz-%',
+  'upload URL: signed for the version''s key under the tenant''s prefix');
+SELECT tests.remember('second', (app.create_document(tests.recall('project'), 'Second drawing', 'drawing', 'pdf',
+                                                     encode(sha256('second'), 'hex'), 10, 'application/pdf')).id);
+SELECT isnt(split_part((app.document_upload_url(tests.recall('v1'))).url, '?', 1),
+            split_part((app.document_upload_url(tests.recall('second'))).url, '?', 1),
+  'upload URL: two documents of one category in a project never share a key (their file_path is the same)');
 SELECT is((app.document_upload_url(tests.recall('v1'))).method, 'PUT', 'upload URL: for a PUT');
 SELECT ok((app.document_upload_url(tests.recall('v1'), 60)).expires_at <= now() + interval '60 seconds',
   'upload URL: expires when asked');
@@ -121,7 +127,8 @@ SELECT is((SELECT array_agg(version_number) FROM app.document_versions WHERE doc
 -- Downloads: readers of the tenant's documents, logged.
 SELECT tests.act_as(tests.recall('auditor'), tests.recall('t'));
 SELECT ok((app.document_download_url(tests.recall('v3'))).url LIKE
-            'http://127.0.0.1:9000/pulse-files/tenants/' || tests.recall('t') || '/org/%/drawing/v3/%-v03.pdf?X-Amz-%',
+            'http://127.0.0.1:9000/pulse-files/tenants/' || tests.recall('t') || '/documents/' || tests.recall('document')
+            || '/v3/%-v03.pdf?X-Amz-%',
   'download URL: a reader gets a GET URL for a stored version, current or not');
 SELECT results_eq($$SELECT action::text, version_number, user_id FROM app.document_access_log WHERE document_id = tests.recall('document')$$,
   $$VALUES ('download', 3, tests.recall('auditor'))$$, 'download URL: the download is logged');

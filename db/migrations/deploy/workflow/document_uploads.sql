@@ -27,6 +27,10 @@ COMMENT ON COLUMN app.document_versions.upload_rejection IS
   'Why the upload was rejected: upload.missing_object, upload.size_mismatch, upload.checksum_mismatch, upload.superseded, upload.identical_to_current.';
 COMMENT ON COLUMN app.document_versions.upload_confirmed_at IS 'When the uploader confirmed the upload (app.confirm_document_upload).';
 COMMENT ON COLUMN app.document_versions.upload_checked_at IS 'When the stored object was checked against the declared size and sha256.';
+COMMENT ON COLUMN app.document_versions.file_path IS
+  'Storage path in the seed''s layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>. The file itself is stored at tenants/<organization id>/documents/<document id>/v<version>/<file_name> (signed URLs: app.document_upload_url, app.document_download_url).';
+COMMENT ON COLUMN app.documents.file_path IS
+  'Storage path of the current version in the seed''s layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.';
 COMMENT ON COLUMN app.document_versions.is_current IS
   'True for exactly the current version of the document; only a stored version (its file checked) can be current.';
 

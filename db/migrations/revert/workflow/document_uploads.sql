@@ -13,5 +13,7 @@ ALTER TABLE app.document_versions
   DROP COLUMN upload_state;
 DROP TYPE app.document_upload_state;
 COMMENT ON COLUMN app.document_versions.is_current IS 'True for exactly the current version of the document.';
+COMMENT ON COLUMN app.document_versions.file_path IS 'Object storage path: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.';
+COMMENT ON COLUMN app.documents.file_path IS 'Object storage path of the current version: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.';
 
 COMMIT;
