@@ -17,11 +17,9 @@ import boto3
 import httpx
 import psycopg
 from botocore.config import Config
-
+from helpers import rest
 from pulse.contracts import free_port
 from pulse.storage import Outcome, verify_due
-
-from helpers import rest
 
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 
@@ -34,7 +32,7 @@ class ObjectStore:
     access_key_id: str = "pulse-test-key"
     secret_access_key: str = "pulse-test-secret"
 
-    def client(self):  # noqa: ANN201 - boto3's client types are generated at run time
+    def client(self):
         return boto3.client("s3", endpoint_url=self.endpoint, region_name=self.region,
                             aws_access_key_id=self.access_key_id, aws_secret_access_key=self.secret_access_key,
                             config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))

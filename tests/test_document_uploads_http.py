@@ -11,7 +11,6 @@ import time
 
 import httpx
 import pytest
-
 from helpers import PULSE, graphql, rest
 from object_store import ObjectStore, upload, verify_sweep
 from workflow_world import Shop
@@ -147,10 +146,10 @@ def test_the_cli_sweep_reports_each_decision(live, shop, object_store: ObjectSto
     engineering = shop.token("engineering")
     version = create(live, engineering, shop.project(), b"declared")
     rest(live, "POST", "/rpc/confirm_document_upload", engineering, json={"version_id": version["id"]})
-    result = subprocess.run([str(PULSE), "storage", "verify"], env=live["env"], capture_output=True, text=True,
+    result = subprocess.run([str(PULSE), "storage", "verify"], check=False, env=live["env"], capture_output=True, text=True,
                             timeout=60, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
     assert f"{version['id']}: rejected (upload.missing_object)" in result.stdout
-    empty = subprocess.run([str(PULSE), "storage", "verify"], env=live["env"], capture_output=True, text=True,
+    empty = subprocess.run([str(PULSE), "storage", "verify"], check=False, env=live["env"], capture_output=True, text=True,
                            timeout=60, stdin=subprocess.DEVNULL)
     assert "no confirmed uploads waiting" in empty.stdout

@@ -10,7 +10,6 @@ import boto3
 import psycopg
 import pytest
 from botocore.config import Config
-
 from helpers import pulse, pulse_env
 
 CLIENT_METHODS = {"GET": "get_object", "PUT": "put_object", "HEAD": "head_object"}
@@ -28,7 +27,7 @@ def botocore_url(method: str, endpoint: str, region: str, bucket: str, key: str,
     client = boto3.client("s3", endpoint_url=endpoint, region_name=region, aws_access_key_id="AKIDEXAMPLE",
                           aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                           config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
-    naive_utc = at.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    naive_utc = at.astimezone(datetime.UTC).replace(tzinfo=None)
     with mock.patch("botocore.auth.get_current_datetime", return_value=naive_utc):
         return client.generate_presigned_url(CLIENT_METHODS[method], Params={"Bucket": bucket, "Key": key},
                                              ExpiresIn=expires)
@@ -38,9 +37,9 @@ def botocore_url(method: str, endpoint: str, region: str, bucket: str, key: str,
 @pytest.mark.parametrize("endpoint,region", ENDPOINTS)
 def test_sql_signatures_equal_botocores(database_url: str, method: str, endpoint: str, region: str) -> None:
     cases = [(key, expires, at) for key in KEYS for expires, at in [
-        (1, datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)),
+        (1, datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)),
         (900, datetime.datetime(2026, 12, 31, 23, 59, 59, tzinfo=datetime.timezone(datetime.timedelta(hours=5)))),
-        (604800, datetime.datetime(2024, 2, 29, 12, 0, 0, tzinfo=datetime.timezone.utc)),
+        (604800, datetime.datetime(2024, 2, 29, 12, 0, 0, tzinfo=datetime.UTC)),
     ]]
     with psycopg.connect(database_url) as conn:
         for key, expires, at in cases:

@@ -35,7 +35,8 @@ def configure_database(config: Settings, url: str | None = None) -> None:
                 "insert into app_private.token_settings (jwt_secret) values (%s)"
                 " on conflict (singleton) do update set jwt_secret = excluded.jwt_secret", [config.jwt_secret])
         storage = config.object_storage
-        if storage and conn.execute("select to_regclass('app_private.object_storage') is not null").fetchone()[0]:
+        migrated = conn.execute("select to_regclass('app_private.object_storage') is not null").fetchone()
+        if storage and migrated and migrated[0]:
             configure_object_storage(conn, storage)
         if config.values.get("PULSE_AUTHENTICATOR_URL"):
             return
