@@ -5,13 +5,14 @@ and the verify worker's report makes the version current, or rejects it with its
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import time
 
 import httpx
+import psycopg
 import pytest
-from helpers import PULSE, graphql, rest
+
+from helpers import PULSE, World, graphql, pulse_env, rest
 from object_store import ObjectStore, upload, verify_sweep
 from workflow_world import Shop
 
@@ -115,41 +116,55 @@ def test_graphql_asks_for_urls_too(live, shop, object_store: ObjectStore) -> Non
     assert signed["method"] == "PUT" and f"/{object_store.bucket}/tenants/{shop.id}/" in signed["url"], asked.text
 
 
-def test_a_watching_worker_answers_a_confirmation_within_seconds(live, shop, object_store: ObjectStore) -> None:
-    """`pulse storage verify --watch` LISTENs: the client learns the result by reading the version shortly after."""
+def wait_until_decided(live: dict, bearer: str, version_id: str, seconds: float = 5) -> dict:
+    """The version once it is no longer verifying (as a client polls), or as it is after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        row = rest(live, "GET", f"/document_versions?id=eq.{version_id}", bearer).json()[0]
+        if row["upload_state"] != "verifying" or time.monotonic() > deadline:
+            return row
+        time.sleep(0.1)
+
+
+def test_pulse_up_runs_a_local_store_and_the_worker(live, shop) -> None:
+    """The stack of `pulse up` alone, with no test fixture: its own object store (moto, a bucket made for it)
+    and its verify worker, which answers a confirmation within seconds (it LISTENs)."""
+    line = next(line for line in live["output"].splitlines() if line.strip().startswith("S3 "))
+    assert "(local, moto)" in line and "pulse storage verify --watch" in line, line
+    endpoint, bucket = line.split()[1].rstrip(";").rsplit("/", 1)
+    ObjectStore(endpoint, bucket=bucket, access_key_id="pulse-local", secret_access_key="pulse-local").configure(live["url"])
     engineering = shop.token("engineering")
     content = b"checked while the client waits"
     version = create(live, engineering, shop.project(), content)
     signed = rest(live, "POST", "/rpc/document_upload_url", engineering, json={"version_id": version["id"]}).json()
+    assert signed["url"].startswith(f"{endpoint}/{bucket}/tenants/{shop.id}/")
     assert httpx.put(signed["url"], content=content).status_code == 200
-    worker = subprocess.Popen([str(PULSE), "storage", "verify", "--watch", "--interval", "600"], env=live["env"],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                              start_new_session=True)
-    try:
-        time.sleep(1.5)  # the worker's first sweep and LISTEN
-        assert rest(live, "POST", "/rpc/confirm_document_upload", engineering,
-                    json={"version_id": version["id"]}).status_code == 200
-        deadline = time.monotonic() + 5
-        state = "verifying"
-        while state == "verifying" and time.monotonic() < deadline:
-            time.sleep(0.1)
-            state = rest(live, "GET", f"/document_versions?id=eq.{version['id']}&select=upload_state",
-                         engineering).json()[0]["upload_state"]
-        assert state == "stored"
-    finally:
-        os.killpg(worker.pid, 15)
-        output = worker.communicate(timeout=10)[0].decode()
-    assert f"{version['id']}: stored" in output, output
+    began = time.monotonic()
+    assert rest(live, "POST", "/rpc/confirm_document_upload", engineering,
+                json={"version_id": version["id"]}).status_code == 200
+    decided = wait_until_decided(live, engineering, version["id"])
+    assert (decided["upload_state"], decided["is_current"]) == ("stored", True)
+    assert time.monotonic() - began < 5
+    download = rest(live, "POST", "/rpc/document_download_url", engineering, json={"version_id": version["id"]}).json()
+    assert httpx.get(download["url"]).content == content
 
 
-def test_the_cli_sweep_reports_each_decision(live, shop, object_store: ObjectStore) -> None:
-    engineering = shop.token("engineering")
-    version = create(live, engineering, shop.project(), b"declared")
-    rest(live, "POST", "/rpc/confirm_document_upload", engineering, json={"version_id": version["id"]})
-    result = subprocess.run([str(PULSE), "storage", "verify"], check=False, env=live["env"], capture_output=True, text=True,
+def test_the_cli_sweep_reports_each_decision(database_url: str, object_store: ObjectStore) -> None:
+    """`pulse storage verify` (one sweep, for a scheduler) on a database no worker watches."""
+    object_store.configure(database_url)
+    world = World.on(database_url)
+    tenant = world.workflow_tenant()
+    project = world.project(tenant)
+    with psycopg.connect(database_url) as conn:
+        conn.execute("select tests.act_as_role(%s, 'engineering')", [tenant])
+        version = conn.execute("""select (app.create_document(%s, 'Never uploaded', 'rfq', 'pdf', repeat('a', 64), 1,
+                                                            'application/pdf')).id""", [project]).fetchone()[0]
+        conn.execute("select app.confirm_document_upload(%s)", [version])
+    env = pulse_env(database_url)
+    result = subprocess.run([str(PULSE), "storage", "verify"], check=False, env=env, capture_output=True, text=True,
                             timeout=60, stdin=subprocess.DEVNULL)
     assert result.returncode == 0, result.stderr
-    assert f"{version['id']}: rejected (upload.missing_object)" in result.stdout
-    empty = subprocess.run([str(PULSE), "storage", "verify"], check=False, env=live["env"], capture_output=True, text=True,
+    assert f"{version}: rejected (upload.missing_object)" in result.stdout
+    empty = subprocess.run([str(PULSE), "storage", "verify"], check=False, env=env, capture_output=True, text=True,
                            timeout=60, stdin=subprocess.DEVNULL)
     assert "no confirmed uploads waiting" in empty.stdout

@@ -15,10 +15,10 @@ from rich.markup import escape
 
 from pulse import console, stack
 from pulse.cluster import Cluster
-from pulse.config import Settings
+from pulse.config import ObjectStorage, Settings
 from pulse.database import connection, create_database, drop_database, error_line
 from pulse.errors import PulseError
-from pulse.lifecycle import ensure_database, migrate_database, require_migrated
+from pulse.lifecycle import configure_object_storage, ensure_database, migrate_database, require_migrated
 from pulse.migrate import Migrator, rework_change_scripts, write_new_change
 from pulse.release import MANIFEST, check_released, tag_release
 from pulse.seed import seed as run_seed
@@ -406,15 +406,20 @@ def up(
     demo: Demo = False,
     detach: Annotated[bool, typer.Option("--detach", "-d", help="Return once the servers answer.")] = False,
 ) -> None:
-    """Start the database, migrate, seed, start PostgREST and PostGraphile, and print how to call them."""
-    config = settings()
+    """Start the database, migrate, seed, start PostgREST and PostGraphile (and an object store and the upload
+    verify worker), and print how to call them."""
+    config = stack.with_object_store_port(settings())
     began = time.monotonic()
     stack.preflight(config)
     started_database = ensure_database(config)
     migrate_database(config)
     run_seed(config, demo)
-    with console.step("start PostgREST and PostGraphile"):
+    with console.step("start PostgREST and PostGraphile" + (" and the upload verify worker" if config.object_storage
+                                                             or stack.local_object_store(config) else "")):
         stack.start(config, started_database)
+    if local := stack.local_object_store(config):
+        with console.step(f"local object store (moto) with bucket {local.bucket}"):
+            prepare_local_object_store(config, local)
     print_endpoints(config, time.monotonic() - began, demo)
     if detach:
         console.out.print("\nrunning in the background; `pulse down` stops it")
@@ -464,6 +469,16 @@ select u.email, (select slug from app.organizations where deleted_at is null ord
 """
 
 
+def prepare_local_object_store(config: Settings, local: ObjectStorage) -> None:
+    """The bucket in the store `pulse up` runs (moto creates it on an unsigned PUT), and its settings in the
+    database, as `pulse db migrate` writes PULSE_S3_*."""
+    created = httpx.put(f"{local.endpoint}/{local.bucket}")
+    if created.status_code not in (200, 409):
+        raise PulseError(f"the local object store refused to create bucket {local.bucket}: {created.status_code}")
+    with connection(config.database_url, autocommit=True) as conn:
+        configure_object_storage(conn, local)
+
+
 def print_endpoints(config: Settings, seconds: float, demo: bool) -> None:
     out = console.out
     out.print(f"\n[bold]Pulse is up[/bold] ({seconds:.1f} s)")
@@ -471,6 +486,13 @@ def print_endpoints(config: Settings, seconds: float, demo: bool) -> None:
     out.print(f"  OpenAPI   {config.rest_url}/  (Accept: application/openapi+json)")
     out.print(f"  GraphQL   {config.graphql_url}")
     out.print(f"  GraphiQL  {config.graphiql_url}")
+    storage = stack.local_object_store(config) or config.object_storage
+    if storage:
+        local = " (local, moto)" if stack.local_object_store(config) else ""
+        out.print(f"  S3        {storage.public_endpoint or storage.endpoint}/{storage.bucket}{local}; "
+                  "uploads checked by `pulse storage verify --watch` (docs/documents.md)")
+    else:
+        out.print("  S3        none: set PULSE_S3_* (docs/configuration.md) for document uploads")
     with connection(config.database_url) as conn:
         members = conn.execute(MEMBERS_QUERY).fetchall()
     if not members:

@@ -87,7 +87,7 @@ def watch(settings: Settings, interval: float, report: Callable[[Outcome], None]
             try:
                 for outcome in verify_due(conn, client):
                     report(outcome)
-            except (httpx.HTTPError, PulseError) as error:
+            except (httpx.HTTPError, PulseError, psycopg.Error) as error:
                 trouble(str(error).splitlines()[0] if str(error) else type(error).__name__)
             for _ in conn.notifies(timeout=max(0.0, interval - (time.monotonic() - began)), stop_after=1):
                 pass
