@@ -3,7 +3,7 @@
 -- worker's report) makes it current, and only with the declared size and
 -- sha256. Who may ask for upload and download URLs.
 BEGIN;
-SELECT plan(42);
+SELECT plan(45);
 
 SELECT tests.remember('t', tests.create_workflow_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -141,6 +141,19 @@ SELECT is(tests.refusal($$SELECT app.document_download_url(tests.recall('v3'))$$
 SELECT tests.act_as(tests.recall('other_admin'), tests.recall('other'));
 SELECT is(tests.refusal($$SELECT app.document_download_url(tests.recall('v3'))$$), 'PT404 document.not_found',
   'download URL: nor another tenant');
+
+-- Evidence and records are stored versions only.
+SELECT tests.act_as(tests.recall('engineering'), tests.recall('t'));
+SELECT is(tests.refusal($$SELECT app.add_approval_attachment((SELECT id FROM app.approvals WHERE entity_id = tests.recall('v3')),
+                                                             tests.recall('document'), 1)$$),
+  'PT422 approval.attachment_not_in_project', 'attachments: a rejected version is no evidence for an approval');
+SELECT tests.act_as_role(tests.recall('t'), 'sales');
+SELECT is(tests.refusal(format($$SELECT app.update_progress(%L, %L, 'complete', 'done', %L)$$, tests.recall('project'),
+                               tests.id_of_sub_stage(tests.recall('t'), 'rfq-review'),
+                               jsonb_build_array(jsonb_build_object('document_id', tests.recall('document'), 'version_number', 2)))),
+  'PT422 progress.attachment_not_in_project', 'attachments: nor for a sub-stage');
+SELECT is((SELECT array_agg(version_number ORDER BY version_number) FROM app.quality_records WHERE title = 'Bracket drawing'),
+  ARRAY[3, 7], 'records: the compliance export lists the stored versions only');
 
 SELECT * FROM finish();
 ROLLBACK;
