@@ -168,3 +168,21 @@ def test_the_cli_sweep_reports_each_decision(database_url: str, object_store: Ob
     empty = subprocess.run([str(PULSE), "storage", "verify"], check=False, env=env, capture_output=True, text=True,
                            timeout=60, stdin=subprocess.DEVNULL)
     assert "no confirmed uploads waiting" in empty.stdout
+
+
+def test_a_misconfigured_store_decides_nothing(database_url: str, object_store: ObjectStore) -> None:
+    """A bucket that does not exist is the worker's problem, not the upload's: `pulse storage verify` fails in
+    one line and the version stays verifying (a missing object is told apart by the store's NoSuchKey)."""
+    ObjectStore(object_store.endpoint, bucket="no-such-bucket").configure(database_url)
+    world = World.on(database_url)
+    tenant = world.workflow_tenant()
+    project = world.project(tenant)
+    with psycopg.connect(database_url) as conn:
+        conn.execute("select tests.act_as_role(%s, 'engineering')", [tenant])
+        version = conn.execute("""select (app.create_document(%s, 'Kept waiting', 'rfq', 'pdf', repeat('a', 64), 1,
+                                                            'application/pdf')).id""", [project]).fetchone()[0]
+        conn.execute("select app.confirm_document_upload(%s)", [version])
+    result = subprocess.run([str(PULSE), "storage", "verify"], check=False, env=pulse_env(database_url),
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode != 0 and "NoSuchBucket" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert world.sql("select upload_state::text from app.document_versions where id = %s", version) == "verifying"

@@ -33,15 +33,17 @@ class Outcome:
 
 
 def measure(client: httpx.Client, url: str, declared_size: int) -> tuple[int | None, str | None]:
-    """(size, sha256 hex) of the object at a presigned GET URL; (None, None) when there is no object.
-    A Content-Length other than the declared size answers at once, without reading the body."""
+    """(size, sha256 hex) of the object at a presigned GET URL; (None, None) when the store says there is no
+    such key. A Content-Length other than the declared size answers at once, without reading the body. Any
+    other refusal (no such bucket, a bad signature, an unreachable store) raises: it says nothing of the
+    upload, so the version stays verifying until a sweep can check it."""
     with client.stream("GET", url) as response:
-        if response.status_code == 404:
-            return None, None
         if response.status_code != 200:
-            response.read()
+            body = response.read()
+            if response.status_code == 404 and b"<Code>NoSuchKey</Code>" in body:
+                return None, None
             raise PulseError(f"the object store answered {response.status_code} to a signed GET: "
-                             f"{response.text[:200]!r} (check PULSE_S3_* and the bucket)")
+                             f"{body[:300].decode(errors='replace')!r} (check PULSE_S3_* and the bucket)")
         length = response.headers.get("content-length")
         if length is not None and length.isdigit() and int(length) != declared_size:
             return int(length), None
