@@ -100,6 +100,10 @@ def test_another_tenant_gets_no_url(live, shop, world, object_store: ObjectStore
         answer = rest(live, "POST", f"/rpc/{function}", other, json={"version_id": target["id"]})
         assert refusal(answer) == (404, "PT404", "document.not_found"), (function, answer.text)
         assert rest(live, "POST", f"/rpc/{function}", None, json={"version_id": target["id"]}).status_code == 401
+    # No API takes a key: a client naming one finds no such function, in its own tenant too.
+    crafted = rest(live, "POST", "/rpc/document_upload_url", engineering,
+                   json={"version_id": pending["id"], "key": f"tenants/{world.tenant()}/x.pdf"})
+    assert crafted.status_code == 404 and crafted.json()["code"] == "PGRST202", crafted.text
 
 
 def test_graphql_asks_for_urls_too(live, shop, object_store: ObjectStore) -> None:
