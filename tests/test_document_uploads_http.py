@@ -118,6 +118,11 @@ def test_graphql_asks_for_urls_too(live, shop, object_store: ObjectStore) -> Non
                     engineering, {"id": fresh["id"]})
     signed = asked.json()["data"]["documentUploadUrl"]
     assert signed["method"] == "PUT" and f"/{object_store.bucket}/tenants/{shop.id}/" in signed["url"], asked.text
+    stored = upload(live, object_store, engineering, fresh, b"over graphql, again")
+    download = graphql(live, """mutation($id: UUID!) { documentDownloadUrl(input: {versionId: $id}) {
+                                  result { method url } } }""", engineering, {"id": stored["id"]})
+    result = download.json()["data"]["documentDownloadUrl"]["result"]
+    assert result["method"] == "GET" and httpx.get(result["url"]).content == b"over graphql, again", download.text
 
 
 def wait_until_decided(live: dict, bearer: str, version_id: str, seconds: float = 5) -> dict:
