@@ -144,6 +144,17 @@ def demo_live(databases: Databases):
     stop_stack(stack)
 
 
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory):
+    """A local S3-compatible server (moto) with an empty bucket, for the whole session (tests/object_store.py)."""
+    from object_store import start_moto
+
+    process, store = start_moto(tmp_path_factory.mktemp("moto") / "moto.log")
+    yield store
+    process.terminate()
+    process.wait(timeout=10)
+
+
 @pytest.fixture
 def world(live) -> World:
     """Factories for the tenants and people a test needs, on the shared stack."""

@@ -16,7 +16,7 @@ def compose() -> dict:
 
 def test_services_and_images():
     services = compose()["services"]
-    assert set(services) == {"db", "migrate", "postgrest", "postgraphile"}
+    assert set(services) == {"db", "migrate", "postgrest", "postgraphile", "minio", "minio-bucket", "verify-worker"}
     assert services["postgrest"]["image"] == "postgrest/postgrest:v12.0.2"
     assert services["postgraphile"]["image"].startswith("node:22")
     assert services["db"]["image"].startswith("postgres:15")
@@ -54,3 +54,23 @@ def test_pg_cron_runs_jobs_in_the_pulse_database_as_the_local_cluster_does():
         assert given[setting] == local[setting], setting
     assert int(given["max_worker_processes"]) > int(given["cron.max_running_jobs"]) + 8, \
         "room for every running job beside the parallel query workers"
+
+
+def test_the_object_store_and_its_worker():
+    """MinIO holds the files; migrate writes the same PULSE_S3_* into the database that the worker reads, and
+    every PULSE_S3_* the configuration knows is set; the bucket exists before the worker starts."""
+    services = compose()["services"]
+    assert services["minio"]["image"].startswith("minio/minio:RELEASE.")
+    assert services["minio"]["ports"][0] == "9000:9000"
+    migrate, worker = services["migrate"]["environment"], services["verify-worker"]["environment"]
+    known = {"PULSE_S3_ENDPOINT", "PULSE_S3_PUBLIC_ENDPOINT", "PULSE_S3_REGION", "PULSE_S3_BUCKET",
+             "PULSE_S3_ACCESS_KEY_ID", "PULSE_S3_SECRET_ACCESS_KEY"}
+    assert {k: v for k, v in migrate.items() if k.startswith("PULSE_S3_")} == \
+        {k: v for k, v in worker.items() if k.startswith("PULSE_S3_")}
+    assert {k for k in worker if k.startswith("PULSE_S3_")} == known
+    assert worker["PULSE_S3_ENDPOINT"] == "http://minio:9000" and worker["DATABASE_URL"] == migrate["DATABASE_URL"]
+    assert services["minio"]["environment"]["MINIO_ROOT_USER"] == worker["PULSE_S3_ACCESS_KEY_ID"]
+    assert "pulse storage verify --watch" in services["verify-worker"]["command"]
+    assert services["verify-worker"]["depends_on"] == {"migrate": {"condition": "service_completed_successfully"},
+                                                       "minio-bucket": {"condition": "service_completed_successfully"}}
+    assert "mc mb --ignore-existing" in services["minio-bucket"]["entrypoint"]

@@ -81,6 +81,9 @@ ROW_FUNCTIONS = {
                         "checksum": "0" * 64, "size_bytes": 1, "mime_type": "text/plain"},
     "add_document_version": {"document_id": "{document}", "checksum": "1" * 64, "size_bytes": 1, "mime_type": "text/plain"},
     "log_document_access": {"document_id": "{document}"},
+    "document_upload_url": {"version_id": "{version}"},
+    "confirm_document_upload": {"version_id": "{version}"},
+    "document_download_url": {"version_id": "{version}"},
     "mark_notification_read": {"notification_id": "{notification}"},
 }
 A_ROWS = """
@@ -90,6 +93,7 @@ A_ROWS = """
          (select s.id from app.workflow_sub_stages s where s.organization_id = o.id and s.slug = 'engineering-review')::text,
          (select a.id from app.approvals a where a.organization_id = o.id and a.status = 'pending' limit 1)::text,
          (select d.id from app.documents d where d.organization_id = o.id limit 1)::text,
+         (select v.id from app.document_versions v where v.organization_id = o.id limit 1)::text,
          (select n.id from app.notifications n where n.organization_id = o.id and n.read_at is null limit 1)::text,
          tests.member_with_role(o.id, 'qa')::text
     from app.organizations o where o.id = %s
@@ -342,7 +346,7 @@ def test_graphql_matrix(live, tenant_a, actors, figures):
 
 def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
-    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "notification", "user")
+    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone()))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from helpers import TEST_PASSWORD, graphql, rest
+from object_store import upload
 from workflow_world import Shop
 
 pytestmark = pytest.mark.stack
@@ -33,7 +34,7 @@ def refusal(response) -> tuple[int, str, str | None]:
     return response.status_code, body.get("code"), body.get("details")
 
 
-def test_specification_payloads_walk_a_project_through_review(live, shop):
+def test_specification_payloads_walk_a_project_through_review(live, shop, object_store):
     sales, management, engineering, auditor = (shop.token(role) for role in ("sales", "management", "engineering", "auditor"))
     # POST /projects — the specification's "Create Project" payload.
     created = ok(rest(live, "POST", "/projects", sales, headers={"Prefer": "return=representation"}, json={
@@ -60,14 +61,17 @@ def test_specification_payloads_walk_a_project_through_review(live, shop):
                     json={"project_id": project, "stage_id": shop.stages["technical-review"], "reason": "RFQ handled by phone"}))
     assert moved["status"] == "reviewing" and moved["current_stage_id"] == shop.stages["technical-review"]
 
-    # POST /documents, then a second version: the attachment of the next payload.
+    # POST /documents: metadata create; get signed URL; upload; confirm. Then a second version: the attachment
+    # of the next payload.
     first = ok(rest(live, "POST", "/rpc/create_document", engineering, json={
         "project_id": project, "title": "Review report", "category": "qa_report", "file_extension": "pdf",
-        "checksum": hashlib.sha256(b"report v1").hexdigest(), "size_bytes": 20480, "mime_type": "application/pdf"}))
+        "checksum": hashlib.sha256(b"report v1").hexdigest(), "size_bytes": 9, "mime_type": "application/pdf"}))
+    assert upload(live, object_store, engineering, first, b"report v1")["upload_state"] == "stored"
     second = ok(rest(live, "POST", "/rpc/add_document_version", engineering, json={
-        "document_id": first["document_id"], "checksum": hashlib.sha256(b"report v2").hexdigest(), "size_bytes": 20990,
+        "document_id": first["document_id"], "checksum": hashlib.sha256(b"report v2").hexdigest(), "size_bytes": 9,
         "mime_type": "application/pdf", "change_summary": "Added tolerance table"}))
     assert second["version_number"] == 2 and second["file_path"].endswith("-v02.pdf")
+    assert upload(live, object_store, engineering, second, b"report v2")["is_current"]
     documents = ok(rest(live, "GET", f"/documents?project_id=eq.{project}&category=eq.qa_report", engineering))
     assert [d["version"] for d in documents] == [2]
 
@@ -286,7 +290,7 @@ def test_before_triggers_refuse_another_tenant_first(live, shop, world, figures)
         assert refusal(answers[0])[1:] == expected, (name, answers[0].text)
 
 
-def test_a_requester_never_decides_their_own_approval(live, shop, figures):
+def test_a_requester_never_decides_their_own_approval(live, shop, figures, object_store):
     """Issue #19, finding 2, replayed: every path that could make the requester (or someone without the
     step's role, or a portal user) the decider of an approval is refused."""
     ids = {role: shop.person(role).id for role in ("management", "qa", "engineering", "customer_portal")}
@@ -295,7 +299,8 @@ def test_a_requester_never_decides_their_own_approval(live, shop, figures):
                       json={"title": "Requester approves own drawing"}), 201)[0]["id"]
     version = ok(rest(live, "POST", "/rpc/create_document", management, json={
         "project_id": project, "title": "Bracket", "category": "drawing", "file_extension": "pdf",
-        "checksum": hashlib.sha256(b"bracket").hexdigest(), "size_bytes": 2048, "mime_type": "application/pdf"}))
+        "checksum": hashlib.sha256(b"bracket").hexdigest(), "size_bytes": 7, "mime_type": "application/pdf"}))
+    upload(live, object_store, management, version, b"bracket")
     approval = ok(rest(live, "GET", f"/approvals?entity_id=eq.{version['id']}", management))[0]
     assert approval["current_approver_id"] == ids["qa"], "routed to qa, never to the requester"
 

@@ -15,10 +15,10 @@ from rich.markup import escape
 
 from pulse import console, stack
 from pulse.cluster import Cluster
-from pulse.config import Settings
+from pulse.config import ObjectStorage, Settings
 from pulse.database import connection, create_database, drop_database, error_line
 from pulse.errors import PulseError
-from pulse.lifecycle import ensure_database, migrate_database, require_migrated
+from pulse.lifecycle import configure_object_storage, ensure_database, migrate_database, require_migrated
 from pulse.migrate import Migrator, rework_change_scripts, write_new_change
 from pulse.release import MANIFEST, check_released, tag_release
 from pulse.seed import seed as run_seed
@@ -39,6 +39,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(jwt_app, name="jwt")
 app.add_typer(contracts_app, name="contracts")
 app.add_typer(jobs_app, name="jobs")
+storage_app = typer.Typer(help="Object storage: the worker that checks uploaded document files.", no_args_is_help=True,
+                          rich_markup_mode=None)
+app.add_typer(storage_app, name="storage")
 
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 Demo = Annotated[bool, typer.Option("--demo", help="Also load the demo data set.")]
@@ -317,6 +320,35 @@ def jobs_run(name: str) -> None:
     console.out.print(f"{name}: {run_job(settings(), name)}")
 
 
+# -- pulse storage ------------------------------------------------------------------
+
+
+@storage_app.command("verify")
+def storage_verify(
+    watch: Annotated[bool, typer.Option("--watch", help="Keep running: check uploads as they are confirmed.")] = False,
+    interval: Annotated[float, typer.Option(help="With --watch, seconds between sweeps for missed confirmations.")] = 30.0,
+) -> None:
+    """Check confirmed uploads: fetch each object, report its size and sha256; the database decides."""
+    from pulse import storage
+
+    def report(outcome: storage.Outcome) -> None:
+        reason = f" ({outcome.rejection})" if outcome.rejection else ""
+        console.out.print(f"{outcome.version_id}: {outcome.state}{reason}")
+
+    config = settings()
+    if watch:
+        console.out.print(f"checking uploads as they are confirmed (LISTEN {storage.CHANNEL}); Ctrl-C stops")
+        try:
+            storage.watch(config, interval, report, lambda trouble: console.err.print(f"[red]{escape(trouble)}[/red]"))
+        except KeyboardInterrupt:
+            return
+    outcomes = storage.verify_once(config)
+    for outcome in outcomes:
+        report(outcome)
+    if not outcomes:
+        console.out.print("no confirmed uploads waiting")
+
+
 # -- pulse outbox -------------------------------------------------------------------
 
 
@@ -374,15 +406,20 @@ def up(
     demo: Demo = False,
     detach: Annotated[bool, typer.Option("--detach", "-d", help="Return once the servers answer.")] = False,
 ) -> None:
-    """Start the database, migrate, seed, start PostgREST and PostGraphile, and print how to call them."""
-    config = settings()
+    """Start the database, migrate, seed, start PostgREST and PostGraphile (and an object store and the upload
+    verify worker), and print how to call them."""
+    config = stack.with_object_store_port(settings())
     began = time.monotonic()
     stack.preflight(config)
     started_database = ensure_database(config)
     migrate_database(config)
     run_seed(config, demo)
-    with console.step("start PostgREST and PostGraphile"):
+    with console.step("start PostgREST and PostGraphile" + (" and the upload verify worker" if config.object_storage
+                                                             or stack.local_object_store(config) else "")):
         stack.start(config, started_database)
+    if local := stack.local_object_store(config):
+        with console.step(f"local object store (moto) with bucket {local.bucket}"):
+            prepare_local_object_store(config, local)
     print_endpoints(config, time.monotonic() - began, demo)
     if detach:
         console.out.print("\nrunning in the background; `pulse down` stops it")
@@ -432,6 +469,16 @@ select u.email, (select slug from app.organizations where deleted_at is null ord
 """
 
 
+def prepare_local_object_store(config: Settings, local: ObjectStorage) -> None:
+    """The bucket in the store `pulse up` runs (moto creates it on an unsigned PUT), and its settings in the
+    database, as `pulse db migrate` writes PULSE_S3_*."""
+    created = httpx.put(f"{local.endpoint}/{local.bucket}")
+    if created.status_code not in (200, 409):
+        raise PulseError(f"the local object store refused to create bucket {local.bucket}: {created.status_code}")
+    with connection(config.database_url, autocommit=True) as conn:
+        configure_object_storage(conn, local)
+
+
 def print_endpoints(config: Settings, seconds: float, demo: bool) -> None:
     out = console.out
     out.print(f"\n[bold]Pulse is up[/bold] ({seconds:.1f} s)")
@@ -439,6 +486,13 @@ def print_endpoints(config: Settings, seconds: float, demo: bool) -> None:
     out.print(f"  OpenAPI   {config.rest_url}/  (Accept: application/openapi+json)")
     out.print(f"  GraphQL   {config.graphql_url}")
     out.print(f"  GraphiQL  {config.graphiql_url}")
+    storage = stack.local_object_store(config) or config.object_storage
+    if storage:
+        local = " (local, moto)" if stack.local_object_store(config) else ""
+        out.print(f"  S3        {storage.public_endpoint or storage.endpoint}/{storage.bucket}{local}; "
+                  "uploads checked by `pulse storage verify --watch` (docs/documents.md)")
+    else:
+        out.print("  S3        none: set PULSE_S3_* (docs/configuration.md) for document uploads")
     with connection(config.database_url) as conn:
         members = conn.execute(MEMBERS_QUERY).fetchall()
     if not members:

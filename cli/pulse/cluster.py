@@ -219,6 +219,14 @@ def last_error_line(log: Path) -> str:
     return lines[-1] if lines else "empty server log"
 
 
+def free_port() -> int:
+    """A TCP port nothing listens on now, on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def ensure_port_free(host: str, port: int, setting: str) -> None:
     """Fail at once, naming the setting to change, instead of waiting for a server that cannot bind."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:

@@ -38,6 +38,9 @@ DEFAULTS = {
     "PULSE_GRAPHQL_MAX_COST": "50000",
     "PULSE_GRAPHQL_MAX_PAGE_SIZE": "100",
     "PULSE_GRAPHQL_DEFAULT_PAGE_SIZE": "100",
+    # Object storage (S3-compatible) for document files: set PULSE_S3_ENDPOINT and the rest to use it.
+    "PULSE_S3_REGION": "us-east-1",
+    "PULSE_S3_BUCKET": "pulse",
 }
 
 LIMIT_SETTINGS = (
@@ -98,6 +101,18 @@ def read_toml(path: Path) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
+class ObjectStorage:
+    """The S3-compatible bucket the database signs URLs for (app_private.object_storage)."""
+
+    endpoint: str
+    public_endpoint: str | None
+    region: str
+    bucket: str
+    access_key_id: str
+    secret_access_key: str
+
+
+@dataclass(frozen=True)
 class Settings:
     root: Path
     values: dict[str, str]
@@ -148,6 +163,22 @@ class Settings:
         if len(secret) < 32:
             raise PulseError("PULSE_JWT_SECRET must be at least 32 characters (PostgREST requires it)")
         return secret
+
+    @property
+    def object_storage(self) -> ObjectStorage | None:
+        """PULSE_S3_ENDPOINT (where the workers reach the store), PULSE_S3_PUBLIC_ENDPOINT (where clients do,
+        when different), PULSE_S3_REGION, PULSE_S3_BUCKET, PULSE_S3_ACCESS_KEY_ID, PULSE_S3_SECRET_ACCESS_KEY;
+        None when no endpoint is configured."""
+        endpoint = self.values.get("PULSE_S3_ENDPOINT", "").rstrip("/")
+        if not endpoint:
+            return None
+        missing = [name for name in ("PULSE_S3_ACCESS_KEY_ID", "PULSE_S3_SECRET_ACCESS_KEY") if not self.values.get(name)]
+        if missing:
+            raise PulseError(f"PULSE_S3_ENDPOINT is set but {' and '.join(missing)} is not")
+        return ObjectStorage(
+            endpoint=endpoint, public_endpoint=self.values.get("PULSE_S3_PUBLIC_ENDPOINT", "").rstrip("/") or None,
+            region=self.get("PULSE_S3_REGION"), bucket=self.get("PULSE_S3_BUCKET"),
+            access_key_id=self.get("PULSE_S3_ACCESS_KEY_ID"), secret_access_key=self.get("PULSE_S3_SECRET_ACCESS_KEY"))
 
     @property
     def db_port(self) -> int:

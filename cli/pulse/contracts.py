@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import socket
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from pulse import stack
+from pulse.cluster import free_port
 from pulse.config import Settings
 from pulse.database import connection
 from pulse.errors import PulseError
@@ -170,12 +170,6 @@ def normalize_openapi(document: dict) -> str:
     """Sorted keys, fixed indentation, and no address of the server that produced it."""
     document.pop("host", None)
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def generate(settings: Settings) -> Contracts:

@@ -7,7 +7,7 @@ from psycopg import sql
 
 from pulse import console
 from pulse.cluster import Cluster
-from pulse.config import Settings
+from pulse.config import ObjectStorage, Settings
 from pulse.database import TEST_EXTENSIONS, connection, create_database, database_exists, drop_database, require_extensions
 from pulse.errors import PulseError
 from pulse.migrate import Migrator
@@ -27,12 +27,17 @@ def ensure_database(config: Settings) -> bool:
 
 def configure_database(config: Settings, url: str | None = None) -> None:
     """Hand the database its share of the one configuration: the JWT secret the
-    sign-in functions sign with, and the password the servers log in with."""
+    sign-in functions sign with, the object storage it signs URLs for (when
+    configured), and the password the servers log in with."""
     with connection(url or config.database_url, autocommit=True) as conn:
         if conn.execute("select to_regclass('app_private.token_settings') is not null").fetchone()[0]:
             conn.execute(
                 "insert into app_private.token_settings (jwt_secret) values (%s)"
                 " on conflict (singleton) do update set jwt_secret = excluded.jwt_secret", [config.jwt_secret])
+        storage = config.object_storage
+        migrated = conn.execute("select to_regclass('app_private.object_storage') is not null").fetchone()
+        if storage and migrated and migrated[0]:
+            configure_object_storage(conn, storage)
         if config.values.get("PULSE_AUTHENTICATOR_URL"):
             return
         password = config.secret("PULSE_AUTHENTICATOR_PASSWORD")
@@ -41,6 +46,21 @@ def configure_database(config: Settings, url: str | None = None) -> None:
         except psycopg.Error as error:
             raise PulseError(f"cannot set the authenticator password: {error.diag.message_primary}; "
                              "set PULSE_AUTHENTICATOR_URL to a login that can SET ROLE to the API roles") from None
+
+
+def configure_object_storage(conn: psycopg.Connection, storage: ObjectStorage) -> None:
+    """Write the bucket's settings into app_private.object_storage (a refused value is one line)."""
+    try:
+        conn.execute(
+            "insert into app_private.object_storage"
+            " (endpoint, public_endpoint, region, bucket, access_key_id, secret_access_key) values (%s, %s, %s, %s, %s, %s)"
+            " on conflict (singleton) do update set endpoint = excluded.endpoint, public_endpoint = excluded.public_endpoint,"
+            " region = excluded.region, bucket = excluded.bucket, access_key_id = excluded.access_key_id,"
+            " secret_access_key = excluded.secret_access_key, updated_at = now()",
+            [storage.endpoint, storage.public_endpoint, storage.region, storage.bucket, storage.access_key_id,
+             storage.secret_access_key])
+    except psycopg.errors.CheckViolation as error:
+        raise PulseError(f"object storage settings refused ({error.diag.constraint_name}): check PULSE_S3_*") from None
 
 
 def migrate_database(config: Settings, to: str | None = None) -> list[str]:

@@ -1,8 +1,11 @@
-"""The local stack: PostgREST and PostGraphile beside the database.
+"""The local stack: PostgREST and PostGraphile beside the database, and for uploads an object store
+and the verify worker.
 
-`pulse up` starts both servers as children in their own process groups and
+`pulse up` starts the servers as children in their own process groups and
 records them in `.pulse/stack-<rest port>.json`, so `pulse down` (or Ctrl-C) stops
-exactly what was started and nothing else.
+exactly what was started and nothing else. Without PULSE_S3_ENDPOINT it runs a
+local S3-compatible store itself (moto's server, when installed) on
+PULSE_S3_PORT or a free port; with any store it runs `pulse storage verify --watch`.
 """
 
 from __future__ import annotations
@@ -11,25 +14,45 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from pulse.cluster import ensure_port_free
-from pulse.config import Settings
+from pulse.cluster import ensure_port_free, free_port
+from pulse.config import ObjectStorage, Settings
 from pulse.errors import PulseError
 
 READY_TIMEOUT = 30.0
+MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 
 
 @dataclass(frozen=True)
 class Server:
     name: str
-    port_setting: str
+    port_setting: str | None  # None: listens on no port (a worker)
     command: list[str]
-    probe: str
+    probe: str | None  # None: ready once it has run for a moment
+
+
+def with_object_store_port(settings: Settings) -> Settings:
+    """The configuration `pulse up` runs with: when it will run the local object store and PULSE_S3_PORT
+    names no port, a free one chosen now."""
+    if settings.object_storage is None and MOTO_SERVER.exists() and not settings.values.get("PULSE_S3_PORT"):
+        return settings.with_values(PULSE_S3_PORT=str(free_port()))
+    return settings
+
+
+def local_object_store(settings: Settings) -> ObjectStorage | None:
+    """The store `pulse up` runs itself (moto's server, which checks no credentials), or None when
+    PULSE_S3_ENDPOINT names one, moto is not installed, or no port was chosen (with_object_store_port)."""
+    if settings.object_storage is not None or not MOTO_SERVER.exists() or not settings.values.get("PULSE_S3_PORT"):
+        return None
+    return ObjectStorage(endpoint=f"http://{settings.server_host}:{settings.port('PULSE_S3_PORT')}", public_endpoint=None,
+                         region=settings.get("PULSE_S3_REGION"), bucket=settings.get("PULSE_S3_BUCKET"),
+                         access_key_id="pulse-local", secret_access_key="pulse-local")
 
 
 def servers(settings: Settings) -> list[Server]:
@@ -39,12 +62,20 @@ def servers(settings: Settings) -> list[Server]:
     for path in (node, postgrest):
         if not path.exists():
             raise PulseError(f"{path.relative_to(root)} is missing: run `npm ci` in {root}")
-    return [
+    chosen = [
         Server("postgrest", "PULSE_REST_PORT", [str(postgrest), str(root / "config" / "postgrest.conf")],
                f"{settings.rest_url}/"),
         Server("postgraphile", "PULSE_GRAPHQL_PORT", [str(node), str(root / "config" / "graphql-server.mjs")],
                settings.graphql_url),
     ]
+    local = local_object_store(settings)
+    if local:
+        chosen.append(Server("object-store", "PULSE_S3_PORT",
+                             [str(MOTO_SERVER), "-H", settings.server_host, "-p", str(settings.port("PULSE_S3_PORT"))],
+                             f"{local.endpoint}/"))
+    if local or settings.object_storage:
+        chosen.append(Server("verify-worker", None, [sys.executable, "-m", "pulse", "storage", "verify", "--watch"], None))
+    return chosen
 
 
 def state_file(settings: Settings) -> Path:
@@ -58,12 +89,13 @@ def preflight(settings: Settings) -> list[Server]:
         raise PulseError("the stack is already running; `pulse down` stops it")
     chosen = servers(settings)
     for server in chosen:
-        ensure_port_free(settings.server_host, settings.port(server.port_setting), server.port_setting)
+        if server.port_setting:
+            ensure_port_free(settings.server_host, settings.port(server.port_setting), server.port_setting)
     return chosen
 
 
 def start(settings: Settings, started_database: bool) -> dict[str, int]:
-    """Start both servers and wait until they answer; stop them all if one fails."""
+    """Start the servers and wait until they answer; stop them all if one fails."""
     chosen = preflight(settings)
     logs = log_folder(settings)
     environment = {**os.environ, **settings.server_environment()}
@@ -95,9 +127,14 @@ def log_folder(settings: Settings) -> Path:
 
 def wait_until_ready(server: Server, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
+    if server.probe is None:
+        deadline = time.monotonic() + 1.0
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise PulseError(f"{server.name} exited with status {process.returncode}: {last_line(log)}")
+        if server.probe is None:
+            time.sleep(0.1)
+            continue
         try:
             response = httpx.post(server.probe, json={"query": "{__typename}"}) if server.name == "postgraphile" \
                 else httpx.get(server.probe)
@@ -106,6 +143,8 @@ def wait_until_ready(server: Server, process: subprocess.Popen, log: Path) -> No
         except httpx.TransportError:
             pass
         time.sleep(0.1)
+    if server.probe is None:
+        return
     raise PulseError(f"{server.name} did not answer within {READY_TIMEOUT:.0f} s: {last_line(log)}")
 
 

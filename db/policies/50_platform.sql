@@ -25,3 +25,7 @@ GRANT EXECUTE ON FUNCTION app.health() TO anon, app_user, app_admin;
 -- need a signed-in user.
 
 GRANT EXECUTE ON FUNCTION auth.realtime_event(text, jsonb), auth.event_key(jsonb, text) TO app_user, app_admin;
+
+-- Object storage (db/functions/50_platform/60_object_storage.sql): the
+-- settings table app_private.object_storage holds the store's credentials
+-- and has no grant at all; only the owner's functions read it.

@@ -349,7 +349,10 @@ GRANT EXECUTE ON FUNCTION
   app.escalate_overdue_approvals(),
   app.create_document(uuid, text, app.document_category, text, text, bigint, text, text, jsonb),
   app.add_document_version(uuid, text, bigint, text, text, jsonb),
-  app.log_document_access(uuid, integer, app.document_access_action)
+  app.log_document_access(uuid, integer, app.document_access_action),
+  app.document_upload_url(uuid, integer),
+  app.confirm_document_upload(uuid),
+  app.document_download_url(uuid, integer)
   TO app_user;
 GRANT EXECUTE ON FUNCTION app.my_approvals(), app.project_timeline(uuid) TO app_user, app_admin;
 

@@ -47,55 +47,39 @@ DECLARE
   v_project app.projects;
   v_version app.document_versions;
   v_regulated boolean;
-  v_number integer := p_document.version + 1;
+  v_number integer;
 BEGIN
   SELECT * INTO v_organization FROM app.organizations WHERE id = p_document.organization_id;
   SELECT * INTO v_project FROM app.projects WHERE organization_id = p_document.organization_id AND id = p_document.project_id;
   SELECT is_regulated INTO v_regulated FROM app.document_category_settings
    WHERE organization_id = p_document.organization_id AND category = p_document.category;
-  IF p_checksum IS NOT NULL AND p_checksum = p_document.checksum THEN
+  IF p_checksum IS NOT NULL AND pg_catalog.lower(p_checksum) = p_document.checksum THEN
     RAISE EXCEPTION 'this file is identical to version % of the document', p_document.version USING ERRCODE = 'PT409',
       DETAIL = 'document.identical_version',
       HINT = 'Only upload a version that differs (its sha256 is the same as the current one).';
   END IF;
-
-  UPDATE app.document_versions SET is_current = false
-   WHERE organization_id = p_document.organization_id AND document_id = p_document.id AND is_current;
+  -- Numbers count every version asked for, uploaded or not (the caller holds the document's row lock).
+  SELECT coalesce(max(v.version_number), 0) + 1 INTO v_number FROM app.document_versions AS v
+   WHERE v.organization_id = p_document.organization_id AND v.document_id = p_document.id;
 
   INSERT INTO app.document_versions
     (organization_id, document_id, version_number, file_name, file_path, checksum, size_bytes, mime_type, is_current,
-     approval_state, uploaded_by, change_summary, metadata)
+     upload_state, approval_state, uploaded_by, change_summary, metadata)
   SELECT p_document.organization_id, p_document.id, v_number, n.file_name,
          app_private.document_storage_path(v_organization.slug, v_project.project_number, p_document.category, v_number, n.file_name),
-         pg_catalog.lower(p_checksum), p_size_bytes, p_mime_type, true,
+         pg_catalog.lower(p_checksum), p_size_bytes, p_mime_type, false, 'pending',
          CASE WHEN coalesce(v_regulated, false) THEN 'pending' ELSE 'not_required' END::app.document_approval_state,
          auth.user_id(), coalesce(p_change_summary, ''), coalesce(p_metadata, '{}')
     FROM (SELECT app_private.document_file_name(app_private.organization_code(v_organization), v_project.project_number,
                                                 p_document.category, current_date, v_number,
                                                 p_document.file_extension) AS file_name) AS n
   RETURNING * INTO v_version;
-
-  UPDATE app.documents
-     SET version = v_version.version_number, file_name = v_version.file_name, file_path = v_version.file_path,
-         checksum = v_version.checksum, size_bytes = v_version.size_bytes, mime_type = v_version.mime_type,
-         approval_state = v_version.approval_state, approved_by = NULL, uploaded_by = v_version.uploaded_by
-   WHERE organization_id = p_document.organization_id AND id = p_document.id;
-
-  IF v_version.approval_state = 'pending' THEN
-    PERFORM app_private.open_approval(v_version.organization_id, 'document_version', v_version.id, v_project,
-                                      'quality_review', jsonb_build_object('document_category', p_document.category));
-  END IF;
-  PERFORM app_private.notify(v_project.organization_id,
-    array_remove(ARRAY[v_project.assigned_to] || v_project.team_member_ids, auth.user_id()), 'document',
-    format('%s: %s v%s', v_project.project_number, p_document.title, v_number), v_version.file_name, 'low',
-    v_project.id, 'documents', p_document.id);
-  PERFORM app_private.advance_project_if_ready(v_project.organization_id, v_project.id);
   RETURN v_version;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.store_document_version(app.documents, text, bigint, text, text, jsonb) IS
-  'Adds the next version of a document, makes it the only current one and mirrors it on the document, all in one statement sequence under the document''s row lock; regulated categories open an approval. PT409 document.identical_version when the checksum is the current one''s.';
+  'Records the next version of a document as pending: it becomes current only once its uploaded file is checked (app_private.make_version_current, 32_document_uploads.sql). PT409 document.identical_version when the checksum is the current one''s. The caller holds the document''s row lock.';
 
 CREATE OR REPLACE FUNCTION app_private.require_document_upload(p_project_id uuid) RETURNS app.projects
 LANGUAGE plpgsql STABLE
@@ -149,7 +133,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.create_document(uuid, text, app.document_category, text, text, bigint, text, text, jsonb) IS
-  'POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) and returns the version row with the generated file_name and the file_path to upload to. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension.';
+  'POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) as pending and returns the version row with its generated file_name and file_path. Then: app.document_upload_url (PUT the file), app.confirm_document_upload; the version becomes current once the file is checked (upload_state stored). Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension.';
 
 CREATE OR REPLACE FUNCTION app.add_document_version(
   document_id uuid,
@@ -182,7 +166,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.add_document_version(uuid, text, bigint, text, text, jsonb) IS
-  'Uploads a new version: version_number + 1 becomes the only current one, atomically (concurrent uploads queue on the document). Returns the new version row. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version.';
+  'Records the next version of a document (the highest version_number + 1) as pending and returns it; it becomes the only current one once its file is uploaded, confirmed and checked (app.document_upload_url, app.confirm_document_upload). Concurrent calls queue on the document. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version.';
 
 CREATE OR REPLACE FUNCTION app.log_document_access(
   document_id uuid, version_number integer DEFAULT NULL, action app.document_access_action DEFAULT 'view'
@@ -199,6 +183,7 @@ BEGIN
   SELECT * INTO v_version FROM app.document_versions AS v
    WHERE v.organization_id = auth.org_id() AND v.document_id = log_document_access.document_id
      AND (v.version_number = log_document_access.version_number OR (log_document_access.version_number IS NULL AND v.is_current))
+     AND v.upload_state = 'stored'
      AND auth.has_permission('project.read') AND auth.partner_id() IS NULL;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no document % version %', document_id, coalesce(version_number::text, 'current') USING ERRCODE = 'PT404',
@@ -211,7 +196,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.log_document_access(uuid, integer, app.document_access_action) IS
-  'Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404 document.not_found (also for whoever may not read the tenant''s documents).';
+  'Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant''s documents).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_document_versions__immutable() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
@@ -225,17 +210,26 @@ BEGIN
     RAISE EXCEPTION 'document versions are kept: delete refused' USING ERRCODE = 'PT409', DETAIL = 'document_version.kept',
       HINT = 'Upload a new version instead; versions leave only with their tenant.';
   END IF;
-  IF (pg_catalog.to_jsonb(NEW) - ARRAY['is_current', 'approval_state', 'approved_by', 'approved_at'])
-     IS DISTINCT FROM (pg_catalog.to_jsonb(OLD) - ARRAY['is_current', 'approval_state', 'approved_by', 'approved_at']) THEN
+  IF (pg_catalog.to_jsonb(NEW) - ARRAY['is_current', 'approval_state', 'approved_by', 'approved_at', 'upload_state',
+                                        'upload_rejection', 'upload_confirmed_at', 'upload_checked_at'])
+     IS DISTINCT FROM (pg_catalog.to_jsonb(OLD) - ARRAY['is_current', 'approval_state', 'approved_by', 'approved_at', 'upload_state',
+                                                     'upload_rejection', 'upload_confirmed_at', 'upload_checked_at']) THEN
     RAISE EXCEPTION 'version % of document % is immutable', OLD.version_number, OLD.document_id USING ERRCODE = 'PT409',
       DETAIL = 'document_version.immutable', HINT = 'Upload a new version with app.add_document_version.';
+  END IF;
+  -- An upload moves one way: pending -> verifying -> stored or rejected.
+  IF NEW.upload_state IS DISTINCT FROM OLD.upload_state
+     AND (OLD.upload_state, NEW.upload_state) NOT IN (('pending', 'verifying'), ('verifying', 'stored'), ('verifying', 'rejected')) THEN
+    RAISE EXCEPTION 'an upload cannot go from % to %', OLD.upload_state, NEW.upload_state USING ERRCODE = 'PT409',
+      DETAIL = 'document_upload.invalid_transition',
+      HINT = 'A version is confirmed once (pending to verifying); only the file check makes it stored or rejected.';
   END IF;
   RETURN NEW;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_document_versions__immutable() IS
-  'BEFORE UPDATE or DELETE: a version''s file, checksum and history never change (only which one is current and its approval: PT409 document_version.immutable), and versions are never deleted except with their tenant (PT409 document_version.kept).';
+  'BEFORE UPDATE or DELETE: a version''s file, checksum and history never change (only which one is current, its approval and its upload state: PT409 document_version.immutable); the upload state only moves pending -> verifying -> stored or rejected (PT409 document_upload.invalid_transition); versions are never deleted except with their tenant (PT409 document_version.kept).';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.documents
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

@@ -547,11 +547,12 @@ BEGIN
   SELECT v.* INTO v_version FROM app.document_versions AS v
     JOIN app.documents AS d ON d.organization_id = v.organization_id AND d.id = v.document_id
    WHERE v.organization_id = v_approval.organization_id AND v.document_id = add_approval_attachment.document_id
-     AND v.version_number = add_approval_attachment.version_number AND d.project_id = v_approval.project_id;
+     AND v.version_number = add_approval_attachment.version_number AND d.project_id = v_approval.project_id
+     AND v.upload_state = 'stored';
   IF NOT FOUND THEN
     PERFORM app_private.raise_invalid('approval.attachment_not_in_project',
                                       format('document %s has no version %s in this project', document_id, version_number),
-                                      'Attach a version of one of the project''s documents (GET /document_versions).');
+                                      'Attach a version of one of the project''s documents whose file is stored (GET /document_versions).');
   END IF;
   INSERT INTO app.approval_attachments (organization_id, approval_id, document_id, version_number, file_url, uploaded_by)
   VALUES (v_approval.organization_id, v_approval.id, v_version.document_id, v_version.version_number, v_version.file_path, auth.user_id())

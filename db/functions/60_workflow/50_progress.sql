@@ -87,12 +87,13 @@ BEGIN
         FROM app.document_versions AS v
         JOIN app.documents AS d ON d.organization_id = v.organization_id AND d.id = v.document_id
        WHERE v.organization_id = p_progress.organization_id AND d.project_id = p_progress.project_id
-         AND v.document_id = (v_item ->> 'document_id')::uuid AND v.version_number = (v_item ->> 'version_number')::integer;
+         AND v.document_id = (v_item ->> 'document_id')::uuid AND v.version_number = (v_item ->> 'version_number')::integer
+         AND v.upload_state = 'stored';
     END IF;
     IF v_file_path IS NULL THEN
       PERFORM app_private.raise_invalid('progress.attachment_not_in_project',
                                         format('attachment %s is not a document version of this project', v_item),
-                                        'Send {"document_id": ..., "version_number": n} of a version uploaded to the project.');
+                                        'Send {"document_id": ..., "version_number": n} of a version uploaded to the project whose file is stored.');
     END IF;
     v_checked := v_checked || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
       'document_id', v_item -> 'document_id', 'version_number', (v_item ->> 'version_number')::integer, 'file_path', v_file_path));

@@ -202,11 +202,11 @@ SELECT v.organization_id, d.category, date_trunc('month', v.uploaded_at)::date A
              / nullif(count(*) FILTER (WHERE v.metadata ->> 'result' IN ('pass', 'fail')), 0), 3) AS pass_rate
   FROM app.document_versions AS v
   JOIN app.documents AS d ON d.organization_id = v.organization_id AND d.id = v.document_id
- WHERE d.category IN ('qa_report', 'test_result')
+ WHERE d.category IN ('qa_report', 'test_result') AND v.upload_state = 'stored'
  GROUP BY v.organization_id, d.category, date_trunc('month', v.uploaded_at)::date;
 
 COMMENT ON VIEW app.quality_pass_rate IS
-  E'Quality: pass rate of qa_report and test_result versions per month, from their metadata result (pass or fail).';
+  E'Quality: pass rate of stored qa_report and test_result versions per month, from their metadata result (pass or fail).';
 COMMENT ON COLUMN app.quality_pass_rate.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.quality_pass_rate.category IS 'qa_report or test_result.';
 COMMENT ON COLUMN app.quality_pass_rate.month IS 'Month of upload.';
@@ -270,10 +270,10 @@ SELECT v.organization_id, v.id AS version_id, p.project_number, d.title, d.categ
   FROM app.document_versions AS v
   JOIN app.documents AS d ON d.organization_id = v.organization_id AND d.id = v.document_id
   JOIN app.projects AS p ON p.organization_id = d.organization_id AND p.id = d.project_id
- WHERE d.category IN ('qa_report', 'test_result', 'work_instruction', 'drawing');
+ WHERE d.category IN ('qa_report', 'test_result', 'work_instruction', 'drawing') AND v.upload_state = 'stored';
 
 COMMENT ON VIEW app.quality_records IS
-  E'Compliance export of quality records: every version of QA reports, test results, drawings and work instructions with checksum, result and approval (filter by uploaded_at; Accept: text/csv).';
+  E'Compliance export of quality records: every stored version (its file checked) of QA reports, test results, drawings and work instructions with checksum, result and approval (filter by uploaded_at; Accept: text/csv).';
 COMMENT ON COLUMN app.quality_records.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.quality_records.version_id IS 'The document version.';
 COMMENT ON COLUMN app.quality_records.project_number IS 'The project''s human id.';

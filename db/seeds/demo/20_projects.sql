@@ -42,6 +42,24 @@ BEGIN
 END
 $$;
 
+-- A demo version's file is never uploaded (the demo holds no files): the
+-- acting user confirms the upload and the check is recorded as the verify
+-- worker would for a file as declared, so the version is stored and current.
+-- Download URLs of demo versions point at objects that do not exist.
+CREATE FUNCTION pg_temp.stored(p_version app.document_versions) RETURNS app.document_versions
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_claims jsonb := auth.claims();
+  v_version app.document_versions;
+BEGIN
+  PERFORM app.confirm_document_upload(p_version.id);
+  PERFORM pg_temp.act_as_owner();
+  v_version := app_private.record_upload_check(p_version.id, p_version.size_bytes, p_version.checksum);
+  PERFORM pg_temp.act_as((v_claims ->> 'sub')::uuid, (v_claims ->> 'org_id')::uuid);
+  RETURN v_version;
+END
+$$;
+
 -- Drives a project forward as its manager until it reaches the stage named
 -- (or completes): uploads the stage's mandatory documents, works the
 -- sub-stages in order, and has every approval decided.
@@ -77,10 +95,11 @@ BEGIN
     v_missing := app_private.missing_documents(v_project, v_project.current_stage_id);
     PERFORM pg_temp.act_as(p_manager, v_project.organization_id);
     FOREACH v_category IN ARRAY v_missing LOOP
-      PERFORM app.create_document(p_project_id, initcap(replace(v_category::text, '_', ' ')) || ' for ' || v_project.title,
-                                  v_category, 'pdf', encode(sha256(convert_to(p_project_id || v_category::text, 'UTF8')), 'hex'),
-                                  184320 + length(v_category::text) * 1024, 'application/pdf', 'First issue',
-                                  CASE WHEN v_category IN ('qa_report', 'test_result') THEN '{"result": "pass"}'::jsonb ELSE '{}' END);
+      PERFORM pg_temp.stored(app.create_document(
+        p_project_id, initcap(replace(v_category::text, '_', ' ')) || ' for ' || v_project.title,
+        v_category, 'pdf', encode(sha256(convert_to(p_project_id || v_category::text, 'UTF8')), 'hex'),
+        184320 + length(v_category::text) * 1024, 'application/pdf', 'First issue',
+        CASE WHEN v_category IN ('qa_report', 'test_result') THEN '{"result": "pass"}'::jsonb ELSE '{}' END));
     END LOOP;
     SELECT * INTO v_row FROM app.project_sub_stage_progress
      WHERE organization_id = v_project.organization_id AND project_id = p_project_id
@@ -97,7 +116,7 @@ $$;
 
 -- The helpers switch roles, so the roles they switch to must run them too.
 GRANT EXECUTE ON FUNCTION pg_temp.act_as(uuid, uuid), pg_temp.act_as_owner(), pg_temp.user_id(text),
-  pg_temp.approve(app.approvals), pg_temp.drive(uuid, uuid, text) TO app_user;
+  pg_temp.approve(app.approvals), pg_temp.stored(app.document_versions), pg_temp.drive(uuid, uuid, text) TO app_user;
 
 DO $$
 DECLARE
@@ -155,13 +174,13 @@ BEGIN
     PERFORM pg_temp.act_as(v_manager, v_tenant.id);
     IF v_document IS NULL THEN
       SELECT id INTO v_id FROM app.projects WHERE organization_id = v_tenant.id AND title = 'Gearbox cover casting';
-      SELECT document_id INTO v_document FROM app.create_document(v_id, 'Cost roll-up', 'costing', 'xlsx',
-        encode(sha256(convert_to(v_id || 'cost-1', 'UTF8')), 'hex'), 48213, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      SELECT document_id INTO v_document FROM pg_temp.stored(app.create_document(v_id, 'Cost roll-up', 'costing', 'xlsx',
+        encode(sha256(convert_to(v_id || 'cost-1', 'UTF8')), 'hex'), 48213, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'));
     END IF;
-    PERFORM app.add_document_version(v_document, encode(sha256(convert_to(v_document || 'cost-2', 'UTF8')), 'hex'), 51022,
-                                     'application/pdf', 'Overhead rate updated');
-    PERFORM app.add_document_version(v_document, encode(sha256(convert_to(v_document || 'cost-3', 'UTF8')), 'hex'), 52877,
-                                     'application/pdf', 'Customer asked for tooling split out');
+    PERFORM pg_temp.stored(app.add_document_version(v_document, encode(sha256(convert_to(v_document || 'cost-2', 'UTF8')), 'hex'),
+                                                    51022, 'application/pdf', 'Overhead rate updated'));
+    PERFORM pg_temp.stored(app.add_document_version(v_document, encode(sha256(convert_to(v_document || 'cost-3', 'UTF8')), 'hex'),
+                                                    52877, 'application/pdf', 'Customer asked for tooling split out'));
 
     -- Get the approval-gated sub-stages of two projects into review, then
     -- pretend they were requested long ago so the SLA is breached, and run

@@ -17,7 +17,7 @@ SELECT tests.remember('admin', tests.member_with_role(tests.recall('t'), 'admin'
 -- category opens a quality review, routed to qa.
 SELECT tests.remember('project', tests.create_project(tests.recall('t'), tests.recall('management')));
 SELECT tests.act_as(tests.recall('management'), tests.recall('t'));
-SELECT tests.remember('version', (app.create_document(tests.recall('project'), 'Bracket drawing', 'drawing', 'pdf',
+SELECT tests.remember('version', (tests.upload_document(tests.recall('project'), 'Bracket drawing', 'drawing', 'pdf',
                                                       repeat('a', 64), 100, 'application/pdf')).id);
 SELECT tests.remember('approval', (SELECT id FROM app.approvals WHERE entity_id = tests.recall('version')));
 SELECT is((SELECT current_approver_id FROM app.approvals WHERE id = tests.recall('approval')), tests.recall('qa'),

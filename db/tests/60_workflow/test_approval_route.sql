@@ -46,7 +46,7 @@ SELECT tests.act_as(tests.recall('admin'), tests.recall('tenant'));
 WITH p AS (INSERT INTO app.projects (title) VALUES ('Route') RETURNING id)
 SELECT tests.remember('project', id) FROM p;
 SELECT tests.act_as(tests.recall('requester'), tests.recall('tenant'));
-SELECT tests.remember('version', (app.create_document(tests.recall('project'), 'Plate', 'drawing', 'pdf', repeat('a', 64), 100,
+SELECT tests.remember('version', (tests.upload_document(tests.recall('project'), 'Plate', 'drawing', 'pdf', repeat('a', 64), 100,
                                                       'application/pdf')).id);
 SELECT tests.act_as_owner();
 SELECT is((SELECT current_approver_id FROM app.approvals WHERE entity_id = tests.recall('version')), tests.recall('expected'),

@@ -115,7 +115,7 @@ SELECT results_eq($$SELECT signature_meaning, signature_reason, signed_payload_s
 
 -- Documents: regulated categories need an approved version
 SELECT tests.act_as_role(tests.recall('t'), 'engineering');
-SELECT is((app.create_document(tests.recall('project'), 'Main drawing', 'drawing', 'dwg', encode(sha256('d1'), 'hex'), 900000, 'application/acad')).approval_state::text,
+SELECT is((tests.upload_document(tests.recall('project'), 'Main drawing', 'drawing', 'dwg', encode(sha256('d1'), 'hex'), 900000, 'application/acad')).approval_state::text,
   'pending', 'regulated: a drawing version waits for approval');
 SELECT tests.remember('document', (SELECT id FROM app.documents WHERE title = 'Main drawing'));
 SELECT is(tests.refusal($$SELECT app.add_document_version(tests.recall('document'), encode(sha256('d1'), 'hex'), 900000, 'application/acad')$$),
@@ -173,7 +173,7 @@ SELECT is((SELECT count(*)::int FROM app.notifications WHERE read_at IS NULL), 0
 
 -- Dashboards: an overdue approval, one project delivered on time and one late.
 SELECT tests.act_as_role(tests.recall('t'), 'engineering');
-SELECT tests.remember('late_version', (app.create_document(tests.recall('project'), 'Second drawing', 'drawing', 'dwg',
+SELECT tests.remember('late_version', (tests.upload_document(tests.recall('project'), 'Second drawing', 'drawing', 'dwg',
                                                            encode(sha256('d2'), 'hex'), 1000, 'application/acad')).id);
 SELECT tests.act_as_owner();
 SELECT tests.remember('late_review', (SELECT id FROM app.approvals WHERE entity_id = tests.recall('late_version')));

@@ -72,7 +72,7 @@ SELECT is(count(*)::int, 1, 'admin: changes a chain through the API') FROM u;
 SELECT tests.act_as(tests.recall('uploader'), tests.recall('tenant'));
 SELECT is(ARRAY(SELECT approver_id FROM app.approval_route('quality_review', '{"document_category": "drawing"}') ORDER BY step),
           ARRAY[tests.recall('logistics'), tests.recall('finance')], 'route: shows the changed chain, step by step');
-SELECT tests.remember('first', (app.create_document(tests.recall('project'), 'Bracket', 'drawing', 'pdf', repeat('a', 64), 100,
+SELECT tests.remember('first', (tests.upload_document(tests.recall('project'), 'Bracket', 'drawing', 'pdf', repeat('a', 64), 100,
                                                     'application/pdf')).id);
 SELECT tests.act_as_owner();
 SELECT is((SELECT current_approver_id FROM app.approvals WHERE entity_id = tests.recall('first')), tests.recall('logistics'),
@@ -91,7 +91,7 @@ SELECT lives_ok($$INSERT INTO app.approval_fallbacks (position, role_key) VALUES
   'admin: adds a fallback role through the API');
 UPDATE app.approval_chains SET steps = '[{"role": "production"}]' WHERE chain_name = 'Quality review';
 SELECT tests.act_as(tests.recall('uploader'), tests.recall('tenant'));
-SELECT tests.remember('second', (app.create_document(tests.recall('project'), 'Housing', 'drawing', 'pdf', repeat('b', 64), 100,
+SELECT tests.remember('second', (tests.upload_document(tests.recall('project'), 'Housing', 'drawing', 'pdf', repeat('b', 64), 100,
                                                      'application/pdf')).id);
 SELECT tests.act_as_owner();
 SELECT is((SELECT current_approver_id FROM app.approvals WHERE entity_id = tests.recall('second')), tests.recall('finance'),
@@ -110,7 +110,7 @@ UPDATE app.approval_chains SET is_active = false WHERE approval_type = 'quality_
 SELECT lives_ok($$INSERT INTO app.approval_fallbacks (position, role_key) VALUES (1, 'logistics')$$,
   'admin: makes logistics the first fallback role');
 SELECT tests.act_as(tests.recall('uploader'), tests.recall('tenant'));
-SELECT tests.remember('third', (app.create_document(tests.recall('project'), 'Cover', 'drawing', 'pdf', repeat('c', 64), 100,
+SELECT tests.remember('third', (tests.upload_document(tests.recall('project'), 'Cover', 'drawing', 'pdf', repeat('c', 64), 100,
                                                     'application/pdf')).id);
 SELECT tests.act_as_owner();
 SELECT results_eq($$SELECT approval_chain_id, steps, current_approver_id FROM app.approvals WHERE entity_id = tests.recall('third')$$,

@@ -94,9 +94,9 @@ SELECT is((SELECT current_stage_id FROM app.projects WHERE id = tests.recall('pr
   'mandatory documents: with the RFQ and inquiry documents missing the stage does not advance');
 SELECT ok(EXISTS (SELECT FROM app.notifications WHERE project_id = tests.recall('project') AND title LIKE '%waits for documents'),
   'mandatory documents: the project''s creator is told which documents are missing');
-SELECT lives_ok($$SELECT app.create_document(tests.recall('project'), 'Customer RFQ', 'rfq', 'pdf', repeat('a', 64), 1024, 'application/pdf')$$,
+SELECT lives_ok($$SELECT tests.upload_document(tests.recall('project'), 'Customer RFQ', 'rfq', 'pdf', repeat('a', 64), 1024, 'application/pdf')$$,
   'mandatory documents: sales uploads the RFQ');
-SELECT lives_ok($$SELECT app.create_document(tests.recall('project'), 'Inquiry form', 'inquiry', 'pdf', repeat('b', 64), 2048, 'application/pdf')$$,
+SELECT lives_ok($$SELECT tests.upload_document(tests.recall('project'), 'Inquiry form', 'inquiry', 'pdf', repeat('b', 64), 2048, 'application/pdf')$$,
   'mandatory documents: and the inquiry form');
 SELECT is((SELECT current_stage_id FROM app.projects WHERE id = tests.recall('project')), tests.id_of_stage(tests.recall('t'), 'technical-review'),
   'auto-advance: with every required sub-stage done and the documents there, the project is in Technical Review');
@@ -188,9 +188,9 @@ SELECT is(tests.refusal('UPDATE app.approval_history SET comments = ''edited''')
 
 -- Upload creates document_versions; is_current toggles; checksum recorded
 SELECT tests.act_as_role(tests.recall('t'), 'qa');
-SELECT tests.remember('document', (app.create_document(tests.recall('project'), 'Test report', 'qa_report', 'PDF',
+SELECT tests.remember('document', (tests.upload_document(tests.recall('project'), 'Test report', 'qa_report', 'PDF',
   encode(sha256('v1'), 'hex'), 5000, 'application/pdf')).document_id);
-SELECT is((app.add_document_version(tests.recall('document'), encode(sha256('v2'), 'hex'), 6000, 'application/pdf', 'Retest')).version_number,
+SELECT is((tests.upload_version(tests.recall('document'), encode(sha256('v2'), 'hex'), 6000, 'application/pdf', 'Retest')).version_number,
   2, 'documents: a new upload is version 2');
 SELECT results_eq($$SELECT version_number, is_current, checksum FROM app.document_versions WHERE document_id = tests.recall('document') ORDER BY 1$$,
   format($$VALUES (1, false, %L), (2, true, %L)$$, encode(sha256('v1'), 'hex'), encode(sha256('v2'), 'hex')),
