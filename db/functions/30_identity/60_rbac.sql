@@ -35,7 +35,7 @@ DECLARE
                              WHERE NOT EXISTS (SELECT FROM app.permissions WHERE code = p));
 BEGIN
   IF v_unknown <> '{}' THEN
-    RAISE EXCEPTION 'unknown permission(s): %', pg_catalog.array_to_string(v_unknown, ', ')
+    RAISE EXCEPTION 'unknown permission(s): %', app_private.message_list(v_unknown)
       USING ERRCODE = 'PT422', DETAIL = 'permission.unknown', HINT = 'GET /permissions lists the catalog.';
   END IF;
   IF NOT app_private.caller_holds_all(p_permissions) THEN

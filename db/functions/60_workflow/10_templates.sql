@@ -14,7 +14,7 @@ BEGIN
    WHERE NOT EXISTS (SELECT FROM app.roles AS r WHERE r.organization_id = p_organization_id AND r.key = k);
   IF v_unknown IS NOT NULL THEN
     PERFORM app_private.raise_invalid('role.unknown',
-                                      format('%s names unknown role(s): %s', p_column, pg_catalog.array_to_string(v_unknown, ', ')),
+                                      format('%s names unknown role(s): %s', p_column, app_private.message_list(v_unknown)),
                                       'Use keys of the organization''s roles (GET /roles?select=key).');
   END IF;
 END
@@ -149,7 +149,8 @@ SELECT d.organization_id, d.id AS workflow_definition_id, ss.workflow_stage_id, 
        dss.is_included AND es.is_included AND (d.locked_at IS NOT NULL OR ss.is_active) AS is_included,
        coalesce(dss.is_required_override, ss.is_required) AS is_required,
        coalesce(dss.requires_approval_override, es.requires_approval, ss.requires_approval) AS requires_approval,
-       coalesce(dss.approval_type_override, ss.approval_type, 'final_signoff') AS approval_type,
+       CASE WHEN coalesce(dss.requires_approval_override, es.requires_approval, ss.requires_approval)
+            THEN coalesce(dss.approval_type_override, ss.approval_type, 'final_signoff') END AS approval_type,
        coalesce(dss.can_skip_override, ss.can_skip) AS can_skip,
        coalesce(dss.auto_advance_override, ss.auto_advance) AS auto_advance,
        ss.marks_delivery,
@@ -174,7 +175,7 @@ COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.sub_stage_order IS 
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.is_included IS 'Whether projects of this version go through it.';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.is_required IS 'Whether the stage waits for it.';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.requires_approval IS 'Whether completing it needs an approval.';
-COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.approval_type IS 'Type of that approval.';
+COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.approval_type IS 'Type of that approval (final_signoff when the sub-stage names none); empty when it needs no approval.';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.can_skip IS 'Whether it may be skipped.';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.auto_advance IS 'Whether it starts by itself after its predecessor.';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.marks_delivery IS 'Whether completing it records delivery.';
@@ -385,3 +386,10 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_de
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_settings
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+
+-- Views PostgreSQL cannot update by itself refuse writes with PT405
+-- view.read_only (HTTP 405; 403 without the privilege), never a rewrite error.
+CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.workflow_definition_stage_settings
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
+CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.workflow_definition_sub_stage_settings
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();

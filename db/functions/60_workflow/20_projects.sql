@@ -264,7 +264,8 @@ BEGIN
                  coalesce(dss.sub_stage_order_override, ss.sub_stage_order) AS sub_stage_order,
                  coalesce(dss.is_required_override, ss.is_required) AS is_required,
                  coalesce(dss.requires_approval_override, ss.requires_approval) AS requires_approval,
-                 coalesce(dss.approval_type_override, ss.approval_type, 'final_signoff') AS approval_type,
+                 CASE WHEN coalesce(dss.requires_approval_override, ss.requires_approval)
+                      THEN coalesce(dss.approval_type_override, ss.approval_type, 'final_signoff') END AS approval_type,
                  coalesce(dss.can_skip_override, ss.can_skip) AS can_skip,
                  coalesce(dss.auto_advance_override, ss.auto_advance) AS auto_advance,
                  coalesce(dss.responsible_roles_override, ss.responsible_roles) AS responsible_roles,
@@ -395,6 +396,23 @@ $$;
 COMMENT ON FUNCTION app_private.move_project_stage(uuid, uuid, uuid, app.stage_transition_kind, text) IS
   'Moves a project to an included stage of its definition: records the transition (automatic, or manual with its reason and the documents it lacked), skips what a manual override left open, enters the new stage. Errors: PT404 project.not_found, PT409 project.closed or stage.already_current, PT422 stage.required or stage.not_in_definition.';
 
+CREATE OR REPLACE FUNCTION app_private.tg_projects__notify_assignee() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.notify(NEW.organization_id, array_remove(ARRAY[NEW.assigned_to], auth.user_id()), 'workflow',
+    format('%s assigned to you', NEW.project_number),
+    format('You are now the project manager of %s "%s".', NEW.project_number, NEW.title),
+    NEW.priority, NEW.id, 'projects', NEW.id);
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_projects__notify_assignee() IS
+  'AFTER UPDATE of assigned_to: notifies the new project manager (unless they assigned themselves).';
+
 CREATE OR REPLACE FUNCTION app_private.tg_projects__cancelled() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
@@ -507,6 +525,9 @@ CREATE OR REPLACE TRIGGER _200_guard BEFORE UPDATE ON app.projects
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_projects__guard_update();
 CREATE OR REPLACE TRIGGER _500_stage_entered AFTER INSERT ON app.projects
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_projects__created();
+CREATE OR REPLACE TRIGGER _520_notify_assignee AFTER UPDATE OF assigned_to ON app.projects
+  FOR EACH ROW WHEN (NEW.assigned_to IS DISTINCT FROM OLD.assigned_to AND NEW.assigned_to IS NOT NULL)
+  EXECUTE FUNCTION app_private.tg_projects__notify_assignee();
 CREATE OR REPLACE TRIGGER _510_cancelled AFTER UPDATE OF status ON app.projects
   FOR EACH ROW WHEN (NEW.status = 'cancelled' AND OLD.status <> 'cancelled')
   EXECUTE FUNCTION app_private.tg_projects__cancelled();
@@ -562,3 +583,8 @@ COMMENT ON COLUMN app.project_workflow.started_at IS 'When it started.';
 COMMENT ON COLUMN app.project_workflow.due_at IS 'When it is due.';
 COMMENT ON COLUMN app.project_workflow.completed_at IS 'When it was completed or skipped.';
 COMMENT ON COLUMN app.project_workflow.blocked_reason IS 'Why it is blocked.';
+
+-- Views PostgreSQL cannot update by itself refuse writes with PT405
+-- view.read_only (HTTP 405; 403 without the privilege), never a rewrite error.
+CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.project_workflow
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();

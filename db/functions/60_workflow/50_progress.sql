@@ -161,7 +161,7 @@ BEGIN
    WHERE s.organization_id = v_progress.organization_id AND s.id = v_progress.sub_stage_id;
 
   IF NOT (auth.holds_any_role(v_progress.responsible_roles) OR auth.has_permission('progress.manage')) THEN
-    RAISE EXCEPTION '% "%" needs one of the roles: %', action, v_name, pg_catalog.array_to_string(v_progress.responsible_roles || 'management'::text, ', ')
+    RAISE EXCEPTION '% "%" needs one of the roles: %', action, v_name, app_private.message_list(v_progress.responsible_roles || 'management'::text)
       USING ERRCODE = 'PT403', DETAIL = 'progress.not_responsible', HINT = 'Ask someone responsible for the sub-stage, or management.';
   END IF;
 
