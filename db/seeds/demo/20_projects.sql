@@ -1,8 +1,9 @@
 -- Demo projects for both tenants, made the way users make them: created by
 -- sales or management, then driven through the workflow with the same RPCs
 -- the APIs call (documents uploaded, sub-stages started and completed,
--- approvals decided and signed by whoever they were routed to). The result:
--- projects in every stage and one delivered, pending approvals (two of them
+-- approvals decided and signed by whoever they were routed to, dated back
+-- over realistic spans). The result: projects in every stage, two delivered
+-- (one early, one late), pending approvals (two of them
 -- overdue and escalated), documents with several versions, a blocked
 -- sub-stage, messages and unread notifications. Runs once per tenant.
 
@@ -133,7 +134,8 @@ BEGIN
         (7, 'Conveyor roller set', 'production', 'high', 20, 31000, '{}'),
         (8, 'Bracket kit, zinc plated', 'completed', 'normal', 50, 12000, '{}'),
         (9, 'Calibration fixture', NULL, 'low', 90, 9500, '{}'),
-        (10, 'Prototype enclosure', 'inquiry', 'low', -3, 0, '{}')
+        (10, 'Prototype enclosure', 'inquiry', 'low', -3, 0, '{}'),
+        (11, 'Valve seat repair', NULL, 'normal', -4, 8000, '{}')
       ) AS p (n, title, until_stage, priority, promised_in_days, quote_value, risk_flags)
     LOOP
       PERFORM pg_temp.act_as(v_sales, v_tenant.id);
@@ -186,6 +188,15 @@ BEGIN
     PERFORM pg_temp.act_as_owner();
     UPDATE app.approvals SET created_at = now() - interval '60 hours', sla_due_at = now() - interval '12 hours'
      WHERE organization_id = v_tenant.id AND status IN ('pending', 'in_review');
+    -- The seed decides every approval the moment it is requested; people
+    -- take from two hours to a few days (some past their SLA). Each decided
+    -- approval is dated back by its own span, so the cycle-time dashboard
+    -- shows what a real month would.
+    UPDATE app.approvals AS a
+       SET created_at = a.decided_at - s.span, sla_due_at = a.sla_due_at - s.span
+      FROM (SELECT x.id, make_interval(mins => 120 + abs(hashtext(x.id::text)) % 3600) AS span
+              FROM app.approvals AS x WHERE x.organization_id = v_tenant.id) AS s
+     WHERE a.organization_id = v_tenant.id AND a.id = s.id AND a.status IN ('approved', 'rejected');
     UPDATE app.project_sub_stage_progress AS pr SET due_at = now() - interval '30 hours'
       FROM app.projects AS p
      WHERE p.id = pr.project_id AND p.organization_id = v_tenant.id AND p.title = 'Sensor housing, anodized'
