@@ -113,7 +113,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_workflow_definition_rows__guard() IS
-  'BEFORE INSERT, UPDATE or DELETE on a definition''s stages and sub-stages: refused once the definition is locked (PT409 workflow_definition.locked).';
+  'BEFORE INSERT, UPDATE or DELETE on a definition''s stages, sub-stages and exit criteria: refused once the definition is locked (PT409 workflow_definition.locked).';
 
 CREATE OR REPLACE VIEW app.workflow_definition_stage_settings WITH (security_invoker) AS
 SELECT d.organization_id, d.id AS workflow_definition_id, s.id AS workflow_stage_id, s.name, s.slug,
@@ -281,12 +281,20 @@ BEGIN
     FROM app.workflow_definition_sub_stages
    WHERE organization_id = v_source.organization_id AND workflow_definition_id = v_source.id;
 
+  INSERT INTO app.workflow_exit_criteria
+    (organization_id, workflow_definition_id, workflow_stage_id, key, position, kind, description, document_category, min_count,
+     project_field, approval_type, waivable)
+  SELECT organization_id, v_clone.id, workflow_stage_id, key, position, kind, description, document_category, min_count,
+         project_field, approval_type, waivable
+    FROM app.workflow_exit_criteria
+   WHERE organization_id = v_source.organization_id AND workflow_definition_id = v_source.id;
+
   RETURN v_clone;
 END
 $$;
 
 COMMENT ON FUNCTION app.clone_workflow_definition(uuid, text, text) IS
-  'Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.';
+  'Creates the next version (N+1) of a definition with every inclusion, override and exit criterion copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.';
 
 CREATE OR REPLACE FUNCTION app_private.provision_workflow(p_organization_id uuid) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -351,12 +359,19 @@ BEGIN
     INSERT INTO app.workflow_definition_sub_stages (organization_id, workflow_definition_id, workflow_sub_stage_id)
     SELECT p_organization_id, v_definition_id, ss.id
       FROM app.workflow_sub_stages AS ss WHERE ss.organization_id = p_organization_id AND ss.is_active;
+    INSERT INTO app.workflow_exit_criteria
+      (organization_id, workflow_definition_id, workflow_stage_id, key, position, kind, description, document_category,
+       min_count, project_field, approval_type, waivable)
+    SELECT p_organization_id, v_definition_id, s.id, d.key, d.position, d.kind, d.description, d.document_category,
+           d.min_count, d.project_field, d.approval_type, d.waivable
+      FROM app_private.default_exit_criteria AS d
+      JOIN app.workflow_stages AS s ON s.organization_id = p_organization_id AND s.slug = d.stage_slug AND s.is_active;
   END IF;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.provision_workflow(uuid) IS
-  'Gives a tenant what the workflow needs, copied from the platform defaults (app_private.default_*): the stage catalog, "Default Workflow" v1 (when it has no definition), settings, document category rules, approval SLAs, chains and fallback roles. Idempotent; step 2 of app_private.provision_organization, and run by the reference seed for tenants without a workflow.';
+  'Gives a tenant what the workflow needs, copied from the platform defaults (app_private.default_*): the stage catalog, "Default Workflow" v1 with its exit criteria (when it has no definition), settings, document category rules, approval SLAs, chains and fallback roles. Idempotent; step 2 of app_private.provision_organization, and run by the reference seed for tenants without a workflow.';
 
 CREATE OR REPLACE TRIGGER _200_check_roles BEFORE INSERT OR UPDATE OF responsible_roles ON app.workflow_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow__check_roles();
@@ -372,6 +387,8 @@ CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT OR UPDATE OR DELETE ON app.wo
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow_definition_rows__guard();
 CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT OR UPDATE OR DELETE ON app.workflow_definition_sub_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow_definition_rows__guard();
+CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT OR UPDATE OR DELETE ON app.workflow_exit_criteria
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow_definition_rows__guard();
 
 -- The catalog, definitions and settings keep the time of their last change.
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_stages
@@ -385,6 +402,8 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_de
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_definition_sub_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_settings
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_exit_criteria
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 
 -- Views PostgreSQL cannot update by itself refuse writes with PT405

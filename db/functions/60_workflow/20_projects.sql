@@ -435,6 +435,7 @@ AS $$
 DECLARE
   v_project app.projects;
   v_missing app.document_category[];
+  v_unmet text[];
   v_current app.workflow_definition_stage_settings;
   v_next uuid;
 BEGIN
@@ -458,6 +459,21 @@ BEGIN
         v_project.priority, v_project.id, 'projects', v_project.id);
       RETURN false;
     END IF;
+  END IF;
+
+  -- Exit criteria (55_exit_criteria.sql): the action that completes the
+  -- stage is refused while one is unmet; should one still be unmet here (an
+  -- approval decided meanwhile), the stage waits and a waiver, an upload or
+  -- the value set retries.
+  SELECT coalesce(pg_catalog.array_agg(u.description ORDER BY u.position, u.key), '{}') INTO v_unmet
+    FROM app_private.unmet_exit_criteria(v_project) AS u;
+  IF v_unmet <> '{}' THEN
+    PERFORM app_private.notify(p_organization_id, ARRAY[v_project.assigned_to, v_project.created_by], 'workflow',
+      format('%s waits for exit criteria', v_project.project_number),
+      format('Every required sub-stage is done; the stage advances once these exit criteria are met or waived: %s.',
+             app_private.message_list(v_unmet, '; ')),
+      v_project.priority, v_project.id, 'projects', v_project.id);
+    RETURN false;
   END IF;
 
   SELECT * INTO v_current FROM app.workflow_definition_stage_settings AS s
@@ -485,7 +501,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.advance_project_if_ready(uuid, uuid) IS
-  'Moves a project to its next included stage (or completes it after the last) once every required sub-stage of its stage is completed or skipped and, where the tenant enforces it, the stage''s mandatory documents are there. Returns whether it moved.';
+  'Moves a project to its next included stage (or completes it after the last) once every required sub-stage of its stage is completed or skipped, where the tenant enforces it the stage''s mandatory documents are there, and every checked exit criterion is met or waived (else the manager and creator are told what it waits for). Returns whether it moved.';
 
 CREATE OR REPLACE FUNCTION app.override_project_stage(project_id uuid, stage_id uuid, reason text) RETURNS app.projects
 LANGUAGE plpgsql VOLATILE

@@ -53,6 +53,8 @@ DECLARE
   v_stage text;
   v_category app.document_category;
   v_missing app.document_category[];
+  v_uploads text[];
+  v_upload text;
   v_row app.project_sub_stage_progress;
   v_approval app.approvals;
   v_steps integer := 0;
@@ -82,6 +84,17 @@ BEGIN
                                   v_category, 'pdf', encode(sha256(convert_to(p_project_id || v_category::text, 'UTF8')), 'hex'),
                                   184320 + length(v_category::text) * 1024, 'application/pdf', 'First issue',
                                   CASE WHEN v_category IN ('qa_report', 'test_result') THEN '{"result": "pass"}'::jsonb ELSE '{}' END);
+    END LOOP;
+    -- Exit criteria that count documents (two qualified supplier quotes): the rest.
+    PERFORM pg_temp.act_as_owner();
+    v_uploads := ARRAY(SELECT u.document_category || ':' || n
+                         FROM app_private.unmet_exit_criteria(v_project) AS u, generate_series(u.document_count + 1, u.min_count) AS n
+                        WHERE u.kind = 'documents');
+    PERFORM pg_temp.act_as(p_manager, v_project.organization_id);
+    FOREACH v_upload IN ARRAY v_uploads LOOP
+      PERFORM app.create_document(p_project_id, initcap(replace(split_part(v_upload, ':', 1), '_', ' ')) || ' ' || split_part(v_upload, ':', 2)
+                                  || ' for ' || v_project.title, split_part(v_upload, ':', 1)::app.document_category, 'pdf',
+                                  encode(sha256(convert_to(p_project_id || v_upload, 'UTF8')), 'hex'), 96256, 'application/pdf');
     END LOOP;
     SELECT * INTO v_row FROM app.project_sub_stage_progress
      WHERE organization_id = v_project.organization_id AND project_id = p_project_id
