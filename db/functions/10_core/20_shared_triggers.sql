@@ -26,16 +26,3 @@ $$;
 
 COMMENT ON FUNCTION app_private.tg__append_only() IS
   'BEFORE UPDATE or DELETE on an append-only trail (approval history, access log, stage transitions): refused (PT409, reason row.append_only), except the purge of a tenant.';
-
-CREATE OR REPLACE FUNCTION app_private.tg__refuse_view_write() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
-SET search_path = ''
-AS $$
-BEGIN
-  RAISE EXCEPTION '% is read-only: % refused', TG_TABLE_NAME, pg_catalog.lower(TG_OP) USING ERRCODE = 'PT405',
-    DETAIL = 'view.read_only', HINT = 'Read it with GET; change the rows it shows through their own tables or functions.';
-END
-$$;
-
-COMMENT ON FUNCTION app_private.tg__refuse_view_write() IS
-  'INSTEAD OF INSERT, UPDATE or DELETE on a view PostgreSQL cannot update by itself (joins, UNION, aggregates): refused with PT405, reason view.read_only (HTTP 405). Without it the write fails while the query is rewritten, before privileges are checked (SQLSTATE 55000, HTTP 500); with it, privileges come first (403 without them).';

@@ -112,8 +112,3 @@ $$;
 
 COMMENT ON FUNCTION app.project_timeline(uuid) IS
   'The project''s activity feed, oldest first: every change to the project, its progress, approvals, documents and messages. Same visibility as app.activity_log.';
-
--- Views PostgreSQL cannot update by itself refuse writes with PT405
--- view.read_only (HTTP 405; 403 without the privilege), never a rewrite error.
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.activity_log
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();

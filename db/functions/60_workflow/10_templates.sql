@@ -405,10 +405,3 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_se
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_exit_criteria
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
-
--- Views PostgreSQL cannot update by itself refuse writes with PT405
--- view.read_only (HTTP 405; 403 without the privilege), never a rewrite error.
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.workflow_definition_stage_settings
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.workflow_definition_sub_stage_settings
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();

@@ -599,8 +599,3 @@ COMMENT ON COLUMN app.project_workflow.started_at IS 'When it started.';
 COMMENT ON COLUMN app.project_workflow.due_at IS 'When it is due.';
 COMMENT ON COLUMN app.project_workflow.completed_at IS 'When it was completed or skipped.';
 COMMENT ON COLUMN app.project_workflow.blocked_reason IS 'Why it is blocked.';
-
--- Views PostgreSQL cannot update by itself refuse writes with PT405
--- view.read_only (HTTP 405; 403 without the privilege), never a rewrite error.
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.project_workflow
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();

@@ -53,9 +53,6 @@ COMMENT ON COLUMN app.project_exit_criteria.waived_by IS 'Who waived it.';
 COMMENT ON COLUMN app.project_exit_criteria.waived_at IS 'When.';
 COMMENT ON COLUMN app.project_exit_criteria.is_met IS 'true: met or waived; false: unmet (the stage cannot complete); empty: a text criterion, not checked.';
 
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.project_exit_criteria
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
-
 CREATE OR REPLACE FUNCTION app_private.unmet_exit_criteria(p_project app.projects, p_pending_approval app.approval_type DEFAULT NULL)
 RETURNS SETOF app.project_exit_criteria
 LANGUAGE sql STABLE

@@ -305,26 +305,3 @@ COMMENT ON COLUMN app.quality_records.approved_at IS 'When.';
 COMMENT ON COLUMN app.quality_records.uploaded_by IS 'Who uploaded it.';
 COMMENT ON COLUMN app.quality_records.uploaded_at IS 'When.';
 COMMENT ON COLUMN app.quality_records.retention_tag IS 'How long it is kept.';
-
--- Views PostgreSQL cannot update by itself refuse writes with PT405
--- view.read_only (HTTP 405; 403 without the privilege), never a rewrite error.
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.project_overview
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.project_portfolio
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.overdue_sub_stages
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.blocked_reasons
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.pending_approvals_by_approver
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.approval_cycle_times
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.on_time_delivery
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.quality_pass_rate
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.approval_records
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.quality_records
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();

@@ -58,10 +58,3 @@ COMMENT ON COLUMN app.customer_project_progress.status IS 'pending, in_progress,
 COMMENT ON COLUMN app.customer_project_progress.started_at IS 'When work started.';
 COMMENT ON COLUMN app.customer_project_progress.due_at IS 'When it is due.';
 COMMENT ON COLUMN app.customer_project_progress.completed_at IS 'When it was completed or skipped.';
-
--- Views PostgreSQL cannot update by itself refuse writes with PT405
--- view.read_only (HTTP 405; 403 without the privilege), never a rewrite error.
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.customer_projects
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
-CREATE OR REPLACE TRIGGER _100_read_only INSTEAD OF INSERT OR UPDATE OR DELETE ON app.customer_project_progress
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg__refuse_view_write();
