@@ -4,7 +4,7 @@
 -- reason and are audited; criteria freeze with their definition and a
 -- clone copies them; a new tenant starts with the platform defaults.
 BEGIN;
-SELECT plan(29);
+SELECT plan(30);
 
 SELECT tests.remember('tenant', tests.create_workflow_tenant());
 SELECT tests.remember('default', (SELECT id FROM app.workflow_definitions WHERE organization_id = tests.recall('tenant') AND is_default));
@@ -35,6 +35,10 @@ SELECT is(tests.refusal(format($$INSERT INTO app.workflow_exit_criteria (workflo
                                tests.recall('clone'), tests.id_of_stage(tests.recall('tenant'), 'inquiry'))),
           '23514', 'templates: a criterion has what its kind checks (documents need a category and a count)');
 SELECT tests.act_as_role(tests.recall('tenant'), 'sales');
+SELECT is(tests.refusal(format($$INSERT INTO app.workflow_exit_criteria (workflow_definition_id, workflow_stage_id, key, kind, description)
+                                  VALUES (%L, %L, 'wish', 'text', 'A wish')$$,
+                               tests.recall('clone'), tests.id_of_stage(tests.recall('tenant'), 'inquiry'))),
+          'PT403 permission.missing', 'templates: adding a criterion needs workflow.manage');
 SELECT lives_ok(format($$UPDATE app.workflow_exit_criteria SET min_count = 1 WHERE workflow_definition_id = %L AND kind = 'documents'$$,
                                tests.recall('clone')),
           'templates: without workflow.manage an update reaches nothing');
