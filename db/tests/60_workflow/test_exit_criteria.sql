@@ -4,7 +4,7 @@
 -- reason and are audited; criteria freeze with their definition and a
 -- clone copies them; a new tenant starts with the platform defaults.
 BEGIN;
-SELECT plan(30);
+SELECT plan(31);
 
 SELECT tests.remember('tenant', tests.create_workflow_tenant());
 SELECT tests.remember('default', (SELECT id FROM app.workflow_definitions WHERE organization_id = tests.recall('tenant') AND is_default));
@@ -100,6 +100,10 @@ SELECT tests.act_as_role(tests.recall('tenant'), 'engineering');
 SELECT lives_ok(format($$SELECT app.update_progress(%L, %L, 'complete')$$, tests.recall('p1'),
                                tests.id_of_sub_stage(tests.recall('tenant'), 'feasibility-check')),
           'with every criterion met or waived, the stage''s last sub-stage completes');
+SELECT tests.act_as(tests.create_operator());
+SELECT ok((SELECT count(*) FROM app.exit_criterion_waivers WHERE project_id = tests.recall('p1')) = 1
+          AND (SELECT count(*) FROM app.workflow_exit_criteria WHERE workflow_definition_id = tests.recall('clone')) > 0,
+          'platform operators read the criteria and waivers of every tenant');
 SELECT tests.act_as_role(tests.recall('tenant'), 'customer_portal');
 SELECT is_empty(format($$SELECT * FROM app.project_exit_criteria WHERE project_id = %L$$, tests.recall('p1')),
                 'portal users read no exit criteria');
