@@ -85,6 +85,7 @@ ROW_FUNCTIONS = {
     "confirm_document_upload": {"version_id": "{version}"},
     "document_download_url": {"version_id": "{version}"},
     "mark_notification_read": {"notification_id": "{notification}"},
+    "waive_exit_criterion": {"project_id": "{project}", "criterion_id": "{criterion}", "reason": "x"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -95,15 +96,17 @@ A_ROWS = """
          (select d.id from app.documents d where d.organization_id = o.id limit 1)::text,
          (select v.id from app.document_versions v where v.organization_id = o.id limit 1)::text,
          (select n.id from app.notifications n where n.organization_id = o.id and n.read_at is null limit 1)::text,
-         tests.member_with_role(o.id, 'qa')::text
+         tests.member_with_role(o.id, 'qa')::text,
+         (select c.id from app.workflow_exit_criteria c where c.organization_id = o.id and c.waivable limit 1)::text
     from app.organizations o where o.id = %s
 """
 
 
 def build_tenant_a(world: World) -> str:
     """A workflow tenant with a row in every relation: a delivered project, an overdue pending approval with an
-    attachment, a project with a blocked and overdue sub-stages and a message, a logged document access, an
-    approver's backup, a site, an archived event and a document due for disposal (sessions come from signing in)."""
+    attachment, a project with a blocked and overdue sub-stages, a message and a waived exit criterion, a logged
+    document access, an approver's backup, a site, an archived event and a document due for disposal (sessions
+    come from signing in)."""
     a = world.workflow_tenant()
     customer = world.sql("select tests.portal_customer(%s)", a)
     sales = world.person(a, "sales").id
@@ -123,6 +126,9 @@ def build_tenant_a(world: World) -> str:
                      [waiting])
         conn.execute("insert into app.approver_backups (user_id, backup_user_id) "
                      "values (tests.member_with_role(%s, 'management'), tests.member_with_role(%s, 'admin'))", [a, a])
+        conn.execute("select app.waive_exit_criterion(%s, c.id, 'Sole source') from app.workflow_exit_criteria c "
+                     "join app.projects p on p.organization_id = c.organization_id and p.workflow_definition_id = c.workflow_definition_id "
+                     "where p.id = %s and c.waivable limit 1", [waiting, waiting])
         conn.execute("""select app.add_approval_attachment(a.id, d.id, 1) from app.approvals a
                           join app.documents d on d.organization_id = a.organization_id and d.project_id = a.project_id
                          where a.id = %s order by d.created_at limit 1""", [approval])
@@ -346,7 +352,7 @@ def test_graphql_matrix(live, tenant_a, actors, figures):
 
 def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
-    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user")
+    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone()))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -115,6 +115,28 @@ CREATE POLICY workflow_definition_sub_stages_all_manager ON app.workflow_definit
 CREATE POLICY workflow_definition_sub_stages_select_operator ON app.workflow_definition_sub_stages FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
+-- Exit criteria of a definition's stages: read by staff, written with
+-- workflow.manage while the definition is unlocked (the _150_guard trigger).
+ALTER TABLE app.workflow_exit_criteria ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.workflow_exit_criteria FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.workflow_exit_criteria TO app_user, app_admin;
+GRANT INSERT (organization_id, workflow_definition_id, workflow_stage_id, key, position, kind, description, document_category,
+              min_count, project_field, approval_type, waivable),
+      UPDATE (key, position, kind, description, document_category, min_count, project_field, approval_type, waivable),
+      DELETE ON app.workflow_exit_criteria TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, workflow_definition_id, workflow_stage_id)
+  ON app.workflow_exit_criteria TO app_user;
+CREATE POLICY workflow_exit_criteria_select_reader ON app.workflow_exit_criteria FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+         AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY workflow_exit_criteria_all_manager ON app.workflow_exit_criteria FOR ALL TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('workflow.manage'))
+         AND (SELECT auth.partner_id()) IS NULL)
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('workflow.manage'))
+              AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY workflow_exit_criteria_select_operator ON app.workflow_exit_criteria FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
 ALTER TABLE app.workflow_settings ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.workflow_settings FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.workflow_settings TO app_user, app_admin;
@@ -240,6 +262,16 @@ CREATE POLICY project_stage_transitions_select_staff ON app.project_stage_transi
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
          AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY project_stage_transitions_select_operator ON app.project_stage_transitions FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+-- Waivers of exit criteria: staff read them; only app.waive_exit_criterion writes them.
+ALTER TABLE app.exit_criterion_waivers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.exit_criterion_waivers FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.exit_criterion_waivers TO app_user, app_admin;
+CREATE POLICY exit_criterion_waivers_select_staff ON app.exit_criterion_waivers FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+         AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY exit_criterion_waivers_select_operator ON app.exit_criterion_waivers FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
 ALTER TABLE app.project_sub_stage_progress ENABLE ROW LEVEL SECURITY;
@@ -409,3 +441,8 @@ CREATE POLICY document_disposals_select_controller ON app.document_disposals FOR
          AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY document_disposals_select_operator ON app.document_disposals FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
+
+-- Exit criteria of a project's current stage, met or not (60_workflow/55_exit_criteria.sql):
+-- staff readers; waivers need project.waive_exit_criteria (checked in the function).
+GRANT SELECT ON app.project_exit_criteria TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.waive_exit_criterion(uuid, uuid, text) TO app_user;

@@ -28,10 +28,22 @@ DECLARE
 BEGIN
   IF v_unknown <> '{}' THEN
     PERFORM app_private.raise_invalid('input.unknown_key',
-      format('%s has unknown key(s): %s', p_column, pg_catalog.array_to_string(v_unknown, ', ')),
-      format('Allowed keys: %s.', pg_catalog.array_to_string(p_allowed, ', ')));
+      format('%s has unknown key(s): %s', p_column, app_private.message_list(v_unknown)),
+      format('Allowed keys: %s.', app_private.message_list(p_allowed)));
   END IF;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.check_json_keys(jsonb, text, text[]) IS 'Refuses keys of a JSON object that are not in the allowed list.';
+
+-- Lists named in messages (roles, permissions, keys) say each name once.
+CREATE OR REPLACE FUNCTION app_private.message_list(p_items text[], p_separator text DEFAULT ', ') RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT pg_catalog.string_agg(i.item, p_separator ORDER BY i.first)
+    FROM (SELECT u.item, min(u.n) AS first FROM unnest(p_items) WITH ORDINALITY AS u (item, n)
+           WHERE u.item IS NOT NULL GROUP BY u.item) AS i
+$$;
+
+COMMENT ON FUNCTION app_private.message_list(text[], text) IS
+  'The items of a list for a message: each once, in the order they first appear, joined by the separator (", ").';

@@ -20,6 +20,47 @@ $$;
 
 COMMENT ON FUNCTION auth.claims() IS 'The verified JWT claims of the current request as sent, {} when there are none.';
 
+-- A write to a view PostgreSQL cannot update by itself (joins, UNION,
+-- aggregates) fails while the query is rewritten, before any privilege is
+-- checked: SQLSTATE 55000, which PostgREST answers with 500. PostgREST names
+-- the method and path of the request (request.method, request.path), so the
+-- pre-request refuses such a write first: without the privilege as
+-- PostgreSQL would (42501: HTTP 403, 401 when anonymous), with it as
+-- read-only (PT405: HTTP 405). An INSTEAD OF trigger would do the same in
+-- the database, but would make PostgREST advertise POST, PATCH and DELETE on
+-- the view in its OpenAPI document.
+CREATE OR REPLACE FUNCTION app_private.refuse_view_write(p_method text, p_path text, p_role text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_view regclass;
+  v_privilege text := CASE p_method WHEN 'POST' THEN 'INSERT' WHEN 'PUT' THEN 'INSERT' WHEN 'PATCH' THEN 'UPDATE'
+                                    WHEN 'DELETE' THEN 'DELETE' END;
+BEGIN
+  IF v_privilege IS NULL THEN
+    RETURN;
+  END IF;
+  SELECT c.oid INTO v_view FROM pg_catalog.pg_class AS c
+   WHERE c.relnamespace = 'app'::regnamespace AND c.relkind = 'v'
+     AND c.relname = (pg_catalog.regexp_match(p_path, '^/([A-Za-z0-9_]+)/?$'))[1]
+     AND pg_catalog.pg_relation_is_updatable(c.oid, true)
+         & CASE v_privilege WHEN 'INSERT' THEN 8 WHEN 'UPDATE' THEN 4 ELSE 16 END = 0;
+  IF v_view IS NULL THEN
+    RETURN;
+  END IF;
+  IF NOT pg_catalog.has_table_privilege(p_role, v_view, v_privilege) THEN
+    RAISE EXCEPTION 'permission denied for view %', v_view USING ERRCODE = '42501', DETAIL = 'view.no_privilege',
+      HINT = 'It is read-only: read it with GET.';
+  END IF;
+  RAISE EXCEPTION '% is read-only: % refused', v_view, p_method USING ERRCODE = 'PT405', DETAIL = 'view.read_only',
+    HINT = 'Read it with GET; change the rows it shows through their own tables or functions.';
+END
+$$;
+
+COMMENT ON FUNCTION app_private.refuse_view_write(text, text, text) IS
+  'Refuses an HTTP write (POST, PUT, PATCH, DELETE on /<view>) to a view of app that PostgreSQL cannot update for that command: 42501 view.no_privilege when p_role lacks the privilege (every API role: views are granted SELECT only), else PT405 view.read_only; never the rewrite error 55000 (HTTP 500). Other paths pass.';
+
 CREATE OR REPLACE FUNCTION auth.check_request() RETURNS void
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED SECURITY DEFINER
 SET search_path = ''
@@ -29,6 +70,10 @@ DECLARE
   v_role text := coalesce(v_claims ->> 'role', 'anon');
   v_found record;
 BEGIN
+  -- PostgREST names the request; the GraphQL server does not (it never writes to a view).
+  PERFORM app_private.refuse_view_write(pg_catalog.current_setting('request.method', true),
+                                        pg_catalog.current_setting('request.path', true),
+                                        coalesce(nullif(pg_catalog.current_setting('role'), 'none'), SESSION_USER));
   IF v_role = 'anon' THEN
     RETURN;
   END IF;
@@ -75,7 +120,7 @@ END
 $$;
 
 COMMENT ON FUNCTION auth.check_request() IS
-  'Refuses a request whose user is unknown, suspended or disabled, whose session ended, whose role claim is not its database role or not theirs to take, or who is not an active member of the token''s tenant. PostgREST runs it before every request (db-pre-request) and the GraphQL server before every operation. Errors: PT401 token.role_mismatch / token.no_user / token.unknown_user / session.ended, PT403 user.inactive / operator.required / membership.not_active.';
+  'Refuses a request whose user is unknown, suspended or disabled, whose session ended, whose role claim is not its database role or not theirs to take, or who is not an active member of the token''s tenant. PostgREST runs it before every request (db-pre-request) and the GraphQL server before every operation. Refuses too a write to a view PostgreSQL cannot update (app_private.refuse_view_write). Errors: PT401 token.role_mismatch / token.no_user / token.unknown_user / session.ended, PT403 user.inactive / operator.required / membership.not_active, 42501 view.no_privilege, PT405 view.read_only.';
 
 CREATE OR REPLACE FUNCTION auth.user_id() RETURNS uuid
 LANGUAGE sql STABLE PARALLEL SAFE

@@ -35,7 +35,7 @@ DECLARE
                              WHERE NOT EXISTS (SELECT FROM app.permissions WHERE code = p));
 BEGIN
   IF v_unknown <> '{}' THEN
-    RAISE EXCEPTION 'unknown permission(s): %', pg_catalog.array_to_string(v_unknown, ', ')
+    RAISE EXCEPTION 'unknown permission(s): %', app_private.message_list(v_unknown)
       USING ERRCODE = 'PT422', DETAIL = 'permission.unknown', HINT = 'GET /permissions lists the catalog.';
   END IF;
   IF NOT app_private.caller_holds_all(p_permissions) THEN
@@ -436,6 +436,8 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_definition_sub_stages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_definitions
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_exit_criteria
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_stages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');

@@ -14,7 +14,7 @@ BEGIN
    WHERE NOT EXISTS (SELECT FROM app.roles AS r WHERE r.organization_id = p_organization_id AND r.key = k);
   IF v_unknown IS NOT NULL THEN
     PERFORM app_private.raise_invalid('role.unknown',
-                                      format('%s names unknown role(s): %s', p_column, pg_catalog.array_to_string(v_unknown, ', ')),
+                                      format('%s names unknown role(s): %s', p_column, app_private.message_list(v_unknown)),
                                       'Use keys of the organization''s roles (GET /roles?select=key).');
   END IF;
 END
@@ -113,7 +113,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_workflow_definition_rows__guard() IS
-  'BEFORE INSERT, UPDATE or DELETE on a definition''s stages and sub-stages: refused once the definition is locked (PT409 workflow_definition.locked).';
+  'BEFORE INSERT, UPDATE or DELETE on a definition''s stages, sub-stages and exit criteria: refused once the definition is locked (PT409 workflow_definition.locked).';
 
 CREATE OR REPLACE VIEW app.workflow_definition_stage_settings WITH (security_invoker) AS
 SELECT d.organization_id, d.id AS workflow_definition_id, s.id AS workflow_stage_id, s.name, s.slug,
@@ -149,7 +149,8 @@ SELECT d.organization_id, d.id AS workflow_definition_id, ss.workflow_stage_id, 
        dss.is_included AND es.is_included AND (d.locked_at IS NOT NULL OR ss.is_active) AS is_included,
        coalesce(dss.is_required_override, ss.is_required) AS is_required,
        coalesce(dss.requires_approval_override, es.requires_approval, ss.requires_approval) AS requires_approval,
-       coalesce(dss.approval_type_override, ss.approval_type, 'final_signoff') AS approval_type,
+       CASE WHEN coalesce(dss.requires_approval_override, es.requires_approval, ss.requires_approval)
+            THEN coalesce(dss.approval_type_override, ss.approval_type, 'final_signoff') END AS approval_type,
        coalesce(dss.can_skip_override, ss.can_skip) AS can_skip,
        coalesce(dss.auto_advance_override, ss.auto_advance) AS auto_advance,
        ss.marks_delivery,
@@ -174,7 +175,7 @@ COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.sub_stage_order IS 
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.is_included IS 'Whether projects of this version go through it.';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.is_required IS 'Whether the stage waits for it.';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.requires_approval IS 'Whether completing it needs an approval.';
-COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.approval_type IS 'Type of that approval.';
+COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.approval_type IS 'Type of that approval (final_signoff when the sub-stage names none); empty when it needs no approval.';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.can_skip IS 'Whether it may be skipped.';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.auto_advance IS 'Whether it starts by itself after its predecessor.';
 COMMENT ON COLUMN app.workflow_definition_sub_stage_settings.marks_delivery IS 'Whether completing it records delivery.';
@@ -280,12 +281,20 @@ BEGIN
     FROM app.workflow_definition_sub_stages
    WHERE organization_id = v_source.organization_id AND workflow_definition_id = v_source.id;
 
+  INSERT INTO app.workflow_exit_criteria
+    (organization_id, workflow_definition_id, workflow_stage_id, key, position, kind, description, document_category, min_count,
+     project_field, approval_type, waivable)
+  SELECT organization_id, v_clone.id, workflow_stage_id, key, position, kind, description, document_category, min_count,
+         project_field, approval_type, waivable
+    FROM app.workflow_exit_criteria
+   WHERE organization_id = v_source.organization_id AND workflow_definition_id = v_source.id;
+
   RETURN v_clone;
 END
 $$;
 
 COMMENT ON FUNCTION app.clone_workflow_definition(uuid, text, text) IS
-  'Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.';
+  'Creates the next version (N+1) of a definition with every inclusion, override and exit criterion copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.';
 
 CREATE OR REPLACE FUNCTION app_private.provision_workflow(p_organization_id uuid) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -355,12 +364,19 @@ BEGIN
     INSERT INTO app.workflow_definition_sub_stages (organization_id, workflow_definition_id, workflow_sub_stage_id)
     SELECT p_organization_id, v_definition_id, ss.id
       FROM app.workflow_sub_stages AS ss WHERE ss.organization_id = p_organization_id AND ss.is_active;
+    INSERT INTO app.workflow_exit_criteria
+      (organization_id, workflow_definition_id, workflow_stage_id, key, position, kind, description, document_category,
+       min_count, project_field, approval_type, waivable)
+    SELECT p_organization_id, v_definition_id, s.id, d.key, d.position, d.kind, d.description, d.document_category,
+           d.min_count, d.project_field, d.approval_type, d.waivable
+      FROM app_private.default_exit_criteria AS d
+      JOIN app.workflow_stages AS s ON s.organization_id = p_organization_id AND s.slug = d.stage_slug AND s.is_active;
   END IF;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.provision_workflow(uuid) IS
-  'Gives a tenant what the workflow needs, copied from the platform defaults (app_private.default_*): the stage catalog, "Default Workflow" v1 (when it has no definition), settings, document category rules, approval SLAs, chains, fallback roles and approval settings. Idempotent; step 2 of app_private.provision_organization, and run by the reference seed for tenants without a workflow.';
+  'Gives a tenant what the workflow needs, copied from the platform defaults (app_private.default_*): the stage catalog, "Default Workflow" v1 with its exit criteria (when it has no definition), settings, document category rules, approval SLAs, chains, fallback roles and approval settings. Idempotent; step 2 of app_private.provision_organization, and run by the reference seed for tenants without a workflow.';
 
 CREATE OR REPLACE TRIGGER _200_check_roles BEFORE INSERT OR UPDATE OF responsible_roles ON app.workflow_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow__check_roles();
@@ -376,6 +392,8 @@ CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT OR UPDATE OR DELETE ON app.wo
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow_definition_rows__guard();
 CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT OR UPDATE OR DELETE ON app.workflow_definition_sub_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow_definition_rows__guard();
+CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT OR UPDATE OR DELETE ON app.workflow_exit_criteria
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_workflow_definition_rows__guard();
 
 -- The catalog, definitions and settings keep the time of their last change.
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_stages
@@ -389,4 +407,6 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_de
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_definition_sub_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_settings
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.workflow_exit_criteria
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

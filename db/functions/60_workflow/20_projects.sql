@@ -264,7 +264,8 @@ BEGIN
                  coalesce(dss.sub_stage_order_override, ss.sub_stage_order) AS sub_stage_order,
                  coalesce(dss.is_required_override, ss.is_required) AS is_required,
                  coalesce(dss.requires_approval_override, ss.requires_approval) AS requires_approval,
-                 coalesce(dss.approval_type_override, ss.approval_type, 'final_signoff') AS approval_type,
+                 CASE WHEN coalesce(dss.requires_approval_override, ss.requires_approval)
+                      THEN coalesce(dss.approval_type_override, ss.approval_type, 'final_signoff') END AS approval_type,
                  coalesce(dss.can_skip_override, ss.can_skip) AS can_skip,
                  coalesce(dss.auto_advance_override, ss.auto_advance) AS auto_advance,
                  coalesce(dss.responsible_roles_override, ss.responsible_roles) AS responsible_roles,
@@ -395,6 +396,23 @@ $$;
 COMMENT ON FUNCTION app_private.move_project_stage(uuid, uuid, uuid, app.stage_transition_kind, text) IS
   'Moves a project to an included stage of its definition: records the transition (automatic, or manual with its reason and the documents it lacked), skips what a manual override left open, enters the new stage. Errors: PT404 project.not_found, PT409 project.closed or stage.already_current, PT422 stage.required or stage.not_in_definition.';
 
+CREATE OR REPLACE FUNCTION app_private.tg_projects__notify_assignee() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.notify(NEW.organization_id, array_remove(ARRAY[NEW.assigned_to], auth.user_id()), 'workflow',
+    format('%s assigned to you', NEW.project_number),
+    format('You are now the project manager of %s "%s".', NEW.project_number, NEW.title),
+    NEW.priority, NEW.id, 'projects', NEW.id);
+  RETURN NULL;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.tg_projects__notify_assignee() IS
+  'AFTER UPDATE of assigned_to: notifies the new project manager (unless they assigned themselves).';
+
 CREATE OR REPLACE FUNCTION app_private.tg_projects__cancelled() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
@@ -417,6 +435,7 @@ AS $$
 DECLARE
   v_project app.projects;
   v_missing app.document_category[];
+  v_unmet text[];
   v_current app.workflow_definition_stage_settings;
   v_next uuid;
 BEGIN
@@ -440,6 +459,21 @@ BEGIN
         v_project.priority, v_project.id, 'projects', v_project.id);
       RETURN false;
     END IF;
+  END IF;
+
+  -- Exit criteria (55_exit_criteria.sql): the action that completes the
+  -- stage is refused while one is unmet; should one still be unmet here (an
+  -- approval decided meanwhile), the stage waits and a waiver, an upload or
+  -- the value set retries.
+  SELECT coalesce(pg_catalog.array_agg(u.description ORDER BY u.position, u.key), '{}') INTO v_unmet
+    FROM app_private.unmet_exit_criteria(v_project) AS u;
+  IF v_unmet <> '{}' THEN
+    PERFORM app_private.notify(p_organization_id, ARRAY[v_project.assigned_to, v_project.created_by], 'workflow',
+      format('%s waits for exit criteria', v_project.project_number),
+      format('Every required sub-stage is done; the stage advances once these exit criteria are met or waived: %s.',
+             app_private.message_list(v_unmet, '; ')),
+      v_project.priority, v_project.id, 'projects', v_project.id);
+    RETURN false;
   END IF;
 
   SELECT * INTO v_current FROM app.workflow_definition_stage_settings AS s
@@ -467,7 +501,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.advance_project_if_ready(uuid, uuid) IS
-  'Moves a project to its next included stage (or completes it after the last) once every required sub-stage of its stage is completed or skipped and, where the tenant enforces it, the stage''s mandatory documents are there. Returns whether it moved.';
+  'Moves a project to its next included stage (or completes it after the last) once every required sub-stage of its stage is completed or skipped, where the tenant enforces it the stage''s mandatory documents are there, and every checked exit criterion is met or waived (else the manager and creator are told what it waits for). Returns whether it moved.';
 
 CREATE OR REPLACE FUNCTION app.override_project_stage(project_id uuid, stage_id uuid, reason text) RETURNS app.projects
 LANGUAGE plpgsql VOLATILE
@@ -507,6 +541,9 @@ CREATE OR REPLACE TRIGGER _200_guard BEFORE UPDATE ON app.projects
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_projects__guard_update();
 CREATE OR REPLACE TRIGGER _500_stage_entered AFTER INSERT ON app.projects
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_projects__created();
+CREATE OR REPLACE TRIGGER _520_notify_assignee AFTER UPDATE OF assigned_to ON app.projects
+  FOR EACH ROW WHEN (NEW.assigned_to IS DISTINCT FROM OLD.assigned_to AND NEW.assigned_to IS NOT NULL)
+  EXECUTE FUNCTION app_private.tg_projects__notify_assignee();
 CREATE OR REPLACE TRIGGER _510_cancelled AFTER UPDATE OF status ON app.projects
   FOR EACH ROW WHEN (NEW.status = 'cancelled' AND OLD.status <> 'cancelled')
   EXECUTE FUNCTION app_private.tg_projects__cancelled();

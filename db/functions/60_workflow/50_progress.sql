@@ -162,7 +162,7 @@ BEGIN
    WHERE s.organization_id = v_progress.organization_id AND s.id = v_progress.sub_stage_id;
 
   IF NOT (auth.holds_any_role(v_progress.responsible_roles) OR auth.has_permission('progress.manage')) THEN
-    RAISE EXCEPTION '% "%" needs one of the roles: %', action, v_name, pg_catalog.array_to_string(v_progress.responsible_roles || 'management'::text, ', ')
+    RAISE EXCEPTION '% "%" needs one of the roles: %', action, v_name, app_private.message_list(v_progress.responsible_roles || 'management'::text)
       USING ERRCODE = 'PT403', DETAIL = 'progress.not_responsible', HINT = 'Ask someone responsible for the sub-stage, or management.';
   END IF;
 
@@ -183,6 +183,8 @@ BEGIN
      WHERE pr.organization_id = v_progress.organization_id AND pr.id = v_progress.id;
   WHEN 'complete' THEN
     PERFORM app_private.refuse_transition(v_progress, v_name, action, '{in_progress}');
+    PERFORM app_private.refuse_unmet_exit_criteria(v_project, v_progress,
+                                                   CASE WHEN v_progress.requires_approval THEN v_progress.approval_type END);
     IF v_progress.requires_approval THEN
       -- finalize_sub_stage_with_approval: the gate opens an approval and waits for it.
       UPDATE app.project_sub_stage_progress AS pr
@@ -208,6 +210,7 @@ BEGIN
         DETAIL = 'progress.cannot_skip',
         HINT = 'Only sub-stages with can_skip may be skipped; complete it or ask management to change the workflow.';
     END IF;
+    PERFORM app_private.refuse_unmet_exit_criteria(v_project, v_progress, NULL);
     PERFORM app_private.finish_sub_stage(v_progress, 'skipped', v_metadata);
   WHEN 'block' THEN
     PERFORM app_private.refuse_transition(v_progress, v_name, action, '{pending,in_progress}');
@@ -226,7 +229,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.update_progress(uuid, uuid, app.progress_action, text, jsonb, jsonb) IS
-  'PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage''s responsible roles and management (progress.manage). Returns the updated row. Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state) or progress.cannot_skip, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project.';
+  'PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage''s responsible roles and management (progress.manage). Returns the updated row. Completing or skipping the last open required sub-stage of the current stage completes the stage: refused while one of its checked exit criteria is unmet and not waived (GET /project_exit_criteria). Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state), progress.cannot_skip, exit_criterion.documents_missing, exit_criterion.value_missing or exit_criterion.approval_missing, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project.';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.project_sub_stage_progress
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();

@@ -1,5 +1,9 @@
 -- Operational dashboards (§9) as views. All run with the caller's rights
 -- (security_invoker), so each shows exactly the rows the caller may read.
+-- Honest figures: what is open or late counts only for projects still
+-- running (never cancelled or completed ones), early and late are reported
+-- apart (never one signed average that lets early deliveries hide late
+-- ones), and a rate with nothing to divide by is empty, not zero.
 -- They are staff tools built on staff-only tables: portal users read none of
 -- their rows (they have the customer views at the end of this file).
 
@@ -14,7 +18,8 @@ SELECT p.organization_id, p.id AS project_id, p.project_number, p.title, p.statu
        CASE WHEN p.status = 'cancelled' THEN 'cancelled'
             WHEN p.status = 'completed' THEN 'done'
             WHEN p.promised_due_date IS NULL THEN 'no_promise'
-            WHEN p.promised_due_date < current_date THEN 'late'
+            WHEN p.promised_due_date < coalesce(p.delivered_at::date, current_date) THEN 'late'
+            WHEN p.delivered_at IS NOT NULL THEN 'on_track'
             WHEN f.projected_finish::date > p.promised_due_date THEN 'at_risk'
             ELSE 'on_track' END AS promise_risk
   FROM app.projects AS p
@@ -26,7 +31,7 @@ SELECT p.organization_id, p.id AS project_id, p.project_number, p.title, p.statu
            max(x.due_at) FILTER (WHERE x.workflow_stage_id = p.current_stage_id) AS stage_due_at
       FROM app.project_sub_stage_progress AS x
      WHERE x.organization_id = p.organization_id AND x.project_id = p.id
-  ) AS pr ON true
+  ) AS pr ON p.status NOT IN ('completed', 'cancelled')
   LEFT JOIN LATERAL (
     SELECT greatest(coalesce(pr.stage_due_at, now()), now())
            + make_interval(days => coalesce(sum(later.estimated_duration_days), 0)::integer) AS projected_finish
@@ -39,7 +44,7 @@ SELECT p.organization_id, p.id AS project_id, p.project_number, p.title, p.statu
   ) AS f ON p.status NOT IN ('completed', 'cancelled');
 
 COMMENT ON VIEW app.project_overview IS
-  E'One row per project for staff dashboards: stage, open / overdue / blocked sub-stages, projected finish (current stage''s last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed), at_risk (projected after the promise), on_track, no_promise, done, cancelled.';
+  E'One row per project for staff dashboards: stage, open / overdue / blocked sub-stages (of running projects; 0 once completed or cancelled), projected finish (current stage''s last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed before delivery), at_risk (projected after the promise), on_track (or delivered by the promise), no_promise, done, cancelled.';
 COMMENT ON COLUMN app.project_overview.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.project_overview.project_id IS 'The project (projects.id).';
 COMMENT ON COLUMN app.project_overview.project_number IS 'Human id.';
@@ -56,7 +61,7 @@ COMMENT ON COLUMN app.project_overview.requested_due_date IS 'Date the customer 
 COMMENT ON COLUMN app.project_overview.promised_due_date IS 'Date promised.';
 COMMENT ON COLUMN app.project_overview.delivered_at IS 'When delivery was confirmed.';
 COMMENT ON COLUMN app.project_overview.completed_at IS 'When the project completed.';
-COMMENT ON COLUMN app.project_overview.open_sub_stages IS 'Sub-stages not completed or skipped.';
+COMMENT ON COLUMN app.project_overview.open_sub_stages IS 'Sub-stages not completed or skipped; 0 once the project is completed or cancelled.';
 COMMENT ON COLUMN app.project_overview.overdue_sub_stages IS 'Open sub-stages past due_at.';
 COMMENT ON COLUMN app.project_overview.blocked_sub_stages IS 'Blocked sub-stages.';
 COMMENT ON COLUMN app.project_overview.projected_finish IS 'Expected finish from the due dates and estimates; empty once closed.';
@@ -108,10 +113,11 @@ COMMENT ON COLUMN app.overdue_sub_stages.blocked_reason IS 'Why it is blocked, w
 CREATE OR REPLACE VIEW app.blocked_reasons WITH (security_invoker) AS
 SELECT pr.organization_id, pr.blocked_reason, count(*)::integer AS blocked_count, min(pr.updated_at) AS blocked_since
   FROM app.project_sub_stage_progress AS pr
- WHERE pr.status = 'blocked'
+  JOIN app.projects AS p ON p.organization_id = pr.organization_id AND p.id = pr.project_id
+ WHERE pr.status = 'blocked' AND p.status NOT IN ('completed', 'cancelled')
  GROUP BY pr.organization_id, pr.blocked_reason;
 
-COMMENT ON VIEW app.blocked_reasons IS E'Workflow health: blocked sub-stages grouped by reason.';
+COMMENT ON VIEW app.blocked_reasons IS E'Workflow health: blocked sub-stages of running projects (not completed or cancelled) grouped by reason.';
 COMMENT ON COLUMN app.blocked_reasons.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.blocked_reasons.blocked_reason IS 'The reason.';
 COMMENT ON COLUMN app.blocked_reasons.blocked_count IS 'Sub-stages blocked for it.';
@@ -176,23 +182,33 @@ COMMENT ON COLUMN app.approval_cycle_times.median_hours IS 'Median hours.';
 COMMENT ON COLUMN app.approval_cycle_times.p90_hours IS '90th percentile hours.';
 
 CREATE OR REPLACE VIEW app.on_time_delivery WITH (security_invoker) AS
-SELECT p.organization_id, date_trunc('month', p.delivered_at)::date AS month,
+SELECT d.organization_id, date_trunc('month', d.delivered_at)::date AS month,
        count(*)::integer AS delivered_count,
-       count(*) FILTER (WHERE p.delivered_at::date <= p.promised_due_date)::integer AS on_time_count,
-       round(count(*) FILTER (WHERE p.delivered_at::date <= p.promised_due_date)::numeric
-             / nullif(count(*) FILTER (WHERE p.promised_due_date IS NOT NULL), 0), 3) AS on_time_rate,
-       round(avg(p.delivered_at::date - p.promised_due_date), 1) AS average_days_late
-  FROM app.projects AS p
- WHERE p.delivered_at IS NOT NULL
- GROUP BY p.organization_id, date_trunc('month', p.delivered_at)::date;
+       count(*) FILTER (WHERE d.days_after_promise IS NOT NULL)::integer AS promised_count,
+       count(*) FILTER (WHERE d.days_after_promise < 0)::integer AS delivered_early_count,
+       count(*) FILTER (WHERE d.days_after_promise = 0)::integer AS delivered_on_time_count,
+       count(*) FILTER (WHERE d.days_after_promise > 0)::integer AS delivered_late_count,
+       round(count(*) FILTER (WHERE d.days_after_promise <= 0)::numeric
+             / nullif(count(*) FILTER (WHERE d.days_after_promise IS NOT NULL), 0), 3) AS on_time_rate,
+       round(avg(-d.days_after_promise) FILTER (WHERE d.days_after_promise < 0), 1) AS average_days_early,
+       round(avg(d.days_after_promise) FILTER (WHERE d.days_after_promise > 0), 1) AS average_days_late
+  FROM (SELECT p.organization_id, p.delivered_at, p.delivered_at::date - p.promised_due_date AS days_after_promise
+          FROM app.projects AS p
+         WHERE p.delivered_at IS NOT NULL AND p.status <> 'cancelled') AS d
+ GROUP BY d.organization_id, date_trunc('month', d.delivered_at)::date;
 
-COMMENT ON VIEW app.on_time_delivery IS E'On-time delivery per month: delivered projects, how many by the promised date, the rate, mean days late (negative: early).';
+COMMENT ON VIEW app.on_time_delivery IS
+  E'On-time delivery per month (projects not cancelled): deliveries, how many had a promised date, how many came before it, on it and after it, the on-time rate, and how early the early ones and how late the late ones were on average (each positive, never netted against the other).';
 COMMENT ON COLUMN app.on_time_delivery.organization_id IS 'The tenant.';
 COMMENT ON COLUMN app.on_time_delivery.month IS 'Month of delivery.';
-COMMENT ON COLUMN app.on_time_delivery.delivered_count IS 'Projects delivered.';
-COMMENT ON COLUMN app.on_time_delivery.on_time_count IS 'Of those, on or before the promised date.';
-COMMENT ON COLUMN app.on_time_delivery.on_time_rate IS 'on_time_count over deliveries with a promised date.';
-COMMENT ON COLUMN app.on_time_delivery.average_days_late IS 'Mean days between promise and delivery.';
+COMMENT ON COLUMN app.on_time_delivery.delivered_count IS 'Projects delivered (cancelled ones left out).';
+COMMENT ON COLUMN app.on_time_delivery.promised_count IS 'Of those, with a promised date.';
+COMMENT ON COLUMN app.on_time_delivery.delivered_early_count IS 'Delivered before the promised date.';
+COMMENT ON COLUMN app.on_time_delivery.delivered_on_time_count IS 'Delivered on the promised date.';
+COMMENT ON COLUMN app.on_time_delivery.delivered_late_count IS 'Delivered after the promised date.';
+COMMENT ON COLUMN app.on_time_delivery.on_time_rate IS 'Early or on the date, over deliveries with a promised date; empty when none had one.';
+COMMENT ON COLUMN app.on_time_delivery.average_days_early IS 'Mean days before the promise, of the early deliveries; empty when none was early.';
+COMMENT ON COLUMN app.on_time_delivery.average_days_late IS 'Mean days after the promise, of the late deliveries; empty when none was late.';
 
 CREATE OR REPLACE VIEW app.quality_pass_rate WITH (security_invoker) AS
 SELECT v.organization_id, d.category, date_trunc('month', v.uploaded_at)::date AS month,

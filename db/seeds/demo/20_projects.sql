@@ -1,8 +1,9 @@
 -- Demo projects for both tenants, made the way users make them: created by
 -- sales or management, then driven through the workflow with the same RPCs
 -- the APIs call (documents uploaded, sub-stages started and completed,
--- approvals decided and signed by whoever they were routed to). The result:
--- projects in every stage and one delivered, pending approvals (two of them
+-- approvals decided and signed by whoever they were routed to, dated back
+-- over realistic spans). The result: projects in every stage, two delivered
+-- (one early, one late), pending approvals (two of them
 -- overdue and escalated), documents with several versions, a blocked
 -- sub-stage, messages and unread notifications. Runs once per tenant.
 
@@ -70,6 +71,8 @@ DECLARE
   v_stage text;
   v_category app.document_category;
   v_missing app.document_category[];
+  v_uploads text[];
+  v_upload text;
   v_row app.project_sub_stage_progress;
   v_approval app.approvals;
   v_steps integer := 0;
@@ -100,6 +103,17 @@ BEGIN
         v_category, 'pdf', encode(sha256(convert_to(p_project_id || v_category::text, 'UTF8')), 'hex'),
         184320 + length(v_category::text) * 1024, 'application/pdf', 'First issue',
         CASE WHEN v_category IN ('qa_report', 'test_result') THEN '{"result": "pass"}'::jsonb ELSE '{}' END));
+    END LOOP;
+    -- Exit criteria that count documents (two qualified supplier quotes): the rest.
+    PERFORM pg_temp.act_as_owner();
+    v_uploads := ARRAY(SELECT u.document_category || ':' || n
+                         FROM app_private.unmet_exit_criteria(v_project) AS u, generate_series(u.document_count + 1, u.min_count) AS n
+                        WHERE u.kind = 'documents');
+    PERFORM pg_temp.act_as(p_manager, v_project.organization_id);
+    FOREACH v_upload IN ARRAY v_uploads LOOP
+      PERFORM app.create_document(p_project_id, initcap(replace(split_part(v_upload, ':', 1), '_', ' ')) || ' ' || split_part(v_upload, ':', 2)
+                                  || ' for ' || v_project.title, split_part(v_upload, ':', 1)::app.document_category, 'pdf',
+                                  encode(sha256(convert_to(p_project_id || v_upload, 'UTF8')), 'hex'), 96256, 'application/pdf');
     END LOOP;
     SELECT * INTO v_row FROM app.project_sub_stage_progress
      WHERE organization_id = v_project.organization_id AND project_id = p_project_id
@@ -152,7 +166,8 @@ BEGIN
         (7, 'Conveyor roller set', 'production', 'high', 20, 31000, '{}'),
         (8, 'Bracket kit, zinc plated', 'completed', 'normal', 50, 12000, '{}'),
         (9, 'Calibration fixture', NULL, 'low', 90, 9500, '{}'),
-        (10, 'Prototype enclosure', 'inquiry', 'low', -3, 0, '{}')
+        (10, 'Prototype enclosure', 'inquiry', 'low', -3, 0, '{}'),
+        (11, 'Valve seat repair', NULL, 'normal', -4, 8000, '{}')
       ) AS p (n, title, until_stage, priority, promised_in_days, quote_value, risk_flags)
     LOOP
       PERFORM pg_temp.act_as(v_sales, v_tenant.id);
@@ -205,6 +220,15 @@ BEGIN
     PERFORM pg_temp.act_as_owner();
     UPDATE app.approvals SET created_at = now() - interval '60 hours', sla_due_at = now() - interval '12 hours'
      WHERE organization_id = v_tenant.id AND status IN ('pending', 'in_review');
+    -- The seed decides every approval the moment it is requested; people
+    -- take from two hours to a few days (some past their SLA). Each decided
+    -- approval is dated back by its own span, so the cycle-time dashboard
+    -- shows what a real month would.
+    UPDATE app.approvals AS a
+       SET created_at = a.decided_at - s.span, sla_due_at = a.sla_due_at - s.span
+      FROM (SELECT x.id, make_interval(mins => 120 + abs(hashtext(x.id::text)) % 3600) AS span
+              FROM app.approvals AS x WHERE x.organization_id = v_tenant.id) AS s
+     WHERE a.organization_id = v_tenant.id AND a.id = s.id AND a.status IN ('approved', 'rejected');
     UPDATE app.project_sub_stage_progress AS pr SET due_at = now() - interval '30 hours'
       FROM app.projects AS p
      WHERE p.id = pr.project_id AND p.organization_id = v_tenant.id AND p.title = 'Sensor housing, anodized'

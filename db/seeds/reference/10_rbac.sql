@@ -16,6 +16,7 @@ INSERT INTO app.permissions (code, description) VALUES
   ('project.create', 'Create projects'),
   ('project.update', 'Change projects: title, dates, team, customer contacts; cancel them'),
   ('project.override_stage', 'Move a project to another stage by hand, with a reason'),
+  ('project.waive_exit_criteria', 'Waive a stage''s exit criterion for a project, with a reason'),
   ('progress.manage', 'Act on any sub-stage of any project, whoever is responsible for it'),
   ('workflow.manage', 'Change the stage catalog, workflow definitions, approval chains, SLAs and document rules'),
   ('approval.manage', 'Reassign, cancel and escalate any approval'),
@@ -48,7 +49,7 @@ SELECT role_key, permission
   FROM (VALUES
     ('management', 'partner.read'), ('management', 'role.read'), ('management', 'audit.read'),
     ('management', 'project.read'), ('management', 'project.create'), ('management', 'project.update'),
-    ('management', 'project.override_stage'), ('management', 'progress.manage'), ('management', 'workflow.manage'),
+    ('management', 'project.override_stage'), ('management', 'project.waive_exit_criteria'), ('management', 'progress.manage'), ('management', 'workflow.manage'),
     ('management', 'approval.manage'), ('management', 'document.upload'),
     ('engineering', 'partner.read'), ('engineering', 'project.read'), ('engineering', 'document.upload'),
     ('qa', 'partner.read'), ('qa', 'audit.read'), ('qa', 'project.read'), ('qa', 'document.upload'),

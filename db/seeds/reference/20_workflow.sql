@@ -84,6 +84,36 @@ ON CONFLICT (slug) DO UPDATE SET
   auto_advance = excluded.auto_advance, marks_delivery = excluded.marks_delivery,
   estimated_duration_hours = excluded.estimated_duration_hours;
 
+-- Exit criteria (§2): the ones that can be checked are data the stage
+-- completion checks (documents of a category, a project value, an approval
+-- granted); the others are text, shown and not checked. A tenant's default
+-- definition gets a copy (app_private.provision_workflow).
+INSERT INTO app_private.default_exit_criteria
+  (stage_slug, key, position, kind, description, document_category, min_count, project_field, approval_type, waivable)
+VALUES
+  ('inquiry', 'rfq-complete', 1, 'text', 'RFQ complete', NULL, NULL, NULL, NULL, false),
+  ('inquiry', 'feasibility-documented', 2, 'text', 'Feasibility documented', NULL, NULL, NULL, NULL, false),
+  ('inquiry', 'open-questions-closed', 3, 'text', 'Open questions closed', NULL, NULL, NULL, NULL, false),
+  ('technical-review', 'signed-review-note', 1, 'approval', 'Signed technical review note', NULL, NULL, NULL, 'technical_review', false),
+  ('technical-review', 'risks-handled', 2, 'text', 'Risks mitigated or accepted', NULL, NULL, NULL, NULL, false),
+  ('supplier-rfq', 'qualified-quotes', 1, 'documents', 'At least 2 qualified supplier quotes, or a waiver', 'supplier_quote', 2, NULL, NULL, true),
+  ('supplier-rfq', 'responses-loaded', 2, 'text', 'Responses loaded', NULL, NULL, NULL, NULL, false),
+  ('quoted', 'quote-approved', 1, 'approval', 'Quote approved', NULL, NULL, NULL, 'quote_approval', false),
+  ('quoted', 'quote-issued', 2, 'documents', 'Quote issued to the customer', 'customer_quote', 1, NULL, NULL, false),
+  ('order-confirmed', 'order-acknowledged', 1, 'text', 'Order acknowledged', NULL, NULL, NULL, NULL, false),
+  ('order-confirmed', 'baselined', 2, 'text', 'Dates and budget baselined', NULL, NULL, NULL, NULL, false),
+  ('procurement-planning', 'critical-pos', 1, 'text', 'All critical POs placed and confirmed', NULL, NULL, NULL, NULL, false),
+  ('production', 'work-orders-complete', 1, 'text', 'All work orders complete', NULL, NULL, NULL, NULL, false),
+  ('production', 'qa-passed', 2, 'approval', 'QA report passed', NULL, NULL, NULL, 'quality_review', false),
+  ('production', 'packing-complete', 3, 'text', 'Packing complete', NULL, NULL, NULL, NULL, false),
+  ('completed', 'delivery-confirmed', 1, 'project_value', 'Delivery confirmed', NULL, NULL, 'delivered_at', NULL, false),
+  ('completed', 'invoices-issued', 2, 'documents', 'Invoices issued', 'invoice', 1, NULL, NULL, false),
+  ('completed', 'project-closed', 3, 'approval', 'Project closed (final sign-off)', NULL, NULL, NULL, 'final_signoff', false)
+ON CONFLICT (stage_slug, key) DO UPDATE SET
+  position = excluded.position, kind = excluded.kind, description = excluded.description,
+  document_category = excluded.document_category, min_count = excluded.min_count, project_field = excluded.project_field,
+  approval_type = excluded.approval_type, waivable = excluded.waivable;
+
 -- Approval routing (§4 of the specification): SLAs by priority (urgent 8 h,
 -- high 24 h, normal 48 h, low 96 h; quality and final sign-off decisions are
 -- signed), the chains (a quote goes to management when large or when its

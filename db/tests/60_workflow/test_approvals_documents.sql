@@ -184,8 +184,8 @@ SELECT tests.act_as(tests.recall('management'), tests.recall('t'));
 SELECT is((SELECT sum(project_count)::int FROM app.project_portfolio), 3, 'dashboards: the portfolio counts every project once');
 SELECT is((SELECT array_agg(approval_id) FROM app.approval_sla_breaches), ARRAY[tests.recall('late_review')],
   'dashboards: the overdue approval is the one SLA breach');
-SELECT results_eq($$SELECT delivered_count, on_time_count FROM app.on_time_delivery$$, $$VALUES (2, 1)$$,
-  'dashboards: two projects delivered, one of them on time');
+SELECT results_eq($$SELECT delivered_count, delivered_early_count, delivered_late_count FROM app.on_time_delivery$$,
+  $$VALUES (2, 1, 1)$$, 'dashboards: two projects delivered, one before the promise and one after it');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -38,7 +38,7 @@ AS $$
     'document_access_log', 'messages', 'workflow_definition_stage_settings', 'workflow_definition_sub_stage_settings',
     'project_workflow', 'project_overview', 'project_portfolio', 'overdue_sub_stages', 'blocked_reasons',
     'pending_approvals_by_approver', 'approval_sla_breaches', 'approval_cycle_times', 'on_time_delivery',
-    'quality_pass_rate', 'approval_records', 'quality_records']
+    'quality_pass_rate', 'approval_records', 'quality_records', 'workflow_exit_criteria', 'project_exit_criteria']
 $$;
 GRANT EXECUTE ON FUNCTION tests.internal_relations() TO PUBLIC;
 

@@ -47,7 +47,7 @@ SELECT tests.act_as_owner();
 SELECT throws_ok($$INSERT INTO app.project_sub_stage_progress
                      (organization_id, project_id, workflow_stage_id, sub_stage_id, sub_stage_order, is_required,
                       requires_approval, approval_type, can_skip, auto_advance, responsible_roles)
-                   SELECT organization_id, project_id, workflow_stage_id, sub_stage_id, 9, true, false, 'final_signoff', false, false, '{}'
+                   SELECT organization_id, project_id, workflow_stage_id, sub_stage_id, 9, true, false, NULL, false, false, '{}'
                      FROM app.project_sub_stage_progress WHERE project_id = tests.recall('existing') LIMIT 1$$,
   '23505', NULL, 'unique constraints: a sub-stage appears once per project');
 

@@ -1,0 +1,47 @@
+-- Who hears about a project: the new project manager when a project is
+-- assigned (AFTER UPDATE of assigned_to), and a team message reaches
+-- management when the project has no team but the sender.
+BEGIN;
+SELECT plan(6);
+
+SELECT tests.remember('tenant', tests.create_workflow_tenant());
+SELECT tests.remember('sales', tests.member_with_role(tests.recall('tenant'), 'sales'));
+SELECT tests.remember('engineering', tests.member_with_role(tests.recall('tenant'), 'engineering'));
+SELECT tests.remember('management', tests.member_with_role(tests.recall('tenant'), 'management'));
+SELECT tests.remember('project', tests.create_project(tests.recall('tenant'), tests.recall('sales')));
+
+CREATE FUNCTION pg_temp.notified(p_user uuid, p_type text) RETURNS bigint
+LANGUAGE sql AS $$
+  SELECT count(*) FROM app.notifications
+   WHERE user_id = p_user AND project_id = tests.recall('project') AND type = p_type::app.notification_type
+$$;
+
+-- Assigning.
+CREATE TEMP TABLE before ON COMMIT DROP AS SELECT pg_temp.notified(tests.recall('engineering'), 'workflow') AS n;
+SELECT tests.act_as(tests.recall('sales'), tests.recall('tenant'));
+UPDATE app.projects SET assigned_to = tests.recall('engineering') WHERE id = tests.recall('project');
+SELECT tests.act_as_owner();
+SELECT is(pg_temp.notified(tests.recall('engineering'), 'workflow'), (SELECT n + 1 FROM before),
+          'the new project manager is notified of the assignment');
+SELECT ok((SELECT n.title LIKE '%' || p.project_number || '%' FROM app.notifications AS n JOIN app.projects AS p ON p.id = n.project_id
+            WHERE n.user_id = tests.recall('engineering') AND n.project_id = tests.recall('project') ORDER BY n.created_at DESC, n.id DESC LIMIT 1),
+          'the notification names the project');
+
+SELECT tests.act_as(tests.recall('sales'), tests.recall('tenant'));
+UPDATE app.projects SET title = title || ' (rev)' WHERE id = tests.recall('project');
+UPDATE app.projects SET assigned_to = tests.recall('sales') WHERE id = tests.recall('project');
+SELECT tests.act_as_owner();
+SELECT is(pg_temp.notified(tests.recall('engineering'), 'workflow'), (SELECT n + 1 FROM before),
+          'other changes notify no assignee again');
+SELECT is(pg_temp.notified(tests.recall('sales'), 'workflow'), 0::bigint, 'assigning oneself notifies nobody');
+
+-- A team message on a project whose only team member is the sender.
+SELECT tests.act_as(tests.recall('sales'), tests.recall('tenant'));
+INSERT INTO app.messages (project_id, subject, content) VALUES (tests.recall('project'), 'Anyone?', 'Who looks after this?');
+SELECT tests.act_as_owner();
+SELECT is(pg_temp.notified(tests.recall('management'), 'message'), 1::bigint,
+          'a team message on a project with no team but the sender reaches management');
+SELECT is(pg_temp.notified(tests.recall('sales'), 'message'), 0::bigint, 'not the sender');
+
+SELECT * FROM finish();
+ROLLBACK;
