@@ -68,19 +68,6 @@ $$;
 COMMENT ON FUNCTION audit.tg_activity_log_archive__refuse_change() IS
   'BEFORE UPDATE, DELETE or TRUNCATE of the archive: refuses (PT403, reason audit.append_only) every change, whoever asks, except the purge of a soft-deleted tenant.';
 
-CREATE OR REPLACE FUNCTION audit.tg_activity_log_archive__refuse_view_change() RETURNS trigger
-LANGUAGE plpgsql STABLE
-SET search_path = ''
-AS $$
-BEGIN
-  RAISE EXCEPTION 'the activity log archive is append-only: % refused', pg_catalog.lower(TG_OP)
-    USING ERRCODE = 'PT403', DETAIL = 'audit.append_only', HINT = 'The archive job is the only writer of the archive.';
-END
-$$;
-
-COMMENT ON FUNCTION audit.tg_activity_log_archive__refuse_view_change() IS
-  'INSTEAD OF INSERT, UPDATE or DELETE on the view app.activity_log_archive: refuses (PT403, reason audit.append_only).';
-
 CREATE OR REPLACE TRIGGER _100_refuse_change BEFORE UPDATE OR DELETE ON audit.activity_log_archive
   FOR EACH ROW EXECUTE FUNCTION audit.tg_activity_log_archive__refuse_change();
 CREATE OR REPLACE TRIGGER _100_refuse_truncate BEFORE TRUNCATE ON audit.activity_log_archive
@@ -133,13 +120,6 @@ SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.
                   AND (r.read_permission IS NULL OR auth.has_permission(r.read_permission)))$v$, v_rules);
 END
 $$;
-
--- Writes through the view are refused as privileges: API roles hold SELECT
--- only, and with this trigger the view counts as updatable, so PostgreSQL
--- checks that privilege (HTTP 403) instead of failing on the view's shape
--- (HTTP 500); the owner meets audit.append_only.
-CREATE OR REPLACE TRIGGER _100_refuse_change INSTEAD OF INSERT OR UPDATE OR DELETE ON app.activity_log_archive
-  FOR EACH ROW EXECUTE FUNCTION audit.tg_activity_log_archive__refuse_view_change();
 
 COMMENT ON VIEW app.activity_log_archive IS
   E'The archived activity log: events older than the tenant''s retention (audit_settings), moved out of activity_log by a nightly job.\nReadable with audit.read (portal users never), under each table''s rule for the history of a deleted row; export it as CSV with Accept: text/csv. Platform operators read every tenant''s.';
