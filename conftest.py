@@ -16,13 +16,12 @@ import psycopg
 import pytest
 from pytest_pgtap.pgtap import Runner
 
-from pulse.lifecycle import build_test_template, ensure_database
+from helpers import World, pulse, pulse_env
 from pulse.cluster import Cluster
 from pulse.config import Settings
 from pulse.contracts import free_port
 from pulse.database import create_database, drop_database
-
-from helpers import World, pulse, pulse_env
+from pulse.lifecycle import build_test_template, ensure_database
 
 ROOT = Path(__file__).resolve().parent
 # Separate names let several checkouts share one server without dropping each other's template.

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import yaml
 
-from pulse.config import DEFAULTS, Settings
-
 from helpers import ROOT
+from pulse.config import DEFAULTS, Settings
 
 
 def compose() -> dict:
