@@ -9,12 +9,14 @@ every function and procedure in Pulse's schemas, not those of extensions nor
 the test factories (schema `tests`). Databases a test migrates itself (made
 without the template) are not counted: their calls are the migration's.
 
-PostgreSQL counts a call when the function runs through the function manager:
-PL/pgSQL functions, trigger functions when they fire, and SQL functions that
-are not inlined. A SQL function the planner inlines into the calling query
-(LANGUAGE sql, neither SECURITY DEFINER nor SET, a single SELECT) leaves no
-count, so those that show no call are listed apart, as "not measurable", not
-as uncalled.
+PostgreSQL counts a call when the function runs through the function manager
+and returns: PL/pgSQL functions, trigger functions when they fire, and SQL
+functions that are not inlined. Two kinds leave no count, so those that show
+no call are listed apart, as "not measurable", not as uncalled: a SQL function
+the planner may inline into the calling query (LANGUAGE sql, neither SECURITY
+DEFINER nor SET), and a PL/pgSQL function that always raises (no RETURN, and
+its body ends with RAISE EXCEPTION, as app_private.raise_invalid), since a call
+that ends in an error is not counted.
 """
 
 from __future__ import annotations
@@ -29,7 +31,10 @@ from psycopg import sql
 
 CATALOG = r"""
 select p.oid::regprocedure::text,
-       l.lanname = 'sql' and not p.prosecdef and p.proconfig is null as inlinable
+       case when l.lanname = 'sql' and not p.prosecdef and p.proconfig is null then 'inlinable'
+            when l.lanname = 'plpgsql' and p.prosrc !~* '\mRETURN\M'
+                 and p.prosrc ~* 'RAISE\s+EXCEPTION[^;]*;\s*END\s*;?\s*$' then 'always raises'
+            else 'counted' end
   from pg_proc p
   join pg_namespace n on n.oid = p.pronamespace
   join pg_language l on l.oid = p.prolang
@@ -56,14 +61,14 @@ class Report:
     def summary(self) -> str:
         percent = 100 * self.called / self.measurable if self.measurable else 100.0
         return (f"{self.called} of {self.measurable} measurable SQL functions called by the tests ({percent:.1f} %); "
-                f"{len(self.uncalled)} never called; {len(self.not_measurable)} inlinable SQL functions "
-                f"showed no call (not measurable) of {self.total} in all")
+                f"{len(self.uncalled)} never called; {len(self.not_measurable)} of {self.total} in all "
+                "showed no call but cannot show one (not measurable)")
 
     def text(self) -> str:
         lines = [self.summary(), "", f"Never called ({len(self.uncalled)}):"]
         lines += [f"  {name}" for name in self.uncalled] or ["  (none)"]
-        lines += ["", f"Inlinable SQL functions with no counted call ({len(self.not_measurable)}; the planner may "
-                      "have inlined their calls, which PostgreSQL does not count):"]
+        lines += ["", f"Not measurable, with no counted call ({len(self.not_measurable)}): inlinable SQL functions "
+                      "(an inlined call is not counted) and functions that always raise (a call that errors is not counted):"]
         lines += [f"  {name}" for name in self.not_measurable] or ["  (none)"]
         return "\n".join(lines) + "\n"
 
@@ -112,8 +117,8 @@ class SqlCoverage:
         with psycopg.connect(template_url, autocommit=True) as conn:
             conn.execute("set search_path = ''")
             catalog = conn.execute(CATALOG).fetchall()
-        uncalled = sorted(name for name, inlinable in catalog if not inlinable and not self.calls[name])
-        not_measurable = sorted(name for name, inlinable in catalog if inlinable and not self.calls[name])
+        uncalled = sorted(name for name, kind in catalog if kind == "counted" and not self.calls[name])
+        not_measurable = sorted(f"{name} ({kind})" for name, kind in catalog if kind != "counted" and not self.calls[name])
         self.report = Report(total=len(catalog), called=sum(1 for name, _ in catalog if self.calls[name]),
                              uncalled=uncalled, not_measurable=not_measurable)
         target.parent.mkdir(parents=True, exist_ok=True)
