@@ -44,7 +44,8 @@ select p.oid::regprocedure::text,
                     where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')
 """
 CALLS = "select funcid::regprocedure::text, calls from pg_stat_user_functions"
-OTHER_SESSIONS = "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()"
+OTHER_SESSIONS = ("select count(*) from pg_stat_activity where datname = current_database()"
+                  " and backend_type = 'client backend' and pid <> pg_backend_pid()")
 
 
 @dataclass
