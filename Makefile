@@ -4,7 +4,7 @@
 PULSE := .venv/bin/pulse
 PYTEST := .venv/bin/pytest
 
-.PHONY: up down test install reset contracts bench security-report mutation
+.PHONY: up down test lint install reset contracts bench security-report mutation
 
 up: install ## Start PostgreSQL, migrate, seed demo data, start PostgREST and PostGraphile
 	$(PULSE) up --demo
@@ -12,9 +12,12 @@ up: install ## Start PostgreSQL, migrate, seed demo data, start PostgREST and Po
 down: ## Stop what `make up` started
 	$(PULSE) down
 
-test: install ## Run every test: pgTAP, CLI, live HTTP (pytest's "no tests ran", exit 5, is a failure)
-	@$(PYTEST); status=$$?; \
+test: install ## Run every test: pgTAP, CLI, live HTTP (pytest's "no tests ran", exit 5, is a failure); print the CLI's and the SQL functions' coverage
+	@mkdir -p .pulse/coverage; $(PYTEST) --cov --cov-report=term; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+lint: install ## ruff over the Python (cli, tests, tools), mypy --strict over cli/pulse; both run, either failing fails
+	@status=0; .venv/bin/ruff check || status=1; .venv/bin/mypy || status=1; exit $$status
 
 install:
 	@tools/bootstrap.sh

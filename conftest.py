@@ -16,17 +16,22 @@ import psycopg
 import pytest
 from pytest_pgtap.pgtap import Runner
 
-from pulse.lifecycle import build_test_template, ensure_database
+from helpers import World, pulse, pulse_env
 from pulse.cluster import Cluster
 from pulse.config import Settings
 from pulse.contracts import free_port
 from pulse.database import create_database, drop_database
-
-from helpers import World, pulse, pulse_env
+from pulse.lifecycle import build_test_template, ensure_database
+from sql_coverage import SqlCoverage
 
 ROOT = Path(__file__).resolve().parent
 # Separate names let several checkouts share one server without dropping each other's template.
 TEMPLATE = os.environ.get("PULSE_TEST_TEMPLATE", "pulse_test_template")
+# Which of Pulse's SQL functions this run's tests called (tests/sql_coverage.py), written here
+# and summed up at the end of the run.
+SQL_COVERAGE = SqlCoverage()
+SQL_COVERAGE_FILE = ROOT / ".pulse" / "reports" / "sql-function-coverage.txt"
+SQL_COVERAGE_SHOWN = 40  # uncalled functions named at the end of the run; the file lists them all
 
 
 # The authenticator role belongs to the whole server, and every `pulse` run sets
@@ -70,11 +75,15 @@ class Databases:
         create_database(self.settings.url_for_database("postgres"),
                         name, self.template if template == "default" else template)
         self.created.append(name)
+        if template is not None:  # a database migrated by its test counts the migration's calls, not a test's
+            SQL_COVERAGE.track(self.settings.url_for_database("postgres"), name)
         return self.settings.url_for_database(name)
 
     def drop_all(self) -> None:
         for name in self.created:
+            SQL_COVERAGE.gather(self.settings.url_for_database(name), name)
             drop_database(self.settings.url_for_database("postgres"), name)
+        SQL_COVERAGE.finish(self.settings.url_for_database(self.template), SQL_COVERAGE_FILE)
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +126,7 @@ def start_stack(databases: Databases, prefix: str, *, demo: bool = False) -> dic
     env = pulse_env(url, PULSE_REST_PORT=str(rest_port), PULSE_GRAPHQL_PORT=str(graphql_port))
     up = pulse("up", "--detach", *(["--demo"] if demo else []), env=env, timeout=90)
     assert up.returncode == 0, up.stdout + up.stderr
+    SQL_COVERAGE.restart(url, url.rsplit("/", 1)[1])  # what `pulse up` ran (migrate, the demo) is no test's call
     return {
         "rest": f"http://127.0.0.1:{rest_port}", "graphql": f"http://127.0.0.1:{graphql_port}/graphql",
         "env": env, "output": up.stdout, "url": url,
@@ -181,3 +191,17 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session):
     if target := os.environ.get("PULSE_SECURITY_REPORT"):
         Path(target).write_text(json.dumps(FIGURES, indent=2, sort_keys=True))
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The SQL half of the coverage figure (the CLI's is pytest-cov's table, under `make test`)."""
+    if SQL_COVERAGE.report:
+        terminalreporter.write_sep("-", "SQL function coverage")
+        terminalreporter.write_line(SQL_COVERAGE.report.summary())
+        for name in SQL_COVERAGE.report.uncalled[:SQL_COVERAGE_SHOWN]:
+            terminalreporter.write_line(f"  never called: {name}")
+        if len(SQL_COVERAGE.report.uncalled) > SQL_COVERAGE_SHOWN:
+            terminalreporter.write_line(f"  ... and {len(SQL_COVERAGE.report.uncalled) - SQL_COVERAGE_SHOWN} more")
+        terminalreporter.write_line(f"(list: {SQL_COVERAGE_FILE.relative_to(ROOT)})")
+    elif SQL_COVERAGE.problem:
+        terminalreporter.write_line(f"SQL function coverage: not measured ({SQL_COVERAGE.problem})")

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Every benchmark, one after the other. Each prints its own figures.
+# Every benchmark, one after the other. Each prints its own figures; when all
+# of them succeed, docs/benchmarks.md is rewritten with what they printed, the
+# date, the commit and the machine (tools/reports.py). Commit it when it changes.
 set -euo pipefail
 cd "$(dirname "$0")"
-for bench in lifecycle.sh rls.sh workflow.sh; do
+benches=(lifecycle.sh rls.sh workflow.sh)
+printed=$(mktemp -d)
+trap 'rm -rf "$printed"' EXIT
+for bench in "${benches[@]}"; do
   echo "== $bench"
-  "./$bench"
+  "./$bench" | tee "$printed/$bench.txt"
 done
+../.venv/bin/python ../tools/reports.py benchmarks "$printed" "${benches[@]}"

@@ -93,7 +93,7 @@ class World:
         self.live = live
 
     @classmethod
-    def on(cls, database_url: str) -> "World":
+    def on(cls, database_url: str) -> World:
         """A World on a database without servers (sql, tenant, member; no sign_in)."""
         return cls({"url": database_url})
 

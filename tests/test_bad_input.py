@@ -95,7 +95,7 @@ def test_malformed_filters_and_ids_are_400(live, sales):
     assert rest(live, "GET", "/partners?kind=eq.reseller", sales).status_code == 400
     assert rest(live, "GET", "/partners?order=nonexistent.desc", sales).status_code == 400
     gql = graphql(live, '{ partner(rowId: "not-a-uuid") { name } }', sales).json()
-    assert gql["errors"] and "data" not in gql or gql.get("data") is None
+    assert (gql["errors"] and "data" not in gql) or gql.get("data") is None
 
 
 def test_wrong_content_types_and_bodies(live, tenant, sales):

@@ -13,12 +13,11 @@ import jwt
 import psycopg
 import pytest
 
+from helpers import World, copy_project, one_line_error, pulse, pulse_env
 from pulse import database
 from pulse.contracts import free_port
 from pulse.database import require_extensions
 from pulse.errors import PulseError
-
-from helpers import World, copy_project, one_line_error, pulse, pulse_env
 
 
 def test_unreachable_database_url_is_one_line():
@@ -126,7 +125,7 @@ def test_reset_of_an_external_server_asks_first(database_url):
 
 def test_missing_extensions_are_named_before_anything_changes(database_url):
     with psycopg.connect(database_url) as conn:
-        with pytest.raises(PulseError, match="lacks required extension.*no_such_extension"):
+        with pytest.raises(PulseError, match=r"lacks required extension.*no_such_extension"):
             require_extensions(conn, ("pgcrypto", "no_such_extension"))
 
 

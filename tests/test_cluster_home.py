@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from helpers import copy_project, pulse
 from pulse.cluster import Cluster
 from pulse.config import Settings
 from pulse.contracts import free_port
 from pulse.errors import PulseError
-
-from helpers import copy_project, pulse
 
 needs_server_binaries = pytest.mark.skipif(not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")),
                                            reason="no PostgreSQL server binaries to run a local cluster")
@@ -69,7 +68,7 @@ def test_a_cluster_starts_and_migrates_in_a_checkout_only_its_owner_may_enter(pr
 
 @as_root
 def test_no_place_the_postgres_user_can_reach_is_one_line(private_checkout, monkeypatch):
-    root, env = private_checkout
+    root, _env = private_checkout
     unreachable = root / "home"  # inside the mode-700 checkout: the postgres user cannot enter it
     unreachable.mkdir()
     postgres = pwd.getpwnam("postgres")
@@ -84,7 +83,7 @@ def test_no_place_the_postgres_user_can_reach_is_one_line(private_checkout, monk
 
 @as_root
 def test_a_cluster_already_out_of_reach_is_never_moved_but_named_in_one_line(private_checkout, monkeypatch):
-    root, env = private_checkout
+    root, _env = private_checkout
     data = root / ".pulse" / "postgres" / "data"
     data.mkdir(parents=True)
     (data / "PG_VERSION").write_text("15\n")  # a cluster made while the postgres user could still enter

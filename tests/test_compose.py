@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import yaml
+
 from helpers import ROOT
 from pulse.cluster import SERVER_SETTINGS
 from pulse.config import DEFAULTS, Settings

@@ -8,9 +8,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from pulse.contract_diff import changelog_text, database_changes, graphql_changes, openapi_changes
-
 from helpers import ROOT, pulse
+from pulse.contract_diff import changelog_text, database_changes, graphql_changes, openapi_changes
 
 OLD_SDL = """
 type Query { partners: [Partner] partner(id: ID!): Partner }

@@ -6,10 +6,9 @@ import json
 
 import psycopg
 
+from helpers import pulse, pulse_env
 from pulse.contract_diff import database_changes
 from pulse.contracts import database_snapshot, generate
-
-from helpers import pulse, pulse_env
 
 
 def test_committed_contracts_match_the_database(database_url):

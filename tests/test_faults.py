@@ -13,9 +13,9 @@ import httpx
 import psycopg
 import pytest
 
-from pulse.cluster import Cluster
 from conftest import start_stack, stop_stack
 from helpers import World
+from pulse.cluster import Cluster
 
 pytestmark = pytest.mark.stack
 

@@ -217,7 +217,7 @@ def privileges(url: str, relation: str) -> dict[str, bool]:
             " case when exists (select from pg_attribute where attrelid = %(r)s::regclass and attname = 'organization_id')"
             " then has_column_privilege('app_user', %(r)s, 'organization_id', 'INSERT') else false end,"
             " has_table_privilege('app_user', %(r)s, 'DELETE'), pg_relation_is_updatable(%(r)s::regclass, true) <> 0",
-            {"r": f"app.{relation}"}).fetchone()))
+            {"r": f"app.{relation}"}).fetchone(), strict=True))
 
 
 def writable_column(url: str, relation: str, column: str, keys: list[str]) -> tuple[str, object] | None:
@@ -354,7 +354,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion")
     with psycopg.connect(live["url"]) as conn:
-        ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone()))
+        ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
     assert all(ids.values()), ids
     for function, arguments in ROW_FUNCTIONS.items():

@@ -12,9 +12,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pulse.sqitch.plan import load_plan
-
 from helpers import ROOT, copy_project, one_line_error, planned_changes, pulse, pulse_env, sqitch
+from pulse.sqitch.plan import load_plan
 
 needs_sqitch = pytest.mark.skipif(shutil.which("sqitch") is None, reason="Debian's sqitch package is not installed")
 LAST = planned_changes()[-1]
@@ -270,12 +269,12 @@ def test_specs_revert_what_sqitch_reverts(reworked, spec, reverted):
 
 
 def test_a_spec_beyond_the_deployed_changes_is_refused(reworked):
-    root, env, url = reworked
+    _, env, _ = reworked
     assert "Unknown change" in one_line_error(pulse("db", "revert", "--to", "HEAD~", "-y", env=env))
 
 
 def test_a_change_id_names_a_change(reworked):
-    root, env, url = reworked
+    _, env, url = reworked
     with psycopg.connect(url) as conn:
         first_widgets = conn.execute("select change_id from sqitch.changes where change = 'widgets'"
                                      " order by committed_at limit 1").fetchone()[0]
@@ -291,6 +290,7 @@ def test_a_tag_planned_after_deploying_is_recorded_by_the_next_migrate(empty_dat
     assert pulse("db", "migrate", env=env).returncode == 0
     assert pulse("db", "tag", "v9.9.9", "-n", "tagged after deploying", env=env).returncode == 0
     assert pulse("db", "migrate", env=env).returncode == 0
-    assert scalar(empty_database, "select c.change from sqitch.tags t join sqitch.changes c using (change_id) where t.tag = '@v9.9.9'") == "widgets"
+    tagged = "select c.change from sqitch.tags t join sqitch.changes c using (change_id) where t.tag = '@v9.9.9'"
+    assert scalar(empty_database, tagged) == "widgets"
     status = sqitch("status", database_url=empty_database, top_dir=root / "db/migrations")
     assert "@v9.9.9" in status.stdout and "Nothing to deploy (up-to-date)" in status.stdout, status.stdout

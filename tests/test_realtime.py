@@ -159,7 +159,7 @@ def test_real_time_subscriptions_notify_clients_of_progress_changes_never_anothe
             title = f"Realtime isolation {index}"
             project, step = complete_first_sub_stage(live, seller, title)
 
-            done = own.first(lambda e: about(project)(e) and e["projectProgressChanged"]["status"] == "completed")
+            done = own.first(lambda e, project=project: about(project)(e) and e["projectProgressChanged"]["status"] == "completed")
             event = done["projectProgressChanged"]
             assert event["event"] == "progress.updated" and event["previousStatus"] == "in_progress"
             assert event["organizationId"] == tenant and event["subStageId"] == step["sub_stage_id"]

@@ -14,9 +14,8 @@ import psycopg
 import pytest
 from bravado.client import SwaggerClient
 
-from pulse.contracts import generate
-
 from helpers import ROOT, TEST_PASSWORD, graphql, rest
+from pulse.contracts import generate
 from workflow_world import Shop
 
 pytestmark = pytest.mark.stack
@@ -31,7 +30,8 @@ def validate(document: dict | Path, tmp_path: Path) -> str:
     path = document if isinstance(document, Path) else tmp_path / "openapi.json"
     if path != document:
         path.write_text(json.dumps(document))
-    result = subprocess.run([str(Path(sys.executable).parent / "openapi-spec-validator"), "--schema", "2.0", str(path)], capture_output=True, text=True, timeout=120)
+    validator = str(Path(sys.executable).parent / "openapi-spec-validator")
+    result = subprocess.run([validator, "--schema", "2.0", str(path)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
 

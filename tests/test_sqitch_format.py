@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from pulse.sqitch.plan import (
     PlanError,
     append_change,
@@ -103,7 +104,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     steps = [
         ["add", "appschema", "-n", 'Schema \u2603 for "flipr" # objects.'],
         ["add", "users", "-r", "appschema", "-n", "Users.\\nSecond line \\\\ slash C:\\temp"],
-        ["add", "widgets", *"-r users -r appschema -x other:bad -r other:thing".split()]
+        ["add", "widgets", *["-r", "users", "-r", "appschema", "-x", "other:bad", "-r", "other:thing"]]
         + ["-n", "  padded  ", "-n", "second para"],
         ["tag", "v1.0", "-n", "First release."],
         ["tag", "v1.1", "-n", "Same change, second tag."],
@@ -288,7 +289,7 @@ def test_append_tag_and_rework_match_sqitch(tmp_path: Path, users: str) -> None:
     tag_stamp = stamp.findall((theirs / "sqitch.plan").read_text())[-1]
     tag = append_tag(ours / "sqitch.plan", "v1.0", "  First \\n release  ", *PLANNER, tag_stamp)
     assert (ours / "sqitch.plan").read_bytes() == (theirs / "sqitch.plan").read_bytes()
-    with pytest.raises(PlanError, match='Tag "@v1.0" already exists'):
+    with pytest.raises(PlanError, match=r'Tag "@v1\.0" already exists'):
         append_tag(ours / "sqitch.plan", "v1.0", "", *PLANNER, tag_stamp)
 
     sqitch(theirs, "rework", users, "-r", "base", "-n", "Users again")
@@ -446,7 +447,7 @@ def test_valid_reworks_and_tag_dependencies() -> None:
 
 def test_unknown_change() -> None:
     plan = parse_plan(plan_text(entry("a")))
-    with pytest.raises(PlanError, match="^unknown change: nope$"):
+    with pytest.raises(PlanError, match=r"^unknown change: nope$"):
         plan.find("nope")
 
 
@@ -462,7 +463,7 @@ def test_check_scripts(tmp_path: Path) -> None:
         check_scripts(plan, tmp_path)
     assert "deploy/a.sql (deploy script of a@HEAD)" in str(raised.value)
     assert "verify/b.sql (verify script of b@HEAD)" in str(raised.value)
-    with pytest.raises(PlanError, match="deploy/a.sql") as raised:
+    with pytest.raises(PlanError, match=r"deploy/a\.sql") as raised:
         check_scripts(plan, tmp_path, verify=False)
     assert "verify/b.sql" not in str(raised.value)
 

@@ -13,9 +13,8 @@ import jwt
 import psycopg
 import pytest
 
-from pulse.contracts import free_port
-
 from helpers import PULSE, graphql, one_line_error, planned_changes, pulse, pulse_env, token
+from pulse.contracts import free_port
 
 pytestmark = pytest.mark.stack
 

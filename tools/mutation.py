@@ -215,7 +215,7 @@ def in_parallel(urls: list[str], jobs: list, work, advance) -> None:
                     return
                 work(url, job)
                 advance()
-        except BaseException as error:  # surfaced in the main thread
+        except BaseException as error:  # noqa: BLE001 -- any failure, even an interrupt, is surfaced in the main thread
             errors.append(error)
 
     threads = [threading.Thread(target=worker, args=(url,)) for url in urls]

@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 import time
-from typing import Annotated, Optional
+from typing import Annotated
 
 import httpx
 import psycopg
@@ -105,7 +105,7 @@ def db_status() -> None:
 
 @db_app.command("migrate")
 def db_migrate(
-    to: Annotated[Optional[str], typer.Option(help="Deploy up to and including this change.")] = None,
+    to: Annotated[str | None, typer.Option(help="Deploy up to and including this change.")] = None,
 ) -> None:
     """Deploy pending changes, each in its own transaction, then re-apply db/functions and db/policies."""
     config = settings()
@@ -121,7 +121,7 @@ def db_migrate(
 
 @db_app.command("revert")
 def db_revert(
-    to: Annotated[Optional[str], typer.Option(help="Keep this change and those before it.")] = None,
+    to: Annotated[str | None, typer.Option(help="Keep this change and those before it.")] = None,
     yes: Yes = False,
 ) -> None:
     """Revert deployed changes, newest first (all of them unless --to)."""
@@ -163,7 +163,7 @@ def db_reset(demo: Demo = False, yes: Yes = False) -> None:
 @db_app.command("new")
 def db_new(
     name: str,
-    requires: Annotated[Optional[list[str]], typer.Option("--requires", "-r", help="A change this one needs.")] = None,
+    requires: Annotated[list[str] | None, typer.Option("--requires", "-r", help="A change this one needs.")] = None,
     note: Annotated[str, typer.Option("--note", "-n", help="What the change does.")] = "",
 ) -> None:
     """Add a change to sqitch.plan and write its deploy, revert and verify templates."""
@@ -175,7 +175,7 @@ def db_new(
 @db_app.command("rework")
 def db_rework(
     name: str,
-    requires: Annotated[Optional[list[str]], typer.Option("--requires", "-r", help="A change this one needs.")] = None,
+    requires: Annotated[list[str] | None, typer.Option("--requires", "-r", help="A change this one needs.")] = None,
     note: Annotated[str, typer.Option("--note", "-n", help="What the rework changes.")] = "",
 ) -> None:
     """Plan a released change again (as `sqitch rework`): its scripts are kept as NAME@TAG.sql, edit NAME.sql."""
@@ -240,7 +240,7 @@ def jwt_decode(token: str) -> None:
 
 @contracts_app.command("diff")
 def contracts_diff(
-    base: Annotated[Optional[str], typer.Option(help="Git ref to compare with (default: the last release).")] = None,
+    base: Annotated[str | None, typer.Option(help="Git ref to compare with (default: the last release).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     allow_breaking: Annotated[bool, typer.Option("--allow-breaking", help="Exit 0 even when a change is breaking.")] = False,
 ) -> None:
@@ -259,7 +259,7 @@ def contracts_diff(
 
 @contracts_app.command("changelog")
 def contracts_changelog(
-    base: Annotated[Optional[str], typer.Option(help="Git ref to compare with (default: the last release).")] = None,
+    base: Annotated[str | None, typer.Option(help="Git ref to compare with (default: the last release).")] = None,
 ) -> None:
     """Rewrite the Unreleased section of docs/api-changelog.md with the changes since the last release."""
     from pulse import contract_diff
@@ -278,7 +278,7 @@ def contracts_changelog(
 
 @contracts_app.command("gate")
 def contracts_gate(
-    base: Annotated[Optional[str], typer.Option(help="Git ref to compare with (default: the last release).")] = None,
+    base: Annotated[str | None, typer.Option(help="Git ref to compare with (default: the last release).")] = None,
 ) -> None:
     """Fail when a breaking change since the last release is not named with a reason in the changelog (CI runs this)."""
     from pulse import contract_diff
@@ -372,7 +372,7 @@ def outbox(
 
 @contracts_app.command("snapshot")
 def contracts_snapshot() -> None:
-    """Write contracts/openapi.json, contracts/schema.graphql, contracts/database.json and the TypeScript client types (contracts/clients/)."""
+    """Write contracts/openapi.json, schema.graphql, database.json and the TypeScript client types (contracts/clients/)."""
     from pulse import contracts
 
     config = settings()

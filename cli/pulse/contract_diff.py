@@ -20,12 +20,16 @@ import re
 import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from graphql import GraphQLError, build_schema, find_breaking_changes, find_dangerous_changes
 from graphql.type import GraphQLInterfaceType, GraphQLObjectType
 
 from pulse.contracts import DATABASE, GRAPHQL, OPENAPI
 from pulse.errors import PulseError
+
+# A parsed JSON object: an OpenAPI document or one of its parts, an object of contracts/database.json.
+Json = dict[str, Any]
 
 SEVERITIES = ("breaking", "dangerous", "safe")
 PLAN = Path("db/migrations/sqitch.plan")
@@ -75,7 +79,7 @@ def graphql_changes(old_sdl: str, new_sdl: str) -> list[Change]:
 # -- OpenAPI (Swagger 2.0) -----------------------------------------------------------
 
 
-def _resolve(document: dict, item: dict) -> dict:
+def _resolve(document: Json, item: Json) -> Json:
     reference = item.get("$ref")
     if not reference:
         return item
@@ -85,26 +89,26 @@ def _resolve(document: dict, item: dict) -> dict:
     return node
 
 
-def _parameters(document: dict, operation: dict) -> dict[tuple[str, str], dict]:
+def _parameters(document: Json, operation: Json) -> dict[tuple[str, str], Json]:
     resolved = (_resolve(document, p) for p in operation.get("parameters", []))
     return {(p.get("in", ""), p.get("name", "")): p for p in resolved}
 
 
-def type_name(schema: dict) -> str:
+def type_name(schema: Json) -> str:
     """A schema's type as a reader says it: the PostgreSQL type PostgREST puts in `format`, else the JSON type."""
     if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
     if schema.get("type") == "array":
         return f"array of {type_name(schema.get('items') or {})}"
     return schema.get("format") or schema.get("type") or "any"
 
 
-def _shape(schema: dict) -> tuple:
+def _shape(schema: Json) -> tuple[Any, ...]:
     items = schema.get("items") or {}
     return schema.get("type"), schema.get("format"), items.get("type"), items.get("format"), schema.get("$ref")
 
 
-def _schema_changes(where: str, old: dict, new: dict, is_input: bool) -> list[Change]:
+def _schema_changes(where: str, old: Json, new: Json, is_input: bool) -> list[Change]:
     """Type, enum, maxLength and default of one parameter or property (`where` names it)."""
     changes = []
     if _shape(old) != _shape(new):
@@ -117,7 +121,8 @@ def _schema_changes(where: str, old: dict, new: dict, is_input: bool) -> list[Ch
         for value in [v for v in new_values if v not in old_values]:
             changes.append(Change("dangerous", "openapi", f"{where}: enum value {value} was added."))
     elif new_values is not None:
-        changes.append(Change("breaking" if is_input else "safe", "openapi", f"{where} is now limited to {', '.join(map(str, new_values))}."))
+        limited = ", ".join(map(str, new_values))
+        changes.append(Change("breaking" if is_input else "safe", "openapi", f"{where} is now limited to {limited}."))
     elif old_values is not None:
         changes.append(Change("dangerous", "openapi", f"{where} is no longer limited to a list of values."))
     old_length, new_length = old.get("maxLength"), new.get("maxLength")
@@ -136,7 +141,7 @@ def _schema_changes(where: str, old: dict, new: dict, is_input: bool) -> list[Ch
     return changes
 
 
-def _object_changes(where: str, old: dict, new: dict, is_input: bool) -> list[Change]:
+def _object_changes(where: str, old: Json, new: Json, is_input: bool) -> list[Change]:
     """Properties of a definition or an inline body schema."""
     changes = []
     old_props, new_props = old.get("properties", {}), new.get("properties", {})
@@ -156,7 +161,7 @@ def _object_changes(where: str, old: dict, new: dict, is_input: bool) -> list[Ch
     return changes
 
 
-def _operation_changes(old_doc: dict, new_doc: dict, where: str, old_op: dict, new_op: dict) -> list[Change]:
+def _operation_changes(old_doc: Json, new_doc: Json, where: str, old_op: Json, new_op: Json) -> list[Change]:
     changes = []
     old_params, new_params = _parameters(old_doc, old_op), _parameters(new_doc, new_op)
     for key in sorted(old_params.keys() - new_params.keys()):
@@ -176,7 +181,7 @@ def _operation_changes(old_doc: dict, new_doc: dict, where: str, old_op: dict, n
     return changes
 
 
-def _input_definitions(document: dict) -> set[str]:
+def _input_definitions(document: Json) -> set[str]:
     """Definitions a client sends as a request body (tables and updatable views), not only reads."""
     names = set()
     for operations in document.get("paths", {}).values():
@@ -233,7 +238,7 @@ def openapi_changes(old_text: str, new_text: str) -> list[Change]:
 SECURITY = "(security) "
 
 
-def _grant_changes(where: str, old: dict, new: dict) -> list[Change]:
+def _grant_changes(where: str, old: Json, new: Json) -> list[Change]:
     changes = []
     for role in sorted(old.keys() | new.keys()):
         before, after = set(old.get(role, [])), set(new.get(role, []))
@@ -245,7 +250,7 @@ def _grant_changes(where: str, old: dict, new: dict) -> list[Change]:
     return changes
 
 
-def _removed(kind: str, where: str, old: dict) -> Change:
+def _removed(kind: str, where: str, old: Json) -> Change:
     if kind == "constraint":
         keeps_rows_unique = old.get("type") in ("primary key", "unique", "exclusion")
         return Change("dangerous" if keeps_rows_unique else "safe", "database", f"{where} was dropped.")
@@ -256,7 +261,7 @@ def _removed(kind: str, where: str, old: dict) -> Change:
     return Change("breaking", "database", f"{where} was dropped.")
 
 
-def _added(kind: str, where: str, new: dict, new_objects: dict) -> Change:
+def _added(kind: str, where: str, new: Json, new_objects: Json) -> Change:
     if kind == "column":
         relation = new_objects.get(f"relation {where.split(' ', 1)[1].rsplit('.', 1)[0]}", {})
         filled = "default" in new or "generated" in new or "identity" in new
@@ -271,11 +276,11 @@ def _added(kind: str, where: str, new: dict, new_objects: dict) -> Change:
     return Change("safe", "database", f"{where} was added.")
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return "none" if value is None else json.dumps(value) if isinstance(value, (list, dict)) else str(value)
 
 
-def _from_to(before, after) -> str:
+def _from_to(before: object, after: object) -> str:
     """`: old → new` when both fit on a line (a finding is one line); long texts are read in the file's diff."""
     shown = [_text(before), _text(after)]
     if any("\n" in text or len(text) > 200 for text in shown):
@@ -283,7 +288,7 @@ def _from_to(before, after) -> str:
     return f": {shown[0]} → {shown[1]}"
 
 
-def _changed(kind: str, where: str, old: dict, new: dict) -> list[Change]:
+def _changed(kind: str, where: str, old: Json, new: Json) -> list[Change]:
     changes = _grant_changes(where, old.get("grants", {}), new.get("grants", {}))
     fields = sorted((old.keys() | new.keys()) - {"grants"})
     differing = [f for f in fields if old.get(f) != new.get(f)]

@@ -14,6 +14,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -166,7 +167,7 @@ def database_snapshot(settings: Settings) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def normalize_openapi(document: dict) -> str:
+def normalize_openapi(document: dict[str, Any]) -> str:
     """Sorted keys, fixed indentation, and no address of the server that produced it."""
     document.pop("host", None)
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
@@ -211,7 +212,8 @@ def client_types(settings: Settings, openapi: str, graphql: str) -> dict[str, st
     if generated.returncode != 0:
         lines = generated.stderr.strip().splitlines()
         raise PulseError(f"generating the client types failed: {lines[-1] if lines else generated.returncode}")
-    return json.loads(generated.stdout)
+    types: dict[str, str] = json.loads(generated.stdout)
+    return types
 
 
 def snapshot(settings: Settings) -> list[Path]:
@@ -226,7 +228,7 @@ def snapshot(settings: Settings) -> list[Path]:
 
 def drift(settings: Settings) -> str:
     """A unified diff of committed snapshots against freshly generated ones; empty when equal."""
-    chunks = []
+    chunks: list[str] = []
     for relative, fresh in generate(settings).files().items():
         path = settings.root / relative
         committed = path.read_text() if path.exists() else ""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, LiteralString
 from urllib.parse import urlsplit
 
 import psycopg
@@ -61,6 +62,14 @@ def connection(url: str, autocommit: bool = False) -> Iterator[psycopg.Connectio
         yield conn
     finally:
         conn.close()
+
+
+def scalar(conn: psycopg.Connection, query: LiteralString, params: list[Any] | None = None) -> Any:
+    """The first column of the row a query that always returns one (`select <expression>`) returns."""
+    row = conn.execute(query, params).fetchone()
+    if row is None:
+        raise PulseError(f"the database returned no row for: {query}")
+    return row[0]
 
 
 def database_exists(admin_url: str, name: str) -> bool:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import psycopg
 
 from pulse.config import Settings
-from pulse.database import connection
+from pulse.database import connection, scalar
 from pulse.errors import PulseError
 
 
 def list_jobs(settings: Settings) -> list[tuple[str, str, str, bool]]:
     """(name, schedule, description, scheduled by pg_cron here) for every job."""
     with connection(settings.database_url) as conn:
-        has_cron = conn.execute("select to_regclass('cron.job') is not null").fetchone()[0]
+        has_cron = scalar(conn, "select to_regclass('cron.job') is not null")
         scheduled = {row[0] for row in conn.execute("select jobname from cron.job")} if has_cron else set()
         return [(name, schedule, description, name in scheduled)
                 for name, schedule, description in conn.execute(
@@ -23,6 +23,7 @@ def run_job(settings: Settings, name: str) -> str | None:
     # Autocommit: what the job did must stay done.
     with connection(settings.database_url, autocommit=True) as conn:
         try:
-            return conn.execute("select app_private.run_job(%s)", [name]).fetchone()[0]
+            result: str | None = scalar(conn, "select app_private.run_job(%s)", [name])
+            return result
         except psycopg.Error as error:
             raise PulseError(error.diag.message_primary or str(error)) from None

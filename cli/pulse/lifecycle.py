@@ -8,7 +8,7 @@ from psycopg import sql
 from pulse import console
 from pulse.cluster import Cluster
 from pulse.config import ObjectStorage, Settings
-from pulse.database import TEST_EXTENSIONS, connection, create_database, database_exists, drop_database, require_extensions
+from pulse.database import TEST_EXTENSIONS, connection, create_database, database_exists, drop_database, require_extensions, scalar
 from pulse.errors import PulseError
 from pulse.migrate import Migrator
 from pulse.seed import seed
@@ -30,7 +30,7 @@ def configure_database(config: Settings, url: str | None = None) -> None:
     sign-in functions sign with, the object storage it signs URLs for (when
     configured), and the password the servers log in with."""
     with connection(url or config.database_url, autocommit=True) as conn:
-        if conn.execute("select to_regclass('app_private.token_settings') is not null").fetchone()[0]:
+        if scalar(conn, "select to_regclass('app_private.token_settings') is not null"):
             conn.execute(
                 "insert into app_private.token_settings (jwt_secret) values (%s)"
                 " on conflict (singleton) do update set jwt_secret = excluded.jwt_secret", [config.jwt_secret])

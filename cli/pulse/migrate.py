@@ -15,12 +15,21 @@ import psycopg
 
 from pulse import console, repeatables
 from pulse.config import Settings
-from pulse.database import REQUIRED_EXTENSIONS, connection, require_extensions
+from pulse.database import REQUIRED_EXTENSIONS, connection, require_extensions, scalar
 from pulse.errors import PulseError
 from pulse.scripts import ScriptError, run_psql, run_script, runs_in_psql
 from pulse.sqitch import registry
-from pulse.sqitch.plan import (Change, Plan, PlanError, append_change, check_scripts, default_identity, load_plan,
-                               rework_change, write_script_templates)
+from pulse.sqitch.plan import (
+    Change,
+    Plan,
+    PlanError,
+    append_change,
+    check_scripts,
+    default_identity,
+    load_plan,
+    rework_change,
+    write_script_templates,
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,7 @@ class Migrator:
                     f"{planned.name if planned else 'nothing'}; the plan was edited after deploying — revert first"
                 )
         # As `sqitch check`: a hash equal to the change id comes from a registry older than script hashes.
-        edited = [change for change, row in zip(self.plan.changes, deployed)
+        edited = [change for change, row in zip(self.plan.changes, deployed, strict=False)
                   if row.script_hash not in (None, row.change_id)
                   and change.script_hash(self.top_dir) != row.script_hash]
         return State(deployed, self.plan.changes[len(deployed):], edited)
@@ -172,7 +181,7 @@ class Migrator:
     def verify(self) -> list[tuple[str, str | None]]:
         """Run every deployed change's verify script; (name, error or None) for each.
         A change whose deploy script was edited after it was deployed fails too."""
-        results = []
+        results: list[tuple[str, str | None]] = []
         with connection(self.url, autocommit=True) as conn:
             state = self.state(conn)
             for change in self.plan.changes[: len(state.deployed)]:
@@ -200,7 +209,7 @@ class Migrator:
 
 def require_row_security_bypass(conn: psycopg.Connection) -> None:
     """Definer functions run as the owner on tables whose RLS is forced: the owner must bypass it."""
-    if not conn.execute("select rolsuper or rolbypassrls from pg_roles where rolname = current_user").fetchone()[0]:
+    if not scalar(conn, "select rolsuper or rolbypassrls from pg_roles where rolname = current_user"):
         raise PulseError(f"role {conn.info.user} owns the schema but lacks BYPASSRLS: "
                          f"ALTER ROLE {conn.info.user} BYPASSRLS (or migrate as a superuser)")
 

@@ -140,11 +140,11 @@ def run_script(conn: psycopg.Connection, path: Path, root: Path) -> None:
 def run_psql(conn: psycopg.Connection, path: Path, root: Path) -> None:
     """Run a script through psql as `sqitch deploy` does; a failure raises `file:line: ERROR code: message`."""
     info = conn.info
-    params = {"host": info.host, "port": info.port, "user": info.user, "dbname": info.dbname}
+    params: dict[str, str | int] = {"host": info.host, "port": info.port, "user": info.user, "dbname": info.dbname}
     env = {**os.environ, "PGPASSWORD": conn.info.password or ""}
     command = ["psql", "--quiet", "--no-psqlrc", "--no-align", "--tuples-only",
                "--set", "ON_ERROR_STOP=1", "--set", "registry=sqitch", "--set", "VERBOSITY=verbose",
-               "--dbname", psycopg.conninfo.make_conninfo(**params), "--file", str(path)]
+               "--dbname", psycopg.conninfo.make_conninfo("", **params), "--file", str(path)]
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     except FileNotFoundError:

@@ -18,6 +18,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -99,7 +100,7 @@ def start(settings: Settings, started_database: bool) -> dict[str, int]:
     chosen = preflight(settings)
     logs = log_folder(settings)
     environment = {**os.environ, **settings.server_environment()}
-    processes: dict[str, subprocess.Popen] = {}
+    processes: dict[str, subprocess.Popen[bytes]] = {}
     try:
         for server in chosen:
             log = (logs / f"{server.name}.log").open("w")
@@ -125,7 +126,7 @@ def log_folder(settings: Settings) -> Path:
     return folder
 
 
-def wait_until_ready(server: Server, process: subprocess.Popen, log: Path) -> None:
+def wait_until_ready(server: Server, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     if server.probe is None:
         deadline = time.monotonic() + 1.0
@@ -153,7 +154,7 @@ def last_line(log: Path) -> str:
     return lines[-1].strip() if lines else f"no output (see {log})"
 
 
-def read_state(settings: Settings) -> dict:
+def read_state(settings: Settings) -> dict[str, Any]:
     """What `pulse up` recorded: {"pids": {name: pid}, "database": started it}; {} when nothing runs."""
     path = state_file(settings)
     if not path.exists():

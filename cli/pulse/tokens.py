@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import jwt
 import psycopg
 
 from pulse.config import Settings
-from pulse.database import connection
+from pulse.database import connection, scalar
 from pulse.errors import PulseError
 
 TTL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -26,22 +27,22 @@ def parse_ttl(text: str) -> int:
     return seconds
 
 
-def claims_for(settings: Settings, email: str, organization_slug: str) -> dict:
+def claims_for(settings: Settings, email: str, organization_slug: str) -> dict[str, Any]:
     """The database decides who the user is and whether they belong to the tenant."""
     with connection(settings.database_url) as conn:
         try:
-            row = conn.execute("select auth.token_claims_for(%s, %s)", [email, organization_slug]).fetchone()
+            claims: dict[str, Any] = scalar(conn, "select auth.token_claims_for(%s, %s)", [email, organization_slug])
         except psycopg.Error as error:
             raise PulseError(error.diag.message_primary or str(error)) from None
-    return row[0]
+    return claims
 
 
-def mint(settings: Settings, claims: dict, ttl_seconds: int) -> str:
+def mint(settings: Settings, claims: dict[str, Any], ttl_seconds: int) -> str:
     now = int(time.time())
     return jwt.encode({**claims, "iat": now, "exp": now + ttl_seconds}, settings.jwt_secret, algorithm="HS256")
 
 
-def decode(settings: Settings, token: str) -> dict:
+def decode(settings: Settings, token: str) -> dict[str, Any]:
     try:
         return jwt.decode(token, settings.jwt_secret, algorithms=["HS256"])
     except jwt.PyJWTError as error:

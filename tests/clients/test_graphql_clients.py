@@ -6,8 +6,8 @@ import json
 import subprocess
 
 import pytest
-
 from clients_support import NODE, SCRIPTS, UNKNOWN, run_js, shop
+
 from helpers import ROOT, rest, wait_for_listen
 
 pytestmark = pytest.mark.stack

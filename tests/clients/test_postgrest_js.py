@@ -7,7 +7,6 @@ import io
 import uuid
 
 import pytest
-
 from clients_support import UNKNOWN, new_partner, run_js, shop, visible_projects
 
 pytestmark = pytest.mark.stack

@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from postgrest import APIError, CountMethod, SyncPostgrestClient
-
 from clients_support import UNKNOWN, new_partner, shop, visible_projects
+from postgrest import APIError, CountMethod, SyncPostgrestClient
 
 pytestmark = pytest.mark.stack
 

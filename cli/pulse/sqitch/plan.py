@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "SYNTAX_VERSION",
@@ -592,7 +593,7 @@ class _Parser:
         if "syntax-version" not in self.pragmas:
             self.pragmas["syntax-version"] = SYNTAX_VERSION
         project = self.pragmas.get("project")
-        if not _perl_true(project):
+        if project is None or not _perl_true(project):
             raise PlanError(f"Missing %project pragma in {self.path}")
         uri = self.pragmas.get("uri")
         self.project, self.uri = project, (uri if _perl_true(uri) else None)
@@ -673,6 +674,7 @@ class _Parser:
             raise self.syntax_error(
                 f'"{name}" is invalid because it could be confused with a SHA1 ID'
             )
+        assert match is not None  # fields came from it: it has a timestamp
         timestamp = content[match.start("yr") : match.end("sc") + 1]
         try:
             _parse_timestamp(timestamp)
@@ -692,7 +694,7 @@ class _Parser:
         else:
             self._add_change(name, fields.get("deps"), fields.get("operator") or "", attrs)
 
-    def _add_tag(self, name: str, deps: str | None, attrs: dict) -> None:
+    def _add_tag(self, name: str, deps: str | None, attrs: dict[str, Any]) -> None:
         if "/" in name:
             raise self.syntax_error(f'Tag "{name}" contains illegal character /')
         if not self.changes:
@@ -713,7 +715,7 @@ class _Parser:
         self.closed_line_of[key] = self.line_no
         self.section_line_of = {}
 
-    def _add_change(self, name: str, deps: str | None, operator: str, attrs: dict) -> None:
+    def _add_change(self, name: str, deps: str | None, operator: str, attrs: dict[str, Any]) -> None:
         if name in self.section_line_of:
             raise self.syntax_error(
                 f'Change "{name}" duplicates earlier declaration on line '

@@ -401,7 +401,8 @@ def deployed_changes(
         registry,
         (project,),
     ).fetchall()
-    return [DeployedChange(*row[:11], tags=tuple(row[11])) for row in rows]
+    # row[:11] fills the eleven columns before `tags`; mypy cannot count a slice of a row.
+    return [DeployedChange(*row[:11], tags=tuple(row[11])) for row in rows]  # type: ignore[misc]
 
 
 def _change_id_for(
@@ -416,6 +417,7 @@ def _change_id_for(
 
     Mirrors DBIEngine `change_id_for` with `first`: a bare name means its earliest deploy.
     """
+    params: tuple[str | None, ...]
     if change_id:
         query, params = "SELECT change_id FROM {changes} WHERE change_id = %s", (change_id,)
     elif change and tag == "ROOT":
@@ -706,7 +708,7 @@ def record_revert(
             conn, "DELETE FROM {tags} WHERE change_id = %s RETURNING tag", registry, (change.id,)
         ).fetchall()
     ]
-    requires, conflicts = _run(
+    dependencies = _run(
         conn,
         "SELECT ARRAY(SELECT dependency FROM {dependencies}"
         "              WHERE change_id = %s AND type = 'require'),"
@@ -715,6 +717,8 @@ def record_revert(
         registry,
         (change.id, change.id),
     ).fetchone()
+    assert dependencies is not None  # a SELECT without FROM returns one row
+    requires, conflicts = dependencies
     row = _run(
         conn,
         "DELETE FROM {changes} WHERE change_id = %s"
