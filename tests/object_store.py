@@ -17,6 +17,7 @@ import boto3
 import httpx
 import psycopg
 from botocore.config import Config
+
 from helpers import rest
 from pulse.contracts import free_port
 from pulse.storage import Outcome, verify_due

@@ -4,6 +4,7 @@ with the status, reason code, message and hint clients rely on, and nothing is o
 from __future__ import annotations
 
 import pytest
+
 from helpers import World, rest
 from workflow_world import Shop
 

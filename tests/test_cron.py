@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
 from helpers import ROOT, copy_project, pulse
 from pulse.contracts import free_port
 

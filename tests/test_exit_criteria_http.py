@@ -5,6 +5,7 @@ criteria with met or unmet; management waives one and the stage completes."""
 from __future__ import annotations
 
 import pytest
+
 from helpers import World, rest
 
 pytestmark = pytest.mark.stack

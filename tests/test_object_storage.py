@@ -10,6 +10,7 @@ import boto3
 import psycopg
 import pytest
 from botocore.config import Config
+
 from helpers import pulse, pulse_env
 
 CLIENT_METHODS = {"GET": "get_object", "PUT": "put_object", "HEAD": "head_object"}

@@ -7,6 +7,7 @@ privilege was checked. The pre-request (auth.check_request) now refuses such wri
 from __future__ import annotations
 
 import pytest
+
 from helpers import World, rest
 
 pytestmark = pytest.mark.stack

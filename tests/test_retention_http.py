@@ -8,6 +8,7 @@ import io
 import uuid
 
 import pytest
+
 from helpers import World, rest
 
 pytestmark = pytest.mark.stack
