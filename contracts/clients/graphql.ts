@@ -134,6 +134,157 @@ export type ActivityLog = Node & {
 };
 
 /**
+ * The archived activity log: events older than the tenant's retention (audit_settings), moved out of activity_log by a nightly job.
+ * Readable with audit.read (portal users never), under each table's rule for the history of a deleted row; export it as CSV with Accept: text/csv. Platform operators read every tenant's.
+ */
+export type ActivityLogArchive = {
+  __typename?: 'ActivityLogArchive';
+  /** insert, update or delete. */
+  action?: Maybe<Scalars['String']['output']>;
+  /** The database role of the request (app_user, app_admin) or the login that made it. */
+  actorRole?: Maybe<Scalars['String']['output']>;
+  /** Who made it (sub claim); empty for changes made outside the APIs. */
+  actorUserId?: Maybe<Scalars['UUID']['output']>;
+  /** When the archive job moved the event here. */
+  archivedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Client address of the API request, when known. */
+  clientAddress?: Maybe<Scalars['InternetAddress']['output']>;
+  /** The changed row's id (tables keyed otherwise: their key columns joined by a colon). */
+  entityId?: Maybe<Scalars['String']['output']>;
+  /** The table, e.g. projects, approvals, documents. */
+  entityType?: Maybe<Scalars['String']['output']>;
+  /** After: the whole row on insert, the changed columns on update. */
+  newValues?: Maybe<Scalars['JSON']['output']>;
+  /** When the change happened. */
+  occurredAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Before: the whole row on delete, the changed columns on update. */
+  oldValues?: Maybe<Scalars['JSON']['output']>;
+  /** The tenant; empty for changes to global entities such as users. */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** The project the changed row belongs to, when it belongs to one. */
+  projectId?: Maybe<Scalars['UUID']['output']>;
+  /** X-Request-Id of the API request, when sent. */
+  requestId?: Maybe<Scalars['String']['output']>;
+  /** Event id (time-ordered), as it was in activity_log. */
+  rowId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `ActivityLogArchive` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ActivityLogArchiveCondition = {
+  /** Checks for equality with the object’s `action` field. */
+  action?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `actorRole` field. */
+  actorRole?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `actorUserId` field. */
+  actorUserId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `archivedAt` field. */
+  archivedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `clientAddress` field. */
+  clientAddress?: InputMaybe<Scalars['InternetAddress']['input']>;
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `occurredAt` field. */
+  occurredAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `requestId` field. */
+  requestId?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ActivityLogArchive` values. */
+export type ActivityLogArchiveConnection = {
+  __typename?: 'ActivityLogArchiveConnection';
+  /** A list of edges which contains the `ActivityLogArchive` and cursor to aid in pagination. */
+  edges: Array<ActivityLogArchiveEdge>;
+  /** A list of `ActivityLogArchive` objects. */
+  nodes: Array<ActivityLogArchive>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ActivityLogArchive` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ActivityLogArchive` edge in the connection. */
+export type ActivityLogArchiveEdge = {
+  __typename?: 'ActivityLogArchiveEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ActivityLogArchive` at the end of the edge. */
+  node: ActivityLogArchive;
+};
+
+/** A filter to be used against `ActivityLogArchive` object types. All fields are combined with a logical ‘and.’ */
+export type ActivityLogArchiveFilter = {
+  /** Filter by the object’s `action` field. */
+  action?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `actorRole` field. */
+  actorRole?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `actorUserId` field. */
+  actorUserId?: InputMaybe<UuidFilter>;
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ActivityLogArchiveFilter>>;
+  /** Filter by the object’s `archivedAt` field. */
+  archivedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `clientAddress` field. */
+  clientAddress?: InputMaybe<InternetAddressFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ActivityLogArchiveFilter>;
+  /** Filter by the object’s `occurredAt` field. */
+  occurredAt?: InputMaybe<DatetimeFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ActivityLogArchiveFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `requestId` field. */
+  requestId?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ActivityLogArchive`. */
+export type ActivityLogArchiveOrderBy =
+  | 'ACTION_ASC'
+  | 'ACTION_DESC'
+  | 'ACTOR_ROLE_ASC'
+  | 'ACTOR_ROLE_DESC'
+  | 'ACTOR_USER_ID_ASC'
+  | 'ACTOR_USER_ID_DESC'
+  | 'ARCHIVED_AT_ASC'
+  | 'ARCHIVED_AT_DESC'
+  | 'CLIENT_ADDRESS_ASC'
+  | 'CLIENT_ADDRESS_DESC'
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'OCCURRED_AT_ASC'
+  | 'OCCURRED_AT_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'REQUEST_ID_ASC'
+  | 'REQUEST_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/**
  * A condition to be used against `ActivityLog` object types. All fields are tested
  * for equality and combined with a logical ‘and.’
  */
@@ -383,6 +534,8 @@ export type Approval = Node & {
   entityType: Scalars['String']['output'];
   /** How many times it has been escalated (each level notifies one manager further up). */
   escalationLevel: Scalars['Int']['output'];
+  /** Hard deadline (approval_settings.expiry_hours after the request): still open then, the approval expires; empty: never. */
+  expiresAt?: Maybe<Scalars['Datetime']['output']>;
   /** Reads and enables pagination through a set of `ApprovalHistory`. */
   history: ApprovalHistoryConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
@@ -399,6 +552,10 @@ export type Approval = Node & {
   project?: Maybe<Project>;
   /** The project it belongs to. */
   projectId?: Maybe<Scalars['UUID']['output']>;
+  /** When the approver of the current step is reminded (approval_settings.reminder_percent of the SLA); empty: no reminder. */
+  remindAt?: Maybe<Scalars['Datetime']['output']>;
+  /** When the approver of the current step was reminded; empty until then (once per step). */
+  remindedAt?: Maybe<Scalars['Datetime']['output']>;
   /** Who asked. */
   requestedBy?: Maybe<Scalars['UUID']['output']>;
   /** Decisions must carry an electronic signature (approval_policies). */
@@ -407,7 +564,7 @@ export type Approval = Node & {
   rowId: Scalars['UUID']['output'];
   /** When the current step breaches its SLA; escalation starts after it. */
   slaDueAt: Scalars['Datetime']['output'];
-  /** pending, in_review, approved, rejected, cancelled or expired. */
+  /** pending, in_review, approved, rejected, cancelled or expired (past expires_at undecided; it can no longer be decided). */
   status: ApprovalStatus;
   /** The resolved steps: [{"role": ..., "approver_id": ...}], in order. */
   steps: Scalars['JSON']['output'];
@@ -466,6 +623,7 @@ export type ApprovalAction =
   | 'comment'
   | 'delegate'
   | 'escalate'
+  | 'expire'
   | 'reassign'
   | 'reject'
   | 'request';
@@ -583,8 +741,8 @@ export type ApprovalAttachmentOrderBy =
   | 'VERSION_NUMBER_DESC';
 
 /**
- * Routing of approvals. For a new approval the active chain of its type with the lowest rank whose conditions all hold is used; its steps are decided in order.
- * conditions: {"quote_value": {"gte": 50000}, "po_value": {"gt": 10000}, "risk_flags": {"any": ["export_controlled"]}, "ctq_failures": {"gt": 0}, "rework_percent": {"gte": 5}, "slippage_days": {"gt": 3}, "priority": {"in": ["urgent"]}}; operators eq, ne, gt, gte, lt, lte, in, any.
+ * Routing of approvals. For a new approval the active chain of its type with the lowest rank whose conditions all hold is used; its steps are decided in order, each by a different person (two-person control).
+ * conditions: {"quote_value": {"gte": 50000}, "margin_percent": {"lt": 15}, "po_value": {"gt": 10000}, "risk_flags": {"any": ["export_controlled"]}, "ctq_failures": {"gt": 0}, "rework_percent": {"gte": 5}, "slippage_days": {"gt": 3}, "priority": {"in": ["urgent"]}}; operators eq, ne, gt, gte, lt, lte, in, any.
  * steps: [{"role": "sales"}, {"role": "finance"}, {"user_id": "..."}].
  */
 export type ApprovalChain = Node & {
@@ -1093,7 +1251,7 @@ export type ApprovalHistory = Node & {
   actionAt: Scalars['Datetime']['output'];
   /** Who acted; empty for the escalation job. */
   actionBy?: Maybe<Scalars['UUID']['output']>;
-  /** request, assign, reassign, delegate, approve, reject, comment, escalate or cancel. */
+  /** request, assign, reassign, delegate, approve, reject, comment, escalate, cancel or expire. */
   actionType: ApprovalAction;
   /** Reads a single `Approval` that is related to this `ApprovalHistory`. */
   approval?: Maybe<Approval>;
@@ -1231,7 +1389,7 @@ export type ApprovalNotification = Node & {
   organizationId: Scalars['UUID']['output'];
   /** When the recipient read the matching notification. */
   readAt?: Maybe<Scalars['Datetime']['output']>;
-  /** assigned, escalated, decided or cancelled. */
+  /** assigned, escalated, decided, cancelled, reminded or expired. */
   reason: Scalars['String']['output'];
   /** Reads a single `User` that is related to this `ApprovalNotification`. */
   recipient?: Maybe<User>;
@@ -1710,7 +1868,7 @@ export type ApprovalRouteStep = {
   approvalChainId?: Maybe<Scalars['UUID']['output']>;
   /** The approval type. */
   approvalType?: Maybe<ApprovalType>;
-  /** Who decides the step if the approval were requested now; empty when nobody but the requester could. */
+  /** Who decides the step if the approval were requested now: never the requester nor the approver of an earlier step; empty when nobody eligible could (a request would be refused, PT409 approval.no_approver). */
   approverId?: Maybe<Scalars['UUID']['output']>;
   /** Name of that chain. */
   chainName?: Maybe<Scalars['String']['output']>;
@@ -1782,6 +1940,107 @@ export type ApprovalRouteStepFilter = {
   step?: InputMaybe<IntFilter>;
   /** Filter by the object’s `userId` field. */
   userId?: InputMaybe<UuidFilter>;
+};
+
+/**
+ * Approval settings of the tenant: two-person control, reminders, hard deadline.
+ * One row per tenant, changed with workflow.manage. A chain never has the same person decide two steps, nor the requester decide their own request; when a step has no eligible approver, when_no_approver says what happens. Approvers are reminded once per step at reminder_percent of the SLA; an open approval older than expiry_hours expires.
+ */
+export type ApprovalSetting = Node & {
+  __typename?: 'ApprovalSetting';
+  /** Reads a single `User` that is related to this `ApprovalSetting`. */
+  backupApprover?: Maybe<User>;
+  /** The named backup approver: an active staff member who may decide any step they are eligible for (not the requester, not a decider of an earlier step). */
+  backupApproverId?: Maybe<Scalars['UUID']['output']>;
+  /** Hard deadline: an approval still open this many hours after it was requested expires (status expired); empty: approvals never expire. */
+  expiryHours?: Maybe<Scalars['Int']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `ApprovalSetting`. */
+  organization?: Maybe<Organization>;
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** Share of the SLA (1 to 99 %) after which the approver of a step is reminded, once; empty: no reminders. */
+  reminderPercent?: Maybe<Scalars['Int']['output']>;
+  /** When the settings were last changed. */
+  updatedAt: Scalars['Datetime']['output'];
+  /** When nobody may decide a step (every holder of its role and of the fallback roles requested it or decided an earlier step): refuse (the request fails with PT409 approval.no_approver) or backup (backup_approver_id decides, if they are eligible themselves). */
+  whenNoApprover: Scalars['String']['output'];
+};
+
+/**
+ * A condition to be used against `ApprovalSetting` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ApprovalSettingCondition = {
+  /** Checks for equality with the object’s `backupApproverId` field. */
+  backupApproverId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ApprovalSetting` values. */
+export type ApprovalSettingConnection = {
+  __typename?: 'ApprovalSettingConnection';
+  /** A list of edges which contains the `ApprovalSetting` and cursor to aid in pagination. */
+  edges: Array<ApprovalSettingEdge>;
+  /** A list of `ApprovalSetting` objects. */
+  nodes: Array<ApprovalSetting>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ApprovalSetting` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ApprovalSetting` edge in the connection. */
+export type ApprovalSettingEdge = {
+  __typename?: 'ApprovalSettingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ApprovalSetting` at the end of the edge. */
+  node: ApprovalSetting;
+};
+
+/** A filter to be used against `ApprovalSetting` object types. All fields are combined with a logical ‘and.’ */
+export type ApprovalSettingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ApprovalSettingFilter>>;
+  /** Filter by the object’s `backupApprover` relation. */
+  backupApprover?: InputMaybe<UserFilter>;
+  /** A related `backupApprover` exists. */
+  backupApproverExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `backupApproverId` field. */
+  backupApproverId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ApprovalSettingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ApprovalSettingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ApprovalSetting`. */
+export type ApprovalSettingOrderBy =
+  | 'BACKUP_APPROVER_ID_ASC'
+  | 'BACKUP_APPROVER_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** Represents an update to a `ApprovalSetting`. Fields that are set will be updated. */
+export type ApprovalSettingPatch = {
+  /** The named backup approver: an active staff member who may decide any step they are eligible for (not the requester, not a decider of an earlier step). */
+  backupApproverId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Hard deadline: an approval still open this many hours after it was requested expires (status expired); empty: approvals never expire. */
+  expiryHours?: InputMaybe<Scalars['Int']['input']>;
+  /** Share of the SLA (1 to 99 %) after which the approver of a step is reminded, once; empty: no reminders. */
+  reminderPercent?: InputMaybe<Scalars['Int']['input']>;
+  /** When nobody may decide a step (every holder of its role and of the fallback roles requested it or decided an earlier step): refuse (the request fails with PT409 approval.no_approver) or backup (backup_approver_id decides, if they are eligible themselves). */
+  whenNoApprover?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Approvals dashboard: open approvals past their SLA, with their escalation level. */
@@ -2130,6 +2389,83 @@ export type ApproverBackupPatch = {
   validUntil?: InputMaybe<Scalars['Datetime']['input']>;
 };
 
+/**
+ * Per-tenant audit settings; one row per tenant.
+ * Changed with organization.update; read with audit.read or organization.update.
+ */
+export type AuditSetting = Node & {
+  __typename?: 'AuditSetting';
+  /** Years activity log events stay in the activity log; older ones move to the archive (app.activity_log_archive) by the archive-activity-log job. */
+  activityLogRetentionYears: Scalars['Int']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `AuditSetting`. */
+  organization?: Maybe<Organization>;
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** When the settings were last changed. */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `AuditSetting` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type AuditSettingCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `AuditSetting` values. */
+export type AuditSettingConnection = {
+  __typename?: 'AuditSettingConnection';
+  /** A list of edges which contains the `AuditSetting` and cursor to aid in pagination. */
+  edges: Array<AuditSettingEdge>;
+  /** A list of `AuditSetting` objects. */
+  nodes: Array<AuditSetting>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `AuditSetting` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `AuditSetting` edge in the connection. */
+export type AuditSettingEdge = {
+  __typename?: 'AuditSettingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `AuditSetting` at the end of the edge. */
+  node: AuditSetting;
+};
+
+/** A filter to be used against `AuditSetting` object types. All fields are combined with a logical ‘and.’ */
+export type AuditSettingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<AuditSettingFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<AuditSettingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<AuditSettingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `AuditSetting`. */
+export type AuditSettingOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** Represents an update to a `AuditSetting`. Fields that are set will be updated. */
+export type AuditSettingPatch = {
+  /** Years activity log events stay in the activity log; older ones move to the archive (app.activity_log_archive) by the archive-activity-log job. */
+  activityLogRetentionYears?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A filter to be used against BigFloat fields. All fields are combined with a logical ‘and.’ */
 export type BigFloatFilter = {
   /** Not equal to the specified value, treating null like an ordinary value. */
@@ -2156,7 +2492,7 @@ export type BigFloatFilter = {
   notIn?: InputMaybe<Array<Scalars['BigFloat']['input']>>;
 };
 
-/** Workflow health: blocked sub-stages grouped by reason. */
+/** Workflow health: blocked sub-stages of running projects (not completed or cancelled) grouped by reason. */
 export type BlockedReason = Node & {
   __typename?: 'BlockedReason';
   /** Sub-stages blocked for it. */
@@ -2385,6 +2721,37 @@ export type CommentOnApprovalPayload = {
 /** The output of our `commentOnApproval` mutation. */
 export type CommentOnApprovalPayloadApprovalHistoryEdgeArgs = {
   orderBy?: Array<ApprovalHistoryOrderBy>;
+};
+
+/** All input for the `confirmDocumentUpload` mutation. */
+export type ConfirmDocumentUploadInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  versionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `confirmDocumentUpload` mutation. */
+export type ConfirmDocumentUploadPayload = {
+  __typename?: 'ConfirmDocumentUploadPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `DocumentVersion`. May be used by Relay 1. */
+  documentVersionEdge?: Maybe<DocumentVersionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<DocumentVersion>;
+};
+
+
+/** The output of our `confirmDocumentUpload` mutation. */
+export type ConfirmDocumentUploadPayloadDocumentVersionEdgeArgs = {
+  orderBy?: Array<DocumentVersionOrderBy>;
 };
 
 /** People at a partner company. At most one is the primary contact of its partner. */
@@ -3093,6 +3460,39 @@ export type CreateWorkflowDefinitionSubStagePayload = {
 /** The output of our create `WorkflowDefinitionSubStage` mutation. */
 export type CreateWorkflowDefinitionSubStagePayloadWorkflowDefinitionSubStageEdgeArgs = {
   orderBy?: Array<WorkflowDefinitionSubStageOrderBy>;
+};
+
+/** All input for the create `WorkflowExitCriterion` mutation. */
+export type CreateWorkflowExitCriterionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `WorkflowExitCriterion` to be created by this mutation. */
+  workflowExitCriterion: WorkflowExitCriterionInput;
+};
+
+/** The output of our create `WorkflowExitCriterion` mutation. */
+export type CreateWorkflowExitCriterionPayload = {
+  __typename?: 'CreateWorkflowExitCriterionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `WorkflowExitCriterion` that was created by this mutation. */
+  workflowExitCriterion?: Maybe<WorkflowExitCriterion>;
+  /** An edge for our `WorkflowExitCriterion`. May be used by Relay 1. */
+  workflowExitCriterionEdge?: Maybe<WorkflowExitCriterionEdge>;
+};
+
+
+/** The output of our create `WorkflowExitCriterion` mutation. */
+export type CreateWorkflowExitCriterionPayloadWorkflowExitCriterionEdgeArgs = {
+  orderBy?: Array<WorkflowExitCriterionOrderBy>;
 };
 
 /** All input for the create `WorkflowStage` mutation. */
@@ -4148,6 +4548,51 @@ export type DeleteWorkflowDefinitionSubStagePayloadWorkflowDefinitionSubStageEdg
   orderBy?: Array<WorkflowDefinitionSubStageOrderBy>;
 };
 
+/** All input for the `deleteWorkflowExitCriterionById` mutation. */
+export type DeleteWorkflowExitCriterionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `WorkflowExitCriterion` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteWorkflowExitCriterion` mutation. */
+export type DeleteWorkflowExitCriterionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Criterion id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `WorkflowExitCriterion` mutation. */
+export type DeleteWorkflowExitCriterionPayload = {
+  __typename?: 'DeleteWorkflowExitCriterionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedWorkflowExitCriterionId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `WorkflowExitCriterion` that was deleted by this mutation. */
+  workflowExitCriterion?: Maybe<WorkflowExitCriterion>;
+  /** An edge for our `WorkflowExitCriterion`. May be used by Relay 1. */
+  workflowExitCriterionEdge?: Maybe<WorkflowExitCriterionEdge>;
+};
+
+
+/** The output of our delete `WorkflowExitCriterion` mutation. */
+export type DeleteWorkflowExitCriterionPayloadWorkflowExitCriterionEdgeArgs = {
+  orderBy?: Array<WorkflowExitCriterionOrderBy>;
+};
+
 /** All input for the `deleteWorkflowStageById` mutation. */
 export type DeleteWorkflowStageByIdInput = {
   /**
@@ -4251,13 +4696,15 @@ export type Document = Node & {
   checksum?: Maybe<Scalars['String']['output']>;
   /** When the document was created. */
   createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `DocumentDisposal` that is related to this `Document`. */
+  documentDisposal?: Maybe<DocumentDisposal>;
   /** Reads and enables pagination through a set of `DocumentVersion`. */
   documentVersions: DocumentVersionConnection;
   /** File extension used in the generated file names (pdf, xlsx, step, ...). */
   fileExtension: Scalars['String']['output'];
   /** File name of the current version: <ORG>-<PROJECTID>-<CATEGORY>-<YYYYMMDD>-v<NN>.<ext>. */
   fileName?: Maybe<Scalars['String']['output']>;
-  /** Object storage path of the current version: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>. */
+  /** Storage path of the current version in the seed's layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>. */
   filePath?: Maybe<Scalars['String']['output']>;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
@@ -4645,6 +5092,115 @@ export type DocumentConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/**
+ * Documents due for disposal: their retention has ended.
+ * Flagged by the flag-documents-for-disposal job; the list of the document controller (workflow.manage). A document in retention cannot be deleted (document.in_retention); once disposed of, its row goes with it.
+ */
+export type DocumentDisposal = Node & {
+  __typename?: 'DocumentDisposal';
+  /** Reads a single `Document` that is related to this `DocumentDisposal`. */
+  document?: Maybe<Document>;
+  /** The document (documents.id). */
+  documentId: Scalars['UUID']['output'];
+  /** When the job flagged it. */
+  flaggedAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** When its retention ended: its newest version's upload (or its creation) plus the years of its retention_tag. */
+  retentionEndedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `DocumentDisposal` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type DocumentDisposalCondition = {
+  /** Checks for equality with the object’s `documentId` field. */
+  documentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `flaggedAt` field. */
+  flaggedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `DocumentDisposal` values. */
+export type DocumentDisposalConnection = {
+  __typename?: 'DocumentDisposalConnection';
+  /** A list of edges which contains the `DocumentDisposal` and cursor to aid in pagination. */
+  edges: Array<DocumentDisposalEdge>;
+  /** A list of `DocumentDisposal` objects. */
+  nodes: Array<DocumentDisposal>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `DocumentDisposal` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `DocumentDisposal` edge in the connection. */
+export type DocumentDisposalEdge = {
+  __typename?: 'DocumentDisposalEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `DocumentDisposal` at the end of the edge. */
+  node: DocumentDisposal;
+};
+
+/** A filter to be used against `DocumentDisposal` object types. All fields are combined with a logical ‘and.’ */
+export type DocumentDisposalFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<DocumentDisposalFilter>>;
+  /** Filter by the object’s `document` relation. */
+  document?: InputMaybe<DocumentFilter>;
+  /** Filter by the object’s `documentId` field. */
+  documentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `flaggedAt` field. */
+  flaggedAt?: InputMaybe<DatetimeFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<DocumentDisposalFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<DocumentDisposalFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `DocumentDisposal`. */
+export type DocumentDisposalOrderBy =
+  | 'DOCUMENT_ID_ASC'
+  | 'DOCUMENT_ID_DESC'
+  | 'FLAGGED_AT_ASC'
+  | 'FLAGGED_AT_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** All input for the `documentDownloadUrl` mutation. */
+export type DocumentDownloadUrlInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  expiresIn?: InputMaybe<Scalars['Int']['input']>;
+  versionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `documentDownloadUrl` mutation. */
+export type DocumentDownloadUrlPayload = {
+  __typename?: 'DocumentDownloadUrlPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SignedUrl>;
+};
+
 /** A `Document` edge in the connection. */
 export type DocumentEdge = {
   __typename?: 'DocumentEdge';
@@ -4664,6 +5220,10 @@ export type DocumentFilter = {
   checksum?: InputMaybe<StringFilter>;
   /** Filter by the object’s `createdAt` field. */
   createdAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `documentDisposal` relation. */
+  documentDisposal?: InputMaybe<DocumentDisposalFilter>;
+  /** A related `documentDisposal` exists. */
+  documentDisposalExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `documentVersions` relation. */
   documentVersions?: InputMaybe<DocumentToManyDocumentVersionFilter>;
   /** Some related `documentVersions` exist. */
@@ -4718,6 +5278,16 @@ export type DocumentToManyDocumentVersionFilter = {
   some?: InputMaybe<DocumentVersionFilter>;
 };
 
+/**
+ * Where a version's file is: pending (waiting for the upload), verifying
+ * (confirmed, being checked), stored (checked: size and sha256 match) or rejected.
+ */
+export type DocumentUploadState =
+  | 'pending'
+  | 'rejected'
+  | 'stored'
+  | 'verifying';
+
 /** Every uploaded version of a document. Immutable once written, except which one is current and its approval. */
 export type DocumentVersion = Node & {
   __typename?: 'DocumentVersion';
@@ -4739,11 +5309,11 @@ export type DocumentVersion = Node & {
   documentId: Scalars['UUID']['output'];
   /** Generated file name: <ORG>-<PROJECTID>-<CATEGORY>-<YYYYMMDD>-v<NN>.<ext>. */
   fileName: Scalars['String']['output'];
-  /** Object storage path: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>. */
+  /** Storage path in the seed's layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>. The file itself is stored at tenants/<organization id>/documents/<document id>/v<version>/<file_name> (signed URLs: app.document_upload_url, app.document_download_url). */
   filePath: Scalars['String']['output'];
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** True for exactly the current version of the document. */
+  /** True for exactly the current version of the document; only a stored version (its file checked) can be current. */
   isCurrent: Scalars['Boolean']['output'];
   /** Free JSON (at most 16 KiB); qa_report and test_result versions carry result = pass | fail. */
   metadata: Scalars['JSON']['output'];
@@ -4755,6 +5325,14 @@ export type DocumentVersion = Node & {
   rowId: Scalars['UUID']['output'];
   /** File size in bytes. */
   sizeBytes: Scalars['BigInt']['output'];
+  /** When the stored object was checked against the declared size and sha256. */
+  uploadCheckedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** When the uploader confirmed the upload (app.confirm_document_upload). */
+  uploadConfirmedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Why the upload was rejected: upload.missing_object, upload.size_mismatch, upload.checksum_mismatch, upload.superseded, upload.identical_to_current. */
+  uploadRejection?: Maybe<Scalars['String']['output']>;
+  /** pending until the file is uploaded and confirmed, verifying while it is checked, then stored (the version became current) or rejected. */
+  uploadState: DocumentUploadState;
   /** When it was uploaded. */
   uploadedAt: Scalars['Datetime']['output'];
   /** Who uploaded it. */
@@ -4894,6 +5472,150 @@ export type EscalateOverdueApprovalsPayload = {
   query?: Maybe<Query>;
   result?: Maybe<Scalars['Int']['output']>;
 };
+
+/**
+ * How an exit criterion is checked: text (informative, never checked), documents
+ * (at least min_count qualified documents of a category), project_value (a project
+ * column has a value), approval (an approval of a type was granted).
+ */
+export type ExitCriterionKind =
+  | 'approval'
+  | 'documents'
+  | 'project_value'
+  | 'text';
+
+/** A filter to be used against ExitCriterionKind fields. All fields are combined with a logical ‘and.’ */
+export type ExitCriterionKindFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<ExitCriterionKind>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<ExitCriterionKind>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<ExitCriterionKind>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<ExitCriterionKind>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<ExitCriterionKind>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<ExitCriterionKind>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<ExitCriterionKind>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<ExitCriterionKind>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<ExitCriterionKind>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<ExitCriterionKind>>;
+};
+
+/**
+ * Waived exit criteria of projects.
+ * Recorded with a reason by someone holding project.waive_exit_criteria (app.waive_exit_criterion); audited; a waived criterion counts as met for that project.
+ */
+export type ExitCriterionWaiver = Node & {
+  __typename?: 'ExitCriterionWaiver';
+  /** Reads a single `WorkflowExitCriterion` that is related to this `ExitCriterionWaiver`. */
+  criterion?: Maybe<WorkflowExitCriterion>;
+  /** The criterion waived (app.workflow_exit_criteria). */
+  criterionId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Project` that is related to this `ExitCriterionWaiver`. */
+  project?: Maybe<Project>;
+  /** The project. */
+  projectId: Scalars['UUID']['output'];
+  /** Why it is waived. */
+  reason: Scalars['String']['output'];
+  /** Waiver id. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `ExitCriterionWaiver`. */
+  userByWaivedBy?: Maybe<User>;
+  /** When. */
+  waivedAt: Scalars['Datetime']['output'];
+  /** Who waived it. */
+  waivedBy?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `ExitCriterionWaiver` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type ExitCriterionWaiverCondition = {
+  /** Checks for equality with the object’s `criterionId` field. */
+  criterionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ExitCriterionWaiver` values. */
+export type ExitCriterionWaiverConnection = {
+  __typename?: 'ExitCriterionWaiverConnection';
+  /** A list of edges which contains the `ExitCriterionWaiver` and cursor to aid in pagination. */
+  edges: Array<ExitCriterionWaiverEdge>;
+  /** A list of `ExitCriterionWaiver` objects. */
+  nodes: Array<ExitCriterionWaiver>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ExitCriterionWaiver` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ExitCriterionWaiver` edge in the connection. */
+export type ExitCriterionWaiverEdge = {
+  __typename?: 'ExitCriterionWaiverEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ExitCriterionWaiver` at the end of the edge. */
+  node: ExitCriterionWaiver;
+};
+
+/** A filter to be used against `ExitCriterionWaiver` object types. All fields are combined with a logical ‘and.’ */
+export type ExitCriterionWaiverFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ExitCriterionWaiverFilter>>;
+  /** Filter by the object’s `criterion` relation. */
+  criterion?: InputMaybe<WorkflowExitCriterionFilter>;
+  /** Filter by the object’s `criterionId` field. */
+  criterionId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ExitCriterionWaiverFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ExitCriterionWaiverFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByWaivedBy` relation. */
+  userByWaivedBy?: InputMaybe<UserFilter>;
+  /** A related `userByWaivedBy` exists. */
+  userByWaivedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `ExitCriterionWaiver`. */
+export type ExitCriterionWaiverOrderBy =
+  | 'CRITERION_ID_ASC'
+  | 'CRITERION_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
 
 /** All input for the `grantRole` mutation. */
 export type GrantRoleInput = {
@@ -5421,7 +6143,7 @@ export type Mutation = {
   acceptMembership?: Maybe<AcceptMembershipPayload>;
   /** Attaches a document version of the approval's project as supporting evidence (idempotent). Errors: PT404 approval.not_found, PT422 approval.attachment_not_in_project. */
   addApprovalAttachment?: Maybe<AddApprovalAttachmentPayload>;
-  /** Uploads a new version: version_number + 1 becomes the only current one, atomically (concurrent uploads queue on the document). Returns the new version row. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version. */
+  /** Records the next version of a document (the highest version_number + 1) as pending and returns it; it becomes the only current one once its file is uploaded, confirmed and checked (app.document_upload_url, app.confirm_document_upload). Concurrent calls queue on the document. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version. */
   addDocumentVersion?: Maybe<AddDocumentVersionPayload>;
   /** Invites a person to the caller's tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role's rules for each role. Errors: PT400 organization.not_chosen, PT403 permission.missing / role.admin_only / role.permission_not_held, PT404 role.not_found / site.not_found / partner.not_found, PT409 membership.other_partner, and those of app.grant_role. */
   addMember?: Maybe<AddMemberPayload>;
@@ -5429,10 +6151,15 @@ export type Mutation = {
   cancelApproval?: Maybe<CancelApprovalPayload>;
   /** Changes the caller's password and ends their other sessions. A wrong current password returns false (HTTP 403) and counts towards the sign-in lockout. Errors: PT401 session.required, PT422 password.too_short, PT429 sign_in.locked. */
   changePassword?: Maybe<ChangePasswordPayload>;
-  /** Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found. */
+  /** Creates the next version (N+1) of a definition with every inclusion, override and exit criterion copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found. */
   cloneWorkflowDefinition?: Maybe<CloneWorkflowDefinitionPayload>;
   /** Adds a comment to an approval's history (open or closed). Errors: PT404 approval.not_found, PT422 approval.comment_required. */
   commentOnApproval?: Maybe<CommentOnApprovalPayload>;
+  /**
+   * Confirm a document upload
+   * Says the file of a pending version is uploaded: the version becomes verifying and the verify worker checks the stored object (usually within a second). Returns the version; its upload_state then turns stored (it is the current version) or rejected (upload_rejection says why), and the uploader is notified. Calling it again while verifying returns the version unchanged. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document_upload.not_pending.
+   */
+  confirmDocumentUpload?: Maybe<ConfirmDocumentUploadPayload>;
   /** Creates a single `ApprovalChain`. */
   createApprovalChain?: Maybe<CreateApprovalChainPayload>;
   /** Creates a single `ApprovalFallback`. */
@@ -5443,7 +6170,7 @@ export type Mutation = {
   createApproverBackup?: Maybe<CreateApproverBackupPayload>;
   /** Creates a single `Contact`. */
   createContact?: Maybe<CreateContactPayload>;
-  /** POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) and returns the version row with the generated file_name and the file_path to upload to. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension. */
+  /** POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) as pending and returns the version row with its generated file_name and file_path. Then: app.document_upload_url (PUT the file), app.confirm_document_upload; the version becomes current once the file is checked (upload_state stored). Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension. */
   createDocument?: Maybe<CreateDocumentPayload>;
   /** Creates a single `Membership`. */
   createMembership?: Maybe<CreateMembershipPayload>;
@@ -5467,13 +6194,15 @@ export type Mutation = {
   createWorkflowDefinitionStage?: Maybe<CreateWorkflowDefinitionStagePayload>;
   /** Creates a single `WorkflowDefinitionSubStage`. */
   createWorkflowDefinitionSubStage?: Maybe<CreateWorkflowDefinitionSubStagePayload>;
+  /** Creates a single `WorkflowExitCriterion`. */
+  createWorkflowExitCriterion?: Maybe<CreateWorkflowExitCriterionPayload>;
   /** Creates a single `WorkflowStage`. */
   createWorkflowStage?: Maybe<CreateWorkflowStagePayload>;
   /** Creates a single `WorkflowSubStage`. */
   createWorkflowSubStage?: Maybe<CreateWorkflowSubStagePayload>;
-  /** POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked. */
+  /** POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked. */
   decideApproval?: Maybe<DecideApprovalPayload>;
-  /** Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval, PT404 approval.not_found, PT409 approval.closed or approval.no_backup. */
+  /** Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval (approval.already_decided_in_chain when the backup approved an earlier step), PT404 approval.not_found, PT409 approval.closed, approval.expired or approval.no_backup. */
   delegateApproval?: Maybe<DelegateApprovalPayload>;
   /** Deletes a single `ApprovalChain` using a unique key. */
   deleteApprovalChain?: Maybe<DeleteApprovalChainPayload>;
@@ -5523,6 +6252,10 @@ export type Mutation = {
   deleteWorkflowDefinitionSubStage?: Maybe<DeleteWorkflowDefinitionSubStagePayload>;
   /** Deletes a single `WorkflowDefinitionSubStage` using its globally unique id. */
   deleteWorkflowDefinitionSubStageById?: Maybe<DeleteWorkflowDefinitionSubStagePayload>;
+  /** Deletes a single `WorkflowExitCriterion` using a unique key. */
+  deleteWorkflowExitCriterion?: Maybe<DeleteWorkflowExitCriterionPayload>;
+  /** Deletes a single `WorkflowExitCriterion` using its globally unique id. */
+  deleteWorkflowExitCriterionById?: Maybe<DeleteWorkflowExitCriterionPayload>;
   /** Deletes a single `WorkflowStage` using a unique key. */
   deleteWorkflowStage?: Maybe<DeleteWorkflowStagePayload>;
   /** Deletes a single `WorkflowStage` using its globally unique id. */
@@ -5531,11 +6264,16 @@ export type Mutation = {
   deleteWorkflowSubStage?: Maybe<DeleteWorkflowSubStagePayload>;
   /** Deletes a single `WorkflowSubStage` using its globally unique id. */
   deleteWorkflowSubStageById?: Maybe<DeleteWorkflowSubStagePayload>;
+  /**
+   * Download URL of a document version
+   * A presigned GET URL for the file of a stored version (expires_in seconds, 300 by default, at most 604800), for staff who read the tenant's documents; the download is logged in document_access_log. Errors: PT404 document.not_found, PT409 document_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   */
+  documentDownloadUrl?: Maybe<DocumentDownloadUrlPayload>;
   /** Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage (PT403 permission.missing). Returns how many approvals were escalated. */
   escalateOverdueApprovals?: Maybe<EscalateOverdueApprovalsPayload>;
   /** Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403 permission.missing / role.self_grant / role.admin_only / role.permission_not_held, PT404 membership.not_found / role.not_found / site.not_found, PT409 role.member_not_active. */
   grantRole?: Maybe<GrantRolePayload>;
-  /** Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404 document.not_found (also for whoever may not read the tenant's documents). */
+  /** Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant's documents). */
   logDocumentAccess?: Maybe<LogDocumentAccessPayload>;
   /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked. */
   login?: Maybe<LoginPayload>;
@@ -5549,7 +6287,7 @@ export type Mutation = {
   overrideProjectStage?: Maybe<OverrideProjectStagePayload>;
   /** Removes a soft-deleted tenant and all its data for good, (platform operators only). Refuses inside the 30-day retention window unless ignore_retention. Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted / organization.in_retention. */
   purgeOrganization?: Maybe<PurgeOrganizationPayload>;
-  /** Hands an open approval to another active member who may decide its current step (not the requester, holding the step's role, management or admin). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, PT422 approval.assignee_not_member, approval.already_assigned. */
+  /** Hands an open approval to another active member who may decide its current step (not the requester, nobody who approved an earlier step, holding the step's role or a fallback role). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, approval.expired, PT422 approval.assignee_not_member, approval.already_assigned. */
   reassignApproval?: Maybe<ReassignApprovalPayload>;
   /** Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 session.refresh_token_invalid, PT403 user.inactive / membership.not_active. */
   refresh?: Maybe<RefreshPayload>;
@@ -5577,10 +6315,18 @@ export type Mutation = {
   updateApprovalPolicy?: Maybe<UpdateApprovalPolicyPayload>;
   /** Updates a single `ApprovalPolicy` using its globally unique id and a patch. */
   updateApprovalPolicyById?: Maybe<UpdateApprovalPolicyPayload>;
+  /** Updates a single `ApprovalSetting` using a unique key and a patch. */
+  updateApprovalSetting?: Maybe<UpdateApprovalSettingPayload>;
+  /** Updates a single `ApprovalSetting` using its globally unique id and a patch. */
+  updateApprovalSettingById?: Maybe<UpdateApprovalSettingPayload>;
   /** Updates a single `ApproverBackup` using a unique key and a patch. */
   updateApproverBackup?: Maybe<UpdateApproverBackupPayload>;
   /** Updates a single `ApproverBackup` using its globally unique id and a patch. */
   updateApproverBackupById?: Maybe<UpdateApproverBackupPayload>;
+  /** Updates a single `AuditSetting` using a unique key and a patch. */
+  updateAuditSetting?: Maybe<UpdateAuditSettingPayload>;
+  /** Updates a single `AuditSetting` using its globally unique id and a patch. */
+  updateAuditSettingById?: Maybe<UpdateAuditSettingPayload>;
   /** Updates a single `Contact` using a unique key and a patch. */
   updateContact?: Maybe<UpdateContactPayload>;
   /** Updates a single `Contact` using its globally unique id and a patch. */
@@ -5607,7 +6353,7 @@ export type Mutation = {
   updatePartner?: Maybe<UpdatePartnerPayload>;
   /** Updates a single `Partner` using its globally unique id and a patch. */
   updatePartnerById?: Maybe<UpdatePartnerPayload>;
-  /** PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state) or progress.cannot_skip, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project. */
+  /** PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Completing or skipping the last open required sub-stage of the current stage completes the stage: refused while one of its checked exit criteria is unmet and not waived (GET /project_exit_criteria). Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state), progress.cannot_skip, exit_criterion.documents_missing, exit_criterion.value_missing or exit_criterion.approval_missing, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project. */
   updateProgress?: Maybe<UpdateProgressPayload>;
   /** Updates a single `Project` using a unique key and a patch. */
   updateProject?: Maybe<UpdateProjectPayload>;
@@ -5635,6 +6381,10 @@ export type Mutation = {
   updateWorkflowDefinitionSubStage?: Maybe<UpdateWorkflowDefinitionSubStagePayload>;
   /** Updates a single `WorkflowDefinitionSubStage` using its globally unique id and a patch. */
   updateWorkflowDefinitionSubStageById?: Maybe<UpdateWorkflowDefinitionSubStagePayload>;
+  /** Updates a single `WorkflowExitCriterion` using a unique key and a patch. */
+  updateWorkflowExitCriterion?: Maybe<UpdateWorkflowExitCriterionPayload>;
+  /** Updates a single `WorkflowExitCriterion` using its globally unique id and a patch. */
+  updateWorkflowExitCriterionById?: Maybe<UpdateWorkflowExitCriterionPayload>;
   /** Updates a single `WorkflowSetting` using a unique key and a patch. */
   updateWorkflowSetting?: Maybe<UpdateWorkflowSettingPayload>;
   /** Updates a single `WorkflowSetting` using its globally unique id and a patch. */
@@ -5647,6 +6397,8 @@ export type Mutation = {
   updateWorkflowSubStage?: Maybe<UpdateWorkflowSubStagePayload>;
   /** Updates a single `WorkflowSubStage` using its globally unique id and a patch. */
   updateWorkflowSubStageById?: Maybe<UpdateWorkflowSubStagePayload>;
+  /** POST /rpc/waive_exit_criterion: waives a waivable exit criterion of the project's workflow for that project, with a reason (audited); a waived criterion counts as met, and a stage waiting only for it advances. Needs project.waive_exit_criteria (management, admin). Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found or exit_criterion.not_found, PT409 project.closed, exit_criterion.not_waivable or exit_criterion.already_waived, PT422 exit_criterion.reason_required. */
+  waiveExitCriterion?: Maybe<WaiveExitCriterionPayload>;
 };
 
 
@@ -5701,6 +6453,12 @@ export type MutationCloneWorkflowDefinitionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCommentOnApprovalArgs = {
   input: CommentOnApprovalInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationConfirmDocumentUploadArgs = {
+  input: ConfirmDocumentUploadInput;
 };
 
 
@@ -5803,6 +6561,12 @@ export type MutationCreateWorkflowDefinitionStageArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateWorkflowDefinitionSubStageArgs = {
   input: CreateWorkflowDefinitionSubStageInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateWorkflowExitCriterionArgs = {
+  input: CreateWorkflowExitCriterionInput;
 };
 
 
@@ -5975,6 +6739,18 @@ export type MutationDeleteWorkflowDefinitionSubStageByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteWorkflowExitCriterionArgs = {
+  input: DeleteWorkflowExitCriterionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteWorkflowExitCriterionByIdArgs = {
+  input: DeleteWorkflowExitCriterionByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteWorkflowStageArgs = {
   input: DeleteWorkflowStageInput;
 };
@@ -5995,6 +6771,12 @@ export type MutationDeleteWorkflowSubStageArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteWorkflowSubStageByIdArgs = {
   input: DeleteWorkflowSubStageByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDocumentDownloadUrlArgs = {
+  input: DocumentDownloadUrlInput;
 };
 
 
@@ -6137,6 +6919,18 @@ export type MutationUpdateApprovalPolicyByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateApprovalSettingArgs = {
+  input: UpdateApprovalSettingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateApprovalSettingByIdArgs = {
+  input: UpdateApprovalSettingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateApproverBackupArgs = {
   input: UpdateApproverBackupInput;
 };
@@ -6145,6 +6939,18 @@ export type MutationUpdateApproverBackupArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateApproverBackupByIdArgs = {
   input: UpdateApproverBackupByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateAuditSettingArgs = {
+  input: UpdateAuditSettingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateAuditSettingByIdArgs = {
+  input: UpdateAuditSettingByIdInput;
 };
 
 
@@ -6311,6 +7117,18 @@ export type MutationUpdateWorkflowDefinitionSubStageByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateWorkflowExitCriterionArgs = {
+  input: UpdateWorkflowExitCriterionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateWorkflowExitCriterionByIdArgs = {
+  input: UpdateWorkflowExitCriterionByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateWorkflowSettingArgs = {
   input: UpdateWorkflowSettingInput;
 };
@@ -6343,6 +7161,12 @@ export type MutationUpdateWorkflowSubStageArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateWorkflowSubStageByIdArgs = {
   input: UpdateWorkflowSubStageByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationWaiveExitCriterionArgs = {
+  input: WaiveExitCriterionInput;
 };
 
 /** An object with a globally unique `ID`. */
@@ -6483,23 +7307,31 @@ export type NotificationType =
   | 'system'
   | 'workflow';
 
-/** On-time delivery per month: delivered projects, how many by the promised date, the rate, mean days late (negative: early). */
+/** On-time delivery per month (projects not cancelled): deliveries, how many had a promised date, how many came before it, on it and after it, the on-time rate, and how early the early ones and how late the late ones were on average (each positive, never netted against the other). */
 export type OnTimeDelivery = Node & {
   __typename?: 'OnTimeDelivery';
-  /** Mean days between promise and delivery. */
+  /** Mean days before the promise, of the early deliveries; empty when none was early. */
+  averageDaysEarly?: Maybe<Scalars['BigFloat']['output']>;
+  /** Mean days after the promise, of the late deliveries; empty when none was late. */
   averageDaysLate?: Maybe<Scalars['BigFloat']['output']>;
-  /** Projects delivered. */
+  /** Projects delivered (cancelled ones left out). */
   deliveredCount?: Maybe<Scalars['Int']['output']>;
+  /** Delivered before the promised date. */
+  deliveredEarlyCount?: Maybe<Scalars['Int']['output']>;
+  /** Delivered after the promised date. */
+  deliveredLateCount?: Maybe<Scalars['Int']['output']>;
+  /** Delivered on the promised date. */
+  deliveredOnTimeCount?: Maybe<Scalars['Int']['output']>;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** Month of delivery. */
   month: Scalars['Date']['output'];
-  /** Of those, on or before the promised date. */
-  onTimeCount?: Maybe<Scalars['Int']['output']>;
-  /** on_time_count over deliveries with a promised date. */
+  /** Early or on the date, over deliveries with a promised date; empty when none had one. */
   onTimeRate?: Maybe<Scalars['BigFloat']['output']>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
+  /** Of those, with a promised date. */
+  promisedCount?: Maybe<Scalars['Int']['output']>;
 };
 
 /**
@@ -6507,18 +7339,26 @@ export type OnTimeDelivery = Node & {
  * tested for equality and combined with a logical ‘and.’
  */
 export type OnTimeDeliveryCondition = {
+  /** Checks for equality with the object’s `averageDaysEarly` field. */
+  averageDaysEarly?: InputMaybe<Scalars['BigFloat']['input']>;
   /** Checks for equality with the object’s `averageDaysLate` field. */
   averageDaysLate?: InputMaybe<Scalars['BigFloat']['input']>;
   /** Checks for equality with the object’s `deliveredCount` field. */
   deliveredCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `deliveredEarlyCount` field. */
+  deliveredEarlyCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `deliveredLateCount` field. */
+  deliveredLateCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `deliveredOnTimeCount` field. */
+  deliveredOnTimeCount?: InputMaybe<Scalars['Int']['input']>;
   /** Checks for equality with the object’s `month` field. */
   month?: InputMaybe<Scalars['Date']['input']>;
-  /** Checks for equality with the object’s `onTimeCount` field. */
-  onTimeCount?: InputMaybe<Scalars['Int']['input']>;
   /** Checks for equality with the object’s `onTimeRate` field. */
   onTimeRate?: InputMaybe<Scalars['BigFloat']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `promisedCount` field. */
+  promisedCount?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A connection to a list of `OnTimeDelivery` values. */
@@ -6547,41 +7387,57 @@ export type OnTimeDeliveryEdge = {
 export type OnTimeDeliveryFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<OnTimeDeliveryFilter>>;
+  /** Filter by the object’s `averageDaysEarly` field. */
+  averageDaysEarly?: InputMaybe<BigFloatFilter>;
   /** Filter by the object’s `averageDaysLate` field. */
   averageDaysLate?: InputMaybe<BigFloatFilter>;
   /** Filter by the object’s `deliveredCount` field. */
   deliveredCount?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `deliveredEarlyCount` field. */
+  deliveredEarlyCount?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `deliveredLateCount` field. */
+  deliveredLateCount?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `deliveredOnTimeCount` field. */
+  deliveredOnTimeCount?: InputMaybe<IntFilter>;
   /** Filter by the object’s `month` field. */
   month?: InputMaybe<DateFilter>;
   /** Negates the expression. */
   not?: InputMaybe<OnTimeDeliveryFilter>;
-  /** Filter by the object’s `onTimeCount` field. */
-  onTimeCount?: InputMaybe<IntFilter>;
   /** Filter by the object’s `onTimeRate` field. */
   onTimeRate?: InputMaybe<BigFloatFilter>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<OnTimeDeliveryFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `promisedCount` field. */
+  promisedCount?: InputMaybe<IntFilter>;
 };
 
 /** Methods to use when ordering `OnTimeDelivery`. */
 export type OnTimeDeliveryOrderBy =
+  | 'AVERAGE_DAYS_EARLY_ASC'
+  | 'AVERAGE_DAYS_EARLY_DESC'
   | 'AVERAGE_DAYS_LATE_ASC'
   | 'AVERAGE_DAYS_LATE_DESC'
   | 'DELIVERED_COUNT_ASC'
   | 'DELIVERED_COUNT_DESC'
+  | 'DELIVERED_EARLY_COUNT_ASC'
+  | 'DELIVERED_EARLY_COUNT_DESC'
+  | 'DELIVERED_LATE_COUNT_ASC'
+  | 'DELIVERED_LATE_COUNT_DESC'
+  | 'DELIVERED_ON_TIME_COUNT_ASC'
+  | 'DELIVERED_ON_TIME_COUNT_DESC'
   | 'MONTH_ASC'
   | 'MONTH_DESC'
   | 'NATURAL'
-  | 'ON_TIME_COUNT_ASC'
-  | 'ON_TIME_COUNT_DESC'
   | 'ON_TIME_RATE_ASC'
   | 'ON_TIME_RATE_DESC'
   | 'ORGANIZATION_ID_ASC'
   | 'ORGANIZATION_ID_DESC'
   | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC';
+  | 'PRIMARY_KEY_DESC'
+  | 'PROMISED_COUNT_ASC'
+  | 'PROMISED_COUNT_DESC';
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type Organization = Node & {
@@ -6592,8 +7448,12 @@ export type Organization = Node & {
   approvalFallbacks: ApprovalFallbackConnection;
   /** Reads and enables pagination through a set of `ApprovalPolicy`. */
   approvalPolicies: ApprovalPolicyConnection;
+  /** Reads a single `ApprovalSetting` that is related to this `Organization`. */
+  approvalSetting?: Maybe<ApprovalSetting>;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups: ApproverBackupConnection;
+  /** Reads a single `AuditSetting` that is related to this `Organization`. */
+  auditSetting?: Maybe<AuditSetting>;
   /** Validated branding: display_name, logo_url (https), primary_color and accent_color (#RRGGBB). */
   branding: Scalars['JSON']['output'];
   /** When the organization was created. */
@@ -6841,10 +7701,18 @@ export type OrganizationFilter = {
   approvalPolicies?: InputMaybe<OrganizationToManyApprovalPolicyFilter>;
   /** Some related `approvalPolicies` exist. */
   approvalPoliciesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvalSetting` relation. */
+  approvalSetting?: InputMaybe<ApprovalSettingFilter>;
+  /** A related `approvalSetting` exists. */
+  approvalSettingExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `approverBackups` relation. */
   approverBackups?: InputMaybe<OrganizationToManyApproverBackupFilter>;
   /** Some related `approverBackups` exist. */
   approverBackupsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `auditSetting` relation. */
+  auditSetting?: InputMaybe<AuditSettingFilter>;
+  /** A related `auditSetting` exists. */
+  auditSettingExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `documentCategorySettings` relation. */
   documentCategorySettings?: InputMaybe<OrganizationToManyDocumentCategorySettingFilter>;
   /** Some related `documentCategorySettings` exist. */
@@ -7729,6 +8597,8 @@ export type Project = Node & {
   description: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `Document`. */
   documents: DocumentConnection;
+  /** Reads and enables pagination through a set of `ExitCriterionWaiver`. */
+  exitCriterionWaivers: ExitCriterionWaiverConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** Reads and enables pagination through a set of `Message`. */
@@ -7753,6 +8623,8 @@ export type Project = Node & {
   projectStageTransitions: ProjectStageTransitionConnection;
   /** The date the tenant promised; on-time delivery is measured against it. */
   promisedDueDate?: Maybe<Scalars['Date']['output']>;
+  /** Cost of the quoted work (materials, labour, overhead); with quote_value it gives the margin approval chains route on (margin_percent = (quote_value - quote_cost) / quote_value * 100). */
+  quoteCost?: Maybe<Scalars['BigFloat']['output']>;
   /** Value of the quote; approval chains route on it (quote_value). */
   quoteValue?: Maybe<Scalars['BigFloat']['output']>;
   /** The date the customer asked for. */
@@ -7807,6 +8679,19 @@ export type ProjectDocumentsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<DocumentOrderBy>>;
+};
+
+
+/** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
+export type ProjectExitCriterionWaiversArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ExitCriterionWaiverCondition>;
+  filter?: InputMaybe<ExitCriterionWaiverFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ExitCriterionWaiverOrderBy>>;
 };
 
 
@@ -7900,6 +8785,212 @@ export type ProjectEdge = {
   node: Project;
 };
 
+/** The exit criteria of each project's current stage, met or not (the progress screen): GET /project_exit_criteria?project_id=eq.<id>&order=position. is_met is empty for text criteria (informative), true when met or waived; the stage completes only when none is false. */
+export type ProjectExitCriterion = Node & {
+  __typename?: 'ProjectExitCriterion';
+  /** approval: the type that must have been approved. */
+  approvalType?: Maybe<ApprovalType>;
+  /** The criterion (workflow_exit_criteria.id); waive it with app.waive_exit_criterion. */
+  criterionId: Scalars['UUID']['output'];
+  /** What must hold, in words. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** documents: the category counted. */
+  documentCategory?: Maybe<DocumentCategory>;
+  /** documents: how many qualified ones the project holds. */
+  documentCount?: Maybe<Scalars['Int']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** true: met or waived; false: unmet (the stage cannot complete); empty: a text criterion, not checked. */
+  isMet?: Maybe<Scalars['Boolean']['output']>;
+  /** Whether it was waived for the project. */
+  isWaived?: Maybe<Scalars['Boolean']['output']>;
+  /** Its stable key. */
+  key?: Maybe<Scalars['String']['output']>;
+  /** text, documents, project_value or approval. */
+  kind?: Maybe<ExitCriterionKind>;
+  /** documents: how many are needed. */
+  minCount?: Maybe<Scalars['Int']['output']>;
+  /** The tenant. */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Display order. */
+  position?: Maybe<Scalars['Int']['output']>;
+  /** project_value: the project column that must have a value. */
+  projectField?: Maybe<Scalars['String']['output']>;
+  /** The project (projects.id). */
+  projectId: Scalars['UUID']['output'];
+  /** The project's human id. */
+  projectNumber?: Maybe<Scalars['String']['output']>;
+  /** Whether it may be waived for the project. */
+  waivable?: Maybe<Scalars['Boolean']['output']>;
+  /** When. */
+  waivedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Who waived it. */
+  waivedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Why it was waived. */
+  waiverReason?: Maybe<Scalars['String']['output']>;
+  /** The project's current stage. */
+  workflowStageId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `ProjectExitCriterion` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type ProjectExitCriterionCondition = {
+  /** Checks for equality with the object’s `approvalType` field. */
+  approvalType?: InputMaybe<ApprovalType>;
+  /** Checks for equality with the object’s `criterionId` field. */
+  criterionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `description` field. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `documentCategory` field. */
+  documentCategory?: InputMaybe<DocumentCategory>;
+  /** Checks for equality with the object’s `documentCount` field. */
+  documentCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `isMet` field. */
+  isMet?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `isWaived` field. */
+  isWaived?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `key` field. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `kind` field. */
+  kind?: InputMaybe<ExitCriterionKind>;
+  /** Checks for equality with the object’s `minCount` field. */
+  minCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `position` field. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `projectField` field. */
+  projectField?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `projectNumber` field. */
+  projectNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `waivable` field. */
+  waivable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `waivedAt` field. */
+  waivedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `waivedBy` field. */
+  waivedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `waiverReason` field. */
+  waiverReason?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `workflowStageId` field. */
+  workflowStageId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ProjectExitCriterion` values. */
+export type ProjectExitCriterionConnection = {
+  __typename?: 'ProjectExitCriterionConnection';
+  /** A list of edges which contains the `ProjectExitCriterion` and cursor to aid in pagination. */
+  edges: Array<ProjectExitCriterionEdge>;
+  /** A list of `ProjectExitCriterion` objects. */
+  nodes: Array<ProjectExitCriterion>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProjectExitCriterion` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProjectExitCriterion` edge in the connection. */
+export type ProjectExitCriterionEdge = {
+  __typename?: 'ProjectExitCriterionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProjectExitCriterion` at the end of the edge. */
+  node: ProjectExitCriterion;
+};
+
+/** A filter to be used against `ProjectExitCriterion` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectExitCriterionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProjectExitCriterionFilter>>;
+  /** Filter by the object’s `approvalType` field. */
+  approvalType?: InputMaybe<ApprovalTypeFilter>;
+  /** Filter by the object’s `criterionId` field. */
+  criterionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `description` field. */
+  description?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `documentCategory` field. */
+  documentCategory?: InputMaybe<DocumentCategoryFilter>;
+  /** Filter by the object’s `documentCount` field. */
+  documentCount?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `isMet` field. */
+  isMet?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `isWaived` field. */
+  isWaived?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `key` field. */
+  key?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `kind` field. */
+  kind?: InputMaybe<ExitCriterionKindFilter>;
+  /** Filter by the object’s `minCount` field. */
+  minCount?: InputMaybe<IntFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProjectExitCriterionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProjectExitCriterionFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `position` field. */
+  position?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `projectField` field. */
+  projectField?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `projectNumber` field. */
+  projectNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `waivable` field. */
+  waivable?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `waivedAt` field. */
+  waivedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `waivedBy` field. */
+  waivedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `waiverReason` field. */
+  waiverReason?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `workflowStageId` field. */
+  workflowStageId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ProjectExitCriterion`. */
+export type ProjectExitCriterionOrderBy =
+  | 'CRITERION_ID_ASC'
+  | 'CRITERION_ID_DESC'
+  | 'DESCRIPTION_ASC'
+  | 'DESCRIPTION_DESC'
+  | 'DOCUMENT_COUNT_ASC'
+  | 'DOCUMENT_COUNT_DESC'
+  | 'IS_MET_ASC'
+  | 'IS_MET_DESC'
+  | 'IS_WAIVED_ASC'
+  | 'IS_WAIVED_DESC'
+  | 'KEY_ASC'
+  | 'KEY_DESC'
+  | 'MIN_COUNT_ASC'
+  | 'MIN_COUNT_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'POSITION_ASC'
+  | 'POSITION_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROJECT_FIELD_ASC'
+  | 'PROJECT_FIELD_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'PROJECT_NUMBER_ASC'
+  | 'PROJECT_NUMBER_DESC'
+  | 'WAIVABLE_ASC'
+  | 'WAIVABLE_DESC'
+  | 'WAIVED_AT_ASC'
+  | 'WAIVED_AT_DESC'
+  | 'WAIVED_BY_ASC'
+  | 'WAIVED_BY_DESC'
+  | 'WAIVER_REASON_ASC'
+  | 'WAIVER_REASON_DESC'
+  | 'WORKFLOW_STAGE_ID_ASC'
+  | 'WORKFLOW_STAGE_ID_DESC';
+
 /** A filter to be used against `Project` object types. All fields are combined with a logical ‘and.’ */
 export type ProjectFilter = {
   /** Checks for all expressions in this list. */
@@ -7926,6 +9017,10 @@ export type ProjectFilter = {
   documents?: InputMaybe<ProjectToManyDocumentFilter>;
   /** Some related `documents` exist. */
   documentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `exitCriterionWaivers` relation. */
+  exitCriterionWaivers?: InputMaybe<ProjectToManyExitCriterionWaiverFilter>;
+  /** Some related `exitCriterionWaivers` exist. */
+  exitCriterionWaiversExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `messages` relation. */
   messages?: InputMaybe<ProjectToManyMessageFilter>;
   /** Some related `messages` exist. */
@@ -7998,6 +9093,8 @@ export type ProjectInput = {
   projectNumber?: InputMaybe<Scalars['String']['input']>;
   /** The date the tenant promised; on-time delivery is measured against it. */
   promisedDueDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Cost of the quoted work (materials, labour, overhead); with quote_value it gives the margin approval chains route on (margin_percent = (quote_value - quote_cost) / quote_value * 100). */
+  quoteCost?: InputMaybe<Scalars['BigFloat']['input']>;
   /** Value of the quote; approval chains route on it (quote_value). */
   quoteValue?: InputMaybe<Scalars['BigFloat']['input']>;
   /** The date the customer asked for. */
@@ -8044,7 +9141,7 @@ export type ProjectOrderBy =
   | 'WORKFLOW_DEFINITION_ID_ASC'
   | 'WORKFLOW_DEFINITION_ID_DESC';
 
-/** One row per project for staff dashboards: stage, open / overdue / blocked sub-stages, projected finish (current stage's last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed), at_risk (projected after the promise), on_track, no_promise, done, cancelled. */
+/** One row per project for staff dashboards: stage, open / overdue / blocked sub-stages (of running projects; 0 once completed or cancelled), projected finish (current stage's last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed before delivery), at_risk (projected after the promise), on_track (or delivered by the promise), no_promise, done, cancelled. */
 export type ProjectOverview = Node & {
   __typename?: 'ProjectOverview';
   /** The project manager. */
@@ -8061,7 +9158,7 @@ export type ProjectOverview = Node & {
   deliveredAt?: Maybe<Scalars['Datetime']['output']>;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Sub-stages not completed or skipped. */
+  /** Sub-stages not completed or skipped; 0 once the project is completed or cancelled. */
   openSubStages?: Maybe<Scalars['Int']['output']>;
   /** The tenant. */
   organizationId?: Maybe<Scalars['UUID']['output']>;
@@ -8278,6 +9375,8 @@ export type ProjectPatch = {
   priority?: InputMaybe<PriorityLevel>;
   /** The date the tenant promised; on-time delivery is measured against it. */
   promisedDueDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Cost of the quoted work (materials, labour, overhead); with quote_value it gives the margin approval chains route on (margin_percent = (quote_value - quote_cost) / quote_value * 100). */
+  quoteCost?: InputMaybe<Scalars['BigFloat']['input']>;
   /** Value of the quote; approval chains route on it (quote_value). */
   quoteValue?: InputMaybe<Scalars['BigFloat']['input']>;
   /** The date the customer asked for. */
@@ -8563,8 +9662,8 @@ export type ProjectStatusFilter = {
 /** Per-project progress of each sub-stage, seeded when the project enters a stage. The rules in force (required, approval, skip, roles) are copied from the pinned definition. Change it through app.update_progress. */
 export type ProjectSubStageProgress = Node & {
   __typename?: 'ProjectSubStageProgress';
-  /** The type of approval completing it opens. */
-  approvalType: ApprovalType;
+  /** The type of approval completing it opens; empty when it completes without one. */
+  approvalType?: Maybe<ApprovalType>;
   /** Who works on it; the first person to act when empty. */
   assignedTo?: Maybe<Scalars['UUID']['output']>;
   /** Whether it starts by itself when its predecessor is done. */
@@ -8730,6 +9829,16 @@ export type ProjectToManyDocumentFilter = {
   none?: InputMaybe<DocumentFilter>;
   /** Some related `Document` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<DocumentFilter>;
+};
+
+/** A filter to be used against many `ExitCriterionWaiver` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectToManyExitCriterionWaiverFilter = {
+  /** Every related `ExitCriterionWaiver` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ExitCriterionWaiverFilter>;
+  /** No related `ExitCriterionWaiver` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ExitCriterionWaiverFilter>;
+  /** Some related `ExitCriterionWaiver` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ExitCriterionWaiverFilter>;
 };
 
 /** A filter to be used against many `Message` object types. All fields are combined with a logical ‘and.’ */
@@ -9016,7 +10125,7 @@ export type PurgeOrganizationPayload = {
   result?: Maybe<Scalars['Boolean']['output']>;
 };
 
-/** Quality: pass rate of qa_report and test_result versions per month, from their metadata result (pass or fail). */
+/** Quality: pass rate of stored qa_report and test_result versions per month, from their metadata result (pass or fail). */
 export type QualityPassRate = Node & {
   __typename?: 'QualityPassRate';
   /** qa_report or test_result. */
@@ -9114,7 +10223,7 @@ export type QualityPassRateOrderBy =
   | 'PRIMARY_KEY_ASC'
   | 'PRIMARY_KEY_DESC';
 
-/** Compliance export of quality records: every version of QA reports, test results, drawings and work instructions with checksum, result and approval (filter by uploaded_at; Accept: text/csv). */
+/** Compliance export of quality records: every stored version (its file checked) of QA reports, test results, drawings and work instructions with checksum, result and approval (filter by uploaded_at; Accept: text/csv). */
 export type QualityRecord = Node & {
   __typename?: 'QualityRecord';
   /** Approval of the version. */
@@ -9287,6 +10396,8 @@ export type Query = Node & {
   __typename?: 'Query';
   /** Get a single `ActivityLog`. */
   activityLog?: Maybe<ActivityLog>;
+  /** Reads and enables pagination through a set of `ActivityLogArchive`. */
+  activityLogArchives?: Maybe<ActivityLogArchiveConnection>;
   /** Reads a single `ActivityLog` using its globally unique `ID`. */
   activityLogById?: Maybe<ActivityLog>;
   /** Reads and enables pagination through a set of `ActivityLog`. */
@@ -9345,9 +10456,15 @@ export type Query = Node & {
   approvalRecords?: Maybe<ApprovalRecordConnection>;
   /**
    * Who approves X: the route of an approval.
-   * The route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (empty when nobody but the requester could), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).
+   * The route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (never the requester nor the approver of an earlier step; empty when nobody eligible could, and a request would be refused with approval.no_approver), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, margin_percent, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).
    */
   approvalRoute?: Maybe<ApprovalRouteStepConnection>;
+  /** Get a single `ApprovalSetting`. */
+  approvalSetting?: Maybe<ApprovalSetting>;
+  /** Reads a single `ApprovalSetting` using its globally unique `ID`. */
+  approvalSettingById?: Maybe<ApprovalSetting>;
+  /** Reads and enables pagination through a set of `ApprovalSetting`. */
+  approvalSettings?: Maybe<ApprovalSettingConnection>;
   /** Get a single `ApprovalSlaBreach`. */
   approvalSlaBreach?: Maybe<ApprovalSlaBreach>;
   /** Reads a single `ApprovalSlaBreach` using its globally unique `ID`. */
@@ -9362,6 +10479,12 @@ export type Query = Node & {
   approverBackupById?: Maybe<ApproverBackup>;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups?: Maybe<ApproverBackupConnection>;
+  /** Get a single `AuditSetting`. */
+  auditSetting?: Maybe<AuditSetting>;
+  /** Reads a single `AuditSetting` using its globally unique `ID`. */
+  auditSettingById?: Maybe<AuditSetting>;
+  /** Reads and enables pagination through a set of `AuditSetting`. */
+  auditSettings?: Maybe<AuditSettingConnection>;
   /** Get a single `BlockedReason`. */
   blockedReason?: Maybe<BlockedReason>;
   /** Reads a single `BlockedReason` using its globally unique `ID`. */
@@ -9404,6 +10527,17 @@ export type Query = Node & {
   documentCategorySettingById?: Maybe<DocumentCategorySetting>;
   /** Reads and enables pagination through a set of `DocumentCategorySetting`. */
   documentCategorySettings?: Maybe<DocumentCategorySettingConnection>;
+  /** Get a single `DocumentDisposal`. */
+  documentDisposal?: Maybe<DocumentDisposal>;
+  /** Reads a single `DocumentDisposal` using its globally unique `ID`. */
+  documentDisposalById?: Maybe<DocumentDisposal>;
+  /** Reads and enables pagination through a set of `DocumentDisposal`. */
+  documentDisposals?: Maybe<DocumentDisposalConnection>;
+  /**
+   * Upload URL of a document version
+   * A presigned PUT URL for the file of a pending version (expires_in seconds, 900 by default, at most 604800). PUT the exact bytes whose sha256 and size the version declares, then call app.confirm_document_upload. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document_upload.not_pending, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   */
+  documentUploadUrl?: Maybe<SignedUrl>;
   /** Get a single `DocumentVersion`. */
   documentVersion?: Maybe<DocumentVersion>;
   /** Reads a single `DocumentVersion` using its globally unique `ID`. */
@@ -9414,6 +10548,12 @@ export type Query = Node & {
   documents?: Maybe<DocumentConnection>;
   /** Everything that happened to one entity, oldest first, e.g. entity_type => 'partners', entity_id => the partner id. Same visibility as app.activity_log. */
   entityTimeline?: Maybe<ActivityLogConnection>;
+  /** Get a single `ExitCriterionWaiver`. */
+  exitCriterionWaiver?: Maybe<ExitCriterionWaiver>;
+  /** Reads a single `ExitCriterionWaiver` using its globally unique `ID`. */
+  exitCriterionWaiverById?: Maybe<ExitCriterionWaiver>;
+  /** Reads and enables pagination through a set of `ExitCriterionWaiver`. */
+  exitCriterionWaivers?: Maybe<ExitCriterionWaiverConnection>;
   /** Health check for load balancers and monitors: database reachability and how many migration changes are deployed. Anonymous callers may use it; the server version and the last change are shown to platform operators (app_admin) only. */
   health?: Maybe<HealthReport>;
   /** The root query type must be a `Node` to work well with Relay 1 mutations. This just resolves to `query`. */
@@ -9482,6 +10622,12 @@ export type Query = Node & {
   project?: Maybe<Project>;
   /** Reads a single `Project` using its globally unique `ID`. */
   projectById?: Maybe<Project>;
+  /** Reads and enables pagination through a set of `ProjectExitCriterion`. */
+  projectExitCriteria?: Maybe<ProjectExitCriterionConnection>;
+  /** Get a single `ProjectExitCriterion`. */
+  projectExitCriterion?: Maybe<ProjectExitCriterion>;
+  /** Reads a single `ProjectExitCriterion` using its globally unique `ID`. */
+  projectExitCriterionById?: Maybe<ProjectExitCriterion>;
   /** Get a single `ProjectOverview`. */
   projectOverview?: Maybe<ProjectOverview>;
   /** Reads a single `ProjectOverview` using its globally unique `ID`. */
@@ -9601,6 +10747,12 @@ export type Query = Node & {
   workflowDefinitionSubStages?: Maybe<WorkflowDefinitionSubStageConnection>;
   /** Reads and enables pagination through a set of `WorkflowDefinition`. */
   workflowDefinitions?: Maybe<WorkflowDefinitionConnection>;
+  /** Reads and enables pagination through a set of `WorkflowExitCriterion`. */
+  workflowExitCriteria?: Maybe<WorkflowExitCriterionConnection>;
+  /** Get a single `WorkflowExitCriterion`. */
+  workflowExitCriterion?: Maybe<WorkflowExitCriterion>;
+  /** Reads a single `WorkflowExitCriterion` using its globally unique `ID`. */
+  workflowExitCriterionById?: Maybe<WorkflowExitCriterion>;
   /** Get a single `WorkflowSetting`. */
   workflowSetting?: Maybe<WorkflowSetting>;
   /** Reads a single `WorkflowSetting` using its globally unique `ID`. */
@@ -9625,6 +10777,19 @@ export type Query = Node & {
 /** The root query type which gives access points into the data universe. */
 export type QueryActivityLogArgs = {
   rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryActivityLogArchivesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ActivityLogArchiveCondition>;
+  filter?: InputMaybe<ActivityLogArchiveFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ActivityLogArchiveOrderBy>>;
 };
 
 
@@ -9875,6 +11040,31 @@ export type QueryApprovalRouteArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryApprovalSettingArgs = {
+  organizationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryApprovalSettingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryApprovalSettingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovalSettingCondition>;
+  filter?: InputMaybe<ApprovalSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovalSettingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryApprovalSlaBreachArgs = {
   approvalId: Scalars['UUID']['input'];
 };
@@ -9935,6 +11125,31 @@ export type QueryApproverBackupsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApproverBackupOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAuditSettingArgs = {
+  organizationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAuditSettingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAuditSettingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AuditSettingCondition>;
+  filter?: InputMaybe<AuditSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AuditSettingOrderBy>>;
 };
 
 
@@ -10103,6 +11318,39 @@ export type QueryDocumentCategorySettingsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryDocumentDisposalArgs = {
+  documentId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDocumentDisposalByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDocumentDisposalsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DocumentDisposalCondition>;
+  filter?: InputMaybe<DocumentDisposalFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DocumentDisposalOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDocumentUploadUrlArgs = {
+  expiresIn?: InputMaybe<Scalars['Int']['input']>;
+  versionId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryDocumentVersionArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -10148,6 +11396,31 @@ export type QueryEntityTimelineArgs = {
   filter?: InputMaybe<ActivityLogFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryExitCriterionWaiverArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryExitCriterionWaiverByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryExitCriterionWaiversArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ExitCriterionWaiverCondition>;
+  filter?: InputMaybe<ExitCriterionWaiverFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ExitCriterionWaiverOrderBy>>;
 };
 
 
@@ -10407,6 +11680,32 @@ export type QueryProjectArgs = {
 
 /** The root query type which gives access points into the data universe. */
 export type QueryProjectByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectExitCriteriaArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectExitCriterionCondition>;
+  filter?: InputMaybe<ProjectExitCriterionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectExitCriterionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectExitCriterionArgs = {
+  criterionId: Scalars['UUID']['input'];
+  projectId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectExitCriterionByIdArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -10898,6 +12197,31 @@ export type QueryWorkflowDefinitionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<WorkflowDefinitionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkflowExitCriteriaArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkflowExitCriterionCondition>;
+  filter?: InputMaybe<WorkflowExitCriterionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkflowExitCriterionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkflowExitCriterionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWorkflowExitCriterionByIdArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -11648,6 +12972,20 @@ export type SetUserPasswordPayload = {
   result?: Maybe<Scalars['Boolean']['output']>;
 };
 
+/**
+ * A presigned object URL
+ * Send `method` to `url` (no credentials needed) before `expires_at`; the store refuses it after.
+ */
+export type SignedUrl = {
+  __typename?: 'SignedUrl';
+  /** When the store stops accepting it. */
+  expiresAt?: Maybe<Scalars['Datetime']['output']>;
+  /** HTTP method the URL is signed for: PUT (upload), GET (download) or HEAD. */
+  method?: Maybe<Scalars['String']['output']>;
+  /** The presigned URL (AWS Signature V4 query parameters). */
+  url?: Maybe<Scalars['String']['output']>;
+};
+
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type Site = Node & {
   __typename?: 'Site';
@@ -12176,6 +13514,54 @@ export type UpdateApprovalPolicyPayloadApprovalPolicyEdgeArgs = {
   orderBy?: Array<ApprovalPolicyOrderBy>;
 };
 
+/** All input for the `updateApprovalSettingById` mutation. */
+export type UpdateApprovalSettingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ApprovalSetting` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ApprovalSetting` being updated. */
+  patch: ApprovalSettingPatch;
+};
+
+/** All input for the `updateApprovalSetting` mutation. */
+export type UpdateApprovalSettingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The tenant. */
+  organizationId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `ApprovalSetting` being updated. */
+  patch: ApprovalSettingPatch;
+};
+
+/** The output of our update `ApprovalSetting` mutation. */
+export type UpdateApprovalSettingPayload = {
+  __typename?: 'UpdateApprovalSettingPayload';
+  /** The `ApprovalSetting` that was updated by this mutation. */
+  approvalSetting?: Maybe<ApprovalSetting>;
+  /** An edge for our `ApprovalSetting`. May be used by Relay 1. */
+  approvalSettingEdge?: Maybe<ApprovalSettingEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ApprovalSetting` mutation. */
+export type UpdateApprovalSettingPayloadApprovalSettingEdgeArgs = {
+  orderBy?: Array<ApprovalSettingOrderBy>;
+};
+
 /** All input for the `updateApproverBackupById` mutation. */
 export type UpdateApproverBackupByIdInput = {
   /**
@@ -12224,6 +13610,54 @@ export type UpdateApproverBackupPayload = {
 /** The output of our update `ApproverBackup` mutation. */
 export type UpdateApproverBackupPayloadApproverBackupEdgeArgs = {
   orderBy?: Array<ApproverBackupOrderBy>;
+};
+
+/** All input for the `updateAuditSettingById` mutation. */
+export type UpdateAuditSettingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `AuditSetting` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `AuditSetting` being updated. */
+  patch: AuditSettingPatch;
+};
+
+/** All input for the `updateAuditSetting` mutation. */
+export type UpdateAuditSettingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The tenant. */
+  organizationId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `AuditSetting` being updated. */
+  patch: AuditSettingPatch;
+};
+
+/** The output of our update `AuditSetting` mutation. */
+export type UpdateAuditSettingPayload = {
+  __typename?: 'UpdateAuditSettingPayload';
+  /** The `AuditSetting` that was updated by this mutation. */
+  auditSetting?: Maybe<AuditSetting>;
+  /** An edge for our `AuditSetting`. May be used by Relay 1. */
+  auditSettingEdge?: Maybe<AuditSettingEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `AuditSetting` mutation. */
+export type UpdateAuditSettingPayloadAuditSettingEdgeArgs = {
+  orderBy?: Array<AuditSettingOrderBy>;
 };
 
 /** All input for the `updateContactById` mutation. */
@@ -12866,6 +14300,54 @@ export type UpdateWorkflowDefinitionSubStagePayloadWorkflowDefinitionSubStageEdg
   orderBy?: Array<WorkflowDefinitionSubStageOrderBy>;
 };
 
+/** All input for the `updateWorkflowExitCriterionById` mutation. */
+export type UpdateWorkflowExitCriterionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `WorkflowExitCriterion` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `WorkflowExitCriterion` being updated. */
+  patch: WorkflowExitCriterionPatch;
+};
+
+/** All input for the `updateWorkflowExitCriterion` mutation. */
+export type UpdateWorkflowExitCriterionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `WorkflowExitCriterion` being updated. */
+  patch: WorkflowExitCriterionPatch;
+  /** Criterion id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `WorkflowExitCriterion` mutation. */
+export type UpdateWorkflowExitCriterionPayload = {
+  __typename?: 'UpdateWorkflowExitCriterionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `WorkflowExitCriterion` that was updated by this mutation. */
+  workflowExitCriterion?: Maybe<WorkflowExitCriterion>;
+  /** An edge for our `WorkflowExitCriterion`. May be used by Relay 1. */
+  workflowExitCriterionEdge?: Maybe<WorkflowExitCriterionEdge>;
+};
+
+
+/** The output of our update `WorkflowExitCriterion` mutation. */
+export type UpdateWorkflowExitCriterionPayloadWorkflowExitCriterionEdgeArgs = {
+  orderBy?: Array<WorkflowExitCriterionOrderBy>;
+};
+
 /** All input for the `updateWorkflowSettingById` mutation. */
 export type UpdateWorkflowSettingByIdInput = {
   /**
@@ -13015,6 +14497,8 @@ export type User = Node & {
   __typename?: 'User';
   /** Reads and enables pagination through a set of `ApprovalNotification`. */
   approvalNotificationsByRecipientId: ApprovalNotificationConnection;
+  /** Reads and enables pagination through a set of `ApprovalSetting`. */
+  approvalSettingsByBackupApproverId: ApprovalSettingConnection;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups: ApproverBackupConnection;
   /** When the user was created. */
@@ -13064,6 +14548,19 @@ export type UserApprovalNotificationsByRecipientIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalNotificationOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserApprovalSettingsByBackupApproverIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovalSettingCondition>;
+  filter?: InputMaybe<ApprovalSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovalSettingOrderBy>>;
 };
 
 
@@ -13184,6 +14681,10 @@ export type UserFilter = {
   approvalNotificationsByRecipientId?: InputMaybe<UserToManyApprovalNotificationFilter>;
   /** Some related `approvalNotificationsByRecipientId` exist. */
   approvalNotificationsByRecipientIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvalSettingsByBackupApproverId` relation. */
+  approvalSettingsByBackupApproverId?: InputMaybe<UserToManyApprovalSettingFilter>;
+  /** Some related `approvalSettingsByBackupApproverId` exist. */
+  approvalSettingsByBackupApproverIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `approverBackups` relation. */
   approverBackups?: InputMaybe<UserToManyApproverBackupFilter>;
   /** Some related `approverBackups` exist. */
@@ -13289,6 +14790,16 @@ export type UserToManyApprovalNotificationFilter = {
   some?: InputMaybe<ApprovalNotificationFilter>;
 };
 
+/** A filter to be used against many `ApprovalSetting` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyApprovalSettingFilter = {
+  /** Every related `ApprovalSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovalSettingFilter>;
+  /** No related `ApprovalSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovalSettingFilter>;
+  /** Some related `ApprovalSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovalSettingFilter>;
+};
+
 /** A filter to be used against many `ApproverBackup` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyApproverBackupFilter = {
   /** Every related `ApproverBackup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -13347,6 +14858,39 @@ export type UserToManyUserFilter = {
   none?: InputMaybe<UserFilter>;
   /** Some related `User` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<UserFilter>;
+};
+
+/** All input for the `waiveExitCriterion` mutation. */
+export type WaiveExitCriterionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  criterionId: Scalars['UUID']['input'];
+  projectId: Scalars['UUID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+/** The output of our `waiveExitCriterion` mutation. */
+export type WaiveExitCriterionPayload = {
+  __typename?: 'WaiveExitCriterionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `ExitCriterionWaiver`. May be used by Relay 1. */
+  exitCriterionWaiverEdge?: Maybe<ExitCriterionWaiverEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ExitCriterionWaiver>;
+};
+
+
+/** The output of our `waiveExitCriterion` mutation. */
+export type WaiveExitCriterionPayloadExitCriterionWaiverEdgeArgs = {
+  orderBy?: Array<ExitCriterionWaiverOrderBy>;
 };
 
 /** Versioned workflow templates: which catalog stages and sub-stages a project goes through, with overrides. Once a project uses a version it is locked; changes go to a clone (app.clone_workflow_definition). */
@@ -13587,10 +15131,25 @@ export type WorkflowDefinitionStage = Node & {
   workflowDefinition?: Maybe<WorkflowDefinition>;
   /** The definition (version). */
   workflowDefinitionId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `WorkflowExitCriterion`. */
+  workflowExitCriteriaByWorkflowDefinitionIdAndWorkflowStageId: WorkflowExitCriterionConnection;
   /** Reads a single `WorkflowStage` that is related to this `WorkflowDefinitionStage`. */
   workflowStage?: Maybe<WorkflowStage>;
   /** The catalog stage. */
   workflowStageId: Scalars['UUID']['output'];
+};
+
+
+/** The stages a definition includes, with its overrides of the catalog values (empty: the catalog value). */
+export type WorkflowDefinitionStageWorkflowExitCriteriaByWorkflowDefinitionIdAndWorkflowStageIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WorkflowExitCriterionCondition>;
+  filter?: InputMaybe<WorkflowExitCriterionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WorkflowExitCriterionOrderBy>>;
 };
 
 /**
@@ -13646,6 +15205,10 @@ export type WorkflowDefinitionStageFilter = {
   workflowDefinition?: InputMaybe<WorkflowDefinitionFilter>;
   /** Filter by the object’s `workflowDefinitionId` field. */
   workflowDefinitionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workflowExitCriteriaByWorkflowDefinitionIdAndWorkflowStageId` relation. */
+  workflowExitCriteriaByWorkflowDefinitionIdAndWorkflowStageId?: InputMaybe<WorkflowDefinitionStageToManyWorkflowExitCriterionFilter>;
+  /** Some related `workflowExitCriteriaByWorkflowDefinitionIdAndWorkflowStageId` exist. */
+  workflowExitCriteriaByWorkflowDefinitionIdAndWorkflowStageIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `workflowStage` relation. */
   workflowStage?: InputMaybe<WorkflowStageFilter>;
   /** Filter by the object’s `workflowStageId` field. */
@@ -13850,6 +15413,16 @@ export type WorkflowDefinitionStageSettingOrderBy =
   | 'WORKFLOW_STAGE_ID_ASC'
   | 'WORKFLOW_STAGE_ID_DESC';
 
+/** A filter to be used against many `WorkflowExitCriterion` object types. All fields are combined with a logical ‘and.’ */
+export type WorkflowDefinitionStageToManyWorkflowExitCriterionFilter = {
+  /** Every related `WorkflowExitCriterion` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WorkflowExitCriterionFilter>;
+  /** No related `WorkflowExitCriterion` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WorkflowExitCriterionFilter>;
+  /** Some related `WorkflowExitCriterion` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WorkflowExitCriterionFilter>;
+};
+
 /** The sub-stages a definition includes, with its overrides of the catalog values (empty: the catalog value). */
 export type WorkflowDefinitionSubStage = Node & {
   __typename?: 'WorkflowDefinitionSubStage';
@@ -14027,7 +15600,7 @@ export type WorkflowDefinitionSubStagePatch = {
 /** GET /workflow/definitions/:id/sub-stages: the sub-stages of each definition with the values in force. Filter by workflow_definition_id. */
 export type WorkflowDefinitionSubStageSetting = Node & {
   __typename?: 'WorkflowDefinitionSubStageSetting';
-  /** Type of that approval. */
+  /** Type of that approval (final_signoff when the sub-stage names none); empty when it needs no approval. */
   approvalType?: Maybe<ApprovalType>;
   /** Whether it starts by itself after its predecessor. */
   autoAdvance?: Maybe<Scalars['Boolean']['output']>;
@@ -14234,6 +15807,211 @@ export type WorkflowDefinitionToManyWorkflowDefinitionSubStageFilter = {
   none?: InputMaybe<WorkflowDefinitionSubStageFilter>;
   /** Some related `WorkflowDefinitionSubStage` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<WorkflowDefinitionSubStageFilter>;
+};
+
+/**
+ * Exit criteria of a definition's stages.
+ * Checked ones (documents, project_value, approval) must be met, or waived for the project (app.waive_exit_criterion), before the stage completes; text ones are informative. Changed with workflow.manage while the definition is not locked (clone it otherwise); GET /project_exit_criteria shows them per project.
+ */
+export type WorkflowExitCriterion = Node & {
+  __typename?: 'WorkflowExitCriterion';
+  /** approval: the type of which one approval of the project must be approved. */
+  approvalType?: Maybe<ApprovalType>;
+  /** When the criterion was created. */
+  createdAt: Scalars['Datetime']['output'];
+  /** What must hold, in words (e.g. At least 2 qualified supplier quotes, or a waiver). */
+  description: Scalars['String']['output'];
+  /** documents: the category counted. */
+  documentCategory?: Maybe<DocumentCategory>;
+  /** Reads and enables pagination through a set of `ExitCriterionWaiver`. */
+  exitCriterionWaiversByCriterionId: ExitCriterionWaiverConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Stable key, unique in the definition's stage (e.g. qualified-quotes). */
+  key: Scalars['String']['output'];
+  /** text, documents, project_value or approval. */
+  kind: ExitCriterionKind;
+  /** documents: how many qualified documents of the category (current version approved, or not needing approval). */
+  minCount?: Maybe<Scalars['Int']['output']>;
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** Display order in the stage. */
+  position: Scalars['Int']['output'];
+  /** project_value: the project column that must have a value (customer_organization_id, assigned_to, requested_due_date, promised_due_date, quote_value, po_value, delivered_at). */
+  projectField?: Maybe<Scalars['String']['output']>;
+  /** Criterion id. */
+  rowId: Scalars['UUID']['output'];
+  /** When the criterion was last changed. */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Whether someone holding project.waive_exit_criteria may waive it for a project, with a reason. */
+  waivable: Scalars['Boolean']['output'];
+  /** The definition (version). */
+  workflowDefinitionId: Scalars['UUID']['output'];
+  /** Reads a single `WorkflowDefinitionStage` that is related to this `WorkflowExitCriterion`. */
+  workflowDefinitionWorkflowStage?: Maybe<WorkflowDefinitionStage>;
+  /** The stage it lets a project leave. */
+  workflowStageId: Scalars['UUID']['output'];
+};
+
+
+/**
+ * Exit criteria of a definition's stages.
+ * Checked ones (documents, project_value, approval) must be met, or waived for the project (app.waive_exit_criterion), before the stage completes; text ones are informative. Changed with workflow.manage while the definition is not locked (clone it otherwise); GET /project_exit_criteria shows them per project.
+ */
+export type WorkflowExitCriterionExitCriterionWaiversByCriterionIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ExitCriterionWaiverCondition>;
+  filter?: InputMaybe<ExitCriterionWaiverFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ExitCriterionWaiverOrderBy>>;
+};
+
+/**
+ * A condition to be used against `WorkflowExitCriterion` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type WorkflowExitCriterionCondition = {
+  /** Checks for equality with the object’s `key` field. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `workflowDefinitionId` field. */
+  workflowDefinitionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `workflowStageId` field. */
+  workflowStageId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `WorkflowExitCriterion` values. */
+export type WorkflowExitCriterionConnection = {
+  __typename?: 'WorkflowExitCriterionConnection';
+  /** A list of edges which contains the `WorkflowExitCriterion` and cursor to aid in pagination. */
+  edges: Array<WorkflowExitCriterionEdge>;
+  /** A list of `WorkflowExitCriterion` objects. */
+  nodes: Array<WorkflowExitCriterion>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `WorkflowExitCriterion` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `WorkflowExitCriterion` edge in the connection. */
+export type WorkflowExitCriterionEdge = {
+  __typename?: 'WorkflowExitCriterionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `WorkflowExitCriterion` at the end of the edge. */
+  node: WorkflowExitCriterion;
+};
+
+/** A filter to be used against `WorkflowExitCriterion` object types. All fields are combined with a logical ‘and.’ */
+export type WorkflowExitCriterionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<WorkflowExitCriterionFilter>>;
+  /** Filter by the object’s `exitCriterionWaiversByCriterionId` relation. */
+  exitCriterionWaiversByCriterionId?: InputMaybe<WorkflowExitCriterionToManyExitCriterionWaiverFilter>;
+  /** Some related `exitCriterionWaiversByCriterionId` exist. */
+  exitCriterionWaiversByCriterionIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `key` field. */
+  key?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<WorkflowExitCriterionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<WorkflowExitCriterionFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workflowDefinitionId` field. */
+  workflowDefinitionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `workflowDefinitionWorkflowStage` relation. */
+  workflowDefinitionWorkflowStage?: InputMaybe<WorkflowDefinitionStageFilter>;
+  /** Filter by the object’s `workflowStageId` field. */
+  workflowStageId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `WorkflowExitCriterion` */
+export type WorkflowExitCriterionInput = {
+  /** approval: the type of which one approval of the project must be approved. */
+  approvalType?: InputMaybe<ApprovalType>;
+  /** What must hold, in words (e.g. At least 2 qualified supplier quotes, or a waiver). */
+  description: Scalars['String']['input'];
+  /** documents: the category counted. */
+  documentCategory?: InputMaybe<DocumentCategory>;
+  /** Stable key, unique in the definition's stage (e.g. qualified-quotes). */
+  key: Scalars['String']['input'];
+  /** text, documents, project_value or approval. */
+  kind: ExitCriterionKind;
+  /** documents: how many qualified documents of the category (current version approved, or not needing approval). */
+  minCount?: InputMaybe<Scalars['Int']['input']>;
+  /** The tenant. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Display order in the stage. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** project_value: the project column that must have a value (customer_organization_id, assigned_to, requested_due_date, promised_due_date, quote_value, po_value, delivered_at). */
+  projectField?: InputMaybe<Scalars['String']['input']>;
+  /** Whether someone holding project.waive_exit_criteria may waive it for a project, with a reason. */
+  waivable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The definition (version). */
+  workflowDefinitionId: Scalars['UUID']['input'];
+  /** The stage it lets a project leave. */
+  workflowStageId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `WorkflowExitCriterion`. */
+export type WorkflowExitCriterionOrderBy =
+  | 'KEY_ASC'
+  | 'KEY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'WORKFLOW_DEFINITION_ID_ASC'
+  | 'WORKFLOW_DEFINITION_ID_DESC'
+  | 'WORKFLOW_STAGE_ID_ASC'
+  | 'WORKFLOW_STAGE_ID_DESC';
+
+/** Represents an update to a `WorkflowExitCriterion`. Fields that are set will be updated. */
+export type WorkflowExitCriterionPatch = {
+  /** approval: the type of which one approval of the project must be approved. */
+  approvalType?: InputMaybe<ApprovalType>;
+  /** What must hold, in words (e.g. At least 2 qualified supplier quotes, or a waiver). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** documents: the category counted. */
+  documentCategory?: InputMaybe<DocumentCategory>;
+  /** Stable key, unique in the definition's stage (e.g. qualified-quotes). */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** text, documents, project_value or approval. */
+  kind?: InputMaybe<ExitCriterionKind>;
+  /** documents: how many qualified documents of the category (current version approved, or not needing approval). */
+  minCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Display order in the stage. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** project_value: the project column that must have a value (customer_organization_id, assigned_to, requested_due_date, promised_due_date, quote_value, po_value, delivered_at). */
+  projectField?: InputMaybe<Scalars['String']['input']>;
+  /** Whether someone holding project.waive_exit_criteria may waive it for a project, with a reason. */
+  waivable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The definition (version). */
+  workflowDefinitionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** The stage it lets a project leave. */
+  workflowStageId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A filter to be used against many `ExitCriterionWaiver` object types. All fields are combined with a logical ‘and.’ */
+export type WorkflowExitCriterionToManyExitCriterionWaiverFilter = {
+  /** Every related `ExitCriterionWaiver` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ExitCriterionWaiverFilter>;
+  /** No related `ExitCriterionWaiver` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ExitCriterionWaiverFilter>;
+  /** Some related `ExitCriterionWaiver` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ExitCriterionWaiverFilter>;
 };
 
 /** Per-tenant workflow switches; one row per tenant. */

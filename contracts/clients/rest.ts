@@ -68,6 +68,86 @@ export interface ActivityLog {
   request_id?: string;
 }
 
+/**
+ * The archived activity log: events older than the tenant's retention (audit_settings), moved out of activity_log by a nightly job.
+ * Readable with audit.read (portal users never), under each table's rule for the history of a deleted row; export it as CSV with Accept: text/csv. Platform operators read every tenant's.
+ */
+export interface ActivityLogArchive {
+  /**
+   * insert, update or delete.
+   * @format text
+   */
+  action?: string;
+  /**
+   * The database role of the request (app_user, app_admin) or the login that made it.
+   * @format text
+   */
+  actor_role?: string;
+  /**
+   * Who made it (sub claim); empty for changes made outside the APIs.
+   * @format uuid
+   */
+  actor_user_id?: string;
+  /**
+   * When the archive job moved the event here.
+   * @format timestamp with time zone
+   */
+  archived_at?: string;
+  /**
+   * Client address of the API request, when known.
+   * @format inet
+   */
+  client_address?: string;
+  /**
+   * The changed row's id (tables keyed otherwise: their key columns joined by a colon).
+   * @format text
+   */
+  entity_id?: string;
+  /**
+   * The table, e.g. projects, approvals, documents.
+   * @format text
+   */
+  entity_type?: string;
+  /**
+   * Event id (time-ordered), as it was in activity_log.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * After: the whole row on insert, the changed columns on update.
+   * @format jsonb
+   */
+  new_values?: any;
+  /**
+   * When the change happened.
+   * @format timestamp with time zone
+   */
+  occurred_at?: string;
+  /**
+   * Before: the whole row on delete, the changed columns on update.
+   * @format jsonb
+   */
+  old_values?: any;
+  /**
+   * The tenant; empty for changes to global entities such as users.
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * The project the changed row belongs to, when it belongs to one.
+   * @format uuid
+   */
+  project_id?: string;
+  /**
+   * X-Request-Id of the API request, when sent.
+   * @format text
+   */
+  request_id?: string;
+}
+
 /** Supporting documents of an approval: document versions (app.add_approval_attachment). */
 export interface ApprovalAttachments {
   /**
@@ -123,8 +203,8 @@ export interface ApprovalAttachments {
 }
 
 /**
- * Routing of approvals. For a new approval the active chain of its type with the lowest rank whose conditions all hold is used; its steps are decided in order.
- * conditions: {"quote_value": {"gte": 50000}, "po_value": {"gt": 10000}, "risk_flags": {"any": ["export_controlled"]}, "ctq_failures": {"gt": 0}, "rework_percent": {"gte": 5}, "slippage_days": {"gt": 3}, "priority": {"in": ["urgent"]}}; operators eq, ne, gt, gte, lt, lte, in, any.
+ * Routing of approvals. For a new approval the active chain of its type with the lowest rank whose conditions all hold is used; its steps are decided in order, each by a different person (two-person control).
+ * conditions: {"quote_value": {"gte": 50000}, "margin_percent": {"lt": 15}, "po_value": {"gt": 10000}, "risk_flags": {"any": ["export_controlled"]}, "ctq_failures": {"gt": 0}, "rework_percent": {"gte": 5}, "slippage_days": {"gt": 3}, "priority": {"in": ["urgent"]}}; operators eq, ne, gt, gte, lt, lte, in, any.
  * steps: [{"role": "sales"}, {"role": "finance"}, {"user_id": "..."}].
  */
 export interface ApprovalChains {
@@ -317,7 +397,7 @@ export interface ApprovalHistory {
    */
   action_by?: string;
   /**
-   * request, assign, reassign, delegate, approve, reject, comment, escalate or cancel.
+   * request, assign, reassign, delegate, approve, reject, comment, escalate, cancel or expire.
    * @format app.approval_action
    */
   action_type:
@@ -329,7 +409,8 @@ export interface ApprovalHistory {
     | "reject"
     | "comment"
     | "escalate"
-    | "cancel";
+    | "cancel"
+    | "expire";
   /**
    * The approval.
    * @format uuid
@@ -451,7 +532,7 @@ export interface ApprovalNotifications {
    */
   read_at?: string;
   /**
-   * assigned, escalated, decided or cancelled.
+   * assigned, escalated, decided, cancelled, reminded or expired.
    * @format text
    */
   reason: string;
@@ -658,6 +739,51 @@ export interface ApprovalRecords {
   step_count?: number;
 }
 
+/**
+ * Approval settings of the tenant: two-person control, reminders, hard deadline.
+ * One row per tenant, changed with workflow.manage. A chain never has the same person decide two steps, nor the requester decide their own request; when a step has no eligible approver, when_no_approver says what happens. Approvers are reminded once per step at reminder_percent of the SLA; an open approval older than expiry_hours expires.
+ */
+export interface ApprovalSettings {
+  /**
+   * The named backup approver: an active staff member who may decide any step they are eligible for (not the requester, not a decider of an earlier step).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  backup_approver_id?: string;
+  /**
+   * Hard deadline: an approval still open this many hours after it was requested expires (status expired); empty: approvals never expire.
+   * @format integer
+   */
+  expiry_hours?: number;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Share of the SLA (1 to 99 %) after which the approver of a step is reminded, once; empty: no reminders.
+   * @format integer
+   */
+  reminder_percent?: number;
+  /**
+   * When the settings were last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * When nobody may decide a step (every holder of its role and of the fallback roles requested it or decided an earlier step): refuse (the request fails with PT409 approval.no_approver) or backup (backup_approver_id decides, if they are eligible themselves).
+   * @format text
+   * @default "refuse"
+   */
+  when_no_approver: string;
+}
+
 /** Approvals dashboard: open approvals past their SLA, with their escalation level. */
 export interface ApprovalSlaBreaches {
   /**
@@ -818,6 +944,11 @@ export interface Approvals {
    */
   escalation_level: number;
   /**
+   * Hard deadline (approval_settings.expiry_hours after the request): still open then, the approval expires; empty: never.
+   * @format timestamp with time zone
+   */
+  expires_at?: string;
+  /**
    * Approval id.
    *
    * Note:
@@ -855,6 +986,16 @@ export interface Approvals {
    */
   project_id?: string;
   /**
+   * When the approver of the current step is reminded (approval_settings.reminder_percent of the SLA); empty: no reminder.
+   * @format timestamp with time zone
+   */
+  remind_at?: string;
+  /**
+   * When the approver of the current step was reminded; empty until then (once per step).
+   * @format timestamp with time zone
+   */
+  reminded_at?: string;
+  /**
    * Who asked.
    *
    * Note:
@@ -874,7 +1015,7 @@ export interface Approvals {
    */
   sla_due_at: string;
   /**
-   * pending, in_review, approved, rejected, cancelled or expired.
+   * pending, in_review, approved, rejected, cancelled or expired (past expires_at undecided; it can no longer be decided).
    * @format app.approval_status
    * @default "pending"
    */
@@ -939,7 +1080,33 @@ export interface ApproverBackups {
   valid_until?: string;
 }
 
-/** Workflow health: blocked sub-stages grouped by reason. */
+/**
+ * Per-tenant audit settings; one row per tenant.
+ * Changed with organization.update; read with audit.read or organization.update.
+ */
+export interface AuditSettings {
+  /**
+   * Years activity log events stay in the activity log; older ones move to the archive (app.activity_log_archive) by the archive-activity-log job.
+   * @format integer
+   */
+  activity_log_retention_years: number;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * When the settings were last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/** Workflow health: blocked sub-stages of running projects (not completed or cancelled) grouped by reason. */
 export interface BlockedReasons {
   /**
    * Sub-stages blocked for it.
@@ -1317,6 +1484,40 @@ export interface DocumentCategorySettings {
   updated_at: string;
 }
 
+/**
+ * Documents due for disposal: their retention has ended.
+ * Flagged by the flag-documents-for-disposal job; the list of the document controller (workflow.manage). A document in retention cannot be deleted (document.in_retention); once disposed of, its row goes with it.
+ */
+export interface DocumentDisposals {
+  /**
+   * The document (documents.id).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  document_id: string;
+  /**
+   * When the job flagged it.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  flagged_at: string;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * When its retention ended: its newest version's upload (or its creation) plus the years of its retention_tag.
+   * @format timestamp with time zone
+   */
+  retention_ended_at: string;
+}
+
 /** Every uploaded version of a document. Immutable once written, except which one is current and its approval. */
 export interface DocumentVersions {
   /**
@@ -1359,7 +1560,7 @@ export interface DocumentVersions {
    */
   file_name: string;
   /**
-   * Object storage path: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.
+   * Storage path in the seed's layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>. The file itself is stored at tenants/<organization id>/documents/<document id>/v<version>/<file_name> (signed URLs: app.document_upload_url, app.document_download_url).
    * @format text
    */
   file_path: string;
@@ -1372,7 +1573,7 @@ export interface DocumentVersions {
    */
   id: string;
   /**
-   * True for exactly the current version of the document.
+   * True for exactly the current version of the document; only a stored version (its file checked) can be current.
    * @format boolean
    */
   is_current: boolean;
@@ -1399,6 +1600,27 @@ export interface DocumentVersions {
    * @format bigint
    */
   size_bytes: number;
+  /**
+   * When the stored object was checked against the declared size and sha256.
+   * @format timestamp with time zone
+   */
+  upload_checked_at?: string;
+  /**
+   * When the uploader confirmed the upload (app.confirm_document_upload).
+   * @format timestamp with time zone
+   */
+  upload_confirmed_at?: string;
+  /**
+   * Why the upload was rejected: upload.missing_object, upload.size_mismatch, upload.checksum_mismatch, upload.superseded, upload.identical_to_current.
+   * @format text
+   */
+  upload_rejection?: string;
+  /**
+   * pending until the file is uploaded and confirmed, verifying while it is checked, then stored (the version became current) or rejected.
+   * @format app.document_upload_state
+   * @default "pending"
+   */
+  upload_state: "pending" | "verifying" | "stored" | "rejected";
   /**
    * When it was uploaded.
    * @format timestamp with time zone
@@ -1483,7 +1705,7 @@ export interface Documents {
    */
   file_name?: string;
   /**
-   * Object storage path of the current version: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.
+   * Storage path of the current version in the seed's layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.
    * @format text
    */
   file_path?: string;
@@ -1548,6 +1770,58 @@ export interface Documents {
    * @default 0
    */
   version: number;
+}
+
+/**
+ * Waived exit criteria of projects.
+ * Recorded with a reason by someone holding project.waive_exit_criteria (app.waive_exit_criterion); audited; a waived criterion counts as met for that project.
+ */
+export interface ExitCriterionWaivers {
+  /**
+   * The criterion waived (app.workflow_exit_criteria).
+   * @format uuid
+   */
+  criterion_id: string;
+  /**
+   * Waiver id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * The project.
+   * @format uuid
+   */
+  project_id: string;
+  /**
+   * Why it is waived.
+   * @format text
+   */
+  reason: string;
+  /**
+   * When.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  waived_at: string;
+  /**
+   * Who waived it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  waived_by?: string;
 }
 
 /** A user's membership of one tenant. Revoking it refuses the user's next request in that tenant. */
@@ -1741,30 +2015,45 @@ export interface Notifications {
   user_id: string;
 }
 
-/** On-time delivery per month: delivered projects, how many by the promised date, the rate, mean days late (negative: early). */
+/** On-time delivery per month (projects not cancelled): deliveries, how many had a promised date, how many came before it, on it and after it, the on-time rate, and how early the early ones and how late the late ones were on average (each positive, never netted against the other). */
 export interface OnTimeDelivery {
   /**
-   * Mean days between promise and delivery.
+   * Mean days before the promise, of the early deliveries; empty when none was early.
+   * @format numeric
+   */
+  average_days_early?: number;
+  /**
+   * Mean days after the promise, of the late deliveries; empty when none was late.
    * @format numeric
    */
   average_days_late?: number;
   /**
-   * Projects delivered.
+   * Projects delivered (cancelled ones left out).
    * @format integer
    */
   delivered_count?: number;
+  /**
+   * Delivered before the promised date.
+   * @format integer
+   */
+  delivered_early_count?: number;
+  /**
+   * Delivered after the promised date.
+   * @format integer
+   */
+  delivered_late_count?: number;
+  /**
+   * Delivered on the promised date.
+   * @format integer
+   */
+  delivered_on_time_count?: number;
   /**
    * Month of delivery.
    * @format date
    */
   month?: string;
   /**
-   * Of those, on or before the promised date.
-   * @format integer
-   */
-  on_time_count?: number;
-  /**
-   * on_time_count over deliveries with a promised date.
+   * Early or on the date, over deliveries with a promised date; empty when none had one.
    * @format numeric
    */
   on_time_rate?: number;
@@ -1776,6 +2065,11 @@ export interface OnTimeDelivery {
    * @format uuid
    */
   organization_id?: string;
+  /**
+   * Of those, with a promised date.
+   * @format integer
+   */
+  promised_count?: number;
 }
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
@@ -2045,7 +2339,148 @@ export interface Permissions {
   description: string;
 }
 
-/** One row per project for staff dashboards: stage, open / overdue / blocked sub-stages, projected finish (current stage's last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed), at_risk (projected after the promise), on_track, no_promise, done, cancelled. */
+/** The exit criteria of each project's current stage, met or not (the progress screen): GET /project_exit_criteria?project_id=eq.<id>&order=position. is_met is empty for text criteria (informative), true when met or waived; the stage completes only when none is false. */
+export interface ProjectExitCriteria {
+  /**
+   * approval: the type that must have been approved.
+   * @format app.approval_type
+   */
+  approval_type?:
+    | "technical_review"
+    | "quote_approval"
+    | "po_approval"
+    | "supplier_selection"
+    | "quality_review"
+    | "shipment_release"
+    | "final_signoff";
+  /**
+   * The criterion (workflow_exit_criteria.id); waive it with app.waive_exit_criterion.
+   * @format uuid
+   */
+  criterion_id?: string;
+  /**
+   * What must hold, in words.
+   * @format text
+   */
+  description?: string;
+  /**
+   * documents: the category counted.
+   * @format app.document_category
+   */
+  document_category?:
+    | "inquiry"
+    | "rfq"
+    | "design_spec"
+    | "drawing"
+    | "bom"
+    | "supplier_rfq"
+    | "supplier_quote"
+    | "costing"
+    | "customer_quote"
+    | "po"
+    | "contract"
+    | "work_order"
+    | "work_instruction"
+    | "qa_report"
+    | "test_result"
+    | "packing_list"
+    | "shipping_doc"
+    | "delivery_confirmation"
+    | "invoice"
+    | "other";
+  /**
+   * documents: how many qualified ones the project holds.
+   * @format integer
+   */
+  document_count?: number;
+  /**
+   * true: met or waived; false: unmet (the stage cannot complete); empty: a text criterion, not checked.
+   * @format boolean
+   */
+  is_met?: boolean;
+  /**
+   * Whether it was waived for the project.
+   * @format boolean
+   */
+  is_waived?: boolean;
+  /**
+   * Its stable key.
+   * @format text
+   */
+  key?: string;
+  /**
+   * text, documents, project_value or approval.
+   * @format app.exit_criterion_kind
+   */
+  kind?: "text" | "documents" | "project_value" | "approval";
+  /**
+   * documents: how many are needed.
+   * @format integer
+   */
+  min_count?: number;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Display order.
+   * @format integer
+   */
+  position?: number;
+  /**
+   * project_value: the project column that must have a value.
+   * @format text
+   */
+  project_field?: string;
+  /**
+   * The project (projects.id).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  project_id?: string;
+  /**
+   * The project's human id.
+   * @format text
+   */
+  project_number?: string;
+  /**
+   * Whether it may be waived for the project.
+   * @format boolean
+   */
+  waivable?: boolean;
+  /**
+   * When.
+   * @format timestamp with time zone
+   */
+  waived_at?: string;
+  /**
+   * Who waived it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  waived_by?: string;
+  /**
+   * Why it was waived.
+   * @format text
+   */
+  waiver_reason?: string;
+  /**
+   * The project's current stage.
+   * @format uuid
+   */
+  workflow_stage_id?: string;
+}
+
+/** One row per project for staff dashboards: stage, open / overdue / blocked sub-stages (of running projects; 0 once completed or cancelled), projected finish (current stage's last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed before delivery), at_risk (projected after the promise), on_track (or delivered by the promise), no_promise, done, cancelled. */
 export interface ProjectOverview {
   /**
    * The project manager.
@@ -2081,7 +2516,7 @@ export interface ProjectOverview {
    */
   delivered_at?: string;
   /**
-   * Sub-stages not completed or skipped.
+   * Sub-stages not completed or skipped; 0 once the project is completed or cancelled.
    * @format integer
    */
   open_sub_stages?: number;
@@ -2296,10 +2731,10 @@ export interface ProjectStageTransitions {
 /** Per-project progress of each sub-stage, seeded when the project enters a stage. The rules in force (required, approval, skip, roles) are copied from the pinned definition. Change it through app.update_progress. */
 export interface ProjectSubStageProgress {
   /**
-   * The type of approval completing it opens.
+   * The type of approval completing it opens; empty when it completes without one.
    * @format app.approval_type
    */
-  approval_type:
+  approval_type?:
     | "technical_review"
     | "quote_approval"
     | "po_approval"
@@ -2661,6 +3096,11 @@ export interface Projects {
    */
   promised_due_date?: string;
   /**
+   * Cost of the quoted work (materials, labour, overhead); with quote_value it gives the margin approval chains route on (margin_percent = (quote_value - quote_cost) / quote_value * 100).
+   * @format numeric
+   */
+  quote_cost?: number;
+  /**
    * Value of the quote; approval chains route on it (quote_value).
    * @format numeric
    */
@@ -2724,7 +3164,7 @@ export interface Projects {
   workflow_definition_id: string;
 }
 
-/** Quality: pass rate of qa_report and test_result versions per month, from their metadata result (pass or fail). */
+/** Quality: pass rate of stored qa_report and test_result versions per month, from their metadata result (pass or fail). */
 export interface QualityPassRate {
   /**
    * qa_report or test_result.
@@ -2778,7 +3218,7 @@ export interface QualityPassRate {
   passed_count?: number;
 }
 
-/** Compliance export of quality records: every version of QA reports, test results, drawings and work instructions with checksum, result and approval (filter by uploaded_at; Accept: text/csv). */
+/** Compliance export of quality records: every stored version (its file checked) of QA reports, test results, drawings and work instructions with checksum, result and approval (filter by uploaded_at; Accept: text/csv). */
 export interface QualityRecords {
   /**
    * Approval of the version.
@@ -3376,7 +3816,7 @@ export interface WorkflowDefinitionStages {
 /** GET /workflow/definitions/:id/sub-stages: the sub-stages of each definition with the values in force. Filter by workflow_definition_id. */
 export interface WorkflowDefinitionSubStageSettings {
   /**
-   * Type of that approval.
+   * Type of that approval (final_signoff when the sub-stage names none); empty when it needs no approval.
    * @format app.approval_type
    */
   approval_type?:
@@ -3654,6 +4094,125 @@ export interface WorkflowDefinitions {
    * @default 1
    */
   version: number;
+}
+
+/**
+ * Exit criteria of a definition's stages.
+ * Checked ones (documents, project_value, approval) must be met, or waived for the project (app.waive_exit_criterion), before the stage completes; text ones are informative. Changed with workflow.manage while the definition is not locked (clone it otherwise); GET /project_exit_criteria shows them per project.
+ */
+export interface WorkflowExitCriteria {
+  /**
+   * approval: the type of which one approval of the project must be approved.
+   * @format app.approval_type
+   */
+  approval_type?:
+    | "technical_review"
+    | "quote_approval"
+    | "po_approval"
+    | "supplier_selection"
+    | "quality_review"
+    | "shipment_release"
+    | "final_signoff";
+  /**
+   * When the criterion was created.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * What must hold, in words (e.g. At least 2 qualified supplier quotes, or a waiver).
+   * @format text
+   */
+  description: string;
+  /**
+   * documents: the category counted.
+   * @format app.document_category
+   */
+  document_category?:
+    | "inquiry"
+    | "rfq"
+    | "design_spec"
+    | "drawing"
+    | "bom"
+    | "supplier_rfq"
+    | "supplier_quote"
+    | "costing"
+    | "customer_quote"
+    | "po"
+    | "contract"
+    | "work_order"
+    | "work_instruction"
+    | "qa_report"
+    | "test_result"
+    | "packing_list"
+    | "shipping_doc"
+    | "delivery_confirmation"
+    | "invoice"
+    | "other";
+  /**
+   * Criterion id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Stable key, unique in the definition's stage (e.g. qualified-quotes).
+   * @format text
+   */
+  key: string;
+  /**
+   * text, documents, project_value or approval.
+   * @format app.exit_criterion_kind
+   */
+  kind: "text" | "documents" | "project_value" | "approval";
+  /**
+   * documents: how many qualified documents of the category (current version approved, or not needing approval).
+   * @format integer
+   */
+  min_count?: number;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Display order in the stage.
+   * @format integer
+   * @default 1
+   */
+  position: number;
+  /**
+   * project_value: the project column that must have a value (customer_organization_id, assigned_to, requested_due_date, promised_due_date, quote_value, po_value, delivered_at).
+   * @format text
+   */
+  project_field?: string;
+  /**
+   * When the criterion was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Whether someone holding project.waive_exit_criteria may waive it for a project, with a reason.
+   * @format boolean
+   * @default false
+   */
+  waivable: boolean;
+  /**
+   * The definition (version).
+   * @format uuid
+   */
+  workflow_definition_id: string;
+  /**
+   * The stage it lets a project leave.
+   * @format uuid
+   */
+  workflow_stage_id: string;
 }
 
 /** Per-tenant workflow switches; one row per tenant. */
@@ -3994,6 +4553,112 @@ export namespace ActivityLog {
   }
 }
 
+export namespace ActivityLogArchive {
+  /**
+   * @description Readable with audit.read (portal users never), under each table's rule for the history of a deleted row; export it as CSV with Accept: text/csv. Platform operators read every tenant's.
+   * @tags activity_log_archive
+   * @name ActivityLogArchiveList
+   * @summary The archived activity log: events older than the tenant's retention (audit_settings), moved out of activity_log by a nightly job.
+   * @request GET:/activity_log_archive
+   */
+  export namespace ActivityLogArchiveList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * insert, update or delete.
+       * @format text
+       */
+      action?: string;
+      /**
+       * The database role of the request (app_user, app_admin) or the login that made it.
+       * @format text
+       */
+      actor_role?: string;
+      /**
+       * Who made it (sub claim); empty for changes made outside the APIs.
+       * @format uuid
+       */
+      actor_user_id?: string;
+      /**
+       * When the archive job moved the event here.
+       * @format timestamp with time zone
+       */
+      archived_at?: string;
+      /**
+       * Client address of the API request, when known.
+       * @format inet
+       */
+      client_address?: string;
+      /**
+       * The changed row's id (tables keyed otherwise: their key columns joined by a colon).
+       * @format text
+       */
+      entity_id?: string;
+      /**
+       * The table, e.g. projects, approvals, documents.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Event id (time-ordered), as it was in activity_log.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * After: the whole row on insert, the changed columns on update.
+       * @format jsonb
+       */
+      new_values?: string;
+      /**
+       * When the change happened.
+       * @format timestamp with time zone
+       */
+      occurred_at?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Before: the whole row on delete, the changed columns on update.
+       * @format jsonb
+       */
+      old_values?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant; empty for changes to global entities such as users.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * The project the changed row belongs to, when it belongs to one.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * X-Request-Id of the API request, when sent.
+       * @format text
+       */
+      request_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ActivityLogArchive[];
+  }
+}
+
 export namespace ApprovalAttachments {
   /**
    * No description
@@ -4216,10 +4881,10 @@ export namespace ApprovalAttachments {
 
 export namespace ApprovalChains {
   /**
-   * @description conditions: {"quote_value": {"gte": 50000}, "po_value": {"gt": 10000}, "risk_flags": {"any": ["export_controlled"]}, "ctq_failures": {"gt": 0}, "rework_percent": {"gte": 5}, "slippage_days": {"gt": 3}, "priority": {"in": ["urgent"]}}; operators eq, ne, gt, gte, lt, lte, in, any. steps: [{"role": "sales"}, {"role": "finance"}, {"user_id": "..."}].
+   * @description conditions: {"quote_value": {"gte": 50000}, "margin_percent": {"lt": 15}, "po_value": {"gt": 10000}, "risk_flags": {"any": ["export_controlled"]}, "ctq_failures": {"gt": 0}, "rework_percent": {"gte": 5}, "slippage_days": {"gt": 3}, "priority": {"in": ["urgent"]}}; operators eq, ne, gt, gte, lt, lte, in, any. steps: [{"role": "sales"}, {"role": "finance"}, {"user_id": "..."}].
    * @tags approval_chains
    * @name ApprovalChainsCreate
-   * @summary Routing of approvals. For a new approval the active chain of its type with the lowest rank whose conditions all hold is used; its steps are decided in order.
+   * @summary Routing of approvals. For a new approval the active chain of its type with the lowest rank whose conditions all hold is used; its steps are decided in order, each by a different person (two-person control).
    * @request POST:/approval_chains
    */
   export namespace ApprovalChainsCreate {
@@ -4242,10 +4907,10 @@ export namespace ApprovalChains {
   }
 
   /**
-   * @description conditions: {"quote_value": {"gte": 50000}, "po_value": {"gt": 10000}, "risk_flags": {"any": ["export_controlled"]}, "ctq_failures": {"gt": 0}, "rework_percent": {"gte": 5}, "slippage_days": {"gt": 3}, "priority": {"in": ["urgent"]}}; operators eq, ne, gt, gte, lt, lte, in, any. steps: [{"role": "sales"}, {"role": "finance"}, {"user_id": "..."}].
+   * @description conditions: {"quote_value": {"gte": 50000}, "margin_percent": {"lt": 15}, "po_value": {"gt": 10000}, "risk_flags": {"any": ["export_controlled"]}, "ctq_failures": {"gt": 0}, "rework_percent": {"gte": 5}, "slippage_days": {"gt": 3}, "priority": {"in": ["urgent"]}}; operators eq, ne, gt, gte, lt, lte, in, any. steps: [{"role": "sales"}, {"role": "finance"}, {"user_id": "..."}].
    * @tags approval_chains
    * @name ApprovalChainsDelete
-   * @summary Routing of approvals. For a new approval the active chain of its type with the lowest rank whose conditions all hold is used; its steps are decided in order.
+   * @summary Routing of approvals. For a new approval the active chain of its type with the lowest rank whose conditions all hold is used; its steps are decided in order, each by a different person (two-person control).
    * @request DELETE:/approval_chains
    */
   export namespace ApprovalChainsDelete {
@@ -4311,10 +4976,10 @@ export namespace ApprovalChains {
   }
 
   /**
-   * @description conditions: {"quote_value": {"gte": 50000}, "po_value": {"gt": 10000}, "risk_flags": {"any": ["export_controlled"]}, "ctq_failures": {"gt": 0}, "rework_percent": {"gte": 5}, "slippage_days": {"gt": 3}, "priority": {"in": ["urgent"]}}; operators eq, ne, gt, gte, lt, lte, in, any. steps: [{"role": "sales"}, {"role": "finance"}, {"user_id": "..."}].
+   * @description conditions: {"quote_value": {"gte": 50000}, "margin_percent": {"lt": 15}, "po_value": {"gt": 10000}, "risk_flags": {"any": ["export_controlled"]}, "ctq_failures": {"gt": 0}, "rework_percent": {"gte": 5}, "slippage_days": {"gt": 3}, "priority": {"in": ["urgent"]}}; operators eq, ne, gt, gte, lt, lte, in, any. steps: [{"role": "sales"}, {"role": "finance"}, {"user_id": "..."}].
    * @tags approval_chains
    * @name ApprovalChainsList
-   * @summary Routing of approvals. For a new approval the active chain of its type with the lowest rank whose conditions all hold is used; its steps are decided in order.
+   * @summary Routing of approvals. For a new approval the active chain of its type with the lowest rank whose conditions all hold is used; its steps are decided in order, each by a different person (two-person control).
    * @request GET:/approval_chains
    */
   export namespace ApprovalChainsList {
@@ -4395,10 +5060,10 @@ export namespace ApprovalChains {
   }
 
   /**
-   * @description conditions: {"quote_value": {"gte": 50000}, "po_value": {"gt": 10000}, "risk_flags": {"any": ["export_controlled"]}, "ctq_failures": {"gt": 0}, "rework_percent": {"gte": 5}, "slippage_days": {"gt": 3}, "priority": {"in": ["urgent"]}}; operators eq, ne, gt, gte, lt, lte, in, any. steps: [{"role": "sales"}, {"role": "finance"}, {"user_id": "..."}].
+   * @description conditions: {"quote_value": {"gte": 50000}, "margin_percent": {"lt": 15}, "po_value": {"gt": 10000}, "risk_flags": {"any": ["export_controlled"]}, "ctq_failures": {"gt": 0}, "rework_percent": {"gte": 5}, "slippage_days": {"gt": 3}, "priority": {"in": ["urgent"]}}; operators eq, ne, gt, gte, lt, lte, in, any. steps: [{"role": "sales"}, {"role": "finance"}, {"user_id": "..."}].
    * @tags approval_chains
    * @name ApprovalChainsPartialUpdate
-   * @summary Routing of approvals. For a new approval the active chain of its type with the lowest rank whose conditions all hold is used; its steps are decided in order.
+   * @summary Routing of approvals. For a new approval the active chain of its type with the lowest rank whose conditions all hold is used; its steps are decided in order, each by a different person (two-person control).
    * @request PATCH:/approval_chains
    */
   export namespace ApprovalChainsPartialUpdate {
@@ -4783,7 +5448,7 @@ export namespace ApprovalHistory {
        */
       action_by?: string;
       /**
-       * request, assign, reassign, delegate, approve, reject, comment, escalate or cancel.
+       * request, assign, reassign, delegate, approve, reject, comment, escalate, cancel or expire.
        * @format app.approval_action
        */
       action_type?: string;
@@ -4882,7 +5547,7 @@ export namespace ApprovalHistory {
        */
       action_by?: string;
       /**
-       * request, assign, reassign, delegate, approve, reject, comment, escalate or cancel.
+       * request, assign, reassign, delegate, approve, reject, comment, escalate, cancel or expire.
        * @format app.approval_action
        */
       action_type?: string;
@@ -4996,7 +5661,7 @@ export namespace ApprovalHistory {
        */
       action_by?: string;
       /**
-       * request, assign, reassign, delegate, approve, reject, comment, escalate or cancel.
+       * request, assign, reassign, delegate, approve, reject, comment, escalate, cancel or expire.
        * @format app.approval_action
        */
       action_type?: string;
@@ -5133,7 +5798,7 @@ export namespace ApprovalNotifications {
        */
       read_at?: string;
       /**
-       * assigned, escalated, decided or cancelled.
+       * assigned, escalated, decided, cancelled, reminded or expired.
        * @format text
        */
       reason?: string;
@@ -5198,7 +5863,7 @@ export namespace ApprovalNotifications {
        */
       read_at?: string;
       /**
-       * assigned, escalated, decided or cancelled.
+       * assigned, escalated, decided, cancelled, reminded or expired.
        * @format text
        */
       reason?: string;
@@ -5266,7 +5931,7 @@ export namespace ApprovalNotifications {
        */
       read_at?: string;
       /**
-       * assigned, escalated, decided or cancelled.
+       * assigned, escalated, decided, cancelled, reminded or expired.
        * @format text
        */
       reason?: string;
@@ -5618,6 +6283,196 @@ export namespace ApprovalRecords {
       Range?: string;
     };
     export type ResponseBody = ApprovalRecords[];
+  }
+}
+
+export namespace ApprovalSettings {
+  /**
+   * @description One row per tenant, changed with workflow.manage. A chain never has the same person decide two steps, nor the requester decide their own request; when a step has no eligible approver, when_no_approver says what happens. Approvers are reminded once per step at reminder_percent of the SLA; an open approval older than expiry_hours expires.
+   * @tags approval_settings
+   * @name ApprovalSettingsCreate
+   * @summary Approval settings of the tenant: two-person control, reminders, hard deadline.
+   * @request POST:/approval_settings
+   */
+  export namespace ApprovalSettingsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ApprovalSettings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One row per tenant, changed with workflow.manage. A chain never has the same person decide two steps, nor the requester decide their own request; when a step has no eligible approver, when_no_approver says what happens. Approvers are reminded once per step at reminder_percent of the SLA; an open approval older than expiry_hours expires.
+   * @tags approval_settings
+   * @name ApprovalSettingsDelete
+   * @summary Approval settings of the tenant: two-person control, reminders, hard deadline.
+   * @request DELETE:/approval_settings
+   */
+  export namespace ApprovalSettingsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The named backup approver: an active staff member who may decide any step they are eligible for (not the requester, not a decider of an earlier step).
+       * @format uuid
+       */
+      backup_approver_id?: string;
+      /**
+       * Hard deadline: an approval still open this many hours after it was requested expires (status expired); empty: approvals never expire.
+       * @format integer
+       */
+      expiry_hours?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Share of the SLA (1 to 99 %) after which the approver of a step is reminded, once; empty: no reminders.
+       * @format integer
+       */
+      reminder_percent?: string;
+      /**
+       * When the settings were last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * When nobody may decide a step (every holder of its role and of the fallback roles requested it or decided an earlier step): refuse (the request fails with PT409 approval.no_approver) or backup (backup_approver_id decides, if they are eligible themselves).
+       * @format text
+       */
+      when_no_approver?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One row per tenant, changed with workflow.manage. A chain never has the same person decide two steps, nor the requester decide their own request; when a step has no eligible approver, when_no_approver says what happens. Approvers are reminded once per step at reminder_percent of the SLA; an open approval older than expiry_hours expires.
+   * @tags approval_settings
+   * @name ApprovalSettingsList
+   * @summary Approval settings of the tenant: two-person control, reminders, hard deadline.
+   * @request GET:/approval_settings
+   */
+  export namespace ApprovalSettingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The named backup approver: an active staff member who may decide any step they are eligible for (not the requester, not a decider of an earlier step).
+       * @format uuid
+       */
+      backup_approver_id?: string;
+      /**
+       * Hard deadline: an approval still open this many hours after it was requested expires (status expired); empty: approvals never expire.
+       * @format integer
+       */
+      expiry_hours?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Share of the SLA (1 to 99 %) after which the approver of a step is reminded, once; empty: no reminders.
+       * @format integer
+       */
+      reminder_percent?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * When the settings were last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * When nobody may decide a step (every holder of its role and of the fallback roles requested it or decided an earlier step): refuse (the request fails with PT409 approval.no_approver) or backup (backup_approver_id decides, if they are eligible themselves).
+       * @format text
+       */
+      when_no_approver?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ApprovalSettings[];
+  }
+
+  /**
+   * @description One row per tenant, changed with workflow.manage. A chain never has the same person decide two steps, nor the requester decide their own request; when a step has no eligible approver, when_no_approver says what happens. Approvers are reminded once per step at reminder_percent of the SLA; an open approval older than expiry_hours expires.
+   * @tags approval_settings
+   * @name ApprovalSettingsPartialUpdate
+   * @summary Approval settings of the tenant: two-person control, reminders, hard deadline.
+   * @request PATCH:/approval_settings
+   */
+  export namespace ApprovalSettingsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The named backup approver: an active staff member who may decide any step they are eligible for (not the requester, not a decider of an earlier step).
+       * @format uuid
+       */
+      backup_approver_id?: string;
+      /**
+       * Hard deadline: an approval still open this many hours after it was requested expires (status expired); empty: approvals never expire.
+       * @format integer
+       */
+      expiry_hours?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Share of the SLA (1 to 99 %) after which the approver of a step is reminded, once; empty: no reminders.
+       * @format integer
+       */
+      reminder_percent?: string;
+      /**
+       * When the settings were last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * When nobody may decide a step (every holder of its role and of the fallback roles requested it or decided an earlier step): refuse (the request fails with PT409 approval.no_approver) or backup (backup_approver_id decides, if they are eligible themselves).
+       * @format text
+       */
+      when_no_approver?: string;
+    };
+    export type RequestBody = ApprovalSettings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -5984,6 +6839,11 @@ export namespace Approvals {
        */
       escalation_level?: string;
       /**
+       * Hard deadline (approval_settings.expiry_hours after the request): still open then, the approval expires; empty: never.
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
        * Approval id.
        * @format uuid
        */
@@ -6014,6 +6874,16 @@ export namespace Approvals {
        */
       project_id?: string;
       /**
+       * When the approver of the current step is reminded (approval_settings.reminder_percent of the SLA); empty: no reminder.
+       * @format timestamp with time zone
+       */
+      remind_at?: string;
+      /**
+       * When the approver of the current step was reminded; empty until then (once per step).
+       * @format timestamp with time zone
+       */
+      reminded_at?: string;
+      /**
        * Who asked.
        * @format uuid
        */
@@ -6029,7 +6899,7 @@ export namespace Approvals {
        */
       sla_due_at?: string;
       /**
-       * pending, in_review, approved, rejected, cancelled or expired.
+       * pending, in_review, approved, rejected, cancelled or expired (past expires_at undecided; it can no longer be decided).
        * @format app.approval_status
        */
       status?: string;
@@ -6123,6 +6993,11 @@ export namespace Approvals {
        */
       escalation_level?: string;
       /**
+       * Hard deadline (approval_settings.expiry_hours after the request): still open then, the approval expires; empty: never.
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
        * Approval id.
        * @format uuid
        */
@@ -6159,6 +7034,16 @@ export namespace Approvals {
        */
       project_id?: string;
       /**
+       * When the approver of the current step is reminded (approval_settings.reminder_percent of the SLA); empty: no reminder.
+       * @format timestamp with time zone
+       */
+      remind_at?: string;
+      /**
+       * When the approver of the current step was reminded; empty until then (once per step).
+       * @format timestamp with time zone
+       */
+      reminded_at?: string;
+      /**
        * Who asked.
        * @format uuid
        */
@@ -6176,7 +7061,7 @@ export namespace Approvals {
        */
       sla_due_at?: string;
       /**
-       * pending, in_review, approved, rejected, cancelled or expired.
+       * pending, in_review, approved, rejected, cancelled or expired (past expires_at undecided; it can no longer be decided).
        * @format app.approval_status
        */
       status?: string;
@@ -6277,6 +7162,11 @@ export namespace Approvals {
        */
       escalation_level?: string;
       /**
+       * Hard deadline (approval_settings.expiry_hours after the request): still open then, the approval expires; empty: never.
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
        * Approval id.
        * @format uuid
        */
@@ -6307,6 +7197,16 @@ export namespace Approvals {
        */
       project_id?: string;
       /**
+       * When the approver of the current step is reminded (approval_settings.reminder_percent of the SLA); empty: no reminder.
+       * @format timestamp with time zone
+       */
+      remind_at?: string;
+      /**
+       * When the approver of the current step was reminded; empty until then (once per step).
+       * @format timestamp with time zone
+       */
+      reminded_at?: string;
+      /**
        * Who asked.
        * @format uuid
        */
@@ -6322,7 +7222,7 @@ export namespace Approvals {
        */
       sla_due_at?: string;
       /**
-       * pending, in_review, approved, rejected, cancelled or expired.
+       * pending, in_review, approved, rejected, cancelled or expired (past expires_at undecided; it can no longer be decided).
        * @format app.approval_status
        */
       status?: string;
@@ -6521,12 +7421,157 @@ export namespace ApproverBackups {
   }
 }
 
+export namespace AuditSettings {
+  /**
+   * @description Changed with organization.update; read with audit.read or organization.update.
+   * @tags audit_settings
+   * @name AuditSettingsCreate
+   * @summary Per-tenant audit settings; one row per tenant.
+   * @request POST:/audit_settings
+   */
+  export namespace AuditSettingsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = AuditSettings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Changed with organization.update; read with audit.read or organization.update.
+   * @tags audit_settings
+   * @name AuditSettingsDelete
+   * @summary Per-tenant audit settings; one row per tenant.
+   * @request DELETE:/audit_settings
+   */
+  export namespace AuditSettingsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Years activity log events stay in the activity log; older ones move to the archive (app.activity_log_archive) by the archive-activity-log job.
+       * @format integer
+       */
+      activity_log_retention_years?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When the settings were last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Changed with organization.update; read with audit.read or organization.update.
+   * @tags audit_settings
+   * @name AuditSettingsList
+   * @summary Per-tenant audit settings; one row per tenant.
+   * @request GET:/audit_settings
+   */
+  export namespace AuditSettingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Years activity log events stay in the activity log; older ones move to the archive (app.activity_log_archive) by the archive-activity-log job.
+       * @format integer
+       */
+      activity_log_retention_years?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * When the settings were last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = AuditSettings[];
+  }
+
+  /**
+   * @description Changed with organization.update; read with audit.read or organization.update.
+   * @tags audit_settings
+   * @name AuditSettingsPartialUpdate
+   * @summary Per-tenant audit settings; one row per tenant.
+   * @request PATCH:/audit_settings
+   */
+  export namespace AuditSettingsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Years activity log events stay in the activity log; older ones move to the archive (app.activity_log_archive) by the archive-activity-log job.
+       * @format integer
+       */
+      activity_log_retention_years?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When the settings were last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = AuditSettings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace BlockedReasons {
   /**
    * No description
    * @tags blocked_reasons
    * @name BlockedReasonsList
-   * @summary Workflow health: blocked sub-stages grouped by reason.
+   * @summary Workflow health: blocked sub-stages of running projects (not completed or cancelled) grouped by reason.
    * @request GET:/blocked_reasons
    */
   export namespace BlockedReasonsList {
@@ -7429,6 +8474,166 @@ export namespace DocumentCategorySettings {
   }
 }
 
+export namespace DocumentDisposals {
+  /**
+   * @description Flagged by the flag-documents-for-disposal job; the list of the document controller (workflow.manage). A document in retention cannot be deleted (document.in_retention); once disposed of, its row goes with it.
+   * @tags document_disposals
+   * @name DocumentDisposalsCreate
+   * @summary Documents due for disposal: their retention has ended.
+   * @request POST:/document_disposals
+   */
+  export namespace DocumentDisposalsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = DocumentDisposals;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Flagged by the flag-documents-for-disposal job; the list of the document controller (workflow.manage). A document in retention cannot be deleted (document.in_retention); once disposed of, its row goes with it.
+   * @tags document_disposals
+   * @name DocumentDisposalsDelete
+   * @summary Documents due for disposal: their retention has ended.
+   * @request DELETE:/document_disposals
+   */
+  export namespace DocumentDisposalsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The document (documents.id).
+       * @format uuid
+       */
+      document_id?: string;
+      /**
+       * When the job flagged it.
+       * @format timestamp with time zone
+       */
+      flagged_at?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When its retention ended: its newest version's upload (or its creation) plus the years of its retention_tag.
+       * @format timestamp with time zone
+       */
+      retention_ended_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Flagged by the flag-documents-for-disposal job; the list of the document controller (workflow.manage). A document in retention cannot be deleted (document.in_retention); once disposed of, its row goes with it.
+   * @tags document_disposals
+   * @name DocumentDisposalsList
+   * @summary Documents due for disposal: their retention has ended.
+   * @request GET:/document_disposals
+   */
+  export namespace DocumentDisposalsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The document (documents.id).
+       * @format uuid
+       */
+      document_id?: string;
+      /**
+       * When the job flagged it.
+       * @format timestamp with time zone
+       */
+      flagged_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When its retention ended: its newest version's upload (or its creation) plus the years of its retention_tag.
+       * @format timestamp with time zone
+       */
+      retention_ended_at?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = DocumentDisposals[];
+  }
+
+  /**
+   * @description Flagged by the flag-documents-for-disposal job; the list of the document controller (workflow.manage). A document in retention cannot be deleted (document.in_retention); once disposed of, its row goes with it.
+   * @tags document_disposals
+   * @name DocumentDisposalsPartialUpdate
+   * @summary Documents due for disposal: their retention has ended.
+   * @request PATCH:/document_disposals
+   */
+  export namespace DocumentDisposalsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The document (documents.id).
+       * @format uuid
+       */
+      document_id?: string;
+      /**
+       * When the job flagged it.
+       * @format timestamp with time zone
+       */
+      flagged_at?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When its retention ended: its newest version's upload (or its creation) plus the years of its retention_tag.
+       * @format timestamp with time zone
+       */
+      retention_ended_at?: string;
+    };
+    export type RequestBody = DocumentDisposals;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace DocumentVersions {
   /**
    * No description
@@ -7502,7 +8707,7 @@ export namespace DocumentVersions {
        */
       file_name?: string;
       /**
-       * Object storage path: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.
+       * Storage path in the seed's layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>. The file itself is stored at tenants/<organization id>/documents/<document id>/v<version>/<file_name> (signed URLs: app.document_upload_url, app.document_download_url).
        * @format text
        */
       file_path?: string;
@@ -7512,7 +8717,7 @@ export namespace DocumentVersions {
        */
       id?: string;
       /**
-       * True for exactly the current version of the document.
+       * True for exactly the current version of the document; only a stored version (its file checked) can be current.
        * @format boolean
        */
       is_current?: string;
@@ -7536,6 +8741,26 @@ export namespace DocumentVersions {
        * @format bigint
        */
       size_bytes?: string;
+      /**
+       * When the stored object was checked against the declared size and sha256.
+       * @format timestamp with time zone
+       */
+      upload_checked_at?: string;
+      /**
+       * When the uploader confirmed the upload (app.confirm_document_upload).
+       * @format timestamp with time zone
+       */
+      upload_confirmed_at?: string;
+      /**
+       * Why the upload was rejected: upload.missing_object, upload.size_mismatch, upload.checksum_mismatch, upload.superseded, upload.identical_to_current.
+       * @format text
+       */
+      upload_rejection?: string;
+      /**
+       * pending until the file is uploaded and confirmed, verifying while it is checked, then stored (the version became current) or rejected.
+       * @format app.document_upload_state
+       */
+      upload_state?: string;
       /**
        * When it was uploaded.
        * @format timestamp with time zone
@@ -7606,7 +8831,7 @@ export namespace DocumentVersions {
        */
       file_name?: string;
       /**
-       * Object storage path: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.
+       * Storage path in the seed's layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>. The file itself is stored at tenants/<organization id>/documents/<document id>/v<version>/<file_name> (signed URLs: app.document_upload_url, app.document_download_url).
        * @format text
        */
       file_path?: string;
@@ -7616,7 +8841,7 @@ export namespace DocumentVersions {
        */
       id?: string;
       /**
-       * True for exactly the current version of the document.
+       * True for exactly the current version of the document; only a stored version (its file checked) can be current.
        * @format boolean
        */
       is_current?: string;
@@ -7648,6 +8873,26 @@ export namespace DocumentVersions {
        * @format bigint
        */
       size_bytes?: string;
+      /**
+       * When the stored object was checked against the declared size and sha256.
+       * @format timestamp with time zone
+       */
+      upload_checked_at?: string;
+      /**
+       * When the uploader confirmed the upload (app.confirm_document_upload).
+       * @format timestamp with time zone
+       */
+      upload_confirmed_at?: string;
+      /**
+       * Why the upload was rejected: upload.missing_object, upload.size_mismatch, upload.checksum_mismatch, upload.superseded, upload.identical_to_current.
+       * @format text
+       */
+      upload_rejection?: string;
+      /**
+       * pending until the file is uploaded and confirmed, verifying while it is checked, then stored (the version became current) or rejected.
+       * @format app.document_upload_state
+       */
+      upload_state?: string;
       /**
        * When it was uploaded.
        * @format timestamp with time zone
@@ -7725,7 +8970,7 @@ export namespace DocumentVersions {
        */
       file_name?: string;
       /**
-       * Object storage path: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.
+       * Storage path in the seed's layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>. The file itself is stored at tenants/<organization id>/documents/<document id>/v<version>/<file_name> (signed URLs: app.document_upload_url, app.document_download_url).
        * @format text
        */
       file_path?: string;
@@ -7735,7 +8980,7 @@ export namespace DocumentVersions {
        */
       id?: string;
       /**
-       * True for exactly the current version of the document.
+       * True for exactly the current version of the document; only a stored version (its file checked) can be current.
        * @format boolean
        */
       is_current?: string;
@@ -7759,6 +9004,26 @@ export namespace DocumentVersions {
        * @format bigint
        */
       size_bytes?: string;
+      /**
+       * When the stored object was checked against the declared size and sha256.
+       * @format timestamp with time zone
+       */
+      upload_checked_at?: string;
+      /**
+       * When the uploader confirmed the upload (app.confirm_document_upload).
+       * @format timestamp with time zone
+       */
+      upload_confirmed_at?: string;
+      /**
+       * Why the upload was rejected: upload.missing_object, upload.size_mismatch, upload.checksum_mismatch, upload.superseded, upload.identical_to_current.
+       * @format text
+       */
+      upload_rejection?: string;
+      /**
+       * pending until the file is uploaded and confirmed, verifying while it is checked, then stored (the version became current) or rejected.
+       * @format app.document_upload_state
+       */
+      upload_state?: string;
       /**
        * When it was uploaded.
        * @format timestamp with time zone
@@ -7857,7 +9122,7 @@ export namespace Documents {
        */
       file_name?: string;
       /**
-       * Object storage path of the current version: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.
+       * Storage path of the current version in the seed's layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.
        * @format text
        */
       file_path?: string;
@@ -7966,7 +9231,7 @@ export namespace Documents {
        */
       file_name?: string;
       /**
-       * Object storage path of the current version: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.
+       * Storage path of the current version in the seed's layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.
        * @format text
        */
       file_path?: string;
@@ -8090,7 +9355,7 @@ export namespace Documents {
        */
       file_name?: string;
       /**
-       * Object storage path of the current version: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.
+       * Storage path of the current version in the seed's layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>.
        * @format text
        */
       file_path?: string;
@@ -8146,6 +9411,211 @@ export namespace Documents {
       version?: string;
     };
     export type RequestBody = Documents;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ExitCriterionWaivers {
+  /**
+   * @description Recorded with a reason by someone holding project.waive_exit_criteria (app.waive_exit_criterion); audited; a waived criterion counts as met for that project.
+   * @tags exit_criterion_waivers
+   * @name ExitCriterionWaiversCreate
+   * @summary Waived exit criteria of projects.
+   * @request POST:/exit_criterion_waivers
+   */
+  export namespace ExitCriterionWaiversCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ExitCriterionWaivers;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Recorded with a reason by someone holding project.waive_exit_criteria (app.waive_exit_criterion); audited; a waived criterion counts as met for that project.
+   * @tags exit_criterion_waivers
+   * @name ExitCriterionWaiversDelete
+   * @summary Waived exit criteria of projects.
+   * @request DELETE:/exit_criterion_waivers
+   */
+  export namespace ExitCriterionWaiversDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The criterion waived (app.workflow_exit_criteria).
+       * @format uuid
+       */
+      criterion_id?: string;
+      /**
+       * Waiver id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * The project.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Why it is waived.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * When.
+       * @format timestamp with time zone
+       */
+      waived_at?: string;
+      /**
+       * Who waived it.
+       * @format uuid
+       */
+      waived_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Recorded with a reason by someone holding project.waive_exit_criteria (app.waive_exit_criterion); audited; a waived criterion counts as met for that project.
+   * @tags exit_criterion_waivers
+   * @name ExitCriterionWaiversList
+   * @summary Waived exit criteria of projects.
+   * @request GET:/exit_criterion_waivers
+   */
+  export namespace ExitCriterionWaiversList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The criterion waived (app.workflow_exit_criteria).
+       * @format uuid
+       */
+      criterion_id?: string;
+      /**
+       * Waiver id.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * The project.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Why it is waived.
+       * @format text
+       */
+      reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * When.
+       * @format timestamp with time zone
+       */
+      waived_at?: string;
+      /**
+       * Who waived it.
+       * @format uuid
+       */
+      waived_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ExitCriterionWaivers[];
+  }
+
+  /**
+   * @description Recorded with a reason by someone holding project.waive_exit_criteria (app.waive_exit_criterion); audited; a waived criterion counts as met for that project.
+   * @tags exit_criterion_waivers
+   * @name ExitCriterionWaiversPartialUpdate
+   * @summary Waived exit criteria of projects.
+   * @request PATCH:/exit_criterion_waivers
+   */
+  export namespace ExitCriterionWaiversPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The criterion waived (app.workflow_exit_criteria).
+       * @format uuid
+       */
+      criterion_id?: string;
+      /**
+       * Waiver id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * The project.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Why it is waived.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * When.
+       * @format timestamp with time zone
+       */
+      waived_at?: string;
+      /**
+       * Who waived it.
+       * @format uuid
+       */
+      waived_by?: string;
+    };
+    export type RequestBody = ExitCriterionWaivers;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -8879,22 +10349,42 @@ export namespace OnTimeDelivery {
    * No description
    * @tags on_time_delivery
    * @name OnTimeDeliveryList
-   * @summary On-time delivery per month: delivered projects, how many by the promised date, the rate, mean days late (negative: early).
+   * @summary On-time delivery per month (projects not cancelled): deliveries, how many had a promised date, how many came before it, on it and after it, the on-time rate, and how early the early ones and how late the late ones were on average (each positive, never netted against the other).
    * @request GET:/on_time_delivery
    */
   export namespace OnTimeDeliveryList {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
-       * Mean days between promise and delivery.
+       * Mean days before the promise, of the early deliveries; empty when none was early.
+       * @format numeric
+       */
+      average_days_early?: string;
+      /**
+       * Mean days after the promise, of the late deliveries; empty when none was late.
        * @format numeric
        */
       average_days_late?: string;
       /**
-       * Projects delivered.
+       * Projects delivered (cancelled ones left out).
        * @format integer
        */
       delivered_count?: string;
+      /**
+       * Delivered before the promised date.
+       * @format integer
+       */
+      delivered_early_count?: string;
+      /**
+       * Delivered after the promised date.
+       * @format integer
+       */
+      delivered_late_count?: string;
+      /**
+       * Delivered on the promised date.
+       * @format integer
+       */
+      delivered_on_time_count?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
@@ -8905,12 +10395,7 @@ export namespace OnTimeDelivery {
       /** Limiting and Pagination */
       offset?: string;
       /**
-       * Of those, on or before the promised date.
-       * @format integer
-       */
-      on_time_count?: string;
-      /**
-       * on_time_count over deliveries with a promised date.
+       * Early or on the date, over deliveries with a promised date; empty when none had one.
        * @format numeric
        */
       on_time_rate?: string;
@@ -8921,6 +10406,11 @@ export namespace OnTimeDelivery {
        * @format uuid
        */
       organization_id?: string;
+      /**
+       * Of those, with a promised date.
+       * @format integer
+       */
+      promised_count?: string;
       /** Filtering Columns */
       select?: string;
     };
@@ -9742,12 +11232,148 @@ export namespace Permissions {
   }
 }
 
+export namespace ProjectExitCriteria {
+  /**
+   * No description
+   * @tags project_exit_criteria
+   * @name ProjectExitCriteriaList
+   * @summary The exit criteria of each project's current stage, met or not (the progress screen): GET /project_exit_criteria?project_id=eq.<id>&order=position. is_met is empty for text criteria (informative), true when met or waived; the stage completes only when none is false.
+   * @request GET:/project_exit_criteria
+   */
+  export namespace ProjectExitCriteriaList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * approval: the type that must have been approved.
+       * @format app.approval_type
+       */
+      approval_type?: string;
+      /**
+       * The criterion (workflow_exit_criteria.id); waive it with app.waive_exit_criterion.
+       * @format uuid
+       */
+      criterion_id?: string;
+      /**
+       * What must hold, in words.
+       * @format text
+       */
+      description?: string;
+      /**
+       * documents: the category counted.
+       * @format app.document_category
+       */
+      document_category?: string;
+      /**
+       * documents: how many qualified ones the project holds.
+       * @format integer
+       */
+      document_count?: string;
+      /**
+       * true: met or waived; false: unmet (the stage cannot complete); empty: a text criterion, not checked.
+       * @format boolean
+       */
+      is_met?: string;
+      /**
+       * Whether it was waived for the project.
+       * @format boolean
+       */
+      is_waived?: string;
+      /**
+       * Its stable key.
+       * @format text
+       */
+      key?: string;
+      /**
+       * text, documents, project_value or approval.
+       * @format app.exit_criterion_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * documents: how many are needed.
+       * @format integer
+       */
+      min_count?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Display order.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * project_value: the project column that must have a value.
+       * @format text
+       */
+      project_field?: string;
+      /**
+       * The project (projects.id).
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * The project's human id.
+       * @format text
+       */
+      project_number?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Whether it may be waived for the project.
+       * @format boolean
+       */
+      waivable?: string;
+      /**
+       * When.
+       * @format timestamp with time zone
+       */
+      waived_at?: string;
+      /**
+       * Who waived it.
+       * @format uuid
+       */
+      waived_by?: string;
+      /**
+       * Why it was waived.
+       * @format text
+       */
+      waiver_reason?: string;
+      /**
+       * The project's current stage.
+       * @format uuid
+       */
+      workflow_stage_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProjectExitCriteria[];
+  }
+}
+
 export namespace ProjectOverview {
   /**
    * No description
    * @tags project_overview
    * @name ProjectOverviewList
-   * @summary One row per project for staff dashboards: stage, open / overdue / blocked sub-stages, projected finish (current stage's last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed), at_risk (projected after the promise), on_track, no_promise, done, cancelled.
+   * @summary One row per project for staff dashboards: stage, open / overdue / blocked sub-stages (of running projects; 0 once completed or cancelled), projected finish (current stage's last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed before delivery), at_risk (projected after the promise), on_track (or delivered by the promise), no_promise, done, cancelled.
    * @request GET:/project_overview
    */
   export namespace ProjectOverviewList {
@@ -9788,7 +11414,7 @@ export namespace ProjectOverview {
       /** Limiting and Pagination */
       offset?: string;
       /**
-       * Sub-stages not completed or skipped.
+       * Sub-stages not completed or skipped; 0 once the project is completed or cancelled.
        * @format integer
        */
       open_sub_stages?: string;
@@ -10247,7 +11873,7 @@ export namespace ProjectSubStageProgress {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
-       * The type of approval completing it opens.
+       * The type of approval completing it opens; empty when it completes without one.
        * @format app.approval_type
        */
       approval_type?: string;
@@ -10371,7 +11997,7 @@ export namespace ProjectSubStageProgress {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
-       * The type of approval completing it opens.
+       * The type of approval completing it opens; empty when it completes without one.
        * @format app.approval_type
        */
       approval_type?: string;
@@ -10510,7 +12136,7 @@ export namespace ProjectSubStageProgress {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
-       * The type of approval completing it opens.
+       * The type of approval completing it opens; empty when it completes without one.
        * @format app.approval_type
        */
       approval_type?: string;
@@ -10893,6 +12519,11 @@ export namespace Projects {
        */
       promised_due_date?: string;
       /**
+       * Cost of the quoted work (materials, labour, overhead); with quote_value it gives the margin approval chains route on (margin_percent = (quote_value - quote_cost) / quote_value * 100).
+       * @format numeric
+       */
+      quote_cost?: string;
+      /**
        * Value of the quote; approval chains route on it (quote_value).
        * @format numeric
        */
@@ -11047,6 +12678,11 @@ export namespace Projects {
        * @format date
        */
       promised_due_date?: string;
+      /**
+       * Cost of the quoted work (materials, labour, overhead); with quote_value it gives the margin approval chains route on (margin_percent = (quote_value - quote_cost) / quote_value * 100).
+       * @format numeric
+       */
+      quote_cost?: string;
       /**
        * Value of the quote; approval chains route on it (quote_value).
        * @format numeric
@@ -11206,6 +12842,11 @@ export namespace Projects {
        */
       promised_due_date?: string;
       /**
+       * Cost of the quoted work (materials, labour, overhead); with quote_value it gives the margin approval chains route on (margin_percent = (quote_value - quote_cost) / quote_value * 100).
+       * @format numeric
+       */
+      quote_cost?: string;
+      /**
        * Value of the quote; approval chains route on it (quote_value).
        * @format numeric
        */
@@ -11270,7 +12911,7 @@ export namespace QualityPassRate {
    * No description
    * @tags quality_pass_rate
    * @name QualityPassRateList
-   * @summary Quality: pass rate of qa_report and test_result versions per month, from their metadata result (pass or fail).
+   * @summary Quality: pass rate of stored qa_report and test_result versions per month, from their metadata result (pass or fail).
    * @request GET:/quality_pass_rate
    */
   export namespace QualityPassRateList {
@@ -11336,7 +12977,7 @@ export namespace QualityRecords {
    * No description
    * @tags quality_records
    * @name QualityRecordsList
-   * @summary Compliance export of quality records: every version of QA reports, test results, drawings and work instructions with checksum, result and approval (filter by uploaded_at; Accept: text/csv).
+   * @summary Compliance export of quality records: every stored version (its file checked) of QA reports, test results, drawings and work instructions with checksum, result and approval (filter by uploaded_at; Accept: text/csv).
    * @request GET:/quality_records
    */
   export namespace QualityRecordsList {
@@ -12150,7 +13791,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) add_document_version
    * @name AddDocumentVersionCreate
-   * @summary Uploads a new version: version_number + 1 becomes the only current one, atomically (concurrent uploads queue on the document). Returns the new version row. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version.
+   * @summary Records the next version of a document (the highest version_number + 1) as pending and returns it; it becomes the only current one once its file is uploaded, confirmed and checked (app.document_upload_url, app.confirm_document_upload). Concurrent calls queue on the document. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version.
    * @request POST:/rpc/add_document_version
    */
   export namespace AddDocumentVersionCreate {
@@ -12181,7 +13822,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) add_document_version
    * @name AddDocumentVersionList
-   * @summary Uploads a new version: version_number + 1 becomes the only current one, atomically (concurrent uploads queue on the document). Returns the new version row. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version.
+   * @summary Records the next version of a document (the highest version_number + 1) as pending and returns it; it becomes the only current one once its file is uploaded, confirmed and checked (app.document_upload_url, app.confirm_document_upload). Concurrent calls queue on the document. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version.
    * @request GET:/rpc/add_document_version
    */
   export namespace AddDocumentVersionList {
@@ -12261,7 +13902,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (empty when nobody but the requester could), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).
+   * @description The route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (never the requester nor the approver of an earlier step; empty when nobody eligible could, and a request would be refused with approval.no_approver), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, margin_percent, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).
    * @tags (rpc) approval_route
    * @name ApprovalRouteCreate
    * @summary Who approves X: the route of an approval.
@@ -12286,7 +13927,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (empty when nobody but the requester could), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).
+   * @description The route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (never the requester nor the approver of an earlier step; empty when nobody eligible could, and a request would be refused with approval.no_approver), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, margin_percent, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).
    * @tags (rpc) approval_route
    * @name ApprovalRouteList
    * @summary Who approves X: the route of an approval.
@@ -12397,7 +14038,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) clone_workflow_definition
    * @name CloneWorkflowDefinitionCreate
-   * @summary Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.
+   * @summary Creates the next version (N+1) of a definition with every inclusion, override and exit criterion copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.
    * @request POST:/rpc/clone_workflow_definition
    */
   export namespace CloneWorkflowDefinitionCreate {
@@ -12422,7 +14063,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) clone_workflow_definition
    * @name CloneWorkflowDefinitionList
-   * @summary Creates the next version (N+1) of a definition with every inclusion and override copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.
+   * @summary Creates the next version (N+1) of a definition with every inclusion, override and exit criterion copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found.
    * @request GET:/rpc/clone_workflow_definition
    */
   export namespace CloneWorkflowDefinitionList {
@@ -12484,10 +14125,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description Says the file of a pending version is uploaded: the version becomes verifying and the verify worker checks the stored object (usually within a second). Returns the version; its upload_state then turns stored (it is the current version) or rejected (upload_rejection says why), and the uploader is notified. Calling it again while verifying returns the version unchanged. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document_upload.not_pending.
+   * @tags (rpc) confirm_document_upload
+   * @name ConfirmDocumentUploadCreate
+   * @summary Confirm a document upload
+   * @request POST:/rpc/confirm_document_upload
+   */
+  export namespace ConfirmDocumentUploadCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      version_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Says the file of a pending version is uploaded: the version becomes verifying and the verify worker checks the stored object (usually within a second). Returns the version; its upload_state then turns stored (it is the current version) or rejected (upload_rejection says why), and the uploader is notified. Calling it again while verifying returns the version unchanged. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document_upload.not_pending.
+   * @tags (rpc) confirm_document_upload
+   * @name ConfirmDocumentUploadList
+   * @summary Confirm a document upload
+   * @request GET:/rpc/confirm_document_upload
+   */
+  export namespace ConfirmDocumentUploadList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      version_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) create_document
    * @name CreateDocumentCreate
-   * @summary POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) and returns the version row with the generated file_name and the file_path to upload to. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension.
+   * @summary POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) as pending and returns the version row with its generated file_name and file_path. Then: app.document_upload_url (PUT the file), app.confirm_document_upload; the version becomes current once the file is checked (upload_state stored). Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension.
    * @request POST:/rpc/create_document
    */
   export namespace CreateDocumentCreate {
@@ -12524,7 +14204,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) create_document
    * @name CreateDocumentList
-   * @summary POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) and returns the version row with the generated file_name and the file_path to upload to. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension.
+   * @summary POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) as pending and returns the version row with its generated file_name and file_path. Then: app.document_upload_url (PUT the file), app.confirm_document_upload; the version becomes current once the file is checked (upload_state stored). Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension.
    * @request GET:/rpc/create_document
    */
   export namespace CreateDocumentList {
@@ -12642,7 +14322,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) decide_approval
    * @name DecideApprovalCreate
-   * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.
+   * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.
    * @request POST:/rpc/decide_approval
    */
   export namespace DecideApprovalCreate {
@@ -12673,7 +14353,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) decide_approval
    * @name DecideApprovalList
-   * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.
+   * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.
    * @request GET:/rpc/decide_approval
    */
   export namespace DecideApprovalList {
@@ -12701,7 +14381,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) delegate_approval
    * @name DelegateApprovalCreate
-   * @summary Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval, PT404 approval.not_found, PT409 approval.closed or approval.no_backup.
+   * @summary Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval (approval.already_decided_in_chain when the backup approved an earlier step), PT404 approval.not_found, PT409 approval.closed, approval.expired or approval.no_backup.
    * @request POST:/rpc/delegate_approval
    */
   export namespace DelegateApprovalCreate {
@@ -12724,7 +14404,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) delegate_approval
    * @name DelegateApprovalList
-   * @summary Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval, PT404 approval.not_found, PT409 approval.closed or approval.no_backup.
+   * @summary Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval (approval.already_decided_in_chain when the backup approved an earlier step), PT404 approval.not_found, PT409 approval.closed, approval.expired or approval.no_backup.
    * @request GET:/rpc/delegate_approval
    */
   export namespace DelegateApprovalList {
@@ -12812,6 +14492,92 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format text */
       role_key: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL for the file of a stored version (expires_in seconds, 300 by default, at most 604800), for staff who read the tenant's documents; the download is logged in document_access_log. Errors: PT404 document.not_found, PT409 document_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   * @tags (rpc) document_download_url
+   * @name DocumentDownloadUrlCreate
+   * @summary Download URL of a document version
+   * @request POST:/rpc/document_download_url
+   */
+  export namespace DocumentDownloadUrlCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format integer */
+      expires_in?: number;
+      /** @format uuid */
+      version_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL for the file of a stored version (expires_in seconds, 300 by default, at most 604800), for staff who read the tenant's documents; the download is logged in document_access_log. Errors: PT404 document.not_found, PT409 document_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   * @tags (rpc) document_download_url
+   * @name DocumentDownloadUrlList
+   * @summary Download URL of a document version
+   * @request GET:/rpc/document_download_url
+   */
+  export namespace DocumentDownloadUrlList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format integer */
+      expires_in?: number;
+      /** @format uuid */
+      version_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned PUT URL for the file of a pending version (expires_in seconds, 900 by default, at most 604800). PUT the exact bytes whose sha256 and size the version declares, then call app.confirm_document_upload. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document_upload.not_pending, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   * @tags (rpc) document_upload_url
+   * @name DocumentUploadUrlCreate
+   * @summary Upload URL of a document version
+   * @request POST:/rpc/document_upload_url
+   */
+  export namespace DocumentUploadUrlCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format integer */
+      expires_in?: number;
+      /** @format uuid */
+      version_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned PUT URL for the file of a pending version (expires_in seconds, 900 by default, at most 604800). PUT the exact bytes whose sha256 and size the version declares, then call app.confirm_document_upload. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document_upload.not_pending, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   * @tags (rpc) document_upload_url
+   * @name DocumentUploadUrlList
+   * @summary Upload URL of a document version
+   * @request GET:/rpc/document_upload_url
+   */
+  export namespace DocumentUploadUrlList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format integer */
+      expires_in?: number;
+      /** @format uuid */
+      version_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -12978,7 +14744,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) log_document_access
    * @name LogDocumentAccessCreate
-   * @summary Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404 document.not_found (also for whoever may not read the tenant's documents).
+   * @summary Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant's documents).
    * @request POST:/rpc/log_document_access
    */
   export namespace LogDocumentAccessCreate {
@@ -13003,7 +14769,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) log_document_access
    * @name LogDocumentAccessList
-   * @summary Opens a document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path. Errors: PT404 document.not_found (also for whoever may not read the tenant's documents).
+   * @summary Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant's documents).
    * @request GET:/rpc/log_document_access
    */
   export namespace LogDocumentAccessList {
@@ -13339,7 +15105,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) reassign_approval
    * @name ReassignApprovalCreate
-   * @summary Hands an open approval to another active member who may decide its current step (not the requester, holding the step's role, management or admin). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, PT422 approval.assignee_not_member, approval.already_assigned.
+   * @summary Hands an open approval to another active member who may decide its current step (not the requester, nobody who approved an earlier step, holding the step's role or a fallback role). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, approval.expired, PT422 approval.assignee_not_member, approval.already_assigned.
    * @request POST:/rpc/reassign_approval
    */
   export namespace ReassignApprovalCreate {
@@ -13364,7 +15130,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) reassign_approval
    * @name ReassignApprovalList
-   * @summary Hands an open approval to another active member who may decide its current step (not the requester, holding the step's role, management or admin). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, PT422 approval.assignee_not_member, approval.already_assigned.
+   * @summary Hands an open approval to another active member who may decide its current step (not the requester, nobody who approved an earlier step, holding the step's role or a fallback role). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, approval.expired, PT422 approval.assignee_not_member, approval.already_assigned.
    * @request GET:/rpc/reassign_approval
    */
   export namespace ReassignApprovalList {
@@ -13679,7 +15445,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) update_progress
    * @name UpdateProgressCreate
-   * @summary PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state) or progress.cannot_skip, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project.
+   * @summary PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Completing or skipping the last open required sub-stage of the current stage completes the stage: refused while one of its checked exit criteria is unmet and not waived (GET /project_exit_criteria). Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state), progress.cannot_skip, exit_criterion.documents_missing, exit_criterion.value_missing or exit_criterion.approval_missing, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project.
    * @request POST:/rpc/update_progress
    */
   export namespace UpdateProgressCreate {
@@ -13710,7 +15476,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) update_progress
    * @name UpdateProgressList
-   * @summary PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state) or progress.cannot_skip, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project.
+   * @summary PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Completing or skipping the last open required sub-stage of the current stage completes the stage: refused while one of its checked exit criteria is unmet and not waived (GET /project_exit_criteria). Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state), progress.cannot_skip, exit_criterion.documents_missing, exit_criterion.value_missing or exit_criterion.approval_missing, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project.
    * @request GET:/rpc/update_progress
    */
   export namespace UpdateProgressList {
@@ -13728,6 +15494,53 @@ export namespace Rpc {
       project_id: string;
       /** @format uuid */
       sub_stage_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) waive_exit_criterion
+   * @name WaiveExitCriterionCreate
+   * @summary POST /rpc/waive_exit_criterion: waives a waivable exit criterion of the project's workflow for that project, with a reason (audited); a waived criterion counts as met, and a stage waiting only for it advances. Needs project.waive_exit_criteria (management, admin). Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found or exit_criterion.not_found, PT409 project.closed, exit_criterion.not_waivable or exit_criterion.already_waived, PT422 exit_criterion.reason_required.
+   * @request POST:/rpc/waive_exit_criterion
+   */
+  export namespace WaiveExitCriterionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      criterion_id: string;
+      /** @format uuid */
+      project_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) waive_exit_criterion
+   * @name WaiveExitCriterionList
+   * @summary POST /rpc/waive_exit_criterion: waives a waivable exit criterion of the project's workflow for that project, with a reason (audited); a waived criterion counts as met, and a stage waiting only for it advances. Needs project.waive_exit_criteria (management, admin). Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found or exit_criterion.not_found, PT409 project.closed, exit_criterion.not_waivable or exit_criterion.already_waived, PT422 exit_criterion.reason_required.
+   * @request GET:/rpc/waive_exit_criterion
+   */
+  export namespace WaiveExitCriterionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      criterion_id: string;
+      /** @format uuid */
+      project_id: string;
+      /** @format text */
+      reason: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -14888,7 +16701,7 @@ export namespace WorkflowDefinitionSubStageSettings {
     export type RequestParams = {};
     export type RequestQuery = {
       /**
-       * Type of that approval.
+       * Type of that approval (final_signoff when the sub-stage names none); empty when it needs no approval.
        * @format app.approval_type
        */
       approval_type?: string;
@@ -15609,6 +17422,331 @@ export namespace WorkflowDefinitions {
       version?: string;
     };
     export type RequestBody = WorkflowDefinitions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WorkflowExitCriteria {
+  /**
+   * @description Checked ones (documents, project_value, approval) must be met, or waived for the project (app.waive_exit_criterion), before the stage completes; text ones are informative. Changed with workflow.manage while the definition is not locked (clone it otherwise); GET /project_exit_criteria shows them per project.
+   * @tags workflow_exit_criteria
+   * @name WorkflowExitCriteriaCreate
+   * @summary Exit criteria of a definition's stages.
+   * @request POST:/workflow_exit_criteria
+   */
+  export namespace WorkflowExitCriteriaCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WorkflowExitCriteria;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Checked ones (documents, project_value, approval) must be met, or waived for the project (app.waive_exit_criterion), before the stage completes; text ones are informative. Changed with workflow.manage while the definition is not locked (clone it otherwise); GET /project_exit_criteria shows them per project.
+   * @tags workflow_exit_criteria
+   * @name WorkflowExitCriteriaDelete
+   * @summary Exit criteria of a definition's stages.
+   * @request DELETE:/workflow_exit_criteria
+   */
+  export namespace WorkflowExitCriteriaDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * approval: the type of which one approval of the project must be approved.
+       * @format app.approval_type
+       */
+      approval_type?: string;
+      /**
+       * When the criterion was created.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * What must hold, in words (e.g. At least 2 qualified supplier quotes, or a waiver).
+       * @format text
+       */
+      description?: string;
+      /**
+       * documents: the category counted.
+       * @format app.document_category
+       */
+      document_category?: string;
+      /**
+       * Criterion id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Stable key, unique in the definition's stage (e.g. qualified-quotes).
+       * @format text
+       */
+      key?: string;
+      /**
+       * text, documents, project_value or approval.
+       * @format app.exit_criterion_kind
+       */
+      kind?: string;
+      /**
+       * documents: how many qualified documents of the category (current version approved, or not needing approval).
+       * @format integer
+       */
+      min_count?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Display order in the stage.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * project_value: the project column that must have a value (customer_organization_id, assigned_to, requested_due_date, promised_due_date, quote_value, po_value, delivered_at).
+       * @format text
+       */
+      project_field?: string;
+      /**
+       * When the criterion was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Whether someone holding project.waive_exit_criteria may waive it for a project, with a reason.
+       * @format boolean
+       */
+      waivable?: string;
+      /**
+       * The definition (version).
+       * @format uuid
+       */
+      workflow_definition_id?: string;
+      /**
+       * The stage it lets a project leave.
+       * @format uuid
+       */
+      workflow_stage_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Checked ones (documents, project_value, approval) must be met, or waived for the project (app.waive_exit_criterion), before the stage completes; text ones are informative. Changed with workflow.manage while the definition is not locked (clone it otherwise); GET /project_exit_criteria shows them per project.
+   * @tags workflow_exit_criteria
+   * @name WorkflowExitCriteriaList
+   * @summary Exit criteria of a definition's stages.
+   * @request GET:/workflow_exit_criteria
+   */
+  export namespace WorkflowExitCriteriaList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * approval: the type of which one approval of the project must be approved.
+       * @format app.approval_type
+       */
+      approval_type?: string;
+      /**
+       * When the criterion was created.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * What must hold, in words (e.g. At least 2 qualified supplier quotes, or a waiver).
+       * @format text
+       */
+      description?: string;
+      /**
+       * documents: the category counted.
+       * @format app.document_category
+       */
+      document_category?: string;
+      /**
+       * Criterion id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Stable key, unique in the definition's stage (e.g. qualified-quotes).
+       * @format text
+       */
+      key?: string;
+      /**
+       * text, documents, project_value or approval.
+       * @format app.exit_criterion_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * documents: how many qualified documents of the category (current version approved, or not needing approval).
+       * @format integer
+       */
+      min_count?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Display order in the stage.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * project_value: the project column that must have a value (customer_organization_id, assigned_to, requested_due_date, promised_due_date, quote_value, po_value, delivered_at).
+       * @format text
+       */
+      project_field?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * When the criterion was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Whether someone holding project.waive_exit_criteria may waive it for a project, with a reason.
+       * @format boolean
+       */
+      waivable?: string;
+      /**
+       * The definition (version).
+       * @format uuid
+       */
+      workflow_definition_id?: string;
+      /**
+       * The stage it lets a project leave.
+       * @format uuid
+       */
+      workflow_stage_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WorkflowExitCriteria[];
+  }
+
+  /**
+   * @description Checked ones (documents, project_value, approval) must be met, or waived for the project (app.waive_exit_criterion), before the stage completes; text ones are informative. Changed with workflow.manage while the definition is not locked (clone it otherwise); GET /project_exit_criteria shows them per project.
+   * @tags workflow_exit_criteria
+   * @name WorkflowExitCriteriaPartialUpdate
+   * @summary Exit criteria of a definition's stages.
+   * @request PATCH:/workflow_exit_criteria
+   */
+  export namespace WorkflowExitCriteriaPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * approval: the type of which one approval of the project must be approved.
+       * @format app.approval_type
+       */
+      approval_type?: string;
+      /**
+       * When the criterion was created.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * What must hold, in words (e.g. At least 2 qualified supplier quotes, or a waiver).
+       * @format text
+       */
+      description?: string;
+      /**
+       * documents: the category counted.
+       * @format app.document_category
+       */
+      document_category?: string;
+      /**
+       * Criterion id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Stable key, unique in the definition's stage (e.g. qualified-quotes).
+       * @format text
+       */
+      key?: string;
+      /**
+       * text, documents, project_value or approval.
+       * @format app.exit_criterion_kind
+       */
+      kind?: string;
+      /**
+       * documents: how many qualified documents of the category (current version approved, or not needing approval).
+       * @format integer
+       */
+      min_count?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Display order in the stage.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * project_value: the project column that must have a value (customer_organization_id, assigned_to, requested_due_date, promised_due_date, quote_value, po_value, delivered_at).
+       * @format text
+       */
+      project_field?: string;
+      /**
+       * When the criterion was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Whether someone holding project.waive_exit_criteria may waive it for a project, with a reason.
+       * @format boolean
+       */
+      waivable?: string;
+      /**
+       * The definition (version).
+       * @format uuid
+       */
+      workflow_definition_id?: string;
+      /**
+       * The stage it lets a project leave.
+       * @format uuid
+       */
+      workflow_stage_id?: string;
+    };
+    export type RequestBody = WorkflowExitCriteria;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";

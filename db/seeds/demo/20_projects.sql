@@ -111,9 +111,10 @@ BEGIN
                         WHERE u.kind = 'documents');
     PERFORM pg_temp.act_as(p_manager, v_project.organization_id);
     FOREACH v_upload IN ARRAY v_uploads LOOP
-      PERFORM app.create_document(p_project_id, initcap(replace(split_part(v_upload, ':', 1), '_', ' ')) || ' ' || split_part(v_upload, ':', 2)
-                                  || ' for ' || v_project.title, split_part(v_upload, ':', 1)::app.document_category, 'pdf',
-                                  encode(sha256(convert_to(p_project_id || v_upload, 'UTF8')), 'hex'), 96256, 'application/pdf');
+      PERFORM pg_temp.stored(app.create_document(
+        p_project_id, initcap(replace(split_part(v_upload, ':', 1), '_', ' ')) || ' ' || split_part(v_upload, ':', 2)
+        || ' for ' || v_project.title, split_part(v_upload, ':', 1)::app.document_category, 'pdf',
+        encode(sha256(convert_to(p_project_id || v_upload, 'UTF8')), 'hex'), 96256, 'application/pdf'));
     END LOOP;
     SELECT * INTO v_row FROM app.project_sub_stage_progress
      WHERE organization_id = v_project.organization_id AND project_id = p_project_id
