@@ -47,9 +47,16 @@ def validator(schema: dict) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
 
+# Channels that wake a Pulse worker rather than a subscriber: a fixed name the
+# worker LISTENs on, carrying an id, never an event (no schema).
+WORKER_CHANNELS = {"'pulse_document_uploads'": "cli/pulse/storage.py"}
+
+
 def published_topics(sql: str) -> set[str]:
-    """The topics of every pg_notify in some SQL; each must name its channel with app_private.event_channel."""
-    calls = re.findall(r"pg_notify\s*\(\s*([^,]*)", sql, flags=re.IGNORECASE)
+    """The topics of every pg_notify in some SQL; each must name its channel with app_private.event_channel
+    (or be one of the WORKER_CHANNELS)."""
+    calls = [channel for channel in re.findall(r"pg_notify\s*\(\s*([^,]*)", sql, flags=re.IGNORECASE)
+             if channel.strip() not in WORKER_CHANNELS]
     for channel in calls:
         assert re.match(r"app_private\.event_channel\s*\(\s*'[a-z_]+'", channel), \
             f"pg_notify on a channel not built by app_private.event_channel: {channel}"
@@ -82,6 +89,13 @@ def test_every_channel_the_database_publishes_on_has_a_schema(database_url):
                                ).fetchone()[0]
     assert sources and set().union(*map(published_topics, sources)) == set(schemas)
     assert channel == "pulse:progress:00000000-0000-0000-0000-000000000001"
+
+
+def test_every_worker_channel_has_its_worker():
+    """A worker channel nobody LISTENs on would leave its work to the worker's periodic sweep."""
+    for channel, worker in WORKER_CHANNELS.items():
+        source = (ROOT / worker).read_text()
+        assert f'CHANNEL = "{channel.strip(chr(39))}"' in source and "listen {CHANNEL}" in source, (channel, worker)
 
 
 def test_every_topic_has_a_visibility_rule_the_api_roles_may_call(database_url):

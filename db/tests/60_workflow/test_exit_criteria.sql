@@ -120,14 +120,14 @@ SELECT is(tests.refusal(format($$SELECT app.update_progress(%L, %L, 'complete')$
           'PT409 exit_criterion.documents_missing', 'supplier RFQ: no quotes, no completion (not even a request for approval)');
 SELECT is((SELECT count(*)::int FROM app.approvals WHERE project_id = tests.recall('p2') AND approval_type = 'supplier_selection'), 0,
           'supplier RFQ: no approval was opened');
-SELECT tests.remember('x', (app.create_document(tests.recall('p2'), 'Quote A', 'supplier_quote', 'pdf', encode(sha256('quote-a'), 'hex'),
+SELECT tests.remember('x', (tests.upload_document(tests.recall('p2'), 'Quote A', 'supplier_quote', 'pdf', encode(sha256('quote-a'), 'hex'),
                                                 1000, 'application/pdf')).id);
 SELECT is(tests.refusal(format($$SELECT app.update_progress(%L, %L, 'complete')$$, tests.recall('p2'),
                                tests.id_of_sub_stage(tests.recall('tenant'), 'response-collection'))),
           'PT409 exit_criterion.documents_missing', 'supplier RFQ: one quote is not two');
 SELECT is((SELECT document_count FROM app.project_exit_criteria WHERE project_id = tests.recall('p2') AND key = 'qualified-quotes'), 1,
           'supplier RFQ: the progress screen counts the one quote');
-SELECT tests.remember('x', (app.create_document(tests.recall('p2'), 'Quote B', 'supplier_quote', 'pdf', encode(sha256('quote-b'), 'hex'),
+SELECT tests.remember('x', (tests.upload_document(tests.recall('p2'), 'Quote B', 'supplier_quote', 'pdf', encode(sha256('quote-b'), 'hex'),
                                                 1000, 'application/pdf')).id);
 SELECT lives_ok(format($$SELECT app.update_progress(%L, %L, 'complete')$$, tests.recall('p2'),
                                tests.id_of_sub_stage(tests.recall('tenant'), 'response-collection')),
@@ -135,7 +135,7 @@ SELECT lives_ok(format($$SELECT app.update_progress(%L, %L, 'complete')$$, tests
 SELECT tests.act_as_owner();
 SELECT tests.approve((SELECT id FROM app.approvals WHERE project_id = tests.recall('p2') AND approval_type = 'supplier_selection'));
 SELECT tests.act_as_role(tests.recall('tenant'), 'procurement');
-SELECT tests.remember('x', (app.create_document(tests.recall('p2'), 'RFQ', 'supplier_rfq', 'pdf', encode(sha256('rfq'), 'hex'),
+SELECT tests.remember('x', (tests.upload_document(tests.recall('p2'), 'RFQ', 'supplier_rfq', 'pdf', encode(sha256('rfq'), 'hex'),
                                                 1000, 'application/pdf')).id);
 SELECT is((SELECT s.slug FROM app.projects AS p JOIN app.workflow_stages AS s ON s.id = p.current_stage_id WHERE p.id = tests.recall('p2')),
           'quoted', 'supplier RFQ: approved, documents in, the project moves on');
@@ -151,8 +151,8 @@ SELECT tests.remember('x', (app.waive_exit_criterion(tests.recall('p3'), tests.r
 SELECT tests.remember('x', (app.update_progress(tests.recall('p3'), tests.id_of_sub_stage(tests.recall('tenant'), 'rfq-review'), 'complete')).id);
 SELECT tests.remember('x', (app.update_progress(tests.recall('p3'), tests.id_of_sub_stage(tests.recall('tenant'), 'feasibility-check'), 'complete')).id);
 UPDATE app.projects SET quote_value = NULL WHERE id = tests.recall('p3');
-SELECT tests.remember('x', (app.create_document(tests.recall('p3'), 'RFQ', 'rfq', 'pdf', encode(sha256('p3-rfq'), 'hex'), 1000, 'application/pdf')).id);
-SELECT tests.remember('x', (app.create_document(tests.recall('p3'), 'Inquiry', 'inquiry', 'pdf', encode(sha256('p3-inquiry'), 'hex'), 1000, 'application/pdf')).id);
+SELECT tests.remember('x', (tests.upload_document(tests.recall('p3'), 'RFQ', 'rfq', 'pdf', encode(sha256('p3-rfq'), 'hex'), 1000, 'application/pdf')).id);
+SELECT tests.remember('x', (tests.upload_document(tests.recall('p3'), 'Inquiry', 'inquiry', 'pdf', encode(sha256('p3-inquiry'), 'hex'), 1000, 'application/pdf')).id);
 SELECT is((SELECT s.slug FROM app.projects AS p JOIN app.workflow_stages AS s ON s.id = p.current_stage_id WHERE p.id = tests.recall('p3')),
           'inquiry', 'the automatic advance waits while a criterion is unmet');
 SELECT tests.act_as_owner();
