@@ -3,7 +3,7 @@
 -- act, which transitions are allowed). One staffed tenant of its own
 -- (tests.create_workflow_tenant) and a second tenant with an admin.
 BEGIN;
-SELECT plan(83);
+SELECT plan(84);
 
 SELECT tests.remember('t', tests.create_workflow_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -30,6 +30,8 @@ SELECT is(tests.refusal(format($$SELECT set_config('pulse.locking_definition', %
   'PT409 workflow_definition.locked', 'templates: the old session settings do not unlock a locked version');
 SELECT is(tests.refusal($$DELETE FROM app.workflow_definition_stages WHERE workflow_definition_id = tests.recall('default')$$),
   'PT409 workflow_definition.locked', 'templates: nor can stages be removed from it');
+SELECT is(tests.refusal($$UPDATE app.workflow_definition_stages SET estimated_duration_days_override = 9 WHERE workflow_definition_id = tests.recall('default')$$),
+  'PT409 workflow_definition.locked', 'templates: nor its stages edited');
 SELECT lives_ok($$UPDATE app.workflow_definitions SET is_active = true WHERE id = tests.recall('default')$$,
   'templates: retiring or reactivating a locked version is allowed');
 SELECT tests.remember('clone', (SELECT id FROM app.clone_workflow_definition(tests.recall('default'))));
