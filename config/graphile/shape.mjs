@@ -25,6 +25,8 @@
 //   optional in create inputs.
 // - Function arguments without a DEFAULT are required, except those the
 //   `nullableArgs` smart tag names.
+// - A nullable boolean column is not offered as a sort key (orderBy): a
+//   cursor holding its null cannot be read back.
 import { fileURLToPath } from "node:url";
 import { lambda, object, SafeError } from "postgraphile/grafast";
 import { pgSmartTagsFromFile } from "postgraphile/utils";
@@ -120,6 +122,11 @@ export const TenantKeysPlugin = {
       pgCodecAttribute: {
         inferred(behavior, [codec, attributeName]) {
           if (!codec.extensions?.isTableLike) return behavior;
+          // A nullable boolean is no sort key: ordered by it, a page's cursor
+          // holds its null, which @dataplan/pg's boolean codec cannot read
+          // back (the request fails with an internal error).
+          const attribute = codec.attributes?.[attributeName];
+          if (attribute?.codec?.name === "bool" && !attribute.notNull) return [behavior, "-orderBy"];
           if (SERVER_MANAGED_COLUMNS.has(attributeName)) return [behavior, "-insert -update"];
           // A row never moves to another tenant (row-level security refuses it).
           if (attributeName === TENANT_KEY) return [behavior, "-update"];
