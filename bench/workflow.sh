@@ -107,7 +107,7 @@ SELECT set_config('request.jwt.claims', :claims, true), set_config('role', 'app_
 SELECT auth.check_request();
 SELECT (app.update_progress(p.id, :sub, :action)).status
   FROM app.projects AS p
- WHERE p.organization_id = :org AND p.project_id = 'PRJ-' || lpad(:n::text, 6, '0');
+ WHERE p.organization_id = :org AND p.project_number = 'PRJ-' || lpad(:n::text, 6, '0');
 COMMIT;
 EOF
 # pgbench, one client, one transaction per prepared project; prints the

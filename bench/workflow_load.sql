@@ -41,15 +41,15 @@ SELECT n.organization_id, n.id, 'PRJ-' || lpad(n.number::text, 6, '0'),
   FROM bench_new AS n
  ORDER BY n.organization_id, n.number;
 
-INSERT INTO app.project_stage_transitions (organization_id, project_id, from_stage_id, to_stage_id, kind, changed_at)
-SELECT n.organization_id, n.id, NULL, n.workflow_stage_id, 'initial', n.created_at
+INSERT INTO app.project_stage_transitions (organization_id, id, project_id, from_stage_id, to_stage_id, kind, changed_at)
+SELECT n.organization_id, public.uuid_generate_v7(), n.id, NULL, n.workflow_stage_id, 'initial', n.created_at
   FROM bench_new AS n
  ORDER BY n.organization_id, n.number;
 
 INSERT INTO app.project_sub_stage_progress
-  (organization_id, project_id, workflow_stage_id, sub_stage_id, sub_stage_order, status, is_required, requires_approval,
+  (organization_id, id, project_id, workflow_stage_id, sub_stage_id, sub_stage_order, status, is_required, requires_approval,
    approval_type, can_skip, auto_advance, responsible_roles, started_at, due_at, created_at, updated_at)
-SELECT n.organization_id, n.id, s.workflow_stage_id, s.sub_stage_id, s.sub_stage_order,
+SELECT n.organization_id, public.uuid_generate_v7(), n.id, s.workflow_stage_id, s.sub_stage_id, s.sub_stage_order,
        CASE WHEN s.position = 1 THEN 'in_progress' ELSE 'pending' END::app.sub_stage_status,
        s.is_required, s.requires_approval, s.approval_type, s.can_skip, s.auto_advance, s.responsible_roles,
        CASE WHEN s.position = 1 THEN n.created_at END,
