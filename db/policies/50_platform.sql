@@ -29,3 +29,14 @@ GRANT EXECUTE ON FUNCTION auth.realtime_event(text, jsonb), auth.event_key(jsonb
 -- Object storage (db/functions/50_platform/60_object_storage.sql): the
 -- settings table app_private.object_storage holds the store's credentials
 -- and has no grant at all; only the owner's functions read it.
+
+-- The entity register (db/functions/50_platform/05_entities.sql): anyone
+-- signed in may list the entity types; the policies of the tables that hang
+-- off entities ask auth.can_see_entity (USING) and auth.check_entity (WITH
+-- CHECK), as the caller.
+GRANT SELECT ON app.entity_types TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION auth.entity_registration(text), auth.can_see_entity(text, uuid), auth.check_entity(text, uuid),
+  auth.entity_title(text, uuid) TO app_user, app_admin;
+
+-- Labels in the caller's language (db/functions/50_platform/07_localized.sql).
+GRANT EXECUTE ON FUNCTION auth.locale(), auth.localized(text, jsonb) TO anon, app_user, app_admin;

@@ -599,3 +599,6 @@ COMMENT ON COLUMN app.project_workflow.started_at IS 'When it started.';
 COMMENT ON COLUMN app.project_workflow.due_at IS 'When it is due.';
 COMMENT ON COLUMN app.project_workflow.completed_at IS 'When it was completed or skipped.';
 COMMENT ON COLUMN app.project_workflow.blocked_reason IS 'Why it is blocked.';
+
+-- Projects carry the platform blocks (custom fields, state machines, tags, comments, attachments, search).
+SELECT app_private.register_entity_type('project', 'app.projects', 'title', 'Project', 'project_number');

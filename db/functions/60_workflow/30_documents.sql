@@ -243,3 +243,6 @@ CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.projec
 -- Document rules keep the time of their last change.
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.document_category_settings
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+
+-- Documents carry the platform blocks (custom fields, tags, comments, search).
+SELECT app_private.register_entity_type('document', 'app.documents', 'title', 'Document');
