@@ -40,3 +40,72 @@ GRANT EXECUTE ON FUNCTION auth.entity_registration(text), auth.can_see_entity(te
 
 -- Labels in the caller's language (db/functions/50_platform/07_localized.sql).
 GRANT EXECUTE ON FUNCTION auth.locale(), auth.localized(text, jsonb) TO anon, app_user, app_admin;
+
+-- CAPA / 8D (db/functions/50_platform/86_capa.sql): read with capa.read
+-- (tenant-wide, or at the CAPA's site), written with capa.manage; the step
+-- (status) moves only through app.advance_capa and an action is recorded
+-- done through app.complete_capa_action (also by its owner). No API role
+-- deletes a CAPA or an action: they are records (cancel them).
+ALTER TABLE app.capas ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.capas FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.capas TO app_user, app_admin;
+GRANT INSERT (organization_id, capa_number, title, kind, source, site_id, owner_id, team_member_ids, problem_statement,
+              containment_summary, root_cause, root_cause_method, corrective_action_plan, prevention_summary,
+              effectiveness_criteria, effectiveness_due, closure_summary, due_date),
+      UPDATE (title, source, site_id, owner_id, team_member_ids, problem_statement, containment_summary, root_cause,
+              root_cause_method, corrective_action_plan, prevention_summary, effectiveness_criteria, effectiveness_due,
+              effectiveness_result, effectiveness_note, closure_summary, due_date)
+  ON app.capas TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id) ON app.capas TO app_user;
+CREATE POLICY capas_select_reader ON app.capas FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND ((SELECT auth.has_permission('capa.read')) OR site_id = ANY ((SELECT auth.permitted_site_ids('capa.read'))::uuid[])));
+CREATE POLICY capas_insert_manager ON app.capas FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('capa.manage')));
+CREATE POLICY capas_update_manager ON app.capas FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('capa.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('capa.manage')));
+CREATE POLICY capas_select_operator ON app.capas FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.capa_actions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.capa_actions FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.capa_actions TO app_user, app_admin;
+GRANT INSERT (organization_id, capa_id, discipline, description, owner_id, due_date),
+      UPDATE (discipline, description, owner_id, due_date, status, completion_note)
+  ON app.capa_actions TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, capa_id) ON app.capa_actions TO app_user;
+-- An action's owner sees it (and its CAPA's number through app.complete_capa_action's answer) without capa.read.
+CREATE POLICY capa_actions_select_reader ON app.capa_actions FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND (owner_id = (SELECT auth.user_id())
+              OR EXISTS (SELECT FROM app.capas c WHERE c.organization_id = capa_actions.organization_id AND c.id = capa_actions.capa_id)));
+CREATE POLICY capa_actions_insert_manager ON app.capa_actions FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('capa.manage')));
+CREATE POLICY capa_actions_update_manager ON app.capa_actions FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('capa.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('capa.manage')));
+CREATE POLICY capa_actions_select_operator ON app.capa_actions FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+-- A link shows only to those who see both the CAPA and the linked record.
+ALTER TABLE app.capa_links ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.capa_links FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.capa_links TO app_user, app_admin;
+GRANT INSERT (organization_id, capa_id, entity_type, entity_id, relation), DELETE ON app.capa_links TO app_user;
+GRANT INSERT (id) ON app.capa_links TO app_user;
+CREATE POLICY capa_links_select_reader ON app.capa_links FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.capas c WHERE c.organization_id = capa_links.organization_id AND c.id = capa_links.capa_id)
+         AND (SELECT auth.can_see_entity(entity_type, entity_id)));
+CREATE POLICY capa_links_insert_manager ON app.capa_links FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('capa.manage'))
+              AND EXISTS (SELECT FROM app.capas c WHERE c.organization_id = capa_links.organization_id AND c.id = capa_links.capa_id)
+              AND (SELECT auth.check_entity(entity_type, entity_id)));
+CREATE POLICY capa_links_delete_manager ON app.capa_links FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('capa.manage')));
+CREATE POLICY capa_links_select_operator ON app.capa_links FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION app.advance_capa(uuid, app.capa_status, text), app.complete_capa_action(uuid, text),
+  app.open_capa(text, text, app.capa_kind, app.capa_source, text, uuid, uuid, date, uuid) TO app_user;

@@ -20,7 +20,9 @@ INSERT INTO app.permissions (code, description) VALUES
   ('progress.manage', 'Act on any sub-stage of any project, whoever is responsible for it'),
   ('workflow.manage', 'Change the stage catalog, workflow definitions, approval chains, SLAs and document rules'),
   ('approval.manage', 'Reassign, cancel and escalate any approval'),
-  ('document.upload', 'Upload project documents and new versions')
+  ('document.upload', 'Upload project documents and new versions'),
+  ('capa.read', 'Read CAPAs (8D), their actions and links'),
+  ('capa.manage', 'Open CAPAs, edit their disciplines, assign actions, move them through their steps')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -50,9 +52,11 @@ SELECT role_key, permission
     ('management', 'partner.read'), ('management', 'role.read'), ('management', 'audit.read'),
     ('management', 'project.read'), ('management', 'project.create'), ('management', 'project.update'),
     ('management', 'project.override_stage'), ('management', 'project.waive_exit_criteria'), ('management', 'progress.manage'), ('management', 'workflow.manage'),
-    ('management', 'approval.manage'), ('management', 'document.upload'),
+    ('management', 'approval.manage'), ('management', 'document.upload'), ('management', 'capa.read'), ('management', 'capa.manage'),
     ('engineering', 'partner.read'), ('engineering', 'project.read'), ('engineering', 'document.upload'),
     ('qa', 'partner.read'), ('qa', 'audit.read'), ('qa', 'project.read'), ('qa', 'document.upload'),
+    ('qa', 'capa.read'), ('qa', 'capa.manage'), ('engineering', 'capa.read'), ('production', 'capa.read'),
+    ('procurement', 'capa.read'), ('lab_manager', 'capa.read'), ('lab_manager', 'capa.manage'),
     ('procurement', 'partner.read'), ('procurement', 'partner.manage'), ('procurement', 'project.read'),
     ('procurement', 'document.upload'),
     ('production', 'project.read'), ('production', 'document.upload'),
@@ -60,7 +64,7 @@ SELECT role_key, permission
     ('sales', 'project.update'), ('sales', 'document.upload'),
     ('finance', 'partner.read'), ('finance', 'project.read'), ('finance', 'document.upload'),
     ('logistics', 'partner.read'), ('logistics', 'project.read'), ('logistics', 'document.upload'),
-    ('auditor', 'partner.read'), ('auditor', 'role.read'), ('auditor', 'audit.read'), ('auditor', 'project.read'),
+    ('auditor', 'partner.read'), ('auditor', 'role.read'), ('auditor', 'audit.read'), ('auditor', 'project.read'), ('auditor', 'capa.read'),
     ('lab_manager', 'partner.read'),
     ('customer_portal', 'partner.read'), ('customer_portal', 'project.read')
   ) AS grants (role_key, permission);
