@@ -89,6 +89,8 @@ ROW_FUNCTIONS = {
     "waive_exit_criterion": {"project_id": "{project}", "criterion_id": "{criterion}", "reason": "x"},
     "advance_capa": {"capa_id": "{capa}", "to_status": "cancelled", "note": "x"},
     "complete_capa_action": {"action_id": "{capa_action}", "note": "x"},
+    "export_personal_data": {"user_id": "{user}"},
+    "erase_personal_data": {"user_id": "{user}", "reason": "x"},
     "open_capa": {"title": "x", "problem_statement": "x", "source_entity_type": "project", "source_entity_id": "{project}"},
 }
 A_ROWS = """
@@ -147,6 +149,8 @@ def build_tenant_a(world: World) -> str:
                         select c.id, 'containment', 'Quarantine the stock', tests.member_with_role(%s, 'qa'), current_date
                           from app.open_capa('Cracked housings', 'Three cracked at final test',
                                              source_entity_type => 'project', source_entity_id => %s) as c""", [a, delivered])
+        conn.execute("select tests.act_as_role(%s, 'admin')", [a])
+        conn.execute("select app.export_personal_data(tests.member_with_role(%s, 'qa'))", [a])
     # An archived event (one from long ago, moved by the archive job) and a document due for disposal.
     world.sql("insert into audit.activity_log (organization_id, occurred_at, actor_role, entity_type, entity_id, action) "
               "values (%s, now() - interval '100 years', 'app_user', 'sites', 'archived', 'update')", a)

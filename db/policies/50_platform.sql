@@ -109,3 +109,16 @@ CREATE POLICY capa_links_select_operator ON app.capa_links FOR SELECT TO app_adm
 
 GRANT EXECUTE ON FUNCTION app.advance_capa(uuid, app.capa_status, text), app.complete_capa_action(uuid, text),
   app.open_capa(text, text, app.capa_kind, app.capa_source, text, uuid, uuid, date, uuid) TO app_user;
+
+-- Personal data (db/functions/50_platform/88_personal_data.sql): the request
+-- register is read by personal_data.manage and by the person it is about;
+-- rows are written only by app.export_personal_data and app.erase_personal_data.
+ALTER TABLE app.personal_data_requests ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.personal_data_requests FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.personal_data_requests TO app_user, app_admin;
+CREATE POLICY personal_data_requests_select_reader ON app.personal_data_requests FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND (subject_id = (SELECT auth.user_id()) OR (SELECT auth.has_permission('personal_data.manage'))));
+CREATE POLICY personal_data_requests_select_operator ON app.personal_data_requests FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+GRANT EXECUTE ON FUNCTION app.export_personal_data(uuid), app.erase_personal_data(uuid, text) TO app_user, app_admin;

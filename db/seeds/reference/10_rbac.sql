@@ -22,7 +22,8 @@ INSERT INTO app.permissions (code, description) VALUES
   ('approval.manage', 'Reassign, cancel and escalate any approval'),
   ('document.upload', 'Upload project documents and new versions'),
   ('capa.read', 'Read CAPAs (8D), their actions and links'),
-  ('capa.manage', 'Open CAPAs, edit their disciplines, assign actions, move them through their steps')
+  ('capa.manage', 'Open CAPAs, edit their disciplines, assign actions, move them through their steps'),
+  ('personal_data.manage', 'Export anyone''s personal data and erase a person (GDPR requests)')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
