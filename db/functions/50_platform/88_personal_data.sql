@@ -130,7 +130,8 @@ DECLARE
   v_name_pattern text;
   v_pattern text;
   v_column record;
-  v_row record;
+  v_ctid tid;
+  v_key text;
   v_count integer := 0;
   v_refused jsonb := '[]';
   v_request app.personal_data_requests;
@@ -165,7 +166,7 @@ BEGIN
        AND NOT EXISTS (SELECT FROM app_private.personal_data_retained() r
                         WHERE r.table_name = c.table_name::text AND (r.column_name IS NULL OR r.column_name = c.column_name))
   LOOP
-    FOR v_row IN EXECUTE pg_catalog.format('SELECT ctid, pg_catalog.to_jsonb(t) ->> ''id'' AS key FROM %s t WHERE %I::text ~* $1%s',
+    FOR v_ctid, v_key IN EXECUTE pg_catalog.format('SELECT ctid, pg_catalog.to_jsonb(t) ->> ''id'' AS key FROM %s t WHERE %I::text ~* $1%s',
                                            v_column.table_name, v_column.column_name,
                                            CASE WHEN v_column.is_tenant_table THEN ' AND t.organization_id = ANY ($2)' ELSE '' END)
                    USING v_pattern, v_tenants
@@ -175,12 +176,12 @@ BEGIN
         EXECUTE pg_catalog.format(
           'UPDATE %s SET %I = pg_catalog.regexp_replace(pg_catalog.regexp_replace(%I::text, $1, $2, ''gi''), coalesce($3, $1), $4, ''gi'')::%s'
           ' WHERE ctid = $5', v_column.table_name, v_column.column_name, v_column.column_name, v_column.type_name)
-          USING v_email_pattern, v_pseudonym_email, v_name_pattern, v_pseudonym, v_row.ctid;
+          USING v_email_pattern, v_pseudonym_email, v_name_pattern, v_pseudonym, v_ctid;
         v_count := v_count + 1;
       EXCEPTION WHEN OTHERS THEN
         -- A guard refused: the row is a record under a retention duty (a closed CAPA, an immutable version).
         v_refused := v_refused || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
-          'table', v_column.table_name::text, 'column', v_column.column_name, 'key', v_row.key, 'reason', SQLERRM));
+          'table', v_column.table_name::text, 'column', v_column.column_name, 'key', v_key, 'reason', SQLERRM));
       END;
     END LOOP;
   END LOOP;
