@@ -101,7 +101,7 @@ CREATE TABLE app.rule_runs (
   status text NOT NULL CONSTRAINT rule_runs_status_known CHECK (status IN ('not_matched', 'done', 'failed', 'depth_limit')),
   actions jsonb NOT NULL DEFAULT '[]' CONSTRAINT rule_runs_actions_array CHECK (jsonb_typeof(actions) = 'array'),
   error jsonb CONSTRAINT rule_runs_error_object CHECK (error IS NULL OR jsonb_typeof(error) = 'object'),
-  ran_at timestamptz NOT NULL DEFAULT now(),
+  ran_at timestamptz NOT NULL DEFAULT clock_timestamp(),
   PRIMARY KEY (organization_id, id),
   FOREIGN KEY (organization_id, rule_id) REFERENCES app.rules (organization_id, id) ON DELETE CASCADE,
   FOREIGN KEY (organization_id, event_id) REFERENCES app_private.events (organization_id, id) ON DELETE CASCADE,
