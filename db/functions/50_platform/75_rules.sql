@@ -377,6 +377,7 @@ DECLARE
   v_done jsonb := '[]';
   v_index integer;
   v_current integer;  -- the action running (a FOR variable is gone after the loop)
+  v_context bigint;
   v_state text;
   v_reason text;
   v_message text;
@@ -396,13 +397,14 @@ BEGIN
   -- actions only, is logged, and the change that published the event goes on.
   BEGIN
     -- Events the actions cause (their own, or the domains' through set_field) are one level deeper.
-    PERFORM pg_catalog.set_config('pulse.event_depth', (p_event.depth + 1)::text, true);
+    INSERT INTO app_private.rule_contexts (xact_id, depth) VALUES (pg_catalog.pg_current_xact_id(), p_event.depth + 1)
+    RETURNING id INTO v_context;
     FOR v_index IN 0 .. pg_catalog.jsonb_array_length(p_rule.actions) - 1 LOOP
       v_current := v_index;
       v_done := v_done || pg_catalog.jsonb_build_array(app_private.rule_action(
         'run', p_rule, p_rule.actions -> v_index, p_event, pg_catalog.format('actions[%s]', v_index)));
     END LOOP;
-    PERFORM pg_catalog.set_config('pulse.event_depth', p_event.depth::text, true);
+    DELETE FROM app_private.rule_contexts WHERE id = v_context;
   EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_reason = PG_EXCEPTION_DETAIL, v_message = MESSAGE_TEXT;
     INSERT INTO app.rule_runs (organization_id, id, rule_id, event_id, event_type, event_depth, matched, status, error)

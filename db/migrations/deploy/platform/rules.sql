@@ -25,6 +25,21 @@ COMMENT ON COLUMN app_private.rule_settings.singleton IS 'Always true: there is 
 COMMENT ON COLUMN app_private.rule_settings.max_depth IS
   'Events of this depth or deeper (depth counts the rule actions that led to an event) fire no rules.';
 
+-- While a rule's actions run, the events they cause (their own, or a
+-- domain's through set_field) are one level deeper than the event that
+-- fired the rule: app_private.run_rule keeps one row per running rule here,
+-- for its transaction, and app_private.publish_event reads the deepest. The
+-- row leaves when the actions end (or roll back with them).
+CREATE TABLE app_private.rule_contexts (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  xact_id xid8 NOT NULL,
+  depth integer NOT NULL CONSTRAINT rule_contexts_depth_range CHECK (depth BETWEEN 1 AND 100)
+);
+CREATE INDEX rule_contexts_xact_idx ON app_private.rule_contexts (xact_id);
+REVOKE ALL ON app_private.rule_contexts FROM PUBLIC;
+COMMENT ON TABLE app_private.rule_contexts IS
+  'The rules running in each transaction and the depth of the events their actions publish (written by app_private.run_rule, read by app_private.publish_event).';
+
 -- Action kinds: each is a function app_private.rule_action_<kind>(p_mode,
 -- p_rule, p_action, p_event, p_path) that checks (mode check), describes
 -- (mode plan) or does (mode run) one action. The platform registers notify,

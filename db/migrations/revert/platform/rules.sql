@@ -9,5 +9,6 @@ DROP TABLE app.rules CASCADE;
 DROP TABLE app_private.rule_targets CASCADE;
 DROP TABLE app_private.rule_action_kinds CASCADE;
 DROP TABLE app_private.rule_settings CASCADE;
+DROP TABLE app_private.rule_contexts CASCADE;
 
 COMMIT;

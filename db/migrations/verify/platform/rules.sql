@@ -4,6 +4,7 @@ BEGIN;
 
 SELECT singleton, max_depth FROM app_private.rule_settings WHERE false;
 SELECT 1 / (SELECT count(*)::int FROM app_private.rule_settings);
+SELECT id, xact_id, depth FROM app_private.rule_contexts WHERE false;
 SELECT kind, description, registered_at FROM app_private.rule_action_kinds WHERE false;
 SELECT entity_type, update_permission, registered_at FROM app_private.rule_targets WHERE false;
 SELECT organization_id, id, key, name, description, event_type, condition, actions, is_active, author_id, created_at, updated_at
@@ -15,6 +16,7 @@ SELECT organization_id, id, rule_id, event_id, event_type, event_depth, matched,
 SELECT 1 / (NOT has_table_privilege('app_user', 'app_private.rule_settings', 'SELECT'))::int;
 SELECT 1 / (NOT has_table_privilege('app_user', 'app_private.rule_action_kinds', 'SELECT'))::int;
 SELECT 1 / (NOT has_table_privilege('app_user', 'app_private.rule_targets', 'SELECT'))::int;
+SELECT 1 / (NOT has_table_privilege('app_user', 'app_private.rule_contexts', 'SELECT'))::int;
 -- The run log is the server's to write.
 SELECT 1 / (NOT has_table_privilege('app_user', 'app.rule_runs', 'INSERT'))::int;
 
