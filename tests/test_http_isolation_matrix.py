@@ -86,6 +86,7 @@ ROW_FUNCTIONS = {
     "document_download_url": {"version_id": "{version}"},
     "mark_notification_read": {"notification_id": "{notification}"},
     "waive_exit_criterion": {"project_id": "{project}", "criterion_id": "{criterion}", "reason": "x"},
+    "dry_run_rules": {"event_type": "project.stage_changed", "payload": {}, "entity_type": "project", "entity_id": "{project}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -105,7 +106,7 @@ A_ROWS = """
 def build_tenant_a(world: World) -> str:
     """A workflow tenant with a row in every relation: a delivered project, an overdue pending approval with an
     attachment, a project with a blocked and overdue sub-stages, a message and a waived exit criterion, a logged
-    document access, an approver's backup, a site, an archived event and a document due for disposal (sessions
+    document access, an approver's backup, a site, a rule and its run, an archived event and a document due for disposal (sessions
     come from signing in)."""
     a = world.workflow_tenant()
     customer = world.sql("select tests.portal_customer(%s)", a)
@@ -135,6 +136,9 @@ def build_tenant_a(world: World) -> str:
     world.sql("update app.project_sub_stage_progress set due_at = now() - interval '1 day' "
               "where project_id = %s and status = 'pending'", waiting)
     world.sql("select tests.create_site(%s)", a)
+    # A rule, and its run on an event of the tenant.
+    world.sql("""select tests.create_rule(%s, 'matrix_rule', 'project.*', '[{"kind": "webhook"}]')""", a)
+    world.sql("select tests.publish(%s, 'project.updated', '{}', 'project', %s)", a, delivered)
     # An archived event (one from long ago, moved by the archive job) and a document due for disposal.
     world.sql("insert into audit.activity_log (organization_id, occurred_at, actor_role, entity_type, entity_id, action) "
               "values (%s, now() - interval '100 years', 'app_user', 'sites', 'archived', 'update')", a)
