@@ -1,7 +1,7 @@
 -- The rules engine: who manages rules, the condition language, the
 -- actions and their authority, failures, loops, dry runs, tenants.
 BEGIN;
-SELECT plan(72);
+SELECT plan(76);
 
 SELECT tests.remember('a', tests.create_workflow_tenant());
 SELECT tests.remember('b', tests.create_workflow_tenant());
@@ -15,6 +15,10 @@ SELECT tests.act_as_role(tests.recall('a'), 'qa');
 SELECT is(tests.refusal($$INSERT INTO app.rules (key, name, event_type, actions)
                           VALUES ('sneaky', 'Sneaky', 'project.*', '[{"kind": "webhook"}]')$$),
   'PT403 permission.missing', 'a member without rule.manage cannot create a rule');
+
+SELECT is(tests.refusal($$INSERT INTO app.rules (key, name, event_type, condition, actions)
+                          VALUES ('probe', 'Probe', 'project.*', '{"field": "x", "like": 1}', '[{"kind": "webhook"}]')$$),
+  'PT403 permission.missing', 'and is refused before anything about the rule is checked');
 
 SELECT tests.act_as_role(tests.recall('a'), 'management');
 INSERT INTO app.rules (key, name, event_type, condition, actions) VALUES
@@ -282,7 +286,22 @@ SELECT tests.act_as_role(tests.recall('b'), 'admin');
 SELECT is((SELECT array_agg(rule_key) FROM app.dry_run_rules('project.stage_changed', '{}')), '{b_watch}',
   'another tenant''s dry run shows only its own rules');
 
+-- Changes are stamped by the server; managers delete rules; platform operators read every tenant's.
+SELECT tests.act_as_owner();
+INSERT INTO app.rules (organization_id, key, name, event_type, actions, author_id, created_at, updated_at)
+VALUES (tests.recall('a'), 'old_rule', 'Old', 'legacy.*', '[{"kind": "webhook"}]', tests.recall('qa'),
+        now() - interval '1 day', now() - interval '1 day');
+SELECT tests.act_as_role(tests.recall('a'), 'admin');
+UPDATE app.rules SET description = 'Still needed?' WHERE key = 'old_rule';
+SELECT is((SELECT updated_at FROM app.rules WHERE key = 'old_rule'), now(), 'a change stamps updated_at');
+SELECT isnt_empty($$DELETE FROM app.rules WHERE key = 'old_rule' RETURNING id$$, 'a rule manager deletes a rule');
+SELECT tests.act_as(tests.create_operator());
+SELECT ok((SELECT count(*) FROM app.rules WHERE organization_id = tests.recall('a')) > 0
+          AND (SELECT count(*) FROM app.rule_runs WHERE organization_id = tests.recall('a')) > 0,
+  'a platform operator reads every tenant''s rules and runs');
+
 -- The run log: rule managers read it, nobody writes it.
+SELECT tests.act_as_role(tests.recall('b'), 'admin');
 SELECT is_empty(format($$SELECT FROM app.rule_runs WHERE organization_id = %L$$, tests.recall('a')),
   'another tenant''s admin does not read the runs');
 SELECT tests.act_as_role(tests.recall('a'), 'qa');
