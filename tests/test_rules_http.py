@@ -37,7 +37,8 @@ def test_rules_over_rest(live) -> None:
     bad = rest(live, "POST", "/rules", manager, json={**BIG_QUOTE, "condition": {"any": [{"field": "x", "like": "q%"}]}})
     assert (bad.status_code, bad.json()["details"]) == (422, "rule.condition_invalid"), bad.text
     assert bad.json()["message"].startswith("condition.any[0].like:")
-    bad_action = rest(live, "POST", "/rules", manager, json={**BIG_QUOTE, "actions": [{"kind": "notify", "roles": ["wizard"], "title": "T"}]})
+    wizard = [{"kind": "notify", "roles": ["wizard"], "title": "T"}]
+    bad_action = rest(live, "POST", "/rules", manager, json={**BIG_QUOTE, "actions": wizard})
     assert (bad_action.status_code, bad_action.json()["details"]) == (422, "rule.action_invalid"), bad_action.text
     assert bad_action.json()["message"].startswith("actions[0].roles[0]:")
 
