@@ -446,6 +446,22 @@ COMMENT ON FUNCTION app_private.tg_events__rules() IS
 CREATE OR REPLACE TRIGGER _600_rules AFTER INSERT ON app_private.events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_events__rules();
 
+CREATE OR REPLACE FUNCTION app_private.purge_rule_runs(p_as_of timestamptz DEFAULT pg_catalog.now()) RETURNS integer
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_count integer;
+BEGIN
+  DELETE FROM app.rule_runs AS r
+   WHERE r.ran_at < p_as_of - pg_catalog.make_interval(days => (SELECT s.run_retention_days FROM app_private.rule_settings AS s));
+  GET DIAGNOSTICS v_count = ROW_COUNT;
+  RETURN v_count;
+END
+$$;
+COMMENT ON FUNCTION app_private.purge_rule_runs(timestamptz) IS
+  'The job purge-rule-runs: deletes rule runs older than rule_settings.run_retention_days (as of p_as_of); returns how many.';
+
 -- Dry run --------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION app.dry_run_rules(event_type text, payload jsonb DEFAULT '{}', entity_type text DEFAULT NULL,

@@ -1,7 +1,7 @@
 -- The rules engine: who manages rules, the condition language, the
 -- actions and their authority, failures, loops, dry runs, tenants.
 BEGIN;
-SELECT plan(76);
+SELECT plan(79);
 
 SELECT tests.remember('a', tests.create_workflow_tenant());
 SELECT tests.remember('b', tests.create_workflow_tenant());
@@ -308,6 +308,11 @@ SELECT tests.act_as_role(tests.recall('a'), 'qa');
 SELECT is_empty($$SELECT FROM app.rule_runs$$, 'a member without rule.manage does not read the runs');
 SELECT tests.act_as_role(tests.recall('a'), 'admin');
 SELECT ok((SELECT count(*) FROM app.rule_runs) > 0, 'a rule manager does');
+SELECT tests.act_as_owner();
+SELECT is(app_private.run_job('purge-rule-runs'), '0', 'the purge keeps runs younger than the retention');
+SELECT ok(app_private.purge_rule_runs(now() + interval '91 days') > 0, 'and deletes those older (90 days by default)');
+SELECT is_empty($$SELECT FROM app.rule_runs$$, 'every one of them');
+SELECT tests.act_as_role(tests.recall('a'), 'admin');
 SELECT is(tests.refusal(format($$INSERT INTO app.rule_runs (organization_id, id, rule_id, event_id, event_type, event_depth, matched, status)
                                  VALUES (%L, gen_random_uuid(), %L, %L, 'x.y', 0, false, 'not_matched')$$,
                                tests.recall('a'), tests.recall('big_quote'), tests.recall('event'))),

@@ -15,7 +15,8 @@ BEGIN;
 -- depth_limit). One row, written by the operator.
 CREATE TABLE app_private.rule_settings (
   singleton boolean PRIMARY KEY DEFAULT true CONSTRAINT rule_settings_singleton CHECK (singleton),
-  max_depth integer NOT NULL DEFAULT 5 CONSTRAINT rule_settings_max_depth_range CHECK (max_depth BETWEEN 1 AND 50)
+  max_depth integer NOT NULL DEFAULT 5 CONSTRAINT rule_settings_max_depth_range CHECK (max_depth BETWEEN 1 AND 50),
+  run_retention_days integer NOT NULL DEFAULT 90 CONSTRAINT rule_settings_run_retention_range CHECK (run_retention_days BETWEEN 1 AND 3650)
 );
 REVOKE ALL ON app_private.rule_settings FROM PUBLIC;
 INSERT INTO app_private.rule_settings DEFAULT VALUES;
@@ -24,6 +25,8 @@ COMMENT ON TABLE app_private.rule_settings IS
 COMMENT ON COLUMN app_private.rule_settings.singleton IS 'Always true: there is one row.';
 COMMENT ON COLUMN app_private.rule_settings.max_depth IS
   'Events of this depth or deeper (depth counts the rule actions that led to an event) fire no rules.';
+COMMENT ON COLUMN app_private.rule_settings.run_retention_days IS
+  'Rule runs older than this many days are deleted by the job purge-rule-runs.';
 
 -- While a rule's actions run, the events they cause (their own, or a
 -- domain's through set_field) are one level deeper than the event that

@@ -2,7 +2,7 @@
 
 BEGIN;
 
-SELECT singleton, max_depth FROM app_private.rule_settings WHERE false;
+SELECT singleton, max_depth, run_retention_days FROM app_private.rule_settings WHERE false;
 SELECT 1 / (SELECT count(*)::int FROM app_private.rule_settings);
 SELECT id, xact_id, depth FROM app_private.rule_contexts WHERE false;
 SELECT kind, description, registered_at FROM app_private.rule_action_kinds WHERE false;
