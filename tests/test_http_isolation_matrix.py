@@ -92,6 +92,7 @@ ROW_FUNCTIONS = {
     "export_personal_data": {"user_id": "{user}"},
     "erase_personal_data": {"user_id": "{user}", "reason": "x"},
     "open_capa": {"title": "x", "problem_statement": "x", "source_entity_type": "project", "source_entity_id": "{project}"},
+    "dry_run_rules": {"event_type": "project.stage_changed", "payload": {}, "entity_type": "project", "entity_id": "{project}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -113,7 +114,7 @@ A_ROWS = """
 def build_tenant_a(world: World) -> str:
     """A workflow tenant with a row in every relation: a delivered project, an overdue pending approval with an
     attachment, a project with a blocked and overdue sub-stages, a message and a waived exit criterion, a logged
-    document access, an approver's backup, a site, an archived event and a document due for disposal (sessions
+    document access, an approver's backup, a site, a rule and its run, an archived event and a document due for disposal (sessions
     come from signing in)."""
     a = world.workflow_tenant()
     customer = world.sql("select tests.portal_customer(%s)", a)
@@ -151,6 +152,9 @@ def build_tenant_a(world: World) -> str:
                                              source_entity_type => 'project', source_entity_id => %s) as c""", [a, delivered])
         conn.execute("select tests.act_as_role(%s, 'admin')", [a])
         conn.execute("select app.export_personal_data(tests.member_with_role(%s, 'qa'))", [a])
+    # A rule, and its run on an event of the tenant.
+    world.sql("""select tests.create_rule(%s, 'matrix_rule', 'project.*', '[{"kind": "webhook"}]')""", a)
+    world.sql("select tests.publish(%s, 'project.updated', '{}', 'project', %s)", a, delivered)
     # An archived event (one from long ago, moved by the archive job) and a document due for disposal.
     world.sql("insert into audit.activity_log (organization_id, occurred_at, actor_role, entity_type, entity_id, action) "
               "values (%s, now() - interval '100 years', 'app_user', 'sites', 'archived', 'update')", a)

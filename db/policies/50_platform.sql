@@ -122,3 +122,36 @@ CREATE POLICY personal_data_requests_select_reader ON app.personal_data_requests
 CREATE POLICY personal_data_requests_select_operator ON app.personal_data_requests FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 GRANT EXECUTE ON FUNCTION app.export_personal_data(uuid), app.erase_personal_data(uuid, text) TO app_user, app_admin;
+-- Rules (db/functions/50_platform/75_rules.sql): holders of rule.manage
+-- read, create, change and delete their tenant's rules and read their runs;
+-- the runs are written only by the server (the trigger _600_rules on
+-- app_private.events). key is fixed once created (granted for upserts, kept by
+-- _010_keep_fixed_columns); author_id is set by the server. Platform
+-- operators read every tenant's.
+ALTER TABLE app.rules ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.rules FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.rules TO app_user, app_admin;
+GRANT INSERT (organization_id, id, key, name, description, event_type, condition, actions, is_active),
+      UPDATE (organization_id, id, key, name, description, event_type, condition, actions, is_active), DELETE
+  ON app.rules TO app_user;
+CREATE POLICY rules_select_manager ON app.rules FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('rule.manage')));
+CREATE POLICY rules_insert_manager ON app.rules FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('rule.manage')));
+CREATE POLICY rules_update_manager ON app.rules FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('rule.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('rule.manage')));
+CREATE POLICY rules_delete_manager ON app.rules FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('rule.manage')));
+CREATE POLICY rules_select_operator ON app.rules FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.rule_runs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.rule_runs FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.rule_runs TO app_user, app_admin;
+CREATE POLICY rule_runs_select_manager ON app.rule_runs FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('rule.manage')));
+CREATE POLICY rule_runs_select_operator ON app.rule_runs FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION app.dry_run_rules(text, jsonb, text, uuid) TO app_user;

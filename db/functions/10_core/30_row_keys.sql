@@ -72,6 +72,8 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.messages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id', 'sender_id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.notifications
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.rules
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.organizations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.partners
@@ -153,6 +155,8 @@ CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.partners
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.projects
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.rules
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'key');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.sites
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_definition_stages

@@ -181,7 +181,8 @@ AS $$
     ('document_category_settings', ARRAY['category'], 'readers', 'project.read'),
     ('capas', NULL, 'readers', 'capa.read'),
     ('capa_actions', NULL, 'readers', 'capa.read'),
-    ('capa_links', NULL, 'readers', 'capa.read')
+    ('capa_links', NULL, 'readers', 'capa.read'),
+    ('rules', NULL, 'readers', 'rule.manage')
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS

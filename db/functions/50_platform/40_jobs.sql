@@ -22,7 +22,9 @@ AS $$
     ('flag-documents-for-disposal', '37 2 * * *', 'SELECT app_private.flag_documents_for_disposal()',
      'Lists documents whose retention has ended in document_disposals, for the document controller.'),
     ('remind-overdue-capa-actions', '7 6 * * *', 'SELECT app_private.remind_overdue_capa_actions()',
-     'Tells each owner of an open CAPA action past its due date, once.')
+     'Tells each owner of an open CAPA action past its due date, once.'),
+    ('purge-rule-runs', '53 3 * * *', 'SELECT app_private.purge_rule_runs()',
+     'Deletes rule runs older than the platform''s retention (rule_settings.run_retention_days, 90 days by default).')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';
