@@ -178,7 +178,9 @@ AS $$
     ('approval_settings', ARRAY['organization_id'], 'readers', 'project.read'),
     ('approval_policies', ARRAY['approval_type', 'priority'], 'readers', 'project.read'),
     ('approver_backups', ARRAY['user_id'], 'readers', 'project.read'),
-    ('document_category_settings', ARRAY['category'], 'readers', 'project.read')
+    ('document_category_settings', ARRAY['category'], 'readers', 'project.read'),
+    ('tenant_feature_flags', ARRAY['flag_key'], 'readers', NULL),
+    ('i18n_strings', ARRAY['namespace', 'key', 'locale'], 'readers', NULL)
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS
