@@ -95,12 +95,13 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant((pg_catalog.to_jsonb(NEW) ->> 'organization_id')::uuid);
   PERFORM app_private.check_labels(pg_catalog.to_jsonb(NEW) -> 'labels', TG_TABLE_NAME || '.labels');
   RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION app_private.tg__check_labels() IS
-  'BEFORE INSERT OR UPDATE OF labels: the row''s labels are supported locales with texts (PT422 labels.invalid).';
+  'BEFORE INSERT OR UPDATE OF labels on a tenant table: another tenant''s row is refused first (the tenant guard), then labels are supported locales with texts (PT422 labels.invalid).';
 
 -- The proof on existing entities: the workflow's stages and sub-stages.
 CREATE OR REPLACE TRIGGER _200_check_labels BEFORE INSERT OR UPDATE OF labels ON app.workflow_stages
@@ -128,6 +129,9 @@ AS $$
 $$;
 COMMENT ON FUNCTION app.workflow_sub_stages_label(app.workflow_sub_stages) IS
   E'Label\nThe sub-stage''s name in the caller''s locale (preferences.locale), then its language, then the name.';
+
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.i18n_strings
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 
 -- The string catalog resolved for the caller: for each namespace and key the
 -- first text found for the tenant in the caller's locale, the tenant in its

@@ -77,6 +77,7 @@ DECLARE
   v_flag app_private.feature_flag_definitions;
   v_problem text;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   SELECT * INTO v_flag FROM app_private.feature_flag_definitions WHERE key = NEW.flag_key;
   IF NOT FOUND THEN
     PERFORM app_private.raise_invalid('feature_flag.unknown', format('There is no feature flag %s', NEW.flag_key),

@@ -66,7 +66,7 @@ SELECT is((SELECT value FROM app.feature_flags WHERE flag_key = 'test_days'), '3
 SELECT is_empty($$SELECT FROM app.feature_flags WHERE organization_id = tests.recall('a')$$, 'B does not see A''s flags');
 SELECT is_empty($$SELECT FROM app.tenant_feature_flags$$, 'nor A''s values');
 SELECT is(tests.refusal(format($$INSERT INTO app.tenant_feature_flags (organization_id, flag_key, value) VALUES (%L, 'test_note', '"x"')$$,
-  tests.recall('a'))), '42501', 'nor sets one for A');
+  tests.recall('a'))), '42501 tenant.foreign_row', 'nor sets one for A');
 UPDATE app.tenant_feature_flags SET value = 'true' WHERE organization_id = tests.recall('a');
 SELECT tests.act_as_owner();
 SELECT is((SELECT value FROM app.tenant_feature_flags WHERE organization_id = tests.recall('a') AND flag_key = 'test_switch'), 'false'::jsonb,
