@@ -2,7 +2,7 @@
 -- tenant's value, checked against the flag's type and audited; members read
 -- every flag with its value in force; another tenant sees none of it.
 BEGIN;
-SELECT plan(25);
+SELECT plan(28);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -25,6 +25,7 @@ SELECT is((SELECT value FROM app.feature_flags WHERE flag_key = 'glp_esignatures
   'the seeded GLP flag is off by default');
 SELECT is((SELECT count(*)::int FROM app.feature_flags WHERE flag_key LIKE 'test\_%'), 4, 'a member sees every flag');
 SELECT ok(NOT auth.feature_enabled('test_switch'), 'domains read the default');
+SELECT is((SELECT count(*)::int FROM app.tenant_feature_flags), 0, 'a member reads the tenant''s values (none yet)');
 SELECT is(tests.refusal($$INSERT INTO app.tenant_feature_flags (flag_key, value) VALUES ('test_switch', 'true')$$),
   'PT403 permission.missing', 'a lesser role cannot set a flag');
 
@@ -53,6 +54,13 @@ SELECT is(tests.refusal($$SELECT auth.feature_enabled('test_days')$$), 'PT422 fe
   'feature_enabled is for boolean flags');
 SELECT is(tests.refusal($$UPDATE app.tenant_feature_flags SET flag_key = 'test_note' WHERE flag_key = 'test_switch'$$),
   'PT409 row.fixed_column', 'a value stays on its flag');
+
+SELECT tests.act_as(tests.recall('qa'), tests.recall('a'));
+SELECT is((SELECT count(*)::int FROM app.tenant_feature_flags), 3, 'a member reads the values the tenant set');
+SELECT tests.act_as(tests.create_operator());
+SELECT is((SELECT count(*)::int FROM app.tenant_feature_flags WHERE organization_id = tests.recall('a')), 3,
+  'a platform operator reads every tenant''s values');
+SELECT tests.act_as(tests.recall('admin'), tests.recall('a'));
 
 -- Audited: the change lands in the activity log.
 UPDATE app.tenant_feature_flags SET value = 'false' WHERE flag_key = 'test_switch';

@@ -2,7 +2,7 @@
 -- from the tenant's text in the locale to the platform's in en; stages and
 -- sub-stages carry translated labels, read in the caller's locale.
 BEGIN;
-SELECT plan(20);
+SELECT plan(24);
 
 SELECT tests.remember('a', tests.create_workflow_tenant());
 SELECT tests.remember('b', tests.create_workflow_tenant());
@@ -43,6 +43,14 @@ SELECT is((SELECT array_agg(key || '=' || text || ' (' || source || ')' ORDER BY
   ARRAY['five=five tenant DE-AT (tenant)', 'four=four tenant DE (tenant)', 'one=one DE-AT (platform)', 'six=six tenant EN (tenant)',
         'three=three EN (platform)', 'two=two DE (platform)'],
   'each key falls back: tenant locale, tenant language, platform locale, platform language, en');
+SELECT is((SELECT count(*)::int FROM app.i18n_strings WHERE namespace = 'test'), 4, 'the tenant''s staff read its strings');
+SELECT tests.act_as_role(tests.recall('a'), 'admin');
+SELECT is(tests.refusal($$UPDATE app.i18n_strings SET locale = 'fr' WHERE key = 'four'$$), 'PT409 row.fixed_column',
+  'a string keeps its key and locale (change the text, or add another)');
+SELECT tests.act_as(tests.create_operator());
+SELECT is((SELECT count(*)::int FROM app.i18n_strings WHERE organization_id = tests.recall('a')), 4, 'a platform operator reads them');
+SELECT tests.act_as_anon();
+SELECT ok((SELECT count(*) FROM app.locales) >= 15, 'anyone reads the supported locales, signed in or not');
 SELECT tests.act_as(tests.recall('sales'), tests.recall('a'));
 SELECT is((SELECT array_agg(key || '=' || text ORDER BY key) FROM app.localized_strings WHERE namespace = 'test' AND key IN ('one', 'four')),
   ARRAY['four=four EN', 'one=one EN'], 'without a locale the caller reads en');
