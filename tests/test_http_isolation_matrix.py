@@ -34,6 +34,7 @@ GLOBAL_RELATIONS = {
     "sessions": "user_id",
     "permissions": None,  # the catalog: the same for everybody, read-only
     "entity_types": None,  # the entity register: the same for everybody, read-only
+    "locales": None,  # the supported locales: the same for everybody, read-only
 }
 
 # Functions: who may call them is their case; each is exercised by the suites named.
@@ -64,6 +65,8 @@ FUNCTION_CASES = {
     "mark_all_notifications_read": "the caller's own notifications only (test_approvals_documents.sql)",
     "escalate_overdue_approvals": "the caller's tenant only (test_workflow_acceptance.sql)",
     "approval_route": "the caller's tenant only, staff only (test_approval_route.sql)",
+    "workflow_stages_label": "computed column: the stage row the caller already reads (test_i18n.sql, test_i18n_http)",
+    "workflow_sub_stages_label": "computed column: the sub-stage row the caller already reads (test_i18n.sql, test_i18n_http)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -155,6 +158,9 @@ def build_tenant_a(world: World) -> str:
     # A rule, and its run on an event of the tenant.
     world.sql("""select tests.create_rule(%s, 'matrix_rule', 'project.*', '[{"kind": "webhook"}]')""", a)
     world.sql("select tests.publish(%s, 'project.updated', '{}', 'project', %s)", a, delivered)
+    world.sql("insert into app.tenant_feature_flags (organization_id, flag_key, value) values (%s, 'glp_esignatures_required', 'true')", a)
+    world.sql("insert into app.i18n_strings (organization_id, namespace, key, locale, text) "
+              "values (%s, 'enum', 'project_status.quoted', 'de', 'Angebot raus')", a)
     # An archived event (one from long ago, moved by the archive job) and a document due for disposal.
     world.sql("insert into audit.activity_log (organization_id, occurred_at, actor_role, entity_type, entity_id, action) "
               "values (%s, now() - interval '100 years', 'app_user', 'sites', 'archived', 'update')", a)

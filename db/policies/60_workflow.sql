@@ -16,9 +16,9 @@ ALTER TABLE app.workflow_stages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.workflow_stages FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.workflow_stages TO app_user, app_admin;
 GRANT INSERT (organization_id, name, slug, stage_order, is_active, estimated_duration_days, project_status, responsible_roles,
-              required_document_categories, tasks, decisions, exit_criteria),
+              required_document_categories, tasks, decisions, exit_criteria, labels),
       UPDATE (name, slug, stage_order, is_active, estimated_duration_days, project_status, responsible_roles,
-              required_document_categories, tasks, decisions, exit_criteria),
+              required_document_categories, tasks, decisions, exit_criteria, labels),
       DELETE ON app.workflow_stages TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id) ON app.workflow_stages TO app_user;
 CREATE POLICY workflow_stages_select_reader ON app.workflow_stages FOR SELECT TO app_user
@@ -36,9 +36,9 @@ ALTER TABLE app.workflow_sub_stages ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.workflow_sub_stages FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.workflow_sub_stages TO app_user, app_admin;
 GRANT INSERT (organization_id, workflow_stage_id, name, slug, sub_stage_order, is_required, requires_approval, approval_type,
-              can_skip, auto_advance, marks_delivery, estimated_duration_hours, responsible_roles, metadata, is_active),
+              can_skip, auto_advance, marks_delivery, estimated_duration_hours, responsible_roles, metadata, is_active, labels),
       UPDATE (name, slug, sub_stage_order, is_required, requires_approval, approval_type, can_skip, auto_advance,
-              marks_delivery, estimated_duration_hours, responsible_roles, metadata, is_active),
+              marks_delivery, estimated_duration_hours, responsible_roles, metadata, is_active, labels),
       DELETE ON app.workflow_sub_stages TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id, workflow_stage_id) ON app.workflow_sub_stages TO app_user;
 CREATE POLICY workflow_sub_stages_select_reader ON app.workflow_sub_stages FOR SELECT TO app_user

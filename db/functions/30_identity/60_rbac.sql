@@ -429,6 +429,8 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.capas
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('capa.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.contacts
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('partner.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.i18n_strings
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('organization.update');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.messages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('project.read');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.partners
@@ -439,6 +441,8 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.rules
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('rule.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sites
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('site.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.tenant_feature_flags
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('organization.manage_features');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_definition_stages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_definition_sub_stages

@@ -182,7 +182,9 @@ AS $$
     ('capas', NULL, 'readers', 'capa.read'),
     ('capa_actions', NULL, 'readers', 'capa.read'),
     ('capa_links', NULL, 'readers', 'capa.read'),
-    ('rules', NULL, 'readers', 'rule.manage')
+    ('rules', NULL, 'readers', 'rule.manage'),
+    ('tenant_feature_flags', ARRAY['flag_key'], 'readers', NULL),
+    ('i18n_strings', ARRAY['namespace', 'key', 'locale'], 'readers', NULL)
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS

@@ -3,7 +3,8 @@
 -- domains add their permissions here.
 
 INSERT INTO app.permissions (code, description) VALUES
-  ('organization.update', 'Change the organization''s name, settings and branding'),
+  ('organization.update', 'Change the organization''s name, settings and branding (its own texts: i18n_strings)'),
+  ('organization.manage_features', 'Turn the organization''s feature flags on and off (GLP e-signatures, training checks, ...)'),
   ('site.manage', 'Create, change and close sites'),
   ('partner.read', 'Read customers, suppliers and their contacts'),
   ('partner.manage', 'Create and change customers, suppliers and their contacts'),
