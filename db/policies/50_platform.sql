@@ -40,3 +40,10 @@ GRANT EXECUTE ON FUNCTION auth.entity_registration(text), auth.can_see_entity(te
 
 -- Labels in the caller's language (db/functions/50_platform/07_localized.sql).
 GRANT EXECUTE ON FUNCTION auth.locale(), auth.localized(text, jsonb) TO anon, app_user, app_admin;
+
+-- Search (db/functions/50_platform/36_search.sql): staff and portal users
+-- search as themselves (app.search is SECURITY INVOKER: row-level security
+-- and the portal views' read rules decide what they find);
+-- auth.search_sources hands app.search the registrations. Not granted to
+-- app_admin: platform operators have no active tenant to search.
+GRANT EXECUTE ON FUNCTION app.search(text, text[], integer), auth.search_sources() TO app_user;

@@ -602,3 +602,5 @@ COMMENT ON COLUMN app.project_workflow.blocked_reason IS 'Why it is blocked.';
 
 -- Projects carry the platform blocks (custom fields, state machines, tags, comments, attachments, search).
 SELECT app_private.register_entity_type('project', 'app.projects', 'title', 'Project', 'project_number');
+-- Staff search projects by human id, title and description (portal users: 80_portal.sql).
+SELECT app_private.register_search('project', 't.search_vector', 't.description');

@@ -58,3 +58,8 @@ COMMENT ON COLUMN app.customer_project_progress.status IS 'pending, in_progress,
 COMMENT ON COLUMN app.customer_project_progress.started_at IS 'When work started.';
 COMMENT ON COLUMN app.customer_project_progress.due_at IS 'When it is due.';
 COMMENT ON COLUMN app.customer_project_progress.completed_at IS 'When it was completed or skipped.';
+
+-- Portal users search their customer's projects through app.customer_projects
+-- (its read rule), by human id and title only: the description is staff's.
+SELECT app_private.register_search('project', $$setweight(to_tsvector('simple', t.project_number || ' ' || t.title), 'A')$$, 't.title',
+                                   'partner', 'app.customer_projects', 'project_id');

@@ -1,0 +1,13 @@
+-- Revert pulse:platform/search from pg
+
+BEGIN;
+
+DROP FUNCTION IF EXISTS app.search(text, text[], integer);
+DROP FUNCTION IF EXISTS app_private.register_search(text, regclass, text, text, text, text, text);
+DROP TABLE app_private.search_sources;
+ALTER TABLE app.documents DROP COLUMN search_vector;
+DROP INDEX app.documents_title_trgm_idx;
+ALTER TABLE app.projects DROP COLUMN search_vector;
+DROP INDEX app.projects_project_number_trgm_idx;
+
+COMMIT;
