@@ -54,15 +54,17 @@ COMMENT ON FUNCTION app_private.register_search(text, text, text, text, regclass
 -- For app.search, which runs as the caller: API roles cannot read app_private.
 CREATE OR REPLACE FUNCTION auth.search_sources()
   RETURNS TABLE (entity_type text, audience text, source regclass, id_column text, title_column text, number_column text,
-                 vector text, snippet text)
+                 vector text, snippet text, has_trash boolean)
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
-  SELECT s.entity_type, s.audience, s.source, s.id_column, s.title_column, s.number_column, s.vector, s.snippet
+  SELECT s.entity_type, s.audience, s.source, s.id_column, s.title_column, s.number_column, s.vector, s.snippet,
+         EXISTS (SELECT FROM pg_catalog.pg_attribute AS a
+                  WHERE a.attrelid = s.source AND a.attname = 'deleted_at' AND NOT a.attisdropped)
     FROM app_private.search_sources AS s;
 $$;
 COMMENT ON FUNCTION auth.search_sources() IS
-  'The search registrations (app_private.register_search), for app.search; they name relations and expressions, no tenant data.';
+  'The search registrations (app_private.register_search), for app.search; has_trash: the source has soft delete''s deleted_at (trashed rows are never found). They name relations and expressions, no tenant data.';
 
 CREATE OR REPLACE FUNCTION app.search(query text, entity_types text[] DEFAULT NULL, "limit" integer DEFAULT 20)
   RETURNS TABLE (entity_type text, entity_id uuid, title text, human_id text, rank real, snippet text)
@@ -123,13 +125,14 @@ BEGIN
                + CASE WHEN x.v @@ $1 THEN 0 ELSE public.word_similarity($3, x.title) / 2 END)::real AS rank
          FROM (SELECT t.%I AS id, t.%I::text AS title, %s::text AS human_id, (%s)::text AS snippet, (%s)::tsvector AS v
                  FROM %s AS t
-                WHERE t.organization_id = $2) AS x
+                WHERE t.organization_id = $2%s) AS x
         WHERE x.v @@ $1 OR x.human_id ILIKE $4
            OR (pg_catalog.length($3) >= 3 AND $6 AND $3 OPERATOR(public.<%%) x.title)
         ORDER BY rank DESC, x.id
         LIMIT $5)$sql$,
       v_source.entity_type, v_source.id_column, v_source.title_column,
-      coalesce('t.' || pg_catalog.quote_ident(v_source.number_column), 'NULL'), v_source.snippet, v_source.vector, v_source.source);
+      coalesce('t.' || pg_catalog.quote_ident(v_source.number_column), 'NULL'), v_source.snippet, v_source.vector, v_source.source,
+      CASE WHEN v_source.has_trash THEN ' AND t.deleted_at IS NULL' ELSE '' END);
   END LOOP;
   IF pg_catalog.cardinality(v_branches) = 0 OR auth.org_id() IS NULL THEN
     RETURN;
@@ -150,4 +153,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.search(text, text[], integer) IS
-  E'Search\nRanked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant: staff through row-level security, portal users their customer''s projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.';
+  E'Search\nRanked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer''s projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.';

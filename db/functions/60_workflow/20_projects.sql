@@ -604,3 +604,5 @@ COMMENT ON COLUMN app.project_workflow.blocked_reason IS 'Why it is blocked.';
 SELECT app_private.register_entity_type('project', 'app.projects', 'title', 'Project', 'project_number');
 -- Staff search projects by human id, title and description (portal users: 80_portal.sql).
 SELECT app_private.register_search('project', 't.search_vector', 't.description');
+-- Trash: project.update holders move projects to it, trash.manage holders see and restore them.
+SELECT app_private.enable_soft_delete('project', 'project.update');
