@@ -63,6 +63,8 @@ FUNCTION_CASES = {
     "mark_all_notifications_read": "the caller's own notifications only (test_approvals_documents.sql)",
     "escalate_overdue_approvals": "the caller's tenant only (test_workflow_acceptance.sql)",
     "approval_route": "the caller's tenant only, staff only (test_approval_route.sql)",
+    "search": "as the caller: row-level security, the caller's tenant only (test_search.sql, test_search_http)",
+    "trash": "as the caller, trash.manage, the caller's tenant only (test_soft_delete.sql, test_search_http)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -86,6 +88,8 @@ ROW_FUNCTIONS = {
     "document_download_url": {"version_id": "{version}"},
     "mark_notification_read": {"notification_id": "{notification}"},
     "waive_exit_criterion": {"project_id": "{project}", "criterion_id": "{criterion}", "reason": "x"},
+    "soft_delete": {"entity_type": "project", "entity_id": "{project}", "reason": "x"},
+    "restore": {"entity_type": "project", "entity_id": "{project}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
