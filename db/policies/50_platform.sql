@@ -46,7 +46,8 @@ GRANT EXECUTE ON FUNCTION auth.locale(), auth.localized(text, jsonb) TO anon, ap
 -- and the portal views' read rules decide what they find);
 -- auth.search_sources hands app.search the registrations. Not granted to
 -- app_admin: platform operators have no active tenant to search.
-GRANT EXECUTE ON FUNCTION app.search(text, text[], integer), auth.search_sources() TO app_user;
+GRANT EXECUTE ON FUNCTION app.search(text, text[], integer), auth.search_sources(),
+  auth.search_candidates(text, tsquery, text, text, boolean, integer) TO app_user;
 
 -- Soft delete (db/functions/50_platform/38_soft_delete.sql): app.soft_delete,
 -- app.restore and app.trash run as the caller (row-level security decides
