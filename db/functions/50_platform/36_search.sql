@@ -17,7 +17,10 @@
 -- indexed under RLS), re-checks the match against the source's own vector
 -- (a portal source matches on less than the table's vector), ranks and
 -- marks them. The candidates step returns ids only, and only of the
--- caller's tenant.
+-- caller's tenant: the best 500 per type by rank, so a caller who may read
+-- only a small share of a tenant's rows (a portal user in a large tenant)
+-- can miss hits that rank below the tenant's 500 best for a very common
+-- word; a more specific query finds them.
 
 CREATE OR REPLACE FUNCTION app_private.register_search(
   p_entity_type text,
@@ -208,7 +211,7 @@ BEGIN
 
   -- Words and codes first; the typo pass only when they found too little.
   FOR pass IN 1..2 LOOP
-    v_candidates := ARRAY(SELECT pg_catalog.unnest(auth.search_candidates(t, v_query, v_text, v_pattern, pass = 2, 2000))
+    v_candidates := ARRAY(SELECT pg_catalog.unnest(auth.search_candidates(t, v_query, v_text, v_pattern, pass = 2, 500))
                             FROM pg_catalog.unnest(v_types) AS t);
     CONTINUE WHEN pg_catalog.cardinality(v_candidates) = 0;
     RETURN QUERY EXECUTE pg_catalog.format($sql$
