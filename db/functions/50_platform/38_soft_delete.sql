@@ -182,18 +182,19 @@ SET search_path = ''
 AS $$
 DECLARE
   v_type record;
-  v_row record;
+  v_organization_id uuid;
+  v_id uuid;
   v_purged integer := 0;
   v_kept integer := 0;
 BEGIN
   FOR v_type IN SELECT * FROM auth.trash_types() ORDER BY entity_type LOOP
-    FOR v_row IN EXECUTE pg_catalog.format(
+    FOR v_organization_id, v_id IN EXECUTE pg_catalog.format(
         'SELECT organization_id, id FROM %s WHERE deleted_at < $1 ORDER BY deleted_at', v_type.table_name)
         USING p_as_of - v_type.retention
     LOOP
       BEGIN
         EXECUTE pg_catalog.format('DELETE FROM %s WHERE organization_id = $1 AND id = $2', v_type.table_name)
-          USING v_row.organization_id, v_row.id;
+          USING v_organization_id, v_id;
         v_purged := v_purged + 1;
       EXCEPTION WHEN SQLSTATE 'PT409' THEN
         v_kept := v_kept + 1;

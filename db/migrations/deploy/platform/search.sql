@@ -17,14 +17,14 @@ ALTER TABLE app.projects ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
   setweight(to_tsvector('simple', project_number), 'A') || setweight(to_tsvector('simple', title), 'A')
   || setweight(to_tsvector('simple', description), 'B')) STORED;
 COMMENT ON COLUMN app.projects.search_vector IS
-  E'@behavior -*\nSearch document\nHuman id and title (weight A) and description (B), text configuration simple; kept by the database, read by app.search.';
+  E'Search document\nHuman id and title (weight A) and description (B), text configuration simple; kept by the database, read by app.search.';
 CREATE INDEX projects_search_idx ON app.projects USING gin (search_vector);
 CREATE INDEX projects_project_number_trgm_idx ON app.projects USING gin (project_number public.gin_trgm_ops);
 
 ALTER TABLE app.documents ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
   setweight(to_tsvector('simple', title), 'A') || setweight(to_tsvector('simple', coalesce(file_name, '')), 'B')) STORED;
 COMMENT ON COLUMN app.documents.search_vector IS
-  E'@behavior -*\nSearch document\nTitle (weight A) and file name (B), text configuration simple; kept by the database, read by app.search.';
+  E'Search document\nTitle (weight A) and file name (B), text configuration simple; kept by the database, read by app.search.';
 CREATE INDEX documents_search_idx ON app.documents USING gin (search_vector);
 CREATE INDEX documents_title_trgm_idx ON app.documents USING gin (title public.gin_trgm_ops);
 

@@ -13,7 +13,7 @@ ALTER TABLE app.projects
   ADD COLUMN deleted_by uuid REFERENCES app.users (id) ON DELETE SET NULL,
   ADD COLUMN deletion_reason text CONSTRAINT projects_deletion_reason_length CHECK (length(deletion_reason) <= 2000);
 COMMENT ON COLUMN app.projects.deleted_at IS
-  E'@behavior +filterBy\nMoved to the trash\nWhen the project was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed projects.';
+  E'Moved to the trash\nWhen the project was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed projects.';
 COMMENT ON COLUMN app.projects.deleted_by IS 'Who moved it to the trash.';
 COMMENT ON COLUMN app.projects.deletion_reason IS 'Why it was moved to the trash.';
 CREATE INDEX projects_deleted_idx ON app.projects (organization_id, deleted_at) WHERE deleted_at IS NOT NULL;
@@ -24,7 +24,7 @@ ALTER TABLE app.documents
   ADD COLUMN deleted_by uuid REFERENCES app.users (id) ON DELETE SET NULL,
   ADD COLUMN deletion_reason text CONSTRAINT documents_deletion_reason_length CHECK (length(deletion_reason) <= 2000);
 COMMENT ON COLUMN app.documents.deleted_at IS
-  E'@behavior +filterBy\nMoved to the trash\nWhen the document was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed documents.';
+  E'Moved to the trash\nWhen the document was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed documents.';
 COMMENT ON COLUMN app.documents.deleted_by IS 'Who moved it to the trash.';
 COMMENT ON COLUMN app.documents.deletion_reason IS 'Why it was moved to the trash.';
 CREATE INDEX documents_deleted_idx ON app.documents (organization_id, deleted_at) WHERE deleted_at IS NOT NULL;
