@@ -53,7 +53,7 @@ def timed(conn: psycopg.Connection, claims: str, sql: str, params: tuple[object,
 
 def percentile(times: list[float], share: float) -> float:
     ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> None:
