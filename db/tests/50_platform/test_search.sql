@@ -3,7 +3,7 @@
 -- trash; websearch syntax, human ids and partial codes, a typo fallback,
 -- snippets; PT422 for bad input; one line registers a new type.
 BEGIN;
-SELECT plan(27);
+SELECT plan(29);
 
 SELECT tests.remember('a', tests.create_workflow_tenant());
 SELECT tests.remember('b', tests.create_workflow_tenant());
@@ -82,6 +82,10 @@ SELECT is(tests.refusal($$SELECT * FROM app.search('x', '{gadget}')$$), 'PT422 s
   'a registered type that is not searchable is refused by name');
 SELECT is(tests.refusal($$SELECT app_private.register_search('gadget', 't.search_vector')$$), 'PT422 search.source_invalid',
   'a source that cannot answer the search query is refused');
+SELECT is(tests.refusal($$SELECT app_private.register_search('gadget', $v$to_tsvector('simple', t.name)$v$, NULL, 'partner')$$),
+  'PT422 search.source_invalid', 'partners are registered after staff (whose indexed vector finds the candidates)');
+SELECT is(tests.refusal($$SELECT app_private.register_search('project', 't.search_vector', NULL, 'staff', 'app.customer_projects', 'project_id')$$),
+  'PT422 search.source_invalid', 'staff search the entity table itself, under its policies');
 SELECT lives_ok($$SELECT app_private.register_search('gadget', $v$to_tsvector('simple', t.code || ' ' || t.name)$v$)$$,
   'a table registers with one line');
 INSERT INTO tests.gadgets (organization_id, name, code) VALUES (tests.recall('a'), 'Zephyr gauge', 'GG-0042');
