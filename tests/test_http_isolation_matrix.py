@@ -67,6 +67,8 @@ FUNCTION_CASES = {
     "approval_route": "the caller's tenant only, staff only (test_approval_route.sql)",
     "workflow_stages_label": "computed column: the stage row the caller already reads (test_i18n.sql, test_i18n_http)",
     "workflow_sub_stages_label": "computed column: the sub-stage row the caller already reads (test_i18n.sql, test_i18n_http)",
+    "search": "as the caller: row-level security, the caller's tenant only (test_search.sql, test_search_http)",
+    "trash": "as the caller, trash.manage, the caller's tenant only (test_soft_delete.sql, test_search_http)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -96,6 +98,8 @@ ROW_FUNCTIONS = {
     "erase_personal_data": {"user_id": "{user}", "reason": "x"},
     "open_capa": {"title": "x", "problem_statement": "x", "source_entity_type": "project", "source_entity_id": "{project}"},
     "dry_run_rules": {"event_type": "project.stage_changed", "payload": {}, "entity_type": "project", "entity_id": "{project}"},
+    "soft_delete": {"entity_type": "project", "entity_id": "{project}", "reason": "x"},
+    "restore": {"entity_type": "project", "entity_id": "{project}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,

@@ -207,3 +207,20 @@ CREATE POLICY i18n_strings_select_operator ON app.i18n_strings FOR SELECT TO app
 GRANT SELECT ON app.localized_strings TO app_user, app_admin;
 GRANT EXECUTE ON FUNCTION app.workflow_stages_label(app.workflow_stages), app.workflow_sub_stages_label(app.workflow_sub_stages)
   TO app_user, app_admin;
+-- Search (db/functions/50_platform/36_search.sql): staff and portal users
+-- search as themselves (app.search is SECURITY INVOKER: row-level security
+-- and the portal views' read rules decide what they find);
+-- auth.search_sources hands app.search the registrations. Not granted to
+-- app_admin: platform operators have no active tenant to search.
+GRANT EXECUTE ON FUNCTION app.search(text, text[], integer), auth.search_sources(),
+  auth.search_candidates(text, tsquery, text, text, boolean, integer) TO app_user;
+
+-- Soft delete (db/functions/50_platform/38_soft_delete.sql): app.soft_delete,
+-- app.restore and app.trash run as the caller (row-level security decides
+-- whether they see the row) and write through auth.set_deleted, which
+-- re-checks the tenant and the permission. The tables' SELECT policies hide
+-- trashed rows from all but trash.manage holders (60_workflow.sql). Plain
+-- DELETE stays ungranted on the opted-in tables: deleting is moving to the
+-- trash, and the purge-trash job deletes for good.
+GRANT EXECUTE ON FUNCTION app.soft_delete(text, uuid, text), app.restore(text, uuid), app.trash(text[]),
+  auth.soft_delete_registration(text), auth.set_deleted(text, uuid, boolean, text), auth.trash_types() TO app_user;

@@ -227,7 +227,9 @@ CREATE POLICY approver_backups_select_operator ON app.approver_backups FOR SELEC
 -- (and the status it drives) changes only through app.override_project_stage
 -- (management, with a reason) or the automatic advance; server-managed
 -- columns are the server's. status stays writable for the one change by
--- hand, cancelling (the guard trigger refuses any other).
+-- hand, cancelling (the guard trigger refuses any other). Trashed projects
+-- (deleted_at, app.soft_delete) are seen only by trash.manage holders and
+-- changed by nobody until restored.
 ALTER TABLE app.projects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.projects FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.projects TO app_user, app_admin;
@@ -240,13 +242,14 @@ GRANT INSERT (organization_id, project_number, title, description, customer_orga
 GRANT INSERT (id), UPDATE (organization_id, id) ON app.projects TO app_user;
 CREATE POLICY projects_select_reader ON app.projects FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
-         AND (SELECT auth.partner_id()) IS NULL);
+         AND (SELECT auth.partner_id()) IS NULL
+         AND (deleted_at IS NULL OR (SELECT auth.has_permission('trash.manage'))));
 CREATE POLICY projects_insert_creator ON app.projects FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('project.create'))
               AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY projects_update_editor ON app.projects FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-         AND (SELECT auth.has_permission('project.update')));
+         AND (SELECT auth.has_permission('project.update')) AND deleted_at IS NULL);
 CREATE POLICY projects_select_operator ON app.projects FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
@@ -324,7 +327,8 @@ ALTER TABLE app.documents FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.documents TO app_user, app_admin;
 CREATE POLICY documents_select_staff ON app.documents FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
-         AND (SELECT auth.partner_id()) IS NULL);
+         AND (SELECT auth.partner_id()) IS NULL
+         AND (deleted_at IS NULL OR (SELECT auth.has_permission('trash.manage'))));
 CREATE POLICY documents_select_operator ON app.documents FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 

@@ -24,7 +24,9 @@ AS $$
     ('remind-overdue-capa-actions', '7 6 * * *', 'SELECT app_private.remind_overdue_capa_actions()',
      'Tells each owner of an open CAPA action past its due date, once.'),
     ('purge-rule-runs', '53 3 * * *', 'SELECT app_private.purge_rule_runs()',
-     'Deletes rule runs older than the platform''s retention (rule_settings.run_retention_days, 90 days by default).')
+     'Deletes rule runs older than the platform''s retention (rule_settings.run_retention_days, 90 days by default).'),
+    ('purge-trash', '47 3 * * *', 'SELECT app_private.purge_trash()',
+     'Deletes for good what has been in the trash (app.soft_delete) for 30 days; rows an append-only trail or retention keeps stay.')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';

@@ -571,3 +571,7 @@ COMMENT ON COLUMN app.project_workflow.blocked_reason IS 'Why it is blocked.';
 -- Projects carry the platform blocks (custom fields, state machines, tags, comments, attachments, search).
 SELECT app_private.register_entity_type('project', 'app.projects', 'title', 'Project', 'project_number');
 SELECT app_private.register_rule_target('project', 'project.update');
+-- Staff search projects by human id, title and description (portal users: 80_portal.sql).
+SELECT app_private.register_search('project', 't.search_vector', 't.description');
+-- Trash: project.update holders move projects to it, trash.manage holders see and restore them.
+SELECT app_private.enable_soft_delete('project', 'project.update');

@@ -246,3 +246,5 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.document_ca
 
 -- Documents carry the platform blocks (custom fields, tags, comments, search).
 SELECT app_private.register_entity_type('document', 'app.documents', 'title', 'Document');
+SELECT app_private.register_search('document', 't.search_vector', $$concat_ws(' ', t.title, t.file_name)$$);
+SELECT app_private.enable_soft_delete('document', 'project.update');

@@ -3,16 +3,18 @@
 -- metadata; progress rows a metadata log of staff comments, blocked_reason,
 -- assignees and routing), so these views read them with their owner's rights
 -- and apply the read rule themselves: staff read the tenant's projects, a
--- portal user their customer's, platform operators all.
+-- portal user their customer's, platform operators all; none what is in the
+-- trash (app.soft_delete).
 CREATE OR REPLACE VIEW app.customer_projects WITH (security_barrier) AS
 SELECT p.organization_id, p.id AS project_id, p.project_number, p.title, p.customer_organization_id,
        p.status, p.current_stage_id, st.name AS stage_name, p.stage_entered_at, p.requested_due_date, p.promised_due_date,
        p.delivered_at, p.completed_at
   FROM app.projects AS p
   LEFT JOIN app.workflow_stages AS st ON st.organization_id = p.organization_id AND st.id = p.current_stage_id
- WHERE (SELECT auth.is_platform_operator())
-    OR (p.organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
-        AND ((SELECT auth.partner_id()) IS NULL OR p.customer_organization_id = (SELECT auth.partner_id())));
+ WHERE p.deleted_at IS NULL
+   AND ((SELECT auth.is_platform_operator())
+        OR (p.organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+            AND ((SELECT auth.partner_id()) IS NULL OR p.customer_organization_id = (SELECT auth.partner_id()))));
 
 COMMENT ON VIEW app.customer_projects IS
   E'Projects as a customer may see them: status, current stage and dates, without internal values, metadata or team. Staff read all of the tenant''s projects, a portal user those of their customer.';
@@ -38,9 +40,10 @@ SELECT pr.organization_id, pr.id AS progress_id, pr.project_id, p.project_number
   JOIN app.projects AS p ON p.organization_id = pr.organization_id AND p.id = pr.project_id
   JOIN app.workflow_stages AS st ON st.organization_id = pr.organization_id AND st.id = pr.workflow_stage_id
   JOIN app.workflow_sub_stages AS ss ON ss.organization_id = pr.organization_id AND ss.id = pr.sub_stage_id
- WHERE (SELECT auth.is_platform_operator())
-    OR (pr.organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
-        AND ((SELECT auth.partner_id()) IS NULL OR p.customer_organization_id = (SELECT auth.partner_id())));
+ WHERE p.deleted_at IS NULL
+   AND ((SELECT auth.is_platform_operator())
+        OR (pr.organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read'))
+            AND ((SELECT auth.partner_id()) IS NULL OR p.customer_organization_id = (SELECT auth.partner_id()))));
 
 COMMENT ON VIEW app.customer_project_progress IS
   E'Progress of projects as a customer may see it: each sub-stage''s status and dates, without staff comments, assignees or routing. Staff read all of the tenant''s projects, a portal user those of their customer.';
@@ -58,3 +61,8 @@ COMMENT ON COLUMN app.customer_project_progress.status IS 'pending, in_progress,
 COMMENT ON COLUMN app.customer_project_progress.started_at IS 'When work started.';
 COMMENT ON COLUMN app.customer_project_progress.due_at IS 'When it is due.';
 COMMENT ON COLUMN app.customer_project_progress.completed_at IS 'When it was completed or skipped.';
+
+-- Portal users search their customer's projects through app.customer_projects
+-- (its read rule), by human id and title only: the description is staff's.
+SELECT app_private.register_search('project', $$setweight(to_tsvector('simple', t.project_number || ' ' || t.title), 'A')$$, 't.title',
+                                   'partner', 'app.customer_projects', 'project_id');
