@@ -602,3 +602,4 @@ COMMENT ON COLUMN app.project_workflow.blocked_reason IS 'Why it is blocked.';
 
 -- Projects carry the platform blocks (custom fields, state machines, tags, comments, attachments, search).
 SELECT app_private.register_entity_type('project', 'app.projects', 'title', 'Project', 'project_number');
+SELECT app_private.enable_custom_fields('project');

@@ -246,3 +246,7 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.document_ca
 
 -- Documents carry the platform blocks (custom fields, tags, comments, search).
 SELECT app_private.register_entity_type('document', 'app.documents', 'title', 'Document');
+-- Documents are created by app.create_document, which takes no custom fields:
+-- their values are set afterwards (PATCH /documents), so an insert need not
+-- carry the required ones.
+SELECT app_private.enable_custom_fields('document', p_required_on_insert => false);
