@@ -33,6 +33,7 @@ GLOBAL_RELATIONS = {
     "users": "id",
     "sessions": "user_id",
     "permissions": None,  # the catalog: the same for everybody, read-only
+    "units": None,  # units of measure: the same for everybody, written by platform operators only
 }
 
 # Functions: who may call them is their case; each is exercised by the suites named.
@@ -63,6 +64,12 @@ FUNCTION_CASES = {
     "mark_all_notifications_read": "the caller's own notifications only (test_approvals_documents.sql)",
     "escalate_overdue_approvals": "the caller's tenant only (test_workflow_acceptance.sql)",
     "approval_route": "the caller's tenant only, staff only (test_approval_route.sql)",
+    "convert_unit": "reads the global units only (test_units.sql)",
+    "units_localized_name": "computed column of the global units",
+    "type_lists_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
+    "type_list_values_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
+    "custom_field_definitions_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
+    "custom_field_violations": "the caller's tenant, rows they may read only (test_custom_fields.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -135,6 +142,7 @@ def build_tenant_a(world: World) -> str:
     world.sql("update app.project_sub_stage_progress set due_at = now() - interval '1 day' "
               "where project_id = %s and status = 'pending'", waiting)
     world.sql("select tests.create_site(%s)", a)
+    world.sql("select tests.define_custom_fields(%s)", a)
     # An archived event (one from long ago, moved by the archive job) and a document due for disposal.
     world.sql("insert into audit.activity_log (organization_id, occurred_at, actor_role, entity_type, entity_id, action) "
               "values (%s, now() - interval '100 years', 'app_user', 'sites', 'archived', 'update')", a)
