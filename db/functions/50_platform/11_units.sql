@@ -30,7 +30,7 @@ BEGIN
     RETURN value;
   END IF;
   -- Through the base unit: base = value * factor + base_offset.
-  RETURN (value * v_from.factor + v_from.base_offset - v_to.base_offset) / v_to.factor;
+  RETURN pg_catalog.trim_scale((value * v_from.factor + v_from.base_offset - v_to.base_offset) / v_to.factor);
 END
 $$;
 COMMENT ON FUNCTION app.convert_unit(numeric, text, text) IS

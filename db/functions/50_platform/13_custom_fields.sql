@@ -80,7 +80,7 @@ BEGIN
     ELSIF v_number > d.max_value THEN
       reason := 'custom_field.max'; message := pg_catalog.format('must be at most %s%s', d.max_value, coalesce(' ' || d.unit, '')); RETURN;
     END IF;
-    value := pg_catalog.to_jsonb(v_number);
+    value := pg_catalog.to_jsonb(pg_catalog.trim_scale(v_number));
   WHEN 'date', 'datetime' THEN
     v_text := p_value #>> '{}';
     IF v_kind <> 'string' OR v_text !~ (SELECT CASE d.field_type WHEN 'date' THEN '^\d{4}-\d{2}-\d{2}$'
