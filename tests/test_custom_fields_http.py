@@ -98,6 +98,27 @@ def test_graphql_filters_and_sorts_by_a_custom_field(live, tenant):
     assert graphql(live, query, tenant["sales"]).json()["data"]["projects"]["totalCount"] == 2
 
 
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+def test_graphql_pages_through_an_order_by_a_custom_field(live, tenant, direction):
+    """Page by page with cursors, across the rows without the value (whose cursors must read back), the same
+    rows in the same order as in one page."""
+    query = """query ($after: Cursor, $first: Int!, $direction: CustomFieldOrderDirection) {
+                 projects(orderByCustomFields: [{code: "wall_thickness", direction: $direction}], first: $first, after: $after)
+                 { nodes { rowId } pageInfo { endCursor hasNextPage } } }"""
+    whole = graphql(live, query, tenant["sales"], {"first": 100, "direction": direction}).json()["data"]["projects"]
+    paged, after = [], None
+    while True:
+        page = graphql(live, query, tenant["sales"], {"first": 1, "after": after, "direction": direction}).json()
+        paged += [node["rowId"] for node in page["data"]["projects"]["nodes"]]
+        if not page["data"]["projects"]["pageInfo"]["hasNextPage"]:
+            break
+        after = page["data"]["projects"]["pageInfo"]["endCursor"]
+    assert paged == [node["rowId"] for node in whole["nodes"]] and len(paged) >= 3
+    thin, thick = tenant["projects"]["Thin"], tenant["projects"]["Thick"]
+    assert paged.index(thin) < paged.index(thick) if direction == "ASC" else paged.index(thick) < paged.index(thin)
+    assert paged.index(tenant["projects"]["Plain"]) > max(paged.index(thin), paged.index(thick)), "no value: last"
+
+
 def test_violations_and_localized_labels(live, world, tenant):
     answer = rest(live, "PATCH", "/custom_field_definitions?code=eq.wall_thickness", tenant["management"],
                   json={"max_value": 9.6})

@@ -12,9 +12,9 @@
 // enum values of `orderBy`. This plugin adds one argument to every
 // connection and list of a table with a `custom_fields` column:
 //   projects(orderByCustomFields: [{code: "wall_thickness", direction: DESC}])
-// ordering by `custom_fields -> code` (jsonb order: numbers numerically,
+// ordering by the value of `custom_fields -> code` (numbers numerically,
 // text alphabetically, absent values last), before `orderBy` and the primary
-// key. The code is sent as a bound value, never spliced into SQL; each
+// key; cursors (after/before) work with it. The code is sent as a bound value, never spliced into SQL; each
 // distinct list of codes plans once (the plan depends on it).
 import { TYPES } from "postgraphile/@dataplan/pg";
 import { sql } from "postgraphile/pg-sql2";
@@ -23,15 +23,24 @@ const COLUMN = "custom_fields";
 const ORDER_TYPE = "CustomFieldOrder";
 const DIRECTION_TYPE = "CustomFieldOrderDirection";
 
+// Three sort keys per code, none ever NULL and each a plain scalar, so a
+// page's cursor holds them and reads them back (a NULL in a cursor matches
+// nothing on the next page; a jsonb cursor value is not read back as JSON):
+// whether the row has the value (rows without it last, in both
+// directions), the value as a number (numbers sort numerically), the value
+// as text (text, dates and codes sort alphabetically).
 function orderByCustomFields(orders) {
   return (queryBuilder) => {
     for (const { code, direction } of orders ?? []) {
+      const value = sql`(${queryBuilder.alias}.${sql.identifier(COLUMN)} -> ${sql.value(code)})`;
+      const dir = direction === "DESC" ? "DESC" : "ASC";
+      queryBuilder.orderBy({ fragment: sql`(${value} IS NOT NULL)`, codec: TYPES.boolean, direction: "DESC" });
       queryBuilder.orderBy({
-        fragment: sql`${queryBuilder.alias}.${sql.identifier(COLUMN)} -> ${sql.value(code)}`,
-        codec: TYPES.jsonb,
-        direction: direction === "DESC" ? "DESC" : "ASC",
-        nulls: direction === "DESC" ? "FIRST" : "LAST",
+        fragment: sql`coalesce(CASE WHEN jsonb_typeof(${value}) = 'number' THEN (${value})::numeric END, 0)`,
+        codec: TYPES.numeric,
+        direction: dir,
       });
+      queryBuilder.orderBy({ fragment: sql`coalesce(${value} #>> '{}', '')`, codec: TYPES.text, direction: dir });
     }
   };
 }
@@ -73,7 +82,7 @@ export const CustomFieldOrderPlugin = {
         const { GraphQLList, GraphQLNonNull } = build.graphql;
         return build.extend(args, {
           orderByCustomFields: {
-            description: "Order by custom field values, before orderBy (jsonb order: numbers numerically, text alphabetically; rows without the value last).",
+            description: "Order by custom field values, before orderBy: numbers numerically, text, dates and codes alphabetically, rows without the value last (in both directions).",
             type: new GraphQLList(new GraphQLNonNull(build.getTypeByName(ORDER_TYPE))),
             applyPlan(_parent, $target, fieldArg) {
               const $select = isPgFieldConnection ? $target.getSubplan() : $target;

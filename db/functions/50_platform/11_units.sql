@@ -29,12 +29,14 @@ BEGIN
   IF from_unit = to_unit THEN
     RETURN value;
   END IF;
-  -- Through the base unit: base = value * factor + base_offset.
-  RETURN pg_catalog.trim_scale((value * v_from.factor + v_from.base_offset - v_to.base_offset) / v_to.factor);
+  -- Through the base unit: base = value * factor + base_offset. Rounded to
+  -- 15 decimal places: factors like 5/9 (degF) are not exact in numeric, and
+  -- 100 degC should be 212 degF, not 211.99999999999999999831.
+  RETURN pg_catalog.trim_scale(pg_catalog.round((value * v_from.factor + v_from.base_offset - v_to.base_offset) / v_to.factor, 15));
 END
 $$;
 COMMENT ON FUNCTION app.convert_unit(numeric, text, text) IS
-  E'Convert a value between units\nConverts value from from_unit to to_unit (codes of GET /units) through their dimension''s base unit, offsets included (degC to degF); PT422 unit.unknown for a code that is not in the reference, unit.incompatible for units of different dimensions.';
+  E'Convert a value between units\nConverts value from from_unit to to_unit (codes of GET /units) through their dimension''s base unit, offsets included (degC to degF), rounded to 15 decimal places; PT422 unit.unknown for a code that is not in the reference, unit.incompatible for units of different dimensions.';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.units
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
