@@ -11,7 +11,7 @@ SELECT organization_id, id, entity_type, code, label, labels, field_type, is_req
   FROM app.custom_field_definitions WHERE false;
 SELECT custom_fields FROM app.projects WHERE false;
 SELECT custom_fields FROM app.documents WHERE false;
-SELECT 'projects_custom_fields_idx'::regclass, 'documents_custom_fields_idx'::regclass;
+SELECT 'app.projects_custom_fields_idx'::regclass, 'app.documents_custom_fields_idx'::regclass;
 
 SELECT 1 / (NOT has_table_privilege('anon', 'app.custom_field_definitions', 'SELECT'))::int;
 SELECT 1 / (NOT has_table_privilege('anon', 'app.type_lists', 'SELECT'))::int;
