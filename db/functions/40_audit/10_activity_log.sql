@@ -178,7 +178,10 @@ AS $$
     ('approval_settings', ARRAY['organization_id'], 'readers', 'project.read'),
     ('approval_policies', ARRAY['approval_type', 'priority'], 'readers', 'project.read'),
     ('approver_backups', ARRAY['user_id'], 'readers', 'project.read'),
-    ('document_category_settings', ARRAY['category'], 'readers', 'project.read')
+    ('document_category_settings', ARRAY['category'], 'readers', 'project.read'),
+    ('type_lists', NULL, 'readers', NULL),
+    ('type_list_values', NULL, 'readers', NULL),
+    ('custom_field_definitions', NULL, 'readers', NULL)
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS

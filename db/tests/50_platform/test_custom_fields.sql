@@ -2,7 +2,7 @@
 -- definitions and type lists per tenant, managed with custom_field.manage,
 -- stricter definitions never breaking stored rows, violations listed.
 BEGIN;
-SELECT plan(63);
+SELECT plan(64);
 
 SELECT tests.remember('a', tests.create_workflow_tenant());
 SELECT tests.remember('b', tests.create_workflow_tenant());
@@ -113,6 +113,9 @@ UPDATE app.custom_field_definitions SET pattern = '[A-Z]{3}' WHERE code = 'grade
 UPDATE app.custom_field_definitions SET is_required = true WHERE code = 'customer_reference';
 UPDATE app.type_list_values SET is_active = false WHERE code = 'medium';
 UPDATE app.custom_field_definitions SET is_active = false WHERE code = 'batches';
+SELECT ok(EXISTS (SELECT FROM app.activity_log WHERE organization_id = tests.recall('a') AND entity_type = 'custom_field_definitions'
+                   AND action = 'update' AND new_values ->> 'pattern' = '[A-Z]{3}'),
+  'changes to definitions are in the activity log, for those who read it');
 SELECT tests.act_as_role(tests.recall('a'), 'sales');
 UPDATE app.projects SET title = 'Boiler housing, revised' WHERE id = tests.recall('project');
 SELECT is((SELECT title FROM app.projects WHERE id = tests.recall('project')), 'Boiler housing, revised',
