@@ -18,11 +18,13 @@
 -- One value against one definition: NULL reason and the value as stored
 -- (numbers converted to the field's unit, dates normalised), or the reason
 -- code and a message. Runs inside auth.custom_field_check (owner's rights).
+-- No SET search_path: it is called once per value, a function-level setting
+-- costs a configuration save and restore per call, and every name in it is
+-- schema-qualified (its callers run with search_path '').
 CREATE OR REPLACE FUNCTION app_private.custom_field_problem(
   p_definition app.custom_field_definitions, p_value jsonb, OUT value jsonb, OUT reason text, OUT message text
 )
 LANGUAGE plpgsql STABLE
-SET search_path = ''
 AS $$
 DECLARE
   d app.custom_field_definitions := p_definition;
