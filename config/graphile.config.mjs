@@ -11,12 +11,14 @@
 //   shape.mjs            schema shape rules (tenant-implicit keys, names, inputs)
 //   realtime.mjs         subscriptions; what a subscriber sees is decided in SQL
 //   event-contracts.mjs  event fields read from contracts/events/<domain>/*.schema.json
+//   custom-fields.mjs    ordering by a custom field (orderByCustomFields)
 //   health.mjs           GET /health
 import { makePgService } from "postgraphile/adaptors/pg";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
 import { authContext, AuthPlugin } from "./graphile/auth.mjs";
+import { CustomFieldOrderPlugin } from "./graphile/custom-fields.mjs";
 import { maskError, RefusalPlugin } from "./graphile/errors.mjs";
 import { HealthPlugin } from "./graphile/health.mjs";
 import { CostLimitsPlugin, PageSizePlugin } from "./graphile/limits.mjs";
@@ -40,6 +42,7 @@ const preset = {
   plugins: [
     AuthPlugin,
     CostLimitsPlugin,
+    CustomFieldOrderPlugin,
     HealthPlugin,
     RealtimePlugin,
     SubscriberGatePlugin,

@@ -35,6 +35,7 @@ GLOBAL_RELATIONS = {
     "permissions": None,  # the catalog: the same for everybody, read-only
     "entity_types": None,  # the entity register: the same for everybody, read-only
     "locales": None,  # the supported locales: the same for everybody, read-only
+    "units": None,  # units of measure: the same for everybody, written by platform operators only
 }
 
 # Functions: who may call them is their case; each is exercised by the suites named.
@@ -69,6 +70,12 @@ FUNCTION_CASES = {
     "workflow_sub_stages_label": "computed column: the sub-stage row the caller already reads (test_i18n.sql, test_i18n_http)",
     "search": "as the caller: row-level security, the caller's tenant only (test_search.sql, test_search_http)",
     "trash": "as the caller, trash.manage, the caller's tenant only (test_soft_delete.sql, test_search_http)",
+    "convert_unit": "reads the global units only (test_units.sql)",
+    "units_localized_name": "computed column of the global units",
+    "type_lists_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
+    "type_list_values_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
+    "custom_field_definitions_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
+    "custom_field_violations": "the caller's tenant, rows they may read only (test_custom_fields.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -165,6 +172,7 @@ def build_tenant_a(world: World) -> str:
     world.sql("insert into app.tenant_feature_flags (organization_id, flag_key, value) values (%s, 'glp_esignatures_required', 'true')", a)
     world.sql("insert into app.i18n_strings (organization_id, namespace, key, locale, text) "
               "values (%s, 'enum', 'project_status.quoted', 'de', 'Angebot raus')", a)
+    world.sql("select tests.define_custom_fields(%s)", a)
     # An archived event (one from long ago, moved by the archive job) and a document due for disposal.
     world.sql("insert into audit.activity_log (organization_id, occurred_at, actor_role, entity_type, entity_id, action) "
               "values (%s, now() - interval '100 years', 'app_user', 'sites', 'archived', 'update')", a)

@@ -174,6 +174,11 @@ def raised_codes() -> dict[str, set[str]]:
         for match in re.finditer(r"FUNCTION app_private\.\w+_refusal\(.*?\$\$(.*?)\$\$", source.text, re.S):
             for code in re.findall(r"(?:THEN|ELSE) '([a-z_]+\.[a-z_]+)'", match.group(1)):
                 codes.setdefault(code, set()).add("PT403")
+        # A value checker (app_private.custom_field_problem, auth.custom_field_check) returns the
+        # reason in its `reason` column; the trigger that calls it raises it with PT422.
+        for match in re.finditer(r"FUNCTION (?:app_private|auth)\.custom_field_\w+\(.*?\$\$(.*?)\$\$", source.text, re.S):
+            for code in re.findall(r"\breason := '([a-z_]+\.[a-z_]+)'", match.group(1)):
+                codes.setdefault(code, set()).add("PT422")
         # A refused grant returns its error as a row (PT401) instead of raising.
         for _, args in source.calls("app_private.refuse_grant"):
             if len(args) == 3 and _literal(args[1]):

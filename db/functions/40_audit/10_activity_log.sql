@@ -184,7 +184,10 @@ AS $$
     ('capa_links', NULL, 'readers', 'capa.read'),
     ('rules', NULL, 'readers', 'rule.manage'),
     ('tenant_feature_flags', ARRAY['flag_key'], 'readers', NULL),
-    ('i18n_strings', ARRAY['namespace', 'key', 'locale'], 'readers', NULL)
+    ('i18n_strings', ARRAY['namespace', 'key', 'locale'], 'readers', NULL),
+    ('type_lists', NULL, 'readers', NULL),
+    ('type_list_values', NULL, 'readers', NULL),
+    ('custom_field_definitions', NULL, 'readers', NULL)
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS

@@ -575,3 +575,4 @@ SELECT app_private.register_rule_target('project', 'project.update');
 SELECT app_private.register_search('project', 't.search_vector', 't.description');
 -- Trash: project.update holders move projects to it, trash.manage holders see and restore them.
 SELECT app_private.enable_soft_delete('project', 'project.update');
+SELECT app_private.enable_custom_fields('project');

@@ -248,3 +248,7 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.document_ca
 SELECT app_private.register_entity_type('document', 'app.documents', 'title', 'Document');
 SELECT app_private.register_search('document', 't.search_vector', $$concat_ws(' ', t.title, t.file_name)$$);
 SELECT app_private.enable_soft_delete('document', 'project.update');
+-- Documents are created by app.create_document, which takes no custom fields:
+-- their values are set afterwards (PATCH /documents), so an insert need not
+-- carry the required ones.
+SELECT app_private.enable_custom_fields('document', p_required_on_insert => false);

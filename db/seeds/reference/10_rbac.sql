@@ -26,7 +26,8 @@ INSERT INTO app.permissions (code, description) VALUES
   ('capa.manage', 'Open CAPAs, edit their disciplines, assign actions, move them through their steps'),
   ('personal_data.manage', 'Export anyone''s personal data and erase a person (GDPR requests)'),
   ('rule.manage', 'Create, change and delete the organization''s rules, read their runs and dry-run them'),
-  ('trash.manage', 'See what is in the trash (soft-deleted projects, documents, ...) and restore it')
+  ('trash.manage', 'See what is in the trash (soft-deleted projects, documents, ...) and restore it'),
+  ('custom_field.manage', 'Define custom fields and type lists for the organization''s entities')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -57,7 +58,7 @@ SELECT role_key, permission
     ('management', 'project.read'), ('management', 'project.create'), ('management', 'project.update'),
     ('management', 'project.override_stage'), ('management', 'project.waive_exit_criteria'), ('management', 'progress.manage'), ('management', 'workflow.manage'),
     ('management', 'approval.manage'), ('management', 'document.upload'), ('management', 'capa.read'), ('management', 'capa.manage'),
-    ('management', 'rule.manage'), ('management', 'trash.manage'),
+    ('management', 'rule.manage'), ('management', 'trash.manage'), ('management', 'custom_field.manage'),
     ('engineering', 'partner.read'), ('engineering', 'project.read'), ('engineering', 'document.upload'),
     ('qa', 'partner.read'), ('qa', 'audit.read'), ('qa', 'project.read'), ('qa', 'document.upload'),
     ('qa', 'capa.read'), ('qa', 'capa.manage'), ('engineering', 'capa.read'), ('production', 'capa.read'),

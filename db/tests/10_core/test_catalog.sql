@@ -152,6 +152,9 @@ SELECT is_empty($$
        'app_private.tg__append_only',                  -- refuses the change, reads nothing
        'app_private.tg_document_versions__immutable',  -- compares OLD and NEW only
        'app_private.tg_fill_keys',                     -- fills the row's keys from the claims
+       'app_private.tg_custom_fields__check',          -- runs as the caller (references are checked under
+                                                       -- their RLS); its one owner's-rights lookup,
+                                                       -- auth.custom_field_check, calls the guard first
        'app_private.tg_keep_fixed_columns')            -- compares OLD and NEW only
      AND (on_insert OR tenant_updatable)
 $$, 'every BEFORE INSERT/UPDATE trigger on a tenant table that reads data calls app_private.refuse_foreign_tenant first');
