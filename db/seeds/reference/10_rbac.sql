@@ -20,7 +20,13 @@ INSERT INTO app.permissions (code, description) VALUES
   ('progress.manage', 'Act on any sub-stage of any project, whoever is responsible for it'),
   ('workflow.manage', 'Change the stage catalog, workflow definitions, approval chains, SLAs and document rules'),
   ('approval.manage', 'Reassign, cancel and escalate any approval'),
-  ('document.upload', 'Upload project documents and new versions')
+  ('document.upload', 'Upload project documents and new versions'),
+  ('equipment.read', 'Read equipment, its calibrations, uses and downtime (tenant-wide, or at the sites of a site-scoped role)'),
+  ('equipment.manage', 'Create and change equipment, equipment classes and downtime reason codes'),
+  ('calibration.record', 'Record calibrations of equipment'),
+  ('downtime.record', 'Record, change and end equipment stops'),
+  ('competence.read', 'Read everybody''s qualifications, training records and training due'),
+  ('competence.manage', 'Define qualifications and training requirements; grant and revoke qualifications; record training')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -62,7 +68,19 @@ SELECT role_key, permission
     ('logistics', 'partner.read'), ('logistics', 'project.read'), ('logistics', 'document.upload'),
     ('auditor', 'partner.read'), ('auditor', 'role.read'), ('auditor', 'audit.read'), ('auditor', 'project.read'),
     ('lab_manager', 'partner.read'),
-    ('customer_portal', 'partner.read'), ('customer_portal', 'project.read')
+    ('customer_portal', 'partner.read'), ('customer_portal', 'project.read'),
+    -- The operations registers: equipment, calibration, downtime, competence.
+    ('management', 'equipment.read'), ('management', 'competence.read'), ('management', 'competence.manage'),
+    ('engineering', 'equipment.read'),
+    ('qa', 'equipment.read'), ('qa', 'calibration.record'), ('qa', 'competence.read'),
+    ('production', 'equipment.read'), ('production', 'downtime.record'),
+    ('auditor', 'equipment.read'), ('auditor', 'competence.read'),
+    ('lab_manager', 'equipment.read'), ('lab_manager', 'equipment.manage'), ('lab_manager', 'calibration.record'),
+    ('lab_manager', 'downtime.record'), ('lab_manager', 'competence.read'), ('lab_manager', 'competence.manage'),
+    ('lab_tech', 'equipment.read'), ('lab_tech', 'calibration.record'),
+    ('maintenance_planner', 'equipment.read'), ('maintenance_planner', 'equipment.manage'),
+    ('maintenance_planner', 'calibration.record'), ('maintenance_planner', 'downtime.record'),
+    ('technician', 'equipment.read'), ('technician', 'calibration.record'), ('technician', 'downtime.record')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
