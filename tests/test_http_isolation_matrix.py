@@ -63,6 +63,7 @@ FUNCTION_CASES = {
     "mark_all_notifications_read": "the caller's own notifications only (test_approvals_documents.sql)",
     "escalate_overdue_approvals": "the caller's tenant only (test_workflow_acceptance.sql)",
     "approval_route": "the caller's tenant only, staff only (test_approval_route.sql)",
+    "equipment_tree": "the caller's tenant only, as the caller sees equipment (test_equipment.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -86,6 +87,10 @@ ROW_FUNCTIONS = {
     "document_download_url": {"version_id": "{version}"},
     "mark_notification_read": {"notification_id": "{notification}"},
     "waive_exit_criterion": {"project_id": "{project}", "criterion_id": "{criterion}", "reason": "x"},
+    "revoke_qualification": {"person_qualification_id": "{person_qualification}", "reason": "x"},
+    "equipment_uses_since_last_good_calibration": {"equipment_id": "{equipment}"},
+    "equipment_reliability": {"equipment_id": "{equipment}", "period_start": "2020-01-01T00:00:00Z",
+                              "period_end": "2020-02-01T00:00:00Z"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -97,7 +102,9 @@ A_ROWS = """
          (select v.id from app.document_versions v where v.organization_id = o.id limit 1)::text,
          (select n.id from app.notifications n where n.organization_id = o.id and n.read_at is null limit 1)::text,
          tests.member_with_role(o.id, 'qa')::text,
-         (select c.id from app.workflow_exit_criteria c where c.organization_id = o.id and c.waivable limit 1)::text
+         (select c.id from app.workflow_exit_criteria c where c.organization_id = o.id and c.waivable limit 1)::text,
+         (select q.id from app.person_qualifications q where q.organization_id = o.id limit 1)::text,
+         (select e.id from app.equipment e where e.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -141,6 +148,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("select app_private.archive_activity_log()")
     world.sql("insert into app.document_disposals (organization_id, document_id, retention_ended_at) "
               "select organization_id, id, now() from app.documents where project_id = %s limit 1", delivered)
+    # The operations registers: equipment, calibration, use, qualification, training, downtime.
+    world.sql("select tests.fill_registers(%s)", a)
     return a
 
 
@@ -352,7 +361,8 @@ def test_graphql_matrix(live, tenant_a, actors, figures):
 
 def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
-    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion")
+    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
+             "person_qualification", "equipment")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

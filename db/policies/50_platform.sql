@@ -48,7 +48,7 @@ GRANT EXECUTE ON FUNCTION auth.locale(), auth.localized(text, jsonb) TO anon, ap
 -- tenant-wide permission. Calibrations, uses and stops are seen with the
 -- equipment they belong to (the EXISTS reads app.equipment under its own
 -- policy, as the caller). Writes that depend on the site are checked, with
--- the reason, by the tables' _150_guard triggers (auth.check_permission_at);
+-- the reason, by the tables' _200_prepare triggers (auth.check_permission_at);
 -- the policies say the same as booleans. Classes, reason codes and
 -- qualifications are the tenant's configuration: every staff member reads them.
 
@@ -129,7 +129,7 @@ CREATE POLICY equipment_uses_all_operator ON app.equipment_uses FOR ALL TO app_a
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
 GRANT SELECT ON app.equipment_calibration_status TO app_user, app_admin;
-GRANT EXECUTE ON FUNCTION auth.is_owner_of(regclass), auth.check_permission_at(text, uuid),
+GRANT EXECUTE ON FUNCTION auth.check_permission_at(text, uuid),
   auth.calibration_status(uuid, uuid, timestamptz) TO app_user, app_admin;
 GRANT EXECUTE ON FUNCTION app.equipment_tree(uuid), app.equipment_uses_since_last_good_calibration(uuid) TO app_user, app_admin;
 

@@ -443,7 +443,7 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_sub_stages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
--- The operations registers (equipment, calibrations and downtime check their permission per site in their _150_guard).
+-- The operations registers (equipment, calibrations and downtime check their permission per site in their _200_prepare).
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.downtime_reasons
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('equipment.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.equipment_classes

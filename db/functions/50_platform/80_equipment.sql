@@ -3,22 +3,41 @@
 -- they give; the uses of equipment that domains record, refused where the
 -- equipment may not be used; due-soon and overdue notices.
 --
--- Permission checks that depend on the equipment's site run as the caller
--- (SECURITY INVOKER _150_guard triggers: auth.has_permission(p, site_id) holds
--- for a tenant-wide role or a role at that site); what the caller may not
--- read (the human id counters, the class of hidden rows) is done by
--- SECURITY DEFINER _200_prepare triggers after the guard.
+-- Permissions that depend on the equipment's site are checked by the
+-- tables' _200_prepare triggers (SECURITY DEFINER, after the tenant guard),
+-- with the reason: auth.has_permission(p, site_id) holds for a tenant-wide
+-- role or a role at that site; the policies say the same as booleans.
 
--- Whether the current role owns the table: the owner's own paths (SECURITY
--- DEFINER functions, seeds, migrations) are governed by their own checks.
-CREATE OR REPLACE FUNCTION auth.is_owner_of(p_table regclass) RETURNS boolean
+-- Whether a write comes from an API caller (claims, not a platform
+-- operator); the owner's own paths (migrations, seeds, jobs) carry none.
+CREATE OR REPLACE FUNCTION app_private.is_member_call() RETURNS boolean
 LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
-  SELECT pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = p_table), 'USAGE')
+  SELECT auth.claims() <> '{}' AND NOT auth.is_platform_operator()
 $$;
-COMMENT ON FUNCTION auth.is_owner_of(regclass) IS
-  'Whether the current role owns the table (the owner''s functions, seeds and migrations); row guards that run as the caller let it through.';
+COMMENT ON FUNCTION app_private.is_member_call() IS
+  'True when a tenant member (token claims, not a platform operator) is writing; false for the owner''s paths (migrations, seeds, jobs) and operators.';
+
+-- The equipment an API caller may see (equipment.read tenant-wide or at its
+-- site), for the triggers of what hangs off equipment; PT404 otherwise.
+CREATE OR REPLACE FUNCTION app_private.visible_equipment(p_organization_id uuid, p_equipment_id uuid) RETURNS app.equipment
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_equipment app.equipment;
+BEGIN
+  SELECT * INTO v_equipment FROM app.equipment AS e WHERE e.organization_id = p_organization_id AND e.id = p_equipment_id;
+  IF NOT FOUND OR (app_private.is_member_call() AND NOT auth.has_permission('equipment.read', v_equipment.site_id)) THEN
+    RAISE EXCEPTION 'equipment % not found', p_equipment_id USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found',
+      HINT = 'The equipment does not exist in your active tenant, or you may not see it.';
+  END IF;
+  RETURN v_equipment;
+END
+$$;
+COMMENT ON FUNCTION app_private.visible_equipment(uuid, uuid) IS
+  'The equipment, if the calling member may see it (equipment.read tenant-wide or at its site; the owner''s paths see all); PT404 equipment.not_found otherwise.';
 
 -- The refusal of a permission held neither tenant-wide nor at the site.
 CREATE OR REPLACE FUNCTION auth.check_permission_at(p_permission text, p_site_id uuid) RETURNS boolean
@@ -44,26 +63,6 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.equipment_c
 
 -- Equipment -------------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION app_private.tg_equipment__guard() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
-SET search_path = ''
-AS $$
-BEGIN
-  -- As the caller: equipment.manage for the whole tenant or the row's site
-  -- (the old site too when it moves).
-  IF auth.is_owner_of(TG_RELID) THEN
-    RETURN NEW;
-  END IF;
-  IF TG_OP = 'UPDATE' AND OLD.site_id IS DISTINCT FROM NEW.site_id THEN
-    PERFORM auth.check_permission_at('equipment.manage', OLD.site_id);
-  END IF;
-  PERFORM auth.check_permission_at('equipment.manage', NEW.site_id);
-  RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION app_private.tg_equipment__guard() IS
-  'BEFORE INSERT/UPDATE, as the caller: equipment.manage tenant-wide or at the equipment''s site (and at its old site when it moves), else PT403 permission.missing.';
-
 CREATE OR REPLACE FUNCTION app_private.tg_equipment__prepare() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
@@ -71,8 +70,16 @@ AS $$
 DECLARE
   v_class app.equipment_classes;
   v_ancestor uuid;
-  v_depth integer := 0;
+  v_depth integer;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  -- equipment.manage for the whole tenant or the row's site (the old site too when it moves).
+  IF app_private.is_member_call() THEN
+    IF TG_OP = 'UPDATE' AND OLD.site_id IS DISTINCT FROM NEW.site_id THEN
+      PERFORM auth.check_permission_at('equipment.manage', OLD.site_id);
+    END IF;
+    PERFORM auth.check_permission_at('equipment.manage', NEW.site_id);
+  END IF;
   IF TG_OP = 'INSERT' THEN
     SELECT * INTO v_class FROM app.equipment_classes WHERE organization_id = NEW.organization_id AND id = NEW.class_id;
     IF FOUND AND NOT v_class.is_active THEN
@@ -87,6 +94,7 @@ BEGIN
   IF NEW.parent_id IS NOT NULL AND (TG_OP = 'INSERT' OR NEW.parent_id IS DISTINCT FROM OLD.parent_id) THEN
     PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('equipment_tree:' || NEW.organization_id::text, 0));
     v_ancestor := NEW.parent_id;
+    v_depth := 0;
     WHILE v_ancestor IS NOT NULL LOOP
       IF v_ancestor = NEW.id OR v_depth > 100 THEN
         PERFORM app_private.raise_invalid('equipment.parent_cycle',
@@ -101,10 +109,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_equipment__prepare() IS
-  'BEFORE INSERT/UPDATE: the next human id (EQ-000123) unless one is sent (PT422 human_id.invalid), the creator, an active class (PT422 equipment_class.inactive); a parent may not be the equipment or one of its parts (PT422 equipment.parent_cycle).';
+  'BEFORE INSERT/UPDATE: the tenant guard; a member needs equipment.manage tenant-wide or at the equipment''s site (and its old site when it moves: PT403 permission.missing); the next human id (EQ-000123) unless one is sent (PT422 human_id.invalid), the creator, an active class (PT422 equipment_class.inactive); a parent may not be the equipment or one of its parts (PT422 equipment.parent_cycle).';
 
-CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT OR UPDATE ON app.equipment
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_equipment__guard();
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.equipment
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_equipment__prepare();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.equipment
@@ -137,36 +143,19 @@ SELECT app_private.register_entity_type('equipment', 'app.equipment', 'name', 'E
 
 -- Calibrations ---------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION app_private.tg_calibrations__guard() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
-SET search_path = ''
-AS $$
-DECLARE
-  v_site_id uuid;
-BEGIN
-  IF auth.is_owner_of(TG_RELID) THEN
-    RETURN NEW;
-  END IF;
-  -- As the caller: the equipment must be visible, and calibration.record held for its site.
-  SELECT e.site_id INTO v_site_id FROM app.equipment AS e WHERE e.organization_id = NEW.organization_id AND e.id = NEW.equipment_id;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'equipment % not found', NEW.equipment_id USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found',
-      HINT = 'The equipment does not exist in your active tenant, or you may not see it.';
-  END IF;
-  PERFORM auth.check_permission_at('calibration.record', v_site_id);
-  RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION app_private.tg_calibrations__guard() IS
-  'BEFORE INSERT, as the caller: the equipment is visible (PT404 equipment.not_found) and the caller holds calibration.record tenant-wide or at its site (PT403 permission.missing).';
-
 CREATE OR REPLACE FUNCTION app_private.tg_calibrations__prepare() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
+  v_equipment app.equipment;
   v_interval integer;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  v_equipment := app_private.visible_equipment(NEW.organization_id, NEW.equipment_id);
+  IF app_private.is_member_call() THEN
+    PERFORM auth.check_permission_at('calibration.record', v_equipment.site_id);
+  END IF;
   IF NEW.performed_at > pg_catalog.now() + interval '5 minutes' THEN
     PERFORM app_private.raise_invalid('calibration.in_future', 'a calibration cannot be performed in the future',
       'Record a calibration once it is done; performed_at is when it was.');
@@ -175,8 +164,7 @@ BEGIN
     PERFORM app_private.tenant_object_key(NEW.organization_id, NEW.certificate_key);
   END IF;
   SELECT c.calibration_interval_days INTO v_interval
-    FROM app.equipment AS e JOIN app.equipment_classes AS c ON c.organization_id = e.organization_id AND c.id = e.class_id
-   WHERE e.organization_id = NEW.organization_id AND e.id = NEW.equipment_id;
+    FROM app.equipment_classes AS c WHERE c.organization_id = v_equipment.organization_id AND c.id = v_equipment.class_id;
   NEW.valid_from := coalesce(NEW.valid_from, NEW.performed_at);
   IF NEW.result = 'fail' THEN
     NEW.valid_to := NULL;
@@ -205,12 +193,10 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_calibrations__prepare() IS
-  'BEFORE INSERT: not in the future (PT422 calibration.in_future); the certificate key stays inside the tenant''s storage (PT422 object_key.invalid); valid_from defaults to performed_at, valid_to to valid_from plus the class interval (PT422 calibration.valid_to_required without one; calibration.validity_order), none for a failed one; the recorder is the caller, and the performer too unless named (PT404 user.not_member).';
+  'BEFORE INSERT: the tenant guard; the equipment is visible to the member (PT404 equipment.not_found), who holds calibration.record tenant-wide or at its site (PT403 permission.missing); not in the future (PT422 calibration.in_future); the certificate key stays inside the tenant''s storage (PT422 object_key.invalid); valid_from defaults to performed_at, valid_to to valid_from plus the class interval (PT422 calibration.valid_to_required without one; calibration.validity_order), none for a failed one; the recorder is the caller, and the performer too unless named (PT404 user.not_member).';
 
 CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.calibrations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
-CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT ON app.calibrations
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_calibrations__guard();
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.calibrations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_calibrations__prepare();
 
@@ -305,32 +291,16 @@ COMMENT ON FUNCTION app_private.require_equipment_usable(uuid, uuid, timestamptz
 
 -- Equipment uses -------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION app_private.tg_equipment_uses__guard() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
-SET search_path = ''
-AS $$
-BEGIN
-  IF auth.is_owner_of(TG_RELID) THEN
-    RETURN NEW;
-  END IF;
-  -- As the caller: the equipment and the record must both be visible.
-  IF NOT EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = NEW.organization_id AND e.id = NEW.equipment_id) THEN
-    RAISE EXCEPTION 'equipment % not found', NEW.equipment_id USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found',
-      HINT = 'The equipment does not exist in your active tenant, or you may not see it.';
-  END IF;
-  PERFORM auth.check_entity(NEW.entity_type, NEW.entity_id);
-  NEW.used_by := auth.user_id();
-  RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION app_private.tg_equipment_uses__guard() IS
-  'BEFORE INSERT, as the caller: the equipment (PT404 equipment.not_found) and the entity (PT404 entity.not_found) are visible to them; the user is the caller.';
-
 CREATE OR REPLACE FUNCTION app_private.tg_equipment_uses__prepare() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  PERFORM app_private.visible_equipment(NEW.organization_id, NEW.equipment_id);
+  IF app_private.is_member_call() THEN
+    NEW.used_by := auth.user_id();
+  END IF;
   NEW.used_at := coalesce(NEW.used_at, pg_catalog.now());
   NEW.recorded_at := pg_catalog.now();
   IF NEW.used_at > NEW.recorded_at + interval '5 minutes' THEN
@@ -342,12 +312,10 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_equipment_uses__prepare() IS
-  'BEFORE INSERT: used_at defaults to now and is not in the future (PT422 equipment_use.in_future); the equipment must be usable then (app_private.require_equipment_usable).';
+  'BEFORE INSERT: the tenant guard; the equipment is visible to the member (PT404 equipment.not_found; the policy checks the entity as the caller, PT404 entity.not_found), who is the user; used_at defaults to now and is not in the future (PT422 equipment_use.in_future); the equipment must be usable then (app_private.require_equipment_usable).';
 
 CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.equipment_uses
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
-CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT ON app.equipment_uses
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_equipment_uses__guard();
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.equipment_uses
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_equipment_uses__prepare();
 

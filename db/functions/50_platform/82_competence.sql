@@ -16,6 +16,7 @@ AS $$
 DECLARE
   v_qualification app.qualifications;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF NEW.user_id = auth.user_id()
      AND (TG_OP = 'INSERT' OR NEW.valid_to IS DISTINCT FROM OLD.valid_to OR NEW.valid_from IS DISTINCT FROM OLD.valid_from
           OR NEW.level IS DISTINCT FROM OLD.level) THEN
@@ -172,6 +173,7 @@ AS $$
 DECLARE
   v_retrain integer;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF NOT app_private.is_active_staff(NEW.organization_id, NEW.user_id) THEN
     RAISE EXCEPTION 'user % is not an active member', NEW.user_id USING ERRCODE = 'PT404', DETAIL = 'user.not_member',
       HINT = 'Training is recorded for active staff members of your organization.';

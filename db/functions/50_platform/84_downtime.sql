@@ -3,40 +3,23 @@
 -- breakdown or not; never two overlapping stops of one piece of equipment;
 -- the reliability figures OEE (availability loss) and MTBF/MTTR read.
 
-CREATE OR REPLACE FUNCTION app_private.tg_downtime_events__guard() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
-SET search_path = ''
-AS $$
-DECLARE
-  v_site_id uuid;
-BEGIN
-  IF auth.is_owner_of(TG_RELID) THEN
-    RETURN NEW;
-  END IF;
-  -- As the caller: the equipment is visible, downtime.record held for its site.
-  SELECT e.site_id INTO v_site_id FROM app.equipment AS e WHERE e.organization_id = NEW.organization_id AND e.id = NEW.equipment_id;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'equipment % not found', NEW.equipment_id USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found',
-      HINT = 'The equipment does not exist in your active tenant, or you may not see it.';
-  END IF;
-  PERFORM auth.check_permission_at('downtime.record', v_site_id);
-  IF TG_OP = 'INSERT' THEN
-    NEW.recorded_by := auth.user_id();
-  END IF;
-  RETURN NEW;
-END
-$$;
-COMMENT ON FUNCTION app_private.tg_downtime_events__guard() IS
-  'BEFORE INSERT/UPDATE, as the caller: the equipment is visible (PT404 equipment.not_found) and the caller holds downtime.record tenant-wide or at its site (PT403 permission.missing); the recorder is the caller.';
-
 CREATE OR REPLACE FUNCTION app_private.tg_downtime_events__prepare() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
+  v_equipment app.equipment;
   v_reason app.downtime_reasons;
   v_other text;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  v_equipment := app_private.visible_equipment(NEW.organization_id, NEW.equipment_id);
+  IF app_private.is_member_call() THEN
+    PERFORM auth.check_permission_at('downtime.record', v_equipment.site_id);
+    IF TG_OP = 'INSERT' THEN
+      NEW.recorded_by := auth.user_id();
+    END IF;
+  END IF;
   SELECT * INTO v_reason FROM app.downtime_reasons WHERE organization_id = NEW.organization_id AND id = NEW.reason_id;
   IF FOUND AND NOT v_reason.is_active AND (TG_OP = 'INSERT' OR NEW.reason_id IS DISTINCT FROM OLD.reason_id) THEN
     PERFORM app_private.raise_invalid('downtime_reason.inactive', pg_catalog.format('downtime reason %s is not active', v_reason.code),
@@ -71,12 +54,10 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_downtime_events__prepare() IS
-  'BEFORE INSERT/UPDATE: an active reason (PT422 downtime_reason.inactive), whose planned and breakdown flags are the defaults; a breakdown is never planned (PT422 downtime.breakdown_planned); nothing in the future (PT422 downtime.in_future), the end after the start (PT422 downtime.period_invalid); no overlap with another stop of the equipment (PT409 downtime.overlap, the exclusion constraint behind it).';
+  'BEFORE INSERT/UPDATE: the tenant guard; the equipment is visible to the member (PT404 equipment.not_found), who holds downtime.record tenant-wide or at its site (PT403 permission.missing) and is the recorder; an active reason (PT422 downtime_reason.inactive), whose planned and breakdown flags are the defaults; a breakdown is never planned (PT422 downtime.breakdown_planned); nothing in the future (PT422 downtime.in_future), the end after the start (PT422 downtime.period_invalid); no overlap with another stop of the equipment (PT409 downtime.overlap, the exclusion constraint behind it).';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.downtime_events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
-CREATE OR REPLACE TRIGGER _150_guard BEFORE INSERT OR UPDATE ON app.downtime_events
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_downtime_events__guard();
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.downtime_events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_downtime_events__prepare();
 
