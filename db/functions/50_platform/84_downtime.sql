@@ -84,8 +84,9 @@ BEGIN
       DETAIL = 'equipment.not_found', HINT = 'The equipment does not exist in your active tenant, or you may not see it.';
   END IF;
   IF period_start IS NULL OR period_end IS NULL OR period_end <= period_start OR period_start >= pg_catalog.now() THEN
-    PERFORM app_private.raise_invalid('downtime.period_invalid', 'the period must start in the past and end after it starts',
-      'Send period_start before period_end, with period_start in the past.');
+    -- A plain RAISE: this runs as the caller, who may not call app_private.raise_invalid.
+    RAISE EXCEPTION 'the period must start in the past and end after it starts' USING ERRCODE = 'PT422',
+      DETAIL = 'downtime.period_invalid', HINT = 'Send period_start before period_end, with period_start in the past.';
   END IF;
   RETURN QUERY
   WITH cut AS (
