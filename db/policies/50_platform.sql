@@ -86,12 +86,20 @@ CREATE POLICY equipment_select_reader ON app.equipment FOR SELECT TO app_user
          AND ((SELECT auth.has_permission('equipment.read'))
               OR site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[])));
 CREATE POLICY equipment_insert_manager ON app.equipment FOR INSERT TO app_user
-  WITH CHECK (organization_id = (SELECT auth.org_id()) AND auth.has_permission('equipment.manage', site_id));
+  WITH CHECK (organization_id = (SELECT auth.org_id())
+              AND ((SELECT auth.has_permission('equipment.manage'))
+                   OR site_id = ANY ((SELECT auth.permitted_site_ids('equipment.manage'))::uuid[])));
 CREATE POLICY equipment_update_manager ON app.equipment FOR UPDATE TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND auth.has_permission('equipment.manage', site_id))
-  WITH CHECK (organization_id = (SELECT auth.org_id()) AND auth.has_permission('equipment.manage', site_id));
+  USING (organization_id = (SELECT auth.org_id())
+         AND ((SELECT auth.has_permission('equipment.manage'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('equipment.manage'))::uuid[])))
+  WITH CHECK (organization_id = (SELECT auth.org_id())
+              AND ((SELECT auth.has_permission('equipment.manage'))
+                   OR site_id = ANY ((SELECT auth.permitted_site_ids('equipment.manage'))::uuid[])));
 CREATE POLICY equipment_delete_manager ON app.equipment FOR DELETE TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND auth.has_permission('equipment.manage', site_id));
+  USING (organization_id = (SELECT auth.org_id())
+         AND ((SELECT auth.has_permission('equipment.manage'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('equipment.manage'))::uuid[])));
 CREATE POLICY equipment_all_operator ON app.equipment FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
@@ -104,11 +112,14 @@ GRANT INSERT (organization_id, id, equipment_id, performed_at, valid_from, valid
 GRANT SELECT, INSERT ON app.calibrations TO app_admin;
 CREATE POLICY calibrations_select_reader ON app.calibrations FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
-         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = calibrations.organization_id AND e.id = calibrations.equipment_id));
+         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = calibrations.organization_id AND e.id = calibrations.equipment_id
+                        AND ((SELECT auth.has_permission('equipment.read'))
+                             OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))));
 CREATE POLICY calibrations_insert_recorder ON app.calibrations FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id())
               AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = calibrations.organization_id
-                             AND e.id = calibrations.equipment_id AND auth.has_permission('calibration.record', e.site_id)));
+                             AND e.id = calibrations.equipment_id AND ((SELECT auth.has_permission('calibration.record'))
+                                  OR e.site_id = ANY ((SELECT auth.permitted_site_ids('calibration.record'))::uuid[]))));
 CREATE POLICY calibrations_all_operator ON app.calibrations FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
@@ -119,12 +130,14 @@ GRANT INSERT (organization_id, id, equipment_id, entity_type, entity_id, used_at
 GRANT SELECT, INSERT ON app.equipment_uses TO app_admin;
 CREATE POLICY equipment_uses_select_reader ON app.equipment_uses FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
-         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = equipment_uses.organization_id AND e.id = equipment_uses.equipment_id)
-         AND auth.can_see_entity(entity_type, entity_id));
+         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = equipment_uses.organization_id AND e.id = equipment_uses.equipment_id
+                        AND ((SELECT auth.has_permission('equipment.read'))
+                             OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[])))
+         AND (SELECT auth.can_see_entity(entity_type, entity_id)));
 CREATE POLICY equipment_uses_insert_user ON app.equipment_uses FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND used_by = (SELECT auth.user_id())
               AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = equipment_uses.organization_id AND e.id = equipment_uses.equipment_id)
-              AND auth.check_entity(entity_type, entity_id));
+              AND (SELECT auth.check_entity(entity_type, entity_id)));
 CREATE POLICY equipment_uses_all_operator ON app.equipment_uses FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
@@ -237,20 +250,25 @@ GRANT INSERT (id), UPDATE (organization_id, id, equipment_id) ON app.downtime_ev
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.downtime_events TO app_admin;
 CREATE POLICY downtime_events_select_reader ON app.downtime_events FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
-         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = downtime_events.organization_id AND e.id = downtime_events.equipment_id));
+         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = downtime_events.organization_id AND e.id = downtime_events.equipment_id
+                        AND ((SELECT auth.has_permission('equipment.read'))
+                             OR e.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))));
 CREATE POLICY downtime_events_insert_recorder ON app.downtime_events FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id())
               AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = downtime_events.organization_id
-                             AND e.id = downtime_events.equipment_id AND auth.has_permission('downtime.record', e.site_id)));
+                             AND e.id = downtime_events.equipment_id AND ((SELECT auth.has_permission('downtime.record'))
+                                  OR e.site_id = ANY ((SELECT auth.permitted_site_ids('downtime.record'))::uuid[]))));
 CREATE POLICY downtime_events_update_recorder ON app.downtime_events FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id())
          AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = downtime_events.organization_id
-                        AND e.id = downtime_events.equipment_id AND auth.has_permission('downtime.record', e.site_id)))
+                        AND e.id = downtime_events.equipment_id AND ((SELECT auth.has_permission('downtime.record'))
+                                  OR e.site_id = ANY ((SELECT auth.permitted_site_ids('downtime.record'))::uuid[]))))
   WITH CHECK (organization_id = (SELECT auth.org_id()));
 CREATE POLICY downtime_events_delete_recorder ON app.downtime_events FOR DELETE TO app_user
   USING (organization_id = (SELECT auth.org_id())
          AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = downtime_events.organization_id
-                        AND e.id = downtime_events.equipment_id AND auth.has_permission('downtime.record', e.site_id)));
+                        AND e.id = downtime_events.equipment_id AND ((SELECT auth.has_permission('downtime.record'))
+                                  OR e.site_id = ANY ((SELECT auth.permitted_site_ids('downtime.record'))::uuid[]))));
 CREATE POLICY downtime_events_all_operator ON app.downtime_events FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 

@@ -170,7 +170,7 @@ AS $$
     ('calibrations', NULL, 'readers', 'equipment.read'),
     ('qualifications', NULL, 'readers', NULL),
     ('person_qualifications', NULL, 'readers', 'competence.read'),
-    ('training_requirements', NULL, 'readers', 'competence.read'),
+    ('training_requirements', NULL, 'readers', NULL),
     ('training_records', NULL, 'readers', 'competence.read'),
     ('downtime_reasons', NULL, 'readers', NULL),
     ('downtime_events', NULL, 'readers', 'equipment.read'),

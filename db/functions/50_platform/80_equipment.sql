@@ -19,6 +19,26 @@ $$;
 COMMENT ON FUNCTION app_private.is_member_call() IS
   'True when a tenant member (token claims, not a platform operator) is writing; false for the owner''s paths (migrations, seeds, jobs) and operators.';
 
+-- The statement check of inserts into site-scoped tables: the permission
+-- held tenant-wide or at some site (the row's own site is checked by its
+-- _200_prepare trigger). Like app_private.tg_require_insert_permission
+-- (30_identity/60_rbac.sql), which asks for it tenant-wide.
+CREATE OR REPLACE FUNCTION app_private.tg_require_insert_permission_at_a_site() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  IF NOT pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = TG_RELID), 'USAGE')
+     AND NOT auth.is_platform_operator()
+     AND pg_catalog.cardinality(auth.permitted_site_ids(TG_ARGV[0])) = 0 THEN
+    PERFORM auth.check_permission(TG_ARGV[0]);
+  END IF;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_require_insert_permission_at_a_site() IS
+  'BEFORE INSERT FOR EACH STATEMENT on a site-scoped table: PT403 permission.missing naming the permission (trigger argument) unless the API caller holds it tenant-wide or at some site.';
+
 -- The equipment an API caller may see (equipment.read tenant-wide or at its
 -- site), for the triggers of what hangs off equipment; PT404 otherwise.
 CREATE OR REPLACE FUNCTION app_private.visible_equipment(p_organization_id uuid, p_equipment_id uuid) RETURNS app.equipment
@@ -111,6 +131,8 @@ $$;
 COMMENT ON FUNCTION app_private.tg_equipment__prepare() IS
   'BEFORE INSERT/UPDATE: the tenant guard; a member needs equipment.manage tenant-wide or at the equipment''s site (and its old site when it moves: PT403 permission.missing); the next human id (EQ-000123) unless one is sent (PT422 human_id.invalid), the creator, an active class (PT422 equipment_class.inactive); a parent may not be the equipment or one of its parts (PT422 equipment.parent_cycle).';
 
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.equipment
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('equipment.manage');
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.equipment
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_equipment__prepare();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.equipment
@@ -197,6 +219,8 @@ COMMENT ON FUNCTION app_private.tg_calibrations__prepare() IS
 
 CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.calibrations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.calibrations
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('calibration.record');
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.calibrations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_calibrations__prepare();
 
@@ -314,8 +338,11 @@ $$;
 COMMENT ON FUNCTION app_private.tg_equipment_uses__prepare() IS
   'BEFORE INSERT: the tenant guard; the equipment is visible to the member (PT404 equipment.not_found; the policy checks the entity as the caller, PT404 entity.not_found), who is the user; used_at defaults to now and is not in the future (PT422 equipment_use.in_future); the equipment must be usable then (app_private.require_equipment_usable).';
 
-CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.equipment_uses
+-- A use is never changed; it leaves with the record it is about (the entity's cascade).
+CREATE OR REPLACE TRIGGER _100_immutable BEFORE UPDATE ON app.equipment_uses
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.equipment_uses
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('equipment.read');
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.equipment_uses
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_equipment_uses__prepare();
 

@@ -56,7 +56,7 @@ CREATE TABLE app.person_qualifications (
   revoke_reason text CONSTRAINT person_qualifications_revoke_reason_length CHECK (length(revoke_reason) <= 1000),
   PRIMARY KEY (organization_id, id),
   FOREIGN KEY (organization_id, qualification_id) REFERENCES app.qualifications (organization_id, id),
-  FOREIGN KEY (organization_id, evidence_document_id) REFERENCES app.documents (organization_id, id),
+  FOREIGN KEY (organization_id, evidence_document_id) REFERENCES app.documents (organization_id, id) ON DELETE SET NULL (evidence_document_id),
   CONSTRAINT person_qualifications_validity_order CHECK (valid_to IS NULL OR valid_to > valid_from)
 );
 CREATE INDEX person_qualifications_user_idx ON app.person_qualifications (organization_id, user_id, qualification_id);
@@ -118,7 +118,7 @@ CREATE TABLE app.training_records (
   recorded_by uuid REFERENCES app.users (id) ON DELETE SET NULL,
   recorded_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, id),
-  FOREIGN KEY (organization_id, document_version_id) REFERENCES app.document_versions (organization_id, id),
+  FOREIGN KEY (organization_id, document_version_id) REFERENCES app.document_versions (organization_id, id) ON DELETE CASCADE,
   CONSTRAINT training_records_expiry_order CHECK (expires_at IS NULL OR expires_at > completed_at)
 );
 CREATE INDEX training_records_user_idx ON app.training_records (organization_id, user_id, document_version_id);

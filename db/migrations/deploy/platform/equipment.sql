@@ -115,7 +115,7 @@ CREATE TABLE app.calibrations (
   recorded_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, id),
   FOREIGN KEY (organization_id, equipment_id) REFERENCES app.equipment (organization_id, id) ON DELETE CASCADE,
-  FOREIGN KEY (organization_id, certificate_document_id) REFERENCES app.documents (organization_id, id),
+  FOREIGN KEY (organization_id, certificate_document_id) REFERENCES app.documents (organization_id, id) ON DELETE SET NULL (certificate_document_id),
   FOREIGN KEY (organization_id, performed_by_partner_id) REFERENCES app.partners (organization_id, id),
   CONSTRAINT calibrations_validity_order CHECK (valid_to IS NULL OR valid_to > valid_from),
   CONSTRAINT calibrations_performer CHECK (performed_by_user_id IS NOT NULL OR performed_by_partner_id IS NOT NULL)
@@ -162,7 +162,7 @@ CREATE INDEX equipment_uses_equipment_idx ON app.equipment_uses (organization_id
 CREATE INDEX equipment_uses_entity_idx ON app.equipment_uses (organization_id, entity_type, entity_id);
 CREATE INDEX equipment_uses_used_by_idx ON app.equipment_uses (used_by);
 COMMENT ON TABLE app.equipment_uses IS
-  E'Equipment uses\nWhat was recorded with which equipment: a result, measurement or inspection (any registered entity) taken with it. Refused when the equipment is not usable then (not in service, or not calibrated where its class requires it). Append-only.';
+  E'Equipment uses\nWhat was recorded with which equipment: a result, measurement or inspection (any registered entity) taken with it. Refused when the equipment is not usable then (not in service, or not calibrated where its class requires it). Never changed; deleted with the record it is about.';
 COMMENT ON COLUMN app.equipment_uses.organization_id IS E'Tenant\nThe organization.';
 COMMENT ON COLUMN app.equipment_uses.id IS E'Use id';
 COMMENT ON COLUMN app.equipment_uses.equipment_id IS E'Equipment\nThe equipment used (equipment.id).';
