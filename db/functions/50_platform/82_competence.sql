@@ -210,7 +210,8 @@ CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.training_records
 -- version, unexpired): never_trained, new_version (trained on an earlier
 -- version only), expired, due_soon (within the requirement's window). Runs
 -- as the owner, so it can join roles, documents and versions the caller may
--- not read; it shows the caller's own rows, everybody's with competence.read.
+-- not read; it shows the caller's own rows, everybody's with competence.read (platform
+-- operators: every tenant's).
 CREATE OR REPLACE VIEW app.training_due WITH (security_barrier) AS
 WITH required AS (
   SELECT DISTINCT ON (r.organization_id, m.user_id, r.document_id)
@@ -218,8 +219,8 @@ WITH required AS (
     FROM app.training_requirements AS r
     JOIN app.role_assignments AS ra ON ra.organization_id = r.organization_id AND ra.role_id = r.role_id
     JOIN app.memberships AS m ON m.organization_id = ra.organization_id AND m.id = ra.membership_id AND m.status = 'active'
-   WHERE r.organization_id = auth.org_id()
-     AND (m.user_id = auth.user_id() OR auth.has_permission('competence.read'))
+   WHERE (r.organization_id = auth.org_id() AND (m.user_id = auth.user_id() OR auth.has_permission('competence.read')))
+      OR auth.is_platform_operator()
    ORDER BY r.organization_id, m.user_id, r.document_id, r.due_within_days DESC
 )
 SELECT q.organization_id, q.user_id, q.document_id, d.title AS document_title, v.id AS current_version_id,
