@@ -444,7 +444,7 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_sub_stages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 -- The operations registers. Equipment, calibrations, equipment uses and downtime events are site-scoped: their
--- _000_require_permission (app_private.tg_require_insert_permission_at_a_site, 50_platform/80_equipment.sql) accepts
+-- _000_require_site_permission (app_private.tg_require_insert_permission_at_a_site, 50_platform/80_equipment.sql) accepts
 -- the permission at some site, and their _200_prepare checks it at the row's site.
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.downtime_reasons
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('equipment.manage');

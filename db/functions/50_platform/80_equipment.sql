@@ -131,7 +131,7 @@ $$;
 COMMENT ON FUNCTION app_private.tg_equipment__prepare() IS
   'BEFORE INSERT/UPDATE: the tenant guard; a member needs equipment.manage tenant-wide or at the equipment''s site (and its old site when it moves: PT403 permission.missing); the next human id (EQ-000123) unless one is sent (PT422 human_id.invalid), the creator, an active class (PT422 equipment_class.inactive); a parent may not be the equipment or one of its parts (PT422 equipment.parent_cycle).';
 
-CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.equipment
+CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.equipment
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('equipment.manage');
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.equipment
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_equipment__prepare();
@@ -219,7 +219,7 @@ COMMENT ON FUNCTION app_private.tg_calibrations__prepare() IS
 
 CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.calibrations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
-CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.calibrations
+CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.calibrations
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('calibration.record');
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.calibrations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_calibrations__prepare();
@@ -341,7 +341,7 @@ COMMENT ON FUNCTION app_private.tg_equipment_uses__prepare() IS
 -- A use is never changed; it leaves with the record it is about (the entity's cascade).
 CREATE OR REPLACE TRIGGER _100_immutable BEFORE UPDATE ON app.equipment_uses
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
-CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.equipment_uses
+CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.equipment_uses
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('equipment.read');
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT ON app.equipment_uses
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_equipment_uses__prepare();

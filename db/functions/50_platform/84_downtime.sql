@@ -58,7 +58,7 @@ COMMENT ON FUNCTION app_private.tg_downtime_events__prepare() IS
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.downtime_events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
-CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.downtime_events
+CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.downtime_events
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('downtime.record');
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.downtime_events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_downtime_events__prepare();
