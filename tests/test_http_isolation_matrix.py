@@ -76,6 +76,7 @@ FUNCTION_CASES = {
     "type_list_values_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
     "custom_field_definitions_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
     "custom_field_violations": "the caller's tenant, rows they may read only (test_custom_fields.sql)",
+    "equipment_tree": "the caller's tenant only, as the caller sees equipment (test_equipment.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -107,6 +108,10 @@ ROW_FUNCTIONS = {
     "dry_run_rules": {"event_type": "project.stage_changed", "payload": {}, "entity_type": "project", "entity_id": "{project}"},
     "soft_delete": {"entity_type": "project", "entity_id": "{project}", "reason": "x"},
     "restore": {"entity_type": "project", "entity_id": "{project}"},
+    "revoke_qualification": {"person_qualification_id": "{person_qualification}", "reason": "x"},
+    "equipment_uses_since_last_good_calibration": {"equipment_id": "{equipment}"},
+    "equipment_reliability": {"equipment_id": "{equipment}", "period_start": "2020-01-01T00:00:00Z",
+                              "period_end": "2020-02-01T00:00:00Z"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -121,6 +126,8 @@ A_ROWS = """
          (select c.id from app.workflow_exit_criteria c where c.organization_id = o.id and c.waivable limit 1)::text,
          (select c.id from app.capas c where c.organization_id = o.id limit 1)::text,
          (select a.id from app.capa_actions a where a.organization_id = o.id limit 1)::text
+         (select q.id from app.person_qualifications q where q.organization_id = o.id limit 1)::text,
+         (select e.id from app.equipment e where e.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -179,6 +186,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("select app_private.archive_activity_log()")
     world.sql("insert into app.document_disposals (organization_id, document_id, retention_ended_at) "
               "select organization_id, id, now() from app.documents where project_id = %s limit 1", delivered)
+    # The operations registers: equipment, calibration, use, qualification, training, downtime.
+    world.sql("select tests.fill_registers(%s)", a)
     return a
 
 
@@ -392,6 +401,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion", "capa",
              "capa_action")
+    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
+             "person_qualification", "equipment")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

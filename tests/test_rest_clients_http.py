@@ -124,7 +124,8 @@ def test_upsert_by_primary_key_as_sales_on_partners(live, world):
 def stocked(world) -> Shop:
     """A tenant with a row in every table its people may write: what provisioning makes (roles, the
     workflow catalog, approval chains and policies), the customer and its contact of Shop, and a site, a
-    project with a message, an approver's backup, a feature flag and a string of its own."""
+    project with a message, an approver's backup, a feature flag and a string of its own, and a row in each
+    operations register."""
     shop = Shop(world)
     world.sql("select tests.create_site(%s)", shop.id)
     project = shop.project()
@@ -136,6 +137,7 @@ def stocked(world) -> Shop:
               shop.id)
     world.sql("insert into app.i18n_strings (organization_id, namespace, key, locale, text) values (%s, 'ui', 'greeting', 'en', 'Hi')",
               shop.id)
+    world.sql("select tests.fill_registers(%s)", shop.id)  # equipment, calibration, competence, downtime
     return shop
 
 

@@ -110,6 +110,27 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.workflow_sub_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+-- The operations registers (50_platform/80_equipment.sql, 82_competence.sql, 84_downtime.sql).
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.calibrations
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.downtime_events
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.downtime_reasons
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.equipment
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.equipment_classes
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.equipment_uses
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.person_qualifications
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.qualifications
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.training_records
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.training_requirements
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 
 -- Upsert (INSERT ... ON CONFLICT DO UPDATE, PostgREST's
 -- `Prefer: resolution=merge-duplicates`) sets every column of the payload,
@@ -179,3 +200,18 @@ CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_sub_stages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'workflow_stage_id');
+-- The operations registers.
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.downtime_events
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'equipment_id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.downtime_reasons
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.equipment
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.equipment_classes
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.person_qualifications
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'user_id', 'qualification_id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.qualifications
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.training_requirements
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'document_id', 'role_id');

@@ -455,3 +455,18 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_sub_stages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
+-- The operations registers. Equipment, calibrations, equipment uses and downtime events are site-scoped: their
+-- _000_require_site_permission (app_private.tg_require_insert_permission_at_a_site, 50_platform/80_equipment.sql) accepts
+-- the permission at some site, and their _200_prepare checks it at the row's site.
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.downtime_reasons
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('equipment.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.equipment_classes
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('equipment.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.person_qualifications
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('competence.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.qualifications
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('competence.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.training_records
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('competence.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.training_requirements
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('competence.manage');

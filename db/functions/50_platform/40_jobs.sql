@@ -26,7 +26,9 @@ AS $$
     ('purge-rule-runs', '53 3 * * *', 'SELECT app_private.purge_rule_runs()',
      'Deletes rule runs older than the platform''s retention (rule_settings.run_retention_days, 90 days by default).'),
     ('purge-trash', '47 3 * * *', 'SELECT app_private.purge_trash()',
-     'Deletes for good what has been in the trash (app.soft_delete) for 30 days; rows an append-only trail or retention keeps stay.')
+     'Deletes for good what has been in the trash (app.soft_delete) for 30 days; rows an append-only trail or retention keeps stay.'),
+    ('notify-calibrations-due', '7 * * * *', 'SELECT app_private.notify_calibrations_due()',
+     'Tells the holders of calibration.record when equipment whose class requires calibration becomes due soon or overdue, once per crossing.')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';

@@ -27,7 +27,13 @@ INSERT INTO app.permissions (code, description) VALUES
   ('personal_data.manage', 'Export anyone''s personal data and erase a person (GDPR requests)'),
   ('rule.manage', 'Create, change and delete the organization''s rules, read their runs and dry-run them'),
   ('trash.manage', 'See what is in the trash (soft-deleted projects, documents, ...) and restore it'),
-  ('custom_field.manage', 'Define custom fields and type lists for the organization''s entities')
+  ('custom_field.manage', 'Define custom fields and type lists for the organization''s entities'),
+  ('equipment.read', 'Read equipment, its calibrations, uses and downtime (tenant-wide, or at the sites of a site-scoped role)'),
+  ('equipment.manage', 'Create and change equipment, equipment classes and downtime reason codes'),
+  ('calibration.record', 'Record calibrations of equipment'),
+  ('downtime.record', 'Record, change and end equipment stops'),
+  ('competence.read', 'Read everybody''s qualifications, training records and training due'),
+  ('competence.manage', 'Define qualifications and training requirements; grant and revoke qualifications; record training')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -72,7 +78,19 @@ SELECT role_key, permission
     ('logistics', 'partner.read'), ('logistics', 'project.read'), ('logistics', 'document.upload'),
     ('auditor', 'partner.read'), ('auditor', 'role.read'), ('auditor', 'audit.read'), ('auditor', 'project.read'), ('auditor', 'capa.read'),
     ('lab_manager', 'partner.read'),
-    ('customer_portal', 'partner.read'), ('customer_portal', 'project.read')
+    ('customer_portal', 'partner.read'), ('customer_portal', 'project.read'),
+    -- The operations registers: equipment, calibration, downtime, competence.
+    ('management', 'equipment.read'), ('management', 'competence.read'), ('management', 'competence.manage'),
+    ('engineering', 'equipment.read'),
+    ('qa', 'equipment.read'), ('qa', 'calibration.record'), ('qa', 'competence.read'),
+    ('production', 'equipment.read'), ('production', 'downtime.record'),
+    ('auditor', 'equipment.read'), ('auditor', 'competence.read'),
+    ('lab_manager', 'equipment.read'), ('lab_manager', 'equipment.manage'), ('lab_manager', 'calibration.record'),
+    ('lab_manager', 'downtime.record'), ('lab_manager', 'competence.read'), ('lab_manager', 'competence.manage'),
+    ('lab_tech', 'equipment.read'), ('lab_tech', 'calibration.record'),
+    ('maintenance_planner', 'equipment.read'), ('maintenance_planner', 'equipment.manage'),
+    ('maintenance_planner', 'calibration.record'), ('maintenance_planner', 'downtime.record'),
+    ('technician', 'equipment.read'), ('technician', 'calibration.record'), ('technician', 'downtime.record')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
