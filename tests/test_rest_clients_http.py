@@ -124,8 +124,8 @@ def test_upsert_by_primary_key_as_sales_on_partners(live, world):
 def stocked(world) -> Shop:
     """A tenant with a row in every table its people may write: what provisioning makes (roles, the
     workflow catalog, approval chains and policies), the customer and its contact of Shop, and a site, a
-    project with a message, an approver's backup, a feature flag and a string of its own, and a row in each
-    operations register."""
+    project with a message, an approver's backup, a feature flag and a string of its own, a row in each
+    operations register, a CAPA with an action, a custom field with a type list, and a rule."""
     shop = Shop(world)
     world.sql("select tests.create_site(%s)", shop.id)
     project = shop.project()
@@ -138,6 +138,18 @@ def stocked(world) -> Shop:
     world.sql("insert into app.i18n_strings (organization_id, namespace, key, locale, text) values (%s, 'ui', 'greeting', 'en', 'Hi')",
               shop.id)
     world.sql("select tests.fill_registers(%s)", shop.id)  # equipment, calibration, competence, downtime
+    capa = rest(world.live, "POST", "/rpc/open_capa", shop.token("qa"), json={"title": "Cracked housings", "problem_statement": "x"})
+    assert capa.status_code == 200, capa.text
+    action = rest(world.live, "POST", "/capa_actions", shop.token("qa"), json={
+        "capa_id": capa.json()["id"], "discipline": "containment", "description": "Sort the stock",
+        "owner_id": shop.person("qa").id, "due_date": "2099-01-01"})
+    assert action.status_code == 201, action.text
+    world.sql("""with list as (insert into app.type_lists (organization_id, code, label) values (%s, 'grades', 'Grades') returning *)
+                 insert into app.type_list_values (organization_id, type_list_id, code, label) select organization_id, id, 'a', 'A' from list""",
+              shop.id)
+    world.sql("insert into app.custom_field_definitions (organization_id, entity_type, code, label, field_type) "
+              "values (%s, 'project', 'customer_reference', 'Customer reference', 'text')", shop.id)
+    world.sql("""select tests.create_rule(%s, 'stocked', 'project.*', '[{"kind": "webhook"}]')""", shop.id)
     return shop
 
 
