@@ -164,6 +164,7 @@ AS $$
     ('workflow_definition_sub_stages', NULL, 'readers', 'project.read'),
     ('workflow_exit_criteria', NULL, 'readers', 'project.read'),
     ('exit_criterion_waivers', NULL, 'readers', 'project.read'),
+    ('webhook_endpoints', NULL, 'readers', 'webhook.manage'),
     ('projects', NULL, 'readers', 'project.read'),
     ('project_sub_stage_progress', NULL, 'readers', 'project.read'),
     ('approvals', NULL, 'readers', 'project.read'),

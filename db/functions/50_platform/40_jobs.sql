@@ -20,7 +20,9 @@ AS $$
     ('archive-activity-log', '23 2 * * *', 'SELECT app_private.archive_activity_log()',
      'Moves activity log events older than their tenant''s retention (audit_settings, 2 years by default) to the archive.'),
     ('flag-documents-for-disposal', '37 2 * * *', 'SELECT app_private.flag_documents_for_disposal()',
-     'Lists documents whose retention has ended in document_disposals, for the document controller.')
+     'Lists documents whose retention has ended in document_disposals, for the document controller.'),
+    ('purge-webhook-deliveries', '53 3 * * *', 'SELECT app_private.purge_webhook_deliveries()',
+     'Deletes settled webhook deliveries and their attempts, and events no delivery needs, after the retention of webhook_settings.')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';

@@ -20,7 +20,8 @@ INSERT INTO app.permissions (code, description) VALUES
   ('progress.manage', 'Act on any sub-stage of any project, whoever is responsible for it'),
   ('workflow.manage', 'Change the stage catalog, workflow definitions, approval chains, SLAs and document rules'),
   ('approval.manage', 'Reassign, cancel and escalate any approval'),
-  ('document.upload', 'Upload project documents and new versions')
+  ('document.upload', 'Upload project documents and new versions'),
+  ('webhook.manage', 'Register webhook endpoints, read their secrets and delivery log, replay deliveries')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
