@@ -86,6 +86,9 @@ ROW_FUNCTIONS = {
     "document_download_url": {"version_id": "{version}"},
     "mark_notification_read": {"notification_id": "{notification}"},
     "waive_exit_criterion": {"project_id": "{project}", "criterion_id": "{criterion}", "reason": "x"},
+    "webhook_endpoint_secret": {"endpoint_id": "{webhook_endpoint}"},
+    "rotate_webhook_secret": {"endpoint_id": "{webhook_endpoint}"},
+    "replay_webhook_delivery": {"delivery_id": "{webhook_delivery}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -97,7 +100,9 @@ A_ROWS = """
          (select v.id from app.document_versions v where v.organization_id = o.id limit 1)::text,
          (select n.id from app.notifications n where n.organization_id = o.id and n.read_at is null limit 1)::text,
          tests.member_with_role(o.id, 'qa')::text,
-         (select c.id from app.workflow_exit_criteria c where c.organization_id = o.id and c.waivable limit 1)::text
+         (select c.id from app.workflow_exit_criteria c where c.organization_id = o.id and c.waivable limit 1)::text,
+         (select e.id from app.webhook_endpoints e where e.organization_id = o.id limit 1)::text,
+         (select d.id from app.webhook_deliveries d where d.organization_id = o.id and d.status = 'dead' limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -105,8 +110,8 @@ A_ROWS = """
 def build_tenant_a(world: World) -> str:
     """A workflow tenant with a row in every relation: a delivered project, an overdue pending approval with an
     attachment, a project with a blocked and overdue sub-stages, a message and a waived exit criterion, a logged
-    document access, an approver's backup, a site, an archived event and a document due for disposal (sessions
-    come from signing in)."""
+    document access, an approver's backup, a site, an archived event, a document due for disposal and a webhook
+    endpoint with a dead delivery (sessions come from signing in)."""
     a = world.workflow_tenant()
     customer = world.sql("select tests.portal_customer(%s)", a)
     sales = world.person(a, "sales").id
@@ -141,6 +146,12 @@ def build_tenant_a(world: World) -> str:
     world.sql("select app_private.archive_activity_log()")
     world.sql("insert into app.document_disposals (organization_id, document_id, retention_ended_at) "
               "select organization_id, id, now() from app.documents where project_id = %s limit 1", delivered)
+    # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
+    # there first, reports the same attempt, and the second report changes nothing).
+    endpoint = world.sql("select tests.create_webhook_endpoint(%s, 'http://127.0.0.1:9/matrix', '{test.*}', 1)", a)
+    world.sql("select tests.publish_test_event(%s, 'test.matrix')", a)
+    world.sql("select app_private.webhook_attempt_finish(organization_id, id, 1, 500, 1, null, 'no') "
+              "from app.webhook_deliveries where endpoint_id = %s", endpoint)
     return a
 
 
@@ -352,7 +363,8 @@ def test_graphql_matrix(live, tenant_a, actors, figures):
 
 def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
-    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion")
+    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
+             "webhook_endpoint", "webhook_delivery")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

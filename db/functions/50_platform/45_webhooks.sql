@@ -42,6 +42,7 @@ AS $$
 DECLARE
   v_bad text;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   NEW.url := btrim(NEW.url);
   IF NEW.url !~* '^https?://[^/?#@\s]+(/\S*)?$' OR length(NEW.url) > 2000 THEN
     PERFORM app_private.raise_invalid('webhook_endpoint.url_invalid',
@@ -65,7 +66,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_webhook_endpoints__check() IS
-  'BEFORE INSERT/UPDATE on app.webhook_endpoints: PT422 webhook_endpoint.url_invalid (not http/https, credentials in the URL, too long) or webhook_endpoint.event_types_invalid; keeps created_by and created_at server-set.';
+  'BEFORE INSERT/UPDATE on app.webhook_endpoints: 42501 tenant.foreign_row for another tenant''s row, PT422 webhook_endpoint.url_invalid (not http/https, credentials in the URL, too long) or webhook_endpoint.event_types_invalid; keeps created_by and created_at server-set.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_webhook_endpoints__after_write() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
