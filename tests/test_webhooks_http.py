@@ -111,8 +111,9 @@ def test_a_delivery_is_signed_and_logged_for_the_admin(hooks, world, receiver):
     assert log == [{"status": "delivered", "event_type": "project.created", "attempt_count": 1,
                     "webhook_attempts": [{"outcome": "delivered", "response_code": 200,
                                           "duration_ms": log[0]["webhook_attempts"][0]["duration_ms"]}]}]
-    answer = graphql(hooks, "{ webhookDeliveries(condition: {endpointId: \"%s\"}) { nodes { status eventType "
-                            "attempts { nodes { responseCode } } } } }" % endpoint["id"], token).json()
+    answer = graphql(hooks, "query($endpoint: UUID!) { webhookDeliveries(condition: {endpointId: $endpoint}) "
+                            "{ nodes { status eventType attempts { nodes { responseCode } } } } }", token,
+                     {"endpoint": endpoint["id"]}).json()
     assert "errors" not in answer, answer
     assert answer["data"]["webhookDeliveries"]["nodes"] == [
         {"status": "delivered", "eventType": "project.created", "attempts": {"nodes": [{"responseCode": 200}]}}]
