@@ -414,7 +414,7 @@ def up(
     started_database = ensure_database(config)
     migrate_database(config)
     run_seed(config, demo)
-    with console.step("start PostgREST, PostGraphile and the job worker" + (" and the upload verify worker" if config.object_storage
+    with console.step("start PostgREST, PostGraphile, the job worker" + (" and the upload verify worker" if config.object_storage
                                                              or stack.local_object_store(config) else "")):
         stack.start(config, started_database)
     if local := stack.local_object_store(config):
