@@ -268,3 +268,28 @@ def test_the_worker_refuses_private_destinations_unless_the_operator_allows_them
                       "where d.endpoint_id = %s", endpoint)
     assert error.startswith("destination refused: 127.0.0.1"), error
     assert not receiver.at(f"/ok?ssrf={tenant}")
+
+
+ADDRESSES = {
+    "127.0.0.1": False, "10.1.2.3": False, "172.16.0.1": False, "192.168.1.1": False, "169.254.169.254": False,
+    "100.64.0.1": False, "0.0.0.0": False, "224.0.0.1": False, "::1": False, "fd00::1": False, "fe80::1": False,
+    "::ffff:10.0.0.1": False, "::ffff:127.0.0.1": False, "::": False,
+    "8.8.8.8": True, "93.184.216.34": True, "172.32.0.1": True, "2606:4700::1111": True, "::ffff:8.8.8.8": True,
+}
+
+
+@pytest.mark.parametrize("allowed", ["", "127.0.0.0/8,::1/128"])
+def test_the_destination_rule(allowed):
+    """The worker's rule (config/worker/tasks/webhook_deliver.mjs): public addresses pass; private, loopback,
+    link-local, CGNAT, multicast and unspecified ones only where PULSE_WEBHOOK_ALLOWED_PRIVATE_NETWORKS says."""
+    from pulse import worker
+
+    script = ("const m = await import('./config/worker/tasks/webhook_deliver.mjs');"
+              f"console.log(JSON.stringify(Object.fromEntries({json.dumps(list(ADDRESSES))}"
+              ".map((a) => [a, m.destinationAllowed(a)]))));")
+    result = subprocess.run([worker.command(ROOT)[0], "--input-type=module", "-e", script], cwd=ROOT, capture_output=True,
+                            text=True, check=True, env={**os.environ, "PULSE_WEBHOOK_ALLOWED_PRIVATE_NETWORKS": allowed})
+    expected = dict(ADDRESSES)
+    if allowed:
+        expected.update({"127.0.0.1": True, "::1": True, "::ffff:127.0.0.1": True})
+    assert json.loads(result.stdout) == expected

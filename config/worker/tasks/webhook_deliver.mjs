@@ -23,7 +23,7 @@ const PRIVATE = [
   ["169.254.0.0", 16, "ipv4"], ["172.16.0.0", 12, "ipv4"], ["192.0.0.0", 24, "ipv4"], ["192.168.0.0", 16, "ipv4"],
   ["198.18.0.0", 15, "ipv4"], ["224.0.0.0", 4, "ipv4"], ["240.0.0.0", 4, "ipv4"],
   ["::", 128, "ipv6"], ["::1", 128, "ipv6"], ["fc00::", 7, "ipv6"], ["fe80::", 10, "ipv6"], ["ff00::", 8, "ipv6"],
-  ["::ffff:0:0", 96, "ipv6"], ["64:ff9b::", 96, "ipv6"],
+  // IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are checked as their IPv4 address by net.BlockList.
 ];
 
 export function blockList(subnets) {
@@ -70,7 +70,14 @@ export function post(request) {
   const body = Buffer.from(request.body, "utf8");
   return new Promise((resolve) => {
     let settled = false;
-    const finish = (outcome) => { if (!settled) { settled = true; clearTimeout(timer); resolve(outcome); } };
+    let timedOut = false;
+    const finish = (outcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // A timeout after the status line arrived is still a timeout: the answer was not read in time.
+      resolve(timedOut ? { ...outcome, error: `no answer within ${request.timeout_ms} ms` } : outcome);
+    };
     const req = client.request(url, {
       method: "POST",
       headers: { ...request.headers, "Content-Length": String(body.length) },
@@ -95,6 +102,7 @@ export function post(request) {
       res.on("error", done);
     });
     const timer = setTimeout(() => {
+      timedOut = true;
       req.destroy(Object.assign(new Error(`no answer within ${request.timeout_ms} ms`), { code: "PULSE_TIMEOUT" }));
     }, request.timeout_ms);
     req.on("error", (error) => finish({ status: null, excerpt: null, error: error.message || error.code || String(error) }));
