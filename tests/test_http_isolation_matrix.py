@@ -33,6 +33,7 @@ GLOBAL_RELATIONS = {
     "users": "id",
     "sessions": "user_id",
     "permissions": None,  # the catalog: the same for everybody, read-only
+    "entity_types": None,  # the entity register: the same for everybody, read-only
 }
 
 # Functions: who may call them is their case; each is exercised by the suites named.
@@ -86,6 +87,12 @@ ROW_FUNCTIONS = {
     "document_download_url": {"version_id": "{version}"},
     "mark_notification_read": {"notification_id": "{notification}"},
     "waive_exit_criterion": {"project_id": "{project}", "criterion_id": "{criterion}", "reason": "x"},
+    "advance_capa": {"capa_id": "{capa}", "to_status": "cancelled", "note": "x"},
+    "complete_capa_action": {"action_id": "{capa_action}", "note": "x"},
+    "export_personal_data": {"user_id": "{user}"},
+    "erase_personal_data": {"user_id": "{user}", "reason": "x"},
+    "open_capa": {"title": "x", "problem_statement": "x", "source_entity_type": "project", "source_entity_id": "{project}"},
+    "dry_run_rules": {"event_type": "project.stage_changed", "payload": {}, "entity_type": "project", "entity_id": "{project}"},
     "webhook_endpoint_secret": {"endpoint_id": "{webhook_endpoint}"},
     "rotate_webhook_secret": {"endpoint_id": "{webhook_endpoint}"},
     "replay_webhook_delivery": {"delivery_id": "{webhook_delivery}"},
@@ -101,6 +108,8 @@ A_ROWS = """
          (select n.id from app.notifications n where n.organization_id = o.id and n.read_at is null limit 1)::text,
          tests.member_with_role(o.id, 'qa')::text,
          (select c.id from app.workflow_exit_criteria c where c.organization_id = o.id and c.waivable limit 1)::text,
+         (select c.id from app.capas c where c.organization_id = o.id limit 1)::text,
+         (select a.id from app.capa_actions a where a.organization_id = o.id limit 1)::text,
          (select e.id from app.webhook_endpoints e where e.organization_id = o.id limit 1)::text,
          (select d.id from app.webhook_deliveries d where d.organization_id = o.id and d.status = 'dead' limit 1)::text
     from app.organizations o where o.id = %s
@@ -110,8 +119,8 @@ A_ROWS = """
 def build_tenant_a(world: World) -> str:
     """A workflow tenant with a row in every relation: a delivered project, an overdue pending approval with an
     attachment, a project with a blocked and overdue sub-stages, a message and a waived exit criterion, a logged
-    document access, an approver's backup, a site, an archived event, a document due for disposal and a webhook
-    endpoint with a dead delivery (sessions come from signing in)."""
+    document access, an approver's backup, a site, a rule and its run, an archived event, a document due for disposal
+    and a webhook endpoint with a dead delivery (sessions come from signing in)."""
     a = world.workflow_tenant()
     customer = world.sql("select tests.portal_customer(%s)", a)
     sales = world.person(a, "sales").id
@@ -140,6 +149,17 @@ def build_tenant_a(world: World) -> str:
     world.sql("update app.project_sub_stage_progress set due_at = now() - interval '1 day' "
               "where project_id = %s and status = 'pending'", waiting)
     world.sql("select tests.create_site(%s)", a)
+    with psycopg.connect(world.live["url"]) as conn:
+        conn.execute("select tests.act_as_role(%s, 'qa')", [a])
+        conn.execute("""insert into app.capa_actions (capa_id, discipline, description, owner_id, due_date)
+                        select c.id, 'containment', 'Quarantine the stock', tests.member_with_role(%s, 'qa'), current_date
+                          from app.open_capa('Cracked housings', 'Three cracked at final test',
+                                             source_entity_type => 'project', source_entity_id => %s) as c""", [a, delivered])
+        conn.execute("select tests.act_as_role(%s, 'admin')", [a])
+        conn.execute("select app.export_personal_data(tests.member_with_role(%s, 'qa'))", [a])
+    # A rule, and its run on an event of the tenant.
+    world.sql("""select tests.create_rule(%s, 'matrix_rule', 'project.*', '[{"kind": "webhook"}]')""", a)
+    world.sql("select tests.publish(%s, 'project.updated', '{}', 'project', %s)", a, delivered)
     # An archived event (one from long ago, moved by the archive job) and a document due for disposal.
     world.sql("insert into audit.activity_log (organization_id, occurred_at, actor_role, entity_type, entity_id, action) "
               "values (%s, now() - interval '100 years', 'app_user', 'sites', 'archived', 'update')", a)
@@ -363,8 +383,8 @@ def test_graphql_matrix(live, tenant_a, actors, figures):
 
 def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
-    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
-             "webhook_endpoint", "webhook_delivery")
+    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion", "capa",
+             "capa_action", "webhook_endpoint", "webhook_delivery")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

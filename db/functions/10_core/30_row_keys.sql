@@ -50,6 +50,12 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approvals
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approver_backups
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.capa_actions
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.capa_links
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.capas
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.contacts
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.document_access_log
@@ -66,6 +72,8 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.messages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id', 'sender_id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.notifications
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.rules
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.organizations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.partners
@@ -139,12 +147,18 @@ CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.approval_
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'approval_type', 'priority');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.approver_backups
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'user_id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.capa_actions
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'capa_id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.capas
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.contacts
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'partner_id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.partners
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.projects
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.rules
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'key');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.sites
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.workflow_definition_stages

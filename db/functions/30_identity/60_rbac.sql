@@ -421,6 +421,12 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.approval_
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.approval_policies
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.capa_actions
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('capa.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.capa_links
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('capa.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.capas
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('capa.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.contacts
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('partner.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.messages
@@ -429,6 +435,8 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.partners
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('partner.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.projects
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('project.create');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.rules
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('rule.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sites
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('site.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_definition_stages

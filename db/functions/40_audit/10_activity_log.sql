@@ -179,7 +179,11 @@ AS $$
     ('approval_settings', ARRAY['organization_id'], 'readers', 'project.read'),
     ('approval_policies', ARRAY['approval_type', 'priority'], 'readers', 'project.read'),
     ('approver_backups', ARRAY['user_id'], 'readers', 'project.read'),
-    ('document_category_settings', ARRAY['category'], 'readers', 'project.read')
+    ('document_category_settings', ARRAY['category'], 'readers', 'project.read'),
+    ('capas', NULL, 'readers', 'capa.read'),
+    ('capa_actions', NULL, 'readers', 'capa.read'),
+    ('capa_links', NULL, 'readers', 'capa.read'),
+    ('rules', NULL, 'readers', 'rule.manage')
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS

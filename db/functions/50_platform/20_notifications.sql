@@ -1,9 +1,10 @@
 -- Notifications. Domain functions call
 -- app_private.notify; people read and mark only their own.
 
-CREATE OR REPLACE FUNCTION app_private.notify(
+CREATE OR REPLACE FUNCTION app_private.notify_readers(
   p_organization_id uuid,
   p_recipients uuid[],
+  p_read_permission text,
   p_type app.notification_type,
   p_title text,
   p_message text,
@@ -23,27 +24,48 @@ BEGIN
   SELECT p_organization_id, m.user_id, p_type, pg_catalog.left(p_title, 200), pg_catalog.left(p_message, 2000),
          p_priority,
          CASE WHEN p_entity_type = 'approvals' THEN '/approvals/' || p_entity_id
-              WHEN p_project_id IS NOT NULL THEN '/projects/' || p_project_id END,
+              WHEN p_project_id IS NOT NULL THEN '/projects/' || p_project_id
+              WHEN p_entity_type IS NOT NULL THEN '/' || p_entity_type || '/' || p_entity_id END,
          p_project_id, p_entity_type, p_entity_id
     FROM app.memberships AS m
     JOIN app.users AS u ON u.id = m.user_id AND u.status = 'active'
    WHERE m.organization_id = p_organization_id AND m.status = 'active' AND m.user_id = ANY (p_recipients)
-     -- Every notification is about a staff record (project team messages,
-     -- approvals, documents, workflow steps) and copies some of its content:
-     -- only those who may read such records (staff holding project.read
-     -- tenant-wide, the read rule of messages, approvals and documents) get one.
+     -- A notification copies some of the record it is about: only staff (not
+     -- portal users) who may read such records tenant-wide get one.
      AND m.partner_id IS NULL
      AND EXISTS (SELECT FROM app.role_assignments AS ra
                    JOIN app.role_permissions AS rp ON rp.organization_id = ra.organization_id AND rp.role_id = ra.role_id
                   WHERE ra.organization_id = m.organization_id AND ra.membership_id = m.id AND ra.site_id IS NULL
-                    AND rp.permission = 'project.read');
+                    AND rp.permission = p_read_permission);
   GET DIAGNOSTICS v_count = ROW_COUNT;
   RETURN v_count;
 END
 $$;
 
+COMMENT ON FUNCTION app_private.notify_readers(uuid, uuid[], text, app.notification_type, text, text, app.priority_level, uuid, text, uuid) IS
+  'Sends one notification to each recipient who may read the record it is about: an active staff member (not a portal user) holding p_read_permission tenant-wide; others are skipped. Returns how many were sent.';
+
+CREATE OR REPLACE FUNCTION app_private.notify(
+  p_organization_id uuid,
+  p_recipients uuid[],
+  p_type app.notification_type,
+  p_title text,
+  p_message text,
+  p_priority app.priority_level DEFAULT 'normal',
+  p_project_id uuid DEFAULT NULL,
+  p_entity_type text DEFAULT NULL,
+  p_entity_id uuid DEFAULT NULL
+) RETURNS integer
+LANGUAGE sql VOLATILE
+SET search_path = ''
+AS $$
+  -- Project team messages, approvals, documents and workflow steps are read with project.read.
+  SELECT app_private.notify_readers(p_organization_id, p_recipients, 'project.read', p_type, p_title, p_message,
+                                    p_priority, p_project_id, p_entity_type, p_entity_id);
+$$;
+
 COMMENT ON FUNCTION app_private.notify(uuid, uuid[], app.notification_type, text, text, app.priority_level, uuid, text, uuid) IS
-  'Sends one notification to each recipient who may read the staff record it is about (an active staff member, not a portal user, holding project.read tenant-wide); others are skipped. Returns how many were sent.';
+  'Notifies about a project workflow record (messages, approvals, documents, steps): app_private.notify_readers with project.read.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_notifications__stamp_read() RETURNS trigger
 LANGUAGE plpgsql VOLATILE

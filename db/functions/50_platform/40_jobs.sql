@@ -21,7 +21,11 @@ AS $$
      'Moves activity log events older than their tenant''s retention (audit_settings, 2 years by default) to the archive.'),
     ('flag-documents-for-disposal', '37 2 * * *', 'SELECT app_private.flag_documents_for_disposal()',
      'Lists documents whose retention has ended in document_disposals, for the document controller.'),
-    ('purge-webhook-deliveries', '53 3 * * *', 'SELECT app_private.purge_webhook_deliveries()',
+    ('remind-overdue-capa-actions', '7 6 * * *', 'SELECT app_private.remind_overdue_capa_actions()',
+     'Tells each owner of an open CAPA action past its due date, once.'),
+    ('purge-rule-runs', '53 3 * * *', 'SELECT app_private.purge_rule_runs()',
+     'Deletes rule runs older than the platform''s retention (rule_settings.run_retention_days, 90 days by default).'),
+    ('purge-webhook-deliveries', '59 3 * * *', 'SELECT app_private.purge_webhook_deliveries()',
      'Deletes settled webhook deliveries and their attempts, and events no delivery needs, after the retention of webhook_settings.')
 $$;
 

@@ -355,10 +355,12 @@ BEGIN
   GET DIAGNOSTICS v_deliveries = ROW_COUNT;
   DELETE FROM app_private.events AS e
    WHERE e.occurred_at < p_as_of - v_settings.retention
-     AND NOT EXISTS (SELECT FROM app.webhook_deliveries AS d WHERE d.organization_id = e.organization_id AND d.event_id = e.id);
+     AND NOT EXISTS (SELECT FROM app.webhook_deliveries AS d WHERE d.organization_id = e.organization_id AND d.event_id = e.id)
+     -- the rules' run log points at its events, and keeps them its own while (rule_settings.run_retention_days)
+     AND NOT EXISTS (SELECT FROM app.rule_runs AS r WHERE r.organization_id = e.organization_id AND r.event_id = e.id);
   GET DIAGNOSTICS v_events = ROW_COUNT;
   RETURN pg_catalog.format('%s deliveries (with their attempts) and %s events purged', v_deliveries, v_events);
 END
 $$;
 COMMENT ON FUNCTION app_private.purge_webhook_deliveries(timestamptz) IS
-  'Scheduled job purge-webhook-deliveries: deletes delivered and cancelled deliveries (and their attempts) settled longer than webhook_settings.retention ago, dead ones after dead_retention, and events older than retention that no delivery still needs.';
+  'Scheduled job purge-webhook-deliveries: deletes delivered and cancelled deliveries (and their attempts) settled longer than webhook_settings.retention ago, dead ones after dead_retention, and events older than retention that no delivery and no rule run still needs.';

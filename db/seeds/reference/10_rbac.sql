@@ -21,6 +21,10 @@ INSERT INTO app.permissions (code, description) VALUES
   ('workflow.manage', 'Change the stage catalog, workflow definitions, approval chains, SLAs and document rules'),
   ('approval.manage', 'Reassign, cancel and escalate any approval'),
   ('document.upload', 'Upload project documents and new versions'),
+  ('capa.read', 'Read CAPAs (8D), their actions and links'),
+  ('capa.manage', 'Open CAPAs, edit their disciplines, assign actions, move them through their steps'),
+  ('personal_data.manage', 'Export anyone''s personal data and erase a person (GDPR requests)'),
+  ('rule.manage', 'Create, change and delete the organization''s rules, read their runs and dry-run them'),
   ('webhook.manage', 'Register webhook endpoints, read their secrets and delivery log, replay deliveries')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
@@ -51,9 +55,12 @@ SELECT role_key, permission
     ('management', 'partner.read'), ('management', 'role.read'), ('management', 'audit.read'),
     ('management', 'project.read'), ('management', 'project.create'), ('management', 'project.update'),
     ('management', 'project.override_stage'), ('management', 'project.waive_exit_criteria'), ('management', 'progress.manage'), ('management', 'workflow.manage'),
-    ('management', 'approval.manage'), ('management', 'document.upload'),
+    ('management', 'approval.manage'), ('management', 'document.upload'), ('management', 'capa.read'), ('management', 'capa.manage'),
+    ('management', 'rule.manage'),
     ('engineering', 'partner.read'), ('engineering', 'project.read'), ('engineering', 'document.upload'),
     ('qa', 'partner.read'), ('qa', 'audit.read'), ('qa', 'project.read'), ('qa', 'document.upload'),
+    ('qa', 'capa.read'), ('qa', 'capa.manage'), ('engineering', 'capa.read'), ('production', 'capa.read'),
+    ('procurement', 'capa.read'), ('lab_manager', 'capa.read'), ('lab_manager', 'capa.manage'),
     ('procurement', 'partner.read'), ('procurement', 'partner.manage'), ('procurement', 'project.read'),
     ('procurement', 'document.upload'),
     ('production', 'project.read'), ('production', 'document.upload'),
@@ -61,7 +68,7 @@ SELECT role_key, permission
     ('sales', 'project.update'), ('sales', 'document.upload'),
     ('finance', 'partner.read'), ('finance', 'project.read'), ('finance', 'document.upload'),
     ('logistics', 'partner.read'), ('logistics', 'project.read'), ('logistics', 'document.upload'),
-    ('auditor', 'partner.read'), ('auditor', 'role.read'), ('auditor', 'audit.read'), ('auditor', 'project.read'),
+    ('auditor', 'partner.read'), ('auditor', 'role.read'), ('auditor', 'audit.read'), ('auditor', 'project.read'), ('auditor', 'capa.read'),
     ('lab_manager', 'partner.read'),
     ('customer_portal', 'partner.read'), ('customer_portal', 'project.read')
   ) AS grants (role_key, permission);
