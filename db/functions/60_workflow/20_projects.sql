@@ -312,6 +312,19 @@ $$;
 COMMENT ON FUNCTION app_private.tg_projects__created() IS
   'AFTER INSERT: records the initial transition, enters the first stage (sub-stages seeded, team notified) and publishes project.created.';
 
+CREATE OR REPLACE FUNCTION app_private.project_stage_facts(p_project app.projects) RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT pg_catalog.jsonb_build_object(
+    'stage', (SELECT s.slug FROM app.workflow_stages AS s WHERE s.organization_id = p_project.organization_id AND s.id = p_project.current_stage_id),
+    'stage_id', p_project.current_stage_id, 'status', p_project.status, 'priority', p_project.priority,
+    'quote_value', p_project.quote_value);
+$$;
+
+COMMENT ON FUNCTION app_private.project_stage_facts(app.projects) IS
+  'The old and new of a project.stage_changed event: stage (slug), stage_id, status, priority, quote_value.';
+
 CREATE OR REPLACE FUNCTION app_private.move_project_stage(p_organization_id uuid, p_project_id uuid, p_stage_id uuid,
                                                           p_kind app.stage_transition_kind, p_reason text)
 RETURNS app.projects
@@ -323,7 +336,7 @@ DECLARE
   v_project app.projects;
   v_stage app.workflow_definition_stage_settings;
   v_missing app.document_category[] := '{}';
-  v_from_stage_id uuid;
+  v_old jsonb;
 BEGIN
   -- The one place a project changes stage. How, and why, come from the
   -- caller as parameters: 'automatic' from advance_project_if_ready,
@@ -344,7 +357,7 @@ BEGIN
       HINT = 'Name a stage of the project''s workflow.';
   END IF;
   v_stage := app_private.included_stage(p_organization_id, v_project.workflow_definition_id, p_stage_id);
-  v_from_stage_id := v_project.current_stage_id;
+  v_old := app_private.project_stage_facts(v_project);
 
   -- A manual override leaves the stage behind: what it lacked is recorded,
   -- and its open sub-stages are skipped (one in review keeps waiting for its approval).
@@ -366,14 +379,11 @@ BEGIN
    WHERE organization_id = p_organization_id AND id = p_project_id
   RETURNING * INTO v_project;
   PERFORM app_private.enter_stage(v_project);
-  -- contracts/events/workflow/project.stage_changed.schema.json
+  -- contracts/events/workflow/project.stage_changed.schema.json: before and after under old and new (the rules' changed_to)
   PERFORM app_private.publish_event(p_organization_id, 'project.stage_changed', pg_catalog.jsonb_build_object(
-    'project_id', v_project.id, 'project_number', v_project.project_number, 'status', v_project.status,
-    'from_stage_id', v_from_stage_id,
-    'from_stage_slug', (SELECT s.slug FROM app.workflow_stages AS s WHERE s.organization_id = p_organization_id AND s.id = v_from_stage_id),
-    'to_stage_id', p_stage_id,
-    'to_stage_slug', (SELECT s.slug FROM app.workflow_stages AS s WHERE s.organization_id = p_organization_id AND s.id = p_stage_id),
-    'kind', p_kind, 'reason', CASE WHEN p_kind = 'manual' THEN p_reason END, 'changed_by', auth.user_id()),
+    'project_id', v_project.id, 'project_number', v_project.project_number, 'title', v_project.title,
+    'kind', p_kind, 'reason', CASE WHEN p_kind = 'manual' THEN p_reason END, 'changed_by', auth.user_id(),
+    'old', v_old, 'new', app_private.project_stage_facts(v_project)),
     'project', v_project.id);
   RETURN v_project;
 END

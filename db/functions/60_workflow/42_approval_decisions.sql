@@ -397,7 +397,8 @@ BEGIN
     'approval_id', v_approval.id, 'project_id', v_approval.project_id, 'project_number', v_project_number,
     'approval_type', v_approval.approval_type, 'status', v_approval.status, 'steps', pg_catalog.jsonb_array_length(v_approval.steps),
     'decided_by', v_approval.decided_by, 'decided_at', v_approval.decided_at, 'comment', v_approval.decision_comment,
-    'signed', v_approval.decision_signature IS NOT NULL),
+    'signed', v_approval.decision_signature IS NOT NULL,
+    'old', pg_catalog.jsonb_build_object('status', v_old_status), 'new', pg_catalog.jsonb_build_object('status', v_approval.status)),
     CASE WHEN v_approval.project_id IS NOT NULL THEN 'project' END, v_approval.project_id);
   PERFORM app_private.tell_about_approval(v_approval, ARRAY[v_approval.requested_by], 'decided',
     format('%s %s: %s', v_project_number, v_approval.status, pg_catalog.replace(v_approval.approval_type::text, '_', ' ')));
