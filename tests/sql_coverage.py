@@ -5,7 +5,8 @@ Every database the session copies from the test template tracks function calls
 reset their counters once `pulse up` has migrated them, so what the start-up
 runs is not counted. Before a database is dropped, its `pg_stat_user_functions`
 is read; the union over all of them is compared with the template's catalog:
-every function and procedure in Pulse's schemas, not those of extensions nor
+every function and procedure in Pulse's schemas, not those of extensions, of
+graphile-worker's queue (schema `graphile_worker`, the npm package's) nor
 the test factories (schema `tests`). Databases a test migrates itself (made
 without the template) are not counted: their calls are the migration's.
 
@@ -38,7 +39,7 @@ select p.oid::regprocedure::text,
   from pg_proc p
   join pg_namespace n on n.oid = p.pronamespace
   join pg_language l on l.oid = p.prolang
- where n.nspname not in ('information_schema', 'tests') and n.nspname !~ '^pg_'
+ where n.nspname not in ('information_schema', 'tests', 'graphile_worker') and n.nspname !~ '^pg_'
    and p.prokind in ('f', 'p')
    and not exists (select from pg_depend d
                     where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')

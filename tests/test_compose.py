@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import yaml
 
@@ -17,7 +18,8 @@ def compose() -> dict:
 
 def test_services_and_images():
     services = compose()["services"]
-    assert set(services) == {"db", "migrate", "postgrest", "postgraphile", "minio", "minio-bucket", "verify-worker"}
+    assert set(services) == {"db", "node-modules", "migrate", "postgrest", "postgraphile", "worker", "minio", "minio-bucket",
+                             "verify-worker"}
     assert services["postgrest"]["image"] == "postgrest/postgrest:v12.0.2"
     assert services["postgraphile"]["image"].startswith("node:22")
     assert services["db"]["image"].startswith("postgres:15")
@@ -75,3 +77,17 @@ def test_the_object_store_and_its_worker():
     assert services["verify-worker"]["depends_on"] == {"migrate": {"condition": "service_completed_successfully"},
                                                        "minio-bucket": {"condition": "service_completed_successfully"}}
     assert "mc mb --ignore-existing" in services["minio-bucket"]["entrypoint"]
+
+
+def test_the_job_worker_runs_as_pulse_up_runs_it():
+    """The worker service runs the command `pulse up` runs, with the variables it gives it; the npm packages
+    (graphile-worker among them) are installed before `pulse db migrate` installs the job queue with them."""
+    from pulse import worker
+
+    services = compose()["services"]
+    command = worker.command(ROOT)
+    assert services["worker"]["command"] == ["node", str(Path(command[1]).relative_to(ROOT))]
+    assert set(services["worker"]["environment"]) == set(worker.environment("postgresql://x", {}))
+    assert services["worker"]["depends_on"] == {"migrate": {"condition": "service_completed_successfully"}}
+    assert services["migrate"]["depends_on"]["node-modules"] == {"condition": "service_completed_successfully"}
+    assert "npm" in services["node-modules"]["command"] and "ci" in services["node-modules"]["command"]

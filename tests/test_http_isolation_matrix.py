@@ -112,6 +112,9 @@ ROW_FUNCTIONS = {
     "equipment_uses_since_last_good_calibration": {"equipment_id": "{equipment}"},
     "equipment_reliability": {"equipment_id": "{equipment}", "period_start": "2020-01-01T00:00:00Z",
                               "period_end": "2020-02-01T00:00:00Z"},
+    "webhook_endpoint_secret": {"endpoint_id": "{webhook_endpoint}"},
+    "rotate_webhook_secret": {"endpoint_id": "{webhook_endpoint}"},
+    "replay_webhook_delivery": {"delivery_id": "{webhook_delivery}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -128,6 +131,9 @@ A_ROWS = """
          (select a.id from app.capa_actions a where a.organization_id = o.id limit 1)::text
          (select q.id from app.person_qualifications q where q.organization_id = o.id limit 1)::text,
          (select e.id from app.equipment e where e.organization_id = o.id limit 1)::text
+         (select a.id from app.capa_actions a where a.organization_id = o.id limit 1)::text,
+         (select e.id from app.webhook_endpoints e where e.organization_id = o.id limit 1)::text,
+         (select d.id from app.webhook_deliveries d where d.organization_id = o.id and d.status = 'dead' limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -135,8 +141,8 @@ A_ROWS = """
 def build_tenant_a(world: World) -> str:
     """A workflow tenant with a row in every relation: a delivered project, an overdue pending approval with an
     attachment, a project with a blocked and overdue sub-stages, a message and a waived exit criterion, a logged
-    document access, an approver's backup, a site, a rule and its run, an archived event and a document due for disposal (sessions
-    come from signing in)."""
+    document access, an approver's backup, a site, a rule and its run, an archived event, a document due for disposal
+    and a webhook endpoint with a dead delivery (sessions come from signing in)."""
     a = world.workflow_tenant()
     customer = world.sql("select tests.portal_customer(%s)", a)
     sales = world.person(a, "sales").id
@@ -188,6 +194,12 @@ def build_tenant_a(world: World) -> str:
               "select organization_id, id, now() from app.documents where project_id = %s limit 1", delivered)
     # The operations registers: equipment, calibration, use, qualification, training, downtime.
     world.sql("select tests.fill_registers(%s)", a)
+    # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
+    # there first, reports the same attempt, and the second report changes nothing).
+    endpoint = world.sql("select tests.create_webhook_endpoint(%s, 'http://127.0.0.1:9/matrix', '{test.*}', 1)", a)
+    world.sql("select tests.publish_test_event(%s, 'test.matrix')", a)
+    world.sql("select app_private.webhook_attempt_finish(organization_id, id, 1, 500, 1, null, 'no') "
+              "from app.webhook_deliveries where endpoint_id = %s", endpoint)
     return a
 
 
@@ -403,6 +415,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "capa_action")
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "person_qualification", "equipment")
+             "capa_action", "webhook_endpoint", "webhook_delivery")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

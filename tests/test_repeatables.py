@@ -54,11 +54,12 @@ def base_ref() -> str:
 
 
 def checkout_of(ref: str, destination: Path) -> Path:
-    """db/ as it was at a git ref (config/ from this checkout), for `pulse db migrate`."""
+    """db/ as it was at a git ref (config/ and node_modules/ from this checkout), for `pulse db migrate`."""
     archive = subprocess.run(["git", "archive", ref, "db"], cwd=ROOT, capture_output=True, check=True).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(destination, filter="data")
     shutil.copytree(ROOT / "config", destination / "config")
+    (destination / "node_modules").symlink_to(ROOT / "node_modules")  # `pulse db migrate` installs the job queue with it
     return destination
 
 

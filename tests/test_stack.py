@@ -116,8 +116,10 @@ def test_down_leaves_no_process_behind(databases, settings):
                     PULSE_GRAPHQL_PORT=str(graphql_port))
     assert pulse("up", "--detach", env=env, timeout=90).returncode == 0
     pids = json.loads((settings.home / f"stack-{rest_port}.json").read_text())["pids"]
+    assert {"postgrest", "postgraphile", "worker"} <= set(pids)  # the job worker runs beside the servers
     result = pulse("down", env=env)
     assert result.returncode == 0, result.stderr
+    assert "worker" in result.stdout
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and any(_alive(pid) for pid in pids.values()):
         time.sleep(0.1)

@@ -406,7 +406,7 @@ def up(
     demo: Demo = False,
     detach: Annotated[bool, typer.Option("--detach", "-d", help="Return once the servers answer.")] = False,
 ) -> None:
-    """Start the database, migrate, seed, start PostgREST and PostGraphile (and an object store and the upload
+    """Start the database, migrate, seed, start PostgREST, PostGraphile and the job worker (and an object store and the upload
     verify worker), and print how to call them."""
     config = stack.with_object_store_port(settings())
     began = time.monotonic()
@@ -414,7 +414,7 @@ def up(
     started_database = ensure_database(config)
     migrate_database(config)
     run_seed(config, demo)
-    with console.step("start PostgREST and PostGraphile" + (" and the upload verify worker" if config.object_storage
+    with console.step("start PostgREST, PostGraphile, the job worker" + (" and the upload verify worker" if config.object_storage
                                                              or stack.local_object_store(config) else "")):
         stack.start(config, started_database)
     if local := stack.local_object_store(config):

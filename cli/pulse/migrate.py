@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-from pulse import console, repeatables
+from pulse import console, repeatables, worker
 from pulse.config import Settings
 from pulse.database import REQUIRED_EXTENSIONS, connection, require_extensions, scalar
 from pulse.errors import PulseError
@@ -120,6 +120,8 @@ class Migrator:
                     self._deploy_one(conn, change)
             # The repeatables describe the head of the plan; they wait until it is reached.
             if repeatables and not self.state(conn).pending:
+                with console.step("job queue (graphile_worker)"):
+                    worker.install_queue(self.settings.root, self.url)
                 self.apply_repeatables(conn)
             elif repeatables:
                 console.info("repeatables not applied: the plan is not fully deployed")

@@ -1,5 +1,5 @@
-"""The local stack: PostgREST and PostGraphile beside the database, and for uploads an object store
-and the verify worker.
+"""The local stack: PostgREST, PostGraphile and the job worker (graphile-worker, pulse.worker) beside
+the database, and for uploads an object store and the verify worker.
 
 `pulse up` starts the servers as children in their own process groups and
 records them in `.pulse/stack-<rest port>.json`, so `pulse down` (or Ctrl-C) stops
@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from pulse import worker
 from pulse.cluster import ensure_port_free, free_port
 from pulse.config import ObjectStorage, Settings
 from pulse.errors import PulseError
@@ -36,6 +37,7 @@ class Server:
     port_setting: str | None  # None: listens on no port (a worker)
     command: list[str]
     probe: str | None  # None: ready once it has run for a moment
+    environment: tuple[tuple[str, str], ...] = ()  # what this server alone is given
 
 
 def with_object_store_port(settings: Settings) -> Settings:
@@ -68,6 +70,8 @@ def servers(settings: Settings) -> list[Server]:
                f"{settings.rest_url}/"),
         Server("postgraphile", "PULSE_GRAPHQL_PORT", [str(node), str(root / "config" / "graphql-server.mjs")],
                settings.graphql_url),
+        Server("worker", None, worker.command(root), None,
+               tuple(worker.environment(settings.database_url, settings.values).items())),
     ]
     local = local_object_store(settings)
     if local:
@@ -105,7 +109,7 @@ def start(settings: Settings, started_database: bool) -> dict[str, int]:
         for server in chosen:
             log = (logs / f"{server.name}.log").open("w")
             processes[server.name] = subprocess.Popen(
-                server.command, cwd=settings.root, env=environment, stdout=log, stderr=subprocess.STDOUT,
+                server.command, cwd=settings.root, env={**environment, **dict(server.environment)}, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )
         pids = {name: process.pid for name, process in processes.items()}

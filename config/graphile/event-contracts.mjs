@@ -29,11 +29,14 @@ function contract(path) {
   return { topic, schema, where, ...names };
 }
 
-// Every contract, in path order.
+// Every real-time contract, in path order. Files with x-webhook describe the
+// payloads of platform events delivered to webhooks (docs/platform/webhooks.md),
+// not a channel: they are no subscription.
 export function eventContracts(folder = CONTRACTS) {
   return readdirSync(folder, { recursive: true })
     .filter((name) => name.endsWith(".schema.json"))
     .sort()
+    .filter((name) => !("x-webhook" in JSON.parse(readFileSync(folder + name, "utf8"))))
     .map((name) => contract(folder + name));
 }
 

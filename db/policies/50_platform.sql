@@ -542,3 +542,42 @@ CREATE POLICY downtime_events_all_operator ON app.downtime_events FOR ALL TO app
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
 GRANT EXECUTE ON FUNCTION app.equipment_reliability(uuid, timestamptz, timestamptz) TO app_user, app_admin;
+
+-- Webhooks (db/functions/50_platform/45_webhooks.sql): endpoints, their
+-- deliveries and attempts belong to holders of webhook.manage in their own
+-- tenant; deliveries and attempts are written only by the owner's functions
+-- (the event trigger, the worker's reports, the replay RPC), so API roles
+-- only read them. Secrets and settings (app_private) have no grant at all:
+-- app.webhook_endpoint_secret reads a secret after its own checks. The job
+-- queue (schema graphile_worker) grants nothing to any API role either.
+ALTER TABLE app.webhook_endpoints ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.webhook_endpoints FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.webhook_endpoints TO app_user, app_admin;
+GRANT INSERT (organization_id, url, description, event_types, is_active, max_attempts),
+      UPDATE (url, description, event_types, is_active, max_attempts),
+      DELETE ON app.webhook_endpoints TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id) ON app.webhook_endpoints TO app_user;
+CREATE POLICY webhook_endpoints_all_manager ON app.webhook_endpoints FOR ALL TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('webhook.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('webhook.manage')));
+CREATE POLICY webhook_endpoints_select_operator ON app.webhook_endpoints FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.webhook_deliveries ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.webhook_deliveries FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.webhook_deliveries TO app_user, app_admin;
+CREATE POLICY webhook_deliveries_select_manager ON app.webhook_deliveries FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('webhook.manage')));
+CREATE POLICY webhook_deliveries_select_operator ON app.webhook_deliveries FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.webhook_attempts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.webhook_attempts FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.webhook_attempts TO app_user, app_admin;
+CREATE POLICY webhook_attempts_select_manager ON app.webhook_attempts FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('webhook.manage')));
+CREATE POLICY webhook_attempts_select_operator ON app.webhook_attempts FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION app.webhook_endpoint_secret(uuid), app.rotate_webhook_secret(uuid),
+  app.replay_webhook_delivery(uuid) TO app_user;

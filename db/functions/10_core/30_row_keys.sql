@@ -130,6 +130,7 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.qualifications
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.training_records
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.training_requirements
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.webhook_endpoints
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 
 -- Upsert (INSERT ... ON CONFLICT DO UPDATE, PostgREST's
@@ -215,3 +216,5 @@ CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.qualifica
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.training_requirements
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'document_id', 'role_id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.webhook_endpoints
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');

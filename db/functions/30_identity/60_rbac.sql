@@ -451,6 +451,8 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_exit_criteria
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.webhook_endpoints
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('webhook.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_stages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_sub_stages

@@ -164,6 +164,7 @@ AS $$
     ('workflow_definition_sub_stages', NULL, 'readers', 'project.read'),
     ('workflow_exit_criteria', NULL, 'readers', 'project.read'),
     ('exit_criterion_waivers', NULL, 'readers', 'project.read'),
+    ('webhook_endpoints', NULL, 'readers', 'webhook.manage'),
     ('projects', NULL, 'readers', 'project.read'),
     ('equipment_classes', NULL, 'readers', NULL),
     ('equipment', NULL, 'readers', 'equipment.read'),

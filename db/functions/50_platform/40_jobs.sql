@@ -28,7 +28,9 @@ AS $$
     ('purge-trash', '47 3 * * *', 'SELECT app_private.purge_trash()',
      'Deletes for good what has been in the trash (app.soft_delete) for 30 days; rows an append-only trail or retention keeps stay.'),
     ('notify-calibrations-due', '7 * * * *', 'SELECT app_private.notify_calibrations_due()',
-     'Tells the holders of calibration.record when equipment whose class requires calibration becomes due soon or overdue, once per crossing.')
+     'Tells the holders of calibration.record when equipment whose class requires calibration becomes due soon or overdue, once per crossing.'),
+    ('purge-webhook-deliveries', '59 3 * * *', 'SELECT app_private.purge_webhook_deliveries()',
+     'Deletes settled webhook deliveries and their attempts, and events no delivery needs, after the retention of webhook_settings.')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';

@@ -298,12 +298,32 @@ BEGIN
   INSERT INTO app.project_stage_transitions (organization_id, project_id, from_stage_id, to_stage_id, kind, changed_by)
   VALUES (NEW.organization_id, NEW.id, NULL, NEW.current_stage_id, 'initial', auth.user_id());
   PERFORM app_private.enter_stage(NEW);
+  -- contracts/events/workflow/project.created.schema.json
+  PERFORM app_private.publish_event(NEW.organization_id, 'project.created', pg_catalog.jsonb_build_object(
+    'project_id', NEW.id, 'project_number', NEW.project_number, 'title', NEW.title, 'status', NEW.status,
+    'priority', NEW.priority, 'stage_id', NEW.current_stage_id,
+    'stage_slug', (SELECT s.slug FROM app.workflow_stages AS s WHERE s.organization_id = NEW.organization_id AND s.id = NEW.current_stage_id),
+    'customer_organization_id', NEW.customer_organization_id, 'created_by', NEW.created_by, 'assigned_to', NEW.assigned_to),
+    'project', NEW.id);
   RETURN NULL;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_projects__created() IS
-  'AFTER INSERT: records the initial transition and enters the first stage (sub-stages seeded, team notified).';
+  'AFTER INSERT: records the initial transition, enters the first stage (sub-stages seeded, team notified) and publishes project.created.';
+
+CREATE OR REPLACE FUNCTION app_private.project_stage_facts(p_project app.projects) RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT pg_catalog.jsonb_build_object(
+    'stage', (SELECT s.slug FROM app.workflow_stages AS s WHERE s.organization_id = p_project.organization_id AND s.id = p_project.current_stage_id),
+    'stage_id', p_project.current_stage_id, 'status', p_project.status, 'priority', p_project.priority,
+    'quote_value', p_project.quote_value);
+$$;
+
+COMMENT ON FUNCTION app_private.project_stage_facts(app.projects) IS
+  'The old and new of a project.stage_changed event: stage (slug), stage_id, status, priority, quote_value.';
 
 CREATE OR REPLACE FUNCTION app_private.move_project_stage(p_organization_id uuid, p_project_id uuid, p_stage_id uuid,
                                                           p_kind app.stage_transition_kind, p_reason text)
@@ -316,6 +336,7 @@ DECLARE
   v_project app.projects;
   v_stage app.workflow_definition_stage_settings;
   v_missing app.document_category[] := '{}';
+  v_old jsonb;
 BEGIN
   -- The one place a project changes stage. How, and why, come from the
   -- caller as parameters: 'automatic' from advance_project_if_ready,
@@ -336,6 +357,7 @@ BEGIN
       HINT = 'Name a stage of the project''s workflow.';
   END IF;
   v_stage := app_private.included_stage(p_organization_id, v_project.workflow_definition_id, p_stage_id);
+  v_old := app_private.project_stage_facts(v_project);
 
   -- A manual override leaves the stage behind: what it lacked is recorded,
   -- and its open sub-stages are skipped (one in review keeps waiting for its approval).
@@ -357,12 +379,18 @@ BEGIN
    WHERE organization_id = p_organization_id AND id = p_project_id
   RETURNING * INTO v_project;
   PERFORM app_private.enter_stage(v_project);
+  -- contracts/events/workflow/project.stage_changed.schema.json: before and after under old and new (the rules' changed_to)
+  PERFORM app_private.publish_event(p_organization_id, 'project.stage_changed', pg_catalog.jsonb_build_object(
+    'project_id', v_project.id, 'project_number', v_project.project_number, 'title', v_project.title,
+    'kind', p_kind, 'reason', CASE WHEN p_kind = 'manual' THEN p_reason END, 'changed_by', auth.user_id(),
+    'old', v_old, 'new', app_private.project_stage_facts(v_project)),
+    'project', v_project.id);
   RETURN v_project;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.move_project_stage(uuid, uuid, uuid, app.stage_transition_kind, text) IS
-  'Moves a project to an included stage of its definition: records the transition (automatic, or manual with its reason and the documents it lacked), skips what a manual override left open, enters the new stage. Errors: PT404 project.not_found, PT409 project.closed or stage.already_current, PT422 stage.required or stage.not_in_definition.';
+  'Moves a project to an included stage of its definition: records the transition (automatic, or manual with its reason and the documents it lacked), skips what a manual override left open, enters the new stage, publishes project.stage_changed. Errors: PT404 project.not_found, PT409 project.closed or stage.already_current, PT422 stage.required or stage.not_in_definition.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_projects__notify_assignee() RETURNS trigger
 LANGUAGE plpgsql VOLATILE

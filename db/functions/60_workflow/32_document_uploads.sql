@@ -149,13 +149,21 @@ BEGIN
     array_remove(ARRAY[v_project.assigned_to] || v_project.team_member_ids, auth.user_id()), 'document',
     format('%s: %s v%s', v_project.project_number, v_document.title, v_version.version_number), v_version.file_name, 'low',
     v_project.id, 'documents', v_document.id);
+  -- contracts/events/workflow/document.version_stored.schema.json
+  PERFORM app_private.publish_event(v_version.organization_id, 'document.version_stored', pg_catalog.jsonb_build_object(
+    'document_id', v_document.id, 'version_id', v_version.id, 'project_id', v_project.id,
+    'project_number', v_project.project_number, 'title', v_document.title, 'category', v_document.category,
+    'version_number', v_version.version_number, 'file_name', v_version.file_name, 'size_bytes', v_version.size_bytes,
+    'mime_type', v_version.mime_type, 'checksum', v_version.checksum, 'approval_state', v_version.approval_state,
+    'uploaded_by', v_version.uploaded_by),
+    'document', v_document.id);
   PERFORM app_private.advance_project_if_ready(v_project.organization_id, v_project.id);
   RETURN v_version;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.make_version_current(app.document_versions) IS
-  'Makes a stored version the only current one and mirrors it on the document; a regulated category opens its approval (requested by the acting user), the project team is notified and the project advances when its stage is complete. The caller holds the document''s row lock and acts as the uploader.';
+  'Makes a stored version the only current one and mirrors it on the document; a regulated category opens its approval (requested by the acting user), the project team is notified, document.version_stored is published and the project advances when its stage is complete. The caller holds the document''s row lock and acts as the uploader.';
 
 CREATE OR REPLACE FUNCTION app_private.record_upload_check(p_version_id uuid, p_size_bytes bigint, p_checksum text)
 RETURNS app.document_versions

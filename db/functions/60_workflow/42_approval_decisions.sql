@@ -392,6 +392,14 @@ BEGIN
    WHERE a.organization_id = v_approval.organization_id AND a.id = v_approval.id
   RETURNING * INTO v_approval;
   PERFORM app_private.record_approval_event(v_approval, decision::text::app.approval_action, v_old_status, comment, NULL, NULL, v_signature);
+  -- contracts/events/workflow/approval.decided.schema.json
+  PERFORM app_private.publish_event(v_approval.organization_id, 'approval.decided', pg_catalog.jsonb_build_object(
+    'approval_id', v_approval.id, 'project_id', v_approval.project_id, 'project_number', v_project_number,
+    'approval_type', v_approval.approval_type, 'status', v_approval.status, 'steps', pg_catalog.jsonb_array_length(v_approval.steps),
+    'decided_by', v_approval.decided_by, 'decided_at', v_approval.decided_at, 'comment', v_approval.decision_comment,
+    'signed', v_approval.decision_signature IS NOT NULL,
+    'old', pg_catalog.jsonb_build_object('status', v_old_status), 'new', pg_catalog.jsonb_build_object('status', v_approval.status)),
+    CASE WHEN v_approval.project_id IS NOT NULL THEN 'project' END, v_approval.project_id);
   PERFORM app_private.tell_about_approval(v_approval, ARRAY[v_approval.requested_by], 'decided',
     format('%s %s: %s', v_project_number, v_approval.status, pg_catalog.replace(v_approval.approval_type::text, '_', ' ')));
   PERFORM app_private.settle_gated_entity(v_approval);
@@ -400,7 +408,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app.decide_approval(uuid, app.approval_decision, text, text, text, text) IS
-  'POST /approvals/:id/decision. The current approver approves (the next step''s approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.';
+  'POST /approvals/:id/decision. The current approver approves (the next step''s approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason); the final decision publishes approval.decided. Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.';
 
 CREATE OR REPLACE FUNCTION app_private.hand_over_approval(
   p_approval app.approvals, p_to uuid, p_action app.approval_action, p_comment text

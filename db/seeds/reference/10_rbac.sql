@@ -33,7 +33,8 @@ INSERT INTO app.permissions (code, description) VALUES
   ('calibration.record', 'Record calibrations of equipment'),
   ('downtime.record', 'Record, change and end equipment stops'),
   ('competence.read', 'Read everybody''s qualifications, training records and training due'),
-  ('competence.manage', 'Define qualifications and training requirements; grant and revoke qualifications; record training')
+  ('competence.manage', 'Define qualifications and training requirements; grant and revoke qualifications; record training'),
+  ('webhook.manage', 'Register webhook endpoints, read their secrets and delivery log, replay deliveries')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES

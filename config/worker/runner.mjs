@@ -1,0 +1,36 @@
+// The Pulse job worker: graphile-worker with the tasks of ./tasks/.
+//
+// `pulse up` starts it beside PostGraphile (cli/pulse/stack.py); `pulse db
+// migrate` runs it once with --migrate to install or upgrade graphile-worker's
+// schema (graphile_worker) before the repeatables that call
+// graphile_worker.add_job (cli/pulse/worker.py). SQL enqueues jobs in the
+// transaction that causes them (app_private.enqueue_job); a task only does the
+// I/O and reports back to SQL, which decides what happens next.
+//
+// Environment:
+//   PULSE_WORKER_DATABASE_URL   the owner's connection (the tasks call app_private functions)
+//   PULSE_WORKER_CONCURRENCY    jobs run at once (default 10)
+//   PULSE_WEBHOOK_ALLOWED_PRIVATE_NETWORKS  see tasks/webhook_deliver.mjs
+import { run, runMigrations } from "graphile-worker";
+
+import { webhook_deliver } from "./tasks/webhook_deliver.mjs";
+
+const connectionString = process.env.PULSE_WORKER_DATABASE_URL;
+if (!connectionString) {
+  console.error("PULSE_WORKER_DATABASE_URL is not set");
+  process.exit(2);
+}
+
+if (process.argv.includes("--migrate")) {
+  await runMigrations({ connectionString });
+  process.exit(0);
+}
+
+const runner = await run({
+  connectionString,
+  concurrency: Number(process.env.PULSE_WORKER_CONCURRENCY ?? 10),
+  // New jobs arrive by LISTEN/NOTIFY at once; polling only finds retries that fell due.
+  pollInterval: 1000,
+  taskList: { webhook_deliver },
+});
+await runner.promise;
