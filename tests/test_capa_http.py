@@ -51,8 +51,9 @@ def test_a_capa_moves_through_its_disciplines_over_rest_and_graphql(live) -> Non
     assert (hidden.status_code, hidden.json()["details"]) == (404, "capa.not_found")
     assert rest(live, "GET", f"/capas?id=eq.{capa['id']}", outsider).json() == []
 
-    query = """query { capas(condition: {capaNumber: "%s"}, first: 1) { nodes { id status
-                capaLinks(first: 10) { nodes { entityType relation } } capaActions(first: 10) { nodes { description status } } } } }""" % capa["capa_number"]
+    query = f"""query {{ capas(condition: {{capaNumber: "{capa['capa_number']}"}}, first: 1) {{ nodes {{ id status
+                capaLinks(first: 10) {{ nodes {{ entityType relation }} }}
+                capaActions(first: 10) {{ nodes {{ description status }} }} }} }} }}"""
     read = graphql(live, query, qa).json()
     assert "errors" not in read, read
     node = read["data"]["capas"]["nodes"][0]

@@ -128,10 +128,9 @@ A_ROWS = """
          tests.member_with_role(o.id, 'qa')::text,
          (select c.id from app.workflow_exit_criteria c where c.organization_id = o.id and c.waivable limit 1)::text,
          (select c.id from app.capas c where c.organization_id = o.id limit 1)::text,
-         (select a.id from app.capa_actions a where a.organization_id = o.id limit 1)::text
-         (select q.id from app.person_qualifications q where q.organization_id = o.id limit 1)::text,
-         (select e.id from app.equipment e where e.organization_id = o.id limit 1)::text
          (select a.id from app.capa_actions a where a.organization_id = o.id limit 1)::text,
+         (select q.id from app.person_qualifications q where q.organization_id = o.id limit 1)::text,
+         (select e.id from app.equipment e where e.organization_id = o.id limit 1)::text,
          (select e.id from app.webhook_endpoints e where e.organization_id = o.id limit 1)::text,
          (select d.id from app.webhook_deliveries d where d.organization_id = o.id and d.status = 'dead' limit 1)::text
     from app.organizations o where o.id = %s
@@ -411,11 +410,8 @@ def test_graphql_matrix(live, tenant_a, actors, figures):
 
 def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
-    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion", "capa",
-             "capa_action")
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
-             "person_qualification", "equipment")
-             "capa_action", "webhook_endpoint", "webhook_delivery")
+             "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

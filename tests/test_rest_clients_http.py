@@ -138,14 +138,16 @@ def stocked(world) -> Shop:
     world.sql("insert into app.i18n_strings (organization_id, namespace, key, locale, text) values (%s, 'ui', 'greeting', 'en', 'Hi')",
               shop.id)
     world.sql("select tests.fill_registers(%s)", shop.id)  # equipment, calibration, competence, downtime
-    capa = rest(world.live, "POST", "/rpc/open_capa", shop.token("qa"), json={"title": "Cracked housings", "problem_statement": "x"})
+    capa = rest(world.live, "POST", "/rpc/open_capa", shop.token("qa"),
+                json={"title": "Cracked housings", "problem_statement": "x"})
     assert capa.status_code == 200, capa.text
     action = rest(world.live, "POST", "/capa_actions", shop.token("qa"), json={
         "capa_id": capa.json()["id"], "discipline": "containment", "description": "Sort the stock",
         "owner_id": shop.person("qa").id, "due_date": "2099-01-01"})
     assert action.status_code == 201, action.text
     world.sql("""with list as (insert into app.type_lists (organization_id, code, label) values (%s, 'grades', 'Grades') returning *)
-                 insert into app.type_list_values (organization_id, type_list_id, code, label) select organization_id, id, 'a', 'A' from list""",
+                 insert into app.type_list_values (organization_id, type_list_id, code, label)
+                 select organization_id, id, 'a', 'A' from list""",
               shop.id)
     world.sql("insert into app.custom_field_definitions (organization_id, entity_type, code, label, field_type) "
               "values (%s, 'project', 'customer_reference', 'Customer reference', 'text')", shop.id)
