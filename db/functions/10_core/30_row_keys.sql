@@ -130,6 +130,7 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.qualifications
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.training_records
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.training_requirements
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.webhook_endpoints
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 
