@@ -20,7 +20,9 @@ INSERT INTO app.permissions (code, description) VALUES
   ('progress.manage', 'Act on any sub-stage of any project, whoever is responsible for it'),
   ('workflow.manage', 'Change the stage catalog, workflow definitions, approval chains, SLAs and document rules'),
   ('approval.manage', 'Reassign, cancel and escalate any approval'),
-  ('document.upload', 'Upload project documents and new versions')
+  ('document.upload', 'Upload project documents and new versions'),
+  ('document.release', 'Release and withdraw controlled documents (the document control state machine)'),
+  ('state_machine.manage', 'Define and publish state machines and checklist templates; move an entity to another version')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -50,9 +52,10 @@ SELECT role_key, permission
     ('management', 'partner.read'), ('management', 'role.read'), ('management', 'audit.read'),
     ('management', 'project.read'), ('management', 'project.create'), ('management', 'project.update'),
     ('management', 'project.override_stage'), ('management', 'project.waive_exit_criteria'), ('management', 'progress.manage'), ('management', 'workflow.manage'),
-    ('management', 'approval.manage'), ('management', 'document.upload'),
+    ('management', 'approval.manage'), ('management', 'document.upload'), ('management', 'document.release'),
+    ('management', 'state_machine.manage'),
     ('engineering', 'partner.read'), ('engineering', 'project.read'), ('engineering', 'document.upload'),
-    ('qa', 'partner.read'), ('qa', 'audit.read'), ('qa', 'project.read'), ('qa', 'document.upload'),
+    ('qa', 'partner.read'), ('qa', 'audit.read'), ('qa', 'project.read'), ('qa', 'document.upload'), ('qa', 'document.release'),
     ('procurement', 'partner.read'), ('procurement', 'partner.manage'), ('procurement', 'project.read'),
     ('procurement', 'document.upload'),
     ('production', 'project.read'), ('production', 'document.upload'),
