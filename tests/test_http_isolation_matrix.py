@@ -33,6 +33,7 @@ GLOBAL_RELATIONS = {
     "users": "id",
     "sessions": "user_id",
     "permissions": None,  # the catalog: the same for everybody, read-only
+    "entity_types": None,  # the entity register: the same for everybody, read-only
 }
 
 # Functions: who may call them is their case; each is exercised by the suites named.
@@ -63,6 +64,8 @@ FUNCTION_CASES = {
     "mark_all_notifications_read": "the caller's own notifications only (test_approvals_documents.sql)",
     "escalate_overdue_approvals": "the caller's tenant only (test_workflow_acceptance.sql)",
     "approval_route": "the caller's tenant only, staff only (test_approval_route.sql)",
+    "define_checklist_template": "writes the caller's tenant only, state_machine.manage (test_state_machine_guards.sql)",
+    "define_state_machine": "writes the caller's tenant only, state_machine.manage (test_state_machines.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -86,6 +89,14 @@ ROW_FUNCTIONS = {
     "document_download_url": {"version_id": "{version}"},
     "mark_notification_read": {"notification_id": "{notification}"},
     "waive_exit_criterion": {"project_id": "{project}", "criterion_id": "{criterion}", "reason": "x"},
+    "publish_state_machine": {"state_machine_id": "{machine}"},
+    "start_state_machine": {"entity_type": "document", "entity_id": "{controlled}"},
+    "transition": {"entity_type": "document", "entity_id": "{controlled}", "to_state": "released", "reason": "x"},
+    "available_transitions": {"entity_type": "document", "entity_id": "{controlled}"},
+    "migrate_entity_state": {"entity_type": "document", "entity_id": "{controlled}", "state_machine_id": "{machine}",
+                             "state": "draft", "reason": "x"},
+    "start_checklist": {"template_key": "release-check", "entity_type": "document", "entity_id": "{controlled}"},
+    "check_checklist_item": {"item_id": "{checklist_item}", "checked": False},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -97,7 +108,10 @@ A_ROWS = """
          (select v.id from app.document_versions v where v.organization_id = o.id limit 1)::text,
          (select n.id from app.notifications n where n.organization_id = o.id and n.read_at is null limit 1)::text,
          tests.member_with_role(o.id, 'qa')::text,
-         (select c.id from app.workflow_exit_criteria c where c.organization_id = o.id and c.waivable limit 1)::text
+         (select c.id from app.workflow_exit_criteria c where c.organization_id = o.id and c.waivable limit 1)::text,
+         (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published')::text,
+         (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
+         (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -105,7 +119,8 @@ A_ROWS = """
 def build_tenant_a(world: World) -> str:
     """A workflow tenant with a row in every relation: a delivered project, an overdue pending approval with an
     attachment, a project with a blocked and overdue sub-stages, a message and a waived exit criterion, a logged
-    document access, an approver's backup, a site, an archived event and a document due for disposal (sessions
+    document access, an approver's backup, a site, an archived event, a document due for disposal and one on the
+    document control state machine with its checklist (sessions
     come from signing in)."""
     a = world.workflow_tenant()
     customer = world.sql("select tests.portal_customer(%s)", a)
@@ -135,6 +150,12 @@ def build_tenant_a(world: World) -> str:
     world.sql("update app.project_sub_stage_progress set due_at = now() - interval '1 day' "
               "where project_id = %s and status = 'pending'", waiting)
     world.sql("select tests.create_site(%s)", a)
+    # The document control state machine, a document on it submitted for review (its checklist started).
+    world.sql("select tests.define_document_control(%s)", a)
+    controlled = world.sql("select tests.controlled_document(%s)", a)
+    with psycopg.connect(world.live["url"]) as conn:
+        conn.execute("select tests.act_as_role(%s, 'engineering')", [a])
+        conn.execute("select app.transition('document', %s, 'in_review', 'Ready')", [controlled])
     # An archived event (one from long ago, moved by the archive job) and a document due for disposal.
     world.sql("insert into audit.activity_log (organization_id, occurred_at, actor_role, entity_type, entity_id, action) "
               "values (%s, now() - interval '100 years', 'app_user', 'sites', 'archived', 'update')", a)
@@ -352,7 +373,8 @@ def test_graphql_matrix(live, tenant_a, actors, figures):
 
 def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
-    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion")
+    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
+             "machine", "controlled", "checklist_item")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
