@@ -69,7 +69,7 @@ ALTER TABLE app.checklists ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.checklists FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.checklists TO app_user, app_admin;
 CREATE POLICY checklists_select_entity ON app.checklists FOR SELECT TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND auth.can_see_entity(entity_type, entity_id));
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.can_see_entity(entity_type, entity_id)));
 CREATE POLICY checklists_select_operator ON app.checklists FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
@@ -110,7 +110,7 @@ ALTER TABLE app.entity_states ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.entity_states FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.entity_states TO app_user, app_admin;
 CREATE POLICY entity_states_select_entity ON app.entity_states FOR SELECT TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND auth.can_see_entity(entity_type, entity_id));
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.can_see_entity(entity_type, entity_id)));
 CREATE POLICY entity_states_select_operator ON app.entity_states FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
@@ -118,7 +118,7 @@ ALTER TABLE app.entity_state_history ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.entity_state_history FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.entity_state_history TO app_user, app_admin;
 CREATE POLICY entity_state_history_select_entity ON app.entity_state_history FOR SELECT TO app_user
-  USING (organization_id = (SELECT auth.org_id()) AND auth.can_see_entity(entity_type, entity_id));
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.can_see_entity(entity_type, entity_id)));
 CREATE POLICY entity_state_history_select_operator ON app.entity_state_history FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 

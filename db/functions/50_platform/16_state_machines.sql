@@ -315,6 +315,7 @@ DECLARE
   v_check regprocedure;
   v_problem text;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   SELECT * INTO v_machine FROM app.state_machines WHERE organization_id = NEW.organization_id AND id = NEW.state_machine_id;
   IF EXISTS (SELECT FROM app.state_machine_states AS s
               WHERE s.organization_id = NEW.organization_id AND s.state_machine_id = NEW.state_machine_id
@@ -371,17 +372,20 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_row jsonb := pg_catalog.to_jsonb(coalesce(NEW, OLD));
   v_status app.state_machine_status;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(CASE WHEN TG_OP = 'DELETE' THEN OLD.organization_id ELSE NEW.organization_id END);
+  -- States and transitions both have organization_id and state_machine_id.
   SELECT m.status INTO v_status FROM app.state_machines AS m
-   WHERE m.organization_id = (v_row ->> 'organization_id')::uuid AND m.id = (v_row ->> 'state_machine_id')::uuid;
-  IF v_status IS DISTINCT FROM 'draft' AND NOT (TG_OP = 'DELETE' AND app_private.tenant_is_leaving((v_row ->> 'organization_id')::uuid))
-     AND v_status IS NOT NULL THEN
+   WHERE m.organization_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.organization_id ELSE NEW.organization_id END
+     AND m.id = CASE WHEN TG_OP = 'DELETE' THEN OLD.state_machine_id ELSE NEW.state_machine_id END;
+  -- No version row: it is being deleted with its tenant (or its draft).
+  IF v_status IS NOT NULL AND v_status <> 'draft'
+     AND NOT (TG_OP = 'DELETE' AND app_private.tenant_is_leaving(OLD.organization_id)) THEN
     RAISE EXCEPTION 'state machine version is %: it cannot change', v_status USING ERRCODE = 'PT409', DETAIL = 'state_machine.frozen',
       HINT = 'Define a new version (app.define_state_machine) and publish it.';
   END IF;
-  RETURN coalesce(NEW, OLD);
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_state_machine_parts__frozen() IS
@@ -877,6 +881,7 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF NEW.entity_type NOT IN ('project_sub_stage', 'document_version')
      AND NOT EXISTS (SELECT FROM app_private.entities AS e
                       WHERE e.organization_id = NEW.organization_id AND e.entity_type = NEW.entity_type AND e.id = NEW.entity_id) THEN
