@@ -199,17 +199,24 @@ COMMENT ON FUNCTION app.check_checklist_item(uuid, boolean, text) IS
 
 CREATE OR REPLACE FUNCTION app_private.checklist_state(p_organization_id uuid, p_template_key text, p_entity_type text, p_entity_id uuid)
 RETURNS TABLE (started boolean, required_open integer, required_total integer)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
-  SELECT c.id IS NOT NULL,
-         (SELECT count(*)::integer FROM app.checklist_items AS i
-           WHERE i.organization_id = c.organization_id AND i.checklist_id = c.id AND i.required AND i.checked_at IS NULL),
-         (SELECT count(*)::integer FROM app.checklist_items AS i
-           WHERE i.organization_id = c.organization_id AND i.checklist_id = c.id AND i.required)
-    FROM (SELECT) AS one
-    LEFT JOIN (app.checklists AS c JOIN app.checklist_templates AS t ON t.organization_id = c.organization_id AND t.id = c.template_id)
-      ON c.organization_id = p_organization_id AND t.key = p_template_key AND c.entity_type = p_entity_type AND c.entity_id = p_entity_id
+DECLARE
+  v_checklist_id uuid;
+BEGIN
+  SELECT c.id INTO v_checklist_id
+    FROM app.checklists AS c JOIN app.checklist_templates AS t ON t.organization_id = c.organization_id AND t.id = c.template_id
+   WHERE c.organization_id = p_organization_id AND c.entity_type = p_entity_type AND c.entity_id = p_entity_id AND t.key = p_template_key;
+  IF v_checklist_id IS NULL THEN
+    RETURN QUERY SELECT false, 0, 0;
+    RETURN;
+  END IF;
+  RETURN QUERY
+  SELECT true, (count(*) FILTER (WHERE i.checked_at IS NULL))::integer, count(*)::integer
+    FROM app.checklist_items AS i
+   WHERE i.organization_id = p_organization_id AND i.checklist_id = v_checklist_id AND i.required;
+END
 $$;
 COMMENT ON FUNCTION app_private.checklist_state(uuid, text, text, uuid) IS
   'Whether the entity has its checklist of the template, and how many of its required items are unchecked, of how many.';

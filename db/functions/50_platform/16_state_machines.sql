@@ -32,6 +32,27 @@ $$;
 COMMENT ON FUNCTION app_private.entity_row(uuid, text, uuid) IS
   'The entity''s row as jsonb, read from its registered table by dynamic SQL (so guards work on any registered type); NULL when there is none.';
 
+CREATE OR REPLACE FUNCTION app_private.entity_site(p_organization_id uuid, p_entity_type text, p_entity_id uuid) RETURNS uuid
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_table regclass := (app_private.entity_type_of(p_entity_type)).table_name;
+  v_site uuid;
+BEGIN
+  -- Entities whose table has no site_id column have no site (no row read).
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute AS a
+                  WHERE a.attrelid = v_table AND a.attname = 'site_id' AND a.attnum > 0 AND NOT a.attisdropped) THEN
+    RETURN NULL;
+  END IF;
+  EXECUTE pg_catalog.format('SELECT t.site_id FROM %s AS t WHERE t.organization_id = $1 AND t.id = $2', v_table)
+     INTO v_site USING p_organization_id, p_entity_id;
+  RETURN v_site;
+END
+$$;
+COMMENT ON FUNCTION app_private.entity_site(uuid, text, uuid) IS
+  'The entity''s site (its site_id column, where its table has one), for site-scoped guards; NULL otherwise.';
+
 -- Built-in guards ---------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION app_private.transition_guard_permission(
@@ -41,7 +62,7 @@ LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
 DECLARE
-  v_site uuid := (app_private.entity_row(p_organization_id, p_entity_type, p_entity_id) ->> 'site_id')::uuid;
+  v_site uuid := app_private.entity_site(p_organization_id, p_entity_type, p_entity_id);
 BEGIN
   -- Held tenant-wide, or through a role at the entity's site where it has one.
   IF auth.has_permission(p_guard ->> 'permission', v_site) THEN
@@ -71,7 +92,7 @@ LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
 DECLARE
-  v_site uuid := (app_private.entity_row(p_organization_id, p_entity_type, p_entity_id) ->> 'site_id')::uuid;
+  v_site uuid := app_private.entity_site(p_organization_id, p_entity_type, p_entity_id);
 BEGIN
   IF v_site IS NULL OR EXISTS (
        SELECT FROM app.role_assignments AS ra
@@ -274,10 +295,22 @@ BEGIN
     IF v_guard ->> 'kind' = 'signature' THEN
       v_guard := v_guard || pg_catalog.jsonb_build_object('provided', p_signature);
     END IF;
-    EXECUTE pg_catalog.format('SELECT %s($1, $2, $3, $4)',
-                              coalesce(app_private.transition_guard_function(v_guard ->> 'kind')::oid::regproc::text,
-                                       'app_private.transition_guard_missing'))
-       INTO v_failure USING p_organization_id, p_entity_type, p_entity_id, v_guard;
+    -- The built-in kinds are called directly (no dynamic SQL to plan on
+    -- every call); any other kind through its function, found by name.
+    v_failure := CASE v_guard ->> 'kind'
+      WHEN 'permission' THEN app_private.transition_guard_permission(p_organization_id, p_entity_type, p_entity_id, v_guard)
+      WHEN 'fields' THEN app_private.transition_guard_fields(p_organization_id, p_entity_type, p_entity_id, v_guard)
+      WHEN 'checklist' THEN app_private.transition_guard_checklist(p_organization_id, p_entity_type, p_entity_id, v_guard)
+      WHEN 'approval' THEN app_private.transition_guard_approval(p_organization_id, p_entity_type, p_entity_id, v_guard)
+      WHEN 'signature' THEN app_private.transition_guard_signature(p_organization_id, p_entity_type, p_entity_id, v_guard)
+      WHEN 'site' THEN app_private.transition_guard_site(p_organization_id, p_entity_type, p_entity_id, v_guard)
+    END;
+    IF v_failure IS NULL AND v_guard ->> 'kind' NOT IN ('permission', 'fields', 'checklist', 'approval', 'signature', 'site') THEN
+      EXECUTE pg_catalog.format('SELECT %s($1, $2, $3, $4)',
+                                coalesce(app_private.transition_guard_function(v_guard ->> 'kind')::oid::regproc::text,
+                                         'app_private.transition_guard_missing'))
+         INTO v_failure USING p_organization_id, p_entity_type, p_entity_id, v_guard;
+    END IF;
     IF v_failure IS NOT NULL THEN
       v_failures := v_failures || pg_catalog.jsonb_build_array(
         pg_catalog.jsonb_build_object('kind', v_guard ->> 'kind', 'sqlstate', 'PT422') || v_failure);

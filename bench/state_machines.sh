@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# app.transition in SQL, in a throw-away database `pulse_bench_state_machines`
+# on the configured server (demo data; bench/state_machines_prepare.sql):
+#   a transition with 3 guards (permission, required fields, complete checklist)  (bar: <= 5 ms)
+#   and, as the baseline in the same run, a transition with no guard.
+# pgbench, one client, one transaction per call shaped like an API request
+# (role and claims, auth.check_request(), the call); each call toggles a
+# random entity between two states. Prints median and p95 in ms from
+# pgbench's per-transaction log, and their ratio; asserts nothing. Drops the
+# database on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pulse=.venv/bin/pulse
+python=.venv/bin/python
+database=pulse_bench_state_machines
+transitions=${STATE_MACHINE_BENCH_TRANSITIONS:-2000}
+
+psql() { PGOPTIONS=--client-min-messages=warning command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+quiet() { local out; out=$("$@" 2>&1) || { printf '%s\n' "$out" >&2; return 1; }; }
+
+IFS=$'\t' read -r admin_url bench_url cluster_running < <($python -c "
+from pulse.cluster import Cluster
+from pulse.config import Settings
+s = Settings.load()
+running = s.external or Cluster(s).running()
+print(s.url_for_database('postgres'), s.url_for_database('$database'), int(running), sep='\t')")
+work=$(mktemp -d)
+cleanup() {
+  psql "$admin_url" -c "drop database if exists $database with (force)" >/dev/null 2>&1 || true
+  if [[ $cluster_running == 0 ]]; then $pulse db stop >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [[ $cluster_running == 0 ]]; then quiet $pulse db start; fi
+psql "$admin_url" -c "drop database if exists $database with (force)" -c "create database $database"
+DATABASE_URL=$bench_url quiet $pulse db migrate
+DATABASE_URL=$bench_url quiet $pulse seed --demo
+psql "$bench_url" -f bench/state_machines_prepare.sql >/dev/null
+
+IFS=$'\t' read -r org qa documents projects < <(psql "$bench_url" -AtF $'\t' -c "
+  select o.id, (select id from app.users where email = 'qa@acme.test'),
+         (select count(*) from public.bench_sm_targets where kind = 'document'),
+         (select count(*) from public.bench_sm_targets where kind = 'project')
+    from app.organizations o where o.slug = 'acme-manufacturing'")
+claims=$(printf '{"sub":"%s","role":"app_user","org_id":"%s"}' "$qa" "$org")
+
+cat >"$work/transition.pgbench" <<'EOF2'
+\set i random(0, :count - 1)
+BEGIN;
+SELECT set_config('request.jwt.claims', :claims, true), set_config('role', 'app_user', true);
+SELECT auth.check_request();
+SELECT (app.transition(:kind, t.entity_id, CASE s.state WHEN 'a' THEN 'b' ELSE 'a' END, 'bench')).state
+  FROM public.bench_sm_targets AS t
+  JOIN app.entity_states AS s ON s.organization_id = :org AND s.entity_type = t.kind AND s.entity_id = t.entity_id
+ WHERE t.kind = :kind AND t.n = :i;
+COMMIT;
+EOF2
+timed() {
+  local name=$1 kind=$2 count=$3
+  if ! (cd "$work" && pgbench -n -c1 -t "$transitions" -M extended -D kind="$kind" -D count="$count" -D org="$org" \
+        -D claims="$claims" -l --log-prefix="$name" -f transition.pgbench "$bench_url" >"$name.out" 2>&1); then
+    cat "$work/$name.out" >&2
+    return 1
+  fi
+  sort -n -k3,3 "$work/$name".[0-9]* | awk '{ t[NR] = $3 / 1000 } END { printf "%.2f %.2f %d\n", t[int((NR + 1) / 2)], t[int(NR * 0.95 + 0.5)], NR }'
+}
+# Warm-up, then the measured runs, interleaved once.
+transitions=200 timed warm document "$documents" >/dev/null
+read -r guarded_p50 guarded_p95 guarded_n < <(timed guarded document "$documents")
+read -r bare_p50 bare_p95 bare_n < <(timed bare project "$projects")
+moved=$(psql "$bench_url" -Atc "select count(*) from app.entity_state_history where reason = 'bench'")
+
+printf '%-58s %9s %9s %6s   %s\n' "app.transition: pgbench, 1 client, ms per transaction" "median" "p95" "n" "bar"
+awk -v a="$guarded_p50" -v b="$guarded_p95" -v n="$guarded_n" \
+  'BEGIN { printf "%-58s %9.2f %9.2f %6d   <= 5 ms: %s\n", "3 guards (permission, fields, checklist), " ENVIRON["documents"] " documents", a, b, n, a <= 5 ? "met" : "missed" }' \
+  documents="$documents"
+awk -v a="$bare_p50" -v b="$bare_p95" -v n="$bare_n" \
+  'BEGIN { printf "%-58s %9.2f %9.2f %6d   baseline\n", "no guard, " ENVIRON["projects"] " projects", a, b, n }' projects="$projects"
+awk -v a="$guarded_p50" -v b="$bare_p50" 'BEGIN { printf "%-58s %9.2f\n", "ratio 3 guards / no guard (median)", a / b }'
+echo "transitions recorded: $moved"
