@@ -14,6 +14,8 @@ pulse=.venv/bin/pulse
 python=.venv/bin/python
 database=pulse_bench_state_machines
 transitions=${STATE_MACHINE_BENCH_TRANSITIONS:-2000}
+loop_calls=${STATE_MACHINE_BENCH_LOOP_CALLS:-500}
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 psql() { PGOPTIONS=--client-min-messages=warning command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 quiet() { local out; out=$("$@" 2>&1) || { printf '%s\n' "$out" >&2; return 1; }; }
@@ -72,11 +74,19 @@ read -r guarded_p50 guarded_p95 guarded_n < <(timed guarded document "$documents
 read -r bare_p50 bare_p95 bare_n < <(timed bare project "$projects")
 moved=$(psql "$bench_url" -Atc "select count(*) from app.entity_state_history where reason = 'bench'")
 
-printf '%-58s %9s %9s %6s   %s\n' "app.transition: pgbench, 1 client, ms per transaction" "median" "p95" "n" "bar"
-awk -v a="$guarded_p50" -v b="$guarded_p95" -v n="$guarded_n" \
-  'BEGIN { printf "%-58s %9.2f %9.2f %6d   <= 5 ms: %s\n", "3 guards (permission, fields, checklist), " ENVIRON["documents"] " documents", a, b, n, a <= 5 ? "met" : "missed" }' \
-  documents="$documents"
-awk -v a="$bare_p50" -v b="$bare_p95" -v n="$bare_n" \
-  'BEGIN { printf "%-58s %9.2f %9.2f %6d   baseline\n", "no guard, " ENVIRON["projects"] " projects", a, b, n }' projects="$projects"
-awk -v a="$guarded_p50" -v b="$bare_p50" 'BEGIN { printf "%-58s %9.2f\n", "ratio 3 guards / no guard (median)", a / b }'
-echo "transitions recorded: $moved"
+IFS=$'\t' read -r _ loop_doc_p50 loop_doc_p95 loop_doc_n < <(psql "$bench_url" -AtF $'\t' -v calls="$loop_calls" \
+  -f bench/state_machines_loop.sql | grep '^document')
+IFS=$'\t' read -r _ loop_prj_p50 loop_prj_p95 loop_prj_n < <(psql "$bench_url" -AtF $'\t' -v calls="$loop_calls" \
+  -f bench/state_machines_loop.sql | grep '^project')
+
+row() { awk -v l="$1" -v a="$2" -v b="$3" -v n="$4" -v bar="$5" 'BEGIN { printf "%-62s %9.2f %9.2f %6d   %s\n", l, a, b, n, bar }'; }
+verdict() { awk -v a="$1" 'BEGIN { print (a <= 5 ? "<= 5 ms: met" : "<= 5 ms: missed") }'; }
+printf '%-62s %9s %9s %6s   %s\n' "app.transition, ms per call" "median" "p95" "n" "bar"
+row "in SQL, 3 guards (permission, fields, checklist), $documents documents" "$loop_doc_p50" "$loop_doc_p95" "$loop_doc_n" \
+  "$(verdict "$loop_doc_p50")"
+row "in SQL, no guard, $projects projects (baseline)" "$loop_prj_p50" "$loop_prj_p95" "$loop_prj_n" ""
+row "pgbench transaction (claims, check_request, call), 3 guards" "$guarded_p50" "$guarded_p95" "$guarded_n" ""
+row "pgbench transaction, no guard (baseline)" "$bare_p50" "$bare_p95" "$bare_n" ""
+awk -v a="$loop_doc_p50" -v b="$loop_prj_p50" -v c="$guarded_p50" -v d="$bare_p50" \
+  'BEGIN { printf "%-62s %9.2f\n%-62s %9.2f\n", "ratio 3 guards / no guard, in SQL (median)", a / b, "ratio 3 guards / no guard, pgbench (median)", c / d }'
+echo "transitions recorded: $moved; load average before/after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg)"
