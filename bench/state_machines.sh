@@ -74,10 +74,9 @@ read -r guarded_p50 guarded_p95 guarded_n < <(timed guarded document "$documents
 read -r bare_p50 bare_p95 bare_n < <(timed bare project "$projects")
 moved=$(psql "$bench_url" -Atc "select count(*) from app.entity_state_history where reason = 'bench'")
 
-IFS=$'\t' read -r _ loop_doc_p50 loop_doc_p95 loop_doc_n < <(psql "$bench_url" -AtF $'\t' -v calls="$loop_calls" \
-  -f bench/state_machines_loop.sql | grep '^document')
-IFS=$'\t' read -r _ loop_prj_p50 loop_prj_p95 loop_prj_n < <(psql "$bench_url" -AtF $'\t' -v calls="$loop_calls" \
-  -f bench/state_machines_loop.sql | grep '^project')
+loop=$(psql "$bench_url" -AtF $'\t' -v calls="$loop_calls" -f bench/state_machines_loop.sql)
+IFS=$'\t' read -r _ loop_doc_p50 loop_doc_p95 loop_doc_n < <(grep '^document' <<<"$loop")
+IFS=$'\t' read -r _ loop_prj_p50 loop_prj_p95 loop_prj_n < <(grep '^project' <<<"$loop")
 
 row() { awk -v l="$1" -v a="$2" -v b="$3" -v n="$4" -v bar="$5" 'BEGIN { printf "%-62s %9.2f %9.2f %6d   %s\n", l, a, b, n, bar }'; }
 verdict() { awk -v a="$1" 'BEGIN { print (a <= 5 ? "<= 5 ms: met" : "<= 5 ms: missed") }'; }

@@ -7,7 +7,7 @@ GRANT ALL ON bench_sm_times TO app_user;
 SELECT set_config('request.jwt.claims', jsonb_build_object(
   'sub', (SELECT id FROM app.users WHERE email = 'qa@acme.test'), 'role', 'app_user',
   'org_id', (SELECT id FROM app.organizations WHERE slug = 'acme-manufacturing'))::text, true) \g /dev/null
-SELECT set_config('calls', :'calls', true), set_config('role', 'app_user', true) \g /dev/null
+SELECT set_config('bench.calls', :'calls', true), set_config('role', 'app_user', true) \g /dev/null
 SELECT auth.check_request() \g /dev/null
 DO $$
 DECLARE
@@ -15,7 +15,7 @@ DECLARE
   v_kind text;
   v_started timestamptz;
 BEGIN
-  FOR i IN 1..current_setting('calls')::integer LOOP
+  FOR i IN 1..current_setting('bench.calls')::integer LOOP
     FOREACH v_kind IN ARRAY ARRAY['document', 'project'] LOOP
       SELECT t.entity_id, s.state INTO v_target
         FROM public.bench_sm_targets AS t

@@ -77,17 +77,30 @@ def test_document_control_over_rest(live):
 
     world.sql("select tests.check_all_items(%s, %s)", tenant, document)
     world.sql("select tests.approve(tests.document_approval(%s))", document)
-    wrong = rest(live, "POST", "/rpc/transition", qa,
-                 json={**body, "to_state": "released", "reason": "x", "signature": {"password": "wrong", "reason": "Release"}})
+    wrong = rest(
+        live,
+        "POST",
+        "/rpc/transition",
+        qa,
+        json={**body, "to_state": "released", "reason": "x", "signature": {"password": "wrong", "reason": "Release"}},
+    )
     assert wrong.status_code == 403 and wrong.headers.get("Pulse-Refusal") == "signature.wrong_password", wrong.text
     assert world.sql("select state from app.entity_states where entity_id = %s", document) == "in_review"
-    released = rest(live, "POST", "/rpc/transition", qa, json={
-        **body, "to_state": "released", "reason": "Approved drawing", "signature": {"password": TEST_PASSWORD, "reason": "Release"}})
+    released = rest(
+        live,
+        "POST",
+        "/rpc/transition",
+        qa,
+        json={**body, "to_state": "released", "reason": "Approved drawing", "signature": {"password": TEST_PASSWORD, "reason": "Release"}},
+    )
     assert released.status_code == 200 and released.json()["state"] == "released", released.text
 
     history = rest(live, "GET", f"/entity_state_history?entity_id=eq.{document}&order=transitioned_at", qa)
     assert [(h["from_state"], h["to_state"]) for h in history.json()] == [
-        (None, "draft"), ("draft", "in_review"), ("in_review", "released")]
+        (None, "draft"),
+        ("draft", "in_review"),
+        ("in_review", "released"),
+    ]
     assert history.json()[-1]["signature"]["meaning"] == "released"
 
     # Another tenant's admin learns nothing and changes nothing.
@@ -105,23 +118,42 @@ def test_document_control_over_graphql(live, locale):
     engineer = world.person(tenant, "engineering")
     world.sql("update app.users set preferences = preferences || jsonb_build_object('locale', %s::text) where id = %s", locale, engineer.id)
     token = world.sign_in(engineer)
-    options = graphql(live, """query($id: UUID!) { availableTransitions(entityType: "document", entityId: $id) {
-                                 nodes { toState label toLabel allowed needsSignature reasons } } }""", token, {"id": document}).json()
+    options = graphql(
+        live,
+        """query($id: UUID!) { availableTransitions(entityType: "document", entityId: $id) {
+                                 nodes { toState label toLabel allowed needsSignature reasons } } }""",
+        token,
+        {"id": document},
+    ).json()
     assert "errors" not in options, options
     assert options["data"]["availableTransitions"]["nodes"] == [
         {"toState": "in_review", "label": "Zur Prüfung", "toLabel": "In Prüfung", "allowed": True, "needsSignature": False, "reasons": []}
     ], options
-    moved = graphql(live, """mutation($id: UUID!) { transition(input: {entityType: "document", entityId: $id, toState: "in_review",
-                               reason: "Ready"}) { result { state revision } } }""", token, {"id": document}).json()
+    moved = graphql(
+        live,
+        """mutation($id: UUID!) { transition(input: {entityType: "document", entityId: $id, toState: "in_review",
+                               reason: "Ready"}) { result { state revision } } }""",
+        token,
+        {"id": document},
+    ).json()
     assert "errors" not in moved, moved
     assert moved["data"]["transition"]["result"] == {"state": "in_review", "revision": 2}, moved
     world.sql("select tests.check_all_items(%s, %s)", tenant, document)
     world.sql("select tests.approve(tests.document_approval(%s))", document)
     qa = world.sign_in(world.person(tenant, "qa"))
-    wrong = graphql(live, """mutation($id: UUID!) { transition(input: {entityType: "document", entityId: $id, toState: "released",
+    wrong = graphql(
+        live,
+        """mutation($id: UUID!) { transition(input: {entityType: "document", entityId: $id, toState: "released",
                                reason: "x", signature: {password: "wrong", reason: "Release"}}) { result { state } } }""",
-                    qa, {"id": document}).json()
+        qa,
+        {"id": document},
+    ).json()
     assert wrong["errors"][0]["extensions"]["details"] == "signature.wrong_password", wrong
-    refused = graphql(live, """mutation($id: UUID!) { transition(input: {entityType: "document", entityId: $id, toState: "released",
-                                 reason: "x"}) { result { state } } }""", token, {"id": document}).json()
+    refused = graphql(
+        live,
+        """mutation($id: UUID!) { transition(input: {entityType: "document", entityId: $id, toState: "released",
+                                 reason: "x"}) { result { state } } }""",
+        token,
+        {"id": document},
+    ).json()
     assert refused["errors"][0]["extensions"]["details"] == "permission.missing", refused
