@@ -2,7 +2,7 @@
 -- db/tests/fixtures/state_machines.sql): definitions, versions, the entity's
 -- version, guards, side effects, the history, and who may do what.
 BEGIN;
-SELECT plan(47);
+SELECT plan(51);
 
 SELECT tests.remember('a', tests.create_workflow_tenant());
 SELECT tests.remember('b', tests.create_workflow_tenant());
@@ -50,6 +50,13 @@ SELECT is((SELECT count(*)::int FROM app.entity_state_history WHERE entity_id = 
 SELECT tests.act_as_role(tests.recall('a'), 'engineering');
 SELECT is(tests.refusal($$SELECT app.start_state_machine('document', tests.recall('doc'))$$), 'PT409 state_machine.already_started',
   'an entity is started once');
+
+SELECT is((SELECT state FROM app.entity_states WHERE entity_id = tests.recall('doc')), 'draft', 'a member who may read the document reads where it stands');
+SELECT is((SELECT count(*)::int FROM app.entity_state_history WHERE entity_id = tests.recall('doc')), 1, 'and its history');
+SELECT is((SELECT count(*)::int FROM app.state_machine_transitions WHERE state_machine_id = tests.recall('v1')), 4,
+  'staff read the definitions');
+SELECT tests.act_as_role(tests.recall('a'), 'customer_portal');
+SELECT is((SELECT count(*)::int FROM app.state_machines WHERE organization_id = tests.recall('a')), 0, 'portal users do not');
 
 -- Who may not touch it: another tenant, an outsider, a portal user.
 SELECT tests.act_as_role(tests.recall('b'), 'admin');
