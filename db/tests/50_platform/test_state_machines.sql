@@ -2,7 +2,7 @@
 -- db/tests/fixtures/state_machines.sql): definitions, versions, the entity's
 -- version, guards, side effects, the history, and who may do what.
 BEGIN;
-SELECT plan(51);
+SELECT plan(56);
 
 SELECT tests.remember('a', tests.create_workflow_tenant());
 SELECT tests.remember('b', tests.create_workflow_tenant());
@@ -55,8 +55,24 @@ SELECT is((SELECT state FROM app.entity_states WHERE entity_id = tests.recall('d
 SELECT is((SELECT count(*)::int FROM app.entity_state_history WHERE entity_id = tests.recall('doc')), 1, 'and its history');
 SELECT is((SELECT count(*)::int FROM app.state_machine_transitions WHERE state_machine_id = tests.recall('v1')), 4,
   'staff read the definitions');
+SELECT is((SELECT count(*)::int FROM app.state_machines WHERE id = tests.recall('v1'))
+          + (SELECT count(*)::int FROM app.state_machine_states WHERE state_machine_id = tests.recall('v1')), 5,
+  'the versions and their states too');
+SELECT is((SELECT count(*)::int FROM app.checklist_template_items i JOIN app.checklist_templates t ON t.id = i.template_id
+            WHERE t.organization_id = tests.recall('a') AND t.key = 'release-check'), 3, 'and the checklist templates with their items');
 SELECT tests.act_as_role(tests.recall('a'), 'customer_portal');
 SELECT is((SELECT count(*)::int FROM app.state_machines WHERE organization_id = tests.recall('a')), 0, 'portal users do not');
+-- A platform operator (app_admin) reads every tenant's, for support.
+SELECT tests.act_as(tests.create_operator());
+SELECT is((SELECT count(*)::int FROM app.state_machines WHERE id = tests.recall('v1'))
+          + (SELECT count(*)::int FROM app.state_machine_states WHERE state_machine_id = tests.recall('v1'))
+          + (SELECT count(*)::int FROM app.state_machine_transitions WHERE state_machine_id = tests.recall('v1'))
+          + (SELECT count(*)::int FROM app.entity_states WHERE entity_id = tests.recall('doc'))
+          + (SELECT count(*)::int FROM app.entity_state_history WHERE entity_id = tests.recall('doc')), 11,
+  'a platform operator reads the definitions, states and history');
+SELECT is((SELECT count(*)::int FROM app.checklist_templates WHERE organization_id = tests.recall('a'))
+          + (SELECT count(*)::int FROM app.checklist_template_items WHERE organization_id = tests.recall('a')), 4,
+  'and the checklist templates');
 
 -- Who may not touch it: another tenant, an outsider, a portal user.
 SELECT tests.act_as_role(tests.recall('b'), 'admin');
@@ -82,6 +98,9 @@ SELECT results_eq($$SELECT to_state, label, allowed FROM app.available_transitio
   $$VALUES ('in_review', 'Submit for review', true)$$, 'engineering may submit a draft');
 SELECT is((app.transition('document', tests.recall('doc'), 'in_review', 'Ready for review')).state, 'in_review', 'and does');
 SELECT is((SELECT count(*)::int FROM app.checklists WHERE entity_id = tests.recall('doc')), 1, 'the transition started the release checklist');
+SELECT tests.act_as(tests.create_operator());
+SELECT is((SELECT count(*)::int FROM app.checklist_items i JOIN app.checklists c ON c.id = i.checklist_id WHERE c.entity_id = tests.recall('doc')),
+  3, 'a platform operator reads checklists and their items');
 SELECT tests.act_as_owner();
 SELECT is((SELECT status::text || ' ' || approval_type::text FROM app.approvals WHERE id = tests.document_approval(tests.recall('doc'))),
   'pending quality_review', 'and opened a quality review through the approval engine');
