@@ -2,7 +2,7 @@
 -- table with a site and custom fields, a guard kind a domain adds without
 -- touching the engine, checklists, and approvals on any entity type.
 BEGIN;
-SELECT plan(24);
+SELECT plan(26);
 
 SELECT tests.remember('a', tests.create_workflow_tenant());
 SELECT tests.remember('b', tests.create_workflow_tenant());
@@ -96,6 +96,26 @@ SELECT is((app.transition('work_order', tests.recall('wo'), 'done', 'Finished'))
 SELECT is(tests.refusal($$SELECT app.transition('work_order', tests.recall('wo'), 'started', 'again')$$), 'PT409 state_machine.terminal_state',
   'nothing leaves a terminal state');
 SELECT is((SELECT count(*)::int FROM app.available_transitions('work_order', tests.recall('wo'))), 0, 'and it offers no transitions');
+
+-- Changes stamp updated_at (the server's time).
+SELECT tests.act_as_owner();
+SET LOCAL session_replication_role = replica;  -- backdate without the triggers
+UPDATE app.checklist_templates SET updated_at = '2000-01-01' WHERE organization_id = tests.recall('a') AND key = 'lockout';
+SET LOCAL session_replication_role = origin;
+SELECT tests.act_as_role(tests.recall('a'), 'management');
+SELECT app.define_checklist_template('work_order', 'lockout', 'Lockout and tagout', '[{"label": "Isolated"}, {"label": "Tagged"}]');
+SELECT app.define_state_machine('work_order', 'Work order v2', '[{"key": "open", "label": "Open", "initial": true}]', '[]');
+SELECT tests.act_as_owner();
+SET LOCAL session_replication_role = replica;  -- backdate without the triggers
+UPDATE app.state_machines SET updated_at = '2000-01-01' WHERE organization_id = tests.recall('a') AND entity_type = 'work_order' AND status = 'draft';
+SET LOCAL session_replication_role = origin;
+SELECT tests.act_as_role(tests.recall('a'), 'management');
+SELECT app.define_state_machine('work_order', 'Work order v2, renamed', '[{"key": "open", "label": "Open", "initial": true}]', '[]');
+SELECT tests.act_as_owner();
+SELECT is((SELECT updated_at FROM app.checklist_templates WHERE organization_id = tests.recall('a') AND key = 'lockout'), now(),
+  'redefining a checklist template stamps updated_at');
+SELECT is((SELECT updated_at FROM app.state_machines WHERE organization_id = tests.recall('a') AND entity_type = 'work_order' AND status = 'draft'),
+  now(), 'rewriting a draft stamps updated_at');
 
 -- Approvals gate any registered entity, never a made-up one.
 SELECT tests.act_as_owner();
