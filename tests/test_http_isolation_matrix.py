@@ -77,6 +77,8 @@ FUNCTION_CASES = {
     "custom_field_definitions_localized_label": "computed column: only rows the caller reads (test_custom_fields.sql)",
     "custom_field_violations": "the caller's tenant, rows they may read only (test_custom_fields.sql)",
     "equipment_tree": "the caller's tenant only, as the caller sees equipment (test_equipment.sql)",
+    "define_checklist_template": "writes the caller's tenant only, state_machine.manage (test_state_machine_guards.sql)",
+    "define_state_machine": "writes the caller's tenant only, state_machine.manage (test_state_machines.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -115,6 +117,14 @@ ROW_FUNCTIONS = {
     "webhook_endpoint_secret": {"endpoint_id": "{webhook_endpoint}"},
     "rotate_webhook_secret": {"endpoint_id": "{webhook_endpoint}"},
     "replay_webhook_delivery": {"delivery_id": "{webhook_delivery}"},
+    "publish_state_machine": {"state_machine_id": "{machine}"},
+    "start_state_machine": {"entity_type": "document", "entity_id": "{controlled}"},
+    "transition": {"entity_type": "document", "entity_id": "{controlled}", "to_state": "released", "reason": "x"},
+    "available_transitions": {"entity_type": "document", "entity_id": "{controlled}"},
+    "migrate_entity_state": {"entity_type": "document", "entity_id": "{controlled}", "state_machine_id": "{machine}",
+                             "state": "draft", "reason": "x"},
+    "start_checklist": {"template_key": "release-check", "entity_type": "document", "entity_id": "{controlled}"},
+    "check_checklist_item": {"item_id": "{checklist_item}", "checked": False},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -133,6 +143,9 @@ A_ROWS = """
          (select e.id from app.equipment e where e.organization_id = o.id limit 1)::text,
          (select e.id from app.webhook_endpoints e where e.organization_id = o.id limit 1)::text,
          (select d.id from app.webhook_deliveries d where d.organization_id = o.id and d.status = 'dead' limit 1)::text
+         (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published')::text,
+         (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
+         (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -142,6 +155,9 @@ def build_tenant_a(world: World) -> str:
     attachment, a project with a blocked and overdue sub-stages, a message and a waived exit criterion, a logged
     document access, an approver's backup, a site, a rule and its run, an archived event, a document due for disposal
     and a webhook endpoint with a dead delivery (sessions come from signing in)."""
+    document access, an approver's backup, a site, an archived event, a document due for disposal and one on the
+    document control state machine with its checklist (sessions
+    come from signing in)."""
     a = world.workflow_tenant()
     customer = world.sql("select tests.portal_customer(%s)", a)
     sales = world.person(a, "sales").id
@@ -185,6 +201,12 @@ def build_tenant_a(world: World) -> str:
     world.sql("insert into app.i18n_strings (organization_id, namespace, key, locale, text) "
               "values (%s, 'enum', 'project_status.quoted', 'de', 'Angebot raus')", a)
     world.sql("select tests.define_custom_fields(%s)", a)
+    # The document control state machine, a document on it submitted for review (its checklist started).
+    world.sql("select tests.define_document_control(%s)", a)
+    controlled = world.sql("select tests.controlled_document(%s)", a)
+    with psycopg.connect(world.live["url"]) as conn:
+        conn.execute("select tests.act_as_role(%s, 'engineering')", [a])
+        conn.execute("select app.transition('document', %s, 'in_review', 'Ready')", [controlled])
     # An archived event (one from long ago, moved by the archive job) and a document due for disposal.
     world.sql("insert into audit.activity_log (organization_id, occurred_at, actor_role, entity_type, entity_id, action) "
               "values (%s, now() - interval '100 years', 'app_user', 'sites', 'archived', 'update')", a)
@@ -412,6 +434,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery")
+             "machine", "controlled", "checklist_item")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

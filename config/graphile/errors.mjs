@@ -78,6 +78,9 @@ const REFUSED_WHEN_NULL = {
   decideApproval: new SafeError("signature refused: the password is wrong; nothing was decided", {
     code: "PT403", details: "signature.wrong_password", hint: null,
   }),
+  transition: new SafeError("signature refused: the password is wrong; the transition was not taken", {
+    code: "PT403", details: "signature.wrong_password", hint: null,
+  }),
 };
 
 // app.login and app.refresh refuse by returning a row whose code, message,

@@ -145,7 +145,9 @@ DECLARE
   v_facts jsonb := app_private.approval_facts(p_project, p_extra_facts);
   v_chain app.approval_chains;
   v_steps jsonb;
-  v_priority app.approval_priority := p_project.priority::text::app.approval_priority;
+  -- An approval on an entity without a project (a state-machine transition
+  -- opened it) has normal priority.
+  v_priority app.approval_priority := coalesce(p_project.priority::text, 'normal')::app.approval_priority;
   v_approval app.approvals;
 BEGIN
   v_chain := app_private.approval_chain_for(p_organization_id, p_type, v_facts);
@@ -165,7 +167,9 @@ BEGIN
   PERFORM app_private.record_approval_event(v_approval, 'request', NULL, NULL);
   PERFORM app_private.record_approval_event(v_approval, 'assign', 'pending', v_chain.chain_name, NULL, v_approval.current_approver_id);
   PERFORM app_private.tell_about_approval(v_approval, ARRAY[v_approval.current_approver_id], 'assigned',
-    format('Approval needed: %s for %s', pg_catalog.replace(p_type::text, '_', ' '), p_project.project_number));
+    format('Approval needed: %s for %s', pg_catalog.replace(p_type::text, '_', ' '),
+           CASE WHEN p_entity_type IN ('project_sub_stage', 'document_version') THEN p_project.project_number
+                ELSE coalesce(auth.entity_title(p_entity_type, p_entity_id), p_project.project_number) END));
   RETURN v_approval;
 END
 $$;

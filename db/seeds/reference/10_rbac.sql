@@ -34,7 +34,9 @@ INSERT INTO app.permissions (code, description) VALUES
   ('downtime.record', 'Record, change and end equipment stops'),
   ('competence.read', 'Read everybody''s qualifications, training records and training due'),
   ('competence.manage', 'Define qualifications and training requirements; grant and revoke qualifications; record training'),
-  ('webhook.manage', 'Register webhook endpoints, read their secrets and delivery log, replay deliveries')
+  ('webhook.manage', 'Register webhook endpoints, read their secrets and delivery log, replay deliveries'),
+  ('document.release', 'Release and withdraw controlled documents (the document control state machine)'),
+  ('state_machine.manage', 'Define and publish state machines and checklist templates; move an entity to another version')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -70,6 +72,9 @@ SELECT role_key, permission
     ('qa', 'partner.read'), ('qa', 'audit.read'), ('qa', 'project.read'), ('qa', 'document.upload'),
     ('qa', 'capa.read'), ('qa', 'capa.manage'), ('engineering', 'capa.read'), ('production', 'capa.read'),
     ('procurement', 'capa.read'), ('lab_manager', 'capa.read'), ('lab_manager', 'capa.manage'),
+    ('management', 'document.release'),
+    ('management', 'state_machine.manage'),
+    ('qa', 'document.release'),
     ('procurement', 'partner.read'), ('procurement', 'partner.manage'), ('procurement', 'project.read'),
     ('procurement', 'document.upload'),
     ('production', 'project.read'), ('production', 'document.upload'),

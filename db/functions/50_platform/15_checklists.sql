@@ -1,0 +1,225 @@
+-- Checklists (migration platform/checklists): templates of items per tenant
+-- and entity type, instances on entities whose items people check. The
+-- state-machine guard kind `checklist` holds when every required item of the
+-- entity's instance of a template is checked
+-- (app_private.transition_guard_checklist, 16_state_machines.sql).
+--
+-- Writes go through RPCs. Those that act on an entity check, as the caller,
+-- that they may read it (auth.check_entity, SECURITY INVOKER wrapper in app),
+-- then write through a SECURITY DEFINER function of auth that re-checks the
+-- tenant and that the caller is staff.
+
+CREATE OR REPLACE FUNCTION app_private.checklist_template_of(p_organization_id uuid, p_key text) RETURNS app.checklist_templates
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_template app.checklist_templates;
+BEGIN
+  SELECT * INTO v_template FROM app.checklist_templates AS t WHERE t.organization_id = p_organization_id AND t.key = p_key;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no checklist template %', p_key USING ERRCODE = 'PT404', DETAIL = 'checklist_template.not_found',
+      HINT = 'GET /checklist_templates lists the templates of your organization.';
+  END IF;
+  RETURN v_template;
+END
+$$;
+COMMENT ON FUNCTION app_private.checklist_template_of(uuid, text) IS
+  'The tenant''s checklist template with this key, or PT404 checklist_template.not_found.';
+
+CREATE OR REPLACE FUNCTION app.define_checklist_template(
+  entity_type text, key text, name text, items jsonb, labels jsonb DEFAULT '{}', is_active boolean DEFAULT true
+) RETURNS app.checklist_templates
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+#variable_conflict use_column
+DECLARE
+  v_template app.checklist_templates;
+  v_item jsonb;
+  v_position integer := 0;
+BEGIN
+  PERFORM app_private.require_permission('state_machine.manage');
+  PERFORM app_private.entity_type_of(define_checklist_template.entity_type);
+  IF jsonb_typeof(items) IS DISTINCT FROM 'array' OR jsonb_array_length(items) NOT BETWEEN 1 AND 200
+     OR EXISTS (SELECT FROM jsonb_array_elements(items) AS i
+                 WHERE jsonb_typeof(i) <> 'object' OR jsonb_typeof(i -> 'label') IS DISTINCT FROM 'string'
+                    OR (i ? 'required' AND jsonb_typeof(i -> 'required') <> 'boolean')
+                    OR (i ? 'labels' AND jsonb_typeof(i -> 'labels') <> 'object')
+                    OR EXISTS (SELECT FROM jsonb_object_keys(i) AS k WHERE k NOT IN ('label', 'labels', 'required'))) THEN
+    PERFORM app_private.raise_invalid('checklist_template.items_invalid',
+                                      'items must be an array of 1 to 200 objects {"label": text, "required": boolean, "labels": {...}}',
+                                      'e.g. [{"label": "Drawing number checked", "required": true}]');
+  END IF;
+  SELECT * INTO v_template FROM app.checklist_templates AS t WHERE t.organization_id = auth.org_id() AND t.key = define_checklist_template.key
+     FOR UPDATE;
+  IF FOUND AND v_template.entity_type <> define_checklist_template.entity_type THEN
+    PERFORM app_private.raise_invalid('checklist_template.entity_type_fixed',
+                                      format('template %s is for %s', v_template.key, v_template.entity_type),
+                                      'Use another key for another entity type.');
+  END IF;
+  INSERT INTO app.checklist_templates AS t (organization_id, entity_type, key, name, labels, is_active)
+  VALUES (auth.org_id(), define_checklist_template.entity_type, define_checklist_template.key, define_checklist_template.name,
+          coalesce(define_checklist_template.labels, '{}'), coalesce(define_checklist_template.is_active, true))
+  ON CONFLICT (organization_id, key) DO UPDATE
+    SET name = EXCLUDED.name, labels = EXCLUDED.labels, is_active = EXCLUDED.is_active
+  RETURNING * INTO v_template;
+  -- Items are replaced; checklists already started keep the items they copied.
+  DELETE FROM app.checklist_template_items AS i WHERE i.organization_id = v_template.organization_id AND i.template_id = v_template.id;
+  FOR v_item IN SELECT i FROM jsonb_array_elements(items) AS i LOOP
+    v_position := v_position + 1;
+    INSERT INTO app.checklist_template_items (organization_id, template_id, position, label, labels, required)
+    VALUES (v_template.organization_id, v_template.id, v_position, v_item ->> 'label', coalesce(v_item -> 'labels', '{}'),
+            coalesce((v_item ->> 'required')::boolean, true));
+  END LOOP;
+  RETURN v_template;
+END
+$$;
+COMMENT ON FUNCTION app.define_checklist_template(text, text, text, jsonb, jsonb, boolean) IS
+  E'Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.\nErrors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.';
+
+CREATE OR REPLACE FUNCTION app_private.start_checklist(p_organization_id uuid, p_template app.checklist_templates, p_entity_id uuid)
+RETURNS app.checklists
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_checklist app.checklists;
+BEGIN
+  SELECT * INTO v_checklist FROM app.checklists AS c
+   WHERE c.organization_id = p_organization_id AND c.template_id = p_template.id
+     AND c.entity_type = p_template.entity_type AND c.entity_id = p_entity_id;
+  IF FOUND THEN
+    RETURN v_checklist;
+  END IF;
+  IF NOT p_template.is_active THEN
+    PERFORM app_private.raise_invalid('checklist_template.inactive', format('checklist template %s is inactive', p_template.key),
+                                      'Activate it again (app.define_checklist_template with is_active true).');
+  END IF;
+  INSERT INTO app.checklists (organization_id, template_id, entity_type, entity_id, started_by)
+  VALUES (p_organization_id, p_template.id, p_template.entity_type, p_entity_id, auth.user_id())
+  RETURNING * INTO v_checklist;
+  INSERT INTO app.checklist_items (organization_id, checklist_id, position, label, labels, required)
+  SELECT v_checklist.organization_id, v_checklist.id, i.position, i.label, i.labels, i.required
+    FROM app.checklist_template_items AS i
+   WHERE i.organization_id = p_template.organization_id AND i.template_id = p_template.id;
+  RETURN v_checklist;
+END
+$$;
+COMMENT ON FUNCTION app_private.start_checklist(uuid, app.checklist_templates, uuid) IS
+  'The entity''s checklist of the template, started (items copied) when it has none; PT422 checklist_template.inactive for a new one of an inactive template.';
+
+CREATE OR REPLACE FUNCTION auth.checklist_start(p_template_key text, p_entity_type text, p_entity_id uuid) RETURNS app.checklists
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_template app.checklist_templates;
+BEGIN
+  IF auth.org_id() IS NULL OR auth.partner_id() IS NOT NULL
+     OR NOT EXISTS (SELECT FROM app_private.entities AS e
+                     WHERE e.organization_id = auth.org_id() AND e.entity_type = p_entity_type AND e.id = p_entity_id) THEN
+    RAISE EXCEPTION '% not found', p_entity_type USING ERRCODE = 'PT404', DETAIL = 'entity.not_found',
+      HINT = 'The entity does not exist in your active tenant, or you may not see it.';
+  END IF;
+  v_template := app_private.checklist_template_of(auth.org_id(), p_template_key);
+  IF v_template.entity_type <> p_entity_type THEN
+    PERFORM app_private.raise_invalid('checklist_template.wrong_entity_type',
+                                      format('checklist template %s is for %s, not %s', p_template_key, v_template.entity_type, p_entity_type),
+                                      'GET /checklist_templates?entity_type=eq.<type> lists the templates for a type.');
+  END IF;
+  RETURN app_private.start_checklist(auth.org_id(), v_template, p_entity_id);
+END
+$$;
+COMMENT ON FUNCTION auth.checklist_start(text, text, uuid) IS
+  'The body of app.start_checklist, run after the caller''s visibility check: staff of the entity''s tenant only (PT404 entity.not_found otherwise), PT404 checklist_template.not_found, PT422 checklist_template.wrong_entity_type, checklist_template.inactive.';
+
+CREATE OR REPLACE FUNCTION app.start_checklist(template_key text, entity_type text, entity_id uuid) RETURNS app.checklists
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  -- As the caller: row-level security decides whether they may read the entity.
+  PERFORM auth.check_entity(start_checklist.entity_type, start_checklist.entity_id);
+  RETURN auth.checklist_start(start_checklist.template_key, start_checklist.entity_type, start_checklist.entity_id);
+END
+$$;
+COMMENT ON FUNCTION app.start_checklist(text, text, uuid) IS
+  E'Puts a checklist (the template''s items) on an entity; returns the existing one when it already has it. Staff who may read the entity.\nErrors: PT404 entity.not_found, checklist_template.not_found, PT422 entity_type.unknown, checklist_template.wrong_entity_type, checklist_template.inactive.';
+
+CREATE OR REPLACE FUNCTION auth.checklist_check(p_item_id uuid, p_checked boolean, p_note text) RETURNS app.checklist_items
+LANGUAGE plpgsql VOLATILE
+SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_item app.checklist_items;
+BEGIN
+  IF auth.partner_id() IS NOT NULL THEN
+    RAISE EXCEPTION 'checklist item % not found', p_item_id USING ERRCODE = 'PT404', DETAIL = 'checklist_item.not_found',
+      HINT = 'GET /checklist_items lists the items you may see.';
+  END IF;
+  UPDATE app.checklist_items AS i
+     SET checked_at = CASE WHEN p_checked THEN pg_catalog.now() END,
+         checked_by = CASE WHEN p_checked THEN auth.user_id() END,
+         note = coalesce(p_note, i.note)
+   WHERE i.organization_id = auth.org_id() AND i.id = p_item_id
+  RETURNING * INTO v_item;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'checklist item % not found', p_item_id USING ERRCODE = 'PT404', DETAIL = 'checklist_item.not_found',
+      HINT = 'GET /checklist_items lists the items you may see.';
+  END IF;
+  RETURN v_item;
+END
+$$;
+COMMENT ON FUNCTION auth.checklist_check(uuid, boolean, text) IS
+  'The body of app.check_checklist_item, run after the caller''s visibility check: checks (stamping who and when) or unchecks an item of the active tenant; staff only (PT404 checklist_item.not_found).';
+
+CREATE OR REPLACE FUNCTION app.check_checklist_item(item_id uuid, checked boolean DEFAULT true, note text DEFAULT NULL)
+RETURNS app.checklist_items
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  -- As the caller: row-level security shows only items of entities they may read.
+  IF NOT EXISTS (SELECT FROM app.checklist_items AS i WHERE i.organization_id = auth.org_id() AND i.id = check_checklist_item.item_id) THEN
+    RAISE EXCEPTION 'checklist item % not found', check_checklist_item.item_id USING ERRCODE = 'PT404',
+      DETAIL = 'checklist_item.not_found', HINT = 'GET /checklist_items lists the items you may see.';
+  END IF;
+  IF length(check_checklist_item.note) > 2000 THEN
+    PERFORM app_private.raise_invalid('checklist_item.note_too_long', 'a note has at most 2000 characters', NULL);
+  END IF;
+  RETURN auth.checklist_check(check_checklist_item.item_id, coalesce(check_checklist_item.checked, true), check_checklist_item.note);
+END
+$$;
+COMMENT ON FUNCTION app.check_checklist_item(uuid, boolean, text) IS
+  E'Checks an item of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note. Staff who may read the entity.\nErrors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long.';
+
+CREATE OR REPLACE FUNCTION app_private.checklist_state(p_organization_id uuid, p_template_key text, p_entity_type text, p_entity_id uuid)
+RETURNS TABLE (started boolean, required_open integer, required_total integer)
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+DECLARE
+  v_checklist_id uuid;
+BEGIN
+  SELECT c.id INTO v_checklist_id
+    FROM app.checklists AS c JOIN app.checklist_templates AS t ON t.organization_id = c.organization_id AND t.id = c.template_id
+   WHERE c.organization_id = p_organization_id AND c.entity_type = p_entity_type AND c.entity_id = p_entity_id AND t.key = p_template_key;
+  IF v_checklist_id IS NULL THEN
+    RETURN QUERY SELECT false, 0, 0;
+    RETURN;
+  END IF;
+  RETURN QUERY
+  SELECT true, (count(*) FILTER (WHERE i.checked_at IS NULL))::integer, count(*)::integer
+    FROM app.checklist_items AS i
+   WHERE i.organization_id = p_organization_id AND i.checklist_id = v_checklist_id AND i.required;
+END
+$$;
+COMMENT ON FUNCTION app_private.checklist_state(uuid, text, text, uuid) IS
+  'Whether the entity has its checklist of the template, and how many of its required items are unchecked, of how many.';
+
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.checklist_templates
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
