@@ -142,7 +142,7 @@ A_ROWS = """
          (select q.id from app.person_qualifications q where q.organization_id = o.id limit 1)::text,
          (select e.id from app.equipment e where e.organization_id = o.id limit 1)::text,
          (select e.id from app.webhook_endpoints e where e.organization_id = o.id limit 1)::text,
-         (select d.id from app.webhook_deliveries d where d.organization_id = o.id and d.status = 'dead' limit 1)::text
+         (select d.id from app.webhook_deliveries d where d.organization_id = o.id and d.status = 'dead' limit 1)::text,
          (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published')::text,
          (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
          (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text
@@ -153,11 +153,10 @@ A_ROWS = """
 def build_tenant_a(world: World) -> str:
     """A workflow tenant with a row in every relation: a delivered project, an overdue pending approval with an
     attachment, a project with a blocked and overdue sub-stages, a message and a waived exit criterion, a logged
-    document access, an approver's backup, a site, a rule and its run, an archived event, a document due for disposal
-    and a webhook endpoint with a dead delivery (sessions come from signing in)."""
-    document access, an approver's backup, a site, an archived event, a document due for disposal and one on the
-    document control state machine with its checklist (sessions
-    come from signing in)."""
+    document access, an approver's backup, a site, a CAPA, a rule and its run, feature flags, strings and custom
+    fields, a document on the document control state machine with its checklist, an archived event, a document due
+    for disposal, the operations registers and a webhook endpoint with a dead delivery (sessions come from signing
+    in)."""
     a = world.workflow_tenant()
     customer = world.sql("select tests.portal_customer(%s)", a)
     sales = world.person(a, "sales").id
@@ -433,7 +432,7 @@ def test_graphql_matrix(live, tenant_a, actors, figures):
 def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
-             "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery")
+             "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
              "machine", "controlled", "checklist_item")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))

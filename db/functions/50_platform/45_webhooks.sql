@@ -87,6 +87,8 @@ $$;
 COMMENT ON FUNCTION app_private.tg_webhook_endpoints__after_write() IS
   'AFTER INSERT/UPDATE on app.webhook_endpoints: a new endpoint gets its signing secret; a deactivated one has its pending deliveries cancelled.';
 
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.webhook_deliveries
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.webhook_endpoints
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 CREATE OR REPLACE TRIGGER _200_check BEFORE INSERT OR UPDATE ON app.webhook_endpoints
