@@ -6,11 +6,14 @@
 -- and app.restore run as the caller (SECURITY INVOKER: the caller must see
 -- the row under row-level security) and write through auth.set_deleted.
 
-CREATE OR REPLACE FUNCTION app_private.trash_retention() RETURNS interval
-LANGUAGE sql IMMUTABLE
-AS $$ SELECT interval '30 days' $$;
-COMMENT ON FUNCTION app_private.trash_retention() IS
-  'How long a row stays in the trash before the purge-trash job hard-deletes it: 30 days, the same for every tenant (like a tenant''s own retention after app.delete_organization).';
+CREATE OR REPLACE FUNCTION app_private.trash_retention(p_organization_id uuid) RETURNS interval
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT pg_catalog.make_interval(days => (app_private.feature_flag(p_organization_id, 'soft_delete_retention_days'))::integer);
+$$;
+COMMENT ON FUNCTION app_private.trash_retention(uuid) IS
+  'How long a row of the tenant stays in the trash before the purge-trash job hard-deletes it: the feature flag soft_delete_retention_days (30 days unless the tenant set it, 1 to 3650).';
 
 CREATE OR REPLACE FUNCTION app_private.enable_soft_delete(p_entity_type text, p_delete_permission text) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -110,7 +113,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.soft_delete(text, uuid, text) IS
-  E'Move to the trash\nMoves an entity (project, document, or another type that opted in) to the trash: it disappears from lists, search and the portal; holders of trash.manage still see it (app.trash) and may restore it within 30 days, after which the purge-trash job deletes it for good (where no append-only trail or retention keeps it). Needs the type''s delete permission (project.update for projects and documents). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.already_deleted, PT422 soft_delete.reason_required, soft_delete.not_enabled, entity_type.unknown.';
+  E'Move to the trash\nMoves an entity (project, document, or another type that opted in) to the trash: it disappears from lists, search and the portal; holders of trash.manage still see it (app.trash) and may restore it within the tenant''s retention (feature flag soft_delete_retention_days, 30 days by default), after which the purge-trash job deletes it for good (where no append-only trail or retention keeps it). Needs the type''s delete permission (project.update for projects and documents). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.already_deleted, PT422 soft_delete.reason_required, soft_delete.not_enabled, entity_type.unknown.';
 
 CREATE OR REPLACE FUNCTION app.restore(entity_type text, entity_id uuid) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -133,12 +136,12 @@ CREATE OR REPLACE FUNCTION auth.trash_types()
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
-  SELECT s.entity_type, t.table_name, t.title_column, t.number_column, app_private.trash_retention()
+  SELECT s.entity_type, t.table_name, t.title_column, t.number_column, app_private.trash_retention(auth.org_id())
     FROM app_private.soft_delete_types AS s
     JOIN app_private.entity_types AS t USING (entity_type);
 $$;
 COMMENT ON FUNCTION auth.trash_types() IS
-  'The entity types with soft delete (table, title and human id columns) and the trash retention, for app.trash.';
+  'The entity types with soft delete (table, title and human id columns) and the caller''s tenant''s trash retention, for app.trash.';
 
 CREATE OR REPLACE FUNCTION app.trash(entity_types text[] DEFAULT NULL)
   RETURNS TABLE (entity_type text, entity_id uuid, title text, deleted_at timestamptz, deleted_by uuid, deletion_reason text,
@@ -189,8 +192,9 @@ DECLARE
 BEGIN
   FOR v_type IN SELECT * FROM auth.trash_types() ORDER BY entity_type LOOP
     FOR v_organization_id, v_id IN EXECUTE pg_catalog.format(
-        'SELECT organization_id, id FROM %s WHERE deleted_at < $1 ORDER BY deleted_at', v_type.table_name)
-        USING p_as_of - v_type.retention
+        'SELECT organization_id, id FROM %s WHERE deleted_at < $1 - app_private.trash_retention(organization_id) ORDER BY deleted_at',
+        v_type.table_name)
+        USING p_as_of
     LOOP
       BEGIN
         EXECUTE pg_catalog.format('DELETE FROM %s WHERE organization_id = $1 AND id = $2', v_type.table_name)
@@ -205,4 +209,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.purge_trash(timestamptz) IS
-  'The purge-trash job: deletes for good what has been in the trash longer than app_private.trash_retention() (as of p_as_of); rows an append-only trail or retention rule keeps (PT409) stay in the trash. Returns what it did.';
+  'The purge-trash job: deletes for good what has been in the trash longer than its tenant''s app_private.trash_retention() (as of p_as_of); rows an append-only trail or retention rule keeps (PT409) stay in the trash. Returns what it did.';

@@ -4,7 +4,7 @@
 -- reaches it; the purge-trash job deletes it after the retention unless an
 -- append-only trail or retention keeps it.
 BEGIN;
-SELECT plan(31);
+SELECT plan(32);
 
 SELECT tests.remember('a', tests.create_workflow_tenant());
 SELECT tests.remember('b', tests.create_workflow_tenant());
@@ -90,6 +90,9 @@ SELECT is(app_private.run_job('purge-trash'), 'purged 1, kept 1 (append-only tra
   'the job purges what is past the retention and keeps the project its stage transitions hold');
 SELECT set_eq($$SELECT name FROM tests.gadgets$$, ARRAY['recent', 'live'], 'the recent and the live rows stay');
 SELECT is((SELECT count(*)::int FROM app.projects WHERE id = tests.recall('project')), 1, 'the project stays, in the trash');
+INSERT INTO app.tenant_feature_flags (organization_id, flag_key, value) VALUES (tests.recall('a'), 'soft_delete_retention_days', '7');
+SELECT is(app_private.run_job('purge-trash'), 'purged 1, kept 1 (append-only trail or retention)',
+  'a tenant that keeps its trash 7 days sees the 29-day-old row go');
 
 SELECT * FROM finish();
 ROLLBACK;

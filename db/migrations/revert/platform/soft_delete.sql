@@ -10,7 +10,7 @@ DROP FUNCTION IF EXISTS auth.soft_delete_registration(text);
 DROP FUNCTION IF EXISTS auth.trash_types();
 DROP FUNCTION IF EXISTS app_private.enable_soft_delete(text, text);
 DROP FUNCTION IF EXISTS app_private.purge_trash(timestamptz);
-DROP FUNCTION IF EXISTS app_private.trash_retention();
+DROP FUNCTION IF EXISTS app_private.trash_retention(uuid);
 DROP TABLE app_private.soft_delete_types;
 -- The policies and views that read the columns are repeatables: CASCADE
 -- drops them, and the next migrate re-applies the files of the reverted state.
