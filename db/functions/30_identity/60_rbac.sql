@@ -421,8 +421,14 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.approval_
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.approval_policies
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.attachments
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('attachment.upload');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.comments
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('comment.write');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.contacts
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('partner.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.entity_tags
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('tag.apply');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.messages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('project.read');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.partners
@@ -431,6 +437,8 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.projects
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('project.create');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sites
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('site.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.tags
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('tag.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_definition_stages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_definition_sub_stages

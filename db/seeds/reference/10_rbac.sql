@@ -20,7 +20,12 @@ INSERT INTO app.permissions (code, description) VALUES
   ('progress.manage', 'Act on any sub-stage of any project, whoever is responsible for it'),
   ('workflow.manage', 'Change the stage catalog, workflow definitions, approval chains, SLAs and document rules'),
   ('approval.manage', 'Reassign, cancel and escalate any approval'),
-  ('document.upload', 'Upload project documents and new versions')
+  ('document.upload', 'Upload project documents and new versions'),
+  ('tag.manage', 'Create, rename, recolour and delete the organization''s tags'),
+  ('tag.apply', 'Put tags on and take them off what one may read'),
+  ('comment.write', 'Comment on what one may read, and edit and delete one''s own comments'),
+  ('comment.moderate', 'Delete anybody''s comments and attachments on what one may read'),
+  ('attachment.upload', 'Attach files to what one may read')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -62,7 +67,19 @@ SELECT role_key, permission
     ('logistics', 'partner.read'), ('logistics', 'project.read'), ('logistics', 'document.upload'),
     ('auditor', 'partner.read'), ('auditor', 'role.read'), ('auditor', 'audit.read'), ('auditor', 'project.read'),
     ('lab_manager', 'partner.read'),
-    ('customer_portal', 'partner.read'), ('customer_portal', 'project.read')
+    ('customer_portal', 'partner.read'), ('customer_portal', 'project.read'),
+    -- Collaboration (tags, comments, attachments): every staff role but the auditor, who changes nothing.
+    ('management', 'tag.manage'), ('management', 'tag.apply'), ('management', 'comment.write'),
+    ('management', 'comment.moderate'), ('management', 'attachment.upload'),
+    ('engineering', 'tag.apply'), ('engineering', 'comment.write'), ('engineering', 'attachment.upload'),
+    ('qa', 'tag.apply'), ('qa', 'comment.write'), ('qa', 'attachment.upload'),
+    ('procurement', 'tag.apply'), ('procurement', 'comment.write'), ('procurement', 'attachment.upload'),
+    ('production', 'tag.apply'), ('production', 'comment.write'), ('production', 'attachment.upload'),
+    ('sales', 'tag.apply'), ('sales', 'comment.write'), ('sales', 'attachment.upload'),
+    ('finance', 'tag.apply'), ('finance', 'comment.write'), ('finance', 'attachment.upload'),
+    ('logistics', 'tag.apply'), ('logistics', 'comment.write'), ('logistics', 'attachment.upload'),
+    ('lab_manager', 'comment.write'), ('lab_tech', 'comment.write'), ('maintenance_planner', 'comment.write'),
+    ('technician', 'comment.write')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
