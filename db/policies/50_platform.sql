@@ -83,7 +83,7 @@ CREATE POLICY entity_tags_select_operator ON app.entity_tags FOR SELECT TO app_a
   USING ((SELECT auth.is_platform_operator()));
 
 GRANT EXECUTE ON FUNCTION app.tagged_entities(uuid[], text, boolean), app.projects_tags(app.projects) TO app_user, app_admin;
-GRANT EXECUTE ON FUNCTION auth.user_can_see_entity(uuid, text, uuid) TO app_user;
+GRANT EXECUTE ON FUNCTION auth.user_can_see_entity(uuid, text, uuid), auth.check_mentions(text, uuid, uuid[]) TO app_user;
 
 -- Comments (db/functions/50_platform/33_comments.sql): whoever may read the
 -- entity reads them; holders of comment.write who may read it write them
@@ -100,11 +100,13 @@ CREATE POLICY comments_select_reader ON app.comments FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND auth.can_see_entity(entity_type, entity_id));
 CREATE POLICY comments_insert_writer ON app.comments FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('comment.write'))
-              AND author_id = (SELECT auth.user_id()) AND auth.check_entity(entity_type, entity_id));
+              AND author_id = (SELECT auth.user_id()) AND auth.check_entity(entity_type, entity_id)
+              AND auth.check_mentions(entity_type, entity_id, mention_ids));
 CREATE POLICY comments_update_author ON app.comments FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND author_id = (SELECT auth.user_id())
          AND auth.can_see_entity(entity_type, entity_id))
-  WITH CHECK (organization_id = (SELECT auth.org_id()) AND author_id = (SELECT auth.user_id()));
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND author_id = (SELECT auth.user_id())
+              AND auth.check_mentions(entity_type, entity_id, mention_ids));
 CREATE POLICY comments_delete_author_or_moderator ON app.comments FOR DELETE TO app_user
   USING (organization_id = (SELECT auth.org_id())
          AND (author_id = (SELECT auth.user_id()) OR (SELECT auth.has_permission('comment.moderate')))

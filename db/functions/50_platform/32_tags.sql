@@ -9,6 +9,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   NEW.name := pg_catalog.btrim(NEW.name);
   NEW.color := pg_catalog.lower(NEW.color);
   IF NEW.name IS NULL OR pg_catalog.length(NEW.name) NOT BETWEEN 1 AND 60 THEN
@@ -50,6 +51,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   PERFORM app_private.entity_type_of(NEW.entity_type);
   NEW.tagged_by := auth.user_id();
   NEW.tagged_at := pg_catalog.now();

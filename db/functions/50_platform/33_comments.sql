@@ -3,9 +3,10 @@
 -- (auth.can_see_entity, as the caller); holders of comment.write who may see
 -- it write them; authors edit and delete their own, holders of
 -- comment.moderate delete anybody's. Mentions are explicit user ids
--- (mention_ids): each must be an active staff member of the tenant who may
--- read the entity (else the comment is refused, so nobody is told of an
--- entity they cannot read); each is notified when first mentioned. A new
+-- (mention_ids): each must be an active member of the tenant (the trigger)
+-- who may read the entity (the policies, auth.check_mentions: else the
+-- comment is refused, so nobody is told of an entity they cannot read);
+-- each is notified when first mentioned. A new
 -- comment publishes comment.created. Policies: db/policies/50_platform.sql,
 -- "Comments".
 
@@ -34,6 +35,28 @@ $$;
 COMMENT ON FUNCTION auth.user_can_see_entity(uuid, text, uuid) IS
   'Whether another user of the active tenant could read the entity (row-level security with their claims, under the caller''s database role); the caller''s claims are restored. Used for mentions.';
 
+-- For the comments' policies (WITH CHECK), as the caller.
+CREATE OR REPLACE FUNCTION auth.check_mentions(p_entity_type text, p_entity_id uuid, p_mention_ids uuid[]) RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_mentioned uuid;
+BEGIN
+  FOREACH v_mentioned IN ARRAY coalesce(p_mention_ids, '{}') LOOP
+    IF NOT auth.user_can_see_entity(v_mentioned, p_entity_type, p_entity_id) THEN
+      RAISE EXCEPTION '% cannot read this %', v_mentioned, p_entity_type
+        USING ERRCODE = 'PT422', DETAIL = 'comment.mention_cannot_see',
+        HINT = 'Mention only people who may read what you comment on: they would not be told of it.';
+    END IF;
+  END LOOP;
+  RETURN true;
+END
+$$;
+
+COMMENT ON FUNCTION auth.check_mentions(text, uuid, uuid[]) IS
+  'true, or PT422 comment.mention_cannot_see for a mentioned user who could not read the entity (auth.user_can_see_entity), so a mention never tells anybody of what they may not read. In the WITH CHECK of the comments'' policies: every mention of a written comment is checked, an edit''s too.';
+
 CREATE OR REPLACE FUNCTION app_private.tg_comments__validate() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
@@ -41,6 +64,7 @@ AS $$
 DECLARE
   v_mentioned uuid;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF TG_OP = 'INSERT' THEN
     PERFORM app_private.entity_type_of(NEW.entity_type);
     NEW.author_id := coalesce(auth.user_id(), NEW.author_id);
@@ -86,33 +110,6 @@ COMMENT ON FUNCTION app_private.tg_comments__validate() IS
 
 CREATE OR REPLACE TRIGGER _200_validate BEFORE INSERT OR UPDATE ON app.comments
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_comments__validate();
-
--- SECURITY INVOKER: whether a mentioned user could read the entity is decided
--- by row-level security, under the caller's database role.
-CREATE OR REPLACE FUNCTION app_private.tg_comments__check_mentions() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
-SET search_path = ''
-AS $$
-DECLARE
-  v_mentioned uuid;
-BEGIN
-  FOREACH v_mentioned IN ARRAY NEW.mention_ids LOOP
-    CONTINUE WHEN TG_OP = 'UPDATE' AND v_mentioned = ANY (OLD.mention_ids);
-    IF NOT auth.user_can_see_entity(v_mentioned, NEW.entity_type, NEW.entity_id) THEN
-      RAISE EXCEPTION '% cannot read this %', v_mentioned, NEW.entity_type
-        USING ERRCODE = 'PT422', DETAIL = 'comment.mention_cannot_see',
-        HINT = 'Mention only people who may read what you comment on: they would not be told of it.';
-    END IF;
-  END LOOP;
-  RETURN NEW;
-END
-$$;
-
-COMMENT ON FUNCTION app_private.tg_comments__check_mentions() IS
-  'BEFORE INSERT OR UPDATE on app.comments, as the caller: PT422 comment.mention_cannot_see for a newly mentioned user who could not read the entity (auth.user_can_see_entity), so a mention never tells anybody of what they may not read.';
-
-CREATE OR REPLACE TRIGGER _210_check_mentions BEFORE INSERT OR UPDATE OF mention_ids ON app.comments
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_comments__check_mentions();
 
 CREATE OR REPLACE FUNCTION app_private.tg_comments__publish() RETURNS trigger
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

@@ -26,6 +26,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   PERFORM app_private.entity_type_of(NEW.entity_type);
   NEW.mime_type := pg_catalog.lower(NEW.mime_type);
   NEW.sha256 := pg_catalog.lower(NEW.sha256);
@@ -74,19 +75,18 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
-  INSERT INTO app_private.object_purges (object_key, organization_id)
-  SELECT app_private.tenant_object_key(o.organization_id, app_private.attachment_object_path(o)), o.organization_id
-    FROM old_rows AS o
-  ON CONFLICT (object_key) DO NOTHING;
+  INSERT INTO app_private.object_purges (organization_id, object_key)
+  VALUES (OLD.organization_id, app_private.tenant_object_key(OLD.organization_id, app_private.attachment_object_path(OLD)))
+  ON CONFLICT (organization_id, object_key) DO NOTHING;
   RETURN NULL;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_attachments__queue_purge() IS
-  'AFTER DELETE (per statement) on app.attachments: queues the object key of every deleted attachment in app_private.object_purges, whatever its upload state (a pending file may have been uploaded without being confirmed); `pulse storage purge` deletes the objects.';
+  'AFTER DELETE on app.attachments: queues the object key of every deleted attachment in app_private.object_purges, whatever its upload state (a pending file may have been uploaded without being confirmed); `pulse storage purge` deletes the objects.';
 
 CREATE OR REPLACE TRIGGER _500_queue_purge AFTER DELETE ON app.attachments
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_attachments__queue_purge();
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_attachments__queue_purge();
 
 -- The uploader's own attachment, in the active tenant: upload URL and
 -- confirmation are theirs alone (they could read the entity when they
@@ -229,6 +229,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   NEW.user_id := auth.user_id();
   NEW.downloaded_at := pg_catalog.now();
   RETURN NEW;
@@ -326,7 +327,9 @@ LANGUAGE sql VOLATILE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
-  WITH gone AS (DELETE FROM app_private.object_purges WHERE object_key = p_object_key RETURNING 1)
+  WITH gone AS (
+    DELETE FROM app_private.object_purges
+     WHERE organization_id = pg_catalog.split_part(p_object_key, '/', 2)::uuid AND object_key = p_object_key RETURNING 1)
   SELECT EXISTS (SELECT FROM gone)
 $$;
 

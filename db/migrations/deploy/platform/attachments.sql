@@ -86,9 +86,10 @@ COMMENT ON COLUMN app.attachment_downloads.downloaded_at IS 'When.';
 -- so it lists them here for the purge (app_private.object_purges_due,
 -- `pulse storage purge`).
 CREATE TABLE app_private.object_purges (
-  object_key text PRIMARY KEY,
   organization_id uuid NOT NULL,
-  queued_at timestamptz NOT NULL DEFAULT now()
+  object_key text NOT NULL,
+  queued_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (organization_id, object_key)
 );
 CREATE INDEX object_purges_queued_idx ON app_private.object_purges (queued_at);
 COMMENT ON TABLE app_private.object_purges IS
