@@ -75,9 +75,9 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
-  INSERT INTO app_private.object_purges (organization_id, object_key)
-  VALUES (OLD.organization_id, app_private.tenant_object_key(OLD.organization_id, app_private.attachment_object_path(OLD)))
-  ON CONFLICT (organization_id, object_key) DO NOTHING;
+  INSERT INTO app_private.object_purges (object_key)
+  VALUES (app_private.tenant_object_key(OLD.organization_id, app_private.attachment_object_path(OLD)))
+  ON CONFLICT (object_key) DO NOTHING;
   RETURN NULL;
 END
 $$;
@@ -311,8 +311,8 @@ BEGIN
   -- path inside the tenant's prefix.
   RETURN QUERY
   SELECT p.object_key,
-         (app_private.presign_tenant_object(p.organization_id, 'DELETE',
-            pg_catalog.substr(p.object_key, pg_catalog.length('tenants/' || p.organization_id || '/') + 1), 300, true)).url
+         (app_private.presign_tenant_object(pg_catalog.split_part(p.object_key, '/', 2)::uuid, 'DELETE',
+            pg_catalog.substr(p.object_key, pg_catalog.length('tenants/') + 36 + 2), 300, true)).url
     FROM app_private.object_purges AS p
    ORDER BY p.queued_at, p.object_key
    LIMIT p_limit;
@@ -328,8 +328,7 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
   WITH gone AS (
-    DELETE FROM app_private.object_purges
-     WHERE organization_id = pg_catalog.split_part(p_object_key, '/', 2)::uuid AND object_key = p_object_key RETURNING 1)
+    DELETE FROM app_private.object_purges WHERE object_key = p_object_key RETURNING 1)
   SELECT EXISTS (SELECT FROM gone)
 $$;
 

@@ -86,13 +86,11 @@ COMMENT ON COLUMN app.attachment_downloads.downloaded_at IS 'When.';
 -- so it lists them here for the purge (app_private.object_purges_due,
 -- `pulse storage purge`).
 CREATE TABLE app_private.object_purges (
-  organization_id uuid NOT NULL,
-  object_key text NOT NULL,
-  queued_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (organization_id, object_key)
+  object_key text PRIMARY KEY CONSTRAINT object_purges_key_format CHECK (object_key ~ '^tenants/[0-9a-f-]{36}/.'),
+  queued_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX object_purges_queued_idx ON app_private.object_purges (queued_at);
 COMMENT ON TABLE app_private.object_purges IS
-  'Object keys whose attachment was deleted (with its entity, its comment or by hand) and that the store may still hold; the storage worker deletes them and removes the row. No foreign key to the tenant: a purged tenant''s objects must be purged too.';
+  'Object keys (tenants/<organization id>/...) whose attachment was deleted (with its entity, its comment, its tenant or by hand) and that the store may still hold; `pulse storage purge` deletes them and removes the row. Not a tenant table (no organization_id, no foreign key): it outlives a purged tenant, whose objects must go too.';
 
 COMMIT;
