@@ -49,7 +49,7 @@ def validator(schema: dict) -> Draft202012Validator:
 
 # Channels that wake a Pulse worker rather than a subscriber: a fixed name the
 # worker LISTENs on, carrying an id, never an event (no schema).
-WORKER_CHANNELS = {"'pulse_document_uploads'": "cli/pulse/storage.py"}
+WORKER_CHANNELS = {"'pulse_document_uploads'": "cli/pulse/storage.py", "'pulse_attachment_uploads'": "cli/pulse/storage.py"}
 
 
 def published_topics(sql: str) -> set[str]:
