@@ -33,6 +33,7 @@ GLOBAL_RELATIONS = {
     "users": "id",
     "sessions": "user_id",
     "permissions": None,  # the catalog: the same for everybody, read-only
+    "entity_types": None,  # the entity register: the same for everybody, read-only
 }
 
 # Functions: who may call them is their case; each is exercised by the suites named.
@@ -63,6 +64,8 @@ FUNCTION_CASES = {
     "mark_all_notifications_read": "the caller's own notifications only (test_approvals_documents.sql)",
     "escalate_overdue_approvals": "the caller's tenant only (test_workflow_acceptance.sql)",
     "approval_route": "the caller's tenant only, staff only (test_approval_route.sql)",
+    "tagged_entities": "SECURITY INVOKER: the caller's row-level security on entity_tags and the entity (test_tags.sql)",
+    "projects_tags": "SECURITY INVOKER: the caller's row-level security on entity_tags and tags (test_tags.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -85,6 +88,9 @@ ROW_FUNCTIONS = {
     "confirm_document_upload": {"version_id": "{version}"},
     "document_download_url": {"version_id": "{version}"},
     "mark_notification_read": {"notification_id": "{notification}"},
+    "attachment_upload_url": {"attachment_id": "{attachment}"},
+    "confirm_attachment_upload": {"attachment_id": "{attachment}"},
+    "attachment_download_url": {"attachment_id": "{attachment}"},
     "waive_exit_criterion": {"project_id": "{project}", "criterion_id": "{criterion}", "reason": "x"},
 }
 A_ROWS = """
@@ -97,7 +103,8 @@ A_ROWS = """
          (select v.id from app.document_versions v where v.organization_id = o.id limit 1)::text,
          (select n.id from app.notifications n where n.organization_id = o.id and n.read_at is null limit 1)::text,
          tests.member_with_role(o.id, 'qa')::text,
-         (select c.id from app.workflow_exit_criteria c where c.organization_id = o.id and c.waivable limit 1)::text
+         (select c.id from app.workflow_exit_criteria c where c.organization_id = o.id and c.waivable limit 1)::text,
+         (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -105,8 +112,8 @@ A_ROWS = """
 def build_tenant_a(world: World) -> str:
     """A workflow tenant with a row in every relation: a delivered project, an overdue pending approval with an
     attachment, a project with a blocked and overdue sub-stages, a message and a waived exit criterion, a logged
-    document access, an approver's backup, a site, an archived event and a document due for disposal (sessions
-    come from signing in)."""
+    document access, an approver's backup, a site, an archived event, a document due for disposal and a tag,
+    comment, stored attachment and its download (tests.fill_collaboration; sessions come from signing in)."""
     a = world.workflow_tenant()
     customer = world.sql("select tests.portal_customer(%s)", a)
     sales = world.person(a, "sales").id
@@ -129,6 +136,9 @@ def build_tenant_a(world: World) -> str:
         conn.execute("select app.waive_exit_criterion(%s, c.id, 'Sole source') from app.workflow_exit_criteria c "
                      "join app.projects p on p.organization_id = c.organization_id and p.workflow_definition_id = c.workflow_definition_id "
                      "where p.id = %s and c.waivable limit 1", [waiting, waiting])
+        conn.execute("select tests.act_as_role(%s, 'admin')", [a])
+        conn.execute("select tests.fill_collaboration(%s)", [waiting])
+        conn.execute("select tests.act_as_role(%s, 'management')", [a])
         conn.execute("""select app.add_approval_attachment(a.id, d.id, 1) from app.approvals a
                           join app.documents d on d.organization_id = a.organization_id and d.project_id = a.project_id
                          where a.id = %s order by d.created_at limit 1""", [approval])
@@ -352,7 +362,8 @@ def test_graphql_matrix(live, tenant_a, actors, figures):
 
 def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
-    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion")
+    names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
+             "attachment")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
