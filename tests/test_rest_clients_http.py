@@ -124,7 +124,7 @@ def test_upsert_by_primary_key_as_sales_on_partners(live, world):
 def stocked(world) -> Shop:
     """A tenant with a row in every table its people may write: what provisioning makes (roles, the
     workflow catalog, approval chains and policies), the customer and its contact of Shop, and a site, a
-    project with a message, an approver's backup."""
+    project with a message, a tag, a comment and an attachment, an approver's backup."""
     shop = Shop(world)
     world.sql("select tests.create_site(%s)", shop.id)
     project = shop.project()
@@ -132,6 +132,9 @@ def stocked(world) -> Shop:
     assert sent.status_code == 201, sent.text
     world.sql("insert into app.approver_backups (organization_id, user_id, backup_user_id) values (%s, %s, %s)",
               shop.id, shop.person("qa").id, shop.person("management").id)
+    with psycopg.connect(world.live["url"]) as conn:  # a tag, a comment, an attachment (tests.fill_collaboration)
+        conn.execute("select tests.act_as_role(%s, 'admin')", [shop.id])
+        conn.execute("select tests.fill_collaboration(%s)", [project])
     return shop
 
 

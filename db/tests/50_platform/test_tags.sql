@@ -3,7 +3,7 @@
 -- its tenant's entities and delete it with them. Tried as a lesser role
 -- (auditor), a portal customer, another tenant's admin and an anonymous caller.
 BEGIN;
-SELECT plan(28);
+SELECT plan(30);
 
 SELECT tests.remember('a', tests.create_workflow_tenant());
 SELECT tests.remember('b', tests.create_workflow_tenant());
@@ -24,6 +24,14 @@ SELECT is(tests.refusal($$INSERT INTO app.tags (name, description) VALUES ('Long
   'a description has at most 500 characters');
 INSERT INTO app.tags (name) VALUES ('Key account');
 SELECT tests.remember('key_account', (SELECT id FROM app.tags WHERE name = 'Key account'));
+INSERT INTO app.tags (name) VALUES ('Typo');
+UPDATE app.tags SET name = 'Obsolete', color = '#000000' WHERE name = 'Typo';
+SELECT is((SELECT color FROM app.tags WHERE name = 'Obsolete'), '#000000', 'a holder of tag.manage renames and recolours a tag');
+DELETE FROM app.tags WHERE name = 'Obsolete';
+SELECT tests.act_as_owner();
+SELECT is((SELECT count(*)::int FROM app.tags WHERE organization_id = tests.recall('a') AND name IN ('Typo', 'Obsolete')), 0,
+  'and deletes it');
+SELECT tests.act_as_role(tests.recall('a'), 'management');
 
 SELECT tests.act_as_role(tests.recall('b'), 'management');
 INSERT INTO app.tags (name) VALUES ('Urgent');
