@@ -79,6 +79,8 @@ FUNCTION_CASES = {
     "equipment_tree": "the caller's tenant only, as the caller sees equipment (test_equipment.sql)",
     "define_checklist_template": "writes the caller's tenant only, state_machine.manage (test_state_machine_guards.sql)",
     "define_state_machine": "writes the caller's tenant only, state_machine.manage (test_state_machines.sql)",
+    "tagged_entities": "SECURITY INVOKER: the caller's row-level security on entity_tags and the entity (test_tags.sql)",
+    "projects_tags": "SECURITY INVOKER: the caller's row-level security on entity_tags and tags (test_tags.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -101,6 +103,9 @@ ROW_FUNCTIONS = {
     "confirm_document_upload": {"version_id": "{version}"},
     "document_download_url": {"version_id": "{version}"},
     "mark_notification_read": {"notification_id": "{notification}"},
+    "attachment_upload_url": {"attachment_id": "{attachment}"},
+    "confirm_attachment_upload": {"attachment_id": "{attachment}"},
+    "attachment_download_url": {"attachment_id": "{attachment}"},
     "waive_exit_criterion": {"project_id": "{project}", "criterion_id": "{criterion}", "reason": "x"},
     "advance_capa": {"capa_id": "{capa}", "to_status": "cancelled", "note": "x"},
     "complete_capa_action": {"action_id": "{capa_action}", "note": "x"},
@@ -145,7 +150,8 @@ A_ROWS = """
          (select d.id from app.webhook_deliveries d where d.organization_id = o.id and d.status = 'dead' limit 1)::text,
          (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published')::text,
          (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
-         (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text
+         (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text,
+         (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -155,8 +161,8 @@ def build_tenant_a(world: World) -> str:
     attachment, a project with a blocked and overdue sub-stages, a message and a waived exit criterion, a logged
     document access, an approver's backup, a site, a CAPA, a rule and its run, feature flags, strings and custom
     fields, a document on the document control state machine with its checklist, an archived event, a document due
-    for disposal, the operations registers and a webhook endpoint with a dead delivery (sessions come from signing
-    in)."""
+    for disposal, the operations registers, a webhook endpoint with a dead delivery, and a tag, comment, stored
+    attachment and its download (tests.fill_collaboration; sessions come from signing in)."""
     a = world.workflow_tenant()
     customer = world.sql("select tests.portal_customer(%s)", a)
     sales = world.person(a, "sales").id
@@ -179,6 +185,9 @@ def build_tenant_a(world: World) -> str:
         conn.execute("select app.waive_exit_criterion(%s, c.id, 'Sole source') from app.workflow_exit_criteria c "
                      "join app.projects p on p.organization_id = c.organization_id and p.workflow_definition_id = c.workflow_definition_id "
                      "where p.id = %s and c.waivable limit 1", [waiting, waiting])
+        conn.execute("select tests.act_as_role(%s, 'admin')", [a])
+        conn.execute("select tests.fill_collaboration(%s)", [waiting])
+        conn.execute("select tests.act_as_role(%s, 'management')", [a])
         conn.execute("""select app.add_approval_attachment(a.id, d.id, 1) from app.approvals a
                           join app.documents d on d.organization_id = a.organization_id and d.project_id = a.project_id
                          where a.id = %s order by d.created_at limit 1""", [approval])
@@ -433,7 +442,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
-             "machine", "controlled", "checklist_item")
+             "machine", "controlled", "checklist_item", "attachment")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -13,7 +13,7 @@ from botocore.config import Config
 
 from helpers import pulse, pulse_env
 
-CLIENT_METHODS = {"GET": "get_object", "PUT": "put_object", "HEAD": "head_object"}
+CLIENT_METHODS = {"GET": "get_object", "PUT": "put_object", "HEAD": "head_object", "DELETE": "delete_object"}
 KEYS = [
     "tenants/0193a5c2-0000-7000-8000-000000000001/org/acme/projects/PRJ-000123/qa_report/v3/AM-PRJ-000123-qa_report-20250907-v03.pdf",
     "tenants/x/with space/ünïcode ©/+plus%percent&amp=eq?q#hash",

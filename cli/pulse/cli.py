@@ -39,7 +39,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(jwt_app, name="jwt")
 app.add_typer(contracts_app, name="contracts")
 app.add_typer(jobs_app, name="jobs")
-storage_app = typer.Typer(help="Object storage: the worker that checks uploaded document files.", no_args_is_help=True,
+storage_app = typer.Typer(help="Object storage: the worker that checks uploaded files and purges deleted attachments.",
+                          no_args_is_help=True,
                           rich_markup_mode=None)
 app.add_typer(storage_app, name="storage")
 
@@ -333,11 +334,11 @@ def storage_verify(
 
     def report(outcome: storage.Outcome) -> None:
         reason = f" ({outcome.rejection})" if outcome.rejection else ""
-        console.out.print(f"{outcome.version_id}: {outcome.state}{reason}")
+        console.out.print(f"{outcome.id}: {outcome.state}{reason}")
 
     config = settings()
     if watch:
-        console.out.print(f"checking uploads as they are confirmed (LISTEN {storage.CHANNEL}); Ctrl-C stops")
+        console.out.print(f"checking uploads as they are confirmed (LISTEN {', '.join(storage.CHANNELS)}); Ctrl-C stops")
         try:
             storage.watch(config, interval, report, lambda trouble: console.err.print(f"[red]{escape(trouble)}[/red]"))
         except KeyboardInterrupt:
@@ -347,6 +348,18 @@ def storage_verify(
         report(outcome)
     if not outcomes:
         console.out.print("no confirmed uploads waiting")
+
+
+@storage_app.command("purge")
+def storage_purge() -> None:
+    """Delete the objects of deleted attachments from the store (app_private.object_purges); for a scheduler."""
+    from pulse import storage
+
+    keys = storage.purge_once(settings())
+    for key in keys:
+        console.out.print(f"deleted {key}")
+    if not keys:
+        console.out.print("no objects waiting to be deleted")
 
 
 # -- pulse outbox -------------------------------------------------------------------

@@ -431,6 +431,14 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.contacts
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('partner.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.i18n_strings
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('organization.update');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.attachments
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('attachment.upload');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.comments
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('comment.write');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.contacts
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('partner.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.entity_tags
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('tag.apply');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.messages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('project.read');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.partners
@@ -443,6 +451,8 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sites
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('site.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.tenant_feature_flags
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('organization.manage_features');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.tags
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('tag.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_definition_stages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_definition_sub_stages

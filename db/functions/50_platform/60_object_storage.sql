@@ -90,9 +90,9 @@ DECLARE
   v_storage app_private.object_storage;
   v_result app.signed_url;
 BEGIN
-  IF p_method NOT IN ('GET', 'PUT', 'HEAD') THEN
+  IF p_method NOT IN ('GET', 'PUT', 'HEAD', 'DELETE') THEN
     PERFORM app_private.raise_invalid('object_url.method_invalid', format('cannot sign %s', p_method),
-                                      'Object URLs are signed for GET, PUT or HEAD.');
+                                      'Object URLs are signed for GET, PUT, HEAD or DELETE.');
   END IF;
   IF p_expires_in IS NULL OR p_expires_in NOT BETWEEN 1 AND 604800 THEN
     PERFORM app_private.raise_invalid('object_url.expiry_invalid', format('an expiry of %s seconds', p_expires_in),
@@ -114,4 +114,4 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.presign_tenant_object(uuid, text, text, integer, boolean, timestamptz) IS
-  'A presigned URL for a path in a tenant''s storage (key tenants/<organization id>/<path>), on the public endpoint for clients or the endpoint workers use (p_for_worker). The caller decides who may have it. PT503 object_storage.not_configured; PT422 object_key.invalid, object_url.method_invalid (GET, PUT, HEAD only), object_url.expiry_invalid (1 to 604800 seconds).';
+  'A presigned URL for a path in a tenant''s storage (key tenants/<organization id>/<path>), on the public endpoint for clients or the endpoint workers use (p_for_worker). The caller decides who may have it. PT503 object_storage.not_configured; PT422 object_key.invalid, object_url.method_invalid (GET, PUT, HEAD, DELETE only; DELETE is for the purge worker), object_url.expiry_invalid (1 to 604800 seconds).';

@@ -41,16 +41,40 @@ $$;
 COMMENT ON FUNCTION app_private.find_readable_version(uuid) IS
   'A document version of the active tenant the caller may read (staff with project.read), or PT404 document.not_found.';
 
+CREATE OR REPLACE FUNCTION app_private.find_uploadable_version(p_version_id uuid, p_lock boolean DEFAULT false)
+RETURNS app.document_versions
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_version app.document_versions := app_private.find_readable_version(p_version_id);
+BEGIN
+  PERFORM app_private.require_document_upload((SELECT d.project_id FROM app.documents AS d
+                                                 WHERE d.organization_id = v_version.organization_id AND d.id = v_version.document_id));
+  IF p_lock THEN
+    SELECT * INTO v_version FROM app.document_versions AS v
+     WHERE v.organization_id = v_version.organization_id AND v.id = v_version.id FOR UPDATE;
+  END IF;
+  IF v_version.upload_state NOT IN ('pending', 'verifying') THEN
+    RAISE EXCEPTION 'version % of the document is already %', v_version.version_number, v_version.upload_state
+      USING ERRCODE = 'PT409', DETAIL = 'document_upload.not_pending',
+      HINT = 'Read upload_state and upload_rejection of the version; upload a new version with app.add_document_version.';
+  END IF;
+  RETURN v_version;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.find_uploadable_version(uuid, boolean) IS
+  'A version whose file the caller may upload and confirm: readable (app_private.find_readable_version), of a project they may upload to (app_private.require_document_upload), still pending or verifying (locked with p_lock). PT403 permission.missing / project.staff_only, PT404 document.not_found / project.not_found, PT409 document_upload.not_pending.';
+
 CREATE OR REPLACE FUNCTION app.document_upload_url(version_id uuid, expires_in integer DEFAULT 900) RETURNS app.signed_url
 LANGUAGE plpgsql STABLE
 SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_version app.document_versions := app_private.find_readable_version(document_upload_url.version_id);
+  v_version app.document_versions := app_private.find_uploadable_version(document_upload_url.version_id);
 BEGIN
-  PERFORM app_private.require_document_upload((SELECT d.project_id FROM app.documents AS d
-                                                 WHERE d.organization_id = v_version.organization_id AND d.id = v_version.document_id));
   IF v_version.upload_state <> 'pending' THEN
     RAISE EXCEPTION 'version % of the document is %, not waiting for its file', v_version.version_number, v_version.upload_state
       USING ERRCODE = 'PT409', DETAIL = 'document_upload.not_pending',
@@ -70,18 +94,10 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_version app.document_versions := app_private.find_readable_version(confirm_document_upload.version_id);
+  v_version app.document_versions := app_private.find_uploadable_version(confirm_document_upload.version_id, true);
 BEGIN
-  PERFORM app_private.require_document_upload((SELECT d.project_id FROM app.documents AS d
-                                                 WHERE d.organization_id = v_version.organization_id AND d.id = v_version.document_id));
-  SELECT * INTO v_version FROM app.document_versions AS v
-   WHERE v.organization_id = v_version.organization_id AND v.id = v_version.id FOR UPDATE;
   IF v_version.upload_state = 'verifying' THEN
     RETURN v_version;
-  ELSIF v_version.upload_state <> 'pending' THEN
-    RAISE EXCEPTION 'version % of the document is already %', v_version.version_number, v_version.upload_state
-      USING ERRCODE = 'PT409', DETAIL = 'document_upload.not_pending',
-      HINT = 'Read upload_state and upload_rejection of the version; upload a new version with app.add_document_version.';
   END IF;
   UPDATE app.document_versions AS v SET upload_state = 'verifying', upload_confirmed_at = pg_catalog.now()
    WHERE v.organization_id = v_version.organization_id AND v.id = v_version.id
@@ -190,9 +206,8 @@ BEGIN
   END IF;
 
   v_reason := CASE
-    WHEN p_size_bytes IS NULL THEN 'upload.missing_object'
-    WHEN p_size_bytes <> v_version.size_bytes THEN 'upload.size_mismatch'
-    WHEN pg_catalog.lower(p_checksum) IS DISTINCT FROM v_version.checksum THEN 'upload.checksum_mismatch'
+    WHEN app_private.upload_rejection(v_version.size_bytes, v_version.checksum, p_size_bytes, p_checksum) IS NOT NULL
+      THEN app_private.upload_rejection(v_version.size_bytes, v_version.checksum, p_size_bytes, p_checksum)
     WHEN v_version.version_number < v_document.version THEN 'upload.superseded'
     WHEN v_version.checksum = v_document.checksum THEN 'upload.identical_to_current'
   END;
@@ -213,12 +228,9 @@ BEGIN
     CASE WHEN v_reason IS NULL THEN format('%s v%s is stored', v_document.title, v_version.version_number)
          ELSE format('%s v%s was rejected', v_document.title, v_version.version_number) END,
     CASE v_reason
-      WHEN 'upload.missing_object' THEN 'No file was found at the upload URL.'
-      WHEN 'upload.size_mismatch' THEN format('The uploaded file has %s bytes, not the %s declared.', p_size_bytes, v_version.size_bytes)
-      WHEN 'upload.checksum_mismatch' THEN 'The uploaded file''s sha256 is not the one declared.'
       WHEN 'upload.superseded' THEN 'A later version became current first.'
       WHEN 'upload.identical_to_current' THEN 'The file is identical to the current version.'
-      ELSE v_version.file_name END,
+      ELSE coalesce(app_private.upload_rejection_message(v_reason, v_version.size_bytes, p_size_bytes), v_version.file_name) END,
     CASE WHEN v_reason IS NULL THEN 'low' ELSE 'normal' END::app.priority_level,
     v_document.project_id, 'documents', v_document.id);
   PERFORM pg_catalog.set_config('request.jwt.claims', coalesce(v_claims, ''), true);

@@ -36,7 +36,12 @@ INSERT INTO app.permissions (code, description) VALUES
   ('competence.manage', 'Define qualifications and training requirements; grant and revoke qualifications; record training'),
   ('webhook.manage', 'Register webhook endpoints, read their secrets and delivery log, replay deliveries'),
   ('document.release', 'Release and withdraw controlled documents (the document control state machine)'),
-  ('state_machine.manage', 'Define and publish state machines and checklist templates; move an entity to another version')
+  ('state_machine.manage', 'Define and publish state machines and checklist templates; move an entity to another version'),
+  ('tag.manage', 'Create, rename, recolour and delete the organization''s tags'),
+  ('tag.apply', 'Put tags on and take them off what one may read'),
+  ('comment.write', 'Comment on what one may read, and edit and delete one''s own comments'),
+  ('comment.moderate', 'Delete anybody''s comments and attachments on what one may read'),
+  ('attachment.upload', 'Attach files to what one may read')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -96,7 +101,19 @@ SELECT role_key, permission
     ('lab_tech', 'equipment.read'), ('lab_tech', 'calibration.record'),
     ('maintenance_planner', 'equipment.read'), ('maintenance_planner', 'equipment.manage'),
     ('maintenance_planner', 'calibration.record'), ('maintenance_planner', 'downtime.record'),
-    ('technician', 'equipment.read'), ('technician', 'calibration.record'), ('technician', 'downtime.record')
+    ('technician', 'equipment.read'), ('technician', 'calibration.record'), ('technician', 'downtime.record'),
+    -- Collaboration (tags, comments, attachments): every staff role but the auditor, who changes nothing.
+    ('management', 'tag.manage'), ('management', 'tag.apply'), ('management', 'comment.write'),
+    ('management', 'comment.moderate'), ('management', 'attachment.upload'),
+    ('engineering', 'tag.apply'), ('engineering', 'comment.write'), ('engineering', 'attachment.upload'),
+    ('qa', 'tag.apply'), ('qa', 'comment.write'), ('qa', 'attachment.upload'),
+    ('procurement', 'tag.apply'), ('procurement', 'comment.write'), ('procurement', 'attachment.upload'),
+    ('production', 'tag.apply'), ('production', 'comment.write'), ('production', 'attachment.upload'),
+    ('sales', 'tag.apply'), ('sales', 'comment.write'), ('sales', 'attachment.upload'),
+    ('finance', 'tag.apply'), ('finance', 'comment.write'), ('finance', 'attachment.upload'),
+    ('logistics', 'tag.apply'), ('logistics', 'comment.write'), ('logistics', 'attachment.upload'),
+    ('lab_manager', 'comment.write'), ('lab_tech', 'comment.write'), ('maintenance_planner', 'comment.write'),
+    ('technician', 'comment.write')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
