@@ -499,6 +499,39 @@ export type AddMemberPayloadMembershipEdgeArgs = {
   orderBy?: Array<MembershipOrderBy>;
 };
 
+/** All input for the `advanceCapa` mutation. */
+export type AdvanceCapaInput = {
+  capaId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  toStatus: CapaStatus;
+};
+
+/** The output of our `advanceCapa` mutation. */
+export type AdvanceCapaPayload = {
+  __typename?: 'AdvanceCapaPayload';
+  /** An edge for our `Capa`. May be used by Relay 1. */
+  capaEdge?: Maybe<CapaEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Capa>;
+};
+
+
+/** The output of our `advanceCapa` mutation. */
+export type AdvanceCapaPayloadCapaEdgeArgs = {
+  orderBy?: Array<CapaOrderBy>;
+};
+
 /** Approval requests. Opened by completing an approval-gated sub-stage (or by app.request_document_approval); routed through a chain of steps; decided with app.decide_approval. At most one open approval per entity. */
 export type Approval = Node & {
   __typename?: 'Approval';
@@ -530,7 +563,7 @@ export type Approval = Node & {
   decisionSignature?: Maybe<Scalars['JSON']['output']>;
   /** The row the approval gates. */
   entityId: Scalars['UUID']['output'];
-  /** project_sub_stage (entity_id: a project_sub_stage_progress id) or document_version (a document_versions id). */
+  /** project_sub_stage (entity_id: a project_sub_stage_progress id), document_version (a document_versions id), or a registered entity type (GET /entity_types) whose state-machine transition opened it. */
   entityType: Scalars['String']['output'];
   /** How many times it has been escalated (each level notifies one manager further up). */
   escalationLevel: Scalars['Int']['output'];
@@ -2388,6 +2421,346 @@ export type ApproverBackupPatch = {
 };
 
 /**
+ * Attachments
+ * Files on any entity (GET /entity_types) or on one of its comments, kept in the object store at tenants/<tenant>/attachments/<id>/<file_name>. Create the row (holders of attachment.upload who may read the entity), PUT the bytes to app.attachment_upload_url, confirm with app.confirm_attachment_upload; the verify worker stores or rejects it. Whoever may read the entity reads the rows and gets download URLs of stored files (app.attachment_download_url).
+ */
+export type Attachment = Node & {
+  __typename?: 'Attachment';
+  /** Reads and enables pagination through a set of `AttachmentDownload`. */
+  attachmentDownloads: AttachmentDownloadConnection;
+  /** Reads a single `Comment` that is related to this `Attachment`. */
+  commentByEntityTypeAndEntityIdAndCommentId?: Maybe<Comment>;
+  /** The comment (of the same entity) the file belongs to, or null. */
+  commentId?: Maybe<Scalars['UUID']['output']>;
+  /** When it was attached. */
+  createdAt: Scalars['Datetime']['output'];
+  /** The entity the file is attached to. */
+  entityId: Scalars['UUID']['output'];
+  /** Entity type (entity_types.entity_type, e.g. project). */
+  entityType: Scalars['String']['output'];
+  /** Original file name, 1 to 255 characters, without / \ or control characters. */
+  fileName: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Media type (e.g. application/pdf), lower case. */
+  mimeType: Scalars['String']['output'];
+  /** Tenant (filled from the token when left out). */
+  organizationId: Scalars['UUID']['output'];
+  /** Attachment id (filled by the server when left out). */
+  rowId: Scalars['UUID']['output'];
+  /** Declared sha256 of the file (64 lower-case hex digits); the stored object must match. */
+  sha256: Scalars['String']['output'];
+  /** Declared size in bytes (1 byte to 5 GiB); the stored object must match. */
+  sizeBytes: Scalars['BigInt']['output'];
+  /** When the stored object was checked. */
+  uploadCheckedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** When the uploader confirmed the upload. */
+  uploadConfirmedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Why the upload was rejected: upload.missing_object, upload.size_mismatch or upload.checksum_mismatch. */
+  uploadRejection?: Maybe<Scalars['String']['output']>;
+  /** pending until uploaded and confirmed, verifying while checked, then stored or rejected. */
+  uploadState: UploadState;
+  /** Who attached it (set by the server). */
+  uploadedBy: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `Attachment`. */
+  userByUploadedBy?: Maybe<User>;
+};
+
+
+/**
+ * Attachments
+ * Files on any entity (GET /entity_types) or on one of its comments, kept in the object store at tenants/<tenant>/attachments/<id>/<file_name>. Create the row (holders of attachment.upload who may read the entity), PUT the bytes to app.attachment_upload_url, confirm with app.confirm_attachment_upload; the verify worker stores or rejects it. Whoever may read the entity reads the rows and gets download URLs of stored files (app.attachment_download_url).
+ */
+export type AttachmentAttachmentDownloadsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AttachmentDownloadCondition>;
+  filter?: InputMaybe<AttachmentDownloadFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AttachmentDownloadOrderBy>>;
+};
+
+/**
+ * A condition to be used against `Attachment` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type AttachmentCondition = {
+  /** Checks for equality with the object’s `createdAt` field. */
+  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `uploadedBy` field. */
+  uploadedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Attachment` values. */
+export type AttachmentConnection = {
+  __typename?: 'AttachmentConnection';
+  /** A list of edges which contains the `Attachment` and cursor to aid in pagination. */
+  edges: Array<AttachmentEdge>;
+  /** A list of `Attachment` objects. */
+  nodes: Array<Attachment>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Attachment` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/**
+ * Attachment downloads
+ * Who got a download URL of which attachment, and when (written by app.attachment_download_url). Each reads their own; holders of audit.read read those of attachments they may read.
+ */
+export type AttachmentDownload = Node & {
+  __typename?: 'AttachmentDownload';
+  /** Reads a single `Attachment` that is related to this `AttachmentDownload`. */
+  attachment?: Maybe<Attachment>;
+  /** The attachment (attachments.id). */
+  attachmentId: Scalars['UUID']['output'];
+  /** When. */
+  downloadedAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** Row id. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `AttachmentDownload`. */
+  user?: Maybe<User>;
+  /** Who asked for the URL. */
+  userId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `AttachmentDownload` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type AttachmentDownloadCondition = {
+  /** Checks for equality with the object’s `attachmentId` field. */
+  attachmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `downloadedAt` field. */
+  downloadedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `userId` field. */
+  userId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `AttachmentDownload` values. */
+export type AttachmentDownloadConnection = {
+  __typename?: 'AttachmentDownloadConnection';
+  /** A list of edges which contains the `AttachmentDownload` and cursor to aid in pagination. */
+  edges: Array<AttachmentDownloadEdge>;
+  /** A list of `AttachmentDownload` objects. */
+  nodes: Array<AttachmentDownload>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `AttachmentDownload` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `AttachmentDownload` edge in the connection. */
+export type AttachmentDownloadEdge = {
+  __typename?: 'AttachmentDownloadEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `AttachmentDownload` at the end of the edge. */
+  node: AttachmentDownload;
+};
+
+/** A filter to be used against `AttachmentDownload` object types. All fields are combined with a logical ‘and.’ */
+export type AttachmentDownloadFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<AttachmentDownloadFilter>>;
+  /** Filter by the object’s `attachment` relation. */
+  attachment?: InputMaybe<AttachmentFilter>;
+  /** Filter by the object’s `attachmentId` field. */
+  attachmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `downloadedAt` field. */
+  downloadedAt?: InputMaybe<DatetimeFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<AttachmentDownloadFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<AttachmentDownloadFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `user` relation. */
+  user?: InputMaybe<UserFilter>;
+  /** Filter by the object’s `userId` field. */
+  userId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `AttachmentDownload` */
+export type AttachmentDownloadInput = {
+  /** The attachment (attachments.id). */
+  attachmentId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `AttachmentDownload`. */
+export type AttachmentDownloadOrderBy =
+  | 'ATTACHMENT_ID_ASC'
+  | 'ATTACHMENT_ID_DESC'
+  | 'DOWNLOADED_AT_ASC'
+  | 'DOWNLOADED_AT_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'USER_ID_ASC'
+  | 'USER_ID_DESC';
+
+/** All input for the `attachmentDownloadUrl` mutation. */
+export type AttachmentDownloadUrlInput = {
+  attachmentId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  expiresIn?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The output of our `attachmentDownloadUrl` mutation. */
+export type AttachmentDownloadUrlPayload = {
+  __typename?: 'AttachmentDownloadUrlPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SignedUrl>;
+};
+
+/** A `Attachment` edge in the connection. */
+export type AttachmentEdge = {
+  __typename?: 'AttachmentEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Attachment` at the end of the edge. */
+  node: Attachment;
+};
+
+/** A filter to be used against `Attachment` object types. All fields are combined with a logical ‘and.’ */
+export type AttachmentFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<AttachmentFilter>>;
+  /** Filter by the object’s `attachmentDownloads` relation. */
+  attachmentDownloads?: InputMaybe<AttachmentToManyAttachmentDownloadFilter>;
+  /** Some related `attachmentDownloads` exist. */
+  attachmentDownloadsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `commentByEntityTypeAndEntityIdAndCommentId` relation. */
+  commentByEntityTypeAndEntityIdAndCommentId?: InputMaybe<CommentFilter>;
+  /** A related `commentByEntityTypeAndEntityIdAndCommentId` exists. */
+  commentByEntityTypeAndEntityIdAndCommentIdExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdAt` field. */
+  createdAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<AttachmentFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<AttachmentFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `uploadedBy` field. */
+  uploadedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByUploadedBy` relation. */
+  userByUploadedBy?: InputMaybe<UserFilter>;
+};
+
+/** An input for mutations affecting `Attachment` */
+export type AttachmentInput = {
+  /** The comment (of the same entity) the file belongs to, or null. */
+  commentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** The entity the file is attached to. */
+  entityId: Scalars['UUID']['input'];
+  /** Entity type (entity_types.entity_type, e.g. project). */
+  entityType: Scalars['String']['input'];
+  /** Original file name, 1 to 255 characters, without / \ or control characters. */
+  fileName: Scalars['String']['input'];
+  /** Media type (e.g. application/pdf), lower case. */
+  mimeType: Scalars['String']['input'];
+  /** Tenant (filled from the token when left out). */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Declared sha256 of the file (64 lower-case hex digits); the stored object must match. */
+  sha256: Scalars['String']['input'];
+  /** Declared size in bytes (1 byte to 5 GiB); the stored object must match. */
+  sizeBytes: Scalars['BigInt']['input'];
+};
+
+/** Methods to use when ordering `Attachment`. */
+export type AttachmentOrderBy =
+  | 'CREATED_AT_ASC'
+  | 'CREATED_AT_DESC'
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UPLOADED_BY_ASC'
+  | 'UPLOADED_BY_DESC';
+
+/** A filter to be used against many `AttachmentDownload` object types. All fields are combined with a logical ‘and.’ */
+export type AttachmentToManyAttachmentDownloadFilter = {
+  /** Every related `AttachmentDownload` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<AttachmentDownloadFilter>;
+  /** No related `AttachmentDownload` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<AttachmentDownloadFilter>;
+  /** Some related `AttachmentDownload` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<AttachmentDownloadFilter>;
+};
+
+/** All input for the `attachmentUploadUrl` mutation. */
+export type AttachmentUploadUrlInput = {
+  attachmentId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  expiresIn?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The output of our `attachmentUploadUrl` mutation. */
+export type AttachmentUploadUrlPayload = {
+  __typename?: 'AttachmentUploadUrlPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SignedUrl>;
+};
+
+/**
  * Per-tenant audit settings; one row per tenant.
  * Changed with organization.update; read with audit.read or organization.update.
  */
@@ -2464,6 +2837,61 @@ export type AuditSettingPatch = {
   activityLogRetentionYears?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A connection to a list of `AvailableTransitionsRecord` values. */
+export type AvailableTransitionsConnection = {
+  __typename?: 'AvailableTransitionsConnection';
+  /** A list of edges which contains the `AvailableTransitionsRecord` and cursor to aid in pagination. */
+  edges: Array<AvailableTransitionsEdge>;
+  /** A list of `AvailableTransitionsRecord` objects. */
+  nodes: Array<AvailableTransitionsRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `AvailableTransitionsRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `AvailableTransitionsRecord` edge in the connection. */
+export type AvailableTransitionsEdge = {
+  __typename?: 'AvailableTransitionsEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `AvailableTransitionsRecord` at the end of the edge. */
+  node: AvailableTransitionsRecord;
+};
+
+export type AvailableTransitionsRecord = {
+  __typename?: 'AvailableTransitionsRecord';
+  allowed?: Maybe<Scalars['Boolean']['output']>;
+  fromState?: Maybe<Scalars['String']['output']>;
+  label?: Maybe<Scalars['String']['output']>;
+  needsSignature?: Maybe<Scalars['Boolean']['output']>;
+  reasons?: Maybe<Scalars['JSON']['output']>;
+  toLabel?: Maybe<Scalars['String']['output']>;
+  toState?: Maybe<Scalars['String']['output']>;
+};
+
+/** A filter to be used against `AvailableTransitionsRecord` object types. All fields are combined with a logical ‘and.’ */
+export type AvailableTransitionsRecordFilter = {
+  /** Filter by the object’s `allowed` field. */
+  allowed?: InputMaybe<BooleanFilter>;
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<AvailableTransitionsRecordFilter>>;
+  /** Filter by the object’s `fromState` field. */
+  fromState?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `label` field. */
+  label?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `needsSignature` field. */
+  needsSignature?: InputMaybe<BooleanFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<AvailableTransitionsRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<AvailableTransitionsRecordFilter>>;
+  /** Filter by the object’s `toLabel` field. */
+  toLabel?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `toState` field. */
+  toState?: InputMaybe<StringFilter>;
+};
+
 /** A filter to be used against BigFloat fields. All fields are combined with a logical ‘and.’ */
 export type BigFloatFilter = {
   /** Not equal to the specified value, treating null like an ordinary value. */
@@ -2488,6 +2916,32 @@ export type BigFloatFilter = {
   notEqualTo?: InputMaybe<Scalars['BigFloat']['input']>;
   /** Not included in the specified list. */
   notIn?: InputMaybe<Array<Scalars['BigFloat']['input']>>;
+};
+
+/** A filter to be used against BigInt fields. All fields are combined with a logical ‘and.’ */
+export type BigIntFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<Scalars['BigInt']['input']>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<Scalars['BigInt']['input']>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<Scalars['BigInt']['input']>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<Scalars['BigInt']['input']>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<Scalars['BigInt']['input']>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<Scalars['BigInt']['input']>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<Scalars['BigInt']['input']>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<Scalars['BigInt']['input']>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<Scalars['BigInt']['input']>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<Scalars['BigInt']['input']>>;
 };
 
 /** Workflow health: blocked sub-stages of running projects (not completed or cancelled) grouped by reason. */
@@ -2600,6 +3054,292 @@ export type BooleanFilter = {
   notIn?: InputMaybe<Array<Scalars['Boolean']['input']>>;
 };
 
+/**
+ * Calibrations
+ * Calibration records of equipment (append-only: a correction is a new record). The latest one performed decides whether the equipment is calibrated.
+ */
+export type Calibration = Node & {
+  __typename?: 'Calibration';
+  /**
+   * As found
+   * Readings before adjustment, as an object (e.g. {"points": [{"nominal": 100, "reading": 100.02, "unit": "g"}]}).
+   */
+  asFound: Scalars['JSON']['output'];
+  /**
+   * As left
+   * Readings after adjustment, as an object.
+   */
+  asLeft: Scalars['JSON']['output'];
+  /** Reads a single `Document` that is related to this `Calibration`. */
+  certificateDocument?: Maybe<Document>;
+  /**
+   * Certificate document
+   * The controlled document holding the certificate (documents.id).
+   */
+  certificateDocumentId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Certificate file
+   * Object-store key of the certificate inside the tenant's storage.
+   */
+  certificateKey?: Maybe<Scalars['String']['output']>;
+  /** Certificate number */
+  certificateNumber?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Equipment` that is related to this `Calibration`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Equipment
+   * The equipment calibrated (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Notes */
+  notes: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Calibration`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Performed at
+   * When it was calibrated (not in the future).
+   */
+  performedAt: Scalars['Datetime']['output'];
+  /** Reads a single `Partner` that is related to this `Calibration`. */
+  performedByPartner?: Maybe<Partner>;
+  /**
+   * External lab
+   * The supplier (partners.id) that calibrated.
+   */
+  performedByPartnerId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `User` that is related to this `Calibration`. */
+  performedByUser?: Maybe<User>;
+  /**
+   * Performed by
+   * The member who calibrated.
+   */
+  performedByUserId?: Maybe<Scalars['UUID']['output']>;
+  /** Recorded at */
+  recordedAt: Scalars['Datetime']['output'];
+  /** Recorded by */
+  recordedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Result
+   * pass, adjusted or fail.
+   */
+  result: CalibrationResult;
+  /** Calibration id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `Calibration`. */
+  userByRecordedBy?: Maybe<User>;
+  /**
+   * Valid from
+   * Defaults to performed_at.
+   */
+  validFrom: Scalars['Datetime']['output'];
+  /**
+   * Valid to
+   * End of validity (exclusive); defaults to valid_from plus the class interval; empty for a failed calibration.
+   */
+  validTo?: Maybe<Scalars['Datetime']['output']>;
+};
+
+/**
+ * A condition to be used against `Calibration` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type CalibrationCondition = {
+  /** Checks for equality with the object’s `certificateDocumentId` field. */
+  certificateDocumentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `performedAt` field. */
+  performedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `performedByPartnerId` field. */
+  performedByPartnerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `performedByUserId` field. */
+  performedByUserId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Calibration` values. */
+export type CalibrationConnection = {
+  __typename?: 'CalibrationConnection';
+  /** A list of edges which contains the `Calibration` and cursor to aid in pagination. */
+  edges: Array<CalibrationEdge>;
+  /** A list of `Calibration` objects. */
+  nodes: Array<Calibration>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Calibration` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Calibration` edge in the connection. */
+export type CalibrationEdge = {
+  __typename?: 'CalibrationEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Calibration` at the end of the edge. */
+  node: Calibration;
+};
+
+/** A filter to be used against `Calibration` object types. All fields are combined with a logical ‘and.’ */
+export type CalibrationFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<CalibrationFilter>>;
+  /** Filter by the object’s `certificateDocument` relation. */
+  certificateDocument?: InputMaybe<DocumentFilter>;
+  /** A related `certificateDocument` exists. */
+  certificateDocumentExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `certificateDocumentId` field. */
+  certificateDocumentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<CalibrationFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<CalibrationFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `performedAt` field. */
+  performedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `performedByPartner` relation. */
+  performedByPartner?: InputMaybe<PartnerFilter>;
+  /** A related `performedByPartner` exists. */
+  performedByPartnerExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `performedByPartnerId` field. */
+  performedByPartnerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `performedByUser` relation. */
+  performedByUser?: InputMaybe<UserFilter>;
+  /** A related `performedByUser` exists. */
+  performedByUserExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `performedByUserId` field. */
+  performedByUserId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByRecordedBy` relation. */
+  userByRecordedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRecordedBy` exists. */
+  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `Calibration` */
+export type CalibrationInput = {
+  /**
+   * As found
+   * Readings before adjustment, as an object (e.g. {"points": [{"nominal": 100, "reading": 100.02, "unit": "g"}]}).
+   */
+  asFound?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * As left
+   * Readings after adjustment, as an object.
+   */
+  asLeft?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Certificate document
+   * The controlled document holding the certificate (documents.id).
+   */
+  certificateDocumentId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Certificate file
+   * Object-store key of the certificate inside the tenant's storage.
+   */
+  certificateKey?: InputMaybe<Scalars['String']['input']>;
+  /** Certificate number */
+  certificateNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Equipment
+   * The equipment calibrated (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Performed at
+   * When it was calibrated (not in the future).
+   */
+  performedAt: Scalars['Datetime']['input'];
+  /**
+   * External lab
+   * The supplier (partners.id) that calibrated.
+   */
+  performedByPartnerId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Performed by
+   * The member who calibrated.
+   */
+  performedByUserId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Recorded at */
+  recordedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Recorded by */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Result
+   * pass, adjusted or fail.
+   */
+  result: CalibrationResult;
+  /**
+   * Valid from
+   * Defaults to performed_at.
+   */
+  validFrom?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Valid to
+   * End of validity (exclusive); defaults to valid_from plus the class interval; empty for a failed calibration.
+   */
+  validTo?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/** Methods to use when ordering `Calibration`. */
+export type CalibrationOrderBy =
+  | 'CERTIFICATE_DOCUMENT_ID_ASC'
+  | 'CERTIFICATE_DOCUMENT_ID_DESC'
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PERFORMED_AT_ASC'
+  | 'PERFORMED_AT_DESC'
+  | 'PERFORMED_BY_PARTNER_ID_ASC'
+  | 'PERFORMED_BY_PARTNER_ID_DESC'
+  | 'PERFORMED_BY_USER_ID_ASC'
+  | 'PERFORMED_BY_USER_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RECORDED_BY_ASC'
+  | 'RECORDED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/**
+ * The outcome of a calibration: pass (within tolerance as found), adjusted
+ * (brought within tolerance), fail (out of tolerance, not usable).
+ */
+export type CalibrationResult =
+  | 'adjusted'
+  | 'fail'
+  | 'pass';
+
 /** All input for the `cancelApproval` mutation. */
 export type CancelApprovalInput = {
   approvalId: Scalars['UUID']['input'];
@@ -2632,6 +3372,669 @@ export type CancelApprovalPayloadApprovalEdgeArgs = {
   orderBy?: Array<ApprovalOrderBy>;
 };
 
+/**
+ * CAPAs (8D)
+ * Corrective and preventive actions: one register that NCRs, complaints, supplier issues, lab investigations and audits open and link to (app.capa_links). POST creates one (capa.manage); its step moves only through app.advance_capa, which checks the discipline that ends is complete.
+ */
+export type Capa = Node & {
+  __typename?: 'Capa';
+  /** Why it was cancelled. */
+  cancelReason?: Maybe<Scalars['String']['output']>;
+  /** Reads and enables pagination through a set of `CapaAction`. */
+  capaActions: CapaActionConnection;
+  /** Reads and enables pagination through a set of `CapaLink`. */
+  capaLinks: CapaLinkConnection;
+  /** Human id (CAPA-000123), from the tenant's counter unless sent. */
+  capaNumber: Scalars['String']['output'];
+  /** When it was closed. */
+  closedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** D8: closure and recognition of the team. */
+  closureSummary?: Maybe<Scalars['String']['output']>;
+  /** D3: what was done to protect the customer meanwhile. */
+  containmentSummary?: Maybe<Scalars['String']['output']>;
+  /** D5: the corrective actions chosen and why they remove the cause. */
+  correctiveActionPlan?: Maybe<Scalars['String']['output']>;
+  /** When it was opened. */
+  createdAt: Scalars['Datetime']['output'];
+  /** When the CAPA should be closed. */
+  dueDate?: Maybe<Scalars['Date']['output']>;
+  /** When the effectiveness result was recorded (set by the server). */
+  effectivenessCheckedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Who recorded the effectiveness result (set by the server). */
+  effectivenessCheckedBy?: Maybe<Scalars['UUID']['output']>;
+  /** How effectiveness will be judged. */
+  effectivenessCriteria?: Maybe<Scalars['String']['output']>;
+  /** When effectiveness is to be checked. */
+  effectivenessDue?: Maybe<Scalars['Date']['output']>;
+  /** The evidence of the effectiveness check. */
+  effectivenessNote?: Maybe<Scalars['String']['output']>;
+  /** effective or not_effective (a not effective CAPA goes back to root_cause). */
+  effectivenessResult?: Maybe<Scalars['String']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** corrective or preventive (a preventive CAPA has no containment step). */
+  kind: CapaKind;
+  /** Who opened it (set by the server). */
+  openedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `Capa`. */
+  organization?: Maybe<Organization>;
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `Capa`. */
+  owner?: Maybe<User>;
+  /** D1: the champion who drives it (an active member). */
+  ownerId?: Maybe<Scalars['UUID']['output']>;
+  /** D7: what prevents recurrence elsewhere (systems, procedures, similar products). */
+  preventionSummary?: Maybe<Scalars['String']['output']>;
+  /** D2: the problem (what, where, when, how many). */
+  problemStatement: Scalars['String']['output'];
+  /** D4: the root cause found. */
+  rootCause?: Maybe<Scalars['String']['output']>;
+  /** D4: how it was found: five_whys, fishbone, fault_tree, is_is_not, other. */
+  rootCauseMethod?: Maybe<Scalars['String']['output']>;
+  /** CAPA id. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `Capa`. */
+  site?: Maybe<Site>;
+  /** The site it belongs to, if one: people scoped to other sites do not see it. */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /** Where it came from: internal, nonconformance, customer_complaint, supplier_issue, lab_investigation, audit_finding, other. */
+  source: CapaSource;
+  /** The step being worked on; changed only by app.advance_capa. */
+  status: CapaStatus;
+  /** When the step last changed. */
+  statusChangedAt: Scalars['Datetime']['output'];
+  /** D1: the team (active members). */
+  teamMemberIds: Array<Maybe<Scalars['UUID']['output']>>;
+  /** Short title. */
+  title: Scalars['String']['output'];
+  /** When it was last changed. */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Capa`. */
+  userByEffectivenessCheckedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Capa`. */
+  userByOpenedBy?: Maybe<User>;
+};
+
+
+/**
+ * CAPAs (8D)
+ * Corrective and preventive actions: one register that NCRs, complaints, supplier issues, lab investigations and audits open and link to (app.capa_links). POST creates one (capa.manage); its step moves only through app.advance_capa, which checks the discipline that ends is complete.
+ */
+export type CapaCapaActionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CapaActionCondition>;
+  filter?: InputMaybe<CapaActionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CapaActionOrderBy>>;
+};
+
+
+/**
+ * CAPAs (8D)
+ * Corrective and preventive actions: one register that NCRs, complaints, supplier issues, lab investigations and audits open and link to (app.capa_links). POST creates one (capa.manage); its step moves only through app.advance_capa, which checks the discipline that ends is complete.
+ */
+export type CapaCapaLinksArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CapaLinkCondition>;
+  filter?: InputMaybe<CapaLinkFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CapaLinkOrderBy>>;
+};
+
+/**
+ * CAPA actions
+ * Containment, corrective and preventive actions with an owner and a due date. Added and changed by CAPA managers; the owner records theirs done with app.complete_capa_action.
+ */
+export type CapaAction = Node & {
+  __typename?: 'CapaAction';
+  /** Reads a single `Capa` that is related to this `CapaAction`. */
+  capa?: Maybe<Capa>;
+  /** The CAPA. */
+  capaId: Scalars['UUID']['output'];
+  /** When it was recorded done. */
+  completedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Who recorded it done. */
+  completedBy?: Maybe<Scalars['UUID']['output']>;
+  /** What was done (evidence). */
+  completionNote?: Maybe<Scalars['String']['output']>;
+  /** When it was added. */
+  createdAt: Scalars['Datetime']['output'];
+  /** What is to be done. */
+  description: Scalars['String']['output'];
+  /** containment (D3), corrective (D5/D6) or preventive (D7). */
+  discipline: CapaActionDiscipline;
+  /** When it is due. */
+  dueDate: Scalars['Date']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `CapaAction`. */
+  owner?: Maybe<User>;
+  /** Who does it (an active member; told when assigned, reminded when overdue). */
+  ownerId: Scalars['UUID']['output'];
+  /** When the owner was reminded it is overdue (once). */
+  remindedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Action id. */
+  rowId: Scalars['UUID']['output'];
+  /** open, done or cancelled. */
+  status: CapaActionStatus;
+  /** When it was last changed. */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `CapaAction`. */
+  userByCompletedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `CapaAction` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type CapaActionCondition = {
+  /** Checks for equality with the object’s `capaId` field. */
+  capaId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ownerId` field. */
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `CapaAction` values. */
+export type CapaActionConnection = {
+  __typename?: 'CapaActionConnection';
+  /** A list of edges which contains the `CapaAction` and cursor to aid in pagination. */
+  edges: Array<CapaActionEdge>;
+  /** A list of `CapaAction` objects. */
+  nodes: Array<CapaAction>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `CapaAction` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** containment (D3), corrective (D5/D6) or preventive (D7). */
+export type CapaActionDiscipline =
+  | 'containment'
+  | 'corrective'
+  | 'preventive';
+
+/** A `CapaAction` edge in the connection. */
+export type CapaActionEdge = {
+  __typename?: 'CapaActionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `CapaAction` at the end of the edge. */
+  node: CapaAction;
+};
+
+/** A filter to be used against `CapaAction` object types. All fields are combined with a logical ‘and.’ */
+export type CapaActionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<CapaActionFilter>>;
+  /** Filter by the object’s `capa` relation. */
+  capa?: InputMaybe<CapaFilter>;
+  /** Filter by the object’s `capaId` field. */
+  capaId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<CapaActionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<CapaActionFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `owner` relation. */
+  owner?: InputMaybe<UserFilter>;
+  /** Filter by the object’s `ownerId` field. */
+  ownerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCompletedBy` relation. */
+  userByCompletedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCompletedBy` exists. */
+  userByCompletedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `CapaAction` */
+export type CapaActionInput = {
+  /** The CAPA. */
+  capaId: Scalars['UUID']['input'];
+  /** What is to be done. */
+  description: Scalars['String']['input'];
+  /** containment (D3), corrective (D5/D6) or preventive (D7). */
+  discipline: CapaActionDiscipline;
+  /** When it is due. */
+  dueDate: Scalars['Date']['input'];
+  /** The tenant. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Who does it (an active member; told when assigned, reminded when overdue). */
+  ownerId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `CapaAction`. */
+export type CapaActionOrderBy =
+  | 'CAPA_ID_ASC'
+  | 'CAPA_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'OWNER_ID_ASC'
+  | 'OWNER_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `CapaAction`. Fields that are set will be updated. */
+export type CapaActionPatch = {
+  /** The CAPA. */
+  capaId?: InputMaybe<Scalars['UUID']['input']>;
+  /** What was done (evidence). */
+  completionNote?: InputMaybe<Scalars['String']['input']>;
+  /** What is to be done. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** containment (D3), corrective (D5/D6) or preventive (D7). */
+  discipline?: InputMaybe<CapaActionDiscipline>;
+  /** When it is due. */
+  dueDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Who does it (an active member; told when assigned, reminded when overdue). */
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** open, done or cancelled. */
+  status?: InputMaybe<CapaActionStatus>;
+};
+
+/** An action is open until its owner (or a CAPA manager) records it done, or it is cancelled. */
+export type CapaActionStatus =
+  | 'cancelled'
+  | 'done'
+  | 'open';
+
+/** A condition to be used against `Capa` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type CapaCondition = {
+  /** Checks for equality with the object’s `capaNumber` field. */
+  capaNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ownerId` field. */
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<CapaStatus>;
+};
+
+/** A connection to a list of `Capa` values. */
+export type CapaConnection = {
+  __typename?: 'CapaConnection';
+  /** A list of edges which contains the `Capa` and cursor to aid in pagination. */
+  edges: Array<CapaEdge>;
+  /** A list of `Capa` objects. */
+  nodes: Array<Capa>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Capa` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Capa` edge in the connection. */
+export type CapaEdge = {
+  __typename?: 'CapaEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Capa` at the end of the edge. */
+  node: Capa;
+};
+
+/** A filter to be used against `Capa` object types. All fields are combined with a logical ‘and.’ */
+export type CapaFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<CapaFilter>>;
+  /** Filter by the object’s `capaActions` relation. */
+  capaActions?: InputMaybe<CapaToManyCapaActionFilter>;
+  /** Some related `capaActions` exist. */
+  capaActionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `capaLinks` relation. */
+  capaLinks?: InputMaybe<CapaToManyCapaLinkFilter>;
+  /** Some related `capaLinks` exist. */
+  capaLinksExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `capaNumber` field. */
+  capaNumber?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<CapaFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<CapaFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `owner` relation. */
+  owner?: InputMaybe<UserFilter>;
+  /** A related `owner` exists. */
+  ownerExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ownerId` field. */
+  ownerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** A related `site` exists. */
+  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<CapaStatusFilter>;
+  /** Filter by the object’s `userByEffectivenessCheckedBy` relation. */
+  userByEffectivenessCheckedBy?: InputMaybe<UserFilter>;
+  /** A related `userByEffectivenessCheckedBy` exists. */
+  userByEffectivenessCheckedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByOpenedBy` relation. */
+  userByOpenedBy?: InputMaybe<UserFilter>;
+  /** A related `userByOpenedBy` exists. */
+  userByOpenedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `Capa` */
+export type CapaInput = {
+  /** Human id (CAPA-000123), from the tenant's counter unless sent. */
+  capaNumber: Scalars['String']['input'];
+  /** D8: closure and recognition of the team. */
+  closureSummary?: InputMaybe<Scalars['String']['input']>;
+  /** D3: what was done to protect the customer meanwhile. */
+  containmentSummary?: InputMaybe<Scalars['String']['input']>;
+  /** D5: the corrective actions chosen and why they remove the cause. */
+  correctiveActionPlan?: InputMaybe<Scalars['String']['input']>;
+  /** When the CAPA should be closed. */
+  dueDate?: InputMaybe<Scalars['Date']['input']>;
+  /** How effectiveness will be judged. */
+  effectivenessCriteria?: InputMaybe<Scalars['String']['input']>;
+  /** When effectiveness is to be checked. */
+  effectivenessDue?: InputMaybe<Scalars['Date']['input']>;
+  /** corrective or preventive (a preventive CAPA has no containment step). */
+  kind?: InputMaybe<CapaKind>;
+  /** The tenant. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** D1: the champion who drives it (an active member). */
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** D7: what prevents recurrence elsewhere (systems, procedures, similar products). */
+  preventionSummary?: InputMaybe<Scalars['String']['input']>;
+  /** D2: the problem (what, where, when, how many). */
+  problemStatement: Scalars['String']['input'];
+  /** D4: the root cause found. */
+  rootCause?: InputMaybe<Scalars['String']['input']>;
+  /** D4: how it was found: five_whys, fishbone, fault_tree, is_is_not, other. */
+  rootCauseMethod?: InputMaybe<Scalars['String']['input']>;
+  /** The site it belongs to, if one: people scoped to other sites do not see it. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Where it came from: internal, nonconformance, customer_complaint, supplier_issue, lab_investigation, audit_finding, other. */
+  source?: InputMaybe<CapaSource>;
+  /** D1: the team (active members). */
+  teamMemberIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Short title. */
+  title: Scalars['String']['input'];
+};
+
+/** corrective: a problem happened (8D from containment); preventive: a risk, nothing to contain. */
+export type CapaKind =
+  | 'corrective'
+  | 'preventive';
+
+/**
+ * CAPA links
+ * What a CAPA is about: the record that opened it (relation source) and related ones, of any entity type (GET /entity_types).
+ */
+export type CapaLink = Node & {
+  __typename?: 'CapaLink';
+  /** Reads a single `Capa` that is related to this `CapaLink`. */
+  capa?: Maybe<Capa>;
+  /** The CAPA. */
+  capaId: Scalars['UUID']['output'];
+  /** When it was linked. */
+  createdAt: Scalars['Datetime']['output'];
+  /** The linked record. */
+  entityId: Scalars['UUID']['output'];
+  /** The linked record's entity type (project, document, ...). */
+  entityType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Who linked it (set by the server). */
+  linkedBy?: Maybe<Scalars['UUID']['output']>;
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** source (it opened the CAPA) or related. */
+  relation: Scalars['String']['output'];
+  /** Link id. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `CapaLink`. */
+  userByLinkedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `CapaLink` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type CapaLinkCondition = {
+  /** Checks for equality with the object’s `capaId` field. */
+  capaId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `CapaLink` values. */
+export type CapaLinkConnection = {
+  __typename?: 'CapaLinkConnection';
+  /** A list of edges which contains the `CapaLink` and cursor to aid in pagination. */
+  edges: Array<CapaLinkEdge>;
+  /** A list of `CapaLink` objects. */
+  nodes: Array<CapaLink>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `CapaLink` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `CapaLink` edge in the connection. */
+export type CapaLinkEdge = {
+  __typename?: 'CapaLinkEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `CapaLink` at the end of the edge. */
+  node: CapaLink;
+};
+
+/** A filter to be used against `CapaLink` object types. All fields are combined with a logical ‘and.’ */
+export type CapaLinkFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<CapaLinkFilter>>;
+  /** Filter by the object’s `capa` relation. */
+  capa?: InputMaybe<CapaFilter>;
+  /** Filter by the object’s `capaId` field. */
+  capaId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<CapaLinkFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<CapaLinkFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByLinkedBy` relation. */
+  userByLinkedBy?: InputMaybe<UserFilter>;
+  /** A related `userByLinkedBy` exists. */
+  userByLinkedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `CapaLink` */
+export type CapaLinkInput = {
+  /** The CAPA. */
+  capaId: Scalars['UUID']['input'];
+  /** The linked record. */
+  entityId: Scalars['UUID']['input'];
+  /** The linked record's entity type (project, document, ...). */
+  entityType: Scalars['String']['input'];
+  /** The tenant. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** source (it opened the CAPA) or related. */
+  relation?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Methods to use when ordering `CapaLink`. */
+export type CapaLinkOrderBy =
+  | 'CAPA_ID_ASC'
+  | 'CAPA_ID_DESC'
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Methods to use when ordering `Capa`. */
+export type CapaOrderBy =
+  | 'CAPA_NUMBER_ASC'
+  | 'CAPA_NUMBER_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'OWNER_ID_ASC'
+  | 'OWNER_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** Represents an update to a `Capa`. Fields that are set will be updated. */
+export type CapaPatch = {
+  /** D8: closure and recognition of the team. */
+  closureSummary?: InputMaybe<Scalars['String']['input']>;
+  /** D3: what was done to protect the customer meanwhile. */
+  containmentSummary?: InputMaybe<Scalars['String']['input']>;
+  /** D5: the corrective actions chosen and why they remove the cause. */
+  correctiveActionPlan?: InputMaybe<Scalars['String']['input']>;
+  /** When the CAPA should be closed. */
+  dueDate?: InputMaybe<Scalars['Date']['input']>;
+  /** How effectiveness will be judged. */
+  effectivenessCriteria?: InputMaybe<Scalars['String']['input']>;
+  /** When effectiveness is to be checked. */
+  effectivenessDue?: InputMaybe<Scalars['Date']['input']>;
+  /** The evidence of the effectiveness check. */
+  effectivenessNote?: InputMaybe<Scalars['String']['input']>;
+  /** effective or not_effective (a not effective CAPA goes back to root_cause). */
+  effectivenessResult?: InputMaybe<Scalars['String']['input']>;
+  /** D1: the champion who drives it (an active member). */
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** D7: what prevents recurrence elsewhere (systems, procedures, similar products). */
+  preventionSummary?: InputMaybe<Scalars['String']['input']>;
+  /** D2: the problem (what, where, when, how many). */
+  problemStatement?: InputMaybe<Scalars['String']['input']>;
+  /** D4: the root cause found. */
+  rootCause?: InputMaybe<Scalars['String']['input']>;
+  /** D4: how it was found: five_whys, fishbone, fault_tree, is_is_not, other. */
+  rootCauseMethod?: InputMaybe<Scalars['String']['input']>;
+  /** The site it belongs to, if one: people scoped to other sites do not see it. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Where it came from: internal, nonconformance, customer_complaint, supplier_issue, lab_investigation, audit_finding, other. */
+  source?: InputMaybe<CapaSource>;
+  /** D1: the team (active members). */
+  teamMemberIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Short title. */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Where the CAPA came from (the linked source record says which one). */
+export type CapaSource =
+  | 'audit_finding'
+  | 'customer_complaint'
+  | 'internal'
+  | 'lab_investigation'
+  | 'nonconformance'
+  | 'other'
+  | 'supplier_issue';
+
+/**
+ * The 8D step being worked on: open (D1 team, D2 problem), containment (D3),
+ * root_cause (D4 cause, D5 chosen actions), corrective_action (D6 implement, D7
+ * prevent recurrence), verification (effectiveness check, D8 closure), closed; or cancelled.
+ */
+export type CapaStatus =
+  | 'cancelled'
+  | 'closed'
+  | 'containment'
+  | 'corrective_action'
+  | 'open'
+  | 'root_cause'
+  | 'verification';
+
+/** A filter to be used against CapaStatus fields. All fields are combined with a logical ‘and.’ */
+export type CapaStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<CapaStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<CapaStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<CapaStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<CapaStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<CapaStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<CapaStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<CapaStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<CapaStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<CapaStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<CapaStatus>>;
+};
+
+/** A filter to be used against many `CapaAction` object types. All fields are combined with a logical ‘and.’ */
+export type CapaToManyCapaActionFilter = {
+  /** Every related `CapaAction` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CapaActionFilter>;
+  /** No related `CapaAction` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CapaActionFilter>;
+  /** Some related `CapaAction` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CapaActionFilter>;
+};
+
+/** A filter to be used against many `CapaLink` object types. All fields are combined with a logical ‘and.’ */
+export type CapaToManyCapaLinkFilter = {
+  /** Every related `CapaLink` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CapaLinkFilter>;
+  /** No related `CapaLink` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CapaLinkFilter>;
+  /** Some related `CapaLink` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CapaLinkFilter>;
+};
+
 /** All input for the `changePassword` mutation. */
 export type ChangePasswordInput = {
   /**
@@ -2654,6 +4057,614 @@ export type ChangePasswordPayload = {
   /** Our root query field type. Allows us to run any query from our mutation payload. */
   query?: Maybe<Query>;
   result?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** All input for the `checkChecklistItem` mutation. */
+export type CheckChecklistItemInput = {
+  checked?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  itemId: Scalars['UUID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `checkChecklistItem` mutation. */
+export type CheckChecklistItemPayload = {
+  __typename?: 'CheckChecklistItemPayload';
+  /** An edge for our `ChecklistItem`. May be used by Relay 1. */
+  checklistItemEdge?: Maybe<ChecklistItemEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ChecklistItem>;
+};
+
+
+/** The output of our `checkChecklistItem` mutation. */
+export type CheckChecklistItemPayloadChecklistItemEdgeArgs = {
+  orderBy?: Array<ChecklistItemOrderBy>;
+};
+
+/**
+ * Checklists
+ * A template's items copied onto one entity (app.start_checklist); one per template and entity. Visible to whoever may read the entity.
+ */
+export type Checklist = Node & {
+  __typename?: 'Checklist';
+  /** Reads and enables pagination through a set of `ChecklistItem`. */
+  checklistItems: ChecklistItemConnection;
+  /**
+   * Entity
+   * The entity it is on.
+   */
+  entityId: Scalars['UUID']['output'];
+  /**
+   * Entity type
+   * What kind of entity it is on.
+   */
+  entityType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** Checklist id. */
+  rowId: Scalars['UUID']['output'];
+  /** Started at. */
+  startedAt: Scalars['Datetime']['output'];
+  /**
+   * Started by
+   * Who started it.
+   */
+  startedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `ChecklistTemplate` that is related to this `Checklist`. */
+  template?: Maybe<ChecklistTemplate>;
+  /**
+   * Template
+   * The template it was copied from.
+   */
+  templateId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `Checklist`. */
+  userByStartedBy?: Maybe<User>;
+};
+
+
+/**
+ * Checklists
+ * A template's items copied onto one entity (app.start_checklist); one per template and entity. Visible to whoever may read the entity.
+ */
+export type ChecklistChecklistItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChecklistItemCondition>;
+  filter?: InputMaybe<ChecklistItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChecklistItemOrderBy>>;
+};
+
+/**
+ * A condition to be used against `Checklist` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type ChecklistCondition = {
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `templateId` field. */
+  templateId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Checklist` values. */
+export type ChecklistConnection = {
+  __typename?: 'ChecklistConnection';
+  /** A list of edges which contains the `Checklist` and cursor to aid in pagination. */
+  edges: Array<ChecklistEdge>;
+  /** A list of `Checklist` objects. */
+  nodes: Array<Checklist>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Checklist` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Checklist` edge in the connection. */
+export type ChecklistEdge = {
+  __typename?: 'ChecklistEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Checklist` at the end of the edge. */
+  node: Checklist;
+};
+
+/** A filter to be used against `Checklist` object types. All fields are combined with a logical ‘and.’ */
+export type ChecklistFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ChecklistFilter>>;
+  /** Filter by the object’s `checklistItems` relation. */
+  checklistItems?: InputMaybe<ChecklistToManyChecklistItemFilter>;
+  /** Some related `checklistItems` exist. */
+  checklistItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ChecklistFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ChecklistFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `template` relation. */
+  template?: InputMaybe<ChecklistTemplateFilter>;
+  /** Filter by the object’s `templateId` field. */
+  templateId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByStartedBy` relation. */
+  userByStartedBy?: InputMaybe<UserFilter>;
+  /** A related `userByStartedBy` exists. */
+  userByStartedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * Checklist items
+ * The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
+ */
+export type ChecklistItem = Node & {
+  __typename?: 'ChecklistItem';
+  /**
+   * Checked at
+   * When; empty while unchecked.
+   */
+  checkedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Checked by
+   * Who checked it; empty while unchecked.
+   */
+  checkedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Checklist` that is related to this `ChecklistItem`. */
+  checklist?: Maybe<Checklist>;
+  /** Checklist. */
+  checklistId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Label
+   * Copied from the template when the checklist started.
+   */
+  label: Scalars['String']['output'];
+  /**
+   * Translations
+   * Copied from the template; read through auth.localized.
+   */
+  labels: Scalars['JSON']['output'];
+  /**
+   * Note
+   * What the checker noted.
+   */
+  note?: Maybe<Scalars['String']['output']>;
+  /** Tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Position
+   * 1 is the first item.
+   */
+  position: Scalars['Int']['output'];
+  /**
+   * Required
+   * Must be checked for the checklist to be complete.
+   */
+  required: Scalars['Boolean']['output'];
+  /** Item id. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `ChecklistItem`. */
+  userByCheckedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `ChecklistItem` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ChecklistItemCondition = {
+  /** Checks for equality with the object’s `checklistId` field. */
+  checklistId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `position` field. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ChecklistItem` values. */
+export type ChecklistItemConnection = {
+  __typename?: 'ChecklistItemConnection';
+  /** A list of edges which contains the `ChecklistItem` and cursor to aid in pagination. */
+  edges: Array<ChecklistItemEdge>;
+  /** A list of `ChecklistItem` objects. */
+  nodes: Array<ChecklistItem>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ChecklistItem` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ChecklistItem` edge in the connection. */
+export type ChecklistItemEdge = {
+  __typename?: 'ChecklistItemEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ChecklistItem` at the end of the edge. */
+  node: ChecklistItem;
+};
+
+/** A filter to be used against `ChecklistItem` object types. All fields are combined with a logical ‘and.’ */
+export type ChecklistItemFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ChecklistItemFilter>>;
+  /** Filter by the object’s `checklist` relation. */
+  checklist?: InputMaybe<ChecklistFilter>;
+  /** Filter by the object’s `checklistId` field. */
+  checklistId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ChecklistItemFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ChecklistItemFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `position` field. */
+  position?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCheckedBy` relation. */
+  userByCheckedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCheckedBy` exists. */
+  userByCheckedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `ChecklistItem`. */
+export type ChecklistItemOrderBy =
+  | 'CHECKLIST_ID_ASC'
+  | 'CHECKLIST_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'POSITION_ASC'
+  | 'POSITION_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Methods to use when ordering `Checklist`. */
+export type ChecklistOrderBy =
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'TEMPLATE_ID_ASC'
+  | 'TEMPLATE_ID_DESC';
+
+/**
+ * Checklist templates
+ * Per tenant: a named list of items for an entity type (app.define_checklist_template); app.start_checklist copies it onto an entity.
+ */
+export type ChecklistTemplate = Node & {
+  __typename?: 'ChecklistTemplate';
+  /** Reads and enables pagination through a set of `ChecklistTemplateItem`. */
+  checklistTemplateItemsByTemplateId: ChecklistTemplateItemConnection;
+  /** Reads and enables pagination through a set of `Checklist`. */
+  checklistsByTemplateId: ChecklistConnection;
+  /** Created at. */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Entity type
+   * The registered entity type its checklists hang off (GET /entity_types).
+   */
+  entityType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Active
+   * Inactive templates start no new checklists; existing ones stay.
+   */
+  isActive: Scalars['Boolean']['output'];
+  /**
+   * Key
+   * Unique in the tenant; state-machine guards name it ({"kind": "checklist", "template": "<key>"}).
+   */
+  key: Scalars['String']['output'];
+  /**
+   * Translations
+   * The name per locale, {"de": "..."}; read through auth.localized.
+   */
+  labels: Scalars['JSON']['output'];
+  /**
+   * Name
+   * Default text; labels holds its translations.
+   */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ChecklistTemplate`. */
+  organization?: Maybe<Organization>;
+  /** Tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** Template id. */
+  rowId: Scalars['UUID']['output'];
+  /** Updated at. */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Checklist templates
+ * Per tenant: a named list of items for an entity type (app.define_checklist_template); app.start_checklist copies it onto an entity.
+ */
+export type ChecklistTemplateChecklistTemplateItemsByTemplateIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChecklistTemplateItemCondition>;
+  filter?: InputMaybe<ChecklistTemplateItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChecklistTemplateItemOrderBy>>;
+};
+
+
+/**
+ * Checklist templates
+ * Per tenant: a named list of items for an entity type (app.define_checklist_template); app.start_checklist copies it onto an entity.
+ */
+export type ChecklistTemplateChecklistsByTemplateIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChecklistCondition>;
+  filter?: InputMaybe<ChecklistFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChecklistOrderBy>>;
+};
+
+/**
+ * A condition to be used against `ChecklistTemplate` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ChecklistTemplateCondition = {
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `key` field. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ChecklistTemplate` values. */
+export type ChecklistTemplateConnection = {
+  __typename?: 'ChecklistTemplateConnection';
+  /** A list of edges which contains the `ChecklistTemplate` and cursor to aid in pagination. */
+  edges: Array<ChecklistTemplateEdge>;
+  /** A list of `ChecklistTemplate` objects. */
+  nodes: Array<ChecklistTemplate>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ChecklistTemplate` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ChecklistTemplate` edge in the connection. */
+export type ChecklistTemplateEdge = {
+  __typename?: 'ChecklistTemplateEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ChecklistTemplate` at the end of the edge. */
+  node: ChecklistTemplate;
+};
+
+/** A filter to be used against `ChecklistTemplate` object types. All fields are combined with a logical ‘and.’ */
+export type ChecklistTemplateFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ChecklistTemplateFilter>>;
+  /** Filter by the object’s `checklistTemplateItemsByTemplateId` relation. */
+  checklistTemplateItemsByTemplateId?: InputMaybe<ChecklistTemplateToManyChecklistTemplateItemFilter>;
+  /** Some related `checklistTemplateItemsByTemplateId` exist. */
+  checklistTemplateItemsByTemplateIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `checklistsByTemplateId` relation. */
+  checklistsByTemplateId?: InputMaybe<ChecklistTemplateToManyChecklistFilter>;
+  /** Some related `checklistsByTemplateId` exist. */
+  checklistsByTemplateIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `key` field. */
+  key?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ChecklistTemplateFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ChecklistTemplateFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/**
+ * Checklist template items
+ * The items of a template, in order.
+ */
+export type ChecklistTemplateItem = Node & {
+  __typename?: 'ChecklistTemplateItem';
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Label
+   * Default text; labels holds its translations.
+   */
+  label: Scalars['String']['output'];
+  /**
+   * Translations
+   * The label per locale; read through auth.localized.
+   */
+  labels: Scalars['JSON']['output'];
+  /** Tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Position
+   * 1 is the first item.
+   */
+  position: Scalars['Int']['output'];
+  /**
+   * Required
+   * A checklist is complete when every required item is checked.
+   */
+  required: Scalars['Boolean']['output'];
+  /** Item id. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `ChecklistTemplate` that is related to this `ChecklistTemplateItem`. */
+  template?: Maybe<ChecklistTemplate>;
+  /**
+   * Template
+   * The checklist template.
+   */
+  templateId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `ChecklistTemplateItem` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type ChecklistTemplateItemCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `position` field. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `templateId` field. */
+  templateId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ChecklistTemplateItem` values. */
+export type ChecklistTemplateItemConnection = {
+  __typename?: 'ChecklistTemplateItemConnection';
+  /** A list of edges which contains the `ChecklistTemplateItem` and cursor to aid in pagination. */
+  edges: Array<ChecklistTemplateItemEdge>;
+  /** A list of `ChecklistTemplateItem` objects. */
+  nodes: Array<ChecklistTemplateItem>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ChecklistTemplateItem` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ChecklistTemplateItem` edge in the connection. */
+export type ChecklistTemplateItemEdge = {
+  __typename?: 'ChecklistTemplateItemEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ChecklistTemplateItem` at the end of the edge. */
+  node: ChecklistTemplateItem;
+};
+
+/** A filter to be used against `ChecklistTemplateItem` object types. All fields are combined with a logical ‘and.’ */
+export type ChecklistTemplateItemFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ChecklistTemplateItemFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<ChecklistTemplateItemFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ChecklistTemplateItemFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `position` field. */
+  position?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `template` relation. */
+  template?: InputMaybe<ChecklistTemplateFilter>;
+  /** Filter by the object’s `templateId` field. */
+  templateId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ChecklistTemplateItem`. */
+export type ChecklistTemplateItemOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'POSITION_ASC'
+  | 'POSITION_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'TEMPLATE_ID_ASC'
+  | 'TEMPLATE_ID_DESC';
+
+/** Methods to use when ordering `ChecklistTemplate`. */
+export type ChecklistTemplateOrderBy =
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'KEY_ASC'
+  | 'KEY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** A filter to be used against many `Checklist` object types. All fields are combined with a logical ‘and.’ */
+export type ChecklistTemplateToManyChecklistFilter = {
+  /** Every related `Checklist` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChecklistFilter>;
+  /** No related `Checklist` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChecklistFilter>;
+  /** Some related `Checklist` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChecklistFilter>;
+};
+
+/** A filter to be used against many `ChecklistTemplateItem` object types. All fields are combined with a logical ‘and.’ */
+export type ChecklistTemplateToManyChecklistTemplateItemFilter = {
+  /** Every related `ChecklistTemplateItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChecklistTemplateItemFilter>;
+  /** No related `ChecklistTemplateItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChecklistTemplateItemFilter>;
+  /** Some related `ChecklistTemplateItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChecklistTemplateItemFilter>;
+};
+
+/** A filter to be used against many `ChecklistItem` object types. All fields are combined with a logical ‘and.’ */
+export type ChecklistToManyChecklistItemFilter = {
+  /** Every related `ChecklistItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChecklistItemFilter>;
+  /** No related `ChecklistItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChecklistItemFilter>;
+  /** Some related `ChecklistItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChecklistItemFilter>;
 };
 
 /** All input for the `cloneWorkflowDefinition` mutation. */
@@ -2689,6 +4700,124 @@ export type CloneWorkflowDefinitionPayloadWorkflowDefinitionEdgeArgs = {
   orderBy?: Array<WorkflowDefinitionOrderBy>;
 };
 
+/**
+ * Comments
+ * Threaded comments on any entity (GET /entity_types): read by whoever may read the entity, written by holders of comment.write who may read it. Authors edit and delete their own; holders of comment.moderate delete anybody's. Mentioned members are notified. A new comment publishes comment.created.
+ */
+export type Comment = Node & {
+  __typename?: 'Comment';
+  /** Reads a single `User` that is related to this `Comment`. */
+  author?: Maybe<User>;
+  /** Who wrote it (set by the server). */
+  authorId: Scalars['UUID']['output'];
+  /** Plain text, 1 to 10000 characters (not only spaces). */
+  body: Scalars['String']['output'];
+  /** Reads a single `Comment` that is related to this `Comment`. */
+  commentByEntityTypeAndEntityIdAndParentId?: Maybe<Comment>;
+  /** When it was written. */
+  createdAt: Scalars['Datetime']['output'];
+  /** When its body or mentions last changed, null if never. */
+  editedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** The entity commented on. */
+  entityId: Scalars['UUID']['output'];
+  /** Entity type (entity_types.entity_type, e.g. project). */
+  entityType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Users mentioned (at most 20): active staff of the tenant who may read the entity; each is notified once, when first mentioned. */
+  mentionIds: Array<Maybe<Scalars['UUID']['output']>>;
+  /** Tenant (filled from the token when left out). */
+  organizationId: Scalars['UUID']['output'];
+  /** The comment this one answers (same entity), or null at the top of the thread. When the parent is deleted it becomes null. */
+  parentId?: Maybe<Scalars['UUID']['output']>;
+  /** Comment id (filled by the server when left out). */
+  rowId: Scalars['UUID']['output'];
+};
+
+/** A condition to be used against `Comment` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type CommentCondition = {
+  /** Checks for equality with the object’s `authorId` field. */
+  authorId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdAt` field. */
+  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Comment` values. */
+export type CommentConnection = {
+  __typename?: 'CommentConnection';
+  /** A list of edges which contains the `Comment` and cursor to aid in pagination. */
+  edges: Array<CommentEdge>;
+  /** A list of `Comment` objects. */
+  nodes: Array<Comment>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Comment` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Comment` edge in the connection. */
+export type CommentEdge = {
+  __typename?: 'CommentEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Comment` at the end of the edge. */
+  node: Comment;
+};
+
+/** A filter to be used against `Comment` object types. All fields are combined with a logical ‘and.’ */
+export type CommentFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<CommentFilter>>;
+  /** Filter by the object’s `author` relation. */
+  author?: InputMaybe<UserFilter>;
+  /** Filter by the object’s `authorId` field. */
+  authorId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `commentByEntityTypeAndEntityIdAndParentId` relation. */
+  commentByEntityTypeAndEntityIdAndParentId?: InputMaybe<CommentFilter>;
+  /** A related `commentByEntityTypeAndEntityIdAndParentId` exists. */
+  commentByEntityTypeAndEntityIdAndParentIdExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdAt` field. */
+  createdAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `mentionIds` field. */
+  mentionIds?: InputMaybe<UuidListFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<CommentFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<CommentFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `Comment` */
+export type CommentInput = {
+  /** Plain text, 1 to 10000 characters (not only spaces). */
+  body: Scalars['String']['input'];
+  /** The entity commented on. */
+  entityId: Scalars['UUID']['input'];
+  /** Entity type (entity_types.entity_type, e.g. project). */
+  entityType: Scalars['String']['input'];
+  /** Users mentioned (at most 20): active staff of the tenant who may read the entity; each is notified once, when first mentioned. */
+  mentionIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Tenant (filled from the token when left out). */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** The comment this one answers (same entity), or null at the top of the thread. When the parent is deleted it becomes null. */
+  parentId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
 /** All input for the `commentOnApproval` mutation. */
 export type CommentOnApprovalInput = {
   approvalId: Scalars['UUID']['input'];
@@ -2719,6 +4848,101 @@ export type CommentOnApprovalPayload = {
 /** The output of our `commentOnApproval` mutation. */
 export type CommentOnApprovalPayloadApprovalHistoryEdgeArgs = {
   orderBy?: Array<ApprovalHistoryOrderBy>;
+};
+
+/** Methods to use when ordering `Comment`. */
+export type CommentOrderBy =
+  | 'AUTHOR_ID_ASC'
+  | 'AUTHOR_ID_DESC'
+  | 'CREATED_AT_ASC'
+  | 'CREATED_AT_DESC'
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `Comment`. Fields that are set will be updated. */
+export type CommentPatch = {
+  /** Plain text, 1 to 10000 characters (not only spaces). */
+  body?: InputMaybe<Scalars['String']['input']>;
+  /** The entity commented on. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Entity type (entity_types.entity_type, e.g. project). */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Users mentioned (at most 20): active staff of the tenant who may read the entity; each is notified once, when first mentioned. */
+  mentionIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** The comment this one answers (same entity), or null at the top of the thread. When the parent is deleted it becomes null. */
+  parentId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** All input for the `completeCapaAction` mutation. */
+export type CompleteCapaActionInput = {
+  actionId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  note: Scalars['String']['input'];
+};
+
+/** The output of our `completeCapaAction` mutation. */
+export type CompleteCapaActionPayload = {
+  __typename?: 'CompleteCapaActionPayload';
+  /** An edge for our `CapaAction`. May be used by Relay 1. */
+  capaActionEdge?: Maybe<CapaActionEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<CapaAction>;
+};
+
+
+/** The output of our `completeCapaAction` mutation. */
+export type CompleteCapaActionPayloadCapaActionEdgeArgs = {
+  orderBy?: Array<CapaActionOrderBy>;
+};
+
+/** All input for the `confirmAttachmentUpload` mutation. */
+export type ConfirmAttachmentUploadInput = {
+  attachmentId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `confirmAttachmentUpload` mutation. */
+export type ConfirmAttachmentUploadPayload = {
+  __typename?: 'ConfirmAttachmentUploadPayload';
+  /** An edge for our `Attachment`. May be used by Relay 1. */
+  attachmentEdge?: Maybe<AttachmentEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Attachment>;
+};
+
+
+/** The output of our `confirmAttachmentUpload` mutation. */
+export type ConfirmAttachmentUploadPayloadAttachmentEdgeArgs = {
+  orderBy?: Array<AttachmentOrderBy>;
 };
 
 /** All input for the `confirmDocumentUpload` mutation. */
@@ -3024,6 +5248,237 @@ export type CreateApproverBackupPayloadApproverBackupEdgeArgs = {
   orderBy?: Array<ApproverBackupOrderBy>;
 };
 
+/** All input for the create `AttachmentDownload` mutation. */
+export type CreateAttachmentDownloadInput = {
+  /** The `AttachmentDownload` to be created by this mutation. */
+  attachmentDownload: AttachmentDownloadInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `AttachmentDownload` mutation. */
+export type CreateAttachmentDownloadPayload = {
+  __typename?: 'CreateAttachmentDownloadPayload';
+  /** The `AttachmentDownload` that was created by this mutation. */
+  attachmentDownload?: Maybe<AttachmentDownload>;
+  /** An edge for our `AttachmentDownload`. May be used by Relay 1. */
+  attachmentDownloadEdge?: Maybe<AttachmentDownloadEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `AttachmentDownload` mutation. */
+export type CreateAttachmentDownloadPayloadAttachmentDownloadEdgeArgs = {
+  orderBy?: Array<AttachmentDownloadOrderBy>;
+};
+
+/** All input for the create `Attachment` mutation. */
+export type CreateAttachmentInput = {
+  /** The `Attachment` to be created by this mutation. */
+  attachment: AttachmentInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `Attachment` mutation. */
+export type CreateAttachmentPayload = {
+  __typename?: 'CreateAttachmentPayload';
+  /** The `Attachment` that was created by this mutation. */
+  attachment?: Maybe<Attachment>;
+  /** An edge for our `Attachment`. May be used by Relay 1. */
+  attachmentEdge?: Maybe<AttachmentEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Attachment` mutation. */
+export type CreateAttachmentPayloadAttachmentEdgeArgs = {
+  orderBy?: Array<AttachmentOrderBy>;
+};
+
+/** All input for the create `Calibration` mutation. */
+export type CreateCalibrationInput = {
+  /** The `Calibration` to be created by this mutation. */
+  calibration: CalibrationInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `Calibration` mutation. */
+export type CreateCalibrationPayload = {
+  __typename?: 'CreateCalibrationPayload';
+  /** The `Calibration` that was created by this mutation. */
+  calibration?: Maybe<Calibration>;
+  /** An edge for our `Calibration`. May be used by Relay 1. */
+  calibrationEdge?: Maybe<CalibrationEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Calibration` mutation. */
+export type CreateCalibrationPayloadCalibrationEdgeArgs = {
+  orderBy?: Array<CalibrationOrderBy>;
+};
+
+/** All input for the create `CapaAction` mutation. */
+export type CreateCapaActionInput = {
+  /** The `CapaAction` to be created by this mutation. */
+  capaAction: CapaActionInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `CapaAction` mutation. */
+export type CreateCapaActionPayload = {
+  __typename?: 'CreateCapaActionPayload';
+  /** The `CapaAction` that was created by this mutation. */
+  capaAction?: Maybe<CapaAction>;
+  /** An edge for our `CapaAction`. May be used by Relay 1. */
+  capaActionEdge?: Maybe<CapaActionEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `CapaAction` mutation. */
+export type CreateCapaActionPayloadCapaActionEdgeArgs = {
+  orderBy?: Array<CapaActionOrderBy>;
+};
+
+/** All input for the create `Capa` mutation. */
+export type CreateCapaInput = {
+  /** The `Capa` to be created by this mutation. */
+  capa: CapaInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** All input for the create `CapaLink` mutation. */
+export type CreateCapaLinkInput = {
+  /** The `CapaLink` to be created by this mutation. */
+  capaLink: CapaLinkInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `CapaLink` mutation. */
+export type CreateCapaLinkPayload = {
+  __typename?: 'CreateCapaLinkPayload';
+  /** The `CapaLink` that was created by this mutation. */
+  capaLink?: Maybe<CapaLink>;
+  /** An edge for our `CapaLink`. May be used by Relay 1. */
+  capaLinkEdge?: Maybe<CapaLinkEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `CapaLink` mutation. */
+export type CreateCapaLinkPayloadCapaLinkEdgeArgs = {
+  orderBy?: Array<CapaLinkOrderBy>;
+};
+
+/** The output of our create `Capa` mutation. */
+export type CreateCapaPayload = {
+  __typename?: 'CreateCapaPayload';
+  /** The `Capa` that was created by this mutation. */
+  capa?: Maybe<Capa>;
+  /** An edge for our `Capa`. May be used by Relay 1. */
+  capaEdge?: Maybe<CapaEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Capa` mutation. */
+export type CreateCapaPayloadCapaEdgeArgs = {
+  orderBy?: Array<CapaOrderBy>;
+};
+
+/** All input for the create `Comment` mutation. */
+export type CreateCommentInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Comment` to be created by this mutation. */
+  comment: CommentInput;
+};
+
+/** The output of our create `Comment` mutation. */
+export type CreateCommentPayload = {
+  __typename?: 'CreateCommentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Comment` that was created by this mutation. */
+  comment?: Maybe<Comment>;
+  /** An edge for our `Comment`. May be used by Relay 1. */
+  commentEdge?: Maybe<CommentEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Comment` mutation. */
+export type CreateCommentPayloadCommentEdgeArgs = {
+  orderBy?: Array<CommentOrderBy>;
+};
+
 /** All input for the create `Contact` mutation. */
 export type CreateContactInput = {
   /**
@@ -3055,6 +5510,39 @@ export type CreateContactPayload = {
 /** The output of our create `Contact` mutation. */
 export type CreateContactPayloadContactEdgeArgs = {
   orderBy?: Array<ContactOrderBy>;
+};
+
+/** All input for the create `CustomFieldDefinition` mutation. */
+export type CreateCustomFieldDefinitionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `CustomFieldDefinition` to be created by this mutation. */
+  customFieldDefinition: CustomFieldDefinitionInput;
+};
+
+/** The output of our create `CustomFieldDefinition` mutation. */
+export type CreateCustomFieldDefinitionPayload = {
+  __typename?: 'CreateCustomFieldDefinitionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `CustomFieldDefinition` that was created by this mutation. */
+  customFieldDefinition?: Maybe<CustomFieldDefinition>;
+  /** An edge for our `CustomFieldDefinition`. May be used by Relay 1. */
+  customFieldDefinitionEdge?: Maybe<CustomFieldDefinitionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `CustomFieldDefinition` mutation. */
+export type CreateCustomFieldDefinitionPayloadCustomFieldDefinitionEdgeArgs = {
+  orderBy?: Array<CustomFieldDefinitionOrderBy>;
 };
 
 /** All input for the `createDocument` mutation. */
@@ -3094,6 +5582,237 @@ export type CreateDocumentPayload = {
 /** The output of our `createDocument` mutation. */
 export type CreateDocumentPayloadDocumentVersionEdgeArgs = {
   orderBy?: Array<DocumentVersionOrderBy>;
+};
+
+/** All input for the create `DowntimeEvent` mutation. */
+export type CreateDowntimeEventInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `DowntimeEvent` to be created by this mutation. */
+  downtimeEvent: DowntimeEventInput;
+};
+
+/** The output of our create `DowntimeEvent` mutation. */
+export type CreateDowntimeEventPayload = {
+  __typename?: 'CreateDowntimeEventPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `DowntimeEvent` that was created by this mutation. */
+  downtimeEvent?: Maybe<DowntimeEvent>;
+  /** An edge for our `DowntimeEvent`. May be used by Relay 1. */
+  downtimeEventEdge?: Maybe<DowntimeEventEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `DowntimeEvent` mutation. */
+export type CreateDowntimeEventPayloadDowntimeEventEdgeArgs = {
+  orderBy?: Array<DowntimeEventOrderBy>;
+};
+
+/** All input for the create `DowntimeReason` mutation. */
+export type CreateDowntimeReasonInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `DowntimeReason` to be created by this mutation. */
+  downtimeReason: DowntimeReasonInput;
+};
+
+/** The output of our create `DowntimeReason` mutation. */
+export type CreateDowntimeReasonPayload = {
+  __typename?: 'CreateDowntimeReasonPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `DowntimeReason` that was created by this mutation. */
+  downtimeReason?: Maybe<DowntimeReason>;
+  /** An edge for our `DowntimeReason`. May be used by Relay 1. */
+  downtimeReasonEdge?: Maybe<DowntimeReasonEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `DowntimeReason` mutation. */
+export type CreateDowntimeReasonPayloadDowntimeReasonEdgeArgs = {
+  orderBy?: Array<DowntimeReasonOrderBy>;
+};
+
+/** All input for the create `EntityTag` mutation. */
+export type CreateEntityTagInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `EntityTag` to be created by this mutation. */
+  entityTag: EntityTagInput;
+};
+
+/** The output of our create `EntityTag` mutation. */
+export type CreateEntityTagPayload = {
+  __typename?: 'CreateEntityTagPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `EntityTag` that was created by this mutation. */
+  entityTag?: Maybe<EntityTag>;
+  /** An edge for our `EntityTag`. May be used by Relay 1. */
+  entityTagEdge?: Maybe<EntityTagEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `EntityTag` mutation. */
+export type CreateEntityTagPayloadEntityTagEdgeArgs = {
+  orderBy?: Array<EntityTagOrderBy>;
+};
+
+/** All input for the create `EquipmentClass` mutation. */
+export type CreateEquipmentClassInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `EquipmentClass` to be created by this mutation. */
+  equipmentClass: EquipmentClassInput;
+};
+
+/** The output of our create `EquipmentClass` mutation. */
+export type CreateEquipmentClassPayload = {
+  __typename?: 'CreateEquipmentClassPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `EquipmentClass` that was created by this mutation. */
+  equipmentClass?: Maybe<EquipmentClass>;
+  /** An edge for our `EquipmentClass`. May be used by Relay 1. */
+  equipmentClassEdge?: Maybe<EquipmentClassEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `EquipmentClass` mutation. */
+export type CreateEquipmentClassPayloadEquipmentClassEdgeArgs = {
+  orderBy?: Array<EquipmentClassOrderBy>;
+};
+
+/** All input for the create `Equipment` mutation. */
+export type CreateEquipmentInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Equipment` to be created by this mutation. */
+  equipment: EquipmentInput;
+};
+
+/** The output of our create `Equipment` mutation. */
+export type CreateEquipmentPayload = {
+  __typename?: 'CreateEquipmentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Equipment` that was created by this mutation. */
+  equipment?: Maybe<Equipment>;
+  /** An edge for our `Equipment`. May be used by Relay 1. */
+  equipmentEdge?: Maybe<EquipmentEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Equipment` mutation. */
+export type CreateEquipmentPayloadEquipmentEdgeArgs = {
+  orderBy?: Array<EquipmentOrderBy>;
+};
+
+/** All input for the create `EquipmentUse` mutation. */
+export type CreateEquipmentUseInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `EquipmentUse` to be created by this mutation. */
+  equipmentUse: EquipmentUseInput;
+};
+
+/** The output of our create `EquipmentUse` mutation. */
+export type CreateEquipmentUsePayload = {
+  __typename?: 'CreateEquipmentUsePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `EquipmentUse` that was created by this mutation. */
+  equipmentUse?: Maybe<EquipmentUse>;
+  /** An edge for our `EquipmentUse`. May be used by Relay 1. */
+  equipmentUseEdge?: Maybe<EquipmentUseEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `EquipmentUse` mutation. */
+export type CreateEquipmentUsePayloadEquipmentUseEdgeArgs = {
+  orderBy?: Array<EquipmentUseOrderBy>;
+};
+
+/** All input for the create `I18NString` mutation. */
+export type CreateI18NStringInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `I18NString` to be created by this mutation. */
+  i18NString: I18NStringInput;
+};
+
+/** The output of our create `I18NString` mutation. */
+export type CreateI18NStringPayload = {
+  __typename?: 'CreateI18NStringPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `I18NString` that was created by this mutation. */
+  i18NString?: Maybe<I18NString>;
+  /** An edge for our `I18NString`. May be used by Relay 1. */
+  i18NStringEdge?: Maybe<I18NStringEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `I18NString` mutation. */
+export type CreateI18NStringPayloadI18NStringEdgeArgs = {
+  orderBy?: Array<I18NStringOrderBy>;
 };
 
 /** All input for the create `Membership` mutation. */
@@ -3228,6 +5947,39 @@ export type CreatePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
 };
 
+/** All input for the create `PersonQualification` mutation. */
+export type CreatePersonQualificationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `PersonQualification` to be created by this mutation. */
+  personQualification: PersonQualificationInput;
+};
+
+/** The output of our create `PersonQualification` mutation. */
+export type CreatePersonQualificationPayload = {
+  __typename?: 'CreatePersonQualificationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `PersonQualification` that was created by this mutation. */
+  personQualification?: Maybe<PersonQualification>;
+  /** An edge for our `PersonQualification`. May be used by Relay 1. */
+  personQualificationEdge?: Maybe<PersonQualificationEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `PersonQualification` mutation. */
+export type CreatePersonQualificationPayloadPersonQualificationEdgeArgs = {
+  orderBy?: Array<PersonQualificationOrderBy>;
+};
+
 /** All input for the create `Project` mutation. */
 export type CreateProjectInput = {
   /**
@@ -3259,6 +6011,39 @@ export type CreateProjectPayload = {
 /** The output of our create `Project` mutation. */
 export type CreateProjectPayloadProjectEdgeArgs = {
   orderBy?: Array<ProjectOrderBy>;
+};
+
+/** All input for the create `Qualification` mutation. */
+export type CreateQualificationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Qualification` to be created by this mutation. */
+  qualification: QualificationInput;
+};
+
+/** The output of our create `Qualification` mutation. */
+export type CreateQualificationPayload = {
+  __typename?: 'CreateQualificationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Qualification` that was created by this mutation. */
+  qualification?: Maybe<Qualification>;
+  /** An edge for our `Qualification`. May be used by Relay 1. */
+  qualificationEdge?: Maybe<QualificationEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Qualification` mutation. */
+export type CreateQualificationPayloadQualificationEdgeArgs = {
+  orderBy?: Array<QualificationOrderBy>;
 };
 
 /** All input for the `createRole` mutation. */
@@ -3295,6 +6080,39 @@ export type CreateRolePayloadRoleEdgeArgs = {
   orderBy?: Array<RoleOrderBy>;
 };
 
+/** All input for the create `Rule` mutation. */
+export type CreateRuleInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Rule` to be created by this mutation. */
+  rule: RuleInput;
+};
+
+/** The output of our create `Rule` mutation. */
+export type CreateRulePayload = {
+  __typename?: 'CreateRulePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Rule` that was created by this mutation. */
+  rule?: Maybe<Rule>;
+  /** An edge for our `Rule`. May be used by Relay 1. */
+  ruleEdge?: Maybe<RuleEdge>;
+};
+
+
+/** The output of our create `Rule` mutation. */
+export type CreateRulePayloadRuleEdgeArgs = {
+  orderBy?: Array<RuleOrderBy>;
+};
+
 /** All input for the create `Site` mutation. */
 export type CreateSiteInput = {
   /**
@@ -3328,6 +6146,237 @@ export type CreateSitePayloadSiteEdgeArgs = {
   orderBy?: Array<SiteOrderBy>;
 };
 
+/** All input for the create `Tag` mutation. */
+export type CreateTagInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Tag` to be created by this mutation. */
+  tag: TagInput;
+};
+
+/** The output of our create `Tag` mutation. */
+export type CreateTagPayload = {
+  __typename?: 'CreateTagPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Tag` that was created by this mutation. */
+  tag?: Maybe<Tag>;
+  /** An edge for our `Tag`. May be used by Relay 1. */
+  tagEdge?: Maybe<TagEdge>;
+};
+
+
+/** The output of our create `Tag` mutation. */
+export type CreateTagPayloadTagEdgeArgs = {
+  orderBy?: Array<TagOrderBy>;
+};
+
+/** All input for the create `TenantFeatureFlag` mutation. */
+export type CreateTenantFeatureFlagInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `TenantFeatureFlag` to be created by this mutation. */
+  tenantFeatureFlag: TenantFeatureFlagInput;
+};
+
+/** The output of our create `TenantFeatureFlag` mutation. */
+export type CreateTenantFeatureFlagPayload = {
+  __typename?: 'CreateTenantFeatureFlagPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TenantFeatureFlag` that was created by this mutation. */
+  tenantFeatureFlag?: Maybe<TenantFeatureFlag>;
+  /** An edge for our `TenantFeatureFlag`. May be used by Relay 1. */
+  tenantFeatureFlagEdge?: Maybe<TenantFeatureFlagEdge>;
+};
+
+
+/** The output of our create `TenantFeatureFlag` mutation. */
+export type CreateTenantFeatureFlagPayloadTenantFeatureFlagEdgeArgs = {
+  orderBy?: Array<TenantFeatureFlagOrderBy>;
+};
+
+/** All input for the create `TrainingRecord` mutation. */
+export type CreateTrainingRecordInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `TrainingRecord` to be created by this mutation. */
+  trainingRecord: TrainingRecordInput;
+};
+
+/** The output of our create `TrainingRecord` mutation. */
+export type CreateTrainingRecordPayload = {
+  __typename?: 'CreateTrainingRecordPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TrainingRecord` that was created by this mutation. */
+  trainingRecord?: Maybe<TrainingRecord>;
+  /** An edge for our `TrainingRecord`. May be used by Relay 1. */
+  trainingRecordEdge?: Maybe<TrainingRecordEdge>;
+};
+
+
+/** The output of our create `TrainingRecord` mutation. */
+export type CreateTrainingRecordPayloadTrainingRecordEdgeArgs = {
+  orderBy?: Array<TrainingRecordOrderBy>;
+};
+
+/** All input for the create `TrainingRequirement` mutation. */
+export type CreateTrainingRequirementInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `TrainingRequirement` to be created by this mutation. */
+  trainingRequirement: TrainingRequirementInput;
+};
+
+/** The output of our create `TrainingRequirement` mutation. */
+export type CreateTrainingRequirementPayload = {
+  __typename?: 'CreateTrainingRequirementPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TrainingRequirement` that was created by this mutation. */
+  trainingRequirement?: Maybe<TrainingRequirement>;
+  /** An edge for our `TrainingRequirement`. May be used by Relay 1. */
+  trainingRequirementEdge?: Maybe<TrainingRequirementEdge>;
+};
+
+
+/** The output of our create `TrainingRequirement` mutation. */
+export type CreateTrainingRequirementPayloadTrainingRequirementEdgeArgs = {
+  orderBy?: Array<TrainingRequirementOrderBy>;
+};
+
+/** All input for the create `TypeList` mutation. */
+export type CreateTypeListInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `TypeList` to be created by this mutation. */
+  typeList: TypeListInput;
+};
+
+/** The output of our create `TypeList` mutation. */
+export type CreateTypeListPayload = {
+  __typename?: 'CreateTypeListPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TypeList` that was created by this mutation. */
+  typeList?: Maybe<TypeList>;
+  /** An edge for our `TypeList`. May be used by Relay 1. */
+  typeListEdge?: Maybe<TypeListEdge>;
+};
+
+
+/** The output of our create `TypeList` mutation. */
+export type CreateTypeListPayloadTypeListEdgeArgs = {
+  orderBy?: Array<TypeListOrderBy>;
+};
+
+/** All input for the create `TypeListValue` mutation. */
+export type CreateTypeListValueInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `TypeListValue` to be created by this mutation. */
+  typeListValue: TypeListValueInput;
+};
+
+/** The output of our create `TypeListValue` mutation. */
+export type CreateTypeListValuePayload = {
+  __typename?: 'CreateTypeListValuePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TypeListValue` that was created by this mutation. */
+  typeListValue?: Maybe<TypeListValue>;
+  /** An edge for our `TypeListValue`. May be used by Relay 1. */
+  typeListValueEdge?: Maybe<TypeListValueEdge>;
+};
+
+
+/** The output of our create `TypeListValue` mutation. */
+export type CreateTypeListValuePayloadTypeListValueEdgeArgs = {
+  orderBy?: Array<TypeListValueOrderBy>;
+};
+
+/** All input for the create `Unit` mutation. */
+export type CreateUnitInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Unit` to be created by this mutation. */
+  unit: UnitInput;
+};
+
+/** The output of our create `Unit` mutation. */
+export type CreateUnitPayload = {
+  __typename?: 'CreateUnitPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Unit` that was created by this mutation. */
+  unit?: Maybe<Unit>;
+  /** An edge for our `Unit`. May be used by Relay 1. */
+  unitEdge?: Maybe<UnitEdge>;
+};
+
+
+/** The output of our create `Unit` mutation. */
+export type CreateUnitPayloadUnitEdgeArgs = {
+  orderBy?: Array<UnitOrderBy>;
+};
+
 /** All input for the create `User` mutation. */
 export type CreateUserInput = {
   /**
@@ -3359,6 +6408,39 @@ export type CreateUserPayload = {
 /** The output of our create `User` mutation. */
 export type CreateUserPayloadUserEdgeArgs = {
   orderBy?: Array<UserOrderBy>;
+};
+
+/** All input for the create `WebhookEndpoint` mutation. */
+export type CreateWebhookEndpointInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `WebhookEndpoint` to be created by this mutation. */
+  webhookEndpoint: WebhookEndpointInput;
+};
+
+/** The output of our create `WebhookEndpoint` mutation. */
+export type CreateWebhookEndpointPayload = {
+  __typename?: 'CreateWebhookEndpointPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `WebhookEndpoint` that was created by this mutation. */
+  webhookEndpoint?: Maybe<WebhookEndpoint>;
+  /** An edge for our `WebhookEndpoint`. May be used by Relay 1. */
+  webhookEndpointEdge?: Maybe<WebhookEndpointEdge>;
+};
+
+
+/** The output of our create `WebhookEndpoint` mutation. */
+export type CreateWebhookEndpointPayloadWebhookEndpointEdgeArgs = {
+  orderBy?: Array<WebhookEndpointOrderBy>;
 };
 
 /** All input for the create `WorkflowDefinition` mutation. */
@@ -3557,6 +6639,486 @@ export type CreateWorkflowSubStagePayload = {
 /** The output of our create `WorkflowSubStage` mutation. */
 export type CreateWorkflowSubStagePayloadWorkflowSubStageEdgeArgs = {
   orderBy?: Array<WorkflowSubStageOrderBy>;
+};
+
+/**
+ * Current qualifications
+ * The qualifications and skills people hold now (valid and not revoked): one's own, everybody's with competence.read.
+ */
+export type CurrentQualification = Node & {
+  __typename?: 'CurrentQualification';
+  /** Code */
+  code?: Maybe<Scalars['String']['output']>;
+  /** Evidence */
+  evidence?: Maybe<Scalars['String']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Kind */
+  kind?: Maybe<QualificationKind>;
+  /** Level */
+  level?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Name
+   * In the caller's language.
+   */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Grant
+   * person_qualifications.id.
+   */
+  personQualificationId: Scalars['UUID']['output'];
+  /** Qualification */
+  qualificationId?: Maybe<Scalars['UUID']['output']>;
+  /** Person */
+  userId?: Maybe<Scalars['UUID']['output']>;
+  /** Valid from */
+  validFrom?: Maybe<Scalars['Datetime']['output']>;
+  /** Valid to */
+  validTo?: Maybe<Scalars['Datetime']['output']>;
+};
+
+/**
+ * A condition to be used against `CurrentQualification` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type CurrentQualificationCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `evidence` field. */
+  evidence?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `kind` field. */
+  kind?: InputMaybe<QualificationKind>;
+  /** Checks for equality with the object’s `level` field. */
+  level?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `name` field. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `personQualificationId` field. */
+  personQualificationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `qualificationId` field. */
+  qualificationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `userId` field. */
+  userId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `validFrom` field. */
+  validFrom?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `validTo` field. */
+  validTo?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/** A connection to a list of `CurrentQualification` values. */
+export type CurrentQualificationConnection = {
+  __typename?: 'CurrentQualificationConnection';
+  /** A list of edges which contains the `CurrentQualification` and cursor to aid in pagination. */
+  edges: Array<CurrentQualificationEdge>;
+  /** A list of `CurrentQualification` objects. */
+  nodes: Array<CurrentQualification>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `CurrentQualification` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `CurrentQualification` edge in the connection. */
+export type CurrentQualificationEdge = {
+  __typename?: 'CurrentQualificationEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `CurrentQualification` at the end of the edge. */
+  node: CurrentQualification;
+};
+
+/** A filter to be used against `CurrentQualification` object types. All fields are combined with a logical ‘and.’ */
+export type CurrentQualificationFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<CurrentQualificationFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `evidence` field. */
+  evidence?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `kind` field. */
+  kind?: InputMaybe<QualificationKindFilter>;
+  /** Filter by the object’s `level` field. */
+  level?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<CurrentQualificationFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<CurrentQualificationFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `personQualificationId` field. */
+  personQualificationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `qualificationId` field. */
+  qualificationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userId` field. */
+  userId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `validFrom` field. */
+  validFrom?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `validTo` field. */
+  validTo?: InputMaybe<DatetimeFilter>;
+};
+
+/** Methods to use when ordering `CurrentQualification`. */
+export type CurrentQualificationOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'EVIDENCE_ASC'
+  | 'EVIDENCE_DESC'
+  | 'LEVEL_ASC'
+  | 'LEVEL_DESC'
+  | 'NAME_ASC'
+  | 'NAME_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PERSON_QUALIFICATION_ID_ASC'
+  | 'PERSON_QUALIFICATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'QUALIFICATION_ID_ASC'
+  | 'QUALIFICATION_ID_DESC'
+  | 'USER_ID_ASC'
+  | 'USER_ID_DESC'
+  | 'VALID_FROM_ASC'
+  | 'VALID_FROM_DESC'
+  | 'VALID_TO_ASC'
+  | 'VALID_TO_DESC';
+
+/**
+ * Custom field definitions
+ * The fields a tenant adds to an entity type (GET /entity_types), with their rules; values live on the entity in custom_fields (keyed by code) and are checked on every write that touches them. Changed with custom_field.manage; POST /rpc/custom_field_violations lists stored values that break the current rules.
+ */
+export type CustomFieldDefinition = Node & {
+  __typename?: 'CustomFieldDefinition';
+  /** The only values allowed (text), or the only codes of the type list allowed (selects). */
+  allowedValues?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /** Key of the value in the entity's custom_fields (lower case, digits, underscores); it cannot change. */
+  code: Scalars['String']['output'];
+  /** When the field was defined. */
+  createdAt: Scalars['Datetime']['output'];
+  /** The entity type the field belongs to (e.g. project); it cannot change. */
+  entityType: Scalars['String']['output'];
+  /** What the field holds; it cannot change (stored values keep their type). */
+  fieldType: CustomFieldType;
+  /** Help shown beside the field. */
+  helpText: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Checked and offered; false stops checking the field and refuses new values of it, stored ones stay. */
+  isActive: Scalars['Boolean']['output'];
+  /** A value must be present on a new entity, and cannot be removed. */
+  isRequired: Scalars['Boolean']['output'];
+  /** Name people read, in the default language. */
+  label: Scalars['String']['output'];
+  /** Translations of the label by locale; localizedLabel shows the caller's. */
+  labels: Scalars['JSON']['output'];
+  /** The field's label in the caller's locale (labels, then the default label): GraphQL field localizedLabel, REST select=*,custom_field_definitions_localized_label. */
+  localizedLabel?: Maybe<Scalars['String']['output']>;
+  /** Most characters allowed (text, long_text, url, email). */
+  maxLength?: Maybe<Scalars['Int']['output']>;
+  /** Largest number allowed (integer and decimal, in the field's unit). */
+  maxValue?: Maybe<Scalars['BigFloat']['output']>;
+  /** Fewest characters allowed (text, long_text, url, email). */
+  minLength?: Maybe<Scalars['Int']['output']>;
+  /** Smallest number allowed (integer and decimal, in the field's unit). */
+  minValue?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads a single `Organization` that is related to this `CustomFieldDefinition`. */
+  organization?: Maybe<Organization>;
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** A POSIX regular expression the whole text must match (text, long_text, url, email). */
+  pattern?: Maybe<Scalars['String']['output']>;
+  /** Order on forms (lower first). */
+  position: Scalars['Int']['output'];
+  /** Row id. */
+  rowId: Scalars['UUID']['output'];
+  /** The entity type a reference field points at. */
+  targetEntityType?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `TypeList` that is related to this `CustomFieldDefinition`. */
+  typeList?: Maybe<TypeList>;
+  /** The type list a select field offers (single_select, multi_select). */
+  typeListId?: Maybe<Scalars['UUID']['output']>;
+  /** Unit of a decimal field (GET /units): values are stored in it; a value sent as {"value": 2, "unit": "in"} is converted. */
+  unit?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Unit` that is related to this `CustomFieldDefinition`. */
+  unitByUnit?: Maybe<Unit>;
+  /** When it was last changed. */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `CustomFieldDefinition` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type CustomFieldDefinitionCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `position` field. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `targetEntityType` field. */
+  targetEntityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `typeListId` field. */
+  typeListId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `CustomFieldDefinition` values. */
+export type CustomFieldDefinitionConnection = {
+  __typename?: 'CustomFieldDefinitionConnection';
+  /** A list of edges which contains the `CustomFieldDefinition` and cursor to aid in pagination. */
+  edges: Array<CustomFieldDefinitionEdge>;
+  /** A list of `CustomFieldDefinition` objects. */
+  nodes: Array<CustomFieldDefinition>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `CustomFieldDefinition` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `CustomFieldDefinition` edge in the connection. */
+export type CustomFieldDefinitionEdge = {
+  __typename?: 'CustomFieldDefinitionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `CustomFieldDefinition` at the end of the edge. */
+  node: CustomFieldDefinition;
+};
+
+/** A filter to be used against `CustomFieldDefinition` object types. All fields are combined with a logical ‘and.’ */
+export type CustomFieldDefinitionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<CustomFieldDefinitionFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `localizedLabel` field. */
+  localizedLabel?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<CustomFieldDefinitionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<CustomFieldDefinitionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `position` field. */
+  position?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `targetEntityType` field. */
+  targetEntityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `typeList` relation. */
+  typeList?: InputMaybe<TypeListFilter>;
+  /** A related `typeList` exists. */
+  typeListExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `typeListId` field. */
+  typeListId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** A related `unitByUnit` exists. */
+  unitByUnitExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `CustomFieldDefinition` */
+export type CustomFieldDefinitionInput = {
+  /** The only values allowed (text), or the only codes of the type list allowed (selects). */
+  allowedValues?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  /** Key of the value in the entity's custom_fields (lower case, digits, underscores); it cannot change. */
+  code: Scalars['String']['input'];
+  /** The entity type the field belongs to (e.g. project); it cannot change. */
+  entityType: Scalars['String']['input'];
+  /** What the field holds; it cannot change (stored values keep their type). */
+  fieldType: CustomFieldType;
+  /** Help shown beside the field. */
+  helpText?: InputMaybe<Scalars['String']['input']>;
+  /** Checked and offered; false stops checking the field and refuses new values of it, stored ones stay. */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A value must be present on a new entity, and cannot be removed. */
+  isRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name people read, in the default language. */
+  label: Scalars['String']['input'];
+  /** Translations of the label by locale; localizedLabel shows the caller's. */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /** Most characters allowed (text, long_text, url, email). */
+  maxLength?: InputMaybe<Scalars['Int']['input']>;
+  /** Largest number allowed (integer and decimal, in the field's unit). */
+  maxValue?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Fewest characters allowed (text, long_text, url, email). */
+  minLength?: InputMaybe<Scalars['Int']['input']>;
+  /** Smallest number allowed (integer and decimal, in the field's unit). */
+  minValue?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** The tenant. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** A POSIX regular expression the whole text must match (text, long_text, url, email). */
+  pattern?: InputMaybe<Scalars['String']['input']>;
+  /** Order on forms (lower first). */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** The entity type a reference field points at. */
+  targetEntityType?: InputMaybe<Scalars['String']['input']>;
+  /** The type list a select field offers (single_select, multi_select). */
+  typeListId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Unit of a decimal field (GET /units): values are stored in it; a value sent as {"value": 2, "unit": "in"} is converted. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Methods to use when ordering `CustomFieldDefinition`. */
+export type CustomFieldDefinitionOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'POSITION_ASC'
+  | 'POSITION_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'TARGET_ENTITY_TYPE_ASC'
+  | 'TARGET_ENTITY_TYPE_DESC'
+  | 'TYPE_LIST_ID_ASC'
+  | 'TYPE_LIST_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** Represents an update to a `CustomFieldDefinition`. Fields that are set will be updated. */
+export type CustomFieldDefinitionPatch = {
+  /** The only values allowed (text), or the only codes of the type list allowed (selects). */
+  allowedValues?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  /** Key of the value in the entity's custom_fields (lower case, digits, underscores); it cannot change. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** The entity type the field belongs to (e.g. project); it cannot change. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** What the field holds; it cannot change (stored values keep their type). */
+  fieldType?: InputMaybe<CustomFieldType>;
+  /** Help shown beside the field. */
+  helpText?: InputMaybe<Scalars['String']['input']>;
+  /** Checked and offered; false stops checking the field and refuses new values of it, stored ones stay. */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A value must be present on a new entity, and cannot be removed. */
+  isRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name people read, in the default language. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** Translations of the label by locale; localizedLabel shows the caller's. */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /** Most characters allowed (text, long_text, url, email). */
+  maxLength?: InputMaybe<Scalars['Int']['input']>;
+  /** Largest number allowed (integer and decimal, in the field's unit). */
+  maxValue?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Fewest characters allowed (text, long_text, url, email). */
+  minLength?: InputMaybe<Scalars['Int']['input']>;
+  /** Smallest number allowed (integer and decimal, in the field's unit). */
+  minValue?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** A POSIX regular expression the whole text must match (text, long_text, url, email). */
+  pattern?: InputMaybe<Scalars['String']['input']>;
+  /** Order on forms (lower first). */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** The entity type a reference field points at. */
+  targetEntityType?: InputMaybe<Scalars['String']['input']>;
+  /** The type list a select field offers (single_select, multi_select). */
+  typeListId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Unit of a decimal field (GET /units): values are stored in it; a value sent as {"value": 2, "unit": "in"} is converted. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Orders rows by the value of one of their custom fields (its code, e.g. wall_thickness). */
+export type CustomFieldOrder = {
+  /** The custom field's code. */
+  code: Scalars['String']['input'];
+  /** ASC (default) or DESC. */
+  direction?: InputMaybe<CustomFieldOrderDirection>;
+};
+
+/** Direction of an order by a custom field. */
+export type CustomFieldOrderDirection =
+  | 'ASC'
+  | 'DESC';
+
+/**
+ * What a custom field holds: text, long_text, integer, decimal (with an optional
+ * unit), date, datetime, boolean, single_select and multi_select (codes of a type
+ * list), reference (the id of another entity), url, email.
+ */
+export type CustomFieldType =
+  | 'boolean'
+  | 'date'
+  | 'datetime'
+  | 'decimal'
+  | 'email'
+  | 'integer'
+  | 'long_text'
+  | 'multi_select'
+  | 'reference'
+  | 'single_select'
+  | 'text'
+  | 'url';
+
+/** A connection to a list of `CustomFieldViolationsRecord` values. */
+export type CustomFieldViolationsConnection = {
+  __typename?: 'CustomFieldViolationsConnection';
+  /** A list of edges which contains the `CustomFieldViolationsRecord` and cursor to aid in pagination. */
+  edges: Array<CustomFieldViolationsEdge>;
+  /** A list of `CustomFieldViolationsRecord` objects. */
+  nodes: Array<CustomFieldViolationsRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `CustomFieldViolationsRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `CustomFieldViolationsRecord` edge in the connection. */
+export type CustomFieldViolationsEdge = {
+  __typename?: 'CustomFieldViolationsEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `CustomFieldViolationsRecord` at the end of the edge. */
+  node: CustomFieldViolationsRecord;
+};
+
+export type CustomFieldViolationsRecord = {
+  __typename?: 'CustomFieldViolationsRecord';
+  entityId?: Maybe<Scalars['UUID']['output']>;
+  field?: Maybe<Scalars['String']['output']>;
+  message?: Maybe<Scalars['String']['output']>;
+  reason?: Maybe<Scalars['String']['output']>;
+  title?: Maybe<Scalars['String']['output']>;
+  value?: Maybe<Scalars['JSON']['output']>;
+};
+
+/** A filter to be used against `CustomFieldViolationsRecord` object types. All fields are combined with a logical ‘and.’ */
+export type CustomFieldViolationsRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<CustomFieldViolationsRecordFilter>>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `field` field. */
+  field?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `message` field. */
+  message?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<CustomFieldViolationsRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<CustomFieldViolationsRecordFilter>>;
+  /** Filter by the object’s `reason` field. */
+  reason?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `title` field. */
+  title?: InputMaybe<StringFilter>;
 };
 
 /** Projects as a customer may see them: status, current stage and dates, without internal values, metadata or team. Staff read all of the tenant's projects, a portal user those of their customer. */
@@ -3963,6 +7525,77 @@ export type DecideApprovalPayloadApprovalEdgeArgs = {
   orderBy?: Array<ApprovalOrderBy>;
 };
 
+/** All input for the `defineChecklistTemplate` mutation. */
+export type DefineChecklistTemplateInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityType: Scalars['String']['input'];
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  items: Scalars['JSON']['input'];
+  key: Scalars['String']['input'];
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  name: Scalars['String']['input'];
+};
+
+/** The output of our `defineChecklistTemplate` mutation. */
+export type DefineChecklistTemplatePayload = {
+  __typename?: 'DefineChecklistTemplatePayload';
+  /** An edge for our `ChecklistTemplate`. May be used by Relay 1. */
+  checklistTemplateEdge?: Maybe<ChecklistTemplateEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ChecklistTemplate>;
+};
+
+
+/** The output of our `defineChecklistTemplate` mutation. */
+export type DefineChecklistTemplatePayloadChecklistTemplateEdgeArgs = {
+  orderBy?: Array<ChecklistTemplateOrderBy>;
+};
+
+/** All input for the `defineStateMachine` mutation. */
+export type DefineStateMachineInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityType: Scalars['String']['input'];
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  name: Scalars['String']['input'];
+  states: Scalars['JSON']['input'];
+  transitions: Scalars['JSON']['input'];
+};
+
+/** The output of our `defineStateMachine` mutation. */
+export type DefineStateMachinePayload = {
+  __typename?: 'DefineStateMachinePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StateMachine>;
+  /** An edge for our `StateMachine`. May be used by Relay 1. */
+  stateMachineEdge?: Maybe<StateMachineEdge>;
+};
+
+
+/** The output of our `defineStateMachine` mutation. */
+export type DefineStateMachinePayloadStateMachineEdgeArgs = {
+  orderBy?: Array<StateMachineOrderBy>;
+};
+
 /** All input for the `delegateApproval` mutation. */
 export type DelegateApprovalInput = {
   approvalId: Scalars['UUID']['input'];
@@ -4132,6 +7765,141 @@ export type DeleteApproverBackupPayloadApproverBackupEdgeArgs = {
   orderBy?: Array<ApproverBackupOrderBy>;
 };
 
+/** All input for the `deleteAttachmentById` mutation. */
+export type DeleteAttachmentByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Attachment` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteAttachment` mutation. */
+export type DeleteAttachmentInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Attachment id (filled by the server when left out). */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Attachment` mutation. */
+export type DeleteAttachmentPayload = {
+  __typename?: 'DeleteAttachmentPayload';
+  /** The `Attachment` that was deleted by this mutation. */
+  attachment?: Maybe<Attachment>;
+  /** An edge for our `Attachment`. May be used by Relay 1. */
+  attachmentEdge?: Maybe<AttachmentEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedAttachmentId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `Attachment` mutation. */
+export type DeleteAttachmentPayloadAttachmentEdgeArgs = {
+  orderBy?: Array<AttachmentOrderBy>;
+};
+
+/** All input for the `deleteCapaLinkById` mutation. */
+export type DeleteCapaLinkByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `CapaLink` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteCapaLink` mutation. */
+export type DeleteCapaLinkInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Link id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `CapaLink` mutation. */
+export type DeleteCapaLinkPayload = {
+  __typename?: 'DeleteCapaLinkPayload';
+  /** The `CapaLink` that was deleted by this mutation. */
+  capaLink?: Maybe<CapaLink>;
+  /** An edge for our `CapaLink`. May be used by Relay 1. */
+  capaLinkEdge?: Maybe<CapaLinkEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedCapaLinkId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `CapaLink` mutation. */
+export type DeleteCapaLinkPayloadCapaLinkEdgeArgs = {
+  orderBy?: Array<CapaLinkOrderBy>;
+};
+
+/** All input for the `deleteCommentById` mutation. */
+export type DeleteCommentByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Comment` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteComment` mutation. */
+export type DeleteCommentInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Comment id (filled by the server when left out). */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Comment` mutation. */
+export type DeleteCommentPayload = {
+  __typename?: 'DeleteCommentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Comment` that was deleted by this mutation. */
+  comment?: Maybe<Comment>;
+  /** An edge for our `Comment`. May be used by Relay 1. */
+  commentEdge?: Maybe<CommentEdge>;
+  deletedCommentId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `Comment` mutation. */
+export type DeleteCommentPayloadCommentEdgeArgs = {
+  orderBy?: Array<CommentOrderBy>;
+};
+
 /** All input for the `deleteContactById` mutation. */
 export type DeleteContactByIdInput = {
   /**
@@ -4175,6 +7943,345 @@ export type DeleteContactPayload = {
 /** The output of our delete `Contact` mutation. */
 export type DeleteContactPayloadContactEdgeArgs = {
   orderBy?: Array<ContactOrderBy>;
+};
+
+/** All input for the `deleteCustomFieldDefinitionById` mutation. */
+export type DeleteCustomFieldDefinitionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `CustomFieldDefinition` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteCustomFieldDefinition` mutation. */
+export type DeleteCustomFieldDefinitionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Row id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `CustomFieldDefinition` mutation. */
+export type DeleteCustomFieldDefinitionPayload = {
+  __typename?: 'DeleteCustomFieldDefinitionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `CustomFieldDefinition` that was deleted by this mutation. */
+  customFieldDefinition?: Maybe<CustomFieldDefinition>;
+  /** An edge for our `CustomFieldDefinition`. May be used by Relay 1. */
+  customFieldDefinitionEdge?: Maybe<CustomFieldDefinitionEdge>;
+  deletedCustomFieldDefinitionId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `CustomFieldDefinition` mutation. */
+export type DeleteCustomFieldDefinitionPayloadCustomFieldDefinitionEdgeArgs = {
+  orderBy?: Array<CustomFieldDefinitionOrderBy>;
+};
+
+/** All input for the `deleteDowntimeEventById` mutation. */
+export type DeleteDowntimeEventByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `DowntimeEvent` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteDowntimeEvent` mutation. */
+export type DeleteDowntimeEventInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Stop id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `DowntimeEvent` mutation. */
+export type DeleteDowntimeEventPayload = {
+  __typename?: 'DeleteDowntimeEventPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedDowntimeEventId?: Maybe<Scalars['ID']['output']>;
+  /** The `DowntimeEvent` that was deleted by this mutation. */
+  downtimeEvent?: Maybe<DowntimeEvent>;
+  /** An edge for our `DowntimeEvent`. May be used by Relay 1. */
+  downtimeEventEdge?: Maybe<DowntimeEventEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `DowntimeEvent` mutation. */
+export type DeleteDowntimeEventPayloadDowntimeEventEdgeArgs = {
+  orderBy?: Array<DowntimeEventOrderBy>;
+};
+
+/** All input for the `deleteDowntimeReasonById` mutation. */
+export type DeleteDowntimeReasonByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `DowntimeReason` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteDowntimeReason` mutation. */
+export type DeleteDowntimeReasonInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Reason id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `DowntimeReason` mutation. */
+export type DeleteDowntimeReasonPayload = {
+  __typename?: 'DeleteDowntimeReasonPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedDowntimeReasonId?: Maybe<Scalars['ID']['output']>;
+  /** The `DowntimeReason` that was deleted by this mutation. */
+  downtimeReason?: Maybe<DowntimeReason>;
+  /** An edge for our `DowntimeReason`. May be used by Relay 1. */
+  downtimeReasonEdge?: Maybe<DowntimeReasonEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `DowntimeReason` mutation. */
+export type DeleteDowntimeReasonPayloadDowntimeReasonEdgeArgs = {
+  orderBy?: Array<DowntimeReasonOrderBy>;
+};
+
+/** All input for the `deleteEntityTagById` mutation. */
+export type DeleteEntityTagByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `EntityTag` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteEntityTag` mutation. */
+export type DeleteEntityTagInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The entity (its id in its own table). */
+  entityId: Scalars['UUID']['input'];
+  /** Entity type (entity_types.entity_type, e.g. project). */
+  entityType: Scalars['String']['input'];
+  /** Tenant (filled from the token when left out). */
+  organizationId: Scalars['UUID']['input'];
+  /** The tag (tags.id). */
+  tagId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `EntityTag` mutation. */
+export type DeleteEntityTagPayload = {
+  __typename?: 'DeleteEntityTagPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedEntityTagId?: Maybe<Scalars['ID']['output']>;
+  /** The `EntityTag` that was deleted by this mutation. */
+  entityTag?: Maybe<EntityTag>;
+  /** An edge for our `EntityTag`. May be used by Relay 1. */
+  entityTagEdge?: Maybe<EntityTagEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `EntityTag` mutation. */
+export type DeleteEntityTagPayloadEntityTagEdgeArgs = {
+  orderBy?: Array<EntityTagOrderBy>;
+};
+
+/** All input for the `deleteEquipmentById` mutation. */
+export type DeleteEquipmentByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Equipment` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteEquipmentClassById` mutation. */
+export type DeleteEquipmentClassByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `EquipmentClass` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteEquipmentClass` mutation. */
+export type DeleteEquipmentClassInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Class id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `EquipmentClass` mutation. */
+export type DeleteEquipmentClassPayload = {
+  __typename?: 'DeleteEquipmentClassPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedEquipmentClassId?: Maybe<Scalars['ID']['output']>;
+  /** The `EquipmentClass` that was deleted by this mutation. */
+  equipmentClass?: Maybe<EquipmentClass>;
+  /** An edge for our `EquipmentClass`. May be used by Relay 1. */
+  equipmentClassEdge?: Maybe<EquipmentClassEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `EquipmentClass` mutation. */
+export type DeleteEquipmentClassPayloadEquipmentClassEdgeArgs = {
+  orderBy?: Array<EquipmentClassOrderBy>;
+};
+
+/** All input for the `deleteEquipment` mutation. */
+export type DeleteEquipmentInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Equipment id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Equipment` mutation. */
+export type DeleteEquipmentPayload = {
+  __typename?: 'DeleteEquipmentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedEquipmentId?: Maybe<Scalars['ID']['output']>;
+  /** The `Equipment` that was deleted by this mutation. */
+  equipment?: Maybe<Equipment>;
+  /** An edge for our `Equipment`. May be used by Relay 1. */
+  equipmentEdge?: Maybe<EquipmentEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `Equipment` mutation. */
+export type DeleteEquipmentPayloadEquipmentEdgeArgs = {
+  orderBy?: Array<EquipmentOrderBy>;
+};
+
+/** All input for the `deleteI18NStringById` mutation. */
+export type DeleteI18NStringByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `I18NString` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteI18NString` mutation. */
+export type DeleteI18NStringInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Key
+   * Dotted key inside the namespace (project_status.quoted).
+   */
+  key: Scalars['String']['input'];
+  /**
+   * Locale
+   * A supported locale (GET /locales).
+   */
+  locale: Scalars['String']['input'];
+  /**
+   * Namespace
+   * What the string belongs to (workflow, enum, ui).
+   */
+  namespace: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   */
+  organizationId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `I18NString` mutation. */
+export type DeleteI18NStringPayload = {
+  __typename?: 'DeleteI18NStringPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedI18NStringId?: Maybe<Scalars['ID']['output']>;
+  /** The `I18NString` that was deleted by this mutation. */
+  i18NString?: Maybe<I18NString>;
+  /** An edge for our `I18NString`. May be used by Relay 1. */
+  i18NStringEdge?: Maybe<I18NStringEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `I18NString` mutation. */
+export type DeleteI18NStringPayloadI18NStringEdgeArgs = {
+  orderBy?: Array<I18NStringOrderBy>;
 };
 
 /** All input for the `deleteMembershipById` mutation. */
@@ -4343,6 +8450,51 @@ export type DeletePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
 };
 
+/** All input for the `deleteQualificationById` mutation. */
+export type DeleteQualificationByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Qualification` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteQualification` mutation. */
+export type DeleteQualificationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Qualification id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Qualification` mutation. */
+export type DeleteQualificationPayload = {
+  __typename?: 'DeleteQualificationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedQualificationId?: Maybe<Scalars['ID']['output']>;
+  /** The `Qualification` that was deleted by this mutation. */
+  qualification?: Maybe<Qualification>;
+  /** An edge for our `Qualification`. May be used by Relay 1. */
+  qualificationEdge?: Maybe<QualificationEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `Qualification` mutation. */
+export type DeleteQualificationPayloadQualificationEdgeArgs = {
+  orderBy?: Array<QualificationOrderBy>;
+};
+
 /** All input for the `deleteRole` mutation. */
 export type DeleteRoleInput = {
   /**
@@ -4364,6 +8516,51 @@ export type DeleteRolePayload = {
   /** Our root query field type. Allows us to run any query from our mutation payload. */
   query?: Maybe<Query>;
   result?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/** All input for the `deleteRuleById` mutation. */
+export type DeleteRuleByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Rule` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteRule` mutation. */
+export type DeleteRuleInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Filled by the server when left out. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Rule` mutation. */
+export type DeleteRulePayload = {
+  __typename?: 'DeleteRulePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedRuleId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Rule` that was deleted by this mutation. */
+  rule?: Maybe<Rule>;
+  /** An edge for our `Rule`. May be used by Relay 1. */
+  ruleEdge?: Maybe<RuleEdge>;
+};
+
+
+/** The output of our delete `Rule` mutation. */
+export type DeleteRulePayloadRuleEdgeArgs = {
+  orderBy?: Array<RuleOrderBy>;
 };
 
 /** All input for the `deleteSiteById` mutation. */
@@ -4409,6 +8606,332 @@ export type DeleteSitePayload = {
 /** The output of our delete `Site` mutation. */
 export type DeleteSitePayloadSiteEdgeArgs = {
   orderBy?: Array<SiteOrderBy>;
+};
+
+/** All input for the `deleteTagById` mutation. */
+export type DeleteTagByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Tag` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteTag` mutation. */
+export type DeleteTagInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Tag id (filled by the server when left out). */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Tag` mutation. */
+export type DeleteTagPayload = {
+  __typename?: 'DeleteTagPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedTagId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Tag` that was deleted by this mutation. */
+  tag?: Maybe<Tag>;
+  /** An edge for our `Tag`. May be used by Relay 1. */
+  tagEdge?: Maybe<TagEdge>;
+};
+
+
+/** The output of our delete `Tag` mutation. */
+export type DeleteTagPayloadTagEdgeArgs = {
+  orderBy?: Array<TagOrderBy>;
+};
+
+/** All input for the `deleteTenantFeatureFlagById` mutation. */
+export type DeleteTenantFeatureFlagByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TenantFeatureFlag` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteTenantFeatureFlag` mutation. */
+export type DeleteTenantFeatureFlagInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Flag
+   * The flag (GET /feature_flags lists them).
+   */
+  flagKey: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   */
+  organizationId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `TenantFeatureFlag` mutation. */
+export type DeleteTenantFeatureFlagPayload = {
+  __typename?: 'DeleteTenantFeatureFlagPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedTenantFeatureFlagId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TenantFeatureFlag` that was deleted by this mutation. */
+  tenantFeatureFlag?: Maybe<TenantFeatureFlag>;
+  /** An edge for our `TenantFeatureFlag`. May be used by Relay 1. */
+  tenantFeatureFlagEdge?: Maybe<TenantFeatureFlagEdge>;
+};
+
+
+/** The output of our delete `TenantFeatureFlag` mutation. */
+export type DeleteTenantFeatureFlagPayloadTenantFeatureFlagEdgeArgs = {
+  orderBy?: Array<TenantFeatureFlagOrderBy>;
+};
+
+/** All input for the `deleteTrainingRequirementById` mutation. */
+export type DeleteTrainingRequirementByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TrainingRequirement` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteTrainingRequirement` mutation. */
+export type DeleteTrainingRequirementInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Requirement id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `TrainingRequirement` mutation. */
+export type DeleteTrainingRequirementPayload = {
+  __typename?: 'DeleteTrainingRequirementPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedTrainingRequirementId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TrainingRequirement` that was deleted by this mutation. */
+  trainingRequirement?: Maybe<TrainingRequirement>;
+  /** An edge for our `TrainingRequirement`. May be used by Relay 1. */
+  trainingRequirementEdge?: Maybe<TrainingRequirementEdge>;
+};
+
+
+/** The output of our delete `TrainingRequirement` mutation. */
+export type DeleteTrainingRequirementPayloadTrainingRequirementEdgeArgs = {
+  orderBy?: Array<TrainingRequirementOrderBy>;
+};
+
+/** All input for the `deleteTypeListById` mutation. */
+export type DeleteTypeListByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TypeList` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteTypeList` mutation. */
+export type DeleteTypeListInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Row id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `TypeList` mutation. */
+export type DeleteTypeListPayload = {
+  __typename?: 'DeleteTypeListPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedTypeListId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TypeList` that was deleted by this mutation. */
+  typeList?: Maybe<TypeList>;
+  /** An edge for our `TypeList`. May be used by Relay 1. */
+  typeListEdge?: Maybe<TypeListEdge>;
+};
+
+
+/** The output of our delete `TypeList` mutation. */
+export type DeleteTypeListPayloadTypeListEdgeArgs = {
+  orderBy?: Array<TypeListOrderBy>;
+};
+
+/** All input for the `deleteTypeListValueById` mutation. */
+export type DeleteTypeListValueByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TypeListValue` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteTypeListValue` mutation. */
+export type DeleteTypeListValueInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Row id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `TypeListValue` mutation. */
+export type DeleteTypeListValuePayload = {
+  __typename?: 'DeleteTypeListValuePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedTypeListValueId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TypeListValue` that was deleted by this mutation. */
+  typeListValue?: Maybe<TypeListValue>;
+  /** An edge for our `TypeListValue`. May be used by Relay 1. */
+  typeListValueEdge?: Maybe<TypeListValueEdge>;
+};
+
+
+/** The output of our delete `TypeListValue` mutation. */
+export type DeleteTypeListValuePayloadTypeListValueEdgeArgs = {
+  orderBy?: Array<TypeListValueOrderBy>;
+};
+
+/** All input for the `deleteUnitById` mutation. */
+export type DeleteUnitByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Unit` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteUnit` mutation. */
+export type DeleteUnitInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Unit code used in values and arguments (e.g. mm, kg, degC), case-sensitive (mm is not Mm). */
+  code: Scalars['String']['input'];
+};
+
+/** The output of our delete `Unit` mutation. */
+export type DeleteUnitPayload = {
+  __typename?: 'DeleteUnitPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedUnitId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Unit` that was deleted by this mutation. */
+  unit?: Maybe<Unit>;
+  /** An edge for our `Unit`. May be used by Relay 1. */
+  unitEdge?: Maybe<UnitEdge>;
+};
+
+
+/** The output of our delete `Unit` mutation. */
+export type DeleteUnitPayloadUnitEdgeArgs = {
+  orderBy?: Array<UnitOrderBy>;
+};
+
+/** All input for the `deleteWebhookEndpointById` mutation. */
+export type DeleteWebhookEndpointByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `WebhookEndpoint` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteWebhookEndpoint` mutation. */
+export type DeleteWebhookEndpointInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Endpoint id
+   * Filled by the server when left out.
+   */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `WebhookEndpoint` mutation. */
+export type DeleteWebhookEndpointPayload = {
+  __typename?: 'DeleteWebhookEndpointPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedWebhookEndpointId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `WebhookEndpoint` that was deleted by this mutation. */
+  webhookEndpoint?: Maybe<WebhookEndpoint>;
+  /** An edge for our `WebhookEndpoint`. May be used by Relay 1. */
+  webhookEndpointEdge?: Maybe<WebhookEndpointEdge>;
+};
+
+
+/** The output of our delete `WebhookEndpoint` mutation. */
+export type DeleteWebhookEndpointPayloadWebhookEndpointEdgeArgs = {
+  orderBy?: Array<WebhookEndpointOrderBy>;
 };
 
 /** All input for the `deleteWorkflowDefinitionById` mutation. */
@@ -4688,12 +9211,25 @@ export type Document = Node & {
   approvalState: DocumentApprovalState;
   /** Who approved the current version. */
   approvedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `Calibration`. */
+  calibrationsByCertificateDocumentId: CalibrationConnection;
   /** Category (document_category). */
   category: DocumentCategory;
   /** sha256 of the current version (64 hex digits). */
   checksum?: Maybe<Scalars['String']['output']>;
   /** When the document was created. */
   createdAt: Scalars['Datetime']['output'];
+  /** Custom field values by field code (GET /custom_field_definitions?entity_type=eq.document), checked on every write that touches them. */
+  customFields: Scalars['JSON']['output'];
+  /**
+   * Moved to the trash
+   * When the document was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed documents.
+   */
+  deletedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Who moved it to the trash. */
+  deletedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Why it was moved to the trash. */
+  deletionReason?: Maybe<Scalars['String']['output']>;
   /** Reads a single `DocumentDisposal` that is related to this `Document`. */
   documentDisposal?: Maybe<DocumentDisposal>;
   /** Reads and enables pagination through a set of `DocumentVersion`. */
@@ -4710,6 +9246,8 @@ export type Document = Node & {
   mimeType?: Maybe<Scalars['String']['output']>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `PersonQualification`. */
+  personQualificationsByEvidenceDocumentId: PersonQualificationConnection;
   /** Reads a single `Project` that is related to this `Document`. */
   project?: Maybe<Project>;
   /** The project (projects.id). */
@@ -4722,6 +9260,8 @@ export type Document = Node & {
   sizeBytes?: Maybe<Scalars['BigInt']['output']>;
   /** Title. */
   title: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `TrainingRequirement`. */
+  trainingRequirements: TrainingRequirementConnection;
   /** When the current version changed. */
   updatedAt: Scalars['Datetime']['output'];
   /** Who uploaded the current version. */
@@ -4729,9 +9269,24 @@ export type Document = Node & {
   /** Reads a single `User` that is related to this `Document`. */
   userByApprovedBy?: Maybe<User>;
   /** Reads a single `User` that is related to this `Document`. */
+  userByDeletedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Document`. */
   userByUploadedBy?: Maybe<User>;
   /** The current version number. */
   version: Scalars['Int']['output'];
+};
+
+
+/** Project documents. The row describes the document and mirrors its current version; app.create_document and app.add_document_version write them, document_versions keeps every version. */
+export type DocumentCalibrationsByCertificateDocumentIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CalibrationCondition>;
+  filter?: InputMaybe<CalibrationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CalibrationOrderBy>>;
 };
 
 
@@ -4745,6 +9300,32 @@ export type DocumentDocumentVersionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<DocumentVersionOrderBy>>;
+};
+
+
+/** Project documents. The row describes the document and mirrors its current version; app.create_document and app.add_document_version write them, document_versions keeps every version. */
+export type DocumentPersonQualificationsByEvidenceDocumentIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PersonQualificationCondition>;
+  filter?: InputMaybe<PersonQualificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PersonQualificationOrderBy>>;
+};
+
+
+/** Project documents. The row describes the document and mirrors its current version; app.create_document and app.add_document_version write them, document_versions keeps every version. */
+export type DocumentTrainingRequirementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TrainingRequirementCondition>;
+  filter?: InputMaybe<TrainingRequirementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TrainingRequirementOrderBy>>;
 };
 
 /** What a logged document access was. */
@@ -5069,12 +9650,18 @@ export type DocumentCondition = {
   checksum?: InputMaybe<Scalars['String']['input']>;
   /** Checks for equality with the object’s `createdAt` field. */
   createdAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `customFields` field. */
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  /** Checks for equality with the object’s `deletedAt` field. */
+  deletedAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `projectId` field. */
   projectId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `rowId` field. */
   rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `title` field. */
+  title?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A connection to a list of `Document` values. */
@@ -5212,12 +9799,20 @@ export type DocumentEdge = {
 export type DocumentFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<DocumentFilter>>;
+  /** Filter by the object’s `calibrationsByCertificateDocumentId` relation. */
+  calibrationsByCertificateDocumentId?: InputMaybe<DocumentToManyCalibrationFilter>;
+  /** Some related `calibrationsByCertificateDocumentId` exist. */
+  calibrationsByCertificateDocumentIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `category` field. */
   category?: InputMaybe<DocumentCategoryFilter>;
   /** Filter by the object’s `checksum` field. */
   checksum?: InputMaybe<StringFilter>;
   /** Filter by the object’s `createdAt` field. */
   createdAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `customFields` field. */
+  customFields?: InputMaybe<JsonFilter>;
+  /** Filter by the object’s `deletedAt` field. */
+  deletedAt?: InputMaybe<DatetimeFilter>;
   /** Filter by the object’s `documentDisposal` relation. */
   documentDisposal?: InputMaybe<DocumentDisposalFilter>;
   /** A related `documentDisposal` exists. */
@@ -5232,16 +9827,30 @@ export type DocumentFilter = {
   or?: InputMaybe<Array<DocumentFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `personQualificationsByEvidenceDocumentId` relation. */
+  personQualificationsByEvidenceDocumentId?: InputMaybe<DocumentToManyPersonQualificationFilter>;
+  /** Some related `personQualificationsByEvidenceDocumentId` exist. */
+  personQualificationsByEvidenceDocumentIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `project` relation. */
   project?: InputMaybe<ProjectFilter>;
   /** Filter by the object’s `projectId` field. */
   projectId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `title` field. */
+  title?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `trainingRequirements` relation. */
+  trainingRequirements?: InputMaybe<DocumentToManyTrainingRequirementFilter>;
+  /** Some related `trainingRequirements` exist. */
+  trainingRequirementsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `userByApprovedBy` relation. */
   userByApprovedBy?: InputMaybe<UserFilter>;
   /** A related `userByApprovedBy` exists. */
   userByApprovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByDeletedBy` relation. */
+  userByDeletedBy?: InputMaybe<UserFilter>;
+  /** A related `userByDeletedBy` exists. */
+  userByDeletedByExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `userByUploadedBy` relation. */
   userByUploadedBy?: InputMaybe<UserFilter>;
   /** A related `userByUploadedBy` exists. */
@@ -5256,6 +9865,8 @@ export type DocumentOrderBy =
   | 'CHECKSUM_DESC'
   | 'CREATED_AT_ASC'
   | 'CREATED_AT_DESC'
+  | 'DELETED_AT_ASC'
+  | 'DELETED_AT_DESC'
   | 'NATURAL'
   | 'ORGANIZATION_ID_ASC'
   | 'ORGANIZATION_ID_DESC'
@@ -5264,7 +9875,25 @@ export type DocumentOrderBy =
   | 'PROJECT_ID_ASC'
   | 'PROJECT_ID_DESC'
   | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC';
+  | 'ROW_ID_DESC'
+  | 'TITLE_ASC'
+  | 'TITLE_DESC';
+
+/** Represents an update to a `Document`. Fields that are set will be updated. */
+export type DocumentPatch = {
+  /** Custom field values by field code (GET /custom_field_definitions?entity_type=eq.document), checked on every write that touches them. */
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/** A filter to be used against many `Calibration` object types. All fields are combined with a logical ‘and.’ */
+export type DocumentToManyCalibrationFilter = {
+  /** Every related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CalibrationFilter>;
+  /** No related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CalibrationFilter>;
+  /** Some related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CalibrationFilter>;
+};
 
 /** A filter to be used against many `DocumentVersion` object types. All fields are combined with a logical ‘and.’ */
 export type DocumentToManyDocumentVersionFilter = {
@@ -5274,6 +9903,26 @@ export type DocumentToManyDocumentVersionFilter = {
   none?: InputMaybe<DocumentVersionFilter>;
   /** Some related `DocumentVersion` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<DocumentVersionFilter>;
+};
+
+/** A filter to be used against many `PersonQualification` object types. All fields are combined with a logical ‘and.’ */
+export type DocumentToManyPersonQualificationFilter = {
+  /** Every related `PersonQualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PersonQualificationFilter>;
+  /** No related `PersonQualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PersonQualificationFilter>;
+  /** Some related `PersonQualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PersonQualificationFilter>;
+};
+
+/** A filter to be used against many `TrainingRequirement` object types. All fields are combined with a logical ‘and.’ */
+export type DocumentToManyTrainingRequirementFilter = {
+  /** Every related `TrainingRequirement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TrainingRequirementFilter>;
+  /** No related `TrainingRequirement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TrainingRequirementFilter>;
+  /** Some related `TrainingRequirement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TrainingRequirementFilter>;
 };
 
 /**
@@ -5323,6 +9972,8 @@ export type DocumentVersion = Node & {
   rowId: Scalars['UUID']['output'];
   /** File size in bytes. */
   sizeBytes: Scalars['BigInt']['output'];
+  /** Reads and enables pagination through a set of `TrainingRecord`. */
+  trainingRecords: TrainingRecordConnection;
   /** When the stored object was checked against the declared size and sha256. */
   uploadCheckedAt?: Maybe<Scalars['Datetime']['output']>;
   /** When the uploader confirmed the upload (app.confirm_document_upload). */
@@ -5354,6 +10005,19 @@ export type DocumentVersionApprovalAttachmentsByDocumentIdAndVersionNumberArgs =
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalAttachmentOrderBy>>;
+};
+
+
+/** Every uploaded version of a document. Immutable once written, except which one is current and its approval. */
+export type DocumentVersionTrainingRecordsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TrainingRecordCondition>;
+  filter?: InputMaybe<TrainingRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TrainingRecordOrderBy>>;
 };
 
 /**
@@ -5413,6 +10077,10 @@ export type DocumentVersionFilter = {
   organizationId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `trainingRecords` relation. */
+  trainingRecords?: InputMaybe<DocumentVersionToManyTrainingRecordFilter>;
+  /** Some related `trainingRecords` exist. */
+  trainingRecordsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `userByApprovedBy` relation. */
   userByApprovedBy?: InputMaybe<UserFilter>;
   /** A related `userByApprovedBy` exists. */
@@ -5447,6 +10115,2270 @@ export type DocumentVersionToManyApprovalAttachmentFilter = {
   none?: InputMaybe<ApprovalAttachmentFilter>;
   /** Some related `ApprovalAttachment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ApprovalAttachmentFilter>;
+};
+
+/** A filter to be used against many `TrainingRecord` object types. All fields are combined with a logical ‘and.’ */
+export type DocumentVersionToManyTrainingRecordFilter = {
+  /** Every related `TrainingRecord` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TrainingRecordFilter>;
+  /** No related `TrainingRecord` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TrainingRecordFilter>;
+  /** Some related `TrainingRecord` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TrainingRecordFilter>;
+};
+
+/**
+ * Downtime
+ * Equipment stops: from started_at to ended_at (open while the equipment is still stopped), planned or not, inside the production schedule or not, breakdown or not. One piece of equipment never has two overlapping stops.
+ */
+export type DowntimeEvent = Node & {
+  __typename?: 'DowntimeEvent';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Ended at
+   * Empty while the equipment is still stopped.
+   */
+  endedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads a single `Equipment` that is related to this `DowntimeEvent`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Equipment
+   * The equipment stopped (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * In production schedule
+   * Whether the stop fell in scheduled production time: only those count as availability loss (OEE).
+   */
+  inProductionSchedule: Scalars['Boolean']['output'];
+  /**
+   * Breakdown
+   * A failure: counted by MTBF and MTTR; defaults to the reason's; never planned.
+   */
+  isBreakdown: Scalars['Boolean']['output'];
+  /**
+   * Planned
+   * A planned stop (preventive maintenance, changeover); defaults to the reason's.
+   */
+  isPlanned: Scalars['Boolean']['output'];
+  /** Notes */
+  notes: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `DowntimeEvent`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `DowntimeReason` that is related to this `DowntimeEvent`. */
+  reason?: Maybe<DowntimeReason>;
+  /**
+   * Reason
+   * The reason code (downtime_reasons.id).
+   */
+  reasonId: Scalars['UUID']['output'];
+  /** Recorded by */
+  recordedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Stop id */
+  rowId: Scalars['UUID']['output'];
+  /** Started at */
+  startedAt: Scalars['Datetime']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `DowntimeEvent`. */
+  userByRecordedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `DowntimeEvent` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type DowntimeEventCondition = {
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `reasonId` field. */
+  reasonId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `startedAt` field. */
+  startedAt?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/** A connection to a list of `DowntimeEvent` values. */
+export type DowntimeEventConnection = {
+  __typename?: 'DowntimeEventConnection';
+  /** A list of edges which contains the `DowntimeEvent` and cursor to aid in pagination. */
+  edges: Array<DowntimeEventEdge>;
+  /** A list of `DowntimeEvent` objects. */
+  nodes: Array<DowntimeEvent>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `DowntimeEvent` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `DowntimeEvent` edge in the connection. */
+export type DowntimeEventEdge = {
+  __typename?: 'DowntimeEventEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `DowntimeEvent` at the end of the edge. */
+  node: DowntimeEvent;
+};
+
+/** A filter to be used against `DowntimeEvent` object types. All fields are combined with a logical ‘and.’ */
+export type DowntimeEventFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<DowntimeEventFilter>>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<DowntimeEventFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<DowntimeEventFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `reason` relation. */
+  reason?: InputMaybe<DowntimeReasonFilter>;
+  /** Filter by the object’s `reasonId` field. */
+  reasonId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `startedAt` field. */
+  startedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `userByRecordedBy` relation. */
+  userByRecordedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRecordedBy` exists. */
+  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `DowntimeEvent` */
+export type DowntimeEventInput = {
+  /**
+   * Ended at
+   * Empty while the equipment is still stopped.
+   */
+  endedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Equipment
+   * The equipment stopped (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * In production schedule
+   * Whether the stop fell in scheduled production time: only those count as availability loss (OEE).
+   */
+  inProductionSchedule?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Breakdown
+   * A failure: counted by MTBF and MTTR; defaults to the reason's; never planned.
+   */
+  isBreakdown?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Planned
+   * A planned stop (preventive maintenance, changeover); defaults to the reason's.
+   */
+  isPlanned?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Reason
+   * The reason code (downtime_reasons.id).
+   */
+  reasonId: Scalars['UUID']['input'];
+  /** Recorded by */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Started at */
+  startedAt: Scalars['Datetime']['input'];
+};
+
+/** Methods to use when ordering `DowntimeEvent`. */
+export type DowntimeEventOrderBy =
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'REASON_ID_ASC'
+  | 'REASON_ID_DESC'
+  | 'RECORDED_BY_ASC'
+  | 'RECORDED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'STARTED_AT_ASC'
+  | 'STARTED_AT_DESC';
+
+/** Represents an update to a `DowntimeEvent`. Fields that are set will be updated. */
+export type DowntimeEventPatch = {
+  /**
+   * Ended at
+   * Empty while the equipment is still stopped.
+   */
+  endedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Equipment
+   * The equipment stopped (equipment.id).
+   */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * In production schedule
+   * Whether the stop fell in scheduled production time: only those count as availability loss (OEE).
+   */
+  inProductionSchedule?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Breakdown
+   * A failure: counted by MTBF and MTTR; defaults to the reason's; never planned.
+   */
+  isBreakdown?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Planned
+   * A planned stop (preventive maintenance, changeover); defaults to the reason's.
+   */
+  isPlanned?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Reason
+   * The reason code (downtime_reasons.id).
+   */
+  reasonId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Recorded by */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Started at */
+  startedAt?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/**
+ * Downtime reasons
+ * A tenant's reason codes for equipment stops (changeover, no material, breakdown, preventive maintenance, ...), as data.
+ */
+export type DowntimeReason = Node & {
+  __typename?: 'DowntimeReason';
+  /**
+   * Code
+   * Stable key in the tenant (lowercase).
+   */
+  code: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `DowntimeEvent`. */
+  downtimeEventsByReasonId: DowntimeEventConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Active
+   * Whether new stops may name it.
+   */
+  isActive: Scalars['Boolean']['output'];
+  /**
+   * Breakdown
+   * Default of a stop's is_breakdown for this reason.
+   */
+  isBreakdown: Scalars['Boolean']['output'];
+  /**
+   * Planned
+   * Default of a stop's is_planned for this reason.
+   */
+  isPlanned: Scalars['Boolean']['output'];
+  /**
+   * Translations
+   * The name per locale.
+   */
+  labels: Scalars['JSON']['output'];
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `DowntimeReason`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Position
+   * Order in pick lists.
+   */
+  position: Scalars['Int']['output'];
+  /** Reason id */
+  rowId: Scalars['UUID']['output'];
+};
+
+
+/**
+ * Downtime reasons
+ * A tenant's reason codes for equipment stops (changeover, no material, breakdown, preventive maintenance, ...), as data.
+ */
+export type DowntimeReasonDowntimeEventsByReasonIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DowntimeEventCondition>;
+  filter?: InputMaybe<DowntimeEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DowntimeEventOrderBy>>;
+};
+
+/**
+ * A condition to be used against `DowntimeReason` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type DowntimeReasonCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `DowntimeReason` values. */
+export type DowntimeReasonConnection = {
+  __typename?: 'DowntimeReasonConnection';
+  /** A list of edges which contains the `DowntimeReason` and cursor to aid in pagination. */
+  edges: Array<DowntimeReasonEdge>;
+  /** A list of `DowntimeReason` objects. */
+  nodes: Array<DowntimeReason>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `DowntimeReason` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `DowntimeReason` edge in the connection. */
+export type DowntimeReasonEdge = {
+  __typename?: 'DowntimeReasonEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `DowntimeReason` at the end of the edge. */
+  node: DowntimeReason;
+};
+
+/** A filter to be used against `DowntimeReason` object types. All fields are combined with a logical ‘and.’ */
+export type DowntimeReasonFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<DowntimeReasonFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `downtimeEventsByReasonId` relation. */
+  downtimeEventsByReasonId?: InputMaybe<DowntimeReasonToManyDowntimeEventFilter>;
+  /** Some related `downtimeEventsByReasonId` exist. */
+  downtimeEventsByReasonIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<DowntimeReasonFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<DowntimeReasonFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `DowntimeReason` */
+export type DowntimeReasonInput = {
+  /**
+   * Code
+   * Stable key in the tenant (lowercase).
+   */
+  code: Scalars['String']['input'];
+  /**
+   * Active
+   * Whether new stops may name it.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Breakdown
+   * Default of a stop's is_breakdown for this reason.
+   */
+  isBreakdown?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Planned
+   * Default of a stop's is_planned for this reason.
+   */
+  isPlanned?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Translations
+   * The name per locale.
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Position
+   * Order in pick lists.
+   */
+  position?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Methods to use when ordering `DowntimeReason`. */
+export type DowntimeReasonOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `DowntimeReason`. Fields that are set will be updated. */
+export type DowntimeReasonPatch = {
+  /**
+   * Code
+   * Stable key in the tenant (lowercase).
+   */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Active
+   * Whether new stops may name it.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Breakdown
+   * Default of a stop's is_breakdown for this reason.
+   */
+  isBreakdown?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Planned
+   * Default of a stop's is_planned for this reason.
+   */
+  isPlanned?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Translations
+   * The name per locale.
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Position
+   * Order in pick lists.
+   */
+  position?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A filter to be used against many `DowntimeEvent` object types. All fields are combined with a logical ‘and.’ */
+export type DowntimeReasonToManyDowntimeEventFilter = {
+  /** Every related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DowntimeEventFilter>;
+  /** No related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DowntimeEventFilter>;
+  /** Some related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DowntimeEventFilter>;
+};
+
+/** All input for the `dryRunRules` mutation. */
+export type DryRunRulesInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  eventType: Scalars['String']['input'];
+  payload?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/** The output of our `dryRunRules` mutation. */
+export type DryRunRulesPayload = {
+  __typename?: 'DryRunRulesPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Array<DryRunRulesRecord>>;
+};
+
+export type DryRunRulesRecord = {
+  __typename?: 'DryRunRulesRecord';
+  actions?: Maybe<Scalars['JSON']['output']>;
+  isActive?: Maybe<Scalars['Boolean']['output']>;
+  matched?: Maybe<Scalars['Boolean']['output']>;
+  ruleId?: Maybe<Scalars['UUID']['output']>;
+  ruleKey?: Maybe<Scalars['String']['output']>;
+  ruleName?: Maybe<Scalars['String']['output']>;
+  wouldFire?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/**
+ * Entity states
+ * Where each entity on a state machine stands: the version it started on and its current state (app.start_state_machine, app.transition). Visible to whoever may read the entity.
+ */
+export type EntityState = Node & {
+  __typename?: 'EntityState';
+  /**
+   * Entered at
+   * When it entered the current state.
+   */
+  enteredAt: Scalars['Datetime']['output'];
+  /**
+   * Entity
+   * The entity.
+   */
+  entityId: Scalars['UUID']['output'];
+  /**
+   * Entity type
+   * What kind of entity.
+   */
+  entityType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Revision
+   * Counts the transitions; of two simultaneous transitions the one that finds it changed is refused (PT409).
+   */
+  revision: Scalars['Int']['output'];
+  /** Row id. */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Started at
+   * When it was put on the machine.
+   */
+  startedAt: Scalars['Datetime']['output'];
+  /**
+   * Started by
+   * Who put it on the machine.
+   */
+  startedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * State
+   * The current state key.
+   */
+  state: Scalars['String']['output'];
+  /** Reads a single `StateMachine` that is related to this `EntityState`. */
+  stateMachineByStateMachineIdAndEntityType?: Maybe<StateMachine>;
+  /**
+   * State machine
+   * The version it started on (kept when newer versions are published).
+   */
+  stateMachineId: Scalars['UUID']['output'];
+  /** Reads a single `StateMachineState` that is related to this `EntityState`. */
+  stateMachineStateByStateMachineIdAndState?: Maybe<StateMachineState>;
+  /** Reads a single `User` that is related to this `EntityState`. */
+  userByStartedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `EntityState` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type EntityStateCondition = {
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `state` field. */
+  state?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `stateMachineId` field. */
+  stateMachineId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `EntityState` values. */
+export type EntityStateConnection = {
+  __typename?: 'EntityStateConnection';
+  /** A list of edges which contains the `EntityState` and cursor to aid in pagination. */
+  edges: Array<EntityStateEdge>;
+  /** A list of `EntityState` objects. */
+  nodes: Array<EntityState>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EntityState` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EntityState` edge in the connection. */
+export type EntityStateEdge = {
+  __typename?: 'EntityStateEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EntityState` at the end of the edge. */
+  node: EntityState;
+};
+
+/** A filter to be used against `EntityState` object types. All fields are combined with a logical ‘and.’ */
+export type EntityStateFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EntityStateFilter>>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EntityStateFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EntityStateFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `state` field. */
+  state?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `stateMachineByStateMachineIdAndEntityType` relation. */
+  stateMachineByStateMachineIdAndEntityType?: InputMaybe<StateMachineFilter>;
+  /** Filter by the object’s `stateMachineId` field. */
+  stateMachineId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stateMachineStateByStateMachineIdAndState` relation. */
+  stateMachineStateByStateMachineIdAndState?: InputMaybe<StateMachineStateFilter>;
+  /** Filter by the object’s `userByStartedBy` relation. */
+  userByStartedBy?: InputMaybe<UserFilter>;
+  /** A related `userByStartedBy` exists. */
+  userByStartedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * Entity state history
+ * Every start, transition and migration of an entity on a state machine: who, when, from, to, why, and the electronic signature where the transition needs one. Append-only.
+ */
+export type EntityStateHistory = Node & {
+  __typename?: 'EntityStateHistory';
+  /**
+   * Entity
+   * The entity.
+   */
+  entityId: Scalars['UUID']['output'];
+  /**
+   * Entity type
+   * What kind of entity.
+   */
+  entityType: Scalars['String']['output'];
+  /**
+   * From
+   * The state left; empty when the entity started.
+   */
+  fromState?: Maybe<Scalars['String']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Reason
+   * Why, as the person said.
+   */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Entry id. */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Electronic signature
+   * {meaning, reason, payload (what was signed: entity, transition, signer, time), payload_sha256}; empty when the transition needs none.
+   */
+  signature?: Maybe<Scalars['JSON']['output']>;
+  /** Reads a single `StateMachine` that is related to this `EntityStateHistory`. */
+  stateMachineByStateMachineIdAndEntityType?: Maybe<StateMachine>;
+  /**
+   * State machine
+   * The version the entity was on after this entry.
+   */
+  stateMachineId: Scalars['UUID']['output'];
+  /**
+   * To
+   * The state entered.
+   */
+  toState: Scalars['String']['output'];
+  /**
+   * At
+   * When.
+   */
+  transitionedAt: Scalars['Datetime']['output'];
+  /**
+   * By
+   * Who.
+   */
+  transitionedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `User` that is related to this `EntityStateHistory`. */
+  userByTransitionedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `EntityStateHistory` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type EntityStateHistoryCondition = {
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `stateMachineId` field. */
+  stateMachineId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `transitionedAt` field. */
+  transitionedAt?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/** A connection to a list of `EntityStateHistory` values. */
+export type EntityStateHistoryConnection = {
+  __typename?: 'EntityStateHistoryConnection';
+  /** A list of edges which contains the `EntityStateHistory` and cursor to aid in pagination. */
+  edges: Array<EntityStateHistoryEdge>;
+  /** A list of `EntityStateHistory` objects. */
+  nodes: Array<EntityStateHistory>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EntityStateHistory` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EntityStateHistory` edge in the connection. */
+export type EntityStateHistoryEdge = {
+  __typename?: 'EntityStateHistoryEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EntityStateHistory` at the end of the edge. */
+  node: EntityStateHistory;
+};
+
+/** A filter to be used against `EntityStateHistory` object types. All fields are combined with a logical ‘and.’ */
+export type EntityStateHistoryFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EntityStateHistoryFilter>>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EntityStateHistoryFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EntityStateHistoryFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stateMachineByStateMachineIdAndEntityType` relation. */
+  stateMachineByStateMachineIdAndEntityType?: InputMaybe<StateMachineFilter>;
+  /** Filter by the object’s `stateMachineId` field. */
+  stateMachineId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `transitionedAt` field. */
+  transitionedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `userByTransitionedBy` relation. */
+  userByTransitionedBy?: InputMaybe<UserFilter>;
+  /** A related `userByTransitionedBy` exists. */
+  userByTransitionedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `EntityStateHistory`. */
+export type EntityStateHistoryOrderBy =
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'STATE_MACHINE_ID_ASC'
+  | 'STATE_MACHINE_ID_DESC'
+  | 'TRANSITIONED_AT_ASC'
+  | 'TRANSITIONED_AT_DESC';
+
+/** Methods to use when ordering `EntityState`. */
+export type EntityStateOrderBy =
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'STATE_ASC'
+  | 'STATE_DESC'
+  | 'STATE_MACHINE_ID_ASC'
+  | 'STATE_MACHINE_ID_DESC';
+
+/**
+ * Tags on entities
+ * Which tag is on which entity (any registered type: GET /entity_types). Read by whoever may read the entity; put on and taken off by holders of tag.apply who may read it. Filter: GET /entity_tags?tag_id=eq.<tag>&entity_type=eq.project. Deleting the entity or the tag deletes the row.
+ */
+export type EntityTag = Node & {
+  __typename?: 'EntityTag';
+  /** The entity (its id in its own table). */
+  entityId: Scalars['UUID']['output'];
+  /** Entity type (entity_types.entity_type, e.g. project). */
+  entityType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Tenant (filled from the token when left out). */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Tag` that is related to this `EntityTag`. */
+  tag?: Maybe<Tag>;
+  /** The tag (tags.id). */
+  tagId: Scalars['UUID']['output'];
+  /** When. */
+  taggedAt: Scalars['Datetime']['output'];
+  /** Who put the tag on (set by the server). */
+  taggedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `User` that is related to this `EntityTag`. */
+  userByTaggedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `EntityTag` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type EntityTagCondition = {
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `tagId` field. */
+  tagId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `taggedBy` field. */
+  taggedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `EntityTag` values. */
+export type EntityTagConnection = {
+  __typename?: 'EntityTagConnection';
+  /** A list of edges which contains the `EntityTag` and cursor to aid in pagination. */
+  edges: Array<EntityTagEdge>;
+  /** A list of `EntityTag` objects. */
+  nodes: Array<EntityTag>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EntityTag` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EntityTag` edge in the connection. */
+export type EntityTagEdge = {
+  __typename?: 'EntityTagEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EntityTag` at the end of the edge. */
+  node: EntityTag;
+};
+
+/** A filter to be used against `EntityTag` object types. All fields are combined with a logical ‘and.’ */
+export type EntityTagFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EntityTagFilter>>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EntityTagFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EntityTagFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `tag` relation. */
+  tag?: InputMaybe<TagFilter>;
+  /** Filter by the object’s `tagId` field. */
+  tagId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `taggedBy` field. */
+  taggedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByTaggedBy` relation. */
+  userByTaggedBy?: InputMaybe<UserFilter>;
+  /** A related `userByTaggedBy` exists. */
+  userByTaggedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `EntityTag` */
+export type EntityTagInput = {
+  /** The entity (its id in its own table). */
+  entityId: Scalars['UUID']['input'];
+  /** Entity type (entity_types.entity_type, e.g. project). */
+  entityType: Scalars['String']['input'];
+  /** Tenant (filled from the token when left out). */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** The tag (tags.id). */
+  tagId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `EntityTag`. */
+export type EntityTagOrderBy =
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'TAGGED_BY_ASC'
+  | 'TAGGED_BY_DESC'
+  | 'TAG_ID_ASC'
+  | 'TAG_ID_DESC';
+
+/**
+ * Entity types
+ * The entity types the platform blocks (custom fields, state machines, tags, comments, attachments, search) work on.
+ */
+export type EntityType = {
+  __typename?: 'EntityType';
+  /** Name used in entity_type arguments and columns (e.g. project). */
+  entityType?: Maybe<Scalars['String']['output']>;
+  /** What people call it (e.g. Project). */
+  label?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A condition to be used against `EntityType` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type EntityTypeCondition = {
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `label` field. */
+  label?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `EntityType` values. */
+export type EntityTypeConnection = {
+  __typename?: 'EntityTypeConnection';
+  /** A list of edges which contains the `EntityType` and cursor to aid in pagination. */
+  edges: Array<EntityTypeEdge>;
+  /** A list of `EntityType` objects. */
+  nodes: Array<EntityType>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EntityType` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EntityType` edge in the connection. */
+export type EntityTypeEdge = {
+  __typename?: 'EntityTypeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EntityType` at the end of the edge. */
+  node: EntityType;
+};
+
+/** A filter to be used against `EntityType` object types. All fields are combined with a logical ‘and.’ */
+export type EntityTypeFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EntityTypeFilter>>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `label` field. */
+  label?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EntityTypeFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EntityTypeFilter>>;
+};
+
+/** Methods to use when ordering `EntityType`. */
+export type EntityTypeOrderBy =
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'LABEL_ASC'
+  | 'LABEL_DESC'
+  | 'NATURAL';
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
+export type Equipment = Node & {
+  __typename?: 'Equipment';
+  /** Reads and enables pagination through a set of `Calibration`. */
+  calibrations: CalibrationConnection;
+  /** Reads and enables pagination through a set of `Equipment`. */
+  childEquipments: EquipmentConnection;
+  /** Reads a single `EquipmentClass` that is related to this `Equipment`. */
+  class?: Maybe<EquipmentClass>;
+  /**
+   * Class
+   * The equipment class (equipment_classes.id): whether it needs calibration.
+   */
+  classId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `DowntimeEvent`. */
+  downtimeEvents: DowntimeEventConnection;
+  /**
+   * Equipment number
+   * Human id (EQ-000123), the next of the tenant when not sent.
+   */
+  equipmentNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `EquipmentUse`. */
+  equipmentUses: EquipmentUseConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Location
+   * Where on the site (room, line, cabinet).
+   */
+  location?: Maybe<Scalars['String']['output']>;
+  /** Manufacturer */
+  manufacturer?: Maybe<Scalars['String']['output']>;
+  /** Model */
+  model?: Maybe<Scalars['String']['output']>;
+  /** Name */
+  name: Scalars['String']['output'];
+  /** Notes */
+  notes: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Equipment`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Equipment` that is related to this `Equipment`. */
+  parent?: Maybe<Equipment>;
+  /**
+   * Parent
+   * The equipment it is part of (a spindle of a machine); no cycles.
+   */
+  parentId?: Maybe<Scalars['UUID']['output']>;
+  /** Equipment id */
+  rowId: Scalars['UUID']['output'];
+  /** Serial number */
+  serialNumber?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Site` that is related to this `Equipment`. */
+  site?: Maybe<Site>;
+  /**
+   * Site
+   * Where it is (sites.id); empty for equipment of the whole organization.
+   */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Status
+   * in_service, out_of_service, under_maintenance or retired; only in_service equipment may be used.
+   */
+  status: EquipmentStatus;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Equipment`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
+export type EquipmentCalibrationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CalibrationCondition>;
+  filter?: InputMaybe<CalibrationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CalibrationOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
+export type EquipmentChildEquipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentCondition>;
+  filter?: InputMaybe<EquipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
+export type EquipmentDowntimeEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DowntimeEventCondition>;
+  filter?: InputMaybe<DowntimeEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DowntimeEventOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
+export type EquipmentEquipmentUsesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentUseCondition>;
+  filter?: InputMaybe<EquipmentUseFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentUseOrderBy>>;
+};
+
+/**
+ * Calibration status
+ * Every piece of equipment the caller may see with its calibration status now (calibrated, due_soon, overdue, failed, not_yet_valid, never_calibrated, not_required) and whether it may be used.
+ */
+export type EquipmentCalibrationStatus = Node & {
+  __typename?: 'EquipmentCalibrationStatus';
+  /** Latest calibration */
+  calibrationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Calibration status
+   * calibrated, due_soon, overdue, failed, not_yet_valid, never_calibrated or not_required.
+   */
+  calibrationStatus?: Maybe<Scalars['String']['output']>;
+  /**
+   * Due soon from
+   * When it becomes due soon.
+   */
+  dueSoonFrom?: Maybe<Scalars['Datetime']['output']>;
+  /** Equipment */
+  equipmentId: Scalars['UUID']['output'];
+  /** Equipment number */
+  equipmentNumber?: Maybe<Scalars['String']['output']>;
+  /** Equipment status */
+  equipmentStatus?: Maybe<EquipmentStatus>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Usable
+   * In service and, where required, calibrated now.
+   */
+  isUsable?: Maybe<Scalars['Boolean']['output']>;
+  /** Name */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Requires calibration
+   * From its class.
+   */
+  requiresCalibration?: Maybe<Scalars['Boolean']['output']>;
+  /** Site */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Valid to
+   * End of the latest calibration's validity.
+   */
+  validTo?: Maybe<Scalars['Datetime']['output']>;
+};
+
+/**
+ * A condition to be used against `EquipmentCalibrationStatus` object types. All
+ * fields are tested for equality and combined with a logical ‘and.’
+ */
+export type EquipmentCalibrationStatusCondition = {
+  /** Checks for equality with the object’s `calibrationId` field. */
+  calibrationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `calibrationStatus` field. */
+  calibrationStatus?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `dueSoonFrom` field. */
+  dueSoonFrom?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `equipmentStatus` field. */
+  equipmentStatus?: InputMaybe<EquipmentStatus>;
+  /** Checks for equality with the object’s `isUsable` field. */
+  isUsable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `name` field. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `requiresCalibration` field. */
+  requiresCalibration?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `validTo` field. */
+  validTo?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/** A connection to a list of `EquipmentCalibrationStatus` values. */
+export type EquipmentCalibrationStatusConnection = {
+  __typename?: 'EquipmentCalibrationStatusConnection';
+  /** A list of edges which contains the `EquipmentCalibrationStatus` and cursor to aid in pagination. */
+  edges: Array<EquipmentCalibrationStatusEdge>;
+  /** A list of `EquipmentCalibrationStatus` objects. */
+  nodes: Array<EquipmentCalibrationStatus>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EquipmentCalibrationStatus` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EquipmentCalibrationStatus` edge in the connection. */
+export type EquipmentCalibrationStatusEdge = {
+  __typename?: 'EquipmentCalibrationStatusEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EquipmentCalibrationStatus` at the end of the edge. */
+  node: EquipmentCalibrationStatus;
+};
+
+/** A filter to be used against `EquipmentCalibrationStatus` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentCalibrationStatusFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EquipmentCalibrationStatusFilter>>;
+  /** Filter by the object’s `calibrationId` field. */
+  calibrationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `calibrationStatus` field. */
+  calibrationStatus?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `dueSoonFrom` field. */
+  dueSoonFrom?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipmentStatus` field. */
+  equipmentStatus?: InputMaybe<EquipmentStatusFilter>;
+  /** Filter by the object’s `isUsable` field. */
+  isUsable?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EquipmentCalibrationStatusFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EquipmentCalibrationStatusFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `requiresCalibration` field. */
+  requiresCalibration?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `validTo` field. */
+  validTo?: InputMaybe<DatetimeFilter>;
+};
+
+/** Methods to use when ordering `EquipmentCalibrationStatus`. */
+export type EquipmentCalibrationStatusOrderBy =
+  | 'CALIBRATION_ID_ASC'
+  | 'CALIBRATION_ID_DESC'
+  | 'CALIBRATION_STATUS_ASC'
+  | 'CALIBRATION_STATUS_DESC'
+  | 'DUE_SOON_FROM_ASC'
+  | 'DUE_SOON_FROM_DESC'
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'EQUIPMENT_NUMBER_ASC'
+  | 'EQUIPMENT_NUMBER_DESC'
+  | 'NAME_ASC'
+  | 'NAME_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'VALID_TO_ASC'
+  | 'VALID_TO_DESC';
+
+/**
+ * Equipment classes
+ * A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
+ */
+export type EquipmentClass = Node & {
+  __typename?: 'EquipmentClass';
+  /**
+   * Calibration interval
+   * Days a calibration stays valid when its valid_to is not sent; required when calibration is.
+   */
+  calibrationIntervalDays?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Code
+   * Stable key of the class in the tenant (lowercase, e.g. balance).
+   */
+  code: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Due-soon window
+   * Days before valid_to from which a calibration is due soon (and its holders are notified).
+   */
+  dueSoonDays: Scalars['Int']['output'];
+  /** Reads and enables pagination through a set of `Equipment`. */
+  equipmentByClassId: EquipmentConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Active
+   * Whether new equipment may be of the class.
+   */
+  isActive: Scalars['Boolean']['output'];
+  /**
+   * Kind
+   * instrument, gauge, machine, component, tool or other.
+   */
+  kind: EquipmentKind;
+  /**
+   * Translations
+   * The name per locale ({"de": "Waage"}).
+   */
+  labels: Scalars['JSON']['output'];
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `EquipmentClass`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Requires calibration
+   * Whether equipment of the class may only be used while calibrated.
+   */
+  requiresCalibration: Scalars['Boolean']['output'];
+  /** Class id */
+  rowId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Equipment classes
+ * A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
+ */
+export type EquipmentClassEquipmentByClassIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentCondition>;
+  filter?: InputMaybe<EquipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentOrderBy>>;
+};
+
+/**
+ * A condition to be used against `EquipmentClass` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type EquipmentClassCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `EquipmentClass` values. */
+export type EquipmentClassConnection = {
+  __typename?: 'EquipmentClassConnection';
+  /** A list of edges which contains the `EquipmentClass` and cursor to aid in pagination. */
+  edges: Array<EquipmentClassEdge>;
+  /** A list of `EquipmentClass` objects. */
+  nodes: Array<EquipmentClass>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EquipmentClass` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EquipmentClass` edge in the connection. */
+export type EquipmentClassEdge = {
+  __typename?: 'EquipmentClassEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EquipmentClass` at the end of the edge. */
+  node: EquipmentClass;
+};
+
+/** A filter to be used against `EquipmentClass` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentClassFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EquipmentClassFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipmentByClassId` relation. */
+  equipmentByClassId?: InputMaybe<EquipmentClassToManyEquipmentFilter>;
+  /** Some related `equipmentByClassId` exist. */
+  equipmentByClassIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<EquipmentClassFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EquipmentClassFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `EquipmentClass` */
+export type EquipmentClassInput = {
+  /**
+   * Calibration interval
+   * Days a calibration stays valid when its valid_to is not sent; required when calibration is.
+   */
+  calibrationIntervalDays?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Code
+   * Stable key of the class in the tenant (lowercase, e.g. balance).
+   */
+  code: Scalars['String']['input'];
+  /**
+   * Due-soon window
+   * Days before valid_to from which a calibration is due soon (and its holders are notified).
+   */
+  dueSoonDays?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Active
+   * Whether new equipment may be of the class.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Kind
+   * instrument, gauge, machine, component, tool or other.
+   */
+  kind?: InputMaybe<EquipmentKind>;
+  /**
+   * Translations
+   * The name per locale ({"de": "Waage"}).
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Requires calibration
+   * Whether equipment of the class may only be used while calibrated.
+   */
+  requiresCalibration?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `EquipmentClass`. */
+export type EquipmentClassOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `EquipmentClass`. Fields that are set will be updated. */
+export type EquipmentClassPatch = {
+  /**
+   * Calibration interval
+   * Days a calibration stays valid when its valid_to is not sent; required when calibration is.
+   */
+  calibrationIntervalDays?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Code
+   * Stable key of the class in the tenant (lowercase, e.g. balance).
+   */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Due-soon window
+   * Days before valid_to from which a calibration is due soon (and its holders are notified).
+   */
+  dueSoonDays?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Active
+   * Whether new equipment may be of the class.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Kind
+   * instrument, gauge, machine, component, tool or other.
+   */
+  kind?: InputMaybe<EquipmentKind>;
+  /**
+   * Translations
+   * The name per locale ({"de": "Waage"}).
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Requires calibration
+   * Whether equipment of the class may only be used while calibrated.
+   */
+  requiresCalibration?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** A filter to be used against many `Equipment` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentClassToManyEquipmentFilter = {
+  /** Every related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentFilter>;
+  /** No related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentFilter>;
+  /** Some related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentFilter>;
+};
+
+/**
+ * A condition to be used against `Equipment` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type EquipmentCondition = {
+  /** Checks for equality with the object’s `classId` field. */
+  classId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `parentId` field. */
+  parentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Equipment` values. */
+export type EquipmentConnection = {
+  __typename?: 'EquipmentConnection';
+  /** A list of edges which contains the `Equipment` and cursor to aid in pagination. */
+  edges: Array<EquipmentEdge>;
+  /** A list of `Equipment` objects. */
+  nodes: Array<Equipment>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Equipment` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Equipment` edge in the connection. */
+export type EquipmentEdge = {
+  __typename?: 'EquipmentEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Equipment` at the end of the edge. */
+  node: Equipment;
+};
+
+/** A filter to be used against `Equipment` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EquipmentFilter>>;
+  /** Filter by the object’s `calibrations` relation. */
+  calibrations?: InputMaybe<EquipmentToManyCalibrationFilter>;
+  /** Some related `calibrations` exist. */
+  calibrationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `childEquipments` relation. */
+  childEquipments?: InputMaybe<EquipmentToManyEquipmentFilter>;
+  /** Some related `childEquipments` exist. */
+  childEquipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `class` relation. */
+  class?: InputMaybe<EquipmentClassFilter>;
+  /** Filter by the object’s `classId` field. */
+  classId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `downtimeEvents` relation. */
+  downtimeEvents?: InputMaybe<EquipmentToManyDowntimeEventFilter>;
+  /** Some related `downtimeEvents` exist. */
+  downtimeEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipmentUses` relation. */
+  equipmentUses?: InputMaybe<EquipmentToManyEquipmentUseFilter>;
+  /** Some related `equipmentUses` exist. */
+  equipmentUsesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<EquipmentFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EquipmentFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `parent` relation. */
+  parent?: InputMaybe<EquipmentFilter>;
+  /** A related `parent` exists. */
+  parentExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `parentId` field. */
+  parentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** A related `site` exists. */
+  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `Equipment` */
+export type EquipmentInput = {
+  /**
+   * Class
+   * The equipment class (equipment_classes.id): whether it needs calibration.
+   */
+  classId: Scalars['UUID']['input'];
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Equipment number
+   * Human id (EQ-000123), the next of the tenant when not sent.
+   */
+  equipmentNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Location
+   * Where on the site (room, line, cabinet).
+   */
+  location?: InputMaybe<Scalars['String']['input']>;
+  /** Manufacturer */
+  manufacturer?: InputMaybe<Scalars['String']['input']>;
+  /** Model */
+  model?: InputMaybe<Scalars['String']['input']>;
+  /** Name */
+  name: Scalars['String']['input'];
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Parent
+   * The equipment it is part of (a spindle of a machine); no cycles.
+   */
+  parentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Serial number */
+  serialNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Site
+   * Where it is (sites.id); empty for equipment of the whole organization.
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Status
+   * in_service, out_of_service, under_maintenance or retired; only in_service equipment may be used.
+   */
+  status?: InputMaybe<EquipmentStatus>;
+};
+
+/** What sort of physical thing a class of equipment is. */
+export type EquipmentKind =
+  | 'component'
+  | 'gauge'
+  | 'instrument'
+  | 'machine'
+  | 'other'
+  | 'tool';
+
+/** Methods to use when ordering `Equipment`. */
+export type EquipmentOrderBy =
+  | 'CLASS_ID_ASC'
+  | 'CLASS_ID_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'EQUIPMENT_NUMBER_ASC'
+  | 'EQUIPMENT_NUMBER_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PARENT_ID_ASC'
+  | 'PARENT_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** Represents an update to a `Equipment`. Fields that are set will be updated. */
+export type EquipmentPatch = {
+  /**
+   * Class
+   * The equipment class (equipment_classes.id): whether it needs calibration.
+   */
+  classId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Equipment number
+   * Human id (EQ-000123), the next of the tenant when not sent.
+   */
+  equipmentNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Location
+   * Where on the site (room, line, cabinet).
+   */
+  location?: InputMaybe<Scalars['String']['input']>;
+  /** Manufacturer */
+  manufacturer?: InputMaybe<Scalars['String']['input']>;
+  /** Model */
+  model?: InputMaybe<Scalars['String']['input']>;
+  /** Name */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Parent
+   * The equipment it is part of (a spindle of a machine); no cycles.
+   */
+  parentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Serial number */
+  serialNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Site
+   * Where it is (sites.id); empty for equipment of the whole organization.
+   */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Status
+   * in_service, out_of_service, under_maintenance or retired; only in_service equipment may be used.
+   */
+  status?: InputMaybe<EquipmentStatus>;
+};
+
+/** A connection to a list of `EquipmentReliabilityRecord` values. */
+export type EquipmentReliabilityConnection = {
+  __typename?: 'EquipmentReliabilityConnection';
+  /** A list of edges which contains the `EquipmentReliabilityRecord` and cursor to aid in pagination. */
+  edges: Array<EquipmentReliabilityEdge>;
+  /** A list of `EquipmentReliabilityRecord` objects. */
+  nodes: Array<EquipmentReliabilityRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EquipmentReliabilityRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EquipmentReliabilityRecord` edge in the connection. */
+export type EquipmentReliabilityEdge = {
+  __typename?: 'EquipmentReliabilityEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EquipmentReliabilityRecord` at the end of the edge. */
+  node: EquipmentReliabilityRecord;
+};
+
+export type EquipmentReliabilityRecord = {
+  __typename?: 'EquipmentReliabilityRecord';
+  breakdownDowntimeHours?: Maybe<Scalars['BigFloat']['output']>;
+  breakdowns?: Maybe<Scalars['Int']['output']>;
+  downtimeHours?: Maybe<Scalars['BigFloat']['output']>;
+  mtbfHours?: Maybe<Scalars['BigFloat']['output']>;
+  mttrHours?: Maybe<Scalars['BigFloat']['output']>;
+  periodHours?: Maybe<Scalars['BigFloat']['output']>;
+  scheduledDowntimeHours?: Maybe<Scalars['BigFloat']['output']>;
+  stops?: Maybe<Scalars['Int']['output']>;
+  unplannedDowntimeHours?: Maybe<Scalars['BigFloat']['output']>;
+  uptimeHours?: Maybe<Scalars['BigFloat']['output']>;
+};
+
+/** A filter to be used against `EquipmentReliabilityRecord` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentReliabilityRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EquipmentReliabilityRecordFilter>>;
+  /** Filter by the object’s `breakdownDowntimeHours` field. */
+  breakdownDowntimeHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `breakdowns` field. */
+  breakdowns?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `downtimeHours` field. */
+  downtimeHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `mtbfHours` field. */
+  mtbfHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `mttrHours` field. */
+  mttrHours?: InputMaybe<BigFloatFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EquipmentReliabilityRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EquipmentReliabilityRecordFilter>>;
+  /** Filter by the object’s `periodHours` field. */
+  periodHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `scheduledDowntimeHours` field. */
+  scheduledDowntimeHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `stops` field. */
+  stops?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `unplannedDowntimeHours` field. */
+  unplannedDowntimeHours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `uptimeHours` field. */
+  uptimeHours?: InputMaybe<BigFloatFilter>;
+};
+
+/** Whether equipment may be used: only in_service equipment is. */
+export type EquipmentStatus =
+  | 'in_service'
+  | 'out_of_service'
+  | 'retired'
+  | 'under_maintenance';
+
+/** A filter to be used against EquipmentStatus fields. All fields are combined with a logical ‘and.’ */
+export type EquipmentStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<EquipmentStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<EquipmentStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<EquipmentStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<EquipmentStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<EquipmentStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<EquipmentStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<EquipmentStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<EquipmentStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<EquipmentStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<EquipmentStatus>>;
+};
+
+/** A filter to be used against many `Calibration` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyCalibrationFilter = {
+  /** Every related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CalibrationFilter>;
+  /** No related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CalibrationFilter>;
+  /** Some related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CalibrationFilter>;
+};
+
+/** A filter to be used against many `DowntimeEvent` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyDowntimeEventFilter = {
+  /** Every related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DowntimeEventFilter>;
+  /** No related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DowntimeEventFilter>;
+  /** Some related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DowntimeEventFilter>;
+};
+
+/** A filter to be used against many `Equipment` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyEquipmentFilter = {
+  /** Every related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentFilter>;
+  /** No related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentFilter>;
+  /** Some related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentFilter>;
+};
+
+/** A filter to be used against many `EquipmentUse` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyEquipmentUseFilter = {
+  /** Every related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentUseFilter>;
+  /** No related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentUseFilter>;
+  /** Some related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentUseFilter>;
+};
+
+/** A connection to a list of `EquipmentTreeRecord` values. */
+export type EquipmentTreeConnection = {
+  __typename?: 'EquipmentTreeConnection';
+  /** A list of edges which contains the `EquipmentTreeRecord` and cursor to aid in pagination. */
+  edges: Array<EquipmentTreeEdge>;
+  /** A list of `EquipmentTreeRecord` objects. */
+  nodes: Array<EquipmentTreeRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EquipmentTreeRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EquipmentTreeRecord` edge in the connection. */
+export type EquipmentTreeEdge = {
+  __typename?: 'EquipmentTreeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EquipmentTreeRecord` at the end of the edge. */
+  node: EquipmentTreeRecord;
+};
+
+export type EquipmentTreeRecord = {
+  __typename?: 'EquipmentTreeRecord';
+  depth?: Maybe<Scalars['Int']['output']>;
+  equipmentNumber?: Maybe<Scalars['String']['output']>;
+  id?: Maybe<Scalars['UUID']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  parentId?: Maybe<Scalars['UUID']['output']>;
+  path?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  status?: Maybe<EquipmentStatus>;
+};
+
+/** A filter to be used against `EquipmentTreeRecord` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentTreeRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EquipmentTreeRecordFilter>>;
+  /** Filter by the object’s `depth` field. */
+  depth?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `equipmentNumber` field. */
+  equipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `id` field. */
+  id?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EquipmentTreeRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EquipmentTreeRecordFilter>>;
+  /** Filter by the object’s `parentId` field. */
+  parentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `path` field. */
+  path?: InputMaybe<StringListFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<EquipmentStatusFilter>;
+};
+
+/**
+ * Equipment uses
+ * What was recorded with which equipment: a result, measurement or inspection (any registered entity) taken with it. Refused when the equipment is not usable then (not in service, or not calibrated where its class requires it). Never changed; deleted with the record it is about.
+ */
+export type EquipmentUse = Node & {
+  __typename?: 'EquipmentUse';
+  /**
+   * Entity
+   * The record taken with the equipment.
+   */
+  entityId: Scalars['UUID']['output'];
+  /**
+   * Entity type
+   * What was recorded with it (GET /entity_types).
+   */
+  entityType: Scalars['String']['output'];
+  /** Reads a single `Equipment` that is related to this `EquipmentUse`. */
+  equipment?: Maybe<Equipment>;
+  /**
+   * Equipment
+   * The equipment used (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `EquipmentUse`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Recorded at */
+  recordedAt: Scalars['Datetime']['output'];
+  /** Use id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Used at
+   * When the equipment was used; defaults to now.
+   */
+  usedAt: Scalars['Datetime']['output'];
+  /**
+   * Used by
+   * Who used it; the caller.
+   */
+  usedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `User` that is related to this `EquipmentUse`. */
+  userByUsedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `EquipmentUse` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type EquipmentUseCondition = {
+  /** Checks for equality with the object’s `entityId` field. */
+  entityId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `usedAt` field. */
+  usedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `usedBy` field. */
+  usedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `EquipmentUse` values. */
+export type EquipmentUseConnection = {
+  __typename?: 'EquipmentUseConnection';
+  /** A list of edges which contains the `EquipmentUse` and cursor to aid in pagination. */
+  edges: Array<EquipmentUseEdge>;
+  /** A list of `EquipmentUse` objects. */
+  nodes: Array<EquipmentUse>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EquipmentUse` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EquipmentUse` edge in the connection. */
+export type EquipmentUseEdge = {
+  __typename?: 'EquipmentUseEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EquipmentUse` at the end of the edge. */
+  node: EquipmentUse;
+};
+
+/** A filter to be used against `EquipmentUse` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentUseFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EquipmentUseFilter>>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipment` relation. */
+  equipment?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `equipmentId` field. */
+  equipmentId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EquipmentUseFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EquipmentUseFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `usedAt` field. */
+  usedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `usedBy` field. */
+  usedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByUsedBy` relation. */
+  userByUsedBy?: InputMaybe<UserFilter>;
+  /** A related `userByUsedBy` exists. */
+  userByUsedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `EquipmentUse` */
+export type EquipmentUseInput = {
+  /**
+   * Entity
+   * The record taken with the equipment.
+   */
+  entityId: Scalars['UUID']['input'];
+  /**
+   * Entity type
+   * What was recorded with it (GET /entity_types).
+   */
+  entityType: Scalars['String']['input'];
+  /**
+   * Equipment
+   * The equipment used (equipment.id).
+   */
+  equipmentId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Recorded at */
+  recordedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Used at
+   * When the equipment was used; defaults to now.
+   */
+  usedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Used by
+   * Who used it; the caller.
+   */
+  usedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** Methods to use when ordering `EquipmentUse`. */
+export type EquipmentUseOrderBy =
+  | 'ENTITY_ID_ASC'
+  | 'ENTITY_ID_DESC'
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'EQUIPMENT_ID_ASC'
+  | 'EQUIPMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'USED_AT_ASC'
+  | 'USED_AT_DESC'
+  | 'USED_BY_ASC'
+  | 'USED_BY_DESC';
+
+/** A connection to a list of `EquipmentUsesSinceLastGoodCalibrationRecord` values. */
+export type EquipmentUsesSinceLastGoodCalibrationConnection = {
+  __typename?: 'EquipmentUsesSinceLastGoodCalibrationConnection';
+  /** A list of edges which contains the `EquipmentUsesSinceLastGoodCalibrationRecord` and cursor to aid in pagination. */
+  edges: Array<EquipmentUsesSinceLastGoodCalibrationEdge>;
+  /** A list of `EquipmentUsesSinceLastGoodCalibrationRecord` objects. */
+  nodes: Array<EquipmentUsesSinceLastGoodCalibrationRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `EquipmentUsesSinceLastGoodCalibrationRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `EquipmentUsesSinceLastGoodCalibrationRecord` edge in the connection. */
+export type EquipmentUsesSinceLastGoodCalibrationEdge = {
+  __typename?: 'EquipmentUsesSinceLastGoodCalibrationEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `EquipmentUsesSinceLastGoodCalibrationRecord` at the end of the edge. */
+  node: EquipmentUsesSinceLastGoodCalibrationRecord;
+};
+
+export type EquipmentUsesSinceLastGoodCalibrationRecord = {
+  __typename?: 'EquipmentUsesSinceLastGoodCalibrationRecord';
+  entityId?: Maybe<Scalars['UUID']['output']>;
+  entityTitle?: Maybe<Scalars['String']['output']>;
+  entityType?: Maybe<Scalars['String']['output']>;
+  lastGoodCalibrationAt?: Maybe<Scalars['Datetime']['output']>;
+  lastGoodCalibrationId?: Maybe<Scalars['UUID']['output']>;
+  useId?: Maybe<Scalars['UUID']['output']>;
+  usedAt?: Maybe<Scalars['Datetime']['output']>;
+  usedBy?: Maybe<Scalars['UUID']['output']>;
+};
+
+/** A filter to be used against `EquipmentUsesSinceLastGoodCalibrationRecord` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentUsesSinceLastGoodCalibrationRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<EquipmentUsesSinceLastGoodCalibrationRecordFilter>>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityTitle` field. */
+  entityTitle?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `lastGoodCalibrationAt` field. */
+  lastGoodCalibrationAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `lastGoodCalibrationId` field. */
+  lastGoodCalibrationId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<EquipmentUsesSinceLastGoodCalibrationRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<EquipmentUsesSinceLastGoodCalibrationRecordFilter>>;
+  /** Filter by the object’s `useId` field. */
+  useId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `usedAt` field. */
+  usedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `usedBy` field. */
+  usedBy?: InputMaybe<UuidFilter>;
+};
+
+/** All input for the `erasePersonalData` mutation. */
+export type ErasePersonalDataInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+  userId: Scalars['UUID']['input'];
+};
+
+/** The output of our `erasePersonalData` mutation. */
+export type ErasePersonalDataPayload = {
+  __typename?: 'ErasePersonalDataPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `PersonalDataRequest`. May be used by Relay 1. */
+  personalDataRequestEdge?: Maybe<PersonalDataRequestEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<PersonalDataRequest>;
+};
+
+
+/** The output of our `erasePersonalData` mutation. */
+export type ErasePersonalDataPayloadPersonalDataRequestEdgeArgs = {
+  orderBy?: Array<PersonalDataRequestOrderBy>;
 };
 
 /** All input for the `escalateOverdueApprovals` mutation. */
@@ -5615,6 +12547,221 @@ export type ExitCriterionWaiverOrderBy =
   | 'ROW_ID_ASC'
   | 'ROW_ID_DESC';
 
+/** All input for the `exportPersonalData` mutation. */
+export type ExportPersonalDataInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  userId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** The output of our `exportPersonalData` mutation. */
+export type ExportPersonalDataPayload = {
+  __typename?: 'ExportPersonalDataPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['JSON']['output']>;
+};
+
+/**
+ * Feature flags
+ * Every feature flag with the value in force in the tenant (its own, else the default). Set one with POST /tenant_feature_flags (organization.manage_features); delete it to go back to the default.
+ */
+export type FeatureFlag = Node & {
+  __typename?: 'FeatureFlag';
+  /**
+   * Allowed values
+   * The values an enum flag takes.
+   */
+  allowedValues?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  /**
+   * Default
+   * The platform default.
+   */
+  defaultValue?: Maybe<Scalars['JSON']['output']>;
+  /**
+   * Description
+   * What the flag changes.
+   */
+  description?: Maybe<Scalars['String']['output']>;
+  /**
+   * Flag
+   * The flag's key (glp_esignatures_required).
+   */
+  flagKey: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Set by the tenant
+   * Whether the tenant set its own value.
+   */
+  isSet?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Maximum
+   * The largest value of an integer flag, when bounded.
+   */
+  maximum?: Maybe<Scalars['BigInt']['output']>;
+  /**
+   * Minimum
+   * The smallest value of an integer flag, when bounded.
+   */
+  minimum?: Maybe<Scalars['BigInt']['output']>;
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Changed at
+   * When the tenant last set it.
+   */
+  updatedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Changed by
+   * Who last set it.
+   */
+  updatedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Value
+   * The value in force: the tenant's own, else the default.
+   */
+  value?: Maybe<Scalars['JSON']['output']>;
+  /**
+   * Type
+   * boolean, integer, text or enum.
+   */
+  valueType?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A condition to be used against `FeatureFlag` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type FeatureFlagCondition = {
+  /** Checks for equality with the object’s `description` field. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `flagKey` field. */
+  flagKey?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `isSet` field. */
+  isSet?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `maximum` field. */
+  maximum?: InputMaybe<Scalars['BigInt']['input']>;
+  /** Checks for equality with the object’s `minimum` field. */
+  minimum?: InputMaybe<Scalars['BigInt']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `updatedAt` field. */
+  updatedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `updatedBy` field. */
+  updatedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `valueType` field. */
+  valueType?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `FeatureFlag` values. */
+export type FeatureFlagConnection = {
+  __typename?: 'FeatureFlagConnection';
+  /** A list of edges which contains the `FeatureFlag` and cursor to aid in pagination. */
+  edges: Array<FeatureFlagEdge>;
+  /** A list of `FeatureFlag` objects. */
+  nodes: Array<FeatureFlag>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `FeatureFlag` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `FeatureFlag` edge in the connection. */
+export type FeatureFlagEdge = {
+  __typename?: 'FeatureFlagEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `FeatureFlag` at the end of the edge. */
+  node: FeatureFlag;
+};
+
+/** A filter to be used against `FeatureFlag` object types. All fields are combined with a logical ‘and.’ */
+export type FeatureFlagFilter = {
+  /** Filter by the object’s `allowedValues` field. */
+  allowedValues?: InputMaybe<StringListFilter>;
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<FeatureFlagFilter>>;
+  /** Filter by the object’s `description` field. */
+  description?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `flagKey` field. */
+  flagKey?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `isSet` field. */
+  isSet?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `maximum` field. */
+  maximum?: InputMaybe<BigIntFilter>;
+  /** Filter by the object’s `minimum` field. */
+  minimum?: InputMaybe<BigIntFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<FeatureFlagFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<FeatureFlagFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `updatedAt` field. */
+  updatedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `updatedBy` field. */
+  updatedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `valueType` field. */
+  valueType?: InputMaybe<StringFilter>;
+};
+
+/** Methods to use when ordering `FeatureFlag`. */
+export type FeatureFlagOrderBy =
+  | 'DESCRIPTION_ASC'
+  | 'DESCRIPTION_DESC'
+  | 'FLAG_KEY_ASC'
+  | 'FLAG_KEY_DESC'
+  | 'MAXIMUM_ASC'
+  | 'MAXIMUM_DESC'
+  | 'MINIMUM_ASC'
+  | 'MINIMUM_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'UPDATED_AT_ASC'
+  | 'UPDATED_AT_DESC'
+  | 'UPDATED_BY_ASC'
+  | 'UPDATED_BY_DESC'
+  | 'VALUE_TYPE_ASC'
+  | 'VALUE_TYPE_DESC';
+
+/** A filter to be used against Float fields. All fields are combined with a logical ‘and.’ */
+export type FloatFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<Scalars['Float']['input']>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<Scalars['Float']['input']>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<Scalars['Float']['input']>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<Scalars['Float']['input']>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<Scalars['Float']['input']>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<Scalars['Float']['input']>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<Scalars['Float']['input']>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<Scalars['Float']['input']>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<Scalars['Float']['input']>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<Scalars['Float']['input']>>;
+};
+
 /** All input for the `grantRole` mutation. */
 export type GrantRoleInput = {
   /**
@@ -5663,6 +12810,176 @@ export type HealthReport = {
   lastDeployedAt?: Maybe<Scalars['Datetime']['output']>;
   /** PostgreSQL server version, e.g. 15.8. */
   serverVersion?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * Tenant strings
+ * The tenant's own texts: overrides of the platform's strings, or strings of its own, per namespace, key and locale. Written with organization.update; read resolved through GET /localized_strings.
+ */
+export type I18NString = Node & {
+  __typename?: 'I18NString';
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Key
+   * Dotted key inside the namespace (project_status.quoted).
+   */
+  key: Scalars['String']['output'];
+  /**
+   * Locale
+   * A supported locale (GET /locales).
+   */
+  locale: Scalars['String']['output'];
+  /**
+   * Namespace
+   * What the string belongs to (workflow, enum, ui).
+   */
+  namespace: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `I18NString`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Locale` that is related to this `I18NString`. */
+  supportedLocale?: Maybe<Locale>;
+  /**
+   * Text
+   * The text in that locale.
+   */
+  text: Scalars['String']['output'];
+  /**
+   * Changed at
+   * When the text was last changed.
+   */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `I18NString` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type I18NStringCondition = {
+  /** Checks for equality with the object’s `key` field. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `locale` field. */
+  locale?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `namespace` field. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `I18NString` values. */
+export type I18NStringConnection = {
+  __typename?: 'I18NStringConnection';
+  /** A list of edges which contains the `I18NString` and cursor to aid in pagination. */
+  edges: Array<I18NStringEdge>;
+  /** A list of `I18NString` objects. */
+  nodes: Array<I18NString>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `I18NString` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `I18NString` edge in the connection. */
+export type I18NStringEdge = {
+  __typename?: 'I18NStringEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `I18NString` at the end of the edge. */
+  node: I18NString;
+};
+
+/** A filter to be used against `I18NString` object types. All fields are combined with a logical ‘and.’ */
+export type I18NStringFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<I18NStringFilter>>;
+  /** Filter by the object’s `key` field. */
+  key?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `locale` field. */
+  locale?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `namespace` field. */
+  namespace?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<I18NStringFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<I18NStringFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supportedLocale` relation. */
+  supportedLocale?: InputMaybe<LocaleFilter>;
+};
+
+/** An input for mutations affecting `I18NString` */
+export type I18NStringInput = {
+  /**
+   * Key
+   * Dotted key inside the namespace (project_status.quoted).
+   */
+  key: Scalars['String']['input'];
+  /**
+   * Locale
+   * A supported locale (GET /locales).
+   */
+  locale: Scalars['String']['input'];
+  /**
+   * Namespace
+   * What the string belongs to (workflow, enum, ui).
+   */
+  namespace: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Text
+   * The text in that locale.
+   */
+  text: Scalars['String']['input'];
+};
+
+/** Methods to use when ordering `I18NString`. */
+export type I18NStringOrderBy =
+  | 'KEY_ASC'
+  | 'KEY_DESC'
+  | 'LOCALE_ASC'
+  | 'LOCALE_DESC'
+  | 'NAMESPACE_ASC'
+  | 'NAMESPACE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** Represents an update to a `I18NString`. Fields that are set will be updated. */
+export type I18NStringPatch = {
+  /**
+   * Key
+   * Dotted key inside the namespace (project_status.quoted).
+   */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Locale
+   * A supported locale (GET /locales).
+   */
+  locale?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Namespace
+   * What the string belongs to (workflow, enum, ui).
+   */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Text
+   * The text in that locale.
+   */
+  text?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A filter to be used against Int fields. All fields are combined with a logical ‘and.’ */
@@ -5726,6 +13043,265 @@ export type InternetAddressFilter = {
   /** Not included in the specified list. */
   notIn?: InputMaybe<Array<Scalars['InternetAddress']['input']>>;
 };
+
+/** A filter to be used against JSON fields. All fields are combined with a logical ‘and.’ */
+export type JsonFilter = {
+  /** Contained by the specified JSON. */
+  containedBy?: InputMaybe<Scalars['JSON']['input']>;
+  /** Contains the specified JSON. */
+  contains?: InputMaybe<Scalars['JSON']['input']>;
+  /** Contains all of the specified keys. */
+  containsAllKeys?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Contains any of the specified keys. */
+  containsAnyKeys?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Contains the specified key. */
+  containsKey?: InputMaybe<Scalars['String']['input']>;
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<Scalars['JSON']['input']>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<Scalars['JSON']['input']>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<Scalars['JSON']['input']>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<Scalars['JSON']['input']>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<Scalars['JSON']['input']>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<Scalars['JSON']['input']>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<Scalars['JSON']['input']>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<Scalars['JSON']['input']>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<Scalars['JSON']['input']>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<Scalars['JSON']['input']>>;
+};
+
+/**
+ * Supported locales
+ * The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
+ */
+export type Locale = Node & {
+  __typename?: 'Locale';
+  /** Reads and enables pagination through a set of `I18NString`. */
+  i18nStrings: I18NStringConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Locale
+   * BCP 47 tag: language, optional script, optional region (de-AT).
+   */
+  locale: Scalars['String']['output'];
+  /**
+   * Name
+   * Its name in English (German (Austria)).
+   */
+  name: Scalars['String']['output'];
+  /**
+   * Native name
+   * Its name in itself (Deutsch (Österreich)).
+   */
+  nativeName: Scalars['String']['output'];
+};
+
+
+/**
+ * Supported locales
+ * The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
+ */
+export type LocaleI18nStringsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<I18NStringCondition>;
+  filter?: InputMaybe<I18NStringFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<I18NStringOrderBy>>;
+};
+
+/** A condition to be used against `Locale` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type LocaleCondition = {
+  /** Checks for equality with the object’s `locale` field. */
+  locale?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `Locale` values. */
+export type LocaleConnection = {
+  __typename?: 'LocaleConnection';
+  /** A list of edges which contains the `Locale` and cursor to aid in pagination. */
+  edges: Array<LocaleEdge>;
+  /** A list of `Locale` objects. */
+  nodes: Array<Locale>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Locale` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Locale` edge in the connection. */
+export type LocaleEdge = {
+  __typename?: 'LocaleEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Locale` at the end of the edge. */
+  node: Locale;
+};
+
+/** A filter to be used against `Locale` object types. All fields are combined with a logical ‘and.’ */
+export type LocaleFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<LocaleFilter>>;
+  /** Filter by the object’s `i18nStrings` relation. */
+  i18nStrings?: InputMaybe<LocaleToManyI18NStringFilter>;
+  /** Some related `i18nStrings` exist. */
+  i18nStringsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `locale` field. */
+  locale?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<LocaleFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<LocaleFilter>>;
+};
+
+/** Methods to use when ordering `Locale`. */
+export type LocaleOrderBy =
+  | 'LOCALE_ASC'
+  | 'LOCALE_DESC'
+  | 'NATURAL'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** A filter to be used against many `I18NString` object types. All fields are combined with a logical ‘and.’ */
+export type LocaleToManyI18NStringFilter = {
+  /** Every related `I18NString` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<I18NStringFilter>;
+  /** No related `I18NString` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<I18NStringFilter>;
+  /** Some related `I18NString` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<I18NStringFilter>;
+};
+
+/**
+ * Strings in my language
+ * The string catalog resolved for the caller's locale (preferences.locale): the tenant's text in the locale, then in its language, then the platform's in the locale, in the language, in en. Filter by namespace.
+ */
+export type LocalizedString = Node & {
+  __typename?: 'LocalizedString';
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Key
+   * Dotted key inside the namespace (project_status.quoted).
+   */
+  key: Scalars['String']['output'];
+  /**
+   * Locale
+   * The locale the text was found in.
+   */
+  locale?: Maybe<Scalars['String']['output']>;
+  /**
+   * Namespace
+   * What the string belongs to (enum, ui, ...).
+   */
+  namespace: Scalars['String']['output'];
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Source
+   * tenant (the tenant's own text) or platform.
+   */
+  source?: Maybe<Scalars['String']['output']>;
+  /**
+   * Text
+   * The text to show.
+   */
+  text?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A condition to be used against `LocalizedString` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type LocalizedStringCondition = {
+  /** Checks for equality with the object’s `key` field. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `locale` field. */
+  locale?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `namespace` field. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `source` field. */
+  source?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `text` field. */
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `LocalizedString` values. */
+export type LocalizedStringConnection = {
+  __typename?: 'LocalizedStringConnection';
+  /** A list of edges which contains the `LocalizedString` and cursor to aid in pagination. */
+  edges: Array<LocalizedStringEdge>;
+  /** A list of `LocalizedString` objects. */
+  nodes: Array<LocalizedString>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `LocalizedString` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `LocalizedString` edge in the connection. */
+export type LocalizedStringEdge = {
+  __typename?: 'LocalizedStringEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `LocalizedString` at the end of the edge. */
+  node: LocalizedString;
+};
+
+/** A filter to be used against `LocalizedString` object types. All fields are combined with a logical ‘and.’ */
+export type LocalizedStringFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<LocalizedStringFilter>>;
+  /** Filter by the object’s `key` field. */
+  key?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `locale` field. */
+  locale?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `namespace` field. */
+  namespace?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<LocalizedStringFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<LocalizedStringFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `source` field. */
+  source?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `text` field. */
+  text?: InputMaybe<StringFilter>;
+};
+
+/** Methods to use when ordering `LocalizedString`. */
+export type LocalizedStringOrderBy =
+  | 'KEY_ASC'
+  | 'KEY_DESC'
+  | 'LOCALE_ASC'
+  | 'LOCALE_DESC'
+  | 'NAMESPACE_ASC'
+  | 'NAMESPACE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'SOURCE_ASC'
+  | 'SOURCE_DESC'
+  | 'TEXT_ASC'
+  | 'TEXT_DESC';
 
 /** All input for the `logDocumentAccess` mutation. */
 export type LogDocumentAccessInput = {
@@ -6132,6 +13708,41 @@ export type MessageOrderBy =
   | 'ROW_ID_ASC'
   | 'ROW_ID_DESC';
 
+/** All input for the `migrateEntityState` mutation. */
+export type MigrateEntityStateInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+  state: Scalars['String']['input'];
+  stateMachineId: Scalars['UUID']['input'];
+};
+
+/** The output of our `migrateEntityState` mutation. */
+export type MigrateEntityStatePayload = {
+  __typename?: 'MigrateEntityStatePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `EntityState`. May be used by Relay 1. */
+  entityStateEdge?: Maybe<EntityStateEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<EntityState>;
+};
+
+
+/** The output of our `migrateEntityState` mutation. */
+export type MigrateEntityStatePayloadEntityStateEdgeArgs = {
+  orderBy?: Array<EntityStateOrderBy>;
+};
+
 /** The root mutation type which contains root level fields which mutate data. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -6145,14 +13756,44 @@ export type Mutation = {
   addDocumentVersion?: Maybe<AddDocumentVersionPayload>;
   /** Invites a person to the caller's tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role's rules for each role. Errors: PT400 organization.not_chosen, PT403 permission.missing / role.admin_only / role.permission_not_held, PT404 role.not_found / site.not_found / partner.not_found, PT409 membership.other_partner, and those of app.grant_role. */
   addMember?: Maybe<AddMemberPayload>;
+  /**
+   * Moves a CAPA to its next step
+   * open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
+   */
+  advanceCapa?: Maybe<AdvanceCapaPayload>;
+  /**
+   * Download URL of an attachment
+   * A presigned GET URL for a stored attachment of an entity you may read (expires_in seconds, 300 by default, at most 604800); logged in attachment_downloads. Errors: PT404 attachment.not_found, PT409 attachment_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   */
+  attachmentDownloadUrl?: Maybe<AttachmentDownloadUrlPayload>;
+  /**
+   * Upload URL of an attachment
+   * A presigned PUT URL for the file of your pending attachment (expires_in seconds, 900 by default, at most 604800). PUT the exact bytes whose sha256 and size the row declares, then call app.confirm_attachment_upload. Errors: PT403 permission.missing, PT404 attachment.not_found, PT409 attachment_upload.not_pending, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   */
+  attachmentUploadUrl?: Maybe<AttachmentUploadUrlPayload>;
   /** Withdraws an open approval; a gated sub-stage goes back to in_progress. The requester or approval.manage. Errors: PT403 approval.not_requester_or_manager, PT404 approval.not_found, PT409 approval.closed, PT422 approval.reason_required. */
   cancelApproval?: Maybe<CancelApprovalPayload>;
   /** Changes the caller's password and ends their other sessions. A wrong current password returns false (HTTP 403) and counts towards the sign-in lockout. Errors: PT401 session.required, PT422 password.too_short, PT429 sign_in.locked. */
   changePassword?: Maybe<ChangePasswordPayload>;
+  /**
+   * Checks an item of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note. Staff who may read the entity.
+   * Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long.
+   */
+  checkChecklistItem?: Maybe<CheckChecklistItemPayload>;
   /** Creates the next version (N+1) of a definition with every inclusion, override and exit criterion copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found. */
   cloneWorkflowDefinition?: Maybe<CloneWorkflowDefinitionPayload>;
   /** Adds a comment to an approval's history (open or closed). Errors: PT404 approval.not_found, PT422 approval.comment_required. */
   commentOnApproval?: Maybe<CommentOnApprovalPayload>;
+  /**
+   * Records a CAPA action done
+   * By its owner (whatever their roles) or a CAPA manager, with a note (the evidence). Errors: PT404 capa_action.not_found, PT403 permission.missing, PT409 capa_action.not_open or capa.closed, PT422 capa_action.note_required.
+   */
+  completeCapaAction?: Maybe<CompleteCapaActionPayload>;
+  /**
+   * Confirm an attachment upload
+   * Says the file of your pending attachment is uploaded: it becomes verifying and the verify worker checks the stored object (usually within a second); upload_state then turns stored or rejected (upload_rejection says why) and you are notified. Calling it again while verifying returns the row unchanged. Errors: PT403 permission.missing, PT404 attachment.not_found, PT409 attachment_upload.not_pending.
+   */
+  confirmAttachmentUpload?: Maybe<ConfirmAttachmentUploadPayload>;
   /**
    * Confirm a document upload
    * Says the file of a pending version is uploaded: the version becomes verifying and the verify worker checks the stored object (usually within a second). Returns the version; its upload_state then turns stored (it is the current version) or rejected (upload_rejection says why), and the uploader is notified. Calling it again while verifying returns the version unchanged. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document_upload.not_pending.
@@ -6166,10 +13807,40 @@ export type Mutation = {
   createApprovalPolicy?: Maybe<CreateApprovalPolicyPayload>;
   /** Creates a single `ApproverBackup`. */
   createApproverBackup?: Maybe<CreateApproverBackupPayload>;
+  /** Creates a single `Attachment`. */
+  createAttachment?: Maybe<CreateAttachmentPayload>;
+  /** Creates a single `AttachmentDownload`. */
+  createAttachmentDownload?: Maybe<CreateAttachmentDownloadPayload>;
+  /** Creates a single `Calibration`. */
+  createCalibration?: Maybe<CreateCalibrationPayload>;
+  /** Creates a single `Capa`. */
+  createCapa?: Maybe<CreateCapaPayload>;
+  /** Creates a single `CapaAction`. */
+  createCapaAction?: Maybe<CreateCapaActionPayload>;
+  /** Creates a single `CapaLink`. */
+  createCapaLink?: Maybe<CreateCapaLinkPayload>;
+  /** Creates a single `Comment`. */
+  createComment?: Maybe<CreateCommentPayload>;
   /** Creates a single `Contact`. */
   createContact?: Maybe<CreateContactPayload>;
+  /** Creates a single `CustomFieldDefinition`. */
+  createCustomFieldDefinition?: Maybe<CreateCustomFieldDefinitionPayload>;
   /** POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) as pending and returns the version row with its generated file_name and file_path. Then: app.document_upload_url (PUT the file), app.confirm_document_upload; the version becomes current once the file is checked (upload_state stored). Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension. */
   createDocument?: Maybe<CreateDocumentPayload>;
+  /** Creates a single `DowntimeEvent`. */
+  createDowntimeEvent?: Maybe<CreateDowntimeEventPayload>;
+  /** Creates a single `DowntimeReason`. */
+  createDowntimeReason?: Maybe<CreateDowntimeReasonPayload>;
+  /** Creates a single `EntityTag`. */
+  createEntityTag?: Maybe<CreateEntityTagPayload>;
+  /** Creates a single `Equipment`. */
+  createEquipment?: Maybe<CreateEquipmentPayload>;
+  /** Creates a single `EquipmentClass`. */
+  createEquipmentClass?: Maybe<CreateEquipmentClassPayload>;
+  /** Creates a single `EquipmentUse`. */
+  createEquipmentUse?: Maybe<CreateEquipmentUsePayload>;
+  /** Creates a single `I18NString`. */
+  createI18NString?: Maybe<CreateI18NStringPayload>;
   /** Creates a single `Membership`. */
   createMembership?: Maybe<CreateMembershipPayload>;
   /** Creates a single `Message`. */
@@ -6178,14 +13849,36 @@ export type Mutation = {
   createOrganization?: Maybe<CreateOrganizationPayload>;
   /** Creates a single `Partner`. */
   createPartner?: Maybe<CreatePartnerPayload>;
+  /** Creates a single `PersonQualification`. */
+  createPersonQualification?: Maybe<CreatePersonQualificationPayload>;
   /** Creates a single `Project`. */
   createProject?: Maybe<CreateProjectPayload>;
+  /** Creates a single `Qualification`. */
+  createQualification?: Maybe<CreateQualificationPayload>;
   /** Creates a tenant role bundling permissions the caller holds. Needs role.manage. Errors: PT403 permission.missing / role.permission_not_held, PT409 role.key_taken, PT422 permission.unknown, 23514 bad key. */
   createRole?: Maybe<CreateRolePayload>;
+  /** Creates a single `Rule`. */
+  createRule?: Maybe<CreateRulePayload>;
   /** Creates a single `Site`. */
   createSite?: Maybe<CreateSitePayload>;
+  /** Creates a single `Tag`. */
+  createTag?: Maybe<CreateTagPayload>;
+  /** Creates a single `TenantFeatureFlag`. */
+  createTenantFeatureFlag?: Maybe<CreateTenantFeatureFlagPayload>;
+  /** Creates a single `TrainingRecord`. */
+  createTrainingRecord?: Maybe<CreateTrainingRecordPayload>;
+  /** Creates a single `TrainingRequirement`. */
+  createTrainingRequirement?: Maybe<CreateTrainingRequirementPayload>;
+  /** Creates a single `TypeList`. */
+  createTypeList?: Maybe<CreateTypeListPayload>;
+  /** Creates a single `TypeListValue`. */
+  createTypeListValue?: Maybe<CreateTypeListValuePayload>;
+  /** Creates a single `Unit`. */
+  createUnit?: Maybe<CreateUnitPayload>;
   /** Creates a single `User`. */
   createUser?: Maybe<CreateUserPayload>;
+  /** Creates a single `WebhookEndpoint`. */
+  createWebhookEndpoint?: Maybe<CreateWebhookEndpointPayload>;
   /** Creates a single `WorkflowDefinition`. */
   createWorkflowDefinition?: Maybe<CreateWorkflowDefinitionPayload>;
   /** Creates a single `WorkflowDefinitionStage`. */
@@ -6198,8 +13891,18 @@ export type Mutation = {
   createWorkflowStage?: Maybe<CreateWorkflowStagePayload>;
   /** Creates a single `WorkflowSubStage`. */
   createWorkflowSubStage?: Maybe<CreateWorkflowSubStagePayload>;
-  /** POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked. */
+  /** POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason); the final decision publishes approval.decided. Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked. */
   decideApproval?: Maybe<DecideApprovalPayload>;
+  /**
+   * Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
+   * Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
+   */
+  defineChecklistTemplate?: Maybe<DefineChecklistTemplatePayload>;
+  /**
+   * Writes the draft version of the tenant's state machine for an entity type (replacing the draft, or starting version n+1): states [{"key", "label", "labels", "initial", "terminal"}] and transitions [{"from", "to", "label", "labels", "guards": [...], "effects": [...]}] (see the comments of app.state_machine_transitions). Publish it with app.publish_state_machine. Needs state_machine.manage.
+   * Errors: PT403 permission.missing, PT422 entity_type.unknown, state_machine.states_invalid, state_machine.transitions_invalid, state_machine.initial_state, state_machine.terminal_exit, state_machine.guard_unknown, state_machine.guard_invalid, state_machine.effect_invalid, PT23505/23503 for duplicate states or transitions between unknown states.
+   */
+  defineStateMachine?: Maybe<DefineStateMachinePayload>;
   /** Hands an open approval to the current approver's backup (approver_backups), if the backup may decide its current step. Errors: PT403 as app.reassign_approval (approval.already_decided_in_chain when the backup approved an earlier step), PT404 approval.not_found, PT409 approval.closed, approval.expired or approval.no_backup. */
   delegateApproval?: Maybe<DelegateApprovalPayload>;
   /** Deletes a single `ApprovalChain` using a unique key. */
@@ -6214,10 +13917,50 @@ export type Mutation = {
   deleteApproverBackup?: Maybe<DeleteApproverBackupPayload>;
   /** Deletes a single `ApproverBackup` using its globally unique id. */
   deleteApproverBackupById?: Maybe<DeleteApproverBackupPayload>;
+  /** Deletes a single `Attachment` using a unique key. */
+  deleteAttachment?: Maybe<DeleteAttachmentPayload>;
+  /** Deletes a single `Attachment` using its globally unique id. */
+  deleteAttachmentById?: Maybe<DeleteAttachmentPayload>;
+  /** Deletes a single `CapaLink` using a unique key. */
+  deleteCapaLink?: Maybe<DeleteCapaLinkPayload>;
+  /** Deletes a single `CapaLink` using its globally unique id. */
+  deleteCapaLinkById?: Maybe<DeleteCapaLinkPayload>;
+  /** Deletes a single `Comment` using a unique key. */
+  deleteComment?: Maybe<DeleteCommentPayload>;
+  /** Deletes a single `Comment` using its globally unique id. */
+  deleteCommentById?: Maybe<DeleteCommentPayload>;
   /** Deletes a single `Contact` using a unique key. */
   deleteContact?: Maybe<DeleteContactPayload>;
   /** Deletes a single `Contact` using its globally unique id. */
   deleteContactById?: Maybe<DeleteContactPayload>;
+  /** Deletes a single `CustomFieldDefinition` using a unique key. */
+  deleteCustomFieldDefinition?: Maybe<DeleteCustomFieldDefinitionPayload>;
+  /** Deletes a single `CustomFieldDefinition` using its globally unique id. */
+  deleteCustomFieldDefinitionById?: Maybe<DeleteCustomFieldDefinitionPayload>;
+  /** Deletes a single `DowntimeEvent` using a unique key. */
+  deleteDowntimeEvent?: Maybe<DeleteDowntimeEventPayload>;
+  /** Deletes a single `DowntimeEvent` using its globally unique id. */
+  deleteDowntimeEventById?: Maybe<DeleteDowntimeEventPayload>;
+  /** Deletes a single `DowntimeReason` using a unique key. */
+  deleteDowntimeReason?: Maybe<DeleteDowntimeReasonPayload>;
+  /** Deletes a single `DowntimeReason` using its globally unique id. */
+  deleteDowntimeReasonById?: Maybe<DeleteDowntimeReasonPayload>;
+  /** Deletes a single `EntityTag` using a unique key. */
+  deleteEntityTag?: Maybe<DeleteEntityTagPayload>;
+  /** Deletes a single `EntityTag` using its globally unique id. */
+  deleteEntityTagById?: Maybe<DeleteEntityTagPayload>;
+  /** Deletes a single `Equipment` using a unique key. */
+  deleteEquipment?: Maybe<DeleteEquipmentPayload>;
+  /** Deletes a single `Equipment` using its globally unique id. */
+  deleteEquipmentById?: Maybe<DeleteEquipmentPayload>;
+  /** Deletes a single `EquipmentClass` using a unique key. */
+  deleteEquipmentClass?: Maybe<DeleteEquipmentClassPayload>;
+  /** Deletes a single `EquipmentClass` using its globally unique id. */
+  deleteEquipmentClassById?: Maybe<DeleteEquipmentClassPayload>;
+  /** Deletes a single `I18NString` using a unique key. */
+  deleteI18NString?: Maybe<DeleteI18NStringPayload>;
+  /** Deletes a single `I18NString` using its globally unique id. */
+  deleteI18NStringById?: Maybe<DeleteI18NStringPayload>;
   /** Deletes a single `Membership` using a unique key. */
   deleteMembership?: Maybe<DeleteMembershipPayload>;
   /** Deletes a single `Membership` using its globally unique id. */
@@ -6232,12 +13975,48 @@ export type Mutation = {
   deletePartner?: Maybe<DeletePartnerPayload>;
   /** Deletes a single `Partner` using its globally unique id. */
   deletePartnerById?: Maybe<DeletePartnerPayload>;
+  /** Deletes a single `Qualification` using a unique key. */
+  deleteQualification?: Maybe<DeleteQualificationPayload>;
+  /** Deletes a single `Qualification` using its globally unique id. */
+  deleteQualificationById?: Maybe<DeleteQualificationPayload>;
   /** Deletes a tenant-made role and its assignments. Needs role.manage and the role's permissions. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system. */
   deleteRole?: Maybe<DeleteRolePayload>;
+  /** Deletes a single `Rule` using a unique key. */
+  deleteRule?: Maybe<DeleteRulePayload>;
+  /** Deletes a single `Rule` using its globally unique id. */
+  deleteRuleById?: Maybe<DeleteRulePayload>;
   /** Deletes a single `Site` using a unique key. */
   deleteSite?: Maybe<DeleteSitePayload>;
   /** Deletes a single `Site` using its globally unique id. */
   deleteSiteById?: Maybe<DeleteSitePayload>;
+  /** Deletes a single `Tag` using a unique key. */
+  deleteTag?: Maybe<DeleteTagPayload>;
+  /** Deletes a single `Tag` using its globally unique id. */
+  deleteTagById?: Maybe<DeleteTagPayload>;
+  /** Deletes a single `TenantFeatureFlag` using a unique key. */
+  deleteTenantFeatureFlag?: Maybe<DeleteTenantFeatureFlagPayload>;
+  /** Deletes a single `TenantFeatureFlag` using its globally unique id. */
+  deleteTenantFeatureFlagById?: Maybe<DeleteTenantFeatureFlagPayload>;
+  /** Deletes a single `TrainingRequirement` using a unique key. */
+  deleteTrainingRequirement?: Maybe<DeleteTrainingRequirementPayload>;
+  /** Deletes a single `TrainingRequirement` using its globally unique id. */
+  deleteTrainingRequirementById?: Maybe<DeleteTrainingRequirementPayload>;
+  /** Deletes a single `TypeList` using a unique key. */
+  deleteTypeList?: Maybe<DeleteTypeListPayload>;
+  /** Deletes a single `TypeList` using its globally unique id. */
+  deleteTypeListById?: Maybe<DeleteTypeListPayload>;
+  /** Deletes a single `TypeListValue` using a unique key. */
+  deleteTypeListValue?: Maybe<DeleteTypeListValuePayload>;
+  /** Deletes a single `TypeListValue` using its globally unique id. */
+  deleteTypeListValueById?: Maybe<DeleteTypeListValuePayload>;
+  /** Deletes a single `Unit` using a unique key. */
+  deleteUnit?: Maybe<DeleteUnitPayload>;
+  /** Deletes a single `Unit` using its globally unique id. */
+  deleteUnitById?: Maybe<DeleteUnitPayload>;
+  /** Deletes a single `WebhookEndpoint` using a unique key. */
+  deleteWebhookEndpoint?: Maybe<DeleteWebhookEndpointPayload>;
+  /** Deletes a single `WebhookEndpoint` using its globally unique id. */
+  deleteWebhookEndpointById?: Maybe<DeleteWebhookEndpointPayload>;
   /** Deletes a single `WorkflowDefinition` using a unique key. */
   deleteWorkflowDefinition?: Maybe<DeleteWorkflowDefinitionPayload>;
   /** Deletes a single `WorkflowDefinition` using its globally unique id. */
@@ -6267,8 +14046,23 @@ export type Mutation = {
    * A presigned GET URL for the file of a stored version (expires_in seconds, 300 by default, at most 604800), for staff who read the tenant's documents; the download is logged in document_access_log. Errors: PT404 document.not_found, PT409 document_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
    */
   documentDownloadUrl?: Maybe<DocumentDownloadUrlPayload>;
+  /**
+   * Dry run of rules
+   * Which of your tenant's rules an event of this type with this payload (about this entity, optionally) would fire, and what each action would do (recipients, field and value, event published), without doing it. Needs rule.manage. Errors: PT403 permission.missing, PT422 rule.event_type_invalid, rule.payload_not_object, entity_type.unknown, PT404 entity.not_found.
+   */
+  dryRunRules?: Maybe<DryRunRulesPayload>;
+  /**
+   * Erases a person by pseudonymisation
+   * Their name and email are replaced by a pseudonym wherever they appear (any text or JSON column of the tenant's data), their profile is disabled, their sign-in, sessions and memberships end. Where a retention duty applies (the audit trail, e-signatures and decision trails, records a guard keeps unchanged) the data is kept and listed in the answer's restricted (GDPR Art. 17(3)(b)). Needs personal_data.manage; a person who belongs to other organizations, yourself or a platform operator are erased by a platform operator. Errors: PT403 permission.missing, PT404 personal_data.person_not_found, PT409 personal_data.other_tenants or personal_data.protected_person, PT422 personal_data.reason_required.
+   */
+  erasePersonalData?: Maybe<ErasePersonalDataPayload>;
   /** Runs the escalation of the active tenant now (pg_cron runs it for every tenant every 5 minutes). Needs approval.manage (PT403 permission.missing). Returns how many approvals were escalated. */
   escalateOverdueApprovals?: Maybe<EscalateOverdueApprovalsPayload>;
+  /**
+   * Exports everything held about a person
+   * Their profile and every row of the active tenant that refers to them (by id) or names them (by email), table by table, as JSON (GDPR Art. 15 and 20). Yourself (user_id left out), or anyone with personal_data.manage. Recorded in personal_data_requests. Errors: PT403 permission.missing, PT404 personal_data.person_not_found.
+   */
+  exportPersonalData?: Maybe<ExportPersonalDataPayload>;
   /** Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403 permission.missing / role.self_grant / role.admin_only / role.permission_not_held, PT404 membership.not_found / role.not_found / site.not_found, PT409 role.member_not_active. */
   grantRole?: Maybe<GrantRolePayload>;
   /** Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant's documents). */
@@ -6281,26 +14075,81 @@ export type Mutation = {
   markAllNotificationsRead?: Maybe<MarkAllNotificationsReadPayload>;
   /** Marks one of your notifications read and returns it. Errors: PT404 notification.not_found (not yours or unknown). */
   markNotificationRead?: Maybe<MarkNotificationReadPayload>;
+  /**
+   * Moves one entity, explicitly, onto the published version of its type's state machine in a state of that version, with a reason (no guards: an administrative correction, recorded in the history as "migrated: <reason>"). Publishing never moves entities by itself. Needs state_machine.manage.
+   * Errors: PT403 permission.missing, PT404 entity.not_found, PT409 state_machine.not_started, PT422 state_machine.reason_required, state_machine.migration_target.
+   */
+  migrateEntityState?: Maybe<MigrateEntityStatePayload>;
+  /**
+   * Opens a CAPA
+   * With the record that caused it (source_entity_type and source_entity_id: an NCR, a complaint, a project, ...) linked as its source. Needs capa.manage and sight of the source record. Errors: PT403 permission.missing, PT404 entity.not_found, PT422 entity_type.unknown, capa.source_incomplete or capa.team_not_member.
+   */
+  openCapa?: Maybe<OpenCapaPayload>;
   /** Management override: moves a project to another stage of its definition, recording the reason; the only way to change a project's stage by hand (current_stage_id is not writable). Errors: PT403 permission.missing (project.override_stage) or project.staff_only, PT404 project.not_found, PT422 stage.required, stage.reason_required or stage.not_in_definition, PT409 project.closed or stage.already_current. */
   overrideProjectStage?: Maybe<OverrideProjectStagePayload>;
+  /**
+   * Publishes a draft version: entities started from now on use it; the previously published version becomes superseded and keeps driving the entities on it (app.migrate_entity_state moves one). A published version is frozen. Needs state_machine.manage.
+   * Errors: PT403 permission.missing, PT404 state_machine.not_found, PT409 state_machine.frozen.
+   */
+  publishStateMachine?: Maybe<PublishStateMachinePayload>;
   /** Removes a soft-deleted tenant and all its data for good, (platform operators only). Refuses inside the 30-day retention window unless ignore_retention. Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted / organization.in_retention. */
   purgeOrganization?: Maybe<PurgeOrganizationPayload>;
   /** Hands an open approval to another active member who may decide its current step (not the requester, nobody who approved an earlier step, holding the step's role or a fallback role). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, approval.expired, PT422 approval.assignee_not_member, approval.already_assigned. */
   reassignApproval?: Maybe<ReassignApprovalPayload>;
   /** Trades a refresh token for a new access token and a new refresh token; the old one stops working. Presenting an old one again ends the session (HTTP 401, GraphQL error, code PT401, details session.refresh_token_reused): it was copied. Errors: PT401 session.refresh_token_invalid, PT403 user.inactive / membership.not_active. */
   refresh?: Maybe<RefreshPayload>;
+  /**
+   * Replay a webhook delivery
+   * Sends a delivered, dead or cancelled delivery again, with a fresh set of attempts; its earlier attempts stay in webhook_attempts. Needs webhook.manage. Errors: PT403 permission.missing, PT404 webhook_delivery.not_found, PT409 webhook_delivery.pending or webhook_endpoint.inactive.
+   */
+  replayWebhookDelivery?: Maybe<ReplayWebhookDeliveryPayload>;
+  /**
+   * Restore from the trash
+   * Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
+   */
+  restore?: Maybe<RestorePayload>;
   /** Undoes app.delete_organization within the retention window (platform operators only). Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted. */
   restoreOrganization?: Maybe<RestoreOrganizationPayload>;
+  /**
+   * Revoke a qualification
+   * Ends a person's qualification now, with a reason; the grant is kept. Needs competence.manage (PT403 permission.missing); PT422 qualification.reason_required, PT404 qualification.not_found, PT409 qualification.revoked.
+   */
+  revokeQualification?: Maybe<RevokeQualificationPayload>;
   /** Takes a role (at site_id, or tenant-wide) away from a member. Needs the same right as granting it: role.assign and every permission of the role (PT403 permission.missing / role.permission_not_held); admin only by an admin (PT403 role.admin_only); the last admin of a tenant cannot be removed (PT409 role.last_admin). False when there was nothing to revoke. */
   revokeRole?: Maybe<RevokeRolePayload>;
+  /**
+   * Rotate a webhook secret
+   * Replaces an endpoint's signing secret with a new one and returns it; the next attempt is signed with it. Errors: PT403 permission.missing, PT404 webhook_endpoint.not_found.
+   */
+  rotateWebhookSecret?: Maybe<RotateWebhookSecretPayload>;
   /** Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403 permission.missing, PT404 user.not_member, PT409 user.in_other_tenant / user.manager_not_colleague, 23514 own manager. */
   setDirectManager?: Maybe<SetDirectManagerPayload>;
   /** Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system, PT422 permission.unknown. */
   setRolePermissions?: Maybe<SetRolePermissionsPayload>;
   /** Sets a user's password and ends their sessions (platform operators only). Errors: PT403 operator.required, PT404 user.not_found, PT422 password.too_short. */
   setUserPassword?: Maybe<SetUserPasswordPayload>;
+  /**
+   * Move to the trash
+   * Moves an entity (project, document, or another type that opted in) to the trash: it disappears from lists, search and the portal; holders of trash.manage still see it (app.trash) and may restore it within the tenant's retention (feature flag soft_delete_retention_days, 30 days by default), after which the purge-trash job deletes it for good (where no append-only trail or retention keeps it). Needs the type's delete permission (project.update for projects and documents). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.already_deleted, PT422 soft_delete.reason_required, soft_delete.not_enabled, entity_type.unknown.
+   */
+  softDelete?: Maybe<SoftDeletePayload>;
+  /**
+   * Puts a checklist (the template's items) on an entity; returns the existing one when it already has it. Staff who may read the entity.
+   * Errors: PT404 entity.not_found, checklist_template.not_found, PT422 entity_type.unknown, checklist_template.wrong_entity_type, checklist_template.inactive.
+   */
+  startChecklist?: Maybe<StartChecklistPayload>;
+  /**
+   * Puts an entity on its type's published state machine, in the initial state (history row, event <entity_type>.state_changed). The entity keeps that version when newer ones are published. Staff who may read the entity.
+   * Errors: PT404 entity.not_found, PT409 state_machine.not_published, state_machine.already_started, PT422 entity_type.unknown.
+   */
+  startStateMachine?: Maybe<StartStateMachinePayload>;
   /** For users in several tenants: new tokens acting in another organization the caller is an active member of. Errors: PT401 session.required, PT403 membership.not_active. */
   switchOrganization?: Maybe<SwitchOrganizationPayload>;
+  /**
+   * Moves an entity on its state machine (the version it started on) to to_state, when every guard of the transition holds for the caller; records who, when, from, to, the reason and the signature; runs the side effects (event <entity_type>.state_changed, notify, open_approval, start_checklist). A transition with a signature guard needs signature {"password": <your sign-in password>, "reason": ...}: a wrong password applies nothing and returns null with HTTP 403 (an error in GraphQL) and counts towards the sign-in lockout. Of two simultaneous transitions of one entity exactly one wins; the other gets PT409 state_machine.conflict.
+   * Errors: PT404 entity.not_found, PT409 state_machine.not_started, state_machine.conflict, state_machine.terminal_state, PT422 state_machine.unknown_transition, state_machine.reason_too_long, entity_type.unknown, PT429 locked; a failing guard answers with its own reason (PT403 permission.missing, site.out_of_scope; PT422 fields.missing, checklist.not_started, checklist.incomplete, approval.not_requested, approval.pending, approval.not_granted, signature.required, signature.reason_required, or a domain guard's).
+   */
+  transition?: Maybe<TransitionPayload>;
   /** Updates a single `ApprovalChain` using a unique key and a patch. */
   updateApprovalChain?: Maybe<UpdateApprovalChainPayload>;
   /** Updates a single `ApprovalChain` using its globally unique id and a patch. */
@@ -6325,14 +14174,54 @@ export type Mutation = {
   updateAuditSetting?: Maybe<UpdateAuditSettingPayload>;
   /** Updates a single `AuditSetting` using its globally unique id and a patch. */
   updateAuditSettingById?: Maybe<UpdateAuditSettingPayload>;
+  /** Updates a single `Capa` using a unique key and a patch. */
+  updateCapa?: Maybe<UpdateCapaPayload>;
+  /** Updates a single `CapaAction` using a unique key and a patch. */
+  updateCapaAction?: Maybe<UpdateCapaActionPayload>;
+  /** Updates a single `CapaAction` using its globally unique id and a patch. */
+  updateCapaActionById?: Maybe<UpdateCapaActionPayload>;
+  /** Updates a single `Capa` using its globally unique id and a patch. */
+  updateCapaById?: Maybe<UpdateCapaPayload>;
+  /** Updates a single `Comment` using a unique key and a patch. */
+  updateComment?: Maybe<UpdateCommentPayload>;
+  /** Updates a single `Comment` using its globally unique id and a patch. */
+  updateCommentById?: Maybe<UpdateCommentPayload>;
   /** Updates a single `Contact` using a unique key and a patch. */
   updateContact?: Maybe<UpdateContactPayload>;
   /** Updates a single `Contact` using its globally unique id and a patch. */
   updateContactById?: Maybe<UpdateContactPayload>;
+  /** Updates a single `CustomFieldDefinition` using a unique key and a patch. */
+  updateCustomFieldDefinition?: Maybe<UpdateCustomFieldDefinitionPayload>;
+  /** Updates a single `CustomFieldDefinition` using its globally unique id and a patch. */
+  updateCustomFieldDefinitionById?: Maybe<UpdateCustomFieldDefinitionPayload>;
+  /** Updates a single `Document` using a unique key and a patch. */
+  updateDocument?: Maybe<UpdateDocumentPayload>;
+  /** Updates a single `Document` using its globally unique id and a patch. */
+  updateDocumentById?: Maybe<UpdateDocumentPayload>;
   /** Updates a single `DocumentCategorySetting` using a unique key and a patch. */
   updateDocumentCategorySetting?: Maybe<UpdateDocumentCategorySettingPayload>;
   /** Updates a single `DocumentCategorySetting` using its globally unique id and a patch. */
   updateDocumentCategorySettingById?: Maybe<UpdateDocumentCategorySettingPayload>;
+  /** Updates a single `DowntimeEvent` using a unique key and a patch. */
+  updateDowntimeEvent?: Maybe<UpdateDowntimeEventPayload>;
+  /** Updates a single `DowntimeEvent` using its globally unique id and a patch. */
+  updateDowntimeEventById?: Maybe<UpdateDowntimeEventPayload>;
+  /** Updates a single `DowntimeReason` using a unique key and a patch. */
+  updateDowntimeReason?: Maybe<UpdateDowntimeReasonPayload>;
+  /** Updates a single `DowntimeReason` using its globally unique id and a patch. */
+  updateDowntimeReasonById?: Maybe<UpdateDowntimeReasonPayload>;
+  /** Updates a single `Equipment` using a unique key and a patch. */
+  updateEquipment?: Maybe<UpdateEquipmentPayload>;
+  /** Updates a single `Equipment` using its globally unique id and a patch. */
+  updateEquipmentById?: Maybe<UpdateEquipmentPayload>;
+  /** Updates a single `EquipmentClass` using a unique key and a patch. */
+  updateEquipmentClass?: Maybe<UpdateEquipmentClassPayload>;
+  /** Updates a single `EquipmentClass` using its globally unique id and a patch. */
+  updateEquipmentClassById?: Maybe<UpdateEquipmentClassPayload>;
+  /** Updates a single `I18NString` using a unique key and a patch. */
+  updateI18NString?: Maybe<UpdateI18NStringPayload>;
+  /** Updates a single `I18NString` using its globally unique id and a patch. */
+  updateI18NStringById?: Maybe<UpdateI18NStringPayload>;
   /** Updates a single `Membership` using a unique key and a patch. */
   updateMembership?: Maybe<UpdateMembershipPayload>;
   /** Updates a single `Membership` using its globally unique id and a patch. */
@@ -6351,22 +14240,62 @@ export type Mutation = {
   updatePartner?: Maybe<UpdatePartnerPayload>;
   /** Updates a single `Partner` using its globally unique id and a patch. */
   updatePartnerById?: Maybe<UpdatePartnerPayload>;
+  /** Updates a single `PersonQualification` using a unique key and a patch. */
+  updatePersonQualification?: Maybe<UpdatePersonQualificationPayload>;
+  /** Updates a single `PersonQualification` using its globally unique id and a patch. */
+  updatePersonQualificationById?: Maybe<UpdatePersonQualificationPayload>;
   /** PATCH /projects/:id/progress/:sub_stage_id. action start (from pending or blocked), complete (from in_progress; an approval-gated sub-stage goes to in_review and opens an approval), skip (where can_skip), block (with a comment). comment and attachments ([{"document_id", "version_number"}]) are logged on the row; metadata (e.g. ctq_failures, rework_percent) is merged. For holders of the sub-stage's responsible roles and management (progress.manage). Returns the updated row. Completing or skipping the last open required sub-stage of the current stage completes the stage: refused while one of its checked exit criteria is unmet and not waived (GET /project_exit_criteria). Errors: PT403 progress.not_responsible, PT404 project.not_found or progress.not_found, PT409 project.closed, progress.invalid_transition (the message names the current and requested state), progress.cannot_skip, exit_criterion.documents_missing, exit_criterion.value_missing or exit_criterion.approval_missing, PT422 progress.block_reason_required, progress.comment_too_long, progress.metadata_invalid, progress.attachments_invalid, progress.attachment_not_in_project. */
   updateProgress?: Maybe<UpdateProgressPayload>;
   /** Updates a single `Project` using a unique key and a patch. */
   updateProject?: Maybe<UpdateProjectPayload>;
   /** Updates a single `Project` using its globally unique id and a patch. */
   updateProjectById?: Maybe<UpdateProjectPayload>;
+  /** Updates a single `Qualification` using a unique key and a patch. */
+  updateQualification?: Maybe<UpdateQualificationPayload>;
+  /** Updates a single `Qualification` using its globally unique id and a patch. */
+  updateQualificationById?: Maybe<UpdateQualificationPayload>;
+  /** Updates a single `Rule` using a unique key and a patch. */
+  updateRule?: Maybe<UpdateRulePayload>;
+  /** Updates a single `Rule` using its globally unique id and a patch. */
+  updateRuleById?: Maybe<UpdateRulePayload>;
   /** Updates a single `Site` using a unique key and a patch. */
   updateSite?: Maybe<UpdateSitePayload>;
   /** Updates a single `Site` using its globally unique id and a patch. */
   updateSiteById?: Maybe<UpdateSitePayload>;
+  /** Updates a single `Tag` using a unique key and a patch. */
+  updateTag?: Maybe<UpdateTagPayload>;
+  /** Updates a single `Tag` using its globally unique id and a patch. */
+  updateTagById?: Maybe<UpdateTagPayload>;
+  /** Updates a single `TenantFeatureFlag` using a unique key and a patch. */
+  updateTenantFeatureFlag?: Maybe<UpdateTenantFeatureFlagPayload>;
+  /** Updates a single `TenantFeatureFlag` using its globally unique id and a patch. */
+  updateTenantFeatureFlagById?: Maybe<UpdateTenantFeatureFlagPayload>;
+  /** Updates a single `TrainingRequirement` using a unique key and a patch. */
+  updateTrainingRequirement?: Maybe<UpdateTrainingRequirementPayload>;
+  /** Updates a single `TrainingRequirement` using its globally unique id and a patch. */
+  updateTrainingRequirementById?: Maybe<UpdateTrainingRequirementPayload>;
+  /** Updates a single `TypeList` using a unique key and a patch. */
+  updateTypeList?: Maybe<UpdateTypeListPayload>;
+  /** Updates a single `TypeList` using its globally unique id and a patch. */
+  updateTypeListById?: Maybe<UpdateTypeListPayload>;
+  /** Updates a single `TypeListValue` using a unique key and a patch. */
+  updateTypeListValue?: Maybe<UpdateTypeListValuePayload>;
+  /** Updates a single `TypeListValue` using its globally unique id and a patch. */
+  updateTypeListValueById?: Maybe<UpdateTypeListValuePayload>;
+  /** Updates a single `Unit` using a unique key and a patch. */
+  updateUnit?: Maybe<UpdateUnitPayload>;
+  /** Updates a single `Unit` using its globally unique id and a patch. */
+  updateUnitById?: Maybe<UpdateUnitPayload>;
   /** Updates a single `User` using a unique key and a patch. */
   updateUser?: Maybe<UpdateUserPayload>;
   /** Updates a single `User` using a unique key and a patch. */
   updateUserByEmail?: Maybe<UpdateUserPayload>;
   /** Updates a single `User` using its globally unique id and a patch. */
   updateUserById?: Maybe<UpdateUserPayload>;
+  /** Updates a single `WebhookEndpoint` using a unique key and a patch. */
+  updateWebhookEndpoint?: Maybe<UpdateWebhookEndpointPayload>;
+  /** Updates a single `WebhookEndpoint` using its globally unique id and a patch. */
+  updateWebhookEndpointById?: Maybe<UpdateWebhookEndpointPayload>;
   /** Updates a single `WorkflowDefinition` using a unique key and a patch. */
   updateWorkflowDefinition?: Maybe<UpdateWorkflowDefinitionPayload>;
   /** Updates a single `WorkflowDefinition` using its globally unique id and a patch. */
@@ -6431,6 +14360,24 @@ export type MutationAddMemberArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationAdvanceCapaArgs = {
+  input: AdvanceCapaInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationAttachmentDownloadUrlArgs = {
+  input: AttachmentDownloadUrlInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationAttachmentUploadUrlArgs = {
+  input: AttachmentUploadUrlInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCancelApprovalArgs = {
   input: CancelApprovalInput;
 };
@@ -6443,6 +14390,12 @@ export type MutationChangePasswordArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCheckChecklistItemArgs = {
+  input: CheckChecklistItemInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCloneWorkflowDefinitionArgs = {
   input: CloneWorkflowDefinitionInput;
 };
@@ -6451,6 +14404,18 @@ export type MutationCloneWorkflowDefinitionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCommentOnApprovalArgs = {
   input: CommentOnApprovalInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCompleteCapaActionArgs = {
+  input: CompleteCapaActionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationConfirmAttachmentUploadArgs = {
+  input: ConfirmAttachmentUploadInput;
 };
 
 
@@ -6485,14 +14450,104 @@ export type MutationCreateApproverBackupArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateAttachmentArgs = {
+  input: CreateAttachmentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateAttachmentDownloadArgs = {
+  input: CreateAttachmentDownloadInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateCalibrationArgs = {
+  input: CreateCalibrationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateCapaArgs = {
+  input: CreateCapaInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateCapaActionArgs = {
+  input: CreateCapaActionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateCapaLinkArgs = {
+  input: CreateCapaLinkInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateCommentArgs = {
+  input: CreateCommentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateContactArgs = {
   input: CreateContactInput;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateCustomFieldDefinitionArgs = {
+  input: CreateCustomFieldDefinitionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateDocumentArgs = {
   input: CreateDocumentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateDowntimeEventArgs = {
+  input: CreateDowntimeEventInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateDowntimeReasonArgs = {
+  input: CreateDowntimeReasonInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateEntityTagArgs = {
+  input: CreateEntityTagInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateEquipmentArgs = {
+  input: CreateEquipmentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateEquipmentClassArgs = {
+  input: CreateEquipmentClassInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateEquipmentUseArgs = {
+  input: CreateEquipmentUseInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateI18NStringArgs = {
+  input: CreateI18NStringInput;
 };
 
 
@@ -6521,8 +14576,20 @@ export type MutationCreatePartnerArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreatePersonQualificationArgs = {
+  input: CreatePersonQualificationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateProjectArgs = {
   input: CreateProjectInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateQualificationArgs = {
+  input: CreateQualificationInput;
 };
 
 
@@ -6533,14 +14600,68 @@ export type MutationCreateRoleArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateRuleArgs = {
+  input: CreateRuleInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateSiteArgs = {
   input: CreateSiteInput;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateTagArgs = {
+  input: CreateTagInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateTenantFeatureFlagArgs = {
+  input: CreateTenantFeatureFlagInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateTrainingRecordArgs = {
+  input: CreateTrainingRecordInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateTrainingRequirementArgs = {
+  input: CreateTrainingRequirementInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateTypeListArgs = {
+  input: CreateTypeListInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateTypeListValueArgs = {
+  input: CreateTypeListValueInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateUnitArgs = {
+  input: CreateUnitInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateUserArgs = {
   input: CreateUserInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
 };
 
 
@@ -6587,6 +14708,18 @@ export type MutationDecideApprovalArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDefineChecklistTemplateArgs = {
+  input: DefineChecklistTemplateInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDefineStateMachineArgs = {
+  input: DefineStateMachineInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDelegateApprovalArgs = {
   input: DelegateApprovalInput;
 };
@@ -6629,6 +14762,42 @@ export type MutationDeleteApproverBackupByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteAttachmentArgs = {
+  input: DeleteAttachmentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteAttachmentByIdArgs = {
+  input: DeleteAttachmentByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteCapaLinkArgs = {
+  input: DeleteCapaLinkInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteCapaLinkByIdArgs = {
+  input: DeleteCapaLinkByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteCommentArgs = {
+  input: DeleteCommentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteCommentByIdArgs = {
+  input: DeleteCommentByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteContactArgs = {
   input: DeleteContactInput;
 };
@@ -6637,6 +14806,90 @@ export type MutationDeleteContactArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteContactByIdArgs = {
   input: DeleteContactByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteCustomFieldDefinitionArgs = {
+  input: DeleteCustomFieldDefinitionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteCustomFieldDefinitionByIdArgs = {
+  input: DeleteCustomFieldDefinitionByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDowntimeEventArgs = {
+  input: DeleteDowntimeEventInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDowntimeEventByIdArgs = {
+  input: DeleteDowntimeEventByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDowntimeReasonArgs = {
+  input: DeleteDowntimeReasonInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDowntimeReasonByIdArgs = {
+  input: DeleteDowntimeReasonByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteEntityTagArgs = {
+  input: DeleteEntityTagInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteEntityTagByIdArgs = {
+  input: DeleteEntityTagByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteEquipmentArgs = {
+  input: DeleteEquipmentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteEquipmentByIdArgs = {
+  input: DeleteEquipmentByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteEquipmentClassArgs = {
+  input: DeleteEquipmentClassInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteEquipmentClassByIdArgs = {
+  input: DeleteEquipmentClassByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteI18NStringArgs = {
+  input: DeleteI18NStringInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteI18NStringByIdArgs = {
+  input: DeleteI18NStringByIdInput;
 };
 
 
@@ -6683,8 +14936,32 @@ export type MutationDeletePartnerByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteQualificationArgs = {
+  input: DeleteQualificationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteQualificationByIdArgs = {
+  input: DeleteQualificationByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteRoleArgs = {
   input: DeleteRoleInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteRuleArgs = {
+  input: DeleteRuleInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteRuleByIdArgs = {
+  input: DeleteRuleByIdInput;
 };
 
 
@@ -6697,6 +14974,90 @@ export type MutationDeleteSiteArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteSiteByIdArgs = {
   input: DeleteSiteByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTagArgs = {
+  input: DeleteTagInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTagByIdArgs = {
+  input: DeleteTagByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTenantFeatureFlagArgs = {
+  input: DeleteTenantFeatureFlagInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTenantFeatureFlagByIdArgs = {
+  input: DeleteTenantFeatureFlagByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTrainingRequirementArgs = {
+  input: DeleteTrainingRequirementInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTrainingRequirementByIdArgs = {
+  input: DeleteTrainingRequirementByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTypeListArgs = {
+  input: DeleteTypeListInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTypeListByIdArgs = {
+  input: DeleteTypeListByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTypeListValueArgs = {
+  input: DeleteTypeListValueInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTypeListValueByIdArgs = {
+  input: DeleteTypeListValueByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteUnitArgs = {
+  input: DeleteUnitInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteUnitByIdArgs = {
+  input: DeleteUnitByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteWebhookEndpointArgs = {
+  input: DeleteWebhookEndpointInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteWebhookEndpointByIdArgs = {
+  input: DeleteWebhookEndpointByIdInput;
 };
 
 
@@ -6779,8 +15140,26 @@ export type MutationDocumentDownloadUrlArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDryRunRulesArgs = {
+  input: DryRunRulesInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationErasePersonalDataArgs = {
+  input: ErasePersonalDataInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationEscalateOverdueApprovalsArgs = {
   input: EscalateOverdueApprovalsInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationExportPersonalDataArgs = {
+  input: ExportPersonalDataInput;
 };
 
 
@@ -6821,8 +15200,26 @@ export type MutationMarkNotificationReadArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationMigrateEntityStateArgs = {
+  input: MigrateEntityStateInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationOpenCapaArgs = {
+  input: OpenCapaInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationOverrideProjectStageArgs = {
   input: OverrideProjectStageInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationPublishStateMachineArgs = {
+  input: PublishStateMachineInput;
 };
 
 
@@ -6845,14 +15242,38 @@ export type MutationRefreshArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationReplayWebhookDeliveryArgs = {
+  input: ReplayWebhookDeliveryInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRestoreArgs = {
+  input: RestoreInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRestoreOrganizationArgs = {
   input: RestoreOrganizationInput;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationRevokeQualificationArgs = {
+  input: RevokeQualificationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRevokeRoleArgs = {
   input: RevokeRoleInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRotateWebhookSecretArgs = {
+  input: RotateWebhookSecretInput;
 };
 
 
@@ -6875,8 +15296,32 @@ export type MutationSetUserPasswordArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationSoftDeleteArgs = {
+  input: SoftDeleteInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationStartChecklistArgs = {
+  input: StartChecklistInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationStartStateMachineArgs = {
+  input: StartStateMachineInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationSwitchOrganizationArgs = {
   input: SwitchOrganizationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationTransitionArgs = {
+  input: TransitionInput;
 };
 
 
@@ -6953,6 +15398,42 @@ export type MutationUpdateAuditSettingByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateCapaArgs = {
+  input: UpdateCapaInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateCapaActionArgs = {
+  input: UpdateCapaActionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateCapaActionByIdArgs = {
+  input: UpdateCapaActionByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateCapaByIdArgs = {
+  input: UpdateCapaByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateCommentArgs = {
+  input: UpdateCommentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateCommentByIdArgs = {
+  input: UpdateCommentByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateContactArgs = {
   input: UpdateContactInput;
 };
@@ -6965,6 +15446,30 @@ export type MutationUpdateContactByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateCustomFieldDefinitionArgs = {
+  input: UpdateCustomFieldDefinitionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateCustomFieldDefinitionByIdArgs = {
+  input: UpdateCustomFieldDefinitionByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDocumentArgs = {
+  input: UpdateDocumentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDocumentByIdArgs = {
+  input: UpdateDocumentByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateDocumentCategorySettingArgs = {
   input: UpdateDocumentCategorySettingInput;
 };
@@ -6973,6 +15478,66 @@ export type MutationUpdateDocumentCategorySettingArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateDocumentCategorySettingByIdArgs = {
   input: UpdateDocumentCategorySettingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDowntimeEventArgs = {
+  input: UpdateDowntimeEventInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDowntimeEventByIdArgs = {
+  input: UpdateDowntimeEventByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDowntimeReasonArgs = {
+  input: UpdateDowntimeReasonInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDowntimeReasonByIdArgs = {
+  input: UpdateDowntimeReasonByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateEquipmentArgs = {
+  input: UpdateEquipmentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateEquipmentByIdArgs = {
+  input: UpdateEquipmentByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateEquipmentClassArgs = {
+  input: UpdateEquipmentClassInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateEquipmentClassByIdArgs = {
+  input: UpdateEquipmentClassByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateI18NStringArgs = {
+  input: UpdateI18NStringInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateI18NStringByIdArgs = {
+  input: UpdateI18NStringByIdInput;
 };
 
 
@@ -7031,6 +15596,18 @@ export type MutationUpdatePartnerByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePersonQualificationArgs = {
+  input: UpdatePersonQualificationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePersonQualificationByIdArgs = {
+  input: UpdatePersonQualificationByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateProgressArgs = {
   input: UpdateProgressInput;
 };
@@ -7049,6 +15626,30 @@ export type MutationUpdateProjectByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateQualificationArgs = {
+  input: UpdateQualificationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateQualificationByIdArgs = {
+  input: UpdateQualificationByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateRuleArgs = {
+  input: UpdateRuleInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateRuleByIdArgs = {
+  input: UpdateRuleByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateSiteArgs = {
   input: UpdateSiteInput;
 };
@@ -7057,6 +15658,78 @@ export type MutationUpdateSiteArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateSiteByIdArgs = {
   input: UpdateSiteByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTagArgs = {
+  input: UpdateTagInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTagByIdArgs = {
+  input: UpdateTagByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTenantFeatureFlagArgs = {
+  input: UpdateTenantFeatureFlagInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTenantFeatureFlagByIdArgs = {
+  input: UpdateTenantFeatureFlagByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTrainingRequirementArgs = {
+  input: UpdateTrainingRequirementInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTrainingRequirementByIdArgs = {
+  input: UpdateTrainingRequirementByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTypeListArgs = {
+  input: UpdateTypeListInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTypeListByIdArgs = {
+  input: UpdateTypeListByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTypeListValueArgs = {
+  input: UpdateTypeListValueInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTypeListValueByIdArgs = {
+  input: UpdateTypeListValueByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateUnitArgs = {
+  input: UpdateUnitInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateUnitByIdArgs = {
+  input: UpdateUnitByIdInput;
 };
 
 
@@ -7075,6 +15748,18 @@ export type MutationUpdateUserByEmailArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateUserByIdArgs = {
   input: UpdateUserByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateWebhookEndpointArgs = {
+  input: UpdateWebhookEndpointInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateWebhookEndpointByIdArgs = {
+  input: UpdateWebhookEndpointByIdInput;
 };
 
 
@@ -7300,8 +15985,11 @@ export type NotificationPatch = {
 /** What a notification is about. */
 export type NotificationType =
   | 'approval'
+  | 'attachment'
+  | 'comment'
   | 'document'
   | 'message'
+  | 'quality'
   | 'system'
   | 'workflow';
 
@@ -7437,6 +16125,45 @@ export type OnTimeDeliveryOrderBy =
   | 'PROMISED_COUNT_ASC'
   | 'PROMISED_COUNT_DESC';
 
+/** All input for the `openCapa` mutation. */
+export type OpenCapaInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  dueDate?: InputMaybe<Scalars['Date']['input']>;
+  kind?: InputMaybe<CapaKind>;
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  problemStatement: Scalars['String']['input'];
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  source?: InputMaybe<CapaSource>;
+  sourceEntityId?: InputMaybe<Scalars['UUID']['input']>;
+  sourceEntityType?: InputMaybe<Scalars['String']['input']>;
+  title: Scalars['String']['input'];
+};
+
+/** The output of our `openCapa` mutation. */
+export type OpenCapaPayload = {
+  __typename?: 'OpenCapaPayload';
+  /** An edge for our `Capa`. May be used by Relay 1. */
+  capaEdge?: Maybe<CapaEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Capa>;
+};
+
+
+/** The output of our `openCapa` mutation. */
+export type OpenCapaPayloadCapaEdgeArgs = {
+  orderBy?: Array<CapaOrderBy>;
+};
+
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type Organization = Node & {
   __typename?: 'Organization';
@@ -7454,12 +16181,32 @@ export type Organization = Node & {
   auditSetting?: Maybe<AuditSetting>;
   /** Validated branding: display_name, logo_url (https), primary_color and accent_color (#RRGGBB). */
   branding: Scalars['JSON']['output'];
+  /** Reads and enables pagination through a set of `Calibration`. */
+  calibrations: CalibrationConnection;
+  /** Reads and enables pagination through a set of `Capa`. */
+  capas: CapaConnection;
+  /** Reads and enables pagination through a set of `ChecklistTemplate`. */
+  checklistTemplates: ChecklistTemplateConnection;
   /** When the organization was created. */
   createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `CustomFieldDefinition`. */
+  customFieldDefinitions: CustomFieldDefinitionConnection;
   /** Set by app.delete_organization(); the tenant is purged for good 30 days later (app.purge_organization). */
   deletedAt?: Maybe<Scalars['Datetime']['output']>;
   /** Reads and enables pagination through a set of `DocumentCategorySetting`. */
   documentCategorySettings: DocumentCategorySettingConnection;
+  /** Reads and enables pagination through a set of `DowntimeEvent`. */
+  downtimeEvents: DowntimeEventConnection;
+  /** Reads and enables pagination through a set of `DowntimeReason`. */
+  downtimeReasons: DowntimeReasonConnection;
+  /** Reads and enables pagination through a set of `EquipmentClass`. */
+  equipmentClasses: EquipmentClassConnection;
+  /** Reads and enables pagination through a set of `EquipmentUse`. */
+  equipmentUses: EquipmentUseConnection;
+  /** Reads and enables pagination through a set of `Equipment`. */
+  equipments: EquipmentConnection;
+  /** Reads and enables pagination through a set of `I18NString`. */
+  i18NStrings: I18NStringConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** False while the tenant is suspended: its members cannot sign in. */
@@ -7470,12 +16217,22 @@ export type Organization = Node & {
   name: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `Partner`. */
   partners: PartnerConnection;
+  /** Reads and enables pagination through a set of `PersonQualification`. */
+  personQualifications: PersonQualificationConnection;
+  /** Reads and enables pagination through a set of `PersonalDataRequest`. */
+  personalDataRequests: PersonalDataRequestConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projects: ProjectConnection;
+  /** Reads and enables pagination through a set of `Qualification`. */
+  qualifications: QualificationConnection;
   /** Reads and enables pagination through a set of `Role`. */
   roles: RoleConnection;
   /** Organization id; the org_id claim of a token names one. */
   rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `RuleRun`. */
+  ruleRuns: RuleRunConnection;
+  /** Reads and enables pagination through a set of `Rule`. */
+  rules: RuleConnection;
   /** Validated settings: timezone (IANA name), locale (e.g. en-US), currency (ISO 4217), week_start (1 = Monday .. 7), date_format. */
   settings: Scalars['JSON']['output'];
   /** Upper-case code (1-10 letters or digits) that starts document names, e.g. FP in FP-PRJ-000123-qa_report-20250907-v03.pdf; the initials of the slug when empty. */
@@ -7484,8 +16241,26 @@ export type Organization = Node & {
   sites: SiteConnection;
   /** Unique, URL-safe short name: lower-case letters, digits and single hyphens, at most 63 characters. */
   slug: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `StateMachine`. */
+  stateMachines: StateMachineConnection;
+  /** Reads and enables pagination through a set of `Tag`. */
+  tags: TagConnection;
+  /** Reads and enables pagination through a set of `TenantFeatureFlag`. */
+  tenantFeatureFlags: TenantFeatureFlagConnection;
+  /** Reads and enables pagination through a set of `TrainingRecord`. */
+  trainingRecords: TrainingRecordConnection;
+  /** Reads and enables pagination through a set of `TrainingRequirement`. */
+  trainingRequirements: TrainingRequirementConnection;
+  /** Reads and enables pagination through a set of `TypeList`. */
+  typeLists: TypeListConnection;
   /** When the organization was last changed. */
   updatedAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `WebhookAttempt`. */
+  webhookAttempts: WebhookAttemptConnection;
+  /** Reads and enables pagination through a set of `WebhookDelivery`. */
+  webhookDeliveries: WebhookDeliveryConnection;
+  /** Reads and enables pagination through a set of `WebhookEndpoint`. */
+  webhookEndpoints: WebhookEndpointConnection;
   /** Reads and enables pagination through a set of `WorkflowDefinition`. */
   workflowDefinitions: WorkflowDefinitionConnection;
   /** Reads a single `WorkflowSetting` that is related to this `Organization`. */
@@ -7548,6 +16323,58 @@ export type OrganizationApproverBackupsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationCalibrationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CalibrationCondition>;
+  filter?: InputMaybe<CalibrationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CalibrationOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationCapasArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CapaCondition>;
+  filter?: InputMaybe<CapaFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CapaOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationChecklistTemplatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChecklistTemplateCondition>;
+  filter?: InputMaybe<ChecklistTemplateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChecklistTemplateOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationCustomFieldDefinitionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomFieldDefinitionCondition>;
+  filter?: InputMaybe<CustomFieldDefinitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomFieldDefinitionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationDocumentCategorySettingsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -7557,6 +16384,84 @@ export type OrganizationDocumentCategorySettingsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<DocumentCategorySettingOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationDowntimeEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DowntimeEventCondition>;
+  filter?: InputMaybe<DowntimeEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DowntimeEventOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationDowntimeReasonsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DowntimeReasonCondition>;
+  filter?: InputMaybe<DowntimeReasonFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DowntimeReasonOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationEquipmentClassesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentClassCondition>;
+  filter?: InputMaybe<EquipmentClassFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentClassOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationEquipmentUsesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentUseCondition>;
+  filter?: InputMaybe<EquipmentUseFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentUseOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationEquipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentCondition>;
+  filter?: InputMaybe<EquipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationI18NStringsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<I18NStringCondition>;
+  filter?: InputMaybe<I18NStringFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<I18NStringOrderBy>>;
 };
 
 
@@ -7587,6 +16492,32 @@ export type OrganizationPartnersArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPersonQualificationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PersonQualificationCondition>;
+  filter?: InputMaybe<PersonQualificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PersonQualificationOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPersonalDataRequestsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PersonalDataRequestCondition>;
+  filter?: InputMaybe<PersonalDataRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PersonalDataRequestOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationProjectsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -7596,6 +16527,20 @@ export type OrganizationProjectsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationQualificationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<QualificationCondition>;
+  filter?: InputMaybe<QualificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<QualificationOrderBy>>;
 };
 
 
@@ -7613,6 +16558,32 @@ export type OrganizationRolesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationRuleRunsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<RuleRunCondition>;
+  filter?: InputMaybe<RuleRunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RuleRunOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationRulesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<RuleCondition>;
+  filter?: InputMaybe<RuleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RuleOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationSitesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -7622,6 +16593,123 @@ export type OrganizationSitesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SiteOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationStateMachinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StateMachineCondition>;
+  filter?: InputMaybe<StateMachineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StateMachineOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationTagsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TagCondition>;
+  filter?: InputMaybe<TagFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TagOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationTenantFeatureFlagsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TenantFeatureFlagCondition>;
+  filter?: InputMaybe<TenantFeatureFlagFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TenantFeatureFlagOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationTrainingRecordsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TrainingRecordCondition>;
+  filter?: InputMaybe<TrainingRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TrainingRecordOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationTrainingRequirementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TrainingRequirementCondition>;
+  filter?: InputMaybe<TrainingRequirementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TrainingRequirementOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationTypeListsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TypeListCondition>;
+  filter?: InputMaybe<TypeListFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TypeListOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationWebhookAttemptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WebhookAttemptCondition>;
+  filter?: InputMaybe<WebhookAttemptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WebhookAttemptOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WebhookDeliveryCondition>;
+  filter?: InputMaybe<WebhookDeliveryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WebhookDeliveryOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationWebhookEndpointsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WebhookEndpointCondition>;
+  filter?: InputMaybe<WebhookEndpointFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WebhookEndpointOrderBy>>;
 };
 
 
@@ -7711,10 +16799,50 @@ export type OrganizationFilter = {
   auditSetting?: InputMaybe<AuditSettingFilter>;
   /** A related `auditSetting` exists. */
   auditSettingExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `calibrations` relation. */
+  calibrations?: InputMaybe<OrganizationToManyCalibrationFilter>;
+  /** Some related `calibrations` exist. */
+  calibrationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `capas` relation. */
+  capas?: InputMaybe<OrganizationToManyCapaFilter>;
+  /** Some related `capas` exist. */
+  capasExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `checklistTemplates` relation. */
+  checklistTemplates?: InputMaybe<OrganizationToManyChecklistTemplateFilter>;
+  /** Some related `checklistTemplates` exist. */
+  checklistTemplatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `customFieldDefinitions` relation. */
+  customFieldDefinitions?: InputMaybe<OrganizationToManyCustomFieldDefinitionFilter>;
+  /** Some related `customFieldDefinitions` exist. */
+  customFieldDefinitionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `documentCategorySettings` relation. */
   documentCategorySettings?: InputMaybe<OrganizationToManyDocumentCategorySettingFilter>;
   /** Some related `documentCategorySettings` exist. */
   documentCategorySettingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `downtimeEvents` relation. */
+  downtimeEvents?: InputMaybe<OrganizationToManyDowntimeEventFilter>;
+  /** Some related `downtimeEvents` exist. */
+  downtimeEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `downtimeReasons` relation. */
+  downtimeReasons?: InputMaybe<OrganizationToManyDowntimeReasonFilter>;
+  /** Some related `downtimeReasons` exist. */
+  downtimeReasonsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `equipmentClasses` relation. */
+  equipmentClasses?: InputMaybe<OrganizationToManyEquipmentClassFilter>;
+  /** Some related `equipmentClasses` exist. */
+  equipmentClassesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `equipmentUses` relation. */
+  equipmentUses?: InputMaybe<OrganizationToManyEquipmentUseFilter>;
+  /** Some related `equipmentUses` exist. */
+  equipmentUsesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `equipments` relation. */
+  equipments?: InputMaybe<OrganizationToManyEquipmentFilter>;
+  /** Some related `equipments` exist. */
+  equipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `i18NStrings` relation. */
+  i18NStrings?: InputMaybe<OrganizationToManyI18NStringFilter>;
+  /** Some related `i18NStrings` exist. */
+  i18NStringsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `memberships` relation. */
   memberships?: InputMaybe<OrganizationToManyMembershipFilter>;
   /** Some related `memberships` exist. */
@@ -7727,22 +16855,78 @@ export type OrganizationFilter = {
   partners?: InputMaybe<OrganizationToManyPartnerFilter>;
   /** Some related `partners` exist. */
   partnersExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `personQualifications` relation. */
+  personQualifications?: InputMaybe<OrganizationToManyPersonQualificationFilter>;
+  /** Some related `personQualifications` exist. */
+  personQualificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `personalDataRequests` relation. */
+  personalDataRequests?: InputMaybe<OrganizationToManyPersonalDataRequestFilter>;
+  /** Some related `personalDataRequests` exist. */
+  personalDataRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projects` relation. */
   projects?: InputMaybe<OrganizationToManyProjectFilter>;
   /** Some related `projects` exist. */
   projectsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `qualifications` relation. */
+  qualifications?: InputMaybe<OrganizationToManyQualificationFilter>;
+  /** Some related `qualifications` exist. */
+  qualificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `roles` relation. */
   roles?: InputMaybe<OrganizationToManyRoleFilter>;
   /** Some related `roles` exist. */
   rolesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ruleRuns` relation. */
+  ruleRuns?: InputMaybe<OrganizationToManyRuleRunFilter>;
+  /** Some related `ruleRuns` exist. */
+  ruleRunsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `rules` relation. */
+  rules?: InputMaybe<OrganizationToManyRuleFilter>;
+  /** Some related `rules` exist. */
+  rulesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `sites` relation. */
   sites?: InputMaybe<OrganizationToManySiteFilter>;
   /** Some related `sites` exist. */
   sitesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `slug` field. */
   slug?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `stateMachines` relation. */
+  stateMachines?: InputMaybe<OrganizationToManyStateMachineFilter>;
+  /** Some related `stateMachines` exist. */
+  stateMachinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `tags` relation. */
+  tags?: InputMaybe<OrganizationToManyTagFilter>;
+  /** Some related `tags` exist. */
+  tagsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `tenantFeatureFlags` relation. */
+  tenantFeatureFlags?: InputMaybe<OrganizationToManyTenantFeatureFlagFilter>;
+  /** Some related `tenantFeatureFlags` exist. */
+  tenantFeatureFlagsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `trainingRecords` relation. */
+  trainingRecords?: InputMaybe<OrganizationToManyTrainingRecordFilter>;
+  /** Some related `trainingRecords` exist. */
+  trainingRecordsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `trainingRequirements` relation. */
+  trainingRequirements?: InputMaybe<OrganizationToManyTrainingRequirementFilter>;
+  /** Some related `trainingRequirements` exist. */
+  trainingRequirementsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `typeLists` relation. */
+  typeLists?: InputMaybe<OrganizationToManyTypeListFilter>;
+  /** Some related `typeLists` exist. */
+  typeListsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `webhookAttempts` relation. */
+  webhookAttempts?: InputMaybe<OrganizationToManyWebhookAttemptFilter>;
+  /** Some related `webhookAttempts` exist. */
+  webhookAttemptsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `webhookDeliveries` relation. */
+  webhookDeliveries?: InputMaybe<OrganizationToManyWebhookDeliveryFilter>;
+  /** Some related `webhookDeliveries` exist. */
+  webhookDeliveriesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `webhookEndpoints` relation. */
+  webhookEndpoints?: InputMaybe<OrganizationToManyWebhookEndpointFilter>;
+  /** Some related `webhookEndpoints` exist. */
+  webhookEndpointsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `workflowDefinitions` relation. */
   workflowDefinitions?: InputMaybe<OrganizationToManyWorkflowDefinitionFilter>;
   /** Some related `workflowDefinitions` exist. */
@@ -7835,6 +17019,46 @@ export type OrganizationToManyApproverBackupFilter = {
   some?: InputMaybe<ApproverBackupFilter>;
 };
 
+/** A filter to be used against many `Calibration` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyCalibrationFilter = {
+  /** Every related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CalibrationFilter>;
+  /** No related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CalibrationFilter>;
+  /** Some related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CalibrationFilter>;
+};
+
+/** A filter to be used against many `Capa` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyCapaFilter = {
+  /** Every related `Capa` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CapaFilter>;
+  /** No related `Capa` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CapaFilter>;
+  /** Some related `Capa` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CapaFilter>;
+};
+
+/** A filter to be used against many `ChecklistTemplate` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyChecklistTemplateFilter = {
+  /** Every related `ChecklistTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChecklistTemplateFilter>;
+  /** No related `ChecklistTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChecklistTemplateFilter>;
+  /** Some related `ChecklistTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChecklistTemplateFilter>;
+};
+
+/** A filter to be used against many `CustomFieldDefinition` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyCustomFieldDefinitionFilter = {
+  /** Every related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomFieldDefinitionFilter>;
+  /** No related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomFieldDefinitionFilter>;
+  /** Some related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomFieldDefinitionFilter>;
+};
+
 /** A filter to be used against many `DocumentCategorySetting` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyDocumentCategorySettingFilter = {
   /** Every related `DocumentCategorySetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -7843,6 +17067,66 @@ export type OrganizationToManyDocumentCategorySettingFilter = {
   none?: InputMaybe<DocumentCategorySettingFilter>;
   /** Some related `DocumentCategorySetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<DocumentCategorySettingFilter>;
+};
+
+/** A filter to be used against many `DowntimeEvent` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyDowntimeEventFilter = {
+  /** Every related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DowntimeEventFilter>;
+  /** No related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DowntimeEventFilter>;
+  /** Some related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DowntimeEventFilter>;
+};
+
+/** A filter to be used against many `DowntimeReason` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyDowntimeReasonFilter = {
+  /** Every related `DowntimeReason` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DowntimeReasonFilter>;
+  /** No related `DowntimeReason` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DowntimeReasonFilter>;
+  /** Some related `DowntimeReason` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DowntimeReasonFilter>;
+};
+
+/** A filter to be used against many `EquipmentClass` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyEquipmentClassFilter = {
+  /** Every related `EquipmentClass` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentClassFilter>;
+  /** No related `EquipmentClass` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentClassFilter>;
+  /** Some related `EquipmentClass` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentClassFilter>;
+};
+
+/** A filter to be used against many `Equipment` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyEquipmentFilter = {
+  /** Every related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentFilter>;
+  /** No related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentFilter>;
+  /** Some related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentFilter>;
+};
+
+/** A filter to be used against many `EquipmentUse` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyEquipmentUseFilter = {
+  /** Every related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentUseFilter>;
+  /** No related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentUseFilter>;
+  /** Some related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentUseFilter>;
+};
+
+/** A filter to be used against many `I18NString` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyI18NStringFilter = {
+  /** Every related `I18NString` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<I18NStringFilter>;
+  /** No related `I18NString` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<I18NStringFilter>;
+  /** Some related `I18NString` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<I18NStringFilter>;
 };
 
 /** A filter to be used against many `Membership` object types. All fields are combined with a logical ‘and.’ */
@@ -7865,6 +17149,26 @@ export type OrganizationToManyPartnerFilter = {
   some?: InputMaybe<PartnerFilter>;
 };
 
+/** A filter to be used against many `PersonQualification` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPersonQualificationFilter = {
+  /** Every related `PersonQualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PersonQualificationFilter>;
+  /** No related `PersonQualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PersonQualificationFilter>;
+  /** Some related `PersonQualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PersonQualificationFilter>;
+};
+
+/** A filter to be used against many `PersonalDataRequest` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPersonalDataRequestFilter = {
+  /** Every related `PersonalDataRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PersonalDataRequestFilter>;
+  /** No related `PersonalDataRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PersonalDataRequestFilter>;
+  /** Some related `PersonalDataRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PersonalDataRequestFilter>;
+};
+
 /** A filter to be used against many `Project` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyProjectFilter = {
   /** Every related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -7873,6 +17177,16 @@ export type OrganizationToManyProjectFilter = {
   none?: InputMaybe<ProjectFilter>;
   /** Some related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectFilter>;
+};
+
+/** A filter to be used against many `Qualification` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyQualificationFilter = {
+  /** Every related `Qualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<QualificationFilter>;
+  /** No related `Qualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<QualificationFilter>;
+  /** Some related `Qualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<QualificationFilter>;
 };
 
 /** A filter to be used against many `Role` object types. All fields are combined with a logical ‘and.’ */
@@ -7885,6 +17199,26 @@ export type OrganizationToManyRoleFilter = {
   some?: InputMaybe<RoleFilter>;
 };
 
+/** A filter to be used against many `Rule` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyRuleFilter = {
+  /** Every related `Rule` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<RuleFilter>;
+  /** No related `Rule` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<RuleFilter>;
+  /** Some related `Rule` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<RuleFilter>;
+};
+
+/** A filter to be used against many `RuleRun` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyRuleRunFilter = {
+  /** Every related `RuleRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<RuleRunFilter>;
+  /** No related `RuleRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<RuleRunFilter>;
+  /** Some related `RuleRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<RuleRunFilter>;
+};
+
 /** A filter to be used against many `Site` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManySiteFilter = {
   /** Every related `Site` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -7893,6 +17227,96 @@ export type OrganizationToManySiteFilter = {
   none?: InputMaybe<SiteFilter>;
   /** Some related `Site` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SiteFilter>;
+};
+
+/** A filter to be used against many `StateMachine` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyStateMachineFilter = {
+  /** Every related `StateMachine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StateMachineFilter>;
+  /** No related `StateMachine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StateMachineFilter>;
+  /** Some related `StateMachine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StateMachineFilter>;
+};
+
+/** A filter to be used against many `Tag` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyTagFilter = {
+  /** Every related `Tag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TagFilter>;
+  /** No related `Tag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TagFilter>;
+  /** Some related `Tag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TagFilter>;
+};
+
+/** A filter to be used against many `TenantFeatureFlag` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyTenantFeatureFlagFilter = {
+  /** Every related `TenantFeatureFlag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TenantFeatureFlagFilter>;
+  /** No related `TenantFeatureFlag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TenantFeatureFlagFilter>;
+  /** Some related `TenantFeatureFlag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TenantFeatureFlagFilter>;
+};
+
+/** A filter to be used against many `TrainingRecord` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyTrainingRecordFilter = {
+  /** Every related `TrainingRecord` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TrainingRecordFilter>;
+  /** No related `TrainingRecord` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TrainingRecordFilter>;
+  /** Some related `TrainingRecord` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TrainingRecordFilter>;
+};
+
+/** A filter to be used against many `TrainingRequirement` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyTrainingRequirementFilter = {
+  /** Every related `TrainingRequirement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TrainingRequirementFilter>;
+  /** No related `TrainingRequirement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TrainingRequirementFilter>;
+  /** Some related `TrainingRequirement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TrainingRequirementFilter>;
+};
+
+/** A filter to be used against many `TypeList` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyTypeListFilter = {
+  /** Every related `TypeList` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TypeListFilter>;
+  /** No related `TypeList` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TypeListFilter>;
+  /** Some related `TypeList` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TypeListFilter>;
+};
+
+/** A filter to be used against many `WebhookAttempt` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyWebhookAttemptFilter = {
+  /** Every related `WebhookAttempt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WebhookAttemptFilter>;
+  /** No related `WebhookAttempt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WebhookAttemptFilter>;
+  /** Some related `WebhookAttempt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WebhookAttemptFilter>;
+};
+
+/** A filter to be used against many `WebhookDelivery` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyWebhookDeliveryFilter = {
+  /** Every related `WebhookDelivery` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WebhookDeliveryFilter>;
+  /** No related `WebhookDelivery` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WebhookDeliveryFilter>;
+  /** Some related `WebhookDelivery` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WebhookDeliveryFilter>;
+};
+
+/** A filter to be used against many `WebhookEndpoint` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyWebhookEndpointFilter = {
+  /** Every related `WebhookEndpoint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WebhookEndpointFilter>;
+  /** No related `WebhookEndpoint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WebhookEndpointFilter>;
+  /** Some related `WebhookEndpoint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WebhookEndpointFilter>;
 };
 
 /** A filter to be used against many `WorkflowDefinition` object types. All fields are combined with a logical ‘and.’ */
@@ -8122,6 +17546,8 @@ export type PageInfo = {
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type Partner = Node & {
   __typename?: 'Partner';
+  /** Reads and enables pagination through a set of `Calibration`. */
+  calibrationsByPerformedByPartnerId: CalibrationConnection;
   /** The tenant's own code for the partner (e.g. an ERP account number), unique in the tenant. */
   code?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `Contact`. */
@@ -8154,6 +17580,19 @@ export type Partner = Node & {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerCalibrationsByPerformedByPartnerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CalibrationCondition>;
+  filter?: InputMaybe<CalibrationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CalibrationOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerContactsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -8176,6 +17615,7 @@ export type PartnerProjectsByCustomerOrganizationIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
 };
 
 /** A condition to be used against `Partner` object types. All fields are tested for equality and combined with a logical ‘and.’ */
@@ -8216,6 +17656,10 @@ export type PartnerEdge = {
 export type PartnerFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartnerFilter>>;
+  /** Filter by the object’s `calibrationsByPerformedByPartnerId` relation. */
+  calibrationsByPerformedByPartnerId?: InputMaybe<PartnerToManyCalibrationFilter>;
+  /** Some related `calibrationsByPerformedByPartnerId` exist. */
+  calibrationsByPerformedByPartnerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
   /** Filter by the object’s `contacts` relation. */
@@ -8292,6 +17736,16 @@ export type PartnerPatch = {
   notes?: InputMaybe<Scalars['String']['input']>;
   /** Web site. */
   website?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A filter to be used against many `Calibration` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyCalibrationFilter = {
+  /** Every related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CalibrationFilter>;
+  /** No related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CalibrationFilter>;
+  /** Some related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CalibrationFilter>;
 };
 
 /** A filter to be used against many `Contact` object types. All fields are combined with a logical ‘and.’ */
@@ -8505,6 +17959,409 @@ export type PermissionToManyRolePermissionFilter = {
   some?: InputMaybe<RolePermissionFilter>;
 };
 
+/**
+ * People's qualifications
+ * Who holds which qualification or skill, from when to when, on what evidence; revoked, never deleted.
+ */
+export type PersonQualification = Node & {
+  __typename?: 'PersonQualification';
+  /**
+   * Evidence
+   * What shows it (exam, supervised runs, certificate number).
+   */
+  evidence: Scalars['String']['output'];
+  /** Reads a single `Document` that is related to this `PersonQualification`. */
+  evidenceDocument?: Maybe<Document>;
+  /**
+   * Evidence document
+   * A controlled document holding the evidence (documents.id).
+   */
+  evidenceDocumentId?: Maybe<Scalars['UUID']['output']>;
+  /** Granted at */
+  grantedAt: Scalars['Datetime']['output'];
+  /** Granted by */
+  grantedBy?: Maybe<Scalars['UUID']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Level
+   * Proficiency of a skill, 1 (learning) to 5 (expert).
+   */
+  level?: Maybe<Scalars['Int']['output']>;
+  /** Reads a single `Organization` that is related to this `PersonQualification`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Qualification` that is related to this `PersonQualification`. */
+  qualification?: Maybe<Qualification>;
+  /**
+   * Qualification
+   * qualifications.id.
+   */
+  qualificationId: Scalars['UUID']['output'];
+  /** Revoke reason */
+  revokeReason?: Maybe<Scalars['String']['output']>;
+  /**
+   * Revoked at
+   * Set by revoking; a revoked grant no longer counts.
+   */
+  revokedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Revoked by */
+  revokedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Grant id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `PersonQualification`. */
+  user?: Maybe<User>;
+  /** Reads a single `User` that is related to this `PersonQualification`. */
+  userByGrantedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `PersonQualification`. */
+  userByRevokedBy?: Maybe<User>;
+  /**
+   * Person
+   * The member who holds it.
+   */
+  userId: Scalars['UUID']['output'];
+  /**
+   * Valid from
+   * Defaults to now.
+   */
+  validFrom: Scalars['Datetime']['output'];
+  /**
+   * Valid to
+   * End of validity (exclusive); defaults to valid_from plus the qualification's validity; empty: until revoked.
+   */
+  validTo?: Maybe<Scalars['Datetime']['output']>;
+};
+
+/**
+ * A condition to be used against `PersonQualification` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type PersonQualificationCondition = {
+  /** Checks for equality with the object’s `evidenceDocumentId` field. */
+  evidenceDocumentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `grantedBy` field. */
+  grantedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `qualificationId` field. */
+  qualificationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `revokedBy` field. */
+  revokedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `userId` field. */
+  userId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `PersonQualification` values. */
+export type PersonQualificationConnection = {
+  __typename?: 'PersonQualificationConnection';
+  /** A list of edges which contains the `PersonQualification` and cursor to aid in pagination. */
+  edges: Array<PersonQualificationEdge>;
+  /** A list of `PersonQualification` objects. */
+  nodes: Array<PersonQualification>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PersonQualification` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PersonQualification` edge in the connection. */
+export type PersonQualificationEdge = {
+  __typename?: 'PersonQualificationEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PersonQualification` at the end of the edge. */
+  node: PersonQualification;
+};
+
+/** A filter to be used against `PersonQualification` object types. All fields are combined with a logical ‘and.’ */
+export type PersonQualificationFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PersonQualificationFilter>>;
+  /** Filter by the object’s `evidenceDocument` relation. */
+  evidenceDocument?: InputMaybe<DocumentFilter>;
+  /** A related `evidenceDocument` exists. */
+  evidenceDocumentExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `evidenceDocumentId` field. */
+  evidenceDocumentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `grantedBy` field. */
+  grantedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<PersonQualificationFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PersonQualificationFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `qualification` relation. */
+  qualification?: InputMaybe<QualificationFilter>;
+  /** Filter by the object’s `qualificationId` field. */
+  qualificationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `revokedBy` field. */
+  revokedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `user` relation. */
+  user?: InputMaybe<UserFilter>;
+  /** Filter by the object’s `userByGrantedBy` relation. */
+  userByGrantedBy?: InputMaybe<UserFilter>;
+  /** A related `userByGrantedBy` exists. */
+  userByGrantedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByRevokedBy` relation. */
+  userByRevokedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRevokedBy` exists. */
+  userByRevokedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userId` field. */
+  userId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `PersonQualification` */
+export type PersonQualificationInput = {
+  /**
+   * Evidence
+   * What shows it (exam, supervised runs, certificate number).
+   */
+  evidence?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Evidence document
+   * A controlled document holding the evidence (documents.id).
+   */
+  evidenceDocumentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Granted at */
+  grantedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Granted by */
+  grantedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Level
+   * Proficiency of a skill, 1 (learning) to 5 (expert).
+   */
+  level?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Qualification
+   * qualifications.id.
+   */
+  qualificationId: Scalars['UUID']['input'];
+  /** Revoke reason */
+  revokeReason?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Revoked at
+   * Set by revoking; a revoked grant no longer counts.
+   */
+  revokedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Revoked by */
+  revokedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Person
+   * The member who holds it.
+   */
+  userId: Scalars['UUID']['input'];
+  /**
+   * Valid from
+   * Defaults to now.
+   */
+  validFrom?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Valid to
+   * End of validity (exclusive); defaults to valid_from plus the qualification's validity; empty: until revoked.
+   */
+  validTo?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/** Methods to use when ordering `PersonQualification`. */
+export type PersonQualificationOrderBy =
+  | 'EVIDENCE_DOCUMENT_ID_ASC'
+  | 'EVIDENCE_DOCUMENT_ID_DESC'
+  | 'GRANTED_BY_ASC'
+  | 'GRANTED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'QUALIFICATION_ID_ASC'
+  | 'QUALIFICATION_ID_DESC'
+  | 'REVOKED_BY_ASC'
+  | 'REVOKED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'USER_ID_ASC'
+  | 'USER_ID_DESC';
+
+/** Represents an update to a `PersonQualification`. Fields that are set will be updated. */
+export type PersonQualificationPatch = {
+  /**
+   * Evidence
+   * What shows it (exam, supervised runs, certificate number).
+   */
+  evidence?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Evidence document
+   * A controlled document holding the evidence (documents.id).
+   */
+  evidenceDocumentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Granted at */
+  grantedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Granted by */
+  grantedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Level
+   * Proficiency of a skill, 1 (learning) to 5 (expert).
+   */
+  level?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Qualification
+   * qualifications.id.
+   */
+  qualificationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Revoke reason */
+  revokeReason?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Revoked at
+   * Set by revoking; a revoked grant no longer counts.
+   */
+  revokedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Revoked by */
+  revokedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Person
+   * The member who holds it.
+   */
+  userId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Valid from
+   * Defaults to now.
+   */
+  validFrom?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Valid to
+   * End of validity (exclusive); defaults to valid_from plus the qualification's validity; empty: until revoked.
+   */
+  validTo?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/**
+ * Personal data requests
+ * The record of GDPR exports and erasures made in the tenant (app.export_personal_data, app.erase_personal_data): who, about whom, when, and for an erasure what was kept under a retention duty. Append-only.
+ */
+export type PersonalDataRequest = Node & {
+  __typename?: 'PersonalDataRequest';
+  /** When it was done. */
+  completedAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** export or erasure. */
+  kind: PersonalDataRequestKind;
+  /** Reads a single `Organization` that is related to this `PersonalDataRequest`. */
+  organization?: Maybe<Organization>;
+  /** The tenant (the controller). */
+  organizationId: Scalars['UUID']['output'];
+  /** Erasure: the name the person now has everywhere their name was. */
+  pseudonym?: Maybe<Scalars['String']['output']>;
+  /** Why (for an erasure: the request received). */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** Who made the request (the person, an administrator or a platform operator). */
+  requestedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Erasure: where the name or email is kept under a retention duty, processing restricted (Art. 17(3)(b)): [{table, column, basis}] and refused rows [{table, key, reason}]. */
+  restricted: Scalars['JSON']['output'];
+  /** Request id. */
+  rowId: Scalars['UUID']['output'];
+  /** Erasure: how many values had the name or email replaced. */
+  rowsPseudonymised?: Maybe<Scalars['Int']['output']>;
+  /** Reads a single `User` that is related to this `PersonalDataRequest`. */
+  subject?: Maybe<User>;
+  /** The person the data is about (their id stays: it is a pseudonym once erased). */
+  subjectId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `PersonalDataRequest`. */
+  userByRequestedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `PersonalDataRequest` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type PersonalDataRequestCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `subjectId` field. */
+  subjectId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `PersonalDataRequest` values. */
+export type PersonalDataRequestConnection = {
+  __typename?: 'PersonalDataRequestConnection';
+  /** A list of edges which contains the `PersonalDataRequest` and cursor to aid in pagination. */
+  edges: Array<PersonalDataRequestEdge>;
+  /** A list of `PersonalDataRequest` objects. */
+  nodes: Array<PersonalDataRequest>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PersonalDataRequest` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PersonalDataRequest` edge in the connection. */
+export type PersonalDataRequestEdge = {
+  __typename?: 'PersonalDataRequestEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PersonalDataRequest` at the end of the edge. */
+  node: PersonalDataRequest;
+};
+
+/** A filter to be used against `PersonalDataRequest` object types. All fields are combined with a logical ‘and.’ */
+export type PersonalDataRequestFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PersonalDataRequestFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<PersonalDataRequestFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PersonalDataRequestFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `subject` relation. */
+  subject?: InputMaybe<UserFilter>;
+  /** Filter by the object’s `subjectId` field. */
+  subjectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByRequestedBy` relation. */
+  userByRequestedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRequestedBy` exists. */
+  userByRequestedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** export: everything held about the person; erasure: pseudonymised where no retention duty applies. */
+export type PersonalDataRequestKind =
+  | 'erasure'
+  | 'export';
+
+/** Methods to use when ordering `PersonalDataRequest`. */
+export type PersonalDataRequestOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUBJECT_ID_ASC'
+  | 'SUBJECT_ID_DESC';
+
 /** Priority of a project or a notification. */
 export type PriorityLevel =
   | 'high'
@@ -8585,10 +18442,21 @@ export type Project = Node & {
   currentStage?: Maybe<WorkflowStage>;
   /** The stage the project is in (always one); the first stage of its definition when not sent. It changes by itself as stages are done, or through app.override_project_stage (management, with a reason). */
   currentStageId: Scalars['UUID']['output'];
+  /** Custom field values by field code (GET /custom_field_definitions?entity_type=eq.project), checked on every write that touches them. */
+  customFields: Scalars['JSON']['output'];
   /** Reads a single `Partner` that is related to this `Project`. */
   customer?: Maybe<Partner>;
   /** The customer: a partner of the tenant (kind customer or customer_and_supplier). */
   customerOrganizationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Moved to the trash
+   * When the project was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed projects.
+   */
+  deletedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Who moved it to the trash. */
+  deletedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Why it was moved to the trash. */
+  deletionReason?: Maybe<Scalars['String']['output']>;
   /** When delivery was confirmed (the sub-stage that marks delivery was completed). */
   deliveredAt?: Maybe<Scalars['Datetime']['output']>;
   /** Description. */
@@ -8637,6 +18505,11 @@ export type Project = Node & {
   stageEnteredAt: Scalars['Datetime']['output'];
   /** Commercial status; follows the stage, completed when the last stage is done, cancelled by hand. */
   status: ProjectStatus;
+  /**
+   * Tags of a project
+   * The tags on the project (entity_tags of entity type project), by name, as you may read them.
+   */
+  tags: TagConnection;
   /** The project team (user ids, members of the tenant); notified of stage changes. */
   teamMemberIds: Array<Maybe<Scalars['UUID']['output']>>;
   /** Title. */
@@ -8647,6 +18520,8 @@ export type Project = Node & {
   userByAssignedTo?: Maybe<User>;
   /** Reads a single `User` that is related to this `Project`. */
   userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Project`. */
+  userByDeletedBy?: Maybe<User>;
   /** Reads a single `WorkflowDefinition` that is related to this `Project`. */
   workflowDefinition?: Maybe<WorkflowDefinition>;
   /** The workflow definition (version) the project follows; the tenant's default when not sent. Fixed once set. */
@@ -8677,6 +18552,7 @@ export type ProjectDocumentsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<DocumentOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
 };
 
 
@@ -8731,6 +18607,15 @@ export type ProjectProjectStageTransitionsArgs = {
   orderBy?: InputMaybe<Array<ProjectStageTransitionOrderBy>>;
 };
 
+
+/** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
+export type ProjectTagsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<TagFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A condition to be used against `Project` object types. All fields are tested for equality and combined with a logical ‘and.’ */
 export type ProjectCondition = {
   /** Checks for equality with the object’s `assignedTo` field. */
@@ -8739,8 +18624,12 @@ export type ProjectCondition = {
   createdAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Checks for equality with the object’s `currentStageId` field. */
   currentStageId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `customFields` field. */
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
   /** Checks for equality with the object’s `customerOrganizationId` field. */
   customerOrganizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `deletedAt` field. */
+  deletedAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `priority` field. */
@@ -8999,12 +18888,16 @@ export type ProjectFilter = {
   currentStage?: InputMaybe<WorkflowStageFilter>;
   /** Filter by the object’s `currentStageId` field. */
   currentStageId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `customFields` field. */
+  customFields?: InputMaybe<JsonFilter>;
   /** Filter by the object’s `customer` relation. */
   customer?: InputMaybe<PartnerFilter>;
   /** A related `customer` exists. */
   customerExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customerOrganizationId` field. */
   customerOrganizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `deletedAt` field. */
+  deletedAt?: InputMaybe<DatetimeFilter>;
   /** Filter by the object’s `documents` relation. */
   documents?: InputMaybe<ProjectToManyDocumentFilter>;
   /** Some related `documents` exist. */
@@ -9055,6 +18948,10 @@ export type ProjectFilter = {
   userByCreatedBy?: InputMaybe<UserFilter>;
   /** A related `userByCreatedBy` exists. */
   userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByDeletedBy` relation. */
+  userByDeletedBy?: InputMaybe<UserFilter>;
+  /** A related `userByDeletedBy` exists. */
+  userByDeletedByExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `workflowDefinition` relation. */
   workflowDefinition?: InputMaybe<WorkflowDefinitionFilter>;
   /** Filter by the object’s `workflowDefinitionId` field. */
@@ -9067,6 +18964,8 @@ export type ProjectInput = {
   assignedTo?: InputMaybe<Scalars['UUID']['input']>;
   /** The stage the project is in (always one); the first stage of its definition when not sent. It changes by itself as stages are done, or through app.override_project_stage (management, with a reason). */
   currentStageId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Custom field values by field code (GET /custom_field_definitions?entity_type=eq.project), checked on every write that touches them. */
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
   /** The customer: a partner of the tenant (kind customer or customer_and_supplier). */
   customerOrganizationId?: InputMaybe<Scalars['UUID']['input']>;
   /** Description. */
@@ -9111,6 +19010,8 @@ export type ProjectOrderBy =
   | 'CURRENT_STAGE_ID_DESC'
   | 'CUSTOMER_ORGANIZATION_ID_ASC'
   | 'CUSTOMER_ORGANIZATION_ID_DESC'
+  | 'DELETED_AT_ASC'
+  | 'DELETED_AT_DESC'
   | 'NATURAL'
   | 'ORGANIZATION_ID_ASC'
   | 'ORGANIZATION_ID_DESC'
@@ -9353,6 +19254,8 @@ export type ProjectOverviewOrderBy =
 export type ProjectPatch = {
   /** The project manager. */
   assignedTo?: InputMaybe<Scalars['UUID']['input']>;
+  /** Custom field values by field code (GET /custom_field_definitions?entity_type=eq.project), checked on every write that touches them. */
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
   /** The customer: a partner of the tenant (kind customer or customer_and_supplier). */
   customerOrganizationId?: InputMaybe<Scalars['UUID']['input']>;
   /** Description. */
@@ -10085,6 +19988,37 @@ export type ProjectWorkflowOrderBy =
   | 'WORKFLOW_STAGE_ID_ASC'
   | 'WORKFLOW_STAGE_ID_DESC';
 
+/** All input for the `publishStateMachine` mutation. */
+export type PublishStateMachineInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  stateMachineId: Scalars['UUID']['input'];
+};
+
+/** The output of our `publishStateMachine` mutation. */
+export type PublishStateMachinePayload = {
+  __typename?: 'PublishStateMachinePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<StateMachine>;
+  /** An edge for our `StateMachine`. May be used by Relay 1. */
+  stateMachineEdge?: Maybe<StateMachineEdge>;
+};
+
+
+/** The output of our `publishStateMachine` mutation. */
+export type PublishStateMachinePayloadStateMachineEdgeArgs = {
+  orderBy?: Array<StateMachineOrderBy>;
+};
+
 /** All input for the `purgeOrganization` mutation. */
 export type PurgeOrganizationInput = {
   /**
@@ -10107,6 +20041,268 @@ export type PurgeOrganizationPayload = {
   /** Our root query field type. Allows us to run any query from our mutation payload. */
   query?: Maybe<Query>;
   result?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/**
+ * Qualifications
+ * A tenant's qualifications, skills, certifications and authorizations, as data; state-machine guards name them by code.
+ */
+export type Qualification = Node & {
+  __typename?: 'Qualification';
+  /**
+   * Code
+   * Stable key in the tenant (lowercase, e.g. hplc-operator).
+   */
+  code: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Description */
+  description: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Active
+   * Whether it may still be granted.
+   */
+  isActive: Scalars['Boolean']['output'];
+  /**
+   * Kind
+   * qualification, skill, certification or authorization.
+   */
+  kind: QualificationKind;
+  /**
+   * Translations
+   * The name per locale.
+   */
+  labels: Scalars['JSON']['output'];
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Qualification`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `PersonQualification`. */
+  personQualifications: PersonQualificationConnection;
+  /** Qualification id */
+  rowId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * Validity
+   * Days a grant stays valid when its valid_to is not sent; empty: until revoked.
+   */
+  validityDays?: Maybe<Scalars['Int']['output']>;
+};
+
+
+/**
+ * Qualifications
+ * A tenant's qualifications, skills, certifications and authorizations, as data; state-machine guards name them by code.
+ */
+export type QualificationPersonQualificationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PersonQualificationCondition>;
+  filter?: InputMaybe<PersonQualificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PersonQualificationOrderBy>>;
+};
+
+/**
+ * A condition to be used against `Qualification` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type QualificationCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Qualification` values. */
+export type QualificationConnection = {
+  __typename?: 'QualificationConnection';
+  /** A list of edges which contains the `Qualification` and cursor to aid in pagination. */
+  edges: Array<QualificationEdge>;
+  /** A list of `Qualification` objects. */
+  nodes: Array<Qualification>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Qualification` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Qualification` edge in the connection. */
+export type QualificationEdge = {
+  __typename?: 'QualificationEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Qualification` at the end of the edge. */
+  node: Qualification;
+};
+
+/** A filter to be used against `Qualification` object types. All fields are combined with a logical ‘and.’ */
+export type QualificationFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<QualificationFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<QualificationFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<QualificationFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `personQualifications` relation. */
+  personQualifications?: InputMaybe<QualificationToManyPersonQualificationFilter>;
+  /** Some related `personQualifications` exist. */
+  personQualificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `Qualification` */
+export type QualificationInput = {
+  /**
+   * Code
+   * Stable key in the tenant (lowercase, e.g. hplc-operator).
+   */
+  code: Scalars['String']['input'];
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Active
+   * Whether it may still be granted.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Kind
+   * qualification, skill, certification or authorization.
+   */
+  kind?: InputMaybe<QualificationKind>;
+  /**
+   * Translations
+   * The name per locale.
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Validity
+   * Days a grant stays valid when its valid_to is not sent; empty: until revoked.
+   */
+  validityDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** What a competence is: a qualification, a skill, an external certification or an authorization (e.g. to release). */
+export type QualificationKind =
+  | 'authorization'
+  | 'certification'
+  | 'qualification'
+  | 'skill';
+
+/** A filter to be used against QualificationKind fields. All fields are combined with a logical ‘and.’ */
+export type QualificationKindFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<QualificationKind>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<QualificationKind>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<QualificationKind>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<QualificationKind>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<QualificationKind>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<QualificationKind>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<QualificationKind>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<QualificationKind>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<QualificationKind>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<QualificationKind>>;
+};
+
+/** Methods to use when ordering `Qualification`. */
+export type QualificationOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `Qualification`. Fields that are set will be updated. */
+export type QualificationPatch = {
+  /**
+   * Code
+   * Stable key in the tenant (lowercase, e.g. hplc-operator).
+   */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Active
+   * Whether it may still be granted.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Kind
+   * qualification, skill, certification or authorization.
+   */
+  kind?: InputMaybe<QualificationKind>;
+  /**
+   * Translations
+   * The name per locale.
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Default name; translations in labels.
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Validity
+   * Days a grant stays valid when its valid_to is not sent; empty: until revoked.
+   */
+  validityDays?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A filter to be used against many `PersonQualification` object types. All fields are combined with a logical ‘and.’ */
+export type QualificationToManyPersonQualificationFilter = {
+  /** Every related `PersonQualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PersonQualificationFilter>;
+  /** No related `PersonQualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PersonQualificationFilter>;
+  /** Some related `PersonQualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PersonQualificationFilter>;
 };
 
 /** Quality: pass rate of stored qa_report and test_result versions per month, from their metadata result (pass or fail). */
@@ -10463,26 +20659,119 @@ export type Query = Node & {
   approverBackupById?: Maybe<ApproverBackup>;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups?: Maybe<ApproverBackupConnection>;
+  /** Get a single `Attachment`. */
+  attachment?: Maybe<Attachment>;
+  /** Reads a single `Attachment` using its globally unique `ID`. */
+  attachmentById?: Maybe<Attachment>;
+  /** Get a single `AttachmentDownload`. */
+  attachmentDownload?: Maybe<AttachmentDownload>;
+  /** Reads a single `AttachmentDownload` using its globally unique `ID`. */
+  attachmentDownloadById?: Maybe<AttachmentDownload>;
+  /** Reads and enables pagination through a set of `AttachmentDownload`. */
+  attachmentDownloads?: Maybe<AttachmentDownloadConnection>;
+  /** Reads and enables pagination through a set of `Attachment`. */
+  attachments?: Maybe<AttachmentConnection>;
   /** Get a single `AuditSetting`. */
   auditSetting?: Maybe<AuditSetting>;
   /** Reads a single `AuditSetting` using its globally unique `ID`. */
   auditSettingById?: Maybe<AuditSetting>;
   /** Reads and enables pagination through a set of `AuditSetting`. */
   auditSettings?: Maybe<AuditSettingConnection>;
+  /**
+   * Every transition out of the entity's current state, for buttons: label and target state in the caller's language, whether the caller may take it now (allowed: every guard holds for them), whether it must be signed (needs_signature: send signature to app.transition), and, for closed ones, why (reasons: [{kind, reason, message, sqlstate}]). Empty in a terminal state or off any machine. Staff who may read the entity.
+   * Errors: PT404 entity.not_found, PT422 entity_type.unknown.
+   */
+  availableTransitions?: Maybe<AvailableTransitionsConnection>;
   /** Get a single `BlockedReason`. */
   blockedReason?: Maybe<BlockedReason>;
   /** Reads a single `BlockedReason` using its globally unique `ID`. */
   blockedReasonById?: Maybe<BlockedReason>;
   /** Reads and enables pagination through a set of `BlockedReason`. */
   blockedReasons?: Maybe<BlockedReasonConnection>;
+  /** Get a single `Calibration`. */
+  calibration?: Maybe<Calibration>;
+  /** Reads a single `Calibration` using its globally unique `ID`. */
+  calibrationById?: Maybe<Calibration>;
+  /** Reads and enables pagination through a set of `Calibration`. */
+  calibrations?: Maybe<CalibrationConnection>;
+  /** Get a single `Capa`. */
+  capa?: Maybe<Capa>;
+  /** Get a single `CapaAction`. */
+  capaAction?: Maybe<CapaAction>;
+  /** Reads a single `CapaAction` using its globally unique `ID`. */
+  capaActionById?: Maybe<CapaAction>;
+  /** Reads and enables pagination through a set of `CapaAction`. */
+  capaActions?: Maybe<CapaActionConnection>;
+  /** Reads a single `Capa` using its globally unique `ID`. */
+  capaById?: Maybe<Capa>;
+  /** Get a single `CapaLink`. */
+  capaLink?: Maybe<CapaLink>;
+  /** Reads a single `CapaLink` using its globally unique `ID`. */
+  capaLinkById?: Maybe<CapaLink>;
+  /** Reads and enables pagination through a set of `CapaLink`. */
+  capaLinks?: Maybe<CapaLinkConnection>;
+  /** Reads and enables pagination through a set of `Capa`. */
+  capas?: Maybe<CapaConnection>;
+  /** Get a single `Checklist`. */
+  checklist?: Maybe<Checklist>;
+  /** Reads a single `Checklist` using its globally unique `ID`. */
+  checklistById?: Maybe<Checklist>;
+  /** Get a single `ChecklistItem`. */
+  checklistItem?: Maybe<ChecklistItem>;
+  /** Reads a single `ChecklistItem` using its globally unique `ID`. */
+  checklistItemById?: Maybe<ChecklistItem>;
+  /** Reads and enables pagination through a set of `ChecklistItem`. */
+  checklistItems?: Maybe<ChecklistItemConnection>;
+  /** Get a single `ChecklistTemplate`. */
+  checklistTemplate?: Maybe<ChecklistTemplate>;
+  /** Reads a single `ChecklistTemplate` using its globally unique `ID`. */
+  checklistTemplateById?: Maybe<ChecklistTemplate>;
+  /** Get a single `ChecklistTemplateItem`. */
+  checklistTemplateItem?: Maybe<ChecklistTemplateItem>;
+  /** Reads a single `ChecklistTemplateItem` using its globally unique `ID`. */
+  checklistTemplateItemById?: Maybe<ChecklistTemplateItem>;
+  /** Reads and enables pagination through a set of `ChecklistTemplateItem`. */
+  checklistTemplateItems?: Maybe<ChecklistTemplateItemConnection>;
+  /** Reads and enables pagination through a set of `ChecklistTemplate`. */
+  checklistTemplates?: Maybe<ChecklistTemplateConnection>;
+  /** Reads and enables pagination through a set of `Checklist`. */
+  checklists?: Maybe<ChecklistConnection>;
+  /** Get a single `Comment`. */
+  comment?: Maybe<Comment>;
+  /** Reads a single `Comment` using its globally unique `ID`. */
+  commentById?: Maybe<Comment>;
+  /** Reads and enables pagination through a set of `Comment`. */
+  comments?: Maybe<CommentConnection>;
   /** Get a single `Contact`. */
   contact?: Maybe<Contact>;
   /** Reads a single `Contact` using its globally unique `ID`. */
   contactById?: Maybe<Contact>;
   /** Reads and enables pagination through a set of `Contact`. */
   contacts?: Maybe<ContactConnection>;
+  /**
+   * Convert a value between units
+   * Converts value from from_unit to to_unit (codes of GET /units) through their dimension's base unit, offsets included (degC to degF), rounded to 15 decimal places; PT422 unit.unknown for a code that is not in the reference, unit.incompatible for units of different dimensions.
+   */
+  convertUnit?: Maybe<Scalars['BigFloat']['output']>;
+  /** Get a single `CurrentQualification`. */
+  currentQualification?: Maybe<CurrentQualification>;
+  /** Reads a single `CurrentQualification` using its globally unique `ID`. */
+  currentQualificationById?: Maybe<CurrentQualification>;
+  /** Reads and enables pagination through a set of `CurrentQualification`. */
+  currentQualifications?: Maybe<CurrentQualificationConnection>;
   /** The signed-in user's own row: GET /rpc/current_user_profile. */
   currentUserProfile?: Maybe<User>;
+  /** Get a single `CustomFieldDefinition`. */
+  customFieldDefinition?: Maybe<CustomFieldDefinition>;
+  /** Reads a single `CustomFieldDefinition` using its globally unique `ID`. */
+  customFieldDefinitionById?: Maybe<CustomFieldDefinition>;
+  /** Reads and enables pagination through a set of `CustomFieldDefinition`. */
+  customFieldDefinitions?: Maybe<CustomFieldDefinitionConnection>;
+  /**
+   * Stored custom field values that break the current definitions
+   * For the entity type (e.g. project), the rows you can read whose custom fields break the tenant's active definitions as they are now: missing required values, values that no longer pass a stricter rule, deactivated list values, fields no longer defined (custom_field.unknown). Such rows keep their values until a write touches the field.
+   */
+  customFieldViolations?: Maybe<CustomFieldViolationsConnection>;
   /** Get a single `CustomerProject`. */
   customerProject?: Maybe<CustomerProject>;
   /** Reads a single `CustomerProject` using its globally unique `ID`. */
@@ -10530,18 +20819,113 @@ export type Query = Node & {
   documentVersions?: Maybe<DocumentVersionConnection>;
   /** Reads and enables pagination through a set of `Document`. */
   documents?: Maybe<DocumentConnection>;
+  /** Get a single `DowntimeEvent`. */
+  downtimeEvent?: Maybe<DowntimeEvent>;
+  /** Reads a single `DowntimeEvent` using its globally unique `ID`. */
+  downtimeEventById?: Maybe<DowntimeEvent>;
+  /** Reads and enables pagination through a set of `DowntimeEvent`. */
+  downtimeEvents?: Maybe<DowntimeEventConnection>;
+  /** Get a single `DowntimeReason`. */
+  downtimeReason?: Maybe<DowntimeReason>;
+  /** Reads a single `DowntimeReason` using its globally unique `ID`. */
+  downtimeReasonById?: Maybe<DowntimeReason>;
+  /** Reads and enables pagination through a set of `DowntimeReason`. */
+  downtimeReasons?: Maybe<DowntimeReasonConnection>;
+  /** Get a single `EntityState`. */
+  entityState?: Maybe<EntityState>;
+  /** Reads a single `EntityState` using its globally unique `ID`. */
+  entityStateById?: Maybe<EntityState>;
+  /** Reads and enables pagination through a set of `EntityStateHistory`. */
+  entityStateHistories?: Maybe<EntityStateHistoryConnection>;
+  /** Get a single `EntityStateHistory`. */
+  entityStateHistory?: Maybe<EntityStateHistory>;
+  /** Reads a single `EntityStateHistory` using its globally unique `ID`. */
+  entityStateHistoryById?: Maybe<EntityStateHistory>;
+  /** Reads and enables pagination through a set of `EntityState`. */
+  entityStates?: Maybe<EntityStateConnection>;
+  /** Get a single `EntityTag`. */
+  entityTag?: Maybe<EntityTag>;
+  /** Reads a single `EntityTag` using its globally unique `ID`. */
+  entityTagById?: Maybe<EntityTag>;
+  /** Reads and enables pagination through a set of `EntityTag`. */
+  entityTags?: Maybe<EntityTagConnection>;
   /** Everything that happened to one entity, oldest first, e.g. entity_type => 'partners', entity_id => the partner id. Same visibility as app.activity_log. */
   entityTimeline?: Maybe<ActivityLogConnection>;
+  /** Reads and enables pagination through a set of `EntityType`. */
+  entityTypes?: Maybe<EntityTypeConnection>;
+  /** Get a single `Equipment`. */
+  equipment?: Maybe<Equipment>;
+  /** Reads a single `Equipment` using its globally unique `ID`. */
+  equipmentById?: Maybe<Equipment>;
+  /** Get a single `EquipmentCalibrationStatus`. */
+  equipmentCalibrationStatus?: Maybe<EquipmentCalibrationStatus>;
+  /** Reads a single `EquipmentCalibrationStatus` using its globally unique `ID`. */
+  equipmentCalibrationStatusById?: Maybe<EquipmentCalibrationStatus>;
+  /** Reads and enables pagination through a set of `EquipmentCalibrationStatus`. */
+  equipmentCalibrationStatuses?: Maybe<EquipmentCalibrationStatusConnection>;
+  /** Get a single `EquipmentClass`. */
+  equipmentClass?: Maybe<EquipmentClass>;
+  /** Reads a single `EquipmentClass` using its globally unique `ID`. */
+  equipmentClassById?: Maybe<EquipmentClass>;
+  /** Reads and enables pagination through a set of `EquipmentClass`. */
+  equipmentClasses?: Maybe<EquipmentClassConnection>;
+  /**
+   * Equipment reliability
+   * Stops of the equipment over a period (cut to it; it ends at period_end or now, whichever is first; an open stop lasts to the end), as the caller sees them: how many, how many breakdowns, downtime in hours (all, inside the production schedule = OEE availability loss, unplanned, breakdowns), uptime = period - downtime, MTBF = uptime / breakdowns, MTTR = breakdown downtime / breakdowns (NULL without breakdowns). PT404 equipment.not_found, PT422 downtime.period_invalid.
+   */
+  equipmentReliability?: Maybe<EquipmentReliabilityConnection>;
+  /**
+   * Equipment tree
+   * The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.
+   */
+  equipmentTree?: Maybe<EquipmentTreeConnection>;
+  /** Get a single `EquipmentUse`. */
+  equipmentUse?: Maybe<EquipmentUse>;
+  /** Reads a single `EquipmentUse` using its globally unique `ID`. */
+  equipmentUseById?: Maybe<EquipmentUse>;
+  /** Reads and enables pagination through a set of `EquipmentUse`. */
+  equipmentUses?: Maybe<EquipmentUseConnection>;
+  /**
+   * Uses since the last good calibration
+   * What was recorded with the equipment (any entity type, named by auth.entity_title) since its latest passing or adjusted calibration (every use when there is none): after a failed calibration, the records to re-examine. As the caller sees them; PT404 equipment.not_found.
+   */
+  equipmentUsesSinceLastGoodCalibration?: Maybe<EquipmentUsesSinceLastGoodCalibrationConnection>;
+  /** Reads and enables pagination through a set of `Equipment`. */
+  equipments?: Maybe<EquipmentConnection>;
   /** Get a single `ExitCriterionWaiver`. */
   exitCriterionWaiver?: Maybe<ExitCriterionWaiver>;
   /** Reads a single `ExitCriterionWaiver` using its globally unique `ID`. */
   exitCriterionWaiverById?: Maybe<ExitCriterionWaiver>;
   /** Reads and enables pagination through a set of `ExitCriterionWaiver`. */
   exitCriterionWaivers?: Maybe<ExitCriterionWaiverConnection>;
+  /** Get a single `FeatureFlag`. */
+  featureFlag?: Maybe<FeatureFlag>;
+  /** Reads a single `FeatureFlag` using its globally unique `ID`. */
+  featureFlagById?: Maybe<FeatureFlag>;
+  /** Reads and enables pagination through a set of `FeatureFlag`. */
+  featureFlags?: Maybe<FeatureFlagConnection>;
   /** Health check for load balancers and monitors: database reachability and how many migration changes are deployed. Anonymous callers may use it; the server version and the last change are shown to platform operators (app_admin) only. */
   health?: Maybe<HealthReport>;
+  /** Get a single `I18NString`. */
+  i18NString?: Maybe<I18NString>;
+  /** Reads a single `I18NString` using its globally unique `ID`. */
+  i18NStringById?: Maybe<I18NString>;
+  /** Reads and enables pagination through a set of `I18NString`. */
+  i18NStrings?: Maybe<I18NStringConnection>;
   /** The root query type must be a `Node` to work well with Relay 1 mutations. This just resolves to `query`. */
   id: Scalars['ID']['output'];
+  /** Get a single `Locale`. */
+  locale?: Maybe<Locale>;
+  /** Reads a single `Locale` using its globally unique `ID`. */
+  localeById?: Maybe<Locale>;
+  /** Reads and enables pagination through a set of `Locale`. */
+  locales?: Maybe<LocaleConnection>;
+  /** Get a single `LocalizedString`. */
+  localizedString?: Maybe<LocalizedString>;
+  /** Reads a single `LocalizedString` using its globally unique `ID`. */
+  localizedStringById?: Maybe<LocalizedString>;
+  /** Reads and enables pagination through a set of `LocalizedString`. */
+  localizedStrings?: Maybe<LocalizedStringConnection>;
   /** Get a single `Membership`. */
   membership?: Maybe<Membership>;
   /** Reads a single `Membership` using its globally unique `ID`. */
@@ -10602,6 +20986,18 @@ export type Query = Node & {
   permissionById?: Maybe<Permission>;
   /** Reads and enables pagination through a set of `Permission`. */
   permissions?: Maybe<PermissionConnection>;
+  /** Get a single `PersonQualification`. */
+  personQualification?: Maybe<PersonQualification>;
+  /** Reads a single `PersonQualification` using its globally unique `ID`. */
+  personQualificationById?: Maybe<PersonQualification>;
+  /** Reads and enables pagination through a set of `PersonQualification`. */
+  personQualifications?: Maybe<PersonQualificationConnection>;
+  /** Get a single `PersonalDataRequest`. */
+  personalDataRequest?: Maybe<PersonalDataRequest>;
+  /** Reads a single `PersonalDataRequest` using its globally unique `ID`. */
+  personalDataRequestById?: Maybe<PersonalDataRequest>;
+  /** Reads and enables pagination through a set of `PersonalDataRequest`. */
+  personalDataRequests?: Maybe<PersonalDataRequestConnection>;
   /** Get a single `Project`. */
   project?: Maybe<Project>;
   /** Reads a single `Project` using its globally unique `ID`. */
@@ -10646,6 +21042,12 @@ export type Query = Node & {
   projectWorkflows?: Maybe<ProjectWorkflowConnection>;
   /** Reads and enables pagination through a set of `Project`. */
   projects?: Maybe<ProjectConnection>;
+  /** Get a single `Qualification`. */
+  qualification?: Maybe<Qualification>;
+  /** Reads a single `Qualification` using its globally unique `ID`. */
+  qualificationById?: Maybe<Qualification>;
+  /** Reads and enables pagination through a set of `Qualification`. */
+  qualifications?: Maybe<QualificationConnection>;
   /** Get a single `QualityPassRate`. */
   qualityPassRate?: Maybe<QualityPassRate>;
   /** Reads a single `QualityPassRate` using its globally unique `ID`. */
@@ -10681,6 +21083,23 @@ export type Query = Node & {
   rolePermissions?: Maybe<RolePermissionConnection>;
   /** Reads and enables pagination through a set of `Role`. */
   roles?: Maybe<RoleConnection>;
+  /** Get a single `Rule`. */
+  rule?: Maybe<Rule>;
+  /** Reads a single `Rule` using its globally unique `ID`. */
+  ruleById?: Maybe<Rule>;
+  /** Get a single `RuleRun`. */
+  ruleRun?: Maybe<RuleRun>;
+  /** Reads a single `RuleRun` using its globally unique `ID`. */
+  ruleRunById?: Maybe<RuleRun>;
+  /** Reads and enables pagination through a set of `RuleRun`. */
+  ruleRuns?: Maybe<RuleRunConnection>;
+  /** Reads and enables pagination through a set of `Rule`. */
+  rules?: Maybe<RuleConnection>;
+  /**
+   * Search
+   * Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
+   */
+  search?: Maybe<SearchConnection>;
   /** Get a single `Session`. */
   session?: Maybe<Session>;
   /** Reads a single `Session` using its globally unique `ID`. */
@@ -10693,6 +21112,82 @@ export type Query = Node & {
   siteById?: Maybe<Site>;
   /** Reads and enables pagination through a set of `Site`. */
   sites?: Maybe<SiteConnection>;
+  /** Get a single `StateMachine`. */
+  stateMachine?: Maybe<StateMachine>;
+  /** Reads a single `StateMachine` using its globally unique `ID`. */
+  stateMachineById?: Maybe<StateMachine>;
+  /** Get a single `StateMachineState`. */
+  stateMachineState?: Maybe<StateMachineState>;
+  /** Reads a single `StateMachineState` using its globally unique `ID`. */
+  stateMachineStateById?: Maybe<StateMachineState>;
+  /** Reads and enables pagination through a set of `StateMachineState`. */
+  stateMachineStates?: Maybe<StateMachineStateConnection>;
+  /** Get a single `StateMachineTransition`. */
+  stateMachineTransition?: Maybe<StateMachineTransition>;
+  /** Reads a single `StateMachineTransition` using its globally unique `ID`. */
+  stateMachineTransitionById?: Maybe<StateMachineTransition>;
+  /** Reads and enables pagination through a set of `StateMachineTransition`. */
+  stateMachineTransitions?: Maybe<StateMachineTransitionConnection>;
+  /** Reads and enables pagination through a set of `StateMachine`. */
+  stateMachines?: Maybe<StateMachineConnection>;
+  /** Get a single `Tag`. */
+  tag?: Maybe<Tag>;
+  /** Reads a single `Tag` using its globally unique `ID`. */
+  tagById?: Maybe<Tag>;
+  /**
+   * Entities with tags
+   * The entities you may read that carry any of the tags (all of them with match_all), optionally of one entity type, each with its title (human id and title) and which of the tags it carries. GET /rpc/tagged_entities?tag_ids={<id>,<id>}&entity_type=project.
+   */
+  taggedEntities?: Maybe<TaggedEntitiesConnection>;
+  /** Reads and enables pagination through a set of `Tag`. */
+  tags?: Maybe<TagConnection>;
+  /** Get a single `TenantFeatureFlag`. */
+  tenantFeatureFlag?: Maybe<TenantFeatureFlag>;
+  /** Reads a single `TenantFeatureFlag` using its globally unique `ID`. */
+  tenantFeatureFlagById?: Maybe<TenantFeatureFlag>;
+  /** Reads and enables pagination through a set of `TenantFeatureFlag`. */
+  tenantFeatureFlags?: Maybe<TenantFeatureFlagConnection>;
+  /** Get a single `TrainingDue`. */
+  trainingDue?: Maybe<TrainingDue>;
+  /** Reads a single `TrainingDue` using its globally unique `ID`. */
+  trainingDueById?: Maybe<TrainingDue>;
+  /** Reads and enables pagination through a set of `TrainingDue`. */
+  trainingDues?: Maybe<TrainingDueConnection>;
+  /** Get a single `TrainingRecord`. */
+  trainingRecord?: Maybe<TrainingRecord>;
+  /** Reads a single `TrainingRecord` using its globally unique `ID`. */
+  trainingRecordById?: Maybe<TrainingRecord>;
+  /** Reads and enables pagination through a set of `TrainingRecord`. */
+  trainingRecords?: Maybe<TrainingRecordConnection>;
+  /** Get a single `TrainingRequirement`. */
+  trainingRequirement?: Maybe<TrainingRequirement>;
+  /** Reads a single `TrainingRequirement` using its globally unique `ID`. */
+  trainingRequirementById?: Maybe<TrainingRequirement>;
+  /** Reads and enables pagination through a set of `TrainingRequirement`. */
+  trainingRequirements?: Maybe<TrainingRequirementConnection>;
+  /**
+   * Trash
+   * What is in the trash of the caller's tenant (trash.manage): type, id, human name, when, by whom, why, and when the purge-trash job will delete it for good. Errors: PT403 permission.missing.
+   */
+  trash?: Maybe<TrashConnection>;
+  /** Get a single `TypeList`. */
+  typeList?: Maybe<TypeList>;
+  /** Reads a single `TypeList` using its globally unique `ID`. */
+  typeListById?: Maybe<TypeList>;
+  /** Get a single `TypeListValue`. */
+  typeListValue?: Maybe<TypeListValue>;
+  /** Reads a single `TypeListValue` using its globally unique `ID`. */
+  typeListValueById?: Maybe<TypeListValue>;
+  /** Reads and enables pagination through a set of `TypeListValue`. */
+  typeListValues?: Maybe<TypeListValueConnection>;
+  /** Reads and enables pagination through a set of `TypeList`. */
+  typeLists?: Maybe<TypeListConnection>;
+  /** Get a single `Unit`. */
+  unit?: Maybe<Unit>;
+  /** Reads a single `Unit` using its globally unique `ID`. */
+  unitById?: Maybe<Unit>;
+  /** Reads and enables pagination through a set of `Unit`. */
+  units?: Maybe<UnitConnection>;
   /** Get a single `User`. */
   user?: Maybe<User>;
   /** Get a single `User`. */
@@ -10701,6 +21196,29 @@ export type Query = Node & {
   userById?: Maybe<User>;
   /** Reads and enables pagination through a set of `User`. */
   users?: Maybe<UserConnection>;
+  /** Get a single `WebhookAttempt`. */
+  webhookAttempt?: Maybe<WebhookAttempt>;
+  /** Reads a single `WebhookAttempt` using its globally unique `ID`. */
+  webhookAttemptById?: Maybe<WebhookAttempt>;
+  /** Reads and enables pagination through a set of `WebhookAttempt`. */
+  webhookAttempts?: Maybe<WebhookAttemptConnection>;
+  /** Reads and enables pagination through a set of `WebhookDelivery`. */
+  webhookDeliveries?: Maybe<WebhookDeliveryConnection>;
+  /** Get a single `WebhookDelivery`. */
+  webhookDelivery?: Maybe<WebhookDelivery>;
+  /** Reads a single `WebhookDelivery` using its globally unique `ID`. */
+  webhookDeliveryById?: Maybe<WebhookDelivery>;
+  /** Get a single `WebhookEndpoint`. */
+  webhookEndpoint?: Maybe<WebhookEndpoint>;
+  /** Reads a single `WebhookEndpoint` using its globally unique `ID`. */
+  webhookEndpointById?: Maybe<WebhookEndpoint>;
+  /**
+   * Webhook endpoint secret
+   * The secret an endpoint's deliveries are signed with (HMAC-SHA256, header Pulse-Webhook-Signature), for holders of webhook.manage. Errors: PT403 permission.missing, PT404 webhook_endpoint.not_found.
+   */
+  webhookEndpointSecret?: Maybe<Scalars['String']['output']>;
+  /** Reads and enables pagination through a set of `WebhookEndpoint`. */
+  webhookEndpoints?: Maybe<WebhookEndpointConnection>;
   /** Get a single `WorkflowDefinition`. */
   workflowDefinition?: Maybe<WorkflowDefinition>;
   /** Reads a single `WorkflowDefinition` using its globally unique `ID`. */
@@ -11113,6 +21631,56 @@ export type QueryApproverBackupsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryAttachmentArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAttachmentByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAttachmentDownloadArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAttachmentDownloadByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAttachmentDownloadsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AttachmentDownloadCondition>;
+  filter?: InputMaybe<AttachmentDownloadFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AttachmentDownloadOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAttachmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AttachmentCondition>;
+  filter?: InputMaybe<AttachmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AttachmentOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryAuditSettingArgs = {
   organizationId: Scalars['UUID']['input'];
 };
@@ -11134,6 +21702,17 @@ export type QueryAuditSettingsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<AuditSettingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryAvailableTransitionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  filter?: InputMaybe<AvailableTransitionsRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -11164,6 +21743,231 @@ export type QueryBlockedReasonsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryCalibrationArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCalibrationByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCalibrationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CalibrationCondition>;
+  filter?: InputMaybe<CalibrationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CalibrationOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCapaArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCapaActionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCapaActionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCapaActionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CapaActionCondition>;
+  filter?: InputMaybe<CapaActionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CapaActionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCapaByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCapaLinkArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCapaLinkByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCapaLinksArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CapaLinkCondition>;
+  filter?: InputMaybe<CapaLinkFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CapaLinkOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCapasArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CapaCondition>;
+  filter?: InputMaybe<CapaFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CapaOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChecklistArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChecklistByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChecklistItemArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChecklistItemByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChecklistItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChecklistItemCondition>;
+  filter?: InputMaybe<ChecklistItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChecklistItemOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChecklistTemplateArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChecklistTemplateByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChecklistTemplateItemArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChecklistTemplateItemByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChecklistTemplateItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChecklistTemplateItemCondition>;
+  filter?: InputMaybe<ChecklistTemplateItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChecklistTemplateItemOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChecklistTemplatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChecklistTemplateCondition>;
+  filter?: InputMaybe<ChecklistTemplateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChecklistTemplateOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChecklistsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChecklistCondition>;
+  filter?: InputMaybe<ChecklistFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChecklistOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCommentArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCommentByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCommentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CommentCondition>;
+  filter?: InputMaybe<CommentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CommentOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryContactArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -11185,6 +21989,74 @@ export type QueryContactsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ContactOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConvertUnitArgs = {
+  fromUnit: Scalars['String']['input'];
+  toUnit: Scalars['String']['input'];
+  value: Scalars['BigFloat']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCurrentQualificationArgs = {
+  personQualificationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCurrentQualificationByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCurrentQualificationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CurrentQualificationCondition>;
+  filter?: InputMaybe<CurrentQualificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CurrentQualificationOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCustomFieldDefinitionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCustomFieldDefinitionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCustomFieldDefinitionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomFieldDefinitionCondition>;
+  filter?: InputMaybe<CustomFieldDefinitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomFieldDefinitionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCustomFieldViolationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  entityType: Scalars['String']['input'];
+  filter?: InputMaybe<CustomFieldViolationsRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -11369,6 +22241,135 @@ export type QueryDocumentsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<DocumentOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDowntimeEventArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDowntimeEventByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDowntimeEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DowntimeEventCondition>;
+  filter?: InputMaybe<DowntimeEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DowntimeEventOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDowntimeReasonArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDowntimeReasonByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDowntimeReasonsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DowntimeReasonCondition>;
+  filter?: InputMaybe<DowntimeReasonFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DowntimeReasonOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEntityStateArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEntityStateByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEntityStateHistoriesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EntityStateHistoryCondition>;
+  filter?: InputMaybe<EntityStateHistoryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EntityStateHistoryOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEntityStateHistoryArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEntityStateHistoryByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEntityStatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EntityStateCondition>;
+  filter?: InputMaybe<EntityStateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EntityStateOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEntityTagArgs = {
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  organizationId: Scalars['UUID']['input'];
+  tagId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEntityTagByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEntityTagsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EntityTagCondition>;
+  filter?: InputMaybe<EntityTagFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EntityTagOrderBy>>;
 };
 
 
@@ -11380,6 +22381,151 @@ export type QueryEntityTimelineArgs = {
   filter?: InputMaybe<ActivityLogFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEntityTypesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EntityTypeCondition>;
+  filter?: InputMaybe<EntityTypeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EntityTypeOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentCalibrationStatusArgs = {
+  equipmentId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentCalibrationStatusByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentCalibrationStatusesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentCalibrationStatusCondition>;
+  filter?: InputMaybe<EquipmentCalibrationStatusFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentCalibrationStatusOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentClassArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentClassByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentClassesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentClassCondition>;
+  filter?: InputMaybe<EquipmentClassFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentClassOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentReliabilityArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  equipmentId: Scalars['UUID']['input'];
+  filter?: InputMaybe<EquipmentReliabilityRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  periodEnd: Scalars['Datetime']['input'];
+  periodStart: Scalars['Datetime']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentTreeArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  equipmentId: Scalars['UUID']['input'];
+  filter?: InputMaybe<EquipmentTreeRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentUseArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentUseByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentUsesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentUseCondition>;
+  filter?: InputMaybe<EquipmentUseFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentUseOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentUsesSinceLastGoodCalibrationArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  equipmentId: Scalars['UUID']['input'];
+  filter?: InputMaybe<EquipmentUsesSinceLastGoodCalibrationRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryEquipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentCondition>;
+  filter?: InputMaybe<EquipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentOrderBy>>;
 };
 
 
@@ -11405,6 +22551,112 @@ export type QueryExitCriterionWaiversArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ExitCriterionWaiverOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFeatureFlagArgs = {
+  flagKey: Scalars['String']['input'];
+  organizationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFeatureFlagByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFeatureFlagsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<FeatureFlagCondition>;
+  filter?: InputMaybe<FeatureFlagFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<FeatureFlagOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryI18NStringArgs = {
+  key: Scalars['String']['input'];
+  locale: Scalars['String']['input'];
+  namespace: Scalars['String']['input'];
+  organizationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryI18NStringByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryI18NStringsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<I18NStringCondition>;
+  filter?: InputMaybe<I18NStringFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<I18NStringOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLocaleArgs = {
+  locale: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLocaleByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLocalesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LocaleCondition>;
+  filter?: InputMaybe<LocaleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LocaleOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLocalizedStringArgs = {
+  key: Scalars['String']['input'];
+  namespace: Scalars['String']['input'];
+  organizationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLocalizedStringByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLocalizedStringsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LocalizedStringCondition>;
+  filter?: InputMaybe<LocalizedStringFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LocalizedStringOrderBy>>;
 };
 
 
@@ -11657,6 +22909,56 @@ export type QueryPermissionsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryPersonQualificationArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPersonQualificationByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPersonQualificationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PersonQualificationCondition>;
+  filter?: InputMaybe<PersonQualificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PersonQualificationOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPersonalDataRequestArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPersonalDataRequestByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPersonalDataRequestsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PersonalDataRequestCondition>;
+  filter?: InputMaybe<PersonalDataRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PersonalDataRequestOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryProjectArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -11844,6 +23146,32 @@ export type QueryProjectsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryQualificationArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryQualificationByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryQualificationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<QualificationCondition>;
+  filter?: InputMaybe<QualificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<QualificationOrderBy>>;
 };
 
 
@@ -11977,6 +23305,68 @@ export type QueryRolesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryRuleArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryRuleByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryRuleRunArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryRuleRunByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryRuleRunsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<RuleRunCondition>;
+  filter?: InputMaybe<RuleRunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RuleRunOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryRulesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<RuleCondition>;
+  filter?: InputMaybe<RuleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RuleOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySearchArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  entityTypes?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  filter?: InputMaybe<SearchRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QuerySessionArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -12027,6 +23417,305 @@ export type QuerySitesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryStateMachineArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStateMachineByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStateMachineStateArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStateMachineStateByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStateMachineStatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StateMachineStateCondition>;
+  filter?: InputMaybe<StateMachineStateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StateMachineStateOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStateMachineTransitionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStateMachineTransitionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStateMachineTransitionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StateMachineTransitionCondition>;
+  filter?: InputMaybe<StateMachineTransitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StateMachineTransitionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryStateMachinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StateMachineCondition>;
+  filter?: InputMaybe<StateMachineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StateMachineOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTagArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTagByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTaggedEntitiesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TaggedEntitiesRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  matchAll?: InputMaybe<Scalars['Boolean']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  tagIds: Array<InputMaybe<Scalars['UUID']['input']>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTagsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TagCondition>;
+  filter?: InputMaybe<TagFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TagOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTenantFeatureFlagArgs = {
+  flagKey: Scalars['String']['input'];
+  organizationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTenantFeatureFlagByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTenantFeatureFlagsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TenantFeatureFlagCondition>;
+  filter?: InputMaybe<TenantFeatureFlagFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TenantFeatureFlagOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTrainingDueArgs = {
+  documentId: Scalars['UUID']['input'];
+  userId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTrainingDueByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTrainingDuesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TrainingDueCondition>;
+  filter?: InputMaybe<TrainingDueFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TrainingDueOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTrainingRecordArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTrainingRecordByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTrainingRecordsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TrainingRecordCondition>;
+  filter?: InputMaybe<TrainingRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TrainingRecordOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTrainingRequirementArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTrainingRequirementByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTrainingRequirementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TrainingRequirementCondition>;
+  filter?: InputMaybe<TrainingRequirementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TrainingRequirementOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTrashArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  entityTypes?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  filter?: InputMaybe<TrashRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTypeListArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTypeListByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTypeListValueArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTypeListValueByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTypeListValuesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TypeListValueCondition>;
+  filter?: InputMaybe<TypeListValueFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TypeListValueOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTypeListsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TypeListCondition>;
+  filter?: InputMaybe<TypeListFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TypeListOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryUnitArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryUnitByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryUnitsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<UnitCondition>;
+  filter?: InputMaybe<UnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<UnitOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryUserArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -12054,6 +23743,87 @@ export type QueryUsersArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<UserOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWebhookAttemptArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWebhookAttemptByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWebhookAttemptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WebhookAttemptCondition>;
+  filter?: InputMaybe<WebhookAttemptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WebhookAttemptOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WebhookDeliveryCondition>;
+  filter?: InputMaybe<WebhookDeliveryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WebhookDeliveryOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWebhookDeliveryArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWebhookDeliveryByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWebhookEndpointArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWebhookEndpointByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWebhookEndpointSecretArgs = {
+  endpointId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryWebhookEndpointsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WebhookEndpointCondition>;
+  filter?: InputMaybe<WebhookEndpointFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WebhookEndpointOrderBy>>;
 };
 
 
@@ -12339,6 +24109,48 @@ export type RefreshPayload = {
   result?: Maybe<SessionToken>;
 };
 
+/** All input for the `replayWebhookDelivery` mutation. */
+export type ReplayWebhookDeliveryInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  deliveryId: Scalars['UUID']['input'];
+};
+
+/** The output of our `replayWebhookDelivery` mutation. */
+export type ReplayWebhookDeliveryPayload = {
+  __typename?: 'ReplayWebhookDeliveryPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<WebhookDelivery>;
+  /** An edge for our `WebhookDelivery`. May be used by Relay 1. */
+  webhookDeliveryEdge?: Maybe<WebhookDeliveryEdge>;
+};
+
+
+/** The output of our `replayWebhookDelivery` mutation. */
+export type ReplayWebhookDeliveryPayloadWebhookDeliveryEdgeArgs = {
+  orderBy?: Array<WebhookDeliveryOrderBy>;
+};
+
+/** All input for the `restore` mutation. */
+export type RestoreInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+};
+
 /** All input for the `restoreOrganization` mutation. */
 export type RestoreOrganizationInput = {
   /**
@@ -12368,6 +24180,50 @@ export type RestoreOrganizationPayload = {
 /** The output of our `restoreOrganization` mutation. */
 export type RestoreOrganizationPayloadOrganizationEdgeArgs = {
   orderBy?: Array<OrganizationOrderBy>;
+};
+
+/** The output of our `restore` mutation. */
+export type RestorePayload = {
+  __typename?: 'RestorePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+/** All input for the `revokeQualification` mutation. */
+export type RevokeQualificationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  personQualificationId: Scalars['UUID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+/** The output of our `revokeQualification` mutation. */
+export type RevokeQualificationPayload = {
+  __typename?: 'RevokeQualificationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `PersonQualification`. May be used by Relay 1. */
+  personQualificationEdge?: Maybe<PersonQualificationEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<PersonQualification>;
+};
+
+
+/** The output of our `revokeQualification` mutation. */
+export type RevokeQualificationPayloadPersonQualificationEdgeArgs = {
+  orderBy?: Array<PersonQualificationOrderBy>;
 };
 
 /** All input for the `revokeRole` mutation. */
@@ -12422,6 +24278,8 @@ export type Role = Node & {
   rolePermissions: RolePermissionConnection;
   /** Role id. */
   rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `TrainingRequirement`. */
+  trainingRequirements: TrainingRequirementConnection;
   /** When the role was last changed. */
   updatedAt: Scalars['Datetime']['output'];
 };
@@ -12450,6 +24308,19 @@ export type RoleRolePermissionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<RolePermissionOrderBy>>;
+};
+
+
+/** Business roles of a tenant (admin, qa, lab_tech, ...): data, not database roles. System roles are seeded with the tenant. */
+export type RoleTrainingRequirementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TrainingRequirementCondition>;
+  filter?: InputMaybe<TrainingRequirementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TrainingRequirementOrderBy>>;
 };
 
 /** Who holds which role in a tenant, for the whole tenant (site_id empty) or at one site. Managed through app.grant_role and app.revoke_role. */
@@ -12628,6 +24499,10 @@ export type RoleFilter = {
   rolePermissionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `trainingRequirements` relation. */
+  trainingRequirements?: InputMaybe<RoleToManyTrainingRequirementFilter>;
+  /** Some related `trainingRequirements` exist. */
+  trainingRequirementsExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Methods to use when ordering `Role`. */
@@ -12744,6 +24619,395 @@ export type RoleToManyRolePermissionFilter = {
   none?: InputMaybe<RolePermissionFilter>;
   /** Some related `RolePermission` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<RolePermissionFilter>;
+};
+
+/** A filter to be used against many `TrainingRequirement` object types. All fields are combined with a logical ‘and.’ */
+export type RoleToManyTrainingRequirementFilter = {
+  /** Every related `TrainingRequirement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TrainingRequirementFilter>;
+  /** No related `TrainingRequirement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TrainingRequirementFilter>;
+  /** Some related `TrainingRequirement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TrainingRequirementFilter>;
+};
+
+/** All input for the `rotateWebhookSecret` mutation. */
+export type RotateWebhookSecretInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  endpointId: Scalars['UUID']['input'];
+};
+
+/** The output of our `rotateWebhookSecret` mutation. */
+export type RotateWebhookSecretPayload = {
+  __typename?: 'RotateWebhookSecretPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * Rules
+ * When an event of the type is published in the tenant and the condition holds for its payload, the actions run (docs/platform/rules.md). Managed with rule.manage.
+ */
+export type Rule = Node & {
+  __typename?: 'Rule';
+  /** A JSON array of 1 to 20 actions ({"kind": "notify" | "set_field" | "webhook" | a domain's kind, ...}), run in order. */
+  actions: Scalars['JSON']['output'];
+  /** Reads a single `User` that is related to this `Rule`. */
+  author?: Maybe<User>;
+  /** Who saved the rule last (set by the server): set_field actions run with this person's authority, checked when saved and on every run. */
+  authorId: Scalars['UUID']['output'];
+  /** A JSON condition over the event payload ({} always holds); checked when saved (PT422 rule.condition_invalid naming the node). */
+  condition: Scalars['JSON']['output'];
+  /** When the rule was created. */
+  createdAt: Scalars['Datetime']['output'];
+  /** Why the rule exists. */
+  description: Scalars['String']['output'];
+  /** The events that fire the rule: a type (project.stage_changed), a prefix wildcard (project.*) or every event (*). */
+  eventType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Only active rules fire; dry runs show inactive ones too. */
+  isActive: Scalars['Boolean']['output'];
+  /** Unique in the tenant, fixed once created; a webhook action publishes rule.<key> by default. */
+  key: Scalars['String']['output'];
+  /** What people call the rule. */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Rule`. */
+  organization?: Maybe<Organization>;
+  /** The organization the rule belongs to; only its events fire it. */
+  organizationId: Scalars['UUID']['output'];
+  /** Filled by the server when left out. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `RuleRun`. */
+  ruleRuns: RuleRunConnection;
+  /** When the rule was last changed. */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Rules
+ * When an event of the type is published in the tenant and the condition holds for its payload, the actions run (docs/platform/rules.md). Managed with rule.manage.
+ */
+export type RuleRuleRunsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<RuleRunCondition>;
+  filter?: InputMaybe<RuleRunFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RuleRunOrderBy>>;
+};
+
+/** A condition to be used against `Rule` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type RuleCondition = {
+  /** Checks for equality with the object’s `authorId` field. */
+  authorId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `eventType` field. */
+  eventType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `isActive` field. */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `key` field. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Rule` values. */
+export type RuleConnection = {
+  __typename?: 'RuleConnection';
+  /** A list of edges which contains the `Rule` and cursor to aid in pagination. */
+  edges: Array<RuleEdge>;
+  /** A list of `Rule` objects. */
+  nodes: Array<Rule>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Rule` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Rule` edge in the connection. */
+export type RuleEdge = {
+  __typename?: 'RuleEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Rule` at the end of the edge. */
+  node: Rule;
+};
+
+/** A filter to be used against `Rule` object types. All fields are combined with a logical ‘and.’ */
+export type RuleFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<RuleFilter>>;
+  /** Filter by the object’s `author` relation. */
+  author?: InputMaybe<UserFilter>;
+  /** Filter by the object’s `authorId` field. */
+  authorId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `eventType` field. */
+  eventType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `isActive` field. */
+  isActive?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `key` field. */
+  key?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<RuleFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<RuleFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ruleRuns` relation. */
+  ruleRuns?: InputMaybe<RuleToManyRuleRunFilter>;
+  /** Some related `ruleRuns` exist. */
+  ruleRunsExist?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `Rule` */
+export type RuleInput = {
+  /** A JSON array of 1 to 20 actions ({"kind": "notify" | "set_field" | "webhook" | a domain's kind, ...}), run in order. */
+  actions: Scalars['JSON']['input'];
+  /** A JSON condition over the event payload ({} always holds); checked when saved (PT422 rule.condition_invalid naming the node). */
+  condition?: InputMaybe<Scalars['JSON']['input']>;
+  /** Why the rule exists. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The events that fire the rule: a type (project.stage_changed), a prefix wildcard (project.*) or every event (*). */
+  eventType: Scalars['String']['input'];
+  /** Only active rules fire; dry runs show inactive ones too. */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Unique in the tenant, fixed once created; a webhook action publishes rule.<key> by default. */
+  key: Scalars['String']['input'];
+  /** What people call the rule. */
+  name: Scalars['String']['input'];
+  /** The organization the rule belongs to; only its events fire it. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** Methods to use when ordering `Rule`. */
+export type RuleOrderBy =
+  | 'AUTHOR_ID_ASC'
+  | 'AUTHOR_ID_DESC'
+  | 'EVENT_TYPE_ASC'
+  | 'EVENT_TYPE_DESC'
+  | 'IS_ACTIVE_ASC'
+  | 'IS_ACTIVE_DESC'
+  | 'KEY_ASC'
+  | 'KEY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `Rule`. Fields that are set will be updated. */
+export type RulePatch = {
+  /** A JSON array of 1 to 20 actions ({"kind": "notify" | "set_field" | "webhook" | a domain's kind, ...}), run in order. */
+  actions?: InputMaybe<Scalars['JSON']['input']>;
+  /** A JSON condition over the event payload ({} always holds); checked when saved (PT422 rule.condition_invalid naming the node). */
+  condition?: InputMaybe<Scalars['JSON']['input']>;
+  /** Why the rule exists. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The events that fire the rule: a type (project.stage_changed), a prefix wildcard (project.*) or every event (*). */
+  eventType?: InputMaybe<Scalars['String']['input']>;
+  /** Only active rules fire; dry runs show inactive ones too. */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Unique in the tenant, fixed once created; a webhook action publishes rule.<key> by default. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** What people call the rule. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Rule runs
+ * Every evaluation of a rule on an event of its type: matched or not, the actions taken, or why they were not (failed with the error, or depth_limit). Written by the server; read with rule.manage.
+ */
+export type RuleRun = Node & {
+  __typename?: 'RuleRun';
+  /** What each action did (done), in order. */
+  actions: Scalars['JSON']['output'];
+  /** When failed: the action (index, kind), SQLSTATE, reason code and message. */
+  error?: Maybe<Scalars['JSON']['output']>;
+  /** How many rule actions led to the event (0: published by a domain). */
+  eventDepth: Scalars['Int']['output'];
+  /** The event that was evaluated (app_private.events). */
+  eventId: Scalars['UUID']['output'];
+  /** The type of that event. */
+  eventType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Whether the condition held. */
+  matched: Scalars['Boolean']['output'];
+  /** Reads a single `Organization` that is related to this `RuleRun`. */
+  organization?: Maybe<Organization>;
+  /** The organization of the rule and the event. */
+  organizationId: Scalars['UUID']['output'];
+  /** When the rule was evaluated. */
+  ranAt: Scalars['Datetime']['output'];
+  /** Filled by the server. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Rule` that is related to this `RuleRun`. */
+  rule?: Maybe<Rule>;
+  /** The rule evaluated. */
+  ruleId: Scalars['UUID']['output'];
+  /** not_matched; done (every action ran); failed (no action took effect: error says why; the change that published the event went on); depth_limit (the event was too deep to fire rules). */
+  status: Scalars['String']['output'];
+};
+
+/** A condition to be used against `RuleRun` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type RuleRunCondition = {
+  /** Checks for equality with the object’s `eventId` field. */
+  eventId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ranAt` field. */
+  ranAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ruleId` field. */
+  ruleId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `RuleRun` values. */
+export type RuleRunConnection = {
+  __typename?: 'RuleRunConnection';
+  /** A list of edges which contains the `RuleRun` and cursor to aid in pagination. */
+  edges: Array<RuleRunEdge>;
+  /** A list of `RuleRun` objects. */
+  nodes: Array<RuleRun>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `RuleRun` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `RuleRun` edge in the connection. */
+export type RuleRunEdge = {
+  __typename?: 'RuleRunEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `RuleRun` at the end of the edge. */
+  node: RuleRun;
+};
+
+/** A filter to be used against `RuleRun` object types. All fields are combined with a logical ‘and.’ */
+export type RuleRunFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<RuleRunFilter>>;
+  /** Filter by the object’s `eventId` field. */
+  eventId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<RuleRunFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<RuleRunFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ranAt` field. */
+  ranAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rule` relation. */
+  rule?: InputMaybe<RuleFilter>;
+  /** Filter by the object’s `ruleId` field. */
+  ruleId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `RuleRun`. */
+export type RuleRunOrderBy =
+  | 'EVENT_ID_ASC'
+  | 'EVENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RAN_AT_ASC'
+  | 'RAN_AT_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'RULE_ID_ASC'
+  | 'RULE_ID_DESC';
+
+/** A filter to be used against many `RuleRun` object types. All fields are combined with a logical ‘and.’ */
+export type RuleToManyRuleRunFilter = {
+  /** Every related `RuleRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<RuleRunFilter>;
+  /** No related `RuleRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<RuleRunFilter>;
+  /** Some related `RuleRun` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<RuleRunFilter>;
+};
+
+/** A connection to a list of `SearchRecord` values. */
+export type SearchConnection = {
+  __typename?: 'SearchConnection';
+  /** A list of edges which contains the `SearchRecord` and cursor to aid in pagination. */
+  edges: Array<SearchEdge>;
+  /** A list of `SearchRecord` objects. */
+  nodes: Array<SearchRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SearchRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SearchRecord` edge in the connection. */
+export type SearchEdge = {
+  __typename?: 'SearchEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SearchRecord` at the end of the edge. */
+  node: SearchRecord;
+};
+
+export type SearchRecord = {
+  __typename?: 'SearchRecord';
+  entityId?: Maybe<Scalars['UUID']['output']>;
+  entityType?: Maybe<Scalars['String']['output']>;
+  humanId?: Maybe<Scalars['String']['output']>;
+  rank?: Maybe<Scalars['Float']['output']>;
+  snippet?: Maybe<Scalars['String']['output']>;
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+/** A filter to be used against `SearchRecord` object types. All fields are combined with a logical ‘and.’ */
+export type SearchRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SearchRecordFilter>>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `humanId` field. */
+  humanId?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<SearchRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SearchRecordFilter>>;
+  /** Filter by the object’s `rank` field. */
+  rank?: InputMaybe<FloatFilter>;
+  /** Filter by the object’s `snippet` field. */
+  snippet?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `title` field. */
+  title?: InputMaybe<StringFilter>;
 };
 
 /** Sign-in sessions: one per login, renewed by app.refresh, ended by app.logout. Users see their own. */
@@ -12975,10 +25239,14 @@ export type Site = Node & {
   __typename?: 'Site';
   /** Postal address. */
   address?: Maybe<Scalars['String']['output']>;
+  /** Reads and enables pagination through a set of `Capa`. */
+  capas: CapaConnection;
   /** Short code, unique in the tenant: upper-case letters, digits, - and _ (e.g. PLANT-1). */
   code: Scalars['String']['output'];
   /** When the site was created. */
   createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `Equipment`. */
+  equipments: EquipmentConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** False once the site is closed. */
@@ -12997,6 +25265,32 @@ export type Site = Node & {
   timezone?: Maybe<Scalars['String']['output']>;
   /** When the site was last changed. */
   updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteCapasArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CapaCondition>;
+  filter?: InputMaybe<CapaFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CapaOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteEquipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentCondition>;
+  filter?: InputMaybe<EquipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentOrderBy>>;
 };
 
 
@@ -13048,8 +25342,16 @@ export type SiteEdge = {
 export type SiteFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<SiteFilter>>;
+  /** Filter by the object’s `capas` relation. */
+  capas?: InputMaybe<SiteToManyCapaFilter>;
+  /** Some related `capas` exist. */
+  capasExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `equipments` relation. */
+  equipments?: InputMaybe<SiteToManyEquipmentFilter>;
+  /** Some related `equipments` exist. */
+  equipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<SiteFilter>;
   /** Checks for any expressions in this list. */
@@ -13108,6 +25410,26 @@ export type SitePatch = {
   timezone?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A filter to be used against many `Capa` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyCapaFilter = {
+  /** Every related `Capa` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CapaFilter>;
+  /** No related `Capa` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CapaFilter>;
+  /** Some related `Capa` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CapaFilter>;
+};
+
+/** A filter to be used against many `Equipment` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyEquipmentFilter = {
+  /** Every related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentFilter>;
+  /** No related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentFilter>;
+  /** Some related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentFilter>;
+};
+
 /** A filter to be used against many `RoleAssignment` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManyRoleAssignmentFilter = {
   /** Every related `RoleAssignment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -13118,6 +25440,30 @@ export type SiteToManyRoleAssignmentFilter = {
   some?: InputMaybe<RoleAssignmentFilter>;
 };
 
+/** All input for the `softDelete` mutation. */
+export type SoftDeleteInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+};
+
+/** The output of our `softDelete` mutation. */
+export type SoftDeletePayload = {
+  __typename?: 'SoftDeletePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
 /**
  * initial: the project was created in the stage; automatic: every required
  * sub-stage was done; manual: a management override with a reason.
@@ -13126,6 +25472,668 @@ export type StageTransitionKind =
   | 'automatic'
   | 'initial'
   | 'manual';
+
+/** All input for the `startChecklist` mutation. */
+export type StartChecklistInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  templateKey: Scalars['String']['input'];
+};
+
+/** The output of our `startChecklist` mutation. */
+export type StartChecklistPayload = {
+  __typename?: 'StartChecklistPayload';
+  /** An edge for our `Checklist`. May be used by Relay 1. */
+  checklistEdge?: Maybe<ChecklistEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Checklist>;
+};
+
+
+/** The output of our `startChecklist` mutation. */
+export type StartChecklistPayloadChecklistEdgeArgs = {
+  orderBy?: Array<ChecklistOrderBy>;
+};
+
+/** All input for the `startStateMachine` mutation. */
+export type StartStateMachineInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+};
+
+/** The output of our `startStateMachine` mutation. */
+export type StartStateMachinePayload = {
+  __typename?: 'StartStateMachinePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `EntityState`. May be used by Relay 1. */
+  entityStateEdge?: Maybe<EntityStateEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<EntityState>;
+};
+
+
+/** The output of our `startStateMachine` mutation. */
+export type StartStateMachinePayloadEntityStateEdgeArgs = {
+  orderBy?: Array<EntityStateOrderBy>;
+};
+
+/**
+ * State machines
+ * Versions of a tenant's state machine for an entity type (app.define_state_machine, app.publish_state_machine). At most one draft and one published version per entity type.
+ */
+export type StateMachine = Node & {
+  __typename?: 'StateMachine';
+  /** Created at. */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Created by
+   * Who defined it.
+   */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `EntityStateHistory`. */
+  entityStateHistoriesByStateMachineIdAndEntityType: EntityStateHistoryConnection;
+  /**
+   * Entity type
+   * The registered entity type it drives (GET /entity_types).
+   */
+  entityType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Translations
+   * The name per locale; read through auth.localized.
+   */
+  labels: Scalars['JSON']['output'];
+  /**
+   * Name
+   * Default text; labels holds its translations.
+   */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `StateMachine`. */
+  organization?: Maybe<Organization>;
+  /** Tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Published at
+   * Empty while draft.
+   */
+  publishedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Published by
+   * Who published it.
+   */
+  publishedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Version id. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `StateMachineState`. */
+  stateMachineStates: StateMachineStateConnection;
+  /** Reads and enables pagination through a set of `StateMachineTransition`. */
+  stateMachineTransitions: StateMachineTransitionConnection;
+  /**
+   * Status
+   * draft (editable), published (new entities start on it) or superseded (frozen; its entities stay on it).
+   */
+  status: StateMachineStatus;
+  /** Updated at. */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `StateMachine`. */
+  userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `StateMachine`. */
+  userByPublishedBy?: Maybe<User>;
+  /**
+   * Version
+   * 1, 2, ... per tenant and entity type.
+   */
+  version: Scalars['Int']['output'];
+};
+
+
+/**
+ * State machines
+ * Versions of a tenant's state machine for an entity type (app.define_state_machine, app.publish_state_machine). At most one draft and one published version per entity type.
+ */
+export type StateMachineEntityStateHistoriesByStateMachineIdAndEntityTypeArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EntityStateHistoryCondition>;
+  filter?: InputMaybe<EntityStateHistoryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EntityStateHistoryOrderBy>>;
+};
+
+
+/**
+ * State machines
+ * Versions of a tenant's state machine for an entity type (app.define_state_machine, app.publish_state_machine). At most one draft and one published version per entity type.
+ */
+export type StateMachineStateMachineStatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StateMachineStateCondition>;
+  filter?: InputMaybe<StateMachineStateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StateMachineStateOrderBy>>;
+};
+
+
+/**
+ * State machines
+ * Versions of a tenant's state machine for an entity type (app.define_state_machine, app.publish_state_machine). At most one draft and one published version per entity type.
+ */
+export type StateMachineStateMachineTransitionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StateMachineTransitionCondition>;
+  filter?: InputMaybe<StateMachineTransitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StateMachineTransitionOrderBy>>;
+};
+
+/**
+ * A condition to be used against `StateMachine` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type StateMachineCondition = {
+  /** Checks for equality with the object’s `entityType` field. */
+  entityType?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `version` field. */
+  version?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A connection to a list of `StateMachine` values. */
+export type StateMachineConnection = {
+  __typename?: 'StateMachineConnection';
+  /** A list of edges which contains the `StateMachine` and cursor to aid in pagination. */
+  edges: Array<StateMachineEdge>;
+  /** A list of `StateMachine` objects. */
+  nodes: Array<StateMachine>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `StateMachine` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `StateMachine` edge in the connection. */
+export type StateMachineEdge = {
+  __typename?: 'StateMachineEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `StateMachine` at the end of the edge. */
+  node: StateMachine;
+};
+
+/** A filter to be used against `StateMachine` object types. All fields are combined with a logical ‘and.’ */
+export type StateMachineFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<StateMachineFilter>>;
+  /** Filter by the object’s `entityStateHistoriesByStateMachineIdAndEntityType` relation. */
+  entityStateHistoriesByStateMachineIdAndEntityType?: InputMaybe<StateMachineToManyEntityStateHistoryFilter>;
+  /** Some related `entityStateHistoriesByStateMachineIdAndEntityType` exist. */
+  entityStateHistoriesByStateMachineIdAndEntityTypeExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<StateMachineFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<StateMachineFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stateMachineStates` relation. */
+  stateMachineStates?: InputMaybe<StateMachineToManyStateMachineStateFilter>;
+  /** Some related `stateMachineStates` exist. */
+  stateMachineStatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stateMachineTransitions` relation. */
+  stateMachineTransitions?: InputMaybe<StateMachineToManyStateMachineTransitionFilter>;
+  /** Some related `stateMachineTransitions` exist. */
+  stateMachineTransitionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByPublishedBy` relation. */
+  userByPublishedBy?: InputMaybe<UserFilter>;
+  /** A related `userByPublishedBy` exists. */
+  userByPublishedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `version` field. */
+  version?: InputMaybe<IntFilter>;
+};
+
+/** Methods to use when ordering `StateMachine`. */
+export type StateMachineOrderBy =
+  | 'ENTITY_TYPE_ASC'
+  | 'ENTITY_TYPE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'VERSION_ASC'
+  | 'VERSION_DESC';
+
+/**
+ * State machine states
+ * The states of a version: exactly one initial; terminal states have no way out.
+ */
+export type StateMachineState = Node & {
+  __typename?: 'StateMachineState';
+  /** Reads and enables pagination through a set of `EntityState`. */
+  entityStatesByStateMachineIdAndState: EntityStateConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Initial
+   * Where an entity starts.
+   */
+  isInitial: Scalars['Boolean']['output'];
+  /**
+   * Terminal
+   * No transition leaves it.
+   */
+  isTerminal: Scalars['Boolean']['output'];
+  /**
+   * Key
+   * What app.transition and the history name it by (e.g. in_review).
+   */
+  key: Scalars['String']['output'];
+  /**
+   * Label
+   * Default text; labels holds its translations.
+   */
+  label: Scalars['String']['output'];
+  /**
+   * Translations
+   * The label per locale; read through auth.localized.
+   */
+  labels: Scalars['JSON']['output'];
+  /** Tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Position
+   * Display order.
+   */
+  position: Scalars['Int']['output'];
+  /** State id. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `StateMachine` that is related to this `StateMachineState`. */
+  stateMachine?: Maybe<StateMachine>;
+  /**
+   * State machine
+   * The version it belongs to.
+   */
+  stateMachineId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `StateMachineTransition`. */
+  stateMachineTransitionsByStateMachineIdAndFromState: StateMachineTransitionConnection;
+  /** Reads and enables pagination through a set of `StateMachineTransition`. */
+  stateMachineTransitionsByStateMachineIdAndToState: StateMachineTransitionConnection;
+};
+
+
+/**
+ * State machine states
+ * The states of a version: exactly one initial; terminal states have no way out.
+ */
+export type StateMachineStateEntityStatesByStateMachineIdAndStateArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EntityStateCondition>;
+  filter?: InputMaybe<EntityStateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EntityStateOrderBy>>;
+};
+
+
+/**
+ * State machine states
+ * The states of a version: exactly one initial; terminal states have no way out.
+ */
+export type StateMachineStateStateMachineTransitionsByStateMachineIdAndFromStateArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StateMachineTransitionCondition>;
+  filter?: InputMaybe<StateMachineTransitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StateMachineTransitionOrderBy>>;
+};
+
+
+/**
+ * State machine states
+ * The states of a version: exactly one initial; terminal states have no way out.
+ */
+export type StateMachineStateStateMachineTransitionsByStateMachineIdAndToStateArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<StateMachineTransitionCondition>;
+  filter?: InputMaybe<StateMachineTransitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<StateMachineTransitionOrderBy>>;
+};
+
+/**
+ * A condition to be used against `StateMachineState` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type StateMachineStateCondition = {
+  /** Checks for equality with the object’s `key` field. */
+  key?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `stateMachineId` field. */
+  stateMachineId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `StateMachineState` values. */
+export type StateMachineStateConnection = {
+  __typename?: 'StateMachineStateConnection';
+  /** A list of edges which contains the `StateMachineState` and cursor to aid in pagination. */
+  edges: Array<StateMachineStateEdge>;
+  /** A list of `StateMachineState` objects. */
+  nodes: Array<StateMachineState>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `StateMachineState` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `StateMachineState` edge in the connection. */
+export type StateMachineStateEdge = {
+  __typename?: 'StateMachineStateEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `StateMachineState` at the end of the edge. */
+  node: StateMachineState;
+};
+
+/** A filter to be used against `StateMachineState` object types. All fields are combined with a logical ‘and.’ */
+export type StateMachineStateFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<StateMachineStateFilter>>;
+  /** Filter by the object’s `entityStatesByStateMachineIdAndState` relation. */
+  entityStatesByStateMachineIdAndState?: InputMaybe<StateMachineStateToManyEntityStateFilter>;
+  /** Some related `entityStatesByStateMachineIdAndState` exist. */
+  entityStatesByStateMachineIdAndStateExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `key` field. */
+  key?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<StateMachineStateFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<StateMachineStateFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stateMachine` relation. */
+  stateMachine?: InputMaybe<StateMachineFilter>;
+  /** Filter by the object’s `stateMachineId` field. */
+  stateMachineId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stateMachineTransitionsByStateMachineIdAndFromState` relation. */
+  stateMachineTransitionsByStateMachineIdAndFromState?: InputMaybe<StateMachineStateToManyStateMachineTransitionFilter>;
+  /** Some related `stateMachineTransitionsByStateMachineIdAndFromState` exist. */
+  stateMachineTransitionsByStateMachineIdAndFromStateExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `stateMachineTransitionsByStateMachineIdAndToState` relation. */
+  stateMachineTransitionsByStateMachineIdAndToState?: InputMaybe<StateMachineStateToManyStateMachineTransitionFilter>;
+  /** Some related `stateMachineTransitionsByStateMachineIdAndToState` exist. */
+  stateMachineTransitionsByStateMachineIdAndToStateExist?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `StateMachineState`. */
+export type StateMachineStateOrderBy =
+  | 'KEY_ASC'
+  | 'KEY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'STATE_MACHINE_ID_ASC'
+  | 'STATE_MACHINE_ID_DESC';
+
+/** A filter to be used against many `EntityState` object types. All fields are combined with a logical ‘and.’ */
+export type StateMachineStateToManyEntityStateFilter = {
+  /** Every related `EntityState` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EntityStateFilter>;
+  /** No related `EntityState` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EntityStateFilter>;
+  /** Some related `EntityState` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EntityStateFilter>;
+};
+
+/** A filter to be used against many `StateMachineTransition` object types. All fields are combined with a logical ‘and.’ */
+export type StateMachineStateToManyStateMachineTransitionFilter = {
+  /** Every related `StateMachineTransition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StateMachineTransitionFilter>;
+  /** No related `StateMachineTransition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StateMachineTransitionFilter>;
+  /** Some related `StateMachineTransition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StateMachineTransitionFilter>;
+};
+
+/**
+ * draft: being edited; published: the version new entities start on; superseded:
+ * frozen, still driving the entities that started on it.
+ */
+export type StateMachineStatus =
+  | 'draft'
+  | 'published'
+  | 'superseded';
+
+/** A filter to be used against many `EntityStateHistory` object types. All fields are combined with a logical ‘and.’ */
+export type StateMachineToManyEntityStateHistoryFilter = {
+  /** Every related `EntityStateHistory` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EntityStateHistoryFilter>;
+  /** No related `EntityStateHistory` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EntityStateHistoryFilter>;
+  /** Some related `EntityStateHistory` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EntityStateHistoryFilter>;
+};
+
+/** A filter to be used against many `StateMachineState` object types. All fields are combined with a logical ‘and.’ */
+export type StateMachineToManyStateMachineStateFilter = {
+  /** Every related `StateMachineState` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StateMachineStateFilter>;
+  /** No related `StateMachineState` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StateMachineStateFilter>;
+  /** Some related `StateMachineState` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StateMachineStateFilter>;
+};
+
+/** A filter to be used against many `StateMachineTransition` object types. All fields are combined with a logical ‘and.’ */
+export type StateMachineToManyStateMachineTransitionFilter = {
+  /** Every related `StateMachineTransition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<StateMachineTransitionFilter>;
+  /** No related `StateMachineTransition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<StateMachineTransitionFilter>;
+  /** Some related `StateMachineTransition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<StateMachineTransitionFilter>;
+};
+
+/**
+ * State machine transitions
+ * The ways from one state to another, each with guards that must hold (permission, site, fields, checklist, approval, signature, or any kind a domain adds as app_private.transition_guard_<kind>) and side effects when taken (notify, open_approval, start_checklist, event).
+ */
+export type StateMachineTransition = Node & {
+  __typename?: 'StateMachineTransition';
+  /**
+   * Side effects
+   * Run in order when taken: [{"kind": "notify", "roles": ["qa"]}, {"kind": "open_approval", "approval_type": "quality_review"}, {"kind": "start_checklist", "template": "release"}, {"kind": "event"}].
+   */
+  effects: Scalars['JSON']['output'];
+  /**
+   * From
+   * The state key it leaves.
+   */
+  fromState: Scalars['String']['output'];
+  /**
+   * Guards
+   * All must hold: [{"kind": "permission", "permission": "document.release"}, {"kind": "fields", "fields": ["title", "custom_fields.owner"]}, {"kind": "checklist", "template": "release"}, {"kind": "approval", "approval_type": "quality_review"}, {"kind": "signature", "meaning": "released"}, {"kind": "site"}].
+   */
+  guards: Scalars['JSON']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Label
+   * The button text; labels holds its translations.
+   */
+  label: Scalars['String']['output'];
+  /**
+   * Translations
+   * The label per locale; read through auth.localized.
+   */
+  labels: Scalars['JSON']['output'];
+  /** Tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Position
+   * Display order.
+   */
+  position: Scalars['Int']['output'];
+  /** Transition id. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `StateMachine` that is related to this `StateMachineTransition`. */
+  stateMachine?: Maybe<StateMachine>;
+  /**
+   * State machine
+   * The version it belongs to.
+   */
+  stateMachineId: Scalars['UUID']['output'];
+  /** Reads a single `StateMachineState` that is related to this `StateMachineTransition`. */
+  stateMachineStateByStateMachineIdAndFromState?: Maybe<StateMachineState>;
+  /** Reads a single `StateMachineState` that is related to this `StateMachineTransition`. */
+  stateMachineStateByStateMachineIdAndToState?: Maybe<StateMachineState>;
+  /**
+   * To
+   * The state key it enters.
+   */
+  toState: Scalars['String']['output'];
+};
+
+/**
+ * A condition to be used against `StateMachineTransition` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type StateMachineTransitionCondition = {
+  /** Checks for equality with the object’s `fromState` field. */
+  fromState?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `stateMachineId` field. */
+  stateMachineId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `toState` field. */
+  toState?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `StateMachineTransition` values. */
+export type StateMachineTransitionConnection = {
+  __typename?: 'StateMachineTransitionConnection';
+  /** A list of edges which contains the `StateMachineTransition` and cursor to aid in pagination. */
+  edges: Array<StateMachineTransitionEdge>;
+  /** A list of `StateMachineTransition` objects. */
+  nodes: Array<StateMachineTransition>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `StateMachineTransition` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `StateMachineTransition` edge in the connection. */
+export type StateMachineTransitionEdge = {
+  __typename?: 'StateMachineTransitionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `StateMachineTransition` at the end of the edge. */
+  node: StateMachineTransition;
+};
+
+/** A filter to be used against `StateMachineTransition` object types. All fields are combined with a logical ‘and.’ */
+export type StateMachineTransitionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<StateMachineTransitionFilter>>;
+  /** Filter by the object’s `fromState` field. */
+  fromState?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<StateMachineTransitionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<StateMachineTransitionFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stateMachine` relation. */
+  stateMachine?: InputMaybe<StateMachineFilter>;
+  /** Filter by the object’s `stateMachineId` field. */
+  stateMachineId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stateMachineStateByStateMachineIdAndFromState` relation. */
+  stateMachineStateByStateMachineIdAndFromState?: InputMaybe<StateMachineStateFilter>;
+  /** Filter by the object’s `stateMachineStateByStateMachineIdAndToState` relation. */
+  stateMachineStateByStateMachineIdAndToState?: InputMaybe<StateMachineStateFilter>;
+  /** Filter by the object’s `toState` field. */
+  toState?: InputMaybe<StringFilter>;
+};
+
+/** Methods to use when ordering `StateMachineTransition`. */
+export type StateMachineTransitionOrderBy =
+  | 'FROM_STATE_ASC'
+  | 'FROM_STATE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'STATE_MACHINE_ID_ASC'
+  | 'STATE_MACHINE_ID_DESC'
+  | 'TO_STATE_ASC'
+  | 'TO_STATE_DESC';
 
 /** A filter to be used against String fields. All fields are combined with a logical ‘and.’ */
 export type StringFilter = {
@@ -13324,6 +26332,1266 @@ export type SwitchOrganizationPayload = {
   result?: Maybe<SessionToken>;
 };
 
+/**
+ * Tags
+ * The tenant's tag vocabulary: names unique per tenant whatever their case, a colour, an optional description. Staff read them; tag.manage changes them. entity_tags puts them on entities.
+ */
+export type Tag = Node & {
+  __typename?: 'Tag';
+  /** Colour as #rrggbb (lower case; upper case is accepted and lowered). */
+  color: Scalars['String']['output'];
+  /** When it was created. */
+  createdAt: Scalars['Datetime']['output'];
+  /** Who created it (set by the server). */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** What the tag means (at most 500 characters). */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Reads and enables pagination through a set of `EntityTag`. */
+  entityTags: EntityTagConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Name: 1 to 60 characters, no leading or trailing spaces, unique in the tenant ignoring case. */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Tag`. */
+  organization?: Maybe<Organization>;
+  /** Tenant (filled from the token when left out). */
+  organizationId: Scalars['UUID']['output'];
+  /** Tag id (filled by the server when left out). */
+  rowId: Scalars['UUID']['output'];
+  /** When it last changed. */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Tag`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Tags
+ * The tenant's tag vocabulary: names unique per tenant whatever their case, a colour, an optional description. Staff read them; tag.manage changes them. entity_tags puts them on entities.
+ */
+export type TagEntityTagsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EntityTagCondition>;
+  filter?: InputMaybe<EntityTagFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EntityTagOrderBy>>;
+};
+
+/** A condition to be used against `Tag` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type TagCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Tag` values. */
+export type TagConnection = {
+  __typename?: 'TagConnection';
+  /** A list of edges which contains the `Tag` and cursor to aid in pagination. */
+  edges: Array<TagEdge>;
+  /** A list of `Tag` objects. */
+  nodes: Array<Tag>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Tag` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Tag` edge in the connection. */
+export type TagEdge = {
+  __typename?: 'TagEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Tag` at the end of the edge. */
+  node: Tag;
+};
+
+/** A filter to be used against `Tag` object types. All fields are combined with a logical ‘and.’ */
+export type TagFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TagFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityTags` relation. */
+  entityTags?: InputMaybe<TagToManyEntityTagFilter>;
+  /** Some related `entityTags` exist. */
+  entityTagsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<TagFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TagFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `Tag` */
+export type TagInput = {
+  /** Colour as #rrggbb (lower case; upper case is accepted and lowered). */
+  color?: InputMaybe<Scalars['String']['input']>;
+  /** What the tag means (at most 500 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name: 1 to 60 characters, no leading or trailing spaces, unique in the tenant ignoring case. */
+  name: Scalars['String']['input'];
+  /** Tenant (filled from the token when left out). */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** Methods to use when ordering `Tag`. */
+export type TagOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `Tag`. Fields that are set will be updated. */
+export type TagPatch = {
+  /** Colour as #rrggbb (lower case; upper case is accepted and lowered). */
+  color?: InputMaybe<Scalars['String']['input']>;
+  /** What the tag means (at most 500 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name: 1 to 60 characters, no leading or trailing spaces, unique in the tenant ignoring case. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A filter to be used against many `EntityTag` object types. All fields are combined with a logical ‘and.’ */
+export type TagToManyEntityTagFilter = {
+  /** Every related `EntityTag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EntityTagFilter>;
+  /** No related `EntityTag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EntityTagFilter>;
+  /** Some related `EntityTag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EntityTagFilter>;
+};
+
+/** A connection to a list of `TaggedEntitiesRecord` values. */
+export type TaggedEntitiesConnection = {
+  __typename?: 'TaggedEntitiesConnection';
+  /** A list of edges which contains the `TaggedEntitiesRecord` and cursor to aid in pagination. */
+  edges: Array<TaggedEntitiesEdge>;
+  /** A list of `TaggedEntitiesRecord` objects. */
+  nodes: Array<TaggedEntitiesRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TaggedEntitiesRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TaggedEntitiesRecord` edge in the connection. */
+export type TaggedEntitiesEdge = {
+  __typename?: 'TaggedEntitiesEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TaggedEntitiesRecord` at the end of the edge. */
+  node: TaggedEntitiesRecord;
+};
+
+export type TaggedEntitiesRecord = {
+  __typename?: 'TaggedEntitiesRecord';
+  entityId?: Maybe<Scalars['UUID']['output']>;
+  entityType?: Maybe<Scalars['String']['output']>;
+  tagIds?: Maybe<Array<Maybe<Scalars['UUID']['output']>>>;
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+/** A filter to be used against `TaggedEntitiesRecord` object types. All fields are combined with a logical ‘and.’ */
+export type TaggedEntitiesRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TaggedEntitiesRecordFilter>>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<TaggedEntitiesRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TaggedEntitiesRecordFilter>>;
+  /** Filter by the object’s `tagIds` field. */
+  tagIds?: InputMaybe<UuidListFilter>;
+  /** Filter by the object’s `title` field. */
+  title?: InputMaybe<StringFilter>;
+};
+
+/**
+ * Feature flags a tenant set
+ * The tenant's own value of a platform feature flag, checked against the flag's type; deleting it restores the default. Set with organization.manage_features; GET /feature_flags shows every flag with its value in force.
+ */
+export type TenantFeatureFlag = Node & {
+  __typename?: 'TenantFeatureFlag';
+  /**
+   * Flag
+   * The flag (GET /feature_flags lists them).
+   */
+  flagKey: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `TenantFeatureFlag`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Changed at
+   * When the value was last set.
+   */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * Changed by
+   * Who last set it (the server fills it).
+   */
+  updatedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Value
+   * A JSON value of the flag's type: true/false, an integer within the bounds, a string, or one of the allowed values.
+   */
+  value: Scalars['JSON']['output'];
+};
+
+/**
+ * A condition to be used against `TenantFeatureFlag` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type TenantFeatureFlagCondition = {
+  /** Checks for equality with the object’s `flagKey` field. */
+  flagKey?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `TenantFeatureFlag` values. */
+export type TenantFeatureFlagConnection = {
+  __typename?: 'TenantFeatureFlagConnection';
+  /** A list of edges which contains the `TenantFeatureFlag` and cursor to aid in pagination. */
+  edges: Array<TenantFeatureFlagEdge>;
+  /** A list of `TenantFeatureFlag` objects. */
+  nodes: Array<TenantFeatureFlag>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TenantFeatureFlag` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TenantFeatureFlag` edge in the connection. */
+export type TenantFeatureFlagEdge = {
+  __typename?: 'TenantFeatureFlagEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TenantFeatureFlag` at the end of the edge. */
+  node: TenantFeatureFlag;
+};
+
+/** A filter to be used against `TenantFeatureFlag` object types. All fields are combined with a logical ‘and.’ */
+export type TenantFeatureFlagFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TenantFeatureFlagFilter>>;
+  /** Filter by the object’s `flagKey` field. */
+  flagKey?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<TenantFeatureFlagFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TenantFeatureFlagFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `TenantFeatureFlag` */
+export type TenantFeatureFlagInput = {
+  /**
+   * Flag
+   * The flag (GET /feature_flags lists them).
+   */
+  flagKey: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Value
+   * A JSON value of the flag's type: true/false, an integer within the bounds, a string, or one of the allowed values.
+   */
+  value: Scalars['JSON']['input'];
+};
+
+/** Methods to use when ordering `TenantFeatureFlag`. */
+export type TenantFeatureFlagOrderBy =
+  | 'FLAG_KEY_ASC'
+  | 'FLAG_KEY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** Represents an update to a `TenantFeatureFlag`. Fields that are set will be updated. */
+export type TenantFeatureFlagPatch = {
+  /**
+   * Flag
+   * The flag (GET /feature_flags lists them).
+   */
+  flagKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Value
+   * A JSON value of the flag's type: true/false, an integer within the bounds, a string, or one of the allowed values.
+   */
+  value?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/**
+ * Training due
+ * Who must be trained on which controlled document and is not, on its current version and unexpired: never_trained, new_version, expired or due_soon. One's own rows; everybody's with competence.read.
+ */
+export type TrainingDue = Node & {
+  __typename?: 'TrainingDue';
+  /** Last trained at */
+  completedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Current version */
+  currentVersionId?: Maybe<Scalars['UUID']['output']>;
+  /** Current version number */
+  currentVersionNumber?: Maybe<Scalars['Int']['output']>;
+  /** Document */
+  documentId: Scalars['UUID']['output'];
+  /** Document title */
+  documentTitle?: Maybe<Scalars['String']['output']>;
+  /** Training expires at */
+  expiresAt?: Maybe<Scalars['Datetime']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Status
+   * never_trained, new_version, expired or due_soon.
+   */
+  status?: Maybe<Scalars['String']['output']>;
+  /**
+   * Trained version
+   * The latest version the person was trained on; empty when never.
+   */
+  trainedVersionNumber?: Maybe<Scalars['Int']['output']>;
+  /** Person */
+  userId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `TrainingDue` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type TrainingDueCondition = {
+  /** Checks for equality with the object’s `completedAt` field. */
+  completedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `currentVersionId` field. */
+  currentVersionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `currentVersionNumber` field. */
+  currentVersionNumber?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `documentId` field. */
+  documentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `documentTitle` field. */
+  documentTitle?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `expiresAt` field. */
+  expiresAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `trainedVersionNumber` field. */
+  trainedVersionNumber?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `userId` field. */
+  userId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `TrainingDue` values. */
+export type TrainingDueConnection = {
+  __typename?: 'TrainingDueConnection';
+  /** A list of edges which contains the `TrainingDue` and cursor to aid in pagination. */
+  edges: Array<TrainingDueEdge>;
+  /** A list of `TrainingDue` objects. */
+  nodes: Array<TrainingDue>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TrainingDue` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TrainingDue` edge in the connection. */
+export type TrainingDueEdge = {
+  __typename?: 'TrainingDueEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TrainingDue` at the end of the edge. */
+  node: TrainingDue;
+};
+
+/** A filter to be used against `TrainingDue` object types. All fields are combined with a logical ‘and.’ */
+export type TrainingDueFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TrainingDueFilter>>;
+  /** Filter by the object’s `completedAt` field. */
+  completedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `currentVersionId` field. */
+  currentVersionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `currentVersionNumber` field. */
+  currentVersionNumber?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `documentId` field. */
+  documentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `documentTitle` field. */
+  documentTitle?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `expiresAt` field. */
+  expiresAt?: InputMaybe<DatetimeFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<TrainingDueFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TrainingDueFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `trainedVersionNumber` field. */
+  trainedVersionNumber?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `userId` field. */
+  userId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `TrainingDue`. */
+export type TrainingDueOrderBy =
+  | 'COMPLETED_AT_ASC'
+  | 'COMPLETED_AT_DESC'
+  | 'CURRENT_VERSION_ID_ASC'
+  | 'CURRENT_VERSION_ID_DESC'
+  | 'CURRENT_VERSION_NUMBER_ASC'
+  | 'CURRENT_VERSION_NUMBER_DESC'
+  | 'DOCUMENT_ID_ASC'
+  | 'DOCUMENT_ID_DESC'
+  | 'DOCUMENT_TITLE_ASC'
+  | 'DOCUMENT_TITLE_DESC'
+  | 'EXPIRES_AT_ASC'
+  | 'EXPIRES_AT_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC'
+  | 'TRAINED_VERSION_NUMBER_ASC'
+  | 'TRAINED_VERSION_NUMBER_DESC'
+  | 'USER_ID_ASC'
+  | 'USER_ID_DESC';
+
+/**
+ * Training records
+ * Who was trained on which version of a controlled document (SOP), when, until when. Append-only.
+ */
+export type TrainingRecord = Node & {
+  __typename?: 'TrainingRecord';
+  /**
+   * Completed at
+   * Not in the future.
+   */
+  completedAt: Scalars['Datetime']['output'];
+  /** Reads a single `DocumentVersion` that is related to this `TrainingRecord`. */
+  documentVersion?: Maybe<DocumentVersion>;
+  /**
+   * Document version
+   * The version trained on (document_versions.id).
+   */
+  documentVersionId: Scalars['UUID']['output'];
+  /**
+   * Expires at
+   * Defaults to completed_at plus the longest retraining interval of the document's requirements; empty: no expiry.
+   */
+  expiresAt?: Maybe<Scalars['Datetime']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Notes */
+  notes: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `TrainingRecord`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Recorded at */
+  recordedAt: Scalars['Datetime']['output'];
+  /** Recorded by */
+  recordedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Training record id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `TrainingRecord`. */
+  trainer?: Maybe<User>;
+  /** Trainer */
+  trainerId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `User` that is related to this `TrainingRecord`. */
+  user?: Maybe<User>;
+  /** Reads a single `User` that is related to this `TrainingRecord`. */
+  userByRecordedBy?: Maybe<User>;
+  /**
+   * Trainee
+   * The member trained.
+   */
+  userId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `TrainingRecord` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type TrainingRecordCondition = {
+  /** Checks for equality with the object’s `documentVersionId` field. */
+  documentVersionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `trainerId` field. */
+  trainerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `userId` field. */
+  userId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `TrainingRecord` values. */
+export type TrainingRecordConnection = {
+  __typename?: 'TrainingRecordConnection';
+  /** A list of edges which contains the `TrainingRecord` and cursor to aid in pagination. */
+  edges: Array<TrainingRecordEdge>;
+  /** A list of `TrainingRecord` objects. */
+  nodes: Array<TrainingRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TrainingRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TrainingRecord` edge in the connection. */
+export type TrainingRecordEdge = {
+  __typename?: 'TrainingRecordEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TrainingRecord` at the end of the edge. */
+  node: TrainingRecord;
+};
+
+/** A filter to be used against `TrainingRecord` object types. All fields are combined with a logical ‘and.’ */
+export type TrainingRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TrainingRecordFilter>>;
+  /** Filter by the object’s `documentVersion` relation. */
+  documentVersion?: InputMaybe<DocumentVersionFilter>;
+  /** Filter by the object’s `documentVersionId` field. */
+  documentVersionId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<TrainingRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TrainingRecordFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `trainer` relation. */
+  trainer?: InputMaybe<UserFilter>;
+  /** A related `trainer` exists. */
+  trainerExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `trainerId` field. */
+  trainerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `user` relation. */
+  user?: InputMaybe<UserFilter>;
+  /** Filter by the object’s `userByRecordedBy` relation. */
+  userByRecordedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRecordedBy` exists. */
+  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userId` field. */
+  userId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `TrainingRecord` */
+export type TrainingRecordInput = {
+  /**
+   * Completed at
+   * Not in the future.
+   */
+  completedAt: Scalars['Datetime']['input'];
+  /**
+   * Document version
+   * The version trained on (document_versions.id).
+   */
+  documentVersionId: Scalars['UUID']['input'];
+  /**
+   * Expires at
+   * Defaults to completed_at plus the longest retraining interval of the document's requirements; empty: no expiry.
+   */
+  expiresAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Recorded at */
+  recordedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Recorded by */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Trainer */
+  trainerId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Trainee
+   * The member trained.
+   */
+  userId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `TrainingRecord`. */
+export type TrainingRecordOrderBy =
+  | 'DOCUMENT_VERSION_ID_ASC'
+  | 'DOCUMENT_VERSION_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RECORDED_BY_ASC'
+  | 'RECORDED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'TRAINER_ID_ASC'
+  | 'TRAINER_ID_DESC'
+  | 'USER_ID_ASC'
+  | 'USER_ID_DESC';
+
+/**
+ * Training requirements
+ * Which controlled documents (SOPs) the holders of a role must be trained on, on the current version, and how often again.
+ */
+export type TrainingRequirement = Node & {
+  __typename?: 'TrainingRequirement';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Document` that is related to this `TrainingRequirement`. */
+  document?: Maybe<Document>;
+  /**
+   * Document
+   * The SOP (documents.id); training counts on its current version.
+   */
+  documentId: Scalars['UUID']['output'];
+  /**
+   * Due soon window
+   * Days before expiry from which the training is listed as due soon.
+   */
+  dueWithinDays: Scalars['Int']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `TrainingRequirement`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Retraining
+   * Days a training stays valid when its expires_at is not sent; empty: until a new version.
+   */
+  retrainDays?: Maybe<Scalars['Int']['output']>;
+  /** Reads a single `Role` that is related to this `TrainingRequirement`. */
+  role?: Maybe<Role>;
+  /**
+   * Role
+   * Whose holders must be trained (roles.id).
+   */
+  roleId: Scalars['UUID']['output'];
+  /** Requirement id */
+  rowId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `TrainingRequirement` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type TrainingRequirementCondition = {
+  /** Checks for equality with the object’s `documentId` field. */
+  documentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `roleId` field. */
+  roleId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `TrainingRequirement` values. */
+export type TrainingRequirementConnection = {
+  __typename?: 'TrainingRequirementConnection';
+  /** A list of edges which contains the `TrainingRequirement` and cursor to aid in pagination. */
+  edges: Array<TrainingRequirementEdge>;
+  /** A list of `TrainingRequirement` objects. */
+  nodes: Array<TrainingRequirement>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TrainingRequirement` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TrainingRequirement` edge in the connection. */
+export type TrainingRequirementEdge = {
+  __typename?: 'TrainingRequirementEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TrainingRequirement` at the end of the edge. */
+  node: TrainingRequirement;
+};
+
+/** A filter to be used against `TrainingRequirement` object types. All fields are combined with a logical ‘and.’ */
+export type TrainingRequirementFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TrainingRequirementFilter>>;
+  /** Filter by the object’s `document` relation. */
+  document?: InputMaybe<DocumentFilter>;
+  /** Filter by the object’s `documentId` field. */
+  documentId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<TrainingRequirementFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TrainingRequirementFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `role` relation. */
+  role?: InputMaybe<RoleFilter>;
+  /** Filter by the object’s `roleId` field. */
+  roleId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `TrainingRequirement` */
+export type TrainingRequirementInput = {
+  /**
+   * Document
+   * The SOP (documents.id); training counts on its current version.
+   */
+  documentId: Scalars['UUID']['input'];
+  /**
+   * Due soon window
+   * Days before expiry from which the training is listed as due soon.
+   */
+  dueWithinDays?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Retraining
+   * Days a training stays valid when its expires_at is not sent; empty: until a new version.
+   */
+  retrainDays?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Role
+   * Whose holders must be trained (roles.id).
+   */
+  roleId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `TrainingRequirement`. */
+export type TrainingRequirementOrderBy =
+  | 'DOCUMENT_ID_ASC'
+  | 'DOCUMENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROLE_ID_ASC'
+  | 'ROLE_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `TrainingRequirement`. Fields that are set will be updated. */
+export type TrainingRequirementPatch = {
+  /**
+   * Document
+   * The SOP (documents.id); training counts on its current version.
+   */
+  documentId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Due soon window
+   * Days before expiry from which the training is listed as due soon.
+   */
+  dueWithinDays?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Retraining
+   * Days a training stays valid when its expires_at is not sent; empty: until a new version.
+   */
+  retrainDays?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Role
+   * Whose holders must be trained (roles.id).
+   */
+  roleId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** All input for the `transition` mutation. */
+export type TransitionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  entityId: Scalars['UUID']['input'];
+  entityType: Scalars['String']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  signature?: InputMaybe<Scalars['JSON']['input']>;
+  toState: Scalars['String']['input'];
+};
+
+/** The output of our `transition` mutation. */
+export type TransitionPayload = {
+  __typename?: 'TransitionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `EntityState`. May be used by Relay 1. */
+  entityStateEdge?: Maybe<EntityStateEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<EntityState>;
+};
+
+
+/** The output of our `transition` mutation. */
+export type TransitionPayloadEntityStateEdgeArgs = {
+  orderBy?: Array<EntityStateOrderBy>;
+};
+
+/** A connection to a list of `TrashRecord` values. */
+export type TrashConnection = {
+  __typename?: 'TrashConnection';
+  /** A list of edges which contains the `TrashRecord` and cursor to aid in pagination. */
+  edges: Array<TrashEdge>;
+  /** A list of `TrashRecord` objects. */
+  nodes: Array<TrashRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TrashRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TrashRecord` edge in the connection. */
+export type TrashEdge = {
+  __typename?: 'TrashEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TrashRecord` at the end of the edge. */
+  node: TrashRecord;
+};
+
+export type TrashRecord = {
+  __typename?: 'TrashRecord';
+  deletedAt?: Maybe<Scalars['Datetime']['output']>;
+  deletedBy?: Maybe<Scalars['UUID']['output']>;
+  deletionReason?: Maybe<Scalars['String']['output']>;
+  entityId?: Maybe<Scalars['UUID']['output']>;
+  entityType?: Maybe<Scalars['String']['output']>;
+  purgeAfter?: Maybe<Scalars['Datetime']['output']>;
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+/** A filter to be used against `TrashRecord` object types. All fields are combined with a logical ‘and.’ */
+export type TrashRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TrashRecordFilter>>;
+  /** Filter by the object’s `deletedAt` field. */
+  deletedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `deletedBy` field. */
+  deletedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `deletionReason` field. */
+  deletionReason?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `entityId` field. */
+  entityId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `entityType` field. */
+  entityType?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<TrashRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TrashRecordFilter>>;
+  /** Filter by the object’s `purgeAfter` field. */
+  purgeAfter?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `title` field. */
+  title?: InputMaybe<StringFilter>;
+};
+
+/**
+ * Type lists
+ * A tenant's configurable taxonomies (e.g. product families, risk classes): ordered values that select custom fields offer. Changed with custom_field.manage.
+ */
+export type TypeList = Node & {
+  __typename?: 'TypeList';
+  /** Stable code (lower case, digits, underscores), unique in the tenant. */
+  code: Scalars['String']['output'];
+  /** When the list was created. */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `CustomFieldDefinition`. */
+  customFieldDefinitions: CustomFieldDefinitionConnection;
+  /** What the list is for. */
+  description: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Name people read, in the default language. */
+  label: Scalars['String']['output'];
+  /** Translations of the label by locale ({"de": "Produktfamilien"}); localizedLabel shows the caller's. */
+  labels: Scalars['JSON']['output'];
+  /** The list's label in the caller's locale (labels, then the default label): GraphQL field localizedLabel, REST select=*,type_lists_localized_label. */
+  localizedLabel?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Organization` that is related to this `TypeList`. */
+  organization?: Maybe<Organization>;
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** Row id. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `TypeListValue`. */
+  typeListValues: TypeListValueConnection;
+  /** When it was last changed. */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Type lists
+ * A tenant's configurable taxonomies (e.g. product families, risk classes): ordered values that select custom fields offer. Changed with custom_field.manage.
+ */
+export type TypeListCustomFieldDefinitionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomFieldDefinitionCondition>;
+  filter?: InputMaybe<CustomFieldDefinitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomFieldDefinitionOrderBy>>;
+};
+
+
+/**
+ * Type lists
+ * A tenant's configurable taxonomies (e.g. product families, risk classes): ordered values that select custom fields offer. Changed with custom_field.manage.
+ */
+export type TypeListTypeListValuesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TypeListValueCondition>;
+  filter?: InputMaybe<TypeListValueFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TypeListValueOrderBy>>;
+};
+
+/**
+ * A condition to be used against `TypeList` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type TypeListCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `TypeList` values. */
+export type TypeListConnection = {
+  __typename?: 'TypeListConnection';
+  /** A list of edges which contains the `TypeList` and cursor to aid in pagination. */
+  edges: Array<TypeListEdge>;
+  /** A list of `TypeList` objects. */
+  nodes: Array<TypeList>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TypeList` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TypeList` edge in the connection. */
+export type TypeListEdge = {
+  __typename?: 'TypeListEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TypeList` at the end of the edge. */
+  node: TypeList;
+};
+
+/** A filter to be used against `TypeList` object types. All fields are combined with a logical ‘and.’ */
+export type TypeListFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TypeListFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `customFieldDefinitions` relation. */
+  customFieldDefinitions?: InputMaybe<TypeListToManyCustomFieldDefinitionFilter>;
+  /** Some related `customFieldDefinitions` exist. */
+  customFieldDefinitionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `localizedLabel` field. */
+  localizedLabel?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<TypeListFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TypeListFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `typeListValues` relation. */
+  typeListValues?: InputMaybe<TypeListToManyTypeListValueFilter>;
+  /** Some related `typeListValues` exist. */
+  typeListValuesExist?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `TypeList` */
+export type TypeListInput = {
+  /** Stable code (lower case, digits, underscores), unique in the tenant. */
+  code: Scalars['String']['input'];
+  /** What the list is for. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name people read, in the default language. */
+  label: Scalars['String']['input'];
+  /** Translations of the label by locale ({"de": "Produktfamilien"}); localizedLabel shows the caller's. */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /** The tenant. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** Methods to use when ordering `TypeList`. */
+export type TypeListOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `TypeList`. Fields that are set will be updated. */
+export type TypeListPatch = {
+  /** Stable code (lower case, digits, underscores), unique in the tenant. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** What the list is for. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name people read, in the default language. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** Translations of the label by locale ({"de": "Produktfamilien"}); localizedLabel shows the caller's. */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/** A filter to be used against many `CustomFieldDefinition` object types. All fields are combined with a logical ‘and.’ */
+export type TypeListToManyCustomFieldDefinitionFilter = {
+  /** Every related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomFieldDefinitionFilter>;
+  /** No related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomFieldDefinitionFilter>;
+  /** Some related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomFieldDefinitionFilter>;
+};
+
+/** A filter to be used against many `TypeListValue` object types. All fields are combined with a logical ‘and.’ */
+export type TypeListToManyTypeListValueFilter = {
+  /** Every related `TypeListValue` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TypeListValueFilter>;
+  /** No related `TypeListValue` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TypeListValueFilter>;
+  /** Some related `TypeListValue` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TypeListValueFilter>;
+};
+
+/**
+ * Type list values
+ * The values of a type list, in order. A deactivated value (is_active false) still reads back where it is stored; new writes refuse it.
+ */
+export type TypeListValue = Node & {
+  __typename?: 'TypeListValue';
+  /** Code stored in custom fields, unique in the list (it never changes: stored values keep it). */
+  code: Scalars['String']['output'];
+  /** Colour shown with the value (#RRGGBB), if any. */
+  color?: Maybe<Scalars['String']['output']>;
+  /** When the value was added. */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Offered for new values; false keeps stored values readable but refuses new writes of it. */
+  isActive: Scalars['Boolean']['output'];
+  /** Name people read, in the default language. */
+  label: Scalars['String']['output'];
+  /** Translations of the label by locale; localizedLabel shows the caller's. */
+  labels: Scalars['JSON']['output'];
+  /** The value's label in the caller's locale (labels, then the default label): GraphQL field localizedLabel, REST select=*,type_list_values_localized_label. */
+  localizedLabel?: Maybe<Scalars['String']['output']>;
+  /** The tenant. */
+  organizationId: Scalars['UUID']['output'];
+  /** Order in the list (lower first). */
+  position: Scalars['Int']['output'];
+  /** Row id. */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `TypeList` that is related to this `TypeListValue`. */
+  typeList?: Maybe<TypeList>;
+  /** The list the value belongs to. */
+  typeListId: Scalars['UUID']['output'];
+  /** When it was last changed. */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `TypeListValue` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type TypeListValueCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `position` field. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `typeListId` field. */
+  typeListId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `TypeListValue` values. */
+export type TypeListValueConnection = {
+  __typename?: 'TypeListValueConnection';
+  /** A list of edges which contains the `TypeListValue` and cursor to aid in pagination. */
+  edges: Array<TypeListValueEdge>;
+  /** A list of `TypeListValue` objects. */
+  nodes: Array<TypeListValue>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TypeListValue` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TypeListValue` edge in the connection. */
+export type TypeListValueEdge = {
+  __typename?: 'TypeListValueEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TypeListValue` at the end of the edge. */
+  node: TypeListValue;
+};
+
+/** A filter to be used against `TypeListValue` object types. All fields are combined with a logical ‘and.’ */
+export type TypeListValueFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TypeListValueFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `localizedLabel` field. */
+  localizedLabel?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<TypeListValueFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TypeListValueFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `position` field. */
+  position?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `typeList` relation. */
+  typeList?: InputMaybe<TypeListFilter>;
+  /** Filter by the object’s `typeListId` field. */
+  typeListId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `TypeListValue` */
+export type TypeListValueInput = {
+  /** Code stored in custom fields, unique in the list (it never changes: stored values keep it). */
+  code: Scalars['String']['input'];
+  /** Colour shown with the value (#RRGGBB), if any. */
+  color?: InputMaybe<Scalars['String']['input']>;
+  /** Offered for new values; false keeps stored values readable but refuses new writes of it. */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name people read, in the default language. */
+  label: Scalars['String']['input'];
+  /** Translations of the label by locale; localizedLabel shows the caller's. */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /** The tenant. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Order in the list (lower first). */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** The list the value belongs to. */
+  typeListId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `TypeListValue`. */
+export type TypeListValueOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'POSITION_ASC'
+  | 'POSITION_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'TYPE_LIST_ID_ASC'
+  | 'TYPE_LIST_ID_DESC';
+
+/** Represents an update to a `TypeListValue`. Fields that are set will be updated. */
+export type TypeListValuePatch = {
+  /** Code stored in custom fields, unique in the list (it never changes: stored values keep it). */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Colour shown with the value (#RRGGBB), if any. */
+  color?: InputMaybe<Scalars['String']['input']>;
+  /** Offered for new values; false keeps stored values readable but refuses new writes of it. */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name people read, in the default language. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** Translations of the label by locale; localizedLabel shows the caller's. */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /** Order in the list (lower first). */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** The list the value belongs to. */
+  typeListId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
 /** A filter to be used against UUID fields. All fields are combined with a logical ‘and.’ */
 export type UuidFilter = {
   /** Not equal to the specified value, treating null like an ordinary value. */
@@ -13348,6 +27616,198 @@ export type UuidFilter = {
   notEqualTo?: InputMaybe<Scalars['UUID']['input']>;
   /** Not included in the specified list. */
   notIn?: InputMaybe<Array<Scalars['UUID']['input']>>;
+};
+
+/** A filter to be used against UUID List fields. All fields are combined with a logical ‘and.’ */
+export type UuidListFilter = {
+  /** Any array item is equal to the specified value. */
+  anyEqualTo?: InputMaybe<Scalars['UUID']['input']>;
+  /** Any array item is greater than the specified value. */
+  anyGreaterThan?: InputMaybe<Scalars['UUID']['input']>;
+  /** Any array item is greater than or equal to the specified value. */
+  anyGreaterThanOrEqualTo?: InputMaybe<Scalars['UUID']['input']>;
+  /** Any array item is less than the specified value. */
+  anyLessThan?: InputMaybe<Scalars['UUID']['input']>;
+  /** Any array item is less than or equal to the specified value. */
+  anyLessThanOrEqualTo?: InputMaybe<Scalars['UUID']['input']>;
+  /** Any array item is not equal to the specified value. */
+  anyNotEqualTo?: InputMaybe<Scalars['UUID']['input']>;
+  /** Contained by the specified list of values. */
+  containedBy?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Contains the specified list of values. */
+  contains?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  /** Overlaps the specified list of values. */
+  overlaps?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+};
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type Unit = Node & {
+  __typename?: 'Unit';
+  /** Added after the factor to reach the base unit (273.15 for degC to K; 0 for most units). */
+  baseOffset: Scalars['BigFloat']['output'];
+  /** Unit code used in values and arguments (e.g. mm, kg, degC), case-sensitive (mm is not Mm). */
+  code: Scalars['String']['output'];
+  /** When the unit was added. */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `CustomFieldDefinition`. */
+  customFieldDefinitionsByUnit: CustomFieldDefinitionConnection;
+  /** What the unit measures (length, mass, temperature, ...); only units of one dimension convert into each other. */
+  dimension: Scalars['String']['output'];
+  /** Multiplier to the dimension's base unit (1 for the base unit itself). */
+  factor: Scalars['BigFloat']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Translations of the name by locale ({"de": "Millimeter"}). */
+  labels: Scalars['JSON']['output'];
+  /** The unit's name in the caller's locale (labels, then the default name): GraphQL field localizedName, REST select=*,units_localized_name. */
+  localizedName?: Maybe<Scalars['String']['output']>;
+  /** Name people read (e.g. millimetre), in the default language. */
+  name: Scalars['String']['output'];
+  /** Symbol shown after a value (e.g. mm, °C). */
+  symbol: Scalars['String']['output'];
+  /** When it was last changed. */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitCustomFieldDefinitionsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomFieldDefinitionCondition>;
+  filter?: InputMaybe<CustomFieldDefinitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomFieldDefinitionOrderBy>>;
+};
+
+/** A condition to be used against `Unit` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type UnitCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `dimension` field. */
+  dimension?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `Unit` values. */
+export type UnitConnection = {
+  __typename?: 'UnitConnection';
+  /** A list of edges which contains the `Unit` and cursor to aid in pagination. */
+  edges: Array<UnitEdge>;
+  /** A list of `Unit` objects. */
+  nodes: Array<Unit>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Unit` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Unit` edge in the connection. */
+export type UnitEdge = {
+  __typename?: 'UnitEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Unit` at the end of the edge. */
+  node: Unit;
+};
+
+/** A filter to be used against `Unit` object types. All fields are combined with a logical ‘and.’ */
+export type UnitFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<UnitFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `customFieldDefinitionsByUnit` relation. */
+  customFieldDefinitionsByUnit?: InputMaybe<UnitToManyCustomFieldDefinitionFilter>;
+  /** Some related `customFieldDefinitionsByUnit` exist. */
+  customFieldDefinitionsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `dimension` field. */
+  dimension?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `localizedName` field. */
+  localizedName?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<UnitFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<UnitFilter>>;
+};
+
+/** An input for mutations affecting `Unit` */
+export type UnitInput = {
+  /** Added after the factor to reach the base unit (273.15 for degC to K; 0 for most units). */
+  baseOffset?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Unit code used in values and arguments (e.g. mm, kg, degC), case-sensitive (mm is not Mm). */
+  code: Scalars['String']['input'];
+  /** What the unit measures (length, mass, temperature, ...); only units of one dimension convert into each other. */
+  dimension: Scalars['String']['input'];
+  /** Multiplier to the dimension's base unit (1 for the base unit itself). */
+  factor: Scalars['BigFloat']['input'];
+  /** Translations of the name by locale ({"de": "Millimeter"}). */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /** Name people read (e.g. millimetre), in the default language. */
+  name: Scalars['String']['input'];
+  /** Symbol shown after a value (e.g. mm, °C). */
+  symbol: Scalars['String']['input'];
+};
+
+/** Methods to use when ordering `Unit`. */
+export type UnitOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'DIMENSION_ASC'
+  | 'DIMENSION_DESC'
+  | 'NATURAL'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** Represents an update to a `Unit`. Fields that are set will be updated. */
+export type UnitPatch = {
+  /** Added after the factor to reach the base unit (273.15 for degC to K; 0 for most units). */
+  baseOffset?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** What the unit measures (length, mass, temperature, ...); only units of one dimension convert into each other. */
+  dimension?: InputMaybe<Scalars['String']['input']>;
+  /** Multiplier to the dimension's base unit (1 for the base unit itself). */
+  factor?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Translations of the name by locale ({"de": "Millimeter"}). */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
+  /** Name people read (e.g. millimetre), in the default language. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Symbol shown after a value (e.g. mm, °C). */
+  symbol?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A filter to be used against many `CustomFieldDefinition` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyCustomFieldDefinitionFilter = {
+  /** Every related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomFieldDefinitionFilter>;
+  /** No related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomFieldDefinitionFilter>;
+  /** Some related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomFieldDefinitionFilter>;
 };
 
 /** All input for the `updateApprovalChainById` mutation. */
@@ -13644,6 +28104,150 @@ export type UpdateAuditSettingPayloadAuditSettingEdgeArgs = {
   orderBy?: Array<AuditSettingOrderBy>;
 };
 
+/** All input for the `updateCapaActionById` mutation. */
+export type UpdateCapaActionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `CapaAction` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `CapaAction` being updated. */
+  patch: CapaActionPatch;
+};
+
+/** All input for the `updateCapaAction` mutation. */
+export type UpdateCapaActionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `CapaAction` being updated. */
+  patch: CapaActionPatch;
+  /** Action id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `CapaAction` mutation. */
+export type UpdateCapaActionPayload = {
+  __typename?: 'UpdateCapaActionPayload';
+  /** The `CapaAction` that was updated by this mutation. */
+  capaAction?: Maybe<CapaAction>;
+  /** An edge for our `CapaAction`. May be used by Relay 1. */
+  capaActionEdge?: Maybe<CapaActionEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `CapaAction` mutation. */
+export type UpdateCapaActionPayloadCapaActionEdgeArgs = {
+  orderBy?: Array<CapaActionOrderBy>;
+};
+
+/** All input for the `updateCapaById` mutation. */
+export type UpdateCapaByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Capa` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Capa` being updated. */
+  patch: CapaPatch;
+};
+
+/** All input for the `updateCapa` mutation. */
+export type UpdateCapaInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Capa` being updated. */
+  patch: CapaPatch;
+  /** CAPA id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Capa` mutation. */
+export type UpdateCapaPayload = {
+  __typename?: 'UpdateCapaPayload';
+  /** The `Capa` that was updated by this mutation. */
+  capa?: Maybe<Capa>;
+  /** An edge for our `Capa`. May be used by Relay 1. */
+  capaEdge?: Maybe<CapaEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Capa` mutation. */
+export type UpdateCapaPayloadCapaEdgeArgs = {
+  orderBy?: Array<CapaOrderBy>;
+};
+
+/** All input for the `updateCommentById` mutation. */
+export type UpdateCommentByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Comment` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Comment` being updated. */
+  patch: CommentPatch;
+};
+
+/** All input for the `updateComment` mutation. */
+export type UpdateCommentInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Comment` being updated. */
+  patch: CommentPatch;
+  /** Comment id (filled by the server when left out). */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Comment` mutation. */
+export type UpdateCommentPayload = {
+  __typename?: 'UpdateCommentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Comment` that was updated by this mutation. */
+  comment?: Maybe<Comment>;
+  /** An edge for our `Comment`. May be used by Relay 1. */
+  commentEdge?: Maybe<CommentEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Comment` mutation. */
+export type UpdateCommentPayloadCommentEdgeArgs = {
+  orderBy?: Array<CommentOrderBy>;
+};
+
 /** All input for the `updateContactById` mutation. */
 export type UpdateContactByIdInput = {
   /**
@@ -13690,6 +28294,67 @@ export type UpdateContactPayload = {
 /** The output of our update `Contact` mutation. */
 export type UpdateContactPayloadContactEdgeArgs = {
   orderBy?: Array<ContactOrderBy>;
+};
+
+/** All input for the `updateCustomFieldDefinitionById` mutation. */
+export type UpdateCustomFieldDefinitionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `CustomFieldDefinition` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `CustomFieldDefinition` being updated. */
+  patch: CustomFieldDefinitionPatch;
+};
+
+/** All input for the `updateCustomFieldDefinition` mutation. */
+export type UpdateCustomFieldDefinitionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `CustomFieldDefinition` being updated. */
+  patch: CustomFieldDefinitionPatch;
+  /** Row id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `CustomFieldDefinition` mutation. */
+export type UpdateCustomFieldDefinitionPayload = {
+  __typename?: 'UpdateCustomFieldDefinitionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `CustomFieldDefinition` that was updated by this mutation. */
+  customFieldDefinition?: Maybe<CustomFieldDefinition>;
+  /** An edge for our `CustomFieldDefinition`. May be used by Relay 1. */
+  customFieldDefinitionEdge?: Maybe<CustomFieldDefinitionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `CustomFieldDefinition` mutation. */
+export type UpdateCustomFieldDefinitionPayloadCustomFieldDefinitionEdgeArgs = {
+  orderBy?: Array<CustomFieldDefinitionOrderBy>;
+};
+
+/** All input for the `updateDocumentById` mutation. */
+export type UpdateDocumentByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Document` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Document` being updated. */
+  patch: DocumentPatch;
 };
 
 /** All input for the `updateDocumentCategorySettingById` mutation. */
@@ -13740,6 +28405,299 @@ export type UpdateDocumentCategorySettingPayload = {
 /** The output of our update `DocumentCategorySetting` mutation. */
 export type UpdateDocumentCategorySettingPayloadDocumentCategorySettingEdgeArgs = {
   orderBy?: Array<DocumentCategorySettingOrderBy>;
+};
+
+/** All input for the `updateDocument` mutation. */
+export type UpdateDocumentInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Document` being updated. */
+  patch: DocumentPatch;
+  /** Document id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Document` mutation. */
+export type UpdateDocumentPayload = {
+  __typename?: 'UpdateDocumentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Document` that was updated by this mutation. */
+  document?: Maybe<Document>;
+  /** An edge for our `Document`. May be used by Relay 1. */
+  documentEdge?: Maybe<DocumentEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Document` mutation. */
+export type UpdateDocumentPayloadDocumentEdgeArgs = {
+  orderBy?: Array<DocumentOrderBy>;
+};
+
+/** All input for the `updateDowntimeEventById` mutation. */
+export type UpdateDowntimeEventByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `DowntimeEvent` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `DowntimeEvent` being updated. */
+  patch: DowntimeEventPatch;
+};
+
+/** All input for the `updateDowntimeEvent` mutation. */
+export type UpdateDowntimeEventInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `DowntimeEvent` being updated. */
+  patch: DowntimeEventPatch;
+  /** Stop id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `DowntimeEvent` mutation. */
+export type UpdateDowntimeEventPayload = {
+  __typename?: 'UpdateDowntimeEventPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `DowntimeEvent` that was updated by this mutation. */
+  downtimeEvent?: Maybe<DowntimeEvent>;
+  /** An edge for our `DowntimeEvent`. May be used by Relay 1. */
+  downtimeEventEdge?: Maybe<DowntimeEventEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `DowntimeEvent` mutation. */
+export type UpdateDowntimeEventPayloadDowntimeEventEdgeArgs = {
+  orderBy?: Array<DowntimeEventOrderBy>;
+};
+
+/** All input for the `updateDowntimeReasonById` mutation. */
+export type UpdateDowntimeReasonByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `DowntimeReason` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `DowntimeReason` being updated. */
+  patch: DowntimeReasonPatch;
+};
+
+/** All input for the `updateDowntimeReason` mutation. */
+export type UpdateDowntimeReasonInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `DowntimeReason` being updated. */
+  patch: DowntimeReasonPatch;
+  /** Reason id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `DowntimeReason` mutation. */
+export type UpdateDowntimeReasonPayload = {
+  __typename?: 'UpdateDowntimeReasonPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `DowntimeReason` that was updated by this mutation. */
+  downtimeReason?: Maybe<DowntimeReason>;
+  /** An edge for our `DowntimeReason`. May be used by Relay 1. */
+  downtimeReasonEdge?: Maybe<DowntimeReasonEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `DowntimeReason` mutation. */
+export type UpdateDowntimeReasonPayloadDowntimeReasonEdgeArgs = {
+  orderBy?: Array<DowntimeReasonOrderBy>;
+};
+
+/** All input for the `updateEquipmentById` mutation. */
+export type UpdateEquipmentByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Equipment` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Equipment` being updated. */
+  patch: EquipmentPatch;
+};
+
+/** All input for the `updateEquipmentClassById` mutation. */
+export type UpdateEquipmentClassByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `EquipmentClass` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `EquipmentClass` being updated. */
+  patch: EquipmentClassPatch;
+};
+
+/** All input for the `updateEquipmentClass` mutation. */
+export type UpdateEquipmentClassInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `EquipmentClass` being updated. */
+  patch: EquipmentClassPatch;
+  /** Class id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `EquipmentClass` mutation. */
+export type UpdateEquipmentClassPayload = {
+  __typename?: 'UpdateEquipmentClassPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `EquipmentClass` that was updated by this mutation. */
+  equipmentClass?: Maybe<EquipmentClass>;
+  /** An edge for our `EquipmentClass`. May be used by Relay 1. */
+  equipmentClassEdge?: Maybe<EquipmentClassEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `EquipmentClass` mutation. */
+export type UpdateEquipmentClassPayloadEquipmentClassEdgeArgs = {
+  orderBy?: Array<EquipmentClassOrderBy>;
+};
+
+/** All input for the `updateEquipment` mutation. */
+export type UpdateEquipmentInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Equipment` being updated. */
+  patch: EquipmentPatch;
+  /** Equipment id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Equipment` mutation. */
+export type UpdateEquipmentPayload = {
+  __typename?: 'UpdateEquipmentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Equipment` that was updated by this mutation. */
+  equipment?: Maybe<Equipment>;
+  /** An edge for our `Equipment`. May be used by Relay 1. */
+  equipmentEdge?: Maybe<EquipmentEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Equipment` mutation. */
+export type UpdateEquipmentPayloadEquipmentEdgeArgs = {
+  orderBy?: Array<EquipmentOrderBy>;
+};
+
+/** All input for the `updateI18NStringById` mutation. */
+export type UpdateI18NStringByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `I18NString` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `I18NString` being updated. */
+  patch: I18NStringPatch;
+};
+
+/** All input for the `updateI18NString` mutation. */
+export type UpdateI18NStringInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Key
+   * Dotted key inside the namespace (project_status.quoted).
+   */
+  key: Scalars['String']['input'];
+  /**
+   * Locale
+   * A supported locale (GET /locales).
+   */
+  locale: Scalars['String']['input'];
+  /**
+   * Namespace
+   * What the string belongs to (workflow, enum, ui).
+   */
+  namespace: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   */
+  organizationId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `I18NString` being updated. */
+  patch: I18NStringPatch;
+};
+
+/** The output of our update `I18NString` mutation. */
+export type UpdateI18NStringPayload = {
+  __typename?: 'UpdateI18NStringPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `I18NString` that was updated by this mutation. */
+  i18NString?: Maybe<I18NString>;
+  /** An edge for our `I18NString`. May be used by Relay 1. */
+  i18NStringEdge?: Maybe<I18NStringEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `I18NString` mutation. */
+export type UpdateI18NStringPayloadI18NStringEdgeArgs = {
+  orderBy?: Array<I18NStringOrderBy>;
 };
 
 /** All input for the `updateMembershipById` mutation. */
@@ -13947,6 +28905,54 @@ export type UpdatePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
 };
 
+/** All input for the `updatePersonQualificationById` mutation. */
+export type UpdatePersonQualificationByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `PersonQualification` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `PersonQualification` being updated. */
+  patch: PersonQualificationPatch;
+};
+
+/** All input for the `updatePersonQualification` mutation. */
+export type UpdatePersonQualificationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `PersonQualification` being updated. */
+  patch: PersonQualificationPatch;
+  /** Grant id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `PersonQualification` mutation. */
+export type UpdatePersonQualificationPayload = {
+  __typename?: 'UpdatePersonQualificationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `PersonQualification` that was updated by this mutation. */
+  personQualification?: Maybe<PersonQualification>;
+  /** An edge for our `PersonQualification`. May be used by Relay 1. */
+  personQualificationEdge?: Maybe<PersonQualificationEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `PersonQualification` mutation. */
+export type UpdatePersonQualificationPayloadPersonQualificationEdgeArgs = {
+  orderBy?: Array<PersonQualificationOrderBy>;
+};
+
 /** All input for the `updateProgress` mutation. */
 export type UpdateProgressInput = {
   action: ProgressAction;
@@ -14031,6 +29037,102 @@ export type UpdateProjectPayloadProjectEdgeArgs = {
   orderBy?: Array<ProjectOrderBy>;
 };
 
+/** All input for the `updateQualificationById` mutation. */
+export type UpdateQualificationByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Qualification` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Qualification` being updated. */
+  patch: QualificationPatch;
+};
+
+/** All input for the `updateQualification` mutation. */
+export type UpdateQualificationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Qualification` being updated. */
+  patch: QualificationPatch;
+  /** Qualification id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Qualification` mutation. */
+export type UpdateQualificationPayload = {
+  __typename?: 'UpdateQualificationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Qualification` that was updated by this mutation. */
+  qualification?: Maybe<Qualification>;
+  /** An edge for our `Qualification`. May be used by Relay 1. */
+  qualificationEdge?: Maybe<QualificationEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Qualification` mutation. */
+export type UpdateQualificationPayloadQualificationEdgeArgs = {
+  orderBy?: Array<QualificationOrderBy>;
+};
+
+/** All input for the `updateRuleById` mutation. */
+export type UpdateRuleByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Rule` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Rule` being updated. */
+  patch: RulePatch;
+};
+
+/** All input for the `updateRule` mutation. */
+export type UpdateRuleInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Rule` being updated. */
+  patch: RulePatch;
+  /** Filled by the server when left out. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Rule` mutation. */
+export type UpdateRulePayload = {
+  __typename?: 'UpdateRulePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Rule` that was updated by this mutation. */
+  rule?: Maybe<Rule>;
+  /** An edge for our `Rule`. May be used by Relay 1. */
+  ruleEdge?: Maybe<RuleEdge>;
+};
+
+
+/** The output of our update `Rule` mutation. */
+export type UpdateRulePayloadRuleEdgeArgs = {
+  orderBy?: Array<RuleOrderBy>;
+};
+
 /** All input for the `updateSiteById` mutation. */
 export type UpdateSiteByIdInput = {
   /**
@@ -14077,6 +29179,302 @@ export type UpdateSitePayload = {
 /** The output of our update `Site` mutation. */
 export type UpdateSitePayloadSiteEdgeArgs = {
   orderBy?: Array<SiteOrderBy>;
+};
+
+/** All input for the `updateTagById` mutation. */
+export type UpdateTagByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Tag` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Tag` being updated. */
+  patch: TagPatch;
+};
+
+/** All input for the `updateTag` mutation. */
+export type UpdateTagInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Tag` being updated. */
+  patch: TagPatch;
+  /** Tag id (filled by the server when left out). */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Tag` mutation. */
+export type UpdateTagPayload = {
+  __typename?: 'UpdateTagPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Tag` that was updated by this mutation. */
+  tag?: Maybe<Tag>;
+  /** An edge for our `Tag`. May be used by Relay 1. */
+  tagEdge?: Maybe<TagEdge>;
+};
+
+
+/** The output of our update `Tag` mutation. */
+export type UpdateTagPayloadTagEdgeArgs = {
+  orderBy?: Array<TagOrderBy>;
+};
+
+/** All input for the `updateTenantFeatureFlagById` mutation. */
+export type UpdateTenantFeatureFlagByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TenantFeatureFlag` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `TenantFeatureFlag` being updated. */
+  patch: TenantFeatureFlagPatch;
+};
+
+/** All input for the `updateTenantFeatureFlag` mutation. */
+export type UpdateTenantFeatureFlagInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Flag
+   * The flag (GET /feature_flags lists them).
+   */
+  flagKey: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   */
+  organizationId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `TenantFeatureFlag` being updated. */
+  patch: TenantFeatureFlagPatch;
+};
+
+/** The output of our update `TenantFeatureFlag` mutation. */
+export type UpdateTenantFeatureFlagPayload = {
+  __typename?: 'UpdateTenantFeatureFlagPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TenantFeatureFlag` that was updated by this mutation. */
+  tenantFeatureFlag?: Maybe<TenantFeatureFlag>;
+  /** An edge for our `TenantFeatureFlag`. May be used by Relay 1. */
+  tenantFeatureFlagEdge?: Maybe<TenantFeatureFlagEdge>;
+};
+
+
+/** The output of our update `TenantFeatureFlag` mutation. */
+export type UpdateTenantFeatureFlagPayloadTenantFeatureFlagEdgeArgs = {
+  orderBy?: Array<TenantFeatureFlagOrderBy>;
+};
+
+/** All input for the `updateTrainingRequirementById` mutation. */
+export type UpdateTrainingRequirementByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TrainingRequirement` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `TrainingRequirement` being updated. */
+  patch: TrainingRequirementPatch;
+};
+
+/** All input for the `updateTrainingRequirement` mutation. */
+export type UpdateTrainingRequirementInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `TrainingRequirement` being updated. */
+  patch: TrainingRequirementPatch;
+  /** Requirement id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `TrainingRequirement` mutation. */
+export type UpdateTrainingRequirementPayload = {
+  __typename?: 'UpdateTrainingRequirementPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TrainingRequirement` that was updated by this mutation. */
+  trainingRequirement?: Maybe<TrainingRequirement>;
+  /** An edge for our `TrainingRequirement`. May be used by Relay 1. */
+  trainingRequirementEdge?: Maybe<TrainingRequirementEdge>;
+};
+
+
+/** The output of our update `TrainingRequirement` mutation. */
+export type UpdateTrainingRequirementPayloadTrainingRequirementEdgeArgs = {
+  orderBy?: Array<TrainingRequirementOrderBy>;
+};
+
+/** All input for the `updateTypeListById` mutation. */
+export type UpdateTypeListByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TypeList` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `TypeList` being updated. */
+  patch: TypeListPatch;
+};
+
+/** All input for the `updateTypeList` mutation. */
+export type UpdateTypeListInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `TypeList` being updated. */
+  patch: TypeListPatch;
+  /** Row id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `TypeList` mutation. */
+export type UpdateTypeListPayload = {
+  __typename?: 'UpdateTypeListPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TypeList` that was updated by this mutation. */
+  typeList?: Maybe<TypeList>;
+  /** An edge for our `TypeList`. May be used by Relay 1. */
+  typeListEdge?: Maybe<TypeListEdge>;
+};
+
+
+/** The output of our update `TypeList` mutation. */
+export type UpdateTypeListPayloadTypeListEdgeArgs = {
+  orderBy?: Array<TypeListOrderBy>;
+};
+
+/** All input for the `updateTypeListValueById` mutation. */
+export type UpdateTypeListValueByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TypeListValue` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `TypeListValue` being updated. */
+  patch: TypeListValuePatch;
+};
+
+/** All input for the `updateTypeListValue` mutation. */
+export type UpdateTypeListValueInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `TypeListValue` being updated. */
+  patch: TypeListValuePatch;
+  /** Row id. */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `TypeListValue` mutation. */
+export type UpdateTypeListValuePayload = {
+  __typename?: 'UpdateTypeListValuePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TypeListValue` that was updated by this mutation. */
+  typeListValue?: Maybe<TypeListValue>;
+  /** An edge for our `TypeListValue`. May be used by Relay 1. */
+  typeListValueEdge?: Maybe<TypeListValueEdge>;
+};
+
+
+/** The output of our update `TypeListValue` mutation. */
+export type UpdateTypeListValuePayloadTypeListValueEdgeArgs = {
+  orderBy?: Array<TypeListValueOrderBy>;
+};
+
+/** All input for the `updateUnitById` mutation. */
+export type UpdateUnitByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Unit` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Unit` being updated. */
+  patch: UnitPatch;
+};
+
+/** All input for the `updateUnit` mutation. */
+export type UpdateUnitInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Unit code used in values and arguments (e.g. mm, kg, degC), case-sensitive (mm is not Mm). */
+  code: Scalars['String']['input'];
+  /** An object where the defined keys will be set on the `Unit` being updated. */
+  patch: UnitPatch;
+};
+
+/** The output of our update `Unit` mutation. */
+export type UpdateUnitPayload = {
+  __typename?: 'UpdateUnitPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Unit` that was updated by this mutation. */
+  unit?: Maybe<Unit>;
+  /** An edge for our `Unit`. May be used by Relay 1. */
+  unitEdge?: Maybe<UnitEdge>;
+};
+
+
+/** The output of our update `Unit` mutation. */
+export type UpdateUnitPayloadUnitEdgeArgs = {
+  orderBy?: Array<UnitOrderBy>;
 };
 
 /** All input for the `updateUserByEmail` mutation. */
@@ -14138,6 +29536,57 @@ export type UpdateUserPayload = {
 /** The output of our update `User` mutation. */
 export type UpdateUserPayloadUserEdgeArgs = {
   orderBy?: Array<UserOrderBy>;
+};
+
+/** All input for the `updateWebhookEndpointById` mutation. */
+export type UpdateWebhookEndpointByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `WebhookEndpoint` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `WebhookEndpoint` being updated. */
+  patch: WebhookEndpointPatch;
+};
+
+/** All input for the `updateWebhookEndpoint` mutation. */
+export type UpdateWebhookEndpointInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `WebhookEndpoint` being updated. */
+  patch: WebhookEndpointPatch;
+  /**
+   * Endpoint id
+   * Filled by the server when left out.
+   */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `WebhookEndpoint` mutation. */
+export type UpdateWebhookEndpointPayload = {
+  __typename?: 'UpdateWebhookEndpointPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `WebhookEndpoint` that was updated by this mutation. */
+  webhookEndpoint?: Maybe<WebhookEndpoint>;
+  /** An edge for our `WebhookEndpoint`. May be used by Relay 1. */
+  webhookEndpointEdge?: Maybe<WebhookEndpointEdge>;
+};
+
+
+/** The output of our update `WebhookEndpoint` mutation. */
+export type UpdateWebhookEndpointPayloadWebhookEndpointEdgeArgs = {
+  orderBy?: Array<WebhookEndpointOrderBy>;
 };
 
 /** All input for the `updateWorkflowDefinitionById` mutation. */
@@ -14476,6 +29925,16 @@ export type UpdateWorkflowSubStagePayloadWorkflowSubStageEdgeArgs = {
   orderBy?: Array<WorkflowSubStageOrderBy>;
 };
 
+/**
+ * Where an attachment's file is: pending (waiting for the upload), verifying
+ * (confirmed, being checked), stored (checked: size and sha256 match) or rejected.
+ */
+export type UploadState =
+  | 'pending'
+  | 'rejected'
+  | 'stored'
+  | 'verifying';
+
 /** People who sign in. Global: a user joins tenants through memberships. */
 export type User = Node & {
   __typename?: 'User';
@@ -14485,6 +29944,22 @@ export type User = Node & {
   approvalSettingsByBackupApproverId: ApprovalSettingConnection;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups: ApproverBackupConnection;
+  /** Reads and enables pagination through a set of `AttachmentDownload`. */
+  attachmentDownloads: AttachmentDownloadConnection;
+  /** Reads and enables pagination through a set of `Attachment`. */
+  attachmentsByUploadedBy: AttachmentConnection;
+  /** Reads and enables pagination through a set of `Comment`. */
+  authoredComments: CommentConnection;
+  /** Reads and enables pagination through a set of `Rule`. */
+  authoredRules: RuleConnection;
+  /** Reads and enables pagination through a set of `Calibration`. */
+  calibrationsByPerformedByUserId: CalibrationConnection;
+  /** Reads and enables pagination through a set of `Calibration`. */
+  calibrationsByRecordedBy: CalibrationConnection;
+  /** Reads and enables pagination through a set of `CapaAction`. */
+  capaActionsByOwnerId: CapaActionConnection;
+  /** Reads and enables pagination through a set of `Capa`. */
+  capasByOwnerId: CapaConnection;
   /** When the user was created. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads a single `User` that is related to this `User`. */
@@ -14493,8 +29968,16 @@ export type User = Node & {
   directManagerId?: Maybe<Scalars['UUID']['output']>;
   /** Name shown to other people. */
   displayName: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `DowntimeEvent`. */
+  downtimeEventsByRecordedBy: DowntimeEventConnection;
   /** Sign-in email, unique regardless of case. */
   email: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `EntityTag`. */
+  entityTagsByTaggedBy: EntityTagConnection;
+  /** Reads and enables pagination through a set of `Equipment`. */
+  equipmentByCreatedBy: EquipmentConnection;
+  /** Reads and enables pagination through a set of `EquipmentUse`. */
+  equipmentUsesByUsedBy: EquipmentUseConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** Platform operators sign in with the app_admin role and manage tenants. */
@@ -14505,6 +29988,14 @@ export type User = Node & {
   memberships: MembershipConnection;
   /** Reads and enables pagination through a set of `Notification`. */
   notifications: NotificationConnection;
+  /** Reads and enables pagination through a set of `PersonQualification`. */
+  personQualifications: PersonQualificationConnection;
+  /** Reads and enables pagination through a set of `PersonQualification`. */
+  personQualificationsByGrantedBy: PersonQualificationConnection;
+  /** Reads and enables pagination through a set of `PersonQualification`. */
+  personQualificationsByRevokedBy: PersonQualificationConnection;
+  /** Reads and enables pagination through a set of `PersonalDataRequest`. */
+  personalDataRequestsBySubjectId: PersonalDataRequestConnection;
   /** The user's own settings (language, notifications, ...), a JSON object. */
   preferences: Scalars['JSON']['output'];
   /** Reads and enables pagination through a set of `Project`. */
@@ -14515,10 +30006,20 @@ export type User = Node & {
   sessions: SessionConnection;
   /** invited, active, suspended or disabled; only active users are served. */
   status: UserStatus;
+  /** Reads and enables pagination through a set of `Tag`. */
+  tagsByCreatedBy: TagConnection;
+  /** Reads and enables pagination through a set of `TrainingRecord`. */
+  trainingRecords: TrainingRecordConnection;
+  /** Reads and enables pagination through a set of `TrainingRecord`. */
+  trainingRecordsByRecordedBy: TrainingRecordConnection;
+  /** Reads and enables pagination through a set of `TrainingRecord`. */
+  trainingRecordsByTrainerId: TrainingRecordConnection;
   /** When the user was last changed. */
   updatedAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `User`. */
   usersByDirectManagerId: UserConnection;
+  /** Reads and enables pagination through a set of `WebhookEndpoint`. */
+  webhookEndpointsByCreatedBy: WebhookEndpointConnection;
 };
 
 
@@ -14562,6 +30063,162 @@ export type UserApproverBackupsArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserAttachmentDownloadsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AttachmentDownloadCondition>;
+  filter?: InputMaybe<AttachmentDownloadFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AttachmentDownloadOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserAttachmentsByUploadedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<AttachmentCondition>;
+  filter?: InputMaybe<AttachmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<AttachmentOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserAuthoredCommentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CommentCondition>;
+  filter?: InputMaybe<CommentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CommentOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserAuthoredRulesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<RuleCondition>;
+  filter?: InputMaybe<RuleFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RuleOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserCalibrationsByPerformedByUserIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CalibrationCondition>;
+  filter?: InputMaybe<CalibrationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CalibrationOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserCalibrationsByRecordedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CalibrationCondition>;
+  filter?: InputMaybe<CalibrationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CalibrationOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserCapaActionsByOwnerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CapaActionCondition>;
+  filter?: InputMaybe<CapaActionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CapaActionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserCapasByOwnerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CapaCondition>;
+  filter?: InputMaybe<CapaFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CapaOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserDowntimeEventsByRecordedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DowntimeEventCondition>;
+  filter?: InputMaybe<DowntimeEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DowntimeEventOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserEntityTagsByTaggedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EntityTagCondition>;
+  filter?: InputMaybe<EntityTagFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EntityTagOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserEquipmentByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentCondition>;
+  filter?: InputMaybe<EquipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserEquipmentUsesByUsedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<EquipmentUseCondition>;
+  filter?: InputMaybe<EquipmentUseFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EquipmentUseOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserMembershipsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -14588,6 +30245,58 @@ export type UserNotificationsArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserPersonQualificationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PersonQualificationCondition>;
+  filter?: InputMaybe<PersonQualificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PersonQualificationOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserPersonQualificationsByGrantedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PersonQualificationCondition>;
+  filter?: InputMaybe<PersonQualificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PersonQualificationOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserPersonQualificationsByRevokedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PersonQualificationCondition>;
+  filter?: InputMaybe<PersonQualificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PersonQualificationOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserPersonalDataRequestsBySubjectIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PersonalDataRequestCondition>;
+  filter?: InputMaybe<PersonalDataRequestFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PersonalDataRequestOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserProjectsByAssignedToArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -14597,6 +30306,7 @@ export type UserProjectsByAssignedToArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
 };
 
 
@@ -14614,6 +30324,58 @@ export type UserSessionsArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserTagsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TagCondition>;
+  filter?: InputMaybe<TagFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TagOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserTrainingRecordsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TrainingRecordCondition>;
+  filter?: InputMaybe<TrainingRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TrainingRecordOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserTrainingRecordsByRecordedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TrainingRecordCondition>;
+  filter?: InputMaybe<TrainingRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TrainingRecordOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserTrainingRecordsByTrainerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TrainingRecordCondition>;
+  filter?: InputMaybe<TrainingRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TrainingRecordOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserUsersByDirectManagerIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -14623,6 +30385,19 @@ export type UserUsersByDirectManagerIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<UserOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserWebhookEndpointsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WebhookEndpointCondition>;
+  filter?: InputMaybe<WebhookEndpointFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WebhookEndpointOrderBy>>;
 };
 
 /** A condition to be used against `User` object types. All fields are tested for equality and combined with a logical ‘and.’ */
@@ -14673,14 +30448,62 @@ export type UserFilter = {
   approverBackups?: InputMaybe<UserToManyApproverBackupFilter>;
   /** Some related `approverBackups` exist. */
   approverBackupsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `attachmentDownloads` relation. */
+  attachmentDownloads?: InputMaybe<UserToManyAttachmentDownloadFilter>;
+  /** Some related `attachmentDownloads` exist. */
+  attachmentDownloadsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `attachmentsByUploadedBy` relation. */
+  attachmentsByUploadedBy?: InputMaybe<UserToManyAttachmentFilter>;
+  /** Some related `attachmentsByUploadedBy` exist. */
+  attachmentsByUploadedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `authoredComments` relation. */
+  authoredComments?: InputMaybe<UserToManyCommentFilter>;
+  /** Some related `authoredComments` exist. */
+  authoredCommentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `authoredRules` relation. */
+  authoredRules?: InputMaybe<UserToManyRuleFilter>;
+  /** Some related `authoredRules` exist. */
+  authoredRulesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `calibrationsByPerformedByUserId` relation. */
+  calibrationsByPerformedByUserId?: InputMaybe<UserToManyCalibrationFilter>;
+  /** Some related `calibrationsByPerformedByUserId` exist. */
+  calibrationsByPerformedByUserIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `calibrationsByRecordedBy` relation. */
+  calibrationsByRecordedBy?: InputMaybe<UserToManyCalibrationFilter>;
+  /** Some related `calibrationsByRecordedBy` exist. */
+  calibrationsByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `capaActionsByOwnerId` relation. */
+  capaActionsByOwnerId?: InputMaybe<UserToManyCapaActionFilter>;
+  /** Some related `capaActionsByOwnerId` exist. */
+  capaActionsByOwnerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `capasByOwnerId` relation. */
+  capasByOwnerId?: InputMaybe<UserToManyCapaFilter>;
+  /** Some related `capasByOwnerId` exist. */
+  capasByOwnerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `directManager` relation. */
   directManager?: InputMaybe<UserFilter>;
   /** A related `directManager` exists. */
   directManagerExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `directManagerId` field. */
   directManagerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `downtimeEventsByRecordedBy` relation. */
+  downtimeEventsByRecordedBy?: InputMaybe<UserToManyDowntimeEventFilter>;
+  /** Some related `downtimeEventsByRecordedBy` exist. */
+  downtimeEventsByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `email` field. */
   email?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `entityTagsByTaggedBy` relation. */
+  entityTagsByTaggedBy?: InputMaybe<UserToManyEntityTagFilter>;
+  /** Some related `entityTagsByTaggedBy` exist. */
+  entityTagsByTaggedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `equipmentByCreatedBy` relation. */
+  equipmentByCreatedBy?: InputMaybe<UserToManyEquipmentFilter>;
+  /** Some related `equipmentByCreatedBy` exist. */
+  equipmentByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `equipmentUsesByUsedBy` relation. */
+  equipmentUsesByUsedBy?: InputMaybe<UserToManyEquipmentUseFilter>;
+  /** Some related `equipmentUsesByUsedBy` exist. */
+  equipmentUsesByUsedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `memberships` relation. */
   memberships?: InputMaybe<UserToManyMembershipFilter>;
   /** Some related `memberships` exist. */
@@ -14693,6 +30516,22 @@ export type UserFilter = {
   notificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<UserFilter>>;
+  /** Filter by the object’s `personQualifications` relation. */
+  personQualifications?: InputMaybe<UserToManyPersonQualificationFilter>;
+  /** Filter by the object’s `personQualificationsByGrantedBy` relation. */
+  personQualificationsByGrantedBy?: InputMaybe<UserToManyPersonQualificationFilter>;
+  /** Some related `personQualificationsByGrantedBy` exist. */
+  personQualificationsByGrantedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `personQualificationsByRevokedBy` relation. */
+  personQualificationsByRevokedBy?: InputMaybe<UserToManyPersonQualificationFilter>;
+  /** Some related `personQualificationsByRevokedBy` exist. */
+  personQualificationsByRevokedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Some related `personQualifications` exist. */
+  personQualificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `personalDataRequestsBySubjectId` relation. */
+  personalDataRequestsBySubjectId?: InputMaybe<UserToManyPersonalDataRequestFilter>;
+  /** Some related `personalDataRequestsBySubjectId` exist. */
+  personalDataRequestsBySubjectIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectsByAssignedTo` relation. */
   projectsByAssignedTo?: InputMaybe<UserToManyProjectFilter>;
   /** Some related `projectsByAssignedTo` exist. */
@@ -14703,10 +30542,30 @@ export type UserFilter = {
   sessions?: InputMaybe<UserToManySessionFilter>;
   /** Some related `sessions` exist. */
   sessionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `tagsByCreatedBy` relation. */
+  tagsByCreatedBy?: InputMaybe<UserToManyTagFilter>;
+  /** Some related `tagsByCreatedBy` exist. */
+  tagsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `trainingRecords` relation. */
+  trainingRecords?: InputMaybe<UserToManyTrainingRecordFilter>;
+  /** Filter by the object’s `trainingRecordsByRecordedBy` relation. */
+  trainingRecordsByRecordedBy?: InputMaybe<UserToManyTrainingRecordFilter>;
+  /** Some related `trainingRecordsByRecordedBy` exist. */
+  trainingRecordsByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `trainingRecordsByTrainerId` relation. */
+  trainingRecordsByTrainerId?: InputMaybe<UserToManyTrainingRecordFilter>;
+  /** Some related `trainingRecordsByTrainerId` exist. */
+  trainingRecordsByTrainerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Some related `trainingRecords` exist. */
+  trainingRecordsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `usersByDirectManagerId` relation. */
   usersByDirectManagerId?: InputMaybe<UserToManyUserFilter>;
   /** Some related `usersByDirectManagerId` exist. */
   usersByDirectManagerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `webhookEndpointsByCreatedBy` relation. */
+  webhookEndpointsByCreatedBy?: InputMaybe<UserToManyWebhookEndpointFilter>;
+  /** Some related `webhookEndpointsByCreatedBy` exist. */
+  webhookEndpointsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `User` */
@@ -14794,6 +30653,106 @@ export type UserToManyApproverBackupFilter = {
   some?: InputMaybe<ApproverBackupFilter>;
 };
 
+/** A filter to be used against many `AttachmentDownload` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyAttachmentDownloadFilter = {
+  /** Every related `AttachmentDownload` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<AttachmentDownloadFilter>;
+  /** No related `AttachmentDownload` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<AttachmentDownloadFilter>;
+  /** Some related `AttachmentDownload` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<AttachmentDownloadFilter>;
+};
+
+/** A filter to be used against many `Attachment` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyAttachmentFilter = {
+  /** Every related `Attachment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<AttachmentFilter>;
+  /** No related `Attachment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<AttachmentFilter>;
+  /** Some related `Attachment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<AttachmentFilter>;
+};
+
+/** A filter to be used against many `Calibration` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyCalibrationFilter = {
+  /** Every related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CalibrationFilter>;
+  /** No related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CalibrationFilter>;
+  /** Some related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CalibrationFilter>;
+};
+
+/** A filter to be used against many `CapaAction` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyCapaActionFilter = {
+  /** Every related `CapaAction` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CapaActionFilter>;
+  /** No related `CapaAction` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CapaActionFilter>;
+  /** Some related `CapaAction` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CapaActionFilter>;
+};
+
+/** A filter to be used against many `Capa` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyCapaFilter = {
+  /** Every related `Capa` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CapaFilter>;
+  /** No related `Capa` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CapaFilter>;
+  /** Some related `Capa` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CapaFilter>;
+};
+
+/** A filter to be used against many `Comment` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyCommentFilter = {
+  /** Every related `Comment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CommentFilter>;
+  /** No related `Comment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CommentFilter>;
+  /** Some related `Comment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CommentFilter>;
+};
+
+/** A filter to be used against many `DowntimeEvent` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyDowntimeEventFilter = {
+  /** Every related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DowntimeEventFilter>;
+  /** No related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DowntimeEventFilter>;
+  /** Some related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DowntimeEventFilter>;
+};
+
+/** A filter to be used against many `EntityTag` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyEntityTagFilter = {
+  /** Every related `EntityTag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EntityTagFilter>;
+  /** No related `EntityTag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EntityTagFilter>;
+  /** Some related `EntityTag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EntityTagFilter>;
+};
+
+/** A filter to be used against many `Equipment` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyEquipmentFilter = {
+  /** Every related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentFilter>;
+  /** No related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentFilter>;
+  /** Some related `Equipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentFilter>;
+};
+
+/** A filter to be used against many `EquipmentUse` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyEquipmentUseFilter = {
+  /** Every related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<EquipmentUseFilter>;
+  /** No related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<EquipmentUseFilter>;
+  /** Some related `EquipmentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<EquipmentUseFilter>;
+};
+
 /** A filter to be used against many `Membership` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyMembershipFilter = {
   /** Every related `Membership` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -14814,6 +30773,26 @@ export type UserToManyNotificationFilter = {
   some?: InputMaybe<NotificationFilter>;
 };
 
+/** A filter to be used against many `PersonQualification` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyPersonQualificationFilter = {
+  /** Every related `PersonQualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PersonQualificationFilter>;
+  /** No related `PersonQualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PersonQualificationFilter>;
+  /** Some related `PersonQualification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PersonQualificationFilter>;
+};
+
+/** A filter to be used against many `PersonalDataRequest` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyPersonalDataRequestFilter = {
+  /** Every related `PersonalDataRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PersonalDataRequestFilter>;
+  /** No related `PersonalDataRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PersonalDataRequestFilter>;
+  /** Some related `PersonalDataRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PersonalDataRequestFilter>;
+};
+
 /** A filter to be used against many `Project` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyProjectFilter = {
   /** Every related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -14822,6 +30801,16 @@ export type UserToManyProjectFilter = {
   none?: InputMaybe<ProjectFilter>;
   /** Some related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectFilter>;
+};
+
+/** A filter to be used against many `Rule` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyRuleFilter = {
+  /** Every related `Rule` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<RuleFilter>;
+  /** No related `Rule` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<RuleFilter>;
+  /** Some related `Rule` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<RuleFilter>;
 };
 
 /** A filter to be used against many `Session` object types. All fields are combined with a logical ‘and.’ */
@@ -14834,6 +30823,26 @@ export type UserToManySessionFilter = {
   some?: InputMaybe<SessionFilter>;
 };
 
+/** A filter to be used against many `Tag` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyTagFilter = {
+  /** Every related `Tag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TagFilter>;
+  /** No related `Tag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TagFilter>;
+  /** Some related `Tag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TagFilter>;
+};
+
+/** A filter to be used against many `TrainingRecord` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyTrainingRecordFilter = {
+  /** Every related `TrainingRecord` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TrainingRecordFilter>;
+  /** No related `TrainingRecord` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TrainingRecordFilter>;
+  /** Some related `TrainingRecord` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TrainingRecordFilter>;
+};
+
 /** A filter to be used against many `User` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyUserFilter = {
   /** Every related `User` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -14842,6 +30851,16 @@ export type UserToManyUserFilter = {
   none?: InputMaybe<UserFilter>;
   /** Some related `User` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<UserFilter>;
+};
+
+/** A filter to be used against many `WebhookEndpoint` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyWebhookEndpointFilter = {
+  /** Every related `WebhookEndpoint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WebhookEndpointFilter>;
+  /** No related `WebhookEndpoint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WebhookEndpointFilter>;
+  /** Some related `WebhookEndpoint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WebhookEndpointFilter>;
 };
 
 /** All input for the `waiveExitCriterion` mutation. */
@@ -14875,6 +30894,573 @@ export type WaiveExitCriterionPayload = {
 /** The output of our `waiveExitCriterion` mutation. */
 export type WaiveExitCriterionPayloadExitCriterionWaiverEdgeArgs = {
   orderBy?: Array<ExitCriterionWaiverOrderBy>;
+};
+
+/**
+ * Webhook delivery attempts
+ * Each HTTP POST of a delivery: outcome, response code, latency, error.
+ */
+export type WebhookAttempt = Node & {
+  __typename?: 'WebhookAttempt';
+  /**
+   * Attempt number
+   * 1 for the first attempt; replays continue the count.
+   */
+  attemptNumber: Scalars['Int']['output'];
+  /**
+   * Attempted
+   * When the attempt ended.
+   */
+  attemptedAt: Scalars['Datetime']['output'];
+  /** Reads a single `WebhookDelivery` that is related to this `WebhookAttempt`. */
+  delivery?: Maybe<WebhookDelivery>;
+  /**
+   * Delivery
+   * The delivery attempted.
+   */
+  deliveryId: Scalars['UUID']['output'];
+  /**
+   * Latency
+   * Milliseconds from sending the request to the end of the answer.
+   */
+  durationMs: Scalars['Int']['output'];
+  /**
+   * Error
+   * Why the attempt failed (at most 1000 characters).
+   */
+  error?: Maybe<Scalars['String']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `WebhookAttempt`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Organization
+   * The tenant of the delivery.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Outcome
+   * delivered (a 2xx answer) or failed.
+   */
+  outcome: Scalars['String']['output'];
+  /**
+   * Response code
+   * The HTTP status; empty when there was no answer (timeout, refused, unreachable).
+   */
+  responseCode?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Response
+   * The start of the answer's body (at most 1000 characters).
+   */
+  responseExcerpt?: Maybe<Scalars['String']['output']>;
+  /**
+   * Attempt id
+   * Made by the server.
+   */
+  rowId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `WebhookAttempt` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type WebhookAttemptCondition = {
+  /** Checks for equality with the object’s `attemptNumber` field. */
+  attemptNumber?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `deliveryId` field. */
+  deliveryId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `WebhookAttempt` values. */
+export type WebhookAttemptConnection = {
+  __typename?: 'WebhookAttemptConnection';
+  /** A list of edges which contains the `WebhookAttempt` and cursor to aid in pagination. */
+  edges: Array<WebhookAttemptEdge>;
+  /** A list of `WebhookAttempt` objects. */
+  nodes: Array<WebhookAttempt>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `WebhookAttempt` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `WebhookAttempt` edge in the connection. */
+export type WebhookAttemptEdge = {
+  __typename?: 'WebhookAttemptEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `WebhookAttempt` at the end of the edge. */
+  node: WebhookAttempt;
+};
+
+/** A filter to be used against `WebhookAttempt` object types. All fields are combined with a logical ‘and.’ */
+export type WebhookAttemptFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<WebhookAttemptFilter>>;
+  /** Filter by the object’s `attemptNumber` field. */
+  attemptNumber?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `delivery` relation. */
+  delivery?: InputMaybe<WebhookDeliveryFilter>;
+  /** Filter by the object’s `deliveryId` field. */
+  deliveryId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<WebhookAttemptFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<WebhookAttemptFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `WebhookAttempt`. */
+export type WebhookAttemptOrderBy =
+  | 'ATTEMPT_NUMBER_ASC'
+  | 'ATTEMPT_NUMBER_DESC'
+  | 'DELIVERY_ID_ASC'
+  | 'DELIVERY_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/**
+ * Webhook deliveries
+ * One event sent to one endpoint: pending (queued or waiting for its next attempt), delivered, dead (every attempt failed) or cancelled (the endpoint was deactivated). app.replay_webhook_delivery sends it again.
+ */
+export type WebhookDelivery = Node & {
+  __typename?: 'WebhookDelivery';
+  /**
+   * Attempts
+   * Attempts made so far, replays included.
+   */
+  attemptCount: Scalars['Int']['output'];
+  /** Reads and enables pagination through a set of `WebhookAttempt`. */
+  attempts: WebhookAttemptConnection;
+  /**
+   * Created
+   * When the event was published.
+   */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Delivered
+   * When the endpoint answered 2xx.
+   */
+  deliveredAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads a single `WebhookEndpoint` that is related to this `WebhookDelivery`. */
+  endpoint?: Maybe<WebhookEndpoint>;
+  /**
+   * Endpoint
+   * Where the event is sent.
+   */
+  endpointId: Scalars['UUID']['output'];
+  /**
+   * Event id
+   * The event sent (the id field of the body).
+   */
+  eventId: Scalars['UUID']['output'];
+  /**
+   * Event type
+   * The type of the event sent (e.g. project.created).
+   */
+  eventType: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Last attempt
+   * When the last attempt ended.
+   */
+  lastAttemptAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Last error
+   * Why the last attempt failed (truncated).
+   */
+  lastError?: Maybe<Scalars['String']['output']>;
+  /**
+   * Last response code
+   * The HTTP status of the last attempt; empty when there was no answer.
+   */
+  lastResponseCode?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Next attempt
+   * When the next attempt is due (pending deliveries only).
+   */
+  nextAttemptAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads a single `Organization` that is related to this `WebhookDelivery`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Organization
+   * The tenant of the event and of the endpoint.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Replays
+   * How often app.replay_webhook_delivery sent it again.
+   */
+  replayCount: Scalars['Int']['output'];
+  /**
+   * Attempts since the last replay
+   * Counted against the endpoint's max_attempts.
+   */
+  roundAttempts: Scalars['Int']['output'];
+  /**
+   * Delivery id
+   * Sent as the Pulse-Webhook-Id header; the same on every attempt and replay.
+   */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * pending, delivered, dead or cancelled.
+   */
+  status: Scalars['String']['output'];
+  /**
+   * Updated
+   * When the delivery last changed.
+   */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Webhook deliveries
+ * One event sent to one endpoint: pending (queued or waiting for its next attempt), delivered, dead (every attempt failed) or cancelled (the endpoint was deactivated). app.replay_webhook_delivery sends it again.
+ */
+export type WebhookDeliveryAttemptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WebhookAttemptCondition>;
+  filter?: InputMaybe<WebhookAttemptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WebhookAttemptOrderBy>>;
+};
+
+/**
+ * A condition to be used against `WebhookDelivery` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type WebhookDeliveryCondition = {
+  /** Checks for equality with the object’s `createdAt` field. */
+  createdAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `endpointId` field. */
+  endpointId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `eventId` field. */
+  eventId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `WebhookDelivery` values. */
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  /** A list of edges which contains the `WebhookDelivery` and cursor to aid in pagination. */
+  edges: Array<WebhookDeliveryEdge>;
+  /** A list of `WebhookDelivery` objects. */
+  nodes: Array<WebhookDelivery>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `WebhookDelivery` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `WebhookDelivery` edge in the connection. */
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `WebhookDelivery` at the end of the edge. */
+  node: WebhookDelivery;
+};
+
+/** A filter to be used against `WebhookDelivery` object types. All fields are combined with a logical ‘and.’ */
+export type WebhookDeliveryFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<WebhookDeliveryFilter>>;
+  /** Filter by the object’s `attempts` relation. */
+  attempts?: InputMaybe<WebhookDeliveryToManyWebhookAttemptFilter>;
+  /** Some related `attempts` exist. */
+  attemptsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdAt` field. */
+  createdAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `endpoint` relation. */
+  endpoint?: InputMaybe<WebhookEndpointFilter>;
+  /** Filter by the object’s `endpointId` field. */
+  endpointId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `eventId` field. */
+  eventId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<WebhookDeliveryFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<WebhookDeliveryFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<StringFilter>;
+};
+
+/** Methods to use when ordering `WebhookDelivery`. */
+export type WebhookDeliveryOrderBy =
+  | 'CREATED_AT_ASC'
+  | 'CREATED_AT_DESC'
+  | 'ENDPOINT_ID_ASC'
+  | 'ENDPOINT_ID_DESC'
+  | 'EVENT_ID_ASC'
+  | 'EVENT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC';
+
+/** A filter to be used against many `WebhookAttempt` object types. All fields are combined with a logical ‘and.’ */
+export type WebhookDeliveryToManyWebhookAttemptFilter = {
+  /** Every related `WebhookAttempt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WebhookAttemptFilter>;
+  /** No related `WebhookAttempt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WebhookAttemptFilter>;
+  /** Some related `WebhookAttempt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WebhookAttemptFilter>;
+};
+
+/**
+ * Webhook endpoints
+ * URLs of the organization that receive its events as signed HTTP POSTs (docs/platform/webhooks.md). Managed with webhook.manage; the signing secret is made by the server (app.webhook_endpoint_secret reads it).
+ */
+export type WebhookEndpoint = Node & {
+  __typename?: 'WebhookEndpoint';
+  /**
+   * Created
+   * When the endpoint was registered.
+   */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Created by
+   * Who registered the endpoint.
+   */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `WebhookDelivery`. */
+  deliveries: WebhookDeliveryConnection;
+  /**
+   * Description
+   * What the endpoint is for (free text).
+   */
+  description: Scalars['String']['output'];
+  /** Event types\nFilters: an event type (project.created), a prefix with a wildcard (project.*: every event whose type starts with project.) or * (every event). */
+  eventTypes: Array<Maybe<Scalars['String']['output']>>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Active
+   * An inactive endpoint gets no new deliveries; queued ones are cancelled.
+   */
+  isActive: Scalars['Boolean']['output'];
+  /**
+   * Attempts
+   * How many attempts a delivery gets before it is dead (1 to 20; 8 by default).
+   */
+  maxAttempts: Scalars['Int']['output'];
+  /** Reads a single `Organization` that is related to this `WebhookEndpoint`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Organization
+   * The tenant whose events the endpoint receives.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Endpoint id
+   * Filled by the server when left out.
+   */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Updated
+   * When the endpoint last changed.
+   */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * URL
+   * http or https, without user name or password; redirects are not followed.
+   */
+  url: Scalars['String']['output'];
+  /** Reads a single `User` that is related to this `WebhookEndpoint`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Webhook endpoints
+ * URLs of the organization that receive its events as signed HTTP POSTs (docs/platform/webhooks.md). Managed with webhook.manage; the signing secret is made by the server (app.webhook_endpoint_secret reads it).
+ */
+export type WebhookEndpointDeliveriesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<WebhookDeliveryCondition>;
+  filter?: InputMaybe<WebhookDeliveryFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<WebhookDeliveryOrderBy>>;
+};
+
+/**
+ * A condition to be used against `WebhookEndpoint` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type WebhookEndpointCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `WebhookEndpoint` values. */
+export type WebhookEndpointConnection = {
+  __typename?: 'WebhookEndpointConnection';
+  /** A list of edges which contains the `WebhookEndpoint` and cursor to aid in pagination. */
+  edges: Array<WebhookEndpointEdge>;
+  /** A list of `WebhookEndpoint` objects. */
+  nodes: Array<WebhookEndpoint>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `WebhookEndpoint` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `WebhookEndpoint` edge in the connection. */
+export type WebhookEndpointEdge = {
+  __typename?: 'WebhookEndpointEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `WebhookEndpoint` at the end of the edge. */
+  node: WebhookEndpoint;
+};
+
+/** A filter to be used against `WebhookEndpoint` object types. All fields are combined with a logical ‘and.’ */
+export type WebhookEndpointFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<WebhookEndpointFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `deliveries` relation. */
+  deliveries?: InputMaybe<WebhookEndpointToManyWebhookDeliveryFilter>;
+  /** Some related `deliveries` exist. */
+  deliveriesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<WebhookEndpointFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<WebhookEndpointFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `WebhookEndpoint` */
+export type WebhookEndpointInput = {
+  /**
+   * Description
+   * What the endpoint is for (free text).
+   */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Event types\nFilters: an event type (project.created), a prefix with a wildcard (project.*: every event whose type starts with project.) or * (every event). */
+  eventTypes: Array<InputMaybe<Scalars['String']['input']>>;
+  /**
+   * Active
+   * An inactive endpoint gets no new deliveries; queued ones are cancelled.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Attempts
+   * How many attempts a delivery gets before it is dead (1 to 20; 8 by default).
+   */
+  maxAttempts?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Organization
+   * The tenant whose events the endpoint receives.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * URL
+   * http or https, without user name or password; redirects are not followed.
+   */
+  url: Scalars['String']['input'];
+};
+
+/** Methods to use when ordering `WebhookEndpoint`. */
+export type WebhookEndpointOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `WebhookEndpoint`. Fields that are set will be updated. */
+export type WebhookEndpointPatch = {
+  /**
+   * Description
+   * What the endpoint is for (free text).
+   */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Event types\nFilters: an event type (project.created), a prefix with a wildcard (project.*: every event whose type starts with project.) or * (every event). */
+  eventTypes?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  /**
+   * Active
+   * An inactive endpoint gets no new deliveries; queued ones are cancelled.
+   */
+  isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Attempts
+   * How many attempts a delivery gets before it is dead (1 to 20; 8 by default).
+   */
+  maxAttempts?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * URL
+   * http or https, without user name or password; redirects are not followed.
+   */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A filter to be used against many `WebhookDelivery` object types. All fields are combined with a logical ‘and.’ */
+export type WebhookEndpointToManyWebhookDeliveryFilter = {
+  /** Every related `WebhookDelivery` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<WebhookDeliveryFilter>;
+  /** No related `WebhookDelivery` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<WebhookDeliveryFilter>;
+  /** Some related `WebhookDelivery` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<WebhookDeliveryFilter>;
 };
 
 /** Versioned workflow templates: which catalog stages and sub-stages a project goes through, with overrides. Once a project uses a version it is locked; changes go to a clone (app.clone_workflow_definition). */
@@ -14931,6 +31517,7 @@ export type WorkflowDefinitionProjectsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
 };
 
 
@@ -16071,6 +32658,16 @@ export type WorkflowStage = Node & {
   id: Scalars['ID']['output'];
   /** Inactive stages are left out of definitions not yet used by a project. */
   isActive: Scalars['Boolean']['output'];
+  /**
+   * Label
+   * The stage's name in the caller's locale (preferences.locale), then its language, then the name.
+   */
+  label?: Maybe<Scalars['String']['output']>;
+  /**
+   * Translations
+   * The name in other locales ({"de": "Angebot erstellt"}); read it in the caller's locale as label (REST: select=label:workflow_stages_label).
+   */
+  labels: Scalars['JSON']['output'];
   /** Display name. */
   name: Scalars['String']['output'];
   /** Reads a single `Organization` that is related to this `WorkflowStage`. */
@@ -16127,6 +32724,7 @@ export type WorkflowStageProjectsByCurrentStageIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
 };
 
 
@@ -16196,6 +32794,8 @@ export type WorkflowStageEdge = {
 export type WorkflowStageFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<WorkflowStageFilter>>;
+  /** Filter by the object’s `label` field. */
+  label?: InputMaybe<StringFilter>;
   /** Negates the expression. */
   not?: InputMaybe<WorkflowStageFilter>;
   /** Checks for any expressions in this list. */
@@ -16238,6 +32838,11 @@ export type WorkflowStageInput = {
   exitCriteria?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
   /** Inactive stages are left out of definitions not yet used by a project. */
   isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Translations
+   * The name in other locales ({"de": "Angebot erstellt"}); read it in the caller's locale as label (REST: select=label:workflow_stages_label).
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
   /** Display name. */
   name: Scalars['String']['input'];
   /** The tenant. */
@@ -16280,6 +32885,11 @@ export type WorkflowStagePatch = {
   exitCriteria?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
   /** Inactive stages are left out of definitions not yet used by a project. */
   isActive?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Translations
+   * The name in other locales ({"de": "Angebot erstellt"}); read it in the caller's locale as label (REST: select=label:workflow_stages_label).
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
   /** Display name. */
   name?: InputMaybe<Scalars['String']['input']>;
   /** The project status while a project is in this stage; empty keeps the status. */
@@ -16355,6 +32965,16 @@ export type WorkflowSubStage = Node & {
   isActive: Scalars['Boolean']['output'];
   /** The stage advances only when every required sub-stage is completed or skipped. */
   isRequired: Scalars['Boolean']['output'];
+  /**
+   * Label
+   * The sub-stage's name in the caller's locale (preferences.locale), then its language, then the name.
+   */
+  label?: Maybe<Scalars['String']['output']>;
+  /**
+   * Translations
+   * The name in other locales ({"de": "Technische Prüfung"}); read it in the caller's locale as label (REST: select=label:workflow_sub_stages_label).
+   */
+  labels: Scalars['JSON']['output'];
   /** Completing it records the project's delivery date (on-time delivery KPI). */
   marksDelivery: Scalars['Boolean']['output'];
   /** Free JSON (at most 16 KiB). */
@@ -16458,6 +33078,8 @@ export type WorkflowSubStageFilter = {
   and?: InputMaybe<Array<WorkflowSubStageFilter>>;
   /** Filter by the object’s `isActive` field. */
   isActive?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `label` field. */
+  label?: InputMaybe<StringFilter>;
   /** Negates the expression. */
   not?: InputMaybe<WorkflowSubStageFilter>;
   /** Checks for any expressions in this list. */
@@ -16498,6 +33120,11 @@ export type WorkflowSubStageInput = {
   isActive?: InputMaybe<Scalars['Boolean']['input']>;
   /** The stage advances only when every required sub-stage is completed or skipped. */
   isRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Translations
+   * The name in other locales ({"de": "Technische Prüfung"}); read it in the caller's locale as label (REST: select=label:workflow_sub_stages_label).
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
   /** Completing it records the project's delivery date (on-time delivery KPI). */
   marksDelivery?: InputMaybe<Scalars['Boolean']['input']>;
   /** Free JSON (at most 16 KiB). */
@@ -16550,6 +33177,11 @@ export type WorkflowSubStagePatch = {
   isActive?: InputMaybe<Scalars['Boolean']['input']>;
   /** The stage advances only when every required sub-stage is completed or skipped. */
   isRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Translations
+   * The name in other locales ({"de": "Technische Prüfung"}); read it in the caller's locale as label (REST: select=label:workflow_sub_stages_label).
+   */
+  labels?: InputMaybe<Scalars['JSON']['input']>;
   /** Completing it records the project's delivery date (on-time delivery KPI). */
   marksDelivery?: InputMaybe<Scalars['Boolean']['input']>;
   /** Free JSON (at most 16 KiB). */

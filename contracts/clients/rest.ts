@@ -933,7 +933,7 @@ export interface Approvals {
    */
   entity_id: string;
   /**
-   * project_sub_stage (entity_id: a project_sub_stage_progress id) or document_version (a document_versions id).
+   * project_sub_stage (entity_id: a project_sub_stage_progress id), document_version (a document_versions id), or a registered entity type (GET /entity_types) whose state-machine transition opened it.
    * @format text
    */
   entity_type: string;
@@ -1081,6 +1081,141 @@ export interface ApproverBackups {
 }
 
 /**
+ * Attachment downloads
+ * Who got a download URL of which attachment, and when (written by app.attachment_download_url). Each reads their own; holders of audit.read read those of attachments they may read.
+ */
+export interface AttachmentDownloads {
+  /**
+   * The attachment (attachments.id).
+   * @format uuid
+   */
+  attachment_id: string;
+  /**
+   * When.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  downloaded_at: string;
+  /**
+   * Row id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Who asked for the URL.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id: string;
+}
+
+/**
+ * Attachments
+ * Files on any entity (GET /entity_types) or on one of its comments, kept in the object store at tenants/<tenant>/attachments/<id>/<file_name>. Create the row (holders of attachment.upload who may read the entity), PUT the bytes to app.attachment_upload_url, confirm with app.confirm_attachment_upload; the verify worker stores or rejects it. Whoever may read the entity reads the rows and gets download URLs of stored files (app.attachment_download_url).
+ */
+export interface Attachments {
+  /**
+   * Declared sha256 of the file (64 lower-case hex digits); the stored object must match.
+   * @format text
+   */
+  sha256: string;
+  /**
+   * The comment (of the same entity) the file belongs to, or null.
+   * @format uuid
+   */
+  comment_id?: string;
+  /**
+   * When it was attached.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * The entity the file is attached to.
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Entity type (entity_types.entity_type, e.g. project).
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Original file name, 1 to 255 characters, without / \ or control characters.
+   * @format text
+   */
+  file_name: string;
+  /**
+   * Attachment id (filled by the server when left out).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Media type (e.g. application/pdf), lower case.
+   * @format text
+   */
+  mime_type: string;
+  /**
+   * Tenant (filled from the token when left out).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Declared size in bytes (1 byte to 5 GiB); the stored object must match.
+   * @format bigint
+   */
+  size_bytes: number;
+  /**
+   * When the stored object was checked.
+   * @format timestamp with time zone
+   */
+  upload_checked_at?: string;
+  /**
+   * When the uploader confirmed the upload.
+   * @format timestamp with time zone
+   */
+  upload_confirmed_at?: string;
+  /**
+   * Why the upload was rejected: upload.missing_object, upload.size_mismatch or upload.checksum_mismatch.
+   * @format text
+   */
+  upload_rejection?: string;
+  /**
+   * pending until uploaded and confirmed, verifying while checked, then stored or rejected.
+   * @format app.upload_state
+   * @default "pending"
+   */
+  upload_state: "pending" | "verifying" | "stored" | "rejected";
+  /**
+   * Who attached it (set by the server).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  uploaded_by: string;
+}
+
+/**
  * Per-tenant audit settings; one row per tenant.
  * Changed with organization.update; read with audit.read or organization.update.
  */
@@ -1128,6 +1263,788 @@ export interface BlockedReasons {
    * @format uuid
    */
   organization_id?: string;
+}
+
+/**
+ * Calibrations
+ * Calibration records of equipment (append-only: a correction is a new record). The latest one performed decides whether the equipment is calibrated.
+ */
+export interface Calibrations {
+  /**
+   * As found
+   * Readings before adjustment, as an object (e.g. {"points": [{"nominal": 100, "reading": 100.02, "unit": "g"}]}).
+   * @format jsonb
+   */
+  as_found: any;
+  /**
+   * As left
+   * Readings after adjustment, as an object.
+   * @format jsonb
+   */
+  as_left: any;
+  /**
+   * Certificate document
+   * The controlled document holding the certificate (documents.id).
+   * @format uuid
+   */
+  certificate_document_id?: string;
+  /**
+   * Certificate file
+   * Object-store key of the certificate inside the tenant's storage.
+   * @format text
+   */
+  certificate_key?: string;
+  /**
+   * Certificate number
+   * @format text
+   */
+  certificate_number?: string;
+  /**
+   * Equipment
+   * The equipment calibrated (equipment.id).
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Calibration id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Performed at
+   * When it was calibrated (not in the future).
+   * @format timestamp with time zone
+   */
+  performed_at: string;
+  /**
+   * External lab
+   * The supplier (partners.id) that calibrated.
+   * @format uuid
+   */
+  performed_by_partner_id?: string;
+  /**
+   * Performed by
+   * The member who calibrated.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  performed_by_user_id?: string;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  recorded_at: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Result
+   * pass, adjusted or fail.
+   * @format app.calibration_result
+   */
+  result: "pass" | "adjusted" | "fail";
+  /**
+   * Valid from
+   * Defaults to performed_at.
+   * @format timestamp with time zone
+   */
+  valid_from: string;
+  /**
+   * Valid to
+   * End of validity (exclusive); defaults to valid_from plus the class interval; empty for a failed calibration.
+   * @format timestamp with time zone
+   */
+  valid_to?: string;
+}
+
+/**
+ * CAPA actions
+ * Containment, corrective and preventive actions with an owner and a due date. Added and changed by CAPA managers; the owner records theirs done with app.complete_capa_action.
+ */
+export interface CapaActions {
+  /**
+   * The CAPA.
+   * @format uuid
+   */
+  capa_id: string;
+  /**
+   * When it was recorded done.
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Who recorded it done.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  completed_by?: string;
+  /**
+   * What was done (evidence).
+   * @format text
+   */
+  completion_note?: string;
+  /**
+   * When it was added.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * What is to be done.
+   * @format text
+   */
+  description: string;
+  /**
+   * containment (D3), corrective (D5/D6) or preventive (D7).
+   * @format app.capa_action_discipline
+   */
+  discipline: "containment" | "corrective" | "preventive";
+  /**
+   * When it is due.
+   * @format date
+   */
+  due_date: string;
+  /**
+   * Action id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Who does it (an active member; told when assigned, reminded when overdue).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  owner_id: string;
+  /**
+   * When the owner was reminded it is overdue (once).
+   * @format timestamp with time zone
+   */
+  reminded_at?: string;
+  /**
+   * open, done or cancelled.
+   * @format app.capa_action_status
+   * @default "open"
+   */
+  status: "open" | "done" | "cancelled";
+  /**
+   * When it was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * CAPA links
+ * What a CAPA is about: the record that opened it (relation source) and related ones, of any entity type (GET /entity_types).
+ */
+export interface CapaLinks {
+  /**
+   * The CAPA.
+   * @format uuid
+   */
+  capa_id: string;
+  /**
+   * When it was linked.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * The linked record.
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * The linked record's entity type (project, document, ...).
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Link id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Who linked it (set by the server).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  linked_by?: string;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * source (it opened the CAPA) or related.
+   * @format text
+   * @default "related"
+   */
+  relation: string;
+}
+
+/**
+ * CAPAs (8D)
+ * Corrective and preventive actions: one register that NCRs, complaints, supplier issues, lab investigations and audits open and link to (app.capa_links). POST creates one (capa.manage); its step moves only through app.advance_capa, which checks the discipline that ends is complete.
+ */
+export interface Capas {
+  /**
+   * Why it was cancelled.
+   * @format text
+   */
+  cancel_reason?: string;
+  /**
+   * Human id (CAPA-000123), from the tenant's counter unless sent.
+   * @format text
+   */
+  capa_number: string;
+  /**
+   * When it was closed.
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * D8: closure and recognition of the team.
+   * @format text
+   */
+  closure_summary?: string;
+  /**
+   * D3: what was done to protect the customer meanwhile.
+   * @format text
+   */
+  containment_summary?: string;
+  /**
+   * D5: the corrective actions chosen and why they remove the cause.
+   * @format text
+   */
+  corrective_action_plan?: string;
+  /**
+   * When it was opened.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * When the CAPA should be closed.
+   * @format date
+   */
+  due_date?: string;
+  /**
+   * When the effectiveness result was recorded (set by the server).
+   * @format timestamp with time zone
+   */
+  effectiveness_checked_at?: string;
+  /**
+   * Who recorded the effectiveness result (set by the server).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  effectiveness_checked_by?: string;
+  /**
+   * How effectiveness will be judged.
+   * @format text
+   */
+  effectiveness_criteria?: string;
+  /**
+   * When effectiveness is to be checked.
+   * @format date
+   */
+  effectiveness_due?: string;
+  /**
+   * The evidence of the effectiveness check.
+   * @format text
+   */
+  effectiveness_note?: string;
+  /**
+   * effective or not_effective (a not effective CAPA goes back to root_cause).
+   * @format text
+   */
+  effectiveness_result?: string;
+  /**
+   * CAPA id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * corrective or preventive (a preventive CAPA has no containment step).
+   * @format app.capa_kind
+   * @default "corrective"
+   */
+  kind: "corrective" | "preventive";
+  /**
+   * Who opened it (set by the server).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  opened_by?: string;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * D1: the champion who drives it (an active member).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  owner_id?: string;
+  /**
+   * D7: what prevents recurrence elsewhere (systems, procedures, similar products).
+   * @format text
+   */
+  prevention_summary?: string;
+  /**
+   * D2: the problem (what, where, when, how many).
+   * @format text
+   */
+  problem_statement: string;
+  /**
+   * D4: the root cause found.
+   * @format text
+   */
+  root_cause?: string;
+  /**
+   * D4: how it was found: five_whys, fishbone, fault_tree, is_is_not, other.
+   * @format text
+   */
+  root_cause_method?: string;
+  /**
+   * The site it belongs to, if one: people scoped to other sites do not see it.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Where it came from: internal, nonconformance, customer_complaint, supplier_issue, lab_investigation, audit_finding, other.
+   * @format app.capa_source
+   * @default "internal"
+   */
+  source:
+    | "internal"
+    | "nonconformance"
+    | "customer_complaint"
+    | "supplier_issue"
+    | "lab_investigation"
+    | "audit_finding"
+    | "other";
+  /**
+   * The step being worked on; changed only by app.advance_capa.
+   * @format app.capa_status
+   * @default "open"
+   */
+  status:
+    | "open"
+    | "containment"
+    | "root_cause"
+    | "corrective_action"
+    | "verification"
+    | "closed"
+    | "cancelled";
+  /**
+   * When the step last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  status_changed_at: string;
+  /**
+   * D1: the team (active members).
+   * @format uuid[]
+   */
+  team_member_ids: string[];
+  /**
+   * Short title.
+   * @format text
+   */
+  title: string;
+  /**
+   * When it was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Checklist items
+ * The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
+ */
+export interface ChecklistItems {
+  /**
+   * Checked at
+   * When; empty while unchecked.
+   * @format timestamp with time zone
+   */
+  checked_at?: string;
+  /**
+   * Checked by
+   * Who checked it; empty while unchecked.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  checked_by?: string;
+  /**
+   * Checklist.
+   * @format uuid
+   */
+  checklist_id: string;
+  /**
+   * Item id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Label
+   * Copied from the template when the checklist started.
+   * @format text
+   */
+  label: string;
+  /**
+   * Translations
+   * Copied from the template; read through auth.localized.
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Note
+   * What the checker noted.
+   * @format text
+   */
+  note?: string;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Position
+   * 1 is the first item.
+   * @format integer
+   */
+  position: number;
+  /**
+   * Required
+   * Must be checked for the checklist to be complete.
+   * @format boolean
+   */
+  required: boolean;
+}
+
+/**
+ * Checklist template items
+ * The items of a template, in order.
+ */
+export interface ChecklistTemplateItems {
+  /**
+   * Item id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Label
+   * Default text; labels holds its translations.
+   * @format text
+   */
+  label: string;
+  /**
+   * Translations
+   * The label per locale; read through auth.localized.
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Position
+   * 1 is the first item.
+   * @format integer
+   */
+  position: number;
+  /**
+   * Required
+   * A checklist is complete when every required item is checked.
+   * @format boolean
+   * @default true
+   */
+  required: boolean;
+  /**
+   * Template
+   * The checklist template.
+   * @format uuid
+   */
+  template_id: string;
+}
+
+/**
+ * Checklist templates
+ * Per tenant: a named list of items for an entity type (app.define_checklist_template); app.start_checklist copies it onto an entity.
+ */
+export interface ChecklistTemplates {
+  /**
+   * Created at.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Entity type
+   * The registered entity type its checklists hang off (GET /entity_types).
+   *
+   * Note:
+   * This is a Foreign Key to `entity_types.entity_type`.<fk table='entity_types' column='entity_type'/>
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Template id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * Inactive templates start no new checklists; existing ones stay.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Key
+   * Unique in the tenant; state-machine guards name it ({"kind": "checklist", "template": "<key>"}).
+   * @format text
+   */
+  key: string;
+  /**
+   * Translations
+   * The name per locale, {"de": "..."}; read through auth.localized.
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Name
+   * Default text; labels holds its translations.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Updated at.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Checklists
+ * A template's items copied onto one entity (app.start_checklist); one per template and entity. Visible to whoever may read the entity.
+ */
+export interface Checklists {
+  /**
+   * Entity
+   * The entity it is on.
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Entity type
+   * What kind of entity it is on.
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Checklist id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Started at.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  started_at: string;
+  /**
+   * Started by
+   * Who started it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  started_by?: string;
+  /**
+   * Template
+   * The template it was copied from.
+   * @format uuid
+   */
+  template_id: string;
+}
+
+/**
+ * Comments
+ * Threaded comments on any entity (GET /entity_types): read by whoever may read the entity, written by holders of comment.write who may read it. Authors edit and delete their own; holders of comment.moderate delete anybody's. Mentioned members are notified. A new comment publishes comment.created.
+ */
+export interface Comments {
+  /**
+   * Who wrote it (set by the server).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  author_id: string;
+  /**
+   * Plain text, 1 to 10000 characters (not only spaces).
+   * @format text
+   */
+  body: string;
+  /**
+   * When it was written.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * When its body or mentions last changed, null if never.
+   * @format timestamp with time zone
+   */
+  edited_at?: string;
+  /**
+   * The entity commented on.
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Entity type (entity_types.entity_type, e.g. project).
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Comment id (filled by the server when left out).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Users mentioned (at most 20): active staff of the tenant who may read the entity; each is notified once, when first mentioned.
+   * @format uuid[]
+   */
+  mention_ids: string[];
+  /**
+   * Tenant (filled from the token when left out).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * The comment this one answers (same entity), or null at the top of the thread. When the parent is deleted it becomes null.
+   * @format uuid
+   */
+  parent_id?: string;
 }
 
 /** People at a partner company. At most one is the primary contact of its partner. */
@@ -1199,6 +2116,231 @@ export interface Contacts {
   phone?: string;
   /**
    * When the contact was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Current qualifications
+ * The qualifications and skills people hold now (valid and not revoked): one's own, everybody's with competence.read.
+ */
+export interface CurrentQualifications {
+  /**
+   * Code
+   * @format text
+   */
+  code?: string;
+  /**
+   * Evidence
+   * @format text
+   */
+  evidence?: string;
+  /**
+   * Kind
+   * @format app.qualification_kind
+   */
+  kind?: "qualification" | "skill" | "certification" | "authorization";
+  /**
+   * Level
+   * @format smallint
+   */
+  level?: number;
+  /**
+   * Name
+   * In the caller's language.
+   * @format text
+   */
+  name?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Grant
+   * person_qualifications.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  person_qualification_id?: string;
+  /**
+   * Qualification
+   * @format uuid
+   */
+  qualification_id?: string;
+  /**
+   * Person
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id?: string;
+  /**
+   * Valid from
+   * @format timestamp with time zone
+   */
+  valid_from?: string;
+  /**
+   * Valid to
+   * @format timestamp with time zone
+   */
+  valid_to?: string;
+}
+
+/**
+ * Custom field definitions
+ * The fields a tenant adds to an entity type (GET /entity_types), with their rules; values live on the entity in custom_fields (keyed by code) and are checked on every write that touches them. Changed with custom_field.manage; POST /rpc/custom_field_violations lists stored values that break the current rules.
+ */
+export interface CustomFieldDefinitions {
+  /**
+   * The only values allowed (text), or the only codes of the type list allowed (selects).
+   * @format text[]
+   */
+  allowed_values?: string[];
+  /**
+   * Key of the value in the entity's custom_fields (lower case, digits, underscores); it cannot change.
+   * @format text
+   */
+  code: string;
+  /**
+   * When the field was defined.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * The entity type the field belongs to (e.g. project); it cannot change.
+   *
+   * Note:
+   * This is a Foreign Key to `entity_types.entity_type`.<fk table='entity_types' column='entity_type'/>
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * What the field holds; it cannot change (stored values keep their type).
+   * @format app.custom_field_type
+   */
+  field_type:
+    | "text"
+    | "long_text"
+    | "integer"
+    | "decimal"
+    | "date"
+    | "datetime"
+    | "boolean"
+    | "single_select"
+    | "multi_select"
+    | "reference"
+    | "url"
+    | "email";
+  /**
+   * Help shown beside the field.
+   * @format text
+   * @default ""
+   */
+  help_text: string;
+  /**
+   * Row id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Checked and offered; false stops checking the field and refuses new values of it, stored ones stay.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * A value must be present on a new entity, and cannot be removed.
+   * @format boolean
+   * @default false
+   */
+  is_required: boolean;
+  /**
+   * Name people read, in the default language.
+   * @format text
+   */
+  label: string;
+  /**
+   * Translations of the label by locale; localizedLabel shows the caller's.
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Most characters allowed (text, long_text, url, email).
+   * @format integer
+   */
+  max_length?: number;
+  /**
+   * Largest number allowed (integer and decimal, in the field's unit).
+   * @format numeric
+   */
+  max_value?: number;
+  /**
+   * Fewest characters allowed (text, long_text, url, email).
+   * @format integer
+   */
+  min_length?: number;
+  /**
+   * Smallest number allowed (integer and decimal, in the field's unit).
+   * @format numeric
+   */
+  min_value?: number;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * A POSIX regular expression the whole text must match (text, long_text, url, email).
+   * @format text
+   */
+  pattern?: string;
+  /**
+   * Order on forms (lower first).
+   * @format integer
+   * @default 0
+   */
+  position: number;
+  /**
+   * The entity type a reference field points at.
+   *
+   * Note:
+   * This is a Foreign Key to `entity_types.entity_type`.<fk table='entity_types' column='entity_type'/>
+   * @format text
+   */
+  target_entity_type?: string;
+  /**
+   * The type list a select field offers (single_select, multi_select).
+   * @format uuid
+   */
+  type_list_id?: string;
+  /**
+   * Unit of a decimal field (GET /units): values are stored in it; a value sent as {"value": 2, "unit": "in"} is converted.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * When it was last changed.
    * @format timestamp with time zone
    * @default "now()"
    */
@@ -1695,6 +2837,30 @@ export interface Documents {
    */
   created_at: string;
   /**
+   * Custom field values by field code (GET /custom_field_definitions?entity_type=eq.document), checked on every write that touches them.
+   * @format jsonb
+   */
+  custom_fields: any;
+  /**
+   * Moved to the trash
+   * When the document was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed documents.
+   * @format timestamp with time zone
+   */
+  deleted_at?: string;
+  /**
+   * Who moved it to the trash.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  deleted_by?: string;
+  /**
+   * Why it was moved to the trash.
+   * @format text
+   */
+  deletion_reason?: string;
+  /**
    * File extension used in the generated file names (pdf, xlsx, step, ...).
    * @format text
    */
@@ -1741,6 +2907,12 @@ export interface Documents {
    */
   retention_tag: string;
   /**
+   * Search document
+   * Title (weight A) and file name (B), text configuration simple; kept by the database, read by app.search.
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
    * Size of the current version.
    * @format bigint
    */
@@ -1770,6 +2942,751 @@ export interface Documents {
    * @default 0
    */
   version: number;
+}
+
+/**
+ * Downtime
+ * Equipment stops: from started_at to ended_at (open while the equipment is still stopped), planned or not, inside the production schedule or not, breakdown or not. One piece of equipment never has two overlapping stops.
+ */
+export interface DowntimeEvents {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Ended at
+   * Empty while the equipment is still stopped.
+   * @format timestamp with time zone
+   */
+  ended_at?: string;
+  /**
+   * Equipment
+   * The equipment stopped (equipment.id).
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Stop id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * In production schedule
+   * Whether the stop fell in scheduled production time: only those count as availability loss (OEE).
+   * @format boolean
+   * @default true
+   */
+  in_production_schedule: boolean;
+  /**
+   * Breakdown
+   * A failure: counted by MTBF and MTTR; defaults to the reason's; never planned.
+   * @format boolean
+   */
+  is_breakdown: boolean;
+  /**
+   * Planned
+   * A planned stop (preventive maintenance, changeover); defaults to the reason's.
+   * @format boolean
+   */
+  is_planned: boolean;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Reason
+   * The reason code (downtime_reasons.id).
+   * @format uuid
+   */
+  reason_id: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Started at
+   * @format timestamp with time zone
+   */
+  started_at: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Downtime reasons
+ * A tenant's reason codes for equipment stops (changeover, no material, breakdown, preventive maintenance, ...), as data.
+ */
+export interface DowntimeReasons {
+  /**
+   * Code
+   * Stable key in the tenant (lowercase).
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Reason id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * Whether new stops may name it.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Breakdown
+   * Default of a stop's is_breakdown for this reason.
+   * @format boolean
+   * @default false
+   */
+  is_breakdown: boolean;
+  /**
+   * Planned
+   * Default of a stop's is_planned for this reason.
+   * @format boolean
+   * @default false
+   */
+  is_planned: boolean;
+  /**
+   * Translations
+   * The name per locale.
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Name
+   * Default name; translations in labels.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Position
+   * Order in pick lists.
+   * @format integer
+   * @default 0
+   */
+  position: number;
+}
+
+/**
+ * Entity state history
+ * Every start, transition and migration of an entity on a state machine: who, when, from, to, why, and the electronic signature where the transition needs one. Append-only.
+ */
+export interface EntityStateHistory {
+  /**
+   * Entity
+   * The entity.
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Entity type
+   * What kind of entity.
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * From
+   * The state left; empty when the entity started.
+   * @format text
+   */
+  from_state?: string;
+  /**
+   * Entry id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Reason
+   * Why, as the person said.
+   * @format text
+   */
+  reason?: string;
+  /**
+   * Electronic signature
+   * {meaning, reason, payload (what was signed: entity, transition, signer, time), payload_sha256}; empty when the transition needs none.
+   * @format jsonb
+   */
+  signature?: any;
+  /**
+   * State machine
+   * The version the entity was on after this entry.
+   * @format uuid
+   */
+  state_machine_id: string;
+  /**
+   * To
+   * The state entered.
+   * @format text
+   */
+  to_state: string;
+  /**
+   * At
+   * When.
+   * @format timestamp with time zone
+   * @default "clock_timestamp()"
+   */
+  transitioned_at: string;
+  /**
+   * By
+   * Who.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  transitioned_by?: string;
+}
+
+/**
+ * Entity states
+ * Where each entity on a state machine stands: the version it started on and its current state (app.start_state_machine, app.transition). Visible to whoever may read the entity.
+ */
+export interface EntityStates {
+  /**
+   * Entered at
+   * When it entered the current state.
+   * @format timestamp with time zone
+   * @default "clock_timestamp()"
+   */
+  entered_at: string;
+  /**
+   * Entity
+   * The entity.
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Entity type
+   * What kind of entity.
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Row id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Revision
+   * Counts the transitions; of two simultaneous transitions the one that finds it changed is refused (PT409).
+   * @format integer
+   * @default 1
+   */
+  revision: number;
+  /**
+   * Started at
+   * When it was put on the machine.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  started_at: string;
+  /**
+   * Started by
+   * Who put it on the machine.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  started_by?: string;
+  /**
+   * State
+   * The current state key.
+   * @format text
+   */
+  state: string;
+  /**
+   * State machine
+   * The version it started on (kept when newer versions are published).
+   * @format uuid
+   */
+  state_machine_id: string;
+}
+
+/**
+ * Tags on entities
+ * Which tag is on which entity (any registered type: GET /entity_types). Read by whoever may read the entity; put on and taken off by holders of tag.apply who may read it. Filter: GET /entity_tags?tag_id=eq.<tag>&entity_type=eq.project. Deleting the entity or the tag deletes the row.
+ */
+export interface EntityTags {
+  /**
+   * The entity (its id in its own table).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Entity type (entity_types.entity_type, e.g. project).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Tenant (filled from the token when left out).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * The tag (tags.id).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  tag_id: string;
+  /**
+   * When.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  tagged_at: string;
+  /**
+   * Who put the tag on (set by the server).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  tagged_by?: string;
+}
+
+/**
+ * Entity types
+ * The entity types the platform blocks (custom fields, state machines, tags, comments, attachments, search) work on.
+ */
+export interface EntityTypes {
+  /**
+   * Name used in entity_type arguments and columns (e.g. project).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  entity_type?: string;
+  /**
+   * What people call it (e.g. Project).
+   * @format text
+   */
+  label?: string;
+}
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
+export interface Equipment {
+  /**
+   * Class
+   * The equipment class (equipment_classes.id): whether it needs calibration.
+   * @format uuid
+   */
+  class_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Equipment number
+   * Human id (EQ-000123), the next of the tenant when not sent.
+   * @format text
+   */
+  equipment_number: string;
+  /**
+   * Equipment id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Location
+   * Where on the site (room, line, cabinet).
+   * @format text
+   */
+  location?: string;
+  /**
+   * Manufacturer
+   * @format text
+   */
+  manufacturer?: string;
+  /**
+   * Model
+   * @format text
+   */
+  model?: string;
+  /**
+   * Name
+   * @format text
+   */
+  name: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Parent
+   * The equipment it is part of (a spindle of a machine); no cycles.
+   * @format uuid
+   */
+  parent_id?: string;
+  /**
+   * Serial number
+   * @format text
+   */
+  serial_number?: string;
+  /**
+   * Site
+   * Where it is (sites.id); empty for equipment of the whole organization.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * in_service, out_of_service, under_maintenance or retired; only in_service equipment may be used.
+   * @format app.equipment_status
+   * @default "in_service"
+   */
+  status: "in_service" | "out_of_service" | "under_maintenance" | "retired";
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Calibration status
+ * Every piece of equipment the caller may see with its calibration status now (calibrated, due_soon, overdue, failed, not_yet_valid, never_calibrated, not_required) and whether it may be used.
+ */
+export interface EquipmentCalibrationStatus {
+  /**
+   * Latest calibration
+   * @format uuid
+   */
+  calibration_id?: string;
+  /**
+   * Calibration status
+   * calibrated, due_soon, overdue, failed, not_yet_valid, never_calibrated or not_required.
+   * @format text
+   */
+  calibration_status?: string;
+  /**
+   * Due soon from
+   * When it becomes due soon.
+   * @format timestamp with time zone
+   */
+  due_soon_from?: string;
+  /**
+   * Equipment
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Equipment number
+   * @format text
+   */
+  equipment_number?: string;
+  /**
+   * Equipment status
+   * @format app.equipment_status
+   */
+  equipment_status?:
+    | "in_service"
+    | "out_of_service"
+    | "under_maintenance"
+    | "retired";
+  /**
+   * Usable
+   * In service and, where required, calibrated now.
+   * @format boolean
+   */
+  is_usable?: boolean;
+  /**
+   * Name
+   * @format text
+   */
+  name?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Requires calibration
+   * From its class.
+   * @format boolean
+   */
+  requires_calibration?: boolean;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Valid to
+   * End of the latest calibration's validity.
+   * @format timestamp with time zone
+   */
+  valid_to?: string;
+}
+
+/**
+ * Equipment classes
+ * A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
+ */
+export interface EquipmentClasses {
+  /**
+   * Calibration interval
+   * Days a calibration stays valid when its valid_to is not sent; required when calibration is.
+   * @format integer
+   */
+  calibration_interval_days?: number;
+  /**
+   * Code
+   * Stable key of the class in the tenant (lowercase, e.g. balance).
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Due-soon window
+   * Days before valid_to from which a calibration is due soon (and its holders are notified).
+   * @format integer
+   * @default 30
+   */
+  due_soon_days: number;
+  /**
+   * Class id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * Whether new equipment may be of the class.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Kind
+   * instrument, gauge, machine, component, tool or other.
+   * @format app.equipment_kind
+   * @default "other"
+   */
+  kind: "instrument" | "gauge" | "machine" | "component" | "tool" | "other";
+  /**
+   * Translations
+   * The name per locale ({"de": "Waage"}).
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Name
+   * Default name; translations in labels.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Requires calibration
+   * Whether equipment of the class may only be used while calibrated.
+   * @format boolean
+   * @default false
+   */
+  requires_calibration: boolean;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Equipment uses
+ * What was recorded with which equipment: a result, measurement or inspection (any registered entity) taken with it. Refused when the equipment is not usable then (not in service, or not calibrated where its class requires it). Never changed; deleted with the record it is about.
+ */
+export interface EquipmentUses {
+  /**
+   * Entity
+   * The record taken with the equipment.
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Entity type
+   * What was recorded with it (GET /entity_types).
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Equipment
+   * The equipment used (equipment.id).
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Use id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  recorded_at: string;
+  /**
+   * Used at
+   * When the equipment was used; defaults to now.
+   * @format timestamp with time zone
+   */
+  used_at: string;
+  /**
+   * Used by
+   * Who used it; the caller.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  used_by?: string;
 }
 
 /**
@@ -1822,6 +3739,218 @@ export interface ExitCriterionWaivers {
    * @format uuid
    */
   waived_by?: string;
+}
+
+/**
+ * Feature flags
+ * Every feature flag with the value in force in the tenant (its own, else the default). Set one with POST /tenant_feature_flags (organization.manage_features); delete it to go back to the default.
+ */
+export interface FeatureFlags {
+  /**
+   * Allowed values
+   * The values an enum flag takes.
+   * @format text[]
+   */
+  allowed_values?: string[];
+  /**
+   * Default
+   * The platform default.
+   * @format jsonb
+   */
+  default_value?: any;
+  /**
+   * Description
+   * What the flag changes.
+   * @format text
+   */
+  description?: string;
+  /**
+   * Flag
+   * The flag's key (glp_esignatures_required).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  flag_key?: string;
+  /**
+   * Set by the tenant
+   * Whether the tenant set its own value.
+   * @format boolean
+   */
+  is_set?: boolean;
+  /**
+   * Maximum
+   * The largest value of an integer flag, when bounded.
+   * @format bigint
+   */
+  maximum?: number;
+  /**
+   * Minimum
+   * The smallest value of an integer flag, when bounded.
+   * @format bigint
+   */
+  minimum?: number;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Changed at
+   * When the tenant last set it.
+   * @format timestamp with time zone
+   */
+  updated_at?: string;
+  /**
+   * Changed by
+   * Who last set it.
+   * @format uuid
+   */
+  updated_by?: string;
+  /**
+   * Value
+   * The value in force: the tenant's own, else the default.
+   * @format jsonb
+   */
+  value?: any;
+  /**
+   * Type
+   * boolean, integer, text or enum.
+   * @format text
+   */
+  value_type?: string;
+}
+
+/**
+ * Tenant strings
+ * The tenant's own texts: overrides of the platform's strings, or strings of its own, per namespace, key and locale. Written with organization.update; read resolved through GET /localized_strings.
+ */
+export interface I18NStrings {
+  /**
+   * Key
+   * Dotted key inside the namespace (project_status.quoted).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  key: string;
+  /**
+   * Locale
+   * A supported locale (GET /locales).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `locales.locale`.<fk table='locales' column='locale'/>
+   * @format text
+   */
+  locale: string;
+  /**
+   * Namespace
+   * What the string belongs to (workflow, enum, ui).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  namespace: string;
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Text
+   * The text in that locale.
+   * @format text
+   */
+  text: string;
+  /**
+   * Changed at
+   * When the text was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Supported locales
+ * The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
+ */
+export interface Locales {
+  /**
+   * Locale
+   * BCP 47 tag: language, optional script, optional region (de-AT).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  locale: string;
+  /**
+   * Name
+   * Its name in English (German (Austria)).
+   * @format text
+   */
+  name: string;
+  /**
+   * Native name
+   * Its name in itself (Deutsch (Österreich)).
+   * @format text
+   */
+  native_name: string;
+}
+
+/**
+ * Strings in my language
+ * The string catalog resolved for the caller's locale (preferences.locale): the tenant's text in the locale, then in its language, then the platform's in the locale, in the language, in en. Filter by namespace.
+ */
+export interface LocalizedStrings {
+  /**
+   * Key
+   * Dotted key inside the namespace (project_status.quoted).
+   * @format text
+   */
+  key?: string;
+  /**
+   * Locale
+   * The locale the text was found in.
+   * @format text
+   */
+  locale?: string;
+  /**
+   * Namespace
+   * What the string belongs to (enum, ui, ...).
+   * @format text
+   */
+  namespace?: string;
+  /**
+   * The tenant.
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Source
+   * tenant (the tenant's own text) or platform.
+   * @format text
+   */
+  source?: string;
+  /**
+   * Text
+   * The text to show.
+   * @format text
+   */
+  text?: string;
 }
 
 /** A user's membership of one tenant. Revoking it refuses the user's next request in that tenant. */
@@ -2004,7 +4133,15 @@ export interface Notifications {
    * workflow, approval, document, message or system.
    * @format app.notification_type
    */
-  type: "workflow" | "approval" | "document" | "message" | "system";
+  type:
+    | "workflow"
+    | "approval"
+    | "document"
+    | "message"
+    | "system"
+    | "quality"
+    | "comment"
+    | "attachment";
   /**
    * The recipient.
    *
@@ -2337,6 +4474,181 @@ export interface Permissions {
    * @format text
    */
   description: string;
+}
+
+/**
+ * People's qualifications
+ * Who holds which qualification or skill, from when to when, on what evidence; revoked, never deleted.
+ */
+export interface PersonQualifications {
+  /**
+   * Evidence
+   * What shows it (exam, supervised runs, certificate number).
+   * @format text
+   * @default ""
+   */
+  evidence: string;
+  /**
+   * Evidence document
+   * A controlled document holding the evidence (documents.id).
+   * @format uuid
+   */
+  evidence_document_id?: string;
+  /**
+   * Granted at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  granted_at: string;
+  /**
+   * Granted by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  granted_by?: string;
+  /**
+   * Grant id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Level
+   * Proficiency of a skill, 1 (learning) to 5 (expert).
+   * @format smallint
+   */
+  level?: number;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Qualification
+   * qualifications.id.
+   * @format uuid
+   */
+  qualification_id: string;
+  /**
+   * Revoke reason
+   * @format text
+   */
+  revoke_reason?: string;
+  /**
+   * Revoked at
+   * Set by revoking; a revoked grant no longer counts.
+   * @format timestamp with time zone
+   */
+  revoked_at?: string;
+  /**
+   * Revoked by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  revoked_by?: string;
+  /**
+   * Person
+   * The member who holds it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id: string;
+  /**
+   * Valid from
+   * Defaults to now.
+   * @format timestamp with time zone
+   */
+  valid_from: string;
+  /**
+   * Valid to
+   * End of validity (exclusive); defaults to valid_from plus the qualification's validity; empty: until revoked.
+   * @format timestamp with time zone
+   */
+  valid_to?: string;
+}
+
+/**
+ * Personal data requests
+ * The record of GDPR exports and erasures made in the tenant (app.export_personal_data, app.erase_personal_data): who, about whom, when, and for an erasure what was kept under a retention duty. Append-only.
+ */
+export interface PersonalDataRequests {
+  /**
+   * When it was done.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  completed_at: string;
+  /**
+   * Request id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * export or erasure.
+   * @format app.personal_data_request_kind
+   */
+  kind: "export" | "erasure";
+  /**
+   * The tenant (the controller).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Erasure: the name the person now has everywhere their name was.
+   * @format text
+   */
+  pseudonym?: string;
+  /**
+   * Why (for an erasure: the request received).
+   * @format text
+   */
+  reason?: string;
+  /**
+   * Who made the request (the person, an administrator or a platform operator).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  requested_by?: string;
+  /**
+   * Erasure: where the name or email is kept under a retention duty, processing restricted (Art. 17(3)(b)): [{table, column, basis}] and refused rows [{table, key, reason}].
+   * @format jsonb
+   */
+  restricted: any;
+  /**
+   * Erasure: how many values had the name or email replaced.
+   * @format integer
+   */
+  rows_pseudonymised?: number;
+  /**
+   * The person the data is about (their id stays: it is a pseudonym once erased).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  subject_id: string;
 }
 
 /** The exit criteria of each project's current stage, met or not (the progress screen): GET /project_exit_criteria?project_id=eq.<id>&order=position. is_met is empty for text criteria (informative), true when met or waived; the stage completes only when none is false. */
@@ -3032,10 +5344,34 @@ export interface Projects {
    */
   current_stage_id: string;
   /**
+   * Custom field values by field code (GET /custom_field_definitions?entity_type=eq.project), checked on every write that touches them.
+   * @format jsonb
+   */
+  custom_fields: any;
+  /**
    * The customer: a partner of the tenant (kind customer or customer_and_supplier).
    * @format uuid
    */
   customer_organization_id?: string;
+  /**
+   * Moved to the trash
+   * When the project was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed projects.
+   * @format timestamp with time zone
+   */
+  deleted_at?: string;
+  /**
+   * Who moved it to the trash.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  deleted_by?: string;
+  /**
+   * Why it was moved to the trash.
+   * @format text
+   */
+  deletion_reason?: string;
   /**
    * When delivery was confirmed (the sub-stage that marks delivery was completed).
    * @format timestamp with time zone
@@ -3116,6 +5452,12 @@ export interface Projects {
    */
   risk_flags: string[];
   /**
+   * Search document
+   * Human id and title (weight A) and description (B), text configuration simple; kept by the database, read by app.search.
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
    * Retired: always empty. The reason of a manual stage change is sent to app.override_project_stage and recorded in project_stage_transitions.
    * @format text
    */
@@ -3162,6 +5504,87 @@ export interface Projects {
    * @format uuid
    */
   workflow_definition_id: string;
+}
+
+/**
+ * Qualifications
+ * A tenant's qualifications, skills, certifications and authorizations, as data; state-machine guards name them by code.
+ */
+export interface Qualifications {
+  /**
+   * Code
+   * Stable key in the tenant (lowercase, e.g. hplc-operator).
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Qualification id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * Whether it may still be granted.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Kind
+   * qualification, skill, certification or authorization.
+   * @format app.qualification_kind
+   * @default "qualification"
+   */
+  kind: "qualification" | "skill" | "certification" | "authorization";
+  /**
+   * Translations
+   * The name per locale.
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Name
+   * Default name; translations in labels.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Validity
+   * Days a grant stays valid when its valid_to is not sent; empty: until revoked.
+   * @format integer
+   */
+  validity_days?: number;
 }
 
 /** Quality: pass rate of stored qa_report and test_result versions per month, from their metadata result (pass or fail). */
@@ -3462,6 +5885,157 @@ export interface Roles {
   updated_at: string;
 }
 
+/**
+ * Rule runs
+ * Every evaluation of a rule on an event of its type: matched or not, the actions taken, or why they were not (failed with the error, or depth_limit). Written by the server; read with rule.manage.
+ */
+export interface RuleRuns {
+  /**
+   * What each action did (done), in order.
+   * @format jsonb
+   */
+  actions: any;
+  /**
+   * When failed: the action (index, kind), SQLSTATE, reason code and message.
+   * @format jsonb
+   */
+  error?: any;
+  /**
+   * How many rule actions led to the event (0: published by a domain).
+   * @format integer
+   */
+  event_depth: number;
+  /**
+   * The event that was evaluated (app_private.events).
+   * @format uuid
+   */
+  event_id: string;
+  /**
+   * The type of that event.
+   * @format text
+   */
+  event_type: string;
+  /**
+   * Filled by the server.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Whether the condition held.
+   * @format boolean
+   */
+  matched: boolean;
+  /**
+   * The organization of the rule and the event.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * When the rule was evaluated.
+   * @format timestamp with time zone
+   * @default "clock_timestamp()"
+   */
+  ran_at: string;
+  /**
+   * The rule evaluated.
+   * @format uuid
+   */
+  rule_id: string;
+  /**
+   * not_matched; done (every action ran); failed (no action took effect: error says why; the change that published the event went on); depth_limit (the event was too deep to fire rules).
+   * @format text
+   */
+  status: string;
+}
+
+/**
+ * Rules
+ * When an event of the type is published in the tenant and the condition holds for its payload, the actions run (docs/platform/rules.md). Managed with rule.manage.
+ */
+export interface Rules {
+  /**
+   * A JSON array of 1 to 20 actions ({"kind": "notify" | "set_field" | "webhook" | a domain's kind, ...}), run in order.
+   * @format jsonb
+   */
+  actions: any;
+  /**
+   * Who saved the rule last (set by the server): set_field actions run with this person's authority, checked when saved and on every run.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  author_id: string;
+  /**
+   * A JSON condition over the event payload ({} always holds); checked when saved (PT422 rule.condition_invalid naming the node).
+   * @format jsonb
+   */
+  condition: any;
+  /**
+   * When the rule was created.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Why the rule exists.
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * The events that fire the rule: a type (project.stage_changed), a prefix wildcard (project.*) or every event (*).
+   * @format text
+   */
+  event_type: string;
+  /**
+   * Filled by the server when left out.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Only active rules fire; dry runs show inactive ones too.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Unique in the tenant, fixed once created; a webhook action publishes rule.<key> by default.
+   * @format text
+   */
+  key: string;
+  /**
+   * What people call the rule.
+   * @format text
+   */
+  name: string;
+  /**
+   * The organization the rule belongs to; only its events fire it.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * When the rule was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
 /** Sign-in sessions: one per login, renewed by app.refresh, ended by app.logout. Users see their own. */
 export interface Sessions {
   /**
@@ -3591,6 +6165,732 @@ export interface Sites {
   updated_at: string;
 }
 
+/**
+ * State machine states
+ * The states of a version: exactly one initial; terminal states have no way out.
+ */
+export interface StateMachineStates {
+  /**
+   * State id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Initial
+   * Where an entity starts.
+   * @format boolean
+   * @default false
+   */
+  is_initial: boolean;
+  /**
+   * Terminal
+   * No transition leaves it.
+   * @format boolean
+   * @default false
+   */
+  is_terminal: boolean;
+  /**
+   * Key
+   * What app.transition and the history name it by (e.g. in_review).
+   * @format text
+   */
+  key: string;
+  /**
+   * Label
+   * Default text; labels holds its translations.
+   * @format text
+   */
+  label: string;
+  /**
+   * Translations
+   * The label per locale; read through auth.localized.
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Position
+   * Display order.
+   * @format integer
+   */
+  position: number;
+  /**
+   * State machine
+   * The version it belongs to.
+   * @format uuid
+   */
+  state_machine_id: string;
+}
+
+/**
+ * State machine transitions
+ * The ways from one state to another, each with guards that must hold (permission, site, fields, checklist, approval, signature, or any kind a domain adds as app_private.transition_guard_<kind>) and side effects when taken (notify, open_approval, start_checklist, event).
+ */
+export interface StateMachineTransitions {
+  /**
+   * Side effects
+   * Run in order when taken: [{"kind": "notify", "roles": ["qa"]}, {"kind": "open_approval", "approval_type": "quality_review"}, {"kind": "start_checklist", "template": "release"}, {"kind": "event"}].
+   * @format jsonb
+   */
+  effects: any;
+  /**
+   * From
+   * The state key it leaves.
+   * @format text
+   */
+  from_state: string;
+  /**
+   * Guards
+   * All must hold: [{"kind": "permission", "permission": "document.release"}, {"kind": "fields", "fields": ["title", "custom_fields.owner"]}, {"kind": "checklist", "template": "release"}, {"kind": "approval", "approval_type": "quality_review"}, {"kind": "signature", "meaning": "released"}, {"kind": "site"}].
+   * @format jsonb
+   */
+  guards: any;
+  /**
+   * Transition id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Label
+   * The button text; labels holds its translations.
+   * @format text
+   */
+  label: string;
+  /**
+   * Translations
+   * The label per locale; read through auth.localized.
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Position
+   * Display order.
+   * @format integer
+   */
+  position: number;
+  /**
+   * State machine
+   * The version it belongs to.
+   * @format uuid
+   */
+  state_machine_id: string;
+  /**
+   * To
+   * The state key it enters.
+   * @format text
+   */
+  to_state: string;
+}
+
+/**
+ * State machines
+ * Versions of a tenant's state machine for an entity type (app.define_state_machine, app.publish_state_machine). At most one draft and one published version per entity type.
+ */
+export interface StateMachines {
+  /**
+   * Created at.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   * Who defined it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Entity type
+   * The registered entity type it drives (GET /entity_types).
+   *
+   * Note:
+   * This is a Foreign Key to `entity_types.entity_type`.<fk table='entity_types' column='entity_type'/>
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Version id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Translations
+   * The name per locale; read through auth.localized.
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Name
+   * Default text; labels holds its translations.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Published at
+   * Empty while draft.
+   * @format timestamp with time zone
+   */
+  published_at?: string;
+  /**
+   * Published by
+   * Who published it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  published_by?: string;
+  /**
+   * Status
+   * draft (editable), published (new entities start on it) or superseded (frozen; its entities stay on it).
+   * @format app.state_machine_status
+   * @default "draft"
+   */
+  status: "draft" | "published" | "superseded";
+  /**
+   * Updated at.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Version
+   * 1, 2, ... per tenant and entity type.
+   * @format integer
+   */
+  version: number;
+}
+
+/**
+ * Tags
+ * The tenant's tag vocabulary: names unique per tenant whatever their case, a colour, an optional description. Staff read them; tag.manage changes them. entity_tags puts them on entities.
+ */
+export interface Tags {
+  /**
+   * Colour as #rrggbb (lower case; upper case is accepted and lowered).
+   * @format text
+   * @default "#6b7280"
+   */
+  color: string;
+  /**
+   * When it was created.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Who created it (set by the server).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * What the tag means (at most 500 characters).
+   * @format text
+   */
+  description?: string;
+  /**
+   * Tag id (filled by the server when left out).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Name: 1 to 60 characters, no leading or trailing spaces, unique in the tenant ignoring case.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant (filled from the token when left out).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * When it last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Feature flags a tenant set
+ * The tenant's own value of a platform feature flag, checked against the flag's type; deleting it restores the default. Set with organization.manage_features; GET /feature_flags shows every flag with its value in force.
+ */
+export interface TenantFeatureFlags {
+  /**
+   * Flag
+   * The flag (GET /feature_flags lists them).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `feature_flags.flag_key`.<fk table='feature_flags' column='flag_key'/>
+   * @format text
+   */
+  flag_key: string;
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Changed at
+   * When the value was last set.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Changed by
+   * Who last set it (the server fills it).
+   * @format uuid
+   */
+  updated_by?: string;
+  /**
+   * Value
+   * A JSON value of the flag's type: true/false, an integer within the bounds, a string, or one of the allowed values.
+   * @format jsonb
+   */
+  value: any;
+}
+
+/**
+ * Training due
+ * Who must be trained on which controlled document and is not, on its current version and unexpired: never_trained, new_version, expired or due_soon. One's own rows; everybody's with competence.read.
+ */
+export interface TrainingDue {
+  /**
+   * Last trained at
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Current version
+   * @format uuid
+   */
+  current_version_id?: string;
+  /**
+   * Current version number
+   * @format integer
+   */
+  current_version_number?: number;
+  /**
+   * Document
+   * @format uuid
+   */
+  document_id?: string;
+  /**
+   * Document title
+   * @format text
+   */
+  document_title?: string;
+  /**
+   * Training expires at
+   * @format timestamp with time zone
+   */
+  expires_at?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Status
+   * never_trained, new_version, expired or due_soon.
+   * @format text
+   */
+  status?: string;
+  /**
+   * Trained version
+   * The latest version the person was trained on; empty when never.
+   * @format integer
+   */
+  trained_version_number?: number;
+  /**
+   * Person
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id?: string;
+}
+
+/**
+ * Training records
+ * Who was trained on which version of a controlled document (SOP), when, until when. Append-only.
+ */
+export interface TrainingRecords {
+  /**
+   * Completed at
+   * Not in the future.
+   * @format timestamp with time zone
+   */
+  completed_at: string;
+  /**
+   * Document version
+   * The version trained on (document_versions.id).
+   * @format uuid
+   */
+  document_version_id: string;
+  /**
+   * Expires at
+   * Defaults to completed_at plus the longest retraining interval of the document's requirements; empty: no expiry.
+   * @format timestamp with time zone
+   */
+  expires_at?: string;
+  /**
+   * Training record id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  recorded_at: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Trainer
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  trainer_id?: string;
+  /**
+   * Trainee
+   * The member trained.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id: string;
+}
+
+/**
+ * Training requirements
+ * Which controlled documents (SOPs) the holders of a role must be trained on, on the current version, and how often again.
+ */
+export interface TrainingRequirements {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Document
+   * The SOP (documents.id); training counts on its current version.
+   * @format uuid
+   */
+  document_id: string;
+  /**
+   * Due soon window
+   * Days before expiry from which the training is listed as due soon.
+   * @format integer
+   * @default 30
+   */
+  due_within_days: number;
+  /**
+   * Requirement id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Retraining
+   * Days a training stays valid when its expires_at is not sent; empty: until a new version.
+   * @format integer
+   */
+  retrain_days?: number;
+  /**
+   * Role
+   * Whose holders must be trained (roles.id).
+   * @format uuid
+   */
+  role_id: string;
+}
+
+/**
+ * Type list values
+ * The values of a type list, in order. A deactivated value (is_active false) still reads back where it is stored; new writes refuse it.
+ */
+export interface TypeListValues {
+  /**
+   * Code stored in custom fields, unique in the list (it never changes: stored values keep it).
+   * @format text
+   */
+  code: string;
+  /**
+   * Colour shown with the value (#RRGGBB), if any.
+   * @format text
+   */
+  color?: string;
+  /**
+   * When the value was added.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Row id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Offered for new values; false keeps stored values readable but refuses new writes of it.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Name people read, in the default language.
+   * @format text
+   */
+  label: string;
+  /**
+   * Translations of the label by locale; localizedLabel shows the caller's.
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Order in the list (lower first).
+   * @format integer
+   * @default 0
+   */
+  position: number;
+  /**
+   * The list the value belongs to.
+   * @format uuid
+   */
+  type_list_id: string;
+  /**
+   * When it was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Type lists
+ * A tenant's configurable taxonomies (e.g. product families, risk classes): ordered values that select custom fields offer. Changed with custom_field.manage.
+ */
+export interface TypeLists {
+  /**
+   * Stable code (lower case, digits, underscores), unique in the tenant.
+   * @format text
+   */
+  code: string;
+  /**
+   * When the list was created.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * What the list is for.
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Row id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Name people read, in the default language.
+   * @format text
+   */
+  label: string;
+  /**
+   * Translations of the label by locale ({"de": "Produktfamilien"}); localizedLabel shows the caller's.
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * When it was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export interface Units {
+  /**
+   * Added after the factor to reach the base unit (273.15 for degC to K; 0 for most units).
+   * @format numeric
+   * @default 0
+   */
+  base_offset: number;
+  /**
+   * Unit code used in values and arguments (e.g. mm, kg, degC), case-sensitive (mm is not Mm).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  code: string;
+  /**
+   * When the unit was added.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * What the unit measures (length, mass, temperature, ...); only units of one dimension convert into each other.
+   * @format text
+   */
+  dimension: string;
+  /**
+   * Multiplier to the dimension's base unit (1 for the base unit itself).
+   * @format numeric
+   */
+  factor: number;
+  /**
+   * Translations of the name by locale ({"de": "Millimeter"}).
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Name people read (e.g. millimetre), in the default language.
+   * @format text
+   */
+  name: string;
+  /**
+   * Symbol shown after a value (e.g. mm, °C).
+   * @format text
+   */
+  symbol: string;
+  /**
+   * When it was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
 /** People who sign in. Global: a user joins tenants through memberships. */
 export interface Users {
   /**
@@ -3653,6 +6953,278 @@ export interface Users {
    * @default "now()"
    */
   updated_at: string;
+}
+
+/**
+ * Webhook delivery attempts
+ * Each HTTP POST of a delivery: outcome, response code, latency, error.
+ */
+export interface WebhookAttempts {
+  /**
+   * Attempt number
+   * 1 for the first attempt; replays continue the count.
+   * @format integer
+   */
+  attempt_number: number;
+  /**
+   * Attempted
+   * When the attempt ended.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  attempted_at: string;
+  /**
+   * Delivery
+   * The delivery attempted.
+   * @format uuid
+   */
+  delivery_id: string;
+  /**
+   * Latency
+   * Milliseconds from sending the request to the end of the answer.
+   * @format integer
+   */
+  duration_ms: number;
+  /**
+   * Error
+   * Why the attempt failed (at most 1000 characters).
+   * @format text
+   */
+  error?: string;
+  /**
+   * Attempt id
+   * Made by the server.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Organization
+   * The tenant of the delivery.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Outcome
+   * delivered (a 2xx answer) or failed.
+   * @format text
+   */
+  outcome: string;
+  /**
+   * Response code
+   * The HTTP status; empty when there was no answer (timeout, refused, unreachable).
+   * @format integer
+   */
+  response_code?: number;
+  /**
+   * Response
+   * The start of the answer's body (at most 1000 characters).
+   * @format text
+   */
+  response_excerpt?: string;
+}
+
+/**
+ * Webhook deliveries
+ * One event sent to one endpoint: pending (queued or waiting for its next attempt), delivered, dead (every attempt failed) or cancelled (the endpoint was deactivated). app.replay_webhook_delivery sends it again.
+ */
+export interface WebhookDeliveries {
+  /**
+   * Attempts
+   * Attempts made so far, replays included.
+   * @format integer
+   * @default 0
+   */
+  attempt_count: number;
+  /**
+   * Created
+   * When the event was published.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Delivered
+   * When the endpoint answered 2xx.
+   * @format timestamp with time zone
+   */
+  delivered_at?: string;
+  /**
+   * Endpoint
+   * Where the event is sent.
+   * @format uuid
+   */
+  endpoint_id: string;
+  /**
+   * Event id
+   * The event sent (the id field of the body).
+   * @format uuid
+   */
+  event_id: string;
+  /**
+   * Event type
+   * The type of the event sent (e.g. project.created).
+   * @format text
+   */
+  event_type: string;
+  /**
+   * Delivery id
+   * Sent as the Pulse-Webhook-Id header; the same on every attempt and replay.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Last attempt
+   * When the last attempt ended.
+   * @format timestamp with time zone
+   */
+  last_attempt_at?: string;
+  /**
+   * Last error
+   * Why the last attempt failed (truncated).
+   * @format text
+   */
+  last_error?: string;
+  /**
+   * Last response code
+   * The HTTP status of the last attempt; empty when there was no answer.
+   * @format integer
+   */
+  last_response_code?: number;
+  /**
+   * Next attempt
+   * When the next attempt is due (pending deliveries only).
+   * @format timestamp with time zone
+   */
+  next_attempt_at?: string;
+  /**
+   * Organization
+   * The tenant of the event and of the endpoint.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Replays
+   * How often app.replay_webhook_delivery sent it again.
+   * @format integer
+   * @default 0
+   */
+  replay_count: number;
+  /**
+   * Attempts since the last replay
+   * Counted against the endpoint's max_attempts.
+   * @format integer
+   * @default 0
+   */
+  round_attempts: number;
+  /**
+   * Status
+   * pending, delivered, dead or cancelled.
+   * @format text
+   * @default "pending"
+   */
+  status: string;
+  /**
+   * Updated
+   * When the delivery last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Webhook endpoints
+ * URLs of the organization that receive its events as signed HTTP POSTs (docs/platform/webhooks.md). Managed with webhook.manage; the signing secret is made by the server (app.webhook_endpoint_secret reads it).
+ */
+export interface WebhookEndpoints {
+  /**
+   * Created
+   * When the endpoint was registered.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   * Who registered the endpoint.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Description
+   * What the endpoint is for (free text).
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Event types\nFilters: an event type (project.created), a prefix with a wildcard (project.*: every event whose type starts with project.) or * (every event).
+   * @format text[]
+   */
+  event_types: string[];
+  /**
+   * Endpoint id
+   * Filled by the server when left out.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * An inactive endpoint gets no new deliveries; queued ones are cancelled.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Attempts
+   * How many attempts a delivery gets before it is dead (1 to 20; 8 by default).
+   * @format integer
+   * @default 8
+   */
+  max_attempts: number;
+  /**
+   * Organization
+   * The tenant whose events the endpoint receives.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Updated
+   * When the endpoint last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * URL
+   * http or https, without user name or password; redirects are not followed.
+   * @format text
+   */
+  url: string;
 }
 
 /** GET /workflow/definitions/:id/stages: the stages of each definition with the values in force (override, else catalog). Filter by workflow_definition_id, order by stage_order. */
@@ -4277,6 +7849,12 @@ export interface WorkflowStages {
    */
   is_active: boolean;
   /**
+   * Translations
+   * The name in other locales ({"de": "Angebot erstellt"}); read it in the caller's locale as label (REST: select=label:workflow_stages_label).
+   * @format jsonb
+   */
+  labels: any;
+  /**
    * Display name.
    * @format text
    */
@@ -4394,6 +7972,12 @@ export interface WorkflowSubStages {
    * @default true
    */
   is_required: boolean;
+  /**
+   * Translations
+   * The name in other locales ({"de": "Technische Prüfung"}); read it in the caller's locale as label (REST: select=label:workflow_sub_stages_label).
+   * @format jsonb
+   */
+  labels: any;
   /**
    * Completing it records the project's delivery date (on-time delivery KPI).
    * @format boolean
@@ -6829,7 +10413,7 @@ export namespace Approvals {
        */
       entity_id?: string;
       /**
-       * project_sub_stage (entity_id: a project_sub_stage_progress id) or document_version (a document_versions id).
+       * project_sub_stage (entity_id: a project_sub_stage_progress id), document_version (a document_versions id), or a registered entity type (GET /entity_types) whose state-machine transition opened it.
        * @format text
        */
       entity_type?: string;
@@ -6983,7 +10567,7 @@ export namespace Approvals {
        */
       entity_id?: string;
       /**
-       * project_sub_stage (entity_id: a project_sub_stage_progress id) or document_version (a document_versions id).
+       * project_sub_stage (entity_id: a project_sub_stage_progress id), document_version (a document_versions id), or a registered entity type (GET /entity_types) whose state-machine transition opened it.
        * @format text
        */
       entity_type?: string;
@@ -7152,7 +10736,7 @@ export namespace Approvals {
        */
       entity_id?: string;
       /**
-       * project_sub_stage (entity_id: a project_sub_stage_progress id) or document_version (a document_versions id).
+       * project_sub_stage (entity_id: a project_sub_stage_progress id), document_version (a document_versions id), or a registered entity type (GET /entity_types) whose state-machine transition opened it.
        * @format text
        */
       entity_type?: string;
@@ -7421,6 +11005,506 @@ export namespace ApproverBackups {
   }
 }
 
+export namespace AttachmentDownloads {
+  /**
+   * @description Who got a download URL of which attachment, and when (written by app.attachment_download_url). Each reads their own; holders of audit.read read those of attachments they may read.
+   * @tags attachment_downloads
+   * @name AttachmentDownloadsCreate
+   * @summary Attachment downloads
+   * @request POST:/attachment_downloads
+   */
+  export namespace AttachmentDownloadsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = AttachmentDownloads;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Who got a download URL of which attachment, and when (written by app.attachment_download_url). Each reads their own; holders of audit.read read those of attachments they may read.
+   * @tags attachment_downloads
+   * @name AttachmentDownloadsDelete
+   * @summary Attachment downloads
+   * @request DELETE:/attachment_downloads
+   */
+  export namespace AttachmentDownloadsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The attachment (attachments.id).
+       * @format uuid
+       */
+      attachment_id?: string;
+      /**
+       * When.
+       * @format timestamp with time zone
+       */
+      downloaded_at?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Who asked for the URL.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Who got a download URL of which attachment, and when (written by app.attachment_download_url). Each reads their own; holders of audit.read read those of attachments they may read.
+   * @tags attachment_downloads
+   * @name AttachmentDownloadsList
+   * @summary Attachment downloads
+   * @request GET:/attachment_downloads
+   */
+  export namespace AttachmentDownloadsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The attachment (attachments.id).
+       * @format uuid
+       */
+      attachment_id?: string;
+      /**
+       * When.
+       * @format timestamp with time zone
+       */
+      downloaded_at?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Who asked for the URL.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = AttachmentDownloads[];
+  }
+
+  /**
+   * @description Who got a download URL of which attachment, and when (written by app.attachment_download_url). Each reads their own; holders of audit.read read those of attachments they may read.
+   * @tags attachment_downloads
+   * @name AttachmentDownloadsPartialUpdate
+   * @summary Attachment downloads
+   * @request PATCH:/attachment_downloads
+   */
+  export namespace AttachmentDownloadsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The attachment (attachments.id).
+       * @format uuid
+       */
+      attachment_id?: string;
+      /**
+       * When.
+       * @format timestamp with time zone
+       */
+      downloaded_at?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Who asked for the URL.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = AttachmentDownloads;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Attachments {
+  /**
+   * @description Files on any entity (GET /entity_types) or on one of its comments, kept in the object store at tenants/<tenant>/attachments/<id>/<file_name>. Create the row (holders of attachment.upload who may read the entity), PUT the bytes to app.attachment_upload_url, confirm with app.confirm_attachment_upload; the verify worker stores or rejects it. Whoever may read the entity reads the rows and gets download URLs of stored files (app.attachment_download_url).
+   * @tags attachments
+   * @name AttachmentsCreate
+   * @summary Attachments
+   * @request POST:/attachments
+   */
+  export namespace AttachmentsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Attachments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Files on any entity (GET /entity_types) or on one of its comments, kept in the object store at tenants/<tenant>/attachments/<id>/<file_name>. Create the row (holders of attachment.upload who may read the entity), PUT the bytes to app.attachment_upload_url, confirm with app.confirm_attachment_upload; the verify worker stores or rejects it. Whoever may read the entity reads the rows and gets download URLs of stored files (app.attachment_download_url).
+   * @tags attachments
+   * @name AttachmentsDelete
+   * @summary Attachments
+   * @request DELETE:/attachments
+   */
+  export namespace AttachmentsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Declared sha256 of the file (64 lower-case hex digits); the stored object must match.
+       * @format text
+       */
+      sha256?: string;
+      /**
+       * The comment (of the same entity) the file belongs to, or null.
+       * @format uuid
+       */
+      comment_id?: string;
+      /**
+       * When it was attached.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * The entity the file is attached to.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type (entity_types.entity_type, e.g. project).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Original file name, 1 to 255 characters, without / \ or control characters.
+       * @format text
+       */
+      file_name?: string;
+      /**
+       * Attachment id (filled by the server when left out).
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Media type (e.g. application/pdf), lower case.
+       * @format text
+       */
+      mime_type?: string;
+      /**
+       * Tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Declared size in bytes (1 byte to 5 GiB); the stored object must match.
+       * @format bigint
+       */
+      size_bytes?: string;
+      /**
+       * When the stored object was checked.
+       * @format timestamp with time zone
+       */
+      upload_checked_at?: string;
+      /**
+       * When the uploader confirmed the upload.
+       * @format timestamp with time zone
+       */
+      upload_confirmed_at?: string;
+      /**
+       * Why the upload was rejected: upload.missing_object, upload.size_mismatch or upload.checksum_mismatch.
+       * @format text
+       */
+      upload_rejection?: string;
+      /**
+       * pending until uploaded and confirmed, verifying while checked, then stored or rejected.
+       * @format app.upload_state
+       */
+      upload_state?: string;
+      /**
+       * Who attached it (set by the server).
+       * @format uuid
+       */
+      uploaded_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Files on any entity (GET /entity_types) or on one of its comments, kept in the object store at tenants/<tenant>/attachments/<id>/<file_name>. Create the row (holders of attachment.upload who may read the entity), PUT the bytes to app.attachment_upload_url, confirm with app.confirm_attachment_upload; the verify worker stores or rejects it. Whoever may read the entity reads the rows and gets download URLs of stored files (app.attachment_download_url).
+   * @tags attachments
+   * @name AttachmentsList
+   * @summary Attachments
+   * @request GET:/attachments
+   */
+  export namespace AttachmentsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Declared sha256 of the file (64 lower-case hex digits); the stored object must match.
+       * @format text
+       */
+      sha256?: string;
+      /**
+       * The comment (of the same entity) the file belongs to, or null.
+       * @format uuid
+       */
+      comment_id?: string;
+      /**
+       * When it was attached.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * The entity the file is attached to.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type (entity_types.entity_type, e.g. project).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Original file name, 1 to 255 characters, without / \ or control characters.
+       * @format text
+       */
+      file_name?: string;
+      /**
+       * Attachment id (filled by the server when left out).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Media type (e.g. application/pdf), lower case.
+       * @format text
+       */
+      mime_type?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Declared size in bytes (1 byte to 5 GiB); the stored object must match.
+       * @format bigint
+       */
+      size_bytes?: string;
+      /**
+       * When the stored object was checked.
+       * @format timestamp with time zone
+       */
+      upload_checked_at?: string;
+      /**
+       * When the uploader confirmed the upload.
+       * @format timestamp with time zone
+       */
+      upload_confirmed_at?: string;
+      /**
+       * Why the upload was rejected: upload.missing_object, upload.size_mismatch or upload.checksum_mismatch.
+       * @format text
+       */
+      upload_rejection?: string;
+      /**
+       * pending until uploaded and confirmed, verifying while checked, then stored or rejected.
+       * @format app.upload_state
+       */
+      upload_state?: string;
+      /**
+       * Who attached it (set by the server).
+       * @format uuid
+       */
+      uploaded_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Attachments[];
+  }
+
+  /**
+   * @description Files on any entity (GET /entity_types) or on one of its comments, kept in the object store at tenants/<tenant>/attachments/<id>/<file_name>. Create the row (holders of attachment.upload who may read the entity), PUT the bytes to app.attachment_upload_url, confirm with app.confirm_attachment_upload; the verify worker stores or rejects it. Whoever may read the entity reads the rows and gets download URLs of stored files (app.attachment_download_url).
+   * @tags attachments
+   * @name AttachmentsPartialUpdate
+   * @summary Attachments
+   * @request PATCH:/attachments
+   */
+  export namespace AttachmentsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Declared sha256 of the file (64 lower-case hex digits); the stored object must match.
+       * @format text
+       */
+      sha256?: string;
+      /**
+       * The comment (of the same entity) the file belongs to, or null.
+       * @format uuid
+       */
+      comment_id?: string;
+      /**
+       * When it was attached.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * The entity the file is attached to.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type (entity_types.entity_type, e.g. project).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Original file name, 1 to 255 characters, without / \ or control characters.
+       * @format text
+       */
+      file_name?: string;
+      /**
+       * Attachment id (filled by the server when left out).
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Media type (e.g. application/pdf), lower case.
+       * @format text
+       */
+      mime_type?: string;
+      /**
+       * Tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Declared size in bytes (1 byte to 5 GiB); the stored object must match.
+       * @format bigint
+       */
+      size_bytes?: string;
+      /**
+       * When the stored object was checked.
+       * @format timestamp with time zone
+       */
+      upload_checked_at?: string;
+      /**
+       * When the uploader confirmed the upload.
+       * @format timestamp with time zone
+       */
+      upload_confirmed_at?: string;
+      /**
+       * Why the upload was rejected: upload.missing_object, upload.size_mismatch or upload.checksum_mismatch.
+       * @format text
+       */
+      upload_rejection?: string;
+      /**
+       * pending until uploaded and confirmed, verifying while checked, then stored or rejected.
+       * @format app.upload_state
+       */
+      upload_state?: string;
+      /**
+       * Who attached it (set by the server).
+       * @format uuid
+       */
+      uploaded_by?: string;
+    };
+    export type RequestBody = Attachments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace AuditSettings {
   /**
    * @description Changed with organization.update; read with audit.read or organization.update.
@@ -7619,6 +11703,2685 @@ export namespace BlockedReasons {
       Range?: string;
     };
     export type ResponseBody = BlockedReasons[];
+  }
+}
+
+export namespace Calibrations {
+  /**
+   * @description Calibration records of equipment (append-only: a correction is a new record). The latest one performed decides whether the equipment is calibrated.
+   * @tags calibrations
+   * @name CalibrationsCreate
+   * @summary Calibrations
+   * @request POST:/calibrations
+   */
+  export namespace CalibrationsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Calibrations;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Calibration records of equipment (append-only: a correction is a new record). The latest one performed decides whether the equipment is calibrated.
+   * @tags calibrations
+   * @name CalibrationsDelete
+   * @summary Calibrations
+   * @request DELETE:/calibrations
+   */
+  export namespace CalibrationsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * As found
+       * Readings before adjustment, as an object (e.g. {"points": [{"nominal": 100, "reading": 100.02, "unit": "g"}]}).
+       * @format jsonb
+       */
+      as_found?: string;
+      /**
+       * As left
+       * Readings after adjustment, as an object.
+       * @format jsonb
+       */
+      as_left?: string;
+      /**
+       * Certificate document
+       * The controlled document holding the certificate (documents.id).
+       * @format uuid
+       */
+      certificate_document_id?: string;
+      /**
+       * Certificate file
+       * Object-store key of the certificate inside the tenant's storage.
+       * @format text
+       */
+      certificate_key?: string;
+      /**
+       * Certificate number
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Equipment
+       * The equipment calibrated (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Calibration id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Performed at
+       * When it was calibrated (not in the future).
+       * @format timestamp with time zone
+       */
+      performed_at?: string;
+      /**
+       * External lab
+       * The supplier (partners.id) that calibrated.
+       * @format uuid
+       */
+      performed_by_partner_id?: string;
+      /**
+       * Performed by
+       * The member who calibrated.
+       * @format uuid
+       */
+      performed_by_user_id?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Result
+       * pass, adjusted or fail.
+       * @format app.calibration_result
+       */
+      result?: string;
+      /**
+       * Valid from
+       * Defaults to performed_at.
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid to
+       * End of validity (exclusive); defaults to valid_from plus the class interval; empty for a failed calibration.
+       * @format timestamp with time zone
+       */
+      valid_to?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Calibration records of equipment (append-only: a correction is a new record). The latest one performed decides whether the equipment is calibrated.
+   * @tags calibrations
+   * @name CalibrationsList
+   * @summary Calibrations
+   * @request GET:/calibrations
+   */
+  export namespace CalibrationsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * As found
+       * Readings before adjustment, as an object (e.g. {"points": [{"nominal": 100, "reading": 100.02, "unit": "g"}]}).
+       * @format jsonb
+       */
+      as_found?: string;
+      /**
+       * As left
+       * Readings after adjustment, as an object.
+       * @format jsonb
+       */
+      as_left?: string;
+      /**
+       * Certificate document
+       * The controlled document holding the certificate (documents.id).
+       * @format uuid
+       */
+      certificate_document_id?: string;
+      /**
+       * Certificate file
+       * Object-store key of the certificate inside the tenant's storage.
+       * @format text
+       */
+      certificate_key?: string;
+      /**
+       * Certificate number
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Equipment
+       * The equipment calibrated (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Calibration id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Performed at
+       * When it was calibrated (not in the future).
+       * @format timestamp with time zone
+       */
+      performed_at?: string;
+      /**
+       * External lab
+       * The supplier (partners.id) that calibrated.
+       * @format uuid
+       */
+      performed_by_partner_id?: string;
+      /**
+       * Performed by
+       * The member who calibrated.
+       * @format uuid
+       */
+      performed_by_user_id?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Result
+       * pass, adjusted or fail.
+       * @format app.calibration_result
+       */
+      result?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Valid from
+       * Defaults to performed_at.
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid to
+       * End of validity (exclusive); defaults to valid_from plus the class interval; empty for a failed calibration.
+       * @format timestamp with time zone
+       */
+      valid_to?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Calibrations[];
+  }
+
+  /**
+   * @description Calibration records of equipment (append-only: a correction is a new record). The latest one performed decides whether the equipment is calibrated.
+   * @tags calibrations
+   * @name CalibrationsPartialUpdate
+   * @summary Calibrations
+   * @request PATCH:/calibrations
+   */
+  export namespace CalibrationsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * As found
+       * Readings before adjustment, as an object (e.g. {"points": [{"nominal": 100, "reading": 100.02, "unit": "g"}]}).
+       * @format jsonb
+       */
+      as_found?: string;
+      /**
+       * As left
+       * Readings after adjustment, as an object.
+       * @format jsonb
+       */
+      as_left?: string;
+      /**
+       * Certificate document
+       * The controlled document holding the certificate (documents.id).
+       * @format uuid
+       */
+      certificate_document_id?: string;
+      /**
+       * Certificate file
+       * Object-store key of the certificate inside the tenant's storage.
+       * @format text
+       */
+      certificate_key?: string;
+      /**
+       * Certificate number
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Equipment
+       * The equipment calibrated (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Calibration id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Performed at
+       * When it was calibrated (not in the future).
+       * @format timestamp with time zone
+       */
+      performed_at?: string;
+      /**
+       * External lab
+       * The supplier (partners.id) that calibrated.
+       * @format uuid
+       */
+      performed_by_partner_id?: string;
+      /**
+       * Performed by
+       * The member who calibrated.
+       * @format uuid
+       */
+      performed_by_user_id?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Result
+       * pass, adjusted or fail.
+       * @format app.calibration_result
+       */
+      result?: string;
+      /**
+       * Valid from
+       * Defaults to performed_at.
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid to
+       * End of validity (exclusive); defaults to valid_from plus the class interval; empty for a failed calibration.
+       * @format timestamp with time zone
+       */
+      valid_to?: string;
+    };
+    export type RequestBody = Calibrations;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace CapaActions {
+  /**
+   * @description Containment, corrective and preventive actions with an owner and a due date. Added and changed by CAPA managers; the owner records theirs done with app.complete_capa_action.
+   * @tags capa_actions
+   * @name CapaActionsCreate
+   * @summary CAPA actions
+   * @request POST:/capa_actions
+   */
+  export namespace CapaActionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = CapaActions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Containment, corrective and preventive actions with an owner and a due date. Added and changed by CAPA managers; the owner records theirs done with app.complete_capa_action.
+   * @tags capa_actions
+   * @name CapaActionsDelete
+   * @summary CAPA actions
+   * @request DELETE:/capa_actions
+   */
+  export namespace CapaActionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The CAPA.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * When it was recorded done.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Who recorded it done.
+       * @format uuid
+       */
+      completed_by?: string;
+      /**
+       * What was done (evidence).
+       * @format text
+       */
+      completion_note?: string;
+      /**
+       * When it was added.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * What is to be done.
+       * @format text
+       */
+      description?: string;
+      /**
+       * containment (D3), corrective (D5/D6) or preventive (D7).
+       * @format app.capa_action_discipline
+       */
+      discipline?: string;
+      /**
+       * When it is due.
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Action id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Who does it (an active member; told when assigned, reminded when overdue).
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * When the owner was reminded it is overdue (once).
+       * @format timestamp with time zone
+       */
+      reminded_at?: string;
+      /**
+       * open, done or cancelled.
+       * @format app.capa_action_status
+       */
+      status?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Containment, corrective and preventive actions with an owner and a due date. Added and changed by CAPA managers; the owner records theirs done with app.complete_capa_action.
+   * @tags capa_actions
+   * @name CapaActionsList
+   * @summary CAPA actions
+   * @request GET:/capa_actions
+   */
+  export namespace CapaActionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The CAPA.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * When it was recorded done.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Who recorded it done.
+       * @format uuid
+       */
+      completed_by?: string;
+      /**
+       * What was done (evidence).
+       * @format text
+       */
+      completion_note?: string;
+      /**
+       * When it was added.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * What is to be done.
+       * @format text
+       */
+      description?: string;
+      /**
+       * containment (D3), corrective (D5/D6) or preventive (D7).
+       * @format app.capa_action_discipline
+       */
+      discipline?: string;
+      /**
+       * When it is due.
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Action id.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Who does it (an active member; told when assigned, reminded when overdue).
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * When the owner was reminded it is overdue (once).
+       * @format timestamp with time zone
+       */
+      reminded_at?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * open, done or cancelled.
+       * @format app.capa_action_status
+       */
+      status?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = CapaActions[];
+  }
+
+  /**
+   * @description Containment, corrective and preventive actions with an owner and a due date. Added and changed by CAPA managers; the owner records theirs done with app.complete_capa_action.
+   * @tags capa_actions
+   * @name CapaActionsPartialUpdate
+   * @summary CAPA actions
+   * @request PATCH:/capa_actions
+   */
+  export namespace CapaActionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The CAPA.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * When it was recorded done.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Who recorded it done.
+       * @format uuid
+       */
+      completed_by?: string;
+      /**
+       * What was done (evidence).
+       * @format text
+       */
+      completion_note?: string;
+      /**
+       * When it was added.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * What is to be done.
+       * @format text
+       */
+      description?: string;
+      /**
+       * containment (D3), corrective (D5/D6) or preventive (D7).
+       * @format app.capa_action_discipline
+       */
+      discipline?: string;
+      /**
+       * When it is due.
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * Action id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Who does it (an active member; told when assigned, reminded when overdue).
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * When the owner was reminded it is overdue (once).
+       * @format timestamp with time zone
+       */
+      reminded_at?: string;
+      /**
+       * open, done or cancelled.
+       * @format app.capa_action_status
+       */
+      status?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = CapaActions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace CapaLinks {
+  /**
+   * @description What a CAPA is about: the record that opened it (relation source) and related ones, of any entity type (GET /entity_types).
+   * @tags capa_links
+   * @name CapaLinksCreate
+   * @summary CAPA links
+   * @request POST:/capa_links
+   */
+  export namespace CapaLinksCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = CapaLinks;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a CAPA is about: the record that opened it (relation source) and related ones, of any entity type (GET /entity_types).
+   * @tags capa_links
+   * @name CapaLinksDelete
+   * @summary CAPA links
+   * @request DELETE:/capa_links
+   */
+  export namespace CapaLinksDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The CAPA.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * When it was linked.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * The linked record.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * The linked record's entity type (project, document, ...).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Link id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Who linked it (set by the server).
+       * @format uuid
+       */
+      linked_by?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * source (it opened the CAPA) or related.
+       * @format text
+       */
+      relation?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a CAPA is about: the record that opened it (relation source) and related ones, of any entity type (GET /entity_types).
+   * @tags capa_links
+   * @name CapaLinksList
+   * @summary CAPA links
+   * @request GET:/capa_links
+   */
+  export namespace CapaLinksList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The CAPA.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * When it was linked.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * The linked record.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * The linked record's entity type (project, document, ...).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Link id.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Who linked it (set by the server).
+       * @format uuid
+       */
+      linked_by?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * source (it opened the CAPA) or related.
+       * @format text
+       */
+      relation?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = CapaLinks[];
+  }
+
+  /**
+   * @description What a CAPA is about: the record that opened it (relation source) and related ones, of any entity type (GET /entity_types).
+   * @tags capa_links
+   * @name CapaLinksPartialUpdate
+   * @summary CAPA links
+   * @request PATCH:/capa_links
+   */
+  export namespace CapaLinksPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The CAPA.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * When it was linked.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * The linked record.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * The linked record's entity type (project, document, ...).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Link id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Who linked it (set by the server).
+       * @format uuid
+       */
+      linked_by?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * source (it opened the CAPA) or related.
+       * @format text
+       */
+      relation?: string;
+    };
+    export type RequestBody = CapaLinks;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Capas {
+  /**
+   * @description Corrective and preventive actions: one register that NCRs, complaints, supplier issues, lab investigations and audits open and link to (app.capa_links). POST creates one (capa.manage); its step moves only through app.advance_capa, which checks the discipline that ends is complete.
+   * @tags capas
+   * @name CapasCreate
+   * @summary CAPAs (8D)
+   * @request POST:/capas
+   */
+  export namespace CapasCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Capas;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Corrective and preventive actions: one register that NCRs, complaints, supplier issues, lab investigations and audits open and link to (app.capa_links). POST creates one (capa.manage); its step moves only through app.advance_capa, which checks the discipline that ends is complete.
+   * @tags capas
+   * @name CapasDelete
+   * @summary CAPAs (8D)
+   * @request DELETE:/capas
+   */
+  export namespace CapasDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Why it was cancelled.
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Human id (CAPA-000123), from the tenant's counter unless sent.
+       * @format text
+       */
+      capa_number?: string;
+      /**
+       * When it was closed.
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * D8: closure and recognition of the team.
+       * @format text
+       */
+      closure_summary?: string;
+      /**
+       * D3: what was done to protect the customer meanwhile.
+       * @format text
+       */
+      containment_summary?: string;
+      /**
+       * D5: the corrective actions chosen and why they remove the cause.
+       * @format text
+       */
+      corrective_action_plan?: string;
+      /**
+       * When it was opened.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * When the CAPA should be closed.
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * When the effectiveness result was recorded (set by the server).
+       * @format timestamp with time zone
+       */
+      effectiveness_checked_at?: string;
+      /**
+       * Who recorded the effectiveness result (set by the server).
+       * @format uuid
+       */
+      effectiveness_checked_by?: string;
+      /**
+       * How effectiveness will be judged.
+       * @format text
+       */
+      effectiveness_criteria?: string;
+      /**
+       * When effectiveness is to be checked.
+       * @format date
+       */
+      effectiveness_due?: string;
+      /**
+       * The evidence of the effectiveness check.
+       * @format text
+       */
+      effectiveness_note?: string;
+      /**
+       * effective or not_effective (a not effective CAPA goes back to root_cause).
+       * @format text
+       */
+      effectiveness_result?: string;
+      /**
+       * CAPA id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * corrective or preventive (a preventive CAPA has no containment step).
+       * @format app.capa_kind
+       */
+      kind?: string;
+      /**
+       * Who opened it (set by the server).
+       * @format uuid
+       */
+      opened_by?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * D1: the champion who drives it (an active member).
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * D7: what prevents recurrence elsewhere (systems, procedures, similar products).
+       * @format text
+       */
+      prevention_summary?: string;
+      /**
+       * D2: the problem (what, where, when, how many).
+       * @format text
+       */
+      problem_statement?: string;
+      /**
+       * D4: the root cause found.
+       * @format text
+       */
+      root_cause?: string;
+      /**
+       * D4: how it was found: five_whys, fishbone, fault_tree, is_is_not, other.
+       * @format text
+       */
+      root_cause_method?: string;
+      /**
+       * The site it belongs to, if one: people scoped to other sites do not see it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Where it came from: internal, nonconformance, customer_complaint, supplier_issue, lab_investigation, audit_finding, other.
+       * @format app.capa_source
+       */
+      source?: string;
+      /**
+       * The step being worked on; changed only by app.advance_capa.
+       * @format app.capa_status
+       */
+      status?: string;
+      /**
+       * When the step last changed.
+       * @format timestamp with time zone
+       */
+      status_changed_at?: string;
+      /**
+       * D1: the team (active members).
+       * @format uuid[]
+       */
+      team_member_ids?: string;
+      /**
+       * Short title.
+       * @format text
+       */
+      title?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Corrective and preventive actions: one register that NCRs, complaints, supplier issues, lab investigations and audits open and link to (app.capa_links). POST creates one (capa.manage); its step moves only through app.advance_capa, which checks the discipline that ends is complete.
+   * @tags capas
+   * @name CapasList
+   * @summary CAPAs (8D)
+   * @request GET:/capas
+   */
+  export namespace CapasList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Why it was cancelled.
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Human id (CAPA-000123), from the tenant's counter unless sent.
+       * @format text
+       */
+      capa_number?: string;
+      /**
+       * When it was closed.
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * D8: closure and recognition of the team.
+       * @format text
+       */
+      closure_summary?: string;
+      /**
+       * D3: what was done to protect the customer meanwhile.
+       * @format text
+       */
+      containment_summary?: string;
+      /**
+       * D5: the corrective actions chosen and why they remove the cause.
+       * @format text
+       */
+      corrective_action_plan?: string;
+      /**
+       * When it was opened.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * When the CAPA should be closed.
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * When the effectiveness result was recorded (set by the server).
+       * @format timestamp with time zone
+       */
+      effectiveness_checked_at?: string;
+      /**
+       * Who recorded the effectiveness result (set by the server).
+       * @format uuid
+       */
+      effectiveness_checked_by?: string;
+      /**
+       * How effectiveness will be judged.
+       * @format text
+       */
+      effectiveness_criteria?: string;
+      /**
+       * When effectiveness is to be checked.
+       * @format date
+       */
+      effectiveness_due?: string;
+      /**
+       * The evidence of the effectiveness check.
+       * @format text
+       */
+      effectiveness_note?: string;
+      /**
+       * effective or not_effective (a not effective CAPA goes back to root_cause).
+       * @format text
+       */
+      effectiveness_result?: string;
+      /**
+       * CAPA id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * corrective or preventive (a preventive CAPA has no containment step).
+       * @format app.capa_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Who opened it (set by the server).
+       * @format uuid
+       */
+      opened_by?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * D1: the champion who drives it (an active member).
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * D7: what prevents recurrence elsewhere (systems, procedures, similar products).
+       * @format text
+       */
+      prevention_summary?: string;
+      /**
+       * D2: the problem (what, where, when, how many).
+       * @format text
+       */
+      problem_statement?: string;
+      /**
+       * D4: the root cause found.
+       * @format text
+       */
+      root_cause?: string;
+      /**
+       * D4: how it was found: five_whys, fishbone, fault_tree, is_is_not, other.
+       * @format text
+       */
+      root_cause_method?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * The site it belongs to, if one: people scoped to other sites do not see it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Where it came from: internal, nonconformance, customer_complaint, supplier_issue, lab_investigation, audit_finding, other.
+       * @format app.capa_source
+       */
+      source?: string;
+      /**
+       * The step being worked on; changed only by app.advance_capa.
+       * @format app.capa_status
+       */
+      status?: string;
+      /**
+       * When the step last changed.
+       * @format timestamp with time zone
+       */
+      status_changed_at?: string;
+      /**
+       * D1: the team (active members).
+       * @format uuid[]
+       */
+      team_member_ids?: string;
+      /**
+       * Short title.
+       * @format text
+       */
+      title?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Capas[];
+  }
+
+  /**
+   * @description Corrective and preventive actions: one register that NCRs, complaints, supplier issues, lab investigations and audits open and link to (app.capa_links). POST creates one (capa.manage); its step moves only through app.advance_capa, which checks the discipline that ends is complete.
+   * @tags capas
+   * @name CapasPartialUpdate
+   * @summary CAPAs (8D)
+   * @request PATCH:/capas
+   */
+  export namespace CapasPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Why it was cancelled.
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Human id (CAPA-000123), from the tenant's counter unless sent.
+       * @format text
+       */
+      capa_number?: string;
+      /**
+       * When it was closed.
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * D8: closure and recognition of the team.
+       * @format text
+       */
+      closure_summary?: string;
+      /**
+       * D3: what was done to protect the customer meanwhile.
+       * @format text
+       */
+      containment_summary?: string;
+      /**
+       * D5: the corrective actions chosen and why they remove the cause.
+       * @format text
+       */
+      corrective_action_plan?: string;
+      /**
+       * When it was opened.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * When the CAPA should be closed.
+       * @format date
+       */
+      due_date?: string;
+      /**
+       * When the effectiveness result was recorded (set by the server).
+       * @format timestamp with time zone
+       */
+      effectiveness_checked_at?: string;
+      /**
+       * Who recorded the effectiveness result (set by the server).
+       * @format uuid
+       */
+      effectiveness_checked_by?: string;
+      /**
+       * How effectiveness will be judged.
+       * @format text
+       */
+      effectiveness_criteria?: string;
+      /**
+       * When effectiveness is to be checked.
+       * @format date
+       */
+      effectiveness_due?: string;
+      /**
+       * The evidence of the effectiveness check.
+       * @format text
+       */
+      effectiveness_note?: string;
+      /**
+       * effective or not_effective (a not effective CAPA goes back to root_cause).
+       * @format text
+       */
+      effectiveness_result?: string;
+      /**
+       * CAPA id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * corrective or preventive (a preventive CAPA has no containment step).
+       * @format app.capa_kind
+       */
+      kind?: string;
+      /**
+       * Who opened it (set by the server).
+       * @format uuid
+       */
+      opened_by?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * D1: the champion who drives it (an active member).
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * D7: what prevents recurrence elsewhere (systems, procedures, similar products).
+       * @format text
+       */
+      prevention_summary?: string;
+      /**
+       * D2: the problem (what, where, when, how many).
+       * @format text
+       */
+      problem_statement?: string;
+      /**
+       * D4: the root cause found.
+       * @format text
+       */
+      root_cause?: string;
+      /**
+       * D4: how it was found: five_whys, fishbone, fault_tree, is_is_not, other.
+       * @format text
+       */
+      root_cause_method?: string;
+      /**
+       * The site it belongs to, if one: people scoped to other sites do not see it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Where it came from: internal, nonconformance, customer_complaint, supplier_issue, lab_investigation, audit_finding, other.
+       * @format app.capa_source
+       */
+      source?: string;
+      /**
+       * The step being worked on; changed only by app.advance_capa.
+       * @format app.capa_status
+       */
+      status?: string;
+      /**
+       * When the step last changed.
+       * @format timestamp with time zone
+       */
+      status_changed_at?: string;
+      /**
+       * D1: the team (active members).
+       * @format uuid[]
+       */
+      team_member_ids?: string;
+      /**
+       * Short title.
+       * @format text
+       */
+      title?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Capas;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ChecklistItems {
+  /**
+   * @description The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
+   * @tags checklist_items
+   * @name ChecklistItemsCreate
+   * @summary Checklist items
+   * @request POST:/checklist_items
+   */
+  export namespace ChecklistItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ChecklistItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
+   * @tags checklist_items
+   * @name ChecklistItemsDelete
+   * @summary Checklist items
+   * @request DELETE:/checklist_items
+   */
+  export namespace ChecklistItemsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Checked at
+       * When; empty while unchecked.
+       * @format timestamp with time zone
+       */
+      checked_at?: string;
+      /**
+       * Checked by
+       * Who checked it; empty while unchecked.
+       * @format uuid
+       */
+      checked_by?: string;
+      /**
+       * Checklist.
+       * @format uuid
+       */
+      checklist_id?: string;
+      /**
+       * Item id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Label
+       * Copied from the template when the checklist started.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations
+       * Copied from the template; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Note
+       * What the checker noted.
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * 1 is the first item.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Required
+       * Must be checked for the checklist to be complete.
+       * @format boolean
+       */
+      required?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
+   * @tags checklist_items
+   * @name ChecklistItemsList
+   * @summary Checklist items
+   * @request GET:/checklist_items
+   */
+  export namespace ChecklistItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Checked at
+       * When; empty while unchecked.
+       * @format timestamp with time zone
+       */
+      checked_at?: string;
+      /**
+       * Checked by
+       * Who checked it; empty while unchecked.
+       * @format uuid
+       */
+      checked_by?: string;
+      /**
+       * Checklist.
+       * @format uuid
+       */
+      checklist_id?: string;
+      /**
+       * Item id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Label
+       * Copied from the template when the checklist started.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations
+       * Copied from the template; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Note
+       * What the checker noted.
+       * @format text
+       */
+      note?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * 1 is the first item.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Required
+       * Must be checked for the checklist to be complete.
+       * @format boolean
+       */
+      required?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ChecklistItems[];
+  }
+
+  /**
+   * @description The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
+   * @tags checklist_items
+   * @name ChecklistItemsPartialUpdate
+   * @summary Checklist items
+   * @request PATCH:/checklist_items
+   */
+  export namespace ChecklistItemsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Checked at
+       * When; empty while unchecked.
+       * @format timestamp with time zone
+       */
+      checked_at?: string;
+      /**
+       * Checked by
+       * Who checked it; empty while unchecked.
+       * @format uuid
+       */
+      checked_by?: string;
+      /**
+       * Checklist.
+       * @format uuid
+       */
+      checklist_id?: string;
+      /**
+       * Item id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Label
+       * Copied from the template when the checklist started.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations
+       * Copied from the template; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Note
+       * What the checker noted.
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * 1 is the first item.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Required
+       * Must be checked for the checklist to be complete.
+       * @format boolean
+       */
+      required?: string;
+    };
+    export type RequestBody = ChecklistItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ChecklistTemplateItems {
+  /**
+   * @description The items of a template, in order.
+   * @tags checklist_template_items
+   * @name ChecklistTemplateItemsCreate
+   * @summary Checklist template items
+   * @request POST:/checklist_template_items
+   */
+  export namespace ChecklistTemplateItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ChecklistTemplateItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The items of a template, in order.
+   * @tags checklist_template_items
+   * @name ChecklistTemplateItemsDelete
+   * @summary Checklist template items
+   * @request DELETE:/checklist_template_items
+   */
+  export namespace ChecklistTemplateItemsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Item id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Label
+       * Default text; labels holds its translations.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations
+       * The label per locale; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * 1 is the first item.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Required
+       * A checklist is complete when every required item is checked.
+       * @format boolean
+       */
+      required?: string;
+      /**
+       * Template
+       * The checklist template.
+       * @format uuid
+       */
+      template_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The items of a template, in order.
+   * @tags checklist_template_items
+   * @name ChecklistTemplateItemsList
+   * @summary Checklist template items
+   * @request GET:/checklist_template_items
+   */
+  export namespace ChecklistTemplateItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Item id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Label
+       * Default text; labels holds its translations.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations
+       * The label per locale; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * 1 is the first item.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Required
+       * A checklist is complete when every required item is checked.
+       * @format boolean
+       */
+      required?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Template
+       * The checklist template.
+       * @format uuid
+       */
+      template_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ChecklistTemplateItems[];
+  }
+
+  /**
+   * @description The items of a template, in order.
+   * @tags checklist_template_items
+   * @name ChecklistTemplateItemsPartialUpdate
+   * @summary Checklist template items
+   * @request PATCH:/checklist_template_items
+   */
+  export namespace ChecklistTemplateItemsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Item id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Label
+       * Default text; labels holds its translations.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations
+       * The label per locale; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * 1 is the first item.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Required
+       * A checklist is complete when every required item is checked.
+       * @format boolean
+       */
+      required?: string;
+      /**
+       * Template
+       * The checklist template.
+       * @format uuid
+       */
+      template_id?: string;
+    };
+    export type RequestBody = ChecklistTemplateItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ChecklistTemplates {
+  /**
+   * @description Per tenant: a named list of items for an entity type (app.define_checklist_template); app.start_checklist copies it onto an entity.
+   * @tags checklist_templates
+   * @name ChecklistTemplatesCreate
+   * @summary Checklist templates
+   * @request POST:/checklist_templates
+   */
+  export namespace ChecklistTemplatesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ChecklistTemplates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Per tenant: a named list of items for an entity type (app.define_checklist_template); app.start_checklist copies it onto an entity.
+   * @tags checklist_templates
+   * @name ChecklistTemplatesDelete
+   * @summary Checklist templates
+   * @request DELETE:/checklist_templates
+   */
+  export namespace ChecklistTemplatesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Entity type
+       * The registered entity type its checklists hang off (GET /entity_types).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Template id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Inactive templates start no new checklists; existing ones stay.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Key
+       * Unique in the tenant; state-machine guards name it ({"kind": "checklist", "template": "<key>"}).
+       * @format text
+       */
+      key?: string;
+      /**
+       * Translations
+       * The name per locale, {"de": "..."}; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default text; labels holds its translations.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Updated at.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Per tenant: a named list of items for an entity type (app.define_checklist_template); app.start_checklist copies it onto an entity.
+   * @tags checklist_templates
+   * @name ChecklistTemplatesList
+   * @summary Checklist templates
+   * @request GET:/checklist_templates
+   */
+  export namespace ChecklistTemplatesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Entity type
+       * The registered entity type its checklists hang off (GET /entity_types).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Template id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Inactive templates start no new checklists; existing ones stay.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Key
+       * Unique in the tenant; state-machine guards name it ({"kind": "checklist", "template": "<key>"}).
+       * @format text
+       */
+      key?: string;
+      /**
+       * Translations
+       * The name per locale, {"de": "..."}; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Default text; labels holds its translations.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ChecklistTemplates[];
+  }
+
+  /**
+   * @description Per tenant: a named list of items for an entity type (app.define_checklist_template); app.start_checklist copies it onto an entity.
+   * @tags checklist_templates
+   * @name ChecklistTemplatesPartialUpdate
+   * @summary Checklist templates
+   * @request PATCH:/checklist_templates
+   */
+  export namespace ChecklistTemplatesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Entity type
+       * The registered entity type its checklists hang off (GET /entity_types).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Template id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Inactive templates start no new checklists; existing ones stay.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Key
+       * Unique in the tenant; state-machine guards name it ({"kind": "checklist", "template": "<key>"}).
+       * @format text
+       */
+      key?: string;
+      /**
+       * Translations
+       * The name per locale, {"de": "..."}; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default text; labels holds its translations.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Updated at.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ChecklistTemplates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Checklists {
+  /**
+   * @description A template's items copied onto one entity (app.start_checklist); one per template and entity. Visible to whoever may read the entity.
+   * @tags checklists
+   * @name ChecklistsCreate
+   * @summary Checklists
+   * @request POST:/checklists
+   */
+  export namespace ChecklistsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Checklists;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A template's items copied onto one entity (app.start_checklist); one per template and entity. Visible to whoever may read the entity.
+   * @tags checklists
+   * @name ChecklistsDelete
+   * @summary Checklists
+   * @request DELETE:/checklists
+   */
+  export namespace ChecklistsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entity
+       * The entity it is on.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * What kind of entity it is on.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Checklist id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Started at.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Started by
+       * Who started it.
+       * @format uuid
+       */
+      started_by?: string;
+      /**
+       * Template
+       * The template it was copied from.
+       * @format uuid
+       */
+      template_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A template's items copied onto one entity (app.start_checklist); one per template and entity. Visible to whoever may read the entity.
+   * @tags checklists
+   * @name ChecklistsList
+   * @summary Checklists
+   * @request GET:/checklists
+   */
+  export namespace ChecklistsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entity
+       * The entity it is on.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * What kind of entity it is on.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Checklist id.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Started at.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Started by
+       * Who started it.
+       * @format uuid
+       */
+      started_by?: string;
+      /**
+       * Template
+       * The template it was copied from.
+       * @format uuid
+       */
+      template_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Checklists[];
+  }
+
+  /**
+   * @description A template's items copied onto one entity (app.start_checklist); one per template and entity. Visible to whoever may read the entity.
+   * @tags checklists
+   * @name ChecklistsPartialUpdate
+   * @summary Checklists
+   * @request PATCH:/checklists
+   */
+  export namespace ChecklistsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entity
+       * The entity it is on.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * What kind of entity it is on.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Checklist id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Started at.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Started by
+       * Who started it.
+       * @format uuid
+       */
+      started_by?: string;
+      /**
+       * Template
+       * The template it was copied from.
+       * @format uuid
+       */
+      template_id?: string;
+    };
+    export type RequestBody = Checklists;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Comments {
+  /**
+   * @description Threaded comments on any entity (GET /entity_types): read by whoever may read the entity, written by holders of comment.write who may read it. Authors edit and delete their own; holders of comment.moderate delete anybody's. Mentioned members are notified. A new comment publishes comment.created.
+   * @tags comments
+   * @name CommentsCreate
+   * @summary Comments
+   * @request POST:/comments
+   */
+  export namespace CommentsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Comments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Threaded comments on any entity (GET /entity_types): read by whoever may read the entity, written by holders of comment.write who may read it. Authors edit and delete their own; holders of comment.moderate delete anybody's. Mentioned members are notified. A new comment publishes comment.created.
+   * @tags comments
+   * @name CommentsDelete
+   * @summary Comments
+   * @request DELETE:/comments
+   */
+  export namespace CommentsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Who wrote it (set by the server).
+       * @format uuid
+       */
+      author_id?: string;
+      /**
+       * Plain text, 1 to 10000 characters (not only spaces).
+       * @format text
+       */
+      body?: string;
+      /**
+       * When it was written.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * When its body or mentions last changed, null if never.
+       * @format timestamp with time zone
+       */
+      edited_at?: string;
+      /**
+       * The entity commented on.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type (entity_types.entity_type, e.g. project).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Comment id (filled by the server when left out).
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Users mentioned (at most 20): active staff of the tenant who may read the entity; each is notified once, when first mentioned.
+       * @format uuid[]
+       */
+      mention_ids?: string;
+      /**
+       * Tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * The comment this one answers (same entity), or null at the top of the thread. When the parent is deleted it becomes null.
+       * @format uuid
+       */
+      parent_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Threaded comments on any entity (GET /entity_types): read by whoever may read the entity, written by holders of comment.write who may read it. Authors edit and delete their own; holders of comment.moderate delete anybody's. Mentioned members are notified. A new comment publishes comment.created.
+   * @tags comments
+   * @name CommentsList
+   * @summary Comments
+   * @request GET:/comments
+   */
+  export namespace CommentsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Who wrote it (set by the server).
+       * @format uuid
+       */
+      author_id?: string;
+      /**
+       * Plain text, 1 to 10000 characters (not only spaces).
+       * @format text
+       */
+      body?: string;
+      /**
+       * When it was written.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * When its body or mentions last changed, null if never.
+       * @format timestamp with time zone
+       */
+      edited_at?: string;
+      /**
+       * The entity commented on.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type (entity_types.entity_type, e.g. project).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Comment id (filled by the server when left out).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Users mentioned (at most 20): active staff of the tenant who may read the entity; each is notified once, when first mentioned.
+       * @format uuid[]
+       */
+      mention_ids?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * The comment this one answers (same entity), or null at the top of the thread. When the parent is deleted it becomes null.
+       * @format uuid
+       */
+      parent_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Comments[];
+  }
+
+  /**
+   * @description Threaded comments on any entity (GET /entity_types): read by whoever may read the entity, written by holders of comment.write who may read it. Authors edit and delete their own; holders of comment.moderate delete anybody's. Mentioned members are notified. A new comment publishes comment.created.
+   * @tags comments
+   * @name CommentsPartialUpdate
+   * @summary Comments
+   * @request PATCH:/comments
+   */
+  export namespace CommentsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Who wrote it (set by the server).
+       * @format uuid
+       */
+      author_id?: string;
+      /**
+       * Plain text, 1 to 10000 characters (not only spaces).
+       * @format text
+       */
+      body?: string;
+      /**
+       * When it was written.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * When its body or mentions last changed, null if never.
+       * @format timestamp with time zone
+       */
+      edited_at?: string;
+      /**
+       * The entity commented on.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type (entity_types.entity_type, e.g. project).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Comment id (filled by the server when left out).
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Users mentioned (at most 20): active staff of the tenant who may read the entity; each is notified once, when first mentioned.
+       * @format uuid[]
+       */
+      mention_ids?: string;
+      /**
+       * Tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * The comment this one answers (same entity), or null at the top of the thread. When the parent is deleted it becomes null.
+       * @format uuid
+       */
+      parent_id?: string;
+    };
+    export type RequestBody = Comments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -7879,6 +14642,529 @@ export namespace Contacts {
       updated_at?: string;
     };
     export type RequestBody = Contacts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace CurrentQualifications {
+  /**
+   * @description The qualifications and skills people hold now (valid and not revoked): one's own, everybody's with competence.read.
+   * @tags current_qualifications
+   * @name CurrentQualificationsList
+   * @summary Current qualifications
+   * @request GET:/current_qualifications
+   */
+  export namespace CurrentQualificationsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * @format text
+       */
+      code?: string;
+      /**
+       * Evidence
+       * @format text
+       */
+      evidence?: string;
+      /**
+       * Kind
+       * @format app.qualification_kind
+       */
+      kind?: string;
+      /**
+       * Level
+       * @format smallint
+       */
+      level?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * In the caller's language.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Grant
+       * person_qualifications.id.
+       * @format uuid
+       */
+      person_qualification_id?: string;
+      /**
+       * Qualification
+       * @format uuid
+       */
+      qualification_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Valid from
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid to
+       * @format timestamp with time zone
+       */
+      valid_to?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = CurrentQualifications[];
+  }
+}
+
+export namespace CustomFieldDefinitions {
+  /**
+   * @description The fields a tenant adds to an entity type (GET /entity_types), with their rules; values live on the entity in custom_fields (keyed by code) and are checked on every write that touches them. Changed with custom_field.manage; POST /rpc/custom_field_violations lists stored values that break the current rules.
+   * @tags custom_field_definitions
+   * @name CustomFieldDefinitionsCreate
+   * @summary Custom field definitions
+   * @request POST:/custom_field_definitions
+   */
+  export namespace CustomFieldDefinitionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = CustomFieldDefinitions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The fields a tenant adds to an entity type (GET /entity_types), with their rules; values live on the entity in custom_fields (keyed by code) and are checked on every write that touches them. Changed with custom_field.manage; POST /rpc/custom_field_violations lists stored values that break the current rules.
+   * @tags custom_field_definitions
+   * @name CustomFieldDefinitionsDelete
+   * @summary Custom field definitions
+   * @request DELETE:/custom_field_definitions
+   */
+  export namespace CustomFieldDefinitionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The only values allowed (text), or the only codes of the type list allowed (selects).
+       * @format text[]
+       */
+      allowed_values?: string;
+      /**
+       * Key of the value in the entity's custom_fields (lower case, digits, underscores); it cannot change.
+       * @format text
+       */
+      code?: string;
+      /**
+       * When the field was defined.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * The entity type the field belongs to (e.g. project); it cannot change.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * What the field holds; it cannot change (stored values keep their type).
+       * @format app.custom_field_type
+       */
+      field_type?: string;
+      /**
+       * Help shown beside the field.
+       * @format text
+       */
+      help_text?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Checked and offered; false stops checking the field and refuses new values of it, stored ones stay.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * A value must be present on a new entity, and cannot be removed.
+       * @format boolean
+       */
+      is_required?: string;
+      /**
+       * Name people read, in the default language.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations of the label by locale; localizedLabel shows the caller's.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Most characters allowed (text, long_text, url, email).
+       * @format integer
+       */
+      max_length?: string;
+      /**
+       * Largest number allowed (integer and decimal, in the field's unit).
+       * @format numeric
+       */
+      max_value?: string;
+      /**
+       * Fewest characters allowed (text, long_text, url, email).
+       * @format integer
+       */
+      min_length?: string;
+      /**
+       * Smallest number allowed (integer and decimal, in the field's unit).
+       * @format numeric
+       */
+      min_value?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * A POSIX regular expression the whole text must match (text, long_text, url, email).
+       * @format text
+       */
+      pattern?: string;
+      /**
+       * Order on forms (lower first).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * The entity type a reference field points at.
+       * @format text
+       */
+      target_entity_type?: string;
+      /**
+       * The type list a select field offers (single_select, multi_select).
+       * @format uuid
+       */
+      type_list_id?: string;
+      /**
+       * Unit of a decimal field (GET /units): values are stored in it; a value sent as {"value": 2, "unit": "in"} is converted.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The fields a tenant adds to an entity type (GET /entity_types), with their rules; values live on the entity in custom_fields (keyed by code) and are checked on every write that touches them. Changed with custom_field.manage; POST /rpc/custom_field_violations lists stored values that break the current rules.
+   * @tags custom_field_definitions
+   * @name CustomFieldDefinitionsList
+   * @summary Custom field definitions
+   * @request GET:/custom_field_definitions
+   */
+  export namespace CustomFieldDefinitionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The only values allowed (text), or the only codes of the type list allowed (selects).
+       * @format text[]
+       */
+      allowed_values?: string;
+      /**
+       * Key of the value in the entity's custom_fields (lower case, digits, underscores); it cannot change.
+       * @format text
+       */
+      code?: string;
+      /**
+       * When the field was defined.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * The entity type the field belongs to (e.g. project); it cannot change.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * What the field holds; it cannot change (stored values keep their type).
+       * @format app.custom_field_type
+       */
+      field_type?: string;
+      /**
+       * Help shown beside the field.
+       * @format text
+       */
+      help_text?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Checked and offered; false stops checking the field and refuses new values of it, stored ones stay.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * A value must be present on a new entity, and cannot be removed.
+       * @format boolean
+       */
+      is_required?: string;
+      /**
+       * Name people read, in the default language.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations of the label by locale; localizedLabel shows the caller's.
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Most characters allowed (text, long_text, url, email).
+       * @format integer
+       */
+      max_length?: string;
+      /**
+       * Largest number allowed (integer and decimal, in the field's unit).
+       * @format numeric
+       */
+      max_value?: string;
+      /**
+       * Fewest characters allowed (text, long_text, url, email).
+       * @format integer
+       */
+      min_length?: string;
+      /**
+       * Smallest number allowed (integer and decimal, in the field's unit).
+       * @format numeric
+       */
+      min_value?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * A POSIX regular expression the whole text must match (text, long_text, url, email).
+       * @format text
+       */
+      pattern?: string;
+      /**
+       * Order on forms (lower first).
+       * @format integer
+       */
+      position?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * The entity type a reference field points at.
+       * @format text
+       */
+      target_entity_type?: string;
+      /**
+       * The type list a select field offers (single_select, multi_select).
+       * @format uuid
+       */
+      type_list_id?: string;
+      /**
+       * Unit of a decimal field (GET /units): values are stored in it; a value sent as {"value": 2, "unit": "in"} is converted.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = CustomFieldDefinitions[];
+  }
+
+  /**
+   * @description The fields a tenant adds to an entity type (GET /entity_types), with their rules; values live on the entity in custom_fields (keyed by code) and are checked on every write that touches them. Changed with custom_field.manage; POST /rpc/custom_field_violations lists stored values that break the current rules.
+   * @tags custom_field_definitions
+   * @name CustomFieldDefinitionsPartialUpdate
+   * @summary Custom field definitions
+   * @request PATCH:/custom_field_definitions
+   */
+  export namespace CustomFieldDefinitionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The only values allowed (text), or the only codes of the type list allowed (selects).
+       * @format text[]
+       */
+      allowed_values?: string;
+      /**
+       * Key of the value in the entity's custom_fields (lower case, digits, underscores); it cannot change.
+       * @format text
+       */
+      code?: string;
+      /**
+       * When the field was defined.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * The entity type the field belongs to (e.g. project); it cannot change.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * What the field holds; it cannot change (stored values keep their type).
+       * @format app.custom_field_type
+       */
+      field_type?: string;
+      /**
+       * Help shown beside the field.
+       * @format text
+       */
+      help_text?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Checked and offered; false stops checking the field and refuses new values of it, stored ones stay.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * A value must be present on a new entity, and cannot be removed.
+       * @format boolean
+       */
+      is_required?: string;
+      /**
+       * Name people read, in the default language.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations of the label by locale; localizedLabel shows the caller's.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Most characters allowed (text, long_text, url, email).
+       * @format integer
+       */
+      max_length?: string;
+      /**
+       * Largest number allowed (integer and decimal, in the field's unit).
+       * @format numeric
+       */
+      max_value?: string;
+      /**
+       * Fewest characters allowed (text, long_text, url, email).
+       * @format integer
+       */
+      min_length?: string;
+      /**
+       * Smallest number allowed (integer and decimal, in the field's unit).
+       * @format numeric
+       */
+      min_value?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * A POSIX regular expression the whole text must match (text, long_text, url, email).
+       * @format text
+       */
+      pattern?: string;
+      /**
+       * Order on forms (lower first).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * The entity type a reference field points at.
+       * @format text
+       */
+      target_entity_type?: string;
+      /**
+       * The type list a select field offers (single_select, multi_select).
+       * @format uuid
+       */
+      type_list_id?: string;
+      /**
+       * Unit of a decimal field (GET /units): values are stored in it; a value sent as {"value": 2, "unit": "in"} is converted.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = CustomFieldDefinitions;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -9112,6 +16398,27 @@ export namespace Documents {
        */
       created_at?: string;
       /**
+       * Custom field values by field code (GET /custom_field_definitions?entity_type=eq.document), checked on every write that touches them.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
+       * Moved to the trash
+       * When the document was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed documents.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * File extension used in the generated file names (pdf, xlsx, step, ...).
        * @format text
        */
@@ -9151,6 +16458,12 @@ export namespace Documents {
        * @format text
        */
       retention_tag?: string;
+      /**
+       * Search document
+       * Title (weight A) and file name (B), text configuration simple; kept by the database, read by app.search.
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Size of the current version.
        * @format bigint
@@ -9221,6 +16534,27 @@ export namespace Documents {
        */
       created_at?: string;
       /**
+       * Custom field values by field code (GET /custom_field_definitions?entity_type=eq.document), checked on every write that touches them.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
+       * Moved to the trash
+       * When the document was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed documents.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * File extension used in the generated file names (pdf, xlsx, step, ...).
        * @format text
        */
@@ -9266,6 +16600,12 @@ export namespace Documents {
        * @format text
        */
       retention_tag?: string;
+      /**
+       * Search document
+       * Title (weight A) and file name (B), text configuration simple; kept by the database, read by app.search.
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -9345,6 +16685,27 @@ export namespace Documents {
        */
       created_at?: string;
       /**
+       * Custom field values by field code (GET /custom_field_definitions?entity_type=eq.document), checked on every write that touches them.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
+       * Moved to the trash
+       * When the document was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed documents.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
+      /**
        * File extension used in the generated file names (pdf, xlsx, step, ...).
        * @format text
        */
@@ -9385,6 +16746,12 @@ export namespace Documents {
        */
       retention_tag?: string;
       /**
+       * Search document
+       * Title (weight A) and file name (B), text configuration simple; kept by the database, read by app.search.
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Size of the current version.
        * @format bigint
        */
@@ -9411,6 +16778,2489 @@ export namespace Documents {
       version?: string;
     };
     export type RequestBody = Documents;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace DowntimeEvents {
+  /**
+   * @description Equipment stops: from started_at to ended_at (open while the equipment is still stopped), planned or not, inside the production schedule or not, breakdown or not. One piece of equipment never has two overlapping stops.
+   * @tags downtime_events
+   * @name DowntimeEventsCreate
+   * @summary Downtime
+   * @request POST:/downtime_events
+   */
+  export namespace DowntimeEventsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = DowntimeEvents;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Equipment stops: from started_at to ended_at (open while the equipment is still stopped), planned or not, inside the production schedule or not, breakdown or not. One piece of equipment never has two overlapping stops.
+   * @tags downtime_events
+   * @name DowntimeEventsDelete
+   * @summary Downtime
+   * @request DELETE:/downtime_events
+   */
+  export namespace DowntimeEventsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Ended at
+       * Empty while the equipment is still stopped.
+       * @format timestamp with time zone
+       */
+      ended_at?: string;
+      /**
+       * Equipment
+       * The equipment stopped (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Stop id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * In production schedule
+       * Whether the stop fell in scheduled production time: only those count as availability loss (OEE).
+       * @format boolean
+       */
+      in_production_schedule?: string;
+      /**
+       * Breakdown
+       * A failure: counted by MTBF and MTTR; defaults to the reason's; never planned.
+       * @format boolean
+       */
+      is_breakdown?: string;
+      /**
+       * Planned
+       * A planned stop (preventive maintenance, changeover); defaults to the reason's.
+       * @format boolean
+       */
+      is_planned?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * The reason code (downtime_reasons.id).
+       * @format uuid
+       */
+      reason_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Equipment stops: from started_at to ended_at (open while the equipment is still stopped), planned or not, inside the production schedule or not, breakdown or not. One piece of equipment never has two overlapping stops.
+   * @tags downtime_events
+   * @name DowntimeEventsList
+   * @summary Downtime
+   * @request GET:/downtime_events
+   */
+  export namespace DowntimeEventsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Ended at
+       * Empty while the equipment is still stopped.
+       * @format timestamp with time zone
+       */
+      ended_at?: string;
+      /**
+       * Equipment
+       * The equipment stopped (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Stop id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * In production schedule
+       * Whether the stop fell in scheduled production time: only those count as availability loss (OEE).
+       * @format boolean
+       */
+      in_production_schedule?: string;
+      /**
+       * Breakdown
+       * A failure: counted by MTBF and MTTR; defaults to the reason's; never planned.
+       * @format boolean
+       */
+      is_breakdown?: string;
+      /**
+       * Planned
+       * A planned stop (preventive maintenance, changeover); defaults to the reason's.
+       * @format boolean
+       */
+      is_planned?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * The reason code (downtime_reasons.id).
+       * @format uuid
+       */
+      reason_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = DowntimeEvents[];
+  }
+
+  /**
+   * @description Equipment stops: from started_at to ended_at (open while the equipment is still stopped), planned or not, inside the production schedule or not, breakdown or not. One piece of equipment never has two overlapping stops.
+   * @tags downtime_events
+   * @name DowntimeEventsPartialUpdate
+   * @summary Downtime
+   * @request PATCH:/downtime_events
+   */
+  export namespace DowntimeEventsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Ended at
+       * Empty while the equipment is still stopped.
+       * @format timestamp with time zone
+       */
+      ended_at?: string;
+      /**
+       * Equipment
+       * The equipment stopped (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Stop id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * In production schedule
+       * Whether the stop fell in scheduled production time: only those count as availability loss (OEE).
+       * @format boolean
+       */
+      in_production_schedule?: string;
+      /**
+       * Breakdown
+       * A failure: counted by MTBF and MTTR; defaults to the reason's; never planned.
+       * @format boolean
+       */
+      is_breakdown?: string;
+      /**
+       * Planned
+       * A planned stop (preventive maintenance, changeover); defaults to the reason's.
+       * @format boolean
+       */
+      is_planned?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * The reason code (downtime_reasons.id).
+       * @format uuid
+       */
+      reason_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = DowntimeEvents;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace DowntimeReasons {
+  /**
+   * @description A tenant's reason codes for equipment stops (changeover, no material, breakdown, preventive maintenance, ...), as data.
+   * @tags downtime_reasons
+   * @name DowntimeReasonsCreate
+   * @summary Downtime reasons
+   * @request POST:/downtime_reasons
+   */
+  export namespace DowntimeReasonsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = DowntimeReasons;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A tenant's reason codes for equipment stops (changeover, no material, breakdown, preventive maintenance, ...), as data.
+   * @tags downtime_reasons
+   * @name DowntimeReasonsDelete
+   * @summary Downtime reasons
+   * @request DELETE:/downtime_reasons
+   */
+  export namespace DowntimeReasonsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key in the tenant (lowercase).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Reason id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new stops may name it.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Breakdown
+       * Default of a stop's is_breakdown for this reason.
+       * @format boolean
+       */
+      is_breakdown?: string;
+      /**
+       * Planned
+       * Default of a stop's is_planned for this reason.
+       * @format boolean
+       */
+      is_planned?: string;
+      /**
+       * Translations
+       * The name per locale.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * Order in pick lists.
+       * @format integer
+       */
+      position?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A tenant's reason codes for equipment stops (changeover, no material, breakdown, preventive maintenance, ...), as data.
+   * @tags downtime_reasons
+   * @name DowntimeReasonsList
+   * @summary Downtime reasons
+   * @request GET:/downtime_reasons
+   */
+  export namespace DowntimeReasonsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key in the tenant (lowercase).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Reason id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new stops may name it.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Breakdown
+       * Default of a stop's is_breakdown for this reason.
+       * @format boolean
+       */
+      is_breakdown?: string;
+      /**
+       * Planned
+       * Default of a stop's is_planned for this reason.
+       * @format boolean
+       */
+      is_planned?: string;
+      /**
+       * Translations
+       * The name per locale.
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * Order in pick lists.
+       * @format integer
+       */
+      position?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = DowntimeReasons[];
+  }
+
+  /**
+   * @description A tenant's reason codes for equipment stops (changeover, no material, breakdown, preventive maintenance, ...), as data.
+   * @tags downtime_reasons
+   * @name DowntimeReasonsPartialUpdate
+   * @summary Downtime reasons
+   * @request PATCH:/downtime_reasons
+   */
+  export namespace DowntimeReasonsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key in the tenant (lowercase).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Reason id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new stops may name it.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Breakdown
+       * Default of a stop's is_breakdown for this reason.
+       * @format boolean
+       */
+      is_breakdown?: string;
+      /**
+       * Planned
+       * Default of a stop's is_planned for this reason.
+       * @format boolean
+       */
+      is_planned?: string;
+      /**
+       * Translations
+       * The name per locale.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * Order in pick lists.
+       * @format integer
+       */
+      position?: string;
+    };
+    export type RequestBody = DowntimeReasons;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace EntityStateHistory {
+  /**
+   * @description Every start, transition and migration of an entity on a state machine: who, when, from, to, why, and the electronic signature where the transition needs one. Append-only.
+   * @tags entity_state_history
+   * @name EntityStateHistoryCreate
+   * @summary Entity state history
+   * @request POST:/entity_state_history
+   */
+  export namespace EntityStateHistoryCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = EntityStateHistory;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every start, transition and migration of an entity on a state machine: who, when, from, to, why, and the electronic signature where the transition needs one. Append-only.
+   * @tags entity_state_history
+   * @name EntityStateHistoryDelete
+   * @summary Entity state history
+   * @request DELETE:/entity_state_history
+   */
+  export namespace EntityStateHistoryDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entity
+       * The entity.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * What kind of entity.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * From
+       * The state left; empty when the entity started.
+       * @format text
+       */
+      from_state?: string;
+      /**
+       * Entry id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why, as the person said.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Electronic signature
+       * {meaning, reason, payload (what was signed: entity, transition, signer, time), payload_sha256}; empty when the transition needs none.
+       * @format jsonb
+       */
+      signature?: string;
+      /**
+       * State machine
+       * The version the entity was on after this entry.
+       * @format uuid
+       */
+      state_machine_id?: string;
+      /**
+       * To
+       * The state entered.
+       * @format text
+       */
+      to_state?: string;
+      /**
+       * At
+       * When.
+       * @format timestamp with time zone
+       */
+      transitioned_at?: string;
+      /**
+       * By
+       * Who.
+       * @format uuid
+       */
+      transitioned_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every start, transition and migration of an entity on a state machine: who, when, from, to, why, and the electronic signature where the transition needs one. Append-only.
+   * @tags entity_state_history
+   * @name EntityStateHistoryList
+   * @summary Entity state history
+   * @request GET:/entity_state_history
+   */
+  export namespace EntityStateHistoryList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entity
+       * The entity.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * What kind of entity.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * From
+       * The state left; empty when the entity started.
+       * @format text
+       */
+      from_state?: string;
+      /**
+       * Entry id.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why, as the person said.
+       * @format text
+       */
+      reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Electronic signature
+       * {meaning, reason, payload (what was signed: entity, transition, signer, time), payload_sha256}; empty when the transition needs none.
+       * @format jsonb
+       */
+      signature?: string;
+      /**
+       * State machine
+       * The version the entity was on after this entry.
+       * @format uuid
+       */
+      state_machine_id?: string;
+      /**
+       * To
+       * The state entered.
+       * @format text
+       */
+      to_state?: string;
+      /**
+       * At
+       * When.
+       * @format timestamp with time zone
+       */
+      transitioned_at?: string;
+      /**
+       * By
+       * Who.
+       * @format uuid
+       */
+      transitioned_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = EntityStateHistory[];
+  }
+
+  /**
+   * @description Every start, transition and migration of an entity on a state machine: who, when, from, to, why, and the electronic signature where the transition needs one. Append-only.
+   * @tags entity_state_history
+   * @name EntityStateHistoryPartialUpdate
+   * @summary Entity state history
+   * @request PATCH:/entity_state_history
+   */
+  export namespace EntityStateHistoryPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entity
+       * The entity.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * What kind of entity.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * From
+       * The state left; empty when the entity started.
+       * @format text
+       */
+      from_state?: string;
+      /**
+       * Entry id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why, as the person said.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Electronic signature
+       * {meaning, reason, payload (what was signed: entity, transition, signer, time), payload_sha256}; empty when the transition needs none.
+       * @format jsonb
+       */
+      signature?: string;
+      /**
+       * State machine
+       * The version the entity was on after this entry.
+       * @format uuid
+       */
+      state_machine_id?: string;
+      /**
+       * To
+       * The state entered.
+       * @format text
+       */
+      to_state?: string;
+      /**
+       * At
+       * When.
+       * @format timestamp with time zone
+       */
+      transitioned_at?: string;
+      /**
+       * By
+       * Who.
+       * @format uuid
+       */
+      transitioned_by?: string;
+    };
+    export type RequestBody = EntityStateHistory;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace EntityStates {
+  /**
+   * @description Where each entity on a state machine stands: the version it started on and its current state (app.start_state_machine, app.transition). Visible to whoever may read the entity.
+   * @tags entity_states
+   * @name EntityStatesCreate
+   * @summary Entity states
+   * @request POST:/entity_states
+   */
+  export namespace EntityStatesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = EntityStates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Where each entity on a state machine stands: the version it started on and its current state (app.start_state_machine, app.transition). Visible to whoever may read the entity.
+   * @tags entity_states
+   * @name EntityStatesDelete
+   * @summary Entity states
+   * @request DELETE:/entity_states
+   */
+  export namespace EntityStatesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entered at
+       * When it entered the current state.
+       * @format timestamp with time zone
+       */
+      entered_at?: string;
+      /**
+       * Entity
+       * The entity.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * What kind of entity.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Revision
+       * Counts the transitions; of two simultaneous transitions the one that finds it changed is refused (PT409).
+       * @format integer
+       */
+      revision?: string;
+      /**
+       * Started at
+       * When it was put on the machine.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Started by
+       * Who put it on the machine.
+       * @format uuid
+       */
+      started_by?: string;
+      /**
+       * State
+       * The current state key.
+       * @format text
+       */
+      state?: string;
+      /**
+       * State machine
+       * The version it started on (kept when newer versions are published).
+       * @format uuid
+       */
+      state_machine_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Where each entity on a state machine stands: the version it started on and its current state (app.start_state_machine, app.transition). Visible to whoever may read the entity.
+   * @tags entity_states
+   * @name EntityStatesList
+   * @summary Entity states
+   * @request GET:/entity_states
+   */
+  export namespace EntityStatesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entered at
+       * When it entered the current state.
+       * @format timestamp with time zone
+       */
+      entered_at?: string;
+      /**
+       * Entity
+       * The entity.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * What kind of entity.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Revision
+       * Counts the transitions; of two simultaneous transitions the one that finds it changed is refused (PT409).
+       * @format integer
+       */
+      revision?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Started at
+       * When it was put on the machine.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Started by
+       * Who put it on the machine.
+       * @format uuid
+       */
+      started_by?: string;
+      /**
+       * State
+       * The current state key.
+       * @format text
+       */
+      state?: string;
+      /**
+       * State machine
+       * The version it started on (kept when newer versions are published).
+       * @format uuid
+       */
+      state_machine_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = EntityStates[];
+  }
+
+  /**
+   * @description Where each entity on a state machine stands: the version it started on and its current state (app.start_state_machine, app.transition). Visible to whoever may read the entity.
+   * @tags entity_states
+   * @name EntityStatesPartialUpdate
+   * @summary Entity states
+   * @request PATCH:/entity_states
+   */
+  export namespace EntityStatesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entered at
+       * When it entered the current state.
+       * @format timestamp with time zone
+       */
+      entered_at?: string;
+      /**
+       * Entity
+       * The entity.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * What kind of entity.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Revision
+       * Counts the transitions; of two simultaneous transitions the one that finds it changed is refused (PT409).
+       * @format integer
+       */
+      revision?: string;
+      /**
+       * Started at
+       * When it was put on the machine.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Started by
+       * Who put it on the machine.
+       * @format uuid
+       */
+      started_by?: string;
+      /**
+       * State
+       * The current state key.
+       * @format text
+       */
+      state?: string;
+      /**
+       * State machine
+       * The version it started on (kept when newer versions are published).
+       * @format uuid
+       */
+      state_machine_id?: string;
+    };
+    export type RequestBody = EntityStates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace EntityTags {
+  /**
+   * @description Which tag is on which entity (any registered type: GET /entity_types). Read by whoever may read the entity; put on and taken off by holders of tag.apply who may read it. Filter: GET /entity_tags?tag_id=eq.<tag>&entity_type=eq.project. Deleting the entity or the tag deletes the row.
+   * @tags entity_tags
+   * @name EntityTagsCreate
+   * @summary Tags on entities
+   * @request POST:/entity_tags
+   */
+  export namespace EntityTagsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = EntityTags;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which tag is on which entity (any registered type: GET /entity_types). Read by whoever may read the entity; put on and taken off by holders of tag.apply who may read it. Filter: GET /entity_tags?tag_id=eq.<tag>&entity_type=eq.project. Deleting the entity or the tag deletes the row.
+   * @tags entity_tags
+   * @name EntityTagsDelete
+   * @summary Tags on entities
+   * @request DELETE:/entity_tags
+   */
+  export namespace EntityTagsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The entity (its id in its own table).
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type (entity_types.entity_type, e.g. project).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * The tag (tags.id).
+       * @format uuid
+       */
+      tag_id?: string;
+      /**
+       * When.
+       * @format timestamp with time zone
+       */
+      tagged_at?: string;
+      /**
+       * Who put the tag on (set by the server).
+       * @format uuid
+       */
+      tagged_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which tag is on which entity (any registered type: GET /entity_types). Read by whoever may read the entity; put on and taken off by holders of tag.apply who may read it. Filter: GET /entity_tags?tag_id=eq.<tag>&entity_type=eq.project. Deleting the entity or the tag deletes the row.
+   * @tags entity_tags
+   * @name EntityTagsList
+   * @summary Tags on entities
+   * @request GET:/entity_tags
+   */
+  export namespace EntityTagsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The entity (its id in its own table).
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type (entity_types.entity_type, e.g. project).
+       * @format text
+       */
+      entity_type?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * The tag (tags.id).
+       * @format uuid
+       */
+      tag_id?: string;
+      /**
+       * When.
+       * @format timestamp with time zone
+       */
+      tagged_at?: string;
+      /**
+       * Who put the tag on (set by the server).
+       * @format uuid
+       */
+      tagged_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = EntityTags[];
+  }
+
+  /**
+   * @description Which tag is on which entity (any registered type: GET /entity_types). Read by whoever may read the entity; put on and taken off by holders of tag.apply who may read it. Filter: GET /entity_tags?tag_id=eq.<tag>&entity_type=eq.project. Deleting the entity or the tag deletes the row.
+   * @tags entity_tags
+   * @name EntityTagsPartialUpdate
+   * @summary Tags on entities
+   * @request PATCH:/entity_tags
+   */
+  export namespace EntityTagsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * The entity (its id in its own table).
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type (entity_types.entity_type, e.g. project).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * The tag (tags.id).
+       * @format uuid
+       */
+      tag_id?: string;
+      /**
+       * When.
+       * @format timestamp with time zone
+       */
+      tagged_at?: string;
+      /**
+       * Who put the tag on (set by the server).
+       * @format uuid
+       */
+      tagged_by?: string;
+    };
+    export type RequestBody = EntityTags;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace EntityTypes {
+  /**
+   * @description The entity types the platform blocks (custom fields, state machines, tags, comments, attachments, search) work on.
+   * @tags entity_types
+   * @name EntityTypesCreate
+   * @summary Entity types
+   * @request POST:/entity_types
+   */
+  export namespace EntityTypesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = EntityTypes;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The entity types the platform blocks (custom fields, state machines, tags, comments, attachments, search) work on.
+   * @tags entity_types
+   * @name EntityTypesDelete
+   * @summary Entity types
+   * @request DELETE:/entity_types
+   */
+  export namespace EntityTypesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Name used in entity_type arguments and columns (e.g. project).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * What people call it (e.g. Project).
+       * @format text
+       */
+      label?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The entity types the platform blocks (custom fields, state machines, tags, comments, attachments, search) work on.
+   * @tags entity_types
+   * @name EntityTypesList
+   * @summary Entity types
+   * @request GET:/entity_types
+   */
+  export namespace EntityTypesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Name used in entity_type arguments and columns (e.g. project).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * What people call it (e.g. Project).
+       * @format text
+       */
+      label?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = EntityTypes[];
+  }
+
+  /**
+   * @description The entity types the platform blocks (custom fields, state machines, tags, comments, attachments, search) work on.
+   * @tags entity_types
+   * @name EntityTypesPartialUpdate
+   * @summary Entity types
+   * @request PATCH:/entity_types
+   */
+  export namespace EntityTypesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Name used in entity_type arguments and columns (e.g. project).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * What people call it (e.g. Project).
+       * @format text
+       */
+      label?: string;
+    };
+    export type RequestBody = EntityTypes;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Equipment {
+  /**
+   * @description One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+   * @tags equipment
+   * @name EquipmentCreate
+   * @summary Equipment
+   * @request POST:/equipment
+   */
+  export namespace EquipmentCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Equipment;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+   * @tags equipment
+   * @name EquipmentDelete
+   * @summary Equipment
+   * @request DELETE:/equipment
+   */
+  export namespace EquipmentDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Class
+       * The equipment class (equipment_classes.id): whether it needs calibration.
+       * @format uuid
+       */
+      class_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Equipment number
+       * Human id (EQ-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      equipment_number?: string;
+      /**
+       * Equipment id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Location
+       * Where on the site (room, line, cabinet).
+       * @format text
+       */
+      location?: string;
+      /**
+       * Manufacturer
+       * @format text
+       */
+      manufacturer?: string;
+      /**
+       * Model
+       * @format text
+       */
+      model?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parent
+       * The equipment it is part of (a spindle of a machine); no cycles.
+       * @format uuid
+       */
+      parent_id?: string;
+      /**
+       * Serial number
+       * @format text
+       */
+      serial_number?: string;
+      /**
+       * Site
+       * Where it is (sites.id); empty for equipment of the whole organization.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * in_service, out_of_service, under_maintenance or retired; only in_service equipment may be used.
+       * @format app.equipment_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+   * @tags equipment
+   * @name EquipmentList
+   * @summary Equipment
+   * @request GET:/equipment
+   */
+  export namespace EquipmentList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Class
+       * The equipment class (equipment_classes.id): whether it needs calibration.
+       * @format uuid
+       */
+      class_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Equipment number
+       * Human id (EQ-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      equipment_number?: string;
+      /**
+       * Equipment id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Location
+       * Where on the site (room, line, cabinet).
+       * @format text
+       */
+      location?: string;
+      /**
+       * Manufacturer
+       * @format text
+       */
+      manufacturer?: string;
+      /**
+       * Model
+       * @format text
+       */
+      model?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parent
+       * The equipment it is part of (a spindle of a machine); no cycles.
+       * @format uuid
+       */
+      parent_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial number
+       * @format text
+       */
+      serial_number?: string;
+      /**
+       * Site
+       * Where it is (sites.id); empty for equipment of the whole organization.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * in_service, out_of_service, under_maintenance or retired; only in_service equipment may be used.
+       * @format app.equipment_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Equipment[];
+  }
+
+  /**
+   * @description One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+   * @tags equipment
+   * @name EquipmentPartialUpdate
+   * @summary Equipment
+   * @request PATCH:/equipment
+   */
+  export namespace EquipmentPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Class
+       * The equipment class (equipment_classes.id): whether it needs calibration.
+       * @format uuid
+       */
+      class_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Equipment number
+       * Human id (EQ-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      equipment_number?: string;
+      /**
+       * Equipment id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Location
+       * Where on the site (room, line, cabinet).
+       * @format text
+       */
+      location?: string;
+      /**
+       * Manufacturer
+       * @format text
+       */
+      manufacturer?: string;
+      /**
+       * Model
+       * @format text
+       */
+      model?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parent
+       * The equipment it is part of (a spindle of a machine); no cycles.
+       * @format uuid
+       */
+      parent_id?: string;
+      /**
+       * Serial number
+       * @format text
+       */
+      serial_number?: string;
+      /**
+       * Site
+       * Where it is (sites.id); empty for equipment of the whole organization.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * in_service, out_of_service, under_maintenance or retired; only in_service equipment may be used.
+       * @format app.equipment_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Equipment;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace EquipmentCalibrationStatus {
+  /**
+   * @description Every piece of equipment the caller may see with its calibration status now (calibrated, due_soon, overdue, failed, not_yet_valid, never_calibrated, not_required) and whether it may be used.
+   * @tags equipment_calibration_status
+   * @name EquipmentCalibrationStatusList
+   * @summary Calibration status
+   * @request GET:/equipment_calibration_status
+   */
+  export namespace EquipmentCalibrationStatusList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Latest calibration
+       * @format uuid
+       */
+      calibration_id?: string;
+      /**
+       * Calibration status
+       * calibrated, due_soon, overdue, failed, not_yet_valid, never_calibrated or not_required.
+       * @format text
+       */
+      calibration_status?: string;
+      /**
+       * Due soon from
+       * When it becomes due soon.
+       * @format timestamp with time zone
+       */
+      due_soon_from?: string;
+      /**
+       * Equipment
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Equipment number
+       * @format text
+       */
+      equipment_number?: string;
+      /**
+       * Equipment status
+       * @format app.equipment_status
+       */
+      equipment_status?: string;
+      /**
+       * Usable
+       * In service and, where required, calibrated now.
+       * @format boolean
+       */
+      is_usable?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Requires calibration
+       * From its class.
+       * @format boolean
+       */
+      requires_calibration?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Valid to
+       * End of the latest calibration's validity.
+       * @format timestamp with time zone
+       */
+      valid_to?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = EquipmentCalibrationStatus[];
+  }
+}
+
+export namespace EquipmentClasses {
+  /**
+   * @description A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
+   * @tags equipment_classes
+   * @name EquipmentClassesCreate
+   * @summary Equipment classes
+   * @request POST:/equipment_classes
+   */
+  export namespace EquipmentClassesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = EquipmentClasses;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
+   * @tags equipment_classes
+   * @name EquipmentClassesDelete
+   * @summary Equipment classes
+   * @request DELETE:/equipment_classes
+   */
+  export namespace EquipmentClassesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Calibration interval
+       * Days a calibration stays valid when its valid_to is not sent; required when calibration is.
+       * @format integer
+       */
+      calibration_interval_days?: string;
+      /**
+       * Code
+       * Stable key of the class in the tenant (lowercase, e.g. balance).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due-soon window
+       * Days before valid_to from which a calibration is due soon (and its holders are notified).
+       * @format integer
+       */
+      due_soon_days?: string;
+      /**
+       * Class id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new equipment may be of the class.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Kind
+       * instrument, gauge, machine, component, tool or other.
+       * @format app.equipment_kind
+       */
+      kind?: string;
+      /**
+       * Translations
+       * The name per locale ({"de": "Waage"}).
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Requires calibration
+       * Whether equipment of the class may only be used while calibrated.
+       * @format boolean
+       */
+      requires_calibration?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
+   * @tags equipment_classes
+   * @name EquipmentClassesList
+   * @summary Equipment classes
+   * @request GET:/equipment_classes
+   */
+  export namespace EquipmentClassesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Calibration interval
+       * Days a calibration stays valid when its valid_to is not sent; required when calibration is.
+       * @format integer
+       */
+      calibration_interval_days?: string;
+      /**
+       * Code
+       * Stable key of the class in the tenant (lowercase, e.g. balance).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due-soon window
+       * Days before valid_to from which a calibration is due soon (and its holders are notified).
+       * @format integer
+       */
+      due_soon_days?: string;
+      /**
+       * Class id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new equipment may be of the class.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Kind
+       * instrument, gauge, machine, component, tool or other.
+       * @format app.equipment_kind
+       */
+      kind?: string;
+      /**
+       * Translations
+       * The name per locale ({"de": "Waage"}).
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Requires calibration
+       * Whether equipment of the class may only be used while calibrated.
+       * @format boolean
+       */
+      requires_calibration?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = EquipmentClasses[];
+  }
+
+  /**
+   * @description A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
+   * @tags equipment_classes
+   * @name EquipmentClassesPartialUpdate
+   * @summary Equipment classes
+   * @request PATCH:/equipment_classes
+   */
+  export namespace EquipmentClassesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Calibration interval
+       * Days a calibration stays valid when its valid_to is not sent; required when calibration is.
+       * @format integer
+       */
+      calibration_interval_days?: string;
+      /**
+       * Code
+       * Stable key of the class in the tenant (lowercase, e.g. balance).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due-soon window
+       * Days before valid_to from which a calibration is due soon (and its holders are notified).
+       * @format integer
+       */
+      due_soon_days?: string;
+      /**
+       * Class id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new equipment may be of the class.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Kind
+       * instrument, gauge, machine, component, tool or other.
+       * @format app.equipment_kind
+       */
+      kind?: string;
+      /**
+       * Translations
+       * The name per locale ({"de": "Waage"}).
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Requires calibration
+       * Whether equipment of the class may only be used while calibrated.
+       * @format boolean
+       */
+      requires_calibration?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = EquipmentClasses;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace EquipmentUses {
+  /**
+   * @description What was recorded with which equipment: a result, measurement or inspection (any registered entity) taken with it. Refused when the equipment is not usable then (not in service, or not calibrated where its class requires it). Never changed; deleted with the record it is about.
+   * @tags equipment_uses
+   * @name EquipmentUsesCreate
+   * @summary Equipment uses
+   * @request POST:/equipment_uses
+   */
+  export namespace EquipmentUsesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = EquipmentUses;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What was recorded with which equipment: a result, measurement or inspection (any registered entity) taken with it. Refused when the equipment is not usable then (not in service, or not calibrated where its class requires it). Never changed; deleted with the record it is about.
+   * @tags equipment_uses
+   * @name EquipmentUsesDelete
+   * @summary Equipment uses
+   * @request DELETE:/equipment_uses
+   */
+  export namespace EquipmentUsesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entity
+       * The record taken with the equipment.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * What was recorded with it (GET /entity_types).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Equipment
+       * The equipment used (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Use id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Used at
+       * When the equipment was used; defaults to now.
+       * @format timestamp with time zone
+       */
+      used_at?: string;
+      /**
+       * Used by
+       * Who used it; the caller.
+       * @format uuid
+       */
+      used_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What was recorded with which equipment: a result, measurement or inspection (any registered entity) taken with it. Refused when the equipment is not usable then (not in service, or not calibrated where its class requires it). Never changed; deleted with the record it is about.
+   * @tags equipment_uses
+   * @name EquipmentUsesList
+   * @summary Equipment uses
+   * @request GET:/equipment_uses
+   */
+  export namespace EquipmentUsesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entity
+       * The record taken with the equipment.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * What was recorded with it (GET /entity_types).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Equipment
+       * The equipment used (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Use id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Used at
+       * When the equipment was used; defaults to now.
+       * @format timestamp with time zone
+       */
+      used_at?: string;
+      /**
+       * Used by
+       * Who used it; the caller.
+       * @format uuid
+       */
+      used_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = EquipmentUses[];
+  }
+
+  /**
+   * @description What was recorded with which equipment: a result, measurement or inspection (any registered entity) taken with it. Refused when the equipment is not usable then (not in service, or not calibrated where its class requires it). Never changed; deleted with the record it is about.
+   * @tags equipment_uses
+   * @name EquipmentUsesPartialUpdate
+   * @summary Equipment uses
+   * @request PATCH:/equipment_uses
+   */
+  export namespace EquipmentUsesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entity
+       * The record taken with the equipment.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * What was recorded with it (GET /entity_types).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Equipment
+       * The equipment used (equipment.id).
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Use id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Used at
+       * When the equipment was used; defaults to now.
+       * @format timestamp with time zone
+       */
+      used_at?: string;
+      /**
+       * Used by
+       * Who used it; the caller.
+       * @format uuid
+       */
+      used_by?: string;
+    };
+    export type RequestBody = EquipmentUses;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -9621,6 +19471,546 @@ export namespace ExitCriterionWaivers {
       Prefer?: "return=representation" | "return=minimal" | "return=none";
     };
     export type ResponseBody = void;
+  }
+}
+
+export namespace FeatureFlags {
+  /**
+   * @description Every feature flag with the value in force in the tenant (its own, else the default). Set one with POST /tenant_feature_flags (organization.manage_features); delete it to go back to the default.
+   * @tags feature_flags
+   * @name FeatureFlagsList
+   * @summary Feature flags
+   * @request GET:/feature_flags
+   */
+  export namespace FeatureFlagsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Allowed values
+       * The values an enum flag takes.
+       * @format text[]
+       */
+      allowed_values?: string;
+      /**
+       * Default
+       * The platform default.
+       * @format jsonb
+       */
+      default_value?: string;
+      /**
+       * Description
+       * What the flag changes.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Flag
+       * The flag's key (glp_esignatures_required).
+       * @format text
+       */
+      flag_key?: string;
+      /**
+       * Set by the tenant
+       * Whether the tenant set its own value.
+       * @format boolean
+       */
+      is_set?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Maximum
+       * The largest value of an integer flag, when bounded.
+       * @format bigint
+       */
+      maximum?: string;
+      /**
+       * Minimum
+       * The smallest value of an integer flag, when bounded.
+       * @format bigint
+       */
+      minimum?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Changed at
+       * When the tenant last set it.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * Who last set it.
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * Value
+       * The value in force: the tenant's own, else the default.
+       * @format jsonb
+       */
+      value?: string;
+      /**
+       * Type
+       * boolean, integer, text or enum.
+       * @format text
+       */
+      value_type?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = FeatureFlags[];
+  }
+}
+
+export namespace I18NStrings {
+  /**
+   * @description The tenant's own texts: overrides of the platform's strings, or strings of its own, per namespace, key and locale. Written with organization.update; read resolved through GET /localized_strings.
+   * @tags i18n_strings
+   * @name I18NStringsCreate
+   * @summary Tenant strings
+   * @request POST:/i18n_strings
+   */
+  export namespace I18NStringsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = I18NStrings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's own texts: overrides of the platform's strings, or strings of its own, per namespace, key and locale. Written with organization.update; read resolved through GET /localized_strings.
+   * @tags i18n_strings
+   * @name I18NStringsDelete
+   * @summary Tenant strings
+   * @request DELETE:/i18n_strings
+   */
+  export namespace I18NStringsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Key
+       * Dotted key inside the namespace (project_status.quoted).
+       * @format text
+       */
+      key?: string;
+      /**
+       * Locale
+       * A supported locale (GET /locales).
+       * @format text
+       */
+      locale?: string;
+      /**
+       * Namespace
+       * What the string belongs to (workflow, enum, ui).
+       * @format text
+       */
+      namespace?: string;
+      /**
+       * Tenant
+       * The tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Text
+       * The text in that locale.
+       * @format text
+       */
+      text?: string;
+      /**
+       * Changed at
+       * When the text was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's own texts: overrides of the platform's strings, or strings of its own, per namespace, key and locale. Written with organization.update; read resolved through GET /localized_strings.
+   * @tags i18n_strings
+   * @name I18NStringsList
+   * @summary Tenant strings
+   * @request GET:/i18n_strings
+   */
+  export namespace I18NStringsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Key
+       * Dotted key inside the namespace (project_status.quoted).
+       * @format text
+       */
+      key?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Locale
+       * A supported locale (GET /locales).
+       * @format text
+       */
+      locale?: string;
+      /**
+       * Namespace
+       * What the string belongs to (workflow, enum, ui).
+       * @format text
+       */
+      namespace?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Text
+       * The text in that locale.
+       * @format text
+       */
+      text?: string;
+      /**
+       * Changed at
+       * When the text was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = I18NStrings[];
+  }
+
+  /**
+   * @description The tenant's own texts: overrides of the platform's strings, or strings of its own, per namespace, key and locale. Written with organization.update; read resolved through GET /localized_strings.
+   * @tags i18n_strings
+   * @name I18NStringsPartialUpdate
+   * @summary Tenant strings
+   * @request PATCH:/i18n_strings
+   */
+  export namespace I18NStringsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Key
+       * Dotted key inside the namespace (project_status.quoted).
+       * @format text
+       */
+      key?: string;
+      /**
+       * Locale
+       * A supported locale (GET /locales).
+       * @format text
+       */
+      locale?: string;
+      /**
+       * Namespace
+       * What the string belongs to (workflow, enum, ui).
+       * @format text
+       */
+      namespace?: string;
+      /**
+       * Tenant
+       * The tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Text
+       * The text in that locale.
+       * @format text
+       */
+      text?: string;
+      /**
+       * Changed at
+       * When the text was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = I18NStrings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Locales {
+  /**
+   * @description The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
+   * @tags locales
+   * @name LocalesCreate
+   * @summary Supported locales
+   * @request POST:/locales
+   */
+  export namespace LocalesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Locales;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
+   * @tags locales
+   * @name LocalesDelete
+   * @summary Supported locales
+   * @request DELETE:/locales
+   */
+  export namespace LocalesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Locale
+       * BCP 47 tag: language, optional script, optional region (de-AT).
+       * @format text
+       */
+      locale?: string;
+      /**
+       * Name
+       * Its name in English (German (Austria)).
+       * @format text
+       */
+      name?: string;
+      /**
+       * Native name
+       * Its name in itself (Deutsch (Österreich)).
+       * @format text
+       */
+      native_name?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
+   * @tags locales
+   * @name LocalesList
+   * @summary Supported locales
+   * @request GET:/locales
+   */
+  export namespace LocalesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Locale
+       * BCP 47 tag: language, optional script, optional region (de-AT).
+       * @format text
+       */
+      locale?: string;
+      /**
+       * Name
+       * Its name in English (German (Austria)).
+       * @format text
+       */
+      name?: string;
+      /**
+       * Native name
+       * Its name in itself (Deutsch (Österreich)).
+       * @format text
+       */
+      native_name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Locales[];
+  }
+
+  /**
+   * @description The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
+   * @tags locales
+   * @name LocalesPartialUpdate
+   * @summary Supported locales
+   * @request PATCH:/locales
+   */
+  export namespace LocalesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Locale
+       * BCP 47 tag: language, optional script, optional region (de-AT).
+       * @format text
+       */
+      locale?: string;
+      /**
+       * Name
+       * Its name in English (German (Austria)).
+       * @format text
+       */
+      name?: string;
+      /**
+       * Native name
+       * Its name in itself (Deutsch (Österreich)).
+       * @format text
+       */
+      native_name?: string;
+    };
+    export type RequestBody = Locales;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace LocalizedStrings {
+  /**
+   * @description The string catalog resolved for the caller's locale (preferences.locale): the tenant's text in the locale, then in its language, then the platform's in the locale, in the language, in en. Filter by namespace.
+   * @tags localized_strings
+   * @name LocalizedStringsList
+   * @summary Strings in my language
+   * @request GET:/localized_strings
+   */
+  export namespace LocalizedStringsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Key
+       * Dotted key inside the namespace (project_status.quoted).
+       * @format text
+       */
+      key?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Locale
+       * The locale the text was found in.
+       * @format text
+       */
+      locale?: string;
+      /**
+       * Namespace
+       * What the string belongs to (enum, ui, ...).
+       * @format text
+       */
+      namespace?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Source
+       * tenant (the tenant's own text) or platform.
+       * @format text
+       */
+      source?: string;
+      /**
+       * Text
+       * The text to show.
+       * @format text
+       */
+      text?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LocalizedStrings[];
   }
 }
 
@@ -11232,6 +21622,593 @@ export namespace Permissions {
   }
 }
 
+export namespace PersonQualifications {
+  /**
+   * @description Who holds which qualification or skill, from when to when, on what evidence; revoked, never deleted.
+   * @tags person_qualifications
+   * @name PersonQualificationsCreate
+   * @summary People's qualifications
+   * @request POST:/person_qualifications
+   */
+  export namespace PersonQualificationsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = PersonQualifications;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Who holds which qualification or skill, from when to when, on what evidence; revoked, never deleted.
+   * @tags person_qualifications
+   * @name PersonQualificationsDelete
+   * @summary People's qualifications
+   * @request DELETE:/person_qualifications
+   */
+  export namespace PersonQualificationsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Evidence
+       * What shows it (exam, supervised runs, certificate number).
+       * @format text
+       */
+      evidence?: string;
+      /**
+       * Evidence document
+       * A controlled document holding the evidence (documents.id).
+       * @format uuid
+       */
+      evidence_document_id?: string;
+      /**
+       * Granted at
+       * @format timestamp with time zone
+       */
+      granted_at?: string;
+      /**
+       * Granted by
+       * @format uuid
+       */
+      granted_by?: string;
+      /**
+       * Grant id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Level
+       * Proficiency of a skill, 1 (learning) to 5 (expert).
+       * @format smallint
+       */
+      level?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Qualification
+       * qualifications.id.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Revoke reason
+       * @format text
+       */
+      revoke_reason?: string;
+      /**
+       * Revoked at
+       * Set by revoking; a revoked grant no longer counts.
+       * @format timestamp with time zone
+       */
+      revoked_at?: string;
+      /**
+       * Revoked by
+       * @format uuid
+       */
+      revoked_by?: string;
+      /**
+       * Person
+       * The member who holds it.
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Valid from
+       * Defaults to now.
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid to
+       * End of validity (exclusive); defaults to valid_from plus the qualification's validity; empty: until revoked.
+       * @format timestamp with time zone
+       */
+      valid_to?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Who holds which qualification or skill, from when to when, on what evidence; revoked, never deleted.
+   * @tags person_qualifications
+   * @name PersonQualificationsList
+   * @summary People's qualifications
+   * @request GET:/person_qualifications
+   */
+  export namespace PersonQualificationsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Evidence
+       * What shows it (exam, supervised runs, certificate number).
+       * @format text
+       */
+      evidence?: string;
+      /**
+       * Evidence document
+       * A controlled document holding the evidence (documents.id).
+       * @format uuid
+       */
+      evidence_document_id?: string;
+      /**
+       * Granted at
+       * @format timestamp with time zone
+       */
+      granted_at?: string;
+      /**
+       * Granted by
+       * @format uuid
+       */
+      granted_by?: string;
+      /**
+       * Grant id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Level
+       * Proficiency of a skill, 1 (learning) to 5 (expert).
+       * @format smallint
+       */
+      level?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Qualification
+       * qualifications.id.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Revoke reason
+       * @format text
+       */
+      revoke_reason?: string;
+      /**
+       * Revoked at
+       * Set by revoking; a revoked grant no longer counts.
+       * @format timestamp with time zone
+       */
+      revoked_at?: string;
+      /**
+       * Revoked by
+       * @format uuid
+       */
+      revoked_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Person
+       * The member who holds it.
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Valid from
+       * Defaults to now.
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid to
+       * End of validity (exclusive); defaults to valid_from plus the qualification's validity; empty: until revoked.
+       * @format timestamp with time zone
+       */
+      valid_to?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PersonQualifications[];
+  }
+
+  /**
+   * @description Who holds which qualification or skill, from when to when, on what evidence; revoked, never deleted.
+   * @tags person_qualifications
+   * @name PersonQualificationsPartialUpdate
+   * @summary People's qualifications
+   * @request PATCH:/person_qualifications
+   */
+  export namespace PersonQualificationsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Evidence
+       * What shows it (exam, supervised runs, certificate number).
+       * @format text
+       */
+      evidence?: string;
+      /**
+       * Evidence document
+       * A controlled document holding the evidence (documents.id).
+       * @format uuid
+       */
+      evidence_document_id?: string;
+      /**
+       * Granted at
+       * @format timestamp with time zone
+       */
+      granted_at?: string;
+      /**
+       * Granted by
+       * @format uuid
+       */
+      granted_by?: string;
+      /**
+       * Grant id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Level
+       * Proficiency of a skill, 1 (learning) to 5 (expert).
+       * @format smallint
+       */
+      level?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Qualification
+       * qualifications.id.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Revoke reason
+       * @format text
+       */
+      revoke_reason?: string;
+      /**
+       * Revoked at
+       * Set by revoking; a revoked grant no longer counts.
+       * @format timestamp with time zone
+       */
+      revoked_at?: string;
+      /**
+       * Revoked by
+       * @format uuid
+       */
+      revoked_by?: string;
+      /**
+       * Person
+       * The member who holds it.
+       * @format uuid
+       */
+      user_id?: string;
+      /**
+       * Valid from
+       * Defaults to now.
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid to
+       * End of validity (exclusive); defaults to valid_from plus the qualification's validity; empty: until revoked.
+       * @format timestamp with time zone
+       */
+      valid_to?: string;
+    };
+    export type RequestBody = PersonQualifications;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace PersonalDataRequests {
+  /**
+   * @description The record of GDPR exports and erasures made in the tenant (app.export_personal_data, app.erase_personal_data): who, about whom, when, and for an erasure what was kept under a retention duty. Append-only.
+   * @tags personal_data_requests
+   * @name PersonalDataRequestsCreate
+   * @summary Personal data requests
+   * @request POST:/personal_data_requests
+   */
+  export namespace PersonalDataRequestsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = PersonalDataRequests;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The record of GDPR exports and erasures made in the tenant (app.export_personal_data, app.erase_personal_data): who, about whom, when, and for an erasure what was kept under a retention duty. Append-only.
+   * @tags personal_data_requests
+   * @name PersonalDataRequestsDelete
+   * @summary Personal data requests
+   * @request DELETE:/personal_data_requests
+   */
+  export namespace PersonalDataRequestsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * When it was done.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Request id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * export or erasure.
+       * @format app.personal_data_request_kind
+       */
+      kind?: string;
+      /**
+       * The tenant (the controller).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Erasure: the name the person now has everywhere their name was.
+       * @format text
+       */
+      pseudonym?: string;
+      /**
+       * Why (for an erasure: the request received).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Who made the request (the person, an administrator or a platform operator).
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Erasure: where the name or email is kept under a retention duty, processing restricted (Art. 17(3)(b)): [{table, column, basis}] and refused rows [{table, key, reason}].
+       * @format jsonb
+       */
+      restricted?: string;
+      /**
+       * Erasure: how many values had the name or email replaced.
+       * @format integer
+       */
+      rows_pseudonymised?: string;
+      /**
+       * The person the data is about (their id stays: it is a pseudonym once erased).
+       * @format uuid
+       */
+      subject_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The record of GDPR exports and erasures made in the tenant (app.export_personal_data, app.erase_personal_data): who, about whom, when, and for an erasure what was kept under a retention duty. Append-only.
+   * @tags personal_data_requests
+   * @name PersonalDataRequestsList
+   * @summary Personal data requests
+   * @request GET:/personal_data_requests
+   */
+  export namespace PersonalDataRequestsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * When it was done.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Request id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * export or erasure.
+       * @format app.personal_data_request_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant (the controller).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Erasure: the name the person now has everywhere their name was.
+       * @format text
+       */
+      pseudonym?: string;
+      /**
+       * Why (for an erasure: the request received).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Who made the request (the person, an administrator or a platform operator).
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Erasure: where the name or email is kept under a retention duty, processing restricted (Art. 17(3)(b)): [{table, column, basis}] and refused rows [{table, key, reason}].
+       * @format jsonb
+       */
+      restricted?: string;
+      /**
+       * Erasure: how many values had the name or email replaced.
+       * @format integer
+       */
+      rows_pseudonymised?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * The person the data is about (their id stays: it is a pseudonym once erased).
+       * @format uuid
+       */
+      subject_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PersonalDataRequests[];
+  }
+
+  /**
+   * @description The record of GDPR exports and erasures made in the tenant (app.export_personal_data, app.erase_personal_data): who, about whom, when, and for an erasure what was kept under a retention duty. Append-only.
+   * @tags personal_data_requests
+   * @name PersonalDataRequestsPartialUpdate
+   * @summary Personal data requests
+   * @request PATCH:/personal_data_requests
+   */
+  export namespace PersonalDataRequestsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * When it was done.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Request id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * export or erasure.
+       * @format app.personal_data_request_kind
+       */
+      kind?: string;
+      /**
+       * The tenant (the controller).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Erasure: the name the person now has everywhere their name was.
+       * @format text
+       */
+      pseudonym?: string;
+      /**
+       * Why (for an erasure: the request received).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Who made the request (the person, an administrator or a platform operator).
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Erasure: where the name or email is kept under a retention duty, processing restricted (Art. 17(3)(b)): [{table, column, basis}] and refused rows [{table, key, reason}].
+       * @format jsonb
+       */
+      restricted?: string;
+      /**
+       * Erasure: how many values had the name or email replaced.
+       * @format integer
+       */
+      rows_pseudonymised?: string;
+      /**
+       * The person the data is about (their id stays: it is a pseudonym once erased).
+       * @format uuid
+       */
+      subject_id?: string;
+    };
+    export type RequestBody = PersonalDataRequests;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ProjectExitCriteria {
   /**
    * No description
@@ -12464,10 +23441,31 @@ export namespace Projects {
        */
       current_stage_id?: string;
       /**
+       * Custom field values by field code (GET /custom_field_definitions?entity_type=eq.project), checked on every write that touches them.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * The customer: a partner of the tenant (kind customer or customer_and_supplier).
        * @format uuid
        */
       customer_organization_id?: string;
+      /**
+       * Moved to the trash
+       * When the project was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed projects.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * When delivery was confirmed (the sub-stage that marks delivery was completed).
        * @format timestamp with time zone
@@ -12538,6 +23536,12 @@ export namespace Projects {
        * @format text[]
        */
       risk_flags?: string;
+      /**
+       * Search document
+       * Human id and title (weight A) and description (B), text configuration simple; kept by the database, read by app.search.
+       * @format tsvector
+       */
+      search_vector?: string;
       /**
        * Retired: always empty. The reason of a manual stage change is sent to app.override_project_stage and recorded in project_stage_transitions.
        * @format text
@@ -12618,10 +23622,31 @@ export namespace Projects {
        */
       current_stage_id?: string;
       /**
+       * Custom field values by field code (GET /custom_field_definitions?entity_type=eq.project), checked on every write that touches them.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * The customer: a partner of the tenant (kind customer or customer_and_supplier).
        * @format uuid
        */
       customer_organization_id?: string;
+      /**
+       * Moved to the trash
+       * When the project was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed projects.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * When delivery was confirmed (the sub-stage that marks delivery was completed).
        * @format timestamp with time zone
@@ -12698,6 +23723,12 @@ export namespace Projects {
        * @format text[]
        */
       risk_flags?: string;
+      /**
+       * Search document
+       * Human id and title (weight A) and description (B), text configuration simple; kept by the database, read by app.search.
+       * @format tsvector
+       */
+      search_vector?: string;
       /** Filtering Columns */
       select?: string;
       /**
@@ -12787,10 +23818,31 @@ export namespace Projects {
        */
       current_stage_id?: string;
       /**
+       * Custom field values by field code (GET /custom_field_definitions?entity_type=eq.project), checked on every write that touches them.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
        * The customer: a partner of the tenant (kind customer or customer_and_supplier).
        * @format uuid
        */
       customer_organization_id?: string;
+      /**
+       * Moved to the trash
+       * When the project was moved to the trash (app.soft_delete); null while it is live. Only trash.manage holders see trashed projects.
+       * @format timestamp with time zone
+       */
+      deleted_at?: string;
+      /**
+       * Who moved it to the trash.
+       * @format uuid
+       */
+      deleted_by?: string;
+      /**
+       * Why it was moved to the trash.
+       * @format text
+       */
+      deletion_reason?: string;
       /**
        * When delivery was confirmed (the sub-stage that marks delivery was completed).
        * @format timestamp with time zone
@@ -12862,6 +23914,12 @@ export namespace Projects {
        */
       risk_flags?: string;
       /**
+       * Search document
+       * Human id and title (weight A) and description (B), text configuration simple; kept by the database, read by app.search.
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
        * Retired: always empty. The reason of a manual stage change is sent to app.override_project_stage and recorded in project_stage_transitions.
        * @format text
        */
@@ -12898,6 +23956,292 @@ export namespace Projects {
       workflow_definition_id?: string;
     };
     export type RequestBody = Projects;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Qualifications {
+  /**
+   * @description A tenant's qualifications, skills, certifications and authorizations, as data; state-machine guards name them by code.
+   * @tags qualifications
+   * @name QualificationsCreate
+   * @summary Qualifications
+   * @request POST:/qualifications
+   */
+  export namespace QualificationsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Qualifications;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A tenant's qualifications, skills, certifications and authorizations, as data; state-machine guards name them by code.
+   * @tags qualifications
+   * @name QualificationsDelete
+   * @summary Qualifications
+   * @request DELETE:/qualifications
+   */
+  export namespace QualificationsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key in the tenant (lowercase, e.g. hplc-operator).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Qualification id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether it may still be granted.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Kind
+       * qualification, skill, certification or authorization.
+       * @format app.qualification_kind
+       */
+      kind?: string;
+      /**
+       * Translations
+       * The name per locale.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Validity
+       * Days a grant stays valid when its valid_to is not sent; empty: until revoked.
+       * @format integer
+       */
+      validity_days?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A tenant's qualifications, skills, certifications and authorizations, as data; state-machine guards name them by code.
+   * @tags qualifications
+   * @name QualificationsList
+   * @summary Qualifications
+   * @request GET:/qualifications
+   */
+  export namespace QualificationsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key in the tenant (lowercase, e.g. hplc-operator).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Qualification id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether it may still be granted.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Kind
+       * qualification, skill, certification or authorization.
+       * @format app.qualification_kind
+       */
+      kind?: string;
+      /**
+       * Translations
+       * The name per locale.
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Validity
+       * Days a grant stays valid when its valid_to is not sent; empty: until revoked.
+       * @format integer
+       */
+      validity_days?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Qualifications[];
+  }
+
+  /**
+   * @description A tenant's qualifications, skills, certifications and authorizations, as data; state-machine guards name them by code.
+   * @tags qualifications
+   * @name QualificationsPartialUpdate
+   * @summary Qualifications
+   * @request PATCH:/qualifications
+   */
+  export namespace QualificationsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key in the tenant (lowercase, e.g. hplc-operator).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Qualification id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether it may still be granted.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Kind
+       * qualification, skill, certification or authorization.
+       * @format app.qualification_kind
+       */
+      kind?: string;
+      /**
+       * Translations
+       * The name per locale.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Validity
+       * Days a grant stays valid when its valid_to is not sent; empty: until revoked.
+       * @format integer
+       */
+      validity_days?: string;
+    };
+    export type RequestBody = Qualifications;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -13902,6 +25246,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
+   * @tags (rpc) advance_capa
+   * @name AdvanceCapaCreate
+   * @summary Moves a CAPA to its next step
+   * @request POST:/rpc/advance_capa
+   */
+  export namespace AdvanceCapaCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      capa_id: string;
+      /** @format text */
+      note?: string;
+      /** @format app.capa_status */
+      to_status: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
+   * @tags (rpc) advance_capa
+   * @name AdvanceCapaList
+   * @summary Moves a CAPA to its next step
+   * @request GET:/rpc/advance_capa
+   */
+  export namespace AdvanceCapaList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      capa_id: string;
+      /** @format text */
+      note?: string;
+      /** @format app.capa_status */
+      to_status: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (never the requester nor the approver of an earlier step; empty when nobody eligible could, and a request would be refused with approval.no_approver), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, margin_percent, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).
    * @tags (rpc) approval_route
    * @name ApprovalRouteCreate
@@ -13942,6 +25333,135 @@ export namespace Rpc {
       facts?: string;
       /** @format uuid */
       requested_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL for a stored attachment of an entity you may read (expires_in seconds, 300 by default, at most 604800); logged in attachment_downloads. Errors: PT404 attachment.not_found, PT409 attachment_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   * @tags (rpc) attachment_download_url
+   * @name AttachmentDownloadUrlCreate
+   * @summary Download URL of an attachment
+   * @request POST:/rpc/attachment_download_url
+   */
+  export namespace AttachmentDownloadUrlCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      attachment_id: string;
+      /** @format integer */
+      expires_in?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL for a stored attachment of an entity you may read (expires_in seconds, 300 by default, at most 604800); logged in attachment_downloads. Errors: PT404 attachment.not_found, PT409 attachment_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   * @tags (rpc) attachment_download_url
+   * @name AttachmentDownloadUrlList
+   * @summary Download URL of an attachment
+   * @request GET:/rpc/attachment_download_url
+   */
+  export namespace AttachmentDownloadUrlList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      attachment_id: string;
+      /** @format integer */
+      expires_in?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned PUT URL for the file of your pending attachment (expires_in seconds, 900 by default, at most 604800). PUT the exact bytes whose sha256 and size the row declares, then call app.confirm_attachment_upload. Errors: PT403 permission.missing, PT404 attachment.not_found, PT409 attachment_upload.not_pending, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   * @tags (rpc) attachment_upload_url
+   * @name AttachmentUploadUrlCreate
+   * @summary Upload URL of an attachment
+   * @request POST:/rpc/attachment_upload_url
+   */
+  export namespace AttachmentUploadUrlCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      attachment_id: string;
+      /** @format integer */
+      expires_in?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned PUT URL for the file of your pending attachment (expires_in seconds, 900 by default, at most 604800). PUT the exact bytes whose sha256 and size the row declares, then call app.confirm_attachment_upload. Errors: PT403 permission.missing, PT404 attachment.not_found, PT409 attachment_upload.not_pending, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   * @tags (rpc) attachment_upload_url
+   * @name AttachmentUploadUrlList
+   * @summary Upload URL of an attachment
+   * @request GET:/rpc/attachment_upload_url
+   */
+  export namespace AttachmentUploadUrlList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      attachment_id: string;
+      /** @format integer */
+      expires_in?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT404 entity.not_found, PT422 entity_type.unknown.
+   * @tags (rpc) available_transitions
+   * @name AvailableTransitionsCreate
+   * @summary Every transition out of the entity's current state, for buttons: label and target state in the caller's language, whether the caller may take it now (allowed: every guard holds for them), whether it must be signed (needs_signature: send signature to app.transition), and, for closed ones, why (reasons: [{kind, reason, message, sqlstate}]). Empty in a terminal state or off any machine. Staff who may read the entity.
+   * @request POST:/rpc/available_transitions
+   */
+  export namespace AvailableTransitionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT404 entity.not_found, PT422 entity_type.unknown.
+   * @tags (rpc) available_transitions
+   * @name AvailableTransitionsList
+   * @summary Every transition out of the entity's current state, for buttons: label and target state in the caller's language, whether the caller may take it now (allowed: every guard holds for them), whether it must be signed (needs_signature: send signature to app.transition), and, for closed ones, why (reasons: [{kind, reason, message, sqlstate}]). Empty in a terminal state or off any machine. Staff who may read the entity.
+   * @request GET:/rpc/available_transitions
+   */
+  export namespace AvailableTransitionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -14028,6 +25548,53 @@ export namespace Rpc {
       current_password: string;
       /** @format text */
       new_password: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long.
+   * @tags (rpc) check_checklist_item
+   * @name CheckChecklistItemCreate
+   * @summary Checks an item of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note. Staff who may read the entity.
+   * @request POST:/rpc/check_checklist_item
+   */
+  export namespace CheckChecklistItemCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      checked?: boolean;
+      /** @format uuid */
+      item_id: string;
+      /** @format text */
+      note?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT404 checklist_item.not_found, PT422 checklist_item.note_too_long.
+   * @tags (rpc) check_checklist_item
+   * @name CheckChecklistItemList
+   * @summary Checks an item of a checklist (who and when are recorded), or unchecks it (checked false), with an optional note. Staff who may read the entity.
+   * @request GET:/rpc/check_checklist_item
+   */
+  export namespace CheckChecklistItemList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      checked?: boolean;
+      /** @format uuid */
+      item_id: string;
+      /** @format text */
+      note?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -14125,6 +25692,88 @@ export namespace Rpc {
   }
 
   /**
+   * @description By its owner (whatever their roles) or a CAPA manager, with a note (the evidence). Errors: PT404 capa_action.not_found, PT403 permission.missing, PT409 capa_action.not_open or capa.closed, PT422 capa_action.note_required.
+   * @tags (rpc) complete_capa_action
+   * @name CompleteCapaActionCreate
+   * @summary Records a CAPA action done
+   * @request POST:/rpc/complete_capa_action
+   */
+  export namespace CompleteCapaActionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      action_id: string;
+      /** @format text */
+      note: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description By its owner (whatever their roles) or a CAPA manager, with a note (the evidence). Errors: PT404 capa_action.not_found, PT403 permission.missing, PT409 capa_action.not_open or capa.closed, PT422 capa_action.note_required.
+   * @tags (rpc) complete_capa_action
+   * @name CompleteCapaActionList
+   * @summary Records a CAPA action done
+   * @request GET:/rpc/complete_capa_action
+   */
+  export namespace CompleteCapaActionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      action_id: string;
+      /** @format text */
+      note: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Says the file of your pending attachment is uploaded: it becomes verifying and the verify worker checks the stored object (usually within a second); upload_state then turns stored or rejected (upload_rejection says why) and you are notified. Calling it again while verifying returns the row unchanged. Errors: PT403 permission.missing, PT404 attachment.not_found, PT409 attachment_upload.not_pending.
+   * @tags (rpc) confirm_attachment_upload
+   * @name ConfirmAttachmentUploadCreate
+   * @summary Confirm an attachment upload
+   * @request POST:/rpc/confirm_attachment_upload
+   */
+  export namespace ConfirmAttachmentUploadCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      attachment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Says the file of your pending attachment is uploaded: it becomes verifying and the verify worker checks the stored object (usually within a second); upload_state then turns stored or rejected (upload_rejection says why) and you are notified. Calling it again while verifying returns the row unchanged. Errors: PT403 permission.missing, PT404 attachment.not_found, PT409 attachment_upload.not_pending.
+   * @tags (rpc) confirm_attachment_upload
+   * @name ConfirmAttachmentUploadList
+   * @summary Confirm an attachment upload
+   * @request GET:/rpc/confirm_attachment_upload
+   */
+  export namespace ConfirmAttachmentUploadList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      attachment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Says the file of a pending version is uploaded: the version becomes verifying and the verify worker checks the stored object (usually within a second). Returns the version; its upload_state then turns stored (it is the current version) or rejected (upload_rejection says why), and the uploader is notified. Calling it again while verifying returns the version unchanged. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document_upload.not_pending.
    * @tags (rpc) confirm_document_upload
    * @name ConfirmDocumentUploadCreate
@@ -14157,6 +25806,53 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       version_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Converts value from from_unit to to_unit (codes of GET /units) through their dimension's base unit, offsets included (degC to degF), rounded to 15 decimal places; PT422 unit.unknown for a code that is not in the reference, unit.incompatible for units of different dimensions.
+   * @tags (rpc) convert_unit
+   * @name ConvertUnitCreate
+   * @summary Convert a value between units
+   * @request POST:/rpc/convert_unit
+   */
+  export namespace ConvertUnitCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      from_unit: string;
+      /** @format text */
+      to_unit: string;
+      /** @format numeric */
+      value: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Converts value from from_unit to to_unit (codes of GET /units) through their dimension's base unit, offsets included (degC to degF), rounded to 15 decimal places; PT422 unit.unknown for a code that is not in the reference, unit.incompatible for units of different dimensions.
+   * @tags (rpc) convert_unit
+   * @name ConvertUnitList
+   * @summary Convert a value between units
+   * @request GET:/rpc/convert_unit
+   */
+  export namespace ConvertUnitList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      from_unit: string;
+      /** @format text */
+      to_unit: string;
+      /** @format numeric */
+      value: number;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -14320,9 +26016,87 @@ export namespace Rpc {
 
   /**
    * No description
+   * @tags (rpc) custom_field_definitions_localized_label
+   * @name CustomFieldDefinitionsLocalizedLabelCreate
+   * @summary The field's label in the caller's locale (labels, then the default label): GraphQL field localizedLabel, REST select=*,custom_field_definitions_localized_label.
+   * @request POST:/rpc/custom_field_definitions_localized_label
+   */
+  export namespace CustomFieldDefinitionsLocalizedLabelCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.custom_field_definitions */
+      definition: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) custom_field_definitions_localized_label
+   * @name CustomFieldDefinitionsLocalizedLabelList
+   * @summary The field's label in the caller's locale (labels, then the default label): GraphQL field localizedLabel, REST select=*,custom_field_definitions_localized_label.
+   * @request GET:/rpc/custom_field_definitions_localized_label
+   */
+  export namespace CustomFieldDefinitionsLocalizedLabelList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.custom_field_definitions */
+      definition: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description For the entity type (e.g. project), the rows you can read whose custom fields break the tenant's active definitions as they are now: missing required values, values that no longer pass a stricter rule, deactivated list values, fields no longer defined (custom_field.unknown). Such rows keep their values until a write touches the field.
+   * @tags (rpc) custom_field_violations
+   * @name CustomFieldViolationsCreate
+   * @summary Stored custom field values that break the current definitions
+   * @request POST:/rpc/custom_field_violations
+   */
+  export namespace CustomFieldViolationsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      entity_type: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description For the entity type (e.g. project), the rows you can read whose custom fields break the tenant's active definitions as they are now: missing required values, values that no longer pass a stricter rule, deactivated list values, fields no longer defined (custom_field.unknown). Such rows keep their values until a write touches the field.
+   * @tags (rpc) custom_field_violations
+   * @name CustomFieldViolationsList
+   * @summary Stored custom field values that break the current definitions
+   * @request GET:/rpc/custom_field_violations
+   */
+  export namespace CustomFieldViolationsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      entity_type: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
    * @tags (rpc) decide_approval
    * @name DecideApprovalCreate
-   * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.
+   * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason); the final decision publishes approval.decided. Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.
    * @request POST:/rpc/decide_approval
    */
   export namespace DecideApprovalCreate {
@@ -14353,7 +26127,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) decide_approval
    * @name DecideApprovalList
-   * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason). Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.
+   * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason); the final decision publishes approval.decided. Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.
    * @request GET:/rpc/decide_approval
    */
   export namespace DecideApprovalList {
@@ -14371,6 +26145,120 @@ export namespace Rpc {
       signature_password?: string;
       /** @format text */
       signature_reason?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
+   * @tags (rpc) define_checklist_template
+   * @name DefineChecklistTemplateCreate
+   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
+   * @request POST:/rpc/define_checklist_template
+   */
+  export namespace DefineChecklistTemplateCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      entity_type: string;
+      /** @format boolean */
+      is_active?: boolean;
+      /** @format jsonb */
+      items: any;
+      /** @format text */
+      key: string;
+      /** @format jsonb */
+      labels?: any;
+      /** @format text */
+      name: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
+   * @tags (rpc) define_checklist_template
+   * @name DefineChecklistTemplateList
+   * @summary Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
+   * @request GET:/rpc/define_checklist_template
+   */
+  export namespace DefineChecklistTemplateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      entity_type: string;
+      /** @format boolean */
+      is_active?: boolean;
+      /** @format jsonb */
+      items: string;
+      /** @format text */
+      key: string;
+      /** @format jsonb */
+      labels?: string;
+      /** @format text */
+      name: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, state_machine.states_invalid, state_machine.transitions_invalid, state_machine.initial_state, state_machine.terminal_exit, state_machine.guard_unknown, state_machine.guard_invalid, state_machine.effect_invalid, PT23505/23503 for duplicate states or transitions between unknown states.
+   * @tags (rpc) define_state_machine
+   * @name DefineStateMachineCreate
+   * @summary Writes the draft version of the tenant's state machine for an entity type (replacing the draft, or starting version n+1): states [{"key", "label", "labels", "initial", "terminal"}] and transitions [{"from", "to", "label", "labels", "guards": [...], "effects": [...]}] (see the comments of app.state_machine_transitions). Publish it with app.publish_state_machine. Needs state_machine.manage.
+   * @request POST:/rpc/define_state_machine
+   */
+  export namespace DefineStateMachineCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      entity_type: string;
+      /** @format jsonb */
+      labels?: any;
+      /** @format text */
+      name: string;
+      /** @format jsonb */
+      states: any;
+      /** @format jsonb */
+      transitions: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, state_machine.states_invalid, state_machine.transitions_invalid, state_machine.initial_state, state_machine.terminal_exit, state_machine.guard_unknown, state_machine.guard_invalid, state_machine.effect_invalid, PT23505/23503 for duplicate states or transitions between unknown states.
+   * @tags (rpc) define_state_machine
+   * @name DefineStateMachineList
+   * @summary Writes the draft version of the tenant's state machine for an entity type (replacing the draft, or starting version n+1): states [{"key", "label", "labels", "initial", "terminal"}] and transitions [{"from", "to", "label", "labels", "guards": [...], "effects": [...]}] (see the comments of app.state_machine_transitions). Publish it with app.publish_state_machine. Needs state_machine.manage.
+   * @request GET:/rpc/define_state_machine
+   */
+  export namespace DefineStateMachineList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      entity_type: string;
+      /** @format jsonb */
+      labels?: string;
+      /** @format text */
+      name: string;
+      /** @format jsonb */
+      states: string;
+      /** @format jsonb */
+      transitions: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -14585,6 +26473,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description Which of your tenant's rules an event of this type with this payload (about this entity, optionally) would fire, and what each action would do (recipients, field and value, event published), without doing it. Needs rule.manage. Errors: PT403 permission.missing, PT422 rule.event_type_invalid, rule.payload_not_object, entity_type.unknown, PT404 entity.not_found.
+   * @tags (rpc) dry_run_rules
+   * @name DryRunRulesCreate
+   * @summary Dry run of rules
+   * @request POST:/rpc/dry_run_rules
+   */
+  export namespace DryRunRulesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entity_id?: string;
+      /** @format text */
+      entity_type?: string;
+      /** @format text */
+      event_type: string;
+      /** @format jsonb */
+      payload?: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which of your tenant's rules an event of this type with this payload (about this entity, optionally) would fire, and what each action would do (recipients, field and value, event published), without doing it. Needs rule.manage. Errors: PT403 permission.missing, PT422 rule.event_type_invalid, rule.payload_not_object, entity_type.unknown, PT404 entity.not_found.
+   * @tags (rpc) dry_run_rules
+   * @name DryRunRulesList
+   * @summary Dry run of rules
+   * @request GET:/rpc/dry_run_rules
+   */
+  export namespace DryRunRulesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entity_id?: string;
+      /** @format text */
+      entity_type?: string;
+      /** @format text */
+      event_type: string;
+      /** @format jsonb */
+      payload?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) entity_timeline
    * @name EntityTimelineCreate
@@ -14628,6 +26567,174 @@ export namespace Rpc {
   }
 
   /**
+   * @description Stops of the equipment over a period (cut to it; it ends at period_end or now, whichever is first; an open stop lasts to the end), as the caller sees them: how many, how many breakdowns, downtime in hours (all, inside the production schedule = OEE availability loss, unplanned, breakdowns), uptime = period - downtime, MTBF = uptime / breakdowns, MTTR = breakdown downtime / breakdowns (NULL without breakdowns). PT404 equipment.not_found, PT422 downtime.period_invalid.
+   * @tags (rpc) equipment_reliability
+   * @name EquipmentReliabilityCreate
+   * @summary Equipment reliability
+   * @request POST:/rpc/equipment_reliability
+   */
+  export namespace EquipmentReliabilityCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+      /** @format timestamp with time zone */
+      period_end: string;
+      /** @format timestamp with time zone */
+      period_start: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Stops of the equipment over a period (cut to it; it ends at period_end or now, whichever is first; an open stop lasts to the end), as the caller sees them: how many, how many breakdowns, downtime in hours (all, inside the production schedule = OEE availability loss, unplanned, breakdowns), uptime = period - downtime, MTBF = uptime / breakdowns, MTTR = breakdown downtime / breakdowns (NULL without breakdowns). PT404 equipment.not_found, PT422 downtime.period_invalid.
+   * @tags (rpc) equipment_reliability
+   * @name EquipmentReliabilityList
+   * @summary Equipment reliability
+   * @request GET:/rpc/equipment_reliability
+   */
+  export namespace EquipmentReliabilityList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+      /** @format timestamp with time zone */
+      period_end: string;
+      /** @format timestamp with time zone */
+      period_start: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.
+   * @tags (rpc) equipment_tree
+   * @name EquipmentTreeCreate
+   * @summary Equipment tree
+   * @request POST:/rpc/equipment_tree
+   */
+  export namespace EquipmentTreeCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The equipment and all its parts (depth 0 is the equipment itself), in the caller's tenant, as the caller may see them (a part at a site the caller is not scoped to is left out with what hangs below it); ordered by path.
+   * @tags (rpc) equipment_tree
+   * @name EquipmentTreeList
+   * @summary Equipment tree
+   * @request GET:/rpc/equipment_tree
+   */
+  export namespace EquipmentTreeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What was recorded with the equipment (any entity type, named by auth.entity_title) since its latest passing or adjusted calibration (every use when there is none): after a failed calibration, the records to re-examine. As the caller sees them; PT404 equipment.not_found.
+   * @tags (rpc) equipment_uses_since_last_good_calibration
+   * @name EquipmentUsesSinceLastGoodCalibrationCreate
+   * @summary Uses since the last good calibration
+   * @request POST:/rpc/equipment_uses_since_last_good_calibration
+   */
+  export namespace EquipmentUsesSinceLastGoodCalibrationCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What was recorded with the equipment (any entity type, named by auth.entity_title) since its latest passing or adjusted calibration (every use when there is none): after a failed calibration, the records to re-examine. As the caller sees them; PT404 equipment.not_found.
+   * @tags (rpc) equipment_uses_since_last_good_calibration
+   * @name EquipmentUsesSinceLastGoodCalibrationList
+   * @summary Uses since the last good calibration
+   * @request GET:/rpc/equipment_uses_since_last_good_calibration
+   */
+  export namespace EquipmentUsesSinceLastGoodCalibrationList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Their name and email are replaced by a pseudonym wherever they appear (any text or JSON column of the tenant's data), their profile is disabled, their sign-in, sessions and memberships end. Where a retention duty applies (the audit trail, e-signatures and decision trails, records a guard keeps unchanged) the data is kept and listed in the answer's restricted (GDPR Art. 17(3)(b)). Needs personal_data.manage; a person who belongs to other organizations, yourself or a platform operator are erased by a platform operator. Errors: PT403 permission.missing, PT404 personal_data.person_not_found, PT409 personal_data.other_tenants or personal_data.protected_person, PT422 personal_data.reason_required.
+   * @tags (rpc) erase_personal_data
+   * @name ErasePersonalDataCreate
+   * @summary Erases a person by pseudonymisation
+   * @request POST:/rpc/erase_personal_data
+   */
+  export namespace ErasePersonalDataCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      user_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Their name and email are replaced by a pseudonym wherever they appear (any text or JSON column of the tenant's data), their profile is disabled, their sign-in, sessions and memberships end. Where a retention duty applies (the audit trail, e-signatures and decision trails, records a guard keeps unchanged) the data is kept and listed in the answer's restricted (GDPR Art. 17(3)(b)). Needs personal_data.manage; a person who belongs to other organizations, yourself or a platform operator are erased by a platform operator. Errors: PT403 permission.missing, PT404 personal_data.person_not_found, PT409 personal_data.other_tenants or personal_data.protected_person, PT422 personal_data.reason_required.
+   * @tags (rpc) erase_personal_data
+   * @name ErasePersonalDataList
+   * @summary Erases a person by pseudonymisation
+   * @request GET:/rpc/erase_personal_data
+   */
+  export namespace ErasePersonalDataList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      user_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) escalate_overdue_approvals
    * @name EscalateOverdueApprovalsCreate
@@ -14655,6 +26762,45 @@ export namespace Rpc {
   export namespace EscalateOverdueApprovalsList {
     export type RequestParams = {};
     export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Their profile and every row of the active tenant that refers to them (by id) or names them (by email), table by table, as JSON (GDPR Art. 15 and 20). Yourself (user_id left out), or anyone with personal_data.manage. Recorded in personal_data_requests. Errors: PT403 permission.missing, PT404 personal_data.person_not_found.
+   * @tags (rpc) export_personal_data
+   * @name ExportPersonalDataCreate
+   * @summary Exports everything held about a person
+   * @request POST:/rpc/export_personal_data
+   */
+  export namespace ExportPersonalDataCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      user_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Their profile and every row of the active tenant that refers to them (by id) or names them (by email), table by table, as JSON (GDPR Art. 15 and 20). Yourself (user_id left out), or anyone with personal_data.manage. Recorded in personal_data_requests. Errors: PT403 permission.missing, PT404 personal_data.person_not_found.
+   * @tags (rpc) export_personal_data
+   * @name ExportPersonalDataList
+   * @summary Exports everything held about a person
+   * @request GET:/rpc/export_personal_data
+   */
+  export namespace ExportPersonalDataList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      user_id?: string;
+    };
     export type RequestBody = never;
     export type RequestHeaders = {};
     export type ResponseBody = void;
@@ -14940,6 +27086,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, PT409 state_machine.not_started, PT422 state_machine.reason_required, state_machine.migration_target.
+   * @tags (rpc) migrate_entity_state
+   * @name MigrateEntityStateCreate
+   * @summary Moves one entity, explicitly, onto the published version of its type's state machine in a state of that version, with a reason (no guards: an administrative correction, recorded in the history as "migrated: <reason>"). Publishing never moves entities by itself. Needs state_machine.manage.
+   * @request POST:/rpc/migrate_entity_state
+   */
+  export namespace MigrateEntityStateCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format text */
+      reason: string;
+      /** @format text */
+      state: string;
+      /** @format uuid */
+      state_machine_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, PT409 state_machine.not_started, PT422 state_machine.reason_required, state_machine.migration_target.
+   * @tags (rpc) migrate_entity_state
+   * @name MigrateEntityStateList
+   * @summary Moves one entity, explicitly, onto the published version of its type's state machine in a state of that version, with a reason (no guards: an administrative correction, recorded in the history as "migrated: <reason>"). Publishing never moves entities by itself. Needs state_machine.manage.
+   * @request GET:/rpc/migrate_entity_state
+   */
+  export namespace MigrateEntityStateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format text */
+      reason: string;
+      /** @format text */
+      state: string;
+      /** @format uuid */
+      state_machine_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) my_approvals
    * @name MyApprovalsCreate
@@ -14967,6 +27168,77 @@ export namespace Rpc {
   export namespace MyApprovalsList {
     export type RequestParams = {};
     export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description With the record that caused it (source_entity_type and source_entity_id: an NCR, a complaint, a project, ...) linked as its source. Needs capa.manage and sight of the source record. Errors: PT403 permission.missing, PT404 entity.not_found, PT422 entity_type.unknown, capa.source_incomplete or capa.team_not_member.
+   * @tags (rpc) open_capa
+   * @name OpenCapaCreate
+   * @summary Opens a CAPA
+   * @request POST:/rpc/open_capa
+   */
+  export namespace OpenCapaCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      due_date?: string;
+      /** @format app.capa_kind */
+      kind?: string;
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format app.capa_source */
+      source?: string;
+      /** @format uuid */
+      source_entity_id?: string;
+      /** @format text */
+      source_entity_type?: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description With the record that caused it (source_entity_type and source_entity_id: an NCR, a complaint, a project, ...) linked as its source. Needs capa.manage and sight of the source record. Errors: PT403 permission.missing, PT404 entity.not_found, PT422 entity_type.unknown, capa.source_incomplete or capa.team_not_member.
+   * @tags (rpc) open_capa
+   * @name OpenCapaList
+   * @summary Opens a CAPA
+   * @request GET:/rpc/open_capa
+   */
+  export namespace OpenCapaList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      due_date?: string;
+      /** @format app.capa_kind */
+      kind?: string;
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format app.capa_source */
+      source?: string;
+      /** @format uuid */
+      source_entity_id?: string;
+      /** @format text */
+      source_entity_type?: string;
+      /** @format text */
+      title: string;
+    };
     export type RequestBody = never;
     export type RequestHeaders = {};
     export type ResponseBody = void;
@@ -15020,6 +27292,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description The tags on the project (entity_tags of entity type project), by name, as you may read them.
+   * @tags (rpc) projects_tags
+   * @name ProjectsTagsCreate
+   * @summary Tags of a project
+   * @request POST:/rpc/projects_tags
+   */
+  export namespace ProjectsTagsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.projects */
+      project: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tags on the project (entity_tags of entity type project), by name, as you may read them.
+   * @tags (rpc) projects_tags
+   * @name ProjectsTagsList
+   * @summary Tags of a project
+   * @request GET:/rpc/projects_tags
+   */
+  export namespace ProjectsTagsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.projects */
+      project: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) project_timeline
    * @name ProjectTimelineCreate
@@ -15052,6 +27363,45 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       project_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 state_machine.not_found, PT409 state_machine.frozen.
+   * @tags (rpc) publish_state_machine
+   * @name PublishStateMachineCreate
+   * @summary Publishes a draft version: entities started from now on use it; the previously published version becomes superseded and keeps driving the entities on it (app.migrate_entity_state moves one). A published version is frozen. Needs state_machine.manage.
+   * @request POST:/rpc/publish_state_machine
+   */
+  export namespace PublishStateMachineCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      state_machine_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 state_machine.not_found, PT409 state_machine.frozen.
+   * @tags (rpc) publish_state_machine
+   * @name PublishStateMachineList
+   * @summary Publishes a draft version: entities started from now on use it; the previously published version becomes superseded and keeps driving the entities on it (app.migrate_entity_state moves one). A published version is frozen. Needs state_machine.manage.
+   * @request GET:/rpc/publish_state_machine
+   */
+  export namespace PublishStateMachineList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      state_machine_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -15188,6 +27538,88 @@ export namespace Rpc {
   }
 
   /**
+   * @description Sends a delivered, dead or cancelled delivery again, with a fresh set of attempts; its earlier attempts stay in webhook_attempts. Needs webhook.manage. Errors: PT403 permission.missing, PT404 webhook_delivery.not_found, PT409 webhook_delivery.pending or webhook_endpoint.inactive.
+   * @tags (rpc) replay_webhook_delivery
+   * @name ReplayWebhookDeliveryCreate
+   * @summary Replay a webhook delivery
+   * @request POST:/rpc/replay_webhook_delivery
+   */
+  export namespace ReplayWebhookDeliveryCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      delivery_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sends a delivered, dead or cancelled delivery again, with a fresh set of attempts; its earlier attempts stay in webhook_attempts. Needs webhook.manage. Errors: PT403 permission.missing, PT404 webhook_delivery.not_found, PT409 webhook_delivery.pending or webhook_endpoint.inactive.
+   * @tags (rpc) replay_webhook_delivery
+   * @name ReplayWebhookDeliveryList
+   * @summary Replay a webhook delivery
+   * @request GET:/rpc/replay_webhook_delivery
+   */
+  export namespace ReplayWebhookDeliveryList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      delivery_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
+   * @tags (rpc) restore
+   * @name RestoreCreate
+   * @summary Restore from the trash
+   * @request POST:/rpc/restore
+   */
+  export namespace RestoreCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
+   * @tags (rpc) restore
+   * @name RestoreList
+   * @summary Restore from the trash
+   * @request GET:/rpc/restore
+   */
+  export namespace RestoreList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) restore_organization
    * @name RestoreOrganizationCreate
@@ -15220,6 +27652,49 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       organization_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Ends a person's qualification now, with a reason; the grant is kept. Needs competence.manage (PT403 permission.missing); PT422 qualification.reason_required, PT404 qualification.not_found, PT409 qualification.revoked.
+   * @tags (rpc) revoke_qualification
+   * @name RevokeQualificationCreate
+   * @summary Revoke a qualification
+   * @request POST:/rpc/revoke_qualification
+   */
+  export namespace RevokeQualificationCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      person_qualification_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Ends a person's qualification now, with a reason; the grant is kept. Needs competence.manage (PT403 permission.missing); PT422 qualification.reason_required, PT404 qualification.not_found, PT409 qualification.revoked.
+   * @tags (rpc) revoke_qualification
+   * @name RevokeQualificationList
+   * @summary Revoke a qualification
+   * @request GET:/rpc/revoke_qualification
+   */
+  export namespace RevokeQualificationList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      person_qualification_id: string;
+      /** @format text */
+      reason: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -15267,6 +27742,92 @@ export namespace Rpc {
       role_key: string;
       /** @format uuid */
       site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Replaces an endpoint's signing secret with a new one and returns it; the next attempt is signed with it. Errors: PT403 permission.missing, PT404 webhook_endpoint.not_found.
+   * @tags (rpc) rotate_webhook_secret
+   * @name RotateWebhookSecretCreate
+   * @summary Rotate a webhook secret
+   * @request POST:/rpc/rotate_webhook_secret
+   */
+  export namespace RotateWebhookSecretCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      endpoint_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Replaces an endpoint's signing secret with a new one and returns it; the next attempt is signed with it. Errors: PT403 permission.missing, PT404 webhook_endpoint.not_found.
+   * @tags (rpc) rotate_webhook_secret
+   * @name RotateWebhookSecretList
+   * @summary Rotate a webhook secret
+   * @request GET:/rpc/rotate_webhook_secret
+   */
+  export namespace RotateWebhookSecretList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      endpoint_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
+   * @tags (rpc) search
+   * @name SearchCreate
+   * @summary Search
+   * @request POST:/rpc/search
+   */
+  export namespace SearchCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text[] */
+      entity_types?: string[];
+      /** @format integer */
+      limit?: number;
+      /** @format text */
+      query: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
+   * @tags (rpc) search
+   * @name SearchList
+   * @summary Search
+   * @request GET:/rpc/search
+   */
+  export namespace SearchList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text[] */
+      entity_types?: string;
+      /** @format integer */
+      limit?: number;
+      /** @format text */
+      query: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -15403,6 +27964,143 @@ export namespace Rpc {
   }
 
   /**
+   * @description Moves an entity (project, document, or another type that opted in) to the trash: it disappears from lists, search and the portal; holders of trash.manage still see it (app.trash) and may restore it within the tenant's retention (feature flag soft_delete_retention_days, 30 days by default), after which the purge-trash job deletes it for good (where no append-only trail or retention keeps it). Needs the type's delete permission (project.update for projects and documents). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.already_deleted, PT422 soft_delete.reason_required, soft_delete.not_enabled, entity_type.unknown.
+   * @tags (rpc) soft_delete
+   * @name SoftDeleteCreate
+   * @summary Move to the trash
+   * @request POST:/rpc/soft_delete
+   */
+  export namespace SoftDeleteCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Moves an entity (project, document, or another type that opted in) to the trash: it disappears from lists, search and the portal; holders of trash.manage still see it (app.trash) and may restore it within the tenant's retention (feature flag soft_delete_retention_days, 30 days by default), after which the purge-trash job deletes it for good (where no append-only trail or retention keeps it). Needs the type's delete permission (project.update for projects and documents). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.already_deleted, PT422 soft_delete.reason_required, soft_delete.not_enabled, entity_type.unknown.
+   * @tags (rpc) soft_delete
+   * @name SoftDeleteList
+   * @summary Move to the trash
+   * @request GET:/rpc/soft_delete
+   */
+  export namespace SoftDeleteList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT404 entity.not_found, checklist_template.not_found, PT422 entity_type.unknown, checklist_template.wrong_entity_type, checklist_template.inactive.
+   * @tags (rpc) start_checklist
+   * @name StartChecklistCreate
+   * @summary Puts a checklist (the template's items) on an entity; returns the existing one when it already has it. Staff who may read the entity.
+   * @request POST:/rpc/start_checklist
+   */
+  export namespace StartChecklistCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format text */
+      template_key: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT404 entity.not_found, checklist_template.not_found, PT422 entity_type.unknown, checklist_template.wrong_entity_type, checklist_template.inactive.
+   * @tags (rpc) start_checklist
+   * @name StartChecklistList
+   * @summary Puts a checklist (the template's items) on an entity; returns the existing one when it already has it. Staff who may read the entity.
+   * @request GET:/rpc/start_checklist
+   */
+  export namespace StartChecklistList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format text */
+      template_key: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT404 entity.not_found, PT409 state_machine.not_published, state_machine.already_started, PT422 entity_type.unknown.
+   * @tags (rpc) start_state_machine
+   * @name StartStateMachineCreate
+   * @summary Puts an entity on its type's published state machine, in the initial state (history row, event <entity_type>.state_changed). The entity keeps that version when newer ones are published. Staff who may read the entity.
+   * @request POST:/rpc/start_state_machine
+   */
+  export namespace StartStateMachineCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT404 entity.not_found, PT409 state_machine.not_published, state_machine.already_started, PT422 entity_type.unknown.
+   * @tags (rpc) start_state_machine
+   * @name StartStateMachineList
+   * @summary Puts an entity on its type's published state machine, in the initial state (history row, event <entity_type>.state_changed). The entity keeps that version when newer ones are published. Staff who may read the entity.
+   * @request GET:/rpc/start_state_machine
+   */
+  export namespace StartStateMachineList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) switch_organization
    * @name SwitchOrganizationCreate
@@ -15435,6 +28133,264 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       organization_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The entities you may read that carry any of the tags (all of them with match_all), optionally of one entity type, each with its title (human id and title) and which of the tags it carries. GET /rpc/tagged_entities?tag_ids={<id>,<id>}&entity_type=project.
+   * @tags (rpc) tagged_entities
+   * @name TaggedEntitiesCreate
+   * @summary Entities with tags
+   * @request POST:/rpc/tagged_entities
+   */
+  export namespace TaggedEntitiesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      entity_type?: string;
+      /** @format boolean */
+      match_all?: boolean;
+      /** @format uuid[] */
+      tag_ids: string[];
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The entities you may read that carry any of the tags (all of them with match_all), optionally of one entity type, each with its title (human id and title) and which of the tags it carries. GET /rpc/tagged_entities?tag_ids={<id>,<id>}&entity_type=project.
+   * @tags (rpc) tagged_entities
+   * @name TaggedEntitiesList
+   * @summary Entities with tags
+   * @request GET:/rpc/tagged_entities
+   */
+  export namespace TaggedEntitiesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      entity_type?: string;
+      /** @format boolean */
+      match_all?: boolean;
+      /** @format uuid[] */
+      tag_ids: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT404 entity.not_found, PT409 state_machine.not_started, state_machine.conflict, state_machine.terminal_state, PT422 state_machine.unknown_transition, state_machine.reason_too_long, entity_type.unknown, PT429 locked; a failing guard answers with its own reason (PT403 permission.missing, site.out_of_scope; PT422 fields.missing, checklist.not_started, checklist.incomplete, approval.not_requested, approval.pending, approval.not_granted, signature.required, signature.reason_required, or a domain guard's).
+   * @tags (rpc) transition
+   * @name TransitionCreate
+   * @summary Moves an entity on its state machine (the version it started on) to to_state, when every guard of the transition holds for the caller; records who, when, from, to, the reason and the signature; runs the side effects (event <entity_type>.state_changed, notify, open_approval, start_checklist). A transition with a signature guard needs signature {"password": <your sign-in password>, "reason": ...}: a wrong password applies nothing and returns null with HTTP 403 (an error in GraphQL) and counts towards the sign-in lockout. Of two simultaneous transitions of one entity exactly one wins; the other gets PT409 state_machine.conflict.
+   * @request POST:/rpc/transition
+   */
+  export namespace TransitionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format text */
+      reason?: string;
+      /** @format jsonb */
+      signature?: any;
+      /** @format text */
+      to_state: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT404 entity.not_found, PT409 state_machine.not_started, state_machine.conflict, state_machine.terminal_state, PT422 state_machine.unknown_transition, state_machine.reason_too_long, entity_type.unknown, PT429 locked; a failing guard answers with its own reason (PT403 permission.missing, site.out_of_scope; PT422 fields.missing, checklist.not_started, checklist.incomplete, approval.not_requested, approval.pending, approval.not_granted, signature.required, signature.reason_required, or a domain guard's).
+   * @tags (rpc) transition
+   * @name TransitionList
+   * @summary Moves an entity on its state machine (the version it started on) to to_state, when every guard of the transition holds for the caller; records who, when, from, to, the reason and the signature; runs the side effects (event <entity_type>.state_changed, notify, open_approval, start_checklist). A transition with a signature guard needs signature {"password": <your sign-in password>, "reason": ...}: a wrong password applies nothing and returns null with HTTP 403 (an error in GraphQL) and counts towards the sign-in lockout. Of two simultaneous transitions of one entity exactly one wins; the other gets PT409 state_machine.conflict.
+   * @request GET:/rpc/transition
+   */
+  export namespace TransitionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format text */
+      reason?: string;
+      /** @format jsonb */
+      signature?: string;
+      /** @format text */
+      to_state: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What is in the trash of the caller's tenant (trash.manage): type, id, human name, when, by whom, why, and when the purge-trash job will delete it for good. Errors: PT403 permission.missing.
+   * @tags (rpc) trash
+   * @name TrashCreate
+   * @summary Trash
+   * @request POST:/rpc/trash
+   */
+  export namespace TrashCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text[] */
+      entity_types?: string[];
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What is in the trash of the caller's tenant (trash.manage): type, id, human name, when, by whom, why, and when the purge-trash job will delete it for good. Errors: PT403 permission.missing.
+   * @tags (rpc) trash
+   * @name TrashList
+   * @summary Trash
+   * @request GET:/rpc/trash
+   */
+  export namespace TrashList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text[] */
+      entity_types?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) type_lists_localized_label
+   * @name TypeListsLocalizedLabelCreate
+   * @summary The list's label in the caller's locale (labels, then the default label): GraphQL field localizedLabel, REST select=*,type_lists_localized_label.
+   * @request POST:/rpc/type_lists_localized_label
+   */
+  export namespace TypeListsLocalizedLabelCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.type_lists */
+      list: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) type_lists_localized_label
+   * @name TypeListsLocalizedLabelList
+   * @summary The list's label in the caller's locale (labels, then the default label): GraphQL field localizedLabel, REST select=*,type_lists_localized_label.
+   * @request GET:/rpc/type_lists_localized_label
+   */
+  export namespace TypeListsLocalizedLabelList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.type_lists */
+      list: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) type_list_values_localized_label
+   * @name TypeListValuesLocalizedLabelCreate
+   * @summary The value's label in the caller's locale (labels, then the default label): GraphQL field localizedLabel, REST select=*,type_list_values_localized_label.
+   * @request POST:/rpc/type_list_values_localized_label
+   */
+  export namespace TypeListValuesLocalizedLabelCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.type_list_values */
+      item: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) type_list_values_localized_label
+   * @name TypeListValuesLocalizedLabelList
+   * @summary The value's label in the caller's locale (labels, then the default label): GraphQL field localizedLabel, REST select=*,type_list_values_localized_label.
+   * @request GET:/rpc/type_list_values_localized_label
+   */
+  export namespace TypeListValuesLocalizedLabelList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.type_list_values */
+      item: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) units_localized_name
+   * @name UnitsLocalizedNameCreate
+   * @summary The unit's name in the caller's locale (labels, then the default name): GraphQL field localizedName, REST select=*,units_localized_name.
+   * @request POST:/rpc/units_localized_name
+   */
+  export namespace UnitsLocalizedNameCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.units */
+      unit: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) units_localized_name
+   * @name UnitsLocalizedNameList
+   * @summary The unit's name in the caller's locale (labels, then the default name): GraphQL field localizedName, REST select=*,units_localized_name.
+   * @request GET:/rpc/units_localized_name
+   */
+  export namespace UnitsLocalizedNameList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.units */
+      unit: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -15544,6 +28500,668 @@ export namespace Rpc {
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The secret an endpoint's deliveries are signed with (HMAC-SHA256, header Pulse-Webhook-Signature), for holders of webhook.manage. Errors: PT403 permission.missing, PT404 webhook_endpoint.not_found.
+   * @tags (rpc) webhook_endpoint_secret
+   * @name WebhookEndpointSecretCreate
+   * @summary Webhook endpoint secret
+   * @request POST:/rpc/webhook_endpoint_secret
+   */
+  export namespace WebhookEndpointSecretCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      endpoint_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The secret an endpoint's deliveries are signed with (HMAC-SHA256, header Pulse-Webhook-Signature), for holders of webhook.manage. Errors: PT403 permission.missing, PT404 webhook_endpoint.not_found.
+   * @tags (rpc) webhook_endpoint_secret
+   * @name WebhookEndpointSecretList
+   * @summary Webhook endpoint secret
+   * @request GET:/rpc/webhook_endpoint_secret
+   */
+  export namespace WebhookEndpointSecretList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      endpoint_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The stage's name in the caller's locale (preferences.locale), then its language, then the name.
+   * @tags (rpc) workflow_stages_label
+   * @name WorkflowStagesLabelCreate
+   * @summary Label
+   * @request POST:/rpc/workflow_stages_label
+   */
+  export namespace WorkflowStagesLabelCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.workflow_stages */
+      p_stage: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The stage's name in the caller's locale (preferences.locale), then its language, then the name.
+   * @tags (rpc) workflow_stages_label
+   * @name WorkflowStagesLabelList
+   * @summary Label
+   * @request GET:/rpc/workflow_stages_label
+   */
+  export namespace WorkflowStagesLabelList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.workflow_stages */
+      p_stage: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The sub-stage's name in the caller's locale (preferences.locale), then its language, then the name.
+   * @tags (rpc) workflow_sub_stages_label
+   * @name WorkflowSubStagesLabelCreate
+   * @summary Label
+   * @request POST:/rpc/workflow_sub_stages_label
+   */
+  export namespace WorkflowSubStagesLabelCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.workflow_sub_stages */
+      p_sub_stage: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The sub-stage's name in the caller's locale (preferences.locale), then its language, then the name.
+   * @tags (rpc) workflow_sub_stages_label
+   * @name WorkflowSubStagesLabelList
+   * @summary Label
+   * @request GET:/rpc/workflow_sub_stages_label
+   */
+  export namespace WorkflowSubStagesLabelList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.workflow_sub_stages */
+      p_sub_stage: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+}
+
+export namespace RuleRuns {
+  /**
+   * @description Every evaluation of a rule on an event of its type: matched or not, the actions taken, or why they were not (failed with the error, or depth_limit). Written by the server; read with rule.manage.
+   * @tags rule_runs
+   * @name RuleRunsCreate
+   * @summary Rule runs
+   * @request POST:/rule_runs
+   */
+  export namespace RuleRunsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = RuleRuns;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every evaluation of a rule on an event of its type: matched or not, the actions taken, or why they were not (failed with the error, or depth_limit). Written by the server; read with rule.manage.
+   * @tags rule_runs
+   * @name RuleRunsDelete
+   * @summary Rule runs
+   * @request DELETE:/rule_runs
+   */
+  export namespace RuleRunsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * What each action did (done), in order.
+       * @format jsonb
+       */
+      actions?: string;
+      /**
+       * When failed: the action (index, kind), SQLSTATE, reason code and message.
+       * @format jsonb
+       */
+      error?: string;
+      /**
+       * How many rule actions led to the event (0: published by a domain).
+       * @format integer
+       */
+      event_depth?: string;
+      /**
+       * The event that was evaluated (app_private.events).
+       * @format uuid
+       */
+      event_id?: string;
+      /**
+       * The type of that event.
+       * @format text
+       */
+      event_type?: string;
+      /**
+       * Filled by the server.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Whether the condition held.
+       * @format boolean
+       */
+      matched?: string;
+      /**
+       * The organization of the rule and the event.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When the rule was evaluated.
+       * @format timestamp with time zone
+       */
+      ran_at?: string;
+      /**
+       * The rule evaluated.
+       * @format uuid
+       */
+      rule_id?: string;
+      /**
+       * not_matched; done (every action ran); failed (no action took effect: error says why; the change that published the event went on); depth_limit (the event was too deep to fire rules).
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every evaluation of a rule on an event of its type: matched or not, the actions taken, or why they were not (failed with the error, or depth_limit). Written by the server; read with rule.manage.
+   * @tags rule_runs
+   * @name RuleRunsList
+   * @summary Rule runs
+   * @request GET:/rule_runs
+   */
+  export namespace RuleRunsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * What each action did (done), in order.
+       * @format jsonb
+       */
+      actions?: string;
+      /**
+       * When failed: the action (index, kind), SQLSTATE, reason code and message.
+       * @format jsonb
+       */
+      error?: string;
+      /**
+       * How many rule actions led to the event (0: published by a domain).
+       * @format integer
+       */
+      event_depth?: string;
+      /**
+       * The event that was evaluated (app_private.events).
+       * @format uuid
+       */
+      event_id?: string;
+      /**
+       * The type of that event.
+       * @format text
+       */
+      event_type?: string;
+      /**
+       * Filled by the server.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Whether the condition held.
+       * @format boolean
+       */
+      matched?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The organization of the rule and the event.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When the rule was evaluated.
+       * @format timestamp with time zone
+       */
+      ran_at?: string;
+      /**
+       * The rule evaluated.
+       * @format uuid
+       */
+      rule_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * not_matched; done (every action ran); failed (no action took effect: error says why; the change that published the event went on); depth_limit (the event was too deep to fire rules).
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = RuleRuns[];
+  }
+
+  /**
+   * @description Every evaluation of a rule on an event of its type: matched or not, the actions taken, or why they were not (failed with the error, or depth_limit). Written by the server; read with rule.manage.
+   * @tags rule_runs
+   * @name RuleRunsPartialUpdate
+   * @summary Rule runs
+   * @request PATCH:/rule_runs
+   */
+  export namespace RuleRunsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * What each action did (done), in order.
+       * @format jsonb
+       */
+      actions?: string;
+      /**
+       * When failed: the action (index, kind), SQLSTATE, reason code and message.
+       * @format jsonb
+       */
+      error?: string;
+      /**
+       * How many rule actions led to the event (0: published by a domain).
+       * @format integer
+       */
+      event_depth?: string;
+      /**
+       * The event that was evaluated (app_private.events).
+       * @format uuid
+       */
+      event_id?: string;
+      /**
+       * The type of that event.
+       * @format text
+       */
+      event_type?: string;
+      /**
+       * Filled by the server.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Whether the condition held.
+       * @format boolean
+       */
+      matched?: string;
+      /**
+       * The organization of the rule and the event.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When the rule was evaluated.
+       * @format timestamp with time zone
+       */
+      ran_at?: string;
+      /**
+       * The rule evaluated.
+       * @format uuid
+       */
+      rule_id?: string;
+      /**
+       * not_matched; done (every action ran); failed (no action took effect: error says why; the change that published the event went on); depth_limit (the event was too deep to fire rules).
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = RuleRuns;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Rules {
+  /**
+   * @description When an event of the type is published in the tenant and the condition holds for its payload, the actions run (docs/platform/rules.md). Managed with rule.manage.
+   * @tags rules
+   * @name RulesCreate
+   * @summary Rules
+   * @request POST:/rules
+   */
+  export namespace RulesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Rules;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description When an event of the type is published in the tenant and the condition holds for its payload, the actions run (docs/platform/rules.md). Managed with rule.manage.
+   * @tags rules
+   * @name RulesDelete
+   * @summary Rules
+   * @request DELETE:/rules
+   */
+  export namespace RulesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * A JSON array of 1 to 20 actions ({"kind": "notify" | "set_field" | "webhook" | a domain's kind, ...}), run in order.
+       * @format jsonb
+       */
+      actions?: string;
+      /**
+       * Who saved the rule last (set by the server): set_field actions run with this person's authority, checked when saved and on every run.
+       * @format uuid
+       */
+      author_id?: string;
+      /**
+       * A JSON condition over the event payload ({} always holds); checked when saved (PT422 rule.condition_invalid naming the node).
+       * @format jsonb
+       */
+      condition?: string;
+      /**
+       * When the rule was created.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Why the rule exists.
+       * @format text
+       */
+      description?: string;
+      /**
+       * The events that fire the rule: a type (project.stage_changed), a prefix wildcard (project.*) or every event (*).
+       * @format text
+       */
+      event_type?: string;
+      /**
+       * Filled by the server when left out.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Only active rules fire; dry runs show inactive ones too.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Unique in the tenant, fixed once created; a webhook action publishes rule.<key> by default.
+       * @format text
+       */
+      key?: string;
+      /**
+       * What people call the rule.
+       * @format text
+       */
+      name?: string;
+      /**
+       * The organization the rule belongs to; only its events fire it.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When the rule was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description When an event of the type is published in the tenant and the condition holds for its payload, the actions run (docs/platform/rules.md). Managed with rule.manage.
+   * @tags rules
+   * @name RulesList
+   * @summary Rules
+   * @request GET:/rules
+   */
+  export namespace RulesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * A JSON array of 1 to 20 actions ({"kind": "notify" | "set_field" | "webhook" | a domain's kind, ...}), run in order.
+       * @format jsonb
+       */
+      actions?: string;
+      /**
+       * Who saved the rule last (set by the server): set_field actions run with this person's authority, checked when saved and on every run.
+       * @format uuid
+       */
+      author_id?: string;
+      /**
+       * A JSON condition over the event payload ({} always holds); checked when saved (PT422 rule.condition_invalid naming the node).
+       * @format jsonb
+       */
+      condition?: string;
+      /**
+       * When the rule was created.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Why the rule exists.
+       * @format text
+       */
+      description?: string;
+      /**
+       * The events that fire the rule: a type (project.stage_changed), a prefix wildcard (project.*) or every event (*).
+       * @format text
+       */
+      event_type?: string;
+      /**
+       * Filled by the server when left out.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Only active rules fire; dry runs show inactive ones too.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Unique in the tenant, fixed once created; a webhook action publishes rule.<key> by default.
+       * @format text
+       */
+      key?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * What people call the rule.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The organization the rule belongs to; only its events fire it.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * When the rule was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Rules[];
+  }
+
+  /**
+   * @description When an event of the type is published in the tenant and the condition holds for its payload, the actions run (docs/platform/rules.md). Managed with rule.manage.
+   * @tags rules
+   * @name RulesPartialUpdate
+   * @summary Rules
+   * @request PATCH:/rules
+   */
+  export namespace RulesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * A JSON array of 1 to 20 actions ({"kind": "notify" | "set_field" | "webhook" | a domain's kind, ...}), run in order.
+       * @format jsonb
+       */
+      actions?: string;
+      /**
+       * Who saved the rule last (set by the server): set_field actions run with this person's authority, checked when saved and on every run.
+       * @format uuid
+       */
+      author_id?: string;
+      /**
+       * A JSON condition over the event payload ({} always holds); checked when saved (PT422 rule.condition_invalid naming the node).
+       * @format jsonb
+       */
+      condition?: string;
+      /**
+       * When the rule was created.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Why the rule exists.
+       * @format text
+       */
+      description?: string;
+      /**
+       * The events that fire the rule: a type (project.stage_changed), a prefix wildcard (project.*) or every event (*).
+       * @format text
+       */
+      event_type?: string;
+      /**
+       * Filled by the server when left out.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Only active rules fire; dry runs show inactive ones too.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Unique in the tenant, fixed once created; a webhook action publishes rule.<key> by default.
+       * @format text
+       */
+      key?: string;
+      /**
+       * What people call the rule.
+       * @format text
+       */
+      name?: string;
+      /**
+       * The organization the rule belongs to; only its events fire it.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When the rule was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Rules;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
     export type ResponseBody = void;
   }
 }
@@ -16048,6 +29666,2543 @@ export namespace Sites {
   }
 }
 
+export namespace StateMachineStates {
+  /**
+   * @description The states of a version: exactly one initial; terminal states have no way out.
+   * @tags state_machine_states
+   * @name StateMachineStatesCreate
+   * @summary State machine states
+   * @request POST:/state_machine_states
+   */
+  export namespace StateMachineStatesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = StateMachineStates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The states of a version: exactly one initial; terminal states have no way out.
+   * @tags state_machine_states
+   * @name StateMachineStatesDelete
+   * @summary State machine states
+   * @request DELETE:/state_machine_states
+   */
+  export namespace StateMachineStatesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * State id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Initial
+       * Where an entity starts.
+       * @format boolean
+       */
+      is_initial?: string;
+      /**
+       * Terminal
+       * No transition leaves it.
+       * @format boolean
+       */
+      is_terminal?: string;
+      /**
+       * Key
+       * What app.transition and the history name it by (e.g. in_review).
+       * @format text
+       */
+      key?: string;
+      /**
+       * Label
+       * Default text; labels holds its translations.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations
+       * The label per locale; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * Display order.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * State machine
+       * The version it belongs to.
+       * @format uuid
+       */
+      state_machine_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The states of a version: exactly one initial; terminal states have no way out.
+   * @tags state_machine_states
+   * @name StateMachineStatesList
+   * @summary State machine states
+   * @request GET:/state_machine_states
+   */
+  export namespace StateMachineStatesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * State id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Initial
+       * Where an entity starts.
+       * @format boolean
+       */
+      is_initial?: string;
+      /**
+       * Terminal
+       * No transition leaves it.
+       * @format boolean
+       */
+      is_terminal?: string;
+      /**
+       * Key
+       * What app.transition and the history name it by (e.g. in_review).
+       * @format text
+       */
+      key?: string;
+      /**
+       * Label
+       * Default text; labels holds its translations.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations
+       * The label per locale; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * Display order.
+       * @format integer
+       */
+      position?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * State machine
+       * The version it belongs to.
+       * @format uuid
+       */
+      state_machine_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = StateMachineStates[];
+  }
+
+  /**
+   * @description The states of a version: exactly one initial; terminal states have no way out.
+   * @tags state_machine_states
+   * @name StateMachineStatesPartialUpdate
+   * @summary State machine states
+   * @request PATCH:/state_machine_states
+   */
+  export namespace StateMachineStatesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * State id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Initial
+       * Where an entity starts.
+       * @format boolean
+       */
+      is_initial?: string;
+      /**
+       * Terminal
+       * No transition leaves it.
+       * @format boolean
+       */
+      is_terminal?: string;
+      /**
+       * Key
+       * What app.transition and the history name it by (e.g. in_review).
+       * @format text
+       */
+      key?: string;
+      /**
+       * Label
+       * Default text; labels holds its translations.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations
+       * The label per locale; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * Display order.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * State machine
+       * The version it belongs to.
+       * @format uuid
+       */
+      state_machine_id?: string;
+    };
+    export type RequestBody = StateMachineStates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace StateMachineTransitions {
+  /**
+   * @description The ways from one state to another, each with guards that must hold (permission, site, fields, checklist, approval, signature, or any kind a domain adds as app_private.transition_guard_<kind>) and side effects when taken (notify, open_approval, start_checklist, event).
+   * @tags state_machine_transitions
+   * @name StateMachineTransitionsCreate
+   * @summary State machine transitions
+   * @request POST:/state_machine_transitions
+   */
+  export namespace StateMachineTransitionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = StateMachineTransitions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The ways from one state to another, each with guards that must hold (permission, site, fields, checklist, approval, signature, or any kind a domain adds as app_private.transition_guard_<kind>) and side effects when taken (notify, open_approval, start_checklist, event).
+   * @tags state_machine_transitions
+   * @name StateMachineTransitionsDelete
+   * @summary State machine transitions
+   * @request DELETE:/state_machine_transitions
+   */
+  export namespace StateMachineTransitionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Side effects
+       * Run in order when taken: [{"kind": "notify", "roles": ["qa"]}, {"kind": "open_approval", "approval_type": "quality_review"}, {"kind": "start_checklist", "template": "release"}, {"kind": "event"}].
+       * @format jsonb
+       */
+      effects?: string;
+      /**
+       * From
+       * The state key it leaves.
+       * @format text
+       */
+      from_state?: string;
+      /**
+       * Guards
+       * All must hold: [{"kind": "permission", "permission": "document.release"}, {"kind": "fields", "fields": ["title", "custom_fields.owner"]}, {"kind": "checklist", "template": "release"}, {"kind": "approval", "approval_type": "quality_review"}, {"kind": "signature", "meaning": "released"}, {"kind": "site"}].
+       * @format jsonb
+       */
+      guards?: string;
+      /**
+       * Transition id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Label
+       * The button text; labels holds its translations.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations
+       * The label per locale; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * Display order.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * State machine
+       * The version it belongs to.
+       * @format uuid
+       */
+      state_machine_id?: string;
+      /**
+       * To
+       * The state key it enters.
+       * @format text
+       */
+      to_state?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The ways from one state to another, each with guards that must hold (permission, site, fields, checklist, approval, signature, or any kind a domain adds as app_private.transition_guard_<kind>) and side effects when taken (notify, open_approval, start_checklist, event).
+   * @tags state_machine_transitions
+   * @name StateMachineTransitionsList
+   * @summary State machine transitions
+   * @request GET:/state_machine_transitions
+   */
+  export namespace StateMachineTransitionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Side effects
+       * Run in order when taken: [{"kind": "notify", "roles": ["qa"]}, {"kind": "open_approval", "approval_type": "quality_review"}, {"kind": "start_checklist", "template": "release"}, {"kind": "event"}].
+       * @format jsonb
+       */
+      effects?: string;
+      /**
+       * From
+       * The state key it leaves.
+       * @format text
+       */
+      from_state?: string;
+      /**
+       * Guards
+       * All must hold: [{"kind": "permission", "permission": "document.release"}, {"kind": "fields", "fields": ["title", "custom_fields.owner"]}, {"kind": "checklist", "template": "release"}, {"kind": "approval", "approval_type": "quality_review"}, {"kind": "signature", "meaning": "released"}, {"kind": "site"}].
+       * @format jsonb
+       */
+      guards?: string;
+      /**
+       * Transition id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Label
+       * The button text; labels holds its translations.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations
+       * The label per locale; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * Display order.
+       * @format integer
+       */
+      position?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * State machine
+       * The version it belongs to.
+       * @format uuid
+       */
+      state_machine_id?: string;
+      /**
+       * To
+       * The state key it enters.
+       * @format text
+       */
+      to_state?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = StateMachineTransitions[];
+  }
+
+  /**
+   * @description The ways from one state to another, each with guards that must hold (permission, site, fields, checklist, approval, signature, or any kind a domain adds as app_private.transition_guard_<kind>) and side effects when taken (notify, open_approval, start_checklist, event).
+   * @tags state_machine_transitions
+   * @name StateMachineTransitionsPartialUpdate
+   * @summary State machine transitions
+   * @request PATCH:/state_machine_transitions
+   */
+  export namespace StateMachineTransitionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Side effects
+       * Run in order when taken: [{"kind": "notify", "roles": ["qa"]}, {"kind": "open_approval", "approval_type": "quality_review"}, {"kind": "start_checklist", "template": "release"}, {"kind": "event"}].
+       * @format jsonb
+       */
+      effects?: string;
+      /**
+       * From
+       * The state key it leaves.
+       * @format text
+       */
+      from_state?: string;
+      /**
+       * Guards
+       * All must hold: [{"kind": "permission", "permission": "document.release"}, {"kind": "fields", "fields": ["title", "custom_fields.owner"]}, {"kind": "checklist", "template": "release"}, {"kind": "approval", "approval_type": "quality_review"}, {"kind": "signature", "meaning": "released"}, {"kind": "site"}].
+       * @format jsonb
+       */
+      guards?: string;
+      /**
+       * Transition id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Label
+       * The button text; labels holds its translations.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations
+       * The label per locale; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * Display order.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * State machine
+       * The version it belongs to.
+       * @format uuid
+       */
+      state_machine_id?: string;
+      /**
+       * To
+       * The state key it enters.
+       * @format text
+       */
+      to_state?: string;
+    };
+    export type RequestBody = StateMachineTransitions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace StateMachines {
+  /**
+   * @description Versions of a tenant's state machine for an entity type (app.define_state_machine, app.publish_state_machine). At most one draft and one published version per entity type.
+   * @tags state_machines
+   * @name StateMachinesCreate
+   * @summary State machines
+   * @request POST:/state_machines
+   */
+  export namespace StateMachinesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = StateMachines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Versions of a tenant's state machine for an entity type (app.define_state_machine, app.publish_state_machine). At most one draft and one published version per entity type.
+   * @tags state_machines
+   * @name StateMachinesDelete
+   * @summary State machines
+   * @request DELETE:/state_machines
+   */
+  export namespace StateMachinesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * Who defined it.
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entity type
+       * The registered entity type it drives (GET /entity_types).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Version id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Translations
+       * The name per locale; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default text; labels holds its translations.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Published at
+       * Empty while draft.
+       * @format timestamp with time zone
+       */
+      published_at?: string;
+      /**
+       * Published by
+       * Who published it.
+       * @format uuid
+       */
+      published_by?: string;
+      /**
+       * Status
+       * draft (editable), published (new entities start on it) or superseded (frozen; its entities stay on it).
+       * @format app.state_machine_status
+       */
+      status?: string;
+      /**
+       * Updated at.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Version
+       * 1, 2, ... per tenant and entity type.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Versions of a tenant's state machine for an entity type (app.define_state_machine, app.publish_state_machine). At most one draft and one published version per entity type.
+   * @tags state_machines
+   * @name StateMachinesList
+   * @summary State machines
+   * @request GET:/state_machines
+   */
+  export namespace StateMachinesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * Who defined it.
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entity type
+       * The registered entity type it drives (GET /entity_types).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Version id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Translations
+       * The name per locale; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Default text; labels holds its translations.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Published at
+       * Empty while draft.
+       * @format timestamp with time zone
+       */
+      published_at?: string;
+      /**
+       * Published by
+       * Who published it.
+       * @format uuid
+       */
+      published_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * draft (editable), published (new entities start on it) or superseded (frozen; its entities stay on it).
+       * @format app.state_machine_status
+       */
+      status?: string;
+      /**
+       * Updated at.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Version
+       * 1, 2, ... per tenant and entity type.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = StateMachines[];
+  }
+
+  /**
+   * @description Versions of a tenant's state machine for an entity type (app.define_state_machine, app.publish_state_machine). At most one draft and one published version per entity type.
+   * @tags state_machines
+   * @name StateMachinesPartialUpdate
+   * @summary State machines
+   * @request PATCH:/state_machines
+   */
+  export namespace StateMachinesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * Who defined it.
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entity type
+       * The registered entity type it drives (GET /entity_types).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Version id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Translations
+       * The name per locale; read through auth.localized.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default text; labels holds its translations.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Published at
+       * Empty while draft.
+       * @format timestamp with time zone
+       */
+      published_at?: string;
+      /**
+       * Published by
+       * Who published it.
+       * @format uuid
+       */
+      published_by?: string;
+      /**
+       * Status
+       * draft (editable), published (new entities start on it) or superseded (frozen; its entities stay on it).
+       * @format app.state_machine_status
+       */
+      status?: string;
+      /**
+       * Updated at.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Version
+       * 1, 2, ... per tenant and entity type.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = StateMachines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Tags {
+  /**
+   * @description The tenant's tag vocabulary: names unique per tenant whatever their case, a colour, an optional description. Staff read them; tag.manage changes them. entity_tags puts them on entities.
+   * @tags tags
+   * @name TagsCreate
+   * @summary Tags
+   * @request POST:/tags
+   */
+  export namespace TagsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Tags;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's tag vocabulary: names unique per tenant whatever their case, a colour, an optional description. Staff read them; tag.manage changes them. entity_tags puts them on entities.
+   * @tags tags
+   * @name TagsDelete
+   * @summary Tags
+   * @request DELETE:/tags
+   */
+  export namespace TagsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Colour as #rrggbb (lower case; upper case is accepted and lowered).
+       * @format text
+       */
+      color?: string;
+      /**
+       * When it was created.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Who created it (set by the server).
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * What the tag means (at most 500 characters).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Tag id (filled by the server when left out).
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name: 1 to 60 characters, no leading or trailing spaces, unique in the tenant ignoring case.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When it last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's tag vocabulary: names unique per tenant whatever their case, a colour, an optional description. Staff read them; tag.manage changes them. entity_tags puts them on entities.
+   * @tags tags
+   * @name TagsList
+   * @summary Tags
+   * @request GET:/tags
+   */
+  export namespace TagsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Colour as #rrggbb (lower case; upper case is accepted and lowered).
+       * @format text
+       */
+      color?: string;
+      /**
+       * When it was created.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Who created it (set by the server).
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * What the tag means (at most 500 characters).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Tag id (filled by the server when left out).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name: 1 to 60 characters, no leading or trailing spaces, unique in the tenant ignoring case.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * When it last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Tags[];
+  }
+
+  /**
+   * @description The tenant's tag vocabulary: names unique per tenant whatever their case, a colour, an optional description. Staff read them; tag.manage changes them. entity_tags puts them on entities.
+   * @tags tags
+   * @name TagsPartialUpdate
+   * @summary Tags
+   * @request PATCH:/tags
+   */
+  export namespace TagsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Colour as #rrggbb (lower case; upper case is accepted and lowered).
+       * @format text
+       */
+      color?: string;
+      /**
+       * When it was created.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Who created it (set by the server).
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * What the tag means (at most 500 characters).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Tag id (filled by the server when left out).
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name: 1 to 60 characters, no leading or trailing spaces, unique in the tenant ignoring case.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When it last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Tags;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace TenantFeatureFlags {
+  /**
+   * @description The tenant's own value of a platform feature flag, checked against the flag's type; deleting it restores the default. Set with organization.manage_features; GET /feature_flags shows every flag with its value in force.
+   * @tags tenant_feature_flags
+   * @name TenantFeatureFlagsCreate
+   * @summary Feature flags a tenant set
+   * @request POST:/tenant_feature_flags
+   */
+  export namespace TenantFeatureFlagsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = TenantFeatureFlags;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's own value of a platform feature flag, checked against the flag's type; deleting it restores the default. Set with organization.manage_features; GET /feature_flags shows every flag with its value in force.
+   * @tags tenant_feature_flags
+   * @name TenantFeatureFlagsDelete
+   * @summary Feature flags a tenant set
+   * @request DELETE:/tenant_feature_flags
+   */
+  export namespace TenantFeatureFlagsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Flag
+       * The flag (GET /feature_flags lists them).
+       * @format text
+       */
+      flag_key?: string;
+      /**
+       * Tenant
+       * The tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Changed at
+       * When the value was last set.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * Who last set it (the server fills it).
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * Value
+       * A JSON value of the flag's type: true/false, an integer within the bounds, a string, or one of the allowed values.
+       * @format jsonb
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's own value of a platform feature flag, checked against the flag's type; deleting it restores the default. Set with organization.manage_features; GET /feature_flags shows every flag with its value in force.
+   * @tags tenant_feature_flags
+   * @name TenantFeatureFlagsList
+   * @summary Feature flags a tenant set
+   * @request GET:/tenant_feature_flags
+   */
+  export namespace TenantFeatureFlagsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Flag
+       * The flag (GET /feature_flags lists them).
+       * @format text
+       */
+      flag_key?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Changed at
+       * When the value was last set.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * Who last set it (the server fills it).
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * Value
+       * A JSON value of the flag's type: true/false, an integer within the bounds, a string, or one of the allowed values.
+       * @format jsonb
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = TenantFeatureFlags[];
+  }
+
+  /**
+   * @description The tenant's own value of a platform feature flag, checked against the flag's type; deleting it restores the default. Set with organization.manage_features; GET /feature_flags shows every flag with its value in force.
+   * @tags tenant_feature_flags
+   * @name TenantFeatureFlagsPartialUpdate
+   * @summary Feature flags a tenant set
+   * @request PATCH:/tenant_feature_flags
+   */
+  export namespace TenantFeatureFlagsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Flag
+       * The flag (GET /feature_flags lists them).
+       * @format text
+       */
+      flag_key?: string;
+      /**
+       * Tenant
+       * The tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Changed at
+       * When the value was last set.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * Who last set it (the server fills it).
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * Value
+       * A JSON value of the flag's type: true/false, an integer within the bounds, a string, or one of the allowed values.
+       * @format jsonb
+       */
+      value?: string;
+    };
+    export type RequestBody = TenantFeatureFlags;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace TrainingDue {
+  /**
+   * @description Who must be trained on which controlled document and is not, on its current version and unexpired: never_trained, new_version, expired or due_soon. One's own rows; everybody's with competence.read.
+   * @tags training_due
+   * @name TrainingDueList
+   * @summary Training due
+   * @request GET:/training_due
+   */
+  export namespace TrainingDueList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Last trained at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Current version
+       * @format uuid
+       */
+      current_version_id?: string;
+      /**
+       * Current version number
+       * @format integer
+       */
+      current_version_number?: string;
+      /**
+       * Document
+       * @format uuid
+       */
+      document_id?: string;
+      /**
+       * Document title
+       * @format text
+       */
+      document_title?: string;
+      /**
+       * Training expires at
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * never_trained, new_version, expired or due_soon.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Trained version
+       * The latest version the person was trained on; empty when never.
+       * @format integer
+       */
+      trained_version_number?: string;
+      /**
+       * Person
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = TrainingDue[];
+  }
+}
+
+export namespace TrainingRecords {
+  /**
+   * @description Who was trained on which version of a controlled document (SOP), when, until when. Append-only.
+   * @tags training_records
+   * @name TrainingRecordsCreate
+   * @summary Training records
+   * @request POST:/training_records
+   */
+  export namespace TrainingRecordsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = TrainingRecords;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Who was trained on which version of a controlled document (SOP), when, until when. Append-only.
+   * @tags training_records
+   * @name TrainingRecordsDelete
+   * @summary Training records
+   * @request DELETE:/training_records
+   */
+  export namespace TrainingRecordsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * Not in the future.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Document version
+       * The version trained on (document_versions.id).
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Expires at
+       * Defaults to completed_at plus the longest retraining interval of the document's requirements; empty: no expiry.
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
+       * Training record id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Trainer
+       * @format uuid
+       */
+      trainer_id?: string;
+      /**
+       * Trainee
+       * The member trained.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Who was trained on which version of a controlled document (SOP), when, until when. Append-only.
+   * @tags training_records
+   * @name TrainingRecordsList
+   * @summary Training records
+   * @request GET:/training_records
+   */
+  export namespace TrainingRecordsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * Not in the future.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Document version
+       * The version trained on (document_versions.id).
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Expires at
+       * Defaults to completed_at plus the longest retraining interval of the document's requirements; empty: no expiry.
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
+       * Training record id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Trainer
+       * @format uuid
+       */
+      trainer_id?: string;
+      /**
+       * Trainee
+       * The member trained.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = TrainingRecords[];
+  }
+
+  /**
+   * @description Who was trained on which version of a controlled document (SOP), when, until when. Append-only.
+   * @tags training_records
+   * @name TrainingRecordsPartialUpdate
+   * @summary Training records
+   * @request PATCH:/training_records
+   */
+  export namespace TrainingRecordsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * Not in the future.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Document version
+       * The version trained on (document_versions.id).
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Expires at
+       * Defaults to completed_at plus the longest retraining interval of the document's requirements; empty: no expiry.
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
+       * Training record id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Trainer
+       * @format uuid
+       */
+      trainer_id?: string;
+      /**
+       * Trainee
+       * The member trained.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = TrainingRecords;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace TrainingRequirements {
+  /**
+   * @description Which controlled documents (SOPs) the holders of a role must be trained on, on the current version, and how often again.
+   * @tags training_requirements
+   * @name TrainingRequirementsCreate
+   * @summary Training requirements
+   * @request POST:/training_requirements
+   */
+  export namespace TrainingRequirementsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = TrainingRequirements;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which controlled documents (SOPs) the holders of a role must be trained on, on the current version, and how often again.
+   * @tags training_requirements
+   * @name TrainingRequirementsDelete
+   * @summary Training requirements
+   * @request DELETE:/training_requirements
+   */
+  export namespace TrainingRequirementsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Document
+       * The SOP (documents.id); training counts on its current version.
+       * @format uuid
+       */
+      document_id?: string;
+      /**
+       * Due soon window
+       * Days before expiry from which the training is listed as due soon.
+       * @format integer
+       */
+      due_within_days?: string;
+      /**
+       * Requirement id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retraining
+       * Days a training stays valid when its expires_at is not sent; empty: until a new version.
+       * @format integer
+       */
+      retrain_days?: string;
+      /**
+       * Role
+       * Whose holders must be trained (roles.id).
+       * @format uuid
+       */
+      role_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which controlled documents (SOPs) the holders of a role must be trained on, on the current version, and how often again.
+   * @tags training_requirements
+   * @name TrainingRequirementsList
+   * @summary Training requirements
+   * @request GET:/training_requirements
+   */
+  export namespace TrainingRequirementsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Document
+       * The SOP (documents.id); training counts on its current version.
+       * @format uuid
+       */
+      document_id?: string;
+      /**
+       * Due soon window
+       * Days before expiry from which the training is listed as due soon.
+       * @format integer
+       */
+      due_within_days?: string;
+      /**
+       * Requirement id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retraining
+       * Days a training stays valid when its expires_at is not sent; empty: until a new version.
+       * @format integer
+       */
+      retrain_days?: string;
+      /**
+       * Role
+       * Whose holders must be trained (roles.id).
+       * @format uuid
+       */
+      role_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = TrainingRequirements[];
+  }
+
+  /**
+   * @description Which controlled documents (SOPs) the holders of a role must be trained on, on the current version, and how often again.
+   * @tags training_requirements
+   * @name TrainingRequirementsPartialUpdate
+   * @summary Training requirements
+   * @request PATCH:/training_requirements
+   */
+  export namespace TrainingRequirementsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Document
+       * The SOP (documents.id); training counts on its current version.
+       * @format uuid
+       */
+      document_id?: string;
+      /**
+       * Due soon window
+       * Days before expiry from which the training is listed as due soon.
+       * @format integer
+       */
+      due_within_days?: string;
+      /**
+       * Requirement id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retraining
+       * Days a training stays valid when its expires_at is not sent; empty: until a new version.
+       * @format integer
+       */
+      retrain_days?: string;
+      /**
+       * Role
+       * Whose holders must be trained (roles.id).
+       * @format uuid
+       */
+      role_id?: string;
+    };
+    export type RequestBody = TrainingRequirements;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace TypeListValues {
+  /**
+   * @description The values of a type list, in order. A deactivated value (is_active false) still reads back where it is stored; new writes refuse it.
+   * @tags type_list_values
+   * @name TypeListValuesCreate
+   * @summary Type list values
+   * @request POST:/type_list_values
+   */
+  export namespace TypeListValuesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = TypeListValues;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The values of a type list, in order. A deactivated value (is_active false) still reads back where it is stored; new writes refuse it.
+   * @tags type_list_values
+   * @name TypeListValuesDelete
+   * @summary Type list values
+   * @request DELETE:/type_list_values
+   */
+  export namespace TypeListValuesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code stored in custom fields, unique in the list (it never changes: stored values keep it).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Colour shown with the value (#RRGGBB), if any.
+       * @format text
+       */
+      color?: string;
+      /**
+       * When the value was added.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Offered for new values; false keeps stored values readable but refuses new writes of it.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name people read, in the default language.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations of the label by locale; localizedLabel shows the caller's.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Order in the list (lower first).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * The list the value belongs to.
+       * @format uuid
+       */
+      type_list_id?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The values of a type list, in order. A deactivated value (is_active false) still reads back where it is stored; new writes refuse it.
+   * @tags type_list_values
+   * @name TypeListValuesList
+   * @summary Type list values
+   * @request GET:/type_list_values
+   */
+  export namespace TypeListValuesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code stored in custom fields, unique in the list (it never changes: stored values keep it).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Colour shown with the value (#RRGGBB), if any.
+       * @format text
+       */
+      color?: string;
+      /**
+       * When the value was added.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Offered for new values; false keeps stored values readable but refuses new writes of it.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name people read, in the default language.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations of the label by locale; localizedLabel shows the caller's.
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Order in the list (lower first).
+       * @format integer
+       */
+      position?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * The list the value belongs to.
+       * @format uuid
+       */
+      type_list_id?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = TypeListValues[];
+  }
+
+  /**
+   * @description The values of a type list, in order. A deactivated value (is_active false) still reads back where it is stored; new writes refuse it.
+   * @tags type_list_values
+   * @name TypeListValuesPartialUpdate
+   * @summary Type list values
+   * @request PATCH:/type_list_values
+   */
+  export namespace TypeListValuesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code stored in custom fields, unique in the list (it never changes: stored values keep it).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Colour shown with the value (#RRGGBB), if any.
+       * @format text
+       */
+      color?: string;
+      /**
+       * When the value was added.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Offered for new values; false keeps stored values readable but refuses new writes of it.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name people read, in the default language.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations of the label by locale; localizedLabel shows the caller's.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Order in the list (lower first).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * The list the value belongs to.
+       * @format uuid
+       */
+      type_list_id?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = TypeListValues;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace TypeLists {
+  /**
+   * @description A tenant's configurable taxonomies (e.g. product families, risk classes): ordered values that select custom fields offer. Changed with custom_field.manage.
+   * @tags type_lists
+   * @name TypeListsCreate
+   * @summary Type lists
+   * @request POST:/type_lists
+   */
+  export namespace TypeListsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = TypeLists;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A tenant's configurable taxonomies (e.g. product families, risk classes): ordered values that select custom fields offer. Changed with custom_field.manage.
+   * @tags type_lists
+   * @name TypeListsDelete
+   * @summary Type lists
+   * @request DELETE:/type_lists
+   */
+  export namespace TypeListsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Stable code (lower case, digits, underscores), unique in the tenant.
+       * @format text
+       */
+      code?: string;
+      /**
+       * When the list was created.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * What the list is for.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name people read, in the default language.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations of the label by locale ({"de": "Produktfamilien"}); localizedLabel shows the caller's.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A tenant's configurable taxonomies (e.g. product families, risk classes): ordered values that select custom fields offer. Changed with custom_field.manage.
+   * @tags type_lists
+   * @name TypeListsList
+   * @summary Type lists
+   * @request GET:/type_lists
+   */
+  export namespace TypeListsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Stable code (lower case, digits, underscores), unique in the tenant.
+       * @format text
+       */
+      code?: string;
+      /**
+       * When the list was created.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * What the list is for.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name people read, in the default language.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations of the label by locale ({"de": "Produktfamilien"}); localizedLabel shows the caller's.
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = TypeLists[];
+  }
+
+  /**
+   * @description A tenant's configurable taxonomies (e.g. product families, risk classes): ordered values that select custom fields offer. Changed with custom_field.manage.
+   * @tags type_lists
+   * @name TypeListsPartialUpdate
+   * @summary Type lists
+   * @request PATCH:/type_lists
+   */
+  export namespace TypeListsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Stable code (lower case, digits, underscores), unique in the tenant.
+       * @format text
+       */
+      code?: string;
+      /**
+       * When the list was created.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * What the list is for.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Row id.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name people read, in the default language.
+       * @format text
+       */
+      label?: string;
+      /**
+       * Translations of the label by locale ({"de": "Produktfamilien"}); localizedLabel shows the caller's.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = TypeLists;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Units {
+  /**
+   * @description The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+   * @tags units
+   * @name UnitsCreate
+   * @summary Units of measure
+   * @request POST:/units
+   */
+  export namespace UnitsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Units;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+   * @tags units
+   * @name UnitsDelete
+   * @summary Units of measure
+   * @request DELETE:/units
+   */
+  export namespace UnitsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Added after the factor to reach the base unit (273.15 for degC to K; 0 for most units).
+       * @format numeric
+       */
+      base_offset?: string;
+      /**
+       * Unit code used in values and arguments (e.g. mm, kg, degC), case-sensitive (mm is not Mm).
+       * @format text
+       */
+      code?: string;
+      /**
+       * When the unit was added.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * What the unit measures (length, mass, temperature, ...); only units of one dimension convert into each other.
+       * @format text
+       */
+      dimension?: string;
+      /**
+       * Multiplier to the dimension's base unit (1 for the base unit itself).
+       * @format numeric
+       */
+      factor?: string;
+      /**
+       * Translations of the name by locale ({"de": "Millimeter"}).
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name people read (e.g. millimetre), in the default language.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Symbol shown after a value (e.g. mm, °C).
+       * @format text
+       */
+      symbol?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+   * @tags units
+   * @name UnitsList
+   * @summary Units of measure
+   * @request GET:/units
+   */
+  export namespace UnitsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Added after the factor to reach the base unit (273.15 for degC to K; 0 for most units).
+       * @format numeric
+       */
+      base_offset?: string;
+      /**
+       * Unit code used in values and arguments (e.g. mm, kg, degC), case-sensitive (mm is not Mm).
+       * @format text
+       */
+      code?: string;
+      /**
+       * When the unit was added.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * What the unit measures (length, mass, temperature, ...); only units of one dimension convert into each other.
+       * @format text
+       */
+      dimension?: string;
+      /**
+       * Multiplier to the dimension's base unit (1 for the base unit itself).
+       * @format numeric
+       */
+      factor?: string;
+      /**
+       * Translations of the name by locale ({"de": "Millimeter"}).
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name people read (e.g. millimetre), in the default language.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Symbol shown after a value (e.g. mm, °C).
+       * @format text
+       */
+      symbol?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Units[];
+  }
+
+  /**
+   * @description The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+   * @tags units
+   * @name UnitsPartialUpdate
+   * @summary Units of measure
+   * @request PATCH:/units
+   */
+  export namespace UnitsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Added after the factor to reach the base unit (273.15 for degC to K; 0 for most units).
+       * @format numeric
+       */
+      base_offset?: string;
+      /**
+       * Unit code used in values and arguments (e.g. mm, kg, degC), case-sensitive (mm is not Mm).
+       * @format text
+       */
+      code?: string;
+      /**
+       * When the unit was added.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * What the unit measures (length, mass, temperature, ...); only units of one dimension convert into each other.
+       * @format text
+       */
+      dimension?: string;
+      /**
+       * Multiplier to the dimension's base unit (1 for the base unit itself).
+       * @format numeric
+       */
+      factor?: string;
+      /**
+       * Translations of the name by locale ({"de": "Millimeter"}).
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name people read (e.g. millimetre), in the default language.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Symbol shown after a value (e.g. mm, °C).
+       * @format text
+       */
+      symbol?: string;
+      /**
+       * When it was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Units;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Users {
   /**
    * No description
@@ -16290,6 +32445,951 @@ export namespace Users {
       updated_at?: string;
     };
     export type RequestBody = Users;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WebhookAttempts {
+  /**
+   * @description Each HTTP POST of a delivery: outcome, response code, latency, error.
+   * @tags webhook_attempts
+   * @name WebhookAttemptsCreate
+   * @summary Webhook delivery attempts
+   * @request POST:/webhook_attempts
+   */
+  export namespace WebhookAttemptsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WebhookAttempts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Each HTTP POST of a delivery: outcome, response code, latency, error.
+   * @tags webhook_attempts
+   * @name WebhookAttemptsDelete
+   * @summary Webhook delivery attempts
+   * @request DELETE:/webhook_attempts
+   */
+  export namespace WebhookAttemptsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempt number
+       * 1 for the first attempt; replays continue the count.
+       * @format integer
+       */
+      attempt_number?: string;
+      /**
+       * Attempted
+       * When the attempt ended.
+       * @format timestamp with time zone
+       */
+      attempted_at?: string;
+      /**
+       * Delivery
+       * The delivery attempted.
+       * @format uuid
+       */
+      delivery_id?: string;
+      /**
+       * Latency
+       * Milliseconds from sending the request to the end of the answer.
+       * @format integer
+       */
+      duration_ms?: string;
+      /**
+       * Error
+       * Why the attempt failed (at most 1000 characters).
+       * @format text
+       */
+      error?: string;
+      /**
+       * Attempt id
+       * Made by the server.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Organization
+       * The tenant of the delivery.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Outcome
+       * delivered (a 2xx answer) or failed.
+       * @format text
+       */
+      outcome?: string;
+      /**
+       * Response code
+       * The HTTP status; empty when there was no answer (timeout, refused, unreachable).
+       * @format integer
+       */
+      response_code?: string;
+      /**
+       * Response
+       * The start of the answer's body (at most 1000 characters).
+       * @format text
+       */
+      response_excerpt?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Each HTTP POST of a delivery: outcome, response code, latency, error.
+   * @tags webhook_attempts
+   * @name WebhookAttemptsList
+   * @summary Webhook delivery attempts
+   * @request GET:/webhook_attempts
+   */
+  export namespace WebhookAttemptsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempt number
+       * 1 for the first attempt; replays continue the count.
+       * @format integer
+       */
+      attempt_number?: string;
+      /**
+       * Attempted
+       * When the attempt ended.
+       * @format timestamp with time zone
+       */
+      attempted_at?: string;
+      /**
+       * Delivery
+       * The delivery attempted.
+       * @format uuid
+       */
+      delivery_id?: string;
+      /**
+       * Latency
+       * Milliseconds from sending the request to the end of the answer.
+       * @format integer
+       */
+      duration_ms?: string;
+      /**
+       * Error
+       * Why the attempt failed (at most 1000 characters).
+       * @format text
+       */
+      error?: string;
+      /**
+       * Attempt id
+       * Made by the server.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Organization
+       * The tenant of the delivery.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Outcome
+       * delivered (a 2xx answer) or failed.
+       * @format text
+       */
+      outcome?: string;
+      /**
+       * Response code
+       * The HTTP status; empty when there was no answer (timeout, refused, unreachable).
+       * @format integer
+       */
+      response_code?: string;
+      /**
+       * Response
+       * The start of the answer's body (at most 1000 characters).
+       * @format text
+       */
+      response_excerpt?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WebhookAttempts[];
+  }
+
+  /**
+   * @description Each HTTP POST of a delivery: outcome, response code, latency, error.
+   * @tags webhook_attempts
+   * @name WebhookAttemptsPartialUpdate
+   * @summary Webhook delivery attempts
+   * @request PATCH:/webhook_attempts
+   */
+  export namespace WebhookAttemptsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempt number
+       * 1 for the first attempt; replays continue the count.
+       * @format integer
+       */
+      attempt_number?: string;
+      /**
+       * Attempted
+       * When the attempt ended.
+       * @format timestamp with time zone
+       */
+      attempted_at?: string;
+      /**
+       * Delivery
+       * The delivery attempted.
+       * @format uuid
+       */
+      delivery_id?: string;
+      /**
+       * Latency
+       * Milliseconds from sending the request to the end of the answer.
+       * @format integer
+       */
+      duration_ms?: string;
+      /**
+       * Error
+       * Why the attempt failed (at most 1000 characters).
+       * @format text
+       */
+      error?: string;
+      /**
+       * Attempt id
+       * Made by the server.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Organization
+       * The tenant of the delivery.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Outcome
+       * delivered (a 2xx answer) or failed.
+       * @format text
+       */
+      outcome?: string;
+      /**
+       * Response code
+       * The HTTP status; empty when there was no answer (timeout, refused, unreachable).
+       * @format integer
+       */
+      response_code?: string;
+      /**
+       * Response
+       * The start of the answer's body (at most 1000 characters).
+       * @format text
+       */
+      response_excerpt?: string;
+    };
+    export type RequestBody = WebhookAttempts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WebhookDeliveries {
+  /**
+   * @description One event sent to one endpoint: pending (queued or waiting for its next attempt), delivered, dead (every attempt failed) or cancelled (the endpoint was deactivated). app.replay_webhook_delivery sends it again.
+   * @tags webhook_deliveries
+   * @name WebhookDeliveriesCreate
+   * @summary Webhook deliveries
+   * @request POST:/webhook_deliveries
+   */
+  export namespace WebhookDeliveriesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WebhookDeliveries;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One event sent to one endpoint: pending (queued or waiting for its next attempt), delivered, dead (every attempt failed) or cancelled (the endpoint was deactivated). app.replay_webhook_delivery sends it again.
+   * @tags webhook_deliveries
+   * @name WebhookDeliveriesDelete
+   * @summary Webhook deliveries
+   * @request DELETE:/webhook_deliveries
+   */
+  export namespace WebhookDeliveriesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempts
+       * Attempts made so far, replays included.
+       * @format integer
+       */
+      attempt_count?: string;
+      /**
+       * Created
+       * When the event was published.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Delivered
+       * When the endpoint answered 2xx.
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Endpoint
+       * Where the event is sent.
+       * @format uuid
+       */
+      endpoint_id?: string;
+      /**
+       * Event id
+       * The event sent (the id field of the body).
+       * @format uuid
+       */
+      event_id?: string;
+      /**
+       * Event type
+       * The type of the event sent (e.g. project.created).
+       * @format text
+       */
+      event_type?: string;
+      /**
+       * Delivery id
+       * Sent as the Pulse-Webhook-Id header; the same on every attempt and replay.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Last attempt
+       * When the last attempt ended.
+       * @format timestamp with time zone
+       */
+      last_attempt_at?: string;
+      /**
+       * Last error
+       * Why the last attempt failed (truncated).
+       * @format text
+       */
+      last_error?: string;
+      /**
+       * Last response code
+       * The HTTP status of the last attempt; empty when there was no answer.
+       * @format integer
+       */
+      last_response_code?: string;
+      /**
+       * Next attempt
+       * When the next attempt is due (pending deliveries only).
+       * @format timestamp with time zone
+       */
+      next_attempt_at?: string;
+      /**
+       * Organization
+       * The tenant of the event and of the endpoint.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Replays
+       * How often app.replay_webhook_delivery sent it again.
+       * @format integer
+       */
+      replay_count?: string;
+      /**
+       * Attempts since the last replay
+       * Counted against the endpoint's max_attempts.
+       * @format integer
+       */
+      round_attempts?: string;
+      /**
+       * Status
+       * pending, delivered, dead or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Updated
+       * When the delivery last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One event sent to one endpoint: pending (queued or waiting for its next attempt), delivered, dead (every attempt failed) or cancelled (the endpoint was deactivated). app.replay_webhook_delivery sends it again.
+   * @tags webhook_deliveries
+   * @name WebhookDeliveriesList
+   * @summary Webhook deliveries
+   * @request GET:/webhook_deliveries
+   */
+  export namespace WebhookDeliveriesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempts
+       * Attempts made so far, replays included.
+       * @format integer
+       */
+      attempt_count?: string;
+      /**
+       * Created
+       * When the event was published.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Delivered
+       * When the endpoint answered 2xx.
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Endpoint
+       * Where the event is sent.
+       * @format uuid
+       */
+      endpoint_id?: string;
+      /**
+       * Event id
+       * The event sent (the id field of the body).
+       * @format uuid
+       */
+      event_id?: string;
+      /**
+       * Event type
+       * The type of the event sent (e.g. project.created).
+       * @format text
+       */
+      event_type?: string;
+      /**
+       * Delivery id
+       * Sent as the Pulse-Webhook-Id header; the same on every attempt and replay.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Last attempt
+       * When the last attempt ended.
+       * @format timestamp with time zone
+       */
+      last_attempt_at?: string;
+      /**
+       * Last error
+       * Why the last attempt failed (truncated).
+       * @format text
+       */
+      last_error?: string;
+      /**
+       * Last response code
+       * The HTTP status of the last attempt; empty when there was no answer.
+       * @format integer
+       */
+      last_response_code?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Next attempt
+       * When the next attempt is due (pending deliveries only).
+       * @format timestamp with time zone
+       */
+      next_attempt_at?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Organization
+       * The tenant of the event and of the endpoint.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Replays
+       * How often app.replay_webhook_delivery sent it again.
+       * @format integer
+       */
+      replay_count?: string;
+      /**
+       * Attempts since the last replay
+       * Counted against the endpoint's max_attempts.
+       * @format integer
+       */
+      round_attempts?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * pending, delivered, dead or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Updated
+       * When the delivery last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WebhookDeliveries[];
+  }
+
+  /**
+   * @description One event sent to one endpoint: pending (queued or waiting for its next attempt), delivered, dead (every attempt failed) or cancelled (the endpoint was deactivated). app.replay_webhook_delivery sends it again.
+   * @tags webhook_deliveries
+   * @name WebhookDeliveriesPartialUpdate
+   * @summary Webhook deliveries
+   * @request PATCH:/webhook_deliveries
+   */
+  export namespace WebhookDeliveriesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Attempts
+       * Attempts made so far, replays included.
+       * @format integer
+       */
+      attempt_count?: string;
+      /**
+       * Created
+       * When the event was published.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Delivered
+       * When the endpoint answered 2xx.
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Endpoint
+       * Where the event is sent.
+       * @format uuid
+       */
+      endpoint_id?: string;
+      /**
+       * Event id
+       * The event sent (the id field of the body).
+       * @format uuid
+       */
+      event_id?: string;
+      /**
+       * Event type
+       * The type of the event sent (e.g. project.created).
+       * @format text
+       */
+      event_type?: string;
+      /**
+       * Delivery id
+       * Sent as the Pulse-Webhook-Id header; the same on every attempt and replay.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Last attempt
+       * When the last attempt ended.
+       * @format timestamp with time zone
+       */
+      last_attempt_at?: string;
+      /**
+       * Last error
+       * Why the last attempt failed (truncated).
+       * @format text
+       */
+      last_error?: string;
+      /**
+       * Last response code
+       * The HTTP status of the last attempt; empty when there was no answer.
+       * @format integer
+       */
+      last_response_code?: string;
+      /**
+       * Next attempt
+       * When the next attempt is due (pending deliveries only).
+       * @format timestamp with time zone
+       */
+      next_attempt_at?: string;
+      /**
+       * Organization
+       * The tenant of the event and of the endpoint.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Replays
+       * How often app.replay_webhook_delivery sent it again.
+       * @format integer
+       */
+      replay_count?: string;
+      /**
+       * Attempts since the last replay
+       * Counted against the endpoint's max_attempts.
+       * @format integer
+       */
+      round_attempts?: string;
+      /**
+       * Status
+       * pending, delivered, dead or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Updated
+       * When the delivery last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = WebhookDeliveries;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace WebhookEndpoints {
+  /**
+   * @description URLs of the organization that receive its events as signed HTTP POSTs (docs/platform/webhooks.md). Managed with webhook.manage; the signing secret is made by the server (app.webhook_endpoint_secret reads it).
+   * @tags webhook_endpoints
+   * @name WebhookEndpointsCreate
+   * @summary Webhook endpoints
+   * @request POST:/webhook_endpoints
+   */
+  export namespace WebhookEndpointsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = WebhookEndpoints;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description URLs of the organization that receive its events as signed HTTP POSTs (docs/platform/webhooks.md). Managed with webhook.manage; the signing secret is made by the server (app.webhook_endpoint_secret reads it).
+   * @tags webhook_endpoints
+   * @name WebhookEndpointsDelete
+   * @summary Webhook endpoints
+   * @request DELETE:/webhook_endpoints
+   */
+  export namespace WebhookEndpointsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created
+       * When the endpoint was registered.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * Who registered the endpoint.
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * What the endpoint is for (free text).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Event types\nFilters: an event type (project.created), a prefix with a wildcard (project.*: every event whose type starts with project.) or * (every event).
+       * @format text[]
+       */
+      event_types?: string;
+      /**
+       * Endpoint id
+       * Filled by the server when left out.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * An inactive endpoint gets no new deliveries; queued ones are cancelled.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Attempts
+       * How many attempts a delivery gets before it is dead (1 to 20; 8 by default).
+       * @format integer
+       */
+      max_attempts?: string;
+      /**
+       * Organization
+       * The tenant whose events the endpoint receives.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Updated
+       * When the endpoint last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * URL
+       * http or https, without user name or password; redirects are not followed.
+       * @format text
+       */
+      url?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description URLs of the organization that receive its events as signed HTTP POSTs (docs/platform/webhooks.md). Managed with webhook.manage; the signing secret is made by the server (app.webhook_endpoint_secret reads it).
+   * @tags webhook_endpoints
+   * @name WebhookEndpointsList
+   * @summary Webhook endpoints
+   * @request GET:/webhook_endpoints
+   */
+  export namespace WebhookEndpointsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created
+       * When the endpoint was registered.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * Who registered the endpoint.
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * What the endpoint is for (free text).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Event types\nFilters: an event type (project.created), a prefix with a wildcard (project.*: every event whose type starts with project.) or * (every event).
+       * @format text[]
+       */
+      event_types?: string;
+      /**
+       * Endpoint id
+       * Filled by the server when left out.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * An inactive endpoint gets no new deliveries; queued ones are cancelled.
+       * @format boolean
+       */
+      is_active?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Attempts
+       * How many attempts a delivery gets before it is dead (1 to 20; 8 by default).
+       * @format integer
+       */
+      max_attempts?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Organization
+       * The tenant whose events the endpoint receives.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated
+       * When the endpoint last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * URL
+       * http or https, without user name or password; redirects are not followed.
+       * @format text
+       */
+      url?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = WebhookEndpoints[];
+  }
+
+  /**
+   * @description URLs of the organization that receive its events as signed HTTP POSTs (docs/platform/webhooks.md). Managed with webhook.manage; the signing secret is made by the server (app.webhook_endpoint_secret reads it).
+   * @tags webhook_endpoints
+   * @name WebhookEndpointsPartialUpdate
+   * @summary Webhook endpoints
+   * @request PATCH:/webhook_endpoints
+   */
+  export namespace WebhookEndpointsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created
+       * When the endpoint was registered.
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * Who registered the endpoint.
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * What the endpoint is for (free text).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Event types\nFilters: an event type (project.created), a prefix with a wildcard (project.*: every event whose type starts with project.) or * (every event).
+       * @format text[]
+       */
+      event_types?: string;
+      /**
+       * Endpoint id
+       * Filled by the server when left out.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * An inactive endpoint gets no new deliveries; queued ones are cancelled.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Attempts
+       * How many attempts a delivery gets before it is dead (1 to 20; 8 by default).
+       * @format integer
+       */
+      max_attempts?: string;
+      /**
+       * Organization
+       * The tenant whose events the endpoint receives.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Updated
+       * When the endpoint last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * URL
+       * http or https, without user name or password; redirects are not followed.
+       * @format text
+       */
+      url?: string;
+    };
+    export type RequestBody = WebhookEndpoints;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -17968,6 +35068,12 @@ export namespace WorkflowStages {
        */
       is_active?: string;
       /**
+       * Translations
+       * The name in other locales ({"de": "Angebot erstellt"}); read it in the caller's locale as label (REST: select=label:workflow_stages_label).
+       * @format jsonb
+       */
+      labels?: string;
+      /**
        * Display name.
        * @format text
        */
@@ -18061,6 +35167,12 @@ export namespace WorkflowStages {
        * @format boolean
        */
       is_active?: string;
+      /**
+       * Translations
+       * The name in other locales ({"de": "Angebot erstellt"}); read it in the caller's locale as label (REST: select=label:workflow_stages_label).
+       * @format jsonb
+       */
+      labels?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
@@ -18170,6 +35282,12 @@ export namespace WorkflowStages {
        * @format boolean
        */
       is_active?: string;
+      /**
+       * Translations
+       * The name in other locales ({"de": "Angebot erstellt"}); read it in the caller's locale as label (REST: select=label:workflow_stages_label).
+       * @format jsonb
+       */
+      labels?: string;
       /**
        * Display name.
        * @format text
@@ -18303,6 +35421,12 @@ export namespace WorkflowSubStages {
        */
       is_required?: string;
       /**
+       * Translations
+       * The name in other locales ({"de": "Technische Prüfung"}); read it in the caller's locale as label (REST: select=label:workflow_sub_stages_label).
+       * @format jsonb
+       */
+      labels?: string;
+      /**
        * Completing it records the project's delivery date (on-time delivery KPI).
        * @format boolean
        */
@@ -18411,6 +35535,12 @@ export namespace WorkflowSubStages {
        * @format boolean
        */
       is_required?: string;
+      /**
+       * Translations
+       * The name in other locales ({"de": "Technische Prüfung"}); read it in the caller's locale as label (REST: select=label:workflow_sub_stages_label).
+       * @format jsonb
+       */
+      labels?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
@@ -18535,6 +35665,12 @@ export namespace WorkflowSubStages {
        * @format boolean
        */
       is_required?: string;
+      /**
+       * Translations
+       * The name in other locales ({"de": "Technische Prüfung"}); read it in the caller's locale as label (REST: select=label:workflow_sub_stages_label).
+       * @format jsonb
+       */
+      labels?: string;
       /**
        * Completing it records the project's delivery date (on-time delivery KPI).
        * @format boolean
