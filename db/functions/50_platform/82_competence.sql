@@ -144,6 +144,20 @@ $$;
 COMMENT ON FUNCTION app_private.transition_guard_qualification(uuid, text, uuid, jsonb) IS
   'State-machine guard "qualification" ({"kind": "qualification", "qualification": "<code>"}): NULL when the caller (auth.user_id()) holds the qualification now, else {"reason": "qualification.missing" | "qualification.unknown", "message": ...}.';
 
+CREATE OR REPLACE FUNCTION app_private.transition_guard_qualification_check(
+  p_organization_id uuid, p_entity_type text, p_guard jsonb
+) RETURNS text
+LANGUAGE sql STABLE
+SET search_path = ''
+AS $$
+  SELECT CASE WHEN NOT EXISTS (SELECT FROM app.qualifications AS q
+                                WHERE q.organization_id = p_organization_id AND q.code = p_guard ->> 'qualification')
+              THEN pg_catalog.format('guard qualification names no qualification of this organization: %s (GET /qualifications)',
+                                     coalesce(p_guard ->> 'qualification', 'none')) END
+$$;
+COMMENT ON FUNCTION app_private.transition_guard_qualification_check(uuid, text, jsonb) IS
+  'When a state machine is defined: a qualification guard names a qualification of the tenant.';
+
 CREATE OR REPLACE VIEW app.current_qualifications WITH (security_invoker) AS
 SELECT g.organization_id, g.id AS person_qualification_id, g.user_id, q.id AS qualification_id, q.code,
        auth.localized(q.name, q.labels) AS name, q.kind, g.level, g.valid_from, g.valid_to, g.evidence
