@@ -7,6 +7,7 @@ must never appear is an HTTP 5xx or an error PostGraphile had to mask
 
 from __future__ import annotations
 
+import datetime
 import os
 
 import pytest
@@ -23,6 +24,12 @@ pytestmark = pytest.mark.stack
 # (empty) objects cover what the columns accept and what they refuse.
 schemathesis.graphql.scalar("JSON", st.one_of(st.text(max_size=30).map(nodes.String), st.integers().map(nodes.Int),
                                               st.just(nodes.Object([]))))
+# BigFloat (numeric arguments: app.convert_unit) is a decimal written as a string.
+schemathesis.graphql.scalar("BigFloat", st.one_of(st.decimals(allow_nan=False, allow_infinity=False, places=4).map(str),
+                                                  st.text(max_size=12)).map(nodes.String))
+# Datetime (timestamptz arguments and required columns): ISO 8601 times, and text that is none.
+schemathesis.graphql.scalar("Datetime", st.one_of(st.datetimes(timezones=st.just(datetime.UTC)).map(lambda d: d.isoformat()),
+                                                  st.text(max_size=12)).map(nodes.String))
 schema = schemathesis.graphql.from_path(ROOT / "contracts" / "schema.graphql")
 
 
