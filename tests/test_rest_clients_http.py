@@ -125,8 +125,8 @@ def stocked(world) -> Shop:
     """A tenant with a row in every table its people may write: what provisioning makes (roles, the
     workflow catalog, approval chains and policies), the customer and its contact of Shop, and a site, a
     project with a message, an approver's backup, a feature flag and a string of its own, a row in each
-    operations register, a CAPA with an action, a custom field with a type list, a rule, and a tag, a comment and
-    an attachment."""
+    operations register, a CAPA with an action, a custom field with a type list, a rule, a webhook endpoint,
+    and a tag, a comment and an attachment."""
     shop = Shop(world)
     world.sql("select tests.create_site(%s)", shop.id)
     project = shop.project()
@@ -140,7 +140,8 @@ def stocked(world) -> Shop:
               shop.id)
     world.sql("select tests.fill_registers(%s)", shop.id)  # equipment, calibration, competence, downtime
     capa = rest(world.live, "POST", "/rpc/open_capa", shop.token("qa"),
-                json={"title": "Cracked housings", "problem_statement": "x"})
+                json={"title": "Cracked housings", "problem_statement": "x", "source_entity_type": "project",
+                      "source_entity_id": project})
     assert capa.status_code == 200, capa.text
     action = rest(world.live, "POST", "/capa_actions", shop.token("qa"), json={
         "capa_id": capa.json()["id"], "discipline": "containment", "description": "Sort the stock",
@@ -153,6 +154,7 @@ def stocked(world) -> Shop:
     world.sql("insert into app.custom_field_definitions (organization_id, entity_type, code, label, field_type) "
               "values (%s, 'project', 'customer_reference', 'Customer reference', 'text')", shop.id)
     world.sql("""select tests.create_rule(%s, 'stocked', 'project.*', '[{"kind": "webhook"}]')""", shop.id)
+    world.sql("select tests.create_webhook_endpoint(%s, 'https://hooks.example.test/stocked')", shop.id)
     with psycopg.connect(world.live["url"]) as conn:  # a tag, a comment, an attachment (tests.fill_collaboration)
         conn.execute("select tests.act_as_role(%s, 'admin')", [shop.id])
         conn.execute("select tests.fill_collaboration(%s)", [project])
