@@ -223,6 +223,8 @@ def build_tenant_a(world: World) -> str:
               "select organization_id, id, now() from app.documents where project_id = %s limit 1", delivered)
     # The operations registers: equipment, calibration, use, qualification, training, downtime.
     world.sql("select tests.fill_registers(%s)", a)
+    # The lab: sample type, test, service request, sample, analysis (db/tests/fixtures/lab.sql).
+    world.sql("select tests.fill_lab(%s)", a)
     # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
     # there first, reports the same attempt, and the second report changes nothing).
     endpoint = world.sql("select tests.create_webhook_endpoint(%s, 'http://127.0.0.1:9/matrix', '{test.*}', 1)", a)

@@ -467,6 +467,11 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_sub_stages
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('workflow.manage');
+-- The lab (70_lab). Samples, analyses and service requests are site-scoped (_000_require_site_permission in 70_lab/10_core.sql).
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.lab_tests
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('lab.configure');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sample_types
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('lab.configure');
 -- The operations registers. Equipment, calibrations, equipment uses and downtime events are site-scoped: their
 -- _000_require_site_permission (app_private.tg_require_insert_permission_at_a_site, 50_platform/80_equipment.sql) accepts
 -- the permission at some site, and their _200_prepare checks it at the row's site.

@@ -41,7 +41,14 @@ INSERT INTO app.permissions (code, description) VALUES
   ('tag.apply', 'Put tags on and take them off what one may read'),
   ('comment.write', 'Comment on what one may read, and edit and delete one''s own comments'),
   ('comment.moderate', 'Delete anybody''s comments and attachments on what one may read'),
-  ('attachment.upload', 'Attach files to what one may read')
+  ('attachment.upload', 'Attach files to what one may read'),
+  ('lab.configure', 'Define sample types, tests and their versions, and the lab''s other configuration'),
+  ('sample.read', 'Read samples, their analyses and service requests (tenant-wide, or at the sites of a site-scoped role)'),
+  ('sample.manage', 'Register, receive, reject, split, move and dispose of samples; add analyses'),
+  ('service_request.manage', 'Create, accept and change service requests'),
+  ('result.enter', 'Enter results of analyses'),
+  ('result.review', 'Review results others entered'),
+  ('result.release', 'Release reviewed results (and amend released ones, with a reason)')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -57,6 +64,7 @@ INSERT INTO app_private.system_roles (key, name, description) VALUES
   ('auditor', 'Auditor', 'Reads everything needed for an audit, changes nothing'),
   ('lab_manager', 'Lab manager', 'Runs the lab: samples, instruments, methods'),
   ('lab_tech', 'Lab technician', 'Handles samples and runs tests'),
+  ('lab_reviewer', 'Lab reviewer', 'Reviews and releases results others entered'),
   ('maintenance_planner', 'Maintenance planner', 'Plans maintenance work orders'),
   ('technician', 'Technician', 'Carries out maintenance work'),
   ('customer_portal', 'Customer portal', 'A customer''s or supplier''s person, bound to their partner')
@@ -113,7 +121,17 @@ SELECT role_key, permission
     ('finance', 'tag.apply'), ('finance', 'comment.write'), ('finance', 'attachment.upload'),
     ('logistics', 'tag.apply'), ('logistics', 'comment.write'), ('logistics', 'attachment.upload'),
     ('lab_manager', 'comment.write'), ('lab_tech', 'comment.write'), ('maintenance_planner', 'comment.write'),
-    ('technician', 'comment.write')
+    ('technician', 'comment.write'),
+    -- The lab (70_lab): technicians handle samples and enter results; reviewers review and release what others
+    -- entered; the lab manager does all of it and configures the lab; QA and auditors read.
+    ('lab_manager', 'lab.configure'), ('lab_manager', 'sample.read'), ('lab_manager', 'sample.manage'),
+    ('lab_manager', 'service_request.manage'), ('lab_manager', 'result.enter'), ('lab_manager', 'result.review'),
+    ('lab_manager', 'result.release'),
+    ('lab_tech', 'sample.read'), ('lab_tech', 'sample.manage'), ('lab_tech', 'result.enter'), ('lab_tech', 'partner.read'),
+    ('lab_reviewer', 'sample.read'), ('lab_reviewer', 'result.review'), ('lab_reviewer', 'result.release'),
+    ('lab_reviewer', 'equipment.read'), ('lab_reviewer', 'competence.read'), ('lab_reviewer', 'comment.write'),
+    ('lab_reviewer', 'partner.read'),
+    ('qa', 'sample.read'), ('qa', 'result.review'), ('auditor', 'sample.read')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;

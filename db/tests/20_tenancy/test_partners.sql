@@ -4,7 +4,7 @@ BEGIN;
 SELECT plan(16);
 
 -- Tenant A: two partners, one of them with two contacts and a portal user;
--- sales (partner.manage) and a lab technician (no partner.read). Tenant B:
+-- sales (partner.manage) and a maintenance technician (no partner.read). Tenant B:
 -- a partner with a contact, and its admin.
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -16,7 +16,7 @@ SELECT tests.remember('a_supplier_contact', tests.create_contact(tests.recall('a
 SELECT tests.remember('b_partner', tests.create_partner(tests.recall('b')));
 SELECT tests.remember('b_contact', tests.create_contact(tests.recall('b'), tests.recall('b_partner')));
 SELECT tests.remember('sales', tests.create_member(tests.recall('a'), 'sales'));
-SELECT tests.remember('lab_tech', tests.create_member(tests.recall('a'), 'lab_tech'));
+SELECT tests.remember('technician', tests.create_member(tests.recall('a'), 'technician'));
 SELECT tests.remember('portal', tests.create_member(tests.recall('a'), 'customer_portal', NULL, tests.recall('a_customer')));
 SELECT tests.remember('b_admin', tests.create_member(tests.recall('b'), 'admin'));
 
@@ -49,7 +49,7 @@ SELECT is_empty($$UPDATE app.partners SET name = 'pwned' WHERE id = tests.recall
 SELECT is_empty($$DELETE FROM app.contacts WHERE id = tests.recall('a_contact_1') RETURNING id$$,
   'B cannot delete A''s contacts');
 
-SELECT tests.act_as(tests.recall('lab_tech'), tests.recall('a'));
+SELECT tests.act_as(tests.recall('technician'), tests.recall('a'));
 SELECT is_empty('SELECT 1 FROM app.partners', 'a member without partner.read sees no partner');
 SELECT is(tests.refusal($$INSERT INTO app.partners (kind, name) VALUES ('supplier', 'Nope')$$), 'PT403 permission.missing',
   'a member without partner.manage cannot add partners');

@@ -1,0 +1,12 @@
+-- Verify pulse:lab/core on pg
+
+BEGIN;
+
+SELECT organization_id, id, code, default_unit, storage_min_celsius, storage_max_celsius, retention_days FROM app.sample_types WHERE false;
+SELECT organization_id, id, code, version, result_schema, status FROM app.lab_tests WHERE false;
+SELECT organization_id, id, request_number, partner_id, status, requested_tests, due_at FROM app.service_requests WHERE false;
+SELECT organization_id, id, sample_number, barcode, status, quantity, remaining_quantity, unit, custom_fields FROM app.samples WHERE false;
+SELECT organization_id, id, sample_id, lab_test_id, status, retest_of_id FROM app.analyses WHERE false;
+SELECT organization_id, id, analysis_id, sample_id, value, numeric_value, status, equipment_id, amends_id, released_at FROM app.results WHERE false;
+
+ROLLBACK;
