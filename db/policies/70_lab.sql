@@ -51,6 +51,46 @@ CREATE POLICY lab_tests_delete_configurer ON app.lab_tests FOR DELETE TO app_use
 CREATE POLICY lab_tests_all_operator ON app.lab_tests FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
+ALTER TABLE app.specifications ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.specifications FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.specifications TO app_user;
+GRANT INSERT (organization_id, code, name, product, sample_type_id, partner_id, is_active),
+      UPDATE (code, name, product, sample_type_id, partner_id, is_active),
+      DELETE ON app.specifications TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id) ON app.specifications TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.specifications TO app_admin;
+CREATE POLICY specifications_select_staff ON app.specifications FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY specifications_insert_configurer ON app.specifications FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('lab.configure')));
+CREATE POLICY specifications_update_configurer ON app.specifications FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('lab.configure')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY specifications_delete_configurer ON app.specifications FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('lab.configure')));
+CREATE POLICY specifications_all_operator ON app.specifications FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.specification_limits ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.specification_limits FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.specification_limits TO app_user;
+GRANT INSERT (organization_id, specification_id, test_code, unit, action_low, warning_low, warning_high, action_high, expected_text),
+      UPDATE (unit, action_low, warning_low, warning_high, action_high, expected_text),
+      DELETE ON app.specification_limits TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, specification_id, test_code) ON app.specification_limits TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.specification_limits TO app_admin;
+CREATE POLICY specification_limits_select_staff ON app.specification_limits FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY specification_limits_insert_configurer ON app.specification_limits FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('lab.configure')));
+CREATE POLICY specification_limits_update_configurer ON app.specification_limits FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('lab.configure')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY specification_limits_delete_configurer ON app.specification_limits FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('lab.configure')));
+CREATE POLICY specification_limits_all_operator ON app.specification_limits FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
 ALTER TABLE app.service_requests ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.service_requests FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.service_requests TO app_user;

@@ -470,6 +470,10 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.workflow_
 -- The lab (70_lab). Samples, analyses and service requests are site-scoped (_000_require_site_permission in 70_lab/10_core.sql).
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.lab_tests
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('lab.configure');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.specification_limits
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('lab.configure');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.specifications
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('lab.configure');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sample_types
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('lab.configure');
 -- The operations registers. Equipment, calibrations, equipment uses and downtime events are site-scoped: their

@@ -176,6 +176,8 @@ AS $$
     ('downtime_reasons', NULL, 'readers', NULL),
     ('sample_types', NULL, 'readers', NULL),
     ('lab_tests', NULL, 'readers', NULL),
+    ('specifications', NULL, 'readers', NULL),
+    ('specification_limits', NULL, 'readers', NULL),
     ('service_requests', NULL, 'readers', 'sample.read'),
     ('samples', NULL, 'readers', 'sample.read'),
     ('analyses', NULL, 'readers', NULL),

@@ -194,6 +194,13 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.analyses
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 
 
+-- Specifications ----------------------------------------------------------
+
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.specifications
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.specification_limits
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+
 -- Results ------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION app_private.tg_results__prepare() RETURNS trigger

@@ -59,5 +59,14 @@ INSERT INTO app.units (code, dimension, name, symbol, factor, base_offset, label
   ('%', 'ratio', 'percent', '%', 0.01, 0, '{"de": "Prozent"}'),
   ('ppm', 'ratio', 'parts per million', 'ppm', 0.000001, 0, '{"de": "Teile pro Million"}'),
   -- count (base pcs)
-  ('pcs', 'count', 'piece', 'pcs', 1, 0, '{"de": "Stück"}')
+  ('pcs', 'count', 'piece', 'pcs', 1, 0, '{"de": "Stück"}'),
+  -- the lab's: mass concentration (base g/L, equal to kg/m³), acidity, conductivity (base S/m), microbial count per volume (base CFU/mL)
+  ('g/L', 'mass_concentration', 'gram per litre', 'g/L', 1, 0, '{"de": "Gramm pro Liter"}'),
+  ('mg/L', 'mass_concentration', 'milligram per litre', 'mg/L', 0.001, 0, '{"de": "Milligramm pro Liter"}'),
+  ('ug/L', 'mass_concentration', 'microgram per litre', 'µg/L', 0.000001, 0, '{"de": "Mikrogramm pro Liter"}'),
+  ('pH', 'acidity', 'pH', 'pH', 1, 0, '{}'),
+  ('S/m', 'conductivity', 'siemens per metre', 'S/m', 1, 0, '{"de": "Siemens pro Meter"}'),
+  ('uS/cm', 'conductivity', 'microsiemens per centimetre', 'µS/cm', 0.0001, 0, '{"de": "Mikrosiemens pro Zentimeter"}'),
+  ('CFU/mL', 'microbial_concentration', 'colony-forming units per millilitre', 'CFU/mL', 1, 0, '{"de": "KBE pro Milliliter"}'),
+  ('CFU/100mL', 'microbial_concentration', 'colony-forming units per 100 millilitres', 'CFU/100 mL', 0.01, 0, '{"de": "KBE pro 100 Milliliter"}')
 ON CONFLICT (code) DO NOTHING;

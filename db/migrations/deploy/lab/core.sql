@@ -21,6 +21,8 @@ COMMENT ON TYPE app.service_request_status IS 'A service request: draft (the cus
 CREATE TYPE app.analysis_status AS ENUM ('pending', 'in_progress', 'resulted', 'reviewed', 'released', 'invalidated', 'cancelled');
 CREATE TYPE app.result_status AS ENUM ('entered', 'reviewed', 'released', 'invalidated', 'superseded');
 COMMENT ON TYPE app.result_status IS 'A result: entered -> reviewed -> released; invalidated (a failed control, an assignable cause: the analysis is repeated); superseded (a released result replaced by its amendment, kept).';
+CREATE TYPE app.spec_verdict AS ENUM ('within', 'warning', 'out_of_specification', 'no_specification');
+COMMENT ON TYPE app.spec_verdict IS 'A result against its applicable specification: within the warning limits, between warning and action limits (warning), outside the action limits (out_of_specification), or no specification applies.';
 COMMENT ON TYPE app.analysis_status IS 'One test on one sample: pending -> in_progress -> resulted -> reviewed -> released; invalidated (a retest is a new analysis); cancelled.';
 
 CREATE TABLE app.sample_types (
@@ -245,6 +247,76 @@ COMMENT ON COLUMN app.analyses.created_by IS E'Created by';
 COMMENT ON COLUMN app.analyses.created_at IS E'Created at';
 COMMENT ON COLUMN app.analyses.updated_at IS E'Updated at';
 
+CREATE TABLE app.specifications (
+  organization_id uuid NOT NULL REFERENCES app.organizations (id) ON DELETE CASCADE,
+  id uuid NOT NULL,
+  code text NOT NULL CONSTRAINT specifications_code_format CHECK (code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$'),
+  name text NOT NULL CONSTRAINT specifications_name_length CHECK (length(btrim(name)) BETWEEN 1 AND 200),
+  product text CONSTRAINT specifications_product_length CHECK (length(btrim(product)) BETWEEN 1 AND 200),
+  sample_type_id uuid,
+  partner_id uuid,
+  is_active boolean NOT NULL DEFAULT true,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (organization_id, id),
+  CONSTRAINT specifications_code_unique UNIQUE (organization_id, code),
+  FOREIGN KEY (organization_id, sample_type_id) REFERENCES app.sample_types (organization_id, id),
+  FOREIGN KEY (organization_id, partner_id) REFERENCES app.partners (organization_id, id)
+);
+CREATE INDEX specifications_sample_type_idx ON app.specifications (organization_id, sample_type_id);
+CREATE INDEX specifications_partner_idx ON app.specifications (organization_id, partner_id);
+COMMENT ON TABLE app.specifications IS
+  E'Specifications\nLimits results must meet, for a product, a sample type and/or a customer: the same test has different limits for different materials and clients. The most specific active specification that matches a sample applies.';
+COMMENT ON COLUMN app.specifications.organization_id IS E'Tenant\nThe organization.';
+COMMENT ON COLUMN app.specifications.id IS E'Specification id';
+COMMENT ON COLUMN app.specifications.code IS E'Code\nStable key in the tenant (e.g. SPEC-WATER-DW).';
+COMMENT ON COLUMN app.specifications.name IS E'Name';
+COMMENT ON COLUMN app.specifications.product IS E'Product\nThe product or material it is for (matched with the sample''s custom field product), if any.';
+COMMENT ON COLUMN app.specifications.sample_type_id IS E'Sample type\nsample_types.id it is for, if any.';
+COMMENT ON COLUMN app.specifications.partner_id IS E'Customer\nThe customer (partners.id) it is for, if any.';
+COMMENT ON COLUMN app.specifications.is_active IS E'Active\nWhether it applies to new results.';
+COMMENT ON COLUMN app.specifications.created_at IS E'Created at';
+COMMENT ON COLUMN app.specifications.updated_at IS E'Updated at';
+
+CREATE TABLE app.specification_limits (
+  organization_id uuid NOT NULL REFERENCES app.organizations (id) ON DELETE CASCADE,
+  id uuid NOT NULL,
+  specification_id uuid NOT NULL,
+  test_code text NOT NULL CONSTRAINT specification_limits_test_code_format CHECK (test_code ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'),
+  unit text REFERENCES app.units (code),
+  action_low numeric,
+  warning_low numeric,
+  warning_high numeric,
+  action_high numeric,
+  expected_text text CONSTRAINT specification_limits_expected_length CHECK (length(btrim(expected_text)) BETWEEN 1 AND 200),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (organization_id, id),
+  CONSTRAINT specification_limits_test_unique UNIQUE (organization_id, specification_id, test_code),
+  FOREIGN KEY (organization_id, specification_id) REFERENCES app.specifications (organization_id, id) ON DELETE CASCADE,
+  CONSTRAINT specification_limits_something CHECK (num_nonnulls(action_low, warning_low, warning_high, action_high, expected_text) > 0),
+  CONSTRAINT specification_limits_low_order CHECK (action_low IS NULL OR warning_low IS NULL OR action_low <= warning_low),
+  CONSTRAINT specification_limits_high_order CHECK (action_high IS NULL OR warning_high IS NULL OR warning_high <= action_high),
+  CONSTRAINT specification_limits_range_order CHECK (coalesce(warning_low, action_low) IS NULL OR coalesce(warning_high, action_high) IS NULL
+                                                     OR coalesce(warning_low, action_low) <= coalesce(warning_high, action_high)),
+  CONSTRAINT specification_limits_unit_with_numbers CHECK (unit IS NOT NULL OR num_nonnulls(action_low, warning_low, warning_high, action_high) = 0)
+);
+CREATE INDEX specification_limits_unit_idx ON app.specification_limits (unit);
+COMMENT ON TABLE app.specification_limits IS
+  E'Specification limits\nPer test (by code, whatever its version): the action limits a result must stay within, the tighter warning limits that flag a trend, or the expected text of a qualitative result.';
+COMMENT ON COLUMN app.specification_limits.organization_id IS E'Tenant\nThe organization.';
+COMMENT ON COLUMN app.specification_limits.id IS E'Limit id';
+COMMENT ON COLUMN app.specification_limits.specification_id IS E'Specification\nspecifications.id.';
+COMMENT ON COLUMN app.specification_limits.test_code IS E'Test\nThe test code (lab_tests.code) the limits are for.';
+COMMENT ON COLUMN app.specification_limits.unit IS E'Unit\nunits.code of the limits; results in another unit of the dimension are converted.';
+COMMENT ON COLUMN app.specification_limits.action_low IS E'Lower action limit\nBelow it a result is out of specification.';
+COMMENT ON COLUMN app.specification_limits.warning_low IS E'Lower warning limit\nBelow it (and within the action limit) a result is flagged as a warning.';
+COMMENT ON COLUMN app.specification_limits.warning_high IS E'Upper warning limit';
+COMMENT ON COLUMN app.specification_limits.action_high IS E'Upper action limit\nAbove it a result is out of specification.';
+COMMENT ON COLUMN app.specification_limits.expected_text IS E'Expected text\nFor a qualitative result: the value (e.g. "absent") it must have.';
+COMMENT ON COLUMN app.specification_limits.created_at IS E'Created at';
+COMMENT ON COLUMN app.specification_limits.updated_at IS E'Updated at';
+
 CREATE TABLE app.results (
   organization_id uuid NOT NULL REFERENCES app.organizations (id) ON DELETE CASCADE,
   id uuid NOT NULL,
@@ -258,6 +330,8 @@ CREATE TABLE app.results (
   measured_at timestamptz NOT NULL DEFAULT now(),
   raw_data_key text CONSTRAINT results_raw_data_key_length CHECK (length(raw_data_key) BETWEEN 1 AND 900),
   raw_data_sha256 text CONSTRAINT results_raw_data_sha256_format CHECK (raw_data_sha256 ~ '^[0-9a-f]{64}$'),
+  specification_id uuid,
+  spec_verdict app.spec_verdict NOT NULL DEFAULT 'no_specification',
   amends_id uuid,
   amendment_reason text CONSTRAINT results_amendment_reason_length CHECK (length(btrim(amendment_reason)) BETWEEN 1 AND 2000),
   comment text NOT NULL DEFAULT '' CONSTRAINT results_comment_length CHECK (length(comment) <= 4000),
@@ -273,6 +347,7 @@ CREATE TABLE app.results (
   FOREIGN KEY (organization_id, sample_id) REFERENCES app.samples (organization_id, id) ON DELETE CASCADE,
   FOREIGN KEY (organization_id, equipment_id) REFERENCES app.equipment (organization_id, id),
   FOREIGN KEY (organization_id, amends_id) REFERENCES app.results (organization_id, id),
+  FOREIGN KEY (organization_id, specification_id) REFERENCES app.specifications (organization_id, id),
   CONSTRAINT results_raw_data_checksum_with_key CHECK ((raw_data_key IS NULL) = (raw_data_sha256 IS NULL)),
   CONSTRAINT results_amendment_has_reason CHECK (amends_id IS NULL OR amendment_reason IS NOT NULL)
 );
@@ -281,6 +356,7 @@ CREATE INDEX results_sample_idx ON app.results (organization_id, sample_id);
 CREATE INDEX results_equipment_idx ON app.results (organization_id, equipment_id, measured_at);
 CREATE INDEX results_amends_idx ON app.results (organization_id, amends_id);
 CREATE INDEX results_unit_idx ON app.results (unit);
+CREATE INDEX results_specification_idx ON app.results (organization_id, specification_id);
 CREATE INDEX results_entered_by_idx ON app.results (entered_by);
 CREATE INDEX results_reviewed_by_idx ON app.results (reviewed_by);
 CREATE INDEX results_released_by_idx ON app.results (released_by);
@@ -299,6 +375,8 @@ COMMENT ON COLUMN app.results.equipment_id IS E'Instrument\nThe equipment (equip
 COMMENT ON COLUMN app.results.measured_at IS E'Measured at';
 COMMENT ON COLUMN app.results.raw_data_key IS E'Raw data file\nObject-store key of the instrument''s raw data inside the tenant''s storage.';
 COMMENT ON COLUMN app.results.raw_data_sha256 IS E'Raw data checksum\nsha256 (hex) of the raw data file.';
+COMMENT ON COLUMN app.results.specification_id IS E'Specification\nThe specification (specifications.id) the result was judged against.';
+COMMENT ON COLUMN app.results.spec_verdict IS E'Verdict\nwithin, warning, out_of_specification or no_specification, against the applicable specification.';
 COMMENT ON COLUMN app.results.amends_id IS E'Amends\nThe released result (results.id) this one replaces.';
 COMMENT ON COLUMN app.results.amendment_reason IS E'Amendment reason\nWhy the released result was amended; required with amends_id.';
 COMMENT ON COLUMN app.results.comment IS E'Comment';
