@@ -193,3 +193,6 @@ CREATE POLICY results_select_reader ON app.results FOR SELECT TO app_user
          AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = results.organization_id AND s.id = results.sample_id));
 CREATE POLICY results_all_operator ON app.results FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+-- KPIs (70_lab/96_kpis.sql): read-only views that filter by the caller.
+GRANT SELECT ON app.lab_kpi_turnaround, app.lab_kpi_backlog, app.lab_kpi_oos_rate TO app_user;

@@ -30,7 +30,9 @@ AS $$
     ('notify-calibrations-due', '7 * * * *', 'SELECT app_private.notify_calibrations_due()',
      'Tells the holders of calibration.record when equipment whose class requires calibration becomes due soon or overdue, once per crossing.'),
     ('purge-webhook-deliveries', '59 3 * * *', 'SELECT app_private.purge_webhook_deliveries()',
-     'Deletes settled webhook deliveries and their attempts, and events no delivery needs, after the retention of webhook_settings.')
+     'Deletes settled webhook deliveries and their attempts, and events no delivery needs, after the retention of webhook_settings.'),
+    ('refresh-kpis', '*/15 * * * *', 'SELECT app_private.refresh_kpis()',
+     'Refreshes every KPI materialized view (app_private.*_kpi_*) concurrently, so readers are never blocked; each view says when it was computed.')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';
