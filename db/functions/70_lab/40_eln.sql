@@ -210,13 +210,13 @@ DECLARE
   v_pin jsonb;
   v_attachment app.attachments;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(coalesce(NEW.organization_id, OLD.organization_id));
   IF TG_OP = 'DELETE' AND NOT EXISTS (SELECT FROM app.eln_entries AS e WHERE e.organization_id = OLD.organization_id AND e.id = OLD.entry_id) THEN
     RETURN OLD;  -- the entry (its tenant) is being deleted
   ELSIF TG_OP <> 'INSERT' THEN
     RAISE EXCEPTION 'ELN entry versions are append-only' USING ERRCODE = 'PT409', DETAIL = 'eln_version.immutable',
       HINT = 'Write a new version (POST /eln_entry_versions); a signed one is amended with an amendment_reason.';
   END IF;
-  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   v_entry := app_private.visible_eln_entry(NEW.organization_id, NEW.entry_id);
   IF app_private.is_member_call() THEN
     PERFORM auth.check_permission_at('eln.write', v_entry.site_id);
@@ -388,6 +388,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   -- Same tenant by the composite key; a member names only an entry they see.
   IF NEW.eln_entry_id IS NOT NULL AND (TG_OP = 'INSERT' OR NEW.eln_entry_id IS DISTINCT FROM OLD.eln_entry_id) THEN
     PERFORM app_private.visible_eln_entry(NEW.organization_id, NEW.eln_entry_id);
