@@ -59,11 +59,13 @@ def test_templates_entries_versions_and_signatures_over_rest(live) -> None:
     entry_id = entry.json()[0]["id"]
     assert entry.json()[0]["entry_number"] == "ELN-000001"
 
-    bad = rest(live, "POST", "/eln_entry_versions", tech, json={"entry_id": entry_id, "content": {"aim": {"text": "x"}, "results": {"ph": 15}}})
+    bad = rest(live, "POST", "/eln_entry_versions", tech,
+               json={"entry_id": entry_id, "content": {"aim": {"text": "x"}, "results": {"ph": 15}}})
     assert (bad.status_code, bad.json()["details"]) == (422, "json_schema.invalid")
     assert "$.results.ph" in bad.json()["message"]
     for ph in (7.0, 7.2):
-        written = rest(live, "POST", "/eln_entry_versions", tech, json={"entry_id": entry_id, "content": {"aim": {"text": "tap"}, "results": {"ph": ph}}})
+        written = rest(live, "POST", "/eln_entry_versions", tech,
+                       json={"entry_id": entry_id, "content": {"aim": {"text": "tap"}, "results": {"ph": ph}}})
         assert written.status_code == 201, written.text
     assert rest(live, "PATCH", f"/eln_entry_versions?entry_id=eq.{entry_id}", tech, json={"content": {}}).status_code in (401, 403)
 
@@ -88,7 +90,8 @@ def test_templates_entries_versions_and_signatures_over_rest(live) -> None:
     found = rest(live, "GET", "/rpc/search?query=tap&entity_types=%7Beln_entry%7D&select=human_id", reviewer)
     assert found.json() == [{"human_id": "ELN-000001"}], found.text
 
-    payloads = world.rows("select event_type, payload from app_private.events where organization_id = %s and entity_type = 'eln_entry'", tenant)
+    payloads = world.rows("select event_type, payload from app_private.events "
+                          "where organization_id = %s and entity_type = 'eln_entry'", tenant)
     assert sorted(event for event, _ in payloads) == ["eln_entry.amended", "eln_entry.signed", "eln_entry.signed"]
     for event, payload in payloads:
         schema = json.loads((EVENTS / f"{event}.schema.json").read_text())
