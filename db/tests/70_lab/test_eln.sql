@@ -6,7 +6,7 @@
 -- pinned attachments keep their checksum; links to any entity the caller
 -- sees; the diff of two versions; search; results.eln_entry_id.
 BEGIN;
-SELECT plan(48);
+SELECT plan(50);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -145,6 +145,19 @@ INSERT INTO app.eln_links (entry_id, entity_type, entity_id, note) VALUES (tests
 SELECT is((SELECT count(*)::int FROM app.eln_links WHERE entry_id = tests.recall('entry')), 1, 'an entry links to a sample');
 SELECT is(tests.refusal(format($$DELETE FROM app.eln_links WHERE entry_id = %L$$, tests.recall('entry'))), 'PT409 eln_entry.signed',
   'the links of a signed entry stay');
+SELECT tests.act_as_owner();
+SELECT tests.remember('hplc', tests.create_equipment(tests.recall('lab'), tests.create_equipment_class(tests.recall('lab')), tests.recall('lab_site')));
+SELECT tests.fill_lab(tests.recall('lab'));
+SELECT tests.remember('result', (SELECT id FROM app.results WHERE organization_id = tests.recall('lab') LIMIT 1));
+SELECT tests.act_as(tests.recall('manager'), tests.recall('lab'));
+INSERT INTO app.eln_links (entry_id, entity_type, entity_id, note)
+VALUES (tests.recall('entry'), 'equipment', tests.recall('hplc'), 'run on'), (tests.recall('entry'), 'result', tests.recall('result'), 'reported');
+SELECT is((SELECT array_agg(entity_type ORDER BY entity_type) FROM app.eln_links WHERE entry_id = tests.recall('entry')),
+  ARRAY['equipment', 'result', 'sample'], 'any registered entity type is linked: equipment and results too');
+SELECT tests.act_as(tests.recall('tech_elsewhere'), tests.recall('lab'));
+SELECT is(tests.refusal(format($$INSERT INTO app.eln_links (entry_id, entity_type, entity_id) VALUES (%L, 'sample', %L)$$,
+                               tests.recall('entry'), tests.recall('sample'))),
+  'PT404 eln_entry.not_found', 'a member of another site cannot link to the entry');
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
 SELECT is(tests.refusal(format($$INSERT INTO app.eln_links (entry_id, entity_type, entity_id) VALUES (%L, 'sample', %L)$$,
                                tests.recall('entry'), tests.recall('sample'))),
