@@ -644,29 +644,11 @@ CREATE OR REPLACE FUNCTION app_private.sign_transition(
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
-DECLARE
-  v_user app.users;
-  v_payload jsonb;
 BEGIN
-  SELECT * INTO v_user FROM app.users WHERE id = auth.user_id();
-  -- As for approval decisions (app_private.sign_decision): a signature
-  -- password is guessed no faster than at sign-in, and a locked account cannot sign.
-  PERFORM app_private.refuse_locked(app_private.lock_sign_in(v_user.email));
-  IF NOT EXISTS (SELECT FROM app_private.credentials AS c
-                  WHERE c.user_id = v_user.id AND c.password_hash = public.crypt(p_signature ->> 'password', c.password_hash)) THEN
-    PERFORM app_private.record_sign_in_failure(v_user.email);
-    PERFORM pg_catalog.set_config('response.status', '403', true);
-    PERFORM pg_catalog.set_config('response.headers', '[{"Pulse-Refusal": "signature.wrong_password"}]', true);
-    RETURN pg_catalog.jsonb_build_object('refused', 'signature.wrong_password');
-  END IF;
-  PERFORM app_private.clear_sign_in_failures(v_user.email);
-  v_payload := pg_catalog.jsonb_build_object(
-    'entity_type', p_state.entity_type, 'entity_id', p_state.entity_id, 'state_machine_id', p_state.state_machine_id,
-    'version', p_version, 'from', p_state.state, 'to', p_to, 'signer_id', v_user.id, 'signer_email', v_user.email,
-    'signed_at', pg_catalog.clock_timestamp(), 'meaning', p_meaning, 'reason', p_signature ->> 'reason');
-  RETURN pg_catalog.jsonb_build_object(
-    'meaning', p_meaning, 'reason', p_signature ->> 'reason', 'payload', v_payload,
-    'payload_sha256', pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(v_payload::text, 'UTF8')), 'hex'));
+  -- The one signing path (app_private.sign_payload, 30_identity/35_signatures.sql).
+  RETURN app_private.sign_payload(p_signature ->> 'password', p_meaning, p_signature ->> 'reason',
+    pg_catalog.jsonb_build_object('entity_type', p_state.entity_type, 'entity_id', p_state.entity_id,
+      'state_machine_id', p_state.state_machine_id, 'version', p_version, 'from', p_state.state, 'to', p_to));
 END
 $$;
 COMMENT ON FUNCTION app_private.sign_transition(app.entity_states, integer, text, text, jsonb) IS

@@ -48,7 +48,10 @@ INSERT INTO app.permissions (code, description) VALUES
   ('service_request.manage', 'Create, accept and change service requests'),
   ('result.enter', 'Enter results of analyses'),
   ('result.review', 'Review results others entered'),
-  ('result.release', 'Release reviewed results (and amend released ones, with a reason)')
+  ('result.release', 'Release reviewed results (and amend released ones, with a reason)'),
+  ('eln.read', 'Read lab notebook entries, their versions, links and signatures (tenant-wide, or at the sites of a site-scoped role)'),
+  ('eln.write', 'Write lab notebook entries of one''s own, sign them as author, amend them, link them to records'),
+  ('eln.witness', 'Witness other people''s signed lab notebook entries (e-signature with meaning witnessed)')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -131,7 +134,13 @@ SELECT role_key, permission
     ('lab_reviewer', 'sample.read'), ('lab_reviewer', 'result.review'), ('lab_reviewer', 'result.release'),
     ('lab_reviewer', 'equipment.read'), ('lab_reviewer', 'competence.read'), ('lab_reviewer', 'comment.write'),
     ('lab_reviewer', 'partner.read'),
-    ('qa', 'sample.read'), ('qa', 'result.review'), ('auditor', 'sample.read')
+    ('qa', 'sample.read'), ('qa', 'result.review'), ('auditor', 'sample.read'),
+    -- The lab's notebook (70_lab/40_eln.sql): technicians and the lab manager write and sign their own entries;
+    -- reviewers, QA and the lab manager witness others'; auditors read.
+    ('lab_manager', 'eln.read'), ('lab_manager', 'eln.write'), ('lab_manager', 'eln.witness'), ('lab_manager', 'attachment.upload'),
+    ('lab_tech', 'eln.read'), ('lab_tech', 'eln.write'), ('lab_tech', 'attachment.upload'),
+    ('lab_reviewer', 'eln.read'), ('lab_reviewer', 'eln.witness'),
+    ('qa', 'eln.read'), ('qa', 'eln.witness'), ('auditor', 'eln.read')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
