@@ -182,6 +182,8 @@ AS $$
     ('samples', NULL, 'readers', 'sample.read'),
     ('analyses', NULL, 'readers', NULL),
     ('results', NULL, 'readers', NULL),
+    ('certificates', NULL, 'readers', NULL),
+    ('certificate_versions', NULL, 'readers', NULL),
     ('downtime_events', NULL, 'readers', 'equipment.read'),
     ('project_sub_stage_progress', NULL, 'readers', 'project.read'),
     ('approvals', NULL, 'readers', 'project.read'),
