@@ -7,13 +7,11 @@
 // transaction that causes them (app_private.enqueue_job); a task only does the
 // I/O and reports back to SQL, which decides what happens next.
 //
-// `--once` runs the jobs due now and exits.
-//
 // Environment:
 //   PULSE_WORKER_DATABASE_URL   the owner's connection (the tasks call app_private functions)
 //   PULSE_WORKER_CONCURRENCY    jobs run at once (default 10)
 //   PULSE_WEBHOOK_ALLOWED_PRIVATE_NETWORKS  see tasks/webhook_deliver.mjs
-import { run, runMigrations, runOnce } from "graphile-worker";
+import { run, runMigrations } from "graphile-worker";
 
 import { coa_render } from "./tasks/coa_render.mjs";
 import { webhook_deliver } from "./tasks/webhook_deliver.mjs";
@@ -30,12 +28,6 @@ if (process.argv.includes("--migrate")) {
 }
 
 const taskList = { coa_render, webhook_deliver };
-
-// --once: run the jobs that are due now, then exit (tests, and an operator draining the queue by hand).
-if (process.argv.includes("--once")) {
-  await runOnce({ connectionString, taskList });
-  process.exit(0);
-}
 
 const runner = await run({
   connectionString,
