@@ -103,13 +103,13 @@ def test_a_certificate_is_issued_rendered_by_the_worker_and_downloaded(live, wor
         assert stored["pdf_key"].startswith(f"certificates/{version['certificate_id']}/rev-1-")
 
         portal = world.sign_in(person(world, ids, "portal"))
-        mine = graphql(live, """query { certificates { nodes { certificateNumber status
-                                  certificateVersionsByCertificateId { nodes { rowId revision renderStatus pdfSha256 pdfSize } } } } }""",
+        mine = graphql(live, """query { certificates(first: 10) { nodes { certificateNumber status
+                                  certificateVersions(first: 10) { nodes { rowId revision renderStatus pdfSha256 pdfSize } } } } }""",
                        portal).json()
         assert "errors" not in mine, mine
         [certificate] = mine["data"]["certificates"]["nodes"]
-        [revision] = certificate["certificateVersionsByCertificateId"]["nodes"]
-        assert (certificate["status"], revision["revision"], revision["renderStatus"]) == ("ISSUED", 1, "RENDERED")
+        [revision] = certificate["certificateVersions"]["nodes"]
+        assert (certificate["status"], revision["revision"], revision["renderStatus"]) == ("issued", 1, "rendered")
 
         url = graphql(live, """mutation($id: UUID!) { certificatePdfUrl(input: {versionId: $id}) { result { url expiresAt } } }""",
                       portal, {"id": revision["rowId"]}).json()
@@ -143,13 +143,13 @@ def test_lab_events_reach_the_subscribers_who_may_see_them(live, world):
             subscribe(live, world, person(world, ids, "portal"), LAB_EVENTS, "lab") as portal:
         issued = graphql(live, """mutation($sample: UUID!, $password: String!) {
                                     issueCertificate(input: {sampleId: $sample, signaturePassword: $password}) {
-                                      certificateVersion { certificateId revision } } }""",
+                                      result { certificateId revision } } }""",
                          reviewer, {"sample": ids["sample"], "password": TEST_PASSWORD}).json()
         assert "errors" not in issued, issued
-        certificate = issued["data"]["issueCertificate"]["certificateVersion"]["certificateId"]
+        certificate = issued["data"]["issueCertificate"]["result"]["certificateId"]
         event = portal.first(lambda e: e and e["labEventPublished"]["event"] == "coa.issued", DELIVERY)["labEventPublished"]
         assert (event["entityType"], event["entityId"], event["sampleId"], event["organizationId"]) == \
             ("certificate", certificate, ids["sample"], ids["tenant"])
-        assert event["sample"]["status"] == "RELEASED"
+        assert event["sample"]["status"] == "released"
         # Another customer's portal user hears nothing of it.
         assert other.events(QUIET) == []
