@@ -647,8 +647,8 @@ DECLARE
   v_payload jsonb;
 BEGIN
   SELECT * INTO v_user FROM app.users WHERE id = auth.user_id();
-  -- As for approval decisions (app_private.sign_decision): a signature
-  -- password is guessed no faster than at sign-in, and a locked account cannot sign.
+  -- A signature password is guessed no faster than at sign-in (same lock,
+  -- same counts), and a locked account cannot sign.
   PERFORM app_private.refuse_locked(app_private.lock_sign_in(v_user.email));
   IF NOT EXISTS (SELECT FROM app_private.credentials AS c
                   WHERE c.user_id = v_user.id AND c.password_hash = public.crypt(p_password, c.password_hash)) THEN
@@ -667,7 +667,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.sign_payload(text, text, text, jsonb) IS
-  'An electronic signature by the caller over a payload (21 CFR Part 11 §11.50: printed name, date and time, meaning): re-checks the signer''s password (counted with sign-in failures; PT429 while locked) and returns meaning, reason, the payload with the signer, time, meaning and reason added, and its sha256; {"refused": ...} with response status 403 (header Pulse-Refusal: signature.wrong_password) for a wrong password, so the failure is kept and the caller applies nothing. Used by signed transitions and certificates of analysis.';
+  'An electronic signature by the caller over a payload (21 CFR Part 11 §11.50: printed name, date and time, meaning): re-checks the signer''s password (counted with sign-in failures; PT429 while locked) and returns meaning, reason, the payload with the signer, time, meaning and reason added, and its sha256; {"refused": ...} with response status 403 (header Pulse-Refusal: signature.wrong_password) for a wrong password, so the failure is kept and the caller applies nothing. Used by signed transitions, approval decisions and certificates of analysis.';
 
 CREATE OR REPLACE FUNCTION app_private.sign_transition(
   p_state app.entity_states, p_version integer, p_to text, p_meaning text, p_signature jsonb
