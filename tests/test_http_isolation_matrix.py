@@ -132,6 +132,10 @@ ROW_FUNCTIONS = {
     "check_checklist_item": {"item_id": "{checklist_item}", "checked": False},
     "sign_eln_entry": {"entry_id": "{eln_entry}", "version": 1, "meaning": "witnessed", "password": "x", "reason": "x"},
     "eln_entry_diff": {"entry_id": "{eln_entry}", "from_version": 1, "to_version": 1},
+    "issue_certificate": {"sample_id": "{certified_sample}", "signature_password": "x"},
+    "reissue_certificate": {"certificate_id": "{certificate}", "reason": "x", "signature_password": "x"},
+    "retry_certificate_render": {"version_id": "{certificate_version}"},
+    "certificate_pdf_url": {"version_id": "{certificate_version}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -154,7 +158,10 @@ A_ROWS = """
          (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
          (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text,
          (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text,
-         (select e.id from app.eln_entries e where e.organization_id = o.id limit 1)::text
+         (select e.id from app.eln_entries e where e.organization_id = o.id limit 1)::text,
+         (select c.sample_id from app.certificates c where c.organization_id = o.id limit 1)::text,
+         (select c.id from app.certificates c where c.organization_id = o.id limit 1)::text,
+         (select v.id from app.certificate_versions v where v.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -447,7 +454,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
-             "machine", "controlled", "checklist_item", "attachment", "eln_entry")
+             "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
+             "certificate_version")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

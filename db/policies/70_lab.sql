@@ -301,3 +301,37 @@ CREATE POLICY eln_links_all_operator ON app.eln_links FOR ALL TO app_admin
 
 GRANT EXECUTE ON FUNCTION app.sign_eln_entry(uuid, integer, app.eln_signature_meaning, text, text) TO app_user;
 GRANT EXECUTE ON FUNCTION app.eln_entry_diff(uuid, integer, integer) TO app_user;
+-- Certificates of analysis (lab/certificates, 70_lab/90_certificates.sql) ----
+-- Read by staff who may read samples (sample.read tenant-wide, or at the
+-- certificate's site) and by the customer's portal users; written only by
+-- app.issue_certificate / app.reissue_certificate (certificate.issue at every
+-- sample's site) and the PDF worker. A revision is read with its certificate.
+ALTER TABLE app.certificates ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.certificates FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.certificates TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.certificates TO app_admin;
+CREATE POLICY certificates_select_reader ON app.certificates FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('sample.read'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[])));
+CREATE POLICY certificates_select_customer ON app.certificates FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND partner_id = (SELECT auth.partner_id()));
+CREATE POLICY certificates_all_operator ON app.certificates FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.certificate_versions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.certificate_versions FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.certificate_versions TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.certificate_versions TO app_admin;
+CREATE POLICY certificate_versions_select_reader ON app.certificate_versions FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.certificates AS c
+                      WHERE c.organization_id = certificate_versions.organization_id AND c.id = certificate_versions.certificate_id));
+CREATE POLICY certificate_versions_all_operator ON app.certificate_versions FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION app.issue_certificate(uuid, text, text, text), app.reissue_certificate(uuid, text, text),
+  app.retry_certificate_render(uuid), app.certificate_pdf_url(uuid, integer), auth.sign_certificate_pdf(uuid, integer) TO app_user;
+
+-- The lab's real-time channel (70_lab/95_events.sql).
+GRANT EXECUTE ON FUNCTION auth.lab_entity_types(), auth.can_see_lab_event(jsonb) TO app_user, app_admin;

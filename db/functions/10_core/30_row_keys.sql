@@ -164,6 +164,10 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.eln_entry_versions
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.eln_signatures
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.eln_links
+-- Certificates of analysis (70_lab/90_certificates.sql).
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.certificates
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.certificate_versions
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 -- The operations registers (50_platform/80_equipment.sql, 82_competence.sql, 84_downtime.sql).
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.calibrations

@@ -4,7 +4,8 @@
 -- payload names the signer, the time and what was signed. One code path for
 -- every block that signs: state-machine transitions
 -- (app_private.sign_transition), approval decisions
--- (app_private.sign_decision) and the lab's notebook (app.sign_eln_entry).
+-- (app_private.sign_decision), the lab's notebook (app.sign_eln_entry) and
+-- certificates of analysis (app.issue_certificate).
 
 CREATE OR REPLACE FUNCTION app_private.sign_payload(p_password text, p_meaning text, p_reason text, p_payload jsonb) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
@@ -29,7 +30,7 @@ BEGIN
   END IF;
   PERFORM app_private.clear_sign_in_failures(v_user.email);
   v_payload := p_payload || pg_catalog.jsonb_build_object(
-    'signer_id', v_user.id, 'signer_email', v_user.email, 'signed_at', pg_catalog.clock_timestamp(),
+    'signer_id', v_user.id, 'signer_email', v_user.email, 'signer_name', v_user.display_name, 'signed_at', pg_catalog.clock_timestamp(),
     'meaning', p_meaning, 'reason', p_reason);
   RETURN pg_catalog.jsonb_build_object(
     'meaning', p_meaning, 'reason', p_reason, 'payload', v_payload,
@@ -37,4 +38,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.sign_payload(text, text, text, jsonb) IS
-  'The electronic signature of the calling user: re-checks their sign-in password (counted with sign-in failures; PT429 while locked) and returns {meaning, reason, payload, payload_sha256}, the payload being what is signed plus signer_id, signer_email, signed_at, meaning and reason; {"refused": "signature.wrong_password"} with response status 403 (header Pulse-Refusal) for a wrong password, so the failure is kept and the caller applies nothing.';
+  'The electronic signature of the calling user: re-checks their sign-in password (counted with sign-in failures; PT429 while locked) and returns {meaning, reason, payload, payload_sha256}, the payload being what is signed plus signer_id, signer_email, signer_name (the printed name of 21 CFR Part 11 §11.50), signed_at, meaning and reason; {"refused": "signature.wrong_password"} with response status 403 (header Pulse-Refusal) for a wrong password, so the failure is kept and the caller applies nothing.';

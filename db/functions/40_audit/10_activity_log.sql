@@ -187,6 +187,8 @@ AS $$
     ('eln_entry_versions', NULL, 'readers', NULL),
     ('eln_signatures', NULL, 'readers', NULL),
     ('eln_links', NULL, 'readers', NULL),
+    ('certificates', NULL, 'readers', NULL),
+    ('certificate_versions', NULL, 'readers', NULL),
     ('downtime_events', NULL, 'readers', 'equipment.read'),
     ('project_sub_stage_progress', NULL, 'readers', 'project.read'),
     ('approvals', NULL, 'readers', 'project.read'),

@@ -51,7 +51,8 @@ INSERT INTO app.permissions (code, description) VALUES
   ('result.release', 'Release reviewed results (and amend released ones, with a reason)'),
   ('eln.read', 'Read lab notebook entries, their versions, links and signatures (tenant-wide, or at the sites of a site-scoped role)'),
   ('eln.write', 'Write lab notebook entries of one''s own, sign them as author, amend them, link them to records'),
-  ('eln.witness', 'Witness other people''s signed lab notebook entries (e-signature with meaning witnessed)')
+  ('eln.witness', 'Witness other people''s signed lab notebook entries (e-signature with meaning witnessed)'),
+  ('certificate.issue', 'Issue and reissue certificates of analysis, e-signed, at the samples'' sites')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -140,7 +141,9 @@ SELECT role_key, permission
     ('lab_manager', 'eln.read'), ('lab_manager', 'eln.write'), ('lab_manager', 'eln.witness'), ('lab_manager', 'attachment.upload'),
     ('lab_tech', 'eln.read'), ('lab_tech', 'eln.write'), ('lab_tech', 'attachment.upload'),
     ('lab_reviewer', 'eln.read'), ('lab_reviewer', 'eln.witness'),
-    ('qa', 'eln.read'), ('qa', 'eln.witness'), ('auditor', 'eln.read')
+    ('qa', 'eln.read'), ('qa', 'eln.witness'), ('auditor', 'eln.read'),
+    -- Certificates of analysis (70_lab/90_certificates.sql): whoever releases results may certify them.
+    ('lab_manager', 'certificate.issue'), ('lab_reviewer', 'certificate.issue')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
