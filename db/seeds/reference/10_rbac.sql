@@ -48,7 +48,9 @@ INSERT INTO app.permissions (code, description) VALUES
   ('service_request.manage', 'Create, accept and change service requests'),
   ('result.enter', 'Enter results of analyses'),
   ('result.review', 'Review results others entered'),
-  ('result.release', 'Release reviewed results (and amend released ones, with a reason)')
+  ('result.release', 'Release reviewed results (and amend released ones, with a reason)'),
+  ('instrument.book', 'Book instruments for oneself (tenant-wide, or at the sites of a site-scoped role) and cancel one''s own bookings'),
+  ('instrument.schedule', 'Keep instrument calendars: maintenance, calibration and availability blocks; see, book for others and cancel anyone''s bookings')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -131,7 +133,11 @@ SELECT role_key, permission
     ('lab_reviewer', 'sample.read'), ('lab_reviewer', 'result.review'), ('lab_reviewer', 'result.release'),
     ('lab_reviewer', 'equipment.read'), ('lab_reviewer', 'competence.read'), ('lab_reviewer', 'comment.write'),
     ('lab_reviewer', 'partner.read'),
-    ('qa', 'sample.read'), ('qa', 'result.review'), ('auditor', 'sample.read')
+    ('qa', 'sample.read'), ('qa', 'result.review'), ('auditor', 'sample.read'),
+    -- Instrument scheduling (70_lab/80_scheduling.sql): technicians and reviewers book instruments; the lab manager
+    -- keeps the calendars.
+    ('lab_manager', 'instrument.book'), ('lab_manager', 'instrument.schedule'), ('lab_tech', 'instrument.book'),
+    ('lab_reviewer', 'instrument.book')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
