@@ -311,7 +311,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_member boolean := app_private.is_member_call();
+  v_member boolean;
   v_equipment app.equipment;
   v_class app.equipment_classes;
   v_start record;
@@ -319,9 +319,11 @@ DECLARE
   v_block record;
   v_missing record;
   v_last timestamptz;
-  v_fmt constant text := 'YYYY-MM-DD"T"HH24:MI:SS"Z"';
+  v_fmt text;
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  v_member := app_private.is_member_call();
+  v_fmt := 'YYYY-MM-DD"T"HH24:MI:SS"Z"';
   IF TG_OP = 'INSERT' THEN
     NEW.booked_by := coalesce(auth.user_id(), NEW.booked_by);
     NEW.user_id := coalesce(NEW.user_id, NEW.booked_by);
@@ -390,11 +392,14 @@ BEGIN
     FROM app_private.instrument_block_occurrences(NEW.organization_id, NEW.equipment_id, ARRAY['maintenance', 'calibration']::app.instrument_block_kind[],
                                                   pg_catalog.lower(NEW.during), pg_catalog.upper(NEW.during)) AS o
    LIMIT 1;
-  IF FOUND THEN
+  IF FOUND AND v_block.kind = 'maintenance' THEN
+    RAISE EXCEPTION '% is blocked for % (maintenance) from % to %', v_equipment.equipment_number, v_block.title,
+        pg_catalog.to_char(pg_catalog.lower(v_block.during) AT TIME ZONE 'UTC', v_fmt), pg_catalog.to_char(pg_catalog.upper(v_block.during) AT TIME ZONE 'UTC', v_fmt)
+      USING ERRCODE = 'PT409', DETAIL = 'reservation.in_maintenance', HINT = 'Pick a free slot (instrument_availability).';
+  ELSIF FOUND THEN
     RAISE EXCEPTION '% is blocked for % (%) from % to %', v_equipment.equipment_number, v_block.title, v_block.kind,
         pg_catalog.to_char(pg_catalog.lower(v_block.during) AT TIME ZONE 'UTC', v_fmt), pg_catalog.to_char(pg_catalog.upper(v_block.during) AT TIME ZONE 'UTC', v_fmt)
-      USING ERRCODE = 'PT409', DETAIL = CASE v_block.kind WHEN 'maintenance' THEN 'reservation.in_maintenance' ELSE 'reservation.blocked' END,
-            HINT = 'Pick a free slot (instrument_availability).';
+      USING ERRCODE = 'PT409', DETAIL = 'reservation.blocked', HINT = 'Pick a free slot (instrument_availability).';
   END IF;
   -- Availability windows: when the instrument has any, the window lies inside them.
   IF EXISTS (SELECT FROM app.instrument_blocks AS b
