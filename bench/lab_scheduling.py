@@ -65,7 +65,7 @@ def race() -> None:
     with psycopg.connect(URL, autocommit=True) as conn:
         instrument = conn.execute("select equipment_id from public.bench_instruments where n = 0").fetchone()[0]  # type: ignore[index]
     barrier = threading.Barrier(CLIENTS)
-    wins: dict[int, int] = {slot: 0 for slot in range(SLOTS)}
+    wins: dict[int, int] = dict.fromkeys(range(SLOTS), 0)
     conflicts = 0
     other: list[str] = []
     attempts: list[float] = []
@@ -87,7 +87,8 @@ def race() -> None:
                     outcome = "win"
                 except psycopg.Error as error:
                     conn.rollback()
-                    outcome = "conflict" if error.diag.message_detail == "reservation.conflict" else f"{error.sqlstate} {error.diag.message_detail}"
+                    detail = error.diag.message_detail
+                    outcome = "conflict" if detail == "reservation.conflict" else f"{error.sqlstate} {detail}"
                 with lock:
                     attempts.append((time.perf_counter() - started) * 1000)
                     if outcome == "win":
