@@ -81,6 +81,8 @@ FUNCTION_CASES = {
     "define_state_machine": "writes the caller's tenant only, state_machine.manage (test_state_machines.sql)",
     "tagged_entities": "SECURITY INVOKER: the caller's row-level security on entity_tags and the entity (test_tags.sql)",
     "projects_tags": "SECURITY INVOKER: the caller's row-level security on entity_tags and tags (test_tags.sql)",
+    "instrument_availability": "the caller's tenant, instruments they may see only: others' ids give no rows (test_scheduling.sql)",
+    "instrument_calendar": "the caller's tenant, instruments they may see only: others' ids give no rows (test_scheduling.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -136,6 +138,9 @@ ROW_FUNCTIONS = {
     "reissue_certificate": {"certificate_id": "{certificate}", "reason": "x", "signature_password": "x"},
     "retry_certificate_render": {"version_id": "{certificate_version}"},
     "certificate_pdf_url": {"version_id": "{certificate_version}"},
+    "book_instrument": {"equipment_id": "{equipment}", "starts_at": "2099-01-05T09:00:00Z", "ends_at": "2099-01-05T10:00:00Z",
+                        "purpose": "x"},
+    "cancel_instrument_reservation": {"reservation_id": "{reservation}", "reason": "x"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -162,6 +167,7 @@ A_ROWS = """
          (select c.sample_id from app.certificates c where c.organization_id = o.id limit 1)::text,
          (select c.id from app.certificates c where c.organization_id = o.id limit 1)::text,
          (select v.id from app.certificate_versions v where v.organization_id = o.id limit 1)::text
+         (select r.id from app.instrument_reservations r where r.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -456,6 +462,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
              "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
              "certificate_version")
+             "machine", "controlled", "checklist_item", "attachment", "reservation")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

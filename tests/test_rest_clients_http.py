@@ -139,6 +139,7 @@ def stocked(world) -> Shop:
     world.sql("insert into app.i18n_strings (organization_id, namespace, key, locale, text) values (%s, 'ui', 'greeting', 'en', 'Hi')",
               shop.id)
     world.sql("select tests.fill_registers(%s)", shop.id)  # equipment, calibration, competence, downtime
+    world.sql("select tests.fill_lab(%s)", shop.id)  # the lab (db/tests/fixtures/lab.sql), instrument scheduling included
     capa = rest(world.live, "POST", "/rpc/open_capa", shop.token("qa"),
                 json={"title": "Cracked housings", "problem_statement": "x", "source_entity_type": "project",
                       "source_entity_id": project})

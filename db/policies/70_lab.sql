@@ -335,3 +335,92 @@ GRANT EXECUTE ON FUNCTION app.issue_certificate(uuid, text, text, text), app.rei
 
 -- The lab's real-time channel (70_lab/95_events.sql).
 GRANT EXECUTE ON FUNCTION auth.lab_entity_types(), auth.can_see_lab_event(jsonb) TO app_user, app_admin;
+-- Instrument scheduling (70_lab/80_scheduling.sql) -------------------------
+-- Which qualifications operate a class: staff read it, equipment.manage
+-- writes it (like the classes themselves).
+ALTER TABLE app.equipment_class_qualifications ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.equipment_class_qualifications FORCE ROW LEVEL SECURITY;
+GRANT SELECT, DELETE ON app.equipment_class_qualifications TO app_user;
+GRANT INSERT (organization_id, class_id, qualification_id) ON app.equipment_class_qualifications TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.equipment_class_qualifications TO app_admin;
+CREATE POLICY equipment_class_qualifications_select_staff ON app.equipment_class_qualifications FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY equipment_class_qualifications_insert_manager ON app.equipment_class_qualifications FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('equipment.manage')));
+CREATE POLICY equipment_class_qualifications_delete_manager ON app.equipment_class_qualifications FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('equipment.manage')));
+CREATE POLICY equipment_class_qualifications_all_operator ON app.equipment_class_qualifications FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+-- Blocks are seen with their instrument (equipment.read tenant-wide or at its
+-- site) and written with instrument.schedule tenant-wide or at its site.
+ALTER TABLE app.instrument_blocks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.instrument_blocks FORCE ROW LEVEL SECURITY;
+GRANT SELECT, DELETE ON app.instrument_blocks TO app_user;
+GRANT INSERT (organization_id, equipment_id, kind, title, first_start, duration, time_zone, recurrence, notes),
+      UPDATE (equipment_id, kind, title, first_start, duration, time_zone, recurrence, notes)
+   ON app.instrument_blocks TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id) ON app.instrument_blocks TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.instrument_blocks TO app_admin;
+CREATE POLICY instrument_blocks_select_reader ON app.instrument_blocks FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = instrument_blocks.organization_id AND e.id = instrument_blocks.equipment_id));
+CREATE POLICY instrument_blocks_insert_scheduler ON app.instrument_blocks FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id())
+              AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = instrument_blocks.organization_id AND e.id = instrument_blocks.equipment_id
+                             AND ((SELECT auth.has_permission('instrument.schedule'))
+                                  OR e.site_id = ANY ((SELECT auth.permitted_site_ids('instrument.schedule'))::uuid[]))));
+CREATE POLICY instrument_blocks_update_scheduler ON app.instrument_blocks FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = instrument_blocks.organization_id AND e.id = instrument_blocks.equipment_id
+                        AND ((SELECT auth.has_permission('instrument.schedule'))
+                             OR e.site_id = ANY ((SELECT auth.permitted_site_ids('instrument.schedule'))::uuid[]))))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY instrument_blocks_delete_scheduler ON app.instrument_blocks FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = instrument_blocks.organization_id AND e.id = instrument_blocks.equipment_id
+                        AND ((SELECT auth.has_permission('instrument.schedule'))
+                             OR e.site_id = ANY ((SELECT auth.permitted_site_ids('instrument.schedule'))::uuid[]))));
+CREATE POLICY instrument_blocks_all_operator ON app.instrument_blocks FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+-- A reservation row (with its purpose) is seen by its operator and booker and
+-- by schedulers of the instrument; everyone else who may see the instrument
+-- sees only when it is taken (app.instrument_calendar, app.instrument_availability).
+-- Inserted by bookers (the _200_prepare trigger checks instrument.book at the
+-- site and every booking rule); the status changes only through
+-- app.cancel_instrument_reservation (no UPDATE grant on it); never deleted.
+ALTER TABLE app.instrument_reservations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.instrument_reservations FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.instrument_reservations TO app_user;
+GRANT INSERT (organization_id, equipment_id, user_id, purpose, during, entity_type, entity_id),
+      UPDATE (equipment_id, user_id, purpose, during, entity_type, entity_id)
+   ON app.instrument_reservations TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id) ON app.instrument_reservations TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.instrument_reservations TO app_admin;
+CREATE POLICY instrument_reservations_select_involved ON app.instrument_reservations FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND (user_id = (SELECT auth.user_id()) OR booked_by = (SELECT auth.user_id())
+              OR EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = instrument_reservations.organization_id
+                            AND e.id = instrument_reservations.equipment_id
+                            AND ((SELECT auth.has_permission('instrument.schedule'))
+                                 OR e.site_id = ANY ((SELECT auth.permitted_site_ids('instrument.schedule'))::uuid[])))));
+CREATE POLICY instrument_reservations_insert_booker ON app.instrument_reservations FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+              AND (entity_id IS NULL OR (SELECT auth.check_entity(entity_type, entity_id))));
+CREATE POLICY instrument_reservations_update_involved ON app.instrument_reservations FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND (user_id = (SELECT auth.user_id()) OR booked_by = (SELECT auth.user_id())
+              OR EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = instrument_reservations.organization_id
+                            AND e.id = instrument_reservations.equipment_id
+                            AND ((SELECT auth.has_permission('instrument.schedule'))
+                                 OR e.site_id = ANY ((SELECT auth.permitted_site_ids('instrument.schedule'))::uuid[])))))
+  WITH CHECK (organization_id = (SELECT auth.org_id())
+              AND (entity_id IS NULL OR (SELECT auth.check_entity(entity_type, entity_id))));
+CREATE POLICY instrument_reservations_all_operator ON app.instrument_reservations FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION app.book_instrument(uuid, timestamptz, timestamptz, text, uuid, text, uuid),
+                          app.cancel_instrument_reservation(uuid, text),
+                          app.instrument_availability(uuid[], timestamptz, timestamptz, interval),
+                          app.instrument_calendar(uuid[], timestamptz, timestamptz) TO app_user, app_admin;

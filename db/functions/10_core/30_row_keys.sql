@@ -169,6 +169,12 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.eln_links
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.certificates
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.certificate_versions
+-- Instrument scheduling (70_lab/80_scheduling.sql).
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.equipment_class_qualifications
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.instrument_blocks
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.instrument_reservations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 -- The operations registers (50_platform/80_equipment.sql, 82_competence.sql, 84_downtime.sql).
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.calibrations
@@ -285,6 +291,11 @@ CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.eln_templ
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'code', 'version');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.eln_entries
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'entry_number');
+-- Instrument scheduling.
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.instrument_blocks
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.instrument_reservations
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 -- The operations registers.
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.downtime_events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'equipment_id');

@@ -480,6 +480,9 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sample_ty
 -- (_000_require_site_permission in 70_lab/40_eln.sql); signatures only through app.sign_eln_entry.
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.eln_templates
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('lab.configure');
+-- Instrument scheduling: blocks and reservations are site-scoped (70_lab/80_scheduling.sql).
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.equipment_class_qualifications
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('equipment.manage');
 -- The operations registers. Equipment, calibrations, equipment uses and downtime events are site-scoped: their
 -- _000_require_site_permission (app_private.tg_require_insert_permission_at_a_site, 50_platform/80_equipment.sql) accepts
 -- the permission at some site, and their _200_prepare checks it at the row's site.

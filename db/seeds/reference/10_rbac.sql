@@ -52,7 +52,9 @@ INSERT INTO app.permissions (code, description) VALUES
   ('eln.read', 'Read lab notebook entries, their versions, links and signatures (tenant-wide, or at the sites of a site-scoped role)'),
   ('eln.write', 'Write lab notebook entries of one''s own, sign them as author, amend them, link them to records'),
   ('eln.witness', 'Witness other people''s signed lab notebook entries (e-signature with meaning witnessed)'),
-  ('certificate.issue', 'Issue and reissue certificates of analysis, e-signed, at the samples'' sites')
+  ('certificate.issue', 'Issue and reissue certificates of analysis, e-signed, at the samples'' sites'),
+  ('instrument.book', 'Book instruments for oneself (tenant-wide, or at the sites of a site-scoped role) and cancel one''s own bookings'),
+  ('instrument.schedule', 'Keep instrument calendars: maintenance, calibration and availability blocks; see, book for others and cancel anyone''s bookings')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -143,7 +145,11 @@ SELECT role_key, permission
     ('lab_reviewer', 'eln.read'), ('lab_reviewer', 'eln.witness'),
     ('qa', 'eln.read'), ('qa', 'eln.witness'), ('auditor', 'eln.read'),
     -- Certificates of analysis (70_lab/90_certificates.sql): whoever releases results may certify them.
-    ('lab_manager', 'certificate.issue'), ('lab_reviewer', 'certificate.issue')
+    ('lab_manager', 'certificate.issue'), ('lab_reviewer', 'certificate.issue'),
+    -- Instrument scheduling (70_lab/80_scheduling.sql): technicians and reviewers book instruments; the lab manager
+    -- keeps the calendars.
+    ('lab_manager', 'instrument.book'), ('lab_manager', 'instrument.schedule'), ('lab_tech', 'instrument.book'),
+    ('lab_reviewer', 'instrument.book')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
