@@ -24,7 +24,7 @@ BEGIN
   SELECT * INTO v_sample FROM app.samples AS s WHERE s.organization_id = auth.org_id() AND s.id = p_sample_id FOR UPDATE;
   IF NOT FOUND OR NOT (auth.is_platform_operator()
                        OR (auth.partner_id() IS NULL AND auth.has_permission('sample.read', v_sample.site_id))
-                       OR v_sample.partner_id = auth.partner_id()) THEN
+                       OR coalesce(v_sample.partner_id = auth.partner_id(), false)) THEN
     RAISE EXCEPTION 'sample not found' USING ERRCODE = 'PT404', DETAIL = 'sample.not_found',
       HINT = 'GET /samples lists the samples you may see.';
   END IF;

@@ -230,8 +230,9 @@ AS $$
 #variable_conflict use_column
 BEGIN
   IF direction IS NULL OR direction NOT IN ('ancestors', 'descendants', 'both') OR depth IS NULL OR depth NOT BETWEEN 1 AND 100 THEN
-    PERFORM app_private.raise_invalid('sample_lineage.invalid', 'direction is ancestors, descendants or both; depth 1 to 100',
-      'e.g. GET /rpc/sample_lineage?sample_id=<id>&direction=both&depth=10');
+    -- Raised here: the function runs as the caller, who may not call app_private.raise_invalid.
+    RAISE EXCEPTION 'direction is ancestors, descendants or both; depth 1 to 100' USING ERRCODE = 'PT422', DETAIL = 'sample_lineage.invalid',
+      HINT = 'e.g. GET /rpc/sample_lineage?sample_id=<id>&direction=both&depth=10';
   END IF;
   RETURN QUERY
   WITH RECURSIVE up AS (
