@@ -221,15 +221,15 @@ CREATE POLICY sample_status_changes_select_reader ON app.sample_status_changes F
 CREATE POLICY sample_status_changes_all_operator ON app.sample_status_changes FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
-ALTER TABLE app.sample_lineage_edges ENABLE ROW LEVEL SECURITY;
-ALTER TABLE app.sample_lineage_edges FORCE ROW LEVEL SECURITY;
-GRANT SELECT ON app.sample_lineage_edges TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.sample_lineage_edges TO app_admin;
-CREATE POLICY sample_lineage_edges_select_reader ON app.sample_lineage_edges FOR SELECT TO app_user
+ALTER TABLE app.sample_lineage_links ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.sample_lineage_links FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.sample_lineage_links TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.sample_lineage_links TO app_admin;
+CREATE POLICY sample_lineage_links_select_reader ON app.sample_lineage_links FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
-         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_lineage_edges.organization_id AND s.id = sample_lineage_edges.child_id)
-         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_lineage_edges.organization_id AND s.id = sample_lineage_edges.parent_id));
-CREATE POLICY sample_lineage_edges_all_operator ON app.sample_lineage_edges FOR ALL TO app_admin
+         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_lineage_links.organization_id AND s.id = sample_lineage_links.child_id)
+         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_lineage_links.organization_id AND s.id = sample_lineage_links.parent_id));
+CREATE POLICY sample_lineage_links_all_operator ON app.sample_lineage_links FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
 ALTER TABLE app.sample_retentions ENABLE ROW LEVEL SECURITY;

@@ -160,7 +160,7 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.sample_receipts
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.sample_status_changes
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
-CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.sample_lineage_edges
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.sample_lineage_links
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.sample_retentions
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');

@@ -6,7 +6,7 @@
 -- Children are created in the same call as their edges, so no edge can
 -- close a cycle. app.sample_lineage walks the edges as the caller sees them.
 
-CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.sample_lineage_edges
+CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.sample_lineage_links
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
 
 -- Takes a quantity (in any unit of the parent's dimension) from a parent the
@@ -133,7 +133,7 @@ BEGIN
       coalesce(v_item ->> 'child_unit', v_item ->> 'unit', CASE WHEN v_type IS NULL OR v_type = v_parent.sample_type_id THEN v_parent.unit END),
       coalesce(v_item ->> 'description', pg_catalog.format('%s of %s', pg_catalog.initcap(kind::text), v_parent.sample_number)),
       v_item ->> 'barcode', pg_catalog.format('%s of %s', kind, v_parent.sample_number));
-    INSERT INTO app.sample_lineage_edges (organization_id, parent_id, child_id, kind, quantity, unit, created_by)
+    INSERT INTO app.sample_lineage_links (organization_id, parent_id, child_id, kind, quantity, unit, created_by)
     VALUES (v_parent.organization_id, v_parent.id, v_child.id, kind, v_taken, CASE WHEN v_taken IS NOT NULL THEN v_parent.unit END, auth.user_id());
     RETURN NEXT v_child;
   END LOOP;
@@ -211,7 +211,7 @@ BEGIN
     coalesce(pool_samples.description, 'Pool of ' || (SELECT pg_catalog.string_agg(p.sample_number, ', ' ORDER BY p.sample_number) FROM pg_catalog.unnest(v_parents) AS p)),
     pool_samples.barcode, pg_catalog.format('pool of %s samples', cardinality(v_parents)));
   FOR i IN 1 .. cardinality(v_parents) LOOP
-    INSERT INTO app.sample_lineage_edges (organization_id, parent_id, child_id, kind, quantity, unit, created_by)
+    INSERT INTO app.sample_lineage_links (organization_id, parent_id, child_id, kind, quantity, unit, created_by)
     VALUES (v_child.organization_id, v_parents[i].id, v_child.id, 'pool', v_taken[i], CASE WHEN v_taken[i] IS NOT NULL THEN v_parents[i].unit END,
             auth.user_id());
   END LOOP;
@@ -237,19 +237,19 @@ BEGIN
   RETURN QUERY
   WITH RECURSIVE up AS (
     SELECT e.parent_id AS node, e.parent_id, e.child_id, e.kind, e.quantity, e.unit, 1 AS depth, ARRAY[e.child_id, e.parent_id] AS path
-      FROM app.sample_lineage_edges AS e
+      FROM app.sample_lineage_links AS e
      WHERE direction IN ('ancestors', 'both') AND e.organization_id = (SELECT auth.org_id()) AND e.child_id = sample_lineage.sample_id
     UNION ALL
     SELECT e.parent_id, e.parent_id, e.child_id, e.kind, e.quantity, e.unit, up.depth + 1, up.path || e.parent_id
-      FROM up JOIN app.sample_lineage_edges AS e ON e.organization_id = (SELECT auth.org_id()) AND e.child_id = up.node
+      FROM up JOIN app.sample_lineage_links AS e ON e.organization_id = (SELECT auth.org_id()) AND e.child_id = up.node
      WHERE up.depth < sample_lineage.depth AND e.parent_id <> ALL (up.path)
   ), down AS (
     SELECT e.child_id AS node, e.parent_id, e.child_id, e.kind, e.quantity, e.unit, 1 AS depth, ARRAY[e.parent_id, e.child_id] AS path
-      FROM app.sample_lineage_edges AS e
+      FROM app.sample_lineage_links AS e
      WHERE direction IN ('descendants', 'both') AND e.organization_id = (SELECT auth.org_id()) AND e.parent_id = sample_lineage.sample_id
     UNION ALL
     SELECT e.child_id, e.parent_id, e.child_id, e.kind, e.quantity, e.unit, down.depth + 1, down.path || e.child_id
-      FROM down JOIN app.sample_lineage_edges AS e ON e.organization_id = (SELECT auth.org_id()) AND e.parent_id = down.node
+      FROM down JOIN app.sample_lineage_links AS e ON e.organization_id = (SELECT auth.org_id()) AND e.parent_id = down.node
      WHERE down.depth < sample_lineage.depth AND e.child_id <> ALL (down.path)
   ), walked AS (
     SELECT 'ancestor'::text AS relation, up.* FROM up

@@ -28,7 +28,7 @@ BEGIN
   v_taken := app_private.take_from_sample(v_parent, retain_sample.quantity, retain_sample.unit);
   v_portion := app_private.create_child_sample(v_parent, NULL, retain_sample.quantity, coalesce(retain_sample.unit, v_parent.unit),
     'Retained portion of ' || v_parent.sample_number, NULL, 'retained portion of ' || v_parent.sample_number);
-  INSERT INTO app.sample_lineage_edges (organization_id, parent_id, child_id, kind, quantity, unit, created_by)
+  INSERT INTO app.sample_lineage_links (organization_id, parent_id, child_id, kind, quantity, unit, created_by)
   VALUES (v_parent.organization_id, v_parent.id, v_portion.id, 'aliquot', v_taken, CASE WHEN v_taken IS NOT NULL THEN v_parent.unit END, auth.user_id());
   INSERT INTO app.sample_retentions (organization_id, sample_id, retained_sample_id, keep_until, notes, created_by)
   VALUES (v_parent.organization_id, v_parent.id, v_portion.id, pg_catalog.now() + pg_catalog.make_interval(days => v_type.retention_days),

@@ -27,7 +27,7 @@ SELECT is((SELECT array_agg(sample_number || ' ' || status || ' ' || quantity ||
   ARRAY['S-000004 received 10 mL', 'S-000005 received 0.02 L'], 'aliquots are new received samples with their own human ids');
 SELECT is((SELECT remaining_quantity FROM app.samples WHERE id = tests.recall('p')), 70::numeric,
   'the parent''s remaining quantity loses what was taken, converted to its unit');
-SELECT is((SELECT array_agg(quantity || ' ' || unit || ' ' || kind ORDER BY quantity) FROM app.sample_lineage_edges WHERE parent_id = tests.recall('p')),
+SELECT is((SELECT array_agg(quantity || ' ' || unit || ' ' || kind ORDER BY quantity) FROM app.sample_lineage_links WHERE parent_id = tests.recall('p')),
   ARRAY['10 mL aliquot', '20 mL aliquot'], 'each edge records the quantity taken in the parent''s unit');
 SELECT is((SELECT count(*)::int FROM aliquots WHERE partner_id = tests.recall('customer') AND site_id = tests.recall('lab_site')), 2,
   'children inherit the parent''s customer and site');
@@ -78,10 +78,10 @@ SELECT is((SELECT count(*)::int FROM app.sample_lineage(tests.recall('pool'), 'b
 SELECT is(tests.refusal(format($$SELECT * FROM app.split_sample(%L, 'aliquot', '[{"quantity": 1}]')$$, tests.recall('p'))), 'PT404 sample.not_found',
   'nor splits its samples');
 SELECT tests.act_as(tests.recall('reviewer'), tests.recall('lab'));
-SELECT is(tests.refusal(format($$INSERT INTO app.sample_lineage_edges (parent_id, child_id, kind) VALUES (%L, %L, 'aliquot')$$,
+SELECT is(tests.refusal(format($$INSERT INTO app.sample_lineage_links (parent_id, child_id, kind) VALUES (%L, %L, 'aliquot')$$,
                                tests.recall('pool'), tests.recall('p'))), '42501', 'edges are written only by the RPCs (no cycle can be made)');
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
-SELECT is((SELECT count(*)::int FROM app.sample_lineage(tests.recall('pool'), 'both', 10)) + (SELECT count(*)::int FROM app.sample_lineage_edges), 0,
+SELECT is((SELECT count(*)::int FROM app.sample_lineage(tests.recall('pool'), 'both', 10)) + (SELECT count(*)::int FROM app.sample_lineage_links), 0,
   'another tenant sees none of it');
 
 SELECT * FROM finish();

@@ -26,7 +26,7 @@ SELECT is((SELECT keep_until - created_at FROM app.sample_retentions WHERE id = 
 SELECT is((SELECT quantity || ' ' || status FROM app.samples WHERE id = tests.recall('portion')) || ' / '
           || (SELECT remaining_quantity FROM app.samples WHERE id = tests.recall('s')),
   '25 received / 75', 'the portion is an aliquot taken from the sample');
-SELECT is((SELECT kind::text FROM app.sample_lineage_edges WHERE child_id = tests.recall('portion')), 'aliquot', 'the portion is in the lineage');
+SELECT is((SELECT kind::text FROM app.sample_lineage_links WHERE child_id = tests.recall('portion')), 'aliquot', 'the portion is in the lineage');
 SELECT is(tests.refusal(format($$SELECT app.retain_sample(%L, 1)$$, tests.recall('swab'))), 'PT422 sample_type.no_retention',
   'a type without retention_days keeps no portions');
 SELECT is_empty($$SELECT * FROM app.samples_due_for_disposal$$, 'nothing is due while the retention runs');

@@ -2,7 +2,7 @@
 
 BEGIN;
 
-DROP TABLE app.sample_lineage_edges CASCADE;
+DROP TABLE app.sample_lineage_links CASCADE;
 DROP TYPE app.sample_lineage_kind CASCADE;
 
 COMMIT;
