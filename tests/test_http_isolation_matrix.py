@@ -81,6 +81,9 @@ FUNCTION_CASES = {
     "define_state_machine": "writes the caller's tenant only, state_machine.manage (test_state_machines.sql)",
     "tagged_entities": "SECURITY INVOKER: the caller's row-level security on entity_tags and the entity (test_tags.sql)",
     "projects_tags": "SECURITY INVOKER: the caller's row-level security on entity_tags and tags (test_tags.sql)",
+    "receive_samples": "writes the caller's tenant only; a sample_id of another tenant is PT404 (test_receipt.sql)",
+    "pool_samples": "the caller's tenant only: another tenant's sample ids are PT404 (test_lineage.sql)",
+    "sample_lineage": "SECURITY INVOKER: the caller's row-level security on links and samples (test_lineage.sql, test_lab_samples_http)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -130,6 +133,12 @@ ROW_FUNCTIONS = {
                              "state": "draft", "reason": "x"},
     "start_checklist": {"template_key": "release-check", "entity_type": "document", "entity_id": "{controlled}"},
     "check_checklist_item": {"item_id": "{checklist_item}", "checked": False},
+    "reject_sample": {"sample_id": "{sample}", "reason": "leaking"},
+    "invalidate_sample": {"sample_id": "{sample}", "reason": "x"},
+    "retest_sample": {"sample_id": "{sample}"},
+    "split_sample": {"sample_id": "{sample}", "kind": "aliquot", "children": [{"quantity": 1}]},
+    "retain_sample": {"sample_id": "{sample}", "quantity": 1},
+    "dispose_sample": {"sample_id": "{sample}", "method": "x", "reason": "x"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -151,7 +160,8 @@ A_ROWS = """
          (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published')::text,
          (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
          (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text,
-         (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text
+         (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text,
+         (select s.id from app.samples s where s.organization_id = o.id and s.status = 'received' limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -444,7 +454,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
-             "machine", "controlled", "checklist_item", "attachment")
+             "machine", "controlled", "checklist_item", "attachment", "sample")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
