@@ -4,7 +4,7 @@
 -- every status change is in the append-only history and published; site
 -- scope, portal users and another tenant are refused.
 BEGIN;
-SELECT plan(27);
+SELECT plan(29);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -98,6 +98,7 @@ SELECT is((SELECT array_agg(from_status || '>' || to_status ORDER BY changed_at,
 SELECT is(tests.refusal($$UPDATE app.sample_status_changes SET reason = 'x'$$), '42501', 'members cannot change the history');
 SELECT tests.act_as_owner();
 SELECT is(tests.refusal($$DELETE FROM app.sample_status_changes$$), 'PT409 row.append_only', 'the history is append-only');
+SELECT is(tests.refusal($$UPDATE app.sample_receipts SET notes = 'x'$$), 'PT409 row.append_only', 'receipts are append-only');
 
 -- Who may: a reviewer (read only), a portal user, another tenant.
 SELECT tests.act_as(tests.recall('reviewer'), tests.recall('lab'));
@@ -107,6 +108,8 @@ SELECT is(tests.refusal(format($$SELECT * FROM app.receive_samples(jsonb_build_a
   'PT403 permission.missing', 'a portal customer cannot receive samples');
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
 SELECT is(tests.refusal(format($$SELECT app.reject_sample(%L, 'leaking')$$, tests.recall('s1'))), 'PT404 sample.not_found', 'another tenant cannot find the sample');
+SELECT is((SELECT count(*)::int FROM app.sample_receipts) + (SELECT count(*)::int FROM app.sample_status_changes), 0,
+  'another tenant reads none of the receipts or the history');
 
 SELECT * FROM finish();
 ROLLBACK;

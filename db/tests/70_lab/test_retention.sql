@@ -3,7 +3,7 @@
 -- "later" with p_as_of); disposal needs a method and a reason, records who
 -- and when, ends the lifecycle and is append-only.
 BEGIN;
-SELECT plan(15);
+SELECT plan(19);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -56,6 +56,14 @@ SELECT is((SELECT method || ' / ' || reason || ' / ' || (disposed_by = tests.rec
   'Autoclave, then incineration / Retention period ended / true', 'disposal records how, why and who');
 SELECT is((SELECT status::text FROM app.samples WHERE id = tests.recall('portion')) || ' '
           || (SELECT count(*) FROM app.samples_due_for_disposal), 'disposed 0', 'a disposed portion leaves the list');
+
+SELECT is((SELECT count(*)::int FROM app.sample_disposals), 1, 'the technician reads the disposal record');
+SELECT tests.act_as(tests.recall('tech_elsewhere'), tests.recall('lab'));
+SELECT is((SELECT count(*)::int FROM app.sample_disposals) + (SELECT count(*)::int FROM app.sample_retentions), 0,
+  'a technician of another site reads neither the disposal nor the retention');
+SELECT tests.act_as_owner();
+SELECT is(tests.refusal($$DELETE FROM app.sample_disposals$$), 'PT409 row.append_only', 'disposal records are append-only');
+SELECT is(tests.refusal($$UPDATE app.sample_lineage_links SET quantity = 1$$), 'PT409 row.append_only', 'lineage links are append-only');
 
 SELECT * FROM finish();
 ROLLBACK;
