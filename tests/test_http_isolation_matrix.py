@@ -83,6 +83,9 @@ FUNCTION_CASES = {
     "projects_tags": "SECURITY INVOKER: the caller's row-level security on entity_tags and tags (test_tags.sql)",
     "instrument_availability": "the caller's tenant, instruments they may see only: others' ids give no rows (test_scheduling.sql)",
     "instrument_calendar": "the caller's tenant, instruments they may see only: others' ids give no rows (test_scheduling.sql)",
+    "receive_samples": "writes the caller's tenant only; a sample_id of another tenant is PT404 (test_receipt.sql)",
+    "pool_samples": "the caller's tenant only: another tenant's sample ids are PT404 (test_lineage.sql)",
+    "sample_lineage": "SECURITY INVOKER: the caller's row-level security on links and samples (test_lineage.sql, test_lab_samples_http)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -141,6 +144,12 @@ ROW_FUNCTIONS = {
     "book_instrument": {"equipment_id": "{equipment}", "starts_at": "2099-01-05T09:00:00Z", "ends_at": "2099-01-05T10:00:00Z",
                         "purpose": "x"},
     "cancel_instrument_reservation": {"reservation_id": "{reservation}", "reason": "x"},
+    "reject_sample": {"sample_id": "{sample}", "reason": "leaking"},
+    "invalidate_sample": {"sample_id": "{sample}", "reason": "x"},
+    "retest_sample": {"sample_id": "{sample}"},
+    "split_sample": {"sample_id": "{sample}", "kind": "aliquot", "children": [{"quantity": 1}]},
+    "retain_sample": {"sample_id": "{sample}", "quantity": 1},
+    "dispose_sample": {"sample_id": "{sample}", "method": "x", "reason": "x"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -168,6 +177,7 @@ A_ROWS = """
          (select c.id from app.certificates c where c.organization_id = o.id limit 1)::text,
          (select v.id from app.certificate_versions v where v.organization_id = o.id limit 1)::text
          (select r.id from app.instrument_reservations r where r.organization_id = o.id limit 1)::text
+         (select s.id from app.samples s where s.organization_id = o.id and s.status = 'received' limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -463,6 +473,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
              "certificate_version")
              "machine", "controlled", "checklist_item", "attachment", "reservation")
+             "machine", "controlled", "checklist_item", "attachment", "sample")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -424,3 +424,66 @@ GRANT EXECUTE ON FUNCTION app.book_instrument(uuid, timestamptz, timestamptz, te
                           app.cancel_instrument_reservation(uuid, text),
                           app.instrument_availability(uuid[], timestamptz, timestamptz, interval),
                           app.instrument_calendar(uuid[], timestamptz, timestamptz) TO app_user, app_admin;
+-- Samples part: receipt, status history, lineage, retention, disposal
+-- (db/functions/70_lab/20_receipt.sql, 22_lineage.sql, 24_retention.sql).
+-- All written only by the lab's SECURITY DEFINER RPCs (no INSERT, UPDATE or
+-- DELETE grant to members; append-only triggers); read by whoever may see
+-- the sample they are about (the EXISTS reads app.samples under its own
+-- policies, as the caller: a portal user sees their partner's samples').
+-- A lineage edge is seen when both of its samples are.
+ALTER TABLE app.sample_receipts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.sample_receipts FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.sample_receipts TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.sample_receipts TO app_admin;
+CREATE POLICY sample_receipts_select_reader ON app.sample_receipts FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_receipts.organization_id AND s.id = sample_receipts.sample_id));
+CREATE POLICY sample_receipts_all_operator ON app.sample_receipts FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.sample_status_changes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.sample_status_changes FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.sample_status_changes TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.sample_status_changes TO app_admin;
+CREATE POLICY sample_status_changes_select_reader ON app.sample_status_changes FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_status_changes.organization_id AND s.id = sample_status_changes.sample_id));
+CREATE POLICY sample_status_changes_all_operator ON app.sample_status_changes FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.sample_lineage_links ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.sample_lineage_links FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.sample_lineage_links TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.sample_lineage_links TO app_admin;
+CREATE POLICY sample_lineage_links_select_reader ON app.sample_lineage_links FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_lineage_links.organization_id AND s.id = sample_lineage_links.child_id)
+         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_lineage_links.organization_id AND s.id = sample_lineage_links.parent_id));
+CREATE POLICY sample_lineage_links_all_operator ON app.sample_lineage_links FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.sample_retentions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.sample_retentions FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.sample_retentions TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.sample_retentions TO app_admin;
+CREATE POLICY sample_retentions_select_reader ON app.sample_retentions FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_retentions.organization_id AND s.id = sample_retentions.retained_sample_id));
+CREATE POLICY sample_retentions_all_operator ON app.sample_retentions FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.sample_disposals ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.sample_disposals FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.sample_disposals TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.sample_disposals TO app_admin;
+CREATE POLICY sample_disposals_select_reader ON app.sample_disposals FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_disposals.organization_id AND s.id = sample_disposals.sample_id));
+CREATE POLICY sample_disposals_all_operator ON app.sample_disposals FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+GRANT SELECT ON app.samples_due_for_disposal TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.receive_samples(jsonb), app.reject_sample(uuid, text, text), app.invalidate_sample(uuid, text),
+  app.retest_sample(uuid, text), app.split_sample(uuid, app.sample_lineage_kind, jsonb), app.pool_samples(jsonb, uuid, text, text),
+  app.sample_lineage(uuid, text, integer), app.retain_sample(uuid, numeric, text, text), app.dispose_sample(uuid, text, text)
+  TO app_user;

@@ -32,7 +32,9 @@ AS $$
     ('purge-webhook-deliveries', '59 3 * * *', 'SELECT app_private.purge_webhook_deliveries()',
      'Deletes settled webhook deliveries and their attempts, and events no delivery needs, after the retention of webhook_settings.'),
     ('refresh-kpis', '*/15 * * * *', 'SELECT app_private.refresh_kpis()',
-     'Refreshes every KPI materialized view (app_private.*_kpi_*) concurrently, so readers are never blocked; each view says when it was computed.')
+     'Refreshes every KPI materialized view (app_private.*_kpi_*) concurrently, so readers are never blocked; each view says when it was computed.'),
+    ('notify-retention-due', '13 6 * * *', 'SELECT app_private.notify_retention_due()',
+     'Tells the sample handlers (sample.manage) once when a retained sample portion''s retention has ended and it is due for disposal.')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';
