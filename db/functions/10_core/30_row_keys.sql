@@ -155,6 +155,17 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.specifications
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.service_requests
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+-- Runs and instrument ingest (70_lab/60_runs.sql, 66_ingest.sql).
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.runs
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.run_analyses
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.run_qc_samples
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.instrument_imports
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.instrument_import_rows
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 -- The operations registers (50_platform/80_equipment.sql, 82_competence.sql, 84_downtime.sql).
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.calibrations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
@@ -266,6 +277,11 @@ CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.specifica
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.service_requests
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'request_number');
+-- Runs (70_lab/60_runs.sql).
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.runs
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'run_number', 'test_code', 'equipment_id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.run_qc_samples
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'run_id', 'kind');
 -- The operations registers.
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.downtime_events
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'equipment_id');
