@@ -86,14 +86,15 @@ BEGIN
     NEW.run_number := app_private.take_human_id(NEW.organization_id, 'RUN', NEW.run_number);
     NEW.created_by := auth.user_id();
   END IF;
-  IF app_private.is_member_call() THEN
+  -- A status change comes from the run RPCs, which check their own permission.
+  IF app_private.is_member_call() AND (TG_OP = 'INSERT' OR NEW.status = OLD.status) THEN
     PERFORM auth.check_permission_at('result.enter', NEW.site_id);
   END IF;
   RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_runs__prepare() IS
-  'BEFORE INSERT/UPDATE on runs: the tenant guard; a new run is on equipment the caller may see (PT404 equipment.not_found) and takes its site, is of a published test (PT422 run.test_unknown), gets the next human id (RUN-000123) and its creator; a member needs result.enter tenant-wide or at the site (PT403 permission.missing).';
+  'BEFORE INSERT/UPDATE on runs: the tenant guard; a new run is on equipment the caller may see (PT404 equipment.not_found) and takes its site, is of a published test (PT422 run.test_unknown), gets the next human id (RUN-000123) and its creator; a member writing it needs result.enter tenant-wide or at the site (PT403 permission.missing; status changes come from the run RPCs, which check theirs).';
 
 CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.runs
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('result.enter');

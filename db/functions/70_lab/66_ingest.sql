@@ -146,12 +146,12 @@ $$;
 COMMENT ON FUNCTION app_private.ingest_row(app.instrument_imports, jsonb) IS
   'One received row to one result: the sample by barcode (PT422 ingest.sample_unknown, also when the caller may not enter results at its site), its oldest pending or in-progress analysis of the test (ingest.analysis_missing), the value as a number or a result document (ingest.value_invalid), a known unit (ingest.unit_unknown) converted to the test''s (ingest.unit_incompatible), measured_at (ingest.measured_at_invalid); then a plain INSERT INTO app.results (every results trigger applies) and the analysis resulted. Returns the result id.';
 
-CREATE OR REPLACE FUNCTION app.ingest_results(p_import_id uuid) RETURNS app.instrument_imports
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+CREATE OR REPLACE FUNCTION app_private.ingest_import(p_import app.instrument_imports) RETURNS app.instrument_imports
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
-  v_import app.instrument_imports;
+  v_import app.instrument_imports := p_import;
   v_first uuid;
   v_row app.instrument_import_rows;
   v_result uuid;
@@ -159,11 +159,6 @@ DECLARE
   v_message text;
   v_state text;
 BEGIN
-  SELECT * INTO v_import FROM app.instrument_imports AS i WHERE i.organization_id = auth.org_id() AND i.id = p_import_id FOR UPDATE;
-  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('result.enter', v_import.site_id) THEN
-    RAISE EXCEPTION 'import % not found', p_import_id USING ERRCODE = 'PT404', DETAIL = 'ingest.not_found',
-      HINT = 'The import does not exist in your active tenant, or you may not enter results at its instrument''s site (GET /instrument_imports).';
-  END IF;
   IF v_import.status <> 'received' THEN
     RETURN v_import;  -- already ingested (or a duplicate): calling again creates nothing
   END IF;
@@ -204,6 +199,24 @@ BEGIN
    WHERE i.organization_id = v_import.organization_id AND i.id = v_import.id
   RETURNING * INTO v_import;
   RETURN v_import;
+END
+$$;
+COMMENT ON FUNCTION app_private.ingest_import(app.instrument_imports) IS
+  'Ingests a locked import for app.ingest_results (and the owner''s paths): nothing when it is no longer received; a duplicate (rows skipped, duplicate_of_id) when another import of the same instrument run was processed; else each row through app_private.ingest_row in its own subtransaction, accepted with its result or rejected with the reason code (the error''s DETAIL, or its SQLSTATE) and message; then processed with the counts.';
+
+CREATE OR REPLACE FUNCTION app.ingest_results(p_import_id uuid) RETURNS app.instrument_imports
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_import app.instrument_imports;
+BEGIN
+  SELECT * INTO v_import FROM app.instrument_imports AS i WHERE i.organization_id = auth.org_id() AND i.id = p_import_id FOR UPDATE;
+  IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('result.enter', v_import.site_id) THEN
+    RAISE EXCEPTION 'import % not found', p_import_id USING ERRCODE = 'PT404', DETAIL = 'ingest.not_found',
+      HINT = 'The import does not exist in your active tenant, or you may not enter results at its instrument''s site (GET /instrument_imports).';
+  END IF;
+  RETURN app_private.ingest_import(v_import);
 END
 $$;
 COMMENT ON FUNCTION app.ingest_results(uuid) IS
