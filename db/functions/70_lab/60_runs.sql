@@ -111,11 +111,12 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_row app.run_analyses := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  v_row app.run_analyses;
   v_run app.runs;
   v_analysis record;
 BEGIN
-  PERFORM app_private.refuse_foreign_tenant(v_row.organization_id);
+  PERFORM app_private.refuse_foreign_tenant(coalesce(NEW.organization_id, OLD.organization_id));
+  v_row := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
   SELECT * INTO v_run FROM app.runs AS r WHERE r.organization_id = v_row.organization_id AND r.id = v_row.run_id FOR UPDATE;
   IF NOT FOUND AND TG_OP = 'DELETE' THEN
     RETURN OLD;  -- the run itself is being deleted
@@ -165,10 +166,11 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_row app.run_qc_samples := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  v_row app.run_qc_samples;
   v_run app.runs;
 BEGIN
-  PERFORM app_private.refuse_foreign_tenant(v_row.organization_id);
+  PERFORM app_private.refuse_foreign_tenant(coalesce(NEW.organization_id, OLD.organization_id));
+  v_row := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
   SELECT * INTO v_run FROM app.runs AS r WHERE r.organization_id = v_row.organization_id AND r.id = v_row.run_id;
   IF NOT FOUND AND TG_OP = 'DELETE' THEN
     RETURN OLD;  -- the run itself is being deleted
@@ -212,6 +214,7 @@ AS $$
 DECLARE
   v_run app.runs;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   SELECT r.* INTO v_run FROM app.run_analyses AS ra JOIN app.runs AS r ON r.organization_id = ra.organization_id AND r.id = ra.run_id
    WHERE ra.organization_id = NEW.organization_id AND ra.analysis_id = NEW.analysis_id;
   IF NEW.run_id IS DISTINCT FROM v_run.id AND NEW.run_id IS NOT NULL THEN
@@ -226,7 +229,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_results__link_run() IS
-  'BEFORE INSERT on results: a result of an analysis on a run gets the run (PT422 result.run_mismatch for another run) and is taken only while the run is in progress (PT409 run.status).';
+  'BEFORE INSERT on results: the tenant guard; a result of an analysis on a run gets the run (PT422 result.run_mismatch for another run) and is taken only while the run is in progress (PT409 run.status).';
 
 CREATE OR REPLACE TRIGGER _210_link_run BEFORE INSERT ON app.results
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_results__link_run();
