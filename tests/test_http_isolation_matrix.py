@@ -130,6 +130,12 @@ ROW_FUNCTIONS = {
                              "state": "draft", "reason": "x"},
     "start_checklist": {"template_key": "release-check", "entity_type": "document", "entity_id": "{controlled}"},
     "check_checklist_item": {"item_id": "{checklist_item}", "checked": False},
+    "start_run": {"run_id": "{run}"},
+    "complete_run": {"run_id": "{run}"},
+    "accept_run": {"run_id": "{run}"},
+    "fail_run": {"run_id": "{run}", "reason": "x"},
+    "record_qc_value": {"qc_sample_id": "{qc_sample}", "measured_value": 1},
+    "ingest_results": {"import_id": "{instrument_import}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -151,7 +157,10 @@ A_ROWS = """
          (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published')::text,
          (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
          (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text,
-         (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text
+         (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text,
+         (select r.id from app.runs r where r.organization_id = o.id limit 1)::text,
+         (select q.id from app.run_qc_samples q where q.organization_id = o.id limit 1)::text,
+         (select i.id from app.instrument_imports i where i.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -444,7 +453,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
-             "machine", "controlled", "checklist_item", "attachment")
+             "machine", "controlled", "checklist_item", "attachment", "run", "qc_sample", "instrument_import")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

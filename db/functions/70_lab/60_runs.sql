@@ -319,7 +319,7 @@ COMMENT ON FUNCTION app_private.fail_run(app.runs, text, uuid) IS
 
 -- The RPCs ----------------------------------------------------------------
 
-CREATE OR REPLACE FUNCTION app.record_qc_value(p_qc_sample_id uuid, p_measured_value numeric) RETURNS app.run_qc_samples
+CREATE OR REPLACE FUNCTION app.record_qc_value(qc_sample_id uuid, measured_value numeric) RETURNS app.run_qc_samples
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -329,16 +329,16 @@ DECLARE
   v_original numeric;
   v_verdict record;
 BEGIN
-  SELECT * INTO v_qc FROM app.run_qc_samples AS q WHERE q.organization_id = auth.org_id() AND q.id = p_qc_sample_id;
+  SELECT * INTO v_qc FROM app.run_qc_samples AS q WHERE q.organization_id = auth.org_id() AND q.id = record_qc_value.qc_sample_id;
   v_run := app_private.lock_run(v_qc.run_id, 'result.enter');
-  SELECT * INTO v_qc FROM app.run_qc_samples AS q WHERE q.organization_id = v_run.organization_id AND q.id = p_qc_sample_id FOR UPDATE;
+  SELECT * INTO v_qc FROM app.run_qc_samples AS q WHERE q.organization_id = v_run.organization_id AND q.id = record_qc_value.qc_sample_id FOR UPDATE;
   PERFORM app_private.refuse_run_status(v_run, ARRAY['in_progress']::app.run_status[], 'record QC values');
   IF v_qc.measured_value IS NOT NULL THEN
     RAISE EXCEPTION 'QC sample % was measured', v_qc.label USING ERRCODE = 'PT409', DETAIL = 'qc.recorded',
       HINT = 'A measured QC sample is a record: it is neither changed nor removed.';
   END IF;
-  IF p_measured_value IS NULL THEN
-    PERFORM app_private.raise_invalid('qc.value_missing', 'a measured value is required', 'Send p_measured_value (a number, in the QC sample''s unit).');
+  IF record_qc_value.measured_value IS NULL THEN
+    PERFORM app_private.raise_invalid('qc.value_missing', 'a measured value is required', 'Send measured_value (a number, in the QC sample''s unit).');
   END IF;
   IF v_qc.kind = 'duplicate' THEN
     SELECT r.numeric_value INTO v_original FROM app.results AS r
@@ -350,8 +350,8 @@ BEGIN
         HINT = 'Record the original analysis''s result first; the duplicate is compared with it.';
     END IF;
   END IF;
-  v_verdict := app_private.evaluate_qc(v_qc, p_measured_value, v_original);
-  UPDATE app.run_qc_samples SET measured_value = p_measured_value, rpd = v_verdict.rpd, passed = v_verdict.passed, evaluation = v_verdict.evaluation,
+  v_verdict := app_private.evaluate_qc(v_qc, record_qc_value.measured_value, v_original);
+  UPDATE app.run_qc_samples SET measured_value = record_qc_value.measured_value, rpd = v_verdict.rpd, passed = v_verdict.passed, evaluation = v_verdict.evaluation,
                                 recorded_by = auth.user_id(), recorded_at = now()
    WHERE organization_id = v_qc.organization_id AND id = v_qc.id
   RETURNING * INTO v_qc;
@@ -364,12 +364,12 @@ $$;
 COMMENT ON FUNCTION app.record_qc_value(uuid, numeric) IS
   E'Record a QC value\nRecords the measured value of a QC sample of an in-progress run (result.enter at the run''s site) and evaluates it against its criteria (a duplicate against its original''s result). A value outside the criteria fails the run at once: its results are invalidated and its analyses go back for retest (run.failed). PT404 run.not_found, PT409 run.status, qc.recorded, qc.original_missing, PT422 qc.value_missing.';
 
-CREATE OR REPLACE FUNCTION app.start_run(p_run_id uuid) RETURNS app.runs
+CREATE OR REPLACE FUNCTION app.start_run(run_id uuid) RETURNS app.runs
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_run app.runs := app_private.lock_run(p_run_id, 'result.enter');
+  v_run app.runs := app_private.lock_run(start_run.run_id, 'result.enter');
 BEGIN
   PERFORM app_private.refuse_run_status(v_run, ARRAY['open']::app.run_status[], 'start');
   IF NOT EXISTS (SELECT FROM app.run_analyses AS ra WHERE ra.organization_id = v_run.organization_id AND ra.run_id = v_run.id) THEN
@@ -389,12 +389,12 @@ $$;
 COMMENT ON FUNCTION app.start_run(uuid) IS
   E'Start a run\nopen -> in_progress (result.enter at the run''s site): the worksheet is fixed, its analyses go in progress and their samples too. PT404 run.not_found, PT409 run.status, run.empty.';
 
-CREATE OR REPLACE FUNCTION app.complete_run(p_run_id uuid) RETURNS app.runs
+CREATE OR REPLACE FUNCTION app.complete_run(run_id uuid) RETURNS app.runs
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_run app.runs := app_private.lock_run(p_run_id, 'result.enter');
+  v_run app.runs := app_private.lock_run(complete_run.run_id, 'result.enter');
   v_missing text;
 BEGIN
   PERFORM app_private.refuse_run_status(v_run, ARRAY['in_progress']::app.run_status[], 'complete');
@@ -424,12 +424,12 @@ $$;
 COMMENT ON FUNCTION app.complete_run(uuid) IS
   E'Complete a run\nin_progress -> completed (result.enter at the run''s site) once it has QC samples, every one measured (and so passed: a failing one fails the run), and a result for every analysis. PT404 run.not_found, PT409 run.status, run.no_qc, run.qc_unrecorded, run.results_missing.';
 
-CREATE OR REPLACE FUNCTION app.accept_run(p_run_id uuid) RETURNS app.runs
+CREATE OR REPLACE FUNCTION app.accept_run(run_id uuid) RETURNS app.runs
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_run app.runs := app_private.lock_run(p_run_id, 'result.review');
+  v_run app.runs := app_private.lock_run(accept_run.run_id, 'result.review');
 BEGIN
   PERFORM app_private.refuse_run_status(v_run, ARRAY['completed']::app.run_status[], 'accept');
   UPDATE app.runs SET status = 'accepted', decided_by = auth.user_id(), decided_at = now()
@@ -446,18 +446,18 @@ $$;
 COMMENT ON FUNCTION app.accept_run(uuid) IS
   E'Accept a run\ncompleted -> accepted (result.review at the run''s site): its QC passed, its results go on to review and release. Publishes run.accepted. PT404 run.not_found, PT409 run.status.';
 
-CREATE OR REPLACE FUNCTION app.fail_run(p_run_id uuid, p_reason text) RETURNS app.runs
+CREATE OR REPLACE FUNCTION app.fail_run(run_id uuid, reason text) RETURNS app.runs
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_run app.runs := app_private.lock_run(p_run_id, 'result.review');
+  v_run app.runs := app_private.lock_run(fail_run.run_id, 'result.review');
 BEGIN
   PERFORM app_private.refuse_run_status(v_run, ARRAY['in_progress', 'completed']::app.run_status[], 'fail');
-  IF length(btrim(coalesce(p_reason, ''))) = 0 THEN
-    PERFORM app_private.raise_invalid('run.reason_missing', 'failing a run needs a reason', 'Send p_reason (e.g. "lamp drift during the sequence").');
+  IF length(btrim(coalesce(fail_run.reason, ''))) = 0 THEN
+    PERFORM app_private.raise_invalid('run.reason_missing', 'failing a run needs a reason', 'Send reason (e.g. "lamp drift during the sequence").');
   END IF;
-  RETURN app_private.fail_run(v_run, btrim(p_reason), auth.user_id());
+  RETURN app_private.fail_run(v_run, btrim(fail_run.reason), auth.user_id());
 END
 $$;
 COMMENT ON FUNCTION app.fail_run(uuid, text) IS

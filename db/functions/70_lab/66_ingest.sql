@@ -204,16 +204,16 @@ $$;
 COMMENT ON FUNCTION app_private.ingest_import(app.instrument_imports) IS
   'Ingests a locked import for app.ingest_results (and the owner''s paths): nothing when it is no longer received; a duplicate (rows skipped, duplicate_of_id) when another import of the same instrument run was processed; else each row through app_private.ingest_row in its own subtransaction, accepted with its result or rejected with the reason code (the error''s DETAIL, or its SQLSTATE) and message; then processed with the counts.';
 
-CREATE OR REPLACE FUNCTION app.ingest_results(p_import_id uuid) RETURNS app.instrument_imports
+CREATE OR REPLACE FUNCTION app.ingest_results(import_id uuid) RETURNS app.instrument_imports
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
   v_import app.instrument_imports;
 BEGIN
-  SELECT * INTO v_import FROM app.instrument_imports AS i WHERE i.organization_id = auth.org_id() AND i.id = p_import_id FOR UPDATE;
+  SELECT * INTO v_import FROM app.instrument_imports AS i WHERE i.organization_id = auth.org_id() AND i.id = ingest_results.import_id FOR UPDATE;
   IF NOT FOUND OR auth.partner_id() IS NOT NULL OR NOT auth.has_permission('result.enter', v_import.site_id) THEN
-    RAISE EXCEPTION 'import % not found', p_import_id USING ERRCODE = 'PT404', DETAIL = 'ingest.not_found',
+    RAISE EXCEPTION 'import % not found', ingest_results.import_id USING ERRCODE = 'PT404', DETAIL = 'ingest.not_found',
       HINT = 'The import does not exist in your active tenant, or you may not enter results at its instrument''s site (GET /instrument_imports).';
   END IF;
   RETURN app_private.ingest_import(v_import);
