@@ -116,7 +116,8 @@ def test_acceptance_and_ingest_over_graphql(live) -> None:
     assert event(world, "run.accepted", run)["qc_samples"] == 1
 
     rows = [{"barcode": barcode, "test": "ph", "value": 7.05}, {"barcode": "NO-SUCH", "test": "ph", "value": 7.0}]
-    sent = graphql(live, CREATE_IMPORT, tech, {"import": {"equipmentId": ids["instrument"], "externalRunId": "SEQ-0042", "rows": rows}}).json()
+    batch = {"import": {"equipmentId": ids["instrument"], "externalRunId": "SEQ-0042", "rows": rows}}
+    sent = graphql(live, CREATE_IMPORT, tech, batch).json()
     assert "errors" not in sent, sent
     staged = sent["data"]["createInstrumentImport"]["instrumentImport"]
     assert staged["status"] == "received"
@@ -127,8 +128,8 @@ def test_acceptance_and_ingest_over_graphql(live) -> None:
     assert outcomes == [{"rowNumber": 1, "outcome": "accepted", "rejectionCode": None},
                         {"rowNumber": 2, "outcome": "rejected", "rejectionCode": "ingest.sample_unknown"}]
 
-    resent = graphql(live, CREATE_IMPORT, tech, {"import": {"equipmentId": ids["instrument"], "externalRunId": "SEQ-0042", "rows": rows}}).json()
-    duplicate = graphql(live, INGEST, tech, {"id": resent["data"]["createInstrumentImport"]["instrumentImport"]["rowId"]}).json()
+    resent = graphql(live, CREATE_IMPORT, tech, batch).json()["data"]["createInstrumentImport"]["instrumentImport"]
+    duplicate = graphql(live, INGEST, tech, {"id": resent["rowId"]}).json()
     assert duplicate["data"]["ingestResults"]["result"] == {"status": "duplicate", "acceptedCount": 0, "rejectedCount": 0,
                                                                       "duplicateOfId": staged["rowId"]}
     assert world.sql("select count(*) from app.results where analysis_id = %s", first) == 1
