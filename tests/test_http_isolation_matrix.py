@@ -150,6 +150,12 @@ ROW_FUNCTIONS = {
     "split_sample": {"sample_id": "{sample}", "kind": "aliquot", "children": [{"quantity": 1}]},
     "retain_sample": {"sample_id": "{sample}", "quantity": 1},
     "dispose_sample": {"sample_id": "{sample}", "method": "x", "reason": "x"},
+    "start_run": {"run_id": "{run}"},
+    "complete_run": {"run_id": "{run}"},
+    "accept_run": {"run_id": "{run}"},
+    "fail_run": {"run_id": "{run}", "reason": "x"},
+    "record_qc_value": {"qc_sample_id": "{qc_sample}", "measured_value": 1},
+    "ingest_results": {"import_id": "{instrument_import}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -178,6 +184,9 @@ A_ROWS = """
          (select v.id from app.certificate_versions v where v.organization_id = o.id limit 1)::text
          (select r.id from app.instrument_reservations r where r.organization_id = o.id limit 1)::text
          (select s.id from app.samples s where s.organization_id = o.id and s.status = 'received' limit 1)::text
+         (select r.id from app.runs r where r.organization_id = o.id limit 1)::text,
+         (select q.id from app.run_qc_samples q where q.organization_id = o.id limit 1)::text,
+         (select i.id from app.instrument_imports i where i.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -474,6 +483,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "certificate_version")
              "machine", "controlled", "checklist_item", "attachment", "reservation")
              "machine", "controlled", "checklist_item", "attachment", "sample")
+             "machine", "controlled", "checklist_item", "attachment", "run", "qc_sample", "instrument_import")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -487,3 +487,126 @@ GRANT EXECUTE ON FUNCTION app.receive_samples(jsonb), app.reject_sample(uuid, te
   app.retest_sample(uuid, text), app.split_sample(uuid, app.sample_lineage_kind, jsonb), app.pool_samples(jsonb, uuid, text, text),
   app.sample_lineage(uuid, text, integer), app.retain_sample(uuid, numeric, text, text), app.dispose_sample(uuid, text, text)
   TO app_user;
+-- Runs (worksheets) with QC (70_lab/60_runs.sql). Site-scoped by the
+-- instrument's site: staff who read samples there read the runs, result.enter
+-- builds them (the triggers check the run's and the sample's site with the
+-- reason); status and QC verdicts change only through the run RPCs. Portal
+-- users see no runs.
+ALTER TABLE app.runs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.runs FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.runs TO app_user;
+GRANT INSERT (organization_id, run_number, test_code, equipment_id, notes), UPDATE (notes), DELETE ON app.runs TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, run_number, test_code, equipment_id) ON app.runs TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.runs TO app_admin;
+CREATE POLICY runs_select_reader ON app.runs FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('sample.read'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[])
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('result.enter'))::uuid[])));
+CREATE POLICY runs_insert_analyst ON app.runs FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+              AND ((SELECT auth.has_permission('result.enter'))
+                   OR site_id = ANY ((SELECT auth.permitted_site_ids('result.enter'))::uuid[])));
+CREATE POLICY runs_update_analyst ON app.runs FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('result.enter'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('result.enter'))::uuid[])))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+-- An open run (nothing measured yet) may be deleted; after that it is a record.
+CREATE POLICY runs_delete_analyst ON app.runs FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL AND status = 'open'
+         AND ((SELECT auth.has_permission('result.enter'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('result.enter'))::uuid[])));
+CREATE POLICY runs_all_operator ON app.runs FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+-- A run's worksheet lines and QC samples are seen with the run (the EXISTS
+-- reads app.runs under its own policies, as the caller).
+ALTER TABLE app.run_analyses ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.run_analyses FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.run_analyses TO app_user;
+GRANT INSERT (organization_id, run_id, analysis_id, position), DELETE ON app.run_analyses TO app_user;
+GRANT INSERT (id) ON app.run_analyses TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.run_analyses TO app_admin;
+CREATE POLICY run_analyses_select_reader ON app.run_analyses FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.runs AS r WHERE r.organization_id = run_analyses.organization_id AND r.id = run_analyses.run_id));
+CREATE POLICY run_analyses_insert_analyst ON app.run_analyses FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+              AND EXISTS (SELECT FROM app.runs AS r WHERE r.organization_id = run_analyses.organization_id AND r.id = run_analyses.run_id
+                             AND ((SELECT auth.has_permission('result.enter'))
+                                  OR r.site_id = ANY ((SELECT auth.permitted_site_ids('result.enter'))::uuid[]))));
+CREATE POLICY run_analyses_delete_analyst ON app.run_analyses FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND EXISTS (SELECT FROM app.runs AS r WHERE r.organization_id = run_analyses.organization_id AND r.id = run_analyses.run_id
+                        AND ((SELECT auth.has_permission('result.enter'))
+                             OR r.site_id = ANY ((SELECT auth.permitted_site_ids('result.enter'))::uuid[]))));
+CREATE POLICY run_analyses_all_operator ON app.run_analyses FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.run_qc_samples ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.run_qc_samples FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.run_qc_samples TO app_user;
+GRANT INSERT (organization_id, run_id, kind, label, lot, duplicate_of_id, expected_value, tolerance, min_value, max_value, max_rpd, unit),
+      UPDATE (label, lot, duplicate_of_id, expected_value, tolerance, min_value, max_value, max_rpd, unit),
+      DELETE ON app.run_qc_samples TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, run_id, kind) ON app.run_qc_samples TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.run_qc_samples TO app_admin;
+CREATE POLICY run_qc_samples_select_reader ON app.run_qc_samples FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.runs AS r WHERE r.organization_id = run_qc_samples.organization_id AND r.id = run_qc_samples.run_id));
+CREATE POLICY run_qc_samples_insert_analyst ON app.run_qc_samples FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+              AND EXISTS (SELECT FROM app.runs AS r WHERE r.organization_id = run_qc_samples.organization_id AND r.id = run_qc_samples.run_id
+                             AND ((SELECT auth.has_permission('result.enter'))
+                                  OR r.site_id = ANY ((SELECT auth.permitted_site_ids('result.enter'))::uuid[]))));
+CREATE POLICY run_qc_samples_update_analyst ON app.run_qc_samples FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND EXISTS (SELECT FROM app.runs AS r WHERE r.organization_id = run_qc_samples.organization_id AND r.id = run_qc_samples.run_id
+                        AND ((SELECT auth.has_permission('result.enter'))
+                             OR r.site_id = ANY ((SELECT auth.permitted_site_ids('result.enter'))::uuid[]))))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY run_qc_samples_delete_analyst ON app.run_qc_samples FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND EXISTS (SELECT FROM app.runs AS r WHERE r.organization_id = run_qc_samples.organization_id AND r.id = run_qc_samples.run_id
+                        AND ((SELECT auth.has_permission('result.enter'))
+                             OR r.site_id = ANY ((SELECT auth.permitted_site_ids('result.enter'))::uuid[]))));
+CREATE POLICY run_qc_samples_all_operator ON app.run_qc_samples FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION app.start_run(uuid), app.complete_run(uuid), app.accept_run(uuid), app.fail_run(uuid, text),
+  app.record_qc_value(uuid, numeric) TO app_user;
+
+-- Instrument data ingest (70_lab/66_ingest.sql): staff with result.enter at
+-- the instrument's site send imports and read them (their rows with them);
+-- the rows and outcomes are written by app.ingest_results only. Portal users
+-- never see imports.
+ALTER TABLE app.instrument_imports ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.instrument_imports FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.instrument_imports TO app_user;
+GRANT INSERT (organization_id, equipment_id, external_run_id, run_id, rows, source, raw_data_key, raw_data_sha256) ON app.instrument_imports TO app_user;
+GRANT INSERT (id) ON app.instrument_imports TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.instrument_imports TO app_admin;
+CREATE POLICY instrument_imports_select_analyst ON app.instrument_imports FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('result.enter'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('result.enter'))::uuid[])));
+CREATE POLICY instrument_imports_insert_analyst ON app.instrument_imports FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+              AND ((SELECT auth.has_permission('result.enter'))
+                   OR site_id = ANY ((SELECT auth.permitted_site_ids('result.enter'))::uuid[])));
+CREATE POLICY instrument_imports_all_operator ON app.instrument_imports FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.instrument_import_rows ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.instrument_import_rows FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.instrument_import_rows TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.instrument_import_rows TO app_admin;
+CREATE POLICY instrument_import_rows_select_analyst ON app.instrument_import_rows FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.instrument_imports AS i WHERE i.organization_id = instrument_import_rows.organization_id
+                        AND i.id = instrument_import_rows.import_id));
+CREATE POLICY instrument_import_rows_all_operator ON app.instrument_import_rows FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION app.ingest_results(uuid) TO app_user;
