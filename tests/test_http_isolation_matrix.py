@@ -181,9 +181,9 @@ A_ROWS = """
          (select e.id from app.eln_entries e where e.organization_id = o.id limit 1)::text,
          (select c.sample_id from app.certificates c where c.organization_id = o.id limit 1)::text,
          (select c.id from app.certificates c where c.organization_id = o.id limit 1)::text,
-         (select v.id from app.certificate_versions v where v.organization_id = o.id limit 1)::text
-         (select r.id from app.instrument_reservations r where r.organization_id = o.id limit 1)::text
-         (select s.id from app.samples s where s.organization_id = o.id and s.status = 'received' limit 1)::text
+         (select v.id from app.certificate_versions v where v.organization_id = o.id limit 1)::text,
+         (select r.id from app.instrument_reservations r where r.organization_id = o.id limit 1)::text,
+         (select s.id from app.samples s where s.organization_id = o.id and s.status = 'received' limit 1)::text,
          (select r.id from app.runs r where r.organization_id = o.id limit 1)::text,
          (select q.id from app.run_qc_samples q where q.organization_id = o.id limit 1)::text,
          (select i.id from app.instrument_imports i where i.organization_id = o.id limit 1)::text
@@ -480,10 +480,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
              "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
-             "certificate_version")
-             "machine", "controlled", "checklist_item", "attachment", "reservation")
-             "machine", "controlled", "checklist_item", "attachment", "sample")
-             "machine", "controlled", "checklist_item", "attachment", "run", "qc_sample", "instrument_import")
+             "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

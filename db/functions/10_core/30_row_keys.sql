@@ -169,12 +169,14 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.eln_links
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.certificates
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.certificate_versions
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 -- Instrument scheduling (70_lab/80_scheduling.sql).
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.equipment_class_qualifications
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.instrument_blocks
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.instrument_reservations
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 -- The lab: receipt, lineage, retention (samples part).
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.sample_receipts
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
@@ -185,6 +187,7 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.sample_lineage_lin
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.sample_retentions
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.sample_disposals
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 -- Runs and instrument ingest (70_lab/60_runs.sql, 66_ingest.sql).
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.runs
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
