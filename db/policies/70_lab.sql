@@ -193,3 +193,18 @@ CREATE POLICY results_select_reader ON app.results FOR SELECT TO app_user
          AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = results.organization_id AND s.id = results.sample_id));
 CREATE POLICY results_all_operator ON app.results FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+-- Results part (lab/results, lab/oos) ---------------------------------------
+
+-- OOS investigations are seen by staff who see the sample (a customer's
+-- portal users do not see them); opened by the result's trigger and changed
+-- only by the OOS RPCs (76_oos.sql), so no write grant.
+ALTER TABLE app.oos_investigations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.oos_investigations FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.oos_investigations TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.oos_investigations TO app_admin;
+CREATE POLICY oos_investigations_select_staff ON app.oos_investigations FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = oos_investigations.organization_id AND s.id = oos_investigations.sample_id));
+CREATE POLICY oos_investigations_all_operator ON app.oos_investigations FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));

@@ -182,6 +182,7 @@ AS $$
     ('samples', NULL, 'readers', 'sample.read'),
     ('analyses', NULL, 'readers', NULL),
     ('results', NULL, 'readers', NULL),
+    ('oos_investigations', NULL, 'readers', 'sample.read'),
     ('downtime_events', NULL, 'readers', 'equipment.read'),
     ('project_sub_stage_progress', NULL, 'readers', 'project.read'),
     ('approvals', NULL, 'readers', 'project.read'),

@@ -48,7 +48,9 @@ INSERT INTO app.permissions (code, description) VALUES
   ('service_request.manage', 'Create, accept and change service requests'),
   ('result.enter', 'Enter results of analyses'),
   ('result.review', 'Review results others entered'),
-  ('result.release', 'Release reviewed results (and amend released ones, with a reason)')
+  ('result.release', 'Release reviewed results (and amend released ones, with a reason)'),
+  -- The lab's results part: OOS investigations.
+  ('oos.investigate', 'Investigate out-of-specification results: decide Phase I, open a CAPA for it, close the investigation')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -131,7 +133,9 @@ SELECT role_key, permission
     ('lab_reviewer', 'sample.read'), ('lab_reviewer', 'result.review'), ('lab_reviewer', 'result.release'),
     ('lab_reviewer', 'equipment.read'), ('lab_reviewer', 'competence.read'), ('lab_reviewer', 'comment.write'),
     ('lab_reviewer', 'partner.read'),
-    ('qa', 'sample.read'), ('qa', 'result.review'), ('auditor', 'sample.read')
+    ('qa', 'sample.read'), ('qa', 'result.review'), ('auditor', 'sample.read'),
+    -- The lab's results part: the lab manager and QA investigate OOS results.
+    ('lab_manager', 'oos.investigate'), ('qa', 'oos.investigate')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
