@@ -208,3 +208,15 @@ CREATE POLICY oos_investigations_select_staff ON app.oos_investigations FOR SELE
          AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = oos_investigations.organization_id AND s.id = oos_investigations.sample_id));
 CREATE POLICY oos_investigations_all_operator ON app.oos_investigations FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+-- The results part's RPCs: each checks its caller (permission at the sample's site, four eyes, signature).
+GRANT EXECUTE ON FUNCTION
+  app.record_result(uuid, jsonb, text, uuid, timestamptz, text, text, text),
+  app.results_since_last_good_calibration(uuid),
+  app.review_result(uuid, jsonb),
+  app.release_result(uuid, jsonb),
+  app.amend_result(uuid, jsonb, text, jsonb, text),
+  app.decide_oos_phase_1(uuid, boolean, text, jsonb),
+  app.open_oos_capa(uuid, text, text, uuid, date),
+  app.close_oos_investigation(uuid, text, text, jsonb)
+  TO app_user;
