@@ -220,3 +220,5 @@ GRANT EXECUTE ON FUNCTION
   app.open_oos_capa(uuid, text, text, uuid, date),
   app.close_oos_investigation(uuid, text, text, jsonb)
   TO app_user;
+-- The SECURITY DEFINER halves of app.open_oos_capa (which runs as the caller for app.open_capa).
+GRANT EXECUTE ON FUNCTION auth.oos_capa_allowed(uuid), auth.link_oos_capa(uuid, uuid) TO app_user;

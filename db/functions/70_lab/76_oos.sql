@@ -177,7 +177,7 @@ COMMENT ON FUNCTION app.decide_oos_phase_1(uuid, boolean, text, jsonb) IS
 
 -- SECURITY INVOKER: the platform's app.open_capa checks the caller's own
 -- capa.manage and sight of the investigation; the link is then written by
--- app_private.link_oos_capa.
+-- auth.link_oos_capa.
 CREATE OR REPLACE FUNCTION app.open_oos_capa(investigation_id uuid, title text, problem_statement text, owner_id uuid DEFAULT NULL,
                                              due_date date DEFAULT NULL)
 RETURNS app.oos_investigations
@@ -187,16 +187,16 @@ AS $$
 DECLARE
   v_capa app.capas;
 BEGIN
-  PERFORM app_private.check_oos_capa_allowed(open_oos_capa.investigation_id);
+  PERFORM auth.oos_capa_allowed(open_oos_capa.investigation_id);
   v_capa := app.open_capa(open_oos_capa.title, open_oos_capa.problem_statement, 'corrective', 'internal', 'oos_investigation',
                           open_oos_capa.investigation_id, open_oos_capa.owner_id, open_oos_capa.due_date);
-  RETURN app_private.link_oos_capa(open_oos_capa.investigation_id, v_capa.id);
+  RETURN auth.link_oos_capa(open_oos_capa.investigation_id, v_capa.id);
 END
 $$;
 COMMENT ON FUNCTION app.open_oos_capa(uuid, text, text, uuid, date) IS
   E'Opens a CAPA for an OOS investigation\nWhen the investigators decide the cause needs corrective action: a CAPA in the platform register (app.open_capa) with the investigation as its source, linked to it; once per investigation. Needs oos.investigate at the sample''s site and capa.manage.\nErrors: PT404 oos.not_found; PT403 permission.missing; PT409 oos.closed, oos.capa_exists; PT422 capa.team_not_member.';
 
-CREATE OR REPLACE FUNCTION app_private.check_oos_capa_allowed(p_investigation_id uuid) RETURNS void
+CREATE OR REPLACE FUNCTION auth.oos_capa_allowed(p_investigation_id uuid) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -209,10 +209,10 @@ BEGIN
   END IF;
 END
 $$;
-COMMENT ON FUNCTION app_private.check_oos_capa_allowed(uuid) IS
+COMMENT ON FUNCTION auth.oos_capa_allowed(uuid) IS
   'Whether the caller may open a CAPA for the investigation: app_private.oos_for_decision, and none yet (PT409 oos.capa_exists).';
 
-CREATE OR REPLACE FUNCTION app_private.link_oos_capa(p_investigation_id uuid, p_capa_id uuid) RETURNS app.oos_investigations
+CREATE OR REPLACE FUNCTION auth.link_oos_capa(p_investigation_id uuid, p_capa_id uuid) RETURNS app.oos_investigations
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
@@ -232,7 +232,7 @@ BEGIN
   RETURN v_oos;
 END
 $$;
-COMMENT ON FUNCTION app_private.link_oos_capa(uuid, uuid) IS
+COMMENT ON FUNCTION auth.link_oos_capa(uuid, uuid) IS
   'Links the CAPA the caller just opened with the investigation as its source (a capa_links source row by the caller) to the investigation; PT409 oos.capa_exists otherwise.';
 
 CREATE OR REPLACE FUNCTION app.close_oos_investigation(investigation_id uuid, conclusion text, phase_2_findings text DEFAULT NULL,
