@@ -130,6 +130,15 @@ ROW_FUNCTIONS = {
                              "state": "draft", "reason": "x"},
     "start_checklist": {"template_key": "release-check", "entity_type": "document", "entity_id": "{controlled}"},
     "check_checklist_item": {"item_id": "{checklist_item}", "checked": False},
+    # The lab's results part (db/functions/70_lab/70_results.sql ... 76_oos.sql).
+    "record_result": {"analysis_id": "{analysis}", "value": {"value": 1}},
+    "results_since_last_good_calibration": {"equipment_id": "{equipment}"},
+    "review_result": {"result_id": "{result}"},
+    "release_result": {"result_id": "{result}"},
+    "amend_result": {"result_id": "{result}", "value": {"value": 1}, "reason": "x"},
+    "decide_oos_phase_1": {"investigation_id": "{oos}", "assignable_cause": True, "findings": "x"},
+    "open_oos_capa": {"investigation_id": "{oos}", "title": "x", "problem_statement": "x"},
+    "close_oos_investigation": {"investigation_id": "{oos}", "conclusion": "x"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -151,7 +160,10 @@ A_ROWS = """
          (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published')::text,
          (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
          (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text,
-         (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text
+         (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text,
+         (select a.id from app.analyses a where a.organization_id = o.id limit 1)::text,
+         (select r.id from app.results r where r.organization_id = o.id limit 1)::text,
+         (select i.id from app.oos_investigations i where i.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -444,7 +456,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
-             "machine", "controlled", "checklist_item", "attachment")
+             "machine", "controlled", "checklist_item", "attachment", "analysis", "result", "oos")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
