@@ -155,9 +155,16 @@ CREATE OR REPLACE FUNCTION app.results_since_last_good_calibration(equipment_id 
 RETURNS TABLE (result_id uuid, sample_id uuid, sample_number text, analysis_id uuid, test_code text, status app.result_status,
                spec_verdict app.spec_verdict, numeric_value numeric, unit text, measured_at timestamptz, released_at timestamptz,
                last_good_calibration_id uuid, last_good_calibration_at timestamptz)
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
+BEGIN
+  -- Refused first (PT404), whatever the caller's results: the register's own check.
+  IF NOT EXISTS (SELECT FROM app.equipment AS e WHERE e.organization_id = auth.org_id() AND e.id = results_since_last_good_calibration.equipment_id) THEN
+    RAISE EXCEPTION 'equipment % not found', results_since_last_good_calibration.equipment_id USING ERRCODE = 'PT404',
+      DETAIL = 'equipment.not_found', HINT = 'The equipment does not exist in your active tenant, or you may not see it.';
+  END IF;
+  RETURN QUERY
   SELECT r.id, r.sample_id, s.sample_number, r.analysis_id, t.code, r.status, r.spec_verdict, r.numeric_value, r.unit, r.measured_at,
          r.released_at, u.last_good_calibration_id, u.last_good_calibration_at
     FROM app.equipment_uses_since_last_good_calibration(results_since_last_good_calibration.equipment_id) AS u
@@ -166,7 +173,8 @@ AS $$
     JOIN app.analyses AS a ON a.organization_id = r.organization_id AND a.id = r.analysis_id
     JOIN app.lab_tests AS t ON t.organization_id = a.organization_id AND t.id = a.lab_test_id
    WHERE u.entity_type = 'result'
-   ORDER BY r.measured_at, r.id
+   ORDER BY r.measured_at, r.id;
+END
 $$;
 COMMENT ON FUNCTION app.results_since_last_good_calibration(uuid) IS
   E'Results since the last good calibration\nThe results measured with an instrument since its latest passing or adjusted calibration (every one when it has none): after it was found out of tolerance, the results to re-examine, with their sample, test, status and verdict. As the caller sees them; PT404 equipment.not_found.';

@@ -4,7 +4,7 @@
 -- recorded), the analysis resulted; who may record; another tenant and a
 -- portal user cannot.
 BEGIN;
-SELECT plan(20);
+SELECT plan(21);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -102,6 +102,8 @@ SELECT is(tests.refusal(format($$SELECT app.record_result(%L, '{"value": 1}')$$,
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
 SELECT is(tests.refusal(format($$SELECT app.record_result(%L, '{"value": 1}')$$, tests.recall('a_eq2'))),
   'PT404 analysis.not_found', 'another tenant cannot record results on the lab''s analyses');
+SELECT is(tests.refusal(format($$SELECT * FROM app.results_since_last_good_calibration(%L)$$, tests.recall('meter'))),
+  'PT404 equipment.not_found', 'another tenant does not list the lab''s instrument''s results');
 SELECT is(tests.refusal(format($$INSERT INTO app.results (analysis_id, value) VALUES (%L, '{"value": 1}')$$, tests.recall('a_eq2'))),
   '42501', 'results are not inserted directly over the API');
 
