@@ -18,6 +18,7 @@ DECLARE
   v_document_value numeric;
   v_verdict record;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   SELECT * INTO v_analysis FROM app.analyses AS a WHERE a.organization_id = NEW.organization_id AND a.id = NEW.analysis_id;
   IF NOT FOUND THEN
     RETURN NEW; -- the foreign key refuses it
@@ -91,7 +92,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_results__rules() IS
-  'BEFORE INSERT on results, every path (RPC, ingest, runs): a member needs result.enter at the sample''s site (PT403 permission.missing); the analysis is pending or in progress (PT409 analysis.not_open) unless the result amends another; a new result is entered (review and release cleared); the document matches the test version''s result_schema (PT422 json_schema.invalid naming the JSON path); numeric_value is the document''s "value" (PT422 result.value_mismatch) converted to the test''s unit (PT422 unit.incompatible), the reported value and unit kept; not measured in the future (PT422 result.measured_in_future); equipment of the test''s class is required (PT422 result.equipment_required, result.equipment_class) and must be usable at measured_at (PT409 equipment.calibration_overdue, ...); the specification and verdict (app_private.result_verdict).';
+  'BEFORE INSERT on results, every path (RPC, ingest, runs): the tenant guard; a member needs result.enter at the sample''s site (PT403 permission.missing); the analysis is pending or in progress (PT409 analysis.not_open) unless the result amends another; a new result is entered (review and release cleared); the document matches the test version''s result_schema (PT422 json_schema.invalid naming the JSON path); numeric_value is the document''s "value" (PT422 result.value_mismatch) converted to the test''s unit (PT422 unit.incompatible), the reported value and unit kept; not measured in the future (PT422 result.measured_in_future); equipment of the test''s class is required (PT422 result.equipment_required, result.equipment_class) and must be usable at measured_at (PT409 equipment.calibration_overdue, ...); the specification and verdict (app_private.result_verdict).';
 
 CREATE OR REPLACE TRIGGER _300_rules BEFORE INSERT ON app.results
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_results__rules();

@@ -70,6 +70,7 @@ AS $$
 DECLARE
   v_test_unit text;
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   SELECT t.unit INTO v_test_unit FROM app.lab_tests AS t
    WHERE t.organization_id = NEW.organization_id AND t.code = NEW.test_code AND t.status = 'published';
   IF NEW.unit IS NOT NULL AND v_test_unit IS NOT NULL THEN
@@ -79,7 +80,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_specification_limits__unit() IS
-  'BEFORE INSERT/UPDATE on specification_limits: the limits'' unit converts to the unit of the published test of that code (PT422 unit.incompatible, unit.unknown).';
+  'BEFORE INSERT/UPDATE on specification_limits: the tenant guard; the limits'' unit converts to the unit of the published test of that code (PT422 unit.incompatible, unit.unknown).';
 
 CREATE OR REPLACE TRIGGER _300_unit BEFORE INSERT OR UPDATE ON app.specification_limits
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_specification_limits__unit();
