@@ -44,8 +44,8 @@ def lab(world: World) -> tuple[str, str, str, str]:
                                                  (select id from app.partners where organization_id = %s order by created_at limit 1),
                                                  (select id from app.sample_types where organization_id = %s and code = 'water')""",
                                        tenant, tenant, tenant)[0]
-    world.sql("select tests.create_specification(%s, 'ph', p_sample_type_id => %s, p_unit => 'pH', p_action_low => 6.5, p_action_high => 8.5)",
-              tenant, water)
+    world.sql("select tests.create_specification(%s, 'ph', p_sample_type_id => %s, p_unit => 'pH', "
+              "p_action_low => 6.5, p_action_high => 8.5)", tenant, water)
     sample = world.sql("select tests.create_sample(%s, %s, %s, %s)", tenant, water, site, customer)
     world.sql("select tests.set_sample_status(%s, %s, 'received')", tenant, sample)
     return tenant, str(site), str(customer), str(sample)
