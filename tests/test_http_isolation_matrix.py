@@ -156,6 +156,15 @@ ROW_FUNCTIONS = {
     "fail_run": {"run_id": "{run}", "reason": "x"},
     "record_qc_value": {"qc_sample_id": "{qc_sample}", "measured_value": 1},
     "ingest_results": {"import_id": "{instrument_import}"},
+    # The lab's results part (db/functions/70_lab/70_results.sql ... 76_oos.sql).
+    "record_result": {"analysis_id": "{analysis}", "value": {"value": 1}},
+    "results_since_last_good_calibration": {"equipment_id": "{equipment}"},
+    "review_result": {"result_id": "{result}"},
+    "release_result": {"result_id": "{result}"},
+    "amend_result": {"result_id": "{result}", "value": {"value": 1}, "reason": "x"},
+    "decide_oos_phase_1": {"investigation_id": "{oos}", "assignable_cause": True, "findings": "x"},
+    "open_oos_capa": {"investigation_id": "{oos}", "title": "x", "problem_statement": "x"},
+    "close_oos_investigation": {"investigation_id": "{oos}", "conclusion": "x"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -186,7 +195,10 @@ A_ROWS = """
          (select s.id from app.samples s where s.organization_id = o.id and s.status = 'received' limit 1)::text,
          (select r.id from app.runs r where r.organization_id = o.id limit 1)::text,
          (select q.id from app.run_qc_samples q where q.organization_id = o.id limit 1)::text,
-         (select i.id from app.instrument_imports i where i.organization_id = o.id limit 1)::text
+         (select i.id from app.instrument_imports i where i.organization_id = o.id limit 1)::text,
+         (select a.id from app.analyses a where a.organization_id = o.id limit 1)::text,
+         (select r.id from app.results r where r.organization_id = o.id limit 1)::text,
+         (select i.id from app.oos_investigations i where i.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -480,7 +492,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
              "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
-             "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import")
+             "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result", "oos")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

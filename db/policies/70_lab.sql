@@ -610,3 +610,31 @@ CREATE POLICY instrument_import_rows_all_operator ON app.instrument_import_rows 
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
 GRANT EXECUTE ON FUNCTION app.ingest_results(uuid) TO app_user;
+-- Results part (lab/results, lab/oos) ---------------------------------------
+
+-- OOS investigations are seen by staff who see the sample (a customer's
+-- portal users do not see them); opened by the result's trigger and changed
+-- only by the OOS RPCs (76_oos.sql), so no write grant.
+ALTER TABLE app.oos_investigations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.oos_investigations FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.oos_investigations TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.oos_investigations TO app_admin;
+CREATE POLICY oos_investigations_select_staff ON app.oos_investigations FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = oos_investigations.organization_id AND s.id = oos_investigations.sample_id));
+CREATE POLICY oos_investigations_all_operator ON app.oos_investigations FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+-- The results part's RPCs: each checks its caller (permission at the sample's site, four eyes, signature).
+GRANT EXECUTE ON FUNCTION
+  app.record_result(uuid, jsonb, text, uuid, timestamptz, text, text, text),
+  app.results_since_last_good_calibration(uuid),
+  app.review_result(uuid, jsonb),
+  app.release_result(uuid, jsonb),
+  app.amend_result(uuid, jsonb, text, jsonb, text),
+  app.decide_oos_phase_1(uuid, boolean, text, jsonb),
+  app.open_oos_capa(uuid, text, text, uuid, date),
+  app.close_oos_investigation(uuid, text, text, jsonb)
+  TO app_user;
+-- The SECURITY DEFINER halves of app.open_oos_capa (which runs as the caller for app.open_capa).
+GRANT EXECUTE ON FUNCTION auth.oos_capa_allowed(uuid), auth.link_oos_capa(uuid, uuid) TO app_user;

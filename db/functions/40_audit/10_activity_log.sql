@@ -196,6 +196,7 @@ AS $$
     ('run_analyses', NULL, 'readers', 'sample.read'),
     ('run_qc_samples', NULL, 'readers', 'sample.read'),
     ('instrument_imports', NULL, 'readers', 'result.enter'),
+    ('oos_investigations', NULL, 'readers', 'sample.read'),
     ('downtime_events', NULL, 'readers', 'equipment.read'),
     ('project_sub_stage_progress', NULL, 'readers', 'project.read'),
     ('approvals', NULL, 'readers', 'project.read'),

@@ -160,7 +160,10 @@ DECLARE
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   SELECT * INTO v_sample FROM app.samples AS s WHERE s.organization_id = NEW.organization_id AND s.id = NEW.sample_id;
-  IF app_private.is_member_call() THEN
+  -- A change of status alone comes from the lab's RPCs (no UPDATE grant on
+  -- status), which check their own permission (result.review, ...).
+  IF app_private.is_member_call()
+     AND NOT (TG_OP = 'UPDATE' AND pg_catalog.to_jsonb(NEW) - 'status' - 'updated_at' = pg_catalog.to_jsonb(OLD) - 'status' - 'updated_at') THEN
     PERFORM auth.check_permission_at('sample.manage', v_sample.site_id);
   END IF;
   IF TG_OP = 'INSERT' THEN
@@ -184,7 +187,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_analyses__prepare() IS
-  'BEFORE INSERT/UPDATE on analyses: the tenant guard; a member needs sample.manage tenant-wide or at the sample''s site (PT403 permission.missing); a new analysis uses a published test version (PT422 lab_test.not_published), on a sample that is not rejected, disposed or released (PT409 sample.closed), starts pending (PT422 analysis.status_locked) and is due at receipt plus the test''s turnaround unless sent.';
+  'BEFORE INSERT/UPDATE on analyses: the tenant guard; a member needs sample.manage tenant-wide or at the sample''s site (PT403 permission.missing) except for a change of status alone (the lab''s RPCs, which check their own permission); a new analysis uses a published test version (PT422 lab_test.not_published), on a sample that is not rejected, disposed or released (PT409 sample.closed), starts pending (PT422 analysis.status_locked) and is due at receipt plus the test''s turnaround unless sent.';
 
 CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.analyses
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('sample.manage');

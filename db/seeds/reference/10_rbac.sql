@@ -55,6 +55,8 @@ INSERT INTO app.permissions (code, description) VALUES
   ('certificate.issue', 'Issue and reissue certificates of analysis, e-signed, at the samples'' sites'),
   ('instrument.book', 'Book instruments for oneself (tenant-wide, or at the sites of a site-scoped role) and cancel one''s own bookings'),
   ('instrument.schedule', 'Keep instrument calendars: maintenance, calibration and availability blocks; see, book for others and cancel anyone''s bookings')
+  -- The lab's results part: OOS investigations.
+  ('oos.investigate', 'Investigate out-of-specification results: decide Phase I, open a CAPA for it, close the investigation')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -149,7 +151,9 @@ SELECT role_key, permission
     -- Instrument scheduling (70_lab/80_scheduling.sql): technicians and reviewers book instruments; the lab manager
     -- keeps the calendars.
     ('lab_manager', 'instrument.book'), ('lab_manager', 'instrument.schedule'), ('lab_tech', 'instrument.book'),
-    ('lab_reviewer', 'instrument.book')
+    ('lab_reviewer', 'instrument.book'),
+    -- The lab's results part: the lab manager and QA investigate OOS results.
+    ('lab_manager', 'oos.investigate'), ('qa', 'oos.investigate')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;

@@ -66,6 +66,9 @@ INSERT INTO app_private.feature_flag_definitions (key, value_type, allowed_value
   ('soft_delete_retention_days', 'integer', NULL, 1, 3650, '30',
    'Days a soft-deleted record can be restored before the purge job removes it for good.'),
   ('results_review', 'enum', ARRAY['none', 'single', 'second_person'], NULL, NULL, '"single"',
-   'Who reviews a recorded result before it is released: nobody, one reviewer, or a second person other than the one who recorded it.')
+   'Who reviews a recorded result before it is released: nobody, one reviewer, or a second person other than the one who recorded it.'),
+  -- The lab's results part.
+  ('results_self_review_allowed', 'boolean', NULL, NULL, NULL, 'false',
+   'Four eyes: whether the person who entered a result may also review and release it (never when results_review is second_person).')
 ON CONFLICT (key) DO UPDATE SET value_type = excluded.value_type, allowed_values = excluded.allowed_values,
   minimum = excluded.minimum, maximum = excluded.maximum, default_value = excluded.default_value, description = excluded.description;
