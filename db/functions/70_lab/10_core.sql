@@ -17,7 +17,8 @@ AS $$
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF TG_OP = 'INSERT' THEN
-    IF NEW.version IS NULL OR NEW.version = 1 THEN
+    -- The server numbers versions; an upsert of an existing version keeps its number.
+    IF NOT EXISTS (SELECT FROM app.lab_tests AS t WHERE t.organization_id = NEW.organization_id AND t.id = NEW.id) THEN
       PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('lab_test:' || NEW.organization_id::text || NEW.code, 0));
       NEW.version := coalesce((SELECT max(t.version) + 1 FROM app.lab_tests AS t
                                 WHERE t.organization_id = NEW.organization_id AND t.code = NEW.code), 1);
@@ -79,6 +80,43 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.service_req
 
 SELECT app_private.register_entity_type('service_request', 'app.service_requests', 'title', 'Service request', 'request_number');
 
+-- Who may write samples and analyses. An API caller writing a row directly
+-- (POST/PATCH /samples, /analyses) needs sample.manage tenant-wide or at the
+-- sample's site (and at its old site when it moves); the lab's SECURITY
+-- DEFINER RPCs run as the tables' owner and check their own permission
+-- instead (result.review to fail a run, oos.investigate to order a retest,
+-- result.release to release a sample). The trigger runs as the invoker, so
+-- current_user tells the two apart, and it reads the sample under the
+-- caller's own row-level security.
+CREATE OR REPLACE FUNCTION app_private.tg_lab__require_sample_handler() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_site_id uuid;
+  v_old_site_id uuid;
+BEGIN
+  IF pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = TG_RELID), 'USAGE')
+     OR auth.is_platform_operator() THEN
+    RETURN NEW;
+  END IF;
+  IF TG_TABLE_NAME = 'samples' THEN
+    v_site_id := NEW.site_id;
+    v_old_site_id := CASE WHEN TG_OP = 'UPDATE' THEN OLD.site_id ELSE NEW.site_id END;
+  ELSE
+    SELECT s.site_id INTO v_site_id FROM app.samples AS s WHERE s.organization_id = NEW.organization_id AND s.id = NEW.sample_id;
+    v_old_site_id := v_site_id;
+  END IF;
+  IF v_old_site_id IS DISTINCT FROM v_site_id THEN
+    PERFORM auth.check_permission_at('sample.manage', v_old_site_id);
+  END IF;
+  PERFORM auth.check_permission_at('sample.manage', v_site_id);
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_lab__require_sample_handler() IS
+  'BEFORE INSERT/UPDATE on samples and analyses, as the invoker: an API caller writing the row directly needs sample.manage tenant-wide or at the sample''s site, and at its old site when it moves (PT403 permission.missing); the lab''s RPCs, running as the owner, check their own permission.';
+
 -- Samples ------------------------------------------------------------------
 
 -- The sample lifecycle as data: which status may follow which. Storage is a
@@ -107,12 +145,6 @@ DECLARE
   v_type app.sample_types;
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
-  IF app_private.is_member_call() THEN
-    IF TG_OP = 'UPDATE' AND OLD.site_id IS DISTINCT FROM NEW.site_id THEN
-      PERFORM auth.check_permission_at('sample.manage', OLD.site_id);
-    END IF;
-    PERFORM auth.check_permission_at('sample.manage', NEW.site_id);
-  END IF;
   IF TG_OP = 'INSERT' THEN
     SELECT * INTO v_type FROM app.sample_types AS t WHERE t.organization_id = NEW.organization_id AND t.id = NEW.sample_type_id;
     IF FOUND AND NOT v_type.is_active THEN
@@ -136,10 +168,12 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_samples__prepare() IS
-  'BEFORE INSERT/UPDATE on samples: the tenant guard; a member needs sample.manage tenant-wide or at the sample''s site (PT403 permission.missing); an active type (PT422 sample_type.inactive); a new sample is registered (PT422 sample.status_locked) with the next human id (S-000123), its barcode (the number unless sent), the type''s default unit and the full quantity remaining; a status change must follow the lifecycle (PT409 sample.status_transition).';
+  'BEFORE INSERT/UPDATE on samples: the tenant guard; an active type (PT422 sample_type.inactive); a new sample is registered (PT422 sample.status_locked) with the next human id (S-000123), its barcode (the number unless sent), the type''s default unit and the full quantity remaining; a status change must follow the lifecycle (PT409 sample.status_transition).';
 
 CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.samples
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('sample.manage');
+CREATE OR REPLACE TRIGGER _190_require_handler BEFORE INSERT OR UPDATE ON app.samples
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_lab__require_sample_handler();
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.samples
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_samples__prepare();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.samples
@@ -160,12 +194,6 @@ DECLARE
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   SELECT * INTO v_sample FROM app.samples AS s WHERE s.organization_id = NEW.organization_id AND s.id = NEW.sample_id;
-  -- A change of status alone comes from the lab's RPCs (no UPDATE grant on
-  -- status), which check their own permission (result.review, ...).
-  IF app_private.is_member_call()
-     AND NOT (TG_OP = 'UPDATE' AND pg_catalog.to_jsonb(NEW) - 'status' - 'updated_at' = pg_catalog.to_jsonb(OLD) - 'status' - 'updated_at') THEN
-    PERFORM auth.check_permission_at('sample.manage', v_sample.site_id);
-  END IF;
   IF TG_OP = 'INSERT' THEN
     SELECT * INTO v_test FROM app.lab_tests AS t WHERE t.organization_id = NEW.organization_id AND t.id = NEW.lab_test_id;
     IF FOUND AND v_test.status <> 'published' THEN
@@ -191,6 +219,8 @@ COMMENT ON FUNCTION app_private.tg_analyses__prepare() IS
 
 CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.analyses
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('sample.manage');
+CREATE OR REPLACE TRIGGER _190_require_handler BEFORE INSERT OR UPDATE ON app.analyses
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_lab__require_sample_handler();
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.analyses
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_analyses__prepare();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.analyses

@@ -19,17 +19,15 @@ DECLARE
 BEGIN
   SELECT s.status INTO v_status FROM app.samples AS s WHERE s.organization_id = p_organization_id AND s.id = p_sample_id FOR UPDATE;
   IF p_to = 'in_progress' AND v_status IN ('received', 'retest', 'completed') THEN
-    UPDATE app.samples SET status = 'in_progress' WHERE organization_id = p_organization_id AND id = p_sample_id;
+    PERFORM app_private.set_sample_status(p_organization_id, p_sample_id, 'in_progress', 'run started');
   ELSIF p_to = 'retest' AND v_status IN ('in_progress', 'completed', 'released', 'invalidated') THEN
-    IF v_status <> 'invalidated' THEN
-      UPDATE app.samples SET status = 'invalidated' WHERE organization_id = p_organization_id AND id = p_sample_id;
-    END IF;
-    UPDATE app.samples SET status = 'retest' WHERE organization_id = p_organization_id AND id = p_sample_id;
+    PERFORM app_private.set_sample_status(p_organization_id, p_sample_id, 'invalidated', 'run failed');
+    PERFORM app_private.set_sample_status(p_organization_id, p_sample_id, 'retest', 'run failed');
   END IF;
 END
 $$;
 COMMENT ON FUNCTION app_private.runs_move_sample(uuid, uuid, app.sample_status) IS
-  'The sample moves of runs: to in_progress (from received, retest or completed) when a run starts; to retest (through invalidated, from in_progress, completed or released) when a failed run sends its analyses back. Other statuses are left alone. To be folded into the samples part''s app_private.set_sample_status.';
+  'Which sample moves a run makes, through app_private.set_sample_status (history, event): to in_progress (from received, retest or completed) when a run starts; to retest (through invalidated, from in_progress, completed or released) when a failed run sends its analyses back. Other statuses are left alone.';
 
 -- The run a caller may work on, locked; PT404 when it is not theirs to see.
 CREATE OR REPLACE FUNCTION app_private.lock_run(p_run_id uuid, p_permission text) RETURNS app.runs
