@@ -48,7 +48,9 @@ INSERT INTO app.permissions (code, description) VALUES
   ('service_request.manage', 'Create, accept and change service requests'),
   ('result.enter', 'Enter results of analyses'),
   ('result.review', 'Review results others entered'),
-  ('result.release', 'Release reviewed results (and amend released ones, with a reason)')
+  ('result.release', 'Release reviewed results (and amend released ones, with a reason)'),
+  ('sop.manage', 'Write SOP templates: versions, steps, checks, dependencies and qualifications; publish and retire them'),
+  ('task.manage', 'Create SOP tasks, assign, reschedule and cancel them (tenant-wide, or at the sites of a site-scoped role)')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -131,7 +133,10 @@ SELECT role_key, permission
     ('lab_reviewer', 'sample.read'), ('lab_reviewer', 'result.review'), ('lab_reviewer', 'result.release'),
     ('lab_reviewer', 'equipment.read'), ('lab_reviewer', 'competence.read'), ('lab_reviewer', 'comment.write'),
     ('lab_reviewer', 'partner.read'),
-    ('qa', 'sample.read'), ('qa', 'result.review'), ('auditor', 'sample.read')
+    ('qa', 'sample.read'), ('qa', 'result.review'), ('auditor', 'sample.read'),
+    -- SOP templates and tasks (70_lab/52_sop_tasks.sql): the lab manager writes SOPs and hands out tasks; QA
+    -- co-owns the SOPs.
+    ('lab_manager', 'sop.manage'), ('lab_manager', 'task.manage'), ('qa', 'sop.manage')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;

@@ -66,6 +66,9 @@ INSERT INTO app_private.feature_flag_definitions (key, value_type, allowed_value
   ('soft_delete_retention_days', 'integer', NULL, 1, 3650, '30',
    'Days a soft-deleted record can be restored before the purge job removes it for good.'),
   ('results_review', 'enum', ARRAY['none', 'single', 'second_person'], NULL, NULL, '"single"',
-   'Who reviews a recorded result before it is released: nobody, one reviewer, or a second person other than the one who recorded it.')
+   'Who reviews a recorded result before it is released: nobody, one reviewer, or a second person other than the one who recorded it.'),
+  -- The lab's service requests (70_lab/50_service_requests.sql).
+  ('lab_turnaround_days', 'integer', NULL, 0, 365, '10',
+   'Days from the receipt of a service request''s first sample to its due date when none of its requested tests has a turnaround of its own.')
 ON CONFLICT (key) DO UPDATE SET value_type = excluded.value_type, allowed_values = excluded.allowed_values,
   minimum = excluded.minimum, maximum = excluded.maximum, default_value = excluded.default_value, description = excluded.description;
