@@ -307,6 +307,7 @@ GRANT EXECUTE ON FUNCTION app.start_sop_step(uuid) TO app_user;
 GRANT EXECUTE ON FUNCTION app.complete_sop_step(uuid, jsonb, text) TO app_user;
 
 -- Work queues and SLA views: security_invoker, so the tables' policies above decide.
+GRANT EXECUTE ON FUNCTION auth.lab_sla_state(timestamptz, timestamptz) TO app_user, app_admin;
 GRANT SELECT ON app.lab_work_queue TO app_user, app_admin;
 GRANT SELECT ON app.lab_sla TO app_user, app_admin;
 GRANT SELECT ON app.lab_sla_by_assignee TO app_user, app_admin;

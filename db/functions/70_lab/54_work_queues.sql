@@ -6,8 +6,9 @@
 -- user's queue is empty).
 
 -- Where an item with a due date stands at a time: overdue (past due),
--- due_soon (within the next 48 hours), on_track, or no_due_date.
-CREATE OR REPLACE FUNCTION app_private.lab_sla_state(p_due_at timestamptz, p_at timestamptz) RETURNS text
+-- due_soon (within the next 48 hours), on_track, or no_due_date. In auth
+-- (not app_private) because the views run as the caller.
+CREATE OR REPLACE FUNCTION auth.lab_sla_state(p_due_at timestamptz, p_at timestamptz) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = ''
 AS $$
@@ -16,14 +17,14 @@ AS $$
               WHEN p_due_at < p_at + interval '48 hours' THEN 'due_soon'
               ELSE 'on_track' END
 $$;
-COMMENT ON FUNCTION app_private.lab_sla_state(timestamptz, timestamptz) IS
+COMMENT ON FUNCTION auth.lab_sla_state(timestamptz, timestamptz) IS
   'overdue (due before p_at), due_soon (due within 48 hours of p_at), on_track, or no_due_date.';
 
 CREATE OR REPLACE VIEW app.lab_work_queue WITH (security_invoker) AS
 SELECT a.organization_id, 'analysis'::text AS kind, a.id AS item_id, s.sample_number AS reference,
        t.name || ' on ' || s.sample_number AS title, 'sample'::text AS entity_type, s.id AS entity_id, s.site_id,
-       a.status::text AS status, a.assigned_to, a.due_at, a.assigned_to = auth.user_id() AS is_mine,
-       app_private.lab_sla_state(a.due_at, pg_catalog.now()) AS sla_state
+       a.status::text AS status, a.assigned_to, a.due_at, coalesce(a.assigned_to = auth.user_id(), false) AS is_mine,
+       auth.lab_sla_state(a.due_at, pg_catalog.now()) AS sla_state
   FROM app.analyses AS a
   JOIN app.samples AS s ON s.organization_id = a.organization_id AND s.id = a.sample_id
   JOIN app.lab_tests AS t ON t.organization_id = a.organization_id AND t.id = a.lab_test_id
@@ -32,7 +33,7 @@ SELECT a.organization_id, 'analysis'::text AS kind, a.id AS item_id, s.sample_nu
 UNION ALL
 SELECT r.organization_id, CASE r.status WHEN 'entered' THEN 'result_review' ELSE 'result_release' END, r.id, s.sample_number,
        t.name || ' on ' || s.sample_number, 'result', r.id, s.site_id, r.status::text, NULL::uuid, a.due_at, false,
-       app_private.lab_sla_state(a.due_at, pg_catalog.now())
+       auth.lab_sla_state(a.due_at, pg_catalog.now())
   FROM app.results AS r
   JOIN app.analyses AS a ON a.organization_id = r.organization_id AND a.id = r.analysis_id
   JOIN app.samples AS s ON s.organization_id = r.organization_id AND s.id = r.sample_id
@@ -42,15 +43,15 @@ SELECT r.organization_id, CASE r.status WHEN 'entered' THEN 'result_review' ELSE
         OR (r.status = 'reviewed' AND auth.has_permission('result.release', s.site_id)))
 UNION ALL
 SELECT k.organization_id, 'sop_task', k.id, k.task_number, p.code || ' v' || p.version || ': ' || p.title, k.entity_type, k.entity_id,
-       k.site_id, k.status::text, k.assigned_to, k.due_at, k.assigned_to = auth.user_id(),
-       app_private.lab_sla_state(k.due_at, pg_catalog.now())
+       k.site_id, k.status::text, k.assigned_to, k.due_at, coalesce(k.assigned_to = auth.user_id(), false),
+       auth.lab_sla_state(k.due_at, pg_catalog.now())
   FROM app.sop_tasks AS k
   JOIN app.sop_templates AS p ON p.organization_id = k.organization_id AND p.id = k.template_id
  WHERE k.status IN ('open', 'in_progress') AND auth.partner_id() IS NULL
    AND (k.assigned_to = auth.user_id() OR (k.assigned_to IS NULL AND auth.has_permission('task.manage', k.site_id)))
 UNION ALL
 SELECT q.organization_id, 'service_request', q.id, q.request_number, q.title, 'service_request', q.id, q.site_id, q.status::text,
-       NULL::uuid, q.due_at, false, app_private.lab_sla_state(q.due_at, pg_catalog.now())
+       NULL::uuid, q.due_at, false, auth.lab_sla_state(q.due_at, pg_catalog.now())
   FROM app.service_requests AS q
  WHERE q.status = 'submitted' AND auth.partner_id() IS NULL AND auth.has_permission('service_request.manage', q.site_id);
 COMMENT ON VIEW app.lab_work_queue IS
@@ -72,13 +73,13 @@ COMMENT ON COLUMN app.lab_work_queue.sla_state IS E'SLA\noverdue, due_soon (with
 CREATE OR REPLACE VIEW app.lab_sla WITH (security_invoker) AS
 SELECT q.organization_id, 'service_request'::text AS kind, q.id AS item_id, q.request_number AS reference, q.title, q.site_id,
        q.partner_id, q.status::text AS status, NULL::uuid AS assigned_to, q.received_at AS started_at, q.due_at,
-       app_private.lab_sla_state(q.due_at, pg_catalog.now()) AS sla_state,
+       auth.lab_sla_state(q.due_at, pg_catalog.now()) AS sla_state,
        round((extract(epoch FROM q.due_at - pg_catalog.now()) / 3600)::numeric, 1) AS hours_left
   FROM app.service_requests AS q
  WHERE q.status IN ('submitted', 'accepted', 'in_progress') AND auth.partner_id() IS NULL
 UNION ALL
 SELECT a.organization_id, 'analysis', a.id, s.sample_number, t.name || ' on ' || s.sample_number, s.site_id, s.partner_id,
-       a.status::text, a.assigned_to, s.received_at, a.due_at, app_private.lab_sla_state(a.due_at, pg_catalog.now()),
+       a.status::text, a.assigned_to, s.received_at, a.due_at, auth.lab_sla_state(a.due_at, pg_catalog.now()),
        round((extract(epoch FROM a.due_at - pg_catalog.now()) / 3600)::numeric, 1)
   FROM app.analyses AS a
   JOIN app.samples AS s ON s.organization_id = a.organization_id AND s.id = a.sample_id
@@ -86,7 +87,7 @@ SELECT a.organization_id, 'analysis', a.id, s.sample_number, t.name || ' on ' ||
  WHERE a.status IN ('pending', 'in_progress', 'resulted', 'reviewed') AND auth.partner_id() IS NULL
 UNION ALL
 SELECT k.organization_id, 'sop_task', k.id, k.task_number, p.code || ' v' || p.version || ': ' || p.title, k.site_id, NULL::uuid,
-       k.status::text, k.assigned_to, k.started_at, k.due_at, app_private.lab_sla_state(k.due_at, pg_catalog.now()),
+       k.status::text, k.assigned_to, k.started_at, k.due_at, auth.lab_sla_state(k.due_at, pg_catalog.now()),
        round((extract(epoch FROM k.due_at - pg_catalog.now()) / 3600)::numeric, 1)
   FROM app.sop_tasks AS k
   JOIN app.sop_templates AS p ON p.organization_id = k.organization_id AND p.id = k.template_id
