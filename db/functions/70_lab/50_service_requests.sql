@@ -68,7 +68,7 @@ DECLARE
   v_request app.service_requests;
 BEGIN
   IF v_org IS NULL OR auth.user_id() IS NULL THEN
-    RAISE EXCEPTION 'not signed in to an organization' USING ERRCODE = 'PT401', DETAIL = 'auth.required',
+    RAISE EXCEPTION 'not signed in to an organization' USING ERRCODE = 'PT401', DETAIL = 'session.required',
       HINT = 'Sign in and choose an organization.';
   END IF;
   IF v_own_partner IS NOT NULL THEN

@@ -368,14 +368,14 @@ BEGIN
   v_missing := app_private.sop_missing_qualifications(v_task.organization_id, v_task.template_id, auth.user_id());
   IF v_missing IS NOT NULL THEN
     RAISE EXCEPTION 'you do not hold %', pg_catalog.array_to_string(v_missing, ', ') USING ERRCODE = 'PT403',
-      DETAIL = 'qualification.missing', HINT = 'The SOP and its steps need these qualifications now (GET /current_qualifications).';
+      DETAIL = 'sop_step.qualification_missing', HINT = 'The SOP and its steps need these qualifications now (GET /current_qualifications).';
   END IF;
   PERFORM app_private.refuse_untrained(v_task.organization_id, v_task.template_id, auth.user_id());
   RETURN v_step;
 END
 $$;
 COMMENT ON FUNCTION app_private.performable_sop_step(uuid) IS
-  'The task step, locked with its task, if the caller may perform it: PT404 sop_step.not_found (not theirs to see), PT403 sop_task.not_assignee, PT409 sop_task.closed, PT403 qualification.missing (naming it), PT403 training.not_current (glp_training_checks).';
+  'The task step, locked with its task, if the caller may perform it: PT404 sop_step.not_found (not theirs to see), PT403 sop_task.not_assignee, PT409 sop_task.closed, PT403 sop_step.qualification_missing (naming it), PT403 training.not_current (glp_training_checks).';
 
 CREATE OR REPLACE FUNCTION app.start_sop_step(task_step_id uuid) RETURNS app.sop_task_steps
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -408,7 +408,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.start_sop_step(uuid) IS
-  E'Start a step of an SOP task\nThe assignee starts a pending (or failed, to repeat it) step once every step it depends on has passed (PT409 sop_step.blocked naming them); who and when are recorded and the task is in progress. PT404 sop_step.not_found, PT403 sop_task.not_assignee, qualification.missing, training.not_current (glp_training_checks), PT409 sop_task.closed, sop_step.status_transition.';
+  E'Start a step of an SOP task\nThe assignee starts a pending (or failed, to repeat it) step once every step it depends on has passed (PT409 sop_step.blocked naming them); who and when are recorded and the task is in progress. PT404 sop_step.not_found, PT403 sop_task.not_assignee, sop_step.qualification_missing, training.not_current (glp_training_checks), PT409 sop_task.closed, sop_step.status_transition.';
 
 -- Judges recorded values against a step's checks: the keys of the checks
 -- that did not pass (a confirm not true, a number outside its limits, a
@@ -487,4 +487,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.complete_sop_step(uuid, jsonb, text) IS
-  E'Complete (sign off) a step of an SOP task\nThe assignee records the check values: the step passes when every confirm is true and every number within its limits, else it fails (failed_checks; start it again to repeat it); who and when are recorded; the task completes when every step has passed. PT404 sop_step.not_found, PT403 sop_task.not_assignee, qualification.missing, training.not_current (glp_training_checks), PT409 sop_task.closed, sop_step.status_transition, PT422 sop_step.check_unknown, check_missing, check_value_invalid.';
+  E'Complete (sign off) a step of an SOP task\nThe assignee records the check values: the step passes when every confirm is true and every number within its limits, else it fails (failed_checks; start it again to repeat it); who and when are recorded; the task completes when every step has passed. PT404 sop_step.not_found, PT403 sop_task.not_assignee, sop_step.qualification_missing, training.not_current (glp_training_checks), PT409 sop_task.closed, sop_step.status_transition, PT422 sop_step.check_unknown, check_missing, check_value_invalid.';

@@ -153,7 +153,7 @@ SELECT tests.act_as_owner();
 UPDATE app.person_qualifications SET revoked_at = now(), revoke_reason = 'Failed proficiency test'
  WHERE user_id = tests.recall('tech') AND qualification_id = tests.recall('ph_meter');
 SELECT tests.act_as(tests.recall('tech'), tests.recall('lab'));
-SELECT is(tests.refusal(format($$SELECT app.start_sop_step(%L)$$, tests.sop_task_step(tests.recall('task'), 2))), 'PT403 qualification.missing',
+SELECT is(tests.refusal(format($$SELECT app.start_sop_step(%L)$$, tests.sop_task_step(tests.recall('task'), 2))), 'PT403 sop_step.qualification_missing',
   'a performer whose qualification lapsed cannot start a step');
 SELECT tests.act_as_owner();
 INSERT INTO app.person_qualifications (organization_id, user_id, qualification_id, evidence)
