@@ -81,6 +81,7 @@ FUNCTION_CASES = {
     "define_state_machine": "writes the caller's tenant only, state_machine.manage (test_state_machines.sql)",
     "tagged_entities": "SECURITY INVOKER: the caller's row-level security on entity_tags and the entity (test_tags.sql)",
     "projects_tags": "SECURITY INVOKER: the caller's row-level security on entity_tags and tags (test_tags.sql)",
+    "submit_service_request": "writes the caller's tenant only, the portal user's own partner (test_service_requests.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -130,6 +131,11 @@ ROW_FUNCTIONS = {
                              "state": "draft", "reason": "x"},
     "start_checklist": {"template_key": "release-check", "entity_type": "document", "entity_id": "{controlled}"},
     "check_checklist_item": {"item_id": "{checklist_item}", "checked": False},
+    "accept_service_request": {"service_request_id": "{service_request}"},
+    "cancel_service_request": {"service_request_id": "{service_request}", "reason": "x"},
+    "cancel_sop_task": {"task_id": "{sop_task}", "reason": "x"},
+    "start_sop_step": {"task_step_id": "{sop_task_step}"},
+    "complete_sop_step": {"task_step_id": "{sop_task_step}", "check_values": {}},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -151,7 +157,10 @@ A_ROWS = """
          (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published')::text,
          (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
          (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text,
-         (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text
+         (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text,
+         (select r.id from app.service_requests r where r.organization_id = o.id limit 1)::text,
+         (select t.id from app.sop_tasks t where t.organization_id = o.id limit 1)::text,
+         (select s.id from app.sop_task_steps s where s.organization_id = o.id and s.status = 'pending' limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -444,7 +453,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
-             "machine", "controlled", "checklist_item", "attachment")
+             "machine", "controlled", "checklist_item", "attachment", "service_request", "sop_task", "sop_task_step")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -15,6 +15,7 @@ AS $$
 DECLARE
   v_unknown text[];
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   SELECT pg_catalog.array_agg(c ORDER BY c) INTO v_unknown
     FROM pg_catalog.unnest(NEW.requested_tests) AS c
    WHERE (TG_OP = 'INSERT' OR NEW.requested_tests IS DISTINCT FROM OLD.requested_tests)

@@ -103,14 +103,11 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
-  IF TG_OP <> 'INSERT' THEN
-    PERFORM app_private.refuse_frozen_sop_template(OLD.organization_id, OLD.template_id);
-  END IF;
-  IF TG_OP = 'DELETE' THEN
-    RETURN OLD;
-  END IF;
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
-  PERFORM app_private.refuse_frozen_sop_template(NEW.organization_id, NEW.template_id);
+  IF TG_OP = 'INSERT' OR (NEW.position, NEW.title, NEW.instructions, NEW.checks, NEW.qualification_id)
+                         IS DISTINCT FROM (OLD.position, OLD.title, OLD.instructions, OLD.checks, OLD.qualification_id) THEN
+    PERFORM app_private.refuse_frozen_sop_template(NEW.organization_id, NEW.template_id);
+  END IF;
   PERFORM app_private.validate_json(app_private.sop_checks_schema(), NEW.checks, 'checks');
   IF (SELECT count(DISTINCT c ->> 'key') <> count(*) FROM pg_catalog.jsonb_array_elements(NEW.checks) AS c) THEN
     PERFORM app_private.raise_invalid('sop_step.check_key_duplicate', 'two checks of the step have the same key',
@@ -126,10 +123,26 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_sop_steps__prepare() IS
-  'BEFORE INSERT/UPDATE/DELETE on sop_steps: the tenant guard; only a draft template''s steps change (PT409 sop_template.frozen); the checks match app_private.sop_checks_schema() (PT422 json_schema.invalid with the path), with distinct keys (PT422 sop_step.check_key_duplicate) and limits only on number checks, min <= max (PT422 sop_step.check_limits_invalid).';
+  'BEFORE INSERT/UPDATE on sop_steps: the tenant guard; only a draft template''s steps change (PT409 sop_template.frozen); the checks match app_private.sop_checks_schema() (PT422 json_schema.invalid with the path), with distinct keys (PT422 sop_step.check_key_duplicate) and limits only on number checks, min <= max (PT422 sop_step.check_limits_invalid).';
 
-CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE OR DELETE ON app.sop_steps
+CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.sop_steps
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_sop_steps__prepare();
+
+-- Deleting a step or a dependency: only from a draft.
+CREATE OR REPLACE FUNCTION app_private.tg_sop__refuse_frozen_delete() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.refuse_frozen_sop_template(OLD.organization_id, OLD.template_id);
+  RETURN OLD;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_sop__refuse_frozen_delete() IS
+  'BEFORE DELETE on sop_steps and sop_step_dependencies: only a draft template''s steps and dependencies are deleted (PT409 sop_template.frozen).';
+
+CREATE OR REPLACE TRIGGER _200_refuse_frozen_delete BEFORE DELETE ON app.sop_steps
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_sop__refuse_frozen_delete();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.sop_steps
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 
@@ -138,10 +151,6 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
-  IF TG_OP = 'DELETE' THEN
-    PERFORM app_private.refuse_frozen_sop_template(OLD.organization_id, OLD.template_id);
-    RETURN OLD;
-  END IF;
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   NEW.template_id := coalesce(NEW.template_id,
     (SELECT s.template_id FROM app.sop_steps AS s WHERE s.organization_id = NEW.organization_id AND s.id = NEW.step_id));
@@ -162,10 +171,12 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_sop_step_dependencies__prepare() IS
-  'BEFORE INSERT/UPDATE/DELETE on sop_step_dependencies: the tenant guard; the template is the step''s (the composite keys keep both steps in it); only a draft''s dependencies change (PT409 sop_template.frozen); no cycle (PT422 sop_step.dependency_cycle).';
+  'BEFORE INSERT/UPDATE on sop_step_dependencies: the tenant guard; the template is the step''s (the composite keys keep both steps in it); only a draft''s dependencies change (PT409 sop_template.frozen); no cycle (PT422 sop_step.dependency_cycle).';
 
-CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE OR DELETE ON app.sop_step_dependencies
+CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.sop_step_dependencies
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_sop_step_dependencies__prepare();
+CREATE OR REPLACE TRIGGER _200_refuse_frozen_delete BEFORE DELETE ON app.sop_step_dependencies
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_sop__refuse_frozen_delete();
 
 -- Qualifications and training -------------------------------------------------
 
