@@ -29,7 +29,8 @@ SELECT a.organization_id, 'analysis'::text AS kind, a.id AS item_id, s.sample_nu
   JOIN app.samples AS s ON s.organization_id = a.organization_id AND s.id = a.sample_id
   JOIN app.lab_tests AS t ON t.organization_id = a.organization_id AND t.id = a.lab_test_id
  WHERE a.status IN ('pending', 'in_progress') AND auth.partner_id() IS NULL
-   AND (a.assigned_to = auth.user_id() OR (a.assigned_to IS NULL AND auth.has_permission('result.enter', s.site_id)))
+   AND (a.assigned_to = auth.user_id() OR (a.assigned_to IS NULL AND auth.has_permission('result.enter', s.site_id))
+        OR auth.is_platform_operator())
 UNION ALL
 SELECT r.organization_id, CASE r.status WHEN 'entered' THEN 'result_review' ELSE 'result_release' END, r.id, s.sample_number,
        t.name || ' on ' || s.sample_number, 'result', r.id, s.site_id, r.status::text, NULL::uuid, a.due_at, false,
@@ -40,7 +41,8 @@ SELECT r.organization_id, CASE r.status WHEN 'entered' THEN 'result_review' ELSE
   JOIN app.lab_tests AS t ON t.organization_id = a.organization_id AND t.id = a.lab_test_id
  WHERE auth.partner_id() IS NULL
    AND ((r.status = 'entered' AND r.entered_by IS DISTINCT FROM auth.user_id() AND auth.has_permission('result.review', s.site_id))
-        OR (r.status = 'reviewed' AND auth.has_permission('result.release', s.site_id)))
+        OR (r.status = 'reviewed' AND auth.has_permission('result.release', s.site_id))
+        OR (r.status IN ('entered', 'reviewed') AND auth.is_platform_operator()))
 UNION ALL
 SELECT k.organization_id, 'sop_task', k.id, k.task_number, p.code || ' v' || p.version || ': ' || p.title, k.entity_type, k.entity_id,
        k.site_id, k.status::text, k.assigned_to, k.due_at, coalesce(k.assigned_to = auth.user_id(), false),
@@ -48,14 +50,16 @@ SELECT k.organization_id, 'sop_task', k.id, k.task_number, p.code || ' v' || p.v
   FROM app.sop_tasks AS k
   JOIN app.sop_templates AS p ON p.organization_id = k.organization_id AND p.id = k.template_id
  WHERE k.status IN ('open', 'in_progress') AND auth.partner_id() IS NULL
-   AND (k.assigned_to = auth.user_id() OR (k.assigned_to IS NULL AND auth.has_permission('task.manage', k.site_id)))
+   AND (k.assigned_to = auth.user_id() OR (k.assigned_to IS NULL AND auth.has_permission('task.manage', k.site_id))
+        OR auth.is_platform_operator())
 UNION ALL
 SELECT q.organization_id, 'service_request', q.id, q.request_number, q.title, 'service_request', q.id, q.site_id, q.status::text,
        NULL::uuid, q.due_at, false, auth.lab_sla_state(q.due_at, pg_catalog.now())
   FROM app.service_requests AS q
- WHERE q.status = 'submitted' AND auth.partner_id() IS NULL AND auth.has_permission('service_request.manage', q.site_id);
+ WHERE q.status = 'submitted' AND auth.partner_id() IS NULL
+   AND (auth.has_permission('service_request.manage', q.site_id) OR auth.is_platform_operator());
 COMMENT ON VIEW app.lab_work_queue IS
-  E'Lab work queue\nWhat is waiting for the caller and their roles: analyses assigned to them (or unassigned, with result.enter), results to review (entered by someone else, result.review) and to release (result.release), SOP tasks assigned to them (or unassigned, with task.manage), service requests to accept (service_request.manage); with due dates and where they stand against them. As the caller''s row-level security sees them; staff only.';
+  E'Lab work queue\nWhat is waiting for the caller and their roles: analyses assigned to them (or unassigned, with result.enter), results to review (entered by someone else, result.review) and to release (result.release), SOP tasks assigned to them (or unassigned, with task.manage), service requests to accept (service_request.manage); with due dates and where they stand against them. As the caller''s row-level security sees them; staff only (platform operators: all open work).';
 COMMENT ON COLUMN app.lab_work_queue.organization_id IS 'Tenant';
 COMMENT ON COLUMN app.lab_work_queue.kind IS E'Kind\nanalysis, result_review, result_release, sop_task or service_request.';
 COMMENT ON COLUMN app.lab_work_queue.item_id IS E'Item\nThe analysis, result, SOP task or service request id.';
