@@ -6,7 +6,7 @@
 -- values; with glp_training_checks an untrained person cannot start or sign
 -- a step; another tenant and portal users see nothing.
 BEGIN;
-SELECT plan(51);
+SELECT plan(55);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -208,6 +208,22 @@ SELECT (app.start_sop_step(tests.sop_task_step(tests.recall('task'), 2))).status
 SELECT (app.complete_sop_step(tests.sop_task_step(tests.recall('task'), 2), '{}')).status::text;
 SELECT is((SELECT status::text || ' ' || (completed_at IS NOT NULL)::text FROM app.sop_tasks WHERE id = tests.recall('task')), 'completed true',
   'the task completes when its last step passes (an optional check may stay empty)');
+
+-- Deleting: only drafts (and their steps); a published version's steps stay.
+SELECT tests.act_as(tests.recall('manager'), tests.recall('lab'));
+SELECT is(tests.refusal(format($$DELETE FROM app.sop_steps WHERE id = %L$$, tests.recall('st1'))), 'PT409 sop_template.frozen',
+  'a step of a retired or published version is not deleted');
+INSERT INTO app.sop_templates (code, title) VALUES ('SOP-TMP', 'Scratch');
+INSERT INTO app.sop_steps (template_id, position, title) SELECT id, 1, 'Only' FROM app.sop_templates WHERE code = 'SOP-TMP';
+DELETE FROM app.sop_steps WHERE template_id = (SELECT id FROM app.sop_templates WHERE code = 'SOP-TMP');
+DELETE FROM app.sop_templates WHERE code IN ('SOP-TMP', 'SOP-PH');
+SELECT is((SELECT array_agg(code || ' ' || version ORDER BY code, version) FROM app.sop_templates WHERE code IN ('SOP-TMP', 'SOP-PH')),
+  ARRAY['SOP-PH 1', 'SOP-PH 2'], 'a draft and its steps are deleted, published and retired versions are kept');
+SELECT tests.act_as(tests.recall('tech'), tests.recall('lab'));
+SELECT is((SELECT count(*)::int FROM app.sop_task_steps WHERE task_id = tests.recall('task')), 2, 'the assignee reads the task''s steps');
+SELECT tests.act_as(tests.recall('tech_elsewhere'), tests.recall('lab'));
+SELECT is_empty(format($$SELECT 1 FROM app.sop_task_steps WHERE task_id = %L$$, tests.recall('task')),
+  'a technician of another site does not read them');
 
 -- Another tenant and portal users.
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
