@@ -22,7 +22,9 @@ BEGIN
       'Send a document_version_id of document_id (GET /document_versions?document_id=eq.<id>), or leave it out for the current one.');
   END IF;
   IF TG_OP = 'INSERT' THEN
-    IF NEW.version IS NULL OR NEW.version = 1 THEN
+    -- (An upsert of an existing version, by id, keeps its number: the conflict makes it an update.)
+    IF (NEW.version IS NULL OR NEW.version = 1)
+       AND NOT EXISTS (SELECT FROM app.sop_templates AS t WHERE t.organization_id = NEW.organization_id AND t.id = NEW.id) THEN
       PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('sop_template:' || NEW.organization_id::text || NEW.code, 0));
       NEW.version := coalesce((SELECT max(t.version) + 1 FROM app.sop_templates AS t
                                 WHERE t.organization_id = NEW.organization_id AND t.code = NEW.code), 1);
@@ -104,8 +106,12 @@ SET search_path = ''
 AS $$
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
-  IF TG_OP = 'INSERT' OR (NEW.position, NEW.title, NEW.instructions, NEW.checks, NEW.qualification_id)
-                         IS DISTINCT FROM (OLD.position, OLD.title, OLD.instructions, OLD.checks, OLD.qualification_id) THEN
+  -- A new step, or a change of one (an upsert of an existing step by id is
+  -- judged by its update).
+  IF (CASE WHEN TG_OP = 'INSERT'
+           THEN NOT EXISTS (SELECT FROM app.sop_steps AS s WHERE s.organization_id = NEW.organization_id AND s.id = NEW.id)
+           ELSE (NEW.position, NEW.title, NEW.instructions, NEW.checks, NEW.qualification_id)
+                IS DISTINCT FROM (OLD.position, OLD.title, OLD.instructions, OLD.checks, OLD.qualification_id) END) THEN
     PERFORM app_private.refuse_frozen_sop_template(NEW.organization_id, NEW.template_id);
   END IF;
   PERFORM app_private.validate_json(app_private.sop_checks_schema(), NEW.checks, 'checks');
