@@ -86,6 +86,7 @@ FUNCTION_CASES = {
     "receive_samples": "writes the caller's tenant only; a sample_id of another tenant is PT404 (test_receipt.sql)",
     "pool_samples": "the caller's tenant only: another tenant's sample ids are PT404 (test_lineage.sql)",
     "sample_lineage": "SECURITY INVOKER: the caller's row-level security on links and samples (test_lineage.sql, test_lab_samples_http)",
+    "submit_service_request": "writes the caller's tenant only, the portal user's own partner (test_service_requests.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -165,6 +166,11 @@ ROW_FUNCTIONS = {
     "decide_oos_phase_1": {"investigation_id": "{oos}", "assignable_cause": True, "findings": "x"},
     "open_oos_capa": {"investigation_id": "{oos}", "title": "x", "problem_statement": "x"},
     "close_oos_investigation": {"investigation_id": "{oos}", "conclusion": "x"},
+    "accept_service_request": {"service_request_id": "{service_request}"},
+    "cancel_service_request": {"service_request_id": "{service_request}", "reason": "x"},
+    "cancel_sop_task": {"task_id": "{sop_task}", "reason": "x"},
+    "start_sop_step": {"task_step_id": "{sop_task_step}"},
+    "complete_sop_step": {"task_step_id": "{sop_task_step}", "check_values": {}},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -198,7 +204,10 @@ A_ROWS = """
          (select i.id from app.instrument_imports i where i.organization_id = o.id limit 1)::text,
          (select a.id from app.analyses a where a.organization_id = o.id limit 1)::text,
          (select r.id from app.results r where r.organization_id = o.id limit 1)::text,
-         (select i.id from app.oos_investigations i where i.organization_id = o.id limit 1)::text
+         (select i.id from app.oos_investigations i where i.organization_id = o.id limit 1)::text,
+         (select r.id from app.service_requests r where r.organization_id = o.id limit 1)::text,
+         (select t.id from app.sop_tasks t where t.organization_id = o.id limit 1)::text,
+         (select s.id from app.sop_task_steps s where s.organization_id = o.id and s.status = 'pending' limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -492,7 +501,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
              "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
-             "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result", "oos")
+             "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result",
+             "oos", "service_request", "sop_task", "sop_task_step")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

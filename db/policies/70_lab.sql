@@ -638,3 +638,120 @@ GRANT EXECUTE ON FUNCTION
   TO app_user;
 -- The SECURITY DEFINER halves of app.open_oos_capa (which runs as the caller for app.open_capa).
 GRANT EXECUTE ON FUNCTION auth.oos_capa_allowed(uuid), auth.link_oos_capa(uuid, uuid) TO app_user;
+-- Service requests, SOP templates and tasks, work queues (the sop part:
+-- 70_lab/50_service_requests.sql, 52_sop_tasks.sql, 54_work_queues.sql).
+-- A request's status and its workflow stamps change only through
+-- app.submit_service_request, accept_service_request, cancel_service_request
+-- and the samples' trigger (no UPDATE grant on them).
+GRANT EXECUTE ON FUNCTION app.submit_service_request(text, text[], uuid, uuid, uuid, text) TO app_user;
+GRANT EXECUTE ON FUNCTION app.accept_service_request(uuid) TO app_user;
+GRANT EXECUTE ON FUNCTION app.cancel_service_request(uuid, text) TO app_user;
+
+-- SOP templates, their steps and dependencies are the lab's configuration:
+-- every staff member reads them (to perform them), sop.manage writes them;
+-- only a draft's steps change (the triggers) and only a draft is deleted.
+ALTER TABLE app.sop_templates ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.sop_templates FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.sop_templates TO app_user;
+GRANT INSERT (organization_id, code, version, title, description, document_id, document_version_id, qualification_id),
+      UPDATE (title, description, document_id, document_version_id, qualification_id, status),
+      DELETE ON app.sop_templates TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, code, version) ON app.sop_templates TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.sop_templates TO app_admin;
+CREATE POLICY sop_templates_select_staff ON app.sop_templates FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY sop_templates_insert_author ON app.sop_templates FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('sop.manage')));
+CREATE POLICY sop_templates_update_author ON app.sop_templates FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('sop.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY sop_templates_delete_author ON app.sop_templates FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('sop.manage')) AND status = 'draft');
+CREATE POLICY sop_templates_all_operator ON app.sop_templates FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.sop_steps ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.sop_steps FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.sop_steps TO app_user;
+GRANT INSERT (organization_id, template_id, position, title, instructions, checks, qualification_id),
+      UPDATE (position, title, instructions, checks, qualification_id),
+      DELETE ON app.sop_steps TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, template_id) ON app.sop_steps TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.sop_steps TO app_admin;
+CREATE POLICY sop_steps_select_staff ON app.sop_steps FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY sop_steps_insert_author ON app.sop_steps FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('sop.manage')));
+CREATE POLICY sop_steps_update_author ON app.sop_steps FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('sop.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY sop_steps_delete_author ON app.sop_steps FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('sop.manage')));
+CREATE POLICY sop_steps_all_operator ON app.sop_steps FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.sop_step_dependencies ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.sop_step_dependencies FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.sop_step_dependencies TO app_user;
+GRANT INSERT (organization_id, template_id, step_id, depends_on_step_id), DELETE ON app.sop_step_dependencies TO app_user;
+GRANT INSERT (id) ON app.sop_step_dependencies TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.sop_step_dependencies TO app_admin;
+CREATE POLICY sop_step_dependencies_select_staff ON app.sop_step_dependencies FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY sop_step_dependencies_insert_author ON app.sop_step_dependencies FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('sop.manage')));
+CREATE POLICY sop_step_dependencies_delete_author ON app.sop_step_dependencies FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('sop.manage')));
+CREATE POLICY sop_step_dependencies_all_operator ON app.sop_step_dependencies FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+-- SOP tasks are site-scoped like samples: read with sample.read (tenant-wide
+-- or at the task's site) or by the assignee, as far as the caller may see
+-- the entity the task is on; created, assigned and rescheduled with
+-- task.manage; the status moves through the step RPCs and
+-- app.cancel_sop_task (no UPDATE grant on it).
+ALTER TABLE app.sop_tasks ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.sop_tasks FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.sop_tasks TO app_user;
+GRANT INSERT (organization_id, task_number, template_id, entity_type, entity_id, assigned_to, due_at),
+      UPDATE (assigned_to, due_at)
+   ON app.sop_tasks TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, task_number, template_id, entity_type, entity_id) ON app.sop_tasks TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.sop_tasks TO app_admin;
+CREATE POLICY sop_tasks_select_staff ON app.sop_tasks FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND (assigned_to = (SELECT auth.user_id()) OR (SELECT auth.has_permission('sample.read'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[]))
+         AND (SELECT auth.can_see_entity(entity_type, entity_id)));
+CREATE POLICY sop_tasks_insert_manager ON app.sop_tasks FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+              AND (SELECT auth.check_entity(entity_type, entity_id)));
+CREATE POLICY sop_tasks_update_manager ON app.sop_tasks FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('task.manage'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('task.manage'))::uuid[])))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY sop_tasks_all_operator ON app.sop_tasks FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+GRANT EXECUTE ON FUNCTION app.cancel_sop_task(uuid, text) TO app_user;
+
+-- A task's steps are seen with their task (the EXISTS reads app.sop_tasks
+-- under its own policies, as the caller); written only by
+-- app.start_sop_step and app.complete_sop_step.
+ALTER TABLE app.sop_task_steps ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.sop_task_steps FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.sop_task_steps TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.sop_task_steps TO app_admin;
+CREATE POLICY sop_task_steps_select_task_reader ON app.sop_task_steps FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.sop_tasks AS t WHERE t.organization_id = sop_task_steps.organization_id AND t.id = sop_task_steps.task_id));
+CREATE POLICY sop_task_steps_all_operator ON app.sop_task_steps FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+GRANT EXECUTE ON FUNCTION app.start_sop_step(uuid) TO app_user;
+GRANT EXECUTE ON FUNCTION app.complete_sop_step(uuid, jsonb, text) TO app_user;
+
+-- Work queues and SLA views: security_invoker, so the tables' policies above decide.
+GRANT EXECUTE ON FUNCTION auth.lab_sla_state(timestamptz, timestamptz) TO app_user, app_admin;
+GRANT SELECT ON app.lab_work_queue TO app_user, app_admin;
+GRANT SELECT ON app.lab_sla TO app_user, app_admin;
+GRANT SELECT ON app.lab_sla_by_assignee TO app_user, app_admin;

@@ -483,6 +483,13 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.eln_templ
 -- Instrument scheduling: blocks and reservations are site-scoped (70_lab/80_scheduling.sql).
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.equipment_class_qualifications
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('equipment.manage');
+-- SOP templates (70_lab/52_sop_tasks.sql); SOP tasks are site-scoped (_000_require_site_permission there).
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sop_templates
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('sop.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sop_steps
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('sop.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sop_step_dependencies
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('sop.manage');
 -- The operations registers. Equipment, calibrations, equipment uses and downtime events are site-scoped: their
 -- _000_require_site_permission (app_private.tg_require_insert_permission_at_a_site, 50_platform/80_equipment.sql) accepts
 -- the permission at some site, and their _200_prepare checks it at the row's site.

@@ -56,7 +56,9 @@ INSERT INTO app.permissions (code, description) VALUES
   ('instrument.book', 'Book instruments for oneself (tenant-wide, or at the sites of a site-scoped role) and cancel one''s own bookings'),
   ('instrument.schedule', 'Keep instrument calendars: maintenance, calibration and availability blocks; see, book for others and cancel anyone''s bookings')
   -- The lab's results part: OOS investigations.
-  ('oos.investigate', 'Investigate out-of-specification results: decide Phase I, open a CAPA for it, close the investigation')
+  ('oos.investigate', 'Investigate out-of-specification results: decide Phase I, open a CAPA for it, close the investigation'),
+  ('sop.manage', 'Write SOP templates: versions, steps, checks, dependencies and qualifications; publish and retire them'),
+  ('task.manage', 'Create SOP tasks, assign, reschedule and cancel them (tenant-wide, or at the sites of a site-scoped role)')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -153,7 +155,10 @@ SELECT role_key, permission
     ('lab_manager', 'instrument.book'), ('lab_manager', 'instrument.schedule'), ('lab_tech', 'instrument.book'),
     ('lab_reviewer', 'instrument.book'),
     -- The lab's results part: the lab manager and QA investigate OOS results.
-    ('lab_manager', 'oos.investigate'), ('qa', 'oos.investigate')
+    ('lab_manager', 'oos.investigate'), ('qa', 'oos.investigate'),
+    -- SOP templates and tasks (70_lab/52_sop_tasks.sql): the lab manager writes SOPs and hands out tasks; QA
+    -- co-owns the SOPs.
+    ('lab_manager', 'sop.manage'), ('lab_manager', 'task.manage'), ('qa', 'sop.manage')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;

@@ -69,6 +69,9 @@ INSERT INTO app_private.feature_flag_definitions (key, value_type, allowed_value
    'Who reviews a recorded result before it is released: nobody, one reviewer, or a second person other than the one who recorded it.'),
   -- The lab's results part.
   ('results_self_review_allowed', 'boolean', NULL, NULL, NULL, 'false',
-   'Four eyes: whether the person who entered a result may also review and release it (never when results_review is second_person).')
+   'Four eyes: whether the person who entered a result may also review and release it (never when results_review is second_person).'),
+  -- The lab's service requests (70_lab/50_service_requests.sql).
+  ('lab_turnaround_days', 'integer', NULL, 0, 365, '10',
+   'Days from the receipt of a service request''s first sample to its due date when none of its requested tests has a turnaround of its own.')
 ON CONFLICT (key) DO UPDATE SET value_type = excluded.value_type, allowed_values = excluded.allowed_values,
   minimum = excluded.minimum, maximum = excluded.maximum, default_value = excluded.default_value, description = excluded.description;
