@@ -281,6 +281,7 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_registers(%s)", a)
     # The lab: sample type, test, service request, sample, analysis (db/tests/fixtures/lab.sql).
     world.sql("select tests.fill_lab(%s)", a)
+    world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
     # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
     # there first, reports the same attempt, and the second report changes nothing).
     endpoint = world.sql("select tests.create_webhook_endpoint(%s, 'http://127.0.0.1:9/matrix', '{test.*}', 1)", a)

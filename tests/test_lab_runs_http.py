@@ -26,11 +26,11 @@ def lab(world: World) -> dict[str, str]:
     return {"tenant": tenant, "site": site,
             "water": str(world.sql("select tests.create_sample_type(%s, 'water')", tenant)),
             "ph": str(world.sql("select tests.create_lab_test(%s, 'ph')", tenant)),
-            "instrument": str(world.sql("select tests.create_instrument(%s, %s)", tenant, site))}
+            "instrument": str(world.sql("select tests.create_instrument(%s, p_site_id => %s)", tenant, site))}
 
 
 def analysis(world: World, ids: dict[str, str]) -> str:
-    return str(world.sql("select tests.create_analysis(%s, %s, %s, %s)", ids["tenant"], ids["water"], ids["ph"], ids["site"]))
+    return str(world.sql("select tests.create_received_analysis(%s, %s, %s, %s)", ids["tenant"], ids["water"], ids["ph"], ids["site"]))
 
 
 def event(world: World, event_type: str, run: str) -> dict:

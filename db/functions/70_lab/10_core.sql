@@ -100,11 +100,13 @@ BEGIN
      OR auth.is_platform_operator() THEN
     RETURN NEW;
   END IF;
+  -- One function for both tables: their rows are read as jsonb.
   IF TG_TABLE_NAME = 'samples' THEN
-    v_site_id := NEW.site_id;
-    v_old_site_id := CASE WHEN TG_OP = 'UPDATE' THEN OLD.site_id ELSE NEW.site_id END;
+    v_site_id := (pg_catalog.to_jsonb(NEW) ->> 'site_id')::uuid;
+    v_old_site_id := CASE WHEN TG_OP = 'UPDATE' THEN (pg_catalog.to_jsonb(OLD) ->> 'site_id')::uuid ELSE v_site_id END;
   ELSE
-    SELECT s.site_id INTO v_site_id FROM app.samples AS s WHERE s.organization_id = NEW.organization_id AND s.id = NEW.sample_id;
+    SELECT s.site_id INTO v_site_id FROM app.samples AS s
+     WHERE s.organization_id = NEW.organization_id AND s.id = (pg_catalog.to_jsonb(NEW) ->> 'sample_id')::uuid;
     v_old_site_id := v_site_id;
   END IF;
   IF v_old_site_id IS DISTINCT FROM v_site_id THEN

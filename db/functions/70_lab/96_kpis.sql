@@ -9,7 +9,8 @@ SELECT k.organization_id, k.site_id, k.sample_type_id, k.month, k.samples_releas
        k.computed_at
   FROM app_private.lab_kpi_turnaround AS k
  WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-   AND ((SELECT auth.has_permission('sample.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[]));
+   AND ((SELECT auth.has_permission('sample.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[]))
+    OR (SELECT auth.is_platform_operator());
 COMMENT ON VIEW app.lab_kpi_turnaround IS
   E'Lab turnaround\nHours from receipt to release of the samples released each month, per site and sample type: mean, median, 90th percentile. Refreshed every 15 minutes (computed_at).';
 COMMENT ON COLUMN app.lab_kpi_turnaround.organization_id IS E'Tenant';
@@ -26,7 +27,8 @@ CREATE OR REPLACE VIEW app.lab_kpi_backlog WITH (security_barrier) AS
 SELECT k.organization_id, k.site_id, k.kind, k.status, k.open_count, k.overdue_count, k.computed_at
   FROM app_private.lab_kpi_backlog AS k
  WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-   AND ((SELECT auth.has_permission('sample.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[]));
+   AND ((SELECT auth.has_permission('sample.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[]))
+    OR (SELECT auth.is_platform_operator());
 COMMENT ON VIEW app.lab_kpi_backlog IS
   E'Lab backlog\nOpen samples and analyses per site and status, and how many analyses are past due. Refreshed every 15 minutes (computed_at).';
 COMMENT ON COLUMN app.lab_kpi_backlog.organization_id IS E'Tenant';
@@ -42,7 +44,8 @@ SELECT k.organization_id, k.site_id, k.test_code, k.month, k.results_judged, k.w
        k.computed_at
   FROM app_private.lab_kpi_oos_rate AS k
  WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-   AND ((SELECT auth.has_permission('sample.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[]));
+   AND ((SELECT auth.has_permission('sample.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[]))
+    OR (SELECT auth.is_platform_operator());
 COMMENT ON VIEW app.lab_kpi_oos_rate IS
   E'Out-of-specification rate\nResults judged against a specification per test and month of measurement: warnings, out of specification, and the OOS percentage. Refreshed every 15 minutes (computed_at).';
 COMMENT ON COLUMN app.lab_kpi_oos_rate.organization_id IS E'Tenant';

@@ -54,7 +54,7 @@ INSERT INTO app.permissions (code, description) VALUES
   ('eln.witness', 'Witness other people''s signed lab notebook entries (e-signature with meaning witnessed)'),
   ('certificate.issue', 'Issue and reissue certificates of analysis, e-signed, at the samples'' sites'),
   ('instrument.book', 'Book instruments for oneself (tenant-wide, or at the sites of a site-scoped role) and cancel one''s own bookings'),
-  ('instrument.schedule', 'Keep instrument calendars: maintenance, calibration and availability blocks; see, book for others and cancel anyone''s bookings')
+  ('instrument.schedule', 'Keep instrument calendars: maintenance, calibration and availability blocks; see, book for others and cancel anyone''s bookings'),
   -- The lab's results part: OOS investigations.
   ('oos.investigate', 'Investigate out-of-specification results: decide Phase I, open a CAPA for it, close the investigation'),
   ('sop.manage', 'Write SOP templates: versions, steps, checks, dependencies and qualifications; publish and retire them'),
