@@ -48,7 +48,10 @@ INSERT INTO app.permissions (code, description) VALUES
   ('service_request.manage', 'Create, accept and change service requests'),
   ('result.enter', 'Enter results of analyses'),
   ('result.review', 'Review results others entered'),
-  ('result.release', 'Release reviewed results (and amend released ones, with a reason)')
+  ('result.release', 'Release reviewed results (and amend released ones, with a reason)'),
+  ('storage.manage', 'Create and change storage locations (sites, rooms, freezers, racks, boxes, positions; tenant-wide or at the sites of a site-scoped role)'),
+  ('reagent.manage', 'Keep the reagent and consumable catalog; receive, quarantine and dispose of lots'),
+  ('reagent.use', 'Use reagent lots for analyses, results, runs and tasks (deducts stock)')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -131,7 +134,11 @@ SELECT role_key, permission
     ('lab_reviewer', 'sample.read'), ('lab_reviewer', 'result.review'), ('lab_reviewer', 'result.release'),
     ('lab_reviewer', 'equipment.read'), ('lab_reviewer', 'competence.read'), ('lab_reviewer', 'comment.write'),
     ('lab_reviewer', 'partner.read'),
-    ('qa', 'sample.read'), ('qa', 'result.review'), ('auditor', 'sample.read')
+    ('qa', 'sample.read'), ('qa', 'result.review'), ('auditor', 'sample.read'),
+    -- Lab storage, custody and reagents (70_lab/30_storage, 34_reagents): the lab manager sets up storage and
+    -- keeps the reagent stock; technicians use reagents (moving samples is sample.manage).
+    ('lab_manager', 'storage.manage'), ('lab_manager', 'reagent.manage'), ('lab_manager', 'reagent.use'),
+    ('lab_tech', 'reagent.use')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
