@@ -174,7 +174,10 @@ DECLARE
   v_lot_quantity numeric;
   v_use app.reagent_uses;
 BEGIN
-  PERFORM app_private.require_permission('reagent.use');
+  -- Lots are the tenant's: reagent.use tenant-wide or at some site will do.
+  IF pg_catalog.cardinality(auth.permitted_site_ids('reagent.use')) = 0 THEN
+    PERFORM app_private.require_permission('reagent.use');
+  END IF;
   IF p_quantity IS NULL OR p_quantity <= 0 THEN
     PERFORM app_private.raise_invalid('reagent_use.quantity', 'the quantity used must be positive', 'Send the quantity used and its unit.');
   END IF;
@@ -208,7 +211,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION auth.reagent_use(uuid, numeric, text, text, uuid) IS
-  'The body of app.use_reagent, run after the caller''s visibility check of the entity: reagent.use; locks the lot, refuses one not available (PT409 reagent_lot.quarantined, reagent_lot.disposed), expired (PT409 reagent_lot.expired) or with too little left (PT409 reagent_lot.insufficient), converts the quantity into the lot''s unit, deducts it and records the use.';
+  'The body of app.use_reagent, run after the caller''s visibility check of the entity: reagent.use (tenant-wide or at some site); locks the lot, refuses one not available (PT409 reagent_lot.quarantined, reagent_lot.disposed), expired (PT409 reagent_lot.expired) or with too little left (PT409 reagent_lot.insufficient), converts the quantity into the lot''s unit, deducts it and records the use.';
 
 CREATE OR REPLACE FUNCTION app.use_reagent(lot_id uuid, quantity numeric, unit text, entity_type text, entity_id uuid)
 RETURNS app.reagent_uses
