@@ -81,6 +81,7 @@ FUNCTION_CASES = {
     "define_state_machine": "writes the caller's tenant only, state_machine.manage (test_state_machines.sql)",
     "tagged_entities": "SECURITY INVOKER: the caller's row-level security on entity_tags and the entity (test_tags.sql)",
     "projects_tags": "SECURITY INVOKER: the caller's row-level security on entity_tags and tags (test_tags.sql)",
+    "reagent_lots_effective_status": "computed column: the lot row the caller already reads (test_reagents.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -130,6 +131,9 @@ ROW_FUNCTIONS = {
                              "state": "draft", "reason": "x"},
     "start_checklist": {"template_key": "release-check", "entity_type": "document", "entity_id": "{controlled}"},
     "check_checklist_item": {"item_id": "{checklist_item}", "checked": False},
+    "move_sample": {"sample_id": "{stored_sample}", "to_location_id": "{storage_location}", "reason": "x"},
+    "hand_over_sample": {"sample_id": "{stored_sample}", "reason": "x", "to_external": "x"},
+    "use_reagent": {"lot_id": "{reagent_lot}", "quantity": 1, "unit": "mL", "entity_type": "sample", "entity_id": "{stored_sample}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -151,7 +155,10 @@ A_ROWS = """
          (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published')::text,
          (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
          (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text,
-         (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text
+         (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text,
+         (select s.id from app.samples s where s.organization_id = o.id and s.storage_location_id is not null limit 1)::text,
+         (select l.id from app.storage_locations l where l.organization_id = o.id and l.kind = 'box' limit 1)::text,
+         (select l.id from app.reagent_lots l where l.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -223,7 +230,8 @@ def build_tenant_a(world: World) -> str:
               "select organization_id, id, now() from app.documents where project_id = %s limit 1", delivered)
     # The operations registers: equipment, calibration, use, qualification, training, downtime.
     world.sql("select tests.fill_registers(%s)", a)
-    # The lab: sample type, test, service request, sample, analysis (db/tests/fixtures/lab.sql).
+    # The lab: sample type, test, service request, sample, analysis, storage, custody, reagents
+    # (db/tests/fixtures/lab.sql, lab_storage.sql).
     world.sql("select tests.fill_lab(%s)", a)
     # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
     # there first, reports the same attempt, and the second report changes nothing).
@@ -444,7 +452,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
-             "machine", "controlled", "checklist_item", "attachment")
+             "machine", "controlled", "checklist_item", "attachment", "stored_sample", "storage_location", "reagent_lot")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -30,7 +30,9 @@ AS $$
     ('notify-calibrations-due', '7 * * * *', 'SELECT app_private.notify_calibrations_due()',
      'Tells the holders of calibration.record when equipment whose class requires calibration becomes due soon or overdue, once per crossing.'),
     ('purge-webhook-deliveries', '59 3 * * *', 'SELECT app_private.purge_webhook_deliveries()',
-     'Deletes settled webhook deliveries and their attempts, and events no delivery needs, after the retention of webhook_settings.')
+     'Deletes settled webhook deliveries and their attempts, and events no delivery needs, after the retention of webhook_settings.'),
+    ('check-reagent-stock', '13 5 * * *', 'SELECT app_private.check_all_reagent_stock()',
+     'Announces reagents and consumables whose available stock fell below their threshold because lots expired, once per crossing (reagent.low_stock).')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';

@@ -187,10 +187,12 @@ BEGIN
       HINT = 'GET /reagent_lots lists the lots of your tenant.';
   END IF;
   SELECT * INTO v_item FROM app.reagent_items AS i WHERE i.organization_id = v_org AND i.id = v_lot.item_id;
-  IF v_lot.status <> 'available' THEN
-    RAISE EXCEPTION 'lot % of % is %', v_lot.lot_number, v_item.code, v_lot.status USING ERRCODE = 'PT409',
-      DETAIL = 'reagent_lot.' || v_lot.status::text,
+  IF v_lot.status = 'quarantined' THEN
+    RAISE EXCEPTION 'lot % of % is quarantined', v_lot.lot_number, v_item.code USING ERRCODE = 'PT409', DETAIL = 'reagent_lot.quarantined',
       HINT = coalesce('Reason: ' || v_lot.status_reason || '. ', '') || 'Use an available lot (GET /reagent_lots?status=eq.available).';
+  ELSIF v_lot.status = 'disposed' THEN
+    RAISE EXCEPTION 'lot % of % is disposed', v_lot.lot_number, v_item.code USING ERRCODE = 'PT409', DETAIL = 'reagent_lot.disposed',
+      HINT = 'Use an available lot (GET /reagent_lots?status=eq.available).';
   END IF;
   IF v_lot.expires_on < current_date THEN
     RAISE EXCEPTION 'lot % of % expired on %', v_lot.lot_number, v_item.code, v_lot.expires_on USING ERRCODE = 'PT409',
