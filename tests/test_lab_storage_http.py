@@ -14,7 +14,7 @@ MOVE = """mutation ($sample: UUID!, $to: UUID!) {
   moveSample(input: {sampleId: $sample, toLocationId: $to, reason: "to the cold room"}) { result { rowId toKey fromKey } }
 }"""
 USE = """mutation ($lot: UUID!, $sample: UUID!) {
-  useReagent(input: {lotId: $lot, quantity: 25, unit: "mL", entityType: "sample", entityId: $sample}) { result { lotQuantity unit } }
+  useReagent(input: {lotId: $lot, quantity: "25", unit: "mL", entityType: "sample", entityId: $sample}) { result { lotQuantity unit } }
 }"""
 STOCK = """query { reagentStocks { nodes { code available isLow } } }"""
 

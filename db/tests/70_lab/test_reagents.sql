@@ -4,7 +4,7 @@
 -- entity the caller may see (provenance); stock below the threshold is
 -- announced once per crossing (notification + reagent.low_stock).
 BEGIN;
-SELECT plan(26);
+SELECT plan(30);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -21,6 +21,8 @@ SELECT tests.remember('s_elsewhere', tests.create_sample(tests.recall('lab'), te
 SELECT tests.act_as(tests.recall('tech'), tests.recall('lab'));
 SELECT is(tests.refusal($$INSERT INTO app.reagent_items (code, name, unit) VALUES ('BUF', 'Buffer', 'mL')$$), 'PT403 permission.missing',
   'a technician cannot add catalog items');
+SELECT is(tests.refusal(format($$INSERT INTO app.reagent_lots (item_id, lot_number, received_quantity) SELECT id, 'L-0', 1 FROM app.reagent_items$$)),
+  'PT403 permission.missing', 'nor receive lots');
 SELECT tests.act_as(tests.recall('manager'), tests.recall('lab'));
 WITH i AS (INSERT INTO app.reagent_items (code, name, kind, unit, low_stock_threshold) VALUES ('BUF-PH7', 'pH 7 buffer', 'standard', 'mL', 100) RETURNING id)
 SELECT tests.remember('buffer', id) FROM i;
@@ -55,7 +57,14 @@ SELECT is(tests.refusal(format($$UPDATE app.reagent_lots SET remaining_quantity 
 SELECT is((SELECT (entity_type, entity_id, used_by)::text FROM app.reagent_uses WHERE lot_id = tests.recall('lot')),
           ('sample', tests.recall('s'), tests.recall('tech'))::text, 'the use names what it was for and who used it');
 
--- Expired and quarantined lots.
+-- Expired and quarantined lots; only reagent.manage quarantines.
+SELECT is_empty(format($$UPDATE app.reagent_lots SET status = 'quarantined' WHERE id = %L RETURNING 1$$, tests.recall('lot')),
+  'a technician cannot quarantine a lot');
+SELECT tests.act_as(tests.recall('manager'), tests.recall('lab'));
+SELECT is(tests.refusal(format($$UPDATE app.reagent_lots SET received_quantity = 5 WHERE id = %L$$, tests.recall('lot'))), 'PT409 row.fixed_column',
+  'the quantity received is fixed');
+SELECT is(tests.refusal(format($$INSERT INTO app.reagent_lots (item_id, lot_number, received_quantity, remaining_quantity) VALUES (%L, 'L-x', 5, 5)$$,
+                               tests.recall('buffer'))), '42501', 'the remaining quantity is not sent: it starts as the quantity received');
 SELECT tests.act_as_owner();
 SELECT tests.remember('expired', tests.create_reagent_lot(tests.recall('lab'), tests.recall('buffer'), 100, current_date - 1));
 SELECT tests.remember('held', tests.create_reagent_lot(tests.recall('lab'), tests.recall('buffer'), 100, p_status => 'quarantined'));

@@ -4,7 +4,7 @@
 -- child locations and samples; one sample per position is a constraint;
 -- a sample is stored only where its type's temperature range is met.
 BEGIN;
-SELECT plan(24);
+SELECT plan(28);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -52,8 +52,12 @@ SELECT is((SELECT count(*)::int FROM app.storage_locations WHERE site_id = tests
   'a site-scoped member does not see another site''s locations');
 SELECT is(tests.refusal(format($$INSERT INTO app.storage_locations (kind, code, name, parent_id) VALUES ('box', 'FR1-X', 'X', %L)$$, tests.recall('site_loc'))),
   'PT403 permission.missing', 'a site-scoped manager cannot add a location at another site');
+SELECT is_empty(format($$DELETE FROM app.storage_locations WHERE id = %L RETURNING 1$$, tests.recall('a1')),
+  'nor deletes them');
 SELECT tests.act_as(tests.recall('tech'), tests.recall('lab'));
 SELECT is((SELECT count(*)::int FROM app.storage_locations), 5, 'a technician of the site reads its locations');
+SELECT is_empty(format($$DELETE FROM app.storage_locations WHERE id = %L RETURNING 1$$, tests.recall('a1')),
+  'a technician deletes no location');
 SELECT tests.act_as(tests.recall('portal'), tests.recall('lab'));
 SELECT is_empty($$SELECT FROM app.storage_locations$$, 'portal users see no storage locations');
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
@@ -95,6 +99,14 @@ SELECT is(left(tests.refusal(format($$UPDATE app.samples SET storage_location_id
 SELECT tests.act_as(tests.recall('tech'), tests.recall('lab'));
 SELECT is(tests.refusal(format($$UPDATE app.samples SET storage_location_id = %L WHERE id = %L$$, tests.recall('box'), tests.recall('s2'))),
   '42501', 'members cannot write a sample''s location but through the move RPC');
+
+-- A location moved to another site takes what is inside along.
+SELECT tests.act_as(tests.recall('manager'), tests.recall('lab'));
+UPDATE app.storage_locations SET site_id = tests.recall('other_site') WHERE id = tests.recall('site_loc');
+SELECT is((SELECT array_agg(DISTINCT site_id) FROM app.storage_locations), ARRAY[tests.recall('other_site')],
+  'the whole tree follows its root to the other site');
+DELETE FROM app.storage_locations WHERE code = 'FR1-B2';
+SELECT is((SELECT count(*)::int FROM app.storage_locations WHERE code = 'FR1-B2'), 0, 'a storage manager deletes an empty location');
 
 SELECT * FROM finish();
 ROLLBACK;
