@@ -124,7 +124,7 @@ CREATE INDEX custody_events_recorded_by_idx ON app.custody_events (recorded_by);
 COMMENT ON TABLE app.custody_events IS
   E'Chain of custody\nEvery time a sample changed place or hands: from where or whom, to where or whom, who recorded it and when, the condition and the reason, and the e-signature where the tenant requires one. Append-only and continuous by construction: each event names the one before it (one successor each) and starts where it ended. Written by app.move_sample and app.hand_over_sample; seen with the sample.';
 COMMENT ON CONSTRAINT custody_events_continuous ON app.custody_events IS
-  E'@fieldName previousEvent\n@foreignFieldName nextEvent\nEach event starts where the one before it ended: its from_key is that event''s to_key, for the same sample.';
+  'Each event starts where the one before it ended: its from_key is that event''s to_key, for the same sample.';
 COMMENT ON COLUMN app.custody_events.organization_id IS E'Tenant\nThe organization.';
 COMMENT ON COLUMN app.custody_events.id IS E'Custody event id';
 COMMENT ON COLUMN app.custody_events.sample_id IS E'Sample\nsamples.id.';
