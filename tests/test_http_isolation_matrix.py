@@ -436,7 +436,6 @@ def test_graphql_matrix(live, tenant_a, actors, figures):
             continue
         query = f'{{ {name}(condition: {{organizationId: "{tenant_a}"}}) {{ totalCount }} }}'
         operator = graphql(live, query, actors["operator"]).json()
-        assert "data" in operator, (name, operator)
         assert operator["data"][name]["totalCount"] > 0, f"{name}: operator sees A's rows"
         for actor in ("b", "anon"):
             answer = graphql(live, query, actors[actor]).json()
