@@ -13,7 +13,7 @@ down: ## Stop what `make up` started
 	$(PULSE) down
 
 test: install ## Run every test: pgTAP, CLI, live HTTP (pytest's "no tests ran", exit 5, is a failure); print the CLI's and the SQL functions' coverage
-	@mkdir -p .pulse/coverage; $(PYTEST) --cov --cov-report=term; status=$$?; \
+	@mkdir -p .pulse/coverage; $(PYTEST) --cov --cov-report=term --durations=30; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 lint: install ## ruff over the Python (cli, tests, tools), mypy --strict over cli/pulse; both run, either failing fails

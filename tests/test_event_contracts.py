@@ -68,7 +68,7 @@ def published_topics(sql: str) -> set[str]:
 
 def test_the_schemas_are_valid_draft_2020_12_and_strict():
     schemas = contracts()
-    assert set(schemas) == {"progress", "approvals"}
+    assert set(schemas) == {"progress", "approvals", "lab"}
     for topic, schema in schemas.items():
         Draft202012Validator.check_schema(schema)
         assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
@@ -144,6 +144,10 @@ VALID = {
                   "project_id": None, "approval_type": "technical_review", "status": "in_review",
                   "previous_status": "pending", "current_approver_id": None,
                   "occurred_at": "2026-11-22T04:50:14-05:00"},
+    "lab": {"event": "coa.issued", "organization_id": "01a20194-5e50-733c-964f-8f0c38869bea",
+            "event_id": "01a20197-2c10-7d4a-ab0f-64ae51798157", "entity_type": "certificate",
+            "entity_id": "01a20197-2c1c-72cd-898c-dd629aa711a4", "sample_id": None,
+            "actor_id": "01a20194-5ebd-796d-9823-1d69ef1877d8", "occurred_at": "2026-11-22T04:50:14.174715+00:00"},
 }
 
 
@@ -159,6 +163,10 @@ VALID = {
     ("approvals", {"previous_status": "maybe"}),
     ("approvals", {"current_approver_id": 42}),
     ("approvals", {"event": "approval.requested"}),
+    ("lab", {"event": "coa"}),
+    ("lab", {"entity_id": None}),
+    ("lab", {"sample_id": "S-000001"}),
+    ("lab", {"data": {}}),
 ])
 def test_the_schemas_refuse_what_the_triggers_never_send(topic, change):
     check = validator(contracts()[topic])
@@ -271,6 +279,31 @@ def test_the_events_the_triggers_send_match_their_schemas(database_url):
     assert {e["event"] for e in approvals} == {"approval.requested", "approval.updated"}
     assert {e["status"] for e in approvals} >= {"pending", "cancelled", "approved"}
     assert any(e["status"] == e["previous_status"] for e in approvals), "a reassignment is an event too"
+
+
+def test_the_lab_events_match_their_schema(database_url):
+    """A certificate issued and reissued: the lab channel carries both events, each valid for lab.schema.json
+    and naming its certificate and sample; the reissue's webhook data matches its own contract."""
+    world = World.on(database_url)
+    ids = world.sql("select tests.create_certificate_world()")
+    check = validator(contracts()["lab"])
+    with psycopg.connect(database_url, autocommit=True) as listener:
+        listener.execute(f'LISTEN "pulse:lab:{ids["tenant"]}"')
+        with psycopg.connect(database_url) as conn:
+            conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [ids["reviewer"], ids["tenant"]])
+            certificate = conn.execute("select certificate_id from app.issue_certificate(%s, signature_password => %s)",
+                                       [ids["sample"], TEST_PASSWORD]).fetchone()[0]
+            conn.execute("select app.reissue_certificate(%s, 'a clearer title', %s)", [certificate, TEST_PASSWORD])
+        received = [json.loads(n.payload) for n in listener.notifies(timeout=1.0)]
+    for event in received:
+        check.validate(event)
+    assert [(e["event"], e["entity_id"], e["sample_id"]) for e in received] == \
+        [("coa.issued", str(certificate), ids["sample"]), ("coa.reissued", str(certificate), ids["sample"])]
+    for event_type in ("coa.issued", "coa.reissued"):
+        data = world.sql("select payload from app_private.events where event_type = %s and entity_id = %s",
+                         event_type, certificate)
+        schema = json.loads((EVENTS / "lab" / f"{event_type}.schema.json").read_text())
+        validator(schema).validate(data)
 
 
 def contract_fields(schema: dict) -> dict[str, tuple[bool, object]]:

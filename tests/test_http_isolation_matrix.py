@@ -131,6 +131,12 @@ ROW_FUNCTIONS = {
                              "state": "draft", "reason": "x"},
     "start_checklist": {"template_key": "release-check", "entity_type": "document", "entity_id": "{controlled}"},
     "check_checklist_item": {"item_id": "{checklist_item}", "checked": False},
+    "sign_eln_entry": {"entry_id": "{eln_entry}", "version": 1, "meaning": "witnessed", "password": "x", "reason": "x"},
+    "eln_entry_diff": {"entry_id": "{eln_entry}", "from_version": 1, "to_version": 1},
+    "issue_certificate": {"sample_id": "{certified_sample}", "signature_password": "x"},
+    "reissue_certificate": {"certificate_id": "{certificate}", "reason": "x", "signature_password": "x"},
+    "retry_certificate_render": {"version_id": "{certificate_version}"},
+    "certificate_pdf_url": {"version_id": "{certificate_version}"},
     "move_sample": {"sample_id": "{stored_sample}", "to_location_id": "{storage_location}", "reason": "x"},
     "hand_over_sample": {"sample_id": "{stored_sample}", "reason": "x", "to_external": "x"},
     "use_reagent": {"lot_id": "{reagent_lot}", "quantity": 1, "unit": "mL", "entity_type": "sample", "entity_id": "{stored_sample}"},
@@ -156,6 +162,10 @@ A_ROWS = """
          (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
          (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text,
          (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text,
+         (select e.id from app.eln_entries e where e.organization_id = o.id limit 1)::text,
+         (select c.sample_id from app.certificates c where c.organization_id = o.id limit 1)::text,
+         (select c.id from app.certificates c where c.organization_id = o.id limit 1)::text,
+         (select v.id from app.certificate_versions v where v.organization_id = o.id limit 1)::text,
          (select s.id from app.samples s where s.organization_id = o.id and s.storage_location_id is not null limit 1)::text,
          (select l.id from app.storage_locations l where l.organization_id = o.id and l.kind = 'box' limit 1)::text,
          (select l.id from app.reagent_lots l where l.organization_id = o.id limit 1)::text
@@ -452,7 +462,9 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
     """B's admin and anonymous callers, given A's ids, change nothing and learn nothing."""
     names = ("definition", "project", "stage", "sub_stage", "approval", "document", "version", "notification", "user", "criterion",
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
-             "machine", "controlled", "checklist_item", "attachment", "stored_sample", "storage_location", "reagent_lot")
+             "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
+             "certificate_version", "stored_sample", "storage_location",
+             "reagent_lot")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

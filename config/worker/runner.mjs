@@ -13,6 +13,7 @@
 //   PULSE_WEBHOOK_ALLOWED_PRIVATE_NETWORKS  see tasks/webhook_deliver.mjs
 import { run, runMigrations } from "graphile-worker";
 
+import { coa_render } from "./tasks/coa_render.mjs";
 import { webhook_deliver } from "./tasks/webhook_deliver.mjs";
 
 const connectionString = process.env.PULSE_WORKER_DATABASE_URL;
@@ -26,11 +27,13 @@ if (process.argv.includes("--migrate")) {
   process.exit(0);
 }
 
+const taskList = { coa_render, webhook_deliver };
+
 const runner = await run({
   connectionString,
   concurrency: Number(process.env.PULSE_WORKER_CONCURRENCY ?? 10),
   // New jobs arrive by LISTEN/NOTIFY at once; polling only finds retries that fell due.
   pollInterval: 1000,
-  taskList: { webhook_deliver },
+  taskList,
 });
 await runner.promise;

@@ -194,6 +194,147 @@ CREATE POLICY results_select_reader ON app.results FOR SELECT TO app_user
 CREATE POLICY results_all_operator ON app.results FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
+-- KPIs (70_lab/96_kpis.sql): read-only views that filter by the caller.
+GRANT SELECT ON app.lab_kpi_turnaround, app.lab_kpi_backlog, app.lab_kpi_oos_rate TO app_user;
+-- The lab's notebook (70_lab/40_eln.sql). Templates are configuration:
+-- staff read them, lab.configure writes them (a draft may be deleted).
+-- Entries are site-scoped like samples: eln.read tenant-wide or at the
+-- entry's site; eln.write to create one (its author) and to link it; the
+-- rest (author only, draft only) is the entries' _200_prepare trigger.
+-- Versions are inserted by the author and never updated or deleted;
+-- signatures are written only by app.sign_eln_entry; both are read with
+-- their entry. Portal customers see nothing of the notebook.
+ALTER TABLE app.eln_templates ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.eln_templates FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.eln_templates TO app_user;
+GRANT INSERT (organization_id, code, name, description, sections),
+      UPDATE (name, description, sections, status),
+      DELETE ON app.eln_templates TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, code, version) ON app.eln_templates TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.eln_templates TO app_admin;
+CREATE POLICY eln_templates_select_staff ON app.eln_templates FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY eln_templates_insert_configurer ON app.eln_templates FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('lab.configure')));
+CREATE POLICY eln_templates_update_configurer ON app.eln_templates FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('lab.configure')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY eln_templates_delete_configurer ON app.eln_templates FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('lab.configure')) AND status = 'draft');
+CREATE POLICY eln_templates_all_operator ON app.eln_templates FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.eln_entries ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.eln_entries FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.eln_entries TO app_user;
+GRANT INSERT (organization_id, entry_number, title, template_id, site_id, project_id, service_request_id),
+      UPDATE (title, template_id, site_id, project_id, service_request_id)
+   ON app.eln_entries TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, entry_number) ON app.eln_entries TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.eln_entries TO app_admin;
+CREATE POLICY eln_entries_select_reader ON app.eln_entries FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('eln.read'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('eln.read'))::uuid[])));
+CREATE POLICY eln_entries_insert_writer ON app.eln_entries FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+              AND ((SELECT auth.has_permission('eln.write'))
+                   OR site_id = ANY ((SELECT auth.permitted_site_ids('eln.write'))::uuid[])));
+CREATE POLICY eln_entries_update_author ON app.eln_entries FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL AND author_id = (SELECT auth.user_id())
+         AND ((SELECT auth.has_permission('eln.write'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('eln.write'))::uuid[])))
+  WITH CHECK (organization_id = (SELECT auth.org_id())
+              AND ((SELECT auth.has_permission('eln.write'))
+                   OR site_id = ANY ((SELECT auth.permitted_site_ids('eln.write'))::uuid[])));
+CREATE POLICY eln_entries_all_operator ON app.eln_entries FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.eln_entry_versions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.eln_entry_versions FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.eln_entry_versions TO app_user;
+GRANT INSERT (organization_id, id, entry_id, content, attachments, amendment_reason) ON app.eln_entry_versions TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.eln_entry_versions TO app_admin;
+CREATE POLICY eln_entry_versions_select_reader ON app.eln_entry_versions FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.eln_entries AS e WHERE e.organization_id = eln_entry_versions.organization_id AND e.id = eln_entry_versions.entry_id));
+CREATE POLICY eln_entry_versions_insert_author ON app.eln_entry_versions FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id())
+              AND EXISTS (SELECT FROM app.eln_entries AS e WHERE e.organization_id = eln_entry_versions.organization_id
+                             AND e.id = eln_entry_versions.entry_id AND e.author_id = (SELECT auth.user_id())));
+CREATE POLICY eln_entry_versions_all_operator ON app.eln_entry_versions FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.eln_signatures ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.eln_signatures FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.eln_signatures TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.eln_signatures TO app_admin;
+CREATE POLICY eln_signatures_select_reader ON app.eln_signatures FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.eln_entries AS e WHERE e.organization_id = eln_signatures.organization_id AND e.id = eln_signatures.entry_id));
+CREATE POLICY eln_signatures_all_operator ON app.eln_signatures FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+-- A link is seen with its entry; inserting one also needs the linked record
+-- to be the caller's to see (auth.check_entity, PT404 entity.not_found).
+ALTER TABLE app.eln_links ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.eln_links FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.eln_links TO app_user;
+GRANT INSERT (organization_id, id, entry_id, entity_type, entity_id, note), DELETE ON app.eln_links TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.eln_links TO app_admin;
+CREATE POLICY eln_links_select_reader ON app.eln_links FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.eln_entries AS e WHERE e.organization_id = eln_links.organization_id AND e.id = eln_links.entry_id));
+CREATE POLICY eln_links_insert_writer ON app.eln_links FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id())
+              AND EXISTS (SELECT FROM app.eln_entries AS e WHERE e.organization_id = eln_links.organization_id AND e.id = eln_links.entry_id
+                             AND ((SELECT auth.has_permission('eln.write'))
+                                  OR e.site_id = ANY ((SELECT auth.permitted_site_ids('eln.write'))::uuid[])))
+              AND (SELECT auth.check_entity(entity_type, entity_id)));
+CREATE POLICY eln_links_delete_writer ON app.eln_links FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.eln_entries AS e WHERE e.organization_id = eln_links.organization_id AND e.id = eln_links.entry_id
+                        AND ((SELECT auth.has_permission('eln.write'))
+                             OR e.site_id = ANY ((SELECT auth.permitted_site_ids('eln.write'))::uuid[]))));
+CREATE POLICY eln_links_all_operator ON app.eln_links FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION app.sign_eln_entry(uuid, integer, app.eln_signature_meaning, text, text) TO app_user;
+GRANT EXECUTE ON FUNCTION app.eln_entry_diff(uuid, integer, integer) TO app_user;
+-- Certificates of analysis (lab/certificates, 70_lab/90_certificates.sql) ----
+-- Read by staff who may read samples (sample.read tenant-wide, or at the
+-- certificate's site) and by the customer's portal users; written only by
+-- app.issue_certificate / app.reissue_certificate (certificate.issue at every
+-- sample's site) and the PDF worker. A revision is read with its certificate.
+ALTER TABLE app.certificates ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.certificates FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.certificates TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.certificates TO app_admin;
+CREATE POLICY certificates_select_reader ON app.certificates FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('sample.read'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[])));
+CREATE POLICY certificates_select_customer ON app.certificates FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND partner_id = (SELECT auth.partner_id()));
+CREATE POLICY certificates_all_operator ON app.certificates FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.certificate_versions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.certificate_versions FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.certificate_versions TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.certificate_versions TO app_admin;
+CREATE POLICY certificate_versions_select_reader ON app.certificate_versions FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.certificates AS c
+                      WHERE c.organization_id = certificate_versions.organization_id AND c.id = certificate_versions.certificate_id));
+CREATE POLICY certificate_versions_all_operator ON app.certificate_versions FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION app.issue_certificate(uuid, text, text, text), app.reissue_certificate(uuid, text, text),
+  app.retry_certificate_render(uuid), app.certificate_pdf_url(uuid, integer), auth.sign_certificate_pdf(uuid, integer) TO app_user;
+
+-- The lab's real-time channel (70_lab/95_events.sql).
+GRANT EXECUTE ON FUNCTION auth.lab_entity_types(), auth.can_see_lab_event(jsonb) TO app_user, app_admin;
 -- Storage, custody and reagents (70_lab/30_storage.sql, 32_custody.sql,
 -- 34_reagents.sql). Storage locations are site-scoped like samples: read
 -- with sample.read, written with storage.manage, tenant-wide or at the

@@ -476,6 +476,10 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.specifica
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('lab.configure');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sample_types
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('lab.configure');
+-- The lab's notebook: templates are configuration; entries, their versions and links are site-scoped
+-- (_000_require_site_permission in 70_lab/40_eln.sql); signatures only through app.sign_eln_entry.
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.eln_templates
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('lab.configure');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.reagent_items
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('reagent.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.reagent_lots

@@ -638,49 +638,21 @@ $$;
 COMMENT ON FUNCTION app.start_state_machine(text, uuid) IS
   E'Puts an entity on its type''s published state machine, in the initial state (history row, event <entity_type>.state_changed). The entity keeps that version when newer ones are published. Staff who may read the entity.\nErrors: PT404 entity.not_found, PT409 state_machine.not_published, state_machine.already_started, PT422 entity_type.unknown.';
 
-CREATE OR REPLACE FUNCTION app_private.sign_payload(p_signature jsonb, p_meaning text, p_payload jsonb) RETURNS jsonb
-LANGUAGE plpgsql VOLATILE
-SET search_path = ''
-AS $$
-DECLARE
-  v_user app.users;
-  v_payload jsonb;
-BEGIN
-  SELECT * INTO v_user FROM app.users WHERE id = auth.user_id();
-  -- As for approval decisions (app_private.sign_decision): a signature
-  -- password is guessed no faster than at sign-in, and a locked account cannot sign.
-  PERFORM app_private.refuse_locked(app_private.lock_sign_in(v_user.email));
-  IF NOT EXISTS (SELECT FROM app_private.credentials AS c
-                  WHERE c.user_id = v_user.id AND c.password_hash = public.crypt(p_signature ->> 'password', c.password_hash)) THEN
-    PERFORM app_private.record_sign_in_failure(v_user.email);
-    PERFORM pg_catalog.set_config('response.status', '403', true);
-    PERFORM pg_catalog.set_config('response.headers', '[{"Pulse-Refusal": "signature.wrong_password"}]', true);
-    RETURN pg_catalog.jsonb_build_object('refused', 'signature.wrong_password');
-  END IF;
-  PERFORM app_private.clear_sign_in_failures(v_user.email);
-  v_payload := p_payload || pg_catalog.jsonb_build_object(
-    'signer_id', v_user.id, 'signer_email', v_user.email, 'signed_at', pg_catalog.clock_timestamp(), 'meaning', p_meaning,
-    'reason', p_signature ->> 'reason');
-  RETURN pg_catalog.jsonb_build_object(
-    'meaning', p_meaning, 'reason', p_signature ->> 'reason', 'payload', v_payload,
-    'payload_sha256', pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(v_payload::text, 'UTF8')), 'hex'));
-END
-$$;
-COMMENT ON FUNCTION app_private.sign_payload(jsonb, text, jsonb) IS
-  'An electronic signature of a record (state-machine transitions, custody events): re-checks the signer''s password in p_signature (counted with sign-in failures; PT429 while locked), returns meaning, reason, the signed payload (p_payload with signer, time, meaning and reason) and its sha256; {"refused": ...} with response status 403 (header Pulse-Refusal: signature.wrong_password) for a wrong password, so the failure is kept and the caller applies nothing else.';
-
 CREATE OR REPLACE FUNCTION app_private.sign_transition(
   p_state app.entity_states, p_version integer, p_to text, p_meaning text, p_signature jsonb
 ) RETURNS jsonb
-LANGUAGE sql VOLATILE
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
-  SELECT app_private.sign_payload(p_signature, p_meaning, pg_catalog.jsonb_build_object(
-    'entity_type', p_state.entity_type, 'entity_id', p_state.entity_id, 'state_machine_id', p_state.state_machine_id,
-    'version', p_version, 'from', p_state.state, 'to', p_to));
+BEGIN
+  -- The one signing path (app_private.sign_payload, 30_identity/35_signatures.sql).
+  RETURN app_private.sign_payload(p_signature ->> 'password', p_meaning, p_signature ->> 'reason',
+    pg_catalog.jsonb_build_object('entity_type', p_state.entity_type, 'entity_id', p_state.entity_id,
+      'state_machine_id', p_state.state_machine_id, 'version', p_version, 'from', p_state.state, 'to', p_to));
+END
 $$;
 COMMENT ON FUNCTION app_private.sign_transition(app.entity_states, integer, text, text, jsonb) IS
-  'The electronic signature of a transition (app_private.sign_payload over the entity, machine version, from and to): meaning, reason, the signed payload and its sha256, or {"refused": ...} for a wrong password.';
+  'The electronic signature of a transition, as for approval decisions: re-checks the signer''s password (counted with sign-in failures; PT429 while locked), returns meaning, reason, the signed payload and its sha256; {"refused": ...} with response status 403 (header Pulse-Refusal: signature.wrong_password) for a wrong password, so the failure is kept and nothing else is applied.';
 
 CREATE OR REPLACE FUNCTION app_private.run_transition_effects(
   p_state app.entity_states, p_from text, p_transition app.state_machine_transitions, p_reason text

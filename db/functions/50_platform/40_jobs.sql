@@ -31,6 +31,8 @@ AS $$
      'Tells the holders of calibration.record when equipment whose class requires calibration becomes due soon or overdue, once per crossing.'),
     ('purge-webhook-deliveries', '59 3 * * *', 'SELECT app_private.purge_webhook_deliveries()',
      'Deletes settled webhook deliveries and their attempts, and events no delivery needs, after the retention of webhook_settings.'),
+    ('refresh-kpis', '*/15 * * * *', 'SELECT app_private.refresh_kpis()',
+     'Refreshes every KPI materialized view (app_private.*_kpi_*) concurrently, so readers are never blocked; each view says when it was computed.'),
     ('check-reagent-stock', '13 5 * * *', 'SELECT app_private.check_all_reagent_stock()',
      'Announces reagents and consumables whose available stock fell below their threshold because lots expired, once per crossing (reagent.low_stock).')
 $$;

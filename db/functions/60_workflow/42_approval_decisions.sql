@@ -235,8 +235,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
-  v_user app.users;
-  v_payload jsonb;
+  v_signature jsonb;
 BEGIN
   IF p_password IS NULL THEN
     IF p_approval.requires_signature THEN
@@ -246,33 +245,22 @@ BEGIN
     END IF;
     RETURN NULL;
   END IF;
-  SELECT * INTO v_user FROM app.users WHERE id = auth.user_id();
-  -- A signature password is guessed no faster than at sign-in: same lock,
-  -- same counts, and a locked account cannot sign.
-  PERFORM app_private.refuse_locked(app_private.lock_sign_in(v_user.email));
-  IF NOT EXISTS (SELECT FROM app_private.credentials AS c
-                  WHERE c.user_id = v_user.id AND c.password_hash = public.crypt(p_password, c.password_hash)) THEN
-    PERFORM app_private.record_sign_in_failure(v_user.email);
-    -- Returning (not raising) keeps the failure counted; the caller applies
-    -- nothing and answers 403.
-    PERFORM pg_catalog.set_config('response.status', '403', true);
-    PERFORM pg_catalog.set_config('response.headers', '[{"Pulse-Refusal": "signature.wrong_password"}]', true);
-    RETURN pg_catalog.jsonb_build_object('refused', 'signature.wrong_password');
-  END IF;
-  PERFORM app_private.clear_sign_in_failures(v_user.email);
   IF coalesce(btrim(p_reason), '') = '' THEN
+    -- Checked after the password by the one signing path's callers before:
+    -- a wrong password is still counted first.
+    v_signature := app_private.sign_payload(p_password, NULL, NULL, '{}');
+    IF v_signature ? 'refused' THEN
+      RETURN v_signature;
+    END IF;
     PERFORM app_private.raise_invalid('signature.reason_required', 'a signature needs a signature_reason',
                                       'State why you sign, e.g. "reviewed test report v2".');
   END IF;
-  v_payload := pg_catalog.jsonb_build_object(
-    'approval_id', p_approval.id, 'approval_type', p_approval.approval_type, 'entity_type', p_approval.entity_type,
-    'entity_id', p_approval.entity_id, 'step', p_approval.current_step, 'decision', p_decision, 'comment', p_comment,
-    'signer_id', v_user.id, 'signer_email', v_user.email, 'signed_at', pg_catalog.clock_timestamp(),
-    'meaning', coalesce(nullif(btrim(p_meaning), ''), CASE p_decision WHEN 'approve' THEN 'approved' ELSE 'rejected' END),
-    'reason', p_reason);
-  RETURN pg_catalog.jsonb_build_object(
-    'meaning', v_payload ->> 'meaning', 'reason', p_reason, 'payload', v_payload,
-    'payload_sha256', pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(v_payload::text, 'UTF8')), 'hex'));
+  -- The one signing path (app_private.sign_payload, 30_identity/35_signatures.sql).
+  RETURN app_private.sign_payload(p_password,
+    coalesce(nullif(btrim(p_meaning), ''), CASE p_decision WHEN 'approve' THEN 'approved' ELSE 'rejected' END), p_reason,
+    pg_catalog.jsonb_build_object(
+      'approval_id', p_approval.id, 'approval_type', p_approval.approval_type, 'entity_type', p_approval.entity_type,
+      'entity_id', p_approval.entity_id, 'step', p_approval.current_step, 'decision', p_decision, 'comment', p_comment));
 END
 $$;
 

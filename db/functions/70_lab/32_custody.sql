@@ -93,8 +93,8 @@ BEGIN
       RAISE EXCEPTION 'this custody transfer must be signed' USING ERRCODE = 'PT422', DETAIL = 'signature.required',
         HINT = 'The tenant requires e-signatures (glp_esignatures_required): send signature {"password": ..., "reason": ..., "meaning": ...}.';
     END IF;
-    v_signed := app_private.sign_payload(p_signature, coalesce(nullif(btrim(p_signature ->> 'meaning'), ''), 'custody transferred'),
-      pg_catalog.jsonb_build_object('sample_id', v_sample.id, 'sample_number', v_sample.sample_number,
+    v_signed := app_private.sign_payload(p_signature ->> 'password', coalesce(nullif(btrim(p_signature ->> 'meaning'), ''), 'custody transferred'),
+      p_signature ->> 'reason', pg_catalog.jsonb_build_object('sample_id', v_sample.id, 'sample_number', v_sample.sample_number,
         'previous_event_id', v_previous.id, 'from', v_previous.to_key,
         'to', coalesce('location:' || p_to_location_id::text, 'person:' || p_to_holder_id::text, 'external:' || btrim(p_to_external)),
         'condition', coalesce(nullif(btrim(p_condition), ''), 'intact'), 'custody_reason', p_reason));

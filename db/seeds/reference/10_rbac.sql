@@ -49,6 +49,10 @@ INSERT INTO app.permissions (code, description) VALUES
   ('result.enter', 'Enter results of analyses'),
   ('result.review', 'Review results others entered'),
   ('result.release', 'Release reviewed results (and amend released ones, with a reason)'),
+  ('eln.read', 'Read lab notebook entries, their versions, links and signatures (tenant-wide, or at the sites of a site-scoped role)'),
+  ('eln.write', 'Write lab notebook entries of one''s own, sign them as author, amend them, link them to records'),
+  ('eln.witness', 'Witness other people''s signed lab notebook entries (e-signature with meaning witnessed)'),
+  ('certificate.issue', 'Issue and reissue certificates of analysis, e-signed, at the samples'' sites'),
   ('storage.manage', 'Create and change storage locations (sites, rooms, freezers, racks, boxes, positions; tenant-wide or at the sites of a site-scoped role)'),
   ('reagent.manage', 'Keep the reagent and consumable catalog; receive, quarantine and dispose of lots'),
   ('reagent.use', 'Use reagent lots for analyses, results, runs and tasks (deducts stock)')
@@ -135,6 +139,14 @@ SELECT role_key, permission
     ('lab_reviewer', 'equipment.read'), ('lab_reviewer', 'competence.read'), ('lab_reviewer', 'comment.write'),
     ('lab_reviewer', 'partner.read'),
     ('qa', 'sample.read'), ('qa', 'result.review'), ('auditor', 'sample.read'),
+    -- The lab's notebook (70_lab/40_eln.sql): technicians and the lab manager write and sign their own entries;
+    -- reviewers, QA and the lab manager witness others'; auditors read.
+    ('lab_manager', 'eln.read'), ('lab_manager', 'eln.write'), ('lab_manager', 'eln.witness'), ('lab_manager', 'attachment.upload'),
+    ('lab_tech', 'eln.read'), ('lab_tech', 'eln.write'), ('lab_tech', 'attachment.upload'),
+    ('lab_reviewer', 'eln.read'), ('lab_reviewer', 'eln.witness'),
+    ('qa', 'eln.read'), ('qa', 'eln.witness'), ('auditor', 'eln.read'),
+    -- Certificates of analysis (70_lab/90_certificates.sql): whoever releases results may certify them.
+    ('lab_manager', 'certificate.issue'), ('lab_reviewer', 'certificate.issue'),
     -- Lab storage, custody and reagents (70_lab/30_storage, 34_reagents): the lab manager sets up storage and
     -- keeps the reagent stock; technicians use reagents (moving samples is sample.manage).
     ('lab_manager', 'storage.manage'), ('lab_manager', 'reagent.manage'), ('lab_manager', 'reagent.use'),
