@@ -335,6 +335,7 @@ GRANT EXECUTE ON FUNCTION app.issue_certificate(uuid, text, text, text), app.rei
 
 -- The lab's real-time channel (70_lab/95_events.sql).
 GRANT EXECUTE ON FUNCTION auth.lab_entity_types(), auth.can_see_lab_event(jsonb) TO app_user, app_admin;
+
 -- Storage, custody and reagents (70_lab/30_storage.sql, 32_custody.sql,
 -- 34_reagents.sql). Storage locations are site-scoped like samples: read
 -- with sample.read, written with storage.manage, tenant-wide or at the

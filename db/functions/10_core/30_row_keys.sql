@@ -168,6 +168,7 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.eln_links
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.certificates
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.certificate_versions
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 -- Lab storage, custody and reagents.
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.storage_locations
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
