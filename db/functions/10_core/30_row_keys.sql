@@ -164,6 +164,7 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.eln_entry_versions
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.eln_signatures
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.eln_links
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 -- Certificates of analysis (70_lab/90_certificates.sql).
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.certificates
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
