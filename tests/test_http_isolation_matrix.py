@@ -87,6 +87,7 @@ FUNCTION_CASES = {
     "pool_samples": "the caller's tenant only: another tenant's sample ids are PT404 (test_lineage.sql)",
     "sample_lineage": "SECURITY INVOKER: the caller's row-level security on links and samples (test_lineage.sql, test_lab_samples_http)",
     "submit_service_request": "writes the caller's tenant only, the portal user's own partner (test_service_requests.sql)",
+    "reagent_lots_effective_status": "computed column: the lot row the caller already reads (test_reagents.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -171,6 +172,9 @@ ROW_FUNCTIONS = {
     "cancel_sop_task": {"task_id": "{sop_task}", "reason": "x"},
     "start_sop_step": {"task_step_id": "{sop_task_step}"},
     "complete_sop_step": {"task_step_id": "{sop_task_step}", "check_values": {}},
+    "move_sample": {"sample_id": "{stored_sample}", "to_location_id": "{storage_location}", "reason": "x"},
+    "hand_over_sample": {"sample_id": "{stored_sample}", "reason": "x", "to_external": "x"},
+    "use_reagent": {"lot_id": "{reagent_lot}", "quantity": 1, "unit": "mL", "entity_type": "sample", "entity_id": "{stored_sample}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -207,7 +211,10 @@ A_ROWS = """
          (select i.id from app.oos_investigations i where i.organization_id = o.id limit 1)::text,
          (select r.id from app.service_requests r where r.organization_id = o.id limit 1)::text,
          (select t.id from app.sop_tasks t where t.organization_id = o.id limit 1)::text,
-         (select s.id from app.sop_task_steps s where s.organization_id = o.id and s.status = 'pending' limit 1)::text
+         (select s.id from app.sop_task_steps s where s.organization_id = o.id and s.status = 'pending' limit 1)::text,
+         (select s.id from app.samples s where s.organization_id = o.id and s.storage_location_id is not null limit 1)::text,
+         (select l.id from app.storage_locations l where l.organization_id = o.id and l.kind = 'box' limit 1)::text,
+         (select l.id from app.reagent_lots l where l.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -279,7 +286,8 @@ def build_tenant_a(world: World) -> str:
               "select organization_id, id, now() from app.documents where project_id = %s limit 1", delivered)
     # The operations registers: equipment, calibration, use, qualification, training, downtime.
     world.sql("select tests.fill_registers(%s)", a)
-    # The lab: sample type, test, service request, sample, analysis (db/tests/fixtures/lab.sql).
+    # The lab: sample type, test, service request, sample, analysis, storage, custody, reagents
+    # (db/tests/fixtures/lab.sql, lab_storage.sql).
     world.sql("select tests.fill_lab(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
     # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
@@ -503,7 +511,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
              "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
              "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result",
-             "oos", "service_request", "sop_task", "sop_task_step")
+             "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -755,3 +755,103 @@ GRANT EXECUTE ON FUNCTION auth.lab_sla_state(timestamptz, timestamptz) TO app_us
 GRANT SELECT ON app.lab_work_queue TO app_user, app_admin;
 GRANT SELECT ON app.lab_sla TO app_user, app_admin;
 GRANT SELECT ON app.lab_sla_by_assignee TO app_user, app_admin;
+
+-- Storage, custody and reagents (70_lab/30_storage.sql, 32_custody.sql,
+-- 34_reagents.sql). Storage locations are site-scoped like samples: read
+-- with sample.read, written with storage.manage, tenant-wide or at the
+-- location's site. Custody events are seen with their sample and written
+-- only by app.move_sample / app.hand_over_sample (no write grant). The
+-- reagent catalog and lots are read by staff and kept with reagent.manage;
+-- remaining_quantity has no UPDATE grant (app.use_reagent only). Reagent
+-- uses are seen by whoever may see what they were used for.
+ALTER TABLE app.storage_locations ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.storage_locations FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.storage_locations TO app_user;
+GRANT INSERT (organization_id, parent_id, site_id, kind, code, name, capacity, min_celsius, max_celsius, is_active),
+      UPDATE (parent_id, site_id, code, name, capacity, min_celsius, max_celsius, is_active),
+      DELETE ON app.storage_locations TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, kind) ON app.storage_locations TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.storage_locations TO app_admin;
+CREATE POLICY storage_locations_select_reader ON app.storage_locations FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('sample.read'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[])));
+CREATE POLICY storage_locations_insert_manager ON app.storage_locations FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+              AND ((SELECT auth.has_permission('storage.manage'))
+                   OR site_id = ANY ((SELECT auth.permitted_site_ids('storage.manage'))::uuid[])));
+CREATE POLICY storage_locations_update_manager ON app.storage_locations FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('storage.manage'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('storage.manage'))::uuid[])))
+  WITH CHECK (organization_id = (SELECT auth.org_id())
+              AND ((SELECT auth.has_permission('storage.manage'))
+                   OR site_id = ANY ((SELECT auth.permitted_site_ids('storage.manage'))::uuid[])));
+CREATE POLICY storage_locations_delete_manager ON app.storage_locations FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('storage.manage'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('storage.manage'))::uuid[])));
+CREATE POLICY storage_locations_all_operator ON app.storage_locations FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+GRANT SELECT ON app.storage_location_occupancy TO app_user, app_admin;
+
+ALTER TABLE app.custody_events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.custody_events FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.custody_events TO app_user, app_admin;
+CREATE POLICY custody_events_select_reader ON app.custody_events FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = custody_events.organization_id AND s.id = custody_events.sample_id));
+CREATE POLICY custody_events_select_operator ON app.custody_events FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+GRANT EXECUTE ON FUNCTION app.move_sample(uuid, uuid, text, text, jsonb), app.hand_over_sample(uuid, text, uuid, text, text, jsonb) TO app_user;
+
+ALTER TABLE app.reagent_items ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.reagent_items FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.reagent_items TO app_user;
+GRANT INSERT (organization_id, code, name, kind, unit, low_stock_threshold, catalog_number, is_active),
+      UPDATE (code, name, kind, low_stock_threshold, catalog_number, is_active),
+      DELETE ON app.reagent_items TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, unit) ON app.reagent_items TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.reagent_items TO app_admin;
+CREATE POLICY reagent_items_select_staff ON app.reagent_items FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY reagent_items_insert_manager ON app.reagent_items FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('reagent.manage')));
+CREATE POLICY reagent_items_update_manager ON app.reagent_items FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('reagent.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY reagent_items_delete_manager ON app.reagent_items FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('reagent.manage')));
+CREATE POLICY reagent_items_all_operator ON app.reagent_items FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.reagent_lots ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.reagent_lots FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.reagent_lots TO app_user;
+GRANT INSERT (organization_id, item_id, lot_number, supplier_id, received_on, expires_on, received_quantity, unit, status, status_reason,
+              storage_location_id),
+      UPDATE (lot_number, supplier_id, received_on, expires_on, status, status_reason, storage_location_id)
+   ON app.reagent_lots TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, item_id, unit, received_quantity) ON app.reagent_lots TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.reagent_lots TO app_admin;
+CREATE POLICY reagent_lots_select_staff ON app.reagent_lots FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY reagent_lots_insert_manager ON app.reagent_lots FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('reagent.manage')));
+CREATE POLICY reagent_lots_update_manager ON app.reagent_lots FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('reagent.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY reagent_lots_all_operator ON app.reagent_lots FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+GRANT SELECT ON app.reagent_stock TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.reagent_lots_effective_status(app.reagent_lots) TO app_user, app_admin;
+
+ALTER TABLE app.reagent_uses ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.reagent_uses FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.reagent_uses TO app_user, app_admin;
+CREATE POLICY reagent_uses_select_entity ON app.reagent_uses FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.can_see_entity(entity_type, entity_id)));
+CREATE POLICY reagent_uses_select_operator ON app.reagent_uses FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+GRANT EXECUTE ON FUNCTION app.use_reagent(uuid, numeric, text, text, uuid) TO app_user;
+GRANT EXECUTE ON FUNCTION auth.reagent_use(uuid, numeric, text, text, uuid) TO app_user;

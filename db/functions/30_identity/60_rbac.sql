@@ -490,6 +490,10 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sop_steps
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('sop.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sop_step_dependencies
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('sop.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.reagent_items
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('reagent.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.reagent_lots
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('reagent.manage');
 -- The operations registers. Equipment, calibrations, equipment uses and downtime events are site-scoped: their
 -- _000_require_site_permission (app_private.tg_require_insert_permission_at_a_site, 50_platform/80_equipment.sql) accepts
 -- the permission at some site, and their _200_prepare checks it at the row's site.

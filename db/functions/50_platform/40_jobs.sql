@@ -34,7 +34,9 @@ AS $$
     ('refresh-kpis', '*/15 * * * *', 'SELECT app_private.refresh_kpis()',
      'Refreshes every KPI materialized view (app_private.*_kpi_*) concurrently, so readers are never blocked; each view says when it was computed.'),
     ('notify-retention-due', '13 6 * * *', 'SELECT app_private.notify_retention_due()',
-     'Tells the sample handlers (sample.manage) once when a retained sample portion''s retention has ended and it is due for disposal.')
+     'Tells the sample handlers (sample.manage) once when a retained sample portion''s retention has ended and it is due for disposal.'),
+    ('check-reagent-stock', '13 5 * * *', 'SELECT app_private.check_all_reagent_stock()',
+     'Announces reagents and consumables whose available stock fell below their threshold because lots expired, once per crossing (reagent.low_stock).')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';

@@ -58,7 +58,10 @@ INSERT INTO app.permissions (code, description) VALUES
   -- The lab's results part: OOS investigations.
   ('oos.investigate', 'Investigate out-of-specification results: decide Phase I, open a CAPA for it, close the investigation'),
   ('sop.manage', 'Write SOP templates: versions, steps, checks, dependencies and qualifications; publish and retire them'),
-  ('task.manage', 'Create SOP tasks, assign, reschedule and cancel them (tenant-wide, or at the sites of a site-scoped role)')
+  ('task.manage', 'Create SOP tasks, assign, reschedule and cancel them (tenant-wide, or at the sites of a site-scoped role)'),
+  ('storage.manage', 'Create and change storage locations (sites, rooms, freezers, racks, boxes, positions; tenant-wide or at the sites of a site-scoped role)'),
+  ('reagent.manage', 'Keep the reagent and consumable catalog; receive, quarantine and dispose of lots'),
+  ('reagent.use', 'Use reagent lots for analyses, results, runs and tasks (deducts stock)')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -158,7 +161,11 @@ SELECT role_key, permission
     ('lab_manager', 'oos.investigate'), ('qa', 'oos.investigate'),
     -- SOP templates and tasks (70_lab/52_sop_tasks.sql): the lab manager writes SOPs and hands out tasks; QA
     -- co-owns the SOPs.
-    ('lab_manager', 'sop.manage'), ('lab_manager', 'task.manage'), ('qa', 'sop.manage')
+    ('lab_manager', 'sop.manage'), ('lab_manager', 'task.manage'), ('qa', 'sop.manage'),
+    -- Lab storage, custody and reagents (70_lab/30_storage, 34_reagents): the lab manager sets up storage and
+    -- keeps the reagent stock; technicians use reagents (moving samples is sample.manage).
+    ('lab_manager', 'storage.manage'), ('lab_manager', 'reagent.manage'), ('lab_manager', 'reagent.use'),
+    ('lab_tech', 'reagent.use')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
