@@ -22,9 +22,10 @@ UPDATE app.samples SET received_at = now() - interval '50 hours' WHERE id = test
 INSERT INTO app.analyses (organization_id, sample_id, lab_test_id, due_at)
 VALUES (tests.recall('lab'), tests.recall('done'), tests.recall('ph'), now() + interval '1 day'),
        (tests.recall('lab'), tests.recall('open'), tests.recall('ph'), now() - interval '1 hour');
-INSERT INTO app.results (organization_id, analysis_id, value, numeric_value, status, spec_verdict, released_at)
-SELECT tests.recall('lab'), a.id, '{"value": 12}', 12, 'released', 'out_of_specification', now() - interval '2 hours'
-  FROM app.analyses AS a WHERE a.sample_id = tests.recall('done');
+INSERT INTO app.results (organization_id, analysis_id, value)
+SELECT tests.recall('lab'), a.id, '{"value": 12}' FROM app.analyses AS a WHERE a.sample_id = tests.recall('done');
+UPDATE app.results SET status = 'released', released_at = now() - interval '2 hours', spec_verdict = 'out_of_specification'
+ WHERE sample_id = tests.recall('done');
 UPDATE app.analyses SET status = 'released' WHERE sample_id = tests.recall('done');
 SELECT tests.set_sample_status(tests.recall('lab'), tests.recall('done'), s::app.sample_status) FROM unnest(ARRAY['in_progress', 'completed', 'released']) AS s;
 
