@@ -195,7 +195,8 @@ CREATE POLICY results_all_operator ON app.results FOR ALL TO app_admin
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
 -- KPIs (70_lab/96_kpis.sql): read-only views that filter by the caller.
-GRANT SELECT ON app.lab_kpi_turnaround, app.lab_kpi_backlog, app.lab_kpi_oos_rate TO app_user, app_admin;
+GRANT SELECT ON app.lab_kpi_turnaround, app.lab_kpi_backlog, app.lab_kpi_oos_rate, app.lab_kpi_run_failures,
+                app.lab_kpi_instrument_utilization, app.lab_kpi_investigation_aging TO app_user, app_admin;
 -- The lab's notebook (70_lab/40_eln.sql). Templates are configuration:
 -- staff read them, lab.configure writes them (a draft may be deleted).
 -- Entries are site-scoped like samples: eln.read tenant-wide or at the

@@ -57,3 +57,57 @@ COMMENT ON COLUMN app.lab_kpi_oos_rate.warnings IS E'Warnings';
 COMMENT ON COLUMN app.lab_kpi_oos_rate.out_of_specification IS E'Out of specification';
 COMMENT ON COLUMN app.lab_kpi_oos_rate.oos_percent IS E'OOS %';
 COMMENT ON COLUMN app.lab_kpi_oos_rate.computed_at IS E'Computed at';
+
+CREATE OR REPLACE VIEW app.lab_kpi_run_failures WITH (security_barrier) AS
+SELECT k.organization_id, k.site_id, k.test_code, k.month, k.runs_decided, k.runs_failed, k.run_failure_percent, k.qc_measured,
+       k.qc_failed, k.computed_at
+  FROM app_private.lab_kpi_run_failures AS k
+ WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+   AND ((SELECT auth.has_permission('sample.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[]))
+    OR (SELECT auth.is_platform_operator());
+COMMENT ON VIEW app.lab_kpi_run_failures IS
+  E'Run and QC failure rate\nRuns accepted or failed per test and month of the decision, the share that failed, and their QC samples measured and failed. Refreshed every 15 minutes (computed_at).';
+COMMENT ON COLUMN app.lab_kpi_run_failures.organization_id IS E'Tenant';
+COMMENT ON COLUMN app.lab_kpi_run_failures.site_id IS E'Site';
+COMMENT ON COLUMN app.lab_kpi_run_failures.test_code IS E'Test';
+COMMENT ON COLUMN app.lab_kpi_run_failures.month IS E'Month\nThe month the runs were accepted or failed.';
+COMMENT ON COLUMN app.lab_kpi_run_failures.runs_decided IS E'Runs decided';
+COMMENT ON COLUMN app.lab_kpi_run_failures.runs_failed IS E'Runs failed';
+COMMENT ON COLUMN app.lab_kpi_run_failures.run_failure_percent IS E'Run failure %';
+COMMENT ON COLUMN app.lab_kpi_run_failures.qc_measured IS E'QC samples measured';
+COMMENT ON COLUMN app.lab_kpi_run_failures.qc_failed IS E'QC samples failed';
+COMMENT ON COLUMN app.lab_kpi_run_failures.computed_at IS E'Computed at';
+
+CREATE OR REPLACE VIEW app.lab_kpi_instrument_utilization WITH (security_barrier) AS
+SELECT k.organization_id, k.equipment_id, k.site_id, k.week_start, k.booked_hours, k.utilization_percent, k.computed_at
+  FROM app_private.lab_kpi_instrument_utilization AS k
+ WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+   AND ((SELECT auth.has_permission('equipment.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('equipment.read'))::uuid[]))
+    OR (SELECT auth.is_platform_operator());
+COMMENT ON VIEW app.lab_kpi_instrument_utilization IS
+  E'Instrument utilization\nHours of active bookings per instrument and week (Monday first), and their share of the week''s 168 hours, from twelve weeks back to four ahead. Readers of the equipment register see it. Refreshed every 15 minutes (computed_at).';
+COMMENT ON COLUMN app.lab_kpi_instrument_utilization.organization_id IS E'Tenant';
+COMMENT ON COLUMN app.lab_kpi_instrument_utilization.equipment_id IS E'Instrument';
+COMMENT ON COLUMN app.lab_kpi_instrument_utilization.site_id IS E'Site';
+COMMENT ON COLUMN app.lab_kpi_instrument_utilization.week_start IS E'Week\nIts first instant (Monday 00:00, server time zone).';
+COMMENT ON COLUMN app.lab_kpi_instrument_utilization.booked_hours IS E'Hours booked';
+COMMENT ON COLUMN app.lab_kpi_instrument_utilization.utilization_percent IS E'Utilization %\nHours booked over the week''s 168.';
+COMMENT ON COLUMN app.lab_kpi_instrument_utilization.computed_at IS E'Computed at';
+
+CREATE OR REPLACE VIEW app.lab_kpi_investigation_aging WITH (security_barrier) AS
+SELECT k.organization_id, k.site_id, k.phase, k.open_count, k.up_to_7_days, k.days_8_to_30, k.over_30_days, k.oldest_days, k.computed_at
+  FROM app_private.lab_kpi_investigation_aging AS k
+ WHERE k.organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+   AND ((SELECT auth.has_permission('sample.read')) OR k.site_id = ANY ((SELECT auth.permitted_site_ids('sample.read'))::uuid[]))
+    OR (SELECT auth.is_platform_operator());
+COMMENT ON VIEW app.lab_kpi_investigation_aging IS
+  E'OOS investigation aging\nOpen out-of-specification investigations per phase and site, by age since opened, and the oldest. Refreshed every 15 minutes (computed_at).';
+COMMENT ON COLUMN app.lab_kpi_investigation_aging.organization_id IS E'Tenant';
+COMMENT ON COLUMN app.lab_kpi_investigation_aging.site_id IS E'Site';
+COMMENT ON COLUMN app.lab_kpi_investigation_aging.phase IS E'Phase\nphase_1 or phase_2.';
+COMMENT ON COLUMN app.lab_kpi_investigation_aging.open_count IS E'Open';
+COMMENT ON COLUMN app.lab_kpi_investigation_aging.up_to_7_days IS E'Open up to 7 days';
+COMMENT ON COLUMN app.lab_kpi_investigation_aging.days_8_to_30 IS E'Open 8 to 30 days';
+COMMENT ON COLUMN app.lab_kpi_investigation_aging.over_30_days IS E'Open over 30 days';
+COMMENT ON COLUMN app.lab_kpi_investigation_aging.oldest_days IS E'Oldest (days)';
+COMMENT ON COLUMN app.lab_kpi_investigation_aging.computed_at IS E'Computed at';
