@@ -21,10 +21,15 @@ INSERT INTO app.analyses (organization_id, sample_id, lab_test_id, due_at)
 VALUES (tests.recall('lab'), tests.recall('sample'), tests.recall('ph'), now() + interval '3 days');
 INSERT INTO app.analyses (organization_id, sample_id, lab_test_id, assigned_to, due_at)
 VALUES (tests.recall('lab'), tests.recall('sample'), tests.recall('ph'), tests.recall('tech'), now() - interval '1 day');
-INSERT INTO app.analyses (organization_id, sample_id, lab_test_id, assigned_to, due_at, status)
-VALUES (tests.recall('lab'), tests.recall('sample'), tests.recall('ph'), tests.recall('tech'), now() + interval '1 day', 'resulted');
-INSERT INTO app.results (organization_id, analysis_id, value, numeric_value, entered_by)
-SELECT tests.recall('lab'), id, '{"value": 7}', 7, tests.recall('tech') FROM app.analyses WHERE status = 'resulted';
+-- The third is resulted the way every path does it: a result inserted on the
+-- pending analysis (the result rules refuse one on a resulted analysis).
+WITH a AS (
+  INSERT INTO app.analyses (organization_id, sample_id, lab_test_id, assigned_to, due_at)
+  VALUES (tests.recall('lab'), tests.recall('sample'), tests.recall('ph'), tests.recall('tech'), now() + interval '1 day')
+  RETURNING id)
+SELECT tests.remember('resulted', (SELECT id FROM a));
+INSERT INTO app.results (organization_id, analysis_id, value)
+VALUES (tests.recall('lab'), tests.recall('resulted'), '{"value": 7}');
 UPDATE app.results SET entered_by = tests.recall('tech');
 -- An SOP task of the technician's due in 12 hours; a submitted request at the lab site.
 SELECT tests.remember('task', tests.create_sop_task(tests.recall('lab'), tests.create_sop_template(tests.recall('lab')), 'sample',
