@@ -148,6 +148,98 @@ export interface ActivityLogArchive {
   request_id?: string;
 }
 
+/**
+ * Analyses
+ * One test (a lab_tests version) on one sample, with its own status, separate from the sample's; a retest is a new analysis pointing at the one it repeats. Seen by whoever may see the sample.
+ */
+export interface Analyses {
+  /**
+   * Assigned to
+   * The analyst (users.id).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  assigned_to?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Due
+   * Receipt plus the test's turnaround, or the request's due date if earlier.
+   * @format timestamp with time zone
+   */
+  due_at?: string;
+  /**
+   * Analysis id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Test
+   * The published test version (lab_tests.id).
+   * @format uuid
+   */
+  lab_test_id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Retest of
+   * The invalidated analysis (analyses.id) this one repeats.
+   * @format uuid
+   */
+  retest_of_id?: string;
+  /**
+   * Sample
+   * samples.id.
+   * @format uuid
+   */
+  sample_id: string;
+  /**
+   * Status
+   * pending, in_progress, resulted, reviewed, released, invalidated or cancelled (app.analysis_status); changed by the lab's RPCs only.
+   * @format app.analysis_status
+   * @default "pending"
+   */
+  status:
+    | "pending"
+    | "in_progress"
+    | "resulted"
+    | "reviewed"
+    | "released"
+    | "invalidated"
+    | "cancelled";
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
 /** Supporting documents of an approval: document versions (app.add_approval_attachment). */
 export interface ApprovalAttachments {
   /**
@@ -1728,6 +1820,252 @@ export interface Capas {
 }
 
 /**
+ * Certificate revisions
+ * One issued revision of a certificate of analysis: its content frozen at issue (samples, tests, values, units, limits, verdicts, who released each result), the issuer's electronic signature over it, the reason of a reissue, and the rendered PDF (object pointer, sha256, size). A reissue supersedes the revision before. Written only by the lab's functions.
+ */
+export interface CertificateVersions {
+  /**
+   * Content checksum
+   * sha256 (hex) of the content as text; the signature covers it.
+   * @format text
+   */
+  content_sha256: string;
+  /**
+   * PDF checksum
+   * sha256 (hex) of the PDF file.
+   * @format text
+   */
+  pdf_sha256?: string;
+  /**
+   * Certificate
+   * certificates.id.
+   * @format uuid
+   */
+  certificate_id: string;
+  /**
+   * Content
+   * The frozen certificate: number, revision, customer, samples, and per sample its released results (test, method, value, unit, limits, verdict, released by and at); result_ids lists every result it contains.
+   * @format jsonb
+   */
+  content: any;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Revision id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Current
+   * Whether this revision stands (false once superseded).
+   * @format boolean
+   * @default true
+   */
+  is_current: boolean;
+  /**
+   * Issued at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  issued_at: string;
+  /**
+   * Issued by
+   * The signer (users.id).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  issued_by?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * PDF
+   * Object-store key of the rendered PDF inside the tenant's storage.
+   * @format text
+   */
+  pdf_key?: string;
+  /**
+   * PDF size
+   * In bytes.
+   * @format bigint
+   */
+  pdf_size?: number;
+  /**
+   * Reason
+   * Why it was issued again (required from revision 2).
+   * @format text
+   */
+  reason?: string;
+  /**
+   * Render attempts
+   * How many times the worker tried to render it.
+   * @format integer
+   * @default 0
+   */
+  render_attempts: number;
+  /**
+   * Render error
+   * What the last failed attempt said.
+   * @format text
+   */
+  render_error?: string;
+  /**
+   * PDF status
+   * pending, rendered or failed.
+   * @format app.certificate_render_status
+   * @default "pending"
+   */
+  render_status: "pending" | "rendered" | "failed";
+  /**
+   * Rendered at
+   * @format timestamp with time zone
+   */
+  rendered_at?: string;
+  /**
+   * Revision
+   * 1, 2, ... per certificate.
+   * @format integer
+   */
+  revision: number;
+  /**
+   * Signature
+   * The issuer's electronic signature: meaning, reason, the signed payload (with content_sha256, printed name, date and time) and its sha256.
+   * @format jsonb
+   */
+  signature: any;
+  /**
+   * Superseded at
+   * When the next revision replaced it.
+   * @format timestamp with time zone
+   */
+  superseded_at?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Certificates of analysis
+ * The lab's signed statement of the released results of one sample or of one product lot, against the specification each was judged by: CoA-000123, issued as revisions (certificate_versions). Seen by staff who may read the samples and by the customer's portal users; issued and reissued with certificate.issue through app.issue_certificate and app.reissue_certificate.
+ */
+export interface Certificates {
+  /**
+   * Certificate number
+   * Human id (CoA-000123), the next of the tenant.
+   * @format text
+   */
+  certificate_number: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Current revision
+   * The revision (certificate_versions.revision) that stands: 1, 2, ...
+   * @format integer
+   * @default 1
+   */
+  current_revision: number;
+  /**
+   * Certificate id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Issued by
+   * Who signed the first revision.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  issued_by?: string;
+  /**
+   * Lot
+   * The lot (samples.lot_number) of a per-lot certificate: every sample of the lot.
+   * @format text
+   */
+  lot_number?: string;
+  /**
+   * Tenant
+   * The organization (the lab).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Customer
+   * The customer (partners.id) of its samples; their portal users read the certificate.
+   * @format uuid
+   */
+  partner_id?: string;
+  /**
+   * Why a reissue is required
+   * Which result changed, and how; cleared by the reissue.
+   * @format text
+   */
+  reissue_reason?: string;
+  /**
+   * Sample
+   * The sample (samples.id) of a per-sample certificate.
+   * @format uuid
+   */
+  sample_id?: string;
+  /**
+   * Site
+   * The lab site of its samples (sites.id), empty when they are of several sites.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * issued, or reissue_required when a result of the current revision was amended or invalidated.
+   * @format app.certificate_status
+   * @default "issued"
+   */
+  status: "issued" | "reissue_required";
+  /**
+   * Title
+   * What it certifies (the sample or the lot).
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * Checklist items
  * The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
  */
@@ -2194,6 +2532,130 @@ export interface CurrentQualifications {
    * @format timestamp with time zone
    */
   valid_to?: string;
+}
+
+/**
+ * Chain of custody
+ * Every time a sample changed place or hands: from where or whom, to where or whom, who recorded it and when, the condition and the reason, and the e-signature where the tenant requires one. Append-only and continuous by construction: each event names the one before it (one successor each) and starts where it ended. Written by app.move_sample and app.hand_over_sample; seen with the sample.
+ */
+export interface CustodyEvents {
+  /**
+   * Condition
+   * The sample's condition at the handover (intact, leaking, thawed, ...).
+   * @format text
+   * @default "intact"
+   */
+  condition: string;
+  /**
+   * From outside
+   * The courier, customer or external lab it came from.
+   * @format text
+   */
+  from_external?: string;
+  /**
+   * From person
+   * The person (users.id) who handed it over.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  from_holder_id?: string;
+  /**
+   * From
+   * Where it came from as one value (location:<id>, person:<id> or external:<name>); computed.
+   * @format text
+   */
+  from_key?: string;
+  /**
+   * From location
+   * The storage location (storage_locations.id) it left.
+   * @format uuid
+   */
+  from_location_id?: string;
+  /**
+   * Custody event id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Previous event
+   * The sample's custody event (custody_events.id) before this one; empty for the first.
+   * @format uuid
+   */
+  previous_event_id?: string;
+  /**
+   * Reason
+   * Why it moved.
+   * @format text
+   */
+  reason: string;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  recorded_at: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Sample
+   * samples.id.
+   * @format uuid
+   */
+  sample_id: string;
+  /**
+   * E-signature
+   * meaning, reason, the signed payload and its sha256, when signed (required with the tenant's glp_esignatures_required flag).
+   * @format jsonb
+   */
+  signature?: any;
+  /**
+   * To outside
+   * The courier or external lab it went to.
+   * @format text
+   */
+  to_external?: string;
+  /**
+   * To person
+   * The person (users.id) who took it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  to_holder_id?: string;
+  /**
+   * To
+   * Where it went as one value (location:<id>, person:<id> or external:<name>); computed.
+   * @format text
+   */
+  to_key?: string;
+  /**
+   * To location
+   * The storage location (storage_locations.id) it went to.
+   * @format uuid
+   */
+  to_location_id?: string;
 }
 
 /**
@@ -3115,6 +3577,413 @@ export interface DowntimeReasons {
 }
 
 /**
+ * ELN entries
+ * A notebook entry: human id (ELN-000123), title, the template version its content follows, the site, project and service request it belongs to, its author, and a pointer to its current version. The content is in eln_entry_versions (append-only); signatures in eln_signatures. Site-scoped like samples.
+ */
+export interface ElnEntries {
+  /**
+   * Author
+   * The member who created it (users.id); only the author writes versions and signs as author.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  author_id: string;
+  /**
+   * Completed at
+   * When the current version became complete: when the author signed it, or, with the tenant's glp_esignatures_required flag on, when a witness signed it. Empty while open.
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Current version
+   * The latest version number (eln_entry_versions.version); empty before the first.
+   * @format integer
+   */
+  current_version?: number;
+  /**
+   * Entry number
+   * Human id (ELN-000123), the next of the tenant when not sent.
+   * @format text
+   */
+  entry_number: string;
+  /**
+   * Entry id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Project
+   * projects.id, if any.
+   * @format uuid
+   */
+  project_id?: string;
+  /**
+   * Search text
+   * The text of the current version (every string in its content), kept by the database for full-text search.
+   * @format text
+   * @default ""
+   */
+  search_text: string;
+  /**
+   * Search document
+   * Human id and title (weight A) and the current version's text (B), text configuration simple; kept by the database, read by app.search.
+   * @format tsvector
+   */
+  search_vector?: string;
+  /**
+   * Service request
+   * service_requests.id, if any.
+   * @format uuid
+   */
+  service_request_id?: string;
+  /**
+   * Site
+   * The lab site (sites.id) the work was done at; scopes who reads and writes it.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * draft, signed or witnessed: the state of the current version (kept by the database).
+   * @format app.eln_entry_status
+   * @default "draft"
+   */
+  status: "draft" | "signed" | "witnessed";
+  /**
+   * Template
+   * The published template version (eln_templates.id) the content is validated against; empty for a free-form entry.
+   * @format uuid
+   */
+  template_id?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * ELN entry versions
+ * The content of an entry, one immutable row per version (append-only: never updated or deleted): the sections' content validated against the entry's template version, the attachments it pins (id and sha256), and, for an amendment of a signed version, that version and the reason.
+ */
+export interface ElnEntryVersions {
+  /**
+   * Content checksum
+   * sha256 (hex) of the content and pinned attachments as stored (kept by the database), what signatures vouch for.
+   * @format text
+   */
+  content_sha256: string;
+  /**
+   * Amendment reason
+   * Why a signed version was amended; required for an amendment, refused otherwise.
+   * @format text
+   */
+  amendment_reason?: string;
+  /**
+   * Amends version
+   * The signed version this amendment replaces (filled in by the database).
+   * @format integer
+   */
+  amends_version?: number;
+  /**
+   * Pinned attachments
+   * [{"attachment_id": <attachments.id of the entry>, "sha256": <its checksum>}]: the files this version refers to, as they were.
+   * @format jsonb
+   */
+  attachments: any;
+  /**
+   * Content
+   * The full document, {"<section key>": <content valid for the section's schema>}.
+   * @format jsonb
+   */
+  content: any;
+  /**
+   * Written at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Written by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by: string;
+  /**
+   * Entry
+   * eln_entries.id.
+   * @format uuid
+   */
+  entry_id: string;
+  /**
+   * Version id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Version
+   * 1, 2, ... per entry, numbered by the database.
+   * @format integer
+   */
+  version: number;
+}
+
+/**
+ * ELN links
+ * What an entry is about: any registered entity of the tenant (a sample, an SOP, an instrument, a result, ...), by its entity type and id.
+ */
+export interface ElnLinks {
+  /**
+   * Linked at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Linked by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Entity
+   * The linked record's id.
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Entity type
+   * The registered type of the linked record (sample, equipment, result, ...).
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Entry
+   * eln_entries.id.
+   * @format uuid
+   */
+  entry_id: string;
+  /**
+   * Link id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Note
+   * What the link means (e.g. "calibrated with").
+   * @format text
+   * @default ""
+   */
+  note: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+}
+
+/**
+ * ELN signatures
+ * Electronic signatures of entry versions (append-only): the author's (authored) locks the version, a second person's (witnessed) attests it; each keeps the signed record {meaning, reason, payload, payload_sha256}, the payload naming the version's content checksum.
+ */
+export interface ElnSignatures {
+  /**
+   * Entry
+   * eln_entries.id.
+   * @format uuid
+   */
+  entry_id: string;
+  /**
+   * Signature id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Meaning
+   * authored or witnessed.
+   * @format app.eln_signature_meaning
+   */
+  meaning: "authored" | "witnessed";
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Reason
+   * What the signer states with the signature.
+   * @format text
+   */
+  reason: string;
+  /**
+   * Signature record
+   * {meaning, reason, payload, payload_sha256}: the signed payload and its checksum.
+   * @format jsonb
+   */
+  signature: any;
+  /**
+   * Signed at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  signed_at: string;
+  /**
+   * Signed by
+   * users.id.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  signer_id: string;
+  /**
+   * Version
+   * The signed version (eln_entry_versions.version).
+   * @format integer
+   */
+  version: number;
+}
+
+/**
+ * ELN templates
+ * The tenant's notebook templates, versioned: an ordered list of sections, each with a key, a title and the JSON Schema its content must satisfy. A published version is frozen and is the one new entries use.
+ */
+export interface ElnTemplates {
+  /**
+   * Code
+   * Stable key of the template across its versions (lowercase, e.g. method-development).
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Template version id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Name
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Published at
+   * @format timestamp with time zone
+   */
+  published_at?: string;
+  /**
+   * Sections
+   * Ordered [{"key": "aim", "title": "Aim", "required": true, "schema": {<JSON Schema of the section's content>}}]; keys are unique lowercase identifiers.
+   * @format jsonb
+   */
+  sections: any;
+  /**
+   * Status
+   * draft, published or retired.
+   * @format app.eln_template_status
+   * @default "draft"
+   */
+  status: "draft" | "published" | "retired";
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Version
+   * 1, 2, ... per code.
+   * @format integer
+   * @default 1
+   */
+  version: number;
+}
+
+/**
  * Entity state history
  * Every start, transition and migration of an entity on a state machine: who, when, from, to, why, and the electronic signature where the transition needs one. Append-only.
  */
@@ -3537,6 +4406,47 @@ export interface EquipmentCalibrationStatus {
 }
 
 /**
+ * Qualifications to operate a class
+ * Which qualifications (competence register) a person must hold to book and operate equipment of a class; every one listed is needed.
+ */
+export interface EquipmentClassQualifications {
+  /**
+   * Equipment class
+   * The class (equipment_classes.id).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  class_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Qualification
+   * The qualification (qualifications.id) an operator must hold.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  qualification_id: string;
+}
+
+/**
  * Equipment classes
  * A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
  */
@@ -3884,6 +4794,1042 @@ export interface I18NStrings {
 }
 
 /**
+ * Instrument blocks
+ * Recurring (or one-off) times on an instrument's calendar: maintenance and calibration blocks no booking may overlap, and availability windows (e.g. Mon-Fri 07:00-19:00) outside which it may not be booked.
+ */
+export interface InstrumentBlocks {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Duration
+   * Length of each occurrence (wall-clock, up to 31 days).
+   * @format interval
+   */
+  duration: string;
+  /**
+   * Instrument
+   * The equipment (equipment.id) it blocks or opens.
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * First start
+   * Wall-clock start of the first occurrence, in time_zone.
+   * @format timestamp without time zone
+   */
+  first_start: string;
+  /**
+   * Block id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Kind
+   * maintenance, calibration or availability.
+   * @format app.instrument_block_kind
+   */
+  kind: "maintenance" | "calibration" | "availability";
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Recurrence
+   * An RRULE subset: FREQ=DAILY or WEEKLY; INTERVAL=n; BYDAY=MO,TU,...; UNTIL=YYYYMMDD or YYYYMMDDTHHMMSSZ, or COUNT=n. Empty: once.
+   * @format text
+   */
+  recurrence?: string;
+  /**
+   * Time zone
+   * IANA zone the wall-clock times are in; the instrument's site's, else the tenant's, else UTC when not sent.
+   * @format text
+   */
+  time_zone: string;
+  /**
+   * Title
+   * What it is (Weekly PM, Quarterly calibration, Opening hours).
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Instrument import rows
+ * Each row of an import as received, with its outcome: the result it created, or why it was rejected. Written by the server only.
+ */
+export interface InstrumentImportRows {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Row as received
+   * The row exactly as the instrument sent it.
+   * @format jsonb
+   */
+  data: any;
+  /**
+   * Row id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Import
+   * instrument_imports.id.
+   * @format uuid
+   */
+  import_id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Outcome
+   * pending, accepted, rejected or skipped (app.import_row_outcome).
+   * @format app.import_row_outcome
+   * @default "pending"
+   */
+  outcome: "pending" | "accepted" | "rejected" | "skipped";
+  /**
+   * Rejection code
+   * The reason code (e.g. ingest.sample_unknown, result.schema_invalid) of a rejected row.
+   * @format text
+   */
+  rejection_code?: string;
+  /**
+   * Rejection reason
+   * Why the row was rejected, in words.
+   * @format text
+   */
+  rejection_reason?: string;
+  /**
+   * Result
+   * The result (results.id) an accepted row created.
+   * @format uuid
+   */
+  result_id?: string;
+  /**
+   * Row number
+   * Its place in the received rows (1, 2, ...).
+   * @format integer
+   */
+  row_number: number;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Instrument imports
+ * A batch of results sent by an instrument (or its middleware) for one of its runs, kept exactly as received; app.ingest_results validates each row and creates the results. Idempotent per instrument and external run id. Staff with result.enter at the instrument's site send and read them; portal users never see them.
+ */
+export interface InstrumentImports {
+  /**
+   * Raw data checksum
+   * sha256 (hex) of the export file.
+   * @format text
+   */
+  raw_data_sha256?: string;
+  /**
+   * Accepted rows
+   * Rows that created a result.
+   * @format integer
+   * @default 0
+   */
+  accepted_count: number;
+  /**
+   * Received at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Duplicate of
+   * The processed import (instrument_imports.id) of the same instrument run, when this one was a duplicate.
+   * @format uuid
+   */
+  duplicate_of_id?: string;
+  /**
+   * Instrument
+   * The equipment (equipment.id) that measured the rows.
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Instrument run id
+   * The instrument's own id of its run or sequence; a second import of the same instrument and run id creates nothing.
+   * @format text
+   */
+  external_run_id: string;
+  /**
+   * Import id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Processed at
+   * @format timestamp with time zone
+   */
+  processed_at?: string;
+  /**
+   * Processed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  processed_by?: string;
+  /**
+   * Raw data file
+   * Object-store key of the instrument's export file, if kept; the rows' results point at it unless a row names its own.
+   * @format text
+   */
+  raw_data_key?: string;
+  /**
+   * Received by
+   * Who sent it (users.id).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  received_by?: string;
+  /**
+   * Rejected rows
+   * Rows refused, each with its reason.
+   * @format integer
+   * @default 0
+   */
+  rejected_count: number;
+  /**
+   * Rows as received
+   * A JSON array of objects: barcode, test (code), value (a number or the result document), unit, measured_at, raw_data_key, raw_data_sha256, comment.
+   * @format jsonb
+   */
+  rows: any;
+  /**
+   * Run
+   * The lab's run (runs.id) the rows belong to, if any: its results are linked to it.
+   * @format uuid
+   */
+  run_id?: string;
+  /**
+   * Site
+   * The instrument's site (sites.id), filled in.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Source
+   * The sending system (e.g. "LabX 2024 middleware").
+   * @format text
+   */
+  source?: string;
+  /**
+   * Status
+   * received, processed or duplicate (app.instrument_import_status); changed by app.ingest_results only.
+   * @format app.instrument_import_status
+   * @default "received"
+   */
+  status: "received" | "processed" | "duplicate";
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Instrument reservations
+ * Who books which instrument when, and for what. Active bookings of one instrument never overlap (exclusion constraint); booking is refused when the calibration would expire before the end, during maintenance or a block, outside availability windows, or by someone not qualified for the class.
+ */
+export interface InstrumentReservations {
+  /**
+   * Booked by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  booked_by?: string;
+  /**
+   * Cancellation reason
+   * @format text
+   */
+  cancel_reason?: string;
+  /**
+   * Cancelled at
+   * @format timestamp with time zone
+   */
+  cancelled_at?: string;
+  /**
+   * Cancelled by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  cancelled_by?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Window
+   * The booked time, [start, end).
+   * @format tstzrange
+   */
+  during: string;
+  /**
+   * For entity
+   * The record the booking is for, if any.
+   * @format uuid
+   */
+  entity_id?: string;
+  /**
+   * For entity type
+   * The kind of record the booking is for (sample, result, a run), if any.
+   * @format text
+   */
+  entity_type?: string;
+  /**
+   * Instrument
+   * The equipment (equipment.id) booked.
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Reservation id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Purpose
+   * What it is booked for; seen by the operator, the booker and schedulers only.
+   * @format text
+   */
+  purpose: string;
+  /**
+   * Status
+   * active or cancelled (app.cancel_instrument_reservation).
+   * @format app.instrument_reservation_status
+   * @default "active"
+   */
+  status: "active" | "cancelled";
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Operator
+   * Who will use it (the booker unless a scheduler books for someone); must hold the class's qualifications.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  user_id: string;
+}
+
+/**
+ * Lab backlog
+ * Open samples and analyses per site and status, and how many analyses are past due. Refreshed every 15 minutes (computed_at).
+ */
+export interface LabKpiBacklog {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Kind
+   * sample or analysis.
+   * @format text
+   */
+  kind?: string;
+  /**
+   * Open
+   * @format integer
+   */
+  open_count?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Overdue
+   * Analyses past their due date (0 for samples).
+   * @format integer
+   */
+  overdue_count?: number;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * @format text
+   */
+  status?: string;
+}
+
+/**
+ * Instrument utilization
+ * Hours of active bookings per instrument and week (Monday first), and their share of the week's 168 hours, from twelve weeks back to four ahead. Readers of the equipment register see it. Refreshed every 15 minutes (computed_at).
+ */
+export interface LabKpiInstrumentUtilization {
+  /**
+   * Hours booked
+   * @format numeric
+   */
+  booked_hours?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Instrument
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Utilization %
+   * Hours booked over the week's 168.
+   * @format numeric
+   */
+  utilization_percent?: number;
+  /**
+   * Week
+   * Its first instant (Monday 00:00, server time zone).
+   * @format timestamp with time zone
+   */
+  week_start?: string;
+}
+
+/**
+ * OOS investigation aging
+ * Open out-of-specification investigations per phase and site, by age since opened, and the oldest. Refreshed every 15 minutes (computed_at).
+ */
+export interface LabKpiInvestigationAging {
+  /**
+   * Open 8 to 30 days
+   * @format integer
+   */
+  days_8_to_30?: number;
+  /**
+   * Open over 30 days
+   * @format integer
+   */
+  over_30_days?: number;
+  /**
+   * Open up to 7 days
+   * @format integer
+   */
+  up_to_7_days?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Oldest (days)
+   * @format numeric
+   */
+  oldest_days?: number;
+  /**
+   * Open
+   * @format integer
+   */
+  open_count?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Phase
+   * phase_1 or phase_2.
+   * @format text
+   */
+  phase?: string;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * Out-of-specification rate
+ * Results judged against a specification per test and month of measurement: warnings, out of specification, and the OOS percentage. Refreshed every 15 minutes (computed_at).
+ */
+export interface LabKpiOosRate {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Month
+   * @format timestamp with time zone
+   */
+  month?: string;
+  /**
+   * OOS %
+   * @format numeric
+   */
+  oos_percent?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Out of specification
+   * @format integer
+   */
+  out_of_specification?: number;
+  /**
+   * Results judged
+   * Results with an applicable specification (amended originals left out).
+   * @format integer
+   */
+  results_judged?: number;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Test
+   * @format text
+   */
+  test_code?: string;
+  /**
+   * Warnings
+   * @format integer
+   */
+  warnings?: number;
+}
+
+/**
+ * Run and QC failure rate
+ * Runs accepted or failed per test and month of the decision, the share that failed, and their QC samples measured and failed. Refreshed every 15 minutes (computed_at).
+ */
+export interface LabKpiRunFailures {
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Month
+   * The month the runs were accepted or failed.
+   * @format timestamp with time zone
+   */
+  month?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * QC samples failed
+   * @format integer
+   */
+  qc_failed?: number;
+  /**
+   * QC samples measured
+   * @format integer
+   */
+  qc_measured?: number;
+  /**
+   * Run failure %
+   * @format numeric
+   */
+  run_failure_percent?: number;
+  /**
+   * Runs decided
+   * @format integer
+   */
+  runs_decided?: number;
+  /**
+   * Runs failed
+   * @format integer
+   */
+  runs_failed?: number;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Test
+   * @format text
+   */
+  test_code?: string;
+}
+
+/**
+ * Lab turnaround
+ * Hours from receipt to release of the samples released each month, per site and sample type: mean, median, 90th percentile. Refreshed every 15 minutes (computed_at).
+ */
+export interface LabKpiTurnaround {
+  /**
+   * 90th percentile turnaround (hours)
+   * @format numeric
+   */
+  p90_hours?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Mean turnaround (hours)
+   * @format numeric
+   */
+  mean_hours?: number;
+  /**
+   * Median turnaround (hours)
+   * @format numeric
+   */
+  median_hours?: number;
+  /**
+   * Month
+   * The month of release (its first instant).
+   * @format timestamp with time zone
+   */
+  month?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Sample type
+   * @format uuid
+   */
+  sample_type_id?: string;
+  /**
+   * Samples released
+   * @format integer
+   */
+  samples_released?: number;
+  /**
+   * Site
+   * The samples' site; empty for samples without one.
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * Lab SLA
+ * Open service requests, analyses and SOP tasks with their due dates: overdue, due_soon (within 48 hours), on_track or no_due_date, and the hours left (negative when overdue). Filter sla_state=eq.overdue for the overdue list. As the caller's row-level security sees them; staff only.
+ */
+export interface LabSla {
+  /**
+   * Assigned to
+   * @format uuid
+   */
+  assigned_to?: string;
+  /**
+   * Due
+   * @format timestamp with time zone
+   */
+  due_at?: string;
+  /**
+   * Hours left
+   * Until due; negative when overdue.
+   * @format numeric
+   */
+  hours_left?: number;
+  /**
+   * Item
+   * @format uuid
+   */
+  item_id?: string;
+  /**
+   * Kind
+   * service_request, analysis or sop_task.
+   * @format text
+   */
+  kind?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Customer
+   * @format uuid
+   */
+  partner_id?: string;
+  /**
+   * Reference
+   * The human id.
+   * @format text
+   */
+  reference?: string;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * SLA
+   * overdue, due_soon, on_track or no_due_date.
+   * @format text
+   */
+  sla_state?: string;
+  /**
+   * Clock started
+   * Receipt (requests, analyses) or the first step (tasks).
+   * @format timestamp with time zone
+   */
+  started_at?: string;
+  /**
+   * Status
+   * @format text
+   */
+  status?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title?: string;
+}
+
+/**
+ * Lab SLA by assignee
+ * Open analyses and SOP tasks per assignee (empty: unassigned): how many, how many overdue, due soon, without a due date, and the next due date. As the caller's row-level security sees them.
+ */
+export interface LabSlaByAssignee {
+  /**
+   * Assignee
+   * Empty for unassigned work.
+   * @format uuid
+   */
+  assigned_to?: string;
+  /**
+   * Due soon
+   * Within 48 hours.
+   * @format bigint
+   */
+  due_soon?: number;
+  /**
+   * Next due
+   * @format timestamp with time zone
+   */
+  next_due_at?: string;
+  /**
+   * Without a due date
+   * @format bigint
+   */
+  no_due_date?: number;
+  /**
+   * Open
+   * @format bigint
+   */
+  open_items?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Overdue
+   * @format bigint
+   */
+  overdue?: number;
+}
+
+/**
+ * Tests
+ * The tenant's test (assay) definitions, versioned: a published version is frozen and is the one new analyses use; its result document is validated against result_schema.
+ */
+export interface LabTests {
+  /**
+   * Code
+   * Stable key of the test across its versions (lowercase, e.g. ph).
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Instrument class
+   * The equipment class (equipment_classes.id) a result of this test is measured with, if any.
+   * @format uuid
+   */
+  equipment_class_id?: string;
+  /**
+   * Test version id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Translations
+   * The name per locale.
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Method
+   * The method reference (ISO 10523, USP <791>, an in-house SOP number).
+   * @format text
+   */
+  method?: string;
+  /**
+   * Name
+   * Default name; translations in labels.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Published at
+   * @format timestamp with time zone
+   */
+  published_at?: string;
+  /**
+   * Result schema
+   * The JSON Schema a result document of this test must satisfy.
+   * @format jsonb
+   */
+  result_schema: any;
+  /**
+   * Status
+   * draft, published or retired.
+   * @format app.lab_test_status
+   * @default "draft"
+   */
+  status: "draft" | "published" | "retired";
+  /**
+   * Turnaround
+   * Days from receipt to release the lab promises for this test.
+   * @format integer
+   */
+  turnaround_days?: number;
+  /**
+   * Unit
+   * The unit (units.code) of the reported value, empty for a unitless or qualitative result.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Version
+   * 1, 2, ... per code.
+   * @format integer
+   * @default 1
+   */
+  version: number;
+}
+
+/**
+ * Lab work queue
+ * What is waiting for the caller and their roles: analyses assigned to them (or unassigned, with result.enter), results to review (entered by someone else, result.review) and to release (result.release), SOP tasks assigned to them (or unassigned, with task.manage), service requests to accept (service_request.manage); with due dates and where they stand against them. As the caller's row-level security sees them; staff only (platform operators: all open work).
+ */
+export interface LabWorkQueue {
+  /**
+   * Assigned to
+   * Empty for unassigned work and for reviews, releases and acceptances (any holder of the permission).
+   * @format uuid
+   */
+  assigned_to?: string;
+  /**
+   * Due
+   * @format timestamp with time zone
+   */
+  due_at?: string;
+  /**
+   * Entity
+   * @format uuid
+   */
+  entity_id?: string;
+  /**
+   * On
+   * The entity type the work is on.
+   * @format text
+   */
+  entity_type?: string;
+  /**
+   * Mine
+   * Assigned to the caller.
+   * @format boolean
+   */
+  is_mine?: boolean;
+  /**
+   * Item
+   * The analysis, result, SOP task or service request id.
+   * @format uuid
+   */
+  item_id?: string;
+  /**
+   * Kind
+   * analysis, result_review, result_release, sop_task or service_request.
+   * @format text
+   */
+  kind?: string;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Reference
+   * The human id (sample, task or request number).
+   * @format text
+   */
+  reference?: string;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * SLA
+   * overdue, due_soon (within 48 hours), on_track or no_due_date.
+   * @format text
+   */
+  sla_state?: string;
+  /**
+   * Status
+   * The item's own status.
+   * @format text
+   */
+  status?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title?: string;
+}
+
+/**
  * Supported locales
  * The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
  */
@@ -4207,6 +6153,161 @@ export interface OnTimeDelivery {
    * @format integer
    */
   promised_count?: number;
+}
+
+/**
+ * OOS investigations
+ * The investigation of a product result out of its specification: Phase I in the laboratory (checklist, assignable cause or not), Phase II when no assignable cause was found, the retest ordered and the CAPA opened when the investigators decided so, closed with a conclusion (signed under GLP). Opened by the result itself; seen with its sample.
+ */
+export interface OosInvestigations {
+  /**
+   * Phase I decided at
+   * @format timestamp with time zone
+   */
+  phase_1_decided_at?: string;
+  /**
+   * Phase I decided by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  phase_1_decided_by?: string;
+  /**
+   * Phase I findings
+   * What the laboratory investigation found.
+   * @format text
+   */
+  phase_1_findings?: string;
+  /**
+   * Phase II findings
+   * What the full-scale investigation found.
+   * @format text
+   */
+  phase_2_findings?: string;
+  /**
+   * Analysis
+   * The result's analysis (analyses.id).
+   * @format uuid
+   */
+  analysis_id: string;
+  /**
+   * Assignable cause
+   * Whether Phase I found a laboratory error that explains the result; empty until decided.
+   * @format boolean
+   */
+  assignable_cause?: boolean;
+  /**
+   * CAPA
+   * The CAPA (capas.id) opened because the investigation decided so.
+   * @format uuid
+   */
+  capa_id?: string;
+  /**
+   * Phase I checklist
+   * The laboratory questions answered (calculation_checked, instrument_checked, standards_checked, sample_prep_checked, analyst_interviewed, ...: true/false).
+   * @format jsonb
+   */
+  checklist: any;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Closed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  closed_by?: string;
+  /**
+   * Closure signature
+   * The electronic signature of the closure: printed name, signed_at, meaning, reason, the signed payload and its sha256.
+   * @format jsonb
+   */
+  closure_signature?: any;
+  /**
+   * Conclusion
+   * Required to close.
+   * @format text
+   */
+  conclusion?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Investigation id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Investigation number
+   * Human id (OOS-000123).
+   * @format text
+   */
+  investigation_number: string;
+  /**
+   * Opened at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  opened_at: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Phase
+   * phase_1 (laboratory) or phase_2 (full scale).
+   * @format app.oos_phase
+   * @default "phase_1"
+   */
+  phase: "phase_1" | "phase_2";
+  /**
+   * Result
+   * The out-of-specification result (results.id).
+   * @format uuid
+   */
+  result_id: string;
+  /**
+   * Retest
+   * The analysis (analyses.id) ordered after an assignable cause invalidated the result.
+   * @format uuid
+   */
+  retest_analysis_id?: string;
+  /**
+   * Sample
+   * The result's sample (samples.id).
+   * @format uuid
+   */
+  sample_id: string;
+  /**
+   * Status
+   * open or closed.
+   * @format app.oos_status
+   * @default "open"
+   */
+  status: "open" | "closed";
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
@@ -5752,6 +7853,592 @@ export interface QualityRecords {
   version_number?: number;
 }
 
+/**
+ * Reagents and consumables
+ * The tenant's catalog of reagents, consumables and standards: the unit stock is counted in and the threshold below which it is low (app.reagent_stock). Staff read it; reagent.manage changes it.
+ */
+export interface ReagentItems {
+  /**
+   * Catalog number
+   * The supplier's article number.
+   * @format text
+   */
+  catalog_number?: string;
+  /**
+   * Code
+   * Unique in the tenant (e.g. BUF-PH7).
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Item id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * Whether new lots may be received.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Kind
+   * reagent, consumable or standard.
+   * @format app.reagent_kind
+   * @default "reagent"
+   */
+  kind: "reagent" | "consumable" | "standard";
+  /**
+   * Low-stock threshold
+   * In unit: when the available stock falls below it, reagent.manage holders are told once (event reagent.low_stock); empty for none.
+   * @format numeric
+   */
+  low_stock_threshold?: number;
+  /**
+   * Name
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Unit
+   * units.code stock is counted in (lots may be in another unit of the same dimension).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Reagent lots
+ * What was received of an item: lot number, supplier, expiry, the quantity received and what is left (changed only by app.use_reagent), available or quarantined. An expired or quarantined lot cannot be used.
+ */
+export interface ReagentLots {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Received by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Expires on
+   * The last day it may be used; empty for no expiry.
+   * @format date
+   */
+  expires_on?: string;
+  /**
+   * Lot id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Item
+   * reagent_items.id.
+   * @format uuid
+   */
+  item_id: string;
+  /**
+   * Lot number
+   * The supplier's lot (batch) number; unique per item.
+   * @format text
+   */
+  lot_number: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Received on
+   * @format date
+   * @default "CURRENT_DATE"
+   */
+  received_on: string;
+  /**
+   * Quantity received
+   * In unit.
+   * @format numeric
+   */
+  received_quantity: number;
+  /**
+   * Quantity left
+   * In unit; the quantity received when not sent, then lowered only by app.use_reagent, never below 0.
+   * @format numeric
+   */
+  remaining_quantity: number;
+  /**
+   * Status
+   * available, quarantined or disposed (app.reagent_lot_status); expiry is read from expires_on.
+   * @format app.reagent_lot_status
+   * @default "available"
+   */
+  status: "available" | "quarantined" | "disposed";
+  /**
+   * Status reason
+   * Why it was quarantined or disposed.
+   * @format text
+   */
+  status_reason?: string;
+  /**
+   * Stored in
+   * The storage location (storage_locations.id) it is kept in, if recorded.
+   * @format uuid
+   */
+  storage_location_id?: string;
+  /**
+   * Supplier
+   * The supplier (partners.id).
+   * @format uuid
+   */
+  supplier_id?: string;
+  /**
+   * Unit
+   * units.code of the quantities, of the item's dimension; the item's unit when not sent.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Reagent stock
+ * Per active item: the stock available today (lots available and not expired, in the item's unit), how many such lots, the next expiry, and whether it is below the low-stock threshold.
+ */
+export interface ReagentStock {
+  /**
+   * Available
+   * Remaining quantity of available, unexpired lots, in unit.
+   * @format numeric
+   */
+  available?: number;
+  /**
+   * Available lots
+   * @format bigint
+   */
+  available_lots?: number;
+  /**
+   * Code
+   * @format text
+   */
+  code?: string;
+  /**
+   * Low
+   * Whether available is below the threshold.
+   * @format boolean
+   */
+  is_low?: boolean;
+  /**
+   * Item
+   * reagent_items.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  item_id?: string;
+  /**
+   * Kind
+   * @format app.reagent_kind
+   */
+  kind?: "reagent" | "consumable" | "standard";
+  /**
+   * Low-stock threshold
+   * @format numeric
+   */
+  low_stock_threshold?: number;
+  /**
+   * Name
+   * @format text
+   */
+  name?: string;
+  /**
+   * Next expiry
+   * The earliest expiry date among available lots.
+   * @format date
+   */
+  next_expiry?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Unit
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+}
+
+/**
+ * Reagent uses
+ * Which lot, how much, used for what (a task, run, analysis or result: the result's reagent provenance), by whom and when. Written only by app.use_reagent, append-only; seen by whoever may see what it was used for.
+ */
+export interface ReagentUses {
+  /**
+   * Used for
+   * The id of that entity.
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * Used for (type)
+   * The entity type (entity_types) it was used for: result, analysis, a run or task.
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Use id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * reagent_lots.id.
+   * @format uuid
+   */
+  lot_id: string;
+  /**
+   * Quantity in the lot's unit
+   * What was deducted from the lot.
+   * @format numeric
+   */
+  lot_quantity: number;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Quantity
+   * How much was used, in unit.
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Unit
+   * units.code of quantity, as sent.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Used at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  used_at: string;
+  /**
+   * Used by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  used_by?: string;
+}
+
+/**
+ * Results
+ * The result document of an analysis (validated against its test's result schema), with where it came from (instrument, raw data file, and the run, task, reagent lots, SOP and ELN entry the lab's other records add), who entered, reviewed and released it. A released result changes only by an amendment that keeps it (superseded). Seen by whoever may see the sample.
+ */
+export interface Results {
+  /**
+   * Raw data checksum
+   * sha256 (hex) of the raw data file.
+   * @format text
+   */
+  raw_data_sha256?: string;
+  /**
+   * Amendment reason
+   * Why the released result was amended; required with amends_id.
+   * @format text
+   */
+  amendment_reason?: string;
+  /**
+   * Amends
+   * The released result (results.id) this one replaces.
+   * @format uuid
+   */
+  amends_id?: string;
+  /**
+   * Analysis
+   * analyses.id: the test on the sample.
+   * @format uuid
+   */
+  analysis_id: string;
+  /**
+   * Comment
+   * @format text
+   * @default ""
+   */
+  comment: string;
+  /**
+   * ELN entry
+   * The notebook entry (eln_entries.id, same tenant) the result was recorded in, for provenance.
+   * @format uuid
+   */
+  eln_entry_id?: string;
+  /**
+   * Entered at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  entered_at: string;
+  /**
+   * Entered by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  entered_by?: string;
+  /**
+   * Instrument
+   * The equipment (equipment.id) it was measured with; its calibration must be valid at measured_at.
+   * @format uuid
+   */
+  equipment_id?: string;
+  /**
+   * Result id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Invalidated at
+   * @format timestamp with time zone
+   */
+  invalidated_at?: string;
+  /**
+   * Invalidated by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  invalidated_by?: string;
+  /**
+   * Invalidation reason
+   * Why the result was invalidated (an assignable cause, a failed control).
+   * @format text
+   */
+  invalidation_reason?: string;
+  /**
+   * Measured at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  measured_at: string;
+  /**
+   * Value
+   * The reported number (the document's "value"), compared with specifications.
+   * @format numeric
+   */
+  numeric_value?: number;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Raw data file
+   * Object-store key of the instrument's raw data inside the tenant's storage.
+   * @format text
+   */
+  raw_data_key?: string;
+  /**
+   * Release signature
+   * The releaser's electronic signature: printed name, signed_at, meaning, reason, the signed payload and its sha256.
+   * @format jsonb
+   */
+  release_signature?: any;
+  /**
+   * Released at
+   * @format timestamp with time zone
+   */
+  released_at?: string;
+  /**
+   * Released by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  released_by?: string;
+  /**
+   * Reported unit
+   * The unit (units.code) the value was sent in; numeric_value is converted to the test's unit.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  reported_unit?: string;
+  /**
+   * Reported value
+   * The number as it was sent, in reported_unit, before conversion to the test's unit.
+   * @format numeric
+   */
+  reported_value?: number;
+  /**
+   * Review signature
+   * The reviewer's electronic signature: printed name, signed_at, meaning, reason, the signed payload and its sha256.
+   * @format jsonb
+   */
+  review_signature?: any;
+  /**
+   * Reviewed at
+   * @format timestamp with time zone
+   */
+  reviewed_at?: string;
+  /**
+   * Reviewed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  reviewed_by?: string;
+  /**
+   * Run
+   * The run (runs.id) the result was measured in, filled in from the analysis's run; invalidated with it when the run fails.
+   * @format uuid
+   */
+  run_id?: string;
+  /**
+   * Sample
+   * samples.id (the analysis's sample, filled in).
+   * @format uuid
+   */
+  sample_id: string;
+  /**
+   * Verdict
+   * within, warning, out_of_specification or no_specification, against the applicable specification.
+   * @format app.spec_verdict
+   * @default "no_specification"
+   */
+  spec_verdict:
+    | "within"
+    | "warning"
+    | "out_of_specification"
+    | "no_specification";
+  /**
+   * Specification
+   * The specification (specifications.id) the result was judged against.
+   * @format uuid
+   */
+  specification_id?: string;
+  /**
+   * Status
+   * entered, reviewed, released, invalidated or superseded (app.result_status); changed by the lab's RPCs only.
+   * @format app.result_status
+   * @default "entered"
+   */
+  status: "entered" | "reviewed" | "released" | "invalidated" | "superseded";
+  /**
+   * SOP task
+   * The SOP task (sop_tasks.id) the result was produced in; the SOP version is the task's template.
+   * @format uuid
+   */
+  task_id?: string;
+  /**
+   * Unit
+   * units.code of numeric_value; the test's unit when not sent.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Result document
+   * A JSON object valid for the test's result_schema (e.g. {"value": 7.2}).
+   * @format jsonb
+   */
+  value: any;
+}
+
 /** Who holds which role in a tenant, for the whole tenant (site_id empty) or at one site. Managed through app.grant_role and app.revoke_role. */
 export interface RoleAssignments {
   /**
@@ -6036,6 +8723,1205 @@ export interface Rules {
   updated_at: string;
 }
 
+/**
+ * Run analyses
+ * The analyses on a run's worksheet, in position order; an analysis is on one run at most (a retest is a new analysis). Added and removed while the run is open.
+ */
+export interface RunAnalyses {
+  /**
+   * Added by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  added_by?: string;
+  /**
+   * Analysis
+   * analyses.id: a pending or in-progress analysis of the run's test.
+   * @format uuid
+   */
+  analysis_id: string;
+  /**
+   * Added at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Run analysis id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Position
+   * The place on the worksheet (1, 2, ...), the next one when not sent.
+   * @format integer
+   */
+  position: number;
+  /**
+   * Run
+   * runs.id.
+   * @format uuid
+   */
+  run_id: string;
+}
+
+/**
+ * Run QC samples
+ * The blanks, controls, duplicates and reference materials of a run, each with its acceptance criteria and, once measured, its value and verdict (evaluated when recorded with app.record_qc_value). Added while the run is open or in progress.
+ */
+export interface RunQcSamples {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Duplicate of
+   * For a duplicate: the run's analysis (analyses.id) it repeats; its result is the original value.
+   * @format uuid
+   */
+  duplicate_of_id?: string;
+  /**
+   * Evaluation
+   * The verdict in words (e.g. "7.31 is outside 7.00 ± 0.05").
+   * @format text
+   */
+  evaluation?: string;
+  /**
+   * Expected value
+   * For a control or reference material: the certified or nominal value (with tolerance).
+   * @format numeric
+   */
+  expected_value?: number;
+  /**
+   * QC sample id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Kind
+   * blank, control, duplicate or reference_material (app.qc_kind).
+   * @format app.qc_kind
+   */
+  kind: "blank" | "control" | "duplicate" | "reference_material";
+  /**
+   * Label
+   * What it is (e.g. "Method blank", "pH 7.00 buffer").
+   * @format text
+   */
+  label: string;
+  /**
+   * Lot
+   * The lot of the control or reference material, if any.
+   * @format text
+   */
+  lot?: string;
+  /**
+   * Largest relative percent difference
+   * For a duplicate: |a - b| / ((a + b) / 2) × 100 against its original must not exceed it.
+   * @format numeric
+   */
+  max_rpd?: number;
+  /**
+   * Highest acceptable value
+   * For a blank: the most it may read; for a control or reference material given as a range, its top.
+   * @format numeric
+   */
+  max_value?: number;
+  /**
+   * Measured value
+   * Recorded with app.record_qc_value; empty until measured.
+   * @format numeric
+   */
+  measured_value?: number;
+  /**
+   * Lowest acceptable value
+   * For a control or reference material given as a range.
+   * @format numeric
+   */
+  min_value?: number;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Passed
+   * Whether the measured value meets the criteria; empty until measured.
+   * @format boolean
+   */
+  passed?: boolean;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   */
+  recorded_at?: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Relative percent difference
+   * For a duplicate: the RPD computed when recorded.
+   * @format numeric
+   */
+  rpd?: number;
+  /**
+   * Run
+   * runs.id.
+   * @format uuid
+   */
+  run_id: string;
+  /**
+   * Tolerance
+   * The allowed absolute deviation from expected_value.
+   * @format numeric
+   */
+  tolerance?: number;
+  /**
+   * Unit
+   * units.code of the criteria and the measured value; the test's unit when not sent.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Runs
+ * A worksheet: analyses of one test measured together on one instrument, with the QC samples that prove the run (blanks, controls, duplicates, reference materials). A QC sample outside its criteria fails the run, invalidating its results and sending its analyses back for retest. Site-scoped (the instrument's site): result.enter builds and runs it, result.review accepts or fails it.
+ */
+export interface Runs {
+  /**
+   * Completed at
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Decided at
+   * When the run was accepted or failed.
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * Decided by
+   * Who accepted or failed the run (users.id); empty when a QC sample failed it by itself.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  decided_by?: string;
+  /**
+   * Instrument
+   * The equipment (equipment.id) the run is measured on.
+   * @format uuid
+   */
+  equipment_id: string;
+  /**
+   * Failure reason
+   * Why the run failed (the QC sample outside its criteria, or the reviewer's reason); set exactly when failed.
+   * @format text
+   */
+  failure_reason?: string;
+  /**
+   * Run id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Run number
+   * Human id (RUN-000123), the next of the tenant when not sent.
+   * @format text
+   */
+  run_number: string;
+  /**
+   * Site
+   * The instrument's site (sites.id), filled in; the run is seen and worked at that site.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Started at
+   * @format timestamp with time zone
+   */
+  started_at?: string;
+  /**
+   * Status
+   * open, in_progress, completed, accepted or failed (app.run_status); changed by the run RPCs only.
+   * @format app.run_status
+   * @default "open"
+   */
+  status: "open" | "in_progress" | "completed" | "accepted" | "failed";
+  /**
+   * Test
+   * The test code (lab_tests.code) every analysis of the run is of.
+   * @format text
+   */
+  test_code: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Sample disposals
+ * How, why, by whom and when a sample was disposed of (autoclaved, incinerated, returned to the customer, ...); one per sample, written by app.dispose_sample, never changed. Seen with the sample.
+ */
+export interface SampleDisposals {
+  /**
+   * Disposed at
+   * Server time.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  disposed_at: string;
+  /**
+   * Disposed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  disposed_by?: string;
+  /**
+   * Disposal id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Method
+   * How it was disposed of (e.g. autoclave then incineration, returned to customer).
+   * @format text
+   */
+  method: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Reason
+   * Why (retention period ended, rejected at receipt, ...).
+   * @format text
+   */
+  reason: string;
+  /**
+   * Sample
+   * samples.id.
+   * @format uuid
+   */
+  sample_id: string;
+}
+
+/**
+ * Sample lineage links
+ * One link per parent and child sample: aliquot, derivative or pool, with the quantity taken from the parent in the parent's unit. Written by app.split_sample and app.pool_samples only; seen when the caller sees both samples.
+ */
+export interface SampleLineageLinks {
+  /**
+   * Child
+   * The sample (samples.id) made from it.
+   * @format uuid
+   */
+  child_id: string;
+  /**
+   * Made at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Made by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Edge id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Kind
+   * aliquot, derivative or pool.
+   * @format app.sample_lineage_kind
+   */
+  kind: "aliquot" | "derivative" | "pool";
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Parent
+   * The sample (samples.id) the material was taken from.
+   * @format uuid
+   */
+  parent_id: string;
+  /**
+   * Quantity taken
+   * How much left the parent, in unit (empty when the parent has no quantity).
+   * @format numeric
+   */
+  quantity?: number;
+  /**
+   * Unit
+   * units.code of quantity: the parent's unit.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+}
+
+/**
+ * Sample receipts
+ * How each sample arrived (temperature, container and seal) and whether the lab received or rejected it, with the reason; at most one received and one rejected row per sample (a received sample found unfit later is rejected too), written by app.receive_samples and app.reject_sample only, never changed. Seen by whoever may see the sample.
+ */
+export interface SampleReceipts {
+  /**
+   * Batch
+   * The samples accessioned together share it (one call of app.receive_samples).
+   * @format uuid
+   */
+  batch_id: string;
+  /**
+   * Container intact
+   * Whether the container arrived undamaged (empty: not checked).
+   * @format boolean
+   */
+  container_intact?: boolean;
+  /**
+   * Receipt id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * What the receiving technician saw.
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Outcome
+   * received or rejected.
+   * @format app.sample_receipt_outcome
+   */
+  outcome: "received" | "rejected";
+  /**
+   * Received at
+   * Server time of the receipt.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  received_at: string;
+  /**
+   * Received by
+   * Who checked the sample in (users.id).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  received_by?: string;
+  /**
+   * Rejection reason
+   * The value code of the tenant's type list sample_rejection_reasons; set exactly when rejected.
+   * @format text
+   */
+  rejection_reason?: string;
+  /**
+   * Sample
+   * samples.id.
+   * @format uuid
+   */
+  sample_id: string;
+  /**
+   * Seal intact
+   * Whether the seal (custody seal, lid) arrived unbroken (empty: not checked).
+   * @format boolean
+   */
+  seal_intact?: boolean;
+  /**
+   * Temperature on arrival
+   * In °C, as measured at the bench.
+   * @format numeric
+   */
+  temperature_celsius?: number;
+}
+
+/**
+ * Retained portions
+ * A portion of a sample (an aliquot, itself a sample) kept for the sample type's retention period in case the testing must be repeated or disputed; due for disposal after keep_until. Made by app.retain_sample; seen with the sample.
+ */
+export interface SampleRetentions {
+  /**
+   * Retained at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Retained by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Due notice sent at
+   * When the job notify-retention-due announced it (once).
+   * @format timestamp with time zone
+   */
+  due_notified_at?: string;
+  /**
+   * Retention id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Keep until
+   * When it was retained plus the sample type's retention_days; afterwards it is due for disposal.
+   * @format timestamp with time zone
+   */
+  keep_until: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Retained portion
+   * The aliquot (samples.id) that is kept.
+   * @format uuid
+   */
+  retained_sample_id: string;
+  /**
+   * Sample
+   * The sample (samples.id) the portion was kept from.
+   * @format uuid
+   */
+  sample_id: string;
+}
+
+/**
+ * Sample status history
+ * Every status change of a sample made through app_private.set_sample_status (receipt, rejection, invalidation, retest, disposal, and the runs and results that move samples on): from, to, why, who, when. Append-only. Seen by whoever may see the sample.
+ */
+export interface SampleStatusChanges {
+  /**
+   * Changed at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  changed_at: string;
+  /**
+   * Changed by
+   * The member (users.id), empty for the system.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  changed_by?: string;
+  /**
+   * From
+   * The status before.
+   * @format app.sample_status
+   */
+  from_status:
+    | "registered"
+    | "received"
+    | "in_progress"
+    | "completed"
+    | "released"
+    | "rejected"
+    | "invalidated"
+    | "retest"
+    | "disposed";
+  /**
+   * Change id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Reason
+   * Why (required for rejection, invalidation and disposal).
+   * @format text
+   */
+  reason?: string;
+  /**
+   * Sample
+   * samples.id.
+   * @format uuid
+   */
+  sample_id: string;
+  /**
+   * To
+   * The status after.
+   * @format app.sample_status
+   */
+  to_status:
+    | "registered"
+    | "received"
+    | "in_progress"
+    | "completed"
+    | "released"
+    | "rejected"
+    | "invalidated"
+    | "retest"
+    | "disposed";
+}
+
+/**
+ * Sample types
+ * The tenant's kinds of samples (water, serum, steel coupon, ...): the unit their quantity is in, the temperature they must be stored at, how long a retained portion is kept.
+ */
+export interface SampleTypes {
+  /**
+   * Code
+   * Stable key in the tenant (lowercase, e.g. water).
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Default unit
+   * The unit (units.code) a sample's quantity is in when none is sent.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  default_unit?: string;
+  /**
+   * Sample type id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * Whether new samples may be of this type.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Translations
+   * The name per locale ({"de": "Wasser"}).
+   * @format jsonb
+   */
+  labels: any;
+  /**
+   * Name
+   * Default name; translations in labels.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Retention period
+   * Days a retained portion is kept after the sample is released; empty when none is retained.
+   * @format integer
+   */
+  retention_days?: number;
+  /**
+   * Highest storage temperature
+   * In °C; a storage location warmer than this is refused.
+   * @format numeric
+   */
+  storage_max_celsius?: number;
+  /**
+   * Lowest storage temperature
+   * In °C; a storage location colder than this is refused.
+   * @format numeric
+   */
+  storage_min_celsius?: number;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Samples
+ * Material the lab tests: a human id and barcode, its type, where it came from (customer, project, service request), quantity left, and its lifecycle status (changed only by the lab's RPCs). A site-scoped member sees the samples of their sites; a customer's portal users see their partner's samples.
+ */
+export interface Samples {
+  /**
+   * Barcode
+   * The value printed on the container label; the sample number when not sent; unique in the tenant.
+   * @format text
+   */
+  barcode: string;
+  /**
+   * Collected at
+   * @format timestamp with time zone
+   */
+  collected_at?: string;
+  /**
+   * Registered at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Registered by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Held by
+   * The person (users.id) who has the sample now, when it is not in storage; written only by app.hand_over_sample.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  custodian_id?: string;
+  /**
+   * Sent to
+   * The courier or external lab that has the sample now; written only by app.hand_over_sample.
+   * @format text
+   */
+  custody_external?: string;
+  /**
+   * Custom fields
+   * The tenant's own fields for samples (custom_field_definitions), validated on write.
+   * @format jsonb
+   */
+  custom_fields: any;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Sample id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * The product lot or batch the sample was drawn from; a certificate of analysis may cover every sample of a lot.
+   * @format text
+   */
+  lot_number?: string;
+  /**
+   * Tenant
+   * The organization (the lab).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Customer
+   * The customer (partners.id) who sent it.
+   * @format uuid
+   */
+  partner_id?: string;
+  /**
+   * Project
+   * The project (projects.id) it belongs to.
+   * @format uuid
+   */
+  project_id?: string;
+  /**
+   * Quantity
+   * The quantity received, in unit.
+   * @format numeric
+   */
+  quantity?: number;
+  /**
+   * Received at
+   * When the lab received it (set by receipt); turnaround runs from here.
+   * @format timestamp with time zone
+   */
+  received_at?: string;
+  /**
+   * Remaining quantity
+   * What is left after aliquots and derivatives were taken; never negative.
+   * @format numeric
+   */
+  remaining_quantity?: number;
+  /**
+   * Sample number
+   * Human id (S-000123), the next of the tenant when not sent.
+   * @format text
+   */
+  sample_number: string;
+  /**
+   * Sample type
+   * sample_types.id: unit, storage temperature, retention.
+   * @format uuid
+   */
+  sample_type_id: string;
+  /**
+   * Service request
+   * The request (service_requests.id) it came with.
+   * @format uuid
+   */
+  service_request_id?: string;
+  /**
+   * Site
+   * The lab site holding the sample (sites.id).
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * registered, received, in_progress, completed, released, rejected, invalidated, retest or disposed (app.sample_status); changed by the lab's RPCs only.
+   * @format app.sample_status
+   * @default "registered"
+   */
+  status:
+    | "registered"
+    | "received"
+    | "in_progress"
+    | "completed"
+    | "released"
+    | "rejected"
+    | "invalidated"
+    | "retest"
+    | "disposed";
+  /**
+   * In a position
+   * Whether its location is a position (one sample each); kept with the location.
+   * @format boolean
+   */
+  storage_is_position?: boolean;
+  /**
+   * Stored in
+   * The storage location (storage_locations.id) the sample is in now; written only by app.move_sample.
+   * @format uuid
+   */
+  storage_location_id?: string;
+  /**
+   * Unit
+   * units.code of quantity and remaining_quantity; the type's default unit when not sent.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Samples due for disposal
+ * Retained portions whose retention period has ended (keep_until passed) and that are not disposed of yet, as the caller may see them; dispose of each with app.dispose_sample.
+ */
+export interface SamplesDueForDisposal {
+  /**
+   * Portion barcode
+   * @format text
+   */
+  barcode?: string;
+  /**
+   * Due notice sent at
+   * @format timestamp with time zone
+   */
+  due_notified_at?: string;
+  /**
+   * Kept until
+   * @format timestamp with time zone
+   */
+  keep_until?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Customer
+   * @format uuid
+   */
+  partner_id?: string;
+  /**
+   * Quantity left
+   * @format numeric
+   */
+  remaining_quantity?: number;
+  /**
+   * Retained portion
+   * The portion (samples.id) to dispose of.
+   * @format uuid
+   */
+  retained_sample_id?: string;
+  /**
+   * Portion number
+   * @format text
+   */
+  retained_sample_number?: string;
+  /**
+   * Retention
+   * sample_retentions.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  retention_id?: string;
+  /**
+   * Sample
+   * The sample (samples.id) the portion was kept from.
+   * @format uuid
+   */
+  sample_id?: string;
+  /**
+   * Sample number
+   * @format text
+   */
+  sample_number?: string;
+  /**
+   * Sample type
+   * @format uuid
+   */
+  sample_type_id?: string;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Unit
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+}
+
+/**
+ * Service requests
+ * What a customer (or an internal requester) asks the lab to test: the tests, the samples that come with it, the due date. A customer's portal users see only their own partner's requests.
+ */
+export interface ServiceRequests {
+  /**
+   * Accepted at
+   * @format timestamp with time zone
+   */
+  accepted_at?: string;
+  /**
+   * Accepted by
+   * The lab member who accepted it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  accepted_by?: string;
+  /**
+   * Cancellation reason
+   * Required when cancelled.
+   * @format text
+   */
+  cancel_reason?: string;
+  /**
+   * Cancelled at
+   * @format timestamp with time zone
+   */
+  cancelled_at?: string;
+  /**
+   * Cancelled by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  cancelled_by?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Due
+   * When the results are due.
+   * @format timestamp with time zone
+   */
+  due_at?: string;
+  /**
+   * Service request id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization (the lab).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Customer
+   * The customer (partners.id) the work is for; a portal user's own partner, always.
+   * @format uuid
+   */
+  partner_id?: string;
+  /**
+   * Project
+   * The project (projects.id) the work belongs to, if any.
+   * @format uuid
+   */
+  project_id?: string;
+  /**
+   * Received at
+   * When its first sample was received: the turnaround starts here.
+   * @format timestamp with time zone
+   */
+  received_at?: string;
+  /**
+   * Released at
+   * When its last sample was released or rejected (the request completed): the turnaround ends here.
+   * @format timestamp with time zone
+   */
+  released_at?: string;
+  /**
+   * Request number
+   * Human id (SR-000123), the next of the tenant when not sent.
+   * @format text
+   */
+  request_number: string;
+  /**
+   * Requested by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  requested_by?: string;
+  /**
+   * Requested tests
+   * Codes of the tests (lab_tests.code) asked for.
+   * @format text[]
+   */
+  requested_tests: string[];
+  /**
+   * Site
+   * The lab site doing the work (sites.id).
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * draft, submitted, accepted, in_progress, completed or cancelled.
+   * @format app.service_request_status
+   * @default "submitted"
+   */
+  status:
+    | "draft"
+    | "submitted"
+    | "accepted"
+    | "in_progress"
+    | "completed"
+    | "cancelled";
+  /**
+   * Submitted at
+   * When the customer (or staff) submitted it.
+   * @format timestamp with time zone
+   */
+  submitted_at?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
 /** Sign-in sessions: one per login, renewed by app.refresh, ended by app.logout. Users see their own. */
 export interface Sessions {
   /**
@@ -6159,6 +10045,628 @@ export interface Sites {
   timezone?: string;
   /**
    * When the site was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * SOP step dependencies
+ * Which steps must be passed before a step may start, within one template version; together they form a DAG (a cycle is refused).
+ */
+export interface SopStepDependencies {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Depends on
+   * The step (sop_steps.id) that must be passed first.
+   * @format uuid
+   */
+  depends_on_step_id: string;
+  /**
+   * Dependency id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Step
+   * The step (sop_steps.id) that waits.
+   * @format uuid
+   */
+  step_id: string;
+  /**
+   * Template
+   * sop_templates.id, the template of both steps.
+   * @format uuid
+   */
+  template_id: string;
+}
+
+/**
+ * SOP steps
+ * The ordered steps of an SOP template version: instructions, the checks a performer records (items to confirm, values measured within limits, text), the qualification the step needs. Changed only while the version is a draft.
+ */
+export interface SopSteps {
+  /**
+   * Checks
+   * What the performer records: [{"key": "temp", "label": "Bath temperature", "kind": "number", "min": 19, "max": 21, "unit": "degC"}, {"key": "clean", "label": "Glassware clean", "kind": "confirm"}, {"key": "lot", "label": "Buffer lot", "kind": "text"}].
+   * @format jsonb
+   */
+  checks: any;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Step id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Instructions
+   * @format text
+   * @default ""
+   */
+  instructions: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Position
+   * 1, 2, ... in the template.
+   * @format integer
+   */
+  position: number;
+  /**
+   * Qualification
+   * The qualification (qualifications.id) whoever performs this step must hold, besides the template's.
+   * @format uuid
+   */
+  qualification_id?: string;
+  /**
+   * Template
+   * sop_templates.id.
+   * @format uuid
+   */
+  template_id: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * SOP task steps
+ * A task's copy of its template's steps and what happened: who started and completed each, when, the check values recorded and whether they passed. Written only by app.start_sop_step and app.complete_sop_step.
+ */
+export interface SopTaskSteps {
+  /**
+   * Check values
+   * What the performer recorded, by check key.
+   * @format jsonb
+   */
+  check_values: any;
+  /**
+   * Checks
+   * The checks to record, as in the template.
+   * @format jsonb
+   */
+  checks: any;
+  /**
+   * Checks passed
+   * Whether every check was confirmed and every value within its limits.
+   * @format boolean
+   */
+  checks_passed?: boolean;
+  /**
+   * Completed at
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Completed by
+   * Who signed the step off.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  completed_by?: string;
+  /**
+   * Failed checks
+   * The keys of the checks that did not pass.
+   * @format text[]
+   */
+  failed_checks: string[];
+  /**
+   * Task step id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Instructions
+   * @format text
+   */
+  instructions: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Position
+   * @format integer
+   */
+  position: number;
+  /**
+   * Qualification
+   * The qualification the step needs, if any.
+   * @format uuid
+   */
+  qualification_id?: string;
+  /**
+   * Started at
+   * @format timestamp with time zone
+   */
+  started_at?: string;
+  /**
+   * Started by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  started_by?: string;
+  /**
+   * Status
+   * pending, in_progress, passed or failed.
+   * @format app.sop_step_status
+   * @default "pending"
+   */
+  status: "pending" | "in_progress" | "passed" | "failed";
+  /**
+   * Template step
+   * The sop_steps.id it was copied from (its dependencies gate it).
+   * @format uuid
+   */
+  step_id: string;
+  /**
+   * Task
+   * sop_tasks.id.
+   * @format uuid
+   */
+  task_id: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * SOP tasks
+ * One performance of a published SOP template version on a sample, service request or other entity, by its assignee (who holds the qualifications the SOP and its steps need); its steps are copied from the version. Seen by lab staff who read samples (tenant-wide or at the task's site) and by the assignee, as far as they may see the entity.
+ */
+export interface SopTasks {
+  /**
+   * Assigned to
+   * The performer (users.id); must hold the qualifications of the SOP and its steps.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  assigned_to?: string;
+  /**
+   * Cancellation reason
+   * @format text
+   */
+  cancel_reason?: string;
+  /**
+   * Completed at
+   * When its last step passed.
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Due
+   * @format timestamp with time zone
+   */
+  due_at?: string;
+  /**
+   * Entity
+   * The entity's id.
+   * @format uuid
+   */
+  entity_id: string;
+  /**
+   * On
+   * The entity type it is performed on (sample, service_request, result, ...).
+   * @format text
+   */
+  entity_type: string;
+  /**
+   * Task id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Site
+   * The site of the sample or service request it is on (sites.id), filled in.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Started at
+   * When its first step was started.
+   * @format timestamp with time zone
+   */
+  started_at?: string;
+  /**
+   * Status
+   * open, in_progress, completed or cancelled; moved on by its steps, cancelled with a reason.
+   * @format app.sop_task_status
+   * @default "open"
+   */
+  status: "open" | "in_progress" | "completed" | "cancelled";
+  /**
+   * Task number
+   * Human id (TSK-000123), the next of the tenant when not sent.
+   * @format text
+   */
+  task_number: string;
+  /**
+   * SOP version
+   * The published template version (sop_templates.id) it follows.
+   * @format uuid
+   */
+  template_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * SOP templates
+ * The tenant's standard operating procedures as versioned step lists: a published version is frozen and is the one new tasks use; it may name the controlled document (and its version) people are trained on, and a qualification every performer needs.
+ */
+export interface SopTemplates {
+  /**
+   * Code
+   * Stable key of the SOP across its versions (e.g. SOP-PH-001).
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Description
+   * Scope and purpose.
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Controlled document
+   * The SOP document (documents.id) people are trained on, if any.
+   * @format uuid
+   */
+  document_id?: string;
+  /**
+   * Document version
+   * The document version (document_versions.id) this template follows; the document's current version when it is published, unless set.
+   * @format uuid
+   */
+  document_version_id?: string;
+  /**
+   * Template version id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Published at
+   * @format timestamp with time zone
+   */
+  published_at?: string;
+  /**
+   * Qualification
+   * The qualification (qualifications.id) whoever performs a task of this SOP must hold, if any.
+   * @format uuid
+   */
+  qualification_id?: string;
+  /**
+   * Status
+   * draft, published or retired.
+   * @format app.sop_template_status
+   * @default "draft"
+   */
+  status: "draft" | "published" | "retired";
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Version
+   * 1, 2, ... per code.
+   * @format integer
+   * @default 1
+   */
+  version: number;
+}
+
+/**
+ * Specification limits
+ * Per test (by code, whatever its version): the action limits a result must stay within, the tighter warning limits that flag a trend, or the expected text of a qualitative result.
+ */
+export interface SpecificationLimits {
+  /**
+   * Upper action limit
+   * Above it a result is out of specification.
+   * @format numeric
+   */
+  action_high?: number;
+  /**
+   * Lower action limit
+   * Below it a result is out of specification.
+   * @format numeric
+   */
+  action_low?: number;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Expected text
+   * For a qualitative result: the value (e.g. "absent") it must have.
+   * @format text
+   */
+  expected_text?: string;
+  /**
+   * Limit id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Specification
+   * specifications.id.
+   * @format uuid
+   */
+  specification_id: string;
+  /**
+   * Test
+   * The test code (lab_tests.code) the limits are for.
+   * @format text
+   */
+  test_code: string;
+  /**
+   * Unit
+   * units.code of the limits; results in another unit of the dimension are converted.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Upper warning limit
+   * @format numeric
+   */
+  warning_high?: number;
+  /**
+   * Lower warning limit
+   * Below it (and within the action limit) a result is flagged as a warning.
+   * @format numeric
+   */
+  warning_low?: number;
+}
+
+/**
+ * Specifications
+ * Limits results must meet, for a product, a sample type and/or a customer: the same test has different limits for different materials and clients. The most specific active specification that matches a sample applies.
+ */
+export interface Specifications {
+  /**
+   * Code
+   * Stable key in the tenant (e.g. SPEC-WATER-DW).
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Specification id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * Whether it applies to new results.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Name
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Customer
+   * The customer (partners.id) it is for, if any.
+   * @format uuid
+   */
+  partner_id?: string;
+  /**
+   * Product
+   * The product or material it is for (matched with the sample's custom field product), if any.
+   * @format text
+   */
+  product?: string;
+  /**
+   * Sample type
+   * sample_types.id it is for, if any.
+   * @format uuid
+   */
+  sample_type_id?: string;
+  /**
+   * Updated at
    * @format timestamp with time zone
    * @default "now()"
    */
@@ -6395,6 +10903,193 @@ export interface StateMachines {
    * @format integer
    */
   version: number;
+}
+
+/**
+ * Storage occupancy
+ * Per storage location the caller may see: its capacity, how many child locations and samples (that the caller may see) it holds, and the places still free (empty for no limit).
+ */
+export interface StorageLocationOccupancy {
+  /**
+   * Capacity
+   * @format integer
+   */
+  capacity?: number;
+  /**
+   * Child locations
+   * How many locations are directly inside it.
+   * @format bigint
+   */
+  child_locations?: number;
+  /**
+   * Code
+   * @format text
+   */
+  code?: string;
+  /**
+   * Free places
+   * Capacity minus what it holds; empty for no limit.
+   * @format bigint
+   */
+  free?: number;
+  /**
+   * Kind
+   * @format app.storage_location_kind
+   */
+  kind?:
+    | "site"
+    | "building"
+    | "room"
+    | "freezer"
+    | "fridge"
+    | "incubator"
+    | "cabinet"
+    | "shelf"
+    | "rack"
+    | "box"
+    | "position";
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Inside
+   * @format uuid
+   */
+  parent_id?: string;
+  /**
+   * Samples
+   * How many samples the caller may see are stored directly in it.
+   * @format bigint
+   */
+  samples?: number;
+  /**
+   * Site
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Location
+   * storage_locations.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  storage_location_id?: string;
+}
+
+/**
+ * Storage locations
+ * Where samples are kept, as a tree (site -> room -> freezer -> rack -> box -> position): how many children and samples each holds, the temperature range it keeps. A position holds one sample. Site-scoped: read with sample.read, changed with storage.manage, tenant-wide or at the location's site.
+ */
+export interface StorageLocations {
+  /**
+   * Capacity
+   * How many child locations and samples it holds at most; empty for no limit (a position holds 1).
+   * @format integer
+   */
+  capacity?: number;
+  /**
+   * Code
+   * Unique in the tenant (e.g. FRZ-01/R2/B07/A3); printed on the label.
+   * @format text
+   */
+  code: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Location id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Active
+   * Whether samples may be moved into it.
+   * @format boolean
+   * @default true
+   */
+  is_active: boolean;
+  /**
+   * Is a position
+   * Whether it is a position (holds one sample); computed from kind.
+   * @format boolean
+   */
+  is_position?: boolean;
+  /**
+   * Kind
+   * site, building, room, freezer, fridge, incubator, cabinet, shelf, rack, box or position; fixed once created.
+   * @format app.storage_location_kind
+   */
+  kind:
+    | "site"
+    | "building"
+    | "room"
+    | "freezer"
+    | "fridge"
+    | "incubator"
+    | "cabinet"
+    | "shelf"
+    | "rack"
+    | "box"
+    | "position";
+  /**
+   * Highest temperature
+   * In °C, the warmest it gets; empty to take the range of the location it is in.
+   * @format numeric
+   */
+  max_celsius?: number;
+  /**
+   * Lowest temperature
+   * In °C, the coldest it gets; empty to take the range of the location it is in.
+   * @format numeric
+   */
+  min_celsius?: number;
+  /**
+   * Name
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Inside
+   * The location (storage_locations.id) this one is in; empty at the top.
+   * @format uuid
+   */
+  parent_id?: string;
+  /**
+   * Site
+   * The site (sites.id) it is at; a child takes its parent's.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /**
@@ -8240,6 +12935,292 @@ export namespace ActivityLogArchive {
       Range?: string;
     };
     export type ResponseBody = ActivityLogArchive[];
+  }
+}
+
+export namespace Analyses {
+  /**
+   * @description One test (a lab_tests version) on one sample, with its own status, separate from the sample's; a retest is a new analysis pointing at the one it repeats. Seen by whoever may see the sample.
+   * @tags analyses
+   * @name AnalysesCreate
+   * @summary Analyses
+   * @request POST:/analyses
+   */
+  export namespace AnalysesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Analyses;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One test (a lab_tests version) on one sample, with its own status, separate from the sample's; a retest is a new analysis pointing at the one it repeats. Seen by whoever may see the sample.
+   * @tags analyses
+   * @name AnalysesDelete
+   * @summary Analyses
+   * @request DELETE:/analyses
+   */
+  export namespace AnalysesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assigned to
+       * The analyst (users.id).
+       * @format uuid
+       */
+      assigned_to?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Due
+       * Receipt plus the test's turnaround, or the request's due date if earlier.
+       * @format timestamp with time zone
+       */
+      due_at?: string;
+      /**
+       * Analysis id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Test
+       * The published test version (lab_tests.id).
+       * @format uuid
+       */
+      lab_test_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retest of
+       * The invalidated analysis (analyses.id) this one repeats.
+       * @format uuid
+       */
+      retest_of_id?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * Status
+       * pending, in_progress, resulted, reviewed, released, invalidated or cancelled (app.analysis_status); changed by the lab's RPCs only.
+       * @format app.analysis_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One test (a lab_tests version) on one sample, with its own status, separate from the sample's; a retest is a new analysis pointing at the one it repeats. Seen by whoever may see the sample.
+   * @tags analyses
+   * @name AnalysesList
+   * @summary Analyses
+   * @request GET:/analyses
+   */
+  export namespace AnalysesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assigned to
+       * The analyst (users.id).
+       * @format uuid
+       */
+      assigned_to?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Due
+       * Receipt plus the test's turnaround, or the request's due date if earlier.
+       * @format timestamp with time zone
+       */
+      due_at?: string;
+      /**
+       * Analysis id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Test
+       * The published test version (lab_tests.id).
+       * @format uuid
+       */
+      lab_test_id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retest of
+       * The invalidated analysis (analyses.id) this one repeats.
+       * @format uuid
+       */
+      retest_of_id?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * pending, in_progress, resulted, reviewed, released, invalidated or cancelled (app.analysis_status); changed by the lab's RPCs only.
+       * @format app.analysis_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Analyses[];
+  }
+
+  /**
+   * @description One test (a lab_tests version) on one sample, with its own status, separate from the sample's; a retest is a new analysis pointing at the one it repeats. Seen by whoever may see the sample.
+   * @tags analyses
+   * @name AnalysesPartialUpdate
+   * @summary Analyses
+   * @request PATCH:/analyses
+   */
+  export namespace AnalysesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assigned to
+       * The analyst (users.id).
+       * @format uuid
+       */
+      assigned_to?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Due
+       * Receipt plus the test's turnaround, or the request's due date if earlier.
+       * @format timestamp with time zone
+       */
+      due_at?: string;
+      /**
+       * Analysis id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Test
+       * The published test version (lab_tests.id).
+       * @format uuid
+       */
+      lab_test_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retest of
+       * The invalidated analysis (analyses.id) this one repeats.
+       * @format uuid
+       */
+      retest_of_id?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * Status
+       * pending, in_progress, resulted, reviewed, released, invalidated or cancelled (app.analysis_status); changed by the lab's RPCs only.
+       * @format app.analysis_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Analyses;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -13177,6 +18158,812 @@ export namespace Capas {
   }
 }
 
+export namespace CertificateVersions {
+  /**
+   * @description One issued revision of a certificate of analysis: its content frozen at issue (samples, tests, values, units, limits, verdicts, who released each result), the issuer's electronic signature over it, the reason of a reissue, and the rendered PDF (object pointer, sha256, size). A reissue supersedes the revision before. Written only by the lab's functions.
+   * @tags certificate_versions
+   * @name CertificateVersionsCreate
+   * @summary Certificate revisions
+   * @request POST:/certificate_versions
+   */
+  export namespace CertificateVersionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = CertificateVersions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One issued revision of a certificate of analysis: its content frozen at issue (samples, tests, values, units, limits, verdicts, who released each result), the issuer's electronic signature over it, the reason of a reissue, and the rendered PDF (object pointer, sha256, size). A reissue supersedes the revision before. Written only by the lab's functions.
+   * @tags certificate_versions
+   * @name CertificateVersionsDelete
+   * @summary Certificate revisions
+   * @request DELETE:/certificate_versions
+   */
+  export namespace CertificateVersionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Content checksum
+       * sha256 (hex) of the content as text; the signature covers it.
+       * @format text
+       */
+      content_sha256?: string;
+      /**
+       * PDF checksum
+       * sha256 (hex) of the PDF file.
+       * @format text
+       */
+      pdf_sha256?: string;
+      /**
+       * Certificate
+       * certificates.id.
+       * @format uuid
+       */
+      certificate_id?: string;
+      /**
+       * Content
+       * The frozen certificate: number, revision, customer, samples, and per sample its released results (test, method, value, unit, limits, verdict, released by and at); result_ids lists every result it contains.
+       * @format jsonb
+       */
+      content?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Revision id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Current
+       * Whether this revision stands (false once superseded).
+       * @format boolean
+       */
+      is_current?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * The signer (users.id).
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PDF
+       * Object-store key of the rendered PDF inside the tenant's storage.
+       * @format text
+       */
+      pdf_key?: string;
+      /**
+       * PDF size
+       * In bytes.
+       * @format bigint
+       */
+      pdf_size?: string;
+      /**
+       * Reason
+       * Why it was issued again (required from revision 2).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Render attempts
+       * How many times the worker tried to render it.
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * What the last failed attempt said.
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * PDF status
+       * pending, rendered or failed.
+       * @format app.certificate_render_status
+       */
+      render_status?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Revision
+       * 1, 2, ... per certificate.
+       * @format integer
+       */
+      revision?: string;
+      /**
+       * Signature
+       * The issuer's electronic signature: meaning, reason, the signed payload (with content_sha256, printed name, date and time) and its sha256.
+       * @format jsonb
+       */
+      signature?: string;
+      /**
+       * Superseded at
+       * When the next revision replaced it.
+       * @format timestamp with time zone
+       */
+      superseded_at?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One issued revision of a certificate of analysis: its content frozen at issue (samples, tests, values, units, limits, verdicts, who released each result), the issuer's electronic signature over it, the reason of a reissue, and the rendered PDF (object pointer, sha256, size). A reissue supersedes the revision before. Written only by the lab's functions.
+   * @tags certificate_versions
+   * @name CertificateVersionsList
+   * @summary Certificate revisions
+   * @request GET:/certificate_versions
+   */
+  export namespace CertificateVersionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Content checksum
+       * sha256 (hex) of the content as text; the signature covers it.
+       * @format text
+       */
+      content_sha256?: string;
+      /**
+       * PDF checksum
+       * sha256 (hex) of the PDF file.
+       * @format text
+       */
+      pdf_sha256?: string;
+      /**
+       * Certificate
+       * certificates.id.
+       * @format uuid
+       */
+      certificate_id?: string;
+      /**
+       * Content
+       * The frozen certificate: number, revision, customer, samples, and per sample its released results (test, method, value, unit, limits, verdict, released by and at); result_ids lists every result it contains.
+       * @format jsonb
+       */
+      content?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Revision id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Current
+       * Whether this revision stands (false once superseded).
+       * @format boolean
+       */
+      is_current?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * The signer (users.id).
+       * @format uuid
+       */
+      issued_by?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PDF
+       * Object-store key of the rendered PDF inside the tenant's storage.
+       * @format text
+       */
+      pdf_key?: string;
+      /**
+       * PDF size
+       * In bytes.
+       * @format bigint
+       */
+      pdf_size?: string;
+      /**
+       * Reason
+       * Why it was issued again (required from revision 2).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Render attempts
+       * How many times the worker tried to render it.
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * What the last failed attempt said.
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * PDF status
+       * pending, rendered or failed.
+       * @format app.certificate_render_status
+       */
+      render_status?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Revision
+       * 1, 2, ... per certificate.
+       * @format integer
+       */
+      revision?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Signature
+       * The issuer's electronic signature: meaning, reason, the signed payload (with content_sha256, printed name, date and time) and its sha256.
+       * @format jsonb
+       */
+      signature?: string;
+      /**
+       * Superseded at
+       * When the next revision replaced it.
+       * @format timestamp with time zone
+       */
+      superseded_at?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = CertificateVersions[];
+  }
+
+  /**
+   * @description One issued revision of a certificate of analysis: its content frozen at issue (samples, tests, values, units, limits, verdicts, who released each result), the issuer's electronic signature over it, the reason of a reissue, and the rendered PDF (object pointer, sha256, size). A reissue supersedes the revision before. Written only by the lab's functions.
+   * @tags certificate_versions
+   * @name CertificateVersionsPartialUpdate
+   * @summary Certificate revisions
+   * @request PATCH:/certificate_versions
+   */
+  export namespace CertificateVersionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Content checksum
+       * sha256 (hex) of the content as text; the signature covers it.
+       * @format text
+       */
+      content_sha256?: string;
+      /**
+       * PDF checksum
+       * sha256 (hex) of the PDF file.
+       * @format text
+       */
+      pdf_sha256?: string;
+      /**
+       * Certificate
+       * certificates.id.
+       * @format uuid
+       */
+      certificate_id?: string;
+      /**
+       * Content
+       * The frozen certificate: number, revision, customer, samples, and per sample its released results (test, method, value, unit, limits, verdict, released by and at); result_ids lists every result it contains.
+       * @format jsonb
+       */
+      content?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Revision id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Current
+       * Whether this revision stands (false once superseded).
+       * @format boolean
+       */
+      is_current?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * The signer (users.id).
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PDF
+       * Object-store key of the rendered PDF inside the tenant's storage.
+       * @format text
+       */
+      pdf_key?: string;
+      /**
+       * PDF size
+       * In bytes.
+       * @format bigint
+       */
+      pdf_size?: string;
+      /**
+       * Reason
+       * Why it was issued again (required from revision 2).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Render attempts
+       * How many times the worker tried to render it.
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * What the last failed attempt said.
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * PDF status
+       * pending, rendered or failed.
+       * @format app.certificate_render_status
+       */
+      render_status?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Revision
+       * 1, 2, ... per certificate.
+       * @format integer
+       */
+      revision?: string;
+      /**
+       * Signature
+       * The issuer's electronic signature: meaning, reason, the signed payload (with content_sha256, printed name, date and time) and its sha256.
+       * @format jsonb
+       */
+      signature?: string;
+      /**
+       * Superseded at
+       * When the next revision replaced it.
+       * @format timestamp with time zone
+       */
+      superseded_at?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = CertificateVersions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Certificates {
+  /**
+   * @description The lab's signed statement of the released results of one sample or of one product lot, against the specification each was judged by: CoA-000123, issued as revisions (certificate_versions). Seen by staff who may read the samples and by the customer's portal users; issued and reissued with certificate.issue through app.issue_certificate and app.reissue_certificate.
+   * @tags certificates
+   * @name CertificatesCreate
+   * @summary Certificates of analysis
+   * @request POST:/certificates
+   */
+  export namespace CertificatesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Certificates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lab's signed statement of the released results of one sample or of one product lot, against the specification each was judged by: CoA-000123, issued as revisions (certificate_versions). Seen by staff who may read the samples and by the customer's portal users; issued and reissued with certificate.issue through app.issue_certificate and app.reissue_certificate.
+   * @tags certificates
+   * @name CertificatesDelete
+   * @summary Certificates of analysis
+   * @request DELETE:/certificates
+   */
+  export namespace CertificatesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Certificate number
+       * Human id (CoA-000123), the next of the tenant.
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Current revision
+       * The revision (certificate_versions.revision) that stands: 1, 2, ...
+       * @format integer
+       */
+      current_revision?: string;
+      /**
+       * Certificate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued by
+       * Who signed the first revision.
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Lot
+       * The lot (samples.lot_number) of a per-lot certificate: every sample of the lot.
+       * @format text
+       */
+      lot_number?: string;
+      /**
+       * Tenant
+       * The organization (the lab).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * The customer (partners.id) of its samples; their portal users read the certificate.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Why a reissue is required
+       * Which result changed, and how; cleared by the reissue.
+       * @format text
+       */
+      reissue_reason?: string;
+      /**
+       * Sample
+       * The sample (samples.id) of a per-sample certificate.
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * Site
+       * The lab site of its samples (sites.id), empty when they are of several sites.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * issued, or reissue_required when a result of the current revision was amended or invalidated.
+       * @format app.certificate_status
+       */
+      status?: string;
+      /**
+       * Title
+       * What it certifies (the sample or the lot).
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lab's signed statement of the released results of one sample or of one product lot, against the specification each was judged by: CoA-000123, issued as revisions (certificate_versions). Seen by staff who may read the samples and by the customer's portal users; issued and reissued with certificate.issue through app.issue_certificate and app.reissue_certificate.
+   * @tags certificates
+   * @name CertificatesList
+   * @summary Certificates of analysis
+   * @request GET:/certificates
+   */
+  export namespace CertificatesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Certificate number
+       * Human id (CoA-000123), the next of the tenant.
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Current revision
+       * The revision (certificate_versions.revision) that stands: 1, 2, ...
+       * @format integer
+       */
+      current_revision?: string;
+      /**
+       * Certificate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued by
+       * Who signed the first revision.
+       * @format uuid
+       */
+      issued_by?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * The lot (samples.lot_number) of a per-lot certificate: every sample of the lot.
+       * @format text
+       */
+      lot_number?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization (the lab).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * The customer (partners.id) of its samples; their portal users read the certificate.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Why a reissue is required
+       * Which result changed, and how; cleared by the reissue.
+       * @format text
+       */
+      reissue_reason?: string;
+      /**
+       * Sample
+       * The sample (samples.id) of a per-sample certificate.
+       * @format uuid
+       */
+      sample_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * The lab site of its samples (sites.id), empty when they are of several sites.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * issued, or reissue_required when a result of the current revision was amended or invalidated.
+       * @format app.certificate_status
+       */
+      status?: string;
+      /**
+       * Title
+       * What it certifies (the sample or the lot).
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Certificates[];
+  }
+
+  /**
+   * @description The lab's signed statement of the released results of one sample or of one product lot, against the specification each was judged by: CoA-000123, issued as revisions (certificate_versions). Seen by staff who may read the samples and by the customer's portal users; issued and reissued with certificate.issue through app.issue_certificate and app.reissue_certificate.
+   * @tags certificates
+   * @name CertificatesPartialUpdate
+   * @summary Certificates of analysis
+   * @request PATCH:/certificates
+   */
+  export namespace CertificatesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Certificate number
+       * Human id (CoA-000123), the next of the tenant.
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Current revision
+       * The revision (certificate_versions.revision) that stands: 1, 2, ...
+       * @format integer
+       */
+      current_revision?: string;
+      /**
+       * Certificate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued by
+       * Who signed the first revision.
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Lot
+       * The lot (samples.lot_number) of a per-lot certificate: every sample of the lot.
+       * @format text
+       */
+      lot_number?: string;
+      /**
+       * Tenant
+       * The organization (the lab).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * The customer (partners.id) of its samples; their portal users read the certificate.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Why a reissue is required
+       * Which result changed, and how; cleared by the reissue.
+       * @format text
+       */
+      reissue_reason?: string;
+      /**
+       * Sample
+       * The sample (samples.id) of a per-sample certificate.
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * Site
+       * The lab site of its samples (sites.id), empty when they are of several sites.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * issued, or reissue_required when a result of the current revision was amended or invalidated.
+       * @format app.certificate_status
+       */
+      status?: string;
+      /**
+       * Title
+       * What it certifies (the sample or the lot).
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Certificates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ChecklistItems {
   /**
    * @description The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
@@ -14740,6 +20527,403 @@ export namespace CurrentQualifications {
       Range?: string;
     };
     export type ResponseBody = CurrentQualifications[];
+  }
+}
+
+export namespace CustodyEvents {
+  /**
+   * @description Every time a sample changed place or hands: from where or whom, to where or whom, who recorded it and when, the condition and the reason, and the e-signature where the tenant requires one. Append-only and continuous by construction: each event names the one before it (one successor each) and starts where it ended. Written by app.move_sample and app.hand_over_sample; seen with the sample.
+   * @tags custody_events
+   * @name CustodyEventsCreate
+   * @summary Chain of custody
+   * @request POST:/custody_events
+   */
+  export namespace CustodyEventsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = CustodyEvents;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every time a sample changed place or hands: from where or whom, to where or whom, who recorded it and when, the condition and the reason, and the e-signature where the tenant requires one. Append-only and continuous by construction: each event names the one before it (one successor each) and starts where it ended. Written by app.move_sample and app.hand_over_sample; seen with the sample.
+   * @tags custody_events
+   * @name CustodyEventsDelete
+   * @summary Chain of custody
+   * @request DELETE:/custody_events
+   */
+  export namespace CustodyEventsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Condition
+       * The sample's condition at the handover (intact, leaking, thawed, ...).
+       * @format text
+       */
+      condition?: string;
+      /**
+       * From outside
+       * The courier, customer or external lab it came from.
+       * @format text
+       */
+      from_external?: string;
+      /**
+       * From person
+       * The person (users.id) who handed it over.
+       * @format uuid
+       */
+      from_holder_id?: string;
+      /**
+       * From
+       * Where it came from as one value (location:<id>, person:<id> or external:<name>); computed.
+       * @format text
+       */
+      from_key?: string;
+      /**
+       * From location
+       * The storage location (storage_locations.id) it left.
+       * @format uuid
+       */
+      from_location_id?: string;
+      /**
+       * Custody event id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Previous event
+       * The sample's custody event (custody_events.id) before this one; empty for the first.
+       * @format uuid
+       */
+      previous_event_id?: string;
+      /**
+       * Reason
+       * Why it moved.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * E-signature
+       * meaning, reason, the signed payload and its sha256, when signed (required with the tenant's glp_esignatures_required flag).
+       * @format jsonb
+       */
+      signature?: string;
+      /**
+       * To outside
+       * The courier or external lab it went to.
+       * @format text
+       */
+      to_external?: string;
+      /**
+       * To person
+       * The person (users.id) who took it.
+       * @format uuid
+       */
+      to_holder_id?: string;
+      /**
+       * To
+       * Where it went as one value (location:<id>, person:<id> or external:<name>); computed.
+       * @format text
+       */
+      to_key?: string;
+      /**
+       * To location
+       * The storage location (storage_locations.id) it went to.
+       * @format uuid
+       */
+      to_location_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every time a sample changed place or hands: from where or whom, to where or whom, who recorded it and when, the condition and the reason, and the e-signature where the tenant requires one. Append-only and continuous by construction: each event names the one before it (one successor each) and starts where it ended. Written by app.move_sample and app.hand_over_sample; seen with the sample.
+   * @tags custody_events
+   * @name CustodyEventsList
+   * @summary Chain of custody
+   * @request GET:/custody_events
+   */
+  export namespace CustodyEventsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Condition
+       * The sample's condition at the handover (intact, leaking, thawed, ...).
+       * @format text
+       */
+      condition?: string;
+      /**
+       * From outside
+       * The courier, customer or external lab it came from.
+       * @format text
+       */
+      from_external?: string;
+      /**
+       * From person
+       * The person (users.id) who handed it over.
+       * @format uuid
+       */
+      from_holder_id?: string;
+      /**
+       * From
+       * Where it came from as one value (location:<id>, person:<id> or external:<name>); computed.
+       * @format text
+       */
+      from_key?: string;
+      /**
+       * From location
+       * The storage location (storage_locations.id) it left.
+       * @format uuid
+       */
+      from_location_id?: string;
+      /**
+       * Custody event id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Previous event
+       * The sample's custody event (custody_events.id) before this one; empty for the first.
+       * @format uuid
+       */
+      previous_event_id?: string;
+      /**
+       * Reason
+       * Why it moved.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * E-signature
+       * meaning, reason, the signed payload and its sha256, when signed (required with the tenant's glp_esignatures_required flag).
+       * @format jsonb
+       */
+      signature?: string;
+      /**
+       * To outside
+       * The courier or external lab it went to.
+       * @format text
+       */
+      to_external?: string;
+      /**
+       * To person
+       * The person (users.id) who took it.
+       * @format uuid
+       */
+      to_holder_id?: string;
+      /**
+       * To
+       * Where it went as one value (location:<id>, person:<id> or external:<name>); computed.
+       * @format text
+       */
+      to_key?: string;
+      /**
+       * To location
+       * The storage location (storage_locations.id) it went to.
+       * @format uuid
+       */
+      to_location_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = CustodyEvents[];
+  }
+
+  /**
+   * @description Every time a sample changed place or hands: from where or whom, to where or whom, who recorded it and when, the condition and the reason, and the e-signature where the tenant requires one. Append-only and continuous by construction: each event names the one before it (one successor each) and starts where it ended. Written by app.move_sample and app.hand_over_sample; seen with the sample.
+   * @tags custody_events
+   * @name CustodyEventsPartialUpdate
+   * @summary Chain of custody
+   * @request PATCH:/custody_events
+   */
+  export namespace CustodyEventsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Condition
+       * The sample's condition at the handover (intact, leaking, thawed, ...).
+       * @format text
+       */
+      condition?: string;
+      /**
+       * From outside
+       * The courier, customer or external lab it came from.
+       * @format text
+       */
+      from_external?: string;
+      /**
+       * From person
+       * The person (users.id) who handed it over.
+       * @format uuid
+       */
+      from_holder_id?: string;
+      /**
+       * From
+       * Where it came from as one value (location:<id>, person:<id> or external:<name>); computed.
+       * @format text
+       */
+      from_key?: string;
+      /**
+       * From location
+       * The storage location (storage_locations.id) it left.
+       * @format uuid
+       */
+      from_location_id?: string;
+      /**
+       * Custody event id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Previous event
+       * The sample's custody event (custody_events.id) before this one; empty for the first.
+       * @format uuid
+       */
+      previous_event_id?: string;
+      /**
+       * Reason
+       * Why it moved.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * E-signature
+       * meaning, reason, the signed payload and its sha256, when signed (required with the tenant's glp_esignatures_required flag).
+       * @format jsonb
+       */
+      signature?: string;
+      /**
+       * To outside
+       * The courier or external lab it went to.
+       * @format text
+       */
+      to_external?: string;
+      /**
+       * To person
+       * The person (users.id) who took it.
+       * @format uuid
+       */
+      to_holder_id?: string;
+      /**
+       * To
+       * Where it went as one value (location:<id>, person:<id> or external:<name>); computed.
+       * @format text
+       */
+      to_key?: string;
+      /**
+       * To location
+       * The storage location (storage_locations.id) it went to.
+       * @format uuid
+       */
+      to_location_id?: string;
+    };
+    export type RequestBody = CustodyEvents;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -17376,6 +23560,1442 @@ export namespace DowntimeReasons {
   }
 }
 
+export namespace ElnEntries {
+  /**
+   * @description A notebook entry: human id (ELN-000123), title, the template version its content follows, the site, project and service request it belongs to, its author, and a pointer to its current version. The content is in eln_entry_versions (append-only); signatures in eln_signatures. Site-scoped like samples.
+   * @tags eln_entries
+   * @name ElnEntriesCreate
+   * @summary ELN entries
+   * @request POST:/eln_entries
+   */
+  export namespace ElnEntriesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ElnEntries;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A notebook entry: human id (ELN-000123), title, the template version its content follows, the site, project and service request it belongs to, its author, and a pointer to its current version. The content is in eln_entry_versions (append-only); signatures in eln_signatures. Site-scoped like samples.
+   * @tags eln_entries
+   * @name ElnEntriesDelete
+   * @summary ELN entries
+   * @request DELETE:/eln_entries
+   */
+  export namespace ElnEntriesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Author
+       * The member who created it (users.id); only the author writes versions and signs as author.
+       * @format uuid
+       */
+      author_id?: string;
+      /**
+       * Completed at
+       * When the current version became complete: when the author signed it, or, with the tenant's glp_esignatures_required flag on, when a witness signed it. Empty while open.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Current version
+       * The latest version number (eln_entry_versions.version); empty before the first.
+       * @format integer
+       */
+      current_version?: string;
+      /**
+       * Entry number
+       * Human id (ELN-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      entry_number?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Project
+       * projects.id, if any.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Search text
+       * The text of the current version (every string in its content), kept by the database for full-text search.
+       * @format text
+       */
+      search_text?: string;
+      /**
+       * Search document
+       * Human id and title (weight A) and the current version's text (B), text configuration simple; kept by the database, read by app.search.
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
+       * Service request
+       * service_requests.id, if any.
+       * @format uuid
+       */
+      service_request_id?: string;
+      /**
+       * Site
+       * The lab site (sites.id) the work was done at; scopes who reads and writes it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * draft, signed or witnessed: the state of the current version (kept by the database).
+       * @format app.eln_entry_status
+       */
+      status?: string;
+      /**
+       * Template
+       * The published template version (eln_templates.id) the content is validated against; empty for a free-form entry.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A notebook entry: human id (ELN-000123), title, the template version its content follows, the site, project and service request it belongs to, its author, and a pointer to its current version. The content is in eln_entry_versions (append-only); signatures in eln_signatures. Site-scoped like samples.
+   * @tags eln_entries
+   * @name ElnEntriesList
+   * @summary ELN entries
+   * @request GET:/eln_entries
+   */
+  export namespace ElnEntriesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Author
+       * The member who created it (users.id); only the author writes versions and signs as author.
+       * @format uuid
+       */
+      author_id?: string;
+      /**
+       * Completed at
+       * When the current version became complete: when the author signed it, or, with the tenant's glp_esignatures_required flag on, when a witness signed it. Empty while open.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Current version
+       * The latest version number (eln_entry_versions.version); empty before the first.
+       * @format integer
+       */
+      current_version?: string;
+      /**
+       * Entry number
+       * Human id (ELN-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      entry_number?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Project
+       * projects.id, if any.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Search text
+       * The text of the current version (every string in its content), kept by the database for full-text search.
+       * @format text
+       */
+      search_text?: string;
+      /**
+       * Search document
+       * Human id and title (weight A) and the current version's text (B), text configuration simple; kept by the database, read by app.search.
+       * @format tsvector
+       */
+      search_vector?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Service request
+       * service_requests.id, if any.
+       * @format uuid
+       */
+      service_request_id?: string;
+      /**
+       * Site
+       * The lab site (sites.id) the work was done at; scopes who reads and writes it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * draft, signed or witnessed: the state of the current version (kept by the database).
+       * @format app.eln_entry_status
+       */
+      status?: string;
+      /**
+       * Template
+       * The published template version (eln_templates.id) the content is validated against; empty for a free-form entry.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ElnEntries[];
+  }
+
+  /**
+   * @description A notebook entry: human id (ELN-000123), title, the template version its content follows, the site, project and service request it belongs to, its author, and a pointer to its current version. The content is in eln_entry_versions (append-only); signatures in eln_signatures. Site-scoped like samples.
+   * @tags eln_entries
+   * @name ElnEntriesPartialUpdate
+   * @summary ELN entries
+   * @request PATCH:/eln_entries
+   */
+  export namespace ElnEntriesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Author
+       * The member who created it (users.id); only the author writes versions and signs as author.
+       * @format uuid
+       */
+      author_id?: string;
+      /**
+       * Completed at
+       * When the current version became complete: when the author signed it, or, with the tenant's glp_esignatures_required flag on, when a witness signed it. Empty while open.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Current version
+       * The latest version number (eln_entry_versions.version); empty before the first.
+       * @format integer
+       */
+      current_version?: string;
+      /**
+       * Entry number
+       * Human id (ELN-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      entry_number?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Project
+       * projects.id, if any.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Search text
+       * The text of the current version (every string in its content), kept by the database for full-text search.
+       * @format text
+       */
+      search_text?: string;
+      /**
+       * Search document
+       * Human id and title (weight A) and the current version's text (B), text configuration simple; kept by the database, read by app.search.
+       * @format tsvector
+       */
+      search_vector?: string;
+      /**
+       * Service request
+       * service_requests.id, if any.
+       * @format uuid
+       */
+      service_request_id?: string;
+      /**
+       * Site
+       * The lab site (sites.id) the work was done at; scopes who reads and writes it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * draft, signed or witnessed: the state of the current version (kept by the database).
+       * @format app.eln_entry_status
+       */
+      status?: string;
+      /**
+       * Template
+       * The published template version (eln_templates.id) the content is validated against; empty for a free-form entry.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ElnEntries;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ElnEntryVersions {
+  /**
+   * @description The content of an entry, one immutable row per version (append-only: never updated or deleted): the sections' content validated against the entry's template version, the attachments it pins (id and sha256), and, for an amendment of a signed version, that version and the reason.
+   * @tags eln_entry_versions
+   * @name ElnEntryVersionsCreate
+   * @summary ELN entry versions
+   * @request POST:/eln_entry_versions
+   */
+  export namespace ElnEntryVersionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ElnEntryVersions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The content of an entry, one immutable row per version (append-only: never updated or deleted): the sections' content validated against the entry's template version, the attachments it pins (id and sha256), and, for an amendment of a signed version, that version and the reason.
+   * @tags eln_entry_versions
+   * @name ElnEntryVersionsDelete
+   * @summary ELN entry versions
+   * @request DELETE:/eln_entry_versions
+   */
+  export namespace ElnEntryVersionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Content checksum
+       * sha256 (hex) of the content and pinned attachments as stored (kept by the database), what signatures vouch for.
+       * @format text
+       */
+      content_sha256?: string;
+      /**
+       * Amendment reason
+       * Why a signed version was amended; required for an amendment, refused otherwise.
+       * @format text
+       */
+      amendment_reason?: string;
+      /**
+       * Amends version
+       * The signed version this amendment replaces (filled in by the database).
+       * @format integer
+       */
+      amends_version?: string;
+      /**
+       * Pinned attachments
+       * [{"attachment_id": <attachments.id of the entry>, "sha256": <its checksum>}]: the files this version refers to, as they were.
+       * @format jsonb
+       */
+      attachments?: string;
+      /**
+       * Content
+       * The full document, {"<section key>": <content valid for the section's schema>}.
+       * @format jsonb
+       */
+      content?: string;
+      /**
+       * Written at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Written by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entry
+       * eln_entries.id.
+       * @format uuid
+       */
+      entry_id?: string;
+      /**
+       * Version id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Version
+       * 1, 2, ... per entry, numbered by the database.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The content of an entry, one immutable row per version (append-only: never updated or deleted): the sections' content validated against the entry's template version, the attachments it pins (id and sha256), and, for an amendment of a signed version, that version and the reason.
+   * @tags eln_entry_versions
+   * @name ElnEntryVersionsList
+   * @summary ELN entry versions
+   * @request GET:/eln_entry_versions
+   */
+  export namespace ElnEntryVersionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Content checksum
+       * sha256 (hex) of the content and pinned attachments as stored (kept by the database), what signatures vouch for.
+       * @format text
+       */
+      content_sha256?: string;
+      /**
+       * Amendment reason
+       * Why a signed version was amended; required for an amendment, refused otherwise.
+       * @format text
+       */
+      amendment_reason?: string;
+      /**
+       * Amends version
+       * The signed version this amendment replaces (filled in by the database).
+       * @format integer
+       */
+      amends_version?: string;
+      /**
+       * Pinned attachments
+       * [{"attachment_id": <attachments.id of the entry>, "sha256": <its checksum>}]: the files this version refers to, as they were.
+       * @format jsonb
+       */
+      attachments?: string;
+      /**
+       * Content
+       * The full document, {"<section key>": <content valid for the section's schema>}.
+       * @format jsonb
+       */
+      content?: string;
+      /**
+       * Written at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Written by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entry
+       * eln_entries.id.
+       * @format uuid
+       */
+      entry_id?: string;
+      /**
+       * Version id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Version
+       * 1, 2, ... per entry, numbered by the database.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ElnEntryVersions[];
+  }
+
+  /**
+   * @description The content of an entry, one immutable row per version (append-only: never updated or deleted): the sections' content validated against the entry's template version, the attachments it pins (id and sha256), and, for an amendment of a signed version, that version and the reason.
+   * @tags eln_entry_versions
+   * @name ElnEntryVersionsPartialUpdate
+   * @summary ELN entry versions
+   * @request PATCH:/eln_entry_versions
+   */
+  export namespace ElnEntryVersionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Content checksum
+       * sha256 (hex) of the content and pinned attachments as stored (kept by the database), what signatures vouch for.
+       * @format text
+       */
+      content_sha256?: string;
+      /**
+       * Amendment reason
+       * Why a signed version was amended; required for an amendment, refused otherwise.
+       * @format text
+       */
+      amendment_reason?: string;
+      /**
+       * Amends version
+       * The signed version this amendment replaces (filled in by the database).
+       * @format integer
+       */
+      amends_version?: string;
+      /**
+       * Pinned attachments
+       * [{"attachment_id": <attachments.id of the entry>, "sha256": <its checksum>}]: the files this version refers to, as they were.
+       * @format jsonb
+       */
+      attachments?: string;
+      /**
+       * Content
+       * The full document, {"<section key>": <content valid for the section's schema>}.
+       * @format jsonb
+       */
+      content?: string;
+      /**
+       * Written at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Written by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entry
+       * eln_entries.id.
+       * @format uuid
+       */
+      entry_id?: string;
+      /**
+       * Version id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Version
+       * 1, 2, ... per entry, numbered by the database.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = ElnEntryVersions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ElnLinks {
+  /**
+   * @description What an entry is about: any registered entity of the tenant (a sample, an SOP, an instrument, a result, ...), by its entity type and id.
+   * @tags eln_links
+   * @name ElnLinksCreate
+   * @summary ELN links
+   * @request POST:/eln_links
+   */
+  export namespace ElnLinksCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ElnLinks;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What an entry is about: any registered entity of the tenant (a sample, an SOP, an instrument, a result, ...), by its entity type and id.
+   * @tags eln_links
+   * @name ElnLinksDelete
+   * @summary ELN links
+   * @request DELETE:/eln_links
+   */
+  export namespace ElnLinksDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Linked by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entity
+       * The linked record's id.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * The registered type of the linked record (sample, equipment, result, ...).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Entry
+       * eln_entries.id.
+       * @format uuid
+       */
+      entry_id?: string;
+      /**
+       * Link id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Note
+       * What the link means (e.g. "calibrated with").
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What an entry is about: any registered entity of the tenant (a sample, an SOP, an instrument, a result, ...), by its entity type and id.
+   * @tags eln_links
+   * @name ElnLinksList
+   * @summary ELN links
+   * @request GET:/eln_links
+   */
+  export namespace ElnLinksList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Linked by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entity
+       * The linked record's id.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * The registered type of the linked record (sample, equipment, result, ...).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Entry
+       * eln_entries.id.
+       * @format uuid
+       */
+      entry_id?: string;
+      /**
+       * Link id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Note
+       * What the link means (e.g. "calibrated with").
+       * @format text
+       */
+      note?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ElnLinks[];
+  }
+
+  /**
+   * @description What an entry is about: any registered entity of the tenant (a sample, an SOP, an instrument, a result, ...), by its entity type and id.
+   * @tags eln_links
+   * @name ElnLinksPartialUpdate
+   * @summary ELN links
+   * @request PATCH:/eln_links
+   */
+  export namespace ElnLinksPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Linked by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entity
+       * The linked record's id.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Entity type
+       * The registered type of the linked record (sample, equipment, result, ...).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Entry
+       * eln_entries.id.
+       * @format uuid
+       */
+      entry_id?: string;
+      /**
+       * Link id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Note
+       * What the link means (e.g. "calibrated with").
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+    };
+    export type RequestBody = ElnLinks;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ElnSignatures {
+  /**
+   * @description Electronic signatures of entry versions (append-only): the author's (authored) locks the version, a second person's (witnessed) attests it; each keeps the signed record {meaning, reason, payload, payload_sha256}, the payload naming the version's content checksum.
+   * @tags eln_signatures
+   * @name ElnSignaturesCreate
+   * @summary ELN signatures
+   * @request POST:/eln_signatures
+   */
+  export namespace ElnSignaturesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ElnSignatures;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Electronic signatures of entry versions (append-only): the author's (authored) locks the version, a second person's (witnessed) attests it; each keeps the signed record {meaning, reason, payload, payload_sha256}, the payload naming the version's content checksum.
+   * @tags eln_signatures
+   * @name ElnSignaturesDelete
+   * @summary ELN signatures
+   * @request DELETE:/eln_signatures
+   */
+  export namespace ElnSignaturesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entry
+       * eln_entries.id.
+       * @format uuid
+       */
+      entry_id?: string;
+      /**
+       * Signature id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Meaning
+       * authored or witnessed.
+       * @format app.eln_signature_meaning
+       */
+      meaning?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * What the signer states with the signature.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Signature record
+       * {meaning, reason, payload, payload_sha256}: the signed payload and its checksum.
+       * @format jsonb
+       */
+      signature?: string;
+      /**
+       * Signed at
+       * @format timestamp with time zone
+       */
+      signed_at?: string;
+      /**
+       * Signed by
+       * users.id.
+       * @format uuid
+       */
+      signer_id?: string;
+      /**
+       * Version
+       * The signed version (eln_entry_versions.version).
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Electronic signatures of entry versions (append-only): the author's (authored) locks the version, a second person's (witnessed) attests it; each keeps the signed record {meaning, reason, payload, payload_sha256}, the payload naming the version's content checksum.
+   * @tags eln_signatures
+   * @name ElnSignaturesList
+   * @summary ELN signatures
+   * @request GET:/eln_signatures
+   */
+  export namespace ElnSignaturesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entry
+       * eln_entries.id.
+       * @format uuid
+       */
+      entry_id?: string;
+      /**
+       * Signature id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Meaning
+       * authored or witnessed.
+       * @format app.eln_signature_meaning
+       */
+      meaning?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * What the signer states with the signature.
+       * @format text
+       */
+      reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Signature record
+       * {meaning, reason, payload, payload_sha256}: the signed payload and its checksum.
+       * @format jsonb
+       */
+      signature?: string;
+      /**
+       * Signed at
+       * @format timestamp with time zone
+       */
+      signed_at?: string;
+      /**
+       * Signed by
+       * users.id.
+       * @format uuid
+       */
+      signer_id?: string;
+      /**
+       * Version
+       * The signed version (eln_entry_versions.version).
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ElnSignatures[];
+  }
+
+  /**
+   * @description Electronic signatures of entry versions (append-only): the author's (authored) locks the version, a second person's (witnessed) attests it; each keeps the signed record {meaning, reason, payload, payload_sha256}, the payload naming the version's content checksum.
+   * @tags eln_signatures
+   * @name ElnSignaturesPartialUpdate
+   * @summary ELN signatures
+   * @request PATCH:/eln_signatures
+   */
+  export namespace ElnSignaturesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Entry
+       * eln_entries.id.
+       * @format uuid
+       */
+      entry_id?: string;
+      /**
+       * Signature id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Meaning
+       * authored or witnessed.
+       * @format app.eln_signature_meaning
+       */
+      meaning?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * What the signer states with the signature.
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Signature record
+       * {meaning, reason, payload, payload_sha256}: the signed payload and its checksum.
+       * @format jsonb
+       */
+      signature?: string;
+      /**
+       * Signed at
+       * @format timestamp with time zone
+       */
+      signed_at?: string;
+      /**
+       * Signed by
+       * users.id.
+       * @format uuid
+       */
+      signer_id?: string;
+      /**
+       * Version
+       * The signed version (eln_entry_versions.version).
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = ElnSignatures;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ElnTemplates {
+  /**
+   * @description The tenant's notebook templates, versioned: an ordered list of sections, each with a key, a title and the JSON Schema its content must satisfy. A published version is frozen and is the one new entries use.
+   * @tags eln_templates
+   * @name ElnTemplatesCreate
+   * @summary ELN templates
+   * @request POST:/eln_templates
+   */
+  export namespace ElnTemplatesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ElnTemplates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's notebook templates, versioned: an ordered list of sections, each with a key, a title and the JSON Schema its content must satisfy. A published version is frozen and is the one new entries use.
+   * @tags eln_templates
+   * @name ElnTemplatesDelete
+   * @summary ELN templates
+   * @request DELETE:/eln_templates
+   */
+  export namespace ElnTemplatesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key of the template across its versions (lowercase, e.g. method-development).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Template version id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Published at
+       * @format timestamp with time zone
+       */
+      published_at?: string;
+      /**
+       * Sections
+       * Ordered [{"key": "aim", "title": "Aim", "required": true, "schema": {<JSON Schema of the section's content>}}]; keys are unique lowercase identifiers.
+       * @format jsonb
+       */
+      sections?: string;
+      /**
+       * Status
+       * draft, published or retired.
+       * @format app.eln_template_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Version
+       * 1, 2, ... per code.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's notebook templates, versioned: an ordered list of sections, each with a key, a title and the JSON Schema its content must satisfy. A published version is frozen and is the one new entries use.
+   * @tags eln_templates
+   * @name ElnTemplatesList
+   * @summary ELN templates
+   * @request GET:/eln_templates
+   */
+  export namespace ElnTemplatesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key of the template across its versions (lowercase, e.g. method-development).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Template version id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Published at
+       * @format timestamp with time zone
+       */
+      published_at?: string;
+      /**
+       * Sections
+       * Ordered [{"key": "aim", "title": "Aim", "required": true, "schema": {<JSON Schema of the section's content>}}]; keys are unique lowercase identifiers.
+       * @format jsonb
+       */
+      sections?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * draft, published or retired.
+       * @format app.eln_template_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Version
+       * 1, 2, ... per code.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ElnTemplates[];
+  }
+
+  /**
+   * @description The tenant's notebook templates, versioned: an ordered list of sections, each with a key, a title and the JSON Schema its content must satisfy. A published version is frozen and is the one new entries use.
+   * @tags eln_templates
+   * @name ElnTemplatesPartialUpdate
+   * @summary ELN templates
+   * @request PATCH:/eln_templates
+   */
+  export namespace ElnTemplatesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key of the template across its versions (lowercase, e.g. method-development).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Template version id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Published at
+       * @format timestamp with time zone
+       */
+      published_at?: string;
+      /**
+       * Sections
+       * Ordered [{"key": "aim", "title": "Aim", "required": true, "schema": {<JSON Schema of the section's content>}}]; keys are unique lowercase identifiers.
+       * @format jsonb
+       */
+      sections?: string;
+      /**
+       * Status
+       * draft, published or retired.
+       * @format app.eln_template_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Version
+       * 1, 2, ... per code.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = ElnTemplates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace EntityStateHistory {
   /**
    * @description Every start, transition and migration of an entity on a state machine: who, when, from, to, why, and the electronic signature where the transition needs one. Append-only.
@@ -18724,6 +26344,175 @@ export namespace EquipmentCalibrationStatus {
   }
 }
 
+export namespace EquipmentClassQualifications {
+  /**
+   * @description Which qualifications (competence register) a person must hold to book and operate equipment of a class; every one listed is needed.
+   * @tags equipment_class_qualifications
+   * @name EquipmentClassQualificationsCreate
+   * @summary Qualifications to operate a class
+   * @request POST:/equipment_class_qualifications
+   */
+  export namespace EquipmentClassQualificationsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = EquipmentClassQualifications;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which qualifications (competence register) a person must hold to book and operate equipment of a class; every one listed is needed.
+   * @tags equipment_class_qualifications
+   * @name EquipmentClassQualificationsDelete
+   * @summary Qualifications to operate a class
+   * @request DELETE:/equipment_class_qualifications
+   */
+  export namespace EquipmentClassQualificationsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Equipment class
+       * The class (equipment_classes.id).
+       * @format uuid
+       */
+      class_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Qualification
+       * The qualification (qualifications.id) an operator must hold.
+       * @format uuid
+       */
+      qualification_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which qualifications (competence register) a person must hold to book and operate equipment of a class; every one listed is needed.
+   * @tags equipment_class_qualifications
+   * @name EquipmentClassQualificationsList
+   * @summary Qualifications to operate a class
+   * @request GET:/equipment_class_qualifications
+   */
+  export namespace EquipmentClassQualificationsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Equipment class
+       * The class (equipment_classes.id).
+       * @format uuid
+       */
+      class_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Qualification
+       * The qualification (qualifications.id) an operator must hold.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = EquipmentClassQualifications[];
+  }
+
+  /**
+   * @description Which qualifications (competence register) a person must hold to book and operate equipment of a class; every one listed is needed.
+   * @tags equipment_class_qualifications
+   * @name EquipmentClassQualificationsPartialUpdate
+   * @summary Qualifications to operate a class
+   * @request PATCH:/equipment_class_qualifications
+   */
+  export namespace EquipmentClassQualificationsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Equipment class
+       * The class (equipment_classes.id).
+       * @format uuid
+       */
+      class_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Qualification
+       * The qualification (qualifications.id) an operator must hold.
+       * @format uuid
+       */
+      qualification_id?: string;
+    };
+    export type RequestBody = EquipmentClassQualifications;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace EquipmentClasses {
   /**
    * @description A tenant's kinds of equipment (balance, caliper, CNC lathe, ...), as data: whether use needs a valid calibration and its interval.
@@ -19789,6 +27578,2531 @@ export namespace I18NStrings {
   }
 }
 
+export namespace InstrumentBlocks {
+  /**
+   * @description Recurring (or one-off) times on an instrument's calendar: maintenance and calibration blocks no booking may overlap, and availability windows (e.g. Mon-Fri 07:00-19:00) outside which it may not be booked.
+   * @tags instrument_blocks
+   * @name InstrumentBlocksCreate
+   * @summary Instrument blocks
+   * @request POST:/instrument_blocks
+   */
+  export namespace InstrumentBlocksCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = InstrumentBlocks;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Recurring (or one-off) times on an instrument's calendar: maintenance and calibration blocks no booking may overlap, and availability windows (e.g. Mon-Fri 07:00-19:00) outside which it may not be booked.
+   * @tags instrument_blocks
+   * @name InstrumentBlocksDelete
+   * @summary Instrument blocks
+   * @request DELETE:/instrument_blocks
+   */
+  export namespace InstrumentBlocksDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Duration
+       * Length of each occurrence (wall-clock, up to 31 days).
+       * @format interval
+       */
+      duration?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) it blocks or opens.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * First start
+       * Wall-clock start of the first occurrence, in time_zone.
+       * @format timestamp without time zone
+       */
+      first_start?: string;
+      /**
+       * Block id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * maintenance, calibration or availability.
+       * @format app.instrument_block_kind
+       */
+      kind?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recurrence
+       * An RRULE subset: FREQ=DAILY or WEEKLY; INTERVAL=n; BYDAY=MO,TU,...; UNTIL=YYYYMMDD or YYYYMMDDTHHMMSSZ, or COUNT=n. Empty: once.
+       * @format text
+       */
+      recurrence?: string;
+      /**
+       * Time zone
+       * IANA zone the wall-clock times are in; the instrument's site's, else the tenant's, else UTC when not sent.
+       * @format text
+       */
+      time_zone?: string;
+      /**
+       * Title
+       * What it is (Weekly PM, Quarterly calibration, Opening hours).
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Recurring (or one-off) times on an instrument's calendar: maintenance and calibration blocks no booking may overlap, and availability windows (e.g. Mon-Fri 07:00-19:00) outside which it may not be booked.
+   * @tags instrument_blocks
+   * @name InstrumentBlocksList
+   * @summary Instrument blocks
+   * @request GET:/instrument_blocks
+   */
+  export namespace InstrumentBlocksList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Duration
+       * Length of each occurrence (wall-clock, up to 31 days).
+       * @format interval
+       */
+      duration?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) it blocks or opens.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * First start
+       * Wall-clock start of the first occurrence, in time_zone.
+       * @format timestamp without time zone
+       */
+      first_start?: string;
+      /**
+       * Block id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * maintenance, calibration or availability.
+       * @format app.instrument_block_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recurrence
+       * An RRULE subset: FREQ=DAILY or WEEKLY; INTERVAL=n; BYDAY=MO,TU,...; UNTIL=YYYYMMDD or YYYYMMDDTHHMMSSZ, or COUNT=n. Empty: once.
+       * @format text
+       */
+      recurrence?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Time zone
+       * IANA zone the wall-clock times are in; the instrument's site's, else the tenant's, else UTC when not sent.
+       * @format text
+       */
+      time_zone?: string;
+      /**
+       * Title
+       * What it is (Weekly PM, Quarterly calibration, Opening hours).
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = InstrumentBlocks[];
+  }
+
+  /**
+   * @description Recurring (or one-off) times on an instrument's calendar: maintenance and calibration blocks no booking may overlap, and availability windows (e.g. Mon-Fri 07:00-19:00) outside which it may not be booked.
+   * @tags instrument_blocks
+   * @name InstrumentBlocksPartialUpdate
+   * @summary Instrument blocks
+   * @request PATCH:/instrument_blocks
+   */
+  export namespace InstrumentBlocksPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Duration
+       * Length of each occurrence (wall-clock, up to 31 days).
+       * @format interval
+       */
+      duration?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) it blocks or opens.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * First start
+       * Wall-clock start of the first occurrence, in time_zone.
+       * @format timestamp without time zone
+       */
+      first_start?: string;
+      /**
+       * Block id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * maintenance, calibration or availability.
+       * @format app.instrument_block_kind
+       */
+      kind?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recurrence
+       * An RRULE subset: FREQ=DAILY or WEEKLY; INTERVAL=n; BYDAY=MO,TU,...; UNTIL=YYYYMMDD or YYYYMMDDTHHMMSSZ, or COUNT=n. Empty: once.
+       * @format text
+       */
+      recurrence?: string;
+      /**
+       * Time zone
+       * IANA zone the wall-clock times are in; the instrument's site's, else the tenant's, else UTC when not sent.
+       * @format text
+       */
+      time_zone?: string;
+      /**
+       * Title
+       * What it is (Weekly PM, Quarterly calibration, Opening hours).
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = InstrumentBlocks;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace InstrumentImportRows {
+  /**
+   * @description Each row of an import as received, with its outcome: the result it created, or why it was rejected. Written by the server only.
+   * @tags instrument_import_rows
+   * @name InstrumentImportRowsCreate
+   * @summary Instrument import rows
+   * @request POST:/instrument_import_rows
+   */
+  export namespace InstrumentImportRowsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = InstrumentImportRows;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Each row of an import as received, with its outcome: the result it created, or why it was rejected. Written by the server only.
+   * @tags instrument_import_rows
+   * @name InstrumentImportRowsDelete
+   * @summary Instrument import rows
+   * @request DELETE:/instrument_import_rows
+   */
+  export namespace InstrumentImportRowsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Row as received
+       * The row exactly as the instrument sent it.
+       * @format jsonb
+       */
+      data?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Import
+       * instrument_imports.id.
+       * @format uuid
+       */
+      import_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Outcome
+       * pending, accepted, rejected or skipped (app.import_row_outcome).
+       * @format app.import_row_outcome
+       */
+      outcome?: string;
+      /**
+       * Rejection code
+       * The reason code (e.g. ingest.sample_unknown, result.schema_invalid) of a rejected row.
+       * @format text
+       */
+      rejection_code?: string;
+      /**
+       * Rejection reason
+       * Why the row was rejected, in words.
+       * @format text
+       */
+      rejection_reason?: string;
+      /**
+       * Result
+       * The result (results.id) an accepted row created.
+       * @format uuid
+       */
+      result_id?: string;
+      /**
+       * Row number
+       * Its place in the received rows (1, 2, ...).
+       * @format integer
+       */
+      row_number?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Each row of an import as received, with its outcome: the result it created, or why it was rejected. Written by the server only.
+   * @tags instrument_import_rows
+   * @name InstrumentImportRowsList
+   * @summary Instrument import rows
+   * @request GET:/instrument_import_rows
+   */
+  export namespace InstrumentImportRowsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Row as received
+       * The row exactly as the instrument sent it.
+       * @format jsonb
+       */
+      data?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Import
+       * instrument_imports.id.
+       * @format uuid
+       */
+      import_id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Outcome
+       * pending, accepted, rejected or skipped (app.import_row_outcome).
+       * @format app.import_row_outcome
+       */
+      outcome?: string;
+      /**
+       * Rejection code
+       * The reason code (e.g. ingest.sample_unknown, result.schema_invalid) of a rejected row.
+       * @format text
+       */
+      rejection_code?: string;
+      /**
+       * Rejection reason
+       * Why the row was rejected, in words.
+       * @format text
+       */
+      rejection_reason?: string;
+      /**
+       * Result
+       * The result (results.id) an accepted row created.
+       * @format uuid
+       */
+      result_id?: string;
+      /**
+       * Row number
+       * Its place in the received rows (1, 2, ...).
+       * @format integer
+       */
+      row_number?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = InstrumentImportRows[];
+  }
+
+  /**
+   * @description Each row of an import as received, with its outcome: the result it created, or why it was rejected. Written by the server only.
+   * @tags instrument_import_rows
+   * @name InstrumentImportRowsPartialUpdate
+   * @summary Instrument import rows
+   * @request PATCH:/instrument_import_rows
+   */
+  export namespace InstrumentImportRowsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Row as received
+       * The row exactly as the instrument sent it.
+       * @format jsonb
+       */
+      data?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Import
+       * instrument_imports.id.
+       * @format uuid
+       */
+      import_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Outcome
+       * pending, accepted, rejected or skipped (app.import_row_outcome).
+       * @format app.import_row_outcome
+       */
+      outcome?: string;
+      /**
+       * Rejection code
+       * The reason code (e.g. ingest.sample_unknown, result.schema_invalid) of a rejected row.
+       * @format text
+       */
+      rejection_code?: string;
+      /**
+       * Rejection reason
+       * Why the row was rejected, in words.
+       * @format text
+       */
+      rejection_reason?: string;
+      /**
+       * Result
+       * The result (results.id) an accepted row created.
+       * @format uuid
+       */
+      result_id?: string;
+      /**
+       * Row number
+       * Its place in the received rows (1, 2, ...).
+       * @format integer
+       */
+      row_number?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = InstrumentImportRows;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace InstrumentImports {
+  /**
+   * @description A batch of results sent by an instrument (or its middleware) for one of its runs, kept exactly as received; app.ingest_results validates each row and creates the results. Idempotent per instrument and external run id. Staff with result.enter at the instrument's site send and read them; portal users never see them.
+   * @tags instrument_imports
+   * @name InstrumentImportsCreate
+   * @summary Instrument imports
+   * @request POST:/instrument_imports
+   */
+  export namespace InstrumentImportsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = InstrumentImports;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A batch of results sent by an instrument (or its middleware) for one of its runs, kept exactly as received; app.ingest_results validates each row and creates the results. Idempotent per instrument and external run id. Staff with result.enter at the instrument's site send and read them; portal users never see them.
+   * @tags instrument_imports
+   * @name InstrumentImportsDelete
+   * @summary Instrument imports
+   * @request DELETE:/instrument_imports
+   */
+  export namespace InstrumentImportsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Raw data checksum
+       * sha256 (hex) of the export file.
+       * @format text
+       */
+      raw_data_sha256?: string;
+      /**
+       * Accepted rows
+       * Rows that created a result.
+       * @format integer
+       */
+      accepted_count?: string;
+      /**
+       * Received at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Duplicate of
+       * The processed import (instrument_imports.id) of the same instrument run, when this one was a duplicate.
+       * @format uuid
+       */
+      duplicate_of_id?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) that measured the rows.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Instrument run id
+       * The instrument's own id of its run or sequence; a second import of the same instrument and run id creates nothing.
+       * @format text
+       */
+      external_run_id?: string;
+      /**
+       * Import id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Processed at
+       * @format timestamp with time zone
+       */
+      processed_at?: string;
+      /**
+       * Processed by
+       * @format uuid
+       */
+      processed_by?: string;
+      /**
+       * Raw data file
+       * Object-store key of the instrument's export file, if kept; the rows' results point at it unless a row names its own.
+       * @format text
+       */
+      raw_data_key?: string;
+      /**
+       * Received by
+       * Who sent it (users.id).
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Rejected rows
+       * Rows refused, each with its reason.
+       * @format integer
+       */
+      rejected_count?: string;
+      /**
+       * Rows as received
+       * A JSON array of objects: barcode, test (code), value (a number or the result document), unit, measured_at, raw_data_key, raw_data_sha256, comment.
+       * @format jsonb
+       */
+      rows?: string;
+      /**
+       * Run
+       * The lab's run (runs.id) the rows belong to, if any: its results are linked to it.
+       * @format uuid
+       */
+      run_id?: string;
+      /**
+       * Site
+       * The instrument's site (sites.id), filled in.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Source
+       * The sending system (e.g. "LabX 2024 middleware").
+       * @format text
+       */
+      source?: string;
+      /**
+       * Status
+       * received, processed or duplicate (app.instrument_import_status); changed by app.ingest_results only.
+       * @format app.instrument_import_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A batch of results sent by an instrument (or its middleware) for one of its runs, kept exactly as received; app.ingest_results validates each row and creates the results. Idempotent per instrument and external run id. Staff with result.enter at the instrument's site send and read them; portal users never see them.
+   * @tags instrument_imports
+   * @name InstrumentImportsList
+   * @summary Instrument imports
+   * @request GET:/instrument_imports
+   */
+  export namespace InstrumentImportsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Raw data checksum
+       * sha256 (hex) of the export file.
+       * @format text
+       */
+      raw_data_sha256?: string;
+      /**
+       * Accepted rows
+       * Rows that created a result.
+       * @format integer
+       */
+      accepted_count?: string;
+      /**
+       * Received at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Duplicate of
+       * The processed import (instrument_imports.id) of the same instrument run, when this one was a duplicate.
+       * @format uuid
+       */
+      duplicate_of_id?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) that measured the rows.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Instrument run id
+       * The instrument's own id of its run or sequence; a second import of the same instrument and run id creates nothing.
+       * @format text
+       */
+      external_run_id?: string;
+      /**
+       * Import id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Processed at
+       * @format timestamp with time zone
+       */
+      processed_at?: string;
+      /**
+       * Processed by
+       * @format uuid
+       */
+      processed_by?: string;
+      /**
+       * Raw data file
+       * Object-store key of the instrument's export file, if kept; the rows' results point at it unless a row names its own.
+       * @format text
+       */
+      raw_data_key?: string;
+      /**
+       * Received by
+       * Who sent it (users.id).
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Rejected rows
+       * Rows refused, each with its reason.
+       * @format integer
+       */
+      rejected_count?: string;
+      /**
+       * Rows as received
+       * A JSON array of objects: barcode, test (code), value (a number or the result document), unit, measured_at, raw_data_key, raw_data_sha256, comment.
+       * @format jsonb
+       */
+      rows?: string;
+      /**
+       * Run
+       * The lab's run (runs.id) the rows belong to, if any: its results are linked to it.
+       * @format uuid
+       */
+      run_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * The instrument's site (sites.id), filled in.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Source
+       * The sending system (e.g. "LabX 2024 middleware").
+       * @format text
+       */
+      source?: string;
+      /**
+       * Status
+       * received, processed or duplicate (app.instrument_import_status); changed by app.ingest_results only.
+       * @format app.instrument_import_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = InstrumentImports[];
+  }
+
+  /**
+   * @description A batch of results sent by an instrument (or its middleware) for one of its runs, kept exactly as received; app.ingest_results validates each row and creates the results. Idempotent per instrument and external run id. Staff with result.enter at the instrument's site send and read them; portal users never see them.
+   * @tags instrument_imports
+   * @name InstrumentImportsPartialUpdate
+   * @summary Instrument imports
+   * @request PATCH:/instrument_imports
+   */
+  export namespace InstrumentImportsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Raw data checksum
+       * sha256 (hex) of the export file.
+       * @format text
+       */
+      raw_data_sha256?: string;
+      /**
+       * Accepted rows
+       * Rows that created a result.
+       * @format integer
+       */
+      accepted_count?: string;
+      /**
+       * Received at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Duplicate of
+       * The processed import (instrument_imports.id) of the same instrument run, when this one was a duplicate.
+       * @format uuid
+       */
+      duplicate_of_id?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) that measured the rows.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Instrument run id
+       * The instrument's own id of its run or sequence; a second import of the same instrument and run id creates nothing.
+       * @format text
+       */
+      external_run_id?: string;
+      /**
+       * Import id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Processed at
+       * @format timestamp with time zone
+       */
+      processed_at?: string;
+      /**
+       * Processed by
+       * @format uuid
+       */
+      processed_by?: string;
+      /**
+       * Raw data file
+       * Object-store key of the instrument's export file, if kept; the rows' results point at it unless a row names its own.
+       * @format text
+       */
+      raw_data_key?: string;
+      /**
+       * Received by
+       * Who sent it (users.id).
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Rejected rows
+       * Rows refused, each with its reason.
+       * @format integer
+       */
+      rejected_count?: string;
+      /**
+       * Rows as received
+       * A JSON array of objects: barcode, test (code), value (a number or the result document), unit, measured_at, raw_data_key, raw_data_sha256, comment.
+       * @format jsonb
+       */
+      rows?: string;
+      /**
+       * Run
+       * The lab's run (runs.id) the rows belong to, if any: its results are linked to it.
+       * @format uuid
+       */
+      run_id?: string;
+      /**
+       * Site
+       * The instrument's site (sites.id), filled in.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Source
+       * The sending system (e.g. "LabX 2024 middleware").
+       * @format text
+       */
+      source?: string;
+      /**
+       * Status
+       * received, processed or duplicate (app.instrument_import_status); changed by app.ingest_results only.
+       * @format app.instrument_import_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = InstrumentImports;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace InstrumentReservations {
+  /**
+   * @description Who books which instrument when, and for what. Active bookings of one instrument never overlap (exclusion constraint); booking is refused when the calibration would expire before the end, during maintenance or a block, outside availability windows, or by someone not qualified for the class.
+   * @tags instrument_reservations
+   * @name InstrumentReservationsCreate
+   * @summary Instrument reservations
+   * @request POST:/instrument_reservations
+   */
+  export namespace InstrumentReservationsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = InstrumentReservations;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Who books which instrument when, and for what. Active bookings of one instrument never overlap (exclusion constraint); booking is refused when the calibration would expire before the end, during maintenance or a block, outside availability windows, or by someone not qualified for the class.
+   * @tags instrument_reservations
+   * @name InstrumentReservationsDelete
+   * @summary Instrument reservations
+   * @request DELETE:/instrument_reservations
+   */
+  export namespace InstrumentReservationsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Booked by
+       * @format uuid
+       */
+      booked_by?: string;
+      /**
+       * Cancellation reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Cancelled at
+       * @format timestamp with time zone
+       */
+      cancelled_at?: string;
+      /**
+       * Cancelled by
+       * @format uuid
+       */
+      cancelled_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Window
+       * The booked time, [start, end).
+       * @format tstzrange
+       */
+      during?: string;
+      /**
+       * For entity
+       * The record the booking is for, if any.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * For entity type
+       * The kind of record the booking is for (sample, result, a run), if any.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) booked.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Reservation id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Purpose
+       * What it is booked for; seen by the operator, the booker and schedulers only.
+       * @format text
+       */
+      purpose?: string;
+      /**
+       * Status
+       * active or cancelled (app.cancel_instrument_reservation).
+       * @format app.instrument_reservation_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Operator
+       * Who will use it (the booker unless a scheduler books for someone); must hold the class's qualifications.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Who books which instrument when, and for what. Active bookings of one instrument never overlap (exclusion constraint); booking is refused when the calibration would expire before the end, during maintenance or a block, outside availability windows, or by someone not qualified for the class.
+   * @tags instrument_reservations
+   * @name InstrumentReservationsList
+   * @summary Instrument reservations
+   * @request GET:/instrument_reservations
+   */
+  export namespace InstrumentReservationsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Booked by
+       * @format uuid
+       */
+      booked_by?: string;
+      /**
+       * Cancellation reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Cancelled at
+       * @format timestamp with time zone
+       */
+      cancelled_at?: string;
+      /**
+       * Cancelled by
+       * @format uuid
+       */
+      cancelled_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Window
+       * The booked time, [start, end).
+       * @format tstzrange
+       */
+      during?: string;
+      /**
+       * For entity
+       * The record the booking is for, if any.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * For entity type
+       * The kind of record the booking is for (sample, result, a run), if any.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) booked.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Reservation id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Purpose
+       * What it is booked for; seen by the operator, the booker and schedulers only.
+       * @format text
+       */
+      purpose?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * active or cancelled (app.cancel_instrument_reservation).
+       * @format app.instrument_reservation_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Operator
+       * Who will use it (the booker unless a scheduler books for someone); must hold the class's qualifications.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = InstrumentReservations[];
+  }
+
+  /**
+   * @description Who books which instrument when, and for what. Active bookings of one instrument never overlap (exclusion constraint); booking is refused when the calibration would expire before the end, during maintenance or a block, outside availability windows, or by someone not qualified for the class.
+   * @tags instrument_reservations
+   * @name InstrumentReservationsPartialUpdate
+   * @summary Instrument reservations
+   * @request PATCH:/instrument_reservations
+   */
+  export namespace InstrumentReservationsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Booked by
+       * @format uuid
+       */
+      booked_by?: string;
+      /**
+       * Cancellation reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Cancelled at
+       * @format timestamp with time zone
+       */
+      cancelled_at?: string;
+      /**
+       * Cancelled by
+       * @format uuid
+       */
+      cancelled_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Window
+       * The booked time, [start, end).
+       * @format tstzrange
+       */
+      during?: string;
+      /**
+       * For entity
+       * The record the booking is for, if any.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * For entity type
+       * The kind of record the booking is for (sample, result, a run), if any.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) booked.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Reservation id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Purpose
+       * What it is booked for; seen by the operator, the booker and schedulers only.
+       * @format text
+       */
+      purpose?: string;
+      /**
+       * Status
+       * active or cancelled (app.cancel_instrument_reservation).
+       * @format app.instrument_reservation_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Operator
+       * Who will use it (the booker unless a scheduler books for someone); must hold the class's qualifications.
+       * @format uuid
+       */
+      user_id?: string;
+    };
+    export type RequestBody = InstrumentReservations;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace LabKpiBacklog {
+  /**
+   * @description Open samples and analyses per site and status, and how many analyses are past due. Refreshed every 15 minutes (computed_at).
+   * @tags lab_kpi_backlog
+   * @name LabKpiBacklogList
+   * @summary Lab backlog
+   * @request GET:/lab_kpi_backlog
+   */
+  export namespace LabKpiBacklogList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Kind
+       * sample or analysis.
+       * @format text
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Open
+       * @format integer
+       */
+      open_count?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Overdue
+       * Analyses past their due date (0 for samples).
+       * @format integer
+       */
+      overdue_count?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabKpiBacklog[];
+  }
+}
+
+export namespace LabKpiInstrumentUtilization {
+  /**
+   * @description Hours of active bookings per instrument and week (Monday first), and their share of the week's 168 hours, from twelve weeks back to four ahead. Readers of the equipment register see it. Refreshed every 15 minutes (computed_at).
+   * @tags lab_kpi_instrument_utilization
+   * @name LabKpiInstrumentUtilizationList
+   * @summary Instrument utilization
+   * @request GET:/lab_kpi_instrument_utilization
+   */
+  export namespace LabKpiInstrumentUtilizationList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Hours booked
+       * @format numeric
+       */
+      booked_hours?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Instrument
+       * @format uuid
+       */
+      equipment_id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Utilization %
+       * Hours booked over the week's 168.
+       * @format numeric
+       */
+      utilization_percent?: string;
+      /**
+       * Week
+       * Its first instant (Monday 00:00, server time zone).
+       * @format timestamp with time zone
+       */
+      week_start?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabKpiInstrumentUtilization[];
+  }
+}
+
+export namespace LabKpiInvestigationAging {
+  /**
+   * @description Open out-of-specification investigations per phase and site, by age since opened, and the oldest. Refreshed every 15 minutes (computed_at).
+   * @tags lab_kpi_investigation_aging
+   * @name LabKpiInvestigationAgingList
+   * @summary OOS investigation aging
+   * @request GET:/lab_kpi_investigation_aging
+   */
+  export namespace LabKpiInvestigationAgingList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Open 8 to 30 days
+       * @format integer
+       */
+      days_8_to_30?: string;
+      /**
+       * Open over 30 days
+       * @format integer
+       */
+      over_30_days?: string;
+      /**
+       * Open up to 7 days
+       * @format integer
+       */
+      up_to_7_days?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Oldest (days)
+       * @format numeric
+       */
+      oldest_days?: string;
+      /**
+       * Open
+       * @format integer
+       */
+      open_count?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Phase
+       * phase_1 or phase_2.
+       * @format text
+       */
+      phase?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabKpiInvestigationAging[];
+  }
+}
+
+export namespace LabKpiOosRate {
+  /**
+   * @description Results judged against a specification per test and month of measurement: warnings, out of specification, and the OOS percentage. Refreshed every 15 minutes (computed_at).
+   * @tags lab_kpi_oos_rate
+   * @name LabKpiOosRateList
+   * @summary Out-of-specification rate
+   * @request GET:/lab_kpi_oos_rate
+   */
+  export namespace LabKpiOosRateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Month
+       * @format timestamp with time zone
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * OOS %
+       * @format numeric
+       */
+      oos_percent?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Out of specification
+       * @format integer
+       */
+      out_of_specification?: string;
+      /**
+       * Results judged
+       * Results with an applicable specification (amended originals left out).
+       * @format integer
+       */
+      results_judged?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Test
+       * @format text
+       */
+      test_code?: string;
+      /**
+       * Warnings
+       * @format integer
+       */
+      warnings?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabKpiOosRate[];
+  }
+}
+
+export namespace LabKpiRunFailures {
+  /**
+   * @description Runs accepted or failed per test and month of the decision, the share that failed, and their QC samples measured and failed. Refreshed every 15 minutes (computed_at).
+   * @tags lab_kpi_run_failures
+   * @name LabKpiRunFailuresList
+   * @summary Run and QC failure rate
+   * @request GET:/lab_kpi_run_failures
+   */
+  export namespace LabKpiRunFailuresList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Month
+       * The month the runs were accepted or failed.
+       * @format timestamp with time zone
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * QC samples failed
+       * @format integer
+       */
+      qc_failed?: string;
+      /**
+       * QC samples measured
+       * @format integer
+       */
+      qc_measured?: string;
+      /**
+       * Run failure %
+       * @format numeric
+       */
+      run_failure_percent?: string;
+      /**
+       * Runs decided
+       * @format integer
+       */
+      runs_decided?: string;
+      /**
+       * Runs failed
+       * @format integer
+       */
+      runs_failed?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Test
+       * @format text
+       */
+      test_code?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabKpiRunFailures[];
+  }
+}
+
+export namespace LabKpiTurnaround {
+  /**
+   * @description Hours from receipt to release of the samples released each month, per site and sample type: mean, median, 90th percentile. Refreshed every 15 minutes (computed_at).
+   * @tags lab_kpi_turnaround
+   * @name LabKpiTurnaroundList
+   * @summary Lab turnaround
+   * @request GET:/lab_kpi_turnaround
+   */
+  export namespace LabKpiTurnaroundList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * 90th percentile turnaround (hours)
+       * @format numeric
+       */
+      p90_hours?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Mean turnaround (hours)
+       * @format numeric
+       */
+      mean_hours?: string;
+      /**
+       * Median turnaround (hours)
+       * @format numeric
+       */
+      median_hours?: string;
+      /**
+       * Month
+       * The month of release (its first instant).
+       * @format timestamp with time zone
+       */
+      month?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Sample type
+       * @format uuid
+       */
+      sample_type_id?: string;
+      /**
+       * Samples released
+       * @format integer
+       */
+      samples_released?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * The samples' site; empty for samples without one.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabKpiTurnaround[];
+  }
+}
+
+export namespace LabSla {
+  /**
+   * @description Open service requests, analyses and SOP tasks with their due dates: overdue, due_soon (within 48 hours), on_track or no_due_date, and the hours left (negative when overdue). Filter sla_state=eq.overdue for the overdue list. As the caller's row-level security sees them; staff only.
+   * @tags lab_sla
+   * @name LabSlaList
+   * @summary Lab SLA
+   * @request GET:/lab_sla
+   */
+  export namespace LabSlaList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assigned to
+       * @format uuid
+       */
+      assigned_to?: string;
+      /**
+       * Due
+       * @format timestamp with time zone
+       */
+      due_at?: string;
+      /**
+       * Hours left
+       * Until due; negative when overdue.
+       * @format numeric
+       */
+      hours_left?: string;
+      /**
+       * Item
+       * @format uuid
+       */
+      item_id?: string;
+      /**
+       * Kind
+       * service_request, analysis or sop_task.
+       * @format text
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Reference
+       * The human id.
+       * @format text
+       */
+      reference?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * SLA
+       * overdue, due_soon, on_track or no_due_date.
+       * @format text
+       */
+      sla_state?: string;
+      /**
+       * Clock started
+       * Receipt (requests, analyses) or the first step (tasks).
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * @format text
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabSla[];
+  }
+}
+
+export namespace LabSlaByAssignee {
+  /**
+   * @description Open analyses and SOP tasks per assignee (empty: unassigned): how many, how many overdue, due soon, without a due date, and the next due date. As the caller's row-level security sees them.
+   * @tags lab_sla_by_assignee
+   * @name LabSlaByAssigneeList
+   * @summary Lab SLA by assignee
+   * @request GET:/lab_sla_by_assignee
+   */
+  export namespace LabSlaByAssigneeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assignee
+       * Empty for unassigned work.
+       * @format uuid
+       */
+      assigned_to?: string;
+      /**
+       * Due soon
+       * Within 48 hours.
+       * @format bigint
+       */
+      due_soon?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Next due
+       * @format timestamp with time zone
+       */
+      next_due_at?: string;
+      /**
+       * Without a due date
+       * @format bigint
+       */
+      no_due_date?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Open
+       * @format bigint
+       */
+      open_items?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Overdue
+       * @format bigint
+       */
+      overdue?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabSlaByAssignee[];
+  }
+}
+
+export namespace LabTests {
+  /**
+   * @description The tenant's test (assay) definitions, versioned: a published version is frozen and is the one new analyses use; its result document is validated against result_schema.
+   * @tags lab_tests
+   * @name LabTestsCreate
+   * @summary Tests
+   * @request POST:/lab_tests
+   */
+  export namespace LabTestsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = LabTests;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's test (assay) definitions, versioned: a published version is frozen and is the one new analyses use; its result document is validated against result_schema.
+   * @tags lab_tests
+   * @name LabTestsDelete
+   * @summary Tests
+   * @request DELETE:/lab_tests
+   */
+  export namespace LabTestsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key of the test across its versions (lowercase, e.g. ph).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Instrument class
+       * The equipment class (equipment_classes.id) a result of this test is measured with, if any.
+       * @format uuid
+       */
+      equipment_class_id?: string;
+      /**
+       * Test version id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Translations
+       * The name per locale.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Method
+       * The method reference (ISO 10523, USP <791>, an in-house SOP number).
+       * @format text
+       */
+      method?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Published at
+       * @format timestamp with time zone
+       */
+      published_at?: string;
+      /**
+       * Result schema
+       * The JSON Schema a result document of this test must satisfy.
+       * @format jsonb
+       */
+      result_schema?: string;
+      /**
+       * Status
+       * draft, published or retired.
+       * @format app.lab_test_status
+       */
+      status?: string;
+      /**
+       * Turnaround
+       * Days from receipt to release the lab promises for this test.
+       * @format integer
+       */
+      turnaround_days?: string;
+      /**
+       * Unit
+       * The unit (units.code) of the reported value, empty for a unitless or qualitative result.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Version
+       * 1, 2, ... per code.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's test (assay) definitions, versioned: a published version is frozen and is the one new analyses use; its result document is validated against result_schema.
+   * @tags lab_tests
+   * @name LabTestsList
+   * @summary Tests
+   * @request GET:/lab_tests
+   */
+  export namespace LabTestsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key of the test across its versions (lowercase, e.g. ph).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Instrument class
+       * The equipment class (equipment_classes.id) a result of this test is measured with, if any.
+       * @format uuid
+       */
+      equipment_class_id?: string;
+      /**
+       * Test version id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Translations
+       * The name per locale.
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Method
+       * The method reference (ISO 10523, USP <791>, an in-house SOP number).
+       * @format text
+       */
+      method?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Published at
+       * @format timestamp with time zone
+       */
+      published_at?: string;
+      /**
+       * Result schema
+       * The JSON Schema a result document of this test must satisfy.
+       * @format jsonb
+       */
+      result_schema?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * draft, published or retired.
+       * @format app.lab_test_status
+       */
+      status?: string;
+      /**
+       * Turnaround
+       * Days from receipt to release the lab promises for this test.
+       * @format integer
+       */
+      turnaround_days?: string;
+      /**
+       * Unit
+       * The unit (units.code) of the reported value, empty for a unitless or qualitative result.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Version
+       * 1, 2, ... per code.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabTests[];
+  }
+
+  /**
+   * @description The tenant's test (assay) definitions, versioned: a published version is frozen and is the one new analyses use; its result document is validated against result_schema.
+   * @tags lab_tests
+   * @name LabTestsPartialUpdate
+   * @summary Tests
+   * @request PATCH:/lab_tests
+   */
+  export namespace LabTestsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key of the test across its versions (lowercase, e.g. ph).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Instrument class
+       * The equipment class (equipment_classes.id) a result of this test is measured with, if any.
+       * @format uuid
+       */
+      equipment_class_id?: string;
+      /**
+       * Test version id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Translations
+       * The name per locale.
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Method
+       * The method reference (ISO 10523, USP <791>, an in-house SOP number).
+       * @format text
+       */
+      method?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Published at
+       * @format timestamp with time zone
+       */
+      published_at?: string;
+      /**
+       * Result schema
+       * The JSON Schema a result document of this test must satisfy.
+       * @format jsonb
+       */
+      result_schema?: string;
+      /**
+       * Status
+       * draft, published or retired.
+       * @format app.lab_test_status
+       */
+      status?: string;
+      /**
+       * Turnaround
+       * Days from receipt to release the lab promises for this test.
+       * @format integer
+       */
+      turnaround_days?: string;
+      /**
+       * Unit
+       * The unit (units.code) of the reported value, empty for a unitless or qualitative result.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Version
+       * 1, 2, ... per code.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = LabTests;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace LabWorkQueue {
+  /**
+   * @description What is waiting for the caller and their roles: analyses assigned to them (or unassigned, with result.enter), results to review (entered by someone else, result.review) and to release (result.release), SOP tasks assigned to them (or unassigned, with task.manage), service requests to accept (service_request.manage); with due dates and where they stand against them. As the caller's row-level security sees them; staff only (platform operators: all open work).
+   * @tags lab_work_queue
+   * @name LabWorkQueueList
+   * @summary Lab work queue
+   * @request GET:/lab_work_queue
+   */
+  export namespace LabWorkQueueList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assigned to
+       * Empty for unassigned work and for reviews, releases and acceptances (any holder of the permission).
+       * @format uuid
+       */
+      assigned_to?: string;
+      /**
+       * Due
+       * @format timestamp with time zone
+       */
+      due_at?: string;
+      /**
+       * Entity
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * On
+       * The entity type the work is on.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Mine
+       * Assigned to the caller.
+       * @format boolean
+       */
+      is_mine?: string;
+      /**
+       * Item
+       * The analysis, result, SOP task or service request id.
+       * @format uuid
+       */
+      item_id?: string;
+      /**
+       * Kind
+       * analysis, result_review, result_release, sop_task or service_request.
+       * @format text
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reference
+       * The human id (sample, task or request number).
+       * @format text
+       */
+      reference?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * SLA
+       * overdue, due_soon (within 48 hours), on_track or no_due_date.
+       * @format text
+       */
+      sla_state?: string;
+      /**
+       * Status
+       * The item's own status.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = LabWorkQueue[];
+  }
+}
+
 export namespace Locales {
   /**
    * @description The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
@@ -20817,6 +31131,496 @@ export namespace OnTimeDelivery {
       Range?: string;
     };
     export type ResponseBody = OnTimeDelivery[];
+  }
+}
+
+export namespace OosInvestigations {
+  /**
+   * @description The investigation of a product result out of its specification: Phase I in the laboratory (checklist, assignable cause or not), Phase II when no assignable cause was found, the retest ordered and the CAPA opened when the investigators decided so, closed with a conclusion (signed under GLP). Opened by the result itself; seen with its sample.
+   * @tags oos_investigations
+   * @name OosInvestigationsCreate
+   * @summary OOS investigations
+   * @request POST:/oos_investigations
+   */
+  export namespace OosInvestigationsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = OosInvestigations;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The investigation of a product result out of its specification: Phase I in the laboratory (checklist, assignable cause or not), Phase II when no assignable cause was found, the retest ordered and the CAPA opened when the investigators decided so, closed with a conclusion (signed under GLP). Opened by the result itself; seen with its sample.
+   * @tags oos_investigations
+   * @name OosInvestigationsDelete
+   * @summary OOS investigations
+   * @request DELETE:/oos_investigations
+   */
+  export namespace OosInvestigationsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Phase I decided at
+       * @format timestamp with time zone
+       */
+      phase_1_decided_at?: string;
+      /**
+       * Phase I decided by
+       * @format uuid
+       */
+      phase_1_decided_by?: string;
+      /**
+       * Phase I findings
+       * What the laboratory investigation found.
+       * @format text
+       */
+      phase_1_findings?: string;
+      /**
+       * Phase II findings
+       * What the full-scale investigation found.
+       * @format text
+       */
+      phase_2_findings?: string;
+      /**
+       * Analysis
+       * The result's analysis (analyses.id).
+       * @format uuid
+       */
+      analysis_id?: string;
+      /**
+       * Assignable cause
+       * Whether Phase I found a laboratory error that explains the result; empty until decided.
+       * @format boolean
+       */
+      assignable_cause?: string;
+      /**
+       * CAPA
+       * The CAPA (capas.id) opened because the investigation decided so.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Phase I checklist
+       * The laboratory questions answered (calculation_checked, instrument_checked, standards_checked, sample_prep_checked, analyst_interviewed, ...: true/false).
+       * @format jsonb
+       */
+      checklist?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Closed by
+       * @format uuid
+       */
+      closed_by?: string;
+      /**
+       * Closure signature
+       * The electronic signature of the closure: printed name, signed_at, meaning, reason, the signed payload and its sha256.
+       * @format jsonb
+       */
+      closure_signature?: string;
+      /**
+       * Conclusion
+       * Required to close.
+       * @format text
+       */
+      conclusion?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Investigation id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Investigation number
+       * Human id (OOS-000123).
+       * @format text
+       */
+      investigation_number?: string;
+      /**
+       * Opened at
+       * @format timestamp with time zone
+       */
+      opened_at?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Phase
+       * phase_1 (laboratory) or phase_2 (full scale).
+       * @format app.oos_phase
+       */
+      phase?: string;
+      /**
+       * Result
+       * The out-of-specification result (results.id).
+       * @format uuid
+       */
+      result_id?: string;
+      /**
+       * Retest
+       * The analysis (analyses.id) ordered after an assignable cause invalidated the result.
+       * @format uuid
+       */
+      retest_analysis_id?: string;
+      /**
+       * Sample
+       * The result's sample (samples.id).
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * Status
+       * open or closed.
+       * @format app.oos_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The investigation of a product result out of its specification: Phase I in the laboratory (checklist, assignable cause or not), Phase II when no assignable cause was found, the retest ordered and the CAPA opened when the investigators decided so, closed with a conclusion (signed under GLP). Opened by the result itself; seen with its sample.
+   * @tags oos_investigations
+   * @name OosInvestigationsList
+   * @summary OOS investigations
+   * @request GET:/oos_investigations
+   */
+  export namespace OosInvestigationsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Phase I decided at
+       * @format timestamp with time zone
+       */
+      phase_1_decided_at?: string;
+      /**
+       * Phase I decided by
+       * @format uuid
+       */
+      phase_1_decided_by?: string;
+      /**
+       * Phase I findings
+       * What the laboratory investigation found.
+       * @format text
+       */
+      phase_1_findings?: string;
+      /**
+       * Phase II findings
+       * What the full-scale investigation found.
+       * @format text
+       */
+      phase_2_findings?: string;
+      /**
+       * Analysis
+       * The result's analysis (analyses.id).
+       * @format uuid
+       */
+      analysis_id?: string;
+      /**
+       * Assignable cause
+       * Whether Phase I found a laboratory error that explains the result; empty until decided.
+       * @format boolean
+       */
+      assignable_cause?: string;
+      /**
+       * CAPA
+       * The CAPA (capas.id) opened because the investigation decided so.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Phase I checklist
+       * The laboratory questions answered (calculation_checked, instrument_checked, standards_checked, sample_prep_checked, analyst_interviewed, ...: true/false).
+       * @format jsonb
+       */
+      checklist?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Closed by
+       * @format uuid
+       */
+      closed_by?: string;
+      /**
+       * Closure signature
+       * The electronic signature of the closure: printed name, signed_at, meaning, reason, the signed payload and its sha256.
+       * @format jsonb
+       */
+      closure_signature?: string;
+      /**
+       * Conclusion
+       * Required to close.
+       * @format text
+       */
+      conclusion?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Investigation id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Investigation number
+       * Human id (OOS-000123).
+       * @format text
+       */
+      investigation_number?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Opened at
+       * @format timestamp with time zone
+       */
+      opened_at?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Phase
+       * phase_1 (laboratory) or phase_2 (full scale).
+       * @format app.oos_phase
+       */
+      phase?: string;
+      /**
+       * Result
+       * The out-of-specification result (results.id).
+       * @format uuid
+       */
+      result_id?: string;
+      /**
+       * Retest
+       * The analysis (analyses.id) ordered after an assignable cause invalidated the result.
+       * @format uuid
+       */
+      retest_analysis_id?: string;
+      /**
+       * Sample
+       * The result's sample (samples.id).
+       * @format uuid
+       */
+      sample_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * open or closed.
+       * @format app.oos_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = OosInvestigations[];
+  }
+
+  /**
+   * @description The investigation of a product result out of its specification: Phase I in the laboratory (checklist, assignable cause or not), Phase II when no assignable cause was found, the retest ordered and the CAPA opened when the investigators decided so, closed with a conclusion (signed under GLP). Opened by the result itself; seen with its sample.
+   * @tags oos_investigations
+   * @name OosInvestigationsPartialUpdate
+   * @summary OOS investigations
+   * @request PATCH:/oos_investigations
+   */
+  export namespace OosInvestigationsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Phase I decided at
+       * @format timestamp with time zone
+       */
+      phase_1_decided_at?: string;
+      /**
+       * Phase I decided by
+       * @format uuid
+       */
+      phase_1_decided_by?: string;
+      /**
+       * Phase I findings
+       * What the laboratory investigation found.
+       * @format text
+       */
+      phase_1_findings?: string;
+      /**
+       * Phase II findings
+       * What the full-scale investigation found.
+       * @format text
+       */
+      phase_2_findings?: string;
+      /**
+       * Analysis
+       * The result's analysis (analyses.id).
+       * @format uuid
+       */
+      analysis_id?: string;
+      /**
+       * Assignable cause
+       * Whether Phase I found a laboratory error that explains the result; empty until decided.
+       * @format boolean
+       */
+      assignable_cause?: string;
+      /**
+       * CAPA
+       * The CAPA (capas.id) opened because the investigation decided so.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Phase I checklist
+       * The laboratory questions answered (calculation_checked, instrument_checked, standards_checked, sample_prep_checked, analyst_interviewed, ...: true/false).
+       * @format jsonb
+       */
+      checklist?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Closed by
+       * @format uuid
+       */
+      closed_by?: string;
+      /**
+       * Closure signature
+       * The electronic signature of the closure: printed name, signed_at, meaning, reason, the signed payload and its sha256.
+       * @format jsonb
+       */
+      closure_signature?: string;
+      /**
+       * Conclusion
+       * Required to close.
+       * @format text
+       */
+      conclusion?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Investigation id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Investigation number
+       * Human id (OOS-000123).
+       * @format text
+       */
+      investigation_number?: string;
+      /**
+       * Opened at
+       * @format timestamp with time zone
+       */
+      opened_at?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Phase
+       * phase_1 (laboratory) or phase_2 (full scale).
+       * @format app.oos_phase
+       */
+      phase?: string;
+      /**
+       * Result
+       * The out-of-specification result (results.id).
+       * @format uuid
+       */
+      result_id?: string;
+      /**
+       * Retest
+       * The analysis (analyses.id) ordered after an assignable cause invalidated the result.
+       * @format uuid
+       */
+      retest_analysis_id?: string;
+      /**
+       * Sample
+       * The result's sample (samples.id).
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * Status
+       * open or closed.
+       * @format app.oos_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = OosInvestigations;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -24427,6 +35231,1707 @@ export namespace QualityRecords {
   }
 }
 
+export namespace ReagentItems {
+  /**
+   * @description The tenant's catalog of reagents, consumables and standards: the unit stock is counted in and the threshold below which it is low (app.reagent_stock). Staff read it; reagent.manage changes it.
+   * @tags reagent_items
+   * @name ReagentItemsCreate
+   * @summary Reagents and consumables
+   * @request POST:/reagent_items
+   */
+  export namespace ReagentItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReagentItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's catalog of reagents, consumables and standards: the unit stock is counted in and the threshold below which it is low (app.reagent_stock). Staff read it; reagent.manage changes it.
+   * @tags reagent_items
+   * @name ReagentItemsDelete
+   * @summary Reagents and consumables
+   * @request DELETE:/reagent_items
+   */
+  export namespace ReagentItemsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Catalog number
+       * The supplier's article number.
+       * @format text
+       */
+      catalog_number?: string;
+      /**
+       * Code
+       * Unique in the tenant (e.g. BUF-PH7).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new lots may be received.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Kind
+       * reagent, consumable or standard.
+       * @format app.reagent_kind
+       */
+      kind?: string;
+      /**
+       * Low-stock threshold
+       * In unit: when the available stock falls below it, reagent.manage holders are told once (event reagent.low_stock); empty for none.
+       * @format numeric
+       */
+      low_stock_threshold?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Unit
+       * units.code stock is counted in (lots may be in another unit of the same dimension).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's catalog of reagents, consumables and standards: the unit stock is counted in and the threshold below which it is low (app.reagent_stock). Staff read it; reagent.manage changes it.
+   * @tags reagent_items
+   * @name ReagentItemsList
+   * @summary Reagents and consumables
+   * @request GET:/reagent_items
+   */
+  export namespace ReagentItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Catalog number
+       * The supplier's article number.
+       * @format text
+       */
+      catalog_number?: string;
+      /**
+       * Code
+       * Unique in the tenant (e.g. BUF-PH7).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new lots may be received.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Kind
+       * reagent, consumable or standard.
+       * @format app.reagent_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Low-stock threshold
+       * In unit: when the available stock falls below it, reagent.manage holders are told once (event reagent.low_stock); empty for none.
+       * @format numeric
+       */
+      low_stock_threshold?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Unit
+       * units.code stock is counted in (lots may be in another unit of the same dimension).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReagentItems[];
+  }
+
+  /**
+   * @description The tenant's catalog of reagents, consumables and standards: the unit stock is counted in and the threshold below which it is low (app.reagent_stock). Staff read it; reagent.manage changes it.
+   * @tags reagent_items
+   * @name ReagentItemsPartialUpdate
+   * @summary Reagents and consumables
+   * @request PATCH:/reagent_items
+   */
+  export namespace ReagentItemsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Catalog number
+       * The supplier's article number.
+       * @format text
+       */
+      catalog_number?: string;
+      /**
+       * Code
+       * Unique in the tenant (e.g. BUF-PH7).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new lots may be received.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Kind
+       * reagent, consumable or standard.
+       * @format app.reagent_kind
+       */
+      kind?: string;
+      /**
+       * Low-stock threshold
+       * In unit: when the available stock falls below it, reagent.manage holders are told once (event reagent.low_stock); empty for none.
+       * @format numeric
+       */
+      low_stock_threshold?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Unit
+       * units.code stock is counted in (lots may be in another unit of the same dimension).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ReagentItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ReagentLots {
+  /**
+   * @description What was received of an item: lot number, supplier, expiry, the quantity received and what is left (changed only by app.use_reagent), available or quarantined. An expired or quarantined lot cannot be used.
+   * @tags reagent_lots
+   * @name ReagentLotsCreate
+   * @summary Reagent lots
+   * @request POST:/reagent_lots
+   */
+  export namespace ReagentLotsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReagentLots;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What was received of an item: lot number, supplier, expiry, the quantity received and what is left (changed only by app.use_reagent), available or quarantined. An expired or quarantined lot cannot be used.
+   * @tags reagent_lots
+   * @name ReagentLotsDelete
+   * @summary Reagent lots
+   * @request DELETE:/reagent_lots
+   */
+  export namespace ReagentLotsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Received by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Expires on
+       * The last day it may be used; empty for no expiry.
+       * @format date
+       */
+      expires_on?: string;
+      /**
+       * Lot id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Item
+       * reagent_items.id.
+       * @format uuid
+       */
+      item_id?: string;
+      /**
+       * Lot number
+       * The supplier's lot (batch) number; unique per item.
+       * @format text
+       */
+      lot_number?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Received on
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Quantity received
+       * In unit.
+       * @format numeric
+       */
+      received_quantity?: string;
+      /**
+       * Quantity left
+       * In unit; the quantity received when not sent, then lowered only by app.use_reagent, never below 0.
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /**
+       * Status
+       * available, quarantined or disposed (app.reagent_lot_status); expiry is read from expires_on.
+       * @format app.reagent_lot_status
+       */
+      status?: string;
+      /**
+       * Status reason
+       * Why it was quarantined or disposed.
+       * @format text
+       */
+      status_reason?: string;
+      /**
+       * Stored in
+       * The storage location (storage_locations.id) it is kept in, if recorded.
+       * @format uuid
+       */
+      storage_location_id?: string;
+      /**
+       * Supplier
+       * The supplier (partners.id).
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Unit
+       * units.code of the quantities, of the item's dimension; the item's unit when not sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What was received of an item: lot number, supplier, expiry, the quantity received and what is left (changed only by app.use_reagent), available or quarantined. An expired or quarantined lot cannot be used.
+   * @tags reagent_lots
+   * @name ReagentLotsList
+   * @summary Reagent lots
+   * @request GET:/reagent_lots
+   */
+  export namespace ReagentLotsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Received by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Expires on
+       * The last day it may be used; empty for no expiry.
+       * @format date
+       */
+      expires_on?: string;
+      /**
+       * Lot id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Item
+       * reagent_items.id.
+       * @format uuid
+       */
+      item_id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot number
+       * The supplier's lot (batch) number; unique per item.
+       * @format text
+       */
+      lot_number?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Received on
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Quantity received
+       * In unit.
+       * @format numeric
+       */
+      received_quantity?: string;
+      /**
+       * Quantity left
+       * In unit; the quantity received when not sent, then lowered only by app.use_reagent, never below 0.
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * available, quarantined or disposed (app.reagent_lot_status); expiry is read from expires_on.
+       * @format app.reagent_lot_status
+       */
+      status?: string;
+      /**
+       * Status reason
+       * Why it was quarantined or disposed.
+       * @format text
+       */
+      status_reason?: string;
+      /**
+       * Stored in
+       * The storage location (storage_locations.id) it is kept in, if recorded.
+       * @format uuid
+       */
+      storage_location_id?: string;
+      /**
+       * Supplier
+       * The supplier (partners.id).
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Unit
+       * units.code of the quantities, of the item's dimension; the item's unit when not sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReagentLots[];
+  }
+
+  /**
+   * @description What was received of an item: lot number, supplier, expiry, the quantity received and what is left (changed only by app.use_reagent), available or quarantined. An expired or quarantined lot cannot be used.
+   * @tags reagent_lots
+   * @name ReagentLotsPartialUpdate
+   * @summary Reagent lots
+   * @request PATCH:/reagent_lots
+   */
+  export namespace ReagentLotsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Received by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Expires on
+       * The last day it may be used; empty for no expiry.
+       * @format date
+       */
+      expires_on?: string;
+      /**
+       * Lot id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Item
+       * reagent_items.id.
+       * @format uuid
+       */
+      item_id?: string;
+      /**
+       * Lot number
+       * The supplier's lot (batch) number; unique per item.
+       * @format text
+       */
+      lot_number?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Received on
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Quantity received
+       * In unit.
+       * @format numeric
+       */
+      received_quantity?: string;
+      /**
+       * Quantity left
+       * In unit; the quantity received when not sent, then lowered only by app.use_reagent, never below 0.
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /**
+       * Status
+       * available, quarantined or disposed (app.reagent_lot_status); expiry is read from expires_on.
+       * @format app.reagent_lot_status
+       */
+      status?: string;
+      /**
+       * Status reason
+       * Why it was quarantined or disposed.
+       * @format text
+       */
+      status_reason?: string;
+      /**
+       * Stored in
+       * The storage location (storage_locations.id) it is kept in, if recorded.
+       * @format uuid
+       */
+      storage_location_id?: string;
+      /**
+       * Supplier
+       * The supplier (partners.id).
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Unit
+       * units.code of the quantities, of the item's dimension; the item's unit when not sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ReagentLots;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ReagentStock {
+  /**
+   * @description Per active item: the stock available today (lots available and not expired, in the item's unit), how many such lots, the next expiry, and whether it is below the low-stock threshold.
+   * @tags reagent_stock
+   * @name ReagentStockList
+   * @summary Reagent stock
+   * @request GET:/reagent_stock
+   */
+  export namespace ReagentStockList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Available
+       * Remaining quantity of available, unexpired lots, in unit.
+       * @format numeric
+       */
+      available?: string;
+      /**
+       * Available lots
+       * @format bigint
+       */
+      available_lots?: string;
+      /**
+       * Code
+       * @format text
+       */
+      code?: string;
+      /**
+       * Low
+       * Whether available is below the threshold.
+       * @format boolean
+       */
+      is_low?: string;
+      /**
+       * Item
+       * reagent_items.id.
+       * @format uuid
+       */
+      item_id?: string;
+      /**
+       * Kind
+       * @format app.reagent_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Low-stock threshold
+       * @format numeric
+       */
+      low_stock_threshold?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Next expiry
+       * The earliest expiry date among available lots.
+       * @format date
+       */
+      next_expiry?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReagentStock[];
+  }
+}
+
+export namespace ReagentUses {
+  /**
+   * @description Which lot, how much, used for what (a task, run, analysis or result: the result's reagent provenance), by whom and when. Written only by app.use_reagent, append-only; seen by whoever may see what it was used for.
+   * @tags reagent_uses
+   * @name ReagentUsesCreate
+   * @summary Reagent uses
+   * @request POST:/reagent_uses
+   */
+  export namespace ReagentUsesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReagentUses;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which lot, how much, used for what (a task, run, analysis or result: the result's reagent provenance), by whom and when. Written only by app.use_reagent, append-only; seen by whoever may see what it was used for.
+   * @tags reagent_uses
+   * @name ReagentUsesDelete
+   * @summary Reagent uses
+   * @request DELETE:/reagent_uses
+   */
+  export namespace ReagentUsesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Used for
+       * The id of that entity.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Used for (type)
+       * The entity type (entity_types) it was used for: result, analysis, a run or task.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Use id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * reagent_lots.id.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Quantity in the lot's unit
+       * What was deducted from the lot.
+       * @format numeric
+       */
+      lot_quantity?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Quantity
+       * How much was used, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Unit
+       * units.code of quantity, as sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Used at
+       * @format timestamp with time zone
+       */
+      used_at?: string;
+      /**
+       * Used by
+       * @format uuid
+       */
+      used_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which lot, how much, used for what (a task, run, analysis or result: the result's reagent provenance), by whom and when. Written only by app.use_reagent, append-only; seen by whoever may see what it was used for.
+   * @tags reagent_uses
+   * @name ReagentUsesList
+   * @summary Reagent uses
+   * @request GET:/reagent_uses
+   */
+  export namespace ReagentUsesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Used for
+       * The id of that entity.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Used for (type)
+       * The entity type (entity_types) it was used for: result, analysis, a run or task.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Use id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * reagent_lots.id.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Quantity in the lot's unit
+       * What was deducted from the lot.
+       * @format numeric
+       */
+      lot_quantity?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Quantity
+       * How much was used, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Unit
+       * units.code of quantity, as sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Used at
+       * @format timestamp with time zone
+       */
+      used_at?: string;
+      /**
+       * Used by
+       * @format uuid
+       */
+      used_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReagentUses[];
+  }
+
+  /**
+   * @description Which lot, how much, used for what (a task, run, analysis or result: the result's reagent provenance), by whom and when. Written only by app.use_reagent, append-only; seen by whoever may see what it was used for.
+   * @tags reagent_uses
+   * @name ReagentUsesPartialUpdate
+   * @summary Reagent uses
+   * @request PATCH:/reagent_uses
+   */
+  export namespace ReagentUsesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Used for
+       * The id of that entity.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * Used for (type)
+       * The entity type (entity_types) it was used for: result, analysis, a run or task.
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Use id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * reagent_lots.id.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Quantity in the lot's unit
+       * What was deducted from the lot.
+       * @format numeric
+       */
+      lot_quantity?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Quantity
+       * How much was used, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Unit
+       * units.code of quantity, as sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Used at
+       * @format timestamp with time zone
+       */
+      used_at?: string;
+      /**
+       * Used by
+       * @format uuid
+       */
+      used_by?: string;
+    };
+    export type RequestBody = ReagentUses;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Results {
+  /**
+   * @description The result document of an analysis (validated against its test's result schema), with where it came from (instrument, raw data file, and the run, task, reagent lots, SOP and ELN entry the lab's other records add), who entered, reviewed and released it. A released result changes only by an amendment that keeps it (superseded). Seen by whoever may see the sample.
+   * @tags results
+   * @name ResultsCreate
+   * @summary Results
+   * @request POST:/results
+   */
+  export namespace ResultsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Results;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The result document of an analysis (validated against its test's result schema), with where it came from (instrument, raw data file, and the run, task, reagent lots, SOP and ELN entry the lab's other records add), who entered, reviewed and released it. A released result changes only by an amendment that keeps it (superseded). Seen by whoever may see the sample.
+   * @tags results
+   * @name ResultsDelete
+   * @summary Results
+   * @request DELETE:/results
+   */
+  export namespace ResultsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Raw data checksum
+       * sha256 (hex) of the raw data file.
+       * @format text
+       */
+      raw_data_sha256?: string;
+      /**
+       * Amendment reason
+       * Why the released result was amended; required with amends_id.
+       * @format text
+       */
+      amendment_reason?: string;
+      /**
+       * Amends
+       * The released result (results.id) this one replaces.
+       * @format uuid
+       */
+      amends_id?: string;
+      /**
+       * Analysis
+       * analyses.id: the test on the sample.
+       * @format uuid
+       */
+      analysis_id?: string;
+      /**
+       * Comment
+       * @format text
+       */
+      comment?: string;
+      /**
+       * ELN entry
+       * The notebook entry (eln_entries.id, same tenant) the result was recorded in, for provenance.
+       * @format uuid
+       */
+      eln_entry_id?: string;
+      /**
+       * Entered at
+       * @format timestamp with time zone
+       */
+      entered_at?: string;
+      /**
+       * Entered by
+       * @format uuid
+       */
+      entered_by?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) it was measured with; its calibration must be valid at measured_at.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Result id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Invalidated at
+       * @format timestamp with time zone
+       */
+      invalidated_at?: string;
+      /**
+       * Invalidated by
+       * @format uuid
+       */
+      invalidated_by?: string;
+      /**
+       * Invalidation reason
+       * Why the result was invalidated (an assignable cause, a failed control).
+       * @format text
+       */
+      invalidation_reason?: string;
+      /**
+       * Measured at
+       * @format timestamp with time zone
+       */
+      measured_at?: string;
+      /**
+       * Value
+       * The reported number (the document's "value"), compared with specifications.
+       * @format numeric
+       */
+      numeric_value?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Raw data file
+       * Object-store key of the instrument's raw data inside the tenant's storage.
+       * @format text
+       */
+      raw_data_key?: string;
+      /**
+       * Release signature
+       * The releaser's electronic signature: printed name, signed_at, meaning, reason, the signed payload and its sha256.
+       * @format jsonb
+       */
+      release_signature?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Released by
+       * @format uuid
+       */
+      released_by?: string;
+      /**
+       * Reported unit
+       * The unit (units.code) the value was sent in; numeric_value is converted to the test's unit.
+       * @format text
+       */
+      reported_unit?: string;
+      /**
+       * Reported value
+       * The number as it was sent, in reported_unit, before conversion to the test's unit.
+       * @format numeric
+       */
+      reported_value?: string;
+      /**
+       * Review signature
+       * The reviewer's electronic signature: printed name, signed_at, meaning, reason, the signed payload and its sha256.
+       * @format jsonb
+       */
+      review_signature?: string;
+      /**
+       * Reviewed at
+       * @format timestamp with time zone
+       */
+      reviewed_at?: string;
+      /**
+       * Reviewed by
+       * @format uuid
+       */
+      reviewed_by?: string;
+      /**
+       * Run
+       * The run (runs.id) the result was measured in, filled in from the analysis's run; invalidated with it when the run fails.
+       * @format uuid
+       */
+      run_id?: string;
+      /**
+       * Sample
+       * samples.id (the analysis's sample, filled in).
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * Verdict
+       * within, warning, out_of_specification or no_specification, against the applicable specification.
+       * @format app.spec_verdict
+       */
+      spec_verdict?: string;
+      /**
+       * Specification
+       * The specification (specifications.id) the result was judged against.
+       * @format uuid
+       */
+      specification_id?: string;
+      /**
+       * Status
+       * entered, reviewed, released, invalidated or superseded (app.result_status); changed by the lab's RPCs only.
+       * @format app.result_status
+       */
+      status?: string;
+      /**
+       * SOP task
+       * The SOP task (sop_tasks.id) the result was produced in; the SOP version is the task's template.
+       * @format uuid
+       */
+      task_id?: string;
+      /**
+       * Unit
+       * units.code of numeric_value; the test's unit when not sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Result document
+       * A JSON object valid for the test's result_schema (e.g. {"value": 7.2}).
+       * @format jsonb
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The result document of an analysis (validated against its test's result schema), with where it came from (instrument, raw data file, and the run, task, reagent lots, SOP and ELN entry the lab's other records add), who entered, reviewed and released it. A released result changes only by an amendment that keeps it (superseded). Seen by whoever may see the sample.
+   * @tags results
+   * @name ResultsList
+   * @summary Results
+   * @request GET:/results
+   */
+  export namespace ResultsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Raw data checksum
+       * sha256 (hex) of the raw data file.
+       * @format text
+       */
+      raw_data_sha256?: string;
+      /**
+       * Amendment reason
+       * Why the released result was amended; required with amends_id.
+       * @format text
+       */
+      amendment_reason?: string;
+      /**
+       * Amends
+       * The released result (results.id) this one replaces.
+       * @format uuid
+       */
+      amends_id?: string;
+      /**
+       * Analysis
+       * analyses.id: the test on the sample.
+       * @format uuid
+       */
+      analysis_id?: string;
+      /**
+       * Comment
+       * @format text
+       */
+      comment?: string;
+      /**
+       * ELN entry
+       * The notebook entry (eln_entries.id, same tenant) the result was recorded in, for provenance.
+       * @format uuid
+       */
+      eln_entry_id?: string;
+      /**
+       * Entered at
+       * @format timestamp with time zone
+       */
+      entered_at?: string;
+      /**
+       * Entered by
+       * @format uuid
+       */
+      entered_by?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) it was measured with; its calibration must be valid at measured_at.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Result id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Invalidated at
+       * @format timestamp with time zone
+       */
+      invalidated_at?: string;
+      /**
+       * Invalidated by
+       * @format uuid
+       */
+      invalidated_by?: string;
+      /**
+       * Invalidation reason
+       * Why the result was invalidated (an assignable cause, a failed control).
+       * @format text
+       */
+      invalidation_reason?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Measured at
+       * @format timestamp with time zone
+       */
+      measured_at?: string;
+      /**
+       * Value
+       * The reported number (the document's "value"), compared with specifications.
+       * @format numeric
+       */
+      numeric_value?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Raw data file
+       * Object-store key of the instrument's raw data inside the tenant's storage.
+       * @format text
+       */
+      raw_data_key?: string;
+      /**
+       * Release signature
+       * The releaser's electronic signature: printed name, signed_at, meaning, reason, the signed payload and its sha256.
+       * @format jsonb
+       */
+      release_signature?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Released by
+       * @format uuid
+       */
+      released_by?: string;
+      /**
+       * Reported unit
+       * The unit (units.code) the value was sent in; numeric_value is converted to the test's unit.
+       * @format text
+       */
+      reported_unit?: string;
+      /**
+       * Reported value
+       * The number as it was sent, in reported_unit, before conversion to the test's unit.
+       * @format numeric
+       */
+      reported_value?: string;
+      /**
+       * Review signature
+       * The reviewer's electronic signature: printed name, signed_at, meaning, reason, the signed payload and its sha256.
+       * @format jsonb
+       */
+      review_signature?: string;
+      /**
+       * Reviewed at
+       * @format timestamp with time zone
+       */
+      reviewed_at?: string;
+      /**
+       * Reviewed by
+       * @format uuid
+       */
+      reviewed_by?: string;
+      /**
+       * Run
+       * The run (runs.id) the result was measured in, filled in from the analysis's run; invalidated with it when the run fails.
+       * @format uuid
+       */
+      run_id?: string;
+      /**
+       * Sample
+       * samples.id (the analysis's sample, filled in).
+       * @format uuid
+       */
+      sample_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Verdict
+       * within, warning, out_of_specification or no_specification, against the applicable specification.
+       * @format app.spec_verdict
+       */
+      spec_verdict?: string;
+      /**
+       * Specification
+       * The specification (specifications.id) the result was judged against.
+       * @format uuid
+       */
+      specification_id?: string;
+      /**
+       * Status
+       * entered, reviewed, released, invalidated or superseded (app.result_status); changed by the lab's RPCs only.
+       * @format app.result_status
+       */
+      status?: string;
+      /**
+       * SOP task
+       * The SOP task (sop_tasks.id) the result was produced in; the SOP version is the task's template.
+       * @format uuid
+       */
+      task_id?: string;
+      /**
+       * Unit
+       * units.code of numeric_value; the test's unit when not sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Result document
+       * A JSON object valid for the test's result_schema (e.g. {"value": 7.2}).
+       * @format jsonb
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Results[];
+  }
+
+  /**
+   * @description The result document of an analysis (validated against its test's result schema), with where it came from (instrument, raw data file, and the run, task, reagent lots, SOP and ELN entry the lab's other records add), who entered, reviewed and released it. A released result changes only by an amendment that keeps it (superseded). Seen by whoever may see the sample.
+   * @tags results
+   * @name ResultsPartialUpdate
+   * @summary Results
+   * @request PATCH:/results
+   */
+  export namespace ResultsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Raw data checksum
+       * sha256 (hex) of the raw data file.
+       * @format text
+       */
+      raw_data_sha256?: string;
+      /**
+       * Amendment reason
+       * Why the released result was amended; required with amends_id.
+       * @format text
+       */
+      amendment_reason?: string;
+      /**
+       * Amends
+       * The released result (results.id) this one replaces.
+       * @format uuid
+       */
+      amends_id?: string;
+      /**
+       * Analysis
+       * analyses.id: the test on the sample.
+       * @format uuid
+       */
+      analysis_id?: string;
+      /**
+       * Comment
+       * @format text
+       */
+      comment?: string;
+      /**
+       * ELN entry
+       * The notebook entry (eln_entries.id, same tenant) the result was recorded in, for provenance.
+       * @format uuid
+       */
+      eln_entry_id?: string;
+      /**
+       * Entered at
+       * @format timestamp with time zone
+       */
+      entered_at?: string;
+      /**
+       * Entered by
+       * @format uuid
+       */
+      entered_by?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) it was measured with; its calibration must be valid at measured_at.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Result id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Invalidated at
+       * @format timestamp with time zone
+       */
+      invalidated_at?: string;
+      /**
+       * Invalidated by
+       * @format uuid
+       */
+      invalidated_by?: string;
+      /**
+       * Invalidation reason
+       * Why the result was invalidated (an assignable cause, a failed control).
+       * @format text
+       */
+      invalidation_reason?: string;
+      /**
+       * Measured at
+       * @format timestamp with time zone
+       */
+      measured_at?: string;
+      /**
+       * Value
+       * The reported number (the document's "value"), compared with specifications.
+       * @format numeric
+       */
+      numeric_value?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Raw data file
+       * Object-store key of the instrument's raw data inside the tenant's storage.
+       * @format text
+       */
+      raw_data_key?: string;
+      /**
+       * Release signature
+       * The releaser's electronic signature: printed name, signed_at, meaning, reason, the signed payload and its sha256.
+       * @format jsonb
+       */
+      release_signature?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Released by
+       * @format uuid
+       */
+      released_by?: string;
+      /**
+       * Reported unit
+       * The unit (units.code) the value was sent in; numeric_value is converted to the test's unit.
+       * @format text
+       */
+      reported_unit?: string;
+      /**
+       * Reported value
+       * The number as it was sent, in reported_unit, before conversion to the test's unit.
+       * @format numeric
+       */
+      reported_value?: string;
+      /**
+       * Review signature
+       * The reviewer's electronic signature: printed name, signed_at, meaning, reason, the signed payload and its sha256.
+       * @format jsonb
+       */
+      review_signature?: string;
+      /**
+       * Reviewed at
+       * @format timestamp with time zone
+       */
+      reviewed_at?: string;
+      /**
+       * Reviewed by
+       * @format uuid
+       */
+      reviewed_by?: string;
+      /**
+       * Run
+       * The run (runs.id) the result was measured in, filled in from the analysis's run; invalidated with it when the run fails.
+       * @format uuid
+       */
+      run_id?: string;
+      /**
+       * Sample
+       * samples.id (the analysis's sample, filled in).
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * Verdict
+       * within, warning, out_of_specification or no_specification, against the applicable specification.
+       * @format app.spec_verdict
+       */
+      spec_verdict?: string;
+      /**
+       * Specification
+       * The specification (specifications.id) the result was judged against.
+       * @format uuid
+       */
+      specification_id?: string;
+      /**
+       * Status
+       * entered, reviewed, released, invalidated or superseded (app.result_status); changed by the lab's RPCs only.
+       * @format app.result_status
+       */
+      status?: string;
+      /**
+       * SOP task
+       * The SOP task (sop_tasks.id) the result was produced in; the SOP version is the task's template.
+       * @format uuid
+       */
+      task_id?: string;
+      /**
+       * Unit
+       * units.code of numeric_value; the test's unit when not sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Result document
+       * A JSON object valid for the test's result_schema (e.g. {"value": 7.2}).
+       * @format jsonb
+       */
+      value?: string;
+    };
+    export type RequestBody = Results;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace RoleAssignments {
   /**
    * No description
@@ -25085,6 +37590,84 @@ export namespace Rpc {
   }
 
   /**
+   * @description completed -> accepted (result.review at the run's site): its QC passed, its results go on to review and release. Publishes run.accepted. PT404 run.not_found, PT409 run.status.
+   * @tags (rpc) accept_run
+   * @name AcceptRunCreate
+   * @summary Accept a run
+   * @request POST:/rpc/accept_run
+   */
+  export namespace AcceptRunCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      run_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description completed -> accepted (result.review at the run's site): its QC passed, its results go on to review and release. Publishes run.accepted. PT404 run.not_found, PT409 run.status.
+   * @tags (rpc) accept_run
+   * @name AcceptRunList
+   * @summary Accept a run
+   * @request GET:/rpc/accept_run
+   */
+  export namespace AcceptRunList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      run_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lab takes on a submitted request (who and when are recorded). service_request.manage tenant-wide or at its site (PT403 permission.missing); PT404 service_request.not_found; PT409 service_request.status_transition.
+   * @tags (rpc) accept_service_request
+   * @name AcceptServiceRequestCreate
+   * @summary Accept a service request
+   * @request POST:/rpc/accept_service_request
+   */
+  export namespace AcceptServiceRequestCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      service_request_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lab takes on a submitted request (who and when are recorded). service_request.manage tenant-wide or at its site (PT403 permission.missing); PT404 service_request.not_found; PT409 service_request.status_transition.
+   * @tags (rpc) accept_service_request
+   * @name AcceptServiceRequestList
+   * @summary Accept a service request
+   * @request GET:/rpc/accept_service_request
+   */
+  export namespace AcceptServiceRequestList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      service_request_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) add_approval_attachment
    * @name AddApprovalAttachmentCreate
@@ -25293,6 +37876,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description A new released result with the corrected document (validated, converted and judged like any result; same instrument, time and raw data), amends_id pointing at the original and the reason; the original is kept, superseded. With result.release at the sample's site; signed as for release (meaning "amended"), required under GLP. Event result.amended. Errors: PT404 result.not_found; PT403 permission.missing; 403 Pulse-Refusal: signature.wrong_password; PT409 result.not_released; PT422 result.amendment_reason_required, json_schema.invalid, signature.required, signature.reason_required.
+   * @tags (rpc) amend_result
+   * @name AmendResultCreate
+   * @summary Amends a released result
+   * @request POST:/rpc/amend_result
+   */
+  export namespace AmendResultCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      result_id: string;
+      /** @format jsonb */
+      signature?: any;
+      /** @format text */
+      unit?: string;
+      /** @format jsonb */
+      value: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A new released result with the corrected document (validated, converted and judged like any result; same instrument, time and raw data), amends_id pointing at the original and the reason; the original is kept, superseded. With result.release at the sample's site; signed as for release (meaning "amended"), required under GLP. Event result.amended. Errors: PT404 result.not_found; PT403 permission.missing; 403 Pulse-Refusal: signature.wrong_password; PT409 result.not_released; PT422 result.amendment_reason_required, json_schema.invalid, signature.required, signature.reason_required.
+   * @tags (rpc) amend_result
+   * @name AmendResultList
+   * @summary Amends a released result
+   * @request GET:/rpc/amend_result
+   */
+  export namespace AmendResultList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      result_id: string;
+      /** @format jsonb */
+      signature?: string;
+      /** @format text */
+      unit?: string;
+      /** @format jsonb */
+      value: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The route an approval of this type with these facts would take if requested now (by requested_by, else the caller), one row per step: the chain that applies (empty when none matches and the first fallback role decides), the role or user the step names, the person it resolves to now (never the requester nor the approver of an earlier step; empty when nobody eligible could, and a request would be refused with approval.no_approver), the SLA and signature rule of the priority (facts.priority, else normal) and the fallback roles. Facts: quote_value, margin_percent, po_value, risk_flags, ctq_failures, rework_percent, slippage_days, priority, document_category. Uses the functions the real routing uses. Staff with project.read. Errors: PT403 (permission.missing, approval.route_staff_only), PT409 (approval.no_route, approval.no_policy), PT422 (approval.facts_not_object, approval.unknown_priority, input.unknown_key).
    * @tags (rpc) approval_route
    * @name ApprovalRouteCreate
@@ -25469,6 +38107,69 @@ export namespace Rpc {
   }
 
   /**
+   * @description Reserves [starts_at, ends_at) for operator_id (yourself when empty; someone else needs instrument.schedule), optionally for a record (entity_type, entity_id). Needs instrument.book tenant-wide or at the instrument's site. Refusals: PT422 reservation.window_invalid, reservation.in_past, instrument.not_instrument; PT404 equipment.not_found; PT403 permission.missing, reservation.not_qualified; PT409 reservation.conflict (naming the taken window), reservation.in_maintenance, reservation.blocked, reservation.outside_availability, reservation.not_calibrated, reservation.calibration_expires, equipment.not_in_service.
+   * @tags (rpc) book_instrument
+   * @name BookInstrumentCreate
+   * @summary Book an instrument
+   * @request POST:/rpc/book_instrument
+   */
+  export namespace BookInstrumentCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format uuid */
+      entity_id?: string;
+      /** @format text */
+      entity_type?: string;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format uuid */
+      operator_id?: string;
+      /** @format text */
+      purpose: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Reserves [starts_at, ends_at) for operator_id (yourself when empty; someone else needs instrument.schedule), optionally for a record (entity_type, entity_id). Needs instrument.book tenant-wide or at the instrument's site. Refusals: PT422 reservation.window_invalid, reservation.in_past, instrument.not_instrument; PT404 equipment.not_found; PT403 permission.missing, reservation.not_qualified; PT409 reservation.conflict (naming the taken window), reservation.in_maintenance, reservation.blocked, reservation.outside_availability, reservation.not_calibrated, reservation.calibration_expires, equipment.not_in_service.
+   * @tags (rpc) book_instrument
+   * @name BookInstrumentList
+   * @summary Book an instrument
+   * @request GET:/rpc/book_instrument
+   */
+  export namespace BookInstrumentList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      ends_at: string;
+      /** @format uuid */
+      entity_id?: string;
+      /** @format text */
+      entity_type?: string;
+      /** @format uuid */
+      equipment_id: string;
+      /** @format uuid */
+      operator_id?: string;
+      /** @format text */
+      purpose: string;
+      /** @format timestamp with time zone */
+      starts_at: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) cancel_approval
    * @name CancelApprovalCreate
@@ -25505,6 +38206,178 @@ export namespace Rpc {
       approval_id: string;
       /** @format text */
       reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Frees its window; the booking is kept as cancelled with who, when and why. The operator, the booker or a scheduler of the instrument (instrument.schedule tenant-wide or at its site). PT404 reservation.not_found, PT409 reservation.cancelled, reservation.ended.
+   * @tags (rpc) cancel_instrument_reservation
+   * @name CancelInstrumentReservationCreate
+   * @summary Cancel a reservation
+   * @request POST:/rpc/cancel_instrument_reservation
+   */
+  export namespace CancelInstrumentReservationCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason?: string;
+      /** @format uuid */
+      reservation_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Frees its window; the booking is kept as cancelled with who, when and why. The operator, the booker or a scheduler of the instrument (instrument.schedule tenant-wide or at its site). PT404 reservation.not_found, PT409 reservation.cancelled, reservation.ended.
+   * @tags (rpc) cancel_instrument_reservation
+   * @name CancelInstrumentReservationList
+   * @summary Cancel a reservation
+   * @request GET:/rpc/cancel_instrument_reservation
+   */
+  export namespace CancelInstrumentReservationList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason?: string;
+      /** @format uuid */
+      reservation_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description With a reason (PT422 service_request.reason_required), unless it is completed or cancelled already (PT409 service_request.status_transition). service_request.manage tenant-wide or at its site (PT403 permission.missing); PT404 service_request.not_found.
+   * @tags (rpc) cancel_service_request
+   * @name CancelServiceRequestCreate
+   * @summary Cancel a service request
+   * @request POST:/rpc/cancel_service_request
+   */
+  export namespace CancelServiceRequestCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      service_request_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description With a reason (PT422 service_request.reason_required), unless it is completed or cancelled already (PT409 service_request.status_transition). service_request.manage tenant-wide or at its site (PT403 permission.missing); PT404 service_request.not_found.
+   * @tags (rpc) cancel_service_request
+   * @name CancelServiceRequestList
+   * @summary Cancel a service request
+   * @request GET:/rpc/cancel_service_request
+   */
+  export namespace CancelServiceRequestList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      service_request_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description With a reason (PT422 sop_task.reason_required); task.manage tenant-wide or at its site (PT403 permission.missing); PT404 sop_task.not_found; PT409 sop_task.closed.
+   * @tags (rpc) cancel_sop_task
+   * @name CancelSopTaskCreate
+   * @summary Cancel an SOP task
+   * @request POST:/rpc/cancel_sop_task
+   */
+  export namespace CancelSopTaskCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      task_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description With a reason (PT422 sop_task.reason_required); task.manage tenant-wide or at its site (PT403 permission.missing); PT404 sop_task.not_found; PT409 sop_task.closed.
+   * @tags (rpc) cancel_sop_task
+   * @name CancelSopTaskList
+   * @summary Cancel an SOP task
+   * @request GET:/rpc/cancel_sop_task
+   */
+  export namespace CancelSopTaskList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      task_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL for the rendered PDF of a certificate revision you may read (staff who read its samples; the customer's portal users), valid expires_in seconds (300 by default). Compare the file with pdf_sha256. Errors: PT404 certificate.not_found, PT409 certificate.not_rendered, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   * @tags (rpc) certificate_pdf_url
+   * @name CertificatePdfUrlCreate
+   * @summary Download URL of a certificate PDF
+   * @request POST:/rpc/certificate_pdf_url
+   */
+  export namespace CertificatePdfUrlCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format integer */
+      expires_in?: number;
+      /** @format uuid */
+      version_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL for the rendered PDF of a certificate revision you may read (staff who read its samples; the customer's portal users), valid expires_in seconds (300 by default). Compare the file with pdf_sha256. Errors: PT404 certificate.not_found, PT409 certificate.not_rendered, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   * @tags (rpc) certificate_pdf_url
+   * @name CertificatePdfUrlList
+   * @summary Download URL of a certificate PDF
+   * @request GET:/rpc/certificate_pdf_url
+   */
+  export namespace CertificatePdfUrlList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format integer */
+      expires_in?: number;
+      /** @format uuid */
+      version_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -25649,6 +38522,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description After Phase I was decided, with a conclusion (and the Phase II findings when it went to Phase II), by someone with oos.investigate at the sample's site; signed electronically (meaning "closed"), required under GLP. Event oos.closed. Errors: PT404 oos.not_found; PT403 permission.missing; 403 Pulse-Refusal: signature.wrong_password; PT409 oos.closed, oos.phase_1_open; PT422 oos.conclusion_required, oos.phase_2_findings_required, signature.required, signature.reason_required.
+   * @tags (rpc) close_oos_investigation
+   * @name CloseOosInvestigationCreate
+   * @summary Closes an OOS investigation
+   * @request POST:/rpc/close_oos_investigation
+   */
+  export namespace CloseOosInvestigationCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      phase_2_findings?: string;
+      /** @format text */
+      conclusion: string;
+      /** @format uuid */
+      investigation_id: string;
+      /** @format jsonb */
+      signature?: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description After Phase I was decided, with a conclusion (and the Phase II findings when it went to Phase II), by someone with oos.investigate at the sample's site; signed electronically (meaning "closed"), required under GLP. Event oos.closed. Errors: PT404 oos.not_found; PT403 permission.missing; 403 Pulse-Refusal: signature.wrong_password; PT409 oos.closed, oos.phase_1_open; PT422 oos.conclusion_required, oos.phase_2_findings_required, signature.required, signature.reason_required.
+   * @tags (rpc) close_oos_investigation
+   * @name CloseOosInvestigationList
+   * @summary Closes an OOS investigation
+   * @request GET:/rpc/close_oos_investigation
+   */
+  export namespace CloseOosInvestigationList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      phase_2_findings?: string;
+      /** @format text */
+      conclusion: string;
+      /** @format uuid */
+      investigation_id: string;
+      /** @format jsonb */
+      signature?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) comment_on_approval
    * @name CommentOnApprovalCreate
@@ -25728,6 +38652,92 @@ export namespace Rpc {
       action_id: string;
       /** @format text */
       note: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description in_progress -> completed (result.enter at the run's site) once it has QC samples, every one measured (and so passed: a failing one fails the run), and a result for every analysis. PT404 run.not_found, PT409 run.status, run.no_qc, run.qc_unrecorded, run.results_missing.
+   * @tags (rpc) complete_run
+   * @name CompleteRunCreate
+   * @summary Complete a run
+   * @request POST:/rpc/complete_run
+   */
+  export namespace CompleteRunCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      run_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description in_progress -> completed (result.enter at the run's site) once it has QC samples, every one measured (and so passed: a failing one fails the run), and a result for every analysis. PT404 run.not_found, PT409 run.status, run.no_qc, run.qc_unrecorded, run.results_missing.
+   * @tags (rpc) complete_run
+   * @name CompleteRunList
+   * @summary Complete a run
+   * @request GET:/rpc/complete_run
+   */
+  export namespace CompleteRunList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      run_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assignee records the check values: the step passes when every confirm is true and every number within its limits, else it fails (failed_checks; start it again to repeat it); who and when are recorded; the task completes when every step has passed. PT404 sop_step.not_found, PT403 sop_task.not_assignee, sop_step.qualification_missing, training.not_current (glp_training_checks), PT409 sop_task.closed, sop_step.status_transition, PT422 sop_step.check_unknown, check_missing, check_value_invalid.
+   * @tags (rpc) complete_sop_step
+   * @name CompleteSopStepCreate
+   * @summary Complete (sign off) a step of an SOP task
+   * @request POST:/rpc/complete_sop_step
+   */
+  export namespace CompleteSopStepCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      check_values?: any;
+      /** @format text */
+      notes?: string;
+      /** @format uuid */
+      task_step_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assignee records the check values: the step passes when every confirm is true and every number within its limits, else it fails (failed_checks; start it again to repeat it); who and when are recorded; the task completes when every step has passed. PT404 sop_step.not_found, PT403 sop_task.not_assignee, sop_step.qualification_missing, training.not_current (glp_training_checks), PT409 sop_task.closed, sop_step.status_transition, PT422 sop_step.check_unknown, check_missing, check_value_invalid.
+   * @tags (rpc) complete_sop_step
+   * @name CompleteSopStepList
+   * @summary Complete (sign off) a step of an SOP task
+   * @request GET:/rpc/complete_sop_step
+   */
+  export namespace CompleteSopStepList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      check_values?: string;
+      /** @format text */
+      notes?: string;
+      /** @format uuid */
+      task_step_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -26152,6 +39162,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description The laboratory checklist (questions answered true/false), whether an assignable cause was found and the findings. An assignable cause invalidates the result and its analysis and orders a retest (a new analysis of the published test version, retest_of_id); none moves the investigation to Phase II. With oos.investigate at the sample's site. Errors: PT404 oos.not_found; PT403 permission.missing; PT409 oos.closed, oos.phase_1_decided, sample.closed; PT422 oos.findings_required, oos.checklist_invalid.
+   * @tags (rpc) decide_oos_phase_1
+   * @name DecideOosPhase1Create
+   * @summary Decides Phase I of an OOS investigation
+   * @request POST:/rpc/decide_oos_phase_1
+   */
+  export namespace DecideOosPhase1Create {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      assignable_cause: boolean;
+      /** @format jsonb */
+      checklist?: any;
+      /** @format text */
+      findings: string;
+      /** @format uuid */
+      investigation_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The laboratory checklist (questions answered true/false), whether an assignable cause was found and the findings. An assignable cause invalidates the result and its analysis and orders a retest (a new analysis of the published test version, retest_of_id); none moves the investigation to Phase II. With oos.investigate at the sample's site. Errors: PT404 oos.not_found; PT403 permission.missing; PT409 oos.closed, oos.phase_1_decided, sample.closed; PT422 oos.findings_required, oos.checklist_invalid.
+   * @tags (rpc) decide_oos_phase_1
+   * @name DecideOosPhase1List
+   * @summary Decides Phase I of an OOS investigation
+   * @request GET:/rpc/decide_oos_phase_1
+   */
+  export namespace DecideOosPhase1List {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      assignable_cause: boolean;
+      /** @format jsonb */
+      checklist?: string;
+      /** @format text */
+      findings: string;
+      /** @format uuid */
+      investigation_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
    * @tags (rpc) define_checklist_template
    * @name DefineChecklistTemplateCreate
@@ -26387,6 +39448,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description Records how (method), why (reason, PT422 sample.reason_required), who and when a sample was disposed of and ends its lifecycle (disposed, from received, completed, released, rejected or invalidated; PT409 sample.status_transition otherwise, e.g. while in progress). Needs sample.manage at the sample's site.
+   * @tags (rpc) dispose_sample
+   * @name DisposeSampleCreate
+   * @summary Dispose of a sample
+   * @request POST:/rpc/dispose_sample
+   */
+  export namespace DisposeSampleCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      method: string;
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      sample_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records how (method), why (reason, PT422 sample.reason_required), who and when a sample was disposed of and ends its lifecycle (disposed, from received, completed, released, rejected or invalidated; PT409 sample.status_transition otherwise, e.g. while in progress). Needs sample.manage at the sample's site.
+   * @tags (rpc) dispose_sample
+   * @name DisposeSampleList
+   * @summary Dispose of a sample
+   * @request GET:/rpc/dispose_sample
+   */
+  export namespace DisposeSampleList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      method: string;
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description A presigned GET URL for the file of a stored version (expires_in seconds, 300 by default, at most 604800), for staff who read the tenant's documents; the download is logged in document_access_log. Errors: PT404 document.not_found, PT409 document_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
    * @tags (rpc) document_download_url
    * @name DocumentDownloadUrlCreate
@@ -26517,6 +39625,53 @@ export namespace Rpc {
       event_type: string;
       /** @format jsonb */
       payload?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT404 eln_version.not_found.
+   * @tags (rpc) eln_entry_diff
+   * @name ElnEntryDiffCreate
+   * @summary What changed between two versions of an ELN entry, per section: a section added, removed or changed as a whole (key empty), or, for sections that are objects in both, each key added, removed or changed, with the old and new values. Reads the versions as the caller.
+   * @request POST:/rpc/eln_entry_diff
+   */
+  export namespace ElnEntryDiffCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entry_id: string;
+      /** @format integer */
+      from_version: number;
+      /** @format integer */
+      to_version: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT404 eln_version.not_found.
+   * @tags (rpc) eln_entry_diff
+   * @name ElnEntryDiffList
+   * @summary What changed between two versions of an ELN entry, per section: a section added, removed or changed as a whole (key empty), or, for sections that are objects in both, each key added, removed or changed, with the old and new values. Reads the versions as the caller.
+   * @request GET:/rpc/eln_entry_diff
+   */
+  export namespace ElnEntryDiffList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entry_id: string;
+      /** @format integer */
+      from_version: number;
+      /** @format integer */
+      to_version: number;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -26807,6 +39962,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description in_progress or completed -> failed with a reason (result.review at the run's site; sending the analyses back also needs sample.manage there): every result of the run is invalidated and each analysis goes back for retest, as when a QC sample fails. Publishes run.failed. PT404 run.not_found, PT409 run.status, PT422 run.reason_missing.
+   * @tags (rpc) fail_run
+   * @name FailRunCreate
+   * @summary Fail a run
+   * @request POST:/rpc/fail_run
+   */
+  export namespace FailRunCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      run_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description in_progress or completed -> failed with a reason (result.review at the run's site; sending the analyses back also needs sample.manage there): every result of the run is invalidated and each analysis goes back for retest, as when a QC sample fails. Publishes run.failed. PT404 run.not_found, PT409 run.status, PT422 run.reason_missing.
+   * @tags (rpc) fail_run
+   * @name FailRunList
+   * @summary Fail a run
+   * @request GET:/rpc/fail_run
+   */
+  export namespace FailRunList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      run_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) grant_role
    * @name GrantRoleCreate
@@ -26854,6 +40052,65 @@ export namespace Rpc {
   }
 
   /**
+   * @description Errors: PT403 permission.missing, PT404 sample.not_found, PT409 sample.not_received, sample.closed, custody.same_place, PT422 custody.destination_required, custody.holder_not_member, custody.reason_required, signature.required; 403 signature.wrong_password (nothing recorded).
+   * @tags (rpc) hand_over_sample
+   * @name HandOverSampleCreate
+   * @summary Hands a sample to a person of the lab (to_user_id) or out to a courier or external lab (to_external), recording the custody event from where it was; the sample leaves its storage location. e-signed where the tenant requires. sample.manage at the sample's site.
+   * @request POST:/rpc/hand_over_sample
+   */
+  export namespace HandOverSampleCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      condition?: string;
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      sample_id: string;
+      /** @format jsonb */
+      signature?: any;
+      /** @format text */
+      to_external?: string;
+      /** @format uuid */
+      to_user_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 sample.not_found, PT409 sample.not_received, sample.closed, custody.same_place, PT422 custody.destination_required, custody.holder_not_member, custody.reason_required, signature.required; 403 signature.wrong_password (nothing recorded).
+   * @tags (rpc) hand_over_sample
+   * @name HandOverSampleList
+   * @summary Hands a sample to a person of the lab (to_user_id) or out to a courier or external lab (to_external), recording the custody event from where it was; the sample leaves its storage location. e-signed where the tenant requires. sample.manage at the sample's site.
+   * @request GET:/rpc/hand_over_sample
+   */
+  export namespace HandOverSampleList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      condition?: string;
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      sample_id: string;
+      /** @format jsonb */
+      signature?: string;
+      /** @format text */
+      to_external?: string;
+      /** @format uuid */
+      to_user_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) health
    * @name HealthCreate
@@ -26881,6 +40138,237 @@ export namespace Rpc {
   export namespace HealthList {
     export type RequestParams = {};
     export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Validates each received row of the import (result.enter at its instrument's site; portal users never) and creates a result per valid row (the sample by barcode, its open analysis of the test, the value document, the unit, then every rule on results); a row that fails is rejected with its reason code and message, and never aborts the import. Idempotent per (instrument, external run id): calling it again returns the import unchanged, and an import of an instrument run already processed becomes a duplicate that creates nothing (duplicate_of_id). Returns the import with its counts; the rows' outcomes are in instrument_import_rows. PT404 ingest.not_found.
+   * @tags (rpc) ingest_results
+   * @name IngestResultsCreate
+   * @summary Ingest an instrument import
+   * @request POST:/rpc/ingest_results
+   */
+  export namespace IngestResultsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      import_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Validates each received row of the import (result.enter at its instrument's site; portal users never) and creates a result per valid row (the sample by barcode, its open analysis of the test, the value document, the unit, then every rule on results); a row that fails is rejected with its reason code and message, and never aborts the import. Idempotent per (instrument, external run id): calling it again returns the import unchanged, and an import of an instrument run already processed becomes a duplicate that creates nothing (duplicate_of_id). Returns the import with its counts; the rows' outcomes are in instrument_import_rows. PT404 ingest.not_found.
+   * @tags (rpc) ingest_results
+   * @name IngestResultsList
+   * @summary Ingest an instrument import
+   * @request GET:/rpc/ingest_results
+   */
+  export namespace IngestResultsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      import_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description For calendar components: the free slots (instrument, start, end) of the instruments you may see in [from, to) (at most 92 days), at least min_duration long: from now on, inside availability windows, while calibrated, outside maintenance and calibration blocks and every active booking (whoever made it). Instruments you may not see are left out. PT422 availability.range_invalid, availability.range_too_long, availability.too_many_instruments.
+   * @tags (rpc) instrument_availability
+   * @name InstrumentAvailabilityCreate
+   * @summary Free instrument slots
+   * @request POST:/rpc/instrument_availability
+   */
+  export namespace InstrumentAvailabilityCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      from: string;
+      /** @format uuid[] */
+      instrument_ids: string[];
+      /** @format interval */
+      min_duration?: string;
+      /** @format timestamp with time zone */
+      to: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description For calendar components: the free slots (instrument, start, end) of the instruments you may see in [from, to) (at most 92 days), at least min_duration long: from now on, inside availability windows, while calibrated, outside maintenance and calibration blocks and every active booking (whoever made it). Instruments you may not see are left out. PT422 availability.range_invalid, availability.range_too_long, availability.too_many_instruments.
+   * @tags (rpc) instrument_availability
+   * @name InstrumentAvailabilityList
+   * @summary Free instrument slots
+   * @request GET:/rpc/instrument_availability
+   */
+  export namespace InstrumentAvailabilityList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      from: string;
+      /** @format uuid[] */
+      instrument_ids: string;
+      /** @format interval */
+      min_duration?: string;
+      /** @format timestamp with time zone */
+      to: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What is on the calendars of the instruments you may see in [from, to) (at most 92 days): active bookings (entry_kind reservation; title = purpose, reservation_id and operator_id only when you are its operator or booker or a scheduler of the instrument, else empty) and block occurrences (maintenance, calibration, availability). PT422 availability.range_invalid, availability.range_too_long.
+   * @tags (rpc) instrument_calendar
+   * @name InstrumentCalendarCreate
+   * @summary Instrument calendar
+   * @request POST:/rpc/instrument_calendar
+   */
+  export namespace InstrumentCalendarCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      from: string;
+      /** @format uuid[] */
+      instrument_ids: string[];
+      /** @format timestamp with time zone */
+      to: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What is on the calendars of the instruments you may see in [from, to) (at most 92 days): active bookings (entry_kind reservation; title = purpose, reservation_id and operator_id only when you are its operator or booker or a scheduler of the instrument, else empty) and block occurrences (maintenance, calibration, availability). PT422 availability.range_invalid, availability.range_too_long.
+   * @tags (rpc) instrument_calendar
+   * @name InstrumentCalendarList
+   * @summary Instrument calendar
+   * @request GET:/rpc/instrument_calendar
+   */
+  export namespace InstrumentCalendarList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      from: string;
+      /** @format uuid[] */
+      instrument_ids: string;
+      /** @format timestamp with time zone */
+      to: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Marks a sample in progress, completed or released as invalidated (PT409 sample.status_transition otherwise) with a reason (PT422 sample.reason_required); app.retest_sample sends it back for testing. Needs sample.manage tenant-wide or at the sample's site.
+   * @tags (rpc) invalidate_sample
+   * @name InvalidateSampleCreate
+   * @summary Invalidate a sample
+   * @request POST:/rpc/invalidate_sample
+   */
+  export namespace InvalidateSampleCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      sample_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Marks a sample in progress, completed or released as invalidated (PT409 sample.status_transition otherwise) with a reason (PT422 sample.reason_required); app.retest_sample sends it back for testing. Needs sample.manage tenant-wide or at the sample's site.
+   * @tags (rpc) invalidate_sample
+   * @name InvalidateSampleList
+   * @summary Invalidate a sample
+   * @request GET:/rpc/invalidate_sample
+   */
+  export namespace InvalidateSampleList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description For one released sample (sample_id) or every sample of a lot (lot_number): freezes their released results with the specification, limits and verdict of each in revision 1 of a new certificate (CoA-000123), signed by you (signature_password: your sign-in password; meaning "certified"), queues its PDF and notifies the customer's portal users (event coa.issued). certificate.issue tenant-wide or at every sample's site. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password) and issues nothing. Errors: PT403 permission.missing, PT404 certificate.sample_not_found, PT409 certificate.exists, certificate.sample_not_released, certificate.no_released_results, PT422 certificate.scope_invalid, certificate.mixed_customers, signature.required, PT429 while sign-in is locked.
+   * @tags (rpc) issue_certificate
+   * @name IssueCertificateCreate
+   * @summary Issue a certificate of analysis
+   * @request POST:/rpc/issue_certificate
+   */
+  export namespace IssueCertificateCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      lot_number?: string;
+      /** @format uuid */
+      sample_id?: string;
+      /** @format text */
+      signature_password?: string;
+      /** @format text */
+      signature_reason?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description For one released sample (sample_id) or every sample of a lot (lot_number): freezes their released results with the specification, limits and verdict of each in revision 1 of a new certificate (CoA-000123), signed by you (signature_password: your sign-in password; meaning "certified"), queues its PDF and notifies the customer's portal users (event coa.issued). certificate.issue tenant-wide or at every sample's site. A wrong password answers 403 (Pulse-Refusal: signature.wrong_password) and issues nothing. Errors: PT403 permission.missing, PT404 certificate.sample_not_found, PT409 certificate.exists, certificate.sample_not_released, certificate.no_released_results, PT422 certificate.scope_invalid, certificate.mixed_customers, signature.required, PT429 while sign-in is locked.
+   * @tags (rpc) issue_certificate
+   * @name IssueCertificateList
+   * @summary Issue a certificate of analysis
+   * @request GET:/rpc/issue_certificate
+   */
+  export namespace IssueCertificateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      lot_number?: string;
+      /** @format uuid */
+      sample_id?: string;
+      /** @format text */
+      signature_password?: string;
+      /** @format text */
+      signature_reason?: string;
+    };
     export type RequestBody = never;
     export type RequestHeaders = {};
     export type ResponseBody = void;
@@ -27141,6 +40629,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description Errors: PT403 permission.missing, PT404 sample.not_found, storage_location.not_found, PT409 sample.not_received, sample.closed, custody.same_place, storage_location.full, PT422 custody.reason_required, storage_location.inactive, storage.temperature_mismatch, signature.required; 403 signature.wrong_password (nothing recorded).
+   * @tags (rpc) move_sample
+   * @name MoveSampleCreate
+   * @summary Stores a sample in a storage location (a position holds one sample) and records the custody event: from where it was (or who had it) to the location, the condition and reason, e-signed where the tenant requires (signature {"password", "reason", "meaning"}). sample.manage at the sample's and the location's site.
+   * @request POST:/rpc/move_sample
+   */
+  export namespace MoveSampleCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      condition?: string;
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      sample_id: string;
+      /** @format jsonb */
+      signature?: any;
+      /** @format uuid */
+      to_location_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 sample.not_found, storage_location.not_found, PT409 sample.not_received, sample.closed, custody.same_place, storage_location.full, PT422 custody.reason_required, storage_location.inactive, storage.temperature_mismatch, signature.required; 403 signature.wrong_password (nothing recorded).
+   * @tags (rpc) move_sample
+   * @name MoveSampleList
+   * @summary Stores a sample in a storage location (a position holds one sample) and records the custody event: from where it was (or who had it) to the location, the condition and reason, e-signed where the tenant requires (signature {"password", "reason", "meaning"}). sample.manage at the sample's and the location's site.
+   * @request GET:/rpc/move_sample
+   */
+  export namespace MoveSampleList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      condition?: string;
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      sample_id: string;
+      /** @format jsonb */
+      signature?: string;
+      /** @format uuid */
+      to_location_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) my_approvals
    * @name MyApprovalsCreate
@@ -27245,6 +40788,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description When the investigators decide the cause needs corrective action: a CAPA in the platform register (app.open_capa) with the investigation as its source, linked to it; once per investigation. Needs oos.investigate at the sample's site and capa.manage. Errors: PT404 oos.not_found; PT403 permission.missing; PT409 oos.closed, oos.capa_exists; PT422 capa.team_not_member.
+   * @tags (rpc) open_oos_capa
+   * @name OpenOosCapaCreate
+   * @summary Opens a CAPA for an OOS investigation
+   * @request POST:/rpc/open_oos_capa
+   */
+  export namespace OpenOosCapaCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      investigation_id: string;
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description When the investigators decide the cause needs corrective action: a CAPA in the platform register (app.open_capa) with the investigation as its source, linked to it; once per investigation. Needs oos.investigate at the sample's site and capa.manage. Errors: PT404 oos.not_found; PT403 permission.missing; PT409 oos.closed, oos.capa_exists; PT422 capa.team_not_member.
+   * @tags (rpc) open_oos_capa
+   * @name OpenOosCapaList
+   * @summary Opens a CAPA for an OOS investigation
+   * @request GET:/rpc/open_oos_capa
+   */
+  export namespace OpenOosCapaList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      investigation_id: string;
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) override_project_stage
    * @name OverrideProjectStageCreate
@@ -27285,6 +40883,57 @@ export namespace Rpc {
       reason: string;
       /** @format uuid */
       stage_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Combines 2 or more samples of one site into a new one, all or nothing: parents [{sample_id, quantity, unit}], each quantity taken from its parent (converted to its unit; never more than remains: PT409 sample.insufficient_quantity). The pool is of sample_type_id (the parents' common type unless sent), holds the sum taken in that type's unit, keeps the customer, project and request the parents share, and is received at once. Parents are locked in id order. Needs sample.manage at the site; PT409 sample.not_available, PT422 sample_lineage.invalid, sample_lineage.mixed_sites, sample_lineage.kind_invalid.
+   * @tags (rpc) pool_samples
+   * @name PoolSamplesCreate
+   * @summary Pool samples
+   * @request POST:/rpc/pool_samples
+   */
+  export namespace PoolSamplesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      barcode?: string;
+      /** @format text */
+      description?: string;
+      /** @format jsonb */
+      parents: any;
+      /** @format uuid */
+      sample_type_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Combines 2 or more samples of one site into a new one, all or nothing: parents [{sample_id, quantity, unit}], each quantity taken from its parent (converted to its unit; never more than remains: PT409 sample.insufficient_quantity). The pool is of sample_type_id (the parents' common type unless sent), holds the sum taken in that type's unit, keeps the customer, project and request the parents share, and is received at once. Parents are locked in id order. Needs sample.manage at the site; PT409 sample.not_available, PT422 sample_lineage.invalid, sample_lineage.mixed_sites, sample_lineage.kind_invalid.
+   * @tags (rpc) pool_samples
+   * @name PoolSamplesList
+   * @summary Pool samples
+   * @request GET:/rpc/pool_samples
+   */
+  export namespace PoolSamplesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      barcode?: string;
+      /** @format text */
+      description?: string;
+      /** @format jsonb */
+      parents: string;
+      /** @format uuid */
+      sample_type_id?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -27453,6 +41102,45 @@ export namespace Rpc {
 
   /**
    * No description
+   * @tags (rpc) reagent_lots_effective_status
+   * @name ReagentLotsEffectiveStatusCreate
+   * @summary A lot's status today: available, quarantined, disposed, or expired (available but past its expiry date). GraphQL field effectiveStatus.
+   * @request POST:/rpc/reagent_lots_effective_status
+   */
+  export namespace ReagentLotsEffectiveStatusCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.reagent_lots */
+      lot: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) reagent_lots_effective_status
+   * @name ReagentLotsEffectiveStatusList
+   * @summary A lot's status today: available, quarantined, disposed, or expired (available but past its expiry date). GraphQL field effectiveStatus.
+   * @request GET:/rpc/reagent_lots_effective_status
+   */
+  export namespace ReagentLotsEffectiveStatusList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.reagent_lots */
+      lot: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
    * @tags (rpc) reassign_approval
    * @name ReassignApprovalCreate
    * @summary Hands an open approval to another active member who may decide its current step (not the requester, nobody who approved an earlier step, holding the step's role or a fallback role). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, approval.expired, PT422 approval.assignee_not_member, approval.already_assigned.
@@ -27499,6 +41187,155 @@ export namespace Rpc {
   }
 
   /**
+   * @description Accessions many samples at once, all or nothing: each element is a new sample (sample_type_id, site_id, partner_id, project_id, service_request_id, collected_at, quantity, unit, description, barcode, custom_fields: registered under the samples' own rules) or sample_id of a registered one, with its condition on arrival (temperature_celsius, container_intact, seal_intact, notes). A sample is received (status received, received_at the server's time, sample.received) or, with rejection_reason (a value code of the type list sample_rejection_reasons), rejected (terminal, sample.rejected, the submitter notified). Returns the samples with their human ids and barcodes, in the order sent; they share one batch_id in sample_receipts. Needs sample.manage tenant-wide or at each sample's site (PT403); PT422 sample_receipt.invalid, PT409 sample.already_received.
+   * @tags (rpc) receive_samples
+   * @name ReceiveSamplesCreate
+   * @summary Receive a batch of samples
+   * @request POST:/rpc/receive_samples
+   */
+  export namespace ReceiveSamplesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      samples: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Accessions many samples at once, all or nothing: each element is a new sample (sample_type_id, site_id, partner_id, project_id, service_request_id, collected_at, quantity, unit, description, barcode, custom_fields: registered under the samples' own rules) or sample_id of a registered one, with its condition on arrival (temperature_celsius, container_intact, seal_intact, notes). A sample is received (status received, received_at the server's time, sample.received) or, with rejection_reason (a value code of the type list sample_rejection_reasons), rejected (terminal, sample.rejected, the submitter notified). Returns the samples with their human ids and barcodes, in the order sent; they share one batch_id in sample_receipts. Needs sample.manage tenant-wide or at each sample's site (PT403); PT422 sample_receipt.invalid, PT409 sample.already_received.
+   * @tags (rpc) receive_samples
+   * @name ReceiveSamplesList
+   * @summary Receive a batch of samples
+   * @request GET:/rpc/receive_samples
+   */
+  export namespace ReceiveSamplesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      samples: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records the measured value of a QC sample of an in-progress run (result.enter at the run's site) and evaluates it against its criteria (a duplicate against its original's result). A value outside the criteria fails the run at once: its results are invalidated and its analyses go back for retest (run.failed). PT404 run.not_found, PT409 run.status, qc.recorded, qc.original_missing, PT422 qc.value_missing.
+   * @tags (rpc) record_qc_value
+   * @name RecordQcValueCreate
+   * @summary Record a QC value
+   * @request POST:/rpc/record_qc_value
+   */
+  export namespace RecordQcValueCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format numeric */
+      measured_value: number;
+      /** @format uuid */
+      qc_sample_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records the measured value of a QC sample of an in-progress run (result.enter at the run's site) and evaluates it against its criteria (a duplicate against its original's result). A value outside the criteria fails the run at once: its results are invalidated and its analyses go back for retest (run.failed). PT404 run.not_found, PT409 run.status, qc.recorded, qc.original_missing, PT422 qc.value_missing.
+   * @tags (rpc) record_qc_value
+   * @name RecordQcValueList
+   * @summary Record a QC value
+   * @request GET:/rpc/record_qc_value
+   */
+  export namespace RecordQcValueList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format numeric */
+      measured_value: number;
+      /** @format uuid */
+      qc_sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The result document of an analysis (e.g. {"value": 7.2}), in unit (the test's unit when empty; another unit of its dimension is converted), measured with equipment_id at measured_at, with the raw data file (object key and sha256). Needs result.enter at the sample's site. The analysis becomes resulted; the result gets its specification and verdict; an out-of-specification product result opens an OOS investigation. Errors: PT404 analysis.not_found, equipment.not_found; PT403 permission.missing; PT409 analysis.not_open, equipment.not_in_service, equipment.calibration_failed, equipment.calibration_overdue, equipment.not_calibrated; PT422 json_schema.invalid, result.value_mismatch, unit.incompatible, unit.unknown, result.equipment_required, result.equipment_class, result.measured_in_future.
+   * @tags (rpc) record_result
+   * @name RecordResultCreate
+   * @summary Records a result
+   * @request POST:/rpc/record_result
+   */
+  export namespace RecordResultCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      raw_data_sha256?: string;
+      /** @format uuid */
+      analysis_id: string;
+      /** @format text */
+      comment?: string;
+      /** @format uuid */
+      equipment_id?: string;
+      /** @format timestamp with time zone */
+      measured_at?: string;
+      /** @format text */
+      raw_data_key?: string;
+      /** @format text */
+      unit?: string;
+      /** @format jsonb */
+      value: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The result document of an analysis (e.g. {"value": 7.2}), in unit (the test's unit when empty; another unit of its dimension is converted), measured with equipment_id at measured_at, with the raw data file (object key and sha256). Needs result.enter at the sample's site. The analysis becomes resulted; the result gets its specification and verdict; an out-of-specification product result opens an OOS investigation. Errors: PT404 analysis.not_found, equipment.not_found; PT403 permission.missing; PT409 analysis.not_open, equipment.not_in_service, equipment.calibration_failed, equipment.calibration_overdue, equipment.not_calibrated; PT422 json_schema.invalid, result.value_mismatch, unit.incompatible, unit.unknown, result.equipment_required, result.equipment_class, result.measured_in_future.
+   * @tags (rpc) record_result
+   * @name RecordResultList
+   * @summary Records a result
+   * @request GET:/rpc/record_result
+   */
+  export namespace RecordResultList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      raw_data_sha256?: string;
+      /** @format uuid */
+      analysis_id: string;
+      /** @format text */
+      comment?: string;
+      /** @format uuid */
+      equipment_id?: string;
+      /** @format timestamp with time zone */
+      measured_at?: string;
+      /** @format text */
+      raw_data_key?: string;
+      /** @format text */
+      unit?: string;
+      /** @format jsonb */
+      value: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) refresh
    * @name RefreshCreate
@@ -27531,6 +41368,143 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format text */
       refresh_token: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A new revision from the samples' released results as they are now (an amended result replaces the one it amends), with the reason, signed by you; the revision before is superseded, the PDF queued, the customer's portal users notified (event coa.reissued), and a certificate that needed a reissue is issued again. certificate.issue tenant-wide or at every sample's site; a wrong password answers 403 and changes nothing. Errors: PT403 permission.missing, PT404 certificate.not_found, PT409 certificate.sample_not_released, certificate.no_released_results, PT422 certificate.reason_required, signature.required, PT429 while sign-in is locked.
+   * @tags (rpc) reissue_certificate
+   * @name ReissueCertificateCreate
+   * @summary Reissue a certificate of analysis
+   * @request POST:/rpc/reissue_certificate
+   */
+  export namespace ReissueCertificateCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      certificate_id: string;
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A new revision from the samples' released results as they are now (an amended result replaces the one it amends), with the reason, signed by you; the revision before is superseded, the PDF queued, the customer's portal users notified (event coa.reissued), and a certificate that needed a reissue is issued again. certificate.issue tenant-wide or at every sample's site; a wrong password answers 403 and changes nothing. Errors: PT403 permission.missing, PT404 certificate.not_found, PT409 certificate.sample_not_released, certificate.no_released_results, PT422 certificate.reason_required, signature.required, PT429 while sign-in is locked.
+   * @tags (rpc) reissue_certificate
+   * @name ReissueCertificateList
+   * @summary Reissue a certificate of analysis
+   * @request GET:/rpc/reissue_certificate
+   */
+  export namespace ReissueCertificateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      certificate_id: string;
+      /** @format text */
+      reason: string;
+      /** @format text */
+      signature_password?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Rejects a registered or received sample (PT409 sample.status_transition otherwise) with a reason (a value code of the type list sample_rejection_reasons, PT422 sample.rejection_reason_unknown) and notes: rejected is terminal; sample.rejected is published and the submitter notified. Needs sample.manage tenant-wide or at the sample's site.
+   * @tags (rpc) reject_sample
+   * @name RejectSampleCreate
+   * @summary Reject a sample
+   * @request POST:/rpc/reject_sample
+   */
+  export namespace RejectSampleCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      notes?: string;
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      sample_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Rejects a registered or received sample (PT409 sample.status_transition otherwise) with a reason (a value code of the type list sample_rejection_reasons, PT422 sample.rejection_reason_unknown) and notes: rejected is terminal; sample.rejected is published and the submitter notified. Needs sample.manage tenant-wide or at the sample's site.
+   * @tags (rpc) reject_sample
+   * @name RejectSampleList
+   * @summary Reject a sample
+   * @request GET:/rpc/reject_sample
+   */
+  export namespace RejectSampleList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      notes?: string;
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A reviewed result (or an entered one when the tenant's results_review is none) becomes released (its analysis too) and visible to the customer's portal users; by someone other than who entered it (four eyes), with result.release at the sample's site; signed as for review (meaning "released"). Event result.released. Errors: PT404 result.not_found; PT403 permission.missing, result.four_eyes; 403 Pulse-Refusal: signature.wrong_password; PT409 result.not_reviewed, result.not_releasable; PT422 signature.required, signature.reason_required.
+   * @tags (rpc) release_result
+   * @name ReleaseResultCreate
+   * @summary Releases a result
+   * @request POST:/rpc/release_result
+   */
+  export namespace ReleaseResultCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      result_id: string;
+      /** @format jsonb */
+      signature?: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A reviewed result (or an entered one when the tenant's results_review is none) becomes released (its analysis too) and visible to the customer's portal users; by someone other than who entered it (four eyes), with result.release at the sample's site; signed as for review (meaning "released"). Event result.released. Errors: PT404 result.not_found; PT403 permission.missing, result.four_eyes; 403 Pulse-Refusal: signature.wrong_password; PT409 result.not_reviewed, result.not_releasable; PT422 signature.required, signature.reason_required.
+   * @tags (rpc) release_result
+   * @name ReleaseResultList
+   * @summary Releases a result
+   * @request GET:/rpc/release_result
+   */
+  export namespace ReleaseResultList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      result_id: string;
+      /** @format jsonb */
+      signature?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -27652,6 +41626,221 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       organization_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The results measured with an instrument since its latest passing or adjusted calibration (every one when it has none): after it was found out of tolerance, the results to re-examine, with their sample, test, status and verdict. As the caller sees them; PT404 equipment.not_found.
+   * @tags (rpc) results_since_last_good_calibration
+   * @name ResultsSinceLastGoodCalibrationCreate
+   * @summary Results since the last good calibration
+   * @request POST:/rpc/results_since_last_good_calibration
+   */
+  export namespace ResultsSinceLastGoodCalibrationCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The results measured with an instrument since its latest passing or adjusted calibration (every one when it has none): after it was found out of tolerance, the results to re-examine, with their sample, test, status and verdict. As the caller sees them; PT404 equipment.not_found.
+   * @tags (rpc) results_since_last_good_calibration
+   * @name ResultsSinceLastGoodCalibrationList
+   * @summary Results since the last good calibration
+   * @request GET:/rpc/results_since_last_good_calibration
+   */
+  export namespace ResultsSinceLastGoodCalibrationList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      equipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Takes quantity (unit) from a sample in the lab as an aliquot (its own sample, received, in the lineage) and keeps it until now plus the sample type's retention_days (PT422 sample_type.no_retention without one); then it is due for disposal (GET /samples_due_for_disposal). Needs sample.manage at the sample's site; PT409 sample.not_available, sample.insufficient_quantity.
+   * @tags (rpc) retain_sample
+   * @name RetainSampleCreate
+   * @summary Retain a portion of a sample
+   * @request POST:/rpc/retain_sample
+   */
+  export namespace RetainSampleCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      notes?: string;
+      /** @format numeric */
+      quantity?: number;
+      /** @format uuid */
+      sample_id: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Takes quantity (unit) from a sample in the lab as an aliquot (its own sample, received, in the lineage) and keeps it until now plus the sample type's retention_days (PT422 sample_type.no_retention without one); then it is due for disposal (GET /samples_due_for_disposal). Needs sample.manage at the sample's site; PT409 sample.not_available, sample.insufficient_quantity.
+   * @tags (rpc) retain_sample
+   * @name RetainSampleList
+   * @summary Retain a portion of a sample
+   * @request GET:/rpc/retain_sample
+   */
+  export namespace RetainSampleList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      notes?: string;
+      /** @format numeric */
+      quantity?: number;
+      /** @format uuid */
+      sample_id: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Moves an invalidated sample to retest (PT409 sample.status_transition otherwise); its next run moves it to in_progress. Needs sample.manage tenant-wide or at the sample's site.
+   * @tags (rpc) retest_sample
+   * @name RetestSampleCreate
+   * @summary Send a sample for retest
+   * @request POST:/rpc/retest_sample
+   */
+  export namespace RetestSampleCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason?: string;
+      /** @format uuid */
+      sample_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Moves an invalidated sample to retest (PT409 sample.status_transition otherwise); its next run moves it to in_progress. Needs sample.manage tenant-wide or at the sample's site.
+   * @tags (rpc) retest_sample
+   * @name RetestSampleList
+   * @summary Send a sample for retest
+   * @request GET:/rpc/retest_sample
+   */
+  export namespace RetestSampleList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason?: string;
+      /** @format uuid */
+      sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Queues the PDF of a revision whose rendering failed (render_status failed -> pending). certificate.issue tenant-wide or at the certificate's site. Errors: PT403 permission.missing, PT404 certificate.not_found, PT409 certificate.render_not_failed.
+   * @tags (rpc) retry_certificate_render
+   * @name RetryCertificateRenderCreate
+   * @summary Render a certificate PDF again
+   * @request POST:/rpc/retry_certificate_render
+   */
+  export namespace RetryCertificateRenderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      version_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Queues the PDF of a revision whose rendering failed (render_status failed -> pending). certificate.issue tenant-wide or at the certificate's site. Errors: PT403 permission.missing, PT404 certificate.not_found, PT409 certificate.render_not_failed.
+   * @tags (rpc) retry_certificate_render
+   * @name RetryCertificateRenderList
+   * @summary Render a certificate PDF again
+   * @request GET:/rpc/retry_certificate_render
+   */
+  export namespace RetryCertificateRenderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      version_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description An entered result becomes reviewed (its analysis too), by someone other than who entered it (four eyes), with result.review at the sample's site; signature {"password", "reason", "meaning"} (meaning "reviewed" by default) is required when the tenant's GLP flag is on. Errors: PT404 result.not_found; PT403 permission.missing, result.four_eyes; 403 with header Pulse-Refusal: signature.wrong_password; PT409 result.not_entered; PT422 signature.required, signature.reason_required; PT429 while sign-in is locked.
+   * @tags (rpc) review_result
+   * @name ReviewResultCreate
+   * @summary Reviews a result
+   * @request POST:/rpc/review_result
+   */
+  export namespace ReviewResultCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      result_id: string;
+      /** @format jsonb */
+      signature?: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description An entered result becomes reviewed (its analysis too), by someone other than who entered it (four eyes), with result.review at the sample's site; signature {"password", "reason", "meaning"} (meaning "reviewed" by default) is required when the tenant's GLP flag is on. Errors: PT404 result.not_found; PT403 permission.missing, result.four_eyes; 403 with header Pulse-Refusal: signature.wrong_password; PT409 result.not_entered; PT422 signature.required, signature.reason_required; PT429 while sign-in is locked.
+   * @tags (rpc) review_result
+   * @name ReviewResultList
+   * @summary Reviews a result
+   * @request GET:/rpc/review_result
+   */
+  export namespace ReviewResultList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      result_id: string;
+      /** @format jsonb */
+      signature?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -27781,6 +41970,53 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       endpoint_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The samples a sample came from (direction ancestors), was split or pooled into (descendants), or both, up to depth generations (1 to 100): one row per edge walked, with the sample at its far end (id, sample_number, barcode, status), the relation (ancestor or descendant), the edge (parent_id, child_id, kind, quantity taken, unit), its level (1 for parents or children) and the path of sample ids from the start. Runs as the caller: only edges and samples they may see, in their tenant. PT422 sample_lineage.invalid.
+   * @tags (rpc) sample_lineage
+   * @name SampleLineageCreate
+   * @summary Sample lineage
+   * @request POST:/rpc/sample_lineage
+   */
+  export namespace SampleLineageCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format integer */
+      depth?: number;
+      /** @format text */
+      direction?: string;
+      /** @format uuid */
+      sample_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The samples a sample came from (direction ancestors), was split or pooled into (descendants), or both, up to depth generations (1 to 100): one row per edge walked, with the sample at its far end (id, sample_number, barcode, status), the relation (ancestor or descendant), the edge (parent_id, child_id, kind, quantity taken, unit), its level (1 for parents or children) and the path of sample ids from the start. Runs as the caller: only edges and samples they may see, in their tenant. PT422 sample_lineage.invalid.
+   * @tags (rpc) sample_lineage
+   * @name SampleLineageList
+   * @summary Sample lineage
+   * @request GET:/rpc/sample_lineage
+   */
+  export namespace SampleLineageList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format integer */
+      depth?: number;
+      /** @format text */
+      direction?: string;
+      /** @format uuid */
+      sample_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -27964,6 +42200,61 @@ export namespace Rpc {
   }
 
   /**
+   * @description Errors: PT403 eln_entry.not_author, eln_entry.witness_is_author, permission.missing; PT404 eln_entry.not_found; PT409 eln_entry.not_current, eln_entry.already_signed, eln_entry.not_signed; PT422 signature.reason_required; PT429 locked.
+   * @tags (rpc) sign_eln_entry
+   * @name SignElnEntryCreate
+   * @summary Signs the current version of an ELN entry with your sign-in password: meaning authored (the author, eln.write at its site; locks the version) or witnessed (another person with eln.witness at its site, after the author). The signature record {meaning, reason, payload, payload_sha256} names the version's content checksum. The entry is complete when signed by its author, or, with the tenant's glp_esignatures_required flag on, when witnessed. A wrong password signs nothing and returns null with HTTP 403 (header Pulse-Refusal: signature.wrong_password), counted towards the sign-in lockout. Publishes eln_entry.signed.
+   * @request POST:/rpc/sign_eln_entry
+   */
+  export namespace SignElnEntryCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entry_id: string;
+      /** @format app.eln_signature_meaning */
+      meaning: string;
+      /** @format text */
+      password: string;
+      /** @format text */
+      reason: string;
+      /** @format integer */
+      version: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 eln_entry.not_author, eln_entry.witness_is_author, permission.missing; PT404 eln_entry.not_found; PT409 eln_entry.not_current, eln_entry.already_signed, eln_entry.not_signed; PT422 signature.reason_required; PT429 locked.
+   * @tags (rpc) sign_eln_entry
+   * @name SignElnEntryList
+   * @summary Signs the current version of an ELN entry with your sign-in password: meaning authored (the author, eln.write at its site; locks the version) or witnessed (another person with eln.witness at its site, after the author). The signature record {meaning, reason, payload, payload_sha256} names the version's content checksum. The entry is complete when signed by its author, or, with the tenant's glp_esignatures_required flag on, when witnessed. A wrong password signs nothing and returns null with HTTP 403 (header Pulse-Refusal: signature.wrong_password), counted towards the sign-in lockout. Publishes eln_entry.signed.
+   * @request GET:/rpc/sign_eln_entry
+   */
+  export namespace SignElnEntryList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entry_id: string;
+      /** @format app.eln_signature_meaning */
+      meaning: string;
+      /** @format text */
+      password: string;
+      /** @format text */
+      reason: string;
+      /** @format integer */
+      version: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Moves an entity (project, document, or another type that opted in) to the trash: it disappears from lists, search and the portal; holders of trash.manage still see it (app.trash) and may restore it within the tenant's retention (feature flag soft_delete_retention_days, 30 days by default), after which the purge-trash job deletes it for good (where no append-only trail or retention keeps it). Needs the type's delete permission (project.update for projects and documents). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.already_deleted, PT422 soft_delete.reason_required, soft_delete.not_enabled, entity_type.unknown.
    * @tags (rpc) soft_delete
    * @name SoftDeleteCreate
@@ -28004,6 +42295,53 @@ export namespace Rpc {
       entity_type: string;
       /** @format text */
       reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Makes children of one parent, all or nothing: each element {quantity, unit} is taken from the parent (converted to its unit; the parent's remaining_quantity never goes negative: PT409 sample.insufficient_quantity), with optional sample_type_id (a derivative's type; an aliquot keeps the parent's), child_quantity/child_unit (the child's own amount), description, barcode. Children inherit the parent's site, customer, project and request and are received at once. The parent must be in the lab (PT409 sample.not_available); needs sample.manage at its site. Returns the children with their human ids and barcodes. PT422 sample_lineage.kind_invalid, sample_lineage.invalid, sample_lineage.quantity_required.
+   * @tags (rpc) split_sample
+   * @name SplitSampleCreate
+   * @summary Split a sample into aliquots or derivatives
+   * @request POST:/rpc/split_sample
+   */
+  export namespace SplitSampleCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      children: any;
+      /** @format app.sample_lineage_kind */
+      kind: string;
+      /** @format uuid */
+      sample_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Makes children of one parent, all or nothing: each element {quantity, unit} is taken from the parent (converted to its unit; the parent's remaining_quantity never goes negative: PT409 sample.insufficient_quantity), with optional sample_type_id (a derivative's type; an aliquot keeps the parent's), child_quantity/child_unit (the child's own amount), description, barcode. Children inherit the parent's site, customer, project and request and are received at once. The parent must be in the lab (PT409 sample.not_available); needs sample.manage at its site. Returns the children with their human ids and barcodes. PT422 sample_lineage.kind_invalid, sample_lineage.invalid, sample_lineage.quantity_required.
+   * @tags (rpc) split_sample
+   * @name SplitSampleList
+   * @summary Split a sample into aliquots or derivatives
+   * @request GET:/rpc/split_sample
+   */
+  export namespace SplitSampleList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      children: string;
+      /** @format app.sample_lineage_kind */
+      kind: string;
+      /** @format uuid */
+      sample_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -28058,6 +42396,84 @@ export namespace Rpc {
   }
 
   /**
+   * @description open -> in_progress (result.enter at the run's site): the worksheet is fixed, its analyses go in progress and their samples too. PT404 run.not_found, PT409 run.status, run.empty.
+   * @tags (rpc) start_run
+   * @name StartRunCreate
+   * @summary Start a run
+   * @request POST:/rpc/start_run
+   */
+  export namespace StartRunCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      run_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description open -> in_progress (result.enter at the run's site): the worksheet is fixed, its analyses go in progress and their samples too. PT404 run.not_found, PT409 run.status, run.empty.
+   * @tags (rpc) start_run
+   * @name StartRunList
+   * @summary Start a run
+   * @request GET:/rpc/start_run
+   */
+  export namespace StartRunList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      run_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assignee starts a pending (or failed, to repeat it) step once every step it depends on has passed (PT409 sop_step.blocked naming them); who and when are recorded and the task is in progress. PT404 sop_step.not_found, PT403 sop_task.not_assignee, sop_step.qualification_missing, training.not_current (glp_training_checks), PT409 sop_task.closed, sop_step.status_transition.
+   * @tags (rpc) start_sop_step
+   * @name StartSopStepCreate
+   * @summary Start a step of an SOP task
+   * @request POST:/rpc/start_sop_step
+   */
+  export namespace StartSopStepCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      task_step_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assignee starts a pending (or failed, to repeat it) step once every step it depends on has passed (PT409 sop_step.blocked naming them); who and when are recorded and the task is in progress. PT404 sop_step.not_found, PT403 sop_task.not_assignee, sop_step.qualification_missing, training.not_current (glp_training_checks), PT409 sop_task.closed, sop_step.status_transition.
+   * @tags (rpc) start_sop_step
+   * @name StartSopStepList
+   * @summary Start a step of an SOP task
+   * @request GET:/rpc/start_sop_step
+   */
+  export namespace StartSopStepList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      task_step_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT404 entity.not_found, PT409 state_machine.not_published, state_machine.already_started, PT422 entity_type.unknown.
    * @tags (rpc) start_state_machine
    * @name StartStateMachineCreate
@@ -28094,6 +42510,65 @@ export namespace Rpc {
       entity_id: string;
       /** @format text */
       entity_type: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A customer's portal user submits one for their own partner (partner_id left out or their own: PT403 service_request.foreign_partner otherwise; no project, PT422 service_request.project_not_allowed); lab staff need service_request.manage tenant-wide or at the site (PT403 permission.missing). The tests are codes of published tests (PT422 service_request.no_tests, service_request.unknown_test). Publishes service_request.submitted.
+   * @tags (rpc) submit_service_request
+   * @name SubmitServiceRequestCreate
+   * @summary Submit a service request
+   * @request POST:/rpc/submit_service_request
+   */
+  export namespace SubmitServiceRequestCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      notes?: string;
+      /** @format uuid */
+      partner_id?: string;
+      /** @format uuid */
+      project_id?: string;
+      /** @format text[] */
+      requested_tests: string[];
+      /** @format uuid */
+      site_id?: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A customer's portal user submits one for their own partner (partner_id left out or their own: PT403 service_request.foreign_partner otherwise; no project, PT422 service_request.project_not_allowed); lab staff need service_request.manage tenant-wide or at the site (PT403 permission.missing). The tests are codes of published tests (PT422 service_request.no_tests, service_request.unknown_test). Publishes service_request.submitted.
+   * @tags (rpc) submit_service_request
+   * @name SubmitServiceRequestList
+   * @summary Submit a service request
+   * @request GET:/rpc/submit_service_request
+   */
+  export namespace SubmitServiceRequestList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      notes?: string;
+      /** @format uuid */
+      partner_id?: string;
+      /** @format uuid */
+      project_id?: string;
+      /** @format text[] */
+      requested_tests: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format text */
+      title: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -28450,6 +42925,61 @@ export namespace Rpc {
       project_id: string;
       /** @format uuid */
       sub_stage_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, reagent_lot.not_found, PT409 reagent_lot.expired, reagent_lot.quarantined, reagent_lot.disposed, reagent_lot.insufficient, PT422 reagent_use.quantity, unit.incompatible, unit.unknown.
+   * @tags (rpc) use_reagent
+   * @name UseReagentCreate
+   * @summary Uses a quantity of a reagent lot for an entity the caller may see (a result, analysis, run or task: its reagent provenance): deducts it atomically (in the lot's unit, converted from the unit sent) and records the use. reagent.use.
+   * @request POST:/rpc/use_reagent
+   */
+  export namespace UseReagentCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format uuid */
+      lot_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format text */
+      unit: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Errors: PT403 permission.missing, PT404 entity.not_found, reagent_lot.not_found, PT409 reagent_lot.expired, reagent_lot.quarantined, reagent_lot.disposed, reagent_lot.insufficient, PT422 reagent_use.quantity, unit.incompatible, unit.unknown.
+   * @tags (rpc) use_reagent
+   * @name UseReagentList
+   * @summary Uses a quantity of a reagent lot for an entity the caller may see (a result, analysis, run or task: its reagent provenance): deducts it atomically (in the lot's unit, converted from the unit sent) and records the use. reagent.use.
+   * @request GET:/rpc/use_reagent
+   */
+  export namespace UseReagentList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      entity_id: string;
+      /** @format text */
+      entity_type: string;
+      /** @format uuid */
+      lot_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format text */
+      unit: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -29166,6 +43696,3744 @@ export namespace Rules {
   }
 }
 
+export namespace RunAnalyses {
+  /**
+   * @description The analyses on a run's worksheet, in position order; an analysis is on one run at most (a retest is a new analysis). Added and removed while the run is open.
+   * @tags run_analyses
+   * @name RunAnalysesCreate
+   * @summary Run analyses
+   * @request POST:/run_analyses
+   */
+  export namespace RunAnalysesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = RunAnalyses;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The analyses on a run's worksheet, in position order; an analysis is on one run at most (a retest is a new analysis). Added and removed while the run is open.
+   * @tags run_analyses
+   * @name RunAnalysesDelete
+   * @summary Run analyses
+   * @request DELETE:/run_analyses
+   */
+  export namespace RunAnalysesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Added by
+       * @format uuid
+       */
+      added_by?: string;
+      /**
+       * Analysis
+       * analyses.id: a pending or in-progress analysis of the run's test.
+       * @format uuid
+       */
+      analysis_id?: string;
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Run analysis id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * The place on the worksheet (1, 2, ...), the next one when not sent.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Run
+       * runs.id.
+       * @format uuid
+       */
+      run_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The analyses on a run's worksheet, in position order; an analysis is on one run at most (a retest is a new analysis). Added and removed while the run is open.
+   * @tags run_analyses
+   * @name RunAnalysesList
+   * @summary Run analyses
+   * @request GET:/run_analyses
+   */
+  export namespace RunAnalysesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Added by
+       * @format uuid
+       */
+      added_by?: string;
+      /**
+       * Analysis
+       * analyses.id: a pending or in-progress analysis of the run's test.
+       * @format uuid
+       */
+      analysis_id?: string;
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Run analysis id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * The place on the worksheet (1, 2, ...), the next one when not sent.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Run
+       * runs.id.
+       * @format uuid
+       */
+      run_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = RunAnalyses[];
+  }
+
+  /**
+   * @description The analyses on a run's worksheet, in position order; an analysis is on one run at most (a retest is a new analysis). Added and removed while the run is open.
+   * @tags run_analyses
+   * @name RunAnalysesPartialUpdate
+   * @summary Run analyses
+   * @request PATCH:/run_analyses
+   */
+  export namespace RunAnalysesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Added by
+       * @format uuid
+       */
+      added_by?: string;
+      /**
+       * Analysis
+       * analyses.id: a pending or in-progress analysis of the run's test.
+       * @format uuid
+       */
+      analysis_id?: string;
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Run analysis id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * The place on the worksheet (1, 2, ...), the next one when not sent.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Run
+       * runs.id.
+       * @format uuid
+       */
+      run_id?: string;
+    };
+    export type RequestBody = RunAnalyses;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace RunQcSamples {
+  /**
+   * @description The blanks, controls, duplicates and reference materials of a run, each with its acceptance criteria and, once measured, its value and verdict (evaluated when recorded with app.record_qc_value). Added while the run is open or in progress.
+   * @tags run_qc_samples
+   * @name RunQcSamplesCreate
+   * @summary Run QC samples
+   * @request POST:/run_qc_samples
+   */
+  export namespace RunQcSamplesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = RunQcSamples;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The blanks, controls, duplicates and reference materials of a run, each with its acceptance criteria and, once measured, its value and verdict (evaluated when recorded with app.record_qc_value). Added while the run is open or in progress.
+   * @tags run_qc_samples
+   * @name RunQcSamplesDelete
+   * @summary Run QC samples
+   * @request DELETE:/run_qc_samples
+   */
+  export namespace RunQcSamplesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Duplicate of
+       * For a duplicate: the run's analysis (analyses.id) it repeats; its result is the original value.
+       * @format uuid
+       */
+      duplicate_of_id?: string;
+      /**
+       * Evaluation
+       * The verdict in words (e.g. "7.31 is outside 7.00 ± 0.05").
+       * @format text
+       */
+      evaluation?: string;
+      /**
+       * Expected value
+       * For a control or reference material: the certified or nominal value (with tolerance).
+       * @format numeric
+       */
+      expected_value?: string;
+      /**
+       * QC sample id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * blank, control, duplicate or reference_material (app.qc_kind).
+       * @format app.qc_kind
+       */
+      kind?: string;
+      /**
+       * Label
+       * What it is (e.g. "Method blank", "pH 7.00 buffer").
+       * @format text
+       */
+      label?: string;
+      /**
+       * Lot
+       * The lot of the control or reference material, if any.
+       * @format text
+       */
+      lot?: string;
+      /**
+       * Largest relative percent difference
+       * For a duplicate: |a - b| / ((a + b) / 2) × 100 against its original must not exceed it.
+       * @format numeric
+       */
+      max_rpd?: string;
+      /**
+       * Highest acceptable value
+       * For a blank: the most it may read; for a control or reference material given as a range, its top.
+       * @format numeric
+       */
+      max_value?: string;
+      /**
+       * Measured value
+       * Recorded with app.record_qc_value; empty until measured.
+       * @format numeric
+       */
+      measured_value?: string;
+      /**
+       * Lowest acceptable value
+       * For a control or reference material given as a range.
+       * @format numeric
+       */
+      min_value?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Passed
+       * Whether the measured value meets the criteria; empty until measured.
+       * @format boolean
+       */
+      passed?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Relative percent difference
+       * For a duplicate: the RPD computed when recorded.
+       * @format numeric
+       */
+      rpd?: string;
+      /**
+       * Run
+       * runs.id.
+       * @format uuid
+       */
+      run_id?: string;
+      /**
+       * Tolerance
+       * The allowed absolute deviation from expected_value.
+       * @format numeric
+       */
+      tolerance?: string;
+      /**
+       * Unit
+       * units.code of the criteria and the measured value; the test's unit when not sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The blanks, controls, duplicates and reference materials of a run, each with its acceptance criteria and, once measured, its value and verdict (evaluated when recorded with app.record_qc_value). Added while the run is open or in progress.
+   * @tags run_qc_samples
+   * @name RunQcSamplesList
+   * @summary Run QC samples
+   * @request GET:/run_qc_samples
+   */
+  export namespace RunQcSamplesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Duplicate of
+       * For a duplicate: the run's analysis (analyses.id) it repeats; its result is the original value.
+       * @format uuid
+       */
+      duplicate_of_id?: string;
+      /**
+       * Evaluation
+       * The verdict in words (e.g. "7.31 is outside 7.00 ± 0.05").
+       * @format text
+       */
+      evaluation?: string;
+      /**
+       * Expected value
+       * For a control or reference material: the certified or nominal value (with tolerance).
+       * @format numeric
+       */
+      expected_value?: string;
+      /**
+       * QC sample id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * blank, control, duplicate or reference_material (app.qc_kind).
+       * @format app.qc_kind
+       */
+      kind?: string;
+      /**
+       * Label
+       * What it is (e.g. "Method blank", "pH 7.00 buffer").
+       * @format text
+       */
+      label?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * The lot of the control or reference material, if any.
+       * @format text
+       */
+      lot?: string;
+      /**
+       * Largest relative percent difference
+       * For a duplicate: |a - b| / ((a + b) / 2) × 100 against its original must not exceed it.
+       * @format numeric
+       */
+      max_rpd?: string;
+      /**
+       * Highest acceptable value
+       * For a blank: the most it may read; for a control or reference material given as a range, its top.
+       * @format numeric
+       */
+      max_value?: string;
+      /**
+       * Measured value
+       * Recorded with app.record_qc_value; empty until measured.
+       * @format numeric
+       */
+      measured_value?: string;
+      /**
+       * Lowest acceptable value
+       * For a control or reference material given as a range.
+       * @format numeric
+       */
+      min_value?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Passed
+       * Whether the measured value meets the criteria; empty until measured.
+       * @format boolean
+       */
+      passed?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Relative percent difference
+       * For a duplicate: the RPD computed when recorded.
+       * @format numeric
+       */
+      rpd?: string;
+      /**
+       * Run
+       * runs.id.
+       * @format uuid
+       */
+      run_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Tolerance
+       * The allowed absolute deviation from expected_value.
+       * @format numeric
+       */
+      tolerance?: string;
+      /**
+       * Unit
+       * units.code of the criteria and the measured value; the test's unit when not sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = RunQcSamples[];
+  }
+
+  /**
+   * @description The blanks, controls, duplicates and reference materials of a run, each with its acceptance criteria and, once measured, its value and verdict (evaluated when recorded with app.record_qc_value). Added while the run is open or in progress.
+   * @tags run_qc_samples
+   * @name RunQcSamplesPartialUpdate
+   * @summary Run QC samples
+   * @request PATCH:/run_qc_samples
+   */
+  export namespace RunQcSamplesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Duplicate of
+       * For a duplicate: the run's analysis (analyses.id) it repeats; its result is the original value.
+       * @format uuid
+       */
+      duplicate_of_id?: string;
+      /**
+       * Evaluation
+       * The verdict in words (e.g. "7.31 is outside 7.00 ± 0.05").
+       * @format text
+       */
+      evaluation?: string;
+      /**
+       * Expected value
+       * For a control or reference material: the certified or nominal value (with tolerance).
+       * @format numeric
+       */
+      expected_value?: string;
+      /**
+       * QC sample id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * blank, control, duplicate or reference_material (app.qc_kind).
+       * @format app.qc_kind
+       */
+      kind?: string;
+      /**
+       * Label
+       * What it is (e.g. "Method blank", "pH 7.00 buffer").
+       * @format text
+       */
+      label?: string;
+      /**
+       * Lot
+       * The lot of the control or reference material, if any.
+       * @format text
+       */
+      lot?: string;
+      /**
+       * Largest relative percent difference
+       * For a duplicate: |a - b| / ((a + b) / 2) × 100 against its original must not exceed it.
+       * @format numeric
+       */
+      max_rpd?: string;
+      /**
+       * Highest acceptable value
+       * For a blank: the most it may read; for a control or reference material given as a range, its top.
+       * @format numeric
+       */
+      max_value?: string;
+      /**
+       * Measured value
+       * Recorded with app.record_qc_value; empty until measured.
+       * @format numeric
+       */
+      measured_value?: string;
+      /**
+       * Lowest acceptable value
+       * For a control or reference material given as a range.
+       * @format numeric
+       */
+      min_value?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Passed
+       * Whether the measured value meets the criteria; empty until measured.
+       * @format boolean
+       */
+      passed?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Relative percent difference
+       * For a duplicate: the RPD computed when recorded.
+       * @format numeric
+       */
+      rpd?: string;
+      /**
+       * Run
+       * runs.id.
+       * @format uuid
+       */
+      run_id?: string;
+      /**
+       * Tolerance
+       * The allowed absolute deviation from expected_value.
+       * @format numeric
+       */
+      tolerance?: string;
+      /**
+       * Unit
+       * units.code of the criteria and the measured value; the test's unit when not sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = RunQcSamples;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Runs {
+  /**
+   * @description A worksheet: analyses of one test measured together on one instrument, with the QC samples that prove the run (blanks, controls, duplicates, reference materials). A QC sample outside its criteria fails the run, invalidating its results and sending its analyses back for retest. Site-scoped (the instrument's site): result.enter builds and runs it, result.review accepts or fails it.
+   * @tags runs
+   * @name RunsCreate
+   * @summary Runs
+   * @request POST:/runs
+   */
+  export namespace RunsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Runs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A worksheet: analyses of one test measured together on one instrument, with the QC samples that prove the run (blanks, controls, duplicates, reference materials). A QC sample outside its criteria fails the run, invalidating its results and sending its analyses back for retest. Site-scoped (the instrument's site): result.enter builds and runs it, result.review accepts or fails it.
+   * @tags runs
+   * @name RunsDelete
+   * @summary Runs
+   * @request DELETE:/runs
+   */
+  export namespace RunsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Decided at
+       * When the run was accepted or failed.
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who accepted or failed the run (users.id); empty when a QC sample failed it by itself.
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) the run is measured on.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Failure reason
+       * Why the run failed (the QC sample outside its criteria, or the reviewer's reason); set exactly when failed.
+       * @format text
+       */
+      failure_reason?: string;
+      /**
+       * Run id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Run number
+       * Human id (RUN-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      run_number?: string;
+      /**
+       * Site
+       * The instrument's site (sites.id), filled in; the run is seen and worked at that site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * open, in_progress, completed, accepted or failed (app.run_status); changed by the run RPCs only.
+       * @format app.run_status
+       */
+      status?: string;
+      /**
+       * Test
+       * The test code (lab_tests.code) every analysis of the run is of.
+       * @format text
+       */
+      test_code?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A worksheet: analyses of one test measured together on one instrument, with the QC samples that prove the run (blanks, controls, duplicates, reference materials). A QC sample outside its criteria fails the run, invalidating its results and sending its analyses back for retest. Site-scoped (the instrument's site): result.enter builds and runs it, result.review accepts or fails it.
+   * @tags runs
+   * @name RunsList
+   * @summary Runs
+   * @request GET:/runs
+   */
+  export namespace RunsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Decided at
+       * When the run was accepted or failed.
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who accepted or failed the run (users.id); empty when a QC sample failed it by itself.
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) the run is measured on.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Failure reason
+       * Why the run failed (the QC sample outside its criteria, or the reviewer's reason); set exactly when failed.
+       * @format text
+       */
+      failure_reason?: string;
+      /**
+       * Run id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Run number
+       * Human id (RUN-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      run_number?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * The instrument's site (sites.id), filled in; the run is seen and worked at that site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * open, in_progress, completed, accepted or failed (app.run_status); changed by the run RPCs only.
+       * @format app.run_status
+       */
+      status?: string;
+      /**
+       * Test
+       * The test code (lab_tests.code) every analysis of the run is of.
+       * @format text
+       */
+      test_code?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Runs[];
+  }
+
+  /**
+   * @description A worksheet: analyses of one test measured together on one instrument, with the QC samples that prove the run (blanks, controls, duplicates, reference materials). A QC sample outside its criteria fails the run, invalidating its results and sending its analyses back for retest. Site-scoped (the instrument's site): result.enter builds and runs it, result.review accepts or fails it.
+   * @tags runs
+   * @name RunsPartialUpdate
+   * @summary Runs
+   * @request PATCH:/runs
+   */
+  export namespace RunsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Decided at
+       * When the run was accepted or failed.
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who accepted or failed the run (users.id); empty when a QC sample failed it by itself.
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Instrument
+       * The equipment (equipment.id) the run is measured on.
+       * @format uuid
+       */
+      equipment_id?: string;
+      /**
+       * Failure reason
+       * Why the run failed (the QC sample outside its criteria, or the reviewer's reason); set exactly when failed.
+       * @format text
+       */
+      failure_reason?: string;
+      /**
+       * Run id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Run number
+       * Human id (RUN-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      run_number?: string;
+      /**
+       * Site
+       * The instrument's site (sites.id), filled in; the run is seen and worked at that site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * open, in_progress, completed, accepted or failed (app.run_status); changed by the run RPCs only.
+       * @format app.run_status
+       */
+      status?: string;
+      /**
+       * Test
+       * The test code (lab_tests.code) every analysis of the run is of.
+       * @format text
+       */
+      test_code?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Runs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SampleDisposals {
+  /**
+   * @description How, why, by whom and when a sample was disposed of (autoclaved, incinerated, returned to the customer, ...); one per sample, written by app.dispose_sample, never changed. Seen with the sample.
+   * @tags sample_disposals
+   * @name SampleDisposalsCreate
+   * @summary Sample disposals
+   * @request POST:/sample_disposals
+   */
+  export namespace SampleDisposalsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SampleDisposals;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description How, why, by whom and when a sample was disposed of (autoclaved, incinerated, returned to the customer, ...); one per sample, written by app.dispose_sample, never changed. Seen with the sample.
+   * @tags sample_disposals
+   * @name SampleDisposalsDelete
+   * @summary Sample disposals
+   * @request DELETE:/sample_disposals
+   */
+  export namespace SampleDisposalsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Disposed at
+       * Server time.
+       * @format timestamp with time zone
+       */
+      disposed_at?: string;
+      /**
+       * Disposed by
+       * @format uuid
+       */
+      disposed_by?: string;
+      /**
+       * Disposal id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Method
+       * How it was disposed of (e.g. autoclave then incineration, returned to customer).
+       * @format text
+       */
+      method?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why (retention period ended, rejected at receipt, ...).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description How, why, by whom and when a sample was disposed of (autoclaved, incinerated, returned to the customer, ...); one per sample, written by app.dispose_sample, never changed. Seen with the sample.
+   * @tags sample_disposals
+   * @name SampleDisposalsList
+   * @summary Sample disposals
+   * @request GET:/sample_disposals
+   */
+  export namespace SampleDisposalsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Disposed at
+       * Server time.
+       * @format timestamp with time zone
+       */
+      disposed_at?: string;
+      /**
+       * Disposed by
+       * @format uuid
+       */
+      disposed_by?: string;
+      /**
+       * Disposal id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Method
+       * How it was disposed of (e.g. autoclave then incineration, returned to customer).
+       * @format text
+       */
+      method?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why (retention period ended, rejected at receipt, ...).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SampleDisposals[];
+  }
+
+  /**
+   * @description How, why, by whom and when a sample was disposed of (autoclaved, incinerated, returned to the customer, ...); one per sample, written by app.dispose_sample, never changed. Seen with the sample.
+   * @tags sample_disposals
+   * @name SampleDisposalsPartialUpdate
+   * @summary Sample disposals
+   * @request PATCH:/sample_disposals
+   */
+  export namespace SampleDisposalsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Disposed at
+       * Server time.
+       * @format timestamp with time zone
+       */
+      disposed_at?: string;
+      /**
+       * Disposed by
+       * @format uuid
+       */
+      disposed_by?: string;
+      /**
+       * Disposal id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Method
+       * How it was disposed of (e.g. autoclave then incineration, returned to customer).
+       * @format text
+       */
+      method?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why (retention period ended, rejected at receipt, ...).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+    };
+    export type RequestBody = SampleDisposals;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SampleLineageLinks {
+  /**
+   * @description One link per parent and child sample: aliquot, derivative or pool, with the quantity taken from the parent in the parent's unit. Written by app.split_sample and app.pool_samples only; seen when the caller sees both samples.
+   * @tags sample_lineage_links
+   * @name SampleLineageLinksCreate
+   * @summary Sample lineage links
+   * @request POST:/sample_lineage_links
+   */
+  export namespace SampleLineageLinksCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SampleLineageLinks;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One link per parent and child sample: aliquot, derivative or pool, with the quantity taken from the parent in the parent's unit. Written by app.split_sample and app.pool_samples only; seen when the caller sees both samples.
+   * @tags sample_lineage_links
+   * @name SampleLineageLinksDelete
+   * @summary Sample lineage links
+   * @request DELETE:/sample_lineage_links
+   */
+  export namespace SampleLineageLinksDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Child
+       * The sample (samples.id) made from it.
+       * @format uuid
+       */
+      child_id?: string;
+      /**
+       * Made at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Made by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Edge id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * aliquot, derivative or pool.
+       * @format app.sample_lineage_kind
+       */
+      kind?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parent
+       * The sample (samples.id) the material was taken from.
+       * @format uuid
+       */
+      parent_id?: string;
+      /**
+       * Quantity taken
+       * How much left the parent, in unit (empty when the parent has no quantity).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Unit
+       * units.code of quantity: the parent's unit.
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One link per parent and child sample: aliquot, derivative or pool, with the quantity taken from the parent in the parent's unit. Written by app.split_sample and app.pool_samples only; seen when the caller sees both samples.
+   * @tags sample_lineage_links
+   * @name SampleLineageLinksList
+   * @summary Sample lineage links
+   * @request GET:/sample_lineage_links
+   */
+  export namespace SampleLineageLinksList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Child
+       * The sample (samples.id) made from it.
+       * @format uuid
+       */
+      child_id?: string;
+      /**
+       * Made at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Made by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Edge id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * aliquot, derivative or pool.
+       * @format app.sample_lineage_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parent
+       * The sample (samples.id) the material was taken from.
+       * @format uuid
+       */
+      parent_id?: string;
+      /**
+       * Quantity taken
+       * How much left the parent, in unit (empty when the parent has no quantity).
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Unit
+       * units.code of quantity: the parent's unit.
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SampleLineageLinks[];
+  }
+
+  /**
+   * @description One link per parent and child sample: aliquot, derivative or pool, with the quantity taken from the parent in the parent's unit. Written by app.split_sample and app.pool_samples only; seen when the caller sees both samples.
+   * @tags sample_lineage_links
+   * @name SampleLineageLinksPartialUpdate
+   * @summary Sample lineage links
+   * @request PATCH:/sample_lineage_links
+   */
+  export namespace SampleLineageLinksPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Child
+       * The sample (samples.id) made from it.
+       * @format uuid
+       */
+      child_id?: string;
+      /**
+       * Made at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Made by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Edge id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * aliquot, derivative or pool.
+       * @format app.sample_lineage_kind
+       */
+      kind?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parent
+       * The sample (samples.id) the material was taken from.
+       * @format uuid
+       */
+      parent_id?: string;
+      /**
+       * Quantity taken
+       * How much left the parent, in unit (empty when the parent has no quantity).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Unit
+       * units.code of quantity: the parent's unit.
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = SampleLineageLinks;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SampleReceipts {
+  /**
+   * @description How each sample arrived (temperature, container and seal) and whether the lab received or rejected it, with the reason; at most one received and one rejected row per sample (a received sample found unfit later is rejected too), written by app.receive_samples and app.reject_sample only, never changed. Seen by whoever may see the sample.
+   * @tags sample_receipts
+   * @name SampleReceiptsCreate
+   * @summary Sample receipts
+   * @request POST:/sample_receipts
+   */
+  export namespace SampleReceiptsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SampleReceipts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description How each sample arrived (temperature, container and seal) and whether the lab received or rejected it, with the reason; at most one received and one rejected row per sample (a received sample found unfit later is rejected too), written by app.receive_samples and app.reject_sample only, never changed. Seen by whoever may see the sample.
+   * @tags sample_receipts
+   * @name SampleReceiptsDelete
+   * @summary Sample receipts
+   * @request DELETE:/sample_receipts
+   */
+  export namespace SampleReceiptsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Batch
+       * The samples accessioned together share it (one call of app.receive_samples).
+       * @format uuid
+       */
+      batch_id?: string;
+      /**
+       * Container intact
+       * Whether the container arrived undamaged (empty: not checked).
+       * @format boolean
+       */
+      container_intact?: string;
+      /**
+       * Receipt id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * What the receiving technician saw.
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Outcome
+       * received or rejected.
+       * @format app.sample_receipt_outcome
+       */
+      outcome?: string;
+      /**
+       * Received at
+       * Server time of the receipt.
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Received by
+       * Who checked the sample in (users.id).
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Rejection reason
+       * The value code of the tenant's type list sample_rejection_reasons; set exactly when rejected.
+       * @format text
+       */
+      rejection_reason?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * Seal intact
+       * Whether the seal (custody seal, lid) arrived unbroken (empty: not checked).
+       * @format boolean
+       */
+      seal_intact?: string;
+      /**
+       * Temperature on arrival
+       * In °C, as measured at the bench.
+       * @format numeric
+       */
+      temperature_celsius?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description How each sample arrived (temperature, container and seal) and whether the lab received or rejected it, with the reason; at most one received and one rejected row per sample (a received sample found unfit later is rejected too), written by app.receive_samples and app.reject_sample only, never changed. Seen by whoever may see the sample.
+   * @tags sample_receipts
+   * @name SampleReceiptsList
+   * @summary Sample receipts
+   * @request GET:/sample_receipts
+   */
+  export namespace SampleReceiptsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Batch
+       * The samples accessioned together share it (one call of app.receive_samples).
+       * @format uuid
+       */
+      batch_id?: string;
+      /**
+       * Container intact
+       * Whether the container arrived undamaged (empty: not checked).
+       * @format boolean
+       */
+      container_intact?: string;
+      /**
+       * Receipt id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * What the receiving technician saw.
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Outcome
+       * received or rejected.
+       * @format app.sample_receipt_outcome
+       */
+      outcome?: string;
+      /**
+       * Received at
+       * Server time of the receipt.
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Received by
+       * Who checked the sample in (users.id).
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Rejection reason
+       * The value code of the tenant's type list sample_rejection_reasons; set exactly when rejected.
+       * @format text
+       */
+      rejection_reason?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * Seal intact
+       * Whether the seal (custody seal, lid) arrived unbroken (empty: not checked).
+       * @format boolean
+       */
+      seal_intact?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Temperature on arrival
+       * In °C, as measured at the bench.
+       * @format numeric
+       */
+      temperature_celsius?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SampleReceipts[];
+  }
+
+  /**
+   * @description How each sample arrived (temperature, container and seal) and whether the lab received or rejected it, with the reason; at most one received and one rejected row per sample (a received sample found unfit later is rejected too), written by app.receive_samples and app.reject_sample only, never changed. Seen by whoever may see the sample.
+   * @tags sample_receipts
+   * @name SampleReceiptsPartialUpdate
+   * @summary Sample receipts
+   * @request PATCH:/sample_receipts
+   */
+  export namespace SampleReceiptsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Batch
+       * The samples accessioned together share it (one call of app.receive_samples).
+       * @format uuid
+       */
+      batch_id?: string;
+      /**
+       * Container intact
+       * Whether the container arrived undamaged (empty: not checked).
+       * @format boolean
+       */
+      container_intact?: string;
+      /**
+       * Receipt id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * What the receiving technician saw.
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Outcome
+       * received or rejected.
+       * @format app.sample_receipt_outcome
+       */
+      outcome?: string;
+      /**
+       * Received at
+       * Server time of the receipt.
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Received by
+       * Who checked the sample in (users.id).
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Rejection reason
+       * The value code of the tenant's type list sample_rejection_reasons; set exactly when rejected.
+       * @format text
+       */
+      rejection_reason?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * Seal intact
+       * Whether the seal (custody seal, lid) arrived unbroken (empty: not checked).
+       * @format boolean
+       */
+      seal_intact?: string;
+      /**
+       * Temperature on arrival
+       * In °C, as measured at the bench.
+       * @format numeric
+       */
+      temperature_celsius?: string;
+    };
+    export type RequestBody = SampleReceipts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SampleRetentions {
+  /**
+   * @description A portion of a sample (an aliquot, itself a sample) kept for the sample type's retention period in case the testing must be repeated or disputed; due for disposal after keep_until. Made by app.retain_sample; seen with the sample.
+   * @tags sample_retentions
+   * @name SampleRetentionsCreate
+   * @summary Retained portions
+   * @request POST:/sample_retentions
+   */
+  export namespace SampleRetentionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SampleRetentions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A portion of a sample (an aliquot, itself a sample) kept for the sample type's retention period in case the testing must be repeated or disputed; due for disposal after keep_until. Made by app.retain_sample; seen with the sample.
+   * @tags sample_retentions
+   * @name SampleRetentionsDelete
+   * @summary Retained portions
+   * @request DELETE:/sample_retentions
+   */
+  export namespace SampleRetentionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Retained at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Retained by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Due notice sent at
+       * When the job notify-retention-due announced it (once).
+       * @format timestamp with time zone
+       */
+      due_notified_at?: string;
+      /**
+       * Retention id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Keep until
+       * When it was retained plus the sample type's retention_days; afterwards it is due for disposal.
+       * @format timestamp with time zone
+       */
+      keep_until?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retained portion
+       * The aliquot (samples.id) that is kept.
+       * @format uuid
+       */
+      retained_sample_id?: string;
+      /**
+       * Sample
+       * The sample (samples.id) the portion was kept from.
+       * @format uuid
+       */
+      sample_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A portion of a sample (an aliquot, itself a sample) kept for the sample type's retention period in case the testing must be repeated or disputed; due for disposal after keep_until. Made by app.retain_sample; seen with the sample.
+   * @tags sample_retentions
+   * @name SampleRetentionsList
+   * @summary Retained portions
+   * @request GET:/sample_retentions
+   */
+  export namespace SampleRetentionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Retained at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Retained by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Due notice sent at
+       * When the job notify-retention-due announced it (once).
+       * @format timestamp with time zone
+       */
+      due_notified_at?: string;
+      /**
+       * Retention id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Keep until
+       * When it was retained plus the sample type's retention_days; afterwards it is due for disposal.
+       * @format timestamp with time zone
+       */
+      keep_until?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retained portion
+       * The aliquot (samples.id) that is kept.
+       * @format uuid
+       */
+      retained_sample_id?: string;
+      /**
+       * Sample
+       * The sample (samples.id) the portion was kept from.
+       * @format uuid
+       */
+      sample_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SampleRetentions[];
+  }
+
+  /**
+   * @description A portion of a sample (an aliquot, itself a sample) kept for the sample type's retention period in case the testing must be repeated or disputed; due for disposal after keep_until. Made by app.retain_sample; seen with the sample.
+   * @tags sample_retentions
+   * @name SampleRetentionsPartialUpdate
+   * @summary Retained portions
+   * @request PATCH:/sample_retentions
+   */
+  export namespace SampleRetentionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Retained at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Retained by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Due notice sent at
+       * When the job notify-retention-due announced it (once).
+       * @format timestamp with time zone
+       */
+      due_notified_at?: string;
+      /**
+       * Retention id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Keep until
+       * When it was retained plus the sample type's retention_days; afterwards it is due for disposal.
+       * @format timestamp with time zone
+       */
+      keep_until?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retained portion
+       * The aliquot (samples.id) that is kept.
+       * @format uuid
+       */
+      retained_sample_id?: string;
+      /**
+       * Sample
+       * The sample (samples.id) the portion was kept from.
+       * @format uuid
+       */
+      sample_id?: string;
+    };
+    export type RequestBody = SampleRetentions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SampleStatusChanges {
+  /**
+   * @description Every status change of a sample made through app_private.set_sample_status (receipt, rejection, invalidation, retest, disposal, and the runs and results that move samples on): from, to, why, who, when. Append-only. Seen by whoever may see the sample.
+   * @tags sample_status_changes
+   * @name SampleStatusChangesCreate
+   * @summary Sample status history
+   * @request POST:/sample_status_changes
+   */
+  export namespace SampleStatusChangesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SampleStatusChanges;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every status change of a sample made through app_private.set_sample_status (receipt, rejection, invalidation, retest, disposal, and the runs and results that move samples on): from, to, why, who, when. Append-only. Seen by whoever may see the sample.
+   * @tags sample_status_changes
+   * @name SampleStatusChangesDelete
+   * @summary Sample status history
+   * @request DELETE:/sample_status_changes
+   */
+  export namespace SampleStatusChangesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Changed at
+       * @format timestamp with time zone
+       */
+      changed_at?: string;
+      /**
+       * Changed by
+       * The member (users.id), empty for the system.
+       * @format uuid
+       */
+      changed_by?: string;
+      /**
+       * From
+       * The status before.
+       * @format app.sample_status
+       */
+      from_status?: string;
+      /**
+       * Change id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why (required for rejection, invalidation and disposal).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * To
+       * The status after.
+       * @format app.sample_status
+       */
+      to_status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every status change of a sample made through app_private.set_sample_status (receipt, rejection, invalidation, retest, disposal, and the runs and results that move samples on): from, to, why, who, when. Append-only. Seen by whoever may see the sample.
+   * @tags sample_status_changes
+   * @name SampleStatusChangesList
+   * @summary Sample status history
+   * @request GET:/sample_status_changes
+   */
+  export namespace SampleStatusChangesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Changed at
+       * @format timestamp with time zone
+       */
+      changed_at?: string;
+      /**
+       * Changed by
+       * The member (users.id), empty for the system.
+       * @format uuid
+       */
+      changed_by?: string;
+      /**
+       * From
+       * The status before.
+       * @format app.sample_status
+       */
+      from_status?: string;
+      /**
+       * Change id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why (required for rejection, invalidation and disposal).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * To
+       * The status after.
+       * @format app.sample_status
+       */
+      to_status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SampleStatusChanges[];
+  }
+
+  /**
+   * @description Every status change of a sample made through app_private.set_sample_status (receipt, rejection, invalidation, retest, disposal, and the runs and results that move samples on): from, to, why, who, when. Append-only. Seen by whoever may see the sample.
+   * @tags sample_status_changes
+   * @name SampleStatusChangesPartialUpdate
+   * @summary Sample status history
+   * @request PATCH:/sample_status_changes
+   */
+  export namespace SampleStatusChangesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Changed at
+       * @format timestamp with time zone
+       */
+      changed_at?: string;
+      /**
+       * Changed by
+       * The member (users.id), empty for the system.
+       * @format uuid
+       */
+      changed_by?: string;
+      /**
+       * From
+       * The status before.
+       * @format app.sample_status
+       */
+      from_status?: string;
+      /**
+       * Change id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why (required for rejection, invalidation and disposal).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Sample
+       * samples.id.
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * To
+       * The status after.
+       * @format app.sample_status
+       */
+      to_status?: string;
+    };
+    export type RequestBody = SampleStatusChanges;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SampleTypes {
+  /**
+   * @description The tenant's kinds of samples (water, serum, steel coupon, ...): the unit their quantity is in, the temperature they must be stored at, how long a retained portion is kept.
+   * @tags sample_types
+   * @name SampleTypesCreate
+   * @summary Sample types
+   * @request POST:/sample_types
+   */
+  export namespace SampleTypesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SampleTypes;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's kinds of samples (water, serum, steel coupon, ...): the unit their quantity is in, the temperature they must be stored at, how long a retained portion is kept.
+   * @tags sample_types
+   * @name SampleTypesDelete
+   * @summary Sample types
+   * @request DELETE:/sample_types
+   */
+  export namespace SampleTypesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key in the tenant (lowercase, e.g. water).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Default unit
+       * The unit (units.code) a sample's quantity is in when none is sent.
+       * @format text
+       */
+      default_unit?: string;
+      /**
+       * Sample type id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new samples may be of this type.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Translations
+       * The name per locale ({"de": "Wasser"}).
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retention period
+       * Days a retained portion is kept after the sample is released; empty when none is retained.
+       * @format integer
+       */
+      retention_days?: string;
+      /**
+       * Highest storage temperature
+       * In °C; a storage location warmer than this is refused.
+       * @format numeric
+       */
+      storage_max_celsius?: string;
+      /**
+       * Lowest storage temperature
+       * In °C; a storage location colder than this is refused.
+       * @format numeric
+       */
+      storage_min_celsius?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's kinds of samples (water, serum, steel coupon, ...): the unit their quantity is in, the temperature they must be stored at, how long a retained portion is kept.
+   * @tags sample_types
+   * @name SampleTypesList
+   * @summary Sample types
+   * @request GET:/sample_types
+   */
+  export namespace SampleTypesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key in the tenant (lowercase, e.g. water).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Default unit
+       * The unit (units.code) a sample's quantity is in when none is sent.
+       * @format text
+       */
+      default_unit?: string;
+      /**
+       * Sample type id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new samples may be of this type.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Translations
+       * The name per locale ({"de": "Wasser"}).
+       * @format jsonb
+       */
+      labels?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retention period
+       * Days a retained portion is kept after the sample is released; empty when none is retained.
+       * @format integer
+       */
+      retention_days?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Highest storage temperature
+       * In °C; a storage location warmer than this is refused.
+       * @format numeric
+       */
+      storage_max_celsius?: string;
+      /**
+       * Lowest storage temperature
+       * In °C; a storage location colder than this is refused.
+       * @format numeric
+       */
+      storage_min_celsius?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SampleTypes[];
+  }
+
+  /**
+   * @description The tenant's kinds of samples (water, serum, steel coupon, ...): the unit their quantity is in, the temperature they must be stored at, how long a retained portion is kept.
+   * @tags sample_types
+   * @name SampleTypesPartialUpdate
+   * @summary Sample types
+   * @request PATCH:/sample_types
+   */
+  export namespace SampleTypesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key in the tenant (lowercase, e.g. water).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Default unit
+       * The unit (units.code) a sample's quantity is in when none is sent.
+       * @format text
+       */
+      default_unit?: string;
+      /**
+       * Sample type id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether new samples may be of this type.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Translations
+       * The name per locale ({"de": "Wasser"}).
+       * @format jsonb
+       */
+      labels?: string;
+      /**
+       * Name
+       * Default name; translations in labels.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Retention period
+       * Days a retained portion is kept after the sample is released; empty when none is retained.
+       * @format integer
+       */
+      retention_days?: string;
+      /**
+       * Highest storage temperature
+       * In °C; a storage location warmer than this is refused.
+       * @format numeric
+       */
+      storage_max_celsius?: string;
+      /**
+       * Lowest storage temperature
+       * In °C; a storage location colder than this is refused.
+       * @format numeric
+       */
+      storage_min_celsius?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = SampleTypes;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Samples {
+  /**
+   * @description Material the lab tests: a human id and barcode, its type, where it came from (customer, project, service request), quantity left, and its lifecycle status (changed only by the lab's RPCs). A site-scoped member sees the samples of their sites; a customer's portal users see their partner's samples.
+   * @tags samples
+   * @name SamplesCreate
+   * @summary Samples
+   * @request POST:/samples
+   */
+  export namespace SamplesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Samples;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Material the lab tests: a human id and barcode, its type, where it came from (customer, project, service request), quantity left, and its lifecycle status (changed only by the lab's RPCs). A site-scoped member sees the samples of their sites; a customer's portal users see their partner's samples.
+   * @tags samples
+   * @name SamplesDelete
+   * @summary Samples
+   * @request DELETE:/samples
+   */
+  export namespace SamplesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Barcode
+       * The value printed on the container label; the sample number when not sent; unique in the tenant.
+       * @format text
+       */
+      barcode?: string;
+      /**
+       * Collected at
+       * @format timestamp with time zone
+       */
+      collected_at?: string;
+      /**
+       * Registered at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Registered by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Held by
+       * The person (users.id) who has the sample now, when it is not in storage; written only by app.hand_over_sample.
+       * @format uuid
+       */
+      custodian_id?: string;
+      /**
+       * Sent to
+       * The courier or external lab that has the sample now; written only by app.hand_over_sample.
+       * @format text
+       */
+      custody_external?: string;
+      /**
+       * Custom fields
+       * The tenant's own fields for samples (custom_field_definitions), validated on write.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Sample id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * The product lot or batch the sample was drawn from; a certificate of analysis may cover every sample of a lot.
+       * @format text
+       */
+      lot_number?: string;
+      /**
+       * Tenant
+       * The organization (the lab).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * The customer (partners.id) who sent it.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Project
+       * The project (projects.id) it belongs to.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Quantity
+       * The quantity received, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Received at
+       * When the lab received it (set by receipt); turnaround runs from here.
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Remaining quantity
+       * What is left after aliquots and derivatives were taken; never negative.
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /**
+       * Sample number
+       * Human id (S-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      sample_number?: string;
+      /**
+       * Sample type
+       * sample_types.id: unit, storage temperature, retention.
+       * @format uuid
+       */
+      sample_type_id?: string;
+      /**
+       * Service request
+       * The request (service_requests.id) it came with.
+       * @format uuid
+       */
+      service_request_id?: string;
+      /**
+       * Site
+       * The lab site holding the sample (sites.id).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * registered, received, in_progress, completed, released, rejected, invalidated, retest or disposed (app.sample_status); changed by the lab's RPCs only.
+       * @format app.sample_status
+       */
+      status?: string;
+      /**
+       * In a position
+       * Whether its location is a position (one sample each); kept with the location.
+       * @format boolean
+       */
+      storage_is_position?: string;
+      /**
+       * Stored in
+       * The storage location (storage_locations.id) the sample is in now; written only by app.move_sample.
+       * @format uuid
+       */
+      storage_location_id?: string;
+      /**
+       * Unit
+       * units.code of quantity and remaining_quantity; the type's default unit when not sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Material the lab tests: a human id and barcode, its type, where it came from (customer, project, service request), quantity left, and its lifecycle status (changed only by the lab's RPCs). A site-scoped member sees the samples of their sites; a customer's portal users see their partner's samples.
+   * @tags samples
+   * @name SamplesList
+   * @summary Samples
+   * @request GET:/samples
+   */
+  export namespace SamplesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Barcode
+       * The value printed on the container label; the sample number when not sent; unique in the tenant.
+       * @format text
+       */
+      barcode?: string;
+      /**
+       * Collected at
+       * @format timestamp with time zone
+       */
+      collected_at?: string;
+      /**
+       * Registered at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Registered by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Held by
+       * The person (users.id) who has the sample now, when it is not in storage; written only by app.hand_over_sample.
+       * @format uuid
+       */
+      custodian_id?: string;
+      /**
+       * Sent to
+       * The courier or external lab that has the sample now; written only by app.hand_over_sample.
+       * @format text
+       */
+      custody_external?: string;
+      /**
+       * Custom fields
+       * The tenant's own fields for samples (custom_field_definitions), validated on write.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Sample id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * The product lot or batch the sample was drawn from; a certificate of analysis may cover every sample of a lot.
+       * @format text
+       */
+      lot_number?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization (the lab).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * The customer (partners.id) who sent it.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Project
+       * The project (projects.id) it belongs to.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Quantity
+       * The quantity received, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Received at
+       * When the lab received it (set by receipt); turnaround runs from here.
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Remaining quantity
+       * What is left after aliquots and derivatives were taken; never negative.
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /**
+       * Sample number
+       * Human id (S-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      sample_number?: string;
+      /**
+       * Sample type
+       * sample_types.id: unit, storage temperature, retention.
+       * @format uuid
+       */
+      sample_type_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Service request
+       * The request (service_requests.id) it came with.
+       * @format uuid
+       */
+      service_request_id?: string;
+      /**
+       * Site
+       * The lab site holding the sample (sites.id).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * registered, received, in_progress, completed, released, rejected, invalidated, retest or disposed (app.sample_status); changed by the lab's RPCs only.
+       * @format app.sample_status
+       */
+      status?: string;
+      /**
+       * In a position
+       * Whether its location is a position (one sample each); kept with the location.
+       * @format boolean
+       */
+      storage_is_position?: string;
+      /**
+       * Stored in
+       * The storage location (storage_locations.id) the sample is in now; written only by app.move_sample.
+       * @format uuid
+       */
+      storage_location_id?: string;
+      /**
+       * Unit
+       * units.code of quantity and remaining_quantity; the type's default unit when not sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Samples[];
+  }
+
+  /**
+   * @description Material the lab tests: a human id and barcode, its type, where it came from (customer, project, service request), quantity left, and its lifecycle status (changed only by the lab's RPCs). A site-scoped member sees the samples of their sites; a customer's portal users see their partner's samples.
+   * @tags samples
+   * @name SamplesPartialUpdate
+   * @summary Samples
+   * @request PATCH:/samples
+   */
+  export namespace SamplesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Barcode
+       * The value printed on the container label; the sample number when not sent; unique in the tenant.
+       * @format text
+       */
+      barcode?: string;
+      /**
+       * Collected at
+       * @format timestamp with time zone
+       */
+      collected_at?: string;
+      /**
+       * Registered at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Registered by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Held by
+       * The person (users.id) who has the sample now, when it is not in storage; written only by app.hand_over_sample.
+       * @format uuid
+       */
+      custodian_id?: string;
+      /**
+       * Sent to
+       * The courier or external lab that has the sample now; written only by app.hand_over_sample.
+       * @format text
+       */
+      custody_external?: string;
+      /**
+       * Custom fields
+       * The tenant's own fields for samples (custom_field_definitions), validated on write.
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Sample id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * The product lot or batch the sample was drawn from; a certificate of analysis may cover every sample of a lot.
+       * @format text
+       */
+      lot_number?: string;
+      /**
+       * Tenant
+       * The organization (the lab).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * The customer (partners.id) who sent it.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Project
+       * The project (projects.id) it belongs to.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Quantity
+       * The quantity received, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Received at
+       * When the lab received it (set by receipt); turnaround runs from here.
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Remaining quantity
+       * What is left after aliquots and derivatives were taken; never negative.
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /**
+       * Sample number
+       * Human id (S-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      sample_number?: string;
+      /**
+       * Sample type
+       * sample_types.id: unit, storage temperature, retention.
+       * @format uuid
+       */
+      sample_type_id?: string;
+      /**
+       * Service request
+       * The request (service_requests.id) it came with.
+       * @format uuid
+       */
+      service_request_id?: string;
+      /**
+       * Site
+       * The lab site holding the sample (sites.id).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * registered, received, in_progress, completed, released, rejected, invalidated, retest or disposed (app.sample_status); changed by the lab's RPCs only.
+       * @format app.sample_status
+       */
+      status?: string;
+      /**
+       * In a position
+       * Whether its location is a position (one sample each); kept with the location.
+       * @format boolean
+       */
+      storage_is_position?: string;
+      /**
+       * Stored in
+       * The storage location (storage_locations.id) the sample is in now; written only by app.move_sample.
+       * @format uuid
+       */
+      storage_location_id?: string;
+      /**
+       * Unit
+       * units.code of quantity and remaining_quantity; the type's default unit when not sent.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Samples;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SamplesDueForDisposal {
+  /**
+   * @description Retained portions whose retention period has ended (keep_until passed) and that are not disposed of yet, as the caller may see them; dispose of each with app.dispose_sample.
+   * @tags samples_due_for_disposal
+   * @name SamplesDueForDisposalList
+   * @summary Samples due for disposal
+   * @request GET:/samples_due_for_disposal
+   */
+  export namespace SamplesDueForDisposalList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Portion barcode
+       * @format text
+       */
+      barcode?: string;
+      /**
+       * Due notice sent at
+       * @format timestamp with time zone
+       */
+      due_notified_at?: string;
+      /**
+       * Kept until
+       * @format timestamp with time zone
+       */
+      keep_until?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Quantity left
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /**
+       * Retained portion
+       * The portion (samples.id) to dispose of.
+       * @format uuid
+       */
+      retained_sample_id?: string;
+      /**
+       * Portion number
+       * @format text
+       */
+      retained_sample_number?: string;
+      /**
+       * Retention
+       * sample_retentions.id.
+       * @format uuid
+       */
+      retention_id?: string;
+      /**
+       * Sample
+       * The sample (samples.id) the portion was kept from.
+       * @format uuid
+       */
+      sample_id?: string;
+      /**
+       * Sample number
+       * @format text
+       */
+      sample_number?: string;
+      /**
+       * Sample type
+       * @format uuid
+       */
+      sample_type_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unit
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SamplesDueForDisposal[];
+  }
+}
+
+export namespace ServiceRequests {
+  /**
+   * @description What a customer (or an internal requester) asks the lab to test: the tests, the samples that come with it, the due date. A customer's portal users see only their own partner's requests.
+   * @tags service_requests
+   * @name ServiceRequestsCreate
+   * @summary Service requests
+   * @request POST:/service_requests
+   */
+  export namespace ServiceRequestsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ServiceRequests;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a customer (or an internal requester) asks the lab to test: the tests, the samples that come with it, the due date. A customer's portal users see only their own partner's requests.
+   * @tags service_requests
+   * @name ServiceRequestsDelete
+   * @summary Service requests
+   * @request DELETE:/service_requests
+   */
+  export namespace ServiceRequestsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accepted at
+       * @format timestamp with time zone
+       */
+      accepted_at?: string;
+      /**
+       * Accepted by
+       * The lab member who accepted it.
+       * @format uuid
+       */
+      accepted_by?: string;
+      /**
+       * Cancellation reason
+       * Required when cancelled.
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Cancelled at
+       * @format timestamp with time zone
+       */
+      cancelled_at?: string;
+      /**
+       * Cancelled by
+       * @format uuid
+       */
+      cancelled_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due
+       * When the results are due.
+       * @format timestamp with time zone
+       */
+      due_at?: string;
+      /**
+       * Service request id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization (the lab).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * The customer (partners.id) the work is for; a portal user's own partner, always.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Project
+       * The project (projects.id) the work belongs to, if any.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Received at
+       * When its first sample was received: the turnaround starts here.
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Released at
+       * When its last sample was released or rejected (the request completed): the turnaround ends here.
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Request number
+       * Human id (SR-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      request_number?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Requested tests
+       * Codes of the tests (lab_tests.code) asked for.
+       * @format text[]
+       */
+      requested_tests?: string;
+      /**
+       * Site
+       * The lab site doing the work (sites.id).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * draft, submitted, accepted, in_progress, completed or cancelled.
+       * @format app.service_request_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * When the customer (or staff) submitted it.
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a customer (or an internal requester) asks the lab to test: the tests, the samples that come with it, the due date. A customer's portal users see only their own partner's requests.
+   * @tags service_requests
+   * @name ServiceRequestsList
+   * @summary Service requests
+   * @request GET:/service_requests
+   */
+  export namespace ServiceRequestsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accepted at
+       * @format timestamp with time zone
+       */
+      accepted_at?: string;
+      /**
+       * Accepted by
+       * The lab member who accepted it.
+       * @format uuid
+       */
+      accepted_by?: string;
+      /**
+       * Cancellation reason
+       * Required when cancelled.
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Cancelled at
+       * @format timestamp with time zone
+       */
+      cancelled_at?: string;
+      /**
+       * Cancelled by
+       * @format uuid
+       */
+      cancelled_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due
+       * When the results are due.
+       * @format timestamp with time zone
+       */
+      due_at?: string;
+      /**
+       * Service request id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization (the lab).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * The customer (partners.id) the work is for; a portal user's own partner, always.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Project
+       * The project (projects.id) the work belongs to, if any.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Received at
+       * When its first sample was received: the turnaround starts here.
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Released at
+       * When its last sample was released or rejected (the request completed): the turnaround ends here.
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Request number
+       * Human id (SR-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      request_number?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Requested tests
+       * Codes of the tests (lab_tests.code) asked for.
+       * @format text[]
+       */
+      requested_tests?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * The lab site doing the work (sites.id).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * draft, submitted, accepted, in_progress, completed or cancelled.
+       * @format app.service_request_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * When the customer (or staff) submitted it.
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ServiceRequests[];
+  }
+
+  /**
+   * @description What a customer (or an internal requester) asks the lab to test: the tests, the samples that come with it, the due date. A customer's portal users see only their own partner's requests.
+   * @tags service_requests
+   * @name ServiceRequestsPartialUpdate
+   * @summary Service requests
+   * @request PATCH:/service_requests
+   */
+  export namespace ServiceRequestsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accepted at
+       * @format timestamp with time zone
+       */
+      accepted_at?: string;
+      /**
+       * Accepted by
+       * The lab member who accepted it.
+       * @format uuid
+       */
+      accepted_by?: string;
+      /**
+       * Cancellation reason
+       * Required when cancelled.
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Cancelled at
+       * @format timestamp with time zone
+       */
+      cancelled_at?: string;
+      /**
+       * Cancelled by
+       * @format uuid
+       */
+      cancelled_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Due
+       * When the results are due.
+       * @format timestamp with time zone
+       */
+      due_at?: string;
+      /**
+       * Service request id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization (the lab).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * The customer (partners.id) the work is for; a portal user's own partner, always.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Project
+       * The project (projects.id) the work belongs to, if any.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Received at
+       * When its first sample was received: the turnaround starts here.
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Released at
+       * When its last sample was released or rejected (the request completed): the turnaround ends here.
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Request number
+       * Human id (SR-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      request_number?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Requested tests
+       * Codes of the tests (lab_tests.code) asked for.
+       * @format text[]
+       */
+      requested_tests?: string;
+      /**
+       * Site
+       * The lab site doing the work (sites.id).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * draft, submitted, accepted, in_progress, completed or cancelled.
+       * @format app.service_request_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * When the customer (or staff) submitted it.
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ServiceRequests;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Sessions {
   /**
    * No description
@@ -29658,6 +47926,2164 @@ export namespace Sites {
       updated_at?: string;
     };
     export type RequestBody = Sites;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SopStepDependencies {
+  /**
+   * @description Which steps must be passed before a step may start, within one template version; together they form a DAG (a cycle is refused).
+   * @tags sop_step_dependencies
+   * @name SopStepDependenciesCreate
+   * @summary SOP step dependencies
+   * @request POST:/sop_step_dependencies
+   */
+  export namespace SopStepDependenciesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SopStepDependencies;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which steps must be passed before a step may start, within one template version; together they form a DAG (a cycle is refused).
+   * @tags sop_step_dependencies
+   * @name SopStepDependenciesDelete
+   * @summary SOP step dependencies
+   * @request DELETE:/sop_step_dependencies
+   */
+  export namespace SopStepDependenciesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Depends on
+       * The step (sop_steps.id) that must be passed first.
+       * @format uuid
+       */
+      depends_on_step_id?: string;
+      /**
+       * Dependency id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Step
+       * The step (sop_steps.id) that waits.
+       * @format uuid
+       */
+      step_id?: string;
+      /**
+       * Template
+       * sop_templates.id, the template of both steps.
+       * @format uuid
+       */
+      template_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Which steps must be passed before a step may start, within one template version; together they form a DAG (a cycle is refused).
+   * @tags sop_step_dependencies
+   * @name SopStepDependenciesList
+   * @summary SOP step dependencies
+   * @request GET:/sop_step_dependencies
+   */
+  export namespace SopStepDependenciesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Depends on
+       * The step (sop_steps.id) that must be passed first.
+       * @format uuid
+       */
+      depends_on_step_id?: string;
+      /**
+       * Dependency id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Step
+       * The step (sop_steps.id) that waits.
+       * @format uuid
+       */
+      step_id?: string;
+      /**
+       * Template
+       * sop_templates.id, the template of both steps.
+       * @format uuid
+       */
+      template_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SopStepDependencies[];
+  }
+
+  /**
+   * @description Which steps must be passed before a step may start, within one template version; together they form a DAG (a cycle is refused).
+   * @tags sop_step_dependencies
+   * @name SopStepDependenciesPartialUpdate
+   * @summary SOP step dependencies
+   * @request PATCH:/sop_step_dependencies
+   */
+  export namespace SopStepDependenciesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Depends on
+       * The step (sop_steps.id) that must be passed first.
+       * @format uuid
+       */
+      depends_on_step_id?: string;
+      /**
+       * Dependency id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Step
+       * The step (sop_steps.id) that waits.
+       * @format uuid
+       */
+      step_id?: string;
+      /**
+       * Template
+       * sop_templates.id, the template of both steps.
+       * @format uuid
+       */
+      template_id?: string;
+    };
+    export type RequestBody = SopStepDependencies;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SopSteps {
+  /**
+   * @description The ordered steps of an SOP template version: instructions, the checks a performer records (items to confirm, values measured within limits, text), the qualification the step needs. Changed only while the version is a draft.
+   * @tags sop_steps
+   * @name SopStepsCreate
+   * @summary SOP steps
+   * @request POST:/sop_steps
+   */
+  export namespace SopStepsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SopSteps;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The ordered steps of an SOP template version: instructions, the checks a performer records (items to confirm, values measured within limits, text), the qualification the step needs. Changed only while the version is a draft.
+   * @tags sop_steps
+   * @name SopStepsDelete
+   * @summary SOP steps
+   * @request DELETE:/sop_steps
+   */
+  export namespace SopStepsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Checks
+       * What the performer records: [{"key": "temp", "label": "Bath temperature", "kind": "number", "min": 19, "max": 21, "unit": "degC"}, {"key": "clean", "label": "Glassware clean", "kind": "confirm"}, {"key": "lot", "label": "Buffer lot", "kind": "text"}].
+       * @format jsonb
+       */
+      checks?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Step id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Instructions
+       * @format text
+       */
+      instructions?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * 1, 2, ... in the template.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Qualification
+       * The qualification (qualifications.id) whoever performs this step must hold, besides the template's.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Template
+       * sop_templates.id.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The ordered steps of an SOP template version: instructions, the checks a performer records (items to confirm, values measured within limits, text), the qualification the step needs. Changed only while the version is a draft.
+   * @tags sop_steps
+   * @name SopStepsList
+   * @summary SOP steps
+   * @request GET:/sop_steps
+   */
+  export namespace SopStepsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Checks
+       * What the performer records: [{"key": "temp", "label": "Bath temperature", "kind": "number", "min": 19, "max": 21, "unit": "degC"}, {"key": "clean", "label": "Glassware clean", "kind": "confirm"}, {"key": "lot", "label": "Buffer lot", "kind": "text"}].
+       * @format jsonb
+       */
+      checks?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Step id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Instructions
+       * @format text
+       */
+      instructions?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * 1, 2, ... in the template.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Qualification
+       * The qualification (qualifications.id) whoever performs this step must hold, besides the template's.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Template
+       * sop_templates.id.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SopSteps[];
+  }
+
+  /**
+   * @description The ordered steps of an SOP template version: instructions, the checks a performer records (items to confirm, values measured within limits, text), the qualification the step needs. Changed only while the version is a draft.
+   * @tags sop_steps
+   * @name SopStepsPartialUpdate
+   * @summary SOP steps
+   * @request PATCH:/sop_steps
+   */
+  export namespace SopStepsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Checks
+       * What the performer records: [{"key": "temp", "label": "Bath temperature", "kind": "number", "min": 19, "max": 21, "unit": "degC"}, {"key": "clean", "label": "Glassware clean", "kind": "confirm"}, {"key": "lot", "label": "Buffer lot", "kind": "text"}].
+       * @format jsonb
+       */
+      checks?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Step id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Instructions
+       * @format text
+       */
+      instructions?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * 1, 2, ... in the template.
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Qualification
+       * The qualification (qualifications.id) whoever performs this step must hold, besides the template's.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Template
+       * sop_templates.id.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = SopSteps;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SopTaskSteps {
+  /**
+   * @description A task's copy of its template's steps and what happened: who started and completed each, when, the check values recorded and whether they passed. Written only by app.start_sop_step and app.complete_sop_step.
+   * @tags sop_task_steps
+   * @name SopTaskStepsCreate
+   * @summary SOP task steps
+   * @request POST:/sop_task_steps
+   */
+  export namespace SopTaskStepsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SopTaskSteps;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A task's copy of its template's steps and what happened: who started and completed each, when, the check values recorded and whether they passed. Written only by app.start_sop_step and app.complete_sop_step.
+   * @tags sop_task_steps
+   * @name SopTaskStepsDelete
+   * @summary SOP task steps
+   * @request DELETE:/sop_task_steps
+   */
+  export namespace SopTaskStepsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Check values
+       * What the performer recorded, by check key.
+       * @format jsonb
+       */
+      check_values?: string;
+      /**
+       * Checks
+       * The checks to record, as in the template.
+       * @format jsonb
+       */
+      checks?: string;
+      /**
+       * Checks passed
+       * Whether every check was confirmed and every value within its limits.
+       * @format boolean
+       */
+      checks_passed?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Completed by
+       * Who signed the step off.
+       * @format uuid
+       */
+      completed_by?: string;
+      /**
+       * Failed checks
+       * The keys of the checks that did not pass.
+       * @format text[]
+       */
+      failed_checks?: string;
+      /**
+       * Task step id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Instructions
+       * @format text
+       */
+      instructions?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Qualification
+       * The qualification the step needs, if any.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Started by
+       * @format uuid
+       */
+      started_by?: string;
+      /**
+       * Status
+       * pending, in_progress, passed or failed.
+       * @format app.sop_step_status
+       */
+      status?: string;
+      /**
+       * Template step
+       * The sop_steps.id it was copied from (its dependencies gate it).
+       * @format uuid
+       */
+      step_id?: string;
+      /**
+       * Task
+       * sop_tasks.id.
+       * @format uuid
+       */
+      task_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A task's copy of its template's steps and what happened: who started and completed each, when, the check values recorded and whether they passed. Written only by app.start_sop_step and app.complete_sop_step.
+   * @tags sop_task_steps
+   * @name SopTaskStepsList
+   * @summary SOP task steps
+   * @request GET:/sop_task_steps
+   */
+  export namespace SopTaskStepsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Check values
+       * What the performer recorded, by check key.
+       * @format jsonb
+       */
+      check_values?: string;
+      /**
+       * Checks
+       * The checks to record, as in the template.
+       * @format jsonb
+       */
+      checks?: string;
+      /**
+       * Checks passed
+       * Whether every check was confirmed and every value within its limits.
+       * @format boolean
+       */
+      checks_passed?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Completed by
+       * Who signed the step off.
+       * @format uuid
+       */
+      completed_by?: string;
+      /**
+       * Failed checks
+       * The keys of the checks that did not pass.
+       * @format text[]
+       */
+      failed_checks?: string;
+      /**
+       * Task step id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Instructions
+       * @format text
+       */
+      instructions?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Qualification
+       * The qualification the step needs, if any.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Started by
+       * @format uuid
+       */
+      started_by?: string;
+      /**
+       * Status
+       * pending, in_progress, passed or failed.
+       * @format app.sop_step_status
+       */
+      status?: string;
+      /**
+       * Template step
+       * The sop_steps.id it was copied from (its dependencies gate it).
+       * @format uuid
+       */
+      step_id?: string;
+      /**
+       * Task
+       * sop_tasks.id.
+       * @format uuid
+       */
+      task_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SopTaskSteps[];
+  }
+
+  /**
+   * @description A task's copy of its template's steps and what happened: who started and completed each, when, the check values recorded and whether they passed. Written only by app.start_sop_step and app.complete_sop_step.
+   * @tags sop_task_steps
+   * @name SopTaskStepsPartialUpdate
+   * @summary SOP task steps
+   * @request PATCH:/sop_task_steps
+   */
+  export namespace SopTaskStepsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Check values
+       * What the performer recorded, by check key.
+       * @format jsonb
+       */
+      check_values?: string;
+      /**
+       * Checks
+       * The checks to record, as in the template.
+       * @format jsonb
+       */
+      checks?: string;
+      /**
+       * Checks passed
+       * Whether every check was confirmed and every value within its limits.
+       * @format boolean
+       */
+      checks_passed?: string;
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Completed by
+       * Who signed the step off.
+       * @format uuid
+       */
+      completed_by?: string;
+      /**
+       * Failed checks
+       * The keys of the checks that did not pass.
+       * @format text[]
+       */
+      failed_checks?: string;
+      /**
+       * Task step id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Instructions
+       * @format text
+       */
+      instructions?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Position
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Qualification
+       * The qualification the step needs, if any.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Started by
+       * @format uuid
+       */
+      started_by?: string;
+      /**
+       * Status
+       * pending, in_progress, passed or failed.
+       * @format app.sop_step_status
+       */
+      status?: string;
+      /**
+       * Template step
+       * The sop_steps.id it was copied from (its dependencies gate it).
+       * @format uuid
+       */
+      step_id?: string;
+      /**
+       * Task
+       * sop_tasks.id.
+       * @format uuid
+       */
+      task_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = SopTaskSteps;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SopTasks {
+  /**
+   * @description One performance of a published SOP template version on a sample, service request or other entity, by its assignee (who holds the qualifications the SOP and its steps need); its steps are copied from the version. Seen by lab staff who read samples (tenant-wide or at the task's site) and by the assignee, as far as they may see the entity.
+   * @tags sop_tasks
+   * @name SopTasksCreate
+   * @summary SOP tasks
+   * @request POST:/sop_tasks
+   */
+  export namespace SopTasksCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SopTasks;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One performance of a published SOP template version on a sample, service request or other entity, by its assignee (who holds the qualifications the SOP and its steps need); its steps are copied from the version. Seen by lab staff who read samples (tenant-wide or at the task's site) and by the assignee, as far as they may see the entity.
+   * @tags sop_tasks
+   * @name SopTasksDelete
+   * @summary SOP tasks
+   * @request DELETE:/sop_tasks
+   */
+  export namespace SopTasksDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assigned to
+       * The performer (users.id); must hold the qualifications of the SOP and its steps.
+       * @format uuid
+       */
+      assigned_to?: string;
+      /**
+       * Cancellation reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Completed at
+       * When its last step passed.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Due
+       * @format timestamp with time zone
+       */
+      due_at?: string;
+      /**
+       * Entity
+       * The entity's id.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * On
+       * The entity type it is performed on (sample, service_request, result, ...).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Task id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Site
+       * The site of the sample or service request it is on (sites.id), filled in.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * When its first step was started.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * open, in_progress, completed or cancelled; moved on by its steps, cancelled with a reason.
+       * @format app.sop_task_status
+       */
+      status?: string;
+      /**
+       * Task number
+       * Human id (TSK-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      task_number?: string;
+      /**
+       * SOP version
+       * The published template version (sop_templates.id) it follows.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One performance of a published SOP template version on a sample, service request or other entity, by its assignee (who holds the qualifications the SOP and its steps need); its steps are copied from the version. Seen by lab staff who read samples (tenant-wide or at the task's site) and by the assignee, as far as they may see the entity.
+   * @tags sop_tasks
+   * @name SopTasksList
+   * @summary SOP tasks
+   * @request GET:/sop_tasks
+   */
+  export namespace SopTasksList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assigned to
+       * The performer (users.id); must hold the qualifications of the SOP and its steps.
+       * @format uuid
+       */
+      assigned_to?: string;
+      /**
+       * Cancellation reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Completed at
+       * When its last step passed.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Due
+       * @format timestamp with time zone
+       */
+      due_at?: string;
+      /**
+       * Entity
+       * The entity's id.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * On
+       * The entity type it is performed on (sample, service_request, result, ...).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Task id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * The site of the sample or service request it is on (sites.id), filled in.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * When its first step was started.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * open, in_progress, completed or cancelled; moved on by its steps, cancelled with a reason.
+       * @format app.sop_task_status
+       */
+      status?: string;
+      /**
+       * Task number
+       * Human id (TSK-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      task_number?: string;
+      /**
+       * SOP version
+       * The published template version (sop_templates.id) it follows.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SopTasks[];
+  }
+
+  /**
+   * @description One performance of a published SOP template version on a sample, service request or other entity, by its assignee (who holds the qualifications the SOP and its steps need); its steps are copied from the version. Seen by lab staff who read samples (tenant-wide or at the task's site) and by the assignee, as far as they may see the entity.
+   * @tags sop_tasks
+   * @name SopTasksPartialUpdate
+   * @summary SOP tasks
+   * @request PATCH:/sop_tasks
+   */
+  export namespace SopTasksPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Assigned to
+       * The performer (users.id); must hold the qualifications of the SOP and its steps.
+       * @format uuid
+       */
+      assigned_to?: string;
+      /**
+       * Cancellation reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * Completed at
+       * When its last step passed.
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Due
+       * @format timestamp with time zone
+       */
+      due_at?: string;
+      /**
+       * Entity
+       * The entity's id.
+       * @format uuid
+       */
+      entity_id?: string;
+      /**
+       * On
+       * The entity type it is performed on (sample, service_request, result, ...).
+       * @format text
+       */
+      entity_type?: string;
+      /**
+       * Task id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Site
+       * The site of the sample or service request it is on (sites.id), filled in.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Started at
+       * When its first step was started.
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * open, in_progress, completed or cancelled; moved on by its steps, cancelled with a reason.
+       * @format app.sop_task_status
+       */
+      status?: string;
+      /**
+       * Task number
+       * Human id (TSK-000123), the next of the tenant when not sent.
+       * @format text
+       */
+      task_number?: string;
+      /**
+       * SOP version
+       * The published template version (sop_templates.id) it follows.
+       * @format uuid
+       */
+      template_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = SopTasks;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SopTemplates {
+  /**
+   * @description The tenant's standard operating procedures as versioned step lists: a published version is frozen and is the one new tasks use; it may name the controlled document (and its version) people are trained on, and a qualification every performer needs.
+   * @tags sop_templates
+   * @name SopTemplatesCreate
+   * @summary SOP templates
+   * @request POST:/sop_templates
+   */
+  export namespace SopTemplatesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SopTemplates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's standard operating procedures as versioned step lists: a published version is frozen and is the one new tasks use; it may name the controlled document (and its version) people are trained on, and a qualification every performer needs.
+   * @tags sop_templates
+   * @name SopTemplatesDelete
+   * @summary SOP templates
+   * @request DELETE:/sop_templates
+   */
+  export namespace SopTemplatesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key of the SOP across its versions (e.g. SOP-PH-001).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * Scope and purpose.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Controlled document
+       * The SOP document (documents.id) people are trained on, if any.
+       * @format uuid
+       */
+      document_id?: string;
+      /**
+       * Document version
+       * The document version (document_versions.id) this template follows; the document's current version when it is published, unless set.
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Template version id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Published at
+       * @format timestamp with time zone
+       */
+      published_at?: string;
+      /**
+       * Qualification
+       * The qualification (qualifications.id) whoever performs a task of this SOP must hold, if any.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Status
+       * draft, published or retired.
+       * @format app.sop_template_status
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Version
+       * 1, 2, ... per code.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's standard operating procedures as versioned step lists: a published version is frozen and is the one new tasks use; it may name the controlled document (and its version) people are trained on, and a qualification every performer needs.
+   * @tags sop_templates
+   * @name SopTemplatesList
+   * @summary SOP templates
+   * @request GET:/sop_templates
+   */
+  export namespace SopTemplatesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key of the SOP across its versions (e.g. SOP-PH-001).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * Scope and purpose.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Controlled document
+       * The SOP document (documents.id) people are trained on, if any.
+       * @format uuid
+       */
+      document_id?: string;
+      /**
+       * Document version
+       * The document version (document_versions.id) this template follows; the document's current version when it is published, unless set.
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Template version id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Published at
+       * @format timestamp with time zone
+       */
+      published_at?: string;
+      /**
+       * Qualification
+       * The qualification (qualifications.id) whoever performs a task of this SOP must hold, if any.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * draft, published or retired.
+       * @format app.sop_template_status
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Version
+       * 1, 2, ... per code.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SopTemplates[];
+  }
+
+  /**
+   * @description The tenant's standard operating procedures as versioned step lists: a published version is frozen and is the one new tasks use; it may name the controlled document (and its version) people are trained on, and a qualification every performer needs.
+   * @tags sop_templates
+   * @name SopTemplatesPartialUpdate
+   * @summary SOP templates
+   * @request PATCH:/sop_templates
+   */
+  export namespace SopTemplatesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key of the SOP across its versions (e.g. SOP-PH-001).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * Scope and purpose.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Controlled document
+       * The SOP document (documents.id) people are trained on, if any.
+       * @format uuid
+       */
+      document_id?: string;
+      /**
+       * Document version
+       * The document version (document_versions.id) this template follows; the document's current version when it is published, unless set.
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Template version id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Published at
+       * @format timestamp with time zone
+       */
+      published_at?: string;
+      /**
+       * Qualification
+       * The qualification (qualifications.id) whoever performs a task of this SOP must hold, if any.
+       * @format uuid
+       */
+      qualification_id?: string;
+      /**
+       * Status
+       * draft, published or retired.
+       * @format app.sop_template_status
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Version
+       * 1, 2, ... per code.
+       * @format integer
+       */
+      version?: string;
+    };
+    export type RequestBody = SopTemplates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SpecificationLimits {
+  /**
+   * @description Per test (by code, whatever its version): the action limits a result must stay within, the tighter warning limits that flag a trend, or the expected text of a qualitative result.
+   * @tags specification_limits
+   * @name SpecificationLimitsCreate
+   * @summary Specification limits
+   * @request POST:/specification_limits
+   */
+  export namespace SpecificationLimitsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SpecificationLimits;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Per test (by code, whatever its version): the action limits a result must stay within, the tighter warning limits that flag a trend, or the expected text of a qualitative result.
+   * @tags specification_limits
+   * @name SpecificationLimitsDelete
+   * @summary Specification limits
+   * @request DELETE:/specification_limits
+   */
+  export namespace SpecificationLimitsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Upper action limit
+       * Above it a result is out of specification.
+       * @format numeric
+       */
+      action_high?: string;
+      /**
+       * Lower action limit
+       * Below it a result is out of specification.
+       * @format numeric
+       */
+      action_low?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Expected text
+       * For a qualitative result: the value (e.g. "absent") it must have.
+       * @format text
+       */
+      expected_text?: string;
+      /**
+       * Limit id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Specification
+       * specifications.id.
+       * @format uuid
+       */
+      specification_id?: string;
+      /**
+       * Test
+       * The test code (lab_tests.code) the limits are for.
+       * @format text
+       */
+      test_code?: string;
+      /**
+       * Unit
+       * units.code of the limits; results in another unit of the dimension are converted.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Upper warning limit
+       * @format numeric
+       */
+      warning_high?: string;
+      /**
+       * Lower warning limit
+       * Below it (and within the action limit) a result is flagged as a warning.
+       * @format numeric
+       */
+      warning_low?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Per test (by code, whatever its version): the action limits a result must stay within, the tighter warning limits that flag a trend, or the expected text of a qualitative result.
+   * @tags specification_limits
+   * @name SpecificationLimitsList
+   * @summary Specification limits
+   * @request GET:/specification_limits
+   */
+  export namespace SpecificationLimitsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Upper action limit
+       * Above it a result is out of specification.
+       * @format numeric
+       */
+      action_high?: string;
+      /**
+       * Lower action limit
+       * Below it a result is out of specification.
+       * @format numeric
+       */
+      action_low?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Expected text
+       * For a qualitative result: the value (e.g. "absent") it must have.
+       * @format text
+       */
+      expected_text?: string;
+      /**
+       * Limit id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Specification
+       * specifications.id.
+       * @format uuid
+       */
+      specification_id?: string;
+      /**
+       * Test
+       * The test code (lab_tests.code) the limits are for.
+       * @format text
+       */
+      test_code?: string;
+      /**
+       * Unit
+       * units.code of the limits; results in another unit of the dimension are converted.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Upper warning limit
+       * @format numeric
+       */
+      warning_high?: string;
+      /**
+       * Lower warning limit
+       * Below it (and within the action limit) a result is flagged as a warning.
+       * @format numeric
+       */
+      warning_low?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SpecificationLimits[];
+  }
+
+  /**
+   * @description Per test (by code, whatever its version): the action limits a result must stay within, the tighter warning limits that flag a trend, or the expected text of a qualitative result.
+   * @tags specification_limits
+   * @name SpecificationLimitsPartialUpdate
+   * @summary Specification limits
+   * @request PATCH:/specification_limits
+   */
+  export namespace SpecificationLimitsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Upper action limit
+       * Above it a result is out of specification.
+       * @format numeric
+       */
+      action_high?: string;
+      /**
+       * Lower action limit
+       * Below it a result is out of specification.
+       * @format numeric
+       */
+      action_low?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Expected text
+       * For a qualitative result: the value (e.g. "absent") it must have.
+       * @format text
+       */
+      expected_text?: string;
+      /**
+       * Limit id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Specification
+       * specifications.id.
+       * @format uuid
+       */
+      specification_id?: string;
+      /**
+       * Test
+       * The test code (lab_tests.code) the limits are for.
+       * @format text
+       */
+      test_code?: string;
+      /**
+       * Unit
+       * units.code of the limits; results in another unit of the dimension are converted.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Upper warning limit
+       * @format numeric
+       */
+      warning_high?: string;
+      /**
+       * Lower warning limit
+       * Below it (and within the action limit) a result is flagged as a warning.
+       * @format numeric
+       */
+      warning_low?: string;
+    };
+    export type RequestBody = SpecificationLimits;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Specifications {
+  /**
+   * @description Limits results must meet, for a product, a sample type and/or a customer: the same test has different limits for different materials and clients. The most specific active specification that matches a sample applies.
+   * @tags specifications
+   * @name SpecificationsCreate
+   * @summary Specifications
+   * @request POST:/specifications
+   */
+  export namespace SpecificationsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Specifications;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Limits results must meet, for a product, a sample type and/or a customer: the same test has different limits for different materials and clients. The most specific active specification that matches a sample applies.
+   * @tags specifications
+   * @name SpecificationsDelete
+   * @summary Specifications
+   * @request DELETE:/specifications
+   */
+  export namespace SpecificationsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key in the tenant (e.g. SPEC-WATER-DW).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Specification id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether it applies to new results.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * The customer (partners.id) it is for, if any.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Product
+       * The product or material it is for (matched with the sample's custom field product), if any.
+       * @format text
+       */
+      product?: string;
+      /**
+       * Sample type
+       * sample_types.id it is for, if any.
+       * @format uuid
+       */
+      sample_type_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Limits results must meet, for a product, a sample type and/or a customer: the same test has different limits for different materials and clients. The most specific active specification that matches a sample applies.
+   * @tags specifications
+   * @name SpecificationsList
+   * @summary Specifications
+   * @request GET:/specifications
+   */
+  export namespace SpecificationsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key in the tenant (e.g. SPEC-WATER-DW).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Specification id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether it applies to new results.
+       * @format boolean
+       */
+      is_active?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * The customer (partners.id) it is for, if any.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Product
+       * The product or material it is for (matched with the sample's custom field product), if any.
+       * @format text
+       */
+      product?: string;
+      /**
+       * Sample type
+       * sample_types.id it is for, if any.
+       * @format uuid
+       */
+      sample_type_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Specifications[];
+  }
+
+  /**
+   * @description Limits results must meet, for a product, a sample type and/or a customer: the same test has different limits for different materials and clients. The most specific active specification that matches a sample applies.
+   * @tags specifications
+   * @name SpecificationsPartialUpdate
+   * @summary Specifications
+   * @request PATCH:/specifications
+   */
+  export namespace SpecificationsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * Stable key in the tenant (e.g. SPEC-WATER-DW).
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Specification id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether it applies to new results.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Customer
+       * The customer (partners.id) it is for, if any.
+       * @format uuid
+       */
+      partner_id?: string;
+      /**
+       * Product
+       * The product or material it is for (matched with the sample's custom field product), if any.
+       * @format text
+       */
+      product?: string;
+      /**
+       * Sample type
+       * sample_types.id it is for, if any.
+       * @format uuid
+       */
+      sample_type_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Specifications;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -30492,6 +50918,436 @@ export namespace StateMachines {
       version?: string;
     };
     export type RequestBody = StateMachines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace StorageLocationOccupancy {
+  /**
+   * @description Per storage location the caller may see: its capacity, how many child locations and samples (that the caller may see) it holds, and the places still free (empty for no limit).
+   * @tags storage_location_occupancy
+   * @name StorageLocationOccupancyList
+   * @summary Storage occupancy
+   * @request GET:/storage_location_occupancy
+   */
+  export namespace StorageLocationOccupancyList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Capacity
+       * @format integer
+       */
+      capacity?: string;
+      /**
+       * Child locations
+       * How many locations are directly inside it.
+       * @format bigint
+       */
+      child_locations?: string;
+      /**
+       * Code
+       * @format text
+       */
+      code?: string;
+      /**
+       * Free places
+       * Capacity minus what it holds; empty for no limit.
+       * @format bigint
+       */
+      free?: string;
+      /**
+       * Kind
+       * @format app.storage_location_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Inside
+       * @format uuid
+       */
+      parent_id?: string;
+      /**
+       * Samples
+       * How many samples the caller may see are stored directly in it.
+       * @format bigint
+       */
+      samples?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Location
+       * storage_locations.id.
+       * @format uuid
+       */
+      storage_location_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = StorageLocationOccupancy[];
+  }
+}
+
+export namespace StorageLocations {
+  /**
+   * @description Where samples are kept, as a tree (site -> room -> freezer -> rack -> box -> position): how many children and samples each holds, the temperature range it keeps. A position holds one sample. Site-scoped: read with sample.read, changed with storage.manage, tenant-wide or at the location's site.
+   * @tags storage_locations
+   * @name StorageLocationsCreate
+   * @summary Storage locations
+   * @request POST:/storage_locations
+   */
+  export namespace StorageLocationsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = StorageLocations;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Where samples are kept, as a tree (site -> room -> freezer -> rack -> box -> position): how many children and samples each holds, the temperature range it keeps. A position holds one sample. Site-scoped: read with sample.read, changed with storage.manage, tenant-wide or at the location's site.
+   * @tags storage_locations
+   * @name StorageLocationsDelete
+   * @summary Storage locations
+   * @request DELETE:/storage_locations
+   */
+  export namespace StorageLocationsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Capacity
+       * How many child locations and samples it holds at most; empty for no limit (a position holds 1).
+       * @format integer
+       */
+      capacity?: string;
+      /**
+       * Code
+       * Unique in the tenant (e.g. FRZ-01/R2/B07/A3); printed on the label.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Location id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether samples may be moved into it.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Is a position
+       * Whether it is a position (holds one sample); computed from kind.
+       * @format boolean
+       */
+      is_position?: string;
+      /**
+       * Kind
+       * site, building, room, freezer, fridge, incubator, cabinet, shelf, rack, box or position; fixed once created.
+       * @format app.storage_location_kind
+       */
+      kind?: string;
+      /**
+       * Highest temperature
+       * In °C, the warmest it gets; empty to take the range of the location it is in.
+       * @format numeric
+       */
+      max_celsius?: string;
+      /**
+       * Lowest temperature
+       * In °C, the coldest it gets; empty to take the range of the location it is in.
+       * @format numeric
+       */
+      min_celsius?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Inside
+       * The location (storage_locations.id) this one is in; empty at the top.
+       * @format uuid
+       */
+      parent_id?: string;
+      /**
+       * Site
+       * The site (sites.id) it is at; a child takes its parent's.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Where samples are kept, as a tree (site -> room -> freezer -> rack -> box -> position): how many children and samples each holds, the temperature range it keeps. A position holds one sample. Site-scoped: read with sample.read, changed with storage.manage, tenant-wide or at the location's site.
+   * @tags storage_locations
+   * @name StorageLocationsList
+   * @summary Storage locations
+   * @request GET:/storage_locations
+   */
+  export namespace StorageLocationsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Capacity
+       * How many child locations and samples it holds at most; empty for no limit (a position holds 1).
+       * @format integer
+       */
+      capacity?: string;
+      /**
+       * Code
+       * Unique in the tenant (e.g. FRZ-01/R2/B07/A3); printed on the label.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Location id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether samples may be moved into it.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Is a position
+       * Whether it is a position (holds one sample); computed from kind.
+       * @format boolean
+       */
+      is_position?: string;
+      /**
+       * Kind
+       * site, building, room, freezer, fridge, incubator, cabinet, shelf, rack, box or position; fixed once created.
+       * @format app.storage_location_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Highest temperature
+       * In °C, the warmest it gets; empty to take the range of the location it is in.
+       * @format numeric
+       */
+      max_celsius?: string;
+      /**
+       * Lowest temperature
+       * In °C, the coldest it gets; empty to take the range of the location it is in.
+       * @format numeric
+       */
+      min_celsius?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Inside
+       * The location (storage_locations.id) this one is in; empty at the top.
+       * @format uuid
+       */
+      parent_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Site
+       * The site (sites.id) it is at; a child takes its parent's.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = StorageLocations[];
+  }
+
+  /**
+   * @description Where samples are kept, as a tree (site -> room -> freezer -> rack -> box -> position): how many children and samples each holds, the temperature range it keeps. A position holds one sample. Site-scoped: read with sample.read, changed with storage.manage, tenant-wide or at the location's site.
+   * @tags storage_locations
+   * @name StorageLocationsPartialUpdate
+   * @summary Storage locations
+   * @request PATCH:/storage_locations
+   */
+  export namespace StorageLocationsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Capacity
+       * How many child locations and samples it holds at most; empty for no limit (a position holds 1).
+       * @format integer
+       */
+      capacity?: string;
+      /**
+       * Code
+       * Unique in the tenant (e.g. FRZ-01/R2/B07/A3); printed on the label.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Location id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Active
+       * Whether samples may be moved into it.
+       * @format boolean
+       */
+      is_active?: string;
+      /**
+       * Is a position
+       * Whether it is a position (holds one sample); computed from kind.
+       * @format boolean
+       */
+      is_position?: string;
+      /**
+       * Kind
+       * site, building, room, freezer, fridge, incubator, cabinet, shelf, rack, box or position; fixed once created.
+       * @format app.storage_location_kind
+       */
+      kind?: string;
+      /**
+       * Highest temperature
+       * In °C, the warmest it gets; empty to take the range of the location it is in.
+       * @format numeric
+       */
+      max_celsius?: string;
+      /**
+       * Lowest temperature
+       * In °C, the coldest it gets; empty to take the range of the location it is in.
+       * @format numeric
+       */
+      min_celsius?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Inside
+       * The location (storage_locations.id) this one is in; empty at the top.
+       * @format uuid
+       */
+      parent_id?: string;
+      /**
+       * Site
+       * The site (sites.id) it is at; a child takes its parent's.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = StorageLocations;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
