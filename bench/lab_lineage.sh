@@ -8,33 +8,11 @@
 # and p95 in ms; asserts nothing. Drops the database on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pulse=.venv/bin/pulse
-python=.venv/bin/python
-database=pulse_bench_lab_lineage
+source bench/lib.sh
 trees=${LAB_LINEAGE_BENCH_TREES:-100000}
 calls=${LAB_LINEAGE_BENCH_CALLS:-300}
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-
-psql() { PGOPTIONS=--client-min-messages=warning command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
-quiet() { local out; out=$("$@" 2>&1) || { printf '%s\n' "$out" >&2; return 1; }; }
-
-IFS=$'\t' read -r admin_url bench_url cluster_running < <($python -c "
-from pulse.cluster import Cluster
-from pulse.config import Settings
-s = Settings.load()
-running = s.external or Cluster(s).running()
-print(s.url_for_database('postgres'), s.url_for_database('$database'), int(running), sep='\t')")
-cleanup() {
-  psql "$admin_url" -c "drop database if exists $database with (force)" >/dev/null 2>&1 || true
-  if [[ $cluster_running == 0 ]]; then $pulse db stop >/dev/null 2>&1 || true; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if [[ $cluster_running == 0 ]]; then quiet $pulse db start; fi
-psql "$admin_url" -c "drop database if exists $database with (force)" -c "create database $database"
-DATABASE_URL=$bench_url quiet $pulse db migrate
-DATABASE_URL=$bench_url quiet $pulse seed --demo
+bench_database pulse_bench_lab_lineage
 started=$(date +%s)
 psql "$bench_url" -v trees="$trees" -f bench/lab_lineage_load.sql >/dev/null
 links=$(psql "$bench_url" -Atc "select count(*) from app.sample_lineage_links")
