@@ -55,12 +55,6 @@ SET search_path = ''
 AS $$
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
-  IF app_private.is_member_call() AND auth.partner_id() IS NULL THEN
-    IF TG_OP = 'UPDATE' AND OLD.site_id IS DISTINCT FROM NEW.site_id THEN
-      PERFORM auth.check_permission_at('service_request.manage', OLD.site_id);
-    END IF;
-    PERFORM auth.check_permission_at('service_request.manage', NEW.site_id);
-  END IF;
   IF TG_OP = 'INSERT' THEN
     NEW.request_number := app_private.take_human_id(NEW.organization_id, 'SR', NEW.request_number);
     NEW.requested_by := auth.user_id();
@@ -69,10 +63,37 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_service_requests__prepare() IS
-  'BEFORE INSERT/UPDATE on service_requests: the tenant guard; staff need service_request.manage tenant-wide or at the request''s site (PT403 permission.missing); the next human id (SR-000123) unless one is sent; the requester.';
+  'BEFORE INSERT/UPDATE on service_requests: the tenant guard; the next human id (SR-000123) unless one is sent; the requester.';
+
+-- Who may write service requests. Staff writing a request directly need
+-- service_request.manage tenant-wide or at its site (and at its old site when
+-- it moves); the lab's SECURITY DEFINER code (receipt recomputing a request
+-- from its samples, the request RPCs) runs as the owner and checks its own
+-- permission. Like tg_lab__require_sample_handler, the trigger runs as the
+-- invoker so current_user tells the two apart.
+CREATE OR REPLACE FUNCTION app_private.tg_service_requests__require_manager() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  IF pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = TG_RELID), 'USAGE')
+     OR auth.is_platform_operator() OR auth.partner_id() IS NOT NULL THEN
+    RETURN NEW;
+  END IF;
+  IF TG_OP = 'UPDATE' AND OLD.site_id IS DISTINCT FROM NEW.site_id THEN
+    PERFORM auth.check_permission_at('service_request.manage', OLD.site_id);
+  END IF;
+  PERFORM auth.check_permission_at('service_request.manage', NEW.site_id);
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_service_requests__require_manager() IS
+  'BEFORE INSERT/UPDATE on service_requests, as the invoker: staff writing the row directly need service_request.manage tenant-wide or at the request''s site, and at its old site when it moves (PT403 permission.missing); the lab''s code running as the owner (receipt refreshing a request) checks its own permission.';
 
 CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.service_requests
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('service_request.manage');
+CREATE OR REPLACE TRIGGER _190_require_manager BEFORE INSERT OR UPDATE ON app.service_requests
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_service_requests__require_manager();
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.service_requests
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_service_requests__prepare();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.service_requests

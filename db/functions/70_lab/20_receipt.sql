@@ -185,7 +185,10 @@ BEGIN
           DETAIL = 'sample.already_received', HINT = 'Only a registered sample is received; GET /sample_receipts shows its receipt.';
       END IF;
     ELSE
-      -- Registered here, under the samples' own checks (sample.manage at its site, an active type, the next human id).
+      -- Registered here: sample.manage at its site is checked here (the row
+      -- trigger checks only direct writes, this function runs as the owner);
+      -- the samples' own rules (an active type, the next human id) apply.
+      PERFORM auth.check_permission_at('sample.manage', (v_item ->> 'site_id')::uuid);
       INSERT INTO app.samples (organization_id, sample_type_id, site_id, partner_id, project_id, service_request_id, collected_at,
                                quantity, unit, description, barcode, custom_fields)
       VALUES (v_org, (v_item ->> 'sample_type_id')::uuid, (v_item ->> 'site_id')::uuid, (v_item ->> 'partner_id')::uuid,
