@@ -67,8 +67,10 @@ declare
   v_refusal text := 'no row';
 begin
   for v_row in execute case
-      when p_tenant_column is null then  -- users: the tenant's members
+      when p_table = 'users' then  -- the tenant's members
         'select u.ctid from app.users as u join app.memberships as m on m.user_id = u.id where m.organization_id = $1'
+      when p_tenant_column is null then  -- a platform table (units): any row of its own
+        format('select ctid from app.%I where $1 is not null', p_table)
       else format('select ctid from app.%I where %I = $1', p_table, p_tenant_column) end
     using p_tenant
   loop
