@@ -27453,6 +27453,8 @@ export type Notification = Node & {
   id: Scalars['ID']['output'];
   /** Text. */
   message: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Notification`. */
+  organization?: Maybe<Organization>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
   /** Priority. */
@@ -27524,6 +27526,8 @@ export type NotificationFilter = {
   not?: InputMaybe<NotificationFilter>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<NotificationFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `project` relation. */
@@ -28292,6 +28296,8 @@ export type Organization = Node & {
   memberships: MembershipConnection;
   /** Display name. */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `Notification`. */
+  notifications: NotificationConnection;
   /** Reads and enables pagination through a set of `OosInvestigation`. */
   oosInvestigations: OosInvestigationConnection;
   /** Reads and enables pagination through a set of `Partner`. */
@@ -28795,6 +28801,19 @@ export type OrganizationMembershipsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<MembershipOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationNotificationsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NotificationCondition>;
+  filter?: InputMaybe<NotificationFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NotificationOrderBy>>;
 };
 
 
@@ -29542,6 +29561,10 @@ export type OrganizationFilter = {
   membershipsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `notifications` relation. */
+  notifications?: InputMaybe<OrganizationToManyNotificationFilter>;
+  /** Some related `notifications` exist. */
+  notificationsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `oosInvestigations` relation. */
   oosInvestigations?: InputMaybe<OrganizationToManyOosInvestigationFilter>;
   /** Some related `oosInvestigations` exist. */
@@ -30076,6 +30099,16 @@ export type OrganizationToManyMembershipFilter = {
   none?: InputMaybe<MembershipFilter>;
   /** Some related `Membership` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MembershipFilter>;
+};
+
+/** A filter to be used against many `Notification` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyNotificationFilter = {
+  /** Every related `Notification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NotificationFilter>;
+  /** No related `Notification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NotificationFilter>;
+  /** Some related `Notification` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NotificationFilter>;
 };
 
 /** A filter to be used against many `OosInvestigation` object types. All fields are combined with a logical ‘and.’ */

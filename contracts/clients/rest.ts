@@ -6051,6 +6051,7 @@ export interface Notifications {
    *
    * Note:
    * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
    * @format uuid
    */
   organization_id: string;
