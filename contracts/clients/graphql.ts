@@ -8310,39 +8310,6 @@ export type CreateRunQcSamplePayloadRunQcSampleEdgeArgs = {
   orderBy?: Array<RunQcSampleOrderBy>;
 };
 
-/** All input for the create `SampleDisposal` mutation. */
-export type CreateSampleDisposalInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The `SampleDisposal` to be created by this mutation. */
-  sampleDisposal: SampleDisposalInput;
-};
-
-/** The output of our create `SampleDisposal` mutation. */
-export type CreateSampleDisposalPayload = {
-  __typename?: 'CreateSampleDisposalPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `SampleDisposal` that was created by this mutation. */
-  sampleDisposal?: Maybe<SampleDisposal>;
-  /** An edge for our `SampleDisposal`. May be used by Relay 1. */
-  sampleDisposalEdge?: Maybe<SampleDisposalEdge>;
-};
-
-
-/** The output of our create `SampleDisposal` mutation. */
-export type CreateSampleDisposalPayloadSampleDisposalEdgeArgs = {
-  orderBy?: Array<SampleDisposalOrderBy>;
-};
-
 /** All input for the create `Sample` mutation. */
 export type CreateSampleInput = {
   /**
@@ -8352,39 +8319,6 @@ export type CreateSampleInput = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   /** The `Sample` to be created by this mutation. */
   sample: SampleInput;
-};
-
-/** All input for the create `SampleLineageLink` mutation. */
-export type CreateSampleLineageLinkInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The `SampleLineageLink` to be created by this mutation. */
-  sampleLineageLink: SampleLineageLinkInput;
-};
-
-/** The output of our create `SampleLineageLink` mutation. */
-export type CreateSampleLineageLinkPayload = {
-  __typename?: 'CreateSampleLineageLinkPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `SampleLineageLink` that was created by this mutation. */
-  sampleLineageLink?: Maybe<SampleLineageLink>;
-  /** An edge for our `SampleLineageLink`. May be used by Relay 1. */
-  sampleLineageLinkEdge?: Maybe<SampleLineageLinkEdge>;
-};
-
-
-/** The output of our create `SampleLineageLink` mutation. */
-export type CreateSampleLineageLinkPayloadSampleLineageLinkEdgeArgs = {
-  orderBy?: Array<SampleLineageLinkOrderBy>;
 };
 
 /** The output of our create `Sample` mutation. */
@@ -8407,39 +8341,6 @@ export type CreateSamplePayload = {
 /** The output of our create `Sample` mutation. */
 export type CreateSamplePayloadSampleEdgeArgs = {
   orderBy?: Array<SampleOrderBy>;
-};
-
-/** All input for the create `SampleReceipt` mutation. */
-export type CreateSampleReceiptInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The `SampleReceipt` to be created by this mutation. */
-  sampleReceipt: SampleReceiptInput;
-};
-
-/** The output of our create `SampleReceipt` mutation. */
-export type CreateSampleReceiptPayload = {
-  __typename?: 'CreateSampleReceiptPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `SampleReceipt` that was created by this mutation. */
-  sampleReceipt?: Maybe<SampleReceipt>;
-  /** An edge for our `SampleReceipt`. May be used by Relay 1. */
-  sampleReceiptEdge?: Maybe<SampleReceiptEdge>;
-};
-
-
-/** The output of our create `SampleReceipt` mutation. */
-export type CreateSampleReceiptPayloadSampleReceiptEdgeArgs = {
-  orderBy?: Array<SampleReceiptOrderBy>;
 };
 
 /** All input for the create `SampleRetention` mutation. */
@@ -8473,39 +8374,6 @@ export type CreateSampleRetentionPayload = {
 /** The output of our create `SampleRetention` mutation. */
 export type CreateSampleRetentionPayloadSampleRetentionEdgeArgs = {
   orderBy?: Array<SampleRetentionOrderBy>;
-};
-
-/** All input for the create `SampleStatusChange` mutation. */
-export type CreateSampleStatusChangeInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The `SampleStatusChange` to be created by this mutation. */
-  sampleStatusChange: SampleStatusChangeInput;
-};
-
-/** The output of our create `SampleStatusChange` mutation. */
-export type CreateSampleStatusChangePayload = {
-  __typename?: 'CreateSampleStatusChangePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `SampleStatusChange` that was created by this mutation. */
-  sampleStatusChange?: Maybe<SampleStatusChange>;
-  /** An edge for our `SampleStatusChange`. May be used by Relay 1. */
-  sampleStatusChangeEdge?: Maybe<SampleStatusChangeEdge>;
-};
-
-
-/** The output of our create `SampleStatusChange` mutation. */
-export type CreateSampleStatusChangePayloadSampleStatusChangeEdgeArgs = {
-  orderBy?: Array<SampleStatusChangeOrderBy>;
 };
 
 /** All input for the create `SampleType` mutation. */
@@ -12578,51 +12446,6 @@ export type DeleteSampleByIdInput = {
   id: Scalars['ID']['input'];
 };
 
-/** All input for the `deleteSampleDisposalById` mutation. */
-export type DeleteSampleDisposalByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `SampleDisposal` to be deleted. */
-  id: Scalars['ID']['input'];
-};
-
-/** All input for the `deleteSampleDisposal` mutation. */
-export type DeleteSampleDisposalInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Disposal id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our delete `SampleDisposal` mutation. */
-export type DeleteSampleDisposalPayload = {
-  __typename?: 'DeleteSampleDisposalPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  deletedSampleDisposalId?: Maybe<Scalars['ID']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `SampleDisposal` that was deleted by this mutation. */
-  sampleDisposal?: Maybe<SampleDisposal>;
-  /** An edge for our `SampleDisposal`. May be used by Relay 1. */
-  sampleDisposalEdge?: Maybe<SampleDisposalEdge>;
-};
-
-
-/** The output of our delete `SampleDisposal` mutation. */
-export type DeleteSampleDisposalPayloadSampleDisposalEdgeArgs = {
-  orderBy?: Array<SampleDisposalOrderBy>;
-};
-
 /** All input for the `deleteSample` mutation. */
 export type DeleteSampleInput = {
   /**
@@ -12632,51 +12455,6 @@ export type DeleteSampleInput = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   /** Sample id */
   rowId: Scalars['UUID']['input'];
-};
-
-/** All input for the `deleteSampleLineageLinkById` mutation. */
-export type DeleteSampleLineageLinkByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `SampleLineageLink` to be deleted. */
-  id: Scalars['ID']['input'];
-};
-
-/** All input for the `deleteSampleLineageLink` mutation. */
-export type DeleteSampleLineageLinkInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Edge id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our delete `SampleLineageLink` mutation. */
-export type DeleteSampleLineageLinkPayload = {
-  __typename?: 'DeleteSampleLineageLinkPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  deletedSampleLineageLinkId?: Maybe<Scalars['ID']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `SampleLineageLink` that was deleted by this mutation. */
-  sampleLineageLink?: Maybe<SampleLineageLink>;
-  /** An edge for our `SampleLineageLink`. May be used by Relay 1. */
-  sampleLineageLinkEdge?: Maybe<SampleLineageLinkEdge>;
-};
-
-
-/** The output of our delete `SampleLineageLink` mutation. */
-export type DeleteSampleLineageLinkPayloadSampleLineageLinkEdgeArgs = {
-  orderBy?: Array<SampleLineageLinkOrderBy>;
 };
 
 /** The output of our delete `Sample` mutation. */
@@ -12700,51 +12478,6 @@ export type DeleteSamplePayload = {
 /** The output of our delete `Sample` mutation. */
 export type DeleteSamplePayloadSampleEdgeArgs = {
   orderBy?: Array<SampleOrderBy>;
-};
-
-/** All input for the `deleteSampleReceiptById` mutation. */
-export type DeleteSampleReceiptByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `SampleReceipt` to be deleted. */
-  id: Scalars['ID']['input'];
-};
-
-/** All input for the `deleteSampleReceipt` mutation. */
-export type DeleteSampleReceiptInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Receipt id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our delete `SampleReceipt` mutation. */
-export type DeleteSampleReceiptPayload = {
-  __typename?: 'DeleteSampleReceiptPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  deletedSampleReceiptId?: Maybe<Scalars['ID']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `SampleReceipt` that was deleted by this mutation. */
-  sampleReceipt?: Maybe<SampleReceipt>;
-  /** An edge for our `SampleReceipt`. May be used by Relay 1. */
-  sampleReceiptEdge?: Maybe<SampleReceiptEdge>;
-};
-
-
-/** The output of our delete `SampleReceipt` mutation. */
-export type DeleteSampleReceiptPayloadSampleReceiptEdgeArgs = {
-  orderBy?: Array<SampleReceiptOrderBy>;
 };
 
 /** All input for the `deleteSampleRetentionById` mutation. */
@@ -12790,51 +12523,6 @@ export type DeleteSampleRetentionPayload = {
 /** The output of our delete `SampleRetention` mutation. */
 export type DeleteSampleRetentionPayloadSampleRetentionEdgeArgs = {
   orderBy?: Array<SampleRetentionOrderBy>;
-};
-
-/** All input for the `deleteSampleStatusChangeById` mutation. */
-export type DeleteSampleStatusChangeByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `SampleStatusChange` to be deleted. */
-  id: Scalars['ID']['input'];
-};
-
-/** All input for the `deleteSampleStatusChange` mutation. */
-export type DeleteSampleStatusChangeInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** Change id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our delete `SampleStatusChange` mutation. */
-export type DeleteSampleStatusChangePayload = {
-  __typename?: 'DeleteSampleStatusChangePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  deletedSampleStatusChangeId?: Maybe<Scalars['ID']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `SampleStatusChange` that was deleted by this mutation. */
-  sampleStatusChange?: Maybe<SampleStatusChange>;
-  /** An edge for our `SampleStatusChange`. May be used by Relay 1. */
-  sampleStatusChangeEdge?: Maybe<SampleStatusChangeEdge>;
-};
-
-
-/** The output of our delete `SampleStatusChange` mutation. */
-export type DeleteSampleStatusChangePayloadSampleStatusChangeEdgeArgs = {
-  orderBy?: Array<SampleStatusChangeOrderBy>;
 };
 
 /** All input for the `deleteSampleTypeById` mutation. */
@@ -21205,10 +20893,12 @@ export type LabEvent = {
  * Lab backlog
  * Open samples and analyses per site and status, and how many analyses are past due. Refreshed every 15 minutes (computed_at).
  */
-export type LabKpiBacklog = {
+export type LabKpiBacklog = Node & {
   __typename?: 'LabKpiBacklog';
   /** Computed at */
   computedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
   /**
    * Kind
    * sample or analysis.
@@ -21223,6 +20913,11 @@ export type LabKpiBacklog = {
    * Analyses past their due date (0 for samples).
    */
   overdueCount?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId: Scalars['UUID']['output'];
   /** Site */
   siteId?: Maybe<Scalars['UUID']['output']>;
   /** Status */
@@ -21244,6 +20939,8 @@ export type LabKpiBacklogCondition = {
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `overdueCount` field. */
   overdueCount?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `siteId` field. */
   siteId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `status` field. */
@@ -21290,6 +20987,8 @@ export type LabKpiBacklogFilter = {
   organizationId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `overdueCount` field. */
   overdueCount?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `siteId` field. */
   siteId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `status` field. */
@@ -21309,6 +21008,10 @@ export type LabKpiBacklogOrderBy =
   | 'ORGANIZATION_ID_DESC'
   | 'OVERDUE_COUNT_ASC'
   | 'OVERDUE_COUNT_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
   | 'SITE_ID_ASC'
   | 'SITE_ID_DESC'
   | 'STATUS_ASC'
@@ -21318,7 +21021,7 @@ export type LabKpiBacklogOrderBy =
  * Instrument utilization
  * Hours of active bookings per instrument and week (Monday first), and their share of the week's 168 hours, from twelve weeks back to four ahead. Readers of the equipment register see it. Refreshed every 15 minutes (computed_at).
  */
-export type LabKpiInstrumentUtilization = {
+export type LabKpiInstrumentUtilization = Node & {
   __typename?: 'LabKpiInstrumentUtilization';
   /** Hours booked */
   bookedHours?: Maybe<Scalars['BigFloat']['output']>;
@@ -21326,8 +21029,15 @@ export type LabKpiInstrumentUtilization = {
   computedAt?: Maybe<Scalars['Datetime']['output']>;
   /** Instrument */
   equipmentId?: Maybe<Scalars['UUID']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
   /** Tenant */
   organizationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId: Scalars['UUID']['output'];
   /** Site */
   siteId?: Maybe<Scalars['UUID']['output']>;
   /**
@@ -21355,6 +21065,8 @@ export type LabKpiInstrumentUtilizationCondition = {
   equipmentId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `siteId` field. */
   siteId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `utilizationPercent` field. */
@@ -21401,6 +21113,8 @@ export type LabKpiInstrumentUtilizationFilter = {
   or?: InputMaybe<Array<LabKpiInstrumentUtilizationFilter>>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `siteId` field. */
   siteId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `utilizationPercent` field. */
@@ -21420,6 +21134,10 @@ export type LabKpiInstrumentUtilizationOrderBy =
   | 'NATURAL'
   | 'ORGANIZATION_ID_ASC'
   | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
   | 'SITE_ID_ASC'
   | 'SITE_ID_DESC'
   | 'UTILIZATION_PERCENT_ASC'
@@ -21431,12 +21149,14 @@ export type LabKpiInstrumentUtilizationOrderBy =
  * OOS investigation aging
  * Open out-of-specification investigations per phase and site, by age since opened, and the oldest. Refreshed every 15 minutes (computed_at).
  */
-export type LabKpiInvestigationAging = {
+export type LabKpiInvestigationAging = Node & {
   __typename?: 'LabKpiInvestigationAging';
   /** Computed at */
   computedAt?: Maybe<Scalars['Datetime']['output']>;
   /** Open 8 to 30 days */
   days8To30?: Maybe<Scalars['Int']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
   /** Oldest (days) */
   oldestDays?: Maybe<Scalars['BigFloat']['output']>;
   /** Open */
@@ -21450,6 +21170,11 @@ export type LabKpiInvestigationAging = {
    * phase_1 or phase_2.
    */
   phase?: Maybe<Scalars['String']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId: Scalars['UUID']['output'];
   /** Site */
   siteId?: Maybe<Scalars['UUID']['output']>;
   /** Open up to 7 days */
@@ -21475,6 +21200,8 @@ export type LabKpiInvestigationAgingCondition = {
   over30Days?: InputMaybe<Scalars['Int']['input']>;
   /** Checks for equality with the object’s `phase` field. */
   phase?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `siteId` field. */
   siteId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `upTo7Days` field. */
@@ -21525,6 +21252,8 @@ export type LabKpiInvestigationAgingFilter = {
   over30Days?: InputMaybe<IntFilter>;
   /** Filter by the object’s `phase` field. */
   phase?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `siteId` field. */
   siteId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `upTo7Days` field. */
@@ -21548,6 +21277,10 @@ export type LabKpiInvestigationAgingOrderBy =
   | 'OVER_30_DAYS_DESC'
   | 'PHASE_ASC'
   | 'PHASE_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
   | 'SITE_ID_ASC'
   | 'SITE_ID_DESC'
   | 'UP_TO_7_DAYS_ASC'
@@ -21557,10 +21290,12 @@ export type LabKpiInvestigationAgingOrderBy =
  * Out-of-specification rate
  * Results judged against a specification per test and month of measurement: warnings, out of specification, and the OOS percentage. Refreshed every 15 minutes (computed_at).
  */
-export type LabKpiOosRate = {
+export type LabKpiOosRate = Node & {
   __typename?: 'LabKpiOosRate';
   /** Computed at */
   computedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
   /** Month */
   month?: Maybe<Scalars['Datetime']['output']>;
   /** OOS % */
@@ -21574,6 +21309,11 @@ export type LabKpiOosRate = {
    * Results with an applicable specification (amended originals left out).
    */
   resultsJudged?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId: Scalars['UUID']['output'];
   /** Site */
   siteId?: Maybe<Scalars['UUID']['output']>;
   /** Test */
@@ -21599,6 +21339,8 @@ export type LabKpiOosRateCondition = {
   outOfSpecification?: InputMaybe<Scalars['Int']['input']>;
   /** Checks for equality with the object’s `resultsJudged` field. */
   resultsJudged?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `siteId` field. */
   siteId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `testCode` field. */
@@ -21649,6 +21391,8 @@ export type LabKpiOosRateFilter = {
   outOfSpecification?: InputMaybe<IntFilter>;
   /** Filter by the object’s `resultsJudged` field. */
   resultsJudged?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `siteId` field. */
   siteId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `testCode` field. */
@@ -21670,8 +21414,12 @@ export type LabKpiOosRateOrderBy =
   | 'ORGANIZATION_ID_DESC'
   | 'OUT_OF_SPECIFICATION_ASC'
   | 'OUT_OF_SPECIFICATION_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
   | 'RESULTS_JUDGED_ASC'
   | 'RESULTS_JUDGED_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
   | 'SITE_ID_ASC'
   | 'SITE_ID_DESC'
   | 'TEST_CODE_ASC'
@@ -21683,10 +21431,12 @@ export type LabKpiOosRateOrderBy =
  * Run and QC failure rate
  * Runs accepted or failed per test and month of the decision, the share that failed, and their QC samples measured and failed. Refreshed every 15 minutes (computed_at).
  */
-export type LabKpiRunFailure = {
+export type LabKpiRunFailure = Node & {
   __typename?: 'LabKpiRunFailure';
   /** Computed at */
   computedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
   /**
    * Month
    * The month the runs were accepted or failed.
@@ -21698,6 +21448,11 @@ export type LabKpiRunFailure = {
   qcFailed?: Maybe<Scalars['Int']['output']>;
   /** QC samples measured */
   qcMeasured?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId: Scalars['UUID']['output'];
   /** Run failure % */
   runFailurePercent?: Maybe<Scalars['BigFloat']['output']>;
   /** Runs decided */
@@ -21725,6 +21480,8 @@ export type LabKpiRunFailureCondition = {
   qcFailed?: InputMaybe<Scalars['Int']['input']>;
   /** Checks for equality with the object’s `qcMeasured` field. */
   qcMeasured?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `runFailurePercent` field. */
   runFailurePercent?: InputMaybe<Scalars['BigFloat']['input']>;
   /** Checks for equality with the object’s `runsDecided` field. */
@@ -21777,6 +21534,8 @@ export type LabKpiRunFailureFilter = {
   qcFailed?: InputMaybe<IntFilter>;
   /** Filter by the object’s `qcMeasured` field. */
   qcMeasured?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `runFailurePercent` field. */
   runFailurePercent?: InputMaybe<BigFloatFilter>;
   /** Filter by the object’s `runsDecided` field. */
@@ -21798,10 +21557,14 @@ export type LabKpiRunFailureOrderBy =
   | 'NATURAL'
   | 'ORGANIZATION_ID_ASC'
   | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
   | 'QC_FAILED_ASC'
   | 'QC_FAILED_DESC'
   | 'QC_MEASURED_ASC'
   | 'QC_MEASURED_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
   | 'RUNS_DECIDED_ASC'
   | 'RUNS_DECIDED_DESC'
   | 'RUNS_FAILED_ASC'
@@ -21817,10 +21580,12 @@ export type LabKpiRunFailureOrderBy =
  * Lab turnaround
  * Hours from receipt to release of the samples released each month, per site and sample type: mean, median, 90th percentile. Refreshed every 15 minutes (computed_at).
  */
-export type LabKpiTurnaround = {
+export type LabKpiTurnaround = Node & {
   __typename?: 'LabKpiTurnaround';
   /** Computed at */
   computedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
   /** Mean turnaround (hours) */
   meanHours?: Maybe<Scalars['BigFloat']['output']>;
   /** Median turnaround (hours) */
@@ -21834,6 +21599,11 @@ export type LabKpiTurnaround = {
   organizationId?: Maybe<Scalars['UUID']['output']>;
   /** 90th percentile turnaround (hours) */
   p90Hours?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId: Scalars['UUID']['output'];
   /** Sample type */
   sampleTypeId?: Maybe<Scalars['UUID']['output']>;
   /** Samples released */
@@ -21862,6 +21632,8 @@ export type LabKpiTurnaroundCondition = {
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `p90Hours` field. */
   p90Hours?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `sampleTypeId` field. */
   sampleTypeId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `samplesReleased` field. */
@@ -21912,6 +21684,8 @@ export type LabKpiTurnaroundFilter = {
   organizationId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `p90Hours` field. */
   p90Hours?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `sampleTypeId` field. */
   sampleTypeId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `samplesReleased` field. */
@@ -21935,6 +21709,10 @@ export type LabKpiTurnaroundOrderBy =
   | 'ORGANIZATION_ID_DESC'
   | 'P90_HOURS_ASC'
   | 'P90_HOURS_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
   | 'SAMPLES_RELEASED_ASC'
   | 'SAMPLES_RELEASED_DESC'
   | 'SAMPLE_TYPE_ID_ASC'
@@ -23643,16 +23421,8 @@ export type Mutation = {
   createRunQcSample?: Maybe<CreateRunQcSamplePayload>;
   /** Creates a single `Sample`. */
   createSample?: Maybe<CreateSamplePayload>;
-  /** Creates a single `SampleDisposal`. */
-  createSampleDisposal?: Maybe<CreateSampleDisposalPayload>;
-  /** Creates a single `SampleLineageLink`. */
-  createSampleLineageLink?: Maybe<CreateSampleLineageLinkPayload>;
-  /** Creates a single `SampleReceipt`. */
-  createSampleReceipt?: Maybe<CreateSampleReceiptPayload>;
   /** Creates a single `SampleRetention`. */
   createSampleRetention?: Maybe<CreateSampleRetentionPayload>;
-  /** Creates a single `SampleStatusChange`. */
-  createSampleStatusChange?: Maybe<CreateSampleStatusChangePayload>;
   /** Creates a single `SampleType`. */
   createSampleType?: Maybe<CreateSampleTypePayload>;
   /** Creates a single `ServiceRequest`. */
@@ -23893,26 +23663,10 @@ export type Mutation = {
   deleteSample?: Maybe<DeleteSamplePayload>;
   /** Deletes a single `Sample` using its globally unique id. */
   deleteSampleById?: Maybe<DeleteSamplePayload>;
-  /** Deletes a single `SampleDisposal` using a unique key. */
-  deleteSampleDisposal?: Maybe<DeleteSampleDisposalPayload>;
-  /** Deletes a single `SampleDisposal` using its globally unique id. */
-  deleteSampleDisposalById?: Maybe<DeleteSampleDisposalPayload>;
-  /** Deletes a single `SampleLineageLink` using a unique key. */
-  deleteSampleLineageLink?: Maybe<DeleteSampleLineageLinkPayload>;
-  /** Deletes a single `SampleLineageLink` using its globally unique id. */
-  deleteSampleLineageLinkById?: Maybe<DeleteSampleLineageLinkPayload>;
-  /** Deletes a single `SampleReceipt` using a unique key. */
-  deleteSampleReceipt?: Maybe<DeleteSampleReceiptPayload>;
-  /** Deletes a single `SampleReceipt` using its globally unique id. */
-  deleteSampleReceiptById?: Maybe<DeleteSampleReceiptPayload>;
   /** Deletes a single `SampleRetention` using a unique key. */
   deleteSampleRetention?: Maybe<DeleteSampleRetentionPayload>;
   /** Deletes a single `SampleRetention` using its globally unique id. */
   deleteSampleRetentionById?: Maybe<DeleteSampleRetentionPayload>;
-  /** Deletes a single `SampleStatusChange` using a unique key. */
-  deleteSampleStatusChange?: Maybe<DeleteSampleStatusChangePayload>;
-  /** Deletes a single `SampleStatusChange` using its globally unique id. */
-  deleteSampleStatusChangeById?: Maybe<DeleteSampleStatusChangePayload>;
   /** Deletes a single `SampleType` using a unique key. */
   deleteSampleType?: Maybe<DeleteSampleTypePayload>;
   /** Deletes a single `SampleType` using its globally unique id. */
@@ -24441,26 +24195,10 @@ export type Mutation = {
   updateSample?: Maybe<UpdateSamplePayload>;
   /** Updates a single `Sample` using its globally unique id and a patch. */
   updateSampleById?: Maybe<UpdateSamplePayload>;
-  /** Updates a single `SampleDisposal` using a unique key and a patch. */
-  updateSampleDisposal?: Maybe<UpdateSampleDisposalPayload>;
-  /** Updates a single `SampleDisposal` using its globally unique id and a patch. */
-  updateSampleDisposalById?: Maybe<UpdateSampleDisposalPayload>;
-  /** Updates a single `SampleLineageLink` using a unique key and a patch. */
-  updateSampleLineageLink?: Maybe<UpdateSampleLineageLinkPayload>;
-  /** Updates a single `SampleLineageLink` using its globally unique id and a patch. */
-  updateSampleLineageLinkById?: Maybe<UpdateSampleLineageLinkPayload>;
-  /** Updates a single `SampleReceipt` using a unique key and a patch. */
-  updateSampleReceipt?: Maybe<UpdateSampleReceiptPayload>;
-  /** Updates a single `SampleReceipt` using its globally unique id and a patch. */
-  updateSampleReceiptById?: Maybe<UpdateSampleReceiptPayload>;
   /** Updates a single `SampleRetention` using a unique key and a patch. */
   updateSampleRetention?: Maybe<UpdateSampleRetentionPayload>;
   /** Updates a single `SampleRetention` using its globally unique id and a patch. */
   updateSampleRetentionById?: Maybe<UpdateSampleRetentionPayload>;
-  /** Updates a single `SampleStatusChange` using a unique key and a patch. */
-  updateSampleStatusChange?: Maybe<UpdateSampleStatusChangePayload>;
-  /** Updates a single `SampleStatusChange` using its globally unique id and a patch. */
-  updateSampleStatusChangeById?: Maybe<UpdateSampleStatusChangePayload>;
   /** Updates a single `SampleType` using a unique key and a patch. */
   updateSampleType?: Maybe<UpdateSampleTypePayload>;
   /** Updates a single `SampleType` using its globally unique id and a patch. */
@@ -25052,32 +24790,8 @@ export type MutationCreateSampleArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateSampleDisposalArgs = {
-  input: CreateSampleDisposalInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateSampleLineageLinkArgs = {
-  input: CreateSampleLineageLinkInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateSampleReceiptArgs = {
-  input: CreateSampleReceiptInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateSampleRetentionArgs = {
   input: CreateSampleRetentionInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateSampleStatusChangeArgs = {
-  input: CreateSampleStatusChangeInput;
 };
 
 
@@ -25772,42 +25486,6 @@ export type MutationDeleteSampleByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteSampleDisposalArgs = {
-  input: DeleteSampleDisposalInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteSampleDisposalByIdArgs = {
-  input: DeleteSampleDisposalByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteSampleLineageLinkArgs = {
-  input: DeleteSampleLineageLinkInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteSampleLineageLinkByIdArgs = {
-  input: DeleteSampleLineageLinkByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteSampleReceiptArgs = {
-  input: DeleteSampleReceiptInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteSampleReceiptByIdArgs = {
-  input: DeleteSampleReceiptByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteSampleRetentionArgs = {
   input: DeleteSampleRetentionInput;
 };
@@ -25816,18 +25494,6 @@ export type MutationDeleteSampleRetentionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteSampleRetentionByIdArgs = {
   input: DeleteSampleRetentionByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteSampleStatusChangeArgs = {
-  input: DeleteSampleStatusChangeInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationDeleteSampleStatusChangeByIdArgs = {
-  input: DeleteSampleStatusChangeByIdInput;
 };
 
 
@@ -27044,42 +26710,6 @@ export type MutationUpdateSampleByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateSampleDisposalArgs = {
-  input: UpdateSampleDisposalInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateSampleDisposalByIdArgs = {
-  input: UpdateSampleDisposalByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateSampleLineageLinkArgs = {
-  input: UpdateSampleLineageLinkInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateSampleLineageLinkByIdArgs = {
-  input: UpdateSampleLineageLinkByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateSampleReceiptArgs = {
-  input: UpdateSampleReceiptInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateSampleReceiptByIdArgs = {
-  input: UpdateSampleReceiptByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateSampleRetentionArgs = {
   input: UpdateSampleRetentionInput;
 };
@@ -27088,18 +26718,6 @@ export type MutationUpdateSampleRetentionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateSampleRetentionByIdArgs = {
   input: UpdateSampleRetentionByIdInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateSampleStatusChangeArgs = {
-  input: UpdateSampleStatusChangeInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationUpdateSampleStatusChangeByIdArgs = {
-  input: UpdateSampleStatusChangeByIdInput;
 };
 
 
@@ -34632,16 +34250,40 @@ export type Query = Node & {
   instrumentReservationById?: Maybe<InstrumentReservation>;
   /** Reads and enables pagination through a set of `InstrumentReservation`. */
   instrumentReservations?: Maybe<InstrumentReservationConnection>;
+  /** Get a single `LabKpiBacklog`. */
+  labKpiBacklog?: Maybe<LabKpiBacklog>;
+  /** Reads a single `LabKpiBacklog` using its globally unique `ID`. */
+  labKpiBacklogById?: Maybe<LabKpiBacklog>;
   /** Reads and enables pagination through a set of `LabKpiBacklog`. */
   labKpiBacklogs?: Maybe<LabKpiBacklogConnection>;
+  /** Get a single `LabKpiInstrumentUtilization`. */
+  labKpiInstrumentUtilization?: Maybe<LabKpiInstrumentUtilization>;
+  /** Reads a single `LabKpiInstrumentUtilization` using its globally unique `ID`. */
+  labKpiInstrumentUtilizationById?: Maybe<LabKpiInstrumentUtilization>;
   /** Reads and enables pagination through a set of `LabKpiInstrumentUtilization`. */
   labKpiInstrumentUtilizations?: Maybe<LabKpiInstrumentUtilizationConnection>;
+  /** Get a single `LabKpiInvestigationAging`. */
+  labKpiInvestigationAging?: Maybe<LabKpiInvestigationAging>;
+  /** Reads a single `LabKpiInvestigationAging` using its globally unique `ID`. */
+  labKpiInvestigationAgingById?: Maybe<LabKpiInvestigationAging>;
   /** Reads and enables pagination through a set of `LabKpiInvestigationAging`. */
   labKpiInvestigationAgings?: Maybe<LabKpiInvestigationAgingConnection>;
+  /** Get a single `LabKpiOosRate`. */
+  labKpiOosRate?: Maybe<LabKpiOosRate>;
+  /** Reads a single `LabKpiOosRate` using its globally unique `ID`. */
+  labKpiOosRateById?: Maybe<LabKpiOosRate>;
   /** Reads and enables pagination through a set of `LabKpiOosRate`. */
   labKpiOosRates?: Maybe<LabKpiOosRateConnection>;
+  /** Get a single `LabKpiRunFailure`. */
+  labKpiRunFailure?: Maybe<LabKpiRunFailure>;
+  /** Reads a single `LabKpiRunFailure` using its globally unique `ID`. */
+  labKpiRunFailureById?: Maybe<LabKpiRunFailure>;
   /** Reads and enables pagination through a set of `LabKpiRunFailure`. */
   labKpiRunFailures?: Maybe<LabKpiRunFailureConnection>;
+  /** Get a single `LabKpiTurnaround`. */
+  labKpiTurnaround?: Maybe<LabKpiTurnaround>;
+  /** Reads a single `LabKpiTurnaround` using its globally unique `ID`. */
+  labKpiTurnaroundById?: Maybe<LabKpiTurnaround>;
   /** Reads and enables pagination through a set of `LabKpiTurnaround`. */
   labKpiTurnarounds?: Maybe<LabKpiTurnaroundConnection>;
   /** Reads and enables pagination through a set of `LabSlaByAssignee`. */
@@ -36908,6 +36550,18 @@ export type QueryInstrumentReservationsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryLabKpiBacklogArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabKpiBacklogByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryLabKpiBacklogsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -36917,6 +36571,18 @@ export type QueryLabKpiBacklogsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LabKpiBacklogOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabKpiInstrumentUtilizationArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabKpiInstrumentUtilizationByIdArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -36934,6 +36600,18 @@ export type QueryLabKpiInstrumentUtilizationsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryLabKpiInvestigationAgingArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabKpiInvestigationAgingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryLabKpiInvestigationAgingsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -36943,6 +36621,18 @@ export type QueryLabKpiInvestigationAgingsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LabKpiInvestigationAgingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabKpiOosRateArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabKpiOosRateByIdArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -36960,6 +36650,18 @@ export type QueryLabKpiOosRatesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryLabKpiRunFailureArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabKpiRunFailureByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryLabKpiRunFailuresArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -36969,6 +36671,18 @@ export type QueryLabKpiRunFailuresArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LabKpiRunFailureOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabKpiTurnaroundArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabKpiTurnaroundByIdArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -39491,7 +39205,10 @@ export type ReagentLot = Node & {
   organizationId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUsesByLotId: ReagentUseConnection;
-  /** Received on */
+  /**
+   * Received on
+   * Today when not sent (filled by the server, so the API documents no SQL default).
+   */
   receivedOn: Scalars['Date']['output'];
   /**
    * Quantity received
@@ -39677,8 +39394,11 @@ export type ReagentLotInput = {
    * The organization.
    */
   organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Received on */
-  receivedOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Received on
+   * Today when not sent (filled by the server, so the API documents no SQL default).
+   */
+  receivedOn: Scalars['Date']['input'];
   /**
    * Quantity received
    * In unit.
@@ -39757,7 +39477,10 @@ export type ReagentLotPatch = {
    * The supplier's lot (batch) number; unique per item.
    */
   lotNumber?: InputMaybe<Scalars['String']['input']>;
-  /** Received on */
+  /**
+   * Received on
+   * Today when not sent (filled by the server, so the API documents no SQL default).
+   */
   receivedOn?: InputMaybe<Scalars['Date']['input']>;
   /**
    * Quantity received
@@ -43643,37 +43366,6 @@ export type SampleDisposalFilter = {
   userByDisposedByExists?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
-/** An input for mutations affecting `SampleDisposal` */
-export type SampleDisposalInput = {
-  /**
-   * Disposed at
-   * Server time.
-   */
-  disposedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Disposed by */
-  disposedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Method
-   * How it was disposed of (e.g. autoclave then incineration, returned to customer).
-   */
-  method: Scalars['String']['input'];
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Reason
-   * Why (retention period ended, rejected at receipt, ...).
-   */
-  reason: Scalars['String']['input'];
-  /**
-   * Sample
-   * samples.id.
-   */
-  sampleId: Scalars['UUID']['input'];
-};
-
 /** Methods to use when ordering `SampleDisposal`. */
 export type SampleDisposalOrderBy =
   | 'DISPOSED_BY_ASC'
@@ -43687,32 +43379,6 @@ export type SampleDisposalOrderBy =
   | 'ROW_ID_DESC'
   | 'SAMPLE_ID_ASC'
   | 'SAMPLE_ID_DESC';
-
-/** Represents an update to a `SampleDisposal`. Fields that are set will be updated. */
-export type SampleDisposalPatch = {
-  /**
-   * Disposed at
-   * Server time.
-   */
-  disposedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Disposed by */
-  disposedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Method
-   * How it was disposed of (e.g. autoclave then incineration, returned to customer).
-   */
-  method?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Reason
-   * Why (retention period ended, rejected at receipt, ...).
-   */
-  reason?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Sample
-   * samples.id.
-   */
-  sampleId?: InputMaybe<Scalars['UUID']['input']>;
-};
 
 /** A `Sample` edge in the connection. */
 export type SampleEdge = {
@@ -44141,42 +43807,6 @@ export type SampleLineageLinkFilter = {
   userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
-/** An input for mutations affecting `SampleLineageLink` */
-export type SampleLineageLinkInput = {
-  /**
-   * Child
-   * The sample (samples.id) made from it.
-   */
-  childId: Scalars['UUID']['input'];
-  /** Made by */
-  createdBy?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Kind
-   * aliquot, derivative or pool.
-   */
-  kind: SampleLineageKind;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Parent
-   * The sample (samples.id) the material was taken from.
-   */
-  parentId: Scalars['UUID']['input'];
-  /**
-   * Quantity taken
-   * How much left the parent, in unit (empty when the parent has no quantity).
-   */
-  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
-  /**
-   * Unit
-   * units.code of quantity: the parent's unit.
-   */
-  unit?: InputMaybe<Scalars['String']['input']>;
-};
-
 /** Methods to use when ordering `SampleLineageLink`. */
 export type SampleLineageLinkOrderBy =
   | 'CHILD_ID_ASC'
@@ -44194,37 +43824,6 @@ export type SampleLineageLinkOrderBy =
   | 'ROW_ID_DESC'
   | 'UNIT_ASC'
   | 'UNIT_DESC';
-
-/** Represents an update to a `SampleLineageLink`. Fields that are set will be updated. */
-export type SampleLineageLinkPatch = {
-  /**
-   * Child
-   * The sample (samples.id) made from it.
-   */
-  childId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Made by */
-  createdBy?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Kind
-   * aliquot, derivative or pool.
-   */
-  kind?: InputMaybe<SampleLineageKind>;
-  /**
-   * Parent
-   * The sample (samples.id) the material was taken from.
-   */
-  parentId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Quantity taken
-   * How much left the parent, in unit (empty when the parent has no quantity).
-   */
-  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
-  /**
-   * Unit
-   * units.code of quantity: the parent's unit.
-   */
-  unit?: InputMaybe<Scalars['String']['input']>;
-};
 
 export type SampleLineageRecord = {
   __typename?: 'SampleLineageRecord';
@@ -44552,65 +44151,6 @@ export type SampleReceiptFilter = {
   userByReceivedByExists?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
-/** An input for mutations affecting `SampleReceipt` */
-export type SampleReceiptInput = {
-  /**
-   * Batch
-   * The samples accessioned together share it (one call of app.receive_samples).
-   */
-  batchId: Scalars['UUID']['input'];
-  /**
-   * Container intact
-   * Whether the container arrived undamaged (empty: not checked).
-   */
-  containerIntact?: InputMaybe<Scalars['Boolean']['input']>;
-  /**
-   * Notes
-   * What the receiving technician saw.
-   */
-  notes?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Outcome
-   * received or rejected.
-   */
-  outcome: SampleReceiptOutcome;
-  /**
-   * Received at
-   * Server time of the receipt.
-   */
-  receivedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /**
-   * Received by
-   * Who checked the sample in (users.id).
-   */
-  receivedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Rejection reason
-   * The value code of the tenant's type list sample_rejection_reasons; set exactly when rejected.
-   */
-  rejectionReason?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Sample
-   * samples.id.
-   */
-  sampleId: Scalars['UUID']['input'];
-  /**
-   * Seal intact
-   * Whether the seal (custody seal, lid) arrived unbroken (empty: not checked).
-   */
-  sealIntact?: InputMaybe<Scalars['Boolean']['input']>;
-  /**
-   * Temperature on arrival
-   * In °C, as measured at the bench.
-   */
-  temperatureCelsius?: InputMaybe<Scalars['BigFloat']['input']>;
-};
-
 /** Methods to use when ordering `SampleReceipt`. */
 export type SampleReceiptOrderBy =
   | 'BATCH_ID_ASC'
@@ -44656,60 +44196,6 @@ export type SampleReceiptOutcomeFilter = {
   notEqualTo?: InputMaybe<SampleReceiptOutcome>;
   /** Not included in the specified list. */
   notIn?: InputMaybe<Array<SampleReceiptOutcome>>;
-};
-
-/** Represents an update to a `SampleReceipt`. Fields that are set will be updated. */
-export type SampleReceiptPatch = {
-  /**
-   * Batch
-   * The samples accessioned together share it (one call of app.receive_samples).
-   */
-  batchId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Container intact
-   * Whether the container arrived undamaged (empty: not checked).
-   */
-  containerIntact?: InputMaybe<Scalars['Boolean']['input']>;
-  /**
-   * Notes
-   * What the receiving technician saw.
-   */
-  notes?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Outcome
-   * received or rejected.
-   */
-  outcome?: InputMaybe<SampleReceiptOutcome>;
-  /**
-   * Received at
-   * Server time of the receipt.
-   */
-  receivedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /**
-   * Received by
-   * Who checked the sample in (users.id).
-   */
-  receivedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Rejection reason
-   * The value code of the tenant's type list sample_rejection_reasons; set exactly when rejected.
-   */
-  rejectionReason?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Sample
-   * samples.id.
-   */
-  sampleId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Seal intact
-   * Whether the seal (custody seal, lid) arrived unbroken (empty: not checked).
-   */
-  sealIntact?: InputMaybe<Scalars['Boolean']['input']>;
-  /**
-   * Temperature on arrival
-   * In °C, as measured at the bench.
-   */
-  temperatureCelsius?: InputMaybe<Scalars['BigFloat']['input']>;
 };
 
 /**
@@ -45048,42 +44534,6 @@ export type SampleStatusChangeFilter = {
   userByChangedByExists?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
-/** An input for mutations affecting `SampleStatusChange` */
-export type SampleStatusChangeInput = {
-  /** Changed at */
-  changedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /**
-   * Changed by
-   * The member (users.id), empty for the system.
-   */
-  changedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * From
-   * The status before.
-   */
-  fromStatus: SampleStatus;
-  /**
-   * Tenant
-   * The organization.
-   */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * Reason
-   * Why (required for rejection, invalidation and disposal).
-   */
-  reason?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Sample
-   * samples.id.
-   */
-  sampleId: Scalars['UUID']['input'];
-  /**
-   * To
-   * The status after.
-   */
-  toStatus: SampleStatus;
-};
-
 /** Methods to use when ordering `SampleStatusChange`. */
 export type SampleStatusChangeOrderBy =
   | 'CHANGED_AT_ASC'
@@ -45099,37 +44549,6 @@ export type SampleStatusChangeOrderBy =
   | 'ROW_ID_DESC'
   | 'SAMPLE_ID_ASC'
   | 'SAMPLE_ID_DESC';
-
-/** Represents an update to a `SampleStatusChange`. Fields that are set will be updated. */
-export type SampleStatusChangePatch = {
-  /** Changed at */
-  changedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /**
-   * Changed by
-   * The member (users.id), empty for the system.
-   */
-  changedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * From
-   * The status before.
-   */
-  fromStatus?: InputMaybe<SampleStatus>;
-  /**
-   * Reason
-   * Why (required for rejection, invalidation and disposal).
-   */
-  reason?: InputMaybe<Scalars['String']['input']>;
-  /**
-   * Sample
-   * samples.id.
-   */
-  sampleId?: InputMaybe<Scalars['UUID']['input']>;
-  /**
-   * To
-   * The status after.
-   */
-  toStatus?: InputMaybe<SampleStatus>;
-};
 
 /** A filter to be used against SampleStatus fields. All fields are combined with a logical ‘and.’ */
 export type SampleStatusFilter = {
@@ -54839,54 +54258,6 @@ export type UpdateSampleByIdInput = {
   patch: SamplePatch;
 };
 
-/** All input for the `updateSampleDisposalById` mutation. */
-export type UpdateSampleDisposalByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `SampleDisposal` to be updated. */
-  id: Scalars['ID']['input'];
-  /** An object where the defined keys will be set on the `SampleDisposal` being updated. */
-  patch: SampleDisposalPatch;
-};
-
-/** All input for the `updateSampleDisposal` mutation. */
-export type UpdateSampleDisposalInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** An object where the defined keys will be set on the `SampleDisposal` being updated. */
-  patch: SampleDisposalPatch;
-  /** Disposal id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our update `SampleDisposal` mutation. */
-export type UpdateSampleDisposalPayload = {
-  __typename?: 'UpdateSampleDisposalPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `SampleDisposal` that was updated by this mutation. */
-  sampleDisposal?: Maybe<SampleDisposal>;
-  /** An edge for our `SampleDisposal`. May be used by Relay 1. */
-  sampleDisposalEdge?: Maybe<SampleDisposalEdge>;
-};
-
-
-/** The output of our update `SampleDisposal` mutation. */
-export type UpdateSampleDisposalPayloadSampleDisposalEdgeArgs = {
-  orderBy?: Array<SampleDisposalOrderBy>;
-};
-
 /** All input for the `updateSample` mutation. */
 export type UpdateSampleInput = {
   /**
@@ -54898,54 +54269,6 @@ export type UpdateSampleInput = {
   patch: SamplePatch;
   /** Sample id */
   rowId: Scalars['UUID']['input'];
-};
-
-/** All input for the `updateSampleLineageLinkById` mutation. */
-export type UpdateSampleLineageLinkByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `SampleLineageLink` to be updated. */
-  id: Scalars['ID']['input'];
-  /** An object where the defined keys will be set on the `SampleLineageLink` being updated. */
-  patch: SampleLineageLinkPatch;
-};
-
-/** All input for the `updateSampleLineageLink` mutation. */
-export type UpdateSampleLineageLinkInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** An object where the defined keys will be set on the `SampleLineageLink` being updated. */
-  patch: SampleLineageLinkPatch;
-  /** Edge id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our update `SampleLineageLink` mutation. */
-export type UpdateSampleLineageLinkPayload = {
-  __typename?: 'UpdateSampleLineageLinkPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `SampleLineageLink` that was updated by this mutation. */
-  sampleLineageLink?: Maybe<SampleLineageLink>;
-  /** An edge for our `SampleLineageLink`. May be used by Relay 1. */
-  sampleLineageLinkEdge?: Maybe<SampleLineageLinkEdge>;
-};
-
-
-/** The output of our update `SampleLineageLink` mutation. */
-export type UpdateSampleLineageLinkPayloadSampleLineageLinkEdgeArgs = {
-  orderBy?: Array<SampleLineageLinkOrderBy>;
 };
 
 /** The output of our update `Sample` mutation. */
@@ -54968,54 +54291,6 @@ export type UpdateSamplePayload = {
 /** The output of our update `Sample` mutation. */
 export type UpdateSamplePayloadSampleEdgeArgs = {
   orderBy?: Array<SampleOrderBy>;
-};
-
-/** All input for the `updateSampleReceiptById` mutation. */
-export type UpdateSampleReceiptByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `SampleReceipt` to be updated. */
-  id: Scalars['ID']['input'];
-  /** An object where the defined keys will be set on the `SampleReceipt` being updated. */
-  patch: SampleReceiptPatch;
-};
-
-/** All input for the `updateSampleReceipt` mutation. */
-export type UpdateSampleReceiptInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** An object where the defined keys will be set on the `SampleReceipt` being updated. */
-  patch: SampleReceiptPatch;
-  /** Receipt id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our update `SampleReceipt` mutation. */
-export type UpdateSampleReceiptPayload = {
-  __typename?: 'UpdateSampleReceiptPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `SampleReceipt` that was updated by this mutation. */
-  sampleReceipt?: Maybe<SampleReceipt>;
-  /** An edge for our `SampleReceipt`. May be used by Relay 1. */
-  sampleReceiptEdge?: Maybe<SampleReceiptEdge>;
-};
-
-
-/** The output of our update `SampleReceipt` mutation. */
-export type UpdateSampleReceiptPayloadSampleReceiptEdgeArgs = {
-  orderBy?: Array<SampleReceiptOrderBy>;
 };
 
 /** All input for the `updateSampleRetentionById` mutation. */
@@ -55064,54 +54339,6 @@ export type UpdateSampleRetentionPayload = {
 /** The output of our update `SampleRetention` mutation. */
 export type UpdateSampleRetentionPayloadSampleRetentionEdgeArgs = {
   orderBy?: Array<SampleRetentionOrderBy>;
-};
-
-/** All input for the `updateSampleStatusChangeById` mutation. */
-export type UpdateSampleStatusChangeByIdInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** The globally unique `ID` which will identify a single `SampleStatusChange` to be updated. */
-  id: Scalars['ID']['input'];
-  /** An object where the defined keys will be set on the `SampleStatusChange` being updated. */
-  patch: SampleStatusChangePatch;
-};
-
-/** All input for the `updateSampleStatusChange` mutation. */
-export type UpdateSampleStatusChangeInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  /** An object where the defined keys will be set on the `SampleStatusChange` being updated. */
-  patch: SampleStatusChangePatch;
-  /** Change id */
-  rowId: Scalars['UUID']['input'];
-};
-
-/** The output of our update `SampleStatusChange` mutation. */
-export type UpdateSampleStatusChangePayload = {
-  __typename?: 'UpdateSampleStatusChangePayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  /** The `SampleStatusChange` that was updated by this mutation. */
-  sampleStatusChange?: Maybe<SampleStatusChange>;
-  /** An edge for our `SampleStatusChange`. May be used by Relay 1. */
-  sampleStatusChangeEdge?: Maybe<SampleStatusChangeEdge>;
-};
-
-
-/** The output of our update `SampleStatusChange` mutation. */
-export type UpdateSampleStatusChangePayloadSampleStatusChangeEdgeArgs = {
-  orderBy?: Array<SampleStatusChangeOrderBy>;
 };
 
 /** All input for the `updateSampleTypeById` mutation. */

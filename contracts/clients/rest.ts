@@ -5220,6 +5220,12 @@ export interface LabKpiBacklog {
    */
   computed_at?: string;
   /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
    * Kind
    * sample or analysis.
    * @format text
@@ -5274,6 +5280,12 @@ export interface LabKpiInstrumentUtilization {
    */
   equipment_id?: string;
   /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
    * Tenant
    * @format uuid
    */
@@ -5323,6 +5335,12 @@ export interface LabKpiInvestigationAging {
    */
   computed_at?: string;
   /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
    * Oldest (days)
    * @format numeric
    */
@@ -5360,6 +5378,12 @@ export interface LabKpiOosRate {
    * @format timestamp with time zone
    */
   computed_at?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
   /**
    * Month
    * @format timestamp with time zone
@@ -5413,6 +5437,12 @@ export interface LabKpiRunFailures {
    * @format timestamp with time zone
    */
   computed_at?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
   /**
    * Month
    * The month the runs were accepted or failed.
@@ -5476,6 +5506,12 @@ export interface LabKpiTurnaround {
    * @format timestamp with time zone
    */
   computed_at?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
   /**
    * Mean turnaround (hours)
    * @format numeric
@@ -7994,8 +8030,8 @@ export interface ReagentLots {
   organization_id: string;
   /**
    * Received on
+   * Today when not sent (filled by the server, so the API documents no SQL default).
    * @format date
-   * @default "CURRENT_DATE"
    */
   received_on: string;
   /**
@@ -28980,6 +29016,12 @@ export namespace LabKpiBacklog {
        */
       computed_at?: string;
       /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /**
        * Kind
        * sample or analysis.
        * @format text
@@ -29062,6 +29104,12 @@ export namespace LabKpiInstrumentUtilization {
        * @format uuid
        */
       equipment_id?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
       /** Limiting and Pagination */
       limit?: string;
       /** Limiting and Pagination */
@@ -29140,6 +29188,12 @@ export namespace LabKpiInvestigationAging {
        * @format timestamp with time zone
        */
       computed_at?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
       /** Limiting and Pagination */
       limit?: string;
       /** Limiting and Pagination */
@@ -29207,6 +29261,12 @@ export namespace LabKpiOosRate {
        * @format timestamp with time zone
        */
       computed_at?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
@@ -29289,6 +29349,12 @@ export namespace LabKpiRunFailures {
        * @format timestamp with time zone
        */
       computed_at?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
@@ -29381,6 +29447,12 @@ export namespace LabKpiTurnaround {
        * @format timestamp with time zone
        */
       computed_at?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
@@ -35596,6 +35668,7 @@ export namespace ReagentLots {
       organization_id?: string;
       /**
        * Received on
+       * Today when not sent (filled by the server, so the API documents no SQL default).
        * @format date
        */
       received_on?: string;
@@ -35712,6 +35785,7 @@ export namespace ReagentLots {
       organization_id?: string;
       /**
        * Received on
+       * Today when not sent (filled by the server, so the API documents no SQL default).
        * @format date
        */
       received_on?: string;
@@ -35831,6 +35905,7 @@ export namespace ReagentLots {
       organization_id?: string;
       /**
        * Received on
+       * Today when not sent (filled by the server, so the API documents no SQL default).
        * @format date
        */
       received_on?: string;

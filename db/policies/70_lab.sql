@@ -126,7 +126,7 @@ GRANT INSERT (organization_id, sample_number, barcode, sample_type_id, descripti
               collected_at, quantity, unit, custom_fields),
       UPDATE (description, site_id, partner_id, project_id, service_request_id, collected_at, custom_fields),
       DELETE ON app.samples TO app_user;
-GRANT INSERT (id), UPDATE (organization_id, id, sample_number) ON app.samples TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, sample_number, sample_type_id) ON app.samples TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.samples TO app_admin;
 CREATE POLICY samples_select_reader ON app.samples FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
@@ -435,33 +435,33 @@ GRANT EXECUTE ON FUNCTION app.book_instrument(uuid, timestamptz, timestamptz, te
 ALTER TABLE app.sample_receipts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.sample_receipts FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.sample_receipts TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.sample_receipts TO app_admin;
+GRANT SELECT ON app.sample_receipts TO app_admin;
 CREATE POLICY sample_receipts_select_reader ON app.sample_receipts FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
          AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_receipts.organization_id AND s.id = sample_receipts.sample_id));
-CREATE POLICY sample_receipts_all_operator ON app.sample_receipts FOR ALL TO app_admin
-  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+CREATE POLICY sample_receipts_select_operator ON app.sample_receipts FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
 
 ALTER TABLE app.sample_status_changes ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.sample_status_changes FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.sample_status_changes TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.sample_status_changes TO app_admin;
+GRANT SELECT ON app.sample_status_changes TO app_admin;
 CREATE POLICY sample_status_changes_select_reader ON app.sample_status_changes FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
          AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_status_changes.organization_id AND s.id = sample_status_changes.sample_id));
-CREATE POLICY sample_status_changes_all_operator ON app.sample_status_changes FOR ALL TO app_admin
-  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+CREATE POLICY sample_status_changes_select_operator ON app.sample_status_changes FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
 
 ALTER TABLE app.sample_lineage_links ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.sample_lineage_links FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.sample_lineage_links TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.sample_lineage_links TO app_admin;
+GRANT SELECT ON app.sample_lineage_links TO app_admin;
 CREATE POLICY sample_lineage_links_select_reader ON app.sample_lineage_links FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
          AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_lineage_links.organization_id AND s.id = sample_lineage_links.child_id)
          AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_lineage_links.organization_id AND s.id = sample_lineage_links.parent_id));
-CREATE POLICY sample_lineage_links_all_operator ON app.sample_lineage_links FOR ALL TO app_admin
-  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+CREATE POLICY sample_lineage_links_select_operator ON app.sample_lineage_links FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
 
 ALTER TABLE app.sample_retentions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.sample_retentions FORCE ROW LEVEL SECURITY;
@@ -476,12 +476,12 @@ CREATE POLICY sample_retentions_all_operator ON app.sample_retentions FOR ALL TO
 ALTER TABLE app.sample_disposals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.sample_disposals FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.sample_disposals TO app_user;
-GRANT SELECT, INSERT, UPDATE, DELETE ON app.sample_disposals TO app_admin;
+GRANT SELECT ON app.sample_disposals TO app_admin;
 CREATE POLICY sample_disposals_select_reader ON app.sample_disposals FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id())
          AND EXISTS (SELECT FROM app.samples AS s WHERE s.organization_id = sample_disposals.organization_id AND s.id = sample_disposals.sample_id));
-CREATE POLICY sample_disposals_all_operator ON app.sample_disposals FOR ALL TO app_admin
-  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+CREATE POLICY sample_disposals_select_operator ON app.sample_disposals FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
 
 GRANT SELECT ON app.samples_due_for_disposal TO app_user, app_admin;
 GRANT EXECUTE ON FUNCTION app.receive_samples(jsonb), app.reject_sample(uuid, text, text), app.invalidate_sample(uuid, text),

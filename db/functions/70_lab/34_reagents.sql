@@ -35,13 +35,14 @@ BEGIN
     -- Refuses a unit of another dimension than the item's (PT422 unit.incompatible).
     PERFORM app.convert_unit(1, NEW.unit, v_item.unit);
     NEW.remaining_quantity := NEW.received_quantity;
+    NEW.received_on := coalesce(NEW.received_on, current_date);
     NEW.created_by := auth.user_id();
   END IF;
   RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_reagent_lots__prepare() IS
-  'BEFORE INSERT/UPDATE on reagent_lots: the tenant guard; a new lot is of an active item (PT422 reagent_item.inactive), in the item''s unit unless sent (one of its dimension: PT422 unit.incompatible), with all it received remaining, and its receiver.';
+  'BEFORE INSERT/UPDATE on reagent_lots: the tenant guard; a new lot is of an active item (PT422 reagent_item.inactive), in the item''s unit unless sent (one of its dimension: PT422 unit.incompatible), with all it received remaining, received today unless sent, and its receiver.';
 
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.reagent_lots
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_reagent_lots__prepare();
@@ -112,7 +113,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
-  PERFORM app_private.check_reagent_stock(NEW.organization_id, CASE TG_TABLE_NAME WHEN 'reagent_items' THEN NEW.id ELSE NEW.item_id END);
+  PERFORM app_private.check_reagent_stock(NEW.organization_id, CASE TG_TABLE_NAME WHEN 'reagent_items' THEN NEW.id ELSE (pg_catalog.to_jsonb(NEW) ->> 'item_id')::uuid END);
   RETURN NULL;
 END
 $$;

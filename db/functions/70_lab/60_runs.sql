@@ -176,7 +176,9 @@ BEGIN
   IF app_private.is_member_call() THEN
     PERFORM auth.check_permission_at('result.enter', v_run.site_id);
     PERFORM app_private.refuse_run_status(v_run, ARRAY['open', 'in_progress']::app.run_status[], 'change its QC samples');
-    IF TG_OP <> 'INSERT' AND OLD.measured_value IS NOT NULL THEN
+    -- A measured QC sample is a record; an upsert that sends it back unchanged changes nothing and passes.
+    IF TG_OP <> 'INSERT' AND OLD.measured_value IS NOT NULL
+       AND (TG_OP = 'DELETE' OR pg_catalog.to_jsonb(NEW) - 'updated_at' IS DISTINCT FROM pg_catalog.to_jsonb(OLD) - 'updated_at') THEN
       RAISE EXCEPTION 'QC sample % was measured', OLD.label USING ERRCODE = 'PT409', DETAIL = 'qc.recorded',
         HINT = 'A measured QC sample is a record: it is neither changed nor removed.';
     END IF;
@@ -195,7 +197,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_run_qc_samples__prepare() IS
-  'BEFORE INSERT/UPDATE/DELETE on run_qc_samples: the tenant guard; a member needs result.enter at the run''s site (PT403 permission.missing), while the run is open or in progress (PT409 run.status), and a measured QC sample is frozen (PT409 qc.recorded); a duplicate repeats an analysis of the run (PT422 qc.duplicate_not_in_run); the test''s unit unless sent.';
+  'BEFORE INSERT/UPDATE/DELETE on run_qc_samples: the tenant guard; a member needs result.enter at the run''s site (PT403 permission.missing), while the run is open or in progress (PT409 run.status), and a measured QC sample is frozen (PT409 qc.recorded; sending it back unchanged passes); a duplicate repeats an analysis of the run (PT422 qc.duplicate_not_in_run); the test''s unit unless sent.';
 
 CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.run_qc_samples
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('result.enter');

@@ -43,14 +43,13 @@ SELECT is((SELECT (results_judged, out_of_specification, oos_percent) FROM app.l
   (1, 1, 100.00::numeric), 'the OOS rate counts results judged against a specification');
 
 -- The operational figures, from a tenant with a row in every lab table (a run, a booking tomorrow 09:00-11:00, an
--- open OOS investigation): its run decided as failed.
+-- open OOS investigation, a failed run).
 SELECT tests.act_as_owner();
 SELECT tests.remember('filled', tests.create_tenant());
 SELECT tests.remember('filled_admin', tests.create_member(tests.recall('filled'), 'lab_manager'));
 SELECT tests.remember('filled_site', tests.create_site(tests.recall('filled')));
 SELECT tests.remember('filled_customer', tests.create_partner(tests.recall('filled')));
 SELECT tests.fill_lab(tests.recall('filled'));
-UPDATE app.runs SET status = 'failed', failure_reason = 'Control out of range', decided_at = now() WHERE organization_id = tests.recall('filled');
 SELECT app_private.refresh_kpis()::text AS refreshed;
 SELECT tests.act_as(tests.recall('filled_admin'), tests.recall('filled'));
 SELECT is((SELECT (sum(runs_decided), sum(runs_failed), max(run_failure_percent))::text FROM app.lab_kpi_run_failures),

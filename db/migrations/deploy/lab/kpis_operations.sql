@@ -11,7 +11,7 @@ BEGIN;
 
 -- Run and QC failure rate: runs decided per test and month, QC samples by kind.
 CREATE MATERIALIZED VIEW app_private.lab_kpi_run_failures AS
-SELECT r.organization_id, r.site_id, r.test_code, date_trunc('month', r.decided_at) AS month,
+SELECT md5(concat_ws('|', r.organization_id, r.site_id, r.test_code, date_trunc('month', r.decided_at)))::uuid AS id, r.organization_id, r.site_id, r.test_code, date_trunc('month', r.decided_at) AS month,
        count(*)::integer AS runs_decided,
        (count(*) FILTER (WHERE r.status = 'failed'))::integer AS runs_failed,
        round(100.0 * count(*) FILTER (WHERE r.status = 'failed') / count(*), 2) AS run_failure_percent,
@@ -23,6 +23,7 @@ SELECT r.organization_id, r.site_id, r.test_code, date_trunc('month', r.decided_
                        FROM app.run_qc_samples AS s WHERE s.organization_id = r.organization_id AND s.run_id = r.id) AS q ON true
  WHERE r.status IN ('accepted', 'failed') AND r.decided_at IS NOT NULL
  GROUP BY r.organization_id, r.site_id, r.test_code, date_trunc('month', r.decided_at);
+CREATE UNIQUE INDEX lab_kpi_run_failures_id ON app_private.lab_kpi_run_failures (id);
 CREATE UNIQUE INDEX lab_kpi_run_failures_key ON app_private.lab_kpi_run_failures (organization_id, site_id, test_code, month) NULLS NOT DISTINCT;
 
 -- Instrument utilization: hours booked per instrument and ISO week, against
@@ -44,14 +45,15 @@ WITH weeks AS (
           AND r.during && tstzrange(w.week_start, w.week_end)
    GROUP BY e.organization_id, e.id, e.site_id, w.week_start
 )
-SELECT organization_id, equipment_id, site_id, week_start, round(booked_hours::numeric, 2) AS booked_hours,
+SELECT md5(concat_ws('|', organization_id, equipment_id, week_start))::uuid AS id, organization_id, equipment_id, site_id, week_start, round(booked_hours::numeric, 2) AS booked_hours,
        round(100 * booked_hours::numeric / (7 * 24), 2) AS utilization_percent, now() AS computed_at
   FROM booked;
+CREATE UNIQUE INDEX lab_kpi_instrument_utilization_id ON app_private.lab_kpi_instrument_utilization (id);
 CREATE UNIQUE INDEX lab_kpi_instrument_utilization_key ON app_private.lab_kpi_instrument_utilization (organization_id, equipment_id, week_start);
 
 -- Investigation aging: open OOS investigations per phase, by age.
 CREATE MATERIALIZED VIEW app_private.lab_kpi_investigation_aging AS
-SELECT i.organization_id, s.site_id, i.phase::text AS phase,
+SELECT md5(concat_ws('|', i.organization_id, s.site_id, i.phase))::uuid AS id, i.organization_id, s.site_id, i.phase::text AS phase,
        count(*)::integer AS open_count,
        (count(*) FILTER (WHERE now() - i.opened_at <= interval '7 days'))::integer AS up_to_7_days,
        (count(*) FILTER (WHERE now() - i.opened_at > interval '7 days' AND now() - i.opened_at <= interval '30 days'))::integer AS days_8_to_30,
@@ -62,6 +64,7 @@ SELECT i.organization_id, s.site_id, i.phase::text AS phase,
   JOIN app.samples AS s ON s.organization_id = i.organization_id AND s.id = i.sample_id
  WHERE i.status = 'open'
  GROUP BY i.organization_id, s.site_id, i.phase;
+CREATE UNIQUE INDEX lab_kpi_investigation_aging_id ON app_private.lab_kpi_investigation_aging (id);
 CREATE UNIQUE INDEX lab_kpi_investigation_aging_key ON app_private.lab_kpi_investigation_aging (organization_id, site_id, phase) NULLS NOT DISTINCT;
 
 COMMIT;

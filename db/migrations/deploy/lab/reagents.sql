@@ -50,7 +50,7 @@ CREATE TABLE app.reagent_lots (
   item_id uuid NOT NULL,
   lot_number text NOT NULL CONSTRAINT reagent_lots_lot_number_length CHECK (length(btrim(lot_number)) BETWEEN 1 AND 100),
   supplier_id uuid,
-  received_on date NOT NULL DEFAULT current_date,
+  received_on date NOT NULL,
   expires_on date,
   received_quantity numeric NOT NULL CONSTRAINT reagent_lots_received_positive CHECK (received_quantity > 0),
   remaining_quantity numeric NOT NULL CONSTRAINT reagent_lots_remaining_not_negative CHECK (remaining_quantity >= 0),
@@ -82,7 +82,7 @@ COMMENT ON COLUMN app.reagent_lots.id IS E'Lot id';
 COMMENT ON COLUMN app.reagent_lots.item_id IS E'Item\nreagent_items.id.';
 COMMENT ON COLUMN app.reagent_lots.lot_number IS E'Lot number\nThe supplier''s lot (batch) number; unique per item.';
 COMMENT ON COLUMN app.reagent_lots.supplier_id IS E'Supplier\nThe supplier (partners.id).';
-COMMENT ON COLUMN app.reagent_lots.received_on IS E'Received on';
+COMMENT ON COLUMN app.reagent_lots.received_on IS E'Received on\nToday when not sent (filled by the server, so the API documents no SQL default).';
 COMMENT ON COLUMN app.reagent_lots.expires_on IS E'Expires on\nThe last day it may be used; empty for no expiry.';
 COMMENT ON COLUMN app.reagent_lots.received_quantity IS E'Quantity received\nIn unit.';
 COMMENT ON COLUMN app.reagent_lots.remaining_quantity IS E'Quantity left\nIn unit; the quantity received when not sent, then lowered only by app.use_reagent, never below 0.';
