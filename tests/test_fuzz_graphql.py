@@ -44,7 +44,7 @@ def fuzz_target(live):
 
 
 @schema.parametrize()
-@settings(max_examples=int(os.environ.get("PULSE_FUZZ_EXAMPLES", "4")), deadline=None, derandomize=True,
+@settings(max_examples=int(os.environ.get("PULSE_FUZZ_EXAMPLES", "2")), deadline=None, derandomize=True,
           database=None, suppress_health_check=list(HealthCheck))
 def test_no_internal_errors(case, fuzz_target, figures):
     response = case.call(base_url=fuzz_target["graphql"],
