@@ -17,7 +17,8 @@ dropping one inside a transaction is safe. First every pgTAP file
 the others are listed. Then, per mutant, a candidate file runs with the
 mutant dropped right after its own BEGIN (its own ROLLBACK restores it); a
 `not ok`, a wrong plan count or an error kills the mutant. Candidates are the
-files that name the table, the policy or the trigger function first, then
+files that already killed a mutant of the same table in this run, then the
+files that name the table, the policy or the trigger function, then
 every other passing file, fastest first, stopping at the first kill. Catalog lints (test_catalog*.sql) run after the tests of
 behaviour: a mutant only a lint kills (its grant is left without a policy)
 is marked "(lint)" and counted apart, since no test exercises its rule. A
@@ -237,15 +238,24 @@ def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], lints_fir
         test.failure = failure_of(url, test.text)
         test.seconds = time.monotonic() - began
 
+    killers = Killers()
+
     def mutate(url: str, outcome: Outcome) -> None:
         began = time.monotonic()
-        for test in candidates(outcome.mutant, passing, lints_first):
+        for test in killers.first(outcome.mutant, candidates(outcome.mutant, passing, lints_first)):
             outcome.files_run += 1
             if failure := failure_of(url, mutated(test, outcome.mutant)):
                 outcome.killed_by, outcome.how = test.name, failure
                 outcome.by_lint = test.is_lint and not lints_first
+                killers.add(outcome.mutant, test)
                 break
         outcome.seconds = time.monotonic() - began
+
+    def advance_mutants(task) -> None:
+        progress.advance(task)
+        done = int(progress.tasks[task].completed)
+        if not console.is_terminal and done % 25 == 0:  # a CI log gets a line now and then
+            console.print(f"mutants: {done} of {len(mutants)} in {time.monotonic() - started:.0f} s")
 
     with progress:
         usable = [test for test in files if test.failure is None]
@@ -255,8 +265,33 @@ def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], lints_fir
         outcomes = [Outcome(mutant) for mutant in mutants]
         if passing:
             task = progress.add_task("mutants", total=len(outcomes))
-            in_parallel(urls, outcomes, mutate, lambda: progress.advance(task))
+            in_parallel(urls, outcomes, mutate, lambda: advance_mutants(task))
     return Run(files, outcomes, time.monotonic() - started, lints_first)
+
+
+class Killers:
+    """The files that killed a mutant of each table so far: a table's policies and guards are mostly
+    tested by the same file, and mutants come in table order, so the last killer is tried first."""
+
+    def __init__(self) -> None:
+        self.by_table: dict[str, list[TestFile]] = {}
+        self.lock = threading.Lock()
+
+    def add(self, mutant: Mutant, test: TestFile) -> None:
+        if test.is_lint:  # a lint kills by the catalog, not by the table's behaviour
+            return
+        with self.lock:
+            known = self.by_table.setdefault(mutant.table, [])
+            if test in known:
+                known.remove(test)
+            known.insert(0, test)
+
+    def first(self, mutant: Mutant, candidates: list[TestFile]) -> list[TestFile]:
+        """The candidates, this table's killers first (after the lints, when they run first)."""
+        with self.lock:
+            known = list(self.by_table.get(mutant.table, []))
+        head = [test for test in candidates if test.is_lint] if candidates and candidates[0].is_lint else []
+        return head + known + [test for test in candidates if test not in known and test not in head]
 
 
 def candidates(mutant: Mutant, passing: list[TestFile], lints_first: bool) -> list[TestFile]:
