@@ -17,10 +17,13 @@ dropping one inside a transaction is safe. First every pgTAP file
 the others are listed. Then, per mutant, a candidate file runs with the
 mutant dropped right after its own BEGIN (its own ROLLBACK restores it); a
 `not ok`, a wrong plan count or an error kills the mutant. Candidates are the
-files that already killed a mutant of the same table in this run, then the
-files that name the table, the policy or the trigger function, then
-every other passing file, fastest first, stopping at the first kill. Catalog lints (test_catalog*.sql) run after the tests of
-behaviour: a mutant only a lint kills (its grant is left without a policy)
+files that can notice it: those whose unmutated run reached it (ran a
+guard's trigger function, read or wrote a policy's table: each baseline run
+reports what its transaction touched, from pg_stat_xact_user_tables and
+pg_stat_xact_user_functions) or that name the table, the policy or the
+function. Those that already killed a mutant of the same table run first,
+then the rest fastest first, stopping at the first kill. Catalog lints
+(test_catalog*.sql) run after the tests of behaviour: a mutant only a lint kills (its grant is left without a policy)
 is marked "(lint)" and counted apart, since no test exercises its rule. A
 mutant no file kills survives. Each worker has its own copy of the test
 template, built exactly as pytest builds it; each file runs in a fresh
@@ -66,7 +69,7 @@ select 'policy', p.polname, c.oid::regclass::text, c.relname, null
   join pg_catalog.pg_namespace n on n.oid = c.relnamespace
  where n.nspname = any(%(schemas)s)
 union all
-select 'guard', t.tgname, c.oid::regclass::text, c.relname, f.proname
+select 'guard', t.tgname, c.oid::regclass::text, c.relname, f.pronamespace::regnamespace || '.' || f.proname
   from pg_catalog.pg_trigger t
   join pg_catalog.pg_class c on c.oid = t.tgrelid
   join pg_catalog.pg_namespace n on n.oid = c.relnamespace
@@ -75,6 +78,17 @@ select 'guard', t.tgname, c.oid::regclass::text, c.relname, f.proname
    and (t.tgtype & 2 = 2 or f.prosrc ~* %(refuses)s)
  order by 3, 1, 2
 """
+
+# What a file reached: read in its own transaction, before it rolls back. A file that never ran a
+# trigger's function cannot notice the trigger gone; one that never touched a table, its policies.
+REACHED = """
+SELECT '# reached table ' || s.schemaname || '.' || s.relname
+  FROM pg_catalog.pg_stat_xact_user_tables s
+ WHERE s.seq_scan + coalesce(s.idx_scan, 0) + s.n_tup_ins + s.n_tup_upd + s.n_tup_del > 0
+UNION ALL
+SELECT '# reached function ' || f.schemaname || '.' || f.funcname FROM pg_catalog.pg_stat_xact_user_functions f;
+"""
+REACHED_LINE = re.compile(r"^# reached (table|function) (\S+)$", re.MULTILINE)
 
 # A mutant that makes a test loop forever is killed by the timeout.
 TIMEOUT = "120s"
@@ -91,7 +105,7 @@ class Mutant:
     name: str
     table: str  # as regclass prints it: app.projects
     relname: str
-    function: str | None  # a guard's trigger function
+    function: str | None  # a guard's trigger function, schema-qualified
 
     @property
     def drop(self) -> str:
@@ -99,9 +113,14 @@ class Mutant:
         return f'DROP {what} "{self.name.replace(chr(34), chr(34) * 2)}" ON {self.table};'
 
     @property
+    def reach(self) -> str:
+        """What a file must have reached, unmutated, to notice this mutant gone."""
+        return f"function {self.function}" if self.kind == "guard" else f"table {self.table}"
+
+    @property
     def words(self) -> re.Pattern:
         """What a test file that covers this mutant is likely to name."""
-        names = [self.relname, self.name] + ([self.function] if self.function else [])
+        names = [self.relname, self.name] + ([self.function.split(".")[-1]] if self.function else [])
         return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b", re.IGNORECASE)
 
 
@@ -111,6 +130,7 @@ class TestFile:
     text: str
     seconds: float = 0.0
     failure: str | None = None  # why it fails unmutated
+    reached: set[str] = field(default_factory=set)  # "table app.x" and "function app_private.f" it ran unmutated
 
     @property
     def name(self) -> str:
@@ -144,8 +164,14 @@ class Run:
 def failure_of(url: str, text: str) -> str | None:
     """Run one pgTAP file (it opens and rolls back its own transaction) in a fresh session, as
     pytest does; None when it passes, else the first failure: a `not ok` line, a wrong plan or an error."""
+    return run_file(url, text)[0]
+
+
+def run_file(url: str, text: str) -> tuple[str | None, str]:
+    """The file's first failure (None when it passes) and its TAP output."""
     lines: list[str] = []
-    with psycopg.connect(url, autocommit=True, options=f"-c statement_timeout={TIMEOUT}") as conn:
+    options = f"-c statement_timeout={TIMEOUT} -c track_functions=pl"
+    with psycopg.connect(url, autocommit=True, options=options) as conn:
         try:
             cur = conn.execute(text)
             while True:
@@ -156,18 +182,29 @@ def failure_of(url: str, text: str) -> str | None:
         except psycopg.Error as error:
             if conn.broken:  # the server went away: no test result, stop the run
                 raise
-            return f"error: {error_line(error)}"
+            return f"error: {error_line(error)}", "\n".join(lines)
     tap = "\n".join(lines)
     results = RESULT.findall(tap)
     for line in RESULT.finditer(tap):
         if line.group(1):
-            return line.group(0)
+            return line.group(0), tap
     plan = PLAN.search(tap)
     if plan is None:
-        return "no TAP plan"
+        return "no TAP plan", tap
     if int(plan.group(1)) != len(results):
-        return f"planned {plan.group(1)} tests, ran {len(results)}"
-    return None
+        return f"planned {plan.group(1)} tests, ran {len(results)}", tap
+    return None, tap
+
+
+def with_reach(text: str) -> str:
+    """The file, telling before its ROLLBACK which tables it read or wrote and which PL/pgSQL functions
+    (trigger functions among them) ran, as TAP diagnostics."""
+    *_, last = ROLLBACK.finditer(text)
+    return text[:last.start()] + REACHED + text[last.start():]
+
+
+def reach_of(tap: str) -> set[str]:
+    return {f"{kind} {name}" for kind, name in REACHED_LINE.findall(tap)}
 
 
 def mutated(test: TestFile, mutant: Mutant) -> str:
@@ -235,7 +272,8 @@ def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], lints_fir
 
     def baseline(url: str, test: TestFile) -> None:
         began = time.monotonic()
-        test.failure = failure_of(url, test.text)
+        test.failure, tap = run_file(url, with_reach(test.text))
+        test.reached = reach_of(tap)
         test.seconds = time.monotonic() - began
 
     killers = Killers()
@@ -289,20 +327,25 @@ class Killers:
     def first(self, mutant: Mutant, candidates: list[TestFile]) -> list[TestFile]:
         """The candidates, this table's killers first (after the lints, when they run first)."""
         with self.lock:
-            known = list(self.by_table.get(mutant.table, []))
+            known = [test for test in self.by_table.get(mutant.table, []) if test in candidates]
         head = [test for test in candidates if test.is_lint] if candidates and candidates[0].is_lint else []
         return head + known + [test for test in candidates if test not in known and test not in head]
 
 
 def candidates(mutant: Mutant, passing: list[TestFile], lints_first: bool) -> list[TestFile]:
-    """Every passing file: those naming the table, policy or trigger function first, then the rest,
-    catalog lints last (or first); each group fastest first (`passing` is sorted by time). Only the files that
-    name a mutant would be faster, but tests reach most tables through factories and functions
-    without naming them: that missed a killer for one mutant in four."""
-    naming = [test for test in passing if mutant.words.search(test.text)]
-    rest = [test for test in passing if test not in naming]
-    # sorted() is stable: the order within each group stays
-    return sorted(naming + rest, key=lambda test: test.is_lint != lints_first)
+    """The passing files that can notice the mutant: those whose unmutated run reached it (ran the
+    guard's function, touched the policy's table) or that name the table, policy or function (a test
+    of the catalog). A file that never reached the mutant behaves the same without it. Those that
+    also touched the guard's table come first (a generic guard function runs for many tables), the
+    catalog lints last (or first, for policies); each group fastest first (`passing` is sorted by time)."""
+    def group(test: TestFile) -> int:
+        if test.is_lint:  # they catch a grant left without its policy, hardly ever a missing guard
+            return 0 if lints_first and mutant.kind == "policy" else 3
+        return 1 if f"table {mutant.table}" in test.reached else 2
+
+    able = [test for test in passing
+            if test.is_lint or mutant.reach in test.reached or mutant.words.search(test.text)]
+    return sorted(able, key=group)  # stable: fastest first within each group
 
 
 def report(result: Run, console: Console) -> int:
@@ -367,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tests", type=Path, default=ROOT / "db" / "tests", help="folder of test_*.sql files")
     parser.add_argument("--template", help="copy this existing database instead of building the test template")
     parser.add_argument("--lints-first", action="store_true",
-                        help="run the catalog lints first: faster, but a mutant only a lint kills is not marked")
+                        help="run the catalog lints first for policies: faster, but a mutant only a lint kills is not marked")
     parser.add_argument("--allow-survivors", action="store_true", help="exit 0 even when a mutant survives")
     args = parser.parse_args(argv)
 

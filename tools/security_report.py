@@ -1,7 +1,8 @@
 """`make security-report`: run the security and reliability harness and print one table.
 
 Runs the cross-tenant matrices, the fuzzers (PULSE_FUZZ_EXAMPLES examples
-per operation, 10 unless set), the bad-input suite, the concurrency and
+per operation, 10 unless set, reads included: `make test` fuzzes only the
+REST operations that write or call a function), the bad-input suite, the concurrency and
 fault scenarios, then prints what they covered from the figures the tests
 record (conftest.py writes them to PULSE_SECURITY_REPORT).
 
@@ -55,7 +56,7 @@ def main() -> int:
     not_run = sorted(set(parser.parse_args().without))
     with tempfile.NamedTemporaryFile(suffix=".json") as report:
         env = {**os.environ, "PULSE_SECURITY_REPORT": report.name,
-               "PULSE_FUZZ_EXAMPLES": os.environ.get("PULSE_FUZZ_EXAMPLES", "10")}
+               "PULSE_FUZZ_EXAMPLES": os.environ.get("PULSE_FUZZ_EXAMPLES", "10"), "PULSE_FUZZ_READS": "1"}
         tests = [path for suite, files in SUITES.items() if suite not in not_run for path in files]
         run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], cwd=ROOT, env=env)
         figures = json.loads(Path(report.name).read_text() or "{}")
