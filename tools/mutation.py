@@ -57,6 +57,11 @@ from pulse.errors import PulseError
 from pulse.lifecycle import build_test_template, ensure_database
 
 ROOT = Path(__file__).resolve().parents[1]
+# The file that killed each mutant in the last full run, tried first next time (a stale line only
+# costs one run of that file). `make mutation` rewrites it; commit it with the tests.
+KILLERS = ROOT / "db" / "tests" / "mutation-killers.tsv"
+KILLERS_HEADER = ("# Written by tools/mutation.py after a full run: mutant (table/policy or trigger), the pgTAP file\n"
+                  "# that killed it. The next run tries that file first.\n")
 SCHEMAS = ["app", "app_private", "auth", "audit"]
 
 # What can refuse, in a trigger function's source (PostgreSQL regex, case-insensitive).
@@ -90,6 +95,8 @@ SELECT '# reached function ' || f.schemaname || '.' || f.funcname FROM pg_catalo
 """
 REACHED_LINE = re.compile(r"^# reached (table|function) (\S+)$", re.MULTILINE)
 
+DEFAULT_TESTS = ROOT / "db" / "tests"
+
 # A mutant that makes a test loop forever is killed by the timeout.
 TIMEOUT = "120s"
 
@@ -111,6 +118,10 @@ class Mutant:
     def drop(self) -> str:
         what = "POLICY" if self.kind == "policy" else "TRIGGER"
         return f'DROP {what} "{self.name.replace(chr(34), chr(34) * 2)}" ON {self.table};'
+
+    @property
+    def key(self) -> str:
+        return f"{self.table}/{self.name}"
 
     @property
     def reach(self) -> str:
@@ -265,7 +276,8 @@ def in_parallel(urls: list[str], jobs: list, work, advance) -> None:
         raise errors[0]
 
 
-def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], lints_first: bool, console: Console) -> Run:
+def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], lints_first: bool, console: Console,
+        recorded: dict[str, str]) -> Run:
     started = time.monotonic()
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, transient=True)
@@ -276,7 +288,7 @@ def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], lints_fir
         test.reached = reach_of(tap)
         test.seconds = time.monotonic() - began
 
-    killers = Killers()
+    killers = Killers(recorded)
 
     def mutate(url: str, outcome: Outcome) -> None:
         began = time.monotonic()
@@ -308,10 +320,12 @@ def run(urls: list[str], mutants: list[Mutant], files: list[TestFile], lints_fir
 
 
 class Killers:
-    """The files that killed a mutant of each table so far: a table's policies and guards are mostly
-    tested by the same file, and mutants come in table order, so the last killer is tried first."""
+    """Which file to try first: the one that killed this mutant in the last full run (KILLERS, read
+    when it exists), then those that killed a mutant of the same table in this run (a table's
+    policies and guards are mostly tested by the same file, and mutants come in table order)."""
 
-    def __init__(self) -> None:
+    def __init__(self, recorded: dict[str, str]) -> None:
+        self.recorded = recorded  # Mutant.key -> file name
         self.by_table: dict[str, list[TestFile]] = {}
         self.lock = threading.Lock()
 
@@ -329,7 +343,21 @@ class Killers:
         with self.lock:
             known = [test for test in self.by_table.get(mutant.table, []) if test in candidates]
         head = [test for test in candidates if test.is_lint] if candidates and candidates[0].is_lint else []
-        return head + known + [test for test in candidates if test not in known and test not in head]
+        last_time = [test for test in candidates if test.name == self.recorded.get(mutant.key)]
+        ordered = last_time + head + known + candidates
+        return [test for index, test in enumerate(ordered) if test not in ordered[:index]]
+
+
+def read_killers() -> dict[str, str]:
+    if not KILLERS.exists():
+        return {}
+    lines = KILLERS.read_text().splitlines()
+    return dict(line.split("\t", 1) for line in lines if line and not line.startswith("#"))
+
+
+def write_killers(outcomes: list[Outcome]) -> None:
+    lines = sorted(f"{o.mutant.key}\t{o.killed_by}" for o in outcomes if o.killed_by)
+    KILLERS.write_text(KILLERS_HEADER + "".join(line + "\n" for line in lines))
 
 
 def candidates(mutant: Mutant, passing: list[TestFile], lints_first: bool) -> list[TestFile]:
@@ -396,8 +424,11 @@ def mutate(settings: Settings, args: argparse.Namespace, progress_console: Conso
         for name in workers:
             create_database(admin, name, template)
         mutants = read_mutants(settings.url_for_database(workers[0]), args.only)
-        return run([settings.url_for_database(name) for name in workers], mutants,
-                   load_tests(args.tests), args.lints_first, progress_console)
+        result = run([settings.url_for_database(name) for name in workers], mutants,
+                     load_tests(args.tests), args.lints_first, progress_console, read_killers())
+        if args.only is None and args.tests == DEFAULT_TESTS:
+            write_killers(result.outcomes)
+        return result
     finally:
         for name in workers + ([] if args.template else [template]):
             drop_database(admin, name)
@@ -407,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", metavar="REGEX", help="only mutants whose schema.table/name matches")
     parser.add_argument("--workers", type=int, default=2, help="parallel connections (default 2)")
-    parser.add_argument("--tests", type=Path, default=ROOT / "db" / "tests", help="folder of test_*.sql files")
+    parser.add_argument("--tests", type=Path, default=DEFAULT_TESTS, help="folder of test_*.sql files")
     parser.add_argument("--template", help="copy this existing database instead of building the test template")
     parser.add_argument("--lints-first", action="store_true",
                         help="run the catalog lints first for policies: faster, but a mutant only a lint kills is not marked")

@@ -1,21 +1,31 @@
--- Append-only trails (every table with the _100_append_only trigger, read
--- from the catalog) refuse updates and deletes, even from the owner, while
+-- Append-only trails refuse updates and deletes, even from the owner, while
 -- their tenant lives; the purge of a soft-deleted tenant takes them along
--- (db/tests/20_tenancy/test_tenant_lifecycle.sql).
+-- (db/tests/20_tenancy/test_tenant_lifecycle.sql). The trails are listed
+-- here, not read from the catalog by their trigger (a table whose trigger is
+-- dropped would just leave such a list); the catalog must agree with the list.
+-- Some records are only immutable: updates refused, deletes left to grants.
 BEGIN;
 
-CREATE TEMP TABLE trails ON COMMIT DROP AS
-SELECT t.tgrelid::regclass AS name
-  FROM pg_trigger AS t
- WHERE t.tgname = '_100_append_only' AND t.tgfoid = 'app_private.tg__append_only'::regproc
- ORDER BY 1;
+CREATE TEMP TABLE trails (name regclass PRIMARY KEY) ON COMMIT DROP;
+INSERT INTO trails VALUES
+  ('app.approval_history'), ('app.calibrations'), ('app.custody_events'), ('app.document_access_log'),
+  ('app.entity_state_history'), ('app.project_stage_transitions'), ('app.reagent_uses'), ('app.sample_disposals'),
+  ('app.sample_lineage_links'), ('app.sample_receipts'), ('app.sample_status_changes'), ('app.training_records');
+CREATE TEMP TABLE immutables (name regclass PRIMARY KEY, refusal text NOT NULL) ON COMMIT DROP;
+INSERT INTO immutables VALUES
+  ('app.equipment_uses', 'PT409 row.append_only'), ('app.eln_signatures', 'PT409 eln_signature.immutable');
 
-SELECT plan(1 + (SELECT count(*)::int * 3 FROM trails));
+SELECT plan(1 + (SELECT count(*)::int * 3 FROM trails) + (SELECT count(*)::int * 2 FROM immutables));
 
 SELECT tests.remember('tenant', tests.create_tenant());
 SELECT tests.remember('admin', tests.fill_tenant(tests.recall('tenant')));
 
-SELECT ok((SELECT count(*) FROM trails) >= 3, 'the catalog finds the append-only trails');
+SELECT set_eq(
+  $$ SELECT t.tgrelid::regclass FROM pg_trigger AS t
+      WHERE t.tgname = '_100_append_only' AND t.tgfoid = 'app_private.tg__append_only'::regproc
+        AND t.tgtype & 8 = 8 $$,
+  $$ SELECT name FROM trails $$,
+  'the append-only trails in the catalog are the listed ones (a new trail joins the list)');
 SELECT ok(tests.rows_of(name, tests.recall('tenant')) > 0, format('%s: the tenant has rows', name)) FROM trails;
 SELECT is(tests.refusal(format('UPDATE %s SET organization_id = organization_id WHERE organization_id = %L', name, tests.recall('tenant'))),
           'PT409 row.append_only', format('%s: the owner cannot update it', name))
@@ -23,6 +33,11 @@ SELECT is(tests.refusal(format('UPDATE %s SET organization_id = organization_id 
 SELECT is(tests.refusal(format('DELETE FROM %s WHERE organization_id = %L', name, tests.recall('tenant'))),
           'PT409 row.append_only', format('%s: nor delete from it', name))
   FROM trails;
+
+SELECT ok(tests.rows_of(name, tests.recall('tenant')) > 0, format('%s: the tenant has rows', name)) FROM immutables;
+SELECT is(tests.refusal(format('UPDATE %s SET organization_id = organization_id WHERE organization_id = %L', name, tests.recall('tenant'))),
+          refusal, format('%s: the owner cannot update it', name))
+  FROM immutables;
 
 SELECT * FROM finish();
 ROLLBACK;
