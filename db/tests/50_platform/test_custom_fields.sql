@@ -2,7 +2,7 @@
 -- definitions and type lists per tenant, managed with custom_field.manage,
 -- stricter definitions never breaking stored rows, violations listed.
 BEGIN;
-SELECT plan(64);
+SELECT plan(65);
 
 SELECT tests.remember('a', tests.create_workflow_tenant());
 SELECT tests.remember('b', tests.create_workflow_tenant());
@@ -157,6 +157,7 @@ SELECT is(count(*)::int, 0, 'B''s admin changes none of A''s definitions') FROM 
 SELECT tests.act_as_role(tests.recall('a'), 'sales');
 SELECT ok((SELECT count(*) FROM app.custom_field_definitions) > 0 AND (SELECT count(*) FROM app.type_list_values) > 0,
   'staff read definitions and type lists');
+SELECT ok((SELECT count(*) FROM app.type_lists) > 0, 'staff without custom_field.manage read the tenant''s type lists themselves');
 SELECT is(tests.refusal($$INSERT INTO app.custom_field_definitions (entity_type, code, label, field_type) VALUES ('project', 'y', 'Y', 'text')$$),
   'PT403 permission.missing', 'a lesser role cannot define fields');
 SELECT is(tests.refusal($$INSERT INTO app.type_lists (code, label) VALUES ('y', 'Y')$$), 'PT403 permission.missing', 'nor type lists');

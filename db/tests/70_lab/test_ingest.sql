@@ -4,7 +4,7 @@
 -- included); idempotent per (instrument, external run id); staff with
 -- result.enter at the instrument's site only; portal users never see imports.
 BEGIN;
-SELECT plan(21);
+SELECT plan(22);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('instrument', tests.create_runs_world());
@@ -109,6 +109,14 @@ SELECT tests.act_as(tests.recall('portal'), tests.recall('lab'));
 SELECT is((SELECT count(*)::int FROM app.instrument_imports) + (SELECT count(*)::int FROM app.instrument_import_rows), 0, 'portal users never see imports');
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
 SELECT is(tests.refusal(format($$SELECT app.ingest_results(%L)$$, tests.recall('i1'))), 'PT404 ingest.not_found', 'another tenant''s admin cannot reach the import');
+
+-- Rows staged by hand (a platform operator's repair) get their keys from the server.
+SELECT tests.remember('operator', tests.create_operator());
+SELECT tests.act_as(tests.recall('operator'), tests.recall('lab'));
+INSERT INTO app.instrument_import_rows (import_id, row_number, data) VALUES (tests.recall('i1'), 99, '{}');
+SELECT is((SELECT jsonb_build_object('org', organization_id, 'id', id IS NOT NULL) FROM app.instrument_import_rows
+            WHERE import_id = tests.recall('i1') AND row_number = 99),
+  jsonb_build_object('org', tests.recall('lab'), 'id', true), 'a staged row left without its keys gets the tenant and an id');
 
 SELECT * FROM finish();
 ROLLBACK;

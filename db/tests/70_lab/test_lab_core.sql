@@ -4,7 +4,7 @@
 -- lifecycle; analyses on published tests only; portal customers see their
 -- own partner's requests and samples; another tenant sees nothing.
 BEGIN;
-SELECT plan(27);
+SELECT plan(28);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -106,6 +106,15 @@ SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
 SELECT is((SELECT count(*)::int FROM app.samples) + (SELECT count(*)::int FROM app.service_requests) + (SELECT count(*)::int FROM app.lab_tests)
           + (SELECT count(*)::int FROM app.analyses) + (SELECT count(*)::int FROM app.sample_types), 0,
   'another tenant''s admin sees none of the lab''s records');
+
+-- Writing an analysis directly needs sample.manage at its sample's site: refused as a missing permission
+-- (an analysis's sample_id is fixed once written, so an update cannot carry it elsewhere).
+SELECT tests.act_as_owner();
+SELECT tests.remember('s_far', tests.create_sample(tests.recall('lab'), tests.recall('water'), tests.recall('other_site')));
+SELECT tests.act_as(tests.recall('tech'), tests.recall('lab'));
+SELECT is(tests.refusal(format($$INSERT INTO app.analyses (sample_id, lab_test_id) SELECT %L, id FROM app.lab_tests WHERE code = 'ph' AND status = 'published'$$,
+                               tests.recall('s_far'))),
+  'PT403 permission.missing', 'a technician cannot add an analysis to a sample at another site (PT403 permission.missing)');
 
 SELECT * FROM finish();
 ROLLBACK;

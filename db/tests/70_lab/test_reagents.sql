@@ -4,7 +4,7 @@
 -- entity the caller may see (provenance); stock below the threshold is
 -- announced once per crossing (notification + reagent.low_stock).
 BEGIN;
-SELECT plan(30);
+SELECT plan(32);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -107,6 +107,18 @@ SELECT tests.remember('tips_lot', tests.create_reagent_lot(tests.recall('lab'), 
 SELECT is(app_private.check_all_reagent_stock(now() + interval '10 days'), 1, 'the job announces stock gone low because lots expired');
 SELECT is(tests.refusal(format($$UPDATE app.reagent_uses SET quantity = 1 WHERE lot_id = %L$$, tests.recall('lot'))), 'PT409 row.append_only',
   'reagent uses are append-only');
+
+-- Changing the threshold re-checks the stock at once.
+SELECT tests.act_as(tests.recall('manager'), tests.recall('lab'));
+UPDATE app.reagent_items SET low_stock_threshold = 50 WHERE id = tests.recall('buffer');
+SELECT tests.act_as_owner();
+SELECT is((SELECT count(*)::int FROM app_private.reagent_low_stock WHERE item_id = tests.recall('buffer')), 0,
+  'lowering the threshold under the stock ends the crossing');
+SELECT tests.act_as(tests.recall('manager'), tests.recall('lab'));
+UPDATE app.reagent_items SET low_stock_threshold = 200 WHERE id = tests.recall('buffer');
+SELECT tests.act_as_owner();
+SELECT is((SELECT count(*)::int FROM app_private.events WHERE event_type = 'reagent.low_stock' AND entity_id = tests.recall('buffer')), 3,
+  'raising the threshold above the stock announces the crossing');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -4,7 +4,7 @@
 -- first receipt; the request completes (released_at, event) when its last
 -- sample is released or rejected; another tenant sees and changes nothing.
 BEGIN;
-SELECT plan(26);
+SELECT plan(27);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -52,6 +52,9 @@ SELECT is(tests.refusal($$UPDATE app.service_requests SET status = 'accepted'$$)
 SELECT tests.act_as(tests.recall('site_manager'), tests.recall('lab'));
 SELECT is(tests.refusal(format($$SELECT app.submit_service_request('Here', ARRAY['ph'], site_id => %L)$$, tests.recall('lab_site'))),
   'PT403 permission.missing', 'a site-scoped manager cannot submit for another site');
+SELECT tests.remember('sr_site', (SELECT id FROM app.submit_service_request('At my site', ARRAY['ph'], site_id => tests.recall('other_site'))));
+SELECT is(tests.refusal(format($$UPDATE app.service_requests SET site_id = %L WHERE id = %L$$, tests.recall('lab_site'), tests.recall('sr_site'))),
+  'PT403 permission.missing', 'a site-scoped manager cannot move a request directly to a site where they lack service_request.manage');
 SELECT tests.act_as(tests.recall('manager'), tests.recall('lab'));
 SELECT is(tests.refusal(format($$UPDATE app.service_requests SET requested_tests = ARRAY['cod'] WHERE id = %L$$, tests.recall('sr'))),
   'PT422 service_request.unknown_test', 'a direct change of the tests is checked too');

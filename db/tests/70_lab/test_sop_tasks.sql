@@ -6,7 +6,7 @@
 -- values; with glp_training_checks an untrained person cannot start or sign
 -- a step; another tenant and portal users see nothing.
 BEGIN;
-SELECT plan(55);
+SELECT plan(56);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -213,6 +213,8 @@ SELECT is((SELECT status::text || ' ' || (completed_at IS NOT NULL)::text FROM a
 SELECT tests.act_as(tests.recall('manager'), tests.recall('lab'));
 SELECT is(tests.refusal(format($$DELETE FROM app.sop_steps WHERE id = %L$$, tests.recall('st1'))), 'PT409 sop_template.frozen',
   'a step of a retired or published version is not deleted');
+SELECT is(tests.refusal(format($$DELETE FROM app.sop_steps WHERE template_id = %L$$, tests.recall('v2'))), 'PT409 sop_template.frozen',
+  'nor a step without dependencies or tasks');
 INSERT INTO app.sop_templates (code, title) VALUES ('SOP-TMP', 'Scratch');
 INSERT INTO app.sop_steps (template_id, position, title) SELECT id, 1, 'Only' FROM app.sop_templates WHERE code = 'SOP-TMP';
 DELETE FROM app.sop_steps WHERE template_id = (SELECT id FROM app.sop_templates WHERE code = 'SOP-TMP');

@@ -3,7 +3,7 @@
 -- limits per test code in their own unit (converted), warning and action
 -- limits, expected text of a qualitative result; no specification.
 BEGIN;
-SELECT plan(10);
+SELECT plan(11);
 
 SELECT tests.remember('lab', tests.create_lab_tenant());
 SELECT tests.remember('other_customer', tests.create_partner(tests.recall('lab')));
@@ -82,6 +82,12 @@ SELECT is(pg_temp.judge(8), '- no_specification', 'no specification for the test
 SELECT is(pg_temp.judge(9), pg_temp.code_of(tests.recall('spec_coliform')) || ' within', 'a qualitative result with the expected text is within');
 SELECT is(pg_temp.judge(10), pg_temp.code_of(tests.recall('spec_coliform')) || ' out_of_specification',
   'any other text is out of specification');
+
+-- A limit's unit is of the dimension of the test's results.
+SELECT tests.remember('manager', tests.create_member(tests.recall('lab'), 'lab_manager'));
+SELECT tests.act_as(tests.recall('manager'), tests.recall('lab'));
+SELECT is(tests.refusal(format($$UPDATE app.specification_limits SET unit = 'L' WHERE specification_id = %L$$, tests.recall('spec_water'))),
+  'PT422 unit.incompatible', 'a limit''s unit converts to the test''s unit');
 
 SELECT * FROM finish();
 ROLLBACK;
