@@ -21,10 +21,12 @@ files that can notice it: those whose unmutated run reached it (ran a
 guard's trigger function, read or wrote a policy's table: each baseline run
 reports what its transaction touched, from pg_stat_xact_user_tables and
 pg_stat_xact_user_functions) or that name the table, the policy or the
-function. Those that already killed a mutant of the same table run first,
-then the rest fastest first, stopping at the first kill. Catalog lints
-(test_catalog*.sql) run after the tests of behaviour: a mutant only a lint kills (its grant is left without a policy)
-is marked "(lint)" and counted apart, since no test exercises its rule. A
+function. The file that killed the same mutant in the last full run
+(db/tests/mutation-killers.tsv, rewritten by every full run) goes first,
+then those that killed a mutant of the same table in this run, then the rest
+fastest first, stopping at the first kill. Catalog lints (test_catalog*.sql)
+run after the tests of behaviour: a mutant only a lint kills (its grant is
+left without a policy) is marked "(lint)" and counted apart, since no test exercises its rule. A
 mutant no file kills survives. Each worker has its own copy of the test
 template, built exactly as pytest builds it; each file runs in a fresh
 session, as under pytest.
@@ -339,7 +341,8 @@ class Killers:
             known.insert(0, test)
 
     def first(self, mutant: Mutant, candidates: list[TestFile]) -> list[TestFile]:
-        """The candidates, this table's killers first (after the lints, when they run first)."""
+        """The candidates: the mutant's last killer, then the lints (when they run first), then this
+        table's killers in this run, then the rest in their order."""
         with self.lock:
             known = [test for test in self.by_table.get(mutant.table, []) if test in candidates]
         head = [test for test in candidates if test.is_lint] if candidates and candidates[0].is_lint else []
