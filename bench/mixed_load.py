@@ -180,6 +180,7 @@ class Load:
         self.events: list[Event] = []
         self.subscriber_tenants: dict[str, str] = {}  # email -> tenant
         self.subscribed = 0
+        self.channels: set[str] = set()  # channels the GraphQL server listens to
         self.subscription_errors: list[str] = []
         self.tenants: dict[str, Tenant] = {}
         self.users: list[User] = []
@@ -196,12 +197,13 @@ class Load:
             for key, value in (("tenants", self.s.tenants), ("users", self.s.users), ("projects", self.s.projects),
                                ("run", self.s.run)):
                 conn.execute("select set_config(%s, %s, true)", [f"mixed_load.{key}", str(value)])
-            cursor = conn.execute(SETUP.read_text())  # type: ignore[arg-type]  # a script of its own, no parameters
+            cursor = conn.execute(SETUP.read_text())  # a script of its own statements, no parameters
             while cursor.nextset():
                 pass
             people = cursor.fetchall()
-            claims = dict(conn.execute("select u.email, auth.token_claims_for(u.email, u.slug) from unnest(%s::text[], %s::text[]) as u (email, slug)",
-                                       [[p[3] for p in people], [p[1] for p in people]]).fetchall())
+            claims: dict[str, dict[str, Any]] = dict(conn.execute(
+                "select u.email, auth.token_claims_for(u.email, u.slug) from unnest(%s::text[], %s::text[]) as u (email, slug)",
+                [[p[3] for p in people], [p[1] for p in people]]).fetchall())
             projects: dict[str, list[str]] = defaultdict(list)
             for tenant, project in conn.execute("select organization_id::text, id::text from app.projects where organization_id = any(%s)",
                                                 [list({p[0] for p in people})]):
@@ -217,7 +219,7 @@ class Load:
 
     # -- requests ------------------------------------------------------------------------------
     async def rest(self, client: httpx.AsyncClient, operation: str, user: User, method: str, path: str,
-                   **kwargs) -> Any:
+                   **kwargs: Any) -> Any:
         """The JSON body of a 2xx answer, or None (the outcome is recorded either way)."""
         headers = {"Authorization": f"Bearer {user.token}", **kwargs.pop("headers", {})}
         began = time.monotonic()
@@ -234,7 +236,7 @@ class Load:
         return response.json() if response.content else {}
 
     async def graphql(self, client: httpx.AsyncClient, operation: str, user: User, query: str,
-                      **variables) -> dict | None:
+                      **variables: Any) -> Any:
         """The data of an answer without errors, or None."""
         began = time.monotonic()
         try:
@@ -275,7 +277,7 @@ class Load:
             data = await self.graphql(client, "list", user, GQL_LIST)
             self.check_rows(user, [n["organizationId"] for n in (data or {}).get("projects", {}).get("nodes", [])])
 
-    async def detail(self, client: httpx.AsyncClient, user: User, api: str, project: str) -> list[dict]:
+    async def detail(self, client: httpx.AsyncClient, user: User, api: str, project: str) -> list[dict[str, Any]]:
         """The project's workflow rows, as snake_case dicts."""
         if api == "rest":
             rows = await self.rest(client, "detail", user, "GET",
@@ -289,7 +291,7 @@ class Load:
                      "responsible_roles": n["responsibleRoles"]}
                     for n in (data or {}).get("projectWorkflows", {}).get("nodes", [])]
         self.check_rows(user, [r["organization_id"] for r in rows])
-        return rows
+        return list(rows)
 
     async def create(self, client: httpx.AsyncClient, user: User, api: str) -> None:
         title = f"Load {self.s.run} {uuid.uuid4().hex[:12]}"
@@ -395,7 +397,8 @@ class Load:
         await asyncio.sleep(self.random.uniform(0, self.s.think_ms / 1000))  # users do not all start at once
         while time.monotonic() < deadline:
             await self.act(client, user)
-            await asyncio.sleep(self.s.think_ms / 1000 * self.random.uniform(0.5, 1.5))
+            pause = self.s.think_ms / 1000 * self.random.uniform(0.5, 1.5)
+            await asyncio.sleep(max(0.0, min(pause, deadline - time.monotonic())))
 
     # -- subscriptions -------------------------------------------------------------------------
     async def subscriber(self, user: User, ready: asyncio.Event, stop: asyncio.Event) -> None:
@@ -408,6 +411,7 @@ class Load:
                     raise RuntimeError(f"no connection_ack: {ack}")
                 for topic, query in SUBSCRIPTIONS.items():
                     await ws.send(json.dumps({"id": topic, "type": "subscribe", "payload": {"query": query}}))
+                    await self.listening(topic, user.tenant)
                 self.subscribed += 1
                 ready.set()
                 while not stop.is_set():
@@ -431,19 +435,21 @@ class Load:
             self.subscription_errors.append(f"{user.email}: {error!r}"[:300])
             ready.set()
 
-    async def wait_for_listeners(self, count: int, seconds: float = 10) -> None:
-        """Until the GraphQL server LISTENs on every subscribed tenant's channels (subscribing is acknowledged by
-        nothing in graphql-transport-ws)."""
+    async def listening(self, topic: str, tenant: str, seconds: float = 5) -> None:
+        """Until the GraphQL server LISTENs on the tenant's channel of the topic (subscribing is acknowledged by
+        nothing in graphql-transport-ws). Its listening connection shows its latest statement only, so the
+        subscribers start one after the other; a channel already listened to is not listened to again."""
+        channel = f"pulse:{topic}:{tenant}"
+        if channel in self.channels:
+            return
         deadline = time.monotonic() + seconds
-        channels = {f'LISTEN "pulse:{topic}:{tenant}"' for tenant in set(self.subscriber_tenants.values())
-                    for topic in SUBSCRIPTIONS}
         while time.monotonic() < deadline:
             with psycopg.connect(self.s.database_url, autocommit=True) as conn:
-                listening = {row[0] for row in conn.execute(
-                    "select query from pg_stat_activity where datname = current_database() and query like 'LISTEN %%'")}
-            if channels <= listening:
-                return
-            await asyncio.sleep(0.1)
+                if conn.execute("select exists (select from pg_stat_activity where datname = current_database() "
+                                "and query = %s)", [f'LISTEN "{channel}"']).fetchone()[0]:  # type: ignore[index]
+                    break
+            await asyncio.sleep(0.05)
+        self.channels.add(channel)
 
     # -- the run -------------------------------------------------------------------------------
     async def run(self) -> None:
@@ -456,19 +462,43 @@ class Load:
         watchers = [user for users in by_tenant.values() for user in users[:self.s.subscribers]]
         self.subscriber_tenants = {user.email: user.tenant for user in watchers}
         readies = [asyncio.Event() for _ in watchers]
-        subscribers = [asyncio.create_task(self.subscriber(user, ready, stop)) for user, ready in zip(watchers, readies)]
-        for ready in readies:
+        subscribers = []
+        for user, ready in zip(watchers, readies, strict=True):
+            subscribers.append(asyncio.create_task(self.subscriber(user, ready, stop)))
             await asyncio.wait_for(ready.wait(), 15)
-        await self.wait_for_listeners(len(watchers))
         limits = httpx.Limits(max_connections=max(10, len(self.users)), max_keepalive_connections=max(10, len(self.users)))
         async with httpx.AsyncClient(limits=limits, timeout=30) as client:
             began = time.monotonic()
             deadline = began + self.s.seconds
             await asyncio.gather(*(self.user_loop(client, user, deadline) for user in self.users))
             self.elapsed = time.monotonic() - began
-        await asyncio.sleep(self.s.drain if self.writes else 0)
+        drained = time.monotonic() + self.s.drain  # events still in flight
+        while time.monotonic() < drained and (delivery := self.delivery())[0] != delivery[1]:
+            await asyncio.sleep(0.1)
         stop.set()
         await asyncio.gather(*subscribers)
+
+    def delivery(self) -> tuple[int, int, list[float]]:
+        """Every acknowledged progress action, heard by every subscriber of its tenant: expected, delivered, and
+        the delivery times (ms from sending the request)."""
+        heard: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+        for e in self.events:
+            if e.topic == "progress":
+                heard[e.subscriber].setdefault((e.entity, str(e.status).lower()), e.at)
+        expected = delivered = 0
+        latencies = []
+        for w in self.writes:
+            if w.kind != "progress":
+                continue
+            for subscriber, tenant in self.subscriber_tenants.items():
+                if tenant != w.tenant:
+                    continue
+                expected += 1
+                at = heard[subscriber].get((w.entity, str(w.status).lower()))
+                if at is not None:
+                    delivered += 1
+                    latencies.append((at - w.sent) * 1000)
+        return expected, delivered, latencies
 
     # -- checks --------------------------------------------------------------------------------
     def verify(self) -> dict[str, Any]:
@@ -478,10 +508,10 @@ class Load:
             if write.kind in ("project", "rename"):
                 final_titles[write.entity] = write
         with psycopg.connect(self.s.database_url, autocommit=True) as conn:
-            def missing(query: str, items: list[tuple]) -> list[tuple]:
+            def missing(query: str, items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
                 if not items:
                     return []
-                columns = list(zip(*items))
+                columns = list(zip(*items, strict=True))
                 return conn.execute(query, [list(c) for c in columns]).fetchall()
 
             lost = []
@@ -514,7 +544,8 @@ class Load:
                                                          and a.organization_id = w.tenant and a.action = 'update'
                                                          and a.new_values ->> 'title' = w.title)""",
                                  [(w.entity, w.value, w.tenant) for w in self.writes if w.kind == "rename"])
-            unaudited += missing("""select w.id from unnest(%s::text[], %s::text[], %s::uuid[], %s::text[]) as w (id, comment, tenant, status)
+            unaudited += missing("""select w.id from unnest(%s::text[], %s::text[], %s::uuid[], %s::text[])
+                                           as w (id, comment, tenant, status)
                                     where not exists (select from audit.activity_log as a
                                                        where a.entity_type = 'project_sub_stage_progress' and a.entity_id = w.id
                                                          and a.organization_id = w.tenant and a.action = 'update'
@@ -523,7 +554,8 @@ class Load:
                                                                jsonb_build_object('comment', w.comment)))""",
                                  [(w.entity, w.value, w.tenant, w.status) for w in self.writes if w.kind == "progress"])
             # A decision updates its approval: the final one records its comment, a step's moves the approval on.
-            unaudited += missing("""select w.id from unnest(%s::text[], %s::text[], %s::uuid[], %s::text[]) as w (id, comment, tenant, status)
+            unaudited += missing("""select w.id from unnest(%s::text[], %s::text[], %s::uuid[], %s::text[])
+                                           as w (id, comment, tenant, status)
                                     where not exists (select from audit.activity_log as a
                                                        where a.entity_type = 'approvals' and a.entity_id = w.id
                                                          and a.organization_id = w.tenant and a.action = 'update'
@@ -534,29 +566,12 @@ class Load:
                                                                        and h.comments = w.comment
                                                                        and abs(extract(epoch from a.occurred_at - h.action_at)) < 1))))""",
                                  [(w.entity, w.value, w.tenant, w.status) for w in self.writes if w.kind == "decision"])
-            projects_of = dict(conn.execute("""select organization_id::text, array_agg(id::text) from app.projects
+            projects_of: dict[str, list[str]] = dict(conn.execute("""select organization_id::text, array_agg(id::text) from app.projects
                                                  where organization_id = any(%s::uuid[]) group by 1""",
                                             [list(self.tenants)]).fetchall())
         foreign_events = [e for e in self.events if e.organization != e.subscriber_tenant
                           or (e.project is not None and e.project not in set(projects_of.get(e.subscriber_tenant, [])))]
-        # Every acknowledged progress action, heard by every subscriber of its tenant.
-        heard: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
-        for e in self.events:
-            if e.topic == "progress":
-                heard[e.subscriber].setdefault((e.entity, str(e.status).lower()), e.at)
-        expected = delivered = 0
-        latencies = []
-        for w in self.writes:
-            if w.kind != "progress":
-                continue
-            for subscriber, tenant in self.subscriber_tenants.items():
-                if tenant != w.tenant:
-                    continue
-                expected += 1
-                at = heard[subscriber].get((w.entity, str(w.status).lower()))
-                if at is not None:
-                    delivered += 1
-                    latencies.append((at - w.sent) * 1000)
+        expected, delivered, latencies = self.delivery()
         per_socket_events = len(self.events)
         return {"lost": lost, "unaudited": unaudited, "foreign_events": foreign_events, "expected_events": expected,
                 "delivered_events": delivered, "event_latency": latencies, "events": per_socket_events}
@@ -566,7 +581,7 @@ class Load:
         checks = self.verify()
         server_errors = sum(c["5xx"] + c["transport"] for c in self.outcome.counts.values())
         requests = sum(sum(c.values()) for c in self.outcome.counts.values())
-        writes = defaultdict(int)
+        writes: dict[str, int] = defaultdict(int)
         for write in self.writes:
             writes[write.kind] += 1
         return {"checks": checks, "server_errors": server_errors, "requests": requests, "writes": dict(writes),
@@ -623,7 +638,7 @@ def passed(summary: dict[str, Any]) -> bool:
 
 def main() -> int:
     sys.path.insert(0, str(ROOT / "cli"))
-    from pulse.config import Settings as PulseSettings
+    from pulse.config import Settings as PulseSettings  # type: ignore[import-untyped]
 
     pulse = PulseSettings.load(ROOT)
     settings = Settings.from_environment(pulse.rest_url, pulse.graphql_url, pulse.database_url, pulse.jwt_secret)
