@@ -41,6 +41,7 @@ import json
 import os
 import random
 import re
+import resource
 import sys
 import time
 import uuid
@@ -187,6 +188,7 @@ class Load:
         self.approval_requests = 0
         self.setup_seconds = 0.0
         self.elapsed = 0.0
+        self.driver_cpu = 0.0  # CPU seconds this process used during the run
 
     # -- setup ---------------------------------------------------------------------------------
     def setup(self) -> None:
@@ -469,9 +471,12 @@ class Load:
         limits = httpx.Limits(max_connections=max(10, len(self.users)), max_keepalive_connections=max(10, len(self.users)))
         async with httpx.AsyncClient(limits=limits, timeout=30) as client:
             began = time.monotonic()
+            cpu = resource.getrusage(resource.RUSAGE_SELF)
             deadline = began + self.s.seconds
             await asyncio.gather(*(self.user_loop(client, user, deadline) for user in self.users))
             self.elapsed = time.monotonic() - began
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            self.driver_cpu = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
         drained = time.monotonic() + self.s.drain  # events still in flight
         while time.monotonic() < drained and (delivery := self.delivery())[0] != delivery[1]:
             await asyncio.sleep(0.1)
@@ -594,7 +599,8 @@ class Load:
                  f"{s.think_ms:.0f} ms +-50 %; {summary['subscribed']}/{summary['subscribers']} subscribers "
                  f"({s.subscribers} per tenant); setup {self.setup_seconds:.1f} s",
                  f"REST {s.rest}  GraphQL {s.graphql}",
-                 f"{os.cpu_count()} cores; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}", "",
+                 f"{os.cpu_count()} cores; load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}; "
+                 f"the driver itself used {self.driver_cpu:.1f} CPU s in the {self.elapsed:.0f} s", "",
                  f"{'operation':<24} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'4xx':>5} {'5xx':>5}"]
         for operation in sorted(self.outcome.latency):
             values = sorted(self.outcome.latency[operation])
