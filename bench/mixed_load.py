@@ -484,22 +484,23 @@ class Load:
         await asyncio.gather(*subscribers)
 
     def delivery(self) -> tuple[int, int, list[float]]:
-        """Every acknowledged progress action, heard by every subscriber of its tenant: expected, delivered, and
-        the delivery times (ms from sending the request)."""
-        heard: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+        """Every acknowledged progress action and decision, heard (as a progress or approval event with the
+        status acknowledged) by every subscriber of its tenant: expected, delivered, and the delivery times (ms
+        from sending the request)."""
+        topics = {"progress": "progress", "decision": "approvals"}
+        heard: dict[str, dict[tuple[str, str, str], float]] = defaultdict(dict)
         for e in self.events:
-            if e.topic == "progress":
-                heard[e.subscriber].setdefault((e.entity, str(e.status).lower()), e.at)
+            heard[e.subscriber].setdefault((e.topic, e.entity, str(e.status).lower()), e.at)
         expected = delivered = 0
         latencies = []
         for w in self.writes:
-            if w.kind != "progress":
+            if w.kind not in topics:
                 continue
             for subscriber, tenant in self.subscriber_tenants.items():
                 if tenant != w.tenant:
                     continue
                 expected += 1
-                at = heard[subscriber].get((w.entity, str(w.status).lower()))
+                at = heard[subscriber].get((topics[w.kind], w.entity, str(w.status).lower()))
                 if at is not None:
                     delivered += 1
                     latencies.append((at - w.sent) * 1000)
@@ -613,7 +614,7 @@ class Load:
                   f"throughput: {summary['requests']} requests, {summary['requests'] / seconds:.1f} requests/s; "
                   f"{sum(writes.values())} acknowledged writes, {sum(writes.values()) / seconds:.1f} writes/s "
                   f"({', '.join(f'{k} {v}' for k, v in sorted(writes.items()))}); {self.approval_requests} approvals requested",
-                  f"events: {checks['events']} received by the subscribers; acknowledged progress actions heard "
+                  f"events: {checks['events']} received by the subscribers; acknowledged progress actions and decisions heard "
                   f"{checks['delivered_events']}/{checks['expected_events']}"
                   + (f", p50 {percentile(sorted(checks['event_latency']), 0.5):.0f} ms p99 "
                      f"{percentile(sorted(checks['event_latency']), 0.99):.0f} ms from the request"
