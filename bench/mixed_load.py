@@ -158,12 +158,15 @@ class Outcome:
         self.counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.faults: list[str] = []  # the first few 5xx and transport failures, for the report
         self.foreign_rows = 0  # rows of another tenant in a read
+        self.refusals: dict[str, int] = defaultdict(int)  # 4xx by SQLSTATE and reason
 
     def record(self, operation: str, seconds: float, verdict: str, detail: str = "") -> None:
         self.latency[operation].append(seconds * 1000)
         self.counts[operation][verdict] += 1
         if verdict in ("5xx", "transport") and len(self.faults) < 10:
             self.faults.append(f"{operation}: {detail[:300]}")
+        if verdict == "4xx":
+            self.refusals[refusal_reason(detail)] += 1
 
 
 class Tenant:
@@ -620,6 +623,9 @@ class Load:
                      f"{percentile(sorted(checks['event_latency']), 0.99):.0f} ms from the request"
                      if checks["event_latency"] else ""),
                   "",
+                  "refusals (4xx): " + (", ".join(f"{reason} x{count}" for reason, count in
+                                                  sorted(self.outcome.refusals.items(), key=lambda item: -item[1])) or "none"),
+                  "",
                   f"5xx and transport failures:            {summary['server_errors']}",
                   f"lost acknowledged writes:              {len(checks['lost'])} of {sum(writes.values())}",
                   f"acknowledged writes without audit:     {len(checks['unaudited'])}",
@@ -629,6 +635,16 @@ class Load:
         for fault in self.outcome.faults + summary["subscription_errors"][:5]:
             lines.append(f"  {fault}")
         return "\n".join(lines)
+
+
+def refusal_reason(detail: str) -> str:
+    """`code details` of a refusal: PostgREST's error body after the status, or GraphQL's errors."""
+    try:
+        body = json.loads(detail.split(" ", 1)[1] if detail[:3].isdigit() else detail)
+    except (ValueError, IndexError):
+        return "unparsed"
+    error = body[0].get("extensions") or {} if isinstance(body, list) and body else body if isinstance(body, dict) else {}
+    return f"{error.get('code')} {error.get('details')}"
 
 
 def percentile(ordered: list[float], share: float) -> float:
