@@ -8,12 +8,15 @@ LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
 DECLARE
-  v_templates regclass[] := '{}';
+  v_templates regclass[] := '{}'::regclass[];
+  v_partman regnamespace;
 BEGIN
   -- pg_partman's template tables (when it keeps them in our schemas) are
   -- not tables of the application.
-  IF pg_catalog.to_regclass('partman.part_config') IS NOT NULL THEN
-    EXECUTE 'SELECT coalesce(array_agg(pg_catalog.to_regclass(template_table)), ''{}'') FROM partman.part_config'
+  SELECT e.extnamespace::regnamespace INTO v_partman FROM pg_catalog.pg_extension AS e WHERE e.extname = 'pg_partman';
+  IF v_partman IS NOT NULL THEN
+    EXECUTE pg_catalog.format('SELECT coalesce(array_agg(pg_catalog.to_regclass(template_table)), ''{}'') FROM %s.part_config',
+                              v_partman)
       INTO v_templates;
   END IF;
   RETURN QUERY
@@ -60,8 +63,8 @@ AS $$
            CASE t.placement WHEN 'reference' THEN 1 WHEN 'local' THEN 2 ELSE 3 END AS rank
       FROM app_private.citus_tables() AS t
   ), ordered AS (
-    SELECT p.*, pg_catalog.row_number() OVER (ORDER BY p.rank, p.depth, p.table_name::text) AS n,
-           pg_catalog.first_value(p.table_name) OVER (PARTITION BY p.rank ORDER BY p.depth, p.table_name::text) AS anchor
+    SELECT p.*, pg_catalog.row_number() OVER (ORDER BY p.rank, p.depth, p.table_name::text COLLATE "C") AS n,
+           pg_catalog.first_value(p.table_name) OVER (PARTITION BY p.rank ORDER BY p.depth, p.table_name::text COLLATE "C") AS anchor
       FROM placed AS p
   ), header (n, ddl) AS (
     VALUES
