@@ -62,7 +62,7 @@ def published_topics(sql: str) -> set[str]:
     calls = [channel for channel in re.findall(r"pg_notify\s*\(\s*([^,]*)", sql, flags=re.IGNORECASE)
              if channel.strip() not in WORKER_CHANNELS]
     for channel in calls:
-        assert re.match(r"app_private\.event_channel\s*\(\s*v_event\.topic\b", channel), \
+        assert re.match(r"app_private\.event_channel\s*\(\s*(v_event|NEW)\.topic\b", channel), \
             f"pg_notify other than the outbox relay's: {channel} (publish with app_private.publish_realtime)"
     return set(re.findall(r"app_private\.publish_realtime\s*\(\s*'([a-z_]+)'", sql))
 

@@ -1,6 +1,6 @@
 """Real-time events through the outbox reach a LISTENing connection (db/functions/50_platform/30_realtime.sql).
 
-On one node the relay trigger NOTIFYs at commit, as a direct NOTIFY did. Under Citus the trigger is dropped
+On one node the relay trigger NOTIFYs each event as it is queued (delivered at commit, as a direct NOTIFY was). Under Citus the trigger is dropped
 (`pulse db distribute --emit`) and the events wait until app_private.relay_realtime_outbox() runs on the node
 the servers listen on: then they arrive, once, on the tenant's channel.
 """

@@ -64,16 +64,20 @@ COMMENT ON FUNCTION auth.realtime_event(text, jsonb) IS
 -- straight to pg_notify: under Citus the triggers of distributed tables run
 -- on the workers, where nobody listens. app_private.publish_realtime queues
 -- an event; app_private.relay_realtime_outbox NOTIFYs queued events on the
--- node it runs on and deletes them. On one node the statement trigger below
--- relays every insert in the same transaction (NOTIFY is delivered at commit,
--- as before). Under Citus (`pulse db distribute --emit`) the trigger is
+-- node it runs on and deletes them. On one node the BEFORE INSERT trigger
+-- below NOTIFYs each event as it is queued and skips the row (NOTIFY is
+-- delivered at commit, as before; nothing is written). Under Citus (`pulse db distribute --emit`) the trigger is
 -- dropped and pg_cron runs the relay on the coordinator every second.
 
 CREATE OR REPLACE FUNCTION app_private.publish_realtime(p_topic text, p_organization_id uuid, p_payload jsonb) RETURNS void
-LANGUAGE sql VOLATILE
+LANGUAGE plpgsql VOLATILE
 AS $$
+BEGIN
+  -- PL/pgSQL, not SQL: its INSERT is planned once per session, not at every
+  -- call (a trigger publishes once per row).
   INSERT INTO app_private.realtime_outbox (organization_id, topic, payload)
-  VALUES (p_organization_id, p_topic, p_payload)
+  VALUES (p_organization_id, p_topic, p_payload);
+END
 $$;
 
 COMMENT ON FUNCTION app_private.publish_realtime(text, uuid, jsonb) IS
@@ -118,29 +122,17 @@ COMMENT ON FUNCTION app_private.relay_realtime_outbox(integer) IS
 
 CREATE OR REPLACE FUNCTION app_private.tg_realtime_outbox__relay() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
-SET search_path = ''
 AS $$
-DECLARE
-  v_event record;
 BEGIN
-  -- Only the rows this statement queued: this transaction's own, which no
-  -- other relay can see yet.
-  FOR v_event IN
-    WITH relayed AS (
-      DELETE FROM app_private.realtime_outbox AS o USING queued AS q
-       WHERE o.organization_id = q.organization_id AND o.id = q.id
-      RETURNING o.organization_id, o.topic, o.payload, o.queued_at, o.id
-    )
-    SELECT * FROM relayed AS r ORDER BY r.queued_at, r.id
-  LOOP
-    PERFORM pg_catalog.pg_notify(app_private.event_channel(v_event.topic, v_event.organization_id), v_event.payload::text);
-  END LOOP;
+  -- One node: the event is NOTIFYed here (delivered at commit) and never
+  -- stored, so publishing costs no write and leaves no dead row.
+  PERFORM pg_catalog.pg_notify(app_private.event_channel(NEW.topic, NEW.organization_id), NEW.payload::text);
   RETURN NULL;
 END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_realtime_outbox__relay() IS
-  'AFTER INSERT on app_private.realtime_outbox, once per statement (one node only): NOTIFYs the events the statement queued and deletes them, so they are delivered at commit as a direct NOTIFY would be.';
+  'BEFORE INSERT on app_private.realtime_outbox (one node only): NOTIFYs the event on pulse:<topic>:<tenant> (delivered at commit, as a direct NOTIFY) and skips the row, so the outbox stays empty. Under Citus it is dropped and the coordinator relays stored events (app_private.relay_realtime_outbox).';
 
 -- Under Citus the coordinator relays (app_private.citus_distribution_ddl
 -- drops this trigger and schedules the relay); a migrate there must not
@@ -150,8 +142,8 @@ BEGIN
   IF EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
     DROP TRIGGER IF EXISTS _900_relay ON app_private.realtime_outbox;
   ELSE
-    CREATE OR REPLACE TRIGGER _900_relay AFTER INSERT ON app_private.realtime_outbox REFERENCING NEW TABLE AS queued
-      FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_realtime_outbox__relay();
+    CREATE OR REPLACE TRIGGER _900_relay BEFORE INSERT ON app_private.realtime_outbox
+      FOR EACH ROW EXECUTE FUNCTION app_private.tg_realtime_outbox__relay();
   END IF;
 END
 $$;

@@ -1,6 +1,7 @@
 -- Real-time events go through the outbox (db/functions/50_platform/30_realtime.sql):
 -- the domains queue them with app_private.publish_realtime; on one node a
--- statement trigger relays them at once, so the outbox stays empty; under
+-- BEFORE INSERT trigger NOTIFYs each and stores nothing, so the outbox stays
+-- empty; under
 -- Citus the trigger is gone (app_private.citus_distribution_ddl drops it) and
 -- app_private.relay_realtime_outbox, run on the coordinator, sends and deletes
 -- them. (That the NOTIFY reaches a listener: tests/test_realtime_outbox.py.)
@@ -14,7 +15,7 @@ SELECT ok(EXISTS (SELECT FROM pg_trigger WHERE tgrelid = 'app_private.realtime_o
   'on one node the outbox has its relay trigger');
 SELECT tests.remember('project', tests.create_project(tests.recall('tenant')));
 SELECT is_empty('SELECT * FROM app_private.realtime_outbox',
-  'on one node the events a project''s first stage seeded were relayed in their statement: the outbox is empty');
+  'on one node the events a project''s first stage seeded were sent as they were queued: the outbox is empty');
 
 -- Under Citus.
 DROP TRIGGER _900_relay ON app_private.realtime_outbox;

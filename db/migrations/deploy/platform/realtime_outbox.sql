@@ -6,8 +6,8 @@ BEGIN;
 -- Real-time events go through this table instead of straight to NOTIFY
 -- (db/functions/50_platform/30_realtime.sql): keyed and distributed like
 -- every tenant table, so under Citus a trigger on a worker can write it and
--- the coordinator relays it to the listeners. On one node a statement
--- trigger relays each insert at once and the table stays empty.
+-- the coordinator relays it to the listeners. On one node a trigger
+-- NOTIFYs each event as it is queued and the table stays empty.
 CREATE TABLE app_private.realtime_outbox (
   organization_id uuid NOT NULL REFERENCES app.organizations (id) ON DELETE CASCADE,
   id uuid NOT NULL DEFAULT public.uuid_generate_v7(),
