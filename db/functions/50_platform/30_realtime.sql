@@ -66,8 +66,9 @@ COMMENT ON FUNCTION auth.realtime_event(text, jsonb) IS
 -- an event; app_private.relay_realtime_outbox NOTIFYs queued events on the
 -- node it runs on and deletes them. On one node the BEFORE INSERT trigger
 -- below NOTIFYs each event as it is queued and skips the row (NOTIFY is
--- delivered at commit, as before; nothing is written). Under Citus (`pulse db distribute --emit`) the trigger is
--- dropped and pg_cron runs the relay on the coordinator every second.
+-- delivered at commit, as before; nothing is written). Under Citus
+-- (`pulse db distribute --emit`) the trigger is dropped and pg_cron runs the
+-- relay on the coordinator every second.
 
 CREATE OR REPLACE FUNCTION app_private.publish_realtime(p_topic text, p_organization_id uuid, p_payload jsonb) RETURNS void
 LANGUAGE plpgsql VOLATILE
