@@ -140,6 +140,19 @@ def test_jobs_run_without_pg_cron(database_url):
     assert "no job named nope" in one_line_error(pulse("jobs", "run", "nope", env=env))
 
 
+def test_db_distribute_prints_the_citus_ddl_the_database_generates(database_url):
+    env = pulse_env(database_url)
+    emitted = pulse("db", "distribute", "--emit", env=env)
+    assert emitted.returncode == 0, emitted.stderr
+    lines = emitted.stdout.splitlines()
+    assert "SELECT create_reference_table('app.organizations');" in lines
+    assert any(line.startswith("SELECT create_distributed_table('app.projects', 'organization_id', colocate_with => ")
+               for line in lines)
+    with psycopg.connect(database_url) as conn:
+        assert lines == [row[0] for row in conn.execute("select ddl from app_private.citus_distribution_ddl() order by step")]
+    assert "pass --emit" in one_line_error(pulse("db", "distribute", env=env))
+
+
 def test_outbox_lists_pending_messages_and_marks_them_sent(database_url):
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("insert into app_private.outbox (recipient, subject, body) "

@@ -56,14 +56,15 @@ WORKER_CHANNELS = {"'pulse_document_uploads'": "cli/pulse/storage.py", "'pulse_a
 
 
 def published_topics(sql: str) -> set[str]:
-    """The topics of every pg_notify in some SQL; each must name its channel with app_private.event_channel
-    (or be one of the WORKER_CHANNELS)."""
+    """The topics of every app_private.publish_realtime call in some SQL (the outbox, docs/scaling.md). pg_notify
+    is left to the outbox relays, on the channel app_private.event_channel builds from the queued topic, and to
+    the WORKER_CHANNELS."""
     calls = [channel for channel in re.findall(r"pg_notify\s*\(\s*([^,]*)", sql, flags=re.IGNORECASE)
              if channel.strip() not in WORKER_CHANNELS]
     for channel in calls:
-        assert re.match(r"app_private\.event_channel\s*\(\s*'[a-z_]+'", channel), \
-            f"pg_notify on a channel not built by app_private.event_channel: {channel}"
-    return set(re.findall(r"app_private\.event_channel\s*\(\s*'([a-z_]+)'", ",".join(calls)))
+        assert re.match(r"app_private\.event_channel\s*\(\s*(v_event|NEW)\.topic\b", channel), \
+            f"pg_notify other than the outbox relay's: {channel} (publish with app_private.publish_realtime)"
+    return set(re.findall(r"app_private\.publish_realtime\s*\(\s*'([a-z_]+)'", sql))
 
 
 def test_the_schemas_are_valid_draft_2020_12_and_strict():
@@ -87,7 +88,7 @@ def test_every_channel_the_database_publishes_on_has_a_schema(database_url):
     with psycopg.connect(database_url) as conn:
         sources = [row[0] for row in conn.execute(
             "select p.prosrc from pg_proc p join pg_namespace n on n.oid = p.pronamespace "
-            "where n.nspname in ('app', 'app_private', 'auth', 'audit') and p.prosrc ~* 'pg_notify'")]
+            "where n.nspname in ('app', 'app_private', 'auth', 'audit') and p.prosrc ~* 'pg_notify|publish_realtime'")]
         channel = conn.execute("select app_private.event_channel('progress', '00000000-0000-0000-0000-000000000001')"
                                ).fetchone()[0]
     assert sources and set().union(*map(published_topics, sources)) == set(schemas)

@@ -208,6 +208,20 @@ def db_check() -> None:
     console.out.print("released deploy scripts unchanged")
 
 
+@db_app.command("distribute")
+def db_distribute(
+    emit: Annotated[bool, typer.Option("--emit", help="Print the DDL (to run with psql on the Citus coordinator).")] = False,
+) -> None:
+    """The DDL that distributes this database on Citus (reference, local and tenant tables), generated from the catalog."""
+    from pulse.citus import distribution_ddl
+
+    if not emit:
+        raise PulseError("pulse db distribute only prints the DDL: pass --emit and run it with psql on the Citus "
+                         "coordinator (docs/scaling.md)")
+    for line in distribution_ddl(settings()):
+        console.out.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
 # -- pulse seed, jwt -----------------------------------------------------------------
 
 

@@ -155,9 +155,15 @@ DECLARE
   v_invitation app_private.invitations;
   v_membership app.memberships;
   v_user app.users;
+  v_organization_id uuid;
 BEGIN
+  -- The tenant first, then the lock within it: a lock is taken on one
+  -- tenant's rows only (one shard under Citus, docs/scaling.md).
+  SELECT i.organization_id INTO v_organization_id FROM app_private.invitations AS i
+   WHERE i.token_hash = public.digest(coalesce(accept_invitation.token, ''), 'sha256');
   SELECT i.* INTO v_invitation FROM app_private.invitations AS i
-   WHERE i.token_hash = public.digest(coalesce(accept_invitation.token, ''), 'sha256') FOR UPDATE;
+   WHERE i.organization_id = v_organization_id
+     AND i.token_hash = public.digest(coalesce(accept_invitation.token, ''), 'sha256') FOR UPDATE;
   SELECT m.* INTO v_membership FROM app.memberships AS m
    WHERE m.organization_id = v_invitation.organization_id AND m.id = v_invitation.membership_id FOR UPDATE;
   SELECT u.* INTO v_user FROM app.users AS u WHERE u.id = v_membership.user_id;

@@ -118,23 +118,32 @@ DECLARE
   v_approval app.approvals;
   v_old_status app.approval_status;
   v_count integer := 0;
+  v_organization_id uuid;
 BEGIN
-  FOR v_approval IN
-    SELECT a.* FROM app.approvals AS a
+  -- Tenant by tenant: each lock is taken on one tenant's rows (one shard
+  -- under Citus, docs/scaling.md).
+  FOR v_organization_id IN
+    SELECT DISTINCT a.organization_id FROM app.approvals AS a
      WHERE a.status IN ('pending', 'in_review') AND a.expires_at <= p_as_of
-     ORDER BY a.expires_at
-     FOR UPDATE SKIP LOCKED
   LOOP
-    v_old_status := v_approval.status;
-    UPDATE app.approvals SET status = 'expired', decided_at = p_as_of
-     WHERE organization_id = v_approval.organization_id AND id = v_approval.id
-    RETURNING * INTO v_approval;
-    PERFORM app_private.record_approval_event(v_approval, 'expire', v_old_status,
-      format('Undecided at its hard deadline %s', v_approval.expires_at));
-    PERFORM app_private.tell_about_approval(v_approval, ARRAY[v_approval.requested_by, v_approval.current_approver_id], 'expired',
-      format('Approval expired: %s', pg_catalog.replace(v_approval.approval_type::text, '_', ' ')));
-    PERFORM app_private.settle_gated_entity(v_approval);
-    v_count := v_count + 1;
+    FOR v_approval IN
+      SELECT a.* FROM app.approvals AS a
+       WHERE a.organization_id = v_organization_id
+         AND a.status IN ('pending', 'in_review') AND a.expires_at <= p_as_of
+       ORDER BY a.expires_at
+       FOR UPDATE SKIP LOCKED
+    LOOP
+      v_old_status := v_approval.status;
+      UPDATE app.approvals SET status = 'expired', decided_at = p_as_of
+       WHERE organization_id = v_approval.organization_id AND id = v_approval.id
+      RETURNING * INTO v_approval;
+      PERFORM app_private.record_approval_event(v_approval, 'expire', v_old_status,
+        format('Undecided at its hard deadline %s', v_approval.expires_at));
+      PERFORM app_private.tell_about_approval(v_approval, ARRAY[v_approval.requested_by, v_approval.current_approver_id], 'expired',
+        format('Approval expired: %s', pg_catalog.replace(v_approval.approval_type::text, '_', ' ')));
+      PERFORM app_private.settle_gated_entity(v_approval);
+      v_count := v_count + 1;
+    END LOOP;
   END LOOP;
   RETURN v_count;
 END

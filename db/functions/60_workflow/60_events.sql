@@ -1,5 +1,6 @@
--- Real-time events of the workflow: triggers NOTIFY one channel per tenant
--- and topic (progress, approvals); payloads are documented in
+-- Real-time events of the workflow: triggers publish on one channel per
+-- tenant and topic (progress, approvals) through app_private.publish_realtime
+-- (50_platform/30_realtime.sql, the outbox the relay NOTIFYs); payloads are documented in
 -- contracts/events/workflow/*.schema.json. Who may see an event is decided
 -- here, per topic, by auth.can_see_<topic>_event, which
 -- auth.realtime_event (50_platform/30_realtime.sql) calls as the subscriber:
@@ -10,7 +11,7 @@ CREATE OR REPLACE FUNCTION app_private.publish_progress(
 ) RETURNS void
 LANGUAGE sql VOLATILE
 AS $$
-  SELECT pg_catalog.pg_notify(app_private.event_channel('progress', p_progress.organization_id), pg_catalog.json_build_object(
+  SELECT app_private.publish_realtime('progress', p_progress.organization_id, pg_catalog.jsonb_build_object(
     'event', p_event,
     'organization_id', p_progress.organization_id,
     'project_id', p_progress.project_id,
@@ -18,11 +19,11 @@ AS $$
     'sub_stage_id', p_progress.sub_stage_id,
     'status', p_progress.status,
     'previous_status', p_previous_status,
-    'occurred_at', pg_catalog.clock_timestamp())::text)
+    'occurred_at', pg_catalog.clock_timestamp()))
 $$;
 
 COMMENT ON FUNCTION app_private.publish_progress(app.project_sub_stage_progress, text, app.sub_stage_status) IS
-  'NOTIFY pulse:progress:<tenant> with one progress event (contracts/events/workflow/progress.schema.json).';
+  'Publishes one progress event on pulse:progress:<tenant> (app_private.publish_realtime) (contracts/events/workflow/progress.schema.json).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_progress__publish() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
@@ -53,7 +54,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
-  PERFORM pg_catalog.pg_notify(app_private.event_channel('approvals', NEW.organization_id), pg_catalog.json_build_object(
+  PERFORM app_private.publish_realtime('approvals', NEW.organization_id, pg_catalog.jsonb_build_object(
     'event', CASE TG_OP WHEN 'INSERT' THEN 'approval.requested' ELSE 'approval.updated' END,
     'organization_id', NEW.organization_id,
     'approval_id', NEW.id,
@@ -62,12 +63,12 @@ BEGIN
     'status', NEW.status,
     'previous_status', CASE WHEN TG_OP = 'UPDATE' THEN OLD.status END,
     'current_approver_id', NEW.current_approver_id,
-    'occurred_at', pg_catalog.clock_timestamp())::text);
+    'occurred_at', pg_catalog.clock_timestamp()));
   RETURN NULL;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_approvals__publish() IS 'AFTER INSERT or UPDATE: NOTIFY pulse:approvals:<tenant> (contracts/events/workflow/approval.schema.json).';
+COMMENT ON FUNCTION app_private.tg_approvals__publish() IS 'AFTER INSERT or UPDATE: publishes on pulse:approvals:<tenant> (app_private.publish_realtime) (contracts/events/workflow/approval.schema.json).';
 
 CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT ON app.project_sub_stage_progress REFERENCING NEW TABLE AS seeded
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_progress__publish_seeded();

@@ -1,6 +1,6 @@
 -- The lab's events as GraphQL subscriptions: every event the lab publishes
 -- (app_private.publish_event, in app_private.events) about one of its entity
--- types is also NOTIFYed on the tenant's `lab` channel, pulse:lab:<tenant>
+-- types is also published (app_private.publish_realtime) on the tenant's `lab` channel, pulse:lab:<tenant>
 -- (contracts/events/lab/lab.schema.json), and reaches the subscribers who may
 -- read the entity it is about (auth.can_see_lab_event, called as the
 -- subscriber by auth.realtime_event). Webhooks deliver the same events from
@@ -36,7 +36,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
-  PERFORM pg_catalog.pg_notify(app_private.event_channel('lab', NEW.organization_id), pg_catalog.json_build_object(
+  PERFORM app_private.publish_realtime('lab', NEW.organization_id, pg_catalog.jsonb_build_object(
     'event', NEW.event_type,
     'organization_id', NEW.organization_id,
     'event_id', NEW.id,
@@ -44,12 +44,12 @@ BEGIN
     'entity_id', NEW.entity_id,
     'sample_id', app_private.lab_event_sample_id(NEW.organization_id, NEW.entity_type, NEW.entity_id),
     'actor_id', NEW.actor_id,
-    'occurred_at', NEW.occurred_at)::text);
+    'occurred_at', NEW.occurred_at));
   RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_events__lab_channel() IS
-  'AFTER INSERT on app_private.events about a lab entity type: NOTIFY pulse:lab:<tenant> with the event''s type, ids, sample and time (contracts/events/lab/lab.schema.json); the data stays in the event (webhooks deliver it).';
+  'AFTER INSERT on app_private.events about a lab entity type: publishes on pulse:lab:<tenant> (app_private.publish_realtime) with the event''s type, ids, sample and time (contracts/events/lab/lab.schema.json); the data stays in the event (webhooks deliver it).';
 
 CREATE OR REPLACE TRIGGER _300_lab_channel AFTER INSERT ON app_private.events
   FOR EACH ROW WHEN (NEW.entity_type = ANY (auth.lab_entity_types()))
