@@ -273,6 +273,8 @@ class Settings:
             # Behind a transaction pool PostgREST prepares no statements and listens on no channel.
             "PULSE_REST_PREPARED_STATEMENTS": str(not self.pooled).lower(),
             "PULSE_REST_CHANNEL_ENABLED": str(not self.pooled).lower(),
+            # ... and PostGraphile (@dataplan/pg) none either: 0 turns its named-statement cache off.
+            "DATAPLAN_PG_PREPARED_STATEMENT_CACHE_SIZE": "0" if self.pooled else "100",
             "PULSE_JWT_SECRET": self.jwt_secret,
             "PULSE_DB_SCHEMA": self.schema,
             "PULSE_DB_ANON_ROLE": self.get("PULSE_DB_ANON_ROLE"),
