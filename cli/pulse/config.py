@@ -44,6 +44,9 @@ DEFAULTS = {
     # Connection pooling (docs/scaling.md, "Pooling"): `pulse up --pool` or PULSE_POOL=true puts PgBouncer
     # (transaction mode) on PULSE_POOL_PORT between the servers and the database, PULSE_POOL_SIZE server
     # connections per database.
+    # Slow statements in the local cluster's log (`pulse db start`, docs/operations.md): durations, -1 for never.
+    "PULSE_DB_LOG_SLOWER_THAN": "500ms",
+    "PULSE_DB_LOG_PLANS_SLOWER_THAN": "2s",
     "PULSE_POOL": "false",
     "PULSE_POOL_PORT": "6432",
     "PULSE_POOL_SIZE": "10",
