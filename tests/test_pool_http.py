@@ -23,7 +23,7 @@ from test_realtime import DELIVERY, PROGRESS, GraphQLSocket, about, complete_fir
 pytestmark = pytest.mark.stack
 
 POOL_SIZE = 2
-ROUNDS = 4  # per caller; each round is a REST and a GraphQL request
+ROUNDS = 3  # per caller; each round is a REST and a GraphQL request
 
 # What a transaction sees of its caller, made in the test's database only (no contract changes).
 PROBE = """
@@ -62,10 +62,10 @@ def pooled(settings, databases):
 
 def test_requests_share_two_server_connections_and_nothing_leaks_between_them(pooled):
     world = World(pooled)
-    tenants = [world.workflow_tenant(), world.workflow_tenant()]
+    tenants = [world.tenant(), world.tenant()]
+    people = [world.member(tenant, role) for tenant in tenants for role in ("sales", "qa", "engineering")]
     for tenant in tenants:
-        world.project(tenant)
-    people = [world.person(tenant, role) for tenant in tenants for role in ("sales", "qa", "engineering")]
+        world.project(tenant, created_by=people[0 if tenant == tenants[0] else 3].id)
     callers = [(person, world.sign_in(person)) for person in people] + [(None, None)] * 2  # two anonymous callers
 
     def run(caller) -> list[dict]:
