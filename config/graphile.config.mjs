@@ -13,7 +13,8 @@
 //   event-contracts.mjs  event fields read from contracts/events/<domain>/*.schema.json
 //   custom-fields.mjs    ordering by a custom field (orderByCustomFields)
 //   health.mjs           GET /health
-import { makePgService } from "postgraphile/adaptors/pg";
+import pg from "pg";
+import { makePgService, PgSubscriber } from "postgraphile/adaptors/pg";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
@@ -23,7 +24,7 @@ import { maskError, RefusalPlugin } from "./graphile/errors.mjs";
 import { HealthPlugin } from "./graphile/health.mjs";
 import { CostLimitsPlugin, PageSizePlugin } from "./graphile/limits.mjs";
 import { RealtimePlugin, SubscriberGatePlugin } from "./graphile/realtime.mjs";
-import { AUTHENTICATOR_URL, DB_SCHEMA, HOST, PORT } from "./graphile/settings.mjs";
+import { AUTHENTICATOR_URL, DB_SCHEMA, HOST, LISTEN_URL, PORT } from "./graphile/settings.mjs";
 import {
   NullableArgumentsPlugin,
   ServerFilledKeysPlugin,
@@ -58,8 +59,19 @@ const preset = {
   // stays enabled. LISTEN/NOTIFY subscriptions (pubsub, on by default: the
   // pgSubscriber the RealtimePlugin listens with) hold one connection of this
   // pool as authenticator; only watch mode would need a superuser connection.
+  // Behind a transaction pool (PULSE_POOL) LISTEN needs a session: the
+  // subscriber then has its own small pool on the database itself
+  // (LISTEN_URL), while every operation (the per-event checks too) runs
+  // through AUTHENTICATOR_URL.
   pgServices: [
-    makePgService({ connectionString: AUTHENTICATOR_URL, schemas: [DB_SCHEMA], pubsub: true }),
+    makePgService({
+      connectionString: AUTHENTICATOR_URL,
+      schemas: [DB_SCHEMA],
+      pubsub: true,
+      ...(LISTEN_URL === AUTHENTICATOR_URL
+        ? {}
+        : { pgSubscriber: new PgSubscriber(new pg.Pool({ connectionString: LISTEN_URL, max: 1 })) }),
+    }),
   ],
   gather: {
     // A function argument without a DEFAULT is required (non-null in the

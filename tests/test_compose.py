@@ -19,7 +19,7 @@ def compose() -> dict:
 def test_services_and_images():
     services = compose()["services"]
     assert set(services) == {"db", "node-modules", "migrate", "postgrest", "postgraphile", "worker", "minio", "minio-bucket",
-                             "verify-worker"}
+                             "verify-worker", "pgbouncer"}
     assert services["postgrest"]["image"] == "postgrest/postgrest:v12.0.2"
     assert services["postgraphile"]["image"].startswith("node:22")
     assert services["db"]["image"].startswith("postgres:15")
@@ -43,6 +43,22 @@ def test_servers_get_the_same_variables_as_the_local_stack():
     config = (ROOT / "config" / "postgrest.conf").read_text()
     for variable in ("PULSE_AUTHENTICATOR_URL", "PULSE_DB_SCHEMA", "PULSE_JWT_SECRET", "PULSE_REST_PORT"):
         assert f"$({variable})" in config
+
+
+def test_the_servers_request_through_pgbouncer_and_listen_directly():
+    """As `pulse up --pool` runs them (docs/scaling.md, "Pooling"): requests through PgBouncer in transaction
+    mode with no prepared statements and no PostgREST channel; subscriptions and the job worker on db itself."""
+    services = compose()["services"]
+    pooled = Settings.load(ROOT).with_values(PULSE_POOL="true").server_environment()
+    environment = services["postgrest"]["environment"]
+    assert "@pgbouncer:6432/" in environment["PULSE_AUTHENTICATOR_URL"]
+    assert "@db:5432/" in environment["PULSE_LISTEN_URL"]
+    for name in ("PULSE_REST_PREPARED_STATEMENTS", "PULSE_REST_CHANNEL_ENABLED", "DATAPLAN_PG_PREPARED_STATEMENT_CACHE_SIZE"):
+        assert environment[name] == pooled[name], name
+    assert "@db:5432/" in services["worker"]["environment"]["PULSE_WORKER_DATABASE_URL"]
+    script = services["pgbouncer"]["command"][-1]
+    assert "pool_mode = transaction" in script and "* = host=db port=5432" in script
+    assert "runuser -u postgres -- pgbouncer" in script
 
 
 def test_pg_cron_runs_jobs_in_the_pulse_database_as_the_local_cluster_does():

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 SYSTEM_PACKAGES=(
   postgresql-15 postgresql-15-pgtap postgresql-15-cron postgresql-15-partman
   postgresql-15-postgis-3 postgresql-15-plpgsql-check sqitch wrk npm python3-venv
+  pgbouncer  # `pulse up --pool` (docs/scaling.md, "Pooling")
 )
 
 missing=()

@@ -432,10 +432,12 @@ def contracts_check() -> None:
 def up(
     demo: Demo = False,
     detach: Annotated[bool, typer.Option("--detach", "-d", help="Return once the servers answer.")] = False,
+    pool: Annotated[bool, typer.Option("--pool", help="Put PgBouncer (transaction mode) between the servers and the "
+                                                      "database, as PULSE_POOL=true does.")] = False,
 ) -> None:
     """Start the database, migrate, seed, start PostgREST, PostGraphile and the job worker (and an object store and the upload
     verify worker), and print how to call them."""
-    config = stack.with_object_store_port(settings())
+    config = stack.with_object_store_port(settings().with_values(PULSE_POOL="true") if pool else settings())
     began = time.monotonic()
     stack.preflight(config)
     started_database = ensure_database(config)
@@ -513,6 +515,9 @@ def print_endpoints(config: Settings, seconds: float, demo: bool) -> None:
     out.print(f"  OpenAPI   {config.rest_url}/  (Accept: application/openapi+json)")
     out.print(f"  GraphQL   {config.graphql_url}")
     out.print(f"  GraphiQL  {config.graphiql_url}")
+    if config.pooled:
+        out.print(f"  Pool      PgBouncer (transaction mode) on {config.server_host}:{config.pool_port}, "
+                  f"{config.pool_size} server connections; subscriptions and the job worker connect directly")
     storage = stack.local_object_store(config) or config.object_storage
     if storage:
         local = " (local, moto)" if stack.local_object_store(config) else ""

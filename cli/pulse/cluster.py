@@ -40,7 +40,16 @@ max_worker_processes = 24
 # not tuned for a crash of the machine.
 synchronous_commit = off
 max_connections = 200
+# Slow statements (docs/operations.md, "Slow statements"): each one slower than
+# PULSE_DB_LOG_SLOWER_THAN is logged with its duration, and auto_explain logs
+# the plan of those slower than PULSE_DB_LOG_PLANS_SLOWER_THAN (-1: never).
+log_min_duration_statement = '{log_slower_than}'
+session_preload_libraries = 'auto_explain'
+auto_explain.log_min_duration = '{log_plans_slower_than}'
+auto_explain.log_format = 'text'
+auto_explain.log_nested_statements = on
 """
+DURATION = re.compile(r"^(-1|0|[1-9][0-9]*(us|ms|s|min|h|d)?)$")
 SETTINGS_FILE = "pulse.conf"
 INCLUDE_LINE = f"include_if_exists = '{SETTINGS_FILE}'"
 
@@ -150,9 +159,17 @@ class Cluster:
         it last, so a cluster initialised by an older Pulse takes today's settings at its next start
         (its settings appended to postgresql.conf come before the include and lose). True when
         anything changed (a running server needs a restart to take it)."""
+        durations = {}
+        for name in ("PULSE_DB_LOG_SLOWER_THAN", "PULSE_DB_LOG_PLANS_SLOWER_THAN"):
+            value = self.settings.get(name).replace(" ", "")
+            if not DURATION.match(value):
+                raise PulseError(f"{name} must be a duration such as 500ms, 2s or -1 (off), got {value!r}")
+            durations[name] = value
         wanted = SERVER_SETTINGS.format(
             host=self.settings.get("PULSE_DB_HOST"), socket_dir=self.folder,
             database=self.settings.get("PULSE_DB_NAME"),
+            log_slower_than=durations["PULSE_DB_LOG_SLOWER_THAN"],
+            log_plans_slower_than=durations["PULSE_DB_LOG_PLANS_SLOWER_THAN"],
         )
         settings_file = self.data / SETTINGS_FILE
         changed = not settings_file.exists() or settings_file.read_text() != wanted

@@ -41,6 +41,15 @@ DEFAULTS = {
     # Object storage (S3-compatible) for document files: set PULSE_S3_ENDPOINT and the rest to use it.
     "PULSE_S3_REGION": "us-east-1",
     "PULSE_S3_BUCKET": "pulse",
+    # Connection pooling (docs/scaling.md, "Pooling"): `pulse up --pool` or PULSE_POOL=true puts PgBouncer
+    # (transaction mode) on PULSE_POOL_PORT between the servers and the database, PULSE_POOL_SIZE server
+    # connections per database.
+    # Slow statements in the local cluster's log (`pulse db start`, docs/operations.md): durations, -1 for never.
+    "PULSE_DB_LOG_SLOWER_THAN": "500ms",
+    "PULSE_DB_LOG_PLANS_SLOWER_THAN": "2s",
+    "PULSE_POOL": "false",
+    "PULSE_POOL_PORT": "6432",
+    "PULSE_POOL_SIZE": "10",
 }
 
 LIMIT_SETTINGS = (
@@ -219,8 +228,8 @@ class Settings:
         return urlsplit(self.database_url).path.lstrip("/") or "postgres"
 
     @property
-    def authenticator_url(self) -> str:
-        """What PostgREST and PostGraphile connect with: the owner's server, the authenticator role."""
+    def direct_authenticator_url(self) -> str:
+        """The authenticator role on the owner's server itself (PULSE_AUTHENTICATOR_URL when given)."""
         if explicit := self.values.get("PULSE_AUTHENTICATOR_URL"):
             return explicit
         parts = urlsplit(self.database_url)
@@ -228,10 +237,47 @@ class Settings:
         netloc = f"authenticator:{password}@{parts.hostname}:{parts.port or 5432}"
         return urlunsplit(parts._replace(netloc=netloc))
 
+    @property
+    def pooled(self) -> bool:
+        """PULSE_POOL: request traffic goes through PgBouncer (docs/scaling.md, "Pooling")."""
+        raw = self.values.get("PULSE_POOL", "false").strip().lower()
+        if raw not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+            raise PulseError(f"PULSE_POOL must be true or false, got {raw!r}")
+        return raw in ("true", "1", "yes", "on")
+
+    @property
+    def pool_port(self) -> int:
+        return self.port("PULSE_POOL_PORT")
+
+    @property
+    def pool_size(self) -> int:
+        raw = self.values.get("PULSE_POOL_SIZE", "10")
+        if not raw.isdigit() or not 0 < int(raw) <= 1000:
+            raise PulseError(f"PULSE_POOL_SIZE must be a number of connections from 1 to 1000, got {raw!r}")
+        return int(raw)
+
+    @property
+    def authenticator_url(self) -> str:
+        """What PostgREST and PostGraphile run requests on: the authenticator role, through the pool when
+        PULSE_POOL is on, else on the owner's server directly."""
+        direct = self.direct_authenticator_url
+        if not self.pooled:
+            return direct
+        parts = urlsplit(direct)
+        userinfo = parts.netloc.rpartition("@")[0]
+        return urlunsplit(parts._replace(netloc=f"{userinfo}@{self.server_host}:{self.pool_port}"))
+
     def server_environment(self) -> dict[str, str]:
         """The variables config/postgrest.conf and config/graphile/ (settings.mjs, limits.mjs) read."""
         return {
             "PULSE_AUTHENTICATOR_URL": self.authenticator_url,
+            # What needs a session (PostGraphile's LISTEN for subscriptions) connects directly, pool or not.
+            "PULSE_LISTEN_URL": self.direct_authenticator_url,
+            # Behind a transaction pool PostgREST prepares no statements and listens on no channel.
+            "PULSE_REST_PREPARED_STATEMENTS": str(not self.pooled).lower(),
+            "PULSE_REST_CHANNEL_ENABLED": str(not self.pooled).lower(),
+            # ... and PostGraphile (@dataplan/pg) none either: 0 turns its named-statement cache off.
+            "DATAPLAN_PG_PREPARED_STATEMENT_CACHE_SIZE": "0" if self.pooled else "100",
             "PULSE_JWT_SECRET": self.jwt_secret,
             "PULSE_DB_SCHEMA": self.schema,
             "PULSE_DB_ANON_ROLE": self.get("PULSE_DB_ANON_ROLE"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from pulse import worker
+from pulse import pool, worker
 from pulse.cluster import ensure_port_free, free_port
 from pulse.config import ObjectStorage, Settings
 from pulse.errors import PulseError
@@ -66,6 +67,9 @@ def servers(settings: Settings) -> list[Server]:
         if not path.exists():
             raise PulseError(f"{path.relative_to(root)} is missing: run `npm ci` in {root}")
     chosen = [
+        # Before the servers that connect through it (PULSE_POOL; pulse.pool).
+        *([Server("pgbouncer", "PULSE_POOL_PORT", pool.command(settings),
+                       f"tcp://{settings.server_host}:{settings.pool_port}")] if settings.pooled else []),
         Server("postgrest", "PULSE_REST_PORT", [str(postgrest), str(root / "config" / "postgrest.conf")],
                f"{settings.rest_url}/"),
         Server("postgraphile", "PULSE_GRAPHQL_PORT", [str(node), str(root / "config" / "graphql-server.mjs")],
@@ -102,6 +106,8 @@ def preflight(settings: Settings) -> list[Server]:
 def start(settings: Settings, started_database: bool) -> dict[str, int]:
     """Start the servers and wait until they answer; stop them all if one fails."""
     chosen = preflight(settings)
+    if settings.pooled:
+        pool.write_config(settings)
     logs = log_folder(settings)
     environment = {**os.environ, **settings.server_environment()}
     processes: dict[str, subprocess.Popen[bytes]] = {}
@@ -112,6 +118,8 @@ def start(settings: Settings, started_database: bool) -> dict[str, int]:
                 server.command, cwd=settings.root, env={**environment, **dict(server.environment)}, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )
+            if server.name == "pgbouncer":  # the servers after it connect through it at once
+                wait_until_ready(server, processes[server.name], logs / f"{server.name}.log")
         pids = {name: process.pid for name, process in processes.items()}
         state_file(settings).write_text(json.dumps({"pids": pids, "database": started_database}))
         for server in chosen:
@@ -139,6 +147,14 @@ def wait_until_ready(server: Server, process: subprocess.Popen[bytes], log: Path
             raise PulseError(f"{server.name} exited with status {process.returncode}: {last_line(log)}")
         if server.probe is None:
             time.sleep(0.1)
+            continue
+        if server.probe.startswith("tcp://"):
+            host, _, port = server.probe.removeprefix("tcp://").rpartition(":")
+            with socket.socket() as probe:
+                probe.settimeout(0.5)
+                if probe.connect_ex((host, int(port))) == 0:
+                    return
+            time.sleep(0.05)
             continue
         try:
             response = httpx.post(server.probe, json={"query": "{__typename}"}) if server.name == "postgraphile" \

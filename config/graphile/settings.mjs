@@ -10,6 +10,10 @@ function requiredEnv(name) {
 }
 
 export const AUTHENTICATOR_URL = requiredEnv("PULSE_AUTHENTICATOR_URL");
+// Where subscriptions LISTEN: a session of their own on the database itself,
+// even when AUTHENTICATOR_URL goes through a transaction pool (PULSE_POOL,
+// docs/scaling.md "Pooling"). Unset: the same as AUTHENTICATOR_URL.
+export const LISTEN_URL = process.env.PULSE_LISTEN_URL || AUTHENTICATOR_URL;
 export const JWT_SECRET = requiredEnv("PULSE_JWT_SECRET");
 // PostgREST refuses secrets shorter than 32 characters; keep the two servers
 // accepting the same secrets.

@@ -10283,6 +10283,138 @@ export type CustomerProjectProgressOrderBy =
   | 'WORKFLOW_STAGE_ID_ASC'
   | 'WORKFLOW_STAGE_ID_DESC';
 
+/** A connection to a list of `DatabaseLockWaitsRecord` values. */
+export type DatabaseLockWaitsConnection = {
+  __typename?: 'DatabaseLockWaitsConnection';
+  /** A list of edges which contains the `DatabaseLockWaitsRecord` and cursor to aid in pagination. */
+  edges: Array<DatabaseLockWaitsEdge>;
+  /** A list of `DatabaseLockWaitsRecord` objects. */
+  nodes: Array<DatabaseLockWaitsRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `DatabaseLockWaitsRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `DatabaseLockWaitsRecord` edge in the connection. */
+export type DatabaseLockWaitsEdge = {
+  __typename?: 'DatabaseLockWaitsEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `DatabaseLockWaitsRecord` at the end of the edge. */
+  node: DatabaseLockWaitsRecord;
+};
+
+export type DatabaseLockWaitsRecord = {
+  __typename?: 'DatabaseLockWaitsRecord';
+  blockingPids?: Maybe<Array<Maybe<Scalars['Int']['output']>>>;
+  blockingQueries?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  blockingRoles?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  blockingStates?: Maybe<Array<Maybe<Scalars['String']['output']>>>;
+  waitEvent?: Maybe<Scalars['String']['output']>;
+  waitSeconds?: Maybe<Scalars['BigFloat']['output']>;
+  waitingPid?: Maybe<Scalars['Int']['output']>;
+  waitingQuery?: Maybe<Scalars['String']['output']>;
+  waitingRole?: Maybe<Scalars['String']['output']>;
+  waitingSince?: Maybe<Scalars['Datetime']['output']>;
+};
+
+/** A filter to be used against `DatabaseLockWaitsRecord` object types. All fields are combined with a logical ‘and.’ */
+export type DatabaseLockWaitsRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<DatabaseLockWaitsRecordFilter>>;
+  /** Filter by the object’s `blockingPids` field. */
+  blockingPids?: InputMaybe<IntListFilter>;
+  /** Filter by the object’s `blockingQueries` field. */
+  blockingQueries?: InputMaybe<StringListFilter>;
+  /** Filter by the object’s `blockingRoles` field. */
+  blockingRoles?: InputMaybe<StringListFilter>;
+  /** Filter by the object’s `blockingStates` field. */
+  blockingStates?: InputMaybe<StringListFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<DatabaseLockWaitsRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<DatabaseLockWaitsRecordFilter>>;
+  /** Filter by the object’s `waitEvent` field. */
+  waitEvent?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `waitSeconds` field. */
+  waitSeconds?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `waitingPid` field. */
+  waitingPid?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `waitingQuery` field. */
+  waitingQuery?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `waitingRole` field. */
+  waitingRole?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `waitingSince` field. */
+  waitingSince?: InputMaybe<DatetimeFilter>;
+};
+
+/** A connection to a list of `DatabaseTopStatementsRecord` values. */
+export type DatabaseTopStatementsConnection = {
+  __typename?: 'DatabaseTopStatementsConnection';
+  /** A list of edges which contains the `DatabaseTopStatementsRecord` and cursor to aid in pagination. */
+  edges: Array<DatabaseTopStatementsEdge>;
+  /** A list of `DatabaseTopStatementsRecord` objects. */
+  nodes: Array<DatabaseTopStatementsRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `DatabaseTopStatementsRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `DatabaseTopStatementsRecord` edge in the connection. */
+export type DatabaseTopStatementsEdge = {
+  __typename?: 'DatabaseTopStatementsEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `DatabaseTopStatementsRecord` at the end of the edge. */
+  node: DatabaseTopStatementsRecord;
+};
+
+export type DatabaseTopStatementsRecord = {
+  __typename?: 'DatabaseTopStatementsRecord';
+  cacheHitPercent?: Maybe<Scalars['BigFloat']['output']>;
+  calls?: Maybe<Scalars['BigInt']['output']>;
+  maxMs?: Maybe<Scalars['BigFloat']['output']>;
+  meanMs?: Maybe<Scalars['BigFloat']['output']>;
+  query?: Maybe<Scalars['String']['output']>;
+  roleName?: Maybe<Scalars['String']['output']>;
+  rowsReturned?: Maybe<Scalars['BigInt']['output']>;
+  shareOfTotalPercent?: Maybe<Scalars['BigFloat']['output']>;
+  tempBlocksWritten?: Maybe<Scalars['BigInt']['output']>;
+  totalMs?: Maybe<Scalars['BigFloat']['output']>;
+};
+
+/** A filter to be used against `DatabaseTopStatementsRecord` object types. All fields are combined with a logical ‘and.’ */
+export type DatabaseTopStatementsRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<DatabaseTopStatementsRecordFilter>>;
+  /** Filter by the object’s `cacheHitPercent` field. */
+  cacheHitPercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `calls` field. */
+  calls?: InputMaybe<BigIntFilter>;
+  /** Filter by the object’s `maxMs` field. */
+  maxMs?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `meanMs` field. */
+  meanMs?: InputMaybe<BigFloatFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<DatabaseTopStatementsRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<DatabaseTopStatementsRecordFilter>>;
+  /** Filter by the object’s `query` field. */
+  query?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `roleName` field. */
+  roleName?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `rowsReturned` field. */
+  rowsReturned?: InputMaybe<BigIntFilter>;
+  /** Filter by the object’s `shareOfTotalPercent` field. */
+  shareOfTotalPercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `tempBlocksWritten` field. */
+  tempBlocksWritten?: InputMaybe<BigIntFilter>;
+  /** Filter by the object’s `totalMs` field. */
+  totalMs?: InputMaybe<BigFloatFilter>;
+};
+
 /** A filter to be used against Date fields. All fields are combined with a logical ‘and.’ */
 export type DateFilter = {
   /** Not equal to the specified value, treating null like an ordinary value. */
@@ -20685,6 +20817,46 @@ export type IntFilter = {
   notEqualTo?: InputMaybe<Scalars['Int']['input']>;
   /** Not included in the specified list. */
   notIn?: InputMaybe<Array<Scalars['Int']['input']>>;
+};
+
+/** A filter to be used against Int List fields. All fields are combined with a logical ‘and.’ */
+export type IntListFilter = {
+  /** Any array item is equal to the specified value. */
+  anyEqualTo?: InputMaybe<Scalars['Int']['input']>;
+  /** Any array item is greater than the specified value. */
+  anyGreaterThan?: InputMaybe<Scalars['Int']['input']>;
+  /** Any array item is greater than or equal to the specified value. */
+  anyGreaterThanOrEqualTo?: InputMaybe<Scalars['Int']['input']>;
+  /** Any array item is less than the specified value. */
+  anyLessThan?: InputMaybe<Scalars['Int']['input']>;
+  /** Any array item is less than or equal to the specified value. */
+  anyLessThanOrEqualTo?: InputMaybe<Scalars['Int']['input']>;
+  /** Any array item is not equal to the specified value. */
+  anyNotEqualTo?: InputMaybe<Scalars['Int']['input']>;
+  /** Contained by the specified list of values. */
+  containedBy?: InputMaybe<Array<InputMaybe<Scalars['Int']['input']>>>;
+  /** Contains the specified list of values. */
+  contains?: InputMaybe<Array<InputMaybe<Scalars['Int']['input']>>>;
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<Array<InputMaybe<Scalars['Int']['input']>>>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<Array<InputMaybe<Scalars['Int']['input']>>>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<Array<InputMaybe<Scalars['Int']['input']>>>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<Array<InputMaybe<Scalars['Int']['input']>>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<Array<InputMaybe<Scalars['Int']['input']>>>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<Array<InputMaybe<Scalars['Int']['input']>>>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<Array<InputMaybe<Scalars['Int']['input']>>>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<Array<InputMaybe<Scalars['Int']['input']>>>;
+  /** Overlaps the specified list of values. */
+  overlaps?: InputMaybe<Array<InputMaybe<Scalars['Int']['input']>>>;
 };
 
 /** A filter to be used against InternetAddress fields. All fields are combined with a logical ‘and.’ */
@@ -34045,6 +34217,10 @@ export type Query = Node & {
   customerProjectProgresses?: Maybe<CustomerProjectProgressConnection>;
   /** Reads and enables pagination through a set of `CustomerProject`. */
   customerProjects?: Maybe<CustomerProjectConnection>;
+  /** The sessions of this database waiting for a lock now, longest first, each with the sessions that hold it up (pg_blocking_pids): their roles, queries and states (an "idle in transaction" blocker is a transaction left open). Platform operators only. Errors: PT403 operator.required. */
+  databaseLockWaits?: Maybe<DatabaseLockWaitsConnection>;
+  /** The statements of this database that took the most execution time since the statistics were last reset (pg_stat_statements, parameters shown as $n), with calls, total/mean/max time in ms, rows, the shared-buffer hit ratio and the share of all statements' time. Platform operators only. Errors: PT403 operator.required, PT422 database_load.top_out_of_range, PT503 database_load.no_statistics. */
+  databaseTopStatements?: Maybe<DatabaseTopStatementsConnection>;
   /** Get a single `Document`. */
   document?: Maybe<Document>;
   /** Get a single `DocumentAccessLog`. */
@@ -35759,6 +35935,25 @@ export type QueryCustomerProjectsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CustomerProjectOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDatabaseLockWaitsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<DatabaseLockWaitsRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDatabaseTopStatementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<DatabaseTopStatementsRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  top?: InputMaybe<Scalars['Int']['input']>;
 };
 
 

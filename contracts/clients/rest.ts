@@ -39180,6 +39180,78 @@ export namespace Rpc {
 
   /**
    * No description
+   * @tags (rpc) database_lock_waits
+   * @name DatabaseLockWaitsCreate
+   * @summary The sessions of this database waiting for a lock now, longest first, each with the sessions that hold it up (pg_blocking_pids): their roles, queries and states (an "idle in transaction" blocker is a transaction left open). Platform operators only. Errors: PT403 operator.required.
+   * @request POST:/rpc/database_lock_waits
+   */
+  export namespace DatabaseLockWaitsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = object;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) database_lock_waits
+   * @name DatabaseLockWaitsList
+   * @summary The sessions of this database waiting for a lock now, longest first, each with the sessions that hold it up (pg_blocking_pids): their roles, queries and states (an "idle in transaction" blocker is a transaction left open). Platform operators only. Errors: PT403 operator.required.
+   * @request GET:/rpc/database_lock_waits
+   */
+  export namespace DatabaseLockWaitsList {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) database_top_statements
+   * @name DatabaseTopStatementsCreate
+   * @summary The statements of this database that took the most execution time since the statistics were last reset (pg_stat_statements, parameters shown as $n), with calls, total/mean/max time in ms, rows, the shared-buffer hit ratio and the share of all statements' time. Platform operators only. Errors: PT403 operator.required, PT422 database_load.top_out_of_range, PT503 database_load.no_statistics.
+   * @request POST:/rpc/database_top_statements
+   */
+  export namespace DatabaseTopStatementsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format integer */
+      top?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) database_top_statements
+   * @name DatabaseTopStatementsList
+   * @summary The statements of this database that took the most execution time since the statistics were last reset (pg_stat_statements, parameters shown as $n), with calls, total/mean/max time in ms, rows, the shared-buffer hit ratio and the share of all statements' time. Platform operators only. Errors: PT403 operator.required, PT422 database_load.top_out_of_range, PT503 database_load.no_statistics.
+   * @request GET:/rpc/database_top_statements
+   */
+  export namespace DatabaseTopStatementsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format integer */
+      top?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
    * @tags (rpc) decide_approval
    * @name DecideApprovalCreate
    * @summary POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason); the final decision publishes approval.decided. Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked.

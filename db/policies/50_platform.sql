@@ -16,6 +16,8 @@ GRANT EXECUTE ON FUNCTION app.mark_notification_read(uuid), app.mark_all_notific
 GRANT EXECUTE ON FUNCTION auth.holds_any_role(text[]) TO app_user, app_admin;
 
 GRANT EXECUTE ON FUNCTION app.health() TO anon, app_user, app_admin;
+-- What loads the database: platform operators only (db/functions/50_platform/92_database_load.sql).
+GRANT EXECUTE ON FUNCTION app.database_top_statements(integer), app.database_lock_waits() TO app_admin;
 
 -- Platform: what the API roles may call of the real-time channels
 -- (db/functions/50_platform/30_realtime.sql). The GraphQL server asks

@@ -1,0 +1,7 @@
+-- Revert pulse:platform/database_load from pg
+
+BEGIN;
+
+DROP EXTENSION IF EXISTS pg_stat_statements;
+
+COMMIT;
