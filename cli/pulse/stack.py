@@ -28,7 +28,8 @@ from pulse.cluster import ensure_port_free, free_port
 from pulse.config import ObjectStorage, Settings
 from pulse.errors import PulseError
 
-READY_TIMEOUT = 30.0
+# PostGraphile builds its schema before it answers: seconds on a quiet machine, tens of seconds on a busy one.
+READY_TIMEOUT = 90.0
 MOTO_SERVER = Path(sys.executable).parent / "moto_server"
 
 
