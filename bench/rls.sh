@@ -101,9 +101,12 @@ for _ in $(seq 300); do
   kill -0 "$graphql_pid" 2>/dev/null || { cat "$work/graphql.log" >&2; exit 1; }
   sleep 0.1
 done
-# The same lookup by key as a GraphQL query, POSTed as a client would.
-printf '{"query":"{ benchItem(rowId: \\"%s\\") { id name quantity createdAt } }"}' "$row_id" >"$work/rls.json"
-printf '{"query":"{ benchItemsOpen(rowId: \\"%s\\") { id name quantity createdAt } }"}' "$row_id" >"$work/open.json"
+# The same lookup by (organization_id, id) as a GraphQL query, POSTed as a
+# client would. (The single-row field benchItem(rowId) takes the tenant from
+# the policy, which the open table has not: there it would scan every tenant.)
+lookup() { printf '{"query":"{ %s(condition: {organizationId: \\"%s\\", rowId: \\"%s\\"}) { nodes { rowId name quantity createdAt } } }"}' "$1" "$org" "$row_id"; }
+lookup benchItems >"$work/rls.json"
+lookup benchItemsOpens >"$work/open.json"
 cat >"$work/post.lua" <<'LUA'
 local file = io.open(os.getenv("BENCH_BODY"))
 wrk.method = "POST"
@@ -111,6 +114,8 @@ wrk.body = file:read("*a")
 file:close()
 wrk.headers["Content-Type"] = "application/json"
 LUA
+
+rest_pid=$(on_bench $python -c "from pulse import stack; from pulse.config import Settings; print(stack.running_pids(Settings.load())['postgrest'])")
 
 rls_url="$rest/bench_items?organization_id=eq.$org&id=eq.$row_id"
 open_url="$rest/bench_items_open?organization_id=eq.$org&id=eq.$row_id"
@@ -124,7 +129,7 @@ done
 rows() { curl -s "$@" | $python -c 'import json, sys; body = json.load(sys.stdin); print(len(body) if isinstance(body, list) else body)'; }
 echo "rows answered: RLS $(rows -H "$auth" "$rls_url"), open $(rows "$open_url"), open with the token $(rows -H "$auth" "$open_url")"
 found() { curl -s -H 'Content-Type: application/json' --data-binary "@$work/$1.json" "${@:2}" "$graphql" |
-  $python -c 'import json, sys; body = json.load(sys.stdin); data = body.get("data") or {}; print(sum(v is not None for v in data.values()) if data else body)'; }
+  $python -c 'import json, sys; body = json.load(sys.stdin); data = body.get("data") or {}; print(sum(len(v["nodes"]) for v in data.values()) if data else body)'; }
 echo "GraphQL rows answered: RLS $(found rls -H "$auth"), open $(found open), open with the token $(found open -H "$auth")"
 
 # One wrk run against a target: prints requests/s, p50 ms, p99 ms, non-2xx responses.
@@ -138,12 +143,23 @@ wrk_run() {
     gql_open) set -- -s "$work/post.lua" "$graphql"; export BENCH_BODY=$work/open.json ;;
     gql_open_token) set -- -s "$work/post.lua" -H "$auth" "$graphql"; export BENCH_BODY=$work/open.json ;;
   esac
-  wrk -t2 -c16 -d"$seconds"s --latency "$@" | awk '
+  # CPU the two servers and every database backend spent, per request: what a
+  # busy shared machine blurs far less than throughput.
+  local pids before after
+  pids="$rest_pid $graphql_pid $(psql "$admin_url" -Atc "select pid from pg_stat_activity where backend_type = 'client backend'")"
+  before=$(cpu_ticks $pids)
+  wrk -t2 -c16 -d"$seconds"s --latency "$@" >"$work/wrk.out"
+  after=$(cpu_ticks $pids)
+  awk -v tick="$(getconf CLK_TCK)" -v before="$before" -v after="$after" '
     function ms(v) { n = v + 0; if (v ~ /us$/) return n / 1000; if (v ~ /ms$/) return n; if (v ~ /m$/) return n * 60000; return n * 1000 }
-    $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+    BEGIN { n = split(before, b, " "); for (i = 1; i < n; i += 2) start[b[i]] = b[i + 1]
+            n = split(after, a, " "); for (i = 1; i < n; i += 2) if (a[i] in start) used += a[i + 1] - start[a[i]] }
+    $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } / requests in / { requests = $1 }
     $1 == "Requests/sec:" { rps = $2 } /Non-2xx/ { bad = $NF }
-    END { printf "%s %s %s %d\n", rps, p50, p99, bad }'
+    END { printf "%s %s %s %d %.4f\n", rps, p50, p99, bad, requests ? used * 1000 / tick / requests : 0 }' "$work/wrk.out"
 }
+# "pid ticks" of each live process: user + system CPU, in clock ticks.
+cpu_ticks() { local p; for p in "$@"; do [[ -r /proc/$p/stat ]] && awk -v p="$p" '{ printf "%s %d ", p, $14 + $15 }' "/proc/$p/stat" 2>/dev/null; done; true; }
 targets="rls open open_token gql_rls gql_open gql_open_token"
 for target in $targets; do wrk_run 3 "$target" >/dev/null; done
 # Several rounds in turn, so that a slow spell of a shared machine hits
@@ -154,30 +170,34 @@ done)
 
 echo
 echo "One row by key, 20 tenants x 100,000 rows: PostgREST GET by (organization_id, id),"
-echo "PostGraphile POST { benchItem(rowId) } (the tenant from the token); wrk -t2 -c16 -d10s --latency,"
-echo "$rounds rounds in turn; medians over the rounds"
+echo "PostGraphile POST { benchItems(condition: {organizationId, rowId}) }; wrk -t2 -c16 -d10s --latency,"
+echo "$rounds rounds in turn; medians over the rounds. cpu ms/req: CPU of both servers and of every database"
+echo "backend per request (/proc), which a busy shared machine blurs far less than throughput"
 awk -v rounds="$rounds" '
   function median(list,   a, n, i, j, t) {
     n = split(list, a, " ")
     for (i = 1; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
-  { rps[$1, $2] = $3; p50[$2] = p50[$2] " " $4; p99[$2] = p99[$2] " " $5; all[$2] = all[$2] " " $3; bad[$2] += $6 }
-  function row(label, t) { printf "%-38s %9.1f %8.2f %8.2f %8d\n", label, median(all[t]), median(p50[t]), median(p99[t]), bad[t] }
-  function ratio(label, a, b, note,   r, list) {
+  { rps[$1, $2] = $3; p50[$2] = p50[$2] " " $4; p99[$2] = p99[$2] " " $5; all[$2] = all[$2] " " $3; bad[$2] += $6
+    cpu[$1, $2] = $7; cpus[$2] = cpus[$2] " " $7 }
+  function row(label, t) { printf "%-38s %9.1f %8.2f %8.2f %8d %9.3f\n", label, median(all[t]), median(p50[t]), median(p99[t]), bad[t], median(cpus[t]) }
+  function ratio(label, a, b, note,   r, list, cpu_list) {
     for (r = 1; r <= rounds; r++) list = list sprintf(" %.3f", rps[r, a] / rps[r, b])
+    for (r = 1; r <= rounds; r++) cpu_list = cpu_list sprintf(" %.3f", cpu[r, a] ? cpu[r, b] / cpu[r, a] : 0)
     printf "%-38s %9.3f   %s; rounds:%s\n", label, median(list), note, list
+    printf "%-38s %9.3f   the same by CPU per request (%s); rounds:%s\n", "", median(cpu_list), b " / " a, cpu_list
   }
   END {
-    printf "%-38s %9s %8s %8s %8s\n", "", "req/s", "p50 ms", "p99 ms", "non-2xx"
+    printf "%-38s %9s %8s %8s %8s %9s\n", "", "req/s", "p50 ms", "p99 ms", "non-2xx", "cpu ms/req"
     row("bench_items, RLS, member token", "rls")
     row("bench_items_open, anon", "open")
     row("bench_items_open, same token", "open_token")
     ratio("throughput RLS / open anon", "rls", "open", "bar: >= 0.90")
     ratio("throughput RLS / open same token", "rls", "open_token", "the policy alone")
-    row("GraphQL benchItem, RLS, member token", "gql_rls")
-    row("GraphQL benchItemsOpen, anon", "gql_open")
-    row("GraphQL benchItemsOpen, same token", "gql_open_token")
+    row("GraphQL benchItems, RLS, member token", "gql_rls")
+    row("GraphQL benchItemsOpens, anon", "gql_open")
+    row("GraphQL benchItemsOpens, same token", "gql_open_token")
     ratio("GraphQL RLS / open anon", "gql_rls", "gql_open", "bar: >= 0.85")
     ratio("GraphQL RLS / open same token", "gql_rls", "gql_open_token", "the policy alone")
   }' <<<"$results"
