@@ -149,11 +149,12 @@ wrk_run() {
   pids="$rest_pid $graphql_pid $(psql "$admin_url" -Atc "select pid from pg_stat_activity where backend_type = 'client backend'")"
   before=$(cpu_ticks $pids)
   wrk -t2 -c16 -d"$seconds"s --latency "$@" >"$work/wrk.out"
-  after=$(cpu_ticks $pids)
+  # Backends a server's pool opened during the run count from zero.
+  after=$(cpu_ticks $pids $(psql "$admin_url" -Atc "select pid from pg_stat_activity where backend_type = 'client backend'"))
   awk -v tick="$(getconf CLK_TCK)" -v before="$before" -v after="$after" '
     function ms(v) { n = v + 0; if (v ~ /us$/) return n / 1000; if (v ~ /ms$/) return n; if (v ~ /m$/) return n * 60000; return n * 1000 }
     BEGIN { n = split(before, b, " "); for (i = 1; i < n; i += 2) start[b[i]] = b[i + 1]
-            n = split(after, a, " "); for (i = 1; i < n; i += 2) if (a[i] in start) used += a[i + 1] - start[a[i]] }
+            n = split(after, a, " "); for (i = 1; i < n; i += 2) if (!(a[i] in seen)) { seen[a[i]]; used += a[i + 1] - start[a[i]] } }
     $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } / requests in / { requests = $1 }
     $1 == "Requests/sec:" { rps = $2 } /Non-2xx/ { bad = $NF }
     END { printf "%s %s %s %d %.4f\n", rps, p50, p99, bad, requests ? used * 1000 / tick / requests : 0 }' "$work/wrk.out"
