@@ -4,7 +4,6 @@
 // operation (auth.check_request(): a suspended user, an ended session or a
 // revoked membership is refused with 401/403). Mirrors PostgREST 12.
 import jwt from "jsonwebtoken";
-import { makePgAdaptorWithPgClient } from "postgraphile/adaptors/pg";
 import { normalizeConnectionParams } from "postgraphile/grafserv";
 import { requestError } from "./errors.mjs";
 import { asksForIntrospection, LIMITS } from "./limits.mjs";
@@ -19,6 +18,47 @@ const JWT_ROLES = new Set([ANON_ROLE, "app_user", "app_admin"]);
 // Clock skew allowed on exp/nbf, as PostgREST allows.
 export const JWT_CLOCK_TOLERANCE = 30;
 
+// Verified tokens and the settings they give, as PostgREST's
+// jwt-cache-max-lifetime keeps them: a token's signature and claims never
+// change, so verifying it again on every request (HMAC, JSON parsing and
+// writing) buys nothing. Only what cannot be revoked is kept here: whether
+// the user, session and membership are still active is asked of the
+// database on every request (checkRequest). An entry is used until its exp
+// (with the same clock tolerance as jwt.verify); tokens without exp are kept
+// for at most TOKEN_CACHE_MAX_AGE. Refused tokens are not kept.
+const TOKEN_CACHE_SIZE = 10_000;
+const TOKEN_CACHE_MAX_AGE = 3600;
+const verifiedTokens = new Map();
+
+function tokenSettings(token) {
+  const now = Date.now() / 1000;
+  const cached = verifiedTokens.get(token);
+  if (cached !== undefined && now <= cached.until) return cached.settings;
+  let claims;
+  try {
+    claims = jwt.verify(token, JWT_SECRET, {
+      algorithms: ["HS256"],
+      clockTolerance: JWT_CLOCK_TOLERANCE,
+    });
+  } catch (e) {
+    verifiedTokens.delete(token);
+    const reason =
+      e.name === "TokenExpiredError" ? "JWT expired" : `JWT invalid: ${e.message}`;
+    throw requestError(401, "PGRST301", reason);
+  }
+  if (claims === null || typeof claims !== "object" || Array.isArray(claims)) {
+    throw requestError(401, "PGRST301", "JWT invalid: payload is not a JSON object");
+  }
+  const until = Math.min(
+    now + TOKEN_CACHE_MAX_AGE,
+    typeof claims.exp === "number" ? claims.exp + JWT_CLOCK_TOLERANCE : Infinity,
+  );
+  const settings = claimSettings(claims);
+  if (verifiedTokens.size >= TOKEN_CACHE_SIZE) verifiedTokens.clear();
+  verifiedTokens.set(token, { settings: Object.freeze(settings), until });
+  return settings;
+}
+
 // Mirrors PostgREST 12 (src/PostgREST/Auth.hs): no token -> anon with claims
 // {"role":"anon"}; a token without `role` -> anon; the effective role is
 // always written back into the claims; 30s clock skew on exp/nbf; `aud` is
@@ -26,22 +66,11 @@ export const JWT_CLOCK_TOLERANCE = 30;
 function authenticate(authorization = "") {
   const scheme = /^bearer(\s+|$)/i.exec(authorization);
   const token = scheme ? authorization.slice(scheme[0].length).trim() : "";
-  let claims = {};
-  if (token) {
-    try {
-      claims = jwt.verify(token, JWT_SECRET, {
-        algorithms: ["HS256"],
-        clockTolerance: JWT_CLOCK_TOLERANCE,
-      });
-    } catch (e) {
-      const reason =
-        e.name === "TokenExpiredError" ? "JWT expired" : `JWT invalid: ${e.message}`;
-      throw requestError(401, "PGRST301", reason);
-    }
-    if (claims === null || typeof claims !== "object" || Array.isArray(claims)) {
-      throw requestError(401, "PGRST301", "JWT invalid: payload is not a JSON object");
-    }
-  }
+  return token ? tokenSettings(token) : claimSettings({});
+}
+
+// The role and the claims setting of verified claims.
+function claimSettings(claims) {
   const role = claims.role ?? ANON_ROLE;
   if (typeof role !== "string" || !JWT_ROLES.has(role)) {
     throw requestError(403, "42501", `JWT role ${JSON.stringify(role)} is not permitted`);
@@ -109,20 +138,26 @@ const REQUEST_CHECK_STATUS = { PT401: 401, PT403: 403 };
 // is away, as PostgREST reports with 503, not the client's fault.
 const DATABASE_AWAY = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|08|57P)/;
 
-let withRequestCheckClient;
-
+// One round trip: the settings and the check go as one simple-protocol
+// message, which PostgreSQL runs as one (implicit) transaction, so the
+// role and claims set for it are gone when it ends; the check's name is
+// resolved after the role is set (authenticator itself may not use auth).
+// Through the adaptor's withPgClient it took four round trips (begin, the
+// settings, the check, commit), which doubled those of a signed-in operation.
 async function checkRequest(resolvedPreset, pgSettings) {
   if (pgSettings.role === ANON_ROLE) return;
   // Shares the server's own pool (the one PostGraphile runs operations on).
-  withRequestCheckClient ??= makePgAdaptorWithPgClient(
-    resolvedPreset.pgServices[0].adaptorSettings.pool,
-  );
+  const client = await resolvedPreset.pgServices[0].adaptorSettings.pool.connect();
   try {
-    await withRequestCheckClient(pgSettings, (client) =>
-      client.query({ text: "select auth.check_request()" }),
+    await client.query(
+      `select pg_catalog.set_config('role', ${client.escapeLiteral(pgSettings.role)}, true),
+              pg_catalog.set_config('request.jwt.claims', ${client.escapeLiteral(pgSettings["request.jwt.claims"])}, true);
+       select auth.check_request()`,
     );
   } catch (e) {
     throw requestCheckError(e);
+  } finally {
+    client.release();
   }
 }
 

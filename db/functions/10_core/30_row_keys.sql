@@ -11,24 +11,27 @@ CREATE OR REPLACE FUNCTION app_private.tg_fill_keys() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
-DECLARE
-  v_row jsonb := pg_catalog.to_jsonb(NEW);
-  v_fill jsonb := '{}';
 BEGIN
-  -- TG_ARGV names the columns to fill when left out (or sent as null).
-  IF 'id' = ANY (TG_ARGV) AND v_row ->> 'id' IS NULL THEN
-    v_fill := v_fill || pg_catalog.jsonb_build_object('id', public.uuid_generate_v7());
+  -- TG_ARGV names the columns to fill when left out (or sent as null). The
+  -- columns are read and set directly (PL/pgSQL compiles a trigger function
+  -- per table, so NEW.id is the table's own column), not through a JSON copy
+  -- of the row: this runs for every row inserted into a tenant table.
+  IF 'id' = ANY (TG_ARGV) THEN
+    IF NEW.id IS NULL THEN
+      NEW.id := public.uuid_generate_v7();
+    END IF;
   END IF;
-  IF 'organization_id' = ANY (TG_ARGV) AND v_row ->> 'organization_id' IS NULL THEN
-    v_fill := v_fill || pg_catalog.jsonb_build_object('organization_id', auth.org_id());
+  IF 'organization_id' = ANY (TG_ARGV) THEN
+    IF NEW.organization_id IS NULL THEN
+      NEW.organization_id := auth.org_id();
+    END IF;
   END IF;
-  IF 'sender_id' = ANY (TG_ARGV) AND v_row ->> 'sender_id' IS NULL THEN
-    v_fill := v_fill || pg_catalog.jsonb_build_object('sender_id', auth.user_id());
+  -- sender_id (one table) through the row's JSON: every table has id and
+  -- organization_id, but naming NEW.sender_id would not compile elsewhere.
+  IF 'sender_id' = ANY (TG_ARGV) AND pg_catalog.to_jsonb(NEW) ->> 'sender_id' IS NULL THEN
+    NEW := pg_catalog.jsonb_populate_record(NEW, pg_catalog.jsonb_build_object('sender_id', auth.user_id()));
   END IF;
-  IF v_fill = '{}' THEN
-    RETURN NEW;
-  END IF;
-  RETURN pg_catalog.jsonb_populate_record(NEW, v_fill);
+  RETURN NEW;
 END
 $$;
 

@@ -71,9 +71,12 @@ DECLARE
   v_found record;
 BEGIN
   -- PostgREST names the request; the GraphQL server does not (it never writes to a view).
-  PERFORM app_private.refuse_view_write(pg_catalog.current_setting('request.method', true),
-                                        pg_catalog.current_setting('request.path', true),
-                                        coalesce(nullif(pg_catalog.current_setting('role'), 'none'), SESSION_USER));
+  -- Reads (GET, HEAD, OPTIONS) skip the call.
+  IF pg_catalog.current_setting('request.method', true) IN ('POST', 'PUT', 'PATCH', 'DELETE') THEN
+    PERFORM app_private.refuse_view_write(pg_catalog.current_setting('request.method', true),
+                                          pg_catalog.current_setting('request.path', true),
+                                          coalesce(nullif(pg_catalog.current_setting('role'), 'none'), SESSION_USER));
+  END IF;
   IF v_role = 'anon' THEN
     RETURN;
   END IF;

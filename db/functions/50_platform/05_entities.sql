@@ -152,16 +152,23 @@ CREATE OR REPLACE FUNCTION app_private.publish_event(
   p_organization_id uuid, p_event_type text, p_payload jsonb,
   p_entity_type text DEFAULT NULL, p_entity_id uuid DEFAULT NULL, p_depth integer DEFAULT 0
 ) RETURNS uuid
-LANGUAGE sql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
+DECLARE
+  v_id uuid;
+BEGIN
+  -- PL/pgSQL, so the INSERT's plan is kept for the session (a SQL function
+  -- is planned again on every call).
   INSERT INTO app_private.events (organization_id, event_type, payload, entity_type, entity_id, actor_id, depth)
   VALUES (p_organization_id, p_event_type, coalesce(p_payload, '{}'), p_entity_type, p_entity_id, auth.user_id(),
           -- While a rule's actions run, every event they cause (a domain's,
           -- through set_field) is one level deeper (app_private.run_rule).
           greatest(p_depth, (SELECT max(c.depth) FROM app_private.rule_contexts AS c
                               WHERE c.xact_id = pg_catalog.pg_current_xact_id())))
-  RETURNING id;
+  RETURNING id INTO v_id;
+  RETURN v_id;
+END
 $$;
 COMMENT ON FUNCTION app_private.publish_event(uuid, text, jsonb, text, uuid, integer) IS
   'Publishes a domain event in the current transaction (rolled back with it); webhooks and rules consume it through AFTER INSERT triggers on app_private.events. depth: how many rule actions led to it (at least the depth of the rule actions running in the transaction, app_private.rule_contexts).';

@@ -57,9 +57,9 @@ CREATE OR REPLACE FUNCTION app_private.notify(
   p_entity_id uuid DEFAULT NULL
 ) RETURNS integer
 LANGUAGE sql VOLATILE
-SET search_path = ''
 AS $$
   -- Project team messages, approvals, documents and workflow steps are read with project.read.
+  -- No SET clause (the names are qualified): the call is inlined into the caller's.
   SELECT app_private.notify_readers(p_organization_id, p_recipients, 'project.read', p_type, p_title, p_message,
                                     p_priority, p_project_id, p_entity_type, p_entity_id);
 $$;

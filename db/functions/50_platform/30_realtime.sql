@@ -10,7 +10,9 @@
 CREATE OR REPLACE FUNCTION app_private.event_channel(p_topic text, p_organization_id uuid) RETURNS text
 LANGUAGE sql IMMUTABLE
 AS $$
-  SELECT 'pulse:' || p_topic || ':' || p_organization_id
+  -- uuid::text, not uuid || text (anytextcat is only STABLE): an IMMUTABLE
+  -- body is inlined into the caller, e.g. once per seeded row.
+  SELECT 'pulse:' || p_topic || ':' || p_organization_id::text
 $$;
 
 COMMENT ON FUNCTION app_private.event_channel(text, uuid) IS 'The NOTIFY channel of a topic (progress, approvals) in a tenant: pulse:<topic>:<organization id>.';

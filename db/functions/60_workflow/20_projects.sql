@@ -313,13 +313,17 @@ COMMENT ON FUNCTION app_private.tg_projects__created() IS
   'AFTER INSERT: records the initial transition, enters the first stage (sub-stages seeded, team notified) and publishes project.created.';
 
 CREATE OR REPLACE FUNCTION app_private.project_stage_facts(p_project app.projects) RETURNS jsonb
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
-  SELECT pg_catalog.jsonb_build_object(
+BEGIN
+  -- PL/pgSQL, not SQL: a SQL function with a sub-select is never inlined and
+  -- was planned again on each of its two calls per stage change.
+  RETURN pg_catalog.jsonb_build_object(
     'stage', (SELECT s.slug FROM app.workflow_stages AS s WHERE s.organization_id = p_project.organization_id AND s.id = p_project.current_stage_id),
     'stage_id', p_project.current_stage_id, 'status', p_project.status, 'priority', p_project.priority,
     'quote_value', p_project.quote_value);
+END
 $$;
 
 COMMENT ON FUNCTION app_private.project_stage_facts(app.projects) IS

@@ -2,7 +2,7 @@
 -- assigned (AFTER UPDATE of assigned_to), and a team message reaches
 -- management when the project has no team but the sender.
 BEGIN;
-SELECT plan(6);
+SELECT plan(7);
 
 SELECT tests.remember('tenant', tests.create_workflow_tenant());
 SELECT tests.remember('sales', tests.member_with_role(tests.recall('tenant'), 'sales'));
@@ -42,6 +42,9 @@ SELECT tests.act_as_owner();
 SELECT is(pg_temp.notified(tests.recall('management'), 'message'), 1::bigint,
           'a team message on a project with no team but the sender reaches management');
 SELECT is(pg_temp.notified(tests.recall('sales'), 'message'), 0::bigint, 'not the sender');
+SELECT ok((SELECT m.sender_id = tests.recall('sales') AND m.organization_id = tests.recall('tenant') AND m.id IS NOT NULL
+             FROM app.messages AS m WHERE m.project_id = tests.recall('project') AND m.subject = 'Anyone?'),
+          'the id, tenant and sender a message leaves out are filled (_000_fill_keys)');
 
 SELECT * FROM finish();
 ROLLBACK;
