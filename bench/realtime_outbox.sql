@@ -47,7 +47,7 @@ BEGIN
     END LOOP;
     INSERT INTO timings VALUES (v_round, 'citus', extract(epoch FROM clock_timestamp() - v_t0), v_transactions * 30);
     v_t0 := clock_timestamp();
-    v_sent := app_private.relay_outbox(1000000);
+    v_sent := app_private.relay_queued_messages(1000000);
     INSERT INTO timings VALUES (v_round, 'relay', extract(epoch FROM clock_timestamp() - v_t0), v_sent);
     ALTER TABLE app_private.relay_outbox ENABLE TRIGGER _900_relay;
     COMMIT;

@@ -82,7 +82,7 @@ AS $$
     VALUES
       (1, '-- Real-time events and graphile-worker jobs: triggers on the workers queue them in app_private.relay_outbox; the coordinator, where the GraphQL server listens and graphile_worker lives, relays them every second.'),
       (2, 'DROP TRIGGER IF EXISTS _900_relay ON app_private.relay_outbox;'),
-      (3, 'SELECT cron.schedule(''relay-outbox'', ''1 seconds'', ''SELECT app_private.relay_outbox()'');')
+      (3, 'SELECT cron.schedule(''relay-outbox'', ''1 seconds'', ''SELECT app_private.relay_queued_messages()'');')
   ), lines AS (
     SELECT 0 AS part, h.n, NULL::regclass AS table_name, h.ddl FROM header AS h
     UNION ALL

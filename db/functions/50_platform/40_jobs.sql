@@ -84,7 +84,7 @@ BEGIN
   -- trigger does. The relay's old name (relay-realtime-outbox) is
   -- unscheduled below.
   IF EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
-    PERFORM cron.schedule('relay-outbox', '1 seconds', 'SELECT app_private.relay_outbox()');
+    PERFORM cron.schedule('relay-outbox', '1 seconds', 'SELECT app_private.relay_queued_messages()');
   END IF;
   FOR v_job IN
     SELECT c.jobid FROM cron.job AS c

@@ -12,7 +12,7 @@
 --   transaction (a rolled-back change enqueues nothing; job keys replace as
 --   before). Nothing is written.
 -- * Citus (`pulse db distribute --emit`): the trigger is dropped and pg_cron
---   runs app_private.relay_outbox() on the coordinator every second, which
+--   runs app_private.relay_queued_messages() on the coordinator every second, which
 --   sends the stored messages and deletes them.
 
 CREATE OR REPLACE FUNCTION app_private.send_relayed(p_message app_private.relay_outbox) RETURNS void
@@ -33,9 +33,9 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.send_relayed(app_private.relay_outbox) IS
-  'Sends one message of the relay outbox on the node it runs on: a realtime event is NOTIFYed on pulse:<topic>:<tenant>; a job is added with graphile_worker.add_job (task, payload, queue, run_at, max_attempts, job_key). The one place either happens: the outbox''s trigger (one node) and app_private.relay_outbox() (Citus) call it.';
+  'Sends one message of the relay outbox on the node it runs on: a realtime event is NOTIFYed on pulse:<topic>:<tenant>; a job is added with graphile_worker.add_job (task, payload, queue, run_at, max_attempts, job_key). The one place either happens: the outbox''s trigger (one node) and app_private.relay_queued_messages() (Citus) call it.';
 
-CREATE OR REPLACE FUNCTION app_private.relay_outbox(p_limit integer DEFAULT 10000) RETURNS integer
+CREATE OR REPLACE FUNCTION app_private.relay_queued_messages(p_limit integer DEFAULT 10000) RETURNS integer
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
@@ -69,7 +69,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION app_private.relay_outbox(integer) IS
+COMMENT ON FUNCTION app_private.relay_queued_messages(integer) IS
   'Sends the queued messages of the relay outbox (real-time events and jobs; at most p_limit per tenant, oldest first) on the node it runs on, deletes them and returns how many it sent. Under Citus pg_cron runs it on the coordinator every second (job relay-outbox); rows another relay holds are skipped.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_relay_outbox__send() RETURNS trigger
@@ -84,7 +84,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.tg_relay_outbox__send() IS
-  'BEFORE INSERT on app_private.relay_outbox (one node only): sends the message at once (app_private.send_relayed: NOTIFY delivered at commit, or graphile_worker.add_job in the transaction) and skips the row, so the outbox stays empty. Under Citus it is dropped and the coordinator relays stored messages (app_private.relay_outbox).';
+  'BEFORE INSERT on app_private.relay_outbox (one node only): sends the message at once (app_private.send_relayed: NOTIFY delivered at commit, or graphile_worker.add_job in the transaction) and skips the row, so the outbox stays empty. Under Citus it is dropped and the coordinator relays stored messages (app_private.relay_queued_messages).';
 
 -- Under Citus the coordinator relays (app_private.citus_distribution_ddl
 -- drops this trigger and schedules the relay); a migrate there must not

@@ -115,7 +115,7 @@ SELECT ok((SELECT min(step) FROM ddl WHERE ddl ~ '^ALTER DATABASE \S+ SET citus\
   'claims reach the workers (citus.propagate_set_commands = local) before any table is placed');
 SELECT results_eq($$ SELECT ddl FROM ddl WHERE ddl !~ '^(--|SELECT create_|SELECT citus_add_|ALTER DATABASE|SET citus)' ORDER BY step $$,
   ARRAY['DROP TRIGGER IF EXISTS _900_relay ON app_private.relay_outbox;',
-        'SELECT cron.schedule(''relay-outbox'', ''1 seconds'', ''SELECT app_private.relay_outbox()'');'],
+        'SELECT cron.schedule(''relay-outbox'', ''1 seconds'', ''SELECT app_private.relay_queued_messages()'');'],
   'under Citus the coordinator relays real-time events and jobs every second, instead of the single-node trigger');
 
 -- Recursive CTEs and row locks on a distributed table run on one shard only:

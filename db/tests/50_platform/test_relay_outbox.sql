@@ -4,7 +4,7 @@
 -- node a BEFORE INSERT trigger sends each (NOTIFY at commit; add_job in the
 -- transaction) and stores nothing, so the outbox stays empty; under Citus
 -- the trigger is gone (app_private.citus_distribution_ddl drops it) and
--- app_private.relay_outbox(), run on the coordinator, sends and deletes
+-- app_private.relay_queued_messages(), run on the coordinator, sends and deletes
 -- them. (That the NOTIFY reaches a listener: tests/test_realtime_outbox.py.)
 BEGIN;
 SELECT plan(19);
@@ -71,7 +71,7 @@ SELECT results_eq($$ SELECT payload ->> 'n' FROM pg_temp.new_jobs() WHERE key = 
   'and is not in graphile_worker yet');
 CREATE TEMP TABLE queued ON COMMIT DROP AS SELECT count(*)::int AS n FROM app_private.relay_outbox;
 
-SELECT is(app_private.relay_outbox(), (SELECT n FROM queued),
+SELECT is(app_private.relay_queued_messages(), (SELECT n FROM queued),
   'the relay sends every queued message, of every tenant and kind');
 SELECT is_empty('SELECT * FROM app_private.relay_outbox', 'and deletes them');
 SELECT results_eq($$ SELECT task, payload, key, run_at, max_attempts::int, queue FROM pg_temp.new_jobs() ORDER BY payload ->> 'n' $$,
@@ -80,12 +80,12 @@ SELECT results_eq($$ SELECT task, payload, key, run_at, max_attempts::int, queue
             ('webhook_deliver', jsonb_build_object('organization_id', tests.recall('tenant'), 'n', 5), NULL,
              (SELECT run_at FROM pg_temp.new_jobs() WHERE payload ->> 'n' = '5'), 5, NULL) $$,
   'the relay adds the jobs to graphile_worker with the same arguments (the keyed one replaced the waiting job)');
-SELECT is(app_private.relay_outbox(), 0, 'a relay with nothing queued sends nothing');
+SELECT is(app_private.relay_queued_messages(), 0, 'a relay with nothing queued sends nothing');
 
 SELECT app_private.publish_realtime('progress', tests.recall('other'), '{"n": 1}');
 SELECT app_private.publish_realtime('progress', tests.recall('other'), '{"n": 2}');
 SELECT app_private.publish_realtime('progress', tests.recall('other'), '{"n": 3}');
-SELECT is(app_private.relay_outbox(p_limit => 2), 2, 'the relay sends at most p_limit messages of a tenant per run');
+SELECT is(app_private.relay_queued_messages(p_limit => 2), 2, 'the relay sends at most p_limit messages of a tenant per run');
 SELECT results_eq($$ SELECT payload ->> 'n' FROM app_private.relay_outbox $$, ARRAY['3'],
   'the oldest first: the newest waits for the next run');
 

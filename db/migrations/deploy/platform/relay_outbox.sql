@@ -29,7 +29,7 @@ ALTER TABLE app_private.relay_outbox
 ALTER TABLE app_private.relay_outbox ALTER COLUMN kind DROP DEFAULT;
 
 COMMENT ON TABLE app_private.relay_outbox IS
-  'Messages triggers send off their node, waiting for the relay: real-time events (NOTIFY pulse:<topic>:<organization id>, app_private.publish_realtime) and graphile-worker jobs (app_private.enqueue_job). app_private.relay_outbox() sends and deletes them. Empty between transactions on one node (a trigger sends each as it is queued); under Citus the coordinator relays it every second.';
+  'Messages triggers send off their node, waiting for the relay: real-time events (NOTIFY pulse:<topic>:<organization id>, app_private.publish_realtime) and graphile-worker jobs (app_private.enqueue_job). app_private.relay_queued_messages() sends and deletes them. Empty between transactions on one node (a trigger sends each as it is queued); under Citus the coordinator relays it every second.';
 COMMENT ON COLUMN app_private.relay_outbox.kind IS 'realtime (NOTIFY the event) or job (graphile_worker.add_job).';
 COMMENT ON COLUMN app_private.relay_outbox.name IS 'The event''s topic (progress, approvals, lab) or the job''s task (a file of config/worker/tasks/).';
 COMMENT ON COLUMN app_private.relay_outbox.payload IS 'The event as subscribers receive it (contracts/events/<domain>/*.schema.json), or the job''s payload.';
