@@ -2,6 +2,9 @@
 
 BEGIN;
 
+-- The repeatable that takes a row of the table (it would keep the type
+-- alive under its old name, and block platform/realtime_outbox's revert).
+DROP FUNCTION IF EXISTS app_private.send_relayed(app_private.relay_outbox) CASCADE;
 DELETE FROM app_private.relay_outbox WHERE kind <> 'realtime';
 ALTER TABLE app_private.relay_outbox
   DROP CONSTRAINT relay_outbox_name_format,
