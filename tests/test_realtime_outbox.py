@@ -1,8 +1,9 @@
 """Real-time events through the outbox reach a LISTENing connection (db/functions/50_platform/42_relay_outbox.sql).
 
-On one node the relay trigger NOTIFYs each event as it is queued (delivered at commit, as a direct NOTIFY was). Under Citus the trigger is dropped
-(`pulse db distribute --emit`) and the events wait until app_private.relay_queued_messages() runs on the node
-the servers listen on: then they arrive, once, on the tenant's channel.
+On one node the relay trigger NOTIFYs each event as it is queued (delivered at commit, as a direct NOTIFY was).
+Under Citus the trigger is dropped (`pulse db distribute --emit`) and the events wait until
+app_private.relay_queued_messages() runs on the node the servers listen on: then they arrive, once, on the
+tenant's channel.
 """
 
 from __future__ import annotations
