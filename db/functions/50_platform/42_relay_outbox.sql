@@ -12,8 +12,8 @@
 --   transaction (a rolled-back change enqueues nothing; job keys replace as
 --   before). Nothing is written.
 -- * Citus (`pulse db distribute --emit`): the trigger is dropped and pg_cron
---   runs app_private.relay_queued_messages() on the coordinator every second, which
---   sends the stored messages and deletes them.
+--   runs app_private.relay_queued_messages() on the coordinator every
+--   second, which sends the stored messages and deletes them.
 
 CREATE OR REPLACE FUNCTION app_private.send_relayed(p_message app_private.relay_outbox) RETURNS void
 LANGUAGE plpgsql VOLATILE
