@@ -7,7 +7,7 @@
 -- app_private.relay_queued_messages(), run on the coordinator, sends and deletes
 -- them. (That the NOTIFY reaches a listener: tests/test_realtime_outbox.py.)
 BEGIN;
-SELECT plan(19);
+SELECT plan(21);
 
 SELECT tests.remember('tenant', tests.create_workflow_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -69,17 +69,32 @@ SELECT results_eq($$ SELECT organization_id, name, payload, run_at, job_key, max
   'a job waits in the outbox keyed by the tenant of its payload, with the arguments of add_job');
 SELECT results_eq($$ SELECT payload ->> 'n' FROM pg_temp.new_jobs() WHERE key = 'relay-test:1' $$, ARRAY['3'],
   'and is not in graphile_worker yet');
+-- A caller's job: an event of a tenant with a webhook endpoint (the trigger
+-- on app_private.events, which under Citus runs on a worker).
+SELECT tests.act_as_role(tests.recall('tenant'), 'admin');
+INSERT INTO app.webhook_endpoints (url, event_types) VALUES ('https://hooks.example.com/relay', '{rule.*}');
+SELECT tests.act_as_owner();
+SELECT tests.remember('event', tests.publish_test_event(tests.recall('tenant'), 'rule.webhook_requested', '{"rule": "x"}'));
+SELECT results_eq($$ SELECT o.organization_id, o.payload, o.job_key FROM app_private.relay_outbox AS o WHERE o.name = 'webhook_deliver' AND o.payload ? 'delivery_id' $$,
+  $$ SELECT d.organization_id, jsonb_build_object('organization_id', d.organization_id, 'delivery_id', d.id), 'webhook_delivery:' || d.id
+       FROM app.webhook_deliveries AS d WHERE d.organization_id = tests.recall('tenant') AND d.event_type = 'rule.webhook_requested' $$,
+  'a webhook delivery''s job waits in the outbox under its tenant, with its payload and job key');
 CREATE TEMP TABLE queued ON COMMIT DROP AS SELECT count(*)::int AS n FROM app_private.relay_outbox;
 
 SELECT is(app_private.relay_queued_messages(), (SELECT n FROM queued),
   'the relay sends every queued message, of every tenant and kind');
 SELECT is_empty('SELECT * FROM app_private.relay_outbox', 'and deletes them');
-SELECT results_eq($$ SELECT task, payload, key, run_at, max_attempts::int, queue FROM pg_temp.new_jobs() ORDER BY payload ->> 'n' $$,
+SELECT results_eq($$ SELECT task, payload, key, run_at, max_attempts::int, queue FROM pg_temp.new_jobs() WHERE payload ? 'n' ORDER BY payload ->> 'n' $$,
   $$ VALUES ('coa_render', jsonb_build_object('organization_id', tests.recall('other'), 'n', 4), 'relay-test:1',
              '2030-01-01T00:00:00Z'::timestamptz, 4, 'relay_test'),
             ('webhook_deliver', jsonb_build_object('organization_id', tests.recall('tenant'), 'n', 5), NULL,
              (SELECT run_at FROM pg_temp.new_jobs() WHERE payload ->> 'n' = '5'), 5, NULL) $$,
   'the relay adds the jobs to graphile_worker with the same arguments (the keyed one replaced the waiting job)');
+SELECT results_eq($$ SELECT task, payload, max_attempts::int FROM pg_temp.new_jobs() WHERE key LIKE 'webhook_delivery:%' $$,
+  $$ SELECT 'webhook_deliver', o.payload, 5 FROM app.webhook_deliveries AS d,
+            LATERAL (SELECT jsonb_build_object('organization_id', d.organization_id, 'delivery_id', d.id) AS payload) AS o
+      WHERE d.organization_id = tests.recall('tenant') AND d.event_type = 'rule.webhook_requested' $$,
+  'and the webhook delivery''s job, for the worker to send');
 SELECT is(app_private.relay_queued_messages(), 0, 'a relay with nothing queued sends nothing');
 
 SELECT app_private.publish_realtime('progress', tests.recall('other'), '{"n": 1}');
