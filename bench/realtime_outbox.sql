@@ -35,7 +35,7 @@ BEGIN
     END LOOP;
     INSERT INTO timings VALUES (v_round, 'one_node', extract(epoch FROM clock_timestamp() - v_t0), v_transactions * 30);
 
-    ALTER TABLE app_private.realtime_outbox DISABLE TRIGGER _900_relay;
+    ALTER TABLE app_private.relay_outbox DISABLE TRIGGER _900_relay;
     COMMIT;
     v_t0 := clock_timestamp();
     FOR v_tx IN 1..v_transactions LOOP
@@ -47,9 +47,9 @@ BEGIN
     END LOOP;
     INSERT INTO timings VALUES (v_round, 'citus', extract(epoch FROM clock_timestamp() - v_t0), v_transactions * 30);
     v_t0 := clock_timestamp();
-    v_sent := app_private.relay_realtime_outbox(1000000);
+    v_sent := app_private.relay_queued_messages(1000000);
     INSERT INTO timings VALUES (v_round, 'relay', extract(epoch FROM clock_timestamp() - v_t0), v_sent);
-    ALTER TABLE app_private.realtime_outbox ENABLE TRIGGER _900_relay;
+    ALTER TABLE app_private.relay_outbox ENABLE TRIGGER _900_relay;
     COMMIT;
   END LOOP;
 END

@@ -1,8 +1,9 @@
-"""Real-time events through the outbox reach a LISTENing connection (db/functions/50_platform/30_realtime.sql).
+"""Real-time events through the outbox reach a LISTENing connection (db/functions/50_platform/42_relay_outbox.sql).
 
-On one node the relay trigger NOTIFYs each event as it is queued (delivered at commit, as a direct NOTIFY was). Under Citus the trigger is dropped
-(`pulse db distribute --emit`) and the events wait until app_private.relay_realtime_outbox() runs on the node
-the servers listen on: then they arrive, once, on the tenant's channel.
+On one node the relay trigger NOTIFYs each event as it is queued (delivered at commit, as a direct NOTIFY was).
+Under Citus the trigger is dropped (`pulse db distribute --emit`) and the events wait until
+app_private.relay_queued_messages() runs on the node the servers listen on: then they arrive, once, on the
+tenant's channel.
 """
 
 from __future__ import annotations
@@ -30,13 +31,13 @@ def test_the_outbox_reaches_listeners_at_commit_or_when_relayed(database_url):
         assert received == [{"organization_id": tenant, "n": 1}], "one node: delivered at commit"
 
         with psycopg.connect(database_url, autocommit=True) as conn:
-            conn.execute("drop trigger _900_relay on app_private.realtime_outbox")  # as under Citus
+            conn.execute("drop trigger _900_relay on app_private.relay_outbox")  # as under Citus
             publish(database_url, tenant, 2)
             publish(database_url, tenant, 3)
             assert list(listener.notifies(timeout=0.3)) == [], "nothing is sent until the relay runs"
-            assert conn.execute("select app_private.relay_realtime_outbox()").fetchone()[0] == 2
+            assert conn.execute("select app_private.relay_queued_messages()").fetchone()[0] == 2
             received = [json.loads(n.payload) for n in listener.notifies(timeout=0.5)]
-            assert conn.execute("select count(*) from app_private.realtime_outbox").fetchone()[0] == 0
-            assert conn.execute("select app_private.relay_realtime_outbox()").fetchone()[0] == 0
+            assert conn.execute("select count(*) from app_private.relay_outbox").fetchone()[0] == 0
+            assert conn.execute("select app_private.relay_queued_messages()").fetchone()[0] == 0
         assert received == [{"organization_id": tenant, "n": 2}, {"organization_id": tenant, "n": 3}], \
             "relayed once each, in the order they were published"

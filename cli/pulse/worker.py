@@ -1,7 +1,8 @@
 """The job worker: graphile-worker (npm) running config/worker/runner.mjs beside PostGraphile.
 
-SQL enqueues jobs in the transaction that causes them (app_private.enqueue_job calls
-graphile_worker.add_job), so graphile-worker's schema must exist before the repeatables that
+SQL enqueues jobs in the transaction that causes them (app_private.enqueue_job, through the
+relay outbox: graphile_worker.add_job in that transaction on one node, from the coordinator under
+Citus), so graphile-worker's schema must exist before the repeatables that
 call it are applied: `pulse db migrate` installs or upgrades it here (graphile-worker's own
 migrations, recorded in graphile_worker.migrations), after the plan and before the repeatables.
 The schema is not part of the Sqitch plan: it belongs to the npm package's version, and

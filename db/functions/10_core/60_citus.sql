@@ -80,9 +80,9 @@ AS $$
       (10, '-- Global tables, copied to every node (referenced tables first):')
   ), footer (n, ddl) AS (
     VALUES
-      (1, '-- Real-time events: triggers on the workers queue them in app_private.realtime_outbox; the coordinator, where the GraphQL server listens, relays them every second.'),
-      (2, 'DROP TRIGGER IF EXISTS _900_relay ON app_private.realtime_outbox;'),
-      (3, 'SELECT cron.schedule(''relay-realtime-outbox'', ''1 seconds'', ''SELECT app_private.relay_realtime_outbox()'');')
+      (1, '-- Real-time events and graphile-worker jobs: triggers on the workers queue them in app_private.relay_outbox; the coordinator, where the GraphQL server listens and graphile_worker lives, relays them every second.'),
+      (2, 'DROP TRIGGER IF EXISTS _900_relay ON app_private.relay_outbox;'),
+      (3, 'SELECT cron.schedule(''relay-outbox'', ''1 seconds'', ''SELECT app_private.relay_queued_messages()'');')
   ), lines AS (
     SELECT 0 AS part, h.n, NULL::regclass AS table_name, h.ddl FROM header AS h
     UNION ALL
@@ -109,4 +109,4 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION app_private.citus_distribution_ddl() IS
-  'The DDL that distributes this database on Citus, one statement or comment per row in order (step): settings (citus.propagate_set_commands = local, triggers allowed), create_reference_table for global tables, citus_add_local_table_to_metadata for tables with rows of no tenant, create_distributed_table on organization_id colocated with the first tenant table for tenant tables (referenced tables before the tables that reference them), then the coordinator''s real-time relay (pg_cron, every second). table_name names the table a step places. Read from the catalog: new tables are covered. `pulse db distribute --emit` prints it.';
+  'The DDL that distributes this database on Citus, one statement or comment per row in order (step): settings (citus.propagate_set_commands = local, triggers allowed), create_reference_table for global tables, citus_add_local_table_to_metadata for tables with rows of no tenant, create_distributed_table on organization_id colocated with the first tenant table for tenant tables (referenced tables before the tables that reference them), then the coordinator''s outbox relay of real-time events and jobs (pg_cron, every second). table_name names the table a step places. Read from the catalog: new tables are covered. `pulse db distribute --emit` prints it.';

@@ -79,17 +79,19 @@ BEGIN
   FOR v_job IN SELECT * FROM app_private.jobs() LOOP
     PERFORM cron.schedule(v_job.name, v_job.schedule, v_job.command);
   END LOOP;
-  -- Under Citus the coordinator relays real-time events every second
-  -- (app_private.citus_distribution_ddl); on one node a trigger does.
+  -- Under Citus the coordinator relays the outbox (real-time events, jobs)
+  -- every second (app_private.citus_distribution_ddl); on one node a
+  -- trigger does. The relay's old name (relay-realtime-outbox) is
+  -- unscheduled below.
   IF EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
-    PERFORM cron.schedule('relay-realtime-outbox', '1 seconds', 'SELECT app_private.relay_realtime_outbox()');
+    PERFORM cron.schedule('relay-outbox', '1 seconds', 'SELECT app_private.relay_queued_messages()');
   END IF;
   FOR v_job IN
     SELECT c.jobid FROM cron.job AS c
      WHERE c.database = pg_catalog.current_database() AND c.username = current_user
        AND c.command LIKE 'SELECT app\_private.%'
        AND c.jobname NOT IN (SELECT j.name FROM app_private.jobs() AS j)
-       AND NOT (c.jobname = 'relay-realtime-outbox' AND EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus'))
+       AND NOT (c.jobname = 'relay-outbox' AND EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus'))
   LOOP
     PERFORM cron.unschedule(v_job.jobid);
   END LOOP;

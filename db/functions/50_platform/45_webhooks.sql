@@ -148,7 +148,7 @@ COMMENT ON FUNCTION app.rotate_webhook_secret(uuid) IS
   E'Rotate a webhook secret\nReplaces an endpoint''s signing secret with a new one and returns it; the next attempt is signed with it. Errors: PT403 permission.missing, PT404 webhook_endpoint.not_found.';
 
 CREATE OR REPLACE FUNCTION app_private.enqueue_webhook_delivery(p_organization_id uuid, p_delivery_id uuid, p_run_at timestamptz)
-RETURNS bigint
+RETURNS void
 LANGUAGE sql VOLATILE
 SET search_path = ''
 AS $$
@@ -175,7 +175,8 @@ BEGIN
        AND app_private.webhook_event_matches(e.event_types, NEW.event_type)
     RETURNING organization_id, id
   )
-  SELECT count(app_private.enqueue_webhook_delivery(d.organization_id, d.id, NULL)) INTO v_enqueued FROM deliveries AS d;
+  SELECT count(*) INTO v_enqueued
+    FROM deliveries AS d, LATERAL app_private.enqueue_webhook_delivery(d.organization_id, d.id, NULL) AS q;
   RETURN NULL;
 END
 $$;

@@ -6,7 +6,7 @@
 -- (recursive CTEs, row locks) name their tenant. Tables and functions added
 -- later are checked the same way: nothing here lists them.
 BEGIN;
-SELECT plan(21);
+SELECT plan(22);
 
 -- A partitioned tenant table, as pg_partman makes them: the parent is placed,
 -- its partitions follow it.
@@ -114,9 +114,9 @@ SELECT ok((SELECT min(step) FROM ddl WHERE ddl ~ '^ALTER DATABASE \S+ SET citus\
           < (SELECT min(step) FROM ddl WHERE table_name IS NOT NULL),
   'claims reach the workers (citus.propagate_set_commands = local) before any table is placed');
 SELECT results_eq($$ SELECT ddl FROM ddl WHERE ddl !~ '^(--|SELECT create_|SELECT citus_add_|ALTER DATABASE|SET citus)' ORDER BY step $$,
-  ARRAY['DROP TRIGGER IF EXISTS _900_relay ON app_private.realtime_outbox;',
-        'SELECT cron.schedule(''relay-realtime-outbox'', ''1 seconds'', ''SELECT app_private.relay_realtime_outbox()'');'],
-  'under Citus the coordinator relays real-time events every second, instead of the single-node trigger');
+  ARRAY['DROP TRIGGER IF EXISTS _900_relay ON app_private.relay_outbox;',
+        'SELECT cron.schedule(''relay-outbox'', ''1 seconds'', ''SELECT app_private.relay_queued_messages()'');'],
+  'under Citus the coordinator relays real-time events and jobs every second, instead of the single-node trigger');
 
 -- Recursive CTEs and row locks on a distributed table run on one shard only:
 -- the statement names organization_id. Statements are the function bodies
@@ -139,15 +139,23 @@ SELECT is_empty($$
                     AND s.stmt ~* ('\m' || replace(p.table_name::text, '.', '\.') || '\M'))
 $$, 'every recursive CTE and row lock on a tenant table names organization_id (one shard under Citus)');
 
--- Real-time events are published through the outbox, which the coordinator
--- relays under Citus: pg_notify is called by the relays only, and by RPCs
--- (which run on the coordinator) that wake a worker process.
+-- Real-time events and jobs go through the relay outbox, which the
+-- coordinator relays under Citus: pg_notify is called by the relay's sender
+-- and the single-node trigger only, and by RPCs (which run on the coordinator) that wake a worker
+-- process; graphile_worker.add_job by the sender only (graphile_worker is on
+-- the coordinator alone).
 SELECT set_eq($$
   SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
    WHERE n.nspname IN ('app', 'app_private', 'auth', 'audit') AND p.prosrc ~* '\mpg_notify\s*\('
-$$, ARRAY['app_private.relay_realtime_outbox(integer)', 'app_private.tg_realtime_outbox__relay()',
+$$, ARRAY['app_private.send_relayed(app_private.relay_outbox)', 'app_private.tg_relay_outbox__send()',
           'app.confirm_attachment_upload(uuid)', 'app.confirm_document_upload(uuid)'],
-  'only the outbox relays call pg_notify (domains publish with app_private.publish_realtime), and two upload RPCs that wake the storage worker');
+  'only the outbox relay calls pg_notify (domains publish with app_private.publish_realtime), and two upload RPCs that wake the storage worker');
+SELECT set_eq($$
+  SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname IN ('app', 'app_private', 'auth', 'audit')
+     AND regexp_replace(regexp_replace(p.prosrc, '/\*.*?\*/', ' ', 'g'), '--[^\n]*', ' ', 'g') ~* '\mgraphile_worker\.'
+$$, ARRAY['app_private.send_relayed(app_private.relay_outbox)'],
+  'only the outbox relay calls graphile_worker (domains enqueue with app_private.enqueue_job)');
 
 SELECT * FROM finish();
 ROLLBACK;
