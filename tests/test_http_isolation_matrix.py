@@ -60,6 +60,8 @@ FUNCTION_CASES = {
     "delete_organization": "operators only (test_tenant_lifecycle.sql)",
     "restore_organization": "operators only (test_tenant_lifecycle.sql)",
     "purge_organization": "operators only (test_tenant_lifecycle.sql)",
+    "database_top_statements": "operators only: executable by app_admin alone (test_database_load.sql)",
+    "database_lock_waits": "operators only: executable by app_admin alone (test_database_load.sql, test_lock_waits.py)",
     "entity_timeline": "same visibility as activity_log (test_audit.sql)",
     "project_timeline": "same visibility as activity_log (test_workflow_acceptance.sql)",
     "my_approvals": "the caller's own open approvals in the caller's tenant",

@@ -147,7 +147,12 @@ const DATABASE_AWAY = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|08|57P)/;
 async function checkRequest(resolvedPreset, pgSettings) {
   if (pgSettings.role === ANON_ROLE) return;
   // Shares the server's own pool (the one PostGraphile runs operations on).
-  const client = await resolvedPreset.pgServices[0].adaptorSettings.pool.connect();
+  let client;
+  try {
+    client = await resolvedPreset.pgServices[0].adaptorSettings.pool.connect();
+  } catch (e) {
+    throw requestCheckError(e);
+  }
   try {
     await client.query(
       `select pg_catalog.set_config('role', ${client.escapeLiteral(pgSettings.role)}, true),
@@ -155,17 +160,25 @@ async function checkRequest(resolvedPreset, pgSettings) {
        select auth.check_request()`,
     );
   } catch (e) {
+    // A connection the server closed (a restart) must not go back to the pool.
+    client.release(connectionLost(e) ? e : undefined);
     throw requestCheckError(e);
-  } finally {
-    client.release();
   }
+  client.release();
+}
+
+// node-postgres reports a connection closed under it without a SQLSTATE.
+const CONNECTION_LOST = /^(Connection terminated|Client has encountered a connection error)/;
+
+function connectionLost(e) {
+  return DATABASE_AWAY.test(e.code ?? "") || (!e.code && CONNECTION_LOST.test(e.message ?? ""));
 }
 
 // What a failed auth.check_request() (or the database being away) means for
 // the client: 401/403/503 with PostgREST's codes and the reason code in
 // details; anything else as it is.
 export function requestCheckError(e) {
-  if (DATABASE_AWAY.test(e.code ?? "")) {
+  if (connectionLost(e)) {
     return requestError(503, "PGRST001", "the database is not reachable; try again shortly");
   }
   if (e.code === "57014") {
