@@ -81,8 +81,7 @@ BEGIN
   END LOOP;
   -- Under Citus the coordinator relays the outbox (real-time events, jobs)
   -- every second (app_private.citus_distribution_ddl); on one node a
-  -- trigger does. The relay's old name (relay-realtime-outbox) is
-  -- unscheduled below.
+  -- trigger does.
   IF EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
     PERFORM cron.schedule('relay-outbox', '1 seconds', 'SELECT app_private.relay_queued_messages()');
   END IF;

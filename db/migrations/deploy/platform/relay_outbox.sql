@@ -1,5 +1,5 @@
 -- Deploy pulse:platform/relay_outbox to pg
--- requires: platform/realtime_outbox
+-- requires: tenancy
 
 BEGIN;
 
@@ -9,24 +9,23 @@ BEGIN;
 -- tables run on the workers, where nobody LISTENs and graphile_worker does
 -- not exist; the coordinator relays what they queued. On one node a trigger
 -- sends each message as it is queued and the table stays empty.
-ALTER TABLE app_private.realtime_outbox RENAME TO relay_outbox;
-ALTER TABLE app_private.relay_outbox RENAME CONSTRAINT realtime_outbox_pkey TO relay_outbox_pkey;
-ALTER TABLE app_private.relay_outbox RENAME CONSTRAINT realtime_outbox_organization_id_fkey TO relay_outbox_organization_id_fkey;
-ALTER TABLE app_private.relay_outbox RENAME CONSTRAINT realtime_outbox_payload_object TO relay_outbox_payload_object;
-ALTER TABLE app_private.relay_outbox RENAME COLUMN topic TO name;
-ALTER TABLE app_private.relay_outbox DROP CONSTRAINT realtime_outbox_topic_format;
-ALTER TABLE app_private.relay_outbox
-  ADD COLUMN kind text NOT NULL DEFAULT 'realtime' CONSTRAINT relay_outbox_kind CHECK (kind IN ('realtime', 'job')),
-  ADD COLUMN run_at timestamptz,
-  ADD COLUMN job_key text,
-  ADD COLUMN max_attempts integer,
-  ADD COLUMN queue_name text,
-  ADD CONSTRAINT relay_outbox_name_format CHECK (CASE kind WHEN 'realtime' THEN name ~ '^[a-z][a-z_]*$' AND length(name) <= 40
-                                                             ELSE name ~ '^[a-z][a-z0-9_]{0,62}$' END),
-  ADD CONSTRAINT relay_outbox_job_options CHECK (kind = 'job' OR (run_at IS NULL AND job_key IS NULL
-                                                                  AND max_attempts IS NULL AND queue_name IS NULL)),
-  ADD CONSTRAINT relay_outbox_max_attempts_positive CHECK (max_attempts > 0);
-ALTER TABLE app_private.relay_outbox ALTER COLUMN kind DROP DEFAULT;
+CREATE TABLE app_private.relay_outbox (
+  organization_id uuid NOT NULL REFERENCES app.organizations (id) ON DELETE CASCADE,
+  id uuid NOT NULL DEFAULT public.uuid_generate_v7(),
+  name text NOT NULL,
+  payload jsonb NOT NULL CONSTRAINT relay_outbox_payload_object CHECK (jsonb_typeof(payload) = 'object'),
+  queued_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  kind text NOT NULL CONSTRAINT relay_outbox_kind CHECK (kind IN ('realtime', 'job')),
+  run_at timestamptz,
+  job_key text,
+  max_attempts integer CONSTRAINT relay_outbox_max_attempts_positive CHECK (max_attempts > 0),
+  queue_name text,
+  PRIMARY KEY (organization_id, id),
+  CONSTRAINT relay_outbox_name_format CHECK (CASE kind WHEN 'realtime' THEN name ~ '^[a-z][a-z_]*$' AND length(name) <= 40
+                                                        ELSE name ~ '^[a-z][a-z0-9_]{0,62}$' END),
+  CONSTRAINT relay_outbox_job_options CHECK (kind = 'job' OR (run_at IS NULL AND job_key IS NULL
+                                                              AND max_attempts IS NULL AND queue_name IS NULL))
+);
 
 COMMENT ON TABLE app_private.relay_outbox IS
   'Messages triggers send off their node, waiting for the relay: real-time events (NOTIFY pulse:<topic>:<organization id>, app_private.publish_realtime) and graphile-worker jobs (app_private.enqueue_job). app_private.relay_queued_messages() sends and deletes them. Empty between transactions on one node (a trigger sends each as it is queued); under Citus the coordinator relays it every second.';

@@ -1,7 +1,0 @@
--- Revert pulse:platform/realtime_outbox from pg
-
-BEGIN;
-
-DROP TABLE app_private.realtime_outbox;
-
-COMMIT;
