@@ -18,6 +18,7 @@ import { makePgService, PgSubscriber } from "postgraphile/adaptors/pg";
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { PgSimplifyInflectionPreset } from "@graphile/simplify-inflection";
 import { PostGraphileConnectionFilterPreset } from "postgraphile-plugin-connection-filter";
+import { adaptor } from "./graphile/adaptor.mjs";
 import { authContext, AuthPlugin } from "./graphile/auth.mjs";
 import { CustomFieldOrderPlugin } from "./graphile/custom-fields.mjs";
 import { maskError, RefusalPlugin } from "./graphile/errors.mjs";
@@ -63,15 +64,20 @@ const preset = {
   // subscriber then has its own small pool on the database itself
   // (LISTEN_URL), while every operation (the per-event checks too) runs
   // through AUTHENTICATOR_URL.
+  // Operations open their transaction, settings and request check in one
+  // round trip (./graphile/adaptor.mjs).
   pgServices: [
-    makePgService({
-      connectionString: AUTHENTICATOR_URL,
-      schemas: [DB_SCHEMA],
-      pubsub: true,
-      ...(LISTEN_URL === AUTHENTICATOR_URL
-        ? {}
-        : { pgSubscriber: new PgSubscriber(new pg.Pool({ connectionString: LISTEN_URL, max: 1 })) }),
-    }),
+    {
+      ...makePgService({
+        connectionString: AUTHENTICATOR_URL,
+        schemas: [DB_SCHEMA],
+        pubsub: true,
+        ...(LISTEN_URL === AUTHENTICATOR_URL
+          ? {}
+          : { pgSubscriber: new PgSubscriber(new pg.Pool({ connectionString: LISTEN_URL, max: 1 })) }),
+      }),
+      adaptor,
+    },
   ],
   gather: {
     // A function argument without a DEFAULT is required (non-null in the

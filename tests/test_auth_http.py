@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import psycopg
 import pytest
 
@@ -119,6 +121,44 @@ def test_suspension_and_revocation_apply_to_the_next_request(settings, world, ch
     gql = graphql(live, PARTNERS, bearer)
     extensions = gql.json()["errors"][0]["extensions"]
     assert gql.status_code == 403 and (extensions["code"], extensions.get("details")) == ("PT403", reason)
+
+
+CREATE_PARTNER = "mutation($name: String!) { createPartner(input: {partner: {name: $name, kind: customer}}) { partner { name } } }"
+
+
+@pytest.mark.parametrize("operation", ["mutation", "data", "no data"])
+def test_a_graphql_operation_of_a_suspended_user_runs_nothing(settings, world, operation):
+    """GraphQL checks the request in the transaction of the operation's own statements: a refusal answers
+    the request with its status whatever the operation was, writes nothing, and an operation that reads
+    nothing from the database is checked too."""
+    live = world.live
+    tenant = world.tenant()
+    world.member(tenant, "admin")
+    admin = world.member(tenant, "admin")
+    bearer = world.mint(settings, admin)
+    name = f"after suspension {operation}"
+    query, variables = {
+        "mutation": (CREATE_PARTNER, {"name": name}),
+        "data": (PARTNERS, None),
+        "no data": ("{ __typename }", None),
+    }[operation]
+    allowed = graphql(live, CREATE_PARTNER, bearer, {"name": f"before suspension {operation}"})
+    assert allowed.status_code == 200 and "errors" not in allowed.json(), allowed.text
+    world.sql("update app.users set status = 'suspended' where id = %s", admin.id)
+    refused = graphql(live, query, bearer, variables)
+    body = refused.json()
+    assert refused.status_code == 403 and "data" not in body, refused.text
+    assert [(e["extensions"]["code"], e["extensions"].get("details")) for e in body["errors"]] == [("PT403", "user.inactive")]
+    assert world.sql("select count(*) from app.partners where organization_id = %s and name = %s", tenant, name) == 0
+
+
+def test_a_graphql_token_of_an_unknown_user_is_challenged(settings, world):
+    tenant = world.tenant()
+    world.member(tenant, "admin")
+    bearer = world.mint(settings, world.member(tenant, "logistics"), sub=str(uuid.uuid4()))
+    refused = graphql(world.live, PARTNERS, bearer)
+    assert refused.status_code == 401 and refused.json()["errors"][0]["extensions"]["code"] == "PT401", refused.text
+    assert refused.headers["www-authenticate"].startswith('Bearer error="invalid_token"')
 
 
 def test_errors_carry_code_reason_and_hint_on_both_servers(world):

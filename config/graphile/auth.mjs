@@ -132,18 +132,36 @@ function websocketSettings(connectionParams, request) {
 
 // The same check PostgREST runs before every request (db-pre-request): a
 // suspended user, an ended session or a revoked membership is refused with
-// 401/403 before the operation runs, not deep inside it.
+// 401/403, not deep inside the operation. For HTTP it runs in the
+// operation's own transaction, in the message that opens it (adaptor.mjs);
+// its verdict is kept per request (the operation's settings object) and
+// AuthPlugin answers a refusal with its status, whatever the operation did
+// with the error. Websocket operations, and HTTP operations that never
+// reached the database, are checked on their own (checkRequest).
 const REQUEST_CHECK_STATUS = { PT401: 401, PT403: 403 };
 // Connection failures (refused, reset, server shutting down): the database
 // is away, as PostgREST reports with 503, not the client's fault.
 const DATABASE_AWAY = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT|08|57P)/;
 
-// One round trip: the settings and the check go as one simple-protocol
-// message, which PostgreSQL runs as one (implicit) transaction, so the
-// role and claims set for it are gone when it ends; the check's name is
-// resolved after the role is set (authenticator itself may not use auth).
-// Through the adaptor's withPgClient it took four round trips (begin, the
-// settings, the check, commit), which doubled those of a signed-in operation.
+// The statement that checks a request, run after its settings; none for
+// anonymous callers.
+export function requestCheckStatement(pgSettings) {
+  return pgSettings.role === ANON_ROLE ? null : "select auth.check_request()";
+}
+
+// true once the check passed for these settings, or the error that refused
+// them (or that kept the operation from the database); a refusal stays.
+const requestVerdicts = new WeakMap();
+
+export function recordRequestVerdict(pgSettings, verdict) {
+  if (!(requestVerdicts.get(pgSettings) instanceof Error)) requestVerdicts.set(pgSettings, verdict);
+}
+
+// The check on its own connection, in one round trip: the settings and the
+// check go as one simple-protocol message, which PostgreSQL runs as one
+// (implicit) transaction, so the role and claims set for it are gone when it
+// ends; the check's name is resolved after the role is set (authenticator
+// itself may not use auth).
 async function checkRequest(resolvedPreset, pgSettings) {
   if (pgSettings.role === ANON_ROLE) return;
   // Shares the server's own pool (the one PostGraphile runs operations on).
@@ -157,7 +175,7 @@ async function checkRequest(resolvedPreset, pgSettings) {
     await client.query(
       `select pg_catalog.set_config('role', ${client.escapeLiteral(pgSettings.role)}, true),
               pg_catalog.set_config('request.jwt.claims', ${client.escapeLiteral(pgSettings["request.jwt.claims"])}, true);
-       select auth.check_request()`,
+       ${requestCheckStatement(pgSettings)}`,
     );
   } catch (e) {
     // A connection the server closed (a restart) must not go back to the pool.
@@ -190,10 +208,30 @@ export function requestCheckError(e) {
 
 const $$pgSettings = Symbol("pulsePgSettings");
 
-// Authenticates GraphQL operations before the context callback runs: a
-// SafeError thrown here becomes a clean JSON response (status from
-// extensions.statusCode), whereas one thrown from the context callback is
-// also logged with a full stack trace by grafserv.
+function bearerChallenge(message) {
+  return `Bearer error="invalid_token", error_description=${JSON.stringify(message)}`;
+}
+
+// The response to a request the check refused: the same body and status a
+// refusal thrown from a grafserv hook gets, whatever the operation answered.
+function refusalResult(result, refusal) {
+  const { statusCode } = refusal.extensions;
+  const buffer = Buffer.from(JSON.stringify({ errors: [{ message: refusal.message, extensions: refusal.extensions }] }));
+  const headers = {
+    ...result?.headers,
+    "content-type": "application/json; charset=utf-8",
+    "content-length": String(buffer.length),
+    ...(statusCode === 401 ? { "www-authenticate": bearerChallenge(refusal.message) } : {}),
+  };
+  delete headers["transfer-encoding"];
+  return { type: "buffer", statusCode, headers, buffer };
+}
+
+// Authenticates GraphQL operations: the token before the operation runs (a
+// SafeError thrown from processGraphQLRequestBody becomes a clean JSON
+// response with extensions.statusCode as its status, whereas one thrown from
+// the context callback is also logged with a full stack trace by grafserv),
+// and the request check's verdict once it has run.
 export const AuthPlugin = {
   name: "PulseAuthPlugin",
   version: "1.0.0",
@@ -208,21 +246,30 @@ export const AuthPlugin = {
           await checkRequest(resolvedPreset, pgSettings);
         } else if (request) {
           try {
-            const pgSettings = requestSettings(request.headers);
-            await checkRequest(resolvedPreset, pgSettings);
-            request[$$pgSettings] = pgSettings;
+            request[$$pgSettings] = requestSettings(request.headers);
           } catch (e) {
             if (e.statusCode === 401) {
-              request.requestContext.node?.res?.setHeader(
-                "WWW-Authenticate",
-                `Bearer error="invalid_token", error_description=${JSON.stringify(e.message)}`,
-              );
+              request.requestContext.node?.res?.setHeader("WWW-Authenticate", bearerChallenge(e.message));
             }
             throw e;
           }
           refuseAnonymousIntrospection(request[$$pgSettings], body);
         }
         return next();
+      },
+      async processRequest(next, { requestDigest, resolvedPreset }) {
+        const result = await next();
+        const pgSettings = requestDigest?.[$$pgSettings];
+        if (pgSettings === undefined) return result;
+        let verdict = requestVerdicts.get(pgSettings);
+        if (verdict === undefined && pgSettings.role !== ANON_ROLE) {
+          // The operation never reached the database ({ __typename },
+          // introspection): the token's holder must still be allowed.
+          verdict = await checkRequest(resolvedPreset, pgSettings).then(() => true, (e) => e);
+        }
+        if (!(verdict instanceof Error)) return result;
+        const refusal = requestCheckError(verdict);
+        return refusal.extensions?.statusCode ? refusalResult(result, refusal) : result;
       },
     },
   },
