@@ -96,7 +96,7 @@ BEGIN
   END IF;
 
   -- The fast path: app_private.request_grants holds who may act now (kept
-  -- by triggers, 30_identity/14_request_grants_triggers.sql), so one index
+  -- by triggers, 30_identity/13-17), so one index
   -- probe of one relation proves an ordinary token allowed. It only ever
   -- admits; a miss, or claims it does not read the way the lookup below
   -- does, goes on to the lookup, which says why.

@@ -1,5 +1,5 @@
 -- Keeps app_private.request_grants equal to what the source tables allow.
--- The triggers (14_request_grants_triggers.sql) call it in the transaction
+-- The triggers (14-17_tg_*__refresh_request_grants.sql) call it in the transaction
 -- that changed a source, so a revocation and the rows it ends commit
 -- together. Concurrent refreshes serialize on app_private.request_grant_locks:
 -- each writes its tenant's row (when it has one) and then its user's row

@@ -4,7 +4,7 @@
 BEGIN;
 
 -- Who may act now, kept by triggers on the tables that decide it
--- (db/functions/30_identity/13_refresh_request_grants.sql), so that
+-- (db/functions/30_identity/13_refresh_request_grants.sql, triggers in 14-17), so that
 -- auth.check_request() proves an ordinary token allowed with one index
 -- probe of one relation instead of reading users, sessions, memberships
 -- and organizations on every request. A row is never more than the source
