@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from helpers import World
 
@@ -31,7 +33,7 @@ select not exists (select * from app_private.request_grants where user_id = %s
 
 def check(url: str, user: str, tenant: str) -> str:
     """What auth.check_request() says to the member's token in the tenant, as app_user."""
-    claims = psycopg.types.json.Jsonb({"sub": user, "role": "app_user", "org_id": tenant})
+    claims = Jsonb({"sub": user, "role": "app_user", "org_id": tenant})
     with psycopg.connect(url) as conn:
         try:
             conn.execute("select tests.act_as_claims('app_user', %s)", [claims])
@@ -40,7 +42,7 @@ def check(url: str, user: str, tenant: str) -> str:
             return f"{error.diag.sqlstate} {error.diag.message_detail}"
 
 
-def race(url: str, first_sql: str, second_sql: str, isolation: psycopg.IsolationLevel, params: dict) -> str:
+def race(url: str, first_sql: str, second_sql: str, isolation: psycopg.IsolationLevel, params: dict[str, str]) -> str:
     """Run first_sql and leave it uncommitted; start second_sql, wait until it waits for a lock, commit the
     first; returns how the second ended: 'committed' or its SQLSTATE."""
     outcome: dict[str, str] = {}
@@ -62,8 +64,7 @@ def race(url: str, first_sql: str, second_sql: str, isolation: psycopg.Isolation
         thread = threading.Thread(target=run)
         thread.start()
         deadline = time.monotonic() + 15
-        while watcher.execute("select wait_event_type is distinct from 'Lock' from pg_stat_activity where pid = %s",
-                              [second.info.backend_pid]).fetchone()[0]:
+        while not waiting(watcher, second.info.backend_pid):
             assert time.monotonic() < deadline, "the second change never waited for the first"
             time.sleep(0.02)
         first.commit()
@@ -72,14 +73,19 @@ def race(url: str, first_sql: str, second_sql: str, isolation: psycopg.Isolation
     return outcome["second"]
 
 
-def races(first: str, second: str):
+def waiting(watcher: psycopg.Connection, pid: int) -> bool:
+    row = watcher.execute("select wait_event_type = 'Lock' from pg_stat_activity where pid = %s", [pid]).fetchone()
+    return bool(row and row[0])
+
+
+def races(first: str, second: str) -> Iterator[tuple[str, str, psycopg.IsolationLevel]]:
     """Both orders, the second under READ COMMITTED and REPEATABLE READ."""
     for isolation in (psycopg.IsolationLevel.READ_COMMITTED, psycopg.IsolationLevel.REPEATABLE_READ):
         yield first, second, isolation
         yield second, first, isolation
 
 
-def test_suspension_racing_a_reinstated_membership_leaves_no_grant(database_url):
+def test_suspension_racing_a_reinstated_membership_leaves_no_grant(database_url: str) -> None:
     world = World.on(database_url)
     tenant = world.tenant()
     for first, second, isolation in races(SUSPEND, REINSTATE):
@@ -95,7 +101,7 @@ def test_suspension_racing_a_reinstated_membership_leaves_no_grant(database_url)
         assert check(database_url, user, tenant) == ("PT403 user.inactive" if suspended else "admitted"), case
 
 
-def test_deactivated_tenant_racing_a_reinstated_membership_leaves_no_grant(database_url):
+def test_deactivated_tenant_racing_a_reinstated_membership_leaves_no_grant(database_url: str) -> None:
     world = World.on(database_url)
     for first, second, isolation in races(DEACTIVATE, REINSTATE):
         tenant = world.tenant()
