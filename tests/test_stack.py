@@ -37,6 +37,16 @@ def test_up_prints_urls_and_a_ready_token_per_demo_member(live):
     assert "pulse-demo-password" in output
 
 
+def test_request_grants_match_the_demo_data(live):
+    """app_private.request_grants (what auth.check_request() reads for an ordinary token) admits exactly what
+    the source tables do, for every demo user x tenant x session x role (db/tests/fixtures/identity.sql)."""
+    with psycopg.connect(live["url"]) as conn:
+        cases = conn.execute("select count(*) from app.users, app.organizations").fetchone()[0]
+        disagreements = conn.execute("select * from tests.request_grant_disagreements()").fetchall()
+    assert cases > 50
+    assert disagreements == []
+
+
 def test_printed_curl_token_works(live):
     lines = live["output"].splitlines()
     curl = lines[next(i for i, line in enumerate(lines) if "ada@acme.test  acme-manufacturing" in line) + 1]

@@ -33,7 +33,7 @@ SUITES = {
     "matrix": ["db/tests/20_tenancy/test_isolation_matrix.sql", "tests/test_http_isolation_matrix.py"],
     "fuzz": ["tests/test_fuzz_rest.py", "tests/test_fuzz_graphql.py"],
     "bad input": ["tests/test_bad_input.py"],
-    "concurrency": ["tests/test_core_concurrency.py", "tests/test_workflow_concurrency.py"],
+    "concurrency": ["tests/test_core_concurrency.py", "tests/test_workflow_concurrency.py", "tests/test_request_grants_races.py"],
     "faults": ["tests/test_faults.py", "tests/test_migrations.py::test_failed_migration_leaves_no_trace"],
     # The outside attacks (issues #9 and #19) replayed, and the rules that close them.
     "attacks": ["tests/test_auth_http.py", "tests/test_workflow_http.py", "tests/test_limits_http.py",

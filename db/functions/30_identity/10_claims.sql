@@ -4,8 +4,9 @@
 --
 -- The token is trusted for who is calling, never for what they may do.
 -- Before every request both servers run auth.check_request(), which reads
--- the user, session and membership, so a suspension or revocation applies
--- to the very next request; permissions are read from the RBAC tables on
+-- who may act now (app_private.request_grants, kept by triggers on the
+-- user, session, membership and tenant in the transaction that changes
+-- them), so a suspension or revocation applies to the very next request; permissions are read from the RBAC tables on
 -- every check. The claim helpers themselves stay plain SQL that the planner
 -- inlines, which keeps the policies as cheap as a literal filter. The
 -- helpers that read tables are SECURITY DEFINER, which SQL functions cannot
@@ -69,6 +70,10 @@ DECLARE
   v_claims jsonb := auth.claims();
   v_role text := coalesce(v_claims ->> 'role', 'anon');
   v_found record;
+  v_user_id uuid;
+  v_organization_id uuid;
+  v_session_id uuid;
+  v_operator boolean;
 BEGIN
   -- PostgREST names the request; the GraphQL server does not (it never writes to a view).
   -- Reads (GET, HEAD, OPTIONS) skip the call.
@@ -88,6 +93,43 @@ BEGIN
   END IF;
   IF coalesce(v_claims ->> 'sub', '') !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
     RAISE EXCEPTION 'the token does not name a user' USING ERRCODE = 'PT401', DETAIL = 'token.no_user', HINT = 'Sign in again with app.login.';
+  END IF;
+
+  -- The fast path: app_private.request_grants holds who may act now (kept
+  -- by triggers, 30_identity/13-17), so one index
+  -- probe of one relation proves an ordinary token allowed. It only ever
+  -- admits; a miss, or claims it does not read the way the lookup below
+  -- does, goes on to the lookup, which says why.
+  IF coalesce(nullif(v_claims ->> 'org_id', ''), '00000000-0000-0000-0000-000000000000')
+       ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+     AND (NOT (v_claims ? 'session_id')
+          OR coalesce(v_claims ->> 'session_id', '') ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$') THEN
+    v_user_id := (v_claims ->> 'sub')::uuid;
+    v_organization_id := nullif(v_claims ->> 'org_id', '')::uuid;
+    v_session_id := (v_claims ->> 'session_id')::uuid;
+    IF v_organization_id IS NOT NULL AND v_role <> 'app_admin' THEN
+      IF v_session_id IS NULL THEN
+        PERFORM FROM app_private.request_grants AS g
+         WHERE g.user_id = v_user_id AND g.organization_id = v_organization_id AND g.session_id IS NULL;
+      ELSE
+        PERFORM FROM app_private.request_grants AS g
+         WHERE g.user_id = v_user_id AND g.organization_id = v_organization_id AND g.session_id = v_session_id;
+      END IF;
+      IF FOUND THEN
+        RETURN;
+      END IF;
+    END IF;
+    -- No tenant, or a platform operator (any tenant, the app_admin role).
+    IF v_session_id IS NULL THEN
+      SELECT g.is_platform_operator INTO v_operator FROM app_private.request_grants AS g
+       WHERE g.user_id = v_user_id AND g.organization_id IS NULL AND g.session_id IS NULL;
+    ELSE
+      SELECT g.is_platform_operator INTO v_operator FROM app_private.request_grants AS g
+       WHERE g.user_id = v_user_id AND g.organization_id IS NULL AND g.session_id = v_session_id;
+    END IF;
+    IF v_operator OR (v_operator IS NOT NULL AND v_organization_id IS NULL AND v_role <> 'app_admin') THEN
+      RETURN;
+    END IF;
   END IF;
 
   SELECT u.email, u.status, u.is_platform_operator,
@@ -123,7 +165,7 @@ END
 $$;
 
 COMMENT ON FUNCTION auth.check_request() IS
-  'Refuses a request whose user is unknown, suspended or disabled, whose session ended, whose role claim is not its database role or not theirs to take, or who is not an active member of the token''s tenant. PostgREST runs it before every request (db-pre-request) and the GraphQL server before every operation. Refuses too a write to a view PostgreSQL cannot update (app_private.refuse_view_write). Errors: PT401 token.role_mismatch / token.no_user / token.unknown_user / session.ended, PT403 user.inactive / operator.required / membership.not_active, 42501 view.no_privilege, PT405 view.read_only.';
+  'Refuses a request whose user is unknown, suspended or disabled, whose session ended, whose role claim is not its database role or not theirs to take, or who is not an active member of the token''s tenant. An ordinary token is admitted by one index probe of app_private.request_grants (who may act now, kept by triggers); anything else reads users, sessions, memberships and organizations, which also gives the refusal. PostgREST runs it before every request (db-pre-request) and the GraphQL server before every operation. Refuses too a write to a view PostgreSQL cannot update (app_private.refuse_view_write). Errors: PT401 token.role_mismatch / token.no_user / token.unknown_user / session.ended, PT403 user.inactive / operator.required / membership.not_active, 42501 view.no_privilege, PT405 view.read_only.';
 
 CREATE OR REPLACE FUNCTION auth.user_id() RETURNS uuid
 LANGUAGE sql STABLE PARALLEL SAFE

@@ -40,8 +40,9 @@ SELECT set_eq($$ SELECT table_name::text FROM placed WHERE placement = 'distribu
 $$, 'the distributed tables are exactly the tenant tables (organization_id NOT NULL)');
 
 SELECT set_eq($$ SELECT table_name::text FROM placed WHERE placement = 'local' $$,
-  ARRAY['app.sessions', 'audit.activity_log', 'audit.activity_log_archive'],
-  'only sessions and the activity log (rows of no tenant: sign-ins before choosing one, changes to users) stay on the coordinator');
+  ARRAY['app.sessions', 'audit.activity_log', 'audit.activity_log_archive',
+        'app_private.request_grants', 'app_private.request_grant_locks'],
+  'only sessions, the activity log and the request grants (rows of no tenant: sign-ins before choosing one, changes to users, tokens naming no tenant) stay on the coordinator');
 
 -- Citus needs every unique index (constraint or not) and every primary key
 -- of a distributed table to include the distribution column; test_catalog.sql
