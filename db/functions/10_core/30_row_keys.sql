@@ -39,6 +39,9 @@ COMMENT ON FUNCTION app_private.tg_fill_keys() IS
   'BEFORE INSERT: fills the columns named in the trigger arguments when left out: id (public.uuid_generate_v7()), organization_id (the org_id claim), sender_id (the caller).';
 
 -- One trigger per table whose keys were column defaults (migration core/server_filled_keys).
+-- Where the database itself inserts many rows at once (a stage's thirty
+-- progress rows, notifications), the insert names the id and a WHEN clause
+-- skips the call: the trigger still fills an id left out by anyone else.
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approval_attachments
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approval_chains
@@ -96,7 +99,7 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.memberships
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.messages
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id', 'sender_id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.notifications
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+  FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION app_private.tg_fill_keys('id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.rules
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.organizations
@@ -106,7 +109,7 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.partners
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.project_stage_transitions
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.project_sub_stage_progress
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('id');
+  FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION app_private.tg_fill_keys('id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.projects
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.role_assignments

@@ -7,66 +7,66 @@ SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_old jsonb := CASE WHEN TG_OP <> 'INSERT' THEN pg_catalog.to_jsonb(OLD) END;
-  v_new jsonb := CASE WHEN TG_OP <> 'DELETE' THEN pg_catalog.to_jsonb(NEW) END;
-  v_row jsonb := coalesce(v_new, v_old);
   v_claims jsonb := auth.claims();
-  v_key text;
-  v_organization_id uuid := CASE WHEN TG_TABLE_NAME = 'organizations' THEN (v_row ->> 'id')::uuid
-                                 ELSE (v_row ->> 'organization_id')::uuid END;
-  -- A project's own id is its uuid; every other table names it project_id.
-  v_project_id uuid := CASE WHEN TG_TABLE_NAME = 'projects' THEN (v_row ->> 'id')::uuid
-                            ELSE (v_row ->> 'project_id')::uuid END;
-BEGIN
-  -- The purge of a tenant leaves no trace in its own log (its rows go too).
-  IF v_organization_id IS NOT NULL AND NOT EXISTS (SELECT FROM app.organizations WHERE id = v_organization_id) THEN
-    RETURN NULL;
-  END IF;
+  v_request_id text := app_private.request_header('x-request-id');
+  v_client_address inet := app_private.client_address();
   -- Secrets never reach the log, not even hashed.
-  v_old := v_old - ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(coalesce(v_old, '{}')) AS k WHERE k LIKE '%\_hash');
-  v_new := v_new - ARRAY(SELECT k FROM pg_catalog.jsonb_object_keys(coalesce(v_new, '{}')) AS k WHERE k LIKE '%\_hash');
+  v_secrets text[] := ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute AS a
+                             WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND a.attname LIKE '%\_hash');
+BEGIN
+  -- Once per statement, set-based: the old (and new) rows come as
+  -- transition tables. An UPDATE's old and new rows are stored in them
+  -- pair by pair, in the same order, so the n-th old row is the n-th new
+  -- one (the key is not used to pair them: it may be what changed).
   IF TG_OP = 'UPDATE' THEN
-    -- Only what changed; a bare updated_at bump is not a change.
-    SELECT pg_catalog.jsonb_object_agg(n.key, n.value) INTO v_new
-      FROM pg_catalog.jsonb_each(v_new) AS n
-     WHERE n.value IS DISTINCT FROM v_old -> n.key AND n.key <> 'updated_at';
-    IF v_new IS NULL THEN
-      RETURN NULL;
-    END IF;
-    SELECT pg_catalog.jsonb_object_agg(o.key, o.value) INTO v_old
-      FROM pg_catalog.jsonb_each(v_old) AS o
-     WHERE v_new ? o.key;
-  END IF;
-
-  -- Tables without an id column name their key columns as trigger arguments.
-  IF TG_NARGS > 0 THEN
-    SELECT pg_catalog.string_agg(v_row ->> a, ':') INTO v_key FROM unnest(TG_ARGV) AS a;
+    INSERT INTO audit.activity_log
+      (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, old_values, new_values,
+       request_id, client_address, project_id)
+    SELECT r.organization_id, nullif(v_claims ->> 'sub', '')::uuid, coalesce(v_claims ->> 'role', session_user::text),
+           TG_TABLE_NAME, r.entity_id, 'update', d.old_values, d.new_values, v_request_id, v_client_address, r.project_id
+      FROM (SELECT o.row AS old_row, n.row AS new_row,
+                   CASE WHEN TG_TABLE_NAME = 'organizations' THEN (n.row ->> 'id')::uuid
+                        ELSE (n.row ->> 'organization_id')::uuid END AS organization_id,
+                   CASE WHEN TG_NARGS > 0 THEN (SELECT pg_catalog.string_agg(n.row ->> k, ':') FROM unnest(TG_ARGV) AS k)
+                        ELSE n.row ->> 'id' END AS entity_id,
+                   -- A project's own id is its uuid; every other table names it project_id.
+                   CASE WHEN TG_TABLE_NAME = 'projects' THEN (n.row ->> 'id')::uuid
+                        ELSE (n.row ->> 'project_id')::uuid END AS project_id
+              FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row, pg_catalog.row_number() OVER () AS position
+                      FROM old_rows AS x) AS o
+              JOIN (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row, pg_catalog.row_number() OVER () AS position
+                      FROM new_rows AS x) AS n ON n.position = o.position) AS r
+           -- Only what changed; a bare updated_at bump is not a change.
+     CROSS JOIN LATERAL (
+           SELECT pg_catalog.jsonb_object_agg(c.key, r.old_row -> c.key) AS old_values,
+                  pg_catalog.jsonb_object_agg(c.key, c.value) AS new_values
+             FROM pg_catalog.jsonb_each(r.new_row) AS c
+            WHERE c.value IS DISTINCT FROM r.old_row -> c.key AND c.key <> 'updated_at') AS d
+     WHERE d.new_values IS NOT NULL
+       -- The purge of a tenant leaves no trace in its own log (its rows go too).
+       AND (r.organization_id IS NULL OR EXISTS (SELECT FROM app.organizations AS g WHERE g.id = r.organization_id));
   ELSE
-    v_key := v_row ->> 'id';
+    INSERT INTO audit.activity_log
+      (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, old_values, request_id,
+       client_address, project_id)
+    SELECT r.organization_id, nullif(v_claims ->> 'sub', '')::uuid, coalesce(v_claims ->> 'role', session_user::text),
+           TG_TABLE_NAME, r.entity_id, 'delete', r.old_row, v_request_id, v_client_address, r.project_id
+      FROM (SELECT o.row AS old_row,
+                   CASE WHEN TG_TABLE_NAME = 'organizations' THEN (o.row ->> 'id')::uuid
+                        ELSE (o.row ->> 'organization_id')::uuid END AS organization_id,
+                   CASE WHEN TG_NARGS > 0 THEN (SELECT pg_catalog.string_agg(o.row ->> k, ':') FROM unnest(TG_ARGV) AS k)
+                        ELSE o.row ->> 'id' END AS entity_id,
+                   CASE WHEN TG_TABLE_NAME = 'projects' THEN (o.row ->> 'id')::uuid
+                        ELSE (o.row ->> 'project_id')::uuid END AS project_id
+              FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x) AS o) AS r
+     WHERE r.organization_id IS NULL OR EXISTS (SELECT FROM app.organizations AS g WHERE g.id = r.organization_id);
   END IF;
-
-  INSERT INTO audit.activity_log
-    (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, old_values, new_values,
-     request_id, client_address, project_id)
-  VALUES (
-    v_organization_id,
-    nullif(v_claims ->> 'sub', '')::uuid,
-    coalesce(v_claims ->> 'role', session_user::text),
-    TG_TABLE_NAME,
-    v_key,
-    pg_catalog.lower(TG_OP)::audit.action,
-    v_old,
-    v_new,
-    app_private.request_header('x-request-id'),
-    app_private.client_address(),
-    v_project_id
-  );
   RETURN NULL;
 END
 $$;
 
 COMMENT ON FUNCTION audit.tg__record_change() IS
-  'AFTER UPDATE or DELETE, per row: writes who changed which entity, how (changed columns only on update), from which request and address.';
+  'AFTER UPDATE or DELETE, once per statement (transition tables old_rows, new_rows): writes one activity_log row per changed row: who changed which entity, how (changed columns only on update; none changed, none written), from which request and address.';
 
 CREATE OR REPLACE FUNCTION audit.tg__record_inserts() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
@@ -234,8 +234,9 @@ $$;
 COMMENT ON FUNCTION audit.audited_tables() IS
   'The audited tables of schema app: the key columns an event''s entity_id joins (NULL: id), and who reads the history of a deleted row (readers: audit readers holding read_permission; nobody: platform operators only). Every table with the audit triggers must be listed (test_catalog.sql).';
 
--- Core entities are audited: updates and deletes row by row, inserts once
--- per statement (a stage entered seeds thirty progress rows in one INSERT).
+-- Core entities are audited once per statement, set-based from the
+-- statement's transition tables (a stage entered seeds thirty progress rows
+-- in one INSERT and skips the old stage's open ones in one UPDATE).
 -- Tables without an id column name their key columns.
 DO $$
 DECLARE
@@ -245,8 +246,11 @@ BEGIN
   FOR v_audited IN SELECT * FROM audit.audited_tables()
   LOOP
     v_arguments := coalesce((SELECT string_agg(format('%L', k), ', ') FROM unnest(v_audited.key_columns) AS k), '');
-    EXECUTE format('CREATE OR REPLACE TRIGGER _800_audit AFTER UPDATE OR DELETE ON app.%I
-                      FOR EACH ROW EXECUTE FUNCTION audit.tg__record_change(%s)', v_audited.table_name, v_arguments);
+    EXECUTE format('CREATE OR REPLACE TRIGGER _800_audit AFTER UPDATE ON app.%I
+                      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                      FOR EACH STATEMENT EXECUTE FUNCTION audit.tg__record_change(%s)', v_audited.table_name, v_arguments);
+    EXECUTE format('CREATE OR REPLACE TRIGGER _802_audit_deletes AFTER DELETE ON app.%I REFERENCING OLD TABLE AS old_rows
+                      FOR EACH STATEMENT EXECUTE FUNCTION audit.tg__record_change(%s)', v_audited.table_name, v_arguments);
     EXECUTE format('CREATE OR REPLACE TRIGGER _801_audit_inserts AFTER INSERT ON app.%I REFERENCING NEW TABLE AS inserted
                       FOR EACH STATEMENT EXECUTE FUNCTION audit.tg__record_inserts(%s)', v_audited.table_name, v_arguments);
   END LOOP;

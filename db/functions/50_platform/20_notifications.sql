@@ -20,8 +20,8 @@ DECLARE
   v_count integer;
 BEGIN
   INSERT INTO app.notifications
-    (organization_id, user_id, type, title, message, priority, action_url, project_id, entity_type, entity_id)
-  SELECT p_organization_id, m.user_id, p_type, pg_catalog.left(p_title, 200), pg_catalog.left(p_message, 2000),
+    (id, organization_id, user_id, type, title, message, priority, action_url, project_id, entity_type, entity_id)
+  SELECT public.uuid_generate_v7(), p_organization_id, m.user_id, p_type, pg_catalog.left(p_title, 200), pg_catalog.left(p_message, 2000),
          p_priority,
          CASE WHEN p_entity_type = 'approvals' THEN '/approvals/' || p_entity_id
               WHEN p_project_id IS NOT NULL THEN '/projects/' || p_project_id

@@ -82,3 +82,22 @@ $$;
 
 COMMENT ON FUNCTION app_private.publish_realtime(text, uuid, jsonb) IS
   'Publishes a real-time event of a tenant on a topic: queues it in app_private.relay_outbox, from which it is NOTIFYed on pulse:<topic>:<organization id> (at once on one node; by the coordinator''s relay under Citus). The one way domains publish.';
+
+CREATE OR REPLACE FUNCTION app_private.publish_realtime_many(p_topic text, p_organization_id uuid, p_payloads jsonb[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+AS $$
+BEGIN
+  -- One INSERT for a statement's rows (a stage entered seeds thirty), not a
+  -- call and an INSERT per event; the outbox's trigger still sends each
+  -- one, in the array's order. PL/pgSQL, not SQL: a SQL function with an
+  -- INSERT is never inlined and was parsed and planned at every call.
+  INSERT INTO app_private.relay_outbox (organization_id, kind, name, payload)
+  SELECT p_organization_id, 'realtime', p_topic, e.payload
+    FROM unnest(p_payloads) WITH ORDINALITY AS e (payload, position)
+   ORDER BY e.position;
+END
+$$;
+
+COMMENT ON FUNCTION app_private.publish_realtime_many(text, uuid, jsonb[]) IS
+  'app_private.publish_realtime for many events of one tenant and topic at once (one INSERT into the relay outbox), in the order given.';

@@ -17,12 +17,16 @@ COMMENT ON FUNCTION app_private.webhook_filter_valid(text) IS
   'Whether an event-type filter is well formed: an event type, a prefix ending in .* or *.';
 
 CREATE OR REPLACE FUNCTION app_private.webhook_event_matches(p_filters text[], p_event_type text) RETURNS boolean
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
-  SELECT EXISTS (
+BEGIN
+  -- PL/pgSQL, not SQL: with its sub-select the SQL function was never
+  -- inlined, and was parsed and planned again for every event published.
+  RETURN EXISTS (
     SELECT FROM unnest(p_filters) AS f
      WHERE f = '*' OR f = p_event_type
         OR (f LIKE '%.*' AND left(p_event_type, length(f) - 1) = left(f, length(f) - 1)));
+END
 $$;
 COMMENT ON FUNCTION app_private.webhook_event_matches(text[], text) IS
   'Whether an event type matches any of an endpoint''s filters (exact type, prefix.*, or *).';
@@ -149,12 +153,16 @@ COMMENT ON FUNCTION app.rotate_webhook_secret(uuid) IS
 
 CREATE OR REPLACE FUNCTION app_private.enqueue_webhook_delivery(p_organization_id uuid, p_delivery_id uuid, p_run_at timestamptz)
 RETURNS void
-LANGUAGE sql VOLATILE
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
-  SELECT app_private.enqueue_job('webhook_deliver',
+BEGIN
+  -- PL/pgSQL, not SQL: called from FROM, the SQL function was never inlined
+  -- and was parsed and planned again for every delivery.
+  PERFORM app_private.enqueue_job('webhook_deliver',
     pg_catalog.jsonb_build_object('organization_id', p_organization_id, 'delivery_id', p_delivery_id),
     p_run_at, 'webhook_delivery:' || p_delivery_id::text);
+END
 $$;
 COMMENT ON FUNCTION app_private.enqueue_webhook_delivery(uuid, uuid, timestamptz) IS
   'Queues the next attempt of a delivery (task webhook_deliver, job key webhook_delivery:<id>, so a delivery has at most one waiting job).';

@@ -217,9 +217,10 @@ BEGIN
   -- starts at once; due dates follow one after the other from the estimates
   -- (a sub-stage without one gets its share of the stage's estimate, else a day).
   INSERT INTO app.project_sub_stage_progress
-    (organization_id, project_id, workflow_stage_id, sub_stage_id, sub_stage_order, status, is_required,
+    (id, organization_id, project_id, workflow_stage_id, sub_stage_id, sub_stage_order, status, is_required,
      requires_approval, approval_type, can_skip, auto_advance, responsible_roles, started_at, due_at)
-  SELECT p_project.organization_id, p_project.id, e.workflow_stage_id, e.sub_stage_id, e.sub_stage_order,
+  SELECT public.uuid_generate_v7(), p_project.organization_id, p_project.id, e.workflow_stage_id, e.sub_stage_id,
+         e.sub_stage_order,
          CASE WHEN e.position = 1 THEN 'in_progress' ELSE 'pending' END::app.sub_stage_status,
          e.is_required, e.requires_approval, e.approval_type, e.can_skip, e.auto_advance, e.responsible_roles,
          CASE WHEN e.position = 1 THEN p_project.stage_entered_at END,

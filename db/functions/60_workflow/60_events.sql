@@ -6,12 +6,12 @@
 -- auth.realtime_event (50_platform/30_realtime.sql) calls as the subscriber:
 -- an event reaches only those who may read its row.
 
-CREATE OR REPLACE FUNCTION app_private.publish_progress(
+CREATE OR REPLACE FUNCTION app_private.progress_event(
   p_progress app.project_sub_stage_progress, p_event text, p_previous_status app.sub_stage_status
-) RETURNS void
+) RETURNS jsonb
 LANGUAGE sql VOLATILE
 AS $$
-  SELECT app_private.publish_realtime('progress', p_progress.organization_id, pg_catalog.jsonb_build_object(
+  SELECT pg_catalog.jsonb_build_object(
     'event', p_event,
     'organization_id', p_progress.organization_id,
     'project_id', p_progress.project_id,
@@ -19,7 +19,19 @@ AS $$
     'sub_stage_id', p_progress.sub_stage_id,
     'status', p_progress.status,
     'previous_status', p_previous_status,
-    'occurred_at', pg_catalog.clock_timestamp()))
+    'occurred_at', pg_catalog.clock_timestamp())
+$$;
+
+COMMENT ON FUNCTION app_private.progress_event(app.project_sub_stage_progress, text, app.sub_stage_status) IS
+  'The payload of a progress event (contracts/events/workflow/progress.schema.json).';
+
+CREATE OR REPLACE FUNCTION app_private.publish_progress(
+  p_progress app.project_sub_stage_progress, p_event text, p_previous_status app.sub_stage_status
+) RETURNS void
+LANGUAGE sql VOLATILE
+AS $$
+  SELECT app_private.publish_realtime('progress', p_progress.organization_id,
+                                      app_private.progress_event(p_progress, p_event, p_previous_status))
 $$;
 
 COMMENT ON FUNCTION app_private.publish_progress(app.project_sub_stage_progress, text, app.sub_stage_status) IS
@@ -41,13 +53,24 @@ CREATE OR REPLACE FUNCTION app_private.tg_progress__publish_seeded() RETURNS tri
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
+DECLARE
+  v_tenant record;
 BEGIN
-  PERFORM app_private.publish_progress(i, 'progress.seeded', NULL) FROM seeded AS i;
+  -- Set-based: one publish of the statement's rows per tenant (a stage
+  -- entry's thirty are one tenant's), in the sub-stages' order.
+  FOR v_tenant IN
+    SELECT i.organization_id,
+           pg_catalog.array_agg(app_private.progress_event(i, 'progress.seeded', NULL) ORDER BY i.sub_stage_order, i.id) AS payloads
+      FROM seeded AS i
+     GROUP BY i.organization_id
+  LOOP
+    PERFORM app_private.publish_realtime_many('progress', v_tenant.organization_id, v_tenant.payloads);
+  END LOOP;
   RETURN NULL;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_progress__publish_seeded() IS 'AFTER INSERT, once per statement: publishes progress.seeded for every row a stage entry seeded.';
+COMMENT ON FUNCTION app_private.tg_progress__publish_seeded() IS 'AFTER INSERT, once per statement: publishes progress.seeded for every row a stage entry seeded (one insert into the relay outbox per tenant, in sub-stage order).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_approvals__publish() RETURNS trigger
 LANGUAGE plpgsql VOLATILE

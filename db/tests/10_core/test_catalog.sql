@@ -229,12 +229,15 @@ $$, 'no comment on an exposed object starts with a smart tag: its first line is 
 CREATE TEMP TABLE plpgsql_errors ON COMMIT DROP AS
 SELECT p.oid::regprocedure::text || ': ' || c.message AS error
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-  JOIN pg_language l ON l.oid = p.prolang AND l.lanname = 'plpgsql',
+  JOIN pg_language l ON l.oid = p.prolang AND l.lanname = 'plpgsql'
+  -- one trigger that fires it, one with the most transition tables (an
+  -- update's old and new rows rather than a delete's old ones only)
+  LEFT JOIN LATERAL (SELECT t.tgrelid, t.tgoldtable, t.tgnewtable FROM pg_trigger t WHERE t.tgfoid = p.oid
+                      ORDER BY (t.tgoldtable IS NOT NULL)::int + (t.tgnewtable IS NOT NULL)::int DESC, t.oid LIMIT 1) AS t ON true,
        LATERAL plpgsql_check_function_tb(p.oid,
-         relid => CASE WHEN p.prorettype = 'trigger'::regtype
-                       THEN (SELECT t.tgrelid FROM pg_trigger t WHERE t.tgfoid = p.oid LIMIT 1) ELSE 0 END,
-         -- statement triggers read their transition table by this name
-         newtable => (SELECT t.tgnewtable FROM pg_trigger t WHERE t.tgfoid = p.oid LIMIT 1)) AS c
+         relid => CASE WHEN p.prorettype = 'trigger'::regtype THEN t.tgrelid ELSE 0 END,
+         -- statement triggers read their transition tables by these names
+         oldtable => t.tgoldtable, newtable => t.tgnewtable) AS c
  WHERE n.nspname IN ('app', 'app_private', 'auth', 'audit') AND c.level = 'error'
    -- a trigger function is checked against a table it fires on (none: nothing to check it against)
    AND (p.prorettype <> 'trigger'::regtype OR EXISTS (SELECT FROM pg_trigger t WHERE t.tgfoid = p.oid));

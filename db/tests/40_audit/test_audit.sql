@@ -1,7 +1,7 @@
 -- The activity log: written for every change, readable with audit.read,
 -- and immutable for everybody, the table owner included.
 BEGIN;
-SELECT plan(18);
+SELECT plan(23);
 
 -- Tenant A with a partner, sales and an admin; tenant B's admin.
 SELECT tests.remember('a', tests.create_tenant());
@@ -52,6 +52,42 @@ SELECT is((SELECT CASE WHEN count(*) = 0 THEN 'no session event'
             WHERE l.entity_type = 'sessions' AND l.actor_user_id IS NULL
               AND (l.new_values ->> 'user_id')::uuid = tests.recall('sales')), 'no hash',
   'a session''s event carries no *_hash column');
+
+-- Updates and deletes are audited once per statement from its transition
+-- tables: one event per changed row, each with its own row's values (old
+-- and new paired row by row), a row the statement left as it was not
+-- recorded, and a deleted row's event with the whole row.
+SELECT is((SELECT string_agg(DISTINCT t.tgname || ' ' || CASE WHEN t.tgtype & 1 = 1 THEN 'row' ELSE 'statement' END, ', '
+                             ORDER BY t.tgname || ' ' || CASE WHEN t.tgtype & 1 = 1 THEN 'row' ELSE 'statement' END)
+             FROM pg_trigger AS t JOIN pg_proc AS p ON p.oid = t.tgfoid
+            WHERE p.pronamespace = 'audit'::regnamespace AND p.proname = 'tg__record_change'
+              AND t.tgrelid IN (SELECT ('app.' || quote_ident(a.table_name))::regclass FROM audit.audited_tables() AS a)),
+  '_800_audit statement, _802_audit_deletes statement',
+  'updates and deletes are audited once per statement, on every audited table');
+INSERT INTO app.partners (organization_id, kind, code, name)
+SELECT tests.recall('a'), 'customer', 'C-BULK-' || n, 'Bulk ' || n FROM generate_series(1, 4) AS n;
+UPDATE app.partners SET name = CASE WHEN code = 'C-BULK-4' THEN name ELSE 'Renamed ' || substr(code, 8) END
+ WHERE code LIKE 'C-BULK-%';
+SELECT is((SELECT string_agg(p.code || ': ' || (l.old_values ->> 'name') || ' > ' || (l.new_values ->> 'name'), '; ' ORDER BY p.code)
+             FROM audit.activity_log AS l JOIN app.partners AS p ON p.id::text = l.entity_id
+            WHERE l.entity_type = 'partners' AND l.action = 'update' AND p.code LIKE 'C-BULK-%'),
+  'C-BULK-1: Bulk 1 > Renamed 1; C-BULK-2: Bulk 2 > Renamed 2; C-BULK-3: Bulk 3 > Renamed 3',
+  'a multi-row update writes one event per changed row, each with its own old and new values; the unchanged row none');
+SELECT is((SELECT count(DISTINCT l.project_id IS NULL AND l.organization_id = tests.recall('a'))::int
+             FROM audit.activity_log AS l JOIN app.partners AS p ON p.id::text = l.entity_id
+            WHERE l.entity_type = 'partners' AND l.action = 'update' AND p.code LIKE 'C-BULK-%'), 1,
+  'each event in the row''s tenant');
+CREATE TEMP TABLE bulk_ids ON COMMIT DROP AS SELECT id::text AS id, code FROM app.partners WHERE code LIKE 'C-BULK-%';
+DELETE FROM app.partners WHERE code IN ('C-BULK-1', 'C-BULK-4');
+SELECT is((SELECT string_agg((l.old_values ->> 'code') || ' ' || (l.old_values ->> 'name') || ' ' || (l.new_values IS NULL)::text,
+                             '; ' ORDER BY l.old_values ->> 'code')
+             FROM audit.activity_log AS l JOIN bulk_ids AS b ON b.id = l.entity_id
+            WHERE l.entity_type = 'partners' AND l.action = 'delete'),
+  'C-BULK-1 Renamed 1 true; C-BULK-4 Bulk 4 true', 'a multi-row delete writes one event per row, with the whole row');
+UPDATE app.partners SET updated_at = now() + interval '1 minute' WHERE code LIKE 'C-BULK-%';
+SELECT is((SELECT count(*)::int FROM audit.activity_log AS l JOIN bulk_ids AS b ON b.id = l.entity_id
+            WHERE l.entity_type = 'partners' AND l.action = 'update'), 3,
+  'a statement that only bumps updated_at writes no event');
 
 -- Nobody changes or removes an audit row.
 SELECT is(tests.refusal($$UPDATE audit.activity_log SET action = 'insert'$$), 'PT403 audit.append_only', 'the owner cannot update the log');

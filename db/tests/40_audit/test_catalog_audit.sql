@@ -1,7 +1,7 @@
 -- Catalog lints for the activity log: every audited table has a visibility
 -- rule, and nothing exposes the log with more rights than the caller's.
 BEGIN;
-SELECT plan(6);
+SELECT plan(7);
 
 CREATE TEMP VIEW audit_triggered AS
 SELECT DISTINCT c.relname::text AS table_name, p.proname::text AS trigger_function
@@ -18,6 +18,20 @@ SELECT is_empty($$
     FROM audit.audited_tables() AS t CROSS JOIN (VALUES ('tg__record_change'), ('tg__record_inserts')) AS f (name)
   EXCEPT SELECT table_name || ' ' || trigger_function FROM audit_triggered
 $$, 'every table in the register has both audit triggers');
+SELECT is_empty($$
+  SELECT t.table_name || ' ' || w.name
+    FROM audit.audited_tables() AS t
+   CROSS JOIN (VALUES ('_800_audit', 16, 'tg__record_change'), ('_801_audit_inserts', 4, 'tg__record_inserts'),
+                      ('_802_audit_deletes', 8, 'tg__record_change')) AS w (name, event, function)
+  EXCEPT
+  SELECT c.relname || ' ' || g.tgname
+    FROM pg_trigger AS g JOIN pg_class AS c ON c.oid = g.tgrelid JOIN pg_proc AS p ON p.oid = g.tgfoid
+    JOIN (VALUES ('_800_audit', 16, 'tg__record_change'), ('_801_audit_inserts', 4, 'tg__record_inserts'),
+                 ('_802_audit_deletes', 8, 'tg__record_change')) AS w (name, event, function)
+      ON w.name = g.tgname AND p.proname = w.function
+   WHERE c.relnamespace = 'app'::regnamespace
+     AND g.tgtype & (1 | 2 | 4 | 8 | 16) = w.event  -- after, once per statement, that event only
+$$, 'every table in the register is audited after each update, insert and delete statement (_800, _801, _802)');
 
 SELECT is_empty($$
   SELECT table_name FROM audit.audited_tables()

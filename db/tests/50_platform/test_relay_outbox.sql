@@ -7,7 +7,7 @@
 -- app_private.relay_queued_messages(), run on the coordinator, sends and deletes
 -- them. (That the NOTIFY reaches a listener: tests/test_realtime_outbox.py.)
 BEGIN;
-SELECT plan(21);
+SELECT plan(23);
 
 SELECT tests.remember('tenant', tests.create_workflow_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -55,6 +55,14 @@ SELECT is_empty($$
               AND (payload ->> 'organization_id')::uuid = organization_id
               AND (payload ->> 'project_id')::uuid = tests.recall('second'))
 $$, 'each is keyed by its tenant, on its topic, with the payload subscribers get (the tenant, the project)');
+SELECT set_eq($$ SELECT (payload ->> 'progress_id')::uuid AS id, payload ->> 'status' AS status, payload ->> 'previous_status' AS previous
+                   FROM app_private.relay_outbox $$,
+  $$ SELECT id, status::text, NULL::text FROM app.project_sub_stage_progress WHERE project_id = tests.recall('second') $$,
+  'one event per seeded row, queued by one set-based publish (app_private.publish_realtime_many), with the row''s id and status');
+SELECT app_private.publish_realtime_many('approvals', tests.recall('other'), ARRAY['{"n": "a"}', '{"n": "b"}']::jsonb[]);
+SELECT set_eq($$ SELECT organization_id, kind, name, payload ->> 'n' AS n FROM app_private.relay_outbox WHERE organization_id = tests.recall('other') $$,
+  $$ VALUES (tests.recall('other'), 'realtime', 'approvals', 'a'), (tests.recall('other'), 'realtime', 'approvals', 'b') $$,
+  'publish_realtime_many queues each of its events on the tenant''s topic');
 
 SELECT app_private.publish_realtime('approvals', tests.recall('other'),
   jsonb_build_object('event', 'approval.updated', 'organization_id', tests.recall('other')));
