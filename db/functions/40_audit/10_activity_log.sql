@@ -13,38 +13,59 @@ DECLARE
   -- Secrets never reach the log, not even hashed.
   v_secrets text[] := ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute AS a
                              WHERE a.attrelid = TG_RELID AND a.attnum > 0 AND a.attname LIKE '%\_hash');
+  -- An entity's key in the log: its id, or the key columns the trigger names.
+  v_key_columns text[] := CASE WHEN TG_NARGS > 0 THEN TG_ARGV ELSE ARRAY['id'] END;
+  -- What pairs an update's old and new rows: the table's primary key.
+  v_primary_key text[] := ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index AS i
+                                  JOIN pg_catalog.pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                                 WHERE i.indrelid = TG_RELID AND i.indisprimary);
+  v_unpaired bigint;
 BEGIN
   -- Once per statement, set-based: the old (and new) rows come as
-  -- transition tables. An UPDATE's old and new rows are stored in them
-  -- pair by pair, in the same order, so the n-th old row is the n-th new
-  -- one (the key is not used to pair them: it may be what changed).
+  -- transition tables, and an update's old and new rows pair by the
+  -- primary key (an audited row keeps it: the log names it by its key).
   IF TG_OP = 'UPDATE' THEN
-    INSERT INTO audit.activity_log
-      (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, old_values, new_values,
-       request_id, client_address, project_id)
-    SELECT r.organization_id, nullif(v_claims ->> 'sub', '')::uuid, coalesce(v_claims ->> 'role', session_user::text),
-           TG_TABLE_NAME, r.entity_id, 'update', d.old_values, d.new_values, v_request_id, v_client_address, r.project_id
-      FROM (SELECT o.row AS old_row, n.row AS new_row,
-                   CASE WHEN TG_TABLE_NAME = 'organizations' THEN (n.row ->> 'id')::uuid
-                        ELSE (n.row ->> 'organization_id')::uuid END AS organization_id,
-                   CASE WHEN TG_NARGS > 0 THEN (SELECT pg_catalog.string_agg(n.row ->> k, ':') FROM unnest(TG_ARGV) AS k)
-                        ELSE n.row ->> 'id' END AS entity_id,
-                   -- A project's own id is its uuid; every other table names it project_id.
-                   CASE WHEN TG_TABLE_NAME = 'projects' THEN (n.row ->> 'id')::uuid
-                        ELSE (n.row ->> 'project_id')::uuid END AS project_id
-              FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row, pg_catalog.row_number() OVER () AS position
-                      FROM old_rows AS x) AS o
-              JOIN (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row, pg_catalog.row_number() OVER () AS position
-                      FROM new_rows AS x) AS n ON n.position = o.position) AS r
-           -- Only what changed; a bare updated_at bump is not a change.
-     CROSS JOIN LATERAL (
-           SELECT pg_catalog.jsonb_object_agg(c.key, r.old_row -> c.key) AS old_values,
-                  pg_catalog.jsonb_object_agg(c.key, c.value) AS new_values
-             FROM pg_catalog.jsonb_each(r.new_row) AS c
-            WHERE c.value IS DISTINCT FROM r.old_row -> c.key AND c.key <> 'updated_at') AS d
-     WHERE d.new_values IS NOT NULL
-       -- The purge of a tenant leaves no trace in its own log (its rows go too).
-       AND (r.organization_id IS NULL OR EXISTS (SELECT FROM app.organizations AS g WHERE g.id = r.organization_id));
+    WITH old_row AS (
+      SELECT r.row, p.primary_key
+        FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x) AS r
+       CROSS JOIN LATERAL (SELECT pg_catalog.array_agg(r.row -> c ORDER BY c) AS primary_key FROM unnest(v_primary_key) AS c) AS p
+    ), new_row AS (
+      SELECT r.row, p.primary_key, k.entity_id
+        FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM new_rows AS x) AS r
+       CROSS JOIN LATERAL (SELECT pg_catalog.array_agg(r.row -> c ORDER BY c) AS primary_key FROM unnest(v_primary_key) AS c) AS p
+       CROSS JOIN LATERAL (SELECT pg_catalog.string_agg(r.row ->> c, ':') AS entity_id FROM unnest(v_key_columns) AS c) AS k
+    ), pair AS (
+      SELECT o.row AS old_row, n.row AS new_row, n.entity_id,
+             CASE WHEN TG_TABLE_NAME = 'organizations' THEN (n.row ->> 'id')::uuid ELSE (n.row ->> 'organization_id')::uuid END AS organization_id,
+             -- A project's own id is its uuid; every other table names it project_id.
+             CASE WHEN TG_TABLE_NAME = 'projects' THEN (n.row ->> 'id')::uuid
+                  ELSE (n.row ->> 'project_id')::uuid END AS project_id
+        FROM new_row AS n
+        JOIN old_row AS o ON o.primary_key = n.primary_key
+    ), logged AS (
+      INSERT INTO audit.activity_log
+        (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, old_values, new_values,
+         request_id, client_address, project_id)
+      SELECT r.organization_id, nullif(v_claims ->> 'sub', '')::uuid, coalesce(v_claims ->> 'role', session_user::text),
+             TG_TABLE_NAME, r.entity_id, 'update', d.old_values, d.new_values, v_request_id, v_client_address, r.project_id
+        FROM pair AS r
+             -- Only what changed; a bare updated_at bump is not a change.
+       CROSS JOIN LATERAL (
+             SELECT pg_catalog.jsonb_object_agg(c.key, r.old_row -> c.key) AS old_values,
+                    pg_catalog.jsonb_object_agg(c.key, c.value) AS new_values
+               FROM pg_catalog.jsonb_each(r.new_row) AS c
+              WHERE c.value IS DISTINCT FROM r.old_row -> c.key AND c.key <> 'updated_at') AS d
+       WHERE d.new_values IS NOT NULL
+         -- The purge of a tenant leaves no trace in its own log (its rows go too).
+         AND (r.organization_id IS NULL OR EXISTS (SELECT FROM app.organizations AS g WHERE g.id = r.organization_id))
+    )
+    SELECT (SELECT count(*) FROM old_rows) - (SELECT count(*) FROM pair) INTO v_unpaired;
+    IF v_unpaired <> 0 THEN
+      RAISE EXCEPTION 'the primary key of % (%) cannot change once the row exists', TG_TABLE_NAME,
+        pg_catalog.array_to_string(v_primary_key, ', ')
+        USING ERRCODE = 'PT409', DETAIL = 'row.fixed_column',
+              HINT = 'The activity log names an entity by its key: create a new row instead.';
+    END IF;
   ELSE
     INSERT INTO audit.activity_log
       (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, old_values, request_id,
@@ -54,8 +75,7 @@ BEGIN
       FROM (SELECT o.row AS old_row,
                    CASE WHEN TG_TABLE_NAME = 'organizations' THEN (o.row ->> 'id')::uuid
                         ELSE (o.row ->> 'organization_id')::uuid END AS organization_id,
-                   CASE WHEN TG_NARGS > 0 THEN (SELECT pg_catalog.string_agg(o.row ->> k, ':') FROM unnest(TG_ARGV) AS k)
-                        ELSE o.row ->> 'id' END AS entity_id,
+                   (SELECT pg_catalog.string_agg(o.row ->> c, ':') FROM unnest(v_key_columns) AS c) AS entity_id,
                    CASE WHEN TG_TABLE_NAME = 'projects' THEN (o.row ->> 'id')::uuid
                         ELSE (o.row ->> 'project_id')::uuid END AS project_id
               FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x) AS o) AS r
@@ -66,7 +86,7 @@ END
 $$;
 
 COMMENT ON FUNCTION audit.tg__record_change() IS
-  'AFTER UPDATE or DELETE, once per statement (transition tables old_rows, new_rows): writes one activity_log row per changed row: who changed which entity, how (changed columns only on update; none changed, none written), from which request and address.';
+  'AFTER UPDATE or DELETE, once per statement (transition tables old_rows, new_rows): writes one activity_log row per changed row: who changed which entity, how (changed columns only on update; none changed, none written), from which request and address. Old and new rows pair by the primary key; an update that changes it is refused with PT409 row.fixed_column.';
 
 CREATE OR REPLACE FUNCTION audit.tg__record_inserts() RETURNS trigger
 LANGUAGE plpgsql VOLATILE

@@ -1,7 +1,7 @@
 -- The activity log: written for every change, readable with audit.read,
 -- and immutable for everybody, the table owner included.
 BEGIN;
-SELECT plan(23);
+SELECT plan(24);
 
 -- Tenant A with a partner, sales and an admin; tenant B's admin.
 SELECT tests.remember('a', tests.create_tenant());
@@ -55,7 +55,7 @@ SELECT is((SELECT CASE WHEN count(*) = 0 THEN 'no session event'
 
 -- Updates and deletes are audited once per statement from its transition
 -- tables: one event per changed row, each with its own row's values (old
--- and new paired row by row), a row the statement left as it was not
+-- and new paired by the entity's key, which therefore cannot change), a row the statement left as it was not
 -- recorded, and a deleted row's event with the whole row.
 SELECT is((SELECT string_agg(DISTINCT t.tgname || ' ' || CASE WHEN t.tgtype & 1 = 1 THEN 'row' ELSE 'statement' END, ', '
                              ORDER BY t.tgname || ' ' || CASE WHEN t.tgtype & 1 = 1 THEN 'row' ELSE 'statement' END)
@@ -84,6 +84,8 @@ SELECT is((SELECT string_agg((l.old_values ->> 'code') || ' ' || (l.old_values -
              FROM audit.activity_log AS l JOIN bulk_ids AS b ON b.id = l.entity_id
             WHERE l.entity_type = 'partners' AND l.action = 'delete'),
   'C-BULK-1 Renamed 1 true; C-BULK-4 Bulk 4 true', 'a multi-row delete writes one event per row, with the whole row');
+SELECT is(tests.refusal($$UPDATE app.partners SET id = gen_random_uuid() WHERE code = 'C-BULK-2'$$),
+  'PT409 row.fixed_column', 'an audited entity keeps its key, even when its table''s owner updates it');
 UPDATE app.partners SET updated_at = now() + interval '1 minute' WHERE code LIKE 'C-BULK-%';
 SELECT is((SELECT count(*)::int FROM audit.activity_log AS l JOIN bulk_ids AS b ON b.id = l.entity_id
             WHERE l.entity_type = 'partners' AND l.action = 'update'), 3,
