@@ -18,6 +18,9 @@ relation AS (
   SELECT c.oid, c.relkind, c.relacl, c.relowner, format('%I.%I', n.nspname, c.relname) AS name
     FROM pg_catalog.pg_class AS c JOIN schemas AS n ON n.oid = c.relnamespace
    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c')
+     -- Partitions are data, not schema: pg_partman makes them by date and by
+     -- the rows an upgrade moves; their parent and part_config carry the shape.
+     AND NOT c.relispartition
      AND c.oid NOT IN (SELECT objid FROM extension_member WHERE classid = 'pg_catalog.pg_class'::regclass)
      AND c.reltype NOT IN (SELECT objid FROM extension_member WHERE classid = 'pg_catalog.pg_type'::regclass)
 ),
