@@ -81,11 +81,15 @@ $$;
 COMMENT ON FUNCTION app_private.protect_partitions() IS
   'Gives every partition of a registered append-heavy table the TRUNCATE triggers of its parent (PostgreSQL clones row triggers to partitions, not statement ones), so a TRUNCATE of one partition is refused as one of the table is. Returns how many triggers it created.';
 
+-- No SET search_path here: pg_partman's maintenance sets the session's
+-- search_path for its own work and puts back, session-wide, the one it
+-- found; a pinned path would then outlive this function. Every name below
+-- is qualified, and the caller's path is put back at the end.
 CREATE OR REPLACE FUNCTION app_private.maintain_partitions() RETURNS text
 LANGUAGE plpgsql VOLATILE
-SET search_path = ''
 AS $$
 DECLARE
+  v_search_path text := pg_catalog.current_setting('search_path');
   v_archived integer := 0;
   v_protected integer;
   v_partitions integer;
@@ -99,6 +103,7 @@ BEGIN
     v_archived := app_private.archive_activity_log();
   END IF;
   PERFORM partman.run_maintenance(p_analyze => false, p_jobmon => false);
+  PERFORM pg_catalog.set_config('search_path', v_search_path, false);
   v_protected := app_private.protect_partitions();
   SELECT pg_catalog.count(*) INTO v_partitions
     FROM app_private.append_heavy_tables AS r
