@@ -134,5 +134,7 @@ SELECT kind, object, detail FROM (
          LATERAL pg_catalog.pg_identify_object(d.classoid, d.objoid, d.objsubid) AS o
    WHERE (o.schema IN (SELECT nspname FROM schemas) OR (o.type = 'schema' AND o.identity IN (SELECT nspname FROM schemas)))
      AND (d.classoid, d.objoid) NOT IN (SELECT classid, objid FROM extension_member)
+     AND NOT (d.classoid = 'pg_catalog.pg_class'::regclass
+              AND d.objoid IN (SELECT oid FROM pg_catalog.pg_class WHERE relispartition))
 ) AS facts
 ORDER BY kind, object, detail;
