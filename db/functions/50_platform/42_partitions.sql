@@ -10,21 +10,20 @@ LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
   SELECT CASE p_table
-           -- The activity log's rows leave by their tenant's own retention
-           -- (app.audit_settings, to the archive): a partition is dropped
-           -- only once it is older than the longest of them.
-           WHEN 'audit.activity_log' THEN GREATEST(s.retention, pg_catalog.make_interval(years => (
-             SELECT pg_catalog.max(y) FROM (SELECT activity_log_retention_years FROM app.audit_settings
-                                             UNION ALL
-                                             SELECT activity_log_retention_years FROM app_private.default_audit_settings)
-                                          AS r (y))))
+           -- The activity log's events leave by their tenant's own retention
+           -- (app.audit_settings, to the archive), which may be longer than
+           -- the platform's: a month is dropped once no event is left in it,
+           -- i.e. the retention stretches back to the oldest event still there.
+           WHEN 'audit.activity_log' THEN GREATEST(s.retention, pg_catalog.now() - (
+             SELECT pg_catalog.min(l.occurred_at) FROM audit.activity_log AS l
+              WHERE l.occurred_at < pg_catalog.now() - s.retention))
            ELSE s.retention
          END
     FROM app_private.partition_settings AS s
 $$;
 
 COMMENT ON FUNCTION app_private.partition_retention(text) IS
-  'How old a partition of a registered append-heavy table may get before maintenance drops it: the platform setting (partition_settings.retention); for audit.activity_log, at least the longest activity log retention of any tenant and of the platform default.';
+  'How old a partition of a registered append-heavy table may get before maintenance drops it: the platform setting (partition_settings.retention); for audit.activity_log, longer while an older event is still in the log (a tenant whose own retention is longer).';
 
 CREATE OR REPLACE FUNCTION app_private.apply_partition_settings() RETURNS integer
 LANGUAGE plpgsql VOLATILE
@@ -94,14 +93,15 @@ DECLARE
   v_protected integer;
   v_partitions integer;
 BEGIN
-  PERFORM app_private.apply_partition_settings();
-  -- Before partman drops an old month of the activity log, the rows in it
-  -- go to the archive as the daily job would move them (every one is past
-  -- its tenant's retention): a dropped partition holds no event.
+  -- Events older than the platform's retention that are past their
+  -- tenant's go to the archive first (as the daily archive job moves
+  -- them); those of tenants who keep theirs longer stay, and so does their
+  -- month (app_private.partition_retention): a dropped partition holds no event.
   IF EXISTS (SELECT FROM audit.activity_log
-              WHERE occurred_at < pg_catalog.now() - app_private.partition_retention('audit.activity_log')) THEN
+              WHERE occurred_at < pg_catalog.now() - (SELECT retention FROM app_private.partition_settings)) THEN
     v_archived := app_private.archive_activity_log();
   END IF;
+  PERFORM app_private.apply_partition_settings();
   PERFORM partman.run_maintenance(p_analyze => false, p_jobmon => false);
   PERFORM pg_catalog.set_config('search_path', v_search_path, false);
   v_protected := app_private.protect_partitions();
@@ -114,7 +114,7 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.maintain_partitions() IS
-  'Scheduled job maintain-partitions: applies the platform''s partition settings, archives activity log events past every retention, runs pg_partman maintenance (makes the partitions premake ahead, drops those past retention) and protects new partitions against TRUNCATE. Returns a one-line summary.';
+  'Scheduled job maintain-partitions: archives activity log events past the platform''s retention and their tenant''s, applies the platform''s partition settings, runs pg_partman maintenance (makes the partitions premake ahead, drops those past retention) and protects new partitions against TRUNCATE. Returns a one-line summary.';
 
 -- On every migrate: settings into part_config, partitions protected.
 SELECT app_private.apply_partition_settings();
