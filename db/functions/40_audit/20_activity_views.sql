@@ -2,15 +2,20 @@
 
 -- The caller's rights decide. The view runs as the caller (security_invoker),
 -- so the policies on audit.activity_log confine it to the tenant's audit
--- readers; and it is one branch per audited table, built from the register:
--- an event shows only when the caller may read its row in that table, under
--- the table's own policies (a semi-join on the source, evaluated as the
--- caller), or, once the row is gone, when the table's deleted_history rule
--- lets them. Values of columns the caller may not select (column grants)
--- are cut from old_values and new_values.
+-- readers. It reads the log in one pass (one scan of audit.activity_log, in
+-- time order, so a partitioned log plans each partition once: docs/scaling.md,
+-- "Partitions") and decides per event, by its entity_type, built from the
+-- register: an event shows when the caller may read its row in that table,
+-- under the table's own policies (a correlated EXISTS on the source,
+-- evaluated as the caller; a CASE arm per table, so only the event's own
+-- table is probed), or, once the row is gone, when the table's
+-- deleted_history rule lets them (one probe for the row's delete event,
+-- shared by all tables). Values of columns the caller may not select
+-- (column grants) are cut from old_values and new_values.
 DO $$
 DECLARE
-  v_branches text;
+  v_readable text;
+  v_history text;
 BEGIN
   WITH rules AS (
     SELECT t.table_name, t.deleted_history, t.read_permission,
@@ -20,7 +25,8 @@ BEGIN
                                   AND c.attname = 'organization_id' AND NOT c.attisdropped)
                   THEN 's.organization_id = a.organization_id AND ' ELSE '' END,
              CASE WHEN cardinality(coalesce(t.key_columns, ARRAY['id'])) = 1
-                  -- One key column: compared in its own type, so the key's index serves.
+                  -- One key column: compared in its own type, so the key's index serves
+                  -- (the cast runs only in the arm of the event's own table).
                   THEN (SELECT format('s.%I = a.entity_id::%s', c.attname, pg_catalog.format_type(c.atttypid, c.atttypmod))
                           FROM pg_catalog.pg_attribute AS c
                          WHERE c.attrelid = format('app.%I', t.table_name)::regclass
@@ -30,24 +36,13 @@ BEGIN
              END) AS readable
       FROM audit.audited_tables() AS t
   )
-  SELECT string_agg(b.branch, E'\n  UNION ALL\n  ' ORDER BY b.table_name, b.kind)
-    INTO v_branches
-    FROM (SELECT r.table_name, 1 AS kind,
-                 format('SELECT a.* FROM audit.activity_log AS a WHERE a.entity_type = %L AND NOT (SELECT auth.is_platform_operator())
-      AND %s', r.table_name, r.readable) AS branch
-            FROM rules AS r
-          UNION ALL
-          SELECT r.table_name, 2,
-                 format('SELECT a.* FROM audit.activity_log AS a WHERE a.entity_type = %L AND NOT (SELECT auth.is_platform_operator())%s
-      AND NOT %s
-      AND EXISTS (SELECT FROM audit.activity_log AS d WHERE d.organization_id = a.organization_id
-                     AND d.entity_type = a.entity_type AND d.entity_id = a.entity_id AND d.action = %L)',
-                        r.table_name,
-                        CASE WHEN r.read_permission IS NOT NULL
-                             THEN format(' AND (SELECT auth.has_permission(%L))', r.read_permission) ELSE '' END,
-                        r.readable, 'delete')
-            FROM rules AS r
-           WHERE r.deleted_history = 'readers') AS b;
+  SELECT string_agg(format('WHEN %L THEN %s', r.table_name, r.readable), E'\n           ' ORDER BY r.table_name),
+         string_agg(format('WHEN %L THEN %s', r.table_name,
+                           CASE WHEN r.read_permission IS NOT NULL
+                                THEN format('(SELECT auth.has_permission(%L))', r.read_permission) ELSE 'true' END),
+                    E'\n           ' ORDER BY r.table_name) FILTER (WHERE r.deleted_history = 'readers')
+    INTO v_readable, v_history
+    FROM rules AS r;
 
   EXECUTE format($v$
 CREATE OR REPLACE VIEW app.activity_log WITH (security_invoker = true) AS
@@ -58,18 +53,26 @@ WITH hidden AS (
    WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'p')
      AND NOT pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT')
    GROUP BY c.relname
-), visible AS (
-  %s
-  UNION ALL
-  SELECT a.* FROM audit.activity_log AS a WHERE (SELECT auth.is_platform_operator())
 )
 SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.entity_type, a.entity_id,
        a.action::text AS action,
        a.old_values - coalesce(h.columns, '{}') AS old_values,
        a.new_values - coalesce(h.columns, '{}') AS new_values,
        a.request_id, a.client_address, a.project_id
-  FROM visible AS a
-  LEFT JOIN hidden AS h ON h.entity_type = a.entity_type$v$, v_branches);
+  FROM audit.activity_log AS a
+  LEFT JOIN hidden AS h ON h.entity_type = a.entity_type
+ WHERE (SELECT auth.is_platform_operator())
+    OR CASE a.entity_type
+           %s
+           ELSE false
+       END
+    OR (CASE a.entity_type
+           %s
+           ELSE false
+        END
+        AND EXISTS (SELECT FROM audit.activity_log AS d WHERE d.organization_id = a.organization_id
+                       AND d.entity_type = a.entity_type AND d.entity_id = a.entity_id AND d.action = 'delete'))$v$,
+    v_readable, v_history);
 END
 $$;
 
