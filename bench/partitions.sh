@@ -54,6 +54,8 @@ measure() { psql "$bench_url" -AtF $'\t' -v inserts="$inserts" -v reads="$reads"
 load "$first"
 step "measure at $first events"
 small=$(measure)
+step "at $first events (name, median ms, p95 ms, n):"
+sed 's/^/           /' <<<"$small"
 load $((rows - first))
 step "measure at $rows events"
 large=$(measure)

@@ -6,8 +6,8 @@
 --   table:  acme's last 50 events straight from audit.activity_log (the
 --           owner, a tenant filter), :reads times;
 --   read:   the same through app.activity_log as qa@acme.test (claims,
---           app_user, row-level security, the view's rule per audited
---           table), :reads times (the plan is cached: execution only);
+--           app_user, row-level security, auth.activity_visibility per
+--           event), :reads times (the plan is cached: execution only);
 --   plan:   planning that read (EXPLAIN's planning time), :reads / 5 times.
 BEGIN;
 CREATE TEMP TABLE bench_times (name text, ms double precision);
