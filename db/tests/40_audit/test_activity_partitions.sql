@@ -3,7 +3,7 @@
 -- as append-only as the table, and maintenance drops an old month only
 -- once its events are in the archive.
 BEGIN;
-SELECT plan(20);
+SELECT plan(22);
 
 SELECT tests.remember('a', tests.create_tenant());
 INSERT INTO audit.activity_log (organization_id, actor_role, entity_type, entity_id, action, new_values)
@@ -71,6 +71,34 @@ SELECT ok(to_regclass('audit.activity_log_p' || to_char(now() - interval '4 year
 SELECT is((SELECT count(*)::int FROM audit.activity_log_archive
             WHERE organization_id = tests.recall('a') AND entity_id = 'old'), 1,
   'the event is in the archive');
+
+-- A member reads the log through app.activity_log in one pass: the newest
+-- 50 are one scan of the partitions, plus the probe for a deleted row's
+-- history (which the planner may keep in two forms), so the
+-- partitions planned do not multiply with the audited tables (the view of
+-- one UNION ALL branch per audited table planned each partition ~160 times).
+SELECT tests.remember('auditor', tests.create_member(tests.recall('a'), 'auditor'));
+CREATE FUNCTION pg_temp.plan_of(p_query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  v_plan json;
+BEGIN
+  EXECUTE 'EXPLAIN (FORMAT JSON) ' || p_query INTO v_plan;
+  RETURN v_plan::text;
+END
+$$;
+GRANT EXECUTE ON FUNCTION pg_temp.plan_of(text) TO app_user;
+CREATE TEMP TABLE log_partitions ON COMMIT DROP AS
+SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'audit.activity_log'::regclass;
+GRANT SELECT ON log_partitions TO app_user;
+SELECT tests.act_as(tests.recall('auditor'), tests.recall('a'));
+SELECT cmp_ok((SELECT count(*)::int FROM regexp_matches(
+                 pg_temp.plan_of('SELECT * FROM app.activity_log ORDER BY occurred_at DESC LIMIT 50'),
+                 '"Relation Name": "activity_log_(p[0-9_]+|default)"', 'g')),
+              '<=', 3 * (SELECT n FROM log_partitions),
+  'the newest-50 read plans each partition at most 3 times (the scan, the deleted-history probe in up to two forms)');
+SELECT ok(pg_temp.plan_of('SELECT * FROM app.activity_log ORDER BY occurred_at DESC LIMIT 50') ~ '"Node Type": "Merge Append"',
+  'in time order, stopping at 50 (a merge of the partitions'' time indexes, no sort of the tenant''s events)');
+SELECT tests.act_as_owner();
 
 SELECT * FROM finish();
 ROLLBACK;
