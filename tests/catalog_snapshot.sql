@@ -18,6 +18,9 @@ relation AS (
   SELECT c.oid, c.relkind, c.relacl, c.relowner, format('%I.%I', n.nspname, c.relname) AS name
     FROM pg_catalog.pg_class AS c JOIN schemas AS n ON n.oid = c.relnamespace
    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c')
+     -- Partitions are data, not schema: pg_partman makes them by date and by
+     -- the rows an upgrade moves; their parent and part_config carry the shape.
+     AND NOT c.relispartition
      AND c.oid NOT IN (SELECT objid FROM extension_member WHERE classid = 'pg_catalog.pg_class'::regclass)
      AND c.reltype NOT IN (SELECT objid FROM extension_member WHERE classid = 'pg_catalog.pg_type'::regclass)
 ),
@@ -131,5 +134,7 @@ SELECT kind, object, detail FROM (
          LATERAL pg_catalog.pg_identify_object(d.classoid, d.objoid, d.objsubid) AS o
    WHERE (o.schema IN (SELECT nspname FROM schemas) OR (o.type = 'schema' AND o.identity IN (SELECT nspname FROM schemas)))
      AND (d.classoid, d.objoid) NOT IN (SELECT classid, objid FROM extension_member)
+     AND NOT (d.classoid = 'pg_catalog.pg_class'::regclass
+              AND d.objoid IN (SELECT oid FROM pg_catalog.pg_class WHERE relispartition))
 ) AS facts
 ORDER BY kind, object, detail;

@@ -56,7 +56,9 @@ def _grants(acl: str, owner: str) -> str:
 # Every schema object outside the catalog, Sqitch's registry, the pgTAP helpers
 # and extensions: one row (kind, qualified name, normalized definition) each.
 # Function bodies are left out (db/functions is their source); signatures,
-# volatility, security and grants are the contract.
+# volatility, security and grants are the contract. Partitions are left out
+# too: pg_partman makes them by date (their parent and its triggers are the
+# contract).
 CATALOG_QUERY = r"""
 with schemas as (
   select n.oid, n.nspname from pg_namespace n
@@ -66,6 +68,9 @@ with schemas as (
 ),
 members as (
   select objid, classid from pg_depend where deptype = 'e'
+),
+partitions as (
+  select oid from pg_class where relispartition
 ),
 objects(kind, name, definition) as (
   select 'schema', s.nspname::text, jsonb_build_object('grants', {acl_schema})
@@ -81,7 +86,7 @@ objects(kind, name, definition) as (
            'definition', case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid) end,
            'grants', {acl_relation}))
     from pg_class c join schemas s on s.oid = c.relnamespace
-   where c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
+   where c.relkind in ('r', 'p', 'v', 'm', 'f', 'S') and c.oid not in (select oid from partitions)
      and not exists (select from members m where m.classid = 'pg_class'::regclass and m.objid = c.oid)
   union all
   select 'column', format('%s.%s.%s', s.nspname, c.relname, a.attname), jsonb_strip_nulls(jsonb_build_object(
@@ -94,6 +99,7 @@ objects(kind, name, definition) as (
     from pg_attribute a join pg_class c on c.oid = a.attrelid join schemas s on s.oid = c.relnamespace
     left join pg_attrdef ad on ad.adrelid = a.attrelid and ad.adnum = a.attnum
    where c.relkind in ('r', 'p', 'v', 'm', 'f') and a.attnum > 0 and not a.attisdropped
+     and c.oid not in (select oid from partitions)
      and not exists (select from members m where m.classid = 'pg_class'::regclass and m.objid = c.oid)
   union all
   select 'constraint', format('%s.%s.%s', s.nspname, coalesce(c.relname, t.typname), k.conname), jsonb_build_object(
@@ -102,10 +108,13 @@ objects(kind, name, definition) as (
            'definition', pg_get_constraintdef(k.oid))
     from pg_constraint k join schemas s on s.oid = k.connamespace
     left join pg_class c on c.oid = k.conrelid left join pg_type t on t.oid = k.contypid
+   where k.conrelid not in (select oid from partitions)
+     and not exists (select from members m where m.classid = 'pg_class'::regclass and m.objid = k.conrelid)
   union all
   select 'index', format('%s.%s', s.nspname, i.relname), jsonb_build_object('definition', pg_get_indexdef(i.oid))
     from pg_index x join pg_class i on i.oid = x.indexrelid join schemas s on s.oid = i.relnamespace
    where not exists (select from members m where m.classid = 'pg_class'::regclass and m.objid = x.indrelid)
+     and x.indrelid not in (select oid from partitions)
   union all
   select 'policy', format('%s.%s.%s', s.nspname, c.relname, p.polname), jsonb_strip_nulls(jsonb_build_object(
            'command', case p.polcmd when 'r' then 'select' when 'a' then 'insert' when 'w' then 'update'
@@ -116,13 +125,14 @@ objects(kind, name, definition) as (
            'using', pg_get_expr(p.polqual, p.polrelid),
            'check', pg_get_expr(p.polwithcheck, p.polrelid)))
     from pg_policy p join pg_class c on c.oid = p.polrelid join schemas s on s.oid = c.relnamespace
+   where c.oid not in (select oid from partitions)
   union all
   select 'trigger', format('%s.%s.%s', s.nspname, c.relname, g.tgname), jsonb_strip_nulls(jsonb_build_object(
            'definition', pg_get_triggerdef(g.oid),
            'fires', case g.tgenabled when 'D' then 'never (disabled)' when 'R' then 'on replica only'
                                      when 'A' then 'always' end))
     from pg_trigger g join pg_class c on c.oid = g.tgrelid join schemas s on s.oid = c.relnamespace
-   where not g.tgisinternal
+   where not g.tgisinternal and c.oid not in (select oid from partitions)
   union all
   select 'function', p.oid::regprocedure::text, jsonb_strip_nulls(jsonb_build_object(
            'kind', case p.prokind when 'f' then 'function' when 'p' then 'procedure' when 'a' then 'aggregate' when 'w' then 'window' end,

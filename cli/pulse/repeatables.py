@@ -31,7 +31,8 @@ FOLDERS = ("functions", "policies", "seeds/reference")
 # extension owns. pg_depend decides which stay: a candidate stays when an
 # object outside the candidates (a column default, a constraint, an index, a
 # type) depends on it, or a candidate that stays does. An object's internal
-# parts (a view's row type and rewrite rule) count as the object itself.
+# parts (a view's row type and rewrite rule) and its clones (a trigger on a
+# partitioned table, cloned to each partition) count as the object itself.
 # CASCADE then reaches only objects of the layer.
 LAYER_QUERY = """
 WITH RECURSIVE
@@ -81,7 +82,7 @@ part (classid, objid, owner_classid, owner_objid) AS (
   SELECT d.classid, d.objid, part.owner_classid, part.owner_objid
     FROM pg_catalog.pg_depend AS d
     JOIN part ON d.refclassid = part.classid AND d.refobjid = part.objid
-   WHERE d.deptype = 'i'
+   WHERE d.deptype IN ('i', 'P')
 ),
 dependent (classid, objid, dependent_classid, dependent_objid) AS (
   SELECT DISTINCT target.owner_classid, target.owner_objid, source.owner_classid, source.owner_objid

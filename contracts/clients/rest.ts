@@ -33,6 +33,9 @@ export interface ActivityLog {
   entity_type?: string;
   /**
    * Event id (time-ordered).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
    * @format uuid
    */
   id?: string;
@@ -43,6 +46,9 @@ export interface ActivityLog {
   new_values?: any;
   /**
    * When the change happened.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
    * @format timestamp with time zone
    */
   occurred_at?: string;

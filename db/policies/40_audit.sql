@@ -9,6 +9,7 @@ ALTER TABLE audit.activity_log ENABLE ROW LEVEL SECURITY;
 GRANT SELECT ON audit.activity_log TO app_user, app_admin;
 GRANT SELECT ON app.activity_log TO app_user, app_admin;
 GRANT EXECUTE ON FUNCTION app.entity_timeline(text, text) TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION auth.activity_visibility(text, uuid, text) TO app_user, app_admin;
 
 CREATE POLICY activity_log_select_reader ON audit.activity_log FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('audit.read'))

@@ -2,15 +2,19 @@
 
 -- The caller's rights decide. The view runs as the caller (security_invoker),
 -- so the policies on audit.activity_log confine it to the tenant's audit
--- readers; and it is one branch per audited table, built from the register:
--- an event shows only when the caller may read its row in that table, under
--- the table's own policies (a semi-join on the source, evaluated as the
--- caller), or, once the row is gone, when the table's deleted_history rule
--- lets them. Values of columns the caller may not select (column grants)
--- are cut from old_values and new_values.
-DO $$
+-- readers. It reads the log in one pass: one scan of audit.activity_log in
+-- time order (a partitioned log plans each partition once, and a newest-50
+-- read stops after 50 visible events: docs/scaling.md, "Partitions"), and
+-- asks auth.activity_visibility per event, which is built from the register:
+-- an event shows when the caller may read its row in that table, under the
+-- table's own policies (evaluated as the caller), or, once the row is gone,
+-- when the table's deleted_history rule lets them. Values of columns the
+-- caller may not select (column grants) are cut from old_values and
+-- new_values, for the rows returned only.
+DO $do$
 DECLARE
-  v_branches text;
+  v_readable text;
+  v_history text;
 BEGIN
   WITH rules AS (
     SELECT t.table_name, t.deleted_history, t.read_permission,
@@ -18,60 +22,81 @@ BEGIN
              CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_attribute AS c
                                 WHERE c.attrelid = format('app.%I', t.table_name)::regclass
                                   AND c.attname = 'organization_id' AND NOT c.attisdropped)
-                  THEN 's.organization_id = a.organization_id AND ' ELSE '' END,
+                  THEN 's.organization_id = p_organization_id AND ' ELSE '' END,
              CASE WHEN cardinality(coalesce(t.key_columns, ARRAY['id'])) = 1
                   -- One key column: compared in its own type, so the key's index serves.
-                  THEN (SELECT format('s.%I = a.entity_id::%s', c.attname, pg_catalog.format_type(c.atttypid, c.atttypmod))
+                  THEN (SELECT format('s.%I = p_entity_id::%s', c.attname, pg_catalog.format_type(c.atttypid, c.atttypmod))
                           FROM pg_catalog.pg_attribute AS c
                          WHERE c.attrelid = format('app.%I', t.table_name)::regclass
                            AND c.attname = coalesce(t.key_columns[1], 'id'))
-                  ELSE format('concat_ws(%L, %s) = a.entity_id', ':',
+                  ELSE format('concat_ws(%L, %s) = p_entity_id', ':',
                               (SELECT string_agg(format('s.%I', k), ', ') FROM unnest(t.key_columns) AS k))
              END) AS readable
       FROM audit.audited_tables() AS t
   )
-  SELECT string_agg(b.branch, E'\n  UNION ALL\n  ' ORDER BY b.table_name, b.kind)
-    INTO v_branches
-    FROM (SELECT r.table_name, 1 AS kind,
-                 format('SELECT a.* FROM audit.activity_log AS a WHERE a.entity_type = %L AND NOT (SELECT auth.is_platform_operator())
-      AND %s', r.table_name, r.readable) AS branch
-            FROM rules AS r
-          UNION ALL
-          SELECT r.table_name, 2,
-                 format('SELECT a.* FROM audit.activity_log AS a WHERE a.entity_type = %L AND NOT (SELECT auth.is_platform_operator())%s
-      AND NOT %s
-      AND EXISTS (SELECT FROM audit.activity_log AS d WHERE d.organization_id = a.organization_id
-                     AND d.entity_type = a.entity_type AND d.entity_id = a.entity_id AND d.action = %L)',
-                        r.table_name,
-                        CASE WHEN r.read_permission IS NOT NULL
-                             THEN format(' AND (SELECT auth.has_permission(%L))', r.read_permission) ELSE '' END,
-                        r.readable, 'delete')
-            FROM rules AS r
-           WHERE r.deleted_history = 'readers') AS b;
+  SELECT string_agg(format('WHEN %L THEN v_readable := %s;', r.table_name, r.readable), E'\n    ' ORDER BY r.table_name),
+         string_agg(format('WHEN %L THEN v_history := %s;', r.table_name,
+                           CASE WHEN r.read_permission IS NOT NULL
+                                THEN format('auth.has_permission(%L)', r.read_permission) ELSE 'true' END),
+                    E'\n    ' ORDER BY r.table_name) FILTER (WHERE r.deleted_history = 'readers')
+    INTO v_readable, v_history
+    FROM rules AS r;
 
-  EXECUTE format($v$
+  EXECUTE format($f$
+CREATE OR REPLACE FUNCTION auth.activity_visibility(p_entity_type text, p_organization_id uuid, p_entity_id text)
+RETURNS text
+LANGUAGE plpgsql STABLE
+AS $body$
+DECLARE
+  v_readable boolean;
+  v_history boolean;
+BEGIN
+  -- Generated from audit.audited_tables() by db/functions/40_audit/20_activity_views.sql.
+  CASE p_entity_type
+    %s
+    ELSE RETURN 'hidden';
+  END CASE;
+  IF v_readable THEN
+    RETURN 'readable';
+  END IF;
+  CASE p_entity_type
+    %s
+    ELSE RETURN 'hidden';
+  END CASE;
+  RETURN CASE WHEN v_history THEN 'if_deleted' ELSE 'hidden' END;
+END
+$body$
+$f$, v_readable, v_history);
+END
+$do$;
+
+COMMENT ON FUNCTION auth.activity_visibility(text, uuid, text) IS
+  'How the caller may see activity log events about this row, as themselves: readable (they can read the row in its table, under its policies), if_deleted (they cannot, but once the row is deleted the table''s deleted_history rule lets audit readers with its read permission see its history: audit.audited_tables), hidden. Built from the register; app.activity_log asks it per event.';
+
 CREATE OR REPLACE VIEW app.activity_log WITH (security_invoker = true) AS
-WITH hidden AS (
-  SELECT c.relname::text AS entity_type, pg_catalog.array_agg(a.attname::text) AS columns
-    FROM pg_catalog.pg_class AS c
-    JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-   WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'p')
-     AND NOT pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT')
-   GROUP BY c.relname
-), visible AS (
-  %s
-  UNION ALL
-  SELECT a.* FROM audit.activity_log AS a WHERE (SELECT auth.is_platform_operator())
-)
 SELECT a.id, a.organization_id, a.occurred_at, a.actor_user_id, a.actor_role, a.entity_type, a.entity_id,
        a.action::text AS action,
        a.old_values - coalesce(h.columns, '{}') AS old_values,
        a.new_values - coalesce(h.columns, '{}') AS new_values,
        a.request_id, a.client_address, a.project_id
-  FROM visible AS a
-  LEFT JOIN hidden AS h ON h.entity_type = a.entity_type$v$, v_branches);
-END
-$$;
+  FROM audit.activity_log AS a
+  -- The columns of the event's table the caller may not select, looked up
+  -- per event returned (a join would lose the scan's time order).
+  CROSS JOIN LATERAL (
+    SELECT pg_catalog.array_agg(c.attname::text) AS columns
+      FROM pg_catalog.pg_class AS t
+      JOIN pg_catalog.pg_attribute AS c ON c.attrelid = t.oid AND c.attnum > 0 AND NOT c.attisdropped
+     WHERE t.oid = pg_catalog.to_regclass('app.' || pg_catalog.quote_ident(a.entity_type)) AND t.relkind IN ('r', 'p')
+       AND NOT pg_catalog.has_column_privilege(t.oid, c.attnum, 'SELECT')
+  ) AS h
+ WHERE (SELECT auth.is_platform_operator())
+    OR CASE auth.activity_visibility(a.entity_type, a.organization_id, a.entity_id)
+         WHEN 'readable' THEN true
+         WHEN 'if_deleted' THEN EXISTS (SELECT FROM audit.activity_log AS d
+                                         WHERE d.organization_id = a.organization_id AND d.entity_type = a.entity_type
+                                           AND d.entity_id = a.entity_id AND d.action = 'delete')
+         ELSE false
+       END;
 
 COMMENT ON VIEW app.activity_log IS
   E'The audit trail of the active tenant: every create, update and delete of core entities. Readable with the audit.read permission (portal users never), and then only the events of rows the caller may read (a deleted row: see audit.audited_tables); values of columns the caller may not select are left out. Platform operators read every tenant''s and the platform''s own events.';

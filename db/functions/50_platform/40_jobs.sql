@@ -36,7 +36,9 @@ AS $$
     ('notify-retention-due', '13 6 * * *', 'SELECT app_private.notify_retention_due()',
      'Tells the sample handlers (sample.manage) once when a retained sample portion''s retention has ended and it is due for disposal.'),
     ('check-reagent-stock', '13 5 * * *', 'SELECT app_private.check_all_reagent_stock()',
-     'Announces reagents and consumables whose available stock fell below their threshold because lots expired, once per crossing (reagent.low_stock).')
+     'Announces reagents and consumables whose available stock fell below their threshold because lots expired, once per crossing (reagent.low_stock).'),
+    ('maintain-partitions', '11 * * * *', 'SELECT app_private.maintain_partitions()',
+     'Runs pg_partman on the append-heavy tables (app_private.append_heavy_tables): makes partitions premake ahead, drops those past the retention of partition_settings, protects new ones against TRUNCATE.')
 $$;
 
 COMMENT ON FUNCTION app_private.jobs() IS 'The scheduled jobs: name, cron schedule, the SQL it runs, what it does.';

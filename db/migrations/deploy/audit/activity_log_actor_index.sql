@@ -1,5 +1,6 @@
 -- Deploy pulse:audit/activity_log_actor_index to pg
 -- requires: projects
+-- requires: platform/partitions
 
 BEGIN;
 
