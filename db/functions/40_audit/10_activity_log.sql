@@ -1,6 +1,23 @@
 -- The activity log: a generic trigger records every change to core
 -- entities; the log itself refuses every change.
 
+-- How the log names an audited row (as jsonb, secrets removed): its primary
+-- key (which pairs an update's old and new rows), the entity's key, tenant
+-- and project.
+CREATE OR REPLACE FUNCTION app_private.audited_row_keys(p_row jsonb, p_table text, p_primary_key text[], p_key_columns text[])
+RETURNS TABLE (primary_key jsonb[], entity_id text, organization_id uuid, project_id uuid)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+  SELECT ARRAY(SELECT p_row -> c FROM unnest(p_primary_key) AS c ORDER BY c),
+         (SELECT pg_catalog.string_agg(p_row ->> c, ':') FROM unnest(p_key_columns) AS c),
+         CASE WHEN p_table = 'organizations' THEN (p_row ->> 'id')::uuid ELSE (p_row ->> 'organization_id')::uuid END,
+         -- A project's own id is its uuid; every other table names it project_id.
+         CASE WHEN p_table = 'projects' THEN (p_row ->> 'id')::uuid ELSE (p_row ->> 'project_id')::uuid END
+$$;
+
+COMMENT ON FUNCTION app_private.audited_row_keys(jsonb, text, text[], text[]) IS
+  'How the activity log names an audited row given as jsonb: its primary key values (in column name order), the entity key (p_key_columns joined by '':''), its tenant (an organization''s own id) and its project (a project''s own id).';
+
 CREATE OR REPLACE FUNCTION audit.tg__record_change() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
 SECURITY DEFINER
@@ -19,74 +36,65 @@ DECLARE
   v_primary_key text[] := ARRAY(SELECT a.attname::text FROM pg_catalog.pg_index AS i
                                   JOIN pg_catalog.pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
                                  WHERE i.indrelid = TG_RELID AND i.indisprimary);
-  v_unpaired bigint;
 BEGIN
-  -- Once per statement, set-based: the old (and new) rows come as
-  -- transition tables, and an update's old and new rows pair by the
-  -- primary key (an audited row keeps it: the log names it by its key).
-  IF TG_OP = 'UPDATE' THEN
-    WITH old_row AS (
-      SELECT r.row, p.primary_key
-        FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x) AS r
-       CROSS JOIN LATERAL (SELECT pg_catalog.array_agg(r.row -> c ORDER BY c) AS primary_key FROM unnest(v_primary_key) AS c) AS p
-    ), new_row AS (
-      SELECT r.row, p.primary_key, k.entity_id
-        FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM new_rows AS x) AS r
-       CROSS JOIN LATERAL (SELECT pg_catalog.array_agg(r.row -> c ORDER BY c) AS primary_key FROM unnest(v_primary_key) AS c) AS p
-       CROSS JOIN LATERAL (SELECT pg_catalog.string_agg(r.row ->> c, ':') AS entity_id FROM unnest(v_key_columns) AS c) AS k
-    ), pair AS (
-      SELECT o.row AS old_row, n.row AS new_row, n.entity_id,
-             CASE WHEN TG_TABLE_NAME = 'organizations' THEN (n.row ->> 'id')::uuid ELSE (n.row ->> 'organization_id')::uuid END AS organization_id,
-             -- A project's own id is its uuid; every other table names it project_id.
-             CASE WHEN TG_TABLE_NAME = 'projects' THEN (n.row ->> 'id')::uuid
-                  ELSE (n.row ->> 'project_id')::uuid END AS project_id
-        FROM new_row AS n
-        JOIN old_row AS o ON o.primary_key = n.primary_key
-    ), logged AS (
-      INSERT INTO audit.activity_log
-        (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, old_values, new_values,
-         request_id, client_address, project_id)
-      SELECT r.organization_id, nullif(v_claims ->> 'sub', '')::uuid, coalesce(v_claims ->> 'role', session_user::text),
-             TG_TABLE_NAME, r.entity_id, 'update', d.old_values, d.new_values, v_request_id, v_client_address, r.project_id
-        FROM pair AS r
-             -- Only what changed; a bare updated_at bump is not a change.
-       CROSS JOIN LATERAL (
-             SELECT pg_catalog.jsonb_object_agg(c.key, r.old_row -> c.key) AS old_values,
-                    pg_catalog.jsonb_object_agg(c.key, c.value) AS new_values
-               FROM pg_catalog.jsonb_each(r.new_row) AS c
-              WHERE c.value IS DISTINCT FROM r.old_row -> c.key AND c.key <> 'updated_at') AS d
-       WHERE d.new_values IS NOT NULL
-         -- The purge of a tenant leaves no trace in its own log (its rows go too).
-         AND (r.organization_id IS NULL OR EXISTS (SELECT FROM app.organizations AS g WHERE g.id = r.organization_id))
-    )
-    SELECT (SELECT count(*) FROM old_rows) - (SELECT count(*) FROM pair) INTO v_unpaired;
-    IF v_unpaired <> 0 THEN
-      RAISE EXCEPTION 'the primary key of % (%) cannot change once the row exists', TG_TABLE_NAME,
-        pg_catalog.array_to_string(v_primary_key, ', ')
-        USING ERRCODE = 'PT409', DETAIL = 'row.fixed_column',
-              HINT = 'The activity log names an entity by its key: create a new row instead.';
-    END IF;
-  ELSE
+  -- Once per statement, set-based, from the statement's transition tables.
+  IF TG_OP = 'DELETE' THEN
     INSERT INTO audit.activity_log
       (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, old_values, request_id,
        client_address, project_id)
-    SELECT r.organization_id, nullif(v_claims ->> 'sub', '')::uuid, coalesce(v_claims ->> 'role', session_user::text),
-           TG_TABLE_NAME, r.entity_id, 'delete', r.old_row, v_request_id, v_client_address, r.project_id
-      FROM (SELECT o.row AS old_row,
-                   CASE WHEN TG_TABLE_NAME = 'organizations' THEN (o.row ->> 'id')::uuid
-                        ELSE (o.row ->> 'organization_id')::uuid END AS organization_id,
-                   (SELECT pg_catalog.string_agg(o.row ->> c, ':') FROM unnest(v_key_columns) AS c) AS entity_id,
-                   CASE WHEN TG_TABLE_NAME = 'projects' THEN (o.row ->> 'id')::uuid
-                        ELSE (o.row ->> 'project_id')::uuid END AS project_id
-              FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x) AS o) AS r
-     WHERE r.organization_id IS NULL OR EXISTS (SELECT FROM app.organizations AS g WHERE g.id = r.organization_id);
+    SELECT k.organization_id, nullif(v_claims ->> 'sub', '')::uuid, coalesce(v_claims ->> 'role', session_user::text),
+           TG_TABLE_NAME, k.entity_id, 'delete', r.row, v_request_id, v_client_address, k.project_id
+      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x) AS r
+     CROSS JOIN LATERAL app_private.audited_row_keys(r.row, TG_TABLE_NAME, v_primary_key, v_key_columns) AS k
+     -- The purge of a tenant leaves no trace in its own log (its rows go too).
+     WHERE k.organization_id IS NULL OR EXISTS (SELECT FROM app.organizations AS g WHERE g.id = k.organization_id);
+    RETURN NULL;
   END IF;
+  WITH old_row AS (
+    SELECT r.row, k.primary_key, k.entity_id, k.organization_id, k.project_id
+      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x) AS r
+     CROSS JOIN LATERAL app_private.audited_row_keys(r.row, TG_TABLE_NAME, v_primary_key, v_key_columns) AS k
+  ), new_row AS (
+    SELECT r.row, k.primary_key, k.entity_id, k.organization_id, k.project_id
+      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM new_rows AS x) AS r
+     CROSS JOIN LATERAL app_private.audited_row_keys(r.row, TG_TABLE_NAME, v_primary_key, v_key_columns) AS k
+  ), event AS (
+    -- An update's old and new rows pair by the primary key: only what
+    -- changed, and a bare updated_at bump is not a change.
+    SELECT 'update'::audit.action AS action, n.entity_id, n.organization_id, n.project_id, d.old_values, d.new_values
+      FROM new_row AS n
+      JOIN old_row AS o ON o.primary_key = n.primary_key
+     CROSS JOIN LATERAL (
+           SELECT pg_catalog.jsonb_object_agg(c.key, o.row -> c.key) AS old_values,
+                  pg_catalog.jsonb_object_agg(c.key, c.value) AS new_values
+             FROM pg_catalog.jsonb_each(n.row) AS c
+            WHERE c.value IS DISTINCT FROM o.row -> c.key AND c.key <> 'updated_at') AS d
+     WHERE d.new_values IS NOT NULL
+    UNION ALL
+    -- A row whose primary key changed is another entity in the log: the old
+    -- key's delete, the new key's insert.
+    SELECT 'delete', o.entity_id, o.organization_id, o.project_id, o.row, NULL
+      FROM old_row AS o
+     WHERE NOT EXISTS (SELECT FROM new_row AS n WHERE n.primary_key = o.primary_key)
+    UNION ALL
+    SELECT 'insert', n.entity_id, n.organization_id, n.project_id, NULL, n.row
+      FROM new_row AS n
+     WHERE NOT EXISTS (SELECT FROM old_row AS o WHERE o.primary_key = n.primary_key)
+  )
+  INSERT INTO audit.activity_log
+    (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, old_values, new_values,
+     request_id, client_address, project_id)
+  SELECT e.organization_id, nullif(v_claims ->> 'sub', '')::uuid, coalesce(v_claims ->> 'role', session_user::text),
+         TG_TABLE_NAME, e.entity_id, e.action, e.old_values, e.new_values, v_request_id, v_client_address, e.project_id
+    FROM event AS e
+   -- The purge of a tenant leaves no trace in its own log (its rows go too).
+   WHERE e.organization_id IS NULL OR EXISTS (SELECT FROM app.organizations AS g WHERE g.id = e.organization_id);
   RETURN NULL;
 END
 $$;
 
 COMMENT ON FUNCTION audit.tg__record_change() IS
-  'AFTER UPDATE or DELETE, once per statement (transition tables old_rows, new_rows): writes one activity_log row per changed row: who changed which entity, how (changed columns only on update; none changed, none written), from which request and address. Old and new rows pair by the primary key; an update that changes it is refused with PT409 row.fixed_column.';
+  'AFTER UPDATE or DELETE, once per statement (transition tables old_rows, new_rows): writes one activity_log row per changed row: who changed which entity, how (changed columns only on update; none changed, none written), from which request and address. Old and new rows pair by the primary key; an update that changes a primary key is recorded as the old key''s delete and the new key''s insert.';
 
 CREATE OR REPLACE FUNCTION audit.tg__record_inserts() RETURNS trigger
 LANGUAGE plpgsql VOLATILE

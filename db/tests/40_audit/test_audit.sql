@@ -55,7 +55,8 @@ SELECT is((SELECT CASE WHEN count(*) = 0 THEN 'no session event'
 
 -- Updates and deletes are audited once per statement from its transition
 -- tables: one event per changed row, each with its own row's values (old
--- and new paired by the entity's key, which therefore cannot change), a row the statement left as it was not
+-- and new paired by the primary key; a changed key is a delete and an
+-- insert), a row the statement left as it was not
 -- recorded, and a deleted row's event with the whole row.
 SELECT is((SELECT string_agg(DISTINCT t.tgname || ' ' || CASE WHEN t.tgtype & 1 = 1 THEN 'row' ELSE 'statement' END, ', '
                              ORDER BY t.tgname || ' ' || CASE WHEN t.tgtype & 1 = 1 THEN 'row' ELSE 'statement' END)
@@ -84,8 +85,13 @@ SELECT is((SELECT string_agg((l.old_values ->> 'code') || ' ' || (l.old_values -
              FROM audit.activity_log AS l JOIN bulk_ids AS b ON b.id = l.entity_id
             WHERE l.entity_type = 'partners' AND l.action = 'delete'),
   'C-BULK-1 Renamed 1 true; C-BULK-4 Bulk 4 true', 'a multi-row delete writes one event per row, with the whole row');
-SELECT is(tests.refusal($$UPDATE app.partners SET id = gen_random_uuid() WHERE code = 'C-BULK-2'$$),
-  'PT409 row.fixed_column', 'an audited entity keeps its key, even when its table''s owner updates it');
+UPDATE app.partners SET id = '00000000-0000-4000-8000-00000000b0b2' WHERE code = 'C-BULK-2';
+SELECT is((SELECT string_agg(l.action || ' ' || (coalesce(l.old_values, l.new_values) ->> 'name'), ', ' ORDER BY l.action::text)
+             FROM audit.activity_log AS l
+            WHERE l.entity_type = 'partners'
+              AND (l.entity_id = '00000000-0000-4000-8000-00000000b0b2'
+                   OR (l.action = 'delete' AND l.entity_id = (SELECT id FROM bulk_ids WHERE code = 'C-BULK-2')))),
+  'delete Renamed 2, insert Renamed 2', 'a changed primary key is the old key''s delete and the new key''s insert');
 UPDATE app.partners SET updated_at = now() + interval '1 minute' WHERE code LIKE 'C-BULK-%';
 SELECT is((SELECT count(*)::int FROM audit.activity_log AS l JOIN bulk_ids AS b ON b.id = l.entity_id
             WHERE l.entity_type = 'partners' AND l.action = 'update'), 3,
