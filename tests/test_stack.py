@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 
 import httpx
@@ -159,10 +160,17 @@ def test_ctrl_c_stops_everything_up_started(databases, settings):
         for line in process.stdout:
             if "press Ctrl-C to stop" in line:
                 break
+        # What the stack prints from now on is read, so that a full pipe never holds it up.
+        printed: list[str] = []
+        reader = threading.Thread(target=lambda: printed.extend(process.stdout), daemon=True)
+        reader.start()
         pids = json.loads((settings.home / f"stack-{rest_port}.json").read_text())["pids"]
         assert httpx.get(f"http://127.0.0.1:{rest_port}/rpc/health").status_code == 200
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=20) == 0
+        try:
+            assert process.wait(timeout=60) == 0
+        except subprocess.TimeoutExpired:
+            pytest.fail("pulse up did not stop within 60 s of Ctrl-C; it printed:\n" + "".join(printed[-40:]))
     finally:
         process.kill()
     assert not any(_alive(pid) for pid in pids.values())
