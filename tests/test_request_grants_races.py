@@ -24,10 +24,12 @@ DEACTIVATE = "update app.organizations set is_active = false where id = %(tenant
 
 # The user's rows against what the source tables decide (both ways, with duplicates).
 MATCHES_SOURCES = """
-select not exists (select * from app_private.request_grants where user_id = %s
+select not exists (select user_id, organization_id, session_id, is_platform_operator
+                     from app_private.request_grants where user_id = %s
                    except all select * from app_private.request_grants_due(%s))
    and not exists (select * from app_private.request_grants_due(%s)
-                   except all select * from app_private.request_grants where user_id = %s)
+                   except all select user_id, organization_id, session_id, is_platform_operator
+                     from app_private.request_grants where user_id = %s)
 """
 
 

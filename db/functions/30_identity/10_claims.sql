@@ -70,10 +70,6 @@ DECLARE
   v_claims jsonb := auth.claims();
   v_role text := coalesce(v_claims ->> 'role', 'anon');
   v_found record;
-  v_user_id uuid;
-  v_organization_id uuid;
-  v_session_id uuid;
-  v_operator boolean;
 BEGIN
   -- PostgREST names the request; the GraphQL server does not (it never writes to a view).
   -- Reads (GET, HEAD, OPTIONS) skip the call.
@@ -82,9 +78,28 @@ BEGIN
                                           pg_catalog.current_setting('request.path', true),
                                           coalesce(nullif(pg_catalog.current_setting('role'), 'none'), SESSION_USER));
   END IF;
-  IF v_role = 'anon' THEN
+
+  -- The fast path, one statement: app_private.request_grants holds who may
+  -- act now (kept by triggers, 30_identity/13-17), keyed by the claims'
+  -- text, so an ordinary token is admitted by one index probe of one
+  -- relation, without a pattern match or cast. It only ever admits: a role
+  -- that is not the database role, a session claim that names no session,
+  -- or a miss goes on to the lookup below, which says why. A platform
+  -- operator acts as app_admin, and in any tenant, through their row without
+  -- a tenant.
+  IF v_role = 'anon'
+     OR (v_role = pg_catalog.current_setting('role')
+         AND (NOT v_claims ? 'session_id' OR v_claims ->> 'session_id' <> '')
+         AND (v_role <> 'app_admin'
+              AND EXISTS (SELECT FROM app_private.request_grants AS g
+                           WHERE g.claims_key = concat(v_claims ->> 'sub', '/', v_claims ->> 'org_id', '/',
+                                                       v_claims ->> 'session_id'))
+              OR EXISTS (SELECT FROM app_private.request_grants AS g
+                          WHERE g.claims_key = concat(v_claims ->> 'sub', '//', v_claims ->> 'session_id')
+                            AND g.is_platform_operator))) THEN
     RETURN;
   END IF;
+
   -- Both servers set the database role from the claim; a mismatch means the
   -- claims were not the ones the role was chosen by.
   IF pg_catalog.current_setting('role') <> v_role THEN
@@ -93,43 +108,6 @@ BEGIN
   END IF;
   IF coalesce(v_claims ->> 'sub', '') !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
     RAISE EXCEPTION 'the token does not name a user' USING ERRCODE = 'PT401', DETAIL = 'token.no_user', HINT = 'Sign in again with app.login.';
-  END IF;
-
-  -- The fast path: app_private.request_grants holds who may act now (kept
-  -- by triggers, 30_identity/13-17), so one index
-  -- probe of one relation proves an ordinary token allowed. It only ever
-  -- admits; a miss, or claims it does not read the way the lookup below
-  -- does, goes on to the lookup, which says why.
-  IF coalesce(nullif(v_claims ->> 'org_id', ''), '00000000-0000-0000-0000-000000000000')
-       ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-     AND (NOT (v_claims ? 'session_id')
-          OR coalesce(v_claims ->> 'session_id', '') ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$') THEN
-    v_user_id := (v_claims ->> 'sub')::uuid;
-    v_organization_id := nullif(v_claims ->> 'org_id', '')::uuid;
-    v_session_id := (v_claims ->> 'session_id')::uuid;
-    IF v_organization_id IS NOT NULL AND v_role <> 'app_admin' THEN
-      IF v_session_id IS NULL THEN
-        PERFORM FROM app_private.request_grants AS g
-         WHERE g.user_id = v_user_id AND g.organization_id = v_organization_id AND g.session_id IS NULL;
-      ELSE
-        PERFORM FROM app_private.request_grants AS g
-         WHERE g.user_id = v_user_id AND g.organization_id = v_organization_id AND g.session_id = v_session_id;
-      END IF;
-      IF FOUND THEN
-        RETURN;
-      END IF;
-    END IF;
-    -- No tenant, or a platform operator (any tenant, the app_admin role).
-    IF v_session_id IS NULL THEN
-      SELECT g.is_platform_operator INTO v_operator FROM app_private.request_grants AS g
-       WHERE g.user_id = v_user_id AND g.organization_id IS NULL AND g.session_id IS NULL;
-    ELSE
-      SELECT g.is_platform_operator INTO v_operator FROM app_private.request_grants AS g
-       WHERE g.user_id = v_user_id AND g.organization_id IS NULL AND g.session_id = v_session_id;
-    END IF;
-    IF v_operator OR (v_operator IS NOT NULL AND v_organization_id IS NULL AND v_role <> 'app_admin') THEN
-      RETURN;
-    END IF;
   END IF;
 
   SELECT u.email, u.status, u.is_platform_operator,

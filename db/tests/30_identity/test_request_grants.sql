@@ -5,7 +5,7 @@
 -- every reinstatement admits again. Races between two connections:
 -- tests/test_request_grants_races.py.
 BEGIN;
-SELECT plan(38);
+SELECT plan(44);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -80,12 +80,27 @@ SELECT is(pg_temp.relations_read(pg_temp.token('operator_b')), ARRAY['app_privat
 SELECT is(pg_temp.relations_read(jsonb_build_object('sub', tests.recall('member'), 'role', 'app_user', 'org_id', tests.recall('b'))),
   ARRAY['app.memberships 1', 'app.users 1', 'app_private.request_grants 2'],
   'a token the table does not admit reads the source tables, which say why');
+-- The probe compares the claims' text: what it cannot read the same way as
+-- the lookup does goes on to the lookup, never admitted by a near match.
+SELECT is(pg_temp.check(pg_temp.token('member') || '{"session_id": ""}'), 'PT401 session.ended',
+  'an empty session claim is no session-less token');
+SELECT is(pg_temp.check(pg_temp.token('member') || '{"session_id": null}'), 'PT401 session.ended', 'nor is a null one');
+SELECT is(pg_temp.check(pg_temp.token('member_plain') || jsonb_build_object('sub', upper(tests.recall('member')::text))),
+  'PT401 token.no_user', 'a user id not written as the server writes it is no user');
+SELECT is(pg_temp.check(pg_temp.token('member_plain') || jsonb_build_object('sub', tests.recall('member')::text || '/' || tests.recall('a')::text, 'org_id', '')),
+  'PT401 token.no_user', 'nor are two ids run together');
+SELECT is(pg_temp.check(pg_temp.token('member_plain') || '{"role": "app_admin"}'), 'PT403 operator.required',
+  'a member is not admitted as app_admin');
+SELECT is(pg_temp.check(jsonb_build_object('sub', tests.recall('operator'), 'role', 'app_user', 'org_id', tests.recall('a'))), 'no error',
+  'a platform operator acts in a tenant they are no member of');
 
 -- The table is what the source tables decide.
 CREATE TEMP VIEW grants_due AS SELECT d.* FROM app.users AS u, app_private.request_grants_due(u.id) AS d;
 CREATE FUNCTION pg_temp.grants_match() RETURNS boolean LANGUAGE sql STABLE AS $$
-  SELECT NOT EXISTS (SELECT * FROM app_private.request_grants EXCEPT ALL SELECT * FROM grants_due)
-     AND NOT EXISTS (SELECT * FROM grants_due EXCEPT ALL SELECT * FROM app_private.request_grants)
+  SELECT NOT EXISTS (SELECT user_id, organization_id, session_id, is_platform_operator FROM app_private.request_grants
+                     EXCEPT ALL SELECT * FROM grants_due)
+     AND NOT EXISTS (SELECT * FROM grants_due
+                     EXCEPT ALL SELECT user_id, organization_id, session_id, is_platform_operator FROM app_private.request_grants)
 $$;
 SELECT ok(pg_temp.grants_match(), 'request_grants equals request_grants_due for every user');
 
