@@ -79,24 +79,26 @@ BEGIN
                                           coalesce(nullif(pg_catalog.current_setting('role'), 'none'), SESSION_USER));
   END IF;
 
-  -- The fast path, one statement: app_private.request_grants holds who may
-  -- act now (kept by triggers, 30_identity/13-17), keyed by the claims'
-  -- text, so an ordinary token is admitted by one index probe of one
-  -- relation, without a pattern match or cast. It only ever admits: a role
-  -- that is not the database role, a session claim that names no session,
-  -- or a miss goes on to the lookup below, which says why. A platform
-  -- operator acts as app_admin, and in any tenant, through their row without
-  -- a tenant.
-  IF v_role = 'anon'
-     OR (v_role = pg_catalog.current_setting('role')
-         AND (NOT v_claims ? 'session_id' OR v_claims ->> 'session_id' <> '')
-         AND (v_role <> 'app_admin'
-              AND EXISTS (SELECT FROM app_private.request_grants AS g
-                           WHERE g.claims_key = concat(v_claims ->> 'sub', '/', v_claims ->> 'org_id', '/',
-                                                       v_claims ->> 'session_id'))
-              OR EXISTS (SELECT FROM app_private.request_grants AS g
-                          WHERE g.claims_key = concat(v_claims ->> 'sub', '//', v_claims ->> 'session_id')
-                            AND g.is_platform_operator))) THEN
+  -- Anonymous requests need no check. A token's fast path is one statement:
+  -- app_private.request_grants holds who may act now (kept by triggers,
+  -- 30_identity/13-17), keyed by the claims' text, so an ordinary token is
+  -- admitted by one index probe of one relation, without a pattern match or
+  -- cast. It only ever admits: a role that is not the database role, a
+  -- session claim that names no session, or a miss goes on to the lookup
+  -- below, which says why. A platform operator acts as app_admin, and in
+  -- any tenant, through their row without a tenant.
+  IF v_role = 'anon' THEN
+    RETURN;
+  END IF;
+  IF v_role = pg_catalog.current_setting('role')
+     AND (NOT v_claims ? 'session_id' OR v_claims ->> 'session_id' <> '')
+     AND (v_role <> 'app_admin'
+          AND EXISTS (SELECT FROM app_private.request_grants AS g
+                       WHERE g.claims_key = concat(v_claims ->> 'sub', '/', v_claims ->> 'org_id', '/',
+                                                   v_claims ->> 'session_id'))
+          OR EXISTS (SELECT FROM app_private.request_grants AS g
+                      WHERE g.claims_key = concat(v_claims ->> 'sub', '//', v_claims ->> 'session_id')
+                        AND g.is_platform_operator)) THEN
     RETURN;
   END IF;
 
