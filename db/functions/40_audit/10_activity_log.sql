@@ -44,19 +44,21 @@ BEGIN
        client_address, project_id)
     SELECT k.organization_id, nullif(v_claims ->> 'sub', '')::uuid, coalesce(v_claims ->> 'role', session_user::text),
            TG_TABLE_NAME, k.entity_id, 'delete', r.row, v_request_id, v_client_address, k.project_id
-      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x) AS r
+      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x OFFSET 0) AS r
      CROSS JOIN LATERAL app_private.audited_row_keys(r.row, TG_TABLE_NAME, v_primary_key, v_key_columns) AS k
      -- The purge of a tenant leaves no trace in its own log (its rows go too).
      WHERE k.organization_id IS NULL OR EXISTS (SELECT FROM app.organizations AS g WHERE g.id = k.organization_id);
     RETURN NULL;
   END IF;
+  -- OFFSET 0 keeps each row's JSON copy a subquery of its own: pulled up,
+  -- to_jsonb would run again for every reference to it (five per row).
   WITH old_row AS (
     SELECT r.row, k.primary_key, k.entity_id, k.organization_id, k.project_id
-      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x) AS r
+      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x OFFSET 0) AS r
      CROSS JOIN LATERAL app_private.audited_row_keys(r.row, TG_TABLE_NAME, v_primary_key, v_key_columns) AS k
   ), new_row AS (
     SELECT r.row, k.primary_key, k.entity_id, k.organization_id, k.project_id
-      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM new_rows AS x) AS r
+      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM new_rows AS x OFFSET 0) AS r
      CROSS JOIN LATERAL app_private.audited_row_keys(r.row, TG_TABLE_NAME, v_primary_key, v_key_columns) AS k
   ), event AS (
     -- An update's old and new rows pair by the primary key: only what
@@ -123,7 +125,8 @@ BEGIN
          v_request_id,
          v_client_address,
          CASE WHEN TG_TABLE_NAME = 'projects' THEN (r.row ->> 'id')::uuid ELSE (r.row ->> 'project_id')::uuid END
-    FROM (SELECT pg_catalog.to_jsonb(i) AS row FROM inserted AS i) AS r;
+    -- OFFSET 0: one JSON copy per row, not one per reference to it.
+    FROM (SELECT pg_catalog.to_jsonb(i) AS row FROM inserted AS i OFFSET 0) AS r;
   RETURN NULL;
 END
 $$;

@@ -87,11 +87,26 @@ CREATE OR REPLACE FUNCTION app_private.publish_realtime_many(p_topic text, p_org
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 AS $$
+DECLARE
+  v_channel text := app_private.event_channel(p_topic, p_organization_id);
+  v_payload jsonb;
 BEGIN
-  -- One INSERT for a statement's rows (a stage entered seeds thirty), not a
-  -- call and an INSERT per event; the outbox's trigger still sends each
-  -- one, in the array's order. PL/pgSQL, not SQL: a SQL function with an
-  -- INSERT is never inlined and was parsed and planned at every call.
+  -- One node: the outbox's trigger would NOTIFY each row as it is queued and
+  -- store none; the events are NOTIFYed here instead, in the array's order,
+  -- without the INSERT and a PL/pgSQL trigger call per event (a stage
+  -- entered seeds thirty). Where the trigger is gone (Citus) or disabled,
+  -- they are queued for the relay.
+  IF EXISTS (SELECT FROM pg_catalog.pg_trigger AS t
+              WHERE t.tgrelid = 'app_private.relay_outbox'::pg_catalog.regclass AND t.tgname = '_900_relay'
+                AND t.tgenabled IN ('O', 'A')) THEN
+    FOREACH v_payload IN ARRAY p_payloads LOOP
+      PERFORM pg_catalog.pg_notify(v_channel, v_payload::text);
+    END LOOP;
+    RETURN;
+  END IF;
+  -- One INSERT for a statement's rows, not a call and an INSERT per event.
+  -- PL/pgSQL, not SQL: a SQL function with an INSERT is never inlined and
+  -- was parsed and planned at every call.
   INSERT INTO app_private.relay_outbox (organization_id, kind, name, payload)
   SELECT p_organization_id, 'realtime', p_topic, e.payload
     FROM unnest(p_payloads) WITH ORDINALITY AS e (payload, position)
@@ -100,4 +115,4 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.publish_realtime_many(text, uuid, jsonb[]) IS
-  'app_private.publish_realtime for many events of one tenant and topic at once (one INSERT into the relay outbox), in the order given.';
+  'app_private.publish_realtime for many events of one tenant and topic at once, in the order given: NOTIFYed at once where the relay outbox''s trigger _900_relay would send them (one node), else queued in the outbox with one INSERT (Citus).';
