@@ -87,9 +87,6 @@ CREATE OR REPLACE FUNCTION app_private.publish_realtime_many(p_topic text, p_org
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 AS $$
-DECLARE
-  v_channel text := app_private.event_channel(p_topic, p_organization_id);
-  v_payload jsonb;
 BEGIN
   -- One node: the outbox's trigger would NOTIFY each row as it is queued and
   -- store none; the events are NOTIFYed here instead, in the array's order,
@@ -99,9 +96,10 @@ BEGIN
   IF EXISTS (SELECT FROM pg_catalog.pg_trigger AS t
               WHERE t.tgrelid = 'app_private.relay_outbox'::pg_catalog.regclass AND t.tgname = '_900_relay'
                 AND t.tgenabled IN ('O', 'A')) THEN
-    FOREACH v_payload IN ARRAY p_payloads LOOP
-      PERFORM pg_catalog.pg_notify(v_channel, v_payload::text);
-    END LOOP;
+    -- One statement, not one per event: the Function Scan returns the
+    -- array's elements in order, and nothing reorders them.
+    PERFORM pg_catalog.pg_notify(app_private.event_channel(p_topic, p_organization_id), e.payload::text)
+       FROM unnest(p_payloads) AS e (payload);
     RETURN;
   END IF;
   -- One INSERT for a statement's rows, not a call and an INSERT per event.
