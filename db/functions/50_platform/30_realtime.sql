@@ -67,7 +67,9 @@ COMMENT ON FUNCTION auth.realtime_event(text, jsonb) IS
 -- triggers of distributed tables run on the workers, where nobody listens.
 -- On one node the outbox's trigger NOTIFYs each event as it is queued
 -- (delivered at commit, as before; nothing is written); under Citus the
--- coordinator relays it every second.
+-- coordinator relays it every second. The one exception is a batch
+-- (publish_realtime_many): where that trigger is in place it NOTIFYs the
+-- batch itself, as the trigger would, without queueing each event.
 
 CREATE OR REPLACE FUNCTION app_private.publish_realtime(p_topic text, p_organization_id uuid, p_payload jsonb) RETURNS void
 LANGUAGE plpgsql VOLATILE
