@@ -57,12 +57,12 @@ WORKER_CHANNELS = {"'pulse_document_uploads'": "cli/pulse/storage.py", "'pulse_a
 
 def published_topics(sql: str) -> set[str]:
     """The topics of every app_private.publish_realtime call in some SQL (the outbox, docs/scaling.md). pg_notify
-    is left to the outbox relay (42_relay_outbox.sql), on the channel app_private.event_channel builds from the queued topic, and to
-    the WORKER_CHANNELS."""
+    is left to the outbox relay (42_relay_outbox.sql), on the channel app_private.event_channel builds from the queued topic,
+    to app_private.publish_realtime_many's one-node batch (on its caller's topic), and to the WORKER_CHANNELS."""
     calls = [channel for channel in re.findall(r"pg_notify\s*\(\s*([^,]*)", sql, flags=re.IGNORECASE)
              if channel.strip() not in WORKER_CHANNELS]
     for channel in calls:
-        assert re.match(r"app_private\.event_channel\s*\(\s*(p_message|NEW)\.name\b", channel), \
+        assert re.match(r"app_private\.event_channel\s*\(\s*((p_message|NEW)\.name|p_topic)\b", channel), \
             f"pg_notify other than the outbox relay's: {channel} (publish with app_private.publish_realtime)"
     return set(re.findall(r"app_private\.publish_realtime\s*\(\s*'([a-z_]+)'", sql))
 

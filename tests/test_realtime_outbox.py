@@ -30,6 +30,14 @@ def test_the_outbox_reaches_listeners_at_commit_or_when_relayed(database_url):
         received = [json.loads(n.payload) for n in listener.notifies(timeout=0.5)]
         assert received == [{"organization_id": tenant, "n": 1}], "one node: delivered at commit"
 
+        with psycopg.connect(database_url) as conn:  # many at once: NOTIFYed without the outbox's INSERT
+            conn.execute("select app_private.publish_realtime_many('progress', %s, %s::jsonb[])",
+                         [tenant, [json.dumps({"organization_id": tenant, "n": n}) for n in ("a", "b", "c")]])
+            assert list(listener.notifies(timeout=0.2)) == [], "not before commit"
+        received = [json.loads(n.payload) for n in listener.notifies(timeout=0.5)]
+        assert received == [{"organization_id": tenant, "n": n} for n in ("a", "b", "c")], \
+            "one node: publish_realtime_many's events delivered at commit, in their order"
+
         with psycopg.connect(database_url, autocommit=True) as conn:
             conn.execute("drop trigger _900_relay on app_private.relay_outbox")  # as under Citus
             publish(database_url, tenant, 2)

@@ -271,11 +271,15 @@ DECLARE
   v_column text;
 BEGIN
   FOREACH v_column IN ARRAY TG_ARGV LOOP
-    IF v_new -> v_column IS DISTINCT FROM v_old -> v_column
-       AND NOT pg_catalog.pg_has_role(current_user,
-             (SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = TG_RELID), 'USAGE') THEN
-      RAISE EXCEPTION '%.% cannot change once the row exists', TG_TABLE_NAME, v_column USING ERRCODE = 'PT409',
-        DETAIL = 'row.fixed_column', HINT = 'Send the current value (or leave it out); create a new row instead.';
+    -- Two IFs: the comparison alone is a simple expression, evaluated
+    -- without the executor; with the owner's sub-select in the same
+    -- expression it was planned again at every row updated.
+    IF v_new -> v_column IS DISTINCT FROM v_old -> v_column THEN
+      IF NOT pg_catalog.pg_has_role(current_user,
+               (SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = TG_RELID), 'USAGE') THEN
+        RAISE EXCEPTION '%.% cannot change once the row exists', TG_TABLE_NAME, v_column USING ERRCODE = 'PT409',
+          DETAIL = 'row.fixed_column', HINT = 'Send the current value (or leave it out); create a new row instead.';
+      END IF;
     END IF;
   END LOOP;
   RETURN NEW;

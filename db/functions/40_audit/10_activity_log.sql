@@ -44,51 +44,49 @@ BEGIN
        client_address, project_id)
     SELECT k.organization_id, nullif(v_claims ->> 'sub', '')::uuid, coalesce(v_claims ->> 'role', session_user::text),
            TG_TABLE_NAME, k.entity_id, 'delete', r.row, v_request_id, v_client_address, k.project_id
-      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x) AS r
+      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x OFFSET 0) AS r
      CROSS JOIN LATERAL app_private.audited_row_keys(r.row, TG_TABLE_NAME, v_primary_key, v_key_columns) AS k
      -- The purge of a tenant leaves no trace in its own log (its rows go too).
      WHERE k.organization_id IS NULL OR EXISTS (SELECT FROM app.organizations AS g WHERE g.id = k.organization_id);
     RETURN NULL;
   END IF;
-  WITH old_row AS (
-    SELECT r.row, k.primary_key, k.entity_id, k.organization_id, k.project_id
-      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x) AS r
-     CROSS JOIN LATERAL app_private.audited_row_keys(r.row, TG_TABLE_NAME, v_primary_key, v_key_columns) AS k
-  ), new_row AS (
-    SELECT r.row, k.primary_key, k.entity_id, k.organization_id, k.project_id
-      FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM new_rows AS x) AS r
-     CROSS JOIN LATERAL app_private.audited_row_keys(r.row, TG_TABLE_NAME, v_primary_key, v_key_columns) AS k
-  ), event AS (
-    -- An update's old and new rows pair by the primary key: only what
-    -- changed, and a bare updated_at bump is not a change.
-    SELECT 'update'::audit.action AS action, n.entity_id, n.organization_id, n.project_id, d.old_values, d.new_values
-      FROM new_row AS n
-      JOIN old_row AS o ON o.primary_key = n.primary_key
-     CROSS JOIN LATERAL (
-           SELECT pg_catalog.jsonb_object_agg(c.key, o.row -> c.key) AS old_values,
-                  pg_catalog.jsonb_object_agg(c.key, c.value) AS new_values
-             FROM pg_catalog.jsonb_each(n.row) AS c
-            WHERE c.value IS DISTINCT FROM o.row -> c.key AND c.key <> 'updated_at') AS d
-     WHERE d.new_values IS NOT NULL
-    UNION ALL
-    -- A row whose primary key changed is another entity in the log: the old
-    -- key's delete, the new key's insert.
-    SELECT 'delete', o.entity_id, o.organization_id, o.project_id, o.row, NULL
-      FROM old_row AS o
-     WHERE NOT EXISTS (SELECT FROM new_row AS n WHERE n.primary_key = o.primary_key)
-    UNION ALL
-    SELECT 'insert', n.entity_id, n.organization_id, n.project_id, NULL, n.row
-      FROM new_row AS n
-     WHERE NOT EXISTS (SELECT FROM old_row AS o WHERE o.primary_key = n.primary_key)
-  )
+  -- One pass: the statement's old and new rows, each as JSON once (OFFSET 0
+  -- keeps the copy a subquery of its own: pulled up, to_jsonb would run
+  -- again for every reference to it), paired by the primary key in one full
+  -- join. Paired, they are an update: only what changed, and a bare
+  -- updated_at bump is not a change (none changed, none written). A row
+  -- whose primary key changed is another entity in the log: the old key's
+  -- delete, the new key's insert.
   INSERT INTO audit.activity_log
     (organization_id, actor_user_id, actor_role, entity_type, entity_id, action, old_values, new_values,
      request_id, client_address, project_id)
   SELECT e.organization_id, nullif(v_claims ->> 'sub', '')::uuid, coalesce(v_claims ->> 'role', session_user::text),
          TG_TABLE_NAME, e.entity_id, e.action, e.old_values, e.new_values, v_request_id, v_client_address, e.project_id
-    FROM event AS e
-   -- The purge of a tenant leaves no trace in its own log (its rows go too).
-   WHERE e.organization_id IS NULL OR EXISTS (SELECT FROM app.organizations AS g WHERE g.id = e.organization_id);
+    FROM (
+      SELECT CASE WHEN o.row IS NULL THEN 'insert' WHEN n.row IS NULL THEN 'delete' ELSE 'update' END::audit.action AS action,
+             coalesce(n.entity_id, o.entity_id) AS entity_id,
+             coalesce(n.organization_id, o.organization_id) AS organization_id,
+             coalesce(n.project_id, o.project_id) AS project_id,
+             CASE WHEN n.row IS NULL THEN o.row ELSE d.old_values END AS old_values,
+             CASE WHEN o.row IS NULL THEN n.row ELSE d.new_values END AS new_values
+        FROM (SELECT r.row, k.primary_key, k.entity_id, k.organization_id, k.project_id
+                FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM old_rows AS x OFFSET 0) AS r
+               CROSS JOIN LATERAL app_private.audited_row_keys(r.row, TG_TABLE_NAME, v_primary_key, v_key_columns) AS k) AS o
+        FULL JOIN (SELECT r.row, k.primary_key, k.entity_id, k.organization_id, k.project_id
+                     FROM (SELECT pg_catalog.to_jsonb(x) - v_secrets AS row FROM new_rows AS x OFFSET 0) AS r
+                    CROSS JOIN LATERAL app_private.audited_row_keys(r.row, TG_TABLE_NAME, v_primary_key, v_key_columns) AS k) AS n
+          ON n.primary_key = o.primary_key
+       CROSS JOIN LATERAL (
+             SELECT pg_catalog.jsonb_object_agg(c.key, o.row -> c.key) AS old_values,
+                    pg_catalog.jsonb_object_agg(c.key, c.value) AS new_values
+               FROM pg_catalog.jsonb_each(CASE WHEN o.row IS NOT NULL THEN n.row END) AS c
+              WHERE c.value IS DISTINCT FROM o.row -> c.key AND c.key <> 'updated_at') AS d
+    ) AS e
+    -- The purge of a tenant leaves no trace in its own log (its rows go too):
+    -- a join, not EXISTS, which the planner may hash over every tenant.
+    LEFT JOIN app.organizations AS g ON g.id = e.organization_id
+   WHERE (e.old_values IS NOT NULL OR e.new_values IS NOT NULL)
+     AND (e.organization_id IS NULL OR g.id IS NOT NULL);
   RETURN NULL;
 END
 $$;
@@ -123,7 +121,8 @@ BEGIN
          v_request_id,
          v_client_address,
          CASE WHEN TG_TABLE_NAME = 'projects' THEN (r.row ->> 'id')::uuid ELSE (r.row ->> 'project_id')::uuid END
-    FROM (SELECT pg_catalog.to_jsonb(i) AS row FROM inserted AS i) AS r;
+    -- OFFSET 0: one JSON copy per row, not one per reference to it.
+    FROM (SELECT pg_catalog.to_jsonb(i) AS row FROM inserted AS i OFFSET 0) AS r;
   RETURN NULL;
 END
 $$;

@@ -67,7 +67,9 @@ COMMENT ON FUNCTION auth.realtime_event(text, jsonb) IS
 -- triggers of distributed tables run on the workers, where nobody listens.
 -- On one node the outbox's trigger NOTIFYs each event as it is queued
 -- (delivered at commit, as before; nothing is written); under Citus the
--- coordinator relays it every second.
+-- coordinator relays it every second. The one exception is a batch
+-- (publish_realtime_many): where that trigger is in place it NOTIFYs the
+-- batch itself, as the trigger would, without queueing each event.
 
 CREATE OR REPLACE FUNCTION app_private.publish_realtime(p_topic text, p_organization_id uuid, p_payload jsonb) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -88,10 +90,23 @@ RETURNS void
 LANGUAGE plpgsql VOLATILE
 AS $$
 BEGIN
-  -- One INSERT for a statement's rows (a stage entered seeds thirty), not a
-  -- call and an INSERT per event; the outbox's trigger still sends each
-  -- one, in the array's order. PL/pgSQL, not SQL: a SQL function with an
-  -- INSERT is never inlined and was parsed and planned at every call.
+  -- One node: the outbox's trigger would NOTIFY each row as it is queued and
+  -- store none; the events are NOTIFYed here instead, in the array's order,
+  -- without the INSERT and a PL/pgSQL trigger call per event (a stage
+  -- entered seeds thirty). Where the trigger is gone (Citus) or disabled,
+  -- they are queued for the relay.
+  IF EXISTS (SELECT FROM pg_catalog.pg_trigger AS t
+              WHERE t.tgrelid = 'app_private.relay_outbox'::pg_catalog.regclass AND t.tgname = '_900_relay'
+                AND t.tgenabled IN ('O', 'A')) THEN
+    -- One statement, not one per event: the Function Scan returns the
+    -- array's elements in order, and nothing reorders them.
+    PERFORM pg_catalog.pg_notify(app_private.event_channel(p_topic, p_organization_id), e.payload::text)
+       FROM unnest(p_payloads) AS e (payload);
+    RETURN;
+  END IF;
+  -- One INSERT for a statement's rows, not a call and an INSERT per event.
+  -- PL/pgSQL, not SQL: a SQL function with an INSERT is never inlined and
+  -- was parsed and planned at every call.
   INSERT INTO app_private.relay_outbox (organization_id, kind, name, payload)
   SELECT p_organization_id, 'realtime', p_topic, e.payload
     FROM unnest(p_payloads) WITH ORDINALITY AS e (payload, position)
@@ -100,4 +115,4 @@ END
 $$;
 
 COMMENT ON FUNCTION app_private.publish_realtime_many(text, uuid, jsonb[]) IS
-  'app_private.publish_realtime for many events of one tenant and topic at once (one INSERT into the relay outbox), in the order given.';
+  'app_private.publish_realtime for many events of one tenant and topic at once, in the order given: NOTIFYed at once where the relay outbox''s trigger _900_relay would send them (one node), else queued in the outbox with one INSERT (Citus).';

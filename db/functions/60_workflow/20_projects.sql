@@ -240,14 +240,22 @@ BEGIN
                  coalesce(dss.responsible_roles_override, ss.responsible_roles) AS responsible_roles,
                  coalesce(dss.estimated_duration_hours_override, ss.estimated_duration_hours,
                           coalesce(ds.estimated_duration_days_override, st.estimated_duration_days) * 24 / count(*) OVER (), 24) AS hours
-            FROM app.workflow_definition_sub_stages AS dss
-            JOIN app.workflow_sub_stages AS ss ON ss.organization_id = dss.organization_id AND ss.id = dss.workflow_sub_stage_id
+            -- The stage's sub-stages (an index range), each with its
+            -- definition's row by the definition's unique key: planned
+            -- generically, the join was driven from the definition's every
+            -- sub-stage, scanning the stage's for each.
+            FROM app.workflow_sub_stages AS ss
+            CROSS JOIN LATERAL (
+                  SELECT d.* FROM app.workflow_definition_sub_stages AS d
+                   WHERE d.organization_id = ss.organization_id AND d.workflow_definition_id = p_project.workflow_definition_id
+                     AND d.workflow_sub_stage_id = ss.id
+                   LIMIT 1) AS dss
             JOIN app.workflow_stages AS st ON st.organization_id = ss.organization_id AND st.id = ss.workflow_stage_id
             JOIN app.workflow_definition_stages AS ds
               ON ds.organization_id = dss.organization_id AND ds.workflow_definition_id = dss.workflow_definition_id
              AND ds.workflow_stage_id = st.id
-           WHERE dss.organization_id = p_project.organization_id AND dss.workflow_definition_id = p_project.workflow_definition_id
-             AND ss.workflow_stage_id = p_project.current_stage_id AND dss.is_included AND ds.is_included
+           WHERE ss.organization_id = p_project.organization_id AND ss.workflow_stage_id = p_project.current_stage_id
+             AND dss.is_included AND ds.is_included
         ) AS x
       WINDOW w AS (ORDER BY x.sub_stage_order, x.slug ROWS UNBOUNDED PRECEDING)
     ) AS e

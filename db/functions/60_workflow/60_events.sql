@@ -41,13 +41,29 @@ CREATE OR REPLACE FUNCTION app_private.tg_progress__publish() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
+DECLARE
+  v_tenant record;
 BEGIN
-  PERFORM app_private.publish_progress(NEW, 'progress.updated', OLD.status);
+  -- Once per statement, from its transition tables (a manual stage change
+  -- skips every open sub-stage of the stage it leaves in one UPDATE): one
+  -- publish per tenant of the rows whose status changed, in sub-stage order.
+  FOR v_tenant IN
+    SELECT n.organization_id,
+           pg_catalog.array_agg(app_private.progress_event(n, 'progress.updated', o.status) ORDER BY n.sub_stage_order, n.id)
+             AS payloads
+      FROM changed_new AS n
+      JOIN changed_old AS o ON o.organization_id = n.organization_id AND o.id = n.id
+     WHERE o.status IS DISTINCT FROM n.status
+     GROUP BY n.organization_id
+  LOOP
+    PERFORM app_private.publish_realtime_many('progress', v_tenant.organization_id, v_tenant.payloads);
+  END LOOP;
   RETURN NULL;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.tg_progress__publish() IS 'AFTER UPDATE that changes the status: publishes progress.updated.';
+COMMENT ON FUNCTION app_private.tg_progress__publish() IS
+  'AFTER UPDATE, once per statement (transition tables changed_old, changed_new): publishes progress.updated for every row whose status changed (one publish per tenant, in sub-stage order).';
 
 CREATE OR REPLACE FUNCTION app_private.tg_progress__publish_seeded() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
@@ -95,8 +111,11 @@ COMMENT ON FUNCTION app_private.tg_approvals__publish() IS 'AFTER INSERT or UPDA
 
 CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT ON app.project_sub_stage_progress REFERENCING NEW TABLE AS seeded
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_progress__publish_seeded();
-CREATE OR REPLACE TRIGGER _901_publish_change AFTER UPDATE OF status ON app.project_sub_stage_progress
-  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION app_private.tg_progress__publish();
+-- Transition tables rule out a column list (UPDATE OF status): the function
+-- keeps the rows whose status changed.
+CREATE OR REPLACE TRIGGER _901_publish_change AFTER UPDATE ON app.project_sub_stage_progress
+  REFERENCING OLD TABLE AS changed_old NEW TABLE AS changed_new
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_progress__publish();
 CREATE OR REPLACE TRIGGER _900_publish AFTER INSERT OR UPDATE OF status, current_approver_id, current_step ON app.approvals
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_approvals__publish();
 

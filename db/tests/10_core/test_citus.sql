@@ -142,15 +142,19 @@ $$, 'every recursive CTE and row lock on a tenant table names organization_id (o
 
 -- Real-time events and jobs go through the relay outbox, which the
 -- coordinator relays under Citus: pg_notify is called by the relay's sender
--- and the single-node trigger only, and by RPCs (which run on the coordinator) that wake a worker
--- process; graphile_worker.add_job by the sender only (graphile_worker is on
--- the coordinator alone).
+-- and the single-node trigger only, by app_private.publish_realtime_many
+-- where that trigger is in place (it sends a batch as the trigger would; where
+-- the trigger is gone, under Citus, it queues: test_relay_outbox.sql), and by
+-- RPCs (which run on the coordinator) that wake a worker process;
+-- graphile_worker.add_job by the sender only (graphile_worker is on the
+-- coordinator alone).
 SELECT set_eq($$
   SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
    WHERE n.nspname IN ('app', 'app_private', 'auth', 'audit') AND p.prosrc ~* '\mpg_notify\s*\('
 $$, ARRAY['app_private.send_relayed(app_private.relay_outbox)', 'app_private.tg_relay_outbox__send()',
+          'app_private.publish_realtime_many(text,uuid,jsonb[])',
           'app.confirm_attachment_upload(uuid)', 'app.confirm_document_upload(uuid)'],
-  'only the outbox relay calls pg_notify (domains publish with app_private.publish_realtime), and two upload RPCs that wake the storage worker');
+  'only the outbox relay (and publish_realtime_many where the relay trigger would send at once) calls pg_notify (domains publish with app_private.publish_realtime), and two upload RPCs that wake the storage worker');
 SELECT set_eq($$
   SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
    WHERE n.nspname IN ('app', 'app_private', 'auth', 'audit')

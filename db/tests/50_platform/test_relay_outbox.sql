@@ -7,7 +7,7 @@
 -- app_private.relay_queued_messages(), run on the coordinator, sends and deletes
 -- them. (That the NOTIFY reaches a listener: tests/test_realtime_outbox.py.)
 BEGIN;
-SELECT plan(23);
+SELECT plan(28);
 
 SELECT tests.remember('tenant', tests.create_workflow_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -42,6 +42,16 @@ SELECT app_private.enqueue_job('coa_render', jsonb_build_object('organization_id
 SELECT results_eq($$ SELECT payload ->> 'n' FROM pg_temp.new_jobs() WHERE key = 'relay-test:1' $$, ARRAY['3'],
   'a job key replaces the waiting job with the same key, as add_job does');
 
+-- One node: several events at once are NOTIFYed straight away (no INSERT,
+-- no trigger call per event), nothing stored either.
+SELECT app_private.publish_realtime_many('approvals', tests.recall('other'), ARRAY['{"n": "x"}', '{"n": "y"}']::jsonb[]);
+SELECT is_empty('SELECT * FROM app_private.relay_outbox', 'one node: publish_realtime_many sends its events and stores none');
+-- graphile_worker.add_jobs plans its statements again at every call
+-- unless generic plans are forced around it.
+SELECT ok((SELECT 'plan_cache_mode=force_generic_plan' = ANY (p.proconfig) FROM pg_proc AS p
+            WHERE p.oid = 'app_private.send_relayed(app_private.relay_outbox)'::regprocedure),
+  'jobs are added on generic plans (planned once per session, not at every job)');
+
 -- Under Citus.
 DROP TRIGGER _900_relay ON app_private.relay_outbox;
 SELECT tests.remember('second', tests.create_project(tests.recall('tenant')));
@@ -63,6 +73,24 @@ SELECT app_private.publish_realtime_many('approvals', tests.recall('other'), ARR
 SELECT set_eq($$ SELECT organization_id, kind, name, payload ->> 'n' AS n FROM app_private.relay_outbox WHERE organization_id = tests.recall('other') $$,
   $$ VALUES (tests.recall('other'), 'realtime', 'approvals', 'a'), (tests.recall('other'), 'realtime', 'approvals', 'b') $$,
   'publish_realtime_many queues each of its events on the tenant''s topic');
+
+-- Status changes are published once per statement (transition tables): one
+-- progress.updated per row whose status changed, in sub-stage order.
+CREATE TEMP TABLE before_skip ON COMMIT DROP AS
+  SELECT id, status, sub_stage_order FROM app.project_sub_stage_progress
+   WHERE project_id = tests.recall('second') AND status IN ('pending', 'in_progress');
+UPDATE app.project_sub_stage_progress SET status = 'skipped', completed_at = now()
+ WHERE project_id = tests.recall('second') AND status IN ('pending', 'in_progress');
+SELECT results_eq($$ SELECT (payload ->> 'progress_id')::uuid, payload ->> 'status', payload ->> 'previous_status'
+                       FROM app_private.relay_outbox WHERE payload ->> 'event' = 'progress.updated' ORDER BY queued_at, id $$,
+  $$ SELECT id, 'skipped', status::text FROM before_skip ORDER BY sub_stage_order, id $$,
+  'an UPDATE of several rows'' status publishes progress.updated for each, with its previous status, in sub-stage order');
+SELECT ok((SELECT count(*) FROM app_private.relay_outbox WHERE payload ->> 'event' = 'progress.updated') > 1,
+  'one event per changed row (the project''s open sub-stages)');
+UPDATE app.project_sub_stage_progress SET blocked_reason = NULL WHERE project_id = tests.recall('second');
+SELECT is((SELECT count(*)::int FROM app_private.relay_outbox WHERE payload ->> 'event' = 'progress.updated'),
+          (SELECT count(*)::int FROM before_skip),
+  'an UPDATE that changes no status publishes nothing');
 
 SELECT app_private.publish_realtime('approvals', tests.recall('other'),
   jsonb_build_object('event', 'approval.updated', 'organization_id', tests.recall('other')));
