@@ -381,13 +381,18 @@ def test_no_nullable_boolean_is_a_sort_key(live, people, schema):
 def test_partitions_are_not_served_and_partitioned_tables_keep_their_keys(live, people, schema):
     with psycopg.connect(live["url"]) as conn:
         partitions = [row[0] for row in conn.execute("""
-            select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
-             where c.relnamespace = 'app'::regnamespace order by 1""").fetchall()]
+            select c.relname from pg_class c
+             where c.relnamespace = 'app'::regnamespace and c.relispartition and c.relkind in ('r', 'p')
+             order by 1""").fetchall()]
     assert [name for name in partitions if name.startswith("notifications_p")], partitions
     token = people["management@ours"]
     paths = rest(live, "GET", "/", token).json()["paths"]
     assert [path for path in paths if path.strip("/") in partitions] == []
-    assert rest(live, "GET", f"/{partitions[0]}", token).status_code == 404
+    # PostgREST 12 still runs a read of a relation missing from its schema
+    # cache; a partition has no grant, so it is refused (42501, 403).
+    for name in (partitions[0], partitions[-1]):
+        answer = rest(live, "GET", f"/{name}", token)
+        assert (answer.status_code, answer.json().get("code")) == (403, "42501"), answer.text
     type_names = {name.lower() for name in schema.type_map}
     assert [name for name in partitions if name.replace("_", "") in type_names] == []
 
