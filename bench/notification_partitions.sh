@@ -58,7 +58,7 @@ for name in insert newest unread by_id plan; do
   case $name in
     insert) label="write one notification (owner, as notify_readers)" ;;
     newest) label="a person's newest 20 (member, RLS)" ;;
-    unread) label="their unread count (member, RLS)" ;;
+    unread) label="their unread count (member, RLS; 1 in 10 unread)" ;;
     by_id) label="one of theirs by id alone (member, RLS)" ;;
     plan) label="planning the newest-20 read" ;;
   esac
