@@ -28,6 +28,7 @@ import { RealtimePlugin, SubscriberGatePlugin } from "./graphile/realtime.mjs";
 import { AUTHENTICATOR_URL, DB_SCHEMA, HOST, LISTEN_URL, PORT } from "./graphile/settings.mjs";
 import {
   NullableArgumentsPlugin,
+  PartitionedIndexBehaviorsPlugin,
   ServerFilledKeysPlugin,
   TagsFilePlugin,
   TenantKeysPlugin,
@@ -54,6 +55,7 @@ const preset = {
     TenantKeysPlugin,
     UpdateNotFoundPlugin,
     NullableArgumentsPlugin,
+    PartitionedIndexBehaviorsPlugin,
     ServerFilledKeysPlugin,
   ],
   // PgRBACPlugin (part of the amber preset, i.e. V4's `ignoreRBAC: false`)

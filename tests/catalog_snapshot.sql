@@ -90,7 +90,9 @@ SELECT kind, object, detail FROM (
     FROM pg_catalog.pg_constraint AS con
     LEFT JOIN relation AS r ON r.oid = con.conrelid
     LEFT JOIN type AS ty ON ty.oid = con.contypid
-   WHERE r.oid IS NOT NULL OR ty.oid IS NOT NULL
+   WHERE (r.oid IS NOT NULL OR ty.oid IS NOT NULL)
+     -- A foreign key into a partitioned table is cloned once per partition.
+     AND con.conparentid = 0
   UNION ALL
   SELECT 'index', format('%I.%I', n.nspname, i.relname), pg_catalog.pg_get_indexdef(i.oid)
     FROM pg_catalog.pg_index AS x

@@ -327,7 +327,7 @@ def exposed(url: str) -> tuple[dict[str, bool], set[str]]:
             select c.relname, exists (select from pg_attribute a where a.attrelid = c.oid
                                        and a.attname = 'organization_id' and not a.attisdropped)
               from pg_class c join pg_namespace n on n.oid = c.relnamespace
-             where n.nspname = 'app' and c.relkind in ('r', 'p', 'v', 'm')""").fetchall())
+             where n.nspname = 'app' and c.relkind in ('r', 'p', 'v', 'm') and not c.relispartition""").fetchall())
         functions = {row[0] for row in conn.execute("""
             select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'app'""")}
     return relations, functions

@@ -90,7 +90,7 @@ def upsert_tables(live: dict) -> list[tuple[str, list[str], list[str]]]:
                         and has_column_privilege('app_user', c.oid, a.attnum, 'INSERT')
                         and has_column_privilege('app_user', c.oid, a.attnum, 'UPDATE') order by a.attnum)
           from pg_class c join pg_namespace n on n.oid = c.relnamespace
-         where n.nspname = 'app' and c.relkind = 'r'
+         where n.nspname = 'app' and c.relkind in ('r', 'p') and not c.relispartition
            and has_any_column_privilege('app_user', c.oid, 'INSERT')
            and has_any_column_privilege('app_user', c.oid, 'UPDATE')
          order by 1""")

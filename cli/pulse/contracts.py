@@ -58,7 +58,7 @@ def _grants(acl: str, owner: str) -> str:
 # Function bodies are left out (db/functions is their source); signatures,
 # volatility, security and grants are the contract. Partitions are left out
 # too: pg_partman makes them by date (their parent and its triggers are the
-# contract).
+# contract), and so are the clones of a foreign key into a partitioned table.
 CATALOG_QUERY = r"""
 with schemas as (
   select n.oid, n.nspname from pg_namespace n
@@ -109,6 +109,9 @@ objects(kind, name, definition) as (
     from pg_constraint k join schemas s on s.oid = k.connamespace
     left join pg_class c on c.oid = k.conrelid left join pg_type t on t.oid = k.contypid
    where k.conrelid not in (select oid from partitions)
+     -- a foreign key into a partitioned table: PostgreSQL clones it once per
+     -- partition (conparentid names the key it stands for)
+     and k.conparentid = 0
      and not exists (select from members m where m.classid = 'pg_class'::regclass and m.objid = k.conrelid)
   union all
   select 'index', format('%s.%s', s.nspname, i.relname), jsonb_build_object('definition', pg_get_indexdef(i.oid))

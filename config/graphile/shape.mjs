@@ -9,7 +9,11 @@
 //   `updateProject(input: {rowId, patch})`, `deleteProject(input: {rowId})`);
 //   keys that include organization_id are not offered for lookups, updates
 //   or deletes (a client never sends the tenant). The node id still
-//   encodes (organization_id, id).
+//   encodes (organization_id, id). A table partitioned by time keys on
+//   (organization_id, id, <its partition column>), as PostgreSQL needs the
+//   partition column in every unique key; its id is as unique (a uuid the
+//   server makes), so the API is the same as for (organization_id, id):
+//   same node id, same lookups (docs/scaling.md, "Partitions").
 // - Relation names without the tenant key: organization_id is dropped from
 //   composite foreign keys before a relation is named, so
 //   (organization_id, current_stage_id) names `currentStage`, not
@@ -49,6 +53,14 @@ function isTenantPrimaryKey(unique) {
   );
 }
 
+// A partitioned table's key (organization_id, id, <partition column>),
+// presented as the tenant primary key it stands for.
+function asTenantPrimaryKey(pgClass, unique) {
+  if (pgClass?.relkind !== "p" || unique?.isPrimary !== true || unique.attributes.length !== 3) return unique;
+  if (!unique.attributes.includes(TENANT_KEY) || !unique.attributes.includes(ROW_KEY)) return unique;
+  return { ...unique, attributes: [TENANT_KEY, ROW_KEY] };
+}
+
 function withBehavior(unique, behavior) {
   const tags = unique.extensions?.tags ?? {};
   const before = [tags.behavior].flat().filter(Boolean);
@@ -67,8 +79,8 @@ export const TenantKeysPlugin = {
   gather: {
     hooks: {
       pgTables_PgResourceOptions(_info, event) {
-        const { resourceOptions } = event;
-        const uniques = resourceOptions.uniques ?? [];
+        const { resourceOptions, pgClass } = event;
+        const uniques = (resourceOptions.uniques ?? []).map((unique) => asTenantPrimaryKey(pgClass, unique));
         if (!uniques.some(isTenantPrimaryKey)) return;
         resourceOptions.uniques = [
           ...uniques.map((unique) => {
@@ -132,6 +144,51 @@ export const TenantKeysPlugin = {
           if (attributeName === TENANT_KEY) return [behavior, "-update"];
           return behavior;
         },
+      },
+    },
+  },
+};
+
+// PostGraphile's index rule (PgIndexBehaviorsPlugin: a column without an
+// index is no filter or sort key, a backward relation without an index on
+// its key is not listed) skips partitioned tables (relkind p), as if they
+// could have no index, so partitioning a table would offer every column as
+// a filter and sort key and list every relation into it. Their indexes are
+// in the catalog like any table's (the parent's partitioned indexes): the
+// same rule holds for them here, so the API stays as it was before the
+// table was partitioned.
+function indexedBy(pgClass, attributeNames) {
+  return pgClass.getIndexes().some((index) => {
+    if (index.indpred) return false;
+    const keys = index.getKeys().map((key) => key?.attname);
+    return attributeNames.length === 1
+      ? keys.includes(attributeNames[0])
+      : keys.length >= attributeNames.length && attributeNames.every((name) => keys.includes(name));
+  });
+}
+
+export const PartitionedIndexBehaviorsPlugin = {
+  name: "PulsePartitionedIndexBehaviorsPlugin",
+  version: "1.0.0",
+  after: ["smart-tags"],
+  gather: {
+    hooks: {
+      pgRelations_relation(_info, event) {
+        const { relation, pgConstraint } = event;
+        if (!relation.isReferencee || pgConstraint._id.startsWith("FAKE_")) return;
+        const remote = pgConstraint.getClass();
+        if (remote?.relkind !== "p") return;
+        const names = pgConstraint.getAttributes().map((attribute) => attribute.attname);
+        if (indexedBy(remote, names)) return;
+        relation.extensions ??= Object.create(null);
+        if (!("isIndexed" in relation.extensions)) relation.extensions.isIndexed = false;
+      },
+      pgCodecs_attribute(_info, event) {
+        const { attribute, pgAttribute } = event;
+        const table = pgAttribute.getClass();
+        if (table?.relkind !== "p" || indexedBy(table, [pgAttribute.attname])) return;
+        attribute.extensions ??= Object.create(null);
+        if (!("isIndexed" in attribute.extensions)) attribute.extensions.isIndexed = false;
       },
     },
   },

@@ -57951,6 +57951,11 @@ export type WebhookAttempt = Node & {
   /** Reads a single `WebhookDelivery` that is related to this `WebhookAttempt`. */
   delivery?: Maybe<WebhookDelivery>;
   /**
+   * Delivery created
+   * The time of the delivery attempted (its event's time), part of the delivery's key: deliveries are partitioned by it.
+   */
+  deliveryCreatedAt: Scalars['Datetime']['output'];
+  /**
    * Delivery
    * The delivery attempted.
    */
@@ -58003,6 +58008,8 @@ export type WebhookAttempt = Node & {
 export type WebhookAttemptCondition = {
   /** Checks for equality with the object’s `attemptNumber` field. */
   attemptNumber?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `deliveryCreatedAt` field. */
+  deliveryCreatedAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Checks for equality with the object’s `deliveryId` field. */
   deliveryId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
@@ -58041,6 +58048,8 @@ export type WebhookAttemptFilter = {
   attemptNumber?: InputMaybe<IntFilter>;
   /** Filter by the object’s `delivery` relation. */
   delivery?: InputMaybe<WebhookDeliveryFilter>;
+  /** Filter by the object’s `deliveryCreatedAt` field. */
+  deliveryCreatedAt?: InputMaybe<DatetimeFilter>;
   /** Filter by the object’s `deliveryId` field. */
   deliveryId?: InputMaybe<UuidFilter>;
   /** Negates the expression. */
@@ -58059,6 +58068,8 @@ export type WebhookAttemptFilter = {
 export type WebhookAttemptOrderBy =
   | 'ATTEMPT_NUMBER_ASC'
   | 'ATTEMPT_NUMBER_DESC'
+  | 'DELIVERY_CREATED_AT_ASC'
+  | 'DELIVERY_CREATED_AT_DESC'
   | 'DELIVERY_ID_ASC'
   | 'DELIVERY_ID_DESC'
   | 'NATURAL'

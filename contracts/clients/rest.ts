@@ -6060,6 +6060,9 @@ export interface Notifications {
   action_url?: string;
   /**
    * When it was sent.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
    * @format timestamp with time zone
    * @default "now()"
    */
@@ -11712,6 +11715,12 @@ export interface WebhookAttempts {
    */
   attempted_at: string;
   /**
+   * Delivery created
+   * The time of the delivery attempted (its event's time), part of the delivery's key: deliveries are partitioned by it.
+   * @format timestamp with time zone
+   */
+  delivery_created_at: string;
+  /**
    * Delivery
    * The delivery attempted.
    * @format uuid
@@ -11783,6 +11792,9 @@ export interface WebhookDeliveries {
   /**
    * Created
    * When the event was published.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
    * @format timestamp with time zone
    * @default "now()"
    */
@@ -53513,6 +53525,12 @@ export namespace WebhookAttempts {
        */
       attempted_at?: string;
       /**
+       * Delivery created
+       * The time of the delivery attempted (its event's time), part of the delivery's key: deliveries are partitioned by it.
+       * @format timestamp with time zone
+       */
+      delivery_created_at?: string;
+      /**
        * Delivery
        * The delivery attempted.
        * @format uuid
@@ -53591,6 +53609,12 @@ export namespace WebhookAttempts {
        * @format timestamp with time zone
        */
       attempted_at?: string;
+      /**
+       * Delivery created
+       * The time of the delivery attempted (its event's time), part of the delivery's key: deliveries are partitioned by it.
+       * @format timestamp with time zone
+       */
+      delivery_created_at?: string;
       /**
        * Delivery
        * The delivery attempted.
@@ -53685,6 +53709,12 @@ export namespace WebhookAttempts {
        * @format timestamp with time zone
        */
       attempted_at?: string;
+      /**
+       * Delivery created
+       * The time of the delivery attempted (its event's time), part of the delivery's key: deliveries are partitioned by it.
+       * @format timestamp with time zone
+       */
+      delivery_created_at?: string;
       /**
        * Delivery
        * The delivery attempted.

@@ -100,7 +100,7 @@ WITH hidden AS (
   SELECT c.relname::text AS entity_type, pg_catalog.array_agg(a.attname::text) AS columns
     FROM pg_catalog.pg_class AS c
     JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-   WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'p')
+   WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
      AND NOT pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT')
    GROUP BY c.relname
 ), readable (entity_type, read_permission) AS (

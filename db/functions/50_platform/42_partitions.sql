@@ -5,25 +5,43 @@
 -- copied into partman.part_config on every migrate and before each run of
 -- the maintain-partitions job (50_platform/40_jobs.sql).
 
+-- A partition is dropped only once nothing in it is still kept: every
+-- registered table's rows leave by their own rule (the activity log's by its
+-- tenants' retention, to the archive; settled webhook deliveries by
+-- purge-webhook-deliveries; notifications with their tenant, project or
+-- person), and the platform's retention drops the months they emptied. Of
+-- the partitions partman would drop (their range ended before now() -
+-- retention), the oldest that still holds a row stretches the retention back
+-- to its start, so it and every newer one stay. One probe per old partition,
+-- oldest first, stopping at the first that holds a row.
 CREATE OR REPLACE FUNCTION app_private.partition_retention(p_table text) RETURNS interval
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
-  SELECT CASE p_table
-           -- The activity log's events leave by their tenant's own retention
-           -- (app.audit_settings, to the archive), which may be longer than
-           -- the platform's: a month is dropped once no event is left in it,
-           -- i.e. the retention stretches back to the oldest event still there.
-           WHEN 'audit.activity_log' THEN GREATEST(s.retention, pg_catalog.now() - (
-             SELECT pg_catalog.min(l.occurred_at) FROM audit.activity_log AS l
-              WHERE l.occurred_at < pg_catalog.now() - s.retention))
-           ELSE s.retention
-         END
-    FROM app_private.partition_settings AS s
+DECLARE
+  v_retention interval := (SELECT s.retention FROM app_private.partition_settings AS s);
+  v_partition record;
+  v_kept boolean;
+BEGIN
+  FOR v_partition IN
+    SELECT p.partition_schemaname AS schema_name, p.partition_tablename AS table_name, i.child_start_time
+      FROM partman.show_partitions(p_table, 'ASC') AS p,
+           LATERAL partman.show_partition_info(pg_catalog.format('%I.%I', p.partition_schemaname, p.partition_tablename),
+                                               p_parent_table => p_table) AS i
+     WHERE i.child_end_time <= pg_catalog.now() - v_retention
+  LOOP
+    EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM %I.%I)', v_partition.schema_name, v_partition.table_name)
+       INTO v_kept;
+    IF v_kept THEN
+      RETURN GREATEST(v_retention, pg_catalog.now() - v_partition.child_start_time);
+    END IF;
+  END LOOP;
+  RETURN v_retention;
+END
 $$;
 
 COMMENT ON FUNCTION app_private.partition_retention(text) IS
-  'How old a partition of a registered append-heavy table may get before maintenance drops it: the platform setting (partition_settings.retention); for audit.activity_log, longer while an older event is still in the log (a tenant whose own retention is longer).';
+  'How old a partition of a registered append-heavy table may get before maintenance drops it: the platform setting (partition_settings.retention), longer while an older partition still holds a row (rows leave by their table''s own rule: a tenant''s audit retention, the webhook purge, a purge of their tenant), so only emptied months are dropped.';
 
 CREATE OR REPLACE FUNCTION app_private.apply_partition_settings() RETURNS integer
 LANGUAGE plpgsql VOLATILE

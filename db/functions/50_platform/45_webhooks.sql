@@ -91,6 +91,37 @@ $$;
 COMMENT ON FUNCTION app_private.tg_webhook_endpoints__after_write() IS
   'AFTER INSERT/UPDATE on app.webhook_endpoints: a new endpoint gets its signing secret; a deactivated one has its pending deliveries cancelled.';
 
+-- A delivery's created_at is its event's time, whoever writes it: the
+-- deliveries are partitioned by it, and the key that sends an event to an
+-- endpoint once (webhook_deliveries_once) holds it, so it must be the same
+-- for every delivery of one event (docs/scaling.md, "Partitions"). The
+-- trigger refuses another time rather than setting it: a row is routed to
+-- its partition before the partition's BEFORE triggers run, and PostgreSQL
+-- refuses a change of the partition key there.
+CREATE OR REPLACE FUNCTION app_private.tg_webhook_deliveries__event_time() RETURNS trigger
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_occurred_at timestamptz;
+BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  SELECT e.occurred_at INTO v_occurred_at FROM app_private.events AS e
+   WHERE e.organization_id = NEW.organization_id AND e.id = NEW.event_id;
+  -- No event: the foreign key to app_private.events refuses the row.
+  IF FOUND AND NEW.created_at IS DISTINCT FROM v_occurred_at THEN
+    RAISE EXCEPTION 'a webhook delivery''s created_at must be its event''s time' USING ERRCODE = 'PT422',
+      DETAIL = 'webhook_delivery.time_not_event',
+      HINT = pg_catalog.format('Set created_at to the event''s occurred_at (%s).', v_occurred_at);
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_webhook_deliveries__event_time() IS
+  'BEFORE INSERT or UPDATE OF created_at, event_id on app.webhook_deliveries: created_at must be the event''s occurred_at (PT422 webhook_delivery.time_not_event), fixed per event, so (organization_id, endpoint_id, event_id, created_at) is unique as (organization_id, endpoint_id, event_id) was.';
+
+CREATE OR REPLACE TRIGGER _010_event_time BEFORE INSERT OR UPDATE OF created_at, event_id ON app.webhook_deliveries
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_webhook_deliveries__event_time();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.webhook_deliveries
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.webhook_endpoints
@@ -176,8 +207,8 @@ DECLARE
   v_enqueued integer;
 BEGIN
   WITH deliveries AS (
-    INSERT INTO app.webhook_deliveries (organization_id, id, endpoint_id, event_id, event_type, next_attempt_at)
-    SELECT NEW.organization_id, public.uuid_generate_v7(), e.id, NEW.id, NEW.event_type, pg_catalog.now()
+    INSERT INTO app.webhook_deliveries (organization_id, id, endpoint_id, event_id, event_type, next_attempt_at, created_at)
+    SELECT NEW.organization_id, public.uuid_generate_v7(), e.id, NEW.id, NEW.event_type, pg_catalog.now(), NEW.occurred_at
       FROM app.webhook_endpoints AS e
      WHERE e.organization_id = NEW.organization_id AND e.is_active
        AND app_private.webhook_event_matches(e.event_types, NEW.event_type)
@@ -287,8 +318,9 @@ BEGIN
     RETURN v_delivery.status;
   END IF;
   INSERT INTO app.webhook_attempts
-    (organization_id, id, delivery_id, attempt_number, outcome, response_code, duration_ms, error, response_excerpt)
-  VALUES (p_organization_id, public.uuid_generate_v7(), p_delivery_id, p_attempt_number,
+    (organization_id, id, delivery_id, delivery_created_at, attempt_number, outcome, response_code, duration_ms, error,
+     response_excerpt)
+  VALUES (p_organization_id, public.uuid_generate_v7(), p_delivery_id, v_delivery.created_at, p_attempt_number,
           CASE WHEN v_delivered THEN 'delivered' ELSE 'failed' END, p_response_code, greatest(p_duration_ms, 0), v_error,
           left(p_response_excerpt, 1000));
   SELECT e.max_attempts INTO v_max_attempts FROM app.webhook_endpoints AS e

@@ -5,13 +5,13 @@ SELECT plan(21);
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p')
+   WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
      AND NOT (c.relrowsecurity AND c.relforcerowsecurity)
 $$, 'RLS is enabled and forced on every table in app');
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c
-   WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'p')
+   WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
      AND NOT EXISTS (SELECT FROM pg_policy p WHERE p.polrelid = c.oid)
 $$, 'every table in app has at least one policy');
 
@@ -26,7 +26,7 @@ SELECT c.oid, c.oid::regclass::text AS table_name, r.role, k.cmd, k.polcmd
   FROM pg_class c,
        (VALUES ('anon'), ('app_user'), ('app_admin')) AS r(role),
        (VALUES ('SELECT', 'r'::"char"), ('INSERT', 'a'), ('UPDATE', 'w'), ('DELETE', 'd')) AS k(cmd, polcmd)
- WHERE c.relnamespace IN ('app'::regnamespace, 'audit'::regnamespace) AND c.relkind IN ('r', 'p')
+ WHERE c.relnamespace IN ('app'::regnamespace, 'audit'::regnamespace) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
    AND CASE k.cmd WHEN 'DELETE' THEN has_table_privilege(r.role, c.oid, k.cmd)
                   ELSE has_any_column_privilege(r.role, c.oid, k.cmd) END;
 
@@ -83,7 +83,7 @@ $$, 'every key of a tenant table includes organization_id');
 
 SELECT is_empty($$
   SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-   WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f')
+   WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p', 'v', 'm', 'c', 'f') AND NOT c.relispartition
      AND (CASE c.relkind WHEN 'c' THEN obj_description(c.reltype, 'pg_type')
                          ELSE obj_description(c.oid, 'pg_class') END) IS NULL
 $$, 'every table, view and type in app has a COMMENT');
@@ -92,7 +92,7 @@ SELECT is_empty($$
   SELECT c.relname || '.' || a.attname
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-   WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p', 'v', 'm', 'c')
+   WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p', 'v', 'm', 'c') AND NOT c.relispartition
      AND col_description(c.oid, a.attnum) IS NULL
 $$, 'every column of every table, view and type in app has a COMMENT');
 
@@ -120,6 +120,7 @@ SELECT is_empty($$
   SELECT t.tgrelid::regclass::text || '.' || t.tgname
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
    WHERE c.relnamespace IN ('app'::regnamespace, 'app_private'::regnamespace, 'audit'::regnamespace)
+     AND NOT c.relispartition  -- a partition's triggers are its parent's
      AND NOT t.tgisinternal AND t.tgname !~ '^_[0-9]{3}_[a-z0-9_]+$'
 $$, 'every trigger is named _NNN_<what>, its prefix giving its place in the firing order');
 
@@ -141,7 +142,7 @@ SELECT t.tgrelid::regclass::text || '.' || t.tgname || ' -> ' || p.oid::regproc:
   JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attname = 'organization_id' AND NOT a.attisdropped
   JOIN pg_proc p ON p.oid = t.tgfoid
- WHERE n.nspname = 'app' AND NOT t.tgisinternal
+ WHERE n.nspname = 'app' AND NOT t.tgisinternal AND NOT c.relispartition  -- a partition's are its parent's
    AND (t.tgtype & 1) <> 0                -- FOR EACH ROW
    AND (t.tgtype & 2) <> 0                -- BEFORE
    AND (t.tgtype & (4 | 16)) <> 0;        -- INSERT or UPDATE
@@ -171,7 +172,7 @@ SELECT is_empty($$
   SELECT c.oid::regclass::text || '.' || a.attname
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname IN ('id', 'organization_id') AND NOT a.attisdropped
-   WHERE n.nspname = 'app' AND c.relkind = 'r'
+   WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
      AND (has_column_privilege('app_user', c.oid, a.attnum, 'UPDATE') OR has_column_privilege('anon', c.oid, a.attnum, 'UPDATE'))
      AND NOT EXISTS (
        SELECT FROM pg_trigger t
@@ -189,7 +190,7 @@ SELECT is_empty($$
   SELECT c.oid::regclass::text || '.' || a.attname
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname IN ('id', 'organization_id') AND NOT a.attisdropped
-   WHERE n.nspname = 'app' AND c.relkind = 'r' AND a.attnotnull AND NOT a.atthasdef
+   WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND a.attnotnull AND NOT a.atthasdef
      AND has_any_column_privilege('app_user', c.oid, 'INSERT')
      AND NOT EXISTS (SELECT FROM pg_trigger t
                       WHERE t.tgrelid = c.oid AND t.tgname = '_000_fill_keys'

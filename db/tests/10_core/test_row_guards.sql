@@ -23,7 +23,7 @@ select c.relname::text as name,
          order by a.attnum limit 1) as column_name
   from pg_class as c
   join pg_namespace as n on n.oid = c.relnamespace
- where n.nspname = 'app' and c.relkind = 'r'
+ where n.nspname = 'app' and c.relkind in ('r', 'p') and not c.relispartition
    and exists (select from pg_attribute as a
                 where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
                   and has_column_privilege('app_user', c.oid, a.attname, 'INSERT'))
@@ -54,7 +54,7 @@ select c.relname::text as name,
             then 'organization_id' when c.relname = 'organizations' then 'id' end as tenant_column
   from pg_class as c
   join pg_namespace as n on n.oid = c.relnamespace
- where n.nspname = 'app' and c.relkind = 'r'
+ where n.nspname = 'app' and c.relkind in ('r', 'p') and not c.relispartition
    and exists (select from pg_attribute as a where a.attrelid = c.oid and a.attname = 'updated_at' and not a.attisdropped);
 
 -- The first row of the tenant an update may touch at all (a locked workflow

@@ -9,7 +9,7 @@ SELECT c.oid::regclass AS name
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'organization_id' AND a.attnotnull
- WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p')
+ WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
  ORDER BY 1;
 
 -- The column an update tries: one the API role may both read and write

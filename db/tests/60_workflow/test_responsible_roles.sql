@@ -13,7 +13,7 @@ select c.relname::text as name, a.attname::text as column_name
   from pg_attribute as a
   join pg_class as c on c.oid = a.attrelid
   join pg_namespace as n on n.oid = c.relnamespace
- where n.nspname = 'app' and c.relkind = 'r' and a.attname in ('responsible_roles', 'responsible_roles_override')
+ where n.nspname = 'app' and c.relkind in ('r', 'p') and not c.relispartition and a.attname in ('responsible_roles', 'responsible_roles_override')
    and has_column_privilege('app_user', c.oid, a.attname, 'UPDATE');
 grant select on role_columns to public;
 

@@ -28,7 +28,7 @@ SELECT fk_ok('app', 'project_sub_stage_progress', ARRAY['organization_id', 'proj
   'data model: progress rows reference their project within the tenant');
 SELECT has_index('app', 'project_sub_stage_progress', 'project_sub_stage_progress_open_due_idx', 'data model: open sub-stages are indexed by due date');
 SELECT is((SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = 'app' AND c.relkind = 'r' AND (NOT c.relrowsecurity OR NOT c.relforcerowsecurity)), 0,
+            WHERE n.nspname = 'app' AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND (NOT c.relrowsecurity OR NOT c.relforcerowsecurity)), 0,
   'data model: RLS is enabled and forced on every app table');
 
 SELECT tests.act_as_role(tests.recall('t'), 'sales');
