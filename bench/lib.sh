@@ -29,3 +29,17 @@ bench_cleanup() {
   psql "$admin_url" -c "drop database if exists $database with (force)" >/dev/null 2>&1 || true
   if [[ $cluster_running == 0 ]]; then $pulse db stop >/dev/null 2>&1 || true; fi
 }
+
+# The header and one row of a table comparing a small and a large run:
+# each run's results are lines "<measure>\t<median>\t<p95>" (in $small and
+# $large); a row prints both and the ratio of the medians, large / small.
+size_table_header() {
+  printf '%-58s %10s %10s %10s %10s %8s\n' "$1" "median S" "p95 S" "median L" "p95 L" "ratio"
+}
+size_table_row() {
+  local label=$1 name=$2
+  field() { awk -F'\t' -v n="$2" -v f="$3" '$1 == n { print $f }' <<<"$1"; }
+  awk -v l="$label" -v a="$(field "$small" "$name" 2)" -v b="$(field "$small" "$name" 3)" \
+      -v c="$(field "$large" "$name" 2)" -v d="$(field "$large" "$name" 3)" \
+      'BEGIN { printf "%-58s %10.3f %10.3f %10.3f %10.3f %8.2f\n", l, a, b, c, d, c / a }'
+}

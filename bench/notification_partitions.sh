@@ -52,8 +52,7 @@ large=$(measure)
 partitions=$(psql "$bench_url" -Atc "select count(*) from pg_inherits where inhparent = 'app.notifications'::regclass")
 members=$(psql "$bench_url" -Atc "select count(*) from public.bench_members")
 
-field() { awk -F'\t' -v n="$2" -v f="$3" '$1 == n { print $f }' <<<"$1"; }
-printf '%-58s %10s %10s %10s %10s %8s\n' "notifications, ms per statement" "median S" "p95 S" "median L" "p95 L" "ratio"
+size_table_header "notifications, ms per statement"
 for name in insert newest unread by_id plan; do
   case $name in
     insert) label="write one notification (owner, as notify_readers)" ;;
@@ -62,9 +61,7 @@ for name in insert newest unread by_id plan; do
     by_id) label="one of theirs by id alone (member, RLS)" ;;
     plan) label="planning the newest-20 read" ;;
   esac
-  awk -v l="$label" -v a="$(field "$small" $name 2)" -v b="$(field "$small" $name 3)" \
-      -v c="$(field "$large" $name 2)" -v d="$(field "$large" $name 3)" \
-      'BEGIN { printf "%-58s %10.3f %10.3f %10.3f %10.3f %8.2f\n", l, a, b, c, d, c / a }'
+  size_table_row "$label" "$name"
 done
 echo "sizes: $first and $rows notifications over two years, $members people, $partitions partitions (monthly);" \
      "$inserts writes, $reads reads per measure; S = $first, L = $rows; ratio = median L / median S"

@@ -62,8 +62,7 @@ large=$(measure)
 partitions=$(psql "$bench_url" -Atc "select count(*) from pg_inherits where inhparent = 'audit.activity_log'::regclass")
 in_default=$(psql "$bench_url" -Atc "select count(*) from audit.activity_log_default")
 
-field() { awk -F'\t' -v n="$2" -v f="$3" '$1 == n { print $f }' <<<"$1"; }
-printf '%-58s %10s %10s %10s %10s %8s\n' "activity log, ms per statement" "median S" "p95 S" "median L" "p95 L" "ratio"
+size_table_header "activity log, ms per statement"
 for name in insert table read plan; do
   case $name in
     insert) label="write one event (owner, as the audit triggers)" ;;
@@ -71,9 +70,7 @@ for name in insert table read plan; do
     read) label="the same as a member, app.activity_log (RLS, view)" ;;
     plan) label="planning that read (EXPLAIN planning time)" ;;
   esac
-  awk -v l="$label" -v a="$(field "$small" $name 2)" -v b="$(field "$small" $name 3)" \
-      -v c="$(field "$large" $name 2)" -v d="$(field "$large" $name 3)" \
-      'BEGIN { printf "%-58s %10.3f %10.3f %10.3f %10.3f %8.2f\n", l, a, b, c, d, c / a }'
+  size_table_row "$label" "$name"
 done
 echo "sizes: $first and $rows events, 20 tenants (acme: 1 in 20), $partitions partitions (monthly, $in_default events in the default one);" \
      "$inserts writes, $reads reads per measure; S = $first events, L = $rows; ratio = median L / median S"
