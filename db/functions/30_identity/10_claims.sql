@@ -167,10 +167,15 @@ CREATE OR REPLACE FUNCTION auth.partner_id() RETURNS uuid
 LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = ''
 AS $$
+DECLARE
+  -- The claims bound once: inside the query, auth.org_id() and auth.user_id()
+  -- would parse the claims again for every row a sequential scan filters.
+  v_organization_id uuid := auth.org_id();
+  v_user_id uuid := auth.user_id();
 BEGIN
   RETURN (SELECT m.partner_id
       FROM app.memberships AS m
-     WHERE m.organization_id = auth.org_id() AND m.user_id = auth.user_id());
+     WHERE m.organization_id = v_organization_id AND m.user_id = v_user_id);
 END
 $$;
 
@@ -190,14 +195,17 @@ CREATE OR REPLACE FUNCTION auth.has_permission(p_permission text, p_site_id uuid
 LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = ''
 AS $$
+DECLARE
+  v_organization_id uuid := auth.org_id();
+  v_user_id uuid := auth.user_id();
 BEGIN
   RETURN (SELECT EXISTS (
       SELECT
         FROM app.memberships AS m
         JOIN app.role_assignments AS ra ON ra.organization_id = m.organization_id AND ra.membership_id = m.id
         JOIN app.role_permissions AS rp ON rp.organization_id = ra.organization_id AND rp.role_id = ra.role_id
-       WHERE m.organization_id = auth.org_id()
-         AND m.user_id = auth.user_id()
+       WHERE m.organization_id = v_organization_id
+         AND m.user_id = v_user_id
          AND m.status = 'active'
          AND rp.permission = p_permission
          AND (ra.site_id IS NULL OR ra.site_id = p_site_id)
@@ -246,13 +254,16 @@ CREATE OR REPLACE FUNCTION auth.permitted_site_ids(p_permission text) RETURNS uu
 LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = ''
 AS $$
+DECLARE
+  v_organization_id uuid := auth.org_id();
+  v_user_id uuid := auth.user_id();
 BEGIN
   RETURN (SELECT coalesce(pg_catalog.array_agg(DISTINCT ra.site_id), '{}')
       FROM app.memberships AS m
       JOIN app.role_assignments AS ra ON ra.organization_id = m.organization_id AND ra.membership_id = m.id
       JOIN app.role_permissions AS rp ON rp.organization_id = ra.organization_id AND rp.role_id = ra.role_id
-     WHERE m.organization_id = auth.org_id()
-       AND m.user_id = auth.user_id()
+     WHERE m.organization_id = v_organization_id
+       AND m.user_id = v_user_id
        AND m.status = 'active'
        AND rp.permission = p_permission
        AND ra.site_id IS NOT NULL);
@@ -266,10 +277,12 @@ CREATE OR REPLACE FUNCTION auth.colleague_user_ids() RETURNS uuid[]
 LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = ''
 AS $$
+DECLARE
+  v_organization_id uuid := auth.org_id();
 BEGIN
   RETURN (SELECT coalesce(pg_catalog.array_agg(m.user_id), '{}')
       FROM app.memberships AS m
-     WHERE m.organization_id = auth.org_id() AND m.status = 'active');
+     WHERE m.organization_id = v_organization_id AND m.status = 'active');
 END
 $$;
 

@@ -5,14 +5,17 @@ CREATE OR REPLACE FUNCTION auth.holds_any_role(p_role_keys text[]) RETURNS boole
 LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
 SET search_path = ''
 AS $$
+DECLARE
+  v_organization_id uuid := auth.org_id();
+  v_user_id uuid := auth.user_id();
 BEGIN
   RETURN (SELECT EXISTS (
       SELECT
         FROM app.memberships AS m
         JOIN app.role_assignments AS ra ON ra.organization_id = m.organization_id AND ra.membership_id = m.id
         JOIN app.roles AS r ON r.organization_id = ra.organization_id AND r.id = ra.role_id
-       WHERE m.organization_id = auth.org_id()
-         AND m.user_id = auth.user_id()
+       WHERE m.organization_id = v_organization_id
+         AND m.user_id = v_user_id
          AND m.status = 'active'
          AND r.key = ANY (p_role_keys)
     ));
