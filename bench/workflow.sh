@@ -3,6 +3,8 @@
 # `pulse_bench_workflow` on the configured server (20 tenants x 10,000
 # projects, each project in a stage with that stage's 3-4 sub-stages seeded):
 #   a manual stage change that seeds 30 sub-stages, by pgbench     (bar: <= 5 ms)
+#     (statements prepared, as PostgREST sends them by default; and once more
+#     unprepared, as through PgBouncer, where db-prepared-statements is off)
 #   app.update_progress, complete and start, by pgbench             (bar: <= 5 ms)
 #   PostgREST GET /project_workflow of a random project, by wrk     (bar: p50 <= 20 ms; the spec's: 250 ms)
 #   and, as the baseline in the same run, GET /projects of one row by id.
@@ -61,8 +63,8 @@ quiet on_bench $pulse up --detach
 
 step "18 more tenants (default workflow by trigger), 10 projects each through the triggers"
 psql "$bench_url" -f bench/workflow_tenants.sql
-step "acme-manufacturing: a 30-sub-stage stage and a definition with it; $stage_changes + $progress_actions projects through the triggers, as management"
-psql "$bench_url" -v stage_targets="$stage_changes" -v progress_targets="$progress_actions" -f bench/workflow_prepare.sql
+step "acme-manufacturing: a 30-sub-stage stage and a definition with it; $((2 * stage_changes)) + $progress_actions projects through the triggers, as management"
+psql "$bench_url" -v stage_targets="$((2 * stage_changes))" -v progress_targets="$progress_actions" -f bench/workflow_prepare.sql
 for first in 1 6 11 16; do
   step "bulk load, tenants $first-$((first + 4)) of 20, up to 10,000 projects each"
   psql "$bench_url" -v first=$first -v last=$((first + 4)) -f bench/workflow_load.sql
@@ -111,11 +113,14 @@ SELECT (app.update_progress(p.id, :sub, :action)).status
 COMMIT;
 EOF
 # pgbench, one client, one transaction per prepared project; prints the
-# median and p95 in ms from the per-transaction log.
+# median and p95 in ms from the per-transaction log. Statements are prepared
+# (-M prepared) as PostgREST prepares its own (db-prepared-statements), unless
+# the query mode is given.
 timed() {
-  local name=$1 script=$2 count=$3
+  local name=$1 script=$2 count=$3 mode=prepared
   shift 3
-  if ! (cd "$work" && pgbench -n -c1 -t "$count" -M extended -D k=0 "$@" -l --log-prefix="$name" -f "$script" "$bench_url" \
+  if [[ ${1:-} == -M ]]; then mode=$2; shift 2; fi
+  if ! (cd "$work" && pgbench -n -c1 -t "$count" -M "$mode" -D k=0 "$@" -l --log-prefix="$name" -f "$script" "$bench_url" \
         >"$name.out" 2>&1); then
     cat "$work/$name.out" >&2
     return 1
@@ -126,6 +131,9 @@ timed() {
 step "stage change into the 30-sub-stage stage, $stage_changes projects one at a time, as management@acme.test"
 read -r stage_p50 stage_p95 stage_n < <(timed stage stage.pgbench "$stage_changes" \
   -D base="$(first_number stage)" -D stage="$big_stage" -D org="$org" -D claims="$(claims "$management")")
+step "the same, $stage_changes more projects, statements unprepared (as through PgBouncer)"
+read -r pooled_p50 pooled_p95 pooled_n < <(timed pooled stage.pgbench "$stage_changes" -M extended \
+  -D base="$(($(first_number stage) + stage_changes))" -D stage="$big_stage" -D org="$org" -D claims="$(claims "$management")")
 stage_seeded=$(psql "$bench_url" -Atc "
   select count(*) filter (where n = 30 and moved) || '/' || count(*) from (
     select t.project_id, bool_and(p.current_stage_id = '$big_stage') as moved, count(pr.id) as n
@@ -211,6 +219,7 @@ row() { awk -v l="$1" -v a="$2" -v b="$3" -v n="$4" -v c="$5" 'BEGIN {
     a + 0 <= 5 ? "met" : "missed", b + 0 <= 5 ? "met" : "missed", c }'; }
 row "stage change seeding 30 sub-stages (management)" "$stage_p50" "$stage_p95" "$stage_n" \
   "$stage_seeded moved, each with 30 progress rows"
+row "the same, unprepared (as through PgBouncer)" "$pooled_p50" "$pooled_p95" "$pooled_n" "statements parsed and planned each time"
 row "update_progress complete (sales; RFQ Review)" "$complete_p50" "$complete_p95" "$complete_n" "$completed completed"
 row "update_progress start (sales; Customer Clarification)" "$start_p50" "$start_p95" "$start_n" "$started in progress"
 echo

@@ -46,18 +46,25 @@ CREATE OR REPLACE FUNCTION app_private.client_address() RETURNS inet
 LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
+  v_header text := app_private.request_header('x-forwarded-for');
   -- The right-most entry is the one the nearest proxy added; entries to its
   -- left come from the client and prove nothing.
-  v_forwarded text := (pg_catalog.regexp_split_to_array(app_private.request_header('x-forwarded-for'), '\s*,\s*'))[
-    pg_catalog.array_length(pg_catalog.regexp_split_to_array(app_private.request_header('x-forwarded-for'), '\s*,\s*'), 1)];
+  v_entries text[] := pg_catalog.regexp_split_to_array(v_header, '\s*,\s*');
 BEGIN
-  RETURN nullif(pg_catalog.btrim(v_forwarded), '')::inet;
-EXCEPTION WHEN invalid_text_representation THEN
-  RETURN NULL;
+  -- Without the header there is nothing to parse: no exception block, which
+  -- would cost a subtransaction on every audited statement.
+  IF v_header IS NULL THEN
+    RETURN NULL;
+  END IF;
+  BEGIN
+    RETURN nullif(pg_catalog.btrim(v_entries[pg_catalog.array_length(v_entries, 1)]), '')::inet;
+  EXCEPTION WHEN invalid_text_representation THEN
+    RETURN NULL;
+  END;
 END
 $$;
 
-COMMENT ON FUNCTION app_private.client_address() IS 'The client address an API request came from (first X-Forwarded-For entry), NULL when unknown.';
+COMMENT ON FUNCTION app_private.client_address() IS 'The client address an API request came from (the right-most X-Forwarded-For entry, the one the nearest proxy added), NULL when unknown or not an address.';
 
 CREATE OR REPLACE FUNCTION app_private.open_session_tokens(
   p_user app.users,
