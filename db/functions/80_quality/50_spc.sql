@@ -115,7 +115,10 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE
-  v_size integer;
+  v_min integer;
+  v_max integer;
+  v_sum bigint;
+  v_bad integer;
 BEGIN
   PERFORM app_private.spc_require_values(p_values, 1);
   IF coalesce(cardinality(p_subgroup_sizes), 0) < 2 THEN
@@ -123,16 +126,19 @@ BEGIN
       format('%s subgroup(s) given; control limits need at least 2.', coalesce(cardinality(p_subgroup_sizes), 0)),
       'Collect more subgroups (20 to 25 is the usual baseline).');
   END IF;
-  FOREACH v_size IN ARRAY p_subgroup_sizes LOOP
-    PERFORM app_private.spc_require_subgroup_size(v_size);
-  END LOOP;
-  IF (SELECT sum(s) FROM unnest(p_subgroup_sizes) AS s) <> cardinality(p_values) THEN
+  -- one pass over the sizes; the first size out of range (or a NULL) is the one named
+  SELECT min(s), max(s), sum(s), min(s) FILTER (WHERE s NOT BETWEEN 2 AND 25)
+    INTO v_min, v_max, v_sum, v_bad
+    FROM unnest(p_subgroup_sizes) AS s;
+  IF v_bad IS NOT NULL OR array_position(p_subgroup_sizes, NULL) IS NOT NULL THEN
+    PERFORM app_private.spc_require_subgroup_size(v_bad);
+  END IF;
+  IF v_sum <> cardinality(p_values) THEN
     PERFORM app_private.raise_invalid('spc.array_mismatch',
-      format('The subgroup sizes add up to %s but %s values were given.',
-             (SELECT sum(s) FROM unnest(p_subgroup_sizes) AS s), cardinality(p_values)),
+      format('The subgroup sizes add up to %s but %s values were given.', v_sum, cardinality(p_values)),
       'Give one size per subgroup, in the order the values are listed.');
   END IF;
-  IF p_same_size AND (SELECT count(DISTINCT s) FROM unnest(p_subgroup_sizes) AS s) > 1 THEN
+  IF p_same_size AND v_min <> v_max THEN
     PERFORM app_private.raise_invalid('spc.subgroup_sizes_differ',
       'The subgroups are not all the same size.',
       'X̄-R and X̄-S limits here need one subgroup size: chart complete subgroups only.');
@@ -150,12 +156,13 @@ AS $$
 BEGIN
   PERFORM app_private.spc_require_subgroups(p_values, p_subgroup_sizes, false);
   RETURN QUERY
-    SELECT s.k::integer, s.size, avg(v.value), max(v.value) - min(v.value), stddev_samp(v.value)
-      FROM (SELECT u.k, u.size, (sum(u.size) OVER (ORDER BY u.k) - u.size)::integer AS start
-              FROM unnest(p_subgroup_sizes) WITH ORDINALITY AS u (size, k)) AS s,
-           LATERAL unnest(p_values[s.start + 1 : s.start + s.size]) AS v (value)
-     GROUP BY s.k, s.size
-     ORDER BY s.k;
+    -- Each value paired with its subgroup's number (1, 1, 1, 2, 2, ...): one pass, where slicing the array per
+    -- subgroup would copy it once per subgroup.
+    SELECT g.k::integer, count(*)::integer, avg(g.value), max(g.value) - min(g.value), stddev_samp(g.value)
+      FROM unnest(p_values, ARRAY(SELECT u.k FROM unnest(p_subgroup_sizes) WITH ORDINALITY AS u (size, k),
+                                                  generate_series(1, u.size) ORDER BY u.k)) AS g (value, k)
+     GROUP BY g.k
+     ORDER BY g.k;
 END
 $$;
 COMMENT ON FUNCTION app_private.spc_subgroups(numeric[], integer[]) IS
