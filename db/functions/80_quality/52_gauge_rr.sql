@@ -113,7 +113,7 @@ COMMENT ON FUNCTION app_private.f_distribution_upper_tail(double precision, doub
 
 CREATE OR REPLACE FUNCTION app_private.gauge_rr_k_constants()
 RETURNS TABLE (factor text, count integer, k numeric)
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql IMMUTABLE ROWS 13
 SET search_path = ''
 AS $$
   SELECT * FROM (VALUES
@@ -189,7 +189,7 @@ CREATE OR REPLACE FUNCTION app_private.gauge_rr_average_range(p_values numeric[]
 RETURNS TABLE (operators integer, parts integer, trials integer, r_bar numeric, x_diff numeric, r_p numeric,
                ev numeric, av numeric, grr numeric, pv numeric, tv numeric,
                pct_ev numeric, pct_av numeric, pct_grr numeric, pct_pv numeric, ndc integer, pct_grr_tolerance numeric)
-LANGUAGE plpgsql IMMUTABLE
+LANGUAGE plpgsql IMMUTABLE ROWS 1
 SET search_path = ''
 AS $$
 DECLARE
@@ -251,7 +251,7 @@ RETURNS TABLE (operators integer, parts integer, trials integer,
                ev numeric, av numeric, interaction numeric, grr numeric, pv numeric, tv numeric,
                pct_ev numeric, pct_av numeric, pct_interaction numeric, pct_grr numeric, pct_pv numeric,
                ndc integer, pct_grr_tolerance numeric)
-LANGUAGE plpgsql IMMUTABLE
+LANGUAGE plpgsql IMMUTABLE ROWS 1
 SET search_path = ''
 AS $$
 DECLARE
