@@ -6,7 +6,7 @@
 -- K constants against d2 and d3; every refusal. tests/test_spc_numbers.py
 -- recomputes the same numbers with numpy.
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 
 CREATE TEMP TABLE aiag AS SELECT v, o, p FROM unnest('{0.29,0.41,0.64,-0.56,-0.68,-0.58,1.34,1.17,1.27,0.47,0.50,0.64,-0.80,-0.92,-0.84,0.02,-0.11,-0.21,0.59,0.75,0.66,-0.31,-0.20,-0.17,2.26,1.99,2.01,-1.36,-1.25,-1.31,0.08,0.25,0.07,-0.47,-1.22,-0.68,1.19,0.94,1.34,0.01,1.03,0.20,-0.56,-1.20,-1.28,-0.20,0.22,0.06,0.47,0.55,0.83,-0.63,0.08,-0.34,1.80,2.12,2.19,-1.68,-1.62,-1.50,0.04,-0.11,-0.15,-1.38,-1.13,-0.96,0.88,1.09,0.67,0.14,0.20,0.11,-1.46,-1.07,-1.45,-0.29,-0.67,-0.49,0.02,0.01,0.21,-0.46,-0.56,-0.49,1.77,1.45,1.87,-1.49,-1.77,-2.16}'::numeric[], '{A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C}'::text[], '{1,1,1,2,2,2,3,3,3,4,4,4,5,5,5,6,6,6,7,7,7,8,8,8,9,9,9,10,10,10,1,1,1,2,2,2,3,3,3,4,4,4,5,5,5,6,6,6,7,7,7,8,8,8,9,9,9,10,10,10,1,1,1,2,2,2,3,3,3,4,4,4,5,5,5,6,6,6,7,7,7,8,8,8,9,9,9,10,10,10}'::text[]) AS u (v, o, p);
 CREATE FUNCTION pg_temp.values_() RETURNS numeric[] LANGUAGE sql AS 'SELECT array_agg(v) FROM aiag';
@@ -76,6 +76,24 @@ SELECT is(tests.refusal($$SELECT * FROM app_private.gauge_rr_average_range('{1,2
   'PT422 gauge_rr.tolerance_invalid', 'a tolerance of 0');
 SELECT is(tests.refusal($$SELECT * FROM app_private.gauge_rr_anova('{1,2,3,4,5,6,7,8}', '{A,A,A,A,B,B,B,B}', '{1,1,2,2,1,1,2,2}', NULL, 1.5)$$),
   'PT422 gauge_rr.pool_level_invalid', 'a pooling level above 1');
+
+CREATE FUNCTION pg_temp.hint(p_sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE v_hint text;
+BEGIN
+  EXECUTE p_sql;
+  RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS v_hint = PG_EXCEPTION_HINT;
+  RETURN v_hint;
+END $$;
+SELECT ok((SELECT bool_and(pg_temp.hint(s) <> '') FROM unnest(ARRAY[
+  $q$SELECT * FROM app_private.gauge_rr_anova('{1,2}', '{A}', '{1,1}')$q$,
+  $q$SELECT * FROM app_private.gauge_rr_anova('{1,2}', '{A,NULL}', '{1,1}')$q$,
+  $q$SELECT * FROM app_private.gauge_rr_anova('{1,2,3,4}', '{A,A,A,A}', '{1,1,2,2}')$q$,
+  $q$SELECT * FROM app_private.gauge_rr_anova('{1,2,3}', '{A,A,B}', '{1,1,1}')$q$,
+  $q$SELECT * FROM app_private.gauge_rr_average_range('{1,2,3,4,5,6,7,8}', '{A,A,A,A,B,B,B,B}', '{1,1,2,2,1,1,2,2}', -1)$q$,
+  $q$SELECT * FROM app_private.gauge_rr_anova('{1,2,3,4,5,6,7,8}', '{A,A,A,A,B,B,B,B}', '{1,1,2,2,1,1,2,2}', NULL, -0.1)$q$]) AS s),
+  'every Gauge R&R refusal says what to do (a hint)');
 
 SELECT * FROM finish();
 ROLLBACK;
