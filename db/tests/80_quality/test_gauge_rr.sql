@@ -6,7 +6,7 @@
 -- K constants against d2 and d3; every refusal. tests/test_spc_numbers.py
 -- recomputes the same numbers with numpy.
 BEGIN;
-SELECT plan(23);
+SELECT plan(24);
 
 CREATE TEMP TABLE aiag AS SELECT v, o, p FROM unnest('{0.29,0.41,0.64,-0.56,-0.68,-0.58,1.34,1.17,1.27,0.47,0.50,0.64,-0.80,-0.92,-0.84,0.02,-0.11,-0.21,0.59,0.75,0.66,-0.31,-0.20,-0.17,2.26,1.99,2.01,-1.36,-1.25,-1.31,0.08,0.25,0.07,-0.47,-1.22,-0.68,1.19,0.94,1.34,0.01,1.03,0.20,-0.56,-1.20,-1.28,-0.20,0.22,0.06,0.47,0.55,0.83,-0.63,0.08,-0.34,1.80,2.12,2.19,-1.68,-1.62,-1.50,0.04,-0.11,-0.15,-1.38,-1.13,-0.96,0.88,1.09,0.67,0.14,0.20,0.11,-1.46,-1.07,-1.45,-0.29,-0.67,-0.49,0.02,0.01,0.21,-0.46,-0.56,-0.49,1.77,1.45,1.87,-1.49,-1.77,-2.16}'::numeric[], '{A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C}'::text[], '{1,1,1,2,2,2,3,3,3,4,4,4,5,5,5,6,6,6,7,7,7,8,8,8,9,9,9,10,10,10,1,1,1,2,2,2,3,3,3,4,4,4,5,5,5,6,6,6,7,7,7,8,8,8,9,9,9,10,10,10,1,1,1,2,2,2,3,3,3,4,4,4,5,5,5,6,6,6,7,7,7,8,8,8,9,9,9,10,10,10}'::text[]) AS u (v, o, p);
 CREATE FUNCTION pg_temp.values_() RETURNS numeric[] LANGUAGE sql AS 'SELECT array_agg(v) FROM aiag';
@@ -23,6 +23,9 @@ SELECT is((SELECT ROW(round(ev, 3), round(av, 3), round(grr, 3), round(pv, 3), r
                       round(pct_grr, 1), round(pct_pv, 1), ndc)::text
              FROM app_private.gauge_rr_average_range(pg_temp.values_(), pg_temp.operators(), pg_temp.parts())),
   '(0.202,0.230,0.306,1.105,1.146,17.6,20.0,26.7,96.4,5)', 'average and range: EV, AV, GRR, PV, TV, their % of TV and ndc as published');
+SELECT is((SELECT ROW(round(ev, 6), round(av, 6), round(pv, 6))::text
+             FROM app_private.gauge_rr_average_range(pg_temp.values_(), pg_temp.operators(), pg_temp.parts())),
+  '(0.201857,0.229667,1.104596)', 'average and range unrounded: R̄·0.5908, sqrt((X̄diff·0.5231)^2 - EV^2/30), Rp·0.3146');
 SELECT is((SELECT round(pct_grr_tolerance, 2) FROM app_private.gauge_rr_average_range(pg_temp.values_(), pg_temp.operators(), pg_temp.parts(), 5)),
   36.69, '%GRR of a tolerance of 5: 100 GRR / (5/6)');
 SELECT is((SELECT pct_grr_tolerance FROM app_private.gauge_rr_average_range(pg_temp.values_(), pg_temp.operators(), pg_temp.parts())),

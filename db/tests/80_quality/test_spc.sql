@@ -5,7 +5,7 @@
 -- and every refusal with its reason and a hint. tests/test_spc_numbers.py
 -- checks the same numbers against numpy and statistics.
 BEGIN;
-SELECT plan(54);
+SELECT plan(56);
 
 -- Constants: 2..25, c4 from its formula (Gamma ratio by the recurrence
 -- r(n + 1) = ((n - 1)/2)/r(n), r(2) = 1/sqrt(pi)), the derived constants
@@ -68,6 +68,8 @@ SELECT results_eq($$SELECT subgroup, n, defectives, round(p, 2), round(p_ucl, 6)
 SELECT is((SELECT DISTINCT p_cl FROM app_private.spc_p_chart('{1,2,1,8}', '{100,200,50,50}')), 0.03, 'p chart center line is p̄ = Σd/Σn, not the mean of the p_i');
 SELECT is((SELECT round(p_lcl, 6) FROM app_private.spc_p_chart('{30,50}', '{200,200}') LIMIT 1), 0.115147::numeric,
   'p chart: a positive LCL where p̄ is large enough');
+SELECT is((SELECT string_agg(round(p_ucl, 4)::text, ' ') FROM app_private.spc_p_chart('{19,19}', '{20,20}')), '1.0000 1.0000',
+  'p chart: the UCL stays at 1 where p̄ + 3 sigma would pass it');
 SELECT is((SELECT ROW(n, np_cl, round(np_ucl, 4), np_lcl)::text FROM app_private.spc_np_chart_limits('{2,4,3,3}', '{100,100,100,100}')),
   '(100,3.0000000000000000,8.1176,0)', 'np chart: np̄ ± 3 sqrt(np̄(1 - p̄)), LCL at least 0');
 
@@ -137,6 +139,8 @@ SELECT is(pg_temp.flags('{0,2.5,0,2.5,-2.5,0,-2.1}'), '4:{5} 7:{5}', 'rule 5: tw
 SELECT is(pg_temp.flags('{0,1.5,1.5,0,1.5,1.5,0,-1.5}'), '6:{6}', 'rule 6: four of five beyond 1 sigma on the same side');
 SELECT is(pg_temp.flags('{0.1,0.2,-0.1,-0.2,0.1,0.2,-0.1,-0.2,0.1,0.2,-0.1,-0.2,0.1,0.2,-0.1,1}'), '15:{7}', 'rule 7: fifteen within 1 sigma');
 SELECT is(pg_temp.flags('{1.5,-1.5,1.5,-1.5,1.5,-1.5,1.5,-1.5,0.5}'), '8:{8}', 'rule 8: eight beyond 1 sigma on both sides');
+SELECT is(pg_temp.flags('{1.5,1.5,1.5,1.5,1.5,1.5,1.5,1.5}'), '4:{6} 5:{6} 6:{6} 7:{6} 8:{6}',
+  'rule 8 needs both sides: eight beyond 1 sigma on one side are rule 6 only');
 SELECT is(pg_temp.flags('{0.5,-0.3,1.2,-0.8,0.1,0.4,-1.1,0.2,2.2,-2.2,1.4,0.9}'), '', 'an in-control series fires no rule');
 SELECT is((SELECT rule_names FROM app_private.spc_nelson_rules('{3.5,3.5}', 0, 1) WHERE point = 2),
   '{beyond_3_sigma,two_of_three_beyond_2_sigma}', 'a point can break several rules, named');
