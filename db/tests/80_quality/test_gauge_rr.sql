@@ -6,7 +6,7 @@
 -- K constants against d2 and d3; every refusal. tests/test_spc_numbers.py
 -- recomputes the same numbers with numpy.
 BEGIN;
-SELECT plan(24);
+SELECT plan(27);
 
 CREATE TEMP TABLE aiag AS SELECT v, o, p FROM unnest('{0.29,0.41,0.64,-0.56,-0.68,-0.58,1.34,1.17,1.27,0.47,0.50,0.64,-0.80,-0.92,-0.84,0.02,-0.11,-0.21,0.59,0.75,0.66,-0.31,-0.20,-0.17,2.26,1.99,2.01,-1.36,-1.25,-1.31,0.08,0.25,0.07,-0.47,-1.22,-0.68,1.19,0.94,1.34,0.01,1.03,0.20,-0.56,-1.20,-1.28,-0.20,0.22,0.06,0.47,0.55,0.83,-0.63,0.08,-0.34,1.80,2.12,2.19,-1.68,-1.62,-1.50,0.04,-0.11,-0.15,-1.38,-1.13,-0.96,0.88,1.09,0.67,0.14,0.20,0.11,-1.46,-1.07,-1.45,-0.29,-0.67,-0.49,0.02,0.01,0.21,-0.46,-0.56,-0.49,1.77,1.45,1.87,-1.49,-1.77,-2.16}'::numeric[], '{A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,A,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,B,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C,C}'::text[], '{1,1,1,2,2,2,3,3,3,4,4,4,5,5,5,6,6,6,7,7,7,8,8,8,9,9,9,10,10,10,1,1,1,2,2,2,3,3,3,4,4,4,5,5,5,6,6,6,7,7,7,8,8,8,9,9,9,10,10,10,1,1,1,2,2,2,3,3,3,4,4,4,5,5,5,6,6,6,7,7,7,8,8,8,9,9,9,10,10,10}'::text[]) AS u (v, o, p);
 CREATE FUNCTION pg_temp.values_() RETURNS numeric[] LANGUAGE sql AS 'SELECT array_agg(v) FROM aiag';
@@ -57,6 +57,10 @@ SELECT is((SELECT ROW(interaction_pooled, p_interaction < 0.001, round(interacti
 -- The F distribution and its helpers.
 SELECT is(round(app_private.f_distribution_upper_tail(3, 2, 2)::numeric, 10), 0.25, 'P(F(2,2) > 3) = 1/(1 + 3)');
 SELECT is(round(app_private.f_distribution_upper_tail(4, 1, 10)::numeric, 4), 0.0734, 'P(F(1,10) > 4) = 0.0734 (a t test with 10 df at t = 2)');
+SELECT is_empty($$
+  SELECT f, m FROM (VALUES (0.5, 60), (3.0, 7), (0.05, 25), (8.0, 3)) AS t (f, m)
+   WHERE abs(app_private.f_distribution_upper_tail(f, 2, m) - power(1 + 2 * f / m, -m / 2.0)) > 1e-12
+$$, 'P(F(2,m) > f) = (1 + 2f/m)^(-m/2) to 12 decimals, on both sides of the continued fraction''s switch');
 SELECT is(app_private.f_distribution_upper_tail(0, 3, 7), 1::double precision, 'P(F > 0) = 1');
 SELECT is(round(app_private.ln_gamma(0.25)::numeric, 10), 1.2880225247, 'ln Gamma(1/4), through the reflection formula');
 SELECT is(round(app_private.regularized_incomplete_beta(0.5, 2, 2)::numeric, 12), 0.5, 'I_0.5(2, 2) = 0.5');
@@ -66,12 +70,18 @@ SELECT is_empty($$
    WHERE abs(k.k - CASE k.factor WHEN 'K1' THEN 1 / c.d2 ELSE 1 / sqrt(c.d2 ^ 2 + c.d3 ^ 2) END) > 0.0005
 $$, 'K1 = 1/d2, K2 and K3 = 1/d2* = 1/sqrt(d2^2 + d3^2)');
 
+-- ndc is rounded down: 1.41 PV/GRR = 11.81 here gives 11.
+SELECT is((SELECT ndc FROM app_private.gauge_rr_average_range('{10,10.2,12.1,12.3,10.1,10.3,12.2,12.4}', '{A,A,A,A,B,B,B,B}', '{1,1,2,2,1,1,2,2}')),
+  11, 'ndc = floor(1.41 PV/GRR)');
+
 -- Refusals.
 SELECT is(tests.refusal($$SELECT * FROM app_private.gauge_rr_anova('{1,2}', '{A}', '{1,1}')$$), 'PT422 gauge_rr.array_mismatch', 'arrays of different lengths');
 SELECT is(tests.refusal($$SELECT * FROM app_private.gauge_rr_anova('{1,2}', '{A,NULL}', '{1,1}')$$), 'PT422 gauge_rr.label_missing', 'a measurement without operator');
 SELECT is(tests.refusal($$SELECT * FROM app_private.gauge_rr_anova('{1,2,3,4}', '{A,A,A,A}', '{1,1,2,2}')$$), 'PT422 gauge_rr.too_few', 'one operator');
 SELECT is(tests.refusal($$SELECT * FROM app_private.gauge_rr_anova('{1,2,3,4,5,6,7}', '{A,A,A,A,B,B,B}', '{1,1,2,2,1,1,2}')$$),
   'PT422 gauge_rr.unbalanced', 'a missing trial (and a pair with one trial)');
+SELECT is(tests.refusal($$SELECT * FROM app_private.gauge_rr_anova('{1,2,3,4,5,6,7,8,9}', '{A,A,A,A,A,B,B,B,B}', '{1,1,1,2,2,1,1,2,2}')$$),
+  'PT422 gauge_rr.unbalanced', 'three trials of one pair, two of the others');
 SELECT is(tests.refusal($$SELECT * FROM app_private.gauge_rr_average_range('{1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16}',
   '{A,A,A,A,B,B,B,B,C,C,C,C,D,D,D,D}', '{1,1,2,2,1,1,2,2,1,1,2,2,1,1,2,2}')$$),
   'PT422 gauge_rr.design_size', 'four operators are beyond the K2 table');
