@@ -76,6 +76,25 @@ def test_xbar_r_and_xbar_s_limits_match_numpy(sql: Query) -> None:
     assert all(close(a, b) for a, b in zip(cap, expected, strict=True)), (cap, expected)
 
 
+VARIABLE = {3: (1.954, 0.0, 2.568), 4: (1.628, 0.0, 2.266), 5: (1.427, 0.0, 2.089), 6: (1.287, 0.030, 1.970)}  # A3, B3, B4
+
+
+def test_xbar_s_chart_with_sizes_that_differ_matches_numpy(sql: Query) -> None:
+    rng = random.Random(1616)
+    sizes = [rng.choice(list(VARIABLE)) for _ in range(30)]
+    groups = [rounded(rng.gauss(4, 0.05) for _ in range(n)) for n in sizes]
+    means = [statistics.fmean(g) for g in groups]
+    sds = [statistics.stdev(g) for g in groups]
+    xbb = float(np.average(means, weights=sizes))
+    sbar = math.sqrt(sum((n - 1) * s ** 2 for n, s in zip(sizes, sds, strict=True)) / (sum(sizes) - len(sizes)))
+    rows = sql("SELECT n, mean, stddev, xbar_cl, xbar_ucl, xbar_lcl, s_cl, s_ucl, s_lcl"
+               " FROM app_private.spc_xbar_s_chart(%s::numeric[], %s)", [v for g in groups for v in g], sizes)
+    for row, n, mean, sd in zip(rows, sizes, means, sds, strict=True):
+        a3, b3, b4 = VARIABLE[n]
+        expected = (n, mean, sd, xbb, xbb + a3 * sbar, xbb - a3 * sbar, sbar, b4 * sbar, b3 * sbar)
+        assert all(close(a, b) for a, b in zip(row, expected, strict=True)), (row, expected)
+
+
 def test_individuals_and_one_sided_capability_match_numpy(sql: Query) -> None:
     rng = random.Random(1601)
     values = rounded(rng.gauss(50, 1.5) for _ in range(40))

@@ -210,6 +210,31 @@ $$;
 COMMENT ON FUNCTION app_private.spc_xbar_s_limits(numeric[], integer[]) IS
   'X̄-S chart limits from k >= 2 subgroups of one size n (2..25): X̄ chart CL = X̿, UCL/LCL = X̿ ± A3·S̄; S chart CL = S̄ (mean of the subgroups'' sample standard deviations), UCL = B4·S̄, LCL = B3·S̄; sigma_within = S̄/c4. Constants from app_private.spc_constants (ASTM MNL 7 / AIAG SPC).';
 
+CREATE OR REPLACE FUNCTION app_private.spc_xbar_s_chart(p_values numeric[], p_subgroup_sizes integer[])
+RETURNS TABLE (subgroup integer, n integer, mean numeric, stddev numeric, xbar_cl numeric, xbar_ucl numeric, xbar_lcl numeric,
+               s_cl numeric, s_ucl numeric, s_lcl numeric)
+LANGUAGE plpgsql IMMUTABLE ROWS 50
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.spc_require_subgroups(p_values, p_subgroup_sizes, false);
+  RETURN QUERY
+    WITH s AS (
+      SELECT * FROM app_private.spc_subgroups(p_values, p_subgroup_sizes)
+    ), g AS (
+      SELECT sum(s.n * s.mean) / sum(s.n) AS xbar,
+             sqrt(sum((s.n - 1) * s.stddev ^ 2) / (sum(s.n) - count(*))) AS sbar
+        FROM s
+    )
+    SELECT s.subgroup, s.n, s.mean, s.stddev, g.xbar, g.xbar + c.a3 * g.sbar, g.xbar - c.a3 * g.sbar,
+           g.sbar, c.b4 * g.sbar, c.b3 * g.sbar
+      FROM s CROSS JOIN g JOIN app_private.spc_constants() AS c ON c.n = s.n
+     ORDER BY s.subgroup;
+END
+$$;
+COMMENT ON FUNCTION app_private.spc_xbar_s_chart(numeric[], integer[]) IS
+  'X̄-S chart for subgroups whose sizes may differ (2..25), one row per subgroup with its own limits (Montgomery, Introduction to Statistical Quality Control, 6.3.2): X̿ = Σn_i·X̄_i/Σn_i, S̄ = sqrt(Σ(n_i - 1)s_i^2/(Σn_i - m)) (pooled); X̄ limits X̿ ± A3(n_i)·S̄, S chart center S̄ and limits B3(n_i)·S̄, B4(n_i)·S̄. With one size use app_private.spc_xbar_s_limits (S̄ the plain mean of the s_i, as AIAG).';
+
 CREATE OR REPLACE FUNCTION app_private.spc_moving_ranges(p_values numeric[])
 RETURNS TABLE (point integer, value numeric, moving_range numeric)
 LANGUAGE plpgsql IMMUTABLE ROWS 100

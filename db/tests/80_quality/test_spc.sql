@@ -5,7 +5,7 @@
 -- and every refusal with its reason and a hint. tests/test_spc_numbers.py
 -- checks the same numbers against numpy and statistics.
 BEGIN;
-SELECT plan(56);
+SELECT plan(58);
 
 -- Constants: 2..25, c4 from its formula (Gamma ratio by the recurrence
 -- r(n + 1) = ((n - 1)/2)/r(n), r(2) = 1/sqrt(pi)), the derived constants
@@ -51,6 +51,14 @@ SELECT is((SELECT ROW(round(xbar_cl, 4), round(xbar_ucl, 4), round(xbar_lcl, 4),
              FROM app_private.spc_xbar_s_limits('{1,2,3,4,5,6,7,1,2,3,4,5,6,7,2,3,4,5,6,7,8}', '{7,7,7}')),
   '(4.3333,6.8867,1.7799,2.160247,4.065585,0.254909,2.251664)',
   'X̄-S: X̿ ± A3 S̄ (1.182), S̄ with B4 = 1.882 and B3 = 0.118, sigma = S̄/c4');
+-- Sizes 3, 2, 4: X̿ = 47/9 weighted by size, S̄ pooled = sqrt(12.5/6), limits per size.
+SELECT results_eq($$SELECT subgroup, n, round(xbar_cl, 4), round(xbar_ucl, 4), round(xbar_lcl, 4), round(s_cl, 4), round(s_ucl, 4), round(s_lcl, 4)
+                      FROM app_private.spc_xbar_s_chart('{1,2,3,4,5,6,7,9,10}', '{3,2,4}')$$,
+  $$VALUES (1, 3, 5.2222, 8.0426, 2.4019, 1.4434, 3.7066, 0.0000), (2, 2, 5.2222, 9.0602, 1.3843, 1.4434, 4.7155, 0.0000),
+           (3, 4, 5.2222, 7.5720, 2.8724, 1.4434, 3.2707, 0.0000)$$,
+  'X̄-S with sizes that differ: X̿ weighted by size, pooled S̄, A3, B3, B4 of each subgroup''s size');
+SELECT is((SELECT round(s_lcl, 4) FROM app_private.spc_xbar_s_chart('{1,2,3,4,5,6,7,1,2,3,4,5,6,7,2,3,4,5,6,7,8}', '{7,7,7}') LIMIT 1),
+  0.2549, 'X̄-S chart with one size 7: B3 = 0.118 gives a positive S LCL');
 SELECT results_eq($$SELECT point, value, moving_range FROM app_private.spc_moving_ranges('{5,7,4,4}')$$,
   $$VALUES (1, 5::numeric, NULL::numeric), (2, 7, 2), (3, 4, 3), (4, 4, 0)$$, 'moving ranges of span 2, none for the first point');
 SELECT is((SELECT ROW(points, i_cl, round(i_ucl, 4), round(i_lcl, 4), round(mr_cl, 4), round(mr_ucl, 4), round(mr_lcl, 4), round(sigma_within, 6))::text
