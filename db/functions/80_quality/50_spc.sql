@@ -1,5 +1,6 @@
 -- Statistical process control (SPC) in SQL: the control-chart constants,
--- X̄-R, X̄-S, individuals / moving range (I-MR), p and np chart limits,
+-- X̄-R, X̄-S (also with subgroup sizes that differ), individuals / moving
+-- range (I-MR), p and np chart limits,
 -- capability (Cp, Cpk, Pp, Ppk) and the Nelson rules (Western Electric's
 -- four are Nelson 1, 5, 6 and, with eight instead of nine, 2).
 --
@@ -16,9 +17,9 @@
 --                 line and the sigma of the plotted statistic
 -- Bad input raises PT422 with a reason code spc.* (docs/conventions.md).
 -- Each set-returning function says how many rows it returns (ROWS 1 for
--- limits): at the default estimate of 1000 a query joining two of them is
--- costed at a million rows and pays for JIT compilation (180 ms measured on
--- a 25-subgroup chart, bench/spc.sh).
+-- limits): at the default estimate of 1000 a query joining two of them with
+-- a table was costed at over a billion rows and spent 170 ms compiling JIT
+-- code for a 25-subgroup chart that takes 2 ms (bench/spc.sh).
 
 CREATE OR REPLACE FUNCTION app_private.spc_constants()
 RETURNS TABLE (n integer, a2 numeric, a3 numeric, b3 numeric, b4 numeric, c4 numeric,
@@ -130,7 +131,7 @@ BEGIN
       format('%s subgroup(s) given; control limits need at least 2.', coalesce(cardinality(p_subgroup_sizes), 0)),
       'Collect more subgroups (20 to 25 is the usual baseline).');
   END IF;
-  -- one pass over the sizes; the first size out of range (or a NULL) is the one named
+  -- one pass over the sizes; the smallest size out of range (or a NULL) is the one named
   SELECT min(s), max(s), sum(s), min(s) FILTER (WHERE s NOT BETWEEN 2 AND 25)
     INTO v_min, v_max, v_sum, v_bad
     FROM unnest(p_subgroup_sizes) AS s;
