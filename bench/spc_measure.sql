@@ -44,6 +44,8 @@ UNION ALL SELECT * FROM pg_temp.timed('xbar_r_limits, 2,000 subgroups of 5 (10,0
   $$SELECT * FROM data, app_private.spc_xbar_r_limits(data.v[1:10000], array_fill(5, ARRAY[2000]))$$, 20)
 UNION ALL SELECT * FROM pg_temp.timed('xbar_r_limits, 20,000 subgroups of 5 (100,000 values)',
   $$SELECT * FROM data, app_private.spc_xbar_r_limits(data.v, array_fill(5, ARRAY[20000]))$$, 5)
+UNION ALL SELECT * FROM pg_temp.timed('xbar_s_chart, 1,000 subgroups of 3 to 6',
+  $$SELECT count(*) FROM data, app_private.spc_xbar_s_chart(data.v[1:4500], (SELECT array_agg(3 + i % 4) FROM generate_series(1, 1000) AS i))$$, 20)
 UNION ALL SELECT * FROM pg_temp.timed('imr_limits, 1,000 values',
   $$SELECT * FROM data, app_private.spc_imr_limits(data.v[1:1000])$$, 50)
 UNION ALL SELECT * FROM pg_temp.timed('nelson_rules, 1,000 points',
