@@ -194,9 +194,14 @@ BEGIN
     RAISE EXCEPTION 'Name a custom domain or a slug' USING ERRCODE = 'PT400', DETAIL = 'theme.lookup_invalid',
       HINT = 'GET /rpc/theme?domain=pulse.acme.example (or ?slug=acme), one of them.';
   END IF;
-  SELECT o.id INTO v_organization_id FROM app.organizations AS o
-   WHERE (CASE WHEN theme.domain IS NOT NULL THEN o.custom_domain = lower(btrim(theme.domain)) ELSE o.slug = theme.slug END)
-     AND o.is_active AND o.deleted_at IS NULL;
+  -- One branch per key, so each probes its unique index.
+  IF domain IS NOT NULL THEN
+    SELECT o.id INTO v_organization_id FROM app.organizations AS o
+     WHERE o.custom_domain = lower(btrim(theme.domain)) AND o.is_active AND o.deleted_at IS NULL;
+  ELSE
+    SELECT o.id INTO v_organization_id FROM app.organizations AS o
+     WHERE o.slug = theme.slug AND o.is_active AND o.deleted_at IS NULL;
+  END IF;
   SELECT * INTO v_branding FROM app.tenant_branding AS b WHERE b.organization_id = v_organization_id;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'No theme for %', coalesce(domain, slug) USING ERRCODE = 'PT404', DETAIL = 'theme.not_found',
