@@ -831,10 +831,10 @@ CREATE POLICY tenant_settings_select_member ON app.tenant_settings FOR SELECT TO
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
 CREATE POLICY tenant_settings_all_manager ON app.tenant_settings FOR ALL TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-         AND (SELECT auth.has_permission(auth.setting_permission(setting_key))))
+         AND (SELECT auth.may_change_setting(setting_key)))
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-              AND (SELECT auth.check_permission(auth.setting_permission(setting_key))));
+              AND (SELECT auth.check_setting_permission(setting_key)));
 CREATE POLICY tenant_settings_select_operator ON app.tenant_settings FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 GRANT SELECT ON app.settings TO app_user, app_admin;
-GRANT EXECUTE ON FUNCTION auth.setting_permission(text) TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION auth.may_change_setting(text), auth.check_setting_permission(text) TO app_user, app_admin;

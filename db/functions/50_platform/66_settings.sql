@@ -58,17 +58,51 @@ COMMENT ON FUNCTION app_private.tg_setting_definitions__drop_misfits() IS
 CREATE OR REPLACE TRIGGER _500_drop_misfits AFTER UPDATE OF value_schema ON app_private.setting_definitions
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_setting_definitions__drop_misfits();
 
--- The permission that changes a setting, for the policies of
--- app.tenant_settings (API roles cannot read the definitions). NULL for a
--- setting the platform does not define.
-CREATE OR REPLACE FUNCTION auth.setting_permission(p_key text) RETURNS text
+-- Whether the caller may change a setting: they hold, tenant-wide, the
+-- permission its definition names. For the policies of app.tenant_settings
+-- (API roles cannot read the definitions); decided row by row, as each row
+-- names its setting (the table holds a handful of rows per tenant).
+CREATE OR REPLACE FUNCTION auth.may_change_setting(p_key text) RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
-  SELECT d.permission FROM app_private.setting_definitions AS d WHERE d.key = p_key;
+  SELECT coalesce((SELECT auth.has_permission(d.permission) FROM app_private.setting_definitions AS d WHERE d.key = p_key), false);
 $$;
-COMMENT ON FUNCTION auth.setting_permission(text) IS
-  'The permission a member needs to change the tenant setting p_key (NULL for an unknown setting); for the policies of app.tenant_settings.';
+COMMENT ON FUNCTION auth.may_change_setting(text) IS
+  'Whether the caller holds the permission that changes the tenant setting p_key (false for an unknown setting); for the policies of app.tenant_settings.';
+
+CREATE OR REPLACE FUNCTION auth.check_setting_permission(p_key text) RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  RETURN auth.check_permission((SELECT d.permission FROM app_private.setting_definitions AS d WHERE d.key = p_key));
+END
+$$;
+COMMENT ON FUNCTION auth.check_setting_permission(text) IS
+  'true when the caller holds the permission that changes the tenant setting p_key, else PT403 permission.missing naming it; for the WITH CHECK of app.tenant_settings.';
+
+-- An insert into app.tenant_settings needs, before any row is looked at,
+-- one of the permissions that change some setting (settings.manage, or
+-- another a definition names); each row then needs its own setting's
+-- (the policies).
+CREATE OR REPLACE FUNCTION app_private.tg_tenant_settings__require_a_permission() RETURNS trigger
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  IF NOT auth.is_platform_operator()
+     AND NOT EXISTS (SELECT FROM (SELECT DISTINCT d.permission FROM app_private.setting_definitions AS d) AS p
+                      WHERE auth.has_permission(p.permission)) THEN
+    PERFORM auth.check_permission('settings.manage');
+  END IF;
+  RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_tenant_settings__require_a_permission() IS
+  'BEFORE INSERT statement trigger on app.tenant_settings: the caller holds a permission that changes some setting, else PT403 permission.missing (settings.manage).';
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.tenant_settings
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_tenant_settings__require_a_permission();
 
 -- A tenant's value: a setting the platform defines, a value its schema
 -- accepts; who set it and when. SECURITY DEFINER: the definitions are the
@@ -163,7 +197,7 @@ COMMENT ON FUNCTION app_private.setting(uuid, text, anyelement) IS
 CREATE OR REPLACE VIEW app.settings WITH (security_barrier) AS
 SELECT o.id AS organization_id, d.key AS setting_key, d.value_schema, d.default_value,
        coalesce(t.value, d.default_value) AS value, t.setting_key IS NOT NULL AS is_set, d.description, d.permission,
-       (SELECT auth.has_permission(d.permission)) AS may_change, t.updated_at, t.updated_by
+       auth.has_permission(d.permission) AS may_change, t.updated_at, t.updated_by
   FROM app.organizations AS o
  CROSS JOIN app_private.setting_definitions AS d
   LEFT JOIN app.tenant_settings AS t ON t.organization_id = o.id AND t.setting_key = d.key
