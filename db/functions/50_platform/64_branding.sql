@@ -176,18 +176,18 @@ COMMENT ON FUNCTION app_private.branding_logo(uuid, uuid) IS
   'Where to GET a tenant''s logo: its stored logo attachment presigned for 7200 s from the start of the hour (the same URL all hour, valid at least one more), else the organization''s https branding.logo_url, else NULLs.';
 
 -- The theme, for anyone: the login page of a custom domain is shown before
--- anybody signs in. Only theme data leaves (app.theme has no id, no
+-- anybody signs in. Only theme data leaves (app.brand_theme has no id, no
 -- setting, no person). SECURITY DEFINER: anonymous callers read no table;
 -- it looks up one tenant by its unique custom domain (or slug) and returns
 -- that tenant's theme alone.
-CREATE OR REPLACE FUNCTION app.theme(domain text DEFAULT NULL, slug text DEFAULT NULL) RETURNS app.theme
+CREATE OR REPLACE FUNCTION app.theme(domain text DEFAULT NULL, slug text DEFAULT NULL) RETURNS app.brand_theme
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
   v_organization_id uuid;
   v_branding app.tenant_branding;
-  v_theme app.theme;
+  v_theme app.brand_theme;
   v_logo record;
 BEGIN
   IF (domain IS NULL) = (slug IS NULL) THEN

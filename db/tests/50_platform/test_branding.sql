@@ -129,7 +129,7 @@ SELECT matches((SELECT logo_url FROM app.theme('alpha.pulse.localhost')),
   'the logo URL is a presigned GET of the stored logo');
 SELECT is((SELECT logo_url_expires_at FROM app.theme('alpha.pulse.localhost')), date_trunc('hour', now()) + interval '2 hours',
   'signed from the start of the hour, so the URL is the same all hour and cacheable');
-SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'app.theme'::regclass AND attnum > 0),
+SELECT is((SELECT array_agg(attname::text ORDER BY attnum) FROM pg_attribute WHERE attrelid = 'app.brand_theme'::regclass AND attnum > 0),
   ARRAY['name', 'primary_color', 'secondary_color', 'accent_color', 'heading_font', 'heading_font_stack', 'body_font',
         'body_font_stack', 'logo_url', 'logo_url_expires_at'],
   'the theme is theme data alone: no ids, settings or people');

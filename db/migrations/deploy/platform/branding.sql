@@ -74,23 +74,23 @@ CREATE UNIQUE INDEX organizations_custom_domain_key ON app.organizations (custom
 COMMENT ON COLUMN app.organizations.custom_domain IS
   E'Custom domain\nThe tenant''s custom domain, mirrored from tenant_branding (change it there): unique across all tenants; app.theme(domain) looks it up here.';
 
--- What app.theme(domain) returns: theme data only, never ids or settings.
-CREATE TYPE app.theme AS (
+-- What the theme RPC returns: theme data only, never ids or settings.
+CREATE TYPE app.brand_theme AS (
   name text, primary_color text, secondary_color text, accent_color text,
   heading_font text, heading_font_stack text, body_font text, body_font_stack text,
   logo_url text, logo_url_expires_at timestamptz
 );
-COMMENT ON TYPE app.theme IS E'Theme\nA tenant''s theme as a frontend applies it (app.theme).';
-COMMENT ON COLUMN app.theme.name IS 'The name the theme shows.';
-COMMENT ON COLUMN app.theme.primary_color IS 'Primary colour, #rrggbb.';
-COMMENT ON COLUMN app.theme.secondary_color IS 'Secondary colour, #rrggbb.';
-COMMENT ON COLUMN app.theme.accent_color IS 'Accent colour, #rrggbb.';
-COMMENT ON COLUMN app.theme.heading_font IS 'Heading font family.';
-COMMENT ON COLUMN app.theme.heading_font_stack IS 'CSS font-family value for headings: the family, then its fallbacks.';
-COMMENT ON COLUMN app.theme.body_font IS 'Body font family.';
-COMMENT ON COLUMN app.theme.body_font_stack IS 'CSS font-family value for text: the family, then its fallbacks.';
-COMMENT ON COLUMN app.theme.logo_url IS 'Where to GET the logo: a presigned URL of the stored logo, the organization''s https logo_url, or null.';
-COMMENT ON COLUMN app.theme.logo_url_expires_at IS 'When a presigned logo URL stops working (null for none or an unsigned URL).';
+COMMENT ON TYPE app.brand_theme IS E'Theme\nA tenant''s theme as a frontend applies it (app.theme).';
+COMMENT ON COLUMN app.brand_theme.name IS 'The name the theme shows.';
+COMMENT ON COLUMN app.brand_theme.primary_color IS 'Primary colour, #rrggbb.';
+COMMENT ON COLUMN app.brand_theme.secondary_color IS 'Secondary colour, #rrggbb.';
+COMMENT ON COLUMN app.brand_theme.accent_color IS 'Accent colour, #rrggbb.';
+COMMENT ON COLUMN app.brand_theme.heading_font IS 'Heading font family.';
+COMMENT ON COLUMN app.brand_theme.heading_font_stack IS 'CSS font-family value for headings: the family, then its fallbacks.';
+COMMENT ON COLUMN app.brand_theme.body_font IS 'Body font family.';
+COMMENT ON COLUMN app.brand_theme.body_font_stack IS 'CSS font-family value for text: the family, then its fallbacks.';
+COMMENT ON COLUMN app.brand_theme.logo_url IS 'Where to GET the logo: a presigned URL of the stored logo, the organization''s https logo_url, or null.';
+COMMENT ON COLUMN app.brand_theme.logo_url_expires_at IS 'When a presigned logo URL stops working (null for none or an unsigned URL).';
 
 -- Existing tenants get their branding row, from their organization's branding as far as it fits.
 INSERT INTO app.branding_fonts (family, category, fallback_stack) VALUES ('Inter', 'sans-serif', 'system-ui, sans-serif')

@@ -6,7 +6,7 @@ BEGIN;
 -- `pulse db migrate` re-applies what remains.
 DROP TABLE app.tenant_branding CASCADE;
 DROP TABLE app.branding_fonts CASCADE;
-DROP TYPE app.theme CASCADE;
+DROP TYPE app.brand_theme CASCADE;
 ALTER TABLE app.organizations DROP COLUMN custom_domain CASCADE;
 DELETE FROM app_private.entities WHERE entity_type = 'branding';
 DELETE FROM app_private.entity_types WHERE entity_type = 'branding';
