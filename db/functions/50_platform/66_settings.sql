@@ -91,7 +91,9 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
-  IF NOT auth.is_platform_operator()
+  -- No claims: the owner's own path (migrations, seeds, jobs), as in the
+  -- tenant guard; platform operators are governed by their own policies.
+  IF auth.claims() <> '{}' AND NOT auth.is_platform_operator()
      AND NOT EXISTS (SELECT FROM (SELECT DISTINCT d.permission FROM app_private.setting_definitions AS d) AS p
                       WHERE auth.has_permission(p.permission)) THEN
     PERFORM auth.check_permission('settings.manage');
