@@ -837,4 +837,5 @@ CREATE POLICY tenant_settings_all_manager ON app.tenant_settings FOR ALL TO app_
 CREATE POLICY tenant_settings_select_operator ON app.tenant_settings FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 GRANT SELECT ON app.settings TO app_user, app_admin;
-GRANT EXECUTE ON FUNCTION auth.may_change_setting(text), auth.check_setting_permission(text) TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION auth.may_change_setting(text), auth.check_setting_permission(text), auth.may_change_some_setting()
+  TO app_user, app_admin;

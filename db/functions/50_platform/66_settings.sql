@@ -82,27 +82,38 @@ $$;
 COMMENT ON FUNCTION auth.check_setting_permission(text) IS
   'true when the caller holds the permission that changes the tenant setting p_key, else PT403 permission.missing naming it; for the WITH CHECK of app.tenant_settings.';
 
+-- Whether the caller holds, tenant-wide, a permission that changes some
+-- setting (settings.manage, or another a definition names).
+CREATE OR REPLACE FUNCTION auth.may_change_some_setting() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT EXISTS (SELECT FROM (SELECT DISTINCT d.permission FROM app_private.setting_definitions AS d) AS p
+                  WHERE auth.has_permission(p.permission));
+$$;
+COMMENT ON FUNCTION auth.may_change_some_setting() IS
+  'Whether the caller holds a permission that changes some tenant setting; for the insert guard of app.tenant_settings.';
+
 -- An insert into app.tenant_settings needs, before any row is looked at,
--- one of the permissions that change some setting (settings.manage, or
--- another a definition names); each row then needs its own setting's
--- (the policies).
+-- one of the permissions that change some setting; each row then needs its
+-- own setting's (the policies). The owner's own paths (SECURITY DEFINER
+-- functions, migrations, seeds) and platform operators are governed by their
+-- own policies, as in app_private.tg_require_insert_permission; this runs as
+-- the API role.
 CREATE OR REPLACE FUNCTION app_private.tg_tenant_settings__require_a_permission() RETURNS trigger
-LANGUAGE plpgsql STABLE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
-  -- No claims: the owner's own path (migrations, seeds, jobs), as in the
-  -- tenant guard; platform operators are governed by their own policies.
-  IF auth.claims() <> '{}' AND NOT auth.is_platform_operator()
-     AND NOT EXISTS (SELECT FROM (SELECT DISTINCT d.permission FROM app_private.setting_definitions AS d) AS p
-                      WHERE auth.has_permission(p.permission)) THEN
+  IF NOT pg_catalog.pg_has_role(current_user, (SELECT c.relowner FROM pg_catalog.pg_class AS c WHERE c.oid = TG_RELID), 'USAGE')
+     AND NOT auth.is_platform_operator() AND NOT auth.may_change_some_setting() THEN
     PERFORM auth.check_permission('settings.manage');
   END IF;
   RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_tenant_settings__require_a_permission() IS
-  'BEFORE INSERT statement trigger on app.tenant_settings: the caller holds a permission that changes some setting, else PT403 permission.missing (settings.manage).';
+  'BEFORE INSERT statement trigger on app.tenant_settings: an API caller holds a permission that changes some setting, else PT403 permission.missing (settings.manage).';
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.tenant_settings
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_tenant_settings__require_a_permission();
 
