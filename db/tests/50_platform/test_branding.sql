@@ -5,7 +5,7 @@
 -- portal user change nothing. app.theme serves the theme alone to anyone,
 -- anonymous callers included, by custom domain or slug.
 BEGIN;
-SELECT plan(45);
+SELECT plan(47);
 
 INSERT INTO app_private.object_storage (endpoint, region, bucket, access_key_id, secret_access_key)
 VALUES ('http://127.0.0.1:9000', 'us-east-1', 'pulse-files', 'AKID', 'secret');
@@ -139,10 +139,15 @@ SELECT is(tests.refusal($$SELECT app.theme('nobody.example')$$), 'PT404 theme.no
 SELECT is(tests.refusal($$SELECT app.theme()$$), 'PT400 theme.lookup_invalid', 'a domain or a slug is needed');
 SELECT is(tests.refusal($$SELECT app.theme('alpha.pulse.localhost', 'x')$$), 'PT400 theme.lookup_invalid', 'not both');
 SELECT is(tests.refusal($$SELECT FROM app.tenant_branding$$), '42501', 'anonymous callers read no branding row');
+SELECT ok((SELECT count(*) FROM app.branding_fonts WHERE family IN ('Inter', 'IBM Plex Sans')) = 2, 'anyone reads the font list');
 SELECT tests.act_as_owner();
 UPDATE app.organizations SET is_active = false WHERE id = tests.recall('a');
 SELECT tests.act_as_anon();
 SELECT is(tests.refusal($$SELECT app.theme('alpha.pulse.localhost')$$), 'PT404 theme.not_found', 'a suspended tenant has no theme');
+
+SELECT tests.act_as(tests.create_operator());
+SELECT is((SELECT count(*)::int FROM app.tenant_branding WHERE organization_id IN (tests.recall('a'), tests.recall('b'))), 2,
+  'a platform operator reads every tenant''s branding');
 
 -- Audited.
 SELECT tests.act_as_owner();

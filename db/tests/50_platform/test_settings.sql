@@ -5,7 +5,7 @@
 -- error), audited; SQL reads them as JSON or as a SQL type; another tenant,
 -- a portal user and an anonymous caller see none of it.
 BEGIN;
-SELECT plan(36);
+SELECT plan(37);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -46,6 +46,7 @@ INSERT INTO app.tenant_settings (setting_key, value) VALUES ('test_capa_days', '
 SELECT tests.act_as_owner();
 SELECT is(app_private.setting(tests.recall('a'), 'test_capa_days'), '45'::jsonb, 'a setting''s own permission is what it takes');
 SELECT tests.act_as(tests.recall('auditor'), tests.recall('a'));
+SELECT is((SELECT count(*)::int FROM app.tenant_settings), 1, 'a member without the permission reads the values the tenant set');
 SELECT is_empty($$DELETE FROM app.tenant_settings WHERE setting_key = 'test_capa_days' RETURNING 1$$,
   'nor can a member without it reset one');
 
