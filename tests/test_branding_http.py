@@ -18,7 +18,7 @@ THEME_FIELDS = {"name", "primary_color", "secondary_color", "accent_color", "hea
                 "body_font_stack", "logo_url", "logo_url_expires_at"}
 
 
-def test_anyone_gets_a_custom_domains_theme_and_only_admins_change_the_branding(live: dict) -> None:
+def test_anyone_gets_a_custom_domains_theme_and_only_admins_change_the_branding(live: dict[str, str]) -> None:
     world = World(live)
     tenant, other = world.tenant("Theme Works"), world.tenant()
     admin, qa = world.sign_in(world.member(tenant, "admin")), world.sign_in(world.member(tenant, "qa"))
@@ -68,7 +68,7 @@ def test_anyone_gets_a_custom_domains_theme_and_only_admins_change_the_branding(
     assert rest(live, "GET", "/tenant_branding").status_code == 401, "anonymous callers read no branding row"
 
 
-def test_settings_have_defaults_and_admins_set_values_their_schema_accepts(live: dict) -> None:
+def test_settings_have_defaults_and_admins_set_values_their_schema_accepts(live: dict[str, str]) -> None:
     world = World(live)
     tenant = world.tenant()
     admin, qa = world.sign_in(world.member(tenant, "admin")), world.sign_in(world.member(tenant, "qa"))
