@@ -36,11 +36,13 @@ GLOBAL_RELATIONS = {
     "entity_types": None,  # the entity register: the same for everybody, read-only
     "locales": None,  # the supported locales: the same for everybody, read-only
     "units": None,  # units of measure: the same for everybody, written by platform operators only
+    "branding_fonts": None,  # the fonts a theme may use: the same for everybody, read-only
 }
 
 # Functions: who may call them is their case; each is exercised by the suites named.
 FUNCTION_CASES = {
     "health": "anonymous on purpose (test_stack)",
+    "theme": "anonymous on purpose: the theme data of one custom domain, nothing else (test_branding.sql, test_branding_http)",
     "login": "anonymous on purpose (test_auth_http)",
     "refresh": "anonymous on purpose (test_auth_http)",
     "accept_invitation": "anonymous on purpose: only the holder of the emailed token (test_membership_rules.sql, test_auth_http)",
@@ -271,6 +273,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("""select tests.create_rule(%s, 'matrix_rule', 'project.*', '[{"kind": "webhook"}]')""", a)
     world.sql("select tests.publish(%s, 'project.updated', '{}', 'project', %s)", a, delivered)
     world.sql("insert into app.tenant_feature_flags (organization_id, flag_key, value) values (%s, 'glp_esignatures_required', 'true')", a)
+    world.sql("""insert into app.tenant_settings (organization_id, setting_key, value)
+                 values (%s, 'measurement_system', '"imperial"')""", a)
     world.sql("insert into app.i18n_strings (organization_id, namespace, key, locale, text) "
               "values (%s, 'enum', 'project_status.quoted', 'de', 'Angebot raus')", a)
     world.sql("select tests.define_custom_fields(%s)", a)

@@ -3197,6 +3197,10 @@ export type AttachmentFilter = {
   organizationId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `tenantBrandingByLogoAttachmentId` relation. */
+  tenantBrandingByLogoAttachmentId?: InputMaybe<TenantBrandingFilter>;
+  /** A related `tenantBrandingByLogoAttachmentId` exists. */
+  tenantBrandingByLogoAttachmentIdExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `uploadedBy` field. */
   uploadedBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `userByUploadedBy` relation. */
@@ -3604,6 +3608,164 @@ export type BooleanFilter = {
   notEqualTo?: InputMaybe<Scalars['Boolean']['input']>;
   /** Not included in the specified list. */
   notIn?: InputMaybe<Array<Scalars['Boolean']['input']>>;
+};
+
+/**
+ * Theme
+ * A tenant's theme as a frontend applies it (app.theme).
+ */
+export type BrandTheme = {
+  __typename?: 'BrandTheme';
+  /** Accent colour, #rrggbb. */
+  accentColor?: Maybe<Scalars['String']['output']>;
+  /** Body font family. */
+  bodyFont?: Maybe<Scalars['String']['output']>;
+  /** CSS font-family value for text: the family, then its fallbacks. */
+  bodyFontStack?: Maybe<Scalars['String']['output']>;
+  /** Heading font family. */
+  headingFont?: Maybe<Scalars['String']['output']>;
+  /** CSS font-family value for headings: the family, then its fallbacks. */
+  headingFontStack?: Maybe<Scalars['String']['output']>;
+  /** Where to GET the logo: a presigned URL of the stored logo, the organization's https logo_url, or null. */
+  logoUrl?: Maybe<Scalars['String']['output']>;
+  /** When a presigned logo URL stops working (null for none or an unsigned URL). */
+  logoUrlExpiresAt?: Maybe<Scalars['Datetime']['output']>;
+  /** The name the theme shows. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Primary colour, #rrggbb. */
+  primaryColor?: Maybe<Scalars['String']['output']>;
+  /** Secondary colour, #rrggbb. */
+  secondaryColor?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * Fonts a theme may use
+ * The font families a tenant's branding may name (heading_font, body_font), with the CSS fallback stack a frontend puts after them. The platform keeps the list; everyone reads it.
+ */
+export type BrandingFont = Node & {
+  __typename?: 'BrandingFont';
+  /**
+   * Category
+   * sans-serif, serif or monospace.
+   */
+  category: Scalars['String']['output'];
+  /**
+   * Fallback stack
+   * What CSS font-family lists after the family (system-ui, sans-serif).
+   */
+  fallbackStack: Scalars['String']['output'];
+  /**
+   * Family
+   * The font family name, as CSS font-family names it (Inter).
+   */
+  family: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `TenantBranding`. */
+  tenantBrandingsByBodyFont: TenantBrandingConnection;
+  /** Reads and enables pagination through a set of `TenantBranding`. */
+  tenantBrandingsByHeadingFont: TenantBrandingConnection;
+};
+
+
+/**
+ * Fonts a theme may use
+ * The font families a tenant's branding may name (heading_font, body_font), with the CSS fallback stack a frontend puts after them. The platform keeps the list; everyone reads it.
+ */
+export type BrandingFontTenantBrandingsByBodyFontArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TenantBrandingCondition>;
+  filter?: InputMaybe<TenantBrandingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TenantBrandingOrderBy>>;
+};
+
+
+/**
+ * Fonts a theme may use
+ * The font families a tenant's branding may name (heading_font, body_font), with the CSS fallback stack a frontend puts after them. The platform keeps the list; everyone reads it.
+ */
+export type BrandingFontTenantBrandingsByHeadingFontArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TenantBrandingCondition>;
+  filter?: InputMaybe<TenantBrandingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TenantBrandingOrderBy>>;
+};
+
+/**
+ * A condition to be used against `BrandingFont` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type BrandingFontCondition = {
+  /** Checks for equality with the object’s `family` field. */
+  family?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `BrandingFont` values. */
+export type BrandingFontConnection = {
+  __typename?: 'BrandingFontConnection';
+  /** A list of edges which contains the `BrandingFont` and cursor to aid in pagination. */
+  edges: Array<BrandingFontEdge>;
+  /** A list of `BrandingFont` objects. */
+  nodes: Array<BrandingFont>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `BrandingFont` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `BrandingFont` edge in the connection. */
+export type BrandingFontEdge = {
+  __typename?: 'BrandingFontEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `BrandingFont` at the end of the edge. */
+  node: BrandingFont;
+};
+
+/** A filter to be used against `BrandingFont` object types. All fields are combined with a logical ‘and.’ */
+export type BrandingFontFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<BrandingFontFilter>>;
+  /** Filter by the object’s `family` field. */
+  family?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<BrandingFontFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<BrandingFontFilter>>;
+  /** Filter by the object’s `tenantBrandingsByBodyFont` relation. */
+  tenantBrandingsByBodyFont?: InputMaybe<BrandingFontToManyTenantBrandingFilter>;
+  /** Some related `tenantBrandingsByBodyFont` exist. */
+  tenantBrandingsByBodyFontExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `tenantBrandingsByHeadingFont` relation. */
+  tenantBrandingsByHeadingFont?: InputMaybe<BrandingFontToManyTenantBrandingFilter>;
+  /** Some related `tenantBrandingsByHeadingFont` exist. */
+  tenantBrandingsByHeadingFontExist?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `BrandingFont`. */
+export type BrandingFontOrderBy =
+  | 'FAMILY_ASC'
+  | 'FAMILY_DESC'
+  | 'NATURAL'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** A filter to be used against many `TenantBranding` object types. All fields are combined with a logical ‘and.’ */
+export type BrandingFontToManyTenantBrandingFilter = {
+  /** Every related `TenantBranding` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TenantBrandingFilter>;
+  /** No related `TenantBranding` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TenantBrandingFilter>;
+  /** Some related `TenantBranding` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TenantBrandingFilter>;
 };
 
 /**
@@ -8805,6 +8967,39 @@ export type CreateTenantFeatureFlagPayloadTenantFeatureFlagEdgeArgs = {
   orderBy?: Array<TenantFeatureFlagOrderBy>;
 };
 
+/** All input for the create `TenantSetting` mutation. */
+export type CreateTenantSettingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `TenantSetting` to be created by this mutation. */
+  tenantSetting: TenantSettingInput;
+};
+
+/** The output of our create `TenantSetting` mutation. */
+export type CreateTenantSettingPayload = {
+  __typename?: 'CreateTenantSettingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TenantSetting` that was created by this mutation. */
+  tenantSetting?: Maybe<TenantSetting>;
+  /** An edge for our `TenantSetting`. May be used by Relay 1. */
+  tenantSettingEdge?: Maybe<TenantSettingEdge>;
+};
+
+
+/** The output of our create `TenantSetting` mutation. */
+export type CreateTenantSettingPayloadTenantSettingEdgeArgs = {
+  orderBy?: Array<TenantSettingOrderBy>;
+};
+
 /** All input for the create `TrainingRecord` mutation. */
 export type CreateTrainingRecordInput = {
   /**
@@ -13248,6 +13443,59 @@ export type DeleteTenantFeatureFlagPayload = {
 /** The output of our delete `TenantFeatureFlag` mutation. */
 export type DeleteTenantFeatureFlagPayloadTenantFeatureFlagEdgeArgs = {
   orderBy?: Array<TenantFeatureFlagOrderBy>;
+};
+
+/** All input for the `deleteTenantSettingById` mutation. */
+export type DeleteTenantSettingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TenantSetting` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteTenantSetting` mutation. */
+export type DeleteTenantSettingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   */
+  organizationId: Scalars['UUID']['input'];
+  /**
+   * Setting
+   * The setting (GET /settings lists them).
+   */
+  settingKey: Scalars['String']['input'];
+};
+
+/** The output of our delete `TenantSetting` mutation. */
+export type DeleteTenantSettingPayload = {
+  __typename?: 'DeleteTenantSettingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedTenantSettingId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TenantSetting` that was deleted by this mutation. */
+  tenantSetting?: Maybe<TenantSetting>;
+  /** An edge for our `TenantSetting`. May be used by Relay 1. */
+  tenantSettingEdge?: Maybe<TenantSettingEdge>;
+};
+
+
+/** The output of our delete `TenantSetting` mutation. */
+export type DeleteTenantSettingPayloadTenantSettingEdgeArgs = {
+  orderBy?: Array<TenantSettingOrderBy>;
 };
 
 /** All input for the `deleteTrainingRequirementById` mutation. */
@@ -23621,6 +23869,8 @@ export type Mutation = {
   createTag?: Maybe<CreateTagPayload>;
   /** Creates a single `TenantFeatureFlag`. */
   createTenantFeatureFlag?: Maybe<CreateTenantFeatureFlagPayload>;
+  /** Creates a single `TenantSetting`. */
+  createTenantSetting?: Maybe<CreateTenantSettingPayload>;
   /** Creates a single `TrainingRecord`. */
   createTrainingRecord?: Maybe<CreateTrainingRecordPayload>;
   /** Creates a single `TrainingRequirement`. */
@@ -23891,6 +24141,10 @@ export type Mutation = {
   deleteTenantFeatureFlag?: Maybe<DeleteTenantFeatureFlagPayload>;
   /** Deletes a single `TenantFeatureFlag` using its globally unique id. */
   deleteTenantFeatureFlagById?: Maybe<DeleteTenantFeatureFlagPayload>;
+  /** Deletes a single `TenantSetting` using a unique key. */
+  deleteTenantSetting?: Maybe<DeleteTenantSettingPayload>;
+  /** Deletes a single `TenantSetting` using its globally unique id. */
+  deleteTenantSettingById?: Maybe<DeleteTenantSettingPayload>;
   /** Deletes a single `TrainingRequirement` using a unique key. */
   deleteTrainingRequirement?: Maybe<DeleteTrainingRequirementPayload>;
   /** Deletes a single `TrainingRequirement` using its globally unique id. */
@@ -24419,10 +24673,18 @@ export type Mutation = {
   updateTag?: Maybe<UpdateTagPayload>;
   /** Updates a single `Tag` using its globally unique id and a patch. */
   updateTagById?: Maybe<UpdateTagPayload>;
+  /** Updates a single `TenantBranding` using a unique key and a patch. */
+  updateTenantBranding?: Maybe<UpdateTenantBrandingPayload>;
+  /** Updates a single `TenantBranding` using its globally unique id and a patch. */
+  updateTenantBrandingById?: Maybe<UpdateTenantBrandingPayload>;
   /** Updates a single `TenantFeatureFlag` using a unique key and a patch. */
   updateTenantFeatureFlag?: Maybe<UpdateTenantFeatureFlagPayload>;
   /** Updates a single `TenantFeatureFlag` using its globally unique id and a patch. */
   updateTenantFeatureFlagById?: Maybe<UpdateTenantFeatureFlagPayload>;
+  /** Updates a single `TenantSetting` using a unique key and a patch. */
+  updateTenantSetting?: Maybe<UpdateTenantSettingPayload>;
+  /** Updates a single `TenantSetting` using its globally unique id and a patch. */
+  updateTenantSettingById?: Maybe<UpdateTenantSettingPayload>;
   /** Updates a single `TrainingRequirement` using a unique key and a patch. */
   updateTrainingRequirement?: Maybe<UpdateTrainingRequirementPayload>;
   /** Updates a single `TrainingRequirement` using its globally unique id and a patch. */
@@ -25042,6 +25304,12 @@ export type MutationCreateTagArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateTenantFeatureFlagArgs = {
   input: CreateTenantFeatureFlagInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateTenantSettingArgs = {
+  input: CreateTenantSettingInput;
 };
 
 
@@ -25822,6 +26090,18 @@ export type MutationDeleteTenantFeatureFlagArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteTenantFeatureFlagByIdArgs = {
   input: DeleteTenantFeatureFlagByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTenantSettingArgs = {
+  input: DeleteTenantSettingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTenantSettingByIdArgs = {
+  input: DeleteTenantSettingByIdInput;
 };
 
 
@@ -27038,6 +27318,18 @@ export type MutationUpdateTagByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTenantBrandingArgs = {
+  input: UpdateTenantBrandingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTenantBrandingByIdArgs = {
+  input: UpdateTenantBrandingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateTenantFeatureFlagArgs = {
   input: UpdateTenantFeatureFlagInput;
 };
@@ -27046,6 +27338,18 @@ export type MutationUpdateTenantFeatureFlagArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateTenantFeatureFlagByIdArgs = {
   input: UpdateTenantFeatureFlagByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTenantSettingArgs = {
+  input: UpdateTenantSettingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTenantSettingByIdArgs = {
+  input: UpdateTenantSettingByIdInput;
 };
 
 
@@ -28038,6 +28342,11 @@ export type Organization = Node & {
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `CustodyEvent`. */
   custodyEvents: CustodyEventConnection;
+  /**
+   * Custom domain
+   * The tenant's custom domain, mirrored from tenant_branding (change it there): unique across all tenants; app.theme(domain) looks it up here.
+   */
+  customDomain?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `CustomFieldDefinition`. */
   customFieldDefinitions: CustomFieldDefinitionConnection;
   /** Set by app.delete_organization(); the tenant is purged for good 30 days later (app.purge_organization). */
@@ -28166,8 +28475,12 @@ export type Organization = Node & {
   storageLocations: StorageLocationConnection;
   /** Reads and enables pagination through a set of `Tag`. */
   tags: TagConnection;
+  /** Reads a single `TenantBranding` that is related to this `Organization`. */
+  tenantBranding?: Maybe<TenantBranding>;
   /** Reads and enables pagination through a set of `TenantFeatureFlag`. */
   tenantFeatureFlags: TenantFeatureFlagConnection;
+  /** Reads and enables pagination through a set of `TenantSetting`. */
+  tenantSettings: TenantSettingConnection;
   /** Reads and enables pagination through a set of `TrainingRecord`. */
   trainingRecords: TrainingRecordConnection;
   /** Reads and enables pagination through a set of `TrainingRequirement`. */
@@ -29078,6 +29391,19 @@ export type OrganizationTenantFeatureFlagsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationTenantSettingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TenantSettingCondition>;
+  filter?: InputMaybe<TenantSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TenantSettingOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationTrainingRecordsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -29185,6 +29511,8 @@ export type OrganizationWorkflowStagesArgs = {
  * tested for equality and combined with a logical ‘and.’
  */
 export type OrganizationCondition = {
+  /** Checks for equality with the object’s `customDomain` field. */
+  customDomain?: InputMaybe<Scalars['String']['input']>;
   /** Checks for equality with the object’s `rowId` field. */
   rowId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `slug` field. */
@@ -29269,6 +29597,8 @@ export type OrganizationFilter = {
   custodyEvents?: InputMaybe<OrganizationToManyCustodyEventFilter>;
   /** Some related `custodyEvents` exist. */
   custodyEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `customDomain` field. */
+  customDomain?: InputMaybe<StringFilter>;
   /** Filter by the object’s `customFieldDefinitions` relation. */
   customFieldDefinitions?: InputMaybe<OrganizationToManyCustomFieldDefinitionFilter>;
   /** Some related `customFieldDefinitions` exist. */
@@ -29501,10 +29831,18 @@ export type OrganizationFilter = {
   tags?: InputMaybe<OrganizationToManyTagFilter>;
   /** Some related `tags` exist. */
   tagsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `tenantBranding` relation. */
+  tenantBranding?: InputMaybe<TenantBrandingFilter>;
+  /** A related `tenantBranding` exists. */
+  tenantBrandingExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `tenantFeatureFlags` relation. */
   tenantFeatureFlags?: InputMaybe<OrganizationToManyTenantFeatureFlagFilter>;
   /** Some related `tenantFeatureFlags` exist. */
   tenantFeatureFlagsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `tenantSettings` relation. */
+  tenantSettings?: InputMaybe<OrganizationToManyTenantSettingFilter>;
+  /** Some related `tenantSettings` exist. */
+  tenantSettingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `trainingRecords` relation. */
   trainingRecords?: InputMaybe<OrganizationToManyTrainingRecordFilter>;
   /** Some related `trainingRecords` exist. */
@@ -29559,6 +29897,8 @@ export type OrganizationInput = {
 
 /** Methods to use when ordering `Organization`. */
 export type OrganizationOrderBy =
+  | 'CUSTOM_DOMAIN_ASC'
+  | 'CUSTOM_DOMAIN_DESC'
   | 'NATURAL'
   | 'PRIMARY_KEY_ASC'
   | 'PRIMARY_KEY_DESC'
@@ -30259,6 +30599,16 @@ export type OrganizationToManyTenantFeatureFlagFilter = {
   none?: InputMaybe<TenantFeatureFlagFilter>;
   /** Some related `TenantFeatureFlag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<TenantFeatureFlagFilter>;
+};
+
+/** A filter to be used against many `TenantSetting` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyTenantSettingFilter = {
+  /** Every related `TenantSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TenantSettingFilter>;
+  /** No related `TenantSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TenantSettingFilter>;
+  /** Some related `TenantSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TenantSettingFilter>;
 };
 
 /** A filter to be used against many `TrainingRecord` object types. All fields are combined with a logical ‘and.’ */
@@ -34103,6 +34453,12 @@ export type Query = Node & {
   blockedReasonById?: Maybe<BlockedReason>;
   /** Reads and enables pagination through a set of `BlockedReason`. */
   blockedReasons?: Maybe<BlockedReasonConnection>;
+  /** Get a single `BrandingFont`. */
+  brandingFont?: Maybe<BrandingFont>;
+  /** Reads a single `BrandingFont` using its globally unique `ID`. */
+  brandingFontById?: Maybe<BrandingFont>;
+  /** Reads and enables pagination through a set of `BrandingFont`. */
+  brandingFonts?: Maybe<BrandingFontConnection>;
   /** Get a single `Calibration`. */
   calibration?: Maybe<Calibration>;
   /** Reads a single `Calibration` using its globally unique `ID`. */
@@ -34780,6 +35136,8 @@ export type Query = Node & {
   sessionById?: Maybe<Session>;
   /** Reads and enables pagination through a set of `Session`. */
   sessions?: Maybe<SessionConnection>;
+  /** Reads and enables pagination through a set of `Setting`. */
+  settings?: Maybe<SettingConnection>;
   /** Get a single `Site`. */
   site?: Maybe<Site>;
   /** Reads a single `Site` using its globally unique `ID`. */
@@ -34869,12 +35227,29 @@ export type Query = Node & {
   taggedEntities?: Maybe<TaggedEntitiesConnection>;
   /** Reads and enables pagination through a set of `Tag`. */
   tags?: Maybe<TagConnection>;
+  /** Get a single `TenantBranding`. */
+  tenantBranding?: Maybe<TenantBranding>;
+  /** Reads a single `TenantBranding` using its globally unique `ID`. */
+  tenantBrandingById?: Maybe<TenantBranding>;
+  /** Reads and enables pagination through a set of `TenantBranding`. */
+  tenantBrandings?: Maybe<TenantBrandingConnection>;
   /** Get a single `TenantFeatureFlag`. */
   tenantFeatureFlag?: Maybe<TenantFeatureFlag>;
   /** Reads a single `TenantFeatureFlag` using its globally unique `ID`. */
   tenantFeatureFlagById?: Maybe<TenantFeatureFlag>;
   /** Reads and enables pagination through a set of `TenantFeatureFlag`. */
   tenantFeatureFlags?: Maybe<TenantFeatureFlagConnection>;
+  /** Get a single `TenantSetting`. */
+  tenantSetting?: Maybe<TenantSetting>;
+  /** Reads a single `TenantSetting` using its globally unique `ID`. */
+  tenantSettingById?: Maybe<TenantSetting>;
+  /** Reads and enables pagination through a set of `TenantSetting`. */
+  tenantSettings?: Maybe<TenantSettingConnection>;
+  /**
+   * Theme of a custom domain
+   * The theme (name, colours, fonts, logo URL) of the organization whose custom domain (or slug) this is, for anyone, signed in or not. Nothing else about the tenant. 404 theme.not_found for a domain no active organization has (show the default theme); 400 theme.lookup_invalid unless exactly one of domain and slug is given. Cache-Control: public, max-age=300.
+   */
+  theme?: Maybe<BrandTheme>;
   /** Get a single `TrainingDue`. */
   trainingDue?: Maybe<TrainingDue>;
   /** Reads a single `TrainingDue` using its globally unique `ID`. */
@@ -35492,6 +35867,31 @@ export type QueryBlockedReasonsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<BlockedReasonOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryBrandingFontArgs = {
+  family: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryBrandingFontByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryBrandingFontsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<BrandingFontCondition>;
+  filter?: InputMaybe<BrandingFontFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<BrandingFontOrderBy>>;
 };
 
 
@@ -38203,6 +38603,19 @@ export type QuerySessionsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QuerySettingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SettingCondition>;
+  filter?: InputMaybe<SettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SettingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QuerySiteArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -38565,6 +38978,31 @@ export type QueryTagsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryTenantBrandingArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTenantBrandingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTenantBrandingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TenantBrandingCondition>;
+  filter?: InputMaybe<TenantBrandingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TenantBrandingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryTenantFeatureFlagArgs = {
   flagKey: Scalars['String']['input'];
   organizationId: Scalars['UUID']['input'];
@@ -38587,6 +39025,39 @@ export type QueryTenantFeatureFlagsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<TenantFeatureFlagOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTenantSettingArgs = {
+  organizationId: Scalars['UUID']['input'];
+  settingKey: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTenantSettingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTenantSettingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TenantSettingCondition>;
+  filter?: InputMaybe<TenantSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TenantSettingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryThemeArgs = {
+  domain?: InputMaybe<Scalars['String']['input']>;
+  slug?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -46051,6 +46522,150 @@ export type SetUserPasswordPayload = {
   result?: Maybe<Scalars['Boolean']['output']>;
 };
 
+/**
+ * Effective settings
+ * Every tenant setting with its JSON schema, default and the value in force in the tenant (its own, else the default). Set one with POST /tenant_settings (upsert; the permission named here); delete it to go back to the default.
+ */
+export type Setting = {
+  __typename?: 'Setting';
+  /**
+   * Default
+   * The platform default.
+   */
+  defaultValue?: Maybe<Scalars['JSON']['output']>;
+  /**
+   * Description
+   * What the setting changes.
+   */
+  description?: Maybe<Scalars['String']['output']>;
+  /**
+   * Set by the tenant
+   * Whether the tenant set its own value.
+   */
+  isSet?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * May change
+   * Whether the caller holds that permission.
+   */
+  mayChange?: Maybe<Scalars['Boolean']['output']>;
+  /** The tenant. */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Permission
+   * What a member needs to change it.
+   */
+  permission?: Maybe<Scalars['String']['output']>;
+  /**
+   * Setting
+   * The setting's key (measurement_system).
+   */
+  settingKey?: Maybe<Scalars['String']['output']>;
+  /**
+   * Changed at
+   * When the tenant last set it.
+   */
+  updatedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Changed by
+   * Who last set it.
+   */
+  updatedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Value
+   * The value in force: the tenant's own, else the default.
+   */
+  value?: Maybe<Scalars['JSON']['output']>;
+  /**
+   * Schema
+   * The JSON schema a value must match.
+   */
+  valueSchema?: Maybe<Scalars['JSON']['output']>;
+};
+
+/** A condition to be used against `Setting` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type SettingCondition = {
+  /** Checks for equality with the object’s `description` field. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `isSet` field. */
+  isSet?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `mayChange` field. */
+  mayChange?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `permission` field. */
+  permission?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `settingKey` field. */
+  settingKey?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `updatedAt` field. */
+  updatedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `updatedBy` field. */
+  updatedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Setting` values. */
+export type SettingConnection = {
+  __typename?: 'SettingConnection';
+  /** A list of edges which contains the `Setting` and cursor to aid in pagination. */
+  edges: Array<SettingEdge>;
+  /** A list of `Setting` objects. */
+  nodes: Array<Setting>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Setting` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Setting` edge in the connection. */
+export type SettingEdge = {
+  __typename?: 'SettingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Setting` at the end of the edge. */
+  node: Setting;
+};
+
+/** A filter to be used against `Setting` object types. All fields are combined with a logical ‘and.’ */
+export type SettingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SettingFilter>>;
+  /** Filter by the object’s `description` field. */
+  description?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `isSet` field. */
+  isSet?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `mayChange` field. */
+  mayChange?: InputMaybe<BooleanFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<SettingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SettingFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `permission` field. */
+  permission?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `settingKey` field. */
+  settingKey?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `updatedAt` field. */
+  updatedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `updatedBy` field. */
+  updatedBy?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `Setting`. */
+export type SettingOrderBy =
+  | 'DESCRIPTION_ASC'
+  | 'DESCRIPTION_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PERMISSION_ASC'
+  | 'PERMISSION_DESC'
+  | 'SETTING_KEY_ASC'
+  | 'SETTING_KEY_DESC'
+  | 'UPDATED_AT_ASC'
+  | 'UPDATED_AT_DESC'
+  | 'UPDATED_BY_ASC'
+  | 'UPDATED_BY_DESC';
+
 /** All input for the `signElnEntry` mutation. */
 export type SignElnEntryInput = {
   /**
@@ -50474,6 +51089,219 @@ export type TaggedEntitiesRecordFilter = {
 };
 
 /**
+ * Tenant branding
+ * The tenant's theme: display name, colours, fonts, logo and custom domain; one row per tenant, made with it. Members read it; holders of branding.manage change it (PATCH). Anyone gets the theme part for a custom domain from GET /rpc/theme?domain=...
+ */
+export type TenantBranding = Node & {
+  __typename?: 'TenantBranding';
+  /**
+   * Accent colour
+   * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+   */
+  accentColor: Scalars['String']['output'];
+  /**
+   * Body font
+   * A family of GET /branding_fonts.
+   */
+  bodyFont: Scalars['String']['output'];
+  /** Reads a single `BrandingFont` that is related to this `TenantBranding`. */
+  brandingFontByBodyFont?: Maybe<BrandingFont>;
+  /** Reads a single `BrandingFont` that is related to this `TenantBranding`. */
+  brandingFontByHeadingFont?: Maybe<BrandingFont>;
+  /**
+   * Custom domain
+   * The host name the tenant's users reach Pulse on (pulse.acme.example), unique across all tenants; a bare host: no scheme, port or path. Stored lower-case; null for none.
+   */
+  customDomain?: Maybe<Scalars['String']['output']>;
+  /**
+   * Display name
+   * The name the theme shows, 1 to 200 characters (the organization's name at first).
+   */
+  displayName: Scalars['String']['output'];
+  /**
+   * Heading font
+   * A family of GET /branding_fonts.
+   */
+  headingFont: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Attachment` that is related to this `TenantBranding`. */
+  logoAttachment?: Maybe<Attachment>;
+  /**
+   * Logo
+   * A stored image attachment (PNG, JPEG, WebP or SVG) on this branding row (entity type branding); null for none.
+   */
+  logoAttachmentId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `TenantBranding`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The tenant.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Primary colour
+   * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+   */
+  primaryColor: Scalars['String']['output'];
+  /**
+   * Branding id
+   * The row's id: attachments (the logo) hang off it as entity type branding.
+   */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Secondary colour
+   * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+   */
+  secondaryColor: Scalars['String']['output'];
+  /**
+   * Changed at
+   * When the branding was last changed.
+   */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * Changed by
+   * Who last changed it (the server fills it).
+   */
+  updatedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `User` that is related to this `TenantBranding`. */
+  userByUpdatedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `TenantBranding` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type TenantBrandingCondition = {
+  /** Checks for equality with the object’s `bodyFont` field. */
+  bodyFont?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `headingFont` field. */
+  headingFont?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `updatedBy` field. */
+  updatedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `TenantBranding` values. */
+export type TenantBrandingConnection = {
+  __typename?: 'TenantBrandingConnection';
+  /** A list of edges which contains the `TenantBranding` and cursor to aid in pagination. */
+  edges: Array<TenantBrandingEdge>;
+  /** A list of `TenantBranding` objects. */
+  nodes: Array<TenantBranding>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TenantBranding` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TenantBranding` edge in the connection. */
+export type TenantBrandingEdge = {
+  __typename?: 'TenantBrandingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TenantBranding` at the end of the edge. */
+  node: TenantBranding;
+};
+
+/** A filter to be used against `TenantBranding` object types. All fields are combined with a logical ‘and.’ */
+export type TenantBrandingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TenantBrandingFilter>>;
+  /** Filter by the object’s `bodyFont` field. */
+  bodyFont?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `brandingFontByBodyFont` relation. */
+  brandingFontByBodyFont?: InputMaybe<BrandingFontFilter>;
+  /** Filter by the object’s `brandingFontByHeadingFont` relation. */
+  brandingFontByHeadingFont?: InputMaybe<BrandingFontFilter>;
+  /** Filter by the object’s `headingFont` field. */
+  headingFont?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `logoAttachment` relation. */
+  logoAttachment?: InputMaybe<AttachmentFilter>;
+  /** A related `logoAttachment` exists. */
+  logoAttachmentExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<TenantBrandingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TenantBrandingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `updatedBy` field. */
+  updatedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByUpdatedBy` relation. */
+  userByUpdatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByUpdatedBy` exists. */
+  userByUpdatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `TenantBranding`. */
+export type TenantBrandingOrderBy =
+  | 'BODY_FONT_ASC'
+  | 'BODY_FONT_DESC'
+  | 'HEADING_FONT_ASC'
+  | 'HEADING_FONT_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UPDATED_BY_ASC'
+  | 'UPDATED_BY_DESC';
+
+/** Represents an update to a `TenantBranding`. Fields that are set will be updated. */
+export type TenantBrandingPatch = {
+  /**
+   * Accent colour
+   * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+   */
+  accentColor?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Body font
+   * A family of GET /branding_fonts.
+   */
+  bodyFont?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Custom domain
+   * The host name the tenant's users reach Pulse on (pulse.acme.example), unique across all tenants; a bare host: no scheme, port or path. Stored lower-case; null for none.
+   */
+  customDomain?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Display name
+   * The name the theme shows, 1 to 200 characters (the organization's name at first).
+   */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Heading font
+   * A family of GET /branding_fonts.
+   */
+  headingFont?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Logo
+   * A stored image attachment (PNG, JPEG, WebP or SVG) on this branding row (entity type branding); null for none.
+   */
+  logoAttachmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Primary colour
+   * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+   */
+  primaryColor?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Secondary colour
+   * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+   */
+  secondaryColor?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
  * Feature flags a tenant set
  * The tenant's own value of a platform feature flag, checked against the flag's type; deleting it restores the default. Set with organization.manage_features; GET /feature_flags shows every flag with its value in force.
  */
@@ -50598,6 +51426,147 @@ export type TenantFeatureFlagPatch = {
   /**
    * Value
    * A JSON value of the flag's type: true/false, an integer within the bounds, a string, or one of the allowed values.
+   */
+  value?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/**
+ * Settings a tenant set
+ * The tenant's own value of a platform setting, validated against the setting's JSON schema; deleting it restores the default. Changed by holders of the setting's permission (GET /settings names it); GET /settings shows every setting with its value in force.
+ */
+export type TenantSetting = Node & {
+  __typename?: 'TenantSetting';
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `TenantSetting`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Setting
+   * The setting (GET /settings lists them).
+   */
+  settingKey: Scalars['String']['output'];
+  /**
+   * Changed at
+   * When the value was last set.
+   */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * Changed by
+   * Who last set it (the server fills it).
+   */
+  updatedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `User` that is related to this `TenantSetting`. */
+  userByUpdatedBy?: Maybe<User>;
+  /**
+   * Value
+   * A JSON value matching the setting's schema (GET /settings shows it).
+   */
+  value: Scalars['JSON']['output'];
+};
+
+/**
+ * A condition to be used against `TenantSetting` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type TenantSettingCondition = {
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `settingKey` field. */
+  settingKey?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `updatedBy` field. */
+  updatedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `TenantSetting` values. */
+export type TenantSettingConnection = {
+  __typename?: 'TenantSettingConnection';
+  /** A list of edges which contains the `TenantSetting` and cursor to aid in pagination. */
+  edges: Array<TenantSettingEdge>;
+  /** A list of `TenantSetting` objects. */
+  nodes: Array<TenantSetting>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TenantSetting` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TenantSetting` edge in the connection. */
+export type TenantSettingEdge = {
+  __typename?: 'TenantSettingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TenantSetting` at the end of the edge. */
+  node: TenantSetting;
+};
+
+/** A filter to be used against `TenantSetting` object types. All fields are combined with a logical ‘and.’ */
+export type TenantSettingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TenantSettingFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<TenantSettingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TenantSettingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `settingKey` field. */
+  settingKey?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `updatedBy` field. */
+  updatedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByUpdatedBy` relation. */
+  userByUpdatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByUpdatedBy` exists. */
+  userByUpdatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `TenantSetting` */
+export type TenantSettingInput = {
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Setting
+   * The setting (GET /settings lists them).
+   */
+  settingKey: Scalars['String']['input'];
+  /**
+   * Value
+   * A JSON value matching the setting's schema (GET /settings shows it).
+   */
+  value: Scalars['JSON']['input'];
+};
+
+/** Methods to use when ordering `TenantSetting`. */
+export type TenantSettingOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'SETTING_KEY_ASC'
+  | 'SETTING_KEY_DESC'
+  | 'UPDATED_BY_ASC'
+  | 'UPDATED_BY_DESC';
+
+/** Represents an update to a `TenantSetting`. Fields that are set will be updated. */
+export type TenantSettingPatch = {
+  /**
+   * Setting
+   * The setting (GET /settings lists them).
+   */
+  settingKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Value
+   * A JSON value matching the setting's schema (GET /settings shows it).
    */
   value?: InputMaybe<Scalars['JSON']['input']>;
 };
@@ -55112,6 +56081,57 @@ export type UpdateTagPayloadTagEdgeArgs = {
   orderBy?: Array<TagOrderBy>;
 };
 
+/** All input for the `updateTenantBrandingById` mutation. */
+export type UpdateTenantBrandingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TenantBranding` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `TenantBranding` being updated. */
+  patch: TenantBrandingPatch;
+};
+
+/** All input for the `updateTenantBranding` mutation. */
+export type UpdateTenantBrandingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `TenantBranding` being updated. */
+  patch: TenantBrandingPatch;
+  /**
+   * Branding id
+   * The row's id: attachments (the logo) hang off it as entity type branding.
+   */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `TenantBranding` mutation. */
+export type UpdateTenantBrandingPayload = {
+  __typename?: 'UpdateTenantBrandingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TenantBranding` that was updated by this mutation. */
+  tenantBranding?: Maybe<TenantBranding>;
+  /** An edge for our `TenantBranding`. May be used by Relay 1. */
+  tenantBrandingEdge?: Maybe<TenantBrandingEdge>;
+};
+
+
+/** The output of our update `TenantBranding` mutation. */
+export type UpdateTenantBrandingPayloadTenantBrandingEdgeArgs = {
+  orderBy?: Array<TenantBrandingOrderBy>;
+};
+
 /** All input for the `updateTenantFeatureFlagById` mutation. */
 export type UpdateTenantFeatureFlagByIdInput = {
   /**
@@ -55166,6 +56186,62 @@ export type UpdateTenantFeatureFlagPayload = {
 /** The output of our update `TenantFeatureFlag` mutation. */
 export type UpdateTenantFeatureFlagPayloadTenantFeatureFlagEdgeArgs = {
   orderBy?: Array<TenantFeatureFlagOrderBy>;
+};
+
+/** All input for the `updateTenantSettingById` mutation. */
+export type UpdateTenantSettingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TenantSetting` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `TenantSetting` being updated. */
+  patch: TenantSettingPatch;
+};
+
+/** All input for the `updateTenantSetting` mutation. */
+export type UpdateTenantSettingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   */
+  organizationId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `TenantSetting` being updated. */
+  patch: TenantSettingPatch;
+  /**
+   * Setting
+   * The setting (GET /settings lists them).
+   */
+  settingKey: Scalars['String']['input'];
+};
+
+/** The output of our update `TenantSetting` mutation. */
+export type UpdateTenantSettingPayload = {
+  __typename?: 'UpdateTenantSettingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TenantSetting` that was updated by this mutation. */
+  tenantSetting?: Maybe<TenantSetting>;
+  /** An edge for our `TenantSetting`. May be used by Relay 1. */
+  tenantSettingEdge?: Maybe<TenantSettingEdge>;
+};
+
+
+/** The output of our update `TenantSetting` mutation. */
+export type UpdateTenantSettingPayloadTenantSettingEdgeArgs = {
+  orderBy?: Array<TenantSettingOrderBy>;
 };
 
 /** All input for the `updateTrainingRequirementById` mutation. */
@@ -56014,6 +57090,10 @@ export type User = Node & {
   status: UserStatus;
   /** Reads and enables pagination through a set of `Tag`. */
   tagsByCreatedBy: TagConnection;
+  /** Reads and enables pagination through a set of `TenantBranding`. */
+  tenantBrandingsByUpdatedBy: TenantBrandingConnection;
+  /** Reads and enables pagination through a set of `TenantSetting`. */
+  tenantSettingsByUpdatedBy: TenantSettingConnection;
   /** Reads and enables pagination through a set of `TrainingRecord`. */
   trainingRecords: TrainingRecordConnection;
   /** Reads and enables pagination through a set of `TrainingRecord`. */
@@ -56917,6 +57997,32 @@ export type UserTagsByCreatedByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserTenantBrandingsByUpdatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TenantBrandingCondition>;
+  filter?: InputMaybe<TenantBrandingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TenantBrandingOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserTenantSettingsByUpdatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TenantSettingCondition>;
+  filter?: InputMaybe<TenantSettingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TenantSettingOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserTrainingRecordsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -57302,6 +58408,14 @@ export type UserFilter = {
   tagsByCreatedBy?: InputMaybe<UserToManyTagFilter>;
   /** Some related `tagsByCreatedBy` exist. */
   tagsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `tenantBrandingsByUpdatedBy` relation. */
+  tenantBrandingsByUpdatedBy?: InputMaybe<UserToManyTenantBrandingFilter>;
+  /** Some related `tenantBrandingsByUpdatedBy` exist. */
+  tenantBrandingsByUpdatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `tenantSettingsByUpdatedBy` relation. */
+  tenantSettingsByUpdatedBy?: InputMaybe<UserToManyTenantSettingFilter>;
+  /** Some related `tenantSettingsByUpdatedBy` exist. */
+  tenantSettingsByUpdatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `trainingRecords` relation. */
   trainingRecords?: InputMaybe<UserToManyTrainingRecordFilter>;
   /** Filter by the object’s `trainingRecordsByRecordedBy` relation. */
@@ -57867,6 +58981,26 @@ export type UserToManyTagFilter = {
   none?: InputMaybe<TagFilter>;
   /** Some related `Tag` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<TagFilter>;
+};
+
+/** A filter to be used against many `TenantBranding` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyTenantBrandingFilter = {
+  /** Every related `TenantBranding` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TenantBrandingFilter>;
+  /** No related `TenantBranding` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TenantBrandingFilter>;
+  /** Some related `TenantBranding` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TenantBrandingFilter>;
+};
+
+/** A filter to be used against many `TenantSetting` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyTenantSettingFilter = {
+  /** Every related `TenantSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TenantSettingFilter>;
+  /** No related `TenantSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TenantSettingFilter>;
+  /** Some related `TenantSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TenantSettingFilter>;
 };
 
 /** A filter to be used against many `TrainingRecord` object types. All fields are combined with a logical ‘and.’ */

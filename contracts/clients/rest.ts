@@ -1364,6 +1364,34 @@ export interface BlockedReasons {
 }
 
 /**
+ * Fonts a theme may use
+ * The font families a tenant's branding may name (heading_font, body_font), with the CSS fallback stack a frontend puts after them. The platform keeps the list; everyone reads it.
+ */
+export interface BrandingFonts {
+  /**
+   * Category
+   * sans-serif, serif or monospace.
+   * @format text
+   */
+  category: string;
+  /**
+   * Fallback stack
+   * What CSS font-family lists after the family (system-ui, sans-serif).
+   * @format text
+   */
+  fallback_stack: string;
+  /**
+   * Family
+   * The font family name, as CSS font-family names it (Inter).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  family: string;
+}
+
+/**
  * Calibrations
  * Calibration records of equipment (append-only: a correction is a new record). The latest one performed decides whether the equipment is calibrated.
  */
@@ -6370,6 +6398,12 @@ export interface Organizations {
    */
   created_at: string;
   /**
+   * Custom domain
+   * The tenant's custom domain, mirrored from tenant_branding (change it there): unique across all tenants; app.theme(domain) looks it up here.
+   * @format text
+   */
+  custom_domain?: string;
+  /**
    * Set by app.delete_organization(); the tenant is purged for good 30 days later (app.purge_organization).
    * @format timestamp with time zone
    */
@@ -10038,6 +10072,90 @@ export interface Sessions {
   user_id: string;
 }
 
+/**
+ * Effective settings
+ * Every tenant setting with its JSON schema, default and the value in force in the tenant (its own, else the default). Set one with POST /tenant_settings (upsert; the permission named here); delete it to go back to the default.
+ */
+export interface Settings {
+  /**
+   * Default
+   * The platform default.
+   * @format jsonb
+   */
+  default_value?: any;
+  /**
+   * Description
+   * What the setting changes.
+   * @format text
+   */
+  description?: string;
+  /**
+   * Set by the tenant
+   * Whether the tenant set its own value.
+   * @format boolean
+   */
+  is_set?: boolean;
+  /**
+   * May change
+   * Whether the caller holds that permission.
+   * @format boolean
+   */
+  may_change?: boolean;
+  /**
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Permission
+   * What a member needs to change it.
+   *
+   * Note:
+   * This is a Foreign Key to `permissions.code`.<fk table='permissions' column='code'/>
+   * @format text
+   */
+  permission?: string;
+  /**
+   * Setting
+   * The setting's key (measurement_system).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  setting_key?: string;
+  /**
+   * Changed at
+   * When the tenant last set it.
+   * @format timestamp with time zone
+   */
+  updated_at?: string;
+  /**
+   * Changed by
+   * Who last set it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  updated_by?: string;
+  /**
+   * Value
+   * The value in force: the tenant's own, else the default.
+   * @format jsonb
+   */
+  value?: any;
+  /**
+   * Schema
+   * The JSON schema a value must match.
+   * @format jsonb
+   */
+  value_schema?: any;
+}
+
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export interface Sites {
   /**
@@ -11199,6 +11317,106 @@ export interface Tags {
 }
 
 /**
+ * Tenant branding
+ * The tenant's theme: display name, colours, fonts, logo and custom domain; one row per tenant, made with it. Members read it; holders of branding.manage change it (PATCH). Anyone gets the theme part for a custom domain from GET /rpc/theme?domain=...
+ */
+export interface TenantBranding {
+  /**
+   * Accent colour
+   * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+   * @format text
+   * @default "#2563eb"
+   */
+  accent_color: string;
+  /**
+   * Body font
+   * A family of GET /branding_fonts.
+   *
+   * Note:
+   * This is a Foreign Key to `branding_fonts.family`.<fk table='branding_fonts' column='family'/>
+   * @format text
+   * @default "Inter"
+   */
+  body_font: string;
+  /**
+   * Custom domain
+   * The host name the tenant's users reach Pulse on (pulse.acme.example), unique across all tenants; a bare host: no scheme, port or path. Stored lower-case; null for none.
+   * @format text
+   */
+  custom_domain?: string;
+  /**
+   * Display name
+   * The name the theme shows, 1 to 200 characters (the organization's name at first).
+   * @format text
+   */
+  display_name: string;
+  /**
+   * Heading font
+   * A family of GET /branding_fonts.
+   *
+   * Note:
+   * This is a Foreign Key to `branding_fonts.family`.<fk table='branding_fonts' column='family'/>
+   * @format text
+   * @default "Inter"
+   */
+  heading_font: string;
+  /**
+   * Branding id
+   * The row's id: attachments (the logo) hang off it as entity type branding.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Logo
+   * A stored image attachment (PNG, JPEG, WebP or SVG) on this branding row (entity type branding); null for none.
+   * @format uuid
+   */
+  logo_attachment_id?: string;
+  /**
+   * Tenant
+   * The tenant.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Primary colour
+   * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+   * @format text
+   * @default "#1f2937"
+   */
+  primary_color: string;
+  /**
+   * Secondary colour
+   * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+   * @format text
+   * @default "#4b5563"
+   */
+  secondary_color: string;
+  /**
+   * Changed at
+   * When the branding was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Changed by
+   * Who last changed it (the server fills it).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  updated_by?: string;
+}
+
+/**
  * Feature flags a tenant set
  * The tenant's own value of a platform feature flag, checked against the flag's type; deleting it restores the default. Set with organization.manage_features; GET /feature_flags shows every flag with its value in force.
  */
@@ -11239,6 +11457,55 @@ export interface TenantFeatureFlags {
   /**
    * Value
    * A JSON value of the flag's type: true/false, an integer within the bounds, a string, or one of the allowed values.
+   * @format jsonb
+   */
+  value: any;
+}
+
+/**
+ * Settings a tenant set
+ * The tenant's own value of a platform setting, validated against the setting's JSON schema; deleting it restores the default. Changed by holders of the setting's permission (GET /settings names it); GET /settings shows every setting with its value in force.
+ */
+export interface TenantSettings {
+  /**
+   * Tenant
+   * The tenant (filled from the token when left out).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Setting
+   * The setting (GET /settings lists them).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `settings.setting_key`.<fk table='settings' column='setting_key'/>
+   * @format text
+   */
+  setting_key: string;
+  /**
+   * Changed at
+   * When the value was last set.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Changed by
+   * Who last set it (the server fills it).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  updated_by?: string;
+  /**
+   * Value
+   * A JSON value matching the setting's schema (GET /settings shows it).
    * @format jsonb
    */
   value: any;
@@ -16739,6 +17006,160 @@ export namespace BlockedReasons {
       Range?: string;
     };
     export type ResponseBody = BlockedReasons[];
+  }
+}
+
+export namespace BrandingFonts {
+  /**
+   * @description The font families a tenant's branding may name (heading_font, body_font), with the CSS fallback stack a frontend puts after them. The platform keeps the list; everyone reads it.
+   * @tags branding_fonts
+   * @name BrandingFontsCreate
+   * @summary Fonts a theme may use
+   * @request POST:/branding_fonts
+   */
+  export namespace BrandingFontsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = BrandingFonts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The font families a tenant's branding may name (heading_font, body_font), with the CSS fallback stack a frontend puts after them. The platform keeps the list; everyone reads it.
+   * @tags branding_fonts
+   * @name BrandingFontsDelete
+   * @summary Fonts a theme may use
+   * @request DELETE:/branding_fonts
+   */
+  export namespace BrandingFontsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Category
+       * sans-serif, serif or monospace.
+       * @format text
+       */
+      category?: string;
+      /**
+       * Fallback stack
+       * What CSS font-family lists after the family (system-ui, sans-serif).
+       * @format text
+       */
+      fallback_stack?: string;
+      /**
+       * Family
+       * The font family name, as CSS font-family names it (Inter).
+       * @format text
+       */
+      family?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The font families a tenant's branding may name (heading_font, body_font), with the CSS fallback stack a frontend puts after them. The platform keeps the list; everyone reads it.
+   * @tags branding_fonts
+   * @name BrandingFontsList
+   * @summary Fonts a theme may use
+   * @request GET:/branding_fonts
+   */
+  export namespace BrandingFontsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Category
+       * sans-serif, serif or monospace.
+       * @format text
+       */
+      category?: string;
+      /**
+       * Fallback stack
+       * What CSS font-family lists after the family (system-ui, sans-serif).
+       * @format text
+       */
+      fallback_stack?: string;
+      /**
+       * Family
+       * The font family name, as CSS font-family names it (Inter).
+       * @format text
+       */
+      family?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = BrandingFonts[];
+  }
+
+  /**
+   * @description The font families a tenant's branding may name (heading_font, body_font), with the CSS fallback stack a frontend puts after them. The platform keeps the list; everyone reads it.
+   * @tags branding_fonts
+   * @name BrandingFontsPartialUpdate
+   * @summary Fonts a theme may use
+   * @request PATCH:/branding_fonts
+   */
+  export namespace BrandingFontsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Category
+       * sans-serif, serif or monospace.
+       * @format text
+       */
+      category?: string;
+      /**
+       * Fallback stack
+       * What CSS font-family lists after the family (system-ui, sans-serif).
+       * @format text
+       */
+      fallback_stack?: string;
+      /**
+       * Family
+       * The font family name, as CSS font-family names it (Inter).
+       * @format text
+       */
+      family?: string;
+    };
+    export type RequestBody = BrandingFonts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -31763,6 +32184,12 @@ export namespace Organizations {
        */
       created_at?: string;
       /**
+       * Custom domain
+       * The tenant's custom domain, mirrored from tenant_branding (change it there): unique across all tenants; app.theme(domain) looks it up here.
+       * @format text
+       */
+      custom_domain?: string;
+      /**
        * Set by app.delete_organization(); the tenant is purged for good 30 days later (app.purge_organization).
        * @format timestamp with time zone
        */
@@ -31831,6 +32258,12 @@ export namespace Organizations {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Custom domain
+       * The tenant's custom domain, mirrored from tenant_branding (change it there): unique across all tenants; app.theme(domain) looks it up here.
+       * @format text
+       */
+      custom_domain?: string;
       /**
        * Set by app.delete_organization(); the tenant is purged for good 30 days later (app.purge_organization).
        * @format timestamp with time zone
@@ -31915,6 +32348,12 @@ export namespace Organizations {
        * @format timestamp with time zone
        */
       created_at?: string;
+      /**
+       * Custom domain
+       * The tenant's custom domain, mirrored from tenant_branding (change it there): unique across all tenants; app.theme(domain) looks it up here.
+       * @format text
+       */
+      custom_domain?: string;
       /**
        * Set by app.delete_organization(); the tenant is purged for good 30 days later (app.purge_organization).
        * @format timestamp with time zone
@@ -42828,6 +43267,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description The theme (name, colours, fonts, logo URL) of the organization whose custom domain (or slug) this is, for anyone, signed in or not. Nothing else about the tenant. 404 theme.not_found for a domain no active organization has (show the default theme); 400 theme.lookup_invalid unless exactly one of domain and slug is given. Cache-Control: public, max-age=300.
+   * @tags (rpc) theme
+   * @name ThemeCreate
+   * @summary Theme of a custom domain
+   * @request POST:/rpc/theme
+   */
+  export namespace ThemeCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      domain?: string;
+      /** @format text */
+      slug?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The theme (name, colours, fonts, logo URL) of the organization whose custom domain (or slug) this is, for anyone, signed in or not. Nothing else about the tenant. 404 theme.not_found for a domain no active organization has (show the default theme); 400 theme.lookup_invalid unless exactly one of domain and slug is given. Cache-Control: public, max-age=300.
+   * @tags (rpc) theme
+   * @name ThemeList
+   * @summary Theme of a custom domain
+   * @request GET:/rpc/theme
+   */
+  export namespace ThemeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      domain?: string;
+      /** @format text */
+      slug?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT404 entity.not_found, PT409 state_machine.not_started, state_machine.conflict, state_machine.terminal_state, PT422 state_machine.unknown_transition, state_machine.reason_too_long, entity_type.unknown, PT429 locked; a failing guard answers with its own reason (PT403 permission.missing, site.out_of_scope; PT422 fields.missing, checklist.not_started, checklist.incomplete, approval.not_requested, approval.pending, approval.not_granted, signature.required, signature.reason_required, or a domain guard's).
    * @tags (rpc) transition
    * @name TransitionCreate
@@ -47865,6 +48347,107 @@ export namespace Sessions {
   }
 }
 
+export namespace Settings {
+  /**
+   * @description Every tenant setting with its JSON schema, default and the value in force in the tenant (its own, else the default). Set one with POST /tenant_settings (upsert; the permission named here); delete it to go back to the default.
+   * @tags settings
+   * @name SettingsList
+   * @summary Effective settings
+   * @request GET:/settings
+   */
+  export namespace SettingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Default
+       * The platform default.
+       * @format jsonb
+       */
+      default_value?: string;
+      /**
+       * Description
+       * What the setting changes.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Set by the tenant
+       * Whether the tenant set its own value.
+       * @format boolean
+       */
+      is_set?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * May change
+       * Whether the caller holds that permission.
+       * @format boolean
+       */
+      may_change?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Permission
+       * What a member needs to change it.
+       * @format text
+       */
+      permission?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Setting
+       * The setting's key (measurement_system).
+       * @format text
+       */
+      setting_key?: string;
+      /**
+       * Changed at
+       * When the tenant last set it.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * Who last set it.
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * Value
+       * The value in force: the tenant's own, else the default.
+       * @format jsonb
+       */
+      value?: string;
+      /**
+       * Schema
+       * The JSON schema a value must match.
+       * @format jsonb
+       */
+      value_schema?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Settings[];
+  }
+}
+
 export namespace Sites {
   /**
    * No description
@@ -51742,6 +52325,322 @@ export namespace Tags {
   }
 }
 
+export namespace TenantBranding {
+  /**
+   * @description The tenant's theme: display name, colours, fonts, logo and custom domain; one row per tenant, made with it. Members read it; holders of branding.manage change it (PATCH). Anyone gets the theme part for a custom domain from GET /rpc/theme?domain=...
+   * @tags tenant_branding
+   * @name TenantBrandingCreate
+   * @summary Tenant branding
+   * @request POST:/tenant_branding
+   */
+  export namespace TenantBrandingCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = TenantBranding;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's theme: display name, colours, fonts, logo and custom domain; one row per tenant, made with it. Members read it; holders of branding.manage change it (PATCH). Anyone gets the theme part for a custom domain from GET /rpc/theme?domain=...
+   * @tags tenant_branding
+   * @name TenantBrandingDelete
+   * @summary Tenant branding
+   * @request DELETE:/tenant_branding
+   */
+  export namespace TenantBrandingDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accent colour
+       * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+       * @format text
+       */
+      accent_color?: string;
+      /**
+       * Body font
+       * A family of GET /branding_fonts.
+       * @format text
+       */
+      body_font?: string;
+      /**
+       * Custom domain
+       * The host name the tenant's users reach Pulse on (pulse.acme.example), unique across all tenants; a bare host: no scheme, port or path. Stored lower-case; null for none.
+       * @format text
+       */
+      custom_domain?: string;
+      /**
+       * Display name
+       * The name the theme shows, 1 to 200 characters (the organization's name at first).
+       * @format text
+       */
+      display_name?: string;
+      /**
+       * Heading font
+       * A family of GET /branding_fonts.
+       * @format text
+       */
+      heading_font?: string;
+      /**
+       * Branding id
+       * The row's id: attachments (the logo) hang off it as entity type branding.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Logo
+       * A stored image attachment (PNG, JPEG, WebP or SVG) on this branding row (entity type branding); null for none.
+       * @format uuid
+       */
+      logo_attachment_id?: string;
+      /**
+       * Tenant
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Primary colour
+       * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+       * @format text
+       */
+      primary_color?: string;
+      /**
+       * Secondary colour
+       * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+       * @format text
+       */
+      secondary_color?: string;
+      /**
+       * Changed at
+       * When the branding was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * Who last changed it (the server fills it).
+       * @format uuid
+       */
+      updated_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's theme: display name, colours, fonts, logo and custom domain; one row per tenant, made with it. Members read it; holders of branding.manage change it (PATCH). Anyone gets the theme part for a custom domain from GET /rpc/theme?domain=...
+   * @tags tenant_branding
+   * @name TenantBrandingList
+   * @summary Tenant branding
+   * @request GET:/tenant_branding
+   */
+  export namespace TenantBrandingList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accent colour
+       * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+       * @format text
+       */
+      accent_color?: string;
+      /**
+       * Body font
+       * A family of GET /branding_fonts.
+       * @format text
+       */
+      body_font?: string;
+      /**
+       * Custom domain
+       * The host name the tenant's users reach Pulse on (pulse.acme.example), unique across all tenants; a bare host: no scheme, port or path. Stored lower-case; null for none.
+       * @format text
+       */
+      custom_domain?: string;
+      /**
+       * Display name
+       * The name the theme shows, 1 to 200 characters (the organization's name at first).
+       * @format text
+       */
+      display_name?: string;
+      /**
+       * Heading font
+       * A family of GET /branding_fonts.
+       * @format text
+       */
+      heading_font?: string;
+      /**
+       * Branding id
+       * The row's id: attachments (the logo) hang off it as entity type branding.
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Logo
+       * A stored image attachment (PNG, JPEG, WebP or SVG) on this branding row (entity type branding); null for none.
+       * @format uuid
+       */
+      logo_attachment_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Primary colour
+       * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+       * @format text
+       */
+      primary_color?: string;
+      /**
+       * Secondary colour
+       * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+       * @format text
+       */
+      secondary_color?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Changed at
+       * When the branding was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * Who last changed it (the server fills it).
+       * @format uuid
+       */
+      updated_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = TenantBranding[];
+  }
+
+  /**
+   * @description The tenant's theme: display name, colours, fonts, logo and custom domain; one row per tenant, made with it. Members read it; holders of branding.manage change it (PATCH). Anyone gets the theme part for a custom domain from GET /rpc/theme?domain=...
+   * @tags tenant_branding
+   * @name TenantBrandingPartialUpdate
+   * @summary Tenant branding
+   * @request PATCH:/tenant_branding
+   */
+  export namespace TenantBrandingPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accent colour
+       * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+       * @format text
+       */
+      accent_color?: string;
+      /**
+       * Body font
+       * A family of GET /branding_fonts.
+       * @format text
+       */
+      body_font?: string;
+      /**
+       * Custom domain
+       * The host name the tenant's users reach Pulse on (pulse.acme.example), unique across all tenants; a bare host: no scheme, port or path. Stored lower-case; null for none.
+       * @format text
+       */
+      custom_domain?: string;
+      /**
+       * Display name
+       * The name the theme shows, 1 to 200 characters (the organization's name at first).
+       * @format text
+       */
+      display_name?: string;
+      /**
+       * Heading font
+       * A family of GET /branding_fonts.
+       * @format text
+       */
+      heading_font?: string;
+      /**
+       * Branding id
+       * The row's id: attachments (the logo) hang off it as entity type branding.
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Logo
+       * A stored image attachment (PNG, JPEG, WebP or SVG) on this branding row (entity type branding); null for none.
+       * @format uuid
+       */
+      logo_attachment_id?: string;
+      /**
+       * Tenant
+       * The tenant.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Primary colour
+       * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+       * @format text
+       */
+      primary_color?: string;
+      /**
+       * Secondary colour
+       * Send #rgb or #rrggbb in any case; stored as lower-case #rrggbb.
+       * @format text
+       */
+      secondary_color?: string;
+      /**
+       * Changed at
+       * When the branding was last changed.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * Who last changed it (the server fills it).
+       * @format uuid
+       */
+      updated_by?: string;
+    };
+    export type RequestBody = TenantBranding;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace TenantFeatureFlags {
   /**
    * @description The tenant's own value of a platform feature flag, checked against the flag's type; deleting it restores the default. Set with organization.manage_features; GET /feature_flags shows every flag with its value in force.
@@ -51924,6 +52823,196 @@ export namespace TenantFeatureFlags {
       value?: string;
     };
     export type RequestBody = TenantFeatureFlags;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace TenantSettings {
+  /**
+   * @description The tenant's own value of a platform setting, validated against the setting's JSON schema; deleting it restores the default. Changed by holders of the setting's permission (GET /settings names it); GET /settings shows every setting with its value in force.
+   * @tags tenant_settings
+   * @name TenantSettingsCreate
+   * @summary Settings a tenant set
+   * @request POST:/tenant_settings
+   */
+  export namespace TenantSettingsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = TenantSettings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's own value of a platform setting, validated against the setting's JSON schema; deleting it restores the default. Changed by holders of the setting's permission (GET /settings names it); GET /settings shows every setting with its value in force.
+   * @tags tenant_settings
+   * @name TenantSettingsDelete
+   * @summary Settings a tenant set
+   * @request DELETE:/tenant_settings
+   */
+  export namespace TenantSettingsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Tenant
+       * The tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Setting
+       * The setting (GET /settings lists them).
+       * @format text
+       */
+      setting_key?: string;
+      /**
+       * Changed at
+       * When the value was last set.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * Who last set it (the server fills it).
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * Value
+       * A JSON value matching the setting's schema (GET /settings shows it).
+       * @format jsonb
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The tenant's own value of a platform setting, validated against the setting's JSON schema; deleting it restores the default. Changed by holders of the setting's permission (GET /settings names it); GET /settings shows every setting with its value in force.
+   * @tags tenant_settings
+   * @name TenantSettingsList
+   * @summary Settings a tenant set
+   * @request GET:/tenant_settings
+   */
+  export namespace TenantSettingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Setting
+       * The setting (GET /settings lists them).
+       * @format text
+       */
+      setting_key?: string;
+      /**
+       * Changed at
+       * When the value was last set.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * Who last set it (the server fills it).
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * Value
+       * A JSON value matching the setting's schema (GET /settings shows it).
+       * @format jsonb
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = TenantSettings[];
+  }
+
+  /**
+   * @description The tenant's own value of a platform setting, validated against the setting's JSON schema; deleting it restores the default. Changed by holders of the setting's permission (GET /settings names it); GET /settings shows every setting with its value in force.
+   * @tags tenant_settings
+   * @name TenantSettingsPartialUpdate
+   * @summary Settings a tenant set
+   * @request PATCH:/tenant_settings
+   */
+  export namespace TenantSettingsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Tenant
+       * The tenant (filled from the token when left out).
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Setting
+       * The setting (GET /settings lists them).
+       * @format text
+       */
+      setting_key?: string;
+      /**
+       * Changed at
+       * When the value was last set.
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Changed by
+       * Who last set it (the server fills it).
+       * @format uuid
+       */
+      updated_by?: string;
+      /**
+       * Value
+       * A JSON value matching the setting's schema (GET /settings shows it).
+       * @format jsonb
+       */
+      value?: string;
+    };
+    export type RequestBody = TenantSettings;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";

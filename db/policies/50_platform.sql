@@ -788,3 +788,54 @@ CREATE POLICY attachment_downloads_select_operator ON app.attachment_downloads F
 
 GRANT EXECUTE ON FUNCTION app.attachment_upload_url(uuid, integer), app.confirm_attachment_upload(uuid),
   app.attachment_download_url(uuid, integer), auth.sign_attachment_download(uuid, integer) TO app_user;
+
+-- Tenant branding (db/functions/50_platform/64_branding.sql). One row per
+-- tenant, made by provisioning: members (portal users too: they see the
+-- tenant's theme) read it, holders of branding.manage change it (a member
+-- without it gets PT403 permission.missing from the WITH CHECK rather than
+-- an empty update), nobody inserts or deletes it. The fonts are the
+-- platform's list, public like the locales. app.theme serves the theme to
+-- anyone, anonymous callers included.
+ALTER TABLE app.tenant_branding ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.tenant_branding FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.tenant_branding TO app_user, app_admin;
+GRANT UPDATE (display_name, primary_color, secondary_color, accent_color, heading_font, body_font, custom_domain, logo_attachment_id)
+  ON app.tenant_branding TO app_user;
+CREATE POLICY tenant_branding_select_member ON app.tenant_branding FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()));
+CREATE POLICY tenant_branding_update_manager ON app.tenant_branding FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL)
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('branding.manage')));
+CREATE POLICY tenant_branding_select_operator ON app.tenant_branding FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.branding_fonts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.branding_fonts FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.branding_fonts TO anon, app_user, app_admin;
+CREATE POLICY branding_fonts_select_everyone ON app.branding_fonts FOR SELECT TO anon, app_user, app_admin
+  USING (true);
+
+GRANT EXECUTE ON FUNCTION app.theme(text, text) TO anon, app_user, app_admin;
+
+-- Tenant settings (db/functions/50_platform/66_settings.sql). The
+-- definitions are the platform's (app_private, no grant); a tenant's staff
+-- read the tenant's values, holders of each setting's own permission
+-- (settings.manage unless the definition names another) set and reset them.
+-- Everyone signed in reads app.settings, which filters by the caller itself.
+ALTER TABLE app.tenant_settings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.tenant_settings FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.tenant_settings TO app_user, app_admin;
+GRANT INSERT (organization_id, setting_key, value), UPDATE (value), DELETE ON app.tenant_settings TO app_user;
+GRANT UPDATE (organization_id, setting_key) ON app.tenant_settings TO app_user;
+CREATE POLICY tenant_settings_select_member ON app.tenant_settings FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY tenant_settings_all_manager ON app.tenant_settings FOR ALL TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND (SELECT auth.may_change_setting(setting_key)))
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+              AND (SELECT auth.check_setting_permission(setting_key)));
+CREATE POLICY tenant_settings_select_operator ON app.tenant_settings FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+GRANT SELECT ON app.settings TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION auth.may_change_setting(text), auth.check_setting_permission(text), auth.may_change_some_setting()
+  TO app_user, app_admin;

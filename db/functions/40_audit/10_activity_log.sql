@@ -252,6 +252,8 @@ AS $$
     ('capa_links', NULL, 'readers', NULL),
     ('rules', NULL, 'readers', 'rule.manage'),
     ('tenant_feature_flags', ARRAY['flag_key'], 'readers', NULL),
+    ('tenant_settings', ARRAY['setting_key'], 'readers', NULL),
+    ('tenant_branding', NULL, 'readers', NULL),
     ('i18n_strings', ARRAY['namespace', 'key', 'locale'], 'readers', NULL),
     ('type_lists', NULL, 'readers', NULL),
     ('type_list_values', NULL, 'readers', NULL),

@@ -4,6 +4,8 @@
 
 INSERT INTO app.permissions (code, description) VALUES
   ('organization.update', 'Change the organization''s name, settings and branding (its own texts: i18n_strings)'),
+  ('branding.manage', 'Change the organization''s theme: display name, colours, fonts, logo and custom domain'),
+  ('settings.manage', 'Change the organization''s settings (GET /settings names the permission each one needs)'),
   ('organization.manage_features', 'Turn the organization''s feature flags on and off (GLP e-signatures, training checks, ...)'),
   ('site.manage', 'Create, change and close sites'),
   ('partner.read', 'Read customers, suppliers and their contacts'),

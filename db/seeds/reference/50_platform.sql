@@ -75,3 +75,41 @@ INSERT INTO app_private.feature_flag_definitions (key, value_type, allowed_value
    'Days from the receipt of a service request''s first sample to its due date when none of its requested tests has a turnaround of its own.')
 ON CONFLICT (key) DO UPDATE SET value_type = excluded.value_type, allowed_values = excluded.allowed_values,
   minimum = excluded.minimum, maximum = excluded.maximum, default_value = excluded.default_value, description = excluded.description;
+
+-- The fonts a tenant's theme may use (app.branding_fonts): open-licence
+-- families a frontend can self-host, each with its CSS fallbacks.
+INSERT INTO app.branding_fonts (family, category, fallback_stack) VALUES
+  ('Inter', 'sans-serif', 'system-ui, sans-serif'),
+  ('Roboto', 'sans-serif', 'system-ui, sans-serif'),
+  ('Open Sans', 'sans-serif', 'system-ui, sans-serif'),
+  ('Source Sans 3', 'sans-serif', 'system-ui, sans-serif'),
+  ('IBM Plex Sans', 'sans-serif', 'system-ui, sans-serif'),
+  ('Noto Sans', 'sans-serif', 'system-ui, sans-serif'),
+  ('Lato', 'sans-serif', 'system-ui, sans-serif'),
+  ('Merriweather', 'serif', 'Georgia, serif'),
+  ('Source Serif 4', 'serif', 'Georgia, serif'),
+  ('IBM Plex Mono', 'monospace', 'ui-monospace, monospace'),
+  ('JetBrains Mono', 'monospace', 'ui-monospace, monospace')
+ON CONFLICT (family) DO UPDATE SET category = excluded.category, fallback_stack = excluded.fallback_stack;
+
+-- The tenant settings the platform defines (app.settings): a JSON schema,
+-- a default, the permission that changes it. Domains read them with
+-- app_private.setting(org, key) or app_private.setting(org, key, NULL::type).
+INSERT INTO app_private.setting_definitions (key, value_schema, default_value, description, permission) VALUES
+  ('measurement_system', '{"type": "string", "enum": ["metric", "imperial"]}', '"metric"',
+   'Units the tenant''s forms offer first and reports convert to: metric (mm, kg, °C) or imperial (in, lb, °F).', 'settings.manage'),
+  ('measurement_decimals', '{"type": "integer", "minimum": 0, "maximum": 6}', '3',
+   'Decimal places measurements, SPC limits and capability indices are shown with.', 'settings.manage'),
+  ('shipment_label_format', '{"type": "object", "required": ["symbology", "width_mm", "height_mm"], "additionalProperties": false,
+     "properties": {"symbology": {"enum": ["gs1-128", "qr", "datamatrix"]},
+                    "width_mm": {"type": "integer", "minimum": 25, "maximum": 210},
+                    "height_mm": {"type": "integer", "minimum": 25, "maximum": 297}}}',
+   '{"symbology": "gs1-128", "width_mm": 102, "height_mm": 152}',
+   'Shipping labels: the barcode symbology and the label size in millimetres (4 x 6 inches by default).', 'settings.manage'),
+  ('spc_rules', '{"type": "array", "minItems": 1, "maxItems": 8, "items": {"type": "integer", "minimum": 1, "maximum": 8}}',
+   '[1, 2, 3, 4]',
+   'The Western Electric / Nelson rules (1 to 8) that flag an out-of-control point on SPC charts; 1 to 4 are the Western Electric rules.', 'settings.manage'),
+  ('lot_number_date_format', '{"type": "string", "enum": ["YYMMDD", "YYYYMMDD", "YYWW", "YYDDD"]}', '"YYMMDD"',
+   'The date part of lot numbers the tenant''s patterns take it from.', 'settings.manage')
+ON CONFLICT (key) DO UPDATE SET value_schema = excluded.value_schema, default_value = excluded.default_value,
+  description = excluded.description, permission = excluded.permission;

@@ -105,8 +105,9 @@ SELECT results_eq($$
   SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
    WHERE n.nspname = 'app' AND has_function_privilege('anon', p.oid, 'EXECUTE')
    ORDER BY 1
-$$, ARRAY['app.accept_invitation(text,text,text)', 'app.health()', 'app.login(text,text,uuid)', 'app.refresh(text)'],
-  'anonymous callers may execute exactly accept_invitation, health, login and refresh');
+$$, ARRAY['app.accept_invitation(text,text,text)', 'app.health()', 'app.login(text,text,uuid)', 'app.refresh(text)',
+         'app.theme(text,text)'],
+  'anonymous callers may execute exactly accept_invitation, health, login, refresh and theme');
 
 SELECT is_empty($$
   SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
