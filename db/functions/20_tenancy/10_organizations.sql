@@ -75,11 +75,12 @@ BEGIN
   PERFORM app_private.sync_system_roles(p_organization_id);
   PERFORM app_private.provision_workflow(p_organization_id);
   PERFORM app_private.provision_audit(p_organization_id);
+  PERFORM app_private.provision_traceability(p_organization_id);
 END
 $$;
 
 COMMENT ON FUNCTION app_private.provision_organization(uuid) IS
-  'Gives a new tenant what every domain needs, in order: system roles (app_private.sync_system_roles), then the workflow (app_private.provision_workflow), then the audit settings (app_private.provision_audit). Idempotent.';
+  'Gives a new tenant what every domain needs, in order: system roles (app_private.sync_system_roles), then the workflow (app_private.provision_workflow), then the audit settings (app_private.provision_audit), then the lot and serial number patterns (app_private.provision_traceability). Idempotent.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_organizations__provision() RETURNS trigger
 LANGUAGE plpgsql VOLATILE
