@@ -10,13 +10,14 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF TG_OP = 'INSERT' THEN
     NEW.created_by := coalesce(NEW.created_by, auth.user_id());
   END IF;
   RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION app_private.tg_parts__prepare() IS 'BEFORE INSERT on parts: stamps created_by with the caller.';
+COMMENT ON FUNCTION app_private.tg_parts__prepare() IS 'BEFORE INSERT on parts: refuses another tenant''s row (tenant.foreign_row), stamps created_by with the caller.';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.parts
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
@@ -32,6 +33,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF TG_OP = 'INSERT' THEN
     NEW.created_by := coalesce(NEW.created_by, auth.user_id());
   ELSIF OLD.status <> 'draft' AND NEW.status = OLD.status AND NEW.description IS DISTINCT FROM OLD.description THEN
@@ -42,7 +44,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_part_revisions__prepare() IS
-  'BEFORE INSERT OR UPDATE on part_revisions: stamps created_by; PT409 part_revision.not_draft when the description of a released or obsolete revision is changed.';
+  'BEFORE INSERT OR UPDATE on part_revisions: refuses another tenant''s row (tenant.foreign_row), stamps created_by; PT409 part_revision.not_draft when the description of a released or obsolete revision is changed.';
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.part_revisions
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
