@@ -6,11 +6,11 @@
 -- finished serial at depth 10 as QA. Prints shape, median ms, p95 ms, n,
 -- rows per call.
 \set ON_ERROR_STOP on
-CREATE FUNCTION pg_temp.measure(p_shape text, p_layer integer, p_calls integer)
+CREATE FUNCTION pg_temp.measure(p_shape text, p_layer integer, p_calls integer, p_org uuid)
 RETURNS TABLE (shape text, p50 numeric, p95 numeric, n integer, rows_per_call numeric)
 LANGUAGE plpgsql AS $$
 DECLARE
-  v_org uuid := (SELECT id FROM app.organizations WHERE slug = 'acme-manufacturing');
+  v_org uuid := p_org;
   v_width integer := (SELECT max(j) + 1 FROM public.bench_items WHERE org = v_org AND layer = 0);
   v_id uuid;
   v_start timestamptz;
@@ -41,15 +41,17 @@ BEGIN
     p_calls, round(v_total::numeric / p_calls, 1);
 END
 $$;
-GRANT EXECUTE ON FUNCTION pg_temp.measure(text, integer, integer) TO PUBLIC;
-SELECT * FROM pg_temp.measure('raw', 0, 20) \g /dev/null
-SELECT * FROM pg_temp.measure('raw', 0, :calls);
+GRANT EXECUTE ON FUNCTION pg_temp.measure(text, integer, integer, uuid) TO PUBLIC;
+-- Read as the owner: a member reads organizations through their membership only.
+SELECT id AS org, (SELECT u.id FROM app.users u WHERE u.email = 'qa@acme.test') AS qa
+  FROM app.organizations WHERE slug = 'acme-manufacturing' \gset
+SELECT * FROM pg_temp.measure('raw', 0, 20, :'org') \g /dev/null
+SELECT * FROM pg_temp.measure('raw', 0, :calls, :'org');
 BEGIN;
 SELECT set_config('request.jwt.claims', jsonb_build_object(
-  'sub', (SELECT id FROM app.users WHERE email = 'qa@acme.test'), 'role', 'app_user',
-  'org_id', (SELECT id FROM app.organizations WHERE slug = 'acme-manufacturing'))::text, true) \g /dev/null
+  'sub', :'qa'::uuid, 'role', 'app_user', 'org_id', :'org'::uuid)::text, true) \g /dev/null
 SET LOCAL role app_user;
-SELECT * FROM pg_temp.measure('recall', 0, 20) \g /dev/null
-SELECT * FROM pg_temp.measure('recall', 0, :calls);
-SELECT * FROM pg_temp.measure('backward', 10, :calls);
+SELECT * FROM pg_temp.measure('recall', 0, 20, :'org') \g /dev/null
+SELECT * FROM pg_temp.measure('recall', 0, :calls, :'org');
+SELECT * FROM pg_temp.measure('backward', 10, :calls, :'org');
 COMMIT;

@@ -6,7 +6,7 @@
 -- part_revisions_one_released; the functions only serialize on the part.
 
 CREATE OR REPLACE FUNCTION app_private.tg_parts__prepare() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
@@ -29,7 +29,7 @@ SELECT app_private.enable_custom_fields('part');
 
 -- A draft is what the API inserts; a released or obsolete revision is a record.
 CREATE OR REPLACE FUNCTION app_private.tg_part_revisions__prepare() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN
