@@ -13,13 +13,15 @@ DECLARE
   v_org uuid := p_org;
   v_width integer := (SELECT max(j) + 1 FROM public.bench_items WHERE org = v_org AND layer = 0);
   v_id uuid;
+  v_j integer;
   v_start timestamptz;
   v_rows integer;
   v_times numeric[] := '{}';
   v_total integer := 0;
 BEGIN
   FOR i IN 1 .. p_calls LOOP
-    SELECT id INTO v_id FROM public.bench_items WHERE org = v_org AND layer = p_layer AND j = floor(random() * v_width)::integer;
+    v_j := floor(random() * v_width)::integer;  -- drawn once: random() in the WHERE would be drawn per row
+    SELECT id INTO STRICT v_id FROM public.bench_items WHERE org = v_org AND layer = p_layer AND j = v_j;
     v_start := clock_timestamp();
     IF p_shape = 'recall' THEN
       SELECT count(*) INTO v_rows FROM app.recall_simulation(v_id, 10);
