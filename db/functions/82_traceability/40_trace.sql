@@ -15,12 +15,16 @@ LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
 #variable_conflict use_column
+DECLARE
+  -- The tenant as a value, not a sub-select: the planner then knows how many
+  -- lots and serials the tenant has and probes them by key per item reached.
+  v_org uuid := auth.org_id();
 BEGIN
   IF trace_forward.max_depth IS NULL OR trace_forward.max_depth NOT BETWEEN 1 AND 100 THEN
     RAISE EXCEPTION 'max_depth is 1 to 100' USING ERRCODE = 'PT422', DETAIL = 'genealogy.depth_invalid', HINT = 'e.g. GET /rpc/trace_forward?item_id=<id>&max_depth=20';
   END IF;
-  IF NOT EXISTS (SELECT FROM app.lots AS l WHERE l.organization_id = (SELECT auth.org_id()) AND l.id = trace_forward.item_id)
-     AND NOT EXISTS (SELECT FROM app.serials AS s WHERE s.organization_id = (SELECT auth.org_id()) AND s.id = trace_forward.item_id) THEN
+  IF NOT EXISTS (SELECT FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = trace_forward.item_id)
+     AND NOT EXISTS (SELECT FROM app.serials AS s WHERE s.organization_id = v_org AND s.id = trace_forward.item_id) THEN
     RAISE EXCEPTION 'lot or serial not found' USING ERRCODE = 'PT404', DETAIL = 'trace_item.not_found',
       HINT = 'Send item_id: a lot or serial you may see (GET /lots, GET /serials).';
   END IF;
@@ -29,19 +33,28 @@ BEGIN
     SELECT trace_forward.item_id, 0
     UNION
     SELECT e.to_id, w.depth + 1
-      FROM walk AS w JOIN app.genealogy_edges AS e ON e.organization_id = (SELECT auth.org_id()) AND e.from_id = w.node
+      FROM walk AS w JOIN app.genealogy_edges AS e ON e.organization_id = v_org AND e.from_id = w.node
      WHERE w.depth < trace_forward.max_depth
   ), reached AS (
     SELECT w.node, min(w.depth) AS depth FROM walk AS w WHERE w.node <> trace_forward.item_id GROUP BY w.node
   )
-  SELECT CASE WHEN l.id IS NOT NULL THEN 'lot' ELSE 'serial' END::app.trace_item_kind, r.node, coalesce(l.lot_number, s.serial_number),
-         p.id, p.part_number, coalesce(l.site_id, s.site_id), r.depth, coalesce(l.quantity, 1), coalesce(l.remaining_quantity, 1),
-         p.unit, coalesce(l.quality_status, s.quality_status), coalesce(l.inventory_state, s.inventory_state)
+  -- Lots and serials apart, each looked up by key for every item reached:
+  -- row-level security hides the tenant's row counts from the planner (its
+  -- filters read sub-selects), which then takes the few items reached for
+  -- the big side and scans every lot; LATERAL with OFFSET 0 (not flattened)
+  -- keeps the walk outside and one index probe per item inside.
+  SELECT 'lot'::app.trace_item_kind, l.id, l.lot_number, p.id, p.part_number, l.site_id, r.depth, l.quantity, l.remaining_quantity,
+         p.unit, l.quality_status, l.inventory_state
     FROM reached AS r
-    LEFT JOIN app.lots AS l ON l.organization_id = (SELECT auth.org_id()) AND l.id = r.node
-    LEFT JOIN app.serials AS s ON s.organization_id = (SELECT auth.org_id()) AND s.id = r.node AND l.id IS NULL
-    JOIN app.parts AS p ON p.organization_id = (SELECT auth.org_id()) AND p.id = coalesce(l.part_id, s.part_id)
-   ORDER BY r.depth, 3;
+    CROSS JOIN LATERAL (SELECT l.* FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = r.node OFFSET 0) AS l
+    CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = l.part_id OFFSET 0) AS p
+  UNION ALL
+  SELECT 'serial'::app.trace_item_kind, s.id, s.serial_number, p.id, p.part_number, s.site_id, r.depth, 1, CASE WHEN s.inventory_state = 'available' THEN 1 ELSE 0 END,
+         p.unit, s.quality_status, s.inventory_state
+    FROM reached AS r
+    CROSS JOIN LATERAL (SELECT s.* FROM app.serials AS s WHERE s.organization_id = v_org AND s.id = r.node OFFSET 0) AS s
+    CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = s.part_id OFFSET 0) AS p
+   ORDER BY 7, 3;
 END
 $$;
 COMMENT ON FUNCTION app.trace_forward(uuid, integer) IS
@@ -55,12 +68,16 @@ LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
 #variable_conflict use_column
+DECLARE
+  -- The tenant as a value, not a sub-select: the planner then knows how many
+  -- lots and serials the tenant has and probes them by key per item reached.
+  v_org uuid := auth.org_id();
 BEGIN
   IF trace_backward.max_depth IS NULL OR trace_backward.max_depth NOT BETWEEN 1 AND 100 THEN
     RAISE EXCEPTION 'max_depth is 1 to 100' USING ERRCODE = 'PT422', DETAIL = 'genealogy.depth_invalid', HINT = 'e.g. GET /rpc/trace_backward?item_id=<id>&max_depth=20';
   END IF;
-  IF NOT EXISTS (SELECT FROM app.lots AS l WHERE l.organization_id = (SELECT auth.org_id()) AND l.id = trace_backward.item_id)
-     AND NOT EXISTS (SELECT FROM app.serials AS s WHERE s.organization_id = (SELECT auth.org_id()) AND s.id = trace_backward.item_id) THEN
+  IF NOT EXISTS (SELECT FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = trace_backward.item_id)
+     AND NOT EXISTS (SELECT FROM app.serials AS s WHERE s.organization_id = v_org AND s.id = trace_backward.item_id) THEN
     RAISE EXCEPTION 'lot or serial not found' USING ERRCODE = 'PT404', DETAIL = 'trace_item.not_found',
       HINT = 'Send item_id: a lot or serial you may see (GET /lots, GET /serials).';
   END IF;
@@ -69,19 +86,23 @@ BEGIN
     SELECT trace_backward.item_id, 0
     UNION
     SELECT e.from_id, w.depth + 1
-      FROM walk AS w JOIN app.genealogy_edges AS e ON e.organization_id = (SELECT auth.org_id()) AND e.to_id = w.node
+      FROM walk AS w JOIN app.genealogy_edges AS e ON e.organization_id = v_org AND e.to_id = w.node
      WHERE w.depth < trace_backward.max_depth
   ), reached AS (
     SELECT w.node, min(w.depth) AS depth FROM walk AS w WHERE w.node <> trace_backward.item_id GROUP BY w.node
   )
-  SELECT CASE WHEN l.id IS NOT NULL THEN 'lot' ELSE 'serial' END::app.trace_item_kind, r.node, coalesce(l.lot_number, s.serial_number),
-         p.id, p.part_number, coalesce(l.site_id, s.site_id), r.depth, coalesce(l.quantity, 1), coalesce(l.remaining_quantity, 1),
-         p.unit, coalesce(l.quality_status, s.quality_status), coalesce(l.inventory_state, s.inventory_state), l.supplier_id, l.supplier_lot
+  SELECT 'lot'::app.trace_item_kind, l.id, l.lot_number, p.id, p.part_number, l.site_id, r.depth, l.quantity, l.remaining_quantity,
+         p.unit, l.quality_status, l.inventory_state, l.supplier_id, l.supplier_lot
     FROM reached AS r
-    LEFT JOIN app.lots AS l ON l.organization_id = (SELECT auth.org_id()) AND l.id = r.node
-    LEFT JOIN app.serials AS s ON s.organization_id = (SELECT auth.org_id()) AND s.id = r.node AND l.id IS NULL
-    JOIN app.parts AS p ON p.organization_id = (SELECT auth.org_id()) AND p.id = coalesce(l.part_id, s.part_id)
-   ORDER BY r.depth, 3;
+    CROSS JOIN LATERAL (SELECT l.* FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = r.node OFFSET 0) AS l
+    CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = l.part_id OFFSET 0) AS p
+  UNION ALL
+  SELECT 'serial'::app.trace_item_kind, s.id, s.serial_number, p.id, p.part_number, s.site_id, r.depth, 1, CASE WHEN s.inventory_state = 'available' THEN 1 ELSE 0 END,
+         p.unit, s.quality_status, s.inventory_state, NULL::uuid, NULL::text
+    FROM reached AS r
+    CROSS JOIN LATERAL (SELECT s.* FROM app.serials AS s WHERE s.organization_id = v_org AND s.id = r.node OFFSET 0) AS s
+    CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = s.part_id OFFSET 0) AS p
+   ORDER BY 7, 3;
 END
 $$;
 COMMENT ON FUNCTION app.trace_backward(uuid, integer) IS
@@ -95,16 +116,20 @@ LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
 #variable_conflict use_column
+DECLARE
+  -- The tenant as a value, not a sub-select: the planner then knows how many
+  -- lots and serials the tenant has and probes them by key per item reached.
+  v_org uuid := auth.org_id();
 BEGIN
-  IF NOT EXISTS (SELECT FROM app.lots AS l WHERE l.organization_id = (SELECT auth.org_id()) AND l.id = recall_simulation.lot_id) THEN
+  IF NOT EXISTS (SELECT FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = recall_simulation.lot_id) THEN
     RAISE EXCEPTION 'lot not found' USING ERRCODE = 'PT404', DETAIL = 'lot.not_found', HINT = 'Send lot_id: a lot you may see (GET /lots).';
   END IF;
   RETURN QUERY
   SELECT f.item_type, f.id, f.item_number, f.part_id, f.part_number, p.customer_id, f.site_id, f.depth, f.quantity, f.remaining_quantity,
          f.unit, f.quality_status, f.inventory_state,
-         NOT EXISTS (SELECT FROM app.genealogy_edges AS e WHERE e.organization_id = (SELECT auth.org_id()) AND e.from_id = f.id)
+         NOT EXISTS (SELECT FROM app.genealogy_edges AS e WHERE e.organization_id = v_org AND e.from_id = f.id)
     FROM app.trace_forward(recall_simulation.lot_id, recall_simulation.max_depth) AS f
-    JOIN app.parts AS p ON p.organization_id = (SELECT auth.org_id()) AND p.id = f.part_id;
+    JOIN app.parts AS p ON p.organization_id = v_org AND p.id = f.part_id;
 END
 $$;
 COMMENT ON FUNCTION app.recall_simulation(uuid, integer) IS
