@@ -28,7 +28,7 @@ def plant(world: World) -> tuple[str, str, str, str, str]:
     return tenant, plant_a, plant_b, raw, finished
 
 
-def test_make_consume_hold_and_recall_over_rest_and_graphql(live: dict) -> None:
+def test_make_consume_hold_and_recall_over_rest_and_graphql(live: dict[str, str]) -> None:
     world = World(live)
     tenant, plant_a, plant_b, raw, finished = plant(world)
     producer = world.sign_in(world.member(tenant, "production", site=plant_a))
@@ -77,7 +77,7 @@ def test_make_consume_hold_and_recall_over_rest_and_graphql(live: dict) -> None:
     assert forged.status_code in (401, 403), forged.text
 
 
-def test_two_connections_cannot_overdraw_a_lot(live: dict) -> None:
+def test_two_connections_cannot_overdraw_a_lot(live: dict[str, str]) -> None:
     """The first consumption holds the lot's row lock until it commits: the second connection cannot take it meanwhile
     (lock_timeout shows the wait without sleeping), and afterwards sees what is left and is refused with 409."""
     world = World(live)
