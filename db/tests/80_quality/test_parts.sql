@@ -4,7 +4,7 @@
 -- second), releasing a new one obsoletes the previous in one call, and a
 -- released revision is no longer edited; another tenant sees nothing.
 BEGIN;
-SELECT plan(18);
+SELECT plan(23);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -47,6 +47,18 @@ DELETE FROM app.part_revisions WHERE id = tests.recall('rev_b');
 SELECT is((SELECT count(*)::int FROM app.part_revisions WHERE id = tests.recall('rev_b')), 1,
   'deleting a released revision reaches no row (only drafts are deleted)');
 
+SELECT is(tests.refusal(format($$UPDATE app.part_revisions SET revision = 'Z' WHERE id = %L$$, tests.recall('rev_b'))), 'PT409 row.fixed_column',
+  'a revision keeps its code');
+INSERT INTO app.part_revisions (part_id, revision) VALUES (tests.recall('part'), 'C');
+DELETE FROM app.part_revisions WHERE part_id = tests.recall('part') AND revision = 'C';
+SELECT is((SELECT count(*)::int FROM app.part_revisions WHERE part_id = tests.recall('part') AND revision = 'C'), 0, 'a draft is deleted');
+INSERT INTO app.part_revisions (part_id, revision) VALUES (tests.recall('part'), 'D');
+SELECT is((app.obsolete_part_revision((SELECT id FROM app.part_revisions WHERE part_id = tests.recall('part') AND revision = 'D'))).status::text,
+  'obsolete', 'a draft is obsoleted (abandoned)');
+INSERT INTO app.parts (part_number, name, unit) VALUES ('TMP-1', 'Made by mistake', 'pcs');
+DELETE FROM app.parts WHERE part_number = 'TMP-1';
+SELECT is((SELECT count(*)::int FROM app.parts WHERE part_number = 'TMP-1'), 0, 'a part nothing refers to is deleted');
+
 -- The constraint itself: a second released revision is refused, whoever writes it.
 SELECT tests.act_as_owner();
 SELECT is(left(tests.refusal(format($$UPDATE app.part_revisions SET status = 'released', released_at = now() WHERE id = %L$$, tests.recall('rev_a'))), 5),
@@ -55,6 +67,7 @@ SELECT is(left(tests.refusal(format($$UPDATE app.part_revisions SET status = 're
 -- Permissions: QA reads, does not write; a member without a role sees nothing; another tenant sees nothing.
 SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
 SELECT is((SELECT count(*)::int FROM app.parts), 1, 'part.read reads the parts');
+SELECT is((SELECT count(*)::int FROM app.part_revisions), 3, 'and their revisions');
 SELECT is(tests.refusal($$INSERT INTO app.parts (part_number, name, unit) VALUES ('X-1', 'X', 'pcs')$$), 'PT403 permission.missing',
   'without part.manage no part is created');
 SELECT is(tests.refusal(format($$SELECT app.release_part_revision(%L)$$, tests.recall('rev_a'))), 'PT403 permission.missing',

@@ -5,7 +5,7 @@
 -- need a reason, are recorded and audited, and stay apart from the
 -- inventory state (a partly consumed lot can be on hold).
 BEGIN;
-SELECT plan(21);
+SELECT plan(24);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('site', tests.create_site(tests.recall('t')));
@@ -23,6 +23,13 @@ SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
 UPDATE app.trace_number_patterns SET pattern = 'L{YY}{MM}-{###}' WHERE kind = 'lot';
 SELECT is(tests.refusal($$UPDATE app.trace_number_patterns SET pattern = 'L-{YYYY}' WHERE kind = 'lot'$$), '23514',
   'a pattern needs exactly one counter');
+DELETE FROM app.trace_number_patterns WHERE kind = 'serial';
+SELECT is(tests.refusal(format($$SELECT app.create_serials(%L, %L)$$, tests.recall('part'), tests.recall('site'))), 'PT409 trace_pattern.missing',
+  'without a serial pattern no serial is numbered');
+INSERT INTO app.trace_number_patterns (kind, pattern) VALUES ('serial', 'SN-{######}');
+SELECT is((SELECT pattern FROM app.trace_number_patterns WHERE kind = 'serial'), 'SN-{######}', 'a manager sets the serial pattern');
+SELECT is(tests.refusal($$UPDATE app.trace_number_patterns SET kind = 'lot' WHERE kind = 'serial'$$), 'PT409 row.fixed_column',
+  'a pattern keeps its kind');
 SELECT results_eq(
   format($$SELECT lot_number, quantity, remaining_quantity, unit, inventory_state::text
              FROM app.create_lots(%L, %L, 2500, 'g', lot_count => 3, produced_at => '2026-03-31 12:30:00+00') ORDER BY lot_number$$,
