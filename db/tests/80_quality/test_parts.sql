@@ -4,7 +4,7 @@
 -- second), releasing a new one obsoletes the previous in one call, and a
 -- released revision is no longer edited; another tenant sees nothing.
 BEGIN;
-SELECT plan(23);
+SELECT plan(25);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -25,6 +25,16 @@ SELECT is(left(tests.refusal($$INSERT INTO app.parts (part_number, name, unit) V
   'a part''s unit comes from the units register');
 SELECT is(tests.refusal(format($$UPDATE app.parts SET unit = 'kg' WHERE id = %L$$, tests.recall('part'))), 'PT409 row.fixed_column',
   'a part keeps its unit: lots are counted in it');
+
+-- Custom fields like other entities: the tenant's definitions for parts are checked.
+SELECT tests.act_as_owner();
+INSERT INTO app.custom_field_definitions (organization_id, entity_type, code, label, field_type)
+VALUES (tests.recall('t'), 'part', 'drawing_number', 'Drawing number', 'text');
+SELECT tests.act_as(tests.recall('engineer'), tests.recall('t'));
+UPDATE app.parts SET custom_fields = '{"drawing_number": "DWG-1100"}' WHERE id = tests.recall('part');
+SELECT is((SELECT custom_fields ->> 'drawing_number' FROM app.parts WHERE id = tests.recall('part')), 'DWG-1100', 'a part keeps its custom fields');
+SELECT is(tests.refusal(format($$UPDATE app.parts SET custom_fields = '{"colour": "red"}' WHERE id = %L$$, tests.recall('part'))),
+  'PT422 custom_field.unknown', 'a custom field that is not defined for parts is refused');
 
 -- Revisions: drafts through the API, status only through the RPCs.
 INSERT INTO app.part_revisions (part_id, revision, description) VALUES (tests.recall('part'), 'A', 'First issue');
