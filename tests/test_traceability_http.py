@@ -1,7 +1,8 @@
 """Traceability over HTTP (issue #16, phase 8): a production member makes lots and serials and records consumption over
 REST, quality holds a lot, a recall is simulated over GraphQL; a lot on hold is refused over REST and over GraphQL with
 its reason, and a technician of another plant finds nothing. Two connections consuming one lot at once: the second
-waits for the first's lock, then gets 409 lot.insufficient_quantity, never a negative remaining quantity."""
+waits for the first's lock, then gets 409 lot.insufficient_quantity, never a negative remaining quantity; two connections
+numbering lots take consecutive numbers one after the other."""
 
 from __future__ import annotations
 
@@ -101,3 +102,25 @@ def test_two_connections_cannot_overdraw_a_lot(live: dict[str, str]) -> None:
             second.execute(take, [lot, out_2])
         assert refused.value.diag.sqlstate == "PT409" and refused.value.diag.message_detail == "lot.insufficient_quantity"
     assert world.sql("select remaining_quantity from app.lots where id = %s", lot) == 40
+
+
+def test_two_connections_number_lots_one_after_the_other(live: dict[str, str]) -> None:
+    """Lot numbers are race-free: the second creator waits on the counter row until the first commits, then takes the
+    next number (never the same one)."""
+    world = World(live)
+    tenant, plant_a, _, raw, _ = plant(world)
+    producer = world.member(tenant, "production", site=plant_a)
+    make = "select lot_number from app.create_lots(%s, %s, 1, produced_at => '2026-01-15 12:00Z')"  # one period, whatever the clock
+    with psycopg.connect(live["url"]) as first, psycopg.connect(live["url"]) as second:
+        for conn in (first, second):
+            conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [producer.id, tenant])
+        (one,) = first.execute(make, [raw, plant_a]).fetchone() or ("",)
+        second.execute("set lock_timeout = '200ms'")
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            second.execute(make, [raw, plant_a])
+        second.rollback()
+        first.commit()
+        second.execute("select tests.act_as(%s::uuid, %s::uuid)", [producer.id, tenant])
+        (two,) = second.execute(make, [raw, plant_a]).fetchone() or ("",)
+        second.commit()
+    assert one.endswith("-0001") and two.endswith("-0002") and one[:-4] == two[:-4], (one, two)
