@@ -92,6 +92,8 @@ FUNCTION_CASES = {
     "sample_lineage": "SECURITY INVOKER: the caller's row-level security on links and samples (test_lineage.sql, test_lab_samples_http)",
     "submit_service_request": "writes the caller's tenant only, the portal user's own partner (test_service_requests.sql)",
     "reagent_lots_effective_status": "computed column: the lot row the caller already reads (test_reagents.sql)",
+    "create_lots": "writes the caller's tenant only: another tenant's site or part is PT404 (test_lots.sql, test_plant_access.sql)",
+    "create_serials": "writes the caller's tenant only: another tenant's site, part or lot is PT404 (test_lots.sql, test_plant_access.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -179,6 +181,15 @@ ROW_FUNCTIONS = {
     "move_sample": {"sample_id": "{stored_sample}", "to_location_id": "{storage_location}", "reason": "x"},
     "hand_over_sample": {"sample_id": "{stored_sample}", "reason": "x", "to_external": "x"},
     "use_reagent": {"lot_id": "{reagent_lot}", "quantity": 1, "unit": "mL", "entity_type": "sample", "entity_id": "{stored_sample}"},
+    # Manufacturing: the parts master and traceability (db/functions/80_quality, 82_traceability).
+    "release_part_revision": {"revision_id": "{part_revision}"},
+    "obsolete_part_revision": {"revision_id": "{part_revision}"},
+    "set_lot_quality_status": {"lot_id": "{lot}", "quality_status": "released", "reason": "x"},
+    "set_serial_quality_status": {"serial_id": "{serial}", "quality_status": "on_hold", "reason": "x"},
+    "record_consumption": {"consumed": [{"lot_id": "{lot}", "quantity": 1}], "produced_serial_id": "{serial}"},
+    "trace_forward": {"item_id": "{lot}"},
+    "trace_backward": {"item_id": "{serial}"},
+    "recall_simulation": {"lot_id": "{lot}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -218,7 +229,10 @@ A_ROWS = """
          (select s.id from app.sop_task_steps s where s.organization_id = o.id and s.status = 'pending' limit 1)::text,
          (select s.id from app.samples s where s.organization_id = o.id and s.storage_location_id is not null limit 1)::text,
          (select l.id from app.storage_locations l where l.organization_id = o.id and l.kind = 'box' limit 1)::text,
-         (select l.id from app.reagent_lots l where l.organization_id = o.id limit 1)::text
+         (select l.id from app.reagent_lots l where l.organization_id = o.id limit 1)::text,
+         (select r.id from app.part_revisions r where r.organization_id = o.id and r.status = 'draft' limit 1)::text,
+         (select l.id from app.lots l where l.organization_id = o.id and l.quality_status = 'on_hold' limit 1)::text,
+         (select s.id from app.serials s where s.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -295,6 +309,8 @@ def build_tenant_a(world: World) -> str:
     # The lab: sample type, test, service request, sample, analysis, storage, custody, reagents
     # (db/tests/fixtures/lab.sql, lab_storage.sql).
     world.sql("select tests.fill_lab(%s)", a)
+    # Manufacturing: a part with revisions, lots, a serial, genealogy and a hold (db/tests/fixtures/traceability.sql).
+    world.sql("select tests.fill_traceability(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
     # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
     # there first, reports the same attempt, and the second report changes nothing).
@@ -517,7 +533,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
              "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
              "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result",
-             "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot")
+             "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot",
+             "part_revision", "lot", "serial")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -7943,6 +7943,40 @@ export type CreateLabTestPayloadLabTestEdgeArgs = {
   orderBy?: Array<LabTestOrderBy>;
 };
 
+/** All input for the `createLots` mutation. */
+export type CreateLotsInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  expiresAt?: InputMaybe<Scalars['Datetime']['input']>;
+  lotCount?: InputMaybe<Scalars['Int']['input']>;
+  lotNumber?: InputMaybe<Scalars['String']['input']>;
+  partId: Scalars['UUID']['input'];
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  producedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  qualityStatus?: InputMaybe<TraceQualityStatus>;
+  quantity: Scalars['BigFloat']['input'];
+  siteId: Scalars['UUID']['input'];
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+  supplierLot?: InputMaybe<Scalars['String']['input']>;
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `createLots` mutation. */
+export type CreateLotsPayload = {
+  __typename?: 'CreateLotsPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Array<Lot>>;
+};
+
 /** All input for the create `Membership` mutation. */
 export type CreateMembershipInput = {
   /**
@@ -8073,6 +8107,72 @@ export type CreateOrganizationPayload = {
 /** The output of our create `Organization` mutation. */
 export type CreateOrganizationPayloadOrganizationEdgeArgs = {
   orderBy?: Array<OrganizationOrderBy>;
+};
+
+/** All input for the create `Part` mutation. */
+export type CreatePartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Part` to be created by this mutation. */
+  part: PartInput;
+};
+
+/** The output of our create `Part` mutation. */
+export type CreatePartPayload = {
+  __typename?: 'CreatePartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Part` that was created by this mutation. */
+  part?: Maybe<Part>;
+  /** An edge for our `Part`. May be used by Relay 1. */
+  partEdge?: Maybe<PartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Part` mutation. */
+export type CreatePartPayloadPartEdgeArgs = {
+  orderBy?: Array<PartOrderBy>;
+};
+
+/** All input for the create `PartRevision` mutation. */
+export type CreatePartRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `PartRevision` to be created by this mutation. */
+  partRevision: PartRevisionInput;
+};
+
+/** The output of our create `PartRevision` mutation. */
+export type CreatePartRevisionPayload = {
+  __typename?: 'CreatePartRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `PartRevision` that was created by this mutation. */
+  partRevision?: Maybe<PartRevision>;
+  /** An edge for our `PartRevision`. May be used by Relay 1. */
+  partRevisionEdge?: Maybe<PartRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `PartRevision` mutation. */
+export type CreatePartRevisionPayloadPartRevisionEdgeArgs = {
+  orderBy?: Array<PartRevisionOrderBy>;
 };
 
 /** All input for the create `Partner` mutation. */
@@ -8571,6 +8671,35 @@ export type CreateSampleTypePayloadSampleTypeEdgeArgs = {
   orderBy?: Array<SampleTypeOrderBy>;
 };
 
+/** All input for the `createSerials` mutation. */
+export type CreateSerialsInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  partId: Scalars['UUID']['input'];
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  producedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  qualityStatus?: InputMaybe<TraceQualityStatus>;
+  serialCount?: InputMaybe<Scalars['Int']['input']>;
+  siteId: Scalars['UUID']['input'];
+};
+
+/** The output of our `createSerials` mutation. */
+export type CreateSerialsPayload = {
+  __typename?: 'CreateSerialsPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Array<Serial>>;
+};
+
 /** All input for the create `ServiceRequest` mutation. */
 export type CreateServiceRequestInput = {
   /**
@@ -8998,6 +9127,39 @@ export type CreateTenantSettingPayload = {
 /** The output of our create `TenantSetting` mutation. */
 export type CreateTenantSettingPayloadTenantSettingEdgeArgs = {
   orderBy?: Array<TenantSettingOrderBy>;
+};
+
+/** All input for the create `TraceNumberPattern` mutation. */
+export type CreateTraceNumberPatternInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `TraceNumberPattern` to be created by this mutation. */
+  traceNumberPattern: TraceNumberPatternInput;
+};
+
+/** The output of our create `TraceNumberPattern` mutation. */
+export type CreateTraceNumberPatternPayload = {
+  __typename?: 'CreateTraceNumberPatternPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TraceNumberPattern` that was created by this mutation. */
+  traceNumberPattern?: Maybe<TraceNumberPattern>;
+  /** An edge for our `TraceNumberPattern`. May be used by Relay 1. */
+  traceNumberPatternEdge?: Maybe<TraceNumberPatternEdge>;
+};
+
+
+/** The output of our create `TraceNumberPattern` mutation. */
+export type CreateTraceNumberPatternPayloadTraceNumberPatternEdgeArgs = {
+  orderBy?: Array<TraceNumberPatternOrderBy>;
 };
 
 /** All input for the create `TrainingRecord` mutation. */
@@ -12334,6 +12496,96 @@ export type DeleteOrganizationPayloadOrganizationEdgeArgs = {
   orderBy?: Array<OrganizationOrderBy>;
 };
 
+/** All input for the `deletePartById` mutation. */
+export type DeletePartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Part` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deletePart` mutation. */
+export type DeletePartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Part id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Part` mutation. */
+export type DeletePartPayload = {
+  __typename?: 'DeletePartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedPartId?: Maybe<Scalars['ID']['output']>;
+  /** The `Part` that was deleted by this mutation. */
+  part?: Maybe<Part>;
+  /** An edge for our `Part`. May be used by Relay 1. */
+  partEdge?: Maybe<PartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `Part` mutation. */
+export type DeletePartPayloadPartEdgeArgs = {
+  orderBy?: Array<PartOrderBy>;
+};
+
+/** All input for the `deletePartRevisionById` mutation. */
+export type DeletePartRevisionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `PartRevision` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deletePartRevision` mutation. */
+export type DeletePartRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Revision id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `PartRevision` mutation. */
+export type DeletePartRevisionPayload = {
+  __typename?: 'DeletePartRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedPartRevisionId?: Maybe<Scalars['ID']['output']>;
+  /** The `PartRevision` that was deleted by this mutation. */
+  partRevision?: Maybe<PartRevision>;
+  /** An edge for our `PartRevision`. May be used by Relay 1. */
+  partRevisionEdge?: Maybe<PartRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `PartRevision` mutation. */
+export type DeletePartRevisionPayloadPartRevisionEdgeArgs = {
+  orderBy?: Array<PartRevisionOrderBy>;
+};
+
 /** All input for the `deletePartnerById` mutation. */
 export type DeletePartnerByIdInput = {
   /**
@@ -13496,6 +13748,59 @@ export type DeleteTenantSettingPayload = {
 /** The output of our delete `TenantSetting` mutation. */
 export type DeleteTenantSettingPayloadTenantSettingEdgeArgs = {
   orderBy?: Array<TenantSettingOrderBy>;
+};
+
+/** All input for the `deleteTraceNumberPatternById` mutation. */
+export type DeleteTraceNumberPatternByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TraceNumberPattern` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteTraceNumberPattern` mutation. */
+export type DeleteTraceNumberPatternInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Kind
+   * lot or serial.
+   */
+  kind: TraceItemKind;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `TraceNumberPattern` mutation. */
+export type DeleteTraceNumberPatternPayload = {
+  __typename?: 'DeleteTraceNumberPatternPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedTraceNumberPatternId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TraceNumberPattern` that was deleted by this mutation. */
+  traceNumberPattern?: Maybe<TraceNumberPattern>;
+  /** An edge for our `TraceNumberPattern`. May be used by Relay 1. */
+  traceNumberPatternEdge?: Maybe<TraceNumberPatternEdge>;
+};
+
+
+/** The output of our delete `TraceNumberPattern` mutation. */
+export type DeleteTraceNumberPatternPayloadTraceNumberPatternEdgeArgs = {
+  orderBy?: Array<TraceNumberPatternOrderBy>;
 };
 
 /** All input for the `deleteTrainingRequirementById` mutation. */
@@ -19415,6 +19720,225 @@ export type FloatFilter = {
   notIn?: InputMaybe<Array<Scalars['Float']['input']>>;
 };
 
+/**
+ * Genealogy
+ * One edge per consumption: a lot or serial (consumed_*) went into a lot or serial (produced_*), with the quantity in the consumed item's unit. Append-only, written by app.record_consumption; plant-scoped by the produced item's site. Walked by app.trace_forward, app.trace_backward and app.recall_simulation.
+ */
+export type GenealogyEdge = Node & {
+  __typename?: 'GenealogyEdge';
+  /** Reads a single `Lot` that is related to this `GenealogyEdge`. */
+  consumedLot?: Maybe<Lot>;
+  /**
+   * Consumed lot
+   * lots.id, or empty when a serial was consumed.
+   */
+  consumedLotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Serial` that is related to this `GenealogyEdge`. */
+  consumedSerial?: Maybe<Serial>;
+  /**
+   * Consumed serial
+   * serials.id, or empty when a lot was consumed.
+   */
+  consumedSerialId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * From
+   * The consumed lot or serial (generated).
+   */
+  fromId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `GenealogyEdge`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Lot` that is related to this `GenealogyEdge`. */
+  producedLot?: Maybe<Lot>;
+  /**
+   * Produced lot
+   * lots.id, or empty when a serial was produced.
+   */
+  producedLotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Serial` that is related to this `GenealogyEdge`. */
+  producedSerial?: Maybe<Serial>;
+  /**
+   * Produced serial
+   * serials.id, or empty when a lot was produced.
+   */
+  producedSerialId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Quantity
+   * How much of the consumed item went in, in unit (1 for a serial).
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /** Recorded at */
+  recordedAt: Scalars['Datetime']['output'];
+  /** Recorded by */
+  recordedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Edge id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `GenealogyEdge`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The produced item's site (sites.id).
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * To
+   * The produced lot or serial (generated).
+   */
+  toId: Scalars['UUID']['output'];
+  /**
+   * Unit
+   * The consumed item's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `GenealogyEdge`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Reads a single `User` that is related to this `GenealogyEdge`. */
+  userByRecordedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `GenealogyEdge` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type GenealogyEdgeCondition = {
+  /** Checks for equality with the object’s `consumedLotId` field. */
+  consumedLotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `consumedSerialId` field. */
+  consumedSerialId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `fromId` field. */
+  fromId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `producedLotId` field. */
+  producedLotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `producedSerialId` field. */
+  producedSerialId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `toId` field. */
+  toId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `GenealogyEdge` values. */
+export type GenealogyEdgeConnection = {
+  __typename?: 'GenealogyEdgeConnection';
+  /** A list of edges which contains the `GenealogyEdge` and cursor to aid in pagination. */
+  edges: Array<GenealogyEdgeEdge>;
+  /** A list of `GenealogyEdge` objects. */
+  nodes: Array<GenealogyEdge>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `GenealogyEdge` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `GenealogyEdge` edge in the connection. */
+export type GenealogyEdgeEdge = {
+  __typename?: 'GenealogyEdgeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `GenealogyEdge` at the end of the edge. */
+  node: GenealogyEdge;
+};
+
+/** A filter to be used against `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
+export type GenealogyEdgeFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<GenealogyEdgeFilter>>;
+  /** Filter by the object’s `consumedLot` relation. */
+  consumedLot?: InputMaybe<LotFilter>;
+  /** A related `consumedLot` exists. */
+  consumedLotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `consumedLotId` field. */
+  consumedLotId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `consumedSerial` relation. */
+  consumedSerial?: InputMaybe<SerialFilter>;
+  /** A related `consumedSerial` exists. */
+  consumedSerialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `consumedSerialId` field. */
+  consumedSerialId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `fromId` field. */
+  fromId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<GenealogyEdgeFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<GenealogyEdgeFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `producedLot` relation. */
+  producedLot?: InputMaybe<LotFilter>;
+  /** A related `producedLot` exists. */
+  producedLotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `producedLotId` field. */
+  producedLotId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `producedSerial` relation. */
+  producedSerial?: InputMaybe<SerialFilter>;
+  /** A related `producedSerial` exists. */
+  producedSerialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `producedSerialId` field. */
+  producedSerialId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `toId` field. */
+  toId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByRecordedBy` relation. */
+  userByRecordedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRecordedBy` exists. */
+  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `GenealogyEdge`. */
+export type GenealogyEdgeOrderBy =
+  | 'CONSUMED_LOT_ID_ASC'
+  | 'CONSUMED_LOT_ID_DESC'
+  | 'CONSUMED_SERIAL_ID_ASC'
+  | 'CONSUMED_SERIAL_ID_DESC'
+  | 'FROM_ID_ASC'
+  | 'FROM_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PRODUCED_LOT_ID_ASC'
+  | 'PRODUCED_LOT_ID_DESC'
+  | 'PRODUCED_SERIAL_ID_ASC'
+  | 'PRODUCED_SERIAL_ID_DESC'
+  | 'RECORDED_BY_ASC'
+  | 'RECORDED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'TO_ID_ASC'
+  | 'TO_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
 /** All input for the `grantRole` mutation. */
 export type GrantRoleInput = {
   /**
@@ -23228,6 +23752,348 @@ export type LogoutPayload = {
   result?: Maybe<Scalars['Boolean']['output']>;
 };
 
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type Lot = Node & {
+  __typename?: 'Lot';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Expires at
+   * Shelf life end, where the material has one.
+   */
+  expiresAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads and enables pagination through a set of `GenealogyEdge`. */
+  genealogyEdgesByConsumedLotId: GenealogyEdgeConnection;
+  /** Reads and enables pagination through a set of `GenealogyEdge`. */
+  genealogyEdgesByProducedLotId: GenealogyEdgeConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Inventory state
+   * available, partly_consumed, consumed, shipped or scrapped; follows remaining_quantity.
+   */
+  inventoryState: TraceInventoryState;
+  /**
+   * Lot number
+   * From the tenant's lot pattern (trace_number_patterns), unique in the tenant.
+   */
+  lotNumber: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Lot`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `Lot`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+  /** Reads a single `PartRevision` that is related to this `Lot`. */
+  partRevision?: Maybe<PartRevision>;
+  /**
+   * Part revision
+   * The revision made (part_revisions.id): the part's released one unless another was named.
+   */
+  partRevisionId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Produced at
+   * When the lot was made or received.
+   */
+  producedAt: Scalars['Datetime']['output'];
+  /**
+   * Quality status
+   * released, quarantined or on_hold: only released lots may be consumed.
+   */
+  qualityStatus: TraceQualityStatus;
+  /**
+   * Quantity
+   * How much was made or received, in unit.
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /**
+   * Remaining quantity
+   * What has not been consumed yet, in unit; never negative.
+   */
+  remainingQuantity: Scalars['BigFloat']['output'];
+  /** Lot id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `Serial`. */
+  serials: SerialConnection;
+  /** Reads a single `Site` that is related to this `Lot`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The site (sites.id) where the lot is: who may see and act on it.
+   */
+  siteId: Scalars['UUID']['output'];
+  /** Reads a single `Partner` that is related to this `Lot`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier
+   * The partner (partners.id) purchased material came from.
+   */
+  supplierId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Supplier lot
+   * The supplier's own lot number, recorded at receipt.
+   */
+  supplierLot?: Maybe<Scalars['String']['output']>;
+  /** Reads and enables pagination through a set of `TraceStatusChange`. */
+  traceStatusChanges: TraceStatusChangeConnection;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `Lot`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Lot`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotGenealogyEdgesByConsumedLotIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GenealogyEdgeCondition>;
+  filter?: InputMaybe<GenealogyEdgeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotGenealogyEdgesByProducedLotIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GenealogyEdgeCondition>;
+  filter?: InputMaybe<GenealogyEdgeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotSerialsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SerialCondition>;
+  filter?: InputMaybe<SerialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SerialOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotTraceStatusChangesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TraceStatusChangeCondition>;
+  filter?: InputMaybe<TraceStatusChangeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TraceStatusChangeOrderBy>>;
+};
+
+/** A condition to be used against `Lot` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type LotCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotNumber` field. */
+  lotNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierLot` field. */
+  supplierLot?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `Lot` values. */
+export type LotConnection = {
+  __typename?: 'LotConnection';
+  /** A list of edges which contains the `Lot` and cursor to aid in pagination. */
+  edges: Array<LotEdge>;
+  /** A list of `Lot` objects. */
+  nodes: Array<Lot>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Lot` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Lot` edge in the connection. */
+export type LotEdge = {
+  __typename?: 'LotEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Lot` at the end of the edge. */
+  node: Lot;
+};
+
+/** A filter to be used against `Lot` object types. All fields are combined with a logical ‘and.’ */
+export type LotFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<LotFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `genealogyEdgesByConsumedLotId` relation. */
+  genealogyEdgesByConsumedLotId?: InputMaybe<LotToManyGenealogyEdgeFilter>;
+  /** Some related `genealogyEdgesByConsumedLotId` exist. */
+  genealogyEdgesByConsumedLotIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `genealogyEdgesByProducedLotId` relation. */
+  genealogyEdgesByProducedLotId?: InputMaybe<LotToManyGenealogyEdgeFilter>;
+  /** Some related `genealogyEdgesByProducedLotId` exist. */
+  genealogyEdgesByProducedLotIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotNumber` field. */
+  lotNumber?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<LotFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<LotFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partRevision` relation. */
+  partRevision?: InputMaybe<PartRevisionFilter>;
+  /** A related `partRevision` exists. */
+  partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serials` relation. */
+  serials?: InputMaybe<LotToManySerialFilter>;
+  /** Some related `serials` exist. */
+  serialsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** A related `supplier` exists. */
+  supplierExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplierLot` field. */
+  supplierLot?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `traceStatusChanges` relation. */
+  traceStatusChanges?: InputMaybe<LotToManyTraceStatusChangeFilter>;
+  /** Some related `traceStatusChanges` exist. */
+  traceStatusChangesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `Lot`. */
+export type LotOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'LOT_NUMBER_ASC'
+  | 'LOT_NUMBER_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PART_REVISION_ID_ASC'
+  | 'PART_REVISION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC'
+  | 'SUPPLIER_LOT_ASC'
+  | 'SUPPLIER_LOT_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyGenealogyEdgeFilter = {
+  /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GenealogyEdgeFilter>;
+  /** No related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GenealogyEdgeFilter>;
+  /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GenealogyEdgeFilter>;
+};
+
+/** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManySerialFilter = {
+  /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SerialFilter>;
+  /** No related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SerialFilter>;
+  /** Some related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SerialFilter>;
+};
+
+/** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyTraceStatusChangeFilter = {
+  /** Every related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TraceStatusChangeFilter>;
+  /** No related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TraceStatusChangeFilter>;
+  /** Some related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TraceStatusChangeFilter>;
+};
+
 /** All input for the `markAllNotificationsRead` mutation. */
 export type MarkAllNotificationsReadInput = {
   /**
@@ -23807,6 +24673,11 @@ export type Mutation = {
   createInstrumentReservation?: Maybe<CreateInstrumentReservationPayload>;
   /** Creates a single `LabTest`. */
   createLabTest?: Maybe<CreateLabTestPayload>;
+  /**
+   * Create lots
+   * Creates lot_count lots (1 to 1000) of an active part at a plant, each of quantity (sent in unit, kept in the part's unit), numbered from the tenant's lot pattern (or lot_number for one lot), made to the part's released revision unless part_revision_id names it; for purchased material supplier_id and supplier_lot, and quality_status quarantined until receiving inspection releases it. Needs traceability.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT409 part.obsolete, part_revision.not_released; PT422 lot.invalid, lot.quantity_invalid, unit.*; PT409 23505 on a lot_number already used.
+   */
+  createLots?: Maybe<CreateLotsPayload>;
   /** Creates a single `Membership`. */
   createMembership?: Maybe<CreateMembershipPayload>;
   /** Creates a single `Message`. */
@@ -23815,6 +24686,10 @@ export type Mutation = {
   createOosInvestigation?: Maybe<CreateOosInvestigationPayload>;
   /** Creates a single `Organization`. */
   createOrganization?: Maybe<CreateOrganizationPayload>;
+  /** Creates a single `Part`. */
+  createPart?: Maybe<CreatePartPayload>;
+  /** Creates a single `PartRevision`. */
+  createPartRevision?: Maybe<CreatePartRevisionPayload>;
   /** Creates a single `Partner`. */
   createPartner?: Maybe<CreatePartnerPayload>;
   /** Creates a single `PersonQualification`. */
@@ -23845,6 +24720,11 @@ export type Mutation = {
   createSampleRetention?: Maybe<CreateSampleRetentionPayload>;
   /** Creates a single `SampleType`. */
   createSampleType?: Maybe<CreateSampleTypePayload>;
+  /**
+   * Create serials
+   * Numbers serial_count pieces (1 to 10000) of an active part at a plant in one call, from the tenant's serial pattern (consecutive, race-free), optionally of a lot of the same part and site, made to the part's released revision unless part_revision_id names it. Needs traceability.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, lot.not_found; PT409 part.obsolete, part_revision.not_released; PT422 serial.invalid.
+   */
+  createSerials?: Maybe<CreateSerialsPayload>;
   /** Creates a single `ServiceRequest`. */
   createServiceRequest?: Maybe<CreateServiceRequestPayload>;
   /** Creates a single `Site`. */
@@ -23871,6 +24751,8 @@ export type Mutation = {
   createTenantFeatureFlag?: Maybe<CreateTenantFeatureFlagPayload>;
   /** Creates a single `TenantSetting`. */
   createTenantSetting?: Maybe<CreateTenantSettingPayload>;
+  /** Creates a single `TraceNumberPattern`. */
+  createTraceNumberPattern?: Maybe<CreateTraceNumberPatternPayload>;
   /** Creates a single `TrainingRecord`. */
   createTrainingRecord?: Maybe<CreateTrainingRecordPayload>;
   /** Creates a single `TrainingRequirement`. */
@@ -24043,6 +24925,14 @@ export type Mutation = {
   deleteOosInvestigationById?: Maybe<DeleteOosInvestigationPayload>;
   /** Soft-deletes a tenant (platform operators only): its members are refused at once, its sessions end, and its data is kept for the 30-day retention window, after which app.purge_organization removes it. Errors: PT403 operator.required, PT404 organization.not_found. */
   deleteOrganization?: Maybe<DeleteOrganizationPayload>;
+  /** Deletes a single `Part` using a unique key. */
+  deletePart?: Maybe<DeletePartPayload>;
+  /** Deletes a single `Part` using its globally unique id. */
+  deletePartById?: Maybe<DeletePartPayload>;
+  /** Deletes a single `PartRevision` using a unique key. */
+  deletePartRevision?: Maybe<DeletePartRevisionPayload>;
+  /** Deletes a single `PartRevision` using its globally unique id. */
+  deletePartRevisionById?: Maybe<DeletePartRevisionPayload>;
   /** Deletes a single `Partner` using a unique key. */
   deletePartner?: Maybe<DeletePartnerPayload>;
   /** Deletes a single `Partner` using its globally unique id. */
@@ -24145,6 +25035,10 @@ export type Mutation = {
   deleteTenantSetting?: Maybe<DeleteTenantSettingPayload>;
   /** Deletes a single `TenantSetting` using its globally unique id. */
   deleteTenantSettingById?: Maybe<DeleteTenantSettingPayload>;
+  /** Deletes a single `TraceNumberPattern` using a unique key. */
+  deleteTraceNumberPattern?: Maybe<DeleteTraceNumberPatternPayload>;
+  /** Deletes a single `TraceNumberPattern` using its globally unique id. */
+  deleteTraceNumberPatternById?: Maybe<DeleteTraceNumberPatternPayload>;
   /** Deletes a single `TrainingRequirement` using a unique key. */
   deleteTrainingRequirement?: Maybe<DeleteTrainingRequirementPayload>;
   /** Deletes a single `TrainingRequirement` using its globally unique id. */
@@ -24265,6 +25159,11 @@ export type Mutation = {
    */
   moveSample?: Maybe<MoveSamplePayload>;
   /**
+   * Obsolete a part revision
+   * Retires a draft or the released revision (then the part has none released until the next release). Idempotent. Needs part.manage; PT404 part_revision.not_found.
+   */
+  obsoletePartRevision?: Maybe<ObsoletePartRevisionPayload>;
+  /**
    * Opens a CAPA
    * With the record that caused it (source_entity_type and source_entity_id: an NCR, a complaint, a project, ...) linked as its source. Needs capa.manage and sight of the source record. Errors: PT403 permission.missing, PT404 entity.not_found, PT422 entity_type.unknown, capa.source_incomplete or capa.team_not_member.
    */
@@ -24297,6 +25196,11 @@ export type Mutation = {
    */
   receiveSamples?: Maybe<ReceiveSamplesPayload>;
   /**
+   * Record consumption
+   * Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
+   */
+  recordConsumption?: Maybe<RecordConsumptionPayload>;
+  /**
    * Record a QC value
    * Records the measured value of a QC sample of an in-progress run (result.enter at the run's site) and evaluates it against its criteria (a duplicate against its original's result). A value outside the criteria fails the run at once: its results are invalidated and its analyses go back for retest (run.failed). PT404 run.not_found, PT409 run.status, qc.recorded, qc.original_missing, PT422 qc.value_missing.
    */
@@ -24320,6 +25224,11 @@ export type Mutation = {
    * Rejects a registered or received sample (PT409 sample.status_transition otherwise) with a reason (a value code of the type list sample_rejection_reasons, PT422 sample.rejection_reason_unknown) and notes: rejected is terminal; sample.rejected is published and the submitter notified. Needs sample.manage tenant-wide or at the sample's site.
    */
   rejectSample?: Maybe<RejectSamplePayload>;
+  /**
+   * Release a part revision
+   * Makes a draft revision the released one of its part and obsoletes the revision released before, in one call (the part is locked, so concurrent releases queue; a unique index keeps one released revision per part). Needs part.manage; PT404 part_revision.not_found, PT409 part_revision.not_draft, part.obsolete. Publishes part.revision_released.
+   */
+  releasePartRevision?: Maybe<ReleasePartRevisionPayload>;
   /**
    * Releases a result
    * A reviewed result (or an entered one when the tenant's results_review is none) becomes released (its analysis too) and visible to the customer's portal users; by someone other than who entered it (four eyes), with result.release at the sample's site; signed as for review (meaning "released"). Event result.released.
@@ -24374,8 +25283,18 @@ export type Mutation = {
   rotateWebhookSecret?: Maybe<RotateWebhookSecretPayload>;
   /** Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403 permission.missing, PT404 user.not_member, PT409 user.in_other_tenant / user.manager_not_colleague, 23514 own manager. */
   setDirectManager?: Maybe<SetDirectManagerPayload>;
+  /**
+   * Hold, quarantine or release a lot
+   * Sets the lot's quality status (released, quarantined, on_hold) with a reason, whatever its inventory state (a partly consumed lot can be on hold): recorded in trace_status_changes and the audit log, published as lot.quality_status_changed. The same status again changes nothing. Needs traceability.manage at the lot's site; PT404 lot.not_found, PT422 trace_status.reason_required.
+   */
+  setLotQualityStatus?: Maybe<SetLotQualityStatusPayload>;
   /** Replaces the permissions of a tenant-made role. Needs role.manage and every permission added or removed. Errors: PT403 permission.missing / role.permission_not_held, PT404 role.not_found, PT409 role.system, PT422 permission.unknown. */
   setRolePermissions?: Maybe<SetRolePermissionsPayload>;
+  /**
+   * Hold, quarantine or release a serial
+   * Sets the piece's quality status with a reason: recorded in trace_status_changes and the audit log, published as serial.quality_status_changed. Needs traceability.manage at the serial's site; PT404 serial.not_found, PT422 trace_status.reason_required.
+   */
+  setSerialQualityStatus?: Maybe<SetSerialQualityStatusPayload>;
   /** Sets a user's password and ends their sessions (platform operators only). Errors: PT403 operator.required, PT404 user.not_found, PT422 password.too_short. */
   setUserPassword?: Maybe<SetUserPasswordPayload>;
   /**
@@ -24571,6 +25490,14 @@ export type Mutation = {
   updateOrganizationById?: Maybe<UpdateOrganizationPayload>;
   /** Updates a single `Organization` using a unique key and a patch. */
   updateOrganizationBySlug?: Maybe<UpdateOrganizationPayload>;
+  /** Updates a single `Part` using a unique key and a patch. */
+  updatePart?: Maybe<UpdatePartPayload>;
+  /** Updates a single `Part` using its globally unique id and a patch. */
+  updatePartById?: Maybe<UpdatePartPayload>;
+  /** Updates a single `PartRevision` using a unique key and a patch. */
+  updatePartRevision?: Maybe<UpdatePartRevisionPayload>;
+  /** Updates a single `PartRevision` using its globally unique id and a patch. */
+  updatePartRevisionById?: Maybe<UpdatePartRevisionPayload>;
   /** Updates a single `Partner` using a unique key and a patch. */
   updatePartner?: Maybe<UpdatePartnerPayload>;
   /** Updates a single `Partner` using its globally unique id and a patch. */
@@ -24685,6 +25612,10 @@ export type Mutation = {
   updateTenantSetting?: Maybe<UpdateTenantSettingPayload>;
   /** Updates a single `TenantSetting` using its globally unique id and a patch. */
   updateTenantSettingById?: Maybe<UpdateTenantSettingPayload>;
+  /** Updates a single `TraceNumberPattern` using a unique key and a patch. */
+  updateTraceNumberPattern?: Maybe<UpdateTraceNumberPatternPayload>;
+  /** Updates a single `TraceNumberPattern` using its globally unique id and a patch. */
+  updateTraceNumberPatternById?: Maybe<UpdateTraceNumberPatternPayload>;
   /** Updates a single `TrainingRequirement` using a unique key and a patch. */
   updateTrainingRequirement?: Maybe<UpdateTrainingRequirementPayload>;
   /** Updates a single `TrainingRequirement` using its globally unique id and a patch. */
@@ -25122,6 +26053,12 @@ export type MutationCreateLabTestArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateLotsArgs = {
+  input: CreateLotsInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateMembershipArgs = {
   input: CreateMembershipInput;
 };
@@ -25142,6 +26079,18 @@ export type MutationCreateOosInvestigationArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateOrganizationArgs = {
   input: CreateOrganizationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreatePartArgs = {
+  input: CreatePartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreatePartRevisionArgs = {
+  input: CreatePartRevisionInput;
 };
 
 
@@ -25236,6 +26185,12 @@ export type MutationCreateSampleTypeArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateSerialsArgs = {
+  input: CreateSerialsInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateServiceRequestArgs = {
   input: CreateServiceRequestInput;
 };
@@ -25310,6 +26265,12 @@ export type MutationCreateTenantFeatureFlagArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateTenantSettingArgs = {
   input: CreateTenantSettingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateTraceNumberPatternArgs = {
+  input: CreateTraceNumberPatternInput;
 };
 
 
@@ -25800,6 +26761,30 @@ export type MutationDeleteOrganizationArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeletePartArgs = {
+  input: DeletePartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeletePartByIdArgs = {
+  input: DeletePartByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeletePartRevisionArgs = {
+  input: DeletePartRevisionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeletePartRevisionByIdArgs = {
+  input: DeletePartRevisionByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeletePartnerArgs = {
   input: DeletePartnerInput;
 };
@@ -26106,6 +27091,18 @@ export type MutationDeleteTenantSettingByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTraceNumberPatternArgs = {
+  input: DeleteTraceNumberPatternInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteTraceNumberPatternByIdArgs = {
+  input: DeleteTraceNumberPatternByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteTrainingRequirementArgs = {
   input: DeleteTrainingRequirementInput;
 };
@@ -26352,6 +27349,12 @@ export type MutationMoveSampleArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationObsoletePartRevisionArgs = {
+  input: ObsoletePartRevisionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationOpenCapaArgs = {
   input: OpenCapaInput;
 };
@@ -26400,6 +27403,12 @@ export type MutationReceiveSamplesArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationRecordConsumptionArgs = {
+  input: RecordConsumptionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRecordQcValueArgs = {
   input: RecordQcValueInput;
 };
@@ -26426,6 +27435,12 @@ export type MutationReissueCertificateArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationRejectSampleArgs = {
   input: RejectSampleInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationReleasePartRevisionArgs = {
+  input: ReleasePartRevisionInput;
 };
 
 
@@ -26502,8 +27517,20 @@ export type MutationSetDirectManagerArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationSetLotQualityStatusArgs = {
+  input: SetLotQualityStatusInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationSetRolePermissionsArgs = {
   input: SetRolePermissionsInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationSetSerialQualityStatusArgs = {
+  input: SetSerialQualityStatusInput;
 };
 
 
@@ -27012,6 +28039,30 @@ export type MutationUpdateOrganizationBySlugArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePartArgs = {
+  input: UpdatePartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePartByIdArgs = {
+  input: UpdatePartByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePartRevisionArgs = {
+  input: UpdatePartRevisionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdatePartRevisionByIdArgs = {
+  input: UpdatePartRevisionByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdatePartnerArgs = {
   input: UpdatePartnerInput;
 };
@@ -27354,6 +28405,18 @@ export type MutationUpdateTenantSettingByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTraceNumberPatternArgs = {
+  input: UpdateTraceNumberPatternInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateTraceNumberPatternByIdArgs = {
+  input: UpdateTraceNumberPatternByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateTrainingRequirementArgs = {
   input: UpdateTrainingRequirementInput;
 };
@@ -27670,6 +28733,37 @@ export type NotificationType =
   | 'quality'
   | 'system'
   | 'workflow';
+
+/** All input for the `obsoletePartRevision` mutation. */
+export type ObsoletePartRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  revisionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `obsoletePartRevision` mutation. */
+export type ObsoletePartRevisionPayload = {
+  __typename?: 'ObsoletePartRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `PartRevision`. May be used by Relay 1. */
+  partRevisionEdge?: Maybe<PartRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<PartRevision>;
+};
+
+
+/** The output of our `obsoletePartRevision` mutation. */
+export type ObsoletePartRevisionPayloadPartRevisionEdgeArgs = {
+  orderBy?: Array<PartRevisionOrderBy>;
+};
 
 /** On-time delivery per month (projects not cancelled): deliveries, how many had a promised date, how many came before it, on it and after it, the on-time rate, and how early the early ones and how late the late ones were on average (each positive, never netted against the other). */
 export type OnTimeDelivery = Node & {
@@ -28375,6 +29469,8 @@ export type Organization = Node & {
   equipmentUses: EquipmentUseConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
   equipments: EquipmentConnection;
+  /** Reads and enables pagination through a set of `GenealogyEdge`. */
+  genealogyEdges: GenealogyEdgeConnection;
   /** Reads and enables pagination through a set of `I18NString`. */
   i18NStrings: I18NStringConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
@@ -28391,6 +29487,8 @@ export type Organization = Node & {
   isActive: Scalars['Boolean']['output'];
   /** Reads and enables pagination through a set of `LabTest`. */
   labTests: LabTestConnection;
+  /** Reads and enables pagination through a set of `Lot`. */
+  lots: LotConnection;
   /** Reads and enables pagination through a set of `Membership`. */
   memberships: MembershipConnection;
   /** Display name. */
@@ -28399,8 +29497,12 @@ export type Organization = Node & {
   notifications: NotificationConnection;
   /** Reads and enables pagination through a set of `OosInvestigation`. */
   oosInvestigations: OosInvestigationConnection;
+  /** Reads and enables pagination through a set of `PartRevision`. */
+  partRevisions: PartRevisionConnection;
   /** Reads and enables pagination through a set of `Partner`. */
   partners: PartnerConnection;
+  /** Reads and enables pagination through a set of `Part`. */
+  parts: PartConnection;
   /** Reads and enables pagination through a set of `PersonQualification`. */
   personQualifications: PersonQualificationConnection;
   /** Reads and enables pagination through a set of `PersonalDataRequest`. */
@@ -28445,6 +29547,8 @@ export type Organization = Node & {
   sampleTypes: SampleTypeConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `Serial`. */
+  serials: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
   serviceRequests: ServiceRequestConnection;
   /** Validated settings: timezone (IANA name), locale (e.g. en-US), currency (ISO 4217), week_start (1 = Monday .. 7), date_format. */
@@ -28481,6 +29585,10 @@ export type Organization = Node & {
   tenantFeatureFlags: TenantFeatureFlagConnection;
   /** Reads and enables pagination through a set of `TenantSetting`. */
   tenantSettings: TenantSettingConnection;
+  /** Reads and enables pagination through a set of `TraceNumberPattern`. */
+  traceNumberPatterns: TraceNumberPatternConnection;
+  /** Reads and enables pagination through a set of `TraceStatusChange`. */
+  traceStatusChanges: TraceStatusChangeConnection;
   /** Reads and enables pagination through a set of `TrainingRecord`. */
   trainingRecords: TrainingRecordConnection;
   /** Reads and enables pagination through a set of `TrainingRequirement`. */
@@ -28817,6 +29925,19 @@ export type OrganizationEquipmentsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationGenealogyEdgesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GenealogyEdgeCondition>;
+  filter?: InputMaybe<GenealogyEdgeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationI18NStringsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -28895,6 +30016,19 @@ export type OrganizationLabTestsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationLotsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LotCondition>;
+  filter?: InputMaybe<LotFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationMembershipsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -28934,6 +30068,19 @@ export type OrganizationOosInvestigationsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPartRevisionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartRevisionCondition>;
+  filter?: InputMaybe<PartRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartRevisionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationPartnersArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -28943,6 +30090,20 @@ export type OrganizationPartnersArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartnerOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartCondition>;
+  filter?: InputMaybe<PartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
 };
 
 
@@ -29222,6 +30383,19 @@ export type OrganizationSamplesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSerialsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SerialCondition>;
+  filter?: InputMaybe<SerialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SerialOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationServiceRequestsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -29400,6 +30574,32 @@ export type OrganizationTenantSettingsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<TenantSettingOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationTraceNumberPatternsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TraceNumberPatternCondition>;
+  filter?: InputMaybe<TraceNumberPatternFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TraceNumberPatternOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationTraceStatusChangesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TraceStatusChangeCondition>;
+  filter?: InputMaybe<TraceStatusChangeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TraceStatusChangeOrderBy>>;
 };
 
 
@@ -29651,6 +30851,10 @@ export type OrganizationFilter = {
   equipments?: InputMaybe<OrganizationToManyEquipmentFilter>;
   /** Some related `equipments` exist. */
   equipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `genealogyEdges` relation. */
+  genealogyEdges?: InputMaybe<OrganizationToManyGenealogyEdgeFilter>;
+  /** Some related `genealogyEdges` exist. */
+  genealogyEdgesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `i18NStrings` relation. */
   i18NStrings?: InputMaybe<OrganizationToManyI18NStringFilter>;
   /** Some related `i18NStrings` exist. */
@@ -29675,6 +30879,10 @@ export type OrganizationFilter = {
   labTests?: InputMaybe<OrganizationToManyLabTestFilter>;
   /** Some related `labTests` exist. */
   labTestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lots` relation. */
+  lots?: InputMaybe<OrganizationToManyLotFilter>;
+  /** Some related `lots` exist. */
+  lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `memberships` relation. */
   memberships?: InputMaybe<OrganizationToManyMembershipFilter>;
   /** Some related `memberships` exist. */
@@ -29691,10 +30899,18 @@ export type OrganizationFilter = {
   oosInvestigationsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<OrganizationFilter>>;
+  /** Filter by the object’s `partRevisions` relation. */
+  partRevisions?: InputMaybe<OrganizationToManyPartRevisionFilter>;
+  /** Some related `partRevisions` exist. */
+  partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `partners` relation. */
   partners?: InputMaybe<OrganizationToManyPartnerFilter>;
   /** Some related `partners` exist. */
   partnersExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `parts` relation. */
+  parts?: InputMaybe<OrganizationToManyPartFilter>;
+  /** Some related `parts` exist. */
+  partsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `personQualifications` relation. */
   personQualifications?: InputMaybe<OrganizationToManyPersonQualificationFilter>;
   /** Some related `personQualifications` exist. */
@@ -29781,6 +30997,10 @@ export type OrganizationFilter = {
   samples?: InputMaybe<OrganizationToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serials` relation. */
+  serials?: InputMaybe<OrganizationToManySerialFilter>;
+  /** Some related `serials` exist. */
+  serialsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serviceRequests` relation. */
   serviceRequests?: InputMaybe<OrganizationToManyServiceRequestFilter>;
   /** Some related `serviceRequests` exist. */
@@ -29843,6 +31063,14 @@ export type OrganizationFilter = {
   tenantSettings?: InputMaybe<OrganizationToManyTenantSettingFilter>;
   /** Some related `tenantSettings` exist. */
   tenantSettingsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `traceNumberPatterns` relation. */
+  traceNumberPatterns?: InputMaybe<OrganizationToManyTraceNumberPatternFilter>;
+  /** Some related `traceNumberPatterns` exist. */
+  traceNumberPatternsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `traceStatusChanges` relation. */
+  traceStatusChanges?: InputMaybe<OrganizationToManyTraceStatusChangeFilter>;
+  /** Some related `traceStatusChanges` exist. */
+  traceStatusChangesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `trainingRecords` relation. */
   trainingRecords?: InputMaybe<OrganizationToManyTrainingRecordFilter>;
   /** Some related `trainingRecords` exist. */
@@ -30161,6 +31389,16 @@ export type OrganizationToManyEquipmentUseFilter = {
   some?: InputMaybe<EquipmentUseFilter>;
 };
 
+/** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyGenealogyEdgeFilter = {
+  /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GenealogyEdgeFilter>;
+  /** No related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GenealogyEdgeFilter>;
+  /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GenealogyEdgeFilter>;
+};
+
 /** A filter to be used against many `I18NString` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyI18NStringFilter = {
   /** Every related `I18NString` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -30221,6 +31459,16 @@ export type OrganizationToManyLabTestFilter = {
   some?: InputMaybe<LabTestFilter>;
 };
 
+/** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyLotFilter = {
+  /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LotFilter>;
+  /** No related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LotFilter>;
+  /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LotFilter>;
+};
+
 /** A filter to be used against many `Membership` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyMembershipFilter = {
   /** Every related `Membership` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -30249,6 +31497,26 @@ export type OrganizationToManyOosInvestigationFilter = {
   none?: InputMaybe<OosInvestigationFilter>;
   /** Some related `OosInvestigation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<OosInvestigationFilter>;
+};
+
+/** A filter to be used against many `Part` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPartFilter = {
+  /** Every related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartFilter>;
+  /** No related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartFilter>;
+  /** Some related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartFilter>;
+};
+
+/** A filter to be used against many `PartRevision` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyPartRevisionFilter = {
+  /** Every related `PartRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartRevisionFilter>;
+  /** No related `PartRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartRevisionFilter>;
+  /** Some related `PartRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartRevisionFilter>;
 };
 
 /** A filter to be used against many `Partner` object types. All fields are combined with a logical ‘and.’ */
@@ -30471,6 +31739,16 @@ export type OrganizationToManySampleTypeFilter = {
   some?: InputMaybe<SampleTypeFilter>;
 };
 
+/** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySerialFilter = {
+  /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SerialFilter>;
+  /** No related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SerialFilter>;
+  /** Some related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SerialFilter>;
+};
+
 /** A filter to be used against many `ServiceRequest` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyServiceRequestFilter = {
   /** Every related `ServiceRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -30609,6 +31887,26 @@ export type OrganizationToManyTenantSettingFilter = {
   none?: InputMaybe<TenantSettingFilter>;
   /** Some related `TenantSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<TenantSettingFilter>;
+};
+
+/** A filter to be used against many `TraceNumberPattern` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyTraceNumberPatternFilter = {
+  /** Every related `TraceNumberPattern` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TraceNumberPatternFilter>;
+  /** No related `TraceNumberPattern` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TraceNumberPatternFilter>;
+  /** Some related `TraceNumberPattern` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TraceNumberPatternFilter>;
+};
+
+/** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyTraceStatusChangeFilter = {
+  /** Every related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TraceStatusChangeFilter>;
+  /** No related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TraceStatusChangeFilter>;
+  /** Some related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TraceStatusChangeFilter>;
 };
 
 /** A filter to be used against many `TrainingRecord` object types. All fields are combined with a logical ‘and.’ */
@@ -30895,6 +32193,643 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['Cursor']['output']>;
 };
 
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type Part = Node & {
+  __typename?: 'Part';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Custom fields
+   * Values of the tenant's custom fields for parts (custom_field_definitions).
+   */
+  customFields: Scalars['JSON']['output'];
+  /** Reads a single `Partner` that is related to this `Part`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer concession required
+   * Whether use-as-is and rework dispositions of nonconforming material of this part need the customer's concession (NCRs).
+   */
+  customerConcessionRequired: Scalars['Boolean']['output'];
+  /**
+   * Customer
+   * The partner (partners.id) the part is made for; empty for stock and purchased parts.
+   */
+  customerId?: Maybe<Scalars['UUID']['output']>;
+  /** Description */
+  description: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `Lot`. */
+  lots: LotConnection;
+  /** Name */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Part`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Part number
+   * Unique in the tenant (letters, digits, . _ / -, up to 64).
+   */
+  partNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `PartRevision`. */
+  partRevisions: PartRevisionConnection;
+  /** Part id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `Serial`. */
+  serials: SerialConnection;
+  /**
+   * Status
+   * active or obsolete: lots and serials are made of active parts only.
+   */
+  status: PartStatus;
+  /**
+   * Unit
+   * units.code the part is counted in (pcs, kg, m, ...): lots and genealogy quantities are kept in it.
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `Part`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Part`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartLotsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LotCondition>;
+  filter?: InputMaybe<LotFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartPartRevisionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartRevisionCondition>;
+  filter?: InputMaybe<PartRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartRevisionOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartSerialsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SerialCondition>;
+  filter?: InputMaybe<SerialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SerialOrderBy>>;
+};
+
+/** A condition to be used against `Part` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type PartCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `customFields` field. */
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partNumber` field. */
+  partNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `Part` values. */
+export type PartConnection = {
+  __typename?: 'PartConnection';
+  /** A list of edges which contains the `Part` and cursor to aid in pagination. */
+  edges: Array<PartEdge>;
+  /** A list of `Part` objects. */
+  nodes: Array<Part>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Part` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Part` edge in the connection. */
+export type PartEdge = {
+  __typename?: 'PartEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Part` at the end of the edge. */
+  node: Part;
+};
+
+/** A filter to be used against `Part` object types. All fields are combined with a logical ‘and.’ */
+export type PartFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PartFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `customFields` field. */
+  customFields?: InputMaybe<JsonFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** A related `customer` exists. */
+  customerExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lots` relation. */
+  lots?: InputMaybe<PartToManyLotFilter>;
+  /** Some related `lots` exist. */
+  lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<PartFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PartFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partNumber` field. */
+  partNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `partRevisions` relation. */
+  partRevisions?: InputMaybe<PartToManyPartRevisionFilter>;
+  /** Some related `partRevisions` exist. */
+  partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serials` relation. */
+  serials?: InputMaybe<PartToManySerialFilter>;
+  /** Some related `serials` exist. */
+  serialsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `Part` */
+export type PartInput = {
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Custom fields
+   * Values of the tenant's custom fields for parts (custom_field_definitions).
+   */
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Customer concession required
+   * Whether use-as-is and rework dispositions of nonconforming material of this part need the customer's concession (NCRs).
+   */
+  customerConcessionRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Customer
+   * The partner (partners.id) the part is made for; empty for stock and purchased parts.
+   */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name */
+  name: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part number
+   * Unique in the tenant (letters, digits, . _ / -, up to 64).
+   */
+  partNumber: Scalars['String']['input'];
+  /**
+   * Status
+   * active or obsolete: lots and serials are made of active parts only.
+   */
+  status?: InputMaybe<PartStatus>;
+  /**
+   * Unit
+   * units.code the part is counted in (pcs, kg, m, ...): lots and genealogy quantities are kept in it.
+   */
+  unit: Scalars['String']['input'];
+};
+
+/** Methods to use when ordering `Part`. */
+export type PartOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_NUMBER_ASC'
+  | 'PART_NUMBER_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** Represents an update to a `Part`. Fields that are set will be updated. */
+export type PartPatch = {
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Custom fields
+   * Values of the tenant's custom fields for parts (custom_field_definitions).
+   */
+  customFields?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Customer concession required
+   * Whether use-as-is and rework dispositions of nonconforming material of this part need the customer's concession (NCRs).
+   */
+  customerConcessionRequired?: InputMaybe<Scalars['Boolean']['input']>;
+  /**
+   * Customer
+   * The partner (partners.id) the part is made for; empty for stock and purchased parts.
+   */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Part number
+   * Unique in the tenant (letters, digits, . _ / -, up to 64).
+   */
+  partNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Status
+   * active or obsolete: lots and serials are made of active parts only.
+   */
+  status?: InputMaybe<PartStatus>;
+  /**
+   * Unit
+   * units.code the part is counted in (pcs, kg, m, ...): lots and genealogy quantities are kept in it.
+   */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
+export type PartRevision = Node & {
+  __typename?: 'PartRevision';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Description
+   * What changed in this revision.
+   */
+  description: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `Lot`. */
+  lots: LotConnection;
+  /** Obsoleted at */
+  obsoletedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads a single `Organization` that is related to this `PartRevision`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `PartRevision`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+  /** Released at */
+  releasedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Released by */
+  releasedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Revision
+   * The revision code, unique per part (letters, digits, . _ -, up to 16).
+   */
+  revision: Scalars['String']['output'];
+  /** Revision id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `Serial`. */
+  serials: SerialConnection;
+  /**
+   * Status
+   * draft, released (the one production uses) or obsolete; changed by app.release_part_revision and app.obsolete_part_revision only.
+   */
+  status: PartRevisionStatus;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `PartRevision`. */
+  userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `PartRevision`. */
+  userByReleasedBy?: Maybe<User>;
+};
+
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
+export type PartRevisionLotsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LotCondition>;
+  filter?: InputMaybe<LotFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
+export type PartRevisionSerialsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SerialCondition>;
+  filter?: InputMaybe<SerialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SerialOrderBy>>;
+};
+
+/**
+ * A condition to be used against `PartRevision` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type PartRevisionCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `releasedBy` field. */
+  releasedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `revision` field. */
+  revision?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `PartRevision` values. */
+export type PartRevisionConnection = {
+  __typename?: 'PartRevisionConnection';
+  /** A list of edges which contains the `PartRevision` and cursor to aid in pagination. */
+  edges: Array<PartRevisionEdge>;
+  /** A list of `PartRevision` objects. */
+  nodes: Array<PartRevision>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PartRevision` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PartRevision` edge in the connection. */
+export type PartRevisionEdge = {
+  __typename?: 'PartRevisionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PartRevision` at the end of the edge. */
+  node: PartRevision;
+};
+
+/** A filter to be used against `PartRevision` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PartRevisionFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lots` relation. */
+  lots?: InputMaybe<PartRevisionToManyLotFilter>;
+  /** Some related `lots` exist. */
+  lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<PartRevisionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PartRevisionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `releasedBy` field. */
+  releasedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `revision` field. */
+  revision?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serials` relation. */
+  serials?: InputMaybe<PartRevisionToManySerialFilter>;
+  /** Some related `serials` exist. */
+  serialsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByReleasedBy` relation. */
+  userByReleasedBy?: InputMaybe<UserFilter>;
+  /** A related `userByReleasedBy` exists. */
+  userByReleasedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `PartRevision` */
+export type PartRevisionInput = {
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Description
+   * What changed in this revision.
+   */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Obsoleted at */
+  obsoletedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['input'];
+  /** Released at */
+  releasedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Released by */
+  releasedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Revision
+   * The revision code, unique per part (letters, digits, . _ -, up to 16).
+   */
+  revision: Scalars['String']['input'];
+  /**
+   * Status
+   * draft, released (the one production uses) or obsolete; changed by app.release_part_revision and app.obsolete_part_revision only.
+   */
+  status?: InputMaybe<PartRevisionStatus>;
+};
+
+/** Methods to use when ordering `PartRevision`. */
+export type PartRevisionOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RELEASED_BY_ASC'
+  | 'RELEASED_BY_DESC'
+  | 'REVISION_ASC'
+  | 'REVISION_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `PartRevision`. Fields that are set will be updated. */
+export type PartRevisionPatch = {
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Description
+   * What changed in this revision.
+   */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Obsoleted at */
+  obsoletedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Released at */
+  releasedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Released by */
+  releasedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Revision
+   * The revision code, unique per part (letters, digits, . _ -, up to 16).
+   */
+  revision?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Status
+   * draft, released (the one production uses) or obsolete; changed by app.release_part_revision and app.obsolete_part_revision only.
+   */
+  status?: InputMaybe<PartRevisionStatus>;
+};
+
+/**
+ * A part revision's life: draft (being prepared), released (the one production
+ * uses; one per part), obsolete (superseded or abandoned).
+ */
+export type PartRevisionStatus =
+  | 'draft'
+  | 'obsolete'
+  | 'released';
+
+/** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionToManyLotFilter = {
+  /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LotFilter>;
+  /** No related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LotFilter>;
+  /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionToManySerialFilter = {
+  /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SerialFilter>;
+  /** No related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SerialFilter>;
+  /** Some related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SerialFilter>;
+};
+
+/** Whether a part may be made or received: active parts only; obsolete parts keep their history. */
+export type PartStatus =
+  | 'active'
+  | 'obsolete';
+
+/** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyLotFilter = {
+  /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LotFilter>;
+  /** No related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LotFilter>;
+  /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `PartRevision` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyPartRevisionFilter = {
+  /** Every related `PartRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartRevisionFilter>;
+  /** No related `PartRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartRevisionFilter>;
+  /** Some related `PartRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartRevisionFilter>;
+};
+
+/** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManySerialFilter = {
+  /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SerialFilter>;
+  /** No related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SerialFilter>;
+  /** Some related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SerialFilter>;
+};
+
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type Partner = Node & {
   __typename?: 'Partner';
@@ -30914,6 +32849,8 @@ export type Partner = Node & {
   isActive: Scalars['Boolean']['output'];
   /** customer, supplier or customer_and_supplier. */
   kind: PartnerKind;
+  /** Reads and enables pagination through a set of `Lot`. */
+  lotsBySupplierId: LotConnection;
   /** Company name. */
   name: Scalars['String']['output'];
   /** Free text. */
@@ -30922,6 +32859,8 @@ export type Partner = Node & {
   organization?: Maybe<Organization>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `Part`. */
+  partsByCustomerId: PartConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projectsByCustomerOrganizationId: ProjectConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
@@ -30977,6 +32916,33 @@ export type PartnerContactsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ContactOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerLotsBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LotCondition>;
+  filter?: InputMaybe<LotFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerPartsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartCondition>;
+  filter?: InputMaybe<PartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
 };
 
 
@@ -31098,6 +33064,10 @@ export type PartnerFilter = {
   contacts?: InputMaybe<PartnerToManyContactFilter>;
   /** Some related `contacts` exist. */
   contactsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotsBySupplierId` relation. */
+  lotsBySupplierId?: InputMaybe<PartnerToManyLotFilter>;
+  /** Some related `lotsBySupplierId` exist. */
+  lotsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `name` field. */
   name?: InputMaybe<StringFilter>;
   /** Negates the expression. */
@@ -31108,6 +33078,10 @@ export type PartnerFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partsByCustomerId` relation. */
+  partsByCustomerId?: InputMaybe<PartnerToManyPartFilter>;
+  /** Some related `partsByCustomerId` exist. */
+  partsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectsByCustomerOrganizationId` relation. */
   projectsByCustomerOrganizationId?: InputMaybe<PartnerToManyProjectFilter>;
   /** Some related `projectsByCustomerOrganizationId` exist. */
@@ -31214,6 +33188,26 @@ export type PartnerToManyContactFilter = {
   none?: InputMaybe<ContactFilter>;
   /** Some related `Contact` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ContactFilter>;
+};
+
+/** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyLotFilter = {
+  /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LotFilter>;
+  /** No related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LotFilter>;
+  /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Part` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyPartFilter = {
+  /** Every related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartFilter>;
+  /** No related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartFilter>;
+  /** Some related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartFilter>;
 };
 
 /** A filter to be used against many `Project` object types. All fields are combined with a logical ‘and.’ */
@@ -34738,6 +36732,12 @@ export type Query = Node & {
   featureFlagById?: Maybe<FeatureFlag>;
   /** Reads and enables pagination through a set of `FeatureFlag`. */
   featureFlags?: Maybe<FeatureFlagConnection>;
+  /** Get a single `GenealogyEdge`. */
+  genealogyEdge?: Maybe<GenealogyEdge>;
+  /** Reads a single `GenealogyEdge` using its globally unique `ID`. */
+  genealogyEdgeById?: Maybe<GenealogyEdge>;
+  /** Reads and enables pagination through a set of `GenealogyEdge`. */
+  genealogyEdges?: Maybe<GenealogyEdgeConnection>;
   /** Health check for load balancers and monitors: database reachability and how many migration changes are deployed. Anonymous callers may use it; the server version and the last change are shown to platform operators (app_admin) only. */
   health?: Maybe<HealthReport>;
   /** Get a single `I18NString`. */
@@ -34842,6 +36842,12 @@ export type Query = Node & {
   localizedStringById?: Maybe<LocalizedString>;
   /** Reads and enables pagination through a set of `LocalizedString`. */
   localizedStrings?: Maybe<LocalizedStringConnection>;
+  /** Get a single `Lot`. */
+  lot?: Maybe<Lot>;
+  /** Reads a single `Lot` using its globally unique `ID`. */
+  lotById?: Maybe<Lot>;
+  /** Reads and enables pagination through a set of `Lot`. */
+  lots?: Maybe<LotConnection>;
   /** Get a single `Membership`. */
   membership?: Maybe<Membership>;
   /** Reads a single `Membership` using its globally unique `ID`. */
@@ -34890,12 +36896,24 @@ export type Query = Node & {
   overdueSubStageById?: Maybe<OverdueSubStage>;
   /** Reads and enables pagination through a set of `OverdueSubStage`. */
   overdueSubStages?: Maybe<OverdueSubStageConnection>;
+  /** Get a single `Part`. */
+  part?: Maybe<Part>;
+  /** Reads a single `Part` using its globally unique `ID`. */
+  partById?: Maybe<Part>;
+  /** Get a single `PartRevision`. */
+  partRevision?: Maybe<PartRevision>;
+  /** Reads a single `PartRevision` using its globally unique `ID`. */
+  partRevisionById?: Maybe<PartRevision>;
+  /** Reads and enables pagination through a set of `PartRevision`. */
+  partRevisions?: Maybe<PartRevisionConnection>;
   /** Get a single `Partner`. */
   partner?: Maybe<Partner>;
   /** Reads a single `Partner` using its globally unique `ID`. */
   partnerById?: Maybe<Partner>;
   /** Reads and enables pagination through a set of `Partner`. */
   partners?: Maybe<PartnerConnection>;
+  /** Reads and enables pagination through a set of `Part`. */
+  parts?: Maybe<PartConnection>;
   /** Get a single `PendingApprovalsByApprover`. */
   pendingApprovalsByApprover?: Maybe<PendingApprovalsByApprover>;
   /** Reads a single `PendingApprovalsByApprover` using its globally unique `ID`. */
@@ -35011,6 +37029,11 @@ export type Query = Node & {
   reagentUseById?: Maybe<ReagentUse>;
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUses?: Maybe<ReagentUseConnection>;
+  /**
+   * Recall simulation
+   * What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   */
+  recallSimulation?: Maybe<RecallSimulationConnection>;
   /** Get a single `Result`. */
   result?: Maybe<Result>;
   /** Reads a single `Result` using its globally unique `ID`. */
@@ -35124,6 +37147,12 @@ export type Query = Node & {
    * Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
    */
   search?: Maybe<SearchConnection>;
+  /** Get a single `Serial`. */
+  serial?: Maybe<Serial>;
+  /** Reads a single `Serial` using its globally unique `ID`. */
+  serialById?: Maybe<Serial>;
+  /** Reads and enables pagination through a set of `Serial`. */
+  serials?: Maybe<SerialConnection>;
   /** Get a single `ServiceRequest`. */
   serviceRequest?: Maybe<ServiceRequest>;
   /** Reads a single `ServiceRequest` using its globally unique `ID`. */
@@ -35250,6 +37279,28 @@ export type Query = Node & {
    * The theme (name, colours, fonts, logo URL) of the organization whose custom domain (or slug) this is, for anyone, signed in or not. Nothing else about the tenant. 404 theme.not_found for a domain no active organization has (show the default theme); 400 theme.lookup_invalid unless exactly one of domain and slug is given. Cache-Control: public, max-age=300.
    */
   theme?: Maybe<BrandTheme>;
+  /**
+   * Trace backward
+   * Every lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   */
+  traceBackward?: Maybe<TraceBackwardConnection>;
+  /**
+   * Trace forward
+   * Every lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller: plants the caller may not see are not walked. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   */
+  traceForward?: Maybe<TraceForwardConnection>;
+  /** Get a single `TraceNumberPattern`. */
+  traceNumberPattern?: Maybe<TraceNumberPattern>;
+  /** Reads a single `TraceNumberPattern` using its globally unique `ID`. */
+  traceNumberPatternById?: Maybe<TraceNumberPattern>;
+  /** Reads and enables pagination through a set of `TraceNumberPattern`. */
+  traceNumberPatterns?: Maybe<TraceNumberPatternConnection>;
+  /** Get a single `TraceStatusChange`. */
+  traceStatusChange?: Maybe<TraceStatusChange>;
+  /** Reads a single `TraceStatusChange` using its globally unique `ID`. */
+  traceStatusChangeById?: Maybe<TraceStatusChange>;
+  /** Reads and enables pagination through a set of `TraceStatusChange`. */
+  traceStatusChanges?: Maybe<TraceStatusChangeConnection>;
   /** Get a single `TrainingDue`. */
   trainingDue?: Maybe<TrainingDue>;
   /** Reads a single `TrainingDue` using its globally unique `ID`. */
@@ -36992,6 +39043,31 @@ export type QueryFeatureFlagsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryGenealogyEdgeArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGenealogyEdgeByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGenealogyEdgesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GenealogyEdgeCondition>;
+  filter?: InputMaybe<GenealogyEdgeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryI18NStringArgs = {
   key: Scalars['String']['input'];
   locale: Scalars['String']['input'];
@@ -37411,6 +39487,31 @@ export type QueryLocalizedStringsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryLotArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLotByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLotsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LotCondition>;
+  filter?: InputMaybe<LotFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryMembershipArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -37608,6 +39709,43 @@ export type QueryOverdueSubStagesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryPartArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartRevisionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartRevisionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartRevisionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartRevisionCondition>;
+  filter?: InputMaybe<PartRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartRevisionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryPartnerArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -37629,6 +39767,20 @@ export type QueryPartnersArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartnerOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartCondition>;
+  filter?: InputMaybe<PartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
 };
 
 
@@ -38103,6 +40255,17 @@ export type QueryReagentUsesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryRecallSimulationArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<RecallSimulationRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  lotId: Scalars['UUID']['input'];
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryResultArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -38549,6 +40712,31 @@ export type QuerySearchArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   query: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySerialArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySerialByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySerialsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SerialCondition>;
+  filter?: InputMaybe<SerialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SerialOrderBy>>;
 };
 
 
@@ -39058,6 +41246,79 @@ export type QueryTenantSettingsArgs = {
 export type QueryThemeArgs = {
   domain?: InputMaybe<Scalars['String']['input']>;
   slug?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTraceBackwardArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<TraceBackwardRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  itemId: Scalars['UUID']['input'];
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTraceForwardArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<TraceForwardRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  itemId: Scalars['UUID']['input'];
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTraceNumberPatternArgs = {
+  kind: TraceItemKind;
+  organizationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTraceNumberPatternByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTraceNumberPatternsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TraceNumberPatternCondition>;
+  filter?: InputMaybe<TraceNumberPatternFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TraceNumberPatternOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTraceStatusChangeArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTraceStatusChangeByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryTraceStatusChangesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TraceStatusChangeCondition>;
+  filter?: InputMaybe<TraceStatusChangeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TraceStatusChangeOrderBy>>;
 };
 
 
@@ -40545,6 +42806,84 @@ export type ReassignApprovalPayloadApprovalEdgeArgs = {
   orderBy?: Array<ApprovalOrderBy>;
 };
 
+/** A connection to a list of `RecallSimulationRecord` values. */
+export type RecallSimulationConnection = {
+  __typename?: 'RecallSimulationConnection';
+  /** A list of edges which contains the `RecallSimulationRecord` and cursor to aid in pagination. */
+  edges: Array<RecallSimulationEdge>;
+  /** A list of `RecallSimulationRecord` objects. */
+  nodes: Array<RecallSimulationRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `RecallSimulationRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `RecallSimulationRecord` edge in the connection. */
+export type RecallSimulationEdge = {
+  __typename?: 'RecallSimulationEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `RecallSimulationRecord` at the end of the edge. */
+  node: RecallSimulationRecord;
+};
+
+export type RecallSimulationRecord = {
+  __typename?: 'RecallSimulationRecord';
+  customerId?: Maybe<Scalars['UUID']['output']>;
+  depth?: Maybe<Scalars['Int']['output']>;
+  finished?: Maybe<Scalars['Boolean']['output']>;
+  id?: Maybe<Scalars['UUID']['output']>;
+  inventoryState?: Maybe<TraceInventoryState>;
+  itemNumber?: Maybe<Scalars['String']['output']>;
+  itemType?: Maybe<TraceItemKind>;
+  partId?: Maybe<Scalars['UUID']['output']>;
+  partNumber?: Maybe<Scalars['String']['output']>;
+  qualityStatus?: Maybe<TraceQualityStatus>;
+  quantity?: Maybe<Scalars['BigFloat']['output']>;
+  remainingQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
+/** A filter to be used against `RecallSimulationRecord` object types. All fields are combined with a logical ‘and.’ */
+export type RecallSimulationRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<RecallSimulationRecordFilter>>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `depth` field. */
+  depth?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `finished` field. */
+  finished?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `id` field. */
+  id?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `inventoryState` field. */
+  inventoryState?: InputMaybe<TraceInventoryStateFilter>;
+  /** Filter by the object’s `itemNumber` field. */
+  itemNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `itemType` field. */
+  itemType?: InputMaybe<TraceItemKindFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<RecallSimulationRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<RecallSimulationRecordFilter>>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partNumber` field. */
+  partNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `qualityStatus` field. */
+  qualityStatus?: InputMaybe<TraceQualityStatusFilter>;
+  /** Filter by the object’s `quantity` field. */
+  quantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `remainingQuantity` field. */
+  remainingQuantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+};
+
 /** All input for the `receiveSamples` mutation. */
 export type ReceiveSamplesInput = {
   /**
@@ -40566,6 +42905,31 @@ export type ReceiveSamplesPayload = {
   /** Our root query field type. Allows us to run any query from our mutation payload. */
   query?: Maybe<Query>;
   result?: Maybe<Array<Sample>>;
+};
+
+/** All input for the `recordConsumption` mutation. */
+export type RecordConsumptionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  consumed: Scalars['JSON']['input'];
+  producedLotId?: InputMaybe<Scalars['UUID']['input']>;
+  producedSerialId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** The output of our `recordConsumption` mutation. */
+export type RecordConsumptionPayload = {
+  __typename?: 'RecordConsumptionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Array<GenealogyEdge>>;
 };
 
 /** All input for the `recordQcValue` mutation. */
@@ -40725,6 +43089,37 @@ export type RejectSamplePayload = {
 /** The output of our `rejectSample` mutation. */
 export type RejectSamplePayloadSampleEdgeArgs = {
   orderBy?: Array<SampleOrderBy>;
+};
+
+/** All input for the `releasePartRevision` mutation. */
+export type ReleasePartRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  revisionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `releasePartRevision` mutation. */
+export type ReleasePartRevisionPayload = {
+  __typename?: 'ReleasePartRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `PartRevision`. May be used by Relay 1. */
+  partRevisionEdge?: Maybe<PartRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<PartRevision>;
+};
+
+
+/** The output of our `releasePartRevision` mutation. */
+export type ReleasePartRevisionPayloadPartRevisionEdgeArgs = {
+  orderBy?: Array<PartRevisionOrderBy>;
 };
 
 /** All input for the `releaseResult` mutation. */
@@ -45847,6 +48242,272 @@ export type SearchRecordFilter = {
 };
 
 /**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type Serial = Node & {
+  __typename?: 'Serial';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `GenealogyEdge`. */
+  genealogyEdgesByConsumedSerialId: GenealogyEdgeConnection;
+  /** Reads and enables pagination through a set of `GenealogyEdge`. */
+  genealogyEdgesByProducedSerialId: GenealogyEdgeConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Inventory state
+   * available, consumed, shipped or scrapped.
+   */
+  inventoryState: TraceInventoryState;
+  /** Reads a single `Lot` that is related to this `Serial`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * The lot (lots.id) the piece belongs to, if any.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `Serial`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `Serial`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+  /** Reads a single `PartRevision` that is related to this `Serial`. */
+  partRevision?: Maybe<PartRevision>;
+  /**
+   * Part revision
+   * The revision made (part_revisions.id).
+   */
+  partRevisionId?: Maybe<Scalars['UUID']['output']>;
+  /** Produced at */
+  producedAt: Scalars['Datetime']['output'];
+  /**
+   * Quality status
+   * released, quarantined or on_hold: only a released piece may be consumed.
+   */
+  qualityStatus: TraceQualityStatus;
+  /** Serial id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Serial number
+   * From the tenant's serial pattern, unique in the tenant.
+   */
+  serialNumber: Scalars['String']['output'];
+  /** Reads a single `Site` that is related to this `Serial`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The site (sites.id) where the piece is: who may see and act on it.
+   */
+  siteId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `TraceStatusChange`. */
+  traceStatusChanges: TraceStatusChangeConnection;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Serial`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialGenealogyEdgesByConsumedSerialIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GenealogyEdgeCondition>;
+  filter?: InputMaybe<GenealogyEdgeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialGenealogyEdgesByProducedSerialIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GenealogyEdgeCondition>;
+  filter?: InputMaybe<GenealogyEdgeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialTraceStatusChangesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TraceStatusChangeCondition>;
+  filter?: InputMaybe<TraceStatusChangeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TraceStatusChangeOrderBy>>;
+};
+
+/** A condition to be used against `Serial` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type SerialCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialNumber` field. */
+  serialNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Serial` values. */
+export type SerialConnection = {
+  __typename?: 'SerialConnection';
+  /** A list of edges which contains the `Serial` and cursor to aid in pagination. */
+  edges: Array<SerialEdge>;
+  /** A list of `Serial` objects. */
+  nodes: Array<Serial>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Serial` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Serial` edge in the connection. */
+export type SerialEdge = {
+  __typename?: 'SerialEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Serial` at the end of the edge. */
+  node: Serial;
+};
+
+/** A filter to be used against `Serial` object types. All fields are combined with a logical ‘and.’ */
+export type SerialFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SerialFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `genealogyEdgesByConsumedSerialId` relation. */
+  genealogyEdgesByConsumedSerialId?: InputMaybe<SerialToManyGenealogyEdgeFilter>;
+  /** Some related `genealogyEdgesByConsumedSerialId` exist. */
+  genealogyEdgesByConsumedSerialIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `genealogyEdgesByProducedSerialId` relation. */
+  genealogyEdgesByProducedSerialId?: InputMaybe<SerialToManyGenealogyEdgeFilter>;
+  /** Some related `genealogyEdgesByProducedSerialId` exist. */
+  genealogyEdgesByProducedSerialIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<SerialFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SerialFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partRevision` relation. */
+  partRevision?: InputMaybe<PartRevisionFilter>;
+  /** A related `partRevision` exists. */
+  partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serialNumber` field. */
+  serialNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `traceStatusChanges` relation. */
+  traceStatusChanges?: InputMaybe<SerialToManyTraceStatusChangeFilter>;
+  /** Some related `traceStatusChanges` exist. */
+  traceStatusChangesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `Serial`. */
+export type SerialOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PART_REVISION_ID_ASC'
+  | 'PART_REVISION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_NUMBER_ASC'
+  | 'SERIAL_NUMBER_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyGenealogyEdgeFilter = {
+  /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GenealogyEdgeFilter>;
+  /** No related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GenealogyEdgeFilter>;
+  /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GenealogyEdgeFilter>;
+};
+
+/** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyTraceStatusChangeFilter = {
+  /** Every related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TraceStatusChangeFilter>;
+  /** No related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TraceStatusChangeFilter>;
+  /** Some related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TraceStatusChangeFilter>;
+};
+
+/**
  * Service requests
  * What a customer (or an internal requester) asks the lab to test: the tests, the samples that come with it, the due date. A customer's portal users see only their own partner's requests.
  */
@@ -46466,6 +49127,39 @@ export type SetDirectManagerPayloadUserEdgeArgs = {
   orderBy?: Array<UserOrderBy>;
 };
 
+/** All input for the `setLotQualityStatus` mutation. */
+export type SetLotQualityStatusInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  lotId: Scalars['UUID']['input'];
+  qualityStatus: TraceQualityStatus;
+  reason: Scalars['String']['input'];
+};
+
+/** The output of our `setLotQualityStatus` mutation. */
+export type SetLotQualityStatusPayload = {
+  __typename?: 'SetLotQualityStatusPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Lot`. May be used by Relay 1. */
+  lotEdge?: Maybe<LotEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Lot>;
+};
+
+
+/** The output of our `setLotQualityStatus` mutation. */
+export type SetLotQualityStatusPayloadLotEdgeArgs = {
+  orderBy?: Array<LotOrderBy>;
+};
+
 /** All input for the `setRolePermissions` mutation. */
 export type SetRolePermissionsInput = {
   /**
@@ -46496,6 +49190,39 @@ export type SetRolePermissionsPayload = {
 /** The output of our `setRolePermissions` mutation. */
 export type SetRolePermissionsPayloadRoleEdgeArgs = {
   orderBy?: Array<RoleOrderBy>;
+};
+
+/** All input for the `setSerialQualityStatus` mutation. */
+export type SetSerialQualityStatusInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  qualityStatus: TraceQualityStatus;
+  reason: Scalars['String']['input'];
+  serialId: Scalars['UUID']['input'];
+};
+
+/** The output of our `setSerialQualityStatus` mutation. */
+export type SetSerialQualityStatusPayload = {
+  __typename?: 'SetSerialQualityStatusPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Serial>;
+  /** An edge for our `Serial`. May be used by Relay 1. */
+  serialEdge?: Maybe<SerialEdge>;
+};
+
+
+/** The output of our `setSerialQualityStatus` mutation. */
+export type SetSerialQualityStatusPayloadSerialEdgeArgs = {
+  orderBy?: Array<SerialOrderBy>;
 };
 
 /** All input for the `setUserPassword` mutation. */
@@ -46732,12 +49459,16 @@ export type Site = Node & {
   elnEntries: ElnEntryConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
   equipments: EquipmentConnection;
+  /** Reads and enables pagination through a set of `GenealogyEdge`. */
+  genealogyEdges: GenealogyEdgeConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** Reads and enables pagination through a set of `InstrumentImport`. */
   instrumentImports: InstrumentImportConnection;
   /** False once the site is closed. */
   isActive: Scalars['Boolean']['output'];
+  /** Reads and enables pagination through a set of `Lot`. */
+  lots: LotConnection;
   /** Display name. */
   name: Scalars['String']['output'];
   /** Reads a single `Organization` that is related to this `Site`. */
@@ -46752,6 +49483,8 @@ export type Site = Node & {
   runs: RunConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `Serial`. */
+  serials: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
   serviceRequests: ServiceRequestConnection;
   /** Reads and enables pagination through a set of `SopTask`. */
@@ -46760,6 +49493,8 @@ export type Site = Node & {
   storageLocations: StorageLocationConnection;
   /** IANA time zone of the site; the tenant's when empty. */
   timezone?: Maybe<Scalars['String']['output']>;
+  /** Reads and enables pagination through a set of `TraceStatusChange`. */
+  traceStatusChanges: TraceStatusChangeConnection;
   /** When the site was last changed. */
   updatedAt: Scalars['Datetime']['output'];
 };
@@ -46818,6 +49553,19 @@ export type SiteEquipmentsArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteGenealogyEdgesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GenealogyEdgeCondition>;
+  filter?: InputMaybe<GenealogyEdgeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteInstrumentImportsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -46827,6 +49575,19 @@ export type SiteInstrumentImportsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<InstrumentImportOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteLotsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LotCondition>;
+  filter?: InputMaybe<LotFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LotOrderBy>>;
 };
 
 
@@ -46871,6 +49632,19 @@ export type SiteSamplesArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteSerialsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SerialCondition>;
+  filter?: InputMaybe<SerialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SerialOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteServiceRequestsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -46906,6 +49680,19 @@ export type SiteStorageLocationsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<StorageLocationOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteTraceStatusChangesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TraceStatusChangeCondition>;
+  filter?: InputMaybe<TraceStatusChangeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TraceStatusChangeOrderBy>>;
 };
 
 /** A condition to be used against `Site` object types. All fields are tested for equality and combined with a logical ‘and.’ */
@@ -46962,10 +49749,18 @@ export type SiteFilter = {
   equipments?: InputMaybe<SiteToManyEquipmentFilter>;
   /** Some related `equipments` exist. */
   equipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `genealogyEdges` relation. */
+  genealogyEdges?: InputMaybe<SiteToManyGenealogyEdgeFilter>;
+  /** Some related `genealogyEdges` exist. */
+  genealogyEdgesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `instrumentImports` relation. */
   instrumentImports?: InputMaybe<SiteToManyInstrumentImportFilter>;
   /** Some related `instrumentImports` exist. */
   instrumentImportsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lots` relation. */
+  lots?: InputMaybe<SiteToManyLotFilter>;
+  /** Some related `lots` exist. */
+  lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<SiteFilter>;
   /** Checks for any expressions in this list. */
@@ -46988,6 +49783,10 @@ export type SiteFilter = {
   samples?: InputMaybe<SiteToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serials` relation. */
+  serials?: InputMaybe<SiteToManySerialFilter>;
+  /** Some related `serials` exist. */
+  serialsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serviceRequests` relation. */
   serviceRequests?: InputMaybe<SiteToManyServiceRequestFilter>;
   /** Some related `serviceRequests` exist. */
@@ -47000,6 +49799,10 @@ export type SiteFilter = {
   storageLocations?: InputMaybe<SiteToManyStorageLocationFilter>;
   /** Some related `storageLocations` exist. */
   storageLocationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `traceStatusChanges` relation. */
+  traceStatusChanges?: InputMaybe<SiteToManyTraceStatusChangeFilter>;
+  /** Some related `traceStatusChanges` exist. */
+  traceStatusChangesExist?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** An input for mutations affecting `Site` */
@@ -47084,6 +49887,16 @@ export type SiteToManyEquipmentFilter = {
   some?: InputMaybe<EquipmentFilter>;
 };
 
+/** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyGenealogyEdgeFilter = {
+  /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GenealogyEdgeFilter>;
+  /** No related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GenealogyEdgeFilter>;
+  /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GenealogyEdgeFilter>;
+};
+
 /** A filter to be used against many `InstrumentImport` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManyInstrumentImportFilter = {
   /** Every related `InstrumentImport` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -47092,6 +49905,16 @@ export type SiteToManyInstrumentImportFilter = {
   none?: InputMaybe<InstrumentImportFilter>;
   /** Some related `InstrumentImport` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<InstrumentImportFilter>;
+};
+
+/** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyLotFilter = {
+  /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LotFilter>;
+  /** No related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LotFilter>;
+  /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LotFilter>;
 };
 
 /** A filter to be used against many `RoleAssignment` object types. All fields are combined with a logical ‘and.’ */
@@ -47124,6 +49947,16 @@ export type SiteToManySampleFilter = {
   some?: InputMaybe<SampleFilter>;
 };
 
+/** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManySerialFilter = {
+  /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SerialFilter>;
+  /** No related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SerialFilter>;
+  /** Some related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SerialFilter>;
+};
+
 /** A filter to be used against many `ServiceRequest` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManyServiceRequestFilter = {
   /** Every related `ServiceRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -47152,6 +49985,16 @@ export type SiteToManyStorageLocationFilter = {
   none?: InputMaybe<StorageLocationFilter>;
   /** Some related `StorageLocation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<StorageLocationFilter>;
+};
+
+/** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyTraceStatusChangeFilter = {
+  /** Every related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TraceStatusChangeFilter>;
+  /** No related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TraceStatusChangeFilter>;
+  /** Some related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TraceStatusChangeFilter>;
 };
 
 /** All input for the `softDelete` mutation. */
@@ -51571,6 +54414,538 @@ export type TenantSettingPatch = {
   value?: InputMaybe<Scalars['JSON']['input']>;
 };
 
+/** A connection to a list of `TraceBackwardRecord` values. */
+export type TraceBackwardConnection = {
+  __typename?: 'TraceBackwardConnection';
+  /** A list of edges which contains the `TraceBackwardRecord` and cursor to aid in pagination. */
+  edges: Array<TraceBackwardEdge>;
+  /** A list of `TraceBackwardRecord` objects. */
+  nodes: Array<TraceBackwardRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TraceBackwardRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TraceBackwardRecord` edge in the connection. */
+export type TraceBackwardEdge = {
+  __typename?: 'TraceBackwardEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TraceBackwardRecord` at the end of the edge. */
+  node: TraceBackwardRecord;
+};
+
+export type TraceBackwardRecord = {
+  __typename?: 'TraceBackwardRecord';
+  depth?: Maybe<Scalars['Int']['output']>;
+  id?: Maybe<Scalars['UUID']['output']>;
+  inventoryState?: Maybe<TraceInventoryState>;
+  itemNumber?: Maybe<Scalars['String']['output']>;
+  itemType?: Maybe<TraceItemKind>;
+  partId?: Maybe<Scalars['UUID']['output']>;
+  partNumber?: Maybe<Scalars['String']['output']>;
+  qualityStatus?: Maybe<TraceQualityStatus>;
+  quantity?: Maybe<Scalars['BigFloat']['output']>;
+  remainingQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  supplierId?: Maybe<Scalars['UUID']['output']>;
+  supplierLot?: Maybe<Scalars['String']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
+/** A filter to be used against `TraceBackwardRecord` object types. All fields are combined with a logical ‘and.’ */
+export type TraceBackwardRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TraceBackwardRecordFilter>>;
+  /** Filter by the object’s `depth` field. */
+  depth?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `id` field. */
+  id?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `inventoryState` field. */
+  inventoryState?: InputMaybe<TraceInventoryStateFilter>;
+  /** Filter by the object’s `itemNumber` field. */
+  itemNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `itemType` field. */
+  itemType?: InputMaybe<TraceItemKindFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<TraceBackwardRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TraceBackwardRecordFilter>>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partNumber` field. */
+  partNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `qualityStatus` field. */
+  qualityStatus?: InputMaybe<TraceQualityStatusFilter>;
+  /** Filter by the object’s `quantity` field. */
+  quantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `remainingQuantity` field. */
+  remainingQuantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplierLot` field. */
+  supplierLot?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+};
+
+/** A connection to a list of `TraceForwardRecord` values. */
+export type TraceForwardConnection = {
+  __typename?: 'TraceForwardConnection';
+  /** A list of edges which contains the `TraceForwardRecord` and cursor to aid in pagination. */
+  edges: Array<TraceForwardEdge>;
+  /** A list of `TraceForwardRecord` objects. */
+  nodes: Array<TraceForwardRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TraceForwardRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TraceForwardRecord` edge in the connection. */
+export type TraceForwardEdge = {
+  __typename?: 'TraceForwardEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TraceForwardRecord` at the end of the edge. */
+  node: TraceForwardRecord;
+};
+
+export type TraceForwardRecord = {
+  __typename?: 'TraceForwardRecord';
+  depth?: Maybe<Scalars['Int']['output']>;
+  id?: Maybe<Scalars['UUID']['output']>;
+  inventoryState?: Maybe<TraceInventoryState>;
+  itemNumber?: Maybe<Scalars['String']['output']>;
+  itemType?: Maybe<TraceItemKind>;
+  partId?: Maybe<Scalars['UUID']['output']>;
+  partNumber?: Maybe<Scalars['String']['output']>;
+  qualityStatus?: Maybe<TraceQualityStatus>;
+  quantity?: Maybe<Scalars['BigFloat']['output']>;
+  remainingQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
+/** A filter to be used against `TraceForwardRecord` object types. All fields are combined with a logical ‘and.’ */
+export type TraceForwardRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TraceForwardRecordFilter>>;
+  /** Filter by the object’s `depth` field. */
+  depth?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `id` field. */
+  id?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `inventoryState` field. */
+  inventoryState?: InputMaybe<TraceInventoryStateFilter>;
+  /** Filter by the object’s `itemNumber` field. */
+  itemNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `itemType` field. */
+  itemType?: InputMaybe<TraceItemKindFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<TraceForwardRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TraceForwardRecordFilter>>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partNumber` field. */
+  partNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `qualityStatus` field. */
+  qualityStatus?: InputMaybe<TraceQualityStatusFilter>;
+  /** Filter by the object’s `quantity` field. */
+  quantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `remainingQuantity` field. */
+  remainingQuantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+};
+
+/**
+ * Where the material of a lot or serial stands: available (all of it),
+ * partly_consumed (some went into other lots or serials), consumed (none left),
+ * shipped, scrapped.
+ */
+export type TraceInventoryState =
+  | 'available'
+  | 'consumed'
+  | 'partly_consumed'
+  | 'scrapped'
+  | 'shipped';
+
+/** A filter to be used against TraceInventoryState fields. All fields are combined with a logical ‘and.’ */
+export type TraceInventoryStateFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<TraceInventoryState>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<TraceInventoryState>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<TraceInventoryState>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<TraceInventoryState>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<TraceInventoryState>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<TraceInventoryState>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<TraceInventoryState>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<TraceInventoryState>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<TraceInventoryState>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<TraceInventoryState>>;
+};
+
+/** What a traced item is: a lot (a quantity of one part) or a serial (one piece). */
+export type TraceItemKind =
+  | 'lot'
+  | 'serial';
+
+/** A filter to be used against TraceItemKind fields. All fields are combined with a logical ‘and.’ */
+export type TraceItemKindFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<TraceItemKind>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<TraceItemKind>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<TraceItemKind>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<TraceItemKind>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<TraceItemKind>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<TraceItemKind>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<TraceItemKind>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<TraceItemKind>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<TraceItemKind>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<TraceItemKind>>;
+};
+
+/**
+ * Lot and serial number patterns
+ * One pattern per tenant and kind (lot, serial): literal text (letters, digits, . _ / -), date parts {YYYY} {YY} {MM} {DD} {WW} (ISO week, in the plant's time zone) and exactly one counter {###...} (its width, zero-padded). The counter is race-free and starts again at 1 whenever the text before it changes, so every period of a dated pattern. Provisioned from app_private.default_trace_number_patterns; changed with traceability.manage.
+ */
+export type TraceNumberPattern = Node & {
+  __typename?: 'TraceNumberPattern';
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Kind
+   * lot or serial.
+   */
+  kind: TraceItemKind;
+  /** Reads a single `Organization` that is related to this `TraceNumberPattern`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Pattern
+   * e.g. LOT-{YYYY}{MM}{DD}-{####} or SN{YY}{WW}{######}.
+   */
+  pattern: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+/**
+ * A condition to be used against `TraceNumberPattern` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type TraceNumberPatternCondition = {
+  /** Checks for equality with the object’s `kind` field. */
+  kind?: InputMaybe<TraceItemKind>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `TraceNumberPattern` values. */
+export type TraceNumberPatternConnection = {
+  __typename?: 'TraceNumberPatternConnection';
+  /** A list of edges which contains the `TraceNumberPattern` and cursor to aid in pagination. */
+  edges: Array<TraceNumberPatternEdge>;
+  /** A list of `TraceNumberPattern` objects. */
+  nodes: Array<TraceNumberPattern>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TraceNumberPattern` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TraceNumberPattern` edge in the connection. */
+export type TraceNumberPatternEdge = {
+  __typename?: 'TraceNumberPatternEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TraceNumberPattern` at the end of the edge. */
+  node: TraceNumberPattern;
+};
+
+/** A filter to be used against `TraceNumberPattern` object types. All fields are combined with a logical ‘and.’ */
+export type TraceNumberPatternFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TraceNumberPatternFilter>>;
+  /** Filter by the object’s `kind` field. */
+  kind?: InputMaybe<TraceItemKindFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<TraceNumberPatternFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TraceNumberPatternFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `TraceNumberPattern` */
+export type TraceNumberPatternInput = {
+  /**
+   * Kind
+   * lot or serial.
+   */
+  kind: TraceItemKind;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Pattern
+   * e.g. LOT-{YYYY}{MM}{DD}-{####} or SN{YY}{WW}{######}.
+   */
+  pattern: Scalars['String']['input'];
+};
+
+/** Methods to use when ordering `TraceNumberPattern`. */
+export type TraceNumberPatternOrderBy =
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** Represents an update to a `TraceNumberPattern`. Fields that are set will be updated. */
+export type TraceNumberPatternPatch = {
+  /**
+   * Kind
+   * lot or serial.
+   */
+  kind?: InputMaybe<TraceItemKind>;
+  /**
+   * Pattern
+   * e.g. LOT-{YYYY}{MM}{DD}-{####} or SN{YY}{WW}{######}.
+   */
+  pattern?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Whether material may be used: released; quarantined (waiting for a decision,
+ * e.g. receiving inspection); on_hold (stopped, e.g. under an NCR). Kept apart
+ * from the inventory state.
+ */
+export type TraceQualityStatus =
+  | 'on_hold'
+  | 'quarantined'
+  | 'released';
+
+/** A filter to be used against TraceQualityStatus fields. All fields are combined with a logical ‘and.’ */
+export type TraceQualityStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<TraceQualityStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<TraceQualityStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<TraceQualityStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<TraceQualityStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<TraceQualityStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<TraceQualityStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<TraceQualityStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<TraceQualityStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<TraceQualityStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<TraceQualityStatus>>;
+};
+
+/**
+ * Quality status changes
+ * Every change of a lot's or serial's quality status (hold, quarantine, release) with who, when and why; append-only, written by app.set_lot_quality_status and app.set_serial_quality_status. Plant-scoped like the item.
+ */
+export type TraceStatusChange = Node & {
+  __typename?: 'TraceStatusChange';
+  /** Changed at */
+  changedAt: Scalars['Datetime']['output'];
+  /** Changed by */
+  changedBy?: Maybe<Scalars['UUID']['output']>;
+  /** From */
+  fromStatus: TraceQualityStatus;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `TraceStatusChange`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `TraceStatusChange`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Reason
+   * Why (required).
+   */
+  reason: Scalars['String']['output'];
+  /** Change id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `TraceStatusChange`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Site` that is related to this `TraceStatusChange`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The item's site when it changed.
+   */
+  siteId: Scalars['UUID']['output'];
+  /** To */
+  toStatus: TraceQualityStatus;
+  /** Reads a single `User` that is related to this `TraceStatusChange`. */
+  userByChangedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `TraceStatusChange` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type TraceStatusChangeCondition = {
+  /** Checks for equality with the object’s `changedAt` field. */
+  changedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `changedBy` field. */
+  changedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `TraceStatusChange` values. */
+export type TraceStatusChangeConnection = {
+  __typename?: 'TraceStatusChangeConnection';
+  /** A list of edges which contains the `TraceStatusChange` and cursor to aid in pagination. */
+  edges: Array<TraceStatusChangeEdge>;
+  /** A list of `TraceStatusChange` objects. */
+  nodes: Array<TraceStatusChange>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `TraceStatusChange` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `TraceStatusChange` edge in the connection. */
+export type TraceStatusChangeEdge = {
+  __typename?: 'TraceStatusChangeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `TraceStatusChange` at the end of the edge. */
+  node: TraceStatusChange;
+};
+
+/** A filter to be used against `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
+export type TraceStatusChangeFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<TraceStatusChangeFilter>>;
+  /** Filter by the object’s `changedAt` field. */
+  changedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `changedBy` field. */
+  changedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<TraceStatusChangeFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<TraceStatusChangeFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByChangedBy` relation. */
+  userByChangedBy?: InputMaybe<UserFilter>;
+  /** A related `userByChangedBy` exists. */
+  userByChangedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `TraceStatusChange`. */
+export type TraceStatusChangeOrderBy =
+  | 'CHANGED_AT_ASC'
+  | 'CHANGED_AT_DESC'
+  | 'CHANGED_BY_ASC'
+  | 'CHANGED_BY_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
 /**
  * Training due
  * Who must be trained on which controlled document and is not, on its current version and unexpired: never_trained, new_version, expired or due_soon. One's own rows; everybody's with competence.read.
@@ -52588,6 +55963,8 @@ export type Unit = Node & {
   dimension: Scalars['String']['output'];
   /** Multiplier to the dimension's base unit (1 for the base unit itself). */
   factor: Scalars['BigFloat']['output'];
+  /** Reads and enables pagination through a set of `GenealogyEdge`. */
+  genealogyEdgesByUnit: GenealogyEdgeConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** Reads and enables pagination through a set of `LabTest`. */
@@ -52596,8 +55973,12 @@ export type Unit = Node & {
   labels: Scalars['JSON']['output'];
   /** The unit's name in the caller's locale (labels, then the default name): GraphQL field localizedName, REST select=*,units_localized_name. */
   localizedName?: Maybe<Scalars['String']['output']>;
+  /** Reads and enables pagination through a set of `Lot`. */
+  lotsByUnit: LotConnection;
   /** Name people read (e.g. millimetre), in the default language. */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `Part`. */
+  partsByUnit: PartConnection;
   /** Reads and enables pagination through a set of `ReagentItem`. */
   reagentItemsByUnit: ReagentItemConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
@@ -52645,6 +56026,22 @@ export type UnitCustomFieldDefinitionsByUnitArgs = {
  * Units of measure
  * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
  */
+export type UnitGenealogyEdgesByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GenealogyEdgeCondition>;
+  filter?: InputMaybe<GenealogyEdgeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
 export type UnitLabTestsByUnitArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -52654,6 +56051,39 @@ export type UnitLabTestsByUnitArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LabTestOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitLotsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LotCondition>;
+  filter?: InputMaybe<LotFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitPartsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartCondition>;
+  filter?: InputMaybe<PartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
 };
 
 
@@ -52859,16 +56289,28 @@ export type UnitFilter = {
   customFieldDefinitionsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `dimension` field. */
   dimension?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `genealogyEdgesByUnit` relation. */
+  genealogyEdgesByUnit?: InputMaybe<UnitToManyGenealogyEdgeFilter>;
+  /** Some related `genealogyEdgesByUnit` exist. */
+  genealogyEdgesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `labTestsByUnit` relation. */
   labTestsByUnit?: InputMaybe<UnitToManyLabTestFilter>;
   /** Some related `labTestsByUnit` exist. */
   labTestsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `localizedName` field. */
   localizedName?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `lotsByUnit` relation. */
+  lotsByUnit?: InputMaybe<UnitToManyLotFilter>;
+  /** Some related `lotsByUnit` exist. */
+  lotsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<UnitFilter>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<UnitFilter>>;
+  /** Filter by the object’s `partsByUnit` relation. */
+  partsByUnit?: InputMaybe<UnitToManyPartFilter>;
+  /** Some related `partsByUnit` exist. */
+  partsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentItemsByUnit` relation. */
   reagentItemsByUnit?: InputMaybe<UnitToManyReagentItemFilter>;
   /** Some related `reagentItemsByUnit` exist. */
@@ -52965,6 +56407,16 @@ export type UnitToManyCustomFieldDefinitionFilter = {
   some?: InputMaybe<CustomFieldDefinitionFilter>;
 };
 
+/** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyGenealogyEdgeFilter = {
+  /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GenealogyEdgeFilter>;
+  /** No related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GenealogyEdgeFilter>;
+  /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GenealogyEdgeFilter>;
+};
+
 /** A filter to be used against many `LabTest` object types. All fields are combined with a logical ‘and.’ */
 export type UnitToManyLabTestFilter = {
   /** Every related `LabTest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -52973,6 +56425,26 @@ export type UnitToManyLabTestFilter = {
   none?: InputMaybe<LabTestFilter>;
   /** Some related `LabTest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LabTestFilter>;
+};
+
+/** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyLotFilter = {
+  /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LotFilter>;
+  /** No related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LotFilter>;
+  /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Part` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyPartFilter = {
+  /** Every related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartFilter>;
+  /** No related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartFilter>;
+  /** Some related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartFilter>;
 };
 
 /** A filter to be used against many `ReagentItem` object types. All fields are combined with a logical ‘and.’ */
@@ -54845,6 +58317,102 @@ export type UpdateOrganizationPayloadOrganizationEdgeArgs = {
   orderBy?: Array<OrganizationOrderBy>;
 };
 
+/** All input for the `updatePartById` mutation. */
+export type UpdatePartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Part` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Part` being updated. */
+  patch: PartPatch;
+};
+
+/** All input for the `updatePart` mutation. */
+export type UpdatePartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Part` being updated. */
+  patch: PartPatch;
+  /** Part id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Part` mutation. */
+export type UpdatePartPayload = {
+  __typename?: 'UpdatePartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Part` that was updated by this mutation. */
+  part?: Maybe<Part>;
+  /** An edge for our `Part`. May be used by Relay 1. */
+  partEdge?: Maybe<PartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Part` mutation. */
+export type UpdatePartPayloadPartEdgeArgs = {
+  orderBy?: Array<PartOrderBy>;
+};
+
+/** All input for the `updatePartRevisionById` mutation. */
+export type UpdatePartRevisionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `PartRevision` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `PartRevision` being updated. */
+  patch: PartRevisionPatch;
+};
+
+/** All input for the `updatePartRevision` mutation. */
+export type UpdatePartRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `PartRevision` being updated. */
+  patch: PartRevisionPatch;
+  /** Revision id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `PartRevision` mutation. */
+export type UpdatePartRevisionPayload = {
+  __typename?: 'UpdatePartRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `PartRevision` that was updated by this mutation. */
+  partRevision?: Maybe<PartRevision>;
+  /** An edge for our `PartRevision`. May be used by Relay 1. */
+  partRevisionEdge?: Maybe<PartRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `PartRevision` mutation. */
+export type UpdatePartRevisionPayloadPartRevisionEdgeArgs = {
+  orderBy?: Array<PartRevisionOrderBy>;
+};
+
 /** All input for the `updatePartnerById` mutation. */
 export type UpdatePartnerByIdInput = {
   /**
@@ -56244,6 +59812,62 @@ export type UpdateTenantSettingPayloadTenantSettingEdgeArgs = {
   orderBy?: Array<TenantSettingOrderBy>;
 };
 
+/** All input for the `updateTraceNumberPatternById` mutation. */
+export type UpdateTraceNumberPatternByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `TraceNumberPattern` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `TraceNumberPattern` being updated. */
+  patch: TraceNumberPatternPatch;
+};
+
+/** All input for the `updateTraceNumberPattern` mutation. */
+export type UpdateTraceNumberPatternInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Kind
+   * lot or serial.
+   */
+  kind: TraceItemKind;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `TraceNumberPattern` being updated. */
+  patch: TraceNumberPatternPatch;
+};
+
+/** The output of our update `TraceNumberPattern` mutation. */
+export type UpdateTraceNumberPatternPayload = {
+  __typename?: 'UpdateTraceNumberPatternPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `TraceNumberPattern` that was updated by this mutation. */
+  traceNumberPattern?: Maybe<TraceNumberPattern>;
+  /** An edge for our `TraceNumberPattern`. May be used by Relay 1. */
+  traceNumberPatternEdge?: Maybe<TraceNumberPatternEdge>;
+};
+
+
+/** The output of our update `TraceNumberPattern` mutation. */
+export type UpdateTraceNumberPatternPayloadTraceNumberPatternEdgeArgs = {
+  orderBy?: Array<TraceNumberPatternOrderBy>;
+};
+
 /** All input for the `updateTrainingRequirementById` mutation. */
 export type UpdateTrainingRequirementByIdInput = {
   /**
@@ -56994,6 +60618,8 @@ export type User = Node & {
   equipmentByCreatedBy: EquipmentConnection;
   /** Reads and enables pagination through a set of `EquipmentUse`. */
   equipmentUsesByUsedBy: EquipmentUseConnection;
+  /** Reads and enables pagination through a set of `GenealogyEdge`. */
+  genealogyEdgesByRecordedBy: GenealogyEdgeConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** Reads and enables pagination through a set of `InstrumentBlock`. */
@@ -57012,6 +60638,8 @@ export type User = Node & {
   isPlatformOperator: Scalars['Boolean']['output'];
   /** When the user last signed in with a password. */
   lastSignInAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads and enables pagination through a set of `Lot`. */
+  lotsByCreatedBy: LotConnection;
   /** Reads and enables pagination through a set of `Membership`. */
   memberships: MembershipConnection;
   /** Reads and enables pagination through a set of `Notification`. */
@@ -57020,6 +60648,12 @@ export type User = Node & {
   oosInvestigationsByClosedBy: OosInvestigationConnection;
   /** Reads and enables pagination through a set of `OosInvestigation`. */
   oosInvestigationsByPhase1DecidedBy: OosInvestigationConnection;
+  /** Reads and enables pagination through a set of `PartRevision`. */
+  partRevisionsByCreatedBy: PartRevisionConnection;
+  /** Reads and enables pagination through a set of `PartRevision`. */
+  partRevisionsByReleasedBy: PartRevisionConnection;
+  /** Reads and enables pagination through a set of `Part`. */
+  partsByCreatedBy: PartConnection;
   /** Reads and enables pagination through a set of `PersonQualification`. */
   personQualifications: PersonQualificationConnection;
   /** Reads and enables pagination through a set of `PersonQualification`. */
@@ -57068,6 +60702,8 @@ export type User = Node & {
   samplesByCreatedBy: SampleConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samplesByCustodianId: SampleConnection;
+  /** Reads and enables pagination through a set of `Serial`. */
+  serialsByCreatedBy: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
   serviceRequestsByAcceptedBy: ServiceRequestConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
@@ -57094,6 +60730,8 @@ export type User = Node & {
   tenantBrandingsByUpdatedBy: TenantBrandingConnection;
   /** Reads and enables pagination through a set of `TenantSetting`. */
   tenantSettingsByUpdatedBy: TenantSettingConnection;
+  /** Reads and enables pagination through a set of `TraceStatusChange`. */
+  traceStatusChangesByChangedBy: TraceStatusChangeConnection;
   /** Reads and enables pagination through a set of `TrainingRecord`. */
   trainingRecords: TrainingRecordConnection;
   /** Reads and enables pagination through a set of `TrainingRecord`. */
@@ -57448,6 +61086,19 @@ export type UserEquipmentUsesByUsedByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserGenealogyEdgesByRecordedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GenealogyEdgeCondition>;
+  filter?: InputMaybe<GenealogyEdgeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserInstrumentBlocksByCreatedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -57526,6 +61177,19 @@ export type UserInstrumentReservationsByCancelledByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserLotsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LotCondition>;
+  filter?: InputMaybe<LotFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserMembershipsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -57574,6 +61238,46 @@ export type UserOosInvestigationsByPhase1DecidedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<OosInvestigationOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserPartRevisionsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartRevisionCondition>;
+  filter?: InputMaybe<PartRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartRevisionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserPartRevisionsByReleasedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartRevisionCondition>;
+  filter?: InputMaybe<PartRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartRevisionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserPartsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<PartCondition>;
+  filter?: InputMaybe<PartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<PartOrderBy>>;
+  orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
 };
 
 
@@ -57867,6 +61571,19 @@ export type UserSamplesByCustodianIdArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserSerialsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SerialCondition>;
+  filter?: InputMaybe<SerialFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SerialOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserServiceRequestsByAcceptedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -58019,6 +61736,19 @@ export type UserTenantSettingsByUpdatedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<TenantSettingOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserTraceStatusChangesByChangedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<TraceStatusChangeCondition>;
+  filter?: InputMaybe<TraceStatusChangeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<TraceStatusChangeOrderBy>>;
 };
 
 
@@ -58234,6 +61964,10 @@ export type UserFilter = {
   equipmentUsesByUsedBy?: InputMaybe<UserToManyEquipmentUseFilter>;
   /** Some related `equipmentUsesByUsedBy` exist. */
   equipmentUsesByUsedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `genealogyEdgesByRecordedBy` relation. */
+  genealogyEdgesByRecordedBy?: InputMaybe<UserToManyGenealogyEdgeFilter>;
+  /** Some related `genealogyEdgesByRecordedBy` exist. */
+  genealogyEdgesByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `instrumentBlocksByCreatedBy` relation. */
   instrumentBlocksByCreatedBy?: InputMaybe<UserToManyInstrumentBlockFilter>;
   /** Some related `instrumentBlocksByCreatedBy` exist. */
@@ -58258,6 +61992,10 @@ export type UserFilter = {
   instrumentReservationsByCancelledByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Some related `instrumentReservations` exist. */
   instrumentReservationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotsByCreatedBy` relation. */
+  lotsByCreatedBy?: InputMaybe<UserToManyLotFilter>;
+  /** Some related `lotsByCreatedBy` exist. */
+  lotsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `memberships` relation. */
   memberships?: InputMaybe<UserToManyMembershipFilter>;
   /** Some related `memberships` exist. */
@@ -58278,6 +62016,18 @@ export type UserFilter = {
   oosInvestigationsByPhase1DecidedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Checks for any expressions in this list. */
   or?: InputMaybe<Array<UserFilter>>;
+  /** Filter by the object’s `partRevisionsByCreatedBy` relation. */
+  partRevisionsByCreatedBy?: InputMaybe<UserToManyPartRevisionFilter>;
+  /** Some related `partRevisionsByCreatedBy` exist. */
+  partRevisionsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partRevisionsByReleasedBy` relation. */
+  partRevisionsByReleasedBy?: InputMaybe<UserToManyPartRevisionFilter>;
+  /** Some related `partRevisionsByReleasedBy` exist. */
+  partRevisionsByReleasedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partsByCreatedBy` relation. */
+  partsByCreatedBy?: InputMaybe<UserToManyPartFilter>;
+  /** Some related `partsByCreatedBy` exist. */
+  partsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `personQualifications` relation. */
   personQualifications?: InputMaybe<UserToManyPersonQualificationFilter>;
   /** Filter by the object’s `personQualificationsByGrantedBy` relation. */
@@ -58368,6 +62118,10 @@ export type UserFilter = {
   samplesByCustodianId?: InputMaybe<UserToManySampleFilter>;
   /** Some related `samplesByCustodianId` exist. */
   samplesByCustodianIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialsByCreatedBy` relation. */
+  serialsByCreatedBy?: InputMaybe<UserToManySerialFilter>;
+  /** Some related `serialsByCreatedBy` exist. */
+  serialsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serviceRequestsByAcceptedBy` relation. */
   serviceRequestsByAcceptedBy?: InputMaybe<UserToManyServiceRequestFilter>;
   /** Some related `serviceRequestsByAcceptedBy` exist. */
@@ -58416,6 +62170,10 @@ export type UserFilter = {
   tenantSettingsByUpdatedBy?: InputMaybe<UserToManyTenantSettingFilter>;
   /** Some related `tenantSettingsByUpdatedBy` exist. */
   tenantSettingsByUpdatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `traceStatusChangesByChangedBy` relation. */
+  traceStatusChangesByChangedBy?: InputMaybe<UserToManyTraceStatusChangeFilter>;
+  /** Some related `traceStatusChangesByChangedBy` exist. */
+  traceStatusChangesByChangedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `trainingRecords` relation. */
   trainingRecords?: InputMaybe<UserToManyTrainingRecordFilter>;
   /** Filter by the object’s `trainingRecordsByRecordedBy` relation. */
@@ -58703,6 +62461,16 @@ export type UserToManyEquipmentUseFilter = {
   some?: InputMaybe<EquipmentUseFilter>;
 };
 
+/** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyGenealogyEdgeFilter = {
+  /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GenealogyEdgeFilter>;
+  /** No related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GenealogyEdgeFilter>;
+  /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GenealogyEdgeFilter>;
+};
+
 /** A filter to be used against many `InstrumentBlock` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyInstrumentBlockFilter = {
   /** Every related `InstrumentBlock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -58733,6 +62501,16 @@ export type UserToManyInstrumentReservationFilter = {
   some?: InputMaybe<InstrumentReservationFilter>;
 };
 
+/** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyLotFilter = {
+  /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LotFilter>;
+  /** No related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LotFilter>;
+  /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LotFilter>;
+};
+
 /** A filter to be used against many `Membership` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyMembershipFilter = {
   /** Every related `Membership` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -58761,6 +62539,26 @@ export type UserToManyOosInvestigationFilter = {
   none?: InputMaybe<OosInvestigationFilter>;
   /** Some related `OosInvestigation` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<OosInvestigationFilter>;
+};
+
+/** A filter to be used against many `Part` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyPartFilter = {
+  /** Every related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartFilter>;
+  /** No related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartFilter>;
+  /** Some related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartFilter>;
+};
+
+/** A filter to be used against many `PartRevision` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyPartRevisionFilter = {
+  /** Every related `PartRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<PartRevisionFilter>;
+  /** No related `PartRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<PartRevisionFilter>;
+  /** Some related `PartRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<PartRevisionFilter>;
 };
 
 /** A filter to be used against many `PersonQualification` object types. All fields are combined with a logical ‘and.’ */
@@ -58923,6 +62721,16 @@ export type UserToManySampleStatusChangeFilter = {
   some?: InputMaybe<SampleStatusChangeFilter>;
 };
 
+/** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManySerialFilter = {
+  /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SerialFilter>;
+  /** No related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SerialFilter>;
+  /** Some related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SerialFilter>;
+};
+
 /** A filter to be used against many `ServiceRequest` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyServiceRequestFilter = {
   /** Every related `ServiceRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -59001,6 +62809,16 @@ export type UserToManyTenantSettingFilter = {
   none?: InputMaybe<TenantSettingFilter>;
   /** Some related `TenantSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<TenantSettingFilter>;
+};
+
+/** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyTraceStatusChangeFilter = {
+  /** Every related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<TraceStatusChangeFilter>;
+  /** No related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<TraceStatusChangeFilter>;
+  /** Some related `TraceStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<TraceStatusChangeFilter>;
 };
 
 /** A filter to be used against many `TrainingRecord` object types. All fields are combined with a logical ‘and.’ */

@@ -4770,6 +4770,102 @@ export interface FeatureFlags {
 }
 
 /**
+ * Genealogy
+ * One edge per consumption: a lot or serial (consumed_*) went into a lot or serial (produced_*), with the quantity in the consumed item's unit. Append-only, written by app.record_consumption; plant-scoped by the produced item's site. Walked by app.trace_forward, app.trace_backward and app.recall_simulation.
+ */
+export interface GenealogyEdges {
+  /**
+   * Consumed lot
+   * lots.id, or empty when a serial was consumed.
+   * @format uuid
+   */
+  consumed_lot_id?: string;
+  /**
+   * Consumed serial
+   * serials.id, or empty when a lot was consumed.
+   * @format uuid
+   */
+  consumed_serial_id?: string;
+  /**
+   * From
+   * The consumed lot or serial (generated).
+   * @format uuid
+   */
+  from_id: string;
+  /**
+   * Edge id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Produced lot
+   * lots.id, or empty when a serial was produced.
+   * @format uuid
+   */
+  produced_lot_id?: string;
+  /**
+   * Produced serial
+   * serials.id, or empty when a lot was produced.
+   * @format uuid
+   */
+  produced_serial_id?: string;
+  /**
+   * Quantity
+   * How much of the consumed item went in, in unit (1 for a serial).
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Recorded at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  recorded_at: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Plant
+   * The produced item's site (sites.id).
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * To
+   * The produced lot or serial (generated).
+   * @format uuid
+   */
+  to_id: string;
+  /**
+   * Unit
+   * The consumed item's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+}
+
+/**
  * Tenant strings
  * The tenant's own texts: overrides of the platform's strings, or strings of its own, per namespace, key and locale. Written with organization.update; read resolved through GET /localized_strings.
  */
@@ -5969,6 +6065,140 @@ export interface LocalizedStrings {
   text?: string;
 }
 
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export interface Lots {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Expires at
+   * Shelf life end, where the material has one.
+   * @format timestamp with time zone
+   */
+  expires_at?: string;
+  /**
+   * Lot id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Inventory state
+   * available, partly_consumed, consumed, shipped or scrapped; follows remaining_quantity.
+   * @format app.trace_inventory_state
+   * @default "available"
+   */
+  inventory_state:
+    | "available"
+    | "partly_consumed"
+    | "consumed"
+    | "shipped"
+    | "scrapped";
+  /**
+   * Lot number
+   * From the tenant's lot pattern (trace_number_patterns), unique in the tenant.
+   * @format text
+   */
+  lot_number: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Part revision
+   * The revision made (part_revisions.id): the part's released one unless another was named.
+   * @format uuid
+   */
+  part_revision_id?: string;
+  /**
+   * Produced at
+   * When the lot was made or received.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  produced_at: string;
+  /**
+   * Quality status
+   * released, quarantined or on_hold: only released lots may be consumed.
+   * @format app.trace_quality_status
+   * @default "released"
+   */
+  quality_status: "released" | "quarantined" | "on_hold";
+  /**
+   * Quantity
+   * How much was made or received, in unit.
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Remaining quantity
+   * What has not been consumed yet, in unit; never negative.
+   * @format numeric
+   */
+  remaining_quantity: number;
+  /**
+   * Plant
+   * The site (sites.id) where the lot is: who may see and act on it.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Supplier
+   * The partner (partners.id) purchased material came from.
+   * @format uuid
+   */
+  supplier_id?: string;
+  /**
+   * Supplier lot
+   * The supplier's own lot number, recorded at receipt.
+   * @format text
+   */
+  supplier_lot?: string;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
 /** A user's membership of one tenant. Revoking it refuses the user's next request in that tenant. */
 export interface Memberships {
   /**
@@ -6539,6 +6769,95 @@ export interface OverdueSubStages {
   workflow_stage_id?: string;
 }
 
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
+export interface PartRevisions {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Description
+   * What changed in this revision.
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Revision id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Obsoleted at
+   * @format timestamp with time zone
+   */
+  obsoleted_at?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Released at
+   * @format timestamp with time zone
+   */
+  released_at?: string;
+  /**
+   * Released by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  released_by?: string;
+  /**
+   * Revision
+   * The revision code, unique per part (letters, digits, . _ -, up to 16).
+   * @format text
+   */
+  revision: string;
+  /**
+   * Status
+   * draft, released (the one production uses) or obsolete; changed by app.release_part_revision and app.obsolete_part_revision only.
+   * @format app.part_revision_status
+   * @default "draft"
+   */
+  status: "draft" | "released" | "obsolete";
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export interface Partners {
   /**
@@ -6601,6 +6920,103 @@ export interface Partners {
    * @format text
    */
   website?: string;
+}
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export interface Parts {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Custom fields
+   * Values of the tenant's custom fields for parts (custom_field_definitions).
+   * @format jsonb
+   */
+  custom_fields: any;
+  /**
+   * Customer concession required
+   * Whether use-as-is and rework dispositions of nonconforming material of this part need the customer's concession (NCRs).
+   * @format boolean
+   * @default false
+   */
+  customer_concession_required: boolean;
+  /**
+   * Customer
+   * The partner (partners.id) the part is made for; empty for stock and purchased parts.
+   * @format uuid
+   */
+  customer_id?: string;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Part id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Name
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part number
+   * Unique in the tenant (letters, digits, . _ / -, up to 64).
+   * @format text
+   */
+  part_number: string;
+  /**
+   * Status
+   * active or obsolete: lots and serials are made of active parts only.
+   * @format app.part_status
+   * @default "active"
+   */
+  status: "active" | "obsolete";
+  /**
+   * Unit
+   * units.code the part is counted in (pcs, kg, m, ...): lots and genealogy quantities are kept in it.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /** Approvals dashboard: open approvals per approver, how many breached their SLA. */
@@ -9847,6 +10263,106 @@ export interface SamplesDueForDisposal {
 }
 
 /**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export interface Serials {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Serial id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Inventory state
+   * available, consumed, shipped or scrapped.
+   * @format app.trace_inventory_state
+   * @default "available"
+   */
+  inventory_state:
+    | "available"
+    | "partly_consumed"
+    | "consumed"
+    | "shipped"
+    | "scrapped";
+  /**
+   * Lot
+   * The lot (lots.id) the piece belongs to, if any.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Part revision
+   * The revision made (part_revisions.id).
+   * @format uuid
+   */
+  part_revision_id?: string;
+  /**
+   * Produced at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  produced_at: string;
+  /**
+   * Quality status
+   * released, quarantined or on_hold: only a released piece may be consumed.
+   * @format app.trace_quality_status
+   * @default "released"
+   */
+  quality_status: "released" | "quarantined" | "on_hold";
+  /**
+   * Serial number
+   * From the tenant's serial pattern, unique in the tenant.
+   * @format text
+   */
+  serial_number: string;
+  /**
+   * Plant
+   * The site (sites.id) where the piece is: who may see and act on it.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * Service requests
  * What a customer (or an internal requester) asks the lab to test: the tests, the samples that come with it, the due date. A customer's portal users see only their own partner's requests.
  */
@@ -11509,6 +12025,117 @@ export interface TenantSettings {
    * @format jsonb
    */
   value: any;
+}
+
+/**
+ * Lot and serial number patterns
+ * One pattern per tenant and kind (lot, serial): literal text (letters, digits, . _ / -), date parts {YYYY} {YY} {MM} {DD} {WW} (ISO week, in the plant's time zone) and exactly one counter {###...} (its width, zero-padded). The counter is race-free and starts again at 1 whenever the text before it changes, so every period of a dated pattern. Provisioned from app_private.default_trace_number_patterns; changed with traceability.manage.
+ */
+export interface TraceNumberPatterns {
+  /**
+   * Kind
+   * lot or serial.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format app.trace_item_kind
+   */
+  kind: "lot" | "serial";
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Pattern
+   * e.g. LOT-{YYYY}{MM}{DD}-{####} or SN{YY}{WW}{######}.
+   * @format text
+   */
+  pattern: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Quality status changes
+ * Every change of a lot's or serial's quality status (hold, quarantine, release) with who, when and why; append-only, written by app.set_lot_quality_status and app.set_serial_quality_status. Plant-scoped like the item.
+ */
+export interface TraceStatusChanges {
+  /**
+   * Changed at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  changed_at: string;
+  /**
+   * Changed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  changed_by?: string;
+  /**
+   * From
+   * @format app.trace_quality_status
+   */
+  from_status: "released" | "quarantined" | "on_hold";
+  /**
+   * Change id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Reason
+   * Why (required).
+   * @format text
+   */
+  reason: string;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   * @format uuid
+   */
+  serial_id?: string;
+  /**
+   * Plant
+   * The item's site when it changed.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * To
+   * @format app.trace_quality_status
+   */
+  to_status: "released" | "quarantined" | "on_hold";
 }
 
 /**
@@ -27846,6 +28473,331 @@ export namespace FeatureFlags {
   }
 }
 
+export namespace GenealogyEdges {
+  /**
+   * @description One edge per consumption: a lot or serial (consumed_*) went into a lot or serial (produced_*), with the quantity in the consumed item's unit. Append-only, written by app.record_consumption; plant-scoped by the produced item's site. Walked by app.trace_forward, app.trace_backward and app.recall_simulation.
+   * @tags genealogy_edges
+   * @name GenealogyEdgesCreate
+   * @summary Genealogy
+   * @request POST:/genealogy_edges
+   */
+  export namespace GenealogyEdgesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = GenealogyEdges;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One edge per consumption: a lot or serial (consumed_*) went into a lot or serial (produced_*), with the quantity in the consumed item's unit. Append-only, written by app.record_consumption; plant-scoped by the produced item's site. Walked by app.trace_forward, app.trace_backward and app.recall_simulation.
+   * @tags genealogy_edges
+   * @name GenealogyEdgesDelete
+   * @summary Genealogy
+   * @request DELETE:/genealogy_edges
+   */
+  export namespace GenealogyEdgesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Consumed lot
+       * lots.id, or empty when a serial was consumed.
+       * @format uuid
+       */
+      consumed_lot_id?: string;
+      /**
+       * Consumed serial
+       * serials.id, or empty when a lot was consumed.
+       * @format uuid
+       */
+      consumed_serial_id?: string;
+      /**
+       * From
+       * The consumed lot or serial (generated).
+       * @format uuid
+       */
+      from_id?: string;
+      /**
+       * Edge id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Produced lot
+       * lots.id, or empty when a serial was produced.
+       * @format uuid
+       */
+      produced_lot_id?: string;
+      /**
+       * Produced serial
+       * serials.id, or empty when a lot was produced.
+       * @format uuid
+       */
+      produced_serial_id?: string;
+      /**
+       * Quantity
+       * How much of the consumed item went in, in unit (1 for a serial).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Plant
+       * The produced item's site (sites.id).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * To
+       * The produced lot or serial (generated).
+       * @format uuid
+       */
+      to_id?: string;
+      /**
+       * Unit
+       * The consumed item's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One edge per consumption: a lot or serial (consumed_*) went into a lot or serial (produced_*), with the quantity in the consumed item's unit. Append-only, written by app.record_consumption; plant-scoped by the produced item's site. Walked by app.trace_forward, app.trace_backward and app.recall_simulation.
+   * @tags genealogy_edges
+   * @name GenealogyEdgesList
+   * @summary Genealogy
+   * @request GET:/genealogy_edges
+   */
+  export namespace GenealogyEdgesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Consumed lot
+       * lots.id, or empty when a serial was consumed.
+       * @format uuid
+       */
+      consumed_lot_id?: string;
+      /**
+       * Consumed serial
+       * serials.id, or empty when a lot was consumed.
+       * @format uuid
+       */
+      consumed_serial_id?: string;
+      /**
+       * From
+       * The consumed lot or serial (generated).
+       * @format uuid
+       */
+      from_id?: string;
+      /**
+       * Edge id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Produced lot
+       * lots.id, or empty when a serial was produced.
+       * @format uuid
+       */
+      produced_lot_id?: string;
+      /**
+       * Produced serial
+       * serials.id, or empty when a lot was produced.
+       * @format uuid
+       */
+      produced_serial_id?: string;
+      /**
+       * Quantity
+       * How much of the consumed item went in, in unit (1 for a serial).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The produced item's site (sites.id).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * To
+       * The produced lot or serial (generated).
+       * @format uuid
+       */
+      to_id?: string;
+      /**
+       * Unit
+       * The consumed item's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = GenealogyEdges[];
+  }
+
+  /**
+   * @description One edge per consumption: a lot or serial (consumed_*) went into a lot or serial (produced_*), with the quantity in the consumed item's unit. Append-only, written by app.record_consumption; plant-scoped by the produced item's site. Walked by app.trace_forward, app.trace_backward and app.recall_simulation.
+   * @tags genealogy_edges
+   * @name GenealogyEdgesPartialUpdate
+   * @summary Genealogy
+   * @request PATCH:/genealogy_edges
+   */
+  export namespace GenealogyEdgesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Consumed lot
+       * lots.id, or empty when a serial was consumed.
+       * @format uuid
+       */
+      consumed_lot_id?: string;
+      /**
+       * Consumed serial
+       * serials.id, or empty when a lot was consumed.
+       * @format uuid
+       */
+      consumed_serial_id?: string;
+      /**
+       * From
+       * The consumed lot or serial (generated).
+       * @format uuid
+       */
+      from_id?: string;
+      /**
+       * Edge id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Produced lot
+       * lots.id, or empty when a serial was produced.
+       * @format uuid
+       */
+      produced_lot_id?: string;
+      /**
+       * Produced serial
+       * serials.id, or empty when a lot was produced.
+       * @format uuid
+       */
+      produced_serial_id?: string;
+      /**
+       * Quantity
+       * How much of the consumed item went in, in unit (1 for a serial).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Recorded at
+       * @format timestamp with time zone
+       */
+      recorded_at?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Plant
+       * The produced item's site (sites.id).
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * To
+       * The produced lot or serial (generated).
+       * @format uuid
+       */
+      to_id?: string;
+      /**
+       * Unit
+       * The consumed item's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = GenealogyEdges;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace I18NStrings {
   /**
    * @description The tenant's own texts: overrides of the platform's strings, or strings of its own, per namespace, key and locale. Written with organization.update; read resolved through GET /localized_strings.
@@ -30840,6 +31792,418 @@ export namespace LocalizedStrings {
   }
 }
 
+export namespace Lots {
+  /**
+   * @description A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+   * @tags lots
+   * @name LotsCreate
+   * @summary Lots
+   * @request POST:/lots
+   */
+  export namespace LotsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Lots;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+   * @tags lots
+   * @name LotsDelete
+   * @summary Lots
+   * @request DELETE:/lots
+   */
+  export namespace LotsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Expires at
+       * Shelf life end, where the material has one.
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
+       * Lot id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inventory state
+       * available, partly_consumed, consumed, shipped or scrapped; follows remaining_quantity.
+       * @format app.trace_inventory_state
+       */
+      inventory_state?: string;
+      /**
+       * Lot number
+       * From the tenant's lot pattern (trace_number_patterns), unique in the tenant.
+       * @format text
+       */
+      lot_number?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * The revision made (part_revisions.id): the part's released one unless another was named.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Produced at
+       * When the lot was made or received.
+       * @format timestamp with time zone
+       */
+      produced_at?: string;
+      /**
+       * Quality status
+       * released, quarantined or on_hold: only released lots may be consumed.
+       * @format app.trace_quality_status
+       */
+      quality_status?: string;
+      /**
+       * Quantity
+       * How much was made or received, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Remaining quantity
+       * What has not been consumed yet, in unit; never negative.
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /**
+       * Plant
+       * The site (sites.id) where the lot is: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) purchased material came from.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * The supplier's own lot number, recorded at receipt.
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+   * @tags lots
+   * @name LotsList
+   * @summary Lots
+   * @request GET:/lots
+   */
+  export namespace LotsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Expires at
+       * Shelf life end, where the material has one.
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
+       * Lot id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inventory state
+       * available, partly_consumed, consumed, shipped or scrapped; follows remaining_quantity.
+       * @format app.trace_inventory_state
+       */
+      inventory_state?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot number
+       * From the tenant's lot pattern (trace_number_patterns), unique in the tenant.
+       * @format text
+       */
+      lot_number?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * The revision made (part_revisions.id): the part's released one unless another was named.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Produced at
+       * When the lot was made or received.
+       * @format timestamp with time zone
+       */
+      produced_at?: string;
+      /**
+       * Quality status
+       * released, quarantined or on_hold: only released lots may be consumed.
+       * @format app.trace_quality_status
+       */
+      quality_status?: string;
+      /**
+       * Quantity
+       * How much was made or received, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Remaining quantity
+       * What has not been consumed yet, in unit; never negative.
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The site (sites.id) where the lot is: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) purchased material came from.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * The supplier's own lot number, recorded at receipt.
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Lots[];
+  }
+
+  /**
+   * @description A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+   * @tags lots
+   * @name LotsPartialUpdate
+   * @summary Lots
+   * @request PATCH:/lots
+   */
+  export namespace LotsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Expires at
+       * Shelf life end, where the material has one.
+       * @format timestamp with time zone
+       */
+      expires_at?: string;
+      /**
+       * Lot id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inventory state
+       * available, partly_consumed, consumed, shipped or scrapped; follows remaining_quantity.
+       * @format app.trace_inventory_state
+       */
+      inventory_state?: string;
+      /**
+       * Lot number
+       * From the tenant's lot pattern (trace_number_patterns), unique in the tenant.
+       * @format text
+       */
+      lot_number?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * The revision made (part_revisions.id): the part's released one unless another was named.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Produced at
+       * When the lot was made or received.
+       * @format timestamp with time zone
+       */
+      produced_at?: string;
+      /**
+       * Quality status
+       * released, quarantined or on_hold: only released lots may be consumed.
+       * @format app.trace_quality_status
+       */
+      quality_status?: string;
+      /**
+       * Quantity
+       * How much was made or received, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Remaining quantity
+       * What has not been consumed yet, in unit; never negative.
+       * @format numeric
+       */
+      remaining_quantity?: string;
+      /**
+       * Plant
+       * The site (sites.id) where the lot is: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) purchased material came from.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * The supplier's own lot number, recorded at receipt.
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Lots;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Memberships {
   /**
    * No description
@@ -32510,6 +33874,301 @@ export namespace OverdueSubStages {
   }
 }
 
+export namespace PartRevisions {
+  /**
+   * @description A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+   * @tags part_revisions
+   * @name PartRevisionsCreate
+   * @summary Part revisions
+   * @request POST:/part_revisions
+   */
+  export namespace PartRevisionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = PartRevisions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+   * @tags part_revisions
+   * @name PartRevisionsDelete
+   * @summary Part revisions
+   * @request DELETE:/part_revisions
+   */
+  export namespace PartRevisionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * What changed in this revision.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Revision id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Obsoleted at
+       * @format timestamp with time zone
+       */
+      obsoleted_at?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Released by
+       * @format uuid
+       */
+      released_by?: string;
+      /**
+       * Revision
+       * The revision code, unique per part (letters, digits, . _ -, up to 16).
+       * @format text
+       */
+      revision?: string;
+      /**
+       * Status
+       * draft, released (the one production uses) or obsolete; changed by app.release_part_revision and app.obsolete_part_revision only.
+       * @format app.part_revision_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+   * @tags part_revisions
+   * @name PartRevisionsList
+   * @summary Part revisions
+   * @request GET:/part_revisions
+   */
+  export namespace PartRevisionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * What changed in this revision.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Revision id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Obsoleted at
+       * @format timestamp with time zone
+       */
+      obsoleted_at?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Released by
+       * @format uuid
+       */
+      released_by?: string;
+      /**
+       * Revision
+       * The revision code, unique per part (letters, digits, . _ -, up to 16).
+       * @format text
+       */
+      revision?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * draft, released (the one production uses) or obsolete; changed by app.release_part_revision and app.obsolete_part_revision only.
+       * @format app.part_revision_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = PartRevisions[];
+  }
+
+  /**
+   * @description A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+   * @tags part_revisions
+   * @name PartRevisionsPartialUpdate
+   * @summary Part revisions
+   * @request PATCH:/part_revisions
+   */
+  export namespace PartRevisionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * What changed in this revision.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Revision id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Obsoleted at
+       * @format timestamp with time zone
+       */
+      obsoleted_at?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Released by
+       * @format uuid
+       */
+      released_by?: string;
+      /**
+       * Revision
+       * The revision code, unique per part (letters, digits, . _ -, up to 16).
+       * @format text
+       */
+      revision?: string;
+      /**
+       * Status
+       * draft, released (the one production uses) or obsolete; changed by app.release_part_revision and app.obsolete_part_revision only.
+       * @format app.part_revision_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = PartRevisions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Partners {
   /**
    * No description
@@ -32752,6 +34411,322 @@ export namespace Partners {
       website?: string;
     };
     export type RequestBody = Partners;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Parts {
+  /**
+   * @description The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+   * @tags parts
+   * @name PartsCreate
+   * @summary Parts
+   * @request POST:/parts
+   */
+  export namespace PartsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Parts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+   * @tags parts
+   * @name PartsDelete
+   * @summary Parts
+   * @request DELETE:/parts
+   */
+  export namespace PartsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Custom fields
+       * Values of the tenant's custom fields for parts (custom_field_definitions).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
+       * Customer concession required
+       * Whether use-as-is and rework dispositions of nonconforming material of this part need the customer's concession (NCRs).
+       * @format boolean
+       */
+      customer_concession_required?: string;
+      /**
+       * Customer
+       * The partner (partners.id) the part is made for; empty for stock and purchased parts.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Part id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part number
+       * Unique in the tenant (letters, digits, . _ / -, up to 64).
+       * @format text
+       */
+      part_number?: string;
+      /**
+       * Status
+       * active or obsolete: lots and serials are made of active parts only.
+       * @format app.part_status
+       */
+      status?: string;
+      /**
+       * Unit
+       * units.code the part is counted in (pcs, kg, m, ...): lots and genealogy quantities are kept in it.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+   * @tags parts
+   * @name PartsList
+   * @summary Parts
+   * @request GET:/parts
+   */
+  export namespace PartsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Custom fields
+       * Values of the tenant's custom fields for parts (custom_field_definitions).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
+       * Customer concession required
+       * Whether use-as-is and rework dispositions of nonconforming material of this part need the customer's concession (NCRs).
+       * @format boolean
+       */
+      customer_concession_required?: string;
+      /**
+       * Customer
+       * The partner (partners.id) the part is made for; empty for stock and purchased parts.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Part id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part number
+       * Unique in the tenant (letters, digits, . _ / -, up to 64).
+       * @format text
+       */
+      part_number?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * active or obsolete: lots and serials are made of active parts only.
+       * @format app.part_status
+       */
+      status?: string;
+      /**
+       * Unit
+       * units.code the part is counted in (pcs, kg, m, ...): lots and genealogy quantities are kept in it.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Parts[];
+  }
+
+  /**
+   * @description The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+   * @tags parts
+   * @name PartsPartialUpdate
+   * @summary Parts
+   * @request PATCH:/parts
+   */
+  export namespace PartsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Custom fields
+       * Values of the tenant's custom fields for parts (custom_field_definitions).
+       * @format jsonb
+       */
+      custom_fields?: string;
+      /**
+       * Customer concession required
+       * Whether use-as-is and rework dispositions of nonconforming material of this part need the customer's concession (NCRs).
+       * @format boolean
+       */
+      customer_concession_required?: string;
+      /**
+       * Customer
+       * The partner (partners.id) the part is made for; empty for stock and purchased parts.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Part id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part number
+       * Unique in the tenant (letters, digits, . _ / -, up to 64).
+       * @format text
+       */
+      part_number?: string;
+      /**
+       * Status
+       * active or obsolete: lots and serials are made of active parts only.
+       * @format app.part_status
+       */
+      status?: string;
+      /**
+       * Unit
+       * units.code the part is counted in (pcs, kg, m, ...): lots and genealogy quantities are kept in it.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Parts;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -39474,6 +41449,89 @@ export namespace Rpc {
   }
 
   /**
+   * @description Creates lot_count lots (1 to 1000) of an active part at a plant, each of quantity (sent in unit, kept in the part's unit), numbered from the tenant's lot pattern (or lot_number for one lot), made to the part's released revision unless part_revision_id names it; for purchased material supplier_id and supplier_lot, and quality_status quarantined until receiving inspection releases it. Needs traceability.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT409 part.obsolete, part_revision.not_released; PT422 lot.invalid, lot.quantity_invalid, unit.*; PT409 23505 on a lot_number already used.
+   * @tags (rpc) create_lots
+   * @name CreateLotsCreate
+   * @summary Create lots
+   * @request POST:/rpc/create_lots
+   */
+  export namespace CreateLotsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format timestamp with time zone */
+      expires_at?: string;
+      /** @format integer */
+      lot_count?: number;
+      /** @format text */
+      lot_number?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      part_revision_id?: string;
+      /** @format timestamp with time zone */
+      produced_at?: string;
+      /** @format app.trace_quality_status */
+      quality_status?: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      site_id: string;
+      /** @format uuid */
+      supplier_id?: string;
+      /** @format text */
+      supplier_lot?: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Creates lot_count lots (1 to 1000) of an active part at a plant, each of quantity (sent in unit, kept in the part's unit), numbered from the tenant's lot pattern (or lot_number for one lot), made to the part's released revision unless part_revision_id names it; for purchased material supplier_id and supplier_lot, and quality_status quarantined until receiving inspection releases it. Needs traceability.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT409 part.obsolete, part_revision.not_released; PT422 lot.invalid, lot.quantity_invalid, unit.*; PT409 23505 on a lot_number already used.
+   * @tags (rpc) create_lots
+   * @name CreateLotsList
+   * @summary Create lots
+   * @request GET:/rpc/create_lots
+   */
+  export namespace CreateLotsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format timestamp with time zone */
+      expires_at?: string;
+      /** @format integer */
+      lot_count?: number;
+      /** @format text */
+      lot_number?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      part_revision_id?: string;
+      /** @format timestamp with time zone */
+      produced_at?: string;
+      /** @format app.trace_quality_status */
+      quality_status?: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      site_id: string;
+      /** @format uuid */
+      supplier_id?: string;
+      /** @format text */
+      supplier_lot?: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) create_role
    * @name CreateRoleCreate
@@ -39518,6 +41576,69 @@ export namespace Rpc {
       name: string;
       /** @format text[] */
       permissions: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Numbers serial_count pieces (1 to 10000) of an active part at a plant in one call, from the tenant's serial pattern (consecutive, race-free), optionally of a lot of the same part and site, made to the part's released revision unless part_revision_id names it. Needs traceability.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, lot.not_found; PT409 part.obsolete, part_revision.not_released; PT422 serial.invalid.
+   * @tags (rpc) create_serials
+   * @name CreateSerialsCreate
+   * @summary Create serials
+   * @request POST:/rpc/create_serials
+   */
+  export namespace CreateSerialsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      lot_id?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      part_revision_id?: string;
+      /** @format timestamp with time zone */
+      produced_at?: string;
+      /** @format app.trace_quality_status */
+      quality_status?: string;
+      /** @format integer */
+      serial_count?: number;
+      /** @format uuid */
+      site_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Numbers serial_count pieces (1 to 10000) of an active part at a plant in one call, from the tenant's serial pattern (consecutive, race-free), optionally of a lot of the same part and site, made to the part's released revision unless part_revision_id names it. Needs traceability.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, lot.not_found; PT409 part.obsolete, part_revision.not_released; PT422 serial.invalid.
+   * @tags (rpc) create_serials
+   * @name CreateSerialsList
+   * @summary Create serials
+   * @request GET:/rpc/create_serials
+   */
+  export namespace CreateSerialsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      lot_id?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      part_revision_id?: string;
+      /** @format timestamp with time zone */
+      produced_at?: string;
+      /** @format app.trace_quality_status */
+      quality_status?: string;
+      /** @format integer */
+      serial_count?: number;
+      /** @format uuid */
+      site_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -41322,6 +43443,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description Retires a draft or the released revision (then the part has none released until the next release). Idempotent. Needs part.manage; PT404 part_revision.not_found.
+   * @tags (rpc) obsolete_part_revision
+   * @name ObsoletePartRevisionCreate
+   * @summary Obsolete a part revision
+   * @request POST:/rpc/obsolete_part_revision
+   */
+  export namespace ObsoletePartRevisionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Retires a draft or the released revision (then the part has none released until the next release). Idempotent. Needs part.manage; PT404 part_revision.not_found.
+   * @tags (rpc) obsolete_part_revision
+   * @name ObsoletePartRevisionList
+   * @summary Obsolete a part revision
+   * @request GET:/rpc/obsolete_part_revision
+   */
+  export namespace ObsoletePartRevisionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description With the record that caused it (source_entity_type and source_entity_id: an NCR, a complaint, a project, ...) linked as its source. Needs capa.manage and sight of the source record. Errors: PT403 permission.missing, PT404 entity.not_found, PT422 entity_type.unknown, capa.source_incomplete or capa.team_not_member.
    * @tags (rpc) open_capa
    * @name OpenCapaCreate
@@ -41792,6 +43952,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   * @tags (rpc) recall_simulation
+   * @name RecallSimulationCreate
+   * @summary Recall simulation
+   * @request POST:/rpc/recall_simulation
+   */
+  export namespace RecallSimulationCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      lot_id: string;
+      /** @format integer */
+      max_depth?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   * @tags (rpc) recall_simulation
+   * @name RecallSimulationList
+   * @summary Recall simulation
+   * @request GET:/rpc/recall_simulation
+   */
+  export namespace RecallSimulationList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      lot_id: string;
+      /** @format integer */
+      max_depth?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Accessions many samples at once, all or nothing: each element is a new sample (sample_type_id, site_id, partner_id, project_id, service_request_id, collected_at, quantity, unit, description, barcode, custom_fields: registered under the samples' own rules) or sample_id of a registered one, with its condition on arrival (temperature_celsius, container_intact, seal_intact, notes). A sample is received (status received, received_at the server's time, sample.received) or, with rejection_reason (a value code of the type list sample_rejection_reasons), rejected (terminal, sample.rejected, the submitter notified). Returns the samples with their human ids and barcodes, in the order sent; they share one batch_id in sample_receipts. Needs sample.manage tenant-wide or at each sample's site (PT403); PT422 sample_receipt.invalid, PT409 sample.already_received.
    * @tags (rpc) receive_samples
    * @name ReceiveSamplesCreate
@@ -41824,6 +44027,53 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format jsonb */
       samples: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
+   * @tags (rpc) record_consumption
+   * @name RecordConsumptionCreate
+   * @summary Record consumption
+   * @request POST:/rpc/record_consumption
+   */
+  export namespace RecordConsumptionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format jsonb */
+      consumed: any;
+      /** @format uuid */
+      produced_lot_id?: string;
+      /** @format uuid */
+      produced_serial_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
+   * @tags (rpc) record_consumption
+   * @name RecordConsumptionList
+   * @summary Record consumption
+   * @request GET:/rpc/record_consumption
+   */
+  export namespace RecordConsumptionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format jsonb */
+      consumed: string;
+      /** @format uuid */
+      produced_lot_id?: string;
+      /** @format uuid */
+      produced_serial_id?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -42067,6 +44317,45 @@ export namespace Rpc {
       reason: string;
       /** @format uuid */
       sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Makes a draft revision the released one of its part and obsoletes the revision released before, in one call (the part is locked, so concurrent releases queue; a unique index keeps one released revision per part). Needs part.manage; PT404 part_revision.not_found, PT409 part_revision.not_draft, part.obsolete. Publishes part.revision_released.
+   * @tags (rpc) release_part_revision
+   * @name ReleasePartRevisionCreate
+   * @summary Release a part revision
+   * @request POST:/rpc/release_part_revision
+   */
+  export namespace ReleasePartRevisionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Makes a draft revision the released one of its part and obsoletes the revision released before, in one call (the part is locked, so concurrent releases queue; a unique index keeps one released revision per part). Needs part.manage; PT404 part_revision.not_found, PT409 part_revision.not_draft, part.obsolete. Publishes part.revision_released.
+   * @tags (rpc) release_part_revision
+   * @name ReleasePartRevisionList
+   * @summary Release a part revision
+   * @request GET:/rpc/release_part_revision
+   */
+  export namespace ReleasePartRevisionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      revision_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -42719,6 +45008,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description Sets the lot's quality status (released, quarantined, on_hold) with a reason, whatever its inventory state (a partly consumed lot can be on hold): recorded in trace_status_changes and the audit log, published as lot.quality_status_changed. The same status again changes nothing. Needs traceability.manage at the lot's site; PT404 lot.not_found, PT422 trace_status.reason_required.
+   * @tags (rpc) set_lot_quality_status
+   * @name SetLotQualityStatusCreate
+   * @summary Hold, quarantine or release a lot
+   * @request POST:/rpc/set_lot_quality_status
+   */
+  export namespace SetLotQualityStatusCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      lot_id: string;
+      /** @format app.trace_quality_status */
+      quality_status: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sets the lot's quality status (released, quarantined, on_hold) with a reason, whatever its inventory state (a partly consumed lot can be on hold): recorded in trace_status_changes and the audit log, published as lot.quality_status_changed. The same status again changes nothing. Needs traceability.manage at the lot's site; PT404 lot.not_found, PT422 trace_status.reason_required.
+   * @tags (rpc) set_lot_quality_status
+   * @name SetLotQualityStatusList
+   * @summary Hold, quarantine or release a lot
+   * @request GET:/rpc/set_lot_quality_status
+   */
+  export namespace SetLotQualityStatusList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      lot_id: string;
+      /** @format app.trace_quality_status */
+      quality_status: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) set_role_permissions
    * @name SetRolePermissionsCreate
@@ -42755,6 +45091,53 @@ export namespace Rpc {
       permissions: string;
       /** @format text */
       role_key: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sets the piece's quality status with a reason: recorded in trace_status_changes and the audit log, published as serial.quality_status_changed. Needs traceability.manage at the serial's site; PT404 serial.not_found, PT422 trace_status.reason_required.
+   * @tags (rpc) set_serial_quality_status
+   * @name SetSerialQualityStatusCreate
+   * @summary Hold, quarantine or release a serial
+   * @request POST:/rpc/set_serial_quality_status
+   */
+  export namespace SetSerialQualityStatusCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.trace_quality_status */
+      quality_status: string;
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      serial_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sets the piece's quality status with a reason: recorded in trace_status_changes and the audit log, published as serial.quality_status_changed. Needs traceability.manage at the serial's site; PT404 serial.not_found, PT422 trace_status.reason_required.
+   * @tags (rpc) set_serial_quality_status
+   * @name SetSerialQualityStatusList
+   * @summary Hold, quarantine or release a serial
+   * @request GET:/rpc/set_serial_quality_status
+   */
+  export namespace SetSerialQualityStatusList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.trace_quality_status */
+      quality_status: string;
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      serial_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -43303,6 +45686,92 @@ export namespace Rpc {
       domain?: string;
       /** @format text */
       slug?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   * @tags (rpc) trace_backward
+   * @name TraceBackwardCreate
+   * @summary Trace backward
+   * @request POST:/rpc/trace_backward
+   */
+  export namespace TraceBackwardCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      item_id: string;
+      /** @format integer */
+      max_depth?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   * @tags (rpc) trace_backward
+   * @name TraceBackwardList
+   * @summary Trace backward
+   * @request GET:/rpc/trace_backward
+   */
+  export namespace TraceBackwardList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      item_id: string;
+      /** @format integer */
+      max_depth?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller: plants the caller may not see are not walked. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   * @tags (rpc) trace_forward
+   * @name TraceForwardCreate
+   * @summary Trace forward
+   * @request POST:/rpc/trace_forward
+   */
+  export namespace TraceForwardCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      item_id: string;
+      /** @format integer */
+      max_depth?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller: plants the caller may not see are not walked. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.
+   * @tags (rpc) trace_forward
+   * @name TraceForwardList
+   * @summary Trace forward
+   * @request GET:/rpc/trace_forward
+   */
+  export namespace TraceForwardList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      item_id: string;
+      /** @format integer */
+      max_depth?: number;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -47610,6 +50079,325 @@ export namespace SamplesDueForDisposal {
       Range?: string;
     };
     export type ResponseBody = SamplesDueForDisposal[];
+  }
+}
+
+export namespace Serials {
+  /**
+   * @description One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+   * @tags serials
+   * @name SerialsCreate
+   * @summary Serials
+   * @request POST:/serials
+   */
+  export namespace SerialsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Serials;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+   * @tags serials
+   * @name SerialsDelete
+   * @summary Serials
+   * @request DELETE:/serials
+   */
+  export namespace SerialsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Serial id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inventory state
+       * available, consumed, shipped or scrapped.
+       * @format app.trace_inventory_state
+       */
+      inventory_state?: string;
+      /**
+       * Lot
+       * The lot (lots.id) the piece belongs to, if any.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * The revision made (part_revisions.id).
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Produced at
+       * @format timestamp with time zone
+       */
+      produced_at?: string;
+      /**
+       * Quality status
+       * released, quarantined or on_hold: only a released piece may be consumed.
+       * @format app.trace_quality_status
+       */
+      quality_status?: string;
+      /**
+       * Serial number
+       * From the tenant's serial pattern, unique in the tenant.
+       * @format text
+       */
+      serial_number?: string;
+      /**
+       * Plant
+       * The site (sites.id) where the piece is: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+   * @tags serials
+   * @name SerialsList
+   * @summary Serials
+   * @request GET:/serials
+   */
+  export namespace SerialsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Serial id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inventory state
+       * available, consumed, shipped or scrapped.
+       * @format app.trace_inventory_state
+       */
+      inventory_state?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * The lot (lots.id) the piece belongs to, if any.
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * The revision made (part_revisions.id).
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Produced at
+       * @format timestamp with time zone
+       */
+      produced_at?: string;
+      /**
+       * Quality status
+       * released, quarantined or on_hold: only a released piece may be consumed.
+       * @format app.trace_quality_status
+       */
+      quality_status?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial number
+       * From the tenant's serial pattern, unique in the tenant.
+       * @format text
+       */
+      serial_number?: string;
+      /**
+       * Plant
+       * The site (sites.id) where the piece is: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Serials[];
+  }
+
+  /**
+   * @description One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+   * @tags serials
+   * @name SerialsPartialUpdate
+   * @summary Serials
+   * @request PATCH:/serials
+   */
+  export namespace SerialsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Serial id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inventory state
+       * available, consumed, shipped or scrapped.
+       * @format app.trace_inventory_state
+       */
+      inventory_state?: string;
+      /**
+       * Lot
+       * The lot (lots.id) the piece belongs to, if any.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * The revision made (part_revisions.id).
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Produced at
+       * @format timestamp with time zone
+       */
+      produced_at?: string;
+      /**
+       * Quality status
+       * released, quarantined or on_hold: only a released piece may be consumed.
+       * @format app.trace_quality_status
+       */
+      quality_status?: string;
+      /**
+       * Serial number
+       * From the tenant's serial pattern, unique in the tenant.
+       * @format text
+       */
+      serial_number?: string;
+      /**
+       * Plant
+       * The site (sites.id) where the piece is: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Serials;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -53013,6 +55801,440 @@ export namespace TenantSettings {
       value?: string;
     };
     export type RequestBody = TenantSettings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace TraceNumberPatterns {
+  /**
+   * @description One pattern per tenant and kind (lot, serial): literal text (letters, digits, . _ / -), date parts {YYYY} {YY} {MM} {DD} {WW} (ISO week, in the plant's time zone) and exactly one counter {###...} (its width, zero-padded). The counter is race-free and starts again at 1 whenever the text before it changes, so every period of a dated pattern. Provisioned from app_private.default_trace_number_patterns; changed with traceability.manage.
+   * @tags trace_number_patterns
+   * @name TraceNumberPatternsCreate
+   * @summary Lot and serial number patterns
+   * @request POST:/trace_number_patterns
+   */
+  export namespace TraceNumberPatternsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = TraceNumberPatterns;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One pattern per tenant and kind (lot, serial): literal text (letters, digits, . _ / -), date parts {YYYY} {YY} {MM} {DD} {WW} (ISO week, in the plant's time zone) and exactly one counter {###...} (its width, zero-padded). The counter is race-free and starts again at 1 whenever the text before it changes, so every period of a dated pattern. Provisioned from app_private.default_trace_number_patterns; changed with traceability.manage.
+   * @tags trace_number_patterns
+   * @name TraceNumberPatternsDelete
+   * @summary Lot and serial number patterns
+   * @request DELETE:/trace_number_patterns
+   */
+  export namespace TraceNumberPatternsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Kind
+       * lot or serial.
+       * @format app.trace_item_kind
+       */
+      kind?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Pattern
+       * e.g. LOT-{YYYY}{MM}{DD}-{####} or SN{YY}{WW}{######}.
+       * @format text
+       */
+      pattern?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One pattern per tenant and kind (lot, serial): literal text (letters, digits, . _ / -), date parts {YYYY} {YY} {MM} {DD} {WW} (ISO week, in the plant's time zone) and exactly one counter {###...} (its width, zero-padded). The counter is race-free and starts again at 1 whenever the text before it changes, so every period of a dated pattern. Provisioned from app_private.default_trace_number_patterns; changed with traceability.manage.
+   * @tags trace_number_patterns
+   * @name TraceNumberPatternsList
+   * @summary Lot and serial number patterns
+   * @request GET:/trace_number_patterns
+   */
+  export namespace TraceNumberPatternsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Kind
+       * lot or serial.
+       * @format app.trace_item_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Pattern
+       * e.g. LOT-{YYYY}{MM}{DD}-{####} or SN{YY}{WW}{######}.
+       * @format text
+       */
+      pattern?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = TraceNumberPatterns[];
+  }
+
+  /**
+   * @description One pattern per tenant and kind (lot, serial): literal text (letters, digits, . _ / -), date parts {YYYY} {YY} {MM} {DD} {WW} (ISO week, in the plant's time zone) and exactly one counter {###...} (its width, zero-padded). The counter is race-free and starts again at 1 whenever the text before it changes, so every period of a dated pattern. Provisioned from app_private.default_trace_number_patterns; changed with traceability.manage.
+   * @tags trace_number_patterns
+   * @name TraceNumberPatternsPartialUpdate
+   * @summary Lot and serial number patterns
+   * @request PATCH:/trace_number_patterns
+   */
+  export namespace TraceNumberPatternsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Kind
+       * lot or serial.
+       * @format app.trace_item_kind
+       */
+      kind?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Pattern
+       * e.g. LOT-{YYYY}{MM}{DD}-{####} or SN{YY}{WW}{######}.
+       * @format text
+       */
+      pattern?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = TraceNumberPatterns;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace TraceStatusChanges {
+  /**
+   * @description Every change of a lot's or serial's quality status (hold, quarantine, release) with who, when and why; append-only, written by app.set_lot_quality_status and app.set_serial_quality_status. Plant-scoped like the item.
+   * @tags trace_status_changes
+   * @name TraceStatusChangesCreate
+   * @summary Quality status changes
+   * @request POST:/trace_status_changes
+   */
+  export namespace TraceStatusChangesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = TraceStatusChanges;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every change of a lot's or serial's quality status (hold, quarantine, release) with who, when and why; append-only, written by app.set_lot_quality_status and app.set_serial_quality_status. Plant-scoped like the item.
+   * @tags trace_status_changes
+   * @name TraceStatusChangesDelete
+   * @summary Quality status changes
+   * @request DELETE:/trace_status_changes
+   */
+  export namespace TraceStatusChangesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Changed at
+       * @format timestamp with time zone
+       */
+      changed_at?: string;
+      /**
+       * Changed by
+       * @format uuid
+       */
+      changed_by?: string;
+      /**
+       * From
+       * @format app.trace_quality_status
+       */
+      from_status?: string;
+      /**
+       * Change id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why (required).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Plant
+       * The item's site when it changed.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * To
+       * @format app.trace_quality_status
+       */
+      to_status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every change of a lot's or serial's quality status (hold, quarantine, release) with who, when and why; append-only, written by app.set_lot_quality_status and app.set_serial_quality_status. Plant-scoped like the item.
+   * @tags trace_status_changes
+   * @name TraceStatusChangesList
+   * @summary Quality status changes
+   * @request GET:/trace_status_changes
+   */
+  export namespace TraceStatusChangesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Changed at
+       * @format timestamp with time zone
+       */
+      changed_at?: string;
+      /**
+       * Changed by
+       * @format uuid
+       */
+      changed_by?: string;
+      /**
+       * From
+       * @format app.trace_quality_status
+       */
+      from_status?: string;
+      /**
+       * Change id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why (required).
+       * @format text
+       */
+      reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Plant
+       * The item's site when it changed.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * To
+       * @format app.trace_quality_status
+       */
+      to_status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = TraceStatusChanges[];
+  }
+
+  /**
+   * @description Every change of a lot's or serial's quality status (hold, quarantine, release) with who, when and why; append-only, written by app.set_lot_quality_status and app.set_serial_quality_status. Plant-scoped like the item.
+   * @tags trace_status_changes
+   * @name TraceStatusChangesPartialUpdate
+   * @summary Quality status changes
+   * @request PATCH:/trace_status_changes
+   */
+  export namespace TraceStatusChangesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Changed at
+       * @format timestamp with time zone
+       */
+      changed_at?: string;
+      /**
+       * Changed by
+       * @format uuid
+       */
+      changed_by?: string;
+      /**
+       * From
+       * @format app.trace_quality_status
+       */
+      from_status?: string;
+      /**
+       * Change id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why (required).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Plant
+       * The item's site when it changed.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * To
+       * @format app.trace_quality_status
+       */
+      to_status?: string;
+    };
+    export type RequestBody = TraceStatusChanges;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";

@@ -67,7 +67,9 @@ COMMENT ON FUNCTION app_private.tg_organizations__validate() IS
 --      name the roles of step 1;
 --   3. audit: the audit settings (app_private.provision_audit);
 --   4. branding: the tenant's branding row (app_private.provision_branding,
---      50_platform/64_branding.sql).
+--      50_platform/64_branding.sql);
+--   5. traceability: the lot and serial number patterns
+--      (app_private.provision_traceability, 82_traceability).
 -- A new domain adds its step here.
 CREATE OR REPLACE FUNCTION app_private.provision_organization(p_organization_id uuid) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -79,11 +81,12 @@ BEGIN
   PERFORM app_private.provision_workflow(p_organization_id);
   PERFORM app_private.provision_audit(p_organization_id);
   PERFORM app_private.provision_branding(p_organization_id);
+  PERFORM app_private.provision_traceability(p_organization_id);
 END
 $$;
 
 COMMENT ON FUNCTION app_private.provision_organization(uuid) IS
-  'Gives a new tenant what every domain needs, in order: system roles (app_private.sync_system_roles), then the workflow (app_private.provision_workflow), then the audit settings (app_private.provision_audit), then its branding row (app_private.provision_branding). Idempotent.';
+  'Gives a new tenant what every domain needs, in order: system roles (app_private.sync_system_roles), then the workflow (app_private.provision_workflow), then the audit settings (app_private.provision_audit), then its branding row (app_private.provision_branding), then the lot and serial number patterns (app_private.provision_traceability). Idempotent.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_organizations__provision() RETURNS trigger
 LANGUAGE plpgsql VOLATILE

@@ -494,6 +494,13 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.reagent_i
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('reagent.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.reagent_lots
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('reagent.manage');
+-- Manufacturing: the parts master and the tenant's lot and serial number patterns.
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.parts
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('part.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.part_revisions
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('part.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.trace_number_patterns
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('traceability.manage');
 -- The operations registers. Equipment, calibrations, equipment uses and downtime events are site-scoped: their
 -- _000_require_site_permission (app_private.tg_require_insert_permission_at_a_site, 50_platform/80_equipment.sql) accepts
 -- the permission at some site, and their _200_prepare checks it at the row's site.

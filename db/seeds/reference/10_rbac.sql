@@ -63,7 +63,12 @@ INSERT INTO app.permissions (code, description) VALUES
   ('task.manage', 'Create SOP tasks, assign, reschedule and cancel them (tenant-wide, or at the sites of a site-scoped role)'),
   ('storage.manage', 'Create and change storage locations (sites, rooms, freezers, racks, boxes, positions; tenant-wide or at the sites of a site-scoped role)'),
   ('reagent.manage', 'Keep the reagent and consumable catalog; receive, quarantine and dispose of lots'),
-  ('reagent.use', 'Use reagent lots for analyses, results, runs and tasks (deducts stock)')
+  ('reagent.use', 'Use reagent lots for analyses, results, runs and tasks (deducts stock)'),
+  -- Manufacturing (80_quality, 82_traceability).
+  ('part.read', 'Read the parts master: parts and their revisions'),
+  ('part.manage', 'Create and change parts, add draft revisions, release and obsolete revisions'),
+  ('traceability.read', 'Read lots, serials, their genealogy and quality status history; trace and simulate recalls (tenant-wide, or at the sites of a site-scoped role)'),
+  ('traceability.manage', 'Create lots and serials, record consumption, hold, quarantine and release material (tenant-wide, or at the sites of a site-scoped role); set the number patterns (tenant-wide)')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -167,7 +172,18 @@ SELECT role_key, permission
     -- Lab storage, custody and reagents (70_lab/30_storage, 34_reagents): the lab manager sets up storage and
     -- keeps the reagent stock; technicians use reagents (moving samples is sample.manage).
     ('lab_manager', 'storage.manage'), ('lab_manager', 'reagent.manage'), ('lab_manager', 'reagent.use'),
-    ('lab_tech', 'reagent.use')
+    ('lab_tech', 'reagent.use'),
+    -- Manufacturing (80_quality, 82_traceability): engineering keeps the parts master; quality holds and releases
+    -- material and traces it; production and technicians (usually scoped to their plant) make lots and serials and
+    -- record what went into them; logistics, management, sales and auditors read.
+    ('engineering', 'part.read'), ('engineering', 'part.manage'), ('engineering', 'traceability.read'),
+    ('qa', 'part.read'), ('qa', 'traceability.read'), ('qa', 'traceability.manage'),
+    ('production', 'part.read'), ('production', 'traceability.read'), ('production', 'traceability.manage'),
+    ('technician', 'part.read'), ('technician', 'traceability.read'), ('technician', 'traceability.manage'),
+    ('procurement', 'part.read'), ('procurement', 'traceability.read'),
+    ('logistics', 'part.read'), ('logistics', 'traceability.read'),
+    ('management', 'part.read'), ('management', 'traceability.read'),
+    ('sales', 'part.read'), ('auditor', 'part.read'), ('auditor', 'traceability.read')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;

@@ -9,8 +9,9 @@ BEGIN;
 CREATE TEMP TABLE trails (name regclass PRIMARY KEY) ON COMMIT DROP;
 INSERT INTO trails VALUES
   ('app.approval_history'), ('app.calibrations'), ('app.custody_events'), ('app.document_access_log'),
-  ('app.entity_state_history'), ('app.project_stage_transitions'), ('app.reagent_uses'), ('app.sample_disposals'),
-  ('app.sample_lineage_links'), ('app.sample_receipts'), ('app.sample_status_changes'), ('app.training_records');
+  ('app.entity_state_history'), ('app.genealogy_edges'), ('app.project_stage_transitions'), ('app.reagent_uses'), ('app.sample_disposals'),
+  ('app.sample_lineage_links'), ('app.sample_receipts'), ('app.sample_status_changes'), ('app.trace_status_changes'),
+  ('app.training_records');
 CREATE TEMP TABLE immutables (name regclass PRIMARY KEY, refusal text NOT NULL) ON COMMIT DROP;
 INSERT INTO immutables VALUES
   ('app.equipment_uses', 'PT409 row.append_only'), ('app.eln_signatures', 'PT409 eln_signature.immutable');

@@ -1,0 +1,136 @@
+-- The genealogy walks: app.trace_forward (where did it go), app.trace_backward
+-- (what went into it) and app.recall_simulation (everything downstream of a
+-- lot, finished goods marked). They run as the caller (SECURITY INVOKER), so
+-- row-level security shows only the plants the caller may see, and every
+-- level of the recursive CTE filters on the active tenant besides (one shard
+-- under Citus). Cycle-safe: the walk is UNION (each item once per depth) and
+-- bounded by depth, so a loop ends at the bound; each item is reported once,
+-- at its smallest depth.
+
+CREATE OR REPLACE FUNCTION app.trace_forward(item_id uuid, max_depth integer DEFAULT 20)
+RETURNS TABLE (item_type app.trace_item_kind, id uuid, item_number text, part_id uuid, part_number text, site_id uuid, depth integer,
+               quantity numeric, remaining_quantity numeric, unit text, quality_status app.trace_quality_status,
+               inventory_state app.trace_inventory_state)
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+#variable_conflict use_column
+DECLARE
+  -- The tenant as a value, not a sub-select: the planner then knows how many
+  -- lots and serials the tenant has and probes them by key per item reached.
+  v_org uuid := auth.org_id();
+BEGIN
+  IF trace_forward.max_depth IS NULL OR trace_forward.max_depth NOT BETWEEN 1 AND 100 THEN
+    RAISE EXCEPTION 'max_depth is 1 to 100' USING ERRCODE = 'PT422', DETAIL = 'genealogy.depth_invalid', HINT = 'e.g. GET /rpc/trace_forward?item_id=<id>&max_depth=20';
+  END IF;
+  IF NOT EXISTS (SELECT FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = trace_forward.item_id)
+     AND NOT EXISTS (SELECT FROM app.serials AS s WHERE s.organization_id = v_org AND s.id = trace_forward.item_id) THEN
+    RAISE EXCEPTION 'lot or serial not found' USING ERRCODE = 'PT404', DETAIL = 'trace_item.not_found',
+      HINT = 'Send item_id: a lot or serial you may see (GET /lots, GET /serials).';
+  END IF;
+  RETURN QUERY
+  WITH RECURSIVE walk (node, depth) AS (
+    SELECT trace_forward.item_id, 0
+    UNION
+    SELECT e.to_id, w.depth + 1
+      FROM walk AS w JOIN app.genealogy_edges AS e ON e.organization_id = v_org AND e.from_id = w.node
+     WHERE w.depth < trace_forward.max_depth
+  ), reached AS (
+    SELECT w.node, min(w.depth) AS depth FROM walk AS w WHERE w.node <> trace_forward.item_id GROUP BY w.node
+  )
+  -- Lots and serials apart, each looked up by key for every item reached:
+  -- row-level security hides the tenant's row counts from the planner (its
+  -- filters read sub-selects), which then takes the few items reached for
+  -- the big side and scans every lot; LATERAL with OFFSET 0 (not flattened)
+  -- keeps the walk outside and one index probe per item inside.
+  SELECT 'lot'::app.trace_item_kind, l.id, l.lot_number, p.id, p.part_number, l.site_id, r.depth, l.quantity, l.remaining_quantity,
+         p.unit, l.quality_status, l.inventory_state
+    FROM reached AS r
+    CROSS JOIN LATERAL (SELECT l.* FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = r.node OFFSET 0) AS l
+    CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = l.part_id OFFSET 0) AS p
+  UNION ALL
+  SELECT 'serial'::app.trace_item_kind, s.id, s.serial_number, p.id, p.part_number, s.site_id, r.depth, 1, CASE WHEN s.inventory_state = 'available' THEN 1 ELSE 0 END,
+         p.unit, s.quality_status, s.inventory_state
+    FROM reached AS r
+    CROSS JOIN LATERAL (SELECT s.* FROM app.serials AS s WHERE s.organization_id = v_org AND s.id = r.node OFFSET 0) AS s
+    CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = s.part_id OFFSET 0) AS p
+   ORDER BY 7, 3;
+END
+$$;
+COMMENT ON FUNCTION app.trace_forward(uuid, integer) IS
+  E'Trace forward\nEvery lot and serial the item (a lot or serial id) went into, directly or through others, up to max_depth levels (1 to 100): type, number, part, plant, depth (1 = made directly from it), quantity and what remains, quality status and inventory state; each item once, at its smallest depth. One tenant, cycle-safe, as the caller: plants the caller may not see are not walked. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.';
+
+CREATE OR REPLACE FUNCTION app.trace_backward(item_id uuid, max_depth integer DEFAULT 20)
+RETURNS TABLE (item_type app.trace_item_kind, id uuid, item_number text, part_id uuid, part_number text, site_id uuid, depth integer,
+               quantity numeric, remaining_quantity numeric, unit text, quality_status app.trace_quality_status,
+               inventory_state app.trace_inventory_state, supplier_id uuid, supplier_lot text)
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+#variable_conflict use_column
+DECLARE
+  -- The tenant as a value, not a sub-select: the planner then knows how many
+  -- lots and serials the tenant has and probes them by key per item reached.
+  v_org uuid := auth.org_id();
+BEGIN
+  IF trace_backward.max_depth IS NULL OR trace_backward.max_depth NOT BETWEEN 1 AND 100 THEN
+    RAISE EXCEPTION 'max_depth is 1 to 100' USING ERRCODE = 'PT422', DETAIL = 'genealogy.depth_invalid', HINT = 'e.g. GET /rpc/trace_backward?item_id=<id>&max_depth=20';
+  END IF;
+  IF NOT EXISTS (SELECT FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = trace_backward.item_id)
+     AND NOT EXISTS (SELECT FROM app.serials AS s WHERE s.organization_id = v_org AND s.id = trace_backward.item_id) THEN
+    RAISE EXCEPTION 'lot or serial not found' USING ERRCODE = 'PT404', DETAIL = 'trace_item.not_found',
+      HINT = 'Send item_id: a lot or serial you may see (GET /lots, GET /serials).';
+  END IF;
+  RETURN QUERY
+  WITH RECURSIVE walk (node, depth) AS (
+    SELECT trace_backward.item_id, 0
+    UNION
+    SELECT e.from_id, w.depth + 1
+      FROM walk AS w JOIN app.genealogy_edges AS e ON e.organization_id = v_org AND e.to_id = w.node
+     WHERE w.depth < trace_backward.max_depth
+  ), reached AS (
+    SELECT w.node, min(w.depth) AS depth FROM walk AS w WHERE w.node <> trace_backward.item_id GROUP BY w.node
+  )
+  SELECT 'lot'::app.trace_item_kind, l.id, l.lot_number, p.id, p.part_number, l.site_id, r.depth, l.quantity, l.remaining_quantity,
+         p.unit, l.quality_status, l.inventory_state, l.supplier_id, l.supplier_lot
+    FROM reached AS r
+    CROSS JOIN LATERAL (SELECT l.* FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = r.node OFFSET 0) AS l
+    CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = l.part_id OFFSET 0) AS p
+  UNION ALL
+  SELECT 'serial'::app.trace_item_kind, s.id, s.serial_number, p.id, p.part_number, s.site_id, r.depth, 1, CASE WHEN s.inventory_state = 'available' THEN 1 ELSE 0 END,
+         p.unit, s.quality_status, s.inventory_state, NULL::uuid, NULL::text
+    FROM reached AS r
+    CROSS JOIN LATERAL (SELECT s.* FROM app.serials AS s WHERE s.organization_id = v_org AND s.id = r.node OFFSET 0) AS s
+    CROSS JOIN LATERAL (SELECT p.* FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = s.part_id OFFSET 0) AS p
+   ORDER BY 7, 3;
+END
+$$;
+COMMENT ON FUNCTION app.trace_backward(uuid, integer) IS
+  E'Trace backward\nEvery lot and serial that went into the item (a lot or serial id), directly or through others, up to max_depth levels (1 to 100), with the supplier and supplier lot of purchased material: type, number, part, plant, depth, quantities, statuses; each item once, at its smallest depth. One tenant, cycle-safe, as the caller. PT404 trace_item.not_found, PT422 genealogy.depth_invalid.';
+
+CREATE OR REPLACE FUNCTION app.recall_simulation(lot_id uuid, max_depth integer DEFAULT 20)
+RETURNS TABLE (item_type app.trace_item_kind, id uuid, item_number text, part_id uuid, part_number text, customer_id uuid, site_id uuid,
+               depth integer, quantity numeric, remaining_quantity numeric, unit text, quality_status app.trace_quality_status,
+               inventory_state app.trace_inventory_state, finished boolean)
+LANGUAGE plpgsql STABLE
+SET search_path = ''
+AS $$
+#variable_conflict use_column
+DECLARE
+  -- The tenant as a value, not a sub-select: the planner then knows how many
+  -- lots and serials the tenant has and probes them by key per item reached.
+  v_org uuid := auth.org_id();
+BEGIN
+  IF NOT EXISTS (SELECT FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = recall_simulation.lot_id) THEN
+    RAISE EXCEPTION 'lot not found' USING ERRCODE = 'PT404', DETAIL = 'lot.not_found', HINT = 'Send lot_id: a lot you may see (GET /lots).';
+  END IF;
+  RETURN QUERY
+  SELECT f.item_type, f.id, f.item_number, f.part_id, f.part_number, p.customer_id, f.site_id, f.depth, f.quantity, f.remaining_quantity,
+         f.unit, f.quality_status, f.inventory_state,
+         NOT EXISTS (SELECT FROM app.genealogy_edges AS e WHERE e.organization_id = v_org AND e.from_id = f.id)
+    FROM app.trace_forward(recall_simulation.lot_id, recall_simulation.max_depth) AS f
+    JOIN app.parts AS p ON p.organization_id = v_org AND p.id = f.part_id;
+END
+$$;
+COMMENT ON FUNCTION app.recall_simulation(uuid, integer) IS
+  E'Recall simulation\nWhat a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.';
