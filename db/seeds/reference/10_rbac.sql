@@ -61,7 +61,10 @@ INSERT INTO app.permissions (code, description) VALUES
   ('task.manage', 'Create SOP tasks, assign, reschedule and cancel them (tenant-wide, or at the sites of a site-scoped role)'),
   ('storage.manage', 'Create and change storage locations (sites, rooms, freezers, racks, boxes, positions; tenant-wide or at the sites of a site-scoped role)'),
   ('reagent.manage', 'Keep the reagent and consumable catalog; receive, quarantine and dispose of lots'),
-  ('reagent.use', 'Use reagent lots for analyses, results, runs and tasks (deducts stock)')
+  ('reagent.use', 'Use reagent lots for analyses, results, runs and tasks (deducts stock)'),
+  -- Reporting (95_reporting): report definitions, executions, dashboards.
+  ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
+  ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -165,7 +168,13 @@ SELECT role_key, permission
     -- Lab storage, custody and reagents (70_lab/30_storage, 34_reagents): the lab manager sets up storage and
     -- keeps the reagent stock; technicians use reagents (moving samples is sample.manage).
     ('lab_manager', 'storage.manage'), ('lab_manager', 'reagent.manage'), ('lab_manager', 'reagent.use'),
-    ('lab_tech', 'reagent.use')
+    ('lab_tech', 'reagent.use'),
+    -- Reporting (95_reporting/): staff who read data report on it (the source's own permission still decides);
+    -- management shares reports and dashboards with everyone.
+    ('management', 'report.use'), ('management', 'report.manage'), ('engineering', 'report.use'), ('qa', 'report.use'),
+    ('procurement', 'report.use'), ('production', 'report.use'), ('sales', 'report.use'), ('finance', 'report.use'),
+    ('logistics', 'report.use'), ('auditor', 'report.use'), ('lab_manager', 'report.use'), ('lab_reviewer', 'report.use'),
+    ('maintenance_planner', 'report.use'), ('technician', 'report.use')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;
