@@ -126,9 +126,11 @@ COMMENT ON FUNCTION app_private.check_report_definition(app.report_sources, text
   'Checks a report definition against its source''s whitelist: the shape (JSON Schema, json_schema.invalid), columns of the source (report.column_unknown, report.column_duplicate), filters on filter columns (report.filter_not_allowed) with a value or a parameter (report.filter_invalid), like only on text and parameters only for comparisons (report.operator_invalid), typed values (report.value_invalid), declared parameters of the column''s type (report.parameter_unknown, report.parameter_type_mismatch, report.parameter_duplicate), sort on sort columns (report.sort_not_allowed). All PT422.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_report_definitions__prepare() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
+DECLARE
+  v_source app.report_sources;
 BEGIN
   PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF TG_OP = 'INSERT' THEN
@@ -137,13 +139,16 @@ BEGIN
   IF (NEW.visibility = 'shared' OR TG_OP = 'UPDATE' AND OLD.visibility = 'shared') AND auth.claims() <> '{}' THEN
     PERFORM app_private.require_permission('report.manage');
   END IF;
-  PERFORM app_private.check_report_definition(app_private.report_source(NEW.source_key), NEW.columns, NEW.filters, NEW.sort,
-                                              NEW.parameters);
+  v_source := app_private.report_source(NEW.source_key);
+  IF auth.claims() <> '{}' AND NOT auth.is_platform_operator() THEN
+    PERFORM app_private.require_report_source(v_source);
+  END IF;
+  PERFORM app_private.check_report_definition(v_source, NEW.columns, NEW.filters, NEW.sort, NEW.parameters);
   RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION app_private.tg_report_definitions__prepare() IS
-  'BEFORE INSERT OR UPDATE on report_definitions: the active tenant only (tenant.foreign_row); the owner is the caller; a shared definition (made shared, or changed while shared) needs report.manage (PT403 permission.missing); the source exists (report.source_unknown) and the definition passes app_private.check_report_definition.';
+  'BEFORE INSERT OR UPDATE on report_definitions: the active tenant only (tenant.foreign_row); the owner is the caller; a shared definition (made shared, or changed while shared) needs report.manage (PT403 permission.missing); the source exists (report.source_unknown), the writer holds its permission tenant-wide or at some site (PT403 permission.missing), and the definition passes app_private.check_report_definition.';
 
 CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.report_definitions
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_report_definitions__prepare();

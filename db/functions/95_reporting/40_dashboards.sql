@@ -37,7 +37,7 @@ COMMENT ON FUNCTION app_private.dashboard_layout_schema() IS
   'The JSON Schema of dashboards.layout: {columns 1-24, refresh_seconds, widgets: at most 50 of {key, title, report_definition_id | source, chart (table, number, bar, line, area, pie), x, y, w, h, options {x_column, y_columns, series_column, parameters}}}.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_dashboards__prepare() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
