@@ -19,19 +19,19 @@ GRANT INSERT (organization_id, name, description, source_key, columns, filters, 
 GRANT INSERT (id), UPDATE (organization_id, id, owner_id) ON app.report_definitions TO app_user;
 CREATE POLICY report_definitions_select_user ON app.report_definitions FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-         AND (SELECT auth.has_permission('report.use'))
+         AND (SELECT auth.has_permission_anywhere('report.use'))
          AND (owner_id = (SELECT auth.user_id()) OR visibility = 'shared'));
 CREATE POLICY report_definitions_insert_user ON app.report_definitions FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-              AND owner_id = (SELECT auth.user_id()) AND (SELECT auth.check_permission('report.use')));
+              AND owner_id = (SELECT auth.user_id()) AND (SELECT auth.has_permission_anywhere('report.use')));
 CREATE POLICY report_definitions_update_owner ON app.report_definitions FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-         AND (SELECT auth.has_permission('report.use'))
+         AND (SELECT auth.has_permission_anywhere('report.use'))
          AND (owner_id = (SELECT auth.user_id()) OR visibility = 'shared' AND (SELECT auth.has_permission('report.manage'))))
   WITH CHECK (organization_id = (SELECT auth.org_id()));
 CREATE POLICY report_definitions_delete_owner ON app.report_definitions FOR DELETE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-         AND (SELECT auth.has_permission('report.use'))
+         AND (SELECT auth.has_permission_anywhere('report.use'))
          AND (owner_id = (SELECT auth.user_id()) OR visibility = 'shared' AND (SELECT auth.has_permission('report.manage'))));
 CREATE POLICY report_definitions_select_operator ON app.report_definitions FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
@@ -52,21 +52,22 @@ GRANT INSERT (organization_id, name, description, layout, visibility), UPDATE (n
 GRANT INSERT (id), UPDATE (organization_id, id, owner_id) ON app.dashboards TO app_user;
 CREATE POLICY dashboards_select_user ON app.dashboards FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-         AND (SELECT auth.has_permission('report.use'))
+         AND (SELECT auth.has_permission_anywhere('report.use'))
          AND (owner_id = (SELECT auth.user_id()) OR visibility = 'shared'));
 CREATE POLICY dashboards_insert_user ON app.dashboards FOR INSERT TO app_user
   WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-              AND owner_id = (SELECT auth.user_id()) AND (SELECT auth.check_permission('report.use')));
+              AND owner_id = (SELECT auth.user_id()) AND (SELECT auth.has_permission_anywhere('report.use')));
 CREATE POLICY dashboards_update_owner ON app.dashboards FOR UPDATE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-         AND (SELECT auth.has_permission('report.use'))
+         AND (SELECT auth.has_permission_anywhere('report.use'))
          AND (owner_id = (SELECT auth.user_id()) OR visibility = 'shared' AND (SELECT auth.has_permission('report.manage'))))
   WITH CHECK (organization_id = (SELECT auth.org_id()));
 CREATE POLICY dashboards_delete_owner ON app.dashboards FOR DELETE TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
-         AND (SELECT auth.has_permission('report.use'))
+         AND (SELECT auth.has_permission_anywhere('report.use'))
          AND (owner_id = (SELECT auth.user_id()) OR visibility = 'shared' AND (SELECT auth.has_permission('report.manage'))));
 CREATE POLICY dashboards_select_operator ON app.dashboards FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
+GRANT EXECUTE ON FUNCTION auth.has_permission_anywhere(text) TO app_user, app_admin;
 GRANT EXECUTE ON FUNCTION app.run_report(uuid, jsonb, text), app.report_execution_url(uuid, integer) TO app_user;

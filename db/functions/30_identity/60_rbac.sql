@@ -429,8 +429,6 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.capas
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('capa.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.contacts
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('partner.manage');
-CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.dashboards
-  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('report.use');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.i18n_strings
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('organization.update');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.attachments
@@ -447,8 +445,6 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.partners
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('partner.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.projects
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('project.create');
-CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.report_definitions
-  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('report.use');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.rules
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('rule.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.sites

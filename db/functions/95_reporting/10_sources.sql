@@ -62,19 +62,38 @@ $$;
 COMMENT ON FUNCTION app_private.report_source(text) IS
   'The registered report source of that key; PT422 report.source_unknown otherwise.';
 
+CREATE OR REPLACE FUNCTION auth.has_permission_anywhere(p_permission text) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = ''
+AS $$
+  SELECT auth.has_permission(p_permission) OR pg_catalog.cardinality(auth.permitted_site_ids(p_permission)) > 0
+$$;
+COMMENT ON FUNCTION auth.has_permission_anywhere(text) IS
+  'Does the caller hold p_permission in the active tenant, tenant-wide or through a role at some site? Reporting asks it for report.use and a source''s permission: a plant-scoped member reports too, and the source''s row-level security gives them their plants'' rows.';
+
+CREATE OR REPLACE FUNCTION app_private.require_permission_anywhere(p_permission text, p_what text DEFAULT 'this') RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  IF NOT auth.has_permission_anywhere(p_permission) THEN
+    RAISE EXCEPTION '% needs the % permission', p_what, p_permission USING ERRCODE = 'PT403',
+      DETAIL = 'permission.missing',
+      HINT = pg_catalog.format('Ask an administrator of your organization for a role with %s.', p_permission);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_permission_anywhere(text, text) IS
+  'Refuses (PT403 permission.missing, naming the permission) a caller who holds p_permission neither tenant-wide nor at any site.';
+
 CREATE OR REPLACE FUNCTION app_private.require_report_source(p_source app.report_sources) RETURNS void
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
   -- Tenant-wide, or at some site: row-level security of the source decides
   -- which sites' rows a site-scoped holder gets.
-  IF NOT auth.has_permission(p_source.permission)
-     AND pg_catalog.cardinality(auth.permitted_site_ids(p_source.permission)) = 0 THEN
-    RAISE EXCEPTION 'reports on % need the % permission', p_source.key, p_source.permission USING ERRCODE = 'PT403',
-      DETAIL = 'permission.missing',
-      HINT = pg_catalog.format('Ask an administrator of your organization for a role with %s.', p_source.permission);
-  END IF;
+  PERFORM app_private.require_permission_anywhere(p_source.permission, 'reports on ' || p_source.key);
 END
 $$;
 COMMENT ON FUNCTION app_private.require_report_source(app.report_sources) IS

@@ -3,6 +3,9 @@
 -- executor can build a query from. Owner-written; sharing with the tenant
 -- needs report.manage.
 
+-- report.use tenant-wide or at some site (a plant-scoped member reports too).
+CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.report_definitions
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('report.use');
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.report_definitions
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 

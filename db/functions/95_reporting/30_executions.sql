@@ -46,7 +46,7 @@ BEGIN
     RAISE EXCEPTION 'reports are run by a signed-in member' USING ERRCODE = 'PT401', DETAIL = 'session.required',
       HINT = 'Sign in and choose an organization.';
   END IF;
-  PERFORM auth.check_permission('report.use');
+  PERFORM app_private.require_permission_anywhere('report.use', 'running reports');
   -- The definitions the caller reads (policy report_definitions_select_user).
   SELECT * INTO v_definition FROM app.report_definitions AS d
    WHERE d.organization_id = auth.org_id() AND d.id = run_report.definition_id AND auth.partner_id() IS NULL
@@ -73,7 +73,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.run_report(uuid, jsonb, text) IS
-  E'Run a report\nQueues an execution of a report definition you may read (yours, or shared) with parameter values (defaults fill the rest) as a csv or jsonl file: the worker runs it with your rights, so the file holds only rows you may read, and stores it. Poll GET /report_executions?id=eq.<id> until status is succeeded (row_count, duration_ms, sha256, size_bytes), then download it with POST /rpc/report_execution_url. Needs report.use and the source''s permission (tenant-wide or at some site).\nErrors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.';
+  E'Run a report\nQueues an execution of a report definition you may read (yours, or shared) with parameter values (defaults fill the rest) as a csv or jsonl file: the worker runs it with your rights, so the file holds only rows you may read, and stores it. Poll GET /report_executions?id=eq.<id> until status is succeeded (row_count, duration_ms, sha256, size_bytes), then download it with POST /rpc/report_execution_url. Needs report.use and the source''s permission, each tenant-wide or at some site.\nErrors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.';
 
 CREATE OR REPLACE FUNCTION app_private.report_csv_field(p_value text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -139,7 +139,7 @@ BEGIN
       'sub', v_execution.requested_by, 'role', 'app_user', 'org_id', v_execution.organization_id)::text, true);
     PERFORM pg_catalog.set_config('TimeZone', 'UTC', true);
     -- As of now, not as of the request: permissions revoked since count.
-    PERFORM auth.check_permission('report.use');
+    PERFORM app_private.require_permission_anywhere('report.use', 'running reports');
     PERFORM app_private.require_report_source(app_private.report_source(v_execution.definition ->> 'source_key'));
     v_sql := app_private.report_query(v_execution.definition, v_execution.parameters);
     PERFORM pg_catalog.set_config('role', 'app_user', true);

@@ -3,6 +3,9 @@
 -- and against what the owner may read. A dashboard stores no data: a client
 -- runs (or reads) what each widget names with the viewer's own rights.
 
+-- report.use tenant-wide or at some site (a plant-scoped member reports too).
+CREATE OR REPLACE TRIGGER _000_require_site_permission BEFORE INSERT ON app.dashboards
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission_at_a_site('report.use');
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.dashboards
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 
