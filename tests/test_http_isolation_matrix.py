@@ -36,6 +36,7 @@ GLOBAL_RELATIONS = {
     "entity_types": None,  # the entity register: the same for everybody, read-only
     "locales": None,  # the supported locales: the same for everybody, read-only
     "units": None,  # units of measure: the same for everybody, written by platform operators only
+    "report_sources": None,  # the reportable views: the same for everybody, read-only (db/seeds/reference/95_reporting.sql)
 }
 
 # Functions: who may call them is their case; each is exercised by the suites named.
@@ -177,6 +178,9 @@ ROW_FUNCTIONS = {
     "move_sample": {"sample_id": "{stored_sample}", "to_location_id": "{storage_location}", "reason": "x"},
     "hand_over_sample": {"sample_id": "{stored_sample}", "reason": "x", "to_external": "x"},
     "use_reagent": {"lot_id": "{reagent_lot}", "quantity": 1, "unit": "mL", "entity_type": "sample", "entity_id": "{stored_sample}"},
+    # Reporting (db/functions/95_reporting/).
+    "run_report": {"definition_id": "{report_definition}"},
+    "report_execution_url": {"execution_id": "{report_execution}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -216,7 +220,9 @@ A_ROWS = """
          (select s.id from app.sop_task_steps s where s.organization_id = o.id and s.status = 'pending' limit 1)::text,
          (select s.id from app.samples s where s.organization_id = o.id and s.storage_location_id is not null limit 1)::text,
          (select l.id from app.storage_locations l where l.organization_id = o.id and l.kind = 'box' limit 1)::text,
-         (select l.id from app.reagent_lots l where l.organization_id = o.id limit 1)::text
+         (select l.id from app.reagent_lots l where l.organization_id = o.id limit 1)::text,
+         (select d.id from app.report_definitions d where d.organization_id = o.id limit 1)::text,
+         (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -291,6 +297,8 @@ def build_tenant_a(world: World) -> str:
     # The lab: sample type, test, service request, sample, analysis, storage, custody, reagents
     # (db/tests/fixtures/lab.sql, lab_storage.sql).
     world.sql("select tests.fill_lab(%s)", a)
+    # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
+    world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
     # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
     # there first, reports the same attempt, and the second report changes nothing).
@@ -513,7 +521,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "capa", "capa_action", "person_qualification", "equipment", "webhook_endpoint", "webhook_delivery",
              "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
              "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result",
-             "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot")
+             "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot",
+             "report_definition", "report_execution")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
