@@ -117,6 +117,7 @@ DECLARE
   v_rows json;
   v_body text;
   v_role text := current_user;
+  v_put_url text;
   v_reason text;
   v_message text;
   v_state text;
@@ -129,6 +130,9 @@ BEGIN
     RETURN NULL;  -- done already, failed for good, or purged
   END IF;
   BEGIN
+    -- First, so an object store that is not configured fails the execution
+    -- with its reason (object_storage.not_configured) instead of the job.
+    v_put_url := (app_private.presign_tenant_object(p_organization_id, 'PUT', app_private.report_object_path(v_execution), 900, true)).url;
     v_columns := ARRAY(SELECT pg_catalog.jsonb_array_elements_text(v_execution.definition -> 'columns'));
     IF pg_catalog.cardinality(v_columns) = 0 THEN
       v_columns := (app_private.report_source(v_execution.definition ->> 'source_key')).default_columns;
@@ -164,7 +168,7 @@ BEGIN
   RETURN pg_catalog.jsonb_build_object(
     'execution_id', v_execution.id, 'row_count', v_count, 'body', v_body,
     'mime_type', CASE v_execution.format WHEN 'jsonl' THEN 'application/x-ndjson' ELSE 'text/csv; charset=utf-8' END,
-    'put_url', (app_private.presign_tenant_object(p_organization_id, 'PUT', app_private.report_object_path(v_execution), 900, true)).url);
+    'put_url', v_put_url);
 END
 $$;
 COMMENT ON FUNCTION app_private.report_execution_start(uuid, uuid) IS
