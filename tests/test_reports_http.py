@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -21,17 +22,19 @@ from object_store import ObjectStore
 pytestmark = pytest.mark.stack
 
 
-def finished(live: dict, bearer: str, execution_id: str, seconds: float = 20) -> dict:
+def finished(live: dict[str, Any], bearer: str, execution_id: str, seconds: float = 20) -> dict[str, Any]:
     """The execution once the worker is done with it (or the time is up)."""
     deadline = time.monotonic() + seconds
     while True:
         rows = rest(live, "GET", f"/report_executions?id=eq.{execution_id}", bearer).json()
         if rows[0]["status"] not in ("queued", "running") or time.monotonic() > deadline:
-            return rows[0]
+            row: dict[str, Any] = rows[0]
+            return row
         time.sleep(0.1)
 
 
-def test_a_report_is_defined_run_by_the_worker_as_its_requester_and_downloaded(live, world: World, object_store: ObjectStore):
+def test_a_report_is_defined_run_by_the_worker_as_its_requester_and_downloaded(live: dict[str, Any], world: World,
+                                                                              object_store: ObjectStore) -> None:
     object_store.configure(live["url"])
     tenant = world.tenant()
     plant_1, plant_2 = (str(world.sql("select tests.create_site(%s)", tenant)) for _ in range(2))
@@ -82,8 +85,8 @@ def test_a_report_is_defined_run_by_the_worker_as_its_requester_and_downloaded(l
     assert [json.loads(line) for line in lines] == [{"equipment_number": "EQ-000001", "name": 'Gauge, "big"'},
                                                       {"equipment_number": "EQ-000002", "name": "Gauge 2"}]
 
-    bad = graphql(live, """mutation($id: UUID!) { runReport(input: {definitionId: $id, parameters: {nameLike: 1}}) { result { rowId } } }""",
-                  everywhere, {"id": definition["id"]}).json()
+    bad = graphql(live, """mutation($id: UUID!) { runReport(input: {definitionId: $id, parameters: {nameLike: 1}}) {
+                             result { rowId } } }""", everywhere, {"id": definition["id"]}).json()
     assert bad["errors"][0]["extensions"]["details"] == "report.parameter_unknown", bad
 
     # A dashboard over GraphQL.
