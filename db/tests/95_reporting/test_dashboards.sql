@@ -3,7 +3,7 @@
 -- only their source's columns; owners write their own, sharing needs
 -- report.manage; who reads them.
 BEGIN;
-SELECT plan(14);
+SELECT plan(18);
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -46,10 +46,18 @@ SELECT is(tests.refusal(format($$INSERT INTO app.dashboards (name, layout) VALUE
   'PT422 dashboard.report_unknown', 'another member''s private definition cannot be shown');
 SELECT is(tests.refusal($$INSERT INTO app.dashboards (name, visibility) VALUES ('x', 'shared')$$), 'PT403 permission.missing',
   'sharing needs report.manage');
+SELECT is(tests.refusal($$UPDATE app.dashboards SET owner_id = tests.recall('qa2') WHERE name = 'Quality'$$), 'PT409 row.fixed_column',
+  'the owner stays');
+INSERT INTO app.dashboards (name) VALUES ('Scratch');
+SELECT results_eq($$WITH d AS (DELETE FROM app.dashboards WHERE name = 'Scratch' RETURNING 1) SELECT count(*)::int FROM d$$,
+  ARRAY[1], 'the owner deletes their dashboard');
 SELECT tests.act_as(tests.recall('qa2'), tests.recall('a'));
 SELECT is_empty($$SELECT FROM app.dashboards$$, 'another member does not see a private dashboard');
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
 SELECT is_empty($$SELECT FROM app.dashboards WHERE organization_id = tests.recall('a')$$, 'another tenant sees none');
+SELECT tests.act_as(tests.create_operator());
+SELECT is((SELECT count(*)::int FROM app.dashboards WHERE organization_id = tests.recall('a')), 1, 'a platform operator reads dashboards');
+SELECT is((SELECT count(*)::int FROM app.report_definitions WHERE organization_id = tests.recall('a')), 2, 'and report definitions');
 SELECT tests.act_as_owner();
 SELECT is((SELECT count(*)::int FROM app.dashboards WHERE organization_id = tests.recall('a')), 1, 'the hidden rows exist');
 

@@ -6,7 +6,7 @@
 -- the requester sees and downloads it; parameter values are typed data,
 -- never SQL; retention.
 BEGIN;
-SELECT plan(40);
+SELECT plan(41);
 
 INSERT INTO app_private.object_storage (endpoint, region, bucket, access_key_id, secret_access_key)
 VALUES ('http://127.0.0.1:9000', 'us-east-1', 'pulse-files', 'AKID', 'secret');
@@ -122,6 +122,11 @@ SELECT tests.remember('eb', (SELECT id FROM app.run_report((SELECT id FROM app.r
 SELECT tests.act_as_owner();
 SELECT is(app_private.report_execution_start(tests.recall('b'), tests.recall('eb')) ->> 'body', E'name\r\nForeign gauge\r\n',
   'another tenant''s report holds its own rows only');
+
+SELECT tests.act_as(tests.create_operator());
+SELECT is((SELECT count(*)::int FROM app.report_executions WHERE organization_id = tests.recall('a')), 4,
+  'a platform operator reads every execution');
+SELECT tests.act_as_owner();
 
 -- Rights as of the run: a requester who lost report.use since the request.
 SELECT tests.act_as(tests.recall('tech_s2'), tests.recall('a'));

@@ -46,7 +46,7 @@ SELECT is_empty($$SELECT s.key FROM app.report_sources AS s WHERE NOT EXISTS (SE
 
 SELECT tests.remember('a', tests.create_tenant());
 SELECT tests.act_as(tests.create_member(tests.recall('a'), 'sales'), tests.recall('a'));
-SELECT is((SELECT count(*)::int FROM app.report_sources), (SELECT count(*)::int FROM app.report_sources), 'a member reads the register');
+SELECT cmp_ok((SELECT count(*)::int FROM app.report_sources), '>=', 10, 'a member reads the register');
 SELECT is(tests.refusal($$UPDATE app.report_sources SET permission = 'project.read'$$), '42501', 'but nobody changes it through the API');
 
 SELECT * FROM finish();
