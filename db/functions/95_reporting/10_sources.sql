@@ -7,15 +7,6 @@
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.report_sources
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
 
-CREATE OR REPLACE FUNCTION app_private.report_column_types() RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = ''
-AS $$
-  SELECT ARRAY['text', 'number', 'date', 'timestamp', 'boolean', 'uuid']
-$$;
-COMMENT ON FUNCTION app_private.report_column_types() IS
-  'The types a report source''s column may have: text, number, date, timestamp, boolean, uuid.';
-
 CREATE OR REPLACE FUNCTION app_private.report_sql_type(p_type text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = ''

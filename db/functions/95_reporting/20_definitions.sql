@@ -204,16 +204,18 @@ COMMENT ON FUNCTION app_private.report_parameter_values(jsonb, jsonb) IS
   'The values a report runs with: those sent, else the defaults; PT422 report.parameters_invalid (not an object), report.parameter_unknown (a value for no parameter), report.parameter_missing (a required one without value or default), report.value_invalid (not of its type). An optional parameter left without a value drops the filters that name it.';
 
 CREATE OR REPLACE FUNCTION app_private.report_literal(p_type text, p_value jsonb) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = ''
 AS $$
-  SELECT pg_catalog.format('%L::%s', p_value #>> '{}', app_private.report_sql_type(p_type))
+BEGIN
+  RETURN pg_catalog.format('%L::%s', p_value #>> '{}', app_private.report_sql_type(p_type));
+END
 $$;
 COMMENT ON FUNCTION app_private.report_literal(text, jsonb) IS
   'A validated value as a quoted SQL literal cast to its column''s type (format %L): never anything but a constant.';
 
 CREATE OR REPLACE FUNCTION app_private.report_query(p_definition jsonb, p_values jsonb) RETURNS text
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 DECLARE

@@ -6,7 +6,7 @@
 -- the requester sees and downloads it; parameter values are typed data,
 -- never SQL; retention.
 BEGIN;
-SELECT plan(41);
+SELECT plan(43);
 
 INSERT INTO app_private.object_storage (endpoint, region, bucket, access_key_id, secret_access_key)
 VALUES ('http://127.0.0.1:9000', 'us-east-1', 'pulse-files', 'AKID', 'secret');
@@ -95,7 +95,20 @@ SELECT tests.act_as(tests.recall('tech'), tests.recall('a'));
 SELECT tests.remember('e2', (SELECT id FROM app.run_report(tests.recall('shared'), '{}', 'jsonl')));
 SELECT tests.remember('e3', (SELECT id FROM app.run_report(tests.recall('shared'), $${"name_like": "x' OR '1'='1"}$$)));
 SELECT tests.remember('e4', (SELECT id FROM app.run_report(tests.recall('shared'), '{"name_like": "Gauge%"}')));
+INSERT INTO app.report_definitions (name, source_key, columns, filters)
+VALUES ('Typed filters', 'equipment_calibration_status', '{equipment_number}',
+        '[{"column": "equipment_number", "op": "in", "value": ["EQ-000001", "EQ-000003"]},
+          {"column": "site_id", "op": "is_null", "value": false},
+          {"column": "is_usable", "op": "=", "value": true},
+          {"column": "name", "op": "<>", "value": "Bench"}]');
+SELECT tests.remember('e6', (SELECT id FROM app.run_report((SELECT id FROM app.report_definitions WHERE name = 'Typed filters'))));
+SELECT tests.act_as(tests.recall('tech_s1'), tests.recall('a'));
+SELECT tests.remember('e7', (SELECT id FROM app.run_report(tests.recall('mine'), '{"usable": true}')));
 SELECT tests.act_as_owner();
+SELECT is(app_private.report_execution_start(tests.recall('a'), tests.recall('e6')) ->> 'body', E'equipment_number\r\nEQ-000001\r\n',
+  'in, is_null, = and <> filters with typed values (the bench without a site and the other gauges left out)');
+SELECT is(app_private.report_execution_start(tests.recall('a'), tests.recall('e7')) ->> 'body',
+  E'equipment_number,name,is_usable\r\nEQ-000001,"Gauge, ""big""",true\r\n', 'a parameter compared with =, as the plant-scoped requester');
 SELECT is(app_private.report_execution_start(tests.recall('a'), tests.recall('e2')) ->> 'body',
   E'{"equipment_number" : "EQ-000001", "name" : "Gauge, \\"big\\""}\n{"equipment_number" : "EQ-000002", "name" : "Gauge 2"}\n{"equipment_number" : "EQ-000003", "name" : "Bench"}\n',
   'a tenant-wide member gets every row, as JSON lines in column order');
@@ -124,7 +137,7 @@ SELECT is(app_private.report_execution_start(tests.recall('b'), tests.recall('eb
   'another tenant''s report holds its own rows only');
 
 SELECT tests.act_as(tests.create_operator());
-SELECT is((SELECT count(*)::int FROM app.report_executions WHERE organization_id = tests.recall('a')), 4,
+SELECT is((SELECT count(*)::int FROM app.report_executions WHERE organization_id = tests.recall('a')), 6,
   'a platform operator reads every execution');
 SELECT tests.act_as_owner();
 
@@ -157,7 +170,7 @@ SELECT is(app_private.purge_report_executions(), 1, 'a finished execution past t
 SELECT is((SELECT count(*)::int FROM app_private.object_purges
             WHERE object_key = 'tenants/' || tests.recall('a') || '/reports/' || tests.recall('e1') || '.csv'), 1,
   'its file is listed for the object-store purge');
-SELECT is((SELECT count(*)::int FROM app.report_executions WHERE organization_id = tests.recall('a')), 4, 'the others stay');
+SELECT is((SELECT count(*)::int FROM app.report_executions WHERE organization_id = tests.recall('a')), 6, 'the others stay');
 
 SELECT * FROM finish();
 ROLLBACK;
