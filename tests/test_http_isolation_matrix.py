@@ -37,6 +37,7 @@ GLOBAL_RELATIONS = {
     "locales": None,  # the supported locales: the same for everybody, read-only
     "units": None,  # units of measure: the same for everybody, written by platform operators only
     "branding_fonts": None,  # the fonts a theme may use: the same for everybody, read-only
+    "report_sources": None,  # the reportable views: the same for everybody, read-only (db/seeds/reference/95_reporting.sql)
 }
 
 # Functions: who may call them is their case; each is exercised by the suites named.
@@ -190,6 +191,9 @@ ROW_FUNCTIONS = {
     "trace_forward": {"item_id": "{lot}"},
     "trace_backward": {"item_id": "{serial}"},
     "recall_simulation": {"lot_id": "{lot}"},
+    # Reporting (db/functions/95_reporting/).
+    "run_report": {"definition_id": "{report_definition}"},
+    "report_execution_url": {"execution_id": "{report_execution}"},
 }
 A_ROWS = """
   select (select d.id from app.workflow_definitions d where d.organization_id = o.id and d.is_default)::text,
@@ -232,7 +236,9 @@ A_ROWS = """
          (select l.id from app.reagent_lots l where l.organization_id = o.id limit 1)::text,
          (select r.id from app.part_revisions r where r.organization_id = o.id and r.status = 'draft' limit 1)::text,
          (select l.id from app.lots l where l.organization_id = o.id and l.quality_status = 'on_hold' limit 1)::text,
-         (select s.id from app.serials s where s.organization_id = o.id limit 1)::text
+         (select s.id from app.serials s where s.organization_id = o.id limit 1)::text,
+         (select d.id from app.report_definitions d where d.organization_id = o.id limit 1)::text,
+         (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -311,6 +317,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_lab(%s)", a)
     # Manufacturing: a part with revisions, lots, a serial, genealogy and a hold (db/tests/fixtures/traceability.sql).
     world.sql("select tests.fill_traceability(%s)", a)
+    # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
+    world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
     # A webhook endpoint with a dead delivery and its one attempt (reported here; the worker, should it get
     # there first, reports the same attempt, and the second report changes nothing).
@@ -534,7 +542,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
              "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result",
              "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot",
-             "part_revision", "lot", "serial")
+             "part_revision", "lot", "serial",
+             "report_definition", "report_execution")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

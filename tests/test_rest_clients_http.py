@@ -122,7 +122,8 @@ def stocked(world) -> Shop:
     workflow catalog, approval chains and policies), the customer and its contact of Shop, and a site, a
     project with a message, an approver's backup, a feature flag and a string of its own, a row in each
     operations register, the parts master and traceability, a CAPA with an action, a custom field with a type
-    list, a rule, a webhook endpoint, and a tag, a comment and an attachment."""
+    list, a rule, a webhook endpoint, a tag, a comment and an attachment, and a shared report definition and
+    dashboard."""
     shop = Shop(world)
     world.sql("select tests.create_site(%s)", shop.id)
     project = shop.project()
@@ -137,6 +138,7 @@ def stocked(world) -> Shop:
     world.sql("select tests.fill_registers(%s)", shop.id)  # equipment, calibration, competence, downtime
     world.sql("select tests.fill_lab(%s)", shop.id)  # the lab (db/tests/fixtures/lab.sql), instrument scheduling included
     world.sql("select tests.fill_traceability(%s)", shop.id)  # parts, lots, serials, genealogy (db/tests/fixtures/traceability.sql)
+    world.sql("select tests.fill_reporting(%s)", shop.id)  # a shared report definition and dashboard, an execution
     capa = rest(world.live, "POST", "/rpc/open_capa", shop.token("qa"),
                 json={"title": "Cracked housings", "problem_statement": "x", "source_entity_type": "project",
                       "source_entity_id": project})

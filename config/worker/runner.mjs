@@ -14,6 +14,7 @@
 import { run, runMigrations } from "graphile-worker";
 
 import { coa_render } from "./tasks/coa_render.mjs";
+import { report_export } from "./tasks/report_export.mjs";
 import { webhook_deliver } from "./tasks/webhook_deliver.mjs";
 
 const connectionString = process.env.PULSE_WORKER_DATABASE_URL;
@@ -27,7 +28,7 @@ if (process.argv.includes("--migrate")) {
   process.exit(0);
 }
 
-const taskList = { coa_render, webhook_deliver };
+const taskList = { coa_render, report_export, webhook_deliver };
 
 const runner = await run({
   connectionString,

@@ -7310,6 +7310,39 @@ export type CreateCustomFieldDefinitionPayloadCustomFieldDefinitionEdgeArgs = {
   orderBy?: Array<CustomFieldDefinitionOrderBy>;
 };
 
+/** All input for the create `Dashboard` mutation. */
+export type CreateDashboardInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Dashboard` to be created by this mutation. */
+  dashboard: DashboardInput;
+};
+
+/** The output of our create `Dashboard` mutation. */
+export type CreateDashboardPayload = {
+  __typename?: 'CreateDashboardPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Dashboard` that was created by this mutation. */
+  dashboard?: Maybe<Dashboard>;
+  /** An edge for our `Dashboard`. May be used by Relay 1. */
+  dashboardEdge?: Maybe<DashboardEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Dashboard` mutation. */
+export type CreateDashboardPayloadDashboardEdgeArgs = {
+  orderBy?: Array<DashboardOrderBy>;
+};
+
 /** All input for the `createDocument` mutation. */
 export type CreateDocumentInput = {
   category: DocumentCategory;
@@ -8371,6 +8404,39 @@ export type CreateReagentLotPayload = {
 /** The output of our create `ReagentLot` mutation. */
 export type CreateReagentLotPayloadReagentLotEdgeArgs = {
   orderBy?: Array<ReagentLotOrderBy>;
+};
+
+/** All input for the create `ReportDefinition` mutation. */
+export type CreateReportDefinitionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `ReportDefinition` to be created by this mutation. */
+  reportDefinition: ReportDefinitionInput;
+};
+
+/** The output of our create `ReportDefinition` mutation. */
+export type CreateReportDefinitionPayload = {
+  __typename?: 'CreateReportDefinitionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `ReportDefinition` that was created by this mutation. */
+  reportDefinition?: Maybe<ReportDefinition>;
+  /** An edge for our `ReportDefinition`. May be used by Relay 1. */
+  reportDefinitionEdge?: Maybe<ReportDefinitionEdge>;
+};
+
+
+/** The output of our create `ReportDefinition` mutation. */
+export type CreateReportDefinitionPayloadReportDefinitionEdgeArgs = {
+  orderBy?: Array<ReportDefinitionOrderBy>;
 };
 
 /** All input for the create `Result` mutation. */
@@ -10640,6 +10706,172 @@ export type CustomerProjectProgressOrderBy =
   | 'WORKFLOW_STAGE_ID_ASC'
   | 'WORKFLOW_STAGE_ID_DESC';
 
+/**
+ * Dashboards
+ * A saved arrangement of widgets, each showing a report definition or a report source as a chart (table, number, bar, line, area, pie) at a grid position; the layout is validated by a JSON Schema. Private to its owner or shared with the tenant.
+ */
+export type Dashboard = Node & {
+  __typename?: 'Dashboard';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Description */
+  description: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Layout
+   * {"columns": 1-24, "widgets": [{"key", "title", "report_definition_id" | "source", "chart", "x", "y", "w", "h", "options"}]}.
+   */
+  layout: Scalars['JSON']['output'];
+  /**
+   * Name
+   * Unique per owner.
+   */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Dashboard`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `Dashboard`. */
+  owner?: Maybe<User>;
+  /**
+   * Owner
+   * Who made it (users.id); set from the token.
+   */
+  ownerId: Scalars['UUID']['output'];
+  /** Dashboard id */
+  rowId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * Visibility
+   * private (the owner only) or shared (needs report.manage).
+   */
+  visibility: ReportVisibility;
+};
+
+/**
+ * A condition to be used against `Dashboard` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type DashboardCondition = {
+  /** Checks for equality with the object’s `name` field. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ownerId` field. */
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Dashboard` values. */
+export type DashboardConnection = {
+  __typename?: 'DashboardConnection';
+  /** A list of edges which contains the `Dashboard` and cursor to aid in pagination. */
+  edges: Array<DashboardEdge>;
+  /** A list of `Dashboard` objects. */
+  nodes: Array<Dashboard>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Dashboard` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Dashboard` edge in the connection. */
+export type DashboardEdge = {
+  __typename?: 'DashboardEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Dashboard` at the end of the edge. */
+  node: Dashboard;
+};
+
+/** A filter to be used against `Dashboard` object types. All fields are combined with a logical ‘and.’ */
+export type DashboardFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<DashboardFilter>>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<DashboardFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<DashboardFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `owner` relation. */
+  owner?: InputMaybe<UserFilter>;
+  /** Filter by the object’s `ownerId` field. */
+  ownerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `Dashboard` */
+export type DashboardInput = {
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Layout
+   * {"columns": 1-24, "widgets": [{"key", "title", "report_definition_id" | "source", "chart", "x", "y", "w", "h", "options"}]}.
+   */
+  layout?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Unique per owner.
+   */
+  name: Scalars['String']['input'];
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Visibility
+   * private (the owner only) or shared (needs report.manage).
+   */
+  visibility?: InputMaybe<ReportVisibility>;
+};
+
+/** Methods to use when ordering `Dashboard`. */
+export type DashboardOrderBy =
+  | 'NAME_ASC'
+  | 'NAME_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'OWNER_ID_ASC'
+  | 'OWNER_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `Dashboard`. Fields that are set will be updated. */
+export type DashboardPatch = {
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Layout
+   * {"columns": 1-24, "widgets": [{"key", "title", "report_definition_id" | "source", "chart", "x", "y", "w", "h", "options"}]}.
+   */
+  layout?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Unique per owner.
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Owner
+   * Who made it (users.id); set from the token.
+   */
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Visibility
+   * private (the owner only) or shared (needs report.manage).
+   */
+  visibility?: InputMaybe<ReportVisibility>;
+};
+
 /** A connection to a list of `DatabaseLockWaitsRecord` values. */
 export type DatabaseLockWaitsConnection = {
   __typename?: 'DatabaseLockWaitsConnection';
@@ -11526,6 +11758,51 @@ export type DeleteCustomFieldDefinitionPayload = {
 /** The output of our delete `CustomFieldDefinition` mutation. */
 export type DeleteCustomFieldDefinitionPayloadCustomFieldDefinitionEdgeArgs = {
   orderBy?: Array<CustomFieldDefinitionOrderBy>;
+};
+
+/** All input for the `deleteDashboardById` mutation. */
+export type DeleteDashboardByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Dashboard` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteDashboard` mutation. */
+export type DeleteDashboardInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Dashboard id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `Dashboard` mutation. */
+export type DeleteDashboardPayload = {
+  __typename?: 'DeleteDashboardPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Dashboard` that was deleted by this mutation. */
+  dashboard?: Maybe<Dashboard>;
+  /** An edge for our `Dashboard`. May be used by Relay 1. */
+  dashboardEdge?: Maybe<DashboardEdge>;
+  deletedDashboardId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `Dashboard` mutation. */
+export type DeleteDashboardPayloadDashboardEdgeArgs = {
+  orderBy?: Array<DashboardOrderBy>;
 };
 
 /** All input for the `deleteDowntimeEventById` mutation. */
@@ -12764,6 +13041,51 @@ export type DeleteReagentLotPayload = {
 /** The output of our delete `ReagentLot` mutation. */
 export type DeleteReagentLotPayloadReagentLotEdgeArgs = {
   orderBy?: Array<ReagentLotOrderBy>;
+};
+
+/** All input for the `deleteReportDefinitionById` mutation. */
+export type DeleteReportDefinitionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ReportDefinition` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteReportDefinition` mutation. */
+export type DeleteReportDefinitionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Report definition id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `ReportDefinition` mutation. */
+export type DeleteReportDefinitionPayload = {
+  __typename?: 'DeleteReportDefinitionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedReportDefinitionId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `ReportDefinition` that was deleted by this mutation. */
+  reportDefinition?: Maybe<ReportDefinition>;
+  /** An edge for our `ReportDefinition`. May be used by Relay 1. */
+  reportDefinitionEdge?: Maybe<ReportDefinitionEdge>;
+};
+
+
+/** The output of our delete `ReportDefinition` mutation. */
+export type DeleteReportDefinitionPayloadReportDefinitionEdgeArgs = {
+  orderBy?: Array<ReportDefinitionOrderBy>;
 };
 
 /** All input for the `deleteResultById` mutation. */
@@ -24635,6 +24957,8 @@ export type Mutation = {
   createContact?: Maybe<CreateContactPayload>;
   /** Creates a single `CustomFieldDefinition`. */
   createCustomFieldDefinition?: Maybe<CreateCustomFieldDefinitionPayload>;
+  /** Creates a single `Dashboard`. */
+  createDashboard?: Maybe<CreateDashboardPayload>;
   /** POST /documents: records a document and its first version (checksum: sha256 hex, size, mime type) as pending and returns the version row with its generated file_name and file_path. Then: app.document_upload_url (PUT the file), app.confirm_document_upload; the version becomes current once the file is checked (upload_state stored). Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found, 23514 bad checksum, mime type or extension. */
   createDocument?: Maybe<CreateDocumentPayload>;
   /** Creates a single `DowntimeEvent`. */
@@ -24702,6 +25026,8 @@ export type Mutation = {
   createReagentItem?: Maybe<CreateReagentItemPayload>;
   /** Creates a single `ReagentLot`. */
   createReagentLot?: Maybe<CreateReagentLotPayload>;
+  /** Creates a single `ReportDefinition`. */
+  createReportDefinition?: Maybe<CreateReportDefinitionPayload>;
   /** Creates a single `Result`. */
   createResult?: Maybe<CreateResultPayload>;
   /** Creates a tenant role bundling permissions the caller holds. Needs role.manage. Errors: PT403 permission.missing / role.permission_not_held, PT409 role.key_taken, PT422 permission.unknown, 23514 bad key. */
@@ -24843,6 +25169,10 @@ export type Mutation = {
   deleteCustomFieldDefinition?: Maybe<DeleteCustomFieldDefinitionPayload>;
   /** Deletes a single `CustomFieldDefinition` using its globally unique id. */
   deleteCustomFieldDefinitionById?: Maybe<DeleteCustomFieldDefinitionPayload>;
+  /** Deletes a single `Dashboard` using a unique key. */
+  deleteDashboard?: Maybe<DeleteDashboardPayload>;
+  /** Deletes a single `Dashboard` using its globally unique id. */
+  deleteDashboardById?: Maybe<DeleteDashboardPayload>;
   /** Deletes a single `DowntimeEvent` using a unique key. */
   deleteDowntimeEvent?: Maybe<DeleteDowntimeEventPayload>;
   /** Deletes a single `DowntimeEvent` using its globally unique id. */
@@ -24949,6 +25279,10 @@ export type Mutation = {
   deleteReagentLot?: Maybe<DeleteReagentLotPayload>;
   /** Deletes a single `ReagentLot` using its globally unique id. */
   deleteReagentLotById?: Maybe<DeleteReagentLotPayload>;
+  /** Deletes a single `ReportDefinition` using a unique key. */
+  deleteReportDefinition?: Maybe<DeleteReportDefinitionPayload>;
+  /** Deletes a single `ReportDefinition` using its globally unique id. */
+  deleteReportDefinitionById?: Maybe<DeleteReportDefinitionPayload>;
   /** Deletes a single `Result` using a unique key. */
   deleteResult?: Maybe<DeleteResultPayload>;
   /** Deletes a single `Result` using its globally unique id. */
@@ -25241,6 +25575,12 @@ export type Mutation = {
    */
   replayWebhookDelivery?: Maybe<ReplayWebhookDeliveryPayload>;
   /**
+   * Download URL of a report file
+   * A presigned GET URL for the file of a report execution you requested (nobody else: it holds the rows your rights showed), valid expires_in seconds (300 by default). Compare the file with sha256.
+   * Errors: PT404 report_execution.not_found, PT409 report_execution.not_succeeded, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   */
+  reportExecutionUrl?: Maybe<ReportExecutionUrlPayload>;
+  /**
    * Restore from the trash
    * Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
    */
@@ -25281,6 +25621,12 @@ export type Mutation = {
    * Replaces an endpoint's signing secret with a new one and returns it; the next attempt is signed with it. Errors: PT403 permission.missing, PT404 webhook_endpoint.not_found.
    */
   rotateWebhookSecret?: Maybe<RotateWebhookSecretPayload>;
+  /**
+   * Run a report
+   * Queues an execution of a report definition you may read (yours, or shared) with parameter values (defaults fill the rest) as a csv or jsonl file: the worker runs it with your rights, so the file holds only rows you may read, and stores it. Poll GET /report_executions?id=eq.<id> until status is succeeded (row_count, duration_ms, sha256, size_bytes), then download it with POST /rpc/report_execution_url. Needs report.use and the source's permission, each tenant-wide or at some site.
+   * Errors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
+   */
+  runReport?: Maybe<RunReportPayload>;
   /** Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403 permission.missing, PT404 user.not_member, PT409 user.in_other_tenant / user.manager_not_colleague, 23514 own manager. */
   setDirectManager?: Maybe<SetDirectManagerPayload>;
   /**
@@ -25400,6 +25746,10 @@ export type Mutation = {
   updateCustomFieldDefinition?: Maybe<UpdateCustomFieldDefinitionPayload>;
   /** Updates a single `CustomFieldDefinition` using its globally unique id and a patch. */
   updateCustomFieldDefinitionById?: Maybe<UpdateCustomFieldDefinitionPayload>;
+  /** Updates a single `Dashboard` using a unique key and a patch. */
+  updateDashboard?: Maybe<UpdateDashboardPayload>;
+  /** Updates a single `Dashboard` using its globally unique id and a patch. */
+  updateDashboardById?: Maybe<UpdateDashboardPayload>;
   /** Updates a single `Document` using a unique key and a patch. */
   updateDocument?: Maybe<UpdateDocumentPayload>;
   /** Updates a single `Document` using its globally unique id and a patch. */
@@ -25524,6 +25874,10 @@ export type Mutation = {
   updateReagentLot?: Maybe<UpdateReagentLotPayload>;
   /** Updates a single `ReagentLot` using its globally unique id and a patch. */
   updateReagentLotById?: Maybe<UpdateReagentLotPayload>;
+  /** Updates a single `ReportDefinition` using a unique key and a patch. */
+  updateReportDefinition?: Maybe<UpdateReportDefinitionPayload>;
+  /** Updates a single `ReportDefinition` using its globally unique id and a patch. */
+  updateReportDefinitionById?: Maybe<UpdateReportDefinitionPayload>;
   /** Updates a single `Result` using a unique key and a patch. */
   updateResult?: Maybe<UpdateResultPayload>;
   /** Updates a single `Result` using its globally unique id and a patch. */
@@ -25939,6 +26293,12 @@ export type MutationCreateCustomFieldDefinitionArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateDashboardArgs = {
+  input: CreateDashboardInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateDocumentArgs = {
   input: CreateDocumentInput;
 };
@@ -26127,6 +26487,12 @@ export type MutationCreateReagentItemArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateReagentLotArgs = {
   input: CreateReagentLotInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateReportDefinitionArgs = {
+  input: CreateReportDefinitionInput;
 };
 
 
@@ -26515,6 +26881,18 @@ export type MutationDeleteCustomFieldDefinitionByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDashboardArgs = {
+  input: DeleteDashboardInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDashboardByIdArgs = {
+  input: DeleteDashboardByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteDowntimeEventArgs = {
   input: DeleteDowntimeEventInput;
 };
@@ -26829,6 +27207,18 @@ export type MutationDeleteReagentLotArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteReagentLotByIdArgs = {
   input: DeleteReagentLotByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteReportDefinitionArgs = {
+  input: DeleteReportDefinitionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteReportDefinitionByIdArgs = {
+  input: DeleteReportDefinitionByIdInput;
 };
 
 
@@ -27457,6 +27847,12 @@ export type MutationReplayWebhookDeliveryArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationReportExecutionUrlArgs = {
+  input: ReportExecutionUrlInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRestoreArgs = {
   input: RestoreInput;
 };
@@ -27507,6 +27903,12 @@ export type MutationRevokeRoleArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationRotateWebhookSecretArgs = {
   input: RotateWebhookSecretInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRunReportArgs = {
+  input: RunReportInput;
 };
 
 
@@ -27765,6 +28167,18 @@ export type MutationUpdateCustomFieldDefinitionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateCustomFieldDefinitionByIdArgs = {
   input: UpdateCustomFieldDefinitionByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDashboardArgs = {
+  input: UpdateDashboardInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDashboardByIdArgs = {
+  input: UpdateDashboardByIdInput;
 };
 
 
@@ -28137,6 +28551,18 @@ export type MutationUpdateReagentLotArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateReagentLotByIdArgs = {
   input: UpdateReagentLotByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateReportDefinitionArgs = {
+  input: UpdateReportDefinitionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateReportDefinitionByIdArgs = {
+  input: UpdateReportDefinitionByIdInput;
 };
 
 
@@ -29443,6 +29869,8 @@ export type Organization = Node & {
   customDomain?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `CustomFieldDefinition`. */
   customFieldDefinitions: CustomFieldDefinitionConnection;
+  /** Reads and enables pagination through a set of `Dashboard`. */
+  dashboards: DashboardConnection;
   /** Set by app.delete_organization(); the tenant is purged for good 30 days later (app.purge_organization). */
   deletedAt?: Maybe<Scalars['Datetime']['output']>;
   /** Reads and enables pagination through a set of `DocumentCategorySetting`. */
@@ -29517,6 +29945,10 @@ export type Organization = Node & {
   reagentLots: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUses: ReagentUseConnection;
+  /** Reads and enables pagination through a set of `ReportDefinition`. */
+  reportDefinitions: ReportDefinitionConnection;
+  /** Reads and enables pagination through a set of `ReportExecution`. */
+  reportExecutions: ReportExecutionConnection;
   /** Reads and enables pagination through a set of `Result`. */
   results: ResultConnection;
   /** Reads and enables pagination through a set of `Role`. */
@@ -29765,6 +30197,19 @@ export type OrganizationCustomFieldDefinitionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CustomFieldDefinitionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationDashboardsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DashboardCondition>;
+  filter?: InputMaybe<DashboardFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DashboardOrderBy>>;
 };
 
 
@@ -30196,6 +30641,32 @@ export type OrganizationReagentUsesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ReagentUseOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationReportDefinitionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReportDefinitionCondition>;
+  filter?: InputMaybe<ReportDefinitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReportDefinitionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationReportExecutionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReportExecutionCondition>;
+  filter?: InputMaybe<ReportExecutionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReportExecutionOrderBy>>;
 };
 
 
@@ -30803,6 +31274,10 @@ export type OrganizationFilter = {
   customFieldDefinitions?: InputMaybe<OrganizationToManyCustomFieldDefinitionFilter>;
   /** Some related `customFieldDefinitions` exist. */
   customFieldDefinitionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `dashboards` relation. */
+  dashboards?: InputMaybe<OrganizationToManyDashboardFilter>;
+  /** Some related `dashboards` exist. */
+  dashboardsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `documentCategorySettings` relation. */
   documentCategorySettings?: InputMaybe<OrganizationToManyDocumentCategorySettingFilter>;
   /** Some related `documentCategorySettings` exist. */
@@ -30939,6 +31414,14 @@ export type OrganizationFilter = {
   reagentUses?: InputMaybe<OrganizationToManyReagentUseFilter>;
   /** Some related `reagentUses` exist. */
   reagentUsesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `reportDefinitions` relation. */
+  reportDefinitions?: InputMaybe<OrganizationToManyReportDefinitionFilter>;
+  /** Some related `reportDefinitions` exist. */
+  reportDefinitionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `reportExecutions` relation. */
+  reportExecutions?: InputMaybe<OrganizationToManyReportExecutionFilter>;
+  /** Some related `reportExecutions` exist. */
+  reportExecutionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `results` relation. */
   results?: InputMaybe<OrganizationToManyResultFilter>;
   /** Some related `results` exist. */
@@ -31269,6 +31752,16 @@ export type OrganizationToManyCustomFieldDefinitionFilter = {
   some?: InputMaybe<CustomFieldDefinitionFilter>;
 };
 
+/** A filter to be used against many `Dashboard` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyDashboardFilter = {
+  /** Every related `Dashboard` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DashboardFilter>;
+  /** No related `Dashboard` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DashboardFilter>;
+  /** Some related `Dashboard` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DashboardFilter>;
+};
+
 /** A filter to be used against many `DocumentCategorySetting` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyDocumentCategorySettingFilter = {
   /** Every related `DocumentCategorySetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -31597,6 +32090,26 @@ export type OrganizationToManyReagentUseFilter = {
   none?: InputMaybe<ReagentUseFilter>;
   /** Some related `ReagentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ReagentUseFilter>;
+};
+
+/** A filter to be used against many `ReportDefinition` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyReportDefinitionFilter = {
+  /** Every related `ReportDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReportDefinitionFilter>;
+  /** No related `ReportDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReportDefinitionFilter>;
+  /** Some related `ReportDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReportDefinitionFilter>;
+};
+
+/** A filter to be used against many `ReportExecution` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyReportExecutionFilter = {
+  /** Every related `ReportExecution` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReportExecutionFilter>;
+  /** No related `ReportExecution` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReportExecutionFilter>;
+  /** Some related `ReportExecution` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReportExecutionFilter>;
 };
 
 /** A filter to be used against many `Result` object types. All fields are combined with a logical ‘and.’ */
@@ -36567,6 +37080,12 @@ export type Query = Node & {
   customerProjectProgresses?: Maybe<CustomerProjectProgressConnection>;
   /** Reads and enables pagination through a set of `CustomerProject`. */
   customerProjects?: Maybe<CustomerProjectConnection>;
+  /** Get a single `Dashboard`. */
+  dashboard?: Maybe<Dashboard>;
+  /** Reads a single `Dashboard` using its globally unique `ID`. */
+  dashboardById?: Maybe<Dashboard>;
+  /** Reads and enables pagination through a set of `Dashboard`. */
+  dashboards?: Maybe<DashboardConnection>;
   /** The sessions of this database waiting for a lock now, longest first, each with the sessions that hold it up (pg_blocking_pids): their roles, queries and states (an "idle in transaction" blocker is a transaction left open). Platform operators only. Errors: PT403 operator.required. */
   databaseLockWaits?: Maybe<DatabaseLockWaitsConnection>;
   /** The statements of this database that took the most execution time since the statistics were last reset (pg_stat_statements, parameters shown as $n), with calls, total/mean/max time in ms, rows, the shared-buffer hit ratio and the share of all statements' time. Platform operators only. Errors: PT403 operator.required, PT422 database_load.top_out_of_range, PT503 database_load.no_statistics. */
@@ -37034,6 +37553,24 @@ export type Query = Node & {
    * What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
    */
   recallSimulation?: Maybe<RecallSimulationConnection>;
+  /** Get a single `ReportDefinition`. */
+  reportDefinition?: Maybe<ReportDefinition>;
+  /** Reads a single `ReportDefinition` using its globally unique `ID`. */
+  reportDefinitionById?: Maybe<ReportDefinition>;
+  /** Reads and enables pagination through a set of `ReportDefinition`. */
+  reportDefinitions?: Maybe<ReportDefinitionConnection>;
+  /** Get a single `ReportExecution`. */
+  reportExecution?: Maybe<ReportExecution>;
+  /** Reads a single `ReportExecution` using its globally unique `ID`. */
+  reportExecutionById?: Maybe<ReportExecution>;
+  /** Reads and enables pagination through a set of `ReportExecution`. */
+  reportExecutions?: Maybe<ReportExecutionConnection>;
+  /** Get a single `ReportSource`. */
+  reportSource?: Maybe<ReportSource>;
+  /** Reads a single `ReportSource` using its globally unique `ID`. */
+  reportSourceById?: Maybe<ReportSource>;
+  /** Reads and enables pagination through a set of `ReportSource`. */
+  reportSources?: Maybe<ReportSourceConnection>;
   /** Get a single `Result`. */
   result?: Maybe<Result>;
   /** Reads a single `Result` using its globally unique `ID`. */
@@ -38386,6 +38923,31 @@ export type QueryCustomerProjectsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CustomerProjectOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDashboardArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDashboardByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDashboardsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DashboardCondition>;
+  filter?: InputMaybe<DashboardFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DashboardOrderBy>>;
 };
 
 
@@ -40262,6 +40824,81 @@ export type QueryRecallSimulationArgs = {
   lotId: Scalars['UUID']['input'];
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReportDefinitionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReportDefinitionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReportDefinitionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReportDefinitionCondition>;
+  filter?: InputMaybe<ReportDefinitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReportDefinitionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReportExecutionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReportExecutionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReportExecutionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReportExecutionCondition>;
+  filter?: InputMaybe<ReportExecutionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReportExecutionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReportSourceArgs = {
+  key: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReportSourceByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReportSourcesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReportSourceCondition>;
+  filter?: InputMaybe<ReportSourceFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReportSourceOrderBy>>;
 };
 
 
@@ -43185,6 +43822,651 @@ export type ReplayWebhookDeliveryPayloadWebhookDeliveryEdgeArgs = {
   orderBy?: Array<WebhookDeliveryOrderBy>;
 };
 
+/**
+ * Report definitions
+ * A saved, parameterised query over one report source: the columns it shows, filters (column, operator, typed value or a parameter), sort, row limit and named typed parameters with defaults, all checked against the source's whitelist when written (no SQL from users). Private to its owner or shared with the tenant; run with app.run_report.
+ */
+export type ReportDefinition = Node & {
+  __typename?: 'ReportDefinition';
+  /**
+   * Columns
+   * The source's columns it shows, in order; empty means the source's default columns.
+   */
+  columns: Array<Maybe<Scalars['String']['output']>>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Description */
+  description: Scalars['String']['output'];
+  /**
+   * Filters
+   * An array of {"column", "op", "value"} (op one of = <> < <= > >= in like is_null) or {"column", "op", "param"} naming a parameter; all must hold.
+   */
+  filters: Scalars['JSON']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Name
+   * Unique per owner.
+   */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ReportDefinition`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `ReportDefinition`. */
+  owner?: Maybe<User>;
+  /**
+   * Owner
+   * Who wrote it (users.id); set from the token.
+   */
+  ownerId: Scalars['UUID']['output'];
+  /**
+   * Parameters
+   * An array of {"name", "type", "default", "required"}: values given at each run, referenced by filters.
+   */
+  parameters: Scalars['JSON']['output'];
+  /** Reads and enables pagination through a set of `ReportExecution`. */
+  reportExecutionsByDefinitionId: ReportExecutionConnection;
+  /** Reads a single `ReportSource` that is related to this `ReportDefinition`. */
+  reportSourceBySourceKey?: Maybe<ReportSource>;
+  /** Report definition id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Row limit
+   * At most this many rows (1 to 50000).
+   */
+  rowLimit: Scalars['Int']['output'];
+  /**
+   * Sort
+   * An array of {"column", "direction": "asc" | "desc"}.
+   */
+  sort: Scalars['JSON']['output'];
+  /**
+   * Source
+   * The report source (report_sources.key) it reads.
+   */
+  sourceKey: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * Visibility
+   * private (the owner only) or shared (needs report.manage).
+   */
+  visibility: ReportVisibility;
+};
+
+
+/**
+ * Report definitions
+ * A saved, parameterised query over one report source: the columns it shows, filters (column, operator, typed value or a parameter), sort, row limit and named typed parameters with defaults, all checked against the source's whitelist when written (no SQL from users). Private to its owner or shared with the tenant; run with app.run_report.
+ */
+export type ReportDefinitionReportExecutionsByDefinitionIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReportExecutionCondition>;
+  filter?: InputMaybe<ReportExecutionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReportExecutionOrderBy>>;
+};
+
+/**
+ * A condition to be used against `ReportDefinition` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ReportDefinitionCondition = {
+  /** Checks for equality with the object’s `name` field. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ownerId` field. */
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `sourceKey` field. */
+  sourceKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `ReportDefinition` values. */
+export type ReportDefinitionConnection = {
+  __typename?: 'ReportDefinitionConnection';
+  /** A list of edges which contains the `ReportDefinition` and cursor to aid in pagination. */
+  edges: Array<ReportDefinitionEdge>;
+  /** A list of `ReportDefinition` objects. */
+  nodes: Array<ReportDefinition>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ReportDefinition` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ReportDefinition` edge in the connection. */
+export type ReportDefinitionEdge = {
+  __typename?: 'ReportDefinitionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ReportDefinition` at the end of the edge. */
+  node: ReportDefinition;
+};
+
+/** A filter to be used against `ReportDefinition` object types. All fields are combined with a logical ‘and.’ */
+export type ReportDefinitionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ReportDefinitionFilter>>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ReportDefinitionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ReportDefinitionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `owner` relation. */
+  owner?: InputMaybe<UserFilter>;
+  /** Filter by the object’s `ownerId` field. */
+  ownerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `reportExecutionsByDefinitionId` relation. */
+  reportExecutionsByDefinitionId?: InputMaybe<ReportDefinitionToManyReportExecutionFilter>;
+  /** Some related `reportExecutionsByDefinitionId` exist. */
+  reportExecutionsByDefinitionIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `reportSourceBySourceKey` relation. */
+  reportSourceBySourceKey?: InputMaybe<ReportSourceFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `sourceKey` field. */
+  sourceKey?: InputMaybe<StringFilter>;
+};
+
+/** An input for mutations affecting `ReportDefinition` */
+export type ReportDefinitionInput = {
+  /**
+   * Columns
+   * The source's columns it shows, in order; empty means the source's default columns.
+   */
+  columns?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Filters
+   * An array of {"column", "op", "value"} (op one of = <> < <= > >= in like is_null) or {"column", "op", "param"} naming a parameter; all must hold.
+   */
+  filters?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Unique per owner.
+   */
+  name: Scalars['String']['input'];
+  /** Tenant */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Parameters
+   * An array of {"name", "type", "default", "required"}: values given at each run, referenced by filters.
+   */
+  parameters?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Row limit
+   * At most this many rows (1 to 50000).
+   */
+  rowLimit?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Sort
+   * An array of {"column", "direction": "asc" | "desc"}.
+   */
+  sort?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Source
+   * The report source (report_sources.key) it reads.
+   */
+  sourceKey: Scalars['String']['input'];
+  /**
+   * Visibility
+   * private (the owner only) or shared (needs report.manage).
+   */
+  visibility?: InputMaybe<ReportVisibility>;
+};
+
+/** Methods to use when ordering `ReportDefinition`. */
+export type ReportDefinitionOrderBy =
+  | 'NAME_ASC'
+  | 'NAME_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'OWNER_ID_ASC'
+  | 'OWNER_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SOURCE_KEY_ASC'
+  | 'SOURCE_KEY_DESC';
+
+/** Represents an update to a `ReportDefinition`. Fields that are set will be updated. */
+export type ReportDefinitionPatch = {
+  /**
+   * Columns
+   * The source's columns it shows, in order; empty means the source's default columns.
+   */
+  columns?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Filters
+   * An array of {"column", "op", "value"} (op one of = <> < <= > >= in like is_null) or {"column", "op", "param"} naming a parameter; all must hold.
+   */
+  filters?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Name
+   * Unique per owner.
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Owner
+   * Who wrote it (users.id); set from the token.
+   */
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Parameters
+   * An array of {"name", "type", "default", "required"}: values given at each run, referenced by filters.
+   */
+  parameters?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Row limit
+   * At most this many rows (1 to 50000).
+   */
+  rowLimit?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Sort
+   * An array of {"column", "direction": "asc" | "desc"}.
+   */
+  sort?: InputMaybe<Scalars['JSON']['input']>;
+  /**
+   * Source
+   * The report source (report_sources.key) it reads.
+   */
+  sourceKey?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Visibility
+   * private (the owner only) or shared (needs report.manage).
+   */
+  visibility?: InputMaybe<ReportVisibility>;
+};
+
+/** A filter to be used against many `ReportExecution` object types. All fields are combined with a logical ‘and.’ */
+export type ReportDefinitionToManyReportExecutionFilter = {
+  /** Every related `ReportExecution` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReportExecutionFilter>;
+  /** No related `ReportExecution` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReportExecutionFilter>;
+  /** Some related `ReportExecution` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReportExecutionFilter>;
+};
+
+/**
+ * Report executions
+ * One run of a report definition (its definition and parameters as they were requested): queued, running, succeeded or failed, with row count, duration, the error, and the file the worker stored (object key, sha256, size, mime type), downloaded with app.report_execution_url. The query ran with the requester's rights, so only the requester sees the execution. Kept 30 days (job purge-report-executions).
+ */
+export type ReportExecution = Node & {
+  __typename?: 'ReportExecution';
+  /**
+   * Attempts
+   * How many times the worker started it.
+   */
+  attempts: Scalars['Int']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Definition as run
+   * The source, columns, filters, sort and row limit at the time of the request.
+   */
+  definition: Scalars['JSON']['output'];
+  /**
+   * Report definition
+   * report_definitions.id; empty once the definition is deleted.
+   */
+  definitionId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Duration (ms)
+   * From start to the stored file (or the failure).
+   */
+  durationMs?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Error code
+   * The reason code (or SQLSTATE) of a failure.
+   */
+  errorCode?: Maybe<Scalars['String']['output']>;
+  /** Error message */
+  errorMessage?: Maybe<Scalars['String']['output']>;
+  /** Finished at */
+  finishedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Format
+   * csv or jsonl.
+   */
+  format: ReportFormat;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * MIME type
+   * text/csv or application/x-ndjson.
+   */
+  mimeType?: Maybe<Scalars['String']['output']>;
+  /**
+   * File
+   * Object-store key of the file inside the tenant's storage.
+   */
+  objectKey?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Organization` that is related to this `ReportExecution`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Parameters
+   * The parameter values it ran with (defaults filled in).
+   */
+  parameters: Scalars['JSON']['output'];
+  /** Requested at */
+  requestedAt: Scalars['Datetime']['output'];
+  /**
+   * Requested by
+   * Whose rights the query ran with.
+   */
+  requestedBy: Scalars['UUID']['output'];
+  /** Rows */
+  rowCount?: Maybe<Scalars['Int']['output']>;
+  /** Execution id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * File checksum
+   * sha256 (hex) of the stored file.
+   */
+  sha256?: Maybe<Scalars['String']['output']>;
+  /** File size (bytes) */
+  sizeBytes?: Maybe<Scalars['BigInt']['output']>;
+  /** Started at */
+  startedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Status
+   * queued, running, succeeded or failed.
+   */
+  status: ReportExecutionStatus;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ReportExecution`. */
+  userByRequestedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `ReportExecution` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ReportExecutionCondition = {
+  /** Checks for equality with the object’s `definitionId` field. */
+  definitionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `requestedAt` field. */
+  requestedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `requestedBy` field. */
+  requestedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ReportExecution` values. */
+export type ReportExecutionConnection = {
+  __typename?: 'ReportExecutionConnection';
+  /** A list of edges which contains the `ReportExecution` and cursor to aid in pagination. */
+  edges: Array<ReportExecutionEdge>;
+  /** A list of `ReportExecution` objects. */
+  nodes: Array<ReportExecution>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ReportExecution` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ReportExecution` edge in the connection. */
+export type ReportExecutionEdge = {
+  __typename?: 'ReportExecutionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ReportExecution` at the end of the edge. */
+  node: ReportExecution;
+};
+
+/** A filter to be used against `ReportExecution` object types. All fields are combined with a logical ‘and.’ */
+export type ReportExecutionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ReportExecutionFilter>>;
+  /** Filter by the object’s `definition` relation. */
+  definition?: InputMaybe<ReportDefinitionFilter>;
+  /** A related `definition` exists. */
+  definitionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `definitionId` field. */
+  definitionId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ReportExecutionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ReportExecutionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `requestedAt` field. */
+  requestedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `requestedBy` field. */
+  requestedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByRequestedBy` relation. */
+  userByRequestedBy?: InputMaybe<UserFilter>;
+};
+
+/** Methods to use when ordering `ReportExecution`. */
+export type ReportExecutionOrderBy =
+  | 'DEFINITION_ID_ASC'
+  | 'DEFINITION_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'REQUESTED_AT_ASC'
+  | 'REQUESTED_AT_DESC'
+  | 'REQUESTED_BY_ASC'
+  | 'REQUESTED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/**
+ * A report execution: queued (waiting for the worker), running, succeeded (its
+ * file is stored) or failed (error_code, error_message).
+ */
+export type ReportExecutionStatus =
+  | 'failed'
+  | 'queued'
+  | 'running'
+  | 'succeeded';
+
+/** All input for the `reportExecutionUrl` mutation. */
+export type ReportExecutionUrlInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  executionId: Scalars['UUID']['input'];
+  expiresIn?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The output of our `reportExecutionUrl` mutation. */
+export type ReportExecutionUrlPayload = {
+  __typename?: 'ReportExecutionUrlPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SignedUrl>;
+};
+
+/**
+ * The file an execution writes: csv (RFC 4180, header row, CRLF) or jsonl (JSON
+ * lines: one object per row, types kept, null apart from empty text).
+ */
+export type ReportFormat =
+  | 'csv'
+  | 'jsonl';
+
+/**
+ * Report sources
+ * The whitelist of views in app that reports may read (a platform register, the same for every tenant, kept by db/seeds/reference/95_reporting.sql): the permission a caller needs (tenant-wide or at some site), the columns with their types, which of them may be filtered and sorted on, and the columns a new report shows. Every source is a view that applies row-level security as its reader (security_invoker, or a security_barrier view filtering on the caller).
+ */
+export type ReportSource = Node & {
+  __typename?: 'ReportSource';
+  /**
+   * Columns
+   * The columns a report may select, with their type: {"name": "text" | "number" | "date" | "timestamp" | "boolean" | "uuid"}.
+   */
+  columns: Scalars['JSON']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Default columns
+   * The columns a report shows when it names none.
+   */
+  defaultColumns: Array<Maybe<Scalars['String']['output']>>;
+  /**
+   * Description
+   * What a row of the source is.
+   */
+  description: Scalars['String']['output'];
+  /**
+   * Filter columns
+   * The columns a filter may name.
+   */
+  filterColumns: Array<Maybe<Scalars['String']['output']>>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Source
+   * The name of the view in the app schema (e.g. project_portfolio).
+   */
+  key: Scalars['String']['output'];
+  /**
+   * Permission
+   * What a caller must hold (tenant-wide, or at some site for site-scoped data) to report on it; row-level security still decides the rows.
+   */
+  permission: Scalars['String']['output'];
+  /** Reads a single `Permission` that is related to this `ReportSource`. */
+  permissionByPermission?: Maybe<Permission>;
+  /** Reads and enables pagination through a set of `ReportDefinition`. */
+  reportDefinitionsBySourceKey: ReportDefinitionConnection;
+  /**
+   * Sort columns
+   * The columns a report may sort by.
+   */
+  sortColumns: Array<Maybe<Scalars['String']['output']>>;
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Report sources
+ * The whitelist of views in app that reports may read (a platform register, the same for every tenant, kept by db/seeds/reference/95_reporting.sql): the permission a caller needs (tenant-wide or at some site), the columns with their types, which of them may be filtered and sorted on, and the columns a new report shows. Every source is a view that applies row-level security as its reader (security_invoker, or a security_barrier view filtering on the caller).
+ */
+export type ReportSourceReportDefinitionsBySourceKeyArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReportDefinitionCondition>;
+  filter?: InputMaybe<ReportDefinitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReportDefinitionOrderBy>>;
+};
+
+/**
+ * A condition to be used against `ReportSource` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ReportSourceCondition = {
+  /** Checks for equality with the object’s `key` field. */
+  key?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `ReportSource` values. */
+export type ReportSourceConnection = {
+  __typename?: 'ReportSourceConnection';
+  /** A list of edges which contains the `ReportSource` and cursor to aid in pagination. */
+  edges: Array<ReportSourceEdge>;
+  /** A list of `ReportSource` objects. */
+  nodes: Array<ReportSource>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ReportSource` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ReportSource` edge in the connection. */
+export type ReportSourceEdge = {
+  __typename?: 'ReportSourceEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ReportSource` at the end of the edge. */
+  node: ReportSource;
+};
+
+/** A filter to be used against `ReportSource` object types. All fields are combined with a logical ‘and.’ */
+export type ReportSourceFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ReportSourceFilter>>;
+  /** Filter by the object’s `key` field. */
+  key?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ReportSourceFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ReportSourceFilter>>;
+  /** Filter by the object’s `permissionByPermission` relation. */
+  permissionByPermission?: InputMaybe<PermissionFilter>;
+  /** Filter by the object’s `reportDefinitionsBySourceKey` relation. */
+  reportDefinitionsBySourceKey?: InputMaybe<ReportSourceToManyReportDefinitionFilter>;
+  /** Some related `reportDefinitionsBySourceKey` exist. */
+  reportDefinitionsBySourceKeyExist?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `ReportSource`. */
+export type ReportSourceOrderBy =
+  | 'KEY_ASC'
+  | 'KEY_DESC'
+  | 'NATURAL'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** A filter to be used against many `ReportDefinition` object types. All fields are combined with a logical ‘and.’ */
+export type ReportSourceToManyReportDefinitionFilter = {
+  /** Every related `ReportDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReportDefinitionFilter>;
+  /** No related `ReportDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReportDefinitionFilter>;
+  /** Some related `ReportDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReportDefinitionFilter>;
+};
+
+/** Who sees a report definition or dashboard: private (its owner) or shared (every member of the tenant who may use reports). */
+export type ReportVisibility =
+  | 'private'
+  | 'shared';
+
 /** All input for the `restore` mutation. */
 export type RestoreInput = {
   /**
@@ -45886,6 +47168,39 @@ export type RunQcSamplePatch = {
    * units.code of the criteria and the measured value; the test's unit when not sent.
    */
   unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** All input for the `runReport` mutation. */
+export type RunReportInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  definitionId: Scalars['UUID']['input'];
+  format?: InputMaybe<Scalars['String']['input']>;
+  parameters?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+/** The output of our `runReport` mutation. */
+export type RunReportPayload = {
+  __typename?: 'RunReportPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** An edge for our `ReportExecution`. May be used by Relay 1. */
+  reportExecutionEdge?: Maybe<ReportExecutionEdge>;
+  result?: Maybe<ReportExecution>;
+};
+
+
+/** The output of our `runReport` mutation. */
+export type RunReportPayloadReportExecutionEdgeArgs = {
+  orderBy?: Array<ReportExecutionOrderBy>;
 };
 
 /**
@@ -57215,6 +58530,54 @@ export type UpdateCustomFieldDefinitionPayloadCustomFieldDefinitionEdgeArgs = {
   orderBy?: Array<CustomFieldDefinitionOrderBy>;
 };
 
+/** All input for the `updateDashboardById` mutation. */
+export type UpdateDashboardByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Dashboard` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Dashboard` being updated. */
+  patch: DashboardPatch;
+};
+
+/** All input for the `updateDashboard` mutation. */
+export type UpdateDashboardInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Dashboard` being updated. */
+  patch: DashboardPatch;
+  /** Dashboard id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Dashboard` mutation. */
+export type UpdateDashboardPayload = {
+  __typename?: 'UpdateDashboardPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Dashboard` that was updated by this mutation. */
+  dashboard?: Maybe<Dashboard>;
+  /** An edge for our `Dashboard`. May be used by Relay 1. */
+  dashboardEdge?: Maybe<DashboardEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Dashboard` mutation. */
+export type UpdateDashboardPayloadDashboardEdgeArgs = {
+  orderBy?: Array<DashboardOrderBy>;
+};
+
 /** All input for the `updateDocumentById` mutation. */
 export type UpdateDocumentByIdInput = {
   /**
@@ -58735,6 +60098,54 @@ export type UpdateReagentLotPayload = {
 /** The output of our update `ReagentLot` mutation. */
 export type UpdateReagentLotPayloadReagentLotEdgeArgs = {
   orderBy?: Array<ReagentLotOrderBy>;
+};
+
+/** All input for the `updateReportDefinitionById` mutation. */
+export type UpdateReportDefinitionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ReportDefinition` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ReportDefinition` being updated. */
+  patch: ReportDefinitionPatch;
+};
+
+/** All input for the `updateReportDefinition` mutation. */
+export type UpdateReportDefinitionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ReportDefinition` being updated. */
+  patch: ReportDefinitionPatch;
+  /** Report definition id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `ReportDefinition` mutation. */
+export type UpdateReportDefinitionPayload = {
+  __typename?: 'UpdateReportDefinitionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `ReportDefinition` that was updated by this mutation. */
+  reportDefinition?: Maybe<ReportDefinition>;
+  /** An edge for our `ReportDefinition`. May be used by Relay 1. */
+  reportDefinitionEdge?: Maybe<ReportDefinitionEdge>;
+};
+
+
+/** The output of our update `ReportDefinition` mutation. */
+export type UpdateReportDefinitionPayloadReportDefinitionEdgeArgs = {
+  orderBy?: Array<ReportDefinitionOrderBy>;
 };
 
 /** All input for the `updateResultById` mutation. */
@@ -60596,6 +62007,8 @@ export type User = Node & {
   custodyEventsByRecordedBy: CustodyEventConnection;
   /** Reads and enables pagination through a set of `CustodyEvent`. */
   custodyEventsByToHolderId: CustodyEventConnection;
+  /** Reads and enables pagination through a set of `Dashboard`. */
+  dashboardsByOwnerId: DashboardConnection;
   /** Reads a single `User` that is related to this `User`. */
   directManager?: Maybe<User>;
   /** The user's manager: approvals escalate along this chain. */
@@ -60670,6 +62083,10 @@ export type User = Node & {
   reagentLotsByCreatedBy: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUsesByUsedBy: ReagentUseConnection;
+  /** Reads and enables pagination through a set of `ReportDefinition`. */
+  reportDefinitionsByOwnerId: ReportDefinitionConnection;
+  /** Reads and enables pagination through a set of `ReportExecution`. */
+  reportExecutionsByRequestedBy: ReportExecutionConnection;
   /** Reads and enables pagination through a set of `Result`. */
   resultsByEnteredBy: ResultConnection;
   /** Reads and enables pagination through a set of `Result`. */
@@ -60991,6 +62408,19 @@ export type UserCustodyEventsByToHolderIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CustodyEventOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserDashboardsByOwnerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DashboardCondition>;
+  filter?: InputMaybe<DashboardFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DashboardOrderBy>>;
 };
 
 
@@ -61370,6 +62800,32 @@ export type UserReagentUsesByUsedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ReagentUseOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserReportDefinitionsByOwnerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReportDefinitionCondition>;
+  filter?: InputMaybe<ReportDefinitionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReportDefinitionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserReportExecutionsByRequestedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReportExecutionCondition>;
+  filter?: InputMaybe<ReportExecutionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReportExecutionOrderBy>>;
 };
 
 
@@ -61928,6 +63384,10 @@ export type UserFilter = {
   custodyEventsByToHolderId?: InputMaybe<UserToManyCustodyEventFilter>;
   /** Some related `custodyEventsByToHolderId` exist. */
   custodyEventsByToHolderIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `dashboardsByOwnerId` relation. */
+  dashboardsByOwnerId?: InputMaybe<UserToManyDashboardFilter>;
+  /** Some related `dashboardsByOwnerId` exist. */
+  dashboardsByOwnerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `directManager` relation. */
   directManager?: InputMaybe<UserFilter>;
   /** A related `directManager` exists. */
@@ -62056,6 +63516,14 @@ export type UserFilter = {
   reagentUsesByUsedBy?: InputMaybe<UserToManyReagentUseFilter>;
   /** Some related `reagentUsesByUsedBy` exist. */
   reagentUsesByUsedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `reportDefinitionsByOwnerId` relation. */
+  reportDefinitionsByOwnerId?: InputMaybe<UserToManyReportDefinitionFilter>;
+  /** Some related `reportDefinitionsByOwnerId` exist. */
+  reportDefinitionsByOwnerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `reportExecutionsByRequestedBy` relation. */
+  reportExecutionsByRequestedBy?: InputMaybe<UserToManyReportExecutionFilter>;
+  /** Some related `reportExecutionsByRequestedBy` exist. */
+  reportExecutionsByRequestedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `resultsByEnteredBy` relation. */
   resultsByEnteredBy?: InputMaybe<UserToManyResultFilter>;
   /** Some related `resultsByEnteredBy` exist. */
@@ -62381,6 +63849,16 @@ export type UserToManyCustodyEventFilter = {
   some?: InputMaybe<CustodyEventFilter>;
 };
 
+/** A filter to be used against many `Dashboard` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyDashboardFilter = {
+  /** Every related `Dashboard` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DashboardFilter>;
+  /** No related `Dashboard` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DashboardFilter>;
+  /** Some related `Dashboard` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DashboardFilter>;
+};
+
 /** A filter to be used against many `DowntimeEvent` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyDowntimeEventFilter = {
   /** Every related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -62609,6 +64087,26 @@ export type UserToManyReagentUseFilter = {
   none?: InputMaybe<ReagentUseFilter>;
   /** Some related `ReagentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ReagentUseFilter>;
+};
+
+/** A filter to be used against many `ReportDefinition` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyReportDefinitionFilter = {
+  /** Every related `ReportDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReportDefinitionFilter>;
+  /** No related `ReportDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReportDefinitionFilter>;
+  /** Some related `ReportDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReportDefinitionFilter>;
+};
+
+/** A filter to be used against many `ReportExecution` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyReportExecutionFilter = {
+  /** Every related `ReportExecution` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReportExecutionFilter>;
+  /** No related `ReportExecution` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReportExecutionFilter>;
+  /** Some related `ReportExecution` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReportExecutionFilter>;
 };
 
 /** A filter to be used against many `Result` object types. All fields are combined with a logical ‘and.’ */

@@ -3014,6 +3014,76 @@ export interface CustomerProjects {
   title?: string;
 }
 
+/**
+ * Dashboards
+ * A saved arrangement of widgets, each showing a report definition or a report source as a chart (table, number, bar, line, area, pie) at a grid position; the layout is validated by a JSON Schema. Private to its owner or shared with the tenant.
+ */
+export interface Dashboards {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Dashboard id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Layout
+   * {"columns": 1-24, "widgets": [{"key", "title", "report_definition_id" | "source", "chart", "x", "y", "w", "h", "options"}]}.
+   * @format jsonb
+   */
+  layout: any;
+  /**
+   * Name
+   * Unique per owner.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Owner
+   * Who made it (users.id); set from the token.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  owner_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Visibility
+   * private (the owner only) or shared (needs report.manage).
+   * @format app.report_visibility
+   * @default "private"
+   */
+  visibility: "private" | "shared";
+}
+
 /** Who viewed or downloaded which document version, when (written by app.log_document_access). Append-only. */
 export interface DocumentAccessLog {
   /**
@@ -8699,6 +8769,328 @@ export interface ReagentUses {
    * @format uuid
    */
   used_by?: string;
+}
+
+/**
+ * Report definitions
+ * A saved, parameterised query over one report source: the columns it shows, filters (column, operator, typed value or a parameter), sort, row limit and named typed parameters with defaults, all checked against the source's whitelist when written (no SQL from users). Private to its owner or shared with the tenant; run with app.run_report.
+ */
+export interface ReportDefinitions {
+  /**
+   * Columns
+   * The source's columns it shows, in order; empty means the source's default columns.
+   * @format text[]
+   */
+  columns: string[];
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Filters
+   * An array of {"column", "op", "value"} (op one of = <> < <= > >= in like is_null) or {"column", "op", "param"} naming a parameter; all must hold.
+   * @format jsonb
+   */
+  filters: any;
+  /**
+   * Report definition id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Name
+   * Unique per owner.
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Owner
+   * Who wrote it (users.id); set from the token.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  owner_id: string;
+  /**
+   * Parameters
+   * An array of {"name", "type", "default", "required"}: values given at each run, referenced by filters.
+   * @format jsonb
+   */
+  parameters: any;
+  /**
+   * Row limit
+   * At most this many rows (1 to 50000).
+   * @format integer
+   * @default 1000
+   */
+  row_limit: number;
+  /**
+   * Sort
+   * An array of {"column", "direction": "asc" | "desc"}.
+   * @format jsonb
+   */
+  sort: any;
+  /**
+   * Source
+   * The report source (report_sources.key) it reads.
+   *
+   * Note:
+   * This is a Foreign Key to `report_sources.key`.<fk table='report_sources' column='key'/>
+   * @format text
+   */
+  source_key: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Visibility
+   * private (the owner only) or shared (needs report.manage).
+   * @format app.report_visibility
+   * @default "private"
+   */
+  visibility: "private" | "shared";
+}
+
+/**
+ * Report executions
+ * One run of a report definition (its definition and parameters as they were requested): queued, running, succeeded or failed, with row count, duration, the error, and the file the worker stored (object key, sha256, size, mime type), downloaded with app.report_execution_url. The query ran with the requester's rights, so only the requester sees the execution. Kept 30 days (job purge-report-executions).
+ */
+export interface ReportExecutions {
+  /**
+   * File checksum
+   * sha256 (hex) of the stored file.
+   * @format text
+   */
+  sha256?: string;
+  /**
+   * Attempts
+   * How many times the worker started it.
+   * @format integer
+   * @default 0
+   */
+  attempts: number;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Definition as run
+   * The source, columns, filters, sort and row limit at the time of the request.
+   * @format jsonb
+   */
+  definition: any;
+  /**
+   * Report definition
+   * report_definitions.id; empty once the definition is deleted.
+   * @format uuid
+   */
+  definition_id?: string;
+  /**
+   * Duration (ms)
+   * From start to the stored file (or the failure).
+   * @format integer
+   */
+  duration_ms?: number;
+  /**
+   * Error code
+   * The reason code (or SQLSTATE) of a failure.
+   * @format text
+   */
+  error_code?: string;
+  /**
+   * Error message
+   * @format text
+   */
+  error_message?: string;
+  /**
+   * Finished at
+   * @format timestamp with time zone
+   */
+  finished_at?: string;
+  /**
+   * Format
+   * csv or jsonl.
+   * @format app.report_format
+   * @default "csv"
+   */
+  format: "csv" | "jsonl";
+  /**
+   * Execution id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * MIME type
+   * text/csv or application/x-ndjson.
+   * @format text
+   */
+  mime_type?: string;
+  /**
+   * File
+   * Object-store key of the file inside the tenant's storage.
+   * @format text
+   */
+  object_key?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Parameters
+   * The parameter values it ran with (defaults filled in).
+   * @format jsonb
+   */
+  parameters: any;
+  /**
+   * Requested at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  requested_at: string;
+  /**
+   * Requested by
+   * Whose rights the query ran with.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  requested_by: string;
+  /**
+   * Rows
+   * @format integer
+   */
+  row_count?: number;
+  /**
+   * File size (bytes)
+   * @format bigint
+   */
+  size_bytes?: number;
+  /**
+   * Started at
+   * @format timestamp with time zone
+   */
+  started_at?: string;
+  /**
+   * Status
+   * queued, running, succeeded or failed.
+   * @format app.report_execution_status
+   * @default "queued"
+   */
+  status: "queued" | "running" | "succeeded" | "failed";
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Report sources
+ * The whitelist of views in app that reports may read (a platform register, the same for every tenant, kept by db/seeds/reference/95_reporting.sql): the permission a caller needs (tenant-wide or at some site), the columns with their types, which of them may be filtered and sorted on, and the columns a new report shows. Every source is a view that applies row-level security as its reader (security_invoker, or a security_barrier view filtering on the caller).
+ */
+export interface ReportSources {
+  /**
+   * Columns
+   * The columns a report may select, with their type: {"name": "text" | "number" | "date" | "timestamp" | "boolean" | "uuid"}.
+   * @format jsonb
+   */
+  columns: any;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Default columns
+   * The columns a report shows when it names none.
+   * @format text[]
+   */
+  default_columns: string[];
+  /**
+   * Description
+   * What a row of the source is.
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Filter columns
+   * The columns a filter may name.
+   * @format text[]
+   */
+  filter_columns: string[];
+  /**
+   * Source
+   * The name of the view in the app schema (e.g. project_portfolio).
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format text
+   */
+  key: string;
+  /**
+   * Permission
+   * What a caller must hold (tenant-wide, or at some site for site-scoped data) to report on it; row-level security still decides the rows.
+   *
+   * Note:
+   * This is a Foreign Key to `permissions.code`.<fk table='permissions' column='code'/>
+   * @format text
+   */
+  permission: string;
+  /**
+   * Sort columns
+   * The columns a report may sort by.
+   * @format text[]
+   */
+  sort_columns: string[];
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /**
@@ -22664,6 +23056,253 @@ export namespace CustomerProjects {
       Range?: string;
     };
     export type ResponseBody = CustomerProjects[];
+  }
+}
+
+export namespace Dashboards {
+  /**
+   * @description A saved arrangement of widgets, each showing a report definition or a report source as a chart (table, number, bar, line, area, pie) at a grid position; the layout is validated by a JSON Schema. Private to its owner or shared with the tenant.
+   * @tags dashboards
+   * @name DashboardsCreate
+   * @summary Dashboards
+   * @request POST:/dashboards
+   */
+  export namespace DashboardsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Dashboards;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A saved arrangement of widgets, each showing a report definition or a report source as a chart (table, number, bar, line, area, pie) at a grid position; the layout is validated by a JSON Schema. Private to its owner or shared with the tenant.
+   * @tags dashboards
+   * @name DashboardsDelete
+   * @summary Dashboards
+   * @request DELETE:/dashboards
+   */
+  export namespace DashboardsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Dashboard id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Layout
+       * {"columns": 1-24, "widgets": [{"key", "title", "report_definition_id" | "source", "chart", "x", "y", "w", "h", "options"}]}.
+       * @format jsonb
+       */
+      layout?: string;
+      /**
+       * Name
+       * Unique per owner.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Owner
+       * Who made it (users.id); set from the token.
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Visibility
+       * private (the owner only) or shared (needs report.manage).
+       * @format app.report_visibility
+       */
+      visibility?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A saved arrangement of widgets, each showing a report definition or a report source as a chart (table, number, bar, line, area, pie) at a grid position; the layout is validated by a JSON Schema. Private to its owner or shared with the tenant.
+   * @tags dashboards
+   * @name DashboardsList
+   * @summary Dashboards
+   * @request GET:/dashboards
+   */
+  export namespace DashboardsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Dashboard id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Layout
+       * {"columns": 1-24, "widgets": [{"key", "title", "report_definition_id" | "source", "chart", "x", "y", "w", "h", "options"}]}.
+       * @format jsonb
+       */
+      layout?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Unique per owner.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Owner
+       * Who made it (users.id); set from the token.
+       * @format uuid
+       */
+      owner_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Visibility
+       * private (the owner only) or shared (needs report.manage).
+       * @format app.report_visibility
+       */
+      visibility?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Dashboards[];
+  }
+
+  /**
+   * @description A saved arrangement of widgets, each showing a report definition or a report source as a chart (table, number, bar, line, area, pie) at a grid position; the layout is validated by a JSON Schema. Private to its owner or shared with the tenant.
+   * @tags dashboards
+   * @name DashboardsPartialUpdate
+   * @summary Dashboards
+   * @request PATCH:/dashboards
+   */
+  export namespace DashboardsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Dashboard id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Layout
+       * {"columns": 1-24, "widgets": [{"key", "title", "report_definition_id" | "source", "chart", "x", "y", "w", "h", "options"}]}.
+       * @format jsonb
+       */
+      layout?: string;
+      /**
+       * Name
+       * Unique per owner.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Owner
+       * Who made it (users.id); set from the token.
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Visibility
+       * private (the owner only) or shared (needs report.manage).
+       * @format app.report_visibility
+       */
+      visibility?: string;
+    };
+    export type RequestBody = Dashboards;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -38764,6 +39403,1080 @@ export namespace ReagentUses {
   }
 }
 
+export namespace ReportDefinitions {
+  /**
+   * @description A saved, parameterised query over one report source: the columns it shows, filters (column, operator, typed value or a parameter), sort, row limit and named typed parameters with defaults, all checked against the source's whitelist when written (no SQL from users). Private to its owner or shared with the tenant; run with app.run_report.
+   * @tags report_definitions
+   * @name ReportDefinitionsCreate
+   * @summary Report definitions
+   * @request POST:/report_definitions
+   */
+  export namespace ReportDefinitionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReportDefinitions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A saved, parameterised query over one report source: the columns it shows, filters (column, operator, typed value or a parameter), sort, row limit and named typed parameters with defaults, all checked against the source's whitelist when written (no SQL from users). Private to its owner or shared with the tenant; run with app.run_report.
+   * @tags report_definitions
+   * @name ReportDefinitionsDelete
+   * @summary Report definitions
+   * @request DELETE:/report_definitions
+   */
+  export namespace ReportDefinitionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Columns
+       * The source's columns it shows, in order; empty means the source's default columns.
+       * @format text[]
+       */
+      columns?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Filters
+       * An array of {"column", "op", "value"} (op one of = <> < <= > >= in like is_null) or {"column", "op", "param"} naming a parameter; all must hold.
+       * @format jsonb
+       */
+      filters?: string;
+      /**
+       * Report definition id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name
+       * Unique per owner.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Owner
+       * Who wrote it (users.id); set from the token.
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * Parameters
+       * An array of {"name", "type", "default", "required"}: values given at each run, referenced by filters.
+       * @format jsonb
+       */
+      parameters?: string;
+      /**
+       * Row limit
+       * At most this many rows (1 to 50000).
+       * @format integer
+       */
+      row_limit?: string;
+      /**
+       * Sort
+       * An array of {"column", "direction": "asc" | "desc"}.
+       * @format jsonb
+       */
+      sort?: string;
+      /**
+       * Source
+       * The report source (report_sources.key) it reads.
+       * @format text
+       */
+      source_key?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Visibility
+       * private (the owner only) or shared (needs report.manage).
+       * @format app.report_visibility
+       */
+      visibility?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A saved, parameterised query over one report source: the columns it shows, filters (column, operator, typed value or a parameter), sort, row limit and named typed parameters with defaults, all checked against the source's whitelist when written (no SQL from users). Private to its owner or shared with the tenant; run with app.run_report.
+   * @tags report_definitions
+   * @name ReportDefinitionsList
+   * @summary Report definitions
+   * @request GET:/report_definitions
+   */
+  export namespace ReportDefinitionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Columns
+       * The source's columns it shows, in order; empty means the source's default columns.
+       * @format text[]
+       */
+      columns?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Filters
+       * An array of {"column", "op", "value"} (op one of = <> < <= > >= in like is_null) or {"column", "op", "param"} naming a parameter; all must hold.
+       * @format jsonb
+       */
+      filters?: string;
+      /**
+       * Report definition id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Unique per owner.
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Owner
+       * Who wrote it (users.id); set from the token.
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * Parameters
+       * An array of {"name", "type", "default", "required"}: values given at each run, referenced by filters.
+       * @format jsonb
+       */
+      parameters?: string;
+      /**
+       * Row limit
+       * At most this many rows (1 to 50000).
+       * @format integer
+       */
+      row_limit?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Sort
+       * An array of {"column", "direction": "asc" | "desc"}.
+       * @format jsonb
+       */
+      sort?: string;
+      /**
+       * Source
+       * The report source (report_sources.key) it reads.
+       * @format text
+       */
+      source_key?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Visibility
+       * private (the owner only) or shared (needs report.manage).
+       * @format app.report_visibility
+       */
+      visibility?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportDefinitions[];
+  }
+
+  /**
+   * @description A saved, parameterised query over one report source: the columns it shows, filters (column, operator, typed value or a parameter), sort, row limit and named typed parameters with defaults, all checked against the source's whitelist when written (no SQL from users). Private to its owner or shared with the tenant; run with app.run_report.
+   * @tags report_definitions
+   * @name ReportDefinitionsPartialUpdate
+   * @summary Report definitions
+   * @request PATCH:/report_definitions
+   */
+  export namespace ReportDefinitionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Columns
+       * The source's columns it shows, in order; empty means the source's default columns.
+       * @format text[]
+       */
+      columns?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Filters
+       * An array of {"column", "op", "value"} (op one of = <> < <= > >= in like is_null) or {"column", "op", "param"} naming a parameter; all must hold.
+       * @format jsonb
+       */
+      filters?: string;
+      /**
+       * Report definition id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name
+       * Unique per owner.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Owner
+       * Who wrote it (users.id); set from the token.
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * Parameters
+       * An array of {"name", "type", "default", "required"}: values given at each run, referenced by filters.
+       * @format jsonb
+       */
+      parameters?: string;
+      /**
+       * Row limit
+       * At most this many rows (1 to 50000).
+       * @format integer
+       */
+      row_limit?: string;
+      /**
+       * Sort
+       * An array of {"column", "direction": "asc" | "desc"}.
+       * @format jsonb
+       */
+      sort?: string;
+      /**
+       * Source
+       * The report source (report_sources.key) it reads.
+       * @format text
+       */
+      source_key?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Visibility
+       * private (the owner only) or shared (needs report.manage).
+       * @format app.report_visibility
+       */
+      visibility?: string;
+    };
+    export type RequestBody = ReportDefinitions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ReportExecutions {
+  /**
+   * @description One run of a report definition (its definition and parameters as they were requested): queued, running, succeeded or failed, with row count, duration, the error, and the file the worker stored (object key, sha256, size, mime type), downloaded with app.report_execution_url. The query ran with the requester's rights, so only the requester sees the execution. Kept 30 days (job purge-report-executions).
+   * @tags report_executions
+   * @name ReportExecutionsCreate
+   * @summary Report executions
+   * @request POST:/report_executions
+   */
+  export namespace ReportExecutionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReportExecutions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One run of a report definition (its definition and parameters as they were requested): queued, running, succeeded or failed, with row count, duration, the error, and the file the worker stored (object key, sha256, size, mime type), downloaded with app.report_execution_url. The query ran with the requester's rights, so only the requester sees the execution. Kept 30 days (job purge-report-executions).
+   * @tags report_executions
+   * @name ReportExecutionsDelete
+   * @summary Report executions
+   * @request DELETE:/report_executions
+   */
+  export namespace ReportExecutionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * File checksum
+       * sha256 (hex) of the stored file.
+       * @format text
+       */
+      sha256?: string;
+      /**
+       * Attempts
+       * How many times the worker started it.
+       * @format integer
+       */
+      attempts?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Definition as run
+       * The source, columns, filters, sort and row limit at the time of the request.
+       * @format jsonb
+       */
+      definition?: string;
+      /**
+       * Report definition
+       * report_definitions.id; empty once the definition is deleted.
+       * @format uuid
+       */
+      definition_id?: string;
+      /**
+       * Duration (ms)
+       * From start to the stored file (or the failure).
+       * @format integer
+       */
+      duration_ms?: string;
+      /**
+       * Error code
+       * The reason code (or SQLSTATE) of a failure.
+       * @format text
+       */
+      error_code?: string;
+      /**
+       * Error message
+       * @format text
+       */
+      error_message?: string;
+      /**
+       * Finished at
+       * @format timestamp with time zone
+       */
+      finished_at?: string;
+      /**
+       * Format
+       * csv or jsonl.
+       * @format app.report_format
+       */
+      format?: string;
+      /**
+       * Execution id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * MIME type
+       * text/csv or application/x-ndjson.
+       * @format text
+       */
+      mime_type?: string;
+      /**
+       * File
+       * Object-store key of the file inside the tenant's storage.
+       * @format text
+       */
+      object_key?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parameters
+       * The parameter values it ran with (defaults filled in).
+       * @format jsonb
+       */
+      parameters?: string;
+      /**
+       * Requested at
+       * @format timestamp with time zone
+       */
+      requested_at?: string;
+      /**
+       * Requested by
+       * Whose rights the query ran with.
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Rows
+       * @format integer
+       */
+      row_count?: string;
+      /**
+       * File size (bytes)
+       * @format bigint
+       */
+      size_bytes?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * queued, running, succeeded or failed.
+       * @format app.report_execution_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One run of a report definition (its definition and parameters as they were requested): queued, running, succeeded or failed, with row count, duration, the error, and the file the worker stored (object key, sha256, size, mime type), downloaded with app.report_execution_url. The query ran with the requester's rights, so only the requester sees the execution. Kept 30 days (job purge-report-executions).
+   * @tags report_executions
+   * @name ReportExecutionsList
+   * @summary Report executions
+   * @request GET:/report_executions
+   */
+  export namespace ReportExecutionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * File checksum
+       * sha256 (hex) of the stored file.
+       * @format text
+       */
+      sha256?: string;
+      /**
+       * Attempts
+       * How many times the worker started it.
+       * @format integer
+       */
+      attempts?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Definition as run
+       * The source, columns, filters, sort and row limit at the time of the request.
+       * @format jsonb
+       */
+      definition?: string;
+      /**
+       * Report definition
+       * report_definitions.id; empty once the definition is deleted.
+       * @format uuid
+       */
+      definition_id?: string;
+      /**
+       * Duration (ms)
+       * From start to the stored file (or the failure).
+       * @format integer
+       */
+      duration_ms?: string;
+      /**
+       * Error code
+       * The reason code (or SQLSTATE) of a failure.
+       * @format text
+       */
+      error_code?: string;
+      /**
+       * Error message
+       * @format text
+       */
+      error_message?: string;
+      /**
+       * Finished at
+       * @format timestamp with time zone
+       */
+      finished_at?: string;
+      /**
+       * Format
+       * csv or jsonl.
+       * @format app.report_format
+       */
+      format?: string;
+      /**
+       * Execution id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * MIME type
+       * text/csv or application/x-ndjson.
+       * @format text
+       */
+      mime_type?: string;
+      /**
+       * File
+       * Object-store key of the file inside the tenant's storage.
+       * @format text
+       */
+      object_key?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parameters
+       * The parameter values it ran with (defaults filled in).
+       * @format jsonb
+       */
+      parameters?: string;
+      /**
+       * Requested at
+       * @format timestamp with time zone
+       */
+      requested_at?: string;
+      /**
+       * Requested by
+       * Whose rights the query ran with.
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Rows
+       * @format integer
+       */
+      row_count?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * File size (bytes)
+       * @format bigint
+       */
+      size_bytes?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * queued, running, succeeded or failed.
+       * @format app.report_execution_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportExecutions[];
+  }
+
+  /**
+   * @description One run of a report definition (its definition and parameters as they were requested): queued, running, succeeded or failed, with row count, duration, the error, and the file the worker stored (object key, sha256, size, mime type), downloaded with app.report_execution_url. The query ran with the requester's rights, so only the requester sees the execution. Kept 30 days (job purge-report-executions).
+   * @tags report_executions
+   * @name ReportExecutionsPartialUpdate
+   * @summary Report executions
+   * @request PATCH:/report_executions
+   */
+  export namespace ReportExecutionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * File checksum
+       * sha256 (hex) of the stored file.
+       * @format text
+       */
+      sha256?: string;
+      /**
+       * Attempts
+       * How many times the worker started it.
+       * @format integer
+       */
+      attempts?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Definition as run
+       * The source, columns, filters, sort and row limit at the time of the request.
+       * @format jsonb
+       */
+      definition?: string;
+      /**
+       * Report definition
+       * report_definitions.id; empty once the definition is deleted.
+       * @format uuid
+       */
+      definition_id?: string;
+      /**
+       * Duration (ms)
+       * From start to the stored file (or the failure).
+       * @format integer
+       */
+      duration_ms?: string;
+      /**
+       * Error code
+       * The reason code (or SQLSTATE) of a failure.
+       * @format text
+       */
+      error_code?: string;
+      /**
+       * Error message
+       * @format text
+       */
+      error_message?: string;
+      /**
+       * Finished at
+       * @format timestamp with time zone
+       */
+      finished_at?: string;
+      /**
+       * Format
+       * csv or jsonl.
+       * @format app.report_format
+       */
+      format?: string;
+      /**
+       * Execution id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * MIME type
+       * text/csv or application/x-ndjson.
+       * @format text
+       */
+      mime_type?: string;
+      /**
+       * File
+       * Object-store key of the file inside the tenant's storage.
+       * @format text
+       */
+      object_key?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Parameters
+       * The parameter values it ran with (defaults filled in).
+       * @format jsonb
+       */
+      parameters?: string;
+      /**
+       * Requested at
+       * @format timestamp with time zone
+       */
+      requested_at?: string;
+      /**
+       * Requested by
+       * Whose rights the query ran with.
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Rows
+       * @format integer
+       */
+      row_count?: string;
+      /**
+       * File size (bytes)
+       * @format bigint
+       */
+      size_bytes?: string;
+      /**
+       * Started at
+       * @format timestamp with time zone
+       */
+      started_at?: string;
+      /**
+       * Status
+       * queued, running, succeeded or failed.
+       * @format app.report_execution_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ReportExecutions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ReportSources {
+  /**
+   * @description The whitelist of views in app that reports may read (a platform register, the same for every tenant, kept by db/seeds/reference/95_reporting.sql): the permission a caller needs (tenant-wide or at some site), the columns with their types, which of them may be filtered and sorted on, and the columns a new report shows. Every source is a view that applies row-level security as its reader (security_invoker, or a security_barrier view filtering on the caller).
+   * @tags report_sources
+   * @name ReportSourcesCreate
+   * @summary Report sources
+   * @request POST:/report_sources
+   */
+  export namespace ReportSourcesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ReportSources;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The whitelist of views in app that reports may read (a platform register, the same for every tenant, kept by db/seeds/reference/95_reporting.sql): the permission a caller needs (tenant-wide or at some site), the columns with their types, which of them may be filtered and sorted on, and the columns a new report shows. Every source is a view that applies row-level security as its reader (security_invoker, or a security_barrier view filtering on the caller).
+   * @tags report_sources
+   * @name ReportSourcesDelete
+   * @summary Report sources
+   * @request DELETE:/report_sources
+   */
+  export namespace ReportSourcesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Columns
+       * The columns a report may select, with their type: {"name": "text" | "number" | "date" | "timestamp" | "boolean" | "uuid"}.
+       * @format jsonb
+       */
+      columns?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Default columns
+       * The columns a report shows when it names none.
+       * @format text[]
+       */
+      default_columns?: string;
+      /**
+       * Description
+       * What a row of the source is.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Filter columns
+       * The columns a filter may name.
+       * @format text[]
+       */
+      filter_columns?: string;
+      /**
+       * Source
+       * The name of the view in the app schema (e.g. project_portfolio).
+       * @format text
+       */
+      key?: string;
+      /**
+       * Permission
+       * What a caller must hold (tenant-wide, or at some site for site-scoped data) to report on it; row-level security still decides the rows.
+       * @format text
+       */
+      permission?: string;
+      /**
+       * Sort columns
+       * The columns a report may sort by.
+       * @format text[]
+       */
+      sort_columns?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The whitelist of views in app that reports may read (a platform register, the same for every tenant, kept by db/seeds/reference/95_reporting.sql): the permission a caller needs (tenant-wide or at some site), the columns with their types, which of them may be filtered and sorted on, and the columns a new report shows. Every source is a view that applies row-level security as its reader (security_invoker, or a security_barrier view filtering on the caller).
+   * @tags report_sources
+   * @name ReportSourcesList
+   * @summary Report sources
+   * @request GET:/report_sources
+   */
+  export namespace ReportSourcesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Columns
+       * The columns a report may select, with their type: {"name": "text" | "number" | "date" | "timestamp" | "boolean" | "uuid"}.
+       * @format jsonb
+       */
+      columns?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Default columns
+       * The columns a report shows when it names none.
+       * @format text[]
+       */
+      default_columns?: string;
+      /**
+       * Description
+       * What a row of the source is.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Filter columns
+       * The columns a filter may name.
+       * @format text[]
+       */
+      filter_columns?: string;
+      /**
+       * Source
+       * The name of the view in the app schema (e.g. project_portfolio).
+       * @format text
+       */
+      key?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Permission
+       * What a caller must hold (tenant-wide, or at some site for site-scoped data) to report on it; row-level security still decides the rows.
+       * @format text
+       */
+      permission?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Sort columns
+       * The columns a report may sort by.
+       * @format text[]
+       */
+      sort_columns?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReportSources[];
+  }
+
+  /**
+   * @description The whitelist of views in app that reports may read (a platform register, the same for every tenant, kept by db/seeds/reference/95_reporting.sql): the permission a caller needs (tenant-wide or at some site), the columns with their types, which of them may be filtered and sorted on, and the columns a new report shows. Every source is a view that applies row-level security as its reader (security_invoker, or a security_barrier view filtering on the caller).
+   * @tags report_sources
+   * @name ReportSourcesPartialUpdate
+   * @summary Report sources
+   * @request PATCH:/report_sources
+   */
+  export namespace ReportSourcesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Columns
+       * The columns a report may select, with their type: {"name": "text" | "number" | "date" | "timestamp" | "boolean" | "uuid"}.
+       * @format jsonb
+       */
+      columns?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Default columns
+       * The columns a report shows when it names none.
+       * @format text[]
+       */
+      default_columns?: string;
+      /**
+       * Description
+       * What a row of the source is.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Filter columns
+       * The columns a filter may name.
+       * @format text[]
+       */
+      filter_columns?: string;
+      /**
+       * Source
+       * The name of the view in the app schema (e.g. project_portfolio).
+       * @format text
+       */
+      key?: string;
+      /**
+       * Permission
+       * What a caller must hold (tenant-wide, or at some site for site-scoped data) to report on it; row-level security still decides the rows.
+       * @format text
+       */
+      permission?: string;
+      /**
+       * Sort columns
+       * The columns a report may sort by.
+       * @format text[]
+       */
+      sort_columns?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ReportSources;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Results {
   /**
    * @description The result document of an analysis (validated against its test's result schema), with where it came from (instrument, raw data file, and the run, task, reagent lots, SOP and ELN entry the lab's other records add), who entered, reviewed and released it. A released result changes only by an amendment that keeps it (superseded). Seen by whoever may see the sample.
@@ -44445,6 +46158,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description A presigned GET URL for the file of a report execution you requested (nobody else: it holds the rows your rights showed), valid expires_in seconds (300 by default). Compare the file with sha256. Errors: PT404 report_execution.not_found, PT409 report_execution.not_succeeded, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   * @tags (rpc) report_execution_url
+   * @name ReportExecutionUrlCreate
+   * @summary Download URL of a report file
+   * @request POST:/rpc/report_execution_url
+   */
+  export namespace ReportExecutionUrlCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      execution_id: string;
+      /** @format integer */
+      expires_in?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL for the file of a report execution you requested (nobody else: it holds the rows your rights showed), valid expires_in seconds (300 by default). Compare the file with sha256. Errors: PT404 report_execution.not_found, PT409 report_execution.not_succeeded, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
+   * @tags (rpc) report_execution_url
+   * @name ReportExecutionUrlList
+   * @summary Download URL of a report file
+   * @request GET:/rpc/report_execution_url
+   */
+  export namespace ReportExecutionUrlList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      execution_id: string;
+      /** @format integer */
+      expires_in?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
    * @tags (rpc) restore
    * @name RestoreCreate
@@ -44864,6 +46620,53 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       endpoint_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Queues an execution of a report definition you may read (yours, or shared) with parameter values (defaults fill the rest) as a csv or jsonl file: the worker runs it with your rights, so the file holds only rows you may read, and stores it. Poll GET /report_executions?id=eq.<id> until status is succeeded (row_count, duration_ms, sha256, size_bytes), then download it with POST /rpc/report_execution_url. Needs report.use and the source's permission, each tenant-wide or at some site. Errors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
+   * @tags (rpc) run_report
+   * @name RunReportCreate
+   * @summary Run a report
+   * @request POST:/rpc/run_report
+   */
+  export namespace RunReportCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      definition_id: string;
+      /** @format text */
+      format?: string;
+      /** @format jsonb */
+      parameters?: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Queues an execution of a report definition you may read (yours, or shared) with parameter values (defaults fill the rest) as a csv or jsonl file: the worker runs it with your rights, so the file holds only rows you may read, and stores it. Poll GET /report_executions?id=eq.<id> until status is succeeded (row_count, duration_ms, sha256, size_bytes), then download it with POST /rpc/report_execution_url. Needs report.use and the source's permission, each tenant-wide or at some site. Errors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
+   * @tags (rpc) run_report
+   * @name RunReportList
+   * @summary Run a report
+   * @request GET:/rpc/run_report
+   */
+  export namespace RunReportList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      definition_id: string;
+      /** @format text */
+      format?: string;
+      /** @format jsonb */
+      parameters?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};

@@ -262,7 +262,9 @@ AS $$
     ('i18n_strings', ARRAY['namespace', 'key', 'locale'], 'readers', NULL),
     ('type_lists', NULL, 'readers', NULL),
     ('type_list_values', NULL, 'readers', NULL),
-    ('custom_field_definitions', NULL, 'readers', NULL)
+    ('custom_field_definitions', NULL, 'readers', NULL),
+    ('report_definitions', NULL, 'readers', 'report.use'),
+    ('dashboards', NULL, 'readers', 'report.use')
 $$;
 
 COMMENT ON FUNCTION audit.audited_tables() IS

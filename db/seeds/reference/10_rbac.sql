@@ -68,7 +68,10 @@ INSERT INTO app.permissions (code, description) VALUES
   ('part.read', 'Read the parts master: parts and their revisions'),
   ('part.manage', 'Create and change parts, add draft revisions, release and obsolete revisions'),
   ('traceability.read', 'Read lots, serials, their genealogy and quality status history; trace and simulate recalls (tenant-wide, or at the sites of a site-scoped role)'),
-  ('traceability.manage', 'Create lots and serials, record consumption, hold, quarantine and release material (tenant-wide, or at the sites of a site-scoped role); set the number patterns (tenant-wide)')
+  ('traceability.manage', 'Create lots and serials, record consumption, hold, quarantine and release material (tenant-wide, or at the sites of a site-scoped role); set the number patterns (tenant-wide)'),
+  -- Reporting (95_reporting): report definitions, executions, dashboards.
+  ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
+  ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones')
 ON CONFLICT (code) DO UPDATE SET description = excluded.description;
 
 INSERT INTO app_private.system_roles (key, name, description) VALUES
@@ -183,7 +186,13 @@ SELECT role_key, permission
     ('procurement', 'part.read'), ('procurement', 'traceability.read'),
     ('logistics', 'part.read'), ('logistics', 'traceability.read'),
     ('management', 'part.read'), ('management', 'traceability.read'),
-    ('sales', 'part.read'), ('auditor', 'part.read'), ('auditor', 'traceability.read')
+    ('sales', 'part.read'), ('auditor', 'part.read'), ('auditor', 'traceability.read'),
+    -- Reporting (95_reporting/): staff who read data report on it (the source's own permission still decides);
+    -- management shares reports and dashboards with everyone.
+    ('management', 'report.use'), ('management', 'report.manage'), ('engineering', 'report.use'), ('qa', 'report.use'),
+    ('procurement', 'report.use'), ('production', 'report.use'), ('sales', 'report.use'), ('finance', 'report.use'),
+    ('logistics', 'report.use'), ('auditor', 'report.use'), ('lab_manager', 'report.use'), ('lab_reviewer', 'report.use'),
+    ('maintenance_planner', 'report.use'), ('technician', 'report.use')
   ) AS grants (role_key, permission);
 
 SELECT app_private.sync_system_roles(id) FROM app.organizations;

@@ -1,0 +1,73 @@
+-- Reporting (db/functions/95_reporting/): who reads and writes report
+-- sources, definitions, executions and dashboards. Reports are for staff
+-- (not portal users) holding report.use; sharing needs report.manage
+-- (_200_prepare); what a report shows is decided again by its source's
+-- row-level security, as the requester (app_private.report_execution_start).
+
+ALTER TABLE app.report_sources ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.report_sources FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.report_sources TO app_user, app_admin;
+CREATE POLICY report_sources_select_everyone ON app.report_sources FOR SELECT TO app_user, app_admin
+  USING (true);
+
+ALTER TABLE app.report_definitions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.report_definitions FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.report_definitions TO app_user, app_admin;
+GRANT INSERT (organization_id, name, description, source_key, columns, filters, sort, row_limit, parameters, visibility),
+      UPDATE (name, description, source_key, columns, filters, sort, row_limit, parameters, visibility), DELETE
+   ON app.report_definitions TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, owner_id) ON app.report_definitions TO app_user;
+CREATE POLICY report_definitions_select_user ON app.report_definitions FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND (SELECT auth.has_permission_anywhere('report.use'))
+         AND (owner_id = (SELECT auth.user_id()) OR visibility = 'shared'));
+CREATE POLICY report_definitions_insert_user ON app.report_definitions FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+              AND owner_id = (SELECT auth.user_id()) AND (SELECT auth.has_permission_anywhere('report.use')));
+CREATE POLICY report_definitions_update_owner ON app.report_definitions FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND (SELECT auth.has_permission_anywhere('report.use'))
+         AND (owner_id = (SELECT auth.user_id()) OR visibility = 'shared' AND (SELECT auth.has_permission('report.manage'))))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY report_definitions_delete_owner ON app.report_definitions FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND (SELECT auth.has_permission_anywhere('report.use'))
+         AND (owner_id = (SELECT auth.user_id()) OR visibility = 'shared' AND (SELECT auth.has_permission('report.manage'))));
+CREATE POLICY report_definitions_select_operator ON app.report_definitions FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.report_executions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.report_executions FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.report_executions TO app_user, app_admin;
+CREATE POLICY report_executions_select_requester ON app.report_executions FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND requested_by = (SELECT auth.user_id()));
+CREATE POLICY report_executions_select_operator ON app.report_executions FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.dashboards ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.dashboards FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.dashboards TO app_user, app_admin;
+GRANT INSERT (organization_id, name, description, layout, visibility), UPDATE (name, description, layout, visibility), DELETE
+   ON app.dashboards TO app_user;
+GRANT INSERT (id), UPDATE (organization_id, id, owner_id) ON app.dashboards TO app_user;
+CREATE POLICY dashboards_select_user ON app.dashboards FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND (SELECT auth.has_permission_anywhere('report.use'))
+         AND (owner_id = (SELECT auth.user_id()) OR visibility = 'shared'));
+CREATE POLICY dashboards_insert_user ON app.dashboards FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+              AND owner_id = (SELECT auth.user_id()) AND (SELECT auth.has_permission_anywhere('report.use')));
+CREATE POLICY dashboards_update_owner ON app.dashboards FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND (SELECT auth.has_permission_anywhere('report.use'))
+         AND (owner_id = (SELECT auth.user_id()) OR visibility = 'shared' AND (SELECT auth.has_permission('report.manage'))))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY dashboards_delete_owner ON app.dashboards FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND (SELECT auth.has_permission_anywhere('report.use'))
+         AND (owner_id = (SELECT auth.user_id()) OR visibility = 'shared' AND (SELECT auth.has_permission('report.manage'))));
+CREATE POLICY dashboards_select_operator ON app.dashboards FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION auth.has_permission_anywhere(text) TO app_user, app_admin;
+GRANT EXECUTE ON FUNCTION app.run_report(uuid, jsonb, text), app.report_execution_url(uuid, integer) TO app_user;
