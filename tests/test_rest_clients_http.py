@@ -153,6 +153,8 @@ def stocked(world) -> Shop:
               shop.id)
     world.sql("insert into app.custom_field_definitions (organization_id, entity_type, code, label, field_type) "
               "values (%s, 'project', 'customer_reference', 'Customer reference', 'text')", shop.id)
+    world.sql("insert into app.tenant_settings (organization_id, setting_key, value) values (%s, 'measurement_system', '\"imperial\"')",
+              shop.id)
     world.sql("""select tests.create_rule(%s, 'stocked', 'project.*', '[{"kind": "webhook"}]')""", shop.id)
     world.sql("select tests.create_webhook_endpoint(%s, 'https://hooks.example.test/stocked')", shop.id)
     with psycopg.connect(world.live["url"]) as conn:  # a tag, a comment, an attachment (tests.fill_collaboration)
