@@ -88,6 +88,22 @@ $$;
 COMMENT ON FUNCTION app_private.report_csv_field(text) IS
   'One CSV field (RFC 4180): quoted with doubled quotes when it holds a comma, quote, CR or LF; NULL is empty, the empty string "".';
 
+-- A spreadsheet opening the file runs a cell that begins with =, +, -, @,
+-- a tab or a CR as a formula: text someone typed into a record (a title
+-- "=HYPERLINK(...)") would run on the reader's machine. Such a text value
+-- gets a leading apostrophe, which spreadsheets show as text (OWASP's CSV
+-- injection advice); numbers (-5) and every other value are left as they are.
+CREATE OR REPLACE FUNCTION app_private.report_csv_value(p_value json) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = ''
+AS $$
+  SELECT CASE WHEN pg_catalog.json_typeof(p_value) = 'string' AND (p_value #>> '{}') ~ E'^[=+@\t\r-]'
+              THEN '''' || (p_value #>> '{}')
+              ELSE p_value #>> '{}' END
+$$;
+COMMENT ON FUNCTION app_private.report_csv_value(json) IS
+  'A report value as its CSV text: a string that a spreadsheet would run as a formula (beginning with =, +, -, @, tab or CR) gets a leading apostrophe; numbers and other values as JSON renders them; null is NULL.';
+
 CREATE OR REPLACE FUNCTION app_private.report_file(p_columns text[], p_rows json, p_format app.report_format) RETURNS text
 LANGUAGE sql IMMUTABLE
 SET search_path = ''
@@ -98,12 +114,12 @@ AS $$
     ELSE (SELECT pg_catalog.string_agg(app_private.report_csv_field(c), ',' ORDER BY o)
             FROM pg_catalog.unnest(p_columns) WITH ORDINALITY AS x (c, o)) || E'\r\n'
          || coalesce((SELECT pg_catalog.string_agg(
-                               (SELECT pg_catalog.string_agg(app_private.report_csv_field(r ->> c), ',' ORDER BY o)
+                               (SELECT pg_catalog.string_agg(app_private.report_csv_field(app_private.report_csv_value(r -> c)), ',' ORDER BY o)
                                   FROM pg_catalog.unnest(p_columns) WITH ORDINALITY AS y (c, o)) || E'\r\n', '' ORDER BY n)
                         FROM pg_catalog.json_array_elements(p_rows) WITH ORDINALITY AS x (r, n)), '') END
 $$;
 COMMENT ON FUNCTION app_private.report_file(text[], json, app.report_format) IS
-  'The file of a report from its rows (a JSON array of objects in column order): csv is RFC 4180 with a header row and CRLF after every record, values as JSON renders them (ISO 8601 times); jsonl is one JSON object per line, types kept.';
+  'The file of a report from its rows (a JSON array of objects in column order): csv is RFC 4180 with a header row and CRLF after every record, values as JSON renders them (ISO 8601 times), text that a spreadsheet would run as a formula behind an apostrophe (app_private.report_csv_value); jsonl is one JSON object per line, types kept.';
 
 CREATE OR REPLACE FUNCTION app_private.report_execution_start(p_organization_id uuid, p_execution_id uuid) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE

@@ -6,7 +6,7 @@
 -- the requester sees and downloads it; parameter values are typed data,
 -- never SQL; retention.
 BEGIN;
-SELECT plan(43);
+SELECT plan(45);
 
 INSERT INTO app_private.object_storage (endpoint, region, bucket, access_key_id, secret_access_key)
 VALUES ('http://127.0.0.1:9000', 'us-east-1', 'pulse-files', 'AKID', 'secret');
@@ -69,6 +69,13 @@ SELECT is((SELECT r ->> 'body' FROM started),
   E'equipment_number,name\r\nEQ-000001,"Gauge, ""big"""\r\n',
   'the technician of site 1 gets site 1''s equipment only, as RFC 4180 CSV (quoted comma and quotes, CRLF)');
 SELECT is((SELECT (r ->> 'row_count')::int FROM started), 1, 'the row count');
+SELECT is(app_private.report_file(ARRAY['title', 'delta', 'note'],
+            '[{"title": "=HYPERLINK(\"http://x.test\")", "delta": -5, "note": "@sum"}, {"title": "-low", "delta": 3, "note": "a=b"}]',
+            'csv'),
+  E'title,delta,note\r\n"''=HYPERLINK(""http://x.test"")",-5,''@sum\r\n''-low,3,a=b\r\n',
+  'CSV: text a spreadsheet would run as a formula gets a leading apostrophe; numbers and other text stay as they are');
+SELECT is(app_private.report_file(ARRAY['title'], '[{"title": "=1+1"}]', 'jsonl'), E'{"title": "=1+1"}\n',
+  'JSON lines keep the text as it is');
 SELECT is((SELECT r ->> 'put_url' ~ ('^http://127\.0\.0\.1:9000/pulse-files/tenants/' || tests.recall('a') || '/reports/' || tests.recall('e1') || '\.csv\?')
              FROM started), true, 'the worker gets a signed PUT URL inside the tenant''s storage');
 SELECT is(current_user::text, session_user::text, 'the worker''s role is its own again afterwards');
