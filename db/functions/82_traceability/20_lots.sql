@@ -202,6 +202,29 @@ END
 $$;
 COMMENT ON FUNCTION app_private.require_status_reason(text) IS 'PT422 trace_status.reason_required unless the reason has 1 to 2000 characters.';
 
+-- What every quality status change of a lot or serial leaves behind: the
+-- trail row and the event (one place for both kinds).
+CREATE OR REPLACE FUNCTION app_private.record_quality_status_change(
+  p_kind app.trace_item_kind, p_organization_id uuid, p_id uuid, p_number text, p_site_id uuid,
+  p_from app.trace_quality_status, p_to app.trace_quality_status, p_reason text
+) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  INSERT INTO app.trace_status_changes (organization_id, lot_id, serial_id, site_id, from_status, to_status, reason, changed_by)
+  VALUES (p_organization_id, CASE WHEN p_kind = 'lot' THEN p_id END, CASE WHEN p_kind = 'serial' THEN p_id END, p_site_id,
+          p_from, p_to, pg_catalog.btrim(p_reason), auth.user_id());
+  PERFORM app_private.publish_event(p_organization_id, p_kind || '.quality_status_changed',
+    pg_catalog.jsonb_build_object(p_kind || '_id', p_id, p_kind || '_number', p_number, 'reason', pg_catalog.btrim(p_reason),
+                                  'old', pg_catalog.jsonb_build_object('quality_status', p_from),
+                                  'new', pg_catalog.jsonb_build_object('quality_status', p_to)),
+    p_kind::text, p_id);
+END
+$$;
+COMMENT ON FUNCTION app_private.record_quality_status_change(app.trace_item_kind, uuid, uuid, text, uuid, app.trace_quality_status, app.trace_quality_status, text) IS
+  'Records a lot''s or serial''s quality status change in app.trace_status_changes (with its reason and who) and publishes lot.quality_status_changed or serial.quality_status_changed.';
+
 CREATE OR REPLACE FUNCTION app.set_lot_quality_status(lot_id uuid, quality_status app.trace_quality_status, reason text) RETURNS app.lots
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
@@ -216,13 +239,8 @@ BEGIN
   END IF;
   UPDATE app.lots AS l SET quality_status = set_lot_quality_status.quality_status
    WHERE l.organization_id = v_old.organization_id AND l.id = v_old.id RETURNING l.* INTO v_new;
-  INSERT INTO app.trace_status_changes (organization_id, lot_id, site_id, from_status, to_status, reason, changed_by)
-  VALUES (v_old.organization_id, v_old.id, v_old.site_id, v_old.quality_status, v_new.quality_status, pg_catalog.btrim(reason), auth.user_id());
-  PERFORM app_private.publish_event(v_old.organization_id, 'lot.quality_status_changed',
-    pg_catalog.jsonb_build_object('lot_id', v_old.id, 'lot_number', v_old.lot_number, 'reason', pg_catalog.btrim(reason),
-                                  'old', pg_catalog.jsonb_build_object('quality_status', v_old.quality_status),
-                                  'new', pg_catalog.jsonb_build_object('quality_status', v_new.quality_status)),
-    'lot', v_old.id);
+  PERFORM app_private.record_quality_status_change('lot', v_old.organization_id, v_old.id, v_old.lot_number, v_old.site_id,
+                                                   v_old.quality_status, v_new.quality_status, reason);
   RETURN v_new;
 END
 $$;
@@ -243,13 +261,8 @@ BEGIN
   END IF;
   UPDATE app.serials AS s SET quality_status = set_serial_quality_status.quality_status
    WHERE s.organization_id = v_old.organization_id AND s.id = v_old.id RETURNING s.* INTO v_new;
-  INSERT INTO app.trace_status_changes (organization_id, serial_id, site_id, from_status, to_status, reason, changed_by)
-  VALUES (v_old.organization_id, v_old.id, v_old.site_id, v_old.quality_status, v_new.quality_status, pg_catalog.btrim(reason), auth.user_id());
-  PERFORM app_private.publish_event(v_old.organization_id, 'serial.quality_status_changed',
-    pg_catalog.jsonb_build_object('serial_id', v_old.id, 'serial_number', v_old.serial_number, 'reason', pg_catalog.btrim(reason),
-                                  'old', pg_catalog.jsonb_build_object('quality_status', v_old.quality_status),
-                                  'new', pg_catalog.jsonb_build_object('quality_status', v_new.quality_status)),
-    'serial', v_old.id);
+  PERFORM app_private.record_quality_status_change('serial', v_old.organization_id, v_old.id, v_old.serial_number, v_old.site_id,
+                                                   v_old.quality_status, v_new.quality_status, reason);
   RETURN v_new;
 END
 $$;
