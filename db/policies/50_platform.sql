@@ -811,8 +811,9 @@ CREATE POLICY tenant_branding_select_operator ON app.tenant_branding FOR SELECT 
 
 ALTER TABLE app.branding_fonts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.branding_fonts FORCE ROW LEVEL SECURITY;
-GRANT SELECT ON app.branding_fonts TO anon, app_user, app_admin;
-CREATE POLICY branding_fonts_select_everyone ON app.branding_fonts FOR SELECT TO anon, app_user, app_admin
+-- For whoever edits a branding; the anonymous theme gives a font's stack itself.
+GRANT SELECT ON app.branding_fonts TO app_user, app_admin;
+CREATE POLICY branding_fonts_select_everyone ON app.branding_fonts FOR SELECT TO app_user, app_admin
   USING (true);
 
 GRANT EXECUTE ON FUNCTION app.theme(text, text) TO anon, app_user, app_admin;
