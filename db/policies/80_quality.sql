@@ -45,3 +45,124 @@ CREATE POLICY part_revisions_all_operator ON app.part_revisions FOR ALL TO app_a
   USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
 
 GRANT EXECUTE ON FUNCTION app.release_part_revision(uuid), app.obsolete_part_revision(uuid) TO app_user;
+
+-- NCRs (30_ncr.sql): plant-scoped like lots: ncr.read (or ncr.manage /
+-- ncr.disposition) tenant-wide, or at the NCR's site through a site-scoped
+-- role. Their items and dispositions are seen with their NCR. API roles only
+-- read; every write is an RPC that checks ncr.manage / ncr.disposition at
+-- the NCR's site. Portal users see none of it.
+ALTER TABLE app.ncrs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.ncrs FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.ncrs TO app_user;
+GRANT SELECT ON app.ncrs TO app_admin;
+CREATE POLICY ncrs_select_reader ON app.ncrs FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('ncr.read'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('ncr.read'))::uuid[])
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('ncr.manage'))::uuid[])
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('ncr.disposition'))::uuid[])));
+CREATE POLICY ncrs_select_operator ON app.ncrs FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.ncr_items ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.ncr_items FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.ncr_items TO app_user;
+GRANT SELECT ON app.ncr_items TO app_admin;
+CREATE POLICY ncr_items_select_reader ON app.ncr_items FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.ncrs AS n WHERE n.organization_id = ncr_items.organization_id AND n.id = ncr_items.ncr_id));
+CREATE POLICY ncr_items_select_operator ON app.ncr_items FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.ncr_dispositions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.ncr_dispositions FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.ncr_dispositions TO app_user;
+GRANT SELECT ON app.ncr_dispositions TO app_admin;
+CREATE POLICY ncr_dispositions_select_reader ON app.ncr_dispositions FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.ncrs AS n WHERE n.organization_id = ncr_dispositions.organization_id AND n.id = ncr_dispositions.ncr_id));
+CREATE POLICY ncr_dispositions_select_operator ON app.ncr_dispositions FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+-- Concessions (32_concessions.sql): tenant-wide agreements with customers,
+-- read with concession.read (or .manage), written by the RPCs.
+ALTER TABLE app.concessions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.concessions FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.concessions TO app_user;
+GRANT SELECT ON app.concessions TO app_admin;
+CREATE POLICY concessions_select_reader ON app.concessions FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('concession.read')) OR (SELECT auth.has_permission('concession.manage'))));
+CREATE POLICY concessions_select_operator ON app.concessions FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.concession_scope ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.concession_scope FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.concession_scope TO app_user;
+GRANT SELECT ON app.concession_scope TO app_admin;
+CREATE POLICY concession_scope_select_reader ON app.concession_scope FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id())
+         AND EXISTS (SELECT FROM app.concessions AS c WHERE c.organization_id = concession_scope.organization_id AND c.id = concession_scope.concession_id));
+CREATE POLICY concession_scope_select_operator ON app.concession_scope FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+-- Customer complaints (34_complaints.sql): staff read with complaint.read
+-- (or .manage) tenant-wide, or at the complaint's plant; a customer's portal
+-- user with complaint.file reads their own company's complaints only.
+ALTER TABLE app.customer_complaints ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.customer_complaints FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.customer_complaints TO app_user;
+GRANT SELECT ON app.customer_complaints TO app_admin;
+CREATE POLICY customer_complaints_select_staff ON app.customer_complaints FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('complaint.read')) OR (SELECT auth.has_permission('complaint.manage'))
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('complaint.read'))::uuid[])
+              OR site_id = ANY ((SELECT auth.permitted_site_ids('complaint.manage'))::uuid[])));
+CREATE POLICY customer_complaints_select_portal ON app.customer_complaints FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND customer_id = (SELECT auth.partner_id())
+         AND (SELECT auth.has_permission('complaint.file')));
+CREATE POLICY customer_complaints_select_operator ON app.customer_complaints FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.complaint_items ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.complaint_items FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.complaint_items TO app_user;
+GRANT SELECT ON app.complaint_items TO app_admin;
+CREATE POLICY complaint_items_select_staff ON app.complaint_items FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND EXISTS (SELECT FROM app.customer_complaints AS c
+                      WHERE c.organization_id = complaint_items.organization_id AND c.id = complaint_items.complaint_id));
+CREATE POLICY complaint_items_select_operator ON app.complaint_items FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.complaint_ncrs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.complaint_ncrs FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.complaint_ncrs TO app_user;
+GRANT SELECT ON app.complaint_ncrs TO app_admin;
+CREATE POLICY complaint_ncrs_select_staff ON app.complaint_ncrs FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND EXISTS (SELECT FROM app.customer_complaints AS c
+                      WHERE c.organization_id = complaint_ncrs.organization_id AND c.id = complaint_ncrs.complaint_id));
+CREATE POLICY complaint_ncrs_select_operator ON app.complaint_ncrs FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
+GRANT EXECUTE ON FUNCTION
+  app.create_ncr(uuid, uuid, text, text, numeric, uuid[], uuid[], uuid, uuid, uuid, uuid, app.ncr_detection),
+  app.add_ncr_items(uuid, uuid[], uuid[]),
+  app.advance_ncr(uuid, app.ncr_status, text),
+  app.add_ncr_disposition(uuid, app.ncr_disposition_kind, numeric, uuid, uuid, uuid, text),
+  app.withdraw_ncr_disposition(uuid),
+  app.record_ncr_verification(uuid, text, text),
+  app.open_ncr_capa(uuid, text, text, uuid, date),
+  auth.ncr_capa_allowed(uuid), auth.link_ncr_capa(uuid, uuid),
+  app.concessions_current_status(app.concessions), app.concessions_used_quantity(app.concessions),
+  app.request_concession(uuid, uuid, text, numeric, timestamptz, timestamptz, text, uuid[], uuid[], uuid[]),
+  app.decide_concession(uuid, boolean, text, text),
+  app.revoke_concession(uuid, text),
+  app.file_complaint(uuid, text, text, app.complaint_severity, uuid, date, text, numeric, uuid),
+  app.link_complaint(uuid, uuid[], uuid[], uuid[]),
+  app.open_complaint_8d(uuid, uuid, date),
+  auth.complaint_8d_allowed(uuid), auth.link_complaint_capa(uuid, uuid),
+  app.close_complaint(uuid, text, boolean)
+  TO app_user;
+GRANT EXECUTE ON FUNCTION app.concessions_current_status(app.concessions), app.concessions_used_quantity(app.concessions) TO app_admin;

@@ -69,6 +69,14 @@ INSERT INTO app.permissions (code, description) VALUES
   ('part.manage', 'Create and change parts, add draft revisions, release and obsolete revisions'),
   ('traceability.read', 'Read lots, serials, their genealogy and quality status history; trace and simulate recalls (tenant-wide, or at the sites of a site-scoped role)'),
   ('traceability.manage', 'Create lots and serials, record consumption, hold, quarantine and release material (tenant-wide, or at the sites of a site-scoped role); set the number patterns (tenant-wide)'),
+  ('ncr.read', 'Read nonconformance reports, their material and MRB dispositions (tenant-wide, or at the sites of a site-scoped role)'),
+  ('ncr.manage', 'Report nonconformances, add suspect material, move NCRs through the MRB steps, record the verification, open their CAPA'),
+  ('ncr.disposition', 'Decide MRB dispositions of NCRs one did not report (use as is, rework, repair, scrap, return to supplier)'),
+  ('concession.read', 'Read customer concessions (deviation permits) and their scope'),
+  ('concession.manage', 'Request concessions from customers, record their decision, revoke them'),
+  ('complaint.read', 'Read customer complaints, their material and NCRs (tenant-wide, or at the sites of a site-scoped role)'),
+  ('complaint.manage', 'File customer complaints, link material and NCRs, open their 8D, answer and close them'),
+  ('complaint.file', 'File complaints for one''s own company and read them (customer portal)'),
   -- Reporting (95_reporting): report definitions, executions, dashboards.
   ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
   ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones')
@@ -187,6 +195,19 @@ SELECT role_key, permission
     ('logistics', 'part.read'), ('logistics', 'traceability.read'),
     ('management', 'part.read'), ('management', 'traceability.read'),
     ('sales', 'part.read'), ('auditor', 'part.read'), ('auditor', 'traceability.read'),
+    -- NCRs, concessions, complaints (80_quality/30_ncr, 32_concessions, 34_complaints): QA runs the MRB, the
+    -- concessions and the complaints; production and technicians report NCRs at their plant; engineering sits on
+    -- the MRB (dispositions); sales files complaints and asks for concessions; management and auditors read; a
+    -- customer's portal user files and reads their own company's complaints.
+    ('qa', 'ncr.read'), ('qa', 'ncr.manage'), ('qa', 'ncr.disposition'), ('qa', 'concession.read'), ('qa', 'concession.manage'),
+    ('qa', 'complaint.read'), ('qa', 'complaint.manage'),
+    ('production', 'ncr.read'), ('production', 'ncr.manage'), ('technician', 'ncr.read'), ('technician', 'ncr.manage'),
+    ('engineering', 'ncr.read'), ('engineering', 'ncr.disposition'), ('engineering', 'concession.read'), ('engineering', 'complaint.read'),
+    ('procurement', 'ncr.read'), ('logistics', 'ncr.read'),
+    ('sales', 'concession.read'), ('sales', 'concession.manage'), ('sales', 'complaint.read'), ('sales', 'complaint.manage'),
+    ('management', 'ncr.read'), ('management', 'concession.read'), ('management', 'complaint.read'),
+    ('auditor', 'ncr.read'), ('auditor', 'concession.read'), ('auditor', 'complaint.read'),
+    ('customer_portal', 'complaint.file'),
     -- Reporting (95_reporting/): staff who read data report on it (the source's own permission still decides);
     -- management shares reports and dashboards with everyone.
     ('management', 'report.use'), ('management', 'report.manage'), ('engineering', 'report.use'), ('qa', 'report.use'),
