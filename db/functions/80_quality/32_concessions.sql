@@ -104,8 +104,8 @@ BEGIN
   INSERT INTO app.concession_scope (organization_id, id, concession_id, part_revision_id, lot_id, serial_id)
   SELECT v_org, public.uuid_generate_v7(), v_row.id, s.revision_id, s.lot_id, s.serial_id
     FROM (SELECT DISTINCT u AS revision_id, NULL::uuid AS lot_id, NULL::uuid AS serial_id FROM pg_catalog.unnest(coalesce(part_revision_ids, '{}')) AS u
-          UNION ALL SELECT DISTINCT NULL, u, NULL FROM pg_catalog.unnest(coalesce(lot_ids, '{}')) AS u
-          UNION ALL SELECT DISTINCT NULL, NULL, u FROM pg_catalog.unnest(coalesce(serial_ids, '{}')) AS u) AS s;
+          UNION ALL SELECT DISTINCT NULL::uuid, u, NULL::uuid FROM pg_catalog.unnest(coalesce(lot_ids, '{}')) AS u
+          UNION ALL SELECT DISTINCT NULL::uuid, NULL::uuid, u FROM pg_catalog.unnest(coalesce(serial_ids, '{}')) AS u) AS s;
   RETURN v_row;
 END
 $$;
