@@ -122,14 +122,14 @@ BEGIN
     RAISE EXCEPTION 'NCR not found' USING ERRCODE = 'PT404', DETAIL = 'ncr.not_found', HINT = 'GET /ncrs lists the NCRs.';
   END IF;
   INSERT INTO app.complaint_items (organization_id, id, complaint_id, lot_id)
-  SELECT DISTINCT v_row.organization_id, public.uuid_generate_v7(), v_row.id, u FROM pg_catalog.unnest(coalesce(lot_ids, '{}')) AS u
-  ON CONFLICT (organization_id, complaint_id, lot_id) DO NOTHING;
+  SELECT v_row.organization_id, public.uuid_generate_v7(), v_row.id, u.id FROM (SELECT DISTINCT x AS id FROM pg_catalog.unnest(coalesce(lot_ids, '{}')) AS x) AS u
+  ON CONFLICT ON CONSTRAINT complaint_items_lot_unique DO NOTHING;
   INSERT INTO app.complaint_items (organization_id, id, complaint_id, serial_id)
-  SELECT DISTINCT v_row.organization_id, public.uuid_generate_v7(), v_row.id, u FROM pg_catalog.unnest(coalesce(serial_ids, '{}')) AS u
-  ON CONFLICT (organization_id, complaint_id, serial_id) DO NOTHING;
+  SELECT v_row.organization_id, public.uuid_generate_v7(), v_row.id, u.id FROM (SELECT DISTINCT x AS id FROM pg_catalog.unnest(coalesce(serial_ids, '{}')) AS x) AS u
+  ON CONFLICT ON CONSTRAINT complaint_items_serial_unique DO NOTHING;
   INSERT INTO app.complaint_ncrs (organization_id, complaint_id, ncr_id)
   SELECT DISTINCT v_row.organization_id, v_row.id, u FROM pg_catalog.unnest(coalesce(ncr_ids, '{}')) AS u
-  ON CONFLICT DO NOTHING;
+  ON CONFLICT ON CONSTRAINT complaint_ncrs_pkey DO NOTHING;
   RETURN v_row;
 END
 $$;
