@@ -238,7 +238,7 @@ AS $$
     ('lots', NULL, 'readers', 'traceability.read'),
     ('serials', NULL, 'readers', 'traceability.read'),
     ('ncrs', NULL, 'readers', 'ncr.read'),
-    ('ncr_dispositions', NULL, 'readers', 'ncr.read'),
+    ('ncr_dispositions', NULL, 'readers', NULL),
     ('concessions', NULL, 'readers', 'concession.read'),
     ('customer_complaints', NULL, 'readers', 'complaint.read'),
     ('downtime_events', NULL, 'readers', 'equipment.read'),
