@@ -55,18 +55,23 @@ AS $$
 DECLARE
   v_kind text := CASE TG_TABLE_NAME WHEN 'lots' THEN 'lot' ELSE 'serial' END;
   v_item app.ncr_items;
+  v_number text;
 BEGIN
   IF TG_TABLE_NAME = 'lots' THEN
     v_item := app_private.ncr_holds(NEW.organization_id, NEW.id, NULL);
   ELSE
     v_item := app_private.ncr_holds(NEW.organization_id, NULL, NEW.id);
   END IF;
-  IF v_item.id IS NOT NULL THEN
-    RAISE EXCEPTION '% is held by %', v_kind,
-      (SELECT n.ncr_number FROM app.ncrs AS n WHERE n.organization_id = v_item.organization_id AND n.id = v_item.ncr_id)
-      USING ERRCODE = 'PT409', DETAIL = v_kind || '.held_by_ncr',
-            HINT = 'Material under an open NCR stays on hold: the MRB closes or cancels the NCR (app.advance_ncr), which releases it.';
+  IF v_item.id IS NULL THEN
+    RETURN NEW;
   END IF;
+  v_number := (SELECT n.ncr_number FROM app.ncrs AS n WHERE n.organization_id = v_item.organization_id AND n.id = v_item.ncr_id);
+  IF v_kind = 'lot' THEN
+    RAISE EXCEPTION 'lot is held by %', v_number USING ERRCODE = 'PT409', DETAIL = 'lot.held_by_ncr',
+      HINT = 'Material under an open NCR stays on hold: the MRB closes or cancels the NCR (app.advance_ncr), which releases it.';
+  END IF;
+  RAISE EXCEPTION 'serial is held by %', v_number USING ERRCODE = 'PT409', DETAIL = 'serial.held_by_ncr',
+    HINT = 'Material under an open NCR stays on hold: the MRB closes or cancels the NCR (app.advance_ncr), which releases it.';
   RETURN NEW;
 END
 $$;
