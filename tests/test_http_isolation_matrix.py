@@ -95,6 +95,11 @@ FUNCTION_CASES = {
     "reagent_lots_effective_status": "computed column: the lot row the caller already reads (test_reagents.sql)",
     "create_lots": "writes the caller's tenant only: another tenant's site or part is PT404 (test_lots.sql, test_plant_access.sql)",
     "create_serials": "writes the caller's tenant only: another tenant's site, part or lot is PT404 (test_lots.sql, test_plant_access.sql)",
+    "create_ncr": "writes the caller's tenant only: another tenant's site, part or lot is PT404 (test_ncr.sql)",
+    "request_concession": "writes the caller's tenant only: another tenant's part or partner is PT404 (test_ncr.sql)",
+    "file_complaint": "writes the caller's tenant only, a portal user's own partner (test_complaints.sql)",
+    "concessions_current_status": "computed column: the concession row the caller already reads (test_ncr.sql, test_ncr_http)",
+    "concessions_used_quantity": "computed column: the concession row the caller already reads (test_ncr.sql, test_ncr_http)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -191,6 +196,18 @@ ROW_FUNCTIONS = {
     "trace_forward": {"item_id": "{lot}"},
     "trace_backward": {"item_id": "{serial}"},
     "recall_simulation": {"lot_id": "{lot}"},
+    # NCRs, concessions, complaints (db/functions/80_quality/30_ncr, 32_concessions, 34_complaints).
+    "add_ncr_items": {"ncr_id": "{ncr}", "lot_ids": ["{lot}"]},
+    "advance_ncr": {"ncr_id": "{ncr}", "to_status": "cancelled", "note": "x"},
+    "add_ncr_disposition": {"ncr_id": "{ncr}", "disposition": "scrap", "quantity": 1},
+    "withdraw_ncr_disposition": {"disposition_id": "{ncr_disposition}"},
+    "record_ncr_verification": {"ncr_id": "{ncr}", "result": "accepted", "note": "x"},
+    "open_ncr_capa": {"ncr_id": "{ncr}"},
+    "decide_concession": {"concession_id": "{concession}", "granted": False},
+    "revoke_concession": {"concession_id": "{concession}", "reason": "x"},
+    "link_complaint": {"complaint_id": "{complaint}", "ncr_ids": ["{ncr}"]},
+    "open_complaint_8d": {"complaint_id": "{complaint}"},
+    "close_complaint": {"complaint_id": "{complaint}", "response": "x", "rejected": True},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -237,6 +254,10 @@ A_ROWS = """
          (select r.id from app.part_revisions r where r.organization_id = o.id and r.status = 'draft' limit 1)::text,
          (select l.id from app.lots l where l.organization_id = o.id and l.quality_status = 'on_hold' limit 1)::text,
          (select s.id from app.serials s where s.organization_id = o.id limit 1)::text,
+         (select n.id from app.ncrs n where n.organization_id = o.id limit 1)::text,
+         (select d.id from app.ncr_dispositions d where d.organization_id = o.id limit 1)::text,
+         (select c.id from app.concessions c where c.organization_id = o.id limit 1)::text,
+         (select c.id from app.customer_complaints c where c.organization_id = o.id limit 1)::text,
          (select d.id from app.report_definitions d where d.organization_id = o.id limit 1)::text,
          (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
@@ -317,6 +338,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_lab(%s)", a)
     # Manufacturing: a part with revisions, lots, a serial, genealogy and a hold (db/tests/fixtures/traceability.sql).
     world.sql("select tests.fill_traceability(%s)", a)
+    # NCRs, concessions, complaints: a concession, an NCR holding a lot with a disposition, a complaint (quality_ncr.sql).
+    world.sql("select tests.fill_ncr(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -542,7 +565,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
              "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result",
              "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot",
-             "part_revision", "lot", "serial",
+             "part_revision", "lot", "serial", "ncr", "ncr_disposition", "concession", "complaint",
              "report_definition", "report_execution")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
