@@ -563,6 +563,76 @@ export type AddMemberPayloadMembershipEdgeArgs = {
   orderBy?: Array<MembershipOrderBy>;
 };
 
+/** All input for the `addNcrDisposition` mutation. */
+export type AddNcrDispositionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  concessionId?: InputMaybe<Scalars['UUID']['input']>;
+  disposition: NcrDispositionKind;
+  instructions?: InputMaybe<Scalars['String']['input']>;
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  ncrId: Scalars['UUID']['input'];
+  quantity: Scalars['BigFloat']['input'];
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** The output of our `addNcrDisposition` mutation. */
+export type AddNcrDispositionPayload = {
+  __typename?: 'AddNcrDispositionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `NcrDisposition`. May be used by Relay 1. */
+  ncrDispositionEdge?: Maybe<NcrDispositionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<NcrDisposition>;
+};
+
+
+/** The output of our `addNcrDisposition` mutation. */
+export type AddNcrDispositionPayloadNcrDispositionEdgeArgs = {
+  orderBy?: Array<NcrDispositionOrderBy>;
+};
+
+/** All input for the `addNcrItems` mutation. */
+export type AddNcrItemsInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  lotIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  ncrId: Scalars['UUID']['input'];
+  serialIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+};
+
+/** The output of our `addNcrItems` mutation. */
+export type AddNcrItemsPayload = {
+  __typename?: 'AddNcrItemsPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `addNcrItems` mutation. */
+export type AddNcrItemsPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
+};
+
 /** All input for the `advanceCapa` mutation. */
 export type AdvanceCapaInput = {
   capaId: Scalars['UUID']['input'];
@@ -594,6 +664,39 @@ export type AdvanceCapaPayload = {
 /** The output of our `advanceCapa` mutation. */
 export type AdvanceCapaPayloadCapaEdgeArgs = {
   orderBy?: Array<CapaOrderBy>;
+};
+
+/** All input for the `advanceNcr` mutation. */
+export type AdvanceNcrInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  ncrId: Scalars['UUID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  toStatus: NcrStatus;
+};
+
+/** The output of our `advanceNcr` mutation. */
+export type AdvanceNcrPayload = {
+  __typename?: 'AdvanceNcrPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `advanceNcr` mutation. */
+export type AdvanceNcrPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
 };
 
 /** All input for the `amendResult` mutation. */
@@ -4206,6 +4309,8 @@ export type Capa = Node & {
   correctiveActionPlan?: Maybe<Scalars['String']['output']>;
   /** When it was opened. */
   createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaints: CustomerComplaintConnection;
   /** When the CAPA should be closed. */
   dueDate?: Maybe<Scalars['Date']['output']>;
   /** When the effectiveness result was recorded (set by the server). */
@@ -4224,6 +4329,8 @@ export type Capa = Node & {
   id: Scalars['ID']['output'];
   /** corrective or preventive (a preventive CAPA has no containment step). */
   kind: CapaKind;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Reads and enables pagination through a set of `OosInvestigation`. */
   oosInvestigations: OosInvestigationConnection;
   /** Who opened it (set by the server). */
@@ -4298,6 +4405,38 @@ export type CapaCapaLinksArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CapaLinkOrderBy>>;
+};
+
+
+/**
+ * CAPAs (8D)
+ * Corrective and preventive actions: one register that NCRs, complaints, supplier issues, lab investigations and audits open and link to (app.capa_links). POST creates one (capa.manage); its step moves only through app.advance_capa, which checks the discipline that ends is complete.
+ */
+export type CapaCustomerComplaintsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
+};
+
+
+/**
+ * CAPAs (8D)
+ * Corrective and preventive actions: one register that NCRs, complaints, supplier issues, lab investigations and audits open and link to (app.capa_links). POST creates one (capa.manage); its step moves only through app.advance_capa, which checks the discipline that ends is complete.
+ */
+export type CapaNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -4535,6 +4674,14 @@ export type CapaFilter = {
   capaLinksExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `capaNumber` field. */
   capaNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `customerComplaints` relation. */
+  customerComplaints?: InputMaybe<CapaToManyCustomerComplaintFilter>;
+  /** Some related `customerComplaints` exist. */
+  customerComplaintsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<CapaToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<CapaFilter>;
   /** Filter by the object’s `oosInvestigations` relation. */
@@ -4865,6 +5012,26 @@ export type CapaToManyCapaLinkFilter = {
   none?: InputMaybe<CapaLinkFilter>;
   /** Some related `CapaLink` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<CapaLinkFilter>;
+};
+
+/** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type CapaToManyCustomerComplaintFilter = {
+  /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomerComplaintFilter>;
+  /** No related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomerComplaintFilter>;
+  /** Some related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomerComplaintFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type CapaToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `OosInvestigation` object types. All fields are combined with a logical ‘and.’ */
@@ -6268,6 +6435,39 @@ export type CloneWorkflowDefinitionPayloadWorkflowDefinitionEdgeArgs = {
   orderBy?: Array<WorkflowDefinitionOrderBy>;
 };
 
+/** All input for the `closeComplaint` mutation. */
+export type CloseComplaintInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  complaintId: Scalars['UUID']['input'];
+  rejected?: InputMaybe<Scalars['Boolean']['input']>;
+  response: Scalars['String']['input'];
+};
+
+/** The output of our `closeComplaint` mutation. */
+export type CloseComplaintPayload = {
+  __typename?: 'CloseComplaintPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `CustomerComplaint`. May be used by Relay 1. */
+  customerComplaintEdge?: Maybe<CustomerComplaintEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<CustomerComplaint>;
+};
+
+
+/** The output of our `closeComplaint` mutation. */
+export type CloseComplaintPayloadCustomerComplaintEdgeArgs = {
+  orderBy?: Array<CustomerComplaintOrderBy>;
+};
+
 /** All input for the `closeOosInvestigation` mutation. */
 export type CloseOosInvestigationInput = {
   /**
@@ -6484,6 +6684,279 @@ export type CommentPatch = {
   parentId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
+/**
+ * Complaint material
+ * The lots and serials a complaint is about (one per row), linked by staff (app.link_complaint).
+ */
+export type ComplaintItem = Node & {
+  __typename?: 'ComplaintItem';
+  /** Reads a single `CustomerComplaint` that is related to this `ComplaintItem`. */
+  complaint?: Maybe<CustomerComplaint>;
+  /**
+   * Complaint
+   * customer_complaints.id.
+   */
+  complaintId: Scalars['UUID']['output'];
+  /** Linked at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `ComplaintItem`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `ComplaintItem`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Item id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `ComplaintItem`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `ComplaintItem` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ComplaintItemCondition = {
+  /** Checks for equality with the object’s `complaintId` field. */
+  complaintId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ComplaintItem` values. */
+export type ComplaintItemConnection = {
+  __typename?: 'ComplaintItemConnection';
+  /** A list of edges which contains the `ComplaintItem` and cursor to aid in pagination. */
+  edges: Array<ComplaintItemEdge>;
+  /** A list of `ComplaintItem` objects. */
+  nodes: Array<ComplaintItem>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ComplaintItem` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ComplaintItem` edge in the connection. */
+export type ComplaintItemEdge = {
+  __typename?: 'ComplaintItemEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ComplaintItem` at the end of the edge. */
+  node: ComplaintItem;
+};
+
+/** A filter to be used against `ComplaintItem` object types. All fields are combined with a logical ‘and.’ */
+export type ComplaintItemFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ComplaintItemFilter>>;
+  /** Filter by the object’s `complaint` relation. */
+  complaint?: InputMaybe<CustomerComplaintFilter>;
+  /** Filter by the object’s `complaintId` field. */
+  complaintId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ComplaintItemFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ComplaintItemFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ComplaintItem`. */
+export type ComplaintItemOrderBy =
+  | 'COMPLAINT_ID_ASC'
+  | 'COMPLAINT_ID_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC';
+
+/**
+ * Complaint NCRs
+ * The NCRs raised for, or found related to, a complaint (app.link_complaint).
+ */
+export type ComplaintNcr = Node & {
+  __typename?: 'ComplaintNcr';
+  /** Reads a single `CustomerComplaint` that is related to this `ComplaintNcr`. */
+  complaint?: Maybe<CustomerComplaint>;
+  /**
+   * Complaint
+   * customer_complaints.id.
+   */
+  complaintId: Scalars['UUID']['output'];
+  /** Linked at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Ncr` that is related to this `ComplaintNcr`. */
+  ncr?: Maybe<Ncr>;
+  /**
+   * NCR
+   * ncrs.id.
+   */
+  ncrId: Scalars['UUID']['output'];
+  /** Reads a single `Organization` that is related to this `ComplaintNcr`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `ComplaintNcr` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ComplaintNcrCondition = {
+  /** Checks for equality with the object’s `complaintId` field. */
+  complaintId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ncrId` field. */
+  ncrId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ComplaintNcr` values. */
+export type ComplaintNcrConnection = {
+  __typename?: 'ComplaintNcrConnection';
+  /** A list of edges which contains the `ComplaintNcr` and cursor to aid in pagination. */
+  edges: Array<ComplaintNcrEdge>;
+  /** A list of `ComplaintNcr` objects. */
+  nodes: Array<ComplaintNcr>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ComplaintNcr` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ComplaintNcr` edge in the connection. */
+export type ComplaintNcrEdge = {
+  __typename?: 'ComplaintNcrEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ComplaintNcr` at the end of the edge. */
+  node: ComplaintNcr;
+};
+
+/** A filter to be used against `ComplaintNcr` object types. All fields are combined with a logical ‘and.’ */
+export type ComplaintNcrFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ComplaintNcrFilter>>;
+  /** Filter by the object’s `complaint` relation. */
+  complaint?: InputMaybe<CustomerComplaintFilter>;
+  /** Filter by the object’s `complaintId` field. */
+  complaintId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ncr` relation. */
+  ncr?: InputMaybe<NcrFilter>;
+  /** Filter by the object’s `ncrId` field. */
+  ncrId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ComplaintNcrFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ComplaintNcrFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ComplaintNcr`. */
+export type ComplaintNcrOrderBy =
+  | 'COMPLAINT_ID_ASC'
+  | 'COMPLAINT_ID_DESC'
+  | 'NATURAL'
+  | 'NCR_ID_ASC'
+  | 'NCR_ID_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** How serious the customer's problem is: minor, major, critical (safety, line stop, field failure). */
+export type ComplaintSeverity =
+  | 'critical'
+  | 'major'
+  | 'minor';
+
+/**
+ * A complaint's standing: open (received), investigating (its 8D is open), closed
+ * (answered; its 8D closed, when it has one), rejected (not justified).
+ */
+export type ComplaintStatus =
+  | 'closed'
+  | 'investigating'
+  | 'open'
+  | 'rejected';
+
+/** A filter to be used against ComplaintStatus fields. All fields are combined with a logical ‘and.’ */
+export type ComplaintStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<ComplaintStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<ComplaintStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<ComplaintStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<ComplaintStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<ComplaintStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<ComplaintStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<ComplaintStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<ComplaintStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<ComplaintStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<ComplaintStatus>>;
+};
+
 /** All input for the `completeCapaAction` mutation. */
 export type CompleteCapaActionInput = {
   actionId: Scalars['UUID']['input'];
@@ -6578,6 +7051,465 @@ export type CompleteSopStepPayload = {
 /** The output of our `completeSopStep` mutation. */
 export type CompleteSopStepPayloadSopTaskStepEdgeArgs = {
   orderBy?: Array<SopTaskStepOrderBy>;
+};
+
+/**
+ * Concessions
+ * A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+ */
+export type Concession = Node & {
+  __typename?: 'Concession';
+  /**
+   * Concession number
+   * Human id CON-<year>-<counter>, a counter per tenant and year.
+   */
+  concessionNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `ConcessionScope`. */
+  concessionScopes: ConcessionScopeConnection;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Current status
+   * The status now: a granted concession past valid_until is expired (computed, so it is never late).
+   */
+  currentStatus?: Maybe<ConcessionStatus>;
+  /** Reads a single `Partner` that is related to this `Concession`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The partner (partners.id) who grants it: the part's customer.
+   */
+  customerId: Scalars['UUID']['output'];
+  /**
+   * Customer reference
+   * The customer's number for the permit (required to grant).
+   */
+  customerReference?: Maybe<Scalars['String']['output']>;
+  /** Decided at */
+  decidedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Decided by
+   * Who recorded the customer's decision or the revocation.
+   */
+  decidedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Decision note */
+  decisionNote?: Maybe<Scalars['String']['output']>;
+  /**
+   * Description
+   * The deviation permitted.
+   */
+  description: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositions: NcrDispositionConnection;
+  /** Reads a single `Organization` that is related to this `Concession`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `Concession`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity limit
+   * How much may be dispositioned under it in all, in unit.
+   */
+  quantityLimit: Scalars['BigFloat']['output'];
+  /** Requested by */
+  requestedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Concession id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * requested, granted, rejected or revoked as recorded; app.concessions_current_status adds expired and exhausted.
+   */
+  status: ConcessionStatus;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `Concession`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * Used quantity
+   * How much has been dispositioned under the concession (of the dispositions the caller may see); it is exhausted when this reaches quantity_limit.
+   */
+  usedQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads a single `User` that is related to this `Concession`. */
+  userByDecidedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Concession`. */
+  userByRequestedBy?: Maybe<User>;
+  /** Valid from */
+  validFrom: Scalars['Datetime']['output'];
+  /**
+   * Valid until
+   * After it the concession is expired (computed) and cannot be used.
+   */
+  validUntil: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Concessions
+ * A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+ */
+export type ConcessionConcessionScopesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionScopeCondition>;
+  filter?: InputMaybe<ConcessionScopeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionScopeOrderBy>>;
+};
+
+
+/**
+ * Concessions
+ * A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+ */
+export type ConcessionNcrDispositionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+/**
+ * A condition to be used against `Concession` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type ConcessionCondition = {
+  /** Checks for equality with the object’s `concessionNumber` field. */
+  concessionNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `requestedBy` field. */
+  requestedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `Concession` values. */
+export type ConcessionConnection = {
+  __typename?: 'ConcessionConnection';
+  /** A list of edges which contains the `Concession` and cursor to aid in pagination. */
+  edges: Array<ConcessionEdge>;
+  /** A list of `Concession` objects. */
+  nodes: Array<Concession>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Concession` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Concession` edge in the connection. */
+export type ConcessionEdge = {
+  __typename?: 'ConcessionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Concession` at the end of the edge. */
+  node: Concession;
+};
+
+/** A filter to be used against `Concession` object types. All fields are combined with a logical ‘and.’ */
+export type ConcessionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ConcessionFilter>>;
+  /** Filter by the object’s `concessionNumber` field. */
+  concessionNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `concessionScopes` relation. */
+  concessionScopes?: InputMaybe<ConcessionToManyConcessionScopeFilter>;
+  /** Some related `concessionScopes` exist. */
+  concessionScopesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `currentStatus` field. */
+  currentStatus?: InputMaybe<ConcessionStatusFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ncrDispositions` relation. */
+  ncrDispositions?: InputMaybe<ConcessionToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositions` exist. */
+  ncrDispositionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<ConcessionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ConcessionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `requestedBy` field. */
+  requestedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `usedQuantity` field. */
+  usedQuantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `userByDecidedBy` relation. */
+  userByDecidedBy?: InputMaybe<UserFilter>;
+  /** A related `userByDecidedBy` exists. */
+  userByDecidedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByRequestedBy` relation. */
+  userByRequestedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRequestedBy` exists. */
+  userByRequestedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `Concession`. */
+export type ConcessionOrderBy =
+  | 'CONCESSION_NUMBER_ASC'
+  | 'CONCESSION_NUMBER_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'DECIDED_BY_ASC'
+  | 'DECIDED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'REQUESTED_BY_ASC'
+  | 'REQUESTED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/**
+ * Concession scope
+ * What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
+ */
+export type ConcessionScope = Node & {
+  __typename?: 'ConcessionScope';
+  /** Reads a single `Concession` that is related to this `ConcessionScope`. */
+  concession?: Maybe<Concession>;
+  /**
+   * Concession
+   * concessions.id.
+   */
+  concessionId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `ConcessionScope`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * lots.id, or empty.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `ConcessionScope`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `PartRevision` that is related to this `ConcessionScope`. */
+  partRevision?: Maybe<PartRevision>;
+  /**
+   * Part revision
+   * part_revisions.id, or empty.
+   */
+  partRevisionId?: Maybe<Scalars['UUID']['output']>;
+  /** Scope row id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `ConcessionScope`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * serials.id, or empty.
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `ConcessionScope` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ConcessionScopeCondition = {
+  /** Checks for equality with the object’s `concessionId` field. */
+  concessionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ConcessionScope` values. */
+export type ConcessionScopeConnection = {
+  __typename?: 'ConcessionScopeConnection';
+  /** A list of edges which contains the `ConcessionScope` and cursor to aid in pagination. */
+  edges: Array<ConcessionScopeEdge>;
+  /** A list of `ConcessionScope` objects. */
+  nodes: Array<ConcessionScope>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ConcessionScope` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ConcessionScope` edge in the connection. */
+export type ConcessionScopeEdge = {
+  __typename?: 'ConcessionScopeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ConcessionScope` at the end of the edge. */
+  node: ConcessionScope;
+};
+
+/** A filter to be used against `ConcessionScope` object types. All fields are combined with a logical ‘and.’ */
+export type ConcessionScopeFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ConcessionScopeFilter>>;
+  /** Filter by the object’s `concession` relation. */
+  concession?: InputMaybe<ConcessionFilter>;
+  /** Filter by the object’s `concessionId` field. */
+  concessionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ConcessionScopeFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ConcessionScopeFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partRevision` relation. */
+  partRevision?: InputMaybe<PartRevisionFilter>;
+  /** A related `partRevision` exists. */
+  partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ConcessionScope`. */
+export type ConcessionScopeOrderBy =
+  | 'CONCESSION_ID_ASC'
+  | 'CONCESSION_ID_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_REVISION_ID_ASC'
+  | 'PART_REVISION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC';
+
+/**
+ * A concession's standing: requested, granted, rejected, revoked are stored;
+ * expired is computed (app.concessions_current_status) once valid_until has passed.
+ */
+export type ConcessionStatus =
+  | 'expired'
+  | 'granted'
+  | 'rejected'
+  | 'requested'
+  | 'revoked';
+
+/** A filter to be used against ConcessionStatus fields. All fields are combined with a logical ‘and.’ */
+export type ConcessionStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<ConcessionStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<ConcessionStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<ConcessionStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<ConcessionStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<ConcessionStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<ConcessionStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<ConcessionStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<ConcessionStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<ConcessionStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<ConcessionStatus>>;
+};
+
+/** A filter to be used against many `ConcessionScope` object types. All fields are combined with a logical ‘and.’ */
+export type ConcessionToManyConcessionScopeFilter = {
+  /** Every related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionScopeFilter>;
+  /** No related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionScopeFilter>;
+  /** Some related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionScopeFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type ConcessionToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
 };
 
 /** All input for the `confirmAttachmentUpload` mutation. */
@@ -8074,6 +9006,48 @@ export type CreateMessagePayload = {
 /** The output of our create `Message` mutation. */
 export type CreateMessagePayloadMessageEdgeArgs = {
   orderBy?: Array<MessageOrderBy>;
+};
+
+/** All input for the `createNcr` mutation. */
+export type CreateNcrInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  description: Scalars['String']['input'];
+  detection?: InputMaybe<NcrDetection>;
+  lotIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  nonconformingQuantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  partId: Scalars['UUID']['input'];
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  serialIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  siteId: Scalars['UUID']['input'];
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+  title: Scalars['String']['input'];
+};
+
+/** The output of our `createNcr` mutation. */
+export type CreateNcrPayload = {
+  __typename?: 'CreateNcrPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `createNcr` mutation. */
+export type CreateNcrPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
 };
 
 /** All input for the create `OosInvestigation` mutation. */
@@ -10390,6 +11364,286 @@ export type CustomFieldViolationsRecordFilter = {
   title?: InputMaybe<StringFilter>;
 };
 
+/**
+ * Customer complaints
+ * A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+ */
+export type CustomerComplaint = Node & {
+  __typename?: 'CustomerComplaint';
+  /** Reads a single `Capa` that is related to this `CustomerComplaint`. */
+  capa?: Maybe<Capa>;
+  /**
+   * 8D
+   * The CAPA (capas.id) of the 8D method opened for it.
+   */
+  capaId?: Maybe<Scalars['UUID']['output']>;
+  /** Closed at */
+  closedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads and enables pagination through a set of `ComplaintItem`. */
+  complaintItemsByComplaintId: ComplaintItemConnection;
+  /** Reads and enables pagination through a set of `ComplaintNcr`. */
+  complaintNcrsByComplaintId: ComplaintNcrConnection;
+  /**
+   * Complaint number
+   * Human id CC-<year>-<counter>, a counter per tenant and year.
+   */
+  complaintNumber: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Partner` that is related to this `CustomerComplaint`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The partner (partners.id) complaining; a portal user's own partner.
+   */
+  customerId: Scalars['UUID']['output'];
+  /**
+   * Customer reference
+   * The customer's own complaint number.
+   */
+  customerReference?: Maybe<Scalars['String']['output']>;
+  /**
+   * Description
+   * The customer's problem as reported.
+   */
+  description: Scalars['String']['output'];
+  /** Filed by */
+  filedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Filed by the customer
+   * Whether a portal user of the customer filed it.
+   */
+  filedByCustomer: Scalars['Boolean']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `CustomerComplaint`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `CustomerComplaint`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity affected
+   * In the part's unit, as the customer reports it.
+   */
+  quantityAffected?: Maybe<Scalars['BigFloat']['output']>;
+  /** Received on */
+  receivedOn: Scalars['Date']['output'];
+  /**
+   * Response
+   * The answer given to the customer (required to close or reject).
+   */
+  response?: Maybe<Scalars['String']['output']>;
+  /** Complaint id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Severity
+   * minor, major or critical.
+   */
+  severity: ComplaintSeverity;
+  /** Reads a single `Site` that is related to this `CustomerComplaint`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The site (sites.id) responsible, once known: plant-scoped staff see it there.
+   */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Status
+   * open, investigating, closed or rejected; changed by the complaint RPCs only.
+   */
+  status: ComplaintStatus;
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `CustomerComplaint`. */
+  userByFiledBy?: Maybe<User>;
+};
+
+
+/**
+ * Customer complaints
+ * A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+ */
+export type CustomerComplaintComplaintItemsByComplaintIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintItemCondition>;
+  filter?: InputMaybe<ComplaintItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintItemOrderBy>>;
+};
+
+
+/**
+ * Customer complaints
+ * A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+ */
+export type CustomerComplaintComplaintNcrsByComplaintIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintNcrCondition>;
+  filter?: InputMaybe<ComplaintNcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintNcrOrderBy>>;
+};
+
+/**
+ * A condition to be used against `CustomerComplaint` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type CustomerComplaintCondition = {
+  /** Checks for equality with the object’s `capaId` field. */
+  capaId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `complaintNumber` field. */
+  complaintNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `filedBy` field. */
+  filedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<ComplaintStatus>;
+};
+
+/** A connection to a list of `CustomerComplaint` values. */
+export type CustomerComplaintConnection = {
+  __typename?: 'CustomerComplaintConnection';
+  /** A list of edges which contains the `CustomerComplaint` and cursor to aid in pagination. */
+  edges: Array<CustomerComplaintEdge>;
+  /** A list of `CustomerComplaint` objects. */
+  nodes: Array<CustomerComplaint>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `CustomerComplaint` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `CustomerComplaint` edge in the connection. */
+export type CustomerComplaintEdge = {
+  __typename?: 'CustomerComplaintEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `CustomerComplaint` at the end of the edge. */
+  node: CustomerComplaint;
+};
+
+/** A filter to be used against `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type CustomerComplaintFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<CustomerComplaintFilter>>;
+  /** Filter by the object’s `capa` relation. */
+  capa?: InputMaybe<CapaFilter>;
+  /** A related `capa` exists. */
+  capaExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `capaId` field. */
+  capaId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `complaintItemsByComplaintId` relation. */
+  complaintItemsByComplaintId?: InputMaybe<CustomerComplaintToManyComplaintItemFilter>;
+  /** Some related `complaintItemsByComplaintId` exist. */
+  complaintItemsByComplaintIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `complaintNcrsByComplaintId` relation. */
+  complaintNcrsByComplaintId?: InputMaybe<CustomerComplaintToManyComplaintNcrFilter>;
+  /** Some related `complaintNcrsByComplaintId` exist. */
+  complaintNcrsByComplaintIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `complaintNumber` field. */
+  complaintNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `filedBy` field. */
+  filedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<CustomerComplaintFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<CustomerComplaintFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** A related `site` exists. */
+  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<ComplaintStatusFilter>;
+  /** Filter by the object’s `userByFiledBy` relation. */
+  userByFiledBy?: InputMaybe<UserFilter>;
+  /** A related `userByFiledBy` exists. */
+  userByFiledByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `CustomerComplaint`. */
+export type CustomerComplaintOrderBy =
+  | 'CAPA_ID_ASC'
+  | 'CAPA_ID_DESC'
+  | 'COMPLAINT_NUMBER_ASC'
+  | 'COMPLAINT_NUMBER_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'FILED_BY_ASC'
+  | 'FILED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** A filter to be used against many `ComplaintItem` object types. All fields are combined with a logical ‘and.’ */
+export type CustomerComplaintToManyComplaintItemFilter = {
+  /** Every related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintItemFilter>;
+  /** No related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintItemFilter>;
+  /** Some related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintItemFilter>;
+};
+
+/** A filter to be used against many `ComplaintNcr` object types. All fields are combined with a logical ‘and.’ */
+export type CustomerComplaintToManyComplaintNcrFilter = {
+  /** Every related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintNcrFilter>;
+  /** No related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintNcrFilter>;
+  /** Some related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintNcrFilter>;
+};
+
 /** Projects as a customer may see them: status, current stage and dates, without internal values, metadata or team. Staff read all of the tenant's projects, a portal user those of their customer. */
 export type CustomerProject = Node & {
   __typename?: 'CustomerProject';
@@ -11124,6 +12378,40 @@ export type DecideApprovalPayload = {
 /** The output of our `decideApproval` mutation. */
 export type DecideApprovalPayloadApprovalEdgeArgs = {
   orderBy?: Array<ApprovalOrderBy>;
+};
+
+/** All input for the `decideConcession` mutation. */
+export type DecideConcessionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  concessionId: Scalars['UUID']['input'];
+  customerReference?: InputMaybe<Scalars['String']['input']>;
+  granted: Scalars['Boolean']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `decideConcession` mutation. */
+export type DecideConcessionPayload = {
+  __typename?: 'DecideConcessionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Concession`. May be used by Relay 1. */
+  concessionEdge?: Maybe<ConcessionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Concession>;
+};
+
+
+/** The output of our `decideConcession` mutation. */
+export type DecideConcessionPayloadConcessionEdgeArgs = {
+  orderBy?: Array<ConcessionOrderBy>;
 };
 
 /** All input for the `decideOosPhase1` mutation. */
@@ -20016,6 +21304,45 @@ export type FeatureFlagOrderBy =
   | 'VALUE_TYPE_ASC'
   | 'VALUE_TYPE_DESC';
 
+/** All input for the `fileComplaint` mutation. */
+export type FileComplaintInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  customerReference?: InputMaybe<Scalars['String']['input']>;
+  description: Scalars['String']['input'];
+  partId: Scalars['UUID']['input'];
+  quantityAffected?: InputMaybe<Scalars['BigFloat']['input']>;
+  receivedOn?: InputMaybe<Scalars['Date']['input']>;
+  severity?: InputMaybe<ComplaintSeverity>;
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  title: Scalars['String']['input'];
+};
+
+/** The output of our `fileComplaint` mutation. */
+export type FileComplaintPayload = {
+  __typename?: 'FileComplaintPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `CustomerComplaint`. May be used by Relay 1. */
+  customerComplaintEdge?: Maybe<CustomerComplaintEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<CustomerComplaint>;
+};
+
+
+/** The output of our `fileComplaint` mutation. */
+export type FileComplaintPayloadCustomerComplaintEdgeArgs = {
+  orderBy?: Array<CustomerComplaintOrderBy>;
+};
+
 /** A filter to be used against Float fields. All fields are combined with a logical ‘and.’ */
 export type FloatFilter = {
   /** Not equal to the specified value, treating null like an ordinary value. */
@@ -23771,6 +25098,40 @@ export type LabWorkQueueOrderBy =
   | 'TITLE_ASC'
   | 'TITLE_DESC';
 
+/** All input for the `linkComplaint` mutation. */
+export type LinkComplaintInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  complaintId: Scalars['UUID']['input'];
+  lotIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  ncrIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  serialIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+};
+
+/** The output of our `linkComplaint` mutation. */
+export type LinkComplaintPayload = {
+  __typename?: 'LinkComplaintPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `CustomerComplaint`. May be used by Relay 1. */
+  customerComplaintEdge?: Maybe<CustomerComplaintEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<CustomerComplaint>;
+};
+
+
+/** The output of our `linkComplaint` mutation. */
+export type LinkComplaintPayloadCustomerComplaintEdgeArgs = {
+  orderBy?: Array<CustomerComplaintOrderBy>;
+};
+
 /**
  * Supported locales
  * The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
@@ -24080,6 +25441,10 @@ export type LogoutPayload = {
  */
 export type Lot = Node & {
   __typename?: 'Lot';
+  /** Reads and enables pagination through a set of `ComplaintItem`. */
+  complaintItems: ComplaintItemConnection;
+  /** Reads and enables pagination through a set of `ConcessionScope`. */
+  concessionScopes: ConcessionScopeConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -24105,6 +25470,10 @@ export type Lot = Node & {
    * From the tenant's lot pattern (trace_number_patterns), unique in the tenant.
    */
   lotNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositions: NcrDispositionConnection;
+  /** Reads and enables pagination through a set of `NcrItem`. */
+  ncrItems: NcrItemConnection;
   /** Reads a single `Organization` that is related to this `Lot`. */
   organization?: Maybe<Organization>;
   /**
@@ -24189,6 +25558,38 @@ export type Lot = Node & {
  * Lots
  * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
  */
+export type LotComplaintItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintItemCondition>;
+  filter?: InputMaybe<ComplaintItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintItemOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotConcessionScopesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionScopeCondition>;
+  filter?: InputMaybe<ConcessionScopeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionScopeOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
 export type LotGenealogyEdgesByConsumedLotIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -24214,6 +25615,38 @@ export type LotGenealogyEdgesByProducedLotIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotNcrDispositionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotNcrItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrItemCondition>;
+  filter?: InputMaybe<NcrItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrItemOrderBy>>;
 };
 
 
@@ -24298,6 +25731,14 @@ export type LotEdge = {
 export type LotFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<LotFilter>>;
+  /** Filter by the object’s `complaintItems` relation. */
+  complaintItems?: InputMaybe<LotToManyComplaintItemFilter>;
+  /** Some related `complaintItems` exist. */
+  complaintItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionScopes` relation. */
+  concessionScopes?: InputMaybe<LotToManyConcessionScopeFilter>;
+  /** Some related `concessionScopes` exist. */
+  concessionScopesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `genealogyEdgesByConsumedLotId` relation. */
@@ -24310,6 +25751,14 @@ export type LotFilter = {
   genealogyEdgesByProducedLotIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lotNumber` field. */
   lotNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `ncrDispositions` relation. */
+  ncrDispositions?: InputMaybe<LotToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositions` exist. */
+  ncrDispositionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrItems` relation. */
+  ncrItems?: InputMaybe<LotToManyNcrItemFilter>;
+  /** Some related `ncrItems` exist. */
+  ncrItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<LotFilter>;
   /** Checks for any expressions in this list. */
@@ -24386,6 +25835,26 @@ export type LotOrderBy =
   | 'UNIT_ASC'
   | 'UNIT_DESC';
 
+/** A filter to be used against many `ComplaintItem` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyComplaintItemFilter = {
+  /** Every related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintItemFilter>;
+  /** No related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintItemFilter>;
+  /** Some related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintItemFilter>;
+};
+
+/** A filter to be used against many `ConcessionScope` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyConcessionScopeFilter = {
+  /** Every related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionScopeFilter>;
+  /** No related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionScopeFilter>;
+  /** Some related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionScopeFilter>;
+};
+
 /** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
 export type LotToManyGenealogyEdgeFilter = {
   /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -24394,6 +25863,26 @@ export type LotToManyGenealogyEdgeFilter = {
   none?: InputMaybe<GenealogyEdgeFilter>;
   /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<GenealogyEdgeFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
+};
+
+/** A filter to be used against many `NcrItem` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyNcrItemFilter = {
+  /** Every related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrItemFilter>;
+  /** No related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrItemFilter>;
+  /** Some related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrItemFilter>;
 };
 
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
@@ -24835,10 +26324,25 @@ export type Mutation = {
   /** Invites a person to the caller's tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role's rules for each role. Errors: PT400 organization.not_chosen, PT403 permission.missing / role.admin_only / role.permission_not_held, PT404 role.not_found / site.not_found / partner.not_found, PT409 membership.other_partner, and those of app.grant_role. */
   addMember?: Maybe<AddMemberPayload>;
   /**
+   * MRB disposition
+   * Decides what becomes of a quantity of an NCR's material in its disposition step: use_as_is, rework, repair, scrap or return_to_supplier, optionally of one of its lots or serials (a scrap of one happens in the inventory when the NCR closes). All dispositions add up to the nonconforming quantity at most. use_as_is, rework and repair of a part whose customer requires it need a granted, unexpired, in-scope concession with quantity left, recorded on the disposition. Approved by a holder of ncr.disposition at the NCR's site who did not report the NCR (segregation of duties). PT404 ncr.not_found, concession.not_found; PT403 permission.missing, ncr.disposition_by_reporter; PT409 ncr.wrong_step, ncr_disposition.exceeds_quantity, ncr_disposition.concession_required, concession.not_granted, concession.expired, concession.exhausted; PT422 ncr_disposition.invalid, ncr_disposition.item_invalid, concession.not_applicable, concession.out_of_scope. Publishes ncr.dispositioned.
+   */
+  addNcrDisposition?: Maybe<AddNcrDispositionPayload>;
+  /**
+   * Add suspect material to an NCR
+   * During containment: more lots and serials of the NCR's part at its plant are named and put on hold (the nonconforming quantity is not changed). Needs ncr.manage at the NCR's site. PT404 ncr.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT409 ncr.wrong_step; PT422 ncr.item_mismatch.
+   */
+  addNcrItems?: Maybe<AddNcrItemsPayload>;
+  /**
    * Moves a CAPA to its next step
    * open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
    */
   advanceCapa?: Maybe<AdvanceCapaPayload>;
+  /**
+   * Move an NCR one MRB step
+   * open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
+   */
+  advanceNcr?: Maybe<AdvanceNcrPayload>;
   /**
    * Amends a released result
    * A new released result with the corrected document (validated, converted and judged like any result; same instrument, time and raw data), amends_id pointing at the original and the reason; the original is kept, superseded. With result.release at the sample's site; signed as for release (meaning "amended"), required under GLP. Event result.amended.
@@ -24892,6 +26396,11 @@ export type Mutation = {
   checkChecklistItem?: Maybe<CheckChecklistItemPayload>;
   /** Creates the next version (N+1) of a definition with every inclusion, override and exit criterion copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found. */
   cloneWorkflowDefinition?: Maybe<CloneWorkflowDefinitionPayload>;
+  /**
+   * Close or reject a complaint
+   * With the response given to the customer: closed once its 8D (if any) is closed, or rejected (not justified) at any time. Needs complaint.manage tenant-wide or at its plant. PT404 complaint.not_found; PT403 permission.missing; PT409 complaint.closed, complaint.capa_open; PT422 complaint.response_required. Publishes customer_complaint.closed.
+   */
+  closeComplaint?: Maybe<CloseComplaintPayload>;
   /**
    * Closes an OOS investigation
    * After Phase I was decided, with a conclusion (and the Phase II findings when it went to Phase II), by someone with oos.investigate at the sample's site; signed electronically (meaning "closed"), required under GLP. Event oos.closed.
@@ -25006,6 +26515,11 @@ export type Mutation = {
   createMembership?: Maybe<CreateMembershipPayload>;
   /** Creates a single `Message`. */
   createMessage?: Maybe<CreateMessagePayload>;
+  /**
+   * Report a nonconformance
+   * Opens an NCR (NCR-<year>-<counter>) for a part at a plant, with the lots and serials concerned, which are put on hold at once (reason "Held by NCR-..."); the nonconforming quantity defaults to what remains of the lots plus one per serial. The customer defaults to the part's. Needs ncr.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, part_revision.not_found, partner.not_found, project.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 ncr.quantity_invalid, ncr.invalid, ncr.item_mismatch, ncr.too_many_items. Publishes ncr.opened.
+   */
+  createNcr?: Maybe<CreateNcrPayload>;
   /** Creates a single `OosInvestigation`. */
   createOosInvestigation?: Maybe<CreateOosInvestigationPayload>;
   /** Creates a single `Organization`. */
@@ -25107,6 +26621,11 @@ export type Mutation = {
   createWorkflowSubStage?: Maybe<CreateWorkflowSubStagePayload>;
   /** POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason); the final decision publishes approval.decided. Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked. */
   decideApproval?: Maybe<DecideApprovalPayload>;
+  /**
+   * Record the customer's decision on a concession
+   * granted (with the customer's reference) or rejected, once. Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.decided; PT422 concession.reference_required.
+   */
+  decideConcession?: Maybe<DecideConcessionPayload>;
   /**
    * Decides Phase I of an OOS investigation
    * The laboratory checklist (questions answered true/false), whether an assignable cause was found and the findings. An assignable cause invalidates the result and its analysis and orders a retest (a new analysis of the published test version, retest_of_id); none moves the investigation to Phase II. With oos.investigate at the sample's site.
@@ -25449,6 +26968,11 @@ export type Mutation = {
    * in_progress or completed -> failed with a reason (result.review at the run's site; sending the analyses back also needs sample.manage there): every result of the run is invalidated and each analysis goes back for retest, as when a QC sample fails. Publishes run.failed. PT404 run.not_found, PT409 run.status, PT422 run.reason_missing.
    */
   failRun?: Maybe<FailRunPayload>;
+  /**
+   * File a customer complaint
+   * CC-<year>-<counter>. Staff with complaint.manage (tenant-wide, or at site_id) file for a customer (the part's unless sent); a customer's portal user with complaint.file files for their own company, about a part made for it (no site). PT404 part.not_found, partner.not_found, site.not_found; PT403 permission.missing, complaint.foreign_partner; PT422 complaint.customer_required, complaint.invalid. Publishes customer_complaint.filed.
+   */
+  fileComplaint?: Maybe<FileComplaintPayload>;
   /** Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403 permission.missing / role.self_grant / role.admin_only / role.permission_not_held, PT404 membership.not_found / role.not_found / site.not_found, PT409 role.member_not_active. */
   grantRole?: Maybe<GrantRolePayload>;
   /**
@@ -25472,6 +26996,11 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 certificate.sample_not_found, PT409 certificate.exists, certificate.sample_not_released, certificate.no_released_results, PT422 certificate.scope_invalid, certificate.mixed_customers, signature.required, PT429 while sign-in is locked.
    */
   issueCertificate?: Maybe<IssueCertificatePayload>;
+  /**
+   * Link a complaint to material and NCRs
+   * The lots, serials and NCRs a complaint is about (again: nothing new). Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, lot.not_found, serial.not_found, ncr.not_found; PT403 permission.missing.
+   */
+  linkComplaint?: Maybe<LinkComplaintPayload>;
   /** Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant's documents). */
   logDocumentAccess?: Maybe<LogDocumentAccessPayload>;
   /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked. */
@@ -25502,6 +27031,16 @@ export type Mutation = {
    * With the record that caused it (source_entity_type and source_entity_id: an NCR, a complaint, a project, ...) linked as its source. Needs capa.manage and sight of the source record. Errors: PT403 permission.missing, PT404 entity.not_found, PT422 entity_type.unknown, capa.source_incomplete or capa.team_not_member.
    */
   openCapa?: Maybe<OpenCapaPayload>;
+  /**
+   * Open the 8D of a complaint
+   * A corrective CAPA (source customer_complaint, at the complaint's plant) in the platform register with the complaint linked as its source; the complaint moves to investigating. Once per complaint. Needs complaint.manage and capa.manage. PT404 complaint.not_found; PT403 permission.missing; PT409 complaint.closed, complaint.capa_exists; PT422 capa.team_not_member.
+   */
+  openComplaint8D?: Maybe<OpenComplaint8DPayload>;
+  /**
+   * Open the CAPA/8D of an NCR
+   * Root cause and corrective action of a nonconformance live in the platform CAPA register: opens a corrective CAPA (source nonconformance, at the NCR's site) with the NCR linked as its source, titled and described from the NCR unless sent; once per NCR. Needs ncr.manage at the NCR's site and capa.manage. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.capa_exists; PT422 capa.team_not_member.
+   */
+  openNcrCapa?: Maybe<OpenNcrCapaPayload>;
   /**
    * Opens a CAPA for an OOS investigation
    * When the investigators decide the cause needs corrective action: a CAPA in the platform register (app.open_capa) with the investigation as its source, linked to it; once per investigation. Needs oos.investigate at the sample's site and capa.manage.
@@ -25534,6 +27073,11 @@ export type Mutation = {
    * Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
    */
   recordConsumption?: Maybe<RecordConsumptionPayload>;
+  /**
+   * Verify an NCR's dispositions
+   * In the verification step: accepted (the NCR may close) or rejected (it goes back to disposition), with the evidence; who and when are recorded. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.wrong_step; PT422 ncr.verification_invalid.
+   */
+  recordNcrVerification?: Maybe<RecordNcrVerificationPayload>;
   /**
    * Record a QC value
    * Records the measured value of a QC sample of an in-progress run (result.enter at the run's site) and evaluates it against its criteria (a duplicate against its original's result). A value outside the criteria fails the run at once: its results are invalidated and its analyses go back for retest (run.failed). PT404 run.not_found, PT409 run.status, qc.recorded, qc.original_missing, PT422 qc.value_missing.
@@ -25581,6 +27125,11 @@ export type Mutation = {
    */
   reportExecutionUrl?: Maybe<ReportExecutionUrlPayload>;
   /**
+   * Request a concession
+   * Records a deviation permit asked of the customer (CON-<year>-<counter>): the part (its customer's, when it has one), the quantity limit in the part's unit, valid from..until, optionally narrowed to revisions, lots and serials of the part. Needs concession.manage. PT404 part.not_found, partner.not_found; PT403 permission.missing; PT422 concession.customer_mismatch, concession.quantity_invalid, concession.validity_invalid, concession.invalid, concession.scope_invalid.
+   */
+  requestConcession?: Maybe<RequestConcessionPayload>;
+  /**
    * Restore from the trash
    * Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
    */
@@ -25609,6 +27158,11 @@ export type Mutation = {
    * Errors: PT404 result.not_found; PT403 permission.missing, result.four_eyes; 403 with header Pulse-Refusal: signature.wrong_password; PT409 result.not_entered; PT422 signature.required, signature.reason_required; PT429 while sign-in is locked.
    */
   reviewResult?: Maybe<ReviewResultPayload>;
+  /**
+   * Revoke a concession
+   * The customer withdrew it: no further disposition may use it (those made stay, with it recorded). Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.not_granted; PT422 concession.reason_required.
+   */
+  revokeConcession?: Maybe<RevokeConcessionPayload>;
   /**
    * Revoke a qualification
    * Ends a person's qualification now, with a reason; the grant is kept. Needs competence.manage (PT403 permission.missing); PT422 qualification.reason_required, PT404 qualification.not_found, PT409 qualification.revoked.
@@ -26031,6 +27585,11 @@ export type Mutation = {
   useReagent?: Maybe<UseReagentPayload>;
   /** POST /rpc/waive_exit_criterion: waives a waivable exit criterion of the project's workflow for that project, with a reason (audited); a waived criterion counts as met, and a stage waiting only for it advances. Needs project.waive_exit_criteria (management, admin). Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found or exit_criterion.not_found, PT409 project.closed, exit_criterion.not_waivable or exit_criterion.already_waived, PT422 exit_criterion.reason_required. */
   waiveExitCriterion?: Maybe<WaiveExitCriterionPayload>;
+  /**
+   * Withdraw an MRB disposition
+   * In the disposition step (also after a rejected verification sent the NCR back), a holder of ncr.disposition at the NCR's site removes a disposition (the audit log keeps it). PT404 ncr_disposition.not_found, ncr.not_found; PT403 permission.missing; PT409 ncr.wrong_step.
+   */
+  withdrawNcrDisposition?: Maybe<WithdrawNcrDispositionPayload>;
 };
 
 
@@ -26077,8 +27636,26 @@ export type MutationAddMemberArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationAddNcrDispositionArgs = {
+  input: AddNcrDispositionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationAddNcrItemsArgs = {
+  input: AddNcrItemsInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationAdvanceCapaArgs = {
   input: AdvanceCapaInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationAdvanceNcrArgs = {
+  input: AdvanceNcrInput;
 };
 
 
@@ -26151,6 +27728,12 @@ export type MutationCheckChecklistItemArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCloneWorkflowDefinitionArgs = {
   input: CloneWorkflowDefinitionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCloseComplaintArgs = {
+  input: CloseComplaintInput;
 };
 
 
@@ -26427,6 +28010,12 @@ export type MutationCreateMembershipArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateMessageArgs = {
   input: CreateMessageInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateNcrArgs = {
+  input: CreateNcrInput;
 };
 
 
@@ -26721,6 +28310,12 @@ export type MutationCreateWorkflowSubStageArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDecideApprovalArgs = {
   input: DecideApprovalInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDecideConcessionArgs = {
+  input: DecideConcessionInput;
 };
 
 
@@ -27667,6 +29262,12 @@ export type MutationFailRunArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationFileComplaintArgs = {
+  input: FileComplaintInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationGrantRoleArgs = {
   input: GrantRoleInput;
 };
@@ -27693,6 +29294,12 @@ export type MutationInvalidateSampleArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationIssueCertificateArgs = {
   input: IssueCertificateInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationLinkComplaintArgs = {
+  input: LinkComplaintInput;
 };
 
 
@@ -27751,6 +29358,18 @@ export type MutationOpenCapaArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationOpenComplaint8DArgs = {
+  input: OpenComplaint8DInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationOpenNcrCapaArgs = {
+  input: OpenNcrCapaInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationOpenOosCapaArgs = {
   input: OpenOosCapaInput;
 };
@@ -27795,6 +29414,12 @@ export type MutationReceiveSamplesArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationRecordConsumptionArgs = {
   input: RecordConsumptionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRecordNcrVerificationArgs = {
+  input: RecordNcrVerificationInput;
 };
 
 
@@ -27853,6 +29478,12 @@ export type MutationReportExecutionUrlArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationRequestConcessionArgs = {
+  input: RequestConcessionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRestoreArgs = {
   input: RestoreInput;
 };
@@ -27885,6 +29516,12 @@ export type MutationRetryCertificateRenderArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationReviewResultArgs = {
   input: ReviewResultInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRevokeConcessionArgs = {
+  input: RevokeConcessionInput;
 };
 
 
@@ -29015,6 +30652,790 @@ export type MutationWaiveExitCriterionArgs = {
   input: WaiveExitCriterionInput;
 };
 
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationWithdrawNcrDispositionArgs = {
+  input: WithdrawNcrDispositionInput;
+};
+
+/**
+ * Nonconformance reports
+ * Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+ */
+export type Ncr = Node & {
+  __typename?: 'Ncr';
+  /** Cancel reason */
+  cancelReason?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Capa` that is related to this `Ncr`. */
+  capa?: Maybe<Capa>;
+  /**
+   * CAPA
+   * The CAPA/8D (capas.id) opened for root cause and corrective action (app.open_ncr_capa).
+   */
+  capaId?: Maybe<Scalars['UUID']['output']>;
+  /** Closed at */
+  closedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads and enables pagination through a set of `ComplaintNcr`. */
+  complaintNcrs: ComplaintNcrConnection;
+  /**
+   * Containment
+   * What was done to find and segregate suspect material.
+   */
+  containmentSummary?: Maybe<Scalars['String']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reported by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Partner` that is related to this `Ncr`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The partner (partners.id) affected: the part's customer unless another was named.
+   */
+  customerId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Description
+   * What is nonconforming (requirement, found condition, how many).
+   */
+  description: Scalars['String']['output'];
+  /**
+   * Detected at
+   * receiving, in_process, final_inspection, customer, audit or other.
+   */
+  detection: NcrDetection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositions: NcrDispositionConnection;
+  /** Reads and enables pagination through a set of `NcrItem`. */
+  ncrItems: NcrItemConnection;
+  /**
+   * NCR number
+   * Human id NCR-<year>-<counter>, a counter per tenant and year.
+   */
+  ncrNumber: Scalars['String']['output'];
+  /**
+   * Nonconforming quantity
+   * In unit; the dispositions must cover it exactly before verification.
+   */
+  nonconformingQuantity: Scalars['BigFloat']['output'];
+  /** Reads a single `Organization` that is related to this `Ncr`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `Ncr`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id (required).
+   */
+  partId: Scalars['UUID']['output'];
+  /** Reads a single `PartRevision` that is related to this `Ncr`. */
+  partRevision?: Maybe<PartRevision>;
+  /**
+   * Part revision
+   * part_revisions.id, where known.
+   */
+  partRevisionId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Project` that is related to this `Ncr`. */
+  project?: Maybe<Project>;
+  /**
+   * Project
+   * projects.id, where the NCR belongs to one.
+   */
+  projectId?: Maybe<Scalars['UUID']['output']>;
+  /** NCR id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `Ncr`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The site (sites.id) where the material is: who may see and act on the NCR.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * The MRB step; changed by app.advance_ncr only.
+   */
+  status: NcrStatus;
+  /** Status changed at */
+  statusChangedAt: Scalars['Datetime']['output'];
+  /** Reads a single `Partner` that is related to this `Ncr`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier
+   * The partner (partners.id) the material came from, for purchased material.
+   */
+  supplierId?: Maybe<Scalars['UUID']['output']>;
+  /** Title */
+  title: Scalars['String']['output'];
+  /**
+   * Unit
+   * The part's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `Ncr`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Ncr`. */
+  userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Ncr`. */
+  userByVerifiedBy?: Maybe<User>;
+  /**
+   * Verification note
+   * The evidence that the disposition was carried out.
+   */
+  verificationNote?: Maybe<Scalars['String']['output']>;
+  /**
+   * Verification result
+   * accepted or rejected (rejected goes back to disposition); closing needs accepted.
+   */
+  verificationResult?: Maybe<Scalars['String']['output']>;
+  /** Verified at */
+  verifiedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Verified by */
+  verifiedBy?: Maybe<Scalars['UUID']['output']>;
+};
+
+
+/**
+ * Nonconformance reports
+ * Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+ */
+export type NcrComplaintNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintNcrCondition>;
+  filter?: InputMaybe<ComplaintNcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintNcrOrderBy>>;
+};
+
+
+/**
+ * Nonconformance reports
+ * Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+ */
+export type NcrNcrDispositionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/**
+ * Nonconformance reports
+ * Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+ */
+export type NcrNcrItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrItemCondition>;
+  filter?: InputMaybe<NcrItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrItemOrderBy>>;
+};
+
+/** A condition to be used against `Ncr` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type NcrCondition = {
+  /** Checks for equality with the object’s `capaId` field. */
+  capaId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ncrNumber` field. */
+  ncrNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<NcrStatus>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `verifiedBy` field. */
+  verifiedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Ncr` values. */
+export type NcrConnection = {
+  __typename?: 'NcrConnection';
+  /** A list of edges which contains the `Ncr` and cursor to aid in pagination. */
+  edges: Array<NcrEdge>;
+  /** A list of `Ncr` objects. */
+  nodes: Array<Ncr>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Ncr` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Where the nonconformance was found. */
+export type NcrDetection =
+  | 'audit'
+  | 'customer'
+  | 'final_inspection'
+  | 'in_process'
+  | 'other'
+  | 'receiving';
+
+/**
+ * NCR dispositions
+ * The MRB's decisions: a quantity of the nonconforming material to use as is, rework, repair, scrap or return to the supplier, approved by a holder of ncr.disposition who did not report the NCR; the customer's concession recorded where the part requires one. Together at most the nonconforming quantity; exactly it to leave the disposition step. Written by app.add_ncr_disposition and app.withdraw_ncr_disposition.
+ */
+export type NcrDisposition = Node & {
+  __typename?: 'NcrDisposition';
+  /** Approved at */
+  approvedAt: Scalars['Datetime']['output'];
+  /**
+   * Approved by
+   * The MRB member (ncr.disposition) who decided it.
+   */
+  approvedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Concession` that is related to this `NcrDisposition`. */
+  concession?: Maybe<Concession>;
+  /**
+   * Concession
+   * The customer's concession (concessions.id) it was made under.
+   */
+  concessionId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Disposition
+   * use_as_is, rework, repair, scrap or return_to_supplier.
+   */
+  disposition: NcrDispositionKind;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Instructions
+   * How to rework or repair, where to send it.
+   */
+  instructions?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Lot` that is related to this `NcrDisposition`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * The NCR's lot it applies to (a scrap of a lot lowers its remaining quantity when the NCR closes).
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Ncr` that is related to this `NcrDisposition`. */
+  ncr?: Maybe<Ncr>;
+  /**
+   * NCR
+   * ncrs.id.
+   */
+  ncrId: Scalars['UUID']['output'];
+  /** Reads a single `Organization` that is related to this `NcrDisposition`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * In unit.
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /** Disposition id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `NcrDisposition`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * The NCR's serial it applies to (a scrapped serial is scrapped when the NCR closes).
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Unit
+   * The NCR's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `NcrDisposition`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Reads a single `User` that is related to this `NcrDisposition`. */
+  userByApprovedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `NcrDisposition` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type NcrDispositionCondition = {
+  /** Checks for equality with the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `concessionId` field. */
+  concessionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ncrId` field. */
+  ncrId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `NcrDisposition` values. */
+export type NcrDispositionConnection = {
+  __typename?: 'NcrDispositionConnection';
+  /** A list of edges which contains the `NcrDisposition` and cursor to aid in pagination. */
+  edges: Array<NcrDispositionEdge>;
+  /** A list of `NcrDisposition` objects. */
+  nodes: Array<NcrDisposition>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `NcrDisposition` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `NcrDisposition` edge in the connection. */
+export type NcrDispositionEdge = {
+  __typename?: 'NcrDispositionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `NcrDisposition` at the end of the edge. */
+  node: NcrDisposition;
+};
+
+/** A filter to be used against `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type NcrDispositionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<NcrDispositionFilter>>;
+  /** Filter by the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `concession` relation. */
+  concession?: InputMaybe<ConcessionFilter>;
+  /** A related `concession` exists. */
+  concessionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionId` field. */
+  concessionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ncr` relation. */
+  ncr?: InputMaybe<NcrFilter>;
+  /** Filter by the object’s `ncrId` field. */
+  ncrId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<NcrDispositionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<NcrDispositionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByApprovedBy` relation. */
+  userByApprovedBy?: InputMaybe<UserFilter>;
+  /** A related `userByApprovedBy` exists. */
+  userByApprovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * What the MRB decides for a quantity: use_as_is, rework (to the drawing), repair
+ * (usable, not to the drawing), scrap, return_to_supplier. use_as_is, rework and
+ * repair need the customer's concession where the part requires it.
+ */
+export type NcrDispositionKind =
+  | 'repair'
+  | 'return_to_supplier'
+  | 'rework'
+  | 'scrap'
+  | 'use_as_is';
+
+/** Methods to use when ordering `NcrDisposition`. */
+export type NcrDispositionOrderBy =
+  | 'APPROVED_BY_ASC'
+  | 'APPROVED_BY_DESC'
+  | 'CONCESSION_ID_ASC'
+  | 'CONCESSION_ID_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'NCR_ID_ASC'
+  | 'NCR_ID_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** A `Ncr` edge in the connection. */
+export type NcrEdge = {
+  __typename?: 'NcrEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Ncr` at the end of the edge. */
+  node: Ncr;
+};
+
+/** A filter to be used against `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type NcrFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<NcrFilter>>;
+  /** Filter by the object’s `capa` relation. */
+  capa?: InputMaybe<CapaFilter>;
+  /** A related `capa` exists. */
+  capaExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `capaId` field. */
+  capaId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `complaintNcrs` relation. */
+  complaintNcrs?: InputMaybe<NcrToManyComplaintNcrFilter>;
+  /** Some related `complaintNcrs` exist. */
+  complaintNcrsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** A related `customer` exists. */
+  customerExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ncrDispositions` relation. */
+  ncrDispositions?: InputMaybe<NcrToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositions` exist. */
+  ncrDispositionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrItems` relation. */
+  ncrItems?: InputMaybe<NcrToManyNcrItemFilter>;
+  /** Some related `ncrItems` exist. */
+  ncrItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrNumber` field. */
+  ncrNumber?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<NcrFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<NcrFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partRevision` relation. */
+  partRevision?: InputMaybe<PartRevisionFilter>;
+  /** A related `partRevision` exists. */
+  partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
+  /** A related `project` exists. */
+  projectExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<NcrStatusFilter>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** A related `supplier` exists. */
+  supplierExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByVerifiedBy` relation. */
+  userByVerifiedBy?: InputMaybe<UserFilter>;
+  /** A related `userByVerifiedBy` exists. */
+  userByVerifiedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `verifiedBy` field. */
+  verifiedBy?: InputMaybe<UuidFilter>;
+};
+
+/**
+ * NCR material
+ * The lots and serials an NCR is about (one per row), put on hold when named and released again when the last open NCR holding them closes or is cancelled (to the status they had before, unless scrapped).
+ */
+export type NcrItem = Node & {
+  __typename?: 'NcrItem';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `NcrItem`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Ncr` that is related to this `NcrItem`. */
+  ncr?: Maybe<Ncr>;
+  /**
+   * NCR
+   * ncrs.id.
+   */
+  ncrId: Scalars['UUID']['output'];
+  /** Reads a single `Organization` that is related to this `NcrItem`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Item id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `NcrItem`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Status before
+   * The quality status the item had when the NCR held it: what it returns to.
+   */
+  statusBefore: TraceQualityStatus;
+};
+
+/** A condition to be used against `NcrItem` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type NcrItemCondition = {
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ncrId` field. */
+  ncrId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `NcrItem` values. */
+export type NcrItemConnection = {
+  __typename?: 'NcrItemConnection';
+  /** A list of edges which contains the `NcrItem` and cursor to aid in pagination. */
+  edges: Array<NcrItemEdge>;
+  /** A list of `NcrItem` objects. */
+  nodes: Array<NcrItem>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `NcrItem` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `NcrItem` edge in the connection. */
+export type NcrItemEdge = {
+  __typename?: 'NcrItemEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `NcrItem` at the end of the edge. */
+  node: NcrItem;
+};
+
+/** A filter to be used against `NcrItem` object types. All fields are combined with a logical ‘and.’ */
+export type NcrItemFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<NcrItemFilter>>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ncr` relation. */
+  ncr?: InputMaybe<NcrFilter>;
+  /** Filter by the object’s `ncrId` field. */
+  ncrId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<NcrItemFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<NcrItemFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `NcrItem`. */
+export type NcrItemOrderBy =
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'NCR_ID_ASC'
+  | 'NCR_ID_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC';
+
+/** Methods to use when ordering `Ncr`. */
+export type NcrOrderBy =
+  | 'CAPA_ID_ASC'
+  | 'CAPA_ID_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'NATURAL'
+  | 'NCR_NUMBER_ASC'
+  | 'NCR_NUMBER_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PART_REVISION_ID_ASC'
+  | 'PART_REVISION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC'
+  | 'VERIFIED_BY_ASC'
+  | 'VERIFIED_BY_DESC';
+
+/**
+ * An NCR's MRB step: open (reported, material held), containment (suspect material
+ * found and segregated), disposition (the MRB decides what happens to the
+ * quantity), verification (the disposition was carried out and is checked),
+ * closed; or cancelled.
+ */
+export type NcrStatus =
+  | 'cancelled'
+  | 'closed'
+  | 'containment'
+  | 'disposition'
+  | 'open'
+  | 'verification';
+
+/** A filter to be used against NcrStatus fields. All fields are combined with a logical ‘and.’ */
+export type NcrStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<NcrStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<NcrStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<NcrStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<NcrStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<NcrStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<NcrStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<NcrStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<NcrStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<NcrStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<NcrStatus>>;
+};
+
+/** A filter to be used against many `ComplaintNcr` object types. All fields are combined with a logical ‘and.’ */
+export type NcrToManyComplaintNcrFilter = {
+  /** Every related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintNcrFilter>;
+  /** No related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintNcrFilter>;
+  /** Some related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintNcrFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type NcrToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
+};
+
+/** A filter to be used against many `NcrItem` object types. All fields are combined with a logical ‘and.’ */
+export type NcrToManyNcrItemFilter = {
+  /** Every related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrItemFilter>;
+  /** No related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrItemFilter>;
+  /** Some related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrItemFilter>;
+};
+
 /** An object with a globally unique `ID`. */
 export type Node = {
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
@@ -29794,6 +32215,74 @@ export type OpenCapaPayloadCapaEdgeArgs = {
   orderBy?: Array<CapaOrderBy>;
 };
 
+/** All input for the `openComplaint8D` mutation. */
+export type OpenComplaint8DInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  complaintId: Scalars['UUID']['input'];
+  dueDate?: InputMaybe<Scalars['Date']['input']>;
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** The output of our `openComplaint8D` mutation. */
+export type OpenComplaint8DPayload = {
+  __typename?: 'OpenComplaint8DPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `CustomerComplaint`. May be used by Relay 1. */
+  customerComplaintEdge?: Maybe<CustomerComplaintEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<CustomerComplaint>;
+};
+
+
+/** The output of our `openComplaint8D` mutation. */
+export type OpenComplaint8DPayloadCustomerComplaintEdgeArgs = {
+  orderBy?: Array<CustomerComplaintOrderBy>;
+};
+
+/** All input for the `openNcrCapa` mutation. */
+export type OpenNcrCapaInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  dueDate?: InputMaybe<Scalars['Date']['input']>;
+  ncrId: Scalars['UUID']['input'];
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  problemStatement?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `openNcrCapa` mutation. */
+export type OpenNcrCapaPayload = {
+  __typename?: 'OpenNcrCapaPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `openNcrCapa` mutation. */
+export type OpenNcrCapaPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
+};
+
 /** All input for the `openOosCapa` mutation. */
 export type OpenOosCapaInput = {
   /**
@@ -29858,6 +32347,14 @@ export type Organization = Node & {
   certificates: CertificateConnection;
   /** Reads and enables pagination through a set of `ChecklistTemplate`. */
   checklistTemplates: ChecklistTemplateConnection;
+  /** Reads and enables pagination through a set of `ComplaintItem`. */
+  complaintItems: ComplaintItemConnection;
+  /** Reads and enables pagination through a set of `ComplaintNcr`. */
+  complaintNcrs: ComplaintNcrConnection;
+  /** Reads and enables pagination through a set of `ConcessionScope`. */
+  concessionScopes: ConcessionScopeConnection;
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessions: ConcessionConnection;
   /** When the organization was created. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `CustodyEvent`. */
@@ -29869,6 +32366,8 @@ export type Organization = Node & {
   customDomain?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `CustomFieldDefinition`. */
   customFieldDefinitions: CustomFieldDefinitionConnection;
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaints: CustomerComplaintConnection;
   /** Reads and enables pagination through a set of `Dashboard`. */
   dashboards: DashboardConnection;
   /** Set by app.delete_organization(); the tenant is purged for good 30 days later (app.purge_organization). */
@@ -29921,6 +32420,12 @@ export type Organization = Node & {
   memberships: MembershipConnection;
   /** Display name. */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositions: NcrDispositionConnection;
+  /** Reads and enables pagination through a set of `NcrItem`. */
+  ncrItems: NcrItemConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Reads and enables pagination through a set of `Notification`. */
   notifications: NotificationConnection;
   /** Reads and enables pagination through a set of `OosInvestigation`. */
@@ -30175,6 +32680,58 @@ export type OrganizationChecklistTemplatesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationComplaintItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintItemCondition>;
+  filter?: InputMaybe<ComplaintItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintItemOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationComplaintNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintNcrCondition>;
+  filter?: InputMaybe<ComplaintNcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintNcrOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationConcessionScopesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionScopeCondition>;
+  filter?: InputMaybe<ConcessionScopeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionScopeOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationConcessionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationCustodyEventsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -30197,6 +32754,19 @@ export type OrganizationCustomFieldDefinitionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CustomFieldDefinitionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationCustomerComplaintsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
 };
 
 
@@ -30483,6 +33053,45 @@ export type OrganizationMembershipsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<MembershipOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationNcrDispositionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationNcrItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrItemCondition>;
+  filter?: InputMaybe<NcrItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrItemOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -31264,6 +33873,22 @@ export type OrganizationFilter = {
   checklistTemplates?: InputMaybe<OrganizationToManyChecklistTemplateFilter>;
   /** Some related `checklistTemplates` exist. */
   checklistTemplatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `complaintItems` relation. */
+  complaintItems?: InputMaybe<OrganizationToManyComplaintItemFilter>;
+  /** Some related `complaintItems` exist. */
+  complaintItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `complaintNcrs` relation. */
+  complaintNcrs?: InputMaybe<OrganizationToManyComplaintNcrFilter>;
+  /** Some related `complaintNcrs` exist. */
+  complaintNcrsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionScopes` relation. */
+  concessionScopes?: InputMaybe<OrganizationToManyConcessionScopeFilter>;
+  /** Some related `concessionScopes` exist. */
+  concessionScopesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessions` relation. */
+  concessions?: InputMaybe<OrganizationToManyConcessionFilter>;
+  /** Some related `concessions` exist. */
+  concessionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `custodyEvents` relation. */
   custodyEvents?: InputMaybe<OrganizationToManyCustodyEventFilter>;
   /** Some related `custodyEvents` exist. */
@@ -31274,6 +33899,10 @@ export type OrganizationFilter = {
   customFieldDefinitions?: InputMaybe<OrganizationToManyCustomFieldDefinitionFilter>;
   /** Some related `customFieldDefinitions` exist. */
   customFieldDefinitionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `customerComplaints` relation. */
+  customerComplaints?: InputMaybe<OrganizationToManyCustomerComplaintFilter>;
+  /** Some related `customerComplaints` exist. */
+  customerComplaintsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `dashboards` relation. */
   dashboards?: InputMaybe<OrganizationToManyDashboardFilter>;
   /** Some related `dashboards` exist. */
@@ -31362,6 +33991,18 @@ export type OrganizationFilter = {
   memberships?: InputMaybe<OrganizationToManyMembershipFilter>;
   /** Some related `memberships` exist. */
   membershipsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrDispositions` relation. */
+  ncrDispositions?: InputMaybe<OrganizationToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositions` exist. */
+  ncrDispositionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrItems` relation. */
+  ncrItems?: InputMaybe<OrganizationToManyNcrItemFilter>;
+  /** Some related `ncrItems` exist. */
+  ncrItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<OrganizationToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `notifications` relation. */
@@ -31732,6 +34373,46 @@ export type OrganizationToManyChecklistTemplateFilter = {
   some?: InputMaybe<ChecklistTemplateFilter>;
 };
 
+/** A filter to be used against many `ComplaintItem` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyComplaintItemFilter = {
+  /** Every related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintItemFilter>;
+  /** No related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintItemFilter>;
+  /** Some related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintItemFilter>;
+};
+
+/** A filter to be used against many `ComplaintNcr` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyComplaintNcrFilter = {
+  /** Every related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintNcrFilter>;
+  /** No related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintNcrFilter>;
+  /** Some related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintNcrFilter>;
+};
+
+/** A filter to be used against many `Concession` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyConcessionFilter = {
+  /** Every related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionFilter>;
+  /** No related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionFilter>;
+  /** Some related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionFilter>;
+};
+
+/** A filter to be used against many `ConcessionScope` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyConcessionScopeFilter = {
+  /** Every related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionScopeFilter>;
+  /** No related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionScopeFilter>;
+  /** Some related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionScopeFilter>;
+};
+
 /** A filter to be used against many `CustodyEvent` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyCustodyEventFilter = {
   /** Every related `CustodyEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -31750,6 +34431,16 @@ export type OrganizationToManyCustomFieldDefinitionFilter = {
   none?: InputMaybe<CustomFieldDefinitionFilter>;
   /** Some related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<CustomFieldDefinitionFilter>;
+};
+
+/** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyCustomerComplaintFilter = {
+  /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomerComplaintFilter>;
+  /** No related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomerComplaintFilter>;
+  /** Some related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomerComplaintFilter>;
 };
 
 /** A filter to be used against many `Dashboard` object types. All fields are combined with a logical ‘and.’ */
@@ -31970,6 +34661,36 @@ export type OrganizationToManyMembershipFilter = {
   none?: InputMaybe<MembershipFilter>;
   /** Some related `Membership` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MembershipFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
+};
+
+/** A filter to be used against many `NcrItem` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyNcrItemFilter = {
+  /** Every related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrItemFilter>;
+  /** No related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrItemFilter>;
+  /** Some related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrItemFilter>;
 };
 
 /** A filter to be used against many `Notification` object types. All fields are combined with a logical ‘and.’ */
@@ -32712,6 +35433,8 @@ export type PageInfo = {
  */
 export type Part = Node & {
   __typename?: 'Part';
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessions: ConcessionConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -32723,6 +35446,8 @@ export type Part = Node & {
   customFields: Scalars['JSON']['output'];
   /** Reads a single `Partner` that is related to this `Part`. */
   customer?: Maybe<Partner>;
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaints: CustomerComplaintConnection;
   /**
    * Customer concession required
    * Whether use-as-is and rework dispositions of nonconforming material of this part need the customer's concession (NCRs).
@@ -32741,6 +35466,8 @@ export type Part = Node & {
   lots: LotConnection;
   /** Name */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Reads a single `Organization` that is related to this `Part`. */
   organization?: Maybe<Organization>;
   /**
@@ -32782,6 +35509,38 @@ export type Part = Node & {
  * Parts
  * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
  */
+export type PartConcessionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartCustomerComplaintsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
 export type PartLotsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -32791,6 +35550,22 @@ export type PartLotsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -32869,12 +35644,20 @@ export type PartEdge = {
 export type PartFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartFilter>>;
+  /** Filter by the object’s `concessions` relation. */
+  concessions?: InputMaybe<PartToManyConcessionFilter>;
+  /** Some related `concessions` exist. */
+  concessionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `customFields` field. */
   customFields?: InputMaybe<JsonFilter>;
   /** Filter by the object’s `customer` relation. */
   customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerComplaints` relation. */
+  customerComplaints?: InputMaybe<PartToManyCustomerComplaintFilter>;
+  /** Some related `customerComplaints` exist. */
+  customerComplaintsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** A related `customer` exists. */
   customerExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customerId` field. */
@@ -32883,6 +35666,10 @@ export type PartFilter = {
   lots?: InputMaybe<PartToManyLotFilter>;
   /** Some related `lots` exist. */
   lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<PartToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<PartFilter>;
   /** Checks for any expressions in this list. */
@@ -33022,6 +35809,8 @@ export type PartPatch = {
  */
 export type PartRevision = Node & {
   __typename?: 'PartRevision';
+  /** Reads and enables pagination through a set of `ConcessionScope`. */
+  concessionScopes: ConcessionScopeConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -33035,6 +35824,8 @@ export type PartRevision = Node & {
   id: Scalars['ID']['output'];
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Obsoleted at */
   obsoletedAt?: Maybe<Scalars['Datetime']['output']>;
   /** Reads a single `Organization` that is related to this `PartRevision`. */
@@ -33082,6 +35873,22 @@ export type PartRevision = Node & {
  * Part revisions
  * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
  */
+export type PartRevisionConcessionScopesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionScopeCondition>;
+  filter?: InputMaybe<ConcessionScopeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionScopeOrderBy>>;
+};
+
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
 export type PartRevisionLotsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -33091,6 +35898,22 @@ export type PartRevisionLotsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
+export type PartRevisionNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -33154,12 +35977,20 @@ export type PartRevisionEdge = {
 export type PartRevisionFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartRevisionFilter>>;
+  /** Filter by the object’s `concessionScopes` relation. */
+  concessionScopes?: InputMaybe<PartRevisionToManyConcessionScopeFilter>;
+  /** Some related `concessionScopes` exist. */
+  concessionScopesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<PartRevisionToManyLotFilter>;
   /** Some related `lots` exist. */
   lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<PartRevisionToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<PartRevisionFilter>;
   /** Checks for any expressions in this list. */
@@ -33288,6 +36119,16 @@ export type PartRevisionStatus =
   | 'obsolete'
   | 'released';
 
+/** A filter to be used against many `ConcessionScope` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionToManyConcessionScopeFilter = {
+  /** Every related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionScopeFilter>;
+  /** No related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionScopeFilter>;
+  /** Some related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionScopeFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type PartRevisionToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33296,6 +36137,16 @@ export type PartRevisionToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
@@ -33313,6 +36164,26 @@ export type PartStatus =
   | 'active'
   | 'obsolete';
 
+/** A filter to be used against many `Concession` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyConcessionFilter = {
+  /** Every related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionFilter>;
+  /** No related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionFilter>;
+  /** Some related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionFilter>;
+};
+
+/** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyCustomerComplaintFilter = {
+  /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomerComplaintFilter>;
+  /** No related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomerComplaintFilter>;
+  /** Some related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomerComplaintFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33321,6 +36192,16 @@ export type PartToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `PartRevision` object types. All fields are combined with a logical ‘and.’ */
@@ -33352,10 +36233,14 @@ export type Partner = Node & {
   certificates: CertificateConnection;
   /** The tenant's own code for the partner (e.g. an ERP account number), unique in the tenant. */
   code?: Maybe<Scalars['String']['output']>;
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessionsByCustomerId: ConcessionConnection;
   /** Reads and enables pagination through a set of `Contact`. */
   contacts: ContactConnection;
   /** When the partner was created. */
   createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaintsByCustomerId: CustomerComplaintConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** False once the tenant stops dealing with the partner. */
@@ -33366,6 +36251,10 @@ export type Partner = Node & {
   lotsBySupplierId: LotConnection;
   /** Company name. */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrsByCustomerId: NcrConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrsBySupplierId: NcrConnection;
   /** Free text. */
   notes?: Maybe<Scalars['String']['output']>;
   /** Reads a single `Organization` that is related to this `Partner`. */
@@ -33420,6 +36309,19 @@ export type PartnerCertificatesArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerConcessionsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerContactsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -33433,6 +36335,19 @@ export type PartnerContactsArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerCustomerComplaintsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerLotsBySupplierIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -33442,6 +36357,32 @@ export type PartnerLotsBySupplierIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerNcrsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerNcrsBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -33573,16 +36514,32 @@ export type PartnerFilter = {
   certificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `concessionsByCustomerId` relation. */
+  concessionsByCustomerId?: InputMaybe<PartnerToManyConcessionFilter>;
+  /** Some related `concessionsByCustomerId` exist. */
+  concessionsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `contacts` relation. */
   contacts?: InputMaybe<PartnerToManyContactFilter>;
   /** Some related `contacts` exist. */
   contactsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `customerComplaintsByCustomerId` relation. */
+  customerComplaintsByCustomerId?: InputMaybe<PartnerToManyCustomerComplaintFilter>;
+  /** Some related `customerComplaintsByCustomerId` exist. */
+  customerComplaintsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lotsBySupplierId` relation. */
   lotsBySupplierId?: InputMaybe<PartnerToManyLotFilter>;
   /** Some related `lotsBySupplierId` exist. */
   lotsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `name` field. */
   name?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `ncrsByCustomerId` relation. */
+  ncrsByCustomerId?: InputMaybe<PartnerToManyNcrFilter>;
+  /** Some related `ncrsByCustomerId` exist. */
+  ncrsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrsBySupplierId` relation. */
+  ncrsBySupplierId?: InputMaybe<PartnerToManyNcrFilter>;
+  /** Some related `ncrsBySupplierId` exist. */
+  ncrsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<PartnerFilter>;
   /** Checks for any expressions in this list. */
@@ -33693,6 +36650,16 @@ export type PartnerToManyCertificateFilter = {
   some?: InputMaybe<CertificateFilter>;
 };
 
+/** A filter to be used against many `Concession` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyConcessionFilter = {
+  /** Every related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionFilter>;
+  /** No related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionFilter>;
+  /** Some related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionFilter>;
+};
+
 /** A filter to be used against many `Contact` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyContactFilter = {
   /** Every related `Contact` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33703,6 +36670,16 @@ export type PartnerToManyContactFilter = {
   some?: InputMaybe<ContactFilter>;
 };
 
+/** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyCustomerComplaintFilter = {
+  /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomerComplaintFilter>;
+  /** No related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomerComplaintFilter>;
+  /** Some related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomerComplaintFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33711,6 +36688,16 @@ export type PartnerToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `Part` object types. All fields are combined with a logical ‘and.’ */
@@ -34512,6 +37499,8 @@ export type Project = Node & {
   messages: MessageConnection;
   /** Free JSON (at most 64 KiB). */
   metadata: Scalars['JSON']['output'];
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Reads a single `Organization` that is related to this `Project`. */
   organization?: Maybe<Organization>;
   /** The tenant. */
@@ -34637,6 +37626,19 @@ export type ProjectMessagesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<MessageOrderBy>>;
+};
+
+
+/** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
+export type ProjectNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -34999,6 +38001,10 @@ export type ProjectFilter = {
   messages?: InputMaybe<ProjectToManyMessageFilter>;
   /** Some related `messages` exist. */
   messagesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<ProjectToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<ProjectFilter>;
   /** Checks for any expressions in this list. */
@@ -35851,6 +38857,16 @@ export type ProjectToManyMessageFilter = {
   none?: InputMaybe<MessageFilter>;
   /** Some related `Message` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MessageFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `ProjectStageTransition` object types. All fields are combined with a logical ‘and.’ */
@@ -37032,6 +40048,30 @@ export type Query = Node & {
   commentById?: Maybe<Comment>;
   /** Reads and enables pagination through a set of `Comment`. */
   comments?: Maybe<CommentConnection>;
+  /** Get a single `ComplaintItem`. */
+  complaintItem?: Maybe<ComplaintItem>;
+  /** Reads a single `ComplaintItem` using its globally unique `ID`. */
+  complaintItemById?: Maybe<ComplaintItem>;
+  /** Reads and enables pagination through a set of `ComplaintItem`. */
+  complaintItems?: Maybe<ComplaintItemConnection>;
+  /** Get a single `ComplaintNcr`. */
+  complaintNcr?: Maybe<ComplaintNcr>;
+  /** Reads a single `ComplaintNcr` using its globally unique `ID`. */
+  complaintNcrById?: Maybe<ComplaintNcr>;
+  /** Reads and enables pagination through a set of `ComplaintNcr`. */
+  complaintNcrs?: Maybe<ComplaintNcrConnection>;
+  /** Get a single `Concession`. */
+  concession?: Maybe<Concession>;
+  /** Reads a single `Concession` using its globally unique `ID`. */
+  concessionById?: Maybe<Concession>;
+  /** Get a single `ConcessionScope`. */
+  concessionScope?: Maybe<ConcessionScope>;
+  /** Reads a single `ConcessionScope` using its globally unique `ID`. */
+  concessionScopeById?: Maybe<ConcessionScope>;
+  /** Reads and enables pagination through a set of `ConcessionScope`. */
+  concessionScopes?: Maybe<ConcessionScopeConnection>;
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessions?: Maybe<ConcessionConnection>;
   /** Get a single `Contact`. */
   contact?: Maybe<Contact>;
   /** Reads a single `Contact` using its globally unique `ID`. */
@@ -37068,6 +40108,12 @@ export type Query = Node & {
    * For the entity type (e.g. project), the rows you can read whose custom fields break the tenant's active definitions as they are now: missing required values, values that no longer pass a stricter rule, deactivated list values, fields no longer defined (custom_field.unknown). Such rows keep their values until a write touches the field.
    */
   customFieldViolations?: Maybe<CustomFieldViolationsConnection>;
+  /** Get a single `CustomerComplaint`. */
+  customerComplaint?: Maybe<CustomerComplaint>;
+  /** Reads a single `CustomerComplaint` using its globally unique `ID`. */
+  customerComplaintById?: Maybe<CustomerComplaint>;
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaints?: Maybe<CustomerComplaintConnection>;
   /** Get a single `CustomerProject`. */
   customerProject?: Maybe<CustomerProject>;
   /** Reads a single `CustomerProject` using its globally unique `ID`. */
@@ -37381,6 +40427,24 @@ export type Query = Node & {
   messages?: Maybe<MessageConnection>;
   /** GET /approvals?status=pending&mine=true: the open approvals waiting for your decision, nearest SLA first (GET /rpc/my_approvals, filterable like a table). */
   myApprovals?: Maybe<ApprovalConnection>;
+  /** Get a single `Ncr`. */
+  ncr?: Maybe<Ncr>;
+  /** Reads a single `Ncr` using its globally unique `ID`. */
+  ncrById?: Maybe<Ncr>;
+  /** Get a single `NcrDisposition`. */
+  ncrDisposition?: Maybe<NcrDisposition>;
+  /** Reads a single `NcrDisposition` using its globally unique `ID`. */
+  ncrDispositionById?: Maybe<NcrDisposition>;
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositions?: Maybe<NcrDispositionConnection>;
+  /** Get a single `NcrItem`. */
+  ncrItem?: Maybe<NcrItem>;
+  /** Reads a single `NcrItem` using its globally unique `ID`. */
+  ncrItemById?: Maybe<NcrItem>;
+  /** Reads and enables pagination through a set of `NcrItem`. */
+  ncrItems?: Maybe<NcrItemConnection>;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs?: Maybe<NcrConnection>;
   /** Fetches an object given its globally unique `ID`. */
   node?: Maybe<Node>;
   /** Get a single `Notification`. */
@@ -38759,6 +41823,108 @@ export type QueryCommentsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryComplaintItemArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintItemByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintItemCondition>;
+  filter?: InputMaybe<ComplaintItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintItemOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintNcrArgs = {
+  complaintId: Scalars['UUID']['input'];
+  ncrId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintNcrByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintNcrCondition>;
+  filter?: InputMaybe<ComplaintNcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintNcrOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConcessionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConcessionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConcessionScopeArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConcessionScopeByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConcessionScopesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionScopeCondition>;
+  filter?: InputMaybe<ConcessionScopeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionScopeOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConcessionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryContactArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -38873,6 +42039,31 @@ export type QueryCustomFieldViolationsArgs = {
   filter?: InputMaybe<CustomFieldViolationsRecordFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCustomerComplaintArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCustomerComplaintByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCustomerComplaintsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
 };
 
 
@@ -40129,6 +43320,81 @@ export type QueryMyApprovalsArgs = {
   filter?: InputMaybe<ApprovalFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrDispositionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrDispositionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrDispositionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrItemArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrItemByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrItemCondition>;
+  filter?: InputMaybe<NcrItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrItemOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -43569,6 +46835,39 @@ export type RecordConsumptionPayload = {
   result?: Maybe<Array<GenealogyEdge>>;
 };
 
+/** All input for the `recordNcrVerification` mutation. */
+export type RecordNcrVerificationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  ncrId: Scalars['UUID']['input'];
+  note: Scalars['String']['input'];
+  result: Scalars['String']['input'];
+};
+
+/** The output of our `recordNcrVerification` mutation. */
+export type RecordNcrVerificationPayload = {
+  __typename?: 'RecordNcrVerificationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `recordNcrVerification` mutation. */
+export type RecordNcrVerificationPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
+};
+
 /** All input for the `recordQcValue` mutation. */
 export type RecordQcValueInput = {
   /**
@@ -44466,6 +47765,46 @@ export type ReportSourceToManyReportDefinitionFilter = {
 export type ReportVisibility =
   | 'private'
   | 'shared';
+
+/** All input for the `requestConcession` mutation. */
+export type RequestConcessionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  customerId: Scalars['UUID']['input'];
+  customerReference?: InputMaybe<Scalars['String']['input']>;
+  description: Scalars['String']['input'];
+  lotIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  partId: Scalars['UUID']['input'];
+  partRevisionIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  quantityLimit: Scalars['BigFloat']['input'];
+  serialIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  validFrom: Scalars['Datetime']['input'];
+  validUntil: Scalars['Datetime']['input'];
+};
+
+/** The output of our `requestConcession` mutation. */
+export type RequestConcessionPayload = {
+  __typename?: 'RequestConcessionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Concession`. May be used by Relay 1. */
+  concessionEdge?: Maybe<ConcessionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Concession>;
+};
+
+
+/** The output of our `requestConcession` mutation. */
+export type RequestConcessionPayloadConcessionEdgeArgs = {
+  orderBy?: Array<ConcessionOrderBy>;
+};
 
 /** All input for the `restore` mutation. */
 export type RestoreInput = {
@@ -45466,6 +48805,38 @@ export type ReviewResultPayload = {
 /** The output of our `reviewResult` mutation. */
 export type ReviewResultPayloadResultEdgeArgs = {
   orderBy?: Array<ResultOrderBy>;
+};
+
+/** All input for the `revokeConcession` mutation. */
+export type RevokeConcessionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  concessionId: Scalars['UUID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+/** The output of our `revokeConcession` mutation. */
+export type RevokeConcessionPayload = {
+  __typename?: 'RevokeConcessionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Concession`. May be used by Relay 1. */
+  concessionEdge?: Maybe<ConcessionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Concession>;
+};
+
+
+/** The output of our `revokeConcession` mutation. */
+export type RevokeConcessionPayloadConcessionEdgeArgs = {
+  orderBy?: Array<ConcessionOrderBy>;
 };
 
 /** All input for the `revokeQualification` mutation. */
@@ -49562,6 +52933,10 @@ export type SearchRecordFilter = {
  */
 export type Serial = Node & {
   __typename?: 'Serial';
+  /** Reads and enables pagination through a set of `ComplaintItem`. */
+  complaintItems: ComplaintItemConnection;
+  /** Reads and enables pagination through a set of `ConcessionScope`. */
+  concessionScopes: ConcessionScopeConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -49584,6 +52959,10 @@ export type Serial = Node & {
    * The lot (lots.id) the piece belongs to, if any.
    */
   lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositions: NcrDispositionConnection;
+  /** Reads and enables pagination through a set of `NcrItem`. */
+  ncrItems: NcrItemConnection;
   /** Reads a single `Organization` that is related to this `Serial`. */
   organization?: Maybe<Organization>;
   /**
@@ -49639,6 +53018,38 @@ export type Serial = Node & {
  * Serials
  * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
  */
+export type SerialComplaintItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintItemCondition>;
+  filter?: InputMaybe<ComplaintItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintItemOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialConcessionScopesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionScopeCondition>;
+  filter?: InputMaybe<ConcessionScopeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionScopeOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
 export type SerialGenealogyEdgesByConsumedSerialIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -49664,6 +53075,38 @@ export type SerialGenealogyEdgesByProducedSerialIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialNcrDispositionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialNcrItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrItemCondition>;
+  filter?: InputMaybe<NcrItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrItemOrderBy>>;
 };
 
 
@@ -49728,6 +53171,14 @@ export type SerialEdge = {
 export type SerialFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<SerialFilter>>;
+  /** Filter by the object’s `complaintItems` relation. */
+  complaintItems?: InputMaybe<SerialToManyComplaintItemFilter>;
+  /** Some related `complaintItems` exist. */
+  complaintItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionScopes` relation. */
+  concessionScopes?: InputMaybe<SerialToManyConcessionScopeFilter>;
+  /** Some related `concessionScopes` exist. */
+  concessionScopesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `genealogyEdgesByConsumedSerialId` relation. */
@@ -49744,6 +53195,14 @@ export type SerialFilter = {
   lotExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lotId` field. */
   lotId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ncrDispositions` relation. */
+  ncrDispositions?: InputMaybe<SerialToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositions` exist. */
+  ncrDispositionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrItems` relation. */
+  ncrItems?: InputMaybe<SerialToManyNcrItemFilter>;
+  /** Some related `ncrItems` exist. */
+  ncrItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<SerialFilter>;
   /** Checks for any expressions in this list. */
@@ -49802,6 +53261,26 @@ export type SerialOrderBy =
   | 'SITE_ID_ASC'
   | 'SITE_ID_DESC';
 
+/** A filter to be used against many `ComplaintItem` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyComplaintItemFilter = {
+  /** Every related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintItemFilter>;
+  /** No related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintItemFilter>;
+  /** Some related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintItemFilter>;
+};
+
+/** A filter to be used against many `ConcessionScope` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyConcessionScopeFilter = {
+  /** Every related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionScopeFilter>;
+  /** No related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionScopeFilter>;
+  /** Some related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionScopeFilter>;
+};
+
 /** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
 export type SerialToManyGenealogyEdgeFilter = {
   /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -49810,6 +53289,26 @@ export type SerialToManyGenealogyEdgeFilter = {
   none?: InputMaybe<GenealogyEdgeFilter>;
   /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<GenealogyEdgeFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
+};
+
+/** A filter to be used against many `NcrItem` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyNcrItemFilter = {
+  /** Every related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrItemFilter>;
+  /** No related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrItemFilter>;
+  /** Some related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrItemFilter>;
 };
 
 /** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
@@ -50770,6 +54269,8 @@ export type Site = Node & {
   code: Scalars['String']['output'];
   /** When the site was created. */
   createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaints: CustomerComplaintConnection;
   /** Reads and enables pagination through a set of `ElnEntry`. */
   elnEntries: ElnEntryConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
@@ -50786,6 +54287,8 @@ export type Site = Node & {
   lots: LotConnection;
   /** Display name. */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Reads a single `Organization` that is related to this `Site`. */
   organization?: Maybe<Organization>;
   /** The tenant. */
@@ -50838,6 +54341,19 @@ export type SiteCertificatesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CertificateOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteCustomerComplaintsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
 };
 
 
@@ -50903,6 +54419,19 @@ export type SiteLotsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -51056,6 +54585,10 @@ export type SiteFilter = {
   certificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `customerComplaints` relation. */
+  customerComplaints?: InputMaybe<SiteToManyCustomerComplaintFilter>;
+  /** Some related `customerComplaints` exist. */
+  customerComplaintsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `elnEntries` relation. */
   elnEntries?: InputMaybe<SiteToManyElnEntryFilter>;
   /** Some related `elnEntries` exist. */
@@ -51076,6 +54609,10 @@ export type SiteFilter = {
   lots?: InputMaybe<SiteToManyLotFilter>;
   /** Some related `lots` exist. */
   lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<SiteToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<SiteFilter>;
   /** Checks for any expressions in this list. */
@@ -51182,6 +54719,16 @@ export type SiteToManyCertificateFilter = {
   some?: InputMaybe<CertificateFilter>;
 };
 
+/** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyCustomerComplaintFilter = {
+  /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomerComplaintFilter>;
+  /** No related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomerComplaintFilter>;
+  /** Some related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomerComplaintFilter>;
+};
+
 /** A filter to be used against many `ElnEntry` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManyElnEntryFilter = {
   /** Every related `ElnEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -51230,6 +54777,16 @@ export type SiteToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `RoleAssignment` object types. All fields are combined with a logical ‘and.’ */
@@ -57270,6 +60827,8 @@ export type Unit = Node & {
   baseOffset: Scalars['BigFloat']['output'];
   /** Unit code used in values and arguments (e.g. mm, kg, degC), case-sensitive (mm is not Mm). */
   code: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessionsByUnit: ConcessionConnection;
   /** When the unit was added. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `CustomFieldDefinition`. */
@@ -57292,6 +60851,10 @@ export type Unit = Node & {
   lotsByUnit: LotConnection;
   /** Name people read (e.g. millimetre), in the default language. */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositionsByUnit: NcrDispositionConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrsByUnit: NcrConnection;
   /** Reads and enables pagination through a set of `Part`. */
   partsByUnit: PartConnection;
   /** Reads and enables pagination through a set of `ReagentItem`. */
@@ -57318,6 +60881,22 @@ export type Unit = Node & {
   symbol: Scalars['String']['output'];
   /** When it was last changed. */
   updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitConcessionsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
 };
 
 
@@ -57382,6 +60961,38 @@ export type UnitLotsByUnitArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitNcrDispositionsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitNcrsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -57598,6 +61209,10 @@ export type UnitFilter = {
   and?: InputMaybe<Array<UnitFilter>>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `concessionsByUnit` relation. */
+  concessionsByUnit?: InputMaybe<UnitToManyConcessionFilter>;
+  /** Some related `concessionsByUnit` exist. */
+  concessionsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customFieldDefinitionsByUnit` relation. */
   customFieldDefinitionsByUnit?: InputMaybe<UnitToManyCustomFieldDefinitionFilter>;
   /** Some related `customFieldDefinitionsByUnit` exist. */
@@ -57618,6 +61233,14 @@ export type UnitFilter = {
   lotsByUnit?: InputMaybe<UnitToManyLotFilter>;
   /** Some related `lotsByUnit` exist. */
   lotsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrDispositionsByUnit` relation. */
+  ncrDispositionsByUnit?: InputMaybe<UnitToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositionsByUnit` exist. */
+  ncrDispositionsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrsByUnit` relation. */
+  ncrsByUnit?: InputMaybe<UnitToManyNcrFilter>;
+  /** Some related `ncrsByUnit` exist. */
+  ncrsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<UnitFilter>;
   /** Checks for any expressions in this list. */
@@ -57712,6 +61335,16 @@ export type UnitPatch = {
   symbol?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A filter to be used against many `Concession` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyConcessionFilter = {
+  /** Every related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionFilter>;
+  /** No related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionFilter>;
+  /** Some related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionFilter>;
+};
+
 /** A filter to be used against many `CustomFieldDefinition` object types. All fields are combined with a logical ‘and.’ */
 export type UnitToManyCustomFieldDefinitionFilter = {
   /** Every related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -57750,6 +61383,26 @@ export type UnitToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `Part` object types. All fields are combined with a logical ‘and.’ */
@@ -61999,6 +65652,10 @@ export type User = Node & {
   certificateVersionsByIssuedBy: CertificateVersionConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificatesByIssuedBy: CertificateConnection;
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessionsByDecidedBy: ConcessionConnection;
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessionsByRequestedBy: ConcessionConnection;
   /** When the user was created. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `CustodyEvent`. */
@@ -62007,6 +65664,8 @@ export type User = Node & {
   custodyEventsByRecordedBy: CustodyEventConnection;
   /** Reads and enables pagination through a set of `CustodyEvent`. */
   custodyEventsByToHolderId: CustodyEventConnection;
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaintsByFiledBy: CustomerComplaintConnection;
   /** Reads and enables pagination through a set of `Dashboard`. */
   dashboardsByOwnerId: DashboardConnection;
   /** Reads a single `User` that is related to this `User`. */
@@ -62055,6 +65714,12 @@ export type User = Node & {
   lotsByCreatedBy: LotConnection;
   /** Reads and enables pagination through a set of `Membership`. */
   memberships: MembershipConnection;
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositionsByApprovedBy: NcrDispositionConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrsByCreatedBy: NcrConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrsByVerifiedBy: NcrConnection;
   /** Reads and enables pagination through a set of `Notification`. */
   notifications: NotificationConnection;
   /** Reads and enables pagination through a set of `OosInvestigation`. */
@@ -62373,6 +66038,32 @@ export type UserCertificatesByIssuedByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserConcessionsByDecidedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserConcessionsByRequestedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserCustodyEventsByFromHolderIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -62408,6 +66099,19 @@ export type UserCustodyEventsByToHolderIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CustodyEventOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserCustomerComplaintsByFiledByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
 };
 
 
@@ -62629,6 +66333,45 @@ export type UserMembershipsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<MembershipOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserNcrDispositionsByApprovedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserNcrsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserNcrsByVerifiedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -63372,6 +67115,14 @@ export type UserFilter = {
   certificatesByIssuedBy?: InputMaybe<UserToManyCertificateFilter>;
   /** Some related `certificatesByIssuedBy` exist. */
   certificatesByIssuedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionsByDecidedBy` relation. */
+  concessionsByDecidedBy?: InputMaybe<UserToManyConcessionFilter>;
+  /** Some related `concessionsByDecidedBy` exist. */
+  concessionsByDecidedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionsByRequestedBy` relation. */
+  concessionsByRequestedBy?: InputMaybe<UserToManyConcessionFilter>;
+  /** Some related `concessionsByRequestedBy` exist. */
+  concessionsByRequestedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `custodyEventsByFromHolderId` relation. */
   custodyEventsByFromHolderId?: InputMaybe<UserToManyCustodyEventFilter>;
   /** Some related `custodyEventsByFromHolderId` exist. */
@@ -63384,6 +67135,10 @@ export type UserFilter = {
   custodyEventsByToHolderId?: InputMaybe<UserToManyCustodyEventFilter>;
   /** Some related `custodyEventsByToHolderId` exist. */
   custodyEventsByToHolderIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `customerComplaintsByFiledBy` relation. */
+  customerComplaintsByFiledBy?: InputMaybe<UserToManyCustomerComplaintFilter>;
+  /** Some related `customerComplaintsByFiledBy` exist. */
+  customerComplaintsByFiledByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `dashboardsByOwnerId` relation. */
   dashboardsByOwnerId?: InputMaybe<UserToManyDashboardFilter>;
   /** Some related `dashboardsByOwnerId` exist. */
@@ -63460,6 +67215,18 @@ export type UserFilter = {
   memberships?: InputMaybe<UserToManyMembershipFilter>;
   /** Some related `memberships` exist. */
   membershipsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrDispositionsByApprovedBy` relation. */
+  ncrDispositionsByApprovedBy?: InputMaybe<UserToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositionsByApprovedBy` exist. */
+  ncrDispositionsByApprovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrsByCreatedBy` relation. */
+  ncrsByCreatedBy?: InputMaybe<UserToManyNcrFilter>;
+  /** Some related `ncrsByCreatedBy` exist. */
+  ncrsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrsByVerifiedBy` relation. */
+  ncrsByVerifiedBy?: InputMaybe<UserToManyNcrFilter>;
+  /** Some related `ncrsByVerifiedBy` exist. */
+  ncrsByVerifiedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<UserFilter>;
   /** Filter by the object’s `notifications` relation. */
@@ -63839,6 +67606,16 @@ export type UserToManyCommentFilter = {
   some?: InputMaybe<CommentFilter>;
 };
 
+/** A filter to be used against many `Concession` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyConcessionFilter = {
+  /** Every related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionFilter>;
+  /** No related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionFilter>;
+  /** Some related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionFilter>;
+};
+
 /** A filter to be used against many `CustodyEvent` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyCustodyEventFilter = {
   /** Every related `CustodyEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -63847,6 +67624,16 @@ export type UserToManyCustodyEventFilter = {
   none?: InputMaybe<CustodyEventFilter>;
   /** Some related `CustodyEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<CustodyEventFilter>;
+};
+
+/** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyCustomerComplaintFilter = {
+  /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomerComplaintFilter>;
+  /** No related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomerComplaintFilter>;
+  /** Some related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomerComplaintFilter>;
 };
 
 /** A filter to be used against many `Dashboard` object types. All fields are combined with a logical ‘and.’ */
@@ -63997,6 +67784,26 @@ export type UserToManyMembershipFilter = {
   none?: InputMaybe<MembershipFilter>;
   /** Some related `Membership` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MembershipFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `Notification` object types. All fields are combined with a logical ‘and.’ */
@@ -64958,6 +68765,37 @@ export type WebhookEndpointToManyWebhookDeliveryFilter = {
   none?: InputMaybe<WebhookDeliveryFilter>;
   /** Some related `WebhookDelivery` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<WebhookDeliveryFilter>;
+};
+
+/** All input for the `withdrawNcrDisposition` mutation. */
+export type WithdrawNcrDispositionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  dispositionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `withdrawNcrDisposition` mutation. */
+export type WithdrawNcrDispositionPayload = {
+  __typename?: 'WithdrawNcrDispositionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `withdrawNcrDisposition` mutation. */
+export type WithdrawNcrDispositionPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
 };
 
 /** Versioned workflow templates: which catalog stages and sub-stages a project goes through, with overrides. Once a project uses a version it is locked; changes go to a clone (app.clone_workflow_definition). */

@@ -2419,6 +2419,272 @@ export interface Comments {
   parent_id?: string;
 }
 
+/**
+ * Complaint material
+ * The lots and serials a complaint is about (one per row), linked by staff (app.link_complaint).
+ */
+export interface ComplaintItems {
+  /**
+   * Complaint
+   * customer_complaints.id.
+   * @format uuid
+   */
+  complaint_id: string;
+  /**
+   * Linked at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Item id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   * @format uuid
+   */
+  serial_id?: string;
+}
+
+/**
+ * Complaint NCRs
+ * The NCRs raised for, or found related to, a complaint (app.link_complaint).
+ */
+export interface ComplaintNcrs {
+  /**
+   * Complaint
+   * customer_complaints.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  complaint_id: string;
+  /**
+   * Linked at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * NCR
+   * ncrs.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  ncr_id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+}
+
+/**
+ * Concession scope
+ * What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
+ */
+export interface ConcessionScope {
+  /**
+   * Concession
+   * concessions.id.
+   * @format uuid
+   */
+  concession_id: string;
+  /**
+   * Scope row id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * lots.id, or empty.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part revision
+   * part_revisions.id, or empty.
+   * @format uuid
+   */
+  part_revision_id?: string;
+  /**
+   * Serial
+   * serials.id, or empty.
+   * @format uuid
+   */
+  serial_id?: string;
+}
+
+/**
+ * Concessions
+ * A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+ */
+export interface Concessions {
+  /**
+   * Concession number
+   * Human id CON-<year>-<counter>, a counter per tenant and year.
+   * @format text
+   */
+  concession_number: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Customer
+   * The partner (partners.id) who grants it: the part's customer.
+   * @format uuid
+   */
+  customer_id: string;
+  /**
+   * Customer reference
+   * The customer's number for the permit (required to grant).
+   * @format text
+   */
+  customer_reference?: string;
+  /**
+   * Decided at
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * Decided by
+   * Who recorded the customer's decision or the revocation.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  decided_by?: string;
+  /**
+   * Decision note
+   * @format text
+   */
+  decision_note?: string;
+  /**
+   * Description
+   * The deviation permitted.
+   * @format text
+   */
+  description: string;
+  /**
+   * Concession id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Quantity limit
+   * How much may be dispositioned under it in all, in unit.
+   * @format numeric
+   */
+  quantity_limit: number;
+  /**
+   * Requested by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  requested_by?: string;
+  /**
+   * Status
+   * requested, granted, rejected or revoked as recorded; app.concessions_current_status adds expired and exhausted.
+   * @format app.concession_status
+   * @default "requested"
+   */
+  status: "requested" | "granted" | "rejected" | "expired" | "revoked";
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Valid from
+   * @format timestamp with time zone
+   */
+  valid_from: string;
+  /**
+   * Valid until
+   * After it the concession is expired (computed) and cannot be used.
+   * @format timestamp with time zone
+   */
+  valid_until: string;
+}
+
 /** People at a partner company. At most one is the primary contact of its partner. */
 export interface Contacts {
   /**
@@ -2837,6 +3103,142 @@ export interface CustomFieldDefinitions {
   unit?: string;
   /**
    * When it was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Customer complaints
+ * A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+ */
+export interface CustomerComplaints {
+  /**
+   * 8D
+   * The CAPA (capas.id) of the 8D method opened for it.
+   * @format uuid
+   */
+  capa_id?: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Complaint number
+   * Human id CC-<year>-<counter>, a counter per tenant and year.
+   * @format text
+   */
+  complaint_number: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Customer
+   * The partner (partners.id) complaining; a portal user's own partner.
+   * @format uuid
+   */
+  customer_id: string;
+  /**
+   * Customer reference
+   * The customer's own complaint number.
+   * @format text
+   */
+  customer_reference?: string;
+  /**
+   * Description
+   * The customer's problem as reported.
+   * @format text
+   */
+  description: string;
+  /**
+   * Filed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  filed_by?: string;
+  /**
+   * Filed by the customer
+   * Whether a portal user of the customer filed it.
+   * @format boolean
+   * @default false
+   */
+  filed_by_customer: boolean;
+  /**
+   * Complaint id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Quantity affected
+   * In the part's unit, as the customer reports it.
+   * @format numeric
+   */
+  quantity_affected?: number;
+  /**
+   * Received on
+   * @format date
+   * @default "CURRENT_DATE"
+   */
+  received_on: string;
+  /**
+   * Response
+   * The answer given to the customer (required to close or reject).
+   * @format text
+   */
+  response?: string;
+  /**
+   * Severity
+   * minor, major or critical.
+   * @format app.complaint_severity
+   * @default "major"
+   */
+  severity: "minor" | "major" | "critical";
+  /**
+   * Plant
+   * The site (sites.id) responsible, once known: plant-scoped staff see it there.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * open, investigating, closed or rejected; changed by the complaint RPCs only.
+   * @format app.complaint_status
+   * @default "open"
+   */
+  status: "open" | "investigating" | "closed" | "rejected";
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
    * @format timestamp with time zone
    * @default "now()"
    */
@@ -6377,6 +6779,349 @@ export interface Messages {
    * @default ""
    */
   subject: string;
+}
+
+/**
+ * NCR dispositions
+ * The MRB's decisions: a quantity of the nonconforming material to use as is, rework, repair, scrap or return to the supplier, approved by a holder of ncr.disposition who did not report the NCR; the customer's concession recorded where the part requires one. Together at most the nonconforming quantity; exactly it to leave the disposition step. Written by app.add_ncr_disposition and app.withdraw_ncr_disposition.
+ */
+export interface NcrDispositions {
+  /**
+   * Approved at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  approved_at: string;
+  /**
+   * Approved by
+   * The MRB member (ncr.disposition) who decided it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  approved_by?: string;
+  /**
+   * Concession
+   * The customer's concession (concessions.id) it was made under.
+   * @format uuid
+   */
+  concession_id?: string;
+  /**
+   * Disposition
+   * use_as_is, rework, repair, scrap or return_to_supplier.
+   * @format app.ncr_disposition_kind
+   */
+  disposition:
+    | "use_as_is"
+    | "rework"
+    | "repair"
+    | "scrap"
+    | "return_to_supplier";
+  /**
+   * Disposition id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Instructions
+   * How to rework or repair, where to send it.
+   * @format text
+   */
+  instructions?: string;
+  /**
+   * Lot
+   * The NCR's lot it applies to (a scrap of a lot lowers its remaining quantity when the NCR closes).
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * NCR
+   * ncrs.id.
+   * @format uuid
+   */
+  ncr_id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Quantity
+   * In unit.
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Serial
+   * The NCR's serial it applies to (a scrapped serial is scrapped when the NCR closes).
+   * @format uuid
+   */
+  serial_id?: string;
+  /**
+   * Unit
+   * The NCR's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+}
+
+/**
+ * NCR material
+ * The lots and serials an NCR is about (one per row), put on hold when named and released again when the last open NCR holding them closes or is cancelled (to the status they had before, unless scrapped).
+ */
+export interface NcrItems {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Item id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * NCR
+   * ncrs.id.
+   * @format uuid
+   */
+  ncr_id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   * @format uuid
+   */
+  serial_id?: string;
+  /**
+   * Status before
+   * The quality status the item had when the NCR held it: what it returns to.
+   * @format app.trace_quality_status
+   */
+  status_before: "released" | "quarantined" | "on_hold";
+}
+
+/**
+ * Nonconformance reports
+ * Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+ */
+export interface Ncrs {
+  /**
+   * Cancel reason
+   * @format text
+   */
+  cancel_reason?: string;
+  /**
+   * CAPA
+   * The CAPA/8D (capas.id) opened for root cause and corrective action (app.open_ncr_capa).
+   * @format uuid
+   */
+  capa_id?: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Containment
+   * What was done to find and segregate suspect material.
+   * @format text
+   */
+  containment_summary?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Reported by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Customer
+   * The partner (partners.id) affected: the part's customer unless another was named.
+   * @format uuid
+   */
+  customer_id?: string;
+  /**
+   * Description
+   * What is nonconforming (requirement, found condition, how many).
+   * @format text
+   */
+  description: string;
+  /**
+   * Detected at
+   * receiving, in_process, final_inspection, customer, audit or other.
+   * @format app.ncr_detection
+   * @default "in_process"
+   */
+  detection:
+    | "receiving"
+    | "in_process"
+    | "final_inspection"
+    | "customer"
+    | "audit"
+    | "other";
+  /**
+   * NCR id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * NCR number
+   * Human id NCR-<year>-<counter>, a counter per tenant and year.
+   * @format text
+   */
+  ncr_number: string;
+  /**
+   * Nonconforming quantity
+   * In unit; the dispositions must cover it exactly before verification.
+   * @format numeric
+   */
+  nonconforming_quantity: number;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id (required).
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Part revision
+   * part_revisions.id, where known.
+   * @format uuid
+   */
+  part_revision_id?: string;
+  /**
+   * Project
+   * projects.id, where the NCR belongs to one.
+   * @format uuid
+   */
+  project_id?: string;
+  /**
+   * Plant
+   * The site (sites.id) where the material is: who may see and act on the NCR.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Status
+   * The MRB step; changed by app.advance_ncr only.
+   * @format app.ncr_status
+   * @default "open"
+   */
+  status:
+    | "open"
+    | "containment"
+    | "disposition"
+    | "verification"
+    | "closed"
+    | "cancelled";
+  /**
+   * Status changed at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  status_changed_at: string;
+  /**
+   * Supplier
+   * The partner (partners.id) the material came from, for purchased material.
+   * @format uuid
+   */
+  supplier_id?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Verification note
+   * The evidence that the disposition was carried out.
+   * @format text
+   */
+  verification_note?: string;
+  /**
+   * Verification result
+   * accepted or rejected (rejected goes back to disposition); closing needs accepted.
+   * @format text
+   */
+  verification_result?: string;
+  /**
+   * Verified at
+   * @format timestamp with time zone
+   */
+  verified_at?: string;
+  /**
+   * Verified by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  verified_by?: string;
 }
 
 /** A person's notifications: stage changes, approvals waiting or escalated, documents, messages. Each person reads and marks only their own (PATCH read_at, app.mark_notification_read, app.mark_all_notifications_read). */
@@ -21667,6 +22412,985 @@ export namespace Comments {
   }
 }
 
+export namespace ComplaintItems {
+  /**
+   * @description The lots and serials a complaint is about (one per row), linked by staff (app.link_complaint).
+   * @tags complaint_items
+   * @name ComplaintItemsCreate
+   * @summary Complaint material
+   * @request POST:/complaint_items
+   */
+  export namespace ComplaintItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ComplaintItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lots and serials a complaint is about (one per row), linked by staff (app.link_complaint).
+   * @tags complaint_items
+   * @name ComplaintItemsDelete
+   * @summary Complaint material
+   * @request DELETE:/complaint_items
+   */
+  export namespace ComplaintItemsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lots and serials a complaint is about (one per row), linked by staff (app.link_complaint).
+   * @tags complaint_items
+   * @name ComplaintItemsList
+   * @summary Complaint material
+   * @request GET:/complaint_items
+   */
+  export namespace ComplaintItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ComplaintItems[];
+  }
+
+  /**
+   * @description The lots and serials a complaint is about (one per row), linked by staff (app.link_complaint).
+   * @tags complaint_items
+   * @name ComplaintItemsPartialUpdate
+   * @summary Complaint material
+   * @request PATCH:/complaint_items
+   */
+  export namespace ComplaintItemsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+    };
+    export type RequestBody = ComplaintItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ComplaintNcrs {
+  /**
+   * @description The NCRs raised for, or found related to, a complaint (app.link_complaint).
+   * @tags complaint_ncrs
+   * @name ComplaintNcrsCreate
+   * @summary Complaint NCRs
+   * @request POST:/complaint_ncrs
+   */
+  export namespace ComplaintNcrsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ComplaintNcrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The NCRs raised for, or found related to, a complaint (app.link_complaint).
+   * @tags complaint_ncrs
+   * @name ComplaintNcrsDelete
+   * @summary Complaint NCRs
+   * @request DELETE:/complaint_ncrs
+   */
+  export namespace ComplaintNcrsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The NCRs raised for, or found related to, a complaint (app.link_complaint).
+   * @tags complaint_ncrs
+   * @name ComplaintNcrsList
+   * @summary Complaint NCRs
+   * @request GET:/complaint_ncrs
+   */
+  export namespace ComplaintNcrsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ComplaintNcrs[];
+  }
+
+  /**
+   * @description The NCRs raised for, or found related to, a complaint (app.link_complaint).
+   * @tags complaint_ncrs
+   * @name ComplaintNcrsPartialUpdate
+   * @summary Complaint NCRs
+   * @request PATCH:/complaint_ncrs
+   */
+  export namespace ComplaintNcrsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+    };
+    export type RequestBody = ComplaintNcrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ConcessionScope {
+  /**
+   * @description What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
+   * @tags concession_scope
+   * @name ConcessionScopeCreate
+   * @summary Concession scope
+   * @request POST:/concession_scope
+   */
+  export namespace ConcessionScopeCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ConcessionScope;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
+   * @tags concession_scope
+   * @name ConcessionScopeDelete
+   * @summary Concession scope
+   * @request DELETE:/concession_scope
+   */
+  export namespace ConcessionScopeDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Concession
+       * concessions.id.
+       * @format uuid
+       */
+      concession_id?: string;
+      /**
+       * Scope row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, or empty.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Serial
+       * serials.id, or empty.
+       * @format uuid
+       */
+      serial_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
+   * @tags concession_scope
+   * @name ConcessionScopeList
+   * @summary Concession scope
+   * @request GET:/concession_scope
+   */
+  export namespace ConcessionScopeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Concession
+       * concessions.id.
+       * @format uuid
+       */
+      concession_id?: string;
+      /**
+       * Scope row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * lots.id, or empty.
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, or empty.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * serials.id, or empty.
+       * @format uuid
+       */
+      serial_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ConcessionScope[];
+  }
+
+  /**
+   * @description What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
+   * @tags concession_scope
+   * @name ConcessionScopePartialUpdate
+   * @summary Concession scope
+   * @request PATCH:/concession_scope
+   */
+  export namespace ConcessionScopePartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Concession
+       * concessions.id.
+       * @format uuid
+       */
+      concession_id?: string;
+      /**
+       * Scope row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, or empty.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Serial
+       * serials.id, or empty.
+       * @format uuid
+       */
+      serial_id?: string;
+    };
+    export type RequestBody = ConcessionScope;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Concessions {
+  /**
+   * @description A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+   * @tags concessions
+   * @name ConcessionsCreate
+   * @summary Concessions
+   * @request POST:/concessions
+   */
+  export namespace ConcessionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Concessions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+   * @tags concessions
+   * @name ConcessionsDelete
+   * @summary Concessions
+   * @request DELETE:/concessions
+   */
+  export namespace ConcessionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Concession number
+       * Human id CON-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      concession_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * The partner (partners.id) who grants it: the part's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Customer reference
+       * The customer's number for the permit (required to grant).
+       * @format text
+       */
+      customer_reference?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who recorded the customer's decision or the revocation.
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision note
+       * @format text
+       */
+      decision_note?: string;
+      /**
+       * Description
+       * The deviation permitted.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Concession id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity limit
+       * How much may be dispositioned under it in all, in unit.
+       * @format numeric
+       */
+      quantity_limit?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Status
+       * requested, granted, rejected or revoked as recorded; app.concessions_current_status adds expired and exhausted.
+       * @format app.concession_status
+       */
+      status?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid from
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid until
+       * After it the concession is expired (computed) and cannot be used.
+       * @format timestamp with time zone
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+   * @tags concessions
+   * @name ConcessionsList
+   * @summary Concessions
+   * @request GET:/concessions
+   */
+  export namespace ConcessionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Concession number
+       * Human id CON-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      concession_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * The partner (partners.id) who grants it: the part's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Customer reference
+       * The customer's number for the permit (required to grant).
+       * @format text
+       */
+      customer_reference?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who recorded the customer's decision or the revocation.
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision note
+       * @format text
+       */
+      decision_note?: string;
+      /**
+       * Description
+       * The deviation permitted.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Concession id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity limit
+       * How much may be dispositioned under it in all, in unit.
+       * @format numeric
+       */
+      quantity_limit?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * requested, granted, rejected or revoked as recorded; app.concessions_current_status adds expired and exhausted.
+       * @format app.concession_status
+       */
+      status?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid from
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid until
+       * After it the concession is expired (computed) and cannot be used.
+       * @format timestamp with time zone
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Concessions[];
+  }
+
+  /**
+   * @description A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+   * @tags concessions
+   * @name ConcessionsPartialUpdate
+   * @summary Concessions
+   * @request PATCH:/concessions
+   */
+  export namespace ConcessionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Concession number
+       * Human id CON-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      concession_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * The partner (partners.id) who grants it: the part's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Customer reference
+       * The customer's number for the permit (required to grant).
+       * @format text
+       */
+      customer_reference?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who recorded the customer's decision or the revocation.
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision note
+       * @format text
+       */
+      decision_note?: string;
+      /**
+       * Description
+       * The deviation permitted.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Concession id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity limit
+       * How much may be dispositioned under it in all, in unit.
+       * @format numeric
+       */
+      quantity_limit?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Status
+       * requested, granted, rejected or revoked as recorded; app.concessions_current_status adds expired and exhausted.
+       * @format app.concession_status
+       */
+      status?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid from
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid until
+       * After it the concession is expired (computed) and cannot be used.
+       * @format timestamp with time zone
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = Concessions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Contacts {
   /**
    * No description
@@ -22844,6 +24568,445 @@ export namespace CustomFieldDefinitions {
       updated_at?: string;
     };
     export type RequestBody = CustomFieldDefinitions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace CustomerComplaints {
+  /**
+   * @description A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+   * @tags customer_complaints
+   * @name CustomerComplaintsCreate
+   * @summary Customer complaints
+   * @request POST:/customer_complaints
+   */
+  export namespace CustomerComplaintsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = CustomerComplaints;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+   * @tags customer_complaints
+   * @name CustomerComplaintsDelete
+   * @summary Customer complaints
+   * @request DELETE:/customer_complaints
+   */
+  export namespace CustomerComplaintsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * 8D
+       * The CAPA (capas.id) of the 8D method opened for it.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Complaint number
+       * Human id CC-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      complaint_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * The partner (partners.id) complaining; a portal user's own partner.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Customer reference
+       * The customer's own complaint number.
+       * @format text
+       */
+      customer_reference?: string;
+      /**
+       * Description
+       * The customer's problem as reported.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Filed by
+       * @format uuid
+       */
+      filed_by?: string;
+      /**
+       * Filed by the customer
+       * Whether a portal user of the customer filed it.
+       * @format boolean
+       */
+      filed_by_customer?: string;
+      /**
+       * Complaint id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity affected
+       * In the part's unit, as the customer reports it.
+       * @format numeric
+       */
+      quantity_affected?: string;
+      /**
+       * Received on
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Response
+       * The answer given to the customer (required to close or reject).
+       * @format text
+       */
+      response?: string;
+      /**
+       * Severity
+       * minor, major or critical.
+       * @format app.complaint_severity
+       */
+      severity?: string;
+      /**
+       * Plant
+       * The site (sites.id) responsible, once known: plant-scoped staff see it there.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open, investigating, closed or rejected; changed by the complaint RPCs only.
+       * @format app.complaint_status
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+   * @tags customer_complaints
+   * @name CustomerComplaintsList
+   * @summary Customer complaints
+   * @request GET:/customer_complaints
+   */
+  export namespace CustomerComplaintsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * 8D
+       * The CAPA (capas.id) of the 8D method opened for it.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Complaint number
+       * Human id CC-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      complaint_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * The partner (partners.id) complaining; a portal user's own partner.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Customer reference
+       * The customer's own complaint number.
+       * @format text
+       */
+      customer_reference?: string;
+      /**
+       * Description
+       * The customer's problem as reported.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Filed by
+       * @format uuid
+       */
+      filed_by?: string;
+      /**
+       * Filed by the customer
+       * Whether a portal user of the customer filed it.
+       * @format boolean
+       */
+      filed_by_customer?: string;
+      /**
+       * Complaint id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity affected
+       * In the part's unit, as the customer reports it.
+       * @format numeric
+       */
+      quantity_affected?: string;
+      /**
+       * Received on
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Response
+       * The answer given to the customer (required to close or reject).
+       * @format text
+       */
+      response?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Severity
+       * minor, major or critical.
+       * @format app.complaint_severity
+       */
+      severity?: string;
+      /**
+       * Plant
+       * The site (sites.id) responsible, once known: plant-scoped staff see it there.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open, investigating, closed or rejected; changed by the complaint RPCs only.
+       * @format app.complaint_status
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = CustomerComplaints[];
+  }
+
+  /**
+   * @description A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+   * @tags customer_complaints
+   * @name CustomerComplaintsPartialUpdate
+   * @summary Customer complaints
+   * @request PATCH:/customer_complaints
+   */
+  export namespace CustomerComplaintsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * 8D
+       * The CAPA (capas.id) of the 8D method opened for it.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Complaint number
+       * Human id CC-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      complaint_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * The partner (partners.id) complaining; a portal user's own partner.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Customer reference
+       * The customer's own complaint number.
+       * @format text
+       */
+      customer_reference?: string;
+      /**
+       * Description
+       * The customer's problem as reported.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Filed by
+       * @format uuid
+       */
+      filed_by?: string;
+      /**
+       * Filed by the customer
+       * Whether a portal user of the customer filed it.
+       * @format boolean
+       */
+      filed_by_customer?: string;
+      /**
+       * Complaint id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity affected
+       * In the part's unit, as the customer reports it.
+       * @format numeric
+       */
+      quantity_affected?: string;
+      /**
+       * Received on
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Response
+       * The answer given to the customer (required to close or reject).
+       * @format text
+       */
+      response?: string;
+      /**
+       * Severity
+       * minor, major or critical.
+       * @format app.complaint_severity
+       */
+      severity?: string;
+      /**
+       * Plant
+       * The site (sites.id) responsible, once known: plant-scoped staff see it there.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open, investigating, closed or rejected; changed by the complaint RPCs only.
+       * @format app.complaint_status
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = CustomerComplaints;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -33268,6 +35431,1092 @@ export namespace Messages {
   }
 }
 
+export namespace NcrDispositions {
+  /**
+   * @description The MRB's decisions: a quantity of the nonconforming material to use as is, rework, repair, scrap or return to the supplier, approved by a holder of ncr.disposition who did not report the NCR; the customer's concession recorded where the part requires one. Together at most the nonconforming quantity; exactly it to leave the disposition step. Written by app.add_ncr_disposition and app.withdraw_ncr_disposition.
+   * @tags ncr_dispositions
+   * @name NcrDispositionsCreate
+   * @summary NCR dispositions
+   * @request POST:/ncr_dispositions
+   */
+  export namespace NcrDispositionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = NcrDispositions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The MRB's decisions: a quantity of the nonconforming material to use as is, rework, repair, scrap or return to the supplier, approved by a holder of ncr.disposition who did not report the NCR; the customer's concession recorded where the part requires one. Together at most the nonconforming quantity; exactly it to leave the disposition step. Written by app.add_ncr_disposition and app.withdraw_ncr_disposition.
+   * @tags ncr_dispositions
+   * @name NcrDispositionsDelete
+   * @summary NCR dispositions
+   * @request DELETE:/ncr_dispositions
+   */
+  export namespace NcrDispositionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * The MRB member (ncr.disposition) who decided it.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Concession
+       * The customer's concession (concessions.id) it was made under.
+       * @format uuid
+       */
+      concession_id?: string;
+      /**
+       * Disposition
+       * use_as_is, rework, repair, scrap or return_to_supplier.
+       * @format app.ncr_disposition_kind
+       */
+      disposition?: string;
+      /**
+       * Disposition id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Instructions
+       * How to rework or repair, where to send it.
+       * @format text
+       */
+      instructions?: string;
+      /**
+       * Lot
+       * The NCR's lot it applies to (a scrap of a lot lowers its remaining quantity when the NCR closes).
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Quantity
+       * In unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Serial
+       * The NCR's serial it applies to (a scrapped serial is scrapped when the NCR closes).
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Unit
+       * The NCR's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The MRB's decisions: a quantity of the nonconforming material to use as is, rework, repair, scrap or return to the supplier, approved by a holder of ncr.disposition who did not report the NCR; the customer's concession recorded where the part requires one. Together at most the nonconforming quantity; exactly it to leave the disposition step. Written by app.add_ncr_disposition and app.withdraw_ncr_disposition.
+   * @tags ncr_dispositions
+   * @name NcrDispositionsList
+   * @summary NCR dispositions
+   * @request GET:/ncr_dispositions
+   */
+  export namespace NcrDispositionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * The MRB member (ncr.disposition) who decided it.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Concession
+       * The customer's concession (concessions.id) it was made under.
+       * @format uuid
+       */
+      concession_id?: string;
+      /**
+       * Disposition
+       * use_as_is, rework, repair, scrap or return_to_supplier.
+       * @format app.ncr_disposition_kind
+       */
+      disposition?: string;
+      /**
+       * Disposition id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Instructions
+       * How to rework or repair, where to send it.
+       * @format text
+       */
+      instructions?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * The NCR's lot it applies to (a scrap of a lot lowers its remaining quantity when the NCR closes).
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Quantity
+       * In unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * The NCR's serial it applies to (a scrapped serial is scrapped when the NCR closes).
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Unit
+       * The NCR's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = NcrDispositions[];
+  }
+
+  /**
+   * @description The MRB's decisions: a quantity of the nonconforming material to use as is, rework, repair, scrap or return to the supplier, approved by a holder of ncr.disposition who did not report the NCR; the customer's concession recorded where the part requires one. Together at most the nonconforming quantity; exactly it to leave the disposition step. Written by app.add_ncr_disposition and app.withdraw_ncr_disposition.
+   * @tags ncr_dispositions
+   * @name NcrDispositionsPartialUpdate
+   * @summary NCR dispositions
+   * @request PATCH:/ncr_dispositions
+   */
+  export namespace NcrDispositionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * The MRB member (ncr.disposition) who decided it.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Concession
+       * The customer's concession (concessions.id) it was made under.
+       * @format uuid
+       */
+      concession_id?: string;
+      /**
+       * Disposition
+       * use_as_is, rework, repair, scrap or return_to_supplier.
+       * @format app.ncr_disposition_kind
+       */
+      disposition?: string;
+      /**
+       * Disposition id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Instructions
+       * How to rework or repair, where to send it.
+       * @format text
+       */
+      instructions?: string;
+      /**
+       * Lot
+       * The NCR's lot it applies to (a scrap of a lot lowers its remaining quantity when the NCR closes).
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Quantity
+       * In unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Serial
+       * The NCR's serial it applies to (a scrapped serial is scrapped when the NCR closes).
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Unit
+       * The NCR's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = NcrDispositions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace NcrItems {
+  /**
+   * @description The lots and serials an NCR is about (one per row), put on hold when named and released again when the last open NCR holding them closes or is cancelled (to the status they had before, unless scrapped).
+   * @tags ncr_items
+   * @name NcrItemsCreate
+   * @summary NCR material
+   * @request POST:/ncr_items
+   */
+  export namespace NcrItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = NcrItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lots and serials an NCR is about (one per row), put on hold when named and released again when the last open NCR holding them closes or is cancelled (to the status they had before, unless scrapped).
+   * @tags ncr_items
+   * @name NcrItemsDelete
+   * @summary NCR material
+   * @request DELETE:/ncr_items
+   */
+  export namespace NcrItemsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Status before
+       * The quality status the item had when the NCR held it: what it returns to.
+       * @format app.trace_quality_status
+       */
+      status_before?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lots and serials an NCR is about (one per row), put on hold when named and released again when the last open NCR holding them closes or is cancelled (to the status they had before, unless scrapped).
+   * @tags ncr_items
+   * @name NcrItemsList
+   * @summary NCR material
+   * @request GET:/ncr_items
+   */
+  export namespace NcrItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Status before
+       * The quality status the item had when the NCR held it: what it returns to.
+       * @format app.trace_quality_status
+       */
+      status_before?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = NcrItems[];
+  }
+
+  /**
+   * @description The lots and serials an NCR is about (one per row), put on hold when named and released again when the last open NCR holding them closes or is cancelled (to the status they had before, unless scrapped).
+   * @tags ncr_items
+   * @name NcrItemsPartialUpdate
+   * @summary NCR material
+   * @request PATCH:/ncr_items
+   */
+  export namespace NcrItemsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Status before
+       * The quality status the item had when the NCR held it: what it returns to.
+       * @format app.trace_quality_status
+       */
+      status_before?: string;
+    };
+    export type RequestBody = NcrItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Ncrs {
+  /**
+   * @description Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+   * @tags ncrs
+   * @name NcrsCreate
+   * @summary Nonconformance reports
+   * @request POST:/ncrs
+   */
+  export namespace NcrsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Ncrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+   * @tags ncrs
+   * @name NcrsDelete
+   * @summary Nonconformance reports
+   * @request DELETE:/ncrs
+   */
+  export namespace NcrsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cancel reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * CAPA
+       * The CAPA/8D (capas.id) opened for root cause and corrective action (app.open_ncr_capa).
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Containment
+       * What was done to find and segregate suspect material.
+       * @format text
+       */
+      containment_summary?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Reported by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer
+       * The partner (partners.id) affected: the part's customer unless another was named.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Description
+       * What is nonconforming (requirement, found condition, how many).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Detected at
+       * receiving, in_process, final_inspection, customer, audit or other.
+       * @format app.ncr_detection
+       */
+      detection?: string;
+      /**
+       * NCR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * NCR number
+       * Human id NCR-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      ncr_number?: string;
+      /**
+       * Nonconforming quantity
+       * In unit; the dispositions must cover it exactly before verification.
+       * @format numeric
+       */
+      nonconforming_quantity?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id (required).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, where known.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Project
+       * projects.id, where the NCR belongs to one.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Plant
+       * The site (sites.id) where the material is: who may see and act on the NCR.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * The MRB step; changed by app.advance_ncr only.
+       * @format app.ncr_status
+       */
+      status?: string;
+      /**
+       * Status changed at
+       * @format timestamp with time zone
+       */
+      status_changed_at?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) the material came from, for purchased material.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Verification note
+       * The evidence that the disposition was carried out.
+       * @format text
+       */
+      verification_note?: string;
+      /**
+       * Verification result
+       * accepted or rejected (rejected goes back to disposition); closing needs accepted.
+       * @format text
+       */
+      verification_result?: string;
+      /**
+       * Verified at
+       * @format timestamp with time zone
+       */
+      verified_at?: string;
+      /**
+       * Verified by
+       * @format uuid
+       */
+      verified_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+   * @tags ncrs
+   * @name NcrsList
+   * @summary Nonconformance reports
+   * @request GET:/ncrs
+   */
+  export namespace NcrsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cancel reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * CAPA
+       * The CAPA/8D (capas.id) opened for root cause and corrective action (app.open_ncr_capa).
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Containment
+       * What was done to find and segregate suspect material.
+       * @format text
+       */
+      containment_summary?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Reported by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer
+       * The partner (partners.id) affected: the part's customer unless another was named.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Description
+       * What is nonconforming (requirement, found condition, how many).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Detected at
+       * receiving, in_process, final_inspection, customer, audit or other.
+       * @format app.ncr_detection
+       */
+      detection?: string;
+      /**
+       * NCR id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * NCR number
+       * Human id NCR-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      ncr_number?: string;
+      /**
+       * Nonconforming quantity
+       * In unit; the dispositions must cover it exactly before verification.
+       * @format numeric
+       */
+      nonconforming_quantity?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id (required).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, where known.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Project
+       * projects.id, where the NCR belongs to one.
+       * @format uuid
+       */
+      project_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The site (sites.id) where the material is: who may see and act on the NCR.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * The MRB step; changed by app.advance_ncr only.
+       * @format app.ncr_status
+       */
+      status?: string;
+      /**
+       * Status changed at
+       * @format timestamp with time zone
+       */
+      status_changed_at?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) the material came from, for purchased material.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Verification note
+       * The evidence that the disposition was carried out.
+       * @format text
+       */
+      verification_note?: string;
+      /**
+       * Verification result
+       * accepted or rejected (rejected goes back to disposition); closing needs accepted.
+       * @format text
+       */
+      verification_result?: string;
+      /**
+       * Verified at
+       * @format timestamp with time zone
+       */
+      verified_at?: string;
+      /**
+       * Verified by
+       * @format uuid
+       */
+      verified_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Ncrs[];
+  }
+
+  /**
+   * @description Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+   * @tags ncrs
+   * @name NcrsPartialUpdate
+   * @summary Nonconformance reports
+   * @request PATCH:/ncrs
+   */
+  export namespace NcrsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cancel reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * CAPA
+       * The CAPA/8D (capas.id) opened for root cause and corrective action (app.open_ncr_capa).
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Containment
+       * What was done to find and segregate suspect material.
+       * @format text
+       */
+      containment_summary?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Reported by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer
+       * The partner (partners.id) affected: the part's customer unless another was named.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Description
+       * What is nonconforming (requirement, found condition, how many).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Detected at
+       * receiving, in_process, final_inspection, customer, audit or other.
+       * @format app.ncr_detection
+       */
+      detection?: string;
+      /**
+       * NCR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * NCR number
+       * Human id NCR-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      ncr_number?: string;
+      /**
+       * Nonconforming quantity
+       * In unit; the dispositions must cover it exactly before verification.
+       * @format numeric
+       */
+      nonconforming_quantity?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id (required).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, where known.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Project
+       * projects.id, where the NCR belongs to one.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Plant
+       * The site (sites.id) where the material is: who may see and act on the NCR.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * The MRB step; changed by app.advance_ncr only.
+       * @format app.ncr_status
+       */
+      status?: string;
+      /**
+       * Status changed at
+       * @format timestamp with time zone
+       */
+      status_changed_at?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) the material came from, for purchased material.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Verification note
+       * The evidence that the disposition was carried out.
+       * @format text
+       */
+      verification_note?: string;
+      /**
+       * Verification result
+       * accepted or rejected (rejected goes back to disposition); closing needs accepted.
+       * @format text
+       */
+      verification_result?: string;
+      /**
+       * Verified at
+       * @format timestamp with time zone
+       */
+      verified_at?: string;
+      /**
+       * Verified by
+       * @format uuid
+       */
+      verified_by?: string;
+    };
+    export type RequestBody = Ncrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Notifications {
   /**
    * No description
@@ -42050,6 +45299,116 @@ export namespace Rpc {
   }
 
   /**
+   * @description Decides what becomes of a quantity of an NCR's material in its disposition step: use_as_is, rework, repair, scrap or return_to_supplier, optionally of one of its lots or serials (a scrap of one happens in the inventory when the NCR closes). All dispositions add up to the nonconforming quantity at most. use_as_is, rework and repair of a part whose customer requires it need a granted, unexpired, in-scope concession with quantity left, recorded on the disposition. Approved by a holder of ncr.disposition at the NCR's site who did not report the NCR (segregation of duties). PT404 ncr.not_found, concession.not_found; PT403 permission.missing, ncr.disposition_by_reporter; PT409 ncr.wrong_step, ncr_disposition.exceeds_quantity, ncr_disposition.concession_required, concession.not_granted, concession.expired, concession.exhausted; PT422 ncr_disposition.invalid, ncr_disposition.item_invalid, concession.not_applicable, concession.out_of_scope. Publishes ncr.dispositioned.
+   * @tags (rpc) add_ncr_disposition
+   * @name AddNcrDispositionCreate
+   * @summary MRB disposition
+   * @request POST:/rpc/add_ncr_disposition
+   */
+  export namespace AddNcrDispositionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      concession_id?: string;
+      /** @format app.ncr_disposition_kind */
+      disposition: string;
+      /** @format text */
+      instructions?: string;
+      /** @format uuid */
+      lot_id?: string;
+      /** @format uuid */
+      ncr_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      serial_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Decides what becomes of a quantity of an NCR's material in its disposition step: use_as_is, rework, repair, scrap or return_to_supplier, optionally of one of its lots or serials (a scrap of one happens in the inventory when the NCR closes). All dispositions add up to the nonconforming quantity at most. use_as_is, rework and repair of a part whose customer requires it need a granted, unexpired, in-scope concession with quantity left, recorded on the disposition. Approved by a holder of ncr.disposition at the NCR's site who did not report the NCR (segregation of duties). PT404 ncr.not_found, concession.not_found; PT403 permission.missing, ncr.disposition_by_reporter; PT409 ncr.wrong_step, ncr_disposition.exceeds_quantity, ncr_disposition.concession_required, concession.not_granted, concession.expired, concession.exhausted; PT422 ncr_disposition.invalid, ncr_disposition.item_invalid, concession.not_applicable, concession.out_of_scope. Publishes ncr.dispositioned.
+   * @tags (rpc) add_ncr_disposition
+   * @name AddNcrDispositionList
+   * @summary MRB disposition
+   * @request GET:/rpc/add_ncr_disposition
+   */
+  export namespace AddNcrDispositionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      concession_id?: string;
+      /** @format app.ncr_disposition_kind */
+      disposition: string;
+      /** @format text */
+      instructions?: string;
+      /** @format uuid */
+      lot_id?: string;
+      /** @format uuid */
+      ncr_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      serial_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description During containment: more lots and serials of the NCR's part at its plant are named and put on hold (the nonconforming quantity is not changed). Needs ncr.manage at the NCR's site. PT404 ncr.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT409 ncr.wrong_step; PT422 ncr.item_mismatch.
+   * @tags (rpc) add_ncr_items
+   * @name AddNcrItemsCreate
+   * @summary Add suspect material to an NCR
+   * @request POST:/rpc/add_ncr_items
+   */
+  export namespace AddNcrItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid[] */
+      lot_ids?: string[];
+      /** @format uuid */
+      ncr_id: string;
+      /** @format uuid[] */
+      serial_ids?: string[];
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description During containment: more lots and serials of the NCR's part at its plant are named and put on hold (the nonconforming quantity is not changed). Needs ncr.manage at the NCR's site. PT404 ncr.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT409 ncr.wrong_step; PT422 ncr.item_mismatch.
+   * @tags (rpc) add_ncr_items
+   * @name AddNcrItemsList
+   * @summary Add suspect material to an NCR
+   * @request GET:/rpc/add_ncr_items
+   */
+  export namespace AddNcrItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid[] */
+      lot_ids?: string;
+      /** @format uuid */
+      ncr_id: string;
+      /** @format uuid[] */
+      serial_ids?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
    * @tags (rpc) advance_capa
    * @name AdvanceCapaCreate
@@ -42089,6 +45448,53 @@ export namespace Rpc {
       /** @format text */
       note?: string;
       /** @format app.capa_status */
+      to_status: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
+   * @tags (rpc) advance_ncr
+   * @name AdvanceNcrCreate
+   * @summary Move an NCR one MRB step
+   * @request POST:/rpc/advance_ncr
+   */
+  export namespace AdvanceNcrCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      ncr_id: string;
+      /** @format text */
+      note?: string;
+      /** @format app.ncr_status */
+      to_status: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
+   * @tags (rpc) advance_ncr
+   * @name AdvanceNcrList
+   * @summary Move an NCR one MRB step
+   * @request GET:/rpc/advance_ncr
+   */
+  export namespace AdvanceNcrList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      ncr_id: string;
+      /** @format text */
+      note?: string;
+      /** @format app.ncr_status */
       to_status: string;
     };
     export type RequestBody = never;
@@ -42743,6 +46149,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description With the response given to the customer: closed once its 8D (if any) is closed, or rejected (not justified) at any time. Needs complaint.manage tenant-wide or at its plant. PT404 complaint.not_found; PT403 permission.missing; PT409 complaint.closed, complaint.capa_open; PT422 complaint.response_required. Publishes customer_complaint.closed.
+   * @tags (rpc) close_complaint
+   * @name CloseComplaintCreate
+   * @summary Close or reject a complaint
+   * @request POST:/rpc/close_complaint
+   */
+  export namespace CloseComplaintCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format boolean */
+      rejected?: boolean;
+      /** @format text */
+      response: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description With the response given to the customer: closed once its 8D (if any) is closed, or rejected (not justified) at any time. Needs complaint.manage tenant-wide or at its plant. PT404 complaint.not_found; PT403 permission.missing; PT409 complaint.closed, complaint.capa_open; PT422 complaint.response_required. Publishes customer_complaint.closed.
+   * @tags (rpc) close_complaint
+   * @name CloseComplaintList
+   * @summary Close or reject a complaint
+   * @request GET:/rpc/close_complaint
+   */
+  export namespace CloseComplaintList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format boolean */
+      rejected?: boolean;
+      /** @format text */
+      response: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description After Phase I was decided, with a conclusion (and the Phase II findings when it went to Phase II), by someone with oos.investigate at the sample's site; signed electronically (meaning "closed"), required under GLP. Event oos.closed. Errors: PT404 oos.not_found; PT403 permission.missing; 403 Pulse-Refusal: signature.wrong_password; PT409 oos.closed, oos.phase_1_open; PT422 oos.conclusion_required, oos.phase_2_findings_required, signature.required, signature.reason_required.
    * @tags (rpc) close_oos_investigation
    * @name CloseOosInvestigationCreate
@@ -42959,6 +46412,84 @@ export namespace Rpc {
       notes?: string;
       /** @format uuid */
       task_step_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The status now: a granted concession past valid_until is expired (computed, so it is never late).
+   * @tags (rpc) concessions_current_status
+   * @name ConcessionsCurrentStatusCreate
+   * @summary Current status
+   * @request POST:/rpc/concessions_current_status
+   */
+  export namespace ConcessionsCurrentStatusCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.concessions */
+      concession: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The status now: a granted concession past valid_until is expired (computed, so it is never late).
+   * @tags (rpc) concessions_current_status
+   * @name ConcessionsCurrentStatusList
+   * @summary Current status
+   * @request GET:/rpc/concessions_current_status
+   */
+  export namespace ConcessionsCurrentStatusList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.concessions */
+      concession: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description How much has been dispositioned under the concession (of the dispositions the caller may see); it is exhausted when this reaches quantity_limit.
+   * @tags (rpc) concessions_used_quantity
+   * @name ConcessionsUsedQuantityCreate
+   * @summary Used quantity
+   * @request POST:/rpc/concessions_used_quantity
+   */
+  export namespace ConcessionsUsedQuantityCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.concessions */
+      concession: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description How much has been dispositioned under the concession (of the dispositions the caller may see); it is exhausted when this reaches quantity_limit.
+   * @tags (rpc) concessions_used_quantity
+   * @name ConcessionsUsedQuantityList
+   * @summary Used quantity
+   * @request GET:/rpc/concessions_used_quantity
+   */
+  export namespace ConcessionsUsedQuantityList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.concessions */
+      concession: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -43238,6 +46769,89 @@ export namespace Rpc {
       supplier_lot?: string;
       /** @format text */
       unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Opens an NCR (NCR-<year>-<counter>) for a part at a plant, with the lots and serials concerned, which are put on hold at once (reason "Held by NCR-..."); the nonconforming quantity defaults to what remains of the lots plus one per serial. The customer defaults to the part's. Needs ncr.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, part_revision.not_found, partner.not_found, project.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 ncr.quantity_invalid, ncr.invalid, ncr.item_mismatch, ncr.too_many_items. Publishes ncr.opened.
+   * @tags (rpc) create_ncr
+   * @name CreateNcrCreate
+   * @summary Report a nonconformance
+   * @request POST:/rpc/create_ncr
+   */
+  export namespace CreateNcrCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      customer_id?: string;
+      /** @format text */
+      description: string;
+      /** @format app.ncr_detection */
+      detection?: string;
+      /** @format uuid[] */
+      lot_ids?: string[];
+      /** @format numeric */
+      nonconforming_quantity?: number;
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      part_revision_id?: string;
+      /** @format uuid */
+      project_id?: string;
+      /** @format uuid[] */
+      serial_ids?: string[];
+      /** @format uuid */
+      site_id: string;
+      /** @format uuid */
+      supplier_id?: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Opens an NCR (NCR-<year>-<counter>) for a part at a plant, with the lots and serials concerned, which are put on hold at once (reason "Held by NCR-..."); the nonconforming quantity defaults to what remains of the lots plus one per serial. The customer defaults to the part's. Needs ncr.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, part_revision.not_found, partner.not_found, project.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 ncr.quantity_invalid, ncr.invalid, ncr.item_mismatch, ncr.too_many_items. Publishes ncr.opened.
+   * @tags (rpc) create_ncr
+   * @name CreateNcrList
+   * @summary Report a nonconformance
+   * @request GET:/rpc/create_ncr
+   */
+  export namespace CreateNcrList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      customer_id?: string;
+      /** @format text */
+      description: string;
+      /** @format app.ncr_detection */
+      detection?: string;
+      /** @format uuid[] */
+      lot_ids?: string;
+      /** @format numeric */
+      nonconforming_quantity?: number;
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      part_revision_id?: string;
+      /** @format uuid */
+      project_id?: string;
+      /** @format uuid[] */
+      serial_ids?: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format uuid */
+      supplier_id?: string;
+      /** @format text */
+      title: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -43594,6 +47208,57 @@ export namespace Rpc {
       signature_password?: string;
       /** @format text */
       signature_reason?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description granted (with the customer's reference) or rejected, once. Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.decided; PT422 concession.reference_required.
+   * @tags (rpc) decide_concession
+   * @name DecideConcessionCreate
+   * @summary Record the customer's decision on a concession
+   * @request POST:/rpc/decide_concession
+   */
+  export namespace DecideConcessionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      concession_id: string;
+      /** @format text */
+      customer_reference?: string;
+      /** @format boolean */
+      granted: boolean;
+      /** @format text */
+      note?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description granted (with the customer's reference) or rejected, once. Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.decided; PT422 concession.reference_required.
+   * @tags (rpc) decide_concession
+   * @name DecideConcessionList
+   * @summary Record the customer's decision on a concession
+   * @request GET:/rpc/decide_concession
+   */
+  export namespace DecideConcessionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      concession_id: string;
+      /** @format text */
+      customer_reference?: string;
+      /** @format boolean */
+      granted: boolean;
+      /** @format text */
+      note?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -44444,6 +48109,77 @@ export namespace Rpc {
   }
 
   /**
+   * @description CC-<year>-<counter>. Staff with complaint.manage (tenant-wide, or at site_id) file for a customer (the part's unless sent); a customer's portal user with complaint.file files for their own company, about a part made for it (no site). PT404 part.not_found, partner.not_found, site.not_found; PT403 permission.missing, complaint.foreign_partner; PT422 complaint.customer_required, complaint.invalid. Publishes customer_complaint.filed.
+   * @tags (rpc) file_complaint
+   * @name FileComplaintCreate
+   * @summary File a customer complaint
+   * @request POST:/rpc/file_complaint
+   */
+  export namespace FileComplaintCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      customer_id?: string;
+      /** @format text */
+      customer_reference?: string;
+      /** @format text */
+      description: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity_affected?: number;
+      /** @format date */
+      received_on?: string;
+      /** @format app.complaint_severity */
+      severity?: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description CC-<year>-<counter>. Staff with complaint.manage (tenant-wide, or at site_id) file for a customer (the part's unless sent); a customer's portal user with complaint.file files for their own company, about a part made for it (no site). PT404 part.not_found, partner.not_found, site.not_found; PT403 permission.missing, complaint.foreign_partner; PT422 complaint.customer_required, complaint.invalid. Publishes customer_complaint.filed.
+   * @tags (rpc) file_complaint
+   * @name FileComplaintList
+   * @summary File a customer complaint
+   * @request GET:/rpc/file_complaint
+   */
+  export namespace FileComplaintList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      customer_id?: string;
+      /** @format text */
+      customer_reference?: string;
+      /** @format text */
+      description: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity_affected?: number;
+      /** @format date */
+      received_on?: string;
+      /** @format app.complaint_severity */
+      severity?: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) grant_role
    * @name GrantRoleCreate
@@ -44807,6 +48543,57 @@ export namespace Rpc {
       signature_password?: string;
       /** @format text */
       signature_reason?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lots, serials and NCRs a complaint is about (again: nothing new). Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, lot.not_found, serial.not_found, ncr.not_found; PT403 permission.missing.
+   * @tags (rpc) link_complaint
+   * @name LinkComplaintCreate
+   * @summary Link a complaint to material and NCRs
+   * @request POST:/rpc/link_complaint
+   */
+  export namespace LinkComplaintCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format uuid[] */
+      lot_ids?: string[];
+      /** @format uuid[] */
+      ncr_ids?: string[];
+      /** @format uuid[] */
+      serial_ids?: string[];
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lots, serials and NCRs a complaint is about (again: nothing new). Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, lot.not_found, serial.not_found, ncr.not_found; PT403 permission.missing.
+   * @tags (rpc) link_complaint
+   * @name LinkComplaintList
+   * @summary Link a complaint to material and NCRs
+   * @request GET:/rpc/link_complaint
+   */
+  export namespace LinkComplaintList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format uuid[] */
+      lot_ids?: string;
+      /** @format uuid[] */
+      ncr_ids?: string;
+      /** @format uuid[] */
+      serial_ids?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -45259,6 +49046,108 @@ export namespace Rpc {
       source_entity_type?: string;
       /** @format text */
       title: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A corrective CAPA (source customer_complaint, at the complaint's plant) in the platform register with the complaint linked as its source; the complaint moves to investigating. Once per complaint. Needs complaint.manage and capa.manage. PT404 complaint.not_found; PT403 permission.missing; PT409 complaint.closed, complaint.capa_exists; PT422 capa.team_not_member.
+   * @tags (rpc) open_complaint_8d
+   * @name OpenComplaint8DCreate
+   * @summary Open the 8D of a complaint
+   * @request POST:/rpc/open_complaint_8d
+   */
+  export namespace OpenComplaint8DCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      owner_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A corrective CAPA (source customer_complaint, at the complaint's plant) in the platform register with the complaint linked as its source; the complaint moves to investigating. Once per complaint. Needs complaint.manage and capa.manage. PT404 complaint.not_found; PT403 permission.missing; PT409 complaint.closed, complaint.capa_exists; PT422 capa.team_not_member.
+   * @tags (rpc) open_complaint_8d
+   * @name OpenComplaint8DList
+   * @summary Open the 8D of a complaint
+   * @request GET:/rpc/open_complaint_8d
+   */
+  export namespace OpenComplaint8DList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      owner_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Root cause and corrective action of a nonconformance live in the platform CAPA register: opens a corrective CAPA (source nonconformance, at the NCR's site) with the NCR linked as its source, titled and described from the NCR unless sent; once per NCR. Needs ncr.manage at the NCR's site and capa.manage. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.capa_exists; PT422 capa.team_not_member.
+   * @tags (rpc) open_ncr_capa
+   * @name OpenNcrCapaCreate
+   * @summary Open the CAPA/8D of an NCR
+   * @request POST:/rpc/open_ncr_capa
+   */
+  export namespace OpenNcrCapaCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      ncr_id: string;
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement?: string;
+      /** @format text */
+      title?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Root cause and corrective action of a nonconformance live in the platform CAPA register: opens a corrective CAPA (source nonconformance, at the NCR's site) with the NCR linked as its source, titled and described from the NCR unless sent; once per NCR. Needs ncr.manage at the NCR's site and capa.manage. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.capa_exists; PT422 capa.team_not_member.
+   * @tags (rpc) open_ncr_capa
+   * @name OpenNcrCapaList
+   * @summary Open the CAPA/8D of an NCR
+   * @request GET:/rpc/open_ncr_capa
+   */
+  export namespace OpenNcrCapaList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      ncr_id: string;
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement?: string;
+      /** @format text */
+      title?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -45794,6 +49683,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description In the verification step: accepted (the NCR may close) or rejected (it goes back to disposition), with the evidence; who and when are recorded. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.wrong_step; PT422 ncr.verification_invalid.
+   * @tags (rpc) record_ncr_verification
+   * @name RecordNcrVerificationCreate
+   * @summary Verify an NCR's dispositions
+   * @request POST:/rpc/record_ncr_verification
+   */
+  export namespace RecordNcrVerificationCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      ncr_id: string;
+      /** @format text */
+      note: string;
+      /** @format text */
+      result: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description In the verification step: accepted (the NCR may close) or rejected (it goes back to disposition), with the evidence; who and when are recorded. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.wrong_step; PT422 ncr.verification_invalid.
+   * @tags (rpc) record_ncr_verification
+   * @name RecordNcrVerificationList
+   * @summary Verify an NCR's dispositions
+   * @request GET:/rpc/record_ncr_verification
+   */
+  export namespace RecordNcrVerificationList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      ncr_id: string;
+      /** @format text */
+      note: string;
+      /** @format text */
+      result: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Records the measured value of a QC sample of an in-progress run (result.enter at the run's site) and evaluates it against its criteria (a duplicate against its original's result). A value outside the criteria fails the run at once: its results are invalidated and its analyses go back for retest (run.failed). PT404 run.not_found, PT409 run.status, qc.recorded, qc.original_missing, PT422 qc.value_missing.
    * @tags (rpc) record_qc_value
    * @name RecordQcValueCreate
@@ -46201,6 +50137,81 @@ export namespace Rpc {
   }
 
   /**
+   * @description Records a deviation permit asked of the customer (CON-<year>-<counter>): the part (its customer's, when it has one), the quantity limit in the part's unit, valid from..until, optionally narrowed to revisions, lots and serials of the part. Needs concession.manage. PT404 part.not_found, partner.not_found; PT403 permission.missing; PT422 concession.customer_mismatch, concession.quantity_invalid, concession.validity_invalid, concession.invalid, concession.scope_invalid.
+   * @tags (rpc) request_concession
+   * @name RequestConcessionCreate
+   * @summary Request a concession
+   * @request POST:/rpc/request_concession
+   */
+  export namespace RequestConcessionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      customer_id: string;
+      /** @format text */
+      customer_reference?: string;
+      /** @format text */
+      description: string;
+      /** @format uuid[] */
+      lot_ids?: string[];
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid[] */
+      part_revision_ids?: string[];
+      /** @format numeric */
+      quantity_limit: number;
+      /** @format uuid[] */
+      serial_ids?: string[];
+      /** @format timestamp with time zone */
+      valid_from: string;
+      /** @format timestamp with time zone */
+      valid_until: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records a deviation permit asked of the customer (CON-<year>-<counter>): the part (its customer's, when it has one), the quantity limit in the part's unit, valid from..until, optionally narrowed to revisions, lots and serials of the part. Needs concession.manage. PT404 part.not_found, partner.not_found; PT403 permission.missing; PT422 concession.customer_mismatch, concession.quantity_invalid, concession.validity_invalid, concession.invalid, concession.scope_invalid.
+   * @tags (rpc) request_concession
+   * @name RequestConcessionList
+   * @summary Request a concession
+   * @request GET:/rpc/request_concession
+   */
+  export namespace RequestConcessionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      customer_id: string;
+      /** @format text */
+      customer_reference?: string;
+      /** @format text */
+      description: string;
+      /** @format uuid[] */
+      lot_ids?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid[] */
+      part_revision_ids?: string;
+      /** @format numeric */
+      quantity_limit: number;
+      /** @format uuid[] */
+      serial_ids?: string;
+      /** @format timestamp with time zone */
+      valid_from: string;
+      /** @format timestamp with time zone */
+      valid_until: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
    * @tags (rpc) restore
    * @name RestoreCreate
@@ -46491,6 +50502,49 @@ export namespace Rpc {
       result_id: string;
       /** @format jsonb */
       signature?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The customer withdrew it: no further disposition may use it (those made stay, with it recorded). Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.not_granted; PT422 concession.reason_required.
+   * @tags (rpc) revoke_concession
+   * @name RevokeConcessionCreate
+   * @summary Revoke a concession
+   * @request POST:/rpc/revoke_concession
+   */
+  export namespace RevokeConcessionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      concession_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The customer withdrew it: no further disposition may use it (those made stay, with it recorded). Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.not_granted; PT422 concession.reason_required.
+   * @tags (rpc) revoke_concession
+   * @name RevokeConcessionList
+   * @summary Revoke a concession
+   * @request GET:/rpc/revoke_concession
+   */
+  export namespace RevokeConcessionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      concession_id: string;
+      /** @format text */
+      reason: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -47986,6 +52040,45 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       endpoint_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description In the disposition step (also after a rejected verification sent the NCR back), a holder of ncr.disposition at the NCR's site removes a disposition (the audit log keeps it). PT404 ncr_disposition.not_found, ncr.not_found; PT403 permission.missing; PT409 ncr.wrong_step.
+   * @tags (rpc) withdraw_ncr_disposition
+   * @name WithdrawNcrDispositionCreate
+   * @summary Withdraw an MRB disposition
+   * @request POST:/rpc/withdraw_ncr_disposition
+   */
+  export namespace WithdrawNcrDispositionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      disposition_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description In the disposition step (also after a rejected verification sent the NCR back), a holder of ncr.disposition at the NCR's site removes a disposition (the audit log keeps it). PT404 ncr_disposition.not_found, ncr.not_found; PT403 permission.missing; PT409 ncr.wrong_step.
+   * @tags (rpc) withdraw_ncr_disposition
+   * @name WithdrawNcrDispositionList
+   * @summary Withdraw an MRB disposition
+   * @request GET:/rpc/withdraw_ncr_disposition
+   */
+  export namespace WithdrawNcrDispositionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      disposition_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
