@@ -5,7 +5,7 @@
 -- complaint only once the 8D is closed. An NCR opens its CAPA once. Staff
 -- outside QA and portal users see no NCR or concession.
 BEGIN;
-SELECT plan(24);
+SELECT plan(25);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('plant', tests.create_site(tests.recall('t')));
@@ -51,6 +51,7 @@ SELECT is((app.link_complaint(tests.recall('cc'), lot_ids => ARRAY[tests.recall(
   tests.recall('cc'), 'QA links the lot and the NCR');
 SELECT app.link_complaint(tests.recall('cc'), lot_ids => ARRAY[tests.recall('lot')]);
 SELECT is((SELECT count(*)::int FROM app.complaint_items WHERE complaint_id = tests.recall('cc')), 1, 'linking again adds nothing');
+SELECT is((SELECT ncr_id FROM app.complaint_ncrs WHERE complaint_id = tests.recall('cc')), tests.recall('ncr'), 'QA reads the NCR link');
 SELECT is(tests.refusal(format($$SELECT app.link_complaint(%L, ncr_ids => ARRAY[gen_random_uuid()])$$, tests.recall('cc'))), 'PT404 ncr.not_found',
   'an unknown NCR is not linked');
 

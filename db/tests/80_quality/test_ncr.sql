@@ -6,7 +6,7 @@
 -- rework / repair of a part whose customer requires it need a granted,
 -- unexpired, in-scope, not exhausted concession; closing needs a verification.
 BEGIN;
-SELECT plan(47);
+SELECT plan(50);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('plant_a', tests.create_site(tests.recall('t')));
@@ -84,6 +84,12 @@ SELECT app.decide_concession(tests.recall('con_expired'), true, 'CUST-DEV-1');
 SELECT tests.remember('con', (app.request_concession(tests.recall('customer'), tests.recall('part'), 'Burr up to 0.3 mm accepted', 50,
                                                      now() - interval '1 day', now() + interval '30 days', 'CUST-DEV-2')).id);
 SELECT is((app.decide_concession(tests.recall('con'), true)).status, 'granted'::app.concession_status, 'QA records the customer''s grant');
+SELECT tests.remember('con_scoped', (app.request_concession(tests.recall('customer'), tests.recall('part'), 'Lot 2 only', 500,
+                                                            now() - interval '1 day', now() + interval '30 days', 'CUST-DEV-3',
+                                                            lot_ids => ARRAY[tests.recall('lot2')])).id);
+SELECT app.decide_concession(tests.recall('con_scoped'), true);
+SELECT is((SELECT lot_id FROM app.concession_scope WHERE concession_id = tests.recall('con_scoped')), tests.recall('lot2'),
+  'QA reads the concession''s scope');
 SELECT is((SELECT app.concessions_current_status(c) FROM app.concessions AS c WHERE id = tests.recall('con_expired')),
   'expired'::app.concession_status, 'a granted concession past its end is expired (computed)');
 SELECT is(tests.refusal(format($$SELECT app.request_concession(%L, %L, 'x', 5, now(), now() + interval '1 day')$$,
@@ -98,6 +104,8 @@ SELECT is(tests.refusal(format($$SELECT app.add_ncr_disposition(%L, 'rework', 10
   'PT409 concession.not_granted', 'a concession only requested does not do');
 SELECT is(tests.refusal(format($$SELECT app.add_ncr_disposition(%L, 'rework', 10, concession_id => %L)$$, tests.recall('ncr'), tests.recall('con_expired'))),
   'PT409 concession.expired', 'nor an expired one');
+SELECT is(tests.refusal(format($$SELECT app.add_ncr_disposition(%L, 'rework', 1, concession_id => %L)$$, tests.recall('ncr'), tests.recall('con_scoped'))),
+  'PT422 concession.out_of_scope', 'nor one scoped to other lots than the NCR''s');
 SELECT is(tests.refusal(format($$SELECT app.add_ncr_disposition(%L, 'use_as_is', 60, concession_id => %L)$$, tests.recall('ncr'), tests.recall('con'))),
   'PT409 concession.exhausted', 'nor more than the concession''s quantity limit');
 SELECT is((app.add_ncr_disposition(tests.recall('ncr'), 'use_as_is', 50, concession_id => tests.recall('con'))).concession_id, tests.recall('con'),
@@ -144,6 +152,7 @@ SELECT is(tests.refusal(format($$SELECT app.advance_ncr(%L, 'open')$$, tests.rec
 -- Plant access and read-only roles.
 SELECT tests.act_as(tests.recall('tech_a'), tests.recall('t'));
 SELECT is((SELECT count(*)::int FROM app.ncrs), 2, 'the plant-A technician sees plant A''s NCRs');
+SELECT is((SELECT count(*)::int FROM app.ncr_items), 4, 'and their lots and serials');
 SELECT tests.act_as(tests.recall('auditor'), tests.recall('t'));
 SELECT is((SELECT count(*)::int FROM app.ncr_dispositions), 3, 'an auditor reads the dispositions');
 
