@@ -39,7 +39,8 @@ def test_ncr_mrb_concession_and_complaint_over_rest_and_graphql(live: dict[str, 
     ncr = opened.json()["id"]
     assert opened.json()["ncr_number"].startswith("NCR-") and opened.json()["nonconforming_quantity"] == 20
     assert rest(live, "GET", f"/lots?id=eq.{lot}&select=quality_status", quality).json() == [{"quality_status": "on_hold"}]
-    released = rest(live, "POST", "/rpc/set_lot_quality_status", quality, json={"lot_id": lot, "quality_status": "released", "reason": "ok"})
+    released = rest(live, "POST", "/rpc/set_lot_quality_status", quality,
+                    json={"lot_id": lot, "quality_status": "released", "reason": "ok"})
     assert (released.status_code, released.json()["details"]) == (409, "lot.held_by_ncr"), released.text
 
     for step, note in (("containment", None), ("disposition", "20 pcs segregated")):
