@@ -197,7 +197,7 @@ ROW_FUNCTIONS = {
     "trace_backward": {"item_id": "{serial}"},
     "recall_simulation": {"lot_id": "{lot}"},
     # NCRs, concessions, complaints (db/functions/80_quality/30_ncr, 32_concessions, 34_complaints).
-    "add_ncr_items": {"ncr_id": "{ncr}", "lot_ids": ["{lot}"]},
+    "add_ncr_items": {"ncr_id": "{ncr}"},
     "advance_ncr": {"ncr_id": "{ncr}", "to_status": "cancelled", "note": "x"},
     "add_ncr_disposition": {"ncr_id": "{ncr}", "disposition": "scrap", "quantity": 1},
     "withdraw_ncr_disposition": {"disposition_id": "{ncr_disposition}"},
@@ -205,7 +205,7 @@ ROW_FUNCTIONS = {
     "open_ncr_capa": {"ncr_id": "{ncr}"},
     "decide_concession": {"concession_id": "{concession}", "granted": False},
     "revoke_concession": {"concession_id": "{concession}", "reason": "x"},
-    "link_complaint": {"complaint_id": "{complaint}", "ncr_ids": ["{ncr}"]},
+    "link_complaint": {"complaint_id": "{complaint}"},
     "open_complaint_8d": {"complaint_id": "{complaint}"},
     "close_complaint": {"complaint_id": "{complaint}", "response": "x", "rejected": True},
     # Reporting (db/functions/95_reporting/).
