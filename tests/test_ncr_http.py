@@ -2,10 +2,12 @@
 held; releasing the lot around the NCR is refused with its reason; the MRB steps run over REST; a use-as-is disposition
 without the customer's concession is refused over GraphQL, then made under a granted concession; closing releases the
 lot. A customer's portal user files a complaint over REST and reads it, another customer's portal user sees nothing;
-QA opens its 8D."""
+QA opens its 8D. Two connections disposing under one concession at once: the second waits for the first's lock,
+then gets 409 concession.exhausted."""
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 
 from helpers import World, graphql, rest
@@ -80,3 +82,39 @@ def test_ncr_mrb_concession_and_complaint_over_rest_and_graphql(live: dict[str, 
     eight_d = rest(live, "POST", "/rpc/open_complaint_8d", quality, json={"complaint_id": complaint})
     assert eight_d.status_code == 200 and eight_d.json()["status"] == "investigating", eight_d.text
     assert rest(live, "GET", f"/customer_complaints?id=eq.{complaint}&select=status", portal).json() == [{"status": "investigating"}]
+
+
+def test_two_connections_cannot_overdraw_a_concession(live: dict[str, str]) -> None:
+    """The first disposition under a concession holds the concession's row lock until it commits: a second one cannot
+    take the same units meanwhile (lock_timeout shows the wait without sleeping), and afterwards is refused with 409
+    concession.exhausted; the dispositions under it never exceed its limit."""
+    world = World(live)
+    tenant = world.tenant()
+    plant = str(world.sql("select tests.create_site(%s)", tenant))
+    customer = str(world.sql("select tests.create_partner(%s)", tenant))
+    part = str(world.sql("select tests.create_part(%s, 'pcs', %s)", tenant, customer))
+    engineer = world.member(tenant, "engineering")
+    concession = str(world.sql(
+        "insert into app.concessions (organization_id, id, concession_number, customer_id, part_id, description, quantity_limit, unit,"
+        " valid_from, valid_until, status, customer_reference, decided_at) values (%s, uuid_generate_v7(), 'CON-2026-000001', %s, %s,"
+        " 'Burr', 50, 'pcs', now() - interval '1 day', now() + interval '1 day', 'granted', 'DEV-1', now()) returning id",
+        tenant, customer, part))
+    ncrs = [str(world.sql(
+        "insert into app.ncrs (organization_id, id, ncr_number, title, description, site_id, part_id, customer_id,"
+        " nonconforming_quantity, unit, status) values (%s, uuid_generate_v7(), %s, 'Burr', 'Burr', %s, %s, %s, 30, 'pcs',"
+        " 'disposition') returning id", tenant, f"NCR-2026-00000{n}", plant, part, customer)) for n in (1, 2)]
+    take = "select quantity from app.add_ncr_disposition(%s, 'use_as_is', 30, concession_id => %s)"
+    with psycopg.connect(live["url"]) as first, psycopg.connect(live["url"]) as second:
+        for conn in (first, second):
+            conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [engineer.id, tenant])
+        assert first.execute(take, [ncrs[0], concession]).fetchone() == (30,)
+        second.execute("set lock_timeout = '200ms'")
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            second.execute(take, [ncrs[1], concession])
+        second.rollback()
+        first.commit()
+        second.execute("select tests.act_as(%s::uuid, %s::uuid)", [engineer.id, tenant])
+        with pytest.raises(psycopg.Error) as refused:
+            second.execute(take, [ncrs[1], concession])
+        assert refused.value.diag.sqlstate == "PT409" and refused.value.diag.message_detail == "concession.exhausted"
+    assert world.sql("select sum(quantity) from app.ncr_dispositions where concession_id = %s", concession) == 30
