@@ -5,7 +5,7 @@
 -- complaint only once the 8D is closed. An NCR opens its CAPA once. Staff
 -- outside QA and portal users see no NCR or concession.
 BEGIN;
-SELECT plan(25);
+SELECT plan(26);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('plant', tests.create_site(tests.recall('t')));
@@ -19,6 +19,7 @@ SELECT tests.remember('other_portal', tests.create_member(tests.recall('t'), 'cu
 SELECT tests.remember('part', tests.create_part(tests.recall('t'), 'pcs', tests.recall('customer')));
 SELECT tests.remember('other_part', tests.create_part(tests.recall('t'), 'pcs', tests.recall('other_customer')));
 SELECT tests.remember('lot', tests.create_lot(tests.recall('t'), tests.recall('part'), tests.recall('plant'), 20));
+SELECT tests.remember('lot2', tests.create_lot(tests.recall('t'), tests.recall('part'), tests.recall('plant'), 20));
 
 -- The customer's portal user files a complaint about their part.
 SELECT tests.act_as(tests.recall('portal'), tests.recall('t'));
@@ -47,6 +48,9 @@ SELECT is((SELECT customer_id FROM app.customer_complaints WHERE id = tests.reca
   'staff file for the part''s customer by default');
 SELECT tests.remember('ncr', (app.create_ncr(tests.recall('part'), tests.recall('plant'), 'Cracked housings', 'From complaint Q-778',
                                              lot_ids => ARRAY[tests.recall('lot')], detection => 'customer')).id);
+SELECT app.add_ncr_items(tests.recall('ncr'), ARRAY[tests.recall('lot2')]);
+SELECT is((SELECT quality_status FROM app.lots WHERE id = tests.recall('lot2')), 'on_hold'::app.trace_quality_status,
+  'suspect material added during containment is held too');
 SELECT is((app.link_complaint(tests.recall('cc'), lot_ids => ARRAY[tests.recall('lot')], ncr_ids => ARRAY[tests.recall('ncr')])).id,
   tests.recall('cc'), 'QA links the lot and the NCR');
 SELECT app.link_complaint(tests.recall('cc'), lot_ids => ARRAY[tests.recall('lot')]);

@@ -6,7 +6,7 @@
 -- rework / repair of a part whose customer requires it need a granted,
 -- unexpired, in-scope, not exhausted concession; closing needs a verification.
 BEGIN;
-SELECT plan(50);
+SELECT plan(53);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('plant_a', tests.create_site(tests.recall('t')));
@@ -120,6 +120,9 @@ SELECT is((app.add_ncr_disposition(tests.recall('ncr'), 'scrap', 50, lot_id => t
   'scrap needs no concession');
 SELECT is((app.add_ncr_disposition(tests.recall('ncr'), 'scrap', 1, serial_id => tests.recall('serial'))).approved_by, tests.recall('eng'),
   'the approver is recorded');
+SELECT is((app.withdraw_ncr_disposition((SELECT id FROM app.ncr_dispositions WHERE serial_id = tests.recall('serial')))).status,
+  'disposition'::app.ncr_status, 'a disposition is withdrawn in the disposition step');
+SELECT app.add_ncr_disposition(tests.recall('ncr'), 'scrap', 1, serial_id => tests.recall('serial'));
 
 -- QA reported ncr2 and may not disposition it (segregation of duties).
 SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
@@ -127,6 +130,10 @@ SELECT app.advance_ncr(tests.recall('ncr2'), 'containment');
 SELECT app.advance_ncr(tests.recall('ncr2'), 'disposition', 'Contained');
 SELECT is(tests.refusal(format($$SELECT app.add_ncr_disposition(%L, 'scrap', 5)$$, tests.recall('ncr2'))), 'PT403 ncr.disposition_by_reporter',
   'who reported an NCR does not decide its disposition');
+SELECT is((app.revoke_concession(tests.recall('con_scoped'), 'Customer withdrew it')).status, 'revoked'::app.concession_status,
+  'a granted concession is revoked');
+SELECT is(tests.refusal(format($$SELECT app.revoke_concession(%L, 'x')$$, tests.recall('con_requested'))), 'PT409 concession.not_granted',
+  'only a granted one');
 
 -- Verification, then closing.
 SELECT is((app.advance_ncr(tests.recall('ncr'), 'verification')).status, 'verification'::app.ncr_status, 'covered: disposition -> verification');
