@@ -101,12 +101,12 @@ BEGIN
     ),
     tree (depth, path_ids, path_numbers, top_part_id, parent_part_id, part_id, line_id, line_quantity, line_unit, per_parent, extended, position) AS (
       SELECT 0, ARRAY[t.part_id], ARRAY[p.part_number], t.part_id, NULL::uuid, t.part_id, NULL::uuid, NULL::numeric, NULL::text,
-             NULL::numeric, explode_project_bom.quantity, ARRAY[0]
+             NULL::numeric, explode_project_bom.quantity, ARRAY[p.part_number]
         FROM tops AS t JOIN app.parts AS p ON p.organization_id = auth.org_id() AND p.id = t.part_id
       UNION ALL
       SELECT tree.depth + 1, tree.path_ids || l.component_part_id, tree.path_numbers || c.part_number, tree.top_part_id,
              l.parent_part_id, l.component_part_id, l.id, l.quantity, l.unit, q.per_parent, tree.extended * q.per_parent,
-             tree.position || l.position
+             tree.position || (pg_catalog.lpad(l.position::text, 6, '0') || ' ' || c.part_number)
         FROM tree
         JOIN lines AS l ON l.parent_part_id = tree.part_id
         JOIN app.parts AS c ON c.organization_id = l.organization_id AND c.id = l.component_part_id
@@ -117,7 +117,7 @@ BEGIN
   SELECT tree.depth, pg_catalog.array_to_string(tree.path_numbers, ' > '), tree.top_part_id, tree.parent_part_id, tree.part_id,
          p.part_number, p.name, tree.line_id, tree.line_quantity, tree.line_unit, tree.per_parent, tree.extended, p.unit
     FROM tree JOIN app.parts AS p ON p.organization_id = auth.org_id() AND p.id = tree.part_id
-   ORDER BY tree.top_part_id, tree.position, tree.path_numbers;
+   ORDER BY tree.position;
 END
 $$;
 COMMENT ON FUNCTION app.explode_project_bom(uuid, uuid, numeric, integer) IS
