@@ -191,6 +191,18 @@ ROW_FUNCTIONS = {
     "trace_forward": {"item_id": "{lot}"},
     "trace_backward": {"item_id": "{serial}"},
     "recall_simulation": {"lot_id": "{lot}"},
+    # Engineering: drawings (RDA), change orders, project BOM (db/functions/80_quality/6x).
+    "submit_drawing_revision": {"revision_id": "{drawing_revision}"},
+    "approve_drawing_revision": {"revision_id": "{drawing_revision}"},
+    "reject_drawing_revision": {"revision_id": "{drawing_revision}", "reason": "x"},
+    "released_drawing": "caller's tenant only: NULL for another tenant's drawing (test_drawings_change_orders.sql)",
+    "submit_change_order": {"change_order_id": "{change_order}"},
+    "approve_change_order": {"change_order_id": "{change_order}"},
+    "reject_change_order": {"change_order_id": "{change_order}", "reason": "x"},
+    "cancel_change_order": {"change_order_id": "{change_order}"},
+    "implement_change_order": {"change_order_id": "{change_order}"},
+    "explode_project_bom": "caller's tenant only: empty for another tenant's project (test_project_bom_milestones.sql)",
+    "part_where_used": "caller's tenant only: empty for another tenant's part (test_project_bom_milestones.sql)",
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -237,6 +249,8 @@ A_ROWS = """
          (select r.id from app.part_revisions r where r.organization_id = o.id and r.status = 'draft' limit 1)::text,
          (select l.id from app.lots l where l.organization_id = o.id and l.quality_status = 'on_hold' limit 1)::text,
          (select s.id from app.serials s where s.organization_id = o.id limit 1)::text,
+         (select r.id from app.drawing_revisions r where r.organization_id = o.id and r.status = 'draft' limit 1)::text,
+         (select c.id from app.change_orders c where c.organization_id = o.id limit 1)::text,
          (select d.id from app.report_definitions d where d.organization_id = o.id limit 1)::text,
          (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
@@ -317,6 +331,9 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_lab(%s)", a)
     # Manufacturing: a part with revisions, lots, a serial, genealogy and a hold (db/tests/fixtures/traceability.sql).
     world.sql("select tests.fill_traceability(%s)", a)
+    # Engineering: a drawing with revisions, a change order and its item, a project BOM line, a milestone
+    # (db/tests/fixtures/quality_engineering.sql).
+    world.sql("select tests.fill_engineering(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -542,7 +559,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
              "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result",
              "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot",
-             "part_revision", "lot", "serial",
+             "part_revision", "lot", "serial", "drawing_revision", "change_order",
              "report_definition", "report_execution")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))

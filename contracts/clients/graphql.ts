@@ -2827,6 +2827,70 @@ export type ApprovalTypeFilter = {
   notIn?: InputMaybe<Array<ApprovalType>>;
 };
 
+/** All input for the `approveChangeOrder` mutation. */
+export type ApproveChangeOrderInput = {
+  changeOrderId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `approveChangeOrder` mutation. */
+export type ApproveChangeOrderPayload = {
+  __typename?: 'ApproveChangeOrderPayload';
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ChangeOrder>;
+};
+
+
+/** The output of our `approveChangeOrder` mutation. */
+export type ApproveChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
+};
+
+/** All input for the `approveDrawingRevision` mutation. */
+export type ApproveDrawingRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  revisionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `approveDrawingRevision` mutation. */
+export type ApproveDrawingRevisionPayload = {
+  __typename?: 'ApproveDrawingRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `DrawingRevision`. May be used by Relay 1. */
+  drawingRevisionEdge?: Maybe<DrawingRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<DrawingRevision>;
+};
+
+
+/** The output of our `approveDrawingRevision` mutation. */
+export type ApproveDrawingRevisionPayloadDrawingRevisionEdgeArgs = {
+  orderBy?: Array<DrawingRevisionOrderBy>;
+};
+
 /** Who stands in for an approver: app.delegate_approval hands approvals to the backup, and escalation reassigns breached approvals to it. */
 export type ApproverBackup = Node & {
   __typename?: 'ApproverBackup';
@@ -4084,6 +4148,38 @@ export type CancelApprovalPayload = {
 /** The output of our `cancelApproval` mutation. */
 export type CancelApprovalPayloadApprovalEdgeArgs = {
   orderBy?: Array<ApprovalOrderBy>;
+};
+
+/** All input for the `cancelChangeOrder` mutation. */
+export type CancelChangeOrderInput = {
+  changeOrderId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `cancelChangeOrder` mutation. */
+export type CancelChangeOrderPayload = {
+  __typename?: 'CancelChangeOrderPayload';
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ChangeOrder>;
+};
+
+
+/** The output of our `cancelChangeOrder` mutation. */
+export type CancelChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
 };
 
 /** All input for the `cancelInstrumentReservation` mutation. */
@@ -5601,6 +5697,780 @@ export type CertificateVersionPatch = {
    * When the next revision replaced it.
    */
   supersededAt?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/**
+ * Change orders
+ * Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+ */
+export type ChangeOrder = Node & {
+  __typename?: 'ChangeOrder';
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems: ChangeOrderItemConnection;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Decided at */
+  decidedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Decided by
+   * Who approved or rejected it (never the submitter).
+   */
+  decidedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Decision comment
+   * The approver's comment or the reason for rejection.
+   */
+  decisionComment?: Maybe<Scalars['String']['output']>;
+  /**
+   * Description
+   * What changes.
+   */
+  description: Scalars['String']['output'];
+  /**
+   * ECO number
+   * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+   */
+  ecoNumber: Scalars['String']['output'];
+  /** Effective from date */
+  effectiveDate?: Maybe<Scalars['Date']['output']>;
+  /**
+   * Effective from lot
+   * The first lot number made to the change.
+   */
+  effectiveLotNumber?: Maybe<Scalars['String']['output']>;
+  /**
+   * Effective from serial
+   * The first serial number made to the change.
+   */
+  effectiveSerialNumber?: Maybe<Scalars['String']['output']>;
+  /**
+   * Effectivity
+   * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+   */
+  effectivity: ChangeOrderEffectivity;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Implemented at */
+  implementedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Implemented by */
+  implementedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `ChangeOrder`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Project` that is related to this `ChangeOrder`. */
+  project?: Maybe<Project>;
+  /**
+   * Project
+   * The project (projects.id) the change belongs to, if any.
+   */
+  projectId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Reason
+   * Why the change is made (change_order_reason).
+   */
+  reason: ChangeOrderReason;
+  /** Change order id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+   */
+  status: ChangeOrderStatus;
+  /** Submitted at */
+  submittedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Submitted by */
+  submittedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ChangeOrder`. */
+  userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `ChangeOrder`. */
+  userByDecidedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `ChangeOrder`. */
+  userByImplementedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `ChangeOrder`. */
+  userBySubmittedBy?: Maybe<User>;
+};
+
+
+/**
+ * Change orders
+ * Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+ */
+export type ChangeOrderChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+/**
+ * A condition to be used against `ChangeOrder` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type ChangeOrderCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ecoNumber` field. */
+  ecoNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `implementedBy` field. */
+  implementedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<ChangeOrderStatus>;
+  /** Checks for equality with the object’s `submittedBy` field. */
+  submittedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ChangeOrder` values. */
+export type ChangeOrderConnection = {
+  __typename?: 'ChangeOrderConnection';
+  /** A list of edges which contains the `ChangeOrder` and cursor to aid in pagination. */
+  edges: Array<ChangeOrderEdge>;
+  /** A list of `ChangeOrder` objects. */
+  nodes: Array<ChangeOrder>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ChangeOrder` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ChangeOrder` edge in the connection. */
+export type ChangeOrderEdge = {
+  __typename?: 'ChangeOrderEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ChangeOrder` at the end of the edge. */
+  node: ChangeOrder;
+};
+
+/** How a change order takes effect: from a date, from a lot number, or from a serial number. */
+export type ChangeOrderEffectivity =
+  | 'date'
+  | 'lot'
+  | 'serial';
+
+/** A filter to be used against `ChangeOrder` object types. All fields are combined with a logical ‘and.’ */
+export type ChangeOrderFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ChangeOrderFilter>>;
+  /** Filter by the object’s `changeOrderItems` relation. */
+  changeOrderItems?: InputMaybe<ChangeOrderToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItems` exist. */
+  changeOrderItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ecoNumber` field. */
+  ecoNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `implementedBy` field. */
+  implementedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ChangeOrderFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ChangeOrderFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
+  /** A related `project` exists. */
+  projectExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<ChangeOrderStatusFilter>;
+  /** Filter by the object’s `submittedBy` field. */
+  submittedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByDecidedBy` relation. */
+  userByDecidedBy?: InputMaybe<UserFilter>;
+  /** A related `userByDecidedBy` exists. */
+  userByDecidedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByImplementedBy` relation. */
+  userByImplementedBy?: InputMaybe<UserFilter>;
+  /** A related `userByImplementedBy` exists. */
+  userByImplementedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userBySubmittedBy` relation. */
+  userBySubmittedBy?: InputMaybe<UserFilter>;
+  /** A related `userBySubmittedBy` exists. */
+  userBySubmittedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `ChangeOrder` */
+export type ChangeOrderInput = {
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Decided at */
+  decidedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Decided by
+   * Who approved or rejected it (never the submitter).
+   */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Decision comment
+   * The approver's comment or the reason for rejection.
+   */
+  decisionComment?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Description
+   * What changes.
+   */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * ECO number
+   * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+   */
+  ecoNumber: Scalars['String']['input'];
+  /** Effective from date */
+  effectiveDate?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Effective from lot
+   * The first lot number made to the change.
+   */
+  effectiveLotNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Effective from serial
+   * The first serial number made to the change.
+   */
+  effectiveSerialNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Effectivity
+   * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+   */
+  effectivity: ChangeOrderEffectivity;
+  /** Implemented at */
+  implementedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Implemented by */
+  implementedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Project
+   * The project (projects.id) the change belongs to, if any.
+   */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Reason
+   * Why the change is made (change_order_reason).
+   */
+  reason: ChangeOrderReason;
+  /**
+   * Status
+   * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+   */
+  status?: InputMaybe<ChangeOrderStatus>;
+  /** Submitted at */
+  submittedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Submitted by */
+  submittedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Title */
+  title: Scalars['String']['input'];
+};
+
+/**
+ * Change order items
+ * What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+ */
+export type ChangeOrderItem = Node & {
+  __typename?: 'ChangeOrderItem';
+  /** Reads a single `ProjectBomLine` that is related to this `ChangeOrderItem`. */
+  bomLine?: Maybe<ProjectBomLine>;
+  /**
+   * BOM line
+   * project_bom_lines.id, for kind bom_line.
+   */
+  bomLineId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `ChangeOrder` that is related to this `ChangeOrderItem`. */
+  changeOrder?: Maybe<ChangeOrder>;
+  /**
+   * Change order
+   * change_orders.id.
+   */
+  changeOrderId: Scalars['UUID']['output'];
+  /** Added at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Drawing` that is related to this `ChangeOrderItem`. */
+  drawing?: Maybe<Drawing>;
+  /**
+   * Drawing
+   * drawings.id, for kind drawing.
+   */
+  drawingId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `DrawingRevision` that is related to this `ChangeOrderItem`. */
+  drawingRevision?: Maybe<DrawingRevision>;
+  /**
+   * Drawing revision
+   * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+   */
+  drawingRevisionId?: Maybe<Scalars['UUID']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Kind
+   * part, part_revision, drawing, drawing_revision or bom_line.
+   */
+  kind: ChangeOrderItemKind;
+  /**
+   * Note
+   * What changes on this item.
+   */
+  note: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ChangeOrderItem`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `ChangeOrderItem`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id, for kind part.
+   */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `PartRevision` that is related to this `ChangeOrderItem`. */
+  partRevision?: Maybe<PartRevision>;
+  /**
+   * Part revision
+   * part_revisions.id, for kind part_revision: released when the order is implemented.
+   */
+  partRevisionId?: Maybe<Scalars['UUID']['output']>;
+  /** Item id */
+  rowId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `ChangeOrderItem` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ChangeOrderItemCondition = {
+  /** Checks for equality with the object’s `bomLineId` field. */
+  bomLineId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `changeOrderId` field. */
+  changeOrderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `drawingId` field. */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `drawingRevisionId` field. */
+  drawingRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `kind` field. */
+  kind?: InputMaybe<ChangeOrderItemKind>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ChangeOrderItem` values. */
+export type ChangeOrderItemConnection = {
+  __typename?: 'ChangeOrderItemConnection';
+  /** A list of edges which contains the `ChangeOrderItem` and cursor to aid in pagination. */
+  edges: Array<ChangeOrderItemEdge>;
+  /** A list of `ChangeOrderItem` objects. */
+  nodes: Array<ChangeOrderItem>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ChangeOrderItem` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ChangeOrderItem` edge in the connection. */
+export type ChangeOrderItemEdge = {
+  __typename?: 'ChangeOrderItemEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ChangeOrderItem` at the end of the edge. */
+  node: ChangeOrderItem;
+};
+
+/** A filter to be used against `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type ChangeOrderItemFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ChangeOrderItemFilter>>;
+  /** Filter by the object’s `bomLine` relation. */
+  bomLine?: InputMaybe<ProjectBomLineFilter>;
+  /** A related `bomLine` exists. */
+  bomLineExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `bomLineId` field. */
+  bomLineId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `changeOrder` relation. */
+  changeOrder?: InputMaybe<ChangeOrderFilter>;
+  /** Filter by the object’s `changeOrderId` field. */
+  changeOrderId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawing` relation. */
+  drawing?: InputMaybe<DrawingFilter>;
+  /** A related `drawing` exists. */
+  drawingExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingId` field. */
+  drawingId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawingRevision` relation. */
+  drawingRevision?: InputMaybe<DrawingRevisionFilter>;
+  /** A related `drawingRevision` exists. */
+  drawingRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingRevisionId` field. */
+  drawingRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `kind` field. */
+  kind?: InputMaybe<ChangeOrderItemKindFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ChangeOrderItemFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ChangeOrderItemFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** A related `part` exists. */
+  partExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partRevision` relation. */
+  partRevision?: InputMaybe<PartRevisionFilter>;
+  /** A related `partRevision` exists. */
+  partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `ChangeOrderItem` */
+export type ChangeOrderItemInput = {
+  /**
+   * BOM line
+   * project_bom_lines.id, for kind bom_line.
+   */
+  bomLineId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Change order
+   * change_orders.id.
+   */
+  changeOrderId: Scalars['UUID']['input'];
+  /**
+   * Drawing
+   * drawings.id, for kind drawing.
+   */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Drawing revision
+   * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+   */
+  drawingRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Kind
+   * part, part_revision, drawing, drawing_revision or bom_line.
+   */
+  kind: ChangeOrderItemKind;
+  /**
+   * Note
+   * What changes on this item.
+   */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part
+   * parts.id, for kind part.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part revision
+   * part_revisions.id, for kind part_revision: released when the order is implemented.
+   */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/**
+ * What a change order affects: a part, a part revision (released when
+ * implemented), a drawing, a drawing revision (released when implemented), a
+ * project BOM line.
+ */
+export type ChangeOrderItemKind =
+  | 'bom_line'
+  | 'drawing'
+  | 'drawing_revision'
+  | 'part'
+  | 'part_revision';
+
+/** A filter to be used against ChangeOrderItemKind fields. All fields are combined with a logical ‘and.’ */
+export type ChangeOrderItemKindFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<ChangeOrderItemKind>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<ChangeOrderItemKind>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<ChangeOrderItemKind>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<ChangeOrderItemKind>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<ChangeOrderItemKind>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<ChangeOrderItemKind>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<ChangeOrderItemKind>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<ChangeOrderItemKind>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<ChangeOrderItemKind>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<ChangeOrderItemKind>>;
+};
+
+/** Methods to use when ordering `ChangeOrderItem`. */
+export type ChangeOrderItemOrderBy =
+  | 'BOM_LINE_ID_ASC'
+  | 'BOM_LINE_ID_DESC'
+  | 'CHANGE_ORDER_ID_ASC'
+  | 'CHANGE_ORDER_ID_DESC'
+  | 'DRAWING_ID_ASC'
+  | 'DRAWING_ID_DESC'
+  | 'DRAWING_REVISION_ID_ASC'
+  | 'DRAWING_REVISION_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PART_REVISION_ID_ASC'
+  | 'PART_REVISION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `ChangeOrderItem`. Fields that are set will be updated. */
+export type ChangeOrderItemPatch = {
+  /**
+   * BOM line
+   * project_bom_lines.id, for kind bom_line.
+   */
+  bomLineId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Change order
+   * change_orders.id.
+   */
+  changeOrderId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Drawing
+   * drawings.id, for kind drawing.
+   */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Drawing revision
+   * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+   */
+  drawingRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Kind
+   * part, part_revision, drawing, drawing_revision or bom_line.
+   */
+  kind?: InputMaybe<ChangeOrderItemKind>;
+  /**
+   * Note
+   * What changes on this item.
+   */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Part
+   * parts.id, for kind part.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part revision
+   * part_revisions.id, for kind part_revision: released when the order is implemented.
+   */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** Methods to use when ordering `ChangeOrder`. */
+export type ChangeOrderOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'DECIDED_BY_ASC'
+  | 'DECIDED_BY_DESC'
+  | 'ECO_NUMBER_ASC'
+  | 'ECO_NUMBER_DESC'
+  | 'IMPLEMENTED_BY_ASC'
+  | 'IMPLEMENTED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUBMITTED_BY_ASC'
+  | 'SUBMITTED_BY_DESC';
+
+/** Represents an update to a `ChangeOrder`. Fields that are set will be updated. */
+export type ChangeOrderPatch = {
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Decided at */
+  decidedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Decided by
+   * Who approved or rejected it (never the submitter).
+   */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Decision comment
+   * The approver's comment or the reason for rejection.
+   */
+  decisionComment?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Description
+   * What changes.
+   */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * ECO number
+   * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+   */
+  ecoNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Effective from date */
+  effectiveDate?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Effective from lot
+   * The first lot number made to the change.
+   */
+  effectiveLotNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Effective from serial
+   * The first serial number made to the change.
+   */
+  effectiveSerialNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Effectivity
+   * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+   */
+  effectivity?: InputMaybe<ChangeOrderEffectivity>;
+  /** Implemented at */
+  implementedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Implemented by */
+  implementedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Project
+   * The project (projects.id) the change belongs to, if any.
+   */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Reason
+   * Why the change is made (change_order_reason).
+   */
+  reason?: InputMaybe<ChangeOrderReason>;
+  /**
+   * Status
+   * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+   */
+  status?: InputMaybe<ChangeOrderStatus>;
+  /** Submitted at */
+  submittedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Submitted by */
+  submittedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Title */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Why a change order is raised. */
+export type ChangeOrderReason =
+  | 'corrective_action'
+  | 'cost_reduction'
+  | 'customer_request'
+  | 'design_improvement'
+  | 'other'
+  | 'regulatory'
+  | 'supplier_change';
+
+/**
+ * A change order's state: draft, submitted (awaiting approval), approved,
+ * implemented (its revisions released), rejected, cancelled.
+ */
+export type ChangeOrderStatus =
+  | 'approved'
+  | 'cancelled'
+  | 'draft'
+  | 'implemented'
+  | 'rejected'
+  | 'submitted';
+
+/** A filter to be used against ChangeOrderStatus fields. All fields are combined with a logical ‘and.’ */
+export type ChangeOrderStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<ChangeOrderStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<ChangeOrderStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<ChangeOrderStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<ChangeOrderStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<ChangeOrderStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<ChangeOrderStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<ChangeOrderStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<ChangeOrderStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<ChangeOrderStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<ChangeOrderStatus>>;
+};
+
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type ChangeOrderToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
 };
 
 /** All input for the `changePassword` mutation. */
@@ -7211,6 +8081,72 @@ export type CreateCertificateVersionPayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
 };
 
+/** All input for the create `ChangeOrder` mutation. */
+export type CreateChangeOrderInput = {
+  /** The `ChangeOrder` to be created by this mutation. */
+  changeOrder: ChangeOrderInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** All input for the create `ChangeOrderItem` mutation. */
+export type CreateChangeOrderItemInput = {
+  /** The `ChangeOrderItem` to be created by this mutation. */
+  changeOrderItem: ChangeOrderItemInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `ChangeOrderItem` mutation. */
+export type CreateChangeOrderItemPayload = {
+  __typename?: 'CreateChangeOrderItemPayload';
+  /** The `ChangeOrderItem` that was created by this mutation. */
+  changeOrderItem?: Maybe<ChangeOrderItem>;
+  /** An edge for our `ChangeOrderItem`. May be used by Relay 1. */
+  changeOrderItemEdge?: Maybe<ChangeOrderItemEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ChangeOrderItem` mutation. */
+export type CreateChangeOrderItemPayloadChangeOrderItemEdgeArgs = {
+  orderBy?: Array<ChangeOrderItemOrderBy>;
+};
+
+/** The output of our create `ChangeOrder` mutation. */
+export type CreateChangeOrderPayload = {
+  __typename?: 'CreateChangeOrderPayload';
+  /** The `ChangeOrder` that was created by this mutation. */
+  changeOrder?: Maybe<ChangeOrder>;
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ChangeOrder` mutation. */
+export type CreateChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
+};
+
 /** All input for the create `Comment` mutation. */
 export type CreateCommentInput = {
   /**
@@ -7446,6 +8382,105 @@ export type CreateDowntimeReasonPayload = {
 /** The output of our create `DowntimeReason` mutation. */
 export type CreateDowntimeReasonPayloadDowntimeReasonEdgeArgs = {
   orderBy?: Array<DowntimeReasonOrderBy>;
+};
+
+/** All input for the create `Drawing` mutation. */
+export type CreateDrawingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Drawing` to be created by this mutation. */
+  drawing: DrawingInput;
+};
+
+/** All input for the create `DrawingPart` mutation. */
+export type CreateDrawingPartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `DrawingPart` to be created by this mutation. */
+  drawingPart: DrawingPartInput;
+};
+
+/** The output of our create `DrawingPart` mutation. */
+export type CreateDrawingPartPayload = {
+  __typename?: 'CreateDrawingPartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `DrawingPart` that was created by this mutation. */
+  drawingPart?: Maybe<DrawingPart>;
+  /** An edge for our `DrawingPart`. May be used by Relay 1. */
+  drawingPartEdge?: Maybe<DrawingPartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `DrawingPart` mutation. */
+export type CreateDrawingPartPayloadDrawingPartEdgeArgs = {
+  orderBy?: Array<DrawingPartOrderBy>;
+};
+
+/** The output of our create `Drawing` mutation. */
+export type CreateDrawingPayload = {
+  __typename?: 'CreateDrawingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Drawing` that was created by this mutation. */
+  drawing?: Maybe<Drawing>;
+  /** An edge for our `Drawing`. May be used by Relay 1. */
+  drawingEdge?: Maybe<DrawingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Drawing` mutation. */
+export type CreateDrawingPayloadDrawingEdgeArgs = {
+  orderBy?: Array<DrawingOrderBy>;
+};
+
+/** All input for the create `DrawingRevision` mutation. */
+export type CreateDrawingRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `DrawingRevision` to be created by this mutation. */
+  drawingRevision: DrawingRevisionInput;
+};
+
+/** The output of our create `DrawingRevision` mutation. */
+export type CreateDrawingRevisionPayload = {
+  __typename?: 'CreateDrawingRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `DrawingRevision` that was created by this mutation. */
+  drawingRevision?: Maybe<DrawingRevision>;
+  /** An edge for our `DrawingRevision`. May be used by Relay 1. */
+  drawingRevisionEdge?: Maybe<DrawingRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `DrawingRevision` mutation. */
+export type CreateDrawingRevisionPayloadDrawingRevisionEdgeArgs = {
+  orderBy?: Array<DrawingRevisionOrderBy>;
 };
 
 /** All input for the create `ElnEntry` mutation. */
@@ -8274,6 +9309,39 @@ export type CreatePersonQualificationPayloadPersonQualificationEdgeArgs = {
   orderBy?: Array<PersonQualificationOrderBy>;
 };
 
+/** All input for the create `ProjectBomLine` mutation. */
+export type CreateProjectBomLineInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `ProjectBomLine` to be created by this mutation. */
+  projectBomLine: ProjectBomLineInput;
+};
+
+/** The output of our create `ProjectBomLine` mutation. */
+export type CreateProjectBomLinePayload = {
+  __typename?: 'CreateProjectBomLinePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `ProjectBomLine` that was created by this mutation. */
+  projectBomLine?: Maybe<ProjectBomLine>;
+  /** An edge for our `ProjectBomLine`. May be used by Relay 1. */
+  projectBomLineEdge?: Maybe<ProjectBomLineEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ProjectBomLine` mutation. */
+export type CreateProjectBomLinePayloadProjectBomLineEdgeArgs = {
+  orderBy?: Array<ProjectBomLineOrderBy>;
+};
+
 /** All input for the create `Project` mutation. */
 export type CreateProjectInput = {
   /**
@@ -8283,6 +9351,39 @@ export type CreateProjectInput = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   /** The `Project` to be created by this mutation. */
   project: ProjectInput;
+};
+
+/** All input for the create `ProjectMilestone` mutation. */
+export type CreateProjectMilestoneInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `ProjectMilestone` to be created by this mutation. */
+  projectMilestone: ProjectMilestoneInput;
+};
+
+/** The output of our create `ProjectMilestone` mutation. */
+export type CreateProjectMilestonePayload = {
+  __typename?: 'CreateProjectMilestonePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `ProjectMilestone` that was created by this mutation. */
+  projectMilestone?: Maybe<ProjectMilestone>;
+  /** An edge for our `ProjectMilestone`. May be used by Relay 1. */
+  projectMilestoneEdge?: Maybe<ProjectMilestoneEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ProjectMilestone` mutation. */
+export type CreateProjectMilestonePayloadProjectMilestoneEdgeArgs = {
+  orderBy?: Array<ProjectMilestoneOrderBy>;
 };
 
 /** The output of our create `Project` mutation. */
@@ -11625,6 +12726,96 @@ export type DeleteCertificateVersionPayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
 };
 
+/** All input for the `deleteChangeOrderById` mutation. */
+export type DeleteChangeOrderByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ChangeOrder` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteChangeOrder` mutation. */
+export type DeleteChangeOrderInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Change order id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** All input for the `deleteChangeOrderItemById` mutation. */
+export type DeleteChangeOrderItemByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ChangeOrderItem` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteChangeOrderItem` mutation. */
+export type DeleteChangeOrderItemInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Item id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `ChangeOrderItem` mutation. */
+export type DeleteChangeOrderItemPayload = {
+  __typename?: 'DeleteChangeOrderItemPayload';
+  /** The `ChangeOrderItem` that was deleted by this mutation. */
+  changeOrderItem?: Maybe<ChangeOrderItem>;
+  /** An edge for our `ChangeOrderItem`. May be used by Relay 1. */
+  changeOrderItemEdge?: Maybe<ChangeOrderItemEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedChangeOrderItemId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ChangeOrderItem` mutation. */
+export type DeleteChangeOrderItemPayloadChangeOrderItemEdgeArgs = {
+  orderBy?: Array<ChangeOrderItemOrderBy>;
+};
+
+/** The output of our delete `ChangeOrder` mutation. */
+export type DeleteChangeOrderPayload = {
+  __typename?: 'DeleteChangeOrderPayload';
+  /** The `ChangeOrder` that was deleted by this mutation. */
+  changeOrder?: Maybe<ChangeOrder>;
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedChangeOrderId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ChangeOrder` mutation. */
+export type DeleteChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
+};
+
 /** All input for the `deleteCommentById` mutation. */
 export type DeleteCommentByIdInput = {
   /**
@@ -11893,6 +13084,154 @@ export type DeleteDowntimeReasonPayload = {
 /** The output of our delete `DowntimeReason` mutation. */
 export type DeleteDowntimeReasonPayloadDowntimeReasonEdgeArgs = {
   orderBy?: Array<DowntimeReasonOrderBy>;
+};
+
+/** All input for the `deleteDrawingById` mutation. */
+export type DeleteDrawingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Drawing` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteDrawing` mutation. */
+export type DeleteDrawingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Drawing id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** All input for the `deleteDrawingPartById` mutation. */
+export type DeleteDrawingPartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `DrawingPart` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteDrawingPart` mutation. */
+export type DeleteDrawingPartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['input'];
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `DrawingPart` mutation. */
+export type DeleteDrawingPartPayload = {
+  __typename?: 'DeleteDrawingPartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedDrawingPartId?: Maybe<Scalars['ID']['output']>;
+  /** The `DrawingPart` that was deleted by this mutation. */
+  drawingPart?: Maybe<DrawingPart>;
+  /** An edge for our `DrawingPart`. May be used by Relay 1. */
+  drawingPartEdge?: Maybe<DrawingPartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `DrawingPart` mutation. */
+export type DeleteDrawingPartPayloadDrawingPartEdgeArgs = {
+  orderBy?: Array<DrawingPartOrderBy>;
+};
+
+/** The output of our delete `Drawing` mutation. */
+export type DeleteDrawingPayload = {
+  __typename?: 'DeleteDrawingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedDrawingId?: Maybe<Scalars['ID']['output']>;
+  /** The `Drawing` that was deleted by this mutation. */
+  drawing?: Maybe<Drawing>;
+  /** An edge for our `Drawing`. May be used by Relay 1. */
+  drawingEdge?: Maybe<DrawingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `Drawing` mutation. */
+export type DeleteDrawingPayloadDrawingEdgeArgs = {
+  orderBy?: Array<DrawingOrderBy>;
+};
+
+/** All input for the `deleteDrawingRevisionById` mutation. */
+export type DeleteDrawingRevisionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `DrawingRevision` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteDrawingRevision` mutation. */
+export type DeleteDrawingRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Revision id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `DrawingRevision` mutation. */
+export type DeleteDrawingRevisionPayload = {
+  __typename?: 'DeleteDrawingRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedDrawingRevisionId?: Maybe<Scalars['ID']['output']>;
+  /** The `DrawingRevision` that was deleted by this mutation. */
+  drawingRevision?: Maybe<DrawingRevision>;
+  /** An edge for our `DrawingRevision`. May be used by Relay 1. */
+  drawingRevisionEdge?: Maybe<DrawingRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `DrawingRevision` mutation. */
+export type DeleteDrawingRevisionPayloadDrawingRevisionEdgeArgs = {
+  orderBy?: Array<DrawingRevisionOrderBy>;
 };
 
 /** All input for the `deleteElnEntryById` mutation. */
@@ -12906,6 +14245,96 @@ export type DeletePartnerPayload = {
 /** The output of our delete `Partner` mutation. */
 export type DeletePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
+};
+
+/** All input for the `deleteProjectBomLineById` mutation. */
+export type DeleteProjectBomLineByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ProjectBomLine` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteProjectBomLine` mutation. */
+export type DeleteProjectBomLineInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Line id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `ProjectBomLine` mutation. */
+export type DeleteProjectBomLinePayload = {
+  __typename?: 'DeleteProjectBomLinePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedProjectBomLineId?: Maybe<Scalars['ID']['output']>;
+  /** The `ProjectBomLine` that was deleted by this mutation. */
+  projectBomLine?: Maybe<ProjectBomLine>;
+  /** An edge for our `ProjectBomLine`. May be used by Relay 1. */
+  projectBomLineEdge?: Maybe<ProjectBomLineEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ProjectBomLine` mutation. */
+export type DeleteProjectBomLinePayloadProjectBomLineEdgeArgs = {
+  orderBy?: Array<ProjectBomLineOrderBy>;
+};
+
+/** All input for the `deleteProjectMilestoneById` mutation. */
+export type DeleteProjectMilestoneByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ProjectMilestone` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteProjectMilestone` mutation. */
+export type DeleteProjectMilestoneInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Milestone id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `ProjectMilestone` mutation. */
+export type DeleteProjectMilestonePayload = {
+  __typename?: 'DeleteProjectMilestonePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedProjectMilestoneId?: Maybe<Scalars['ID']['output']>;
+  /** The `ProjectMilestone` that was deleted by this mutation. */
+  projectMilestone?: Maybe<ProjectMilestone>;
+  /** An edge for our `ProjectMilestone`. May be used by Relay 1. */
+  projectMilestoneEdge?: Maybe<ProjectMilestoneEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ProjectMilestone` mutation. */
+export type DeleteProjectMilestonePayloadProjectMilestoneEdgeArgs = {
+  orderBy?: Array<ProjectMilestoneOrderBy>;
 };
 
 /** All input for the `deleteQualificationById` mutation. */
@@ -15435,6 +16864,8 @@ export type DocumentVersion = Node & {
   document?: Maybe<Document>;
   /** The document. */
   documentId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisions: DrawingRevisionConnection;
   /** Generated file name: <ORG>-<PROJECTID>-<CATEGORY>-<YYYYMMDD>-v<NN>.<ext>. */
   fileName: Scalars['String']['output'];
   /** Storage path in the seed's layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>. The file itself is stored at tenants/<organization id>/documents/<document id>/v<version>/<file_name> (signed URLs: app.document_upload_url, app.document_download_url). */
@@ -15488,6 +16919,19 @@ export type DocumentVersionApprovalAttachmentsByDocumentIdAndVersionNumberArgs =
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalAttachmentOrderBy>>;
+};
+
+
+/** Every uploaded version of a document. Immutable once written, except which one is current and its approval. */
+export type DocumentVersionDrawingRevisionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
 };
 
 
@@ -15565,6 +17009,10 @@ export type DocumentVersionFilter = {
   document?: InputMaybe<DocumentFilter>;
   /** Filter by the object’s `documentId` field. */
   documentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawingRevisions` relation. */
+  drawingRevisions?: InputMaybe<DocumentVersionToManyDrawingRevisionFilter>;
+  /** Some related `drawingRevisions` exist. */
+  drawingRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<DocumentVersionFilter>;
   /** Checks for any expressions in this list. */
@@ -15615,6 +17063,16 @@ export type DocumentVersionToManyApprovalAttachmentFilter = {
   none?: InputMaybe<ApprovalAttachmentFilter>;
   /** Some related `ApprovalAttachment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ApprovalAttachmentFilter>;
+};
+
+/** A filter to be used against many `DrawingRevision` object types. All fields are combined with a logical ‘and.’ */
+export type DocumentVersionToManyDrawingRevisionFilter = {
+  /** Every related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingRevisionFilter>;
+  /** No related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingRevisionFilter>;
+  /** Some related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingRevisionFilter>;
 };
 
 /** A filter to be used against many `SopTemplate` object types. All fields are combined with a logical ‘and.’ */
@@ -16112,6 +17570,717 @@ export type DowntimeReasonToManyDowntimeEventFilter = {
   none?: InputMaybe<DowntimeEventFilter>;
   /** Some related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<DowntimeEventFilter>;
+};
+
+/**
+ * Drawings
+ * Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+ */
+export type Drawing = Node & {
+  __typename?: 'Drawing';
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems: ChangeOrderItemConnection;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Description */
+  description: Scalars['String']['output'];
+  /**
+   * Drawing number
+   * Unique in the tenant (letters, digits, . _ / -, up to 64).
+   */
+  drawingNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `DrawingPart`. */
+  drawingParts: DrawingPartConnection;
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisions: DrawingRevisionConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `Drawing`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Drawing id */
+  rowId: Scalars['UUID']['output'];
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Drawing`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Drawings
+ * Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+ */
+export type DrawingChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+
+/**
+ * Drawings
+ * Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+ */
+export type DrawingDrawingPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingPartCondition>;
+  filter?: InputMaybe<DrawingPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingPartOrderBy>>;
+};
+
+
+/**
+ * Drawings
+ * Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+ */
+export type DrawingDrawingRevisionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
+};
+
+/** A condition to be used against `Drawing` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type DrawingCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `drawingNumber` field. */
+  drawingNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Drawing` values. */
+export type DrawingConnection = {
+  __typename?: 'DrawingConnection';
+  /** A list of edges which contains the `Drawing` and cursor to aid in pagination. */
+  edges: Array<DrawingEdge>;
+  /** A list of `Drawing` objects. */
+  nodes: Array<Drawing>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Drawing` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Drawing` edge in the connection. */
+export type DrawingEdge = {
+  __typename?: 'DrawingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Drawing` at the end of the edge. */
+  node: Drawing;
+};
+
+/** A filter to be used against `Drawing` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<DrawingFilter>>;
+  /** Filter by the object’s `changeOrderItems` relation. */
+  changeOrderItems?: InputMaybe<DrawingToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItems` exist. */
+  changeOrderItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawingNumber` field. */
+  drawingNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `drawingParts` relation. */
+  drawingParts?: InputMaybe<DrawingToManyDrawingPartFilter>;
+  /** Some related `drawingParts` exist. */
+  drawingPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingRevisions` relation. */
+  drawingRevisions?: InputMaybe<DrawingToManyDrawingRevisionFilter>;
+  /** Some related `drawingRevisions` exist. */
+  drawingRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<DrawingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<DrawingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `Drawing` */
+export type DrawingInput = {
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Drawing number
+   * Unique in the tenant (letters, digits, . _ / -, up to 64).
+   */
+  drawingNumber: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Title */
+  title: Scalars['String']['input'];
+};
+
+/** Methods to use when ordering `Drawing`. */
+export type DrawingOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'DRAWING_NUMBER_ASC'
+  | 'DRAWING_NUMBER_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/**
+ * Drawing parts
+ * The parts a drawing defines (one drawing may define several parts, a part may have several drawings). Written with drawing.manage.
+ */
+export type DrawingPart = Node & {
+  __typename?: 'DrawingPart';
+  /** Linked at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Drawing` that is related to this `DrawingPart`. */
+  drawing?: Maybe<Drawing>;
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `DrawingPart`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `DrawingPart`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `DrawingPart` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type DrawingPartCondition = {
+  /** Checks for equality with the object’s `drawingId` field. */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `DrawingPart` values. */
+export type DrawingPartConnection = {
+  __typename?: 'DrawingPartConnection';
+  /** A list of edges which contains the `DrawingPart` and cursor to aid in pagination. */
+  edges: Array<DrawingPartEdge>;
+  /** A list of `DrawingPart` objects. */
+  nodes: Array<DrawingPart>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `DrawingPart` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `DrawingPart` edge in the connection. */
+export type DrawingPartEdge = {
+  __typename?: 'DrawingPartEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `DrawingPart` at the end of the edge. */
+  node: DrawingPart;
+};
+
+/** A filter to be used against `DrawingPart` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingPartFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<DrawingPartFilter>>;
+  /** Filter by the object’s `drawing` relation. */
+  drawing?: InputMaybe<DrawingFilter>;
+  /** Filter by the object’s `drawingId` field. */
+  drawingId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<DrawingPartFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<DrawingPartFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `DrawingPart` */
+export type DrawingPartInput = {
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `DrawingPart`. */
+export type DrawingPartOrderBy =
+  | 'DRAWING_ID_ASC'
+  | 'DRAWING_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** Represents an update to a `DrawingPart`. Fields that are set will be updated. */
+export type DrawingPartPatch = {
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** Represents an update to a `Drawing`. Fields that are set will be updated. */
+export type DrawingPatch = {
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Drawing number
+   * Unique in the tenant (letters, digits, . _ / -, up to 64).
+   */
+  drawingNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Title */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Drawing revisions
+ * A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+ */
+export type DrawingRevision = Node & {
+  __typename?: 'DrawingRevision';
+  /**
+   * Approved by
+   * Who approved the release (never the submitter), or the approver of the change order that released it.
+   */
+  approvedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems: ChangeOrderItemConnection;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Description
+   * What changed in this revision.
+   */
+  description: Scalars['String']['output'];
+  /** Reads a single `DocumentVersion` that is related to this `DrawingRevision`. */
+  documentVersion?: Maybe<DocumentVersion>;
+  /**
+   * Document version
+   * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+   */
+  documentVersionId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Drawing` that is related to this `DrawingRevision`. */
+  drawing?: Maybe<Drawing>;
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `DrawingRevision`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Released at */
+  releasedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Review comment
+   * The approver's comment, or the reason the revision was sent back.
+   */
+  reviewComment?: Maybe<Scalars['String']['output']>;
+  /**
+   * Revision
+   * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+   */
+  revision: Scalars['String']['output'];
+  /** Revision id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * draft, in_review, released or superseded; changed only by the RDA functions.
+   */
+  status: DrawingRevisionStatus;
+  /** Submitted at */
+  submittedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Submitted by */
+  submittedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Superseded at */
+  supersededAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `DrawingRevision`. */
+  userByApprovedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `DrawingRevision`. */
+  userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `DrawingRevision`. */
+  userBySubmittedBy?: Maybe<User>;
+};
+
+
+/**
+ * Drawing revisions
+ * A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+ */
+export type DrawingRevisionChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+/**
+ * A condition to be used against `DrawingRevision` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type DrawingRevisionCondition = {
+  /** Checks for equality with the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `documentVersionId` field. */
+  documentVersionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `drawingId` field. */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `revision` field. */
+  revision?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `submittedBy` field. */
+  submittedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `DrawingRevision` values. */
+export type DrawingRevisionConnection = {
+  __typename?: 'DrawingRevisionConnection';
+  /** A list of edges which contains the `DrawingRevision` and cursor to aid in pagination. */
+  edges: Array<DrawingRevisionEdge>;
+  /** A list of `DrawingRevision` objects. */
+  nodes: Array<DrawingRevision>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `DrawingRevision` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `DrawingRevision` edge in the connection. */
+export type DrawingRevisionEdge = {
+  __typename?: 'DrawingRevisionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `DrawingRevision` at the end of the edge. */
+  node: DrawingRevision;
+};
+
+/** A filter to be used against `DrawingRevision` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingRevisionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<DrawingRevisionFilter>>;
+  /** Filter by the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `changeOrderItems` relation. */
+  changeOrderItems?: InputMaybe<DrawingRevisionToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItems` exist. */
+  changeOrderItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `documentVersion` relation. */
+  documentVersion?: InputMaybe<DocumentVersionFilter>;
+  /** A related `documentVersion` exists. */
+  documentVersionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `documentVersionId` field. */
+  documentVersionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawing` relation. */
+  drawing?: InputMaybe<DrawingFilter>;
+  /** Filter by the object’s `drawingId` field. */
+  drawingId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<DrawingRevisionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<DrawingRevisionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `revision` field. */
+  revision?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `submittedBy` field. */
+  submittedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByApprovedBy` relation. */
+  userByApprovedBy?: InputMaybe<UserFilter>;
+  /** A related `userByApprovedBy` exists. */
+  userByApprovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userBySubmittedBy` relation. */
+  userBySubmittedBy?: InputMaybe<UserFilter>;
+  /** A related `userBySubmittedBy` exists. */
+  userBySubmittedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `DrawingRevision` */
+export type DrawingRevisionInput = {
+  /**
+   * Approved by
+   * Who approved the release (never the submitter), or the approver of the change order that released it.
+   */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Description
+   * What changed in this revision.
+   */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Document version
+   * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+   */
+  documentVersionId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Released at */
+  releasedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Review comment
+   * The approver's comment, or the reason the revision was sent back.
+   */
+  reviewComment?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Revision
+   * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+   */
+  revision: Scalars['String']['input'];
+  /**
+   * Status
+   * draft, in_review, released or superseded; changed only by the RDA functions.
+   */
+  status?: InputMaybe<DrawingRevisionStatus>;
+  /** Submitted at */
+  submittedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Submitted by */
+  submittedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Superseded at */
+  supersededAt?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/** Methods to use when ordering `DrawingRevision`. */
+export type DrawingRevisionOrderBy =
+  | 'APPROVED_BY_ASC'
+  | 'APPROVED_BY_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'DOCUMENT_VERSION_ID_ASC'
+  | 'DOCUMENT_VERSION_ID_DESC'
+  | 'DRAWING_ID_ASC'
+  | 'DRAWING_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'REVISION_ASC'
+  | 'REVISION_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUBMITTED_BY_ASC'
+  | 'SUBMITTED_BY_DESC';
+
+/** Represents an update to a `DrawingRevision`. Fields that are set will be updated. */
+export type DrawingRevisionPatch = {
+  /**
+   * Approved by
+   * Who approved the release (never the submitter), or the approver of the change order that released it.
+   */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Description
+   * What changed in this revision.
+   */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Document version
+   * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+   */
+  documentVersionId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Released at */
+  releasedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Review comment
+   * The approver's comment, or the reason the revision was sent back.
+   */
+  reviewComment?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Revision
+   * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+   */
+  revision?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Status
+   * draft, in_review, released or superseded; changed only by the RDA functions.
+   */
+  status?: InputMaybe<DrawingRevisionStatus>;
+  /** Submitted at */
+  submittedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Submitted by */
+  submittedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Superseded at */
+  supersededAt?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/**
+ * A drawing revision's RDA state: draft (being prepared), in_review (submitted for
+ * approval), released (approved; the one production uses; one per drawing),
+ * superseded (a later revision was released).
+ */
+export type DrawingRevisionStatus =
+  | 'draft'
+  | 'in_review'
+  | 'released'
+  | 'superseded';
+
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingRevisionToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
+};
+
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
+};
+
+/** A filter to be used against many `DrawingPart` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingToManyDrawingPartFilter = {
+  /** Every related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingPartFilter>;
+  /** No related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingPartFilter>;
+  /** Some related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingPartFilter>;
+};
+
+/** A filter to be used against many `DrawingRevision` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingToManyDrawingRevisionFilter = {
+  /** Every related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingRevisionFilter>;
+  /** No related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingRevisionFilter>;
+  /** Some related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingRevisionFilter>;
 };
 
 /** All input for the `dryRunRules` mutation. */
@@ -19795,6 +21964,81 @@ export type ExitCriterionWaiverOrderBy =
   | 'ROW_ID_ASC'
   | 'ROW_ID_DESC';
 
+/** A connection to a list of `ExplodeProjectBomRecord` values. */
+export type ExplodeProjectBomConnection = {
+  __typename?: 'ExplodeProjectBomConnection';
+  /** A list of edges which contains the `ExplodeProjectBomRecord` and cursor to aid in pagination. */
+  edges: Array<ExplodeProjectBomEdge>;
+  /** A list of `ExplodeProjectBomRecord` objects. */
+  nodes: Array<ExplodeProjectBomRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ExplodeProjectBomRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ExplodeProjectBomRecord` edge in the connection. */
+export type ExplodeProjectBomEdge = {
+  __typename?: 'ExplodeProjectBomEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ExplodeProjectBomRecord` at the end of the edge. */
+  node: ExplodeProjectBomRecord;
+};
+
+export type ExplodeProjectBomRecord = {
+  __typename?: 'ExplodeProjectBomRecord';
+  depth?: Maybe<Scalars['Int']['output']>;
+  extendedQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  lineId?: Maybe<Scalars['UUID']['output']>;
+  lineQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  lineUnit?: Maybe<Scalars['String']['output']>;
+  parentPartId?: Maybe<Scalars['UUID']['output']>;
+  partId?: Maybe<Scalars['UUID']['output']>;
+  partName?: Maybe<Scalars['String']['output']>;
+  partNumber?: Maybe<Scalars['String']['output']>;
+  path?: Maybe<Scalars['String']['output']>;
+  quantityPerParent?: Maybe<Scalars['BigFloat']['output']>;
+  topPartId?: Maybe<Scalars['UUID']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
+/** A filter to be used against `ExplodeProjectBomRecord` object types. All fields are combined with a logical ‘and.’ */
+export type ExplodeProjectBomRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ExplodeProjectBomRecordFilter>>;
+  /** Filter by the object’s `depth` field. */
+  depth?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `extendedQuantity` field. */
+  extendedQuantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `lineId` field. */
+  lineId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lineQuantity` field. */
+  lineQuantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `lineUnit` field. */
+  lineUnit?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ExplodeProjectBomRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ExplodeProjectBomRecordFilter>>;
+  /** Filter by the object’s `parentPartId` field. */
+  parentPartId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partName` field. */
+  partName?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `partNumber` field. */
+  partNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `path` field. */
+  path?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `quantityPerParent` field. */
+  quantityPerParent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `topPartId` field. */
+  topPartId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+};
+
 /** All input for the `exportPersonalData` mutation. */
 export type ExportPersonalDataInput = {
   /**
@@ -20515,6 +22759,37 @@ export type I18NStringPatch = {
    * The text in that locale.
    */
   text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** All input for the `implementChangeOrder` mutation. */
+export type ImplementChangeOrderInput = {
+  changeOrderId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `implementChangeOrder` mutation. */
+export type ImplementChangeOrderPayload = {
+  __typename?: 'ImplementChangeOrderPayload';
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ChangeOrder>;
+};
+
+
+/** The output of our `implementChangeOrder` mutation. */
+export type ImplementChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
 };
 
 /**
@@ -24846,6 +27121,16 @@ export type Mutation = {
    */
   amendResult?: Maybe<AmendResultPayload>;
   /**
+   * Approve a change order
+   * Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   */
+  approveChangeOrder?: Maybe<ApproveChangeOrderPayload>;
+  /**
+   * Approve and release a drawing revision
+   * Releases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
+   */
+  approveDrawingRevision?: Maybe<ApproveDrawingRevisionPayload>;
+  /**
    * Download URL of an attachment
    * A presigned GET URL for a stored attachment of an entity you may read (expires_in seconds, 300 by default, at most 604800); logged in attachment_downloads. Errors: PT404 attachment.not_found, PT409 attachment_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
    */
@@ -24862,6 +27147,11 @@ export type Mutation = {
   bookInstrument?: Maybe<BookInstrumentPayload>;
   /** Withdraws an open approval; a gated sub-stage goes back to in_progress. The requester or approval.manage. Errors: PT403 approval.not_requester_or_manager, PT404 approval.not_found, PT409 approval.closed, PT422 approval.reason_required. */
   cancelApproval?: Maybe<CancelApprovalPayload>;
+  /**
+   * Cancel a change order
+   * Withdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft for one implemented, rejected or cancelled.
+   */
+  cancelChangeOrder?: Maybe<CancelChangeOrderPayload>;
   /**
    * Cancel a reservation
    * Frees its window; the booking is kept as cancelled with who, when and why. The operator, the booker or a scheduler of the instrument (instrument.schedule tenant-wide or at its site). PT404 reservation.not_found, PT409 reservation.cancelled, reservation.ended.
@@ -24951,6 +27241,10 @@ export type Mutation = {
   createCertificate?: Maybe<CreateCertificatePayload>;
   /** Creates a single `CertificateVersion`. */
   createCertificateVersion?: Maybe<CreateCertificateVersionPayload>;
+  /** Creates a single `ChangeOrder`. */
+  createChangeOrder?: Maybe<CreateChangeOrderPayload>;
+  /** Creates a single `ChangeOrderItem`. */
+  createChangeOrderItem?: Maybe<CreateChangeOrderItemPayload>;
   /** Creates a single `Comment`. */
   createComment?: Maybe<CreateCommentPayload>;
   /** Creates a single `Contact`. */
@@ -24965,6 +27259,12 @@ export type Mutation = {
   createDowntimeEvent?: Maybe<CreateDowntimeEventPayload>;
   /** Creates a single `DowntimeReason`. */
   createDowntimeReason?: Maybe<CreateDowntimeReasonPayload>;
+  /** Creates a single `Drawing`. */
+  createDrawing?: Maybe<CreateDrawingPayload>;
+  /** Creates a single `DrawingPart`. */
+  createDrawingPart?: Maybe<CreateDrawingPartPayload>;
+  /** Creates a single `DrawingRevision`. */
+  createDrawingRevision?: Maybe<CreateDrawingRevisionPayload>;
   /** Creates a single `ElnEntry`. */
   createElnEntry?: Maybe<CreateElnEntryPayload>;
   /** Creates a single `ElnEntryVersion`. */
@@ -25020,6 +27320,10 @@ export type Mutation = {
   createPersonQualification?: Maybe<CreatePersonQualificationPayload>;
   /** Creates a single `Project`. */
   createProject?: Maybe<CreateProjectPayload>;
+  /** Creates a single `ProjectBomLine`. */
+  createProjectBomLine?: Maybe<CreateProjectBomLinePayload>;
+  /** Creates a single `ProjectMilestone`. */
+  createProjectMilestone?: Maybe<CreateProjectMilestonePayload>;
   /** Creates a single `Qualification`. */
   createQualification?: Maybe<CreateQualificationPayload>;
   /** Creates a single `ReagentItem`. */
@@ -25157,6 +27461,14 @@ export type Mutation = {
   deleteCertificateVersion?: Maybe<DeleteCertificateVersionPayload>;
   /** Deletes a single `CertificateVersion` using its globally unique id. */
   deleteCertificateVersionById?: Maybe<DeleteCertificateVersionPayload>;
+  /** Deletes a single `ChangeOrder` using a unique key. */
+  deleteChangeOrder?: Maybe<DeleteChangeOrderPayload>;
+  /** Deletes a single `ChangeOrder` using its globally unique id. */
+  deleteChangeOrderById?: Maybe<DeleteChangeOrderPayload>;
+  /** Deletes a single `ChangeOrderItem` using a unique key. */
+  deleteChangeOrderItem?: Maybe<DeleteChangeOrderItemPayload>;
+  /** Deletes a single `ChangeOrderItem` using its globally unique id. */
+  deleteChangeOrderItemById?: Maybe<DeleteChangeOrderItemPayload>;
   /** Deletes a single `Comment` using a unique key. */
   deleteComment?: Maybe<DeleteCommentPayload>;
   /** Deletes a single `Comment` using its globally unique id. */
@@ -25181,6 +27493,18 @@ export type Mutation = {
   deleteDowntimeReason?: Maybe<DeleteDowntimeReasonPayload>;
   /** Deletes a single `DowntimeReason` using its globally unique id. */
   deleteDowntimeReasonById?: Maybe<DeleteDowntimeReasonPayload>;
+  /** Deletes a single `Drawing` using a unique key. */
+  deleteDrawing?: Maybe<DeleteDrawingPayload>;
+  /** Deletes a single `Drawing` using its globally unique id. */
+  deleteDrawingById?: Maybe<DeleteDrawingPayload>;
+  /** Deletes a single `DrawingPart` using a unique key. */
+  deleteDrawingPart?: Maybe<DeleteDrawingPartPayload>;
+  /** Deletes a single `DrawingPart` using its globally unique id. */
+  deleteDrawingPartById?: Maybe<DeleteDrawingPartPayload>;
+  /** Deletes a single `DrawingRevision` using a unique key. */
+  deleteDrawingRevision?: Maybe<DeleteDrawingRevisionPayload>;
+  /** Deletes a single `DrawingRevision` using its globally unique id. */
+  deleteDrawingRevisionById?: Maybe<DeleteDrawingRevisionPayload>;
   /** Deletes a single `ElnEntry` using a unique key. */
   deleteElnEntry?: Maybe<DeleteElnEntryPayload>;
   /** Deletes a single `ElnEntry` using its globally unique id. */
@@ -25267,6 +27591,14 @@ export type Mutation = {
   deletePartner?: Maybe<DeletePartnerPayload>;
   /** Deletes a single `Partner` using its globally unique id. */
   deletePartnerById?: Maybe<DeletePartnerPayload>;
+  /** Deletes a single `ProjectBomLine` using a unique key. */
+  deleteProjectBomLine?: Maybe<DeleteProjectBomLinePayload>;
+  /** Deletes a single `ProjectBomLine` using its globally unique id. */
+  deleteProjectBomLineById?: Maybe<DeleteProjectBomLinePayload>;
+  /** Deletes a single `ProjectMilestone` using a unique key. */
+  deleteProjectMilestone?: Maybe<DeleteProjectMilestonePayload>;
+  /** Deletes a single `ProjectMilestone` using its globally unique id. */
+  deleteProjectMilestoneById?: Maybe<DeleteProjectMilestonePayload>;
   /** Deletes a single `Qualification` using a unique key. */
   deleteQualification?: Maybe<DeleteQualificationPayload>;
   /** Deletes a single `Qualification` using its globally unique id. */
@@ -25457,6 +27789,11 @@ export type Mutation = {
    */
   handOverSample?: Maybe<HandOverSamplePayload>;
   /**
+   * Implement a change order
+   * Releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
+   */
+  implementChangeOrder?: Maybe<ImplementChangeOrderPayload>;
+  /**
    * Ingest an instrument import
    * Validates each received row of the import (result.enter at its instrument's site; portal users never) and creates a result per valid row (the sample by barcode, its open analysis of the test, the value document, the unit, then every rule on results); a row that fails is rejected with its reason code and message, and never aborts the import. Idempotent per (instrument, external run id): calling it again returns the import unchanged, and an import of an instrument run already processed becomes a duplicate that creates nothing (duplicate_of_id). Returns the import with its counts; the rows' outcomes are in instrument_import_rows. PT404 ingest.not_found.
    */
@@ -25553,6 +27890,16 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 certificate.not_found, PT409 certificate.sample_not_released, certificate.no_released_results, PT422 certificate.reason_required, signature.required, PT429 while sign-in is locked.
    */
   reissueCertificate?: Maybe<ReissueCertificatePayload>;
+  /**
+   * Reject a change order
+   * Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   */
+  rejectChangeOrder?: Maybe<RejectChangeOrderPayload>;
+  /**
+   * Send a drawing revision back
+   * Returns a revision in review to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
+   */
+  rejectDrawingRevision?: Maybe<RejectDrawingRevisionPayload>;
   /**
    * Reject a sample
    * Rejects a registered or received sample (PT409 sample.status_transition otherwise) with a reason (a value code of the type list sample_rejection_reasons, PT422 sample.rejection_reason_unknown) and notes: rejected is terminal; sample.rejected is published and the submitter notified. Needs sample.manage tenant-wide or at the sample's site.
@@ -25679,6 +28026,16 @@ export type Mutation = {
    */
   startStateMachine?: Maybe<StartStateMachinePayload>;
   /**
+   * Submit a change order
+   * Sends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
+   */
+  submitChangeOrder?: Maybe<SubmitChangeOrderPayload>;
+  /**
+   * Submit a drawing revision for approval
+   * Moves a draft revision that links its file (a document version) into review (RDA). Needs drawing.manage; PT404 drawing_revision.not_found, PT409 drawing_revision.not_draft, PT422 drawing_revision.document_missing.
+   */
+  submitDrawingRevision?: Maybe<SubmitDrawingRevisionPayload>;
+  /**
    * Submit a service request
    * A customer's portal user submits one for their own partner (partner_id left out or their own: PT403 service_request.foreign_partner otherwise; no project, PT422 service_request.project_not_allowed); lab staff need service_request.manage tenant-wide or at the site (PT403 permission.missing). The tests are codes of published tests (PT422 service_request.no_tests, service_request.unknown_test). Publishes service_request.submitted.
    */
@@ -25734,6 +28091,14 @@ export type Mutation = {
   updateCertificateVersion?: Maybe<UpdateCertificateVersionPayload>;
   /** Updates a single `CertificateVersion` using its globally unique id and a patch. */
   updateCertificateVersionById?: Maybe<UpdateCertificateVersionPayload>;
+  /** Updates a single `ChangeOrder` using a unique key and a patch. */
+  updateChangeOrder?: Maybe<UpdateChangeOrderPayload>;
+  /** Updates a single `ChangeOrder` using its globally unique id and a patch. */
+  updateChangeOrderById?: Maybe<UpdateChangeOrderPayload>;
+  /** Updates a single `ChangeOrderItem` using a unique key and a patch. */
+  updateChangeOrderItem?: Maybe<UpdateChangeOrderItemPayload>;
+  /** Updates a single `ChangeOrderItem` using its globally unique id and a patch. */
+  updateChangeOrderItemById?: Maybe<UpdateChangeOrderItemPayload>;
   /** Updates a single `Comment` using a unique key and a patch. */
   updateComment?: Maybe<UpdateCommentPayload>;
   /** Updates a single `Comment` using its globally unique id and a patch. */
@@ -25766,6 +28131,18 @@ export type Mutation = {
   updateDowntimeReason?: Maybe<UpdateDowntimeReasonPayload>;
   /** Updates a single `DowntimeReason` using its globally unique id and a patch. */
   updateDowntimeReasonById?: Maybe<UpdateDowntimeReasonPayload>;
+  /** Updates a single `Drawing` using a unique key and a patch. */
+  updateDrawing?: Maybe<UpdateDrawingPayload>;
+  /** Updates a single `Drawing` using its globally unique id and a patch. */
+  updateDrawingById?: Maybe<UpdateDrawingPayload>;
+  /** Updates a single `DrawingPart` using a unique key and a patch. */
+  updateDrawingPart?: Maybe<UpdateDrawingPartPayload>;
+  /** Updates a single `DrawingPart` using its globally unique id and a patch. */
+  updateDrawingPartById?: Maybe<UpdateDrawingPartPayload>;
+  /** Updates a single `DrawingRevision` using a unique key and a patch. */
+  updateDrawingRevision?: Maybe<UpdateDrawingRevisionPayload>;
+  /** Updates a single `DrawingRevision` using its globally unique id and a patch. */
+  updateDrawingRevisionById?: Maybe<UpdateDrawingRevisionPayload>;
   /** Updates a single `ElnEntry` using a unique key and a patch. */
   updateElnEntry?: Maybe<UpdateElnEntryPayload>;
   /** Updates a single `ElnEntry` using its globally unique id and a patch. */
@@ -25860,8 +28237,16 @@ export type Mutation = {
   updateProgress?: Maybe<UpdateProgressPayload>;
   /** Updates a single `Project` using a unique key and a patch. */
   updateProject?: Maybe<UpdateProjectPayload>;
+  /** Updates a single `ProjectBomLine` using a unique key and a patch. */
+  updateProjectBomLine?: Maybe<UpdateProjectBomLinePayload>;
+  /** Updates a single `ProjectBomLine` using its globally unique id and a patch. */
+  updateProjectBomLineById?: Maybe<UpdateProjectBomLinePayload>;
   /** Updates a single `Project` using its globally unique id and a patch. */
   updateProjectById?: Maybe<UpdateProjectPayload>;
+  /** Updates a single `ProjectMilestone` using a unique key and a patch. */
+  updateProjectMilestone?: Maybe<UpdateProjectMilestonePayload>;
+  /** Updates a single `ProjectMilestone` using its globally unique id and a patch. */
+  updateProjectMilestoneById?: Maybe<UpdateProjectMilestonePayload>;
   /** Updates a single `Qualification` using a unique key and a patch. */
   updateQualification?: Maybe<UpdateQualificationPayload>;
   /** Updates a single `Qualification` using its globally unique id and a patch. */
@@ -26089,6 +28474,18 @@ export type MutationAmendResultArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationApproveChangeOrderArgs = {
+  input: ApproveChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationApproveDrawingRevisionArgs = {
+  input: ApproveDrawingRevisionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationAttachmentDownloadUrlArgs = {
   input: AttachmentDownloadUrlInput;
 };
@@ -26109,6 +28506,12 @@ export type MutationBookInstrumentArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCancelApprovalArgs = {
   input: CancelApprovalInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCancelChangeOrderArgs = {
+  input: CancelChangeOrderInput;
 };
 
 
@@ -26275,6 +28678,18 @@ export type MutationCreateCertificateVersionArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateChangeOrderArgs = {
+  input: CreateChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateChangeOrderItemArgs = {
+  input: CreateChangeOrderItemInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateCommentArgs = {
   input: CreateCommentInput;
 };
@@ -26313,6 +28728,24 @@ export type MutationCreateDowntimeEventArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateDowntimeReasonArgs = {
   input: CreateDowntimeReasonInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateDrawingArgs = {
+  input: CreateDrawingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateDrawingPartArgs = {
+  input: CreateDrawingPartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateDrawingRevisionArgs = {
+  input: CreateDrawingRevisionInput;
 };
 
 
@@ -26469,6 +28902,18 @@ export type MutationCreatePersonQualificationArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateProjectArgs = {
   input: CreateProjectInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateProjectBomLineArgs = {
+  input: CreateProjectBomLineInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateProjectMilestoneArgs = {
+  input: CreateProjectMilestoneInput;
 };
 
 
@@ -26845,6 +29290,30 @@ export type MutationDeleteCertificateVersionByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteChangeOrderArgs = {
+  input: DeleteChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteChangeOrderByIdArgs = {
+  input: DeleteChangeOrderByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteChangeOrderItemArgs = {
+  input: DeleteChangeOrderItemInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteChangeOrderItemByIdArgs = {
+  input: DeleteChangeOrderItemByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteCommentArgs = {
   input: DeleteCommentInput;
 };
@@ -26913,6 +29382,42 @@ export type MutationDeleteDowntimeReasonArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteDowntimeReasonByIdArgs = {
   input: DeleteDowntimeReasonByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDrawingArgs = {
+  input: DeleteDrawingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDrawingByIdArgs = {
+  input: DeleteDrawingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDrawingPartArgs = {
+  input: DeleteDrawingPartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDrawingPartByIdArgs = {
+  input: DeleteDrawingPartByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDrawingRevisionArgs = {
+  input: DeleteDrawingRevisionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDrawingRevisionByIdArgs = {
+  input: DeleteDrawingRevisionByIdInput;
 };
 
 
@@ -27171,6 +29676,30 @@ export type MutationDeletePartnerArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeletePartnerByIdArgs = {
   input: DeletePartnerByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteProjectBomLineArgs = {
+  input: DeleteProjectBomLineInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteProjectBomLineByIdArgs = {
+  input: DeleteProjectBomLineByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteProjectMilestoneArgs = {
+  input: DeleteProjectMilestoneInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteProjectMilestoneByIdArgs = {
+  input: DeleteProjectMilestoneByIdInput;
 };
 
 
@@ -27679,6 +30208,12 @@ export type MutationHandOverSampleArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationImplementChangeOrderArgs = {
+  input: ImplementChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationIngestResultsArgs = {
   input: IngestResultsInput;
 };
@@ -27819,6 +30354,18 @@ export type MutationRefreshArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationReissueCertificateArgs = {
   input: ReissueCertificateInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRejectChangeOrderArgs = {
+  input: RejectChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRejectDrawingRevisionArgs = {
+  input: RejectDrawingRevisionInput;
 };
 
 
@@ -27985,6 +30532,18 @@ export type MutationStartStateMachineArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationSubmitChangeOrderArgs = {
+  input: SubmitChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationSubmitDrawingRevisionArgs = {
+  input: SubmitDrawingRevisionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationSubmitServiceRequestArgs = {
   input: SubmitServiceRequestInput;
 };
@@ -28135,6 +30694,30 @@ export type MutationUpdateCertificateVersionByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateChangeOrderArgs = {
+  input: UpdateChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateChangeOrderByIdArgs = {
+  input: UpdateChangeOrderByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateChangeOrderItemArgs = {
+  input: UpdateChangeOrderItemInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateChangeOrderItemByIdArgs = {
+  input: UpdateChangeOrderItemByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateCommentArgs = {
   input: UpdateCommentInput;
 };
@@ -28227,6 +30810,42 @@ export type MutationUpdateDowntimeReasonArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateDowntimeReasonByIdArgs = {
   input: UpdateDowntimeReasonByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDrawingArgs = {
+  input: UpdateDrawingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDrawingByIdArgs = {
+  input: UpdateDrawingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDrawingPartArgs = {
+  input: UpdateDrawingPartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDrawingPartByIdArgs = {
+  input: UpdateDrawingPartByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDrawingRevisionArgs = {
+  input: UpdateDrawingRevisionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDrawingRevisionByIdArgs = {
+  input: UpdateDrawingRevisionByIdInput;
 };
 
 
@@ -28513,8 +31132,32 @@ export type MutationUpdateProjectArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateProjectBomLineArgs = {
+  input: UpdateProjectBomLineInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateProjectBomLineByIdArgs = {
+  input: UpdateProjectBomLineByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateProjectByIdArgs = {
   input: UpdateProjectByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateProjectMilestoneArgs = {
+  input: UpdateProjectMilestoneInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateProjectMilestoneByIdArgs = {
+  input: UpdateProjectMilestoneByIdInput;
 };
 
 
@@ -29856,6 +32499,10 @@ export type Organization = Node & {
   certificateVersions: CertificateVersionConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificates: CertificateConnection;
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems: ChangeOrderItemConnection;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrders: ChangeOrderConnection;
   /** Reads and enables pagination through a set of `ChecklistTemplate`. */
   checklistTemplates: ChecklistTemplateConnection;
   /** When the organization was created. */
@@ -29879,6 +32526,12 @@ export type Organization = Node & {
   downtimeEvents: DowntimeEventConnection;
   /** Reads and enables pagination through a set of `DowntimeReason`. */
   downtimeReasons: DowntimeReasonConnection;
+  /** Reads and enables pagination through a set of `DrawingPart`. */
+  drawingParts: DrawingPartConnection;
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisions: DrawingRevisionConnection;
+  /** Reads and enables pagination through a set of `Drawing`. */
+  drawings: DrawingConnection;
   /** Reads and enables pagination through a set of `ElnEntry`. */
   elnEntries: ElnEntryConnection;
   /** Reads and enables pagination through a set of `ElnEntryVersion`. */
@@ -29935,6 +32588,10 @@ export type Organization = Node & {
   personQualifications: PersonQualificationConnection;
   /** Reads and enables pagination through a set of `PersonalDataRequest`. */
   personalDataRequests: PersonalDataRequestConnection;
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLines: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `ProjectMilestone`. */
+  projectMilestones: ProjectMilestoneConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projects: ProjectConnection;
   /** Reads and enables pagination through a set of `Qualification`. */
@@ -30162,6 +32819,32 @@ export type OrganizationCertificatesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationChangeOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationChecklistTemplatesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -30249,6 +32932,45 @@ export type OrganizationDowntimeReasonsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<DowntimeReasonOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationDrawingPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingPartCondition>;
+  filter?: InputMaybe<DrawingPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingPartOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationDrawingRevisionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationDrawingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingCondition>;
+  filter?: InputMaybe<DrawingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingOrderBy>>;
 };
 
 
@@ -30575,6 +33297,32 @@ export type OrganizationPersonalDataRequestsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PersonalDataRequestOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationProjectBomLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationProjectMilestonesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectMilestoneCondition>;
+  filter?: InputMaybe<ProjectMilestoneFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectMilestoneOrderBy>>;
 };
 
 
@@ -31260,6 +34008,14 @@ export type OrganizationFilter = {
   certificates?: InputMaybe<OrganizationToManyCertificateFilter>;
   /** Some related `certificates` exist. */
   certificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrderItems` relation. */
+  changeOrderItems?: InputMaybe<OrganizationToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItems` exist. */
+  changeOrderItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrders` relation. */
+  changeOrders?: InputMaybe<OrganizationToManyChangeOrderFilter>;
+  /** Some related `changeOrders` exist. */
+  changeOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `checklistTemplates` relation. */
   checklistTemplates?: InputMaybe<OrganizationToManyChecklistTemplateFilter>;
   /** Some related `checklistTemplates` exist. */
@@ -31290,6 +34046,18 @@ export type OrganizationFilter = {
   downtimeReasons?: InputMaybe<OrganizationToManyDowntimeReasonFilter>;
   /** Some related `downtimeReasons` exist. */
   downtimeReasonsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingParts` relation. */
+  drawingParts?: InputMaybe<OrganizationToManyDrawingPartFilter>;
+  /** Some related `drawingParts` exist. */
+  drawingPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingRevisions` relation. */
+  drawingRevisions?: InputMaybe<OrganizationToManyDrawingRevisionFilter>;
+  /** Some related `drawingRevisions` exist. */
+  drawingRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawings` relation. */
+  drawings?: InputMaybe<OrganizationToManyDrawingFilter>;
+  /** Some related `drawings` exist. */
+  drawingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `elnEntries` relation. */
   elnEntries?: InputMaybe<OrganizationToManyElnEntryFilter>;
   /** Some related `elnEntries` exist. */
@@ -31394,6 +34162,14 @@ export type OrganizationFilter = {
   personalDataRequests?: InputMaybe<OrganizationToManyPersonalDataRequestFilter>;
   /** Some related `personalDataRequests` exist. */
   personalDataRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectBomLines` relation. */
+  projectBomLines?: InputMaybe<OrganizationToManyProjectBomLineFilter>;
+  /** Some related `projectBomLines` exist. */
+  projectBomLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectMilestones` relation. */
+  projectMilestones?: InputMaybe<OrganizationToManyProjectMilestoneFilter>;
+  /** Some related `projectMilestones` exist. */
+  projectMilestonesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projects` relation. */
   projects?: InputMaybe<OrganizationToManyProjectFilter>;
   /** Some related `projects` exist. */
@@ -31722,6 +34498,26 @@ export type OrganizationToManyCertificateVersionFilter = {
   some?: InputMaybe<CertificateVersionFilter>;
 };
 
+/** A filter to be used against many `ChangeOrder` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyChangeOrderFilter = {
+  /** Every related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderFilter>;
+  /** No related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderFilter>;
+  /** Some related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderFilter>;
+};
+
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
+};
+
 /** A filter to be used against many `ChecklistTemplate` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyChecklistTemplateFilter = {
   /** Every related `ChecklistTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -31790,6 +34586,36 @@ export type OrganizationToManyDowntimeReasonFilter = {
   none?: InputMaybe<DowntimeReasonFilter>;
   /** Some related `DowntimeReason` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<DowntimeReasonFilter>;
+};
+
+/** A filter to be used against many `Drawing` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyDrawingFilter = {
+  /** Every related `Drawing` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingFilter>;
+  /** No related `Drawing` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingFilter>;
+  /** Some related `Drawing` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingFilter>;
+};
+
+/** A filter to be used against many `DrawingPart` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyDrawingPartFilter = {
+  /** Every related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingPartFilter>;
+  /** No related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingPartFilter>;
+  /** Some related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingPartFilter>;
+};
+
+/** A filter to be used against many `DrawingRevision` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyDrawingRevisionFilter = {
+  /** Every related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingRevisionFilter>;
+  /** No related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingRevisionFilter>;
+  /** Some related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingRevisionFilter>;
 };
 
 /** A filter to be used against many `ElnEntry` object types. All fields are combined with a logical ‘and.’ */
@@ -32042,6 +34868,16 @@ export type OrganizationToManyPersonalDataRequestFilter = {
   some?: InputMaybe<PersonalDataRequestFilter>;
 };
 
+/** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyProjectBomLineFilter = {
+  /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectBomLineFilter>;
+  /** No related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectBomLineFilter>;
+  /** Some related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectBomLineFilter>;
+};
+
 /** A filter to be used against many `Project` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyProjectFilter = {
   /** Every related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -32050,6 +34886,16 @@ export type OrganizationToManyProjectFilter = {
   none?: InputMaybe<ProjectFilter>;
   /** Some related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectFilter>;
+};
+
+/** A filter to be used against many `ProjectMilestone` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyProjectMilestoneFilter = {
+  /** Every related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectMilestoneFilter>;
+  /** No related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectMilestoneFilter>;
+  /** Some related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectMilestoneFilter>;
 };
 
 /** A filter to be used against many `Qualification` object types. All fields are combined with a logical ‘and.’ */
@@ -32712,6 +35558,8 @@ export type PageInfo = {
  */
 export type Part = Node & {
   __typename?: 'Part';
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems: ChangeOrderItemConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -32735,6 +35583,8 @@ export type Part = Node & {
   customerId?: Maybe<Scalars['UUID']['output']>;
   /** Description */
   description: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `DrawingPart`. */
+  drawingParts: DrawingPartConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** Reads and enables pagination through a set of `Lot`. */
@@ -32755,6 +35605,10 @@ export type Part = Node & {
   partNumber: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions: PartRevisionConnection;
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLinesByComponentPartId: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLinesByParentPartId: ProjectBomLineConnection;
   /** Part id */
   rowId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Serial`. */
@@ -32775,6 +35629,38 @@ export type Part = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Reads a single `User` that is related to this `Part`. */
   userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartDrawingPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingPartCondition>;
+  filter?: InputMaybe<DrawingPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingPartOrderBy>>;
 };
 
 
@@ -32807,6 +35693,38 @@ export type PartPartRevisionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartRevisionOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartProjectBomLinesByComponentPartIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartProjectBomLinesByParentPartIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
 };
 
 
@@ -32869,6 +35787,10 @@ export type PartEdge = {
 export type PartFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartFilter>>;
+  /** Filter by the object’s `changeOrderItems` relation. */
+  changeOrderItems?: InputMaybe<PartToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItems` exist. */
+  changeOrderItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `customFields` field. */
@@ -32879,6 +35801,10 @@ export type PartFilter = {
   customerExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customerId` field. */
   customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawingParts` relation. */
+  drawingParts?: InputMaybe<PartToManyDrawingPartFilter>;
+  /** Some related `drawingParts` exist. */
+  drawingPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<PartToManyLotFilter>;
   /** Some related `lots` exist. */
@@ -32897,6 +35823,14 @@ export type PartFilter = {
   partRevisions?: InputMaybe<PartToManyPartRevisionFilter>;
   /** Some related `partRevisions` exist. */
   partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectBomLinesByComponentPartId` relation. */
+  projectBomLinesByComponentPartId?: InputMaybe<PartToManyProjectBomLineFilter>;
+  /** Some related `projectBomLinesByComponentPartId` exist. */
+  projectBomLinesByComponentPartIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectBomLinesByParentPartId` relation. */
+  projectBomLinesByParentPartId?: InputMaybe<PartToManyProjectBomLineFilter>;
+  /** Some related `projectBomLinesByParentPartId` exist. */
+  projectBomLinesByParentPartIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `serials` relation. */
@@ -33022,6 +35956,8 @@ export type PartPatch = {
  */
 export type PartRevision = Node & {
   __typename?: 'PartRevision';
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems: ChangeOrderItemConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -33075,6 +36011,22 @@ export type PartRevision = Node & {
   userByCreatedBy?: Maybe<User>;
   /** Reads a single `User` that is related to this `PartRevision`. */
   userByReleasedBy?: Maybe<User>;
+};
+
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
+export type PartRevisionChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
 };
 
 
@@ -33154,6 +36106,10 @@ export type PartRevisionEdge = {
 export type PartRevisionFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartRevisionFilter>>;
+  /** Filter by the object’s `changeOrderItems` relation. */
+  changeOrderItems?: InputMaybe<PartRevisionToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItems` exist. */
+  changeOrderItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `lots` relation. */
@@ -33288,6 +36244,16 @@ export type PartRevisionStatus =
   | 'obsolete'
   | 'released';
 
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type PartRevisionToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33313,6 +36279,26 @@ export type PartStatus =
   | 'active'
   | 'obsolete';
 
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
+};
+
+/** A filter to be used against many `DrawingPart` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyDrawingPartFilter = {
+  /** Every related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingPartFilter>;
+  /** No related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingPartFilter>;
+  /** Some related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingPartFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33333,6 +36319,16 @@ export type PartToManyPartRevisionFilter = {
   some?: InputMaybe<PartRevisionFilter>;
 };
 
+/** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyProjectBomLineFilter = {
+  /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectBomLineFilter>;
+  /** No related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectBomLineFilter>;
+  /** Some related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectBomLineFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33341,6 +36337,69 @@ export type PartToManySerialFilter = {
   none?: InputMaybe<SerialFilter>;
   /** Some related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SerialFilter>;
+};
+
+/** A connection to a list of `PartWhereUsedRecord` values. */
+export type PartWhereUsedConnection = {
+  __typename?: 'PartWhereUsedConnection';
+  /** A list of edges which contains the `PartWhereUsedRecord` and cursor to aid in pagination. */
+  edges: Array<PartWhereUsedEdge>;
+  /** A list of `PartWhereUsedRecord` objects. */
+  nodes: Array<PartWhereUsedRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PartWhereUsedRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PartWhereUsedRecord` edge in the connection. */
+export type PartWhereUsedEdge = {
+  __typename?: 'PartWhereUsedEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PartWhereUsedRecord` at the end of the edge. */
+  node: PartWhereUsedRecord;
+};
+
+export type PartWhereUsedRecord = {
+  __typename?: 'PartWhereUsedRecord';
+  depth?: Maybe<Scalars['Int']['output']>;
+  isTopAssembly?: Maybe<Scalars['Boolean']['output']>;
+  parentPartId?: Maybe<Scalars['UUID']['output']>;
+  parentPartNumber?: Maybe<Scalars['String']['output']>;
+  projectId?: Maybe<Scalars['UUID']['output']>;
+  projectNumber?: Maybe<Scalars['String']['output']>;
+  projectTitle?: Maybe<Scalars['String']['output']>;
+  quantity?: Maybe<Scalars['BigFloat']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
+/** A filter to be used against `PartWhereUsedRecord` object types. All fields are combined with a logical ‘and.’ */
+export type PartWhereUsedRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PartWhereUsedRecordFilter>>;
+  /** Filter by the object’s `depth` field. */
+  depth?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `isTopAssembly` field. */
+  isTopAssembly?: InputMaybe<BooleanFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<PartWhereUsedRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PartWhereUsedRecordFilter>>;
+  /** Filter by the object’s `parentPartId` field. */
+  parentPartId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `parentPartNumber` field. */
+  parentPartNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `projectNumber` field. */
+  projectNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `projectTitle` field. */
+  projectTitle?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `quantity` field. */
+  quantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
 };
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
@@ -34471,6 +37530,8 @@ export type Project = Node & {
   approvals: ApprovalConnection;
   /** The project manager. */
   assignedTo?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrders: ChangeOrderConnection;
   /** When the last stage was done. */
   completedAt?: Maybe<Scalars['Datetime']['output']>;
   /** When the project was created. */
@@ -34524,6 +37585,10 @@ export type Project = Node & {
   priority: PriorityLevel;
   /** Reads and enables pagination through a set of `ProjectSubStageProgress`. */
   progress: ProjectSubStageProgressConnection;
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLines: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `ProjectMilestone`. */
+  projectMilestones: ProjectMilestoneConnection;
   /** Human id, unique in the tenant: PRJ- and six or more digits; handed out in sequence when not sent. */
   projectNumber: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `ProjectStageTransition`. */
@@ -34584,6 +37649,19 @@ export type ProjectApprovalsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalOrderBy>>;
+};
+
+
+/** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
+export type ProjectChangeOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
 };
 
 
@@ -34654,6 +37732,32 @@ export type ProjectProgressArgs = {
 
 
 /** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
+export type ProjectProjectBomLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
+export type ProjectProjectMilestonesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectMilestoneCondition>;
+  filter?: InputMaybe<ProjectMilestoneFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectMilestoneOrderBy>>;
+};
+
+
+/** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
 export type ProjectProjectStageTransitionsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -34699,6 +37803,287 @@ export type ProjectTagsArgs = {
   filter?: InputMaybe<TagFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * Project BOM lines
+ * A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+ */
+export type ProjectBomLine = Node & {
+  __typename?: 'ProjectBomLine';
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItemsByBomLineId: ChangeOrderItemConnection;
+  /** Reads a single `Part` that is related to this `ProjectBomLine`. */
+  componentPart?: Maybe<Part>;
+  /**
+   * Component
+   * The part (parts.id) used; it may itself be the assembly of further lines.
+   */
+  componentPartId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Note */
+  note: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ProjectBomLine`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `ProjectBomLine`. */
+  parentPart?: Maybe<Part>;
+  /**
+   * Assembly
+   * The part (parts.id) the component goes into.
+   */
+  parentPartId: Scalars['UUID']['output'];
+  /**
+   * Position
+   * The line's place under its assembly (10, 20, ...).
+   */
+  position: Scalars['Int']['output'];
+  /** Reads a single `Project` that is related to this `ProjectBomLine`. */
+  project?: Maybe<Project>;
+  /**
+   * Project
+   * projects.id.
+   */
+  projectId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * How much of the component goes into one unit of the assembly, in unit.
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /** Line id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Unit
+   * units.code of the quantity; must convert to the component part's unit (same dimension).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `ProjectBomLine`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ProjectBomLine`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Project BOM lines
+ * A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+ */
+export type ProjectBomLineChangeOrderItemsByBomLineIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+/**
+ * A condition to be used against `ProjectBomLine` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ProjectBomLineCondition = {
+  /** Checks for equality with the object’s `componentPartId` field. */
+  componentPartId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `parentPartId` field. */
+  parentPartId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `ProjectBomLine` values. */
+export type ProjectBomLineConnection = {
+  __typename?: 'ProjectBomLineConnection';
+  /** A list of edges which contains the `ProjectBomLine` and cursor to aid in pagination. */
+  edges: Array<ProjectBomLineEdge>;
+  /** A list of `ProjectBomLine` objects. */
+  nodes: Array<ProjectBomLine>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProjectBomLine` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProjectBomLine` edge in the connection. */
+export type ProjectBomLineEdge = {
+  __typename?: 'ProjectBomLineEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProjectBomLine` at the end of the edge. */
+  node: ProjectBomLine;
+};
+
+/** A filter to be used against `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectBomLineFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProjectBomLineFilter>>;
+  /** Filter by the object’s `changeOrderItemsByBomLineId` relation. */
+  changeOrderItemsByBomLineId?: InputMaybe<ProjectBomLineToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItemsByBomLineId` exist. */
+  changeOrderItemsByBomLineIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `componentPart` relation. */
+  componentPart?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `componentPartId` field. */
+  componentPartId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProjectBomLineFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProjectBomLineFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `parentPart` relation. */
+  parentPart?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `parentPartId` field. */
+  parentPartId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `ProjectBomLine` */
+export type ProjectBomLineInput = {
+  /**
+   * Component
+   * The part (parts.id) used; it may itself be the assembly of further lines.
+   */
+  componentPartId: Scalars['UUID']['input'];
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Note */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Assembly
+   * The part (parts.id) the component goes into.
+   */
+  parentPartId: Scalars['UUID']['input'];
+  /**
+   * Position
+   * The line's place under its assembly (10, 20, ...).
+   */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Project
+   * projects.id.
+   */
+  projectId: Scalars['UUID']['input'];
+  /**
+   * Quantity
+   * How much of the component goes into one unit of the assembly, in unit.
+   */
+  quantity: Scalars['BigFloat']['input'];
+  /**
+   * Unit
+   * units.code of the quantity; must convert to the component part's unit (same dimension).
+   */
+  unit: Scalars['String']['input'];
+};
+
+/** Methods to use when ordering `ProjectBomLine`. */
+export type ProjectBomLineOrderBy =
+  | 'COMPONENT_PART_ID_ASC'
+  | 'COMPONENT_PART_ID_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PARENT_PART_ID_ASC'
+  | 'PARENT_PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** Represents an update to a `ProjectBomLine`. Fields that are set will be updated. */
+export type ProjectBomLinePatch = {
+  /**
+   * Component
+   * The part (parts.id) used; it may itself be the assembly of further lines.
+   */
+  componentPartId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Note */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Assembly
+   * The part (parts.id) the component goes into.
+   */
+  parentPartId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Position
+   * The line's place under its assembly (10, 20, ...).
+   */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Project
+   * projects.id.
+   */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Quantity
+   * How much of the component goes into one unit of the assembly, in unit.
+   */
+  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Unit
+   * units.code of the quantity; must convert to the component part's unit (same dimension).
+   */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectBomLineToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
 };
 
 /** A condition to be used against `Project` object types. All fields are tested for equality and combined with a logical ‘and.’ */
@@ -34967,6 +38352,10 @@ export type ProjectFilter = {
   approvalsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `assignedTo` field. */
   assignedTo?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `changeOrders` relation. */
+  changeOrders?: InputMaybe<ProjectToManyChangeOrderFilter>;
+  /** Some related `changeOrders` exist. */
+  changeOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdAt` field. */
   createdAt?: InputMaybe<DatetimeFilter>;
   /** Filter by the object’s `currentStage` relation. */
@@ -35013,6 +38402,14 @@ export type ProjectFilter = {
   progress?: InputMaybe<ProjectToManyProjectSubStageProgressFilter>;
   /** Some related `progress` exist. */
   progressExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectBomLines` relation. */
+  projectBomLines?: InputMaybe<ProjectToManyProjectBomLineFilter>;
+  /** Some related `projectBomLines` exist. */
+  projectBomLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectMilestones` relation. */
+  projectMilestones?: InputMaybe<ProjectToManyProjectMilestoneFilter>;
+  /** Some related `projectMilestones` exist. */
+  projectMilestonesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectNumber` field. */
   projectNumber?: InputMaybe<StringFilter>;
   /** Filter by the object’s `projectStageTransitions` relation. */
@@ -35095,6 +38492,405 @@ export type ProjectInput = {
   title: Scalars['String']['input'];
   /** The workflow definition (version) the project follows; the tenant's default when not sent. Fixed once set. */
   workflowDefinitionId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/**
+ * Project milestones
+ * A project's milestones in order (position), planned and actual dates; a done milestone has its actual date and only a done one has. Read with project.read, written with project.update; slippage in days: app.project_milestone_slippage.
+ */
+export type ProjectMilestone = Node & {
+  __typename?: 'ProjectMilestone';
+  /**
+   * Actual date
+   * When it was reached; set exactly when status is done.
+   */
+  actualDate?: Maybe<Scalars['Date']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Name
+   * Unique in the project.
+   */
+  name: Scalars['String']['output'];
+  /** Note */
+  note: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ProjectMilestone`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Planned date */
+  plannedDate: Scalars['Date']['output'];
+  /**
+   * Position
+   * Order in the project (10, 20, ...).
+   */
+  position: Scalars['Int']['output'];
+  /** Reads a single `Project` that is related to this `ProjectMilestone`. */
+  project?: Maybe<Project>;
+  /**
+   * Project
+   * projects.id.
+   */
+  projectId: Scalars['UUID']['output'];
+  /** Milestone id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * planned, in_progress, done or cancelled.
+   */
+  status: ProjectMilestoneStatus;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ProjectMilestone`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `ProjectMilestone` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ProjectMilestoneCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `name` field. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `position` field. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ProjectMilestone` values. */
+export type ProjectMilestoneConnection = {
+  __typename?: 'ProjectMilestoneConnection';
+  /** A list of edges which contains the `ProjectMilestone` and cursor to aid in pagination. */
+  edges: Array<ProjectMilestoneEdge>;
+  /** A list of `ProjectMilestone` objects. */
+  nodes: Array<ProjectMilestone>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProjectMilestone` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProjectMilestone` edge in the connection. */
+export type ProjectMilestoneEdge = {
+  __typename?: 'ProjectMilestoneEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProjectMilestone` at the end of the edge. */
+  node: ProjectMilestone;
+};
+
+/** A filter to be used against `ProjectMilestone` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectMilestoneFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProjectMilestoneFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProjectMilestoneFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProjectMilestoneFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `position` field. */
+  position?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `ProjectMilestone` */
+export type ProjectMilestoneInput = {
+  /**
+   * Actual date
+   * When it was reached; set exactly when status is done.
+   */
+  actualDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Name
+   * Unique in the project.
+   */
+  name: Scalars['String']['input'];
+  /** Note */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Planned date */
+  plannedDate: Scalars['Date']['input'];
+  /**
+   * Position
+   * Order in the project (10, 20, ...).
+   */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Project
+   * projects.id.
+   */
+  projectId: Scalars['UUID']['input'];
+  /**
+   * Status
+   * planned, in_progress, done or cancelled.
+   */
+  status?: InputMaybe<ProjectMilestoneStatus>;
+};
+
+/** Methods to use when ordering `ProjectMilestone`. */
+export type ProjectMilestoneOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'NAME_ASC'
+  | 'NAME_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'POSITION_ASC'
+  | 'POSITION_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `ProjectMilestone`. Fields that are set will be updated. */
+export type ProjectMilestonePatch = {
+  /**
+   * Actual date
+   * When it was reached; set exactly when status is done.
+   */
+  actualDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Name
+   * Unique in the project.
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Note */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** Planned date */
+  plannedDate?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Position
+   * Order in the project (10, 20, ...).
+   */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Project
+   * projects.id.
+   */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Status
+   * planned, in_progress, done or cancelled.
+   */
+  status?: InputMaybe<ProjectMilestoneStatus>;
+};
+
+/**
+ * Milestone slippage
+ * Each milestone with its slippage in days: a done one, actual minus planned date (negative when early); an open one, how many days today is past the planned date (0 before it); a cancelled one, none. is_slipped: late. In the database's current date; as the caller may read projects.
+ */
+export type ProjectMilestoneSlippage = {
+  __typename?: 'ProjectMilestoneSlippage';
+  /** Actual date */
+  actualDate?: Maybe<Scalars['Date']['output']>;
+  /**
+   * Slipped
+   * Reached after, or still open past, the planned date.
+   */
+  isSlipped?: Maybe<Scalars['Boolean']['output']>;
+  /** Name */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Planned date */
+  plannedDate?: Maybe<Scalars['Date']['output']>;
+  /** Position */
+  position?: Maybe<Scalars['Int']['output']>;
+  /** Project */
+  projectId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Project number
+   * PRJ-000123.
+   */
+  projectNumber?: Maybe<Scalars['String']['output']>;
+  /** Milestone */
+  rowId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Slippage (days)
+   * Actual (or today, while open) minus planned; open milestones never negative; none when cancelled.
+   */
+  slippageDays?: Maybe<Scalars['Int']['output']>;
+  /** Status */
+  status?: Maybe<ProjectMilestoneStatus>;
+};
+
+/**
+ * A condition to be used against `ProjectMilestoneSlippage` object types. All
+ * fields are tested for equality and combined with a logical ‘and.’
+ */
+export type ProjectMilestoneSlippageCondition = {
+  /** Checks for equality with the object’s `actualDate` field. */
+  actualDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `isSlipped` field. */
+  isSlipped?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `name` field. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `plannedDate` field. */
+  plannedDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `position` field. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `projectNumber` field. */
+  projectNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `slippageDays` field. */
+  slippageDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<ProjectMilestoneStatus>;
+};
+
+/** A connection to a list of `ProjectMilestoneSlippage` values. */
+export type ProjectMilestoneSlippageConnection = {
+  __typename?: 'ProjectMilestoneSlippageConnection';
+  /** A list of edges which contains the `ProjectMilestoneSlippage` and cursor to aid in pagination. */
+  edges: Array<ProjectMilestoneSlippageEdge>;
+  /** A list of `ProjectMilestoneSlippage` objects. */
+  nodes: Array<ProjectMilestoneSlippage>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProjectMilestoneSlippage` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProjectMilestoneSlippage` edge in the connection. */
+export type ProjectMilestoneSlippageEdge = {
+  __typename?: 'ProjectMilestoneSlippageEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProjectMilestoneSlippage` at the end of the edge. */
+  node: ProjectMilestoneSlippage;
+};
+
+/** A filter to be used against `ProjectMilestoneSlippage` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectMilestoneSlippageFilter = {
+  /** Filter by the object’s `actualDate` field. */
+  actualDate?: InputMaybe<DateFilter>;
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProjectMilestoneSlippageFilter>>;
+  /** Filter by the object’s `isSlipped` field. */
+  isSlipped?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProjectMilestoneSlippageFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProjectMilestoneSlippageFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `plannedDate` field. */
+  plannedDate?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `position` field. */
+  position?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `projectNumber` field. */
+  projectNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `slippageDays` field. */
+  slippageDays?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<ProjectMilestoneStatusFilter>;
+};
+
+/** Methods to use when ordering `ProjectMilestoneSlippage`. */
+export type ProjectMilestoneSlippageOrderBy =
+  | 'ACTUAL_DATE_ASC'
+  | 'ACTUAL_DATE_DESC'
+  | 'NAME_ASC'
+  | 'NAME_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PLANNED_DATE_ASC'
+  | 'PLANNED_DATE_DESC'
+  | 'POSITION_ASC'
+  | 'POSITION_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'PROJECT_NUMBER_ASC'
+  | 'PROJECT_NUMBER_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SLIPPAGE_DAYS_ASC'
+  | 'SLIPPAGE_DAYS_DESC';
+
+/** A milestone's status: planned, in_progress, done (has its actual date), cancelled (no slippage counted). */
+export type ProjectMilestoneStatus =
+  | 'cancelled'
+  | 'done'
+  | 'in_progress'
+  | 'planned';
+
+/** A filter to be used against ProjectMilestoneStatus fields. All fields are combined with a logical ‘and.’ */
+export type ProjectMilestoneStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<ProjectMilestoneStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<ProjectMilestoneStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<ProjectMilestoneStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<ProjectMilestoneStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<ProjectMilestoneStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<ProjectMilestoneStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<ProjectMilestoneStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<ProjectMilestoneStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<ProjectMilestoneStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<ProjectMilestoneStatus>>;
 };
 
 /** Methods to use when ordering `Project`. */
@@ -35813,6 +39609,16 @@ export type ProjectToManyApprovalFilter = {
   some?: InputMaybe<ApprovalFilter>;
 };
 
+/** A filter to be used against many `ChangeOrder` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectToManyChangeOrderFilter = {
+  /** Every related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderFilter>;
+  /** No related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderFilter>;
+  /** Some related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderFilter>;
+};
+
 /** A filter to be used against many `Document` object types. All fields are combined with a logical ‘and.’ */
 export type ProjectToManyDocumentFilter = {
   /** Every related `Document` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -35851,6 +39657,26 @@ export type ProjectToManyMessageFilter = {
   none?: InputMaybe<MessageFilter>;
   /** Some related `Message` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MessageFilter>;
+};
+
+/** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectToManyProjectBomLineFilter = {
+  /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectBomLineFilter>;
+  /** No related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectBomLineFilter>;
+  /** Some related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectBomLineFilter>;
+};
+
+/** A filter to be used against many `ProjectMilestone` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectToManyProjectMilestoneFilter = {
+  /** Every related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectMilestoneFilter>;
+  /** No related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectMilestoneFilter>;
+  /** Some related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectMilestoneFilter>;
 };
 
 /** A filter to be used against many `ProjectStageTransition` object types. All fields are combined with a logical ‘and.’ */
@@ -37002,6 +40828,18 @@ export type Query = Node & {
   certificateVersions?: Maybe<CertificateVersionConnection>;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificates?: Maybe<CertificateConnection>;
+  /** Get a single `ChangeOrder`. */
+  changeOrder?: Maybe<ChangeOrder>;
+  /** Reads a single `ChangeOrder` using its globally unique `ID`. */
+  changeOrderById?: Maybe<ChangeOrder>;
+  /** Get a single `ChangeOrderItem`. */
+  changeOrderItem?: Maybe<ChangeOrderItem>;
+  /** Reads a single `ChangeOrderItem` using its globally unique `ID`. */
+  changeOrderItemById?: Maybe<ChangeOrderItem>;
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems?: Maybe<ChangeOrderItemConnection>;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrders?: Maybe<ChangeOrderConnection>;
   /** Get a single `Checklist`. */
   checklist?: Maybe<Checklist>;
   /** Reads a single `Checklist` using its globally unique `ID`. */
@@ -37137,6 +40975,24 @@ export type Query = Node & {
   downtimeReasonById?: Maybe<DowntimeReason>;
   /** Reads and enables pagination through a set of `DowntimeReason`. */
   downtimeReasons?: Maybe<DowntimeReasonConnection>;
+  /** Get a single `Drawing`. */
+  drawing?: Maybe<Drawing>;
+  /** Reads a single `Drawing` using its globally unique `ID`. */
+  drawingById?: Maybe<Drawing>;
+  /** Get a single `DrawingPart`. */
+  drawingPart?: Maybe<DrawingPart>;
+  /** Reads a single `DrawingPart` using its globally unique `ID`. */
+  drawingPartById?: Maybe<DrawingPart>;
+  /** Reads and enables pagination through a set of `DrawingPart`. */
+  drawingParts?: Maybe<DrawingPartConnection>;
+  /** Get a single `DrawingRevision`. */
+  drawingRevision?: Maybe<DrawingRevision>;
+  /** Reads a single `DrawingRevision` using its globally unique `ID`. */
+  drawingRevisionById?: Maybe<DrawingRevision>;
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisions?: Maybe<DrawingRevisionConnection>;
+  /** Reads and enables pagination through a set of `Drawing`. */
+  drawings?: Maybe<DrawingConnection>;
   /** Reads and enables pagination through a set of `ElnEntry`. */
   elnEntries?: Maybe<ElnEntryConnection>;
   /** Get a single `ElnEntry`. */
@@ -37245,6 +41101,11 @@ export type Query = Node & {
   exitCriterionWaiverById?: Maybe<ExitCriterionWaiver>;
   /** Reads and enables pagination through a set of `ExitCriterionWaiver`. */
   exitCriterionWaivers?: Maybe<ExitCriterionWaiverConnection>;
+  /**
+   * Explode a project BOM
+   * The project's BOM as a tree, from one assembly (assembly_part_id) or from every top assembly (parts used in no line of the project), for quantity units of it: depth (0 = the assembly), the path of part numbers, the line's quantity and unit, the quantity per parent converted to the component's unit and the extended quantity multiplied down the levels. Cycle-safe; at most max_depth levels (1..100, PT422 project_bom.depth_invalid); PT422 project_bom.quantity_invalid. Lines the caller may not read are left out.
+   */
+  explodeProjectBom?: Maybe<ExplodeProjectBomConnection>;
   /** Get a single `FeatureFlag`. */
   featureFlag?: Maybe<FeatureFlag>;
   /** Reads a single `FeatureFlag` using its globally unique `ID`. */
@@ -37425,6 +41286,11 @@ export type Query = Node & {
   partRevisionById?: Maybe<PartRevision>;
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions?: Maybe<PartRevisionConnection>;
+  /**
+   * Where a part is used
+   * The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id).
+   */
+  partWhereUsed?: Maybe<PartWhereUsedConnection>;
   /** Get a single `Partner`. */
   partner?: Maybe<Partner>;
   /** Reads a single `Partner` using its globally unique `ID`. */
@@ -37459,6 +41325,12 @@ export type Query = Node & {
   personalDataRequests?: Maybe<PersonalDataRequestConnection>;
   /** Get a single `Project`. */
   project?: Maybe<Project>;
+  /** Get a single `ProjectBomLine`. */
+  projectBomLine?: Maybe<ProjectBomLine>;
+  /** Reads a single `ProjectBomLine` using its globally unique `ID`. */
+  projectBomLineById?: Maybe<ProjectBomLine>;
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLines?: Maybe<ProjectBomLineConnection>;
   /** Reads a single `Project` using its globally unique `ID`. */
   projectById?: Maybe<Project>;
   /** Reads and enables pagination through a set of `ProjectExitCriterion`. */
@@ -37467,6 +41339,14 @@ export type Query = Node & {
   projectExitCriterion?: Maybe<ProjectExitCriterion>;
   /** Reads a single `ProjectExitCriterion` using its globally unique `ID`. */
   projectExitCriterionById?: Maybe<ProjectExitCriterion>;
+  /** Get a single `ProjectMilestone`. */
+  projectMilestone?: Maybe<ProjectMilestone>;
+  /** Reads a single `ProjectMilestone` using its globally unique `ID`. */
+  projectMilestoneById?: Maybe<ProjectMilestone>;
+  /** Reads and enables pagination through a set of `ProjectMilestoneSlippage`. */
+  projectMilestoneSlippages?: Maybe<ProjectMilestoneSlippageConnection>;
+  /** Reads and enables pagination through a set of `ProjectMilestone`. */
+  projectMilestones?: Maybe<ProjectMilestoneConnection>;
   /** Get a single `ProjectOverview`. */
   projectOverview?: Maybe<ProjectOverview>;
   /** Reads a single `ProjectOverview` using its globally unique `ID`. */
@@ -37553,6 +41433,13 @@ export type Query = Node & {
    * What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
    */
   recallSimulation?: Maybe<RecallSimulationConnection>;
+  /**
+   * Released revision of a drawing
+   * The revision production uses (NULL when none is released or the caller may not read drawings).
+   */
+  releasedDrawing?: Maybe<DrawingRevision>;
+  /** Reads and enables pagination through a set of `ReleasedDrawing`. */
+  releasedDrawings?: Maybe<ReleasedDrawingConnection>;
   /** Get a single `ReportDefinition`. */
   reportDefinition?: Maybe<ReportDefinition>;
   /** Reads a single `ReportDefinition` using its globally unique `ID`. */
@@ -38634,6 +42521,56 @@ export type QueryCertificatesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryChangeOrderArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChangeOrderByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChangeOrderItemArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChangeOrderItemByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChangeOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryChecklistArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -39156,6 +43093,83 @@ export type QueryDowntimeReasonsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryDrawingArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingPartArgs = {
+  drawingId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
+  partId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingPartByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingPartCondition>;
+  filter?: InputMaybe<DrawingPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingPartOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingRevisionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingRevisionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingRevisionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingCondition>;
+  filter?: InputMaybe<DrawingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryElnEntriesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -39575,6 +43589,19 @@ export type QueryExitCriterionWaiversArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ExitCriterionWaiverOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryExplodeProjectBomArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  assemblyPartId?: InputMaybe<Scalars['UUID']['input']>;
+  filter?: InputMaybe<ExplodeProjectBomRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  projectId: Scalars['UUID']['input'];
+  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
 };
 
 
@@ -40308,6 +44335,17 @@ export type QueryPartRevisionsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryPartWhereUsedArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<PartWhereUsedRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  inProjectId?: InputMaybe<Scalars['UUID']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  partId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryPartnerArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -40454,6 +44492,31 @@ export type QueryProjectArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryProjectBomLineArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectBomLineByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectBomLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryProjectByIdArgs = {
   id: Scalars['ID']['input'];
 };
@@ -40482,6 +44545,44 @@ export type QueryProjectExitCriterionArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryProjectExitCriterionByIdArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectMilestoneArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectMilestoneByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectMilestoneSlippagesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectMilestoneSlippageCondition>;
+  filter?: InputMaybe<ProjectMilestoneSlippageFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectMilestoneSlippageOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectMilestonesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectMilestoneCondition>;
+  filter?: InputMaybe<ProjectMilestoneFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectMilestoneOrderBy>>;
 };
 
 
@@ -40824,6 +44925,25 @@ export type QueryRecallSimulationArgs = {
   lotId: Scalars['UUID']['input'];
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReleasedDrawingArgs = {
+  drawingId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReleasedDrawingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReleasedDrawingCondition>;
+  filter?: InputMaybe<ReleasedDrawingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReleasedDrawingOrderBy>>;
 };
 
 
@@ -43695,6 +47815,70 @@ export type ReissueCertificatePayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
 };
 
+/** All input for the `rejectChangeOrder` mutation. */
+export type RejectChangeOrderInput = {
+  changeOrderId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+/** The output of our `rejectChangeOrder` mutation. */
+export type RejectChangeOrderPayload = {
+  __typename?: 'RejectChangeOrderPayload';
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ChangeOrder>;
+};
+
+
+/** The output of our `rejectChangeOrder` mutation. */
+export type RejectChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
+};
+
+/** All input for the `rejectDrawingRevision` mutation. */
+export type RejectDrawingRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+  revisionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `rejectDrawingRevision` mutation. */
+export type RejectDrawingRevisionPayload = {
+  __typename?: 'RejectDrawingRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `DrawingRevision`. May be used by Relay 1. */
+  drawingRevisionEdge?: Maybe<DrawingRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<DrawingRevision>;
+};
+
+
+/** The output of our `rejectDrawingRevision` mutation. */
+export type RejectDrawingRevisionPayloadDrawingRevisionEdgeArgs = {
+  orderBy?: Array<DrawingRevisionOrderBy>;
+};
+
 /** All input for the `rejectSample` mutation. */
 export type RejectSampleInput = {
   /**
@@ -43790,6 +47974,159 @@ export type ReleaseResultPayload = {
 export type ReleaseResultPayloadResultEdgeArgs = {
   orderBy?: Array<ResultOrderBy>;
 };
+
+/**
+ * Released drawings
+ * Each drawing's released revision, the one production uses, with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
+ */
+export type ReleasedDrawing = {
+  __typename?: 'ReleasedDrawing';
+  /** Approved by */
+  approvedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Checksum
+   * sha256 of the drawing file.
+   */
+  checksum?: Maybe<Scalars['String']['output']>;
+  /** Document version */
+  documentVersionId?: Maybe<Scalars['UUID']['output']>;
+  /** Drawing */
+  drawingId?: Maybe<Scalars['UUID']['output']>;
+  /** Drawing number */
+  drawingNumber?: Maybe<Scalars['String']['output']>;
+  /** File name */
+  fileName?: Maybe<Scalars['String']['output']>;
+  /**
+   * File path
+   * Object storage path of the drawing file.
+   */
+  filePath?: Maybe<Scalars['String']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Released at */
+  releasedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Revision code */
+  revision?: Maybe<Scalars['String']['output']>;
+  /** Released revision */
+  revisionId?: Maybe<Scalars['UUID']['output']>;
+  /** Title */
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A condition to be used against `ReleasedDrawing` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ReleasedDrawingCondition = {
+  /** Checks for equality with the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `checksum` field. */
+  checksum?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `documentVersionId` field. */
+  documentVersionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `drawingId` field. */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `drawingNumber` field. */
+  drawingNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `fileName` field. */
+  fileName?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `filePath` field. */
+  filePath?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `releasedAt` field. */
+  releasedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `revision` field. */
+  revision?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `revisionId` field. */
+  revisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `title` field. */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `ReleasedDrawing` values. */
+export type ReleasedDrawingConnection = {
+  __typename?: 'ReleasedDrawingConnection';
+  /** A list of edges which contains the `ReleasedDrawing` and cursor to aid in pagination. */
+  edges: Array<ReleasedDrawingEdge>;
+  /** A list of `ReleasedDrawing` objects. */
+  nodes: Array<ReleasedDrawing>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ReleasedDrawing` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ReleasedDrawing` edge in the connection. */
+export type ReleasedDrawingEdge = {
+  __typename?: 'ReleasedDrawingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ReleasedDrawing` at the end of the edge. */
+  node: ReleasedDrawing;
+};
+
+/** A filter to be used against `ReleasedDrawing` object types. All fields are combined with a logical ‘and.’ */
+export type ReleasedDrawingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ReleasedDrawingFilter>>;
+  /** Filter by the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `checksum` field. */
+  checksum?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `documentVersionId` field. */
+  documentVersionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawingId` field. */
+  drawingId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawingNumber` field. */
+  drawingNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `fileName` field. */
+  fileName?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `filePath` field. */
+  filePath?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ReleasedDrawingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ReleasedDrawingFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `releasedAt` field. */
+  releasedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `revision` field. */
+  revision?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `revisionId` field. */
+  revisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `title` field. */
+  title?: InputMaybe<StringFilter>;
+};
+
+/** Methods to use when ordering `ReleasedDrawing`. */
+export type ReleasedDrawingOrderBy =
+  | 'APPROVED_BY_ASC'
+  | 'APPROVED_BY_DESC'
+  | 'CHECKSUM_ASC'
+  | 'CHECKSUM_DESC'
+  | 'DOCUMENT_VERSION_ID_ASC'
+  | 'DOCUMENT_VERSION_ID_DESC'
+  | 'DRAWING_ID_ASC'
+  | 'DRAWING_ID_DESC'
+  | 'DRAWING_NUMBER_ASC'
+  | 'DRAWING_NUMBER_DESC'
+  | 'FILE_NAME_ASC'
+  | 'FILE_NAME_DESC'
+  | 'FILE_PATH_ASC'
+  | 'FILE_PATH_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'RELEASED_AT_ASC'
+  | 'RELEASED_AT_DESC'
+  | 'REVISION_ASC'
+  | 'REVISION_DESC'
+  | 'REVISION_ID_ASC'
+  | 'REVISION_ID_DESC'
+  | 'TITLE_ASC'
+  | 'TITLE_DESC';
 
 /** All input for the `replayWebhookDelivery` mutation. */
 export type ReplayWebhookDeliveryInput = {
@@ -54942,6 +59279,68 @@ export type SubStageStatusFilter = {
   notIn?: InputMaybe<Array<SubStageStatus>>;
 };
 
+/** All input for the `submitChangeOrder` mutation. */
+export type SubmitChangeOrderInput = {
+  changeOrderId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `submitChangeOrder` mutation. */
+export type SubmitChangeOrderPayload = {
+  __typename?: 'SubmitChangeOrderPayload';
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ChangeOrder>;
+};
+
+
+/** The output of our `submitChangeOrder` mutation. */
+export type SubmitChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
+};
+
+/** All input for the `submitDrawingRevision` mutation. */
+export type SubmitDrawingRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  revisionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `submitDrawingRevision` mutation. */
+export type SubmitDrawingRevisionPayload = {
+  __typename?: 'SubmitDrawingRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `DrawingRevision`. May be used by Relay 1. */
+  drawingRevisionEdge?: Maybe<DrawingRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<DrawingRevision>;
+};
+
+
+/** The output of our `submitDrawingRevision` mutation. */
+export type SubmitDrawingRevisionPayloadDrawingRevisionEdgeArgs = {
+  orderBy?: Array<DrawingRevisionOrderBy>;
+};
+
 /** All input for the `submitServiceRequest` mutation. */
 export type SubmitServiceRequestInput = {
   /**
@@ -57294,6 +61693,8 @@ export type Unit = Node & {
   name: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `Part`. */
   partsByUnit: PartConnection;
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLinesByUnit: ProjectBomLineConnection;
   /** Reads and enables pagination through a set of `ReagentItem`. */
   reagentItemsByUnit: ReagentItemConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
@@ -57399,6 +61800,22 @@ export type UnitPartsByUnitArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitProjectBomLinesByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
 };
 
 
@@ -57626,6 +62043,10 @@ export type UnitFilter = {
   partsByUnit?: InputMaybe<UnitToManyPartFilter>;
   /** Some related `partsByUnit` exist. */
   partsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectBomLinesByUnit` relation. */
+  projectBomLinesByUnit?: InputMaybe<UnitToManyProjectBomLineFilter>;
+  /** Some related `projectBomLinesByUnit` exist. */
+  projectBomLinesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentItemsByUnit` relation. */
   reagentItemsByUnit?: InputMaybe<UnitToManyReagentItemFilter>;
   /** Some related `reagentItemsByUnit` exist. */
@@ -57760,6 +62181,16 @@ export type UnitToManyPartFilter = {
   none?: InputMaybe<PartFilter>;
   /** Some related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<PartFilter>;
+};
+
+/** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyProjectBomLineFilter = {
+  /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectBomLineFilter>;
+  /** No related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectBomLineFilter>;
+  /** Some related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectBomLineFilter>;
 };
 
 /** A filter to be used against many `ReagentItem` object types. All fields are combined with a logical ‘and.’ */
@@ -58386,6 +62817,102 @@ export type UpdateCertificateVersionPayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
 };
 
+/** All input for the `updateChangeOrderById` mutation. */
+export type UpdateChangeOrderByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ChangeOrder` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ChangeOrder` being updated. */
+  patch: ChangeOrderPatch;
+};
+
+/** All input for the `updateChangeOrder` mutation. */
+export type UpdateChangeOrderInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ChangeOrder` being updated. */
+  patch: ChangeOrderPatch;
+  /** Change order id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** All input for the `updateChangeOrderItemById` mutation. */
+export type UpdateChangeOrderItemByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ChangeOrderItem` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ChangeOrderItem` being updated. */
+  patch: ChangeOrderItemPatch;
+};
+
+/** All input for the `updateChangeOrderItem` mutation. */
+export type UpdateChangeOrderItemInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ChangeOrderItem` being updated. */
+  patch: ChangeOrderItemPatch;
+  /** Item id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `ChangeOrderItem` mutation. */
+export type UpdateChangeOrderItemPayload = {
+  __typename?: 'UpdateChangeOrderItemPayload';
+  /** The `ChangeOrderItem` that was updated by this mutation. */
+  changeOrderItem?: Maybe<ChangeOrderItem>;
+  /** An edge for our `ChangeOrderItem`. May be used by Relay 1. */
+  changeOrderItemEdge?: Maybe<ChangeOrderItemEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ChangeOrderItem` mutation. */
+export type UpdateChangeOrderItemPayloadChangeOrderItemEdgeArgs = {
+  orderBy?: Array<ChangeOrderItemOrderBy>;
+};
+
+/** The output of our update `ChangeOrder` mutation. */
+export type UpdateChangeOrderPayload = {
+  __typename?: 'UpdateChangeOrderPayload';
+  /** The `ChangeOrder` that was updated by this mutation. */
+  changeOrder?: Maybe<ChangeOrder>;
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ChangeOrder` mutation. */
+export type UpdateChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
+};
+
 /** All input for the `updateCommentById` mutation. */
 export type UpdateCommentByIdInput = {
   /**
@@ -58770,6 +63297,163 @@ export type UpdateDowntimeReasonPayload = {
 /** The output of our update `DowntimeReason` mutation. */
 export type UpdateDowntimeReasonPayloadDowntimeReasonEdgeArgs = {
   orderBy?: Array<DowntimeReasonOrderBy>;
+};
+
+/** All input for the `updateDrawingById` mutation. */
+export type UpdateDrawingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Drawing` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Drawing` being updated. */
+  patch: DrawingPatch;
+};
+
+/** All input for the `updateDrawing` mutation. */
+export type UpdateDrawingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Drawing` being updated. */
+  patch: DrawingPatch;
+  /** Drawing id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** All input for the `updateDrawingPartById` mutation. */
+export type UpdateDrawingPartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `DrawingPart` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `DrawingPart` being updated. */
+  patch: DrawingPartPatch;
+};
+
+/** All input for the `updateDrawingPart` mutation. */
+export type UpdateDrawingPartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['input'];
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `DrawingPart` being updated. */
+  patch: DrawingPartPatch;
+};
+
+/** The output of our update `DrawingPart` mutation. */
+export type UpdateDrawingPartPayload = {
+  __typename?: 'UpdateDrawingPartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `DrawingPart` that was updated by this mutation. */
+  drawingPart?: Maybe<DrawingPart>;
+  /** An edge for our `DrawingPart`. May be used by Relay 1. */
+  drawingPartEdge?: Maybe<DrawingPartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `DrawingPart` mutation. */
+export type UpdateDrawingPartPayloadDrawingPartEdgeArgs = {
+  orderBy?: Array<DrawingPartOrderBy>;
+};
+
+/** The output of our update `Drawing` mutation. */
+export type UpdateDrawingPayload = {
+  __typename?: 'UpdateDrawingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Drawing` that was updated by this mutation. */
+  drawing?: Maybe<Drawing>;
+  /** An edge for our `Drawing`. May be used by Relay 1. */
+  drawingEdge?: Maybe<DrawingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Drawing` mutation. */
+export type UpdateDrawingPayloadDrawingEdgeArgs = {
+  orderBy?: Array<DrawingOrderBy>;
+};
+
+/** All input for the `updateDrawingRevisionById` mutation. */
+export type UpdateDrawingRevisionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `DrawingRevision` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `DrawingRevision` being updated. */
+  patch: DrawingRevisionPatch;
+};
+
+/** All input for the `updateDrawingRevision` mutation. */
+export type UpdateDrawingRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `DrawingRevision` being updated. */
+  patch: DrawingRevisionPatch;
+  /** Revision id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `DrawingRevision` mutation. */
+export type UpdateDrawingRevisionPayload = {
+  __typename?: 'UpdateDrawingRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `DrawingRevision` that was updated by this mutation. */
+  drawingRevision?: Maybe<DrawingRevision>;
+  /** An edge for our `DrawingRevision`. May be used by Relay 1. */
+  drawingRevisionEdge?: Maybe<DrawingRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `DrawingRevision` mutation. */
+export type UpdateDrawingRevisionPayloadDrawingRevisionEdgeArgs = {
+  orderBy?: Array<DrawingRevisionOrderBy>;
 };
 
 /** All input for the `updateElnEntryById` mutation. */
@@ -59908,6 +64592,54 @@ export type UpdateProgressPayloadProjectSubStageProgressEdgeArgs = {
   orderBy?: Array<ProjectSubStageProgressOrderBy>;
 };
 
+/** All input for the `updateProjectBomLineById` mutation. */
+export type UpdateProjectBomLineByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ProjectBomLine` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ProjectBomLine` being updated. */
+  patch: ProjectBomLinePatch;
+};
+
+/** All input for the `updateProjectBomLine` mutation. */
+export type UpdateProjectBomLineInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ProjectBomLine` being updated. */
+  patch: ProjectBomLinePatch;
+  /** Line id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `ProjectBomLine` mutation. */
+export type UpdateProjectBomLinePayload = {
+  __typename?: 'UpdateProjectBomLinePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `ProjectBomLine` that was updated by this mutation. */
+  projectBomLine?: Maybe<ProjectBomLine>;
+  /** An edge for our `ProjectBomLine`. May be used by Relay 1. */
+  projectBomLineEdge?: Maybe<ProjectBomLineEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ProjectBomLine` mutation. */
+export type UpdateProjectBomLinePayloadProjectBomLineEdgeArgs = {
+  orderBy?: Array<ProjectBomLineOrderBy>;
+};
+
 /** All input for the `updateProjectById` mutation. */
 export type UpdateProjectByIdInput = {
   /**
@@ -59932,6 +64664,54 @@ export type UpdateProjectInput = {
   patch: ProjectPatch;
   /** Project id (uuid); the API paths use it. */
   rowId: Scalars['UUID']['input'];
+};
+
+/** All input for the `updateProjectMilestoneById` mutation. */
+export type UpdateProjectMilestoneByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ProjectMilestone` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ProjectMilestone` being updated. */
+  patch: ProjectMilestonePatch;
+};
+
+/** All input for the `updateProjectMilestone` mutation. */
+export type UpdateProjectMilestoneInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ProjectMilestone` being updated. */
+  patch: ProjectMilestonePatch;
+  /** Milestone id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `ProjectMilestone` mutation. */
+export type UpdateProjectMilestonePayload = {
+  __typename?: 'UpdateProjectMilestonePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `ProjectMilestone` that was updated by this mutation. */
+  projectMilestone?: Maybe<ProjectMilestone>;
+  /** An edge for our `ProjectMilestone`. May be used by Relay 1. */
+  projectMilestoneEdge?: Maybe<ProjectMilestoneEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ProjectMilestone` mutation. */
+export type UpdateProjectMilestonePayloadProjectMilestoneEdgeArgs = {
+  orderBy?: Array<ProjectMilestoneOrderBy>;
 };
 
 /** The output of our update `Project` mutation. */
@@ -61999,6 +66779,14 @@ export type User = Node & {
   certificateVersionsByIssuedBy: CertificateVersionConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificatesByIssuedBy: CertificateConnection;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrdersByCreatedBy: ChangeOrderConnection;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrdersByDecidedBy: ChangeOrderConnection;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrdersByImplementedBy: ChangeOrderConnection;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrdersBySubmittedBy: ChangeOrderConnection;
   /** When the user was created. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `CustodyEvent`. */
@@ -62017,6 +66805,14 @@ export type User = Node & {
   displayName: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `DowntimeEvent`. */
   downtimeEventsByRecordedBy: DowntimeEventConnection;
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisionsByApprovedBy: DrawingRevisionConnection;
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisionsByCreatedBy: DrawingRevisionConnection;
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisionsBySubmittedBy: DrawingRevisionConnection;
+  /** Reads and enables pagination through a set of `Drawing`. */
+  drawingsByCreatedBy: DrawingConnection;
   /** Reads and enables pagination through a set of `ElnEntryVersion`. */
   elnEntryVersionsByCreatedBy: ElnEntryVersionConnection;
   /** Reads and enables pagination through a set of `ElnLink`. */
@@ -62077,6 +66873,10 @@ export type User = Node & {
   personalDataRequestsBySubjectId: PersonalDataRequestConnection;
   /** The user's own settings (language, notifications, ...), a JSON object. */
   preferences: Scalars['JSON']['output'];
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLinesByCreatedBy: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `ProjectMilestone`. */
+  projectMilestonesByCreatedBy: ProjectMilestoneConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projectsByAssignedTo: ProjectConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
@@ -62373,6 +67173,58 @@ export type UserCertificatesByIssuedByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserChangeOrdersByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserChangeOrdersByDecidedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserChangeOrdersByImplementedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserChangeOrdersBySubmittedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserCustodyEventsByFromHolderIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -62434,6 +67286,58 @@ export type UserDowntimeEventsByRecordedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<DowntimeEventOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserDrawingRevisionsByApprovedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserDrawingRevisionsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserDrawingRevisionsBySubmittedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserDrawingsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingCondition>;
+  filter?: InputMaybe<DrawingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingOrderBy>>;
 };
 
 
@@ -62760,6 +67664,32 @@ export type UserPersonalDataRequestsBySubjectIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PersonalDataRequestOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserProjectBomLinesByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserProjectMilestonesByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectMilestoneCondition>;
+  filter?: InputMaybe<ProjectMilestoneFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectMilestoneOrderBy>>;
 };
 
 
@@ -63372,6 +68302,22 @@ export type UserFilter = {
   certificatesByIssuedBy?: InputMaybe<UserToManyCertificateFilter>;
   /** Some related `certificatesByIssuedBy` exist. */
   certificatesByIssuedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrdersByCreatedBy` relation. */
+  changeOrdersByCreatedBy?: InputMaybe<UserToManyChangeOrderFilter>;
+  /** Some related `changeOrdersByCreatedBy` exist. */
+  changeOrdersByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrdersByDecidedBy` relation. */
+  changeOrdersByDecidedBy?: InputMaybe<UserToManyChangeOrderFilter>;
+  /** Some related `changeOrdersByDecidedBy` exist. */
+  changeOrdersByDecidedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrdersByImplementedBy` relation. */
+  changeOrdersByImplementedBy?: InputMaybe<UserToManyChangeOrderFilter>;
+  /** Some related `changeOrdersByImplementedBy` exist. */
+  changeOrdersByImplementedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrdersBySubmittedBy` relation. */
+  changeOrdersBySubmittedBy?: InputMaybe<UserToManyChangeOrderFilter>;
+  /** Some related `changeOrdersBySubmittedBy` exist. */
+  changeOrdersBySubmittedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `custodyEventsByFromHolderId` relation. */
   custodyEventsByFromHolderId?: InputMaybe<UserToManyCustodyEventFilter>;
   /** Some related `custodyEventsByFromHolderId` exist. */
@@ -63398,6 +68344,22 @@ export type UserFilter = {
   downtimeEventsByRecordedBy?: InputMaybe<UserToManyDowntimeEventFilter>;
   /** Some related `downtimeEventsByRecordedBy` exist. */
   downtimeEventsByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingRevisionsByApprovedBy` relation. */
+  drawingRevisionsByApprovedBy?: InputMaybe<UserToManyDrawingRevisionFilter>;
+  /** Some related `drawingRevisionsByApprovedBy` exist. */
+  drawingRevisionsByApprovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingRevisionsByCreatedBy` relation. */
+  drawingRevisionsByCreatedBy?: InputMaybe<UserToManyDrawingRevisionFilter>;
+  /** Some related `drawingRevisionsByCreatedBy` exist. */
+  drawingRevisionsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingRevisionsBySubmittedBy` relation. */
+  drawingRevisionsBySubmittedBy?: InputMaybe<UserToManyDrawingRevisionFilter>;
+  /** Some related `drawingRevisionsBySubmittedBy` exist. */
+  drawingRevisionsBySubmittedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingsByCreatedBy` relation. */
+  drawingsByCreatedBy?: InputMaybe<UserToManyDrawingFilter>;
+  /** Some related `drawingsByCreatedBy` exist. */
+  drawingsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `elnEntryVersionsByCreatedBy` relation. */
   elnEntryVersionsByCreatedBy?: InputMaybe<UserToManyElnEntryVersionFilter>;
   /** Some related `elnEntryVersionsByCreatedBy` exist. */
@@ -63504,6 +68466,14 @@ export type UserFilter = {
   personalDataRequestsBySubjectId?: InputMaybe<UserToManyPersonalDataRequestFilter>;
   /** Some related `personalDataRequestsBySubjectId` exist. */
   personalDataRequestsBySubjectIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectBomLinesByCreatedBy` relation. */
+  projectBomLinesByCreatedBy?: InputMaybe<UserToManyProjectBomLineFilter>;
+  /** Some related `projectBomLinesByCreatedBy` exist. */
+  projectBomLinesByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectMilestonesByCreatedBy` relation. */
+  projectMilestonesByCreatedBy?: InputMaybe<UserToManyProjectMilestoneFilter>;
+  /** Some related `projectMilestonesByCreatedBy` exist. */
+  projectMilestonesByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectsByAssignedTo` relation. */
   projectsByAssignedTo?: InputMaybe<UserToManyProjectFilter>;
   /** Some related `projectsByAssignedTo` exist. */
@@ -63829,6 +68799,16 @@ export type UserToManyCertificateVersionFilter = {
   some?: InputMaybe<CertificateVersionFilter>;
 };
 
+/** A filter to be used against many `ChangeOrder` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyChangeOrderFilter = {
+  /** Every related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderFilter>;
+  /** No related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderFilter>;
+  /** Some related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderFilter>;
+};
+
 /** A filter to be used against many `Comment` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyCommentFilter = {
   /** Every related `Comment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -63867,6 +68847,26 @@ export type UserToManyDowntimeEventFilter = {
   none?: InputMaybe<DowntimeEventFilter>;
   /** Some related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<DowntimeEventFilter>;
+};
+
+/** A filter to be used against many `Drawing` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyDrawingFilter = {
+  /** Every related `Drawing` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingFilter>;
+  /** No related `Drawing` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingFilter>;
+  /** Some related `Drawing` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingFilter>;
+};
+
+/** A filter to be used against many `DrawingRevision` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyDrawingRevisionFilter = {
+  /** Every related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingRevisionFilter>;
+  /** No related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingRevisionFilter>;
+  /** Some related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingRevisionFilter>;
 };
 
 /** A filter to be used against many `ElnEntry` object types. All fields are combined with a logical ‘and.’ */
@@ -64059,6 +69059,16 @@ export type UserToManyPersonalDataRequestFilter = {
   some?: InputMaybe<PersonalDataRequestFilter>;
 };
 
+/** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyProjectBomLineFilter = {
+  /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectBomLineFilter>;
+  /** No related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectBomLineFilter>;
+  /** Some related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectBomLineFilter>;
+};
+
 /** A filter to be used against many `Project` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyProjectFilter = {
   /** Every related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -64067,6 +69077,16 @@ export type UserToManyProjectFilter = {
   none?: InputMaybe<ProjectFilter>;
   /** Some related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectFilter>;
+};
+
+/** A filter to be used against many `ProjectMilestone` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyProjectMilestoneFilter = {
+  /** Every related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectMilestoneFilter>;
+  /** No related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectMilestoneFilter>;
+  /** Some related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectMilestoneFilter>;
 };
 
 /** A filter to be used against many `ReagentLot` object types. All fields are combined with a logical ‘and.’ */
