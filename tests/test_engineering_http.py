@@ -26,8 +26,10 @@ def test_drawings_change_orders_bom_and_milestones_over_rest_and_graphql(live: d
     project = world.project(tenant, created_by=manager.id)
     with psycopg.connect(live["url"]) as conn:
         conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [engineer_person.id, tenant])
-        version = str(conn.execute("select (tests.upload_document(%s, 'Pump drawing', 'drawing', 'pdf', repeat('c', 64), 10, "
-                                   "'application/pdf')).id", [project]).fetchone()[0])
+        stored = conn.execute("select (tests.upload_document(%s, 'Pump drawing', 'drawing', 'pdf', repeat('c', 64), 10, "
+                              "'application/pdf')).id", [project]).fetchone()
+        assert stored is not None
+        version = str(stored[0])
     engineer = world.sign_in(engineer_person)
     quality = world.sign_in(world.member(tenant, "qa"))
     production = world.sign_in(world.member(tenant, "production"))
