@@ -97,21 +97,6 @@ $$;
 COMMENT ON FUNCTION app_private.lock_change_order(uuid, text) IS
   'The caller''s change order, locked (FOR UPDATE), after PT403 permission.missing without the permission; PT404 change_order.not_found.';
 
-CREATE OR REPLACE FUNCTION app_private.require_change_order_status(p_order app.change_orders, p_statuses app.change_order_status[], p_hint text)
-RETURNS void
-LANGUAGE plpgsql IMMUTABLE
-SET search_path = ''
-AS $$
-BEGIN
-  IF NOT p_order.status = ANY (p_statuses) THEN
-    RAISE EXCEPTION 'change order % is %', p_order.eco_number, p_order.status USING ERRCODE = 'PT409',
-      DETAIL = 'change_order.not_' || p_statuses[1]::text, HINT = p_hint;
-  END IF;
-END
-$$;
-COMMENT ON FUNCTION app_private.require_change_order_status(app.change_orders, app.change_order_status[], text) IS
-  'PT409 change_order.not_<first status> unless the change order is in one of the statuses.';
-
 CREATE OR REPLACE FUNCTION app.submit_change_order(change_order_id uuid) RETURNS app.change_orders
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
@@ -119,7 +104,10 @@ AS $$
 DECLARE
   v_order app.change_orders := app_private.lock_change_order(submit_change_order.change_order_id, 'change_order.manage');
 BEGIN
-  PERFORM app_private.require_change_order_status(v_order, '{draft}', 'Only a draft change order is submitted.');
+  IF v_order.status <> 'draft' THEN
+    RAISE EXCEPTION 'change order % is %', v_order.eco_number, v_order.status USING ERRCODE = 'PT409', DETAIL = 'change_order.not_draft',
+      HINT = 'Only a draft change order is submitted.';
+  END IF;
   IF NOT EXISTS (SELECT FROM app.change_order_items AS i WHERE i.organization_id = v_order.organization_id AND i.change_order_id = v_order.id) THEN
     RAISE EXCEPTION 'change order % affects nothing', v_order.eco_number USING ERRCODE = 'PT422', DETAIL = 'change_order.no_items',
       HINT = 'Add the affected parts, revisions, drawings or BOM lines (POST /change_order_items) first.';
@@ -141,7 +129,10 @@ AS $$
 DECLARE
   v_order app.change_orders := app_private.lock_change_order(p_change_order_id, 'change_order.approve');
 BEGIN
-  PERFORM app_private.require_change_order_status(v_order, '{submitted}', 'Only a submitted change order is approved or rejected.');
+  IF v_order.status <> 'submitted' THEN
+    RAISE EXCEPTION 'change order % is %', v_order.eco_number, v_order.status USING ERRCODE = 'PT409', DETAIL = 'change_order.not_submitted',
+      HINT = 'Only a submitted change order is approved or rejected.';
+  END IF;
   IF v_order.submitted_by = auth.user_id() THEN
     RAISE EXCEPTION 'you submitted change order %: someone else decides it', v_order.eco_number USING ERRCODE = 'PT403',
       DETAIL = 'change_order.own_submission', HINT = 'Another holder of change_order.approve decides (two-person rule).';
@@ -187,15 +178,17 @@ AS $$
 DECLARE
   v_order app.change_orders := app_private.lock_change_order(cancel_change_order.change_order_id, 'change_order.manage');
 BEGIN
-  PERFORM app_private.require_change_order_status(v_order, '{draft,submitted,approved}',
-    'Implemented, rejected and cancelled change orders are records.');
+  IF v_order.status NOT IN ('draft', 'submitted', 'approved') THEN
+    RAISE EXCEPTION 'change order % is %', v_order.eco_number, v_order.status USING ERRCODE = 'PT409', DETAIL = 'change_order.closed',
+      HINT = 'Implemented, rejected and cancelled change orders are records.';
+  END IF;
   UPDATE app.change_orders AS o SET status = 'cancelled', decision_comment = coalesce(cancel_change_order.reason, o.decision_comment)
    WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id RETURNING * INTO v_order;
   RETURN v_order;
 END
 $$;
 COMMENT ON FUNCTION app.cancel_change_order(uuid, text) IS
-  E'Cancel a change order\nWithdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft for one implemented, rejected or cancelled.';
+  E'Cancel a change order\nWithdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.closed for one implemented, rejected or cancelled.';
 
 CREATE OR REPLACE FUNCTION app.implement_change_order(change_order_id uuid) RETURNS app.change_orders
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -207,7 +200,10 @@ DECLARE
   v_drawing_revision app.drawing_revisions;
   v_released jsonb := '[]';
 BEGIN
-  PERFORM app_private.require_change_order_status(v_order, '{approved}', 'Only an approved change order is implemented; submit it and have it approved.');
+  IF v_order.status <> 'approved' THEN
+    RAISE EXCEPTION 'change order % is %', v_order.eco_number, v_order.status USING ERRCODE = 'PT409', DETAIL = 'change_order.not_approved',
+      HINT = 'Only an approved change order is implemented; submit it and have it approved.';
+  END IF;
   FOR v_item IN
     SELECT * FROM app.change_order_items AS i
      WHERE i.organization_id = v_order.organization_id AND i.change_order_id = v_order.id
