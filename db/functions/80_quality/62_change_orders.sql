@@ -59,10 +59,11 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
-  v_row app.change_order_items := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  v_row app.change_order_items;
   v_order app.change_orders;
 BEGIN
-  PERFORM app_private.refuse_foreign_tenant(v_row.organization_id);
+  PERFORM app_private.refuse_foreign_tenant((CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END).organization_id);
+  v_row := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
   SELECT * INTO v_order FROM app.change_orders AS o WHERE o.organization_id = v_row.organization_id AND o.id = v_row.change_order_id;
   IF FOUND AND v_order.status <> 'draft' THEN
     RAISE EXCEPTION 'change order % is %: its items are fixed', v_order.eco_number, v_order.status USING ERRCODE = 'PT409',
