@@ -95,6 +95,9 @@ FUNCTION_CASES = {
     "reagent_lots_effective_status": "computed column: the lot row the caller already reads (test_reagents.sql)",
     "create_lots": "writes the caller's tenant only: another tenant's site or part is PT404 (test_lots.sql, test_plant_access.sql)",
     "create_serials": "writes the caller's tenant only: another tenant's site, part or lot is PT404 (test_lots.sql, test_plant_access.sql)",
+    "released_drawing": "caller's tenant only: NULL for another tenant's drawing (test_drawings_change_orders.sql)",
+    "explode_project_bom": "caller's tenant only: empty for another tenant's project (test_project_bom_milestones.sql)",
+    "part_where_used": "caller's tenant only: empty for another tenant's part (test_project_bom_milestones.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -195,14 +198,11 @@ ROW_FUNCTIONS = {
     "submit_drawing_revision": {"revision_id": "{drawing_revision}"},
     "approve_drawing_revision": {"revision_id": "{drawing_revision}"},
     "reject_drawing_revision": {"revision_id": "{drawing_revision}", "reason": "x"},
-    "released_drawing": "caller's tenant only: NULL for another tenant's drawing (test_drawings_change_orders.sql)",
     "submit_change_order": {"change_order_id": "{change_order}"},
     "approve_change_order": {"change_order_id": "{change_order}"},
     "reject_change_order": {"change_order_id": "{change_order}", "reason": "x"},
     "cancel_change_order": {"change_order_id": "{change_order}"},
     "implement_change_order": {"change_order_id": "{change_order}"},
-    "explode_project_bom": "caller's tenant only: empty for another tenant's project (test_project_bom_milestones.sql)",
-    "part_where_used": "caller's tenant only: empty for another tenant's part (test_project_bom_milestones.sql)",
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},

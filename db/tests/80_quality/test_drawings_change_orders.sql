@@ -7,7 +7,7 @@
 -- implemented, and implementing releases its part and drawing revisions in
 -- one transaction, only when approved. Another tenant sees nothing.
 BEGIN;
-SELECT plan(37);
+SELECT plan(38);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -140,6 +140,7 @@ SELECT is_empty($$SELECT FROM app.drawing_revisions UNION ALL SELECT FROM app.ch
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
 SELECT is(tests.refusal(format($$SELECT app.implement_change_order(%L)$$, tests.recall('eco'))), 'PT404 change_order.not_found',
   'another tenant''s change order is not found');
+SELECT is(app.released_drawing(tests.recall('drawing')), NULL, 'nor is another tenant''s released drawing');
 
 SELECT * FROM finish();
 ROLLBACK;

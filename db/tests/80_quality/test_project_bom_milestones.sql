@@ -6,7 +6,7 @@
 -- computed against the planned date. Staff with project.read read both;
 -- portal users and other tenants see nothing.
 BEGIN;
-SELECT plan(25);
+SELECT plan(26);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -119,6 +119,7 @@ SELECT is_empty($$SELECT FROM app.project_bom_lines UNION ALL SELECT FROM app.pr
 SELECT tests.act_as(tests.recall('b_admin'), tests.recall('b'));
 SELECT is_empty($$SELECT FROM app.project_bom_lines UNION ALL SELECT FROM app.project_milestones$$, 'another tenant sees nothing');
 SELECT is((SELECT count(*)::int FROM app.explode_project_bom(tests.recall('project'))), 0, 'nor explodes another tenant''s BOM');
+SELECT is((SELECT count(*)::int FROM app.part_where_used((SELECT id FROM p WHERE part_number = 'BRK-1'))), 0, 'nor finds where another tenant''s part is used');
 
 SELECT * FROM finish();
 ROLLBACK;
