@@ -27149,7 +27149,7 @@ export type Mutation = {
   cancelApproval?: Maybe<CancelApprovalPayload>;
   /**
    * Cancel a change order
-   * Withdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft for one implemented, rejected or cancelled.
+   * Withdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.closed for one implemented, rejected or cancelled.
    */
   cancelChangeOrder?: Maybe<CancelChangeOrderPayload>;
   /**

@@ -45617,7 +45617,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Withdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft for one implemented, rejected or cancelled.
+   * @description Withdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.closed for one implemented, rejected or cancelled.
    * @tags (rpc) cancel_change_order
    * @name CancelChangeOrderCreate
    * @summary Cancel a change order
@@ -45640,7 +45640,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Withdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft for one implemented, rejected or cancelled.
+   * @description Withdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.closed for one implemented, rejected or cancelled.
    * @tags (rpc) cancel_change_order
    * @name CancelChangeOrderList
    * @summary Cancel a change order
