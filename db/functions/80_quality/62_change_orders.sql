@@ -209,7 +209,7 @@ BEGIN
     SELECT * FROM app.change_order_items AS i
      WHERE i.organization_id = v_order.organization_id AND i.change_order_id = v_order.id
        AND i.kind IN ('part_revision', 'drawing_revision')
-     ORDER BY i.kind, i.id
+     ORDER BY i.kind DESC, i.id  -- drawing revisions, then part revisions
   LOOP
     IF v_item.kind = 'part_revision' THEN
       -- The existing release: part.manage, a draft of an active part; the previous revision is obsoleted.

@@ -7,7 +7,7 @@
 -- implemented, and implementing releases its part and drawing revisions in
 -- one transaction, only when approved. Another tenant sees nothing.
 BEGIN;
-SELECT plan(38);
+SELECT plan(41);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -129,6 +129,30 @@ SELECT is((SELECT approved_by FROM app.drawing_revisions WHERE id = tests.recall
   'the ECO''s approver stands as the drawing''s approver');
 SELECT is(tests.refusal(format($$UPDATE app.change_orders SET title = 'Changed' WHERE id = %L$$, tests.recall('eco'))),
   'PT409 change_order.not_draft', 'an implemented ECO is a record');
+
+-- Implementation is one transaction: a refused release leaves every item as it was.
+INSERT INTO app.drawing_revisions (drawing_id, revision, document_version_id) VALUES (tests.recall('drawing'), 'E', tests.recall('v2'));
+INSERT INTO app.change_orders (title, reason, effectivity, effective_serial_number) VALUES ('Stale', 'other', 'serial', 'SN-0001');
+SELECT tests.remember('eco2', (SELECT id FROM app.change_orders WHERE title = 'Stale'));
+INSERT INTO app.change_order_items (change_order_id, kind, drawing_revision_id)
+VALUES (tests.recall('eco2'), 'drawing_revision', (SELECT id FROM app.drawing_revisions WHERE drawing_id = tests.recall('drawing') AND revision = 'E'));
+INSERT INTO app.change_order_items (change_order_id, kind, part_revision_id) VALUES (tests.recall('eco2'), 'part_revision', tests.recall('part_rev_b'));
+INSERT INTO app.project_bom_lines (project_id, parent_part_id, component_part_id, quantity, unit)
+VALUES (tests.recall('project'), tests.recall('part'), (SELECT tests.create_part(tests.recall('t'))), 2, 'pcs');
+INSERT INTO app.change_order_items (change_order_id, kind, bom_line_id)
+VALUES (tests.recall('eco2'), 'bom_line', (SELECT id FROM app.project_bom_lines WHERE project_id = tests.recall('project')));
+SELECT is((SELECT count(*)::int FROM app.change_order_items WHERE change_order_id = tests.recall('eco2')), 3,
+  'an ECO names drawing revisions, part revisions and project BOM lines');
+SELECT app.submit_change_order(tests.recall('eco2'));
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT app.approve_change_order(tests.recall('eco2'));
+SELECT tests.act_as(tests.recall('engineer'), tests.recall('t'));
+SELECT is(tests.refusal(format($$SELECT app.implement_change_order(%L)$$, tests.recall('eco2'))), 'PT409 part_revision.not_draft',
+  'an ECO naming a revision that is already released is not implemented');
+SELECT results_eq(format($$SELECT (SELECT status::text FROM app.change_orders WHERE id = %L),
+                                  (SELECT status::text FROM app.drawing_revisions WHERE drawing_id = %L AND revision = 'E'),
+                                  (app.released_drawing(%L)).revision$$, tests.recall('eco2'), tests.recall('drawing'), tests.recall('drawing')),
+  $$VALUES ('approved', 'draft', 'D')$$, 'and nothing of it happened: the drawing revision it released first is a draft again, D still released');
 
 -- Readers, and another tenant.
 SELECT tests.act_as(tests.recall('operator'), tests.recall('t'));
