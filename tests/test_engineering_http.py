@@ -2,7 +2,8 @@
 REST and submits it; QA releases it (the engineer may not) and production reads the released revision; an ECO with two
 effectivities is refused; an ECO goes submitted -> approved over GraphQL -> implemented over REST, releasing the part
 revision it names; the project BOM explodes over GraphQL with extended quantities and a cycle is refused with its
-reason; milestone slippage is read over REST; another tenant's admin finds nothing."""
+reason; milestone slippage is read over REST; another tenant's admin finds nothing. Two connections closing a BOM cycle
+at once: the second waits for the first's lock and is refused."""
 
 from __future__ import annotations
 
@@ -104,3 +105,30 @@ def test_drawings_change_orders_bom_and_milestones_over_rest_and_graphql(live: d
         assert rest(live, "GET", f"{path}?select=id", outsider).json() == [], path
     foreign = rest(live, "POST", "/rpc/implement_change_order", outsider, json={"change_order_id": eco_id})
     assert foreign.status_code == 404, foreign.text
+
+
+def test_two_lines_closing_a_cycle_at_once_one_is_refused(live: dict[str, str]) -> None:
+    """Two engineers add A -> B and B -> A to one project's BOM at the same moment: the second waits for the first's
+    transaction lock, then sees its line and is refused with project_bom.cycle; without the lock both would commit."""
+    world = World(live)
+    tenant = world.tenant()
+    manager = world.member(tenant, "management")
+    engineer = world.member(tenant, "engineering")
+    project = world.project(tenant, created_by=manager.id)
+    a = str(world.sql("select tests.create_part(%s)", tenant))
+    b = str(world.sql("select tests.create_part(%s)", tenant))
+    insert = ("insert into app.project_bom_lines (project_id, parent_part_id, component_part_id, quantity, unit) "
+              "values (%s, %s, %s, 1, 'pcs')")
+    with psycopg.connect(live["url"]) as first, psycopg.connect(live["url"]) as second:
+        for conn in (first, second):
+            conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [engineer.id, tenant])
+        first.execute(insert, [project, a, b])
+        second.execute("set lock_timeout = '200ms'")
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            second.execute(insert, [project, b, a])  # waits for the first's lock on the project's BOM
+        second.rollback()
+        first.commit()
+        second.execute("select tests.act_as(%s::uuid, %s::uuid)", [engineer.id, tenant])
+        with pytest.raises(psycopg.Error) as refused:
+            second.execute(insert, [project, b, a])
+        assert (refused.value.diag.sqlstate, refused.value.diag.message_detail) == ("PT422", "project_bom.cycle")
