@@ -100,6 +100,9 @@ FUNCTION_CASES = {
     "file_complaint": "writes the caller's tenant only, a portal user's own partner (test_complaints.sql)",
     "concessions_current_status": "computed column: the concession row the caller already reads (test_ncr.sql, test_ncr_http)",
     "concessions_used_quantity": "computed column: the concession row the caller already reads (test_ncr.sql, test_ncr_http)",
+    "released_drawing": "caller's tenant only: NULL for another tenant's drawing (test_drawings_change_orders.sql)",
+    "explode_project_bom": "caller's tenant only: empty for another tenant's project (test_project_bom_milestones.sql)",
+    "part_where_used": "caller's tenant only: empty for another tenant's part (test_project_bom_milestones.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -208,6 +211,15 @@ ROW_FUNCTIONS = {
     "link_complaint": {"complaint_id": "{complaint}"},
     "open_complaint_8d": {"complaint_id": "{complaint}"},
     "close_complaint": {"complaint_id": "{complaint}", "response": "x", "rejected": True},
+    # Engineering: drawings (RDA), change orders, project BOM (db/functions/80_quality/6x).
+    "submit_drawing_revision": {"revision_id": "{drawing_revision}"},
+    "approve_drawing_revision": {"revision_id": "{drawing_revision}"},
+    "reject_drawing_revision": {"revision_id": "{drawing_revision}", "reason": "x"},
+    "submit_change_order": {"change_order_id": "{change_order}"},
+    "approve_change_order": {"change_order_id": "{change_order}"},
+    "reject_change_order": {"change_order_id": "{change_order}", "reason": "x"},
+    "cancel_change_order": {"change_order_id": "{change_order}"},
+    "implement_change_order": {"change_order_id": "{change_order}"},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -258,6 +270,8 @@ A_ROWS = """
          (select d.id from app.ncr_dispositions d where d.organization_id = o.id limit 1)::text,
          (select c.id from app.concessions c where c.organization_id = o.id limit 1)::text,
          (select c.id from app.customer_complaints c where c.organization_id = o.id limit 1)::text,
+         (select r.id from app.drawing_revisions r where r.organization_id = o.id and r.status = 'draft' limit 1)::text,
+         (select c.id from app.change_orders c where c.organization_id = o.id limit 1)::text,
          (select d.id from app.report_definitions d where d.organization_id = o.id limit 1)::text,
          (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
@@ -340,6 +354,9 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_traceability(%s)", a)
     # NCRs, concessions, complaints: a concession, an NCR holding a lot with a disposition, a complaint (quality_ncr.sql).
     world.sql("select tests.fill_ncr(%s)", a)
+    # Engineering: a drawing with revisions, a change order and its item, a project BOM line, a milestone
+    # (db/tests/fixtures/quality_engineering.sql).
+    world.sql("select tests.fill_engineering(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -566,6 +583,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result",
              "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot",
              "part_revision", "lot", "serial", "ncr", "ncr_disposition", "concession", "complaint",
+             "drawing_revision", "change_order",
              "report_definition", "report_execution")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))

@@ -2100,6 +2100,250 @@ export interface Certificates {
 }
 
 /**
+ * Change order items
+ * What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+ */
+export interface ChangeOrderItems {
+  /**
+   * BOM line
+   * project_bom_lines.id, for kind bom_line.
+   * @format uuid
+   */
+  bom_line_id?: string;
+  /**
+   * Change order
+   * change_orders.id.
+   * @format uuid
+   */
+  change_order_id: string;
+  /**
+   * Added at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Drawing
+   * drawings.id, for kind drawing.
+   * @format uuid
+   */
+  drawing_id?: string;
+  /**
+   * Drawing revision
+   * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+   * @format uuid
+   */
+  drawing_revision_id?: string;
+  /**
+   * Item id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Kind
+   * part, part_revision, drawing, drawing_revision or bom_line.
+   * @format app.change_order_item_kind
+   */
+  kind: "part" | "part_revision" | "drawing" | "drawing_revision" | "bom_line";
+  /**
+   * Note
+   * What changes on this item.
+   * @format text
+   * @default ""
+   */
+  note: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id, for kind part.
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Part revision
+   * part_revisions.id, for kind part_revision: released when the order is implemented.
+   * @format uuid
+   */
+  part_revision_id?: string;
+}
+
+/**
+ * Change orders
+ * Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+ */
+export interface ChangeOrders {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Decided at
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * Decided by
+   * Who approved or rejected it (never the submitter).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  decided_by?: string;
+  /**
+   * Decision comment
+   * The approver's comment or the reason for rejection.
+   * @format text
+   */
+  decision_comment?: string;
+  /**
+   * Description
+   * What changes.
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * ECO number
+   * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+   * @format text
+   */
+  eco_number: string;
+  /**
+   * Effective from date
+   * @format date
+   */
+  effective_date?: string;
+  /**
+   * Effective from lot
+   * The first lot number made to the change.
+   * @format text
+   */
+  effective_lot_number?: string;
+  /**
+   * Effective from serial
+   * The first serial number made to the change.
+   * @format text
+   */
+  effective_serial_number?: string;
+  /**
+   * Effectivity
+   * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+   * @format app.change_order_effectivity
+   */
+  effectivity: "date" | "lot" | "serial";
+  /**
+   * Change order id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Implemented at
+   * @format timestamp with time zone
+   */
+  implemented_at?: string;
+  /**
+   * Implemented by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  implemented_by?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Project
+   * The project (projects.id) the change belongs to, if any.
+   * @format uuid
+   */
+  project_id?: string;
+  /**
+   * Reason
+   * Why the change is made (change_order_reason).
+   * @format app.change_order_reason
+   */
+  reason:
+    | "customer_request"
+    | "design_improvement"
+    | "cost_reduction"
+    | "corrective_action"
+    | "supplier_change"
+    | "regulatory"
+    | "other";
+  /**
+   * Status
+   * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+   * @format app.change_order_status
+   * @default "draft"
+   */
+  status:
+    | "draft"
+    | "submitted"
+    | "approved"
+    | "implemented"
+    | "rejected"
+    | "cancelled";
+  /**
+   * Submitted at
+   * @format timestamp with time zone
+   */
+  submitted_at?: string;
+  /**
+   * Submitted by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  submitted_by?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * Checklist items
  * The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
  */
@@ -4080,6 +4324,224 @@ export interface DowntimeReasons {
    * @default 0
    */
   position: number;
+}
+
+/**
+ * Drawing parts
+ * The parts a drawing defines (one drawing may define several parts, a part may have several drawings). Written with drawing.manage.
+ */
+export interface DrawingParts {
+  /**
+   * Linked at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Drawing
+   * drawings.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  drawing_id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  part_id: string;
+}
+
+/**
+ * Drawing revisions
+ * A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+ */
+export interface DrawingRevisions {
+  /**
+   * Approved by
+   * Who approved the release (never the submitter), or the approver of the change order that released it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  approved_by?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Description
+   * What changed in this revision.
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Document version
+   * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+   * @format uuid
+   */
+  document_version_id?: string;
+  /**
+   * Drawing
+   * drawings.id.
+   * @format uuid
+   */
+  drawing_id: string;
+  /**
+   * Revision id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Released at
+   * @format timestamp with time zone
+   */
+  released_at?: string;
+  /**
+   * Review comment
+   * The approver's comment, or the reason the revision was sent back.
+   * @format text
+   */
+  review_comment?: string;
+  /**
+   * Revision
+   * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+   * @format text
+   */
+  revision: string;
+  /**
+   * Status
+   * draft, in_review, released or superseded; changed only by the RDA functions.
+   * @format app.drawing_revision_status
+   * @default "draft"
+   */
+  status: "draft" | "in_review" | "released" | "superseded";
+  /**
+   * Submitted at
+   * @format timestamp with time zone
+   */
+  submitted_at?: string;
+  /**
+   * Submitted by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  submitted_by?: string;
+  /**
+   * Superseded at
+   * @format timestamp with time zone
+   */
+  superseded_at?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Drawings
+ * Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+ */
+export interface Drawings {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Drawing number
+   * Unique in the tenant (letters, digits, . _ / -, up to 64).
+   * @format text
+   */
+  drawing_number: string;
+  /**
+   * Drawing id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /**
@@ -8063,6 +8525,97 @@ export interface PersonalDataRequests {
   subject_id: string;
 }
 
+/**
+ * Project BOM lines
+ * A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+ */
+export interface ProjectBomLines {
+  /**
+   * Component
+   * The part (parts.id) used; it may itself be the assembly of further lines.
+   * @format uuid
+   */
+  component_part_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Line id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Note
+   * @format text
+   * @default ""
+   */
+  note: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Assembly
+   * The part (parts.id) the component goes into.
+   * @format uuid
+   */
+  parent_part_id: string;
+  /**
+   * Position
+   * The line's place under its assembly (10, 20, ...).
+   * @format integer
+   * @default 10
+   */
+  position: number;
+  /**
+   * Project
+   * projects.id.
+   * @format uuid
+   */
+  project_id: string;
+  /**
+   * Quantity
+   * How much of the component goes into one unit of the assembly, in unit.
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Unit
+   * units.code of the quantity; must convert to the component part's unit (same dimension).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
 /** The exit criteria of each project's current stage, met or not (the progress screen): GET /project_exit_criteria?project_id=eq.<id>&order=position. is_met is empty for text criteria (informative), true when met or waived; the stage completes only when none is false. */
 export interface ProjectExitCriteria {
   /**
@@ -8202,6 +8755,166 @@ export interface ProjectExitCriteria {
    * @format uuid
    */
   workflow_stage_id?: string;
+}
+
+/**
+ * Milestone slippage
+ * Each milestone with its slippage in days: a done one, actual minus planned date (negative when early); an open one, how many days today is past the planned date (0 before it); a cancelled one, none. is_slipped: late. In the database's current date; as the caller may read projects.
+ */
+export interface ProjectMilestoneSlippage {
+  /**
+   * Actual date
+   * @format date
+   */
+  actual_date?: string;
+  /**
+   * Milestone
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Slipped
+   * Reached after, or still open past, the planned date.
+   * @format boolean
+   */
+  is_slipped?: boolean;
+  /**
+   * Name
+   * @format text
+   */
+  name?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Planned date
+   * @format date
+   */
+  planned_date?: string;
+  /**
+   * Position
+   * @format integer
+   */
+  position?: number;
+  /**
+   * Project
+   * @format uuid
+   */
+  project_id?: string;
+  /**
+   * Project number
+   * PRJ-000123.
+   * @format text
+   */
+  project_number?: string;
+  /**
+   * Slippage (days)
+   * Actual (or today, while open) minus planned; open milestones never negative; none when cancelled.
+   * @format integer
+   */
+  slippage_days?: number;
+  /**
+   * Status
+   * @format app.project_milestone_status
+   */
+  status?: "planned" | "in_progress" | "done" | "cancelled";
+}
+
+/**
+ * Project milestones
+ * A project's milestones in order (position), planned and actual dates; a done milestone has its actual date and only a done one has. Read with project.read, written with project.update; slippage in days: app.project_milestone_slippage.
+ */
+export interface ProjectMilestones {
+  /**
+   * Actual date
+   * When it was reached; set exactly when status is done.
+   * @format date
+   */
+  actual_date?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Milestone id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Name
+   * Unique in the project.
+   * @format text
+   */
+  name: string;
+  /**
+   * Note
+   * @format text
+   * @default ""
+   */
+  note: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Planned date
+   * @format date
+   */
+  planned_date: string;
+  /**
+   * Position
+   * Order in the project (10, 20, ...).
+   * @format integer
+   * @default 10
+   */
+  position: number;
+  /**
+   * Project
+   * projects.id.
+   * @format uuid
+   */
+  project_id: string;
+  /**
+   * Status
+   * planned, in_progress, done or cancelled.
+   * @format app.project_milestone_status
+   * @default "planned"
+   */
+  status: "planned" | "in_progress" | "done" | "cancelled";
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /** One row per project for staff dashboards: stage, open / overdue / blocked sub-stages (of running projects; 0 once completed or cancelled), projected finish (current stage's last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed before delivery), at_risk (projected after the promise), on_track (or delivered by the promise), no_promise, done, cancelled. */
@@ -9514,6 +10227,85 @@ export interface ReagentUses {
    * @format uuid
    */
   used_by?: string;
+}
+
+/**
+ * Released drawings
+ * Each drawing's released revision, the one production uses, with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
+ */
+export interface ReleasedDrawings {
+  /**
+   * Approved by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  approved_by?: string;
+  /**
+   * Checksum
+   * sha256 of the drawing file.
+   * @format text
+   */
+  checksum?: string;
+  /**
+   * Document version
+   * @format uuid
+   */
+  document_version_id?: string;
+  /**
+   * Drawing
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  drawing_id?: string;
+  /**
+   * Drawing number
+   * @format text
+   */
+  drawing_number?: string;
+  /**
+   * File name
+   * @format text
+   */
+  file_name?: string;
+  /**
+   * File path
+   * Object storage path of the drawing file.
+   * @format text
+   */
+  file_path?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Released at
+   * @format timestamp with time zone
+   */
+  released_at?: string;
+  /**
+   * Revision code
+   * @format text
+   */
+  revision?: string;
+  /**
+   * Released revision
+   * @format uuid
+   */
+  revision_id?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title?: string;
 }
 
 /**
@@ -21204,6 +21996,761 @@ export namespace Certificates {
   }
 }
 
+export namespace ChangeOrderItems {
+  /**
+   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+   * @tags change_order_items
+   * @name ChangeOrderItemsCreate
+   * @summary Change order items
+   * @request POST:/change_order_items
+   */
+  export namespace ChangeOrderItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ChangeOrderItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+   * @tags change_order_items
+   * @name ChangeOrderItemsDelete
+   * @summary Change order items
+   * @request DELETE:/change_order_items
+   */
+  export namespace ChangeOrderItemsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * BOM line
+       * project_bom_lines.id, for kind bom_line.
+       * @format uuid
+       */
+      bom_line_id?: string;
+      /**
+       * Change order
+       * change_orders.id.
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Drawing
+       * drawings.id, for kind drawing.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Drawing revision
+       * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+       * @format uuid
+       */
+      drawing_revision_id?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * part, part_revision, drawing, drawing_revision or bom_line.
+       * @format app.change_order_item_kind
+       */
+      kind?: string;
+      /**
+       * Note
+       * What changes on this item.
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id, for kind part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, for kind part_revision: released when the order is implemented.
+       * @format uuid
+       */
+      part_revision_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+   * @tags change_order_items
+   * @name ChangeOrderItemsList
+   * @summary Change order items
+   * @request GET:/change_order_items
+   */
+  export namespace ChangeOrderItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * BOM line
+       * project_bom_lines.id, for kind bom_line.
+       * @format uuid
+       */
+      bom_line_id?: string;
+      /**
+       * Change order
+       * change_orders.id.
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Drawing
+       * drawings.id, for kind drawing.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Drawing revision
+       * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+       * @format uuid
+       */
+      drawing_revision_id?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * part, part_revision, drawing, drawing_revision or bom_line.
+       * @format app.change_order_item_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Note
+       * What changes on this item.
+       * @format text
+       */
+      note?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id, for kind part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, for kind part_revision: released when the order is implemented.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ChangeOrderItems[];
+  }
+
+  /**
+   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+   * @tags change_order_items
+   * @name ChangeOrderItemsPartialUpdate
+   * @summary Change order items
+   * @request PATCH:/change_order_items
+   */
+  export namespace ChangeOrderItemsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * BOM line
+       * project_bom_lines.id, for kind bom_line.
+       * @format uuid
+       */
+      bom_line_id?: string;
+      /**
+       * Change order
+       * change_orders.id.
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Drawing
+       * drawings.id, for kind drawing.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Drawing revision
+       * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+       * @format uuid
+       */
+      drawing_revision_id?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * part, part_revision, drawing, drawing_revision or bom_line.
+       * @format app.change_order_item_kind
+       */
+      kind?: string;
+      /**
+       * Note
+       * What changes on this item.
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id, for kind part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, for kind part_revision: released when the order is implemented.
+       * @format uuid
+       */
+      part_revision_id?: string;
+    };
+    export type RequestBody = ChangeOrderItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ChangeOrders {
+  /**
+   * @description Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+   * @tags change_orders
+   * @name ChangeOrdersCreate
+   * @summary Change orders
+   * @request POST:/change_orders
+   */
+  export namespace ChangeOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ChangeOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+   * @tags change_orders
+   * @name ChangeOrdersDelete
+   * @summary Change orders
+   * @request DELETE:/change_orders
+   */
+  export namespace ChangeOrdersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who approved or rejected it (never the submitter).
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision comment
+       * The approver's comment or the reason for rejection.
+       * @format text
+       */
+      decision_comment?: string;
+      /**
+       * Description
+       * What changes.
+       * @format text
+       */
+      description?: string;
+      /**
+       * ECO number
+       * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+       * @format text
+       */
+      eco_number?: string;
+      /**
+       * Effective from date
+       * @format date
+       */
+      effective_date?: string;
+      /**
+       * Effective from lot
+       * The first lot number made to the change.
+       * @format text
+       */
+      effective_lot_number?: string;
+      /**
+       * Effective from serial
+       * The first serial number made to the change.
+       * @format text
+       */
+      effective_serial_number?: string;
+      /**
+       * Effectivity
+       * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+       * @format app.change_order_effectivity
+       */
+      effectivity?: string;
+      /**
+       * Change order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Implemented at
+       * @format timestamp with time zone
+       */
+      implemented_at?: string;
+      /**
+       * Implemented by
+       * @format uuid
+       */
+      implemented_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Project
+       * The project (projects.id) the change belongs to, if any.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Reason
+       * Why the change is made (change_order_reason).
+       * @format app.change_order_reason
+       */
+      reason?: string;
+      /**
+       * Status
+       * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+       * @format app.change_order_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Submitted by
+       * @format uuid
+       */
+      submitted_by?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+   * @tags change_orders
+   * @name ChangeOrdersList
+   * @summary Change orders
+   * @request GET:/change_orders
+   */
+  export namespace ChangeOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who approved or rejected it (never the submitter).
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision comment
+       * The approver's comment or the reason for rejection.
+       * @format text
+       */
+      decision_comment?: string;
+      /**
+       * Description
+       * What changes.
+       * @format text
+       */
+      description?: string;
+      /**
+       * ECO number
+       * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+       * @format text
+       */
+      eco_number?: string;
+      /**
+       * Effective from date
+       * @format date
+       */
+      effective_date?: string;
+      /**
+       * Effective from lot
+       * The first lot number made to the change.
+       * @format text
+       */
+      effective_lot_number?: string;
+      /**
+       * Effective from serial
+       * The first serial number made to the change.
+       * @format text
+       */
+      effective_serial_number?: string;
+      /**
+       * Effectivity
+       * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+       * @format app.change_order_effectivity
+       */
+      effectivity?: string;
+      /**
+       * Change order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Implemented at
+       * @format timestamp with time zone
+       */
+      implemented_at?: string;
+      /**
+       * Implemented by
+       * @format uuid
+       */
+      implemented_by?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Project
+       * The project (projects.id) the change belongs to, if any.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Reason
+       * Why the change is made (change_order_reason).
+       * @format app.change_order_reason
+       */
+      reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+       * @format app.change_order_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Submitted by
+       * @format uuid
+       */
+      submitted_by?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ChangeOrders[];
+  }
+
+  /**
+   * @description Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+   * @tags change_orders
+   * @name ChangeOrdersPartialUpdate
+   * @summary Change orders
+   * @request PATCH:/change_orders
+   */
+  export namespace ChangeOrdersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who approved or rejected it (never the submitter).
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision comment
+       * The approver's comment or the reason for rejection.
+       * @format text
+       */
+      decision_comment?: string;
+      /**
+       * Description
+       * What changes.
+       * @format text
+       */
+      description?: string;
+      /**
+       * ECO number
+       * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+       * @format text
+       */
+      eco_number?: string;
+      /**
+       * Effective from date
+       * @format date
+       */
+      effective_date?: string;
+      /**
+       * Effective from lot
+       * The first lot number made to the change.
+       * @format text
+       */
+      effective_lot_number?: string;
+      /**
+       * Effective from serial
+       * The first serial number made to the change.
+       * @format text
+       */
+      effective_serial_number?: string;
+      /**
+       * Effectivity
+       * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+       * @format app.change_order_effectivity
+       */
+      effectivity?: string;
+      /**
+       * Change order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Implemented at
+       * @format timestamp with time zone
+       */
+      implemented_at?: string;
+      /**
+       * Implemented by
+       * @format uuid
+       */
+      implemented_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Project
+       * The project (projects.id) the change belongs to, if any.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Reason
+       * Why the change is made (change_order_reason).
+       * @format app.change_order_reason
+       */
+      reason?: string;
+      /**
+       * Status
+       * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+       * @format app.change_order_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Submitted by
+       * @format uuid
+       */
+      submitted_by?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ChangeOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ChecklistItems {
   /**
    * @description The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
@@ -27457,6 +29004,765 @@ export namespace DowntimeReasons {
       position?: string;
     };
     export type RequestBody = DowntimeReasons;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace DrawingParts {
+  /**
+   * @description The parts a drawing defines (one drawing may define several parts, a part may have several drawings). Written with drawing.manage.
+   * @tags drawing_parts
+   * @name DrawingPartsCreate
+   * @summary Drawing parts
+   * @request POST:/drawing_parts
+   */
+  export namespace DrawingPartsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = DrawingParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The parts a drawing defines (one drawing may define several parts, a part may have several drawings). Written with drawing.manage.
+   * @tags drawing_parts
+   * @name DrawingPartsDelete
+   * @summary Drawing parts
+   * @request DELETE:/drawing_parts
+   */
+  export namespace DrawingPartsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Drawing
+       * drawings.id.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The parts a drawing defines (one drawing may define several parts, a part may have several drawings). Written with drawing.manage.
+   * @tags drawing_parts
+   * @name DrawingPartsList
+   * @summary Drawing parts
+   * @request GET:/drawing_parts
+   */
+  export namespace DrawingPartsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Drawing
+       * drawings.id.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = DrawingParts[];
+  }
+
+  /**
+   * @description The parts a drawing defines (one drawing may define several parts, a part may have several drawings). Written with drawing.manage.
+   * @tags drawing_parts
+   * @name DrawingPartsPartialUpdate
+   * @summary Drawing parts
+   * @request PATCH:/drawing_parts
+   */
+  export namespace DrawingPartsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Drawing
+       * drawings.id.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+    };
+    export type RequestBody = DrawingParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace DrawingRevisions {
+  /**
+   * @description A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+   * @tags drawing_revisions
+   * @name DrawingRevisionsCreate
+   * @summary Drawing revisions
+   * @request POST:/drawing_revisions
+   */
+  export namespace DrawingRevisionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = DrawingRevisions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+   * @tags drawing_revisions
+   * @name DrawingRevisionsDelete
+   * @summary Drawing revisions
+   * @request DELETE:/drawing_revisions
+   */
+  export namespace DrawingRevisionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved by
+       * Who approved the release (never the submitter), or the approver of the change order that released it.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * What changed in this revision.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Document version
+       * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Drawing
+       * drawings.id.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Revision id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Review comment
+       * The approver's comment, or the reason the revision was sent back.
+       * @format text
+       */
+      review_comment?: string;
+      /**
+       * Revision
+       * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+       * @format text
+       */
+      revision?: string;
+      /**
+       * Status
+       * draft, in_review, released or superseded; changed only by the RDA functions.
+       * @format app.drawing_revision_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Submitted by
+       * @format uuid
+       */
+      submitted_by?: string;
+      /**
+       * Superseded at
+       * @format timestamp with time zone
+       */
+      superseded_at?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+   * @tags drawing_revisions
+   * @name DrawingRevisionsList
+   * @summary Drawing revisions
+   * @request GET:/drawing_revisions
+   */
+  export namespace DrawingRevisionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved by
+       * Who approved the release (never the submitter), or the approver of the change order that released it.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * What changed in this revision.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Document version
+       * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Drawing
+       * drawings.id.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Revision id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Review comment
+       * The approver's comment, or the reason the revision was sent back.
+       * @format text
+       */
+      review_comment?: string;
+      /**
+       * Revision
+       * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+       * @format text
+       */
+      revision?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * draft, in_review, released or superseded; changed only by the RDA functions.
+       * @format app.drawing_revision_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Submitted by
+       * @format uuid
+       */
+      submitted_by?: string;
+      /**
+       * Superseded at
+       * @format timestamp with time zone
+       */
+      superseded_at?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = DrawingRevisions[];
+  }
+
+  /**
+   * @description A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+   * @tags drawing_revisions
+   * @name DrawingRevisionsPartialUpdate
+   * @summary Drawing revisions
+   * @request PATCH:/drawing_revisions
+   */
+  export namespace DrawingRevisionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved by
+       * Who approved the release (never the submitter), or the approver of the change order that released it.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * What changed in this revision.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Document version
+       * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Drawing
+       * drawings.id.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Revision id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Review comment
+       * The approver's comment, or the reason the revision was sent back.
+       * @format text
+       */
+      review_comment?: string;
+      /**
+       * Revision
+       * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+       * @format text
+       */
+      revision?: string;
+      /**
+       * Status
+       * draft, in_review, released or superseded; changed only by the RDA functions.
+       * @format app.drawing_revision_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Submitted by
+       * @format uuid
+       */
+      submitted_by?: string;
+      /**
+       * Superseded at
+       * @format timestamp with time zone
+       */
+      superseded_at?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = DrawingRevisions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Drawings {
+  /**
+   * @description Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+   * @tags drawings
+   * @name DrawingsCreate
+   * @summary Drawings
+   * @request POST:/drawings
+   */
+  export namespace DrawingsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Drawings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+   * @tags drawings
+   * @name DrawingsDelete
+   * @summary Drawings
+   * @request DELETE:/drawings
+   */
+  export namespace DrawingsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Drawing number
+       * Unique in the tenant (letters, digits, . _ / -, up to 64).
+       * @format text
+       */
+      drawing_number?: string;
+      /**
+       * Drawing id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+   * @tags drawings
+   * @name DrawingsList
+   * @summary Drawings
+   * @request GET:/drawings
+   */
+  export namespace DrawingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Drawing number
+       * Unique in the tenant (letters, digits, . _ / -, up to 64).
+       * @format text
+       */
+      drawing_number?: string;
+      /**
+       * Drawing id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Drawings[];
+  }
+
+  /**
+   * @description Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+   * @tags drawings
+   * @name DrawingsPartialUpdate
+   * @summary Drawings
+   * @request PATCH:/drawings
+   */
+  export namespace DrawingsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Drawing number
+       * Unique in the tenant (letters, digits, . _ / -, up to 64).
+       * @format text
+       */
+      drawing_number?: string;
+      /**
+       * Drawing id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Drawings;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -39406,6 +41712,307 @@ export namespace PersonalDataRequests {
   }
 }
 
+export namespace ProjectBomLines {
+  /**
+   * @description A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+   * @tags project_bom_lines
+   * @name ProjectBomLinesCreate
+   * @summary Project BOM lines
+   * @request POST:/project_bom_lines
+   */
+  export namespace ProjectBomLinesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ProjectBomLines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+   * @tags project_bom_lines
+   * @name ProjectBomLinesDelete
+   * @summary Project BOM lines
+   * @request DELETE:/project_bom_lines
+   */
+  export namespace ProjectBomLinesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Component
+       * The part (parts.id) used; it may itself be the assembly of further lines.
+       * @format uuid
+       */
+      component_part_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Assembly
+       * The part (parts.id) the component goes into.
+       * @format uuid
+       */
+      parent_part_id?: string;
+      /**
+       * Position
+       * The line's place under its assembly (10, 20, ...).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * projects.id.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Quantity
+       * How much of the component goes into one unit of the assembly, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Unit
+       * units.code of the quantity; must convert to the component part's unit (same dimension).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+   * @tags project_bom_lines
+   * @name ProjectBomLinesList
+   * @summary Project BOM lines
+   * @request GET:/project_bom_lines
+   */
+  export namespace ProjectBomLinesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Component
+       * The part (parts.id) used; it may itself be the assembly of further lines.
+       * @format uuid
+       */
+      component_part_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Assembly
+       * The part (parts.id) the component goes into.
+       * @format uuid
+       */
+      parent_part_id?: string;
+      /**
+       * Position
+       * The line's place under its assembly (10, 20, ...).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * projects.id.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Quantity
+       * How much of the component goes into one unit of the assembly, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Unit
+       * units.code of the quantity; must convert to the component part's unit (same dimension).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProjectBomLines[];
+  }
+
+  /**
+   * @description A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+   * @tags project_bom_lines
+   * @name ProjectBomLinesPartialUpdate
+   * @summary Project BOM lines
+   * @request PATCH:/project_bom_lines
+   */
+  export namespace ProjectBomLinesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Component
+       * The part (parts.id) used; it may itself be the assembly of further lines.
+       * @format uuid
+       */
+      component_part_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Assembly
+       * The part (parts.id) the component goes into.
+       * @format uuid
+       */
+      parent_part_id?: string;
+      /**
+       * Position
+       * The line's place under its assembly (10, 20, ...).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * projects.id.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Quantity
+       * How much of the component goes into one unit of the assembly, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Unit
+       * units.code of the quantity; must convert to the component part's unit (same dimension).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ProjectBomLines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ProjectExitCriteria {
   /**
    * No description
@@ -39539,6 +42146,398 @@ export namespace ProjectExitCriteria {
       Range?: string;
     };
     export type ResponseBody = ProjectExitCriteria[];
+  }
+}
+
+export namespace ProjectMilestoneSlippage {
+  /**
+   * @description Each milestone with its slippage in days: a done one, actual minus planned date (negative when early); an open one, how many days today is past the planned date (0 before it); a cancelled one, none. is_slipped: late. In the database's current date; as the caller may read projects.
+   * @tags project_milestone_slippage
+   * @name ProjectMilestoneSlippageList
+   * @summary Milestone slippage
+   * @request GET:/project_milestone_slippage
+   */
+  export namespace ProjectMilestoneSlippageList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Actual date
+       * @format date
+       */
+      actual_date?: string;
+      /**
+       * Milestone
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Slipped
+       * Reached after, or still open past, the planned date.
+       * @format boolean
+       */
+      is_slipped?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned date
+       * @format date
+       */
+      planned_date?: string;
+      /**
+       * Position
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Project number
+       * PRJ-000123.
+       * @format text
+       */
+      project_number?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Slippage (days)
+       * Actual (or today, while open) minus planned; open milestones never negative; none when cancelled.
+       * @format integer
+       */
+      slippage_days?: string;
+      /**
+       * Status
+       * @format app.project_milestone_status
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProjectMilestoneSlippage[];
+  }
+}
+
+export namespace ProjectMilestones {
+  /**
+   * @description A project's milestones in order (position), planned and actual dates; a done milestone has its actual date and only a done one has. Read with project.read, written with project.update; slippage in days: app.project_milestone_slippage.
+   * @tags project_milestones
+   * @name ProjectMilestonesCreate
+   * @summary Project milestones
+   * @request POST:/project_milestones
+   */
+  export namespace ProjectMilestonesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ProjectMilestones;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A project's milestones in order (position), planned and actual dates; a done milestone has its actual date and only a done one has. Read with project.read, written with project.update; slippage in days: app.project_milestone_slippage.
+   * @tags project_milestones
+   * @name ProjectMilestonesDelete
+   * @summary Project milestones
+   * @request DELETE:/project_milestones
+   */
+  export namespace ProjectMilestonesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Actual date
+       * When it was reached; set exactly when status is done.
+       * @format date
+       */
+      actual_date?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Milestone id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name
+       * Unique in the project.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned date
+       * @format date
+       */
+      planned_date?: string;
+      /**
+       * Position
+       * Order in the project (10, 20, ...).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * projects.id.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Status
+       * planned, in_progress, done or cancelled.
+       * @format app.project_milestone_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A project's milestones in order (position), planned and actual dates; a done milestone has its actual date and only a done one has. Read with project.read, written with project.update; slippage in days: app.project_milestone_slippage.
+   * @tags project_milestones
+   * @name ProjectMilestonesList
+   * @summary Project milestones
+   * @request GET:/project_milestones
+   */
+  export namespace ProjectMilestonesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Actual date
+       * When it was reached; set exactly when status is done.
+       * @format date
+       */
+      actual_date?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Milestone id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Unique in the project.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned date
+       * @format date
+       */
+      planned_date?: string;
+      /**
+       * Position
+       * Order in the project (10, 20, ...).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * projects.id.
+       * @format uuid
+       */
+      project_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * planned, in_progress, done or cancelled.
+       * @format app.project_milestone_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProjectMilestones[];
+  }
+
+  /**
+   * @description A project's milestones in order (position), planned and actual dates; a done milestone has its actual date and only a done one has. Read with project.read, written with project.update; slippage in days: app.project_milestone_slippage.
+   * @tags project_milestones
+   * @name ProjectMilestonesPartialUpdate
+   * @summary Project milestones
+   * @request PATCH:/project_milestones
+   */
+  export namespace ProjectMilestonesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Actual date
+       * When it was reached; set exactly when status is done.
+       * @format date
+       */
+      actual_date?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Milestone id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name
+       * Unique in the project.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned date
+       * @format date
+       */
+      planned_date?: string;
+      /**
+       * Position
+       * Order in the project (10, 20, ...).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * projects.id.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Status
+       * planned, in_progress, done or cancelled.
+       * @format app.project_milestone_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ProjectMilestones;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -42652,6 +45651,104 @@ export namespace ReagentUses {
   }
 }
 
+export namespace ReleasedDrawings {
+  /**
+   * @description Each drawing's released revision, the one production uses, with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
+   * @tags released_drawings
+   * @name ReleasedDrawingsList
+   * @summary Released drawings
+   * @request GET:/released_drawings
+   */
+  export namespace ReleasedDrawingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved by
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Checksum
+       * sha256 of the drawing file.
+       * @format text
+       */
+      checksum?: string;
+      /**
+       * Document version
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Drawing
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Drawing number
+       * @format text
+       */
+      drawing_number?: string;
+      /**
+       * File name
+       * @format text
+       */
+      file_name?: string;
+      /**
+       * File path
+       * Object storage path of the drawing file.
+       * @format text
+       */
+      file_path?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Revision code
+       * @format text
+       */
+      revision?: string;
+      /**
+       * Released revision
+       * @format uuid
+       */
+      revision_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReleasedDrawings[];
+  }
+}
+
 export namespace ReportDefinitions {
   /**
    * @description A saved, parameterised query over one report source: the columns it shows, filters (column, operator, typed value or a parameter), sort, row limit and named typed parameters with defaults, all checked against the source's whitelist when written (no SQL from users). Private to its owner or shared with the tenant; run with app.run_report.
@@ -45605,6 +48702,92 @@ export namespace Rpc {
   }
 
   /**
+   * @description Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @tags (rpc) approve_change_order
+   * @name ApproveChangeOrderCreate
+   * @summary Approve a change order
+   * @request POST:/rpc/approve_change_order
+   */
+  export namespace ApproveChangeOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      change_order_id: string;
+      /** @format text */
+      comment?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @tags (rpc) approve_change_order
+   * @name ApproveChangeOrderList
+   * @summary Approve a change order
+   * @request GET:/rpc/approve_change_order
+   */
+  export namespace ApproveChangeOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      change_order_id: string;
+      /** @format text */
+      comment?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Releases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
+   * @tags (rpc) approve_drawing_revision
+   * @name ApproveDrawingRevisionCreate
+   * @summary Approve and release a drawing revision
+   * @request POST:/rpc/approve_drawing_revision
+   */
+  export namespace ApproveDrawingRevisionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      comment?: string;
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Releases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
+   * @tags (rpc) approve_drawing_revision
+   * @name ApproveDrawingRevisionList
+   * @summary Approve and release a drawing revision
+   * @request GET:/rpc/approve_drawing_revision
+   */
+  export namespace ApproveDrawingRevisionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      comment?: string;
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description A presigned GET URL for a stored attachment of an entity you may read (expires_in seconds, 300 by default, at most 604800); logged in attachment_downloads. Errors: PT404 attachment.not_found, PT409 attachment_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
    * @tags (rpc) attachment_download_url
    * @name AttachmentDownloadUrlCreate
@@ -45833,6 +49016,49 @@ export namespace Rpc {
       approval_id: string;
       /** @format text */
       reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Withdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.closed for one implemented, rejected or cancelled.
+   * @tags (rpc) cancel_change_order
+   * @name CancelChangeOrderCreate
+   * @summary Cancel a change order
+   * @request POST:/rpc/cancel_change_order
+   */
+  export namespace CancelChangeOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      change_order_id: string;
+      /** @format text */
+      reason?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Withdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.closed for one implemented, rejected or cancelled.
+   * @tags (rpc) cancel_change_order
+   * @name CancelChangeOrderList
+   * @summary Cancel a change order
+   * @request GET:/rpc/cancel_change_order
+   */
+  export namespace CancelChangeOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      change_order_id: string;
+      /** @format text */
+      reason?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -48027,6 +51253,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description The project's BOM as a tree, from one assembly (assembly_part_id) or from every top assembly (parts used in no line of the project), for quantity units of it: depth (0 = the assembly), the path of part numbers, the line's quantity and unit, the quantity per parent converted to the component's unit and the extended quantity multiplied down the levels. Cycle-safe; at most max_depth levels (1..100, PT422 project_bom.depth_invalid); PT422 project_bom.quantity_invalid. Lines the caller may not read are left out.
+   * @tags (rpc) explode_project_bom
+   * @name ExplodeProjectBomCreate
+   * @summary Explode a project BOM
+   * @request POST:/rpc/explode_project_bom
+   */
+  export namespace ExplodeProjectBomCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      assembly_part_id?: string;
+      /** @format integer */
+      max_depth?: number;
+      /** @format uuid */
+      project_id: string;
+      /** @format numeric */
+      quantity?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The project's BOM as a tree, from one assembly (assembly_part_id) or from every top assembly (parts used in no line of the project), for quantity units of it: depth (0 = the assembly), the path of part numbers, the line's quantity and unit, the quantity per parent converted to the component's unit and the extended quantity multiplied down the levels. Cycle-safe; at most max_depth levels (1..100, PT422 project_bom.depth_invalid); PT422 project_bom.quantity_invalid. Lines the caller may not read are left out.
+   * @tags (rpc) explode_project_bom
+   * @name ExplodeProjectBomList
+   * @summary Explode a project BOM
+   * @request GET:/rpc/explode_project_bom
+   */
+  export namespace ExplodeProjectBomList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      assembly_part_id?: string;
+      /** @format integer */
+      max_depth?: number;
+      /** @format uuid */
+      project_id: string;
+      /** @format numeric */
+      quantity?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Their profile and every row of the active tenant that refers to them (by id) or names them (by email), table by table, as JSON (GDPR Art. 15 and 20). Yourself (user_id left out), or anyone with personal_data.manage. Recorded in personal_data_requests. Errors: PT403 permission.missing, PT404 personal_data.person_not_found.
    * @tags (rpc) export_personal_data
    * @name ExportPersonalDataCreate
@@ -48313,6 +51590,45 @@ export namespace Rpc {
   export namespace HealthList {
     export type RequestParams = {};
     export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
+   * @tags (rpc) implement_change_order
+   * @name ImplementChangeOrderCreate
+   * @summary Implement a change order
+   * @request POST:/rpc/implement_change_order
+   */
+  export namespace ImplementChangeOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      change_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
+   * @tags (rpc) implement_change_order
+   * @name ImplementChangeOrderList
+   * @summary Implement a change order
+   * @request GET:/rpc/implement_change_order
+   */
+  export namespace ImplementChangeOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      change_order_id: string;
+    };
     export type RequestBody = never;
     export type RequestHeaders = {};
     export type ResponseBody = void;
@@ -49257,6 +52573,49 @@ export namespace Rpc {
   }
 
   /**
+   * @description The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id).
+   * @tags (rpc) part_where_used
+   * @name PartWhereUsedCreate
+   * @summary Where a part is used
+   * @request POST:/rpc/part_where_used
+   */
+  export namespace PartWhereUsedCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      in_project_id?: string;
+      /** @format uuid */
+      part_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id).
+   * @tags (rpc) part_where_used
+   * @name PartWhereUsedList
+   * @summary Where a part is used
+   * @request GET:/rpc/part_where_used
+   */
+  export namespace PartWhereUsedList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      in_project_id?: string;
+      /** @format uuid */
+      part_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Combines 2 or more samples of one site into a new one, all or nothing: parents [{sample_id, quantity, unit}], each quantity taken from its parent (converted to its unit; never more than remains: PT409 sample.insufficient_quantity). The pool is of sample_type_id (the parents' common type unless sent), holds the sum taken in that type's unit, keeps the customer, project and request the parents share, and is received at once. Parents are locked in id order. Needs sample.manage at the site; PT409 sample.not_available, PT422 sample_lineage.invalid, sample_lineage.mixed_sites, sample_lineage.kind_invalid.
    * @tags (rpc) pool_samples
    * @name PoolSamplesCreate
@@ -49926,6 +53285,92 @@ export namespace Rpc {
   }
 
   /**
+   * @description Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @tags (rpc) reject_change_order
+   * @name RejectChangeOrderCreate
+   * @summary Reject a change order
+   * @request POST:/rpc/reject_change_order
+   */
+  export namespace RejectChangeOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      change_order_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @tags (rpc) reject_change_order
+   * @name RejectChangeOrderList
+   * @summary Reject a change order
+   * @request GET:/rpc/reject_change_order
+   */
+  export namespace RejectChangeOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      change_order_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Returns a revision in review to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
+   * @tags (rpc) reject_drawing_revision
+   * @name RejectDrawingRevisionCreate
+   * @summary Send a drawing revision back
+   * @request POST:/rpc/reject_drawing_revision
+   */
+  export namespace RejectDrawingRevisionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Returns a revision in review to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
+   * @tags (rpc) reject_drawing_revision
+   * @name RejectDrawingRevisionList
+   * @summary Send a drawing revision back
+   * @request GET:/rpc/reject_drawing_revision
+   */
+  export namespace RejectDrawingRevisionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Rejects a registered or received sample (PT409 sample.status_transition otherwise) with a reason (a value code of the type list sample_rejection_reasons, PT422 sample.rejection_reason_unknown) and notes: rejected is terminal; sample.rejected is published and the submitter notified. Needs sample.manage tenant-wide or at the sample's site.
    * @tags (rpc) reject_sample
    * @name RejectSampleCreate
@@ -49966,6 +53411,45 @@ export namespace Rpc {
       reason: string;
       /** @format uuid */
       sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The revision production uses (NULL when none is released or the caller may not read drawings).
+   * @tags (rpc) released_drawing
+   * @name ReleasedDrawingCreate
+   * @summary Released revision of a drawing
+   * @request POST:/rpc/released_drawing
+   */
+  export namespace ReleasedDrawingCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      drawing_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The revision production uses (NULL when none is released or the caller may not read drawings).
+   * @tags (rpc) released_drawing
+   * @name ReleasedDrawingList
+   * @summary Released revision of a drawing
+   * @request GET:/rpc/released_drawing
+   */
+  export namespace ReleasedDrawingList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      drawing_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -51355,6 +54839,84 @@ export namespace Rpc {
       entity_id: string;
       /** @format text */
       entity_type: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
+   * @tags (rpc) submit_change_order
+   * @name SubmitChangeOrderCreate
+   * @summary Submit a change order
+   * @request POST:/rpc/submit_change_order
+   */
+  export namespace SubmitChangeOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      change_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
+   * @tags (rpc) submit_change_order
+   * @name SubmitChangeOrderList
+   * @summary Submit a change order
+   * @request GET:/rpc/submit_change_order
+   */
+  export namespace SubmitChangeOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      change_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Moves a draft revision that links its file (a document version) into review (RDA). Needs drawing.manage; PT404 drawing_revision.not_found, PT409 drawing_revision.not_draft, PT422 drawing_revision.document_missing.
+   * @tags (rpc) submit_drawing_revision
+   * @name SubmitDrawingRevisionCreate
+   * @summary Submit a drawing revision for approval
+   * @request POST:/rpc/submit_drawing_revision
+   */
+  export namespace SubmitDrawingRevisionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Moves a draft revision that links its file (a document version) into review (RDA). Needs drawing.manage; PT404 drawing_revision.not_found, PT409 drawing_revision.not_draft, PT422 drawing_revision.document_missing.
+   * @tags (rpc) submit_drawing_revision
+   * @name SubmitDrawingRevisionList
+   * @summary Submit a drawing revision for approval
+   * @request GET:/rpc/submit_drawing_revision
+   */
+  export namespace SubmitDrawingRevisionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      revision_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};

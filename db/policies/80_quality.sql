@@ -166,3 +166,150 @@ GRANT EXECUTE ON FUNCTION
   app.close_complaint(uuid, text, boolean)
   TO app_user;
 GRANT EXECUTE ON FUNCTION app.concessions_current_status(app.concessions), app.concessions_used_quantity(app.concessions) TO app_admin;
+-- Engineering (60_drawings, 62_change_orders, 64_project_bom, 66_milestones):
+-- tenant-wide engineering data like the parts master. Drawings: drawing.read
+-- reads, drawing.manage writes drafts (status only through the RDA RPCs;
+-- drawing.approve releases). Change orders: change_order.read reads,
+-- change_order.manage writes drafts and their items. Project BOM lines and
+-- milestones belong to projects: the tenant's staff with project.read read
+-- them; BOM lines are written with part.manage, milestones with
+-- project.update. Portal users see none of it.
+ALTER TABLE app.drawings ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.drawings FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.drawings TO app_user;
+GRANT INSERT (organization_id, id, drawing_number, title, description), UPDATE (organization_id, id, drawing_number, title, description),
+      DELETE ON app.drawings TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.drawings TO app_admin;
+CREATE POLICY drawings_select_reader ON app.drawings FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND ((SELECT auth.has_permission('drawing.read')) OR (SELECT auth.has_permission('drawing.manage'))));
+CREATE POLICY drawings_insert_manager ON app.drawings FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('drawing.manage')));
+CREATE POLICY drawings_update_manager ON app.drawings FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('drawing.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+-- A drawing is deleted only while no revision of it left draft (foreign keys refuse one an ECO names).
+CREATE POLICY drawings_delete_manager ON app.drawings FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('drawing.manage'))
+         AND NOT EXISTS (SELECT FROM app.drawing_revisions AS r WHERE r.organization_id = drawings.organization_id
+                           AND r.drawing_id = drawings.id AND r.status <> 'draft'));
+CREATE POLICY drawings_all_operator ON app.drawings FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.drawing_parts ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.drawing_parts FORCE ROW LEVEL SECURITY;
+GRANT SELECT, INSERT (organization_id, drawing_id, part_id), DELETE ON app.drawing_parts TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.drawing_parts TO app_admin;
+CREATE POLICY drawing_parts_select_reader ON app.drawing_parts FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND ((SELECT auth.has_permission('drawing.read')) OR (SELECT auth.has_permission('drawing.manage'))));
+CREATE POLICY drawing_parts_insert_manager ON app.drawing_parts FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('drawing.manage')));
+CREATE POLICY drawing_parts_delete_manager ON app.drawing_parts FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('drawing.manage')));
+CREATE POLICY drawing_parts_all_operator ON app.drawing_parts FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.drawing_revisions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.drawing_revisions FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.drawing_revisions TO app_user;
+GRANT INSERT (organization_id, id, drawing_id, revision, description, document_version_id),
+      UPDATE (organization_id, id, drawing_id, revision, description, document_version_id), DELETE ON app.drawing_revisions TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.drawing_revisions TO app_admin;
+CREATE POLICY drawing_revisions_select_reader ON app.drawing_revisions FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND ((SELECT auth.has_permission('drawing.read')) OR (SELECT auth.has_permission('drawing.manage'))));
+CREATE POLICY drawing_revisions_insert_manager ON app.drawing_revisions FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('drawing.manage')));
+CREATE POLICY drawing_revisions_update_manager ON app.drawing_revisions FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('drawing.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+-- Only a draft is deleted: a revision in review, released or superseded is a record.
+CREATE POLICY drawing_revisions_delete_manager ON app.drawing_revisions FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND status = 'draft' AND (SELECT auth.has_permission('drawing.manage')));
+CREATE POLICY drawing_revisions_all_operator ON app.drawing_revisions FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+GRANT SELECT ON app.released_drawings TO app_user, app_admin;
+
+ALTER TABLE app.change_orders ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.change_orders FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.change_orders TO app_user;
+GRANT INSERT (organization_id, id, eco_number, title, reason, description, project_id, effectivity, effective_date, effective_lot_number,
+              effective_serial_number),
+      UPDATE (title, reason, description, project_id, effectivity, effective_date, effective_lot_number, effective_serial_number),
+      DELETE ON app.change_orders TO app_user;
+GRANT UPDATE (organization_id, id, eco_number) ON app.change_orders TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.change_orders TO app_admin;
+CREATE POLICY change_orders_select_reader ON app.change_orders FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('change_order.read')) OR (SELECT auth.has_permission('change_order.manage'))));
+CREATE POLICY change_orders_insert_manager ON app.change_orders FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('change_order.manage')));
+CREATE POLICY change_orders_update_manager ON app.change_orders FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('change_order.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+-- Only a draft is deleted; a submitted change order is cancelled instead.
+CREATE POLICY change_orders_delete_manager ON app.change_orders FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND status = 'draft' AND (SELECT auth.has_permission('change_order.manage')));
+CREATE POLICY change_orders_all_operator ON app.change_orders FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.change_order_items ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.change_order_items FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.change_order_items TO app_user;
+GRANT INSERT (organization_id, id, change_order_id, kind, part_id, part_revision_id, drawing_id, drawing_revision_id, bom_line_id, note),
+      UPDATE (organization_id, id, change_order_id, note), DELETE ON app.change_order_items TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.change_order_items TO app_admin;
+CREATE POLICY change_order_items_select_reader ON app.change_order_items FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND ((SELECT auth.has_permission('change_order.read')) OR (SELECT auth.has_permission('change_order.manage'))));
+CREATE POLICY change_order_items_insert_manager ON app.change_order_items FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('change_order.manage')));
+CREATE POLICY change_order_items_update_manager ON app.change_order_items FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('change_order.manage')))
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY change_order_items_delete_manager ON app.change_order_items FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('change_order.manage')));
+CREATE POLICY change_order_items_all_operator ON app.change_order_items FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.project_bom_lines ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.project_bom_lines FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.project_bom_lines TO app_user;
+GRANT INSERT (organization_id, id, project_id, parent_part_id, component_part_id, quantity, unit, position, note),
+      UPDATE (organization_id, id, project_id, parent_part_id, component_part_id, quantity, unit, position, note),
+      DELETE ON app.project_bom_lines TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.project_bom_lines TO app_admin;
+CREATE POLICY project_bom_lines_select_staff ON app.project_bom_lines FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read')) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY project_bom_lines_insert_engineer ON app.project_bom_lines FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('part.manage')) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY project_bom_lines_update_engineer ON app.project_bom_lines FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('part.manage')) AND (SELECT auth.partner_id()) IS NULL)
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY project_bom_lines_delete_engineer ON app.project_bom_lines FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('part.manage')) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY project_bom_lines_all_operator ON app.project_bom_lines FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+
+ALTER TABLE app.project_milestones ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.project_milestones FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.project_milestones TO app_user;
+GRANT INSERT (organization_id, id, project_id, name, position, planned_date, actual_date, status, note),
+      UPDATE (organization_id, id, project_id, name, position, planned_date, actual_date, status, note),
+      DELETE ON app.project_milestones TO app_user;
+GRANT SELECT, INSERT, UPDATE, DELETE ON app.project_milestones TO app_admin;
+CREATE POLICY project_milestones_select_staff ON app.project_milestones FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.read')) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY project_milestones_insert_editor ON app.project_milestones FOR INSERT TO app_user
+  WITH CHECK (organization_id = (SELECT auth.org_id()) AND (SELECT auth.check_permission('project.update')) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY project_milestones_update_editor ON app.project_milestones FOR UPDATE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.update')) AND (SELECT auth.partner_id()) IS NULL)
+  WITH CHECK (organization_id = (SELECT auth.org_id()));
+CREATE POLICY project_milestones_delete_editor ON app.project_milestones FOR DELETE TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.has_permission('project.update')) AND (SELECT auth.partner_id()) IS NULL);
+CREATE POLICY project_milestones_all_operator ON app.project_milestones FOR ALL TO app_admin
+  USING ((SELECT auth.is_platform_operator())) WITH CHECK ((SELECT auth.is_platform_operator()));
+GRANT SELECT ON app.project_milestone_slippage TO app_user, app_admin;
+
+GRANT EXECUTE ON FUNCTION app.submit_drawing_revision(uuid), app.approve_drawing_revision(uuid, text), app.reject_drawing_revision(uuid, text),
+  app.released_drawing(uuid), app.submit_change_order(uuid), app.approve_change_order(uuid, text), app.reject_change_order(uuid, text),
+  app.cancel_change_order(uuid, text), app.implement_change_order(uuid), app.explode_project_bom(uuid, uuid, numeric, integer),
+  app.part_where_used(uuid, uuid) TO app_user;

@@ -68,6 +68,12 @@ INSERT INTO app.permissions (code, description) VALUES
   ('part.read', 'Read the parts master: parts and their revisions'),
   ('part.manage', 'Create and change parts, add draft revisions, release and obsolete revisions'),
   ('traceability.read', 'Read lots, serials, their genealogy and quality status history; trace and simulate recalls (tenant-wide, or at the sites of a site-scoped role)'),
+  ('drawing.read', 'Read drawings, the parts they define and their revisions (which one is released)'),
+  ('drawing.manage', 'Create and change drawings, add draft revisions with their files, submit them for approval (RDA)'),
+  ('drawing.approve', 'Approve (release) or send back drawing revisions in review; never one''s own submission'),
+  ('change_order.read', 'Read engineering change orders and what they affect'),
+  ('change_order.manage', 'Write engineering change orders and their affected items, submit, cancel and implement them (releasing their revisions also needs part.manage)'),
+  ('change_order.approve', 'Approve or reject submitted engineering change orders; never one''s own submission'),
   ('traceability.manage', 'Create lots and serials, record consumption, hold, quarantine and release material (tenant-wide, or at the sites of a site-scoped role); set the number patterns (tenant-wide)'),
   ('ncr.read', 'Read nonconformance reports, their material and MRB dispositions (tenant-wide, or at the sites of a site-scoped role)'),
   ('ncr.manage', 'Report nonconformances, add suspect material, move NCRs through the MRB steps, record the verification, open their CAPA'),
@@ -208,6 +214,15 @@ SELECT role_key, permission
     ('management', 'ncr.read'), ('management', 'concession.read'), ('management', 'complaint.read'),
     ('auditor', 'ncr.read'), ('auditor', 'concession.read'), ('auditor', 'complaint.read'),
     ('customer_portal', 'complaint.file'),
+    -- Engineering (80_quality/60_drawings, 62_change_orders): engineering writes drawings and change orders; QA and
+    -- management approve them (never their own submission); production, technicians and auditors read drawings.
+    ('engineering', 'drawing.read'), ('engineering', 'drawing.manage'), ('engineering', 'change_order.read'),
+    ('engineering', 'change_order.manage'),
+    ('qa', 'drawing.read'), ('qa', 'drawing.approve'), ('qa', 'change_order.read'), ('qa', 'change_order.approve'),
+    ('management', 'drawing.read'), ('management', 'drawing.approve'), ('management', 'change_order.read'),
+    ('management', 'change_order.approve'),
+    ('production', 'drawing.read'), ('production', 'change_order.read'), ('technician', 'drawing.read'),
+    ('procurement', 'drawing.read'), ('auditor', 'drawing.read'), ('auditor', 'change_order.read'),
     -- Reporting (95_reporting/): staff who read data report on it (the source's own permission still decides);
     -- management shares reports and dashboards with everyone.
     ('management', 'report.use'), ('management', 'report.manage'), ('engineering', 'report.use'), ('qa', 'report.use'),
