@@ -253,7 +253,7 @@ COMMENT ON FUNCTION app.decide_inspection(uuid, boolean, text) IS
 -- AS9102 --------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION app.fai_report(inspection_id uuid) RETURNS jsonb
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE

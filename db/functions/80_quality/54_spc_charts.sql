@@ -242,7 +242,7 @@ COMMENT ON FUNCTION app.approve_spc_baseline(uuid, integer, integer, text, text)
   'Freezes a characteristic''s control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups and the library''s spc.* reasons; PT404 characteristic.not_found.';
 
 CREATE OR REPLACE FUNCTION app.spc_chart(characteristic_id uuid, subgroups integer DEFAULT 100) RETURNS jsonb
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = ''
 AS $$
 DECLARE
