@@ -13,7 +13,7 @@ pytestmark = pytest.mark.stack
 
 BASELINE = """mutation ($c: UUID!) {
   approveSpcBaseline(input: {characteristicId: $c, fromSubgroup: 1, toSubgroup: 2, reason: "Initial study"}) {
-    spcBaseline { center ucl lcl changeReference } } }"""
+    result { center ucl lcl changeReference } } }"""
 CHART = """query ($c: UUID!) { spcChart(characteristicId: $c, subgroups: 10) }"""
 
 
@@ -47,7 +47,7 @@ def test_inspect_freeze_limits_and_close_a_signal_over_rest_and_graphql(live: di
 
     frozen = graphql(live, BASELINE, quality, {"c": characteristic}).json()
     assert "errors" not in frozen, frozen
-    assert frozen["data"]["approveSpcBaseline"]["spcBaseline"]["changeReference"] is None
+    assert frozen["data"]["approveSpcBaseline"]["result"]["changeReference"] is None
     again = graphql(live, BASELINE, quality, {"c": characteristic}).json()
     assert again["errors"][0]["extensions"]["details"] == "spc_baseline.change_required", again
 
