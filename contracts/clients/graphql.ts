@@ -21022,29 +21022,6 @@ export type ExportPersonalDataPayload = {
   result?: Maybe<Scalars['JSON']['output']>;
 };
 
-/** All input for the `faiReport` mutation. */
-export type FaiReportInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  inspectionId: Scalars['UUID']['input'];
-};
-
-/** The output of our `faiReport` mutation. */
-export type FaiReportPayload = {
-  __typename?: 'FaiReportPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Scalars['JSON']['output']>;
-};
-
 /** All input for the `failRun` mutation. */
 export type FailRunInput = {
   /**
@@ -27856,8 +27833,6 @@ export type Mutation = {
    * Their profile and every row of the active tenant that refers to them (by id) or names them (by email), table by table, as JSON (GDPR Art. 15 and 20). Yourself (user_id left out), or anyone with personal_data.manage. Recorded in personal_data_requests. Errors: PT403 permission.missing, PT404 personal_data.person_not_found.
    */
   exportPersonalData?: Maybe<ExportPersonalDataPayload>;
-  /** AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article. */
-  faiReport?: Maybe<FaiReportPayload>;
   /**
    * Fail a run
    * in_progress or completed -> failed with a reason (result.review at the run's site; sending the analyses back also needs sample.manage there): every result of the run is invalidated and each analysis goes back for retest, as when a QC sample fails. Publishes run.failed. PT404 run.not_found, PT409 run.status, PT422 run.reason_missing.
@@ -28077,8 +28052,6 @@ export type Mutation = {
    * Moves an entity (project, document, or another type that opted in) to the trash: it disappears from lists, search and the portal; holders of trash.manage still see it (app.trash) and may restore it within the tenant's retention (feature flag soft_delete_retention_days, 30 days by default), after which the purge-trash job deletes it for good (where no append-only trail or retention keeps it). Needs the type's delete permission (project.update for projects and documents). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.already_deleted, PT422 soft_delete.reason_required, soft_delete.not_enabled, entity_type.unknown.
    */
   softDelete?: Maybe<SoftDeletePayload>;
-  /** Chart data of a characteristic the caller may see (inspection.read or control_plan.read at its plant), from the last `subgroups` closed subgroups (2..1000, default 100): each point (subgroup, n, value, dispersion, center line and limits of the current baseline, a p chart's per subgroup size, Nelson rule numbers and names), the baseline, capability (Cp, Cpk, Pp, Ppk, mean, sigma within from the baseline or R̄/d2, S̄/c4, MR̄/d2, sigma overall) for variables, and the count of open signals. Reads subgroup summaries, never the measurements. */
-  spcChart?: Maybe<SpcChartPayload>;
   /**
    * Split a sample into aliquots or derivatives
    * Makes children of one parent, all or nothing: each element {quantity, unit} is taken from the parent (converted to its unit; the parent's remaining_quantity never goes negative: PT409 sample.insufficient_quantity), with optional sample_type_id (a derivative's type; an aliquot keeps the parent's), child_quantity/child_unit (the child's own amount), description, barcode. Children inherit the parent's site, customer, project and request and are received at once. The parent must be in the lab (PT409 sample.not_available); needs sample.manage at its site. Returns the children with their human ids and barcodes. PT422 sample_lineage.kind_invalid, sample_lineage.invalid, sample_lineage.quantity_required.
@@ -30135,12 +30108,6 @@ export type MutationExportPersonalDataArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationFaiReportArgs = {
-  input: FaiReportInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationFailRunArgs = {
   input: FailRunInput;
 };
@@ -30461,12 +30428,6 @@ export type MutationSignElnEntryArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationSoftDeleteArgs = {
   input: SoftDeleteInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationSpcChartArgs = {
-  input: SpcChartInput;
 };
 
 
@@ -40261,6 +40222,8 @@ export type Query = Node & {
   exitCriterionWaiverById?: Maybe<ExitCriterionWaiver>;
   /** Reads and enables pagination through a set of `ExitCriterionWaiver`. */
   exitCriterionWaivers?: Maybe<ExitCriterionWaiverConnection>;
+  /** AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article. */
+  faiReport?: Maybe<Scalars['JSON']['output']>;
   /** Get a single `FeatureFlag`. */
   featureFlag?: Maybe<FeatureFlag>;
   /** Reads a single `FeatureFlag` using its globally unique `ID`. */
@@ -40794,6 +40757,8 @@ export type Query = Node & {
   spcBaselineById?: Maybe<SpcBaseline>;
   /** Reads and enables pagination through a set of `SpcBaseline`. */
   spcBaselines?: Maybe<SpcBaselineConnection>;
+  /** Chart data of a characteristic the caller may see (inspection.read or control_plan.read at its plant), from the last `subgroups` closed subgroups (2..1000, default 100): each point (subgroup, n, value, dispersion, center line and limits of the current baseline, a p chart's per subgroup size, Nelson rule numbers and names), the baseline, capability (Cp, Cpk, Pp, Ppk, mean, sigma within from the baseline or R̄/d2, S̄/c4, MR̄/d2, sigma overall) for variables, and the count of open signals. Reads subgroup summaries, never the measurements. */
+  spcChart?: Maybe<Scalars['JSON']['output']>;
   /** Get a single `SpcSignal`. */
   spcSignal?: Maybe<SpcSignal>;
   /** Reads a single `SpcSignal` using its globally unique `ID`. */
@@ -42716,6 +42681,12 @@ export type QueryExitCriterionWaiversArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ExitCriterionWaiverOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFaiReportArgs = {
+  inspectionId: Scalars['UUID']['input'];
 };
 
 
@@ -44891,6 +44862,13 @@ export type QuerySpcBaselinesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySpcChartArgs = {
+  characteristicId: Scalars['UUID']['input'];
+  subgroups?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -56892,30 +56870,6 @@ export type SpcBaselineToManySpcSignalFilter = {
   none?: InputMaybe<SpcSignalFilter>;
   /** Some related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SpcSignalFilter>;
-};
-
-/** All input for the `spcChart` mutation. */
-export type SpcChartInput = {
-  characteristicId: Scalars['UUID']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  subgroups?: InputMaybe<Scalars['Int']['input']>;
-};
-
-/** The output of our `spcChart` mutation. */
-export type SpcChartPayload = {
-  __typename?: 'SpcChartPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Scalars['JSON']['output']>;
 };
 
 /**
