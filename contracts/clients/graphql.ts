@@ -27224,7 +27224,7 @@ export type Mutation = {
   amendResult?: Maybe<AmendResultPayload>;
   /** Approves a draft control plan (control_plan.manage and inspection.approve at its plant): inspections may use it, its characteristics are frozen. PT409 control_plan.not_draft, control_plan.empty. */
   approveControlPlan?: Maybe<ApproveControlPlanPayload>;
-  /** Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups and the library's spc.* reasons; PT404 characteristic.not_found. */
+  /** Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found. */
   approveSpcBaseline?: Maybe<ApproveSpcBaselinePayload>;
   /**
    * Download URL of an attachment

@@ -46148,7 +46148,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) approve_spc_baseline
    * @name ApproveSpcBaselineCreate
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
    * @request POST:/rpc/approve_spc_baseline
    */
   export namespace ApproveSpcBaselineCreate {
@@ -46177,7 +46177,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) approve_spc_baseline
    * @name ApproveSpcBaselineList
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
    * @request GET:/rpc/approve_spc_baseline
    */
   export namespace ApproveSpcBaselineList {

@@ -226,6 +226,14 @@ BEGIN
              NULL::numeric AS d_lcl, NULL::numeric AS sigma_within
         INTO v_limits FROM unnest(v_defectives, v_sizes) AS u (d, s);
   END CASE;
+  -- Frozen limits without spread would judge every later point out of control (and give the rules no sigma).
+  IF v_characteristic.chart_type <> 'p' AND NOT coalesce(v_limits.ucl > v_limits.center, false)
+     OR v_characteristic.chart_type = 'p' AND NOT coalesce(v_limits.center BETWEEN 0.0000001 AND 0.9999999, false) THEN
+    PERFORM app_private.raise_invalid('spc.sigma_not_positive',
+      pg_catalog.format('Subgroups %s..%s show no variation: control limits are not defined.', approve_spc_baseline.from_subgroup,
+                        approve_spc_baseline.to_subgroup),
+      'Check the gauge''s resolution and the values, or choose subgroups that show the process''s ordinary variation.');
+  END IF;
   UPDATE app.spc_baselines AS b SET superseded_at = pg_catalog.now()
    WHERE b.organization_id = v_characteristic.organization_id AND b.id = v_current.id;
   INSERT INTO app.spc_baselines (organization_id, id, characteristic_id, site_id, from_subgroup, to_subgroup, subgroups, center, ucl, lcl,
@@ -239,7 +247,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.approve_spc_baseline(uuid, integer, integer, text, text) IS
-  'Freezes a characteristic''s control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups and the library''s spc.* reasons; PT404 characteristic.not_found.';
+  'Freezes a characteristic''s control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library''s spc.* reasons; PT404 characteristic.not_found.';
 
 CREATE OR REPLACE FUNCTION app.spc_chart(characteristic_id uuid, subgroups integer DEFAULT 100) RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY DEFINER

@@ -6,7 +6,7 @@
 -- FPY, the AS9102 form 3 rows, and a gauge R&R study stored with the
 -- library's result.
 BEGIN;
-SELECT plan(32);
+SELECT plan(34);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('plant', tests.create_site(tests.recall('t')));
@@ -80,6 +80,11 @@ SELECT results_eq(
                                                        ORDER BY subgroup, measured_at, id), array_fill(2, ARRAY[19]))$$, tests.recall('c')),
   'the frozen limits are the library''s X̄-R limits');
 SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT is(tests.refusal(format($$SELECT app.approve_spc_baseline(%L, 1, 20, 'Flat', 'ECO-1')$$, tests.recall('c2'))),
+  'PT422 spc_baseline.too_few_subgroups', 'limits need closed subgroups');
+SELECT app.record_measurements(tests.recall('i'), tests.recall('c2'), ARRAY[49, 49])::text;
+SELECT is(tests.refusal(format($$SELECT app.approve_spc_baseline(%L, 1, 2, 'Flat')$$, tests.recall('c2'))),
+  'PT422 spc.sigma_not_positive', 'limits without spread are refused: every point would signal');
 SELECT is(tests.refusal(format($$SELECT app.approve_spc_baseline(%L, 1, 20, 'Looks better')$$, tests.recall('c'))),
   'PT422 spc_baseline.change_required', 'limits are recalculated only for an approved process change');
 SELECT tests.act_as(tests.recall('tech'), tests.recall('t'));
