@@ -220,6 +220,25 @@ ROW_FUNCTIONS = {
     "reject_change_order": {"change_order_id": "{change_order}", "reason": "x"},
     "cancel_change_order": {"change_order_id": "{change_order}"},
     "implement_change_order": {"change_order_id": "{change_order}"},
+    # Control plans, inspections and SPC (db/functions/80_quality/40_control_plans.sql, 42_inspections.sql, 54_spc_charts.sql).
+    "create_control_plan": {"part_revision_id": "{part_revision}", "site_id": "{site}", "title": "x"},
+    "add_control_plan_step": {"control_plan_id": "{control_plan}", "step_number": 20, "name": "x"},
+    "add_characteristic": {"step_id": "{control_plan_step}", "name": "x", "kind": "variable", "chart_type": "imr",
+                           "reaction_plan": "x", "usl": 1},
+    "approve_control_plan": {"control_plan_id": "{control_plan}"},
+    "obsolete_control_plan": {"control_plan_id": "{control_plan}"},
+    "record_gauge_study": {"gauge_id": "{gauge}", "characteristic_id": "{characteristic}", "method": "average_range",
+                           "readings": []},
+    "open_inspection": {"control_plan_id": "{control_plan}", "kind": "in_process"},
+    "record_measurement": {"inspection_id": "{inspection}", "characteristic_id": "{characteristic}", "value": 10},
+    "record_measurements": {"inspection_id": "{inspection}", "characteristic_id": "{characteristic}", "values": [10]},
+    "complete_inspection": {"inspection_id": "{inspection}"},
+    "decide_inspection": {"inspection_id": "{inspection}", "approve": False},
+    "fai_report": {"inspection_id": "{inspection}"},
+    "approve_spc_baseline": {"characteristic_id": "{characteristic}", "from_subgroup": 1, "to_subgroup": 2, "reason": "x",
+                             "change_reference": "x"},
+    "spc_chart": {"characteristic_id": "{characteristic}"},
+    "close_spc_signal": {"signal_id": "{spc_signal}", "cause": "x", "action": "x"},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -272,6 +291,13 @@ A_ROWS = """
          (select c.id from app.customer_complaints c where c.organization_id = o.id limit 1)::text,
          (select r.id from app.drawing_revisions r where r.organization_id = o.id and r.status = 'draft' limit 1)::text,
          (select c.id from app.change_orders c where c.organization_id = o.id limit 1)::text,
+         (select s.id from app.sites s where s.organization_id = o.id limit 1)::text,
+         (select p.id from app.control_plans p where p.organization_id = o.id limit 1)::text,
+         (select s.id from app.control_plan_steps s where s.organization_id = o.id limit 1)::text,
+         (select c.id from app.characteristics c where c.organization_id = o.id limit 1)::text,
+         (select c.gauge_id from app.characteristics c where c.organization_id = o.id limit 1)::text,
+         (select i.id from app.inspections i where i.organization_id = o.id limit 1)::text,
+         (select s.id from app.spc_signals s where s.organization_id = o.id limit 1)::text,
          (select d.id from app.report_definitions d where d.organization_id = o.id limit 1)::text,
          (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
@@ -357,6 +383,9 @@ def build_tenant_a(world: World) -> str:
     # Engineering: a drawing with revisions, a change order and its item, a project BOM line, a milestone
     # (db/tests/fixtures/quality_engineering.sql).
     world.sql("select tests.fill_engineering(%s)", a)
+    # Control plans, inspections and SPC: a plan, a gauge study, a completed inspection with measurements, a baseline
+    # and a signal (db/tests/fixtures/inspection.sql).
+    world.sql("select tests.fill_inspection(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -584,6 +613,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot",
              "part_revision", "lot", "serial", "ncr", "ncr_disposition", "concession", "complaint",
              "drawing_revision", "change_order",
+             "site", "control_plan", "control_plan_step", "characteristic", "gauge", "inspection", "spc_signal",
              "report_definition", "report_execution")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))

@@ -83,6 +83,12 @@ INSERT INTO app.permissions (code, description) VALUES
   ('complaint.read', 'Read customer complaints, their material and NCRs (tenant-wide, or at the sites of a site-scoped role)'),
   ('complaint.manage', 'File customer complaints, link material and NCRs, open their 8D, answer and close them'),
   ('complaint.file', 'File complaints for one''s own company and read them (customer portal)'),
+  -- Control plans, inspections and SPC (80_quality/40_control_plans.sql, 42_inspections.sql, 54_spc_charts.sql).
+  ('control_plan.read', 'Read control plans, their steps and characteristics, and gauge R&R studies (tenant-wide, or at the sites of a site-scoped role)'),
+  ('control_plan.manage', 'Draft control plans (steps, characteristics), obsolete them, record gauge R&R studies (tenant-wide, or at the sites of a site-scoped role)'),
+  ('inspection.read', 'Read inspections, measurements, SPC charts, baselines and signals, FAI reports and first pass yield (tenant-wide, or at the sites of a site-scoped role)'),
+  ('inspection.record', 'Open and complete inspections, record measurements, close SPC signals with their assignable cause (tenant-wide, or at the sites of a site-scoped role)'),
+  ('inspection.approve', 'Approve control plans, approve or reject completed inspections, approve SPC baselines (frozen control limits)'),
   -- Reporting (95_reporting): report definitions, executions, dashboards.
   ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
   ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones')
@@ -223,6 +229,16 @@ SELECT role_key, permission
     ('management', 'change_order.approve'),
     ('production', 'drawing.read'), ('production', 'change_order.read'), ('technician', 'drawing.read'),
     ('procurement', 'drawing.read'), ('auditor', 'drawing.read'), ('auditor', 'change_order.read'),
+    -- Control plans and inspections: quality owns them (approves plans, inspections and SPC baselines); engineering
+    -- drafts plans; production and technicians (usually scoped to their plant) inspect and measure; auditors and
+    -- management read.
+    ('qa', 'control_plan.read'), ('qa', 'control_plan.manage'), ('qa', 'inspection.read'), ('qa', 'inspection.record'),
+    ('qa', 'inspection.approve'),
+    ('engineering', 'control_plan.read'), ('engineering', 'control_plan.manage'), ('engineering', 'inspection.read'),
+    ('production', 'control_plan.read'), ('production', 'inspection.read'), ('production', 'inspection.record'),
+    ('technician', 'control_plan.read'), ('technician', 'inspection.read'), ('technician', 'inspection.record'),
+    ('management', 'control_plan.read'), ('management', 'inspection.read'),
+    ('auditor', 'control_plan.read'), ('auditor', 'inspection.read'),
     -- Reporting (95_reporting/): staff who read data report on it (the source's own permission still decides);
     -- management shares reports and dashboards with everyone.
     ('management', 'report.use'), ('management', 'report.manage'), ('engineering', 'report.use'), ('qa', 'report.use'),
