@@ -95,6 +95,9 @@ FUNCTION_CASES = {
     "reagent_lots_effective_status": "computed column: the lot row the caller already reads (test_reagents.sql)",
     "create_lots": "writes the caller's tenant only: another tenant's site or part is PT404 (test_lots.sql, test_plant_access.sql)",
     "create_serials": "writes the caller's tenant only: another tenant's site, part or lot is PT404 (test_lots.sql, test_plant_access.sql)",
+    "approved_suppliers_effective_status": "computed column: the list entry the caller already reads (test_suppliers.sql)",
+    "record_receipt": "writes the caller's tenant only: another tenant's site, part or supplier is PT404 (test_suppliers.sql)",
+    "issue_scar": "writes the caller's tenant only: another tenant's supplier or receipt is PT404 (test_suppliers.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -191,6 +194,10 @@ ROW_FUNCTIONS = {
     "trace_forward": {"item_id": "{lot}"},
     "trace_backward": {"item_id": "{serial}"},
     "recall_simulation": {"lot_id": "{lot}"},
+    # Suppliers (db/functions/80_quality/22_receipts.sql, 24_scars.sql).
+    "decide_receipt": {"receipt_id": "{receipt}", "accepted_quantity": 10},
+    "respond_to_scar": {"scar_id": "{scar}", "root_cause": "x", "corrective_action": "x"},
+    "review_scar_response": {"scar_id": "{scar}", "accept": True},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -238,7 +245,9 @@ A_ROWS = """
          (select l.id from app.lots l where l.organization_id = o.id and l.quality_status = 'on_hold' limit 1)::text,
          (select s.id from app.serials s where s.organization_id = o.id limit 1)::text,
          (select d.id from app.report_definitions d where d.organization_id = o.id limit 1)::text,
-         (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text
+         (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text,
+         (select r.id from app.receipts r where r.organization_id = o.id limit 1)::text,
+         (select s.id from app.scars s where s.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -317,6 +326,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_lab(%s)", a)
     # Manufacturing: a part with revisions, lots, a serial, genealogy and a hold (db/tests/fixtures/traceability.sql).
     world.sql("select tests.fill_traceability(%s)", a)
+    # Suppliers: an approved supplier, a receipt, a SCAR (db/tests/fixtures/suppliers.sql).
+    world.sql("select tests.fill_suppliers(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -543,7 +554,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result",
              "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot",
              "part_revision", "lot", "serial",
-             "report_definition", "report_execution")
+             "report_definition", "report_execution", "receipt", "scar")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
