@@ -2827,6 +2827,328 @@ export type ApprovalTypeFilter = {
   notIn?: InputMaybe<Array<ApprovalType>>;
 };
 
+/**
+ * Approved supplier list
+ * Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+ */
+export type ApprovedSupplier = Node & {
+  __typename?: 'ApprovedSupplier';
+  /** Approved at */
+  approvedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Approved by
+   * Who last set the status to approved or conditional.
+   */
+  approvedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Audited on
+   * The day of the last supplier audit.
+   */
+  auditedOn?: Maybe<Scalars['Date']['output']>;
+  /**
+   * Basis
+   * audit, certificate, first_article, history, customer_directed or other.
+   */
+  basis: SupplierApprovalBasis;
+  /**
+   * Certificate
+   * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+   */
+  certificate?: Maybe<Scalars['String']['output']>;
+  /**
+   * Certificate expires on
+   * After this day the approval counts as expired.
+   */
+  certificateExpiresOn?: Maybe<Scalars['Date']['output']>;
+  /** Certificate number */
+  certificateNumber?: Maybe<Scalars['String']['output']>;
+  /**
+   * Conditions
+   * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+   */
+  conditions?: Maybe<Scalars['String']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Effective status
+   * The entry's status today: pending, approved, conditional, disapproved, suspended, or expired (an approval past valid_until or its certificate's expiry). Receipts go by it.
+   */
+  effectiveStatus?: Maybe<Scalars['String']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Notes */
+  notes: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ApprovedSupplier`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `ApprovedSupplier`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * The one part the entry covers (parts.id); empty: every part from this supplier.
+   */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /** Entry id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+   */
+  status: SupplierApprovalStatus;
+  /** Reads a single `Partner` that is related to this `ApprovedSupplier`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier
+   * The partner (partners.id, kind supplier or customer_and_supplier).
+   */
+  supplierId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ApprovedSupplier`. */
+  userByApprovedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `ApprovedSupplier`. */
+  userByCreatedBy?: Maybe<User>;
+  /**
+   * Valid until
+   * The last day the approval holds (required once approved or conditional).
+   */
+  validUntil?: Maybe<Scalars['Date']['output']>;
+};
+
+/**
+ * A condition to be used against `ApprovedSupplier` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ApprovedSupplierCondition = {
+  /** Checks for equality with the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ApprovedSupplier` values. */
+export type ApprovedSupplierConnection = {
+  __typename?: 'ApprovedSupplierConnection';
+  /** A list of edges which contains the `ApprovedSupplier` and cursor to aid in pagination. */
+  edges: Array<ApprovedSupplierEdge>;
+  /** A list of `ApprovedSupplier` objects. */
+  nodes: Array<ApprovedSupplier>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ApprovedSupplier` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ApprovedSupplier` edge in the connection. */
+export type ApprovedSupplierEdge = {
+  __typename?: 'ApprovedSupplierEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ApprovedSupplier` at the end of the edge. */
+  node: ApprovedSupplier;
+};
+
+/** A filter to be used against `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type ApprovedSupplierFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ApprovedSupplierFilter>>;
+  /** Filter by the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `effectiveStatus` field. */
+  effectiveStatus?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ApprovedSupplierFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ApprovedSupplierFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** A related `part` exists. */
+  partExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByApprovedBy` relation. */
+  userByApprovedBy?: InputMaybe<UserFilter>;
+  /** A related `userByApprovedBy` exists. */
+  userByApprovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `ApprovedSupplier` */
+export type ApprovedSupplierInput = {
+  /** Approved at */
+  approvedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Approved by
+   * Who last set the status to approved or conditional.
+   */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Audited on
+   * The day of the last supplier audit.
+   */
+  auditedOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Basis
+   * audit, certificate, first_article, history, customer_directed or other.
+   */
+  basis?: InputMaybe<SupplierApprovalBasis>;
+  /**
+   * Certificate
+   * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+   */
+  certificate?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Certificate expires on
+   * After this day the approval counts as expired.
+   */
+  certificateExpiresOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Certificate number */
+  certificateNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Conditions
+   * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+   */
+  conditions?: InputMaybe<Scalars['String']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part
+   * The one part the entry covers (parts.id); empty: every part from this supplier.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Status
+   * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+   */
+  status?: InputMaybe<SupplierApprovalStatus>;
+  /**
+   * Supplier
+   * The partner (partners.id, kind supplier or customer_and_supplier).
+   */
+  supplierId: Scalars['UUID']['input'];
+  /**
+   * Valid until
+   * The last day the approval holds (required once approved or conditional).
+   */
+  validUntil?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** Methods to use when ordering `ApprovedSupplier`. */
+export type ApprovedSupplierOrderBy =
+  | 'APPROVED_BY_ASC'
+  | 'APPROVED_BY_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC';
+
+/** Represents an update to a `ApprovedSupplier`. Fields that are set will be updated. */
+export type ApprovedSupplierPatch = {
+  /** Approved at */
+  approvedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Approved by
+   * Who last set the status to approved or conditional.
+   */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Audited on
+   * The day of the last supplier audit.
+   */
+  auditedOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Basis
+   * audit, certificate, first_article, history, customer_directed or other.
+   */
+  basis?: InputMaybe<SupplierApprovalBasis>;
+  /**
+   * Certificate
+   * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+   */
+  certificate?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Certificate expires on
+   * After this day the approval counts as expired.
+   */
+  certificateExpiresOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Certificate number */
+  certificateNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Conditions
+   * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+   */
+  conditions?: InputMaybe<Scalars['String']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Part
+   * The one part the entry covers (parts.id); empty: every part from this supplier.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Status
+   * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+   */
+  status?: InputMaybe<SupplierApprovalStatus>;
+  /**
+   * Supplier
+   * The partner (partners.id, kind supplier or customer_and_supplier).
+   */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Valid until
+   * The last day the approval holds (required once approved or conditional).
+   */
+  validUntil?: InputMaybe<Scalars['Date']['input']>;
+};
+
 /** Who stands in for an approver: app.delegate_approval hands approvals to the backup, and escalation reassigns breached approvals to it. */
 export type ApproverBackup = Node & {
   __typename?: 'ApproverBackup';
@@ -4246,6 +4568,8 @@ export type Capa = Node & {
   rootCauseMethod?: Maybe<Scalars['String']['output']>;
   /** CAPA id. */
   rowId: Scalars['UUID']['output'];
+  /** Reads a single `Scar` that is related to this `Capa`. */
+  scar?: Maybe<Scar>;
   /** Reads a single `Site` that is related to this `Capa`. */
   site?: Maybe<Site>;
   /** The site it belongs to, if one: people scoped to other sites do not see it. */
@@ -4555,6 +4879,10 @@ export type CapaFilter = {
   ownerId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scar` relation. */
+  scar?: InputMaybe<ScarFilter>;
+  /** A related `scar` exists. */
+  scarExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `site` relation. */
   site?: InputMaybe<SiteFilter>;
   /** A related `site` exists. */
@@ -6912,6 +7240,39 @@ export type CreateApprovalPolicyPayload = {
 /** The output of our create `ApprovalPolicy` mutation. */
 export type CreateApprovalPolicyPayloadApprovalPolicyEdgeArgs = {
   orderBy?: Array<ApprovalPolicyOrderBy>;
+};
+
+/** All input for the create `ApprovedSupplier` mutation. */
+export type CreateApprovedSupplierInput = {
+  /** The `ApprovedSupplier` to be created by this mutation. */
+  approvedSupplier: ApprovedSupplierInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `ApprovedSupplier` mutation. */
+export type CreateApprovedSupplierPayload = {
+  __typename?: 'CreateApprovedSupplierPayload';
+  /** The `ApprovedSupplier` that was created by this mutation. */
+  approvedSupplier?: Maybe<ApprovedSupplier>;
+  /** An edge for our `ApprovedSupplier`. May be used by Relay 1. */
+  approvedSupplierEdge?: Maybe<ApprovedSupplierEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ApprovedSupplier` mutation. */
+export type CreateApprovedSupplierPayloadApprovedSupplierEdgeArgs = {
+  orderBy?: Array<ApprovedSupplierOrderBy>;
 };
 
 /** All input for the create `ApproverBackup` mutation. */
@@ -11160,6 +11521,40 @@ export type DecideOosPhase1PayloadOosInvestigationEdgeArgs = {
   orderBy?: Array<OosInvestigationOrderBy>;
 };
 
+/** All input for the `decideReceipt` mutation. */
+export type DecideReceiptInput = {
+  acceptedQuantity: Scalars['BigFloat']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  receiptId: Scalars['UUID']['input'];
+  rejectedQuantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  rejectionReason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `decideReceipt` mutation. */
+export type DecideReceiptPayload = {
+  __typename?: 'DecideReceiptPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** An edge for our `Receipt`. May be used by Relay 1. */
+  receiptEdge?: Maybe<ReceiptEdge>;
+  result?: Maybe<Receipt>;
+};
+
+
+/** The output of our `decideReceipt` mutation. */
+export type DecideReceiptPayloadReceiptEdgeArgs = {
+  orderBy?: Array<ReceiptOrderBy>;
+};
+
 /** All input for the `defineChecklistTemplate` mutation. */
 export type DefineChecklistTemplateInput = {
   /**
@@ -11396,6 +11791,51 @@ export type DeleteApprovalFallbackPayload = {
 /** The output of our delete `ApprovalFallback` mutation. */
 export type DeleteApprovalFallbackPayloadApprovalFallbackEdgeArgs = {
   orderBy?: Array<ApprovalFallbackOrderBy>;
+};
+
+/** All input for the `deleteApprovedSupplierById` mutation. */
+export type DeleteApprovedSupplierByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ApprovedSupplier` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteApprovedSupplier` mutation. */
+export type DeleteApprovedSupplierInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Entry id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `ApprovedSupplier` mutation. */
+export type DeleteApprovedSupplierPayload = {
+  __typename?: 'DeleteApprovedSupplierPayload';
+  /** The `ApprovedSupplier` that was deleted by this mutation. */
+  approvedSupplier?: Maybe<ApprovedSupplier>;
+  /** An edge for our `ApprovedSupplier`. May be used by Relay 1. */
+  approvedSupplierEdge?: Maybe<ApprovedSupplierEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedApprovedSupplierId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ApprovedSupplier` mutation. */
+export type DeleteApprovedSupplierPayloadApprovedSupplierEdgeArgs = {
+  orderBy?: Array<ApprovedSupplierOrderBy>;
 };
 
 /** All input for the `deleteApproverBackupById` mutation. */
@@ -22096,6 +22536,43 @@ export type IssueCertificatePayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
 };
 
+/** All input for the `issueScar` mutation. */
+export type IssueScarInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  problemStatement: Scalars['String']['input'];
+  receiptId?: InputMaybe<Scalars['UUID']['input']>;
+  responseDueOn: Scalars['Date']['input'];
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  supplierId: Scalars['UUID']['input'];
+  title: Scalars['String']['input'];
+};
+
+/** The output of our `issueScar` mutation. */
+export type IssueScarPayload = {
+  __typename?: 'IssueScarPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scar>;
+  /** An edge for our `Scar`. May be used by Relay 1. */
+  scarEdge?: Maybe<ScarEdge>;
+};
+
+
+/** The output of our `issueScar` mutation. */
+export type IssueScarPayloadScarEdgeArgs = {
+  orderBy?: Array<ScarOrderBy>;
+};
+
 /** A filter to be used against JSON fields. All fields are combined with a logical ‘and.’ */
 export type JsonFilter = {
   /** Contained by the specified JSON. */
@@ -24141,6 +24618,8 @@ export type Lot = Node & {
    * How much was made or received, in unit.
    */
   quantity: Scalars['BigFloat']['output'];
+  /** Reads a single `Receipt` that is related to this `Lot`. */
+  receipt?: Maybe<Receipt>;
   /**
    * Remaining quantity
    * What has not been consumed yet, in unit; never negative.
@@ -24328,6 +24807,10 @@ export type LotFilter = {
   partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `partRevisionId` field. */
   partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receipt` relation. */
+  receipt?: InputMaybe<ReceiptFilter>;
+  /** A related `receipt` exists. */
+  receiptExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `serials` relation. */
@@ -24933,6 +25416,8 @@ export type Mutation = {
   createApprovalFallback?: Maybe<CreateApprovalFallbackPayload>;
   /** Creates a single `ApprovalPolicy`. */
   createApprovalPolicy?: Maybe<CreateApprovalPolicyPayload>;
+  /** Creates a single `ApprovedSupplier`. */
+  createApprovedSupplier?: Maybe<CreateApprovedSupplierPayload>;
   /** Creates a single `ApproverBackup`. */
   createApproverBackup?: Maybe<CreateApproverBackupPayload>;
   /** Creates a single `Attachment`. */
@@ -25114,6 +25599,11 @@ export type Mutation = {
    */
   decideOosPhase1?: Maybe<DecideOosPhase1Payload>;
   /**
+   * Receiving decision
+   * Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   */
+  decideReceipt?: Maybe<DecideReceiptPayload>;
+  /**
    * Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
    * Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
    */
@@ -25137,6 +25627,10 @@ export type Mutation = {
   deleteApprovalFallback?: Maybe<DeleteApprovalFallbackPayload>;
   /** Deletes a single `ApprovalFallback` using its globally unique id. */
   deleteApprovalFallbackById?: Maybe<DeleteApprovalFallbackPayload>;
+  /** Deletes a single `ApprovedSupplier` using a unique key. */
+  deleteApprovedSupplier?: Maybe<DeleteApprovedSupplierPayload>;
+  /** Deletes a single `ApprovedSupplier` using its globally unique id. */
+  deleteApprovedSupplierById?: Maybe<DeleteApprovedSupplierPayload>;
   /** Deletes a single `ApproverBackup` using a unique key. */
   deleteApproverBackup?: Maybe<DeleteApproverBackupPayload>;
   /** Deletes a single `ApproverBackup` using its globally unique id. */
@@ -25472,6 +25966,11 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 certificate.sample_not_found, PT409 certificate.exists, certificate.sample_not_released, certificate.no_released_results, PT422 certificate.scope_invalid, certificate.mixed_customers, signature.required, PT429 while sign-in is locked.
    */
   issueCertificate?: Maybe<IssueCertificatePayload>;
+  /**
+   * Issue a SCAR
+   * Opens a corrective CAPA (8D, source supplier_issue, owner the caller unless owner_id names a member, due on the response date) and addresses it to a supplier with what it is told (title, problem statement), the response due date and the receipt that showed the problem, if any; the SCAR is linked as the CAPA's source; published as scar.issued. Needs scar.manage (staff). PT403 permission.missing; PT404 partner.not_found, receipt.not_found; PT422 scar.due_date_invalid, capa.team_not_member.
+   */
+  issueScar?: Maybe<IssueScarPayload>;
   /** Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant's documents). */
   logDocumentAccess?: Maybe<LogDocumentAccessPayload>;
   /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked. */
@@ -25540,6 +26039,11 @@ export type Mutation = {
    */
   recordQcValue?: Maybe<RecordQcValuePayload>;
   /**
+   * Record a receipt
+   * Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date: refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*.
+   */
+  recordReceipt?: Maybe<RecordReceiptPayload>;
+  /**
    * Records a result
    * The result document of an analysis (e.g. {"value": 7.2}), in unit (the test's unit when empty; another unit of its dimension is converted), measured with equipment_id at measured_at, with the raw data file (object key and sha256). Needs result.enter at the sample's site. The analysis becomes resulted; the result gets its specification and verdict; an out-of-specification product result opens an OOS investigation.
    * Errors: PT404 analysis.not_found, equipment.not_found; PT403 permission.missing; PT409 analysis.not_open, equipment.not_in_service, equipment.calibration_failed, equipment.calibration_overdue, equipment.not_calibrated; PT422 json_schema.invalid, result.value_mismatch, unit.incompatible, unit.unknown, result.equipment_required, result.equipment_class, result.measured_in_future.
@@ -25581,6 +26085,11 @@ export type Mutation = {
    */
   reportExecutionUrl?: Maybe<ReportExecutionUrlPayload>;
   /**
+   * Answer a SCAR
+   * The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (scar.respond) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
+   */
+  respondToScar?: Maybe<RespondToScarPayload>;
+  /**
    * Restore from the trash
    * Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
    */
@@ -25609,6 +26118,11 @@ export type Mutation = {
    * Errors: PT404 result.not_found; PT403 permission.missing, result.four_eyes; 403 with header Pulse-Refusal: signature.wrong_password; PT409 result.not_entered; PT422 signature.required, signature.reason_required; PT429 while sign-in is locked.
    */
   reviewResult?: Maybe<ReviewResultPayload>;
+  /**
+   * Review a SCAR response
+   * Accepts the supplier's answer (the CAPA then carries on to verification and closure) or returns it with a note (awaiting a response again). Needs scar.manage (staff). Published as scar.reviewed. PT404 scar.not_found; PT403 permission.missing; PT409 scar.not_responded; PT422 scar.review_note_required.
+   */
+  reviewScarResponse?: Maybe<ReviewScarResponsePayload>;
   /**
    * Revoke a qualification
    * Ends a person's qualification now, with a reason; the grant is kept. Needs competence.manage (PT403 permission.missing); PT422 qualification.reason_required, PT404 qualification.not_found, PT409 qualification.revoked.
@@ -25710,6 +26224,10 @@ export type Mutation = {
   updateApprovalSetting?: Maybe<UpdateApprovalSettingPayload>;
   /** Updates a single `ApprovalSetting` using its globally unique id and a patch. */
   updateApprovalSettingById?: Maybe<UpdateApprovalSettingPayload>;
+  /** Updates a single `ApprovedSupplier` using a unique key and a patch. */
+  updateApprovedSupplier?: Maybe<UpdateApprovedSupplierPayload>;
+  /** Updates a single `ApprovedSupplier` using its globally unique id and a patch. */
+  updateApprovedSupplierById?: Maybe<UpdateApprovedSupplierPayload>;
   /** Updates a single `ApproverBackup` using a unique key and a patch. */
   updateApproverBackup?: Maybe<UpdateApproverBackupPayload>;
   /** Updates a single `ApproverBackup` using its globally unique id and a patch. */
@@ -26217,6 +26735,12 @@ export type MutationCreateApprovalFallbackArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateApprovalPolicyArgs = {
   input: CreateApprovalPolicyInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateApprovedSupplierArgs = {
+  input: CreateApprovedSupplierInput;
 };
 
 
@@ -26731,6 +27255,12 @@ export type MutationDecideOosPhase1Args = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDecideReceiptArgs = {
+  input: DecideReceiptInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDefineChecklistTemplateArgs = {
   input: DefineChecklistTemplateInput;
 };
@@ -26781,6 +27311,18 @@ export type MutationDeleteApprovalFallbackArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteApprovalFallbackByIdArgs = {
   input: DeleteApprovalFallbackByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteApprovedSupplierArgs = {
+  input: DeleteApprovedSupplierInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteApprovedSupplierByIdArgs = {
+  input: DeleteApprovedSupplierByIdInput;
 };
 
 
@@ -27697,6 +28239,12 @@ export type MutationIssueCertificateArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationIssueScarArgs = {
+  input: IssueScarInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationLogDocumentAccessArgs = {
   input: LogDocumentAccessInput;
 };
@@ -27805,6 +28353,12 @@ export type MutationRecordQcValueArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationRecordReceiptArgs = {
+  input: RecordReceiptInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRecordResultArgs = {
   input: RecordResultInput;
 };
@@ -27853,6 +28407,12 @@ export type MutationReportExecutionUrlArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationRespondToScarArgs = {
+  input: RespondToScarInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRestoreArgs = {
   input: RestoreInput;
 };
@@ -27885,6 +28445,12 @@ export type MutationRetryCertificateRenderArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationReviewResultArgs = {
   input: ReviewResultInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationReviewScarResponseArgs = {
+  input: ReviewScarResponseInput;
 };
 
 
@@ -28059,6 +28625,18 @@ export type MutationUpdateApprovalSettingArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateApprovalSettingByIdArgs = {
   input: UpdateApprovalSettingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateApprovedSupplierArgs = {
+  input: UpdateApprovedSupplierInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateApprovedSupplierByIdArgs = {
+  input: UpdateApprovedSupplierByIdInput;
 };
 
 
@@ -29842,6 +30420,8 @@ export type Organization = Node & {
   approvalPolicies: ApprovalPolicyConnection;
   /** Reads a single `ApprovalSetting` that is related to this `Organization`. */
   approvalSetting?: Maybe<ApprovalSetting>;
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliers: ApprovedSupplierConnection;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups: ApproverBackupConnection;
   /** Reads a single `AuditSetting` that is related to this `Organization`. */
@@ -29945,6 +30525,8 @@ export type Organization = Node & {
   reagentLots: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUses: ReagentUseConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts: ReceiptConnection;
   /** Reads and enables pagination through a set of `ReportDefinition`. */
   reportDefinitions: ReportDefinitionConnection;
   /** Reads and enables pagination through a set of `ReportExecution`. */
@@ -29979,6 +30561,8 @@ export type Organization = Node & {
   sampleTypes: SampleTypeConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scars: ScarConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
@@ -30093,6 +30677,19 @@ export type OrganizationApprovalPoliciesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalPolicyOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationApprovedSuppliersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
 };
 
 
@@ -30645,6 +31242,19 @@ export type OrganizationReagentUsesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationReceiptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationReportDefinitionsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -30850,6 +31460,19 @@ export type OrganizationSamplesArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SampleOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationScarsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
 };
 
 
@@ -31236,6 +31859,10 @@ export type OrganizationFilter = {
   approvalSetting?: InputMaybe<ApprovalSettingFilter>;
   /** A related `approvalSetting` exists. */
   approvalSettingExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvedSuppliers` relation. */
+  approvedSuppliers?: InputMaybe<OrganizationToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliers` exist. */
+  approvedSuppliersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `approverBackups` relation. */
   approverBackups?: InputMaybe<OrganizationToManyApproverBackupFilter>;
   /** Some related `approverBackups` exist. */
@@ -31414,6 +32041,10 @@ export type OrganizationFilter = {
   reagentUses?: InputMaybe<OrganizationToManyReagentUseFilter>;
   /** Some related `reagentUses` exist. */
   reagentUsesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receipts` relation. */
+  receipts?: InputMaybe<OrganizationToManyReceiptFilter>;
+  /** Some related `receipts` exist. */
+  receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reportDefinitions` relation. */
   reportDefinitions?: InputMaybe<OrganizationToManyReportDefinitionFilter>;
   /** Some related `reportDefinitions` exist. */
@@ -31480,6 +32111,10 @@ export type OrganizationFilter = {
   samples?: InputMaybe<OrganizationToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scars` relation. */
+  scars?: InputMaybe<OrganizationToManyScarFilter>;
+  /** Some related `scars` exist. */
+  scarsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serials` relation. */
   serials?: InputMaybe<OrganizationToManySerialFilter>;
   /** Some related `serials` exist. */
@@ -31670,6 +32305,16 @@ export type OrganizationToManyApprovalPolicyFilter = {
   none?: InputMaybe<ApprovalPolicyFilter>;
   /** Some related `ApprovalPolicy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ApprovalPolicyFilter>;
+};
+
+/** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyApprovedSupplierFilter = {
+  /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovedSupplierFilter>;
+  /** No related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovedSupplierFilter>;
+  /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovedSupplierFilter>;
 };
 
 /** A filter to be used against many `ApproverBackup` object types. All fields are combined with a logical ‘and.’ */
@@ -32092,6 +32737,16 @@ export type OrganizationToManyReagentUseFilter = {
   some?: InputMaybe<ReagentUseFilter>;
 };
 
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
+};
+
 /** A filter to be used against many `ReportDefinition` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyReportDefinitionFilter = {
   /** Every related `ReportDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -32250,6 +32905,16 @@ export type OrganizationToManySampleTypeFilter = {
   none?: InputMaybe<SampleTypeFilter>;
   /** Some related `SampleType` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SampleTypeFilter>;
+};
+
+/** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyScarFilter = {
+  /** Every related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScarFilter>;
+  /** No related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScarFilter>;
+  /** Some related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScarFilter>;
 };
 
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
@@ -32712,6 +33377,8 @@ export type PageInfo = {
  */
 export type Part = Node & {
   __typename?: 'Part';
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliers: ApprovedSupplierConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -32755,6 +33422,8 @@ export type Part = Node & {
   partNumber: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions: PartRevisionConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts: ReceiptConnection;
   /** Part id */
   rowId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Serial`. */
@@ -32775,6 +33444,22 @@ export type Part = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Reads a single `User` that is related to this `Part`. */
   userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartApprovedSuppliersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
 };
 
 
@@ -32807,6 +33492,22 @@ export type PartPartRevisionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartRevisionOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartReceiptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -32869,6 +33570,10 @@ export type PartEdge = {
 export type PartFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartFilter>>;
+  /** Filter by the object’s `approvedSuppliers` relation. */
+  approvedSuppliers?: InputMaybe<PartToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliers` exist. */
+  approvedSuppliersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `customFields` field. */
@@ -32897,6 +33602,10 @@ export type PartFilter = {
   partRevisions?: InputMaybe<PartToManyPartRevisionFilter>;
   /** Some related `partRevisions` exist. */
   partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receipts` relation. */
+  receipts?: InputMaybe<PartToManyReceiptFilter>;
+  /** Some related `receipts` exist. */
+  receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `serials` relation. */
@@ -33313,6 +34022,16 @@ export type PartStatus =
   | 'active'
   | 'obsolete';
 
+/** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyApprovedSupplierFilter = {
+  /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovedSupplierFilter>;
+  /** No related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovedSupplierFilter>;
+  /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovedSupplierFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33333,6 +34052,16 @@ export type PartToManyPartRevisionFilter = {
   some?: InputMaybe<PartRevisionFilter>;
 };
 
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33346,6 +34075,8 @@ export type PartToManySerialFilter = {
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type Partner = Node & {
   __typename?: 'Partner';
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliersBySupplierId: ApprovedSupplierConnection;
   /** Reads and enables pagination through a set of `Calibration`. */
   calibrationsByPerformedByPartnerId: CalibrationConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
@@ -33378,10 +34109,14 @@ export type Partner = Node & {
   projectsByCustomerOrganizationId: ProjectConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsBySupplierId: ReagentLotConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receiptsBySupplierId: ReceiptConnection;
   /** Partner id. */
   rowId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scarsBySupplierId: ScarConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
   serviceRequests: ServiceRequestConnection;
   /** Reads and enables pagination through a set of `Specification`. */
@@ -33390,6 +34125,19 @@ export type Partner = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Web site. */
   website?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerApprovedSuppliersBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
 };
 
 
@@ -33487,6 +34235,19 @@ export type PartnerReagentLotsBySupplierIdArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerReceiptsBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerSamplesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -33497,6 +34258,19 @@ export type PartnerSamplesArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SampleOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerScarsBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
 };
 
 
@@ -33563,6 +34337,10 @@ export type PartnerEdge = {
 export type PartnerFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartnerFilter>>;
+  /** Filter by the object’s `approvedSuppliersBySupplierId` relation. */
+  approvedSuppliersBySupplierId?: InputMaybe<PartnerToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliersBySupplierId` exist. */
+  approvedSuppliersBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `calibrationsByPerformedByPartnerId` relation. */
   calibrationsByPerformedByPartnerId?: InputMaybe<PartnerToManyCalibrationFilter>;
   /** Some related `calibrationsByPerformedByPartnerId` exist. */
@@ -33603,12 +34381,20 @@ export type PartnerFilter = {
   reagentLotsBySupplierId?: InputMaybe<PartnerToManyReagentLotFilter>;
   /** Some related `reagentLotsBySupplierId` exist. */
   reagentLotsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptsBySupplierId` relation. */
+  receiptsBySupplierId?: InputMaybe<PartnerToManyReceiptFilter>;
+  /** Some related `receiptsBySupplierId` exist. */
+  receiptsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `samples` relation. */
   samples?: InputMaybe<PartnerToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scarsBySupplierId` relation. */
+  scarsBySupplierId?: InputMaybe<PartnerToManyScarFilter>;
+  /** Some related `scarsBySupplierId` exist. */
+  scarsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serviceRequests` relation. */
   serviceRequests?: InputMaybe<PartnerToManyServiceRequestFilter>;
   /** Some related `serviceRequests` exist. */
@@ -33671,6 +34457,16 @@ export type PartnerPatch = {
   notes?: InputMaybe<Scalars['String']['input']>;
   /** Web site. */
   website?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyApprovedSupplierFilter = {
+  /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovedSupplierFilter>;
+  /** No related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovedSupplierFilter>;
+  /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovedSupplierFilter>;
 };
 
 /** A filter to be used against many `Calibration` object types. All fields are combined with a logical ‘and.’ */
@@ -33743,6 +34539,16 @@ export type PartnerToManyReagentLotFilter = {
   some?: InputMaybe<ReagentLotFilter>;
 };
 
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
+};
+
 /** A filter to be used against many `Sample` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManySampleFilter = {
   /** Every related `Sample` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33751,6 +34557,16 @@ export type PartnerToManySampleFilter = {
   none?: InputMaybe<SampleFilter>;
   /** Some related `Sample` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SampleFilter>;
+};
+
+/** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyScarFilter = {
+  /** Every related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScarFilter>;
+  /** No related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScarFilter>;
+  /** Some related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScarFilter>;
 };
 
 /** A filter to be used against many `ServiceRequest` object types. All fields are combined with a logical ‘and.’ */
@@ -36571,6 +37387,209 @@ export type QualificationToManySopTemplateFilter = {
   some?: InputMaybe<SopTemplateFilter>;
 };
 
+/**
+ * Supplier scorecard
+ * Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), decided and rejected quantity and PPM (rejected / decided x 1,000,000), SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
+ */
+export type QualityKpiSupplierScorecard = {
+  __typename?: 'QualityKpiSupplierScorecard';
+  /**
+   * Average days to close
+   * From issue to the CAPA's closure, of the closed SCARs.
+   */
+  avgDaysToClose?: Maybe<Scalars['BigFloat']['output']>;
+  /** Computed at */
+  computedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** On-time delivery (%) */
+  onTimePercent?: Maybe<Scalars['BigFloat']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Period
+   * month or quarter.
+   */
+  period?: Maybe<Scalars['String']['output']>;
+  /**
+   * Period start
+   * The first day of the month or quarter (receipts by the day received, SCARs by the day issued).
+   */
+  periodStart?: Maybe<Scalars['Date']['output']>;
+  /**
+   * PPM
+   * Rejected parts per million decided.
+   */
+  ppm?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Quantity decided
+   * Received quantity with a receiving decision (in each part's unit).
+   */
+  quantityDecided?: Maybe<Scalars['BigFloat']['output']>;
+  /** Quantity rejected */
+  quantityRejected?: Maybe<Scalars['BigFloat']['output']>;
+  /** Receipts */
+  receipts?: Maybe<Scalars['Int']['output']>;
+  /** Receipts on time */
+  receiptsOnTime?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId?: Maybe<Scalars['UUID']['output']>;
+  /** SCAR closure rate (%) */
+  scarClosurePercent?: Maybe<Scalars['BigFloat']['output']>;
+  /** SCARs closed */
+  scarsClosed?: Maybe<Scalars['Int']['output']>;
+  /**
+   * SCARs issued
+   * Not counting those whose CAPA was cancelled.
+   */
+  scarsIssued?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Supplier
+   * partners.id.
+   */
+  supplierId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `QualityKpiSupplierScorecard` object types. All
+ * fields are tested for equality and combined with a logical ‘and.’
+ */
+export type QualityKpiSupplierScorecardCondition = {
+  /** Checks for equality with the object’s `avgDaysToClose` field. */
+  avgDaysToClose?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `computedAt` field. */
+  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `onTimePercent` field. */
+  onTimePercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `period` field. */
+  period?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `periodStart` field. */
+  periodStart?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `ppm` field. */
+  ppm?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `quantityDecided` field. */
+  quantityDecided?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `quantityRejected` field. */
+  quantityRejected?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `receipts` field. */
+  receipts?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `receiptsOnTime` field. */
+  receiptsOnTime?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `scarClosurePercent` field. */
+  scarClosurePercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `scarsClosed` field. */
+  scarsClosed?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `scarsIssued` field. */
+  scarsIssued?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `QualityKpiSupplierScorecard` values. */
+export type QualityKpiSupplierScorecardConnection = {
+  __typename?: 'QualityKpiSupplierScorecardConnection';
+  /** A list of edges which contains the `QualityKpiSupplierScorecard` and cursor to aid in pagination. */
+  edges: Array<QualityKpiSupplierScorecardEdge>;
+  /** A list of `QualityKpiSupplierScorecard` objects. */
+  nodes: Array<QualityKpiSupplierScorecard>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `QualityKpiSupplierScorecard` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `QualityKpiSupplierScorecard` edge in the connection. */
+export type QualityKpiSupplierScorecardEdge = {
+  __typename?: 'QualityKpiSupplierScorecardEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `QualityKpiSupplierScorecard` at the end of the edge. */
+  node: QualityKpiSupplierScorecard;
+};
+
+/** A filter to be used against `QualityKpiSupplierScorecard` object types. All fields are combined with a logical ‘and.’ */
+export type QualityKpiSupplierScorecardFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<QualityKpiSupplierScorecardFilter>>;
+  /** Filter by the object’s `avgDaysToClose` field. */
+  avgDaysToClose?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `computedAt` field. */
+  computedAt?: InputMaybe<DatetimeFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<QualityKpiSupplierScorecardFilter>;
+  /** Filter by the object’s `onTimePercent` field. */
+  onTimePercent?: InputMaybe<BigFloatFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<QualityKpiSupplierScorecardFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `period` field. */
+  period?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `periodStart` field. */
+  periodStart?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `ppm` field. */
+  ppm?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `quantityDecided` field. */
+  quantityDecided?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `quantityRejected` field. */
+  quantityRejected?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `receipts` field. */
+  receipts?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `receiptsOnTime` field. */
+  receiptsOnTime?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scarClosurePercent` field. */
+  scarClosurePercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `scarsClosed` field. */
+  scarsClosed?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `scarsIssued` field. */
+  scarsIssued?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `QualityKpiSupplierScorecard`. */
+export type QualityKpiSupplierScorecardOrderBy =
+  | 'AVG_DAYS_TO_CLOSE_ASC'
+  | 'AVG_DAYS_TO_CLOSE_DESC'
+  | 'COMPUTED_AT_ASC'
+  | 'COMPUTED_AT_DESC'
+  | 'NATURAL'
+  | 'ON_TIME_PERCENT_ASC'
+  | 'ON_TIME_PERCENT_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PERIOD_ASC'
+  | 'PERIOD_DESC'
+  | 'PERIOD_START_ASC'
+  | 'PERIOD_START_DESC'
+  | 'PPM_ASC'
+  | 'PPM_DESC'
+  | 'QUANTITY_DECIDED_ASC'
+  | 'QUANTITY_DECIDED_DESC'
+  | 'QUANTITY_REJECTED_ASC'
+  | 'QUANTITY_REJECTED_DESC'
+  | 'RECEIPTS_ASC'
+  | 'RECEIPTS_DESC'
+  | 'RECEIPTS_ON_TIME_ASC'
+  | 'RECEIPTS_ON_TIME_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SCARS_CLOSED_ASC'
+  | 'SCARS_CLOSED_DESC'
+  | 'SCARS_ISSUED_ASC'
+  | 'SCARS_ISSUED_DESC'
+  | 'SCAR_CLOSURE_PERCENT_ASC'
+  | 'SCAR_CLOSURE_PERCENT_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC';
+
 /** Quality: pass rate of stored qa_report and test_result versions per month, from their metadata result (pass or fail). */
 export type QualityPassRate = Node & {
   __typename?: 'QualityPassRate';
@@ -36925,6 +37944,12 @@ export type Query = Node & {
   approvalSlaBreaches?: Maybe<ApprovalSlaBreachConnection>;
   /** Reads and enables pagination through a set of `Approval`. */
   approvals?: Maybe<ApprovalConnection>;
+  /** Get a single `ApprovedSupplier`. */
+  approvedSupplier?: Maybe<ApprovedSupplier>;
+  /** Reads a single `ApprovedSupplier` using its globally unique `ID`. */
+  approvedSupplierById?: Maybe<ApprovedSupplier>;
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliers?: Maybe<ApprovedSupplierConnection>;
   /** Get a single `ApproverBackup`. */
   approverBackup?: Maybe<ApproverBackup>;
   /** Reads a single `ApproverBackup` using its globally unique `ID`. */
@@ -37507,6 +38532,8 @@ export type Query = Node & {
   qualificationById?: Maybe<Qualification>;
   /** Reads and enables pagination through a set of `Qualification`. */
   qualifications?: Maybe<QualificationConnection>;
+  /** Reads and enables pagination through a set of `QualityKpiSupplierScorecard`. */
+  qualityKpiSupplierScorecards?: Maybe<QualityKpiSupplierScorecardConnection>;
   /** Get a single `QualityPassRate`. */
   qualityPassRate?: Maybe<QualityPassRate>;
   /** Reads a single `QualityPassRate` using its globally unique `ID`. */
@@ -37553,6 +38580,12 @@ export type Query = Node & {
    * What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
    */
   recallSimulation?: Maybe<RecallSimulationConnection>;
+  /** Get a single `Receipt`. */
+  receipt?: Maybe<Receipt>;
+  /** Reads a single `Receipt` using its globally unique `ID`. */
+  receiptById?: Maybe<Receipt>;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts?: Maybe<ReceiptConnection>;
   /** Get a single `ReportDefinition`. */
   reportDefinition?: Maybe<ReportDefinition>;
   /** Reads a single `ReportDefinition` using its globally unique `ID`. */
@@ -37679,6 +38712,12 @@ export type Query = Node & {
   samples?: Maybe<SampleConnection>;
   /** Reads and enables pagination through a set of `SamplesDueForDisposal`. */
   samplesDueForDisposals?: Maybe<SamplesDueForDisposalConnection>;
+  /** Get a single `Scar`. */
+  scar?: Maybe<Scar>;
+  /** Reads a single `Scar` using its globally unique `ID`. */
+  scarById?: Maybe<Scar>;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scars?: Maybe<ScarConnection>;
   /**
    * Search
    * Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
@@ -38317,6 +39356,31 @@ export type QueryApprovalsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryApprovedSupplierArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryApprovedSupplierByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryApprovedSuppliersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
 };
 
 
@@ -40665,6 +41729,19 @@ export type QueryQualificationsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryQualityKpiSupplierScorecardsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<QualityKpiSupplierScorecardCondition>;
+  filter?: InputMaybe<QualityKpiSupplierScorecardFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<QualityKpiSupplierScorecardOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryQualityPassRateArgs = {
   category: DocumentCategory;
   month: Scalars['Date']['input'];
@@ -40824,6 +41901,31 @@ export type QueryRecallSimulationArgs = {
   lotId: Scalars['UUID']['input'];
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReceiptArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReceiptByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReceiptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -41337,6 +42439,31 @@ export type QuerySamplesDueForDisposalsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SamplesDueForDisposalOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryScarArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryScarByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryScarsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
 };
 
 
@@ -43521,6 +44648,307 @@ export type RecallSimulationRecordFilter = {
   unit?: InputMaybe<StringFilter>;
 };
 
+/**
+ * Receipts
+ * Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+ */
+export type Receipt = Node & {
+  __typename?: 'Receipt';
+  /**
+   * Accepted quantity
+   * Released for use (the lot keeps this much).
+   */
+  acceptedQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Conditional approval
+   * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+   */
+  conditionalApproval: Scalars['Boolean']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Decided at */
+  decidedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Decided by */
+  decidedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Due on
+   * The delivery date ordered.
+   */
+  dueOn: Scalars['Date']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `Receipt`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * The lot (lots.id) the receipt created, quarantined until the decision.
+   */
+  lotId: Scalars['UUID']['output'];
+  /**
+   * On time
+   * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+   */
+  onTime: Scalars['Boolean']['output'];
+  /** Reads a single `Organization` that is related to this `Receipt`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `Receipt`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Purchase order
+   * The order number, as text.
+   */
+  purchaseOrder?: Maybe<Scalars['String']['output']>;
+  /**
+   * Quantity
+   * How much came, in unit (the part's).
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /**
+   * Receipt number
+   * RCV-000123, unique in the tenant.
+   */
+  receiptNumber: Scalars['String']['output'];
+  /** Received at */
+  receivedAt: Scalars['Datetime']['output'];
+  /** Received by */
+  receivedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Received on
+   * The day received in the plant's time zone.
+   */
+  receivedOn: Scalars['Date']['output'];
+  /**
+   * Rejected quantity
+   * Refused (counts in the supplier's PPM).
+   */
+  rejectedQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Rejection reason
+   * Required when anything is rejected.
+   */
+  rejectionReason?: Maybe<Scalars['String']['output']>;
+  /** Receipt id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `Scar`. */
+  scars: ScarConnection;
+  /** Reads a single `Site` that is related to this `Receipt`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The site (sites.id) that received it: who may see and act on it.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+   */
+  status: ReceiptStatus;
+  /** Reads a single `Partner` that is related to this `Receipt`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier
+   * partners.id.
+   */
+  supplierId: Scalars['UUID']['output'];
+  /**
+   * Supplier lot
+   * The supplier's own lot number, also on the lot.
+   */
+  supplierLot: Scalars['String']['output'];
+  /**
+   * Unit
+   * The part's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `Receipt`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Receipt`. */
+  userByDecidedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Receipt`. */
+  userByReceivedBy?: Maybe<User>;
+};
+
+
+/**
+ * Receipts
+ * Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+ */
+export type ReceiptScarsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+/** A condition to be used against `Receipt` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type ReceiptCondition = {
+  /** Checks for equality with the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `receiptNumber` field. */
+  receiptNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `receivedBy` field. */
+  receivedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `receivedOn` field. */
+  receivedOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `Receipt` values. */
+export type ReceiptConnection = {
+  __typename?: 'ReceiptConnection';
+  /** A list of edges which contains the `Receipt` and cursor to aid in pagination. */
+  edges: Array<ReceiptEdge>;
+  /** A list of `Receipt` objects. */
+  nodes: Array<Receipt>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Receipt` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Receipt` edge in the connection. */
+export type ReceiptEdge = {
+  __typename?: 'ReceiptEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Receipt` at the end of the edge. */
+  node: Receipt;
+};
+
+/** A filter to be used against `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type ReceiptFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ReceiptFilter>>;
+  /** Filter by the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ReceiptFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ReceiptFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receiptNumber` field. */
+  receiptNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `receivedBy` field. */
+  receivedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receivedOn` field. */
+  receivedOn?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scars` relation. */
+  scars?: InputMaybe<ReceiptToManyScarFilter>;
+  /** Some related `scars` exist. */
+  scarsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByDecidedBy` relation. */
+  userByDecidedBy?: InputMaybe<UserFilter>;
+  /** A related `userByDecidedBy` exists. */
+  userByDecidedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByReceivedBy` relation. */
+  userByReceivedBy?: InputMaybe<UserFilter>;
+  /** A related `userByReceivedBy` exists. */
+  userByReceivedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `Receipt`. */
+export type ReceiptOrderBy =
+  | 'DECIDED_BY_ASC'
+  | 'DECIDED_BY_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RECEIPT_NUMBER_ASC'
+  | 'RECEIPT_NUMBER_DESC'
+  | 'RECEIVED_BY_ASC'
+  | 'RECEIVED_BY_DESC'
+  | 'RECEIVED_ON_ASC'
+  | 'RECEIVED_ON_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/**
+ * Where a receipt stands: awaiting_decision (its lot quarantined), accepted (all
+ * released), partially_accepted (the accepted quantity released, the rest
+ * rejected), rejected (nothing released; the lot stays quarantined).
+ */
+export type ReceiptStatus =
+  | 'accepted'
+  | 'awaiting_decision'
+  | 'partially_accepted'
+  | 'rejected';
+
+/** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type ReceiptToManyScarFilter = {
+  /** Every related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScarFilter>;
+  /** No related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScarFilter>;
+  /** Some related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScarFilter>;
+};
+
 /** All input for the `receiveSamples` mutation. */
 export type ReceiveSamplesInput = {
   /**
@@ -43599,6 +45027,46 @@ export type RecordQcValuePayload = {
 /** The output of our `recordQcValue` mutation. */
 export type RecordQcValuePayloadRunQcSampleEdgeArgs = {
   orderBy?: Array<RunQcSampleOrderBy>;
+};
+
+/** All input for the `recordReceipt` mutation. */
+export type RecordReceiptInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  dueOn: Scalars['Date']['input'];
+  expiresAt?: InputMaybe<Scalars['Datetime']['input']>;
+  partId: Scalars['UUID']['input'];
+  purchaseOrder?: InputMaybe<Scalars['String']['input']>;
+  quantity: Scalars['BigFloat']['input'];
+  receivedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  siteId: Scalars['UUID']['input'];
+  supplierId: Scalars['UUID']['input'];
+  supplierLot: Scalars['String']['input'];
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `recordReceipt` mutation. */
+export type RecordReceiptPayload = {
+  __typename?: 'RecordReceiptPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** An edge for our `Receipt`. May be used by Relay 1. */
+  receiptEdge?: Maybe<ReceiptEdge>;
+  result?: Maybe<Receipt>;
+};
+
+
+/** The output of our `recordReceipt` mutation. */
+export type RecordReceiptPayloadReceiptEdgeArgs = {
+  orderBy?: Array<ReceiptOrderBy>;
 };
 
 /** All input for the `recordResult` mutation. */
@@ -44466,6 +45934,40 @@ export type ReportSourceToManyReportDefinitionFilter = {
 export type ReportVisibility =
   | 'private'
   | 'shared';
+
+/** All input for the `respondToScar` mutation. */
+export type RespondToScarInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  containment?: InputMaybe<Scalars['String']['input']>;
+  correctiveAction: Scalars['String']['input'];
+  rootCause: Scalars['String']['input'];
+  scarId: Scalars['UUID']['input'];
+};
+
+/** The output of our `respondToScar` mutation. */
+export type RespondToScarPayload = {
+  __typename?: 'RespondToScarPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scar>;
+  /** An edge for our `Scar`. May be used by Relay 1. */
+  scarEdge?: Maybe<ScarEdge>;
+};
+
+
+/** The output of our `respondToScar` mutation. */
+export type RespondToScarPayloadScarEdgeArgs = {
+  orderBy?: Array<ScarOrderBy>;
+};
 
 /** All input for the `restore` mutation. */
 export type RestoreInput = {
@@ -45466,6 +46968,39 @@ export type ReviewResultPayload = {
 /** The output of our `reviewResult` mutation. */
 export type ReviewResultPayloadResultEdgeArgs = {
   orderBy?: Array<ResultOrderBy>;
+};
+
+/** All input for the `reviewScarResponse` mutation. */
+export type ReviewScarResponseInput = {
+  accept: Scalars['Boolean']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  scarId: Scalars['UUID']['input'];
+};
+
+/** The output of our `reviewScarResponse` mutation. */
+export type ReviewScarResponsePayload = {
+  __typename?: 'ReviewScarResponsePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scar>;
+  /** An edge for our `Scar`. May be used by Relay 1. */
+  scarEdge?: Maybe<ScarEdge>;
+};
+
+
+/** The output of our `reviewScarResponse` mutation. */
+export type ReviewScarResponsePayloadScarEdgeArgs = {
+  orderBy?: Array<ScarOrderBy>;
 };
 
 /** All input for the `revokeQualification` mutation. */
@@ -49502,6 +51037,238 @@ export type SamplesDueForDisposalOrderBy =
   | 'UNIT_ASC'
   | 'UNIT_DESC';
 
+/**
+ * Supplier corrective action requests
+ * A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+ */
+export type Scar = Node & {
+  __typename?: 'Scar';
+  /** Reads a single `Capa` that is related to this `Scar`. */
+  capa?: Maybe<Capa>;
+  /**
+   * CAPA
+   * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+   */
+  capaId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Issued at */
+  issuedAt: Scalars['Datetime']['output'];
+  /** Issued by */
+  issuedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `Scar`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Problem statement
+   * What the supplier is told (D2).
+   */
+  problemStatement: Scalars['String']['output'];
+  /** Reads a single `Receipt` that is related to this `Scar`. */
+  receipt?: Maybe<Receipt>;
+  /**
+   * Receipt
+   * The receipt (receipts.id) that showed the problem, if any.
+   */
+  receiptId?: Maybe<Scalars['UUID']['output']>;
+  /** Responded at */
+  respondedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Responded by */
+  respondedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Response due on
+   * The day the supplier's answer is due.
+   */
+  responseDueOn: Scalars['Date']['output'];
+  /**
+   * Review note
+   * Why the response was accepted or returned.
+   */
+  reviewNote?: Maybe<Scalars['String']['output']>;
+  /** Reviewed at */
+  reviewedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reviewed by */
+  reviewedBy?: Maybe<Scalars['UUID']['output']>;
+  /** SCAR id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * SCAR number
+   * The CAPA's number (CAPA-000123), shown to the supplier.
+   */
+  scarNumber: Scalars['String']['output'];
+  /**
+   * Status
+   * awaiting_response, responded or accepted (closure is the CAPA's).
+   */
+  status: ScarStatus;
+  /** Reads a single `Partner` that is related to this `Scar`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier containment
+   * The supplier's containment (D3).
+   */
+  supplierContainment?: Maybe<Scalars['String']['output']>;
+  /**
+   * Supplier corrective action
+   * The supplier's corrective and preventive actions (D5-D7).
+   */
+  supplierCorrectiveAction?: Maybe<Scalars['String']['output']>;
+  /**
+   * Supplier
+   * The partner (partners.id) asked to act.
+   */
+  supplierId: Scalars['UUID']['output'];
+  /**
+   * Supplier root cause
+   * The supplier's root cause (D4).
+   */
+  supplierRootCause?: Maybe<Scalars['String']['output']>;
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Scar`. */
+  userByIssuedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Scar`. */
+  userByRespondedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Scar`. */
+  userByReviewedBy?: Maybe<User>;
+};
+
+/** A condition to be used against `Scar` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type ScarCondition = {
+  /** Checks for equality with the object’s `capaId` field. */
+  capaId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `issuedAt` field. */
+  issuedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `issuedBy` field. */
+  issuedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `receiptId` field. */
+  receiptId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `respondedBy` field. */
+  respondedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `reviewedBy` field. */
+  reviewedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Scar` values. */
+export type ScarConnection = {
+  __typename?: 'ScarConnection';
+  /** A list of edges which contains the `Scar` and cursor to aid in pagination. */
+  edges: Array<ScarEdge>;
+  /** A list of `Scar` objects. */
+  nodes: Array<Scar>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Scar` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Scar` edge in the connection. */
+export type ScarEdge = {
+  __typename?: 'ScarEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Scar` at the end of the edge. */
+  node: Scar;
+};
+
+/** A filter to be used against `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type ScarFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ScarFilter>>;
+  /** Filter by the object’s `capa` relation. */
+  capa?: InputMaybe<CapaFilter>;
+  /** Filter by the object’s `capaId` field. */
+  capaId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `issuedAt` field. */
+  issuedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `issuedBy` field. */
+  issuedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ScarFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ScarFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receipt` relation. */
+  receipt?: InputMaybe<ReceiptFilter>;
+  /** A related `receipt` exists. */
+  receiptExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptId` field. */
+  receiptId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `respondedBy` field. */
+  respondedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `reviewedBy` field. */
+  reviewedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByIssuedBy` relation. */
+  userByIssuedBy?: InputMaybe<UserFilter>;
+  /** A related `userByIssuedBy` exists. */
+  userByIssuedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByRespondedBy` relation. */
+  userByRespondedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRespondedBy` exists. */
+  userByRespondedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByReviewedBy` relation. */
+  userByReviewedBy?: InputMaybe<UserFilter>;
+  /** A related `userByReviewedBy` exists. */
+  userByReviewedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `Scar`. */
+export type ScarOrderBy =
+  | 'CAPA_ID_ASC'
+  | 'CAPA_ID_DESC'
+  | 'ISSUED_AT_ASC'
+  | 'ISSUED_AT_DESC'
+  | 'ISSUED_BY_ASC'
+  | 'ISSUED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RECEIPT_ID_ASC'
+  | 'RECEIPT_ID_DESC'
+  | 'RESPONDED_BY_ASC'
+  | 'RESPONDED_BY_DESC'
+  | 'REVIEWED_BY_ASC'
+  | 'REVIEWED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC';
+
+/**
+ * A SCAR's exchange with the supplier: awaiting_response (issued, or a response
+ * returned), responded (the supplier answered), accepted (the response accepted;
+ * the CAPA carries on to closure). The 8D itself is the linked CAPA's steps.
+ */
+export type ScarStatus =
+  | 'accepted'
+  | 'awaiting_response'
+  | 'responded';
+
 /** A connection to a list of `SearchRecord` values. */
 export type SearchConnection = {
   __typename?: 'SearchConnection';
@@ -50790,6 +52557,8 @@ export type Site = Node & {
   organization?: Maybe<Organization>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts: ReceiptConnection;
   /** Reads and enables pagination through a set of `RoleAssignment`. */
   roleAssignments: RoleAssignmentConnection;
   /** Site id. */
@@ -50903,6 +52672,19 @@ export type SiteLotsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteReceiptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -51084,6 +52866,10 @@ export type SiteFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receipts` relation. */
+  receipts?: InputMaybe<SiteToManyReceiptFilter>;
+  /** Some related `receipts` exist. */
+  receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `roleAssignments` relation. */
   roleAssignments?: InputMaybe<SiteToManyRoleAssignmentFilter>;
   /** Some related `roleAssignments` exist. */
@@ -51230,6 +53016,16 @@ export type SiteToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
 };
 
 /** A filter to be used against many `RoleAssignment` object types. All fields are combined with a logical ‘and.’ */
@@ -55007,6 +56803,31 @@ export type SubscriptionProjectProgressChangedArgs = {
   projectId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
+/**
+ * Why a supplier is on the list: an on-site audit, a QMS certificate (ISO 9001,
+ * IATF 16949, AS9100, ...), a first article, delivery history, a customer-directed source, other.
+ */
+export type SupplierApprovalBasis =
+  | 'audit'
+  | 'certificate'
+  | 'customer_directed'
+  | 'first_article'
+  | 'history'
+  | 'other';
+
+/**
+ * An approved supplier list entry's status: pending (being assessed), approved,
+ * conditional (may deliver under conditions, receipts flagged), disapproved,
+ * suspended. An approved or conditional entry past its valid_until or certificate
+ * expiry counts as expired (app.approved_suppliers_effective_status).
+ */
+export type SupplierApprovalStatus =
+  | 'approved'
+  | 'conditional'
+  | 'disapproved'
+  | 'pending'
+  | 'suspended';
+
 /** All input for the `switchOrganization` mutation. */
 export type SwitchOrganizationInput = {
   /**
@@ -57300,6 +59121,8 @@ export type Unit = Node & {
   reagentLotsByUnit: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUsesByUnit: ReagentUseConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receiptsByUnit: ReceiptConnection;
   /** Reads and enables pagination through a set of `Result`. */
   resultsByReportedUnit: ResultConnection;
   /** Reads and enables pagination through a set of `Result`. */
@@ -57447,6 +59270,22 @@ export type UnitReagentUsesByUnitArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ReagentUseOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitReceiptsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -57638,6 +59477,10 @@ export type UnitFilter = {
   reagentUsesByUnit?: InputMaybe<UnitToManyReagentUseFilter>;
   /** Some related `reagentUsesByUnit` exist. */
   reagentUsesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptsByUnit` relation. */
+  receiptsByUnit?: InputMaybe<UnitToManyReceiptFilter>;
+  /** Some related `receiptsByUnit` exist. */
+  receiptsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `resultsByReportedUnit` relation. */
   resultsByReportedUnit?: InputMaybe<UnitToManyResultFilter>;
   /** Some related `resultsByReportedUnit` exist. */
@@ -57790,6 +59633,16 @@ export type UnitToManyReagentUseFilter = {
   none?: InputMaybe<ReagentUseFilter>;
   /** Some related `ReagentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ReagentUseFilter>;
+};
+
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
 };
 
 /** A filter to be used against many `Result` object types. All fields are combined with a logical ‘and.’ */
@@ -58094,6 +59947,54 @@ export type UpdateApprovalSettingPayload = {
 /** The output of our update `ApprovalSetting` mutation. */
 export type UpdateApprovalSettingPayloadApprovalSettingEdgeArgs = {
   orderBy?: Array<ApprovalSettingOrderBy>;
+};
+
+/** All input for the `updateApprovedSupplierById` mutation. */
+export type UpdateApprovedSupplierByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ApprovedSupplier` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ApprovedSupplier` being updated. */
+  patch: ApprovedSupplierPatch;
+};
+
+/** All input for the `updateApprovedSupplier` mutation. */
+export type UpdateApprovedSupplierInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ApprovedSupplier` being updated. */
+  patch: ApprovedSupplierPatch;
+  /** Entry id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `ApprovedSupplier` mutation. */
+export type UpdateApprovedSupplierPayload = {
+  __typename?: 'UpdateApprovedSupplierPayload';
+  /** The `ApprovedSupplier` that was updated by this mutation. */
+  approvedSupplier?: Maybe<ApprovedSupplier>;
+  /** An edge for our `ApprovedSupplier`. May be used by Relay 1. */
+  approvedSupplierEdge?: Maybe<ApprovedSupplierEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ApprovedSupplier` mutation. */
+export type UpdateApprovedSupplierPayloadApprovedSupplierEdgeArgs = {
+  orderBy?: Array<ApprovedSupplierOrderBy>;
 };
 
 /** All input for the `updateApproverBackupById` mutation. */
@@ -61975,6 +63876,10 @@ export type User = Node & {
   approvalNotificationsByRecipientId: ApprovalNotificationConnection;
   /** Reads and enables pagination through a set of `ApprovalSetting`. */
   approvalSettingsByBackupApproverId: ApprovalSettingConnection;
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliersByApprovedBy: ApprovedSupplierConnection;
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliersByCreatedBy: ApprovedSupplierConnection;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups: ApproverBackupConnection;
   /** Reads and enables pagination through a set of `AttachmentDownload`. */
@@ -62083,6 +63988,10 @@ export type User = Node & {
   reagentLotsByCreatedBy: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUsesByUsedBy: ReagentUseConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receiptsByDecidedBy: ReceiptConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receiptsByReceivedBy: ReceiptConnection;
   /** Reads and enables pagination through a set of `ReportDefinition`. */
   reportDefinitionsByOwnerId: ReportDefinitionConnection;
   /** Reads and enables pagination through a set of `ReportExecution`. */
@@ -62119,6 +64028,12 @@ export type User = Node & {
   samplesByCreatedBy: SampleConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samplesByCustodianId: SampleConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scarsByIssuedBy: ScarConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scarsByRespondedBy: ScarConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scarsByReviewedBy: ScarConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serialsByCreatedBy: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
@@ -62213,6 +64128,32 @@ export type UserApprovalSettingsByBackupApproverIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalSettingOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserApprovedSuppliersByApprovedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserApprovedSuppliersByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
 };
 
 
@@ -62804,6 +64745,32 @@ export type UserReagentUsesByUsedByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserReceiptsByDecidedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserReceiptsByReceivedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserReportDefinitionsByOwnerIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -63023,6 +64990,45 @@ export type UserSamplesByCustodianIdArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SampleOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserScarsByIssuedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserScarsByRespondedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserScarsByReviewedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
 };
 
 
@@ -63324,6 +65330,14 @@ export type UserFilter = {
   approvalSettingsByBackupApproverId?: InputMaybe<UserToManyApprovalSettingFilter>;
   /** Some related `approvalSettingsByBackupApproverId` exist. */
   approvalSettingsByBackupApproverIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvedSuppliersByApprovedBy` relation. */
+  approvedSuppliersByApprovedBy?: InputMaybe<UserToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliersByApprovedBy` exist. */
+  approvedSuppliersByApprovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvedSuppliersByCreatedBy` relation. */
+  approvedSuppliersByCreatedBy?: InputMaybe<UserToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliersByCreatedBy` exist. */
+  approvedSuppliersByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `approverBackups` relation. */
   approverBackups?: InputMaybe<UserToManyApproverBackupFilter>;
   /** Some related `approverBackups` exist. */
@@ -63516,6 +65530,14 @@ export type UserFilter = {
   reagentUsesByUsedBy?: InputMaybe<UserToManyReagentUseFilter>;
   /** Some related `reagentUsesByUsedBy` exist. */
   reagentUsesByUsedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptsByDecidedBy` relation. */
+  receiptsByDecidedBy?: InputMaybe<UserToManyReceiptFilter>;
+  /** Some related `receiptsByDecidedBy` exist. */
+  receiptsByDecidedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptsByReceivedBy` relation. */
+  receiptsByReceivedBy?: InputMaybe<UserToManyReceiptFilter>;
+  /** Some related `receiptsByReceivedBy` exist. */
+  receiptsByReceivedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reportDefinitionsByOwnerId` relation. */
   reportDefinitionsByOwnerId?: InputMaybe<UserToManyReportDefinitionFilter>;
   /** Some related `reportDefinitionsByOwnerId` exist. */
@@ -63586,6 +65608,18 @@ export type UserFilter = {
   samplesByCustodianId?: InputMaybe<UserToManySampleFilter>;
   /** Some related `samplesByCustodianId` exist. */
   samplesByCustodianIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scarsByIssuedBy` relation. */
+  scarsByIssuedBy?: InputMaybe<UserToManyScarFilter>;
+  /** Some related `scarsByIssuedBy` exist. */
+  scarsByIssuedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scarsByRespondedBy` relation. */
+  scarsByRespondedBy?: InputMaybe<UserToManyScarFilter>;
+  /** Some related `scarsByRespondedBy` exist. */
+  scarsByRespondedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scarsByReviewedBy` relation. */
+  scarsByReviewedBy?: InputMaybe<UserToManyScarFilter>;
+  /** Some related `scarsByReviewedBy` exist. */
+  scarsByReviewedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serialsByCreatedBy` relation. */
   serialsByCreatedBy?: InputMaybe<UserToManySerialFilter>;
   /** Some related `serialsByCreatedBy` exist. */
@@ -63747,6 +65781,16 @@ export type UserToManyApprovalSettingFilter = {
   none?: InputMaybe<ApprovalSettingFilter>;
   /** Some related `ApprovalSetting` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ApprovalSettingFilter>;
+};
+
+/** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyApprovedSupplierFilter = {
+  /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovedSupplierFilter>;
+  /** No related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovedSupplierFilter>;
+  /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovedSupplierFilter>;
 };
 
 /** A filter to be used against many `ApproverBackup` object types. All fields are combined with a logical ‘and.’ */
@@ -64089,6 +66133,16 @@ export type UserToManyReagentUseFilter = {
   some?: InputMaybe<ReagentUseFilter>;
 };
 
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
+};
+
 /** A filter to be used against many `ReportDefinition` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyReportDefinitionFilter = {
   /** Every related `ReportDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -64217,6 +66271,16 @@ export type UserToManySampleStatusChangeFilter = {
   none?: InputMaybe<SampleStatusChangeFilter>;
   /** Some related `SampleStatusChange` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SampleStatusChangeFilter>;
+};
+
+/** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyScarFilter = {
+  /** Every related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScarFilter>;
+  /** No related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScarFilter>;
+  /** Some related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScarFilter>;
 };
 
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */

@@ -1137,6 +1137,138 @@ export interface Approvals {
   updated_at: string;
 }
 
+/**
+ * Approved supplier list
+ * Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+ */
+export interface ApprovedSuppliers {
+  /**
+   * Approved at
+   * @format timestamp with time zone
+   */
+  approved_at?: string;
+  /**
+   * Approved by
+   * Who last set the status to approved or conditional.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  approved_by?: string;
+  /**
+   * Audited on
+   * The day of the last supplier audit.
+   * @format date
+   */
+  audited_on?: string;
+  /**
+   * Basis
+   * audit, certificate, first_article, history, customer_directed or other.
+   * @format app.supplier_approval_basis
+   * @default "audit"
+   */
+  basis:
+    | "audit"
+    | "certificate"
+    | "first_article"
+    | "history"
+    | "customer_directed"
+    | "other";
+  /**
+   * Certificate
+   * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+   * @format text
+   */
+  certificate?: string;
+  /**
+   * Certificate expires on
+   * After this day the approval counts as expired.
+   * @format date
+   */
+  certificate_expires_on?: string;
+  /**
+   * Certificate number
+   * @format text
+   */
+  certificate_number?: string;
+  /**
+   * Conditions
+   * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+   * @format text
+   */
+  conditions?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Entry id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * The one part the entry covers (parts.id); empty: every part from this supplier.
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Status
+   * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+   * @format app.supplier_approval_status
+   * @default "pending"
+   */
+  status: "pending" | "approved" | "conditional" | "disapproved" | "suspended";
+  /**
+   * Supplier
+   * The partner (partners.id, kind supplier or customer_and_supplier).
+   * @format uuid
+   */
+  supplier_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Valid until
+   * The last day the approval holds (required once approved or conditional).
+   * @format date
+   */
+  valid_until?: string;
+}
+
 /** Who stands in for an approver: app.delegate_approval hands approvals to the backup, and escalation reassigns breached approvals to it. */
 export interface ApproverBackups {
   /**
@@ -8254,6 +8386,101 @@ export interface Qualifications {
   validity_days?: number;
 }
 
+/**
+ * Supplier scorecard
+ * Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), decided and rejected quantity and PPM (rejected / decided x 1,000,000), SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
+ */
+export interface QualityKpiSupplierScorecard {
+  /**
+   * Average days to close
+   * From issue to the CAPA's closure, of the closed SCARs.
+   * @format numeric
+   */
+  avg_days_to_close?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * On-time delivery (%)
+   * @format numeric
+   */
+  on_time_percent?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Period
+   * month or quarter.
+   * @format text
+   */
+  period?: string;
+  /**
+   * Period start
+   * The first day of the month or quarter (receipts by the day received, SCARs by the day issued).
+   * @format date
+   */
+  period_start?: string;
+  /**
+   * PPM
+   * Rejected parts per million decided.
+   * @format integer
+   */
+  ppm?: number;
+  /**
+   * Quantity decided
+   * Received quantity with a receiving decision (in each part's unit).
+   * @format numeric
+   */
+  quantity_decided?: number;
+  /**
+   * Quantity rejected
+   * @format numeric
+   */
+  quantity_rejected?: number;
+  /**
+   * Receipts
+   * @format integer
+   */
+  receipts?: number;
+  /**
+   * Receipts on time
+   * @format integer
+   */
+  receipts_on_time?: number;
+  /**
+   * SCAR closure rate (%)
+   * @format numeric
+   */
+  scar_closure_percent?: number;
+  /**
+   * SCARs closed
+   * @format integer
+   */
+  scars_closed?: number;
+  /**
+   * SCARs issued
+   * Not counting those whose CAPA was cancelled.
+   * @format integer
+   */
+  scars_issued?: number;
+  /**
+   * Supplier
+   * partners.id.
+   * @format uuid
+   */
+  supplier_id?: string;
+}
+
 /** Quality: pass rate of stored qa_report and test_result versions per month, from their metadata result (pass or fail). */
 export interface QualityPassRate {
   /**
@@ -8769,6 +8996,177 @@ export interface ReagentUses {
    * @format uuid
    */
   used_by?: string;
+}
+
+/**
+ * Receipts
+ * Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+ */
+export interface Receipts {
+  /**
+   * Accepted quantity
+   * Released for use (the lot keeps this much).
+   * @format numeric
+   */
+  accepted_quantity?: number;
+  /**
+   * Conditional approval
+   * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+   * @format boolean
+   * @default false
+   */
+  conditional_approval: boolean;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Decided at
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * Decided by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  decided_by?: string;
+  /**
+   * Due on
+   * The delivery date ordered.
+   * @format date
+   */
+  due_on: string;
+  /**
+   * Receipt id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * The lot (lots.id) the receipt created, quarantined until the decision.
+   * @format uuid
+   */
+  lot_id: string;
+  /**
+   * On time
+   * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+   * @format boolean
+   */
+  on_time: boolean;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Purchase order
+   * The order number, as text.
+   * @format text
+   */
+  purchase_order?: string;
+  /**
+   * Quantity
+   * How much came, in unit (the part's).
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Receipt number
+   * RCV-000123, unique in the tenant.
+   * @format text
+   */
+  receipt_number: string;
+  /**
+   * Received at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  received_at: string;
+  /**
+   * Received by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  received_by?: string;
+  /**
+   * Received on
+   * The day received in the plant's time zone.
+   * @format date
+   */
+  received_on: string;
+  /**
+   * Rejected quantity
+   * Refused (counts in the supplier's PPM).
+   * @format numeric
+   */
+  rejected_quantity?: number;
+  /**
+   * Rejection reason
+   * Required when anything is rejected.
+   * @format text
+   */
+  rejection_reason?: string;
+  /**
+   * Plant
+   * The site (sites.id) that received it: who may see and act on it.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Status
+   * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+   * @format app.receipt_status
+   * @default "awaiting_decision"
+   */
+  status: "awaiting_decision" | "accepted" | "partially_accepted" | "rejected";
+  /**
+   * Supplier
+   * partners.id.
+   * @format uuid
+   */
+  supplier_id: string;
+  /**
+   * Supplier lot
+   * The supplier's own lot number, also on the lot.
+   * @format text
+   */
+  supplier_lot: string;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /**
@@ -10652,6 +11050,155 @@ export interface SamplesDueForDisposal {
    * @format text
    */
   unit?: string;
+}
+
+/**
+ * Supplier corrective action requests
+ * A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+ */
+export interface Scars {
+  /**
+   * CAPA
+   * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+   * @format uuid
+   */
+  capa_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * SCAR id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Issued at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  issued_at: string;
+  /**
+   * Issued by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  issued_by?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Problem statement
+   * What the supplier is told (D2).
+   * @format text
+   */
+  problem_statement: string;
+  /**
+   * Receipt
+   * The receipt (receipts.id) that showed the problem, if any.
+   * @format uuid
+   */
+  receipt_id?: string;
+  /**
+   * Responded at
+   * @format timestamp with time zone
+   */
+  responded_at?: string;
+  /**
+   * Responded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  responded_by?: string;
+  /**
+   * Response due on
+   * The day the supplier's answer is due.
+   * @format date
+   */
+  response_due_on: string;
+  /**
+   * Review note
+   * Why the response was accepted or returned.
+   * @format text
+   */
+  review_note?: string;
+  /**
+   * Reviewed at
+   * @format timestamp with time zone
+   */
+  reviewed_at?: string;
+  /**
+   * Reviewed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  reviewed_by?: string;
+  /**
+   * SCAR number
+   * The CAPA's number (CAPA-000123), shown to the supplier.
+   * @format text
+   */
+  scar_number: string;
+  /**
+   * Status
+   * awaiting_response, responded or accepted (closure is the CAPA's).
+   * @format app.scar_status
+   * @default "awaiting_response"
+   */
+  status: "awaiting_response" | "responded" | "accepted";
+  /**
+   * Supplier containment
+   * The supplier's containment (D3).
+   * @format text
+   */
+  supplier_containment?: string;
+  /**
+   * Supplier corrective action
+   * The supplier's corrective and preventive actions (D5-D7).
+   * @format text
+   */
+  supplier_corrective_action?: string;
+  /**
+   * Supplier
+   * The partner (partners.id) asked to act.
+   * @format uuid
+   */
+  supplier_id: string;
+  /**
+   * Supplier root cause
+   * The supplier's root cause (D4).
+   * @format text
+   */
+  supplier_root_cause?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /**
@@ -17144,6 +17691,409 @@ export namespace Approvals {
       updated_at?: string;
     };
     export type RequestBody = Approvals;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ApprovedSuppliers {
+  /**
+   * @description Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+   * @tags approved_suppliers
+   * @name ApprovedSuppliersCreate
+   * @summary Approved supplier list
+   * @request POST:/approved_suppliers
+   */
+  export namespace ApprovedSuppliersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ApprovedSuppliers;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+   * @tags approved_suppliers
+   * @name ApprovedSuppliersDelete
+   * @summary Approved supplier list
+   * @request DELETE:/approved_suppliers
+   */
+  export namespace ApprovedSuppliersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * Who last set the status to approved or conditional.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Audited on
+       * The day of the last supplier audit.
+       * @format date
+       */
+      audited_on?: string;
+      /**
+       * Basis
+       * audit, certificate, first_article, history, customer_directed or other.
+       * @format app.supplier_approval_basis
+       */
+      basis?: string;
+      /**
+       * Certificate
+       * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+       * @format text
+       */
+      certificate?: string;
+      /**
+       * Certificate expires on
+       * After this day the approval counts as expired.
+       * @format date
+       */
+      certificate_expires_on?: string;
+      /**
+       * Certificate number
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Conditions
+       * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+       * @format text
+       */
+      conditions?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The one part the entry covers (parts.id); empty: every part from this supplier.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Status
+       * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+       * @format app.supplier_approval_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * The partner (partners.id, kind supplier or customer_and_supplier).
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid until
+       * The last day the approval holds (required once approved or conditional).
+       * @format date
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+   * @tags approved_suppliers
+   * @name ApprovedSuppliersList
+   * @summary Approved supplier list
+   * @request GET:/approved_suppliers
+   */
+  export namespace ApprovedSuppliersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * Who last set the status to approved or conditional.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Audited on
+       * The day of the last supplier audit.
+       * @format date
+       */
+      audited_on?: string;
+      /**
+       * Basis
+       * audit, certificate, first_article, history, customer_directed or other.
+       * @format app.supplier_approval_basis
+       */
+      basis?: string;
+      /**
+       * Certificate
+       * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+       * @format text
+       */
+      certificate?: string;
+      /**
+       * Certificate expires on
+       * After this day the approval counts as expired.
+       * @format date
+       */
+      certificate_expires_on?: string;
+      /**
+       * Certificate number
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Conditions
+       * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+       * @format text
+       */
+      conditions?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The one part the entry covers (parts.id); empty: every part from this supplier.
+       * @format uuid
+       */
+      part_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+       * @format app.supplier_approval_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * The partner (partners.id, kind supplier or customer_and_supplier).
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid until
+       * The last day the approval holds (required once approved or conditional).
+       * @format date
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ApprovedSuppliers[];
+  }
+
+  /**
+   * @description Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+   * @tags approved_suppliers
+   * @name ApprovedSuppliersPartialUpdate
+   * @summary Approved supplier list
+   * @request PATCH:/approved_suppliers
+   */
+  export namespace ApprovedSuppliersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * Who last set the status to approved or conditional.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Audited on
+       * The day of the last supplier audit.
+       * @format date
+       */
+      audited_on?: string;
+      /**
+       * Basis
+       * audit, certificate, first_article, history, customer_directed or other.
+       * @format app.supplier_approval_basis
+       */
+      basis?: string;
+      /**
+       * Certificate
+       * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+       * @format text
+       */
+      certificate?: string;
+      /**
+       * Certificate expires on
+       * After this day the approval counts as expired.
+       * @format date
+       */
+      certificate_expires_on?: string;
+      /**
+       * Certificate number
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Conditions
+       * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+       * @format text
+       */
+      conditions?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The one part the entry covers (parts.id); empty: every part from this supplier.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Status
+       * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+       * @format app.supplier_approval_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * The partner (partners.id, kind supplier or customer_and_supplier).
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid until
+       * The last day the approval holds (required once approved or conditional).
+       * @format date
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = ApprovedSuppliers;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -38198,6 +39148,130 @@ export namespace Qualifications {
   }
 }
 
+export namespace QualityKpiSupplierScorecard {
+  /**
+   * @description Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), decided and rejected quantity and PPM (rejected / decided x 1,000,000), SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
+   * @tags quality_kpi_supplier_scorecard
+   * @name QualityKpiSupplierScorecardList
+   * @summary Supplier scorecard
+   * @request GET:/quality_kpi_supplier_scorecard
+   */
+  export namespace QualityKpiSupplierScorecardList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Average days to close
+       * From issue to the CAPA's closure, of the closed SCARs.
+       * @format numeric
+       */
+      avg_days_to_close?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * On-time delivery (%)
+       * @format numeric
+       */
+      on_time_percent?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Period
+       * month or quarter.
+       * @format text
+       */
+      period?: string;
+      /**
+       * Period start
+       * The first day of the month or quarter (receipts by the day received, SCARs by the day issued).
+       * @format date
+       */
+      period_start?: string;
+      /**
+       * PPM
+       * Rejected parts per million decided.
+       * @format integer
+       */
+      ppm?: string;
+      /**
+       * Quantity decided
+       * Received quantity with a receiving decision (in each part's unit).
+       * @format numeric
+       */
+      quantity_decided?: string;
+      /**
+       * Quantity rejected
+       * @format numeric
+       */
+      quantity_rejected?: string;
+      /**
+       * Receipts
+       * @format integer
+       */
+      receipts?: string;
+      /**
+       * Receipts on time
+       * @format integer
+       */
+      receipts_on_time?: string;
+      /**
+       * SCAR closure rate (%)
+       * @format numeric
+       */
+      scar_closure_percent?: string;
+      /**
+       * SCARs closed
+       * @format integer
+       */
+      scars_closed?: string;
+      /**
+       * SCARs issued
+       * Not counting those whose CAPA was cancelled.
+       * @format integer
+       */
+      scars_issued?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Supplier
+       * partners.id.
+       * @format uuid
+       */
+      supplier_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = QualityKpiSupplierScorecard[];
+  }
+}
+
 export namespace QualityPassRate {
   /**
    * No description
@@ -39395,6 +40469,535 @@ export namespace ReagentUses {
       used_by?: string;
     };
     export type RequestBody = ReagentUses;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Receipts {
+  /**
+   * @description Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+   * @tags receipts
+   * @name ReceiptsCreate
+   * @summary Receipts
+   * @request POST:/receipts
+   */
+  export namespace ReceiptsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Receipts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+   * @tags receipts
+   * @name ReceiptsDelete
+   * @summary Receipts
+   * @request DELETE:/receipts
+   */
+  export namespace ReceiptsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accepted quantity
+       * Released for use (the lot keeps this much).
+       * @format numeric
+       */
+      accepted_quantity?: string;
+      /**
+       * Conditional approval
+       * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+       * @format boolean
+       */
+      conditional_approval?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Due on
+       * The delivery date ordered.
+       * @format date
+       */
+      due_on?: string;
+      /**
+       * Receipt id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * The lot (lots.id) the receipt created, quarantined until the decision.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * On time
+       * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+       * @format boolean
+       */
+      on_time?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * The order number, as text.
+       * @format text
+       */
+      purchase_order?: string;
+      /**
+       * Quantity
+       * How much came, in unit (the part's).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Receipt number
+       * RCV-000123, unique in the tenant.
+       * @format text
+       */
+      receipt_number?: string;
+      /**
+       * Received at
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Received by
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Received on
+       * The day received in the plant's time zone.
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Rejected quantity
+       * Refused (counts in the supplier's PPM).
+       * @format numeric
+       */
+      rejected_quantity?: string;
+      /**
+       * Rejection reason
+       * Required when anything is rejected.
+       * @format text
+       */
+      rejection_reason?: string;
+      /**
+       * Plant
+       * The site (sites.id) that received it: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+       * @format app.receipt_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * partners.id.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * The supplier's own lot number, also on the lot.
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+   * @tags receipts
+   * @name ReceiptsList
+   * @summary Receipts
+   * @request GET:/receipts
+   */
+  export namespace ReceiptsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accepted quantity
+       * Released for use (the lot keeps this much).
+       * @format numeric
+       */
+      accepted_quantity?: string;
+      /**
+       * Conditional approval
+       * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+       * @format boolean
+       */
+      conditional_approval?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Due on
+       * The delivery date ordered.
+       * @format date
+       */
+      due_on?: string;
+      /**
+       * Receipt id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * The lot (lots.id) the receipt created, quarantined until the decision.
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * On time
+       * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+       * @format boolean
+       */
+      on_time?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * The order number, as text.
+       * @format text
+       */
+      purchase_order?: string;
+      /**
+       * Quantity
+       * How much came, in unit (the part's).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Receipt number
+       * RCV-000123, unique in the tenant.
+       * @format text
+       */
+      receipt_number?: string;
+      /**
+       * Received at
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Received by
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Received on
+       * The day received in the plant's time zone.
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Rejected quantity
+       * Refused (counts in the supplier's PPM).
+       * @format numeric
+       */
+      rejected_quantity?: string;
+      /**
+       * Rejection reason
+       * Required when anything is rejected.
+       * @format text
+       */
+      rejection_reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The site (sites.id) that received it: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+       * @format app.receipt_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * partners.id.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * The supplier's own lot number, also on the lot.
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Receipts[];
+  }
+
+  /**
+   * @description Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+   * @tags receipts
+   * @name ReceiptsPartialUpdate
+   * @summary Receipts
+   * @request PATCH:/receipts
+   */
+  export namespace ReceiptsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accepted quantity
+       * Released for use (the lot keeps this much).
+       * @format numeric
+       */
+      accepted_quantity?: string;
+      /**
+       * Conditional approval
+       * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+       * @format boolean
+       */
+      conditional_approval?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Due on
+       * The delivery date ordered.
+       * @format date
+       */
+      due_on?: string;
+      /**
+       * Receipt id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * The lot (lots.id) the receipt created, quarantined until the decision.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * On time
+       * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+       * @format boolean
+       */
+      on_time?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * The order number, as text.
+       * @format text
+       */
+      purchase_order?: string;
+      /**
+       * Quantity
+       * How much came, in unit (the part's).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Receipt number
+       * RCV-000123, unique in the tenant.
+       * @format text
+       */
+      receipt_number?: string;
+      /**
+       * Received at
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Received by
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Received on
+       * The day received in the plant's time zone.
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Rejected quantity
+       * Refused (counts in the supplier's PPM).
+       * @format numeric
+       */
+      rejected_quantity?: string;
+      /**
+       * Rejection reason
+       * Required when anything is rejected.
+       * @format text
+       */
+      rejection_reason?: string;
+      /**
+       * Plant
+       * The site (sites.id) that received it: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+       * @format app.receipt_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * partners.id.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * The supplier's own lot number, also on the lot.
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Receipts;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -42199,6 +43802,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description The entry's status today: pending, approved, conditional, disapproved, suspended, or expired (an approval past valid_until or its certificate's expiry). Receipts go by it.
+   * @tags (rpc) approved_suppliers_effective_status
+   * @name ApprovedSuppliersEffectiveStatusCreate
+   * @summary Effective status
+   * @request POST:/rpc/approved_suppliers_effective_status
+   */
+  export namespace ApprovedSuppliersEffectiveStatusCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.approved_suppliers */
+      entry: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The entry's status today: pending, approved, conditional, disapproved, suspended, or expired (an approval past valid_until or its certificate's expiry). Receipts go by it.
+   * @tags (rpc) approved_suppliers_effective_status
+   * @name ApprovedSuppliersEffectiveStatusList
+   * @summary Effective status
+   * @request GET:/rpc/approved_suppliers_effective_status
+   */
+  export namespace ApprovedSuppliersEffectiveStatusList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.approved_suppliers */
+      entry: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description A presigned GET URL for a stored attachment of an entity you may read (expires_in seconds, 300 by default, at most 604800); logged in attachment_downloads. Errors: PT404 attachment.not_found, PT409 attachment_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
    * @tags (rpc) attachment_download_url
    * @name AttachmentDownloadUrlCreate
@@ -43652,6 +45294,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   * @tags (rpc) decide_receipt
+   * @name DecideReceiptCreate
+   * @summary Receiving decision
+   * @request POST:/rpc/decide_receipt
+   */
+  export namespace DecideReceiptCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format numeric */
+      accepted_quantity: number;
+      /** @format uuid */
+      receipt_id: string;
+      /** @format numeric */
+      rejected_quantity?: number;
+      /** @format text */
+      rejection_reason?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   * @tags (rpc) decide_receipt
+   * @name DecideReceiptList
+   * @summary Receiving decision
+   * @request GET:/rpc/decide_receipt
+   */
+  export namespace DecideReceiptList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format numeric */
+      accepted_quantity: number;
+      /** @format uuid */
+      receipt_id: string;
+      /** @format numeric */
+      rejected_quantity?: number;
+      /** @format text */
+      rejection_reason?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
    * @tags (rpc) define_checklist_template
    * @name DefineChecklistTemplateCreate
@@ -44814,6 +46507,69 @@ export namespace Rpc {
   }
 
   /**
+   * @description Opens a corrective CAPA (8D, source supplier_issue, owner the caller unless owner_id names a member, due on the response date) and addresses it to a supplier with what it is told (title, problem statement), the response due date and the receipt that showed the problem, if any; the SCAR is linked as the CAPA's source; published as scar.issued. Needs scar.manage (staff). PT403 permission.missing; PT404 partner.not_found, receipt.not_found; PT422 scar.due_date_invalid, capa.team_not_member.
+   * @tags (rpc) issue_scar
+   * @name IssueScarCreate
+   * @summary Issue a SCAR
+   * @request POST:/rpc/issue_scar
+   */
+  export namespace IssueScarCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement: string;
+      /** @format uuid */
+      receipt_id?: string;
+      /** @format date */
+      response_due_on: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format uuid */
+      supplier_id: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Opens a corrective CAPA (8D, source supplier_issue, owner the caller unless owner_id names a member, due on the response date) and addresses it to a supplier with what it is told (title, problem statement), the response due date and the receipt that showed the problem, if any; the SCAR is linked as the CAPA's source; published as scar.issued. Needs scar.manage (staff). PT403 permission.missing; PT404 partner.not_found, receipt.not_found; PT422 scar.due_date_invalid, capa.team_not_member.
+   * @tags (rpc) issue_scar
+   * @name IssueScarList
+   * @summary Issue a SCAR
+   * @request GET:/rpc/issue_scar
+   */
+  export namespace IssueScarList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement: string;
+      /** @format uuid */
+      receipt_id?: string;
+      /** @format date */
+      response_due_on: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format uuid */
+      supplier_id: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) log_document_access
    * @name LogDocumentAccessCreate
@@ -45837,6 +47593,81 @@ export namespace Rpc {
   }
 
   /**
+   * @description Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date: refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*.
+   * @tags (rpc) record_receipt
+   * @name RecordReceiptCreate
+   * @summary Record a receipt
+   * @request POST:/rpc/record_receipt
+   */
+  export namespace RecordReceiptCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      due_on: string;
+      /** @format timestamp with time zone */
+      expires_at?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      purchase_order?: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format timestamp with time zone */
+      received_at?: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format uuid */
+      supplier_id: string;
+      /** @format text */
+      supplier_lot: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date: refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*.
+   * @tags (rpc) record_receipt
+   * @name RecordReceiptList
+   * @summary Record a receipt
+   * @request GET:/rpc/record_receipt
+   */
+  export namespace RecordReceiptList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      due_on: string;
+      /** @format timestamp with time zone */
+      expires_at?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      purchase_order?: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format timestamp with time zone */
+      received_at?: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format uuid */
+      supplier_id: string;
+      /** @format text */
+      supplier_lot: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The result document of an analysis (e.g. {"value": 7.2}), in unit (the test's unit when empty; another unit of its dimension is converted), measured with equipment_id at measured_at, with the raw data file (object key and sha256). Needs result.enter at the sample's site. The analysis becomes resulted; the result gets its specification and verdict; an out-of-specification product result opens an OOS investigation. Errors: PT404 analysis.not_found, equipment.not_found; PT403 permission.missing; PT409 analysis.not_open, equipment.not_in_service, equipment.calibration_failed, equipment.calibration_overdue, equipment.not_calibrated; PT422 json_schema.invalid, result.value_mismatch, unit.incompatible, unit.unknown, result.equipment_required, result.equipment_class, result.measured_in_future.
    * @tags (rpc) record_result
    * @name RecordResultCreate
@@ -46201,6 +48032,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (scar.respond) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
+   * @tags (rpc) respond_to_scar
+   * @name RespondToScarCreate
+   * @summary Answer a SCAR
+   * @request POST:/rpc/respond_to_scar
+   */
+  export namespace RespondToScarCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      containment?: string;
+      /** @format text */
+      corrective_action: string;
+      /** @format text */
+      root_cause: string;
+      /** @format uuid */
+      scar_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (scar.respond) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
+   * @tags (rpc) respond_to_scar
+   * @name RespondToScarList
+   * @summary Answer a SCAR
+   * @request GET:/rpc/respond_to_scar
+   */
+  export namespace RespondToScarList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      containment?: string;
+      /** @format text */
+      corrective_action: string;
+      /** @format text */
+      root_cause: string;
+      /** @format uuid */
+      scar_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
    * @tags (rpc) restore
    * @name RestoreCreate
@@ -46491,6 +48373,53 @@ export namespace Rpc {
       result_id: string;
       /** @format jsonb */
       signature?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Accepts the supplier's answer (the CAPA then carries on to verification and closure) or returns it with a note (awaiting a response again). Needs scar.manage (staff). Published as scar.reviewed. PT404 scar.not_found; PT403 permission.missing; PT409 scar.not_responded; PT422 scar.review_note_required.
+   * @tags (rpc) review_scar_response
+   * @name ReviewScarResponseCreate
+   * @summary Review a SCAR response
+   * @request POST:/rpc/review_scar_response
+   */
+  export namespace ReviewScarResponseCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      accept: boolean;
+      /** @format text */
+      note?: string;
+      /** @format uuid */
+      scar_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Accepts the supplier's answer (the CAPA then carries on to verification and closure) or returns it with a note (awaiting a response again). Needs scar.manage (staff). Published as scar.reviewed. PT404 scar.not_found; PT403 permission.missing; PT409 scar.not_responded; PT422 scar.review_note_required.
+   * @tags (rpc) review_scar_response
+   * @name ReviewScarResponseList
+   * @summary Review a SCAR response
+   * @request GET:/rpc/review_scar_response
+   */
+  export namespace ReviewScarResponseList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      accept: boolean;
+      /** @format text */
+      note?: string;
+      /** @format uuid */
+      scar_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -51882,6 +53811,472 @@ export namespace SamplesDueForDisposal {
       Range?: string;
     };
     export type ResponseBody = SamplesDueForDisposal[];
+  }
+}
+
+export namespace Scars {
+  /**
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @tags scars
+   * @name ScarsCreate
+   * @summary Supplier corrective action requests
+   * @request POST:/scars
+   */
+  export namespace ScarsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Scars;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @tags scars
+   * @name ScarsDelete
+   * @summary Supplier corrective action requests
+   * @request DELETE:/scars
+   */
+  export namespace ScarsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * CAPA
+       * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * SCAR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Problem statement
+       * What the supplier is told (D2).
+       * @format text
+       */
+      problem_statement?: string;
+      /**
+       * Receipt
+       * The receipt (receipts.id) that showed the problem, if any.
+       * @format uuid
+       */
+      receipt_id?: string;
+      /**
+       * Responded at
+       * @format timestamp with time zone
+       */
+      responded_at?: string;
+      /**
+       * Responded by
+       * @format uuid
+       */
+      responded_by?: string;
+      /**
+       * Response due on
+       * The day the supplier's answer is due.
+       * @format date
+       */
+      response_due_on?: string;
+      /**
+       * Review note
+       * Why the response was accepted or returned.
+       * @format text
+       */
+      review_note?: string;
+      /**
+       * Reviewed at
+       * @format timestamp with time zone
+       */
+      reviewed_at?: string;
+      /**
+       * Reviewed by
+       * @format uuid
+       */
+      reviewed_by?: string;
+      /**
+       * SCAR number
+       * The CAPA's number (CAPA-000123), shown to the supplier.
+       * @format text
+       */
+      scar_number?: string;
+      /**
+       * Status
+       * awaiting_response, responded or accepted (closure is the CAPA's).
+       * @format app.scar_status
+       */
+      status?: string;
+      /**
+       * Supplier containment
+       * The supplier's containment (D3).
+       * @format text
+       */
+      supplier_containment?: string;
+      /**
+       * Supplier corrective action
+       * The supplier's corrective and preventive actions (D5-D7).
+       * @format text
+       */
+      supplier_corrective_action?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) asked to act.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier root cause
+       * The supplier's root cause (D4).
+       * @format text
+       */
+      supplier_root_cause?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @tags scars
+   * @name ScarsList
+   * @summary Supplier corrective action requests
+   * @request GET:/scars
+   */
+  export namespace ScarsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * CAPA
+       * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * SCAR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Problem statement
+       * What the supplier is told (D2).
+       * @format text
+       */
+      problem_statement?: string;
+      /**
+       * Receipt
+       * The receipt (receipts.id) that showed the problem, if any.
+       * @format uuid
+       */
+      receipt_id?: string;
+      /**
+       * Responded at
+       * @format timestamp with time zone
+       */
+      responded_at?: string;
+      /**
+       * Responded by
+       * @format uuid
+       */
+      responded_by?: string;
+      /**
+       * Response due on
+       * The day the supplier's answer is due.
+       * @format date
+       */
+      response_due_on?: string;
+      /**
+       * Review note
+       * Why the response was accepted or returned.
+       * @format text
+       */
+      review_note?: string;
+      /**
+       * Reviewed at
+       * @format timestamp with time zone
+       */
+      reviewed_at?: string;
+      /**
+       * Reviewed by
+       * @format uuid
+       */
+      reviewed_by?: string;
+      /**
+       * SCAR number
+       * The CAPA's number (CAPA-000123), shown to the supplier.
+       * @format text
+       */
+      scar_number?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * awaiting_response, responded or accepted (closure is the CAPA's).
+       * @format app.scar_status
+       */
+      status?: string;
+      /**
+       * Supplier containment
+       * The supplier's containment (D3).
+       * @format text
+       */
+      supplier_containment?: string;
+      /**
+       * Supplier corrective action
+       * The supplier's corrective and preventive actions (D5-D7).
+       * @format text
+       */
+      supplier_corrective_action?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) asked to act.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier root cause
+       * The supplier's root cause (D4).
+       * @format text
+       */
+      supplier_root_cause?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Scars[];
+  }
+
+  /**
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @tags scars
+   * @name ScarsPartialUpdate
+   * @summary Supplier corrective action requests
+   * @request PATCH:/scars
+   */
+  export namespace ScarsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * CAPA
+       * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * SCAR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Problem statement
+       * What the supplier is told (D2).
+       * @format text
+       */
+      problem_statement?: string;
+      /**
+       * Receipt
+       * The receipt (receipts.id) that showed the problem, if any.
+       * @format uuid
+       */
+      receipt_id?: string;
+      /**
+       * Responded at
+       * @format timestamp with time zone
+       */
+      responded_at?: string;
+      /**
+       * Responded by
+       * @format uuid
+       */
+      responded_by?: string;
+      /**
+       * Response due on
+       * The day the supplier's answer is due.
+       * @format date
+       */
+      response_due_on?: string;
+      /**
+       * Review note
+       * Why the response was accepted or returned.
+       * @format text
+       */
+      review_note?: string;
+      /**
+       * Reviewed at
+       * @format timestamp with time zone
+       */
+      reviewed_at?: string;
+      /**
+       * Reviewed by
+       * @format uuid
+       */
+      reviewed_by?: string;
+      /**
+       * SCAR number
+       * The CAPA's number (CAPA-000123), shown to the supplier.
+       * @format text
+       */
+      scar_number?: string;
+      /**
+       * Status
+       * awaiting_response, responded or accepted (closure is the CAPA's).
+       * @format app.scar_status
+       */
+      status?: string;
+      /**
+       * Supplier containment
+       * The supplier's containment (D3).
+       * @format text
+       */
+      supplier_containment?: string;
+      /**
+       * Supplier corrective action
+       * The supplier's corrective and preventive actions (D5-D7).
+       * @format text
+       */
+      supplier_corrective_action?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) asked to act.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier root cause
+       * The supplier's root cause (D4).
+       * @format text
+       */
+      supplier_root_cause?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Scars;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
