@@ -58,7 +58,10 @@ CREATE OR REPLACE FUNCTION app.approved_suppliers_effective_status(entry app.app
 LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
-  SELECT app_private.supplier_approval_status_on(entry, current_date);
+  -- The rule of app_private.supplier_approval_status_on, today (API roles do not reach app_private).
+  SELECT CASE WHEN entry.status IN ('approved', 'conditional')
+                   AND (entry.valid_until < current_date OR entry.certificate_expires_on < current_date) THEN 'expired'
+              ELSE entry.status::text END;
 $$;
 COMMENT ON FUNCTION app.approved_suppliers_effective_status(app.approved_suppliers) IS
   E'Effective status\nThe entry''s status today: pending, approved, conditional, disapproved, suspended, or expired (an approval past valid_until or its certificate''s expiry). Receipts go by it.';

@@ -8,7 +8,7 @@
 -- behind its filtering view. As real roles: procurement, logistics
 -- (plant-scoped), qa, two suppliers' portal users, a customer's.
 BEGIN;
-SELECT plan(44);
+SELECT plan(45);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('plant_a', tests.create_site(tests.recall('t')));
@@ -57,6 +57,14 @@ SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
 SELECT is(tests.refusal(format($$INSERT INTO app.approved_suppliers (supplier_id) VALUES (%L)$$, tests.recall('unlisted'))),
   'PT403 permission.missing', 'QA reads the list but does not keep it');
 SELECT is((SELECT count(*)::int FROM app.approved_suppliers), 3, 'QA reads the list');
+SELECT tests.act_as_owner();
+UPDATE app.approved_suppliers SET valid_until = current_date - 1 WHERE part_id = tests.recall('part2');
+UPDATE app.approved_suppliers SET status = 'approved' WHERE part_id = tests.recall('part2');
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT is((SELECT string_agg(app.approved_suppliers_effective_status(a), ',' ORDER BY a.part_id NULLS FIRST, a.status)
+             FROM app.approved_suppliers AS a), 'approved,conditional,expired', 'an approval past valid_until reads as expired');
+SELECT tests.act_as_owner();
+UPDATE app.approved_suppliers SET status = 'suspended', valid_until = current_date + 365 WHERE part_id = tests.recall('part2');
 
 -- Receipts at the dock of plant A.
 SELECT tests.act_as(tests.recall('dock_a'), tests.recall('t'));
