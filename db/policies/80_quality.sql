@@ -52,7 +52,7 @@ GRANT EXECUTE ON FUNCTION app.release_part_revision(uuid), app.obsolete_part_rev
 -- trigger). Receipts are plant-scoped: supplier.read tenant-wide or at the
 -- receipt's site; written by app.record_receipt and app.decide_receipt only.
 -- SCARs: staff with supplier.read or scar.manage read them; a supplier's
--- portal user (bound to the partner, scar.respond) reads only their own;
+-- portal user (bound to the partner, partner.read) reads only their own;
 -- written by app.issue_scar, app.respond_to_scar, app.review_scar_response.
 ALTER TABLE app.approved_suppliers ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.approved_suppliers FORCE ROW LEVEL SECURITY;
@@ -98,7 +98,7 @@ CREATE POLICY scars_select_staff ON app.scars FOR SELECT TO app_user
          AND ((SELECT auth.has_permission('supplier.read')) OR (SELECT auth.has_permission('scar.manage'))));
 CREATE POLICY scars_select_supplier ON app.scars FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND supplier_id = (SELECT auth.partner_id())
-         AND (SELECT auth.has_permission('scar.respond')));
+         AND (SELECT auth.has_permission('partner.read')));
 CREATE POLICY scars_select_operator ON app.scars FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 

@@ -2,8 +2,12 @@
 -- is a platform CAPA of the 8D method (source supplier_issue, the SCAR
 -- linked as its source) addressed to a supplier. Staff issue and review
 -- with scar.manage; the supplier's portal users (memberships bound to that
--- partner, scar.respond) see only their own SCARs and answer them. The 8D
--- steps and closure stay the CAPA's (app.advance_capa).
+-- partner, partner.read) see only their own SCARs and answer them. The 8D
+-- steps and closure stay the CAPA's (app.advance_capa). The portal users
+-- need no permission of their own beyond reading their partner
+-- (partner.read, which the customer_portal role holds): being bound to the
+-- supplier is what lets them see and answer its SCARs, so the
+-- customer_portal role stays within what any role.assign holder may grant.
 
 CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.scars
   FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
@@ -58,7 +62,7 @@ COMMENT ON FUNCTION app.issue_scar(uuid, text, text, date, uuid, uuid, uuid) IS
   E'Issue a SCAR\nOpens a corrective CAPA (8D, source supplier_issue, owner the caller unless owner_id names a member, due on the response date) and addresses it to a supplier with what it is told (title, problem statement), the response due date and the receipt that showed the problem, if any; the SCAR is linked as the CAPA''s source; published as scar.issued. Needs scar.manage (staff). PT403 permission.missing; PT404 partner.not_found, receipt.not_found; PT422 scar.due_date_invalid, capa.team_not_member.';
 
 -- The SCAR as the caller may see it: the supplier's own portal users
--- (scar.respond), staff with supplier.read or scar.manage; locked.
+-- (partner.read), staff with supplier.read or scar.manage; locked.
 CREATE OR REPLACE FUNCTION app_private.lock_scar(p_scar_id uuid) RETURNS app.scars
 LANGUAGE plpgsql VOLATILE
 SET search_path = ''
@@ -68,7 +72,7 @@ DECLARE
 BEGIN
   SELECT * INTO v_scar FROM app.scars AS s WHERE s.organization_id = auth.org_id() AND s.id = p_scar_id FOR UPDATE;
   IF NOT FOUND
-     OR NOT (CASE WHEN auth.partner_id() IS NOT NULL THEN auth.partner_id() = v_scar.supplier_id AND auth.has_permission('scar.respond')
+     OR NOT (CASE WHEN auth.partner_id() IS NOT NULL THEN auth.partner_id() = v_scar.supplier_id AND auth.has_permission('partner.read')
                   ELSE auth.is_platform_operator() OR auth.has_permission('supplier.read') OR auth.has_permission('scar.manage') END) THEN
     RAISE EXCEPTION 'SCAR not found' USING ERRCODE = 'PT404', DETAIL = 'scar.not_found', HINT = 'GET /scars lists the SCARs you may see.';
   END IF;
@@ -76,7 +80,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app_private.lock_scar(uuid) IS
-  'The caller''s SCAR, locked FOR UPDATE: PT404 scar.not_found unless they may see it (a portal user of that supplier with scar.respond; staff with supplier.read or scar.manage).';
+  'The caller''s SCAR, locked FOR UPDATE: PT404 scar.not_found unless they may see it (a portal user of that supplier with partner.read; staff with supplier.read or scar.manage).';
 
 CREATE OR REPLACE FUNCTION app.respond_to_scar(scar_id uuid, root_cause text, corrective_action text, containment text DEFAULT NULL)
 RETURNS app.scars
@@ -111,7 +115,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.respond_to_scar(uuid, text, text, text) IS
-  E'Answer a SCAR\nThe supplier''s 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (scar.respond) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier''s SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.';
+  E'Answer a SCAR\nThe supplier''s 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier''s SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.';
 
 CREATE OR REPLACE FUNCTION app.review_scar_response(scar_id uuid, accept boolean, note text DEFAULT NULL) RETURNS app.scars
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

@@ -3,7 +3,7 @@
 -- the job refresh-kpis (50_platform/90_kpis.sql), read through this view. A
 -- materialized view has no row-level security, so the view runs as its
 -- owner and filters by the caller: the active tenant; staff holding
--- supplier.read tenant-wide; a supplier's portal user (scar.respond) sees
+-- supplier.read tenant-wide; a supplier's portal user (partner.read) sees
 -- only their own supplier's rows.
 
 CREATE OR REPLACE VIEW app.quality_kpi_supplier_scorecard WITH (security_barrier) AS
@@ -13,7 +13,7 @@ SELECT k.id, k.organization_id, k.supplier_id, k.period, k.period_start, k.recei
   FROM app_private.quality_kpi_supplier_scorecard AS k
  WHERE k.organization_id = (SELECT auth.org_id())
    AND CASE WHEN (SELECT auth.partner_id()) IS NULL THEN (SELECT auth.has_permission('supplier.read'))
-            ELSE k.supplier_id = (SELECT auth.partner_id()) AND (SELECT auth.has_permission('scar.respond')) END
+            ELSE k.supplier_id = (SELECT auth.partner_id()) AND (SELECT auth.has_permission('partner.read')) END
     OR (SELECT auth.is_platform_operator());
 COMMENT ON VIEW app.quality_kpi_supplier_scorecard IS
   E'Supplier scorecard\nPer supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), decided and rejected quantity and PPM (rejected / decided x 1,000,000), SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier''s portal user only theirs. Refreshed every 15 minutes (computed_at).';

@@ -75,7 +75,6 @@ INSERT INTO app.permissions (code, description) VALUES
   ('receipt.record', 'Record receipts of purchased material, which creates their quarantined lots (tenant-wide, or at the sites of a site-scoped role)'),
   ('receipt.decide', 'Make the receiving decision: accept and reject quantities, releasing the accepted lot (tenant-wide, or at the sites of a site-scoped role)'),
   ('scar.manage', 'Issue supplier corrective action requests (SCARs) and accept or return suppliers'' responses'),
-  ('scar.respond', 'A supplier''s portal user: read and answer the SCARs addressed to their own supplier, see its scorecard'),
   -- Reporting (95_reporting): report definitions, executions, dashboards.
   ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
   ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones')
@@ -195,12 +194,12 @@ SELECT role_key, permission
     ('management', 'part.read'), ('management', 'traceability.read'),
     ('sales', 'part.read'), ('auditor', 'part.read'), ('auditor', 'traceability.read'),
     -- Suppliers: procurement keeps the approved supplier list; quality decides on receipts and issues SCARs;
-    -- logistics records receipts at the dock; a supplier's portal users answer their own SCARs.
+    -- logistics records receipts at the dock. A supplier's portal users (customer_portal, bound to the supplier, partner.read)
+    -- read and answer their own supplier's SCARs with no permission of their own (80_quality/24_scars.sql).
     ('procurement', 'supplier.read'), ('procurement', 'supplier.manage'), ('procurement', 'receipt.record'),
     ('qa', 'supplier.read'), ('qa', 'receipt.decide'), ('qa', 'scar.manage'),
     ('logistics', 'supplier.read'), ('logistics', 'receipt.record'),
     ('management', 'supplier.read'), ('auditor', 'supplier.read'), ('engineering', 'supplier.read'),
-    ('customer_portal', 'scar.respond'),
     -- Reporting (95_reporting/): staff who read data report on it (the source's own permission still decides);
     -- management shares reports and dashboards with everyone.
     ('management', 'report.use'), ('management', 'report.manage'), ('engineering', 'report.use'), ('qa', 'report.use'),

@@ -187,7 +187,7 @@ CREATE INDEX scars_responded_by_idx ON app.scars (responded_by);
 CREATE INDEX scars_reviewed_by_idx ON app.scars (reviewed_by);
 CREATE INDEX scars_issued_by_idx ON app.scars (issued_by);
 COMMENT ON TABLE app.scars IS
-  E'Supplier corrective action requests\nA CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier''s answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier''s portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.';
+  E'Supplier corrective action requests\nA CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier''s answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier''s portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.';
 COMMENT ON COLUMN app.scars.organization_id IS E'Tenant\nThe organization.';
 COMMENT ON COLUMN app.scars.id IS E'SCAR id';
 COMMENT ON COLUMN app.scars.capa_id IS E'CAPA\nThe 8D (capas.id) the SCAR is; its number is the SCAR''s.';
