@@ -26086,7 +26086,7 @@ export type Mutation = {
   reportExecutionUrl?: Maybe<ReportExecutionUrlPayload>;
   /**
    * Answer a SCAR
-   * The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (scar.respond) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
+   * The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
    */
   respondToScar?: Maybe<RespondToScarPayload>;
   /**
@@ -51039,7 +51039,7 @@ export type SamplesDueForDisposalOrderBy =
 
 /**
  * Supplier corrective action requests
- * A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+ * A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
  */
 export type Scar = Node & {
   __typename?: 'Scar';

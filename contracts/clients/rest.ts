@@ -11054,7 +11054,7 @@ export interface SamplesDueForDisposal {
 
 /**
  * Supplier corrective action requests
- * A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+ * A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
  */
 export interface Scars {
   /**
@@ -48032,7 +48032,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (scar.respond) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
+   * @description The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
    * @tags (rpc) respond_to_scar
    * @name RespondToScarCreate
    * @summary Answer a SCAR
@@ -48059,7 +48059,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (scar.respond) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
+   * @description The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
    * @tags (rpc) respond_to_scar
    * @name RespondToScarList
    * @summary Answer a SCAR
@@ -53816,7 +53816,7 @@ export namespace SamplesDueForDisposal {
 
 export namespace Scars {
   /**
-   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
    * @tags scars
    * @name ScarsCreate
    * @summary Supplier corrective action requests
@@ -53842,7 +53842,7 @@ export namespace Scars {
   }
 
   /**
-   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
    * @tags scars
    * @name ScarsDelete
    * @summary Supplier corrective action requests
@@ -53983,7 +53983,7 @@ export namespace Scars {
   }
 
   /**
-   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
    * @tags scars
    * @name ScarsList
    * @summary Supplier corrective action requests
@@ -54139,7 +54139,7 @@ export namespace Scars {
   }
 
   /**
-   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, scar.respond) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
    * @tags scars
    * @name ScarsPartialUpdate
    * @summary Supplier corrective action requests
