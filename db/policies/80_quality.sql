@@ -59,7 +59,7 @@ ALTER TABLE app.approved_suppliers FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.approved_suppliers TO app_user;
 GRANT INSERT (organization_id, supplier_id, part_id, status, basis, certificate, certificate_number, certificate_expires_on, audited_on,
               valid_until, conditions, notes),
-      UPDATE (status, basis, certificate, certificate_number, certificate_expires_on, audited_on, valid_until,
+      UPDATE (supplier_id, part_id, status, basis, certificate, certificate_number, certificate_expires_on, audited_on, valid_until,
               conditions, notes),
       DELETE ON app.approved_suppliers TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id) ON app.approved_suppliers TO app_user;

@@ -47,7 +47,7 @@ VALUES (tests.recall('supplier_b'), 'conditional', '100 % receiving inspection',
 SELECT is((SELECT approved_by FROM app.approved_suppliers WHERE supplier_id = tests.recall('supplier') AND part_id IS NULL), tests.recall('buyer'),
   'an approval records who approved');
 SELECT is(tests.refusal(format($$UPDATE app.approved_suppliers SET supplier_id = %L WHERE supplier_id = %L$$, tests.recall('unlisted'), tests.recall('supplier_b'))),
-  '42501', 'an entry keeps its supplier (no update grant on the scope)');
+  'PT409 row.fixed_column', 'an entry keeps its supplier and scope');
 SELECT tests.act_as_owner();
 SELECT is(app_private.notify_expiring_supplier_approvals(30), 1, 'the daily job announces the approval that expires in 30 days');
 SELECT is((SELECT payload ->> 'supplier_id' FROM app_private.events WHERE event_type = 'approved_supplier.expiring' AND organization_id = tests.recall('t')),
