@@ -8,7 +8,7 @@
 -- behind its filtering view. As real roles: procurement, logistics
 -- (plant-scoped), qa, two suppliers' portal users, a customer's.
 BEGIN;
-SELECT plan(45);
+SELECT plan(48);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('plant_a', tests.create_site(tests.recall('t')));
@@ -57,6 +57,14 @@ SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
 SELECT is(tests.refusal(format($$INSERT INTO app.approved_suppliers (supplier_id) VALUES (%L)$$, tests.recall('unlisted'))),
   'PT403 permission.missing', 'QA reads the list but does not keep it');
 SELECT is((SELECT count(*)::int FROM app.approved_suppliers), 3, 'QA reads the list');
+DELETE FROM app.approved_suppliers WHERE supplier_id = tests.recall('supplier_b');
+SELECT is((SELECT count(*)::int FROM app.approved_suppliers WHERE supplier_id = tests.recall('supplier_b')), 1, 'QA deletes no entry');
+SELECT tests.act_as(tests.recall('buyer'), tests.recall('t'));
+INSERT INTO app.approved_suppliers (supplier_id) VALUES (tests.recall('unlisted'));
+DELETE FROM app.approved_suppliers WHERE supplier_id = tests.recall('unlisted');
+SELECT is_empty(format($$SELECT FROM app.approved_suppliers WHERE supplier_id = %L$$, tests.recall('unlisted')),
+  'procurement deletes an entry (pending, added by mistake)');
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
 SELECT tests.act_as_owner();
 UPDATE app.approved_suppliers SET valid_until = current_date - 1 WHERE part_id = tests.recall('part2');
 UPDATE app.approved_suppliers SET status = 'approved' WHERE part_id = tests.recall('part2');
@@ -191,6 +199,11 @@ SELECT is((SELECT array_agg(DISTINCT supplier_id) FROM app.quality_kpi_supplier_
   'a supplier''s portal user sees only its own scorecard');
 SELECT tests.act_as(tests.recall('outsider'), tests.recall('other_t'));
 SELECT is_empty($$SELECT FROM app.quality_kpi_supplier_scorecard$$, 'another tenant sees none of it');
+SELECT tests.act_as(tests.create_operator());
+SELECT is((SELECT count(*)::int FROM app.approved_suppliers WHERE organization_id = tests.recall('t')) || ' '
+          || (SELECT count(*) FROM app.receipts WHERE organization_id = tests.recall('t')) || ' '
+          || (SELECT count(*) FROM app.scars WHERE organization_id = tests.recall('t')), '3 4 2',
+  'a platform operator reads the list, receipts and SCARs of every tenant');
 
 SELECT * FROM finish();
 ROLLBACK;
