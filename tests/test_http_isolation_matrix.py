@@ -103,6 +103,9 @@ FUNCTION_CASES = {
     "released_drawing": "caller's tenant only: NULL for another tenant's drawing (test_drawings_change_orders.sql)",
     "explode_project_bom": "caller's tenant only: empty for another tenant's project (test_project_bom_milestones.sql)",
     "part_where_used": "caller's tenant only: empty for another tenant's part (test_project_bom_milestones.sql)",
+    "approved_suppliers_effective_status": "computed column: the list entry the caller already reads (test_suppliers.sql)",
+    "record_receipt": "writes the caller's tenant only: another tenant's site, part or supplier is PT404 (test_suppliers.sql)",
+    "issue_scar": "writes the caller's tenant only: another tenant's supplier or receipt is PT404 (test_suppliers.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -239,6 +242,10 @@ ROW_FUNCTIONS = {
                              "change_reference": "x"},
     "spc_chart": {"characteristic_id": "{characteristic}"},
     "close_spc_signal": {"signal_id": "{spc_signal}", "cause": "x", "action": "x"},
+    # Suppliers (db/functions/80_quality/22_receipts.sql, 24_scars.sql).
+    "decide_receipt": {"receipt_id": "{receipt}", "accepted_quantity": 10},
+    "respond_to_scar": {"scar_id": "{scar}", "root_cause": "x", "corrective_action": "x"},
+    "review_scar_response": {"scar_id": "{scar}", "accept": True},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -299,7 +306,9 @@ A_ROWS = """
          (select i.id from app.inspections i where i.organization_id = o.id limit 1)::text,
          (select s.id from app.spc_signals s where s.organization_id = o.id limit 1)::text,
          (select d.id from app.report_definitions d where d.organization_id = o.id limit 1)::text,
-         (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text
+         (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text,
+         (select r.id from app.receipts r where r.organization_id = o.id limit 1)::text,
+         (select s.id from app.scars s where s.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -386,6 +395,8 @@ def build_tenant_a(world: World) -> str:
     # Control plans, inspections and SPC: a plan, a gauge study, a completed inspection with measurements, a baseline
     # and a signal (db/tests/fixtures/inspection.sql).
     world.sql("select tests.fill_inspection(%s)", a)
+    # Suppliers: an approved supplier, a receipt, a SCAR (db/tests/fixtures/suppliers.sql).
+    world.sql("select tests.fill_suppliers(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -614,7 +625,7 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "part_revision", "lot", "serial", "ncr", "ncr_disposition", "concession", "complaint",
              "drawing_revision", "change_order",
              "site", "control_plan", "control_plan_step", "characteristic", "gauge", "inspection", "spc_signal",
-             "report_definition", "report_execution")
+             "report_definition", "report_execution", "receipt", "scar")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

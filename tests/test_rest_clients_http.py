@@ -138,6 +138,7 @@ def stocked(world) -> Shop:
     world.sql("select tests.fill_registers(%s)", shop.id)  # equipment, calibration, competence, downtime
     world.sql("select tests.fill_lab(%s)", shop.id)  # the lab (db/tests/fixtures/lab.sql), instrument scheduling included
     world.sql("select tests.fill_traceability(%s)", shop.id)  # parts, lots, serials, genealogy (db/tests/fixtures/traceability.sql)
+    world.sql("select tests.fill_suppliers(%s)", shop.id)  # approved supplier, receipt, SCAR (db/tests/fixtures/suppliers.sql)
     world.sql("select tests.fill_reporting(%s)", shop.id)  # a shared report definition and dashboard, an execution
     capa = rest(world.live, "POST", "/rpc/open_capa", shop.token("qa"),
                 json={"title": "Cracked housings", "problem_statement": "x", "source_entity_type": "project",

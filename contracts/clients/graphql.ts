@@ -492,83 +492,6 @@ export type AddApprovalAttachmentPayloadApprovalAttachmentEdgeArgs = {
   orderBy?: Array<ApprovalAttachmentOrderBy>;
 };
 
-/** All input for the `addCharacteristic` mutation. */
-export type AddCharacteristicInput = {
-  balloon?: InputMaybe<Scalars['Int']['input']>;
-  chartType: SpcChartType;
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  frequency?: InputMaybe<Scalars['String']['input']>;
-  gaugeId?: InputMaybe<Scalars['UUID']['input']>;
-  kind: CharacteristicKind;
-  lsl?: InputMaybe<Scalars['BigFloat']['input']>;
-  name: Scalars['String']['input'];
-  nominal?: InputMaybe<Scalars['BigFloat']['input']>;
-  reactionPlan: Scalars['String']['input'];
-  sampleSize?: InputMaybe<Scalars['Int']['input']>;
-  specialClass?: InputMaybe<Scalars['String']['input']>;
-  stepId: Scalars['UUID']['input'];
-  unit?: InputMaybe<Scalars['String']['input']>;
-  usl?: InputMaybe<Scalars['BigFloat']['input']>;
-};
-
-/** The output of our `addCharacteristic` mutation. */
-export type AddCharacteristicPayload = {
-  __typename?: 'AddCharacteristicPayload';
-  /** An edge for our `Characteristic`. May be used by Relay 1. */
-  characteristicEdge?: Maybe<CharacteristicEdge>;
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Characteristic>;
-};
-
-
-/** The output of our `addCharacteristic` mutation. */
-export type AddCharacteristicPayloadCharacteristicEdgeArgs = {
-  orderBy?: Array<CharacteristicOrderBy>;
-};
-
-/** All input for the `addControlPlanStep` mutation. */
-export type AddControlPlanStepInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  controlPlanId: Scalars['UUID']['input'];
-  name: Scalars['String']['input'];
-  stepNumber: Scalars['Int']['input'];
-};
-
-/** The output of our `addControlPlanStep` mutation. */
-export type AddControlPlanStepPayload = {
-  __typename?: 'AddControlPlanStepPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `ControlPlanStep`. May be used by Relay 1. */
-  controlPlanStepEdge?: Maybe<ControlPlanStepEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<ControlPlanStep>;
-};
-
-
-/** The output of our `addControlPlanStep` mutation. */
-export type AddControlPlanStepPayloadControlPlanStepEdgeArgs = {
-  orderBy?: Array<ControlPlanStepOrderBy>;
-};
-
 /** All input for the `addDocumentVersion` mutation. */
 export type AddDocumentVersionInput = {
   changeSummary?: InputMaybe<Scalars['String']['input']>;
@@ -2904,70 +2827,326 @@ export type ApprovalTypeFilter = {
   notIn?: InputMaybe<Array<ApprovalType>>;
 };
 
-/** All input for the `approveControlPlan` mutation. */
-export type ApproveControlPlanInput = {
+/**
+ * Approved supplier list
+ * Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+ */
+export type ApprovedSupplier = Node & {
+  __typename?: 'ApprovedSupplier';
+  /** Approved at */
+  approvedAt?: Maybe<Scalars['Datetime']['output']>;
   /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
+   * Approved by
+   * Who last set the status to approved or conditional.
    */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  controlPlanId: Scalars['UUID']['input'];
-};
-
-/** The output of our `approveControlPlan` mutation. */
-export type ApproveControlPlanPayload = {
-  __typename?: 'ApproveControlPlanPayload';
+  approvedBy?: Maybe<Scalars['UUID']['output']>;
   /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
+   * Audited on
+   * The day of the last supplier audit.
    */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `ControlPlan`. May be used by Relay 1. */
-  controlPlanEdge?: Maybe<ControlPlanEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<ControlPlan>;
-};
-
-
-/** The output of our `approveControlPlan` mutation. */
-export type ApproveControlPlanPayloadControlPlanEdgeArgs = {
-  orderBy?: Array<ControlPlanOrderBy>;
-};
-
-/** All input for the `approveSpcBaseline` mutation. */
-export type ApproveSpcBaselineInput = {
-  changeReference?: InputMaybe<Scalars['String']['input']>;
-  characteristicId: Scalars['UUID']['input'];
+  auditedOn?: Maybe<Scalars['Date']['output']>;
   /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
+   * Basis
+   * audit, certificate, first_article, history, customer_directed or other.
    */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  fromSubgroup: Scalars['Int']['input'];
-  reason: Scalars['String']['input'];
-  toSubgroup: Scalars['Int']['input'];
-};
-
-/** The output of our `approveSpcBaseline` mutation. */
-export type ApproveSpcBaselinePayload = {
-  __typename?: 'ApproveSpcBaselinePayload';
+  basis: SupplierApprovalBasis;
   /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
+   * Certificate
+   * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
    */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<SpcBaseline>;
-  /** An edge for our `SpcBaseline`. May be used by Relay 1. */
-  spcBaselineEdge?: Maybe<SpcBaselineEdge>;
+  certificate?: Maybe<Scalars['String']['output']>;
+  /**
+   * Certificate expires on
+   * After this day the approval counts as expired.
+   */
+  certificateExpiresOn?: Maybe<Scalars['Date']['output']>;
+  /** Certificate number */
+  certificateNumber?: Maybe<Scalars['String']['output']>;
+  /**
+   * Conditions
+   * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+   */
+  conditions?: Maybe<Scalars['String']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Effective status
+   * The entry's status today: pending, approved, conditional, disapproved, suspended, or expired (an approval past valid_until or its certificate's expiry). Receipts go by it.
+   */
+  effectiveStatus?: Maybe<Scalars['String']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Notes */
+  notes: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ApprovedSupplier`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `ApprovedSupplier`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * The one part the entry covers (parts.id); empty: every part from this supplier.
+   */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /** Entry id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+   */
+  status: SupplierApprovalStatus;
+  /** Reads a single `Partner` that is related to this `ApprovedSupplier`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier
+   * The partner (partners.id, kind supplier or customer_and_supplier).
+   */
+  supplierId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ApprovedSupplier`. */
+  userByApprovedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `ApprovedSupplier`. */
+  userByCreatedBy?: Maybe<User>;
+  /**
+   * Valid until
+   * The last day the approval holds (required once approved or conditional).
+   */
+  validUntil?: Maybe<Scalars['Date']['output']>;
 };
 
+/**
+ * A condition to be used against `ApprovedSupplier` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ApprovedSupplierCondition = {
+  /** Checks for equality with the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+};
 
-/** The output of our `approveSpcBaseline` mutation. */
-export type ApproveSpcBaselinePayloadSpcBaselineEdgeArgs = {
-  orderBy?: Array<SpcBaselineOrderBy>;
+/** A connection to a list of `ApprovedSupplier` values. */
+export type ApprovedSupplierConnection = {
+  __typename?: 'ApprovedSupplierConnection';
+  /** A list of edges which contains the `ApprovedSupplier` and cursor to aid in pagination. */
+  edges: Array<ApprovedSupplierEdge>;
+  /** A list of `ApprovedSupplier` objects. */
+  nodes: Array<ApprovedSupplier>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ApprovedSupplier` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ApprovedSupplier` edge in the connection. */
+export type ApprovedSupplierEdge = {
+  __typename?: 'ApprovedSupplierEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ApprovedSupplier` at the end of the edge. */
+  node: ApprovedSupplier;
+};
+
+/** A filter to be used against `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type ApprovedSupplierFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ApprovedSupplierFilter>>;
+  /** Filter by the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `effectiveStatus` field. */
+  effectiveStatus?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ApprovedSupplierFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ApprovedSupplierFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** A related `part` exists. */
+  partExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByApprovedBy` relation. */
+  userByApprovedBy?: InputMaybe<UserFilter>;
+  /** A related `userByApprovedBy` exists. */
+  userByApprovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `ApprovedSupplier` */
+export type ApprovedSupplierInput = {
+  /** Approved at */
+  approvedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Approved by
+   * Who last set the status to approved or conditional.
+   */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Audited on
+   * The day of the last supplier audit.
+   */
+  auditedOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Basis
+   * audit, certificate, first_article, history, customer_directed or other.
+   */
+  basis?: InputMaybe<SupplierApprovalBasis>;
+  /**
+   * Certificate
+   * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+   */
+  certificate?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Certificate expires on
+   * After this day the approval counts as expired.
+   */
+  certificateExpiresOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Certificate number */
+  certificateNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Conditions
+   * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+   */
+  conditions?: InputMaybe<Scalars['String']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part
+   * The one part the entry covers (parts.id); empty: every part from this supplier.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Status
+   * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+   */
+  status?: InputMaybe<SupplierApprovalStatus>;
+  /**
+   * Supplier
+   * The partner (partners.id, kind supplier or customer_and_supplier).
+   */
+  supplierId: Scalars['UUID']['input'];
+  /**
+   * Valid until
+   * The last day the approval holds (required once approved or conditional).
+   */
+  validUntil?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** Methods to use when ordering `ApprovedSupplier`. */
+export type ApprovedSupplierOrderBy =
+  | 'APPROVED_BY_ASC'
+  | 'APPROVED_BY_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC';
+
+/** Represents an update to a `ApprovedSupplier`. Fields that are set will be updated. */
+export type ApprovedSupplierPatch = {
+  /** Approved at */
+  approvedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Approved by
+   * Who last set the status to approved or conditional.
+   */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Audited on
+   * The day of the last supplier audit.
+   */
+  auditedOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Basis
+   * audit, certificate, first_article, history, customer_directed or other.
+   */
+  basis?: InputMaybe<SupplierApprovalBasis>;
+  /**
+   * Certificate
+   * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+   */
+  certificate?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Certificate expires on
+   * After this day the approval counts as expired.
+   */
+  certificateExpiresOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Certificate number */
+  certificateNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Conditions
+   * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+   */
+  conditions?: InputMaybe<Scalars['String']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Part
+   * The one part the entry covers (parts.id); empty: every part from this supplier.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Status
+   * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+   */
+  status?: InputMaybe<SupplierApprovalStatus>;
+  /**
+   * Supplier
+   * The partner (partners.id, kind supplier or customer_and_supplier).
+   */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Valid until
+   * The last day the approval holds (required once approved or conditional).
+   */
+  validUntil?: InputMaybe<Scalars['Date']['input']>;
 };
 
 /** Who stands in for an approver: app.delegate_approval hands approvals to the backup, and escalation reassigns breached approvals to it. */
@@ -4389,6 +4568,8 @@ export type Capa = Node & {
   rootCauseMethod?: Maybe<Scalars['String']['output']>;
   /** CAPA id. */
   rowId: Scalars['UUID']['output'];
+  /** Reads a single `Scar` that is related to this `Capa`. */
+  scar?: Maybe<Scar>;
   /** Reads a single `Site` that is related to this `Capa`. */
   site?: Maybe<Site>;
   /** The site it belongs to, if one: people scoped to other sites do not see it. */
@@ -4698,6 +4879,10 @@ export type CapaFilter = {
   ownerId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scar` relation. */
+  scar?: InputMaybe<ScarFilter>;
+  /** A related `scar` exists. */
+  scarExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `site` relation. */
   site?: InputMaybe<SiteFilter>;
   /** A related `site` exists. */
@@ -5770,426 +5955,6 @@ export type ChangePasswordPayload = {
   result?: Maybe<Scalars['Boolean']['output']>;
 };
 
-/**
- * Characteristics
- * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
- */
-export type Characteristic = Node & {
-  __typename?: 'Characteristic';
-  /**
-   * Balloon
-   * The characteristic's number on the drawing, unique in the plan (AS9102 form 3).
-   */
-  balloon: Scalars['Int']['output'];
-  /**
-   * Chart
-   * xbar_r, xbar_s, imr (variables), p or np (attributes).
-   */
-  chartType: SpcChartType;
-  /** Reads a single `ControlPlan` that is related to this `Characteristic`. */
-  controlPlan?: Maybe<ControlPlan>;
-  /** Control plan */
-  controlPlanId: Scalars['UUID']['output'];
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /**
-   * Frequency
-   * How often a subgroup is taken (free text: every hour, 1 per lot, ...).
-   */
-  frequency: Scalars['String']['output'];
-  /** Reads a single `Equipment` that is related to this `Characteristic`. */
-  gauge?: Maybe<Equipment>;
-  /**
-   * Gauge
-   * equipment.id of the gauge measurements are taken with by default.
-   */
-  gaugeId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads and enables pagination through a set of `GaugeStudy`. */
-  gaugeStudies: GaugeStudyConnection;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `InspectionCharacteristic`. */
-  inspectionCharacteristics: InspectionCharacteristicConnection;
-  /**
-   * Kind
-   * variable or attribute.
-   */
-  kind: CharacteristicKind;
-  /**
-   * LSL
-   * Lower specification limit (empty: one-sided).
-   */
-  lsl?: Maybe<Scalars['BigFloat']['output']>;
-  /** Reads and enables pagination through a set of `Measurement`. */
-  measurements: MeasurementConnection;
-  /** Name */
-  name: Scalars['String']['output'];
-  /**
-   * Nominal
-   * Within LSL..USL.
-   */
-  nominal?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Open count
-   * Measurements in the open subgroup so far; at sample_size the subgroup is closed and judged.
-   */
-  openCount: Scalars['Int']['output'];
-  /**
-   * Open subgroup
-   * The number of the subgroup the next measurement joins (kept by app.record_measurement).
-   */
-  openSubgroup: Scalars['Int']['output'];
-  /** Reads a single `Organization` that is related to this `Characteristic`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * Reaction plan
-   * What to do when the process goes out of control or out of spec; shown on every SPC signal.
-   */
-  reactionPlan: Scalars['String']['output'];
-  /** Characteristic id */
-  rowId: Scalars['UUID']['output'];
-  /**
-   * Sample size
-   * Units per subgroup: 2..25 for X̄ charts, 1 for I-MR, the units inspected per sample for p/np.
-   */
-  sampleSize: Scalars['Int']['output'];
-  /** Reads a single `Site` that is related to this `Characteristic`. */
-  site?: Maybe<Site>;
-  /**
-   * Plant
-   * The plan's site.
-   */
-  siteId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `SpcBaseline`. */
-  spcBaselines: SpcBaselineConnection;
-  /** Reads and enables pagination through a set of `SpcSignal`. */
-  spcSignals: SpcSignalConnection;
-  /** Reads and enables pagination through a set of `SpcSubgroup`. */
-  spcSubgroups: SpcSubgroupConnection;
-  /**
-   * Special class
-   * CC (critical) or SC (significant) characteristic; empty for a standard one.
-   */
-  specialClass?: Maybe<Scalars['String']['output']>;
-  /** Reads a single `ControlPlanStep` that is related to this `Characteristic`. */
-  step?: Maybe<ControlPlanStep>;
-  /**
-   * Step
-   * control_plan_steps.id.
-   */
-  stepId: Scalars['UUID']['output'];
-  /**
-   * Unit
-   * units.code of the measured value.
-   */
-  unit?: Maybe<Scalars['String']['output']>;
-  /** Reads a single `Unit` that is related to this `Characteristic`. */
-  unitByUnit?: Maybe<Unit>;
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-  /**
-   * USL
-   * Upper specification limit (empty: one-sided).
-   */
-  usl?: Maybe<Scalars['BigFloat']['output']>;
-};
-
-
-/**
- * Characteristics
- * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
- */
-export type CharacteristicGaugeStudiesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<GaugeStudyCondition>;
-  filter?: InputMaybe<GaugeStudyFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
-};
-
-
-/**
- * Characteristics
- * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
- */
-export type CharacteristicInspectionCharacteristicsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCharacteristicCondition>;
-  filter?: InputMaybe<InspectionCharacteristicFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionCharacteristicOrderBy>>;
-};
-
-
-/**
- * Characteristics
- * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
- */
-export type CharacteristicMeasurementsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<MeasurementCondition>;
-  filter?: InputMaybe<MeasurementFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
-};
-
-
-/**
- * Characteristics
- * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
- */
-export type CharacteristicSpcBaselinesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcBaselineCondition>;
-  filter?: InputMaybe<SpcBaselineFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
-};
-
-
-/**
- * Characteristics
- * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
- */
-export type CharacteristicSpcSignalsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcSignalCondition>;
-  filter?: InputMaybe<SpcSignalFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
-};
-
-
-/**
- * Characteristics
- * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
- */
-export type CharacteristicSpcSubgroupsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcSubgroupCondition>;
-  filter?: InputMaybe<SpcSubgroupFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcSubgroupOrderBy>>;
-};
-
-/**
- * A condition to be used against `Characteristic` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type CharacteristicCondition = {
-  /** Checks for equality with the object’s `balloon` field. */
-  balloon?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `controlPlanId` field. */
-  controlPlanId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `gaugeId` field. */
-  gaugeId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `stepId` field. */
-  stepId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `unit` field. */
-  unit?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** A connection to a list of `Characteristic` values. */
-export type CharacteristicConnection = {
-  __typename?: 'CharacteristicConnection';
-  /** A list of edges which contains the `Characteristic` and cursor to aid in pagination. */
-  edges: Array<CharacteristicEdge>;
-  /** A list of `Characteristic` objects. */
-  nodes: Array<Characteristic>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `Characteristic` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `Characteristic` edge in the connection. */
-export type CharacteristicEdge = {
-  __typename?: 'CharacteristicEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `Characteristic` at the end of the edge. */
-  node: Characteristic;
-};
-
-/** A filter to be used against `Characteristic` object types. All fields are combined with a logical ‘and.’ */
-export type CharacteristicFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<CharacteristicFilter>>;
-  /** Filter by the object’s `balloon` field. */
-  balloon?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `controlPlan` relation. */
-  controlPlan?: InputMaybe<ControlPlanFilter>;
-  /** Filter by the object’s `controlPlanId` field. */
-  controlPlanId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `gauge` relation. */
-  gauge?: InputMaybe<EquipmentFilter>;
-  /** A related `gauge` exists. */
-  gaugeExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `gaugeId` field. */
-  gaugeId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `gaugeStudies` relation. */
-  gaugeStudies?: InputMaybe<CharacteristicToManyGaugeStudyFilter>;
-  /** Some related `gaugeStudies` exist. */
-  gaugeStudiesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `inspectionCharacteristics` relation. */
-  inspectionCharacteristics?: InputMaybe<CharacteristicToManyInspectionCharacteristicFilter>;
-  /** Some related `inspectionCharacteristics` exist. */
-  inspectionCharacteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `measurements` relation. */
-  measurements?: InputMaybe<CharacteristicToManyMeasurementFilter>;
-  /** Some related `measurements` exist. */
-  measurementsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Negates the expression. */
-  not?: InputMaybe<CharacteristicFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<CharacteristicFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `spcBaselines` relation. */
-  spcBaselines?: InputMaybe<CharacteristicToManySpcBaselineFilter>;
-  /** Some related `spcBaselines` exist. */
-  spcBaselinesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `spcSignals` relation. */
-  spcSignals?: InputMaybe<CharacteristicToManySpcSignalFilter>;
-  /** Some related `spcSignals` exist. */
-  spcSignalsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `spcSubgroups` relation. */
-  spcSubgroups?: InputMaybe<CharacteristicToManySpcSubgroupFilter>;
-  /** Some related `spcSubgroups` exist. */
-  spcSubgroupsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `step` relation. */
-  step?: InputMaybe<ControlPlanStepFilter>;
-  /** Filter by the object’s `stepId` field. */
-  stepId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `unit` field. */
-  unit?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `unitByUnit` relation. */
-  unitByUnit?: InputMaybe<UnitFilter>;
-  /** A related `unitByUnit` exists. */
-  unitByUnitExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** variable: a measured value against LSL/USL; attribute: pass or defective per unit inspected. */
-export type CharacteristicKind =
-  | 'attribute'
-  | 'variable';
-
-/** Methods to use when ordering `Characteristic`. */
-export type CharacteristicOrderBy =
-  | 'BALLOON_ASC'
-  | 'BALLOON_DESC'
-  | 'CONTROL_PLAN_ID_ASC'
-  | 'CONTROL_PLAN_ID_DESC'
-  | 'GAUGE_ID_ASC'
-  | 'GAUGE_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STEP_ID_ASC'
-  | 'STEP_ID_DESC'
-  | 'UNIT_ASC'
-  | 'UNIT_DESC';
-
-/** A filter to be used against many `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
-export type CharacteristicToManyGaugeStudyFilter = {
-  /** Every related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<GaugeStudyFilter>;
-  /** No related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<GaugeStudyFilter>;
-  /** Some related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<GaugeStudyFilter>;
-};
-
-/** A filter to be used against many `InspectionCharacteristic` object types. All fields are combined with a logical ‘and.’ */
-export type CharacteristicToManyInspectionCharacteristicFilter = {
-  /** Every related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<InspectionCharacteristicFilter>;
-  /** No related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<InspectionCharacteristicFilter>;
-  /** Some related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<InspectionCharacteristicFilter>;
-};
-
-/** A filter to be used against many `Measurement` object types. All fields are combined with a logical ‘and.’ */
-export type CharacteristicToManyMeasurementFilter = {
-  /** Every related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<MeasurementFilter>;
-  /** No related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<MeasurementFilter>;
-  /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<MeasurementFilter>;
-};
-
-/** A filter to be used against many `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
-export type CharacteristicToManySpcBaselineFilter = {
-  /** Every related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcBaselineFilter>;
-  /** No related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcBaselineFilter>;
-  /** Some related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcBaselineFilter>;
-};
-
-/** A filter to be used against many `SpcSignal` object types. All fields are combined with a logical ‘and.’ */
-export type CharacteristicToManySpcSignalFilter = {
-  /** Every related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcSignalFilter>;
-  /** No related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcSignalFilter>;
-  /** Some related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcSignalFilter>;
-};
-
-/** A filter to be used against many `SpcSubgroup` object types. All fields are combined with a logical ‘and.’ */
-export type CharacteristicToManySpcSubgroupFilter = {
-  /** Every related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcSubgroupFilter>;
-  /** No related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcSubgroupFilter>;
-  /** Some related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcSubgroupFilter>;
-};
-
 /** All input for the `checkChecklistItem` mutation. */
 export type CheckChecklistItemInput = {
   checked?: InputMaybe<Scalars['Boolean']['input']>;
@@ -6865,39 +6630,6 @@ export type CloseOosInvestigationPayloadOosInvestigationEdgeArgs = {
   orderBy?: Array<OosInvestigationOrderBy>;
 };
 
-/** All input for the `closeSpcSignal` mutation. */
-export type CloseSpcSignalInput = {
-  action: Scalars['String']['input'];
-  cause: Scalars['String']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  signalId: Scalars['UUID']['input'];
-};
-
-/** The output of our `closeSpcSignal` mutation. */
-export type CloseSpcSignalPayload = {
-  __typename?: 'CloseSpcSignalPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<SpcSignal>;
-  /** An edge for our `SpcSignal`. May be used by Relay 1. */
-  spcSignalEdge?: Maybe<SpcSignalEdge>;
-};
-
-
-/** The output of our `closeSpcSignal` mutation. */
-export type CloseSpcSignalPayloadSpcSignalEdgeArgs = {
-  orderBy?: Array<SpcSignalOrderBy>;
-};
-
 /**
  * Comments
  * Threaded comments on any entity (GET /entity_types): read by whoever may read the entity, written by holders of comment.write who may read it. Authors edit and delete their own; holders of comment.moderate delete anybody's. Mentioned members are notified. A new comment publishes comment.created.
@@ -7110,37 +6842,6 @@ export type CompleteCapaActionPayload = {
 /** The output of our `completeCapaAction` mutation. */
 export type CompleteCapaActionPayloadCapaActionEdgeArgs = {
   orderBy?: Array<CapaActionOrderBy>;
-};
-
-/** All input for the `completeInspection` mutation. */
-export type CompleteInspectionInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  inspectionId: Scalars['UUID']['input'];
-};
-
-/** The output of our `completeInspection` mutation. */
-export type CompleteInspectionPayload = {
-  __typename?: 'CompleteInspectionPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `Inspection`. May be used by Relay 1. */
-  inspectionEdge?: Maybe<InspectionEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Inspection>;
-};
-
-
-/** The output of our `completeInspection` mutation. */
-export type CompleteInspectionPayloadInspectionEdgeArgs = {
-  orderBy?: Array<InspectionOrderBy>;
 };
 
 /** All input for the `completeRun` mutation. */
@@ -7409,420 +7110,6 @@ export type ContactType =
   | 'quality'
   | 'technical';
 
-/**
- * Control plans
- * What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
- */
-export type ControlPlan = Node & {
-  __typename?: 'ControlPlan';
-  /** Approved at */
-  approvedAt?: Maybe<Scalars['Datetime']['output']>;
-  /** Approved by */
-  approvedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Reads and enables pagination through a set of `Characteristic`. */
-  characteristics: CharacteristicConnection;
-  /** Reads and enables pagination through a set of `ControlPlanStep`. */
-  controlPlanSteps: ControlPlanStepConnection;
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Created by */
-  createdBy?: Maybe<Scalars['UUID']['output']>;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `Inspection`. */
-  inspections: InspectionConnection;
-  /** Reads a single `Organization` that is related to this `ControlPlan`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `User` that is related to this `ControlPlan`. */
-  owner?: Maybe<User>;
-  /**
-   * Owner
-   * The user notified of out-of-control signals of its characteristics.
-   */
-  ownerId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `PartRevision` that is related to this `ControlPlan`. */
-  partRevision?: Maybe<PartRevision>;
-  /**
-   * Part revision
-   * part_revisions.id the plan is for.
-   */
-  partRevisionId: Scalars['UUID']['output'];
-  /** Control plan id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Site` that is related to this `ControlPlan`. */
-  site?: Maybe<Site>;
-  /**
-   * Plant
-   * The site (sites.id) the plan applies at: who may see and use it.
-   */
-  siteId: Scalars['UUID']['output'];
-  /**
-   * Status
-   * draft, approved or obsolete; changed by app.approve_control_plan and app.obsolete_control_plan only.
-   */
-  status: ControlPlanStatus;
-  /** Title */
-  title: Scalars['String']['output'];
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-  /** Reads a single `User` that is related to this `ControlPlan`. */
-  userByApprovedBy?: Maybe<User>;
-  /** Reads a single `User` that is related to this `ControlPlan`. */
-  userByCreatedBy?: Maybe<User>;
-};
-
-
-/**
- * Control plans
- * What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
- */
-export type ControlPlanCharacteristicsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<CharacteristicCondition>;
-  filter?: InputMaybe<CharacteristicFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
-};
-
-
-/**
- * Control plans
- * What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
- */
-export type ControlPlanControlPlanStepsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ControlPlanStepCondition>;
-  filter?: InputMaybe<ControlPlanStepFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ControlPlanStepOrderBy>>;
-};
-
-
-/**
- * Control plans
- * What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
- */
-export type ControlPlanInspectionsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCondition>;
-  filter?: InputMaybe<InspectionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
-};
-
-/**
- * A condition to be used against `ControlPlan` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type ControlPlanCondition = {
-  /** Checks for equality with the object’s `approvedBy` field. */
-  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `createdBy` field. */
-  createdBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `ownerId` field. */
-  ownerId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partRevisionId` field. */
-  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `ControlPlan` values. */
-export type ControlPlanConnection = {
-  __typename?: 'ControlPlanConnection';
-  /** A list of edges which contains the `ControlPlan` and cursor to aid in pagination. */
-  edges: Array<ControlPlanEdge>;
-  /** A list of `ControlPlan` objects. */
-  nodes: Array<ControlPlan>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `ControlPlan` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `ControlPlan` edge in the connection. */
-export type ControlPlanEdge = {
-  __typename?: 'ControlPlanEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `ControlPlan` at the end of the edge. */
-  node: ControlPlan;
-};
-
-/** A filter to be used against `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
-export type ControlPlanFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<ControlPlanFilter>>;
-  /** Filter by the object’s `approvedBy` field. */
-  approvedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `characteristics` relation. */
-  characteristics?: InputMaybe<ControlPlanToManyCharacteristicFilter>;
-  /** Some related `characteristics` exist. */
-  characteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `controlPlanSteps` relation. */
-  controlPlanSteps?: InputMaybe<ControlPlanToManyControlPlanStepFilter>;
-  /** Some related `controlPlanSteps` exist. */
-  controlPlanStepsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `createdBy` field. */
-  createdBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `inspections` relation. */
-  inspections?: InputMaybe<ControlPlanToManyInspectionFilter>;
-  /** Some related `inspections` exist. */
-  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Negates the expression. */
-  not?: InputMaybe<ControlPlanFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<ControlPlanFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `owner` relation. */
-  owner?: InputMaybe<UserFilter>;
-  /** A related `owner` exists. */
-  ownerExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `ownerId` field. */
-  ownerId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partRevision` relation. */
-  partRevision?: InputMaybe<PartRevisionFilter>;
-  /** Filter by the object’s `partRevisionId` field. */
-  partRevisionId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `userByApprovedBy` relation. */
-  userByApprovedBy?: InputMaybe<UserFilter>;
-  /** A related `userByApprovedBy` exists. */
-  userByApprovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `userByCreatedBy` relation. */
-  userByCreatedBy?: InputMaybe<UserFilter>;
-  /** A related `userByCreatedBy` exists. */
-  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** Methods to use when ordering `ControlPlan`. */
-export type ControlPlanOrderBy =
-  | 'APPROVED_BY_ASC'
-  | 'APPROVED_BY_DESC'
-  | 'CREATED_BY_ASC'
-  | 'CREATED_BY_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'OWNER_ID_ASC'
-  | 'OWNER_ID_DESC'
-  | 'PART_REVISION_ID_ASC'
-  | 'PART_REVISION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC';
-
-/** A control plan's life: draft (characteristics are added), approved (inspections use it; frozen), obsolete (superseded). */
-export type ControlPlanStatus =
-  | 'approved'
-  | 'draft'
-  | 'obsolete';
-
-/**
- * Control plan steps
- * The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
- */
-export type ControlPlanStep = Node & {
-  __typename?: 'ControlPlanStep';
-  /** Reads and enables pagination through a set of `Characteristic`. */
-  characteristicsByStepId: CharacteristicConnection;
-  /** Reads a single `ControlPlan` that is related to this `ControlPlanStep`. */
-  controlPlan?: Maybe<ControlPlan>;
-  /** Control plan */
-  controlPlanId: Scalars['UUID']['output'];
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Name */
-  name: Scalars['String']['output'];
-  /** Reads a single `Organization` that is related to this `ControlPlanStep`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Step id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Site` that is related to this `ControlPlanStep`. */
-  site?: Maybe<Site>;
-  /**
-   * Plant
-   * The plan's site.
-   */
-  siteId: Scalars['UUID']['output'];
-  /**
-   * Step
-   * The operation number (10, 20, ...), unique in the plan.
-   */
-  stepNumber: Scalars['Int']['output'];
-};
-
-
-/**
- * Control plan steps
- * The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
- */
-export type ControlPlanStepCharacteristicsByStepIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<CharacteristicCondition>;
-  filter?: InputMaybe<CharacteristicFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
-};
-
-/**
- * A condition to be used against `ControlPlanStep` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type ControlPlanStepCondition = {
-  /** Checks for equality with the object’s `controlPlanId` field. */
-  controlPlanId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `stepNumber` field. */
-  stepNumber?: InputMaybe<Scalars['Int']['input']>;
-};
-
-/** A connection to a list of `ControlPlanStep` values. */
-export type ControlPlanStepConnection = {
-  __typename?: 'ControlPlanStepConnection';
-  /** A list of edges which contains the `ControlPlanStep` and cursor to aid in pagination. */
-  edges: Array<ControlPlanStepEdge>;
-  /** A list of `ControlPlanStep` objects. */
-  nodes: Array<ControlPlanStep>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `ControlPlanStep` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `ControlPlanStep` edge in the connection. */
-export type ControlPlanStepEdge = {
-  __typename?: 'ControlPlanStepEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `ControlPlanStep` at the end of the edge. */
-  node: ControlPlanStep;
-};
-
-/** A filter to be used against `ControlPlanStep` object types. All fields are combined with a logical ‘and.’ */
-export type ControlPlanStepFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<ControlPlanStepFilter>>;
-  /** Filter by the object’s `characteristicsByStepId` relation. */
-  characteristicsByStepId?: InputMaybe<ControlPlanStepToManyCharacteristicFilter>;
-  /** Some related `characteristicsByStepId` exist. */
-  characteristicsByStepIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `controlPlan` relation. */
-  controlPlan?: InputMaybe<ControlPlanFilter>;
-  /** Filter by the object’s `controlPlanId` field. */
-  controlPlanId?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<ControlPlanStepFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<ControlPlanStepFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `stepNumber` field. */
-  stepNumber?: InputMaybe<IntFilter>;
-};
-
-/** Methods to use when ordering `ControlPlanStep`. */
-export type ControlPlanStepOrderBy =
-  | 'CONTROL_PLAN_ID_ASC'
-  | 'CONTROL_PLAN_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STEP_NUMBER_ASC'
-  | 'STEP_NUMBER_DESC';
-
-/** A filter to be used against many `Characteristic` object types. All fields are combined with a logical ‘and.’ */
-export type ControlPlanStepToManyCharacteristicFilter = {
-  /** Every related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<CharacteristicFilter>;
-  /** No related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<CharacteristicFilter>;
-  /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<CharacteristicFilter>;
-};
-
-/** A filter to be used against many `Characteristic` object types. All fields are combined with a logical ‘and.’ */
-export type ControlPlanToManyCharacteristicFilter = {
-  /** Every related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<CharacteristicFilter>;
-  /** No related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<CharacteristicFilter>;
-  /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<CharacteristicFilter>;
-};
-
-/** A filter to be used against many `ControlPlanStep` object types. All fields are combined with a logical ‘and.’ */
-export type ControlPlanToManyControlPlanStepFilter = {
-  /** Every related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ControlPlanStepFilter>;
-  /** No related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ControlPlanStepFilter>;
-  /** Some related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ControlPlanStepFilter>;
-};
-
-/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
-export type ControlPlanToManyInspectionFilter = {
-  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<InspectionFilter>;
-  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<InspectionFilter>;
-  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<InspectionFilter>;
-};
-
 /** All input for the create `Analysis` mutation. */
 export type CreateAnalysisInput = {
   /** The `Analysis` to be created by this mutation. */
@@ -7953,6 +7240,39 @@ export type CreateApprovalPolicyPayload = {
 /** The output of our create `ApprovalPolicy` mutation. */
 export type CreateApprovalPolicyPayloadApprovalPolicyEdgeArgs = {
   orderBy?: Array<ApprovalPolicyOrderBy>;
+};
+
+/** All input for the create `ApprovedSupplier` mutation. */
+export type CreateApprovedSupplierInput = {
+  /** The `ApprovedSupplier` to be created by this mutation. */
+  approvedSupplier: ApprovedSupplierInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `ApprovedSupplier` mutation. */
+export type CreateApprovedSupplierPayload = {
+  __typename?: 'CreateApprovedSupplierPayload';
+  /** The `ApprovedSupplier` that was created by this mutation. */
+  approvedSupplier?: Maybe<ApprovedSupplier>;
+  /** An edge for our `ApprovedSupplier`. May be used by Relay 1. */
+  approvedSupplierEdge?: Maybe<ApprovedSupplierEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ApprovedSupplier` mutation. */
+export type CreateApprovedSupplierPayloadApprovedSupplierEdgeArgs = {
+  orderBy?: Array<ApprovedSupplierOrderBy>;
 };
 
 /** All input for the create `ApproverBackup` mutation. */
@@ -8316,40 +7636,6 @@ export type CreateContactPayload = {
 /** The output of our create `Contact` mutation. */
 export type CreateContactPayloadContactEdgeArgs = {
   orderBy?: Array<ContactOrderBy>;
-};
-
-/** All input for the `createControlPlan` mutation. */
-export type CreateControlPlanInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  ownerId?: InputMaybe<Scalars['UUID']['input']>;
-  partRevisionId: Scalars['UUID']['input'];
-  siteId: Scalars['UUID']['input'];
-  title: Scalars['String']['input'];
-};
-
-/** The output of our `createControlPlan` mutation. */
-export type CreateControlPlanPayload = {
-  __typename?: 'CreateControlPlanPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `ControlPlan`. May be used by Relay 1. */
-  controlPlanEdge?: Maybe<ControlPlanEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<ControlPlan>;
-};
-
-
-/** The output of our `createControlPlan` mutation. */
-export type CreateControlPlanPayloadControlPlanEdgeArgs = {
-  orderBy?: Array<ControlPlanOrderBy>;
 };
 
 /** All input for the create `CustomFieldDefinition` mutation. */
@@ -12201,39 +11487,6 @@ export type DecideApprovalPayloadApprovalEdgeArgs = {
   orderBy?: Array<ApprovalOrderBy>;
 };
 
-/** All input for the `decideInspection` mutation. */
-export type DecideInspectionInput = {
-  approve: Scalars['Boolean']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  inspectionId: Scalars['UUID']['input'];
-  note?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** The output of our `decideInspection` mutation. */
-export type DecideInspectionPayload = {
-  __typename?: 'DecideInspectionPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `Inspection`. May be used by Relay 1. */
-  inspectionEdge?: Maybe<InspectionEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Inspection>;
-};
-
-
-/** The output of our `decideInspection` mutation. */
-export type DecideInspectionPayloadInspectionEdgeArgs = {
-  orderBy?: Array<InspectionOrderBy>;
-};
-
 /** All input for the `decideOosPhase1` mutation. */
 export type DecideOosPhase1Input = {
   assignableCause: Scalars['Boolean']['input'];
@@ -12266,6 +11519,40 @@ export type DecideOosPhase1Payload = {
 /** The output of our `decideOosPhase1` mutation. */
 export type DecideOosPhase1PayloadOosInvestigationEdgeArgs = {
   orderBy?: Array<OosInvestigationOrderBy>;
+};
+
+/** All input for the `decideReceipt` mutation. */
+export type DecideReceiptInput = {
+  acceptedQuantity: Scalars['BigFloat']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  receiptId: Scalars['UUID']['input'];
+  rejectedQuantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  rejectionReason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `decideReceipt` mutation. */
+export type DecideReceiptPayload = {
+  __typename?: 'DecideReceiptPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** An edge for our `Receipt`. May be used by Relay 1. */
+  receiptEdge?: Maybe<ReceiptEdge>;
+  result?: Maybe<Receipt>;
+};
+
+
+/** The output of our `decideReceipt` mutation. */
+export type DecideReceiptPayloadReceiptEdgeArgs = {
+  orderBy?: Array<ReceiptOrderBy>;
 };
 
 /** All input for the `defineChecklistTemplate` mutation. */
@@ -12504,6 +11791,51 @@ export type DeleteApprovalFallbackPayload = {
 /** The output of our delete `ApprovalFallback` mutation. */
 export type DeleteApprovalFallbackPayloadApprovalFallbackEdgeArgs = {
   orderBy?: Array<ApprovalFallbackOrderBy>;
+};
+
+/** All input for the `deleteApprovedSupplierById` mutation. */
+export type DeleteApprovedSupplierByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ApprovedSupplier` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteApprovedSupplier` mutation. */
+export type DeleteApprovedSupplierInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Entry id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `ApprovedSupplier` mutation. */
+export type DeleteApprovedSupplierPayload = {
+  __typename?: 'DeleteApprovedSupplierPayload';
+  /** The `ApprovedSupplier` that was deleted by this mutation. */
+  approvedSupplier?: Maybe<ApprovedSupplier>;
+  /** An edge for our `ApprovedSupplier`. May be used by Relay 1. */
+  approvedSupplierEdge?: Maybe<ApprovedSupplierEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedApprovedSupplierId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ApprovedSupplier` mutation. */
+export type DeleteApprovedSupplierPayloadApprovedSupplierEdgeArgs = {
+  orderBy?: Array<ApprovedSupplierOrderBy>;
 };
 
 /** All input for the `deleteApproverBackupById` mutation. */
@@ -19163,8 +18495,6 @@ export type Equipment = Node & {
   __typename?: 'Equipment';
   /** Reads and enables pagination through a set of `Calibration`. */
   calibrations: CalibrationConnection;
-  /** Reads and enables pagination through a set of `Characteristic`. */
-  characteristicsByGaugeId: CharacteristicConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
   childEquipments: EquipmentConnection;
   /** Reads a single `EquipmentClass` that is related to this `Equipment`. */
@@ -19187,8 +18517,6 @@ export type Equipment = Node & {
   equipmentNumber: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `EquipmentUse`. */
   equipmentUses: EquipmentUseConnection;
-  /** Reads and enables pagination through a set of `GaugeStudy`. */
-  gaugeStudiesByGaugeId: GaugeStudyConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** Reads and enables pagination through a set of `InstrumentBlock`. */
@@ -19202,8 +18530,6 @@ export type Equipment = Node & {
   location?: Maybe<Scalars['String']['output']>;
   /** Manufacturer */
   manufacturer?: Maybe<Scalars['String']['output']>;
-  /** Reads and enables pagination through a set of `Measurement`. */
-  measurementsByGaugeId: MeasurementConnection;
   /** Model */
   model?: Maybe<Scalars['String']['output']>;
   /** Name */
@@ -19271,22 +18597,6 @@ export type EquipmentCalibrationsArgs = {
  * Equipment
  * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
  */
-export type EquipmentCharacteristicsByGaugeIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<CharacteristicCondition>;
-  filter?: InputMaybe<CharacteristicFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
-};
-
-
-/**
- * Equipment
- * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
- */
 export type EquipmentChildEquipmentsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -19335,22 +18645,6 @@ export type EquipmentEquipmentUsesArgs = {
  * Equipment
  * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
  */
-export type EquipmentGaugeStudiesByGaugeIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<GaugeStudyCondition>;
-  filter?: InputMaybe<GaugeStudyFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
-};
-
-
-/**
- * Equipment
- * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
- */
 export type EquipmentInstrumentBlocksArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -19376,22 +18670,6 @@ export type EquipmentInstrumentImportsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<InstrumentImportOrderBy>>;
-};
-
-
-/**
- * Equipment
- * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
- */
-export type EquipmentMeasurementsByGaugeIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<MeasurementCondition>;
-  filter?: InputMaybe<MeasurementFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
 };
 
 
@@ -20089,10 +19367,6 @@ export type EquipmentFilter = {
   calibrations?: InputMaybe<EquipmentToManyCalibrationFilter>;
   /** Some related `calibrations` exist. */
   calibrationsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `characteristicsByGaugeId` relation. */
-  characteristicsByGaugeId?: InputMaybe<EquipmentToManyCharacteristicFilter>;
-  /** Some related `characteristicsByGaugeId` exist. */
-  characteristicsByGaugeIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `childEquipments` relation. */
   childEquipments?: InputMaybe<EquipmentToManyEquipmentFilter>;
   /** Some related `childEquipments` exist. */
@@ -20113,10 +19387,6 @@ export type EquipmentFilter = {
   equipmentUses?: InputMaybe<EquipmentToManyEquipmentUseFilter>;
   /** Some related `equipmentUses` exist. */
   equipmentUsesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `gaugeStudiesByGaugeId` relation. */
-  gaugeStudiesByGaugeId?: InputMaybe<EquipmentToManyGaugeStudyFilter>;
-  /** Some related `gaugeStudiesByGaugeId` exist. */
-  gaugeStudiesByGaugeIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `instrumentBlocks` relation. */
   instrumentBlocks?: InputMaybe<EquipmentToManyInstrumentBlockFilter>;
   /** Some related `instrumentBlocks` exist. */
@@ -20125,10 +19395,6 @@ export type EquipmentFilter = {
   instrumentImports?: InputMaybe<EquipmentToManyInstrumentImportFilter>;
   /** Some related `instrumentImports` exist. */
   instrumentImportsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `measurementsByGaugeId` relation. */
-  measurementsByGaugeId?: InputMaybe<EquipmentToManyMeasurementFilter>;
-  /** Some related `measurementsByGaugeId` exist. */
-  measurementsByGaugeIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<EquipmentFilter>;
   /** Checks for any expressions in this list. */
@@ -20400,16 +19666,6 @@ export type EquipmentToManyCalibrationFilter = {
   some?: InputMaybe<CalibrationFilter>;
 };
 
-/** A filter to be used against many `Characteristic` object types. All fields are combined with a logical ‘and.’ */
-export type EquipmentToManyCharacteristicFilter = {
-  /** Every related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<CharacteristicFilter>;
-  /** No related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<CharacteristicFilter>;
-  /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<CharacteristicFilter>;
-};
-
 /** A filter to be used against many `DowntimeEvent` object types. All fields are combined with a logical ‘and.’ */
 export type EquipmentToManyDowntimeEventFilter = {
   /** Every related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -20440,16 +19696,6 @@ export type EquipmentToManyEquipmentUseFilter = {
   some?: InputMaybe<EquipmentUseFilter>;
 };
 
-/** A filter to be used against many `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
-export type EquipmentToManyGaugeStudyFilter = {
-  /** Every related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<GaugeStudyFilter>;
-  /** No related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<GaugeStudyFilter>;
-  /** Some related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<GaugeStudyFilter>;
-};
-
 /** A filter to be used against many `InstrumentBlock` object types. All fields are combined with a logical ‘and.’ */
 export type EquipmentToManyInstrumentBlockFilter = {
   /** Every related `InstrumentBlock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -20468,16 +19714,6 @@ export type EquipmentToManyInstrumentImportFilter = {
   none?: InputMaybe<InstrumentImportFilter>;
   /** Some related `InstrumentImport` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<InstrumentImportFilter>;
-};
-
-/** A filter to be used against many `Measurement` object types. All fields are combined with a logical ‘and.’ */
-export type EquipmentToManyMeasurementFilter = {
-  /** Every related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<MeasurementFilter>;
-  /** No related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<MeasurementFilter>;
-  /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<MeasurementFilter>;
 };
 
 /** A filter to be used against many `Result` object types. All fields are combined with a logical ‘and.’ */
@@ -21247,327 +20483,6 @@ export type FloatFilter = {
 };
 
 /**
- * Gauge R&R studies
- * A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
- */
-export type GaugeStudy = Node & {
-  __typename?: 'GaugeStudy';
-  /** Reads a single `Characteristic` that is related to this `GaugeStudy`. */
-  characteristic?: Maybe<Characteristic>;
-  /** Characteristic */
-  characteristicId: Scalars['UUID']['output'];
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Created by */
-  createdBy?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `Equipment` that is related to this `GaugeStudy`. */
-  gauge?: Maybe<Equipment>;
-  /**
-   * Gauge
-   * equipment.id.
-   */
-  gaugeId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `GaugeStudyReading`. */
-  gaugeStudyReadingsByStudyId: GaugeStudyReadingConnection;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * Method
-   * average_range (AIAG) or anova.
-   */
-  method: Scalars['String']['output'];
-  /**
-   * ndc
-   * Number of distinct categories.
-   */
-  ndc?: Maybe<Scalars['Int']['output']>;
-  /** Reads a single `Organization` that is related to this `GaugeStudy`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * %GRR
-   * GRR as a percentage of the total variation.
-   */
-  percentGrr?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Result
-   * Every output column of the library function (EV, AV, GRR, PV, TV, %GRR, ndc, ...).
-   */
-  result: Scalars['JSON']['output'];
-  /** Study id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Site` that is related to this `GaugeStudy`. */
-  site?: Maybe<Site>;
-  /**
-   * Plant
-   * The characteristic's site.
-   */
-  siteId: Scalars['UUID']['output'];
-  /**
-   * Tolerance
-   * USL - LSL of the characteristic when both are set (for %GRR of tolerance).
-   */
-  tolerance?: Maybe<Scalars['BigFloat']['output']>;
-  /** Reads a single `User` that is related to this `GaugeStudy`. */
-  userByCreatedBy?: Maybe<User>;
-};
-
-
-/**
- * Gauge R&R studies
- * A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
- */
-export type GaugeStudyGaugeStudyReadingsByStudyIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<GaugeStudyReadingCondition>;
-  filter?: InputMaybe<GaugeStudyReadingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<GaugeStudyReadingOrderBy>>;
-};
-
-/**
- * A condition to be used against `GaugeStudy` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type GaugeStudyCondition = {
-  /** Checks for equality with the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `createdBy` field. */
-  createdBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `gaugeId` field. */
-  gaugeId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `GaugeStudy` values. */
-export type GaugeStudyConnection = {
-  __typename?: 'GaugeStudyConnection';
-  /** A list of edges which contains the `GaugeStudy` and cursor to aid in pagination. */
-  edges: Array<GaugeStudyEdge>;
-  /** A list of `GaugeStudy` objects. */
-  nodes: Array<GaugeStudy>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `GaugeStudy` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `GaugeStudy` edge in the connection. */
-export type GaugeStudyEdge = {
-  __typename?: 'GaugeStudyEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `GaugeStudy` at the end of the edge. */
-  node: GaugeStudy;
-};
-
-/** A filter to be used against `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
-export type GaugeStudyFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<GaugeStudyFilter>>;
-  /** Filter by the object’s `characteristic` relation. */
-  characteristic?: InputMaybe<CharacteristicFilter>;
-  /** Filter by the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `createdBy` field. */
-  createdBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `gauge` relation. */
-  gauge?: InputMaybe<EquipmentFilter>;
-  /** Filter by the object’s `gaugeId` field. */
-  gaugeId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `gaugeStudyReadingsByStudyId` relation. */
-  gaugeStudyReadingsByStudyId?: InputMaybe<GaugeStudyToManyGaugeStudyReadingFilter>;
-  /** Some related `gaugeStudyReadingsByStudyId` exist. */
-  gaugeStudyReadingsByStudyIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Negates the expression. */
-  not?: InputMaybe<GaugeStudyFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<GaugeStudyFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `userByCreatedBy` relation. */
-  userByCreatedBy?: InputMaybe<UserFilter>;
-  /** A related `userByCreatedBy` exists. */
-  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** Methods to use when ordering `GaugeStudy`. */
-export type GaugeStudyOrderBy =
-  | 'CHARACTERISTIC_ID_ASC'
-  | 'CHARACTERISTIC_ID_DESC'
-  | 'CREATED_BY_ASC'
-  | 'CREATED_BY_DESC'
-  | 'GAUGE_ID_ASC'
-  | 'GAUGE_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC';
-
-/**
- * Gauge study readings
- * One reading of a Gauge R&R study: operator, part, trial and value.
- */
-export type GaugeStudyReading = Node & {
-  __typename?: 'GaugeStudyReading';
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * Operator
-   * The appraiser's label.
-   */
-  operator: Scalars['String']['output'];
-  /** Reads a single `Organization` that is related to this `GaugeStudyReading`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * Part
-   * The sample part's label.
-   */
-  part: Scalars['String']['output'];
-  /** Reading id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Site` that is related to this `GaugeStudyReading`. */
-  site?: Maybe<Site>;
-  /** Plant */
-  siteId: Scalars['UUID']['output'];
-  /** Reads a single `GaugeStudy` that is related to this `GaugeStudyReading`. */
-  study?: Maybe<GaugeStudy>;
-  /** Study */
-  studyId: Scalars['UUID']['output'];
-  /** Trial */
-  trial: Scalars['Int']['output'];
-  /** Value */
-  value: Scalars['BigFloat']['output'];
-};
-
-/**
- * A condition to be used against `GaugeStudyReading` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type GaugeStudyReadingCondition = {
-  /** Checks for equality with the object’s `operator` field. */
-  operator?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `part` field. */
-  part?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `studyId` field. */
-  studyId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `trial` field. */
-  trial?: InputMaybe<Scalars['Int']['input']>;
-};
-
-/** A connection to a list of `GaugeStudyReading` values. */
-export type GaugeStudyReadingConnection = {
-  __typename?: 'GaugeStudyReadingConnection';
-  /** A list of edges which contains the `GaugeStudyReading` and cursor to aid in pagination. */
-  edges: Array<GaugeStudyReadingEdge>;
-  /** A list of `GaugeStudyReading` objects. */
-  nodes: Array<GaugeStudyReading>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `GaugeStudyReading` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `GaugeStudyReading` edge in the connection. */
-export type GaugeStudyReadingEdge = {
-  __typename?: 'GaugeStudyReadingEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `GaugeStudyReading` at the end of the edge. */
-  node: GaugeStudyReading;
-};
-
-/** A filter to be used against `GaugeStudyReading` object types. All fields are combined with a logical ‘and.’ */
-export type GaugeStudyReadingFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<GaugeStudyReadingFilter>>;
-  /** Negates the expression. */
-  not?: InputMaybe<GaugeStudyReadingFilter>;
-  /** Filter by the object’s `operator` field. */
-  operator?: InputMaybe<StringFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<GaugeStudyReadingFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `part` field. */
-  part?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `study` relation. */
-  study?: InputMaybe<GaugeStudyFilter>;
-  /** Filter by the object’s `studyId` field. */
-  studyId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `trial` field. */
-  trial?: InputMaybe<IntFilter>;
-};
-
-/** Methods to use when ordering `GaugeStudyReading`. */
-export type GaugeStudyReadingOrderBy =
-  | 'NATURAL'
-  | 'OPERATOR_ASC'
-  | 'OPERATOR_DESC'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ASC'
-  | 'PART_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STUDY_ID_ASC'
-  | 'STUDY_ID_DESC'
-  | 'TRIAL_ASC'
-  | 'TRIAL_DESC';
-
-/** A filter to be used against many `GaugeStudyReading` object types. All fields are combined with a logical ‘and.’ */
-export type GaugeStudyToManyGaugeStudyReadingFilter = {
-  /** Every related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<GaugeStudyReadingFilter>;
-  /** No related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<GaugeStudyReadingFilter>;
-  /** Some related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<GaugeStudyReadingFilter>;
-};
-
-/**
  * Genealogy
  * One edge per consumption: a lot or serial (consumed_*) went into a lot or serial (produced_*), with the quantity in the consumed item's unit. Append-only, written by app.record_consumption; plant-scoped by the produced item's site. Walked by app.trace_forward, app.trace_backward and app.recall_simulation.
  */
@@ -22081,641 +20996,6 @@ export type IngestResultsPayload = {
 /** The output of our `ingestResults` mutation. */
 export type IngestResultsPayloadInstrumentImportEdgeArgs = {
   orderBy?: Array<InstrumentImportOrderBy>;
-};
-
-/**
- * Inspections
- * A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
- */
-export type Inspection = Node & {
-  __typename?: 'Inspection';
-  /** Completed at */
-  completedAt?: Maybe<Scalars['Datetime']['output']>;
-  /** Completed by */
-  completedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `ControlPlan` that is related to this `Inspection`. */
-  controlPlan?: Maybe<ControlPlan>;
-  /**
-   * Control plan
-   * An approved plan of the same plant.
-   */
-  controlPlanId: Scalars['UUID']['output'];
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /** Created by */
-  createdBy?: Maybe<Scalars['UUID']['output']>;
-  /** Decided at */
-  decidedAt?: Maybe<Scalars['Datetime']['output']>;
-  /**
-   * Decided by
-   * Who approved or rejected it.
-   */
-  decidedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Decision note */
-  decisionNote: Scalars['String']['output'];
-  /**
-   * FAI reason
-   * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
-   */
-  faiReason: Scalars['String']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `InspectionCharacteristic`. */
-  inspectionCharacteristics: InspectionCharacteristicConnection;
-  /**
-   * Kind
-   * first_article, in_process, final or receiving.
-   */
-  kind: InspectionKind;
-  /**
-   * Line
-   * The production line or cell (free text, the FPY view's line dimension).
-   */
-  line: Scalars['String']['output'];
-  /** Reads a single `Lot` that is related to this `Inspection`. */
-  lot?: Maybe<Lot>;
-  /**
-   * Lot
-   * The lot inspected (lots.id), if any.
-   */
-  lotId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads and enables pagination through a set of `Measurement`. */
-  measurements: MeasurementConnection;
-  /** Reads a single `Organization` that is related to this `Inspection`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Reads a single `Part` that is related to this `Inspection`. */
-  part?: Maybe<Part>;
-  /**
-   * Part
-   * The control plan's part (parts.id).
-   */
-  partId: Scalars['UUID']['output'];
-  /** Reads a single `PartRevision` that is related to this `Inspection`. */
-  partRevision?: Maybe<PartRevision>;
-  /**
-   * Part revision
-   * The control plan's part revision.
-   */
-  partRevisionId: Scalars['UUID']['output'];
-  /**
-   * Passed
-   * Every characteristic measured and in spec at completion.
-   */
-  passed?: Maybe<Scalars['Boolean']['output']>;
-  /**
-   * Passed first time
-   * Passed without any out-of-spec measurement on the way (first pass yield).
-   */
-  passedFirstTime?: Maybe<Scalars['Boolean']['output']>;
-  /** Inspection id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Serial` that is related to this `Inspection`. */
-  serial?: Maybe<Serial>;
-  /**
-   * Serial
-   * The piece inspected (serials.id), if any.
-   */
-  serialId?: Maybe<Scalars['UUID']['output']>;
-  /** Reads a single `Site` that is related to this `Inspection`. */
-  site?: Maybe<Site>;
-  /**
-   * Plant
-   * The control plan's site: who may see and record.
-   */
-  siteId: Scalars['UUID']['output'];
-  /**
-   * Status
-   * open, completed, approved or rejected.
-   */
-  status: InspectionStatus;
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-  /** Reads a single `User` that is related to this `Inspection`. */
-  userByCompletedBy?: Maybe<User>;
-  /** Reads a single `User` that is related to this `Inspection`. */
-  userByCreatedBy?: Maybe<User>;
-  /** Reads a single `User` that is related to this `Inspection`. */
-  userByDecidedBy?: Maybe<User>;
-};
-
-
-/**
- * Inspections
- * A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
- */
-export type InspectionInspectionCharacteristicsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCharacteristicCondition>;
-  filter?: InputMaybe<InspectionCharacteristicFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionCharacteristicOrderBy>>;
-};
-
-
-/**
- * Inspections
- * A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
- */
-export type InspectionMeasurementsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<MeasurementCondition>;
-  filter?: InputMaybe<MeasurementFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
-};
-
-/**
- * Inspection characteristics
- * The characteristics an inspection checks, listed from its control plan when it is opened (AS9102 form 3 rows, by balloon number), with how many measurements were taken, how many were out of spec and the latest result.
- */
-export type InspectionCharacteristic = Node & {
-  __typename?: 'InspectionCharacteristic';
-  /**
-   * Balloon
-   * The characteristic's drawing number (form 3, column 5).
-   */
-  balloon: Scalars['Int']['output'];
-  /** Reads a single `Characteristic` that is related to this `InspectionCharacteristic`. */
-  characteristic?: Maybe<Characteristic>;
-  /** Characteristic */
-  characteristicId: Scalars['UUID']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads a single `Inspection` that is related to this `InspectionCharacteristic`. */
-  inspection?: Maybe<Inspection>;
-  /** Inspection */
-  inspectionId: Scalars['UUID']['output'];
-  /**
-   * Last in spec
-   * Whether the latest measurement conformed.
-   */
-  lastInSpec?: Maybe<Scalars['Boolean']['output']>;
-  /** Last value */
-  lastValue?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Measured
-   * Measurements taken in this inspection.
-   */
-  measuredCount: Scalars['Int']['output'];
-  /** Reads a single `Organization` that is related to this `InspectionCharacteristic`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * Out of spec
-   * Measurements outside LSL..USL (or defective units).
-   */
-  outOfSpecCount: Scalars['Int']['output'];
-  /** Row id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Site` that is related to this `InspectionCharacteristic`. */
-  site?: Maybe<Site>;
-  /** Plant */
-  siteId: Scalars['UUID']['output'];
-};
-
-/**
- * A condition to be used against `InspectionCharacteristic` object types. All
- * fields are tested for equality and combined with a logical ‘and.’
- */
-export type InspectionCharacteristicCondition = {
-  /** Checks for equality with the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `inspectionId` field. */
-  inspectionId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `InspectionCharacteristic` values. */
-export type InspectionCharacteristicConnection = {
-  __typename?: 'InspectionCharacteristicConnection';
-  /** A list of edges which contains the `InspectionCharacteristic` and cursor to aid in pagination. */
-  edges: Array<InspectionCharacteristicEdge>;
-  /** A list of `InspectionCharacteristic` objects. */
-  nodes: Array<InspectionCharacteristic>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `InspectionCharacteristic` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `InspectionCharacteristic` edge in the connection. */
-export type InspectionCharacteristicEdge = {
-  __typename?: 'InspectionCharacteristicEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `InspectionCharacteristic` at the end of the edge. */
-  node: InspectionCharacteristic;
-};
-
-/** A filter to be used against `InspectionCharacteristic` object types. All fields are combined with a logical ‘and.’ */
-export type InspectionCharacteristicFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<InspectionCharacteristicFilter>>;
-  /** Filter by the object’s `characteristic` relation. */
-  characteristic?: InputMaybe<CharacteristicFilter>;
-  /** Filter by the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `inspection` relation. */
-  inspection?: InputMaybe<InspectionFilter>;
-  /** Filter by the object’s `inspectionId` field. */
-  inspectionId?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<InspectionCharacteristicFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<InspectionCharacteristicFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `InspectionCharacteristic`. */
-export type InspectionCharacteristicOrderBy =
-  | 'CHARACTERISTIC_ID_ASC'
-  | 'CHARACTERISTIC_ID_DESC'
-  | 'INSPECTION_ID_ASC'
-  | 'INSPECTION_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC';
-
-/**
- * A condition to be used against `Inspection` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type InspectionCondition = {
-  /** Checks for equality with the object’s `completedAt` field. */
-  completedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `completedBy` field. */
-  completedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `controlPlanId` field. */
-  controlPlanId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `createdBy` field. */
-  createdBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `decidedBy` field. */
-  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `lotId` field. */
-  lotId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partRevisionId` field. */
-  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `serialId` field. */
-  serialId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `Inspection` values. */
-export type InspectionConnection = {
-  __typename?: 'InspectionConnection';
-  /** A list of edges which contains the `Inspection` and cursor to aid in pagination. */
-  edges: Array<InspectionEdge>;
-  /** A list of `Inspection` objects. */
-  nodes: Array<Inspection>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `Inspection` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `Inspection` edge in the connection. */
-export type InspectionEdge = {
-  __typename?: 'InspectionEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `Inspection` at the end of the edge. */
-  node: Inspection;
-};
-
-/** A filter to be used against `Inspection` object types. All fields are combined with a logical ‘and.’ */
-export type InspectionFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<InspectionFilter>>;
-  /** Filter by the object’s `completedAt` field. */
-  completedAt?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `completedBy` field. */
-  completedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `controlPlan` relation. */
-  controlPlan?: InputMaybe<ControlPlanFilter>;
-  /** Filter by the object’s `controlPlanId` field. */
-  controlPlanId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `createdBy` field. */
-  createdBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `decidedBy` field. */
-  decidedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `inspectionCharacteristics` relation. */
-  inspectionCharacteristics?: InputMaybe<InspectionToManyInspectionCharacteristicFilter>;
-  /** Some related `inspectionCharacteristics` exist. */
-  inspectionCharacteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `lot` relation. */
-  lot?: InputMaybe<LotFilter>;
-  /** A related `lot` exists. */
-  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `lotId` field. */
-  lotId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `measurements` relation. */
-  measurements?: InputMaybe<InspectionToManyMeasurementFilter>;
-  /** Some related `measurements` exist. */
-  measurementsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Negates the expression. */
-  not?: InputMaybe<InspectionFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<InspectionFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `part` relation. */
-  part?: InputMaybe<PartFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partRevision` relation. */
-  partRevision?: InputMaybe<PartRevisionFilter>;
-  /** Filter by the object’s `partRevisionId` field. */
-  partRevisionId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `serial` relation. */
-  serial?: InputMaybe<SerialFilter>;
-  /** A related `serial` exists. */
-  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `serialId` field. */
-  serialId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `userByCompletedBy` relation. */
-  userByCompletedBy?: InputMaybe<UserFilter>;
-  /** A related `userByCompletedBy` exists. */
-  userByCompletedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `userByCreatedBy` relation. */
-  userByCreatedBy?: InputMaybe<UserFilter>;
-  /** A related `userByCreatedBy` exists. */
-  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `userByDecidedBy` relation. */
-  userByDecidedBy?: InputMaybe<UserFilter>;
-  /** A related `userByDecidedBy` exists. */
-  userByDecidedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/**
- * First pass yield
- * Completed inspections the caller may see by plant, part, kind, line (the inspection's free-text line) and month of completion: how many, how many passed, how many passed first time (no out-of-spec measurement on the way) and FPY in percent.
- */
-export type InspectionFpy = {
-  __typename?: 'InspectionFpy';
-  /**
-   * FPY %
-   * 100 × passed first time / inspections.
-   */
-  fpyPercent?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * Inspections
-   * Completed, approved or rejected.
-   */
-  inspections?: Maybe<Scalars['Int']['output']>;
-  /** Kind */
-  kind?: Maybe<InspectionKind>;
-  /** Line */
-  line?: Maybe<Scalars['String']['output']>;
-  /** Tenant */
-  organizationId?: Maybe<Scalars['UUID']['output']>;
-  /** Part */
-  partId?: Maybe<Scalars['UUID']['output']>;
-  /** Passed */
-  passed?: Maybe<Scalars['Int']['output']>;
-  /** Passed first time */
-  passedFirstTime?: Maybe<Scalars['Int']['output']>;
-  /**
-   * Month
-   * First day of the month the inspections were completed.
-   */
-  period?: Maybe<Scalars['Datetime']['output']>;
-  /** Plant */
-  siteId?: Maybe<Scalars['UUID']['output']>;
-};
-
-/**
- * A condition to be used against `InspectionFpy` object types. All fields are
- * tested for equality and combined with a logical ‘and.’
- */
-export type InspectionFpyCondition = {
-  /** Checks for equality with the object’s `fpyPercent` field. */
-  fpyPercent?: InputMaybe<Scalars['BigFloat']['input']>;
-  /** Checks for equality with the object’s `inspections` field. */
-  inspections?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `kind` field. */
-  kind?: InputMaybe<InspectionKind>;
-  /** Checks for equality with the object’s `line` field. */
-  line?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `partId` field. */
-  partId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `passed` field. */
-  passed?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `passedFirstTime` field. */
-  passedFirstTime?: InputMaybe<Scalars['Int']['input']>;
-  /** Checks for equality with the object’s `period` field. */
-  period?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `InspectionFpy` values. */
-export type InspectionFpyConnection = {
-  __typename?: 'InspectionFpyConnection';
-  /** A list of edges which contains the `InspectionFpy` and cursor to aid in pagination. */
-  edges: Array<InspectionFpyEdge>;
-  /** A list of `InspectionFpy` objects. */
-  nodes: Array<InspectionFpy>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `InspectionFpy` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `InspectionFpy` edge in the connection. */
-export type InspectionFpyEdge = {
-  __typename?: 'InspectionFpyEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `InspectionFpy` at the end of the edge. */
-  node: InspectionFpy;
-};
-
-/** A filter to be used against `InspectionFpy` object types. All fields are combined with a logical ‘and.’ */
-export type InspectionFpyFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<InspectionFpyFilter>>;
-  /** Filter by the object’s `fpyPercent` field. */
-  fpyPercent?: InputMaybe<BigFloatFilter>;
-  /** Filter by the object’s `inspections` field. */
-  inspections?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `kind` field. */
-  kind?: InputMaybe<InspectionKindFilter>;
-  /** Filter by the object’s `line` field. */
-  line?: InputMaybe<StringFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<InspectionFpyFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<InspectionFpyFilter>>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `partId` field. */
-  partId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `passed` field. */
-  passed?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `passedFirstTime` field. */
-  passedFirstTime?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `period` field. */
-  period?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-};
-
-/** Methods to use when ordering `InspectionFpy`. */
-export type InspectionFpyOrderBy =
-  | 'FPY_PERCENT_ASC'
-  | 'FPY_PERCENT_DESC'
-  | 'INSPECTIONS_ASC'
-  | 'INSPECTIONS_DESC'
-  | 'LINE_ASC'
-  | 'LINE_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PASSED_ASC'
-  | 'PASSED_DESC'
-  | 'PASSED_FIRST_TIME_ASC'
-  | 'PASSED_FIRST_TIME_DESC'
-  | 'PERIOD_ASC'
-  | 'PERIOD_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC';
-
-/** first_article (AS9102 FAI), in_process, final or receiving inspection. */
-export type InspectionKind =
-  | 'final'
-  | 'first_article'
-  | 'in_process'
-  | 'receiving';
-
-/** A filter to be used against InspectionKind fields. All fields are combined with a logical ‘and.’ */
-export type InspectionKindFilter = {
-  /** Not equal to the specified value, treating null like an ordinary value. */
-  distinctFrom?: InputMaybe<InspectionKind>;
-  /** Equal to the specified value. */
-  equalTo?: InputMaybe<InspectionKind>;
-  /** Greater than the specified value. */
-  greaterThan?: InputMaybe<InspectionKind>;
-  /** Greater than or equal to the specified value. */
-  greaterThanOrEqualTo?: InputMaybe<InspectionKind>;
-  /** Included in the specified list. */
-  in?: InputMaybe<Array<InspectionKind>>;
-  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
-  isNull?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Less than the specified value. */
-  lessThan?: InputMaybe<InspectionKind>;
-  /** Less than or equal to the specified value. */
-  lessThanOrEqualTo?: InputMaybe<InspectionKind>;
-  /** Equal to the specified value, treating null like an ordinary value. */
-  notDistinctFrom?: InputMaybe<InspectionKind>;
-  /** Not equal to the specified value. */
-  notEqualTo?: InputMaybe<InspectionKind>;
-  /** Not included in the specified list. */
-  notIn?: InputMaybe<Array<InspectionKind>>;
-};
-
-/** Methods to use when ordering `Inspection`. */
-export type InspectionOrderBy =
-  | 'COMPLETED_AT_ASC'
-  | 'COMPLETED_AT_DESC'
-  | 'COMPLETED_BY_ASC'
-  | 'COMPLETED_BY_DESC'
-  | 'CONTROL_PLAN_ID_ASC'
-  | 'CONTROL_PLAN_ID_DESC'
-  | 'CREATED_BY_ASC'
-  | 'CREATED_BY_DESC'
-  | 'DECIDED_BY_ASC'
-  | 'DECIDED_BY_DESC'
-  | 'LOT_ID_ASC'
-  | 'LOT_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PART_ID_ASC'
-  | 'PART_ID_DESC'
-  | 'PART_REVISION_ID_ASC'
-  | 'PART_REVISION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SERIAL_ID_ASC'
-  | 'SERIAL_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC';
-
-/** An inspection's life: open (measuring), completed (judged pass/fail), approved or rejected (signed off). */
-export type InspectionStatus =
-  | 'approved'
-  | 'completed'
-  | 'open'
-  | 'rejected';
-
-/** A filter to be used against many `InspectionCharacteristic` object types. All fields are combined with a logical ‘and.’ */
-export type InspectionToManyInspectionCharacteristicFilter = {
-  /** Every related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<InspectionCharacteristicFilter>;
-  /** No related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<InspectionCharacteristicFilter>;
-  /** Some related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<InspectionCharacteristicFilter>;
-};
-
-/** A filter to be used against many `Measurement` object types. All fields are combined with a logical ‘and.’ */
-export type InspectionToManyMeasurementFilter = {
-  /** Every related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<MeasurementFilter>;
-  /** No related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<MeasurementFilter>;
-  /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<MeasurementFilter>;
 };
 
 /** A connection to a list of `InstrumentAvailabilityRecord` values. */
@@ -24254,6 +22534,43 @@ export type IssueCertificatePayload = {
 /** The output of our `issueCertificate` mutation. */
 export type IssueCertificatePayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
+};
+
+/** All input for the `issueScar` mutation. */
+export type IssueScarInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  problemStatement: Scalars['String']['input'];
+  receiptId?: InputMaybe<Scalars['UUID']['input']>;
+  responseDueOn: Scalars['Date']['input'];
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  supplierId: Scalars['UUID']['input'];
+  title: Scalars['String']['input'];
+};
+
+/** The output of our `issueScar` mutation. */
+export type IssueScarPayload = {
+  __typename?: 'IssueScarPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scar>;
+  /** An edge for our `Scar`. May be used by Relay 1. */
+  scarEdge?: Maybe<ScarEdge>;
+};
+
+
+/** The output of our `issueScar` mutation. */
+export type IssueScarPayloadScarEdgeArgs = {
+  orderBy?: Array<ScarOrderBy>;
 };
 
 /** A filter to be used against JSON fields. All fields are combined with a logical ‘and.’ */
@@ -26255,8 +24572,6 @@ export type Lot = Node & {
   genealogyEdgesByProducedLotId: GenealogyEdgeConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `Inspection`. */
-  inspections: InspectionConnection;
   /**
    * Inventory state
    * available, partly_consumed, consumed, shipped or scrapped; follows remaining_quantity.
@@ -26303,6 +24618,8 @@ export type Lot = Node & {
    * How much was made or received, in unit.
    */
   quantity: Scalars['BigFloat']['output'];
+  /** Reads a single `Receipt` that is related to this `Lot`. */
+  receipt?: Maybe<Receipt>;
   /**
    * Remaining quantity
    * What has not been consumed yet, in unit; never negative.
@@ -26376,22 +24693,6 @@ export type LotGenealogyEdgesByProducedLotIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
-};
-
-
-/**
- * Lots
- * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
- */
-export type LotInspectionsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCondition>;
-  filter?: InputMaybe<InspectionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
 };
 
 
@@ -26486,10 +24787,6 @@ export type LotFilter = {
   genealogyEdgesByProducedLotId?: InputMaybe<LotToManyGenealogyEdgeFilter>;
   /** Some related `genealogyEdgesByProducedLotId` exist. */
   genealogyEdgesByProducedLotIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `inspections` relation. */
-  inspections?: InputMaybe<LotToManyInspectionFilter>;
-  /** Some related `inspections` exist. */
-  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lotNumber` field. */
   lotNumber?: InputMaybe<StringFilter>;
   /** Negates the expression. */
@@ -26510,6 +24807,10 @@ export type LotFilter = {
   partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `partRevisionId` field. */
   partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receipt` relation. */
+  receipt?: InputMaybe<ReceiptFilter>;
+  /** A related `receipt` exists. */
+  receiptExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `serials` relation. */
@@ -26576,16 +24877,6 @@ export type LotToManyGenealogyEdgeFilter = {
   none?: InputMaybe<GenealogyEdgeFilter>;
   /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<GenealogyEdgeFilter>;
-};
-
-/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
-export type LotToManyInspectionFilter = {
-  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<InspectionFilter>;
-  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<InspectionFilter>;
-  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<InspectionFilter>;
 };
 
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
@@ -26660,187 +24951,6 @@ export type MarkNotificationReadPayload = {
 export type MarkNotificationReadPayloadNotificationEdgeArgs = {
   orderBy?: Array<NotificationOrderBy>;
 };
-
-/**
- * Measurements
- * One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
- */
-export type Measurement = Node & {
-  __typename?: 'Measurement';
-  /** Reads a single `Characteristic` that is related to this `Measurement`. */
-  characteristic?: Maybe<Characteristic>;
-  /** Characteristic */
-  characteristicId: Scalars['UUID']['output'];
-  /** Created at */
-  createdAt: Scalars['Datetime']['output'];
-  /**
-   * Defective
-   * For an attribute: whether the unit failed.
-   */
-  defective?: Maybe<Scalars['Boolean']['output']>;
-  /** Reads a single `Equipment` that is related to this `Measurement`. */
-  gauge?: Maybe<Equipment>;
-  /**
-   * Gauge
-   * equipment.id used.
-   */
-  gaugeId?: Maybe<Scalars['UUID']['output']>;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * In spec
-   * Within LSL..USL (variables) or not defective (attributes).
-   */
-  inSpec: Scalars['Boolean']['output'];
-  /** Reads a single `Inspection` that is related to this `Measurement`. */
-  inspection?: Maybe<Inspection>;
-  /** Inspection */
-  inspectionId: Scalars['UUID']['output'];
-  /**
-   * Measured at
-   * When it was taken (not in the future): the partition key.
-   */
-  measuredAt: Scalars['Datetime']['output'];
-  /** Reads a single `Organization` that is related to this `Measurement`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Recorded by */
-  recordedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Measurement id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Site` that is related to this `Measurement`. */
-  site?: Maybe<Site>;
-  /** Plant */
-  siteId: Scalars['UUID']['output'];
-  /**
-   * Subgroup
-   * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
-   */
-  subgroup: Scalars['Int']['output'];
-  /** Reads a single `User` that is related to this `Measurement`. */
-  userByRecordedBy?: Maybe<User>;
-  /**
-   * Value
-   * The measured value of a variable characteristic.
-   */
-  value?: Maybe<Scalars['BigFloat']['output']>;
-};
-
-/**
- * A condition to be used against `Measurement` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type MeasurementCondition = {
-  /** Checks for equality with the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `gaugeId` field. */
-  gaugeId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `inspectionId` field. */
-  inspectionId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `measuredAt` field. */
-  measuredAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `recordedBy` field. */
-  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `subgroup` field. */
-  subgroup?: InputMaybe<Scalars['Int']['input']>;
-};
-
-/** A connection to a list of `Measurement` values. */
-export type MeasurementConnection = {
-  __typename?: 'MeasurementConnection';
-  /** A list of edges which contains the `Measurement` and cursor to aid in pagination. */
-  edges: Array<MeasurementEdge>;
-  /** A list of `Measurement` objects. */
-  nodes: Array<Measurement>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `Measurement` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `Measurement` edge in the connection. */
-export type MeasurementEdge = {
-  __typename?: 'MeasurementEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `Measurement` at the end of the edge. */
-  node: Measurement;
-};
-
-/** A filter to be used against `Measurement` object types. All fields are combined with a logical ‘and.’ */
-export type MeasurementFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<MeasurementFilter>>;
-  /** Filter by the object’s `characteristic` relation. */
-  characteristic?: InputMaybe<CharacteristicFilter>;
-  /** Filter by the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `gauge` relation. */
-  gauge?: InputMaybe<EquipmentFilter>;
-  /** A related `gauge` exists. */
-  gaugeExists?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `gaugeId` field. */
-  gaugeId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `inspection` relation. */
-  inspection?: InputMaybe<InspectionFilter>;
-  /** Filter by the object’s `inspectionId` field. */
-  inspectionId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `measuredAt` field. */
-  measuredAt?: InputMaybe<DatetimeFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<MeasurementFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<MeasurementFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `recordedBy` field. */
-  recordedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `subgroup` field. */
-  subgroup?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `userByRecordedBy` relation. */
-  userByRecordedBy?: InputMaybe<UserFilter>;
-  /** A related `userByRecordedBy` exists. */
-  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** Methods to use when ordering `Measurement`. */
-export type MeasurementOrderBy =
-  | 'CHARACTERISTIC_ID_ASC'
-  | 'CHARACTERISTIC_ID_DESC'
-  | 'GAUGE_ID_ASC'
-  | 'GAUGE_ID_DESC'
-  | 'INSPECTION_ID_ASC'
-  | 'INSPECTION_ID_DESC'
-  | 'MEASURED_AT_ASC'
-  | 'MEASURED_AT_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'RECORDED_BY_ASC'
-  | 'RECORDED_BY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'SUBGROUP_ASC'
-  | 'SUBGROUP_DESC';
 
 /** A user's membership of one tenant. Revoking it refuses the user's next request in that tenant. */
 export type Membership = Node & {
@@ -27203,10 +25313,6 @@ export type Mutation = {
   acceptServiceRequest?: Maybe<AcceptServiceRequestPayload>;
   /** Attaches a document version of the approval's project as supporting evidence (idempotent). Errors: PT404 approval.not_found, PT422 approval.attachment_not_in_project. */
   addApprovalAttachment?: Maybe<AddApprovalAttachmentPayload>;
-  /** Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown; PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one. */
-  addCharacteristic?: Maybe<AddCharacteristicPayload>;
-  /** Adds a process step (operation number, name) to a draft control plan (control_plan.manage at its plant). PT404 control_plan.not_found, PT409 control_plan.not_draft. */
-  addControlPlanStep?: Maybe<AddControlPlanStepPayload>;
   /** Records the next version of a document (the highest version_number + 1) as pending and returns it; it becomes the only current one once its file is uploaded, confirmed and checked (app.document_upload_url, app.confirm_document_upload). Concurrent calls queue on the document. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version. */
   addDocumentVersion?: Maybe<AddDocumentVersionPayload>;
   /** Invites a person to the caller's tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role's rules for each role. Errors: PT400 organization.not_chosen, PT403 permission.missing / role.admin_only / role.permission_not_held, PT404 role.not_found / site.not_found / partner.not_found, PT409 membership.other_partner, and those of app.grant_role. */
@@ -27222,10 +25328,6 @@ export type Mutation = {
    * Errors: PT404 result.not_found; PT403 permission.missing; 403 Pulse-Refusal: signature.wrong_password; PT409 result.not_released; PT422 result.amendment_reason_required, json_schema.invalid, signature.required, signature.reason_required.
    */
   amendResult?: Maybe<AmendResultPayload>;
-  /** Approves a draft control plan (control_plan.manage and inspection.approve at its plant): inspections may use it, its characteristics are frozen. PT409 control_plan.not_draft, control_plan.empty. */
-  approveControlPlan?: Maybe<ApproveControlPlanPayload>;
-  /** Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found. */
-  approveSpcBaseline?: Maybe<ApproveSpcBaselinePayload>;
   /**
    * Download URL of an attachment
    * A presigned GET URL for a stored attachment of an entity you may read (expires_in seconds, 300 by default, at most 604800); logged in attachment_downloads. Errors: PT404 attachment.not_found, PT409 attachment_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
@@ -27279,8 +25381,6 @@ export type Mutation = {
    * Errors: PT404 oos.not_found; PT403 permission.missing; 403 Pulse-Refusal: signature.wrong_password; PT409 oos.closed, oos.phase_1_open; PT422 oos.conclusion_required, oos.phase_2_findings_required, signature.required, signature.reason_required.
    */
   closeOosInvestigation?: Maybe<CloseOosInvestigationPayload>;
-  /** Closes an open SPC signal with its assignable-cause record (inspection.record at its plant): cause and action, by and at. PT404 spc_signal.not_found; PT409 spc_signal.closed; PT422 spc_signal.cause_required. A signal is not a nonconformance: raise an NCR separately when product is affected. */
-  closeSpcSignal?: Maybe<CloseSpcSignalPayload>;
   /** Adds a comment to an approval's history (open or closed). Errors: PT404 approval.not_found, PT422 approval.comment_required. */
   commentOnApproval?: Maybe<CommentOnApprovalPayload>;
   /**
@@ -27288,8 +25388,6 @@ export type Mutation = {
    * By its owner (whatever their roles) or a CAPA manager, with a note (the evidence). Errors: PT404 capa_action.not_found, PT403 permission.missing, PT409 capa_action.not_open or capa.closed, PT422 capa_action.note_required.
    */
   completeCapaAction?: Maybe<CompleteCapaActionPayload>;
-  /** Completes an open inspection (inspection.record at its plant) and judges it: passed when every characteristic was measured and its latest measurement is in spec; passed_first_time when it passed with no out-of-spec measurement on the way (FPY). PT409 inspection.not_open. */
-  completeInspection?: Maybe<CompleteInspectionPayload>;
   /**
    * Complete a run
    * in_progress -> completed (result.enter at the run's site) once it has QC samples, every one measured (and so passed: a failing one fails the run), and a result for every analysis. PT404 run.not_found, PT409 run.status, run.no_qc, run.qc_unrecorded, run.results_missing.
@@ -27318,6 +25416,8 @@ export type Mutation = {
   createApprovalFallback?: Maybe<CreateApprovalFallbackPayload>;
   /** Creates a single `ApprovalPolicy`. */
   createApprovalPolicy?: Maybe<CreateApprovalPolicyPayload>;
+  /** Creates a single `ApprovedSupplier`. */
+  createApprovedSupplier?: Maybe<CreateApprovedSupplierPayload>;
   /** Creates a single `ApproverBackup`. */
   createApproverBackup?: Maybe<CreateApproverBackupPayload>;
   /** Creates a single `Attachment`. */
@@ -27340,8 +25440,6 @@ export type Mutation = {
   createComment?: Maybe<CreateCommentPayload>;
   /** Creates a single `Contact`. */
   createContact?: Maybe<CreateContactPayload>;
-  /** Drafts a control plan for a part revision (draft or released) at a plant where the caller holds control_plan.manage; the owner (notified of SPC signals) defaults to the caller. PT404 part_revision.not_found, site.not_found, user.not_member; PT403 permission.missing. */
-  createControlPlan?: Maybe<CreateControlPlanPayload>;
   /** Creates a single `CustomFieldDefinition`. */
   createCustomFieldDefinition?: Maybe<CreateCustomFieldDefinitionPayload>;
   /** Creates a single `Dashboard`. */
@@ -27494,14 +25592,17 @@ export type Mutation = {
   createWorkflowSubStage?: Maybe<CreateWorkflowSubStagePayload>;
   /** POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason); the final decision publishes approval.decided. Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked. */
   decideApproval?: Maybe<DecideApprovalPayload>;
-  /** Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant). PT409 inspection.not_completed, inspection.failed. */
-  decideInspection?: Maybe<DecideInspectionPayload>;
   /**
    * Decides Phase I of an OOS investigation
    * The laboratory checklist (questions answered true/false), whether an assignable cause was found and the findings. An assignable cause invalidates the result and its analysis and orders a retest (a new analysis of the published test version, retest_of_id); none moves the investigation to Phase II. With oos.investigate at the sample's site.
    * Errors: PT404 oos.not_found; PT403 permission.missing; PT409 oos.closed, oos.phase_1_decided, sample.closed; PT422 oos.findings_required, oos.checklist_invalid.
    */
   decideOosPhase1?: Maybe<DecideOosPhase1Payload>;
+  /**
+   * Receiving decision
+   * Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   */
+  decideReceipt?: Maybe<DecideReceiptPayload>;
   /**
    * Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
    * Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
@@ -27526,6 +25627,10 @@ export type Mutation = {
   deleteApprovalFallback?: Maybe<DeleteApprovalFallbackPayload>;
   /** Deletes a single `ApprovalFallback` using its globally unique id. */
   deleteApprovalFallbackById?: Maybe<DeleteApprovalFallbackPayload>;
+  /** Deletes a single `ApprovedSupplier` using a unique key. */
+  deleteApprovedSupplier?: Maybe<DeleteApprovedSupplierPayload>;
+  /** Deletes a single `ApprovedSupplier` using its globally unique id. */
+  deleteApprovedSupplierById?: Maybe<DeleteApprovedSupplierPayload>;
   /** Deletes a single `ApproverBackup` using a unique key. */
   deleteApproverBackup?: Maybe<DeleteApproverBackupPayload>;
   /** Deletes a single `ApproverBackup` using its globally unique id. */
@@ -27861,6 +25966,11 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 certificate.sample_not_found, PT409 certificate.exists, certificate.sample_not_released, certificate.no_released_results, PT422 certificate.scope_invalid, certificate.mixed_customers, signature.required, PT429 while sign-in is locked.
    */
   issueCertificate?: Maybe<IssueCertificatePayload>;
+  /**
+   * Issue a SCAR
+   * Opens a corrective CAPA (8D, source supplier_issue, owner the caller unless owner_id names a member, due on the response date) and addresses it to a supplier with what it is told (title, problem statement), the response due date and the receipt that showed the problem, if any; the SCAR is linked as the CAPA's source; published as scar.issued. Needs scar.manage (staff). PT403 permission.missing; PT404 partner.not_found, receipt.not_found; PT422 scar.due_date_invalid, capa.team_not_member.
+   */
+  issueScar?: Maybe<IssueScarPayload>;
   /** Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant's documents). */
   logDocumentAccess?: Maybe<LogDocumentAccessPayload>;
   /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked. */
@@ -27881,8 +25991,6 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 sample.not_found, storage_location.not_found, PT409 sample.not_received, sample.closed, custody.same_place, storage_location.full, PT422 custody.reason_required, storage_location.inactive, storage.temperature_mismatch, signature.required; 403 signature.wrong_password (nothing recorded).
    */
   moveSample?: Maybe<MoveSamplePayload>;
-  /** Obsoletes a control plan (control_plan.manage at its plant): no new inspection uses it; its history stays. PT409 control_plan.obsolete. */
-  obsoleteControlPlan?: Maybe<ObsoleteControlPlanPayload>;
   /**
    * Obsolete a part revision
    * Retires a draft or the released revision (then the part has none released until the next release). Idempotent. Needs part.manage; PT404 part_revision.not_found.
@@ -27893,8 +26001,6 @@ export type Mutation = {
    * With the record that caused it (source_entity_type and source_entity_id: an NCR, a complaint, a project, ...) linked as its source. Needs capa.manage and sight of the source record. Errors: PT403 permission.missing, PT404 entity.not_found, PT422 entity_type.unknown, capa.source_incomplete or capa.team_not_member.
    */
   openCapa?: Maybe<OpenCapaPayload>;
-  /** Opens an inspection against an approved control plan at its plant (inspection.record there), optionally of a lot or serial of the plan's part; lists the plan's characteristics (AS9102 form 3 rows). PT404 control_plan.not_found, lot.not_found, serial.not_found; PT409 control_plan.not_approved; PT403 permission.missing. */
-  openInspection?: Maybe<OpenInspectionPayload>;
   /**
    * Opens a CAPA for an OOS investigation
    * When the investigators decide the cause needs corrective action: a CAPA in the platform register (app.open_capa) with the investigation as its source, linked to it; once per investigation. Needs oos.investigate at the sample's site and capa.manage.
@@ -27927,17 +26033,16 @@ export type Mutation = {
    * Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
    */
   recordConsumption?: Maybe<RecordConsumptionPayload>;
-  /** Stores a Gauge R&R study of a gauge on a characteristic (control_plan.manage at its plant): the readings (operators × parts × trials) and the result of app_private.gauge_rr_average_range or app_private.gauge_rr_anova (tolerance USL - LSL when both are set). PT422 gauge_study.method, gauge_study.readings and the library's gauge_rr.* reasons; PT404 characteristic.not_found, equipment.not_found. */
-  recordGaugeStudy?: Maybe<RecordGaugeStudyPayload>;
-  /** Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then; numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future. */
-  recordMeasurement?: Maybe<RecordMeasurementPayload>;
-  /** Records several values of a variable characteristic in order (a subgroup at once), each as app.record_measurement; returns how many. */
-  recordMeasurements?: Maybe<RecordMeasurementsPayload>;
   /**
    * Record a QC value
    * Records the measured value of a QC sample of an in-progress run (result.enter at the run's site) and evaluates it against its criteria (a duplicate against its original's result). A value outside the criteria fails the run at once: its results are invalidated and its analyses go back for retest (run.failed). PT404 run.not_found, PT409 run.status, qc.recorded, qc.original_missing, PT422 qc.value_missing.
    */
   recordQcValue?: Maybe<RecordQcValuePayload>;
+  /**
+   * Record a receipt
+   * Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date: refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*.
+   */
+  recordReceipt?: Maybe<RecordReceiptPayload>;
   /**
    * Records a result
    * The result document of an analysis (e.g. {"value": 7.2}), in unit (the test's unit when empty; another unit of its dimension is converted), measured with equipment_id at measured_at, with the raw data file (object key and sha256). Needs result.enter at the sample's site. The analysis becomes resulted; the result gets its specification and verdict; an out-of-specification product result opens an OOS investigation.
@@ -27980,6 +26085,11 @@ export type Mutation = {
    */
   reportExecutionUrl?: Maybe<ReportExecutionUrlPayload>;
   /**
+   * Answer a SCAR
+   * The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
+   */
+  respondToScar?: Maybe<RespondToScarPayload>;
+  /**
    * Restore from the trash
    * Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
    */
@@ -28008,6 +26118,11 @@ export type Mutation = {
    * Errors: PT404 result.not_found; PT403 permission.missing, result.four_eyes; 403 with header Pulse-Refusal: signature.wrong_password; PT409 result.not_entered; PT422 signature.required, signature.reason_required; PT429 while sign-in is locked.
    */
   reviewResult?: Maybe<ReviewResultPayload>;
+  /**
+   * Review a SCAR response
+   * Accepts the supplier's answer (the CAPA then carries on to verification and closure) or returns it with a note (awaiting a response again). Needs scar.manage (staff). Published as scar.reviewed. PT404 scar.not_found; PT403 permission.missing; PT409 scar.not_responded; PT422 scar.review_note_required.
+   */
+  reviewScarResponse?: Maybe<ReviewScarResponsePayload>;
   /**
    * Revoke a qualification
    * Ends a person's qualification now, with a reason; the grant is kept. Needs competence.manage (PT403 permission.missing); PT422 qualification.reason_required, PT404 qualification.not_found, PT409 qualification.revoked.
@@ -28109,6 +26224,10 @@ export type Mutation = {
   updateApprovalSetting?: Maybe<UpdateApprovalSettingPayload>;
   /** Updates a single `ApprovalSetting` using its globally unique id and a patch. */
   updateApprovalSettingById?: Maybe<UpdateApprovalSettingPayload>;
+  /** Updates a single `ApprovedSupplier` using a unique key and a patch. */
+  updateApprovedSupplier?: Maybe<UpdateApprovedSupplierPayload>;
+  /** Updates a single `ApprovedSupplier` using its globally unique id and a patch. */
+  updateApprovedSupplierById?: Maybe<UpdateApprovedSupplierPayload>;
   /** Updates a single `ApproverBackup` using a unique key and a patch. */
   updateApproverBackup?: Maybe<UpdateApproverBackupPayload>;
   /** Updates a single `ApproverBackup` using its globally unique id and a patch. */
@@ -28464,18 +26583,6 @@ export type MutationAddApprovalAttachmentArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationAddCharacteristicArgs = {
-  input: AddCharacteristicInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationAddControlPlanStepArgs = {
-  input: AddControlPlanStepInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationAddDocumentVersionArgs = {
   input: AddDocumentVersionInput;
 };
@@ -28496,18 +26603,6 @@ export type MutationAdvanceCapaArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationAmendResultArgs = {
   input: AmendResultInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationApproveControlPlanArgs = {
-  input: ApproveControlPlanInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationApproveSpcBaselineArgs = {
-  input: ApproveSpcBaselineInput;
 };
 
 
@@ -28584,12 +26679,6 @@ export type MutationCloseOosInvestigationArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationCloseSpcSignalArgs = {
-  input: CloseSpcSignalInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCommentOnApprovalArgs = {
   input: CommentOnApprovalInput;
 };
@@ -28598,12 +26687,6 @@ export type MutationCommentOnApprovalArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCompleteCapaActionArgs = {
   input: CompleteCapaActionInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationCompleteInspectionArgs = {
-  input: CompleteInspectionInput;
 };
 
 
@@ -28652,6 +26735,12 @@ export type MutationCreateApprovalFallbackArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateApprovalPolicyArgs = {
   input: CreateApprovalPolicyInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateApprovedSupplierArgs = {
+  input: CreateApprovedSupplierInput;
 };
 
 
@@ -28718,12 +26807,6 @@ export type MutationCreateCommentArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateContactArgs = {
   input: CreateContactInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationCreateControlPlanArgs = {
-  input: CreateControlPlanInput;
 };
 
 
@@ -29166,14 +27249,14 @@ export type MutationDecideApprovalArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDecideInspectionArgs = {
-  input: DecideInspectionInput;
+export type MutationDecideOosPhase1Args = {
+  input: DecideOosPhase1Input;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationDecideOosPhase1Args = {
-  input: DecideOosPhase1Input;
+export type MutationDecideReceiptArgs = {
+  input: DecideReceiptInput;
 };
 
 
@@ -29228,6 +27311,18 @@ export type MutationDeleteApprovalFallbackArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteApprovalFallbackByIdArgs = {
   input: DeleteApprovalFallbackByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteApprovedSupplierArgs = {
+  input: DeleteApprovedSupplierInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteApprovedSupplierByIdArgs = {
+  input: DeleteApprovedSupplierByIdInput;
 };
 
 
@@ -30144,6 +28239,12 @@ export type MutationIssueCertificateArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationIssueScarArgs = {
+  input: IssueScarInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationLogDocumentAccessArgs = {
   input: LogDocumentAccessInput;
 };
@@ -30186,12 +28287,6 @@ export type MutationMoveSampleArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationObsoleteControlPlanArgs = {
-  input: ObsoleteControlPlanInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationObsoletePartRevisionArgs = {
   input: ObsoletePartRevisionInput;
 };
@@ -30200,12 +28295,6 @@ export type MutationObsoletePartRevisionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationOpenCapaArgs = {
   input: OpenCapaInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationOpenInspectionArgs = {
-  input: OpenInspectionInput;
 };
 
 
@@ -30258,26 +28347,14 @@ export type MutationRecordConsumptionArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
-export type MutationRecordGaugeStudyArgs = {
-  input: RecordGaugeStudyInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationRecordMeasurementArgs = {
-  input: RecordMeasurementInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
-export type MutationRecordMeasurementsArgs = {
-  input: RecordMeasurementsInput;
-};
-
-
-/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRecordQcValueArgs = {
   input: RecordQcValueInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRecordReceiptArgs = {
+  input: RecordReceiptInput;
 };
 
 
@@ -30330,6 +28407,12 @@ export type MutationReportExecutionUrlArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationRespondToScarArgs = {
+  input: RespondToScarInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRestoreArgs = {
   input: RestoreInput;
 };
@@ -30362,6 +28445,12 @@ export type MutationRetryCertificateRenderArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationReviewResultArgs = {
   input: ReviewResultInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationReviewScarResponseArgs = {
+  input: ReviewScarResponseInput;
 };
 
 
@@ -30536,6 +28625,18 @@ export type MutationUpdateApprovalSettingArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateApprovalSettingByIdArgs = {
   input: UpdateApprovalSettingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateApprovedSupplierArgs = {
+  input: UpdateApprovedSupplierInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateApprovedSupplierByIdArgs = {
+  input: UpdateApprovedSupplierByIdInput;
 };
 
 
@@ -31637,37 +29738,6 @@ export type NotificationType =
   | 'system'
   | 'workflow';
 
-/** All input for the `obsoleteControlPlan` mutation. */
-export type ObsoleteControlPlanInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  controlPlanId: Scalars['UUID']['input'];
-};
-
-/** The output of our `obsoleteControlPlan` mutation. */
-export type ObsoleteControlPlanPayload = {
-  __typename?: 'ObsoleteControlPlanPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `ControlPlan`. May be used by Relay 1. */
-  controlPlanEdge?: Maybe<ControlPlanEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<ControlPlan>;
-};
-
-
-/** The output of our `obsoleteControlPlan` mutation. */
-export type ObsoleteControlPlanPayloadControlPlanEdgeArgs = {
-  orderBy?: Array<ControlPlanOrderBy>;
-};
-
 /** All input for the `obsoletePartRevision` mutation. */
 export type ObsoletePartRevisionInput = {
   /**
@@ -32302,42 +30372,6 @@ export type OpenCapaPayloadCapaEdgeArgs = {
   orderBy?: Array<CapaOrderBy>;
 };
 
-/** All input for the `openInspection` mutation. */
-export type OpenInspectionInput = {
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  controlPlanId: Scalars['UUID']['input'];
-  faiReason?: InputMaybe<Scalars['String']['input']>;
-  kind: InspectionKind;
-  line?: InputMaybe<Scalars['String']['input']>;
-  lotId?: InputMaybe<Scalars['UUID']['input']>;
-  serialId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** The output of our `openInspection` mutation. */
-export type OpenInspectionPayload = {
-  __typename?: 'OpenInspectionPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `Inspection`. May be used by Relay 1. */
-  inspectionEdge?: Maybe<InspectionEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Inspection>;
-};
-
-
-/** The output of our `openInspection` mutation. */
-export type OpenInspectionPayloadInspectionEdgeArgs = {
-  orderBy?: Array<InspectionOrderBy>;
-};
-
 /** All input for the `openOosCapa` mutation. */
 export type OpenOosCapaInput = {
   /**
@@ -32386,6 +30420,8 @@ export type Organization = Node & {
   approvalPolicies: ApprovalPolicyConnection;
   /** Reads a single `ApprovalSetting` that is related to this `Organization`. */
   approvalSetting?: Maybe<ApprovalSetting>;
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliers: ApprovedSupplierConnection;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups: ApproverBackupConnection;
   /** Reads a single `AuditSetting` that is related to this `Organization`. */
@@ -32400,14 +30436,8 @@ export type Organization = Node & {
   certificateVersions: CertificateVersionConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificates: CertificateConnection;
-  /** Reads and enables pagination through a set of `Characteristic`. */
-  characteristics: CharacteristicConnection;
   /** Reads and enables pagination through a set of `ChecklistTemplate`. */
   checklistTemplates: ChecklistTemplateConnection;
-  /** Reads and enables pagination through a set of `ControlPlanStep`. */
-  controlPlanSteps: ControlPlanStepConnection;
-  /** Reads and enables pagination through a set of `ControlPlan`. */
-  controlPlans: ControlPlanConnection;
   /** When the organization was created. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `CustodyEvent`. */
@@ -32447,20 +30477,12 @@ export type Organization = Node & {
   equipmentUses: EquipmentUseConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
   equipments: EquipmentConnection;
-  /** Reads and enables pagination through a set of `GaugeStudy`. */
-  gaugeStudies: GaugeStudyConnection;
-  /** Reads and enables pagination through a set of `GaugeStudyReading`. */
-  gaugeStudyReadings: GaugeStudyReadingConnection;
   /** Reads and enables pagination through a set of `GenealogyEdge`. */
   genealogyEdges: GenealogyEdgeConnection;
   /** Reads and enables pagination through a set of `I18NString`. */
   i18NStrings: I18NStringConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `InspectionCharacteristic`. */
-  inspectionCharacteristics: InspectionCharacteristicConnection;
-  /** Reads and enables pagination through a set of `Inspection`. */
-  inspections: InspectionConnection;
   /** Reads and enables pagination through a set of `InstrumentBlock`. */
   instrumentBlocks: InstrumentBlockConnection;
   /** Reads and enables pagination through a set of `InstrumentImportRow`. */
@@ -32475,8 +30497,6 @@ export type Organization = Node & {
   labTests: LabTestConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
-  /** Reads and enables pagination through a set of `Measurement`. */
-  measurements: MeasurementConnection;
   /** Reads and enables pagination through a set of `Membership`. */
   memberships: MembershipConnection;
   /** Display name. */
@@ -32505,6 +30525,8 @@ export type Organization = Node & {
   reagentLots: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUses: ReagentUseConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts: ReceiptConnection;
   /** Reads and enables pagination through a set of `ReportDefinition`. */
   reportDefinitions: ReportDefinitionConnection;
   /** Reads and enables pagination through a set of `ReportExecution`. */
@@ -32539,6 +30561,8 @@ export type Organization = Node & {
   sampleTypes: SampleTypeConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scars: ScarConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
@@ -32561,12 +30585,6 @@ export type Organization = Node & {
   sopTasks: SopTaskConnection;
   /** Reads and enables pagination through a set of `SopTemplate`. */
   sopTemplates: SopTemplateConnection;
-  /** Reads and enables pagination through a set of `SpcBaseline`. */
-  spcBaselines: SpcBaselineConnection;
-  /** Reads and enables pagination through a set of `SpcSignal`. */
-  spcSignals: SpcSignalConnection;
-  /** Reads and enables pagination through a set of `SpcSubgroup`. */
-  spcSubgroups: SpcSubgroupConnection;
   /** Reads and enables pagination through a set of `SpecificationLimit`. */
   specificationLimits: SpecificationLimitConnection;
   /** Reads and enables pagination through a set of `Specification`. */
@@ -32663,6 +30681,19 @@ export type OrganizationApprovalPoliciesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationApprovedSuppliersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationApproverBackupsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -32728,19 +30759,6 @@ export type OrganizationCertificatesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationCharacteristicsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<CharacteristicCondition>;
-  filter?: InputMaybe<CharacteristicFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationChecklistTemplatesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -32750,32 +30768,6 @@ export type OrganizationChecklistTemplatesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ChecklistTemplateOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationControlPlanStepsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ControlPlanStepCondition>;
-  filter?: InputMaybe<ControlPlanStepFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ControlPlanStepOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationControlPlansArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ControlPlanCondition>;
-  filter?: InputMaybe<ControlPlanFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
 };
 
 
@@ -32975,32 +30967,6 @@ export type OrganizationEquipmentsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationGaugeStudiesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<GaugeStudyCondition>;
-  filter?: InputMaybe<GaugeStudyFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationGaugeStudyReadingsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<GaugeStudyReadingCondition>;
-  filter?: InputMaybe<GaugeStudyReadingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<GaugeStudyReadingOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationGenealogyEdgesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -33023,32 +30989,6 @@ export type OrganizationI18NStringsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<I18NStringOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationInspectionCharacteristicsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCharacteristicCondition>;
-  filter?: InputMaybe<InspectionCharacteristicFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionCharacteristicOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationInspectionsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCondition>;
-  filter?: InputMaybe<InspectionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
 };
 
 
@@ -33127,19 +31067,6 @@ export type OrganizationLotsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationMeasurementsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<MeasurementCondition>;
-  filter?: InputMaybe<MeasurementFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
 };
 
 
@@ -33311,6 +31238,19 @@ export type OrganizationReagentUsesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ReagentUseOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationReceiptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -33524,6 +31464,19 @@ export type OrganizationSamplesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationScarsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationSerialsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -33624,45 +31577,6 @@ export type OrganizationSopTemplatesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SopTemplateOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationSpcBaselinesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcBaselineCondition>;
-  filter?: InputMaybe<SpcBaselineFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationSpcSignalsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcSignalCondition>;
-  filter?: InputMaybe<SpcSignalFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
-};
-
-
-/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
-export type OrganizationSpcSubgroupsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcSubgroupCondition>;
-  filter?: InputMaybe<SpcSubgroupFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcSubgroupOrderBy>>;
 };
 
 
@@ -33945,6 +31859,10 @@ export type OrganizationFilter = {
   approvalSetting?: InputMaybe<ApprovalSettingFilter>;
   /** A related `approvalSetting` exists. */
   approvalSettingExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvedSuppliers` relation. */
+  approvedSuppliers?: InputMaybe<OrganizationToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliers` exist. */
+  approvedSuppliersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `approverBackups` relation. */
   approverBackups?: InputMaybe<OrganizationToManyApproverBackupFilter>;
   /** Some related `approverBackups` exist. */
@@ -33969,22 +31887,10 @@ export type OrganizationFilter = {
   certificates?: InputMaybe<OrganizationToManyCertificateFilter>;
   /** Some related `certificates` exist. */
   certificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `characteristics` relation. */
-  characteristics?: InputMaybe<OrganizationToManyCharacteristicFilter>;
-  /** Some related `characteristics` exist. */
-  characteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `checklistTemplates` relation. */
   checklistTemplates?: InputMaybe<OrganizationToManyChecklistTemplateFilter>;
   /** Some related `checklistTemplates` exist. */
   checklistTemplatesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `controlPlanSteps` relation. */
-  controlPlanSteps?: InputMaybe<OrganizationToManyControlPlanStepFilter>;
-  /** Some related `controlPlanSteps` exist. */
-  controlPlanStepsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `controlPlans` relation. */
-  controlPlans?: InputMaybe<OrganizationToManyControlPlanFilter>;
-  /** Some related `controlPlans` exist. */
-  controlPlansExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `custodyEvents` relation. */
   custodyEvents?: InputMaybe<OrganizationToManyCustodyEventFilter>;
   /** Some related `custodyEvents` exist. */
@@ -34047,14 +31953,6 @@ export type OrganizationFilter = {
   equipments?: InputMaybe<OrganizationToManyEquipmentFilter>;
   /** Some related `equipments` exist. */
   equipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `gaugeStudies` relation. */
-  gaugeStudies?: InputMaybe<OrganizationToManyGaugeStudyFilter>;
-  /** Some related `gaugeStudies` exist. */
-  gaugeStudiesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `gaugeStudyReadings` relation. */
-  gaugeStudyReadings?: InputMaybe<OrganizationToManyGaugeStudyReadingFilter>;
-  /** Some related `gaugeStudyReadings` exist. */
-  gaugeStudyReadingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `genealogyEdges` relation. */
   genealogyEdges?: InputMaybe<OrganizationToManyGenealogyEdgeFilter>;
   /** Some related `genealogyEdges` exist. */
@@ -34063,14 +31961,6 @@ export type OrganizationFilter = {
   i18NStrings?: InputMaybe<OrganizationToManyI18NStringFilter>;
   /** Some related `i18NStrings` exist. */
   i18NStringsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `inspectionCharacteristics` relation. */
-  inspectionCharacteristics?: InputMaybe<OrganizationToManyInspectionCharacteristicFilter>;
-  /** Some related `inspectionCharacteristics` exist. */
-  inspectionCharacteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `inspections` relation. */
-  inspections?: InputMaybe<OrganizationToManyInspectionFilter>;
-  /** Some related `inspections` exist. */
-  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `instrumentBlocks` relation. */
   instrumentBlocks?: InputMaybe<OrganizationToManyInstrumentBlockFilter>;
   /** Some related `instrumentBlocks` exist. */
@@ -34095,10 +31985,6 @@ export type OrganizationFilter = {
   lots?: InputMaybe<OrganizationToManyLotFilter>;
   /** Some related `lots` exist. */
   lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `measurements` relation. */
-  measurements?: InputMaybe<OrganizationToManyMeasurementFilter>;
-  /** Some related `measurements` exist. */
-  measurementsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `memberships` relation. */
   memberships?: InputMaybe<OrganizationToManyMembershipFilter>;
   /** Some related `memberships` exist. */
@@ -34155,6 +32041,10 @@ export type OrganizationFilter = {
   reagentUses?: InputMaybe<OrganizationToManyReagentUseFilter>;
   /** Some related `reagentUses` exist. */
   reagentUsesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receipts` relation. */
+  receipts?: InputMaybe<OrganizationToManyReceiptFilter>;
+  /** Some related `receipts` exist. */
+  receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reportDefinitions` relation. */
   reportDefinitions?: InputMaybe<OrganizationToManyReportDefinitionFilter>;
   /** Some related `reportDefinitions` exist. */
@@ -34221,6 +32111,10 @@ export type OrganizationFilter = {
   samples?: InputMaybe<OrganizationToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scars` relation. */
+  scars?: InputMaybe<OrganizationToManyScarFilter>;
+  /** Some related `scars` exist. */
+  scarsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serials` relation. */
   serials?: InputMaybe<OrganizationToManySerialFilter>;
   /** Some related `serials` exist. */
@@ -34255,18 +32149,6 @@ export type OrganizationFilter = {
   sopTemplates?: InputMaybe<OrganizationToManySopTemplateFilter>;
   /** Some related `sopTemplates` exist. */
   sopTemplatesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `spcBaselines` relation. */
-  spcBaselines?: InputMaybe<OrganizationToManySpcBaselineFilter>;
-  /** Some related `spcBaselines` exist. */
-  spcBaselinesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `spcSignals` relation. */
-  spcSignals?: InputMaybe<OrganizationToManySpcSignalFilter>;
-  /** Some related `spcSignals` exist. */
-  spcSignalsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `spcSubgroups` relation. */
-  spcSubgroups?: InputMaybe<OrganizationToManySpcSubgroupFilter>;
-  /** Some related `spcSubgroups` exist. */
-  spcSubgroupsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `specificationLimits` relation. */
   specificationLimits?: InputMaybe<OrganizationToManySpecificationLimitFilter>;
   /** Some related `specificationLimits` exist. */
@@ -34425,6 +32307,16 @@ export type OrganizationToManyApprovalPolicyFilter = {
   some?: InputMaybe<ApprovalPolicyFilter>;
 };
 
+/** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyApprovedSupplierFilter = {
+  /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovedSupplierFilter>;
+  /** No related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovedSupplierFilter>;
+  /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovedSupplierFilter>;
+};
+
 /** A filter to be used against many `ApproverBackup` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyApproverBackupFilter = {
   /** Every related `ApproverBackup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -34475,16 +32367,6 @@ export type OrganizationToManyCertificateVersionFilter = {
   some?: InputMaybe<CertificateVersionFilter>;
 };
 
-/** A filter to be used against many `Characteristic` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyCharacteristicFilter = {
-  /** Every related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<CharacteristicFilter>;
-  /** No related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<CharacteristicFilter>;
-  /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<CharacteristicFilter>;
-};
-
 /** A filter to be used against many `ChecklistTemplate` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyChecklistTemplateFilter = {
   /** Every related `ChecklistTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -34493,26 +32375,6 @@ export type OrganizationToManyChecklistTemplateFilter = {
   none?: InputMaybe<ChecklistTemplateFilter>;
   /** Some related `ChecklistTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ChecklistTemplateFilter>;
-};
-
-/** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyControlPlanFilter = {
-  /** Every related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ControlPlanFilter>;
-  /** No related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ControlPlanFilter>;
-  /** Some related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ControlPlanFilter>;
-};
-
-/** A filter to be used against many `ControlPlanStep` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyControlPlanStepFilter = {
-  /** Every related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ControlPlanStepFilter>;
-  /** No related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ControlPlanStepFilter>;
-  /** Some related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ControlPlanStepFilter>;
 };
 
 /** A filter to be used against many `CustodyEvent` object types. All fields are combined with a logical ‘and.’ */
@@ -34665,26 +32527,6 @@ export type OrganizationToManyEquipmentUseFilter = {
   some?: InputMaybe<EquipmentUseFilter>;
 };
 
-/** A filter to be used against many `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyGaugeStudyFilter = {
-  /** Every related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<GaugeStudyFilter>;
-  /** No related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<GaugeStudyFilter>;
-  /** Some related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<GaugeStudyFilter>;
-};
-
-/** A filter to be used against many `GaugeStudyReading` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyGaugeStudyReadingFilter = {
-  /** Every related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<GaugeStudyReadingFilter>;
-  /** No related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<GaugeStudyReadingFilter>;
-  /** Some related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<GaugeStudyReadingFilter>;
-};
-
 /** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyGenealogyEdgeFilter = {
   /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -34703,26 +32545,6 @@ export type OrganizationToManyI18NStringFilter = {
   none?: InputMaybe<I18NStringFilter>;
   /** Some related `I18NString` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<I18NStringFilter>;
-};
-
-/** A filter to be used against many `InspectionCharacteristic` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyInspectionCharacteristicFilter = {
-  /** Every related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<InspectionCharacteristicFilter>;
-  /** No related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<InspectionCharacteristicFilter>;
-  /** Some related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<InspectionCharacteristicFilter>;
-};
-
-/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyInspectionFilter = {
-  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<InspectionFilter>;
-  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<InspectionFilter>;
-  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<InspectionFilter>;
 };
 
 /** A filter to be used against many `InstrumentBlock` object types. All fields are combined with a logical ‘and.’ */
@@ -34783,16 +32605,6 @@ export type OrganizationToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
-};
-
-/** A filter to be used against many `Measurement` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManyMeasurementFilter = {
-  /** Every related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<MeasurementFilter>;
-  /** No related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<MeasurementFilter>;
-  /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<MeasurementFilter>;
 };
 
 /** A filter to be used against many `Membership` object types. All fields are combined with a logical ‘and.’ */
@@ -34923,6 +32735,16 @@ export type OrganizationToManyReagentUseFilter = {
   none?: InputMaybe<ReagentUseFilter>;
   /** Some related `ReagentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ReagentUseFilter>;
+};
+
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
 };
 
 /** A filter to be used against many `ReportDefinition` object types. All fields are combined with a logical ‘and.’ */
@@ -35085,6 +32907,16 @@ export type OrganizationToManySampleTypeFilter = {
   some?: InputMaybe<SampleTypeFilter>;
 };
 
+/** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyScarFilter = {
+  /** Every related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScarFilter>;
+  /** No related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScarFilter>;
+  /** Some related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScarFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -35163,36 +32995,6 @@ export type OrganizationToManySopTemplateFilter = {
   none?: InputMaybe<SopTemplateFilter>;
   /** Some related `SopTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SopTemplateFilter>;
-};
-
-/** A filter to be used against many `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManySpcBaselineFilter = {
-  /** Every related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcBaselineFilter>;
-  /** No related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcBaselineFilter>;
-  /** Some related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcBaselineFilter>;
-};
-
-/** A filter to be used against many `SpcSignal` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManySpcSignalFilter = {
-  /** Every related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcSignalFilter>;
-  /** No related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcSignalFilter>;
-  /** Some related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcSignalFilter>;
-};
-
-/** A filter to be used against many `SpcSubgroup` object types. All fields are combined with a logical ‘and.’ */
-export type OrganizationToManySpcSubgroupFilter = {
-  /** Every related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcSubgroupFilter>;
-  /** No related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcSubgroupFilter>;
-  /** Some related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcSubgroupFilter>;
 };
 
 /** A filter to be used against many `Specification` object types. All fields are combined with a logical ‘and.’ */
@@ -35575,6 +33377,8 @@ export type PageInfo = {
  */
 export type Part = Node & {
   __typename?: 'Part';
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliers: ApprovedSupplierConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -35600,8 +33404,6 @@ export type Part = Node & {
   description: Scalars['String']['output'];
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `Inspection`. */
-  inspections: InspectionConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
   /** Name */
@@ -35620,6 +33422,8 @@ export type Part = Node & {
   partNumber: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions: PartRevisionConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts: ReceiptConnection;
   /** Part id */
   rowId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Serial`. */
@@ -35647,15 +33451,15 @@ export type Part = Node & {
  * Parts
  * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
  */
-export type PartInspectionsArgs = {
+export type PartApprovedSuppliersArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCondition>;
-  filter?: InputMaybe<InspectionFilter>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
 };
 
 
@@ -35688,6 +33492,22 @@ export type PartPartRevisionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartRevisionOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartReceiptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -35750,6 +33570,10 @@ export type PartEdge = {
 export type PartFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartFilter>>;
+  /** Filter by the object’s `approvedSuppliers` relation. */
+  approvedSuppliers?: InputMaybe<PartToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliers` exist. */
+  approvedSuppliersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `customFields` field. */
@@ -35760,10 +33584,6 @@ export type PartFilter = {
   customerExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customerId` field. */
   customerId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `inspections` relation. */
-  inspections?: InputMaybe<PartToManyInspectionFilter>;
-  /** Some related `inspections` exist. */
-  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<PartToManyLotFilter>;
   /** Some related `lots` exist. */
@@ -35782,6 +33602,10 @@ export type PartFilter = {
   partRevisions?: InputMaybe<PartToManyPartRevisionFilter>;
   /** Some related `partRevisions` exist. */
   partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receipts` relation. */
+  receipts?: InputMaybe<PartToManyReceiptFilter>;
+  /** Some related `receipts` exist. */
+  receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `serials` relation. */
@@ -35907,8 +33731,6 @@ export type PartPatch = {
  */
 export type PartRevision = Node & {
   __typename?: 'PartRevision';
-  /** Reads and enables pagination through a set of `ControlPlan`. */
-  controlPlans: ControlPlanConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -35920,8 +33742,6 @@ export type PartRevision = Node & {
   description: Scalars['String']['output'];
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `Inspection`. */
-  inspections: InspectionConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
   /** Obsoleted at */
@@ -35964,38 +33784,6 @@ export type PartRevision = Node & {
   userByCreatedBy?: Maybe<User>;
   /** Reads a single `User` that is related to this `PartRevision`. */
   userByReleasedBy?: Maybe<User>;
-};
-
-
-/**
- * Part revisions
- * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
- */
-export type PartRevisionControlPlansArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ControlPlanCondition>;
-  filter?: InputMaybe<ControlPlanFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
-};
-
-
-/**
- * Part revisions
- * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
- */
-export type PartRevisionInspectionsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCondition>;
-  filter?: InputMaybe<InspectionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
 };
 
 
@@ -36075,16 +33863,8 @@ export type PartRevisionEdge = {
 export type PartRevisionFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartRevisionFilter>>;
-  /** Filter by the object’s `controlPlans` relation. */
-  controlPlans?: InputMaybe<PartRevisionToManyControlPlanFilter>;
-  /** Some related `controlPlans` exist. */
-  controlPlansExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `inspections` relation. */
-  inspections?: InputMaybe<PartRevisionToManyInspectionFilter>;
-  /** Some related `inspections` exist. */
-  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<PartRevisionToManyLotFilter>;
   /** Some related `lots` exist. */
@@ -36217,26 +33997,6 @@ export type PartRevisionStatus =
   | 'obsolete'
   | 'released';
 
-/** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
-export type PartRevisionToManyControlPlanFilter = {
-  /** Every related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ControlPlanFilter>;
-  /** No related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ControlPlanFilter>;
-  /** Some related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ControlPlanFilter>;
-};
-
-/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
-export type PartRevisionToManyInspectionFilter = {
-  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<InspectionFilter>;
-  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<InspectionFilter>;
-  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<InspectionFilter>;
-};
-
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type PartRevisionToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -36262,14 +34022,14 @@ export type PartStatus =
   | 'active'
   | 'obsolete';
 
-/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
-export type PartToManyInspectionFilter = {
-  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<InspectionFilter>;
-  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<InspectionFilter>;
-  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<InspectionFilter>;
+/** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyApprovedSupplierFilter = {
+  /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovedSupplierFilter>;
+  /** No related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovedSupplierFilter>;
+  /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovedSupplierFilter>;
 };
 
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
@@ -36292,6 +34052,16 @@ export type PartToManyPartRevisionFilter = {
   some?: InputMaybe<PartRevisionFilter>;
 };
 
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -36305,6 +34075,8 @@ export type PartToManySerialFilter = {
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type Partner = Node & {
   __typename?: 'Partner';
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliersBySupplierId: ApprovedSupplierConnection;
   /** Reads and enables pagination through a set of `Calibration`. */
   calibrationsByPerformedByPartnerId: CalibrationConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
@@ -36337,10 +34109,14 @@ export type Partner = Node & {
   projectsByCustomerOrganizationId: ProjectConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsBySupplierId: ReagentLotConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receiptsBySupplierId: ReceiptConnection;
   /** Partner id. */
   rowId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scarsBySupplierId: ScarConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
   serviceRequests: ServiceRequestConnection;
   /** Reads and enables pagination through a set of `Specification`. */
@@ -36349,6 +34125,19 @@ export type Partner = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Web site. */
   website?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerApprovedSuppliersBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
 };
 
 
@@ -36446,6 +34235,19 @@ export type PartnerReagentLotsBySupplierIdArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerReceiptsBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerSamplesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -36456,6 +34258,19 @@ export type PartnerSamplesArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SampleOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerScarsBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
 };
 
 
@@ -36522,6 +34337,10 @@ export type PartnerEdge = {
 export type PartnerFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartnerFilter>>;
+  /** Filter by the object’s `approvedSuppliersBySupplierId` relation. */
+  approvedSuppliersBySupplierId?: InputMaybe<PartnerToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliersBySupplierId` exist. */
+  approvedSuppliersBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `calibrationsByPerformedByPartnerId` relation. */
   calibrationsByPerformedByPartnerId?: InputMaybe<PartnerToManyCalibrationFilter>;
   /** Some related `calibrationsByPerformedByPartnerId` exist. */
@@ -36562,12 +34381,20 @@ export type PartnerFilter = {
   reagentLotsBySupplierId?: InputMaybe<PartnerToManyReagentLotFilter>;
   /** Some related `reagentLotsBySupplierId` exist. */
   reagentLotsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptsBySupplierId` relation. */
+  receiptsBySupplierId?: InputMaybe<PartnerToManyReceiptFilter>;
+  /** Some related `receiptsBySupplierId` exist. */
+  receiptsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `samples` relation. */
   samples?: InputMaybe<PartnerToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scarsBySupplierId` relation. */
+  scarsBySupplierId?: InputMaybe<PartnerToManyScarFilter>;
+  /** Some related `scarsBySupplierId` exist. */
+  scarsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serviceRequests` relation. */
   serviceRequests?: InputMaybe<PartnerToManyServiceRequestFilter>;
   /** Some related `serviceRequests` exist. */
@@ -36630,6 +34457,16 @@ export type PartnerPatch = {
   notes?: InputMaybe<Scalars['String']['input']>;
   /** Web site. */
   website?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyApprovedSupplierFilter = {
+  /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovedSupplierFilter>;
+  /** No related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovedSupplierFilter>;
+  /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovedSupplierFilter>;
 };
 
 /** A filter to be used against many `Calibration` object types. All fields are combined with a logical ‘and.’ */
@@ -36702,6 +34539,16 @@ export type PartnerToManyReagentLotFilter = {
   some?: InputMaybe<ReagentLotFilter>;
 };
 
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
+};
+
 /** A filter to be used against many `Sample` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManySampleFilter = {
   /** Every related `Sample` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -36710,6 +34557,16 @@ export type PartnerToManySampleFilter = {
   none?: InputMaybe<SampleFilter>;
   /** Some related `Sample` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SampleFilter>;
+};
+
+/** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyScarFilter = {
+  /** Every related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScarFilter>;
+  /** No related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScarFilter>;
+  /** Some related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScarFilter>;
 };
 
 /** A filter to be used against many `ServiceRequest` object types. All fields are combined with a logical ‘and.’ */
@@ -39530,6 +37387,209 @@ export type QualificationToManySopTemplateFilter = {
   some?: InputMaybe<SopTemplateFilter>;
 };
 
+/**
+ * Supplier scorecard
+ * Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), decided and rejected quantity and PPM (rejected / decided x 1,000,000), SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
+ */
+export type QualityKpiSupplierScorecard = {
+  __typename?: 'QualityKpiSupplierScorecard';
+  /**
+   * Average days to close
+   * From issue to the CAPA's closure, of the closed SCARs.
+   */
+  avgDaysToClose?: Maybe<Scalars['BigFloat']['output']>;
+  /** Computed at */
+  computedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** On-time delivery (%) */
+  onTimePercent?: Maybe<Scalars['BigFloat']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Period
+   * month or quarter.
+   */
+  period?: Maybe<Scalars['String']['output']>;
+  /**
+   * Period start
+   * The first day of the month or quarter (receipts by the day received, SCARs by the day issued).
+   */
+  periodStart?: Maybe<Scalars['Date']['output']>;
+  /**
+   * PPM
+   * Rejected parts per million decided.
+   */
+  ppm?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Quantity decided
+   * Received quantity with a receiving decision (in each part's unit).
+   */
+  quantityDecided?: Maybe<Scalars['BigFloat']['output']>;
+  /** Quantity rejected */
+  quantityRejected?: Maybe<Scalars['BigFloat']['output']>;
+  /** Receipts */
+  receipts?: Maybe<Scalars['Int']['output']>;
+  /** Receipts on time */
+  receiptsOnTime?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId?: Maybe<Scalars['UUID']['output']>;
+  /** SCAR closure rate (%) */
+  scarClosurePercent?: Maybe<Scalars['BigFloat']['output']>;
+  /** SCARs closed */
+  scarsClosed?: Maybe<Scalars['Int']['output']>;
+  /**
+   * SCARs issued
+   * Not counting those whose CAPA was cancelled.
+   */
+  scarsIssued?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Supplier
+   * partners.id.
+   */
+  supplierId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `QualityKpiSupplierScorecard` object types. All
+ * fields are tested for equality and combined with a logical ‘and.’
+ */
+export type QualityKpiSupplierScorecardCondition = {
+  /** Checks for equality with the object’s `avgDaysToClose` field. */
+  avgDaysToClose?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `computedAt` field. */
+  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `onTimePercent` field. */
+  onTimePercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `period` field. */
+  period?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `periodStart` field. */
+  periodStart?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `ppm` field. */
+  ppm?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `quantityDecided` field. */
+  quantityDecided?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `quantityRejected` field. */
+  quantityRejected?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `receipts` field. */
+  receipts?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `receiptsOnTime` field. */
+  receiptsOnTime?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `scarClosurePercent` field. */
+  scarClosurePercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `scarsClosed` field. */
+  scarsClosed?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `scarsIssued` field. */
+  scarsIssued?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `QualityKpiSupplierScorecard` values. */
+export type QualityKpiSupplierScorecardConnection = {
+  __typename?: 'QualityKpiSupplierScorecardConnection';
+  /** A list of edges which contains the `QualityKpiSupplierScorecard` and cursor to aid in pagination. */
+  edges: Array<QualityKpiSupplierScorecardEdge>;
+  /** A list of `QualityKpiSupplierScorecard` objects. */
+  nodes: Array<QualityKpiSupplierScorecard>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `QualityKpiSupplierScorecard` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `QualityKpiSupplierScorecard` edge in the connection. */
+export type QualityKpiSupplierScorecardEdge = {
+  __typename?: 'QualityKpiSupplierScorecardEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `QualityKpiSupplierScorecard` at the end of the edge. */
+  node: QualityKpiSupplierScorecard;
+};
+
+/** A filter to be used against `QualityKpiSupplierScorecard` object types. All fields are combined with a logical ‘and.’ */
+export type QualityKpiSupplierScorecardFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<QualityKpiSupplierScorecardFilter>>;
+  /** Filter by the object’s `avgDaysToClose` field. */
+  avgDaysToClose?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `computedAt` field. */
+  computedAt?: InputMaybe<DatetimeFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<QualityKpiSupplierScorecardFilter>;
+  /** Filter by the object’s `onTimePercent` field. */
+  onTimePercent?: InputMaybe<BigFloatFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<QualityKpiSupplierScorecardFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `period` field. */
+  period?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `periodStart` field. */
+  periodStart?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `ppm` field. */
+  ppm?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `quantityDecided` field. */
+  quantityDecided?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `quantityRejected` field. */
+  quantityRejected?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `receipts` field. */
+  receipts?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `receiptsOnTime` field. */
+  receiptsOnTime?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scarClosurePercent` field. */
+  scarClosurePercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `scarsClosed` field. */
+  scarsClosed?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `scarsIssued` field. */
+  scarsIssued?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `QualityKpiSupplierScorecard`. */
+export type QualityKpiSupplierScorecardOrderBy =
+  | 'AVG_DAYS_TO_CLOSE_ASC'
+  | 'AVG_DAYS_TO_CLOSE_DESC'
+  | 'COMPUTED_AT_ASC'
+  | 'COMPUTED_AT_DESC'
+  | 'NATURAL'
+  | 'ON_TIME_PERCENT_ASC'
+  | 'ON_TIME_PERCENT_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PERIOD_ASC'
+  | 'PERIOD_DESC'
+  | 'PERIOD_START_ASC'
+  | 'PERIOD_START_DESC'
+  | 'PPM_ASC'
+  | 'PPM_DESC'
+  | 'QUANTITY_DECIDED_ASC'
+  | 'QUANTITY_DECIDED_DESC'
+  | 'QUANTITY_REJECTED_ASC'
+  | 'QUANTITY_REJECTED_DESC'
+  | 'RECEIPTS_ASC'
+  | 'RECEIPTS_DESC'
+  | 'RECEIPTS_ON_TIME_ASC'
+  | 'RECEIPTS_ON_TIME_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SCARS_CLOSED_ASC'
+  | 'SCARS_CLOSED_DESC'
+  | 'SCARS_ISSUED_ASC'
+  | 'SCARS_ISSUED_DESC'
+  | 'SCAR_CLOSURE_PERCENT_ASC'
+  | 'SCAR_CLOSURE_PERCENT_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC';
+
 /** Quality: pass rate of stored qa_report and test_result versions per month, from their metadata result (pass or fail). */
 export type QualityPassRate = Node & {
   __typename?: 'QualityPassRate';
@@ -39884,6 +37944,12 @@ export type Query = Node & {
   approvalSlaBreaches?: Maybe<ApprovalSlaBreachConnection>;
   /** Reads and enables pagination through a set of `Approval`. */
   approvals?: Maybe<ApprovalConnection>;
+  /** Get a single `ApprovedSupplier`. */
+  approvedSupplier?: Maybe<ApprovedSupplier>;
+  /** Reads a single `ApprovedSupplier` using its globally unique `ID`. */
+  approvedSupplierById?: Maybe<ApprovedSupplier>;
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliers?: Maybe<ApprovedSupplierConnection>;
   /** Get a single `ApproverBackup`. */
   approverBackup?: Maybe<ApproverBackup>;
   /** Reads a single `ApproverBackup` using its globally unique `ID`. */
@@ -39961,12 +38027,6 @@ export type Query = Node & {
   certificateVersions?: Maybe<CertificateVersionConnection>;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificates?: Maybe<CertificateConnection>;
-  /** Get a single `Characteristic`. */
-  characteristic?: Maybe<Characteristic>;
-  /** Reads a single `Characteristic` using its globally unique `ID`. */
-  characteristicById?: Maybe<Characteristic>;
-  /** Reads and enables pagination through a set of `Characteristic`. */
-  characteristics?: Maybe<CharacteristicConnection>;
   /** Get a single `Checklist`. */
   checklist?: Maybe<Checklist>;
   /** Reads a single `Checklist` using its globally unique `ID`. */
@@ -40003,18 +38063,6 @@ export type Query = Node & {
   contactById?: Maybe<Contact>;
   /** Reads and enables pagination through a set of `Contact`. */
   contacts?: Maybe<ContactConnection>;
-  /** Get a single `ControlPlan`. */
-  controlPlan?: Maybe<ControlPlan>;
-  /** Reads a single `ControlPlan` using its globally unique `ID`. */
-  controlPlanById?: Maybe<ControlPlan>;
-  /** Get a single `ControlPlanStep`. */
-  controlPlanStep?: Maybe<ControlPlanStep>;
-  /** Reads a single `ControlPlanStep` using its globally unique `ID`. */
-  controlPlanStepById?: Maybe<ControlPlanStep>;
-  /** Reads and enables pagination through a set of `ControlPlanStep`. */
-  controlPlanSteps?: Maybe<ControlPlanStepConnection>;
-  /** Reads and enables pagination through a set of `ControlPlan`. */
-  controlPlans?: Maybe<ControlPlanConnection>;
   /**
    * Convert a value between units
    * Converts value from from_unit to to_unit (codes of GET /units) through their dimension's base unit, offsets included (degC to degF), rounded to 15 decimal places; PT422 unit.unknown for a code that is not in the reference, unit.incompatible for units of different dimensions.
@@ -40222,26 +38270,12 @@ export type Query = Node & {
   exitCriterionWaiverById?: Maybe<ExitCriterionWaiver>;
   /** Reads and enables pagination through a set of `ExitCriterionWaiver`. */
   exitCriterionWaivers?: Maybe<ExitCriterionWaiverConnection>;
-  /** AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article. */
-  faiReport?: Maybe<Scalars['JSON']['output']>;
   /** Get a single `FeatureFlag`. */
   featureFlag?: Maybe<FeatureFlag>;
   /** Reads a single `FeatureFlag` using its globally unique `ID`. */
   featureFlagById?: Maybe<FeatureFlag>;
   /** Reads and enables pagination through a set of `FeatureFlag`. */
   featureFlags?: Maybe<FeatureFlagConnection>;
-  /** Reads and enables pagination through a set of `GaugeStudy`. */
-  gaugeStudies?: Maybe<GaugeStudyConnection>;
-  /** Get a single `GaugeStudy`. */
-  gaugeStudy?: Maybe<GaugeStudy>;
-  /** Reads a single `GaugeStudy` using its globally unique `ID`. */
-  gaugeStudyById?: Maybe<GaugeStudy>;
-  /** Get a single `GaugeStudyReading`. */
-  gaugeStudyReading?: Maybe<GaugeStudyReading>;
-  /** Reads a single `GaugeStudyReading` using its globally unique `ID`. */
-  gaugeStudyReadingById?: Maybe<GaugeStudyReading>;
-  /** Reads and enables pagination through a set of `GaugeStudyReading`. */
-  gaugeStudyReadings?: Maybe<GaugeStudyReadingConnection>;
   /** Get a single `GenealogyEdge`. */
   genealogyEdge?: Maybe<GenealogyEdge>;
   /** Reads a single `GenealogyEdge` using its globally unique `ID`. */
@@ -40258,20 +38292,6 @@ export type Query = Node & {
   i18NStrings?: Maybe<I18NStringConnection>;
   /** The root query type must be a `Node` to work well with Relay 1 mutations. This just resolves to `query`. */
   id: Scalars['ID']['output'];
-  /** Get a single `Inspection`. */
-  inspection?: Maybe<Inspection>;
-  /** Reads a single `Inspection` using its globally unique `ID`. */
-  inspectionById?: Maybe<Inspection>;
-  /** Get a single `InspectionCharacteristic`. */
-  inspectionCharacteristic?: Maybe<InspectionCharacteristic>;
-  /** Reads a single `InspectionCharacteristic` using its globally unique `ID`. */
-  inspectionCharacteristicById?: Maybe<InspectionCharacteristic>;
-  /** Reads and enables pagination through a set of `InspectionCharacteristic`. */
-  inspectionCharacteristics?: Maybe<InspectionCharacteristicConnection>;
-  /** Reads and enables pagination through a set of `InspectionFpy`. */
-  inspectionFpies?: Maybe<InspectionFpyConnection>;
-  /** Reads and enables pagination through a set of `Inspection`. */
-  inspections?: Maybe<InspectionConnection>;
   /**
    * Free instrument slots
    * For calendar components: the free slots (instrument, start, end) of the instruments you may see in [from, to) (at most 92 days), at least min_duration long: from now on, inside availability windows, while calibrated, outside maintenance and calibration blocks and every active booking (whoever made it). Instruments you may not see are left out. PT422 availability.range_invalid, availability.range_too_long, availability.too_many_instruments.
@@ -40372,12 +38392,6 @@ export type Query = Node & {
   lotById?: Maybe<Lot>;
   /** Reads and enables pagination through a set of `Lot`. */
   lots?: Maybe<LotConnection>;
-  /** Get a single `Measurement`. */
-  measurement?: Maybe<Measurement>;
-  /** Reads a single `Measurement` using its globally unique `ID`. */
-  measurementById?: Maybe<Measurement>;
-  /** Reads and enables pagination through a set of `Measurement`. */
-  measurements?: Maybe<MeasurementConnection>;
   /** Get a single `Membership`. */
   membership?: Maybe<Membership>;
   /** Reads a single `Membership` using its globally unique `ID`. */
@@ -40518,6 +38532,8 @@ export type Query = Node & {
   qualificationById?: Maybe<Qualification>;
   /** Reads and enables pagination through a set of `Qualification`. */
   qualifications?: Maybe<QualificationConnection>;
+  /** Reads and enables pagination through a set of `QualityKpiSupplierScorecard`. */
+  qualityKpiSupplierScorecards?: Maybe<QualityKpiSupplierScorecardConnection>;
   /** Get a single `QualityPassRate`. */
   qualityPassRate?: Maybe<QualityPassRate>;
   /** Reads a single `QualityPassRate` using its globally unique `ID`. */
@@ -40564,6 +38580,12 @@ export type Query = Node & {
    * What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
    */
   recallSimulation?: Maybe<RecallSimulationConnection>;
+  /** Get a single `Receipt`. */
+  receipt?: Maybe<Receipt>;
+  /** Reads a single `Receipt` using its globally unique `ID`. */
+  receiptById?: Maybe<Receipt>;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts?: Maybe<ReceiptConnection>;
   /** Get a single `ReportDefinition`. */
   reportDefinition?: Maybe<ReportDefinition>;
   /** Reads a single `ReportDefinition` using its globally unique `ID`. */
@@ -40690,6 +38712,12 @@ export type Query = Node & {
   samples?: Maybe<SampleConnection>;
   /** Reads and enables pagination through a set of `SamplesDueForDisposal`. */
   samplesDueForDisposals?: Maybe<SamplesDueForDisposalConnection>;
+  /** Get a single `Scar`. */
+  scar?: Maybe<Scar>;
+  /** Reads a single `Scar` using its globally unique `ID`. */
+  scarById?: Maybe<Scar>;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scars?: Maybe<ScarConnection>;
   /**
    * Search
    * Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
@@ -40751,26 +38779,6 @@ export type Query = Node & {
   sopTemplateById?: Maybe<SopTemplate>;
   /** Reads and enables pagination through a set of `SopTemplate`. */
   sopTemplates?: Maybe<SopTemplateConnection>;
-  /** Get a single `SpcBaseline`. */
-  spcBaseline?: Maybe<SpcBaseline>;
-  /** Reads a single `SpcBaseline` using its globally unique `ID`. */
-  spcBaselineById?: Maybe<SpcBaseline>;
-  /** Reads and enables pagination through a set of `SpcBaseline`. */
-  spcBaselines?: Maybe<SpcBaselineConnection>;
-  /** Chart data of a characteristic the caller may see (inspection.read or control_plan.read at its plant), from the last `subgroups` closed subgroups (2..1000, default 100): each point (subgroup, n, value, dispersion, center line and limits of the current baseline, a p chart's per subgroup size, Nelson rule numbers and names), the baseline, capability (Cp, Cpk, Pp, Ppk, mean, sigma within from the baseline or R̄/d2, S̄/c4, MR̄/d2, sigma overall) for variables, and the count of open signals. Reads subgroup summaries, never the measurements. */
-  spcChart?: Maybe<Scalars['JSON']['output']>;
-  /** Get a single `SpcSignal`. */
-  spcSignal?: Maybe<SpcSignal>;
-  /** Reads a single `SpcSignal` using its globally unique `ID`. */
-  spcSignalById?: Maybe<SpcSignal>;
-  /** Reads and enables pagination through a set of `SpcSignal`. */
-  spcSignals?: Maybe<SpcSignalConnection>;
-  /** Get a single `SpcSubgroup`. */
-  spcSubgroup?: Maybe<SpcSubgroup>;
-  /** Reads a single `SpcSubgroup` using its globally unique `ID`. */
-  spcSubgroupById?: Maybe<SpcSubgroup>;
-  /** Reads and enables pagination through a set of `SpcSubgroup`. */
-  spcSubgroups?: Maybe<SpcSubgroupConnection>;
   /** Get a single `Specification`. */
   specification?: Maybe<Specification>;
   /** Reads a single `Specification` using its globally unique `ID`. */
@@ -41352,6 +39360,31 @@ export type QueryApprovalsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryApprovedSupplierArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryApprovedSupplierByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryApprovedSuppliersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryApproverBackupArgs = {
   organizationId: Scalars['UUID']['input'];
   userId: Scalars['UUID']['input'];
@@ -41665,31 +39698,6 @@ export type QueryCertificatesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryCharacteristicArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryCharacteristicByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryCharacteristicsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<CharacteristicCondition>;
-  filter?: InputMaybe<CharacteristicFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
 export type QueryChecklistArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -41836,56 +39844,6 @@ export type QueryContactsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ContactOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryControlPlanArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryControlPlanByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryControlPlanStepArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryControlPlanStepByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryControlPlanStepsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ControlPlanStepCondition>;
-  filter?: InputMaybe<ControlPlanStepFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ControlPlanStepOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryControlPlansArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ControlPlanCondition>;
-  filter?: InputMaybe<ControlPlanFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
 };
 
 
@@ -42685,12 +40643,6 @@ export type QueryExitCriterionWaiversArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
-export type QueryFaiReportArgs = {
-  inspectionId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
 export type QueryFeatureFlagArgs = {
   flagKey: Scalars['String']['input'];
   organizationId: Scalars['UUID']['input'];
@@ -42713,56 +40665,6 @@ export type QueryFeatureFlagsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<FeatureFlagOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryGaugeStudiesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<GaugeStudyCondition>;
-  filter?: InputMaybe<GaugeStudyFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryGaugeStudyArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryGaugeStudyByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryGaugeStudyReadingArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryGaugeStudyReadingByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryGaugeStudyReadingsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<GaugeStudyReadingCondition>;
-  filter?: InputMaybe<GaugeStudyReadingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<GaugeStudyReadingOrderBy>>;
 };
 
 
@@ -42816,69 +40718,6 @@ export type QueryI18NStringsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<I18NStringOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryInspectionArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryInspectionByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryInspectionCharacteristicArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryInspectionCharacteristicByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryInspectionCharacteristicsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCharacteristicCondition>;
-  filter?: InputMaybe<InspectionCharacteristicFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionCharacteristicOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryInspectionFpiesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionFpyCondition>;
-  filter?: InputMaybe<InspectionFpyFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionFpyOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryInspectionsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCondition>;
-  filter?: InputMaybe<InspectionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
 };
 
 
@@ -43295,31 +41134,6 @@ export type QueryLotsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryMeasurementArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryMeasurementByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QueryMeasurementsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<MeasurementCondition>;
-  filter?: InputMaybe<MeasurementFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
 };
 
 
@@ -43915,6 +41729,19 @@ export type QueryQualificationsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryQualityKpiSupplierScorecardsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<QualityKpiSupplierScorecardCondition>;
+  filter?: InputMaybe<QualityKpiSupplierScorecardFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<QualityKpiSupplierScorecardOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryQualityPassRateArgs = {
   category: DocumentCategory;
   month: Scalars['Date']['input'];
@@ -44074,6 +41901,31 @@ export type QueryRecallSimulationArgs = {
   lotId: Scalars['UUID']['input'];
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReceiptArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReceiptByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReceiptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -44591,6 +42443,31 @@ export type QuerySamplesDueForDisposalsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryScarArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryScarByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryScarsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QuerySearchArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   entityTypes?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
@@ -44837,88 +42714,6 @@ export type QuerySopTemplatesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SopTemplateOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySpcBaselineArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySpcBaselineByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySpcBaselinesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcBaselineCondition>;
-  filter?: InputMaybe<SpcBaselineFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySpcChartArgs = {
-  characteristicId: Scalars['UUID']['input'];
-  subgroups?: InputMaybe<Scalars['Int']['input']>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySpcSignalArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySpcSignalByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySpcSignalsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcSignalCondition>;
-  filter?: InputMaybe<SpcSignalFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySpcSubgroupArgs = {
-  rowId: Scalars['UUID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySpcSubgroupByIdArgs = {
-  id: Scalars['ID']['input'];
-};
-
-
-/** The root query type which gives access points into the data universe. */
-export type QuerySpcSubgroupsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcSubgroupCondition>;
-  filter?: InputMaybe<SpcSubgroupFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcSubgroupOrderBy>>;
 };
 
 
@@ -46853,6 +44648,307 @@ export type RecallSimulationRecordFilter = {
   unit?: InputMaybe<StringFilter>;
 };
 
+/**
+ * Receipts
+ * Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+ */
+export type Receipt = Node & {
+  __typename?: 'Receipt';
+  /**
+   * Accepted quantity
+   * Released for use (the lot keeps this much).
+   */
+  acceptedQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Conditional approval
+   * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+   */
+  conditionalApproval: Scalars['Boolean']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Decided at */
+  decidedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Decided by */
+  decidedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Due on
+   * The delivery date ordered.
+   */
+  dueOn: Scalars['Date']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `Receipt`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * The lot (lots.id) the receipt created, quarantined until the decision.
+   */
+  lotId: Scalars['UUID']['output'];
+  /**
+   * On time
+   * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+   */
+  onTime: Scalars['Boolean']['output'];
+  /** Reads a single `Organization` that is related to this `Receipt`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `Receipt`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Purchase order
+   * The order number, as text.
+   */
+  purchaseOrder?: Maybe<Scalars['String']['output']>;
+  /**
+   * Quantity
+   * How much came, in unit (the part's).
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /**
+   * Receipt number
+   * RCV-000123, unique in the tenant.
+   */
+  receiptNumber: Scalars['String']['output'];
+  /** Received at */
+  receivedAt: Scalars['Datetime']['output'];
+  /** Received by */
+  receivedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Received on
+   * The day received in the plant's time zone.
+   */
+  receivedOn: Scalars['Date']['output'];
+  /**
+   * Rejected quantity
+   * Refused (counts in the supplier's PPM).
+   */
+  rejectedQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Rejection reason
+   * Required when anything is rejected.
+   */
+  rejectionReason?: Maybe<Scalars['String']['output']>;
+  /** Receipt id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `Scar`. */
+  scars: ScarConnection;
+  /** Reads a single `Site` that is related to this `Receipt`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The site (sites.id) that received it: who may see and act on it.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+   */
+  status: ReceiptStatus;
+  /** Reads a single `Partner` that is related to this `Receipt`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier
+   * partners.id.
+   */
+  supplierId: Scalars['UUID']['output'];
+  /**
+   * Supplier lot
+   * The supplier's own lot number, also on the lot.
+   */
+  supplierLot: Scalars['String']['output'];
+  /**
+   * Unit
+   * The part's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `Receipt`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Receipt`. */
+  userByDecidedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Receipt`. */
+  userByReceivedBy?: Maybe<User>;
+};
+
+
+/**
+ * Receipts
+ * Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+ */
+export type ReceiptScarsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+/** A condition to be used against `Receipt` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type ReceiptCondition = {
+  /** Checks for equality with the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `receiptNumber` field. */
+  receiptNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `receivedBy` field. */
+  receivedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `receivedOn` field. */
+  receivedOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `Receipt` values. */
+export type ReceiptConnection = {
+  __typename?: 'ReceiptConnection';
+  /** A list of edges which contains the `Receipt` and cursor to aid in pagination. */
+  edges: Array<ReceiptEdge>;
+  /** A list of `Receipt` objects. */
+  nodes: Array<Receipt>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Receipt` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Receipt` edge in the connection. */
+export type ReceiptEdge = {
+  __typename?: 'ReceiptEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Receipt` at the end of the edge. */
+  node: Receipt;
+};
+
+/** A filter to be used against `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type ReceiptFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ReceiptFilter>>;
+  /** Filter by the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ReceiptFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ReceiptFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receiptNumber` field. */
+  receiptNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `receivedBy` field. */
+  receivedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receivedOn` field. */
+  receivedOn?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scars` relation. */
+  scars?: InputMaybe<ReceiptToManyScarFilter>;
+  /** Some related `scars` exist. */
+  scarsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByDecidedBy` relation. */
+  userByDecidedBy?: InputMaybe<UserFilter>;
+  /** A related `userByDecidedBy` exists. */
+  userByDecidedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByReceivedBy` relation. */
+  userByReceivedBy?: InputMaybe<UserFilter>;
+  /** A related `userByReceivedBy` exists. */
+  userByReceivedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `Receipt`. */
+export type ReceiptOrderBy =
+  | 'DECIDED_BY_ASC'
+  | 'DECIDED_BY_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RECEIPT_NUMBER_ASC'
+  | 'RECEIPT_NUMBER_DESC'
+  | 'RECEIVED_BY_ASC'
+  | 'RECEIVED_BY_DESC'
+  | 'RECEIVED_ON_ASC'
+  | 'RECEIVED_ON_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/**
+ * Where a receipt stands: awaiting_decision (its lot quarantined), accepted (all
+ * released), partially_accepted (the accepted quantity released, the rest
+ * rejected), rejected (nothing released; the lot stays quarantined).
+ */
+export type ReceiptStatus =
+  | 'accepted'
+  | 'awaiting_decision'
+  | 'partially_accepted'
+  | 'rejected';
+
+/** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type ReceiptToManyScarFilter = {
+  /** Every related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScarFilter>;
+  /** No related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScarFilter>;
+  /** Some related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScarFilter>;
+};
+
 /** All input for the `receiveSamples` mutation. */
 export type ReceiveSamplesInput = {
   /**
@@ -46901,102 +44997,6 @@ export type RecordConsumptionPayload = {
   result?: Maybe<Array<GenealogyEdge>>;
 };
 
-/** All input for the `recordGaugeStudy` mutation. */
-export type RecordGaugeStudyInput = {
-  characteristicId: Scalars['UUID']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  gaugeId: Scalars['UUID']['input'];
-  method: Scalars['String']['input'];
-  readings: Scalars['JSON']['input'];
-};
-
-/** The output of our `recordGaugeStudy` mutation. */
-export type RecordGaugeStudyPayload = {
-  __typename?: 'RecordGaugeStudyPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `GaugeStudy`. May be used by Relay 1. */
-  gaugeStudyEdge?: Maybe<GaugeStudyEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<GaugeStudy>;
-};
-
-
-/** The output of our `recordGaugeStudy` mutation. */
-export type RecordGaugeStudyPayloadGaugeStudyEdgeArgs = {
-  orderBy?: Array<GaugeStudyOrderBy>;
-};
-
-/** All input for the `recordMeasurement` mutation. */
-export type RecordMeasurementInput = {
-  characteristicId: Scalars['UUID']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  defective?: InputMaybe<Scalars['Boolean']['input']>;
-  gaugeId?: InputMaybe<Scalars['UUID']['input']>;
-  inspectionId: Scalars['UUID']['input'];
-  measuredAt?: InputMaybe<Scalars['Datetime']['input']>;
-  value?: InputMaybe<Scalars['BigFloat']['input']>;
-};
-
-/** The output of our `recordMeasurement` mutation. */
-export type RecordMeasurementPayload = {
-  __typename?: 'RecordMeasurementPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** An edge for our `Measurement`. May be used by Relay 1. */
-  measurementEdge?: Maybe<MeasurementEdge>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Measurement>;
-};
-
-
-/** The output of our `recordMeasurement` mutation. */
-export type RecordMeasurementPayloadMeasurementEdgeArgs = {
-  orderBy?: Array<MeasurementOrderBy>;
-};
-
-/** All input for the `recordMeasurements` mutation. */
-export type RecordMeasurementsInput = {
-  characteristicId: Scalars['UUID']['input'];
-  /**
-   * An arbitrary string value with no semantic meaning. Will be included in the
-   * payload verbatim. May be used to track mutations by the client.
-   */
-  clientMutationId?: InputMaybe<Scalars['String']['input']>;
-  gaugeId?: InputMaybe<Scalars['UUID']['input']>;
-  inspectionId: Scalars['UUID']['input'];
-  values: Array<InputMaybe<Scalars['BigFloat']['input']>>;
-};
-
-/** The output of our `recordMeasurements` mutation. */
-export type RecordMeasurementsPayload = {
-  __typename?: 'RecordMeasurementsPayload';
-  /**
-   * The exact same `clientMutationId` that was provided in the mutation input,
-   * unchanged and unused. May be used by a client to track mutations.
-   */
-  clientMutationId?: Maybe<Scalars['String']['output']>;
-  /** Our root query field type. Allows us to run any query from our mutation payload. */
-  query?: Maybe<Query>;
-  result?: Maybe<Scalars['Int']['output']>;
-};
-
 /** All input for the `recordQcValue` mutation. */
 export type RecordQcValueInput = {
   /**
@@ -47027,6 +45027,46 @@ export type RecordQcValuePayload = {
 /** The output of our `recordQcValue` mutation. */
 export type RecordQcValuePayloadRunQcSampleEdgeArgs = {
   orderBy?: Array<RunQcSampleOrderBy>;
+};
+
+/** All input for the `recordReceipt` mutation. */
+export type RecordReceiptInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  dueOn: Scalars['Date']['input'];
+  expiresAt?: InputMaybe<Scalars['Datetime']['input']>;
+  partId: Scalars['UUID']['input'];
+  purchaseOrder?: InputMaybe<Scalars['String']['input']>;
+  quantity: Scalars['BigFloat']['input'];
+  receivedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  siteId: Scalars['UUID']['input'];
+  supplierId: Scalars['UUID']['input'];
+  supplierLot: Scalars['String']['input'];
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `recordReceipt` mutation. */
+export type RecordReceiptPayload = {
+  __typename?: 'RecordReceiptPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** An edge for our `Receipt`. May be used by Relay 1. */
+  receiptEdge?: Maybe<ReceiptEdge>;
+  result?: Maybe<Receipt>;
+};
+
+
+/** The output of our `recordReceipt` mutation. */
+export type RecordReceiptPayloadReceiptEdgeArgs = {
+  orderBy?: Array<ReceiptOrderBy>;
 };
 
 /** All input for the `recordResult` mutation. */
@@ -47894,6 +45934,40 @@ export type ReportSourceToManyReportDefinitionFilter = {
 export type ReportVisibility =
   | 'private'
   | 'shared';
+
+/** All input for the `respondToScar` mutation. */
+export type RespondToScarInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  containment?: InputMaybe<Scalars['String']['input']>;
+  correctiveAction: Scalars['String']['input'];
+  rootCause: Scalars['String']['input'];
+  scarId: Scalars['UUID']['input'];
+};
+
+/** The output of our `respondToScar` mutation. */
+export type RespondToScarPayload = {
+  __typename?: 'RespondToScarPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scar>;
+  /** An edge for our `Scar`. May be used by Relay 1. */
+  scarEdge?: Maybe<ScarEdge>;
+};
+
+
+/** The output of our `respondToScar` mutation. */
+export type RespondToScarPayloadScarEdgeArgs = {
+  orderBy?: Array<ScarOrderBy>;
+};
 
 /** All input for the `restore` mutation. */
 export type RestoreInput = {
@@ -48894,6 +46968,39 @@ export type ReviewResultPayload = {
 /** The output of our `reviewResult` mutation. */
 export type ReviewResultPayloadResultEdgeArgs = {
   orderBy?: Array<ResultOrderBy>;
+};
+
+/** All input for the `reviewScarResponse` mutation. */
+export type ReviewScarResponseInput = {
+  accept: Scalars['Boolean']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  scarId: Scalars['UUID']['input'];
+};
+
+/** The output of our `reviewScarResponse` mutation. */
+export type ReviewScarResponsePayload = {
+  __typename?: 'ReviewScarResponsePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scar>;
+  /** An edge for our `Scar`. May be used by Relay 1. */
+  scarEdge?: Maybe<ScarEdge>;
+};
+
+
+/** The output of our `reviewScarResponse` mutation. */
+export type ReviewScarResponsePayloadScarEdgeArgs = {
+  orderBy?: Array<ScarOrderBy>;
 };
 
 /** All input for the `revokeQualification` mutation. */
@@ -52930,6 +51037,238 @@ export type SamplesDueForDisposalOrderBy =
   | 'UNIT_ASC'
   | 'UNIT_DESC';
 
+/**
+ * Supplier corrective action requests
+ * A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+ */
+export type Scar = Node & {
+  __typename?: 'Scar';
+  /** Reads a single `Capa` that is related to this `Scar`. */
+  capa?: Maybe<Capa>;
+  /**
+   * CAPA
+   * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+   */
+  capaId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Issued at */
+  issuedAt: Scalars['Datetime']['output'];
+  /** Issued by */
+  issuedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `Scar`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Problem statement
+   * What the supplier is told (D2).
+   */
+  problemStatement: Scalars['String']['output'];
+  /** Reads a single `Receipt` that is related to this `Scar`. */
+  receipt?: Maybe<Receipt>;
+  /**
+   * Receipt
+   * The receipt (receipts.id) that showed the problem, if any.
+   */
+  receiptId?: Maybe<Scalars['UUID']['output']>;
+  /** Responded at */
+  respondedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Responded by */
+  respondedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Response due on
+   * The day the supplier's answer is due.
+   */
+  responseDueOn: Scalars['Date']['output'];
+  /**
+   * Review note
+   * Why the response was accepted or returned.
+   */
+  reviewNote?: Maybe<Scalars['String']['output']>;
+  /** Reviewed at */
+  reviewedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reviewed by */
+  reviewedBy?: Maybe<Scalars['UUID']['output']>;
+  /** SCAR id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * SCAR number
+   * The CAPA's number (CAPA-000123), shown to the supplier.
+   */
+  scarNumber: Scalars['String']['output'];
+  /**
+   * Status
+   * awaiting_response, responded or accepted (closure is the CAPA's).
+   */
+  status: ScarStatus;
+  /** Reads a single `Partner` that is related to this `Scar`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier containment
+   * The supplier's containment (D3).
+   */
+  supplierContainment?: Maybe<Scalars['String']['output']>;
+  /**
+   * Supplier corrective action
+   * The supplier's corrective and preventive actions (D5-D7).
+   */
+  supplierCorrectiveAction?: Maybe<Scalars['String']['output']>;
+  /**
+   * Supplier
+   * The partner (partners.id) asked to act.
+   */
+  supplierId: Scalars['UUID']['output'];
+  /**
+   * Supplier root cause
+   * The supplier's root cause (D4).
+   */
+  supplierRootCause?: Maybe<Scalars['String']['output']>;
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Scar`. */
+  userByIssuedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Scar`. */
+  userByRespondedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Scar`. */
+  userByReviewedBy?: Maybe<User>;
+};
+
+/** A condition to be used against `Scar` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type ScarCondition = {
+  /** Checks for equality with the object’s `capaId` field. */
+  capaId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `issuedAt` field. */
+  issuedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `issuedBy` field. */
+  issuedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `receiptId` field. */
+  receiptId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `respondedBy` field. */
+  respondedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `reviewedBy` field. */
+  reviewedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Scar` values. */
+export type ScarConnection = {
+  __typename?: 'ScarConnection';
+  /** A list of edges which contains the `Scar` and cursor to aid in pagination. */
+  edges: Array<ScarEdge>;
+  /** A list of `Scar` objects. */
+  nodes: Array<Scar>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Scar` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Scar` edge in the connection. */
+export type ScarEdge = {
+  __typename?: 'ScarEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Scar` at the end of the edge. */
+  node: Scar;
+};
+
+/** A filter to be used against `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type ScarFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ScarFilter>>;
+  /** Filter by the object’s `capa` relation. */
+  capa?: InputMaybe<CapaFilter>;
+  /** Filter by the object’s `capaId` field. */
+  capaId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `issuedAt` field. */
+  issuedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `issuedBy` field. */
+  issuedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ScarFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ScarFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receipt` relation. */
+  receipt?: InputMaybe<ReceiptFilter>;
+  /** A related `receipt` exists. */
+  receiptExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptId` field. */
+  receiptId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `respondedBy` field. */
+  respondedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `reviewedBy` field. */
+  reviewedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByIssuedBy` relation. */
+  userByIssuedBy?: InputMaybe<UserFilter>;
+  /** A related `userByIssuedBy` exists. */
+  userByIssuedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByRespondedBy` relation. */
+  userByRespondedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRespondedBy` exists. */
+  userByRespondedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByReviewedBy` relation. */
+  userByReviewedBy?: InputMaybe<UserFilter>;
+  /** A related `userByReviewedBy` exists. */
+  userByReviewedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `Scar`. */
+export type ScarOrderBy =
+  | 'CAPA_ID_ASC'
+  | 'CAPA_ID_DESC'
+  | 'ISSUED_AT_ASC'
+  | 'ISSUED_AT_DESC'
+  | 'ISSUED_BY_ASC'
+  | 'ISSUED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RECEIPT_ID_ASC'
+  | 'RECEIPT_ID_DESC'
+  | 'RESPONDED_BY_ASC'
+  | 'RESPONDED_BY_DESC'
+  | 'REVIEWED_BY_ASC'
+  | 'REVIEWED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC';
+
+/**
+ * A SCAR's exchange with the supplier: awaiting_response (issued, or a response
+ * returned), responded (the supplier answered), accepted (the response accepted;
+ * the CAPA carries on to closure). The 8D itself is the linked CAPA's steps.
+ */
+export type ScarStatus =
+  | 'accepted'
+  | 'awaiting_response'
+  | 'responded';
+
 /** A connection to a list of `SearchRecord` values. */
 export type SearchConnection = {
   __typename?: 'SearchConnection';
@@ -53000,8 +51339,6 @@ export type Serial = Node & {
   genealogyEdgesByProducedSerialId: GenealogyEdgeConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `Inspection`. */
-  inspections: InspectionConnection;
   /**
    * Inventory state
    * available, consumed, shipped or scrapped.
@@ -53101,22 +51438,6 @@ export type SerialGenealogyEdgesByProducedSerialIdArgs = {
  * Serials
  * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
  */
-export type SerialInspectionsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCondition>;
-  filter?: InputMaybe<InspectionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
-};
-
-
-/**
- * Serials
- * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
- */
 export type SerialTraceStatusChangesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -53184,10 +51505,6 @@ export type SerialFilter = {
   genealogyEdgesByProducedSerialId?: InputMaybe<SerialToManyGenealogyEdgeFilter>;
   /** Some related `genealogyEdgesByProducedSerialId` exist. */
   genealogyEdgesByProducedSerialIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `inspections` relation. */
-  inspections?: InputMaybe<SerialToManyInspectionFilter>;
-  /** Some related `inspections` exist. */
-  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lot` relation. */
   lot?: InputMaybe<LotFilter>;
   /** A related `lot` exists. */
@@ -53260,16 +51577,6 @@ export type SerialToManyGenealogyEdgeFilter = {
   none?: InputMaybe<GenealogyEdgeFilter>;
   /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<GenealogyEdgeFilter>;
-};
-
-/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
-export type SerialToManyInspectionFilter = {
-  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<InspectionFilter>;
-  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<InspectionFilter>;
-  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<InspectionFilter>;
 };
 
 /** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
@@ -54226,46 +52533,32 @@ export type Site = Node & {
   capas: CapaConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificates: CertificateConnection;
-  /** Reads and enables pagination through a set of `Characteristic`. */
-  characteristics: CharacteristicConnection;
   /** Short code, unique in the tenant: upper-case letters, digits, - and _ (e.g. PLANT-1). */
   code: Scalars['String']['output'];
-  /** Reads and enables pagination through a set of `ControlPlanStep`. */
-  controlPlanSteps: ControlPlanStepConnection;
-  /** Reads and enables pagination through a set of `ControlPlan`. */
-  controlPlans: ControlPlanConnection;
   /** When the site was created. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `ElnEntry`. */
   elnEntries: ElnEntryConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
   equipments: EquipmentConnection;
-  /** Reads and enables pagination through a set of `GaugeStudy`. */
-  gaugeStudies: GaugeStudyConnection;
-  /** Reads and enables pagination through a set of `GaugeStudyReading`. */
-  gaugeStudyReadings: GaugeStudyReadingConnection;
   /** Reads and enables pagination through a set of `GenealogyEdge`. */
   genealogyEdges: GenealogyEdgeConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `InspectionCharacteristic`. */
-  inspectionCharacteristics: InspectionCharacteristicConnection;
-  /** Reads and enables pagination through a set of `Inspection`. */
-  inspections: InspectionConnection;
   /** Reads and enables pagination through a set of `InstrumentImport`. */
   instrumentImports: InstrumentImportConnection;
   /** False once the site is closed. */
   isActive: Scalars['Boolean']['output'];
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
-  /** Reads and enables pagination through a set of `Measurement`. */
-  measurements: MeasurementConnection;
   /** Display name. */
   name: Scalars['String']['output'];
   /** Reads a single `Organization` that is related to this `Site`. */
   organization?: Maybe<Organization>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts: ReceiptConnection;
   /** Reads and enables pagination through a set of `RoleAssignment`. */
   roleAssignments: RoleAssignmentConnection;
   /** Site id. */
@@ -54280,12 +52573,6 @@ export type Site = Node & {
   serviceRequests: ServiceRequestConnection;
   /** Reads and enables pagination through a set of `SopTask`. */
   sopTasks: SopTaskConnection;
-  /** Reads and enables pagination through a set of `SpcBaseline`. */
-  spcBaselines: SpcBaselineConnection;
-  /** Reads and enables pagination through a set of `SpcSignal`. */
-  spcSignals: SpcSignalConnection;
-  /** Reads and enables pagination through a set of `SpcSubgroup`. */
-  spcSubgroups: SpcSubgroupConnection;
   /** Reads and enables pagination through a set of `StorageLocation`. */
   storageLocations: StorageLocationConnection;
   /** IANA time zone of the site; the tenant's when empty. */
@@ -54324,45 +52611,6 @@ export type SiteCertificatesArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteCharacteristicsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<CharacteristicCondition>;
-  filter?: InputMaybe<CharacteristicFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteControlPlanStepsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ControlPlanStepCondition>;
-  filter?: InputMaybe<ControlPlanStepFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ControlPlanStepOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteControlPlansArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ControlPlanCondition>;
-  filter?: InputMaybe<ControlPlanFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteElnEntriesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -54389,32 +52637,6 @@ export type SiteEquipmentsArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteGaugeStudiesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<GaugeStudyCondition>;
-  filter?: InputMaybe<GaugeStudyFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteGaugeStudyReadingsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<GaugeStudyReadingCondition>;
-  filter?: InputMaybe<GaugeStudyReadingFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<GaugeStudyReadingOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteGenealogyEdgesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -54424,32 +52646,6 @@ export type SiteGenealogyEdgesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteInspectionCharacteristicsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCharacteristicCondition>;
-  filter?: InputMaybe<InspectionCharacteristicFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionCharacteristicOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteInspectionsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCondition>;
-  filter?: InputMaybe<InspectionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
 };
 
 
@@ -54480,15 +52676,15 @@ export type SiteLotsArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteMeasurementsArgs = {
+export type SiteReceiptsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<MeasurementCondition>;
-  filter?: InputMaybe<MeasurementFilter>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -54572,45 +52768,6 @@ export type SiteSopTasksArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteSpcBaselinesArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcBaselineCondition>;
-  filter?: InputMaybe<SpcBaselineFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteSpcSignalsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcSignalCondition>;
-  filter?: InputMaybe<SpcSignalFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
-export type SiteSpcSubgroupsArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcSubgroupCondition>;
-  filter?: InputMaybe<SpcSubgroupFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcSubgroupOrderBy>>;
-};
-
-
-/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteStorageLocationsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -54679,20 +52836,8 @@ export type SiteFilter = {
   certificates?: InputMaybe<SiteToManyCertificateFilter>;
   /** Some related `certificates` exist. */
   certificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `characteristics` relation. */
-  characteristics?: InputMaybe<SiteToManyCharacteristicFilter>;
-  /** Some related `characteristics` exist. */
-  characteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `controlPlanSteps` relation. */
-  controlPlanSteps?: InputMaybe<SiteToManyControlPlanStepFilter>;
-  /** Some related `controlPlanSteps` exist. */
-  controlPlanStepsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `controlPlans` relation. */
-  controlPlans?: InputMaybe<SiteToManyControlPlanFilter>;
-  /** Some related `controlPlans` exist. */
-  controlPlansExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `elnEntries` relation. */
   elnEntries?: InputMaybe<SiteToManyElnEntryFilter>;
   /** Some related `elnEntries` exist. */
@@ -54701,26 +52846,10 @@ export type SiteFilter = {
   equipments?: InputMaybe<SiteToManyEquipmentFilter>;
   /** Some related `equipments` exist. */
   equipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `gaugeStudies` relation. */
-  gaugeStudies?: InputMaybe<SiteToManyGaugeStudyFilter>;
-  /** Some related `gaugeStudies` exist. */
-  gaugeStudiesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `gaugeStudyReadings` relation. */
-  gaugeStudyReadings?: InputMaybe<SiteToManyGaugeStudyReadingFilter>;
-  /** Some related `gaugeStudyReadings` exist. */
-  gaugeStudyReadingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `genealogyEdges` relation. */
   genealogyEdges?: InputMaybe<SiteToManyGenealogyEdgeFilter>;
   /** Some related `genealogyEdges` exist. */
   genealogyEdgesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `inspectionCharacteristics` relation. */
-  inspectionCharacteristics?: InputMaybe<SiteToManyInspectionCharacteristicFilter>;
-  /** Some related `inspectionCharacteristics` exist. */
-  inspectionCharacteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `inspections` relation. */
-  inspections?: InputMaybe<SiteToManyInspectionFilter>;
-  /** Some related `inspections` exist. */
-  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `instrumentImports` relation. */
   instrumentImports?: InputMaybe<SiteToManyInstrumentImportFilter>;
   /** Some related `instrumentImports` exist. */
@@ -54729,10 +52858,6 @@ export type SiteFilter = {
   lots?: InputMaybe<SiteToManyLotFilter>;
   /** Some related `lots` exist. */
   lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `measurements` relation. */
-  measurements?: InputMaybe<SiteToManyMeasurementFilter>;
-  /** Some related `measurements` exist. */
-  measurementsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<SiteFilter>;
   /** Checks for any expressions in this list. */
@@ -54741,6 +52866,10 @@ export type SiteFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receipts` relation. */
+  receipts?: InputMaybe<SiteToManyReceiptFilter>;
+  /** Some related `receipts` exist. */
+  receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `roleAssignments` relation. */
   roleAssignments?: InputMaybe<SiteToManyRoleAssignmentFilter>;
   /** Some related `roleAssignments` exist. */
@@ -54767,18 +52896,6 @@ export type SiteFilter = {
   sopTasks?: InputMaybe<SiteToManySopTaskFilter>;
   /** Some related `sopTasks` exist. */
   sopTasksExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `spcBaselines` relation. */
-  spcBaselines?: InputMaybe<SiteToManySpcBaselineFilter>;
-  /** Some related `spcBaselines` exist. */
-  spcBaselinesExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `spcSignals` relation. */
-  spcSignals?: InputMaybe<SiteToManySpcSignalFilter>;
-  /** Some related `spcSignals` exist. */
-  spcSignalsExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `spcSubgroups` relation. */
-  spcSubgroups?: InputMaybe<SiteToManySpcSubgroupFilter>;
-  /** Some related `spcSubgroups` exist. */
-  spcSubgroupsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `storageLocations` relation. */
   storageLocations?: InputMaybe<SiteToManyStorageLocationFilter>;
   /** Some related `storageLocations` exist. */
@@ -54851,36 +52968,6 @@ export type SiteToManyCertificateFilter = {
   some?: InputMaybe<CertificateFilter>;
 };
 
-/** A filter to be used against many `Characteristic` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyCharacteristicFilter = {
-  /** Every related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<CharacteristicFilter>;
-  /** No related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<CharacteristicFilter>;
-  /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<CharacteristicFilter>;
-};
-
-/** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyControlPlanFilter = {
-  /** Every related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ControlPlanFilter>;
-  /** No related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ControlPlanFilter>;
-  /** Some related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ControlPlanFilter>;
-};
-
-/** A filter to be used against many `ControlPlanStep` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyControlPlanStepFilter = {
-  /** Every related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ControlPlanStepFilter>;
-  /** No related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ControlPlanStepFilter>;
-  /** Some related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ControlPlanStepFilter>;
-};
-
 /** A filter to be used against many `ElnEntry` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManyElnEntryFilter = {
   /** Every related `ElnEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -54901,26 +52988,6 @@ export type SiteToManyEquipmentFilter = {
   some?: InputMaybe<EquipmentFilter>;
 };
 
-/** A filter to be used against many `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyGaugeStudyFilter = {
-  /** Every related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<GaugeStudyFilter>;
-  /** No related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<GaugeStudyFilter>;
-  /** Some related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<GaugeStudyFilter>;
-};
-
-/** A filter to be used against many `GaugeStudyReading` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyGaugeStudyReadingFilter = {
-  /** Every related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<GaugeStudyReadingFilter>;
-  /** No related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<GaugeStudyReadingFilter>;
-  /** Some related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<GaugeStudyReadingFilter>;
-};
-
 /** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManyGenealogyEdgeFilter = {
   /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -54929,26 +52996,6 @@ export type SiteToManyGenealogyEdgeFilter = {
   none?: InputMaybe<GenealogyEdgeFilter>;
   /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<GenealogyEdgeFilter>;
-};
-
-/** A filter to be used against many `InspectionCharacteristic` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyInspectionCharacteristicFilter = {
-  /** Every related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<InspectionCharacteristicFilter>;
-  /** No related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<InspectionCharacteristicFilter>;
-  /** Some related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<InspectionCharacteristicFilter>;
-};
-
-/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyInspectionFilter = {
-  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<InspectionFilter>;
-  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<InspectionFilter>;
-  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<InspectionFilter>;
 };
 
 /** A filter to be used against many `InstrumentImport` object types. All fields are combined with a logical ‘and.’ */
@@ -54971,14 +53018,14 @@ export type SiteToManyLotFilter = {
   some?: InputMaybe<LotFilter>;
 };
 
-/** A filter to be used against many `Measurement` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManyMeasurementFilter = {
-  /** Every related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<MeasurementFilter>;
-  /** No related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<MeasurementFilter>;
-  /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<MeasurementFilter>;
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
 };
 
 /** A filter to be used against many `RoleAssignment` object types. All fields are combined with a logical ‘and.’ */
@@ -55039,36 +53086,6 @@ export type SiteToManySopTaskFilter = {
   none?: InputMaybe<SopTaskFilter>;
   /** Some related `SopTask` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SopTaskFilter>;
-};
-
-/** A filter to be used against many `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManySpcBaselineFilter = {
-  /** Every related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcBaselineFilter>;
-  /** No related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcBaselineFilter>;
-  /** Some related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcBaselineFilter>;
-};
-
-/** A filter to be used against many `SpcSignal` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManySpcSignalFilter = {
-  /** Every related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcSignalFilter>;
-  /** No related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcSignalFilter>;
-  /** Some related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcSignalFilter>;
-};
-
-/** A filter to be used against many `SpcSubgroup` object types. All fields are combined with a logical ‘and.’ */
-export type SiteToManySpcSubgroupFilter = {
-  /** Every related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcSubgroupFilter>;
-  /** No related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcSubgroupFilter>;
-  /** Some related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcSubgroupFilter>;
 };
 
 /** A filter to be used against many `StorageLocation` object types. All fields are combined with a logical ‘and.’ */
@@ -56659,544 +54676,6 @@ export type SopTemplateToManySopTaskFilter = {
   /** Some related `SopTask` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SopTaskFilter>;
 };
-
-/**
- * SPC baselines
- * The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
- */
-export type SpcBaseline = Node & {
-  __typename?: 'SpcBaseline';
-  /** Approved at */
-  approvedAt: Scalars['Datetime']['output'];
-  /** Approved by */
-  approvedBy?: Maybe<Scalars['UUID']['output']>;
-  /**
-   * Center line
-   * X̿ (X̄ charts), X̄ (I chart), p̄ (p chart) or n·p̄ (np chart).
-   */
-  center: Scalars['BigFloat']['output'];
-  /**
-   * Process change
-   * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
-   */
-  changeReference?: Maybe<Scalars['String']['output']>;
-  /** Reads a single `Characteristic` that is related to this `SpcBaseline`. */
-  characteristic?: Maybe<Characteristic>;
-  /** Characteristic */
-  characteristicId: Scalars['UUID']['output'];
-  /**
-   * Dispersion center
-   * R̄, S̄ or MR̄.
-   */
-  dispersionCenter?: Maybe<Scalars['BigFloat']['output']>;
-  /** Dispersion LCL */
-  dispersionLcl?: Maybe<Scalars['BigFloat']['output']>;
-  /** Dispersion UCL */
-  dispersionUcl?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * From subgroup
-   * First subgroup of the baseline study.
-   */
-  fromSubgroup: Scalars['Int']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /**
-   * LCL
-   * Lower control limit (empty for a p chart).
-   */
-  lcl?: Maybe<Scalars['BigFloat']['output']>;
-  /** Reads a single `Organization` that is related to this `SpcBaseline`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * Reason
-   * Why these limits (initial capability study, the process change made).
-   */
-  reason: Scalars['String']['output'];
-  /** Baseline id */
-  rowId: Scalars['UUID']['output'];
-  /**
-   * Sigma within
-   * R̄/d2, S̄/c4 or MR̄/d2: the Cp/Cpk sigma.
-   */
-  sigmaWithin?: Maybe<Scalars['BigFloat']['output']>;
-  /** Reads a single `Site` that is related to this `SpcBaseline`. */
-  site?: Maybe<Site>;
-  /** Plant */
-  siteId: Scalars['UUID']['output'];
-  /** Reads and enables pagination through a set of `SpcSignal`. */
-  spcSignalsByBaselineId: SpcSignalConnection;
-  /**
-   * Subgroups
-   * Subgroups the limits were computed from.
-   */
-  subgroups: Scalars['Int']['output'];
-  /**
-   * Superseded at
-   * When a newer baseline replaced it (empty: current).
-   */
-  supersededAt?: Maybe<Scalars['Datetime']['output']>;
-  /**
-   * To subgroup
-   * Last subgroup of the baseline study.
-   */
-  toSubgroup: Scalars['Int']['output'];
-  /**
-   * UCL
-   * Upper control limit (empty for a p chart: it varies with each subgroup's size).
-   */
-  ucl?: Maybe<Scalars['BigFloat']['output']>;
-  /** Reads a single `User` that is related to this `SpcBaseline`. */
-  userByApprovedBy?: Maybe<User>;
-};
-
-
-/**
- * SPC baselines
- * The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
- */
-export type SpcBaselineSpcSignalsByBaselineIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcSignalCondition>;
-  filter?: InputMaybe<SpcSignalFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
-};
-
-/**
- * A condition to be used against `SpcBaseline` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type SpcBaselineCondition = {
-  /** Checks for equality with the object’s `approvedAt` field. */
-  approvedAt?: InputMaybe<Scalars['Datetime']['input']>;
-  /** Checks for equality with the object’s `approvedBy` field. */
-  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-};
-
-/** A connection to a list of `SpcBaseline` values. */
-export type SpcBaselineConnection = {
-  __typename?: 'SpcBaselineConnection';
-  /** A list of edges which contains the `SpcBaseline` and cursor to aid in pagination. */
-  edges: Array<SpcBaselineEdge>;
-  /** A list of `SpcBaseline` objects. */
-  nodes: Array<SpcBaseline>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `SpcBaseline` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `SpcBaseline` edge in the connection. */
-export type SpcBaselineEdge = {
-  __typename?: 'SpcBaselineEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `SpcBaseline` at the end of the edge. */
-  node: SpcBaseline;
-};
-
-/** A filter to be used against `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
-export type SpcBaselineFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<SpcBaselineFilter>>;
-  /** Filter by the object’s `approvedAt` field. */
-  approvedAt?: InputMaybe<DatetimeFilter>;
-  /** Filter by the object’s `approvedBy` field. */
-  approvedBy?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `characteristic` relation. */
-  characteristic?: InputMaybe<CharacteristicFilter>;
-  /** Filter by the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<SpcBaselineFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<SpcBaselineFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `spcSignalsByBaselineId` relation. */
-  spcSignalsByBaselineId?: InputMaybe<SpcBaselineToManySpcSignalFilter>;
-  /** Some related `spcSignalsByBaselineId` exist. */
-  spcSignalsByBaselineIdExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `userByApprovedBy` relation. */
-  userByApprovedBy?: InputMaybe<UserFilter>;
-  /** A related `userByApprovedBy` exists. */
-  userByApprovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** Methods to use when ordering `SpcBaseline`. */
-export type SpcBaselineOrderBy =
-  | 'APPROVED_AT_ASC'
-  | 'APPROVED_AT_DESC'
-  | 'APPROVED_BY_ASC'
-  | 'APPROVED_BY_DESC'
-  | 'CHARACTERISTIC_ID_ASC'
-  | 'CHARACTERISTIC_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC';
-
-/** A filter to be used against many `SpcSignal` object types. All fields are combined with a logical ‘and.’ */
-export type SpcBaselineToManySpcSignalFilter = {
-  /** Every related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcSignalFilter>;
-  /** No related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcSignalFilter>;
-  /** Some related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcSignalFilter>;
-};
-
-/**
- * The control chart of a characteristic: X̄-R, X̄-S (subgroups of 2..25),
- * individuals/moving range (subgroups of 1) for variables; p or np for attributes.
- */
-export type SpcChartType =
-  | 'imr'
-  | 'np'
-  | 'p'
-  | 'xbar_r'
-  | 'xbar_s';
-
-/**
- * SPC signals
- * An out-of-control signal: a closed subgroup of a characteristic broke a Nelson rule against the current baseline's frozen limits. Raised when the subgroup closes, notifies the control plan's owner, carries the characteristic's reaction plan, and is closed only with an assignable-cause record (cause, action) by app.close_spc_signal. Not a nonconformance by itself.
- */
-export type SpcSignal = Node & {
-  __typename?: 'SpcSignal';
-  /**
-   * Action
-   * What was done about it (required to close).
-   */
-  action?: Maybe<Scalars['String']['output']>;
-  /** Reads a single `SpcBaseline` that is related to this `SpcSignal`. */
-  baseline?: Maybe<SpcBaseline>;
-  /**
-   * Baseline
-   * The frozen limits judged against.
-   */
-  baselineId: Scalars['UUID']['output'];
-  /**
-   * Assignable cause
-   * What caused the signal (required to close).
-   */
-  cause?: Maybe<Scalars['String']['output']>;
-  /** Reads a single `Characteristic` that is related to this `SpcSignal`. */
-  characteristic?: Maybe<Characteristic>;
-  /** Characteristic */
-  characteristicId: Scalars['UUID']['output'];
-  /** Closed at */
-  closedAt?: Maybe<Scalars['Datetime']['output']>;
-  /** Closed by */
-  closedBy?: Maybe<Scalars['UUID']['output']>;
-  /** Raised at */
-  createdAt: Scalars['Datetime']['output'];
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Reads a single `Organization` that is related to this `SpcSignal`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /**
-   * Reaction plan
-   * The characteristic's reaction plan when the signal was raised.
-   */
-  reactionPlan: Scalars['String']['output'];
-  /** Signal id */
-  rowId: Scalars['UUID']['output'];
-  /** Rule names */
-  ruleNames: Array<Maybe<Scalars['String']['output']>>;
-  /**
-   * Rules
-   * Nelson rule numbers broken (1..8).
-   */
-  rules: Array<Maybe<Scalars['Int']['output']>>;
-  /** Reads a single `Site` that is related to this `SpcSignal`. */
-  site?: Maybe<Site>;
-  /** Plant */
-  siteId: Scalars['UUID']['output'];
-  /**
-   * Status
-   * open or closed.
-   */
-  status: Scalars['String']['output'];
-  /**
-   * Subgroup
-   * The subgroup that signalled.
-   */
-  subgroup: Scalars['Int']['output'];
-  /** Updated at */
-  updatedAt: Scalars['Datetime']['output'];
-  /** Reads a single `User` that is related to this `SpcSignal`. */
-  userByClosedBy?: Maybe<User>;
-  /**
-   * Value
-   * The plotted statistic (mean, individual, proportion or count).
-   */
-  value: Scalars['BigFloat']['output'];
-};
-
-/**
- * A condition to be used against `SpcSignal` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type SpcSignalCondition = {
-  /** Checks for equality with the object’s `baselineId` field. */
-  baselineId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `closedBy` field. */
-  closedBy?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `status` field. */
-  status?: InputMaybe<Scalars['String']['input']>;
-  /** Checks for equality with the object’s `subgroup` field. */
-  subgroup?: InputMaybe<Scalars['Int']['input']>;
-};
-
-/** A connection to a list of `SpcSignal` values. */
-export type SpcSignalConnection = {
-  __typename?: 'SpcSignalConnection';
-  /** A list of edges which contains the `SpcSignal` and cursor to aid in pagination. */
-  edges: Array<SpcSignalEdge>;
-  /** A list of `SpcSignal` objects. */
-  nodes: Array<SpcSignal>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `SpcSignal` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `SpcSignal` edge in the connection. */
-export type SpcSignalEdge = {
-  __typename?: 'SpcSignalEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `SpcSignal` at the end of the edge. */
-  node: SpcSignal;
-};
-
-/** A filter to be used against `SpcSignal` object types. All fields are combined with a logical ‘and.’ */
-export type SpcSignalFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<SpcSignalFilter>>;
-  /** Filter by the object’s `baseline` relation. */
-  baseline?: InputMaybe<SpcBaselineFilter>;
-  /** Filter by the object’s `baselineId` field. */
-  baselineId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `characteristic` relation. */
-  characteristic?: InputMaybe<CharacteristicFilter>;
-  /** Filter by the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `closedBy` field. */
-  closedBy?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<SpcSignalFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<SpcSignalFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `status` field. */
-  status?: InputMaybe<StringFilter>;
-  /** Filter by the object’s `subgroup` field. */
-  subgroup?: InputMaybe<IntFilter>;
-  /** Filter by the object’s `userByClosedBy` relation. */
-  userByClosedBy?: InputMaybe<UserFilter>;
-  /** A related `userByClosedBy` exists. */
-  userByClosedByExists?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
-/** Methods to use when ordering `SpcSignal`. */
-export type SpcSignalOrderBy =
-  | 'BASELINE_ID_ASC'
-  | 'BASELINE_ID_DESC'
-  | 'CHARACTERISTIC_ID_ASC'
-  | 'CHARACTERISTIC_ID_DESC'
-  | 'CLOSED_BY_ASC'
-  | 'CLOSED_BY_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'STATUS_ASC'
-  | 'STATUS_DESC'
-  | 'SUBGROUP_ASC'
-  | 'SUBGROUP_DESC';
-
-/**
- * SPC subgroups
- * One row per closed subgroup of a characteristic (sample_size measurements): n, mean, range, standard deviation, sum and sum of squares (variables) or defectives (attributes). Written when the subgroup's last measurement is recorded; what app.spc_chart and the baselines read, so a chart never scans the measurements.
- */
-export type SpcSubgroup = Node & {
-  __typename?: 'SpcSubgroup';
-  /** Reads a single `Characteristic` that is related to this `SpcSubgroup`. */
-  characteristic?: Maybe<Characteristic>;
-  /** Characteristic */
-  characteristicId: Scalars['UUID']['output'];
-  /** Closed at */
-  closedAt: Scalars['Datetime']['output'];
-  /**
-   * Defectives
-   * Defective units (attributes).
-   */
-  defectives?: Maybe<Scalars['Int']['output']>;
-  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
-  id: Scalars['ID']['output'];
-  /** Mean */
-  mean?: Maybe<Scalars['BigFloat']['output']>;
-  /**
-   * n
-   * Measurements (units) in the subgroup.
-   */
-  n: Scalars['Int']['output'];
-  /** Reads a single `Organization` that is related to this `SpcSubgroup`. */
-  organization?: Maybe<Organization>;
-  /** Tenant */
-  organizationId: Scalars['UUID']['output'];
-  /** Range */
-  range?: Maybe<Scalars['BigFloat']['output']>;
-  /** Row id */
-  rowId: Scalars['UUID']['output'];
-  /** Reads a single `Site` that is related to this `SpcSubgroup`. */
-  site?: Maybe<Site>;
-  /** Plant */
-  siteId: Scalars['UUID']['output'];
-  /**
-   * Standard deviation
-   * Sample standard deviation (n - 1).
-   */
-  stddev?: Maybe<Scalars['BigFloat']['output']>;
-  /** Subgroup */
-  subgroup: Scalars['Int']['output'];
-  /** Sum */
-  sum?: Maybe<Scalars['BigFloat']['output']>;
-  /** Sum of squares */
-  sumSquares?: Maybe<Scalars['BigFloat']['output']>;
-};
-
-/**
- * A condition to be used against `SpcSubgroup` object types. All fields are tested
- * for equality and combined with a logical ‘and.’
- */
-export type SpcSubgroupCondition = {
-  /** Checks for equality with the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `organizationId` field. */
-  organizationId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `rowId` field. */
-  rowId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `siteId` field. */
-  siteId?: InputMaybe<Scalars['UUID']['input']>;
-  /** Checks for equality with the object’s `subgroup` field. */
-  subgroup?: InputMaybe<Scalars['Int']['input']>;
-};
-
-/** A connection to a list of `SpcSubgroup` values. */
-export type SpcSubgroupConnection = {
-  __typename?: 'SpcSubgroupConnection';
-  /** A list of edges which contains the `SpcSubgroup` and cursor to aid in pagination. */
-  edges: Array<SpcSubgroupEdge>;
-  /** A list of `SpcSubgroup` objects. */
-  nodes: Array<SpcSubgroup>;
-  /** Information to aid in pagination. */
-  pageInfo: PageInfo;
-  /** The count of *all* `SpcSubgroup` you could get from the connection. */
-  totalCount: Scalars['Int']['output'];
-};
-
-/** A `SpcSubgroup` edge in the connection. */
-export type SpcSubgroupEdge = {
-  __typename?: 'SpcSubgroupEdge';
-  /** A cursor for use in pagination. */
-  cursor?: Maybe<Scalars['Cursor']['output']>;
-  /** The `SpcSubgroup` at the end of the edge. */
-  node: SpcSubgroup;
-};
-
-/** A filter to be used against `SpcSubgroup` object types. All fields are combined with a logical ‘and.’ */
-export type SpcSubgroupFilter = {
-  /** Checks for all expressions in this list. */
-  and?: InputMaybe<Array<SpcSubgroupFilter>>;
-  /** Filter by the object’s `characteristic` relation. */
-  characteristic?: InputMaybe<CharacteristicFilter>;
-  /** Filter by the object’s `characteristicId` field. */
-  characteristicId?: InputMaybe<UuidFilter>;
-  /** Negates the expression. */
-  not?: InputMaybe<SpcSubgroupFilter>;
-  /** Checks for any expressions in this list. */
-  or?: InputMaybe<Array<SpcSubgroupFilter>>;
-  /** Filter by the object’s `organization` relation. */
-  organization?: InputMaybe<OrganizationFilter>;
-  /** Filter by the object’s `organizationId` field. */
-  organizationId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `rowId` field. */
-  rowId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `site` relation. */
-  site?: InputMaybe<SiteFilter>;
-  /** Filter by the object’s `siteId` field. */
-  siteId?: InputMaybe<UuidFilter>;
-  /** Filter by the object’s `subgroup` field. */
-  subgroup?: InputMaybe<IntFilter>;
-};
-
-/** Methods to use when ordering `SpcSubgroup`. */
-export type SpcSubgroupOrderBy =
-  | 'CHARACTERISTIC_ID_ASC'
-  | 'CHARACTERISTIC_ID_DESC'
-  | 'NATURAL'
-  | 'ORGANIZATION_ID_ASC'
-  | 'ORGANIZATION_ID_DESC'
-  | 'PRIMARY_KEY_ASC'
-  | 'PRIMARY_KEY_DESC'
-  | 'ROW_ID_ASC'
-  | 'ROW_ID_DESC'
-  | 'SITE_ID_ASC'
-  | 'SITE_ID_DESC'
-  | 'SUBGROUP_ASC'
-  | 'SUBGROUP_DESC';
 
 /**
  * A result against its applicable specification: within the warning limits,
@@ -59323,6 +56802,31 @@ export type SubscriptionLabEventPublishedArgs = {
 export type SubscriptionProjectProgressChangedArgs = {
   projectId?: InputMaybe<Scalars['UUID']['input']>;
 };
+
+/**
+ * Why a supplier is on the list: an on-site audit, a QMS certificate (ISO 9001,
+ * IATF 16949, AS9100, ...), a first article, delivery history, a customer-directed source, other.
+ */
+export type SupplierApprovalBasis =
+  | 'audit'
+  | 'certificate'
+  | 'customer_directed'
+  | 'first_article'
+  | 'history'
+  | 'other';
+
+/**
+ * An approved supplier list entry's status: pending (being assessed), approved,
+ * conditional (may deliver under conditions, receipts flagged), disapproved,
+ * suspended. An approved or conditional entry past its valid_until or certificate
+ * expiry counts as expired (app.approved_suppliers_effective_status).
+ */
+export type SupplierApprovalStatus =
+  | 'approved'
+  | 'conditional'
+  | 'disapproved'
+  | 'pending'
+  | 'suspended';
 
 /** All input for the `switchOrganization` mutation. */
 export type SwitchOrganizationInput = {
@@ -61585,8 +59089,6 @@ export type Unit = Node & {
   __typename?: 'Unit';
   /** Added after the factor to reach the base unit (273.15 for degC to K; 0 for most units). */
   baseOffset: Scalars['BigFloat']['output'];
-  /** Reads and enables pagination through a set of `Characteristic`. */
-  characteristicsByUnit: CharacteristicConnection;
   /** Unit code used in values and arguments (e.g. mm, kg, degC), case-sensitive (mm is not Mm). */
   code: Scalars['String']['output'];
   /** When the unit was added. */
@@ -61619,6 +59121,8 @@ export type Unit = Node & {
   reagentLotsByUnit: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUsesByUnit: ReagentUseConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receiptsByUnit: ReceiptConnection;
   /** Reads and enables pagination through a set of `Result`. */
   resultsByReportedUnit: ResultConnection;
   /** Reads and enables pagination through a set of `Result`. */
@@ -61637,22 +59141,6 @@ export type Unit = Node & {
   symbol: Scalars['String']['output'];
   /** When it was last changed. */
   updatedAt: Scalars['Datetime']['output'];
-};
-
-
-/**
- * Units of measure
- * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
- */
-export type UnitCharacteristicsByUnitArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<CharacteristicCondition>;
-  filter?: InputMaybe<CharacteristicFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
 };
 
 
@@ -61782,6 +59270,22 @@ export type UnitReagentUsesByUnitArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ReagentUseOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitReceiptsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -61931,10 +59435,6 @@ export type UnitEdge = {
 export type UnitFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<UnitFilter>>;
-  /** Filter by the object’s `characteristicsByUnit` relation. */
-  characteristicsByUnit?: InputMaybe<UnitToManyCharacteristicFilter>;
-  /** Some related `characteristicsByUnit` exist. */
-  characteristicsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
   /** Filter by the object’s `customFieldDefinitionsByUnit` relation. */
@@ -61977,6 +59477,10 @@ export type UnitFilter = {
   reagentUsesByUnit?: InputMaybe<UnitToManyReagentUseFilter>;
   /** Some related `reagentUsesByUnit` exist. */
   reagentUsesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptsByUnit` relation. */
+  receiptsByUnit?: InputMaybe<UnitToManyReceiptFilter>;
+  /** Some related `receiptsByUnit` exist. */
+  receiptsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `resultsByReportedUnit` relation. */
   resultsByReportedUnit?: InputMaybe<UnitToManyResultFilter>;
   /** Some related `resultsByReportedUnit` exist. */
@@ -62049,16 +59553,6 @@ export type UnitPatch = {
   name?: InputMaybe<Scalars['String']['input']>;
   /** Symbol shown after a value (e.g. mm, °C). */
   symbol?: InputMaybe<Scalars['String']['input']>;
-};
-
-/** A filter to be used against many `Characteristic` object types. All fields are combined with a logical ‘and.’ */
-export type UnitToManyCharacteristicFilter = {
-  /** Every related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<CharacteristicFilter>;
-  /** No related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<CharacteristicFilter>;
-  /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<CharacteristicFilter>;
 };
 
 /** A filter to be used against many `CustomFieldDefinition` object types. All fields are combined with a logical ‘and.’ */
@@ -62139,6 +59633,16 @@ export type UnitToManyReagentUseFilter = {
   none?: InputMaybe<ReagentUseFilter>;
   /** Some related `ReagentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ReagentUseFilter>;
+};
+
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
 };
 
 /** A filter to be used against many `Result` object types. All fields are combined with a logical ‘and.’ */
@@ -62443,6 +59947,54 @@ export type UpdateApprovalSettingPayload = {
 /** The output of our update `ApprovalSetting` mutation. */
 export type UpdateApprovalSettingPayloadApprovalSettingEdgeArgs = {
   orderBy?: Array<ApprovalSettingOrderBy>;
+};
+
+/** All input for the `updateApprovedSupplierById` mutation. */
+export type UpdateApprovedSupplierByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ApprovedSupplier` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ApprovedSupplier` being updated. */
+  patch: ApprovedSupplierPatch;
+};
+
+/** All input for the `updateApprovedSupplier` mutation. */
+export type UpdateApprovedSupplierInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ApprovedSupplier` being updated. */
+  patch: ApprovedSupplierPatch;
+  /** Entry id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `ApprovedSupplier` mutation. */
+export type UpdateApprovedSupplierPayload = {
+  __typename?: 'UpdateApprovedSupplierPayload';
+  /** The `ApprovedSupplier` that was updated by this mutation. */
+  approvedSupplier?: Maybe<ApprovedSupplier>;
+  /** An edge for our `ApprovedSupplier`. May be used by Relay 1. */
+  approvedSupplierEdge?: Maybe<ApprovedSupplierEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ApprovedSupplier` mutation. */
+export type UpdateApprovedSupplierPayloadApprovedSupplierEdgeArgs = {
+  orderBy?: Array<ApprovedSupplierOrderBy>;
 };
 
 /** All input for the `updateApproverBackupById` mutation. */
@@ -66324,6 +63876,10 @@ export type User = Node & {
   approvalNotificationsByRecipientId: ApprovalNotificationConnection;
   /** Reads and enables pagination through a set of `ApprovalSetting`. */
   approvalSettingsByBackupApproverId: ApprovalSettingConnection;
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliersByApprovedBy: ApprovedSupplierConnection;
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliersByCreatedBy: ApprovedSupplierConnection;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups: ApproverBackupConnection;
   /** Reads and enables pagination through a set of `AttachmentDownload`. */
@@ -66348,12 +63904,6 @@ export type User = Node & {
   certificateVersionsByIssuedBy: CertificateVersionConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificatesByIssuedBy: CertificateConnection;
-  /** Reads and enables pagination through a set of `ControlPlan`. */
-  controlPlansByApprovedBy: ControlPlanConnection;
-  /** Reads and enables pagination through a set of `ControlPlan`. */
-  controlPlansByCreatedBy: ControlPlanConnection;
-  /** Reads and enables pagination through a set of `ControlPlan`. */
-  controlPlansByOwnerId: ControlPlanConnection;
   /** When the user was created. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `CustodyEvent`. */
@@ -66386,18 +63936,10 @@ export type User = Node & {
   equipmentByCreatedBy: EquipmentConnection;
   /** Reads and enables pagination through a set of `EquipmentUse`. */
   equipmentUsesByUsedBy: EquipmentUseConnection;
-  /** Reads and enables pagination through a set of `GaugeStudy`. */
-  gaugeStudiesByCreatedBy: GaugeStudyConnection;
   /** Reads and enables pagination through a set of `GenealogyEdge`. */
   genealogyEdgesByRecordedBy: GenealogyEdgeConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
-  /** Reads and enables pagination through a set of `Inspection`. */
-  inspectionsByCompletedBy: InspectionConnection;
-  /** Reads and enables pagination through a set of `Inspection`. */
-  inspectionsByCreatedBy: InspectionConnection;
-  /** Reads and enables pagination through a set of `Inspection`. */
-  inspectionsByDecidedBy: InspectionConnection;
   /** Reads and enables pagination through a set of `InstrumentBlock`. */
   instrumentBlocksByCreatedBy: InstrumentBlockConnection;
   /** Reads and enables pagination through a set of `InstrumentImport`. */
@@ -66416,8 +63958,6 @@ export type User = Node & {
   lastSignInAt?: Maybe<Scalars['Datetime']['output']>;
   /** Reads and enables pagination through a set of `Lot`. */
   lotsByCreatedBy: LotConnection;
-  /** Reads and enables pagination through a set of `Measurement`. */
-  measurementsByRecordedBy: MeasurementConnection;
   /** Reads and enables pagination through a set of `Membership`. */
   memberships: MembershipConnection;
   /** Reads and enables pagination through a set of `Notification`. */
@@ -66448,6 +63988,10 @@ export type User = Node & {
   reagentLotsByCreatedBy: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUsesByUsedBy: ReagentUseConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receiptsByDecidedBy: ReceiptConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receiptsByReceivedBy: ReceiptConnection;
   /** Reads and enables pagination through a set of `ReportDefinition`. */
   reportDefinitionsByOwnerId: ReportDefinitionConnection;
   /** Reads and enables pagination through a set of `ReportExecution`. */
@@ -66484,6 +64028,12 @@ export type User = Node & {
   samplesByCreatedBy: SampleConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samplesByCustodianId: SampleConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scarsByIssuedBy: ScarConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scarsByRespondedBy: ScarConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scarsByReviewedBy: ScarConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serialsByCreatedBy: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
@@ -66504,10 +64054,6 @@ export type User = Node & {
   sopTasksByCreatedBy: SopTaskConnection;
   /** Reads and enables pagination through a set of `SopTemplate`. */
   sopTemplatesByCreatedBy: SopTemplateConnection;
-  /** Reads and enables pagination through a set of `SpcBaseline`. */
-  spcBaselinesByApprovedBy: SpcBaselineConnection;
-  /** Reads and enables pagination through a set of `SpcSignal`. */
-  spcSignalsByClosedBy: SpcSignalConnection;
   /** invited, active, suspended or disabled; only active users are served. */
   status: UserStatus;
   /** Reads and enables pagination through a set of `Tag`. */
@@ -66582,6 +64128,32 @@ export type UserApprovalSettingsByBackupApproverIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalSettingOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserApprovedSuppliersByApprovedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserApprovedSuppliersByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
 };
 
 
@@ -66742,45 +64314,6 @@ export type UserCertificatesByIssuedByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
-export type UserControlPlansByApprovedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ControlPlanCondition>;
-  filter?: InputMaybe<ControlPlanFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserControlPlansByCreatedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ControlPlanCondition>;
-  filter?: InputMaybe<ControlPlanFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserControlPlansByOwnerIdArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<ControlPlanCondition>;
-  filter?: InputMaybe<ControlPlanFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserCustodyEventsByFromHolderIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -66924,19 +64457,6 @@ export type UserEquipmentUsesByUsedByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
-export type UserGaugeStudiesByCreatedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<GaugeStudyCondition>;
-  filter?: InputMaybe<GaugeStudyFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserGenealogyEdgesByRecordedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -66946,45 +64466,6 @@ export type UserGenealogyEdgesByRecordedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserInspectionsByCompletedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCondition>;
-  filter?: InputMaybe<InspectionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserInspectionsByCreatedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCondition>;
-  filter?: InputMaybe<InspectionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserInspectionsByDecidedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<InspectionCondition>;
-  filter?: InputMaybe<InspectionFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
 };
 
 
@@ -67076,19 +64557,6 @@ export type UserLotsByCreatedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserMeasurementsByRecordedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<MeasurementCondition>;
-  filter?: InputMaybe<MeasurementFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
 };
 
 
@@ -67273,6 +64741,32 @@ export type UserReagentUsesByUsedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ReagentUseOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserReceiptsByDecidedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserReceiptsByReceivedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -67500,6 +64994,45 @@ export type UserSamplesByCustodianIdArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserScarsByIssuedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserScarsByRespondedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserScarsByReviewedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserSerialsByCreatedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -67626,32 +65159,6 @@ export type UserSopTemplatesByCreatedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SopTemplateOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserSpcBaselinesByApprovedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcBaselineCondition>;
-  filter?: InputMaybe<SpcBaselineFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
-};
-
-
-/** People who sign in. Global: a user joins tenants through memberships. */
-export type UserSpcSignalsByClosedByArgs = {
-  after?: InputMaybe<Scalars['Cursor']['input']>;
-  before?: InputMaybe<Scalars['Cursor']['input']>;
-  condition?: InputMaybe<SpcSignalCondition>;
-  filter?: InputMaybe<SpcSignalFilter>;
-  first?: InputMaybe<Scalars['Int']['input']>;
-  last?: InputMaybe<Scalars['Int']['input']>;
-  offset?: InputMaybe<Scalars['Int']['input']>;
-  orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
 };
 
 
@@ -67823,6 +65330,14 @@ export type UserFilter = {
   approvalSettingsByBackupApproverId?: InputMaybe<UserToManyApprovalSettingFilter>;
   /** Some related `approvalSettingsByBackupApproverId` exist. */
   approvalSettingsByBackupApproverIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvedSuppliersByApprovedBy` relation. */
+  approvedSuppliersByApprovedBy?: InputMaybe<UserToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliersByApprovedBy` exist. */
+  approvedSuppliersByApprovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvedSuppliersByCreatedBy` relation. */
+  approvedSuppliersByCreatedBy?: InputMaybe<UserToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliersByCreatedBy` exist. */
+  approvedSuppliersByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `approverBackups` relation. */
   approverBackups?: InputMaybe<UserToManyApproverBackupFilter>;
   /** Some related `approverBackups` exist. */
@@ -67871,18 +65386,6 @@ export type UserFilter = {
   certificatesByIssuedBy?: InputMaybe<UserToManyCertificateFilter>;
   /** Some related `certificatesByIssuedBy` exist. */
   certificatesByIssuedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `controlPlansByApprovedBy` relation. */
-  controlPlansByApprovedBy?: InputMaybe<UserToManyControlPlanFilter>;
-  /** Some related `controlPlansByApprovedBy` exist. */
-  controlPlansByApprovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `controlPlansByCreatedBy` relation. */
-  controlPlansByCreatedBy?: InputMaybe<UserToManyControlPlanFilter>;
-  /** Some related `controlPlansByCreatedBy` exist. */
-  controlPlansByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `controlPlansByOwnerId` relation. */
-  controlPlansByOwnerId?: InputMaybe<UserToManyControlPlanFilter>;
-  /** Some related `controlPlansByOwnerId` exist. */
-  controlPlansByOwnerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `custodyEventsByFromHolderId` relation. */
   custodyEventsByFromHolderId?: InputMaybe<UserToManyCustodyEventFilter>;
   /** Some related `custodyEventsByFromHolderId` exist. */
@@ -67935,26 +65438,10 @@ export type UserFilter = {
   equipmentUsesByUsedBy?: InputMaybe<UserToManyEquipmentUseFilter>;
   /** Some related `equipmentUsesByUsedBy` exist. */
   equipmentUsesByUsedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `gaugeStudiesByCreatedBy` relation. */
-  gaugeStudiesByCreatedBy?: InputMaybe<UserToManyGaugeStudyFilter>;
-  /** Some related `gaugeStudiesByCreatedBy` exist. */
-  gaugeStudiesByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `genealogyEdgesByRecordedBy` relation. */
   genealogyEdgesByRecordedBy?: InputMaybe<UserToManyGenealogyEdgeFilter>;
   /** Some related `genealogyEdgesByRecordedBy` exist. */
   genealogyEdgesByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `inspectionsByCompletedBy` relation. */
-  inspectionsByCompletedBy?: InputMaybe<UserToManyInspectionFilter>;
-  /** Some related `inspectionsByCompletedBy` exist. */
-  inspectionsByCompletedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `inspectionsByCreatedBy` relation. */
-  inspectionsByCreatedBy?: InputMaybe<UserToManyInspectionFilter>;
-  /** Some related `inspectionsByCreatedBy` exist. */
-  inspectionsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `inspectionsByDecidedBy` relation. */
-  inspectionsByDecidedBy?: InputMaybe<UserToManyInspectionFilter>;
-  /** Some related `inspectionsByDecidedBy` exist. */
-  inspectionsByDecidedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `instrumentBlocksByCreatedBy` relation. */
   instrumentBlocksByCreatedBy?: InputMaybe<UserToManyInstrumentBlockFilter>;
   /** Some related `instrumentBlocksByCreatedBy` exist. */
@@ -67983,10 +65470,6 @@ export type UserFilter = {
   lotsByCreatedBy?: InputMaybe<UserToManyLotFilter>;
   /** Some related `lotsByCreatedBy` exist. */
   lotsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `measurementsByRecordedBy` relation. */
-  measurementsByRecordedBy?: InputMaybe<UserToManyMeasurementFilter>;
-  /** Some related `measurementsByRecordedBy` exist. */
-  measurementsByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `memberships` relation. */
   memberships?: InputMaybe<UserToManyMembershipFilter>;
   /** Some related `memberships` exist. */
@@ -68047,6 +65530,14 @@ export type UserFilter = {
   reagentUsesByUsedBy?: InputMaybe<UserToManyReagentUseFilter>;
   /** Some related `reagentUsesByUsedBy` exist. */
   reagentUsesByUsedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptsByDecidedBy` relation. */
+  receiptsByDecidedBy?: InputMaybe<UserToManyReceiptFilter>;
+  /** Some related `receiptsByDecidedBy` exist. */
+  receiptsByDecidedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptsByReceivedBy` relation. */
+  receiptsByReceivedBy?: InputMaybe<UserToManyReceiptFilter>;
+  /** Some related `receiptsByReceivedBy` exist. */
+  receiptsByReceivedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reportDefinitionsByOwnerId` relation. */
   reportDefinitionsByOwnerId?: InputMaybe<UserToManyReportDefinitionFilter>;
   /** Some related `reportDefinitionsByOwnerId` exist. */
@@ -68117,6 +65608,18 @@ export type UserFilter = {
   samplesByCustodianId?: InputMaybe<UserToManySampleFilter>;
   /** Some related `samplesByCustodianId` exist. */
   samplesByCustodianIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scarsByIssuedBy` relation. */
+  scarsByIssuedBy?: InputMaybe<UserToManyScarFilter>;
+  /** Some related `scarsByIssuedBy` exist. */
+  scarsByIssuedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scarsByRespondedBy` relation. */
+  scarsByRespondedBy?: InputMaybe<UserToManyScarFilter>;
+  /** Some related `scarsByRespondedBy` exist. */
+  scarsByRespondedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scarsByReviewedBy` relation. */
+  scarsByReviewedBy?: InputMaybe<UserToManyScarFilter>;
+  /** Some related `scarsByReviewedBy` exist. */
+  scarsByReviewedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serialsByCreatedBy` relation. */
   serialsByCreatedBy?: InputMaybe<UserToManySerialFilter>;
   /** Some related `serialsByCreatedBy` exist. */
@@ -68157,14 +65660,6 @@ export type UserFilter = {
   sopTemplatesByCreatedBy?: InputMaybe<UserToManySopTemplateFilter>;
   /** Some related `sopTemplatesByCreatedBy` exist. */
   sopTemplatesByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `spcBaselinesByApprovedBy` relation. */
-  spcBaselinesByApprovedBy?: InputMaybe<UserToManySpcBaselineFilter>;
-  /** Some related `spcBaselinesByApprovedBy` exist. */
-  spcBaselinesByApprovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Filter by the object’s `spcSignalsByClosedBy` relation. */
-  spcSignalsByClosedBy?: InputMaybe<UserToManySpcSignalFilter>;
-  /** Some related `spcSignalsByClosedBy` exist. */
-  spcSignalsByClosedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `tagsByCreatedBy` relation. */
   tagsByCreatedBy?: InputMaybe<UserToManyTagFilter>;
   /** Some related `tagsByCreatedBy` exist. */
@@ -68288,6 +65783,16 @@ export type UserToManyApprovalSettingFilter = {
   some?: InputMaybe<ApprovalSettingFilter>;
 };
 
+/** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyApprovedSupplierFilter = {
+  /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovedSupplierFilter>;
+  /** No related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovedSupplierFilter>;
+  /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovedSupplierFilter>;
+};
+
 /** A filter to be used against many `ApproverBackup` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyApproverBackupFilter = {
   /** Every related `ApproverBackup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -68376,16 +65881,6 @@ export type UserToManyCommentFilter = {
   none?: InputMaybe<CommentFilter>;
   /** Some related `Comment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<CommentFilter>;
-};
-
-/** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyControlPlanFilter = {
-  /** Every related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<ControlPlanFilter>;
-  /** No related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<ControlPlanFilter>;
-  /** Some related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<ControlPlanFilter>;
 };
 
 /** A filter to be used against many `CustodyEvent` object types. All fields are combined with a logical ‘and.’ */
@@ -68488,16 +65983,6 @@ export type UserToManyEquipmentUseFilter = {
   some?: InputMaybe<EquipmentUseFilter>;
 };
 
-/** A filter to be used against many `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyGaugeStudyFilter = {
-  /** Every related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<GaugeStudyFilter>;
-  /** No related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<GaugeStudyFilter>;
-  /** Some related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<GaugeStudyFilter>;
-};
-
 /** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyGenealogyEdgeFilter = {
   /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -68506,16 +65991,6 @@ export type UserToManyGenealogyEdgeFilter = {
   none?: InputMaybe<GenealogyEdgeFilter>;
   /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<GenealogyEdgeFilter>;
-};
-
-/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyInspectionFilter = {
-  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<InspectionFilter>;
-  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<InspectionFilter>;
-  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<InspectionFilter>;
 };
 
 /** A filter to be used against many `InstrumentBlock` object types. All fields are combined with a logical ‘and.’ */
@@ -68556,16 +66031,6 @@ export type UserToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
-};
-
-/** A filter to be used against many `Measurement` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManyMeasurementFilter = {
-  /** Every related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<MeasurementFilter>;
-  /** No related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<MeasurementFilter>;
-  /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<MeasurementFilter>;
 };
 
 /** A filter to be used against many `Membership` object types. All fields are combined with a logical ‘and.’ */
@@ -68666,6 +66131,16 @@ export type UserToManyReagentUseFilter = {
   none?: InputMaybe<ReagentUseFilter>;
   /** Some related `ReagentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ReagentUseFilter>;
+};
+
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
 };
 
 /** A filter to be used against many `ReportDefinition` object types. All fields are combined with a logical ‘and.’ */
@@ -68798,6 +66273,16 @@ export type UserToManySampleStatusChangeFilter = {
   some?: InputMaybe<SampleStatusChangeFilter>;
 };
 
+/** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyScarFilter = {
+  /** Every related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScarFilter>;
+  /** No related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScarFilter>;
+  /** Some related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScarFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -68856,26 +66341,6 @@ export type UserToManySopTemplateFilter = {
   none?: InputMaybe<SopTemplateFilter>;
   /** Some related `SopTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SopTemplateFilter>;
-};
-
-/** A filter to be used against many `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManySpcBaselineFilter = {
-  /** Every related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcBaselineFilter>;
-  /** No related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcBaselineFilter>;
-  /** Some related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcBaselineFilter>;
-};
-
-/** A filter to be used against many `SpcSignal` object types. All fields are combined with a logical ‘and.’ */
-export type UserToManySpcSignalFilter = {
-  /** Every related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  every?: InputMaybe<SpcSignalFilter>;
-  /** No related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  none?: InputMaybe<SpcSignalFilter>;
-  /** Some related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
-  some?: InputMaybe<SpcSignalFilter>;
 };
 
 /** A filter to be used against many `Tag` object types. All fields are combined with a logical ‘and.’ */

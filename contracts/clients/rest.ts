@@ -1137,6 +1137,138 @@ export interface Approvals {
   updated_at: string;
 }
 
+/**
+ * Approved supplier list
+ * Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+ */
+export interface ApprovedSuppliers {
+  /**
+   * Approved at
+   * @format timestamp with time zone
+   */
+  approved_at?: string;
+  /**
+   * Approved by
+   * Who last set the status to approved or conditional.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  approved_by?: string;
+  /**
+   * Audited on
+   * The day of the last supplier audit.
+   * @format date
+   */
+  audited_on?: string;
+  /**
+   * Basis
+   * audit, certificate, first_article, history, customer_directed or other.
+   * @format app.supplier_approval_basis
+   * @default "audit"
+   */
+  basis:
+    | "audit"
+    | "certificate"
+    | "first_article"
+    | "history"
+    | "customer_directed"
+    | "other";
+  /**
+   * Certificate
+   * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+   * @format text
+   */
+  certificate?: string;
+  /**
+   * Certificate expires on
+   * After this day the approval counts as expired.
+   * @format date
+   */
+  certificate_expires_on?: string;
+  /**
+   * Certificate number
+   * @format text
+   */
+  certificate_number?: string;
+  /**
+   * Conditions
+   * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+   * @format text
+   */
+  conditions?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Entry id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * The one part the entry covers (parts.id); empty: every part from this supplier.
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Status
+   * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+   * @format app.supplier_approval_status
+   * @default "pending"
+   */
+  status: "pending" | "approved" | "conditional" | "disapproved" | "suspended";
+  /**
+   * Supplier
+   * The partner (partners.id, kind supplier or customer_and_supplier).
+   * @format uuid
+   */
+  supplier_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Valid until
+   * The last day the approval holds (required once approved or conditional).
+   * @format date
+   */
+  valid_until?: string;
+}
+
 /** Who stands in for an approver: app.delegate_approval hands approvals to the backup, and escalation reassigns breached approvals to it. */
 export interface ApproverBackups {
   /**
@@ -2100,154 +2232,6 @@ export interface Certificates {
 }
 
 /**
- * Characteristics
- * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
- */
-export interface Characteristics {
-  /**
-   * Balloon
-   * The characteristic's number on the drawing, unique in the plan (AS9102 form 3).
-   * @format integer
-   */
-  balloon: number;
-  /**
-   * Chart
-   * xbar_r, xbar_s, imr (variables), p or np (attributes).
-   * @format app.spc_chart_type
-   */
-  chart_type: "xbar_r" | "xbar_s" | "imr" | "p" | "np";
-  /**
-   * Control plan
-   * @format uuid
-   */
-  control_plan_id: string;
-  /**
-   * Created at
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  created_at: string;
-  /**
-   * Frequency
-   * How often a subgroup is taken (free text: every hour, 1 per lot, ...).
-   * @format text
-   * @default ""
-   */
-  frequency: string;
-  /**
-   * Gauge
-   * equipment.id of the gauge measurements are taken with by default.
-   * @format uuid
-   */
-  gauge_id?: string;
-  /**
-   * Characteristic id
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * @format uuid
-   */
-  id: string;
-  /**
-   * Kind
-   * variable or attribute.
-   * @format app.characteristic_kind
-   */
-  kind: "variable" | "attribute";
-  /**
-   * LSL
-   * Lower specification limit (empty: one-sided).
-   * @format numeric
-   */
-  lsl?: number;
-  /**
-   * Name
-   * @format text
-   */
-  name: string;
-  /**
-   * Nominal
-   * Within LSL..USL.
-   * @format numeric
-   */
-  nominal?: number;
-  /**
-   * Open count
-   * Measurements in the open subgroup so far; at sample_size the subgroup is closed and judged.
-   * @format integer
-   * @default 0
-   */
-  open_count: number;
-  /**
-   * Open subgroup
-   * The number of the subgroup the next measurement joins (kept by app.record_measurement).
-   * @format integer
-   * @default 1
-   */
-  open_subgroup: number;
-  /**
-   * Tenant
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
-   * @format uuid
-   */
-  organization_id: string;
-  /**
-   * Reaction plan
-   * What to do when the process goes out of control or out of spec; shown on every SPC signal.
-   * @format text
-   */
-  reaction_plan: string;
-  /**
-   * Sample size
-   * Units per subgroup: 2..25 for X̄ charts, 1 for I-MR, the units inspected per sample for p/np.
-   * @format integer
-   */
-  sample_size: number;
-  /**
-   * Plant
-   * The plan's site.
-   * @format uuid
-   */
-  site_id: string;
-  /**
-   * Special class
-   * CC (critical) or SC (significant) characteristic; empty for a standard one.
-   * @format text
-   */
-  special_class?: string;
-  /**
-   * Step
-   * control_plan_steps.id.
-   * @format uuid
-   */
-  step_id: string;
-  /**
-   * Unit
-   * units.code of the measured value.
-   *
-   * Note:
-   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
-   * @format text
-   */
-  unit?: string;
-  /**
-   * Updated at
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  updated_at: string;
-  /**
-   * USL
-   * Upper specification limit (empty: one-sided).
-   * @format numeric
-   */
-  usl?: number;
-}
-
-/**
  * Checklist items
  * The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
  */
@@ -2636,148 +2620,6 @@ export interface Contacts {
   phone?: string;
   /**
    * When the contact was last changed.
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  updated_at: string;
-}
-
-/**
- * Control plan steps
- * The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
- */
-export interface ControlPlanSteps {
-  /**
-   * Control plan
-   * @format uuid
-   */
-  control_plan_id: string;
-  /**
-   * Created at
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  created_at: string;
-  /**
-   * Step id
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * @format uuid
-   */
-  id: string;
-  /**
-   * Name
-   * @format text
-   */
-  name: string;
-  /**
-   * Tenant
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
-   * @format uuid
-   */
-  organization_id: string;
-  /**
-   * Plant
-   * The plan's site.
-   * @format uuid
-   */
-  site_id: string;
-  /**
-   * Step
-   * The operation number (10, 20, ...), unique in the plan.
-   * @format integer
-   */
-  step_number: number;
-}
-
-/**
- * Control plans
- * What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
- */
-export interface ControlPlans {
-  /**
-   * Approved at
-   * @format timestamp with time zone
-   */
-  approved_at?: string;
-  /**
-   * Approved by
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  approved_by?: string;
-  /**
-   * Created at
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  created_at: string;
-  /**
-   * Created by
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  created_by?: string;
-  /**
-   * Control plan id
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * @format uuid
-   */
-  id: string;
-  /**
-   * Tenant
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
-   * @format uuid
-   */
-  organization_id: string;
-  /**
-   * Owner
-   * The user notified of out-of-control signals of its characteristics.
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  owner_id?: string;
-  /**
-   * Part revision
-   * part_revisions.id the plan is for.
-   * @format uuid
-   */
-  part_revision_id: string;
-  /**
-   * Plant
-   * The site (sites.id) the plan applies at: who may see and use it.
-   * @format uuid
-   */
-  site_id: string;
-  /**
-   * Status
-   * draft, approved or obsolete; changed by app.approve_control_plan and app.obsolete_control_plan only.
-   * @format app.control_plan_status
-   * @default "draft"
-   */
-  status: "draft" | "approved" | "obsolete";
-  /**
-   * Title
-   * @format text
-   */
-  title: string;
-  /**
-   * Updated at
    * @format timestamp with time zone
    * @default "now()"
    */
@@ -5130,147 +4972,6 @@ export interface FeatureFlags {
 }
 
 /**
- * Gauge R&R studies
- * A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
- */
-export interface GaugeStudies {
-  /**
-   * Characteristic
-   * @format uuid
-   */
-  characteristic_id: string;
-  /**
-   * Created at
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  created_at: string;
-  /**
-   * Created by
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  created_by?: string;
-  /**
-   * Gauge
-   * equipment.id.
-   * @format uuid
-   */
-  gauge_id: string;
-  /**
-   * Study id
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * @format uuid
-   */
-  id: string;
-  /**
-   * Method
-   * average_range (AIAG) or anova.
-   * @format text
-   */
-  method: string;
-  /**
-   * ndc
-   * Number of distinct categories.
-   * @format integer
-   */
-  ndc?: number;
-  /**
-   * Tenant
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
-   * @format uuid
-   */
-  organization_id: string;
-  /**
-   * %GRR
-   * GRR as a percentage of the total variation.
-   * @format numeric
-   */
-  percent_grr?: number;
-  /**
-   * Result
-   * Every output column of the library function (EV, AV, GRR, PV, TV, %GRR, ndc, ...).
-   * @format jsonb
-   */
-  result: any;
-  /**
-   * Plant
-   * The characteristic's site.
-   * @format uuid
-   */
-  site_id: string;
-  /**
-   * Tolerance
-   * USL - LSL of the characteristic when both are set (for %GRR of tolerance).
-   * @format numeric
-   */
-  tolerance?: number;
-}
-
-/**
- * Gauge study readings
- * One reading of a Gauge R&R study: operator, part, trial and value.
- */
-export interface GaugeStudyReadings {
-  /**
-   * Reading id
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * @format uuid
-   */
-  id: string;
-  /**
-   * Operator
-   * The appraiser's label.
-   * @format text
-   */
-  operator: string;
-  /**
-   * Tenant
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
-   * @format uuid
-   */
-  organization_id: string;
-  /**
-   * Part
-   * The sample part's label.
-   * @format text
-   */
-  part: string;
-  /**
-   * Plant
-   * @format uuid
-   */
-  site_id: string;
-  /**
-   * Study
-   * @format uuid
-   */
-  study_id: string;
-  /**
-   * Trial
-   * @format integer
-   */
-  trial: number;
-  /**
-   * Value
-   * @format numeric
-   */
-  value: number;
-}
-
-/**
  * Genealogy
  * One edge per consumption: a lot or serial (consumed_*) went into a lot or serial (produced_*), with the quantity in the consumed item's unit. Append-only, written by app.record_consumption; plant-scoped by the produced item's site. Walked by app.trace_forward, app.trace_backward and app.recall_simulation.
  */
@@ -5418,291 +5119,6 @@ export interface I18NStrings {
   /**
    * Changed at
    * When the text was last changed.
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  updated_at: string;
-}
-
-/**
- * Inspection characteristics
- * The characteristics an inspection checks, listed from its control plan when it is opened (AS9102 form 3 rows, by balloon number), with how many measurements were taken, how many were out of spec and the latest result.
- */
-export interface InspectionCharacteristics {
-  /**
-   * Balloon
-   * The characteristic's drawing number (form 3, column 5).
-   * @format integer
-   */
-  balloon: number;
-  /**
-   * Characteristic
-   * @format uuid
-   */
-  characteristic_id: string;
-  /**
-   * Row id
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * @format uuid
-   */
-  id: string;
-  /**
-   * Inspection
-   * @format uuid
-   */
-  inspection_id: string;
-  /**
-   * Last in spec
-   * Whether the latest measurement conformed.
-   * @format boolean
-   */
-  last_in_spec?: boolean;
-  /**
-   * Last value
-   * @format numeric
-   */
-  last_value?: number;
-  /**
-   * Measured
-   * Measurements taken in this inspection.
-   * @format integer
-   * @default 0
-   */
-  measured_count: number;
-  /**
-   * Tenant
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
-   * @format uuid
-   */
-  organization_id: string;
-  /**
-   * Out of spec
-   * Measurements outside LSL..USL (or defective units).
-   * @format integer
-   * @default 0
-   */
-  out_of_spec_count: number;
-  /**
-   * Plant
-   * @format uuid
-   */
-  site_id: string;
-}
-
-/**
- * First pass yield
- * Completed inspections the caller may see by plant, part, kind, line (the inspection's free-text line) and month of completion: how many, how many passed, how many passed first time (no out-of-spec measurement on the way) and FPY in percent.
- */
-export interface InspectionFpy {
-  /**
-   * FPY %
-   * 100 × passed first time / inspections.
-   * @format numeric
-   */
-  fpy_percent?: number;
-  /**
-   * Inspections
-   * Completed, approved or rejected.
-   * @format integer
-   */
-  inspections?: number;
-  /**
-   * Kind
-   * @format app.inspection_kind
-   */
-  kind?: "first_article" | "in_process" | "final" | "receiving";
-  /**
-   * Line
-   * @format text
-   */
-  line?: string;
-  /**
-   * Tenant
-   *
-   * Note:
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
-   * @format uuid
-   */
-  organization_id?: string;
-  /**
-   * Part
-   * @format uuid
-   */
-  part_id?: string;
-  /**
-   * Passed
-   * @format integer
-   */
-  passed?: number;
-  /**
-   * Passed first time
-   * @format integer
-   */
-  passed_first_time?: number;
-  /**
-   * Month
-   * First day of the month the inspections were completed.
-   * @format timestamp with time zone
-   */
-  period?: string;
-  /**
-   * Plant
-   * @format uuid
-   */
-  site_id?: string;
-}
-
-/**
- * Inspections
- * A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
- */
-export interface Inspections {
-  /**
-   * Completed at
-   * @format timestamp with time zone
-   */
-  completed_at?: string;
-  /**
-   * Completed by
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  completed_by?: string;
-  /**
-   * Control plan
-   * An approved plan of the same plant.
-   * @format uuid
-   */
-  control_plan_id: string;
-  /**
-   * Created at
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  created_at: string;
-  /**
-   * Created by
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  created_by?: string;
-  /**
-   * Decided at
-   * @format timestamp with time zone
-   */
-  decided_at?: string;
-  /**
-   * Decided by
-   * Who approved or rejected it.
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  decided_by?: string;
-  /**
-   * Decision note
-   * @format text
-   * @default ""
-   */
-  decision_note: string;
-  /**
-   * FAI reason
-   * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
-   * @format text
-   * @default ""
-   */
-  fai_reason: string;
-  /**
-   * Inspection id
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * @format uuid
-   */
-  id: string;
-  /**
-   * Kind
-   * first_article, in_process, final or receiving.
-   * @format app.inspection_kind
-   */
-  kind: "first_article" | "in_process" | "final" | "receiving";
-  /**
-   * Line
-   * The production line or cell (free text, the FPY view's line dimension).
-   * @format text
-   * @default ""
-   */
-  line: string;
-  /**
-   * Lot
-   * The lot inspected (lots.id), if any.
-   * @format uuid
-   */
-  lot_id?: string;
-  /**
-   * Tenant
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
-   * @format uuid
-   */
-  organization_id: string;
-  /**
-   * Part
-   * The control plan's part (parts.id).
-   * @format uuid
-   */
-  part_id: string;
-  /**
-   * Part revision
-   * The control plan's part revision.
-   * @format uuid
-   */
-  part_revision_id: string;
-  /**
-   * Passed
-   * Every characteristic measured and in spec at completion.
-   * @format boolean
-   */
-  passed?: boolean;
-  /**
-   * Passed first time
-   * Passed without any out-of-spec measurement on the way (first pass yield).
-   * @format boolean
-   */
-  passed_first_time?: boolean;
-  /**
-   * Serial
-   * The piece inspected (serials.id), if any.
-   * @format uuid
-   */
-  serial_id?: string;
-  /**
-   * Plant
-   * The control plan's site: who may see and record.
-   * @format uuid
-   */
-  site_id: string;
-  /**
-   * Status
-   * open, completed, approved or rejected.
-   * @format app.inspection_status
-   * @default "open"
-   */
-  status: "open" | "completed" | "approved" | "rejected";
-  /**
-   * Updated at
    * @format timestamp with time zone
    * @default "now()"
    */
@@ -6983,98 +6399,6 @@ export interface Lots {
    * @default "now()"
    */
   updated_at: string;
-}
-
-/**
- * Measurements
- * One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
- */
-export interface Measurements {
-  /**
-   * Characteristic
-   * @format uuid
-   */
-  characteristic_id: string;
-  /**
-   * Created at
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  created_at: string;
-  /**
-   * Defective
-   * For an attribute: whether the unit failed.
-   * @format boolean
-   */
-  defective?: boolean;
-  /**
-   * Gauge
-   * equipment.id used.
-   * @format uuid
-   */
-  gauge_id?: string;
-  /**
-   * Measurement id
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * @format uuid
-   */
-  id: string;
-  /**
-   * In spec
-   * Within LSL..USL (variables) or not defective (attributes).
-   * @format boolean
-   */
-  in_spec: boolean;
-  /**
-   * Inspection
-   * @format uuid
-   */
-  inspection_id: string;
-  /**
-   * Measured at
-   * When it was taken (not in the future): the partition key.
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * @format timestamp with time zone
-   */
-  measured_at: string;
-  /**
-   * Tenant
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
-   * @format uuid
-   */
-  organization_id: string;
-  /**
-   * Recorded by
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  recorded_by?: string;
-  /**
-   * Plant
-   * @format uuid
-   */
-  site_id: string;
-  /**
-   * Subgroup
-   * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
-   * @format integer
-   */
-  subgroup: number;
-  /**
-   * Value
-   * The measured value of a variable characteristic.
-   * @format numeric
-   */
-  value?: number;
 }
 
 /** A user's membership of one tenant. Revoking it refuses the user's next request in that tenant. */
@@ -9062,6 +8386,101 @@ export interface Qualifications {
   validity_days?: number;
 }
 
+/**
+ * Supplier scorecard
+ * Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), decided and rejected quantity and PPM (rejected / decided x 1,000,000), SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
+ */
+export interface QualityKpiSupplierScorecard {
+  /**
+   * Average days to close
+   * From issue to the CAPA's closure, of the closed SCARs.
+   * @format numeric
+   */
+  avg_days_to_close?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * On-time delivery (%)
+   * @format numeric
+   */
+  on_time_percent?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Period
+   * month or quarter.
+   * @format text
+   */
+  period?: string;
+  /**
+   * Period start
+   * The first day of the month or quarter (receipts by the day received, SCARs by the day issued).
+   * @format date
+   */
+  period_start?: string;
+  /**
+   * PPM
+   * Rejected parts per million decided.
+   * @format integer
+   */
+  ppm?: number;
+  /**
+   * Quantity decided
+   * Received quantity with a receiving decision (in each part's unit).
+   * @format numeric
+   */
+  quantity_decided?: number;
+  /**
+   * Quantity rejected
+   * @format numeric
+   */
+  quantity_rejected?: number;
+  /**
+   * Receipts
+   * @format integer
+   */
+  receipts?: number;
+  /**
+   * Receipts on time
+   * @format integer
+   */
+  receipts_on_time?: number;
+  /**
+   * SCAR closure rate (%)
+   * @format numeric
+   */
+  scar_closure_percent?: number;
+  /**
+   * SCARs closed
+   * @format integer
+   */
+  scars_closed?: number;
+  /**
+   * SCARs issued
+   * Not counting those whose CAPA was cancelled.
+   * @format integer
+   */
+  scars_issued?: number;
+  /**
+   * Supplier
+   * partners.id.
+   * @format uuid
+   */
+  supplier_id?: string;
+}
+
 /** Quality: pass rate of stored qa_report and test_result versions per month, from their metadata result (pass or fail). */
 export interface QualityPassRate {
   /**
@@ -9577,6 +8996,177 @@ export interface ReagentUses {
    * @format uuid
    */
   used_by?: string;
+}
+
+/**
+ * Receipts
+ * Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+ */
+export interface Receipts {
+  /**
+   * Accepted quantity
+   * Released for use (the lot keeps this much).
+   * @format numeric
+   */
+  accepted_quantity?: number;
+  /**
+   * Conditional approval
+   * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+   * @format boolean
+   * @default false
+   */
+  conditional_approval: boolean;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Decided at
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * Decided by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  decided_by?: string;
+  /**
+   * Due on
+   * The delivery date ordered.
+   * @format date
+   */
+  due_on: string;
+  /**
+   * Receipt id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * The lot (lots.id) the receipt created, quarantined until the decision.
+   * @format uuid
+   */
+  lot_id: string;
+  /**
+   * On time
+   * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+   * @format boolean
+   */
+  on_time: boolean;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Purchase order
+   * The order number, as text.
+   * @format text
+   */
+  purchase_order?: string;
+  /**
+   * Quantity
+   * How much came, in unit (the part's).
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Receipt number
+   * RCV-000123, unique in the tenant.
+   * @format text
+   */
+  receipt_number: string;
+  /**
+   * Received at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  received_at: string;
+  /**
+   * Received by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  received_by?: string;
+  /**
+   * Received on
+   * The day received in the plant's time zone.
+   * @format date
+   */
+  received_on: string;
+  /**
+   * Rejected quantity
+   * Refused (counts in the supplier's PPM).
+   * @format numeric
+   */
+  rejected_quantity?: number;
+  /**
+   * Rejection reason
+   * Required when anything is rejected.
+   * @format text
+   */
+  rejection_reason?: string;
+  /**
+   * Plant
+   * The site (sites.id) that received it: who may see and act on it.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Status
+   * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+   * @format app.receipt_status
+   * @default "awaiting_decision"
+   */
+  status: "awaiting_decision" | "accepted" | "partially_accepted" | "rejected";
+  /**
+   * Supplier
+   * partners.id.
+   * @format uuid
+   */
+  supplier_id: string;
+  /**
+   * Supplier lot
+   * The supplier's own lot number, also on the lot.
+   * @format text
+   */
+  supplier_lot: string;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /**
@@ -11463,6 +11053,155 @@ export interface SamplesDueForDisposal {
 }
 
 /**
+ * Supplier corrective action requests
+ * A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+ */
+export interface Scars {
+  /**
+   * CAPA
+   * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+   * @format uuid
+   */
+  capa_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * SCAR id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Issued at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  issued_at: string;
+  /**
+   * Issued by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  issued_by?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Problem statement
+   * What the supplier is told (D2).
+   * @format text
+   */
+  problem_statement: string;
+  /**
+   * Receipt
+   * The receipt (receipts.id) that showed the problem, if any.
+   * @format uuid
+   */
+  receipt_id?: string;
+  /**
+   * Responded at
+   * @format timestamp with time zone
+   */
+  responded_at?: string;
+  /**
+   * Responded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  responded_by?: string;
+  /**
+   * Response due on
+   * The day the supplier's answer is due.
+   * @format date
+   */
+  response_due_on: string;
+  /**
+   * Review note
+   * Why the response was accepted or returned.
+   * @format text
+   */
+  review_note?: string;
+  /**
+   * Reviewed at
+   * @format timestamp with time zone
+   */
+  reviewed_at?: string;
+  /**
+   * Reviewed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  reviewed_by?: string;
+  /**
+   * SCAR number
+   * The CAPA's number (CAPA-000123), shown to the supplier.
+   * @format text
+   */
+  scar_number: string;
+  /**
+   * Status
+   * awaiting_response, responded or accepted (closure is the CAPA's).
+   * @format app.scar_status
+   * @default "awaiting_response"
+   */
+  status: "awaiting_response" | "responded" | "accepted";
+  /**
+   * Supplier containment
+   * The supplier's containment (D3).
+   * @format text
+   */
+  supplier_containment?: string;
+  /**
+   * Supplier corrective action
+   * The supplier's corrective and preventive actions (D5-D7).
+   * @format text
+   */
+  supplier_corrective_action?: string;
+  /**
+   * Supplier
+   * The partner (partners.id) asked to act.
+   * @format uuid
+   */
+  supplier_id: string;
+  /**
+   * Supplier root cause
+   * The supplier's root cause (D4).
+   * @format text
+   */
+  supplier_root_cause?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * Serials
  * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
  */
@@ -12391,326 +12130,6 @@ export interface SopTemplates {
    * @default 1
    */
   version: number;
-}
-
-/**
- * SPC baselines
- * The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
- */
-export interface SpcBaselines {
-  /**
-   * Approved at
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  approved_at: string;
-  /**
-   * Approved by
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  approved_by?: string;
-  /**
-   * Center line
-   * X̿ (X̄ charts), X̄ (I chart), p̄ (p chart) or n·p̄ (np chart).
-   * @format numeric
-   */
-  center: number;
-  /**
-   * Process change
-   * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
-   * @format text
-   */
-  change_reference?: string;
-  /**
-   * Characteristic
-   * @format uuid
-   */
-  characteristic_id: string;
-  /**
-   * Dispersion center
-   * R̄, S̄ or MR̄.
-   * @format numeric
-   */
-  dispersion_center?: number;
-  /**
-   * Dispersion LCL
-   * @format numeric
-   */
-  dispersion_lcl?: number;
-  /**
-   * Dispersion UCL
-   * @format numeric
-   */
-  dispersion_ucl?: number;
-  /**
-   * From subgroup
-   * First subgroup of the baseline study.
-   * @format integer
-   */
-  from_subgroup: number;
-  /**
-   * Baseline id
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * @format uuid
-   */
-  id: string;
-  /**
-   * LCL
-   * Lower control limit (empty for a p chart).
-   * @format numeric
-   */
-  lcl?: number;
-  /**
-   * Tenant
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
-   * @format uuid
-   */
-  organization_id: string;
-  /**
-   * Reason
-   * Why these limits (initial capability study, the process change made).
-   * @format text
-   */
-  reason: string;
-  /**
-   * Sigma within
-   * R̄/d2, S̄/c4 or MR̄/d2: the Cp/Cpk sigma.
-   * @format numeric
-   */
-  sigma_within?: number;
-  /**
-   * Plant
-   * @format uuid
-   */
-  site_id: string;
-  /**
-   * Subgroups
-   * Subgroups the limits were computed from.
-   * @format integer
-   */
-  subgroups: number;
-  /**
-   * Superseded at
-   * When a newer baseline replaced it (empty: current).
-   * @format timestamp with time zone
-   */
-  superseded_at?: string;
-  /**
-   * To subgroup
-   * Last subgroup of the baseline study.
-   * @format integer
-   */
-  to_subgroup: number;
-  /**
-   * UCL
-   * Upper control limit (empty for a p chart: it varies with each subgroup's size).
-   * @format numeric
-   */
-  ucl?: number;
-}
-
-/**
- * SPC signals
- * An out-of-control signal: a closed subgroup of a characteristic broke a Nelson rule against the current baseline's frozen limits. Raised when the subgroup closes, notifies the control plan's owner, carries the characteristic's reaction plan, and is closed only with an assignable-cause record (cause, action) by app.close_spc_signal. Not a nonconformance by itself.
- */
-export interface SpcSignals {
-  /**
-   * Action
-   * What was done about it (required to close).
-   * @format text
-   */
-  action?: string;
-  /**
-   * Baseline
-   * The frozen limits judged against.
-   * @format uuid
-   */
-  baseline_id: string;
-  /**
-   * Assignable cause
-   * What caused the signal (required to close).
-   * @format text
-   */
-  cause?: string;
-  /**
-   * Characteristic
-   * @format uuid
-   */
-  characteristic_id: string;
-  /**
-   * Closed at
-   * @format timestamp with time zone
-   */
-  closed_at?: string;
-  /**
-   * Closed by
-   *
-   * Note:
-   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
-   * @format uuid
-   */
-  closed_by?: string;
-  /**
-   * Raised at
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  created_at: string;
-  /**
-   * Signal id
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * @format uuid
-   */
-  id: string;
-  /**
-   * Tenant
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
-   * @format uuid
-   */
-  organization_id: string;
-  /**
-   * Reaction plan
-   * The characteristic's reaction plan when the signal was raised.
-   * @format text
-   */
-  reaction_plan: string;
-  /**
-   * Rule names
-   * @format text[]
-   */
-  rule_names: string[];
-  /**
-   * Rules
-   * Nelson rule numbers broken (1..8).
-   * @format integer[]
-   */
-  rules: number[];
-  /**
-   * Plant
-   * @format uuid
-   */
-  site_id: string;
-  /**
-   * Status
-   * open or closed.
-   * @format text
-   * @default "open"
-   */
-  status: string;
-  /**
-   * Subgroup
-   * The subgroup that signalled.
-   * @format integer
-   */
-  subgroup: number;
-  /**
-   * Updated at
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  updated_at: string;
-  /**
-   * Value
-   * The plotted statistic (mean, individual, proportion or count).
-   * @format numeric
-   */
-  value: number;
-}
-
-/**
- * SPC subgroups
- * One row per closed subgroup of a characteristic (sample_size measurements): n, mean, range, standard deviation, sum and sum of squares (variables) or defectives (attributes). Written when the subgroup's last measurement is recorded; what app.spc_chart and the baselines read, so a chart never scans the measurements.
- */
-export interface SpcSubgroups {
-  /**
-   * Characteristic
-   * @format uuid
-   */
-  characteristic_id: string;
-  /**
-   * Closed at
-   * @format timestamp with time zone
-   * @default "now()"
-   */
-  closed_at: string;
-  /**
-   * Defectives
-   * Defective units (attributes).
-   * @format integer
-   */
-  defectives?: number;
-  /**
-   * Row id
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * @format uuid
-   */
-  id: string;
-  /**
-   * Mean
-   * @format numeric
-   */
-  mean?: number;
-  /**
-   * n
-   * Measurements (units) in the subgroup.
-   * @format integer
-   */
-  n: number;
-  /**
-   * Tenant
-   *
-   * Note:
-   * This is a Primary Key.<pk/>
-   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
-   * @format uuid
-   */
-  organization_id: string;
-  /**
-   * Range
-   * @format numeric
-   */
-  range?: number;
-  /**
-   * Plant
-   * @format uuid
-   */
-  site_id: string;
-  /**
-   * Standard deviation
-   * Sample standard deviation (n - 1).
-   * @format numeric
-   */
-  stddev?: number;
-  /**
-   * Subgroup
-   * @format integer
-   */
-  subgroup: number;
-  /**
-   * Sum
-   * @format numeric
-   */
-  sum?: number;
-  /**
-   * Sum of squares
-   * @format numeric
-   */
-  sum_squares?: number;
 }
 
 /**
@@ -18280,6 +17699,409 @@ export namespace Approvals {
   }
 }
 
+export namespace ApprovedSuppliers {
+  /**
+   * @description Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+   * @tags approved_suppliers
+   * @name ApprovedSuppliersCreate
+   * @summary Approved supplier list
+   * @request POST:/approved_suppliers
+   */
+  export namespace ApprovedSuppliersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ApprovedSuppliers;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+   * @tags approved_suppliers
+   * @name ApprovedSuppliersDelete
+   * @summary Approved supplier list
+   * @request DELETE:/approved_suppliers
+   */
+  export namespace ApprovedSuppliersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * Who last set the status to approved or conditional.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Audited on
+       * The day of the last supplier audit.
+       * @format date
+       */
+      audited_on?: string;
+      /**
+       * Basis
+       * audit, certificate, first_article, history, customer_directed or other.
+       * @format app.supplier_approval_basis
+       */
+      basis?: string;
+      /**
+       * Certificate
+       * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+       * @format text
+       */
+      certificate?: string;
+      /**
+       * Certificate expires on
+       * After this day the approval counts as expired.
+       * @format date
+       */
+      certificate_expires_on?: string;
+      /**
+       * Certificate number
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Conditions
+       * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+       * @format text
+       */
+      conditions?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The one part the entry covers (parts.id); empty: every part from this supplier.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Status
+       * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+       * @format app.supplier_approval_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * The partner (partners.id, kind supplier or customer_and_supplier).
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid until
+       * The last day the approval holds (required once approved or conditional).
+       * @format date
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+   * @tags approved_suppliers
+   * @name ApprovedSuppliersList
+   * @summary Approved supplier list
+   * @request GET:/approved_suppliers
+   */
+  export namespace ApprovedSuppliersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * Who last set the status to approved or conditional.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Audited on
+       * The day of the last supplier audit.
+       * @format date
+       */
+      audited_on?: string;
+      /**
+       * Basis
+       * audit, certificate, first_article, history, customer_directed or other.
+       * @format app.supplier_approval_basis
+       */
+      basis?: string;
+      /**
+       * Certificate
+       * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+       * @format text
+       */
+      certificate?: string;
+      /**
+       * Certificate expires on
+       * After this day the approval counts as expired.
+       * @format date
+       */
+      certificate_expires_on?: string;
+      /**
+       * Certificate number
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Conditions
+       * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+       * @format text
+       */
+      conditions?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The one part the entry covers (parts.id); empty: every part from this supplier.
+       * @format uuid
+       */
+      part_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+       * @format app.supplier_approval_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * The partner (partners.id, kind supplier or customer_and_supplier).
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid until
+       * The last day the approval holds (required once approved or conditional).
+       * @format date
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ApprovedSuppliers[];
+  }
+
+  /**
+   * @description Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+   * @tags approved_suppliers
+   * @name ApprovedSuppliersPartialUpdate
+   * @summary Approved supplier list
+   * @request PATCH:/approved_suppliers
+   */
+  export namespace ApprovedSuppliersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * Who last set the status to approved or conditional.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Audited on
+       * The day of the last supplier audit.
+       * @format date
+       */
+      audited_on?: string;
+      /**
+       * Basis
+       * audit, certificate, first_article, history, customer_directed or other.
+       * @format app.supplier_approval_basis
+       */
+      basis?: string;
+      /**
+       * Certificate
+       * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+       * @format text
+       */
+      certificate?: string;
+      /**
+       * Certificate expires on
+       * After this day the approval counts as expired.
+       * @format date
+       */
+      certificate_expires_on?: string;
+      /**
+       * Certificate number
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Conditions
+       * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+       * @format text
+       */
+      conditions?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The one part the entry covers (parts.id); empty: every part from this supplier.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Status
+       * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+       * @format app.supplier_approval_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * The partner (partners.id, kind supplier or customer_and_supplier).
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid until
+       * The last day the approval holds (required once approved or conditional).
+       * @format date
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = ApprovedSuppliers;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ApproverBackups {
   /**
    * No description
@@ -21587,484 +21409,6 @@ export namespace Certificates {
   }
 }
 
-export namespace Characteristics {
-  /**
-   * @description What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
-   * @tags characteristics
-   * @name CharacteristicsCreate
-   * @summary Characteristics
-   * @request POST:/characteristics
-   */
-  export namespace CharacteristicsCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** Filtering Columns */
-      select?: string;
-    };
-    export type RequestBody = Characteristics;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?:
-        | "return=representation"
-        | "return=minimal"
-        | "return=none"
-        | "resolution=ignore-duplicates"
-        | "resolution=merge-duplicates";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
-   * @tags characteristics
-   * @name CharacteristicsDelete
-   * @summary Characteristics
-   * @request DELETE:/characteristics
-   */
-  export namespace CharacteristicsDelete {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Balloon
-       * The characteristic's number on the drawing, unique in the plan (AS9102 form 3).
-       * @format integer
-       */
-      balloon?: string;
-      /**
-       * Chart
-       * xbar_r, xbar_s, imr (variables), p or np (attributes).
-       * @format app.spc_chart_type
-       */
-      chart_type?: string;
-      /**
-       * Control plan
-       * @format uuid
-       */
-      control_plan_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Frequency
-       * How often a subgroup is taken (free text: every hour, 1 per lot, ...).
-       * @format text
-       */
-      frequency?: string;
-      /**
-       * Gauge
-       * equipment.id of the gauge measurements are taken with by default.
-       * @format uuid
-       */
-      gauge_id?: string;
-      /**
-       * Characteristic id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Kind
-       * variable or attribute.
-       * @format app.characteristic_kind
-       */
-      kind?: string;
-      /**
-       * LSL
-       * Lower specification limit (empty: one-sided).
-       * @format numeric
-       */
-      lsl?: string;
-      /**
-       * Name
-       * @format text
-       */
-      name?: string;
-      /**
-       * Nominal
-       * Within LSL..USL.
-       * @format numeric
-       */
-      nominal?: string;
-      /**
-       * Open count
-       * Measurements in the open subgroup so far; at sample_size the subgroup is closed and judged.
-       * @format integer
-       */
-      open_count?: string;
-      /**
-       * Open subgroup
-       * The number of the subgroup the next measurement joins (kept by app.record_measurement).
-       * @format integer
-       */
-      open_subgroup?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Reaction plan
-       * What to do when the process goes out of control or out of spec; shown on every SPC signal.
-       * @format text
-       */
-      reaction_plan?: string;
-      /**
-       * Sample size
-       * Units per subgroup: 2..25 for X̄ charts, 1 for I-MR, the units inspected per sample for p/np.
-       * @format integer
-       */
-      sample_size?: string;
-      /**
-       * Plant
-       * The plan's site.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Special class
-       * CC (critical) or SC (significant) characteristic; empty for a standard one.
-       * @format text
-       */
-      special_class?: string;
-      /**
-       * Step
-       * control_plan_steps.id.
-       * @format uuid
-       */
-      step_id?: string;
-      /**
-       * Unit
-       * units.code of the measured value.
-       * @format text
-       */
-      unit?: string;
-      /**
-       * Updated at
-       * @format timestamp with time zone
-       */
-      updated_at?: string;
-      /**
-       * USL
-       * Upper specification limit (empty: one-sided).
-       * @format numeric
-       */
-      usl?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
-   * @tags characteristics
-   * @name CharacteristicsList
-   * @summary Characteristics
-   * @request GET:/characteristics
-   */
-  export namespace CharacteristicsList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Balloon
-       * The characteristic's number on the drawing, unique in the plan (AS9102 form 3).
-       * @format integer
-       */
-      balloon?: string;
-      /**
-       * Chart
-       * xbar_r, xbar_s, imr (variables), p or np (attributes).
-       * @format app.spc_chart_type
-       */
-      chart_type?: string;
-      /**
-       * Control plan
-       * @format uuid
-       */
-      control_plan_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Frequency
-       * How often a subgroup is taken (free text: every hour, 1 per lot, ...).
-       * @format text
-       */
-      frequency?: string;
-      /**
-       * Gauge
-       * equipment.id of the gauge measurements are taken with by default.
-       * @format uuid
-       */
-      gauge_id?: string;
-      /**
-       * Characteristic id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Kind
-       * variable or attribute.
-       * @format app.characteristic_kind
-       */
-      kind?: string;
-      /** Limiting and Pagination */
-      limit?: string;
-      /**
-       * LSL
-       * Lower specification limit (empty: one-sided).
-       * @format numeric
-       */
-      lsl?: string;
-      /**
-       * Name
-       * @format text
-       */
-      name?: string;
-      /**
-       * Nominal
-       * Within LSL..USL.
-       * @format numeric
-       */
-      nominal?: string;
-      /** Limiting and Pagination */
-      offset?: string;
-      /**
-       * Open count
-       * Measurements in the open subgroup so far; at sample_size the subgroup is closed and judged.
-       * @format integer
-       */
-      open_count?: string;
-      /**
-       * Open subgroup
-       * The number of the subgroup the next measurement joins (kept by app.record_measurement).
-       * @format integer
-       */
-      open_subgroup?: string;
-      /** Ordering */
-      order?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Reaction plan
-       * What to do when the process goes out of control or out of spec; shown on every SPC signal.
-       * @format text
-       */
-      reaction_plan?: string;
-      /**
-       * Sample size
-       * Units per subgroup: 2..25 for X̄ charts, 1 for I-MR, the units inspected per sample for p/np.
-       * @format integer
-       */
-      sample_size?: string;
-      /** Filtering Columns */
-      select?: string;
-      /**
-       * Plant
-       * The plan's site.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Special class
-       * CC (critical) or SC (significant) characteristic; empty for a standard one.
-       * @format text
-       */
-      special_class?: string;
-      /**
-       * Step
-       * control_plan_steps.id.
-       * @format uuid
-       */
-      step_id?: string;
-      /**
-       * Unit
-       * units.code of the measured value.
-       * @format text
-       */
-      unit?: string;
-      /**
-       * Updated at
-       * @format timestamp with time zone
-       */
-      updated_at?: string;
-      /**
-       * USL
-       * Upper specification limit (empty: one-sided).
-       * @format numeric
-       */
-      usl?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /**
-       * Limiting and Pagination
-       * @default "items"
-       */
-      "Range-Unit"?: string;
-      /** Preference */
-      Prefer?: "count=none";
-      /** Limiting and Pagination */
-      Range?: string;
-    };
-    export type ResponseBody = Characteristics[];
-  }
-
-  /**
-   * @description What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
-   * @tags characteristics
-   * @name CharacteristicsPartialUpdate
-   * @summary Characteristics
-   * @request PATCH:/characteristics
-   */
-  export namespace CharacteristicsPartialUpdate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Balloon
-       * The characteristic's number on the drawing, unique in the plan (AS9102 form 3).
-       * @format integer
-       */
-      balloon?: string;
-      /**
-       * Chart
-       * xbar_r, xbar_s, imr (variables), p or np (attributes).
-       * @format app.spc_chart_type
-       */
-      chart_type?: string;
-      /**
-       * Control plan
-       * @format uuid
-       */
-      control_plan_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Frequency
-       * How often a subgroup is taken (free text: every hour, 1 per lot, ...).
-       * @format text
-       */
-      frequency?: string;
-      /**
-       * Gauge
-       * equipment.id of the gauge measurements are taken with by default.
-       * @format uuid
-       */
-      gauge_id?: string;
-      /**
-       * Characteristic id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Kind
-       * variable or attribute.
-       * @format app.characteristic_kind
-       */
-      kind?: string;
-      /**
-       * LSL
-       * Lower specification limit (empty: one-sided).
-       * @format numeric
-       */
-      lsl?: string;
-      /**
-       * Name
-       * @format text
-       */
-      name?: string;
-      /**
-       * Nominal
-       * Within LSL..USL.
-       * @format numeric
-       */
-      nominal?: string;
-      /**
-       * Open count
-       * Measurements in the open subgroup so far; at sample_size the subgroup is closed and judged.
-       * @format integer
-       */
-      open_count?: string;
-      /**
-       * Open subgroup
-       * The number of the subgroup the next measurement joins (kept by app.record_measurement).
-       * @format integer
-       */
-      open_subgroup?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Reaction plan
-       * What to do when the process goes out of control or out of spec; shown on every SPC signal.
-       * @format text
-       */
-      reaction_plan?: string;
-      /**
-       * Sample size
-       * Units per subgroup: 2..25 for X̄ charts, 1 for I-MR, the units inspected per sample for p/np.
-       * @format integer
-       */
-      sample_size?: string;
-      /**
-       * Plant
-       * The plan's site.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Special class
-       * CC (critical) or SC (significant) characteristic; empty for a standard one.
-       * @format text
-       */
-      special_class?: string;
-      /**
-       * Step
-       * control_plan_steps.id.
-       * @format uuid
-       */
-      step_id?: string;
-      /**
-       * Unit
-       * units.code of the measured value.
-       * @format text
-       */
-      unit?: string;
-      /**
-       * Updated at
-       * @format timestamp with time zone
-       */
-      updated_at?: string;
-      /**
-       * USL
-       * Upper specification limit (empty: one-sided).
-       * @format numeric
-       */
-      usl?: string;
-    };
-    export type RequestBody = Characteristics;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-}
-
 export namespace ChecklistItems {
   /**
    * @description The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
@@ -23530,509 +22874,6 @@ export namespace Contacts {
       updated_at?: string;
     };
     export type RequestBody = Contacts;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-}
-
-export namespace ControlPlanSteps {
-  /**
-   * @description The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
-   * @tags control_plan_steps
-   * @name ControlPlanStepsCreate
-   * @summary Control plan steps
-   * @request POST:/control_plan_steps
-   */
-  export namespace ControlPlanStepsCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** Filtering Columns */
-      select?: string;
-    };
-    export type RequestBody = ControlPlanSteps;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?:
-        | "return=representation"
-        | "return=minimal"
-        | "return=none"
-        | "resolution=ignore-duplicates"
-        | "resolution=merge-duplicates";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
-   * @tags control_plan_steps
-   * @name ControlPlanStepsDelete
-   * @summary Control plan steps
-   * @request DELETE:/control_plan_steps
-   */
-  export namespace ControlPlanStepsDelete {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Control plan
-       * @format uuid
-       */
-      control_plan_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Step id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Name
-       * @format text
-       */
-      name?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Plant
-       * The plan's site.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Step
-       * The operation number (10, 20, ...), unique in the plan.
-       * @format integer
-       */
-      step_number?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
-   * @tags control_plan_steps
-   * @name ControlPlanStepsList
-   * @summary Control plan steps
-   * @request GET:/control_plan_steps
-   */
-  export namespace ControlPlanStepsList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Control plan
-       * @format uuid
-       */
-      control_plan_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Step id
-       * @format uuid
-       */
-      id?: string;
-      /** Limiting and Pagination */
-      limit?: string;
-      /**
-       * Name
-       * @format text
-       */
-      name?: string;
-      /** Limiting and Pagination */
-      offset?: string;
-      /** Ordering */
-      order?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /** Filtering Columns */
-      select?: string;
-      /**
-       * Plant
-       * The plan's site.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Step
-       * The operation number (10, 20, ...), unique in the plan.
-       * @format integer
-       */
-      step_number?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /**
-       * Limiting and Pagination
-       * @default "items"
-       */
-      "Range-Unit"?: string;
-      /** Preference */
-      Prefer?: "count=none";
-      /** Limiting and Pagination */
-      Range?: string;
-    };
-    export type ResponseBody = ControlPlanSteps[];
-  }
-
-  /**
-   * @description The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
-   * @tags control_plan_steps
-   * @name ControlPlanStepsPartialUpdate
-   * @summary Control plan steps
-   * @request PATCH:/control_plan_steps
-   */
-  export namespace ControlPlanStepsPartialUpdate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Control plan
-       * @format uuid
-       */
-      control_plan_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Step id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Name
-       * @format text
-       */
-      name?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Plant
-       * The plan's site.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Step
-       * The operation number (10, 20, ...), unique in the plan.
-       * @format integer
-       */
-      step_number?: string;
-    };
-    export type RequestBody = ControlPlanSteps;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-}
-
-export namespace ControlPlans {
-  /**
-   * @description What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
-   * @tags control_plans
-   * @name ControlPlansCreate
-   * @summary Control plans
-   * @request POST:/control_plans
-   */
-  export namespace ControlPlansCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** Filtering Columns */
-      select?: string;
-    };
-    export type RequestBody = ControlPlans;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?:
-        | "return=representation"
-        | "return=minimal"
-        | "return=none"
-        | "resolution=ignore-duplicates"
-        | "resolution=merge-duplicates";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
-   * @tags control_plans
-   * @name ControlPlansDelete
-   * @summary Control plans
-   * @request DELETE:/control_plans
-   */
-  export namespace ControlPlansDelete {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Approved at
-       * @format timestamp with time zone
-       */
-      approved_at?: string;
-      /**
-       * Approved by
-       * @format uuid
-       */
-      approved_by?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Created by
-       * @format uuid
-       */
-      created_by?: string;
-      /**
-       * Control plan id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Owner
-       * The user notified of out-of-control signals of its characteristics.
-       * @format uuid
-       */
-      owner_id?: string;
-      /**
-       * Part revision
-       * part_revisions.id the plan is for.
-       * @format uuid
-       */
-      part_revision_id?: string;
-      /**
-       * Plant
-       * The site (sites.id) the plan applies at: who may see and use it.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Status
-       * draft, approved or obsolete; changed by app.approve_control_plan and app.obsolete_control_plan only.
-       * @format app.control_plan_status
-       */
-      status?: string;
-      /**
-       * Title
-       * @format text
-       */
-      title?: string;
-      /**
-       * Updated at
-       * @format timestamp with time zone
-       */
-      updated_at?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
-   * @tags control_plans
-   * @name ControlPlansList
-   * @summary Control plans
-   * @request GET:/control_plans
-   */
-  export namespace ControlPlansList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Approved at
-       * @format timestamp with time zone
-       */
-      approved_at?: string;
-      /**
-       * Approved by
-       * @format uuid
-       */
-      approved_by?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Created by
-       * @format uuid
-       */
-      created_by?: string;
-      /**
-       * Control plan id
-       * @format uuid
-       */
-      id?: string;
-      /** Limiting and Pagination */
-      limit?: string;
-      /** Limiting and Pagination */
-      offset?: string;
-      /** Ordering */
-      order?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Owner
-       * The user notified of out-of-control signals of its characteristics.
-       * @format uuid
-       */
-      owner_id?: string;
-      /**
-       * Part revision
-       * part_revisions.id the plan is for.
-       * @format uuid
-       */
-      part_revision_id?: string;
-      /** Filtering Columns */
-      select?: string;
-      /**
-       * Plant
-       * The site (sites.id) the plan applies at: who may see and use it.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Status
-       * draft, approved or obsolete; changed by app.approve_control_plan and app.obsolete_control_plan only.
-       * @format app.control_plan_status
-       */
-      status?: string;
-      /**
-       * Title
-       * @format text
-       */
-      title?: string;
-      /**
-       * Updated at
-       * @format timestamp with time zone
-       */
-      updated_at?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /**
-       * Limiting and Pagination
-       * @default "items"
-       */
-      "Range-Unit"?: string;
-      /** Preference */
-      Prefer?: "count=none";
-      /** Limiting and Pagination */
-      Range?: string;
-    };
-    export type ResponseBody = ControlPlans[];
-  }
-
-  /**
-   * @description What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
-   * @tags control_plans
-   * @name ControlPlansPartialUpdate
-   * @summary Control plans
-   * @request PATCH:/control_plans
-   */
-  export namespace ControlPlansPartialUpdate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Approved at
-       * @format timestamp with time zone
-       */
-      approved_at?: string;
-      /**
-       * Approved by
-       * @format uuid
-       */
-      approved_by?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Created by
-       * @format uuid
-       */
-      created_by?: string;
-      /**
-       * Control plan id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Owner
-       * The user notified of out-of-control signals of its characteristics.
-       * @format uuid
-       */
-      owner_id?: string;
-      /**
-       * Part revision
-       * part_revisions.id the plan is for.
-       * @format uuid
-       */
-      part_revision_id?: string;
-      /**
-       * Plant
-       * The site (sites.id) the plan applies at: who may see and use it.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Status
-       * draft, approved or obsolete; changed by app.approve_control_plan and app.obsolete_control_plan only.
-       * @format app.control_plan_status
-       */
-      status?: string;
-      /**
-       * Title
-       * @format text
-       */
-      title?: string;
-      /**
-       * Updated at
-       * @format timestamp with time zone
-       */
-      updated_at?: string;
-    };
-    export type RequestBody = ControlPlans;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -31221,533 +30062,6 @@ export namespace FeatureFlags {
   }
 }
 
-export namespace GaugeStudies {
-  /**
-   * @description A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
-   * @tags gauge_studies
-   * @name GaugeStudiesCreate
-   * @summary Gauge R&R studies
-   * @request POST:/gauge_studies
-   */
-  export namespace GaugeStudiesCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** Filtering Columns */
-      select?: string;
-    };
-    export type RequestBody = GaugeStudies;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?:
-        | "return=representation"
-        | "return=minimal"
-        | "return=none"
-        | "resolution=ignore-duplicates"
-        | "resolution=merge-duplicates";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
-   * @tags gauge_studies
-   * @name GaugeStudiesDelete
-   * @summary Gauge R&R studies
-   * @request DELETE:/gauge_studies
-   */
-  export namespace GaugeStudiesDelete {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Created by
-       * @format uuid
-       */
-      created_by?: string;
-      /**
-       * Gauge
-       * equipment.id.
-       * @format uuid
-       */
-      gauge_id?: string;
-      /**
-       * Study id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Method
-       * average_range (AIAG) or anova.
-       * @format text
-       */
-      method?: string;
-      /**
-       * ndc
-       * Number of distinct categories.
-       * @format integer
-       */
-      ndc?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * %GRR
-       * GRR as a percentage of the total variation.
-       * @format numeric
-       */
-      percent_grr?: string;
-      /**
-       * Result
-       * Every output column of the library function (EV, AV, GRR, PV, TV, %GRR, ndc, ...).
-       * @format jsonb
-       */
-      result?: string;
-      /**
-       * Plant
-       * The characteristic's site.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Tolerance
-       * USL - LSL of the characteristic when both are set (for %GRR of tolerance).
-       * @format numeric
-       */
-      tolerance?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
-   * @tags gauge_studies
-   * @name GaugeStudiesList
-   * @summary Gauge R&R studies
-   * @request GET:/gauge_studies
-   */
-  export namespace GaugeStudiesList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Created by
-       * @format uuid
-       */
-      created_by?: string;
-      /**
-       * Gauge
-       * equipment.id.
-       * @format uuid
-       */
-      gauge_id?: string;
-      /**
-       * Study id
-       * @format uuid
-       */
-      id?: string;
-      /** Limiting and Pagination */
-      limit?: string;
-      /**
-       * Method
-       * average_range (AIAG) or anova.
-       * @format text
-       */
-      method?: string;
-      /**
-       * ndc
-       * Number of distinct categories.
-       * @format integer
-       */
-      ndc?: string;
-      /** Limiting and Pagination */
-      offset?: string;
-      /** Ordering */
-      order?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * %GRR
-       * GRR as a percentage of the total variation.
-       * @format numeric
-       */
-      percent_grr?: string;
-      /**
-       * Result
-       * Every output column of the library function (EV, AV, GRR, PV, TV, %GRR, ndc, ...).
-       * @format jsonb
-       */
-      result?: string;
-      /** Filtering Columns */
-      select?: string;
-      /**
-       * Plant
-       * The characteristic's site.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Tolerance
-       * USL - LSL of the characteristic when both are set (for %GRR of tolerance).
-       * @format numeric
-       */
-      tolerance?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /**
-       * Limiting and Pagination
-       * @default "items"
-       */
-      "Range-Unit"?: string;
-      /** Preference */
-      Prefer?: "count=none";
-      /** Limiting and Pagination */
-      Range?: string;
-    };
-    export type ResponseBody = GaugeStudies[];
-  }
-
-  /**
-   * @description A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
-   * @tags gauge_studies
-   * @name GaugeStudiesPartialUpdate
-   * @summary Gauge R&R studies
-   * @request PATCH:/gauge_studies
-   */
-  export namespace GaugeStudiesPartialUpdate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Created by
-       * @format uuid
-       */
-      created_by?: string;
-      /**
-       * Gauge
-       * equipment.id.
-       * @format uuid
-       */
-      gauge_id?: string;
-      /**
-       * Study id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Method
-       * average_range (AIAG) or anova.
-       * @format text
-       */
-      method?: string;
-      /**
-       * ndc
-       * Number of distinct categories.
-       * @format integer
-       */
-      ndc?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * %GRR
-       * GRR as a percentage of the total variation.
-       * @format numeric
-       */
-      percent_grr?: string;
-      /**
-       * Result
-       * Every output column of the library function (EV, AV, GRR, PV, TV, %GRR, ndc, ...).
-       * @format jsonb
-       */
-      result?: string;
-      /**
-       * Plant
-       * The characteristic's site.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Tolerance
-       * USL - LSL of the characteristic when both are set (for %GRR of tolerance).
-       * @format numeric
-       */
-      tolerance?: string;
-    };
-    export type RequestBody = GaugeStudies;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-}
-
-export namespace GaugeStudyReadings {
-  /**
-   * @description One reading of a Gauge R&R study: operator, part, trial and value.
-   * @tags gauge_study_readings
-   * @name GaugeStudyReadingsCreate
-   * @summary Gauge study readings
-   * @request POST:/gauge_study_readings
-   */
-  export namespace GaugeStudyReadingsCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** Filtering Columns */
-      select?: string;
-    };
-    export type RequestBody = GaugeStudyReadings;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?:
-        | "return=representation"
-        | "return=minimal"
-        | "return=none"
-        | "resolution=ignore-duplicates"
-        | "resolution=merge-duplicates";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description One reading of a Gauge R&R study: operator, part, trial and value.
-   * @tags gauge_study_readings
-   * @name GaugeStudyReadingsDelete
-   * @summary Gauge study readings
-   * @request DELETE:/gauge_study_readings
-   */
-  export namespace GaugeStudyReadingsDelete {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Reading id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Operator
-       * The appraiser's label.
-       * @format text
-       */
-      operator?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Part
-       * The sample part's label.
-       * @format text
-       */
-      part?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Study
-       * @format uuid
-       */
-      study_id?: string;
-      /**
-       * Trial
-       * @format integer
-       */
-      trial?: string;
-      /**
-       * Value
-       * @format numeric
-       */
-      value?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description One reading of a Gauge R&R study: operator, part, trial and value.
-   * @tags gauge_study_readings
-   * @name GaugeStudyReadingsList
-   * @summary Gauge study readings
-   * @request GET:/gauge_study_readings
-   */
-  export namespace GaugeStudyReadingsList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Reading id
-       * @format uuid
-       */
-      id?: string;
-      /** Limiting and Pagination */
-      limit?: string;
-      /** Limiting and Pagination */
-      offset?: string;
-      /**
-       * Operator
-       * The appraiser's label.
-       * @format text
-       */
-      operator?: string;
-      /** Ordering */
-      order?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Part
-       * The sample part's label.
-       * @format text
-       */
-      part?: string;
-      /** Filtering Columns */
-      select?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Study
-       * @format uuid
-       */
-      study_id?: string;
-      /**
-       * Trial
-       * @format integer
-       */
-      trial?: string;
-      /**
-       * Value
-       * @format numeric
-       */
-      value?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /**
-       * Limiting and Pagination
-       * @default "items"
-       */
-      "Range-Unit"?: string;
-      /** Preference */
-      Prefer?: "count=none";
-      /** Limiting and Pagination */
-      Range?: string;
-    };
-    export type ResponseBody = GaugeStudyReadings[];
-  }
-
-  /**
-   * @description One reading of a Gauge R&R study: operator, part, trial and value.
-   * @tags gauge_study_readings
-   * @name GaugeStudyReadingsPartialUpdate
-   * @summary Gauge study readings
-   * @request PATCH:/gauge_study_readings
-   */
-  export namespace GaugeStudyReadingsPartialUpdate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Reading id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Operator
-       * The appraiser's label.
-       * @format text
-       */
-      operator?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Part
-       * The sample part's label.
-       * @format text
-       */
-      part?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Study
-       * @format uuid
-       */
-      study_id?: string;
-      /**
-       * Trial
-       * @format integer
-       */
-      trial?: string;
-      /**
-       * Value
-       * @format numeric
-       */
-      value?: string;
-    };
-    export type RequestBody = GaugeStudyReadings;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-}
-
 export namespace GenealogyEdges {
   /**
    * @description One edge per consumption: a lot or serial (consumed_*) went into a lot or serial (produced_*), with the quantity in the consumed item's unit. Append-only, written by app.record_consumption; plant-scoped by the produced item's site. Walked by app.trace_forward, app.trace_backward and app.recall_simulation.
@@ -32273,826 +30587,6 @@ export namespace I18NStrings {
       updated_at?: string;
     };
     export type RequestBody = I18NStrings;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-}
-
-export namespace InspectionCharacteristics {
-  /**
-   * @description The characteristics an inspection checks, listed from its control plan when it is opened (AS9102 form 3 rows, by balloon number), with how many measurements were taken, how many were out of spec and the latest result.
-   * @tags inspection_characteristics
-   * @name InspectionCharacteristicsCreate
-   * @summary Inspection characteristics
-   * @request POST:/inspection_characteristics
-   */
-  export namespace InspectionCharacteristicsCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** Filtering Columns */
-      select?: string;
-    };
-    export type RequestBody = InspectionCharacteristics;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?:
-        | "return=representation"
-        | "return=minimal"
-        | "return=none"
-        | "resolution=ignore-duplicates"
-        | "resolution=merge-duplicates";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description The characteristics an inspection checks, listed from its control plan when it is opened (AS9102 form 3 rows, by balloon number), with how many measurements were taken, how many were out of spec and the latest result.
-   * @tags inspection_characteristics
-   * @name InspectionCharacteristicsDelete
-   * @summary Inspection characteristics
-   * @request DELETE:/inspection_characteristics
-   */
-  export namespace InspectionCharacteristicsDelete {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Balloon
-       * The characteristic's drawing number (form 3, column 5).
-       * @format integer
-       */
-      balloon?: string;
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Row id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Inspection
-       * @format uuid
-       */
-      inspection_id?: string;
-      /**
-       * Last in spec
-       * Whether the latest measurement conformed.
-       * @format boolean
-       */
-      last_in_spec?: string;
-      /**
-       * Last value
-       * @format numeric
-       */
-      last_value?: string;
-      /**
-       * Measured
-       * Measurements taken in this inspection.
-       * @format integer
-       */
-      measured_count?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Out of spec
-       * Measurements outside LSL..USL (or defective units).
-       * @format integer
-       */
-      out_of_spec_count?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description The characteristics an inspection checks, listed from its control plan when it is opened (AS9102 form 3 rows, by balloon number), with how many measurements were taken, how many were out of spec and the latest result.
-   * @tags inspection_characteristics
-   * @name InspectionCharacteristicsList
-   * @summary Inspection characteristics
-   * @request GET:/inspection_characteristics
-   */
-  export namespace InspectionCharacteristicsList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Balloon
-       * The characteristic's drawing number (form 3, column 5).
-       * @format integer
-       */
-      balloon?: string;
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Row id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Inspection
-       * @format uuid
-       */
-      inspection_id?: string;
-      /**
-       * Last in spec
-       * Whether the latest measurement conformed.
-       * @format boolean
-       */
-      last_in_spec?: string;
-      /**
-       * Last value
-       * @format numeric
-       */
-      last_value?: string;
-      /** Limiting and Pagination */
-      limit?: string;
-      /**
-       * Measured
-       * Measurements taken in this inspection.
-       * @format integer
-       */
-      measured_count?: string;
-      /** Limiting and Pagination */
-      offset?: string;
-      /** Ordering */
-      order?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Out of spec
-       * Measurements outside LSL..USL (or defective units).
-       * @format integer
-       */
-      out_of_spec_count?: string;
-      /** Filtering Columns */
-      select?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /**
-       * Limiting and Pagination
-       * @default "items"
-       */
-      "Range-Unit"?: string;
-      /** Preference */
-      Prefer?: "count=none";
-      /** Limiting and Pagination */
-      Range?: string;
-    };
-    export type ResponseBody = InspectionCharacteristics[];
-  }
-
-  /**
-   * @description The characteristics an inspection checks, listed from its control plan when it is opened (AS9102 form 3 rows, by balloon number), with how many measurements were taken, how many were out of spec and the latest result.
-   * @tags inspection_characteristics
-   * @name InspectionCharacteristicsPartialUpdate
-   * @summary Inspection characteristics
-   * @request PATCH:/inspection_characteristics
-   */
-  export namespace InspectionCharacteristicsPartialUpdate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Balloon
-       * The characteristic's drawing number (form 3, column 5).
-       * @format integer
-       */
-      balloon?: string;
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Row id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Inspection
-       * @format uuid
-       */
-      inspection_id?: string;
-      /**
-       * Last in spec
-       * Whether the latest measurement conformed.
-       * @format boolean
-       */
-      last_in_spec?: string;
-      /**
-       * Last value
-       * @format numeric
-       */
-      last_value?: string;
-      /**
-       * Measured
-       * Measurements taken in this inspection.
-       * @format integer
-       */
-      measured_count?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Out of spec
-       * Measurements outside LSL..USL (or defective units).
-       * @format integer
-       */
-      out_of_spec_count?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-    };
-    export type RequestBody = InspectionCharacteristics;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-}
-
-export namespace InspectionFpy {
-  /**
-   * @description Completed inspections the caller may see by plant, part, kind, line (the inspection's free-text line) and month of completion: how many, how many passed, how many passed first time (no out-of-spec measurement on the way) and FPY in percent.
-   * @tags inspection_fpy
-   * @name InspectionFpyList
-   * @summary First pass yield
-   * @request GET:/inspection_fpy
-   */
-  export namespace InspectionFpyList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * FPY %
-       * 100 × passed first time / inspections.
-       * @format numeric
-       */
-      fpy_percent?: string;
-      /**
-       * Inspections
-       * Completed, approved or rejected.
-       * @format integer
-       */
-      inspections?: string;
-      /**
-       * Kind
-       * @format app.inspection_kind
-       */
-      kind?: string;
-      /** Limiting and Pagination */
-      limit?: string;
-      /**
-       * Line
-       * @format text
-       */
-      line?: string;
-      /** Limiting and Pagination */
-      offset?: string;
-      /** Ordering */
-      order?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Part
-       * @format uuid
-       */
-      part_id?: string;
-      /**
-       * Passed
-       * @format integer
-       */
-      passed?: string;
-      /**
-       * Passed first time
-       * @format integer
-       */
-      passed_first_time?: string;
-      /**
-       * Month
-       * First day of the month the inspections were completed.
-       * @format timestamp with time zone
-       */
-      period?: string;
-      /** Filtering Columns */
-      select?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /**
-       * Limiting and Pagination
-       * @default "items"
-       */
-      "Range-Unit"?: string;
-      /** Preference */
-      Prefer?: "count=none";
-      /** Limiting and Pagination */
-      Range?: string;
-    };
-    export type ResponseBody = InspectionFpy[];
-  }
-}
-
-export namespace Inspections {
-  /**
-   * @description A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
-   * @tags inspections
-   * @name InspectionsCreate
-   * @summary Inspections
-   * @request POST:/inspections
-   */
-  export namespace InspectionsCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** Filtering Columns */
-      select?: string;
-    };
-    export type RequestBody = Inspections;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?:
-        | "return=representation"
-        | "return=minimal"
-        | "return=none"
-        | "resolution=ignore-duplicates"
-        | "resolution=merge-duplicates";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
-   * @tags inspections
-   * @name InspectionsDelete
-   * @summary Inspections
-   * @request DELETE:/inspections
-   */
-  export namespace InspectionsDelete {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Completed at
-       * @format timestamp with time zone
-       */
-      completed_at?: string;
-      /**
-       * Completed by
-       * @format uuid
-       */
-      completed_by?: string;
-      /**
-       * Control plan
-       * An approved plan of the same plant.
-       * @format uuid
-       */
-      control_plan_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Created by
-       * @format uuid
-       */
-      created_by?: string;
-      /**
-       * Decided at
-       * @format timestamp with time zone
-       */
-      decided_at?: string;
-      /**
-       * Decided by
-       * Who approved or rejected it.
-       * @format uuid
-       */
-      decided_by?: string;
-      /**
-       * Decision note
-       * @format text
-       */
-      decision_note?: string;
-      /**
-       * FAI reason
-       * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
-       * @format text
-       */
-      fai_reason?: string;
-      /**
-       * Inspection id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Kind
-       * first_article, in_process, final or receiving.
-       * @format app.inspection_kind
-       */
-      kind?: string;
-      /**
-       * Line
-       * The production line or cell (free text, the FPY view's line dimension).
-       * @format text
-       */
-      line?: string;
-      /**
-       * Lot
-       * The lot inspected (lots.id), if any.
-       * @format uuid
-       */
-      lot_id?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Part
-       * The control plan's part (parts.id).
-       * @format uuid
-       */
-      part_id?: string;
-      /**
-       * Part revision
-       * The control plan's part revision.
-       * @format uuid
-       */
-      part_revision_id?: string;
-      /**
-       * Passed
-       * Every characteristic measured and in spec at completion.
-       * @format boolean
-       */
-      passed?: string;
-      /**
-       * Passed first time
-       * Passed without any out-of-spec measurement on the way (first pass yield).
-       * @format boolean
-       */
-      passed_first_time?: string;
-      /**
-       * Serial
-       * The piece inspected (serials.id), if any.
-       * @format uuid
-       */
-      serial_id?: string;
-      /**
-       * Plant
-       * The control plan's site: who may see and record.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Status
-       * open, completed, approved or rejected.
-       * @format app.inspection_status
-       */
-      status?: string;
-      /**
-       * Updated at
-       * @format timestamp with time zone
-       */
-      updated_at?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
-   * @tags inspections
-   * @name InspectionsList
-   * @summary Inspections
-   * @request GET:/inspections
-   */
-  export namespace InspectionsList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Completed at
-       * @format timestamp with time zone
-       */
-      completed_at?: string;
-      /**
-       * Completed by
-       * @format uuid
-       */
-      completed_by?: string;
-      /**
-       * Control plan
-       * An approved plan of the same plant.
-       * @format uuid
-       */
-      control_plan_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Created by
-       * @format uuid
-       */
-      created_by?: string;
-      /**
-       * Decided at
-       * @format timestamp with time zone
-       */
-      decided_at?: string;
-      /**
-       * Decided by
-       * Who approved or rejected it.
-       * @format uuid
-       */
-      decided_by?: string;
-      /**
-       * Decision note
-       * @format text
-       */
-      decision_note?: string;
-      /**
-       * FAI reason
-       * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
-       * @format text
-       */
-      fai_reason?: string;
-      /**
-       * Inspection id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Kind
-       * first_article, in_process, final or receiving.
-       * @format app.inspection_kind
-       */
-      kind?: string;
-      /** Limiting and Pagination */
-      limit?: string;
-      /**
-       * Line
-       * The production line or cell (free text, the FPY view's line dimension).
-       * @format text
-       */
-      line?: string;
-      /**
-       * Lot
-       * The lot inspected (lots.id), if any.
-       * @format uuid
-       */
-      lot_id?: string;
-      /** Limiting and Pagination */
-      offset?: string;
-      /** Ordering */
-      order?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Part
-       * The control plan's part (parts.id).
-       * @format uuid
-       */
-      part_id?: string;
-      /**
-       * Part revision
-       * The control plan's part revision.
-       * @format uuid
-       */
-      part_revision_id?: string;
-      /**
-       * Passed
-       * Every characteristic measured and in spec at completion.
-       * @format boolean
-       */
-      passed?: string;
-      /**
-       * Passed first time
-       * Passed without any out-of-spec measurement on the way (first pass yield).
-       * @format boolean
-       */
-      passed_first_time?: string;
-      /** Filtering Columns */
-      select?: string;
-      /**
-       * Serial
-       * The piece inspected (serials.id), if any.
-       * @format uuid
-       */
-      serial_id?: string;
-      /**
-       * Plant
-       * The control plan's site: who may see and record.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Status
-       * open, completed, approved or rejected.
-       * @format app.inspection_status
-       */
-      status?: string;
-      /**
-       * Updated at
-       * @format timestamp with time zone
-       */
-      updated_at?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /**
-       * Limiting and Pagination
-       * @default "items"
-       */
-      "Range-Unit"?: string;
-      /** Preference */
-      Prefer?: "count=none";
-      /** Limiting and Pagination */
-      Range?: string;
-    };
-    export type ResponseBody = Inspections[];
-  }
-
-  /**
-   * @description A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
-   * @tags inspections
-   * @name InspectionsPartialUpdate
-   * @summary Inspections
-   * @request PATCH:/inspections
-   */
-  export namespace InspectionsPartialUpdate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Completed at
-       * @format timestamp with time zone
-       */
-      completed_at?: string;
-      /**
-       * Completed by
-       * @format uuid
-       */
-      completed_by?: string;
-      /**
-       * Control plan
-       * An approved plan of the same plant.
-       * @format uuid
-       */
-      control_plan_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Created by
-       * @format uuid
-       */
-      created_by?: string;
-      /**
-       * Decided at
-       * @format timestamp with time zone
-       */
-      decided_at?: string;
-      /**
-       * Decided by
-       * Who approved or rejected it.
-       * @format uuid
-       */
-      decided_by?: string;
-      /**
-       * Decision note
-       * @format text
-       */
-      decision_note?: string;
-      /**
-       * FAI reason
-       * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
-       * @format text
-       */
-      fai_reason?: string;
-      /**
-       * Inspection id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Kind
-       * first_article, in_process, final or receiving.
-       * @format app.inspection_kind
-       */
-      kind?: string;
-      /**
-       * Line
-       * The production line or cell (free text, the FPY view's line dimension).
-       * @format text
-       */
-      line?: string;
-      /**
-       * Lot
-       * The lot inspected (lots.id), if any.
-       * @format uuid
-       */
-      lot_id?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Part
-       * The control plan's part (parts.id).
-       * @format uuid
-       */
-      part_id?: string;
-      /**
-       * Part revision
-       * The control plan's part revision.
-       * @format uuid
-       */
-      part_revision_id?: string;
-      /**
-       * Passed
-       * Every characteristic measured and in spec at completion.
-       * @format boolean
-       */
-      passed?: string;
-      /**
-       * Passed first time
-       * Passed without any out-of-spec measurement on the way (first pass yield).
-       * @format boolean
-       */
-      passed_first_time?: string;
-      /**
-       * Serial
-       * The piece inspected (serials.id), if any.
-       * @format uuid
-       */
-      serial_id?: string;
-      /**
-       * Plant
-       * The control plan's site: who may see and record.
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Status
-       * open, completed, approved or rejected.
-       * @format app.inspection_status
-       */
-      status?: string;
-      /**
-       * Updated at
-       * @format timestamp with time zone
-       */
-      updated_at?: string;
-    };
-    export type RequestBody = Inspections;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -36291,319 +33785,6 @@ export namespace Lots {
       updated_at?: string;
     };
     export type RequestBody = Lots;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-}
-
-export namespace Measurements {
-  /**
-   * @description One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
-   * @tags measurements
-   * @name MeasurementsCreate
-   * @summary Measurements
-   * @request POST:/measurements
-   */
-  export namespace MeasurementsCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** Filtering Columns */
-      select?: string;
-    };
-    export type RequestBody = Measurements;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?:
-        | "return=representation"
-        | "return=minimal"
-        | "return=none"
-        | "resolution=ignore-duplicates"
-        | "resolution=merge-duplicates";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
-   * @tags measurements
-   * @name MeasurementsDelete
-   * @summary Measurements
-   * @request DELETE:/measurements
-   */
-  export namespace MeasurementsDelete {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Defective
-       * For an attribute: whether the unit failed.
-       * @format boolean
-       */
-      defective?: string;
-      /**
-       * Gauge
-       * equipment.id used.
-       * @format uuid
-       */
-      gauge_id?: string;
-      /**
-       * Measurement id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * In spec
-       * Within LSL..USL (variables) or not defective (attributes).
-       * @format boolean
-       */
-      in_spec?: string;
-      /**
-       * Inspection
-       * @format uuid
-       */
-      inspection_id?: string;
-      /**
-       * Measured at
-       * When it was taken (not in the future): the partition key.
-       * @format timestamp with time zone
-       */
-      measured_at?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Recorded by
-       * @format uuid
-       */
-      recorded_by?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Subgroup
-       * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
-       * @format integer
-       */
-      subgroup?: string;
-      /**
-       * Value
-       * The measured value of a variable characteristic.
-       * @format numeric
-       */
-      value?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
-   * @tags measurements
-   * @name MeasurementsList
-   * @summary Measurements
-   * @request GET:/measurements
-   */
-  export namespace MeasurementsList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Defective
-       * For an attribute: whether the unit failed.
-       * @format boolean
-       */
-      defective?: string;
-      /**
-       * Gauge
-       * equipment.id used.
-       * @format uuid
-       */
-      gauge_id?: string;
-      /**
-       * Measurement id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * In spec
-       * Within LSL..USL (variables) or not defective (attributes).
-       * @format boolean
-       */
-      in_spec?: string;
-      /**
-       * Inspection
-       * @format uuid
-       */
-      inspection_id?: string;
-      /** Limiting and Pagination */
-      limit?: string;
-      /**
-       * Measured at
-       * When it was taken (not in the future): the partition key.
-       * @format timestamp with time zone
-       */
-      measured_at?: string;
-      /** Limiting and Pagination */
-      offset?: string;
-      /** Ordering */
-      order?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Recorded by
-       * @format uuid
-       */
-      recorded_by?: string;
-      /** Filtering Columns */
-      select?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Subgroup
-       * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
-       * @format integer
-       */
-      subgroup?: string;
-      /**
-       * Value
-       * The measured value of a variable characteristic.
-       * @format numeric
-       */
-      value?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /**
-       * Limiting and Pagination
-       * @default "items"
-       */
-      "Range-Unit"?: string;
-      /** Preference */
-      Prefer?: "count=none";
-      /** Limiting and Pagination */
-      Range?: string;
-    };
-    export type ResponseBody = Measurements[];
-  }
-
-  /**
-   * @description One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
-   * @tags measurements
-   * @name MeasurementsPartialUpdate
-   * @summary Measurements
-   * @request PATCH:/measurements
-   */
-  export namespace MeasurementsPartialUpdate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Created at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Defective
-       * For an attribute: whether the unit failed.
-       * @format boolean
-       */
-      defective?: string;
-      /**
-       * Gauge
-       * equipment.id used.
-       * @format uuid
-       */
-      gauge_id?: string;
-      /**
-       * Measurement id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * In spec
-       * Within LSL..USL (variables) or not defective (attributes).
-       * @format boolean
-       */
-      in_spec?: string;
-      /**
-       * Inspection
-       * @format uuid
-       */
-      inspection_id?: string;
-      /**
-       * Measured at
-       * When it was taken (not in the future): the partition key.
-       * @format timestamp with time zone
-       */
-      measured_at?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Recorded by
-       * @format uuid
-       */
-      recorded_by?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Subgroup
-       * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
-       * @format integer
-       */
-      subgroup?: string;
-      /**
-       * Value
-       * The measured value of a variable characteristic.
-       * @format numeric
-       */
-      value?: string;
-    };
-    export type RequestBody = Measurements;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -41967,6 +39148,130 @@ export namespace Qualifications {
   }
 }
 
+export namespace QualityKpiSupplierScorecard {
+  /**
+   * @description Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), decided and rejected quantity and PPM (rejected / decided x 1,000,000), SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
+   * @tags quality_kpi_supplier_scorecard
+   * @name QualityKpiSupplierScorecardList
+   * @summary Supplier scorecard
+   * @request GET:/quality_kpi_supplier_scorecard
+   */
+  export namespace QualityKpiSupplierScorecardList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Average days to close
+       * From issue to the CAPA's closure, of the closed SCARs.
+       * @format numeric
+       */
+      avg_days_to_close?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * On-time delivery (%)
+       * @format numeric
+       */
+      on_time_percent?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Period
+       * month or quarter.
+       * @format text
+       */
+      period?: string;
+      /**
+       * Period start
+       * The first day of the month or quarter (receipts by the day received, SCARs by the day issued).
+       * @format date
+       */
+      period_start?: string;
+      /**
+       * PPM
+       * Rejected parts per million decided.
+       * @format integer
+       */
+      ppm?: string;
+      /**
+       * Quantity decided
+       * Received quantity with a receiving decision (in each part's unit).
+       * @format numeric
+       */
+      quantity_decided?: string;
+      /**
+       * Quantity rejected
+       * @format numeric
+       */
+      quantity_rejected?: string;
+      /**
+       * Receipts
+       * @format integer
+       */
+      receipts?: string;
+      /**
+       * Receipts on time
+       * @format integer
+       */
+      receipts_on_time?: string;
+      /**
+       * SCAR closure rate (%)
+       * @format numeric
+       */
+      scar_closure_percent?: string;
+      /**
+       * SCARs closed
+       * @format integer
+       */
+      scars_closed?: string;
+      /**
+       * SCARs issued
+       * Not counting those whose CAPA was cancelled.
+       * @format integer
+       */
+      scars_issued?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Supplier
+       * partners.id.
+       * @format uuid
+       */
+      supplier_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = QualityKpiSupplierScorecard[];
+  }
+}
+
 export namespace QualityPassRate {
   /**
    * No description
@@ -43164,6 +40469,535 @@ export namespace ReagentUses {
       used_by?: string;
     };
     export type RequestBody = ReagentUses;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Receipts {
+  /**
+   * @description Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+   * @tags receipts
+   * @name ReceiptsCreate
+   * @summary Receipts
+   * @request POST:/receipts
+   */
+  export namespace ReceiptsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Receipts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+   * @tags receipts
+   * @name ReceiptsDelete
+   * @summary Receipts
+   * @request DELETE:/receipts
+   */
+  export namespace ReceiptsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accepted quantity
+       * Released for use (the lot keeps this much).
+       * @format numeric
+       */
+      accepted_quantity?: string;
+      /**
+       * Conditional approval
+       * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+       * @format boolean
+       */
+      conditional_approval?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Due on
+       * The delivery date ordered.
+       * @format date
+       */
+      due_on?: string;
+      /**
+       * Receipt id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * The lot (lots.id) the receipt created, quarantined until the decision.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * On time
+       * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+       * @format boolean
+       */
+      on_time?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * The order number, as text.
+       * @format text
+       */
+      purchase_order?: string;
+      /**
+       * Quantity
+       * How much came, in unit (the part's).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Receipt number
+       * RCV-000123, unique in the tenant.
+       * @format text
+       */
+      receipt_number?: string;
+      /**
+       * Received at
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Received by
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Received on
+       * The day received in the plant's time zone.
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Rejected quantity
+       * Refused (counts in the supplier's PPM).
+       * @format numeric
+       */
+      rejected_quantity?: string;
+      /**
+       * Rejection reason
+       * Required when anything is rejected.
+       * @format text
+       */
+      rejection_reason?: string;
+      /**
+       * Plant
+       * The site (sites.id) that received it: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+       * @format app.receipt_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * partners.id.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * The supplier's own lot number, also on the lot.
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+   * @tags receipts
+   * @name ReceiptsList
+   * @summary Receipts
+   * @request GET:/receipts
+   */
+  export namespace ReceiptsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accepted quantity
+       * Released for use (the lot keeps this much).
+       * @format numeric
+       */
+      accepted_quantity?: string;
+      /**
+       * Conditional approval
+       * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+       * @format boolean
+       */
+      conditional_approval?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Due on
+       * The delivery date ordered.
+       * @format date
+       */
+      due_on?: string;
+      /**
+       * Receipt id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * The lot (lots.id) the receipt created, quarantined until the decision.
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * On time
+       * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+       * @format boolean
+       */
+      on_time?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * The order number, as text.
+       * @format text
+       */
+      purchase_order?: string;
+      /**
+       * Quantity
+       * How much came, in unit (the part's).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Receipt number
+       * RCV-000123, unique in the tenant.
+       * @format text
+       */
+      receipt_number?: string;
+      /**
+       * Received at
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Received by
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Received on
+       * The day received in the plant's time zone.
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Rejected quantity
+       * Refused (counts in the supplier's PPM).
+       * @format numeric
+       */
+      rejected_quantity?: string;
+      /**
+       * Rejection reason
+       * Required when anything is rejected.
+       * @format text
+       */
+      rejection_reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The site (sites.id) that received it: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+       * @format app.receipt_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * partners.id.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * The supplier's own lot number, also on the lot.
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Receipts[];
+  }
+
+  /**
+   * @description Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+   * @tags receipts
+   * @name ReceiptsPartialUpdate
+   * @summary Receipts
+   * @request PATCH:/receipts
+   */
+  export namespace ReceiptsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accepted quantity
+       * Released for use (the lot keeps this much).
+       * @format numeric
+       */
+      accepted_quantity?: string;
+      /**
+       * Conditional approval
+       * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+       * @format boolean
+       */
+      conditional_approval?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Due on
+       * The delivery date ordered.
+       * @format date
+       */
+      due_on?: string;
+      /**
+       * Receipt id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * The lot (lots.id) the receipt created, quarantined until the decision.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * On time
+       * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+       * @format boolean
+       */
+      on_time?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * The order number, as text.
+       * @format text
+       */
+      purchase_order?: string;
+      /**
+       * Quantity
+       * How much came, in unit (the part's).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Receipt number
+       * RCV-000123, unique in the tenant.
+       * @format text
+       */
+      receipt_number?: string;
+      /**
+       * Received at
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Received by
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Received on
+       * The day received in the plant's time zone.
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Rejected quantity
+       * Refused (counts in the supplier's PPM).
+       * @format numeric
+       */
+      rejected_quantity?: string;
+      /**
+       * Rejection reason
+       * Required when anything is rejected.
+       * @format text
+       */
+      rejection_reason?: string;
+      /**
+       * Plant
+       * The site (sites.id) that received it: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+       * @format app.receipt_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * partners.id.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * The supplier's own lot number, also on the lot.
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Receipts;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -45706,144 +43540,6 @@ export namespace Rpc {
 
   /**
    * No description
-   * @tags (rpc) add_characteristic
-   * @name AddCharacteristicCreate
-   * @summary Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown; PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one.
-   * @request POST:/rpc/add_characteristic
-   */
-  export namespace AddCharacteristicCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format integer */
-      balloon?: number;
-      /** @format app.spc_chart_type */
-      chart_type: string;
-      /** @format text */
-      frequency?: string;
-      /** @format uuid */
-      gauge_id?: string;
-      /** @format app.characteristic_kind */
-      kind: string;
-      /** @format numeric */
-      lsl?: number;
-      /** @format text */
-      name: string;
-      /** @format numeric */
-      nominal?: number;
-      /** @format text */
-      reaction_plan: string;
-      /** @format integer */
-      sample_size?: number;
-      /** @format text */
-      special_class?: string;
-      /** @format uuid */
-      step_id: string;
-      /** @format text */
-      unit?: string;
-      /** @format numeric */
-      usl?: number;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) add_characteristic
-   * @name AddCharacteristicList
-   * @summary Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown; PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one.
-   * @request GET:/rpc/add_characteristic
-   */
-  export namespace AddCharacteristicList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format integer */
-      balloon?: number;
-      /** @format app.spc_chart_type */
-      chart_type: string;
-      /** @format text */
-      frequency?: string;
-      /** @format uuid */
-      gauge_id?: string;
-      /** @format app.characteristic_kind */
-      kind: string;
-      /** @format numeric */
-      lsl?: number;
-      /** @format text */
-      name: string;
-      /** @format numeric */
-      nominal?: number;
-      /** @format text */
-      reaction_plan: string;
-      /** @format integer */
-      sample_size?: number;
-      /** @format text */
-      special_class?: string;
-      /** @format uuid */
-      step_id: string;
-      /** @format text */
-      unit?: string;
-      /** @format numeric */
-      usl?: number;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) add_control_plan_step
-   * @name AddControlPlanStepCreate
-   * @summary Adds a process step (operation number, name) to a draft control plan (control_plan.manage at its plant). PT404 control_plan.not_found, PT409 control_plan.not_draft.
-   * @request POST:/rpc/add_control_plan_step
-   */
-  export namespace AddControlPlanStepCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format uuid */
-      control_plan_id: string;
-      /** @format text */
-      name: string;
-      /** @format integer */
-      step_number: number;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) add_control_plan_step
-   * @name AddControlPlanStepList
-   * @summary Adds a process step (operation number, name) to a draft control plan (control_plan.manage at its plant). PT404 control_plan.not_found, PT409 control_plan.not_draft.
-   * @request GET:/rpc/add_control_plan_step
-   */
-  export namespace AddControlPlanStepList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format uuid */
-      control_plan_id: string;
-      /** @format text */
-      name: string;
-      /** @format integer */
-      step_number: number;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
    * @tags (rpc) add_document_version
    * @name AddDocumentVersionCreate
    * @summary Records the next version of a document (the highest version_number + 1) as pending and returns it; it becomes the only current one once its file is uploaded, confirmed and checked (app.document_upload_url, app.confirm_document_upload). Concurrent calls queue on the document. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version.
@@ -46106,18 +43802,18 @@ export namespace Rpc {
   }
 
   /**
-   * No description
-   * @tags (rpc) approve_control_plan
-   * @name ApproveControlPlanCreate
-   * @summary Approves a draft control plan (control_plan.manage and inspection.approve at its plant): inspections may use it, its characteristics are frozen. PT409 control_plan.not_draft, control_plan.empty.
-   * @request POST:/rpc/approve_control_plan
+   * @description The entry's status today: pending, approved, conditional, disapproved, suspended, or expired (an approval past valid_until or its certificate's expiry). Receipts go by it.
+   * @tags (rpc) approved_suppliers_effective_status
+   * @name ApprovedSuppliersEffectiveStatusCreate
+   * @summary Effective status
+   * @request POST:/rpc/approved_suppliers_effective_status
    */
-  export namespace ApproveControlPlanCreate {
+  export namespace ApprovedSuppliersEffectiveStatusCreate {
     export type RequestParams = {};
     export type RequestQuery = {};
     export type RequestBody = {
-      /** @format uuid */
-      control_plan_id: string;
+      /** @format app.approved_suppliers */
+      entry: string;
     };
     export type RequestHeaders = {
       /** Preference */
@@ -46127,72 +43823,17 @@ export namespace Rpc {
   }
 
   /**
-   * No description
-   * @tags (rpc) approve_control_plan
-   * @name ApproveControlPlanList
-   * @summary Approves a draft control plan (control_plan.manage and inspection.approve at its plant): inspections may use it, its characteristics are frozen. PT409 control_plan.not_draft, control_plan.empty.
-   * @request GET:/rpc/approve_control_plan
+   * @description The entry's status today: pending, approved, conditional, disapproved, suspended, or expired (an approval past valid_until or its certificate's expiry). Receipts go by it.
+   * @tags (rpc) approved_suppliers_effective_status
+   * @name ApprovedSuppliersEffectiveStatusList
+   * @summary Effective status
+   * @request GET:/rpc/approved_suppliers_effective_status
    */
-  export namespace ApproveControlPlanList {
+  export namespace ApprovedSuppliersEffectiveStatusList {
     export type RequestParams = {};
     export type RequestQuery = {
-      /** @format uuid */
-      control_plan_id: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) approve_spc_baseline
-   * @name ApproveSpcBaselineCreate
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
-   * @request POST:/rpc/approve_spc_baseline
-   */
-  export namespace ApproveSpcBaselineCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format text */
-      change_reference?: string;
-      /** @format uuid */
-      characteristic_id: string;
-      /** @format integer */
-      from_subgroup: number;
-      /** @format text */
-      reason: string;
-      /** @format integer */
-      to_subgroup: number;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) approve_spc_baseline
-   * @name ApproveSpcBaselineList
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
-   * @request GET:/rpc/approve_spc_baseline
-   */
-  export namespace ApproveSpcBaselineList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format text */
-      change_reference?: string;
-      /** @format uuid */
-      characteristic_id: string;
-      /** @format integer */
-      from_subgroup: number;
-      /** @format text */
-      reason: string;
-      /** @format integer */
-      to_subgroup: number;
+      /** @format app.approved_suppliers */
+      entry: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -46796,53 +44437,6 @@ export namespace Rpc {
 
   /**
    * No description
-   * @tags (rpc) close_spc_signal
-   * @name CloseSpcSignalCreate
-   * @summary Closes an open SPC signal with its assignable-cause record (inspection.record at its plant): cause and action, by and at. PT404 spc_signal.not_found; PT409 spc_signal.closed; PT422 spc_signal.cause_required. A signal is not a nonconformance: raise an NCR separately when product is affected.
-   * @request POST:/rpc/close_spc_signal
-   */
-  export namespace CloseSpcSignalCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format text */
-      action: string;
-      /** @format text */
-      cause: string;
-      /** @format uuid */
-      signal_id: string;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) close_spc_signal
-   * @name CloseSpcSignalList
-   * @summary Closes an open SPC signal with its assignable-cause record (inspection.record at its plant): cause and action, by and at. PT404 spc_signal.not_found; PT409 spc_signal.closed; PT422 spc_signal.cause_required. A signal is not a nonconformance: raise an NCR separately when product is affected.
-   * @request GET:/rpc/close_spc_signal
-   */
-  export namespace CloseSpcSignalList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format text */
-      action: string;
-      /** @format text */
-      cause: string;
-      /** @format uuid */
-      signal_id: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
    * @tags (rpc) comment_on_approval
    * @name CommentOnApprovalCreate
    * @summary Adds a comment to an approval's history (open or closed). Errors: PT404 approval.not_found, PT422 approval.comment_required.
@@ -46921,45 +44515,6 @@ export namespace Rpc {
       action_id: string;
       /** @format text */
       note: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) complete_inspection
-   * @name CompleteInspectionCreate
-   * @summary Completes an open inspection (inspection.record at its plant) and judges it: passed when every characteristic was measured and its latest measurement is in spec; passed_first_time when it passed with no out-of-spec measurement on the way (FPY). PT409 inspection.not_open.
-   * @request POST:/rpc/complete_inspection
-   */
-  export namespace CompleteInspectionCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format uuid */
-      inspection_id: string;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) complete_inspection
-   * @name CompleteInspectionList
-   * @summary Completes an open inspection (inspection.record at its plant) and judges it: passed when every characteristic was measured and its latest measurement is in spec; passed_first_time when it passed with no out-of-spec measurement on the way (FPY). PT409 inspection.not_open.
-   * @request GET:/rpc/complete_inspection
-   */
-  export namespace CompleteInspectionList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format uuid */
-      inspection_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -47171,57 +44726,6 @@ export namespace Rpc {
       to_unit: string;
       /** @format numeric */
       value: number;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) create_control_plan
-   * @name CreateControlPlanCreate
-   * @summary Drafts a control plan for a part revision (draft or released) at a plant where the caller holds control_plan.manage; the owner (notified of SPC signals) defaults to the caller. PT404 part_revision.not_found, site.not_found, user.not_member; PT403 permission.missing.
-   * @request POST:/rpc/create_control_plan
-   */
-  export namespace CreateControlPlanCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format uuid */
-      owner_id?: string;
-      /** @format uuid */
-      part_revision_id: string;
-      /** @format uuid */
-      site_id: string;
-      /** @format text */
-      title: string;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) create_control_plan
-   * @name CreateControlPlanList
-   * @summary Drafts a control plan for a part revision (draft or released) at a plant where the caller holds control_plan.manage; the owner (notified of SPC signals) defaults to the caller. PT404 part_revision.not_found, site.not_found, user.not_member; PT403 permission.missing.
-   * @request GET:/rpc/create_control_plan
-   */
-  export namespace CreateControlPlanList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format uuid */
-      owner_id?: string;
-      /** @format uuid */
-      part_revision_id: string;
-      /** @format uuid */
-      site_id: string;
-      /** @format text */
-      title: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -47739,53 +45243,6 @@ export namespace Rpc {
   }
 
   /**
-   * No description
-   * @tags (rpc) decide_inspection
-   * @name DecideInspectionCreate
-   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant). PT409 inspection.not_completed, inspection.failed.
-   * @request POST:/rpc/decide_inspection
-   */
-  export namespace DecideInspectionCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format boolean */
-      approve: boolean;
-      /** @format uuid */
-      inspection_id: string;
-      /** @format text */
-      note?: string;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) decide_inspection
-   * @name DecideInspectionList
-   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant). PT409 inspection.not_completed, inspection.failed.
-   * @request GET:/rpc/decide_inspection
-   */
-  export namespace DecideInspectionList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format boolean */
-      approve: boolean;
-      /** @format uuid */
-      inspection_id: string;
-      /** @format text */
-      note?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
    * @description The laboratory checklist (questions answered true/false), whether an assignable cause was found and the findings. An assignable cause invalidates the result and its analysis and orders a retest (a new analysis of the published test version, retest_of_id); none moves the investigation to Phase II. With oos.investigate at the sample's site. Errors: PT404 oos.not_found; PT403 permission.missing; PT409 oos.closed, oos.phase_1_decided, sample.closed; PT422 oos.findings_required, oos.checklist_invalid.
    * @tags (rpc) decide_oos_phase_1
    * @name DecideOosPhase1Create
@@ -47830,6 +45287,57 @@ export namespace Rpc {
       findings: string;
       /** @format uuid */
       investigation_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   * @tags (rpc) decide_receipt
+   * @name DecideReceiptCreate
+   * @summary Receiving decision
+   * @request POST:/rpc/decide_receipt
+   */
+  export namespace DecideReceiptCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format numeric */
+      accepted_quantity: number;
+      /** @format uuid */
+      receipt_id: string;
+      /** @format numeric */
+      rejected_quantity?: number;
+      /** @format text */
+      rejection_reason?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   * @tags (rpc) decide_receipt
+   * @name DecideReceiptList
+   * @summary Receiving decision
+   * @request GET:/rpc/decide_receipt
+   */
+  export namespace DecideReceiptList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format numeric */
+      accepted_quantity: number;
+      /** @format uuid */
+      receipt_id: string;
+      /** @format numeric */
+      rejected_quantity?: number;
+      /** @format text */
+      rejection_reason?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -48630,45 +46138,6 @@ export namespace Rpc {
 
   /**
    * No description
-   * @tags (rpc) fai_report
-   * @name FaiReportCreate
-   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article.
-   * @request POST:/rpc/fai_report
-   */
-  export namespace FaiReportCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format uuid */
-      inspection_id: string;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) fai_report
-   * @name FaiReportList
-   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article.
-   * @request GET:/rpc/fai_report
-   */
-  export namespace FaiReportList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format uuid */
-      inspection_id: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
    * @tags (rpc) grant_role
    * @name GrantRoleCreate
    * @summary Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403 permission.missing / role.self_grant / role.admin_only / role.permission_not_held, PT404 membership.not_found / role.not_found / site.not_found, PT409 role.member_not_active.
@@ -49038,6 +46507,69 @@ export namespace Rpc {
   }
 
   /**
+   * @description Opens a corrective CAPA (8D, source supplier_issue, owner the caller unless owner_id names a member, due on the response date) and addresses it to a supplier with what it is told (title, problem statement), the response due date and the receipt that showed the problem, if any; the SCAR is linked as the CAPA's source; published as scar.issued. Needs scar.manage (staff). PT403 permission.missing; PT404 partner.not_found, receipt.not_found; PT422 scar.due_date_invalid, capa.team_not_member.
+   * @tags (rpc) issue_scar
+   * @name IssueScarCreate
+   * @summary Issue a SCAR
+   * @request POST:/rpc/issue_scar
+   */
+  export namespace IssueScarCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement: string;
+      /** @format uuid */
+      receipt_id?: string;
+      /** @format date */
+      response_due_on: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format uuid */
+      supplier_id: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Opens a corrective CAPA (8D, source supplier_issue, owner the caller unless owner_id names a member, due on the response date) and addresses it to a supplier with what it is told (title, problem statement), the response due date and the receipt that showed the problem, if any; the SCAR is linked as the CAPA's source; published as scar.issued. Needs scar.manage (staff). PT403 permission.missing; PT404 partner.not_found, receipt.not_found; PT422 scar.due_date_invalid, capa.team_not_member.
+   * @tags (rpc) issue_scar
+   * @name IssueScarList
+   * @summary Issue a SCAR
+   * @request GET:/rpc/issue_scar
+   */
+  export namespace IssueScarList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement: string;
+      /** @format uuid */
+      receipt_id?: string;
+      /** @format date */
+      response_due_on: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format uuid */
+      supplier_id: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) log_document_access
    * @name LogDocumentAccessCreate
@@ -49380,45 +46912,6 @@ export namespace Rpc {
   }
 
   /**
-   * No description
-   * @tags (rpc) obsolete_control_plan
-   * @name ObsoleteControlPlanCreate
-   * @summary Obsoletes a control plan (control_plan.manage at its plant): no new inspection uses it; its history stays. PT409 control_plan.obsolete.
-   * @request POST:/rpc/obsolete_control_plan
-   */
-  export namespace ObsoleteControlPlanCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format uuid */
-      control_plan_id: string;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) obsolete_control_plan
-   * @name ObsoleteControlPlanList
-   * @summary Obsoletes a control plan (control_plan.manage at its plant): no new inspection uses it; its history stays. PT409 control_plan.obsolete.
-   * @request GET:/rpc/obsolete_control_plan
-   */
-  export namespace ObsoleteControlPlanList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format uuid */
-      control_plan_id: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
    * @description Retires a draft or the released revision (then the part has none released until the next release). Idempotent. Needs part.manage; PT404 part_revision.not_found.
    * @tags (rpc) obsolete_part_revision
    * @name ObsoletePartRevisionCreate
@@ -49522,65 +47015,6 @@ export namespace Rpc {
       source_entity_type?: string;
       /** @format text */
       title: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) open_inspection
-   * @name OpenInspectionCreate
-   * @summary Opens an inspection against an approved control plan at its plant (inspection.record there), optionally of a lot or serial of the plan's part; lists the plan's characteristics (AS9102 form 3 rows). PT404 control_plan.not_found, lot.not_found, serial.not_found; PT409 control_plan.not_approved; PT403 permission.missing.
-   * @request POST:/rpc/open_inspection
-   */
-  export namespace OpenInspectionCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format uuid */
-      control_plan_id: string;
-      /** @format text */
-      fai_reason?: string;
-      /** @format app.inspection_kind */
-      kind: string;
-      /** @format text */
-      line?: string;
-      /** @format uuid */
-      lot_id?: string;
-      /** @format uuid */
-      serial_id?: string;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) open_inspection
-   * @name OpenInspectionList
-   * @summary Opens an inspection against an approved control plan at its plant (inspection.record there), optionally of a lot or serial of the plan's part; lists the plan's characteristics (AS9102 form 3 rows). PT404 control_plan.not_found, lot.not_found, serial.not_found; PT409 control_plan.not_approved; PT403 permission.missing.
-   * @request GET:/rpc/open_inspection
-   */
-  export namespace OpenInspectionList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format uuid */
-      control_plan_id: string;
-      /** @format text */
-      fai_reason?: string;
-      /** @format app.inspection_kind */
-      kind: string;
-      /** @format text */
-      line?: string;
-      /** @format uuid */
-      lot_id?: string;
-      /** @format uuid */
-      serial_id?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -50116,167 +47550,6 @@ export namespace Rpc {
   }
 
   /**
-   * No description
-   * @tags (rpc) record_gauge_study
-   * @name RecordGaugeStudyCreate
-   * @summary Stores a Gauge R&R study of a gauge on a characteristic (control_plan.manage at its plant): the readings (operators × parts × trials) and the result of app_private.gauge_rr_average_range or app_private.gauge_rr_anova (tolerance USL - LSL when both are set). PT422 gauge_study.method, gauge_study.readings and the library's gauge_rr.* reasons; PT404 characteristic.not_found, equipment.not_found.
-   * @request POST:/rpc/record_gauge_study
-   */
-  export namespace RecordGaugeStudyCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format uuid */
-      characteristic_id: string;
-      /** @format uuid */
-      gauge_id: string;
-      /** @format text */
-      method: string;
-      /** @format jsonb */
-      readings: any;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) record_gauge_study
-   * @name RecordGaugeStudyList
-   * @summary Stores a Gauge R&R study of a gauge on a characteristic (control_plan.manage at its plant): the readings (operators × parts × trials) and the result of app_private.gauge_rr_average_range or app_private.gauge_rr_anova (tolerance USL - LSL when both are set). PT422 gauge_study.method, gauge_study.readings and the library's gauge_rr.* reasons; PT404 characteristic.not_found, equipment.not_found.
-   * @request GET:/rpc/record_gauge_study
-   */
-  export namespace RecordGaugeStudyList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format uuid */
-      characteristic_id: string;
-      /** @format uuid */
-      gauge_id: string;
-      /** @format text */
-      method: string;
-      /** @format jsonb */
-      readings: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) record_measurement
-   * @name RecordMeasurementCreate
-   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then; numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
-   * @request POST:/rpc/record_measurement
-   */
-  export namespace RecordMeasurementCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format uuid */
-      characteristic_id: string;
-      /** @format boolean */
-      defective?: boolean;
-      /** @format uuid */
-      gauge_id?: string;
-      /** @format uuid */
-      inspection_id: string;
-      /** @format timestamp with time zone */
-      measured_at?: string;
-      /** @format numeric */
-      value?: number;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) record_measurement
-   * @name RecordMeasurementList
-   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then; numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
-   * @request GET:/rpc/record_measurement
-   */
-  export namespace RecordMeasurementList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format uuid */
-      characteristic_id: string;
-      /** @format boolean */
-      defective?: boolean;
-      /** @format uuid */
-      gauge_id?: string;
-      /** @format uuid */
-      inspection_id: string;
-      /** @format timestamp with time zone */
-      measured_at?: string;
-      /** @format numeric */
-      value?: number;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) record_measurements
-   * @name RecordMeasurementsCreate
-   * @summary Records several values of a variable characteristic in order (a subgroup at once), each as app.record_measurement; returns how many.
-   * @request POST:/rpc/record_measurements
-   */
-  export namespace RecordMeasurementsCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format uuid */
-      characteristic_id: string;
-      /** @format uuid */
-      gauge_id?: string;
-      /** @format uuid */
-      inspection_id: string;
-      /** @format numeric[] */
-      values: number[];
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) record_measurements
-   * @name RecordMeasurementsList
-   * @summary Records several values of a variable characteristic in order (a subgroup at once), each as app.record_measurement; returns how many.
-   * @request GET:/rpc/record_measurements
-   */
-  export namespace RecordMeasurementsList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format uuid */
-      characteristic_id: string;
-      /** @format uuid */
-      gauge_id?: string;
-      /** @format uuid */
-      inspection_id: string;
-      /** @format numeric[] */
-      values: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
    * @description Records the measured value of a QC sample of an in-progress run (result.enter at the run's site) and evaluates it against its criteria (a duplicate against its original's result). A value outside the criteria fails the run at once: its results are invalidated and its analyses go back for retest (run.failed). PT404 run.not_found, PT409 run.status, qc.recorded, qc.original_missing, PT422 qc.value_missing.
    * @tags (rpc) record_qc_value
    * @name RecordQcValueCreate
@@ -50313,6 +47586,81 @@ export namespace Rpc {
       measured_value: number;
       /** @format uuid */
       qc_sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date: refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*.
+   * @tags (rpc) record_receipt
+   * @name RecordReceiptCreate
+   * @summary Record a receipt
+   * @request POST:/rpc/record_receipt
+   */
+  export namespace RecordReceiptCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      due_on: string;
+      /** @format timestamp with time zone */
+      expires_at?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      purchase_order?: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format timestamp with time zone */
+      received_at?: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format uuid */
+      supplier_id: string;
+      /** @format text */
+      supplier_lot: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date: refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*.
+   * @tags (rpc) record_receipt
+   * @name RecordReceiptList
+   * @summary Record a receipt
+   * @request GET:/rpc/record_receipt
+   */
+  export namespace RecordReceiptList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      due_on: string;
+      /** @format timestamp with time zone */
+      expires_at?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      purchase_order?: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format timestamp with time zone */
+      received_at?: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format uuid */
+      supplier_id: string;
+      /** @format text */
+      supplier_lot: string;
+      /** @format text */
+      unit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -50684,6 +48032,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
+   * @tags (rpc) respond_to_scar
+   * @name RespondToScarCreate
+   * @summary Answer a SCAR
+   * @request POST:/rpc/respond_to_scar
+   */
+  export namespace RespondToScarCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      containment?: string;
+      /** @format text */
+      corrective_action: string;
+      /** @format text */
+      root_cause: string;
+      /** @format uuid */
+      scar_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
+   * @tags (rpc) respond_to_scar
+   * @name RespondToScarList
+   * @summary Answer a SCAR
+   * @request GET:/rpc/respond_to_scar
+   */
+  export namespace RespondToScarList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      containment?: string;
+      /** @format text */
+      corrective_action: string;
+      /** @format text */
+      root_cause: string;
+      /** @format uuid */
+      scar_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
    * @tags (rpc) restore
    * @name RestoreCreate
@@ -50974,6 +48373,53 @@ export namespace Rpc {
       result_id: string;
       /** @format jsonb */
       signature?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Accepts the supplier's answer (the CAPA then carries on to verification and closure) or returns it with a note (awaiting a response again). Needs scar.manage (staff). Published as scar.reviewed. PT404 scar.not_found; PT403 permission.missing; PT409 scar.not_responded; PT422 scar.review_note_required.
+   * @tags (rpc) review_scar_response
+   * @name ReviewScarResponseCreate
+   * @summary Review a SCAR response
+   * @request POST:/rpc/review_scar_response
+   */
+  export namespace ReviewScarResponseCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      accept: boolean;
+      /** @format text */
+      note?: string;
+      /** @format uuid */
+      scar_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Accepts the supplier's answer (the CAPA then carries on to verification and closure) or returns it with a note (awaiting a response again). Needs scar.manage (staff). Published as scar.reviewed. PT404 scar.not_found; PT403 permission.missing; PT409 scar.not_responded; PT422 scar.review_note_required.
+   * @tags (rpc) review_scar_response
+   * @name ReviewScarResponseList
+   * @summary Review a SCAR response
+   * @request GET:/rpc/review_scar_response
+   */
+  export namespace ReviewScarResponseList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      accept: boolean;
+      /** @format text */
+      note?: string;
+      /** @format uuid */
+      scar_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -51569,49 +49015,6 @@ export namespace Rpc {
       entity_type: string;
       /** @format text */
       reason: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {};
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) spc_chart
-   * @name SpcChartCreate
-   * @summary Chart data of a characteristic the caller may see (inspection.read or control_plan.read at its plant), from the last `subgroups` closed subgroups (2..1000, default 100): each point (subgroup, n, value, dispersion, center line and limits of the current baseline, a p chart's per subgroup size, Nelson rule numbers and names), the baseline, capability (Cp, Cpk, Pp, Ppk, mean, sigma within from the baseline or R̄/d2, S̄/c4, MR̄/d2, sigma overall) for variables, and the count of open signals. Reads subgroup summaries, never the measurements.
-   * @request POST:/rpc/spc_chart
-   */
-  export namespace SpcChartCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {};
-    export type RequestBody = {
-      /** @format uuid */
-      characteristic_id: string;
-      /** @format integer */
-      subgroups?: number;
-    };
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "params=single-object";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * No description
-   * @tags (rpc) spc_chart
-   * @name SpcChartList
-   * @summary Chart data of a characteristic the caller may see (inspection.read or control_plan.read at its plant), from the last `subgroups` closed subgroups (2..1000, default 100): each point (subgroup, n, value, dispersion, center line and limits of the current baseline, a p chart's per subgroup size, Nelson rule numbers and names), the baseline, capability (Cp, Cpk, Pp, Ppk, mean, sigma within from the baseline or R̄/d2, S̄/c4, MR̄/d2, sigma overall) for variables, and the count of open signals. Reads subgroup summaries, never the measurements.
-   * @request GET:/rpc/spc_chart
-   */
-  export namespace SpcChartList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** @format uuid */
-      characteristic_id: string;
-      /** @format integer */
-      subgroups?: number;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -56411,6 +53814,472 @@ export namespace SamplesDueForDisposal {
   }
 }
 
+export namespace Scars {
+  /**
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @tags scars
+   * @name ScarsCreate
+   * @summary Supplier corrective action requests
+   * @request POST:/scars
+   */
+  export namespace ScarsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Scars;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @tags scars
+   * @name ScarsDelete
+   * @summary Supplier corrective action requests
+   * @request DELETE:/scars
+   */
+  export namespace ScarsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * CAPA
+       * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * SCAR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Problem statement
+       * What the supplier is told (D2).
+       * @format text
+       */
+      problem_statement?: string;
+      /**
+       * Receipt
+       * The receipt (receipts.id) that showed the problem, if any.
+       * @format uuid
+       */
+      receipt_id?: string;
+      /**
+       * Responded at
+       * @format timestamp with time zone
+       */
+      responded_at?: string;
+      /**
+       * Responded by
+       * @format uuid
+       */
+      responded_by?: string;
+      /**
+       * Response due on
+       * The day the supplier's answer is due.
+       * @format date
+       */
+      response_due_on?: string;
+      /**
+       * Review note
+       * Why the response was accepted or returned.
+       * @format text
+       */
+      review_note?: string;
+      /**
+       * Reviewed at
+       * @format timestamp with time zone
+       */
+      reviewed_at?: string;
+      /**
+       * Reviewed by
+       * @format uuid
+       */
+      reviewed_by?: string;
+      /**
+       * SCAR number
+       * The CAPA's number (CAPA-000123), shown to the supplier.
+       * @format text
+       */
+      scar_number?: string;
+      /**
+       * Status
+       * awaiting_response, responded or accepted (closure is the CAPA's).
+       * @format app.scar_status
+       */
+      status?: string;
+      /**
+       * Supplier containment
+       * The supplier's containment (D3).
+       * @format text
+       */
+      supplier_containment?: string;
+      /**
+       * Supplier corrective action
+       * The supplier's corrective and preventive actions (D5-D7).
+       * @format text
+       */
+      supplier_corrective_action?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) asked to act.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier root cause
+       * The supplier's root cause (D4).
+       * @format text
+       */
+      supplier_root_cause?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @tags scars
+   * @name ScarsList
+   * @summary Supplier corrective action requests
+   * @request GET:/scars
+   */
+  export namespace ScarsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * CAPA
+       * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * SCAR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Problem statement
+       * What the supplier is told (D2).
+       * @format text
+       */
+      problem_statement?: string;
+      /**
+       * Receipt
+       * The receipt (receipts.id) that showed the problem, if any.
+       * @format uuid
+       */
+      receipt_id?: string;
+      /**
+       * Responded at
+       * @format timestamp with time zone
+       */
+      responded_at?: string;
+      /**
+       * Responded by
+       * @format uuid
+       */
+      responded_by?: string;
+      /**
+       * Response due on
+       * The day the supplier's answer is due.
+       * @format date
+       */
+      response_due_on?: string;
+      /**
+       * Review note
+       * Why the response was accepted or returned.
+       * @format text
+       */
+      review_note?: string;
+      /**
+       * Reviewed at
+       * @format timestamp with time zone
+       */
+      reviewed_at?: string;
+      /**
+       * Reviewed by
+       * @format uuid
+       */
+      reviewed_by?: string;
+      /**
+       * SCAR number
+       * The CAPA's number (CAPA-000123), shown to the supplier.
+       * @format text
+       */
+      scar_number?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * awaiting_response, responded or accepted (closure is the CAPA's).
+       * @format app.scar_status
+       */
+      status?: string;
+      /**
+       * Supplier containment
+       * The supplier's containment (D3).
+       * @format text
+       */
+      supplier_containment?: string;
+      /**
+       * Supplier corrective action
+       * The supplier's corrective and preventive actions (D5-D7).
+       * @format text
+       */
+      supplier_corrective_action?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) asked to act.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier root cause
+       * The supplier's root cause (D4).
+       * @format text
+       */
+      supplier_root_cause?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Scars[];
+  }
+
+  /**
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @tags scars
+   * @name ScarsPartialUpdate
+   * @summary Supplier corrective action requests
+   * @request PATCH:/scars
+   */
+  export namespace ScarsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * CAPA
+       * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * SCAR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Problem statement
+       * What the supplier is told (D2).
+       * @format text
+       */
+      problem_statement?: string;
+      /**
+       * Receipt
+       * The receipt (receipts.id) that showed the problem, if any.
+       * @format uuid
+       */
+      receipt_id?: string;
+      /**
+       * Responded at
+       * @format timestamp with time zone
+       */
+      responded_at?: string;
+      /**
+       * Responded by
+       * @format uuid
+       */
+      responded_by?: string;
+      /**
+       * Response due on
+       * The day the supplier's answer is due.
+       * @format date
+       */
+      response_due_on?: string;
+      /**
+       * Review note
+       * Why the response was accepted or returned.
+       * @format text
+       */
+      review_note?: string;
+      /**
+       * Reviewed at
+       * @format timestamp with time zone
+       */
+      reviewed_at?: string;
+      /**
+       * Reviewed by
+       * @format uuid
+       */
+      reviewed_by?: string;
+      /**
+       * SCAR number
+       * The CAPA's number (CAPA-000123), shown to the supplier.
+       * @format text
+       */
+      scar_number?: string;
+      /**
+       * Status
+       * awaiting_response, responded or accepted (closure is the CAPA's).
+       * @format app.scar_status
+       */
+      status?: string;
+      /**
+       * Supplier containment
+       * The supplier's containment (D3).
+       * @format text
+       */
+      supplier_containment?: string;
+      /**
+       * Supplier corrective action
+       * The supplier's corrective and preventive actions (D5-D7).
+       * @format text
+       */
+      supplier_corrective_action?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) asked to act.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier root cause
+       * The supplier's root cause (D4).
+       * @format text
+       */
+      supplier_root_cause?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Scars;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Serials {
   /**
    * @description One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
@@ -59378,1107 +57247,6 @@ export namespace SopTemplates {
       version?: string;
     };
     export type RequestBody = SopTemplates;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-}
-
-export namespace SpcBaselines {
-  /**
-   * @description The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
-   * @tags spc_baselines
-   * @name SpcBaselinesCreate
-   * @summary SPC baselines
-   * @request POST:/spc_baselines
-   */
-  export namespace SpcBaselinesCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** Filtering Columns */
-      select?: string;
-    };
-    export type RequestBody = SpcBaselines;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?:
-        | "return=representation"
-        | "return=minimal"
-        | "return=none"
-        | "resolution=ignore-duplicates"
-        | "resolution=merge-duplicates";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
-   * @tags spc_baselines
-   * @name SpcBaselinesDelete
-   * @summary SPC baselines
-   * @request DELETE:/spc_baselines
-   */
-  export namespace SpcBaselinesDelete {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Approved at
-       * @format timestamp with time zone
-       */
-      approved_at?: string;
-      /**
-       * Approved by
-       * @format uuid
-       */
-      approved_by?: string;
-      /**
-       * Center line
-       * X̿ (X̄ charts), X̄ (I chart), p̄ (p chart) or n·p̄ (np chart).
-       * @format numeric
-       */
-      center?: string;
-      /**
-       * Process change
-       * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
-       * @format text
-       */
-      change_reference?: string;
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Dispersion center
-       * R̄, S̄ or MR̄.
-       * @format numeric
-       */
-      dispersion_center?: string;
-      /**
-       * Dispersion LCL
-       * @format numeric
-       */
-      dispersion_lcl?: string;
-      /**
-       * Dispersion UCL
-       * @format numeric
-       */
-      dispersion_ucl?: string;
-      /**
-       * From subgroup
-       * First subgroup of the baseline study.
-       * @format integer
-       */
-      from_subgroup?: string;
-      /**
-       * Baseline id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * LCL
-       * Lower control limit (empty for a p chart).
-       * @format numeric
-       */
-      lcl?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Reason
-       * Why these limits (initial capability study, the process change made).
-       * @format text
-       */
-      reason?: string;
-      /**
-       * Sigma within
-       * R̄/d2, S̄/c4 or MR̄/d2: the Cp/Cpk sigma.
-       * @format numeric
-       */
-      sigma_within?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Subgroups
-       * Subgroups the limits were computed from.
-       * @format integer
-       */
-      subgroups?: string;
-      /**
-       * Superseded at
-       * When a newer baseline replaced it (empty: current).
-       * @format timestamp with time zone
-       */
-      superseded_at?: string;
-      /**
-       * To subgroup
-       * Last subgroup of the baseline study.
-       * @format integer
-       */
-      to_subgroup?: string;
-      /**
-       * UCL
-       * Upper control limit (empty for a p chart: it varies with each subgroup's size).
-       * @format numeric
-       */
-      ucl?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
-   * @tags spc_baselines
-   * @name SpcBaselinesList
-   * @summary SPC baselines
-   * @request GET:/spc_baselines
-   */
-  export namespace SpcBaselinesList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Approved at
-       * @format timestamp with time zone
-       */
-      approved_at?: string;
-      /**
-       * Approved by
-       * @format uuid
-       */
-      approved_by?: string;
-      /**
-       * Center line
-       * X̿ (X̄ charts), X̄ (I chart), p̄ (p chart) or n·p̄ (np chart).
-       * @format numeric
-       */
-      center?: string;
-      /**
-       * Process change
-       * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
-       * @format text
-       */
-      change_reference?: string;
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Dispersion center
-       * R̄, S̄ or MR̄.
-       * @format numeric
-       */
-      dispersion_center?: string;
-      /**
-       * Dispersion LCL
-       * @format numeric
-       */
-      dispersion_lcl?: string;
-      /**
-       * Dispersion UCL
-       * @format numeric
-       */
-      dispersion_ucl?: string;
-      /**
-       * From subgroup
-       * First subgroup of the baseline study.
-       * @format integer
-       */
-      from_subgroup?: string;
-      /**
-       * Baseline id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * LCL
-       * Lower control limit (empty for a p chart).
-       * @format numeric
-       */
-      lcl?: string;
-      /** Limiting and Pagination */
-      limit?: string;
-      /** Limiting and Pagination */
-      offset?: string;
-      /** Ordering */
-      order?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Reason
-       * Why these limits (initial capability study, the process change made).
-       * @format text
-       */
-      reason?: string;
-      /** Filtering Columns */
-      select?: string;
-      /**
-       * Sigma within
-       * R̄/d2, S̄/c4 or MR̄/d2: the Cp/Cpk sigma.
-       * @format numeric
-       */
-      sigma_within?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Subgroups
-       * Subgroups the limits were computed from.
-       * @format integer
-       */
-      subgroups?: string;
-      /**
-       * Superseded at
-       * When a newer baseline replaced it (empty: current).
-       * @format timestamp with time zone
-       */
-      superseded_at?: string;
-      /**
-       * To subgroup
-       * Last subgroup of the baseline study.
-       * @format integer
-       */
-      to_subgroup?: string;
-      /**
-       * UCL
-       * Upper control limit (empty for a p chart: it varies with each subgroup's size).
-       * @format numeric
-       */
-      ucl?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /**
-       * Limiting and Pagination
-       * @default "items"
-       */
-      "Range-Unit"?: string;
-      /** Preference */
-      Prefer?: "count=none";
-      /** Limiting and Pagination */
-      Range?: string;
-    };
-    export type ResponseBody = SpcBaselines[];
-  }
-
-  /**
-   * @description The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
-   * @tags spc_baselines
-   * @name SpcBaselinesPartialUpdate
-   * @summary SPC baselines
-   * @request PATCH:/spc_baselines
-   */
-  export namespace SpcBaselinesPartialUpdate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Approved at
-       * @format timestamp with time zone
-       */
-      approved_at?: string;
-      /**
-       * Approved by
-       * @format uuid
-       */
-      approved_by?: string;
-      /**
-       * Center line
-       * X̿ (X̄ charts), X̄ (I chart), p̄ (p chart) or n·p̄ (np chart).
-       * @format numeric
-       */
-      center?: string;
-      /**
-       * Process change
-       * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
-       * @format text
-       */
-      change_reference?: string;
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Dispersion center
-       * R̄, S̄ or MR̄.
-       * @format numeric
-       */
-      dispersion_center?: string;
-      /**
-       * Dispersion LCL
-       * @format numeric
-       */
-      dispersion_lcl?: string;
-      /**
-       * Dispersion UCL
-       * @format numeric
-       */
-      dispersion_ucl?: string;
-      /**
-       * From subgroup
-       * First subgroup of the baseline study.
-       * @format integer
-       */
-      from_subgroup?: string;
-      /**
-       * Baseline id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * LCL
-       * Lower control limit (empty for a p chart).
-       * @format numeric
-       */
-      lcl?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Reason
-       * Why these limits (initial capability study, the process change made).
-       * @format text
-       */
-      reason?: string;
-      /**
-       * Sigma within
-       * R̄/d2, S̄/c4 or MR̄/d2: the Cp/Cpk sigma.
-       * @format numeric
-       */
-      sigma_within?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Subgroups
-       * Subgroups the limits were computed from.
-       * @format integer
-       */
-      subgroups?: string;
-      /**
-       * Superseded at
-       * When a newer baseline replaced it (empty: current).
-       * @format timestamp with time zone
-       */
-      superseded_at?: string;
-      /**
-       * To subgroup
-       * Last subgroup of the baseline study.
-       * @format integer
-       */
-      to_subgroup?: string;
-      /**
-       * UCL
-       * Upper control limit (empty for a p chart: it varies with each subgroup's size).
-       * @format numeric
-       */
-      ucl?: string;
-    };
-    export type RequestBody = SpcBaselines;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-}
-
-export namespace SpcSignals {
-  /**
-   * @description An out-of-control signal: a closed subgroup of a characteristic broke a Nelson rule against the current baseline's frozen limits. Raised when the subgroup closes, notifies the control plan's owner, carries the characteristic's reaction plan, and is closed only with an assignable-cause record (cause, action) by app.close_spc_signal. Not a nonconformance by itself.
-   * @tags spc_signals
-   * @name SpcSignalsCreate
-   * @summary SPC signals
-   * @request POST:/spc_signals
-   */
-  export namespace SpcSignalsCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** Filtering Columns */
-      select?: string;
-    };
-    export type RequestBody = SpcSignals;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?:
-        | "return=representation"
-        | "return=minimal"
-        | "return=none"
-        | "resolution=ignore-duplicates"
-        | "resolution=merge-duplicates";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description An out-of-control signal: a closed subgroup of a characteristic broke a Nelson rule against the current baseline's frozen limits. Raised when the subgroup closes, notifies the control plan's owner, carries the characteristic's reaction plan, and is closed only with an assignable-cause record (cause, action) by app.close_spc_signal. Not a nonconformance by itself.
-   * @tags spc_signals
-   * @name SpcSignalsDelete
-   * @summary SPC signals
-   * @request DELETE:/spc_signals
-   */
-  export namespace SpcSignalsDelete {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Action
-       * What was done about it (required to close).
-       * @format text
-       */
-      action?: string;
-      /**
-       * Baseline
-       * The frozen limits judged against.
-       * @format uuid
-       */
-      baseline_id?: string;
-      /**
-       * Assignable cause
-       * What caused the signal (required to close).
-       * @format text
-       */
-      cause?: string;
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Closed at
-       * @format timestamp with time zone
-       */
-      closed_at?: string;
-      /**
-       * Closed by
-       * @format uuid
-       */
-      closed_by?: string;
-      /**
-       * Raised at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Signal id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Reaction plan
-       * The characteristic's reaction plan when the signal was raised.
-       * @format text
-       */
-      reaction_plan?: string;
-      /**
-       * Rule names
-       * @format text[]
-       */
-      rule_names?: string;
-      /**
-       * Rules
-       * Nelson rule numbers broken (1..8).
-       * @format integer[]
-       */
-      rules?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Status
-       * open or closed.
-       * @format text
-       */
-      status?: string;
-      /**
-       * Subgroup
-       * The subgroup that signalled.
-       * @format integer
-       */
-      subgroup?: string;
-      /**
-       * Updated at
-       * @format timestamp with time zone
-       */
-      updated_at?: string;
-      /**
-       * Value
-       * The plotted statistic (mean, individual, proportion or count).
-       * @format numeric
-       */
-      value?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description An out-of-control signal: a closed subgroup of a characteristic broke a Nelson rule against the current baseline's frozen limits. Raised when the subgroup closes, notifies the control plan's owner, carries the characteristic's reaction plan, and is closed only with an assignable-cause record (cause, action) by app.close_spc_signal. Not a nonconformance by itself.
-   * @tags spc_signals
-   * @name SpcSignalsList
-   * @summary SPC signals
-   * @request GET:/spc_signals
-   */
-  export namespace SpcSignalsList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Action
-       * What was done about it (required to close).
-       * @format text
-       */
-      action?: string;
-      /**
-       * Baseline
-       * The frozen limits judged against.
-       * @format uuid
-       */
-      baseline_id?: string;
-      /**
-       * Assignable cause
-       * What caused the signal (required to close).
-       * @format text
-       */
-      cause?: string;
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Closed at
-       * @format timestamp with time zone
-       */
-      closed_at?: string;
-      /**
-       * Closed by
-       * @format uuid
-       */
-      closed_by?: string;
-      /**
-       * Raised at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Signal id
-       * @format uuid
-       */
-      id?: string;
-      /** Limiting and Pagination */
-      limit?: string;
-      /** Limiting and Pagination */
-      offset?: string;
-      /** Ordering */
-      order?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Reaction plan
-       * The characteristic's reaction plan when the signal was raised.
-       * @format text
-       */
-      reaction_plan?: string;
-      /**
-       * Rule names
-       * @format text[]
-       */
-      rule_names?: string;
-      /**
-       * Rules
-       * Nelson rule numbers broken (1..8).
-       * @format integer[]
-       */
-      rules?: string;
-      /** Filtering Columns */
-      select?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Status
-       * open or closed.
-       * @format text
-       */
-      status?: string;
-      /**
-       * Subgroup
-       * The subgroup that signalled.
-       * @format integer
-       */
-      subgroup?: string;
-      /**
-       * Updated at
-       * @format timestamp with time zone
-       */
-      updated_at?: string;
-      /**
-       * Value
-       * The plotted statistic (mean, individual, proportion or count).
-       * @format numeric
-       */
-      value?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /**
-       * Limiting and Pagination
-       * @default "items"
-       */
-      "Range-Unit"?: string;
-      /** Preference */
-      Prefer?: "count=none";
-      /** Limiting and Pagination */
-      Range?: string;
-    };
-    export type ResponseBody = SpcSignals[];
-  }
-
-  /**
-   * @description An out-of-control signal: a closed subgroup of a characteristic broke a Nelson rule against the current baseline's frozen limits. Raised when the subgroup closes, notifies the control plan's owner, carries the characteristic's reaction plan, and is closed only with an assignable-cause record (cause, action) by app.close_spc_signal. Not a nonconformance by itself.
-   * @tags spc_signals
-   * @name SpcSignalsPartialUpdate
-   * @summary SPC signals
-   * @request PATCH:/spc_signals
-   */
-  export namespace SpcSignalsPartialUpdate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Action
-       * What was done about it (required to close).
-       * @format text
-       */
-      action?: string;
-      /**
-       * Baseline
-       * The frozen limits judged against.
-       * @format uuid
-       */
-      baseline_id?: string;
-      /**
-       * Assignable cause
-       * What caused the signal (required to close).
-       * @format text
-       */
-      cause?: string;
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Closed at
-       * @format timestamp with time zone
-       */
-      closed_at?: string;
-      /**
-       * Closed by
-       * @format uuid
-       */
-      closed_by?: string;
-      /**
-       * Raised at
-       * @format timestamp with time zone
-       */
-      created_at?: string;
-      /**
-       * Signal id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Reaction plan
-       * The characteristic's reaction plan when the signal was raised.
-       * @format text
-       */
-      reaction_plan?: string;
-      /**
-       * Rule names
-       * @format text[]
-       */
-      rule_names?: string;
-      /**
-       * Rules
-       * Nelson rule numbers broken (1..8).
-       * @format integer[]
-       */
-      rules?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Status
-       * open or closed.
-       * @format text
-       */
-      status?: string;
-      /**
-       * Subgroup
-       * The subgroup that signalled.
-       * @format integer
-       */
-      subgroup?: string;
-      /**
-       * Updated at
-       * @format timestamp with time zone
-       */
-      updated_at?: string;
-      /**
-       * Value
-       * The plotted statistic (mean, individual, proportion or count).
-       * @format numeric
-       */
-      value?: string;
-    };
-    export type RequestBody = SpcSignals;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-}
-
-export namespace SpcSubgroups {
-  /**
-   * @description One row per closed subgroup of a characteristic (sample_size measurements): n, mean, range, standard deviation, sum and sum of squares (variables) or defectives (attributes). Written when the subgroup's last measurement is recorded; what app.spc_chart and the baselines read, so a chart never scans the measurements.
-   * @tags spc_subgroups
-   * @name SpcSubgroupsCreate
-   * @summary SPC subgroups
-   * @request POST:/spc_subgroups
-   */
-  export namespace SpcSubgroupsCreate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /** Filtering Columns */
-      select?: string;
-    };
-    export type RequestBody = SpcSubgroups;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?:
-        | "return=representation"
-        | "return=minimal"
-        | "return=none"
-        | "resolution=ignore-duplicates"
-        | "resolution=merge-duplicates";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description One row per closed subgroup of a characteristic (sample_size measurements): n, mean, range, standard deviation, sum and sum of squares (variables) or defectives (attributes). Written when the subgroup's last measurement is recorded; what app.spc_chart and the baselines read, so a chart never scans the measurements.
-   * @tags spc_subgroups
-   * @name SpcSubgroupsDelete
-   * @summary SPC subgroups
-   * @request DELETE:/spc_subgroups
-   */
-  export namespace SpcSubgroupsDelete {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Closed at
-       * @format timestamp with time zone
-       */
-      closed_at?: string;
-      /**
-       * Defectives
-       * Defective units (attributes).
-       * @format integer
-       */
-      defectives?: string;
-      /**
-       * Row id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Mean
-       * @format numeric
-       */
-      mean?: string;
-      /**
-       * n
-       * Measurements (units) in the subgroup.
-       * @format integer
-       */
-      n?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Range
-       * @format numeric
-       */
-      range?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Standard deviation
-       * Sample standard deviation (n - 1).
-       * @format numeric
-       */
-      stddev?: string;
-      /**
-       * Subgroup
-       * @format integer
-       */
-      subgroup?: string;
-      /**
-       * Sum
-       * @format numeric
-       */
-      sum?: string;
-      /**
-       * Sum of squares
-       * @format numeric
-       */
-      sum_squares?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /** Preference */
-      Prefer?: "return=representation" | "return=minimal" | "return=none";
-    };
-    export type ResponseBody = void;
-  }
-
-  /**
-   * @description One row per closed subgroup of a characteristic (sample_size measurements): n, mean, range, standard deviation, sum and sum of squares (variables) or defectives (attributes). Written when the subgroup's last measurement is recorded; what app.spc_chart and the baselines read, so a chart never scans the measurements.
-   * @tags spc_subgroups
-   * @name SpcSubgroupsList
-   * @summary SPC subgroups
-   * @request GET:/spc_subgroups
-   */
-  export namespace SpcSubgroupsList {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Closed at
-       * @format timestamp with time zone
-       */
-      closed_at?: string;
-      /**
-       * Defectives
-       * Defective units (attributes).
-       * @format integer
-       */
-      defectives?: string;
-      /**
-       * Row id
-       * @format uuid
-       */
-      id?: string;
-      /** Limiting and Pagination */
-      limit?: string;
-      /**
-       * Mean
-       * @format numeric
-       */
-      mean?: string;
-      /**
-       * n
-       * Measurements (units) in the subgroup.
-       * @format integer
-       */
-      n?: string;
-      /** Limiting and Pagination */
-      offset?: string;
-      /** Ordering */
-      order?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Range
-       * @format numeric
-       */
-      range?: string;
-      /** Filtering Columns */
-      select?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Standard deviation
-       * Sample standard deviation (n - 1).
-       * @format numeric
-       */
-      stddev?: string;
-      /**
-       * Subgroup
-       * @format integer
-       */
-      subgroup?: string;
-      /**
-       * Sum
-       * @format numeric
-       */
-      sum?: string;
-      /**
-       * Sum of squares
-       * @format numeric
-       */
-      sum_squares?: string;
-    };
-    export type RequestBody = never;
-    export type RequestHeaders = {
-      /**
-       * Limiting and Pagination
-       * @default "items"
-       */
-      "Range-Unit"?: string;
-      /** Preference */
-      Prefer?: "count=none";
-      /** Limiting and Pagination */
-      Range?: string;
-    };
-    export type ResponseBody = SpcSubgroups[];
-  }
-
-  /**
-   * @description One row per closed subgroup of a characteristic (sample_size measurements): n, mean, range, standard deviation, sum and sum of squares (variables) or defectives (attributes). Written when the subgroup's last measurement is recorded; what app.spc_chart and the baselines read, so a chart never scans the measurements.
-   * @tags spc_subgroups
-   * @name SpcSubgroupsPartialUpdate
-   * @summary SPC subgroups
-   * @request PATCH:/spc_subgroups
-   */
-  export namespace SpcSubgroupsPartialUpdate {
-    export type RequestParams = {};
-    export type RequestQuery = {
-      /**
-       * Characteristic
-       * @format uuid
-       */
-      characteristic_id?: string;
-      /**
-       * Closed at
-       * @format timestamp with time zone
-       */
-      closed_at?: string;
-      /**
-       * Defectives
-       * Defective units (attributes).
-       * @format integer
-       */
-      defectives?: string;
-      /**
-       * Row id
-       * @format uuid
-       */
-      id?: string;
-      /**
-       * Mean
-       * @format numeric
-       */
-      mean?: string;
-      /**
-       * n
-       * Measurements (units) in the subgroup.
-       * @format integer
-       */
-      n?: string;
-      /**
-       * Tenant
-       * @format uuid
-       */
-      organization_id?: string;
-      /**
-       * Range
-       * @format numeric
-       */
-      range?: string;
-      /**
-       * Plant
-       * @format uuid
-       */
-      site_id?: string;
-      /**
-       * Standard deviation
-       * Sample standard deviation (n - 1).
-       * @format numeric
-       */
-      stddev?: string;
-      /**
-       * Subgroup
-       * @format integer
-       */
-      subgroup?: string;
-      /**
-       * Sum
-       * @format numeric
-       */
-      sum?: string;
-      /**
-       * Sum of squares
-       * @format numeric
-       */
-      sum_squares?: string;
-    };
-    export type RequestBody = SpcSubgroups;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";

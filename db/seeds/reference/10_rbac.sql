@@ -89,6 +89,12 @@ INSERT INTO app.permissions (code, description) VALUES
   ('inspection.read', 'Read inspections, measurements, SPC charts, baselines and signals, FAI reports and first pass yield (tenant-wide, or at the sites of a site-scoped role)'),
   ('inspection.record', 'Open and complete inspections, record measurements, close SPC signals with their assignable cause (tenant-wide, or at the sites of a site-scoped role)'),
   ('inspection.approve', 'Approve control plans, approve or reject completed inspections, approve SPC baselines (frozen control limits)'),
+  -- Suppliers (80_quality/20_suppliers.sql .. 26_scorecard.sql).
+  ('supplier.read', 'Read the approved supplier list, receipts (tenant-wide, or at the sites of a site-scoped role), SCARs and the supplier scorecard'),
+  ('supplier.manage', 'Keep the approved supplier list: add suppliers and parts, approve, approve conditionally, suspend, disapprove'),
+  ('receipt.record', 'Record receipts of purchased material, which creates their quarantined lots (tenant-wide, or at the sites of a site-scoped role)'),
+  ('receipt.decide', 'Make the receiving decision: accept and reject quantities, releasing the accepted lot (tenant-wide, or at the sites of a site-scoped role)'),
+  ('scar.manage', 'Issue supplier corrective action requests (SCARs) and accept or return suppliers'' responses'),
   -- Reporting (95_reporting): report definitions, executions, dashboards.
   ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
   ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones')
@@ -239,6 +245,13 @@ SELECT role_key, permission
     ('technician', 'control_plan.read'), ('technician', 'inspection.read'), ('technician', 'inspection.record'),
     ('management', 'control_plan.read'), ('management', 'inspection.read'),
     ('auditor', 'control_plan.read'), ('auditor', 'inspection.read'),
+    -- Suppliers: procurement keeps the approved supplier list; quality decides on receipts and issues SCARs;
+    -- logistics records receipts at the dock. A supplier's portal users (customer_portal, bound to the supplier, partner.read)
+    -- read and answer their own supplier's SCARs with no permission of their own (80_quality/24_scars.sql).
+    ('procurement', 'supplier.read'), ('procurement', 'supplier.manage'), ('procurement', 'receipt.record'),
+    ('qa', 'supplier.read'), ('qa', 'receipt.decide'), ('qa', 'scar.manage'),
+    ('logistics', 'supplier.read'), ('logistics', 'receipt.record'),
+    ('management', 'supplier.read'), ('auditor', 'supplier.read'), ('engineering', 'supplier.read'),
     -- Reporting (95_reporting/): staff who read data report on it (the source's own permission still decides);
     -- management shares reports and dashboards with everyone.
     ('management', 'report.use'), ('management', 'report.manage'), ('engineering', 'report.use'), ('qa', 'report.use'),
