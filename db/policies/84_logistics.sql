@@ -70,6 +70,8 @@ CREATE POLICY scan_events_select_staff ON app.scan_events FOR SELECT TO app_user
 CREATE POLICY scan_events_select_operator ON app.scan_events FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
+GRANT EXECUTE ON FUNCTION auth.may_read_shipment(uuid, uuid) TO app_user, app_admin;
+
 GRANT EXECUTE ON FUNCTION
   app.gs1_check_digit(text), app.gs1_key_valid(text), app.gs1_sscc(integer, text, bigint), app.gs1_date(text),
   app.gs1_element_string(text, text, text, text, date, numeric), app.gs1_parse(text),

@@ -155,8 +155,9 @@ LANGUAGE plpgsql IMMUTABLE
 SET search_path = ''
 AS $$
 DECLARE
-  v_spec record := app_private.gs1_ai_spec(p_ai);
+  v_spec record;
 BEGIN
+  SELECT * INTO v_spec FROM app_private.gs1_ai_spec(p_ai);
   IF v_spec.max_length IS NULL THEN
     RAISE EXCEPTION 'unknown GS1 application identifier (%)', p_ai USING ERRCODE = 'PT422', DETAIL = 'gs1.unknown_ai',
       HINT = 'Pulse reads AIs 00, 01, 02, 10, 11, 13, 15, 17, 20, 21, 30, 37, 400, 410, 420.';
@@ -263,10 +264,10 @@ BEGIN
   v_code := pg_catalog.ltrim(v_code, pg_catalog.chr(29));
   WHILE v_position <= pg_catalog.length(v_code) LOOP
     v_ai := pg_catalog.substr(v_code, v_position, 2);
-    v_spec := app_private.gs1_ai_spec(v_ai);
+    SELECT * INTO v_spec FROM app_private.gs1_ai_spec(v_ai);
     IF v_spec.max_length IS NULL THEN
       v_ai := pg_catalog.substr(v_code, v_position, 3);
-      v_spec := app_private.gs1_ai_spec(v_ai);
+      SELECT * INTO v_spec FROM app_private.gs1_ai_spec(v_ai);
     END IF;
     IF v_spec.max_length IS NULL THEN
       RAISE EXCEPTION 'unknown GS1 application identifier at position %', v_position USING ERRCODE = 'PT422', DETAIL = 'gs1.unknown_ai',

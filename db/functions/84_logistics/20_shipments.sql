@@ -284,7 +284,7 @@ BEGIN
     VALUES (v_shipment.organization_id, public.uuid_generate_v7(), v_shipment.id, add_shipment_item.shipping_unit_id, v_serial.id, v_serial.part_id,
             1, (SELECT p.unit FROM app.parts AS p WHERE p.organization_id = v_serial.organization_id AND p.id = v_serial.part_id),
             v_shipment.site_id, v_shipment.customer_id, auth.user_id())
-    ON CONFLICT (organization_id, shipment_id, serial_id) DO NOTHING
+    ON CONFLICT ON CONSTRAINT shipment_items_serial_once DO NOTHING
     RETURNING i.* INTO v_item;
     IF v_item.id IS NULL THEN
       PERFORM app_private.raise_invalid('shipment_item.invalid', pg_catalog.format('serial %s is on the shipment already', v_serial.serial_number),
