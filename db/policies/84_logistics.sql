@@ -77,5 +77,6 @@ GRANT EXECUTE ON FUNCTION
   app.gs1_element_string(text, text, text, text, date, numeric), app.gs1_parse(text),
   app.create_shipment(uuid, uuid, text, text, date, text), app.add_shipping_unit(uuid, text),
   app.add_shipment_item(uuid, uuid, uuid, numeric, text, uuid), app.ship_shipment(uuid),
-  app.request_label(uuid, uuid, uuid, text), app.issue_shipment_certificate(uuid), app.scan(text, text, text)
+  app.request_label(uuid, uuid, uuid, text), app.issue_shipment_certificate(uuid), app.scan(text, text, text),
+  app.shipment_certificate_url(uuid, integer), app.label_image_url(uuid, integer)
   TO app_user;

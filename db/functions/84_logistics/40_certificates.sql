@@ -120,3 +120,57 @@ END
 $$;
 COMMENT ON FUNCTION app_private.coc_render_finish(uuid, uuid, text, bigint, text, boolean) IS
   'For the coc_render task: records the stored PDF (sha256, size; rendered) or a failed attempt''s error (queued while retried, failed after the last). Returns the status; NULL when it was not queued.';
+
+-- Download URLs: the row if the caller may read it (the rule of its SELECT policy), then a presigned GET.
+CREATE OR REPLACE FUNCTION app_private.rendered_object_url(p_organization_id uuid, p_key text, p_status app.render_status, p_expires_in integer)
+RETURNS app.signed_url
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+BEGIN
+  IF p_status IS DISTINCT FROM 'rendered' THEN
+    RAISE EXCEPTION 'not rendered (%)', p_status USING ERRCODE = 'PT409', DETAIL = 'render.not_rendered',
+      HINT = 'Wait until status is rendered; a failed one says why in render_error.';
+  END IF;
+  RETURN app_private.presign_tenant_object(p_organization_id, 'GET', p_key, p_expires_in);
+END
+$$;
+COMMENT ON FUNCTION app_private.rendered_object_url(uuid, text, app.render_status, integer) IS
+  'A presigned GET URL for a rendered label or certificate the caller could read; PT409 render.not_rendered before.';
+
+CREATE OR REPLACE FUNCTION app.shipment_certificate_url(certificate_id uuid, expires_in integer DEFAULT 300) RETURNS app.signed_url
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_certificate app.shipment_certificates;
+BEGIN
+  SELECT * INTO v_certificate FROM app.shipment_certificates AS c
+   WHERE c.organization_id = auth.org_id() AND c.id = shipment_certificate_url.certificate_id;
+  IF NOT FOUND OR NOT auth.may_read_shipment(v_certificate.site_id, v_certificate.customer_id) THEN
+    RAISE EXCEPTION 'certificate not found' USING ERRCODE = 'PT404', DETAIL = 'shipment_certificate.not_found',
+      HINT = 'GET /shipment_certificates lists the certificates you may read.';
+  END IF;
+  RETURN app_private.rendered_object_url(v_certificate.organization_id, v_certificate.pdf_key, v_certificate.status, expires_in);
+END
+$$;
+COMMENT ON FUNCTION app.shipment_certificate_url(uuid, integer) IS
+  E'Download URL of a certificate of conformance\nA presigned GET URL (expires_in seconds, 300 by default) for the PDF of a certificate you may read (staff of the plant, the customer''s portal users). PT404 shipment_certificate.not_found, PT409 render.not_rendered.';
+
+CREATE OR REPLACE FUNCTION app.label_image_url(label_id uuid, expires_in integer DEFAULT 300) RETURNS app.signed_url
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_label app.labels;
+BEGIN
+  SELECT * INTO v_label FROM app.labels AS l WHERE l.organization_id = auth.org_id() AND l.id = label_image_url.label_id;
+  IF NOT FOUND OR auth.partner_id() IS NOT NULL
+     OR NOT (auth.has_permission('label.print', v_label.site_id) OR auth.has_permission('shipment.read', v_label.site_id)) THEN
+    RAISE EXCEPTION 'label not found' USING ERRCODE = 'PT404', DETAIL = 'label.not_found', HINT = 'GET /labels lists the labels you may read.';
+  END IF;
+  RETURN app_private.rendered_object_url(v_label.organization_id, v_label.object_key, v_label.status, expires_in);
+END
+$$;
+COMMENT ON FUNCTION app.label_image_url(uuid, integer) IS
+  E'Download URL of a label\nA presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.';
