@@ -34,7 +34,8 @@ def test_a_shipment_ships_its_label_and_certificate_are_rendered_and_the_custome
     customer = str(world.sql("select tests.create_partner(%s)", tenant))
     part = str(world.sql("select tests.create_part(%s)", tenant))
     lot = str(world.sql("select tests.create_lot(%s, %s, %s, 10)", tenant, part, plant))
-    world.sql("insert into app.tenant_settings (organization_id, setting_key, value) values (%s, 'gs1_company_prefix', '\"0614141\"')", tenant)
+    world.sql("insert into app.tenant_settings (organization_id, setting_key, value) values (%s, 'gs1_company_prefix', %s)",
+              tenant, '"0614141"')
     shipper = world.sign_in(world.member(tenant, "logistics", site=plant))
 
     created = rest(live, "POST", "/rpc/create_shipment", shipper,
@@ -50,7 +51,8 @@ def test_a_shipment_ships_its_label_and_certificate_are_rendered_and_the_custome
                 json={"shipment_id": shipment["id"], "lot_id": lot, "quantity": 4, "shipping_unit_id": unit["id"]})
     assert item.status_code == 200, item.text
     for state in ("picked", "packed"):
-        moved = rest(live, "POST", "/rpc/transition", shipper, json={"entity_type": "shipment", "entity_id": shipment["id"], "to_state": state})
+        moved = rest(live, "POST", "/rpc/transition", shipper,
+                     json={"entity_type": "shipment", "entity_id": shipment["id"], "to_state": state})
         assert moved.status_code == 200, moved.text
     shipped = rest(live, "POST", "/rpc/ship_shipment", shipper, json={"shipment_id": shipment["id"]})
     assert (shipped.status_code, shipped.json()["status"]) == (200, "shipped"), shipped.text
