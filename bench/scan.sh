@@ -57,7 +57,7 @@ SELECT set_config('request.jwt.claims', :claims, true), set_config('role', 'app_
 SELECT auth.check_request();
 SELECT clock_timestamp() AS t0 \gset
 SELECT (app.scan(CASE WHEN :gs1 = 1 THEN '(10)' ELSE '' END || 'BENCH-' || lpad(:i::text, 6, '0'), 'Dock ' || :client_id, 'gun-' || (:client_id % 8))).id;
-INSERT INTO public.bench_scan_times (ms) SELECT extract(epoch FROM clock_timestamp() - :'t0'::timestamptz) * 1000;
+INSERT INTO public.bench_scan_times (ms) SELECT extract(epoch FROM clock_timestamp() - :t0::timestamptz) * 1000;
 COMMIT;
 EOF2
 if ! (cd "$work" && pgbench -n -c16 -j2 -T "$seconds" -M extended -D claims="$claims" -D lots="$lots" \
