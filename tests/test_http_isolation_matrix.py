@@ -95,6 +95,13 @@ FUNCTION_CASES = {
     "reagent_lots_effective_status": "computed column: the lot row the caller already reads (test_reagents.sql)",
     "create_lots": "writes the caller's tenant only: another tenant's site or part is PT404 (test_lots.sql, test_plant_access.sql)",
     "create_serials": "writes the caller's tenant only: another tenant's site, part or lot is PT404 (test_lots.sql, test_plant_access.sql)",
+    "create_shipment": "writes the caller's tenant only: another tenant's site or customer is PT404 (test_logistics.sql)",
+    "gs1_check_digit": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
+    "gs1_key_valid": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
+    "gs1_sscc": "IMMUTABLE: computes from its arguments, reads no table (test_logistics.sql)",
+    "gs1_date": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
+    "gs1_element_string": "IMMUTABLE: computes from its arguments, reads no table (test_logistics.sql)",
+    "gs1_parse": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -191,6 +198,15 @@ ROW_FUNCTIONS = {
     "trace_forward": {"item_id": "{lot}"},
     "trace_backward": {"item_id": "{serial}"},
     "recall_simulation": {"lot_id": "{lot}"},
+    # Logistics (db/functions/84_logistics).
+    "add_shipping_unit": {"shipment_id": "{shipment}"},
+    "add_shipment_item": {"shipment_id": "{shipment}", "lot_id": "{lot}", "quantity": 1},
+    "ship_shipment": {"shipment_id": "{shipment}"},
+    "issue_shipment_certificate": {"shipment_id": "{shipment}"},
+    "request_label": {"shipping_unit_id": "{shipping_unit}"},
+    "label_image_url": {"label_id": "{label}"},
+    "shipment_certificate_url": {"certificate_id": "{shipment_certificate}"},
+    "scan": {"code": "{shipment_number}", "location": "x", "device": "x"},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -238,7 +254,12 @@ A_ROWS = """
          (select l.id from app.lots l where l.organization_id = o.id and l.quality_status = 'on_hold' limit 1)::text,
          (select s.id from app.serials s where s.organization_id = o.id limit 1)::text,
          (select d.id from app.report_definitions d where d.organization_id = o.id limit 1)::text,
-         (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text
+         (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text,
+         (select s.id from app.shipments s where s.organization_id = o.id limit 1)::text,
+         (select s.shipment_number from app.shipments s where s.organization_id = o.id limit 1)::text,
+         (select u.id from app.shipping_units u where u.organization_id = o.id limit 1)::text,
+         (select l.id from app.labels l where l.organization_id = o.id limit 1)::text,
+         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -317,6 +338,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_lab(%s)", a)
     # Manufacturing: a part with revisions, lots, a serial, genealogy and a hold (db/tests/fixtures/traceability.sql).
     world.sql("select tests.fill_traceability(%s)", a)
+    # Logistics: a shipment with a unit, an item, a label, a certificate and a scan (db/tests/fixtures/logistics.sql).
+    world.sql("select tests.fill_logistics(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -543,7 +566,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result",
              "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot",
              "part_revision", "lot", "serial",
-             "report_definition", "report_execution")
+             "report_definition", "report_execution",
+             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]
