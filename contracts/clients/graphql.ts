@@ -563,6 +563,74 @@ export type AddMemberPayloadMembershipEdgeArgs = {
   orderBy?: Array<MembershipOrderBy>;
 };
 
+/** All input for the `addShipmentItem` mutation. */
+export type AddShipmentItemInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  shipmentId: Scalars['UUID']['input'];
+  shippingUnitId?: InputMaybe<Scalars['UUID']['input']>;
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `addShipmentItem` mutation. */
+export type AddShipmentItemPayload = {
+  __typename?: 'AddShipmentItemPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ShipmentItem>;
+  /** An edge for our `ShipmentItem`. May be used by Relay 1. */
+  shipmentItemEdge?: Maybe<ShipmentItemEdge>;
+};
+
+
+/** The output of our `addShipmentItem` mutation. */
+export type AddShipmentItemPayloadShipmentItemEdgeArgs = {
+  orderBy?: Array<ShipmentItemOrderBy>;
+};
+
+/** All input for the `addShippingUnit` mutation. */
+export type AddShippingUnitInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  packaging?: InputMaybe<Scalars['String']['input']>;
+  shipmentId: Scalars['UUID']['input'];
+};
+
+/** The output of our `addShippingUnit` mutation. */
+export type AddShippingUnitPayload = {
+  __typename?: 'AddShippingUnitPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ShippingUnit>;
+  /** An edge for our `ShippingUnit`. May be used by Relay 1. */
+  shippingUnitEdge?: Maybe<ShippingUnitEdge>;
+};
+
+
+/** The output of our `addShippingUnit` mutation. */
+export type AddShippingUnitPayloadShippingUnitEdgeArgs = {
+  orderBy?: Array<ShippingUnitOrderBy>;
+};
+
 /** All input for the `advanceCapa` mutation. */
 export type AdvanceCapaInput = {
   capaId: Scalars['UUID']['input'];
@@ -8797,6 +8865,42 @@ export type CreateServiceRequestPayload = {
 /** The output of our create `ServiceRequest` mutation. */
 export type CreateServiceRequestPayloadServiceRequestEdgeArgs = {
   orderBy?: Array<ServiceRequestOrderBy>;
+};
+
+/** All input for the `createShipment` mutation. */
+export type CreateShipmentInput = {
+  carrier?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  customerId: Scalars['UUID']['input'];
+  notes?: InputMaybe<Scalars['String']['input']>;
+  promisedDate?: InputMaybe<Scalars['Date']['input']>;
+  siteId: Scalars['UUID']['input'];
+  trackingNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `createShipment` mutation. */
+export type CreateShipmentPayload = {
+  __typename?: 'CreateShipmentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Shipment>;
+  /** An edge for our `Shipment`. May be used by Relay 1. */
+  shipmentEdge?: Maybe<ShipmentEdge>;
+};
+
+
+/** The output of our `createShipment` mutation. */
+export type CreateShipmentPayloadShipmentEdgeArgs = {
+  orderBy?: Array<ShipmentOrderBy>;
 };
 
 /** All input for the create `Site` mutation. */
@@ -20294,6 +20398,12 @@ export type GrantRolePayloadRoleAssignmentEdgeArgs = {
   orderBy?: Array<RoleAssignmentOrderBy>;
 };
 
+export type Gs1ElementStringRecord = {
+  __typename?: 'Gs1ElementStringRecord';
+  humanReadable?: Maybe<Scalars['String']['output']>;
+  raw?: Maybe<Scalars['String']['output']>;
+};
+
 /** All input for the `handOverSample` mutation. */
 export type HandOverSampleInput = {
   /**
@@ -22096,6 +22206,37 @@ export type IssueCertificatePayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
 };
 
+/** All input for the `issueShipmentCertificate` mutation. */
+export type IssueShipmentCertificateInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  shipmentId: Scalars['UUID']['input'];
+};
+
+/** The output of our `issueShipmentCertificate` mutation. */
+export type IssueShipmentCertificatePayload = {
+  __typename?: 'IssueShipmentCertificatePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ShipmentCertificate>;
+  /** An edge for our `ShipmentCertificate`. May be used by Relay 1. */
+  shipmentCertificateEdge?: Maybe<ShipmentCertificateEdge>;
+};
+
+
+/** The output of our `issueShipmentCertificate` mutation. */
+export type IssueShipmentCertificatePayloadShipmentCertificateEdgeArgs = {
+  orderBy?: Array<ShipmentCertificateOrderBy>;
+};
+
 /** A filter to be used against JSON fields. All fields are combined with a logical ‘and.’ */
 export type JsonFilter = {
   /** Contained by the specified JSON. */
@@ -23772,6 +23913,236 @@ export type LabWorkQueueOrderBy =
   | 'TITLE_DESC';
 
 /**
+ * Labels
+ * A barcode label for a shipping unit (SSCC, AI 00) or a lot or serial (GTIN, lot, serial, expiry, quantity): the GS1-128 element string computed in SQL (human-readable with parentheses, and raw with GS separators), rendered to a PNG by the label_render job and stored as an object. Written by app.request_label.
+ */
+export type Label = Node & {
+  __typename?: 'Label';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Element string
+   * Human-readable GS1 element string: (00)...(01)...(10)...
+   */
+  elementString: Scalars['String']['output'];
+  /**
+   * Text
+   * What the label prints beside the barcode (part, lot, customer, ...).
+   */
+  humanText: Scalars['JSON']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `Label`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * lots.id, for a lot label.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Image
+   * Object-store key of the rendered PNG inside the tenant's storage.
+   */
+  objectKey?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Organization` that is related to this `Label`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Raw data
+   * The element string as encoded: AIs and values, variable-length fields ended by GS (\x1d).
+   */
+  rawData: Scalars['String']['output'];
+  /** Render attempts */
+  renderAttempts: Scalars['Int']['output'];
+  /**
+   * Render error
+   * The last failed attempt's error.
+   */
+  renderError?: Maybe<Scalars['String']['output']>;
+  /** Rendered at */
+  renderedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Requested by */
+  requestedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Label id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `Label`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * serials.id, for a serial label.
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Image checksum
+   * sha256 (hex).
+   */
+  sha256?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `ShippingUnit` that is related to this `Label`. */
+  shippingUnit?: Maybe<ShippingUnit>;
+  /**
+   * Shipping unit
+   * shipping_units.id, for an SSCC label.
+   */
+  shippingUnitId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Site` that is related to this `Label`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The labelled item's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Image size
+   * In bytes.
+   */
+  sizeBytes?: Maybe<Scalars['BigInt']['output']>;
+  /**
+   * Status
+   * queued, rendered or failed.
+   */
+  status: RenderStatus;
+  /**
+   * Symbology
+   * gs1-128 or qr.
+   */
+  symbology: Scalars['String']['output'];
+  /** Reads a single `User` that is related to this `Label`. */
+  userByRequestedBy?: Maybe<User>;
+};
+
+/** A condition to be used against `Label` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type LabelCondition = {
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `requestedBy` field. */
+  requestedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shippingUnitId` field. */
+  shippingUnitId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Label` values. */
+export type LabelConnection = {
+  __typename?: 'LabelConnection';
+  /** A list of edges which contains the `Label` and cursor to aid in pagination. */
+  edges: Array<LabelEdge>;
+  /** A list of `Label` objects. */
+  nodes: Array<Label>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Label` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Label` edge in the connection. */
+export type LabelEdge = {
+  __typename?: 'LabelEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Label` at the end of the edge. */
+  node: Label;
+};
+
+/** A filter to be used against `Label` object types. All fields are combined with a logical ‘and.’ */
+export type LabelFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<LabelFilter>>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<LabelFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<LabelFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `requestedBy` field. */
+  requestedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shippingUnit` relation. */
+  shippingUnit?: InputMaybe<ShippingUnitFilter>;
+  /** A related `shippingUnit` exists. */
+  shippingUnitExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shippingUnitId` field. */
+  shippingUnitId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByRequestedBy` relation. */
+  userByRequestedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRequestedBy` exists. */
+  userByRequestedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** All input for the `labelImageUrl` mutation. */
+export type LabelImageUrlInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  expiresIn?: InputMaybe<Scalars['Int']['input']>;
+  labelId: Scalars['UUID']['input'];
+};
+
+/** The output of our `labelImageUrl` mutation. */
+export type LabelImageUrlPayload = {
+  __typename?: 'LabelImageUrlPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SignedUrl>;
+};
+
+/** Methods to use when ordering `Label`. */
+export type LabelOrderBy =
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'REQUESTED_BY_ASC'
+  | 'REQUESTED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC'
+  | 'SHIPPING_UNIT_ID_ASC'
+  | 'SHIPPING_UNIT_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/**
  * Supported locales
  * The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
  */
@@ -24085,6 +24456,11 @@ export type Lot = Node & {
   /** Created by */
   createdBy?: Maybe<Scalars['UUID']['output']>;
   /**
+   * Current location
+   * Where the lot was last scanned (app.scan).
+   */
+  currentLocation?: Maybe<Scalars['String']['output']>;
+  /**
    * Expires at
    * Shelf life end, where the material has one.
    */
@@ -24100,6 +24476,8 @@ export type Lot = Node & {
    * available, partly_consumed, consumed, shipped or scrapped; follows remaining_quantity.
    */
   inventoryState: TraceInventoryState;
+  /** Reads and enables pagination through a set of `Label`. */
+  labels: LabelConnection;
   /**
    * Lot number
    * From the tenant's lot pattern (trace_number_patterns), unique in the tenant.
@@ -24148,8 +24526,12 @@ export type Lot = Node & {
   remainingQuantity: Scalars['BigFloat']['output'];
   /** Lot id */
   rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents: ScanEventConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems: ShipmentItemConnection;
   /** Reads a single `Site` that is related to this `Lot`. */
   site?: Maybe<Site>;
   /**
@@ -24221,6 +24603,38 @@ export type LotGenealogyEdgesByProducedLotIdArgs = {
  * Lots
  * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
  */
+export type LotLabelsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
 export type LotSerialsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -24230,6 +24644,22 @@ export type LotSerialsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SerialOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
 };
 
 
@@ -24308,6 +24738,10 @@ export type LotFilter = {
   genealogyEdgesByProducedLotId?: InputMaybe<LotToManyGenealogyEdgeFilter>;
   /** Some related `genealogyEdgesByProducedLotId` exist. */
   genealogyEdgesByProducedLotIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labels` relation. */
+  labels?: InputMaybe<LotToManyLabelFilter>;
+  /** Some related `labels` exist. */
+  labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lotNumber` field. */
   lotNumber?: InputMaybe<StringFilter>;
   /** Negates the expression. */
@@ -24330,10 +24764,18 @@ export type LotFilter = {
   partRevisionId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scanEvents` relation. */
+  scanEvents?: InputMaybe<LotToManyScanEventFilter>;
+  /** Some related `scanEvents` exist. */
+  scanEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serials` relation. */
   serials?: InputMaybe<LotToManySerialFilter>;
   /** Some related `serials` exist. */
   serialsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItems` relation. */
+  shipmentItems?: InputMaybe<LotToManyShipmentItemFilter>;
+  /** Some related `shipmentItems` exist. */
+  shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `site` relation. */
   site?: InputMaybe<SiteFilter>;
   /** Filter by the object’s `siteId` field. */
@@ -24396,6 +24838,26 @@ export type LotToManyGenealogyEdgeFilter = {
   some?: InputMaybe<GenealogyEdgeFilter>;
 };
 
+/** A filter to be used against many `Label` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyLabelFilter = {
+  /** Every related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabelFilter>;
+  /** No related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabelFilter>;
+  /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabelFilter>;
+};
+
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type LotToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -24404,6 +24866,16 @@ export type LotToManySerialFilter = {
   none?: InputMaybe<SerialFilter>;
   /** Some related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SerialFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
 };
 
 /** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
@@ -24835,6 +25307,16 @@ export type Mutation = {
   /** Invites a person to the caller's tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role's rules for each role. Errors: PT400 organization.not_chosen, PT403 permission.missing / role.admin_only / role.permission_not_held, PT404 role.not_found / site.not_found / partner.not_found, PT409 membership.other_partner, and those of app.grant_role. */
   addMember?: Maybe<AddMemberPayload>;
   /**
+   * Add a shipment item
+   * Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
+   */
+  addShipmentItem?: Maybe<AddShipmentItemPayload>;
+  /**
+   * Add a shipping unit
+   * A handling unit (carton, pallet ...) of an open shipment with the tenant's next SSCC-18. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_open, gs1.company_prefix_missing, gs1.sscc_exhausted.
+   */
+  addShippingUnit?: Maybe<AddShippingUnitPayload>;
+  /**
    * Moves a CAPA to its next step
    * open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
    */
@@ -25053,6 +25535,11 @@ export type Mutation = {
   createSerials?: Maybe<CreateSerialsPayload>;
   /** Creates a single `ServiceRequest`. */
   createServiceRequest?: Maybe<CreateServiceRequestPayload>;
+  /**
+   * Create a shipment
+   * A shipment (SHP-000123) to a customer (customer_id: a partner) from a plant (site_id), with carrier, tracking number, promised date and notes, put on the tenant's shipment state machine in draft. Needs shipment.manage tenant-wide or at the site. PT404 site.not_found, partner.not_found; PT403 permission.missing (portal users too); PT409 state_machine.not_published.
+   */
+  createShipment?: Maybe<CreateShipmentPayload>;
   /** Creates a single `Site`. */
   createSite?: Maybe<CreateSitePayload>;
   /** Creates a single `SopStep`. */
@@ -25472,6 +25959,16 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 certificate.sample_not_found, PT409 certificate.exists, certificate.sample_not_released, certificate.no_released_results, PT422 certificate.scope_invalid, certificate.mixed_customers, signature.required, PT429 while sign-in is locked.
    */
   issueCertificate?: Maybe<IssueCertificatePayload>;
+  /**
+   * Issue a certificate of conformance
+   * Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.
+   */
+  issueShipmentCertificate?: Maybe<IssueShipmentCertificatePayload>;
+  /**
+   * Download URL of a label
+   * A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
+   */
+  labelImageUrl?: Maybe<LabelImageUrlPayload>;
   /** Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant's documents). */
   logDocumentAccess?: Maybe<LogDocumentAccessPayload>;
   /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked. */
@@ -25581,6 +26078,11 @@ export type Mutation = {
    */
   reportExecutionUrl?: Maybe<ReportExecutionUrlPayload>;
   /**
+   * Request a label
+   * A barcode label for one shipping unit (SSCC, AI 00), lot (GTIN 01 when the part has one, expiry 17, lot 10, count 30 for whole pieces) or serial (GTIN 01, serial 21): the GS1-128 element string computed and checked here, rendered asynchronously (job label_render, bwip-js) as a PNG object; status queued, then rendered or failed. symbology gs1-128 or qr (default: setting shipment_label_format). Needs label.print at the item's site. PT404 shipping_unit.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 label.invalid, label.symbology_unsupported, gs1.*.
+   */
+  requestLabel?: Maybe<RequestLabelPayload>;
+  /**
    * Restore from the trash
    * Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
    */
@@ -25627,6 +26129,11 @@ export type Mutation = {
    * Errors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
    */
   runReport?: Maybe<RunReportPayload>;
+  /**
+   * Scan
+   * Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
+   */
+  scan?: Maybe<ScanPayload>;
   /** Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403 permission.missing, PT404 user.not_member, PT409 user.in_other_tenant / user.manager_not_colleague, 23514 own manager. */
   setDirectManager?: Maybe<SetDirectManagerPayload>;
   /**
@@ -25643,6 +26150,16 @@ export type Mutation = {
   setSerialQualityStatus?: Maybe<SetSerialQualityStatusPayload>;
   /** Sets a user's password and ends their sessions (platform operators only). Errors: PT403 operator.required, PT404 user.not_found, PT422 password.too_short. */
   setUserPassword?: Maybe<SetUserPasswordPayload>;
+  /**
+   * Ship a shipment
+   * Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.not_available.
+   */
+  shipShipment?: Maybe<ShipShipmentPayload>;
+  /**
+   * Download URL of a certificate of conformance
+   * A presigned GET URL (expires_in seconds, 300 by default) for the PDF of a certificate you may read (staff of the plant, the customer's portal users). PT404 shipment_certificate.not_found, PT409 render.not_rendered.
+   */
+  shipmentCertificateUrl?: Maybe<ShipmentCertificateUrlPayload>;
   /**
    * Signs the current version of an ELN entry with your sign-in password: meaning authored (the author, eln.write at its site; locks the version) or witnessed (another person with eln.witness at its site, after the author). The signature record {meaning, reason, payload, payload_sha256} names the version's content checksum. The entry is complete when signed by its author, or, with the tenant's glp_esignatures_required flag on, when witnessed. A wrong password signs nothing and returns null with HTTP 403 (header Pulse-Refusal: signature.wrong_password), counted towards the sign-in lockout. Publishes eln_entry.signed.
    * Errors: PT403 eln_entry.not_author, eln_entry.witness_is_author, permission.missing; PT404 eln_entry.not_found; PT409 eln_entry.not_current, eln_entry.already_signed, eln_entry.not_signed; PT422 signature.reason_required; PT429 locked.
@@ -25914,6 +26431,10 @@ export type Mutation = {
   updateServiceRequest?: Maybe<UpdateServiceRequestPayload>;
   /** Updates a single `ServiceRequest` using its globally unique id and a patch. */
   updateServiceRequestById?: Maybe<UpdateServiceRequestPayload>;
+  /** Updates a single `Shipment` using a unique key and a patch. */
+  updateShipment?: Maybe<UpdateShipmentPayload>;
+  /** Updates a single `Shipment` using its globally unique id and a patch. */
+  updateShipmentById?: Maybe<UpdateShipmentPayload>;
   /** Updates a single `Site` using a unique key and a patch. */
   updateSite?: Maybe<UpdateSitePayload>;
   /** Updates a single `Site` using its globally unique id and a patch. */
@@ -26073,6 +26594,18 @@ export type MutationAddDocumentVersionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationAddMemberArgs = {
   input: AddMemberInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationAddShipmentItemArgs = {
+  input: AddShipmentItemInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationAddShippingUnitArgs = {
+  input: AddShippingUnitInput;
 };
 
 
@@ -26559,6 +27092,12 @@ export type MutationCreateSerialsArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateServiceRequestArgs = {
   input: CreateServiceRequestInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateShipmentArgs = {
+  input: CreateShipmentInput;
 };
 
 
@@ -27697,6 +28236,18 @@ export type MutationIssueCertificateArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationIssueShipmentCertificateArgs = {
+  input: IssueShipmentCertificateInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationLabelImageUrlArgs = {
+  input: LabelImageUrlInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationLogDocumentAccessArgs = {
   input: LogDocumentAccessInput;
 };
@@ -27853,6 +28404,12 @@ export type MutationReportExecutionUrlArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationRequestLabelArgs = {
+  input: RequestLabelInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRestoreArgs = {
   input: RestoreInput;
 };
@@ -27913,6 +28470,12 @@ export type MutationRunReportArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationScanArgs = {
+  input: ScanInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationSetDirectManagerArgs = {
   input: SetDirectManagerInput;
 };
@@ -27939,6 +28502,18 @@ export type MutationSetSerialQualityStatusArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationSetUserPasswordArgs = {
   input: SetUserPasswordInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationShipShipmentArgs = {
+  input: ShipShipmentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationShipmentCertificateUrlArgs = {
+  input: ShipmentCertificateUrlInput;
 };
 
 
@@ -28671,6 +29246,18 @@ export type MutationUpdateServiceRequestArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateServiceRequestByIdArgs = {
   input: UpdateServiceRequestByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateShipmentArgs = {
+  input: UpdateShipmentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateShipmentByIdArgs = {
+  input: UpdateShipmentByIdInput;
 };
 
 
@@ -29915,6 +30502,8 @@ export type Organization = Node & {
   isActive: Scalars['Boolean']['output'];
   /** Reads and enables pagination through a set of `LabTest`. */
   labTests: LabTestConnection;
+  /** Reads and enables pagination through a set of `Label`. */
+  labels: LabelConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
   /** Reads and enables pagination through a set of `Membership`. */
@@ -29979,12 +30568,22 @@ export type Organization = Node & {
   sampleTypes: SampleTypeConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents: ScanEventConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
   serviceRequests: ServiceRequestConnection;
   /** Validated settings: timezone (IANA name), locale (e.g. en-US), currency (ISO 4217), week_start (1 = Monday .. 7), date_format. */
   settings: Scalars['JSON']['output'];
+  /** Reads and enables pagination through a set of `ShipmentCertificate`. */
+  shipmentCertificates: ShipmentCertificateConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems: ShipmentItemConnection;
+  /** Reads and enables pagination through a set of `Shipment`. */
+  shipments: ShipmentConnection;
+  /** Reads and enables pagination through a set of `ShippingUnit`. */
+  shippingUnits: ShippingUnitConnection;
   /** Upper-case code (1-10 letters or digits) that starts document names, e.g. FP in FP-PRJ-000123-qa_report-20250907-v03.pdf; the initials of the slug when empty. */
   shortCode?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `Site`. */
@@ -30461,6 +31060,19 @@ export type OrganizationLabTestsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationLabelsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationLotsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -30854,6 +31466,19 @@ export type OrganizationSamplesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationSerialsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -30876,6 +31501,58 @@ export type OrganizationServiceRequestsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ServiceRequestOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationShipmentCertificatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCertificateCondition>;
+  filter?: InputMaybe<ShipmentCertificateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentCertificateOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationShipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCondition>;
+  filter?: InputMaybe<ShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationShippingUnitsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShippingUnitCondition>;
+  filter?: InputMaybe<ShippingUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShippingUnitOrderBy>>;
 };
 
 
@@ -31354,6 +32031,10 @@ export type OrganizationFilter = {
   labTests?: InputMaybe<OrganizationToManyLabTestFilter>;
   /** Some related `labTests` exist. */
   labTestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labels` relation. */
+  labels?: InputMaybe<OrganizationToManyLabelFilter>;
+  /** Some related `labels` exist. */
+  labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<OrganizationToManyLotFilter>;
   /** Some related `lots` exist. */
@@ -31480,6 +32161,10 @@ export type OrganizationFilter = {
   samples?: InputMaybe<OrganizationToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scanEvents` relation. */
+  scanEvents?: InputMaybe<OrganizationToManyScanEventFilter>;
+  /** Some related `scanEvents` exist. */
+  scanEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serials` relation. */
   serials?: InputMaybe<OrganizationToManySerialFilter>;
   /** Some related `serials` exist. */
@@ -31488,6 +32173,22 @@ export type OrganizationFilter = {
   serviceRequests?: InputMaybe<OrganizationToManyServiceRequestFilter>;
   /** Some related `serviceRequests` exist. */
   serviceRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentCertificates` relation. */
+  shipmentCertificates?: InputMaybe<OrganizationToManyShipmentCertificateFilter>;
+  /** Some related `shipmentCertificates` exist. */
+  shipmentCertificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItems` relation. */
+  shipmentItems?: InputMaybe<OrganizationToManyShipmentItemFilter>;
+  /** Some related `shipmentItems` exist. */
+  shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipments` relation. */
+  shipments?: InputMaybe<OrganizationToManyShipmentFilter>;
+  /** Some related `shipments` exist. */
+  shipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shippingUnits` relation. */
+  shippingUnits?: InputMaybe<OrganizationToManyShippingUnitFilter>;
+  /** Some related `shippingUnits` exist. */
+  shippingUnitsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `sites` relation. */
   sites?: InputMaybe<OrganizationToManySiteFilter>;
   /** Some related `sites` exist. */
@@ -31952,6 +32653,16 @@ export type OrganizationToManyLabTestFilter = {
   some?: InputMaybe<LabTestFilter>;
 };
 
+/** A filter to be used against many `Label` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyLabelFilter = {
+  /** Every related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabelFilter>;
+  /** No related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabelFilter>;
+  /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabelFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -32252,6 +32963,16 @@ export type OrganizationToManySampleTypeFilter = {
   some?: InputMaybe<SampleTypeFilter>;
 };
 
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -32270,6 +32991,46 @@ export type OrganizationToManyServiceRequestFilter = {
   none?: InputMaybe<ServiceRequestFilter>;
   /** Some related `ServiceRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ServiceRequestFilter>;
+};
+
+/** A filter to be used against many `ShipmentCertificate` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyShipmentCertificateFilter = {
+  /** Every related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentCertificateFilter>;
+  /** No related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentCertificateFilter>;
+  /** Some related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentCertificateFilter>;
+};
+
+/** A filter to be used against many `Shipment` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyShipmentFilter = {
+  /** Every related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentFilter>;
+  /** No related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentFilter>;
+  /** Some related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A filter to be used against many `ShippingUnit` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyShippingUnitFilter = {
+  /** Every related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShippingUnitFilter>;
+  /** No related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShippingUnitFilter>;
+  /** Some related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShippingUnitFilter>;
 };
 
 /** A filter to be used against many `Site` object types. All fields are combined with a logical ‘and.’ */
@@ -32735,6 +33496,11 @@ export type Part = Node & {
   customerId?: Maybe<Scalars['UUID']['output']>;
   /** Description */
   description: Scalars['String']['output'];
+  /**
+   * GTIN
+   * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+   */
+  gtin?: Maybe<Scalars['String']['output']>;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** Reads and enables pagination through a set of `Lot`. */
@@ -32759,6 +33525,8 @@ export type Part = Node & {
   rowId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems: ShipmentItemConnection;
   /**
    * Status
    * active or obsolete: lots and serials are made of active parts only.
@@ -32823,6 +33591,22 @@ export type PartSerialsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SerialOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
 };
 
 /** A condition to be used against `Part` object types. All fields are tested for equality and combined with a logical ‘and.’ */
@@ -32903,6 +33687,10 @@ export type PartFilter = {
   serials?: InputMaybe<PartToManySerialFilter>;
   /** Some related `serials` exist. */
   serialsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItems` relation. */
+  shipmentItems?: InputMaybe<PartToManyShipmentItemFilter>;
+  /** Some related `shipmentItems` exist. */
+  shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `unit` field. */
   unit?: InputMaybe<StringFilter>;
   /** Filter by the object’s `unitByUnit` relation. */
@@ -32934,6 +33722,11 @@ export type PartInput = {
   customerId?: InputMaybe<Scalars['UUID']['input']>;
   /** Description */
   description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * GTIN
+   * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+   */
+  gtin?: InputMaybe<Scalars['String']['input']>;
   /** Name */
   name: Scalars['String']['input'];
   /**
@@ -32997,6 +33790,11 @@ export type PartPatch = {
   customerId?: InputMaybe<Scalars['UUID']['input']>;
   /** Description */
   description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * GTIN
+   * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+   */
+  gtin?: InputMaybe<Scalars['String']['input']>;
   /** Name */
   name?: InputMaybe<Scalars['String']['input']>;
   /**
@@ -33343,6 +34141,16 @@ export type PartToManySerialFilter = {
   some?: InputMaybe<SerialFilter>;
 };
 
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type Partner = Node & {
   __typename?: 'Partner';
@@ -33384,6 +34192,14 @@ export type Partner = Node & {
   samples: SampleConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
   serviceRequests: ServiceRequestConnection;
+  /** Reads and enables pagination through a set of `ShipmentCertificate`. */
+  shipmentCertificatesByCustomerId: ShipmentCertificateConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItemsByCustomerId: ShipmentItemConnection;
+  /** Reads and enables pagination through a set of `Shipment`. */
+  shipmentsByCustomerId: ShipmentConnection;
+  /** Reads and enables pagination through a set of `ShippingUnit`. */
+  shippingUnitsByCustomerId: ShippingUnitConnection;
   /** Reads and enables pagination through a set of `Specification`. */
   specifications: SpecificationConnection;
   /** When the partner was last changed. */
@@ -33514,6 +34330,58 @@ export type PartnerServiceRequestsArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerShipmentCertificatesByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCertificateCondition>;
+  filter?: InputMaybe<ShipmentCertificateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentCertificateOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerShipmentItemsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerShipmentsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCondition>;
+  filter?: InputMaybe<ShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerShippingUnitsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShippingUnitCondition>;
+  filter?: InputMaybe<ShippingUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShippingUnitOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerSpecificationsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -33613,6 +34481,22 @@ export type PartnerFilter = {
   serviceRequests?: InputMaybe<PartnerToManyServiceRequestFilter>;
   /** Some related `serviceRequests` exist. */
   serviceRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentCertificatesByCustomerId` relation. */
+  shipmentCertificatesByCustomerId?: InputMaybe<PartnerToManyShipmentCertificateFilter>;
+  /** Some related `shipmentCertificatesByCustomerId` exist. */
+  shipmentCertificatesByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItemsByCustomerId` relation. */
+  shipmentItemsByCustomerId?: InputMaybe<PartnerToManyShipmentItemFilter>;
+  /** Some related `shipmentItemsByCustomerId` exist. */
+  shipmentItemsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentsByCustomerId` relation. */
+  shipmentsByCustomerId?: InputMaybe<PartnerToManyShipmentFilter>;
+  /** Some related `shipmentsByCustomerId` exist. */
+  shipmentsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shippingUnitsByCustomerId` relation. */
+  shippingUnitsByCustomerId?: InputMaybe<PartnerToManyShippingUnitFilter>;
+  /** Some related `shippingUnitsByCustomerId` exist. */
+  shippingUnitsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `specifications` relation. */
   specifications?: InputMaybe<PartnerToManySpecificationFilter>;
   /** Some related `specifications` exist. */
@@ -33761,6 +34645,46 @@ export type PartnerToManyServiceRequestFilter = {
   none?: InputMaybe<ServiceRequestFilter>;
   /** Some related `ServiceRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ServiceRequestFilter>;
+};
+
+/** A filter to be used against many `ShipmentCertificate` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyShipmentCertificateFilter = {
+  /** Every related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentCertificateFilter>;
+  /** No related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentCertificateFilter>;
+  /** Some related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentCertificateFilter>;
+};
+
+/** A filter to be used against many `Shipment` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyShipmentFilter = {
+  /** Every related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentFilter>;
+  /** No related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentFilter>;
+  /** Some related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A filter to be used against many `ShippingUnit` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyShippingUnitFilter = {
+  /** Every related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShippingUnitFilter>;
+  /** No related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShippingUnitFilter>;
+  /** Some related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShippingUnitFilter>;
 };
 
 /** A filter to be used against many `Specification` object types. All fields are combined with a logical ‘and.’ */
@@ -37257,6 +38181,36 @@ export type Query = Node & {
   genealogyEdgeById?: Maybe<GenealogyEdge>;
   /** Reads and enables pagination through a set of `GenealogyEdge`. */
   genealogyEdges?: Maybe<GenealogyEdgeConnection>;
+  /**
+   * GS1 check digit
+   * The mod-10 check digit of a GS1 key (GTIN, SSCC, GLN) given its digits without it: weights 3, 1, 3 ... from the right. PT422 gs1.invalid for anything but digits.
+   */
+  gs1CheckDigit?: Maybe<Scalars['Int']['output']>;
+  /**
+   * GS1 date
+   * A GS1 date (YYMMDD, years 2000 to 2099; day 00 is the last day of the month) as a date. PT422 gs1.invalid.
+   */
+  gs1Date?: Maybe<Scalars['Date']['output']>;
+  /**
+   * GS1-128 element string
+   * The element string of an SSCC (AI 00), GTIN (01), expiry (17, YYMMDD), lot (10), serial (21) and count (30), each checked (check digits, lengths): human_readable as printed under the barcode, "(00)...(01)...", and raw as encoded after the leading FNC1, with a GS (\x1d) after every variable-length field that is not last. PT422 gs1.invalid, gs1.check_digit.
+   */
+  gs1ElementString?: Maybe<Gs1ElementStringRecord>;
+  /**
+   * GS1 key valid
+   * Whether a GS1 key (GTIN-8/12/13/14, SSCC-18, GLN) is all digits and ends with its right check digit.
+   */
+  gs1KeyValid?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Parse a GS1 code
+   * The application identifiers and values of a scanned GS1 element string as {"00": ..., "01": ..., "10": ...}: human-readable with parentheses, or raw (optionally after a symbology identifier ]C1, ]d2, ]Q3, ]e0) with GS (\x1d) ending variable-length fields; every element checked (lengths, check digits, dates). PT422 gs1.invalid, gs1.unknown_ai, gs1.check_digit.
+   */
+  gs1Parse?: Maybe<Scalars['JSON']['output']>;
+  /**
+   * SSCC-18
+   * The Serial Shipping Container Code of an extension digit, a GS1 company prefix and a serial reference, with its check digit. PT422 gs1.invalid, PT409 gs1.sscc_exhausted when the reference does not fit.
+   */
+  gs1Sscc?: Maybe<Scalars['String']['output']>;
   /** Health check for load balancers and monitors: database reachability and how many migration changes are deployed. Anonymous callers may use it; the server version and the last change are shown to platform operators (app_admin) only. */
   health?: Maybe<HealthReport>;
   /** Get a single `I18NString`. */
@@ -37349,6 +38303,12 @@ export type Query = Node & {
   labTests?: Maybe<LabTestConnection>;
   /** Reads and enables pagination through a set of `LabWorkQueue`. */
   labWorkQueues?: Maybe<LabWorkQueueConnection>;
+  /** Get a single `Label`. */
+  label?: Maybe<Label>;
+  /** Reads a single `Label` using its globally unique `ID`. */
+  labelById?: Maybe<Label>;
+  /** Reads and enables pagination through a set of `Label`. */
+  labels?: Maybe<LabelConnection>;
   /** Get a single `Locale`. */
   locale?: Maybe<Locale>;
   /** Reads a single `Locale` using its globally unique `ID`. */
@@ -37550,7 +38510,7 @@ export type Query = Node & {
   reagentUses?: Maybe<ReagentUseConnection>;
   /**
    * Recall simulation
-   * What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   * What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller (plants and shipments they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
    */
   recallSimulation?: Maybe<RecallSimulationConnection>;
   /** Get a single `ReportDefinition`. */
@@ -37679,6 +38639,12 @@ export type Query = Node & {
   samples?: Maybe<SampleConnection>;
   /** Reads and enables pagination through a set of `SamplesDueForDisposal`. */
   samplesDueForDisposals?: Maybe<SamplesDueForDisposalConnection>;
+  /** Get a single `ScanEvent`. */
+  scanEvent?: Maybe<ScanEvent>;
+  /** Reads a single `ScanEvent` using its globally unique `ID`. */
+  scanEventById?: Maybe<ScanEvent>;
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents?: Maybe<ScanEventConnection>;
   /**
    * Search
    * Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
@@ -37704,6 +38670,30 @@ export type Query = Node & {
   sessions?: Maybe<SessionConnection>;
   /** Reads and enables pagination through a set of `Setting`. */
   settings?: Maybe<SettingConnection>;
+  /** Get a single `Shipment`. */
+  shipment?: Maybe<Shipment>;
+  /** Reads a single `Shipment` using its globally unique `ID`. */
+  shipmentById?: Maybe<Shipment>;
+  /** Get a single `ShipmentCertificate`. */
+  shipmentCertificate?: Maybe<ShipmentCertificate>;
+  /** Reads a single `ShipmentCertificate` using its globally unique `ID`. */
+  shipmentCertificateById?: Maybe<ShipmentCertificate>;
+  /** Reads and enables pagination through a set of `ShipmentCertificate`. */
+  shipmentCertificates?: Maybe<ShipmentCertificateConnection>;
+  /** Get a single `ShipmentItem`. */
+  shipmentItem?: Maybe<ShipmentItem>;
+  /** Reads a single `ShipmentItem` using its globally unique `ID`. */
+  shipmentItemById?: Maybe<ShipmentItem>;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems?: Maybe<ShipmentItemConnection>;
+  /** Reads and enables pagination through a set of `Shipment`. */
+  shipments?: Maybe<ShipmentConnection>;
+  /** Get a single `ShippingUnit`. */
+  shippingUnit?: Maybe<ShippingUnit>;
+  /** Reads a single `ShippingUnit` using its globally unique `ID`. */
+  shippingUnitById?: Maybe<ShippingUnit>;
+  /** Reads and enables pagination through a set of `ShippingUnit`. */
+  shippingUnits?: Maybe<ShippingUnitConnection>;
   /** Get a single `Site`. */
   site?: Maybe<Site>;
   /** Reads a single `Site` using its globally unique `ID`. */
@@ -39630,6 +40620,49 @@ export type QueryGenealogyEdgesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryGs1CheckDigitArgs = {
+  digits: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGs1DateArgs = {
+  value: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGs1ElementStringArgs = {
+  expiry?: InputMaybe<Scalars['Date']['input']>;
+  gtin?: InputMaybe<Scalars['String']['input']>;
+  lot?: InputMaybe<Scalars['String']['input']>;
+  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  serial?: InputMaybe<Scalars['String']['input']>;
+  sscc?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGs1KeyValidArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGs1ParseArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGs1SsccArgs = {
+  companyPrefix: Scalars['String']['input'];
+  extensionDigit: Scalars['Int']['input'];
+  serialReference: Scalars['BigInt']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryI18NStringArgs = {
   key: Scalars['String']['input'];
   locale: Scalars['String']['input'];
@@ -39993,6 +41026,31 @@ export type QueryLabWorkQueuesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LabWorkQueueOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabelArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabelByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabelsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
 };
 
 
@@ -41341,6 +42399,31 @@ export type QuerySamplesDueForDisposalsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryScanEventArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryScanEventByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QuerySearchArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   entityTypes?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
@@ -41437,6 +42520,106 @@ export type QuerySettingsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SettingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentCertificateArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentCertificateByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentCertificatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCertificateCondition>;
+  filter?: InputMaybe<ShipmentCertificateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentCertificateOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentItemArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentItemByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCondition>;
+  filter?: InputMaybe<ShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShippingUnitArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShippingUnitByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShippingUnitsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShippingUnitCondition>;
+  filter?: InputMaybe<ShippingUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShippingUnitOrderBy>>;
 };
 
 
@@ -43479,6 +44662,8 @@ export type RecallSimulationRecord = {
   qualityStatus?: Maybe<TraceQualityStatus>;
   quantity?: Maybe<Scalars['BigFloat']['output']>;
   remainingQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  shipments?: Maybe<Scalars['JSON']['output']>;
+  shippedQuantity?: Maybe<Scalars['BigFloat']['output']>;
   siteId?: Maybe<Scalars['UUID']['output']>;
   unit?: Maybe<Scalars['String']['output']>;
 };
@@ -43515,6 +44700,8 @@ export type RecallSimulationRecordFilter = {
   quantity?: InputMaybe<BigFloatFilter>;
   /** Filter by the object’s `remainingQuantity` field. */
   remainingQuantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `shippedQuantity` field. */
+  shippedQuantity?: InputMaybe<BigFloatFilter>;
   /** Filter by the object’s `siteId` field. */
   siteId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `unit` field. */
@@ -43790,6 +44977,12 @@ export type ReleaseResultPayload = {
 export type ReleaseResultPayloadResultEdgeArgs = {
   orderBy?: Array<ResultOrderBy>;
 };
+
+/** A document rendered by a job: queued (waiting or retrying), rendered (stored as an object), failed (every attempt failed). */
+export type RenderStatus =
+  | 'failed'
+  | 'queued'
+  | 'rendered';
 
 /** All input for the `replayWebhookDelivery` mutation. */
 export type ReplayWebhookDeliveryInput = {
@@ -44466,6 +45659,40 @@ export type ReportSourceToManyReportDefinitionFilter = {
 export type ReportVisibility =
   | 'private'
   | 'shared';
+
+/** All input for the `requestLabel` mutation. */
+export type RequestLabelInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  shippingUnitId?: InputMaybe<Scalars['UUID']['input']>;
+  symbology?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `requestLabel` mutation. */
+export type RequestLabelPayload = {
+  __typename?: 'RequestLabelPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Label`. May be used by Relay 1. */
+  labelEdge?: Maybe<LabelEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Label>;
+};
+
+
+/** The output of our `requestLabel` mutation. */
+export type RequestLabelPayloadLabelEdgeArgs = {
+  orderBy?: Array<LabelOrderBy>;
+};
 
 /** All input for the `restore` mutation. */
 export type RestoreInput = {
@@ -49502,6 +50729,247 @@ export type SamplesDueForDisposalOrderBy =
   | 'UNIT_ASC'
   | 'UNIT_DESC';
 
+/**
+ * Scan events
+ * Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
+ */
+export type ScanEvent = Node & {
+  __typename?: 'ScanEvent';
+  /**
+   * Code
+   * What the scanner read.
+   */
+  code: Scalars['String']['output'];
+  /**
+   * Kind
+   * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
+   */
+  codeKind: Scalars['String']['output'];
+  /**
+   * Decoded
+   * The GS1 application identifiers and values ({"00": ..., "10": ...}).
+   */
+  decoded: Scalars['JSON']['output'];
+  /**
+   * Device
+   * The scanner's name or id.
+   */
+  device: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Location
+   * Where it was scanned (dock, rack, truck ...).
+   */
+  location: Scalars['String']['output'];
+  /** Reads a single `Lot` that is related to this `ScanEvent`. */
+  lot?: Maybe<Lot>;
+  /** Lot */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `ScanEvent`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Scan id */
+  rowId: Scalars['UUID']['output'];
+  /** Scanned at */
+  scannedAt: Scalars['Datetime']['output'];
+  /** Scanned by */
+  scannedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Serial` that is related to this `ScanEvent`. */
+  serial?: Maybe<Serial>;
+  /** Serial */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Shipment` that is related to this `ScanEvent`. */
+  shipment?: Maybe<Shipment>;
+  /** Shipment */
+  shipmentId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `ShippingUnit` that is related to this `ScanEvent`. */
+  shippingUnit?: Maybe<ShippingUnit>;
+  /** Shipping unit */
+  shippingUnitId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Site` that is related to this `ScanEvent`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The scanned item's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `ScanEvent`. */
+  userByScannedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `ScanEvent` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type ScanEventCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `device` field. */
+  device?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `scannedAt` field. */
+  scannedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `scannedBy` field. */
+  scannedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shippingUnitId` field. */
+  shippingUnitId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ScanEvent` values. */
+export type ScanEventConnection = {
+  __typename?: 'ScanEventConnection';
+  /** A list of edges which contains the `ScanEvent` and cursor to aid in pagination. */
+  edges: Array<ScanEventEdge>;
+  /** A list of `ScanEvent` objects. */
+  nodes: Array<ScanEvent>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ScanEvent` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ScanEvent` edge in the connection. */
+export type ScanEventEdge = {
+  __typename?: 'ScanEventEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ScanEvent` at the end of the edge. */
+  node: ScanEvent;
+};
+
+/** A filter to be used against `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type ScanEventFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ScanEventFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `device` field. */
+  device?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ScanEventFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ScanEventFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scannedAt` field. */
+  scannedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `scannedBy` field. */
+  scannedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shipment` relation. */
+  shipment?: InputMaybe<ShipmentFilter>;
+  /** A related `shipment` exists. */
+  shipmentExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shippingUnit` relation. */
+  shippingUnit?: InputMaybe<ShippingUnitFilter>;
+  /** A related `shippingUnit` exists. */
+  shippingUnitExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shippingUnitId` field. */
+  shippingUnitId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByScannedBy` relation. */
+  userByScannedBy?: InputMaybe<UserFilter>;
+  /** A related `userByScannedBy` exists. */
+  userByScannedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `ScanEvent`. */
+export type ScanEventOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'DEVICE_ASC'
+  | 'DEVICE_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SCANNED_AT_ASC'
+  | 'SCANNED_AT_DESC'
+  | 'SCANNED_BY_ASC'
+  | 'SCANNED_BY_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC'
+  | 'SHIPMENT_ID_ASC'
+  | 'SHIPMENT_ID_DESC'
+  | 'SHIPPING_UNIT_ID_ASC'
+  | 'SHIPPING_UNIT_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** All input for the `scan` mutation. */
+export type ScanInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  code: Scalars['String']['input'];
+  device: Scalars['String']['input'];
+  location: Scalars['String']['input'];
+};
+
+/** The output of our `scan` mutation. */
+export type ScanPayload = {
+  __typename?: 'ScanPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ScanEvent>;
+  /** An edge for our `ScanEvent`. May be used by Relay 1. */
+  scanEventEdge?: Maybe<ScanEventEdge>;
+};
+
+
+/** The output of our `scan` mutation. */
+export type ScanPayloadScanEventEdgeArgs = {
+  orderBy?: Array<ScanEventOrderBy>;
+};
+
 /** A connection to a list of `SearchRecord` values. */
 export type SearchConnection = {
   __typename?: 'SearchConnection';
@@ -49566,6 +51034,11 @@ export type Serial = Node & {
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
   createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Current location
+   * Where the piece was last scanned (app.scan).
+   */
+  currentLocation?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `GenealogyEdge`. */
   genealogyEdgesByConsumedSerialId: GenealogyEdgeConnection;
   /** Reads and enables pagination through a set of `GenealogyEdge`. */
@@ -49577,6 +51050,8 @@ export type Serial = Node & {
    * available, consumed, shipped or scrapped.
    */
   inventoryState: TraceInventoryState;
+  /** Reads and enables pagination through a set of `Label`. */
+  labels: LabelConnection;
   /** Reads a single `Lot` that is related to this `Serial`. */
   lot?: Maybe<Lot>;
   /**
@@ -49614,11 +51089,15 @@ export type Serial = Node & {
   qualityStatus: TraceQualityStatus;
   /** Serial id */
   rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents: ScanEventConnection;
   /**
    * Serial number
    * From the tenant's serial pattern, unique in the tenant.
    */
   serialNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems: ShipmentItemConnection;
   /** Reads a single `Site` that is related to this `Serial`. */
   site?: Maybe<Site>;
   /**
@@ -49664,6 +51143,54 @@ export type SerialGenealogyEdgesByProducedSerialIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialLabelsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
 };
 
 
@@ -49738,6 +51265,10 @@ export type SerialFilter = {
   genealogyEdgesByProducedSerialId?: InputMaybe<SerialToManyGenealogyEdgeFilter>;
   /** Some related `genealogyEdgesByProducedSerialId` exist. */
   genealogyEdgesByProducedSerialIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labels` relation. */
+  labels?: InputMaybe<SerialToManyLabelFilter>;
+  /** Some related `labels` exist. */
+  labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lot` relation. */
   lot?: InputMaybe<LotFilter>;
   /** A related `lot` exists. */
@@ -49764,8 +51295,16 @@ export type SerialFilter = {
   partRevisionId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scanEvents` relation. */
+  scanEvents?: InputMaybe<SerialToManyScanEventFilter>;
+  /** Some related `scanEvents` exist. */
+  scanEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serialNumber` field. */
   serialNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `shipmentItems` relation. */
+  shipmentItems?: InputMaybe<SerialToManyShipmentItemFilter>;
+  /** Some related `shipmentItems` exist. */
+  shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `site` relation. */
   site?: InputMaybe<SiteFilter>;
   /** Filter by the object’s `siteId` field. */
@@ -49810,6 +51349,36 @@ export type SerialToManyGenealogyEdgeFilter = {
   none?: InputMaybe<GenealogyEdgeFilter>;
   /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<GenealogyEdgeFilter>;
+};
+
+/** A filter to be used against many `Label` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyLabelFilter = {
+  /** Every related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabelFilter>;
+  /** No related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabelFilter>;
+  /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabelFilter>;
+};
+
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
 };
 
 /** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
@@ -50708,6 +52277,1062 @@ export type SettingOrderBy =
   | 'UPDATED_BY_ASC'
   | 'UPDATED_BY_DESC';
 
+/** All input for the `shipShipment` mutation. */
+export type ShipShipmentInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  shipmentId: Scalars['UUID']['input'];
+};
+
+/** The output of our `shipShipment` mutation. */
+export type ShipShipmentPayload = {
+  __typename?: 'ShipShipmentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Shipment>;
+  /** An edge for our `Shipment`. May be used by Relay 1. */
+  shipmentEdge?: Maybe<ShipmentEdge>;
+};
+
+
+/** The output of our `shipShipment` mutation. */
+export type ShipShipmentPayloadShipmentEdgeArgs = {
+  orderBy?: Array<ShipmentOrderBy>;
+};
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export type Shipment = Node & {
+  __typename?: 'Shipment';
+  /** Carrier */
+  carrier?: Maybe<Scalars['String']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Current location
+   * Where the shipment or one of its units was last scanned (app.scan).
+   */
+  currentLocation?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Partner` that is related to this `Shipment`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The partner (partners.id) the goods go to; its portal users read the shipment.
+   */
+  customerId: Scalars['UUID']['output'];
+  /**
+   * Delivered at
+   * When the shipment entered delivered.
+   */
+  deliveredAt?: Maybe<Scalars['Datetime']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Notes */
+  notes: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Shipment`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Promised date
+   * The delivery date promised to the customer (on-time delivery is measured against it).
+   */
+  promisedDate?: Maybe<Scalars['Date']['output']>;
+  /** Shipment id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents: ScanEventConnection;
+  /** Reads and enables pagination through a set of `ShipmentCertificate`. */
+  shipmentCertificates: ShipmentCertificateConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems: ShipmentItemConnection;
+  /**
+   * Shipment number
+   * SHP-000123, unique in the tenant.
+   */
+  shipmentNumber: Scalars['String']['output'];
+  /**
+   * Shipped at
+   * When app.ship_shipment moved the goods out of inventory.
+   */
+  shippedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Shipped by */
+  shippedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `ShippingUnit`. */
+  shippingUnits: ShippingUnitConnection;
+  /** Reads a single `Site` that is related to this `Shipment`. */
+  site?: Maybe<Site>;
+  /**
+   * Ship-from plant
+   * The site (sites.id) the goods leave: who may see and act on the shipment.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * The shipment's state on its state machine (app.entity_states), mirrored here: draft, picked, packed, shipped, delivered or cancelled.
+   */
+  status: Scalars['String']['output'];
+  /**
+   * Tracking number
+   * The carrier's.
+   */
+  trackingNumber?: Maybe<Scalars['String']['output']>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Shipment`. */
+  userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Shipment`. */
+  userByShippedBy?: Maybe<User>;
+};
+
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export type ShipmentScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export type ShipmentShipmentCertificatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCertificateCondition>;
+  filter?: InputMaybe<ShipmentCertificateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentCertificateOrderBy>>;
+};
+
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export type ShipmentShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export type ShipmentShippingUnitsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShippingUnitCondition>;
+  filter?: InputMaybe<ShippingUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShippingUnitOrderBy>>;
+};
+
+/**
+ * Certificates of conformance
+ * One per issue for a shipment whose items are all released: its content frozen at issue from app_private.shipment_certificate_lines (lots and serials, part revisions, quality status), rendered to PDF by the coc_render job and stored as an object attached to the shipment. Read like the shipment (its customer's portal users too). Written by app.issue_shipment_certificate.
+ */
+export type ShipmentCertificate = Node & {
+  __typename?: 'ShipmentCertificate';
+  /**
+   * Certificate number
+   * COC-000123, unique in the tenant.
+   */
+  certificateNumber: Scalars['String']['output'];
+  /**
+   * Content
+   * What the certificate states, frozen at issue: shipment, customer, lines.
+   */
+  content: Scalars['JSON']['output'];
+  /** Reads a single `Partner` that is related to this `ShipmentCertificate`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The shipment's customer.
+   */
+  customerId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Issued at */
+  issuedAt: Scalars['Datetime']['output'];
+  /** Issued by */
+  issuedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `ShipmentCertificate`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * PDF
+   * Object-store key inside the tenant's storage.
+   */
+  pdfKey?: Maybe<Scalars['String']['output']>;
+  /**
+   * PDF checksum
+   * sha256 (hex).
+   */
+  pdfSha256?: Maybe<Scalars['String']['output']>;
+  /**
+   * PDF size
+   * In bytes.
+   */
+  pdfSize?: Maybe<Scalars['BigInt']['output']>;
+  /** Render attempts */
+  renderAttempts: Scalars['Int']['output'];
+  /** Render error */
+  renderError?: Maybe<Scalars['String']['output']>;
+  /** Rendered at */
+  renderedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Certificate id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Shipment` that is related to this `ShipmentCertificate`. */
+  shipment?: Maybe<Shipment>;
+  /**
+   * Shipment
+   * shipments.id.
+   */
+  shipmentId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `ShipmentCertificate`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The shipment's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * PDF status
+   * queued, rendered or failed.
+   */
+  status: RenderStatus;
+  /** Reads a single `User` that is related to this `ShipmentCertificate`. */
+  userByIssuedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `ShipmentCertificate` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type ShipmentCertificateCondition = {
+  /** Checks for equality with the object’s `certificateNumber` field. */
+  certificateNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `issuedBy` field. */
+  issuedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ShipmentCertificate` values. */
+export type ShipmentCertificateConnection = {
+  __typename?: 'ShipmentCertificateConnection';
+  /** A list of edges which contains the `ShipmentCertificate` and cursor to aid in pagination. */
+  edges: Array<ShipmentCertificateEdge>;
+  /** A list of `ShipmentCertificate` objects. */
+  nodes: Array<ShipmentCertificate>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ShipmentCertificate` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ShipmentCertificate` edge in the connection. */
+export type ShipmentCertificateEdge = {
+  __typename?: 'ShipmentCertificateEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ShipmentCertificate` at the end of the edge. */
+  node: ShipmentCertificate;
+};
+
+/** A filter to be used against `ShipmentCertificate` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentCertificateFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ShipmentCertificateFilter>>;
+  /** Filter by the object’s `certificateNumber` field. */
+  certificateNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `issuedBy` field. */
+  issuedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ShipmentCertificateFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ShipmentCertificateFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shipment` relation. */
+  shipment?: InputMaybe<ShipmentFilter>;
+  /** Filter by the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByIssuedBy` relation. */
+  userByIssuedBy?: InputMaybe<UserFilter>;
+  /** A related `userByIssuedBy` exists. */
+  userByIssuedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `ShipmentCertificate`. */
+export type ShipmentCertificateOrderBy =
+  | 'CERTIFICATE_NUMBER_ASC'
+  | 'CERTIFICATE_NUMBER_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'ISSUED_BY_ASC'
+  | 'ISSUED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SHIPMENT_ID_ASC'
+  | 'SHIPMENT_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** All input for the `shipmentCertificateUrl` mutation. */
+export type ShipmentCertificateUrlInput = {
+  certificateId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  expiresIn?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The output of our `shipmentCertificateUrl` mutation. */
+export type ShipmentCertificateUrlPayload = {
+  __typename?: 'ShipmentCertificateUrlPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SignedUrl>;
+};
+
+/**
+ * A condition to be used against `Shipment` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type ShipmentCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `promisedDate` field. */
+  promisedDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipmentNumber` field. */
+  shipmentNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `shippedBy` field. */
+  shippedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Shipment` values. */
+export type ShipmentConnection = {
+  __typename?: 'ShipmentConnection';
+  /** A list of edges which contains the `Shipment` and cursor to aid in pagination. */
+  edges: Array<ShipmentEdge>;
+  /** A list of `Shipment` objects. */
+  nodes: Array<Shipment>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Shipment` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Shipment` edge in the connection. */
+export type ShipmentEdge = {
+  __typename?: 'ShipmentEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Shipment` at the end of the edge. */
+  node: Shipment;
+};
+
+/** A filter to be used against `Shipment` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ShipmentFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ShipmentFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ShipmentFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `promisedDate` field. */
+  promisedDate?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scanEvents` relation. */
+  scanEvents?: InputMaybe<ShipmentToManyScanEventFilter>;
+  /** Some related `scanEvents` exist. */
+  scanEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentCertificates` relation. */
+  shipmentCertificates?: InputMaybe<ShipmentToManyShipmentCertificateFilter>;
+  /** Some related `shipmentCertificates` exist. */
+  shipmentCertificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItems` relation. */
+  shipmentItems?: InputMaybe<ShipmentToManyShipmentItemFilter>;
+  /** Some related `shipmentItems` exist. */
+  shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentNumber` field. */
+  shipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `shippedBy` field. */
+  shippedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shippingUnits` relation. */
+  shippingUnits?: InputMaybe<ShipmentToManyShippingUnitFilter>;
+  /** Some related `shippingUnits` exist. */
+  shippingUnitsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByShippedBy` relation. */
+  userByShippedBy?: InputMaybe<UserFilter>;
+  /** A related `userByShippedBy` exists. */
+  userByShippedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * Shipment items
+ * What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+ */
+export type ShipmentItem = Node & {
+  __typename?: 'ShipmentItem';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Partner` that is related to this `ShipmentItem`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The shipment's customer.
+   */
+  customerId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `ShipmentItem`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `ShipmentItem`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `ShipmentItem`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * The lot's or serial's part.
+   */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * In unit (1 for a serial).
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /** Item id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `ShipmentItem`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Shipment` that is related to this `ShipmentItem`. */
+  shipment?: Maybe<Shipment>;
+  /**
+   * Shipment
+   * shipments.id.
+   */
+  shipmentId: Scalars['UUID']['output'];
+  /**
+   * Shipping unit
+   * The unit (shipping_units.id) it is packed in, if any.
+   */
+  shippingUnitId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `ShippingUnit` that is related to this `ShipmentItem`. */
+  shippingUnitShipment?: Maybe<ShippingUnit>;
+  /** Reads a single `Site` that is related to this `ShipmentItem`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The shipment's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Unit
+   * The part's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `ShipmentItem`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Reads a single `User` that is related to this `ShipmentItem`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `ShipmentItem` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ShipmentItemCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shippingUnitId` field. */
+  shippingUnitId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `ShipmentItem` values. */
+export type ShipmentItemConnection = {
+  __typename?: 'ShipmentItemConnection';
+  /** A list of edges which contains the `ShipmentItem` and cursor to aid in pagination. */
+  edges: Array<ShipmentItemEdge>;
+  /** A list of `ShipmentItem` objects. */
+  nodes: Array<ShipmentItem>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ShipmentItem` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ShipmentItem` edge in the connection. */
+export type ShipmentItemEdge = {
+  __typename?: 'ShipmentItemEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ShipmentItem` at the end of the edge. */
+  node: ShipmentItem;
+};
+
+/** A filter to be used against `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentItemFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ShipmentItemFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ShipmentItemFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ShipmentItemFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shipment` relation. */
+  shipment?: InputMaybe<ShipmentFilter>;
+  /** Filter by the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shippingUnitId` field. */
+  shippingUnitId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shippingUnitShipment` relation. */
+  shippingUnitShipment?: InputMaybe<ShippingUnitFilter>;
+  /** A related `shippingUnitShipment` exists. */
+  shippingUnitShipmentExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `ShipmentItem`. */
+export type ShipmentItemOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC'
+  | 'SHIPMENT_ID_ASC'
+  | 'SHIPMENT_ID_DESC'
+  | 'SHIPPING_UNIT_ID_ASC'
+  | 'SHIPPING_UNIT_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** Methods to use when ordering `Shipment`. */
+export type ShipmentOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROMISED_DATE_ASC'
+  | 'PROMISED_DATE_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SHIPMENT_NUMBER_ASC'
+  | 'SHIPMENT_NUMBER_DESC'
+  | 'SHIPPED_BY_ASC'
+  | 'SHIPPED_BY_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** Represents an update to a `Shipment`. Fields that are set will be updated. */
+export type ShipmentPatch = {
+  /** Carrier */
+  carrier?: InputMaybe<Scalars['String']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Promised date
+   * The delivery date promised to the customer (on-time delivery is measured against it).
+   */
+  promisedDate?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Tracking number
+   * The carrier's.
+   */
+  trackingNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
+/** A filter to be used against many `ShipmentCertificate` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentToManyShipmentCertificateFilter = {
+  /** Every related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentCertificateFilter>;
+  /** No related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentCertificateFilter>;
+  /** Some related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentCertificateFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A filter to be used against many `ShippingUnit` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentToManyShippingUnitFilter = {
+  /** Every related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShippingUnitFilter>;
+  /** No related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShippingUnitFilter>;
+  /** Some related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShippingUnitFilter>;
+};
+
+/**
+ * Shipping units
+ * A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+ */
+export type ShippingUnit = Node & {
+  __typename?: 'ShippingUnit';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Current location
+   * Where the unit was last scanned.
+   */
+  currentLocation?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Partner` that is related to this `ShippingUnit`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The shipment's customer.
+   */
+  customerId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `Label`. */
+  labels: LabelConnection;
+  /** Reads a single `Organization` that is related to this `ShippingUnit`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Packaging
+   * e.g. carton, pallet.
+   */
+  packaging: Scalars['String']['output'];
+  /** Shipping unit id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents: ScanEventConnection;
+  /** Reads a single `Shipment` that is related to this `ShippingUnit`. */
+  shipment?: Maybe<Shipment>;
+  /**
+   * Shipment
+   * shipments.id.
+   */
+  shipmentId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItemsByShippingUnitIdAndShipmentId: ShipmentItemConnection;
+  /** Reads a single `Site` that is related to this `ShippingUnit`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The shipment's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * SSCC
+   * Serial Shipping Container Code, 18 digits: extension digit, GS1 company prefix, serial reference, check digit.
+   */
+  sscc: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ShippingUnit`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Shipping units
+ * A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+ */
+export type ShippingUnitLabelsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/**
+ * Shipping units
+ * A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+ */
+export type ShippingUnitScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/**
+ * Shipping units
+ * A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+ */
+export type ShippingUnitShipmentItemsByShippingUnitIdAndShipmentIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+/**
+ * A condition to be used against `ShippingUnit` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ShippingUnitCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `sscc` field. */
+  sscc?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `ShippingUnit` values. */
+export type ShippingUnitConnection = {
+  __typename?: 'ShippingUnitConnection';
+  /** A list of edges which contains the `ShippingUnit` and cursor to aid in pagination. */
+  edges: Array<ShippingUnitEdge>;
+  /** A list of `ShippingUnit` objects. */
+  nodes: Array<ShippingUnit>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ShippingUnit` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ShippingUnit` edge in the connection. */
+export type ShippingUnitEdge = {
+  __typename?: 'ShippingUnitEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ShippingUnit` at the end of the edge. */
+  node: ShippingUnit;
+};
+
+/** A filter to be used against `ShippingUnit` object types. All fields are combined with a logical ‘and.’ */
+export type ShippingUnitFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ShippingUnitFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `labels` relation. */
+  labels?: InputMaybe<ShippingUnitToManyLabelFilter>;
+  /** Some related `labels` exist. */
+  labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<ShippingUnitFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ShippingUnitFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scanEvents` relation. */
+  scanEvents?: InputMaybe<ShippingUnitToManyScanEventFilter>;
+  /** Some related `scanEvents` exist. */
+  scanEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipment` relation. */
+  shipment?: InputMaybe<ShipmentFilter>;
+  /** Filter by the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shipmentItemsByShippingUnitIdAndShipmentId` relation. */
+  shipmentItemsByShippingUnitIdAndShipmentId?: InputMaybe<ShippingUnitToManyShipmentItemFilter>;
+  /** Some related `shipmentItemsByShippingUnitIdAndShipmentId` exist. */
+  shipmentItemsByShippingUnitIdAndShipmentIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `sscc` field. */
+  sscc?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `ShippingUnit`. */
+export type ShippingUnitOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SHIPMENT_ID_ASC'
+  | 'SHIPMENT_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'SSCC_ASC'
+  | 'SSCC_DESC';
+
+/** A filter to be used against many `Label` object types. All fields are combined with a logical ‘and.’ */
+export type ShippingUnitToManyLabelFilter = {
+  /** Every related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabelFilter>;
+  /** No related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabelFilter>;
+  /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabelFilter>;
+};
+
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type ShippingUnitToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type ShippingUnitToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
 /** All input for the `signElnEntry` mutation. */
 export type SignElnEntryInput = {
   /**
@@ -50782,6 +53407,8 @@ export type Site = Node & {
   instrumentImports: InstrumentImportConnection;
   /** False once the site is closed. */
   isActive: Scalars['Boolean']['output'];
+  /** Reads and enables pagination through a set of `Label`. */
+  labels: LabelConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
   /** Display name. */
@@ -50798,10 +53425,20 @@ export type Site = Node & {
   runs: RunConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents: ScanEventConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
   serviceRequests: ServiceRequestConnection;
+  /** Reads and enables pagination through a set of `ShipmentCertificate`. */
+  shipmentCertificates: ShipmentCertificateConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems: ShipmentItemConnection;
+  /** Reads and enables pagination through a set of `Shipment`. */
+  shipments: ShipmentConnection;
+  /** Reads and enables pagination through a set of `ShippingUnit`. */
+  shippingUnits: ShippingUnitConnection;
   /** Reads and enables pagination through a set of `SopTask`. */
   sopTasks: SopTaskConnection;
   /** Reads and enables pagination through a set of `StorageLocation`. */
@@ -50894,6 +53531,19 @@ export type SiteInstrumentImportsArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteLabelsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteLotsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -50947,6 +53597,19 @@ export type SiteSamplesArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteSerialsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -50969,6 +53632,58 @@ export type SiteServiceRequestsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ServiceRequestOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteShipmentCertificatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCertificateCondition>;
+  filter?: InputMaybe<ShipmentCertificateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentCertificateOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteShipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCondition>;
+  filter?: InputMaybe<ShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteShippingUnitsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShippingUnitCondition>;
+  filter?: InputMaybe<ShippingUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShippingUnitOrderBy>>;
 };
 
 
@@ -51072,6 +53787,10 @@ export type SiteFilter = {
   instrumentImports?: InputMaybe<SiteToManyInstrumentImportFilter>;
   /** Some related `instrumentImports` exist. */
   instrumentImportsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labels` relation. */
+  labels?: InputMaybe<SiteToManyLabelFilter>;
+  /** Some related `labels` exist. */
+  labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<SiteToManyLotFilter>;
   /** Some related `lots` exist. */
@@ -51098,6 +53817,10 @@ export type SiteFilter = {
   samples?: InputMaybe<SiteToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scanEvents` relation. */
+  scanEvents?: InputMaybe<SiteToManyScanEventFilter>;
+  /** Some related `scanEvents` exist. */
+  scanEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serials` relation. */
   serials?: InputMaybe<SiteToManySerialFilter>;
   /** Some related `serials` exist. */
@@ -51106,6 +53829,22 @@ export type SiteFilter = {
   serviceRequests?: InputMaybe<SiteToManyServiceRequestFilter>;
   /** Some related `serviceRequests` exist. */
   serviceRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentCertificates` relation. */
+  shipmentCertificates?: InputMaybe<SiteToManyShipmentCertificateFilter>;
+  /** Some related `shipmentCertificates` exist. */
+  shipmentCertificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItems` relation. */
+  shipmentItems?: InputMaybe<SiteToManyShipmentItemFilter>;
+  /** Some related `shipmentItems` exist. */
+  shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipments` relation. */
+  shipments?: InputMaybe<SiteToManyShipmentFilter>;
+  /** Some related `shipments` exist. */
+  shipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shippingUnits` relation. */
+  shippingUnits?: InputMaybe<SiteToManyShippingUnitFilter>;
+  /** Some related `shippingUnits` exist. */
+  shippingUnitsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `sopTasks` relation. */
   sopTasks?: InputMaybe<SiteToManySopTaskFilter>;
   /** Some related `sopTasks` exist. */
@@ -51222,6 +53961,16 @@ export type SiteToManyInstrumentImportFilter = {
   some?: InputMaybe<InstrumentImportFilter>;
 };
 
+/** A filter to be used against many `Label` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyLabelFilter = {
+  /** Every related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabelFilter>;
+  /** No related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabelFilter>;
+  /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabelFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -51262,6 +54011,16 @@ export type SiteToManySampleFilter = {
   some?: InputMaybe<SampleFilter>;
 };
 
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -51280,6 +54039,46 @@ export type SiteToManyServiceRequestFilter = {
   none?: InputMaybe<ServiceRequestFilter>;
   /** Some related `ServiceRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ServiceRequestFilter>;
+};
+
+/** A filter to be used against many `ShipmentCertificate` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyShipmentCertificateFilter = {
+  /** Every related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentCertificateFilter>;
+  /** No related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentCertificateFilter>;
+  /** Some related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentCertificateFilter>;
+};
+
+/** A filter to be used against many `Shipment` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyShipmentFilter = {
+  /** Every related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentFilter>;
+  /** No related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentFilter>;
+  /** Some related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A filter to be used against many `ShippingUnit` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyShippingUnitFilter = {
+  /** Every related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShippingUnitFilter>;
+  /** No related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShippingUnitFilter>;
+  /** Some related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShippingUnitFilter>;
 };
 
 /** A filter to be used against many `SopTask` object types. All fields are combined with a logical ‘and.’ */
@@ -57312,6 +60111,8 @@ export type Unit = Node & {
   sampleTypesByDefaultUnit: SampleTypeConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samplesByUnit: SampleConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItemsByUnit: ShipmentItemConnection;
   /** Reads and enables pagination through a set of `SpecificationLimit`. */
   specificationLimitsByUnit: SpecificationLimitConnection;
   /** Symbol shown after a value (e.g. mm, °C). */
@@ -57551,6 +60352,22 @@ export type UnitSamplesByUnitArgs = {
  * Units of measure
  * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
  */
+export type UnitShipmentItemsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
 export type UnitSpecificationLimitsByUnitArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -57662,6 +60479,10 @@ export type UnitFilter = {
   samplesByUnit?: InputMaybe<UnitToManySampleFilter>;
   /** Some related `samplesByUnit` exist. */
   samplesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItemsByUnit` relation. */
+  shipmentItemsByUnit?: InputMaybe<UnitToManyShipmentItemFilter>;
+  /** Some related `shipmentItemsByUnit` exist. */
+  shipmentItemsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `specificationLimitsByUnit` relation. */
   specificationLimitsByUnit?: InputMaybe<UnitToManySpecificationLimitFilter>;
   /** Some related `specificationLimitsByUnit` exist. */
@@ -57840,6 +60661,16 @@ export type UnitToManySampleTypeFilter = {
   none?: InputMaybe<SampleTypeFilter>;
   /** Some related `SampleType` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SampleTypeFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
 };
 
 /** A filter to be used against many `SpecificationLimit` object types. All fields are combined with a logical ‘and.’ */
@@ -60580,6 +63411,54 @@ export type UpdateServiceRequestPayloadServiceRequestEdgeArgs = {
   orderBy?: Array<ServiceRequestOrderBy>;
 };
 
+/** All input for the `updateShipmentById` mutation. */
+export type UpdateShipmentByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Shipment` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Shipment` being updated. */
+  patch: ShipmentPatch;
+};
+
+/** All input for the `updateShipment` mutation. */
+export type UpdateShipmentInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Shipment` being updated. */
+  patch: ShipmentPatch;
+  /** Shipment id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Shipment` mutation. */
+export type UpdateShipmentPayload = {
+  __typename?: 'UpdateShipmentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Shipment` that was updated by this mutation. */
+  shipment?: Maybe<Shipment>;
+  /** An edge for our `Shipment`. May be used by Relay 1. */
+  shipmentEdge?: Maybe<ShipmentEdge>;
+};
+
+
+/** The output of our update `Shipment` mutation. */
+export type UpdateShipmentPayloadShipmentEdgeArgs = {
+  orderBy?: Array<ShipmentOrderBy>;
+};
+
 /** All input for the `updateSiteById` mutation. */
 export type UpdateSiteByIdInput = {
   /**
@@ -62049,6 +64928,8 @@ export type User = Node & {
   instrumentReservationsByCancelledBy: InstrumentReservationConnection;
   /** Platform operators sign in with the app_admin role and manage tenants. */
   isPlatformOperator: Scalars['Boolean']['output'];
+  /** Reads and enables pagination through a set of `Label`. */
+  labelsByRequestedBy: LabelConnection;
   /** When the user last signed in with a password. */
   lastSignInAt?: Maybe<Scalars['Datetime']['output']>;
   /** Reads and enables pagination through a set of `Lot`. */
@@ -62119,6 +65000,8 @@ export type User = Node & {
   samplesByCreatedBy: SampleConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samplesByCustodianId: SampleConnection;
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEventsByScannedBy: ScanEventConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serialsByCreatedBy: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
@@ -62129,6 +65012,16 @@ export type User = Node & {
   serviceRequestsByRequestedBy: ServiceRequestConnection;
   /** Reads and enables pagination through a set of `Session`. */
   sessions: SessionConnection;
+  /** Reads and enables pagination through a set of `ShipmentCertificate`. */
+  shipmentCertificatesByIssuedBy: ShipmentCertificateConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItemsByCreatedBy: ShipmentItemConnection;
+  /** Reads and enables pagination through a set of `Shipment`. */
+  shipmentsByCreatedBy: ShipmentConnection;
+  /** Reads and enables pagination through a set of `Shipment`. */
+  shipmentsByShippedBy: ShipmentConnection;
+  /** Reads and enables pagination through a set of `ShippingUnit`. */
+  shippingUnitsByCreatedBy: ShippingUnitConnection;
   /** Reads and enables pagination through a set of `SopTaskStep`. */
   sopTaskStepsByCompletedBy: SopTaskStepConnection;
   /** Reads and enables pagination through a set of `SopTaskStep`. */
@@ -62607,6 +65500,19 @@ export type UserInstrumentReservationsByCancelledByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserLabelsByRequestedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserLotsByCreatedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -63027,6 +65933,19 @@ export type UserSamplesByCustodianIdArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserScanEventsByScannedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserSerialsByCreatedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -63088,6 +66007,71 @@ export type UserSessionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SessionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserShipmentCertificatesByIssuedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCertificateCondition>;
+  filter?: InputMaybe<ShipmentCertificateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentCertificateOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserShipmentItemsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserShipmentsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCondition>;
+  filter?: InputMaybe<ShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserShipmentsByShippedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCondition>;
+  filter?: InputMaybe<ShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserShippingUnitsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShippingUnitCondition>;
+  filter?: InputMaybe<ShippingUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShippingUnitOrderBy>>;
 };
 
 
@@ -63452,6 +66436,10 @@ export type UserFilter = {
   instrumentReservationsByCancelledByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Some related `instrumentReservations` exist. */
   instrumentReservationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labelsByRequestedBy` relation. */
+  labelsByRequestedBy?: InputMaybe<UserToManyLabelFilter>;
+  /** Some related `labelsByRequestedBy` exist. */
+  labelsByRequestedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lotsByCreatedBy` relation. */
   lotsByCreatedBy?: InputMaybe<UserToManyLotFilter>;
   /** Some related `lotsByCreatedBy` exist. */
@@ -63586,6 +66574,10 @@ export type UserFilter = {
   samplesByCustodianId?: InputMaybe<UserToManySampleFilter>;
   /** Some related `samplesByCustodianId` exist. */
   samplesByCustodianIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scanEventsByScannedBy` relation. */
+  scanEventsByScannedBy?: InputMaybe<UserToManyScanEventFilter>;
+  /** Some related `scanEventsByScannedBy` exist. */
+  scanEventsByScannedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serialsByCreatedBy` relation. */
   serialsByCreatedBy?: InputMaybe<UserToManySerialFilter>;
   /** Some related `serialsByCreatedBy` exist. */
@@ -63606,6 +66598,26 @@ export type UserFilter = {
   sessions?: InputMaybe<UserToManySessionFilter>;
   /** Some related `sessions` exist. */
   sessionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentCertificatesByIssuedBy` relation. */
+  shipmentCertificatesByIssuedBy?: InputMaybe<UserToManyShipmentCertificateFilter>;
+  /** Some related `shipmentCertificatesByIssuedBy` exist. */
+  shipmentCertificatesByIssuedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItemsByCreatedBy` relation. */
+  shipmentItemsByCreatedBy?: InputMaybe<UserToManyShipmentItemFilter>;
+  /** Some related `shipmentItemsByCreatedBy` exist. */
+  shipmentItemsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentsByCreatedBy` relation. */
+  shipmentsByCreatedBy?: InputMaybe<UserToManyShipmentFilter>;
+  /** Some related `shipmentsByCreatedBy` exist. */
+  shipmentsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentsByShippedBy` relation. */
+  shipmentsByShippedBy?: InputMaybe<UserToManyShipmentFilter>;
+  /** Some related `shipmentsByShippedBy` exist. */
+  shipmentsByShippedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shippingUnitsByCreatedBy` relation. */
+  shippingUnitsByCreatedBy?: InputMaybe<UserToManyShippingUnitFilter>;
+  /** Some related `shippingUnitsByCreatedBy` exist. */
+  shippingUnitsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `sopTaskStepsByCompletedBy` relation. */
   sopTaskStepsByCompletedBy?: InputMaybe<UserToManySopTaskStepFilter>;
   /** Some related `sopTaskStepsByCompletedBy` exist. */
@@ -63979,6 +66991,16 @@ export type UserToManyInstrumentReservationFilter = {
   some?: InputMaybe<InstrumentReservationFilter>;
 };
 
+/** A filter to be used against many `Label` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyLabelFilter = {
+  /** Every related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabelFilter>;
+  /** No related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabelFilter>;
+  /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabelFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -64219,6 +67241,16 @@ export type UserToManySampleStatusChangeFilter = {
   some?: InputMaybe<SampleStatusChangeFilter>;
 };
 
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -64247,6 +67279,46 @@ export type UserToManySessionFilter = {
   none?: InputMaybe<SessionFilter>;
   /** Some related `Session` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SessionFilter>;
+};
+
+/** A filter to be used against many `ShipmentCertificate` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyShipmentCertificateFilter = {
+  /** Every related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentCertificateFilter>;
+  /** No related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentCertificateFilter>;
+  /** Some related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentCertificateFilter>;
+};
+
+/** A filter to be used against many `Shipment` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyShipmentFilter = {
+  /** Every related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentFilter>;
+  /** No related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentFilter>;
+  /** Some related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A filter to be used against many `ShippingUnit` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyShippingUnitFilter = {
+  /** Every related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShippingUnitFilter>;
+  /** No related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShippingUnitFilter>;
+  /** Some related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShippingUnitFilter>;
 };
 
 /** A filter to be used against many `SopTask` object types. All fields are combined with a logical ‘and.’ */

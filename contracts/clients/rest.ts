@@ -6066,6 +6066,136 @@ export interface LabWorkQueue {
 }
 
 /**
+ * Labels
+ * A barcode label for a shipping unit (SSCC, AI 00) or a lot or serial (GTIN, lot, serial, expiry, quantity): the GS1-128 element string computed in SQL (human-readable with parentheses, and raw with GS separators), rendered to a PNG by the label_render job and stored as an object. Written by app.request_label.
+ */
+export interface Labels {
+  /**
+   * Image checksum
+   * sha256 (hex).
+   * @format text
+   */
+  sha256?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Element string
+   * Human-readable GS1 element string: (00)...(01)...(10)...
+   * @format text
+   */
+  element_string: string;
+  /**
+   * Text
+   * What the label prints beside the barcode (part, lot, customer, ...).
+   * @format jsonb
+   */
+  human_text: any;
+  /**
+   * Label id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * lots.id, for a lot label.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Image
+   * Object-store key of the rendered PNG inside the tenant's storage.
+   * @format text
+   */
+  object_key?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Raw data
+   * The element string as encoded: AIs and values, variable-length fields ended by GS (\x1d).
+   * @format text
+   */
+  raw_data: string;
+  /**
+   * Render attempts
+   * @format integer
+   * @default 0
+   */
+  render_attempts: number;
+  /**
+   * Render error
+   * The last failed attempt's error.
+   * @format text
+   */
+  render_error?: string;
+  /**
+   * Rendered at
+   * @format timestamp with time zone
+   */
+  rendered_at?: string;
+  /**
+   * Requested by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  requested_by?: string;
+  /**
+   * Serial
+   * serials.id, for a serial label.
+   * @format uuid
+   */
+  serial_id?: string;
+  /**
+   * Shipping unit
+   * shipping_units.id, for an SSCC label.
+   * @format uuid
+   */
+  shipping_unit_id?: string;
+  /**
+   * Plant
+   * The labelled item's site.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Image size
+   * In bytes.
+   * @format bigint
+   */
+  size_bytes?: number;
+  /**
+   * Status
+   * queued, rendered or failed.
+   * @format app.render_status
+   * @default "queued"
+   */
+  status: "queued" | "rendered" | "failed";
+  /**
+   * Symbology
+   * gs1-128 or qr.
+   * @format text
+   * @default "gs1-128"
+   */
+  symbology: string;
+}
+
+/**
  * Supported locales
  * The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
  */
@@ -6154,6 +6284,12 @@ export interface Lots {
    * @format uuid
    */
   created_by?: string;
+  /**
+   * Current location
+   * Where the lot was last scanned (app.scan).
+   * @format text
+   */
+  current_location?: string;
   /**
    * Expires at
    * Shelf life end, where the material has one.
@@ -7036,6 +7172,12 @@ export interface Parts {
    * @default ""
    */
   description: string;
+  /**
+   * GTIN
+   * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+   * @format text
+   */
+  gtin?: string;
   /**
    * Part id
    *
@@ -10655,6 +10797,104 @@ export interface SamplesDueForDisposal {
 }
 
 /**
+ * Scan events
+ * Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
+ */
+export interface ScanEvents {
+  /**
+   * Code
+   * What the scanner read.
+   * @format text
+   */
+  code: string;
+  /**
+   * Kind
+   * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
+   * @format text
+   */
+  code_kind: string;
+  /**
+   * Decoded
+   * The GS1 application identifiers and values ({"00": ..., "10": ...}).
+   * @format jsonb
+   */
+  decoded: any;
+  /**
+   * Device
+   * The scanner's name or id.
+   * @format text
+   */
+  device: string;
+  /**
+   * Scan id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Location
+   * Where it was scanned (dock, rack, truck ...).
+   * @format text
+   */
+  location: string;
+  /**
+   * Lot
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Scanned at
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  scanned_at: string;
+  /**
+   * Scanned by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  scanned_by?: string;
+  /**
+   * Serial
+   * @format uuid
+   */
+  serial_id?: string;
+  /**
+   * Shipment
+   * @format uuid
+   */
+  shipment_id?: string;
+  /**
+   * Shipping unit
+   * @format uuid
+   */
+  shipping_unit_id?: string;
+  /**
+   * Plant
+   * The scanned item's site.
+   * @format uuid
+   */
+  site_id: string;
+}
+
+/**
  * Serials
  * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
  */
@@ -10673,6 +10913,12 @@ export interface Serials {
    * @format uuid
    */
   created_by?: string;
+  /**
+   * Current location
+   * Where the piece was last scanned (app.scan).
+   * @format text
+   */
+  current_location?: string;
   /**
    * Serial id
    *
@@ -11062,6 +11308,413 @@ export interface Settings {
    * @format jsonb
    */
   value_schema?: any;
+}
+
+/**
+ * Certificates of conformance
+ * One per issue for a shipment whose items are all released: its content frozen at issue from app_private.shipment_certificate_lines (lots and serials, part revisions, quality status), rendered to PDF by the coc_render job and stored as an object attached to the shipment. Read like the shipment (its customer's portal users too). Written by app.issue_shipment_certificate.
+ */
+export interface ShipmentCertificates {
+  /**
+   * PDF checksum
+   * sha256 (hex).
+   * @format text
+   */
+  pdf_sha256?: string;
+  /**
+   * Certificate number
+   * COC-000123, unique in the tenant.
+   * @format text
+   */
+  certificate_number: string;
+  /**
+   * Content
+   * What the certificate states, frozen at issue: shipment, customer, lines.
+   * @format jsonb
+   */
+  content: any;
+  /**
+   * Customer
+   * The shipment's customer.
+   * @format uuid
+   */
+  customer_id: string;
+  /**
+   * Certificate id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Issued at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  issued_at: string;
+  /**
+   * Issued by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  issued_by?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * PDF
+   * Object-store key inside the tenant's storage.
+   * @format text
+   */
+  pdf_key?: string;
+  /**
+   * PDF size
+   * In bytes.
+   * @format bigint
+   */
+  pdf_size?: number;
+  /**
+   * Render attempts
+   * @format integer
+   * @default 0
+   */
+  render_attempts: number;
+  /**
+   * Render error
+   * @format text
+   */
+  render_error?: string;
+  /**
+   * Rendered at
+   * @format timestamp with time zone
+   */
+  rendered_at?: string;
+  /**
+   * Shipment
+   * shipments.id.
+   * @format uuid
+   */
+  shipment_id: string;
+  /**
+   * Plant
+   * The shipment's site.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * PDF status
+   * queued, rendered or failed.
+   * @format app.render_status
+   * @default "queued"
+   */
+  status: "queued" | "rendered" | "failed";
+}
+
+/**
+ * Shipment items
+ * What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+ */
+export interface ShipmentItems {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Customer
+   * The shipment's customer.
+   * @format uuid
+   */
+  customer_id: string;
+  /**
+   * Item id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * The lot's or serial's part.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Quantity
+   * In unit (1 for a serial).
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   * @format uuid
+   */
+  serial_id?: string;
+  /**
+   * Shipment
+   * shipments.id.
+   * @format uuid
+   */
+  shipment_id: string;
+  /**
+   * Shipping unit
+   * The unit (shipping_units.id) it is packed in, if any.
+   * @format uuid
+   */
+  shipping_unit_id?: string;
+  /**
+   * Plant
+   * The shipment's site.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+}
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export interface Shipments {
+  /**
+   * Carrier
+   * @format text
+   */
+  carrier?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Current location
+   * Where the shipment or one of its units was last scanned (app.scan).
+   * @format text
+   */
+  current_location?: string;
+  /**
+   * Customer
+   * The partner (partners.id) the goods go to; its portal users read the shipment.
+   * @format uuid
+   */
+  customer_id: string;
+  /**
+   * Delivered at
+   * When the shipment entered delivered.
+   * @format timestamp with time zone
+   */
+  delivered_at?: string;
+  /**
+   * Shipment id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Promised date
+   * The delivery date promised to the customer (on-time delivery is measured against it).
+   * @format date
+   */
+  promised_date?: string;
+  /**
+   * Shipment number
+   * SHP-000123, unique in the tenant.
+   * @format text
+   */
+  shipment_number: string;
+  /**
+   * Shipped at
+   * When app.ship_shipment moved the goods out of inventory.
+   * @format timestamp with time zone
+   */
+  shipped_at?: string;
+  /**
+   * Shipped by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  shipped_by?: string;
+  /**
+   * Ship-from plant
+   * The site (sites.id) the goods leave: who may see and act on the shipment.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Status
+   * The shipment's state on its state machine (app.entity_states), mirrored here: draft, picked, packed, shipped, delivered or cancelled.
+   * @format text
+   * @default "draft"
+   */
+  status: string;
+  /**
+   * Tracking number
+   * The carrier's.
+   * @format text
+   */
+  tracking_number?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Shipping units
+ * A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+ */
+export interface ShippingUnits {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Current location
+   * Where the unit was last scanned.
+   * @format text
+   */
+  current_location?: string;
+  /**
+   * Customer
+   * The shipment's customer.
+   * @format uuid
+   */
+  customer_id: string;
+  /**
+   * Shipping unit id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Packaging
+   * e.g. carton, pallet.
+   * @format text
+   * @default "carton"
+   */
+  packaging: string;
+  /**
+   * Shipment
+   * shipments.id.
+   * @format uuid
+   */
+  shipment_id: string;
+  /**
+   * Plant
+   * The shipment's site.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * SSCC
+   * Serial Shipping Container Code, 18 digits: extension digit, GS1 company prefix, serial reference, check digit.
+   * @format text
+   */
+  sscc: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
@@ -32206,6 +32859,433 @@ export namespace LabWorkQueue {
   }
 }
 
+export namespace Labels {
+  /**
+   * @description A barcode label for a shipping unit (SSCC, AI 00) or a lot or serial (GTIN, lot, serial, expiry, quantity): the GS1-128 element string computed in SQL (human-readable with parentheses, and raw with GS separators), rendered to a PNG by the label_render job and stored as an object. Written by app.request_label.
+   * @tags labels
+   * @name LabelsCreate
+   * @summary Labels
+   * @request POST:/labels
+   */
+  export namespace LabelsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Labels;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A barcode label for a shipping unit (SSCC, AI 00) or a lot or serial (GTIN, lot, serial, expiry, quantity): the GS1-128 element string computed in SQL (human-readable with parentheses, and raw with GS separators), rendered to a PNG by the label_render job and stored as an object. Written by app.request_label.
+   * @tags labels
+   * @name LabelsDelete
+   * @summary Labels
+   * @request DELETE:/labels
+   */
+  export namespace LabelsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Image checksum
+       * sha256 (hex).
+       * @format text
+       */
+      sha256?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Element string
+       * Human-readable GS1 element string: (00)...(01)...(10)...
+       * @format text
+       */
+      element_string?: string;
+      /**
+       * Text
+       * What the label prints beside the barcode (part, lot, customer, ...).
+       * @format jsonb
+       */
+      human_text?: string;
+      /**
+       * Label id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, for a lot label.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Image
+       * Object-store key of the rendered PNG inside the tenant's storage.
+       * @format text
+       */
+      object_key?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Raw data
+       * The element string as encoded: AIs and values, variable-length fields ended by GS (\x1d).
+       * @format text
+       */
+      raw_data?: string;
+      /**
+       * Render attempts
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * The last failed attempt's error.
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Serial
+       * serials.id, for a serial label.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipping unit
+       * shipping_units.id, for an SSCC label.
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The labelled item's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Image size
+       * In bytes.
+       * @format bigint
+       */
+      size_bytes?: string;
+      /**
+       * Status
+       * queued, rendered or failed.
+       * @format app.render_status
+       */
+      status?: string;
+      /**
+       * Symbology
+       * gs1-128 or qr.
+       * @format text
+       */
+      symbology?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A barcode label for a shipping unit (SSCC, AI 00) or a lot or serial (GTIN, lot, serial, expiry, quantity): the GS1-128 element string computed in SQL (human-readable with parentheses, and raw with GS separators), rendered to a PNG by the label_render job and stored as an object. Written by app.request_label.
+   * @tags labels
+   * @name LabelsList
+   * @summary Labels
+   * @request GET:/labels
+   */
+  export namespace LabelsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Image checksum
+       * sha256 (hex).
+       * @format text
+       */
+      sha256?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Element string
+       * Human-readable GS1 element string: (00)...(01)...(10)...
+       * @format text
+       */
+      element_string?: string;
+      /**
+       * Text
+       * What the label prints beside the barcode (part, lot, customer, ...).
+       * @format jsonb
+       */
+      human_text?: string;
+      /**
+       * Label id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * lots.id, for a lot label.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Image
+       * Object-store key of the rendered PNG inside the tenant's storage.
+       * @format text
+       */
+      object_key?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Raw data
+       * The element string as encoded: AIs and values, variable-length fields ended by GS (\x1d).
+       * @format text
+       */
+      raw_data?: string;
+      /**
+       * Render attempts
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * The last failed attempt's error.
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * serials.id, for a serial label.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipping unit
+       * shipping_units.id, for an SSCC label.
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The labelled item's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Image size
+       * In bytes.
+       * @format bigint
+       */
+      size_bytes?: string;
+      /**
+       * Status
+       * queued, rendered or failed.
+       * @format app.render_status
+       */
+      status?: string;
+      /**
+       * Symbology
+       * gs1-128 or qr.
+       * @format text
+       */
+      symbology?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Labels[];
+  }
+
+  /**
+   * @description A barcode label for a shipping unit (SSCC, AI 00) or a lot or serial (GTIN, lot, serial, expiry, quantity): the GS1-128 element string computed in SQL (human-readable with parentheses, and raw with GS separators), rendered to a PNG by the label_render job and stored as an object. Written by app.request_label.
+   * @tags labels
+   * @name LabelsPartialUpdate
+   * @summary Labels
+   * @request PATCH:/labels
+   */
+  export namespace LabelsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Image checksum
+       * sha256 (hex).
+       * @format text
+       */
+      sha256?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Element string
+       * Human-readable GS1 element string: (00)...(01)...(10)...
+       * @format text
+       */
+      element_string?: string;
+      /**
+       * Text
+       * What the label prints beside the barcode (part, lot, customer, ...).
+       * @format jsonb
+       */
+      human_text?: string;
+      /**
+       * Label id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, for a lot label.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Image
+       * Object-store key of the rendered PNG inside the tenant's storage.
+       * @format text
+       */
+      object_key?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Raw data
+       * The element string as encoded: AIs and values, variable-length fields ended by GS (\x1d).
+       * @format text
+       */
+      raw_data?: string;
+      /**
+       * Render attempts
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * The last failed attempt's error.
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Serial
+       * serials.id, for a serial label.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipping unit
+       * shipping_units.id, for an SSCC label.
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The labelled item's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Image size
+       * In bytes.
+       * @format bigint
+       */
+      size_bytes?: string;
+      /**
+       * Status
+       * queued, rendered or failed.
+       * @format app.render_status
+       */
+      status?: string;
+      /**
+       * Symbology
+       * gs1-128 or qr.
+       * @format text
+       */
+      symbology?: string;
+    };
+    export type RequestBody = Labels;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Locales {
   /**
    * @description The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
@@ -32479,6 +33559,12 @@ export namespace Lots {
        */
       created_by?: string;
       /**
+       * Current location
+       * Where the lot was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
+      /**
        * Expires at
        * Shelf life end, where the material has one.
        * @format timestamp with time zone
@@ -32601,6 +33687,12 @@ export namespace Lots {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Current location
+       * Where the lot was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
       /**
        * Expires at
        * Shelf life end, where the material has one.
@@ -32739,6 +33831,12 @@ export namespace Lots {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Current location
+       * Where the lot was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
       /**
        * Expires at
        * Shelf life end, where the material has one.
@@ -35129,6 +36227,12 @@ export namespace Parts {
        */
       description?: string;
       /**
+       * GTIN
+       * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+       * @format text
+       */
+      gtin?: string;
+      /**
        * Part id
        * @format uuid
        */
@@ -35219,6 +36323,12 @@ export namespace Parts {
        * @format text
        */
       description?: string;
+      /**
+       * GTIN
+       * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+       * @format text
+       */
+      gtin?: string;
       /**
        * Part id
        * @format uuid
@@ -35325,6 +36435,12 @@ export namespace Parts {
        * @format text
        */
       description?: string;
+      /**
+       * GTIN
+       * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+       * @format text
+       */
+      gtin?: string;
       /**
        * Part id
        * @format uuid
@@ -42050,6 +43166,108 @@ export namespace Rpc {
   }
 
   /**
+   * @description Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
+   * @tags (rpc) add_shipment_item
+   * @name AddShipmentItemCreate
+   * @summary Add a shipment item
+   * @request POST:/rpc/add_shipment_item
+   */
+  export namespace AddShipmentItemCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      lot_id?: string;
+      /** @format numeric */
+      quantity?: number;
+      /** @format uuid */
+      serial_id?: string;
+      /** @format uuid */
+      shipment_id: string;
+      /** @format uuid */
+      shipping_unit_id?: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
+   * @tags (rpc) add_shipment_item
+   * @name AddShipmentItemList
+   * @summary Add a shipment item
+   * @request GET:/rpc/add_shipment_item
+   */
+  export namespace AddShipmentItemList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      lot_id?: string;
+      /** @format numeric */
+      quantity?: number;
+      /** @format uuid */
+      serial_id?: string;
+      /** @format uuid */
+      shipment_id: string;
+      /** @format uuid */
+      shipping_unit_id?: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A handling unit (carton, pallet ...) of an open shipment with the tenant's next SSCC-18. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_open, gs1.company_prefix_missing, gs1.sscc_exhausted.
+   * @tags (rpc) add_shipping_unit
+   * @name AddShippingUnitCreate
+   * @summary Add a shipping unit
+   * @request POST:/rpc/add_shipping_unit
+   */
+  export namespace AddShippingUnitCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      packaging?: string;
+      /** @format uuid */
+      shipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A handling unit (carton, pallet ...) of an open shipment with the tenant's next SSCC-18. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_open, gs1.company_prefix_missing, gs1.sscc_exhausted.
+   * @tags (rpc) add_shipping_unit
+   * @name AddShippingUnitList
+   * @summary Add a shipping unit
+   * @request GET:/rpc/add_shipping_unit
+   */
+  export namespace AddShippingUnitList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      packaging?: string;
+      /** @format uuid */
+      shipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
    * @tags (rpc) advance_capa
    * @name AdvanceCapaCreate
@@ -43359,6 +44577,65 @@ export namespace Rpc {
   }
 
   /**
+   * @description A shipment (SHP-000123) to a customer (customer_id: a partner) from a plant (site_id), with carrier, tracking number, promised date and notes, put on the tenant's shipment state machine in draft. Needs shipment.manage tenant-wide or at the site. PT404 site.not_found, partner.not_found; PT403 permission.missing (portal users too); PT409 state_machine.not_published.
+   * @tags (rpc) create_shipment
+   * @name CreateShipmentCreate
+   * @summary Create a shipment
+   * @request POST:/rpc/create_shipment
+   */
+  export namespace CreateShipmentCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      carrier?: string;
+      /** @format uuid */
+      customer_id: string;
+      /** @format text */
+      notes?: string;
+      /** @format date */
+      promised_date?: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format text */
+      tracking_number?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A shipment (SHP-000123) to a customer (customer_id: a partner) from a plant (site_id), with carrier, tracking number, promised date and notes, put on the tenant's shipment state machine in draft. Needs shipment.manage tenant-wide or at the site. PT404 site.not_found, partner.not_found; PT403 permission.missing (portal users too); PT409 state_machine.not_published.
+   * @tags (rpc) create_shipment
+   * @name CreateShipmentList
+   * @summary Create a shipment
+   * @request GET:/rpc/create_shipment
+   */
+  export namespace CreateShipmentList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      carrier?: string;
+      /** @format uuid */
+      customer_id: string;
+      /** @format text */
+      notes?: string;
+      /** @format date */
+      promised_date?: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format text */
+      tracking_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) current_user_profile
    * @name CurrentUserProfileCreate
@@ -44491,6 +45768,268 @@ export namespace Rpc {
   }
 
   /**
+   * @description The mod-10 check digit of a GS1 key (GTIN, SSCC, GLN) given its digits without it: weights 3, 1, 3 ... from the right. PT422 gs1.invalid for anything but digits.
+   * @tags (rpc) gs1_check_digit
+   * @name Gs1CheckDigitCreate
+   * @summary GS1 check digit
+   * @request POST:/rpc/gs1_check_digit
+   */
+  export namespace Gs1CheckDigitCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      digits: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The mod-10 check digit of a GS1 key (GTIN, SSCC, GLN) given its digits without it: weights 3, 1, 3 ... from the right. PT422 gs1.invalid for anything but digits.
+   * @tags (rpc) gs1_check_digit
+   * @name Gs1CheckDigitList
+   * @summary GS1 check digit
+   * @request GET:/rpc/gs1_check_digit
+   */
+  export namespace Gs1CheckDigitList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      digits: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A GS1 date (YYMMDD, years 2000 to 2099; day 00 is the last day of the month) as a date. PT422 gs1.invalid.
+   * @tags (rpc) gs1_date
+   * @name Gs1DateCreate
+   * @summary GS1 date
+   * @request POST:/rpc/gs1_date
+   */
+  export namespace Gs1DateCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      value: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A GS1 date (YYMMDD, years 2000 to 2099; day 00 is the last day of the month) as a date. PT422 gs1.invalid.
+   * @tags (rpc) gs1_date
+   * @name Gs1DateList
+   * @summary GS1 date
+   * @request GET:/rpc/gs1_date
+   */
+  export namespace Gs1DateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      value: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The element string of an SSCC (AI 00), GTIN (01), expiry (17, YYMMDD), lot (10), serial (21) and count (30), each checked (check digits, lengths): human_readable as printed under the barcode, "(00)...(01)...", and raw as encoded after the leading FNC1, with a GS (\x1d) after every variable-length field that is not last. PT422 gs1.invalid, gs1.check_digit.
+   * @tags (rpc) gs1_element_string
+   * @name Gs1ElementStringCreate
+   * @summary GS1-128 element string
+   * @request POST:/rpc/gs1_element_string
+   */
+  export namespace Gs1ElementStringCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      expiry?: string;
+      /** @format text */
+      gtin?: string;
+      /** @format text */
+      lot?: string;
+      /** @format numeric */
+      quantity?: number;
+      /** @format text */
+      serial?: string;
+      /** @format text */
+      sscc?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The element string of an SSCC (AI 00), GTIN (01), expiry (17, YYMMDD), lot (10), serial (21) and count (30), each checked (check digits, lengths): human_readable as printed under the barcode, "(00)...(01)...", and raw as encoded after the leading FNC1, with a GS (\x1d) after every variable-length field that is not last. PT422 gs1.invalid, gs1.check_digit.
+   * @tags (rpc) gs1_element_string
+   * @name Gs1ElementStringList
+   * @summary GS1-128 element string
+   * @request GET:/rpc/gs1_element_string
+   */
+  export namespace Gs1ElementStringList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      expiry?: string;
+      /** @format text */
+      gtin?: string;
+      /** @format text */
+      lot?: string;
+      /** @format numeric */
+      quantity?: number;
+      /** @format text */
+      serial?: string;
+      /** @format text */
+      sscc?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Whether a GS1 key (GTIN-8/12/13/14, SSCC-18, GLN) is all digits and ends with its right check digit.
+   * @tags (rpc) gs1_key_valid
+   * @name Gs1KeyValidCreate
+   * @summary GS1 key valid
+   * @request POST:/rpc/gs1_key_valid
+   */
+  export namespace Gs1KeyValidCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      code: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Whether a GS1 key (GTIN-8/12/13/14, SSCC-18, GLN) is all digits and ends with its right check digit.
+   * @tags (rpc) gs1_key_valid
+   * @name Gs1KeyValidList
+   * @summary GS1 key valid
+   * @request GET:/rpc/gs1_key_valid
+   */
+  export namespace Gs1KeyValidList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      code: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The application identifiers and values of a scanned GS1 element string as {"00": ..., "01": ..., "10": ...}: human-readable with parentheses, or raw (optionally after a symbology identifier ]C1, ]d2, ]Q3, ]e0) with GS (\x1d) ending variable-length fields; every element checked (lengths, check digits, dates). PT422 gs1.invalid, gs1.unknown_ai, gs1.check_digit.
+   * @tags (rpc) gs1_parse
+   * @name Gs1ParseCreate
+   * @summary Parse a GS1 code
+   * @request POST:/rpc/gs1_parse
+   */
+  export namespace Gs1ParseCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      code: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The application identifiers and values of a scanned GS1 element string as {"00": ..., "01": ..., "10": ...}: human-readable with parentheses, or raw (optionally after a symbology identifier ]C1, ]d2, ]Q3, ]e0) with GS (\x1d) ending variable-length fields; every element checked (lengths, check digits, dates). PT422 gs1.invalid, gs1.unknown_ai, gs1.check_digit.
+   * @tags (rpc) gs1_parse
+   * @name Gs1ParseList
+   * @summary Parse a GS1 code
+   * @request GET:/rpc/gs1_parse
+   */
+  export namespace Gs1ParseList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      code: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The Serial Shipping Container Code of an extension digit, a GS1 company prefix and a serial reference, with its check digit. PT422 gs1.invalid, PT409 gs1.sscc_exhausted when the reference does not fit.
+   * @tags (rpc) gs1_sscc
+   * @name Gs1SsccCreate
+   * @summary SSCC-18
+   * @request POST:/rpc/gs1_sscc
+   */
+  export namespace Gs1SsccCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      company_prefix: string;
+      /** @format integer */
+      extension_digit: number;
+      /** @format bigint */
+      serial_reference: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The Serial Shipping Container Code of an extension digit, a GS1 company prefix and a serial reference, with its check digit. PT422 gs1.invalid, PT409 gs1.sscc_exhausted when the reference does not fit.
+   * @tags (rpc) gs1_sscc
+   * @name Gs1SsccList
+   * @summary SSCC-18
+   * @request GET:/rpc/gs1_sscc
+   */
+  export namespace Gs1SsccList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      company_prefix: string;
+      /** @format integer */
+      extension_digit: number;
+      /** @format bigint */
+      serial_reference: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT403 permission.missing, PT404 sample.not_found, PT409 sample.not_received, sample.closed, custody.same_place, PT422 custody.destination_required, custody.holder_not_member, custody.reason_required, signature.required; 403 signature.wrong_password (nothing recorded).
    * @tags (rpc) hand_over_sample
    * @name HandOverSampleCreate
@@ -44807,6 +46346,88 @@ export namespace Rpc {
       signature_password?: string;
       /** @format text */
       signature_reason?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.
+   * @tags (rpc) issue_shipment_certificate
+   * @name IssueShipmentCertificateCreate
+   * @summary Issue a certificate of conformance
+   * @request POST:/rpc/issue_shipment_certificate
+   */
+  export namespace IssueShipmentCertificateCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      shipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.
+   * @tags (rpc) issue_shipment_certificate
+   * @name IssueShipmentCertificateList
+   * @summary Issue a certificate of conformance
+   * @request GET:/rpc/issue_shipment_certificate
+   */
+  export namespace IssueShipmentCertificateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      shipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
+   * @tags (rpc) label_image_url
+   * @name LabelImageUrlCreate
+   * @summary Download URL of a label
+   * @request POST:/rpc/label_image_url
+   */
+  export namespace LabelImageUrlCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format integer */
+      expires_in?: number;
+      /** @format uuid */
+      label_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
+   * @tags (rpc) label_image_url
+   * @name LabelImageUrlList
+   * @summary Download URL of a label
+   * @request GET:/rpc/label_image_url
+   */
+  export namespace LabelImageUrlList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format integer */
+      expires_in?: number;
+      /** @format uuid */
+      label_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -45665,7 +47286,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   * @description What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller (plants and shipments they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) recall_simulation
    * @name RecallSimulationCreate
    * @summary Recall simulation
@@ -45688,7 +47309,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   * @description What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller (plants and shipments they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) recall_simulation
    * @name RecallSimulationList
    * @summary Recall simulation
@@ -46194,6 +47815,57 @@ export namespace Rpc {
       execution_id: string;
       /** @format integer */
       expires_in?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A barcode label for one shipping unit (SSCC, AI 00), lot (GTIN 01 when the part has one, expiry 17, lot 10, count 30 for whole pieces) or serial (GTIN 01, serial 21): the GS1-128 element string computed and checked here, rendered asynchronously (job label_render, bwip-js) as a PNG object; status queued, then rendered or failed. symbology gs1-128 or qr (default: setting shipment_label_format). Needs label.print at the item's site. PT404 shipping_unit.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 label.invalid, label.symbology_unsupported, gs1.*.
+   * @tags (rpc) request_label
+   * @name RequestLabelCreate
+   * @summary Request a label
+   * @request POST:/rpc/request_label
+   */
+  export namespace RequestLabelCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      lot_id?: string;
+      /** @format uuid */
+      serial_id?: string;
+      /** @format uuid */
+      shipping_unit_id?: string;
+      /** @format text */
+      symbology?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A barcode label for one shipping unit (SSCC, AI 00), lot (GTIN 01 when the part has one, expiry 17, lot 10, count 30 for whole pieces) or serial (GTIN 01, serial 21): the GS1-128 element string computed and checked here, rendered asynchronously (job label_render, bwip-js) as a PNG object; status queued, then rendered or failed. symbology gs1-128 or qr (default: setting shipment_label_format). Needs label.print at the item's site. PT404 shipping_unit.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 label.invalid, label.symbology_unsupported, gs1.*.
+   * @tags (rpc) request_label
+   * @name RequestLabelList
+   * @summary Request a label
+   * @request GET:/rpc/request_label
+   */
+  export namespace RequestLabelList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      lot_id?: string;
+      /** @format uuid */
+      serial_id?: string;
+      /** @format uuid */
+      shipping_unit_id?: string;
+      /** @format text */
+      symbology?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -46721,6 +48393,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
+   * @tags (rpc) scan
+   * @name ScanCreate
+   * @summary Scan
+   * @request POST:/rpc/scan
+   */
+  export namespace ScanCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      code: string;
+      /** @format text */
+      device: string;
+      /** @format text */
+      location: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
+   * @tags (rpc) scan
+   * @name ScanList
+   * @summary Scan
+   * @request GET:/rpc/scan
+   */
+  export namespace ScanList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      code: string;
+      /** @format text */
+      device: string;
+      /** @format text */
+      location: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
    * @tags (rpc) search
    * @name SearchCreate
@@ -46984,6 +48703,88 @@ export namespace Rpc {
       new_password: string;
       /** @format uuid */
       user_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL (expires_in seconds, 300 by default) for the PDF of a certificate you may read (staff of the plant, the customer's portal users). PT404 shipment_certificate.not_found, PT409 render.not_rendered.
+   * @tags (rpc) shipment_certificate_url
+   * @name ShipmentCertificateUrlCreate
+   * @summary Download URL of a certificate of conformance
+   * @request POST:/rpc/shipment_certificate_url
+   */
+  export namespace ShipmentCertificateUrlCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      certificate_id: string;
+      /** @format integer */
+      expires_in?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL (expires_in seconds, 300 by default) for the PDF of a certificate you may read (staff of the plant, the customer's portal users). PT404 shipment_certificate.not_found, PT409 render.not_rendered.
+   * @tags (rpc) shipment_certificate_url
+   * @name ShipmentCertificateUrlList
+   * @summary Download URL of a certificate of conformance
+   * @request GET:/rpc/shipment_certificate_url
+   */
+  export namespace ShipmentCertificateUrlList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      certificate_id: string;
+      /** @format integer */
+      expires_in?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.not_available.
+   * @tags (rpc) ship_shipment
+   * @name ShipShipmentCreate
+   * @summary Ship a shipment
+   * @request POST:/rpc/ship_shipment
+   */
+  export namespace ShipShipmentCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      shipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.not_available.
+   * @tags (rpc) ship_shipment
+   * @name ShipShipmentList
+   * @summary Ship a shipment
+   * @request GET:/rpc/ship_shipment
+   */
+  export namespace ShipShipmentList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      shipment_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -51885,6 +53686,337 @@ export namespace SamplesDueForDisposal {
   }
 }
 
+export namespace ScanEvents {
+  /**
+   * @description Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
+   * @tags scan_events
+   * @name ScanEventsCreate
+   * @summary Scan events
+   * @request POST:/scan_events
+   */
+  export namespace ScanEventsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ScanEvents;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
+   * @tags scan_events
+   * @name ScanEventsDelete
+   * @summary Scan events
+   * @request DELETE:/scan_events
+   */
+  export namespace ScanEventsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * What the scanner read.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Kind
+       * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
+       * @format text
+       */
+      code_kind?: string;
+      /**
+       * Decoded
+       * The GS1 application identifiers and values ({"00": ..., "10": ...}).
+       * @format jsonb
+       */
+      decoded?: string;
+      /**
+       * Device
+       * The scanner's name or id.
+       * @format text
+       */
+      device?: string;
+      /**
+       * Scan id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Location
+       * Where it was scanned (dock, rack, truck ...).
+       * @format text
+       */
+      location?: string;
+      /**
+       * Lot
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Scanned at
+       * @format timestamp with time zone
+       */
+      scanned_at?: string;
+      /**
+       * Scanned by
+       * @format uuid
+       */
+      scanned_by?: string;
+      /**
+       * Serial
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipment
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipping unit
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The scanned item's site.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
+   * @tags scan_events
+   * @name ScanEventsList
+   * @summary Scan events
+   * @request GET:/scan_events
+   */
+  export namespace ScanEventsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * What the scanner read.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Kind
+       * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
+       * @format text
+       */
+      code_kind?: string;
+      /**
+       * Decoded
+       * The GS1 application identifiers and values ({"00": ..., "10": ...}).
+       * @format jsonb
+       */
+      decoded?: string;
+      /**
+       * Device
+       * The scanner's name or id.
+       * @format text
+       */
+      device?: string;
+      /**
+       * Scan id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Location
+       * Where it was scanned (dock, rack, truck ...).
+       * @format text
+       */
+      location?: string;
+      /**
+       * Lot
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Scanned at
+       * @format timestamp with time zone
+       */
+      scanned_at?: string;
+      /**
+       * Scanned by
+       * @format uuid
+       */
+      scanned_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipment
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipping unit
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The scanned item's site.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ScanEvents[];
+  }
+
+  /**
+   * @description Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
+   * @tags scan_events
+   * @name ScanEventsPartialUpdate
+   * @summary Scan events
+   * @request PATCH:/scan_events
+   */
+  export namespace ScanEventsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * What the scanner read.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Kind
+       * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
+       * @format text
+       */
+      code_kind?: string;
+      /**
+       * Decoded
+       * The GS1 application identifiers and values ({"00": ..., "10": ...}).
+       * @format jsonb
+       */
+      decoded?: string;
+      /**
+       * Device
+       * The scanner's name or id.
+       * @format text
+       */
+      device?: string;
+      /**
+       * Scan id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Location
+       * Where it was scanned (dock, rack, truck ...).
+       * @format text
+       */
+      location?: string;
+      /**
+       * Lot
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Scanned at
+       * @format timestamp with time zone
+       */
+      scanned_at?: string;
+      /**
+       * Scanned by
+       * @format uuid
+       */
+      scanned_by?: string;
+      /**
+       * Serial
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipment
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipping unit
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The scanned item's site.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = ScanEvents;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Serials {
   /**
    * @description One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
@@ -51932,6 +54064,12 @@ export namespace Serials {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Current location
+       * Where the piece was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
       /**
        * Serial id
        * @format uuid
@@ -52024,6 +54162,12 @@ export namespace Serials {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Current location
+       * Where the piece was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
       /**
        * Serial id
        * @format uuid
@@ -52131,6 +54275,12 @@ export namespace Serials {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Current location
+       * Where the piece was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
       /**
        * Serial id
        * @format uuid
@@ -53036,6 +55186,1372 @@ export namespace Settings {
       Range?: string;
     };
     export type ResponseBody = Settings[];
+  }
+}
+
+export namespace ShipmentCertificates {
+  /**
+   * @description One per issue for a shipment whose items are all released: its content frozen at issue from app_private.shipment_certificate_lines (lots and serials, part revisions, quality status), rendered to PDF by the coc_render job and stored as an object attached to the shipment. Read like the shipment (its customer's portal users too). Written by app.issue_shipment_certificate.
+   * @tags shipment_certificates
+   * @name ShipmentCertificatesCreate
+   * @summary Certificates of conformance
+   * @request POST:/shipment_certificates
+   */
+  export namespace ShipmentCertificatesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ShipmentCertificates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One per issue for a shipment whose items are all released: its content frozen at issue from app_private.shipment_certificate_lines (lots and serials, part revisions, quality status), rendered to PDF by the coc_render job and stored as an object attached to the shipment. Read like the shipment (its customer's portal users too). Written by app.issue_shipment_certificate.
+   * @tags shipment_certificates
+   * @name ShipmentCertificatesDelete
+   * @summary Certificates of conformance
+   * @request DELETE:/shipment_certificates
+   */
+  export namespace ShipmentCertificatesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * PDF checksum
+       * sha256 (hex).
+       * @format text
+       */
+      pdf_sha256?: string;
+      /**
+       * Certificate number
+       * COC-000123, unique in the tenant.
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Content
+       * What the certificate states, frozen at issue: shipment, customer, lines.
+       * @format jsonb
+       */
+      content?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Certificate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PDF
+       * Object-store key inside the tenant's storage.
+       * @format text
+       */
+      pdf_key?: string;
+      /**
+       * PDF size
+       * In bytes.
+       * @format bigint
+       */
+      pdf_size?: string;
+      /**
+       * Render attempts
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * PDF status
+       * queued, rendered or failed.
+       * @format app.render_status
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One per issue for a shipment whose items are all released: its content frozen at issue from app_private.shipment_certificate_lines (lots and serials, part revisions, quality status), rendered to PDF by the coc_render job and stored as an object attached to the shipment. Read like the shipment (its customer's portal users too). Written by app.issue_shipment_certificate.
+   * @tags shipment_certificates
+   * @name ShipmentCertificatesList
+   * @summary Certificates of conformance
+   * @request GET:/shipment_certificates
+   */
+  export namespace ShipmentCertificatesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * PDF checksum
+       * sha256 (hex).
+       * @format text
+       */
+      pdf_sha256?: string;
+      /**
+       * Certificate number
+       * COC-000123, unique in the tenant.
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Content
+       * What the certificate states, frozen at issue: shipment, customer, lines.
+       * @format jsonb
+       */
+      content?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Certificate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PDF
+       * Object-store key inside the tenant's storage.
+       * @format text
+       */
+      pdf_key?: string;
+      /**
+       * PDF size
+       * In bytes.
+       * @format bigint
+       */
+      pdf_size?: string;
+      /**
+       * Render attempts
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * PDF status
+       * queued, rendered or failed.
+       * @format app.render_status
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ShipmentCertificates[];
+  }
+
+  /**
+   * @description One per issue for a shipment whose items are all released: its content frozen at issue from app_private.shipment_certificate_lines (lots and serials, part revisions, quality status), rendered to PDF by the coc_render job and stored as an object attached to the shipment. Read like the shipment (its customer's portal users too). Written by app.issue_shipment_certificate.
+   * @tags shipment_certificates
+   * @name ShipmentCertificatesPartialUpdate
+   * @summary Certificates of conformance
+   * @request PATCH:/shipment_certificates
+   */
+  export namespace ShipmentCertificatesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * PDF checksum
+       * sha256 (hex).
+       * @format text
+       */
+      pdf_sha256?: string;
+      /**
+       * Certificate number
+       * COC-000123, unique in the tenant.
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Content
+       * What the certificate states, frozen at issue: shipment, customer, lines.
+       * @format jsonb
+       */
+      content?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Certificate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PDF
+       * Object-store key inside the tenant's storage.
+       * @format text
+       */
+      pdf_key?: string;
+      /**
+       * PDF size
+       * In bytes.
+       * @format bigint
+       */
+      pdf_size?: string;
+      /**
+       * Render attempts
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * PDF status
+       * queued, rendered or failed.
+       * @format app.render_status
+       */
+      status?: string;
+    };
+    export type RequestBody = ShipmentCertificates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ShipmentItems {
+  /**
+   * @description What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+   * @tags shipment_items
+   * @name ShipmentItemsCreate
+   * @summary Shipment items
+   * @request POST:/shipment_items
+   */
+  export namespace ShipmentItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ShipmentItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+   * @tags shipment_items
+   * @name ShipmentItemsDelete
+   * @summary Shipment items
+   * @request DELETE:/shipment_items
+   */
+  export namespace ShipmentItemsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The lot's or serial's part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * In unit (1 for a serial).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipping unit
+       * The unit (shipping_units.id) it is packed in, if any.
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+   * @tags shipment_items
+   * @name ShipmentItemsList
+   * @summary Shipment items
+   * @request GET:/shipment_items
+   */
+  export namespace ShipmentItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The lot's or serial's part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * In unit (1 for a serial).
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipping unit
+       * The unit (shipping_units.id) it is packed in, if any.
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ShipmentItems[];
+  }
+
+  /**
+   * @description What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+   * @tags shipment_items
+   * @name ShipmentItemsPartialUpdate
+   * @summary Shipment items
+   * @request PATCH:/shipment_items
+   */
+  export namespace ShipmentItemsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The lot's or serial's part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * In unit (1 for a serial).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipping unit
+       * The unit (shipping_units.id) it is packed in, if any.
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = ShipmentItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Shipments {
+  /**
+   * @description Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+   * @tags shipments
+   * @name ShipmentsCreate
+   * @summary Shipments
+   * @request POST:/shipments
+   */
+  export namespace ShipmentsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Shipments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+   * @tags shipments
+   * @name ShipmentsDelete
+   * @summary Shipments
+   * @request DELETE:/shipments
+   */
+  export namespace ShipmentsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Carrier
+       * @format text
+       */
+      carrier?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Current location
+       * Where the shipment or one of its units was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
+      /**
+       * Customer
+       * The partner (partners.id) the goods go to; its portal users read the shipment.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Delivered at
+       * When the shipment entered delivered.
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Shipment id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Promised date
+       * The delivery date promised to the customer (on-time delivery is measured against it).
+       * @format date
+       */
+      promised_date?: string;
+      /**
+       * Shipment number
+       * SHP-000123, unique in the tenant.
+       * @format text
+       */
+      shipment_number?: string;
+      /**
+       * Shipped at
+       * When app.ship_shipment moved the goods out of inventory.
+       * @format timestamp with time zone
+       */
+      shipped_at?: string;
+      /**
+       * Shipped by
+       * @format uuid
+       */
+      shipped_by?: string;
+      /**
+       * Ship-from plant
+       * The site (sites.id) the goods leave: who may see and act on the shipment.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * The shipment's state on its state machine (app.entity_states), mirrored here: draft, picked, packed, shipped, delivered or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Tracking number
+       * The carrier's.
+       * @format text
+       */
+      tracking_number?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+   * @tags shipments
+   * @name ShipmentsList
+   * @summary Shipments
+   * @request GET:/shipments
+   */
+  export namespace ShipmentsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Carrier
+       * @format text
+       */
+      carrier?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Current location
+       * Where the shipment or one of its units was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
+      /**
+       * Customer
+       * The partner (partners.id) the goods go to; its portal users read the shipment.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Delivered at
+       * When the shipment entered delivered.
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Shipment id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Promised date
+       * The delivery date promised to the customer (on-time delivery is measured against it).
+       * @format date
+       */
+      promised_date?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Shipment number
+       * SHP-000123, unique in the tenant.
+       * @format text
+       */
+      shipment_number?: string;
+      /**
+       * Shipped at
+       * When app.ship_shipment moved the goods out of inventory.
+       * @format timestamp with time zone
+       */
+      shipped_at?: string;
+      /**
+       * Shipped by
+       * @format uuid
+       */
+      shipped_by?: string;
+      /**
+       * Ship-from plant
+       * The site (sites.id) the goods leave: who may see and act on the shipment.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * The shipment's state on its state machine (app.entity_states), mirrored here: draft, picked, packed, shipped, delivered or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Tracking number
+       * The carrier's.
+       * @format text
+       */
+      tracking_number?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Shipments[];
+  }
+
+  /**
+   * @description Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+   * @tags shipments
+   * @name ShipmentsPartialUpdate
+   * @summary Shipments
+   * @request PATCH:/shipments
+   */
+  export namespace ShipmentsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Carrier
+       * @format text
+       */
+      carrier?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Current location
+       * Where the shipment or one of its units was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
+      /**
+       * Customer
+       * The partner (partners.id) the goods go to; its portal users read the shipment.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Delivered at
+       * When the shipment entered delivered.
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Shipment id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Promised date
+       * The delivery date promised to the customer (on-time delivery is measured against it).
+       * @format date
+       */
+      promised_date?: string;
+      /**
+       * Shipment number
+       * SHP-000123, unique in the tenant.
+       * @format text
+       */
+      shipment_number?: string;
+      /**
+       * Shipped at
+       * When app.ship_shipment moved the goods out of inventory.
+       * @format timestamp with time zone
+       */
+      shipped_at?: string;
+      /**
+       * Shipped by
+       * @format uuid
+       */
+      shipped_by?: string;
+      /**
+       * Ship-from plant
+       * The site (sites.id) the goods leave: who may see and act on the shipment.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * The shipment's state on its state machine (app.entity_states), mirrored here: draft, picked, packed, shipped, delivered or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Tracking number
+       * The carrier's.
+       * @format text
+       */
+      tracking_number?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Shipments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ShippingUnits {
+  /**
+   * @description A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+   * @tags shipping_units
+   * @name ShippingUnitsCreate
+   * @summary Shipping units
+   * @request POST:/shipping_units
+   */
+  export namespace ShippingUnitsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ShippingUnits;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+   * @tags shipping_units
+   * @name ShippingUnitsDelete
+   * @summary Shipping units
+   * @request DELETE:/shipping_units
+   */
+  export namespace ShippingUnitsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Current location
+       * Where the unit was last scanned.
+       * @format text
+       */
+      current_location?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Shipping unit id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Packaging
+       * e.g. carton, pallet.
+       * @format text
+       */
+      packaging?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * SSCC
+       * Serial Shipping Container Code, 18 digits: extension digit, GS1 company prefix, serial reference, check digit.
+       * @format text
+       */
+      sscc?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+   * @tags shipping_units
+   * @name ShippingUnitsList
+   * @summary Shipping units
+   * @request GET:/shipping_units
+   */
+  export namespace ShippingUnitsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Current location
+       * Where the unit was last scanned.
+       * @format text
+       */
+      current_location?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Shipping unit id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Packaging
+       * e.g. carton, pallet.
+       * @format text
+       */
+      packaging?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * SSCC
+       * Serial Shipping Container Code, 18 digits: extension digit, GS1 company prefix, serial reference, check digit.
+       * @format text
+       */
+      sscc?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ShippingUnits[];
+  }
+
+  /**
+   * @description A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+   * @tags shipping_units
+   * @name ShippingUnitsPartialUpdate
+   * @summary Shipping units
+   * @request PATCH:/shipping_units
+   */
+  export namespace ShippingUnitsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Current location
+       * Where the unit was last scanned.
+       * @format text
+       */
+      current_location?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Shipping unit id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Packaging
+       * e.g. carton, pallet.
+       * @format text
+       */
+      packaging?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * SSCC
+       * Serial Shipping Container Code, 18 digits: extension digit, GS1 company prefix, serial reference, check digit.
+       * @format text
+       */
+      sscc?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ShippingUnits;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
