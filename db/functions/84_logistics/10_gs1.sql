@@ -43,6 +43,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = ''
 AS $$
 BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
   IF NEW.gtin IS NOT NULL AND NEW.gtin ~ '^[0-9]{8,13}$' THEN
     NEW.gtin := pg_catalog.lpad(NEW.gtin, 14, '0');
   END IF;

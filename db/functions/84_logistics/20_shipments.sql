@@ -17,19 +17,22 @@ CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.shipping_un
 
 SELECT app_private.register_entity_type('shipment', 'app.shipments', 'shipment_number', 'Shipment', 'shipment_number');
 
--- The guard that keeps packed -> shipped to app.ship_shipment.
+-- The guard that keeps packed -> shipped to app.ship_shipment: it holds once
+-- the shipment is stamped shipped_at, which only app.ship_shipment does (no
+-- API role may write the column), after it took the items out of inventory.
 CREATE OR REPLACE FUNCTION app_private.transition_guard_shipment_ship(
   p_organization_id uuid, p_entity_type text, p_entity_id uuid, p_guard jsonb
 ) RETURNS jsonb
 LANGUAGE sql STABLE
 SET search_path = ''
 AS $$
-  SELECT CASE WHEN pg_catalog.current_setting('pulse.shipping_shipment', true) = p_entity_id::text THEN NULL
+  SELECT CASE WHEN EXISTS (SELECT FROM app.shipments AS s WHERE s.organization_id = p_organization_id AND s.id = p_entity_id
+                                                            AND s.shipped_at IS NOT NULL) THEN NULL
               ELSE pg_catalog.jsonb_build_object('reason', 'shipment.ship_with_rpc', 'sqlstate', 'PT409',
                      'message', 'a shipment is shipped with app.ship_shipment, which takes its items out of inventory') END
 $$;
 COMMENT ON FUNCTION app_private.transition_guard_shipment_ship(uuid, text, uuid, jsonb) IS
-  'Guard {"kind": "shipment_ship"}: holds only inside app.ship_shipment for that shipment (which moves the inventory); app.transition to shipped fails with PT409 shipment.ship_with_rpc.';
+  'Guard {"kind": "shipment_ship"}: holds once app.ship_shipment has taken the items out of inventory and stamped shipped_at (in the same transaction); app.transition to shipped otherwise fails with PT409 shipment.ship_with_rpc.';
 
 -- The default shipment state machine, published for a tenant that has none.
 CREATE OR REPLACE FUNCTION app_private.provision_logistics(p_organization_id uuid) RETURNS void
@@ -337,12 +340,10 @@ BEGIN
     PERFORM app_private.require_shippable_serial(v_serial);
     UPDATE app.serials AS s SET inventory_state = 'shipped' WHERE s.organization_id = v_serial.organization_id AND s.id = v_serial.id;
   END LOOP;
-  PERFORM pg_catalog.set_config('pulse.shipping_shipment', v_shipment.id::text, true);
-  PERFORM auth.state_machine_transition('shipment', v_shipment.id, 'shipped', NULL, NULL);
-  PERFORM pg_catalog.set_config('pulse.shipping_shipment', '', true);
   UPDATE app.shipments AS s SET shipped_at = pg_catalog.now(), shipped_by = auth.user_id()
-   WHERE s.organization_id = v_shipment.organization_id AND s.id = v_shipment.id
-  RETURNING s.* INTO v_shipment;
+   WHERE s.organization_id = v_shipment.organization_id AND s.id = v_shipment.id;
+  PERFORM auth.state_machine_transition('shipment', v_shipment.id, 'shipped', NULL, NULL);
+  SELECT * INTO v_shipment FROM app.shipments AS s WHERE s.organization_id = v_shipment.organization_id AND s.id = v_shipment.id;
   PERFORM app_private.publish_event(v_shipment.organization_id, 'shipment.shipped',
     pg_catalog.jsonb_build_object('shipment_id', v_shipment.id, 'shipment_number', v_shipment.shipment_number,
                                   'customer_id', v_shipment.customer_id, 'shipped_at', v_shipment.shipped_at),

@@ -42,7 +42,7 @@ CREATE TABLE app.shipments (
   updated_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (organization_id, id),
   CONSTRAINT shipments_number_unique UNIQUE (organization_id, shipment_number),
-  CONSTRAINT shipments_shipped_stamped CHECK ((shipped_at IS NULL) OR status IN ('shipped', 'delivered')),
+  CONSTRAINT shipments_shipped_stamped CHECK (status NOT IN ('shipped', 'delivered') OR shipped_at IS NOT NULL),
   FOREIGN KEY (organization_id, customer_id) REFERENCES app.partners (organization_id, id),
   FOREIGN KEY (organization_id, site_id) REFERENCES app.sites (organization_id, id)
 );
