@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
 from helpers import World, graphql, rest
@@ -84,3 +85,28 @@ def test_a_shipment_ships_its_label_and_certificate_are_rendered_and_the_custome
     assert scanned["data"]["scan"]["result"] == {"codeKind": "gs1", "location": "Truck 12"}
     unknown = rest(live, "POST", "/rpc/scan", shipper, json={"code": "NOPE", "location": "Dock", "device": "gun-1"})
     assert (unknown.status_code, unknown.json()["details"]) == (404, "scan.unknown_code"), unknown.text
+
+
+def test_two_connections_scanning_the_same_code_on_one_device_record_one_event(live: dict[str, Any], world: World) -> None:
+    """The first scan holds the device-and-code lock until it commits: the second waits (lock_timeout shows the wait
+    without sleeping), then finds the first event and returns it; one row, not two."""
+    tenant = world.tenant()
+    plant = str(world.sql("select tests.create_site(%s)", tenant))
+    part = str(world.sql("select tests.create_part(%s)", tenant))
+    lot = str(world.sql("select tests.create_lot(%s, %s, %s, 10)", tenant, part, plant))
+    number = world.sql("select lot_number from app.lots where id = %s", lot)
+    scanner = world.member(tenant, "logistics", site=plant)
+    scan = "select id::text from app.scan(%s, 'Dock 1', 'gun-7')"
+    with psycopg.connect(live["url"]) as first, psycopg.connect(live["url"]) as second:
+        for conn in (first, second):
+            conn.execute("select tests.act_as(%s::uuid, %s::uuid)", [scanner.id, tenant])
+        (event,) = first.execute(scan, [number]).fetchone() or ("",)
+        second.execute("set lock_timeout = '200ms'")
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            second.execute(scan, [number])
+        second.rollback()
+        first.commit()
+        second.execute("select tests.act_as(%s::uuid, %s::uuid)", [scanner.id, tenant])
+        assert second.execute(scan, [number]).fetchone() == (event,)
+        second.commit()
+    assert world.sql("select count(*) from app.scan_events where lot_id = %s", lot) == 1
