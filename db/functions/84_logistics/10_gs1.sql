@@ -39,7 +39,7 @@ COMMENT ON FUNCTION app.gs1_key_valid(text) IS
 
 -- GTIN on parts: 14 digits (the CHECK on the column), the check digit right.
 CREATE OR REPLACE FUNCTION app_private.tg_parts__check_gtin() RETURNS trigger
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''
 AS $$
 BEGIN

@@ -4,7 +4,7 @@
 -- customer's portal; labels and certificates queued; scans idempotent;
 -- recall_simulation lists the shipments and customers.
 BEGIN;
-SELECT plan(45);
+SELECT plan(47);
 
 -- GS1 (published examples: GS1 check digit calculator 629104150021 -> 3;
 -- General Specifications SSCC (00)106141411234567897, GTIN (01)00614141123452).
@@ -41,9 +41,15 @@ SELECT tests.remember('portal', tests.create_member(tests.recall('t'), 'customer
 SELECT tests.remember('portal2', tests.create_member(tests.recall('t'), 'customer_portal', NULL, tests.recall('customer2')));
 SELECT tests.remember('stranger', tests.create_member(tests.recall('other'), 'logistics'));
 SELECT tests.remember('part', tests.create_part(tests.recall('t')));
-UPDATE app.parts SET gtin = '0614141123452' WHERE id = tests.recall('part')::uuid;
+SELECT tests.remember('engineer', tests.create_member(tests.recall('t'), 'engineering'));
+SELECT tests.act_as(tests.recall('engineer'), tests.recall('t'));
 SELECT is(tests.refusal(format($$UPDATE app.parts SET gtin = '00614141123451' WHERE id = %L$$, tests.recall('part'))), 'PT422 part.gtin_invalid',
   'a part''s GTIN with a wrong check digit is refused');
+UPDATE app.parts SET gtin = '0614141123452' WHERE id = tests.recall('part')::uuid;
+SELECT is((SELECT gtin FROM app.parts WHERE id = tests.recall('part')::uuid), '00614141123452', 'engineering sets a GTIN-13, kept as GTIN-14');
+SELECT is(tests.refusal(format($$INSERT INTO app.parts (part_number, name, unit, gtin) VALUES ('P-GTIN', 'x', 'pcs', '00614141123452')$$)),
+  '23505', 'a GTIN belongs to one part of the tenant');
+SELECT tests.act_as_owner();
 SELECT tests.remember('lot', tests.create_lot(tests.recall('t'), tests.recall('part'), tests.recall('plant_a'), 10));
 SELECT tests.remember('held', tests.create_lot(tests.recall('t'), tests.recall('part'), tests.recall('plant_a'), 10, 'on_hold'));
 SELECT tests.remember('serial', tests.create_serial(tests.recall('t'), tests.recall('part'), tests.recall('plant_a')));
