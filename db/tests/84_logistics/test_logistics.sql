@@ -4,7 +4,7 @@
 -- customer's portal; labels and certificates queued; scans idempotent;
 -- recall_simulation lists the shipments and customers.
 BEGIN;
-SELECT plan(47);
+SELECT plan(55);
 
 -- GS1 (published examples: GS1 check digit calculator 629104150021 -> 3;
 -- General Specifications SSCC (00)106141411234567897, GTIN (01)00614141123452).
@@ -123,12 +123,25 @@ SELECT results_eq(format($$SELECT depth, shipped_quantity, shipments -> 0 ->> 'c
   format($$VALUES (0, 4::numeric, %L), (1, 0::numeric, NULL)$$, tests.recall('customer')), 'the recall lists the shipment and customer');
 
 -- Plant B's logistics, the customers' portal users and another tenant.
+SELECT tests.act_as(tests.recall('log_a'), tests.recall('t'));
+SELECT is((SELECT count(*)::int FROM app.labels) + (SELECT count(*)::int FROM app.scan_events), 4, 'plant A''s logistics reads its labels and scans');
+UPDATE app.shipments SET tracking_number = 'DHL-1' WHERE id = tests.recall('shp')::uuid;
+SELECT is((SELECT tracking_number FROM app.shipments WHERE id = tests.recall('shp')::uuid), 'DHL-1', 'and corrects a tracking number');
 SELECT tests.act_as(tests.recall('log_b'), tests.recall('t'));
 SELECT is_empty($$SELECT FROM app.shipments$$, 'plant B''s logistics does not see plant A''s shipments');
+SELECT is_empty($$SELECT FROM app.shipping_units UNION ALL SELECT FROM app.shipment_items UNION ALL SELECT FROM app.shipment_certificates$$,
+  'nor their units, items or certificates');
+SELECT is_empty($$SELECT FROM app.labels UNION ALL SELECT FROM app.scan_events$$, 'nor their labels and scans');
+SELECT is_empty(format($$UPDATE app.shipments SET tracking_number = 'X' WHERE id = %L RETURNING 1$$, tests.recall('shp')),
+  'nor changes their tracking number');
 SELECT is(tests.refusal(format($$SELECT app.scan('(00)006141410000000012', 'Dock 1', 'gun-9')$$)), 'PT404 scan.unknown_code', 'nor scans its units');
 SELECT tests.act_as(tests.recall('portal'), tests.recall('t'));
 SELECT is((SELECT count(*)::int FROM app.shipments), 1, 'the customer''s portal user reads their shipment');
 SELECT is((SELECT count(*)::int FROM app.shipment_items) + (SELECT count(*)::int FROM app.shipment_certificates), 3, 'its items and certificate');
+SELECT is((SELECT count(*)::int FROM app.shipping_units), 1, 'and its pallet');
+SELECT is_empty($$SELECT FROM app.labels UNION ALL SELECT FROM app.scan_events$$, 'but no labels or scans (staff only)');
+SELECT is_empty(format($$UPDATE app.shipments SET tracking_number = 'X' WHERE id = %L RETURNING 1$$, tests.recall('shp')),
+  'and changes nothing');
 SELECT tests.act_as(tests.recall('portal2'), tests.recall('t'));
 SELECT is((SELECT count(*)::int FROM app.shipments), 1, 'another customer reads only theirs (an open draft)');
 SELECT tests.act_as(tests.recall('stranger'), tests.recall('other'));
