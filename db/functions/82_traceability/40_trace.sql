@@ -150,10 +150,15 @@ BEGIN
                'shipment_id', s.id, 'shipment_number', s.shipment_number, 'status', s.status, 'customer_id', s.customer_id,
                'customer_name', c.name, 'quantity', i.quantity, 'unit', i.unit, 'shipped_at', s.shipped_at, 'delivered_at', s.delivered_at)
                ORDER BY s.shipment_number) AS shipments
-        FROM app.shipment_items AS i
-        JOIN app.shipments AS s ON s.organization_id = i.organization_id AND s.id = i.shipment_id
-        JOIN app.partners AS c ON c.organization_id = s.organization_id AND c.id = s.customer_id
-       WHERE i.organization_id = v_org AND (i.lot_id = a.id OR i.serial_id = a.id) AND s.status <> 'cancelled'
+        -- A lot's items by lot_id, a serial's by serial_id: one index probe each, no OR.
+        FROM (SELECT i.shipment_id, i.quantity, i.unit FROM app.shipment_items AS i
+               WHERE a.item_type = 'lot' AND i.organization_id = v_org AND i.lot_id = a.id
+              UNION ALL
+              SELECT i.shipment_id, i.quantity, i.unit FROM app.shipment_items AS i
+               WHERE a.item_type = 'serial' AND i.organization_id = v_org AND i.serial_id = a.id) AS i
+        JOIN app.shipments AS s ON s.organization_id = v_org AND s.id = i.shipment_id
+        JOIN app.partners AS c ON c.organization_id = v_org AND c.id = s.customer_id
+       WHERE s.status <> 'cancelled'
     ) AS sh ON true
    ORDER BY a.depth, a.item_number;
 END
