@@ -137,6 +137,25 @@ BEGIN
     SELECT f.item_type, f.id, f.item_number, f.part_id, f.part_number, f.site_id, f.depth, f.quantity, f.remaining_quantity, f.unit,
            f.quality_status, f.inventory_state
       FROM app.trace_forward(recall_simulation.lot_id, recall_simulation.max_depth) AS f
+  -- The shipments of all affected items at once (the policies' checks run once, not per item): a lot's items by
+  -- lot_id, a serial's by serial_id.
+  ), shipped AS (
+    SELECT x.item_id, sum(x.quantity) FILTER (WHERE s.status IN ('shipped', 'delivered')) AS shipped_quantity,
+           pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+             'shipment_id', s.id, 'shipment_number', s.shipment_number, 'status', s.status, 'customer_id', s.customer_id,
+             'customer_name', c.name, 'quantity', x.quantity, 'unit', x.unit, 'shipped_at', s.shipped_at, 'delivered_at', s.delivered_at)
+             ORDER BY s.shipment_number) AS shipments
+      FROM (SELECT a.id AS item_id, i.shipment_id, i.quantity, i.unit
+              FROM affected AS a JOIN app.shipment_items AS i ON i.organization_id = v_org AND i.lot_id = a.id
+             WHERE a.item_type = 'lot'
+            UNION ALL
+            SELECT a.id, i.shipment_id, i.quantity, i.unit
+              FROM affected AS a JOIN app.shipment_items AS i ON i.organization_id = v_org AND i.serial_id = a.id
+             WHERE a.item_type = 'serial') AS x
+      JOIN app.shipments AS s ON s.organization_id = v_org AND s.id = x.shipment_id
+      JOIN app.partners AS c ON c.organization_id = v_org AND c.id = s.customer_id
+     WHERE s.status <> 'cancelled'
+     GROUP BY x.item_id
   )
   SELECT a.item_type, a.id, a.item_number, a.part_id, a.part_number, p.customer_id, a.site_id, a.depth, a.quantity, a.remaining_quantity,
          a.unit, a.quality_status, a.inventory_state,
@@ -144,22 +163,7 @@ BEGIN
          coalesce(sh.shipped_quantity, 0), coalesce(sh.shipments, '[]')
     FROM affected AS a
     JOIN app.parts AS p ON p.organization_id = v_org AND p.id = a.part_id
-    LEFT JOIN LATERAL (
-      SELECT sum(i.quantity) FILTER (WHERE s.status IN ('shipped', 'delivered')) AS shipped_quantity,
-             pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-               'shipment_id', s.id, 'shipment_number', s.shipment_number, 'status', s.status, 'customer_id', s.customer_id,
-               'customer_name', c.name, 'quantity', i.quantity, 'unit', i.unit, 'shipped_at', s.shipped_at, 'delivered_at', s.delivered_at)
-               ORDER BY s.shipment_number) AS shipments
-        -- A lot's items by lot_id, a serial's by serial_id: one index probe each, no OR.
-        FROM (SELECT i.shipment_id, i.quantity, i.unit FROM app.shipment_items AS i
-               WHERE a.item_type = 'lot' AND i.organization_id = v_org AND i.lot_id = a.id
-              UNION ALL
-              SELECT i.shipment_id, i.quantity, i.unit FROM app.shipment_items AS i
-               WHERE a.item_type = 'serial' AND i.organization_id = v_org AND i.serial_id = a.id) AS i
-        JOIN app.shipments AS s ON s.organization_id = v_org AND s.id = i.shipment_id
-        JOIN app.partners AS c ON c.organization_id = v_org AND c.id = s.customer_id
-       WHERE s.status <> 'cancelled'
-    ) AS sh ON true
+    LEFT JOIN shipped AS sh ON sh.item_id = a.id
    ORDER BY a.depth, a.item_number;
 END
 $$;
