@@ -106,6 +106,13 @@ FUNCTION_CASES = {
     "approved_suppliers_effective_status": "computed column: the list entry the caller already reads (test_suppliers.sql)",
     "record_receipt": "writes the caller's tenant only: another tenant's site, part or supplier is PT404 (test_suppliers.sql)",
     "issue_scar": "writes the caller's tenant only: another tenant's supplier or receipt is PT404 (test_suppliers.sql)",
+    "create_shipment": "writes the caller's tenant only: another tenant's site or customer is PT404 (test_logistics.sql)",
+    "gs1_check_digit": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
+    "gs1_key_valid": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
+    "gs1_sscc": "IMMUTABLE: computes from its arguments, reads no table (test_logistics.sql)",
+    "gs1_date": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
+    "gs1_element_string": "IMMUTABLE: computes from its arguments, reads no table (test_logistics.sql)",
+    "gs1_parse": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -246,6 +253,15 @@ ROW_FUNCTIONS = {
     "decide_receipt": {"receipt_id": "{receipt}", "accepted_quantity": 10},
     "respond_to_scar": {"scar_id": "{scar}", "root_cause": "x", "corrective_action": "x"},
     "review_scar_response": {"scar_id": "{scar}", "accept": True},
+    # Logistics (db/functions/84_logistics).
+    "add_shipping_unit": {"shipment_id": "{shipment}"},
+    "add_shipment_item": {"shipment_id": "{shipment}", "lot_id": "{lot}", "quantity": 1},
+    "ship_shipment": {"shipment_id": "{shipment}"},
+    "issue_shipment_certificate": {"shipment_id": "{shipment}"},
+    "request_label": {"shipping_unit_id": "{shipping_unit}"},
+    "label_image_url": {"label_id": "{label}"},
+    "shipment_certificate_url": {"certificate_id": "{shipment_certificate}"},
+    "scan": {"code": "{shipment_number}", "location": "x", "device": "x"},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -267,7 +283,7 @@ A_ROWS = """
          (select e.id from app.equipment e where e.organization_id = o.id limit 1)::text,
          (select e.id from app.webhook_endpoints e where e.organization_id = o.id limit 1)::text,
          (select d.id from app.webhook_deliveries d where d.organization_id = o.id and d.status = 'dead' limit 1)::text,
-         (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published')::text,
+         (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published' and m.entity_type = 'document')::text,
          (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
          (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text,
          (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text,
@@ -308,7 +324,12 @@ A_ROWS = """
          (select d.id from app.report_definitions d where d.organization_id = o.id limit 1)::text,
          (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text,
          (select r.id from app.receipts r where r.organization_id = o.id limit 1)::text,
-         (select s.id from app.scars s where s.organization_id = o.id limit 1)::text
+         (select s.id from app.scars s where s.organization_id = o.id limit 1)::text,
+         (select s.id from app.shipments s where s.organization_id = o.id limit 1)::text,
+         (select s.shipment_number from app.shipments s where s.organization_id = o.id limit 1)::text,
+         (select u.id from app.shipping_units u where u.organization_id = o.id limit 1)::text,
+         (select l.id from app.labels l where l.organization_id = o.id limit 1)::text,
+         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -397,6 +418,8 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_inspection(%s)", a)
     # Suppliers: an approved supplier, a receipt, a SCAR (db/tests/fixtures/suppliers.sql).
     world.sql("select tests.fill_suppliers(%s)", a)
+    # Logistics: a shipment with a unit, an item, a label, a certificate and a scan (db/tests/fixtures/logistics.sql).
+    world.sql("select tests.fill_logistics(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -625,7 +648,8 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "part_revision", "lot", "serial", "ncr", "ncr_disposition", "concession", "complaint",
              "drawing_revision", "change_order",
              "site", "control_plan", "control_plan_step", "characteristic", "gauge", "inspection", "spc_signal",
-             "report_definition", "report_execution", "receipt", "scar")
+             "report_definition", "report_execution", "receipt", "scar",
+             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

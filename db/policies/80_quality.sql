@@ -7,8 +7,8 @@
 ALTER TABLE app.parts ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.parts FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.parts TO app_user;
-GRANT INSERT (organization_id, part_number, name, description, unit, customer_id, customer_concession_required, status, custom_fields),
-      UPDATE (part_number, name, description, unit, customer_id, customer_concession_required, status, custom_fields),
+GRANT INSERT (organization_id, part_number, name, description, unit, customer_id, customer_concession_required, status, custom_fields, gtin),
+      UPDATE (part_number, name, description, unit, customer_id, customer_concession_required, status, custom_fields, gtin),
       DELETE ON app.parts TO app_user;
 GRANT INSERT (id), UPDATE (organization_id, id) ON app.parts TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.parts TO app_admin;

@@ -95,6 +95,11 @@ INSERT INTO app.permissions (code, description) VALUES
   ('receipt.record', 'Record receipts of purchased material, which creates their quarantined lots (tenant-wide, or at the sites of a site-scoped role)'),
   ('receipt.decide', 'Make the receiving decision: accept and reject quantities, releasing the accepted lot (tenant-wide, or at the sites of a site-scoped role)'),
   ('scar.manage', 'Issue supplier corrective action requests (SCARs) and accept or return suppliers'' responses'),
+  -- Logistics (84_logistics).
+  ('shipment.read', 'Read shipments, their units, items, certificates of conformance and labels (tenant-wide, or at the sites of a site-scoped role; a portal user: their customer''s shipments)'),
+  ('shipment.manage', 'Create shipments, add units and items, pick, pack, ship, deliver and cancel them, issue certificates of conformance (tenant-wide, or at the sites of a site-scoped role)'),
+  ('label.print', 'Print GS1-128 labels for shipping units, lots and serials (tenant-wide, or at the sites of a site-scoped role)'),
+  ('scan.record', 'Record barcode scans of shipping units, lots, serials and shipments (tenant-wide, or at the sites of a site-scoped role)'),
   -- Reporting (95_reporting): report definitions, executions, dashboards.
   ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
   ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones')
@@ -252,6 +257,14 @@ SELECT role_key, permission
     ('qa', 'supplier.read'), ('qa', 'receipt.decide'), ('qa', 'scar.manage'),
     ('logistics', 'supplier.read'), ('logistics', 'receipt.record'),
     ('management', 'supplier.read'), ('auditor', 'supplier.read'), ('engineering', 'supplier.read'),
+    -- Logistics (84_logistics): logistics ships, labels and scans; production labels and scans at its plant; quality
+    -- reads shipments (recalls, certificates); management, sales and auditors read; a customer's portal user reads
+    -- the shipments of their customer.
+    ('logistics', 'shipment.read'), ('logistics', 'shipment.manage'), ('logistics', 'label.print'), ('logistics', 'scan.record'),
+    ('production', 'shipment.read'), ('production', 'label.print'), ('production', 'scan.record'),
+    ('technician', 'scan.record'),
+    ('qa', 'shipment.read'), ('qa', 'label.print'), ('management', 'shipment.read'), ('sales', 'shipment.read'),
+    ('auditor', 'shipment.read'), ('customer_portal', 'shipment.read'),
     -- Reporting (95_reporting/): staff who read data report on it (the source's own permission still decides);
     -- management shares reports and dashboards with everyone.
     ('management', 'report.use'), ('management', 'report.manage'), ('engineering', 'report.use'), ('qa', 'report.use'),
