@@ -259,6 +259,7 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.approved_suppliers
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.receipts
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.scars
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
 -- Logistics (84_logistics).
 CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.shipments
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
