@@ -3869,7 +3869,6 @@ export interface CustomerComplaints {
   /**
    * Received on
    * @format date
-   * @default "CURRENT_DATE"
    */
   received_on: string;
   /**

@@ -255,7 +255,7 @@ ALTER TABLE app.change_order_items ENABLE ROW LEVEL SECURITY;
 ALTER TABLE app.change_order_items FORCE ROW LEVEL SECURITY;
 GRANT SELECT ON app.change_order_items TO app_user;
 GRANT INSERT (organization_id, id, change_order_id, kind, part_id, part_revision_id, drawing_id, drawing_revision_id, bom_line_id, note),
-      UPDATE (organization_id, id, change_order_id, note), DELETE ON app.change_order_items TO app_user;
+      UPDATE (organization_id, id, change_order_id, kind, part_id, part_revision_id, drawing_id, drawing_revision_id, bom_line_id, note), DELETE ON app.change_order_items TO app_user;
 GRANT SELECT, INSERT, UPDATE, DELETE ON app.change_order_items TO app_admin;
 CREATE POLICY change_order_items_select_reader ON app.change_order_items FOR SELECT TO app_user
   USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL

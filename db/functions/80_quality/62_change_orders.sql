@@ -16,7 +16,8 @@ CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.change_order_items
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.change_orders
   FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'eco_number');
 CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.change_order_items
-  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'change_order_id');
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'change_order_id', 'kind', 'part_id', 'part_revision_id', 'drawing_id',
+                                                     'drawing_revision_id', 'bom_line_id');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.change_orders
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('change_order.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.change_order_items

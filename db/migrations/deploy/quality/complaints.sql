@@ -25,7 +25,7 @@ CREATE TABLE app.customer_complaints (
   title text NOT NULL CONSTRAINT customer_complaints_title_length CHECK (length(btrim(title)) BETWEEN 1 AND 200),
   description text NOT NULL CONSTRAINT customer_complaints_description_length CHECK (length(btrim(description)) BETWEEN 1 AND 20000),
   severity app.complaint_severity NOT NULL DEFAULT 'major',
-  received_on date NOT NULL DEFAULT current_date,
+  received_on date NOT NULL,
   customer_reference text CONSTRAINT customer_complaints_customer_reference_length CHECK (length(customer_reference) BETWEEN 1 AND 100),
   quantity_affected numeric CONSTRAINT customer_complaints_quantity_positive CHECK (quantity_affected > 0),
   status app.complaint_status NOT NULL DEFAULT 'open',
