@@ -283,7 +283,8 @@ A_ROWS = """
          (select e.id from app.equipment e where e.organization_id = o.id limit 1)::text,
          (select e.id from app.webhook_endpoints e where e.organization_id = o.id limit 1)::text,
          (select d.id from app.webhook_deliveries d where d.organization_id = o.id and d.status = 'dead' limit 1)::text,
-         (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published' and m.entity_type = 'document')::text,
+         (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published'
+            and m.entity_type = 'document')::text,
          (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
          (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text,
          (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text,
