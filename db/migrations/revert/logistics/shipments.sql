@@ -21,6 +21,7 @@ DELETE FROM app_private.entity_types WHERE entity_type = 'shipment';
 DELETE FROM app_private.append_heavy_tables WHERE table_name = 'app.scan_events';
 DELETE FROM partman.part_config WHERE parent_table = 'app.scan_events';
 DROP TABLE app.scan_events, app.shipment_certificates, app.labels, app.shipment_items, app.shipping_units, app.shipments CASCADE;
+DROP TABLE IF EXISTS partman.template_app_scan_events;
 DROP TYPE app.render_status CASCADE;
 DROP TRIGGER IF EXISTS _500_shipment_status ON app.entity_states;
 ALTER TABLE app.serials DROP COLUMN current_location;
