@@ -160,8 +160,8 @@ BEGIN
   IF create_shipment.customer_id IS NULL OR NOT EXISTS (SELECT FROM app.partners AS p WHERE p.organization_id = v_org AND p.id = create_shipment.customer_id) THEN
     RAISE EXCEPTION 'partner not found' USING ERRCODE = 'PT404', DETAIL = 'partner.not_found', HINT = 'Send customer_id: one of GET /partners.';
   END IF;
-  INSERT INTO app.shipments AS s (organization_id, id, shipment_number, customer_id, site_id, carrier, tracking_number, promised_date, notes, created_by)
-  VALUES (v_org, public.uuid_generate_v7(), app_private.take_human_id(v_org, 'SHP', NULL), create_shipment.customer_id, create_shipment.site_id,
+  INSERT INTO app.shipments AS s (organization_id, shipment_number, customer_id, site_id, carrier, tracking_number, promised_date, notes, created_by)
+  VALUES (v_org, app_private.take_human_id(v_org, 'SHP', NULL), create_shipment.customer_id, create_shipment.site_id,
           nullif(pg_catalog.btrim(create_shipment.carrier), ''), nullif(pg_catalog.btrim(create_shipment.tracking_number), ''),
           create_shipment.promised_date, coalesce(create_shipment.notes, ''), auth.user_id())
   RETURNING s.* INTO v_shipment;

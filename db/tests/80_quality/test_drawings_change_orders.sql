@@ -7,7 +7,7 @@
 -- implemented, and implementing releases its part and drawing revisions in
 -- one transaction, only when approved. Another tenant sees nothing.
 BEGIN;
-SELECT plan(41);
+SELECT plan(44);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('b', tests.create_tenant());
@@ -33,6 +33,14 @@ INSERT INTO app.drawing_parts (drawing_id, part_id) VALUES (tests.recall('drawin
 SELECT is(tests.refusal($$INSERT INTO app.drawings (drawing_number, title) VALUES ('DWG-200', 'Again')$$), '23505',
   'a drawing number is unique in the tenant');
 SELECT is((SELECT count(*)::int FROM app.drawing_parts WHERE part_id = tests.recall('part')), 1, 'a drawing names the parts it defines');
+SELECT is((SELECT created_by FROM app.drawings WHERE id = tests.recall('drawing')), tests.recall('engineer'),
+  'a drawing is stamped with the member who added it');
+SELECT is(tests.refusal(format($$INSERT INTO app.drawings (organization_id, drawing_number, title) VALUES (%L, 'DWG-X', 'Theirs')$$,
+                               tests.recall('b'))), '42501 tenant.foreign_row',
+  'a drawing of another tenant is refused by the tenant guard, before any policy');
+SELECT is(tests.refusal(format($$INSERT INTO app.drawing_parts (organization_id, drawing_id, part_id) VALUES (%L, %L, %L)$$,
+                               tests.recall('b'), tests.recall('drawing'), tests.recall('part'))), '42501 tenant.foreign_row',
+  'a drawing-part link of another tenant is refused by the tenant guard, before any policy');
 
 INSERT INTO app.drawing_revisions (drawing_id, revision, document_version_id) VALUES (tests.recall('drawing'), 'A', tests.recall('v1'));
 INSERT INTO app.drawing_revisions (drawing_id, revision) VALUES (tests.recall('drawing'), 'B');
