@@ -182,8 +182,8 @@ DECLARE
   v_unit app.shipping_units;
 BEGIN
   PERFORM app_private.require_shipment_open(v_shipment);
-  INSERT INTO app.shipping_units AS u (organization_id, id, shipment_id, sscc, packaging, site_id, customer_id, created_by)
-  VALUES (v_shipment.organization_id, public.uuid_generate_v7(), v_shipment.id, app_private.next_sscc(v_shipment.organization_id),
+  INSERT INTO app.shipping_units AS u (organization_id, shipment_id, sscc, packaging, site_id, customer_id, created_by)
+  VALUES (v_shipment.organization_id, v_shipment.id, app_private.next_sscc(v_shipment.organization_id),
           coalesce(nullif(pg_catalog.btrim(add_shipping_unit.packaging), ''), 'carton'), v_shipment.site_id, v_shipment.customer_id, auth.user_id())
   RETURNING u.* INTO v_unit;
   RETURN v_unit;
