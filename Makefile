@@ -3,6 +3,8 @@
 
 PULSE := .venv/bin/pulse
 PYTEST := .venv/bin/pytest
+# Test files spread over this many processes (pytest-xdist); each has its own databases and stacks.
+TEST_WORKERS ?= 2
 
 .PHONY: up down test lint install reset contracts bench security-report mutation
 
@@ -13,7 +15,7 @@ down: ## Stop what `make up` started
 	$(PULSE) down
 
 test: install ## Run every test: pgTAP, CLI, live HTTP (pytest's "no tests ran", exit 5, is a failure); print the CLI's and the SQL functions' coverage
-	@mkdir -p .pulse/coverage; $(PYTEST) --cov --cov-report=term --durations=30; status=$$?; \
+	@mkdir -p .pulse/coverage; $(PYTEST) --numprocesses=$(TEST_WORKERS) --dist=loadfile --cov --cov-report=term --durations=30; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 lint: install ## ruff over the Python (cli, tests, tools), mypy --strict over cli/pulse; both run, either failing fails

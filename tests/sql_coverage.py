@@ -113,6 +113,17 @@ class SqlCoverage:
         except psycopg.OperationalError:  # a test dropped it
             pass
 
+    def counted(self) -> dict:
+        """What this process counted, for the process that sums up (pytest-xdist's worker output)."""
+        return {"calls": dict(self.calls), "tracked": sorted(self.tracked), "problem": self.problem}
+
+    def merge(self, counted: dict | None) -> None:
+        """Add what another process counted."""
+        if counted:
+            self.calls.update(counted["calls"])
+            self.tracked.update(counted["tracked"])
+            self.problem = self.problem or counted["problem"]
+
     def finish(self, template_url: str, target: Path) -> None:
         if not self.tracked:
             return
