@@ -95,6 +95,24 @@ FUNCTION_CASES = {
     "reagent_lots_effective_status": "computed column: the lot row the caller already reads (test_reagents.sql)",
     "create_lots": "writes the caller's tenant only: another tenant's site or part is PT404 (test_lots.sql, test_plant_access.sql)",
     "create_serials": "writes the caller's tenant only: another tenant's site, part or lot is PT404 (test_lots.sql, test_plant_access.sql)",
+    "create_ncr": "writes the caller's tenant only: another tenant's site, part or lot is PT404 (test_ncr.sql)",
+    "request_concession": "writes the caller's tenant only: another tenant's part or partner is PT404 (test_ncr.sql)",
+    "file_complaint": "writes the caller's tenant only, a portal user's own partner (test_complaints.sql)",
+    "concessions_current_status": "computed column: the concession row the caller already reads (test_ncr.sql, test_ncr_http)",
+    "concessions_used_quantity": "computed column: the concession row the caller already reads (test_ncr.sql, test_ncr_http)",
+    "released_drawing": "caller's tenant only: NULL for another tenant's drawing (test_drawings_change_orders.sql)",
+    "explode_project_bom": "caller's tenant only: empty for another tenant's project (test_project_bom_milestones.sql)",
+    "part_where_used": "caller's tenant only: empty for another tenant's part (test_project_bom_milestones.sql)",
+    "approved_suppliers_effective_status": "computed column: the list entry the caller already reads (test_suppliers.sql)",
+    "record_receipt": "writes the caller's tenant only: another tenant's site, part or supplier is PT404 (test_suppliers.sql)",
+    "issue_scar": "writes the caller's tenant only: another tenant's supplier or receipt is PT404 (test_suppliers.sql)",
+    "create_shipment": "writes the caller's tenant only: another tenant's site or customer is PT404 (test_logistics.sql)",
+    "gs1_check_digit": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
+    "gs1_key_valid": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
+    "gs1_sscc": "IMMUTABLE: computes from its arguments, reads no table (test_logistics.sql)",
+    "gs1_date": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
+    "gs1_element_string": "IMMUTABLE: computes from its arguments, reads no table (test_logistics.sql)",
+    "gs1_parse": "IMMUTABLE: computes from its argument, reads no table (test_logistics.sql)",
 }
 
 # Functions that take the id of a tenant's row: called by B with A's ids over
@@ -191,6 +209,59 @@ ROW_FUNCTIONS = {
     "trace_forward": {"item_id": "{lot}"},
     "trace_backward": {"item_id": "{serial}"},
     "recall_simulation": {"lot_id": "{lot}"},
+    # NCRs, concessions, complaints (db/functions/80_quality/30_ncr, 32_concessions, 34_complaints).
+    "add_ncr_items": {"ncr_id": "{ncr}"},
+    "advance_ncr": {"ncr_id": "{ncr}", "to_status": "cancelled", "note": "x"},
+    "add_ncr_disposition": {"ncr_id": "{ncr}", "disposition": "scrap", "quantity": 1},
+    "withdraw_ncr_disposition": {"disposition_id": "{ncr_disposition}"},
+    "record_ncr_verification": {"ncr_id": "{ncr}", "result": "accepted", "note": "x"},
+    "open_ncr_capa": {"ncr_id": "{ncr}"},
+    "decide_concession": {"concession_id": "{concession}", "granted": False},
+    "revoke_concession": {"concession_id": "{concession}", "reason": "x"},
+    "link_complaint": {"complaint_id": "{complaint}"},
+    "open_complaint_8d": {"complaint_id": "{complaint}"},
+    "close_complaint": {"complaint_id": "{complaint}", "response": "x", "rejected": True},
+    # Engineering: drawings (RDA), change orders, project BOM (db/functions/80_quality/6x).
+    "submit_drawing_revision": {"revision_id": "{drawing_revision}"},
+    "approve_drawing_revision": {"revision_id": "{drawing_revision}"},
+    "reject_drawing_revision": {"revision_id": "{drawing_revision}", "reason": "x"},
+    "submit_change_order": {"change_order_id": "{change_order}"},
+    "approve_change_order": {"change_order_id": "{change_order}"},
+    "reject_change_order": {"change_order_id": "{change_order}", "reason": "x"},
+    "cancel_change_order": {"change_order_id": "{change_order}"},
+    "implement_change_order": {"change_order_id": "{change_order}"},
+    # Control plans, inspections and SPC (db/functions/80_quality/40_control_plans.sql, 42_inspections.sql, 54_spc_charts.sql).
+    "create_control_plan": {"part_revision_id": "{part_revision}", "site_id": "{site}", "title": "x"},
+    "add_control_plan_step": {"control_plan_id": "{control_plan}", "step_number": 20, "name": "x"},
+    "add_characteristic": {"step_id": "{control_plan_step}", "name": "x", "kind": "variable", "chart_type": "imr",
+                           "reaction_plan": "x", "usl": 1},
+    "approve_control_plan": {"control_plan_id": "{control_plan}"},
+    "obsolete_control_plan": {"control_plan_id": "{control_plan}"},
+    "record_gauge_study": {"gauge_id": "{gauge}", "characteristic_id": "{characteristic}", "method": "average_range",
+                           "readings": []},
+    "open_inspection": {"control_plan_id": "{control_plan}", "kind": "in_process"},
+    "record_measurement": {"inspection_id": "{inspection}", "characteristic_id": "{characteristic}", "value": 10},
+    "record_measurements": {"inspection_id": "{inspection}", "characteristic_id": "{characteristic}", "values": [10]},
+    "complete_inspection": {"inspection_id": "{inspection}"},
+    "decide_inspection": {"inspection_id": "{inspection}", "approve": False},
+    "fai_report": {"inspection_id": "{inspection}"},
+    "approve_spc_baseline": {"characteristic_id": "{characteristic}", "from_subgroup": 1, "to_subgroup": 2, "reason": "x",
+                             "change_reference": "x"},
+    "spc_chart": {"characteristic_id": "{characteristic}"},
+    "close_spc_signal": {"signal_id": "{spc_signal}", "cause": "x", "action": "x"},
+    # Suppliers (db/functions/80_quality/22_receipts.sql, 24_scars.sql).
+    "decide_receipt": {"receipt_id": "{receipt}", "accepted_quantity": 10},
+    "respond_to_scar": {"scar_id": "{scar}", "root_cause": "x", "corrective_action": "x"},
+    "review_scar_response": {"scar_id": "{scar}", "accept": True},
+    # Logistics (db/functions/84_logistics).
+    "add_shipping_unit": {"shipment_id": "{shipment}"},
+    "add_shipment_item": {"shipment_id": "{shipment}", "lot_id": "{lot}", "quantity": 1},
+    "ship_shipment": {"shipment_id": "{shipment}"},
+    "issue_shipment_certificate": {"shipment_id": "{shipment}"},
+    "request_label": {"shipping_unit_id": "{shipping_unit}"},
+    "label_image_url": {"label_id": "{label}"},
+    "shipment_certificate_url": {"certificate_id": "{shipment_certificate}"},
+    "scan": {"code": "{shipment_number}", "location": "x", "device": "x"},
     # Reporting (db/functions/95_reporting/).
     "run_report": {"definition_id": "{report_definition}"},
     "report_execution_url": {"execution_id": "{report_execution}"},
@@ -212,7 +283,7 @@ A_ROWS = """
          (select e.id from app.equipment e where e.organization_id = o.id limit 1)::text,
          (select e.id from app.webhook_endpoints e where e.organization_id = o.id limit 1)::text,
          (select d.id from app.webhook_deliveries d where d.organization_id = o.id and d.status = 'dead' limit 1)::text,
-         (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published')::text,
+         (select m.id from app.state_machines m where m.organization_id = o.id and m.status = 'published' and m.entity_type = 'document')::text,
          (select s.entity_id from app.entity_states s where s.organization_id = o.id limit 1)::text,
          (select i.id from app.checklist_items i where i.organization_id = o.id limit 1)::text,
          (select a.id from app.attachments a where a.organization_id = o.id limit 1)::text,
@@ -237,8 +308,28 @@ A_ROWS = """
          (select r.id from app.part_revisions r where r.organization_id = o.id and r.status = 'draft' limit 1)::text,
          (select l.id from app.lots l where l.organization_id = o.id and l.quality_status = 'on_hold' limit 1)::text,
          (select s.id from app.serials s where s.organization_id = o.id limit 1)::text,
+         (select n.id from app.ncrs n where n.organization_id = o.id limit 1)::text,
+         (select d.id from app.ncr_dispositions d where d.organization_id = o.id limit 1)::text,
+         (select c.id from app.concessions c where c.organization_id = o.id limit 1)::text,
+         (select c.id from app.customer_complaints c where c.organization_id = o.id limit 1)::text,
+         (select r.id from app.drawing_revisions r where r.organization_id = o.id and r.status = 'draft' limit 1)::text,
+         (select c.id from app.change_orders c where c.organization_id = o.id limit 1)::text,
+         (select s.id from app.sites s where s.organization_id = o.id limit 1)::text,
+         (select p.id from app.control_plans p where p.organization_id = o.id limit 1)::text,
+         (select s.id from app.control_plan_steps s where s.organization_id = o.id limit 1)::text,
+         (select c.id from app.characteristics c where c.organization_id = o.id limit 1)::text,
+         (select c.gauge_id from app.characteristics c where c.organization_id = o.id limit 1)::text,
+         (select i.id from app.inspections i where i.organization_id = o.id limit 1)::text,
+         (select s.id from app.spc_signals s where s.organization_id = o.id limit 1)::text,
          (select d.id from app.report_definitions d where d.organization_id = o.id limit 1)::text,
-         (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text
+         (select e.id from app.report_executions e where e.organization_id = o.id limit 1)::text,
+         (select r.id from app.receipts r where r.organization_id = o.id limit 1)::text,
+         (select s.id from app.scars s where s.organization_id = o.id limit 1)::text,
+         (select s.id from app.shipments s where s.organization_id = o.id limit 1)::text,
+         (select s.shipment_number from app.shipments s where s.organization_id = o.id limit 1)::text,
+         (select u.id from app.shipping_units u where u.organization_id = o.id limit 1)::text,
+         (select l.id from app.labels l where l.organization_id = o.id limit 1)::text,
+         (select c.id from app.shipment_certificates c where c.organization_id = o.id limit 1)::text
     from app.organizations o where o.id = %s
 """
 
@@ -317,6 +408,18 @@ def build_tenant_a(world: World) -> str:
     world.sql("select tests.fill_lab(%s)", a)
     # Manufacturing: a part with revisions, lots, a serial, genealogy and a hold (db/tests/fixtures/traceability.sql).
     world.sql("select tests.fill_traceability(%s)", a)
+    # NCRs, concessions, complaints: a concession, an NCR holding a lot with a disposition, a complaint (quality_ncr.sql).
+    world.sql("select tests.fill_ncr(%s)", a)
+    # Engineering: a drawing with revisions, a change order and its item, a project BOM line, a milestone
+    # (db/tests/fixtures/quality_engineering.sql).
+    world.sql("select tests.fill_engineering(%s)", a)
+    # Control plans, inspections and SPC: a plan, a gauge study, a completed inspection with measurements, a baseline
+    # and a signal (db/tests/fixtures/inspection.sql).
+    world.sql("select tests.fill_inspection(%s)", a)
+    # Suppliers: an approved supplier, a receipt, a SCAR (db/tests/fixtures/suppliers.sql).
+    world.sql("select tests.fill_suppliers(%s)", a)
+    # Logistics: a shipment with a unit, an item, a label, a certificate and a scan (db/tests/fixtures/logistics.sql).
+    world.sql("select tests.fill_logistics(%s)", a)
     # Reporting: a shared definition, a dashboard, an execution (db/tests/fixtures/reporting.sql).
     world.sql("select tests.fill_reporting(%s)", a)
     world.sql("select app_private.refresh_kpis()")  # the KPI views show A's figures once refreshed
@@ -542,8 +645,11 @@ def test_functions_refuse_tenant_a_rows(live, tenant_a, actors, figures):
              "machine", "controlled", "checklist_item", "attachment", "eln_entry", "certified_sample", "certificate",
              "certificate_version", "reservation", "sample", "run", "qc_sample", "instrument_import", "analysis", "result",
              "oos", "service_request", "sop_task", "sop_task_step", "stored_sample", "storage_location", "reagent_lot",
-             "part_revision", "lot", "serial",
-             "report_definition", "report_execution")
+             "part_revision", "lot", "serial", "ncr", "ncr_disposition", "concession", "complaint",
+             "drawing_revision", "change_order",
+             "site", "control_plan", "control_plan_step", "characteristic", "gauge", "inspection", "spc_signal",
+             "report_definition", "report_execution", "receipt", "scar",
+             "shipment", "shipment_number", "shipping_unit", "label", "shipment_certificate")
     with psycopg.connect(live["url"]) as conn:
         ids = dict(zip(names, conn.execute(A_ROWS, [tenant_a]).fetchone(), strict=True))
         before = conn.execute("select count(*) from audit.activity_log").fetchone()[0]

@@ -295,3 +295,50 @@ def test_nelson_rules_agree_with_numpy_on_a_random_chart(sql: Query) -> None:
     theirs = nelson(series, 0.05, 0.98)
     assert [r[0] for r in rows] == theirs
     assert {rule for rules in theirs for rule in rules} >= {1, 2, 5, 6}, "the shifted stretch fires the shift rules"
+
+
+def test_chart_limits_of_a_characteristic_match_numpy(pgtap_database: str) -> None:
+    """A characteristic measured through the API (db/functions/80_quality/54_spc_charts.sql): the baseline frozen
+    from 25 subgroups of 5, the chart's points, limits and Cp/Cpk/Pp/Ppk, and the signal of a shifted subgroup,
+    against numpy on the same values."""
+    rng = random.Random(1616)
+    groups = np.array(rounded(rng.gauss(10, 0.02) for _ in range(125))).reshape(25, 5)
+    shifted = [10.08, 10.09, 10.07, 10.08, 10.09]
+    with psycopg.connect(pgtap_database) as conn:
+        def one(query: str, *params: object) -> Any:
+            row = conn.execute(query, params).fetchone()
+            assert row is not None
+            return row[0]
+        tenant = one("SELECT tests.create_tenant()")
+        site = one("SELECT tests.create_site(%s)", tenant)
+        qa = one("SELECT tests.create_member(%s, 'qa')", tenant)
+        characteristic = one("SELECT tests.create_characteristic(%s, %s, 'xbar_r', 5, %s)", tenant, site, qa)
+        conn.execute("SELECT tests.act_as(%s, %s)", [qa, tenant])
+        inspection = one("SELECT (app.open_inspection(tests.plan_of(%s), 'in_process')).id", characteristic)
+        for group in groups:
+            conn.execute("SELECT app.record_measurements(%s, %s, %s::numeric[])", [inspection, characteristic, group.tolist()])
+        conn.execute("SELECT app.approve_spc_baseline(%s, 1, 25, 'Initial study')", [characteristic])
+        conn.execute("SELECT app.record_measurements(%s, %s, %s::numeric[])", [inspection, characteristic, shifted])
+        chart = one("SELECT app.spc_chart(%s, 25)", characteristic)
+        signals = conn.execute("SELECT subgroup, rules FROM app.spc_signals").fetchall()
+        conn.rollback()
+    means, ranges = groups.mean(axis=1), np.ptp(groups, axis=1)
+    center, rbar = means.mean(), ranges.mean()
+    baseline = chart["baseline"]
+    assert close(float(baseline["center"]), center)
+    assert close(float(baseline["ucl"]), center + N5["a2"] * rbar)
+    assert close(float(baseline["lcl"]), center - N5["a2"] * rbar)
+    assert close(float(baseline["dispersion_ucl"]), N5["d4"] * rbar)
+    points = chart["points"]
+    assert [p["subgroup"] for p in points] == list(range(2, 27)), "the last 25 subgroups"
+    assert [float(p["value"]) for p in points] == pytest.approx([*means[1:].tolist(), float(np.mean(shifted))], rel=1e-12)
+    window = np.concatenate([groups[1:].ravel(), shifted])
+    sigma_within, sigma_overall, mean = rbar / N5["d2"], float(np.std(window, ddof=1)), float(window.mean())
+    capability = chart["capability"]
+    assert close(float(capability["cp"]), 0.2 / (6 * sigma_within))
+    assert close(float(capability["cpk"]), min(10.1 - mean, mean - 9.9) / (3 * sigma_within))
+    assert close(float(capability["pp"]), 0.2 / (6 * sigma_overall), rel=1e-6)
+    assert close(float(capability["ppk"]), min(10.1 - mean, mean - 9.9) / (3 * sigma_overall), rel=1e-6)
+    z = (np.mean(shifted) - center) / (N5["a2"] * rbar / 3)
+    assert z > 3 and signals == [(26, [1])], "the shifted subgroup is beyond 3 sigma of the frozen limits: one signal"
+    assert points[-1]["rules"] == [1]

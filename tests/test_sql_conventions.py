@@ -179,6 +179,10 @@ def raised_codes() -> dict[str, set[str]]:
         for match in re.finditer(r"FUNCTION (?:app_private|auth)\.custom_field_\w+\(.*?\$\$(.*?)\$\$", source.text, re.S):
             for code in re.findall(r"\breason := '([a-z_]+\.[a-z_]+)'", match.group(1)):
                 codes.setdefault(code, set()).add("PT422")
+        # A transition guard (app_private.transition_guard_*) returns the reason and SQLSTATE app.transition raises.
+        for match in re.finditer(r"FUNCTION app_private\.transition_guard_\w+\(.*?\$\$(.*?)\$\$", source.text, re.S):
+            for code, state in re.findall(r"'reason', '([a-z_]+\.[a-z_]+)', 'sqlstate', '(\w+)'", match.group(1)):
+                codes.setdefault(code, set()).add(state)
         # A refused grant returns its error as a row (PT401) instead of raising.
         for _, args in source.calls("app_private.refuse_grant"):
             if len(args) == 3 and _literal(args[1]):

@@ -59,7 +59,7 @@ def test_make_consume_hold_and_recall_over_rest_and_graphql(live: dict[str, str]
     assert "errors" not in recall, recall
     nodes = recall["data"]["recallSimulation"]["nodes"]
     assert sorted((n["itemType"], n["depth"], n["finished"]) for n in nodes) == [
-        ("lot", 1, False), ("serial", 2, True), ("serial", 2, True), ("serial", 2, True)]
+        ("lot", 0, False), ("lot", 1, False), ("serial", 2, True), ("serial", 2, True), ("serial", 2, True)]
 
     held = graphql(live, HOLD, quality, {"lot": spare, "reason": "Supplier alert 2026-17"}).json()
     assert "errors" not in held, held

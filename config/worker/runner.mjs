@@ -14,6 +14,8 @@
 import { run, runMigrations } from "graphile-worker";
 
 import { coa_render } from "./tasks/coa_render.mjs";
+import { coc_render } from "./tasks/coc_render.mjs";
+import { label_render } from "./tasks/label_render.mjs";
 import { report_export } from "./tasks/report_export.mjs";
 import { webhook_deliver } from "./tasks/webhook_deliver.mjs";
 
@@ -28,7 +30,7 @@ if (process.argv.includes("--migrate")) {
   process.exit(0);
 }
 
-const taskList = { coa_render, report_export, webhook_deliver };
+const taskList = { coa_render, coc_render, label_render, report_export, webhook_deliver };
 
 const runner = await run({
   connectionString,

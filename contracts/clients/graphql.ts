@@ -492,6 +492,83 @@ export type AddApprovalAttachmentPayloadApprovalAttachmentEdgeArgs = {
   orderBy?: Array<ApprovalAttachmentOrderBy>;
 };
 
+/** All input for the `addCharacteristic` mutation. */
+export type AddCharacteristicInput = {
+  balloon?: InputMaybe<Scalars['Int']['input']>;
+  chartType: SpcChartType;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  frequency?: InputMaybe<Scalars['String']['input']>;
+  gaugeId?: InputMaybe<Scalars['UUID']['input']>;
+  kind: CharacteristicKind;
+  lsl?: InputMaybe<Scalars['BigFloat']['input']>;
+  name: Scalars['String']['input'];
+  nominal?: InputMaybe<Scalars['BigFloat']['input']>;
+  reactionPlan: Scalars['String']['input'];
+  sampleSize?: InputMaybe<Scalars['Int']['input']>;
+  specialClass?: InputMaybe<Scalars['String']['input']>;
+  stepId: Scalars['UUID']['input'];
+  unit?: InputMaybe<Scalars['String']['input']>;
+  usl?: InputMaybe<Scalars['BigFloat']['input']>;
+};
+
+/** The output of our `addCharacteristic` mutation. */
+export type AddCharacteristicPayload = {
+  __typename?: 'AddCharacteristicPayload';
+  /** An edge for our `Characteristic`. May be used by Relay 1. */
+  characteristicEdge?: Maybe<CharacteristicEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Characteristic>;
+};
+
+
+/** The output of our `addCharacteristic` mutation. */
+export type AddCharacteristicPayloadCharacteristicEdgeArgs = {
+  orderBy?: Array<CharacteristicOrderBy>;
+};
+
+/** All input for the `addControlPlanStep` mutation. */
+export type AddControlPlanStepInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  controlPlanId: Scalars['UUID']['input'];
+  name: Scalars['String']['input'];
+  stepNumber: Scalars['Int']['input'];
+};
+
+/** The output of our `addControlPlanStep` mutation. */
+export type AddControlPlanStepPayload = {
+  __typename?: 'AddControlPlanStepPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `ControlPlanStep`. May be used by Relay 1. */
+  controlPlanStepEdge?: Maybe<ControlPlanStepEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ControlPlanStep>;
+};
+
+
+/** The output of our `addControlPlanStep` mutation. */
+export type AddControlPlanStepPayloadControlPlanStepEdgeArgs = {
+  orderBy?: Array<ControlPlanStepOrderBy>;
+};
+
 /** All input for the `addDocumentVersion` mutation. */
 export type AddDocumentVersionInput = {
   changeSummary?: InputMaybe<Scalars['String']['input']>;
@@ -563,6 +640,144 @@ export type AddMemberPayloadMembershipEdgeArgs = {
   orderBy?: Array<MembershipOrderBy>;
 };
 
+/** All input for the `addNcrDisposition` mutation. */
+export type AddNcrDispositionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  concessionId?: InputMaybe<Scalars['UUID']['input']>;
+  disposition: NcrDispositionKind;
+  instructions?: InputMaybe<Scalars['String']['input']>;
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  ncrId: Scalars['UUID']['input'];
+  quantity: Scalars['BigFloat']['input'];
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** The output of our `addNcrDisposition` mutation. */
+export type AddNcrDispositionPayload = {
+  __typename?: 'AddNcrDispositionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `NcrDisposition`. May be used by Relay 1. */
+  ncrDispositionEdge?: Maybe<NcrDispositionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<NcrDisposition>;
+};
+
+
+/** The output of our `addNcrDisposition` mutation. */
+export type AddNcrDispositionPayloadNcrDispositionEdgeArgs = {
+  orderBy?: Array<NcrDispositionOrderBy>;
+};
+
+/** All input for the `addNcrItems` mutation. */
+export type AddNcrItemsInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  lotIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  ncrId: Scalars['UUID']['input'];
+  serialIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+};
+
+/** The output of our `addNcrItems` mutation. */
+export type AddNcrItemsPayload = {
+  __typename?: 'AddNcrItemsPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `addNcrItems` mutation. */
+export type AddNcrItemsPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
+};
+
+/** All input for the `addShipmentItem` mutation. */
+export type AddShipmentItemInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  shipmentId: Scalars['UUID']['input'];
+  shippingUnitId?: InputMaybe<Scalars['UUID']['input']>;
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `addShipmentItem` mutation. */
+export type AddShipmentItemPayload = {
+  __typename?: 'AddShipmentItemPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ShipmentItem>;
+  /** An edge for our `ShipmentItem`. May be used by Relay 1. */
+  shipmentItemEdge?: Maybe<ShipmentItemEdge>;
+};
+
+
+/** The output of our `addShipmentItem` mutation. */
+export type AddShipmentItemPayloadShipmentItemEdgeArgs = {
+  orderBy?: Array<ShipmentItemOrderBy>;
+};
+
+/** All input for the `addShippingUnit` mutation. */
+export type AddShippingUnitInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  packaging?: InputMaybe<Scalars['String']['input']>;
+  shipmentId: Scalars['UUID']['input'];
+};
+
+/** The output of our `addShippingUnit` mutation. */
+export type AddShippingUnitPayload = {
+  __typename?: 'AddShippingUnitPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ShippingUnit>;
+  /** An edge for our `ShippingUnit`. May be used by Relay 1. */
+  shippingUnitEdge?: Maybe<ShippingUnitEdge>;
+};
+
+
+/** The output of our `addShippingUnit` mutation. */
+export type AddShippingUnitPayloadShippingUnitEdgeArgs = {
+  orderBy?: Array<ShippingUnitOrderBy>;
+};
+
 /** All input for the `advanceCapa` mutation. */
 export type AdvanceCapaInput = {
   capaId: Scalars['UUID']['input'];
@@ -594,6 +809,39 @@ export type AdvanceCapaPayload = {
 /** The output of our `advanceCapa` mutation. */
 export type AdvanceCapaPayloadCapaEdgeArgs = {
   orderBy?: Array<CapaOrderBy>;
+};
+
+/** All input for the `advanceNcr` mutation. */
+export type AdvanceNcrInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  ncrId: Scalars['UUID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  toStatus: NcrStatus;
+};
+
+/** The output of our `advanceNcr` mutation. */
+export type AdvanceNcrPayload = {
+  __typename?: 'AdvanceNcrPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `advanceNcr` mutation. */
+export type AdvanceNcrPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
 };
 
 /** All input for the `amendResult` mutation. */
@@ -2827,6 +3075,458 @@ export type ApprovalTypeFilter = {
   notIn?: InputMaybe<Array<ApprovalType>>;
 };
 
+/** All input for the `approveChangeOrder` mutation. */
+export type ApproveChangeOrderInput = {
+  changeOrderId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `approveChangeOrder` mutation. */
+export type ApproveChangeOrderPayload = {
+  __typename?: 'ApproveChangeOrderPayload';
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ChangeOrder>;
+};
+
+
+/** The output of our `approveChangeOrder` mutation. */
+export type ApproveChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
+};
+
+/** All input for the `approveControlPlan` mutation. */
+export type ApproveControlPlanInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  controlPlanId: Scalars['UUID']['input'];
+};
+
+/** The output of our `approveControlPlan` mutation. */
+export type ApproveControlPlanPayload = {
+  __typename?: 'ApproveControlPlanPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `ControlPlan`. May be used by Relay 1. */
+  controlPlanEdge?: Maybe<ControlPlanEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ControlPlan>;
+};
+
+
+/** The output of our `approveControlPlan` mutation. */
+export type ApproveControlPlanPayloadControlPlanEdgeArgs = {
+  orderBy?: Array<ControlPlanOrderBy>;
+};
+
+/** All input for the `approveDrawingRevision` mutation. */
+export type ApproveDrawingRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  comment?: InputMaybe<Scalars['String']['input']>;
+  revisionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `approveDrawingRevision` mutation. */
+export type ApproveDrawingRevisionPayload = {
+  __typename?: 'ApproveDrawingRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `DrawingRevision`. May be used by Relay 1. */
+  drawingRevisionEdge?: Maybe<DrawingRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<DrawingRevision>;
+};
+
+
+/** The output of our `approveDrawingRevision` mutation. */
+export type ApproveDrawingRevisionPayloadDrawingRevisionEdgeArgs = {
+  orderBy?: Array<DrawingRevisionOrderBy>;
+};
+
+/** All input for the `approveSpcBaseline` mutation. */
+export type ApproveSpcBaselineInput = {
+  changeReference?: InputMaybe<Scalars['String']['input']>;
+  characteristicId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  fromSubgroup: Scalars['Int']['input'];
+  reason: Scalars['String']['input'];
+  toSubgroup: Scalars['Int']['input'];
+};
+
+/** The output of our `approveSpcBaseline` mutation. */
+export type ApproveSpcBaselinePayload = {
+  __typename?: 'ApproveSpcBaselinePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SpcBaseline>;
+  /** An edge for our `SpcBaseline`. May be used by Relay 1. */
+  spcBaselineEdge?: Maybe<SpcBaselineEdge>;
+};
+
+
+/** The output of our `approveSpcBaseline` mutation. */
+export type ApproveSpcBaselinePayloadSpcBaselineEdgeArgs = {
+  orderBy?: Array<SpcBaselineOrderBy>;
+};
+
+/**
+ * Approved supplier list
+ * Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+ */
+export type ApprovedSupplier = Node & {
+  __typename?: 'ApprovedSupplier';
+  /** Approved at */
+  approvedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Approved by
+   * Who last set the status to approved or conditional.
+   */
+  approvedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Audited on
+   * The day of the last supplier audit.
+   */
+  auditedOn?: Maybe<Scalars['Date']['output']>;
+  /**
+   * Basis
+   * audit, certificate, first_article, history, customer_directed or other.
+   */
+  basis: SupplierApprovalBasis;
+  /**
+   * Certificate
+   * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+   */
+  certificate?: Maybe<Scalars['String']['output']>;
+  /**
+   * Certificate expires on
+   * After this day the approval counts as expired.
+   */
+  certificateExpiresOn?: Maybe<Scalars['Date']['output']>;
+  /** Certificate number */
+  certificateNumber?: Maybe<Scalars['String']['output']>;
+  /**
+   * Conditions
+   * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+   */
+  conditions?: Maybe<Scalars['String']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Effective status
+   * The entry's status today: pending, approved, conditional, disapproved, suspended, or expired (an approval past valid_until or its certificate's expiry). Receipts go by it.
+   */
+  effectiveStatus?: Maybe<Scalars['String']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Notes */
+  notes: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ApprovedSupplier`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `ApprovedSupplier`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * The one part the entry covers (parts.id); empty: every part from this supplier.
+   */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /** Entry id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+   */
+  status: SupplierApprovalStatus;
+  /** Reads a single `Partner` that is related to this `ApprovedSupplier`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier
+   * The partner (partners.id, kind supplier or customer_and_supplier).
+   */
+  supplierId: Scalars['UUID']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ApprovedSupplier`. */
+  userByApprovedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `ApprovedSupplier`. */
+  userByCreatedBy?: Maybe<User>;
+  /**
+   * Valid until
+   * The last day the approval holds (required once approved or conditional).
+   */
+  validUntil?: Maybe<Scalars['Date']['output']>;
+};
+
+/**
+ * A condition to be used against `ApprovedSupplier` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ApprovedSupplierCondition = {
+  /** Checks for equality with the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ApprovedSupplier` values. */
+export type ApprovedSupplierConnection = {
+  __typename?: 'ApprovedSupplierConnection';
+  /** A list of edges which contains the `ApprovedSupplier` and cursor to aid in pagination. */
+  edges: Array<ApprovedSupplierEdge>;
+  /** A list of `ApprovedSupplier` objects. */
+  nodes: Array<ApprovedSupplier>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ApprovedSupplier` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ApprovedSupplier` edge in the connection. */
+export type ApprovedSupplierEdge = {
+  __typename?: 'ApprovedSupplierEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ApprovedSupplier` at the end of the edge. */
+  node: ApprovedSupplier;
+};
+
+/** A filter to be used against `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type ApprovedSupplierFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ApprovedSupplierFilter>>;
+  /** Filter by the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `effectiveStatus` field. */
+  effectiveStatus?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ApprovedSupplierFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ApprovedSupplierFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** A related `part` exists. */
+  partExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByApprovedBy` relation. */
+  userByApprovedBy?: InputMaybe<UserFilter>;
+  /** A related `userByApprovedBy` exists. */
+  userByApprovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `ApprovedSupplier` */
+export type ApprovedSupplierInput = {
+  /** Approved at */
+  approvedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Approved by
+   * Who last set the status to approved or conditional.
+   */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Audited on
+   * The day of the last supplier audit.
+   */
+  auditedOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Basis
+   * audit, certificate, first_article, history, customer_directed or other.
+   */
+  basis?: InputMaybe<SupplierApprovalBasis>;
+  /**
+   * Certificate
+   * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+   */
+  certificate?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Certificate expires on
+   * After this day the approval counts as expired.
+   */
+  certificateExpiresOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Certificate number */
+  certificateNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Conditions
+   * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+   */
+  conditions?: InputMaybe<Scalars['String']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part
+   * The one part the entry covers (parts.id); empty: every part from this supplier.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Status
+   * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+   */
+  status?: InputMaybe<SupplierApprovalStatus>;
+  /**
+   * Supplier
+   * The partner (partners.id, kind supplier or customer_and_supplier).
+   */
+  supplierId: Scalars['UUID']['input'];
+  /**
+   * Valid until
+   * The last day the approval holds (required once approved or conditional).
+   */
+  validUntil?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** Methods to use when ordering `ApprovedSupplier`. */
+export type ApprovedSupplierOrderBy =
+  | 'APPROVED_BY_ASC'
+  | 'APPROVED_BY_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC';
+
+/** Represents an update to a `ApprovedSupplier`. Fields that are set will be updated. */
+export type ApprovedSupplierPatch = {
+  /** Approved at */
+  approvedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Approved by
+   * Who last set the status to approved or conditional.
+   */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Audited on
+   * The day of the last supplier audit.
+   */
+  auditedOn?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Basis
+   * audit, certificate, first_article, history, customer_directed or other.
+   */
+  basis?: InputMaybe<SupplierApprovalBasis>;
+  /**
+   * Certificate
+   * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+   */
+  certificate?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Certificate expires on
+   * After this day the approval counts as expired.
+   */
+  certificateExpiresOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Certificate number */
+  certificateNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Conditions
+   * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+   */
+  conditions?: InputMaybe<Scalars['String']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Part
+   * The one part the entry covers (parts.id); empty: every part from this supplier.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Status
+   * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+   */
+  status?: InputMaybe<SupplierApprovalStatus>;
+  /**
+   * Supplier
+   * The partner (partners.id, kind supplier or customer_and_supplier).
+   */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Valid until
+   * The last day the approval holds (required once approved or conditional).
+   */
+  validUntil?: InputMaybe<Scalars['Date']['input']>;
+};
+
 /** Who stands in for an approver: app.delegate_approval hands approvals to the backup, and escalation reassigns breached approvals to it. */
 export type ApproverBackup = Node & {
   __typename?: 'ApproverBackup';
@@ -4086,6 +4786,38 @@ export type CancelApprovalPayloadApprovalEdgeArgs = {
   orderBy?: Array<ApprovalOrderBy>;
 };
 
+/** All input for the `cancelChangeOrder` mutation. */
+export type CancelChangeOrderInput = {
+  changeOrderId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `cancelChangeOrder` mutation. */
+export type CancelChangeOrderPayload = {
+  __typename?: 'CancelChangeOrderPayload';
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ChangeOrder>;
+};
+
+
+/** The output of our `cancelChangeOrder` mutation. */
+export type CancelChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
+};
+
 /** All input for the `cancelInstrumentReservation` mutation. */
 export type CancelInstrumentReservationInput = {
   /**
@@ -4206,6 +4938,8 @@ export type Capa = Node & {
   correctiveActionPlan?: Maybe<Scalars['String']['output']>;
   /** When it was opened. */
   createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaints: CustomerComplaintConnection;
   /** When the CAPA should be closed. */
   dueDate?: Maybe<Scalars['Date']['output']>;
   /** When the effectiveness result was recorded (set by the server). */
@@ -4224,6 +4958,8 @@ export type Capa = Node & {
   id: Scalars['ID']['output'];
   /** corrective or preventive (a preventive CAPA has no containment step). */
   kind: CapaKind;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Reads and enables pagination through a set of `OosInvestigation`. */
   oosInvestigations: OosInvestigationConnection;
   /** Who opened it (set by the server). */
@@ -4246,6 +4982,8 @@ export type Capa = Node & {
   rootCauseMethod?: Maybe<Scalars['String']['output']>;
   /** CAPA id. */
   rowId: Scalars['UUID']['output'];
+  /** Reads a single `Scar` that is related to this `Capa`. */
+  scar?: Maybe<Scar>;
   /** Reads a single `Site` that is related to this `Capa`. */
   site?: Maybe<Site>;
   /** The site it belongs to, if one: people scoped to other sites do not see it. */
@@ -4298,6 +5036,38 @@ export type CapaCapaLinksArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CapaLinkOrderBy>>;
+};
+
+
+/**
+ * CAPAs (8D)
+ * Corrective and preventive actions: one register that NCRs, complaints, supplier issues, lab investigations and audits open and link to (app.capa_links). POST creates one (capa.manage); its step moves only through app.advance_capa, which checks the discipline that ends is complete.
+ */
+export type CapaCustomerComplaintsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
+};
+
+
+/**
+ * CAPAs (8D)
+ * Corrective and preventive actions: one register that NCRs, complaints, supplier issues, lab investigations and audits open and link to (app.capa_links). POST creates one (capa.manage); its step moves only through app.advance_capa, which checks the discipline that ends is complete.
+ */
+export type CapaNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -4535,6 +5305,14 @@ export type CapaFilter = {
   capaLinksExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `capaNumber` field. */
   capaNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `customerComplaints` relation. */
+  customerComplaints?: InputMaybe<CapaToManyCustomerComplaintFilter>;
+  /** Some related `customerComplaints` exist. */
+  customerComplaintsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<CapaToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<CapaFilter>;
   /** Filter by the object’s `oosInvestigations` relation. */
@@ -4555,6 +5333,10 @@ export type CapaFilter = {
   ownerId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scar` relation. */
+  scar?: InputMaybe<ScarFilter>;
+  /** A related `scar` exists. */
+  scarExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `site` relation. */
   site?: InputMaybe<SiteFilter>;
   /** A related `site` exists. */
@@ -4865,6 +5647,26 @@ export type CapaToManyCapaLinkFilter = {
   none?: InputMaybe<CapaLinkFilter>;
   /** Some related `CapaLink` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<CapaLinkFilter>;
+};
+
+/** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type CapaToManyCustomerComplaintFilter = {
+  /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomerComplaintFilter>;
+  /** No related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomerComplaintFilter>;
+  /** Some related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomerComplaintFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type CapaToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `OosInvestigation` object types. All fields are combined with a logical ‘and.’ */
@@ -5603,6 +6405,780 @@ export type CertificateVersionPatch = {
   supersededAt?: InputMaybe<Scalars['Datetime']['input']>;
 };
 
+/**
+ * Change orders
+ * Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+ */
+export type ChangeOrder = Node & {
+  __typename?: 'ChangeOrder';
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems: ChangeOrderItemConnection;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Decided at */
+  decidedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Decided by
+   * Who approved or rejected it (never the submitter).
+   */
+  decidedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Decision comment
+   * The approver's comment or the reason for rejection.
+   */
+  decisionComment?: Maybe<Scalars['String']['output']>;
+  /**
+   * Description
+   * What changes.
+   */
+  description: Scalars['String']['output'];
+  /**
+   * ECO number
+   * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+   */
+  ecoNumber: Scalars['String']['output'];
+  /** Effective from date */
+  effectiveDate?: Maybe<Scalars['Date']['output']>;
+  /**
+   * Effective from lot
+   * The first lot number made to the change.
+   */
+  effectiveLotNumber?: Maybe<Scalars['String']['output']>;
+  /**
+   * Effective from serial
+   * The first serial number made to the change.
+   */
+  effectiveSerialNumber?: Maybe<Scalars['String']['output']>;
+  /**
+   * Effectivity
+   * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+   */
+  effectivity: ChangeOrderEffectivity;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Implemented at */
+  implementedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Implemented by */
+  implementedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `ChangeOrder`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Project` that is related to this `ChangeOrder`. */
+  project?: Maybe<Project>;
+  /**
+   * Project
+   * The project (projects.id) the change belongs to, if any.
+   */
+  projectId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Reason
+   * Why the change is made (change_order_reason).
+   */
+  reason: ChangeOrderReason;
+  /** Change order id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+   */
+  status: ChangeOrderStatus;
+  /** Submitted at */
+  submittedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Submitted by */
+  submittedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ChangeOrder`. */
+  userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `ChangeOrder`. */
+  userByDecidedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `ChangeOrder`. */
+  userByImplementedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `ChangeOrder`. */
+  userBySubmittedBy?: Maybe<User>;
+};
+
+
+/**
+ * Change orders
+ * Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+ */
+export type ChangeOrderChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+/**
+ * A condition to be used against `ChangeOrder` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type ChangeOrderCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ecoNumber` field. */
+  ecoNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `implementedBy` field. */
+  implementedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<ChangeOrderStatus>;
+  /** Checks for equality with the object’s `submittedBy` field. */
+  submittedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ChangeOrder` values. */
+export type ChangeOrderConnection = {
+  __typename?: 'ChangeOrderConnection';
+  /** A list of edges which contains the `ChangeOrder` and cursor to aid in pagination. */
+  edges: Array<ChangeOrderEdge>;
+  /** A list of `ChangeOrder` objects. */
+  nodes: Array<ChangeOrder>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ChangeOrder` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ChangeOrder` edge in the connection. */
+export type ChangeOrderEdge = {
+  __typename?: 'ChangeOrderEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ChangeOrder` at the end of the edge. */
+  node: ChangeOrder;
+};
+
+/** How a change order takes effect: from a date, from a lot number, or from a serial number. */
+export type ChangeOrderEffectivity =
+  | 'date'
+  | 'lot'
+  | 'serial';
+
+/** A filter to be used against `ChangeOrder` object types. All fields are combined with a logical ‘and.’ */
+export type ChangeOrderFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ChangeOrderFilter>>;
+  /** Filter by the object’s `changeOrderItems` relation. */
+  changeOrderItems?: InputMaybe<ChangeOrderToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItems` exist. */
+  changeOrderItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ecoNumber` field. */
+  ecoNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `implementedBy` field. */
+  implementedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ChangeOrderFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ChangeOrderFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
+  /** A related `project` exists. */
+  projectExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<ChangeOrderStatusFilter>;
+  /** Filter by the object’s `submittedBy` field. */
+  submittedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByDecidedBy` relation. */
+  userByDecidedBy?: InputMaybe<UserFilter>;
+  /** A related `userByDecidedBy` exists. */
+  userByDecidedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByImplementedBy` relation. */
+  userByImplementedBy?: InputMaybe<UserFilter>;
+  /** A related `userByImplementedBy` exists. */
+  userByImplementedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userBySubmittedBy` relation. */
+  userBySubmittedBy?: InputMaybe<UserFilter>;
+  /** A related `userBySubmittedBy` exists. */
+  userBySubmittedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `ChangeOrder` */
+export type ChangeOrderInput = {
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Decided at */
+  decidedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Decided by
+   * Who approved or rejected it (never the submitter).
+   */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Decision comment
+   * The approver's comment or the reason for rejection.
+   */
+  decisionComment?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Description
+   * What changes.
+   */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * ECO number
+   * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+   */
+  ecoNumber: Scalars['String']['input'];
+  /** Effective from date */
+  effectiveDate?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Effective from lot
+   * The first lot number made to the change.
+   */
+  effectiveLotNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Effective from serial
+   * The first serial number made to the change.
+   */
+  effectiveSerialNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Effectivity
+   * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+   */
+  effectivity: ChangeOrderEffectivity;
+  /** Implemented at */
+  implementedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Implemented by */
+  implementedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Project
+   * The project (projects.id) the change belongs to, if any.
+   */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Reason
+   * Why the change is made (change_order_reason).
+   */
+  reason: ChangeOrderReason;
+  /**
+   * Status
+   * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+   */
+  status?: InputMaybe<ChangeOrderStatus>;
+  /** Submitted at */
+  submittedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Submitted by */
+  submittedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Title */
+  title: Scalars['String']['input'];
+};
+
+/**
+ * Change order items
+ * What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+ */
+export type ChangeOrderItem = Node & {
+  __typename?: 'ChangeOrderItem';
+  /** Reads a single `ProjectBomLine` that is related to this `ChangeOrderItem`. */
+  bomLine?: Maybe<ProjectBomLine>;
+  /**
+   * BOM line
+   * project_bom_lines.id, for kind bom_line.
+   */
+  bomLineId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `ChangeOrder` that is related to this `ChangeOrderItem`. */
+  changeOrder?: Maybe<ChangeOrder>;
+  /**
+   * Change order
+   * change_orders.id.
+   */
+  changeOrderId: Scalars['UUID']['output'];
+  /** Added at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Drawing` that is related to this `ChangeOrderItem`. */
+  drawing?: Maybe<Drawing>;
+  /**
+   * Drawing
+   * drawings.id, for kind drawing.
+   */
+  drawingId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `DrawingRevision` that is related to this `ChangeOrderItem`. */
+  drawingRevision?: Maybe<DrawingRevision>;
+  /**
+   * Drawing revision
+   * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+   */
+  drawingRevisionId?: Maybe<Scalars['UUID']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Kind
+   * part, part_revision, drawing, drawing_revision or bom_line.
+   */
+  kind: ChangeOrderItemKind;
+  /**
+   * Note
+   * What changes on this item.
+   */
+  note: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ChangeOrderItem`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `ChangeOrderItem`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id, for kind part.
+   */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `PartRevision` that is related to this `ChangeOrderItem`. */
+  partRevision?: Maybe<PartRevision>;
+  /**
+   * Part revision
+   * part_revisions.id, for kind part_revision: released when the order is implemented.
+   */
+  partRevisionId?: Maybe<Scalars['UUID']['output']>;
+  /** Item id */
+  rowId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `ChangeOrderItem` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ChangeOrderItemCondition = {
+  /** Checks for equality with the object’s `bomLineId` field. */
+  bomLineId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `changeOrderId` field. */
+  changeOrderId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `drawingId` field. */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `drawingRevisionId` field. */
+  drawingRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `kind` field. */
+  kind?: InputMaybe<ChangeOrderItemKind>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ChangeOrderItem` values. */
+export type ChangeOrderItemConnection = {
+  __typename?: 'ChangeOrderItemConnection';
+  /** A list of edges which contains the `ChangeOrderItem` and cursor to aid in pagination. */
+  edges: Array<ChangeOrderItemEdge>;
+  /** A list of `ChangeOrderItem` objects. */
+  nodes: Array<ChangeOrderItem>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ChangeOrderItem` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ChangeOrderItem` edge in the connection. */
+export type ChangeOrderItemEdge = {
+  __typename?: 'ChangeOrderItemEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ChangeOrderItem` at the end of the edge. */
+  node: ChangeOrderItem;
+};
+
+/** A filter to be used against `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type ChangeOrderItemFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ChangeOrderItemFilter>>;
+  /** Filter by the object’s `bomLine` relation. */
+  bomLine?: InputMaybe<ProjectBomLineFilter>;
+  /** A related `bomLine` exists. */
+  bomLineExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `bomLineId` field. */
+  bomLineId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `changeOrder` relation. */
+  changeOrder?: InputMaybe<ChangeOrderFilter>;
+  /** Filter by the object’s `changeOrderId` field. */
+  changeOrderId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawing` relation. */
+  drawing?: InputMaybe<DrawingFilter>;
+  /** A related `drawing` exists. */
+  drawingExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingId` field. */
+  drawingId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawingRevision` relation. */
+  drawingRevision?: InputMaybe<DrawingRevisionFilter>;
+  /** A related `drawingRevision` exists. */
+  drawingRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingRevisionId` field. */
+  drawingRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `kind` field. */
+  kind?: InputMaybe<ChangeOrderItemKindFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ChangeOrderItemFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ChangeOrderItemFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** A related `part` exists. */
+  partExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partRevision` relation. */
+  partRevision?: InputMaybe<PartRevisionFilter>;
+  /** A related `partRevision` exists. */
+  partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `ChangeOrderItem` */
+export type ChangeOrderItemInput = {
+  /**
+   * BOM line
+   * project_bom_lines.id, for kind bom_line.
+   */
+  bomLineId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Change order
+   * change_orders.id.
+   */
+  changeOrderId: Scalars['UUID']['input'];
+  /**
+   * Drawing
+   * drawings.id, for kind drawing.
+   */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Drawing revision
+   * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+   */
+  drawingRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Kind
+   * part, part_revision, drawing, drawing_revision or bom_line.
+   */
+  kind: ChangeOrderItemKind;
+  /**
+   * Note
+   * What changes on this item.
+   */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part
+   * parts.id, for kind part.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part revision
+   * part_revisions.id, for kind part_revision: released when the order is implemented.
+   */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/**
+ * What a change order affects: a part, a part revision (released when
+ * implemented), a drawing, a drawing revision (released when implemented), a
+ * project BOM line.
+ */
+export type ChangeOrderItemKind =
+  | 'bom_line'
+  | 'drawing'
+  | 'drawing_revision'
+  | 'part'
+  | 'part_revision';
+
+/** A filter to be used against ChangeOrderItemKind fields. All fields are combined with a logical ‘and.’ */
+export type ChangeOrderItemKindFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<ChangeOrderItemKind>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<ChangeOrderItemKind>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<ChangeOrderItemKind>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<ChangeOrderItemKind>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<ChangeOrderItemKind>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<ChangeOrderItemKind>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<ChangeOrderItemKind>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<ChangeOrderItemKind>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<ChangeOrderItemKind>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<ChangeOrderItemKind>>;
+};
+
+/** Methods to use when ordering `ChangeOrderItem`. */
+export type ChangeOrderItemOrderBy =
+  | 'BOM_LINE_ID_ASC'
+  | 'BOM_LINE_ID_DESC'
+  | 'CHANGE_ORDER_ID_ASC'
+  | 'CHANGE_ORDER_ID_DESC'
+  | 'DRAWING_ID_ASC'
+  | 'DRAWING_ID_DESC'
+  | 'DRAWING_REVISION_ID_ASC'
+  | 'DRAWING_REVISION_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PART_REVISION_ID_ASC'
+  | 'PART_REVISION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `ChangeOrderItem`. Fields that are set will be updated. */
+export type ChangeOrderItemPatch = {
+  /**
+   * BOM line
+   * project_bom_lines.id, for kind bom_line.
+   */
+  bomLineId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Change order
+   * change_orders.id.
+   */
+  changeOrderId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Drawing
+   * drawings.id, for kind drawing.
+   */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Drawing revision
+   * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+   */
+  drawingRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Kind
+   * part, part_revision, drawing, drawing_revision or bom_line.
+   */
+  kind?: InputMaybe<ChangeOrderItemKind>;
+  /**
+   * Note
+   * What changes on this item.
+   */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Part
+   * parts.id, for kind part.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part revision
+   * part_revisions.id, for kind part_revision: released when the order is implemented.
+   */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** Methods to use when ordering `ChangeOrder`. */
+export type ChangeOrderOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'DECIDED_BY_ASC'
+  | 'DECIDED_BY_DESC'
+  | 'ECO_NUMBER_ASC'
+  | 'ECO_NUMBER_DESC'
+  | 'IMPLEMENTED_BY_ASC'
+  | 'IMPLEMENTED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUBMITTED_BY_ASC'
+  | 'SUBMITTED_BY_DESC';
+
+/** Represents an update to a `ChangeOrder`. Fields that are set will be updated. */
+export type ChangeOrderPatch = {
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Decided at */
+  decidedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Decided by
+   * Who approved or rejected it (never the submitter).
+   */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Decision comment
+   * The approver's comment or the reason for rejection.
+   */
+  decisionComment?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Description
+   * What changes.
+   */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * ECO number
+   * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+   */
+  ecoNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Effective from date */
+  effectiveDate?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Effective from lot
+   * The first lot number made to the change.
+   */
+  effectiveLotNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Effective from serial
+   * The first serial number made to the change.
+   */
+  effectiveSerialNumber?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Effectivity
+   * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+   */
+  effectivity?: InputMaybe<ChangeOrderEffectivity>;
+  /** Implemented at */
+  implementedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Implemented by */
+  implementedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Project
+   * The project (projects.id) the change belongs to, if any.
+   */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Reason
+   * Why the change is made (change_order_reason).
+   */
+  reason?: InputMaybe<ChangeOrderReason>;
+  /**
+   * Status
+   * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+   */
+  status?: InputMaybe<ChangeOrderStatus>;
+  /** Submitted at */
+  submittedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Submitted by */
+  submittedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Title */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Why a change order is raised. */
+export type ChangeOrderReason =
+  | 'corrective_action'
+  | 'cost_reduction'
+  | 'customer_request'
+  | 'design_improvement'
+  | 'other'
+  | 'regulatory'
+  | 'supplier_change';
+
+/**
+ * A change order's state: draft, submitted (awaiting approval), approved,
+ * implemented (its revisions released), rejected, cancelled.
+ */
+export type ChangeOrderStatus =
+  | 'approved'
+  | 'cancelled'
+  | 'draft'
+  | 'implemented'
+  | 'rejected'
+  | 'submitted';
+
+/** A filter to be used against ChangeOrderStatus fields. All fields are combined with a logical ‘and.’ */
+export type ChangeOrderStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<ChangeOrderStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<ChangeOrderStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<ChangeOrderStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<ChangeOrderStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<ChangeOrderStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<ChangeOrderStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<ChangeOrderStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<ChangeOrderStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<ChangeOrderStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<ChangeOrderStatus>>;
+};
+
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type ChangeOrderToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
+};
+
 /** All input for the `changePassword` mutation. */
 export type ChangePasswordInput = {
   /**
@@ -5625,6 +7201,426 @@ export type ChangePasswordPayload = {
   /** Our root query field type. Allows us to run any query from our mutation payload. */
   query?: Maybe<Query>;
   result?: Maybe<Scalars['Boolean']['output']>;
+};
+
+/**
+ * Characteristics
+ * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+ */
+export type Characteristic = Node & {
+  __typename?: 'Characteristic';
+  /**
+   * Balloon
+   * The characteristic's number on the drawing, unique in the plan (AS9102 form 3).
+   */
+  balloon: Scalars['Int']['output'];
+  /**
+   * Chart
+   * xbar_r, xbar_s, imr (variables), p or np (attributes).
+   */
+  chartType: SpcChartType;
+  /** Reads a single `ControlPlan` that is related to this `Characteristic`. */
+  controlPlan?: Maybe<ControlPlan>;
+  /** Control plan */
+  controlPlanId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Frequency
+   * How often a subgroup is taken (free text: every hour, 1 per lot, ...).
+   */
+  frequency: Scalars['String']['output'];
+  /** Reads a single `Equipment` that is related to this `Characteristic`. */
+  gauge?: Maybe<Equipment>;
+  /**
+   * Gauge
+   * equipment.id of the gauge measurements are taken with by default.
+   */
+  gaugeId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `GaugeStudy`. */
+  gaugeStudies: GaugeStudyConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `InspectionCharacteristic`. */
+  inspectionCharacteristics: InspectionCharacteristicConnection;
+  /**
+   * Kind
+   * variable or attribute.
+   */
+  kind: CharacteristicKind;
+  /**
+   * LSL
+   * Lower specification limit (empty: one-sided).
+   */
+  lsl?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads and enables pagination through a set of `Measurement`. */
+  measurements: MeasurementConnection;
+  /** Name */
+  name: Scalars['String']['output'];
+  /**
+   * Nominal
+   * Within LSL..USL.
+   */
+  nominal?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Open count
+   * Measurements in the open subgroup so far; at sample_size the subgroup is closed and judged.
+   */
+  openCount: Scalars['Int']['output'];
+  /**
+   * Open subgroup
+   * The number of the subgroup the next measurement joins (kept by app.record_measurement).
+   */
+  openSubgroup: Scalars['Int']['output'];
+  /** Reads a single `Organization` that is related to this `Characteristic`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Reaction plan
+   * What to do when the process goes out of control or out of spec; shown on every SPC signal.
+   */
+  reactionPlan: Scalars['String']['output'];
+  /** Characteristic id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Sample size
+   * Units per subgroup: 2..25 for X̄ charts, 1 for I-MR, the units inspected per sample for p/np.
+   */
+  sampleSize: Scalars['Int']['output'];
+  /** Reads a single `Site` that is related to this `Characteristic`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The plan's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `SpcBaseline`. */
+  spcBaselines: SpcBaselineConnection;
+  /** Reads and enables pagination through a set of `SpcSignal`. */
+  spcSignals: SpcSignalConnection;
+  /** Reads and enables pagination through a set of `SpcSubgroup`. */
+  spcSubgroups: SpcSubgroupConnection;
+  /**
+   * Special class
+   * CC (critical) or SC (significant) characteristic; empty for a standard one.
+   */
+  specialClass?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `ControlPlanStep` that is related to this `Characteristic`. */
+  step?: Maybe<ControlPlanStep>;
+  /**
+   * Step
+   * control_plan_steps.id.
+   */
+  stepId: Scalars['UUID']['output'];
+  /**
+   * Unit
+   * units.code of the measured value.
+   */
+  unit?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Unit` that is related to this `Characteristic`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * USL
+   * Upper specification limit (empty: one-sided).
+   */
+  usl?: Maybe<Scalars['BigFloat']['output']>;
+};
+
+
+/**
+ * Characteristics
+ * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+ */
+export type CharacteristicGaugeStudiesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GaugeStudyCondition>;
+  filter?: InputMaybe<GaugeStudyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
+};
+
+
+/**
+ * Characteristics
+ * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+ */
+export type CharacteristicInspectionCharacteristicsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCharacteristicCondition>;
+  filter?: InputMaybe<InspectionCharacteristicFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionCharacteristicOrderBy>>;
+};
+
+
+/**
+ * Characteristics
+ * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+ */
+export type CharacteristicMeasurementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeasurementCondition>;
+  filter?: InputMaybe<MeasurementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
+};
+
+
+/**
+ * Characteristics
+ * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+ */
+export type CharacteristicSpcBaselinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcBaselineCondition>;
+  filter?: InputMaybe<SpcBaselineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
+};
+
+
+/**
+ * Characteristics
+ * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+ */
+export type CharacteristicSpcSignalsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcSignalCondition>;
+  filter?: InputMaybe<SpcSignalFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
+};
+
+
+/**
+ * Characteristics
+ * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+ */
+export type CharacteristicSpcSubgroupsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcSubgroupCondition>;
+  filter?: InputMaybe<SpcSubgroupFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcSubgroupOrderBy>>;
+};
+
+/**
+ * A condition to be used against `Characteristic` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type CharacteristicCondition = {
+  /** Checks for equality with the object’s `balloon` field. */
+  balloon?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `controlPlanId` field. */
+  controlPlanId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `gaugeId` field. */
+  gaugeId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `stepId` field. */
+  stepId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `Characteristic` values. */
+export type CharacteristicConnection = {
+  __typename?: 'CharacteristicConnection';
+  /** A list of edges which contains the `Characteristic` and cursor to aid in pagination. */
+  edges: Array<CharacteristicEdge>;
+  /** A list of `Characteristic` objects. */
+  nodes: Array<Characteristic>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Characteristic` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Characteristic` edge in the connection. */
+export type CharacteristicEdge = {
+  __typename?: 'CharacteristicEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Characteristic` at the end of the edge. */
+  node: Characteristic;
+};
+
+/** A filter to be used against `Characteristic` object types. All fields are combined with a logical ‘and.’ */
+export type CharacteristicFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<CharacteristicFilter>>;
+  /** Filter by the object’s `balloon` field. */
+  balloon?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `controlPlan` relation. */
+  controlPlan?: InputMaybe<ControlPlanFilter>;
+  /** Filter by the object’s `controlPlanId` field. */
+  controlPlanId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `gauge` relation. */
+  gauge?: InputMaybe<EquipmentFilter>;
+  /** A related `gauge` exists. */
+  gaugeExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `gaugeId` field. */
+  gaugeId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `gaugeStudies` relation. */
+  gaugeStudies?: InputMaybe<CharacteristicToManyGaugeStudyFilter>;
+  /** Some related `gaugeStudies` exist. */
+  gaugeStudiesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspectionCharacteristics` relation. */
+  inspectionCharacteristics?: InputMaybe<CharacteristicToManyInspectionCharacteristicFilter>;
+  /** Some related `inspectionCharacteristics` exist. */
+  inspectionCharacteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `measurements` relation. */
+  measurements?: InputMaybe<CharacteristicToManyMeasurementFilter>;
+  /** Some related `measurements` exist. */
+  measurementsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<CharacteristicFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<CharacteristicFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `spcBaselines` relation. */
+  spcBaselines?: InputMaybe<CharacteristicToManySpcBaselineFilter>;
+  /** Some related `spcBaselines` exist. */
+  spcBaselinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `spcSignals` relation. */
+  spcSignals?: InputMaybe<CharacteristicToManySpcSignalFilter>;
+  /** Some related `spcSignals` exist. */
+  spcSignalsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `spcSubgroups` relation. */
+  spcSubgroups?: InputMaybe<CharacteristicToManySpcSubgroupFilter>;
+  /** Some related `spcSubgroups` exist. */
+  spcSubgroupsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `step` relation. */
+  step?: InputMaybe<ControlPlanStepFilter>;
+  /** Filter by the object’s `stepId` field. */
+  stepId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** A related `unitByUnit` exists. */
+  unitByUnitExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** variable: a measured value against LSL/USL; attribute: pass or defective per unit inspected. */
+export type CharacteristicKind =
+  | 'attribute'
+  | 'variable';
+
+/** Methods to use when ordering `Characteristic`. */
+export type CharacteristicOrderBy =
+  | 'BALLOON_ASC'
+  | 'BALLOON_DESC'
+  | 'CONTROL_PLAN_ID_ASC'
+  | 'CONTROL_PLAN_ID_DESC'
+  | 'GAUGE_ID_ASC'
+  | 'GAUGE_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STEP_ID_ASC'
+  | 'STEP_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** A filter to be used against many `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
+export type CharacteristicToManyGaugeStudyFilter = {
+  /** Every related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GaugeStudyFilter>;
+  /** No related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GaugeStudyFilter>;
+  /** Some related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GaugeStudyFilter>;
+};
+
+/** A filter to be used against many `InspectionCharacteristic` object types. All fields are combined with a logical ‘and.’ */
+export type CharacteristicToManyInspectionCharacteristicFilter = {
+  /** Every related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<InspectionCharacteristicFilter>;
+  /** No related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<InspectionCharacteristicFilter>;
+  /** Some related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<InspectionCharacteristicFilter>;
+};
+
+/** A filter to be used against many `Measurement` object types. All fields are combined with a logical ‘and.’ */
+export type CharacteristicToManyMeasurementFilter = {
+  /** Every related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeasurementFilter>;
+  /** No related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeasurementFilter>;
+  /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeasurementFilter>;
+};
+
+/** A filter to be used against many `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
+export type CharacteristicToManySpcBaselineFilter = {
+  /** Every related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcBaselineFilter>;
+  /** No related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcBaselineFilter>;
+  /** Some related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcBaselineFilter>;
+};
+
+/** A filter to be used against many `SpcSignal` object types. All fields are combined with a logical ‘and.’ */
+export type CharacteristicToManySpcSignalFilter = {
+  /** Every related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcSignalFilter>;
+  /** No related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcSignalFilter>;
+  /** Some related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcSignalFilter>;
+};
+
+/** A filter to be used against many `SpcSubgroup` object types. All fields are combined with a logical ‘and.’ */
+export type CharacteristicToManySpcSubgroupFilter = {
+  /** Every related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcSubgroupFilter>;
+  /** No related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcSubgroupFilter>;
+  /** Some related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcSubgroupFilter>;
 };
 
 /** All input for the `checkChecklistItem` mutation. */
@@ -6268,6 +8264,39 @@ export type CloneWorkflowDefinitionPayloadWorkflowDefinitionEdgeArgs = {
   orderBy?: Array<WorkflowDefinitionOrderBy>;
 };
 
+/** All input for the `closeComplaint` mutation. */
+export type CloseComplaintInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  complaintId: Scalars['UUID']['input'];
+  rejected?: InputMaybe<Scalars['Boolean']['input']>;
+  response: Scalars['String']['input'];
+};
+
+/** The output of our `closeComplaint` mutation. */
+export type CloseComplaintPayload = {
+  __typename?: 'CloseComplaintPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `CustomerComplaint`. May be used by Relay 1. */
+  customerComplaintEdge?: Maybe<CustomerComplaintEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<CustomerComplaint>;
+};
+
+
+/** The output of our `closeComplaint` mutation. */
+export type CloseComplaintPayloadCustomerComplaintEdgeArgs = {
+  orderBy?: Array<CustomerComplaintOrderBy>;
+};
+
 /** All input for the `closeOosInvestigation` mutation. */
 export type CloseOosInvestigationInput = {
   /**
@@ -6300,6 +8329,39 @@ export type CloseOosInvestigationPayload = {
 /** The output of our `closeOosInvestigation` mutation. */
 export type CloseOosInvestigationPayloadOosInvestigationEdgeArgs = {
   orderBy?: Array<OosInvestigationOrderBy>;
+};
+
+/** All input for the `closeSpcSignal` mutation. */
+export type CloseSpcSignalInput = {
+  action: Scalars['String']['input'];
+  cause: Scalars['String']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  signalId: Scalars['UUID']['input'];
+};
+
+/** The output of our `closeSpcSignal` mutation. */
+export type CloseSpcSignalPayload = {
+  __typename?: 'CloseSpcSignalPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SpcSignal>;
+  /** An edge for our `SpcSignal`. May be used by Relay 1. */
+  spcSignalEdge?: Maybe<SpcSignalEdge>;
+};
+
+
+/** The output of our `closeSpcSignal` mutation. */
+export type CloseSpcSignalPayloadSpcSignalEdgeArgs = {
+  orderBy?: Array<SpcSignalOrderBy>;
 };
 
 /**
@@ -6484,6 +8546,279 @@ export type CommentPatch = {
   parentId?: InputMaybe<Scalars['UUID']['input']>;
 };
 
+/**
+ * Complaint material
+ * The lots and serials a complaint is about (one per row), linked by staff (app.link_complaint).
+ */
+export type ComplaintItem = Node & {
+  __typename?: 'ComplaintItem';
+  /** Reads a single `CustomerComplaint` that is related to this `ComplaintItem`. */
+  complaint?: Maybe<CustomerComplaint>;
+  /**
+   * Complaint
+   * customer_complaints.id.
+   */
+  complaintId: Scalars['UUID']['output'];
+  /** Linked at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `ComplaintItem`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `ComplaintItem`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Item id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `ComplaintItem`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `ComplaintItem` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ComplaintItemCondition = {
+  /** Checks for equality with the object’s `complaintId` field. */
+  complaintId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ComplaintItem` values. */
+export type ComplaintItemConnection = {
+  __typename?: 'ComplaintItemConnection';
+  /** A list of edges which contains the `ComplaintItem` and cursor to aid in pagination. */
+  edges: Array<ComplaintItemEdge>;
+  /** A list of `ComplaintItem` objects. */
+  nodes: Array<ComplaintItem>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ComplaintItem` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ComplaintItem` edge in the connection. */
+export type ComplaintItemEdge = {
+  __typename?: 'ComplaintItemEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ComplaintItem` at the end of the edge. */
+  node: ComplaintItem;
+};
+
+/** A filter to be used against `ComplaintItem` object types. All fields are combined with a logical ‘and.’ */
+export type ComplaintItemFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ComplaintItemFilter>>;
+  /** Filter by the object’s `complaint` relation. */
+  complaint?: InputMaybe<CustomerComplaintFilter>;
+  /** Filter by the object’s `complaintId` field. */
+  complaintId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ComplaintItemFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ComplaintItemFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ComplaintItem`. */
+export type ComplaintItemOrderBy =
+  | 'COMPLAINT_ID_ASC'
+  | 'COMPLAINT_ID_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC';
+
+/**
+ * Complaint NCRs
+ * The NCRs raised for, or found related to, a complaint (app.link_complaint).
+ */
+export type ComplaintNcr = Node & {
+  __typename?: 'ComplaintNcr';
+  /** Reads a single `CustomerComplaint` that is related to this `ComplaintNcr`. */
+  complaint?: Maybe<CustomerComplaint>;
+  /**
+   * Complaint
+   * customer_complaints.id.
+   */
+  complaintId: Scalars['UUID']['output'];
+  /** Linked at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Ncr` that is related to this `ComplaintNcr`. */
+  ncr?: Maybe<Ncr>;
+  /**
+   * NCR
+   * ncrs.id.
+   */
+  ncrId: Scalars['UUID']['output'];
+  /** Reads a single `Organization` that is related to this `ComplaintNcr`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `ComplaintNcr` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ComplaintNcrCondition = {
+  /** Checks for equality with the object’s `complaintId` field. */
+  complaintId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ncrId` field. */
+  ncrId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ComplaintNcr` values. */
+export type ComplaintNcrConnection = {
+  __typename?: 'ComplaintNcrConnection';
+  /** A list of edges which contains the `ComplaintNcr` and cursor to aid in pagination. */
+  edges: Array<ComplaintNcrEdge>;
+  /** A list of `ComplaintNcr` objects. */
+  nodes: Array<ComplaintNcr>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ComplaintNcr` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ComplaintNcr` edge in the connection. */
+export type ComplaintNcrEdge = {
+  __typename?: 'ComplaintNcrEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ComplaintNcr` at the end of the edge. */
+  node: ComplaintNcr;
+};
+
+/** A filter to be used against `ComplaintNcr` object types. All fields are combined with a logical ‘and.’ */
+export type ComplaintNcrFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ComplaintNcrFilter>>;
+  /** Filter by the object’s `complaint` relation. */
+  complaint?: InputMaybe<CustomerComplaintFilter>;
+  /** Filter by the object’s `complaintId` field. */
+  complaintId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ncr` relation. */
+  ncr?: InputMaybe<NcrFilter>;
+  /** Filter by the object’s `ncrId` field. */
+  ncrId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ComplaintNcrFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ComplaintNcrFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ComplaintNcr`. */
+export type ComplaintNcrOrderBy =
+  | 'COMPLAINT_ID_ASC'
+  | 'COMPLAINT_ID_DESC'
+  | 'NATURAL'
+  | 'NCR_ID_ASC'
+  | 'NCR_ID_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** How serious the customer's problem is: minor, major, critical (safety, line stop, field failure). */
+export type ComplaintSeverity =
+  | 'critical'
+  | 'major'
+  | 'minor';
+
+/**
+ * A complaint's standing: open (received), investigating (its 8D is open), closed
+ * (answered; its 8D closed, when it has one), rejected (not justified).
+ */
+export type ComplaintStatus =
+  | 'closed'
+  | 'investigating'
+  | 'open'
+  | 'rejected';
+
+/** A filter to be used against ComplaintStatus fields. All fields are combined with a logical ‘and.’ */
+export type ComplaintStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<ComplaintStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<ComplaintStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<ComplaintStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<ComplaintStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<ComplaintStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<ComplaintStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<ComplaintStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<ComplaintStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<ComplaintStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<ComplaintStatus>>;
+};
+
 /** All input for the `completeCapaAction` mutation. */
 export type CompleteCapaActionInput = {
   actionId: Scalars['UUID']['input'];
@@ -6514,6 +8849,37 @@ export type CompleteCapaActionPayload = {
 /** The output of our `completeCapaAction` mutation. */
 export type CompleteCapaActionPayloadCapaActionEdgeArgs = {
   orderBy?: Array<CapaActionOrderBy>;
+};
+
+/** All input for the `completeInspection` mutation. */
+export type CompleteInspectionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  inspectionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `completeInspection` mutation. */
+export type CompleteInspectionPayload = {
+  __typename?: 'CompleteInspectionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Inspection`. May be used by Relay 1. */
+  inspectionEdge?: Maybe<InspectionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Inspection>;
+};
+
+
+/** The output of our `completeInspection` mutation. */
+export type CompleteInspectionPayloadInspectionEdgeArgs = {
+  orderBy?: Array<InspectionOrderBy>;
 };
 
 /** All input for the `completeRun` mutation. */
@@ -6578,6 +8944,465 @@ export type CompleteSopStepPayload = {
 /** The output of our `completeSopStep` mutation. */
 export type CompleteSopStepPayloadSopTaskStepEdgeArgs = {
   orderBy?: Array<SopTaskStepOrderBy>;
+};
+
+/**
+ * Concessions
+ * A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+ */
+export type Concession = Node & {
+  __typename?: 'Concession';
+  /**
+   * Concession number
+   * Human id CON-<year>-<counter>, a counter per tenant and year.
+   */
+  concessionNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `ConcessionScope`. */
+  concessionScopes: ConcessionScopeConnection;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Current status
+   * The status now: a granted concession past valid_until is expired (computed, so it is never late).
+   */
+  currentStatus?: Maybe<ConcessionStatus>;
+  /** Reads a single `Partner` that is related to this `Concession`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The partner (partners.id) who grants it: the part's customer.
+   */
+  customerId: Scalars['UUID']['output'];
+  /**
+   * Customer reference
+   * The customer's number for the permit (required to grant).
+   */
+  customerReference?: Maybe<Scalars['String']['output']>;
+  /** Decided at */
+  decidedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Decided by
+   * Who recorded the customer's decision or the revocation.
+   */
+  decidedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Decision note */
+  decisionNote?: Maybe<Scalars['String']['output']>;
+  /**
+   * Description
+   * The deviation permitted.
+   */
+  description: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositions: NcrDispositionConnection;
+  /** Reads a single `Organization` that is related to this `Concession`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `Concession`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity limit
+   * How much may be dispositioned under it in all, in unit.
+   */
+  quantityLimit: Scalars['BigFloat']['output'];
+  /** Requested by */
+  requestedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Concession id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * requested, granted, rejected or revoked as recorded; app.concessions_current_status adds expired and exhausted.
+   */
+  status: ConcessionStatus;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `Concession`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /**
+   * Used quantity
+   * How much has been dispositioned under the concession (of the dispositions the caller may see); it is exhausted when this reaches quantity_limit.
+   */
+  usedQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads a single `User` that is related to this `Concession`. */
+  userByDecidedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Concession`. */
+  userByRequestedBy?: Maybe<User>;
+  /** Valid from */
+  validFrom: Scalars['Datetime']['output'];
+  /**
+   * Valid until
+   * After it the concession is expired (computed) and cannot be used.
+   */
+  validUntil: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Concessions
+ * A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+ */
+export type ConcessionConcessionScopesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionScopeCondition>;
+  filter?: InputMaybe<ConcessionScopeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionScopeOrderBy>>;
+};
+
+
+/**
+ * Concessions
+ * A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+ */
+export type ConcessionNcrDispositionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+/**
+ * A condition to be used against `Concession` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type ConcessionCondition = {
+  /** Checks for equality with the object’s `concessionNumber` field. */
+  concessionNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `requestedBy` field. */
+  requestedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `Concession` values. */
+export type ConcessionConnection = {
+  __typename?: 'ConcessionConnection';
+  /** A list of edges which contains the `Concession` and cursor to aid in pagination. */
+  edges: Array<ConcessionEdge>;
+  /** A list of `Concession` objects. */
+  nodes: Array<Concession>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Concession` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Concession` edge in the connection. */
+export type ConcessionEdge = {
+  __typename?: 'ConcessionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Concession` at the end of the edge. */
+  node: Concession;
+};
+
+/** A filter to be used against `Concession` object types. All fields are combined with a logical ‘and.’ */
+export type ConcessionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ConcessionFilter>>;
+  /** Filter by the object’s `concessionNumber` field. */
+  concessionNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `concessionScopes` relation. */
+  concessionScopes?: InputMaybe<ConcessionToManyConcessionScopeFilter>;
+  /** Some related `concessionScopes` exist. */
+  concessionScopesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `currentStatus` field. */
+  currentStatus?: InputMaybe<ConcessionStatusFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ncrDispositions` relation. */
+  ncrDispositions?: InputMaybe<ConcessionToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositions` exist. */
+  ncrDispositionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<ConcessionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ConcessionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `requestedBy` field. */
+  requestedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `usedQuantity` field. */
+  usedQuantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `userByDecidedBy` relation. */
+  userByDecidedBy?: InputMaybe<UserFilter>;
+  /** A related `userByDecidedBy` exists. */
+  userByDecidedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByRequestedBy` relation. */
+  userByRequestedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRequestedBy` exists. */
+  userByRequestedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `Concession`. */
+export type ConcessionOrderBy =
+  | 'CONCESSION_NUMBER_ASC'
+  | 'CONCESSION_NUMBER_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'DECIDED_BY_ASC'
+  | 'DECIDED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'REQUESTED_BY_ASC'
+  | 'REQUESTED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/**
+ * Concession scope
+ * What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
+ */
+export type ConcessionScope = Node & {
+  __typename?: 'ConcessionScope';
+  /** Reads a single `Concession` that is related to this `ConcessionScope`. */
+  concession?: Maybe<Concession>;
+  /**
+   * Concession
+   * concessions.id.
+   */
+  concessionId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `ConcessionScope`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * lots.id, or empty.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `ConcessionScope`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `PartRevision` that is related to this `ConcessionScope`. */
+  partRevision?: Maybe<PartRevision>;
+  /**
+   * Part revision
+   * part_revisions.id, or empty.
+   */
+  partRevisionId?: Maybe<Scalars['UUID']['output']>;
+  /** Scope row id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `ConcessionScope`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * serials.id, or empty.
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `ConcessionScope` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ConcessionScopeCondition = {
+  /** Checks for equality with the object’s `concessionId` field. */
+  concessionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ConcessionScope` values. */
+export type ConcessionScopeConnection = {
+  __typename?: 'ConcessionScopeConnection';
+  /** A list of edges which contains the `ConcessionScope` and cursor to aid in pagination. */
+  edges: Array<ConcessionScopeEdge>;
+  /** A list of `ConcessionScope` objects. */
+  nodes: Array<ConcessionScope>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ConcessionScope` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ConcessionScope` edge in the connection. */
+export type ConcessionScopeEdge = {
+  __typename?: 'ConcessionScopeEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ConcessionScope` at the end of the edge. */
+  node: ConcessionScope;
+};
+
+/** A filter to be used against `ConcessionScope` object types. All fields are combined with a logical ‘and.’ */
+export type ConcessionScopeFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ConcessionScopeFilter>>;
+  /** Filter by the object’s `concession` relation. */
+  concession?: InputMaybe<ConcessionFilter>;
+  /** Filter by the object’s `concessionId` field. */
+  concessionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ConcessionScopeFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ConcessionScopeFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partRevision` relation. */
+  partRevision?: InputMaybe<PartRevisionFilter>;
+  /** A related `partRevision` exists. */
+  partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ConcessionScope`. */
+export type ConcessionScopeOrderBy =
+  | 'CONCESSION_ID_ASC'
+  | 'CONCESSION_ID_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_REVISION_ID_ASC'
+  | 'PART_REVISION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC';
+
+/**
+ * A concession's standing: requested, granted, rejected, revoked are stored;
+ * expired is computed (app.concessions_current_status) once valid_until has passed.
+ */
+export type ConcessionStatus =
+  | 'expired'
+  | 'granted'
+  | 'rejected'
+  | 'requested'
+  | 'revoked';
+
+/** A filter to be used against ConcessionStatus fields. All fields are combined with a logical ‘and.’ */
+export type ConcessionStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<ConcessionStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<ConcessionStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<ConcessionStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<ConcessionStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<ConcessionStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<ConcessionStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<ConcessionStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<ConcessionStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<ConcessionStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<ConcessionStatus>>;
+};
+
+/** A filter to be used against many `ConcessionScope` object types. All fields are combined with a logical ‘and.’ */
+export type ConcessionToManyConcessionScopeFilter = {
+  /** Every related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionScopeFilter>;
+  /** No related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionScopeFilter>;
+  /** Some related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionScopeFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type ConcessionToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
 };
 
 /** All input for the `confirmAttachmentUpload` mutation. */
@@ -6782,6 +9607,420 @@ export type ContactType =
   | 'quality'
   | 'technical';
 
+/**
+ * Control plans
+ * What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
+ */
+export type ControlPlan = Node & {
+  __typename?: 'ControlPlan';
+  /** Approved at */
+  approvedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Approved by */
+  approvedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `Characteristic`. */
+  characteristics: CharacteristicConnection;
+  /** Reads and enables pagination through a set of `ControlPlanStep`. */
+  controlPlanSteps: ControlPlanStepConnection;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `Inspection`. */
+  inspections: InspectionConnection;
+  /** Reads a single `Organization` that is related to this `ControlPlan`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `ControlPlan`. */
+  owner?: Maybe<User>;
+  /**
+   * Owner
+   * The user notified of out-of-control signals of its characteristics.
+   */
+  ownerId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `PartRevision` that is related to this `ControlPlan`. */
+  partRevision?: Maybe<PartRevision>;
+  /**
+   * Part revision
+   * part_revisions.id the plan is for.
+   */
+  partRevisionId: Scalars['UUID']['output'];
+  /** Control plan id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `ControlPlan`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The site (sites.id) the plan applies at: who may see and use it.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * draft, approved or obsolete; changed by app.approve_control_plan and app.obsolete_control_plan only.
+   */
+  status: ControlPlanStatus;
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ControlPlan`. */
+  userByApprovedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `ControlPlan`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Control plans
+ * What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
+ */
+export type ControlPlanCharacteristicsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CharacteristicCondition>;
+  filter?: InputMaybe<CharacteristicFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
+};
+
+
+/**
+ * Control plans
+ * What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
+ */
+export type ControlPlanControlPlanStepsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ControlPlanStepCondition>;
+  filter?: InputMaybe<ControlPlanStepFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ControlPlanStepOrderBy>>;
+};
+
+
+/**
+ * Control plans
+ * What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
+ */
+export type ControlPlanInspectionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCondition>;
+  filter?: InputMaybe<InspectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
+};
+
+/**
+ * A condition to be used against `ControlPlan` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type ControlPlanCondition = {
+  /** Checks for equality with the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ownerId` field. */
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ControlPlan` values. */
+export type ControlPlanConnection = {
+  __typename?: 'ControlPlanConnection';
+  /** A list of edges which contains the `ControlPlan` and cursor to aid in pagination. */
+  edges: Array<ControlPlanEdge>;
+  /** A list of `ControlPlan` objects. */
+  nodes: Array<ControlPlan>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ControlPlan` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ControlPlan` edge in the connection. */
+export type ControlPlanEdge = {
+  __typename?: 'ControlPlanEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ControlPlan` at the end of the edge. */
+  node: ControlPlan;
+};
+
+/** A filter to be used against `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
+export type ControlPlanFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ControlPlanFilter>>;
+  /** Filter by the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `characteristics` relation. */
+  characteristics?: InputMaybe<ControlPlanToManyCharacteristicFilter>;
+  /** Some related `characteristics` exist. */
+  characteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `controlPlanSteps` relation. */
+  controlPlanSteps?: InputMaybe<ControlPlanToManyControlPlanStepFilter>;
+  /** Some related `controlPlanSteps` exist. */
+  controlPlanStepsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `inspections` relation. */
+  inspections?: InputMaybe<ControlPlanToManyInspectionFilter>;
+  /** Some related `inspections` exist. */
+  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<ControlPlanFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ControlPlanFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `owner` relation. */
+  owner?: InputMaybe<UserFilter>;
+  /** A related `owner` exists. */
+  ownerExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ownerId` field. */
+  ownerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partRevision` relation. */
+  partRevision?: InputMaybe<PartRevisionFilter>;
+  /** Filter by the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByApprovedBy` relation. */
+  userByApprovedBy?: InputMaybe<UserFilter>;
+  /** A related `userByApprovedBy` exists. */
+  userByApprovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `ControlPlan`. */
+export type ControlPlanOrderBy =
+  | 'APPROVED_BY_ASC'
+  | 'APPROVED_BY_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'OWNER_ID_ASC'
+  | 'OWNER_ID_DESC'
+  | 'PART_REVISION_ID_ASC'
+  | 'PART_REVISION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** A control plan's life: draft (characteristics are added), approved (inspections use it; frozen), obsolete (superseded). */
+export type ControlPlanStatus =
+  | 'approved'
+  | 'draft'
+  | 'obsolete';
+
+/**
+ * Control plan steps
+ * The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
+ */
+export type ControlPlanStep = Node & {
+  __typename?: 'ControlPlanStep';
+  /** Reads and enables pagination through a set of `Characteristic`. */
+  characteristicsByStepId: CharacteristicConnection;
+  /** Reads a single `ControlPlan` that is related to this `ControlPlanStep`. */
+  controlPlan?: Maybe<ControlPlan>;
+  /** Control plan */
+  controlPlanId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Name */
+  name: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ControlPlanStep`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Step id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `ControlPlanStep`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The plan's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Step
+   * The operation number (10, 20, ...), unique in the plan.
+   */
+  stepNumber: Scalars['Int']['output'];
+};
+
+
+/**
+ * Control plan steps
+ * The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
+ */
+export type ControlPlanStepCharacteristicsByStepIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CharacteristicCondition>;
+  filter?: InputMaybe<CharacteristicFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
+};
+
+/**
+ * A condition to be used against `ControlPlanStep` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ControlPlanStepCondition = {
+  /** Checks for equality with the object’s `controlPlanId` field. */
+  controlPlanId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `stepNumber` field. */
+  stepNumber?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A connection to a list of `ControlPlanStep` values. */
+export type ControlPlanStepConnection = {
+  __typename?: 'ControlPlanStepConnection';
+  /** A list of edges which contains the `ControlPlanStep` and cursor to aid in pagination. */
+  edges: Array<ControlPlanStepEdge>;
+  /** A list of `ControlPlanStep` objects. */
+  nodes: Array<ControlPlanStep>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ControlPlanStep` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ControlPlanStep` edge in the connection. */
+export type ControlPlanStepEdge = {
+  __typename?: 'ControlPlanStepEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ControlPlanStep` at the end of the edge. */
+  node: ControlPlanStep;
+};
+
+/** A filter to be used against `ControlPlanStep` object types. All fields are combined with a logical ‘and.’ */
+export type ControlPlanStepFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ControlPlanStepFilter>>;
+  /** Filter by the object’s `characteristicsByStepId` relation. */
+  characteristicsByStepId?: InputMaybe<ControlPlanStepToManyCharacteristicFilter>;
+  /** Some related `characteristicsByStepId` exist. */
+  characteristicsByStepIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `controlPlan` relation. */
+  controlPlan?: InputMaybe<ControlPlanFilter>;
+  /** Filter by the object’s `controlPlanId` field. */
+  controlPlanId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ControlPlanStepFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ControlPlanStepFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `stepNumber` field. */
+  stepNumber?: InputMaybe<IntFilter>;
+};
+
+/** Methods to use when ordering `ControlPlanStep`. */
+export type ControlPlanStepOrderBy =
+  | 'CONTROL_PLAN_ID_ASC'
+  | 'CONTROL_PLAN_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STEP_NUMBER_ASC'
+  | 'STEP_NUMBER_DESC';
+
+/** A filter to be used against many `Characteristic` object types. All fields are combined with a logical ‘and.’ */
+export type ControlPlanStepToManyCharacteristicFilter = {
+  /** Every related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CharacteristicFilter>;
+  /** No related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CharacteristicFilter>;
+  /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CharacteristicFilter>;
+};
+
+/** A filter to be used against many `Characteristic` object types. All fields are combined with a logical ‘and.’ */
+export type ControlPlanToManyCharacteristicFilter = {
+  /** Every related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CharacteristicFilter>;
+  /** No related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CharacteristicFilter>;
+  /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CharacteristicFilter>;
+};
+
+/** A filter to be used against many `ControlPlanStep` object types. All fields are combined with a logical ‘and.’ */
+export type ControlPlanToManyControlPlanStepFilter = {
+  /** Every related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ControlPlanStepFilter>;
+  /** No related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ControlPlanStepFilter>;
+  /** Some related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ControlPlanStepFilter>;
+};
+
+/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
+export type ControlPlanToManyInspectionFilter = {
+  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<InspectionFilter>;
+  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<InspectionFilter>;
+  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<InspectionFilter>;
+};
+
 /** All input for the create `Analysis` mutation. */
 export type CreateAnalysisInput = {
   /** The `Analysis` to be created by this mutation. */
@@ -6912,6 +10151,39 @@ export type CreateApprovalPolicyPayload = {
 /** The output of our create `ApprovalPolicy` mutation. */
 export type CreateApprovalPolicyPayloadApprovalPolicyEdgeArgs = {
   orderBy?: Array<ApprovalPolicyOrderBy>;
+};
+
+/** All input for the create `ApprovedSupplier` mutation. */
+export type CreateApprovedSupplierInput = {
+  /** The `ApprovedSupplier` to be created by this mutation. */
+  approvedSupplier: ApprovedSupplierInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `ApprovedSupplier` mutation. */
+export type CreateApprovedSupplierPayload = {
+  __typename?: 'CreateApprovedSupplierPayload';
+  /** The `ApprovedSupplier` that was created by this mutation. */
+  approvedSupplier?: Maybe<ApprovedSupplier>;
+  /** An edge for our `ApprovedSupplier`. May be used by Relay 1. */
+  approvedSupplierEdge?: Maybe<ApprovedSupplierEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ApprovedSupplier` mutation. */
+export type CreateApprovedSupplierPayloadApprovedSupplierEdgeArgs = {
+  orderBy?: Array<ApprovedSupplierOrderBy>;
 };
 
 /** All input for the create `ApproverBackup` mutation. */
@@ -7211,6 +10483,72 @@ export type CreateCertificateVersionPayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
 };
 
+/** All input for the create `ChangeOrder` mutation. */
+export type CreateChangeOrderInput = {
+  /** The `ChangeOrder` to be created by this mutation. */
+  changeOrder: ChangeOrderInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** All input for the create `ChangeOrderItem` mutation. */
+export type CreateChangeOrderItemInput = {
+  /** The `ChangeOrderItem` to be created by this mutation. */
+  changeOrderItem: ChangeOrderItemInput;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our create `ChangeOrderItem` mutation. */
+export type CreateChangeOrderItemPayload = {
+  __typename?: 'CreateChangeOrderItemPayload';
+  /** The `ChangeOrderItem` that was created by this mutation. */
+  changeOrderItem?: Maybe<ChangeOrderItem>;
+  /** An edge for our `ChangeOrderItem`. May be used by Relay 1. */
+  changeOrderItemEdge?: Maybe<ChangeOrderItemEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ChangeOrderItem` mutation. */
+export type CreateChangeOrderItemPayloadChangeOrderItemEdgeArgs = {
+  orderBy?: Array<ChangeOrderItemOrderBy>;
+};
+
+/** The output of our create `ChangeOrder` mutation. */
+export type CreateChangeOrderPayload = {
+  __typename?: 'CreateChangeOrderPayload';
+  /** The `ChangeOrder` that was created by this mutation. */
+  changeOrder?: Maybe<ChangeOrder>;
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ChangeOrder` mutation. */
+export type CreateChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
+};
+
 /** All input for the create `Comment` mutation. */
 export type CreateCommentInput = {
   /**
@@ -7275,6 +10613,40 @@ export type CreateContactPayload = {
 /** The output of our create `Contact` mutation. */
 export type CreateContactPayloadContactEdgeArgs = {
   orderBy?: Array<ContactOrderBy>;
+};
+
+/** All input for the `createControlPlan` mutation. */
+export type CreateControlPlanInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  partRevisionId: Scalars['UUID']['input'];
+  siteId: Scalars['UUID']['input'];
+  title: Scalars['String']['input'];
+};
+
+/** The output of our `createControlPlan` mutation. */
+export type CreateControlPlanPayload = {
+  __typename?: 'CreateControlPlanPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `ControlPlan`. May be used by Relay 1. */
+  controlPlanEdge?: Maybe<ControlPlanEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ControlPlan>;
+};
+
+
+/** The output of our `createControlPlan` mutation. */
+export type CreateControlPlanPayloadControlPlanEdgeArgs = {
+  orderBy?: Array<ControlPlanOrderBy>;
 };
 
 /** All input for the create `CustomFieldDefinition` mutation. */
@@ -7446,6 +10818,105 @@ export type CreateDowntimeReasonPayload = {
 /** The output of our create `DowntimeReason` mutation. */
 export type CreateDowntimeReasonPayloadDowntimeReasonEdgeArgs = {
   orderBy?: Array<DowntimeReasonOrderBy>;
+};
+
+/** All input for the create `Drawing` mutation. */
+export type CreateDrawingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `Drawing` to be created by this mutation. */
+  drawing: DrawingInput;
+};
+
+/** All input for the create `DrawingPart` mutation. */
+export type CreateDrawingPartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `DrawingPart` to be created by this mutation. */
+  drawingPart: DrawingPartInput;
+};
+
+/** The output of our create `DrawingPart` mutation. */
+export type CreateDrawingPartPayload = {
+  __typename?: 'CreateDrawingPartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `DrawingPart` that was created by this mutation. */
+  drawingPart?: Maybe<DrawingPart>;
+  /** An edge for our `DrawingPart`. May be used by Relay 1. */
+  drawingPartEdge?: Maybe<DrawingPartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `DrawingPart` mutation. */
+export type CreateDrawingPartPayloadDrawingPartEdgeArgs = {
+  orderBy?: Array<DrawingPartOrderBy>;
+};
+
+/** The output of our create `Drawing` mutation. */
+export type CreateDrawingPayload = {
+  __typename?: 'CreateDrawingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Drawing` that was created by this mutation. */
+  drawing?: Maybe<Drawing>;
+  /** An edge for our `Drawing`. May be used by Relay 1. */
+  drawingEdge?: Maybe<DrawingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `Drawing` mutation. */
+export type CreateDrawingPayloadDrawingEdgeArgs = {
+  orderBy?: Array<DrawingOrderBy>;
+};
+
+/** All input for the create `DrawingRevision` mutation. */
+export type CreateDrawingRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `DrawingRevision` to be created by this mutation. */
+  drawingRevision: DrawingRevisionInput;
+};
+
+/** The output of our create `DrawingRevision` mutation. */
+export type CreateDrawingRevisionPayload = {
+  __typename?: 'CreateDrawingRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `DrawingRevision` that was created by this mutation. */
+  drawingRevision?: Maybe<DrawingRevision>;
+  /** An edge for our `DrawingRevision`. May be used by Relay 1. */
+  drawingRevisionEdge?: Maybe<DrawingRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `DrawingRevision` mutation. */
+export type CreateDrawingRevisionPayloadDrawingRevisionEdgeArgs = {
+  orderBy?: Array<DrawingRevisionOrderBy>;
 };
 
 /** All input for the create `ElnEntry` mutation. */
@@ -8076,6 +11547,48 @@ export type CreateMessagePayloadMessageEdgeArgs = {
   orderBy?: Array<MessageOrderBy>;
 };
 
+/** All input for the `createNcr` mutation. */
+export type CreateNcrInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  description: Scalars['String']['input'];
+  detection?: InputMaybe<NcrDetection>;
+  lotIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  nonconformingQuantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  partId: Scalars['UUID']['input'];
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  serialIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  siteId: Scalars['UUID']['input'];
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+  title: Scalars['String']['input'];
+};
+
+/** The output of our `createNcr` mutation. */
+export type CreateNcrPayload = {
+  __typename?: 'CreateNcrPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `createNcr` mutation. */
+export type CreateNcrPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
+};
+
 /** All input for the create `OosInvestigation` mutation. */
 export type CreateOosInvestigationInput = {
   /**
@@ -8274,6 +11787,39 @@ export type CreatePersonQualificationPayloadPersonQualificationEdgeArgs = {
   orderBy?: Array<PersonQualificationOrderBy>;
 };
 
+/** All input for the create `ProjectBomLine` mutation. */
+export type CreateProjectBomLineInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `ProjectBomLine` to be created by this mutation. */
+  projectBomLine: ProjectBomLineInput;
+};
+
+/** The output of our create `ProjectBomLine` mutation. */
+export type CreateProjectBomLinePayload = {
+  __typename?: 'CreateProjectBomLinePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `ProjectBomLine` that was created by this mutation. */
+  projectBomLine?: Maybe<ProjectBomLine>;
+  /** An edge for our `ProjectBomLine`. May be used by Relay 1. */
+  projectBomLineEdge?: Maybe<ProjectBomLineEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ProjectBomLine` mutation. */
+export type CreateProjectBomLinePayloadProjectBomLineEdgeArgs = {
+  orderBy?: Array<ProjectBomLineOrderBy>;
+};
+
 /** All input for the create `Project` mutation. */
 export type CreateProjectInput = {
   /**
@@ -8283,6 +11829,39 @@ export type CreateProjectInput = {
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   /** The `Project` to be created by this mutation. */
   project: ProjectInput;
+};
+
+/** All input for the create `ProjectMilestone` mutation. */
+export type CreateProjectMilestoneInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The `ProjectMilestone` to be created by this mutation. */
+  projectMilestone: ProjectMilestoneInput;
+};
+
+/** The output of our create `ProjectMilestone` mutation. */
+export type CreateProjectMilestonePayload = {
+  __typename?: 'CreateProjectMilestonePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `ProjectMilestone` that was created by this mutation. */
+  projectMilestone?: Maybe<ProjectMilestone>;
+  /** An edge for our `ProjectMilestone`. May be used by Relay 1. */
+  projectMilestoneEdge?: Maybe<ProjectMilestoneEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our create `ProjectMilestone` mutation. */
+export type CreateProjectMilestonePayloadProjectMilestoneEdgeArgs = {
+  orderBy?: Array<ProjectMilestoneOrderBy>;
 };
 
 /** The output of our create `Project` mutation. */
@@ -8797,6 +12376,42 @@ export type CreateServiceRequestPayload = {
 /** The output of our create `ServiceRequest` mutation. */
 export type CreateServiceRequestPayloadServiceRequestEdgeArgs = {
   orderBy?: Array<ServiceRequestOrderBy>;
+};
+
+/** All input for the `createShipment` mutation. */
+export type CreateShipmentInput = {
+  carrier?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  customerId: Scalars['UUID']['input'];
+  notes?: InputMaybe<Scalars['String']['input']>;
+  promisedDate?: InputMaybe<Scalars['Date']['input']>;
+  siteId: Scalars['UUID']['input'];
+  trackingNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `createShipment` mutation. */
+export type CreateShipmentPayload = {
+  __typename?: 'CreateShipmentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Shipment>;
+  /** An edge for our `Shipment`. May be used by Relay 1. */
+  shipmentEdge?: Maybe<ShipmentEdge>;
+};
+
+
+/** The output of our `createShipment` mutation. */
+export type CreateShipmentPayloadShipmentEdgeArgs = {
+  orderBy?: Array<ShipmentOrderBy>;
 };
 
 /** All input for the create `Site` mutation. */
@@ -10390,6 +14005,286 @@ export type CustomFieldViolationsRecordFilter = {
   title?: InputMaybe<StringFilter>;
 };
 
+/**
+ * Customer complaints
+ * A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+ */
+export type CustomerComplaint = Node & {
+  __typename?: 'CustomerComplaint';
+  /** Reads a single `Capa` that is related to this `CustomerComplaint`. */
+  capa?: Maybe<Capa>;
+  /**
+   * 8D
+   * The CAPA (capas.id) of the 8D method opened for it.
+   */
+  capaId?: Maybe<Scalars['UUID']['output']>;
+  /** Closed at */
+  closedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads and enables pagination through a set of `ComplaintItem`. */
+  complaintItemsByComplaintId: ComplaintItemConnection;
+  /** Reads and enables pagination through a set of `ComplaintNcr`. */
+  complaintNcrsByComplaintId: ComplaintNcrConnection;
+  /**
+   * Complaint number
+   * Human id CC-<year>-<counter>, a counter per tenant and year.
+   */
+  complaintNumber: Scalars['String']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Partner` that is related to this `CustomerComplaint`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The partner (partners.id) complaining; a portal user's own partner.
+   */
+  customerId: Scalars['UUID']['output'];
+  /**
+   * Customer reference
+   * The customer's own complaint number.
+   */
+  customerReference?: Maybe<Scalars['String']['output']>;
+  /**
+   * Description
+   * The customer's problem as reported.
+   */
+  description: Scalars['String']['output'];
+  /** Filed by */
+  filedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Filed by the customer
+   * Whether a portal user of the customer filed it.
+   */
+  filedByCustomer: Scalars['Boolean']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `CustomerComplaint`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `CustomerComplaint`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity affected
+   * In the part's unit, as the customer reports it.
+   */
+  quantityAffected?: Maybe<Scalars['BigFloat']['output']>;
+  /** Received on */
+  receivedOn: Scalars['Date']['output'];
+  /**
+   * Response
+   * The answer given to the customer (required to close or reject).
+   */
+  response?: Maybe<Scalars['String']['output']>;
+  /** Complaint id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Severity
+   * minor, major or critical.
+   */
+  severity: ComplaintSeverity;
+  /** Reads a single `Site` that is related to this `CustomerComplaint`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The site (sites.id) responsible, once known: plant-scoped staff see it there.
+   */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Status
+   * open, investigating, closed or rejected; changed by the complaint RPCs only.
+   */
+  status: ComplaintStatus;
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `CustomerComplaint`. */
+  userByFiledBy?: Maybe<User>;
+};
+
+
+/**
+ * Customer complaints
+ * A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+ */
+export type CustomerComplaintComplaintItemsByComplaintIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintItemCondition>;
+  filter?: InputMaybe<ComplaintItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintItemOrderBy>>;
+};
+
+
+/**
+ * Customer complaints
+ * A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+ */
+export type CustomerComplaintComplaintNcrsByComplaintIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintNcrCondition>;
+  filter?: InputMaybe<ComplaintNcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintNcrOrderBy>>;
+};
+
+/**
+ * A condition to be used against `CustomerComplaint` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type CustomerComplaintCondition = {
+  /** Checks for equality with the object’s `capaId` field. */
+  capaId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `complaintNumber` field. */
+  complaintNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `filedBy` field. */
+  filedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<ComplaintStatus>;
+};
+
+/** A connection to a list of `CustomerComplaint` values. */
+export type CustomerComplaintConnection = {
+  __typename?: 'CustomerComplaintConnection';
+  /** A list of edges which contains the `CustomerComplaint` and cursor to aid in pagination. */
+  edges: Array<CustomerComplaintEdge>;
+  /** A list of `CustomerComplaint` objects. */
+  nodes: Array<CustomerComplaint>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `CustomerComplaint` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `CustomerComplaint` edge in the connection. */
+export type CustomerComplaintEdge = {
+  __typename?: 'CustomerComplaintEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `CustomerComplaint` at the end of the edge. */
+  node: CustomerComplaint;
+};
+
+/** A filter to be used against `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type CustomerComplaintFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<CustomerComplaintFilter>>;
+  /** Filter by the object’s `capa` relation. */
+  capa?: InputMaybe<CapaFilter>;
+  /** A related `capa` exists. */
+  capaExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `capaId` field. */
+  capaId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `complaintItemsByComplaintId` relation. */
+  complaintItemsByComplaintId?: InputMaybe<CustomerComplaintToManyComplaintItemFilter>;
+  /** Some related `complaintItemsByComplaintId` exist. */
+  complaintItemsByComplaintIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `complaintNcrsByComplaintId` relation. */
+  complaintNcrsByComplaintId?: InputMaybe<CustomerComplaintToManyComplaintNcrFilter>;
+  /** Some related `complaintNcrsByComplaintId` exist. */
+  complaintNcrsByComplaintIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `complaintNumber` field. */
+  complaintNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `filedBy` field. */
+  filedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<CustomerComplaintFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<CustomerComplaintFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** A related `site` exists. */
+  siteExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<ComplaintStatusFilter>;
+  /** Filter by the object’s `userByFiledBy` relation. */
+  userByFiledBy?: InputMaybe<UserFilter>;
+  /** A related `userByFiledBy` exists. */
+  userByFiledByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `CustomerComplaint`. */
+export type CustomerComplaintOrderBy =
+  | 'CAPA_ID_ASC'
+  | 'CAPA_ID_DESC'
+  | 'COMPLAINT_NUMBER_ASC'
+  | 'COMPLAINT_NUMBER_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'FILED_BY_ASC'
+  | 'FILED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** A filter to be used against many `ComplaintItem` object types. All fields are combined with a logical ‘and.’ */
+export type CustomerComplaintToManyComplaintItemFilter = {
+  /** Every related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintItemFilter>;
+  /** No related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintItemFilter>;
+  /** Some related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintItemFilter>;
+};
+
+/** A filter to be used against many `ComplaintNcr` object types. All fields are combined with a logical ‘and.’ */
+export type CustomerComplaintToManyComplaintNcrFilter = {
+  /** Every related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintNcrFilter>;
+  /** No related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintNcrFilter>;
+  /** Some related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintNcrFilter>;
+};
+
 /** Projects as a customer may see them: status, current stage and dates, without internal values, metadata or team. Staff read all of the tenant's projects, a portal user those of their customer. */
 export type CustomerProject = Node & {
   __typename?: 'CustomerProject';
@@ -11126,6 +15021,73 @@ export type DecideApprovalPayloadApprovalEdgeArgs = {
   orderBy?: Array<ApprovalOrderBy>;
 };
 
+/** All input for the `decideConcession` mutation. */
+export type DecideConcessionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  concessionId: Scalars['UUID']['input'];
+  customerReference?: InputMaybe<Scalars['String']['input']>;
+  granted: Scalars['Boolean']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `decideConcession` mutation. */
+export type DecideConcessionPayload = {
+  __typename?: 'DecideConcessionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Concession`. May be used by Relay 1. */
+  concessionEdge?: Maybe<ConcessionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Concession>;
+};
+
+
+/** The output of our `decideConcession` mutation. */
+export type DecideConcessionPayloadConcessionEdgeArgs = {
+  orderBy?: Array<ConcessionOrderBy>;
+};
+
+/** All input for the `decideInspection` mutation. */
+export type DecideInspectionInput = {
+  approve: Scalars['Boolean']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  inspectionId: Scalars['UUID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `decideInspection` mutation. */
+export type DecideInspectionPayload = {
+  __typename?: 'DecideInspectionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Inspection`. May be used by Relay 1. */
+  inspectionEdge?: Maybe<InspectionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Inspection>;
+};
+
+
+/** The output of our `decideInspection` mutation. */
+export type DecideInspectionPayloadInspectionEdgeArgs = {
+  orderBy?: Array<InspectionOrderBy>;
+};
+
 /** All input for the `decideOosPhase1` mutation. */
 export type DecideOosPhase1Input = {
   assignableCause: Scalars['Boolean']['input'];
@@ -11158,6 +15120,40 @@ export type DecideOosPhase1Payload = {
 /** The output of our `decideOosPhase1` mutation. */
 export type DecideOosPhase1PayloadOosInvestigationEdgeArgs = {
   orderBy?: Array<OosInvestigationOrderBy>;
+};
+
+/** All input for the `decideReceipt` mutation. */
+export type DecideReceiptInput = {
+  acceptedQuantity: Scalars['BigFloat']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  receiptId: Scalars['UUID']['input'];
+  rejectedQuantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  rejectionReason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `decideReceipt` mutation. */
+export type DecideReceiptPayload = {
+  __typename?: 'DecideReceiptPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** An edge for our `Receipt`. May be used by Relay 1. */
+  receiptEdge?: Maybe<ReceiptEdge>;
+  result?: Maybe<Receipt>;
+};
+
+
+/** The output of our `decideReceipt` mutation. */
+export type DecideReceiptPayloadReceiptEdgeArgs = {
+  orderBy?: Array<ReceiptOrderBy>;
 };
 
 /** All input for the `defineChecklistTemplate` mutation. */
@@ -11398,6 +15394,51 @@ export type DeleteApprovalFallbackPayloadApprovalFallbackEdgeArgs = {
   orderBy?: Array<ApprovalFallbackOrderBy>;
 };
 
+/** All input for the `deleteApprovedSupplierById` mutation. */
+export type DeleteApprovedSupplierByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ApprovedSupplier` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteApprovedSupplier` mutation. */
+export type DeleteApprovedSupplierInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Entry id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `ApprovedSupplier` mutation. */
+export type DeleteApprovedSupplierPayload = {
+  __typename?: 'DeleteApprovedSupplierPayload';
+  /** The `ApprovedSupplier` that was deleted by this mutation. */
+  approvedSupplier?: Maybe<ApprovedSupplier>;
+  /** An edge for our `ApprovedSupplier`. May be used by Relay 1. */
+  approvedSupplierEdge?: Maybe<ApprovedSupplierEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedApprovedSupplierId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ApprovedSupplier` mutation. */
+export type DeleteApprovedSupplierPayloadApprovedSupplierEdgeArgs = {
+  orderBy?: Array<ApprovedSupplierOrderBy>;
+};
+
 /** All input for the `deleteApproverBackupById` mutation. */
 export type DeleteApproverBackupByIdInput = {
   /**
@@ -11623,6 +15664,96 @@ export type DeleteCertificateVersionPayload = {
 /** The output of our delete `CertificateVersion` mutation. */
 export type DeleteCertificateVersionPayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
+};
+
+/** All input for the `deleteChangeOrderById` mutation. */
+export type DeleteChangeOrderByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ChangeOrder` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteChangeOrder` mutation. */
+export type DeleteChangeOrderInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Change order id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** All input for the `deleteChangeOrderItemById` mutation. */
+export type DeleteChangeOrderItemByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ChangeOrderItem` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteChangeOrderItem` mutation. */
+export type DeleteChangeOrderItemInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Item id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `ChangeOrderItem` mutation. */
+export type DeleteChangeOrderItemPayload = {
+  __typename?: 'DeleteChangeOrderItemPayload';
+  /** The `ChangeOrderItem` that was deleted by this mutation. */
+  changeOrderItem?: Maybe<ChangeOrderItem>;
+  /** An edge for our `ChangeOrderItem`. May be used by Relay 1. */
+  changeOrderItemEdge?: Maybe<ChangeOrderItemEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedChangeOrderItemId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ChangeOrderItem` mutation. */
+export type DeleteChangeOrderItemPayloadChangeOrderItemEdgeArgs = {
+  orderBy?: Array<ChangeOrderItemOrderBy>;
+};
+
+/** The output of our delete `ChangeOrder` mutation. */
+export type DeleteChangeOrderPayload = {
+  __typename?: 'DeleteChangeOrderPayload';
+  /** The `ChangeOrder` that was deleted by this mutation. */
+  changeOrder?: Maybe<ChangeOrder>;
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedChangeOrderId?: Maybe<Scalars['ID']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ChangeOrder` mutation. */
+export type DeleteChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
 };
 
 /** All input for the `deleteCommentById` mutation. */
@@ -11893,6 +16024,154 @@ export type DeleteDowntimeReasonPayload = {
 /** The output of our delete `DowntimeReason` mutation. */
 export type DeleteDowntimeReasonPayloadDowntimeReasonEdgeArgs = {
   orderBy?: Array<DowntimeReasonOrderBy>;
+};
+
+/** All input for the `deleteDrawingById` mutation. */
+export type DeleteDrawingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Drawing` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteDrawing` mutation. */
+export type DeleteDrawingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Drawing id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** All input for the `deleteDrawingPartById` mutation. */
+export type DeleteDrawingPartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `DrawingPart` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteDrawingPart` mutation. */
+export type DeleteDrawingPartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['input'];
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `DrawingPart` mutation. */
+export type DeleteDrawingPartPayload = {
+  __typename?: 'DeleteDrawingPartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedDrawingPartId?: Maybe<Scalars['ID']['output']>;
+  /** The `DrawingPart` that was deleted by this mutation. */
+  drawingPart?: Maybe<DrawingPart>;
+  /** An edge for our `DrawingPart`. May be used by Relay 1. */
+  drawingPartEdge?: Maybe<DrawingPartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `DrawingPart` mutation. */
+export type DeleteDrawingPartPayloadDrawingPartEdgeArgs = {
+  orderBy?: Array<DrawingPartOrderBy>;
+};
+
+/** The output of our delete `Drawing` mutation. */
+export type DeleteDrawingPayload = {
+  __typename?: 'DeleteDrawingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedDrawingId?: Maybe<Scalars['ID']['output']>;
+  /** The `Drawing` that was deleted by this mutation. */
+  drawing?: Maybe<Drawing>;
+  /** An edge for our `Drawing`. May be used by Relay 1. */
+  drawingEdge?: Maybe<DrawingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `Drawing` mutation. */
+export type DeleteDrawingPayloadDrawingEdgeArgs = {
+  orderBy?: Array<DrawingOrderBy>;
+};
+
+/** All input for the `deleteDrawingRevisionById` mutation. */
+export type DeleteDrawingRevisionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `DrawingRevision` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteDrawingRevision` mutation. */
+export type DeleteDrawingRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Revision id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `DrawingRevision` mutation. */
+export type DeleteDrawingRevisionPayload = {
+  __typename?: 'DeleteDrawingRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedDrawingRevisionId?: Maybe<Scalars['ID']['output']>;
+  /** The `DrawingRevision` that was deleted by this mutation. */
+  drawingRevision?: Maybe<DrawingRevision>;
+  /** An edge for our `DrawingRevision`. May be used by Relay 1. */
+  drawingRevisionEdge?: Maybe<DrawingRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `DrawingRevision` mutation. */
+export type DeleteDrawingRevisionPayloadDrawingRevisionEdgeArgs = {
+  orderBy?: Array<DrawingRevisionOrderBy>;
 };
 
 /** All input for the `deleteElnEntryById` mutation. */
@@ -12906,6 +17185,96 @@ export type DeletePartnerPayload = {
 /** The output of our delete `Partner` mutation. */
 export type DeletePartnerPayloadPartnerEdgeArgs = {
   orderBy?: Array<PartnerOrderBy>;
+};
+
+/** All input for the `deleteProjectBomLineById` mutation. */
+export type DeleteProjectBomLineByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ProjectBomLine` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteProjectBomLine` mutation. */
+export type DeleteProjectBomLineInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Line id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `ProjectBomLine` mutation. */
+export type DeleteProjectBomLinePayload = {
+  __typename?: 'DeleteProjectBomLinePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedProjectBomLineId?: Maybe<Scalars['ID']['output']>;
+  /** The `ProjectBomLine` that was deleted by this mutation. */
+  projectBomLine?: Maybe<ProjectBomLine>;
+  /** An edge for our `ProjectBomLine`. May be used by Relay 1. */
+  projectBomLineEdge?: Maybe<ProjectBomLineEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ProjectBomLine` mutation. */
+export type DeleteProjectBomLinePayloadProjectBomLineEdgeArgs = {
+  orderBy?: Array<ProjectBomLineOrderBy>;
+};
+
+/** All input for the `deleteProjectMilestoneById` mutation. */
+export type DeleteProjectMilestoneByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ProjectMilestone` to be deleted. */
+  id: Scalars['ID']['input'];
+};
+
+/** All input for the `deleteProjectMilestone` mutation. */
+export type DeleteProjectMilestoneInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Milestone id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our delete `ProjectMilestone` mutation. */
+export type DeleteProjectMilestonePayload = {
+  __typename?: 'DeleteProjectMilestonePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  deletedProjectMilestoneId?: Maybe<Scalars['ID']['output']>;
+  /** The `ProjectMilestone` that was deleted by this mutation. */
+  projectMilestone?: Maybe<ProjectMilestone>;
+  /** An edge for our `ProjectMilestone`. May be used by Relay 1. */
+  projectMilestoneEdge?: Maybe<ProjectMilestoneEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our delete `ProjectMilestone` mutation. */
+export type DeleteProjectMilestonePayloadProjectMilestoneEdgeArgs = {
+  orderBy?: Array<ProjectMilestoneOrderBy>;
 };
 
 /** All input for the `deleteQualificationById` mutation. */
@@ -15435,6 +19804,8 @@ export type DocumentVersion = Node & {
   document?: Maybe<Document>;
   /** The document. */
   documentId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisions: DrawingRevisionConnection;
   /** Generated file name: <ORG>-<PROJECTID>-<CATEGORY>-<YYYYMMDD>-v<NN>.<ext>. */
   fileName: Scalars['String']['output'];
   /** Storage path in the seed's layout: /org/<org_slug>/projects/<project_id>/<category>/v<version>/<file_name>. The file itself is stored at tenants/<organization id>/documents/<document id>/v<version>/<file_name> (signed URLs: app.document_upload_url, app.document_download_url). */
@@ -15488,6 +19859,19 @@ export type DocumentVersionApprovalAttachmentsByDocumentIdAndVersionNumberArgs =
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalAttachmentOrderBy>>;
+};
+
+
+/** Every uploaded version of a document. Immutable once written, except which one is current and its approval. */
+export type DocumentVersionDrawingRevisionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
 };
 
 
@@ -15565,6 +19949,10 @@ export type DocumentVersionFilter = {
   document?: InputMaybe<DocumentFilter>;
   /** Filter by the object’s `documentId` field. */
   documentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawingRevisions` relation. */
+  drawingRevisions?: InputMaybe<DocumentVersionToManyDrawingRevisionFilter>;
+  /** Some related `drawingRevisions` exist. */
+  drawingRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<DocumentVersionFilter>;
   /** Checks for any expressions in this list. */
@@ -15615,6 +20003,16 @@ export type DocumentVersionToManyApprovalAttachmentFilter = {
   none?: InputMaybe<ApprovalAttachmentFilter>;
   /** Some related `ApprovalAttachment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ApprovalAttachmentFilter>;
+};
+
+/** A filter to be used against many `DrawingRevision` object types. All fields are combined with a logical ‘and.’ */
+export type DocumentVersionToManyDrawingRevisionFilter = {
+  /** Every related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingRevisionFilter>;
+  /** No related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingRevisionFilter>;
+  /** Some related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingRevisionFilter>;
 };
 
 /** A filter to be used against many `SopTemplate` object types. All fields are combined with a logical ‘and.’ */
@@ -16112,6 +20510,717 @@ export type DowntimeReasonToManyDowntimeEventFilter = {
   none?: InputMaybe<DowntimeEventFilter>;
   /** Some related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<DowntimeEventFilter>;
+};
+
+/**
+ * Drawings
+ * Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+ */
+export type Drawing = Node & {
+  __typename?: 'Drawing';
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems: ChangeOrderItemConnection;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Description */
+  description: Scalars['String']['output'];
+  /**
+   * Drawing number
+   * Unique in the tenant (letters, digits, . _ / -, up to 64).
+   */
+  drawingNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `DrawingPart`. */
+  drawingParts: DrawingPartConnection;
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisions: DrawingRevisionConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `Drawing`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Drawing id */
+  rowId: Scalars['UUID']['output'];
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Drawing`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Drawings
+ * Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+ */
+export type DrawingChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+
+/**
+ * Drawings
+ * Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+ */
+export type DrawingDrawingPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingPartCondition>;
+  filter?: InputMaybe<DrawingPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingPartOrderBy>>;
+};
+
+
+/**
+ * Drawings
+ * Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+ */
+export type DrawingDrawingRevisionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
+};
+
+/** A condition to be used against `Drawing` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type DrawingCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `drawingNumber` field. */
+  drawingNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Drawing` values. */
+export type DrawingConnection = {
+  __typename?: 'DrawingConnection';
+  /** A list of edges which contains the `Drawing` and cursor to aid in pagination. */
+  edges: Array<DrawingEdge>;
+  /** A list of `Drawing` objects. */
+  nodes: Array<Drawing>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Drawing` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Drawing` edge in the connection. */
+export type DrawingEdge = {
+  __typename?: 'DrawingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Drawing` at the end of the edge. */
+  node: Drawing;
+};
+
+/** A filter to be used against `Drawing` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<DrawingFilter>>;
+  /** Filter by the object’s `changeOrderItems` relation. */
+  changeOrderItems?: InputMaybe<DrawingToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItems` exist. */
+  changeOrderItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawingNumber` field. */
+  drawingNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `drawingParts` relation. */
+  drawingParts?: InputMaybe<DrawingToManyDrawingPartFilter>;
+  /** Some related `drawingParts` exist. */
+  drawingPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingRevisions` relation. */
+  drawingRevisions?: InputMaybe<DrawingToManyDrawingRevisionFilter>;
+  /** Some related `drawingRevisions` exist. */
+  drawingRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<DrawingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<DrawingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `Drawing` */
+export type DrawingInput = {
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Drawing number
+   * Unique in the tenant (letters, digits, . _ / -, up to 64).
+   */
+  drawingNumber: Scalars['String']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Title */
+  title: Scalars['String']['input'];
+};
+
+/** Methods to use when ordering `Drawing`. */
+export type DrawingOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'DRAWING_NUMBER_ASC'
+  | 'DRAWING_NUMBER_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/**
+ * Drawing parts
+ * The parts a drawing defines (one drawing may define several parts, a part may have several drawings). Written with drawing.manage.
+ */
+export type DrawingPart = Node & {
+  __typename?: 'DrawingPart';
+  /** Linked at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reads a single `Drawing` that is related to this `DrawingPart`. */
+  drawing?: Maybe<Drawing>;
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `DrawingPart`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `DrawingPart`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `DrawingPart` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type DrawingPartCondition = {
+  /** Checks for equality with the object’s `drawingId` field. */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `DrawingPart` values. */
+export type DrawingPartConnection = {
+  __typename?: 'DrawingPartConnection';
+  /** A list of edges which contains the `DrawingPart` and cursor to aid in pagination. */
+  edges: Array<DrawingPartEdge>;
+  /** A list of `DrawingPart` objects. */
+  nodes: Array<DrawingPart>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `DrawingPart` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `DrawingPart` edge in the connection. */
+export type DrawingPartEdge = {
+  __typename?: 'DrawingPartEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `DrawingPart` at the end of the edge. */
+  node: DrawingPart;
+};
+
+/** A filter to be used against `DrawingPart` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingPartFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<DrawingPartFilter>>;
+  /** Filter by the object’s `drawing` relation. */
+  drawing?: InputMaybe<DrawingFilter>;
+  /** Filter by the object’s `drawingId` field. */
+  drawingId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<DrawingPartFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<DrawingPartFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+};
+
+/** An input for mutations affecting `DrawingPart` */
+export type DrawingPartInput = {
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['input'];
+};
+
+/** Methods to use when ordering `DrawingPart`. */
+export type DrawingPartOrderBy =
+  | 'DRAWING_ID_ASC'
+  | 'DRAWING_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC';
+
+/** Represents an update to a `DrawingPart`. Fields that are set will be updated. */
+export type DrawingPartPatch = {
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** Represents an update to a `Drawing`. Fields that are set will be updated. */
+export type DrawingPatch = {
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Description */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Drawing number
+   * Unique in the tenant (letters, digits, . _ / -, up to 64).
+   */
+  drawingNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Title */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * Drawing revisions
+ * A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+ */
+export type DrawingRevision = Node & {
+  __typename?: 'DrawingRevision';
+  /**
+   * Approved by
+   * Who approved the release (never the submitter), or the approver of the change order that released it.
+   */
+  approvedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems: ChangeOrderItemConnection;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Description
+   * What changed in this revision.
+   */
+  description: Scalars['String']['output'];
+  /** Reads a single `DocumentVersion` that is related to this `DrawingRevision`. */
+  documentVersion?: Maybe<DocumentVersion>;
+  /**
+   * Document version
+   * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+   */
+  documentVersionId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Drawing` that is related to this `DrawingRevision`. */
+  drawing?: Maybe<Drawing>;
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `DrawingRevision`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Released at */
+  releasedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Review comment
+   * The approver's comment, or the reason the revision was sent back.
+   */
+  reviewComment?: Maybe<Scalars['String']['output']>;
+  /**
+   * Revision
+   * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+   */
+  revision: Scalars['String']['output'];
+  /** Revision id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * draft, in_review, released or superseded; changed only by the RDA functions.
+   */
+  status: DrawingRevisionStatus;
+  /** Submitted at */
+  submittedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Submitted by */
+  submittedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Superseded at */
+  supersededAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `DrawingRevision`. */
+  userByApprovedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `DrawingRevision`. */
+  userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `DrawingRevision`. */
+  userBySubmittedBy?: Maybe<User>;
+};
+
+
+/**
+ * Drawing revisions
+ * A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+ */
+export type DrawingRevisionChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+/**
+ * A condition to be used against `DrawingRevision` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type DrawingRevisionCondition = {
+  /** Checks for equality with the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `documentVersionId` field. */
+  documentVersionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `drawingId` field. */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `revision` field. */
+  revision?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `submittedBy` field. */
+  submittedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `DrawingRevision` values. */
+export type DrawingRevisionConnection = {
+  __typename?: 'DrawingRevisionConnection';
+  /** A list of edges which contains the `DrawingRevision` and cursor to aid in pagination. */
+  edges: Array<DrawingRevisionEdge>;
+  /** A list of `DrawingRevision` objects. */
+  nodes: Array<DrawingRevision>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `DrawingRevision` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `DrawingRevision` edge in the connection. */
+export type DrawingRevisionEdge = {
+  __typename?: 'DrawingRevisionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `DrawingRevision` at the end of the edge. */
+  node: DrawingRevision;
+};
+
+/** A filter to be used against `DrawingRevision` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingRevisionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<DrawingRevisionFilter>>;
+  /** Filter by the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `changeOrderItems` relation. */
+  changeOrderItems?: InputMaybe<DrawingRevisionToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItems` exist. */
+  changeOrderItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `documentVersion` relation. */
+  documentVersion?: InputMaybe<DocumentVersionFilter>;
+  /** A related `documentVersion` exists. */
+  documentVersionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `documentVersionId` field. */
+  documentVersionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawing` relation. */
+  drawing?: InputMaybe<DrawingFilter>;
+  /** Filter by the object’s `drawingId` field. */
+  drawingId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<DrawingRevisionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<DrawingRevisionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `revision` field. */
+  revision?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `submittedBy` field. */
+  submittedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByApprovedBy` relation. */
+  userByApprovedBy?: InputMaybe<UserFilter>;
+  /** A related `userByApprovedBy` exists. */
+  userByApprovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userBySubmittedBy` relation. */
+  userBySubmittedBy?: InputMaybe<UserFilter>;
+  /** A related `userBySubmittedBy` exists. */
+  userBySubmittedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `DrawingRevision` */
+export type DrawingRevisionInput = {
+  /**
+   * Approved by
+   * Who approved the release (never the submitter), or the approver of the change order that released it.
+   */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Description
+   * What changed in this revision.
+   */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Document version
+   * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+   */
+  documentVersionId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Released at */
+  releasedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Review comment
+   * The approver's comment, or the reason the revision was sent back.
+   */
+  reviewComment?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Revision
+   * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+   */
+  revision: Scalars['String']['input'];
+  /**
+   * Status
+   * draft, in_review, released or superseded; changed only by the RDA functions.
+   */
+  status?: InputMaybe<DrawingRevisionStatus>;
+  /** Submitted at */
+  submittedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Submitted by */
+  submittedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Superseded at */
+  supersededAt?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/** Methods to use when ordering `DrawingRevision`. */
+export type DrawingRevisionOrderBy =
+  | 'APPROVED_BY_ASC'
+  | 'APPROVED_BY_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'DOCUMENT_VERSION_ID_ASC'
+  | 'DOCUMENT_VERSION_ID_DESC'
+  | 'DRAWING_ID_ASC'
+  | 'DRAWING_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'REVISION_ASC'
+  | 'REVISION_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUBMITTED_BY_ASC'
+  | 'SUBMITTED_BY_DESC';
+
+/** Represents an update to a `DrawingRevision`. Fields that are set will be updated. */
+export type DrawingRevisionPatch = {
+  /**
+   * Approved by
+   * Who approved the release (never the submitter), or the approver of the change order that released it.
+   */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Description
+   * What changed in this revision.
+   */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Document version
+   * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+   */
+  documentVersionId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Released at */
+  releasedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /**
+   * Review comment
+   * The approver's comment, or the reason the revision was sent back.
+   */
+  reviewComment?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Revision
+   * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+   */
+  revision?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Status
+   * draft, in_review, released or superseded; changed only by the RDA functions.
+   */
+  status?: InputMaybe<DrawingRevisionStatus>;
+  /** Submitted at */
+  submittedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Submitted by */
+  submittedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Superseded at */
+  supersededAt?: InputMaybe<Scalars['Datetime']['input']>;
+};
+
+/**
+ * A drawing revision's RDA state: draft (being prepared), in_review (submitted for
+ * approval), released (approved; the one production uses; one per drawing),
+ * superseded (a later revision was released).
+ */
+export type DrawingRevisionStatus =
+  | 'draft'
+  | 'in_review'
+  | 'released'
+  | 'superseded';
+
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingRevisionToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
+};
+
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
+};
+
+/** A filter to be used against many `DrawingPart` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingToManyDrawingPartFilter = {
+  /** Every related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingPartFilter>;
+  /** No related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingPartFilter>;
+  /** Some related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingPartFilter>;
+};
+
+/** A filter to be used against many `DrawingRevision` object types. All fields are combined with a logical ‘and.’ */
+export type DrawingToManyDrawingRevisionFilter = {
+  /** Every related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingRevisionFilter>;
+  /** No related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingRevisionFilter>;
+  /** Some related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingRevisionFilter>;
 };
 
 /** All input for the `dryRunRules` mutation. */
@@ -18055,6 +23164,8 @@ export type Equipment = Node & {
   __typename?: 'Equipment';
   /** Reads and enables pagination through a set of `Calibration`. */
   calibrations: CalibrationConnection;
+  /** Reads and enables pagination through a set of `Characteristic`. */
+  characteristicsByGaugeId: CharacteristicConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
   childEquipments: EquipmentConnection;
   /** Reads a single `EquipmentClass` that is related to this `Equipment`. */
@@ -18077,6 +23188,8 @@ export type Equipment = Node & {
   equipmentNumber: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `EquipmentUse`. */
   equipmentUses: EquipmentUseConnection;
+  /** Reads and enables pagination through a set of `GaugeStudy`. */
+  gaugeStudiesByGaugeId: GaugeStudyConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** Reads and enables pagination through a set of `InstrumentBlock`. */
@@ -18090,6 +23203,8 @@ export type Equipment = Node & {
   location?: Maybe<Scalars['String']['output']>;
   /** Manufacturer */
   manufacturer?: Maybe<Scalars['String']['output']>;
+  /** Reads and enables pagination through a set of `Measurement`. */
+  measurementsByGaugeId: MeasurementConnection;
   /** Model */
   model?: Maybe<Scalars['String']['output']>;
   /** Name */
@@ -18157,6 +23272,22 @@ export type EquipmentCalibrationsArgs = {
  * Equipment
  * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
  */
+export type EquipmentCharacteristicsByGaugeIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CharacteristicCondition>;
+  filter?: InputMaybe<CharacteristicFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
 export type EquipmentChildEquipmentsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -18205,6 +23336,22 @@ export type EquipmentEquipmentUsesArgs = {
  * Equipment
  * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
  */
+export type EquipmentGaugeStudiesByGaugeIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GaugeStudyCondition>;
+  filter?: InputMaybe<GaugeStudyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
 export type EquipmentInstrumentBlocksArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -18230,6 +23377,22 @@ export type EquipmentInstrumentImportsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<InstrumentImportOrderBy>>;
+};
+
+
+/**
+ * Equipment
+ * One register of physical things: lab instruments, gauges, machines, components, tools. A site-scoped member sees only the equipment of their sites.
+ */
+export type EquipmentMeasurementsByGaugeIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeasurementCondition>;
+  filter?: InputMaybe<MeasurementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
 };
 
 
@@ -18927,6 +24090,10 @@ export type EquipmentFilter = {
   calibrations?: InputMaybe<EquipmentToManyCalibrationFilter>;
   /** Some related `calibrations` exist. */
   calibrationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `characteristicsByGaugeId` relation. */
+  characteristicsByGaugeId?: InputMaybe<EquipmentToManyCharacteristicFilter>;
+  /** Some related `characteristicsByGaugeId` exist. */
+  characteristicsByGaugeIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `childEquipments` relation. */
   childEquipments?: InputMaybe<EquipmentToManyEquipmentFilter>;
   /** Some related `childEquipments` exist. */
@@ -18947,6 +24114,10 @@ export type EquipmentFilter = {
   equipmentUses?: InputMaybe<EquipmentToManyEquipmentUseFilter>;
   /** Some related `equipmentUses` exist. */
   equipmentUsesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `gaugeStudiesByGaugeId` relation. */
+  gaugeStudiesByGaugeId?: InputMaybe<EquipmentToManyGaugeStudyFilter>;
+  /** Some related `gaugeStudiesByGaugeId` exist. */
+  gaugeStudiesByGaugeIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `instrumentBlocks` relation. */
   instrumentBlocks?: InputMaybe<EquipmentToManyInstrumentBlockFilter>;
   /** Some related `instrumentBlocks` exist. */
@@ -18955,6 +24126,10 @@ export type EquipmentFilter = {
   instrumentImports?: InputMaybe<EquipmentToManyInstrumentImportFilter>;
   /** Some related `instrumentImports` exist. */
   instrumentImportsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `measurementsByGaugeId` relation. */
+  measurementsByGaugeId?: InputMaybe<EquipmentToManyMeasurementFilter>;
+  /** Some related `measurementsByGaugeId` exist. */
+  measurementsByGaugeIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<EquipmentFilter>;
   /** Checks for any expressions in this list. */
@@ -19226,6 +24401,16 @@ export type EquipmentToManyCalibrationFilter = {
   some?: InputMaybe<CalibrationFilter>;
 };
 
+/** A filter to be used against many `Characteristic` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyCharacteristicFilter = {
+  /** Every related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CharacteristicFilter>;
+  /** No related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CharacteristicFilter>;
+  /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CharacteristicFilter>;
+};
+
 /** A filter to be used against many `DowntimeEvent` object types. All fields are combined with a logical ‘and.’ */
 export type EquipmentToManyDowntimeEventFilter = {
   /** Every related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -19256,6 +24441,16 @@ export type EquipmentToManyEquipmentUseFilter = {
   some?: InputMaybe<EquipmentUseFilter>;
 };
 
+/** A filter to be used against many `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyGaugeStudyFilter = {
+  /** Every related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GaugeStudyFilter>;
+  /** No related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GaugeStudyFilter>;
+  /** Some related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GaugeStudyFilter>;
+};
+
 /** A filter to be used against many `InstrumentBlock` object types. All fields are combined with a logical ‘and.’ */
 export type EquipmentToManyInstrumentBlockFilter = {
   /** Every related `InstrumentBlock` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -19274,6 +24469,16 @@ export type EquipmentToManyInstrumentImportFilter = {
   none?: InputMaybe<InstrumentImportFilter>;
   /** Some related `InstrumentImport` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<InstrumentImportFilter>;
+};
+
+/** A filter to be used against many `Measurement` object types. All fields are combined with a logical ‘and.’ */
+export type EquipmentToManyMeasurementFilter = {
+  /** Every related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeasurementFilter>;
+  /** No related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeasurementFilter>;
+  /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeasurementFilter>;
 };
 
 /** A filter to be used against many `Result` object types. All fields are combined with a logical ‘and.’ */
@@ -19795,6 +25000,81 @@ export type ExitCriterionWaiverOrderBy =
   | 'ROW_ID_ASC'
   | 'ROW_ID_DESC';
 
+/** A connection to a list of `ExplodeProjectBomRecord` values. */
+export type ExplodeProjectBomConnection = {
+  __typename?: 'ExplodeProjectBomConnection';
+  /** A list of edges which contains the `ExplodeProjectBomRecord` and cursor to aid in pagination. */
+  edges: Array<ExplodeProjectBomEdge>;
+  /** A list of `ExplodeProjectBomRecord` objects. */
+  nodes: Array<ExplodeProjectBomRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ExplodeProjectBomRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ExplodeProjectBomRecord` edge in the connection. */
+export type ExplodeProjectBomEdge = {
+  __typename?: 'ExplodeProjectBomEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ExplodeProjectBomRecord` at the end of the edge. */
+  node: ExplodeProjectBomRecord;
+};
+
+export type ExplodeProjectBomRecord = {
+  __typename?: 'ExplodeProjectBomRecord';
+  depth?: Maybe<Scalars['Int']['output']>;
+  extendedQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  lineId?: Maybe<Scalars['UUID']['output']>;
+  lineQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  lineUnit?: Maybe<Scalars['String']['output']>;
+  parentPartId?: Maybe<Scalars['UUID']['output']>;
+  partId?: Maybe<Scalars['UUID']['output']>;
+  partName?: Maybe<Scalars['String']['output']>;
+  partNumber?: Maybe<Scalars['String']['output']>;
+  path?: Maybe<Scalars['String']['output']>;
+  quantityPerParent?: Maybe<Scalars['BigFloat']['output']>;
+  topPartId?: Maybe<Scalars['UUID']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
+/** A filter to be used against `ExplodeProjectBomRecord` object types. All fields are combined with a logical ‘and.’ */
+export type ExplodeProjectBomRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ExplodeProjectBomRecordFilter>>;
+  /** Filter by the object’s `depth` field. */
+  depth?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `extendedQuantity` field. */
+  extendedQuantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `lineId` field. */
+  lineId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lineQuantity` field. */
+  lineQuantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `lineUnit` field. */
+  lineUnit?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ExplodeProjectBomRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ExplodeProjectBomRecordFilter>>;
+  /** Filter by the object’s `parentPartId` field. */
+  parentPartId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partName` field. */
+  partName?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `partNumber` field. */
+  partNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `path` field. */
+  path?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `quantityPerParent` field. */
+  quantityPerParent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `topPartId` field. */
+  topPartId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+};
+
 /** All input for the `exportPersonalData` mutation. */
 export type ExportPersonalDataInput = {
   /**
@@ -20016,6 +25296,45 @@ export type FeatureFlagOrderBy =
   | 'VALUE_TYPE_ASC'
   | 'VALUE_TYPE_DESC';
 
+/** All input for the `fileComplaint` mutation. */
+export type FileComplaintInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  customerReference?: InputMaybe<Scalars['String']['input']>;
+  description: Scalars['String']['input'];
+  partId: Scalars['UUID']['input'];
+  quantityAffected?: InputMaybe<Scalars['BigFloat']['input']>;
+  receivedOn?: InputMaybe<Scalars['Date']['input']>;
+  severity?: InputMaybe<ComplaintSeverity>;
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  title: Scalars['String']['input'];
+};
+
+/** The output of our `fileComplaint` mutation. */
+export type FileComplaintPayload = {
+  __typename?: 'FileComplaintPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `CustomerComplaint`. May be used by Relay 1. */
+  customerComplaintEdge?: Maybe<CustomerComplaintEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<CustomerComplaint>;
+};
+
+
+/** The output of our `fileComplaint` mutation. */
+export type FileComplaintPayloadCustomerComplaintEdgeArgs = {
+  orderBy?: Array<CustomerComplaintOrderBy>;
+};
+
 /** A filter to be used against Float fields. All fields are combined with a logical ‘and.’ */
 export type FloatFilter = {
   /** Not equal to the specified value, treating null like an ordinary value. */
@@ -20040,6 +25359,327 @@ export type FloatFilter = {
   notEqualTo?: InputMaybe<Scalars['Float']['input']>;
   /** Not included in the specified list. */
   notIn?: InputMaybe<Array<Scalars['Float']['input']>>;
+};
+
+/**
+ * Gauge R&R studies
+ * A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
+ */
+export type GaugeStudy = Node & {
+  __typename?: 'GaugeStudy';
+  /** Reads a single `Characteristic` that is related to this `GaugeStudy`. */
+  characteristic?: Maybe<Characteristic>;
+  /** Characteristic */
+  characteristicId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Equipment` that is related to this `GaugeStudy`. */
+  gauge?: Maybe<Equipment>;
+  /**
+   * Gauge
+   * equipment.id.
+   */
+  gaugeId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `GaugeStudyReading`. */
+  gaugeStudyReadingsByStudyId: GaugeStudyReadingConnection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Method
+   * average_range (AIAG) or anova.
+   */
+  method: Scalars['String']['output'];
+  /**
+   * ndc
+   * Number of distinct categories.
+   */
+  ndc?: Maybe<Scalars['Int']['output']>;
+  /** Reads a single `Organization` that is related to this `GaugeStudy`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * %GRR
+   * GRR as a percentage of the total variation.
+   */
+  percentGrr?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Result
+   * Every output column of the library function (EV, AV, GRR, PV, TV, %GRR, ndc, ...).
+   */
+  result: Scalars['JSON']['output'];
+  /** Study id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `GaugeStudy`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The characteristic's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Tolerance
+   * USL - LSL of the characteristic when both are set (for %GRR of tolerance).
+   */
+  tolerance?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads a single `User` that is related to this `GaugeStudy`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Gauge R&R studies
+ * A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
+ */
+export type GaugeStudyGaugeStudyReadingsByStudyIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GaugeStudyReadingCondition>;
+  filter?: InputMaybe<GaugeStudyReadingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GaugeStudyReadingOrderBy>>;
+};
+
+/**
+ * A condition to be used against `GaugeStudy` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type GaugeStudyCondition = {
+  /** Checks for equality with the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `gaugeId` field. */
+  gaugeId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `GaugeStudy` values. */
+export type GaugeStudyConnection = {
+  __typename?: 'GaugeStudyConnection';
+  /** A list of edges which contains the `GaugeStudy` and cursor to aid in pagination. */
+  edges: Array<GaugeStudyEdge>;
+  /** A list of `GaugeStudy` objects. */
+  nodes: Array<GaugeStudy>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `GaugeStudy` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `GaugeStudy` edge in the connection. */
+export type GaugeStudyEdge = {
+  __typename?: 'GaugeStudyEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `GaugeStudy` at the end of the edge. */
+  node: GaugeStudy;
+};
+
+/** A filter to be used against `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
+export type GaugeStudyFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<GaugeStudyFilter>>;
+  /** Filter by the object’s `characteristic` relation. */
+  characteristic?: InputMaybe<CharacteristicFilter>;
+  /** Filter by the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `gauge` relation. */
+  gauge?: InputMaybe<EquipmentFilter>;
+  /** Filter by the object’s `gaugeId` field. */
+  gaugeId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `gaugeStudyReadingsByStudyId` relation. */
+  gaugeStudyReadingsByStudyId?: InputMaybe<GaugeStudyToManyGaugeStudyReadingFilter>;
+  /** Some related `gaugeStudyReadingsByStudyId` exist. */
+  gaugeStudyReadingsByStudyIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<GaugeStudyFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<GaugeStudyFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `GaugeStudy`. */
+export type GaugeStudyOrderBy =
+  | 'CHARACTERISTIC_ID_ASC'
+  | 'CHARACTERISTIC_ID_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'GAUGE_ID_ASC'
+  | 'GAUGE_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/**
+ * Gauge study readings
+ * One reading of a Gauge R&R study: operator, part, trial and value.
+ */
+export type GaugeStudyReading = Node & {
+  __typename?: 'GaugeStudyReading';
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Operator
+   * The appraiser's label.
+   */
+  operator: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `GaugeStudyReading`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Part
+   * The sample part's label.
+   */
+  part: Scalars['String']['output'];
+  /** Reading id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `GaugeStudyReading`. */
+  site?: Maybe<Site>;
+  /** Plant */
+  siteId: Scalars['UUID']['output'];
+  /** Reads a single `GaugeStudy` that is related to this `GaugeStudyReading`. */
+  study?: Maybe<GaugeStudy>;
+  /** Study */
+  studyId: Scalars['UUID']['output'];
+  /** Trial */
+  trial: Scalars['Int']['output'];
+  /** Value */
+  value: Scalars['BigFloat']['output'];
+};
+
+/**
+ * A condition to be used against `GaugeStudyReading` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type GaugeStudyReadingCondition = {
+  /** Checks for equality with the object’s `operator` field. */
+  operator?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `part` field. */
+  part?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `studyId` field. */
+  studyId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `trial` field. */
+  trial?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A connection to a list of `GaugeStudyReading` values. */
+export type GaugeStudyReadingConnection = {
+  __typename?: 'GaugeStudyReadingConnection';
+  /** A list of edges which contains the `GaugeStudyReading` and cursor to aid in pagination. */
+  edges: Array<GaugeStudyReadingEdge>;
+  /** A list of `GaugeStudyReading` objects. */
+  nodes: Array<GaugeStudyReading>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `GaugeStudyReading` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `GaugeStudyReading` edge in the connection. */
+export type GaugeStudyReadingEdge = {
+  __typename?: 'GaugeStudyReadingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `GaugeStudyReading` at the end of the edge. */
+  node: GaugeStudyReading;
+};
+
+/** A filter to be used against `GaugeStudyReading` object types. All fields are combined with a logical ‘and.’ */
+export type GaugeStudyReadingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<GaugeStudyReadingFilter>>;
+  /** Negates the expression. */
+  not?: InputMaybe<GaugeStudyReadingFilter>;
+  /** Filter by the object’s `operator` field. */
+  operator?: InputMaybe<StringFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<GaugeStudyReadingFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` field. */
+  part?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `study` relation. */
+  study?: InputMaybe<GaugeStudyFilter>;
+  /** Filter by the object’s `studyId` field. */
+  studyId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `trial` field. */
+  trial?: InputMaybe<IntFilter>;
+};
+
+/** Methods to use when ordering `GaugeStudyReading`. */
+export type GaugeStudyReadingOrderBy =
+  | 'NATURAL'
+  | 'OPERATOR_ASC'
+  | 'OPERATOR_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ASC'
+  | 'PART_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STUDY_ID_ASC'
+  | 'STUDY_ID_DESC'
+  | 'TRIAL_ASC'
+  | 'TRIAL_DESC';
+
+/** A filter to be used against many `GaugeStudyReading` object types. All fields are combined with a logical ‘and.’ */
+export type GaugeStudyToManyGaugeStudyReadingFilter = {
+  /** Every related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GaugeStudyReadingFilter>;
+  /** No related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GaugeStudyReadingFilter>;
+  /** Some related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GaugeStudyReadingFilter>;
 };
 
 /**
@@ -20294,6 +25934,12 @@ export type GrantRolePayloadRoleAssignmentEdgeArgs = {
   orderBy?: Array<RoleAssignmentOrderBy>;
 };
 
+export type Gs1ElementStringRecord = {
+  __typename?: 'Gs1ElementStringRecord';
+  humanReadable?: Maybe<Scalars['String']['output']>;
+  raw?: Maybe<Scalars['String']['output']>;
+};
+
 /** All input for the `handOverSample` mutation. */
 export type HandOverSampleInput = {
   /**
@@ -20517,6 +26163,37 @@ export type I18NStringPatch = {
   text?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** All input for the `implementChangeOrder` mutation. */
+export type ImplementChangeOrderInput = {
+  changeOrderId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `implementChangeOrder` mutation. */
+export type ImplementChangeOrderPayload = {
+  __typename?: 'ImplementChangeOrderPayload';
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ChangeOrder>;
+};
+
+
+/** The output of our `implementChangeOrder` mutation. */
+export type ImplementChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
+};
+
 /**
  * A received row: pending (not yet ingested), accepted (a result was created),
  * rejected (with the reason), skipped (its import was a duplicate).
@@ -20556,6 +26233,641 @@ export type IngestResultsPayload = {
 /** The output of our `ingestResults` mutation. */
 export type IngestResultsPayloadInstrumentImportEdgeArgs = {
   orderBy?: Array<InstrumentImportOrderBy>;
+};
+
+/**
+ * Inspections
+ * A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
+ */
+export type Inspection = Node & {
+  __typename?: 'Inspection';
+  /** Completed at */
+  completedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Completed by */
+  completedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `ControlPlan` that is related to this `Inspection`. */
+  controlPlan?: Maybe<ControlPlan>;
+  /**
+   * Control plan
+   * An approved plan of the same plant.
+   */
+  controlPlanId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Decided at */
+  decidedAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * Decided by
+   * Who approved or rejected it.
+   */
+  decidedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Decision note */
+  decisionNote: Scalars['String']['output'];
+  /**
+   * FAI reason
+   * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
+   */
+  faiReason: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `InspectionCharacteristic`. */
+  inspectionCharacteristics: InspectionCharacteristicConnection;
+  /**
+   * Kind
+   * first_article, in_process, final or receiving.
+   */
+  kind: InspectionKind;
+  /**
+   * Line
+   * The production line or cell (free text, the FPY view's line dimension).
+   */
+  line: Scalars['String']['output'];
+  /** Reads a single `Lot` that is related to this `Inspection`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * The lot inspected (lots.id), if any.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `Measurement`. */
+  measurements: MeasurementConnection;
+  /** Reads a single `Organization` that is related to this `Inspection`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `Inspection`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * The control plan's part (parts.id).
+   */
+  partId: Scalars['UUID']['output'];
+  /** Reads a single `PartRevision` that is related to this `Inspection`. */
+  partRevision?: Maybe<PartRevision>;
+  /**
+   * Part revision
+   * The control plan's part revision.
+   */
+  partRevisionId: Scalars['UUID']['output'];
+  /**
+   * Passed
+   * Every characteristic measured and in spec at completion.
+   */
+  passed?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Passed first time
+   * Passed without any out-of-spec measurement on the way (first pass yield).
+   */
+  passedFirstTime?: Maybe<Scalars['Boolean']['output']>;
+  /** Inspection id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `Inspection`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * The piece inspected (serials.id), if any.
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Site` that is related to this `Inspection`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The control plan's site: who may see and record.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * open, completed, approved or rejected.
+   */
+  status: InspectionStatus;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Inspection`. */
+  userByCompletedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Inspection`. */
+  userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Inspection`. */
+  userByDecidedBy?: Maybe<User>;
+};
+
+
+/**
+ * Inspections
+ * A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
+ */
+export type InspectionInspectionCharacteristicsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCharacteristicCondition>;
+  filter?: InputMaybe<InspectionCharacteristicFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionCharacteristicOrderBy>>;
+};
+
+
+/**
+ * Inspections
+ * A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
+ */
+export type InspectionMeasurementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeasurementCondition>;
+  filter?: InputMaybe<MeasurementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
+};
+
+/**
+ * Inspection characteristics
+ * The characteristics an inspection checks, listed from its control plan when it is opened (AS9102 form 3 rows, by balloon number), with how many measurements were taken, how many were out of spec and the latest result.
+ */
+export type InspectionCharacteristic = Node & {
+  __typename?: 'InspectionCharacteristic';
+  /**
+   * Balloon
+   * The characteristic's drawing number (form 3, column 5).
+   */
+  balloon: Scalars['Int']['output'];
+  /** Reads a single `Characteristic` that is related to this `InspectionCharacteristic`. */
+  characteristic?: Maybe<Characteristic>;
+  /** Characteristic */
+  characteristicId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Inspection` that is related to this `InspectionCharacteristic`. */
+  inspection?: Maybe<Inspection>;
+  /** Inspection */
+  inspectionId: Scalars['UUID']['output'];
+  /**
+   * Last in spec
+   * Whether the latest measurement conformed.
+   */
+  lastInSpec?: Maybe<Scalars['Boolean']['output']>;
+  /** Last value */
+  lastValue?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Measured
+   * Measurements taken in this inspection.
+   */
+  measuredCount: Scalars['Int']['output'];
+  /** Reads a single `Organization` that is related to this `InspectionCharacteristic`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Out of spec
+   * Measurements outside LSL..USL (or defective units).
+   */
+  outOfSpecCount: Scalars['Int']['output'];
+  /** Row id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `InspectionCharacteristic`. */
+  site?: Maybe<Site>;
+  /** Plant */
+  siteId: Scalars['UUID']['output'];
+};
+
+/**
+ * A condition to be used against `InspectionCharacteristic` object types. All
+ * fields are tested for equality and combined with a logical ‘and.’
+ */
+export type InspectionCharacteristicCondition = {
+  /** Checks for equality with the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `inspectionId` field. */
+  inspectionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `InspectionCharacteristic` values. */
+export type InspectionCharacteristicConnection = {
+  __typename?: 'InspectionCharacteristicConnection';
+  /** A list of edges which contains the `InspectionCharacteristic` and cursor to aid in pagination. */
+  edges: Array<InspectionCharacteristicEdge>;
+  /** A list of `InspectionCharacteristic` objects. */
+  nodes: Array<InspectionCharacteristic>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `InspectionCharacteristic` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `InspectionCharacteristic` edge in the connection. */
+export type InspectionCharacteristicEdge = {
+  __typename?: 'InspectionCharacteristicEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `InspectionCharacteristic` at the end of the edge. */
+  node: InspectionCharacteristic;
+};
+
+/** A filter to be used against `InspectionCharacteristic` object types. All fields are combined with a logical ‘and.’ */
+export type InspectionCharacteristicFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<InspectionCharacteristicFilter>>;
+  /** Filter by the object’s `characteristic` relation. */
+  characteristic?: InputMaybe<CharacteristicFilter>;
+  /** Filter by the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `inspection` relation. */
+  inspection?: InputMaybe<InspectionFilter>;
+  /** Filter by the object’s `inspectionId` field. */
+  inspectionId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<InspectionCharacteristicFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<InspectionCharacteristicFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `InspectionCharacteristic`. */
+export type InspectionCharacteristicOrderBy =
+  | 'CHARACTERISTIC_ID_ASC'
+  | 'CHARACTERISTIC_ID_DESC'
+  | 'INSPECTION_ID_ASC'
+  | 'INSPECTION_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/**
+ * A condition to be used against `Inspection` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type InspectionCondition = {
+  /** Checks for equality with the object’s `completedAt` field. */
+  completedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `completedBy` field. */
+  completedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `controlPlanId` field. */
+  controlPlanId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Inspection` values. */
+export type InspectionConnection = {
+  __typename?: 'InspectionConnection';
+  /** A list of edges which contains the `Inspection` and cursor to aid in pagination. */
+  edges: Array<InspectionEdge>;
+  /** A list of `Inspection` objects. */
+  nodes: Array<Inspection>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Inspection` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Inspection` edge in the connection. */
+export type InspectionEdge = {
+  __typename?: 'InspectionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Inspection` at the end of the edge. */
+  node: Inspection;
+};
+
+/** A filter to be used against `Inspection` object types. All fields are combined with a logical ‘and.’ */
+export type InspectionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<InspectionFilter>>;
+  /** Filter by the object’s `completedAt` field. */
+  completedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `completedBy` field. */
+  completedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `controlPlan` relation. */
+  controlPlan?: InputMaybe<ControlPlanFilter>;
+  /** Filter by the object’s `controlPlanId` field. */
+  controlPlanId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `inspectionCharacteristics` relation. */
+  inspectionCharacteristics?: InputMaybe<InspectionToManyInspectionCharacteristicFilter>;
+  /** Some related `inspectionCharacteristics` exist. */
+  inspectionCharacteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `measurements` relation. */
+  measurements?: InputMaybe<InspectionToManyMeasurementFilter>;
+  /** Some related `measurements` exist. */
+  measurementsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<InspectionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<InspectionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partRevision` relation. */
+  partRevision?: InputMaybe<PartRevisionFilter>;
+  /** Filter by the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCompletedBy` relation. */
+  userByCompletedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCompletedBy` exists. */
+  userByCompletedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByDecidedBy` relation. */
+  userByDecidedBy?: InputMaybe<UserFilter>;
+  /** A related `userByDecidedBy` exists. */
+  userByDecidedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * First pass yield
+ * Completed inspections the caller may see by plant, part, kind, line (the inspection's free-text line) and month of completion: how many, how many passed, how many passed first time (no out-of-spec measurement on the way) and FPY in percent.
+ */
+export type InspectionFpy = {
+  __typename?: 'InspectionFpy';
+  /**
+   * FPY %
+   * 100 × passed first time / inspections.
+   */
+  fpyPercent?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Inspections
+   * Completed, approved or rejected.
+   */
+  inspections?: Maybe<Scalars['Int']['output']>;
+  /** Kind */
+  kind?: Maybe<InspectionKind>;
+  /** Line */
+  line?: Maybe<Scalars['String']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Part */
+  partId?: Maybe<Scalars['UUID']['output']>;
+  /** Passed */
+  passed?: Maybe<Scalars['Int']['output']>;
+  /** Passed first time */
+  passedFirstTime?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Month
+   * First day of the month the inspections were completed.
+   */
+  period?: Maybe<Scalars['Datetime']['output']>;
+  /** Plant */
+  siteId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `InspectionFpy` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type InspectionFpyCondition = {
+  /** Checks for equality with the object’s `fpyPercent` field. */
+  fpyPercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `inspections` field. */
+  inspections?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `kind` field. */
+  kind?: InputMaybe<InspectionKind>;
+  /** Checks for equality with the object’s `line` field. */
+  line?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `passed` field. */
+  passed?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `passedFirstTime` field. */
+  passedFirstTime?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `period` field. */
+  period?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `InspectionFpy` values. */
+export type InspectionFpyConnection = {
+  __typename?: 'InspectionFpyConnection';
+  /** A list of edges which contains the `InspectionFpy` and cursor to aid in pagination. */
+  edges: Array<InspectionFpyEdge>;
+  /** A list of `InspectionFpy` objects. */
+  nodes: Array<InspectionFpy>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `InspectionFpy` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `InspectionFpy` edge in the connection. */
+export type InspectionFpyEdge = {
+  __typename?: 'InspectionFpyEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `InspectionFpy` at the end of the edge. */
+  node: InspectionFpy;
+};
+
+/** A filter to be used against `InspectionFpy` object types. All fields are combined with a logical ‘and.’ */
+export type InspectionFpyFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<InspectionFpyFilter>>;
+  /** Filter by the object’s `fpyPercent` field. */
+  fpyPercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `inspections` field. */
+  inspections?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `kind` field. */
+  kind?: InputMaybe<InspectionKindFilter>;
+  /** Filter by the object’s `line` field. */
+  line?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<InspectionFpyFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<InspectionFpyFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `passed` field. */
+  passed?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `passedFirstTime` field. */
+  passedFirstTime?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `period` field. */
+  period?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `InspectionFpy`. */
+export type InspectionFpyOrderBy =
+  | 'FPY_PERCENT_ASC'
+  | 'FPY_PERCENT_DESC'
+  | 'INSPECTIONS_ASC'
+  | 'INSPECTIONS_DESC'
+  | 'LINE_ASC'
+  | 'LINE_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PASSED_ASC'
+  | 'PASSED_DESC'
+  | 'PASSED_FIRST_TIME_ASC'
+  | 'PASSED_FIRST_TIME_DESC'
+  | 'PERIOD_ASC'
+  | 'PERIOD_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** first_article (AS9102 FAI), in_process, final or receiving inspection. */
+export type InspectionKind =
+  | 'final'
+  | 'first_article'
+  | 'in_process'
+  | 'receiving';
+
+/** A filter to be used against InspectionKind fields. All fields are combined with a logical ‘and.’ */
+export type InspectionKindFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<InspectionKind>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<InspectionKind>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<InspectionKind>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<InspectionKind>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<InspectionKind>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<InspectionKind>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<InspectionKind>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<InspectionKind>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<InspectionKind>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<InspectionKind>>;
+};
+
+/** Methods to use when ordering `Inspection`. */
+export type InspectionOrderBy =
+  | 'COMPLETED_AT_ASC'
+  | 'COMPLETED_AT_DESC'
+  | 'COMPLETED_BY_ASC'
+  | 'COMPLETED_BY_DESC'
+  | 'CONTROL_PLAN_ID_ASC'
+  | 'CONTROL_PLAN_ID_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'DECIDED_BY_ASC'
+  | 'DECIDED_BY_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PART_REVISION_ID_ASC'
+  | 'PART_REVISION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** An inspection's life: open (measuring), completed (judged pass/fail), approved or rejected (signed off). */
+export type InspectionStatus =
+  | 'approved'
+  | 'completed'
+  | 'open'
+  | 'rejected';
+
+/** A filter to be used against many `InspectionCharacteristic` object types. All fields are combined with a logical ‘and.’ */
+export type InspectionToManyInspectionCharacteristicFilter = {
+  /** Every related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<InspectionCharacteristicFilter>;
+  /** No related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<InspectionCharacteristicFilter>;
+  /** Some related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<InspectionCharacteristicFilter>;
+};
+
+/** A filter to be used against many `Measurement` object types. All fields are combined with a logical ‘and.’ */
+export type InspectionToManyMeasurementFilter = {
+  /** Every related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeasurementFilter>;
+  /** No related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeasurementFilter>;
+  /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeasurementFilter>;
 };
 
 /** A connection to a list of `InstrumentAvailabilityRecord` values. */
@@ -22094,6 +28406,74 @@ export type IssueCertificatePayload = {
 /** The output of our `issueCertificate` mutation. */
 export type IssueCertificatePayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
+};
+
+/** All input for the `issueScar` mutation. */
+export type IssueScarInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  problemStatement: Scalars['String']['input'];
+  receiptId?: InputMaybe<Scalars['UUID']['input']>;
+  responseDueOn: Scalars['Date']['input'];
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  supplierId: Scalars['UUID']['input'];
+  title: Scalars['String']['input'];
+};
+
+/** The output of our `issueScar` mutation. */
+export type IssueScarPayload = {
+  __typename?: 'IssueScarPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scar>;
+  /** An edge for our `Scar`. May be used by Relay 1. */
+  scarEdge?: Maybe<ScarEdge>;
+};
+
+
+/** The output of our `issueScar` mutation. */
+export type IssueScarPayloadScarEdgeArgs = {
+  orderBy?: Array<ScarOrderBy>;
+};
+
+/** All input for the `issueShipmentCertificate` mutation. */
+export type IssueShipmentCertificateInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  shipmentId: Scalars['UUID']['input'];
+};
+
+/** The output of our `issueShipmentCertificate` mutation. */
+export type IssueShipmentCertificatePayload = {
+  __typename?: 'IssueShipmentCertificatePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ShipmentCertificate>;
+  /** An edge for our `ShipmentCertificate`. May be used by Relay 1. */
+  shipmentCertificateEdge?: Maybe<ShipmentCertificateEdge>;
+};
+
+
+/** The output of our `issueShipmentCertificate` mutation. */
+export type IssueShipmentCertificatePayloadShipmentCertificateEdgeArgs = {
+  orderBy?: Array<ShipmentCertificateOrderBy>;
 };
 
 /** A filter to be used against JSON fields. All fields are combined with a logical ‘and.’ */
@@ -23772,6 +30152,270 @@ export type LabWorkQueueOrderBy =
   | 'TITLE_DESC';
 
 /**
+ * Labels
+ * A barcode label for a shipping unit (SSCC, AI 00) or a lot or serial (GTIN, lot, serial, expiry, quantity): the GS1-128 element string computed in SQL (human-readable with parentheses, and raw with GS separators), rendered to a PNG by the label_render job and stored as an object. Written by app.request_label.
+ */
+export type Label = Node & {
+  __typename?: 'Label';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Element string
+   * Human-readable GS1 element string: (00)...(01)...(10)...
+   */
+  elementString: Scalars['String']['output'];
+  /**
+   * Text
+   * What the label prints beside the barcode (part, lot, customer, ...).
+   */
+  humanText: Scalars['JSON']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `Label`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * lots.id, for a lot label.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Image
+   * Object-store key of the rendered PNG inside the tenant's storage.
+   */
+  objectKey?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Organization` that is related to this `Label`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Raw data
+   * The element string as encoded: AIs and values, variable-length fields ended by GS (\x1d).
+   */
+  rawData: Scalars['String']['output'];
+  /** Render attempts */
+  renderAttempts: Scalars['Int']['output'];
+  /**
+   * Render error
+   * The last failed attempt's error.
+   */
+  renderError?: Maybe<Scalars['String']['output']>;
+  /** Rendered at */
+  renderedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Requested by */
+  requestedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Label id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `Label`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * serials.id, for a serial label.
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Image checksum
+   * sha256 (hex).
+   */
+  sha256?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `ShippingUnit` that is related to this `Label`. */
+  shippingUnit?: Maybe<ShippingUnit>;
+  /**
+   * Shipping unit
+   * shipping_units.id, for an SSCC label.
+   */
+  shippingUnitId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Site` that is related to this `Label`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The labelled item's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Image size
+   * In bytes.
+   */
+  sizeBytes?: Maybe<Scalars['BigInt']['output']>;
+  /**
+   * Status
+   * queued, rendered or failed.
+   */
+  status: RenderStatus;
+  /**
+   * Symbology
+   * gs1-128 or qr.
+   */
+  symbology: Scalars['String']['output'];
+  /** Reads a single `User` that is related to this `Label`. */
+  userByRequestedBy?: Maybe<User>;
+};
+
+/** A condition to be used against `Label` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type LabelCondition = {
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `requestedBy` field. */
+  requestedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shippingUnitId` field. */
+  shippingUnitId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Label` values. */
+export type LabelConnection = {
+  __typename?: 'LabelConnection';
+  /** A list of edges which contains the `Label` and cursor to aid in pagination. */
+  edges: Array<LabelEdge>;
+  /** A list of `Label` objects. */
+  nodes: Array<Label>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Label` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Label` edge in the connection. */
+export type LabelEdge = {
+  __typename?: 'LabelEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Label` at the end of the edge. */
+  node: Label;
+};
+
+/** A filter to be used against `Label` object types. All fields are combined with a logical ‘and.’ */
+export type LabelFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<LabelFilter>>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<LabelFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<LabelFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `requestedBy` field. */
+  requestedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shippingUnit` relation. */
+  shippingUnit?: InputMaybe<ShippingUnitFilter>;
+  /** A related `shippingUnit` exists. */
+  shippingUnitExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shippingUnitId` field. */
+  shippingUnitId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByRequestedBy` relation. */
+  userByRequestedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRequestedBy` exists. */
+  userByRequestedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** All input for the `labelImageUrl` mutation. */
+export type LabelImageUrlInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  expiresIn?: InputMaybe<Scalars['Int']['input']>;
+  labelId: Scalars['UUID']['input'];
+};
+
+/** The output of our `labelImageUrl` mutation. */
+export type LabelImageUrlPayload = {
+  __typename?: 'LabelImageUrlPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SignedUrl>;
+};
+
+/** Methods to use when ordering `Label`. */
+export type LabelOrderBy =
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'REQUESTED_BY_ASC'
+  | 'REQUESTED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC'
+  | 'SHIPPING_UNIT_ID_ASC'
+  | 'SHIPPING_UNIT_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** All input for the `linkComplaint` mutation. */
+export type LinkComplaintInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  complaintId: Scalars['UUID']['input'];
+  lotIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  ncrIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  serialIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+};
+
+/** The output of our `linkComplaint` mutation. */
+export type LinkComplaintPayload = {
+  __typename?: 'LinkComplaintPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `CustomerComplaint`. May be used by Relay 1. */
+  customerComplaintEdge?: Maybe<CustomerComplaintEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<CustomerComplaint>;
+};
+
+
+/** The output of our `linkComplaint` mutation. */
+export type LinkComplaintPayloadCustomerComplaintEdgeArgs = {
+  orderBy?: Array<CustomerComplaintOrderBy>;
+};
+
+/**
  * Supported locales
  * The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
  */
@@ -24080,10 +30724,19 @@ export type LogoutPayload = {
  */
 export type Lot = Node & {
   __typename?: 'Lot';
+  /** Reads and enables pagination through a set of `ComplaintItem`. */
+  complaintItems: ComplaintItemConnection;
+  /** Reads and enables pagination through a set of `ConcessionScope`. */
+  concessionScopes: ConcessionScopeConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
   createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Current location
+   * Where the lot was last scanned (app.scan).
+   */
+  currentLocation?: Maybe<Scalars['String']['output']>;
   /**
    * Expires at
    * Shelf life end, where the material has one.
@@ -24095,16 +30748,24 @@ export type Lot = Node & {
   genealogyEdgesByProducedLotId: GenealogyEdgeConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `Inspection`. */
+  inspections: InspectionConnection;
   /**
    * Inventory state
    * available, partly_consumed, consumed, shipped or scrapped; follows remaining_quantity.
    */
   inventoryState: TraceInventoryState;
+  /** Reads and enables pagination through a set of `Label`. */
+  labels: LabelConnection;
   /**
    * Lot number
    * From the tenant's lot pattern (trace_number_patterns), unique in the tenant.
    */
   lotNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositions: NcrDispositionConnection;
+  /** Reads and enables pagination through a set of `NcrItem`. */
+  ncrItems: NcrItemConnection;
   /** Reads a single `Organization` that is related to this `Lot`. */
   organization?: Maybe<Organization>;
   /**
@@ -24141,6 +30802,8 @@ export type Lot = Node & {
    * How much was made or received, in unit.
    */
   quantity: Scalars['BigFloat']['output'];
+  /** Reads a single `Receipt` that is related to this `Lot`. */
+  receipt?: Maybe<Receipt>;
   /**
    * Remaining quantity
    * What has not been consumed yet, in unit; never negative.
@@ -24148,8 +30811,12 @@ export type Lot = Node & {
   remainingQuantity: Scalars['BigFloat']['output'];
   /** Lot id */
   rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents: ScanEventConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems: ShipmentItemConnection;
   /** Reads a single `Site` that is related to this `Lot`. */
   site?: Maybe<Site>;
   /**
@@ -24189,6 +30856,38 @@ export type Lot = Node & {
  * Lots
  * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
  */
+export type LotComplaintItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintItemCondition>;
+  filter?: InputMaybe<ComplaintItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintItemOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotConcessionScopesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionScopeCondition>;
+  filter?: InputMaybe<ConcessionScopeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionScopeOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
 export type LotGenealogyEdgesByConsumedLotIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -24221,6 +30920,86 @@ export type LotGenealogyEdgesByProducedLotIdArgs = {
  * Lots
  * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
  */
+export type LotInspectionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCondition>;
+  filter?: InputMaybe<InspectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotLabelsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotNcrDispositionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotNcrItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrItemCondition>;
+  filter?: InputMaybe<NcrItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrItemOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
 export type LotSerialsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -24230,6 +31009,22 @@ export type LotSerialsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SerialOrderBy>>;
+};
+
+
+/**
+ * Lots
+ * A quantity of one part made or received at one plant, numbered from the tenant's lot pattern: how much was made and how much is left (never negative), the supplier's lot for purchased material, a quality status (released, quarantined, on hold) apart from the inventory state (available, partly consumed, consumed, shipped, scrapped). Seen with traceability.read tenant-wide or at its site; written by app.create_lots, app.record_consumption and app.set_lot_quality_status.
+ */
+export type LotShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
 };
 
 
@@ -24298,6 +31093,14 @@ export type LotEdge = {
 export type LotFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<LotFilter>>;
+  /** Filter by the object’s `complaintItems` relation. */
+  complaintItems?: InputMaybe<LotToManyComplaintItemFilter>;
+  /** Some related `complaintItems` exist. */
+  complaintItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionScopes` relation. */
+  concessionScopes?: InputMaybe<LotToManyConcessionScopeFilter>;
+  /** Some related `concessionScopes` exist. */
+  concessionScopesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `genealogyEdgesByConsumedLotId` relation. */
@@ -24308,8 +31111,24 @@ export type LotFilter = {
   genealogyEdgesByProducedLotId?: InputMaybe<LotToManyGenealogyEdgeFilter>;
   /** Some related `genealogyEdgesByProducedLotId` exist. */
   genealogyEdgesByProducedLotIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspections` relation. */
+  inspections?: InputMaybe<LotToManyInspectionFilter>;
+  /** Some related `inspections` exist. */
+  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labels` relation. */
+  labels?: InputMaybe<LotToManyLabelFilter>;
+  /** Some related `labels` exist. */
+  labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lotNumber` field. */
   lotNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `ncrDispositions` relation. */
+  ncrDispositions?: InputMaybe<LotToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositions` exist. */
+  ncrDispositionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrItems` relation. */
+  ncrItems?: InputMaybe<LotToManyNcrItemFilter>;
+  /** Some related `ncrItems` exist. */
+  ncrItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<LotFilter>;
   /** Checks for any expressions in this list. */
@@ -24328,12 +31147,24 @@ export type LotFilter = {
   partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `partRevisionId` field. */
   partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receipt` relation. */
+  receipt?: InputMaybe<ReceiptFilter>;
+  /** A related `receipt` exists. */
+  receiptExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scanEvents` relation. */
+  scanEvents?: InputMaybe<LotToManyScanEventFilter>;
+  /** Some related `scanEvents` exist. */
+  scanEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serials` relation. */
   serials?: InputMaybe<LotToManySerialFilter>;
   /** Some related `serials` exist. */
   serialsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItems` relation. */
+  shipmentItems?: InputMaybe<LotToManyShipmentItemFilter>;
+  /** Some related `shipmentItems` exist. */
+  shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `site` relation. */
   site?: InputMaybe<SiteFilter>;
   /** Filter by the object’s `siteId` field. */
@@ -24386,6 +31217,26 @@ export type LotOrderBy =
   | 'UNIT_ASC'
   | 'UNIT_DESC';
 
+/** A filter to be used against many `ComplaintItem` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyComplaintItemFilter = {
+  /** Every related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintItemFilter>;
+  /** No related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintItemFilter>;
+  /** Some related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintItemFilter>;
+};
+
+/** A filter to be used against many `ConcessionScope` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyConcessionScopeFilter = {
+  /** Every related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionScopeFilter>;
+  /** No related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionScopeFilter>;
+  /** Some related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionScopeFilter>;
+};
+
 /** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
 export type LotToManyGenealogyEdgeFilter = {
   /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -24396,6 +31247,56 @@ export type LotToManyGenealogyEdgeFilter = {
   some?: InputMaybe<GenealogyEdgeFilter>;
 };
 
+/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyInspectionFilter = {
+  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<InspectionFilter>;
+  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<InspectionFilter>;
+  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<InspectionFilter>;
+};
+
+/** A filter to be used against many `Label` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyLabelFilter = {
+  /** Every related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabelFilter>;
+  /** No related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabelFilter>;
+  /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabelFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
+};
+
+/** A filter to be used against many `NcrItem` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyNcrItemFilter = {
+  /** Every related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrItemFilter>;
+  /** No related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrItemFilter>;
+  /** Some related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrItemFilter>;
+};
+
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type LotToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -24404,6 +31305,16 @@ export type LotToManySerialFilter = {
   none?: InputMaybe<SerialFilter>;
   /** Some related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SerialFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type LotToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
 };
 
 /** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
@@ -24468,6 +31379,187 @@ export type MarkNotificationReadPayload = {
 export type MarkNotificationReadPayloadNotificationEdgeArgs = {
   orderBy?: Array<NotificationOrderBy>;
 };
+
+/**
+ * Measurements
+ * One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
+ */
+export type Measurement = Node & {
+  __typename?: 'Measurement';
+  /** Reads a single `Characteristic` that is related to this `Measurement`. */
+  characteristic?: Maybe<Characteristic>;
+  /** Characteristic */
+  characteristicId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /**
+   * Defective
+   * For an attribute: whether the unit failed.
+   */
+  defective?: Maybe<Scalars['Boolean']['output']>;
+  /** Reads a single `Equipment` that is related to this `Measurement`. */
+  gauge?: Maybe<Equipment>;
+  /**
+   * Gauge
+   * equipment.id used.
+   */
+  gaugeId?: Maybe<Scalars['UUID']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * In spec
+   * Within LSL..USL (variables) or not defective (attributes).
+   */
+  inSpec: Scalars['Boolean']['output'];
+  /** Reads a single `Inspection` that is related to this `Measurement`. */
+  inspection?: Maybe<Inspection>;
+  /** Inspection */
+  inspectionId: Scalars['UUID']['output'];
+  /**
+   * Measured at
+   * When it was taken (not in the future): the partition key.
+   */
+  measuredAt: Scalars['Datetime']['output'];
+  /** Reads a single `Organization` that is related to this `Measurement`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Recorded by */
+  recordedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Measurement id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `Measurement`. */
+  site?: Maybe<Site>;
+  /** Plant */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Subgroup
+   * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+   */
+  subgroup: Scalars['Int']['output'];
+  /** Reads a single `User` that is related to this `Measurement`. */
+  userByRecordedBy?: Maybe<User>;
+  /**
+   * Value
+   * The measured value of a variable characteristic.
+   */
+  value?: Maybe<Scalars['BigFloat']['output']>;
+};
+
+/**
+ * A condition to be used against `Measurement` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type MeasurementCondition = {
+  /** Checks for equality with the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `gaugeId` field. */
+  gaugeId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `inspectionId` field. */
+  inspectionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `measuredAt` field. */
+  measuredAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `subgroup` field. */
+  subgroup?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A connection to a list of `Measurement` values. */
+export type MeasurementConnection = {
+  __typename?: 'MeasurementConnection';
+  /** A list of edges which contains the `Measurement` and cursor to aid in pagination. */
+  edges: Array<MeasurementEdge>;
+  /** A list of `Measurement` objects. */
+  nodes: Array<Measurement>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Measurement` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Measurement` edge in the connection. */
+export type MeasurementEdge = {
+  __typename?: 'MeasurementEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Measurement` at the end of the edge. */
+  node: Measurement;
+};
+
+/** A filter to be used against `Measurement` object types. All fields are combined with a logical ‘and.’ */
+export type MeasurementFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<MeasurementFilter>>;
+  /** Filter by the object’s `characteristic` relation. */
+  characteristic?: InputMaybe<CharacteristicFilter>;
+  /** Filter by the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `gauge` relation. */
+  gauge?: InputMaybe<EquipmentFilter>;
+  /** A related `gauge` exists. */
+  gaugeExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `gaugeId` field. */
+  gaugeId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `inspection` relation. */
+  inspection?: InputMaybe<InspectionFilter>;
+  /** Filter by the object’s `inspectionId` field. */
+  inspectionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `measuredAt` field. */
+  measuredAt?: InputMaybe<DatetimeFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<MeasurementFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<MeasurementFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `recordedBy` field. */
+  recordedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `subgroup` field. */
+  subgroup?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `userByRecordedBy` relation. */
+  userByRecordedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRecordedBy` exists. */
+  userByRecordedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `Measurement`. */
+export type MeasurementOrderBy =
+  | 'CHARACTERISTIC_ID_ASC'
+  | 'CHARACTERISTIC_ID_DESC'
+  | 'GAUGE_ID_ASC'
+  | 'GAUGE_ID_DESC'
+  | 'INSPECTION_ID_ASC'
+  | 'INSPECTION_ID_DESC'
+  | 'MEASURED_AT_ASC'
+  | 'MEASURED_AT_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RECORDED_BY_ASC'
+  | 'RECORDED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'SUBGROUP_ASC'
+  | 'SUBGROUP_DESC';
 
 /** A user's membership of one tenant. Revoking it refuses the user's next request in that tenant. */
 export type Membership = Node & {
@@ -24830,21 +31922,64 @@ export type Mutation = {
   acceptServiceRequest?: Maybe<AcceptServiceRequestPayload>;
   /** Attaches a document version of the approval's project as supporting evidence (idempotent). Errors: PT404 approval.not_found, PT422 approval.attachment_not_in_project. */
   addApprovalAttachment?: Maybe<AddApprovalAttachmentPayload>;
+  /** Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown; PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one. */
+  addCharacteristic?: Maybe<AddCharacteristicPayload>;
+  /** Adds a process step (operation number, name) to a draft control plan (control_plan.manage at its plant). PT404 control_plan.not_found, PT409 control_plan.not_draft. */
+  addControlPlanStep?: Maybe<AddControlPlanStepPayload>;
   /** Records the next version of a document (the highest version_number + 1) as pending and returns it; it becomes the only current one once its file is uploaded, confirmed and checked (app.document_upload_url, app.confirm_document_upload). Concurrent calls queue on the document. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version. */
   addDocumentVersion?: Maybe<AddDocumentVersionPayload>;
   /** Invites a person to the caller's tenant; role_keys (at site_id when given) are granted when they accept; partner_id makes them a portal user of that partner. The membership is invited until the invitee accepts with the token sent to their email (app.accept_invitation) or, signed in, with app.accept_membership. Nobody here chooses or learns a password: a new email gets an account without one, and the answer is the same whether or not the email had an account. Inviting again sends a new token (the old one stops working); an active member just gets the roles. Needs membership.manage, and app.grant_role's rules for each role. Errors: PT400 organization.not_chosen, PT403 permission.missing / role.admin_only / role.permission_not_held, PT404 role.not_found / site.not_found / partner.not_found, PT409 membership.other_partner, and those of app.grant_role. */
   addMember?: Maybe<AddMemberPayload>;
+  /**
+   * MRB disposition
+   * Decides what becomes of a quantity of an NCR's material in its disposition step: use_as_is, rework, repair, scrap or return_to_supplier, optionally of one of its lots or serials (a scrap of one happens in the inventory when the NCR closes). All dispositions add up to the nonconforming quantity at most. use_as_is, rework and repair of a part whose customer requires it need a granted, unexpired, in-scope concession with quantity left, recorded on the disposition. Approved by a holder of ncr.disposition at the NCR's site who did not report the NCR (segregation of duties). PT404 ncr.not_found, concession.not_found; PT403 permission.missing, ncr.disposition_by_reporter; PT409 ncr.wrong_step, ncr_disposition.exceeds_quantity, ncr_disposition.concession_required, concession.not_granted, concession.expired, concession.exhausted; PT422 ncr_disposition.invalid, ncr_disposition.item_invalid, concession.not_applicable, concession.out_of_scope. Publishes ncr.dispositioned.
+   */
+  addNcrDisposition?: Maybe<AddNcrDispositionPayload>;
+  /**
+   * Add suspect material to an NCR
+   * During containment: more lots and serials of the NCR's part at its plant are named and put on hold (the nonconforming quantity is not changed). Needs ncr.manage at the NCR's site. PT404 ncr.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT409 ncr.wrong_step; PT422 ncr.item_mismatch.
+   */
+  addNcrItems?: Maybe<AddNcrItemsPayload>;
+  /**
+   * Add a shipment item
+   * Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
+   */
+  addShipmentItem?: Maybe<AddShipmentItemPayload>;
+  /**
+   * Add a shipping unit
+   * A handling unit (carton, pallet ...) of an open shipment with the tenant's next SSCC-18. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_open, gs1.company_prefix_missing, gs1.sscc_exhausted.
+   */
+  addShippingUnit?: Maybe<AddShippingUnitPayload>;
   /**
    * Moves a CAPA to its next step
    * open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
    */
   advanceCapa?: Maybe<AdvanceCapaPayload>;
   /**
+   * Move an NCR one MRB step
+   * open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
+   */
+  advanceNcr?: Maybe<AdvanceNcrPayload>;
+  /**
    * Amends a released result
    * A new released result with the corrected document (validated, converted and judged like any result; same instrument, time and raw data), amends_id pointing at the original and the reason; the original is kept, superseded. With result.release at the sample's site; signed as for release (meaning "amended"), required under GLP. Event result.amended.
    * Errors: PT404 result.not_found; PT403 permission.missing; 403 Pulse-Refusal: signature.wrong_password; PT409 result.not_released; PT422 result.amendment_reason_required, json_schema.invalid, signature.required, signature.reason_required.
    */
   amendResult?: Maybe<AmendResultPayload>;
+  /**
+   * Approve a change order
+   * Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   */
+  approveChangeOrder?: Maybe<ApproveChangeOrderPayload>;
+  /** Approves a draft control plan (control_plan.manage and inspection.approve at its plant): inspections may use it, its characteristics are frozen. PT409 control_plan.not_draft, control_plan.empty. */
+  approveControlPlan?: Maybe<ApproveControlPlanPayload>;
+  /**
+   * Approve and release a drawing revision
+   * Releases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
+   */
+  approveDrawingRevision?: Maybe<ApproveDrawingRevisionPayload>;
+  /** Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found. */
+  approveSpcBaseline?: Maybe<ApproveSpcBaselinePayload>;
   /**
    * Download URL of an attachment
    * A presigned GET URL for a stored attachment of an entity you may read (expires_in seconds, 300 by default, at most 604800); logged in attachment_downloads. Errors: PT404 attachment.not_found, PT409 attachment_upload.not_stored, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
@@ -24862,6 +31997,11 @@ export type Mutation = {
   bookInstrument?: Maybe<BookInstrumentPayload>;
   /** Withdraws an open approval; a gated sub-stage goes back to in_progress. The requester or approval.manage. Errors: PT403 approval.not_requester_or_manager, PT404 approval.not_found, PT409 approval.closed, PT422 approval.reason_required. */
   cancelApproval?: Maybe<CancelApprovalPayload>;
+  /**
+   * Cancel a change order
+   * Withdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.closed for one implemented, rejected or cancelled.
+   */
+  cancelChangeOrder?: Maybe<CancelChangeOrderPayload>;
   /**
    * Cancel a reservation
    * Frees its window; the booking is kept as cancelled with who, when and why. The operator, the booker or a scheduler of the instrument (instrument.schedule tenant-wide or at its site). PT404 reservation.not_found, PT409 reservation.cancelled, reservation.ended.
@@ -24893,11 +32033,18 @@ export type Mutation = {
   /** Creates the next version (N+1) of a definition with every inclusion, override and exit criterion copied, unlocked and ready to change; with a new name it starts version 1 of that name. Needs workflow.manage. Errors: PT403 permission.missing, PT404 workflow_definition.not_found. */
   cloneWorkflowDefinition?: Maybe<CloneWorkflowDefinitionPayload>;
   /**
+   * Close or reject a complaint
+   * With the response given to the customer: closed once its 8D (if any) is closed, or rejected (not justified) at any time. Needs complaint.manage tenant-wide or at its plant. PT404 complaint.not_found; PT403 permission.missing; PT409 complaint.closed, complaint.capa_open; PT422 complaint.response_required. Publishes customer_complaint.closed.
+   */
+  closeComplaint?: Maybe<CloseComplaintPayload>;
+  /**
    * Closes an OOS investigation
    * After Phase I was decided, with a conclusion (and the Phase II findings when it went to Phase II), by someone with oos.investigate at the sample's site; signed electronically (meaning "closed"), required under GLP. Event oos.closed.
    * Errors: PT404 oos.not_found; PT403 permission.missing; 403 Pulse-Refusal: signature.wrong_password; PT409 oos.closed, oos.phase_1_open; PT422 oos.conclusion_required, oos.phase_2_findings_required, signature.required, signature.reason_required.
    */
   closeOosInvestigation?: Maybe<CloseOosInvestigationPayload>;
+  /** Closes an open SPC signal with its assignable-cause record (inspection.record at its plant): cause and action, by and at. PT404 spc_signal.not_found; PT409 spc_signal.closed; PT422 spc_signal.cause_required. A signal is not a nonconformance: raise an NCR separately when product is affected. */
+  closeSpcSignal?: Maybe<CloseSpcSignalPayload>;
   /** Adds a comment to an approval's history (open or closed). Errors: PT404 approval.not_found, PT422 approval.comment_required. */
   commentOnApproval?: Maybe<CommentOnApprovalPayload>;
   /**
@@ -24905,6 +32052,8 @@ export type Mutation = {
    * By its owner (whatever their roles) or a CAPA manager, with a note (the evidence). Errors: PT404 capa_action.not_found, PT403 permission.missing, PT409 capa_action.not_open or capa.closed, PT422 capa_action.note_required.
    */
   completeCapaAction?: Maybe<CompleteCapaActionPayload>;
+  /** Completes an open inspection (inspection.record at its plant) and judges it: passed when every characteristic was measured and its latest measurement is in spec; passed_first_time when it passed with no out-of-spec measurement on the way (FPY). PT409 inspection.not_open. */
+  completeInspection?: Maybe<CompleteInspectionPayload>;
   /**
    * Complete a run
    * in_progress -> completed (result.enter at the run's site) once it has QC samples, every one measured (and so passed: a failing one fails the run), and a result for every analysis. PT404 run.not_found, PT409 run.status, run.no_qc, run.qc_unrecorded, run.results_missing.
@@ -24933,6 +32082,8 @@ export type Mutation = {
   createApprovalFallback?: Maybe<CreateApprovalFallbackPayload>;
   /** Creates a single `ApprovalPolicy`. */
   createApprovalPolicy?: Maybe<CreateApprovalPolicyPayload>;
+  /** Creates a single `ApprovedSupplier`. */
+  createApprovedSupplier?: Maybe<CreateApprovedSupplierPayload>;
   /** Creates a single `ApproverBackup`. */
   createApproverBackup?: Maybe<CreateApproverBackupPayload>;
   /** Creates a single `Attachment`. */
@@ -24951,10 +32102,16 @@ export type Mutation = {
   createCertificate?: Maybe<CreateCertificatePayload>;
   /** Creates a single `CertificateVersion`. */
   createCertificateVersion?: Maybe<CreateCertificateVersionPayload>;
+  /** Creates a single `ChangeOrder`. */
+  createChangeOrder?: Maybe<CreateChangeOrderPayload>;
+  /** Creates a single `ChangeOrderItem`. */
+  createChangeOrderItem?: Maybe<CreateChangeOrderItemPayload>;
   /** Creates a single `Comment`. */
   createComment?: Maybe<CreateCommentPayload>;
   /** Creates a single `Contact`. */
   createContact?: Maybe<CreateContactPayload>;
+  /** Drafts a control plan for a part revision (draft or released) at a plant where the caller holds control_plan.manage; the owner (notified of SPC signals) defaults to the caller. PT404 part_revision.not_found, site.not_found, user.not_member; PT403 permission.missing. */
+  createControlPlan?: Maybe<CreateControlPlanPayload>;
   /** Creates a single `CustomFieldDefinition`. */
   createCustomFieldDefinition?: Maybe<CreateCustomFieldDefinitionPayload>;
   /** Creates a single `Dashboard`. */
@@ -24965,6 +32122,12 @@ export type Mutation = {
   createDowntimeEvent?: Maybe<CreateDowntimeEventPayload>;
   /** Creates a single `DowntimeReason`. */
   createDowntimeReason?: Maybe<CreateDowntimeReasonPayload>;
+  /** Creates a single `Drawing`. */
+  createDrawing?: Maybe<CreateDrawingPayload>;
+  /** Creates a single `DrawingPart`. */
+  createDrawingPart?: Maybe<CreateDrawingPartPayload>;
+  /** Creates a single `DrawingRevision`. */
+  createDrawingRevision?: Maybe<CreateDrawingRevisionPayload>;
   /** Creates a single `ElnEntry`. */
   createElnEntry?: Maybe<CreateElnEntryPayload>;
   /** Creates a single `ElnEntryVersion`. */
@@ -25006,6 +32169,11 @@ export type Mutation = {
   createMembership?: Maybe<CreateMembershipPayload>;
   /** Creates a single `Message`. */
   createMessage?: Maybe<CreateMessagePayload>;
+  /**
+   * Report a nonconformance
+   * Opens an NCR (NCR-<year>-<counter>) for a part at a plant, with the lots and serials concerned, which are put on hold at once (reason "Held by NCR-..."); the nonconforming quantity defaults to what remains of the lots plus one per serial. The customer defaults to the part's. Needs ncr.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, part_revision.not_found, partner.not_found, project.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 ncr.quantity_invalid, ncr.invalid, ncr.item_mismatch, ncr.too_many_items. Publishes ncr.opened.
+   */
+  createNcr?: Maybe<CreateNcrPayload>;
   /** Creates a single `OosInvestigation`. */
   createOosInvestigation?: Maybe<CreateOosInvestigationPayload>;
   /** Creates a single `Organization`. */
@@ -25020,6 +32188,10 @@ export type Mutation = {
   createPersonQualification?: Maybe<CreatePersonQualificationPayload>;
   /** Creates a single `Project`. */
   createProject?: Maybe<CreateProjectPayload>;
+  /** Creates a single `ProjectBomLine`. */
+  createProjectBomLine?: Maybe<CreateProjectBomLinePayload>;
+  /** Creates a single `ProjectMilestone`. */
+  createProjectMilestone?: Maybe<CreateProjectMilestonePayload>;
   /** Creates a single `Qualification`. */
   createQualification?: Maybe<CreateQualificationPayload>;
   /** Creates a single `ReagentItem`. */
@@ -25053,6 +32225,11 @@ export type Mutation = {
   createSerials?: Maybe<CreateSerialsPayload>;
   /** Creates a single `ServiceRequest`. */
   createServiceRequest?: Maybe<CreateServiceRequestPayload>;
+  /**
+   * Create a shipment
+   * A shipment (SHP-000123) to a customer (customer_id: a partner) from a plant (site_id), with carrier, tracking number, promised date and notes, put on the tenant's shipment state machine in draft. Needs shipment.manage tenant-wide or at the site. PT404 site.not_found, partner.not_found; PT403 permission.missing (portal users too); PT409 state_machine.not_published.
+   */
+  createShipment?: Maybe<CreateShipmentPayload>;
   /** Creates a single `Site`. */
   createSite?: Maybe<CreateSitePayload>;
   /** Creates a single `SopStep`. */
@@ -25108,11 +32285,23 @@ export type Mutation = {
   /** POST /approvals/:id/decision. The current approver approves (the next step's approver takes over, or the gated sub-stage is completed) or rejects with a comment (the sub-stage is blocked with the reason); the final decision publishes approval.decided. Where the policy requires it, the decision is signed: signature_password (re-entered), signature_reason, signature_meaning. Of two simultaneous decisions exactly one counts; the other gets PT409. A wrong signature password applies nothing and returns null with HTTP 403 (an error in GraphQL); it counts towards the sign-in lockout. Two-person control: nobody decides two steps of one approval nor their own request; the next step goes to an eligible approver (PT409 approval.no_approver when none: the approval stays at its current step). Errors: PT403 approval.not_current_approver, or not allowed to decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide, approval.approver_not_member), PT404 approval.not_found, PT409 approval.closed, approval.expired, approval.no_approver, PT422 approval.comment_required, signature.required, signature.reason_required, PT429 locked. */
   decideApproval?: Maybe<DecideApprovalPayload>;
   /**
+   * Record the customer's decision on a concession
+   * granted (with the customer's reference) or rejected, once. Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.decided; PT422 concession.reference_required.
+   */
+  decideConcession?: Maybe<DecideConcessionPayload>;
+  /** Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant). PT409 inspection.not_completed, inspection.failed. */
+  decideInspection?: Maybe<DecideInspectionPayload>;
+  /**
    * Decides Phase I of an OOS investigation
    * The laboratory checklist (questions answered true/false), whether an assignable cause was found and the findings. An assignable cause invalidates the result and its analysis and orders a retest (a new analysis of the published test version, retest_of_id); none moves the investigation to Phase II. With oos.investigate at the sample's site.
    * Errors: PT404 oos.not_found; PT403 permission.missing; PT409 oos.closed, oos.phase_1_decided, sample.closed; PT422 oos.findings_required, oos.checklist_invalid.
    */
   decideOosPhase1?: Maybe<DecideOosPhase1Payload>;
+  /**
+   * Receiving decision
+   * Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   */
+  decideReceipt?: Maybe<DecideReceiptPayload>;
   /**
    * Creates or replaces a checklist template (by key) for an entity type: name, translations, items [{"label": ..., "required": true, "labels": {"de": ...}}]. Checklists already started keep their items. Needs state_machine.manage.
    * Errors: PT403 permission.missing, PT422 entity_type.unknown, checklist_template.items_invalid, checklist_template.entity_type_fixed.
@@ -25137,6 +32326,10 @@ export type Mutation = {
   deleteApprovalFallback?: Maybe<DeleteApprovalFallbackPayload>;
   /** Deletes a single `ApprovalFallback` using its globally unique id. */
   deleteApprovalFallbackById?: Maybe<DeleteApprovalFallbackPayload>;
+  /** Deletes a single `ApprovedSupplier` using a unique key. */
+  deleteApprovedSupplier?: Maybe<DeleteApprovedSupplierPayload>;
+  /** Deletes a single `ApprovedSupplier` using its globally unique id. */
+  deleteApprovedSupplierById?: Maybe<DeleteApprovedSupplierPayload>;
   /** Deletes a single `ApproverBackup` using a unique key. */
   deleteApproverBackup?: Maybe<DeleteApproverBackupPayload>;
   /** Deletes a single `ApproverBackup` using its globally unique id. */
@@ -25157,6 +32350,14 @@ export type Mutation = {
   deleteCertificateVersion?: Maybe<DeleteCertificateVersionPayload>;
   /** Deletes a single `CertificateVersion` using its globally unique id. */
   deleteCertificateVersionById?: Maybe<DeleteCertificateVersionPayload>;
+  /** Deletes a single `ChangeOrder` using a unique key. */
+  deleteChangeOrder?: Maybe<DeleteChangeOrderPayload>;
+  /** Deletes a single `ChangeOrder` using its globally unique id. */
+  deleteChangeOrderById?: Maybe<DeleteChangeOrderPayload>;
+  /** Deletes a single `ChangeOrderItem` using a unique key. */
+  deleteChangeOrderItem?: Maybe<DeleteChangeOrderItemPayload>;
+  /** Deletes a single `ChangeOrderItem` using its globally unique id. */
+  deleteChangeOrderItemById?: Maybe<DeleteChangeOrderItemPayload>;
   /** Deletes a single `Comment` using a unique key. */
   deleteComment?: Maybe<DeleteCommentPayload>;
   /** Deletes a single `Comment` using its globally unique id. */
@@ -25181,6 +32382,18 @@ export type Mutation = {
   deleteDowntimeReason?: Maybe<DeleteDowntimeReasonPayload>;
   /** Deletes a single `DowntimeReason` using its globally unique id. */
   deleteDowntimeReasonById?: Maybe<DeleteDowntimeReasonPayload>;
+  /** Deletes a single `Drawing` using a unique key. */
+  deleteDrawing?: Maybe<DeleteDrawingPayload>;
+  /** Deletes a single `Drawing` using its globally unique id. */
+  deleteDrawingById?: Maybe<DeleteDrawingPayload>;
+  /** Deletes a single `DrawingPart` using a unique key. */
+  deleteDrawingPart?: Maybe<DeleteDrawingPartPayload>;
+  /** Deletes a single `DrawingPart` using its globally unique id. */
+  deleteDrawingPartById?: Maybe<DeleteDrawingPartPayload>;
+  /** Deletes a single `DrawingRevision` using a unique key. */
+  deleteDrawingRevision?: Maybe<DeleteDrawingRevisionPayload>;
+  /** Deletes a single `DrawingRevision` using its globally unique id. */
+  deleteDrawingRevisionById?: Maybe<DeleteDrawingRevisionPayload>;
   /** Deletes a single `ElnEntry` using a unique key. */
   deleteElnEntry?: Maybe<DeleteElnEntryPayload>;
   /** Deletes a single `ElnEntry` using its globally unique id. */
@@ -25267,6 +32480,14 @@ export type Mutation = {
   deletePartner?: Maybe<DeletePartnerPayload>;
   /** Deletes a single `Partner` using its globally unique id. */
   deletePartnerById?: Maybe<DeletePartnerPayload>;
+  /** Deletes a single `ProjectBomLine` using a unique key. */
+  deleteProjectBomLine?: Maybe<DeleteProjectBomLinePayload>;
+  /** Deletes a single `ProjectBomLine` using its globally unique id. */
+  deleteProjectBomLineById?: Maybe<DeleteProjectBomLinePayload>;
+  /** Deletes a single `ProjectMilestone` using a unique key. */
+  deleteProjectMilestone?: Maybe<DeleteProjectMilestonePayload>;
+  /** Deletes a single `ProjectMilestone` using its globally unique id. */
+  deleteProjectMilestoneById?: Maybe<DeleteProjectMilestonePayload>;
   /** Deletes a single `Qualification` using a unique key. */
   deleteQualification?: Maybe<DeleteQualificationPayload>;
   /** Deletes a single `Qualification` using its globally unique id. */
@@ -25449,6 +32670,11 @@ export type Mutation = {
    * in_progress or completed -> failed with a reason (result.review at the run's site; sending the analyses back also needs sample.manage there): every result of the run is invalidated and each analysis goes back for retest, as when a QC sample fails. Publishes run.failed. PT404 run.not_found, PT409 run.status, PT422 run.reason_missing.
    */
   failRun?: Maybe<FailRunPayload>;
+  /**
+   * File a customer complaint
+   * CC-<year>-<counter>. Staff with complaint.manage (tenant-wide, or at site_id) file for a customer (the part's unless sent); a customer's portal user with complaint.file files for their own company, about a part made for it (no site). PT404 part.not_found, partner.not_found, site.not_found; PT403 permission.missing, complaint.foreign_partner; PT422 complaint.customer_required, complaint.invalid. Publishes customer_complaint.filed.
+   */
+  fileComplaint?: Maybe<FileComplaintPayload>;
   /** Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403 permission.missing / role.self_grant / role.admin_only / role.permission_not_held, PT404 membership.not_found / role.not_found / site.not_found, PT409 role.member_not_active. */
   grantRole?: Maybe<GrantRolePayload>;
   /**
@@ -25456,6 +32682,11 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 sample.not_found, PT409 sample.not_received, sample.closed, custody.same_place, PT422 custody.destination_required, custody.holder_not_member, custody.reason_required, signature.required; 403 signature.wrong_password (nothing recorded).
    */
   handOverSample?: Maybe<HandOverSamplePayload>;
+  /**
+   * Implement a change order
+   * Releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
+   */
+  implementChangeOrder?: Maybe<ImplementChangeOrderPayload>;
   /**
    * Ingest an instrument import
    * Validates each received row of the import (result.enter at its instrument's site; portal users never) and creates a result per valid row (the sample by barcode, its open analysis of the test, the value document, the unit, then every rule on results); a row that fails is rejected with its reason code and message, and never aborts the import. Idempotent per (instrument, external run id): calling it again returns the import unchanged, and an import of an instrument run already processed becomes a duplicate that creates nothing (duplicate_of_id). Returns the import with its counts; the rows' outcomes are in instrument_import_rows. PT404 ingest.not_found.
@@ -25472,6 +32703,26 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 certificate.sample_not_found, PT409 certificate.exists, certificate.sample_not_released, certificate.no_released_results, PT422 certificate.scope_invalid, certificate.mixed_customers, signature.required, PT429 while sign-in is locked.
    */
   issueCertificate?: Maybe<IssueCertificatePayload>;
+  /**
+   * Issue a SCAR
+   * Opens a corrective CAPA (8D, source supplier_issue, owner the caller unless owner_id names a member, due on the response date) and addresses it to a supplier with what it is told (title, problem statement), the response due date and the receipt that showed the problem, if any; the SCAR is linked as the CAPA's source; published as scar.issued. Needs scar.manage (staff). PT403 permission.missing; PT404 partner.not_found, receipt.not_found; PT422 scar.due_date_invalid, capa.team_not_member.
+   */
+  issueScar?: Maybe<IssueScarPayload>;
+  /**
+   * Issue a certificate of conformance
+   * Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.
+   */
+  issueShipmentCertificate?: Maybe<IssueShipmentCertificatePayload>;
+  /**
+   * Download URL of a label
+   * A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
+   */
+  labelImageUrl?: Maybe<LabelImageUrlPayload>;
+  /**
+   * Link a complaint to material and NCRs
+   * The lots, serials and NCRs a complaint is about (again: nothing new). Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, lot.not_found, serial.not_found, ncr.not_found; PT403 permission.missing.
+   */
+  linkComplaint?: Maybe<LinkComplaintPayload>;
   /** Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant's documents). */
   logDocumentAccess?: Maybe<LogDocumentAccessPayload>;
   /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked. */
@@ -25492,6 +32743,8 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 sample.not_found, storage_location.not_found, PT409 sample.not_received, sample.closed, custody.same_place, storage_location.full, PT422 custody.reason_required, storage_location.inactive, storage.temperature_mismatch, signature.required; 403 signature.wrong_password (nothing recorded).
    */
   moveSample?: Maybe<MoveSamplePayload>;
+  /** Obsoletes a control plan (control_plan.manage at its plant): no new inspection uses it; its history stays. PT409 control_plan.obsolete. */
+  obsoleteControlPlan?: Maybe<ObsoleteControlPlanPayload>;
   /**
    * Obsolete a part revision
    * Retires a draft or the released revision (then the part has none released until the next release). Idempotent. Needs part.manage; PT404 part_revision.not_found.
@@ -25502,6 +32755,18 @@ export type Mutation = {
    * With the record that caused it (source_entity_type and source_entity_id: an NCR, a complaint, a project, ...) linked as its source. Needs capa.manage and sight of the source record. Errors: PT403 permission.missing, PT404 entity.not_found, PT422 entity_type.unknown, capa.source_incomplete or capa.team_not_member.
    */
   openCapa?: Maybe<OpenCapaPayload>;
+  /**
+   * Open the 8D of a complaint
+   * A corrective CAPA (source customer_complaint, at the complaint's plant) in the platform register with the complaint linked as its source; the complaint moves to investigating. Once per complaint. Needs complaint.manage and capa.manage. PT404 complaint.not_found; PT403 permission.missing; PT409 complaint.closed, complaint.capa_exists; PT422 capa.team_not_member.
+   */
+  openComplaint8D?: Maybe<OpenComplaint8DPayload>;
+  /** Opens an inspection against an approved control plan at its plant (inspection.record there), optionally of a lot or serial of the plan's part; lists the plan's characteristics (AS9102 form 3 rows). PT404 control_plan.not_found, lot.not_found, serial.not_found; PT409 control_plan.not_approved; PT403 permission.missing. */
+  openInspection?: Maybe<OpenInspectionPayload>;
+  /**
+   * Open the CAPA/8D of an NCR
+   * Root cause and corrective action of a nonconformance live in the platform CAPA register: opens a corrective CAPA (source nonconformance, at the NCR's site) with the NCR linked as its source, titled and described from the NCR unless sent; once per NCR. Needs ncr.manage at the NCR's site and capa.manage. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.capa_exists; PT422 capa.team_not_member.
+   */
+  openNcrCapa?: Maybe<OpenNcrCapaPayload>;
   /**
    * Opens a CAPA for an OOS investigation
    * When the investigators decide the cause needs corrective action: a CAPA in the platform register (app.open_capa) with the investigation as its source, linked to it; once per investigation. Needs oos.investigate at the sample's site and capa.manage.
@@ -25534,11 +32799,27 @@ export type Mutation = {
    * Records that lots and serials went into a produced lot or serial (produced_lot_id or produced_serial_id), all or nothing: consumed [{lot_id, quantity, unit} | {serial_id}]. Each lot's quantity (converted to its unit) is taken from its remaining quantity, never more than is left (PT409 lot.insufficient_quantity, also under concurrency: the lots are locked in id order), and its inventory state moves to partly_consumed or consumed; a serial becomes consumed. Only released material is consumed (PT409 lot.not_released, serial.not_released; lot.not_available, serial.not_available when consumed, shipped or scrapped). No loops (PT409 genealogy.cycle). Needs traceability.manage at the produced item's site and at each consumed item's site; PT404 lot.not_found, serial.not_found; PT422 genealogy.invalid, genealogy.self, genealogy.quantity_invalid, unit.*. Returns the edges.
    */
   recordConsumption?: Maybe<RecordConsumptionPayload>;
+  /** Stores a Gauge R&R study of a gauge on a characteristic (control_plan.manage at its plant): the readings (operators × parts × trials) and the result of app_private.gauge_rr_average_range or app_private.gauge_rr_anova (tolerance USL - LSL when both are set). PT422 gauge_study.method, gauge_study.readings and the library's gauge_rr.* reasons; PT404 characteristic.not_found, equipment.not_found. */
+  recordGaugeStudy?: Maybe<RecordGaugeStudyPayload>;
+  /** Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then; numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future. */
+  recordMeasurement?: Maybe<RecordMeasurementPayload>;
+  /** Records several values of a variable characteristic in order (a subgroup at once), each as app.record_measurement; returns how many. */
+  recordMeasurements?: Maybe<RecordMeasurementsPayload>;
+  /**
+   * Verify an NCR's dispositions
+   * In the verification step: accepted (the NCR may close) or rejected (it goes back to disposition), with the evidence; who and when are recorded. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.wrong_step; PT422 ncr.verification_invalid.
+   */
+  recordNcrVerification?: Maybe<RecordNcrVerificationPayload>;
   /**
    * Record a QC value
    * Records the measured value of a QC sample of an in-progress run (result.enter at the run's site) and evaluates it against its criteria (a duplicate against its original's result). A value outside the criteria fails the run at once: its results are invalidated and its analyses go back for retest (run.failed). PT404 run.not_found, PT409 run.status, qc.recorded, qc.original_missing, PT422 qc.value_missing.
    */
   recordQcValue?: Maybe<RecordQcValuePayload>;
+  /**
+   * Record a receipt
+   * Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date: refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*.
+   */
+  recordReceipt?: Maybe<RecordReceiptPayload>;
   /**
    * Records a result
    * The result document of an analysis (e.g. {"value": 7.2}), in unit (the test's unit when empty; another unit of its dimension is converted), measured with equipment_id at measured_at, with the raw data file (object key and sha256). Needs result.enter at the sample's site. The analysis becomes resulted; the result gets its specification and verdict; an out-of-specification product result opens an OOS investigation.
@@ -25553,6 +32834,16 @@ export type Mutation = {
    * Errors: PT403 permission.missing, PT404 certificate.not_found, PT409 certificate.sample_not_released, certificate.no_released_results, PT422 certificate.reason_required, signature.required, PT429 while sign-in is locked.
    */
   reissueCertificate?: Maybe<ReissueCertificatePayload>;
+  /**
+   * Reject a change order
+   * Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   */
+  rejectChangeOrder?: Maybe<RejectChangeOrderPayload>;
+  /**
+   * Send a drawing revision back
+   * Returns a revision in review to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
+   */
+  rejectDrawingRevision?: Maybe<RejectDrawingRevisionPayload>;
   /**
    * Reject a sample
    * Rejects a registered or received sample (PT409 sample.status_transition otherwise) with a reason (a value code of the type list sample_rejection_reasons, PT422 sample.rejection_reason_unknown) and notes: rejected is terminal; sample.rejected is published and the submitter notified. Needs sample.manage tenant-wide or at the sample's site.
@@ -25580,6 +32871,21 @@ export type Mutation = {
    * Errors: PT404 report_execution.not_found, PT409 report_execution.not_succeeded, PT422 object_url.expiry_invalid, PT503 object_storage.not_configured.
    */
   reportExecutionUrl?: Maybe<ReportExecutionUrlPayload>;
+  /**
+   * Request a concession
+   * Records a deviation permit asked of the customer (CON-<year>-<counter>): the part (its customer's, when it has one), the quantity limit in the part's unit, valid from..until, optionally narrowed to revisions, lots and serials of the part. Needs concession.manage. PT404 part.not_found, partner.not_found; PT403 permission.missing; PT422 concession.customer_mismatch, concession.quantity_invalid, concession.validity_invalid, concession.invalid, concession.scope_invalid.
+   */
+  requestConcession?: Maybe<RequestConcessionPayload>;
+  /**
+   * Request a label
+   * A barcode label for one shipping unit (SSCC, AI 00), lot (GTIN 01 when the part has one, expiry 17, lot 10, count 30 for whole pieces) or serial (GTIN 01, serial 21): the GS1-128 element string computed and checked here, rendered asynchronously (job label_render, bwip-js) as a PNG object; status queued, then rendered or failed. symbology gs1-128 or qr (default: setting shipment_label_format). Needs label.print at the item's site. PT404 shipping_unit.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 label.invalid, label.symbology_unsupported, gs1.*.
+   */
+  requestLabel?: Maybe<RequestLabelPayload>;
+  /**
+   * Answer a SCAR
+   * The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
+   */
+  respondToScar?: Maybe<RespondToScarPayload>;
   /**
    * Restore from the trash
    * Takes an entity out of the trash (trash.manage). Errors: PT403 permission.missing, PT404 entity.not_found, PT409 entity.not_deleted, PT422 soft_delete.not_enabled, entity_type.unknown.
@@ -25610,6 +32916,16 @@ export type Mutation = {
    */
   reviewResult?: Maybe<ReviewResultPayload>;
   /**
+   * Review a SCAR response
+   * Accepts the supplier's answer (the CAPA then carries on to verification and closure) or returns it with a note (awaiting a response again). Needs scar.manage (staff). Published as scar.reviewed. PT404 scar.not_found; PT403 permission.missing; PT409 scar.not_responded; PT422 scar.review_note_required.
+   */
+  reviewScarResponse?: Maybe<ReviewScarResponsePayload>;
+  /**
+   * Revoke a concession
+   * The customer withdrew it: no further disposition may use it (those made stay, with it recorded). Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.not_granted; PT422 concession.reason_required.
+   */
+  revokeConcession?: Maybe<RevokeConcessionPayload>;
+  /**
    * Revoke a qualification
    * Ends a person's qualification now, with a reason; the grant is kept. Needs competence.manage (PT403 permission.missing); PT422 qualification.reason_required, PT404 qualification.not_found, PT409 qualification.revoked.
    */
@@ -25627,6 +32943,11 @@ export type Mutation = {
    * Errors: PT401 session.required, PT403 permission.missing, PT404 report.not_found, PT422 report.format_invalid, report.parameters_invalid, report.parameter_unknown, report.parameter_missing, report.value_invalid, report.source_unknown.
    */
   runReport?: Maybe<RunReportPayload>;
+  /**
+   * Scan
+   * Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
+   */
+  scan?: Maybe<ScanPayload>;
   /** Sets (or clears, with manager_id null) the direct manager of a member; both must be active members of the caller's tenant, and the member may belong to no other tenant. Needs membership.manage. Errors: PT403 permission.missing, PT404 user.not_member, PT409 user.in_other_tenant / user.manager_not_colleague, 23514 own manager. */
   setDirectManager?: Maybe<SetDirectManagerPayload>;
   /**
@@ -25643,6 +32964,16 @@ export type Mutation = {
   setSerialQualityStatus?: Maybe<SetSerialQualityStatusPayload>;
   /** Sets a user's password and ends their sessions (platform operators only). Errors: PT403 operator.required, PT404 user.not_found, PT422 password.too_short. */
   setUserPassword?: Maybe<SetUserPasswordPayload>;
+  /**
+   * Ship a shipment
+   * Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.not_available.
+   */
+  shipShipment?: Maybe<ShipShipmentPayload>;
+  /**
+   * Download URL of a certificate of conformance
+   * A presigned GET URL (expires_in seconds, 300 by default) for the PDF of a certificate you may read (staff of the plant, the customer's portal users). PT404 shipment_certificate.not_found, PT409 render.not_rendered.
+   */
+  shipmentCertificateUrl?: Maybe<ShipmentCertificateUrlPayload>;
   /**
    * Signs the current version of an ELN entry with your sign-in password: meaning authored (the author, eln.write at its site; locks the version) or witnessed (another person with eln.witness at its site, after the author). The signature record {meaning, reason, payload, payload_sha256} names the version's content checksum. The entry is complete when signed by its author, or, with the tenant's glp_esignatures_required flag on, when witnessed. A wrong password signs nothing and returns null with HTTP 403 (header Pulse-Refusal: signature.wrong_password), counted towards the sign-in lockout. Publishes eln_entry.signed.
    * Errors: PT403 eln_entry.not_author, eln_entry.witness_is_author, permission.missing; PT404 eln_entry.not_found; PT409 eln_entry.not_current, eln_entry.already_signed, eln_entry.not_signed; PT422 signature.reason_required; PT429 locked.
@@ -25679,6 +33010,16 @@ export type Mutation = {
    */
   startStateMachine?: Maybe<StartStateMachinePayload>;
   /**
+   * Submit a change order
+   * Sends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
+   */
+  submitChangeOrder?: Maybe<SubmitChangeOrderPayload>;
+  /**
+   * Submit a drawing revision for approval
+   * Moves a draft revision that links its file (a document version) into review (RDA). Needs drawing.manage; PT404 drawing_revision.not_found, PT409 drawing_revision.not_draft, PT422 drawing_revision.document_missing.
+   */
+  submitDrawingRevision?: Maybe<SubmitDrawingRevisionPayload>;
+  /**
    * Submit a service request
    * A customer's portal user submits one for their own partner (partner_id left out or their own: PT403 service_request.foreign_partner otherwise; no project, PT422 service_request.project_not_allowed); lab staff need service_request.manage tenant-wide or at the site (PT403 permission.missing). The tests are codes of published tests (PT422 service_request.no_tests, service_request.unknown_test). Publishes service_request.submitted.
    */
@@ -25710,6 +33051,10 @@ export type Mutation = {
   updateApprovalSetting?: Maybe<UpdateApprovalSettingPayload>;
   /** Updates a single `ApprovalSetting` using its globally unique id and a patch. */
   updateApprovalSettingById?: Maybe<UpdateApprovalSettingPayload>;
+  /** Updates a single `ApprovedSupplier` using a unique key and a patch. */
+  updateApprovedSupplier?: Maybe<UpdateApprovedSupplierPayload>;
+  /** Updates a single `ApprovedSupplier` using its globally unique id and a patch. */
+  updateApprovedSupplierById?: Maybe<UpdateApprovedSupplierPayload>;
   /** Updates a single `ApproverBackup` using a unique key and a patch. */
   updateApproverBackup?: Maybe<UpdateApproverBackupPayload>;
   /** Updates a single `ApproverBackup` using its globally unique id and a patch. */
@@ -25734,6 +33079,14 @@ export type Mutation = {
   updateCertificateVersion?: Maybe<UpdateCertificateVersionPayload>;
   /** Updates a single `CertificateVersion` using its globally unique id and a patch. */
   updateCertificateVersionById?: Maybe<UpdateCertificateVersionPayload>;
+  /** Updates a single `ChangeOrder` using a unique key and a patch. */
+  updateChangeOrder?: Maybe<UpdateChangeOrderPayload>;
+  /** Updates a single `ChangeOrder` using its globally unique id and a patch. */
+  updateChangeOrderById?: Maybe<UpdateChangeOrderPayload>;
+  /** Updates a single `ChangeOrderItem` using a unique key and a patch. */
+  updateChangeOrderItem?: Maybe<UpdateChangeOrderItemPayload>;
+  /** Updates a single `ChangeOrderItem` using its globally unique id and a patch. */
+  updateChangeOrderItemById?: Maybe<UpdateChangeOrderItemPayload>;
   /** Updates a single `Comment` using a unique key and a patch. */
   updateComment?: Maybe<UpdateCommentPayload>;
   /** Updates a single `Comment` using its globally unique id and a patch. */
@@ -25766,6 +33119,18 @@ export type Mutation = {
   updateDowntimeReason?: Maybe<UpdateDowntimeReasonPayload>;
   /** Updates a single `DowntimeReason` using its globally unique id and a patch. */
   updateDowntimeReasonById?: Maybe<UpdateDowntimeReasonPayload>;
+  /** Updates a single `Drawing` using a unique key and a patch. */
+  updateDrawing?: Maybe<UpdateDrawingPayload>;
+  /** Updates a single `Drawing` using its globally unique id and a patch. */
+  updateDrawingById?: Maybe<UpdateDrawingPayload>;
+  /** Updates a single `DrawingPart` using a unique key and a patch. */
+  updateDrawingPart?: Maybe<UpdateDrawingPartPayload>;
+  /** Updates a single `DrawingPart` using its globally unique id and a patch. */
+  updateDrawingPartById?: Maybe<UpdateDrawingPartPayload>;
+  /** Updates a single `DrawingRevision` using a unique key and a patch. */
+  updateDrawingRevision?: Maybe<UpdateDrawingRevisionPayload>;
+  /** Updates a single `DrawingRevision` using its globally unique id and a patch. */
+  updateDrawingRevisionById?: Maybe<UpdateDrawingRevisionPayload>;
   /** Updates a single `ElnEntry` using a unique key and a patch. */
   updateElnEntry?: Maybe<UpdateElnEntryPayload>;
   /** Updates a single `ElnEntry` using its globally unique id and a patch. */
@@ -25860,8 +33225,16 @@ export type Mutation = {
   updateProgress?: Maybe<UpdateProgressPayload>;
   /** Updates a single `Project` using a unique key and a patch. */
   updateProject?: Maybe<UpdateProjectPayload>;
+  /** Updates a single `ProjectBomLine` using a unique key and a patch. */
+  updateProjectBomLine?: Maybe<UpdateProjectBomLinePayload>;
+  /** Updates a single `ProjectBomLine` using its globally unique id and a patch. */
+  updateProjectBomLineById?: Maybe<UpdateProjectBomLinePayload>;
   /** Updates a single `Project` using its globally unique id and a patch. */
   updateProjectById?: Maybe<UpdateProjectPayload>;
+  /** Updates a single `ProjectMilestone` using a unique key and a patch. */
+  updateProjectMilestone?: Maybe<UpdateProjectMilestonePayload>;
+  /** Updates a single `ProjectMilestone` using its globally unique id and a patch. */
+  updateProjectMilestoneById?: Maybe<UpdateProjectMilestonePayload>;
   /** Updates a single `Qualification` using a unique key and a patch. */
   updateQualification?: Maybe<UpdateQualificationPayload>;
   /** Updates a single `Qualification` using its globally unique id and a patch. */
@@ -25914,6 +33287,10 @@ export type Mutation = {
   updateServiceRequest?: Maybe<UpdateServiceRequestPayload>;
   /** Updates a single `ServiceRequest` using its globally unique id and a patch. */
   updateServiceRequestById?: Maybe<UpdateServiceRequestPayload>;
+  /** Updates a single `Shipment` using a unique key and a patch. */
+  updateShipment?: Maybe<UpdateShipmentPayload>;
+  /** Updates a single `Shipment` using its globally unique id and a patch. */
+  updateShipmentById?: Maybe<UpdateShipmentPayload>;
   /** Updates a single `Site` using a unique key and a patch. */
   updateSite?: Maybe<UpdateSitePayload>;
   /** Updates a single `Site` using its globally unique id and a patch. */
@@ -26031,6 +33408,11 @@ export type Mutation = {
   useReagent?: Maybe<UseReagentPayload>;
   /** POST /rpc/waive_exit_criterion: waives a waivable exit criterion of the project's workflow for that project, with a reason (audited); a waived criterion counts as met, and a stage waiting only for it advances. Needs project.waive_exit_criteria (management, admin). Errors: PT403 permission.missing or project.staff_only, PT404 project.not_found or exit_criterion.not_found, PT409 project.closed, exit_criterion.not_waivable or exit_criterion.already_waived, PT422 exit_criterion.reason_required. */
   waiveExitCriterion?: Maybe<WaiveExitCriterionPayload>;
+  /**
+   * Withdraw an MRB disposition
+   * In the disposition step (also after a rejected verification sent the NCR back), a holder of ncr.disposition at the NCR's site removes a disposition (the audit log keeps it). PT404 ncr_disposition.not_found, ncr.not_found; PT403 permission.missing; PT409 ncr.wrong_step.
+   */
+  withdrawNcrDisposition?: Maybe<WithdrawNcrDispositionPayload>;
 };
 
 
@@ -26065,6 +33447,18 @@ export type MutationAddApprovalAttachmentArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationAddCharacteristicArgs = {
+  input: AddCharacteristicInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationAddControlPlanStepArgs = {
+  input: AddControlPlanStepInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationAddDocumentVersionArgs = {
   input: AddDocumentVersionInput;
 };
@@ -26077,14 +33471,68 @@ export type MutationAddMemberArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationAddNcrDispositionArgs = {
+  input: AddNcrDispositionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationAddNcrItemsArgs = {
+  input: AddNcrItemsInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationAddShipmentItemArgs = {
+  input: AddShipmentItemInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationAddShippingUnitArgs = {
+  input: AddShippingUnitInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationAdvanceCapaArgs = {
   input: AdvanceCapaInput;
 };
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationAdvanceNcrArgs = {
+  input: AdvanceNcrInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationAmendResultArgs = {
   input: AmendResultInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationApproveChangeOrderArgs = {
+  input: ApproveChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationApproveControlPlanArgs = {
+  input: ApproveControlPlanInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationApproveDrawingRevisionArgs = {
+  input: ApproveDrawingRevisionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationApproveSpcBaselineArgs = {
+  input: ApproveSpcBaselineInput;
 };
 
 
@@ -26109,6 +33557,12 @@ export type MutationBookInstrumentArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCancelApprovalArgs = {
   input: CancelApprovalInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCancelChangeOrderArgs = {
+  input: CancelChangeOrderInput;
 };
 
 
@@ -26155,8 +33609,20 @@ export type MutationCloneWorkflowDefinitionArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCloseComplaintArgs = {
+  input: CloseComplaintInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCloseOosInvestigationArgs = {
   input: CloseOosInvestigationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCloseSpcSignalArgs = {
+  input: CloseSpcSignalInput;
 };
 
 
@@ -26169,6 +33635,12 @@ export type MutationCommentOnApprovalArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCompleteCapaActionArgs = {
   input: CompleteCapaActionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCompleteInspectionArgs = {
+  input: CompleteInspectionInput;
 };
 
 
@@ -26217,6 +33689,12 @@ export type MutationCreateApprovalFallbackArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateApprovalPolicyArgs = {
   input: CreateApprovalPolicyInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateApprovedSupplierArgs = {
+  input: CreateApprovedSupplierInput;
 };
 
 
@@ -26275,6 +33753,18 @@ export type MutationCreateCertificateVersionArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateChangeOrderArgs = {
+  input: CreateChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateChangeOrderItemArgs = {
+  input: CreateChangeOrderItemInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateCommentArgs = {
   input: CreateCommentInput;
 };
@@ -26283,6 +33773,12 @@ export type MutationCreateCommentArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateContactArgs = {
   input: CreateContactInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateControlPlanArgs = {
+  input: CreateControlPlanInput;
 };
 
 
@@ -26313,6 +33809,24 @@ export type MutationCreateDowntimeEventArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateDowntimeReasonArgs = {
   input: CreateDowntimeReasonInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateDrawingArgs = {
+  input: CreateDrawingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateDrawingPartArgs = {
+  input: CreateDrawingPartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateDrawingRevisionArgs = {
+  input: CreateDrawingRevisionInput;
 };
 
 
@@ -26431,6 +33945,12 @@ export type MutationCreateMessageArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateNcrArgs = {
+  input: CreateNcrInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateOosInvestigationArgs = {
   input: CreateOosInvestigationInput;
 };
@@ -26469,6 +33989,18 @@ export type MutationCreatePersonQualificationArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateProjectArgs = {
   input: CreateProjectInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateProjectBomLineArgs = {
+  input: CreateProjectBomLineInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateProjectMilestoneArgs = {
+  input: CreateProjectMilestoneInput;
 };
 
 
@@ -26559,6 +34091,12 @@ export type MutationCreateSerialsArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationCreateServiceRequestArgs = {
   input: CreateServiceRequestInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationCreateShipmentArgs = {
+  input: CreateShipmentInput;
 };
 
 
@@ -26725,8 +34263,26 @@ export type MutationDecideApprovalArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationDecideConcessionArgs = {
+  input: DecideConcessionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDecideInspectionArgs = {
+  input: DecideInspectionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationDecideOosPhase1Args = {
   input: DecideOosPhase1Input;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDecideReceiptArgs = {
+  input: DecideReceiptInput;
 };
 
 
@@ -26781,6 +34337,18 @@ export type MutationDeleteApprovalFallbackArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteApprovalFallbackByIdArgs = {
   input: DeleteApprovalFallbackByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteApprovedSupplierArgs = {
+  input: DeleteApprovedSupplierInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteApprovedSupplierByIdArgs = {
+  input: DeleteApprovedSupplierByIdInput;
 };
 
 
@@ -26841,6 +34409,30 @@ export type MutationDeleteCertificateVersionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteCertificateVersionByIdArgs = {
   input: DeleteCertificateVersionByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteChangeOrderArgs = {
+  input: DeleteChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteChangeOrderByIdArgs = {
+  input: DeleteChangeOrderByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteChangeOrderItemArgs = {
+  input: DeleteChangeOrderItemInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteChangeOrderItemByIdArgs = {
+  input: DeleteChangeOrderItemByIdInput;
 };
 
 
@@ -26913,6 +34505,42 @@ export type MutationDeleteDowntimeReasonArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeleteDowntimeReasonByIdArgs = {
   input: DeleteDowntimeReasonByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDrawingArgs = {
+  input: DeleteDrawingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDrawingByIdArgs = {
+  input: DeleteDrawingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDrawingPartArgs = {
+  input: DeleteDrawingPartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDrawingPartByIdArgs = {
+  input: DeleteDrawingPartByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDrawingRevisionArgs = {
+  input: DeleteDrawingRevisionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteDrawingRevisionByIdArgs = {
+  input: DeleteDrawingRevisionByIdInput;
 };
 
 
@@ -27171,6 +34799,30 @@ export type MutationDeletePartnerArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationDeletePartnerByIdArgs = {
   input: DeletePartnerByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteProjectBomLineArgs = {
+  input: DeleteProjectBomLineInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteProjectBomLineByIdArgs = {
+  input: DeleteProjectBomLineByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteProjectMilestoneArgs = {
+  input: DeleteProjectMilestoneInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationDeleteProjectMilestoneByIdArgs = {
+  input: DeleteProjectMilestoneByIdInput;
 };
 
 
@@ -27667,6 +35319,12 @@ export type MutationFailRunArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationFileComplaintArgs = {
+  input: FileComplaintInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationGrantRoleArgs = {
   input: GrantRoleInput;
 };
@@ -27675,6 +35333,12 @@ export type MutationGrantRoleArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationHandOverSampleArgs = {
   input: HandOverSampleInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationImplementChangeOrderArgs = {
+  input: ImplementChangeOrderInput;
 };
 
 
@@ -27693,6 +35357,30 @@ export type MutationInvalidateSampleArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationIssueCertificateArgs = {
   input: IssueCertificateInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationIssueScarArgs = {
+  input: IssueScarInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationIssueShipmentCertificateArgs = {
+  input: IssueShipmentCertificateInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationLabelImageUrlArgs = {
+  input: LabelImageUrlInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationLinkComplaintArgs = {
+  input: LinkComplaintInput;
 };
 
 
@@ -27739,6 +35427,12 @@ export type MutationMoveSampleArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationObsoleteControlPlanArgs = {
+  input: ObsoleteControlPlanInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationObsoletePartRevisionArgs = {
   input: ObsoletePartRevisionInput;
 };
@@ -27747,6 +35441,24 @@ export type MutationObsoletePartRevisionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationOpenCapaArgs = {
   input: OpenCapaInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationOpenComplaint8DArgs = {
+  input: OpenComplaint8DInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationOpenInspectionArgs = {
+  input: OpenInspectionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationOpenNcrCapaArgs = {
+  input: OpenNcrCapaInput;
 };
 
 
@@ -27799,8 +35511,38 @@ export type MutationRecordConsumptionArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationRecordGaugeStudyArgs = {
+  input: RecordGaugeStudyInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRecordMeasurementArgs = {
+  input: RecordMeasurementInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRecordMeasurementsArgs = {
+  input: RecordMeasurementsInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRecordNcrVerificationArgs = {
+  input: RecordNcrVerificationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRecordQcValueArgs = {
   input: RecordQcValueInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRecordReceiptArgs = {
+  input: RecordReceiptInput;
 };
 
 
@@ -27819,6 +35561,18 @@ export type MutationRefreshArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationReissueCertificateArgs = {
   input: ReissueCertificateInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRejectChangeOrderArgs = {
+  input: RejectChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRejectDrawingRevisionArgs = {
+  input: RejectDrawingRevisionInput;
 };
 
 
@@ -27849,6 +35603,24 @@ export type MutationReplayWebhookDeliveryArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationReportExecutionUrlArgs = {
   input: ReportExecutionUrlInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRequestConcessionArgs = {
+  input: RequestConcessionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRequestLabelArgs = {
+  input: RequestLabelInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRespondToScarArgs = {
+  input: RespondToScarInput;
 };
 
 
@@ -27889,6 +35661,18 @@ export type MutationReviewResultArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationReviewScarResponseArgs = {
+  input: ReviewScarResponseInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRevokeConcessionArgs = {
+  input: RevokeConcessionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationRevokeQualificationArgs = {
   input: RevokeQualificationInput;
 };
@@ -27909,6 +35693,12 @@ export type MutationRotateWebhookSecretArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationRunReportArgs = {
   input: RunReportInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationScanArgs = {
+  input: ScanInput;
 };
 
 
@@ -27939,6 +35729,18 @@ export type MutationSetSerialQualityStatusArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationSetUserPasswordArgs = {
   input: SetUserPasswordInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationShipShipmentArgs = {
+  input: ShipShipmentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationShipmentCertificateUrlArgs = {
+  input: ShipmentCertificateUrlInput;
 };
 
 
@@ -27981,6 +35783,18 @@ export type MutationStartSopStepArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationStartStateMachineArgs = {
   input: StartStateMachineInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationSubmitChangeOrderArgs = {
+  input: SubmitChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationSubmitDrawingRevisionArgs = {
+  input: SubmitDrawingRevisionInput;
 };
 
 
@@ -28063,6 +35877,18 @@ export type MutationUpdateApprovalSettingByIdArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateApprovedSupplierArgs = {
+  input: UpdateApprovedSupplierInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateApprovedSupplierByIdArgs = {
+  input: UpdateApprovedSupplierByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateApproverBackupArgs = {
   input: UpdateApproverBackupInput;
 };
@@ -28131,6 +35957,30 @@ export type MutationUpdateCertificateVersionArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateCertificateVersionByIdArgs = {
   input: UpdateCertificateVersionByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateChangeOrderArgs = {
+  input: UpdateChangeOrderInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateChangeOrderByIdArgs = {
+  input: UpdateChangeOrderByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateChangeOrderItemArgs = {
+  input: UpdateChangeOrderItemInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateChangeOrderItemByIdArgs = {
+  input: UpdateChangeOrderItemByIdInput;
 };
 
 
@@ -28227,6 +36077,42 @@ export type MutationUpdateDowntimeReasonArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateDowntimeReasonByIdArgs = {
   input: UpdateDowntimeReasonByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDrawingArgs = {
+  input: UpdateDrawingInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDrawingByIdArgs = {
+  input: UpdateDrawingByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDrawingPartArgs = {
+  input: UpdateDrawingPartInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDrawingPartByIdArgs = {
+  input: UpdateDrawingPartByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDrawingRevisionArgs = {
+  input: UpdateDrawingRevisionInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateDrawingRevisionByIdArgs = {
+  input: UpdateDrawingRevisionByIdInput;
 };
 
 
@@ -28513,8 +36399,32 @@ export type MutationUpdateProjectArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateProjectBomLineArgs = {
+  input: UpdateProjectBomLineInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateProjectBomLineByIdArgs = {
+  input: UpdateProjectBomLineByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateProjectByIdArgs = {
   input: UpdateProjectByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateProjectMilestoneArgs = {
+  input: UpdateProjectMilestoneInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateProjectMilestoneByIdArgs = {
+  input: UpdateProjectMilestoneByIdInput;
 };
 
 
@@ -28671,6 +36581,18 @@ export type MutationUpdateServiceRequestArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationUpdateServiceRequestByIdArgs = {
   input: UpdateServiceRequestByIdInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateShipmentArgs = {
+  input: UpdateShipmentInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationUpdateShipmentByIdArgs = {
+  input: UpdateShipmentByIdInput;
 };
 
 
@@ -29015,6 +36937,790 @@ export type MutationWaiveExitCriterionArgs = {
   input: WaiveExitCriterionInput;
 };
 
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationWithdrawNcrDispositionArgs = {
+  input: WithdrawNcrDispositionInput;
+};
+
+/**
+ * Nonconformance reports
+ * Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+ */
+export type Ncr = Node & {
+  __typename?: 'Ncr';
+  /** Cancel reason */
+  cancelReason?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Capa` that is related to this `Ncr`. */
+  capa?: Maybe<Capa>;
+  /**
+   * CAPA
+   * The CAPA/8D (capas.id) opened for root cause and corrective action (app.open_ncr_capa).
+   */
+  capaId?: Maybe<Scalars['UUID']['output']>;
+  /** Closed at */
+  closedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reads and enables pagination through a set of `ComplaintNcr`. */
+  complaintNcrs: ComplaintNcrConnection;
+  /**
+   * Containment
+   * What was done to find and segregate suspect material.
+   */
+  containmentSummary?: Maybe<Scalars['String']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Reported by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Partner` that is related to this `Ncr`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The partner (partners.id) affected: the part's customer unless another was named.
+   */
+  customerId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Description
+   * What is nonconforming (requirement, found condition, how many).
+   */
+  description: Scalars['String']['output'];
+  /**
+   * Detected at
+   * receiving, in_process, final_inspection, customer, audit or other.
+   */
+  detection: NcrDetection;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositions: NcrDispositionConnection;
+  /** Reads and enables pagination through a set of `NcrItem`. */
+  ncrItems: NcrItemConnection;
+  /**
+   * NCR number
+   * Human id NCR-<year>-<counter>, a counter per tenant and year.
+   */
+  ncrNumber: Scalars['String']['output'];
+  /**
+   * Nonconforming quantity
+   * In unit; the dispositions must cover it exactly before verification.
+   */
+  nonconformingQuantity: Scalars['BigFloat']['output'];
+  /** Reads a single `Organization` that is related to this `Ncr`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `Ncr`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id (required).
+   */
+  partId: Scalars['UUID']['output'];
+  /** Reads a single `PartRevision` that is related to this `Ncr`. */
+  partRevision?: Maybe<PartRevision>;
+  /**
+   * Part revision
+   * part_revisions.id, where known.
+   */
+  partRevisionId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Project` that is related to this `Ncr`. */
+  project?: Maybe<Project>;
+  /**
+   * Project
+   * projects.id, where the NCR belongs to one.
+   */
+  projectId?: Maybe<Scalars['UUID']['output']>;
+  /** NCR id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `Ncr`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The site (sites.id) where the material is: who may see and act on the NCR.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * The MRB step; changed by app.advance_ncr only.
+   */
+  status: NcrStatus;
+  /** Status changed at */
+  statusChangedAt: Scalars['Datetime']['output'];
+  /** Reads a single `Partner` that is related to this `Ncr`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier
+   * The partner (partners.id) the material came from, for purchased material.
+   */
+  supplierId?: Maybe<Scalars['UUID']['output']>;
+  /** Title */
+  title: Scalars['String']['output'];
+  /**
+   * Unit
+   * The part's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `Ncr`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Ncr`. */
+  userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Ncr`. */
+  userByVerifiedBy?: Maybe<User>;
+  /**
+   * Verification note
+   * The evidence that the disposition was carried out.
+   */
+  verificationNote?: Maybe<Scalars['String']['output']>;
+  /**
+   * Verification result
+   * accepted or rejected (rejected goes back to disposition); closing needs accepted.
+   */
+  verificationResult?: Maybe<Scalars['String']['output']>;
+  /** Verified at */
+  verifiedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Verified by */
+  verifiedBy?: Maybe<Scalars['UUID']['output']>;
+};
+
+
+/**
+ * Nonconformance reports
+ * Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+ */
+export type NcrComplaintNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintNcrCondition>;
+  filter?: InputMaybe<ComplaintNcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintNcrOrderBy>>;
+};
+
+
+/**
+ * Nonconformance reports
+ * Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+ */
+export type NcrNcrDispositionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/**
+ * Nonconformance reports
+ * Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+ */
+export type NcrNcrItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrItemCondition>;
+  filter?: InputMaybe<NcrItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrItemOrderBy>>;
+};
+
+/** A condition to be used against `Ncr` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type NcrCondition = {
+  /** Checks for equality with the object’s `capaId` field. */
+  capaId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ncrNumber` field. */
+  ncrNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<NcrStatus>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `verifiedBy` field. */
+  verifiedBy?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Ncr` values. */
+export type NcrConnection = {
+  __typename?: 'NcrConnection';
+  /** A list of edges which contains the `Ncr` and cursor to aid in pagination. */
+  edges: Array<NcrEdge>;
+  /** A list of `Ncr` objects. */
+  nodes: Array<Ncr>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Ncr` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** Where the nonconformance was found. */
+export type NcrDetection =
+  | 'audit'
+  | 'customer'
+  | 'final_inspection'
+  | 'in_process'
+  | 'other'
+  | 'receiving';
+
+/**
+ * NCR dispositions
+ * The MRB's decisions: a quantity of the nonconforming material to use as is, rework, repair, scrap or return to the supplier, approved by a holder of ncr.disposition who did not report the NCR; the customer's concession recorded where the part requires one. Together at most the nonconforming quantity; exactly it to leave the disposition step. Written by app.add_ncr_disposition and app.withdraw_ncr_disposition.
+ */
+export type NcrDisposition = Node & {
+  __typename?: 'NcrDisposition';
+  /** Approved at */
+  approvedAt: Scalars['Datetime']['output'];
+  /**
+   * Approved by
+   * The MRB member (ncr.disposition) who decided it.
+   */
+  approvedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Concession` that is related to this `NcrDisposition`. */
+  concession?: Maybe<Concession>;
+  /**
+   * Concession
+   * The customer's concession (concessions.id) it was made under.
+   */
+  concessionId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Disposition
+   * use_as_is, rework, repair, scrap or return_to_supplier.
+   */
+  disposition: NcrDispositionKind;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Instructions
+   * How to rework or repair, where to send it.
+   */
+  instructions?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Lot` that is related to this `NcrDisposition`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * The NCR's lot it applies to (a scrap of a lot lowers its remaining quantity when the NCR closes).
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Ncr` that is related to this `NcrDisposition`. */
+  ncr?: Maybe<Ncr>;
+  /**
+   * NCR
+   * ncrs.id.
+   */
+  ncrId: Scalars['UUID']['output'];
+  /** Reads a single `Organization` that is related to this `NcrDisposition`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * In unit.
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /** Disposition id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `NcrDisposition`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * The NCR's serial it applies to (a scrapped serial is scrapped when the NCR closes).
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Unit
+   * The NCR's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `NcrDisposition`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Reads a single `User` that is related to this `NcrDisposition`. */
+  userByApprovedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `NcrDisposition` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type NcrDispositionCondition = {
+  /** Checks for equality with the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `concessionId` field. */
+  concessionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ncrId` field. */
+  ncrId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `NcrDisposition` values. */
+export type NcrDispositionConnection = {
+  __typename?: 'NcrDispositionConnection';
+  /** A list of edges which contains the `NcrDisposition` and cursor to aid in pagination. */
+  edges: Array<NcrDispositionEdge>;
+  /** A list of `NcrDisposition` objects. */
+  nodes: Array<NcrDisposition>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `NcrDisposition` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `NcrDisposition` edge in the connection. */
+export type NcrDispositionEdge = {
+  __typename?: 'NcrDispositionEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `NcrDisposition` at the end of the edge. */
+  node: NcrDisposition;
+};
+
+/** A filter to be used against `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type NcrDispositionFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<NcrDispositionFilter>>;
+  /** Filter by the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `concession` relation. */
+  concession?: InputMaybe<ConcessionFilter>;
+  /** A related `concession` exists. */
+  concessionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionId` field. */
+  concessionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ncr` relation. */
+  ncr?: InputMaybe<NcrFilter>;
+  /** Filter by the object’s `ncrId` field. */
+  ncrId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<NcrDispositionFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<NcrDispositionFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByApprovedBy` relation. */
+  userByApprovedBy?: InputMaybe<UserFilter>;
+  /** A related `userByApprovedBy` exists. */
+  userByApprovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * What the MRB decides for a quantity: use_as_is, rework (to the drawing), repair
+ * (usable, not to the drawing), scrap, return_to_supplier. use_as_is, rework and
+ * repair need the customer's concession where the part requires it.
+ */
+export type NcrDispositionKind =
+  | 'repair'
+  | 'return_to_supplier'
+  | 'rework'
+  | 'scrap'
+  | 'use_as_is';
+
+/** Methods to use when ordering `NcrDisposition`. */
+export type NcrDispositionOrderBy =
+  | 'APPROVED_BY_ASC'
+  | 'APPROVED_BY_DESC'
+  | 'CONCESSION_ID_ASC'
+  | 'CONCESSION_ID_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'NCR_ID_ASC'
+  | 'NCR_ID_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** A `Ncr` edge in the connection. */
+export type NcrEdge = {
+  __typename?: 'NcrEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Ncr` at the end of the edge. */
+  node: Ncr;
+};
+
+/** A filter to be used against `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type NcrFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<NcrFilter>>;
+  /** Filter by the object’s `capa` relation. */
+  capa?: InputMaybe<CapaFilter>;
+  /** A related `capa` exists. */
+  capaExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `capaId` field. */
+  capaId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `complaintNcrs` relation. */
+  complaintNcrs?: InputMaybe<NcrToManyComplaintNcrFilter>;
+  /** Some related `complaintNcrs` exist. */
+  complaintNcrsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** A related `customer` exists. */
+  customerExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ncrDispositions` relation. */
+  ncrDispositions?: InputMaybe<NcrToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositions` exist. */
+  ncrDispositionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrItems` relation. */
+  ncrItems?: InputMaybe<NcrToManyNcrItemFilter>;
+  /** Some related `ncrItems` exist. */
+  ncrItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrNumber` field. */
+  ncrNumber?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<NcrFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<NcrFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `partRevision` relation. */
+  partRevision?: InputMaybe<PartRevisionFilter>;
+  /** A related `partRevision` exists. */
+  partRevisionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `partRevisionId` field. */
+  partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
+  /** A related `project` exists. */
+  projectExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<NcrStatusFilter>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** A related `supplier` exists. */
+  supplierExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByVerifiedBy` relation. */
+  userByVerifiedBy?: InputMaybe<UserFilter>;
+  /** A related `userByVerifiedBy` exists. */
+  userByVerifiedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `verifiedBy` field. */
+  verifiedBy?: InputMaybe<UuidFilter>;
+};
+
+/**
+ * NCR material
+ * The lots and serials an NCR is about (one per row), put on hold when named and released again when the last open NCR holding them closes or is cancelled (to the status they had before, unless scrapped).
+ */
+export type NcrItem = Node & {
+  __typename?: 'NcrItem';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `NcrItem`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Ncr` that is related to this `NcrItem`. */
+  ncr?: Maybe<Ncr>;
+  /**
+   * NCR
+   * ncrs.id.
+   */
+  ncrId: Scalars['UUID']['output'];
+  /** Reads a single `Organization` that is related to this `NcrItem`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Item id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `NcrItem`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Status before
+   * The quality status the item had when the NCR held it: what it returns to.
+   */
+  statusBefore: TraceQualityStatus;
+};
+
+/** A condition to be used against `NcrItem` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type NcrItemCondition = {
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `ncrId` field. */
+  ncrId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `NcrItem` values. */
+export type NcrItemConnection = {
+  __typename?: 'NcrItemConnection';
+  /** A list of edges which contains the `NcrItem` and cursor to aid in pagination. */
+  edges: Array<NcrItemEdge>;
+  /** A list of `NcrItem` objects. */
+  nodes: Array<NcrItem>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `NcrItem` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `NcrItem` edge in the connection. */
+export type NcrItemEdge = {
+  __typename?: 'NcrItemEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `NcrItem` at the end of the edge. */
+  node: NcrItem;
+};
+
+/** A filter to be used against `NcrItem` object types. All fields are combined with a logical ‘and.’ */
+export type NcrItemFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<NcrItemFilter>>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ncr` relation. */
+  ncr?: InputMaybe<NcrFilter>;
+  /** Filter by the object’s `ncrId` field. */
+  ncrId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<NcrItemFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<NcrItemFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `NcrItem`. */
+export type NcrItemOrderBy =
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'NCR_ID_ASC'
+  | 'NCR_ID_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC';
+
+/** Methods to use when ordering `Ncr`. */
+export type NcrOrderBy =
+  | 'CAPA_ID_ASC'
+  | 'CAPA_ID_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'NATURAL'
+  | 'NCR_NUMBER_ASC'
+  | 'NCR_NUMBER_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PART_REVISION_ID_ASC'
+  | 'PART_REVISION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC'
+  | 'VERIFIED_BY_ASC'
+  | 'VERIFIED_BY_DESC';
+
+/**
+ * An NCR's MRB step: open (reported, material held), containment (suspect material
+ * found and segregated), disposition (the MRB decides what happens to the
+ * quantity), verification (the disposition was carried out and is checked),
+ * closed; or cancelled.
+ */
+export type NcrStatus =
+  | 'cancelled'
+  | 'closed'
+  | 'containment'
+  | 'disposition'
+  | 'open'
+  | 'verification';
+
+/** A filter to be used against NcrStatus fields. All fields are combined with a logical ‘and.’ */
+export type NcrStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<NcrStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<NcrStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<NcrStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<NcrStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<NcrStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<NcrStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<NcrStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<NcrStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<NcrStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<NcrStatus>>;
+};
+
+/** A filter to be used against many `ComplaintNcr` object types. All fields are combined with a logical ‘and.’ */
+export type NcrToManyComplaintNcrFilter = {
+  /** Every related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintNcrFilter>;
+  /** No related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintNcrFilter>;
+  /** Some related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintNcrFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type NcrToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
+};
+
+/** A filter to be used against many `NcrItem` object types. All fields are combined with a logical ‘and.’ */
+export type NcrToManyNcrItemFilter = {
+  /** Every related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrItemFilter>;
+  /** No related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrItemFilter>;
+  /** Some related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrItemFilter>;
+};
+
 /** An object with a globally unique `ID`. */
 export type Node = {
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
@@ -29159,6 +37865,37 @@ export type NotificationType =
   | 'quality'
   | 'system'
   | 'workflow';
+
+/** All input for the `obsoleteControlPlan` mutation. */
+export type ObsoleteControlPlanInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  controlPlanId: Scalars['UUID']['input'];
+};
+
+/** The output of our `obsoleteControlPlan` mutation. */
+export type ObsoleteControlPlanPayload = {
+  __typename?: 'ObsoleteControlPlanPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `ControlPlan`. May be used by Relay 1. */
+  controlPlanEdge?: Maybe<ControlPlanEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ControlPlan>;
+};
+
+
+/** The output of our `obsoleteControlPlan` mutation. */
+export type ObsoleteControlPlanPayloadControlPlanEdgeArgs = {
+  orderBy?: Array<ControlPlanOrderBy>;
+};
 
 /** All input for the `obsoletePartRevision` mutation. */
 export type ObsoletePartRevisionInput = {
@@ -29794,6 +38531,110 @@ export type OpenCapaPayloadCapaEdgeArgs = {
   orderBy?: Array<CapaOrderBy>;
 };
 
+/** All input for the `openComplaint8D` mutation. */
+export type OpenComplaint8DInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  complaintId: Scalars['UUID']['input'];
+  dueDate?: InputMaybe<Scalars['Date']['input']>;
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** The output of our `openComplaint8D` mutation. */
+export type OpenComplaint8DPayload = {
+  __typename?: 'OpenComplaint8DPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `CustomerComplaint`. May be used by Relay 1. */
+  customerComplaintEdge?: Maybe<CustomerComplaintEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<CustomerComplaint>;
+};
+
+
+/** The output of our `openComplaint8D` mutation. */
+export type OpenComplaint8DPayloadCustomerComplaintEdgeArgs = {
+  orderBy?: Array<CustomerComplaintOrderBy>;
+};
+
+/** All input for the `openInspection` mutation. */
+export type OpenInspectionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  controlPlanId: Scalars['UUID']['input'];
+  faiReason?: InputMaybe<Scalars['String']['input']>;
+  kind: InspectionKind;
+  line?: InputMaybe<Scalars['String']['input']>;
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** The output of our `openInspection` mutation. */
+export type OpenInspectionPayload = {
+  __typename?: 'OpenInspectionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Inspection`. May be used by Relay 1. */
+  inspectionEdge?: Maybe<InspectionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Inspection>;
+};
+
+
+/** The output of our `openInspection` mutation. */
+export type OpenInspectionPayloadInspectionEdgeArgs = {
+  orderBy?: Array<InspectionOrderBy>;
+};
+
+/** All input for the `openNcrCapa` mutation. */
+export type OpenNcrCapaInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  dueDate?: InputMaybe<Scalars['Date']['input']>;
+  ncrId: Scalars['UUID']['input'];
+  ownerId?: InputMaybe<Scalars['UUID']['input']>;
+  problemStatement?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `openNcrCapa` mutation. */
+export type OpenNcrCapaPayload = {
+  __typename?: 'OpenNcrCapaPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `openNcrCapa` mutation. */
+export type OpenNcrCapaPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
+};
+
 /** All input for the `openOosCapa` mutation. */
 export type OpenOosCapaInput = {
   /**
@@ -29842,6 +38683,8 @@ export type Organization = Node & {
   approvalPolicies: ApprovalPolicyConnection;
   /** Reads a single `ApprovalSetting` that is related to this `Organization`. */
   approvalSetting?: Maybe<ApprovalSetting>;
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliers: ApprovedSupplierConnection;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups: ApproverBackupConnection;
   /** Reads a single `AuditSetting` that is related to this `Organization`. */
@@ -29856,8 +38699,26 @@ export type Organization = Node & {
   certificateVersions: CertificateVersionConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificates: CertificateConnection;
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems: ChangeOrderItemConnection;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrders: ChangeOrderConnection;
+  /** Reads and enables pagination through a set of `Characteristic`. */
+  characteristics: CharacteristicConnection;
   /** Reads and enables pagination through a set of `ChecklistTemplate`. */
   checklistTemplates: ChecklistTemplateConnection;
+  /** Reads and enables pagination through a set of `ComplaintItem`. */
+  complaintItems: ComplaintItemConnection;
+  /** Reads and enables pagination through a set of `ComplaintNcr`. */
+  complaintNcrs: ComplaintNcrConnection;
+  /** Reads and enables pagination through a set of `ConcessionScope`. */
+  concessionScopes: ConcessionScopeConnection;
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessions: ConcessionConnection;
+  /** Reads and enables pagination through a set of `ControlPlanStep`. */
+  controlPlanSteps: ControlPlanStepConnection;
+  /** Reads and enables pagination through a set of `ControlPlan`. */
+  controlPlans: ControlPlanConnection;
   /** When the organization was created. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `CustodyEvent`. */
@@ -29869,6 +38730,8 @@ export type Organization = Node & {
   customDomain?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `CustomFieldDefinition`. */
   customFieldDefinitions: CustomFieldDefinitionConnection;
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaints: CustomerComplaintConnection;
   /** Reads and enables pagination through a set of `Dashboard`. */
   dashboards: DashboardConnection;
   /** Set by app.delete_organization(); the tenant is purged for good 30 days later (app.purge_organization). */
@@ -29879,6 +38742,12 @@ export type Organization = Node & {
   downtimeEvents: DowntimeEventConnection;
   /** Reads and enables pagination through a set of `DowntimeReason`. */
   downtimeReasons: DowntimeReasonConnection;
+  /** Reads and enables pagination through a set of `DrawingPart`. */
+  drawingParts: DrawingPartConnection;
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisions: DrawingRevisionConnection;
+  /** Reads and enables pagination through a set of `Drawing`. */
+  drawings: DrawingConnection;
   /** Reads and enables pagination through a set of `ElnEntry`. */
   elnEntries: ElnEntryConnection;
   /** Reads and enables pagination through a set of `ElnEntryVersion`. */
@@ -29897,12 +38766,20 @@ export type Organization = Node & {
   equipmentUses: EquipmentUseConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
   equipments: EquipmentConnection;
+  /** Reads and enables pagination through a set of `GaugeStudy`. */
+  gaugeStudies: GaugeStudyConnection;
+  /** Reads and enables pagination through a set of `GaugeStudyReading`. */
+  gaugeStudyReadings: GaugeStudyReadingConnection;
   /** Reads and enables pagination through a set of `GenealogyEdge`. */
   genealogyEdges: GenealogyEdgeConnection;
   /** Reads and enables pagination through a set of `I18NString`. */
   i18NStrings: I18NStringConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `InspectionCharacteristic`. */
+  inspectionCharacteristics: InspectionCharacteristicConnection;
+  /** Reads and enables pagination through a set of `Inspection`. */
+  inspections: InspectionConnection;
   /** Reads and enables pagination through a set of `InstrumentBlock`. */
   instrumentBlocks: InstrumentBlockConnection;
   /** Reads and enables pagination through a set of `InstrumentImportRow`. */
@@ -29915,12 +38792,22 @@ export type Organization = Node & {
   isActive: Scalars['Boolean']['output'];
   /** Reads and enables pagination through a set of `LabTest`. */
   labTests: LabTestConnection;
+  /** Reads and enables pagination through a set of `Label`. */
+  labels: LabelConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
+  /** Reads and enables pagination through a set of `Measurement`. */
+  measurements: MeasurementConnection;
   /** Reads and enables pagination through a set of `Membership`. */
   memberships: MembershipConnection;
   /** Display name. */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositions: NcrDispositionConnection;
+  /** Reads and enables pagination through a set of `NcrItem`. */
+  ncrItems: NcrItemConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Reads and enables pagination through a set of `Notification`. */
   notifications: NotificationConnection;
   /** Reads and enables pagination through a set of `OosInvestigation`. */
@@ -29935,6 +38822,10 @@ export type Organization = Node & {
   personQualifications: PersonQualificationConnection;
   /** Reads and enables pagination through a set of `PersonalDataRequest`. */
   personalDataRequests: PersonalDataRequestConnection;
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLines: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `ProjectMilestone`. */
+  projectMilestones: ProjectMilestoneConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projects: ProjectConnection;
   /** Reads and enables pagination through a set of `Qualification`. */
@@ -29945,6 +38836,8 @@ export type Organization = Node & {
   reagentLots: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUses: ReagentUseConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts: ReceiptConnection;
   /** Reads and enables pagination through a set of `ReportDefinition`. */
   reportDefinitions: ReportDefinitionConnection;
   /** Reads and enables pagination through a set of `ReportExecution`. */
@@ -29979,12 +38872,24 @@ export type Organization = Node & {
   sampleTypes: SampleTypeConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents: ScanEventConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scars: ScarConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
   serviceRequests: ServiceRequestConnection;
   /** Validated settings: timezone (IANA name), locale (e.g. en-US), currency (ISO 4217), week_start (1 = Monday .. 7), date_format. */
   settings: Scalars['JSON']['output'];
+  /** Reads and enables pagination through a set of `ShipmentCertificate`. */
+  shipmentCertificates: ShipmentCertificateConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems: ShipmentItemConnection;
+  /** Reads and enables pagination through a set of `Shipment`. */
+  shipments: ShipmentConnection;
+  /** Reads and enables pagination through a set of `ShippingUnit`. */
+  shippingUnits: ShippingUnitConnection;
   /** Upper-case code (1-10 letters or digits) that starts document names, e.g. FP in FP-PRJ-000123-qa_report-20250907-v03.pdf; the initials of the slug when empty. */
   shortCode?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `Site`. */
@@ -30001,6 +38906,12 @@ export type Organization = Node & {
   sopTasks: SopTaskConnection;
   /** Reads and enables pagination through a set of `SopTemplate`. */
   sopTemplates: SopTemplateConnection;
+  /** Reads and enables pagination through a set of `SpcBaseline`. */
+  spcBaselines: SpcBaselineConnection;
+  /** Reads and enables pagination through a set of `SpcSignal`. */
+  spcSignals: SpcSignalConnection;
+  /** Reads and enables pagination through a set of `SpcSubgroup`. */
+  spcSubgroups: SpcSubgroupConnection;
   /** Reads and enables pagination through a set of `SpecificationLimit`. */
   specificationLimits: SpecificationLimitConnection;
   /** Reads and enables pagination through a set of `Specification`. */
@@ -30097,6 +39008,19 @@ export type OrganizationApprovalPoliciesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationApprovedSuppliersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationApproverBackupsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -30162,6 +39086,45 @@ export type OrganizationCertificatesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationChangeOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationCharacteristicsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CharacteristicCondition>;
+  filter?: InputMaybe<CharacteristicFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationChecklistTemplatesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -30171,6 +39134,84 @@ export type OrganizationChecklistTemplatesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ChecklistTemplateOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationComplaintItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintItemCondition>;
+  filter?: InputMaybe<ComplaintItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintItemOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationComplaintNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintNcrCondition>;
+  filter?: InputMaybe<ComplaintNcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintNcrOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationConcessionScopesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionScopeCondition>;
+  filter?: InputMaybe<ConcessionScopeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionScopeOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationConcessionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationControlPlanStepsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ControlPlanStepCondition>;
+  filter?: InputMaybe<ControlPlanStepFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ControlPlanStepOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationControlPlansArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ControlPlanCondition>;
+  filter?: InputMaybe<ControlPlanFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
 };
 
 
@@ -30197,6 +39238,19 @@ export type OrganizationCustomFieldDefinitionsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<CustomFieldDefinitionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationCustomerComplaintsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
 };
 
 
@@ -30249,6 +39303,45 @@ export type OrganizationDowntimeReasonsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<DowntimeReasonOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationDrawingPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingPartCondition>;
+  filter?: InputMaybe<DrawingPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingPartOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationDrawingRevisionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationDrawingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingCondition>;
+  filter?: InputMaybe<DrawingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingOrderBy>>;
 };
 
 
@@ -30370,6 +39463,32 @@ export type OrganizationEquipmentsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationGaugeStudiesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GaugeStudyCondition>;
+  filter?: InputMaybe<GaugeStudyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationGaugeStudyReadingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GaugeStudyReadingCondition>;
+  filter?: InputMaybe<GaugeStudyReadingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GaugeStudyReadingOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationGenealogyEdgesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -30392,6 +39511,32 @@ export type OrganizationI18NStringsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<I18NStringOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationInspectionCharacteristicsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCharacteristicCondition>;
+  filter?: InputMaybe<InspectionCharacteristicFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionCharacteristicOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationInspectionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCondition>;
+  filter?: InputMaybe<InspectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
 };
 
 
@@ -30461,6 +39606,19 @@ export type OrganizationLabTestsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationLabelsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationLotsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -30474,6 +39632,19 @@ export type OrganizationLotsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationMeasurementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeasurementCondition>;
+  filter?: InputMaybe<MeasurementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationMembershipsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -30483,6 +39654,45 @@ export type OrganizationMembershipsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<MembershipOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationNcrDispositionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationNcrItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrItemCondition>;
+  filter?: InputMaybe<NcrItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrItemOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -30579,6 +39789,32 @@ export type OrganizationPersonalDataRequestsArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationProjectBomLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationProjectMilestonesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectMilestoneCondition>;
+  filter?: InputMaybe<ProjectMilestoneFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectMilestoneOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationProjectsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -30641,6 +39877,19 @@ export type OrganizationReagentUsesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ReagentUseOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationReceiptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -30854,6 +40103,32 @@ export type OrganizationSamplesArgs = {
 
 
 /** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationScarsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
 export type OrganizationSerialsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -30876,6 +40151,58 @@ export type OrganizationServiceRequestsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ServiceRequestOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationShipmentCertificatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCertificateCondition>;
+  filter?: InputMaybe<ShipmentCertificateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentCertificateOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationShipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCondition>;
+  filter?: InputMaybe<ShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationShippingUnitsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShippingUnitCondition>;
+  filter?: InputMaybe<ShippingUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShippingUnitOrderBy>>;
 };
 
 
@@ -30954,6 +40281,45 @@ export type OrganizationSopTemplatesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SopTemplateOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSpcBaselinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcBaselineCondition>;
+  filter?: InputMaybe<SpcBaselineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSpcSignalsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcSignalCondition>;
+  filter?: InputMaybe<SpcSignalFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationSpcSubgroupsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcSubgroupCondition>;
+  filter?: InputMaybe<SpcSubgroupFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcSubgroupOrderBy>>;
 };
 
 
@@ -31236,6 +40602,10 @@ export type OrganizationFilter = {
   approvalSetting?: InputMaybe<ApprovalSettingFilter>;
   /** A related `approvalSetting` exists. */
   approvalSettingExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvedSuppliers` relation. */
+  approvedSuppliers?: InputMaybe<OrganizationToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliers` exist. */
+  approvedSuppliersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `approverBackups` relation. */
   approverBackups?: InputMaybe<OrganizationToManyApproverBackupFilter>;
   /** Some related `approverBackups` exist. */
@@ -31260,10 +40630,46 @@ export type OrganizationFilter = {
   certificates?: InputMaybe<OrganizationToManyCertificateFilter>;
   /** Some related `certificates` exist. */
   certificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrderItems` relation. */
+  changeOrderItems?: InputMaybe<OrganizationToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItems` exist. */
+  changeOrderItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrders` relation. */
+  changeOrders?: InputMaybe<OrganizationToManyChangeOrderFilter>;
+  /** Some related `changeOrders` exist. */
+  changeOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `characteristics` relation. */
+  characteristics?: InputMaybe<OrganizationToManyCharacteristicFilter>;
+  /** Some related `characteristics` exist. */
+  characteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `checklistTemplates` relation. */
   checklistTemplates?: InputMaybe<OrganizationToManyChecklistTemplateFilter>;
   /** Some related `checklistTemplates` exist. */
   checklistTemplatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `complaintItems` relation. */
+  complaintItems?: InputMaybe<OrganizationToManyComplaintItemFilter>;
+  /** Some related `complaintItems` exist. */
+  complaintItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `complaintNcrs` relation. */
+  complaintNcrs?: InputMaybe<OrganizationToManyComplaintNcrFilter>;
+  /** Some related `complaintNcrs` exist. */
+  complaintNcrsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionScopes` relation. */
+  concessionScopes?: InputMaybe<OrganizationToManyConcessionScopeFilter>;
+  /** Some related `concessionScopes` exist. */
+  concessionScopesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessions` relation. */
+  concessions?: InputMaybe<OrganizationToManyConcessionFilter>;
+  /** Some related `concessions` exist. */
+  concessionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `controlPlanSteps` relation. */
+  controlPlanSteps?: InputMaybe<OrganizationToManyControlPlanStepFilter>;
+  /** Some related `controlPlanSteps` exist. */
+  controlPlanStepsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `controlPlans` relation. */
+  controlPlans?: InputMaybe<OrganizationToManyControlPlanFilter>;
+  /** Some related `controlPlans` exist. */
+  controlPlansExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `custodyEvents` relation. */
   custodyEvents?: InputMaybe<OrganizationToManyCustodyEventFilter>;
   /** Some related `custodyEvents` exist. */
@@ -31274,6 +40680,10 @@ export type OrganizationFilter = {
   customFieldDefinitions?: InputMaybe<OrganizationToManyCustomFieldDefinitionFilter>;
   /** Some related `customFieldDefinitions` exist. */
   customFieldDefinitionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `customerComplaints` relation. */
+  customerComplaints?: InputMaybe<OrganizationToManyCustomerComplaintFilter>;
+  /** Some related `customerComplaints` exist. */
+  customerComplaintsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `dashboards` relation. */
   dashboards?: InputMaybe<OrganizationToManyDashboardFilter>;
   /** Some related `dashboards` exist. */
@@ -31290,6 +40700,18 @@ export type OrganizationFilter = {
   downtimeReasons?: InputMaybe<OrganizationToManyDowntimeReasonFilter>;
   /** Some related `downtimeReasons` exist. */
   downtimeReasonsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingParts` relation. */
+  drawingParts?: InputMaybe<OrganizationToManyDrawingPartFilter>;
+  /** Some related `drawingParts` exist. */
+  drawingPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingRevisions` relation. */
+  drawingRevisions?: InputMaybe<OrganizationToManyDrawingRevisionFilter>;
+  /** Some related `drawingRevisions` exist. */
+  drawingRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawings` relation. */
+  drawings?: InputMaybe<OrganizationToManyDrawingFilter>;
+  /** Some related `drawings` exist. */
+  drawingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `elnEntries` relation. */
   elnEntries?: InputMaybe<OrganizationToManyElnEntryFilter>;
   /** Some related `elnEntries` exist. */
@@ -31326,6 +40748,14 @@ export type OrganizationFilter = {
   equipments?: InputMaybe<OrganizationToManyEquipmentFilter>;
   /** Some related `equipments` exist. */
   equipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `gaugeStudies` relation. */
+  gaugeStudies?: InputMaybe<OrganizationToManyGaugeStudyFilter>;
+  /** Some related `gaugeStudies` exist. */
+  gaugeStudiesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `gaugeStudyReadings` relation. */
+  gaugeStudyReadings?: InputMaybe<OrganizationToManyGaugeStudyReadingFilter>;
+  /** Some related `gaugeStudyReadings` exist. */
+  gaugeStudyReadingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `genealogyEdges` relation. */
   genealogyEdges?: InputMaybe<OrganizationToManyGenealogyEdgeFilter>;
   /** Some related `genealogyEdges` exist. */
@@ -31334,6 +40764,14 @@ export type OrganizationFilter = {
   i18NStrings?: InputMaybe<OrganizationToManyI18NStringFilter>;
   /** Some related `i18NStrings` exist. */
   i18NStringsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspectionCharacteristics` relation. */
+  inspectionCharacteristics?: InputMaybe<OrganizationToManyInspectionCharacteristicFilter>;
+  /** Some related `inspectionCharacteristics` exist. */
+  inspectionCharacteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspections` relation. */
+  inspections?: InputMaybe<OrganizationToManyInspectionFilter>;
+  /** Some related `inspections` exist. */
+  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `instrumentBlocks` relation. */
   instrumentBlocks?: InputMaybe<OrganizationToManyInstrumentBlockFilter>;
   /** Some related `instrumentBlocks` exist. */
@@ -31354,14 +40792,34 @@ export type OrganizationFilter = {
   labTests?: InputMaybe<OrganizationToManyLabTestFilter>;
   /** Some related `labTests` exist. */
   labTestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labels` relation. */
+  labels?: InputMaybe<OrganizationToManyLabelFilter>;
+  /** Some related `labels` exist. */
+  labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<OrganizationToManyLotFilter>;
   /** Some related `lots` exist. */
   lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `measurements` relation. */
+  measurements?: InputMaybe<OrganizationToManyMeasurementFilter>;
+  /** Some related `measurements` exist. */
+  measurementsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `memberships` relation. */
   memberships?: InputMaybe<OrganizationToManyMembershipFilter>;
   /** Some related `memberships` exist. */
   membershipsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrDispositions` relation. */
+  ncrDispositions?: InputMaybe<OrganizationToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositions` exist. */
+  ncrDispositionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrItems` relation. */
+  ncrItems?: InputMaybe<OrganizationToManyNcrItemFilter>;
+  /** Some related `ncrItems` exist. */
+  ncrItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<OrganizationToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `notifications` relation. */
@@ -31394,6 +40852,14 @@ export type OrganizationFilter = {
   personalDataRequests?: InputMaybe<OrganizationToManyPersonalDataRequestFilter>;
   /** Some related `personalDataRequests` exist. */
   personalDataRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectBomLines` relation. */
+  projectBomLines?: InputMaybe<OrganizationToManyProjectBomLineFilter>;
+  /** Some related `projectBomLines` exist. */
+  projectBomLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectMilestones` relation. */
+  projectMilestones?: InputMaybe<OrganizationToManyProjectMilestoneFilter>;
+  /** Some related `projectMilestones` exist. */
+  projectMilestonesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projects` relation. */
   projects?: InputMaybe<OrganizationToManyProjectFilter>;
   /** Some related `projects` exist. */
@@ -31414,6 +40880,10 @@ export type OrganizationFilter = {
   reagentUses?: InputMaybe<OrganizationToManyReagentUseFilter>;
   /** Some related `reagentUses` exist. */
   reagentUsesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receipts` relation. */
+  receipts?: InputMaybe<OrganizationToManyReceiptFilter>;
+  /** Some related `receipts` exist. */
+  receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reportDefinitions` relation. */
   reportDefinitions?: InputMaybe<OrganizationToManyReportDefinitionFilter>;
   /** Some related `reportDefinitions` exist. */
@@ -31480,6 +40950,14 @@ export type OrganizationFilter = {
   samples?: InputMaybe<OrganizationToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scanEvents` relation. */
+  scanEvents?: InputMaybe<OrganizationToManyScanEventFilter>;
+  /** Some related `scanEvents` exist. */
+  scanEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scars` relation. */
+  scars?: InputMaybe<OrganizationToManyScarFilter>;
+  /** Some related `scars` exist. */
+  scarsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serials` relation. */
   serials?: InputMaybe<OrganizationToManySerialFilter>;
   /** Some related `serials` exist. */
@@ -31488,6 +40966,22 @@ export type OrganizationFilter = {
   serviceRequests?: InputMaybe<OrganizationToManyServiceRequestFilter>;
   /** Some related `serviceRequests` exist. */
   serviceRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentCertificates` relation. */
+  shipmentCertificates?: InputMaybe<OrganizationToManyShipmentCertificateFilter>;
+  /** Some related `shipmentCertificates` exist. */
+  shipmentCertificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItems` relation. */
+  shipmentItems?: InputMaybe<OrganizationToManyShipmentItemFilter>;
+  /** Some related `shipmentItems` exist. */
+  shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipments` relation. */
+  shipments?: InputMaybe<OrganizationToManyShipmentFilter>;
+  /** Some related `shipments` exist. */
+  shipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shippingUnits` relation. */
+  shippingUnits?: InputMaybe<OrganizationToManyShippingUnitFilter>;
+  /** Some related `shippingUnits` exist. */
+  shippingUnitsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `sites` relation. */
   sites?: InputMaybe<OrganizationToManySiteFilter>;
   /** Some related `sites` exist. */
@@ -31514,6 +41008,18 @@ export type OrganizationFilter = {
   sopTemplates?: InputMaybe<OrganizationToManySopTemplateFilter>;
   /** Some related `sopTemplates` exist. */
   sopTemplatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `spcBaselines` relation. */
+  spcBaselines?: InputMaybe<OrganizationToManySpcBaselineFilter>;
+  /** Some related `spcBaselines` exist. */
+  spcBaselinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `spcSignals` relation. */
+  spcSignals?: InputMaybe<OrganizationToManySpcSignalFilter>;
+  /** Some related `spcSignals` exist. */
+  spcSignalsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `spcSubgroups` relation. */
+  spcSubgroups?: InputMaybe<OrganizationToManySpcSubgroupFilter>;
+  /** Some related `spcSubgroups` exist. */
+  spcSubgroupsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `specificationLimits` relation. */
   specificationLimits?: InputMaybe<OrganizationToManySpecificationLimitFilter>;
   /** Some related `specificationLimits` exist. */
@@ -31672,6 +41178,16 @@ export type OrganizationToManyApprovalPolicyFilter = {
   some?: InputMaybe<ApprovalPolicyFilter>;
 };
 
+/** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyApprovedSupplierFilter = {
+  /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovedSupplierFilter>;
+  /** No related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovedSupplierFilter>;
+  /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovedSupplierFilter>;
+};
+
 /** A filter to be used against many `ApproverBackup` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyApproverBackupFilter = {
   /** Every related `ApproverBackup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -31722,6 +41238,36 @@ export type OrganizationToManyCertificateVersionFilter = {
   some?: InputMaybe<CertificateVersionFilter>;
 };
 
+/** A filter to be used against many `ChangeOrder` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyChangeOrderFilter = {
+  /** Every related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderFilter>;
+  /** No related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderFilter>;
+  /** Some related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderFilter>;
+};
+
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
+};
+
+/** A filter to be used against many `Characteristic` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyCharacteristicFilter = {
+  /** Every related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CharacteristicFilter>;
+  /** No related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CharacteristicFilter>;
+  /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CharacteristicFilter>;
+};
+
 /** A filter to be used against many `ChecklistTemplate` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyChecklistTemplateFilter = {
   /** Every related `ChecklistTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -31730,6 +41276,66 @@ export type OrganizationToManyChecklistTemplateFilter = {
   none?: InputMaybe<ChecklistTemplateFilter>;
   /** Some related `ChecklistTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ChecklistTemplateFilter>;
+};
+
+/** A filter to be used against many `ComplaintItem` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyComplaintItemFilter = {
+  /** Every related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintItemFilter>;
+  /** No related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintItemFilter>;
+  /** Some related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintItemFilter>;
+};
+
+/** A filter to be used against many `ComplaintNcr` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyComplaintNcrFilter = {
+  /** Every related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintNcrFilter>;
+  /** No related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintNcrFilter>;
+  /** Some related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintNcrFilter>;
+};
+
+/** A filter to be used against many `Concession` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyConcessionFilter = {
+  /** Every related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionFilter>;
+  /** No related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionFilter>;
+  /** Some related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionFilter>;
+};
+
+/** A filter to be used against many `ConcessionScope` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyConcessionScopeFilter = {
+  /** Every related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionScopeFilter>;
+  /** No related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionScopeFilter>;
+  /** Some related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionScopeFilter>;
+};
+
+/** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyControlPlanFilter = {
+  /** Every related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ControlPlanFilter>;
+  /** No related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ControlPlanFilter>;
+  /** Some related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ControlPlanFilter>;
+};
+
+/** A filter to be used against many `ControlPlanStep` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyControlPlanStepFilter = {
+  /** Every related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ControlPlanStepFilter>;
+  /** No related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ControlPlanStepFilter>;
+  /** Some related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ControlPlanStepFilter>;
 };
 
 /** A filter to be used against many `CustodyEvent` object types. All fields are combined with a logical ‘and.’ */
@@ -31750,6 +41356,16 @@ export type OrganizationToManyCustomFieldDefinitionFilter = {
   none?: InputMaybe<CustomFieldDefinitionFilter>;
   /** Some related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<CustomFieldDefinitionFilter>;
+};
+
+/** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyCustomerComplaintFilter = {
+  /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomerComplaintFilter>;
+  /** No related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomerComplaintFilter>;
+  /** Some related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomerComplaintFilter>;
 };
 
 /** A filter to be used against many `Dashboard` object types. All fields are combined with a logical ‘and.’ */
@@ -31790,6 +41406,36 @@ export type OrganizationToManyDowntimeReasonFilter = {
   none?: InputMaybe<DowntimeReasonFilter>;
   /** Some related `DowntimeReason` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<DowntimeReasonFilter>;
+};
+
+/** A filter to be used against many `Drawing` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyDrawingFilter = {
+  /** Every related `Drawing` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingFilter>;
+  /** No related `Drawing` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingFilter>;
+  /** Some related `Drawing` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingFilter>;
+};
+
+/** A filter to be used against many `DrawingPart` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyDrawingPartFilter = {
+  /** Every related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingPartFilter>;
+  /** No related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingPartFilter>;
+  /** Some related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingPartFilter>;
+};
+
+/** A filter to be used against many `DrawingRevision` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyDrawingRevisionFilter = {
+  /** Every related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingRevisionFilter>;
+  /** No related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingRevisionFilter>;
+  /** Some related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingRevisionFilter>;
 };
 
 /** A filter to be used against many `ElnEntry` object types. All fields are combined with a logical ‘and.’ */
@@ -31882,6 +41528,26 @@ export type OrganizationToManyEquipmentUseFilter = {
   some?: InputMaybe<EquipmentUseFilter>;
 };
 
+/** A filter to be used against many `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyGaugeStudyFilter = {
+  /** Every related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GaugeStudyFilter>;
+  /** No related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GaugeStudyFilter>;
+  /** Some related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GaugeStudyFilter>;
+};
+
+/** A filter to be used against many `GaugeStudyReading` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyGaugeStudyReadingFilter = {
+  /** Every related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GaugeStudyReadingFilter>;
+  /** No related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GaugeStudyReadingFilter>;
+  /** Some related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GaugeStudyReadingFilter>;
+};
+
 /** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyGenealogyEdgeFilter = {
   /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -31900,6 +41566,26 @@ export type OrganizationToManyI18NStringFilter = {
   none?: InputMaybe<I18NStringFilter>;
   /** Some related `I18NString` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<I18NStringFilter>;
+};
+
+/** A filter to be used against many `InspectionCharacteristic` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyInspectionCharacteristicFilter = {
+  /** Every related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<InspectionCharacteristicFilter>;
+  /** No related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<InspectionCharacteristicFilter>;
+  /** Some related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<InspectionCharacteristicFilter>;
+};
+
+/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyInspectionFilter = {
+  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<InspectionFilter>;
+  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<InspectionFilter>;
+  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<InspectionFilter>;
 };
 
 /** A filter to be used against many `InstrumentBlock` object types. All fields are combined with a logical ‘and.’ */
@@ -31952,6 +41638,16 @@ export type OrganizationToManyLabTestFilter = {
   some?: InputMaybe<LabTestFilter>;
 };
 
+/** A filter to be used against many `Label` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyLabelFilter = {
+  /** Every related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabelFilter>;
+  /** No related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabelFilter>;
+  /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabelFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -31962,6 +41658,16 @@ export type OrganizationToManyLotFilter = {
   some?: InputMaybe<LotFilter>;
 };
 
+/** A filter to be used against many `Measurement` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyMeasurementFilter = {
+  /** Every related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeasurementFilter>;
+  /** No related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeasurementFilter>;
+  /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeasurementFilter>;
+};
+
 /** A filter to be used against many `Membership` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyMembershipFilter = {
   /** Every related `Membership` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -31970,6 +41676,36 @@ export type OrganizationToManyMembershipFilter = {
   none?: InputMaybe<MembershipFilter>;
   /** Some related `Membership` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MembershipFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
+};
+
+/** A filter to be used against many `NcrItem` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyNcrItemFilter = {
+  /** Every related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrItemFilter>;
+  /** No related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrItemFilter>;
+  /** Some related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrItemFilter>;
 };
 
 /** A filter to be used against many `Notification` object types. All fields are combined with a logical ‘and.’ */
@@ -32042,6 +41778,16 @@ export type OrganizationToManyPersonalDataRequestFilter = {
   some?: InputMaybe<PersonalDataRequestFilter>;
 };
 
+/** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyProjectBomLineFilter = {
+  /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectBomLineFilter>;
+  /** No related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectBomLineFilter>;
+  /** Some related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectBomLineFilter>;
+};
+
 /** A filter to be used against many `Project` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManyProjectFilter = {
   /** Every related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -32050,6 +41796,16 @@ export type OrganizationToManyProjectFilter = {
   none?: InputMaybe<ProjectFilter>;
   /** Some related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectFilter>;
+};
+
+/** A filter to be used against many `ProjectMilestone` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyProjectMilestoneFilter = {
+  /** Every related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectMilestoneFilter>;
+  /** No related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectMilestoneFilter>;
+  /** Some related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectMilestoneFilter>;
 };
 
 /** A filter to be used against many `Qualification` object types. All fields are combined with a logical ‘and.’ */
@@ -32090,6 +41846,16 @@ export type OrganizationToManyReagentUseFilter = {
   none?: InputMaybe<ReagentUseFilter>;
   /** Some related `ReagentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ReagentUseFilter>;
+};
+
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
 };
 
 /** A filter to be used against many `ReportDefinition` object types. All fields are combined with a logical ‘and.’ */
@@ -32252,6 +42018,26 @@ export type OrganizationToManySampleTypeFilter = {
   some?: InputMaybe<SampleTypeFilter>;
 };
 
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
+/** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyScarFilter = {
+  /** Every related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScarFilter>;
+  /** No related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScarFilter>;
+  /** Some related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScarFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type OrganizationToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -32270,6 +42056,46 @@ export type OrganizationToManyServiceRequestFilter = {
   none?: InputMaybe<ServiceRequestFilter>;
   /** Some related `ServiceRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ServiceRequestFilter>;
+};
+
+/** A filter to be used against many `ShipmentCertificate` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyShipmentCertificateFilter = {
+  /** Every related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentCertificateFilter>;
+  /** No related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentCertificateFilter>;
+  /** Some related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentCertificateFilter>;
+};
+
+/** A filter to be used against many `Shipment` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyShipmentFilter = {
+  /** Every related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentFilter>;
+  /** No related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentFilter>;
+  /** Some related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A filter to be used against many `ShippingUnit` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyShippingUnitFilter = {
+  /** Every related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShippingUnitFilter>;
+  /** No related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShippingUnitFilter>;
+  /** Some related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShippingUnitFilter>;
 };
 
 /** A filter to be used against many `Site` object types. All fields are combined with a logical ‘and.’ */
@@ -32330,6 +42156,36 @@ export type OrganizationToManySopTemplateFilter = {
   none?: InputMaybe<SopTemplateFilter>;
   /** Some related `SopTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SopTemplateFilter>;
+};
+
+/** A filter to be used against many `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySpcBaselineFilter = {
+  /** Every related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcBaselineFilter>;
+  /** No related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcBaselineFilter>;
+  /** Some related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcBaselineFilter>;
+};
+
+/** A filter to be used against many `SpcSignal` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySpcSignalFilter = {
+  /** Every related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcSignalFilter>;
+  /** No related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcSignalFilter>;
+  /** Some related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcSignalFilter>;
+};
+
+/** A filter to be used against many `SpcSubgroup` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManySpcSubgroupFilter = {
+  /** Every related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcSubgroupFilter>;
+  /** No related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcSubgroupFilter>;
+  /** Some related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcSubgroupFilter>;
 };
 
 /** A filter to be used against many `Specification` object types. All fields are combined with a logical ‘and.’ */
@@ -32712,6 +42568,12 @@ export type PageInfo = {
  */
 export type Part = Node & {
   __typename?: 'Part';
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliers: ApprovedSupplierConnection;
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems: ChangeOrderItemConnection;
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessions: ConcessionConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -32723,6 +42585,8 @@ export type Part = Node & {
   customFields: Scalars['JSON']['output'];
   /** Reads a single `Partner` that is related to this `Part`. */
   customer?: Maybe<Partner>;
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaints: CustomerComplaintConnection;
   /**
    * Customer concession required
    * Whether use-as-is and rework dispositions of nonconforming material of this part need the customer's concession (NCRs).
@@ -32735,12 +42599,23 @@ export type Part = Node & {
   customerId?: Maybe<Scalars['UUID']['output']>;
   /** Description */
   description: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `DrawingPart`. */
+  drawingParts: DrawingPartConnection;
+  /**
+   * GTIN
+   * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+   */
+  gtin?: Maybe<Scalars['String']['output']>;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `Inspection`. */
+  inspections: InspectionConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
   /** Name */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Reads a single `Organization` that is related to this `Part`. */
   organization?: Maybe<Organization>;
   /**
@@ -32755,10 +42630,18 @@ export type Part = Node & {
   partNumber: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions: PartRevisionConnection;
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLinesByComponentPartId: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLinesByParentPartId: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts: ReceiptConnection;
   /** Part id */
   rowId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems: ShipmentItemConnection;
   /**
    * Status
    * active or obsolete: lots and serials are made of active parts only.
@@ -32782,6 +42665,102 @@ export type Part = Node & {
  * Parts
  * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
  */
+export type PartApprovedSuppliersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartConcessionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartCustomerComplaintsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartDrawingPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingPartCondition>;
+  filter?: InputMaybe<DrawingPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingPartOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartInspectionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCondition>;
+  filter?: InputMaybe<InspectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
 export type PartLotsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -32791,6 +42770,22 @@ export type PartLotsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -32814,6 +42809,54 @@ export type PartPartRevisionsArgs = {
  * Parts
  * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
  */
+export type PartProjectBomLinesByComponentPartIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartProjectBomLinesByParentPartIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartReceiptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
 export type PartSerialsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -32823,6 +42866,22 @@ export type PartSerialsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SerialOrderBy>>;
+};
+
+
+/**
+ * Parts
+ * The parts master: what the plant makes or buys, unique by part number in the tenant, counted in one unit of the units register, optionally made for one customer. Read with part.read, written with part.manage.
+ */
+export type PartShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
 };
 
 /** A condition to be used against `Part` object types. All fields are tested for equality and combined with a logical ‘and.’ */
@@ -32869,20 +42928,48 @@ export type PartEdge = {
 export type PartFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartFilter>>;
+  /** Filter by the object’s `approvedSuppliers` relation. */
+  approvedSuppliers?: InputMaybe<PartToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliers` exist. */
+  approvedSuppliersExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrderItems` relation. */
+  changeOrderItems?: InputMaybe<PartToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItems` exist. */
+  changeOrderItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessions` relation. */
+  concessions?: InputMaybe<PartToManyConcessionFilter>;
+  /** Some related `concessions` exist. */
+  concessionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `customFields` field. */
   customFields?: InputMaybe<JsonFilter>;
   /** Filter by the object’s `customer` relation. */
   customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerComplaints` relation. */
+  customerComplaints?: InputMaybe<PartToManyCustomerComplaintFilter>;
+  /** Some related `customerComplaints` exist. */
+  customerComplaintsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** A related `customer` exists. */
   customerExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customerId` field. */
   customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawingParts` relation. */
+  drawingParts?: InputMaybe<PartToManyDrawingPartFilter>;
+  /** Some related `drawingParts` exist. */
+  drawingPartsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspections` relation. */
+  inspections?: InputMaybe<PartToManyInspectionFilter>;
+  /** Some related `inspections` exist. */
+  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<PartToManyLotFilter>;
   /** Some related `lots` exist. */
   lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<PartToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<PartFilter>;
   /** Checks for any expressions in this list. */
@@ -32897,12 +42984,28 @@ export type PartFilter = {
   partRevisions?: InputMaybe<PartToManyPartRevisionFilter>;
   /** Some related `partRevisions` exist. */
   partRevisionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectBomLinesByComponentPartId` relation. */
+  projectBomLinesByComponentPartId?: InputMaybe<PartToManyProjectBomLineFilter>;
+  /** Some related `projectBomLinesByComponentPartId` exist. */
+  projectBomLinesByComponentPartIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectBomLinesByParentPartId` relation. */
+  projectBomLinesByParentPartId?: InputMaybe<PartToManyProjectBomLineFilter>;
+  /** Some related `projectBomLinesByParentPartId` exist. */
+  projectBomLinesByParentPartIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receipts` relation. */
+  receipts?: InputMaybe<PartToManyReceiptFilter>;
+  /** Some related `receipts` exist. */
+  receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `serials` relation. */
   serials?: InputMaybe<PartToManySerialFilter>;
   /** Some related `serials` exist. */
   serialsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItems` relation. */
+  shipmentItems?: InputMaybe<PartToManyShipmentItemFilter>;
+  /** Some related `shipmentItems` exist. */
+  shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `unit` field. */
   unit?: InputMaybe<StringFilter>;
   /** Filter by the object’s `unitByUnit` relation. */
@@ -32934,6 +43037,11 @@ export type PartInput = {
   customerId?: InputMaybe<Scalars['UUID']['input']>;
   /** Description */
   description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * GTIN
+   * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+   */
+  gtin?: InputMaybe<Scalars['String']['input']>;
   /** Name */
   name: Scalars['String']['input'];
   /**
@@ -32997,6 +43105,11 @@ export type PartPatch = {
   customerId?: InputMaybe<Scalars['UUID']['input']>;
   /** Description */
   description?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * GTIN
+   * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+   */
+  gtin?: InputMaybe<Scalars['String']['input']>;
   /** Name */
   name?: InputMaybe<Scalars['String']['input']>;
   /**
@@ -33022,6 +43135,12 @@ export type PartPatch = {
  */
 export type PartRevision = Node & {
   __typename?: 'PartRevision';
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems: ChangeOrderItemConnection;
+  /** Reads and enables pagination through a set of `ConcessionScope`. */
+  concessionScopes: ConcessionScopeConnection;
+  /** Reads and enables pagination through a set of `ControlPlan`. */
+  controlPlans: ControlPlanConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -33033,8 +43152,12 @@ export type PartRevision = Node & {
   description: Scalars['String']['output'];
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `Inspection`. */
+  inspections: InspectionConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Obsoleted at */
   obsoletedAt?: Maybe<Scalars['Datetime']['output']>;
   /** Reads a single `Organization` that is related to this `PartRevision`. */
@@ -33082,6 +43205,70 @@ export type PartRevision = Node & {
  * Part revisions
  * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
  */
+export type PartRevisionChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
+export type PartRevisionConcessionScopesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionScopeCondition>;
+  filter?: InputMaybe<ConcessionScopeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionScopeOrderBy>>;
+};
+
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
+export type PartRevisionControlPlansArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ControlPlanCondition>;
+  filter?: InputMaybe<ControlPlanFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
+};
+
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
+export type PartRevisionInspectionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCondition>;
+  filter?: InputMaybe<InspectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
+};
+
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
 export type PartRevisionLotsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -33091,6 +43278,22 @@ export type PartRevisionLotsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/**
+ * Part revisions
+ * A part's revisions (A, B, 01, ...): drafts are added and edited with part.manage; app.release_part_revision releases one and obsoletes the one released before, in one call. At most one released revision per part (unique index part_revisions_one_released).
+ */
+export type PartRevisionNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -33154,12 +43357,32 @@ export type PartRevisionEdge = {
 export type PartRevisionFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartRevisionFilter>>;
+  /** Filter by the object’s `changeOrderItems` relation. */
+  changeOrderItems?: InputMaybe<PartRevisionToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItems` exist. */
+  changeOrderItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionScopes` relation. */
+  concessionScopes?: InputMaybe<PartRevisionToManyConcessionScopeFilter>;
+  /** Some related `concessionScopes` exist. */
+  concessionScopesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `controlPlans` relation. */
+  controlPlans?: InputMaybe<PartRevisionToManyControlPlanFilter>;
+  /** Some related `controlPlans` exist. */
+  controlPlansExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `inspections` relation. */
+  inspections?: InputMaybe<PartRevisionToManyInspectionFilter>;
+  /** Some related `inspections` exist. */
+  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<PartRevisionToManyLotFilter>;
   /** Some related `lots` exist. */
   lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<PartRevisionToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<PartRevisionFilter>;
   /** Checks for any expressions in this list. */
@@ -33288,6 +43511,46 @@ export type PartRevisionStatus =
   | 'obsolete'
   | 'released';
 
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
+};
+
+/** A filter to be used against many `ConcessionScope` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionToManyConcessionScopeFilter = {
+  /** Every related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionScopeFilter>;
+  /** No related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionScopeFilter>;
+  /** Some related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionScopeFilter>;
+};
+
+/** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionToManyControlPlanFilter = {
+  /** Every related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ControlPlanFilter>;
+  /** No related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ControlPlanFilter>;
+  /** Some related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ControlPlanFilter>;
+};
+
+/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionToManyInspectionFilter = {
+  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<InspectionFilter>;
+  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<InspectionFilter>;
+  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<InspectionFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type PartRevisionToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33296,6 +43559,16 @@ export type PartRevisionToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type PartRevisionToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
@@ -33313,6 +43586,66 @@ export type PartStatus =
   | 'active'
   | 'obsolete';
 
+/** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyApprovedSupplierFilter = {
+  /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovedSupplierFilter>;
+  /** No related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovedSupplierFilter>;
+  /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovedSupplierFilter>;
+};
+
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
+};
+
+/** A filter to be used against many `Concession` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyConcessionFilter = {
+  /** Every related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionFilter>;
+  /** No related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionFilter>;
+  /** Some related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionFilter>;
+};
+
+/** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyCustomerComplaintFilter = {
+  /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomerComplaintFilter>;
+  /** No related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomerComplaintFilter>;
+  /** Some related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomerComplaintFilter>;
+};
+
+/** A filter to be used against many `DrawingPart` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyDrawingPartFilter = {
+  /** Every related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingPartFilter>;
+  /** No related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingPartFilter>;
+  /** Some related `DrawingPart` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingPartFilter>;
+};
+
+/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyInspectionFilter = {
+  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<InspectionFilter>;
+  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<InspectionFilter>;
+  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<InspectionFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33321,6 +43654,16 @@ export type PartToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `PartRevision` object types. All fields are combined with a logical ‘and.’ */
@@ -33333,6 +43676,26 @@ export type PartToManyPartRevisionFilter = {
   some?: InputMaybe<PartRevisionFilter>;
 };
 
+/** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyProjectBomLineFilter = {
+  /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectBomLineFilter>;
+  /** No related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectBomLineFilter>;
+  /** Some related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectBomLineFilter>;
+};
+
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type PartToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33343,19 +43706,98 @@ export type PartToManySerialFilter = {
   some?: InputMaybe<SerialFilter>;
 };
 
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type PartToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A connection to a list of `PartWhereUsedRecord` values. */
+export type PartWhereUsedConnection = {
+  __typename?: 'PartWhereUsedConnection';
+  /** A list of edges which contains the `PartWhereUsedRecord` and cursor to aid in pagination. */
+  edges: Array<PartWhereUsedEdge>;
+  /** A list of `PartWhereUsedRecord` objects. */
+  nodes: Array<PartWhereUsedRecord>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `PartWhereUsedRecord` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `PartWhereUsedRecord` edge in the connection. */
+export type PartWhereUsedEdge = {
+  __typename?: 'PartWhereUsedEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `PartWhereUsedRecord` at the end of the edge. */
+  node: PartWhereUsedRecord;
+};
+
+export type PartWhereUsedRecord = {
+  __typename?: 'PartWhereUsedRecord';
+  depth?: Maybe<Scalars['Int']['output']>;
+  isTopAssembly?: Maybe<Scalars['Boolean']['output']>;
+  parentPartId?: Maybe<Scalars['UUID']['output']>;
+  parentPartNumber?: Maybe<Scalars['String']['output']>;
+  projectId?: Maybe<Scalars['UUID']['output']>;
+  projectNumber?: Maybe<Scalars['String']['output']>;
+  projectTitle?: Maybe<Scalars['String']['output']>;
+  quantity?: Maybe<Scalars['BigFloat']['output']>;
+  unit?: Maybe<Scalars['String']['output']>;
+};
+
+/** A filter to be used against `PartWhereUsedRecord` object types. All fields are combined with a logical ‘and.’ */
+export type PartWhereUsedRecordFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<PartWhereUsedRecordFilter>>;
+  /** Filter by the object’s `depth` field. */
+  depth?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `isTopAssembly` field. */
+  isTopAssembly?: InputMaybe<BooleanFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<PartWhereUsedRecordFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<PartWhereUsedRecordFilter>>;
+  /** Filter by the object’s `parentPartId` field. */
+  parentPartId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `parentPartNumber` field. */
+  parentPartNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `projectNumber` field. */
+  projectNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `projectTitle` field. */
+  projectTitle?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `quantity` field. */
+  quantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+};
+
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type Partner = Node & {
   __typename?: 'Partner';
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliersBySupplierId: ApprovedSupplierConnection;
   /** Reads and enables pagination through a set of `Calibration`. */
   calibrationsByPerformedByPartnerId: CalibrationConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificates: CertificateConnection;
   /** The tenant's own code for the partner (e.g. an ERP account number), unique in the tenant. */
   code?: Maybe<Scalars['String']['output']>;
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessionsByCustomerId: ConcessionConnection;
   /** Reads and enables pagination through a set of `Contact`. */
   contacts: ContactConnection;
   /** When the partner was created. */
   createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaintsByCustomerId: CustomerComplaintConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
   /** False once the tenant stops dealing with the partner. */
@@ -33366,6 +43808,10 @@ export type Partner = Node & {
   lotsBySupplierId: LotConnection;
   /** Company name. */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrsByCustomerId: NcrConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrsBySupplierId: NcrConnection;
   /** Free text. */
   notes?: Maybe<Scalars['String']['output']>;
   /** Reads a single `Organization` that is related to this `Partner`. */
@@ -33378,18 +43824,43 @@ export type Partner = Node & {
   projectsByCustomerOrganizationId: ProjectConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsBySupplierId: ReagentLotConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receiptsBySupplierId: ReceiptConnection;
   /** Partner id. */
   rowId: Scalars['UUID']['output'];
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scarsBySupplierId: ScarConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
   serviceRequests: ServiceRequestConnection;
+  /** Reads and enables pagination through a set of `ShipmentCertificate`. */
+  shipmentCertificatesByCustomerId: ShipmentCertificateConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItemsByCustomerId: ShipmentItemConnection;
+  /** Reads and enables pagination through a set of `Shipment`. */
+  shipmentsByCustomerId: ShipmentConnection;
+  /** Reads and enables pagination through a set of `ShippingUnit`. */
+  shippingUnitsByCustomerId: ShippingUnitConnection;
   /** Reads and enables pagination through a set of `Specification`. */
   specifications: SpecificationConnection;
   /** When the partner was last changed. */
   updatedAt: Scalars['Datetime']['output'];
   /** Web site. */
   website?: Maybe<Scalars['String']['output']>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerApprovedSuppliersBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
 };
 
 
@@ -33420,6 +43891,19 @@ export type PartnerCertificatesArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerConcessionsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerContactsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -33433,6 +43917,19 @@ export type PartnerContactsArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerCustomerComplaintsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerLotsBySupplierIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -33442,6 +43939,32 @@ export type PartnerLotsBySupplierIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerNcrsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerNcrsBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -33487,6 +44010,19 @@ export type PartnerReagentLotsBySupplierIdArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerReceiptsBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerSamplesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -33501,6 +44037,19 @@ export type PartnerSamplesArgs = {
 
 
 /** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerScarsBySupplierIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
 export type PartnerServiceRequestsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -33510,6 +44059,58 @@ export type PartnerServiceRequestsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ServiceRequestOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerShipmentCertificatesByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCertificateCondition>;
+  filter?: InputMaybe<ShipmentCertificateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentCertificateOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerShipmentItemsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerShipmentsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCondition>;
+  filter?: InputMaybe<ShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentOrderBy>>;
+};
+
+
+/** Companies a tenant deals with: customers and suppliers. A portal user bound to a partner sees only that partner's records. */
+export type PartnerShippingUnitsByCustomerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShippingUnitCondition>;
+  filter?: InputMaybe<ShippingUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShippingUnitOrderBy>>;
 };
 
 
@@ -33563,6 +44164,10 @@ export type PartnerEdge = {
 export type PartnerFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<PartnerFilter>>;
+  /** Filter by the object’s `approvedSuppliersBySupplierId` relation. */
+  approvedSuppliersBySupplierId?: InputMaybe<PartnerToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliersBySupplierId` exist. */
+  approvedSuppliersBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `calibrationsByPerformedByPartnerId` relation. */
   calibrationsByPerformedByPartnerId?: InputMaybe<PartnerToManyCalibrationFilter>;
   /** Some related `calibrationsByPerformedByPartnerId` exist. */
@@ -33573,16 +44178,32 @@ export type PartnerFilter = {
   certificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `concessionsByCustomerId` relation. */
+  concessionsByCustomerId?: InputMaybe<PartnerToManyConcessionFilter>;
+  /** Some related `concessionsByCustomerId` exist. */
+  concessionsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `contacts` relation. */
   contacts?: InputMaybe<PartnerToManyContactFilter>;
   /** Some related `contacts` exist. */
   contactsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `customerComplaintsByCustomerId` relation. */
+  customerComplaintsByCustomerId?: InputMaybe<PartnerToManyCustomerComplaintFilter>;
+  /** Some related `customerComplaintsByCustomerId` exist. */
+  customerComplaintsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lotsBySupplierId` relation. */
   lotsBySupplierId?: InputMaybe<PartnerToManyLotFilter>;
   /** Some related `lotsBySupplierId` exist. */
   lotsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `name` field. */
   name?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `ncrsByCustomerId` relation. */
+  ncrsByCustomerId?: InputMaybe<PartnerToManyNcrFilter>;
+  /** Some related `ncrsByCustomerId` exist. */
+  ncrsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrsBySupplierId` relation. */
+  ncrsBySupplierId?: InputMaybe<PartnerToManyNcrFilter>;
+  /** Some related `ncrsBySupplierId` exist. */
+  ncrsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<PartnerFilter>;
   /** Checks for any expressions in this list. */
@@ -33603,16 +44224,40 @@ export type PartnerFilter = {
   reagentLotsBySupplierId?: InputMaybe<PartnerToManyReagentLotFilter>;
   /** Some related `reagentLotsBySupplierId` exist. */
   reagentLotsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptsBySupplierId` relation. */
+  receiptsBySupplierId?: InputMaybe<PartnerToManyReceiptFilter>;
+  /** Some related `receiptsBySupplierId` exist. */
+  receiptsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `samples` relation. */
   samples?: InputMaybe<PartnerToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scarsBySupplierId` relation. */
+  scarsBySupplierId?: InputMaybe<PartnerToManyScarFilter>;
+  /** Some related `scarsBySupplierId` exist. */
+  scarsBySupplierIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serviceRequests` relation. */
   serviceRequests?: InputMaybe<PartnerToManyServiceRequestFilter>;
   /** Some related `serviceRequests` exist. */
   serviceRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentCertificatesByCustomerId` relation. */
+  shipmentCertificatesByCustomerId?: InputMaybe<PartnerToManyShipmentCertificateFilter>;
+  /** Some related `shipmentCertificatesByCustomerId` exist. */
+  shipmentCertificatesByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItemsByCustomerId` relation. */
+  shipmentItemsByCustomerId?: InputMaybe<PartnerToManyShipmentItemFilter>;
+  /** Some related `shipmentItemsByCustomerId` exist. */
+  shipmentItemsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentsByCustomerId` relation. */
+  shipmentsByCustomerId?: InputMaybe<PartnerToManyShipmentFilter>;
+  /** Some related `shipmentsByCustomerId` exist. */
+  shipmentsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shippingUnitsByCustomerId` relation. */
+  shippingUnitsByCustomerId?: InputMaybe<PartnerToManyShippingUnitFilter>;
+  /** Some related `shippingUnitsByCustomerId` exist. */
+  shippingUnitsByCustomerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `specifications` relation. */
   specifications?: InputMaybe<PartnerToManySpecificationFilter>;
   /** Some related `specifications` exist. */
@@ -33673,6 +44318,16 @@ export type PartnerPatch = {
   website?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyApprovedSupplierFilter = {
+  /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovedSupplierFilter>;
+  /** No related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovedSupplierFilter>;
+  /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovedSupplierFilter>;
+};
+
 /** A filter to be used against many `Calibration` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyCalibrationFilter = {
   /** Every related `Calibration` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33693,6 +44348,16 @@ export type PartnerToManyCertificateFilter = {
   some?: InputMaybe<CertificateFilter>;
 };
 
+/** A filter to be used against many `Concession` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyConcessionFilter = {
+  /** Every related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionFilter>;
+  /** No related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionFilter>;
+  /** Some related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionFilter>;
+};
+
 /** A filter to be used against many `Contact` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyContactFilter = {
   /** Every related `Contact` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33703,6 +44368,16 @@ export type PartnerToManyContactFilter = {
   some?: InputMaybe<ContactFilter>;
 };
 
+/** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyCustomerComplaintFilter = {
+  /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomerComplaintFilter>;
+  /** No related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomerComplaintFilter>;
+  /** Some related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomerComplaintFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33711,6 +44386,16 @@ export type PartnerToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `Part` object types. All fields are combined with a logical ‘and.’ */
@@ -33743,6 +44428,16 @@ export type PartnerToManyReagentLotFilter = {
   some?: InputMaybe<ReagentLotFilter>;
 };
 
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
+};
+
 /** A filter to be used against many `Sample` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManySampleFilter = {
   /** Every related `Sample` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33753,6 +44448,16 @@ export type PartnerToManySampleFilter = {
   some?: InputMaybe<SampleFilter>;
 };
 
+/** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyScarFilter = {
+  /** Every related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScarFilter>;
+  /** No related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScarFilter>;
+  /** Some related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScarFilter>;
+};
+
 /** A filter to be used against many `ServiceRequest` object types. All fields are combined with a logical ‘and.’ */
 export type PartnerToManyServiceRequestFilter = {
   /** Every related `ServiceRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -33761,6 +44466,46 @@ export type PartnerToManyServiceRequestFilter = {
   none?: InputMaybe<ServiceRequestFilter>;
   /** Some related `ServiceRequest` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ServiceRequestFilter>;
+};
+
+/** A filter to be used against many `ShipmentCertificate` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyShipmentCertificateFilter = {
+  /** Every related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentCertificateFilter>;
+  /** No related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentCertificateFilter>;
+  /** Some related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentCertificateFilter>;
+};
+
+/** A filter to be used against many `Shipment` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyShipmentFilter = {
+  /** Every related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentFilter>;
+  /** No related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentFilter>;
+  /** Some related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A filter to be used against many `ShippingUnit` object types. All fields are combined with a logical ‘and.’ */
+export type PartnerToManyShippingUnitFilter = {
+  /** Every related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShippingUnitFilter>;
+  /** No related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShippingUnitFilter>;
+  /** Some related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShippingUnitFilter>;
 };
 
 /** A filter to be used against many `Specification` object types. All fields are combined with a logical ‘and.’ */
@@ -34471,6 +45216,8 @@ export type Project = Node & {
   approvals: ApprovalConnection;
   /** The project manager. */
   assignedTo?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrders: ChangeOrderConnection;
   /** When the last stage was done. */
   completedAt?: Maybe<Scalars['Datetime']['output']>;
   /** When the project was created. */
@@ -34512,6 +45259,8 @@ export type Project = Node & {
   messages: MessageConnection;
   /** Free JSON (at most 64 KiB). */
   metadata: Scalars['JSON']['output'];
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Reads a single `Organization` that is related to this `Project`. */
   organization?: Maybe<Organization>;
   /** The tenant. */
@@ -34524,6 +45273,10 @@ export type Project = Node & {
   priority: PriorityLevel;
   /** Reads and enables pagination through a set of `ProjectSubStageProgress`. */
   progress: ProjectSubStageProgressConnection;
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLines: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `ProjectMilestone`. */
+  projectMilestones: ProjectMilestoneConnection;
   /** Human id, unique in the tenant: PRJ- and six or more digits; handed out in sequence when not sent. */
   projectNumber: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `ProjectStageTransition`. */
@@ -34588,6 +45341,19 @@ export type ProjectApprovalsArgs = {
 
 
 /** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
+export type ProjectChangeOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
 export type ProjectDocumentsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -34641,6 +45407,19 @@ export type ProjectMessagesArgs = {
 
 
 /** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
+export type ProjectNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
 export type ProjectProgressArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -34650,6 +45429,32 @@ export type ProjectProgressArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ProjectSubStageProgressOrderBy>>;
+};
+
+
+/** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
+export type ProjectProjectBomLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/** Customer projects from inquiry to delivery. Each follows one pinned workflow definition; entering a stage seeds its sub-stages into project_sub_stage_progress. */
+export type ProjectProjectMilestonesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectMilestoneCondition>;
+  filter?: InputMaybe<ProjectMilestoneFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectMilestoneOrderBy>>;
 };
 
 
@@ -34699,6 +45504,287 @@ export type ProjectTagsArgs = {
   filter?: InputMaybe<TagFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * Project BOM lines
+ * A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+ */
+export type ProjectBomLine = Node & {
+  __typename?: 'ProjectBomLine';
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItemsByBomLineId: ChangeOrderItemConnection;
+  /** Reads a single `Part` that is related to this `ProjectBomLine`. */
+  componentPart?: Maybe<Part>;
+  /**
+   * Component
+   * The part (parts.id) used; it may itself be the assembly of further lines.
+   */
+  componentPartId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Note */
+  note: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ProjectBomLine`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `ProjectBomLine`. */
+  parentPart?: Maybe<Part>;
+  /**
+   * Assembly
+   * The part (parts.id) the component goes into.
+   */
+  parentPartId: Scalars['UUID']['output'];
+  /**
+   * Position
+   * The line's place under its assembly (10, 20, ...).
+   */
+  position: Scalars['Int']['output'];
+  /** Reads a single `Project` that is related to this `ProjectBomLine`. */
+  project?: Maybe<Project>;
+  /**
+   * Project
+   * projects.id.
+   */
+  projectId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * How much of the component goes into one unit of the assembly, in unit.
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /** Line id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Unit
+   * units.code of the quantity; must convert to the component part's unit (same dimension).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `ProjectBomLine`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ProjectBomLine`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Project BOM lines
+ * A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+ */
+export type ProjectBomLineChangeOrderItemsByBomLineIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+/**
+ * A condition to be used against `ProjectBomLine` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ProjectBomLineCondition = {
+  /** Checks for equality with the object’s `componentPartId` field. */
+  componentPartId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `parentPartId` field. */
+  parentPartId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `ProjectBomLine` values. */
+export type ProjectBomLineConnection = {
+  __typename?: 'ProjectBomLineConnection';
+  /** A list of edges which contains the `ProjectBomLine` and cursor to aid in pagination. */
+  edges: Array<ProjectBomLineEdge>;
+  /** A list of `ProjectBomLine` objects. */
+  nodes: Array<ProjectBomLine>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProjectBomLine` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProjectBomLine` edge in the connection. */
+export type ProjectBomLineEdge = {
+  __typename?: 'ProjectBomLineEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProjectBomLine` at the end of the edge. */
+  node: ProjectBomLine;
+};
+
+/** A filter to be used against `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectBomLineFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProjectBomLineFilter>>;
+  /** Filter by the object’s `changeOrderItemsByBomLineId` relation. */
+  changeOrderItemsByBomLineId?: InputMaybe<ProjectBomLineToManyChangeOrderItemFilter>;
+  /** Some related `changeOrderItemsByBomLineId` exist. */
+  changeOrderItemsByBomLineIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `componentPart` relation. */
+  componentPart?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `componentPartId` field. */
+  componentPartId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProjectBomLineFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProjectBomLineFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `parentPart` relation. */
+  parentPart?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `parentPartId` field. */
+  parentPartId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `ProjectBomLine` */
+export type ProjectBomLineInput = {
+  /**
+   * Component
+   * The part (parts.id) used; it may itself be the assembly of further lines.
+   */
+  componentPartId: Scalars['UUID']['input'];
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Note */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Assembly
+   * The part (parts.id) the component goes into.
+   */
+  parentPartId: Scalars['UUID']['input'];
+  /**
+   * Position
+   * The line's place under its assembly (10, 20, ...).
+   */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Project
+   * projects.id.
+   */
+  projectId: Scalars['UUID']['input'];
+  /**
+   * Quantity
+   * How much of the component goes into one unit of the assembly, in unit.
+   */
+  quantity: Scalars['BigFloat']['input'];
+  /**
+   * Unit
+   * units.code of the quantity; must convert to the component part's unit (same dimension).
+   */
+  unit: Scalars['String']['input'];
+};
+
+/** Methods to use when ordering `ProjectBomLine`. */
+export type ProjectBomLineOrderBy =
+  | 'COMPONENT_PART_ID_ASC'
+  | 'COMPONENT_PART_ID_DESC'
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PARENT_PART_ID_ASC'
+  | 'PARENT_PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** Represents an update to a `ProjectBomLine`. Fields that are set will be updated. */
+export type ProjectBomLinePatch = {
+  /**
+   * Component
+   * The part (parts.id) used; it may itself be the assembly of further lines.
+   */
+  componentPartId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Note */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Assembly
+   * The part (parts.id) the component goes into.
+   */
+  parentPartId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Position
+   * The line's place under its assembly (10, 20, ...).
+   */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Project
+   * projects.id.
+   */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Quantity
+   * How much of the component goes into one unit of the assembly, in unit.
+   */
+  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  /**
+   * Unit
+   * units.code of the quantity; must convert to the component part's unit (same dimension).
+   */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A filter to be used against many `ChangeOrderItem` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectBomLineToManyChangeOrderItemFilter = {
+  /** Every related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderItemFilter>;
+  /** No related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderItemFilter>;
+  /** Some related `ChangeOrderItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderItemFilter>;
 };
 
 /** A condition to be used against `Project` object types. All fields are tested for equality and combined with a logical ‘and.’ */
@@ -34967,6 +46053,10 @@ export type ProjectFilter = {
   approvalsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `assignedTo` field. */
   assignedTo?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `changeOrders` relation. */
+  changeOrders?: InputMaybe<ProjectToManyChangeOrderFilter>;
+  /** Some related `changeOrders` exist. */
+  changeOrdersExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdAt` field. */
   createdAt?: InputMaybe<DatetimeFilter>;
   /** Filter by the object’s `currentStage` relation. */
@@ -34999,6 +46089,10 @@ export type ProjectFilter = {
   messages?: InputMaybe<ProjectToManyMessageFilter>;
   /** Some related `messages` exist. */
   messagesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<ProjectToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<ProjectFilter>;
   /** Checks for any expressions in this list. */
@@ -35013,6 +46107,14 @@ export type ProjectFilter = {
   progress?: InputMaybe<ProjectToManyProjectSubStageProgressFilter>;
   /** Some related `progress` exist. */
   progressExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectBomLines` relation. */
+  projectBomLines?: InputMaybe<ProjectToManyProjectBomLineFilter>;
+  /** Some related `projectBomLines` exist. */
+  projectBomLinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectMilestones` relation. */
+  projectMilestones?: InputMaybe<ProjectToManyProjectMilestoneFilter>;
+  /** Some related `projectMilestones` exist. */
+  projectMilestonesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectNumber` field. */
   projectNumber?: InputMaybe<StringFilter>;
   /** Filter by the object’s `projectStageTransitions` relation. */
@@ -35095,6 +46197,405 @@ export type ProjectInput = {
   title: Scalars['String']['input'];
   /** The workflow definition (version) the project follows; the tenant's default when not sent. Fixed once set. */
   workflowDefinitionId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/**
+ * Project milestones
+ * A project's milestones in order (position), planned and actual dates; a done milestone has its actual date and only a done one has. Read with project.read, written with project.update; slippage in days: app.project_milestone_slippage.
+ */
+export type ProjectMilestone = Node & {
+  __typename?: 'ProjectMilestone';
+  /**
+   * Actual date
+   * When it was reached; set exactly when status is done.
+   */
+  actualDate?: Maybe<Scalars['Date']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Name
+   * Unique in the project.
+   */
+  name: Scalars['String']['output'];
+  /** Note */
+  note: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `ProjectMilestone`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Planned date */
+  plannedDate: Scalars['Date']['output'];
+  /**
+   * Position
+   * Order in the project (10, 20, ...).
+   */
+  position: Scalars['Int']['output'];
+  /** Reads a single `Project` that is related to this `ProjectMilestone`. */
+  project?: Maybe<Project>;
+  /**
+   * Project
+   * projects.id.
+   */
+  projectId: Scalars['UUID']['output'];
+  /** Milestone id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * planned, in_progress, done or cancelled.
+   */
+  status: ProjectMilestoneStatus;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ProjectMilestone`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `ProjectMilestone` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ProjectMilestoneCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `name` field. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `position` field. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ProjectMilestone` values. */
+export type ProjectMilestoneConnection = {
+  __typename?: 'ProjectMilestoneConnection';
+  /** A list of edges which contains the `ProjectMilestone` and cursor to aid in pagination. */
+  edges: Array<ProjectMilestoneEdge>;
+  /** A list of `ProjectMilestone` objects. */
+  nodes: Array<ProjectMilestone>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProjectMilestone` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProjectMilestone` edge in the connection. */
+export type ProjectMilestoneEdge = {
+  __typename?: 'ProjectMilestoneEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProjectMilestone` at the end of the edge. */
+  node: ProjectMilestone;
+};
+
+/** A filter to be used against `ProjectMilestone` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectMilestoneFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProjectMilestoneFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProjectMilestoneFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProjectMilestoneFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `position` field. */
+  position?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `project` relation. */
+  project?: InputMaybe<ProjectFilter>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An input for mutations affecting `ProjectMilestone` */
+export type ProjectMilestoneInput = {
+  /**
+   * Actual date
+   * When it was reached; set exactly when status is done.
+   */
+  actualDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Name
+   * Unique in the project.
+   */
+  name: Scalars['String']['input'];
+  /** Note */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Planned date */
+  plannedDate: Scalars['Date']['input'];
+  /**
+   * Position
+   * Order in the project (10, 20, ...).
+   */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Project
+   * projects.id.
+   */
+  projectId: Scalars['UUID']['input'];
+  /**
+   * Status
+   * planned, in_progress, done or cancelled.
+   */
+  status?: InputMaybe<ProjectMilestoneStatus>;
+};
+
+/** Methods to use when ordering `ProjectMilestone`. */
+export type ProjectMilestoneOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'NAME_ASC'
+  | 'NAME_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'POSITION_ASC'
+  | 'POSITION_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC';
+
+/** Represents an update to a `ProjectMilestone`. Fields that are set will be updated. */
+export type ProjectMilestonePatch = {
+  /**
+   * Actual date
+   * When it was reached; set exactly when status is done.
+   */
+  actualDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Created by */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Name
+   * Unique in the project.
+   */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Note */
+  note?: InputMaybe<Scalars['String']['input']>;
+  /** Planned date */
+  plannedDate?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Position
+   * Order in the project (10, 20, ...).
+   */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /**
+   * Project
+   * projects.id.
+   */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * Status
+   * planned, in_progress, done or cancelled.
+   */
+  status?: InputMaybe<ProjectMilestoneStatus>;
+};
+
+/**
+ * Milestone slippage
+ * Each milestone with its slippage in days: a done one, actual minus planned date (negative when early); an open one, how many days today is past the planned date (0 before it); a cancelled one, none. is_slipped: late. In the database's current date; as the caller may read projects.
+ */
+export type ProjectMilestoneSlippage = {
+  __typename?: 'ProjectMilestoneSlippage';
+  /** Actual date */
+  actualDate?: Maybe<Scalars['Date']['output']>;
+  /**
+   * Slipped
+   * Reached after, or still open past, the planned date.
+   */
+  isSlipped?: Maybe<Scalars['Boolean']['output']>;
+  /** Name */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Planned date */
+  plannedDate?: Maybe<Scalars['Date']['output']>;
+  /** Position */
+  position?: Maybe<Scalars['Int']['output']>;
+  /** Project */
+  projectId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Project number
+   * PRJ-000123.
+   */
+  projectNumber?: Maybe<Scalars['String']['output']>;
+  /** Milestone */
+  rowId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Slippage (days)
+   * Actual (or today, while open) minus planned; open milestones never negative; none when cancelled.
+   */
+  slippageDays?: Maybe<Scalars['Int']['output']>;
+  /** Status */
+  status?: Maybe<ProjectMilestoneStatus>;
+};
+
+/**
+ * A condition to be used against `ProjectMilestoneSlippage` object types. All
+ * fields are tested for equality and combined with a logical ‘and.’
+ */
+export type ProjectMilestoneSlippageCondition = {
+  /** Checks for equality with the object’s `actualDate` field. */
+  actualDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `isSlipped` field. */
+  isSlipped?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Checks for equality with the object’s `name` field. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `plannedDate` field. */
+  plannedDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `position` field. */
+  position?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `projectId` field. */
+  projectId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `projectNumber` field. */
+  projectNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `slippageDays` field. */
+  slippageDays?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<ProjectMilestoneStatus>;
+};
+
+/** A connection to a list of `ProjectMilestoneSlippage` values. */
+export type ProjectMilestoneSlippageConnection = {
+  __typename?: 'ProjectMilestoneSlippageConnection';
+  /** A list of edges which contains the `ProjectMilestoneSlippage` and cursor to aid in pagination. */
+  edges: Array<ProjectMilestoneSlippageEdge>;
+  /** A list of `ProjectMilestoneSlippage` objects. */
+  nodes: Array<ProjectMilestoneSlippage>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ProjectMilestoneSlippage` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ProjectMilestoneSlippage` edge in the connection. */
+export type ProjectMilestoneSlippageEdge = {
+  __typename?: 'ProjectMilestoneSlippageEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ProjectMilestoneSlippage` at the end of the edge. */
+  node: ProjectMilestoneSlippage;
+};
+
+/** A filter to be used against `ProjectMilestoneSlippage` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectMilestoneSlippageFilter = {
+  /** Filter by the object’s `actualDate` field. */
+  actualDate?: InputMaybe<DateFilter>;
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ProjectMilestoneSlippageFilter>>;
+  /** Filter by the object’s `isSlipped` field. */
+  isSlipped?: InputMaybe<BooleanFilter>;
+  /** Filter by the object’s `name` field. */
+  name?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ProjectMilestoneSlippageFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ProjectMilestoneSlippageFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `plannedDate` field. */
+  plannedDate?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `position` field. */
+  position?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `projectId` field. */
+  projectId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `projectNumber` field. */
+  projectNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `slippageDays` field. */
+  slippageDays?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<ProjectMilestoneStatusFilter>;
+};
+
+/** Methods to use when ordering `ProjectMilestoneSlippage`. */
+export type ProjectMilestoneSlippageOrderBy =
+  | 'ACTUAL_DATE_ASC'
+  | 'ACTUAL_DATE_DESC'
+  | 'NAME_ASC'
+  | 'NAME_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PLANNED_DATE_ASC'
+  | 'PLANNED_DATE_DESC'
+  | 'POSITION_ASC'
+  | 'POSITION_DESC'
+  | 'PROJECT_ID_ASC'
+  | 'PROJECT_ID_DESC'
+  | 'PROJECT_NUMBER_ASC'
+  | 'PROJECT_NUMBER_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SLIPPAGE_DAYS_ASC'
+  | 'SLIPPAGE_DAYS_DESC';
+
+/** A milestone's status: planned, in_progress, done (has its actual date), cancelled (no slippage counted). */
+export type ProjectMilestoneStatus =
+  | 'cancelled'
+  | 'done'
+  | 'in_progress'
+  | 'planned';
+
+/** A filter to be used against ProjectMilestoneStatus fields. All fields are combined with a logical ‘and.’ */
+export type ProjectMilestoneStatusFilter = {
+  /** Not equal to the specified value, treating null like an ordinary value. */
+  distinctFrom?: InputMaybe<ProjectMilestoneStatus>;
+  /** Equal to the specified value. */
+  equalTo?: InputMaybe<ProjectMilestoneStatus>;
+  /** Greater than the specified value. */
+  greaterThan?: InputMaybe<ProjectMilestoneStatus>;
+  /** Greater than or equal to the specified value. */
+  greaterThanOrEqualTo?: InputMaybe<ProjectMilestoneStatus>;
+  /** Included in the specified list. */
+  in?: InputMaybe<Array<ProjectMilestoneStatus>>;
+  /** Is null (if `true` is specified) or is not null (if `false` is specified). */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Less than the specified value. */
+  lessThan?: InputMaybe<ProjectMilestoneStatus>;
+  /** Less than or equal to the specified value. */
+  lessThanOrEqualTo?: InputMaybe<ProjectMilestoneStatus>;
+  /** Equal to the specified value, treating null like an ordinary value. */
+  notDistinctFrom?: InputMaybe<ProjectMilestoneStatus>;
+  /** Not equal to the specified value. */
+  notEqualTo?: InputMaybe<ProjectMilestoneStatus>;
+  /** Not included in the specified list. */
+  notIn?: InputMaybe<Array<ProjectMilestoneStatus>>;
 };
 
 /** Methods to use when ordering `Project`. */
@@ -35813,6 +47314,16 @@ export type ProjectToManyApprovalFilter = {
   some?: InputMaybe<ApprovalFilter>;
 };
 
+/** A filter to be used against many `ChangeOrder` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectToManyChangeOrderFilter = {
+  /** Every related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderFilter>;
+  /** No related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderFilter>;
+  /** Some related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderFilter>;
+};
+
 /** A filter to be used against many `Document` object types. All fields are combined with a logical ‘and.’ */
 export type ProjectToManyDocumentFilter = {
   /** Every related `Document` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -35851,6 +47362,36 @@ export type ProjectToManyMessageFilter = {
   none?: InputMaybe<MessageFilter>;
   /** Some related `Message` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MessageFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
+};
+
+/** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectToManyProjectBomLineFilter = {
+  /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectBomLineFilter>;
+  /** No related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectBomLineFilter>;
+  /** Some related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectBomLineFilter>;
+};
+
+/** A filter to be used against many `ProjectMilestone` object types. All fields are combined with a logical ‘and.’ */
+export type ProjectToManyProjectMilestoneFilter = {
+  /** Every related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectMilestoneFilter>;
+  /** No related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectMilestoneFilter>;
+  /** Some related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectMilestoneFilter>;
 };
 
 /** A filter to be used against many `ProjectStageTransition` object types. All fields are combined with a logical ‘and.’ */
@@ -36571,6 +48112,209 @@ export type QualificationToManySopTemplateFilter = {
   some?: InputMaybe<SopTemplateFilter>;
 };
 
+/**
+ * Supplier scorecard
+ * Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), decided and rejected quantity and PPM (rejected / decided x 1,000,000), SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
+ */
+export type QualityKpiSupplierScorecard = {
+  __typename?: 'QualityKpiSupplierScorecard';
+  /**
+   * Average days to close
+   * From issue to the CAPA's closure, of the closed SCARs.
+   */
+  avgDaysToClose?: Maybe<Scalars['BigFloat']['output']>;
+  /** Computed at */
+  computedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** On-time delivery (%) */
+  onTimePercent?: Maybe<Scalars['BigFloat']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Period
+   * month or quarter.
+   */
+  period?: Maybe<Scalars['String']['output']>;
+  /**
+   * Period start
+   * The first day of the month or quarter (receipts by the day received, SCARs by the day issued).
+   */
+  periodStart?: Maybe<Scalars['Date']['output']>;
+  /**
+   * PPM
+   * Rejected parts per million decided.
+   */
+  ppm?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Quantity decided
+   * Received quantity with a receiving decision (in each part's unit).
+   */
+  quantityDecided?: Maybe<Scalars['BigFloat']['output']>;
+  /** Quantity rejected */
+  quantityRejected?: Maybe<Scalars['BigFloat']['output']>;
+  /** Receipts */
+  receipts?: Maybe<Scalars['Int']['output']>;
+  /** Receipts on time */
+  receiptsOnTime?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   */
+  rowId?: Maybe<Scalars['UUID']['output']>;
+  /** SCAR closure rate (%) */
+  scarClosurePercent?: Maybe<Scalars['BigFloat']['output']>;
+  /** SCARs closed */
+  scarsClosed?: Maybe<Scalars['Int']['output']>;
+  /**
+   * SCARs issued
+   * Not counting those whose CAPA was cancelled.
+   */
+  scarsIssued?: Maybe<Scalars['Int']['output']>;
+  /**
+   * Supplier
+   * partners.id.
+   */
+  supplierId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `QualityKpiSupplierScorecard` object types. All
+ * fields are tested for equality and combined with a logical ‘and.’
+ */
+export type QualityKpiSupplierScorecardCondition = {
+  /** Checks for equality with the object’s `avgDaysToClose` field. */
+  avgDaysToClose?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `computedAt` field. */
+  computedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `onTimePercent` field. */
+  onTimePercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `period` field. */
+  period?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `periodStart` field. */
+  periodStart?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `ppm` field. */
+  ppm?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `quantityDecided` field. */
+  quantityDecided?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `quantityRejected` field. */
+  quantityRejected?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `receipts` field. */
+  receipts?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `receiptsOnTime` field. */
+  receiptsOnTime?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `scarClosurePercent` field. */
+  scarClosurePercent?: InputMaybe<Scalars['BigFloat']['input']>;
+  /** Checks for equality with the object’s `scarsClosed` field. */
+  scarsClosed?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `scarsIssued` field. */
+  scarsIssued?: InputMaybe<Scalars['Int']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `QualityKpiSupplierScorecard` values. */
+export type QualityKpiSupplierScorecardConnection = {
+  __typename?: 'QualityKpiSupplierScorecardConnection';
+  /** A list of edges which contains the `QualityKpiSupplierScorecard` and cursor to aid in pagination. */
+  edges: Array<QualityKpiSupplierScorecardEdge>;
+  /** A list of `QualityKpiSupplierScorecard` objects. */
+  nodes: Array<QualityKpiSupplierScorecard>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `QualityKpiSupplierScorecard` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `QualityKpiSupplierScorecard` edge in the connection. */
+export type QualityKpiSupplierScorecardEdge = {
+  __typename?: 'QualityKpiSupplierScorecardEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `QualityKpiSupplierScorecard` at the end of the edge. */
+  node: QualityKpiSupplierScorecard;
+};
+
+/** A filter to be used against `QualityKpiSupplierScorecard` object types. All fields are combined with a logical ‘and.’ */
+export type QualityKpiSupplierScorecardFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<QualityKpiSupplierScorecardFilter>>;
+  /** Filter by the object’s `avgDaysToClose` field. */
+  avgDaysToClose?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `computedAt` field. */
+  computedAt?: InputMaybe<DatetimeFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<QualityKpiSupplierScorecardFilter>;
+  /** Filter by the object’s `onTimePercent` field. */
+  onTimePercent?: InputMaybe<BigFloatFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<QualityKpiSupplierScorecardFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `period` field. */
+  period?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `periodStart` field. */
+  periodStart?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `ppm` field. */
+  ppm?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `quantityDecided` field. */
+  quantityDecided?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `quantityRejected` field. */
+  quantityRejected?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `receipts` field. */
+  receipts?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `receiptsOnTime` field. */
+  receiptsOnTime?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scarClosurePercent` field. */
+  scarClosurePercent?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `scarsClosed` field. */
+  scarsClosed?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `scarsIssued` field. */
+  scarsIssued?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `QualityKpiSupplierScorecard`. */
+export type QualityKpiSupplierScorecardOrderBy =
+  | 'AVG_DAYS_TO_CLOSE_ASC'
+  | 'AVG_DAYS_TO_CLOSE_DESC'
+  | 'COMPUTED_AT_ASC'
+  | 'COMPUTED_AT_DESC'
+  | 'NATURAL'
+  | 'ON_TIME_PERCENT_ASC'
+  | 'ON_TIME_PERCENT_DESC'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PERIOD_ASC'
+  | 'PERIOD_DESC'
+  | 'PERIOD_START_ASC'
+  | 'PERIOD_START_DESC'
+  | 'PPM_ASC'
+  | 'PPM_DESC'
+  | 'QUANTITY_DECIDED_ASC'
+  | 'QUANTITY_DECIDED_DESC'
+  | 'QUANTITY_REJECTED_ASC'
+  | 'QUANTITY_REJECTED_DESC'
+  | 'RECEIPTS_ASC'
+  | 'RECEIPTS_DESC'
+  | 'RECEIPTS_ON_TIME_ASC'
+  | 'RECEIPTS_ON_TIME_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SCARS_CLOSED_ASC'
+  | 'SCARS_CLOSED_DESC'
+  | 'SCARS_ISSUED_ASC'
+  | 'SCARS_ISSUED_DESC'
+  | 'SCAR_CLOSURE_PERCENT_ASC'
+  | 'SCAR_CLOSURE_PERCENT_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC';
+
 /** Quality: pass rate of stored qa_report and test_result versions per month, from their metadata result (pass or fail). */
 export type QualityPassRate = Node & {
   __typename?: 'QualityPassRate';
@@ -36925,6 +48669,12 @@ export type Query = Node & {
   approvalSlaBreaches?: Maybe<ApprovalSlaBreachConnection>;
   /** Reads and enables pagination through a set of `Approval`. */
   approvals?: Maybe<ApprovalConnection>;
+  /** Get a single `ApprovedSupplier`. */
+  approvedSupplier?: Maybe<ApprovedSupplier>;
+  /** Reads a single `ApprovedSupplier` using its globally unique `ID`. */
+  approvedSupplierById?: Maybe<ApprovedSupplier>;
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliers?: Maybe<ApprovedSupplierConnection>;
   /** Get a single `ApproverBackup`. */
   approverBackup?: Maybe<ApproverBackup>;
   /** Reads a single `ApproverBackup` using its globally unique `ID`. */
@@ -37002,6 +48752,24 @@ export type Query = Node & {
   certificateVersions?: Maybe<CertificateVersionConnection>;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificates?: Maybe<CertificateConnection>;
+  /** Get a single `ChangeOrder`. */
+  changeOrder?: Maybe<ChangeOrder>;
+  /** Reads a single `ChangeOrder` using its globally unique `ID`. */
+  changeOrderById?: Maybe<ChangeOrder>;
+  /** Get a single `ChangeOrderItem`. */
+  changeOrderItem?: Maybe<ChangeOrderItem>;
+  /** Reads a single `ChangeOrderItem` using its globally unique `ID`. */
+  changeOrderItemById?: Maybe<ChangeOrderItem>;
+  /** Reads and enables pagination through a set of `ChangeOrderItem`. */
+  changeOrderItems?: Maybe<ChangeOrderItemConnection>;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrders?: Maybe<ChangeOrderConnection>;
+  /** Get a single `Characteristic`. */
+  characteristic?: Maybe<Characteristic>;
+  /** Reads a single `Characteristic` using its globally unique `ID`. */
+  characteristicById?: Maybe<Characteristic>;
+  /** Reads and enables pagination through a set of `Characteristic`. */
+  characteristics?: Maybe<CharacteristicConnection>;
   /** Get a single `Checklist`. */
   checklist?: Maybe<Checklist>;
   /** Reads a single `Checklist` using its globally unique `ID`. */
@@ -37032,12 +48800,48 @@ export type Query = Node & {
   commentById?: Maybe<Comment>;
   /** Reads and enables pagination through a set of `Comment`. */
   comments?: Maybe<CommentConnection>;
+  /** Get a single `ComplaintItem`. */
+  complaintItem?: Maybe<ComplaintItem>;
+  /** Reads a single `ComplaintItem` using its globally unique `ID`. */
+  complaintItemById?: Maybe<ComplaintItem>;
+  /** Reads and enables pagination through a set of `ComplaintItem`. */
+  complaintItems?: Maybe<ComplaintItemConnection>;
+  /** Get a single `ComplaintNcr`. */
+  complaintNcr?: Maybe<ComplaintNcr>;
+  /** Reads a single `ComplaintNcr` using its globally unique `ID`. */
+  complaintNcrById?: Maybe<ComplaintNcr>;
+  /** Reads and enables pagination through a set of `ComplaintNcr`. */
+  complaintNcrs?: Maybe<ComplaintNcrConnection>;
+  /** Get a single `Concession`. */
+  concession?: Maybe<Concession>;
+  /** Reads a single `Concession` using its globally unique `ID`. */
+  concessionById?: Maybe<Concession>;
+  /** Get a single `ConcessionScope`. */
+  concessionScope?: Maybe<ConcessionScope>;
+  /** Reads a single `ConcessionScope` using its globally unique `ID`. */
+  concessionScopeById?: Maybe<ConcessionScope>;
+  /** Reads and enables pagination through a set of `ConcessionScope`. */
+  concessionScopes?: Maybe<ConcessionScopeConnection>;
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessions?: Maybe<ConcessionConnection>;
   /** Get a single `Contact`. */
   contact?: Maybe<Contact>;
   /** Reads a single `Contact` using its globally unique `ID`. */
   contactById?: Maybe<Contact>;
   /** Reads and enables pagination through a set of `Contact`. */
   contacts?: Maybe<ContactConnection>;
+  /** Get a single `ControlPlan`. */
+  controlPlan?: Maybe<ControlPlan>;
+  /** Reads a single `ControlPlan` using its globally unique `ID`. */
+  controlPlanById?: Maybe<ControlPlan>;
+  /** Get a single `ControlPlanStep`. */
+  controlPlanStep?: Maybe<ControlPlanStep>;
+  /** Reads a single `ControlPlanStep` using its globally unique `ID`. */
+  controlPlanStepById?: Maybe<ControlPlanStep>;
+  /** Reads and enables pagination through a set of `ControlPlanStep`. */
+  controlPlanSteps?: Maybe<ControlPlanStepConnection>;
+  /** Reads and enables pagination through a set of `ControlPlan`. */
+  controlPlans?: Maybe<ControlPlanConnection>;
   /**
    * Convert a value between units
    * Converts value from from_unit to to_unit (codes of GET /units) through their dimension's base unit, offsets included (degC to degF), rounded to 15 decimal places; PT422 unit.unknown for a code that is not in the reference, unit.incompatible for units of different dimensions.
@@ -37068,6 +48872,12 @@ export type Query = Node & {
    * For the entity type (e.g. project), the rows you can read whose custom fields break the tenant's active definitions as they are now: missing required values, values that no longer pass a stricter rule, deactivated list values, fields no longer defined (custom_field.unknown). Such rows keep their values until a write touches the field.
    */
   customFieldViolations?: Maybe<CustomFieldViolationsConnection>;
+  /** Get a single `CustomerComplaint`. */
+  customerComplaint?: Maybe<CustomerComplaint>;
+  /** Reads a single `CustomerComplaint` using its globally unique `ID`. */
+  customerComplaintById?: Maybe<CustomerComplaint>;
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaints?: Maybe<CustomerComplaintConnection>;
   /** Get a single `CustomerProject`. */
   customerProject?: Maybe<CustomerProject>;
   /** Reads a single `CustomerProject` using its globally unique `ID`. */
@@ -37137,6 +48947,24 @@ export type Query = Node & {
   downtimeReasonById?: Maybe<DowntimeReason>;
   /** Reads and enables pagination through a set of `DowntimeReason`. */
   downtimeReasons?: Maybe<DowntimeReasonConnection>;
+  /** Get a single `Drawing`. */
+  drawing?: Maybe<Drawing>;
+  /** Reads a single `Drawing` using its globally unique `ID`. */
+  drawingById?: Maybe<Drawing>;
+  /** Get a single `DrawingPart`. */
+  drawingPart?: Maybe<DrawingPart>;
+  /** Reads a single `DrawingPart` using its globally unique `ID`. */
+  drawingPartById?: Maybe<DrawingPart>;
+  /** Reads and enables pagination through a set of `DrawingPart`. */
+  drawingParts?: Maybe<DrawingPartConnection>;
+  /** Get a single `DrawingRevision`. */
+  drawingRevision?: Maybe<DrawingRevision>;
+  /** Reads a single `DrawingRevision` using its globally unique `ID`. */
+  drawingRevisionById?: Maybe<DrawingRevision>;
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisions?: Maybe<DrawingRevisionConnection>;
+  /** Reads and enables pagination through a set of `Drawing`. */
+  drawings?: Maybe<DrawingConnection>;
   /** Reads and enables pagination through a set of `ElnEntry`. */
   elnEntries?: Maybe<ElnEntryConnection>;
   /** Get a single `ElnEntry`. */
@@ -37245,18 +49073,67 @@ export type Query = Node & {
   exitCriterionWaiverById?: Maybe<ExitCriterionWaiver>;
   /** Reads and enables pagination through a set of `ExitCriterionWaiver`. */
   exitCriterionWaivers?: Maybe<ExitCriterionWaiverConnection>;
+  /**
+   * Explode a project BOM
+   * The project's BOM as a tree, from one assembly (assembly_part_id) or from every top assembly (parts used in no line of the project), for quantity units of it: depth (0 = the assembly), the path of part numbers, the line's quantity and unit, the quantity per parent converted to the component's unit and the extended quantity multiplied down the levels. Cycle-safe; at most max_depth levels (1..100, PT422 project_bom.depth_invalid); PT422 project_bom.quantity_invalid. Lines the caller may not read are left out.
+   */
+  explodeProjectBom?: Maybe<ExplodeProjectBomConnection>;
+  /** AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article. */
+  faiReport?: Maybe<Scalars['JSON']['output']>;
   /** Get a single `FeatureFlag`. */
   featureFlag?: Maybe<FeatureFlag>;
   /** Reads a single `FeatureFlag` using its globally unique `ID`. */
   featureFlagById?: Maybe<FeatureFlag>;
   /** Reads and enables pagination through a set of `FeatureFlag`. */
   featureFlags?: Maybe<FeatureFlagConnection>;
+  /** Reads and enables pagination through a set of `GaugeStudy`. */
+  gaugeStudies?: Maybe<GaugeStudyConnection>;
+  /** Get a single `GaugeStudy`. */
+  gaugeStudy?: Maybe<GaugeStudy>;
+  /** Reads a single `GaugeStudy` using its globally unique `ID`. */
+  gaugeStudyById?: Maybe<GaugeStudy>;
+  /** Get a single `GaugeStudyReading`. */
+  gaugeStudyReading?: Maybe<GaugeStudyReading>;
+  /** Reads a single `GaugeStudyReading` using its globally unique `ID`. */
+  gaugeStudyReadingById?: Maybe<GaugeStudyReading>;
+  /** Reads and enables pagination through a set of `GaugeStudyReading`. */
+  gaugeStudyReadings?: Maybe<GaugeStudyReadingConnection>;
   /** Get a single `GenealogyEdge`. */
   genealogyEdge?: Maybe<GenealogyEdge>;
   /** Reads a single `GenealogyEdge` using its globally unique `ID`. */
   genealogyEdgeById?: Maybe<GenealogyEdge>;
   /** Reads and enables pagination through a set of `GenealogyEdge`. */
   genealogyEdges?: Maybe<GenealogyEdgeConnection>;
+  /**
+   * GS1 check digit
+   * The mod-10 check digit of a GS1 key (GTIN, SSCC, GLN) given its digits without it: weights 3, 1, 3 ... from the right. PT422 gs1.invalid for anything but digits.
+   */
+  gs1CheckDigit?: Maybe<Scalars['Int']['output']>;
+  /**
+   * GS1 date
+   * A GS1 date (YYMMDD, years 2000 to 2099; day 00 is the last day of the month) as a date. PT422 gs1.invalid.
+   */
+  gs1Date?: Maybe<Scalars['Date']['output']>;
+  /**
+   * GS1-128 element string
+   * The element string of an SSCC (AI 00), GTIN (01), expiry (17, YYMMDD), lot (10), serial (21) and count (30), each checked (check digits, lengths): human_readable as printed under the barcode, "(00)...(01)...", and raw as encoded after the leading FNC1, with a GS (\x1d) after every variable-length field that is not last. PT422 gs1.invalid, gs1.check_digit.
+   */
+  gs1ElementString?: Maybe<Gs1ElementStringRecord>;
+  /**
+   * GS1 key valid
+   * Whether a GS1 key (GTIN-8/12/13/14, SSCC-18, GLN) is all digits and ends with its right check digit.
+   */
+  gs1KeyValid?: Maybe<Scalars['Boolean']['output']>;
+  /**
+   * Parse a GS1 code
+   * The application identifiers and values of a scanned GS1 element string as {"00": ..., "01": ..., "10": ...}: human-readable with parentheses, or raw (optionally after a symbology identifier ]C1, ]d2, ]Q3, ]e0) with GS (\x1d) ending variable-length fields; every element checked (lengths, check digits, dates). PT422 gs1.invalid, gs1.unknown_ai, gs1.check_digit.
+   */
+  gs1Parse?: Maybe<Scalars['JSON']['output']>;
+  /**
+   * SSCC-18
+   * The Serial Shipping Container Code of an extension digit, a GS1 company prefix and a serial reference, with its check digit. PT422 gs1.invalid, PT409 gs1.sscc_exhausted when the reference does not fit.
+   */
+  gs1Sscc?: Maybe<Scalars['String']['output']>;
   /** Health check for load balancers and monitors: database reachability and how many migration changes are deployed. Anonymous callers may use it; the server version and the last change are shown to platform operators (app_admin) only. */
   health?: Maybe<HealthReport>;
   /** Get a single `I18NString`. */
@@ -37267,6 +49144,20 @@ export type Query = Node & {
   i18NStrings?: Maybe<I18NStringConnection>;
   /** The root query type must be a `Node` to work well with Relay 1 mutations. This just resolves to `query`. */
   id: Scalars['ID']['output'];
+  /** Get a single `Inspection`. */
+  inspection?: Maybe<Inspection>;
+  /** Reads a single `Inspection` using its globally unique `ID`. */
+  inspectionById?: Maybe<Inspection>;
+  /** Get a single `InspectionCharacteristic`. */
+  inspectionCharacteristic?: Maybe<InspectionCharacteristic>;
+  /** Reads a single `InspectionCharacteristic` using its globally unique `ID`. */
+  inspectionCharacteristicById?: Maybe<InspectionCharacteristic>;
+  /** Reads and enables pagination through a set of `InspectionCharacteristic`. */
+  inspectionCharacteristics?: Maybe<InspectionCharacteristicConnection>;
+  /** Reads and enables pagination through a set of `InspectionFpy`. */
+  inspectionFpies?: Maybe<InspectionFpyConnection>;
+  /** Reads and enables pagination through a set of `Inspection`. */
+  inspections?: Maybe<InspectionConnection>;
   /**
    * Free instrument slots
    * For calendar components: the free slots (instrument, start, end) of the instruments you may see in [from, to) (at most 92 days), at least min_duration long: from now on, inside availability windows, while calibrated, outside maintenance and calibration blocks and every active booking (whoever made it). Instruments you may not see are left out. PT422 availability.range_invalid, availability.range_too_long, availability.too_many_instruments.
@@ -37349,6 +49240,12 @@ export type Query = Node & {
   labTests?: Maybe<LabTestConnection>;
   /** Reads and enables pagination through a set of `LabWorkQueue`. */
   labWorkQueues?: Maybe<LabWorkQueueConnection>;
+  /** Get a single `Label`. */
+  label?: Maybe<Label>;
+  /** Reads a single `Label` using its globally unique `ID`. */
+  labelById?: Maybe<Label>;
+  /** Reads and enables pagination through a set of `Label`. */
+  labels?: Maybe<LabelConnection>;
   /** Get a single `Locale`. */
   locale?: Maybe<Locale>;
   /** Reads a single `Locale` using its globally unique `ID`. */
@@ -37367,6 +49264,12 @@ export type Query = Node & {
   lotById?: Maybe<Lot>;
   /** Reads and enables pagination through a set of `Lot`. */
   lots?: Maybe<LotConnection>;
+  /** Get a single `Measurement`. */
+  measurement?: Maybe<Measurement>;
+  /** Reads a single `Measurement` using its globally unique `ID`. */
+  measurementById?: Maybe<Measurement>;
+  /** Reads and enables pagination through a set of `Measurement`. */
+  measurements?: Maybe<MeasurementConnection>;
   /** Get a single `Membership`. */
   membership?: Maybe<Membership>;
   /** Reads a single `Membership` using its globally unique `ID`. */
@@ -37381,6 +49284,24 @@ export type Query = Node & {
   messages?: Maybe<MessageConnection>;
   /** GET /approvals?status=pending&mine=true: the open approvals waiting for your decision, nearest SLA first (GET /rpc/my_approvals, filterable like a table). */
   myApprovals?: Maybe<ApprovalConnection>;
+  /** Get a single `Ncr`. */
+  ncr?: Maybe<Ncr>;
+  /** Reads a single `Ncr` using its globally unique `ID`. */
+  ncrById?: Maybe<Ncr>;
+  /** Get a single `NcrDisposition`. */
+  ncrDisposition?: Maybe<NcrDisposition>;
+  /** Reads a single `NcrDisposition` using its globally unique `ID`. */
+  ncrDispositionById?: Maybe<NcrDisposition>;
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositions?: Maybe<NcrDispositionConnection>;
+  /** Get a single `NcrItem`. */
+  ncrItem?: Maybe<NcrItem>;
+  /** Reads a single `NcrItem` using its globally unique `ID`. */
+  ncrItemById?: Maybe<NcrItem>;
+  /** Reads and enables pagination through a set of `NcrItem`. */
+  ncrItems?: Maybe<NcrItemConnection>;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs?: Maybe<NcrConnection>;
   /** Fetches an object given its globally unique `ID`. */
   node?: Maybe<Node>;
   /** Get a single `Notification`. */
@@ -37425,6 +49346,11 @@ export type Query = Node & {
   partRevisionById?: Maybe<PartRevision>;
   /** Reads and enables pagination through a set of `PartRevision`. */
   partRevisions?: Maybe<PartRevisionConnection>;
+  /**
+   * Where a part is used
+   * The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id).
+   */
+  partWhereUsed?: Maybe<PartWhereUsedConnection>;
   /** Get a single `Partner`. */
   partner?: Maybe<Partner>;
   /** Reads a single `Partner` using its globally unique `ID`. */
@@ -37459,6 +49385,12 @@ export type Query = Node & {
   personalDataRequests?: Maybe<PersonalDataRequestConnection>;
   /** Get a single `Project`. */
   project?: Maybe<Project>;
+  /** Get a single `ProjectBomLine`. */
+  projectBomLine?: Maybe<ProjectBomLine>;
+  /** Reads a single `ProjectBomLine` using its globally unique `ID`. */
+  projectBomLineById?: Maybe<ProjectBomLine>;
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLines?: Maybe<ProjectBomLineConnection>;
   /** Reads a single `Project` using its globally unique `ID`. */
   projectById?: Maybe<Project>;
   /** Reads and enables pagination through a set of `ProjectExitCriterion`. */
@@ -37467,6 +49399,14 @@ export type Query = Node & {
   projectExitCriterion?: Maybe<ProjectExitCriterion>;
   /** Reads a single `ProjectExitCriterion` using its globally unique `ID`. */
   projectExitCriterionById?: Maybe<ProjectExitCriterion>;
+  /** Get a single `ProjectMilestone`. */
+  projectMilestone?: Maybe<ProjectMilestone>;
+  /** Reads a single `ProjectMilestone` using its globally unique `ID`. */
+  projectMilestoneById?: Maybe<ProjectMilestone>;
+  /** Reads and enables pagination through a set of `ProjectMilestoneSlippage`. */
+  projectMilestoneSlippages?: Maybe<ProjectMilestoneSlippageConnection>;
+  /** Reads and enables pagination through a set of `ProjectMilestone`. */
+  projectMilestones?: Maybe<ProjectMilestoneConnection>;
   /** Get a single `ProjectOverview`. */
   projectOverview?: Maybe<ProjectOverview>;
   /** Reads a single `ProjectOverview` using its globally unique `ID`. */
@@ -37507,6 +49447,8 @@ export type Query = Node & {
   qualificationById?: Maybe<Qualification>;
   /** Reads and enables pagination through a set of `Qualification`. */
   qualifications?: Maybe<QualificationConnection>;
+  /** Reads and enables pagination through a set of `QualityKpiSupplierScorecard`. */
+  qualityKpiSupplierScorecards?: Maybe<QualityKpiSupplierScorecardConnection>;
   /** Get a single `QualityPassRate`. */
   qualityPassRate?: Maybe<QualityPassRate>;
   /** Reads a single `QualityPassRate` using its globally unique `ID`. */
@@ -37550,9 +49492,22 @@ export type Query = Node & {
   reagentUses?: Maybe<ReagentUseConnection>;
   /**
    * Recall simulation
-   * What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   * What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller (plants and shipments they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
    */
   recallSimulation?: Maybe<RecallSimulationConnection>;
+  /** Get a single `Receipt`. */
+  receipt?: Maybe<Receipt>;
+  /** Reads a single `Receipt` using its globally unique `ID`. */
+  receiptById?: Maybe<Receipt>;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts?: Maybe<ReceiptConnection>;
+  /**
+   * Released revision of a drawing
+   * The revision production uses (NULL when none is released or the caller may not read drawings).
+   */
+  releasedDrawing?: Maybe<DrawingRevision>;
+  /** Reads and enables pagination through a set of `ReleasedDrawing`. */
+  releasedDrawings?: Maybe<ReleasedDrawingConnection>;
   /** Get a single `ReportDefinition`. */
   reportDefinition?: Maybe<ReportDefinition>;
   /** Reads a single `ReportDefinition` using its globally unique `ID`. */
@@ -37679,6 +49634,18 @@ export type Query = Node & {
   samples?: Maybe<SampleConnection>;
   /** Reads and enables pagination through a set of `SamplesDueForDisposal`. */
   samplesDueForDisposals?: Maybe<SamplesDueForDisposalConnection>;
+  /** Get a single `ScanEvent`. */
+  scanEvent?: Maybe<ScanEvent>;
+  /** Reads a single `ScanEvent` using its globally unique `ID`. */
+  scanEventById?: Maybe<ScanEvent>;
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents?: Maybe<ScanEventConnection>;
+  /** Get a single `Scar`. */
+  scar?: Maybe<Scar>;
+  /** Reads a single `Scar` using its globally unique `ID`. */
+  scarById?: Maybe<Scar>;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scars?: Maybe<ScarConnection>;
   /**
    * Search
    * Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
@@ -37704,6 +49671,30 @@ export type Query = Node & {
   sessions?: Maybe<SessionConnection>;
   /** Reads and enables pagination through a set of `Setting`. */
   settings?: Maybe<SettingConnection>;
+  /** Get a single `Shipment`. */
+  shipment?: Maybe<Shipment>;
+  /** Reads a single `Shipment` using its globally unique `ID`. */
+  shipmentById?: Maybe<Shipment>;
+  /** Get a single `ShipmentCertificate`. */
+  shipmentCertificate?: Maybe<ShipmentCertificate>;
+  /** Reads a single `ShipmentCertificate` using its globally unique `ID`. */
+  shipmentCertificateById?: Maybe<ShipmentCertificate>;
+  /** Reads and enables pagination through a set of `ShipmentCertificate`. */
+  shipmentCertificates?: Maybe<ShipmentCertificateConnection>;
+  /** Get a single `ShipmentItem`. */
+  shipmentItem?: Maybe<ShipmentItem>;
+  /** Reads a single `ShipmentItem` using its globally unique `ID`. */
+  shipmentItemById?: Maybe<ShipmentItem>;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems?: Maybe<ShipmentItemConnection>;
+  /** Reads and enables pagination through a set of `Shipment`. */
+  shipments?: Maybe<ShipmentConnection>;
+  /** Get a single `ShippingUnit`. */
+  shippingUnit?: Maybe<ShippingUnit>;
+  /** Reads a single `ShippingUnit` using its globally unique `ID`. */
+  shippingUnitById?: Maybe<ShippingUnit>;
+  /** Reads and enables pagination through a set of `ShippingUnit`. */
+  shippingUnits?: Maybe<ShippingUnitConnection>;
   /** Get a single `Site`. */
   site?: Maybe<Site>;
   /** Reads a single `Site` using its globally unique `ID`. */
@@ -37740,6 +49731,26 @@ export type Query = Node & {
   sopTemplateById?: Maybe<SopTemplate>;
   /** Reads and enables pagination through a set of `SopTemplate`. */
   sopTemplates?: Maybe<SopTemplateConnection>;
+  /** Get a single `SpcBaseline`. */
+  spcBaseline?: Maybe<SpcBaseline>;
+  /** Reads a single `SpcBaseline` using its globally unique `ID`. */
+  spcBaselineById?: Maybe<SpcBaseline>;
+  /** Reads and enables pagination through a set of `SpcBaseline`. */
+  spcBaselines?: Maybe<SpcBaselineConnection>;
+  /** Chart data of a characteristic the caller may see (inspection.read or control_plan.read at its plant), from the last `subgroups` closed subgroups (2..1000, default 100): each point (subgroup, n, value, dispersion, center line and limits of the current baseline, a p chart's per subgroup size, Nelson rule numbers and names), the baseline, capability (Cp, Cpk, Pp, Ppk, mean, sigma within from the baseline or R̄/d2, S̄/c4, MR̄/d2, sigma overall) for variables, and the count of open signals. Reads subgroup summaries, never the measurements. */
+  spcChart?: Maybe<Scalars['JSON']['output']>;
+  /** Get a single `SpcSignal`. */
+  spcSignal?: Maybe<SpcSignal>;
+  /** Reads a single `SpcSignal` using its globally unique `ID`. */
+  spcSignalById?: Maybe<SpcSignal>;
+  /** Reads and enables pagination through a set of `SpcSignal`. */
+  spcSignals?: Maybe<SpcSignalConnection>;
+  /** Get a single `SpcSubgroup`. */
+  spcSubgroup?: Maybe<SpcSubgroup>;
+  /** Reads a single `SpcSubgroup` using its globally unique `ID`. */
+  spcSubgroupById?: Maybe<SpcSubgroup>;
+  /** Reads and enables pagination through a set of `SpcSubgroup`. */
+  spcSubgroups?: Maybe<SpcSubgroupConnection>;
   /** Get a single `Specification`. */
   specification?: Maybe<Specification>;
   /** Reads a single `Specification` using its globally unique `ID`. */
@@ -38321,6 +50332,31 @@ export type QueryApprovalsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryApprovedSupplierArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryApprovedSupplierByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryApprovedSuppliersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryApproverBackupArgs = {
   organizationId: Scalars['UUID']['input'];
   userId: Scalars['UUID']['input'];
@@ -38634,6 +50670,81 @@ export type QueryCertificatesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryChangeOrderArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChangeOrderByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChangeOrderItemArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChangeOrderItemByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChangeOrderItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderItemCondition>;
+  filter?: InputMaybe<ChangeOrderItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryChangeOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCharacteristicArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCharacteristicByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCharacteristicsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CharacteristicCondition>;
+  filter?: InputMaybe<CharacteristicFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryChecklistArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -38759,6 +50870,108 @@ export type QueryCommentsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryComplaintItemArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintItemByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintItemCondition>;
+  filter?: InputMaybe<ComplaintItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintItemOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintNcrArgs = {
+  complaintId: Scalars['UUID']['input'];
+  ncrId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintNcrByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintNcrCondition>;
+  filter?: InputMaybe<ComplaintNcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintNcrOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConcessionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConcessionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConcessionScopeArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConcessionScopeByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConcessionScopesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionScopeCondition>;
+  filter?: InputMaybe<ConcessionScopeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionScopeOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryConcessionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryContactArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -38780,6 +50993,56 @@ export type QueryContactsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ContactOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryControlPlanArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryControlPlanByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryControlPlanStepArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryControlPlanStepByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryControlPlanStepsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ControlPlanStepCondition>;
+  filter?: InputMaybe<ControlPlanStepFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ControlPlanStepOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryControlPlansArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ControlPlanCondition>;
+  filter?: InputMaybe<ControlPlanFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
 };
 
 
@@ -38873,6 +51136,31 @@ export type QueryCustomFieldViolationsArgs = {
   filter?: InputMaybe<CustomFieldViolationsRecordFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCustomerComplaintArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCustomerComplaintByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryCustomerComplaintsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
 };
 
 
@@ -39152,6 +51440,83 @@ export type QueryDowntimeReasonsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<DowntimeReasonOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingPartArgs = {
+  drawingId: Scalars['UUID']['input'];
+  organizationId: Scalars['UUID']['input'];
+  partId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingPartByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingPartsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingPartCondition>;
+  filter?: InputMaybe<DrawingPartFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingPartOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingRevisionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingRevisionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingRevisionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryDrawingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingCondition>;
+  filter?: InputMaybe<DrawingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingOrderBy>>;
 };
 
 
@@ -39579,6 +51944,25 @@ export type QueryExitCriterionWaiversArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryExplodeProjectBomArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  assemblyPartId?: InputMaybe<Scalars['UUID']['input']>;
+  filter?: InputMaybe<ExplodeProjectBomRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  projectId: Scalars['UUID']['input'];
+  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryFaiReportArgs = {
+  inspectionId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryFeatureFlagArgs = {
   flagKey: Scalars['String']['input'];
   organizationId: Scalars['UUID']['input'];
@@ -39601,6 +51985,56 @@ export type QueryFeatureFlagsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<FeatureFlagOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGaugeStudiesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GaugeStudyCondition>;
+  filter?: InputMaybe<GaugeStudyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGaugeStudyArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGaugeStudyByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGaugeStudyReadingArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGaugeStudyReadingByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGaugeStudyReadingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GaugeStudyReadingCondition>;
+  filter?: InputMaybe<GaugeStudyReadingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GaugeStudyReadingOrderBy>>;
 };
 
 
@@ -39630,6 +52064,49 @@ export type QueryGenealogyEdgesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryGs1CheckDigitArgs = {
+  digits: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGs1DateArgs = {
+  value: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGs1ElementStringArgs = {
+  expiry?: InputMaybe<Scalars['Date']['input']>;
+  gtin?: InputMaybe<Scalars['String']['input']>;
+  lot?: InputMaybe<Scalars['String']['input']>;
+  quantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  serial?: InputMaybe<Scalars['String']['input']>;
+  sscc?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGs1KeyValidArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGs1ParseArgs = {
+  code: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryGs1SsccArgs = {
+  companyPrefix: Scalars['String']['input'];
+  extensionDigit: Scalars['Int']['input'];
+  serialReference: Scalars['BigInt']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryI18NStringArgs = {
   key: Scalars['String']['input'];
   locale: Scalars['String']['input'];
@@ -39654,6 +52131,69 @@ export type QueryI18NStringsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<I18NStringOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryInspectionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryInspectionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryInspectionCharacteristicArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryInspectionCharacteristicByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryInspectionCharacteristicsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCharacteristicCondition>;
+  filter?: InputMaybe<InspectionCharacteristicFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionCharacteristicOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryInspectionFpiesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionFpyCondition>;
+  filter?: InputMaybe<InspectionFpyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionFpyOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryInspectionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCondition>;
+  filter?: InputMaybe<InspectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
 };
 
 
@@ -39997,6 +52537,31 @@ export type QueryLabWorkQueuesArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryLabelArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabelByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryLabelsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryLocaleArgs = {
   locale: Scalars['String']['input'];
 };
@@ -40074,6 +52639,31 @@ export type QueryLotsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryMeasurementArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMeasurementByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryMeasurementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeasurementCondition>;
+  filter?: InputMaybe<MeasurementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryMembershipArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -40129,6 +52719,81 @@ export type QueryMyApprovalsArgs = {
   filter?: InputMaybe<ApprovalFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrDispositionArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrDispositionByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrDispositionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrItemArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrItemByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrItemCondition>;
+  filter?: InputMaybe<NcrItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrItemOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -40308,6 +52973,17 @@ export type QueryPartRevisionsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryPartWhereUsedArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<PartWhereUsedRecordFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  inProjectId?: InputMaybe<Scalars['UUID']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  partId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryPartnerArgs = {
   rowId: Scalars['UUID']['input'];
 };
@@ -40454,6 +53130,31 @@ export type QueryProjectArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryProjectBomLineArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectBomLineByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectBomLinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryProjectByIdArgs = {
   id: Scalars['ID']['input'];
 };
@@ -40482,6 +53183,44 @@ export type QueryProjectExitCriterionArgs = {
 /** The root query type which gives access points into the data universe. */
 export type QueryProjectExitCriterionByIdArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectMilestoneArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectMilestoneByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectMilestoneSlippagesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectMilestoneSlippageCondition>;
+  filter?: InputMaybe<ProjectMilestoneSlippageFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectMilestoneSlippageOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryProjectMilestonesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectMilestoneCondition>;
+  filter?: InputMaybe<ProjectMilestoneFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectMilestoneOrderBy>>;
 };
 
 
@@ -40665,6 +53404,19 @@ export type QueryQualificationsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryQualityKpiSupplierScorecardsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<QualityKpiSupplierScorecardCondition>;
+  filter?: InputMaybe<QualityKpiSupplierScorecardFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<QualityKpiSupplierScorecardOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QueryQualityPassRateArgs = {
   category: DocumentCategory;
   month: Scalars['Date']['input'];
@@ -40824,6 +53576,50 @@ export type QueryRecallSimulationArgs = {
   lotId: Scalars['UUID']['input'];
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReceiptArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReceiptByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReceiptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReleasedDrawingArgs = {
+  drawingId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryReleasedDrawingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReleasedDrawingCondition>;
+  filter?: InputMaybe<ReleasedDrawingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReleasedDrawingOrderBy>>;
 };
 
 
@@ -41341,6 +54137,56 @@ export type QuerySamplesDueForDisposalsArgs = {
 
 
 /** The root query type which gives access points into the data universe. */
+export type QueryScanEventArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryScanEventByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryScarArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryScarByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryScarsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
 export type QuerySearchArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   entityTypes?: InputMaybe<Array<InputMaybe<Scalars['String']['input']>>>;
@@ -41437,6 +54283,106 @@ export type QuerySettingsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SettingOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentCertificateArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentCertificateByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentCertificatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCertificateCondition>;
+  filter?: InputMaybe<ShipmentCertificateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentCertificateOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentItemArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentItemByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCondition>;
+  filter?: InputMaybe<ShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShippingUnitArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShippingUnitByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryShippingUnitsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShippingUnitCondition>;
+  filter?: InputMaybe<ShippingUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShippingUnitOrderBy>>;
 };
 
 
@@ -41587,6 +54533,88 @@ export type QuerySopTemplatesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SopTemplateOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySpcBaselineArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySpcBaselineByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySpcBaselinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcBaselineCondition>;
+  filter?: InputMaybe<SpcBaselineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySpcChartArgs = {
+  characteristicId: Scalars['UUID']['input'];
+  subgroups?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySpcSignalArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySpcSignalByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySpcSignalsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcSignalCondition>;
+  filter?: InputMaybe<SpcSignalFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySpcSubgroupArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySpcSubgroupByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySpcSubgroupsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcSubgroupCondition>;
+  filter?: InputMaybe<SpcSubgroupFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcSubgroupOrderBy>>;
 };
 
 
@@ -43479,6 +56507,8 @@ export type RecallSimulationRecord = {
   qualityStatus?: Maybe<TraceQualityStatus>;
   quantity?: Maybe<Scalars['BigFloat']['output']>;
   remainingQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  shipments?: Maybe<Scalars['JSON']['output']>;
+  shippedQuantity?: Maybe<Scalars['BigFloat']['output']>;
   siteId?: Maybe<Scalars['UUID']['output']>;
   unit?: Maybe<Scalars['String']['output']>;
 };
@@ -43515,10 +56545,313 @@ export type RecallSimulationRecordFilter = {
   quantity?: InputMaybe<BigFloatFilter>;
   /** Filter by the object’s `remainingQuantity` field. */
   remainingQuantity?: InputMaybe<BigFloatFilter>;
+  /** Filter by the object’s `shippedQuantity` field. */
+  shippedQuantity?: InputMaybe<BigFloatFilter>;
   /** Filter by the object’s `siteId` field. */
   siteId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `unit` field. */
   unit?: InputMaybe<StringFilter>;
+};
+
+/**
+ * Receipts
+ * Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+ */
+export type Receipt = Node & {
+  __typename?: 'Receipt';
+  /**
+   * Accepted quantity
+   * Released for use (the lot keeps this much).
+   */
+  acceptedQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Conditional approval
+   * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+   */
+  conditionalApproval: Scalars['Boolean']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Decided at */
+  decidedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Decided by */
+  decidedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Due on
+   * The delivery date ordered.
+   */
+  dueOn: Scalars['Date']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `Receipt`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * The lot (lots.id) the receipt created, quarantined until the decision.
+   */
+  lotId: Scalars['UUID']['output'];
+  /**
+   * On time
+   * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+   */
+  onTime: Scalars['Boolean']['output'];
+  /** Reads a single `Organization` that is related to this `Receipt`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `Receipt`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Purchase order
+   * The order number, as text.
+   */
+  purchaseOrder?: Maybe<Scalars['String']['output']>;
+  /**
+   * Quantity
+   * How much came, in unit (the part's).
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /**
+   * Receipt number
+   * RCV-000123, unique in the tenant.
+   */
+  receiptNumber: Scalars['String']['output'];
+  /** Received at */
+  receivedAt: Scalars['Datetime']['output'];
+  /** Received by */
+  receivedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Received on
+   * The day received in the plant's time zone.
+   */
+  receivedOn: Scalars['Date']['output'];
+  /**
+   * Rejected quantity
+   * Refused (counts in the supplier's PPM).
+   */
+  rejectedQuantity?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * Rejection reason
+   * Required when anything is rejected.
+   */
+  rejectionReason?: Maybe<Scalars['String']['output']>;
+  /** Receipt id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `Scar`. */
+  scars: ScarConnection;
+  /** Reads a single `Site` that is related to this `Receipt`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The site (sites.id) that received it: who may see and act on it.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+   */
+  status: ReceiptStatus;
+  /** Reads a single `Partner` that is related to this `Receipt`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier
+   * partners.id.
+   */
+  supplierId: Scalars['UUID']['output'];
+  /**
+   * Supplier lot
+   * The supplier's own lot number, also on the lot.
+   */
+  supplierLot: Scalars['String']['output'];
+  /**
+   * Unit
+   * The part's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `Receipt`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Receipt`. */
+  userByDecidedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Receipt`. */
+  userByReceivedBy?: Maybe<User>;
+};
+
+
+/**
+ * Receipts
+ * Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+ */
+export type ReceiptScarsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+/** A condition to be used against `Receipt` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type ReceiptCondition = {
+  /** Checks for equality with the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `receiptNumber` field. */
+  receiptNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `receivedBy` field. */
+  receivedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `receivedOn` field. */
+  receivedOn?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `Receipt` values. */
+export type ReceiptConnection = {
+  __typename?: 'ReceiptConnection';
+  /** A list of edges which contains the `Receipt` and cursor to aid in pagination. */
+  edges: Array<ReceiptEdge>;
+  /** A list of `Receipt` objects. */
+  nodes: Array<Receipt>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Receipt` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Receipt` edge in the connection. */
+export type ReceiptEdge = {
+  __typename?: 'ReceiptEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Receipt` at the end of the edge. */
+  node: Receipt;
+};
+
+/** A filter to be used against `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type ReceiptFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ReceiptFilter>>;
+  /** Filter by the object’s `decidedBy` field. */
+  decidedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ReceiptFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ReceiptFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receiptNumber` field. */
+  receiptNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `receivedBy` field. */
+  receivedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receivedOn` field. */
+  receivedOn?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scars` relation. */
+  scars?: InputMaybe<ReceiptToManyScarFilter>;
+  /** Some related `scars` exist. */
+  scarsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByDecidedBy` relation. */
+  userByDecidedBy?: InputMaybe<UserFilter>;
+  /** A related `userByDecidedBy` exists. */
+  userByDecidedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByReceivedBy` relation. */
+  userByReceivedBy?: InputMaybe<UserFilter>;
+  /** A related `userByReceivedBy` exists. */
+  userByReceivedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `Receipt`. */
+export type ReceiptOrderBy =
+  | 'DECIDED_BY_ASC'
+  | 'DECIDED_BY_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RECEIPT_NUMBER_ASC'
+  | 'RECEIPT_NUMBER_DESC'
+  | 'RECEIVED_BY_ASC'
+  | 'RECEIVED_BY_DESC'
+  | 'RECEIVED_ON_ASC'
+  | 'RECEIVED_ON_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/**
+ * Where a receipt stands: awaiting_decision (its lot quarantined), accepted (all
+ * released), partially_accepted (the accepted quantity released, the rest
+ * rejected), rejected (nothing released; the lot stays quarantined).
+ */
+export type ReceiptStatus =
+  | 'accepted'
+  | 'awaiting_decision'
+  | 'partially_accepted'
+  | 'rejected';
+
+/** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type ReceiptToManyScarFilter = {
+  /** Every related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScarFilter>;
+  /** No related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScarFilter>;
+  /** Some related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScarFilter>;
 };
 
 /** All input for the `receiveSamples` mutation. */
@@ -43569,6 +56902,135 @@ export type RecordConsumptionPayload = {
   result?: Maybe<Array<GenealogyEdge>>;
 };
 
+/** All input for the `recordGaugeStudy` mutation. */
+export type RecordGaugeStudyInput = {
+  characteristicId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  gaugeId: Scalars['UUID']['input'];
+  method: Scalars['String']['input'];
+  readings: Scalars['JSON']['input'];
+};
+
+/** The output of our `recordGaugeStudy` mutation. */
+export type RecordGaugeStudyPayload = {
+  __typename?: 'RecordGaugeStudyPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `GaugeStudy`. May be used by Relay 1. */
+  gaugeStudyEdge?: Maybe<GaugeStudyEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<GaugeStudy>;
+};
+
+
+/** The output of our `recordGaugeStudy` mutation. */
+export type RecordGaugeStudyPayloadGaugeStudyEdgeArgs = {
+  orderBy?: Array<GaugeStudyOrderBy>;
+};
+
+/** All input for the `recordMeasurement` mutation. */
+export type RecordMeasurementInput = {
+  characteristicId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  defective?: InputMaybe<Scalars['Boolean']['input']>;
+  gaugeId?: InputMaybe<Scalars['UUID']['input']>;
+  inspectionId: Scalars['UUID']['input'];
+  measuredAt?: InputMaybe<Scalars['Datetime']['input']>;
+  value?: InputMaybe<Scalars['BigFloat']['input']>;
+};
+
+/** The output of our `recordMeasurement` mutation. */
+export type RecordMeasurementPayload = {
+  __typename?: 'RecordMeasurementPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Measurement`. May be used by Relay 1. */
+  measurementEdge?: Maybe<MeasurementEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Measurement>;
+};
+
+
+/** The output of our `recordMeasurement` mutation. */
+export type RecordMeasurementPayloadMeasurementEdgeArgs = {
+  orderBy?: Array<MeasurementOrderBy>;
+};
+
+/** All input for the `recordMeasurements` mutation. */
+export type RecordMeasurementsInput = {
+  characteristicId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  gaugeId?: InputMaybe<Scalars['UUID']['input']>;
+  inspectionId: Scalars['UUID']['input'];
+  values: Array<InputMaybe<Scalars['BigFloat']['input']>>;
+};
+
+/** The output of our `recordMeasurements` mutation. */
+export type RecordMeasurementsPayload = {
+  __typename?: 'RecordMeasurementsPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scalars['Int']['output']>;
+};
+
+/** All input for the `recordNcrVerification` mutation. */
+export type RecordNcrVerificationInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  ncrId: Scalars['UUID']['input'];
+  note: Scalars['String']['input'];
+  result: Scalars['String']['input'];
+};
+
+/** The output of our `recordNcrVerification` mutation. */
+export type RecordNcrVerificationPayload = {
+  __typename?: 'RecordNcrVerificationPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `recordNcrVerification` mutation. */
+export type RecordNcrVerificationPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
+};
+
 /** All input for the `recordQcValue` mutation. */
 export type RecordQcValueInput = {
   /**
@@ -43599,6 +57061,46 @@ export type RecordQcValuePayload = {
 /** The output of our `recordQcValue` mutation. */
 export type RecordQcValuePayloadRunQcSampleEdgeArgs = {
   orderBy?: Array<RunQcSampleOrderBy>;
+};
+
+/** All input for the `recordReceipt` mutation. */
+export type RecordReceiptInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  dueOn: Scalars['Date']['input'];
+  expiresAt?: InputMaybe<Scalars['Datetime']['input']>;
+  partId: Scalars['UUID']['input'];
+  purchaseOrder?: InputMaybe<Scalars['String']['input']>;
+  quantity: Scalars['BigFloat']['input'];
+  receivedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  siteId: Scalars['UUID']['input'];
+  supplierId: Scalars['UUID']['input'];
+  supplierLot: Scalars['String']['input'];
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `recordReceipt` mutation. */
+export type RecordReceiptPayload = {
+  __typename?: 'RecordReceiptPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** An edge for our `Receipt`. May be used by Relay 1. */
+  receiptEdge?: Maybe<ReceiptEdge>;
+  result?: Maybe<Receipt>;
+};
+
+
+/** The output of our `recordReceipt` mutation. */
+export type RecordReceiptPayloadReceiptEdgeArgs = {
+  orderBy?: Array<ReceiptOrderBy>;
 };
 
 /** All input for the `recordResult` mutation. */
@@ -43693,6 +57195,70 @@ export type ReissueCertificatePayload = {
 /** The output of our `reissueCertificate` mutation. */
 export type ReissueCertificatePayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
+};
+
+/** All input for the `rejectChangeOrder` mutation. */
+export type RejectChangeOrderInput = {
+  changeOrderId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+};
+
+/** The output of our `rejectChangeOrder` mutation. */
+export type RejectChangeOrderPayload = {
+  __typename?: 'RejectChangeOrderPayload';
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ChangeOrder>;
+};
+
+
+/** The output of our `rejectChangeOrder` mutation. */
+export type RejectChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
+};
+
+/** All input for the `rejectDrawingRevision` mutation. */
+export type RejectDrawingRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  reason: Scalars['String']['input'];
+  revisionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `rejectDrawingRevision` mutation. */
+export type RejectDrawingRevisionPayload = {
+  __typename?: 'RejectDrawingRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `DrawingRevision`. May be used by Relay 1. */
+  drawingRevisionEdge?: Maybe<DrawingRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<DrawingRevision>;
+};
+
+
+/** The output of our `rejectDrawingRevision` mutation. */
+export type RejectDrawingRevisionPayloadDrawingRevisionEdgeArgs = {
+  orderBy?: Array<DrawingRevisionOrderBy>;
 };
 
 /** All input for the `rejectSample` mutation. */
@@ -43790,6 +57356,165 @@ export type ReleaseResultPayload = {
 export type ReleaseResultPayloadResultEdgeArgs = {
   orderBy?: Array<ResultOrderBy>;
 };
+
+/**
+ * Released drawings
+ * Each drawing's released revision, the one production uses, with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
+ */
+export type ReleasedDrawing = {
+  __typename?: 'ReleasedDrawing';
+  /** Approved by */
+  approvedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Checksum
+   * sha256 of the drawing file.
+   */
+  checksum?: Maybe<Scalars['String']['output']>;
+  /** Document version */
+  documentVersionId?: Maybe<Scalars['UUID']['output']>;
+  /** Drawing */
+  drawingId?: Maybe<Scalars['UUID']['output']>;
+  /** Drawing number */
+  drawingNumber?: Maybe<Scalars['String']['output']>;
+  /** File name */
+  fileName?: Maybe<Scalars['String']['output']>;
+  /**
+   * File path
+   * Object storage path of the drawing file.
+   */
+  filePath?: Maybe<Scalars['String']['output']>;
+  /** Tenant */
+  organizationId?: Maybe<Scalars['UUID']['output']>;
+  /** Released at */
+  releasedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Revision code */
+  revision?: Maybe<Scalars['String']['output']>;
+  /** Released revision */
+  revisionId?: Maybe<Scalars['UUID']['output']>;
+  /** Title */
+  title?: Maybe<Scalars['String']['output']>;
+};
+
+/**
+ * A condition to be used against `ReleasedDrawing` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ReleasedDrawingCondition = {
+  /** Checks for equality with the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `checksum` field. */
+  checksum?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `documentVersionId` field. */
+  documentVersionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `drawingId` field. */
+  drawingId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `drawingNumber` field. */
+  drawingNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `fileName` field. */
+  fileName?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `filePath` field. */
+  filePath?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `releasedAt` field. */
+  releasedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `revision` field. */
+  revision?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `revisionId` field. */
+  revisionId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `title` field. */
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `ReleasedDrawing` values. */
+export type ReleasedDrawingConnection = {
+  __typename?: 'ReleasedDrawingConnection';
+  /** A list of edges which contains the `ReleasedDrawing` and cursor to aid in pagination. */
+  edges: Array<ReleasedDrawingEdge>;
+  /** A list of `ReleasedDrawing` objects. */
+  nodes: Array<ReleasedDrawing>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ReleasedDrawing` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ReleasedDrawing` edge in the connection. */
+export type ReleasedDrawingEdge = {
+  __typename?: 'ReleasedDrawingEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ReleasedDrawing` at the end of the edge. */
+  node: ReleasedDrawing;
+};
+
+/** A filter to be used against `ReleasedDrawing` object types. All fields are combined with a logical ‘and.’ */
+export type ReleasedDrawingFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ReleasedDrawingFilter>>;
+  /** Filter by the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `checksum` field. */
+  checksum?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `documentVersionId` field. */
+  documentVersionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawingId` field. */
+  drawingId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `drawingNumber` field. */
+  drawingNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `fileName` field. */
+  fileName?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `filePath` field. */
+  filePath?: InputMaybe<StringFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ReleasedDrawingFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ReleasedDrawingFilter>>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `releasedAt` field. */
+  releasedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `revision` field. */
+  revision?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `revisionId` field. */
+  revisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `title` field. */
+  title?: InputMaybe<StringFilter>;
+};
+
+/** Methods to use when ordering `ReleasedDrawing`. */
+export type ReleasedDrawingOrderBy =
+  | 'APPROVED_BY_ASC'
+  | 'APPROVED_BY_DESC'
+  | 'CHECKSUM_ASC'
+  | 'CHECKSUM_DESC'
+  | 'DOCUMENT_VERSION_ID_ASC'
+  | 'DOCUMENT_VERSION_ID_DESC'
+  | 'DRAWING_ID_ASC'
+  | 'DRAWING_ID_DESC'
+  | 'DRAWING_NUMBER_ASC'
+  | 'DRAWING_NUMBER_DESC'
+  | 'FILE_NAME_ASC'
+  | 'FILE_NAME_DESC'
+  | 'FILE_PATH_ASC'
+  | 'FILE_PATH_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'RELEASED_AT_ASC'
+  | 'RELEASED_AT_DESC'
+  | 'REVISION_ASC'
+  | 'REVISION_DESC'
+  | 'REVISION_ID_ASC'
+  | 'REVISION_ID_DESC'
+  | 'TITLE_ASC'
+  | 'TITLE_DESC';
+
+/** A document rendered by a job: queued (waiting or retrying), rendered (stored as an object), failed (every attempt failed). */
+export type RenderStatus =
+  | 'failed'
+  | 'queued'
+  | 'rendered';
 
 /** All input for the `replayWebhookDelivery` mutation. */
 export type ReplayWebhookDeliveryInput = {
@@ -44466,6 +58191,114 @@ export type ReportSourceToManyReportDefinitionFilter = {
 export type ReportVisibility =
   | 'private'
   | 'shared';
+
+/** All input for the `requestConcession` mutation. */
+export type RequestConcessionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  customerId: Scalars['UUID']['input'];
+  customerReference?: InputMaybe<Scalars['String']['input']>;
+  description: Scalars['String']['input'];
+  lotIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  partId: Scalars['UUID']['input'];
+  partRevisionIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  quantityLimit: Scalars['BigFloat']['input'];
+  serialIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  validFrom: Scalars['Datetime']['input'];
+  validUntil: Scalars['Datetime']['input'];
+};
+
+/** The output of our `requestConcession` mutation. */
+export type RequestConcessionPayload = {
+  __typename?: 'RequestConcessionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Concession`. May be used by Relay 1. */
+  concessionEdge?: Maybe<ConcessionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Concession>;
+};
+
+
+/** The output of our `requestConcession` mutation. */
+export type RequestConcessionPayloadConcessionEdgeArgs = {
+  orderBy?: Array<ConcessionOrderBy>;
+};
+
+/** All input for the `requestLabel` mutation. */
+export type RequestLabelInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  shippingUnitId?: InputMaybe<Scalars['UUID']['input']>;
+  symbology?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `requestLabel` mutation. */
+export type RequestLabelPayload = {
+  __typename?: 'RequestLabelPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Label`. May be used by Relay 1. */
+  labelEdge?: Maybe<LabelEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Label>;
+};
+
+
+/** The output of our `requestLabel` mutation. */
+export type RequestLabelPayloadLabelEdgeArgs = {
+  orderBy?: Array<LabelOrderBy>;
+};
+
+/** All input for the `respondToScar` mutation. */
+export type RespondToScarInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  containment?: InputMaybe<Scalars['String']['input']>;
+  correctiveAction: Scalars['String']['input'];
+  rootCause: Scalars['String']['input'];
+  scarId: Scalars['UUID']['input'];
+};
+
+/** The output of our `respondToScar` mutation. */
+export type RespondToScarPayload = {
+  __typename?: 'RespondToScarPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scar>;
+  /** An edge for our `Scar`. May be used by Relay 1. */
+  scarEdge?: Maybe<ScarEdge>;
+};
+
+
+/** The output of our `respondToScar` mutation. */
+export type RespondToScarPayloadScarEdgeArgs = {
+  orderBy?: Array<ScarOrderBy>;
+};
 
 /** All input for the `restore` mutation. */
 export type RestoreInput = {
@@ -45466,6 +59299,71 @@ export type ReviewResultPayload = {
 /** The output of our `reviewResult` mutation. */
 export type ReviewResultPayloadResultEdgeArgs = {
   orderBy?: Array<ResultOrderBy>;
+};
+
+/** All input for the `reviewScarResponse` mutation. */
+export type ReviewScarResponseInput = {
+  accept: Scalars['Boolean']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  note?: InputMaybe<Scalars['String']['input']>;
+  scarId: Scalars['UUID']['input'];
+};
+
+/** The output of our `reviewScarResponse` mutation. */
+export type ReviewScarResponsePayload = {
+  __typename?: 'ReviewScarResponsePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Scar>;
+  /** An edge for our `Scar`. May be used by Relay 1. */
+  scarEdge?: Maybe<ScarEdge>;
+};
+
+
+/** The output of our `reviewScarResponse` mutation. */
+export type ReviewScarResponsePayloadScarEdgeArgs = {
+  orderBy?: Array<ScarOrderBy>;
+};
+
+/** All input for the `revokeConcession` mutation. */
+export type RevokeConcessionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  concessionId: Scalars['UUID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+/** The output of our `revokeConcession` mutation. */
+export type RevokeConcessionPayload = {
+  __typename?: 'RevokeConcessionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Concession`. May be used by Relay 1. */
+  concessionEdge?: Maybe<ConcessionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Concession>;
+};
+
+
+/** The output of our `revokeConcession` mutation. */
+export type RevokeConcessionPayloadConcessionEdgeArgs = {
+  orderBy?: Array<ConcessionOrderBy>;
 };
 
 /** All input for the `revokeQualification` mutation. */
@@ -49502,6 +63400,479 @@ export type SamplesDueForDisposalOrderBy =
   | 'UNIT_ASC'
   | 'UNIT_DESC';
 
+/**
+ * Scan events
+ * Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
+ */
+export type ScanEvent = Node & {
+  __typename?: 'ScanEvent';
+  /**
+   * Code
+   * What the scanner read.
+   */
+  code: Scalars['String']['output'];
+  /**
+   * Kind
+   * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
+   */
+  codeKind: Scalars['String']['output'];
+  /**
+   * Decoded
+   * The GS1 application identifiers and values ({"00": ..., "10": ...}).
+   */
+  decoded: Scalars['JSON']['output'];
+  /**
+   * Device
+   * The scanner's name or id.
+   */
+  device: Scalars['String']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * Location
+   * Where it was scanned (dock, rack, truck ...).
+   */
+  location: Scalars['String']['output'];
+  /** Reads a single `Lot` that is related to this `ScanEvent`. */
+  lot?: Maybe<Lot>;
+  /** Lot */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `ScanEvent`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Scan id */
+  rowId: Scalars['UUID']['output'];
+  /** Scanned at */
+  scannedAt: Scalars['Datetime']['output'];
+  /** Scanned by */
+  scannedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Serial` that is related to this `ScanEvent`. */
+  serial?: Maybe<Serial>;
+  /** Serial */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Shipment` that is related to this `ScanEvent`. */
+  shipment?: Maybe<Shipment>;
+  /** Shipment */
+  shipmentId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `ShippingUnit` that is related to this `ScanEvent`. */
+  shippingUnit?: Maybe<ShippingUnit>;
+  /** Shipping unit */
+  shippingUnitId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Site` that is related to this `ScanEvent`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The scanned item's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /** Reads a single `User` that is related to this `ScanEvent`. */
+  userByScannedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `ScanEvent` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type ScanEventCondition = {
+  /** Checks for equality with the object’s `code` field. */
+  code?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `device` field. */
+  device?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `scannedAt` field. */
+  scannedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `scannedBy` field. */
+  scannedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shippingUnitId` field. */
+  shippingUnitId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ScanEvent` values. */
+export type ScanEventConnection = {
+  __typename?: 'ScanEventConnection';
+  /** A list of edges which contains the `ScanEvent` and cursor to aid in pagination. */
+  edges: Array<ScanEventEdge>;
+  /** A list of `ScanEvent` objects. */
+  nodes: Array<ScanEvent>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ScanEvent` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ScanEvent` edge in the connection. */
+export type ScanEventEdge = {
+  __typename?: 'ScanEventEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ScanEvent` at the end of the edge. */
+  node: ScanEvent;
+};
+
+/** A filter to be used against `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type ScanEventFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ScanEventFilter>>;
+  /** Filter by the object’s `code` field. */
+  code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `device` field. */
+  device?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ScanEventFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ScanEventFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scannedAt` field. */
+  scannedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `scannedBy` field. */
+  scannedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shipment` relation. */
+  shipment?: InputMaybe<ShipmentFilter>;
+  /** A related `shipment` exists. */
+  shipmentExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shippingUnit` relation. */
+  shippingUnit?: InputMaybe<ShippingUnitFilter>;
+  /** A related `shippingUnit` exists. */
+  shippingUnitExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shippingUnitId` field. */
+  shippingUnitId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByScannedBy` relation. */
+  userByScannedBy?: InputMaybe<UserFilter>;
+  /** A related `userByScannedBy` exists. */
+  userByScannedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `ScanEvent`. */
+export type ScanEventOrderBy =
+  | 'CODE_ASC'
+  | 'CODE_DESC'
+  | 'DEVICE_ASC'
+  | 'DEVICE_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SCANNED_AT_ASC'
+  | 'SCANNED_AT_DESC'
+  | 'SCANNED_BY_ASC'
+  | 'SCANNED_BY_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC'
+  | 'SHIPMENT_ID_ASC'
+  | 'SHIPMENT_ID_DESC'
+  | 'SHIPPING_UNIT_ID_ASC'
+  | 'SHIPPING_UNIT_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** All input for the `scan` mutation. */
+export type ScanInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  code: Scalars['String']['input'];
+  device: Scalars['String']['input'];
+  location: Scalars['String']['input'];
+};
+
+/** The output of our `scan` mutation. */
+export type ScanPayload = {
+  __typename?: 'ScanPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ScanEvent>;
+  /** An edge for our `ScanEvent`. May be used by Relay 1. */
+  scanEventEdge?: Maybe<ScanEventEdge>;
+};
+
+
+/** The output of our `scan` mutation. */
+export type ScanPayloadScanEventEdgeArgs = {
+  orderBy?: Array<ScanEventOrderBy>;
+};
+
+/**
+ * Supplier corrective action requests
+ * A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+ */
+export type Scar = Node & {
+  __typename?: 'Scar';
+  /** Reads a single `Capa` that is related to this `Scar`. */
+  capa?: Maybe<Capa>;
+  /**
+   * CAPA
+   * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+   */
+  capaId: Scalars['UUID']['output'];
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Issued at */
+  issuedAt: Scalars['Datetime']['output'];
+  /** Issued by */
+  issuedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `Scar`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Problem statement
+   * What the supplier is told (D2).
+   */
+  problemStatement: Scalars['String']['output'];
+  /** Reads a single `Receipt` that is related to this `Scar`. */
+  receipt?: Maybe<Receipt>;
+  /**
+   * Receipt
+   * The receipt (receipts.id) that showed the problem, if any.
+   */
+  receiptId?: Maybe<Scalars['UUID']['output']>;
+  /** Responded at */
+  respondedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Responded by */
+  respondedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Response due on
+   * The day the supplier's answer is due.
+   */
+  responseDueOn: Scalars['Date']['output'];
+  /**
+   * Review note
+   * Why the response was accepted or returned.
+   */
+  reviewNote?: Maybe<Scalars['String']['output']>;
+  /** Reviewed at */
+  reviewedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Reviewed by */
+  reviewedBy?: Maybe<Scalars['UUID']['output']>;
+  /** SCAR id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * SCAR number
+   * The CAPA's number (CAPA-000123), shown to the supplier.
+   */
+  scarNumber: Scalars['String']['output'];
+  /**
+   * Status
+   * awaiting_response, responded or accepted (closure is the CAPA's).
+   */
+  status: ScarStatus;
+  /** Reads a single `Partner` that is related to this `Scar`. */
+  supplier?: Maybe<Partner>;
+  /**
+   * Supplier containment
+   * The supplier's containment (D3).
+   */
+  supplierContainment?: Maybe<Scalars['String']['output']>;
+  /**
+   * Supplier corrective action
+   * The supplier's corrective and preventive actions (D5-D7).
+   */
+  supplierCorrectiveAction?: Maybe<Scalars['String']['output']>;
+  /**
+   * Supplier
+   * The partner (partners.id) asked to act.
+   */
+  supplierId: Scalars['UUID']['output'];
+  /**
+   * Supplier root cause
+   * The supplier's root cause (D4).
+   */
+  supplierRootCause?: Maybe<Scalars['String']['output']>;
+  /** Title */
+  title: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Scar`. */
+  userByIssuedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Scar`. */
+  userByRespondedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Scar`. */
+  userByReviewedBy?: Maybe<User>;
+};
+
+/** A condition to be used against `Scar` object types. All fields are tested for equality and combined with a logical ‘and.’ */
+export type ScarCondition = {
+  /** Checks for equality with the object’s `capaId` field. */
+  capaId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `issuedAt` field. */
+  issuedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `issuedBy` field. */
+  issuedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `receiptId` field. */
+  receiptId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `respondedBy` field. */
+  respondedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `reviewedBy` field. */
+  reviewedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `supplierId` field. */
+  supplierId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Scar` values. */
+export type ScarConnection = {
+  __typename?: 'ScarConnection';
+  /** A list of edges which contains the `Scar` and cursor to aid in pagination. */
+  edges: Array<ScarEdge>;
+  /** A list of `Scar` objects. */
+  nodes: Array<Scar>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Scar` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Scar` edge in the connection. */
+export type ScarEdge = {
+  __typename?: 'ScarEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Scar` at the end of the edge. */
+  node: Scar;
+};
+
+/** A filter to be used against `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type ScarFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ScarFilter>>;
+  /** Filter by the object’s `capa` relation. */
+  capa?: InputMaybe<CapaFilter>;
+  /** Filter by the object’s `capaId` field. */
+  capaId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `issuedAt` field. */
+  issuedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `issuedBy` field. */
+  issuedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ScarFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ScarFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receipt` relation. */
+  receipt?: InputMaybe<ReceiptFilter>;
+  /** A related `receipt` exists. */
+  receiptExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptId` field. */
+  receiptId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `respondedBy` field. */
+  respondedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `reviewedBy` field. */
+  reviewedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `supplier` relation. */
+  supplier?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `supplierId` field. */
+  supplierId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByIssuedBy` relation. */
+  userByIssuedBy?: InputMaybe<UserFilter>;
+  /** A related `userByIssuedBy` exists. */
+  userByIssuedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByRespondedBy` relation. */
+  userByRespondedBy?: InputMaybe<UserFilter>;
+  /** A related `userByRespondedBy` exists. */
+  userByRespondedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByReviewedBy` relation. */
+  userByReviewedBy?: InputMaybe<UserFilter>;
+  /** A related `userByReviewedBy` exists. */
+  userByReviewedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `Scar`. */
+export type ScarOrderBy =
+  | 'CAPA_ID_ASC'
+  | 'CAPA_ID_DESC'
+  | 'ISSUED_AT_ASC'
+  | 'ISSUED_AT_DESC'
+  | 'ISSUED_BY_ASC'
+  | 'ISSUED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'RECEIPT_ID_ASC'
+  | 'RECEIPT_ID_DESC'
+  | 'RESPONDED_BY_ASC'
+  | 'RESPONDED_BY_DESC'
+  | 'REVIEWED_BY_ASC'
+  | 'REVIEWED_BY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SUPPLIER_ID_ASC'
+  | 'SUPPLIER_ID_DESC';
+
+/**
+ * A SCAR's exchange with the supplier: awaiting_response (issued, or a response
+ * returned), responded (the supplier answered), accepted (the response accepted;
+ * the CAPA carries on to closure). The 8D itself is the linked CAPA's steps.
+ */
+export type ScarStatus =
+  | 'accepted'
+  | 'awaiting_response'
+  | 'responded';
+
 /** A connection to a list of `SearchRecord` values. */
 export type SearchConnection = {
   __typename?: 'SearchConnection';
@@ -49562,21 +63933,34 @@ export type SearchRecordFilter = {
  */
 export type Serial = Node & {
   __typename?: 'Serial';
+  /** Reads and enables pagination through a set of `ComplaintItem`. */
+  complaintItems: ComplaintItemConnection;
+  /** Reads and enables pagination through a set of `ConcessionScope`. */
+  concessionScopes: ConcessionScopeConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
   createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Current location
+   * Where the piece was last scanned (app.scan).
+   */
+  currentLocation?: Maybe<Scalars['String']['output']>;
   /** Reads and enables pagination through a set of `GenealogyEdge`. */
   genealogyEdgesByConsumedSerialId: GenealogyEdgeConnection;
   /** Reads and enables pagination through a set of `GenealogyEdge`. */
   genealogyEdgesByProducedSerialId: GenealogyEdgeConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `Inspection`. */
+  inspections: InspectionConnection;
   /**
    * Inventory state
    * available, consumed, shipped or scrapped.
    */
   inventoryState: TraceInventoryState;
+  /** Reads and enables pagination through a set of `Label`. */
+  labels: LabelConnection;
   /** Reads a single `Lot` that is related to this `Serial`. */
   lot?: Maybe<Lot>;
   /**
@@ -49584,6 +63968,10 @@ export type Serial = Node & {
    * The lot (lots.id) the piece belongs to, if any.
    */
   lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositions: NcrDispositionConnection;
+  /** Reads and enables pagination through a set of `NcrItem`. */
+  ncrItems: NcrItemConnection;
   /** Reads a single `Organization` that is related to this `Serial`. */
   organization?: Maybe<Organization>;
   /**
@@ -49614,11 +64002,15 @@ export type Serial = Node & {
   qualityStatus: TraceQualityStatus;
   /** Serial id */
   rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents: ScanEventConnection;
   /**
    * Serial number
    * From the tenant's serial pattern, unique in the tenant.
    */
   serialNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems: ShipmentItemConnection;
   /** Reads a single `Site` that is related to this `Serial`. */
   site?: Maybe<Site>;
   /**
@@ -49632,6 +64024,38 @@ export type Serial = Node & {
   updatedAt: Scalars['Datetime']['output'];
   /** Reads a single `User` that is related to this `Serial`. */
   userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialComplaintItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintItemCondition>;
+  filter?: InputMaybe<ComplaintItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintItemOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialConcessionScopesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionScopeCondition>;
+  filter?: InputMaybe<ConcessionScopeFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionScopeOrderBy>>;
 };
 
 
@@ -49664,6 +64088,102 @@ export type SerialGenealogyEdgesByProducedSerialIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialInspectionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCondition>;
+  filter?: InputMaybe<InspectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialLabelsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialNcrDispositionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialNcrItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrItemCondition>;
+  filter?: InputMaybe<NcrItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrItemOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/**
+ * Serials
+ * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
+ */
+export type SerialShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
 };
 
 
@@ -49728,6 +64248,14 @@ export type SerialEdge = {
 export type SerialFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<SerialFilter>>;
+  /** Filter by the object’s `complaintItems` relation. */
+  complaintItems?: InputMaybe<SerialToManyComplaintItemFilter>;
+  /** Some related `complaintItems` exist. */
+  complaintItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionScopes` relation. */
+  concessionScopes?: InputMaybe<SerialToManyConcessionScopeFilter>;
+  /** Some related `concessionScopes` exist. */
+  concessionScopesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `genealogyEdgesByConsumedSerialId` relation. */
@@ -49738,12 +64266,28 @@ export type SerialFilter = {
   genealogyEdgesByProducedSerialId?: InputMaybe<SerialToManyGenealogyEdgeFilter>;
   /** Some related `genealogyEdgesByProducedSerialId` exist. */
   genealogyEdgesByProducedSerialIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspections` relation. */
+  inspections?: InputMaybe<SerialToManyInspectionFilter>;
+  /** Some related `inspections` exist. */
+  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labels` relation. */
+  labels?: InputMaybe<SerialToManyLabelFilter>;
+  /** Some related `labels` exist. */
+  labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lot` relation. */
   lot?: InputMaybe<LotFilter>;
   /** A related `lot` exists. */
   lotExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lotId` field. */
   lotId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `ncrDispositions` relation. */
+  ncrDispositions?: InputMaybe<SerialToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositions` exist. */
+  ncrDispositionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrItems` relation. */
+  ncrItems?: InputMaybe<SerialToManyNcrItemFilter>;
+  /** Some related `ncrItems` exist. */
+  ncrItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<SerialFilter>;
   /** Checks for any expressions in this list. */
@@ -49764,8 +64308,16 @@ export type SerialFilter = {
   partRevisionId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scanEvents` relation. */
+  scanEvents?: InputMaybe<SerialToManyScanEventFilter>;
+  /** Some related `scanEvents` exist. */
+  scanEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serialNumber` field. */
   serialNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `shipmentItems` relation. */
+  shipmentItems?: InputMaybe<SerialToManyShipmentItemFilter>;
+  /** Some related `shipmentItems` exist. */
+  shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `site` relation. */
   site?: InputMaybe<SiteFilter>;
   /** Filter by the object’s `siteId` field. */
@@ -49802,6 +64354,26 @@ export type SerialOrderBy =
   | 'SITE_ID_ASC'
   | 'SITE_ID_DESC';
 
+/** A filter to be used against many `ComplaintItem` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyComplaintItemFilter = {
+  /** Every related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintItemFilter>;
+  /** No related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintItemFilter>;
+  /** Some related `ComplaintItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintItemFilter>;
+};
+
+/** A filter to be used against many `ConcessionScope` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyConcessionScopeFilter = {
+  /** Every related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionScopeFilter>;
+  /** No related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionScopeFilter>;
+  /** Some related `ConcessionScope` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionScopeFilter>;
+};
+
 /** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
 export type SerialToManyGenealogyEdgeFilter = {
   /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -49810,6 +64382,66 @@ export type SerialToManyGenealogyEdgeFilter = {
   none?: InputMaybe<GenealogyEdgeFilter>;
   /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<GenealogyEdgeFilter>;
+};
+
+/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyInspectionFilter = {
+  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<InspectionFilter>;
+  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<InspectionFilter>;
+  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<InspectionFilter>;
+};
+
+/** A filter to be used against many `Label` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyLabelFilter = {
+  /** Every related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabelFilter>;
+  /** No related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabelFilter>;
+  /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabelFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
+};
+
+/** A filter to be used against many `NcrItem` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyNcrItemFilter = {
+  /** Every related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrItemFilter>;
+  /** No related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrItemFilter>;
+  /** Some related `NcrItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrItemFilter>;
+};
+
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type SerialToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
 };
 
 /** A filter to be used against many `TraceStatusChange` object types. All fields are combined with a logical ‘and.’ */
@@ -50708,6 +65340,1062 @@ export type SettingOrderBy =
   | 'UPDATED_BY_ASC'
   | 'UPDATED_BY_DESC';
 
+/** All input for the `shipShipment` mutation. */
+export type ShipShipmentInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  shipmentId: Scalars['UUID']['input'];
+};
+
+/** The output of our `shipShipment` mutation. */
+export type ShipShipmentPayload = {
+  __typename?: 'ShipShipmentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Shipment>;
+  /** An edge for our `Shipment`. May be used by Relay 1. */
+  shipmentEdge?: Maybe<ShipmentEdge>;
+};
+
+
+/** The output of our `shipShipment` mutation. */
+export type ShipShipmentPayloadShipmentEdgeArgs = {
+  orderBy?: Array<ShipmentOrderBy>;
+};
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export type Shipment = Node & {
+  __typename?: 'Shipment';
+  /** Carrier */
+  carrier?: Maybe<Scalars['String']['output']>;
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Current location
+   * Where the shipment or one of its units was last scanned (app.scan).
+   */
+  currentLocation?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Partner` that is related to this `Shipment`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The partner (partners.id) the goods go to; its portal users read the shipment.
+   */
+  customerId: Scalars['UUID']['output'];
+  /**
+   * Delivered at
+   * When the shipment entered delivered.
+   */
+  deliveredAt?: Maybe<Scalars['Datetime']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Notes */
+  notes: Scalars['String']['output'];
+  /** Reads a single `Organization` that is related to this `Shipment`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Promised date
+   * The delivery date promised to the customer (on-time delivery is measured against it).
+   */
+  promisedDate?: Maybe<Scalars['Date']['output']>;
+  /** Shipment id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents: ScanEventConnection;
+  /** Reads and enables pagination through a set of `ShipmentCertificate`. */
+  shipmentCertificates: ShipmentCertificateConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems: ShipmentItemConnection;
+  /**
+   * Shipment number
+   * SHP-000123, unique in the tenant.
+   */
+  shipmentNumber: Scalars['String']['output'];
+  /**
+   * Shipped at
+   * When app.ship_shipment moved the goods out of inventory.
+   */
+  shippedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Shipped by */
+  shippedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads and enables pagination through a set of `ShippingUnit`. */
+  shippingUnits: ShippingUnitConnection;
+  /** Reads a single `Site` that is related to this `Shipment`. */
+  site?: Maybe<Site>;
+  /**
+   * Ship-from plant
+   * The site (sites.id) the goods leave: who may see and act on the shipment.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * The shipment's state on its state machine (app.entity_states), mirrored here: draft, picked, packed, shipped, delivered or cancelled.
+   */
+  status: Scalars['String']['output'];
+  /**
+   * Tracking number
+   * The carrier's.
+   */
+  trackingNumber?: Maybe<Scalars['String']['output']>;
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `Shipment`. */
+  userByCreatedBy?: Maybe<User>;
+  /** Reads a single `User` that is related to this `Shipment`. */
+  userByShippedBy?: Maybe<User>;
+};
+
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export type ShipmentScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export type ShipmentShipmentCertificatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCertificateCondition>;
+  filter?: InputMaybe<ShipmentCertificateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentCertificateOrderBy>>;
+};
+
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export type ShipmentShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export type ShipmentShippingUnitsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShippingUnitCondition>;
+  filter?: InputMaybe<ShippingUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShippingUnitOrderBy>>;
+};
+
+/**
+ * Certificates of conformance
+ * One per issue for a shipment whose items are all released: its content frozen at issue from app_private.shipment_certificate_lines (lots and serials, part revisions, quality status), rendered to PDF by the coc_render job and stored as an object attached to the shipment. Read like the shipment (its customer's portal users too). Written by app.issue_shipment_certificate.
+ */
+export type ShipmentCertificate = Node & {
+  __typename?: 'ShipmentCertificate';
+  /**
+   * Certificate number
+   * COC-000123, unique in the tenant.
+   */
+  certificateNumber: Scalars['String']['output'];
+  /**
+   * Content
+   * What the certificate states, frozen at issue: shipment, customer, lines.
+   */
+  content: Scalars['JSON']['output'];
+  /** Reads a single `Partner` that is related to this `ShipmentCertificate`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The shipment's customer.
+   */
+  customerId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Issued at */
+  issuedAt: Scalars['Datetime']['output'];
+  /** Issued by */
+  issuedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `ShipmentCertificate`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * PDF
+   * Object-store key inside the tenant's storage.
+   */
+  pdfKey?: Maybe<Scalars['String']['output']>;
+  /**
+   * PDF checksum
+   * sha256 (hex).
+   */
+  pdfSha256?: Maybe<Scalars['String']['output']>;
+  /**
+   * PDF size
+   * In bytes.
+   */
+  pdfSize?: Maybe<Scalars['BigInt']['output']>;
+  /** Render attempts */
+  renderAttempts: Scalars['Int']['output'];
+  /** Render error */
+  renderError?: Maybe<Scalars['String']['output']>;
+  /** Rendered at */
+  renderedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Certificate id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Shipment` that is related to this `ShipmentCertificate`. */
+  shipment?: Maybe<Shipment>;
+  /**
+   * Shipment
+   * shipments.id.
+   */
+  shipmentId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `ShipmentCertificate`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The shipment's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * PDF status
+   * queued, rendered or failed.
+   */
+  status: RenderStatus;
+  /** Reads a single `User` that is related to this `ShipmentCertificate`. */
+  userByIssuedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `ShipmentCertificate` object types. All fields
+ * are tested for equality and combined with a logical ‘and.’
+ */
+export type ShipmentCertificateCondition = {
+  /** Checks for equality with the object’s `certificateNumber` field. */
+  certificateNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `issuedBy` field. */
+  issuedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ShipmentCertificate` values. */
+export type ShipmentCertificateConnection = {
+  __typename?: 'ShipmentCertificateConnection';
+  /** A list of edges which contains the `ShipmentCertificate` and cursor to aid in pagination. */
+  edges: Array<ShipmentCertificateEdge>;
+  /** A list of `ShipmentCertificate` objects. */
+  nodes: Array<ShipmentCertificate>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ShipmentCertificate` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ShipmentCertificate` edge in the connection. */
+export type ShipmentCertificateEdge = {
+  __typename?: 'ShipmentCertificateEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ShipmentCertificate` at the end of the edge. */
+  node: ShipmentCertificate;
+};
+
+/** A filter to be used against `ShipmentCertificate` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentCertificateFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ShipmentCertificateFilter>>;
+  /** Filter by the object’s `certificateNumber` field. */
+  certificateNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `issuedBy` field. */
+  issuedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ShipmentCertificateFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ShipmentCertificateFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shipment` relation. */
+  shipment?: InputMaybe<ShipmentFilter>;
+  /** Filter by the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByIssuedBy` relation. */
+  userByIssuedBy?: InputMaybe<UserFilter>;
+  /** A related `userByIssuedBy` exists. */
+  userByIssuedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `ShipmentCertificate`. */
+export type ShipmentCertificateOrderBy =
+  | 'CERTIFICATE_NUMBER_ASC'
+  | 'CERTIFICATE_NUMBER_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'ISSUED_BY_ASC'
+  | 'ISSUED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SHIPMENT_ID_ASC'
+  | 'SHIPMENT_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** All input for the `shipmentCertificateUrl` mutation. */
+export type ShipmentCertificateUrlInput = {
+  certificateId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  expiresIn?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The output of our `shipmentCertificateUrl` mutation. */
+export type ShipmentCertificateUrlPayload = {
+  __typename?: 'ShipmentCertificateUrlPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<SignedUrl>;
+};
+
+/**
+ * A condition to be used against `Shipment` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type ShipmentCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `promisedDate` field. */
+  promisedDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipmentNumber` field. */
+  shipmentNumber?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `shippedBy` field. */
+  shippedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `Shipment` values. */
+export type ShipmentConnection = {
+  __typename?: 'ShipmentConnection';
+  /** A list of edges which contains the `Shipment` and cursor to aid in pagination. */
+  edges: Array<ShipmentEdge>;
+  /** A list of `Shipment` objects. */
+  nodes: Array<Shipment>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `Shipment` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `Shipment` edge in the connection. */
+export type ShipmentEdge = {
+  __typename?: 'ShipmentEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `Shipment` at the end of the edge. */
+  node: Shipment;
+};
+
+/** A filter to be used against `Shipment` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ShipmentFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ShipmentFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ShipmentFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `promisedDate` field. */
+  promisedDate?: InputMaybe<DateFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scanEvents` relation. */
+  scanEvents?: InputMaybe<ShipmentToManyScanEventFilter>;
+  /** Some related `scanEvents` exist. */
+  scanEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentCertificates` relation. */
+  shipmentCertificates?: InputMaybe<ShipmentToManyShipmentCertificateFilter>;
+  /** Some related `shipmentCertificates` exist. */
+  shipmentCertificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItems` relation. */
+  shipmentItems?: InputMaybe<ShipmentToManyShipmentItemFilter>;
+  /** Some related `shipmentItems` exist. */
+  shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentNumber` field. */
+  shipmentNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `shippedBy` field. */
+  shippedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shippingUnits` relation. */
+  shippingUnits?: InputMaybe<ShipmentToManyShippingUnitFilter>;
+  /** Some related `shippingUnits` exist. */
+  shippingUnitsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByShippedBy` relation. */
+  userByShippedBy?: InputMaybe<UserFilter>;
+  /** A related `userByShippedBy` exists. */
+  userByShippedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/**
+ * Shipment items
+ * What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+ */
+export type ShipmentItem = Node & {
+  __typename?: 'ShipmentItem';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Partner` that is related to this `ShipmentItem`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The shipment's customer.
+   */
+  customerId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Lot` that is related to this `ShipmentItem`. */
+  lot?: Maybe<Lot>;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   */
+  lotId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Organization` that is related to this `ShipmentItem`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Reads a single `Part` that is related to this `ShipmentItem`. */
+  part?: Maybe<Part>;
+  /**
+   * Part
+   * The lot's or serial's part.
+   */
+  partId: Scalars['UUID']['output'];
+  /**
+   * Quantity
+   * In unit (1 for a serial).
+   */
+  quantity: Scalars['BigFloat']['output'];
+  /** Item id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Serial` that is related to this `ShipmentItem`. */
+  serial?: Maybe<Serial>;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   */
+  serialId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Shipment` that is related to this `ShipmentItem`. */
+  shipment?: Maybe<Shipment>;
+  /**
+   * Shipment
+   * shipments.id.
+   */
+  shipmentId: Scalars['UUID']['output'];
+  /**
+   * Shipping unit
+   * The unit (shipping_units.id) it is packed in, if any.
+   */
+  shippingUnitId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `ShippingUnit` that is related to this `ShipmentItem`. */
+  shippingUnitShipment?: Maybe<ShippingUnit>;
+  /** Reads a single `Site` that is related to this `ShipmentItem`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The shipment's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Unit
+   * The part's unit (units.code).
+   */
+  unit: Scalars['String']['output'];
+  /** Reads a single `Unit` that is related to this `ShipmentItem`. */
+  unitByUnit?: Maybe<Unit>;
+  /** Reads a single `User` that is related to this `ShipmentItem`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+/**
+ * A condition to be used against `ShipmentItem` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ShipmentItemCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `lotId` field. */
+  lotId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `partId` field. */
+  partId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `serialId` field. */
+  serialId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shippingUnitId` field. */
+  shippingUnitId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `unit` field. */
+  unit?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `ShipmentItem` values. */
+export type ShipmentItemConnection = {
+  __typename?: 'ShipmentItemConnection';
+  /** A list of edges which contains the `ShipmentItem` and cursor to aid in pagination. */
+  edges: Array<ShipmentItemEdge>;
+  /** A list of `ShipmentItem` objects. */
+  nodes: Array<ShipmentItem>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ShipmentItem` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ShipmentItem` edge in the connection. */
+export type ShipmentItemEdge = {
+  __typename?: 'ShipmentItemEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ShipmentItem` at the end of the edge. */
+  node: ShipmentItem;
+};
+
+/** A filter to be used against `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentItemFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ShipmentItemFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `lot` relation. */
+  lot?: InputMaybe<LotFilter>;
+  /** A related `lot` exists. */
+  lotExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `lotId` field. */
+  lotId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ShipmentItemFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ShipmentItemFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `part` relation. */
+  part?: InputMaybe<PartFilter>;
+  /** Filter by the object’s `partId` field. */
+  partId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `serial` relation. */
+  serial?: InputMaybe<SerialFilter>;
+  /** A related `serial` exists. */
+  serialExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `serialId` field. */
+  serialId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shipment` relation. */
+  shipment?: InputMaybe<ShipmentFilter>;
+  /** Filter by the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shippingUnitId` field. */
+  shippingUnitId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shippingUnitShipment` relation. */
+  shippingUnitShipment?: InputMaybe<ShippingUnitFilter>;
+  /** A related `shippingUnitShipment` exists. */
+  shippingUnitShipmentExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `unit` field. */
+  unit?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `unitByUnit` relation. */
+  unitByUnit?: InputMaybe<UnitFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `ShipmentItem`. */
+export type ShipmentItemOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'LOT_ID_ASC'
+  | 'LOT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PART_ID_ASC'
+  | 'PART_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SERIAL_ID_ASC'
+  | 'SERIAL_ID_DESC'
+  | 'SHIPMENT_ID_ASC'
+  | 'SHIPMENT_ID_DESC'
+  | 'SHIPPING_UNIT_ID_ASC'
+  | 'SHIPPING_UNIT_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'UNIT_ASC'
+  | 'UNIT_DESC';
+
+/** Methods to use when ordering `Shipment`. */
+export type ShipmentOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'PROMISED_DATE_ASC'
+  | 'PROMISED_DATE_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SHIPMENT_NUMBER_ASC'
+  | 'SHIPMENT_NUMBER_DESC'
+  | 'SHIPPED_BY_ASC'
+  | 'SHIPPED_BY_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** Represents an update to a `Shipment`. Fields that are set will be updated. */
+export type ShipmentPatch = {
+  /** Carrier */
+  carrier?: InputMaybe<Scalars['String']['input']>;
+  /** Notes */
+  notes?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Promised date
+   * The delivery date promised to the customer (on-time delivery is measured against it).
+   */
+  promisedDate?: InputMaybe<Scalars['Date']['input']>;
+  /**
+   * Tracking number
+   * The carrier's.
+   */
+  trackingNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
+/** A filter to be used against many `ShipmentCertificate` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentToManyShipmentCertificateFilter = {
+  /** Every related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentCertificateFilter>;
+  /** No related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentCertificateFilter>;
+  /** Some related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentCertificateFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A filter to be used against many `ShippingUnit` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentToManyShippingUnitFilter = {
+  /** Every related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShippingUnitFilter>;
+  /** No related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShippingUnitFilter>;
+  /** Some related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShippingUnitFilter>;
+};
+
+/**
+ * Shipping units
+ * A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+ */
+export type ShippingUnit = Node & {
+  __typename?: 'ShippingUnit';
+  /** Created at */
+  createdAt: Scalars['Datetime']['output'];
+  /** Created by */
+  createdBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Current location
+   * Where the unit was last scanned.
+   */
+  currentLocation?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Partner` that is related to this `ShippingUnit`. */
+  customer?: Maybe<Partner>;
+  /**
+   * Customer
+   * The shipment's customer.
+   */
+  customerId: Scalars['UUID']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `Label`. */
+  labels: LabelConnection;
+  /** Reads a single `Organization` that is related to this `ShippingUnit`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Packaging
+   * e.g. carton, pallet.
+   */
+  packaging: Scalars['String']['output'];
+  /** Shipping unit id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents: ScanEventConnection;
+  /** Reads a single `Shipment` that is related to this `ShippingUnit`. */
+  shipment?: Maybe<Shipment>;
+  /**
+   * Shipment
+   * shipments.id.
+   */
+  shipmentId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItemsByShippingUnitIdAndShipmentId: ShipmentItemConnection;
+  /** Reads a single `Site` that is related to this `ShippingUnit`. */
+  site?: Maybe<Site>;
+  /**
+   * Plant
+   * The shipment's site.
+   */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * SSCC
+   * Serial Shipping Container Code, 18 digits: extension digit, GS1 company prefix, serial reference, check digit.
+   */
+  sscc: Scalars['String']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `ShippingUnit`. */
+  userByCreatedBy?: Maybe<User>;
+};
+
+
+/**
+ * Shipping units
+ * A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+ */
+export type ShippingUnitLabelsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/**
+ * Shipping units
+ * A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+ */
+export type ShippingUnitScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/**
+ * Shipping units
+ * A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+ */
+export type ShippingUnitShipmentItemsByShippingUnitIdAndShipmentIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+/**
+ * A condition to be used against `ShippingUnit` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ShippingUnitCondition = {
+  /** Checks for equality with the object’s `createdBy` field. */
+  createdBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `customerId` field. */
+  customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `sscc` field. */
+  sscc?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A connection to a list of `ShippingUnit` values. */
+export type ShippingUnitConnection = {
+  __typename?: 'ShippingUnitConnection';
+  /** A list of edges which contains the `ShippingUnit` and cursor to aid in pagination. */
+  edges: Array<ShippingUnitEdge>;
+  /** A list of `ShippingUnit` objects. */
+  nodes: Array<ShippingUnit>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ShippingUnit` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ShippingUnit` edge in the connection. */
+export type ShippingUnitEdge = {
+  __typename?: 'ShippingUnitEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ShippingUnit` at the end of the edge. */
+  node: ShippingUnit;
+};
+
+/** A filter to be used against `ShippingUnit` object types. All fields are combined with a logical ‘and.’ */
+export type ShippingUnitFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ShippingUnitFilter>>;
+  /** Filter by the object’s `createdBy` field. */
+  createdBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `customer` relation. */
+  customer?: InputMaybe<PartnerFilter>;
+  /** Filter by the object’s `customerId` field. */
+  customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `labels` relation. */
+  labels?: InputMaybe<ShippingUnitToManyLabelFilter>;
+  /** Some related `labels` exist. */
+  labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Negates the expression. */
+  not?: InputMaybe<ShippingUnitFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ShippingUnitFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `scanEvents` relation. */
+  scanEvents?: InputMaybe<ShippingUnitToManyScanEventFilter>;
+  /** Some related `scanEvents` exist. */
+  scanEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipment` relation. */
+  shipment?: InputMaybe<ShipmentFilter>;
+  /** Filter by the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shipmentItemsByShippingUnitIdAndShipmentId` relation. */
+  shipmentItemsByShippingUnitIdAndShipmentId?: InputMaybe<ShippingUnitToManyShipmentItemFilter>;
+  /** Some related `shipmentItemsByShippingUnitIdAndShipmentId` exist. */
+  shipmentItemsByShippingUnitIdAndShipmentIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `sscc` field. */
+  sscc?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `userByCreatedBy` relation. */
+  userByCreatedBy?: InputMaybe<UserFilter>;
+  /** A related `userByCreatedBy` exists. */
+  userByCreatedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `ShippingUnit`. */
+export type ShippingUnitOrderBy =
+  | 'CREATED_BY_ASC'
+  | 'CREATED_BY_DESC'
+  | 'CUSTOMER_ID_ASC'
+  | 'CUSTOMER_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SHIPMENT_ID_ASC'
+  | 'SHIPMENT_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'SSCC_ASC'
+  | 'SSCC_DESC';
+
+/** A filter to be used against many `Label` object types. All fields are combined with a logical ‘and.’ */
+export type ShippingUnitToManyLabelFilter = {
+  /** Every related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabelFilter>;
+  /** No related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabelFilter>;
+  /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabelFilter>;
+};
+
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type ShippingUnitToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type ShippingUnitToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
 /** All input for the `signElnEntry` mutation. */
 export type SignElnEntryInput = {
   /**
@@ -50766,30 +66454,54 @@ export type Site = Node & {
   capas: CapaConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificates: CertificateConnection;
+  /** Reads and enables pagination through a set of `Characteristic`. */
+  characteristics: CharacteristicConnection;
   /** Short code, unique in the tenant: upper-case letters, digits, - and _ (e.g. PLANT-1). */
   code: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `ControlPlanStep`. */
+  controlPlanSteps: ControlPlanStepConnection;
+  /** Reads and enables pagination through a set of `ControlPlan`. */
+  controlPlans: ControlPlanConnection;
   /** When the site was created. */
   createdAt: Scalars['Datetime']['output'];
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaints: CustomerComplaintConnection;
   /** Reads and enables pagination through a set of `ElnEntry`. */
   elnEntries: ElnEntryConnection;
   /** Reads and enables pagination through a set of `Equipment`. */
   equipments: EquipmentConnection;
+  /** Reads and enables pagination through a set of `GaugeStudy`. */
+  gaugeStudies: GaugeStudyConnection;
+  /** Reads and enables pagination through a set of `GaugeStudyReading`. */
+  gaugeStudyReadings: GaugeStudyReadingConnection;
   /** Reads and enables pagination through a set of `GenealogyEdge`. */
   genealogyEdges: GenealogyEdgeConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `InspectionCharacteristic`. */
+  inspectionCharacteristics: InspectionCharacteristicConnection;
+  /** Reads and enables pagination through a set of `Inspection`. */
+  inspections: InspectionConnection;
   /** Reads and enables pagination through a set of `InstrumentImport`. */
   instrumentImports: InstrumentImportConnection;
   /** False once the site is closed. */
   isActive: Scalars['Boolean']['output'];
+  /** Reads and enables pagination through a set of `Label`. */
+  labels: LabelConnection;
   /** Reads and enables pagination through a set of `Lot`. */
   lots: LotConnection;
+  /** Reads and enables pagination through a set of `Measurement`. */
+  measurements: MeasurementConnection;
   /** Display name. */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Reads a single `Organization` that is related to this `Site`. */
   organization?: Maybe<Organization>;
   /** The tenant. */
   organizationId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts: ReceiptConnection;
   /** Reads and enables pagination through a set of `RoleAssignment`. */
   roleAssignments: RoleAssignmentConnection;
   /** Site id. */
@@ -50798,12 +66510,28 @@ export type Site = Node & {
   runs: RunConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samples: SampleConnection;
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEvents: ScanEventConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serials: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
   serviceRequests: ServiceRequestConnection;
+  /** Reads and enables pagination through a set of `ShipmentCertificate`. */
+  shipmentCertificates: ShipmentCertificateConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItems: ShipmentItemConnection;
+  /** Reads and enables pagination through a set of `Shipment`. */
+  shipments: ShipmentConnection;
+  /** Reads and enables pagination through a set of `ShippingUnit`. */
+  shippingUnits: ShippingUnitConnection;
   /** Reads and enables pagination through a set of `SopTask`. */
   sopTasks: SopTaskConnection;
+  /** Reads and enables pagination through a set of `SpcBaseline`. */
+  spcBaselines: SpcBaselineConnection;
+  /** Reads and enables pagination through a set of `SpcSignal`. */
+  spcSignals: SpcSignalConnection;
+  /** Reads and enables pagination through a set of `SpcSubgroup`. */
+  spcSubgroups: SpcSubgroupConnection;
   /** Reads and enables pagination through a set of `StorageLocation`. */
   storageLocations: StorageLocationConnection;
   /** IANA time zone of the site; the tenant's when empty. */
@@ -50842,6 +66570,58 @@ export type SiteCertificatesArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteCharacteristicsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CharacteristicCondition>;
+  filter?: InputMaybe<CharacteristicFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteControlPlanStepsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ControlPlanStepCondition>;
+  filter?: InputMaybe<ControlPlanStepFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ControlPlanStepOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteControlPlansArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ControlPlanCondition>;
+  filter?: InputMaybe<ControlPlanFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteCustomerComplaintsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteElnEntriesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -50868,6 +66648,32 @@ export type SiteEquipmentsArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteGaugeStudiesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GaugeStudyCondition>;
+  filter?: InputMaybe<GaugeStudyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteGaugeStudyReadingsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GaugeStudyReadingCondition>;
+  filter?: InputMaybe<GaugeStudyReadingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GaugeStudyReadingOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteGenealogyEdgesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -50877,6 +66683,32 @@ export type SiteGenealogyEdgesArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteInspectionCharacteristicsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCharacteristicCondition>;
+  filter?: InputMaybe<InspectionCharacteristicFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionCharacteristicOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteInspectionsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCondition>;
+  filter?: InputMaybe<InspectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
 };
 
 
@@ -50894,6 +66726,19 @@ export type SiteInstrumentImportsArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteLabelsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteLotsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -50903,6 +66748,45 @@ export type SiteLotsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<LotOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteMeasurementsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeasurementCondition>;
+  filter?: InputMaybe<MeasurementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteReceiptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -50947,6 +66831,19 @@ export type SiteSamplesArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteScanEventsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteSerialsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -50973,6 +66870,58 @@ export type SiteServiceRequestsArgs = {
 
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteShipmentCertificatesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCertificateCondition>;
+  filter?: InputMaybe<ShipmentCertificateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentCertificateOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteShipmentItemsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteShipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCondition>;
+  filter?: InputMaybe<ShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteShippingUnitsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShippingUnitCondition>;
+  filter?: InputMaybe<ShippingUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShippingUnitOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
 export type SiteSopTasksArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -50982,6 +66931,45 @@ export type SiteSopTasksArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SopTaskOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteSpcBaselinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcBaselineCondition>;
+  filter?: InputMaybe<SpcBaselineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteSpcSignalsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcSignalCondition>;
+  filter?: InputMaybe<SpcSignalFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
+};
+
+
+/** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
+export type SiteSpcSubgroupsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcSubgroupCondition>;
+  filter?: InputMaybe<SpcSubgroupFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcSubgroupOrderBy>>;
 };
 
 
@@ -51054,8 +67042,24 @@ export type SiteFilter = {
   certificates?: InputMaybe<SiteToManyCertificateFilter>;
   /** Some related `certificates` exist. */
   certificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `characteristics` relation. */
+  characteristics?: InputMaybe<SiteToManyCharacteristicFilter>;
+  /** Some related `characteristics` exist. */
+  characteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `controlPlanSteps` relation. */
+  controlPlanSteps?: InputMaybe<SiteToManyControlPlanStepFilter>;
+  /** Some related `controlPlanSteps` exist. */
+  controlPlanStepsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `controlPlans` relation. */
+  controlPlans?: InputMaybe<SiteToManyControlPlanFilter>;
+  /** Some related `controlPlans` exist. */
+  controlPlansExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `customerComplaints` relation. */
+  customerComplaints?: InputMaybe<SiteToManyCustomerComplaintFilter>;
+  /** Some related `customerComplaints` exist. */
+  customerComplaintsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `elnEntries` relation. */
   elnEntries?: InputMaybe<SiteToManyElnEntryFilter>;
   /** Some related `elnEntries` exist. */
@@ -51064,18 +67068,46 @@ export type SiteFilter = {
   equipments?: InputMaybe<SiteToManyEquipmentFilter>;
   /** Some related `equipments` exist. */
   equipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `gaugeStudies` relation. */
+  gaugeStudies?: InputMaybe<SiteToManyGaugeStudyFilter>;
+  /** Some related `gaugeStudies` exist. */
+  gaugeStudiesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `gaugeStudyReadings` relation. */
+  gaugeStudyReadings?: InputMaybe<SiteToManyGaugeStudyReadingFilter>;
+  /** Some related `gaugeStudyReadings` exist. */
+  gaugeStudyReadingsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `genealogyEdges` relation. */
   genealogyEdges?: InputMaybe<SiteToManyGenealogyEdgeFilter>;
   /** Some related `genealogyEdges` exist. */
   genealogyEdgesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspectionCharacteristics` relation. */
+  inspectionCharacteristics?: InputMaybe<SiteToManyInspectionCharacteristicFilter>;
+  /** Some related `inspectionCharacteristics` exist. */
+  inspectionCharacteristicsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspections` relation. */
+  inspections?: InputMaybe<SiteToManyInspectionFilter>;
+  /** Some related `inspections` exist. */
+  inspectionsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `instrumentImports` relation. */
   instrumentImports?: InputMaybe<SiteToManyInstrumentImportFilter>;
   /** Some related `instrumentImports` exist. */
   instrumentImportsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labels` relation. */
+  labels?: InputMaybe<SiteToManyLabelFilter>;
+  /** Some related `labels` exist. */
+  labelsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lots` relation. */
   lots?: InputMaybe<SiteToManyLotFilter>;
   /** Some related `lots` exist. */
   lotsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `measurements` relation. */
+  measurements?: InputMaybe<SiteToManyMeasurementFilter>;
+  /** Some related `measurements` exist. */
+  measurementsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<SiteToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<SiteFilter>;
   /** Checks for any expressions in this list. */
@@ -51084,6 +67116,10 @@ export type SiteFilter = {
   organization?: InputMaybe<OrganizationFilter>;
   /** Filter by the object’s `organizationId` field. */
   organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receipts` relation. */
+  receipts?: InputMaybe<SiteToManyReceiptFilter>;
+  /** Some related `receipts` exist. */
+  receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `roleAssignments` relation. */
   roleAssignments?: InputMaybe<SiteToManyRoleAssignmentFilter>;
   /** Some related `roleAssignments` exist. */
@@ -51098,6 +67134,10 @@ export type SiteFilter = {
   samples?: InputMaybe<SiteToManySampleFilter>;
   /** Some related `samples` exist. */
   samplesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scanEvents` relation. */
+  scanEvents?: InputMaybe<SiteToManyScanEventFilter>;
+  /** Some related `scanEvents` exist. */
+  scanEventsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serials` relation. */
   serials?: InputMaybe<SiteToManySerialFilter>;
   /** Some related `serials` exist. */
@@ -51106,10 +67146,38 @@ export type SiteFilter = {
   serviceRequests?: InputMaybe<SiteToManyServiceRequestFilter>;
   /** Some related `serviceRequests` exist. */
   serviceRequestsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentCertificates` relation. */
+  shipmentCertificates?: InputMaybe<SiteToManyShipmentCertificateFilter>;
+  /** Some related `shipmentCertificates` exist. */
+  shipmentCertificatesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItems` relation. */
+  shipmentItems?: InputMaybe<SiteToManyShipmentItemFilter>;
+  /** Some related `shipmentItems` exist. */
+  shipmentItemsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipments` relation. */
+  shipments?: InputMaybe<SiteToManyShipmentFilter>;
+  /** Some related `shipments` exist. */
+  shipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shippingUnits` relation. */
+  shippingUnits?: InputMaybe<SiteToManyShippingUnitFilter>;
+  /** Some related `shippingUnits` exist. */
+  shippingUnitsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `sopTasks` relation. */
   sopTasks?: InputMaybe<SiteToManySopTaskFilter>;
   /** Some related `sopTasks` exist. */
   sopTasksExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `spcBaselines` relation. */
+  spcBaselines?: InputMaybe<SiteToManySpcBaselineFilter>;
+  /** Some related `spcBaselines` exist. */
+  spcBaselinesExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `spcSignals` relation. */
+  spcSignals?: InputMaybe<SiteToManySpcSignalFilter>;
+  /** Some related `spcSignals` exist. */
+  spcSignalsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `spcSubgroups` relation. */
+  spcSubgroups?: InputMaybe<SiteToManySpcSubgroupFilter>;
+  /** Some related `spcSubgroups` exist. */
+  spcSubgroupsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `storageLocations` relation. */
   storageLocations?: InputMaybe<SiteToManyStorageLocationFilter>;
   /** Some related `storageLocations` exist. */
@@ -51182,6 +67250,46 @@ export type SiteToManyCertificateFilter = {
   some?: InputMaybe<CertificateFilter>;
 };
 
+/** A filter to be used against many `Characteristic` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyCharacteristicFilter = {
+  /** Every related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CharacteristicFilter>;
+  /** No related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CharacteristicFilter>;
+  /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CharacteristicFilter>;
+};
+
+/** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyControlPlanFilter = {
+  /** Every related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ControlPlanFilter>;
+  /** No related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ControlPlanFilter>;
+  /** Some related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ControlPlanFilter>;
+};
+
+/** A filter to be used against many `ControlPlanStep` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyControlPlanStepFilter = {
+  /** Every related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ControlPlanStepFilter>;
+  /** No related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ControlPlanStepFilter>;
+  /** Some related `ControlPlanStep` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ControlPlanStepFilter>;
+};
+
+/** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyCustomerComplaintFilter = {
+  /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomerComplaintFilter>;
+  /** No related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomerComplaintFilter>;
+  /** Some related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomerComplaintFilter>;
+};
+
 /** A filter to be used against many `ElnEntry` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManyElnEntryFilter = {
   /** Every related `ElnEntry` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -51202,6 +67310,26 @@ export type SiteToManyEquipmentFilter = {
   some?: InputMaybe<EquipmentFilter>;
 };
 
+/** A filter to be used against many `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyGaugeStudyFilter = {
+  /** Every related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GaugeStudyFilter>;
+  /** No related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GaugeStudyFilter>;
+  /** Some related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GaugeStudyFilter>;
+};
+
+/** A filter to be used against many `GaugeStudyReading` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyGaugeStudyReadingFilter = {
+  /** Every related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GaugeStudyReadingFilter>;
+  /** No related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GaugeStudyReadingFilter>;
+  /** Some related `GaugeStudyReading` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GaugeStudyReadingFilter>;
+};
+
 /** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManyGenealogyEdgeFilter = {
   /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -51210,6 +67338,26 @@ export type SiteToManyGenealogyEdgeFilter = {
   none?: InputMaybe<GenealogyEdgeFilter>;
   /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<GenealogyEdgeFilter>;
+};
+
+/** A filter to be used against many `InspectionCharacteristic` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyInspectionCharacteristicFilter = {
+  /** Every related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<InspectionCharacteristicFilter>;
+  /** No related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<InspectionCharacteristicFilter>;
+  /** Some related `InspectionCharacteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<InspectionCharacteristicFilter>;
+};
+
+/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyInspectionFilter = {
+  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<InspectionFilter>;
+  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<InspectionFilter>;
+  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<InspectionFilter>;
 };
 
 /** A filter to be used against many `InstrumentImport` object types. All fields are combined with a logical ‘and.’ */
@@ -51222,6 +67370,16 @@ export type SiteToManyInstrumentImportFilter = {
   some?: InputMaybe<InstrumentImportFilter>;
 };
 
+/** A filter to be used against many `Label` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyLabelFilter = {
+  /** Every related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabelFilter>;
+  /** No related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabelFilter>;
+  /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabelFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -51230,6 +67388,36 @@ export type SiteToManyLotFilter = {
   none?: InputMaybe<LotFilter>;
   /** Some related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<LotFilter>;
+};
+
+/** A filter to be used against many `Measurement` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyMeasurementFilter = {
+  /** Every related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeasurementFilter>;
+  /** No related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeasurementFilter>;
+  /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeasurementFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
+};
+
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
 };
 
 /** A filter to be used against many `RoleAssignment` object types. All fields are combined with a logical ‘and.’ */
@@ -51262,6 +67450,16 @@ export type SiteToManySampleFilter = {
   some?: InputMaybe<SampleFilter>;
 };
 
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -51282,6 +67480,46 @@ export type SiteToManyServiceRequestFilter = {
   some?: InputMaybe<ServiceRequestFilter>;
 };
 
+/** A filter to be used against many `ShipmentCertificate` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyShipmentCertificateFilter = {
+  /** Every related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentCertificateFilter>;
+  /** No related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentCertificateFilter>;
+  /** Some related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentCertificateFilter>;
+};
+
+/** A filter to be used against many `Shipment` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyShipmentFilter = {
+  /** Every related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentFilter>;
+  /** No related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentFilter>;
+  /** Some related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A filter to be used against many `ShippingUnit` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManyShippingUnitFilter = {
+  /** Every related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShippingUnitFilter>;
+  /** No related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShippingUnitFilter>;
+  /** Some related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShippingUnitFilter>;
+};
+
 /** A filter to be used against many `SopTask` object types. All fields are combined with a logical ‘and.’ */
 export type SiteToManySopTaskFilter = {
   /** Every related `SopTask` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -51290,6 +67528,36 @@ export type SiteToManySopTaskFilter = {
   none?: InputMaybe<SopTaskFilter>;
   /** Some related `SopTask` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SopTaskFilter>;
+};
+
+/** A filter to be used against many `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManySpcBaselineFilter = {
+  /** Every related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcBaselineFilter>;
+  /** No related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcBaselineFilter>;
+  /** Some related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcBaselineFilter>;
+};
+
+/** A filter to be used against many `SpcSignal` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManySpcSignalFilter = {
+  /** Every related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcSignalFilter>;
+  /** No related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcSignalFilter>;
+  /** Some related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcSignalFilter>;
+};
+
+/** A filter to be used against many `SpcSubgroup` object types. All fields are combined with a logical ‘and.’ */
+export type SiteToManySpcSubgroupFilter = {
+  /** Every related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcSubgroupFilter>;
+  /** No related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcSubgroupFilter>;
+  /** Some related `SpcSubgroup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcSubgroupFilter>;
 };
 
 /** A filter to be used against many `StorageLocation` object types. All fields are combined with a logical ‘and.’ */
@@ -52880,6 +69148,544 @@ export type SopTemplateToManySopTaskFilter = {
   /** Some related `SopTask` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SopTaskFilter>;
 };
+
+/**
+ * SPC baselines
+ * The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
+ */
+export type SpcBaseline = Node & {
+  __typename?: 'SpcBaseline';
+  /** Approved at */
+  approvedAt: Scalars['Datetime']['output'];
+  /** Approved by */
+  approvedBy?: Maybe<Scalars['UUID']['output']>;
+  /**
+   * Center line
+   * X̿ (X̄ charts), X̄ (I chart), p̄ (p chart) or n·p̄ (np chart).
+   */
+  center: Scalars['BigFloat']['output'];
+  /**
+   * Process change
+   * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
+   */
+  changeReference?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Characteristic` that is related to this `SpcBaseline`. */
+  characteristic?: Maybe<Characteristic>;
+  /** Characteristic */
+  characteristicId: Scalars['UUID']['output'];
+  /**
+   * Dispersion center
+   * R̄, S̄ or MR̄.
+   */
+  dispersionCenter?: Maybe<Scalars['BigFloat']['output']>;
+  /** Dispersion LCL */
+  dispersionLcl?: Maybe<Scalars['BigFloat']['output']>;
+  /** Dispersion UCL */
+  dispersionUcl?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * From subgroup
+   * First subgroup of the baseline study.
+   */
+  fromSubgroup: Scalars['Int']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /**
+   * LCL
+   * Lower control limit (empty for a p chart).
+   */
+  lcl?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads a single `Organization` that is related to this `SpcBaseline`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Reason
+   * Why these limits (initial capability study, the process change made).
+   */
+  reason: Scalars['String']['output'];
+  /** Baseline id */
+  rowId: Scalars['UUID']['output'];
+  /**
+   * Sigma within
+   * R̄/d2, S̄/c4 or MR̄/d2: the Cp/Cpk sigma.
+   */
+  sigmaWithin?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads a single `Site` that is related to this `SpcBaseline`. */
+  site?: Maybe<Site>;
+  /** Plant */
+  siteId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `SpcSignal`. */
+  spcSignalsByBaselineId: SpcSignalConnection;
+  /**
+   * Subgroups
+   * Subgroups the limits were computed from.
+   */
+  subgroups: Scalars['Int']['output'];
+  /**
+   * Superseded at
+   * When a newer baseline replaced it (empty: current).
+   */
+  supersededAt?: Maybe<Scalars['Datetime']['output']>;
+  /**
+   * To subgroup
+   * Last subgroup of the baseline study.
+   */
+  toSubgroup: Scalars['Int']['output'];
+  /**
+   * UCL
+   * Upper control limit (empty for a p chart: it varies with each subgroup's size).
+   */
+  ucl?: Maybe<Scalars['BigFloat']['output']>;
+  /** Reads a single `User` that is related to this `SpcBaseline`. */
+  userByApprovedBy?: Maybe<User>;
+};
+
+
+/**
+ * SPC baselines
+ * The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
+ */
+export type SpcBaselineSpcSignalsByBaselineIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcSignalCondition>;
+  filter?: InputMaybe<SpcSignalFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
+};
+
+/**
+ * A condition to be used against `SpcBaseline` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type SpcBaselineCondition = {
+  /** Checks for equality with the object’s `approvedAt` field. */
+  approvedAt?: InputMaybe<Scalars['Datetime']['input']>;
+  /** Checks for equality with the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `SpcBaseline` values. */
+export type SpcBaselineConnection = {
+  __typename?: 'SpcBaselineConnection';
+  /** A list of edges which contains the `SpcBaseline` and cursor to aid in pagination. */
+  edges: Array<SpcBaselineEdge>;
+  /** A list of `SpcBaseline` objects. */
+  nodes: Array<SpcBaseline>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SpcBaseline` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SpcBaseline` edge in the connection. */
+export type SpcBaselineEdge = {
+  __typename?: 'SpcBaselineEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SpcBaseline` at the end of the edge. */
+  node: SpcBaseline;
+};
+
+/** A filter to be used against `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
+export type SpcBaselineFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SpcBaselineFilter>>;
+  /** Filter by the object’s `approvedAt` field. */
+  approvedAt?: InputMaybe<DatetimeFilter>;
+  /** Filter by the object’s `approvedBy` field. */
+  approvedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `characteristic` relation. */
+  characteristic?: InputMaybe<CharacteristicFilter>;
+  /** Filter by the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<SpcBaselineFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SpcBaselineFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `spcSignalsByBaselineId` relation. */
+  spcSignalsByBaselineId?: InputMaybe<SpcBaselineToManySpcSignalFilter>;
+  /** Some related `spcSignalsByBaselineId` exist. */
+  spcSignalsByBaselineIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `userByApprovedBy` relation. */
+  userByApprovedBy?: InputMaybe<UserFilter>;
+  /** A related `userByApprovedBy` exists. */
+  userByApprovedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `SpcBaseline`. */
+export type SpcBaselineOrderBy =
+  | 'APPROVED_AT_ASC'
+  | 'APPROVED_AT_DESC'
+  | 'APPROVED_BY_ASC'
+  | 'APPROVED_BY_DESC'
+  | 'CHARACTERISTIC_ID_ASC'
+  | 'CHARACTERISTIC_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC';
+
+/** A filter to be used against many `SpcSignal` object types. All fields are combined with a logical ‘and.’ */
+export type SpcBaselineToManySpcSignalFilter = {
+  /** Every related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcSignalFilter>;
+  /** No related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcSignalFilter>;
+  /** Some related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcSignalFilter>;
+};
+
+/**
+ * The control chart of a characteristic: X̄-R, X̄-S (subgroups of 2..25),
+ * individuals/moving range (subgroups of 1) for variables; p or np for attributes.
+ */
+export type SpcChartType =
+  | 'imr'
+  | 'np'
+  | 'p'
+  | 'xbar_r'
+  | 'xbar_s';
+
+/**
+ * SPC signals
+ * An out-of-control signal: a closed subgroup of a characteristic broke a Nelson rule against the current baseline's frozen limits. Raised when the subgroup closes, notifies the control plan's owner, carries the characteristic's reaction plan, and is closed only with an assignable-cause record (cause, action) by app.close_spc_signal. Not a nonconformance by itself.
+ */
+export type SpcSignal = Node & {
+  __typename?: 'SpcSignal';
+  /**
+   * Action
+   * What was done about it (required to close).
+   */
+  action?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `SpcBaseline` that is related to this `SpcSignal`. */
+  baseline?: Maybe<SpcBaseline>;
+  /**
+   * Baseline
+   * The frozen limits judged against.
+   */
+  baselineId: Scalars['UUID']['output'];
+  /**
+   * Assignable cause
+   * What caused the signal (required to close).
+   */
+  cause?: Maybe<Scalars['String']['output']>;
+  /** Reads a single `Characteristic` that is related to this `SpcSignal`. */
+  characteristic?: Maybe<Characteristic>;
+  /** Characteristic */
+  characteristicId: Scalars['UUID']['output'];
+  /** Closed at */
+  closedAt?: Maybe<Scalars['Datetime']['output']>;
+  /** Closed by */
+  closedBy?: Maybe<Scalars['UUID']['output']>;
+  /** Raised at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `SpcSignal`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /**
+   * Reaction plan
+   * The characteristic's reaction plan when the signal was raised.
+   */
+  reactionPlan: Scalars['String']['output'];
+  /** Signal id */
+  rowId: Scalars['UUID']['output'];
+  /** Rule names */
+  ruleNames: Array<Maybe<Scalars['String']['output']>>;
+  /**
+   * Rules
+   * Nelson rule numbers broken (1..8).
+   */
+  rules: Array<Maybe<Scalars['Int']['output']>>;
+  /** Reads a single `Site` that is related to this `SpcSignal`. */
+  site?: Maybe<Site>;
+  /** Plant */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Status
+   * open or closed.
+   */
+  status: Scalars['String']['output'];
+  /**
+   * Subgroup
+   * The subgroup that signalled.
+   */
+  subgroup: Scalars['Int']['output'];
+  /** Updated at */
+  updatedAt: Scalars['Datetime']['output'];
+  /** Reads a single `User` that is related to this `SpcSignal`. */
+  userByClosedBy?: Maybe<User>;
+  /**
+   * Value
+   * The plotted statistic (mean, individual, proportion or count).
+   */
+  value: Scalars['BigFloat']['output'];
+};
+
+/**
+ * A condition to be used against `SpcSignal` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type SpcSignalCondition = {
+  /** Checks for equality with the object’s `baselineId` field. */
+  baselineId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `closedBy` field. */
+  closedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `status` field. */
+  status?: InputMaybe<Scalars['String']['input']>;
+  /** Checks for equality with the object’s `subgroup` field. */
+  subgroup?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A connection to a list of `SpcSignal` values. */
+export type SpcSignalConnection = {
+  __typename?: 'SpcSignalConnection';
+  /** A list of edges which contains the `SpcSignal` and cursor to aid in pagination. */
+  edges: Array<SpcSignalEdge>;
+  /** A list of `SpcSignal` objects. */
+  nodes: Array<SpcSignal>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SpcSignal` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SpcSignal` edge in the connection. */
+export type SpcSignalEdge = {
+  __typename?: 'SpcSignalEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SpcSignal` at the end of the edge. */
+  node: SpcSignal;
+};
+
+/** A filter to be used against `SpcSignal` object types. All fields are combined with a logical ‘and.’ */
+export type SpcSignalFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SpcSignalFilter>>;
+  /** Filter by the object’s `baseline` relation. */
+  baseline?: InputMaybe<SpcBaselineFilter>;
+  /** Filter by the object’s `baselineId` field. */
+  baselineId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `characteristic` relation. */
+  characteristic?: InputMaybe<CharacteristicFilter>;
+  /** Filter by the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `closedBy` field. */
+  closedBy?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<SpcSignalFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SpcSignalFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `status` field. */
+  status?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `subgroup` field. */
+  subgroup?: InputMaybe<IntFilter>;
+  /** Filter by the object’s `userByClosedBy` relation. */
+  userByClosedBy?: InputMaybe<UserFilter>;
+  /** A related `userByClosedBy` exists. */
+  userByClosedByExists?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Methods to use when ordering `SpcSignal`. */
+export type SpcSignalOrderBy =
+  | 'BASELINE_ID_ASC'
+  | 'BASELINE_ID_DESC'
+  | 'CHARACTERISTIC_ID_ASC'
+  | 'CHARACTERISTIC_ID_DESC'
+  | 'CLOSED_BY_ASC'
+  | 'CLOSED_BY_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'STATUS_ASC'
+  | 'STATUS_DESC'
+  | 'SUBGROUP_ASC'
+  | 'SUBGROUP_DESC';
+
+/**
+ * SPC subgroups
+ * One row per closed subgroup of a characteristic (sample_size measurements): n, mean, range, standard deviation, sum and sum of squares (variables) or defectives (attributes). Written when the subgroup's last measurement is recorded; what app.spc_chart and the baselines read, so a chart never scans the measurements.
+ */
+export type SpcSubgroup = Node & {
+  __typename?: 'SpcSubgroup';
+  /** Reads a single `Characteristic` that is related to this `SpcSubgroup`. */
+  characteristic?: Maybe<Characteristic>;
+  /** Characteristic */
+  characteristicId: Scalars['UUID']['output'];
+  /** Closed at */
+  closedAt: Scalars['Datetime']['output'];
+  /**
+   * Defectives
+   * Defective units (attributes).
+   */
+  defectives?: Maybe<Scalars['Int']['output']>;
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Mean */
+  mean?: Maybe<Scalars['BigFloat']['output']>;
+  /**
+   * n
+   * Measurements (units) in the subgroup.
+   */
+  n: Scalars['Int']['output'];
+  /** Reads a single `Organization` that is related to this `SpcSubgroup`. */
+  organization?: Maybe<Organization>;
+  /** Tenant */
+  organizationId: Scalars['UUID']['output'];
+  /** Range */
+  range?: Maybe<Scalars['BigFloat']['output']>;
+  /** Row id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Site` that is related to this `SpcSubgroup`. */
+  site?: Maybe<Site>;
+  /** Plant */
+  siteId: Scalars['UUID']['output'];
+  /**
+   * Standard deviation
+   * Sample standard deviation (n - 1).
+   */
+  stddev?: Maybe<Scalars['BigFloat']['output']>;
+  /** Subgroup */
+  subgroup: Scalars['Int']['output'];
+  /** Sum */
+  sum?: Maybe<Scalars['BigFloat']['output']>;
+  /** Sum of squares */
+  sumSquares?: Maybe<Scalars['BigFloat']['output']>;
+};
+
+/**
+ * A condition to be used against `SpcSubgroup` object types. All fields are tested
+ * for equality and combined with a logical ‘and.’
+ */
+export type SpcSubgroupCondition = {
+  /** Checks for equality with the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `siteId` field. */
+  siteId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `subgroup` field. */
+  subgroup?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A connection to a list of `SpcSubgroup` values. */
+export type SpcSubgroupConnection = {
+  __typename?: 'SpcSubgroupConnection';
+  /** A list of edges which contains the `SpcSubgroup` and cursor to aid in pagination. */
+  edges: Array<SpcSubgroupEdge>;
+  /** A list of `SpcSubgroup` objects. */
+  nodes: Array<SpcSubgroup>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `SpcSubgroup` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `SpcSubgroup` edge in the connection. */
+export type SpcSubgroupEdge = {
+  __typename?: 'SpcSubgroupEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `SpcSubgroup` at the end of the edge. */
+  node: SpcSubgroup;
+};
+
+/** A filter to be used against `SpcSubgroup` object types. All fields are combined with a logical ‘and.’ */
+export type SpcSubgroupFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<SpcSubgroupFilter>>;
+  /** Filter by the object’s `characteristic` relation. */
+  characteristic?: InputMaybe<CharacteristicFilter>;
+  /** Filter by the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<SpcSubgroupFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<SpcSubgroupFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `site` relation. */
+  site?: InputMaybe<SiteFilter>;
+  /** Filter by the object’s `siteId` field. */
+  siteId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `subgroup` field. */
+  subgroup?: InputMaybe<IntFilter>;
+};
+
+/** Methods to use when ordering `SpcSubgroup`. */
+export type SpcSubgroupOrderBy =
+  | 'CHARACTERISTIC_ID_ASC'
+  | 'CHARACTERISTIC_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SITE_ID_ASC'
+  | 'SITE_ID_DESC'
+  | 'SUBGROUP_ASC'
+  | 'SUBGROUP_DESC';
 
 /**
  * A result against its applicable specification: within the warning limits,
@@ -54942,6 +71748,68 @@ export type SubStageStatusFilter = {
   notIn?: InputMaybe<Array<SubStageStatus>>;
 };
 
+/** All input for the `submitChangeOrder` mutation. */
+export type SubmitChangeOrderInput = {
+  changeOrderId: Scalars['UUID']['input'];
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `submitChangeOrder` mutation. */
+export type SubmitChangeOrderPayload = {
+  __typename?: 'SubmitChangeOrderPayload';
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<ChangeOrder>;
+};
+
+
+/** The output of our `submitChangeOrder` mutation. */
+export type SubmitChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
+};
+
+/** All input for the `submitDrawingRevision` mutation. */
+export type SubmitDrawingRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  revisionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `submitDrawingRevision` mutation. */
+export type SubmitDrawingRevisionPayload = {
+  __typename?: 'SubmitDrawingRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `DrawingRevision`. May be used by Relay 1. */
+  drawingRevisionEdge?: Maybe<DrawingRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<DrawingRevision>;
+};
+
+
+/** The output of our `submitDrawingRevision` mutation. */
+export type SubmitDrawingRevisionPayloadDrawingRevisionEdgeArgs = {
+  orderBy?: Array<DrawingRevisionOrderBy>;
+};
+
 /** All input for the `submitServiceRequest` mutation. */
 export type SubmitServiceRequestInput = {
   /**
@@ -55006,6 +71874,31 @@ export type SubscriptionLabEventPublishedArgs = {
 export type SubscriptionProjectProgressChangedArgs = {
   projectId?: InputMaybe<Scalars['UUID']['input']>;
 };
+
+/**
+ * Why a supplier is on the list: an on-site audit, a QMS certificate (ISO 9001,
+ * IATF 16949, AS9100, ...), a first article, delivery history, a customer-directed source, other.
+ */
+export type SupplierApprovalBasis =
+  | 'audit'
+  | 'certificate'
+  | 'customer_directed'
+  | 'first_article'
+  | 'history'
+  | 'other';
+
+/**
+ * An approved supplier list entry's status: pending (being assessed), approved,
+ * conditional (may deliver under conditions, receipts flagged), disapproved,
+ * suspended. An approved or conditional entry past its valid_until or certificate
+ * expiry counts as expired (app.approved_suppliers_effective_status).
+ */
+export type SupplierApprovalStatus =
+  | 'approved'
+  | 'conditional'
+  | 'disapproved'
+  | 'pending'
+  | 'suspended';
 
 /** All input for the `switchOrganization` mutation. */
 export type SwitchOrganizationInput = {
@@ -57268,8 +74161,12 @@ export type Unit = Node & {
   __typename?: 'Unit';
   /** Added after the factor to reach the base unit (273.15 for degC to K; 0 for most units). */
   baseOffset: Scalars['BigFloat']['output'];
+  /** Reads and enables pagination through a set of `Characteristic`. */
+  characteristicsByUnit: CharacteristicConnection;
   /** Unit code used in values and arguments (e.g. mm, kg, degC), case-sensitive (mm is not Mm). */
   code: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessionsByUnit: ConcessionConnection;
   /** When the unit was added. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `CustomFieldDefinition`. */
@@ -57292,14 +74189,22 @@ export type Unit = Node & {
   lotsByUnit: LotConnection;
   /** Name people read (e.g. millimetre), in the default language. */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositionsByUnit: NcrDispositionConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrsByUnit: NcrConnection;
   /** Reads and enables pagination through a set of `Part`. */
   partsByUnit: PartConnection;
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLinesByUnit: ProjectBomLineConnection;
   /** Reads and enables pagination through a set of `ReagentItem`. */
   reagentItemsByUnit: ReagentItemConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsByUnit: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUsesByUnit: ReagentUseConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receiptsByUnit: ReceiptConnection;
   /** Reads and enables pagination through a set of `Result`. */
   resultsByReportedUnit: ResultConnection;
   /** Reads and enables pagination through a set of `Result`. */
@@ -57312,12 +74217,46 @@ export type Unit = Node & {
   sampleTypesByDefaultUnit: SampleTypeConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samplesByUnit: SampleConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItemsByUnit: ShipmentItemConnection;
   /** Reads and enables pagination through a set of `SpecificationLimit`. */
   specificationLimitsByUnit: SpecificationLimitConnection;
   /** Symbol shown after a value (e.g. mm, °C). */
   symbol: Scalars['String']['output'];
   /** When it was last changed. */
   updatedAt: Scalars['Datetime']['output'];
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitCharacteristicsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CharacteristicCondition>;
+  filter?: InputMaybe<CharacteristicFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CharacteristicOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitConcessionsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
 };
 
 
@@ -57389,6 +74328,38 @@ export type UnitLotsByUnitArgs = {
  * Units of measure
  * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
  */
+export type UnitNcrDispositionsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitNcrsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
 export type UnitPartsByUnitArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -57399,6 +74370,22 @@ export type UnitPartsByUnitArgs = {
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<PartOrderBy>>;
   orderByCustomFields?: InputMaybe<Array<CustomFieldOrder>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitProjectBomLinesByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
 };
 
 
@@ -57447,6 +74434,22 @@ export type UnitReagentUsesByUnitArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ReagentUseOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
+export type UnitReceiptsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -57551,6 +74554,22 @@ export type UnitSamplesByUnitArgs = {
  * Units of measure
  * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
  */
+export type UnitShipmentItemsByUnitArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/**
+ * Units of measure
+ * The global reference of units (the same for every tenant; platform operators add units): each belongs to a dimension and converts to the dimension's base unit as value * factor + base_offset. POST /rpc/convert_unit converts between units of one dimension.
+ */
 export type UnitSpecificationLimitsByUnitArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -57596,8 +74615,16 @@ export type UnitEdge = {
 export type UnitFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<UnitFilter>>;
+  /** Filter by the object’s `characteristicsByUnit` relation. */
+  characteristicsByUnit?: InputMaybe<UnitToManyCharacteristicFilter>;
+  /** Some related `characteristicsByUnit` exist. */
+  characteristicsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `code` field. */
   code?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `concessionsByUnit` relation. */
+  concessionsByUnit?: InputMaybe<UnitToManyConcessionFilter>;
+  /** Some related `concessionsByUnit` exist. */
+  concessionsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customFieldDefinitionsByUnit` relation. */
   customFieldDefinitionsByUnit?: InputMaybe<UnitToManyCustomFieldDefinitionFilter>;
   /** Some related `customFieldDefinitionsByUnit` exist. */
@@ -57618,6 +74645,14 @@ export type UnitFilter = {
   lotsByUnit?: InputMaybe<UnitToManyLotFilter>;
   /** Some related `lotsByUnit` exist. */
   lotsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrDispositionsByUnit` relation. */
+  ncrDispositionsByUnit?: InputMaybe<UnitToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositionsByUnit` exist. */
+  ncrDispositionsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrsByUnit` relation. */
+  ncrsByUnit?: InputMaybe<UnitToManyNcrFilter>;
+  /** Some related `ncrsByUnit` exist. */
+  ncrsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<UnitFilter>;
   /** Checks for any expressions in this list. */
@@ -57626,6 +74661,10 @@ export type UnitFilter = {
   partsByUnit?: InputMaybe<UnitToManyPartFilter>;
   /** Some related `partsByUnit` exist. */
   partsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectBomLinesByUnit` relation. */
+  projectBomLinesByUnit?: InputMaybe<UnitToManyProjectBomLineFilter>;
+  /** Some related `projectBomLinesByUnit` exist. */
+  projectBomLinesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reagentItemsByUnit` relation. */
   reagentItemsByUnit?: InputMaybe<UnitToManyReagentItemFilter>;
   /** Some related `reagentItemsByUnit` exist. */
@@ -57638,6 +74677,10 @@ export type UnitFilter = {
   reagentUsesByUnit?: InputMaybe<UnitToManyReagentUseFilter>;
   /** Some related `reagentUsesByUnit` exist. */
   reagentUsesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptsByUnit` relation. */
+  receiptsByUnit?: InputMaybe<UnitToManyReceiptFilter>;
+  /** Some related `receiptsByUnit` exist. */
+  receiptsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `resultsByReportedUnit` relation. */
   resultsByReportedUnit?: InputMaybe<UnitToManyResultFilter>;
   /** Some related `resultsByReportedUnit` exist. */
@@ -57662,6 +74705,10 @@ export type UnitFilter = {
   samplesByUnit?: InputMaybe<UnitToManySampleFilter>;
   /** Some related `samplesByUnit` exist. */
   samplesByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItemsByUnit` relation. */
+  shipmentItemsByUnit?: InputMaybe<UnitToManyShipmentItemFilter>;
+  /** Some related `shipmentItemsByUnit` exist. */
+  shipmentItemsByUnitExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `specificationLimitsByUnit` relation. */
   specificationLimitsByUnit?: InputMaybe<UnitToManySpecificationLimitFilter>;
   /** Some related `specificationLimitsByUnit` exist. */
@@ -57712,6 +74759,26 @@ export type UnitPatch = {
   symbol?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A filter to be used against many `Characteristic` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyCharacteristicFilter = {
+  /** Every related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CharacteristicFilter>;
+  /** No related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CharacteristicFilter>;
+  /** Some related `Characteristic` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CharacteristicFilter>;
+};
+
+/** A filter to be used against many `Concession` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyConcessionFilter = {
+  /** Every related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionFilter>;
+  /** No related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionFilter>;
+  /** Some related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionFilter>;
+};
+
 /** A filter to be used against many `CustomFieldDefinition` object types. All fields are combined with a logical ‘and.’ */
 export type UnitToManyCustomFieldDefinitionFilter = {
   /** Every related `CustomFieldDefinition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -57752,6 +74819,26 @@ export type UnitToManyLotFilter = {
   some?: InputMaybe<LotFilter>;
 };
 
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
+};
+
 /** A filter to be used against many `Part` object types. All fields are combined with a logical ‘and.’ */
 export type UnitToManyPartFilter = {
   /** Every related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -57760,6 +74847,16 @@ export type UnitToManyPartFilter = {
   none?: InputMaybe<PartFilter>;
   /** Some related `Part` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<PartFilter>;
+};
+
+/** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyProjectBomLineFilter = {
+  /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectBomLineFilter>;
+  /** No related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectBomLineFilter>;
+  /** Some related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectBomLineFilter>;
 };
 
 /** A filter to be used against many `ReagentItem` object types. All fields are combined with a logical ‘and.’ */
@@ -57790,6 +74887,16 @@ export type UnitToManyReagentUseFilter = {
   none?: InputMaybe<ReagentUseFilter>;
   /** Some related `ReagentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ReagentUseFilter>;
+};
+
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
 };
 
 /** A filter to be used against many `Result` object types. All fields are combined with a logical ‘and.’ */
@@ -57840,6 +74947,16 @@ export type UnitToManySampleTypeFilter = {
   none?: InputMaybe<SampleTypeFilter>;
   /** Some related `SampleType` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SampleTypeFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type UnitToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
 };
 
 /** A filter to be used against many `SpecificationLimit` object types. All fields are combined with a logical ‘and.’ */
@@ -58094,6 +75211,54 @@ export type UpdateApprovalSettingPayload = {
 /** The output of our update `ApprovalSetting` mutation. */
 export type UpdateApprovalSettingPayloadApprovalSettingEdgeArgs = {
   orderBy?: Array<ApprovalSettingOrderBy>;
+};
+
+/** All input for the `updateApprovedSupplierById` mutation. */
+export type UpdateApprovedSupplierByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ApprovedSupplier` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ApprovedSupplier` being updated. */
+  patch: ApprovedSupplierPatch;
+};
+
+/** All input for the `updateApprovedSupplier` mutation. */
+export type UpdateApprovedSupplierInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ApprovedSupplier` being updated. */
+  patch: ApprovedSupplierPatch;
+  /** Entry id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `ApprovedSupplier` mutation. */
+export type UpdateApprovedSupplierPayload = {
+  __typename?: 'UpdateApprovedSupplierPayload';
+  /** The `ApprovedSupplier` that was updated by this mutation. */
+  approvedSupplier?: Maybe<ApprovedSupplier>;
+  /** An edge for our `ApprovedSupplier`. May be used by Relay 1. */
+  approvedSupplierEdge?: Maybe<ApprovedSupplierEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ApprovedSupplier` mutation. */
+export type UpdateApprovedSupplierPayloadApprovedSupplierEdgeArgs = {
+  orderBy?: Array<ApprovedSupplierOrderBy>;
 };
 
 /** All input for the `updateApproverBackupById` mutation. */
@@ -58384,6 +75549,102 @@ export type UpdateCertificateVersionPayload = {
 /** The output of our update `CertificateVersion` mutation. */
 export type UpdateCertificateVersionPayloadCertificateVersionEdgeArgs = {
   orderBy?: Array<CertificateVersionOrderBy>;
+};
+
+/** All input for the `updateChangeOrderById` mutation. */
+export type UpdateChangeOrderByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ChangeOrder` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ChangeOrder` being updated. */
+  patch: ChangeOrderPatch;
+};
+
+/** All input for the `updateChangeOrder` mutation. */
+export type UpdateChangeOrderInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ChangeOrder` being updated. */
+  patch: ChangeOrderPatch;
+  /** Change order id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** All input for the `updateChangeOrderItemById` mutation. */
+export type UpdateChangeOrderItemByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ChangeOrderItem` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ChangeOrderItem` being updated. */
+  patch: ChangeOrderItemPatch;
+};
+
+/** All input for the `updateChangeOrderItem` mutation. */
+export type UpdateChangeOrderItemInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ChangeOrderItem` being updated. */
+  patch: ChangeOrderItemPatch;
+  /** Item id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `ChangeOrderItem` mutation. */
+export type UpdateChangeOrderItemPayload = {
+  __typename?: 'UpdateChangeOrderItemPayload';
+  /** The `ChangeOrderItem` that was updated by this mutation. */
+  changeOrderItem?: Maybe<ChangeOrderItem>;
+  /** An edge for our `ChangeOrderItem`. May be used by Relay 1. */
+  changeOrderItemEdge?: Maybe<ChangeOrderItemEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ChangeOrderItem` mutation. */
+export type UpdateChangeOrderItemPayloadChangeOrderItemEdgeArgs = {
+  orderBy?: Array<ChangeOrderItemOrderBy>;
+};
+
+/** The output of our update `ChangeOrder` mutation. */
+export type UpdateChangeOrderPayload = {
+  __typename?: 'UpdateChangeOrderPayload';
+  /** The `ChangeOrder` that was updated by this mutation. */
+  changeOrder?: Maybe<ChangeOrder>;
+  /** An edge for our `ChangeOrder`. May be used by Relay 1. */
+  changeOrderEdge?: Maybe<ChangeOrderEdge>;
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ChangeOrder` mutation. */
+export type UpdateChangeOrderPayloadChangeOrderEdgeArgs = {
+  orderBy?: Array<ChangeOrderOrderBy>;
 };
 
 /** All input for the `updateCommentById` mutation. */
@@ -58770,6 +76031,163 @@ export type UpdateDowntimeReasonPayload = {
 /** The output of our update `DowntimeReason` mutation. */
 export type UpdateDowntimeReasonPayloadDowntimeReasonEdgeArgs = {
   orderBy?: Array<DowntimeReasonOrderBy>;
+};
+
+/** All input for the `updateDrawingById` mutation. */
+export type UpdateDrawingByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Drawing` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Drawing` being updated. */
+  patch: DrawingPatch;
+};
+
+/** All input for the `updateDrawing` mutation. */
+export type UpdateDrawingInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Drawing` being updated. */
+  patch: DrawingPatch;
+  /** Drawing id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** All input for the `updateDrawingPartById` mutation. */
+export type UpdateDrawingPartByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `DrawingPart` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `DrawingPart` being updated. */
+  patch: DrawingPartPatch;
+};
+
+/** All input for the `updateDrawingPart` mutation. */
+export type UpdateDrawingPartInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Drawing
+   * drawings.id.
+   */
+  drawingId: Scalars['UUID']['input'];
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['input'];
+  /**
+   * Part
+   * parts.id.
+   */
+  partId: Scalars['UUID']['input'];
+  /** An object where the defined keys will be set on the `DrawingPart` being updated. */
+  patch: DrawingPartPatch;
+};
+
+/** The output of our update `DrawingPart` mutation. */
+export type UpdateDrawingPartPayload = {
+  __typename?: 'UpdateDrawingPartPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `DrawingPart` that was updated by this mutation. */
+  drawingPart?: Maybe<DrawingPart>;
+  /** An edge for our `DrawingPart`. May be used by Relay 1. */
+  drawingPartEdge?: Maybe<DrawingPartEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `DrawingPart` mutation. */
+export type UpdateDrawingPartPayloadDrawingPartEdgeArgs = {
+  orderBy?: Array<DrawingPartOrderBy>;
+};
+
+/** The output of our update `Drawing` mutation. */
+export type UpdateDrawingPayload = {
+  __typename?: 'UpdateDrawingPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `Drawing` that was updated by this mutation. */
+  drawing?: Maybe<Drawing>;
+  /** An edge for our `Drawing`. May be used by Relay 1. */
+  drawingEdge?: Maybe<DrawingEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `Drawing` mutation. */
+export type UpdateDrawingPayloadDrawingEdgeArgs = {
+  orderBy?: Array<DrawingOrderBy>;
+};
+
+/** All input for the `updateDrawingRevisionById` mutation. */
+export type UpdateDrawingRevisionByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `DrawingRevision` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `DrawingRevision` being updated. */
+  patch: DrawingRevisionPatch;
+};
+
+/** All input for the `updateDrawingRevision` mutation. */
+export type UpdateDrawingRevisionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `DrawingRevision` being updated. */
+  patch: DrawingRevisionPatch;
+  /** Revision id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `DrawingRevision` mutation. */
+export type UpdateDrawingRevisionPayload = {
+  __typename?: 'UpdateDrawingRevisionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `DrawingRevision` that was updated by this mutation. */
+  drawingRevision?: Maybe<DrawingRevision>;
+  /** An edge for our `DrawingRevision`. May be used by Relay 1. */
+  drawingRevisionEdge?: Maybe<DrawingRevisionEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `DrawingRevision` mutation. */
+export type UpdateDrawingRevisionPayloadDrawingRevisionEdgeArgs = {
+  orderBy?: Array<DrawingRevisionOrderBy>;
 };
 
 /** All input for the `updateElnEntryById` mutation. */
@@ -59908,6 +77326,54 @@ export type UpdateProgressPayloadProjectSubStageProgressEdgeArgs = {
   orderBy?: Array<ProjectSubStageProgressOrderBy>;
 };
 
+/** All input for the `updateProjectBomLineById` mutation. */
+export type UpdateProjectBomLineByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ProjectBomLine` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ProjectBomLine` being updated. */
+  patch: ProjectBomLinePatch;
+};
+
+/** All input for the `updateProjectBomLine` mutation. */
+export type UpdateProjectBomLineInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ProjectBomLine` being updated. */
+  patch: ProjectBomLinePatch;
+  /** Line id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `ProjectBomLine` mutation. */
+export type UpdateProjectBomLinePayload = {
+  __typename?: 'UpdateProjectBomLinePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `ProjectBomLine` that was updated by this mutation. */
+  projectBomLine?: Maybe<ProjectBomLine>;
+  /** An edge for our `ProjectBomLine`. May be used by Relay 1. */
+  projectBomLineEdge?: Maybe<ProjectBomLineEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ProjectBomLine` mutation. */
+export type UpdateProjectBomLinePayloadProjectBomLineEdgeArgs = {
+  orderBy?: Array<ProjectBomLineOrderBy>;
+};
+
 /** All input for the `updateProjectById` mutation. */
 export type UpdateProjectByIdInput = {
   /**
@@ -59932,6 +77398,54 @@ export type UpdateProjectInput = {
   patch: ProjectPatch;
   /** Project id (uuid); the API paths use it. */
   rowId: Scalars['UUID']['input'];
+};
+
+/** All input for the `updateProjectMilestoneById` mutation. */
+export type UpdateProjectMilestoneByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `ProjectMilestone` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `ProjectMilestone` being updated. */
+  patch: ProjectMilestonePatch;
+};
+
+/** All input for the `updateProjectMilestone` mutation. */
+export type UpdateProjectMilestoneInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `ProjectMilestone` being updated. */
+  patch: ProjectMilestonePatch;
+  /** Milestone id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `ProjectMilestone` mutation. */
+export type UpdateProjectMilestonePayload = {
+  __typename?: 'UpdateProjectMilestonePayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The `ProjectMilestone` that was updated by this mutation. */
+  projectMilestone?: Maybe<ProjectMilestone>;
+  /** An edge for our `ProjectMilestone`. May be used by Relay 1. */
+  projectMilestoneEdge?: Maybe<ProjectMilestoneEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+};
+
+
+/** The output of our update `ProjectMilestone` mutation. */
+export type UpdateProjectMilestonePayloadProjectMilestoneEdgeArgs = {
+  orderBy?: Array<ProjectMilestoneOrderBy>;
 };
 
 /** The output of our update `Project` mutation. */
@@ -60578,6 +78092,54 @@ export type UpdateServiceRequestPayload = {
 /** The output of our update `ServiceRequest` mutation. */
 export type UpdateServiceRequestPayloadServiceRequestEdgeArgs = {
   orderBy?: Array<ServiceRequestOrderBy>;
+};
+
+/** All input for the `updateShipmentById` mutation. */
+export type UpdateShipmentByIdInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The globally unique `ID` which will identify a single `Shipment` to be updated. */
+  id: Scalars['ID']['input'];
+  /** An object where the defined keys will be set on the `Shipment` being updated. */
+  patch: ShipmentPatch;
+};
+
+/** All input for the `updateShipment` mutation. */
+export type UpdateShipmentInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An object where the defined keys will be set on the `Shipment` being updated. */
+  patch: ShipmentPatch;
+  /** Shipment id */
+  rowId: Scalars['UUID']['input'];
+};
+
+/** The output of our update `Shipment` mutation. */
+export type UpdateShipmentPayload = {
+  __typename?: 'UpdateShipmentPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  /** The `Shipment` that was updated by this mutation. */
+  shipment?: Maybe<Shipment>;
+  /** An edge for our `Shipment`. May be used by Relay 1. */
+  shipmentEdge?: Maybe<ShipmentEdge>;
+};
+
+
+/** The output of our update `Shipment` mutation. */
+export type UpdateShipmentPayloadShipmentEdgeArgs = {
+  orderBy?: Array<ShipmentOrderBy>;
 };
 
 /** All input for the `updateSiteById` mutation. */
@@ -61975,6 +79537,10 @@ export type User = Node & {
   approvalNotificationsByRecipientId: ApprovalNotificationConnection;
   /** Reads and enables pagination through a set of `ApprovalSetting`. */
   approvalSettingsByBackupApproverId: ApprovalSettingConnection;
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliersByApprovedBy: ApprovedSupplierConnection;
+  /** Reads and enables pagination through a set of `ApprovedSupplier`. */
+  approvedSuppliersByCreatedBy: ApprovedSupplierConnection;
   /** Reads and enables pagination through a set of `ApproverBackup`. */
   approverBackups: ApproverBackupConnection;
   /** Reads and enables pagination through a set of `AttachmentDownload`. */
@@ -61999,6 +79565,24 @@ export type User = Node & {
   certificateVersionsByIssuedBy: CertificateVersionConnection;
   /** Reads and enables pagination through a set of `Certificate`. */
   certificatesByIssuedBy: CertificateConnection;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrdersByCreatedBy: ChangeOrderConnection;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrdersByDecidedBy: ChangeOrderConnection;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrdersByImplementedBy: ChangeOrderConnection;
+  /** Reads and enables pagination through a set of `ChangeOrder`. */
+  changeOrdersBySubmittedBy: ChangeOrderConnection;
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessionsByDecidedBy: ConcessionConnection;
+  /** Reads and enables pagination through a set of `Concession`. */
+  concessionsByRequestedBy: ConcessionConnection;
+  /** Reads and enables pagination through a set of `ControlPlan`. */
+  controlPlansByApprovedBy: ControlPlanConnection;
+  /** Reads and enables pagination through a set of `ControlPlan`. */
+  controlPlansByCreatedBy: ControlPlanConnection;
+  /** Reads and enables pagination through a set of `ControlPlan`. */
+  controlPlansByOwnerId: ControlPlanConnection;
   /** When the user was created. */
   createdAt: Scalars['Datetime']['output'];
   /** Reads and enables pagination through a set of `CustodyEvent`. */
@@ -62007,6 +79591,8 @@ export type User = Node & {
   custodyEventsByRecordedBy: CustodyEventConnection;
   /** Reads and enables pagination through a set of `CustodyEvent`. */
   custodyEventsByToHolderId: CustodyEventConnection;
+  /** Reads and enables pagination through a set of `CustomerComplaint`. */
+  customerComplaintsByFiledBy: CustomerComplaintConnection;
   /** Reads and enables pagination through a set of `Dashboard`. */
   dashboardsByOwnerId: DashboardConnection;
   /** Reads a single `User` that is related to this `User`. */
@@ -62017,6 +79603,14 @@ export type User = Node & {
   displayName: Scalars['String']['output'];
   /** Reads and enables pagination through a set of `DowntimeEvent`. */
   downtimeEventsByRecordedBy: DowntimeEventConnection;
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisionsByApprovedBy: DrawingRevisionConnection;
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisionsByCreatedBy: DrawingRevisionConnection;
+  /** Reads and enables pagination through a set of `DrawingRevision`. */
+  drawingRevisionsBySubmittedBy: DrawingRevisionConnection;
+  /** Reads and enables pagination through a set of `Drawing`. */
+  drawingsByCreatedBy: DrawingConnection;
   /** Reads and enables pagination through a set of `ElnEntryVersion`. */
   elnEntryVersionsByCreatedBy: ElnEntryVersionConnection;
   /** Reads and enables pagination through a set of `ElnLink`. */
@@ -62031,10 +79625,18 @@ export type User = Node & {
   equipmentByCreatedBy: EquipmentConnection;
   /** Reads and enables pagination through a set of `EquipmentUse`. */
   equipmentUsesByUsedBy: EquipmentUseConnection;
+  /** Reads and enables pagination through a set of `GaugeStudy`. */
+  gaugeStudiesByCreatedBy: GaugeStudyConnection;
   /** Reads and enables pagination through a set of `GenealogyEdge`. */
   genealogyEdgesByRecordedBy: GenealogyEdgeConnection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads and enables pagination through a set of `Inspection`. */
+  inspectionsByCompletedBy: InspectionConnection;
+  /** Reads and enables pagination through a set of `Inspection`. */
+  inspectionsByCreatedBy: InspectionConnection;
+  /** Reads and enables pagination through a set of `Inspection`. */
+  inspectionsByDecidedBy: InspectionConnection;
   /** Reads and enables pagination through a set of `InstrumentBlock`. */
   instrumentBlocksByCreatedBy: InstrumentBlockConnection;
   /** Reads and enables pagination through a set of `InstrumentImport`. */
@@ -62049,12 +79651,22 @@ export type User = Node & {
   instrumentReservationsByCancelledBy: InstrumentReservationConnection;
   /** Platform operators sign in with the app_admin role and manage tenants. */
   isPlatformOperator: Scalars['Boolean']['output'];
+  /** Reads and enables pagination through a set of `Label`. */
+  labelsByRequestedBy: LabelConnection;
   /** When the user last signed in with a password. */
   lastSignInAt?: Maybe<Scalars['Datetime']['output']>;
   /** Reads and enables pagination through a set of `Lot`. */
   lotsByCreatedBy: LotConnection;
+  /** Reads and enables pagination through a set of `Measurement`. */
+  measurementsByRecordedBy: MeasurementConnection;
   /** Reads and enables pagination through a set of `Membership`. */
   memberships: MembershipConnection;
+  /** Reads and enables pagination through a set of `NcrDisposition`. */
+  ncrDispositionsByApprovedBy: NcrDispositionConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrsByCreatedBy: NcrConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrsByVerifiedBy: NcrConnection;
   /** Reads and enables pagination through a set of `Notification`. */
   notifications: NotificationConnection;
   /** Reads and enables pagination through a set of `OosInvestigation`. */
@@ -62077,12 +79689,20 @@ export type User = Node & {
   personalDataRequestsBySubjectId: PersonalDataRequestConnection;
   /** The user's own settings (language, notifications, ...), a JSON object. */
   preferences: Scalars['JSON']['output'];
+  /** Reads and enables pagination through a set of `ProjectBomLine`. */
+  projectBomLinesByCreatedBy: ProjectBomLineConnection;
+  /** Reads and enables pagination through a set of `ProjectMilestone`. */
+  projectMilestonesByCreatedBy: ProjectMilestoneConnection;
   /** Reads and enables pagination through a set of `Project`. */
   projectsByAssignedTo: ProjectConnection;
   /** Reads and enables pagination through a set of `ReagentLot`. */
   reagentLotsByCreatedBy: ReagentLotConnection;
   /** Reads and enables pagination through a set of `ReagentUse`. */
   reagentUsesByUsedBy: ReagentUseConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receiptsByDecidedBy: ReceiptConnection;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receiptsByReceivedBy: ReceiptConnection;
   /** Reads and enables pagination through a set of `ReportDefinition`. */
   reportDefinitionsByOwnerId: ReportDefinitionConnection;
   /** Reads and enables pagination through a set of `ReportExecution`. */
@@ -62119,6 +79739,14 @@ export type User = Node & {
   samplesByCreatedBy: SampleConnection;
   /** Reads and enables pagination through a set of `Sample`. */
   samplesByCustodianId: SampleConnection;
+  /** Reads and enables pagination through a set of `ScanEvent`. */
+  scanEventsByScannedBy: ScanEventConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scarsByIssuedBy: ScarConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scarsByRespondedBy: ScarConnection;
+  /** Reads and enables pagination through a set of `Scar`. */
+  scarsByReviewedBy: ScarConnection;
   /** Reads and enables pagination through a set of `Serial`. */
   serialsByCreatedBy: SerialConnection;
   /** Reads and enables pagination through a set of `ServiceRequest`. */
@@ -62129,6 +79757,16 @@ export type User = Node & {
   serviceRequestsByRequestedBy: ServiceRequestConnection;
   /** Reads and enables pagination through a set of `Session`. */
   sessions: SessionConnection;
+  /** Reads and enables pagination through a set of `ShipmentCertificate`. */
+  shipmentCertificatesByIssuedBy: ShipmentCertificateConnection;
+  /** Reads and enables pagination through a set of `ShipmentItem`. */
+  shipmentItemsByCreatedBy: ShipmentItemConnection;
+  /** Reads and enables pagination through a set of `Shipment`. */
+  shipmentsByCreatedBy: ShipmentConnection;
+  /** Reads and enables pagination through a set of `Shipment`. */
+  shipmentsByShippedBy: ShipmentConnection;
+  /** Reads and enables pagination through a set of `ShippingUnit`. */
+  shippingUnitsByCreatedBy: ShippingUnitConnection;
   /** Reads and enables pagination through a set of `SopTaskStep`. */
   sopTaskStepsByCompletedBy: SopTaskStepConnection;
   /** Reads and enables pagination through a set of `SopTaskStep`. */
@@ -62139,6 +79777,10 @@ export type User = Node & {
   sopTasksByCreatedBy: SopTaskConnection;
   /** Reads and enables pagination through a set of `SopTemplate`. */
   sopTemplatesByCreatedBy: SopTemplateConnection;
+  /** Reads and enables pagination through a set of `SpcBaseline`. */
+  spcBaselinesByApprovedBy: SpcBaselineConnection;
+  /** Reads and enables pagination through a set of `SpcSignal`. */
+  spcSignalsByClosedBy: SpcSignalConnection;
   /** invited, active, suspended or disabled; only active users are served. */
   status: UserStatus;
   /** Reads and enables pagination through a set of `Tag`. */
@@ -62213,6 +79855,32 @@ export type UserApprovalSettingsByBackupApproverIdArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ApprovalSettingOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserApprovedSuppliersByApprovedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserApprovedSuppliersByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ApprovedSupplierCondition>;
+  filter?: InputMaybe<ApprovedSupplierFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ApprovedSupplierOrderBy>>;
 };
 
 
@@ -62373,6 +80041,123 @@ export type UserCertificatesByIssuedByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserChangeOrdersByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserChangeOrdersByDecidedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserChangeOrdersByImplementedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserChangeOrdersBySubmittedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ChangeOrderCondition>;
+  filter?: InputMaybe<ChangeOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ChangeOrderOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserConcessionsByDecidedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserConcessionsByRequestedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ConcessionCondition>;
+  filter?: InputMaybe<ConcessionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ConcessionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserControlPlansByApprovedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ControlPlanCondition>;
+  filter?: InputMaybe<ControlPlanFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserControlPlansByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ControlPlanCondition>;
+  filter?: InputMaybe<ControlPlanFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserControlPlansByOwnerIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ControlPlanCondition>;
+  filter?: InputMaybe<ControlPlanFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ControlPlanOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserCustodyEventsByFromHolderIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -62412,6 +80197,19 @@ export type UserCustodyEventsByToHolderIdArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserCustomerComplaintsByFiledByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<CustomerComplaintCondition>;
+  filter?: InputMaybe<CustomerComplaintFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<CustomerComplaintOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserDashboardsByOwnerIdArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -62434,6 +80232,58 @@ export type UserDowntimeEventsByRecordedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<DowntimeEventOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserDrawingRevisionsByApprovedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserDrawingRevisionsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserDrawingRevisionsBySubmittedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingRevisionCondition>;
+  filter?: InputMaybe<DrawingRevisionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingRevisionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserDrawingsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<DrawingCondition>;
+  filter?: InputMaybe<DrawingFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<DrawingOrderBy>>;
 };
 
 
@@ -62516,6 +80366,19 @@ export type UserEquipmentUsesByUsedByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserGaugeStudiesByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<GaugeStudyCondition>;
+  filter?: InputMaybe<GaugeStudyFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<GaugeStudyOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserGenealogyEdgesByRecordedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -62525,6 +80388,45 @@ export type UserGenealogyEdgesByRecordedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<GenealogyEdgeOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserInspectionsByCompletedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCondition>;
+  filter?: InputMaybe<InspectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserInspectionsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCondition>;
+  filter?: InputMaybe<InspectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserInspectionsByDecidedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<InspectionCondition>;
+  filter?: InputMaybe<InspectionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<InspectionOrderBy>>;
 };
 
 
@@ -62607,6 +80509,19 @@ export type UserInstrumentReservationsByCancelledByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserLabelsByRequestedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<LabelCondition>;
+  filter?: InputMaybe<LabelFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<LabelOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserLotsByCreatedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -62620,6 +80535,19 @@ export type UserLotsByCreatedByArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserMeasurementsByRecordedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<MeasurementCondition>;
+  filter?: InputMaybe<MeasurementFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserMembershipsArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -62629,6 +80557,45 @@ export type UserMembershipsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<MembershipOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserNcrDispositionsByApprovedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrDispositionCondition>;
+  filter?: InputMaybe<NcrDispositionFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrDispositionOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserNcrsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserNcrsByVerifiedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
 };
 
 
@@ -62764,6 +80731,32 @@ export type UserPersonalDataRequestsBySubjectIdArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserProjectBomLinesByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectBomLineCondition>;
+  filter?: InputMaybe<ProjectBomLineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectBomLineOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserProjectMilestonesByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ProjectMilestoneCondition>;
+  filter?: InputMaybe<ProjectMilestoneFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ProjectMilestoneOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserProjectsByAssignedToArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -62800,6 +80793,32 @@ export type UserReagentUsesByUsedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ReagentUseOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserReceiptsByDecidedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserReceiptsByReceivedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 
@@ -63027,6 +81046,58 @@ export type UserSamplesByCustodianIdArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserScanEventsByScannedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScanEventCondition>;
+  filter?: InputMaybe<ScanEventFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScanEventOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserScarsByIssuedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserScarsByRespondedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserScarsByReviewedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ScarCondition>;
+  filter?: InputMaybe<ScarFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ScarOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserSerialsByCreatedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -63092,6 +81163,71 @@ export type UserSessionsArgs = {
 
 
 /** People who sign in. Global: a user joins tenants through memberships. */
+export type UserShipmentCertificatesByIssuedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCertificateCondition>;
+  filter?: InputMaybe<ShipmentCertificateFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentCertificateOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserShipmentItemsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentItemCondition>;
+  filter?: InputMaybe<ShipmentItemFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentItemOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserShipmentsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCondition>;
+  filter?: InputMaybe<ShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserShipmentsByShippedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShipmentCondition>;
+  filter?: InputMaybe<ShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShipmentOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserShippingUnitsByCreatedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ShippingUnitCondition>;
+  filter?: InputMaybe<ShippingUnitFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ShippingUnitOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
 export type UserSopTaskStepsByCompletedByArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -63153,6 +81289,32 @@ export type UserSopTemplatesByCreatedByArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<SopTemplateOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserSpcBaselinesByApprovedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcBaselineCondition>;
+  filter?: InputMaybe<SpcBaselineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
+};
+
+
+/** People who sign in. Global: a user joins tenants through memberships. */
+export type UserSpcSignalsByClosedByArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcSignalCondition>;
+  filter?: InputMaybe<SpcSignalFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcSignalOrderBy>>;
 };
 
 
@@ -63324,6 +81486,14 @@ export type UserFilter = {
   approvalSettingsByBackupApproverId?: InputMaybe<UserToManyApprovalSettingFilter>;
   /** Some related `approvalSettingsByBackupApproverId` exist. */
   approvalSettingsByBackupApproverIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvedSuppliersByApprovedBy` relation. */
+  approvedSuppliersByApprovedBy?: InputMaybe<UserToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliersByApprovedBy` exist. */
+  approvedSuppliersByApprovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `approvedSuppliersByCreatedBy` relation. */
+  approvedSuppliersByCreatedBy?: InputMaybe<UserToManyApprovedSupplierFilter>;
+  /** Some related `approvedSuppliersByCreatedBy` exist. */
+  approvedSuppliersByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `approverBackups` relation. */
   approverBackups?: InputMaybe<UserToManyApproverBackupFilter>;
   /** Some related `approverBackups` exist. */
@@ -63372,6 +81542,42 @@ export type UserFilter = {
   certificatesByIssuedBy?: InputMaybe<UserToManyCertificateFilter>;
   /** Some related `certificatesByIssuedBy` exist. */
   certificatesByIssuedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrdersByCreatedBy` relation. */
+  changeOrdersByCreatedBy?: InputMaybe<UserToManyChangeOrderFilter>;
+  /** Some related `changeOrdersByCreatedBy` exist. */
+  changeOrdersByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrdersByDecidedBy` relation. */
+  changeOrdersByDecidedBy?: InputMaybe<UserToManyChangeOrderFilter>;
+  /** Some related `changeOrdersByDecidedBy` exist. */
+  changeOrdersByDecidedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrdersByImplementedBy` relation. */
+  changeOrdersByImplementedBy?: InputMaybe<UserToManyChangeOrderFilter>;
+  /** Some related `changeOrdersByImplementedBy` exist. */
+  changeOrdersByImplementedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrdersBySubmittedBy` relation. */
+  changeOrdersBySubmittedBy?: InputMaybe<UserToManyChangeOrderFilter>;
+  /** Some related `changeOrdersBySubmittedBy` exist. */
+  changeOrdersBySubmittedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionsByDecidedBy` relation. */
+  concessionsByDecidedBy?: InputMaybe<UserToManyConcessionFilter>;
+  /** Some related `concessionsByDecidedBy` exist. */
+  concessionsByDecidedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `concessionsByRequestedBy` relation. */
+  concessionsByRequestedBy?: InputMaybe<UserToManyConcessionFilter>;
+  /** Some related `concessionsByRequestedBy` exist. */
+  concessionsByRequestedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `controlPlansByApprovedBy` relation. */
+  controlPlansByApprovedBy?: InputMaybe<UserToManyControlPlanFilter>;
+  /** Some related `controlPlansByApprovedBy` exist. */
+  controlPlansByApprovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `controlPlansByCreatedBy` relation. */
+  controlPlansByCreatedBy?: InputMaybe<UserToManyControlPlanFilter>;
+  /** Some related `controlPlansByCreatedBy` exist. */
+  controlPlansByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `controlPlansByOwnerId` relation. */
+  controlPlansByOwnerId?: InputMaybe<UserToManyControlPlanFilter>;
+  /** Some related `controlPlansByOwnerId` exist. */
+  controlPlansByOwnerIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `custodyEventsByFromHolderId` relation. */
   custodyEventsByFromHolderId?: InputMaybe<UserToManyCustodyEventFilter>;
   /** Some related `custodyEventsByFromHolderId` exist. */
@@ -63384,6 +81590,10 @@ export type UserFilter = {
   custodyEventsByToHolderId?: InputMaybe<UserToManyCustodyEventFilter>;
   /** Some related `custodyEventsByToHolderId` exist. */
   custodyEventsByToHolderIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `customerComplaintsByFiledBy` relation. */
+  customerComplaintsByFiledBy?: InputMaybe<UserToManyCustomerComplaintFilter>;
+  /** Some related `customerComplaintsByFiledBy` exist. */
+  customerComplaintsByFiledByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `dashboardsByOwnerId` relation. */
   dashboardsByOwnerId?: InputMaybe<UserToManyDashboardFilter>;
   /** Some related `dashboardsByOwnerId` exist. */
@@ -63398,6 +81608,22 @@ export type UserFilter = {
   downtimeEventsByRecordedBy?: InputMaybe<UserToManyDowntimeEventFilter>;
   /** Some related `downtimeEventsByRecordedBy` exist. */
   downtimeEventsByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingRevisionsByApprovedBy` relation. */
+  drawingRevisionsByApprovedBy?: InputMaybe<UserToManyDrawingRevisionFilter>;
+  /** Some related `drawingRevisionsByApprovedBy` exist. */
+  drawingRevisionsByApprovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingRevisionsByCreatedBy` relation. */
+  drawingRevisionsByCreatedBy?: InputMaybe<UserToManyDrawingRevisionFilter>;
+  /** Some related `drawingRevisionsByCreatedBy` exist. */
+  drawingRevisionsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingRevisionsBySubmittedBy` relation. */
+  drawingRevisionsBySubmittedBy?: InputMaybe<UserToManyDrawingRevisionFilter>;
+  /** Some related `drawingRevisionsBySubmittedBy` exist. */
+  drawingRevisionsBySubmittedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `drawingsByCreatedBy` relation. */
+  drawingsByCreatedBy?: InputMaybe<UserToManyDrawingFilter>;
+  /** Some related `drawingsByCreatedBy` exist. */
+  drawingsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `elnEntryVersionsByCreatedBy` relation. */
   elnEntryVersionsByCreatedBy?: InputMaybe<UserToManyElnEntryVersionFilter>;
   /** Some related `elnEntryVersionsByCreatedBy` exist. */
@@ -63424,10 +81650,26 @@ export type UserFilter = {
   equipmentUsesByUsedBy?: InputMaybe<UserToManyEquipmentUseFilter>;
   /** Some related `equipmentUsesByUsedBy` exist. */
   equipmentUsesByUsedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `gaugeStudiesByCreatedBy` relation. */
+  gaugeStudiesByCreatedBy?: InputMaybe<UserToManyGaugeStudyFilter>;
+  /** Some related `gaugeStudiesByCreatedBy` exist. */
+  gaugeStudiesByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `genealogyEdgesByRecordedBy` relation. */
   genealogyEdgesByRecordedBy?: InputMaybe<UserToManyGenealogyEdgeFilter>;
   /** Some related `genealogyEdgesByRecordedBy` exist. */
   genealogyEdgesByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspectionsByCompletedBy` relation. */
+  inspectionsByCompletedBy?: InputMaybe<UserToManyInspectionFilter>;
+  /** Some related `inspectionsByCompletedBy` exist. */
+  inspectionsByCompletedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspectionsByCreatedBy` relation. */
+  inspectionsByCreatedBy?: InputMaybe<UserToManyInspectionFilter>;
+  /** Some related `inspectionsByCreatedBy` exist. */
+  inspectionsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspectionsByDecidedBy` relation. */
+  inspectionsByDecidedBy?: InputMaybe<UserToManyInspectionFilter>;
+  /** Some related `inspectionsByDecidedBy` exist. */
+  inspectionsByDecidedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `instrumentBlocksByCreatedBy` relation. */
   instrumentBlocksByCreatedBy?: InputMaybe<UserToManyInstrumentBlockFilter>;
   /** Some related `instrumentBlocksByCreatedBy` exist. */
@@ -63452,14 +81694,34 @@ export type UserFilter = {
   instrumentReservationsByCancelledByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Some related `instrumentReservations` exist. */
   instrumentReservationsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `labelsByRequestedBy` relation. */
+  labelsByRequestedBy?: InputMaybe<UserToManyLabelFilter>;
+  /** Some related `labelsByRequestedBy` exist. */
+  labelsByRequestedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `lotsByCreatedBy` relation. */
   lotsByCreatedBy?: InputMaybe<UserToManyLotFilter>;
   /** Some related `lotsByCreatedBy` exist. */
   lotsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `measurementsByRecordedBy` relation. */
+  measurementsByRecordedBy?: InputMaybe<UserToManyMeasurementFilter>;
+  /** Some related `measurementsByRecordedBy` exist. */
+  measurementsByRecordedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `memberships` relation. */
   memberships?: InputMaybe<UserToManyMembershipFilter>;
   /** Some related `memberships` exist. */
   membershipsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrDispositionsByApprovedBy` relation. */
+  ncrDispositionsByApprovedBy?: InputMaybe<UserToManyNcrDispositionFilter>;
+  /** Some related `ncrDispositionsByApprovedBy` exist. */
+  ncrDispositionsByApprovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrsByCreatedBy` relation. */
+  ncrsByCreatedBy?: InputMaybe<UserToManyNcrFilter>;
+  /** Some related `ncrsByCreatedBy` exist. */
+  ncrsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrsByVerifiedBy` relation. */
+  ncrsByVerifiedBy?: InputMaybe<UserToManyNcrFilter>;
+  /** Some related `ncrsByVerifiedBy` exist. */
+  ncrsByVerifiedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<UserFilter>;
   /** Filter by the object’s `notifications` relation. */
@@ -63504,6 +81766,14 @@ export type UserFilter = {
   personalDataRequestsBySubjectId?: InputMaybe<UserToManyPersonalDataRequestFilter>;
   /** Some related `personalDataRequestsBySubjectId` exist. */
   personalDataRequestsBySubjectIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectBomLinesByCreatedBy` relation. */
+  projectBomLinesByCreatedBy?: InputMaybe<UserToManyProjectBomLineFilter>;
+  /** Some related `projectBomLinesByCreatedBy` exist. */
+  projectBomLinesByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `projectMilestonesByCreatedBy` relation. */
+  projectMilestonesByCreatedBy?: InputMaybe<UserToManyProjectMilestoneFilter>;
+  /** Some related `projectMilestonesByCreatedBy` exist. */
+  projectMilestonesByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `projectsByAssignedTo` relation. */
   projectsByAssignedTo?: InputMaybe<UserToManyProjectFilter>;
   /** Some related `projectsByAssignedTo` exist. */
@@ -63516,6 +81786,14 @@ export type UserFilter = {
   reagentUsesByUsedBy?: InputMaybe<UserToManyReagentUseFilter>;
   /** Some related `reagentUsesByUsedBy` exist. */
   reagentUsesByUsedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptsByDecidedBy` relation. */
+  receiptsByDecidedBy?: InputMaybe<UserToManyReceiptFilter>;
+  /** Some related `receiptsByDecidedBy` exist. */
+  receiptsByDecidedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `receiptsByReceivedBy` relation. */
+  receiptsByReceivedBy?: InputMaybe<UserToManyReceiptFilter>;
+  /** Some related `receiptsByReceivedBy` exist. */
+  receiptsByReceivedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `reportDefinitionsByOwnerId` relation. */
   reportDefinitionsByOwnerId?: InputMaybe<UserToManyReportDefinitionFilter>;
   /** Some related `reportDefinitionsByOwnerId` exist. */
@@ -63586,6 +81864,22 @@ export type UserFilter = {
   samplesByCustodianId?: InputMaybe<UserToManySampleFilter>;
   /** Some related `samplesByCustodianId` exist. */
   samplesByCustodianIdExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scanEventsByScannedBy` relation. */
+  scanEventsByScannedBy?: InputMaybe<UserToManyScanEventFilter>;
+  /** Some related `scanEventsByScannedBy` exist. */
+  scanEventsByScannedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scarsByIssuedBy` relation. */
+  scarsByIssuedBy?: InputMaybe<UserToManyScarFilter>;
+  /** Some related `scarsByIssuedBy` exist. */
+  scarsByIssuedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scarsByRespondedBy` relation. */
+  scarsByRespondedBy?: InputMaybe<UserToManyScarFilter>;
+  /** Some related `scarsByRespondedBy` exist. */
+  scarsByRespondedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `scarsByReviewedBy` relation. */
+  scarsByReviewedBy?: InputMaybe<UserToManyScarFilter>;
+  /** Some related `scarsByReviewedBy` exist. */
+  scarsByReviewedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `serialsByCreatedBy` relation. */
   serialsByCreatedBy?: InputMaybe<UserToManySerialFilter>;
   /** Some related `serialsByCreatedBy` exist. */
@@ -63606,6 +81900,26 @@ export type UserFilter = {
   sessions?: InputMaybe<UserToManySessionFilter>;
   /** Some related `sessions` exist. */
   sessionsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentCertificatesByIssuedBy` relation. */
+  shipmentCertificatesByIssuedBy?: InputMaybe<UserToManyShipmentCertificateFilter>;
+  /** Some related `shipmentCertificatesByIssuedBy` exist. */
+  shipmentCertificatesByIssuedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItemsByCreatedBy` relation. */
+  shipmentItemsByCreatedBy?: InputMaybe<UserToManyShipmentItemFilter>;
+  /** Some related `shipmentItemsByCreatedBy` exist. */
+  shipmentItemsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentsByCreatedBy` relation. */
+  shipmentsByCreatedBy?: InputMaybe<UserToManyShipmentFilter>;
+  /** Some related `shipmentsByCreatedBy` exist. */
+  shipmentsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentsByShippedBy` relation. */
+  shipmentsByShippedBy?: InputMaybe<UserToManyShipmentFilter>;
+  /** Some related `shipmentsByShippedBy` exist. */
+  shipmentsByShippedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shippingUnitsByCreatedBy` relation. */
+  shippingUnitsByCreatedBy?: InputMaybe<UserToManyShippingUnitFilter>;
+  /** Some related `shippingUnitsByCreatedBy` exist. */
+  shippingUnitsByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `sopTaskStepsByCompletedBy` relation. */
   sopTaskStepsByCompletedBy?: InputMaybe<UserToManySopTaskStepFilter>;
   /** Some related `sopTaskStepsByCompletedBy` exist. */
@@ -63626,6 +81940,14 @@ export type UserFilter = {
   sopTemplatesByCreatedBy?: InputMaybe<UserToManySopTemplateFilter>;
   /** Some related `sopTemplatesByCreatedBy` exist. */
   sopTemplatesByCreatedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `spcBaselinesByApprovedBy` relation. */
+  spcBaselinesByApprovedBy?: InputMaybe<UserToManySpcBaselineFilter>;
+  /** Some related `spcBaselinesByApprovedBy` exist. */
+  spcBaselinesByApprovedByExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `spcSignalsByClosedBy` relation. */
+  spcSignalsByClosedBy?: InputMaybe<UserToManySpcSignalFilter>;
+  /** Some related `spcSignalsByClosedBy` exist. */
+  spcSignalsByClosedByExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `tagsByCreatedBy` relation. */
   tagsByCreatedBy?: InputMaybe<UserToManyTagFilter>;
   /** Some related `tagsByCreatedBy` exist. */
@@ -63749,6 +82071,16 @@ export type UserToManyApprovalSettingFilter = {
   some?: InputMaybe<ApprovalSettingFilter>;
 };
 
+/** A filter to be used against many `ApprovedSupplier` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyApprovedSupplierFilter = {
+  /** Every related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ApprovedSupplierFilter>;
+  /** No related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ApprovedSupplierFilter>;
+  /** Some related `ApprovedSupplier` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ApprovedSupplierFilter>;
+};
+
 /** A filter to be used against many `ApproverBackup` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyApproverBackupFilter = {
   /** Every related `ApproverBackup` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -63829,6 +82161,16 @@ export type UserToManyCertificateVersionFilter = {
   some?: InputMaybe<CertificateVersionFilter>;
 };
 
+/** A filter to be used against many `ChangeOrder` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyChangeOrderFilter = {
+  /** Every related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ChangeOrderFilter>;
+  /** No related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ChangeOrderFilter>;
+  /** Some related `ChangeOrder` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ChangeOrderFilter>;
+};
+
 /** A filter to be used against many `Comment` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyCommentFilter = {
   /** Every related `Comment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -63839,6 +82181,26 @@ export type UserToManyCommentFilter = {
   some?: InputMaybe<CommentFilter>;
 };
 
+/** A filter to be used against many `Concession` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyConcessionFilter = {
+  /** Every related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ConcessionFilter>;
+  /** No related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ConcessionFilter>;
+  /** Some related `Concession` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ConcessionFilter>;
+};
+
+/** A filter to be used against many `ControlPlan` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyControlPlanFilter = {
+  /** Every related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ControlPlanFilter>;
+  /** No related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ControlPlanFilter>;
+  /** Some related `ControlPlan` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ControlPlanFilter>;
+};
+
 /** A filter to be used against many `CustodyEvent` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyCustodyEventFilter = {
   /** Every related `CustodyEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -63847,6 +82209,16 @@ export type UserToManyCustodyEventFilter = {
   none?: InputMaybe<CustodyEventFilter>;
   /** Some related `CustodyEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<CustodyEventFilter>;
+};
+
+/** A filter to be used against many `CustomerComplaint` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyCustomerComplaintFilter = {
+  /** Every related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<CustomerComplaintFilter>;
+  /** No related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<CustomerComplaintFilter>;
+  /** Some related `CustomerComplaint` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<CustomerComplaintFilter>;
 };
 
 /** A filter to be used against many `Dashboard` object types. All fields are combined with a logical ‘and.’ */
@@ -63867,6 +82239,26 @@ export type UserToManyDowntimeEventFilter = {
   none?: InputMaybe<DowntimeEventFilter>;
   /** Some related `DowntimeEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<DowntimeEventFilter>;
+};
+
+/** A filter to be used against many `Drawing` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyDrawingFilter = {
+  /** Every related `Drawing` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingFilter>;
+  /** No related `Drawing` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingFilter>;
+  /** Some related `Drawing` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingFilter>;
+};
+
+/** A filter to be used against many `DrawingRevision` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyDrawingRevisionFilter = {
+  /** Every related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<DrawingRevisionFilter>;
+  /** No related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<DrawingRevisionFilter>;
+  /** Some related `DrawingRevision` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<DrawingRevisionFilter>;
 };
 
 /** A filter to be used against many `ElnEntry` object types. All fields are combined with a logical ‘and.’ */
@@ -63939,6 +82331,16 @@ export type UserToManyEquipmentUseFilter = {
   some?: InputMaybe<EquipmentUseFilter>;
 };
 
+/** A filter to be used against many `GaugeStudy` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyGaugeStudyFilter = {
+  /** Every related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<GaugeStudyFilter>;
+  /** No related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<GaugeStudyFilter>;
+  /** Some related `GaugeStudy` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<GaugeStudyFilter>;
+};
+
 /** A filter to be used against many `GenealogyEdge` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyGenealogyEdgeFilter = {
   /** Every related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -63947,6 +82349,16 @@ export type UserToManyGenealogyEdgeFilter = {
   none?: InputMaybe<GenealogyEdgeFilter>;
   /** Some related `GenealogyEdge` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<GenealogyEdgeFilter>;
+};
+
+/** A filter to be used against many `Inspection` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyInspectionFilter = {
+  /** Every related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<InspectionFilter>;
+  /** No related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<InspectionFilter>;
+  /** Some related `Inspection` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<InspectionFilter>;
 };
 
 /** A filter to be used against many `InstrumentBlock` object types. All fields are combined with a logical ‘and.’ */
@@ -63979,6 +82391,16 @@ export type UserToManyInstrumentReservationFilter = {
   some?: InputMaybe<InstrumentReservationFilter>;
 };
 
+/** A filter to be used against many `Label` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyLabelFilter = {
+  /** Every related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<LabelFilter>;
+  /** No related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<LabelFilter>;
+  /** Some related `Label` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<LabelFilter>;
+};
+
 /** A filter to be used against many `Lot` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyLotFilter = {
   /** Every related `Lot` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -63989,6 +82411,16 @@ export type UserToManyLotFilter = {
   some?: InputMaybe<LotFilter>;
 };
 
+/** A filter to be used against many `Measurement` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyMeasurementFilter = {
+  /** Every related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<MeasurementFilter>;
+  /** No related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<MeasurementFilter>;
+  /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<MeasurementFilter>;
+};
+
 /** A filter to be used against many `Membership` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyMembershipFilter = {
   /** Every related `Membership` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -63997,6 +82429,26 @@ export type UserToManyMembershipFilter = {
   none?: InputMaybe<MembershipFilter>;
   /** Some related `Membership` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MembershipFilter>;
+};
+
+/** A filter to be used against many `NcrDisposition` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyNcrDispositionFilter = {
+  /** Every related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrDispositionFilter>;
+  /** No related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrDispositionFilter>;
+  /** Some related `NcrDisposition` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrDispositionFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `Notification` object types. All fields are combined with a logical ‘and.’ */
@@ -64059,6 +82511,16 @@ export type UserToManyPersonalDataRequestFilter = {
   some?: InputMaybe<PersonalDataRequestFilter>;
 };
 
+/** A filter to be used against many `ProjectBomLine` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyProjectBomLineFilter = {
+  /** Every related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectBomLineFilter>;
+  /** No related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectBomLineFilter>;
+  /** Some related `ProjectBomLine` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectBomLineFilter>;
+};
+
 /** A filter to be used against many `Project` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManyProjectFilter = {
   /** Every related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -64067,6 +82529,16 @@ export type UserToManyProjectFilter = {
   none?: InputMaybe<ProjectFilter>;
   /** Some related `Project` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ProjectFilter>;
+};
+
+/** A filter to be used against many `ProjectMilestone` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyProjectMilestoneFilter = {
+  /** Every related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ProjectMilestoneFilter>;
+  /** No related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ProjectMilestoneFilter>;
+  /** Some related `ProjectMilestone` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ProjectMilestoneFilter>;
 };
 
 /** A filter to be used against many `ReagentLot` object types. All fields are combined with a logical ‘and.’ */
@@ -64087,6 +82559,16 @@ export type UserToManyReagentUseFilter = {
   none?: InputMaybe<ReagentUseFilter>;
   /** Some related `ReagentUse` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ReagentUseFilter>;
+};
+
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
 };
 
 /** A filter to be used against many `ReportDefinition` object types. All fields are combined with a logical ‘and.’ */
@@ -64219,6 +82701,26 @@ export type UserToManySampleStatusChangeFilter = {
   some?: InputMaybe<SampleStatusChangeFilter>;
 };
 
+/** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyScanEventFilter = {
+  /** Every related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScanEventFilter>;
+  /** No related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScanEventFilter>;
+  /** Some related `ScanEvent` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScanEventFilter>;
+};
+
+/** A filter to be used against many `Scar` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyScarFilter = {
+  /** Every related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ScarFilter>;
+  /** No related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ScarFilter>;
+  /** Some related `Scar` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ScarFilter>;
+};
+
 /** A filter to be used against many `Serial` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManySerialFilter = {
   /** Every related `Serial` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -64249,6 +82751,46 @@ export type UserToManySessionFilter = {
   some?: InputMaybe<SessionFilter>;
 };
 
+/** A filter to be used against many `ShipmentCertificate` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyShipmentCertificateFilter = {
+  /** Every related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentCertificateFilter>;
+  /** No related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentCertificateFilter>;
+  /** Some related `ShipmentCertificate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentCertificateFilter>;
+};
+
+/** A filter to be used against many `Shipment` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyShipmentFilter = {
+  /** Every related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentFilter>;
+  /** No related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentFilter>;
+  /** Some related `Shipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentFilter>;
+};
+
+/** A filter to be used against many `ShipmentItem` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyShipmentItemFilter = {
+  /** Every related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShipmentItemFilter>;
+  /** No related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShipmentItemFilter>;
+  /** Some related `ShipmentItem` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShipmentItemFilter>;
+};
+
+/** A filter to be used against many `ShippingUnit` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManyShippingUnitFilter = {
+  /** Every related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ShippingUnitFilter>;
+  /** No related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ShippingUnitFilter>;
+  /** Some related `ShippingUnit` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ShippingUnitFilter>;
+};
+
 /** A filter to be used against many `SopTask` object types. All fields are combined with a logical ‘and.’ */
 export type UserToManySopTaskFilter = {
   /** Every related `SopTask` matches the filter criteria. All fields are combined with a logical ‘and.’ */
@@ -64277,6 +82819,26 @@ export type UserToManySopTemplateFilter = {
   none?: InputMaybe<SopTemplateFilter>;
   /** Some related `SopTemplate` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<SopTemplateFilter>;
+};
+
+/** A filter to be used against many `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManySpcBaselineFilter = {
+  /** Every related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcBaselineFilter>;
+  /** No related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcBaselineFilter>;
+  /** Some related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcBaselineFilter>;
+};
+
+/** A filter to be used against many `SpcSignal` object types. All fields are combined with a logical ‘and.’ */
+export type UserToManySpcSignalFilter = {
+  /** Every related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcSignalFilter>;
+  /** No related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcSignalFilter>;
+  /** Some related `SpcSignal` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcSignalFilter>;
 };
 
 /** A filter to be used against many `Tag` object types. All fields are combined with a logical ‘and.’ */
@@ -64958,6 +83520,37 @@ export type WebhookEndpointToManyWebhookDeliveryFilter = {
   none?: InputMaybe<WebhookDeliveryFilter>;
   /** Some related `WebhookDelivery` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<WebhookDeliveryFilter>;
+};
+
+/** All input for the `withdrawNcrDisposition` mutation. */
+export type WithdrawNcrDispositionInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  dispositionId: Scalars['UUID']['input'];
+};
+
+/** The output of our `withdrawNcrDisposition` mutation. */
+export type WithdrawNcrDispositionPayload = {
+  __typename?: 'WithdrawNcrDispositionPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `withdrawNcrDisposition` mutation. */
+export type WithdrawNcrDispositionPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
 };
 
 /** Versioned workflow templates: which catalog stages and sub-stages a project goes through, with overrides. Once a project uses a version it is locked; changes go to a clone (app.clone_workflow_definition). */

@@ -1137,6 +1137,138 @@ export interface Approvals {
   updated_at: string;
 }
 
+/**
+ * Approved supplier list
+ * Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+ */
+export interface ApprovedSuppliers {
+  /**
+   * Approved at
+   * @format timestamp with time zone
+   */
+  approved_at?: string;
+  /**
+   * Approved by
+   * Who last set the status to approved or conditional.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  approved_by?: string;
+  /**
+   * Audited on
+   * The day of the last supplier audit.
+   * @format date
+   */
+  audited_on?: string;
+  /**
+   * Basis
+   * audit, certificate, first_article, history, customer_directed or other.
+   * @format app.supplier_approval_basis
+   * @default "audit"
+   */
+  basis:
+    | "audit"
+    | "certificate"
+    | "first_article"
+    | "history"
+    | "customer_directed"
+    | "other";
+  /**
+   * Certificate
+   * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+   * @format text
+   */
+  certificate?: string;
+  /**
+   * Certificate expires on
+   * After this day the approval counts as expired.
+   * @format date
+   */
+  certificate_expires_on?: string;
+  /**
+   * Certificate number
+   * @format text
+   */
+  certificate_number?: string;
+  /**
+   * Conditions
+   * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+   * @format text
+   */
+  conditions?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Entry id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * The one part the entry covers (parts.id); empty: every part from this supplier.
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Status
+   * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+   * @format app.supplier_approval_status
+   * @default "pending"
+   */
+  status: "pending" | "approved" | "conditional" | "disapproved" | "suspended";
+  /**
+   * Supplier
+   * The partner (partners.id, kind supplier or customer_and_supplier).
+   * @format uuid
+   */
+  supplier_id: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Valid until
+   * The last day the approval holds (required once approved or conditional).
+   * @format date
+   */
+  valid_until?: string;
+}
+
 /** Who stands in for an approver: app.delegate_approval hands approvals to the backup, and escalation reassigns breached approvals to it. */
 export interface ApproverBackups {
   /**
@@ -2100,6 +2232,398 @@ export interface Certificates {
 }
 
 /**
+ * Change order items
+ * What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+ */
+export interface ChangeOrderItems {
+  /**
+   * BOM line
+   * project_bom_lines.id, for kind bom_line.
+   * @format uuid
+   */
+  bom_line_id?: string;
+  /**
+   * Change order
+   * change_orders.id.
+   * @format uuid
+   */
+  change_order_id: string;
+  /**
+   * Added at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Drawing
+   * drawings.id, for kind drawing.
+   * @format uuid
+   */
+  drawing_id?: string;
+  /**
+   * Drawing revision
+   * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+   * @format uuid
+   */
+  drawing_revision_id?: string;
+  /**
+   * Item id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Kind
+   * part, part_revision, drawing, drawing_revision or bom_line.
+   * @format app.change_order_item_kind
+   */
+  kind: "part" | "part_revision" | "drawing" | "drawing_revision" | "bom_line";
+  /**
+   * Note
+   * What changes on this item.
+   * @format text
+   * @default ""
+   */
+  note: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id, for kind part.
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Part revision
+   * part_revisions.id, for kind part_revision: released when the order is implemented.
+   * @format uuid
+   */
+  part_revision_id?: string;
+}
+
+/**
+ * Change orders
+ * Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+ */
+export interface ChangeOrders {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Decided at
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * Decided by
+   * Who approved or rejected it (never the submitter).
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  decided_by?: string;
+  /**
+   * Decision comment
+   * The approver's comment or the reason for rejection.
+   * @format text
+   */
+  decision_comment?: string;
+  /**
+   * Description
+   * What changes.
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * ECO number
+   * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+   * @format text
+   */
+  eco_number: string;
+  /**
+   * Effective from date
+   * @format date
+   */
+  effective_date?: string;
+  /**
+   * Effective from lot
+   * The first lot number made to the change.
+   * @format text
+   */
+  effective_lot_number?: string;
+  /**
+   * Effective from serial
+   * The first serial number made to the change.
+   * @format text
+   */
+  effective_serial_number?: string;
+  /**
+   * Effectivity
+   * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+   * @format app.change_order_effectivity
+   */
+  effectivity: "date" | "lot" | "serial";
+  /**
+   * Change order id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Implemented at
+   * @format timestamp with time zone
+   */
+  implemented_at?: string;
+  /**
+   * Implemented by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  implemented_by?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Project
+   * The project (projects.id) the change belongs to, if any.
+   * @format uuid
+   */
+  project_id?: string;
+  /**
+   * Reason
+   * Why the change is made (change_order_reason).
+   * @format app.change_order_reason
+   */
+  reason:
+    | "customer_request"
+    | "design_improvement"
+    | "cost_reduction"
+    | "corrective_action"
+    | "supplier_change"
+    | "regulatory"
+    | "other";
+  /**
+   * Status
+   * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+   * @format app.change_order_status
+   * @default "draft"
+   */
+  status:
+    | "draft"
+    | "submitted"
+    | "approved"
+    | "implemented"
+    | "rejected"
+    | "cancelled";
+  /**
+   * Submitted at
+   * @format timestamp with time zone
+   */
+  submitted_at?: string;
+  /**
+   * Submitted by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  submitted_by?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Characteristics
+ * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+ */
+export interface Characteristics {
+  /**
+   * Balloon
+   * The characteristic's number on the drawing, unique in the plan (AS9102 form 3).
+   * @format integer
+   */
+  balloon: number;
+  /**
+   * Chart
+   * xbar_r, xbar_s, imr (variables), p or np (attributes).
+   * @format app.spc_chart_type
+   */
+  chart_type: "xbar_r" | "xbar_s" | "imr" | "p" | "np";
+  /**
+   * Control plan
+   * @format uuid
+   */
+  control_plan_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Frequency
+   * How often a subgroup is taken (free text: every hour, 1 per lot, ...).
+   * @format text
+   * @default ""
+   */
+  frequency: string;
+  /**
+   * Gauge
+   * equipment.id of the gauge measurements are taken with by default.
+   * @format uuid
+   */
+  gauge_id?: string;
+  /**
+   * Characteristic id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Kind
+   * variable or attribute.
+   * @format app.characteristic_kind
+   */
+  kind: "variable" | "attribute";
+  /**
+   * LSL
+   * Lower specification limit (empty: one-sided).
+   * @format numeric
+   */
+  lsl?: number;
+  /**
+   * Name
+   * @format text
+   */
+  name: string;
+  /**
+   * Nominal
+   * Within LSL..USL.
+   * @format numeric
+   */
+  nominal?: number;
+  /**
+   * Open count
+   * Measurements in the open subgroup so far; at sample_size the subgroup is closed and judged.
+   * @format integer
+   * @default 0
+   */
+  open_count: number;
+  /**
+   * Open subgroup
+   * The number of the subgroup the next measurement joins (kept by app.record_measurement).
+   * @format integer
+   * @default 1
+   */
+  open_subgroup: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Reaction plan
+   * What to do when the process goes out of control or out of spec; shown on every SPC signal.
+   * @format text
+   */
+  reaction_plan: string;
+  /**
+   * Sample size
+   * Units per subgroup: 2..25 for X̄ charts, 1 for I-MR, the units inspected per sample for p/np.
+   * @format integer
+   */
+  sample_size: number;
+  /**
+   * Plant
+   * The plan's site.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Special class
+   * CC (critical) or SC (significant) characteristic; empty for a standard one.
+   * @format text
+   */
+  special_class?: string;
+  /**
+   * Step
+   * control_plan_steps.id.
+   * @format uuid
+   */
+  step_id: string;
+  /**
+   * Unit
+   * units.code of the measured value.
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * USL
+   * Upper specification limit (empty: one-sided).
+   * @format numeric
+   */
+  usl?: number;
+}
+
+/**
  * Checklist items
  * The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
  */
@@ -2419,6 +2943,272 @@ export interface Comments {
   parent_id?: string;
 }
 
+/**
+ * Complaint material
+ * The lots and serials a complaint is about (one per row), linked by staff (app.link_complaint).
+ */
+export interface ComplaintItems {
+  /**
+   * Complaint
+   * customer_complaints.id.
+   * @format uuid
+   */
+  complaint_id: string;
+  /**
+   * Linked at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Item id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   * @format uuid
+   */
+  serial_id?: string;
+}
+
+/**
+ * Complaint NCRs
+ * The NCRs raised for, or found related to, a complaint (app.link_complaint).
+ */
+export interface ComplaintNcrs {
+  /**
+   * Complaint
+   * customer_complaints.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  complaint_id: string;
+  /**
+   * Linked at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * NCR
+   * ncrs.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  ncr_id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+}
+
+/**
+ * Concession scope
+ * What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
+ */
+export interface ConcessionScope {
+  /**
+   * Concession
+   * concessions.id.
+   * @format uuid
+   */
+  concession_id: string;
+  /**
+   * Scope row id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * lots.id, or empty.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part revision
+   * part_revisions.id, or empty.
+   * @format uuid
+   */
+  part_revision_id?: string;
+  /**
+   * Serial
+   * serials.id, or empty.
+   * @format uuid
+   */
+  serial_id?: string;
+}
+
+/**
+ * Concessions
+ * A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+ */
+export interface Concessions {
+  /**
+   * Concession number
+   * Human id CON-<year>-<counter>, a counter per tenant and year.
+   * @format text
+   */
+  concession_number: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Customer
+   * The partner (partners.id) who grants it: the part's customer.
+   * @format uuid
+   */
+  customer_id: string;
+  /**
+   * Customer reference
+   * The customer's number for the permit (required to grant).
+   * @format text
+   */
+  customer_reference?: string;
+  /**
+   * Decided at
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * Decided by
+   * Who recorded the customer's decision or the revocation.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  decided_by?: string;
+  /**
+   * Decision note
+   * @format text
+   */
+  decision_note?: string;
+  /**
+   * Description
+   * The deviation permitted.
+   * @format text
+   */
+  description: string;
+  /**
+   * Concession id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Quantity limit
+   * How much may be dispositioned under it in all, in unit.
+   * @format numeric
+   */
+  quantity_limit: number;
+  /**
+   * Requested by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  requested_by?: string;
+  /**
+   * Status
+   * requested, granted, rejected or revoked as recorded; app.concessions_current_status adds expired and exhausted.
+   * @format app.concession_status
+   * @default "requested"
+   */
+  status: "requested" | "granted" | "rejected" | "expired" | "revoked";
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Valid from
+   * @format timestamp with time zone
+   */
+  valid_from: string;
+  /**
+   * Valid until
+   * After it the concession is expired (computed) and cannot be used.
+   * @format timestamp with time zone
+   */
+  valid_until: string;
+}
+
 /** People at a partner company. At most one is the primary contact of its partner. */
 export interface Contacts {
   /**
@@ -2488,6 +3278,148 @@ export interface Contacts {
   phone?: string;
   /**
    * When the contact was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Control plan steps
+ * The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
+ */
+export interface ControlPlanSteps {
+  /**
+   * Control plan
+   * @format uuid
+   */
+  control_plan_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Step id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Name
+   * @format text
+   */
+  name: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Plant
+   * The plan's site.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Step
+   * The operation number (10, 20, ...), unique in the plan.
+   * @format integer
+   */
+  step_number: number;
+}
+
+/**
+ * Control plans
+ * What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
+ */
+export interface ControlPlans {
+  /**
+   * Approved at
+   * @format timestamp with time zone
+   */
+  approved_at?: string;
+  /**
+   * Approved by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  approved_by?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Control plan id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Owner
+   * The user notified of out-of-control signals of its characteristics.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  owner_id?: string;
+  /**
+   * Part revision
+   * part_revisions.id the plan is for.
+   * @format uuid
+   */
+  part_revision_id: string;
+  /**
+   * Plant
+   * The site (sites.id) the plan applies at: who may see and use it.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Status
+   * draft, approved or obsolete; changed by app.approve_control_plan and app.obsolete_control_plan only.
+   * @format app.control_plan_status
+   * @default "draft"
+   */
+  status: "draft" | "approved" | "obsolete";
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
    * @format timestamp with time zone
    * @default "now()"
    */
@@ -2837,6 +3769,141 @@ export interface CustomFieldDefinitions {
   unit?: string;
   /**
    * When it was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Customer complaints
+ * A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+ */
+export interface CustomerComplaints {
+  /**
+   * 8D
+   * The CAPA (capas.id) of the 8D method opened for it.
+   * @format uuid
+   */
+  capa_id?: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Complaint number
+   * Human id CC-<year>-<counter>, a counter per tenant and year.
+   * @format text
+   */
+  complaint_number: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Customer
+   * The partner (partners.id) complaining; a portal user's own partner.
+   * @format uuid
+   */
+  customer_id: string;
+  /**
+   * Customer reference
+   * The customer's own complaint number.
+   * @format text
+   */
+  customer_reference?: string;
+  /**
+   * Description
+   * The customer's problem as reported.
+   * @format text
+   */
+  description: string;
+  /**
+   * Filed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  filed_by?: string;
+  /**
+   * Filed by the customer
+   * Whether a portal user of the customer filed it.
+   * @format boolean
+   * @default false
+   */
+  filed_by_customer: boolean;
+  /**
+   * Complaint id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Quantity affected
+   * In the part's unit, as the customer reports it.
+   * @format numeric
+   */
+  quantity_affected?: number;
+  /**
+   * Received on
+   * @format date
+   */
+  received_on: string;
+  /**
+   * Response
+   * The answer given to the customer (required to close or reject).
+   * @format text
+   */
+  response?: string;
+  /**
+   * Severity
+   * minor, major or critical.
+   * @format app.complaint_severity
+   * @default "major"
+   */
+  severity: "minor" | "major" | "critical";
+  /**
+   * Plant
+   * The site (sites.id) responsible, once known: plant-scoped staff see it there.
+   * @format uuid
+   */
+  site_id?: string;
+  /**
+   * Status
+   * open, investigating, closed or rejected; changed by the complaint RPCs only.
+   * @format app.complaint_status
+   * @default "open"
+   */
+  status: "open" | "investigating" | "closed" | "rejected";
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
    * @format timestamp with time zone
    * @default "now()"
    */
@@ -3678,6 +4745,224 @@ export interface DowntimeReasons {
    * @default 0
    */
   position: number;
+}
+
+/**
+ * Drawing parts
+ * The parts a drawing defines (one drawing may define several parts, a part may have several drawings). Written with drawing.manage.
+ */
+export interface DrawingParts {
+  /**
+   * Linked at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Drawing
+   * drawings.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  drawing_id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  part_id: string;
+}
+
+/**
+ * Drawing revisions
+ * A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+ */
+export interface DrawingRevisions {
+  /**
+   * Approved by
+   * Who approved the release (never the submitter), or the approver of the change order that released it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  approved_by?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Description
+   * What changed in this revision.
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Document version
+   * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+   * @format uuid
+   */
+  document_version_id?: string;
+  /**
+   * Drawing
+   * drawings.id.
+   * @format uuid
+   */
+  drawing_id: string;
+  /**
+   * Revision id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Released at
+   * @format timestamp with time zone
+   */
+  released_at?: string;
+  /**
+   * Review comment
+   * The approver's comment, or the reason the revision was sent back.
+   * @format text
+   */
+  review_comment?: string;
+  /**
+   * Revision
+   * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+   * @format text
+   */
+  revision: string;
+  /**
+   * Status
+   * draft, in_review, released or superseded; changed only by the RDA functions.
+   * @format app.drawing_revision_status
+   * @default "draft"
+   */
+  status: "draft" | "in_review" | "released" | "superseded";
+  /**
+   * Submitted at
+   * @format timestamp with time zone
+   */
+  submitted_at?: string;
+  /**
+   * Submitted by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  submitted_by?: string;
+  /**
+   * Superseded at
+   * @format timestamp with time zone
+   */
+  superseded_at?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Drawings
+ * Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+ */
+export interface Drawings {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Description
+   * @format text
+   * @default ""
+   */
+  description: string;
+  /**
+   * Drawing number
+   * Unique in the tenant (letters, digits, . _ / -, up to 64).
+   * @format text
+   */
+  drawing_number: string;
+  /**
+   * Drawing id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /**
@@ -4840,6 +6125,147 @@ export interface FeatureFlags {
 }
 
 /**
+ * Gauge R&R studies
+ * A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
+ */
+export interface GaugeStudies {
+  /**
+   * Characteristic
+   * @format uuid
+   */
+  characteristic_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Gauge
+   * equipment.id.
+   * @format uuid
+   */
+  gauge_id: string;
+  /**
+   * Study id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Method
+   * average_range (AIAG) or anova.
+   * @format text
+   */
+  method: string;
+  /**
+   * ndc
+   * Number of distinct categories.
+   * @format integer
+   */
+  ndc?: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * %GRR
+   * GRR as a percentage of the total variation.
+   * @format numeric
+   */
+  percent_grr?: number;
+  /**
+   * Result
+   * Every output column of the library function (EV, AV, GRR, PV, TV, %GRR, ndc, ...).
+   * @format jsonb
+   */
+  result: any;
+  /**
+   * Plant
+   * The characteristic's site.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Tolerance
+   * USL - LSL of the characteristic when both are set (for %GRR of tolerance).
+   * @format numeric
+   */
+  tolerance?: number;
+}
+
+/**
+ * Gauge study readings
+ * One reading of a Gauge R&R study: operator, part, trial and value.
+ */
+export interface GaugeStudyReadings {
+  /**
+   * Reading id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Operator
+   * The appraiser's label.
+   * @format text
+   */
+  operator: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * The sample part's label.
+   * @format text
+   */
+  part: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Study
+   * @format uuid
+   */
+  study_id: string;
+  /**
+   * Trial
+   * @format integer
+   */
+  trial: number;
+  /**
+   * Value
+   * @format numeric
+   */
+  value: number;
+}
+
+/**
  * Genealogy
  * One edge per consumption: a lot or serial (consumed_*) went into a lot or serial (produced_*), with the quantity in the consumed item's unit. Append-only, written by app.record_consumption; plant-scoped by the produced item's site. Walked by app.trace_forward, app.trace_backward and app.recall_simulation.
  */
@@ -4987,6 +6413,291 @@ export interface I18NStrings {
   /**
    * Changed at
    * When the text was last changed.
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Inspection characteristics
+ * The characteristics an inspection checks, listed from its control plan when it is opened (AS9102 form 3 rows, by balloon number), with how many measurements were taken, how many were out of spec and the latest result.
+ */
+export interface InspectionCharacteristics {
+  /**
+   * Balloon
+   * The characteristic's drawing number (form 3, column 5).
+   * @format integer
+   */
+  balloon: number;
+  /**
+   * Characteristic
+   * @format uuid
+   */
+  characteristic_id: string;
+  /**
+   * Row id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Inspection
+   * @format uuid
+   */
+  inspection_id: string;
+  /**
+   * Last in spec
+   * Whether the latest measurement conformed.
+   * @format boolean
+   */
+  last_in_spec?: boolean;
+  /**
+   * Last value
+   * @format numeric
+   */
+  last_value?: number;
+  /**
+   * Measured
+   * Measurements taken in this inspection.
+   * @format integer
+   * @default 0
+   */
+  measured_count: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Out of spec
+   * Measurements outside LSL..USL (or defective units).
+   * @format integer
+   * @default 0
+   */
+  out_of_spec_count: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id: string;
+}
+
+/**
+ * First pass yield
+ * Completed inspections the caller may see by plant, part, kind, line (the inspection's free-text line) and month of completion: how many, how many passed, how many passed first time (no out-of-spec measurement on the way) and FPY in percent.
+ */
+export interface InspectionFpy {
+  /**
+   * FPY %
+   * 100 × passed first time / inspections.
+   * @format numeric
+   */
+  fpy_percent?: number;
+  /**
+   * Inspections
+   * Completed, approved or rejected.
+   * @format integer
+   */
+  inspections?: number;
+  /**
+   * Kind
+   * @format app.inspection_kind
+   */
+  kind?: "first_article" | "in_process" | "final" | "receiving";
+  /**
+   * Line
+   * @format text
+   */
+  line?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Part
+   * @format uuid
+   */
+  part_id?: string;
+  /**
+   * Passed
+   * @format integer
+   */
+  passed?: number;
+  /**
+   * Passed first time
+   * @format integer
+   */
+  passed_first_time?: number;
+  /**
+   * Month
+   * First day of the month the inspections were completed.
+   * @format timestamp with time zone
+   */
+  period?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id?: string;
+}
+
+/**
+ * Inspections
+ * A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
+ */
+export interface Inspections {
+  /**
+   * Completed at
+   * @format timestamp with time zone
+   */
+  completed_at?: string;
+  /**
+   * Completed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  completed_by?: string;
+  /**
+   * Control plan
+   * An approved plan of the same plant.
+   * @format uuid
+   */
+  control_plan_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Decided at
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * Decided by
+   * Who approved or rejected it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  decided_by?: string;
+  /**
+   * Decision note
+   * @format text
+   * @default ""
+   */
+  decision_note: string;
+  /**
+   * FAI reason
+   * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
+   * @format text
+   * @default ""
+   */
+  fai_reason: string;
+  /**
+   * Inspection id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Kind
+   * first_article, in_process, final or receiving.
+   * @format app.inspection_kind
+   */
+  kind: "first_article" | "in_process" | "final" | "receiving";
+  /**
+   * Line
+   * The production line or cell (free text, the FPY view's line dimension).
+   * @format text
+   * @default ""
+   */
+  line: string;
+  /**
+   * Lot
+   * The lot inspected (lots.id), if any.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * The control plan's part (parts.id).
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Part revision
+   * The control plan's part revision.
+   * @format uuid
+   */
+  part_revision_id: string;
+  /**
+   * Passed
+   * Every characteristic measured and in spec at completion.
+   * @format boolean
+   */
+  passed?: boolean;
+  /**
+   * Passed first time
+   * Passed without any out-of-spec measurement on the way (first pass yield).
+   * @format boolean
+   */
+  passed_first_time?: boolean;
+  /**
+   * Serial
+   * The piece inspected (serials.id), if any.
+   * @format uuid
+   */
+  serial_id?: string;
+  /**
+   * Plant
+   * The control plan's site: who may see and record.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Status
+   * open, completed, approved or rejected.
+   * @format app.inspection_status
+   * @default "open"
+   */
+  status: "open" | "completed" | "approved" | "rejected";
+  /**
+   * Updated at
    * @format timestamp with time zone
    * @default "now()"
    */
@@ -6066,6 +7777,136 @@ export interface LabWorkQueue {
 }
 
 /**
+ * Labels
+ * A barcode label for a shipping unit (SSCC, AI 00) or a lot or serial (GTIN, lot, serial, expiry, quantity): the GS1-128 element string computed in SQL (human-readable with parentheses, and raw with GS separators), rendered to a PNG by the label_render job and stored as an object. Written by app.request_label.
+ */
+export interface Labels {
+  /**
+   * Image checksum
+   * sha256 (hex).
+   * @format text
+   */
+  sha256?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Element string
+   * Human-readable GS1 element string: (00)...(01)...(10)...
+   * @format text
+   */
+  element_string: string;
+  /**
+   * Text
+   * What the label prints beside the barcode (part, lot, customer, ...).
+   * @format jsonb
+   */
+  human_text: any;
+  /**
+   * Label id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * lots.id, for a lot label.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Image
+   * Object-store key of the rendered PNG inside the tenant's storage.
+   * @format text
+   */
+  object_key?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Raw data
+   * The element string as encoded: AIs and values, variable-length fields ended by GS (\x1d).
+   * @format text
+   */
+  raw_data: string;
+  /**
+   * Render attempts
+   * @format integer
+   * @default 0
+   */
+  render_attempts: number;
+  /**
+   * Render error
+   * The last failed attempt's error.
+   * @format text
+   */
+  render_error?: string;
+  /**
+   * Rendered at
+   * @format timestamp with time zone
+   */
+  rendered_at?: string;
+  /**
+   * Requested by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  requested_by?: string;
+  /**
+   * Serial
+   * serials.id, for a serial label.
+   * @format uuid
+   */
+  serial_id?: string;
+  /**
+   * Shipping unit
+   * shipping_units.id, for an SSCC label.
+   * @format uuid
+   */
+  shipping_unit_id?: string;
+  /**
+   * Plant
+   * The labelled item's site.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Image size
+   * In bytes.
+   * @format bigint
+   */
+  size_bytes?: number;
+  /**
+   * Status
+   * queued, rendered or failed.
+   * @format app.render_status
+   * @default "queued"
+   */
+  status: "queued" | "rendered" | "failed";
+  /**
+   * Symbology
+   * gs1-128 or qr.
+   * @format text
+   * @default "gs1-128"
+   */
+  symbology: string;
+}
+
+/**
  * Supported locales
  * The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
  */
@@ -6154,6 +7995,12 @@ export interface Lots {
    * @format uuid
    */
   created_by?: string;
+  /**
+   * Current location
+   * Where the lot was last scanned (app.scan).
+   * @format text
+   */
+  current_location?: string;
   /**
    * Expires at
    * Shelf life end, where the material has one.
@@ -6269,6 +8116,98 @@ export interface Lots {
   updated_at: string;
 }
 
+/**
+ * Measurements
+ * One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
+ */
+export interface Measurements {
+  /**
+   * Characteristic
+   * @format uuid
+   */
+  characteristic_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Defective
+   * For an attribute: whether the unit failed.
+   * @format boolean
+   */
+  defective?: boolean;
+  /**
+   * Gauge
+   * equipment.id used.
+   * @format uuid
+   */
+  gauge_id?: string;
+  /**
+   * Measurement id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * In spec
+   * Within LSL..USL (variables) or not defective (attributes).
+   * @format boolean
+   */
+  in_spec: boolean;
+  /**
+   * Inspection
+   * @format uuid
+   */
+  inspection_id: string;
+  /**
+   * Measured at
+   * When it was taken (not in the future): the partition key.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format timestamp with time zone
+   */
+  measured_at: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Recorded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  recorded_by?: string;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Subgroup
+   * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+   * @format integer
+   */
+  subgroup: number;
+  /**
+   * Value
+   * The measured value of a variable characteristic.
+   * @format numeric
+   */
+  value?: number;
+}
+
 /** A user's membership of one tenant. Revoking it refuses the user's next request in that tenant. */
 export interface Memberships {
   /**
@@ -6377,6 +8316,349 @@ export interface Messages {
    * @default ""
    */
   subject: string;
+}
+
+/**
+ * NCR dispositions
+ * The MRB's decisions: a quantity of the nonconforming material to use as is, rework, repair, scrap or return to the supplier, approved by a holder of ncr.disposition who did not report the NCR; the customer's concession recorded where the part requires one. Together at most the nonconforming quantity; exactly it to leave the disposition step. Written by app.add_ncr_disposition and app.withdraw_ncr_disposition.
+ */
+export interface NcrDispositions {
+  /**
+   * Approved at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  approved_at: string;
+  /**
+   * Approved by
+   * The MRB member (ncr.disposition) who decided it.
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  approved_by?: string;
+  /**
+   * Concession
+   * The customer's concession (concessions.id) it was made under.
+   * @format uuid
+   */
+  concession_id?: string;
+  /**
+   * Disposition
+   * use_as_is, rework, repair, scrap or return_to_supplier.
+   * @format app.ncr_disposition_kind
+   */
+  disposition:
+    | "use_as_is"
+    | "rework"
+    | "repair"
+    | "scrap"
+    | "return_to_supplier";
+  /**
+   * Disposition id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Instructions
+   * How to rework or repair, where to send it.
+   * @format text
+   */
+  instructions?: string;
+  /**
+   * Lot
+   * The NCR's lot it applies to (a scrap of a lot lowers its remaining quantity when the NCR closes).
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * NCR
+   * ncrs.id.
+   * @format uuid
+   */
+  ncr_id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Quantity
+   * In unit.
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Serial
+   * The NCR's serial it applies to (a scrapped serial is scrapped when the NCR closes).
+   * @format uuid
+   */
+  serial_id?: string;
+  /**
+   * Unit
+   * The NCR's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+}
+
+/**
+ * NCR material
+ * The lots and serials an NCR is about (one per row), put on hold when named and released again when the last open NCR holding them closes or is cancelled (to the status they had before, unless scrapped).
+ */
+export interface NcrItems {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Item id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * NCR
+   * ncrs.id.
+   * @format uuid
+   */
+  ncr_id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   * @format uuid
+   */
+  serial_id?: string;
+  /**
+   * Status before
+   * The quality status the item had when the NCR held it: what it returns to.
+   * @format app.trace_quality_status
+   */
+  status_before: "released" | "quarantined" | "on_hold";
+}
+
+/**
+ * Nonconformance reports
+ * Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+ */
+export interface Ncrs {
+  /**
+   * Cancel reason
+   * @format text
+   */
+  cancel_reason?: string;
+  /**
+   * CAPA
+   * The CAPA/8D (capas.id) opened for root cause and corrective action (app.open_ncr_capa).
+   * @format uuid
+   */
+  capa_id?: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Containment
+   * What was done to find and segregate suspect material.
+   * @format text
+   */
+  containment_summary?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Reported by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Customer
+   * The partner (partners.id) affected: the part's customer unless another was named.
+   * @format uuid
+   */
+  customer_id?: string;
+  /**
+   * Description
+   * What is nonconforming (requirement, found condition, how many).
+   * @format text
+   */
+  description: string;
+  /**
+   * Detected at
+   * receiving, in_process, final_inspection, customer, audit or other.
+   * @format app.ncr_detection
+   * @default "in_process"
+   */
+  detection:
+    | "receiving"
+    | "in_process"
+    | "final_inspection"
+    | "customer"
+    | "audit"
+    | "other";
+  /**
+   * NCR id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * NCR number
+   * Human id NCR-<year>-<counter>, a counter per tenant and year.
+   * @format text
+   */
+  ncr_number: string;
+  /**
+   * Nonconforming quantity
+   * In unit; the dispositions must cover it exactly before verification.
+   * @format numeric
+   */
+  nonconforming_quantity: number;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id (required).
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Part revision
+   * part_revisions.id, where known.
+   * @format uuid
+   */
+  part_revision_id?: string;
+  /**
+   * Project
+   * projects.id, where the NCR belongs to one.
+   * @format uuid
+   */
+  project_id?: string;
+  /**
+   * Plant
+   * The site (sites.id) where the material is: who may see and act on the NCR.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Status
+   * The MRB step; changed by app.advance_ncr only.
+   * @format app.ncr_status
+   * @default "open"
+   */
+  status:
+    | "open"
+    | "containment"
+    | "disposition"
+    | "verification"
+    | "closed"
+    | "cancelled";
+  /**
+   * Status changed at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  status_changed_at: string;
+  /**
+   * Supplier
+   * The partner (partners.id) the material came from, for purchased material.
+   * @format uuid
+   */
+  supplier_id?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Verification note
+   * The evidence that the disposition was carried out.
+   * @format text
+   */
+  verification_note?: string;
+  /**
+   * Verification result
+   * accepted or rejected (rejected goes back to disposition); closing needs accepted.
+   * @format text
+   */
+  verification_result?: string;
+  /**
+   * Verified at
+   * @format timestamp with time zone
+   */
+  verified_at?: string;
+  /**
+   * Verified by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  verified_by?: string;
 }
 
 /** A person's notifications: stage changes, approvals waiting or escalated, documents, messages. Each person reads and marks only their own (PATCH read_at, app.mark_notification_read, app.mark_all_notifications_read). */
@@ -7037,6 +9319,12 @@ export interface Parts {
    */
   description: string;
   /**
+   * GTIN
+   * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+   * @format text
+   */
+  gtin?: string;
+  /**
    * Part id
    *
    * Note:
@@ -7318,6 +9606,97 @@ export interface PersonalDataRequests {
   subject_id: string;
 }
 
+/**
+ * Project BOM lines
+ * A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+ */
+export interface ProjectBomLines {
+  /**
+   * Component
+   * The part (parts.id) used; it may itself be the assembly of further lines.
+   * @format uuid
+   */
+  component_part_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Line id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Note
+   * @format text
+   * @default ""
+   */
+  note: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Assembly
+   * The part (parts.id) the component goes into.
+   * @format uuid
+   */
+  parent_part_id: string;
+  /**
+   * Position
+   * The line's place under its assembly (10, 20, ...).
+   * @format integer
+   * @default 10
+   */
+  position: number;
+  /**
+   * Project
+   * projects.id.
+   * @format uuid
+   */
+  project_id: string;
+  /**
+   * Quantity
+   * How much of the component goes into one unit of the assembly, in unit.
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Unit
+   * units.code of the quantity; must convert to the component part's unit (same dimension).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
 /** The exit criteria of each project's current stage, met or not (the progress screen): GET /project_exit_criteria?project_id=eq.<id>&order=position. is_met is empty for text criteria (informative), true when met or waived; the stage completes only when none is false. */
 export interface ProjectExitCriteria {
   /**
@@ -7457,6 +9836,166 @@ export interface ProjectExitCriteria {
    * @format uuid
    */
   workflow_stage_id?: string;
+}
+
+/**
+ * Milestone slippage
+ * Each milestone with its slippage in days: a done one, actual minus planned date (negative when early); an open one, how many days today is past the planned date (0 before it); a cancelled one, none. is_slipped: late. In the database's current date; as the caller may read projects.
+ */
+export interface ProjectMilestoneSlippage {
+  /**
+   * Actual date
+   * @format date
+   */
+  actual_date?: string;
+  /**
+   * Milestone
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * Slipped
+   * Reached after, or still open past, the planned date.
+   * @format boolean
+   */
+  is_slipped?: boolean;
+  /**
+   * Name
+   * @format text
+   */
+  name?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Planned date
+   * @format date
+   */
+  planned_date?: string;
+  /**
+   * Position
+   * @format integer
+   */
+  position?: number;
+  /**
+   * Project
+   * @format uuid
+   */
+  project_id?: string;
+  /**
+   * Project number
+   * PRJ-000123.
+   * @format text
+   */
+  project_number?: string;
+  /**
+   * Slippage (days)
+   * Actual (or today, while open) minus planned; open milestones never negative; none when cancelled.
+   * @format integer
+   */
+  slippage_days?: number;
+  /**
+   * Status
+   * @format app.project_milestone_status
+   */
+  status?: "planned" | "in_progress" | "done" | "cancelled";
+}
+
+/**
+ * Project milestones
+ * A project's milestones in order (position), planned and actual dates; a done milestone has its actual date and only a done one has. Read with project.read, written with project.update; slippage in days: app.project_milestone_slippage.
+ */
+export interface ProjectMilestones {
+  /**
+   * Actual date
+   * When it was reached; set exactly when status is done.
+   * @format date
+   */
+  actual_date?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Milestone id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Name
+   * Unique in the project.
+   * @format text
+   */
+  name: string;
+  /**
+   * Note
+   * @format text
+   * @default ""
+   */
+  note: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Planned date
+   * @format date
+   */
+  planned_date: string;
+  /**
+   * Position
+   * Order in the project (10, 20, ...).
+   * @format integer
+   * @default 10
+   */
+  position: number;
+  /**
+   * Project
+   * projects.id.
+   * @format uuid
+   */
+  project_id: string;
+  /**
+   * Status
+   * planned, in_progress, done or cancelled.
+   * @format app.project_milestone_status
+   * @default "planned"
+   */
+  status: "planned" | "in_progress" | "done" | "cancelled";
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /** One row per project for staff dashboards: stage, open / overdue / blocked sub-stages (of running projects; 0 once completed or cancelled), projected finish (current stage's last due date plus the estimates of the stages still ahead) and promise_risk: late (promised date passed before delivery), at_risk (projected after the promise), on_track (or delivered by the promise), no_promise, done, cancelled. */
@@ -8254,6 +10793,101 @@ export interface Qualifications {
   validity_days?: number;
 }
 
+/**
+ * Supplier scorecard
+ * Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), decided and rejected quantity and PPM (rejected / decided x 1,000,000), SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
+ */
+export interface QualityKpiSupplierScorecard {
+  /**
+   * Average days to close
+   * From issue to the CAPA's closure, of the closed SCARs.
+   * @format numeric
+   */
+  avg_days_to_close?: number;
+  /**
+   * Computed at
+   * @format timestamp with time zone
+   */
+  computed_at?: string;
+  /**
+   * Row id
+   * A uuid made from the row's grouping key (stable across refreshes).
+   * @format uuid
+   */
+  id?: string;
+  /**
+   * On-time delivery (%)
+   * @format numeric
+   */
+  on_time_percent?: number;
+  /**
+   * Tenant
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Period
+   * month or quarter.
+   * @format text
+   */
+  period?: string;
+  /**
+   * Period start
+   * The first day of the month or quarter (receipts by the day received, SCARs by the day issued).
+   * @format date
+   */
+  period_start?: string;
+  /**
+   * PPM
+   * Rejected parts per million decided.
+   * @format integer
+   */
+  ppm?: number;
+  /**
+   * Quantity decided
+   * Received quantity with a receiving decision (in each part's unit).
+   * @format numeric
+   */
+  quantity_decided?: number;
+  /**
+   * Quantity rejected
+   * @format numeric
+   */
+  quantity_rejected?: number;
+  /**
+   * Receipts
+   * @format integer
+   */
+  receipts?: number;
+  /**
+   * Receipts on time
+   * @format integer
+   */
+  receipts_on_time?: number;
+  /**
+   * SCAR closure rate (%)
+   * @format numeric
+   */
+  scar_closure_percent?: number;
+  /**
+   * SCARs closed
+   * @format integer
+   */
+  scars_closed?: number;
+  /**
+   * SCARs issued
+   * Not counting those whose CAPA was cancelled.
+   * @format integer
+   */
+  scars_issued?: number;
+  /**
+   * Supplier
+   * partners.id.
+   * @format uuid
+   */
+  supplier_id?: string;
+}
+
 /** Quality: pass rate of stored qa_report and test_result versions per month, from their metadata result (pass or fail). */
 export interface QualityPassRate {
   /**
@@ -8769,6 +11403,256 @@ export interface ReagentUses {
    * @format uuid
    */
   used_by?: string;
+}
+
+/**
+ * Receipts
+ * Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+ */
+export interface Receipts {
+  /**
+   * Accepted quantity
+   * Released for use (the lot keeps this much).
+   * @format numeric
+   */
+  accepted_quantity?: number;
+  /**
+   * Conditional approval
+   * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+   * @format boolean
+   * @default false
+   */
+  conditional_approval: boolean;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Decided at
+   * @format timestamp with time zone
+   */
+  decided_at?: string;
+  /**
+   * Decided by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  decided_by?: string;
+  /**
+   * Due on
+   * The delivery date ordered.
+   * @format date
+   */
+  due_on: string;
+  /**
+   * Receipt id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * The lot (lots.id) the receipt created, quarantined until the decision.
+   * @format uuid
+   */
+  lot_id: string;
+  /**
+   * On time
+   * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+   * @format boolean
+   */
+  on_time: boolean;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * parts.id.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Purchase order
+   * The order number, as text.
+   * @format text
+   */
+  purchase_order?: string;
+  /**
+   * Quantity
+   * How much came, in unit (the part's).
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Receipt number
+   * RCV-000123, unique in the tenant.
+   * @format text
+   */
+  receipt_number: string;
+  /**
+   * Received at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  received_at: string;
+  /**
+   * Received by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  received_by?: string;
+  /**
+   * Received on
+   * The day received in the plant's time zone.
+   * @format date
+   */
+  received_on: string;
+  /**
+   * Rejected quantity
+   * Refused (counts in the supplier's PPM).
+   * @format numeric
+   */
+  rejected_quantity?: number;
+  /**
+   * Rejection reason
+   * Required when anything is rejected.
+   * @format text
+   */
+  rejection_reason?: string;
+  /**
+   * Plant
+   * The site (sites.id) that received it: who may see and act on it.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Status
+   * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+   * @format app.receipt_status
+   * @default "awaiting_decision"
+   */
+  status: "awaiting_decision" | "accepted" | "partially_accepted" | "rejected";
+  /**
+   * Supplier
+   * partners.id.
+   * @format uuid
+   */
+  supplier_id: string;
+  /**
+   * Supplier lot
+   * The supplier's own lot number, also on the lot.
+   * @format text
+   */
+  supplier_lot: string;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Released drawings
+ * Each drawing's released revision, the one production uses, with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
+ */
+export interface ReleasedDrawings {
+  /**
+   * Approved by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  approved_by?: string;
+  /**
+   * Checksum
+   * sha256 of the drawing file.
+   * @format text
+   */
+  checksum?: string;
+  /**
+   * Document version
+   * @format uuid
+   */
+  document_version_id?: string;
+  /**
+   * Drawing
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  drawing_id?: string;
+  /**
+   * Drawing number
+   * @format text
+   */
+  drawing_number?: string;
+  /**
+   * File name
+   * @format text
+   */
+  file_name?: string;
+  /**
+   * File path
+   * Object storage path of the drawing file.
+   * @format text
+   */
+  file_path?: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id?: string;
+  /**
+   * Released at
+   * @format timestamp with time zone
+   */
+  released_at?: string;
+  /**
+   * Revision code
+   * @format text
+   */
+  revision?: string;
+  /**
+   * Released revision
+   * @format uuid
+   */
+  revision_id?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title?: string;
 }
 
 /**
@@ -10655,6 +13539,253 @@ export interface SamplesDueForDisposal {
 }
 
 /**
+ * Scan events
+ * Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
+ */
+export interface ScanEvents {
+  /**
+   * Code
+   * What the scanner read.
+   * @format text
+   */
+  code: string;
+  /**
+   * Kind
+   * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
+   * @format text
+   */
+  code_kind: string;
+  /**
+   * Decoded
+   * The GS1 application identifiers and values ({"00": ..., "10": ...}).
+   * @format jsonb
+   */
+  decoded: any;
+  /**
+   * Device
+   * The scanner's name or id.
+   * @format text
+   */
+  device: string;
+  /**
+   * Scan id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Location
+   * Where it was scanned (dock, rack, truck ...).
+   * @format text
+   */
+  location: string;
+  /**
+   * Lot
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Scanned at
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  scanned_at: string;
+  /**
+   * Scanned by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  scanned_by?: string;
+  /**
+   * Serial
+   * @format uuid
+   */
+  serial_id?: string;
+  /**
+   * Shipment
+   * @format uuid
+   */
+  shipment_id?: string;
+  /**
+   * Shipping unit
+   * @format uuid
+   */
+  shipping_unit_id?: string;
+  /**
+   * Plant
+   * The scanned item's site.
+   * @format uuid
+   */
+  site_id: string;
+}
+
+/**
+ * Supplier corrective action requests
+ * A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+ */
+export interface Scars {
+  /**
+   * CAPA
+   * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+   * @format uuid
+   */
+  capa_id: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * SCAR id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Issued at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  issued_at: string;
+  /**
+   * Issued by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  issued_by?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Problem statement
+   * What the supplier is told (D2).
+   * @format text
+   */
+  problem_statement: string;
+  /**
+   * Receipt
+   * The receipt (receipts.id) that showed the problem, if any.
+   * @format uuid
+   */
+  receipt_id?: string;
+  /**
+   * Responded at
+   * @format timestamp with time zone
+   */
+  responded_at?: string;
+  /**
+   * Responded by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  responded_by?: string;
+  /**
+   * Response due on
+   * The day the supplier's answer is due.
+   * @format date
+   */
+  response_due_on: string;
+  /**
+   * Review note
+   * Why the response was accepted or returned.
+   * @format text
+   */
+  review_note?: string;
+  /**
+   * Reviewed at
+   * @format timestamp with time zone
+   */
+  reviewed_at?: string;
+  /**
+   * Reviewed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  reviewed_by?: string;
+  /**
+   * SCAR number
+   * The CAPA's number (CAPA-000123), shown to the supplier.
+   * @format text
+   */
+  scar_number: string;
+  /**
+   * Status
+   * awaiting_response, responded or accepted (closure is the CAPA's).
+   * @format app.scar_status
+   * @default "awaiting_response"
+   */
+  status: "awaiting_response" | "responded" | "accepted";
+  /**
+   * Supplier containment
+   * The supplier's containment (D3).
+   * @format text
+   */
+  supplier_containment?: string;
+  /**
+   * Supplier corrective action
+   * The supplier's corrective and preventive actions (D5-D7).
+   * @format text
+   */
+  supplier_corrective_action?: string;
+  /**
+   * Supplier
+   * The partner (partners.id) asked to act.
+   * @format uuid
+   */
+  supplier_id: string;
+  /**
+   * Supplier root cause
+   * The supplier's root cause (D4).
+   * @format text
+   */
+  supplier_root_cause?: string;
+  /**
+   * Title
+   * @format text
+   */
+  title: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
  * Serials
  * One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
  */
@@ -10673,6 +13804,12 @@ export interface Serials {
    * @format uuid
    */
   created_by?: string;
+  /**
+   * Current location
+   * Where the piece was last scanned (app.scan).
+   * @format text
+   */
+  current_location?: string;
   /**
    * Serial id
    *
@@ -11062,6 +14199,413 @@ export interface Settings {
    * @format jsonb
    */
   value_schema?: any;
+}
+
+/**
+ * Certificates of conformance
+ * One per issue for a shipment whose items are all released: its content frozen at issue from app_private.shipment_certificate_lines (lots and serials, part revisions, quality status), rendered to PDF by the coc_render job and stored as an object attached to the shipment. Read like the shipment (its customer's portal users too). Written by app.issue_shipment_certificate.
+ */
+export interface ShipmentCertificates {
+  /**
+   * PDF checksum
+   * sha256 (hex).
+   * @format text
+   */
+  pdf_sha256?: string;
+  /**
+   * Certificate number
+   * COC-000123, unique in the tenant.
+   * @format text
+   */
+  certificate_number: string;
+  /**
+   * Content
+   * What the certificate states, frozen at issue: shipment, customer, lines.
+   * @format jsonb
+   */
+  content: any;
+  /**
+   * Customer
+   * The shipment's customer.
+   * @format uuid
+   */
+  customer_id: string;
+  /**
+   * Certificate id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Issued at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  issued_at: string;
+  /**
+   * Issued by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  issued_by?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * PDF
+   * Object-store key inside the tenant's storage.
+   * @format text
+   */
+  pdf_key?: string;
+  /**
+   * PDF size
+   * In bytes.
+   * @format bigint
+   */
+  pdf_size?: number;
+  /**
+   * Render attempts
+   * @format integer
+   * @default 0
+   */
+  render_attempts: number;
+  /**
+   * Render error
+   * @format text
+   */
+  render_error?: string;
+  /**
+   * Rendered at
+   * @format timestamp with time zone
+   */
+  rendered_at?: string;
+  /**
+   * Shipment
+   * shipments.id.
+   * @format uuid
+   */
+  shipment_id: string;
+  /**
+   * Plant
+   * The shipment's site.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * PDF status
+   * queued, rendered or failed.
+   * @format app.render_status
+   * @default "queued"
+   */
+  status: "queued" | "rendered" | "failed";
+}
+
+/**
+ * Shipment items
+ * What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+ */
+export interface ShipmentItems {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Customer
+   * The shipment's customer.
+   * @format uuid
+   */
+  customer_id: string;
+  /**
+   * Item id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Lot
+   * lots.id, or empty for a serial.
+   * @format uuid
+   */
+  lot_id?: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Part
+   * The lot's or serial's part.
+   * @format uuid
+   */
+  part_id: string;
+  /**
+   * Quantity
+   * In unit (1 for a serial).
+   * @format numeric
+   */
+  quantity: number;
+  /**
+   * Serial
+   * serials.id, or empty for a lot.
+   * @format uuid
+   */
+  serial_id?: string;
+  /**
+   * Shipment
+   * shipments.id.
+   * @format uuid
+   */
+  shipment_id: string;
+  /**
+   * Shipping unit
+   * The unit (shipping_units.id) it is packed in, if any.
+   * @format uuid
+   */
+  shipping_unit_id?: string;
+  /**
+   * Plant
+   * The shipment's site.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Unit
+   * The part's unit (units.code).
+   *
+   * Note:
+   * This is a Foreign Key to `units.code`.<fk table='units' column='code'/>
+   * @format text
+   */
+  unit: string;
+}
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export interface Shipments {
+  /**
+   * Carrier
+   * @format text
+   */
+  carrier?: string;
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Current location
+   * Where the shipment or one of its units was last scanned (app.scan).
+   * @format text
+   */
+  current_location?: string;
+  /**
+   * Customer
+   * The partner (partners.id) the goods go to; its portal users read the shipment.
+   * @format uuid
+   */
+  customer_id: string;
+  /**
+   * Delivered at
+   * When the shipment entered delivered.
+   * @format timestamp with time zone
+   */
+  delivered_at?: string;
+  /**
+   * Shipment id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Notes
+   * @format text
+   * @default ""
+   */
+  notes: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Promised date
+   * The delivery date promised to the customer (on-time delivery is measured against it).
+   * @format date
+   */
+  promised_date?: string;
+  /**
+   * Shipment number
+   * SHP-000123, unique in the tenant.
+   * @format text
+   */
+  shipment_number: string;
+  /**
+   * Shipped at
+   * When app.ship_shipment moved the goods out of inventory.
+   * @format timestamp with time zone
+   */
+  shipped_at?: string;
+  /**
+   * Shipped by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  shipped_by?: string;
+  /**
+   * Ship-from plant
+   * The site (sites.id) the goods leave: who may see and act on the shipment.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Status
+   * The shipment's state on its state machine (app.entity_states), mirrored here: draft, picked, packed, shipped, delivered or cancelled.
+   * @format text
+   * @default "draft"
+   */
+  status: string;
+  /**
+   * Tracking number
+   * The carrier's.
+   * @format text
+   */
+  tracking_number?: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+}
+
+/**
+ * Shipping units
+ * A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+ */
+export interface ShippingUnits {
+  /**
+   * Created at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Created by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  created_by?: string;
+  /**
+   * Current location
+   * Where the unit was last scanned.
+   * @format text
+   */
+  current_location?: string;
+  /**
+   * Customer
+   * The shipment's customer.
+   * @format uuid
+   */
+  customer_id: string;
+  /**
+   * Shipping unit id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Packaging
+   * e.g. carton, pallet.
+   * @format text
+   * @default "carton"
+   */
+  packaging: string;
+  /**
+   * Shipment
+   * shipments.id.
+   * @format uuid
+   */
+  shipment_id: string;
+  /**
+   * Plant
+   * The shipment's site.
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * SSCC
+   * Serial Shipping Container Code, 18 digits: extension digit, GS1 company prefix, serial reference, check digit.
+   * @format text
+   */
+  sscc: string;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
 }
 
 /** Plants, labs and other sites of a tenant; role assignments can be scoped to one. */
@@ -11583,6 +15127,326 @@ export interface SopTemplates {
    * @default 1
    */
   version: number;
+}
+
+/**
+ * SPC baselines
+ * The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
+ */
+export interface SpcBaselines {
+  /**
+   * Approved at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  approved_at: string;
+  /**
+   * Approved by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  approved_by?: string;
+  /**
+   * Center line
+   * X̿ (X̄ charts), X̄ (I chart), p̄ (p chart) or n·p̄ (np chart).
+   * @format numeric
+   */
+  center: number;
+  /**
+   * Process change
+   * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
+   * @format text
+   */
+  change_reference?: string;
+  /**
+   * Characteristic
+   * @format uuid
+   */
+  characteristic_id: string;
+  /**
+   * Dispersion center
+   * R̄, S̄ or MR̄.
+   * @format numeric
+   */
+  dispersion_center?: number;
+  /**
+   * Dispersion LCL
+   * @format numeric
+   */
+  dispersion_lcl?: number;
+  /**
+   * Dispersion UCL
+   * @format numeric
+   */
+  dispersion_ucl?: number;
+  /**
+   * From subgroup
+   * First subgroup of the baseline study.
+   * @format integer
+   */
+  from_subgroup: number;
+  /**
+   * Baseline id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * LCL
+   * Lower control limit (empty for a p chart).
+   * @format numeric
+   */
+  lcl?: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Reason
+   * Why these limits (initial capability study, the process change made).
+   * @format text
+   */
+  reason: string;
+  /**
+   * Sigma within
+   * R̄/d2, S̄/c4 or MR̄/d2: the Cp/Cpk sigma.
+   * @format numeric
+   */
+  sigma_within?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Subgroups
+   * Subgroups the limits were computed from.
+   * @format integer
+   */
+  subgroups: number;
+  /**
+   * Superseded at
+   * When a newer baseline replaced it (empty: current).
+   * @format timestamp with time zone
+   */
+  superseded_at?: string;
+  /**
+   * To subgroup
+   * Last subgroup of the baseline study.
+   * @format integer
+   */
+  to_subgroup: number;
+  /**
+   * UCL
+   * Upper control limit (empty for a p chart: it varies with each subgroup's size).
+   * @format numeric
+   */
+  ucl?: number;
+}
+
+/**
+ * SPC signals
+ * An out-of-control signal: a closed subgroup of a characteristic broke a Nelson rule against the current baseline's frozen limits. Raised when the subgroup closes, notifies the control plan's owner, carries the characteristic's reaction plan, and is closed only with an assignable-cause record (cause, action) by app.close_spc_signal. Not a nonconformance by itself.
+ */
+export interface SpcSignals {
+  /**
+   * Action
+   * What was done about it (required to close).
+   * @format text
+   */
+  action?: string;
+  /**
+   * Baseline
+   * The frozen limits judged against.
+   * @format uuid
+   */
+  baseline_id: string;
+  /**
+   * Assignable cause
+   * What caused the signal (required to close).
+   * @format text
+   */
+  cause?: string;
+  /**
+   * Characteristic
+   * @format uuid
+   */
+  characteristic_id: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   */
+  closed_at?: string;
+  /**
+   * Closed by
+   *
+   * Note:
+   * This is a Foreign Key to `users.id`.<fk table='users' column='id'/>
+   * @format uuid
+   */
+  closed_by?: string;
+  /**
+   * Raised at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Signal id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Reaction plan
+   * The characteristic's reaction plan when the signal was raised.
+   * @format text
+   */
+  reaction_plan: string;
+  /**
+   * Rule names
+   * @format text[]
+   */
+  rule_names: string[];
+  /**
+   * Rules
+   * Nelson rule numbers broken (1..8).
+   * @format integer[]
+   */
+  rules: number[];
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Status
+   * open or closed.
+   * @format text
+   * @default "open"
+   */
+  status: string;
+  /**
+   * Subgroup
+   * The subgroup that signalled.
+   * @format integer
+   */
+  subgroup: number;
+  /**
+   * Updated at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  updated_at: string;
+  /**
+   * Value
+   * The plotted statistic (mean, individual, proportion or count).
+   * @format numeric
+   */
+  value: number;
+}
+
+/**
+ * SPC subgroups
+ * One row per closed subgroup of a characteristic (sample_size measurements): n, mean, range, standard deviation, sum and sum of squares (variables) or defectives (attributes). Written when the subgroup's last measurement is recorded; what app.spc_chart and the baselines read, so a chart never scans the measurements.
+ */
+export interface SpcSubgroups {
+  /**
+   * Characteristic
+   * @format uuid
+   */
+  characteristic_id: string;
+  /**
+   * Closed at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  closed_at: string;
+  /**
+   * Defectives
+   * Defective units (attributes).
+   * @format integer
+   */
+  defectives?: number;
+  /**
+   * Row id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Mean
+   * @format numeric
+   */
+  mean?: number;
+  /**
+   * n
+   * Measurements (units) in the subgroup.
+   * @format integer
+   */
+  n: number;
+  /**
+   * Tenant
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Range
+   * @format numeric
+   */
+  range?: number;
+  /**
+   * Plant
+   * @format uuid
+   */
+  site_id: string;
+  /**
+   * Standard deviation
+   * Sample standard deviation (n - 1).
+   * @format numeric
+   */
+  stddev?: number;
+  /**
+   * Subgroup
+   * @format integer
+   */
+  subgroup: number;
+  /**
+   * Sum
+   * @format numeric
+   */
+  sum?: number;
+  /**
+   * Sum of squares
+   * @format numeric
+   */
+  sum_squares?: number;
 }
 
 /**
@@ -17152,6 +21016,409 @@ export namespace Approvals {
   }
 }
 
+export namespace ApprovedSuppliers {
+  /**
+   * @description Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+   * @tags approved_suppliers
+   * @name ApprovedSuppliersCreate
+   * @summary Approved supplier list
+   * @request POST:/approved_suppliers
+   */
+  export namespace ApprovedSuppliersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ApprovedSuppliers;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+   * @tags approved_suppliers
+   * @name ApprovedSuppliersDelete
+   * @summary Approved supplier list
+   * @request DELETE:/approved_suppliers
+   */
+  export namespace ApprovedSuppliersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * Who last set the status to approved or conditional.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Audited on
+       * The day of the last supplier audit.
+       * @format date
+       */
+      audited_on?: string;
+      /**
+       * Basis
+       * audit, certificate, first_article, history, customer_directed or other.
+       * @format app.supplier_approval_basis
+       */
+      basis?: string;
+      /**
+       * Certificate
+       * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+       * @format text
+       */
+      certificate?: string;
+      /**
+       * Certificate expires on
+       * After this day the approval counts as expired.
+       * @format date
+       */
+      certificate_expires_on?: string;
+      /**
+       * Certificate number
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Conditions
+       * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+       * @format text
+       */
+      conditions?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The one part the entry covers (parts.id); empty: every part from this supplier.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Status
+       * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+       * @format app.supplier_approval_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * The partner (partners.id, kind supplier or customer_and_supplier).
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid until
+       * The last day the approval holds (required once approved or conditional).
+       * @format date
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+   * @tags approved_suppliers
+   * @name ApprovedSuppliersList
+   * @summary Approved supplier list
+   * @request GET:/approved_suppliers
+   */
+  export namespace ApprovedSuppliersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * Who last set the status to approved or conditional.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Audited on
+       * The day of the last supplier audit.
+       * @format date
+       */
+      audited_on?: string;
+      /**
+       * Basis
+       * audit, certificate, first_article, history, customer_directed or other.
+       * @format app.supplier_approval_basis
+       */
+      basis?: string;
+      /**
+       * Certificate
+       * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+       * @format text
+       */
+      certificate?: string;
+      /**
+       * Certificate expires on
+       * After this day the approval counts as expired.
+       * @format date
+       */
+      certificate_expires_on?: string;
+      /**
+       * Certificate number
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Conditions
+       * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+       * @format text
+       */
+      conditions?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The one part the entry covers (parts.id); empty: every part from this supplier.
+       * @format uuid
+       */
+      part_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+       * @format app.supplier_approval_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * The partner (partners.id, kind supplier or customer_and_supplier).
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid until
+       * The last day the approval holds (required once approved or conditional).
+       * @format date
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ApprovedSuppliers[];
+  }
+
+  /**
+   * @description Whether a supplier may deliver, for all parts (part_id empty) or one part (the part's entry wins over the supplier-wide one): status, basis (audit, certificate with its expiry, ...), valid until. An approved or conditional entry past valid_until or its certificate's expiry counts as expired. Receipts from a supplier not approved (or conditional) for the part are refused. Read with supplier.read, written with supplier.manage.
+   * @tags approved_suppliers
+   * @name ApprovedSuppliersPartialUpdate
+   * @summary Approved supplier list
+   * @request PATCH:/approved_suppliers
+   */
+  export namespace ApprovedSuppliersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * Who last set the status to approved or conditional.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Audited on
+       * The day of the last supplier audit.
+       * @format date
+       */
+      audited_on?: string;
+      /**
+       * Basis
+       * audit, certificate, first_article, history, customer_directed or other.
+       * @format app.supplier_approval_basis
+       */
+      basis?: string;
+      /**
+       * Certificate
+       * The QMS standard certified (ISO 9001, IATF 16949, ...); required with basis certificate.
+       * @format text
+       */
+      certificate?: string;
+      /**
+       * Certificate expires on
+       * After this day the approval counts as expired.
+       * @format date
+       */
+      certificate_expires_on?: string;
+      /**
+       * Certificate number
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Conditions
+       * What a conditional approval requires (e.g. 100 % receiving inspection); required when conditional.
+       * @format text
+       */
+      conditions?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Entry id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The one part the entry covers (parts.id); empty: every part from this supplier.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Status
+       * pending, approved, conditional, disapproved or suspended (effective_status says whether it has expired).
+       * @format app.supplier_approval_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * The partner (partners.id, kind supplier or customer_and_supplier).
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid until
+       * The last day the approval holds (required once approved or conditional).
+       * @format date
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = ApprovedSuppliers;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ApproverBackups {
   /**
    * No description
@@ -20459,6 +24726,1239 @@ export namespace Certificates {
   }
 }
 
+export namespace ChangeOrderItems {
+  /**
+   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+   * @tags change_order_items
+   * @name ChangeOrderItemsCreate
+   * @summary Change order items
+   * @request POST:/change_order_items
+   */
+  export namespace ChangeOrderItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ChangeOrderItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+   * @tags change_order_items
+   * @name ChangeOrderItemsDelete
+   * @summary Change order items
+   * @request DELETE:/change_order_items
+   */
+  export namespace ChangeOrderItemsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * BOM line
+       * project_bom_lines.id, for kind bom_line.
+       * @format uuid
+       */
+      bom_line_id?: string;
+      /**
+       * Change order
+       * change_orders.id.
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Drawing
+       * drawings.id, for kind drawing.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Drawing revision
+       * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+       * @format uuid
+       */
+      drawing_revision_id?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * part, part_revision, drawing, drawing_revision or bom_line.
+       * @format app.change_order_item_kind
+       */
+      kind?: string;
+      /**
+       * Note
+       * What changes on this item.
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id, for kind part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, for kind part_revision: released when the order is implemented.
+       * @format uuid
+       */
+      part_revision_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+   * @tags change_order_items
+   * @name ChangeOrderItemsList
+   * @summary Change order items
+   * @request GET:/change_order_items
+   */
+  export namespace ChangeOrderItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * BOM line
+       * project_bom_lines.id, for kind bom_line.
+       * @format uuid
+       */
+      bom_line_id?: string;
+      /**
+       * Change order
+       * change_orders.id.
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Drawing
+       * drawings.id, for kind drawing.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Drawing revision
+       * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+       * @format uuid
+       */
+      drawing_revision_id?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * part, part_revision, drawing, drawing_revision or bom_line.
+       * @format app.change_order_item_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Note
+       * What changes on this item.
+       * @format text
+       */
+      note?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id, for kind part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, for kind part_revision: released when the order is implemented.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ChangeOrderItems[];
+  }
+
+  /**
+   * @description What a change order affects, one row per item with its kind (part, part_revision, drawing, drawing_revision, bom_line) and exactly the matching column set (constraint change_order_items_one_target). Written with change_order.manage while the order is a draft; implementing releases the part_revision and drawing_revision items.
+   * @tags change_order_items
+   * @name ChangeOrderItemsPartialUpdate
+   * @summary Change order items
+   * @request PATCH:/change_order_items
+   */
+  export namespace ChangeOrderItemsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * BOM line
+       * project_bom_lines.id, for kind bom_line.
+       * @format uuid
+       */
+      bom_line_id?: string;
+      /**
+       * Change order
+       * change_orders.id.
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
+       * Added at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Drawing
+       * drawings.id, for kind drawing.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Drawing revision
+       * drawing_revisions.id, for kind drawing_revision: released when the order is implemented.
+       * @format uuid
+       */
+      drawing_revision_id?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * part, part_revision, drawing, drawing_revision or bom_line.
+       * @format app.change_order_item_kind
+       */
+      kind?: string;
+      /**
+       * Note
+       * What changes on this item.
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id, for kind part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, for kind part_revision: released when the order is implemented.
+       * @format uuid
+       */
+      part_revision_id?: string;
+    };
+    export type RequestBody = ChangeOrderItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ChangeOrders {
+  /**
+   * @description Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+   * @tags change_orders
+   * @name ChangeOrdersCreate
+   * @summary Change orders
+   * @request POST:/change_orders
+   */
+  export namespace ChangeOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ChangeOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+   * @tags change_orders
+   * @name ChangeOrdersDelete
+   * @summary Change orders
+   * @request DELETE:/change_orders
+   */
+  export namespace ChangeOrdersDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who approved or rejected it (never the submitter).
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision comment
+       * The approver's comment or the reason for rejection.
+       * @format text
+       */
+      decision_comment?: string;
+      /**
+       * Description
+       * What changes.
+       * @format text
+       */
+      description?: string;
+      /**
+       * ECO number
+       * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+       * @format text
+       */
+      eco_number?: string;
+      /**
+       * Effective from date
+       * @format date
+       */
+      effective_date?: string;
+      /**
+       * Effective from lot
+       * The first lot number made to the change.
+       * @format text
+       */
+      effective_lot_number?: string;
+      /**
+       * Effective from serial
+       * The first serial number made to the change.
+       * @format text
+       */
+      effective_serial_number?: string;
+      /**
+       * Effectivity
+       * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+       * @format app.change_order_effectivity
+       */
+      effectivity?: string;
+      /**
+       * Change order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Implemented at
+       * @format timestamp with time zone
+       */
+      implemented_at?: string;
+      /**
+       * Implemented by
+       * @format uuid
+       */
+      implemented_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Project
+       * The project (projects.id) the change belongs to, if any.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Reason
+       * Why the change is made (change_order_reason).
+       * @format app.change_order_reason
+       */
+      reason?: string;
+      /**
+       * Status
+       * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+       * @format app.change_order_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Submitted by
+       * @format uuid
+       */
+      submitted_by?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+   * @tags change_orders
+   * @name ChangeOrdersList
+   * @summary Change orders
+   * @request GET:/change_orders
+   */
+  export namespace ChangeOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who approved or rejected it (never the submitter).
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision comment
+       * The approver's comment or the reason for rejection.
+       * @format text
+       */
+      decision_comment?: string;
+      /**
+       * Description
+       * What changes.
+       * @format text
+       */
+      description?: string;
+      /**
+       * ECO number
+       * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+       * @format text
+       */
+      eco_number?: string;
+      /**
+       * Effective from date
+       * @format date
+       */
+      effective_date?: string;
+      /**
+       * Effective from lot
+       * The first lot number made to the change.
+       * @format text
+       */
+      effective_lot_number?: string;
+      /**
+       * Effective from serial
+       * The first serial number made to the change.
+       * @format text
+       */
+      effective_serial_number?: string;
+      /**
+       * Effectivity
+       * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+       * @format app.change_order_effectivity
+       */
+      effectivity?: string;
+      /**
+       * Change order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Implemented at
+       * @format timestamp with time zone
+       */
+      implemented_at?: string;
+      /**
+       * Implemented by
+       * @format uuid
+       */
+      implemented_by?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Project
+       * The project (projects.id) the change belongs to, if any.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Reason
+       * Why the change is made (change_order_reason).
+       * @format app.change_order_reason
+       */
+      reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+       * @format app.change_order_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Submitted by
+       * @format uuid
+       */
+      submitted_by?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ChangeOrders[];
+  }
+
+  /**
+   * @description Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+   * @tags change_orders
+   * @name ChangeOrdersPartialUpdate
+   * @summary Change orders
+   * @request PATCH:/change_orders
+   */
+  export namespace ChangeOrdersPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who approved or rejected it (never the submitter).
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision comment
+       * The approver's comment or the reason for rejection.
+       * @format text
+       */
+      decision_comment?: string;
+      /**
+       * Description
+       * What changes.
+       * @format text
+       */
+      description?: string;
+      /**
+       * ECO number
+       * Human id, ECO-000123, unique in the tenant; the next one unless sent.
+       * @format text
+       */
+      eco_number?: string;
+      /**
+       * Effective from date
+       * @format date
+       */
+      effective_date?: string;
+      /**
+       * Effective from lot
+       * The first lot number made to the change.
+       * @format text
+       */
+      effective_lot_number?: string;
+      /**
+       * Effective from serial
+       * The first serial number made to the change.
+       * @format text
+       */
+      effective_serial_number?: string;
+      /**
+       * Effectivity
+       * date, lot or serial: which of effective_date, effective_lot_number, effective_serial_number is set.
+       * @format app.change_order_effectivity
+       */
+      effectivity?: string;
+      /**
+       * Change order id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Implemented at
+       * @format timestamp with time zone
+       */
+      implemented_at?: string;
+      /**
+       * Implemented by
+       * @format uuid
+       */
+      implemented_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Project
+       * The project (projects.id) the change belongs to, if any.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Reason
+       * Why the change is made (change_order_reason).
+       * @format app.change_order_reason
+       */
+      reason?: string;
+      /**
+       * Status
+       * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
+       * @format app.change_order_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Submitted by
+       * @format uuid
+       */
+      submitted_by?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ChangeOrders;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Characteristics {
+  /**
+   * @description What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+   * @tags characteristics
+   * @name CharacteristicsCreate
+   * @summary Characteristics
+   * @request POST:/characteristics
+   */
+  export namespace CharacteristicsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Characteristics;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+   * @tags characteristics
+   * @name CharacteristicsDelete
+   * @summary Characteristics
+   * @request DELETE:/characteristics
+   */
+  export namespace CharacteristicsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Balloon
+       * The characteristic's number on the drawing, unique in the plan (AS9102 form 3).
+       * @format integer
+       */
+      balloon?: string;
+      /**
+       * Chart
+       * xbar_r, xbar_s, imr (variables), p or np (attributes).
+       * @format app.spc_chart_type
+       */
+      chart_type?: string;
+      /**
+       * Control plan
+       * @format uuid
+       */
+      control_plan_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Frequency
+       * How often a subgroup is taken (free text: every hour, 1 per lot, ...).
+       * @format text
+       */
+      frequency?: string;
+      /**
+       * Gauge
+       * equipment.id of the gauge measurements are taken with by default.
+       * @format uuid
+       */
+      gauge_id?: string;
+      /**
+       * Characteristic id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * variable or attribute.
+       * @format app.characteristic_kind
+       */
+      kind?: string;
+      /**
+       * LSL
+       * Lower specification limit (empty: one-sided).
+       * @format numeric
+       */
+      lsl?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Nominal
+       * Within LSL..USL.
+       * @format numeric
+       */
+      nominal?: string;
+      /**
+       * Open count
+       * Measurements in the open subgroup so far; at sample_size the subgroup is closed and judged.
+       * @format integer
+       */
+      open_count?: string;
+      /**
+       * Open subgroup
+       * The number of the subgroup the next measurement joins (kept by app.record_measurement).
+       * @format integer
+       */
+      open_subgroup?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reaction plan
+       * What to do when the process goes out of control or out of spec; shown on every SPC signal.
+       * @format text
+       */
+      reaction_plan?: string;
+      /**
+       * Sample size
+       * Units per subgroup: 2..25 for X̄ charts, 1 for I-MR, the units inspected per sample for p/np.
+       * @format integer
+       */
+      sample_size?: string;
+      /**
+       * Plant
+       * The plan's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Special class
+       * CC (critical) or SC (significant) characteristic; empty for a standard one.
+       * @format text
+       */
+      special_class?: string;
+      /**
+       * Step
+       * control_plan_steps.id.
+       * @format uuid
+       */
+      step_id?: string;
+      /**
+       * Unit
+       * units.code of the measured value.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * USL
+       * Upper specification limit (empty: one-sided).
+       * @format numeric
+       */
+      usl?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+   * @tags characteristics
+   * @name CharacteristicsList
+   * @summary Characteristics
+   * @request GET:/characteristics
+   */
+  export namespace CharacteristicsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Balloon
+       * The characteristic's number on the drawing, unique in the plan (AS9102 form 3).
+       * @format integer
+       */
+      balloon?: string;
+      /**
+       * Chart
+       * xbar_r, xbar_s, imr (variables), p or np (attributes).
+       * @format app.spc_chart_type
+       */
+      chart_type?: string;
+      /**
+       * Control plan
+       * @format uuid
+       */
+      control_plan_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Frequency
+       * How often a subgroup is taken (free text: every hour, 1 per lot, ...).
+       * @format text
+       */
+      frequency?: string;
+      /**
+       * Gauge
+       * equipment.id of the gauge measurements are taken with by default.
+       * @format uuid
+       */
+      gauge_id?: string;
+      /**
+       * Characteristic id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * variable or attribute.
+       * @format app.characteristic_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * LSL
+       * Lower specification limit (empty: one-sided).
+       * @format numeric
+       */
+      lsl?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Nominal
+       * Within LSL..USL.
+       * @format numeric
+       */
+      nominal?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Open count
+       * Measurements in the open subgroup so far; at sample_size the subgroup is closed and judged.
+       * @format integer
+       */
+      open_count?: string;
+      /**
+       * Open subgroup
+       * The number of the subgroup the next measurement joins (kept by app.record_measurement).
+       * @format integer
+       */
+      open_subgroup?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reaction plan
+       * What to do when the process goes out of control or out of spec; shown on every SPC signal.
+       * @format text
+       */
+      reaction_plan?: string;
+      /**
+       * Sample size
+       * Units per subgroup: 2..25 for X̄ charts, 1 for I-MR, the units inspected per sample for p/np.
+       * @format integer
+       */
+      sample_size?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The plan's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Special class
+       * CC (critical) or SC (significant) characteristic; empty for a standard one.
+       * @format text
+       */
+      special_class?: string;
+      /**
+       * Step
+       * control_plan_steps.id.
+       * @format uuid
+       */
+      step_id?: string;
+      /**
+       * Unit
+       * units.code of the measured value.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * USL
+       * Upper specification limit (empty: one-sided).
+       * @format numeric
+       */
+      usl?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Characteristics[];
+  }
+
+  /**
+   * @description What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+   * @tags characteristics
+   * @name CharacteristicsPartialUpdate
+   * @summary Characteristics
+   * @request PATCH:/characteristics
+   */
+  export namespace CharacteristicsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Balloon
+       * The characteristic's number on the drawing, unique in the plan (AS9102 form 3).
+       * @format integer
+       */
+      balloon?: string;
+      /**
+       * Chart
+       * xbar_r, xbar_s, imr (variables), p or np (attributes).
+       * @format app.spc_chart_type
+       */
+      chart_type?: string;
+      /**
+       * Control plan
+       * @format uuid
+       */
+      control_plan_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Frequency
+       * How often a subgroup is taken (free text: every hour, 1 per lot, ...).
+       * @format text
+       */
+      frequency?: string;
+      /**
+       * Gauge
+       * equipment.id of the gauge measurements are taken with by default.
+       * @format uuid
+       */
+      gauge_id?: string;
+      /**
+       * Characteristic id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * variable or attribute.
+       * @format app.characteristic_kind
+       */
+      kind?: string;
+      /**
+       * LSL
+       * Lower specification limit (empty: one-sided).
+       * @format numeric
+       */
+      lsl?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Nominal
+       * Within LSL..USL.
+       * @format numeric
+       */
+      nominal?: string;
+      /**
+       * Open count
+       * Measurements in the open subgroup so far; at sample_size the subgroup is closed and judged.
+       * @format integer
+       */
+      open_count?: string;
+      /**
+       * Open subgroup
+       * The number of the subgroup the next measurement joins (kept by app.record_measurement).
+       * @format integer
+       */
+      open_subgroup?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reaction plan
+       * What to do when the process goes out of control or out of spec; shown on every SPC signal.
+       * @format text
+       */
+      reaction_plan?: string;
+      /**
+       * Sample size
+       * Units per subgroup: 2..25 for X̄ charts, 1 for I-MR, the units inspected per sample for p/np.
+       * @format integer
+       */
+      sample_size?: string;
+      /**
+       * Plant
+       * The plan's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Special class
+       * CC (critical) or SC (significant) characteristic; empty for a standard one.
+       * @format text
+       */
+      special_class?: string;
+      /**
+       * Step
+       * control_plan_steps.id.
+       * @format uuid
+       */
+      step_id?: string;
+      /**
+       * Unit
+       * units.code of the measured value.
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * USL
+       * Upper specification limit (empty: one-sided).
+       * @format numeric
+       */
+      usl?: string;
+    };
+    export type RequestBody = Characteristics;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ChecklistItems {
   /**
    * @description The items of one entity's checklist, checked (and unchecked) with app.check_checklist_item.
@@ -21667,6 +27167,985 @@ export namespace Comments {
   }
 }
 
+export namespace ComplaintItems {
+  /**
+   * @description The lots and serials a complaint is about (one per row), linked by staff (app.link_complaint).
+   * @tags complaint_items
+   * @name ComplaintItemsCreate
+   * @summary Complaint material
+   * @request POST:/complaint_items
+   */
+  export namespace ComplaintItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ComplaintItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lots and serials a complaint is about (one per row), linked by staff (app.link_complaint).
+   * @tags complaint_items
+   * @name ComplaintItemsDelete
+   * @summary Complaint material
+   * @request DELETE:/complaint_items
+   */
+  export namespace ComplaintItemsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lots and serials a complaint is about (one per row), linked by staff (app.link_complaint).
+   * @tags complaint_items
+   * @name ComplaintItemsList
+   * @summary Complaint material
+   * @request GET:/complaint_items
+   */
+  export namespace ComplaintItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ComplaintItems[];
+  }
+
+  /**
+   * @description The lots and serials a complaint is about (one per row), linked by staff (app.link_complaint).
+   * @tags complaint_items
+   * @name ComplaintItemsPartialUpdate
+   * @summary Complaint material
+   * @request PATCH:/complaint_items
+   */
+  export namespace ComplaintItemsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+    };
+    export type RequestBody = ComplaintItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ComplaintNcrs {
+  /**
+   * @description The NCRs raised for, or found related to, a complaint (app.link_complaint).
+   * @tags complaint_ncrs
+   * @name ComplaintNcrsCreate
+   * @summary Complaint NCRs
+   * @request POST:/complaint_ncrs
+   */
+  export namespace ComplaintNcrsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ComplaintNcrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The NCRs raised for, or found related to, a complaint (app.link_complaint).
+   * @tags complaint_ncrs
+   * @name ComplaintNcrsDelete
+   * @summary Complaint NCRs
+   * @request DELETE:/complaint_ncrs
+   */
+  export namespace ComplaintNcrsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The NCRs raised for, or found related to, a complaint (app.link_complaint).
+   * @tags complaint_ncrs
+   * @name ComplaintNcrsList
+   * @summary Complaint NCRs
+   * @request GET:/complaint_ncrs
+   */
+  export namespace ComplaintNcrsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ComplaintNcrs[];
+  }
+
+  /**
+   * @description The NCRs raised for, or found related to, a complaint (app.link_complaint).
+   * @tags complaint_ncrs
+   * @name ComplaintNcrsPartialUpdate
+   * @summary Complaint NCRs
+   * @request PATCH:/complaint_ncrs
+   */
+  export namespace ComplaintNcrsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+    };
+    export type RequestBody = ComplaintNcrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ConcessionScope {
+  /**
+   * @description What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
+   * @tags concession_scope
+   * @name ConcessionScopeCreate
+   * @summary Concession scope
+   * @request POST:/concession_scope
+   */
+  export namespace ConcessionScopeCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ConcessionScope;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
+   * @tags concession_scope
+   * @name ConcessionScopeDelete
+   * @summary Concession scope
+   * @request DELETE:/concession_scope
+   */
+  export namespace ConcessionScopeDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Concession
+       * concessions.id.
+       * @format uuid
+       */
+      concession_id?: string;
+      /**
+       * Scope row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, or empty.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Serial
+       * serials.id, or empty.
+       * @format uuid
+       */
+      serial_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
+   * @tags concession_scope
+   * @name ConcessionScopeList
+   * @summary Concession scope
+   * @request GET:/concession_scope
+   */
+  export namespace ConcessionScopeList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Concession
+       * concessions.id.
+       * @format uuid
+       */
+      concession_id?: string;
+      /**
+       * Scope row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * lots.id, or empty.
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, or empty.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * serials.id, or empty.
+       * @format uuid
+       */
+      serial_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ConcessionScope[];
+  }
+
+  /**
+   * @description What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
+   * @tags concession_scope
+   * @name ConcessionScopePartialUpdate
+   * @summary Concession scope
+   * @request PATCH:/concession_scope
+   */
+  export namespace ConcessionScopePartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Concession
+       * concessions.id.
+       * @format uuid
+       */
+      concession_id?: string;
+      /**
+       * Scope row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, or empty.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Serial
+       * serials.id, or empty.
+       * @format uuid
+       */
+      serial_id?: string;
+    };
+    export type RequestBody = ConcessionScope;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Concessions {
+  /**
+   * @description A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+   * @tags concessions
+   * @name ConcessionsCreate
+   * @summary Concessions
+   * @request POST:/concessions
+   */
+  export namespace ConcessionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Concessions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+   * @tags concessions
+   * @name ConcessionsDelete
+   * @summary Concessions
+   * @request DELETE:/concessions
+   */
+  export namespace ConcessionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Concession number
+       * Human id CON-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      concession_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * The partner (partners.id) who grants it: the part's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Customer reference
+       * The customer's number for the permit (required to grant).
+       * @format text
+       */
+      customer_reference?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who recorded the customer's decision or the revocation.
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision note
+       * @format text
+       */
+      decision_note?: string;
+      /**
+       * Description
+       * The deviation permitted.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Concession id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity limit
+       * How much may be dispositioned under it in all, in unit.
+       * @format numeric
+       */
+      quantity_limit?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Status
+       * requested, granted, rejected or revoked as recorded; app.concessions_current_status adds expired and exhausted.
+       * @format app.concession_status
+       */
+      status?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid from
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid until
+       * After it the concession is expired (computed) and cannot be used.
+       * @format timestamp with time zone
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+   * @tags concessions
+   * @name ConcessionsList
+   * @summary Concessions
+   * @request GET:/concessions
+   */
+  export namespace ConcessionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Concession number
+       * Human id CON-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      concession_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * The partner (partners.id) who grants it: the part's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Customer reference
+       * The customer's number for the permit (required to grant).
+       * @format text
+       */
+      customer_reference?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who recorded the customer's decision or the revocation.
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision note
+       * @format text
+       */
+      decision_note?: string;
+      /**
+       * Description
+       * The deviation permitted.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Concession id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity limit
+       * How much may be dispositioned under it in all, in unit.
+       * @format numeric
+       */
+      quantity_limit?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * requested, granted, rejected or revoked as recorded; app.concessions_current_status adds expired and exhausted.
+       * @format app.concession_status
+       */
+      status?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid from
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid until
+       * After it the concession is expired (computed) and cannot be used.
+       * @format timestamp with time zone
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Concessions[];
+  }
+
+  /**
+   * @description A customer's deviation permit: for one part (optionally narrowed to revisions, lots or serials: concession_scope), up to a quantity, valid from..until, granted under the customer's reference. A use-as-is, rework or repair disposition of a part whose customer requires it names one that is granted, in force and not exhausted. Read with concession.read; written by app.request_concession, app.decide_concession, app.revoke_concession (concession.manage).
+   * @tags concessions
+   * @name ConcessionsPartialUpdate
+   * @summary Concessions
+   * @request PATCH:/concessions
+   */
+  export namespace ConcessionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Concession number
+       * Human id CON-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      concession_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * The partner (partners.id) who grants it: the part's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Customer reference
+       * The customer's number for the permit (required to grant).
+       * @format text
+       */
+      customer_reference?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who recorded the customer's decision or the revocation.
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision note
+       * @format text
+       */
+      decision_note?: string;
+      /**
+       * Description
+       * The deviation permitted.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Concession id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity limit
+       * How much may be dispositioned under it in all, in unit.
+       * @format numeric
+       */
+      quantity_limit?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Status
+       * requested, granted, rejected or revoked as recorded; app.concessions_current_status adds expired and exhausted.
+       * @format app.concession_status
+       */
+      status?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Valid from
+       * @format timestamp with time zone
+       */
+      valid_from?: string;
+      /**
+       * Valid until
+       * After it the concession is expired (computed) and cannot be used.
+       * @format timestamp with time zone
+       */
+      valid_until?: string;
+    };
+    export type RequestBody = Concessions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Contacts {
   /**
    * No description
@@ -21924,6 +28403,509 @@ export namespace Contacts {
       updated_at?: string;
     };
     export type RequestBody = Contacts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ControlPlanSteps {
+  /**
+   * @description The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
+   * @tags control_plan_steps
+   * @name ControlPlanStepsCreate
+   * @summary Control plan steps
+   * @request POST:/control_plan_steps
+   */
+  export namespace ControlPlanStepsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ControlPlanSteps;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
+   * @tags control_plan_steps
+   * @name ControlPlanStepsDelete
+   * @summary Control plan steps
+   * @request DELETE:/control_plan_steps
+   */
+  export namespace ControlPlanStepsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Control plan
+       * @format uuid
+       */
+      control_plan_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Step id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Plant
+       * The plan's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Step
+       * The operation number (10, 20, ...), unique in the plan.
+       * @format integer
+       */
+      step_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
+   * @tags control_plan_steps
+   * @name ControlPlanStepsList
+   * @summary Control plan steps
+   * @request GET:/control_plan_steps
+   */
+  export namespace ControlPlanStepsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Control plan
+       * @format uuid
+       */
+      control_plan_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Step id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The plan's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Step
+       * The operation number (10, 20, ...), unique in the plan.
+       * @format integer
+       */
+      step_number?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ControlPlanSteps[];
+  }
+
+  /**
+   * @description The process steps of a control plan (operation number and name), added by app.add_control_plan_step while the plan is a draft; plant-scoped like the plan.
+   * @tags control_plan_steps
+   * @name ControlPlanStepsPartialUpdate
+   * @summary Control plan steps
+   * @request PATCH:/control_plan_steps
+   */
+  export namespace ControlPlanStepsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Control plan
+       * @format uuid
+       */
+      control_plan_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Step id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Plant
+       * The plan's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Step
+       * The operation number (10, 20, ...), unique in the plan.
+       * @format integer
+       */
+      step_number?: string;
+    };
+    export type RequestBody = ControlPlanSteps;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ControlPlans {
+  /**
+   * @description What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
+   * @tags control_plans
+   * @name ControlPlansCreate
+   * @summary Control plans
+   * @request POST:/control_plans
+   */
+  export namespace ControlPlansCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ControlPlans;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
+   * @tags control_plans
+   * @name ControlPlansDelete
+   * @summary Control plans
+   * @request DELETE:/control_plans
+   */
+  export namespace ControlPlansDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Control plan id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Owner
+       * The user notified of out-of-control signals of its characteristics.
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id the plan is for.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Plant
+       * The site (sites.id) the plan applies at: who may see and use it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * draft, approved or obsolete; changed by app.approve_control_plan and app.obsolete_control_plan only.
+       * @format app.control_plan_status
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
+   * @tags control_plans
+   * @name ControlPlansList
+   * @summary Control plans
+   * @request GET:/control_plans
+   */
+  export namespace ControlPlansList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Control plan id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Owner
+       * The user notified of out-of-control signals of its characteristics.
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id the plan is for.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The site (sites.id) the plan applies at: who may see and use it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * draft, approved or obsolete; changed by app.approve_control_plan and app.obsolete_control_plan only.
+       * @format app.control_plan_status
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ControlPlans[];
+  }
+
+  /**
+   * @description What is checked, how and how often when a part revision is made at a plant: process steps and their characteristics. Drafted with app.create_control_plan, app.add_control_plan_step and app.add_characteristic, approved with app.approve_control_plan (then frozen), obsoleted with app.obsolete_control_plan. Seen with control_plan.read tenant-wide or at its plant.
+   * @tags control_plans
+   * @name ControlPlansPartialUpdate
+   * @summary Control plans
+   * @request PATCH:/control_plans
+   */
+  export namespace ControlPlansPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Control plan id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Owner
+       * The user notified of out-of-control signals of its characteristics.
+       * @format uuid
+       */
+      owner_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id the plan is for.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Plant
+       * The site (sites.id) the plan applies at: who may see and use it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * draft, approved or obsolete; changed by app.approve_control_plan and app.obsolete_control_plan only.
+       * @format app.control_plan_status
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ControlPlans;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -22844,6 +29826,445 @@ export namespace CustomFieldDefinitions {
       updated_at?: string;
     };
     export type RequestBody = CustomFieldDefinitions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace CustomerComplaints {
+  /**
+   * @description A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+   * @tags customer_complaints
+   * @name CustomerComplaintsCreate
+   * @summary Customer complaints
+   * @request POST:/customer_complaints
+   */
+  export namespace CustomerComplaintsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = CustomerComplaints;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+   * @tags customer_complaints
+   * @name CustomerComplaintsDelete
+   * @summary Customer complaints
+   * @request DELETE:/customer_complaints
+   */
+  export namespace CustomerComplaintsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * 8D
+       * The CAPA (capas.id) of the 8D method opened for it.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Complaint number
+       * Human id CC-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      complaint_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * The partner (partners.id) complaining; a portal user's own partner.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Customer reference
+       * The customer's own complaint number.
+       * @format text
+       */
+      customer_reference?: string;
+      /**
+       * Description
+       * The customer's problem as reported.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Filed by
+       * @format uuid
+       */
+      filed_by?: string;
+      /**
+       * Filed by the customer
+       * Whether a portal user of the customer filed it.
+       * @format boolean
+       */
+      filed_by_customer?: string;
+      /**
+       * Complaint id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity affected
+       * In the part's unit, as the customer reports it.
+       * @format numeric
+       */
+      quantity_affected?: string;
+      /**
+       * Received on
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Response
+       * The answer given to the customer (required to close or reject).
+       * @format text
+       */
+      response?: string;
+      /**
+       * Severity
+       * minor, major or critical.
+       * @format app.complaint_severity
+       */
+      severity?: string;
+      /**
+       * Plant
+       * The site (sites.id) responsible, once known: plant-scoped staff see it there.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open, investigating, closed or rejected; changed by the complaint RPCs only.
+       * @format app.complaint_status
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+   * @tags customer_complaints
+   * @name CustomerComplaintsList
+   * @summary Customer complaints
+   * @request GET:/customer_complaints
+   */
+  export namespace CustomerComplaintsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * 8D
+       * The CAPA (capas.id) of the 8D method opened for it.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Complaint number
+       * Human id CC-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      complaint_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * The partner (partners.id) complaining; a portal user's own partner.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Customer reference
+       * The customer's own complaint number.
+       * @format text
+       */
+      customer_reference?: string;
+      /**
+       * Description
+       * The customer's problem as reported.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Filed by
+       * @format uuid
+       */
+      filed_by?: string;
+      /**
+       * Filed by the customer
+       * Whether a portal user of the customer filed it.
+       * @format boolean
+       */
+      filed_by_customer?: string;
+      /**
+       * Complaint id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity affected
+       * In the part's unit, as the customer reports it.
+       * @format numeric
+       */
+      quantity_affected?: string;
+      /**
+       * Received on
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Response
+       * The answer given to the customer (required to close or reject).
+       * @format text
+       */
+      response?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Severity
+       * minor, major or critical.
+       * @format app.complaint_severity
+       */
+      severity?: string;
+      /**
+       * Plant
+       * The site (sites.id) responsible, once known: plant-scoped staff see it there.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open, investigating, closed or rejected; changed by the complaint RPCs only.
+       * @format app.complaint_status
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = CustomerComplaints[];
+  }
+
+  /**
+   * @description A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+   * @tags customer_complaints
+   * @name CustomerComplaintsPartialUpdate
+   * @summary Customer complaints
+   * @request PATCH:/customer_complaints
+   */
+  export namespace CustomerComplaintsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * 8D
+       * The CAPA (capas.id) of the 8D method opened for it.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Complaint number
+       * Human id CC-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      complaint_number?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Customer
+       * The partner (partners.id) complaining; a portal user's own partner.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Customer reference
+       * The customer's own complaint number.
+       * @format text
+       */
+      customer_reference?: string;
+      /**
+       * Description
+       * The customer's problem as reported.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Filed by
+       * @format uuid
+       */
+      filed_by?: string;
+      /**
+       * Filed by the customer
+       * Whether a portal user of the customer filed it.
+       * @format boolean
+       */
+      filed_by_customer?: string;
+      /**
+       * Complaint id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity affected
+       * In the part's unit, as the customer reports it.
+       * @format numeric
+       */
+      quantity_affected?: string;
+      /**
+       * Received on
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Response
+       * The answer given to the customer (required to close or reject).
+       * @format text
+       */
+      response?: string;
+      /**
+       * Severity
+       * minor, major or critical.
+       * @format app.complaint_severity
+       */
+      severity?: string;
+      /**
+       * Plant
+       * The site (sites.id) responsible, once known: plant-scoped staff see it there.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open, investigating, closed or rejected; changed by the complaint RPCs only.
+       * @format app.complaint_status
+       */
+      status?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = CustomerComplaints;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -25294,6 +32715,765 @@ export namespace DowntimeReasons {
       position?: string;
     };
     export type RequestBody = DowntimeReasons;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace DrawingParts {
+  /**
+   * @description The parts a drawing defines (one drawing may define several parts, a part may have several drawings). Written with drawing.manage.
+   * @tags drawing_parts
+   * @name DrawingPartsCreate
+   * @summary Drawing parts
+   * @request POST:/drawing_parts
+   */
+  export namespace DrawingPartsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = DrawingParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The parts a drawing defines (one drawing may define several parts, a part may have several drawings). Written with drawing.manage.
+   * @tags drawing_parts
+   * @name DrawingPartsDelete
+   * @summary Drawing parts
+   * @request DELETE:/drawing_parts
+   */
+  export namespace DrawingPartsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Drawing
+       * drawings.id.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The parts a drawing defines (one drawing may define several parts, a part may have several drawings). Written with drawing.manage.
+   * @tags drawing_parts
+   * @name DrawingPartsList
+   * @summary Drawing parts
+   * @request GET:/drawing_parts
+   */
+  export namespace DrawingPartsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Drawing
+       * drawings.id.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = DrawingParts[];
+  }
+
+  /**
+   * @description The parts a drawing defines (one drawing may define several parts, a part may have several drawings). Written with drawing.manage.
+   * @tags drawing_parts
+   * @name DrawingPartsPartialUpdate
+   * @summary Drawing parts
+   * @request PATCH:/drawing_parts
+   */
+  export namespace DrawingPartsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Drawing
+       * drawings.id.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+    };
+    export type RequestBody = DrawingParts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace DrawingRevisions {
+  /**
+   * @description A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+   * @tags drawing_revisions
+   * @name DrawingRevisionsCreate
+   * @summary Drawing revisions
+   * @request POST:/drawing_revisions
+   */
+  export namespace DrawingRevisionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = DrawingRevisions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+   * @tags drawing_revisions
+   * @name DrawingRevisionsDelete
+   * @summary Drawing revisions
+   * @request DELETE:/drawing_revisions
+   */
+  export namespace DrawingRevisionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved by
+       * Who approved the release (never the submitter), or the approver of the change order that released it.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * What changed in this revision.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Document version
+       * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Drawing
+       * drawings.id.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Revision id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Review comment
+       * The approver's comment, or the reason the revision was sent back.
+       * @format text
+       */
+      review_comment?: string;
+      /**
+       * Revision
+       * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+       * @format text
+       */
+      revision?: string;
+      /**
+       * Status
+       * draft, in_review, released or superseded; changed only by the RDA functions.
+       * @format app.drawing_revision_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Submitted by
+       * @format uuid
+       */
+      submitted_by?: string;
+      /**
+       * Superseded at
+       * @format timestamp with time zone
+       */
+      superseded_at?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+   * @tags drawing_revisions
+   * @name DrawingRevisionsList
+   * @summary Drawing revisions
+   * @request GET:/drawing_revisions
+   */
+  export namespace DrawingRevisionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved by
+       * Who approved the release (never the submitter), or the approver of the change order that released it.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * What changed in this revision.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Document version
+       * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Drawing
+       * drawings.id.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Revision id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Review comment
+       * The approver's comment, or the reason the revision was sent back.
+       * @format text
+       */
+      review_comment?: string;
+      /**
+       * Revision
+       * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+       * @format text
+       */
+      revision?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * draft, in_review, released or superseded; changed only by the RDA functions.
+       * @format app.drawing_revision_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Submitted by
+       * @format uuid
+       */
+      submitted_by?: string;
+      /**
+       * Superseded at
+       * @format timestamp with time zone
+       */
+      superseded_at?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = DrawingRevisions[];
+  }
+
+  /**
+   * @description A drawing's revisions and their RDA approval: drafts are written with drawing.manage and link the document version holding the file; app.submit_drawing_revision puts one in review, app.approve_drawing_revision (drawing.approve, someone other than the submitter) releases it and supersedes the one released before; app.reject_drawing_revision sends it back to draft. At most one released revision per drawing (unique index drawing_revisions_one_released).
+   * @tags drawing_revisions
+   * @name DrawingRevisionsPartialUpdate
+   * @summary Drawing revisions
+   * @request PATCH:/drawing_revisions
+   */
+  export namespace DrawingRevisionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved by
+       * Who approved the release (never the submitter), or the approver of the change order that released it.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * What changed in this revision.
+       * @format text
+       */
+      description?: string;
+      /**
+       * Document version
+       * The platform document version (document_versions.id) holding the drawing file: stored once, linked here; required before the revision is submitted.
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Drawing
+       * drawings.id.
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Revision id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Review comment
+       * The approver's comment, or the reason the revision was sent back.
+       * @format text
+       */
+      review_comment?: string;
+      /**
+       * Revision
+       * The revision code, unique per drawing (letters, digits, . _ -, up to 16).
+       * @format text
+       */
+      revision?: string;
+      /**
+       * Status
+       * draft, in_review, released or superseded; changed only by the RDA functions.
+       * @format app.drawing_revision_status
+       */
+      status?: string;
+      /**
+       * Submitted at
+       * @format timestamp with time zone
+       */
+      submitted_at?: string;
+      /**
+       * Submitted by
+       * @format uuid
+       */
+      submitted_by?: string;
+      /**
+       * Superseded at
+       * @format timestamp with time zone
+       */
+      superseded_at?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = DrawingRevisions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Drawings {
+  /**
+   * @description Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+   * @tags drawings
+   * @name DrawingsCreate
+   * @summary Drawings
+   * @request POST:/drawings
+   */
+  export namespace DrawingsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Drawings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+   * @tags drawings
+   * @name DrawingsDelete
+   * @summary Drawings
+   * @request DELETE:/drawings
+   */
+  export namespace DrawingsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Drawing number
+       * Unique in the tenant (letters, digits, . _ / -, up to 64).
+       * @format text
+       */
+      drawing_number?: string;
+      /**
+       * Drawing id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+   * @tags drawings
+   * @name DrawingsList
+   * @summary Drawings
+   * @request GET:/drawings
+   */
+  export namespace DrawingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Drawing number
+       * Unique in the tenant (letters, digits, . _ / -, up to 64).
+       * @format text
+       */
+      drawing_number?: string;
+      /**
+       * Drawing id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Drawings[];
+  }
+
+  /**
+   * @description Engineering drawings, unique by drawing number in the tenant; their revisions go through the RDA approval (drawing_revisions). Read with drawing.read, written with drawing.manage.
+   * @tags drawings
+   * @name DrawingsPartialUpdate
+   * @summary Drawings
+   * @request PATCH:/drawings
+   */
+  export namespace DrawingsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Description
+       * @format text
+       */
+      description?: string;
+      /**
+       * Drawing number
+       * Unique in the tenant (letters, digits, . _ / -, up to 64).
+       * @format text
+       */
+      drawing_number?: string;
+      /**
+       * Drawing id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Drawings;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -29112,6 +37292,533 @@ export namespace FeatureFlags {
   }
 }
 
+export namespace GaugeStudies {
+  /**
+   * @description A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
+   * @tags gauge_studies
+   * @name GaugeStudiesCreate
+   * @summary Gauge R&R studies
+   * @request POST:/gauge_studies
+   */
+  export namespace GaugeStudiesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = GaugeStudies;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
+   * @tags gauge_studies
+   * @name GaugeStudiesDelete
+   * @summary Gauge R&R studies
+   * @request DELETE:/gauge_studies
+   */
+  export namespace GaugeStudiesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Gauge
+       * equipment.id.
+       * @format uuid
+       */
+      gauge_id?: string;
+      /**
+       * Study id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Method
+       * average_range (AIAG) or anova.
+       * @format text
+       */
+      method?: string;
+      /**
+       * ndc
+       * Number of distinct categories.
+       * @format integer
+       */
+      ndc?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * %GRR
+       * GRR as a percentage of the total variation.
+       * @format numeric
+       */
+      percent_grr?: string;
+      /**
+       * Result
+       * Every output column of the library function (EV, AV, GRR, PV, TV, %GRR, ndc, ...).
+       * @format jsonb
+       */
+      result?: string;
+      /**
+       * Plant
+       * The characteristic's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Tolerance
+       * USL - LSL of the characteristic when both are set (for %GRR of tolerance).
+       * @format numeric
+       */
+      tolerance?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
+   * @tags gauge_studies
+   * @name GaugeStudiesList
+   * @summary Gauge R&R studies
+   * @request GET:/gauge_studies
+   */
+  export namespace GaugeStudiesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Gauge
+       * equipment.id.
+       * @format uuid
+       */
+      gauge_id?: string;
+      /**
+       * Study id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Method
+       * average_range (AIAG) or anova.
+       * @format text
+       */
+      method?: string;
+      /**
+       * ndc
+       * Number of distinct categories.
+       * @format integer
+       */
+      ndc?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * %GRR
+       * GRR as a percentage of the total variation.
+       * @format numeric
+       */
+      percent_grr?: string;
+      /**
+       * Result
+       * Every output column of the library function (EV, AV, GRR, PV, TV, %GRR, ndc, ...).
+       * @format jsonb
+       */
+      result?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The characteristic's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Tolerance
+       * USL - LSL of the characteristic when both are set (for %GRR of tolerance).
+       * @format numeric
+       */
+      tolerance?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = GaugeStudies[];
+  }
+
+  /**
+   * @description A repeatability and reproducibility study of a gauge on a characteristic: its readings (gauge_study_readings, operators × parts × trials) and the result computed by the Gauge R&R library (average-and-range or ANOVA), stored by app.record_gauge_study.
+   * @tags gauge_studies
+   * @name GaugeStudiesPartialUpdate
+   * @summary Gauge R&R studies
+   * @request PATCH:/gauge_studies
+   */
+  export namespace GaugeStudiesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Gauge
+       * equipment.id.
+       * @format uuid
+       */
+      gauge_id?: string;
+      /**
+       * Study id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Method
+       * average_range (AIAG) or anova.
+       * @format text
+       */
+      method?: string;
+      /**
+       * ndc
+       * Number of distinct categories.
+       * @format integer
+       */
+      ndc?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * %GRR
+       * GRR as a percentage of the total variation.
+       * @format numeric
+       */
+      percent_grr?: string;
+      /**
+       * Result
+       * Every output column of the library function (EV, AV, GRR, PV, TV, %GRR, ndc, ...).
+       * @format jsonb
+       */
+      result?: string;
+      /**
+       * Plant
+       * The characteristic's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Tolerance
+       * USL - LSL of the characteristic when both are set (for %GRR of tolerance).
+       * @format numeric
+       */
+      tolerance?: string;
+    };
+    export type RequestBody = GaugeStudies;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace GaugeStudyReadings {
+  /**
+   * @description One reading of a Gauge R&R study: operator, part, trial and value.
+   * @tags gauge_study_readings
+   * @name GaugeStudyReadingsCreate
+   * @summary Gauge study readings
+   * @request POST:/gauge_study_readings
+   */
+  export namespace GaugeStudyReadingsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = GaugeStudyReadings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One reading of a Gauge R&R study: operator, part, trial and value.
+   * @tags gauge_study_readings
+   * @name GaugeStudyReadingsDelete
+   * @summary Gauge study readings
+   * @request DELETE:/gauge_study_readings
+   */
+  export namespace GaugeStudyReadingsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Reading id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Operator
+       * The appraiser's label.
+       * @format text
+       */
+      operator?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The sample part's label.
+       * @format text
+       */
+      part?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Study
+       * @format uuid
+       */
+      study_id?: string;
+      /**
+       * Trial
+       * @format integer
+       */
+      trial?: string;
+      /**
+       * Value
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One reading of a Gauge R&R study: operator, part, trial and value.
+   * @tags gauge_study_readings
+   * @name GaugeStudyReadingsList
+   * @summary Gauge study readings
+   * @request GET:/gauge_study_readings
+   */
+  export namespace GaugeStudyReadingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Reading id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * Operator
+       * The appraiser's label.
+       * @format text
+       */
+      operator?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The sample part's label.
+       * @format text
+       */
+      part?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Study
+       * @format uuid
+       */
+      study_id?: string;
+      /**
+       * Trial
+       * @format integer
+       */
+      trial?: string;
+      /**
+       * Value
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = GaugeStudyReadings[];
+  }
+
+  /**
+   * @description One reading of a Gauge R&R study: operator, part, trial and value.
+   * @tags gauge_study_readings
+   * @name GaugeStudyReadingsPartialUpdate
+   * @summary Gauge study readings
+   * @request PATCH:/gauge_study_readings
+   */
+  export namespace GaugeStudyReadingsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Reading id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Operator
+       * The appraiser's label.
+       * @format text
+       */
+      operator?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The sample part's label.
+       * @format text
+       */
+      part?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Study
+       * @format uuid
+       */
+      study_id?: string;
+      /**
+       * Trial
+       * @format integer
+       */
+      trial?: string;
+      /**
+       * Value
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = GaugeStudyReadings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace GenealogyEdges {
   /**
    * @description One edge per consumption: a lot or serial (consumed_*) went into a lot or serial (produced_*), with the quantity in the consumed item's unit. Append-only, written by app.record_consumption; plant-scoped by the produced item's site. Walked by app.trace_forward, app.trace_backward and app.recall_simulation.
@@ -29637,6 +38344,826 @@ export namespace I18NStrings {
       updated_at?: string;
     };
     export type RequestBody = I18NStrings;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace InspectionCharacteristics {
+  /**
+   * @description The characteristics an inspection checks, listed from its control plan when it is opened (AS9102 form 3 rows, by balloon number), with how many measurements were taken, how many were out of spec and the latest result.
+   * @tags inspection_characteristics
+   * @name InspectionCharacteristicsCreate
+   * @summary Inspection characteristics
+   * @request POST:/inspection_characteristics
+   */
+  export namespace InspectionCharacteristicsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = InspectionCharacteristics;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The characteristics an inspection checks, listed from its control plan when it is opened (AS9102 form 3 rows, by balloon number), with how many measurements were taken, how many were out of spec and the latest result.
+   * @tags inspection_characteristics
+   * @name InspectionCharacteristicsDelete
+   * @summary Inspection characteristics
+   * @request DELETE:/inspection_characteristics
+   */
+  export namespace InspectionCharacteristicsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Balloon
+       * The characteristic's drawing number (form 3, column 5).
+       * @format integer
+       */
+      balloon?: string;
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inspection
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Last in spec
+       * Whether the latest measurement conformed.
+       * @format boolean
+       */
+      last_in_spec?: string;
+      /**
+       * Last value
+       * @format numeric
+       */
+      last_value?: string;
+      /**
+       * Measured
+       * Measurements taken in this inspection.
+       * @format integer
+       */
+      measured_count?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Out of spec
+       * Measurements outside LSL..USL (or defective units).
+       * @format integer
+       */
+      out_of_spec_count?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The characteristics an inspection checks, listed from its control plan when it is opened (AS9102 form 3 rows, by balloon number), with how many measurements were taken, how many were out of spec and the latest result.
+   * @tags inspection_characteristics
+   * @name InspectionCharacteristicsList
+   * @summary Inspection characteristics
+   * @request GET:/inspection_characteristics
+   */
+  export namespace InspectionCharacteristicsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Balloon
+       * The characteristic's drawing number (form 3, column 5).
+       * @format integer
+       */
+      balloon?: string;
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inspection
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Last in spec
+       * Whether the latest measurement conformed.
+       * @format boolean
+       */
+      last_in_spec?: string;
+      /**
+       * Last value
+       * @format numeric
+       */
+      last_value?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Measured
+       * Measurements taken in this inspection.
+       * @format integer
+       */
+      measured_count?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Out of spec
+       * Measurements outside LSL..USL (or defective units).
+       * @format integer
+       */
+      out_of_spec_count?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = InspectionCharacteristics[];
+  }
+
+  /**
+   * @description The characteristics an inspection checks, listed from its control plan when it is opened (AS9102 form 3 rows, by balloon number), with how many measurements were taken, how many were out of spec and the latest result.
+   * @tags inspection_characteristics
+   * @name InspectionCharacteristicsPartialUpdate
+   * @summary Inspection characteristics
+   * @request PATCH:/inspection_characteristics
+   */
+  export namespace InspectionCharacteristicsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Balloon
+       * The characteristic's drawing number (form 3, column 5).
+       * @format integer
+       */
+      balloon?: string;
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Inspection
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Last in spec
+       * Whether the latest measurement conformed.
+       * @format boolean
+       */
+      last_in_spec?: string;
+      /**
+       * Last value
+       * @format numeric
+       */
+      last_value?: string;
+      /**
+       * Measured
+       * Measurements taken in this inspection.
+       * @format integer
+       */
+      measured_count?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Out of spec
+       * Measurements outside LSL..USL (or defective units).
+       * @format integer
+       */
+      out_of_spec_count?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = InspectionCharacteristics;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace InspectionFpy {
+  /**
+   * @description Completed inspections the caller may see by plant, part, kind, line (the inspection's free-text line) and month of completion: how many, how many passed, how many passed first time (no out-of-spec measurement on the way) and FPY in percent.
+   * @tags inspection_fpy
+   * @name InspectionFpyList
+   * @summary First pass yield
+   * @request GET:/inspection_fpy
+   */
+  export namespace InspectionFpyList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * FPY %
+       * 100 × passed first time / inspections.
+       * @format numeric
+       */
+      fpy_percent?: string;
+      /**
+       * Inspections
+       * Completed, approved or rejected.
+       * @format integer
+       */
+      inspections?: string;
+      /**
+       * Kind
+       * @format app.inspection_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Line
+       * @format text
+       */
+      line?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Passed
+       * @format integer
+       */
+      passed?: string;
+      /**
+       * Passed first time
+       * @format integer
+       */
+      passed_first_time?: string;
+      /**
+       * Month
+       * First day of the month the inspections were completed.
+       * @format timestamp with time zone
+       */
+      period?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = InspectionFpy[];
+  }
+}
+
+export namespace Inspections {
+  /**
+   * @description A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
+   * @tags inspections
+   * @name InspectionsCreate
+   * @summary Inspections
+   * @request POST:/inspections
+   */
+  export namespace InspectionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Inspections;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
+   * @tags inspections
+   * @name InspectionsDelete
+   * @summary Inspections
+   * @request DELETE:/inspections
+   */
+  export namespace InspectionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Completed by
+       * @format uuid
+       */
+      completed_by?: string;
+      /**
+       * Control plan
+       * An approved plan of the same plant.
+       * @format uuid
+       */
+      control_plan_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who approved or rejected it.
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision note
+       * @format text
+       */
+      decision_note?: string;
+      /**
+       * FAI reason
+       * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
+       * @format text
+       */
+      fai_reason?: string;
+      /**
+       * Inspection id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * first_article, in_process, final or receiving.
+       * @format app.inspection_kind
+       */
+      kind?: string;
+      /**
+       * Line
+       * The production line or cell (free text, the FPY view's line dimension).
+       * @format text
+       */
+      line?: string;
+      /**
+       * Lot
+       * The lot inspected (lots.id), if any.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The control plan's part (parts.id).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * The control plan's part revision.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Passed
+       * Every characteristic measured and in spec at completion.
+       * @format boolean
+       */
+      passed?: string;
+      /**
+       * Passed first time
+       * Passed without any out-of-spec measurement on the way (first pass yield).
+       * @format boolean
+       */
+      passed_first_time?: string;
+      /**
+       * Serial
+       * The piece inspected (serials.id), if any.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Plant
+       * The control plan's site: who may see and record.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open, completed, approved or rejected.
+       * @format app.inspection_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
+   * @tags inspections
+   * @name InspectionsList
+   * @summary Inspections
+   * @request GET:/inspections
+   */
+  export namespace InspectionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Completed by
+       * @format uuid
+       */
+      completed_by?: string;
+      /**
+       * Control plan
+       * An approved plan of the same plant.
+       * @format uuid
+       */
+      control_plan_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who approved or rejected it.
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision note
+       * @format text
+       */
+      decision_note?: string;
+      /**
+       * FAI reason
+       * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
+       * @format text
+       */
+      fai_reason?: string;
+      /**
+       * Inspection id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * first_article, in_process, final or receiving.
+       * @format app.inspection_kind
+       */
+      kind?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Line
+       * The production line or cell (free text, the FPY view's line dimension).
+       * @format text
+       */
+      line?: string;
+      /**
+       * Lot
+       * The lot inspected (lots.id), if any.
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The control plan's part (parts.id).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * The control plan's part revision.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Passed
+       * Every characteristic measured and in spec at completion.
+       * @format boolean
+       */
+      passed?: string;
+      /**
+       * Passed first time
+       * Passed without any out-of-spec measurement on the way (first pass yield).
+       * @format boolean
+       */
+      passed_first_time?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * The piece inspected (serials.id), if any.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Plant
+       * The control plan's site: who may see and record.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open, completed, approved or rejected.
+       * @format app.inspection_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Inspections[];
+  }
+
+  /**
+   * @description A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
+   * @tags inspections
+   * @name InspectionsPartialUpdate
+   * @summary Inspections
+   * @request PATCH:/inspections
+   */
+  export namespace InspectionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Completed at
+       * @format timestamp with time zone
+       */
+      completed_at?: string;
+      /**
+       * Completed by
+       * @format uuid
+       */
+      completed_by?: string;
+      /**
+       * Control plan
+       * An approved plan of the same plant.
+       * @format uuid
+       */
+      control_plan_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * Who approved or rejected it.
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Decision note
+       * @format text
+       */
+      decision_note?: string;
+      /**
+       * FAI reason
+       * AS9102 form 1: why the first article inspection is done (new part, design change, ...).
+       * @format text
+       */
+      fai_reason?: string;
+      /**
+       * Inspection id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Kind
+       * first_article, in_process, final or receiving.
+       * @format app.inspection_kind
+       */
+      kind?: string;
+      /**
+       * Line
+       * The production line or cell (free text, the FPY view's line dimension).
+       * @format text
+       */
+      line?: string;
+      /**
+       * Lot
+       * The lot inspected (lots.id), if any.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The control plan's part (parts.id).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * The control plan's part revision.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Passed
+       * Every characteristic measured and in spec at completion.
+       * @format boolean
+       */
+      passed?: string;
+      /**
+       * Passed first time
+       * Passed without any out-of-spec measurement on the way (first pass yield).
+       * @format boolean
+       */
+      passed_first_time?: string;
+      /**
+       * Serial
+       * The piece inspected (serials.id), if any.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Plant
+       * The control plan's site: who may see and record.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open, completed, approved or rejected.
+       * @format app.inspection_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Inspections;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -32206,6 +41733,433 @@ export namespace LabWorkQueue {
   }
 }
 
+export namespace Labels {
+  /**
+   * @description A barcode label for a shipping unit (SSCC, AI 00) or a lot or serial (GTIN, lot, serial, expiry, quantity): the GS1-128 element string computed in SQL (human-readable with parentheses, and raw with GS separators), rendered to a PNG by the label_render job and stored as an object. Written by app.request_label.
+   * @tags labels
+   * @name LabelsCreate
+   * @summary Labels
+   * @request POST:/labels
+   */
+  export namespace LabelsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Labels;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A barcode label for a shipping unit (SSCC, AI 00) or a lot or serial (GTIN, lot, serial, expiry, quantity): the GS1-128 element string computed in SQL (human-readable with parentheses, and raw with GS separators), rendered to a PNG by the label_render job and stored as an object. Written by app.request_label.
+   * @tags labels
+   * @name LabelsDelete
+   * @summary Labels
+   * @request DELETE:/labels
+   */
+  export namespace LabelsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Image checksum
+       * sha256 (hex).
+       * @format text
+       */
+      sha256?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Element string
+       * Human-readable GS1 element string: (00)...(01)...(10)...
+       * @format text
+       */
+      element_string?: string;
+      /**
+       * Text
+       * What the label prints beside the barcode (part, lot, customer, ...).
+       * @format jsonb
+       */
+      human_text?: string;
+      /**
+       * Label id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, for a lot label.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Image
+       * Object-store key of the rendered PNG inside the tenant's storage.
+       * @format text
+       */
+      object_key?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Raw data
+       * The element string as encoded: AIs and values, variable-length fields ended by GS (\x1d).
+       * @format text
+       */
+      raw_data?: string;
+      /**
+       * Render attempts
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * The last failed attempt's error.
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Serial
+       * serials.id, for a serial label.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipping unit
+       * shipping_units.id, for an SSCC label.
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The labelled item's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Image size
+       * In bytes.
+       * @format bigint
+       */
+      size_bytes?: string;
+      /**
+       * Status
+       * queued, rendered or failed.
+       * @format app.render_status
+       */
+      status?: string;
+      /**
+       * Symbology
+       * gs1-128 or qr.
+       * @format text
+       */
+      symbology?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A barcode label for a shipping unit (SSCC, AI 00) or a lot or serial (GTIN, lot, serial, expiry, quantity): the GS1-128 element string computed in SQL (human-readable with parentheses, and raw with GS separators), rendered to a PNG by the label_render job and stored as an object. Written by app.request_label.
+   * @tags labels
+   * @name LabelsList
+   * @summary Labels
+   * @request GET:/labels
+   */
+  export namespace LabelsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Image checksum
+       * sha256 (hex).
+       * @format text
+       */
+      sha256?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Element string
+       * Human-readable GS1 element string: (00)...(01)...(10)...
+       * @format text
+       */
+      element_string?: string;
+      /**
+       * Text
+       * What the label prints beside the barcode (part, lot, customer, ...).
+       * @format jsonb
+       */
+      human_text?: string;
+      /**
+       * Label id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * lots.id, for a lot label.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Image
+       * Object-store key of the rendered PNG inside the tenant's storage.
+       * @format text
+       */
+      object_key?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Raw data
+       * The element string as encoded: AIs and values, variable-length fields ended by GS (\x1d).
+       * @format text
+       */
+      raw_data?: string;
+      /**
+       * Render attempts
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * The last failed attempt's error.
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * serials.id, for a serial label.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipping unit
+       * shipping_units.id, for an SSCC label.
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The labelled item's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Image size
+       * In bytes.
+       * @format bigint
+       */
+      size_bytes?: string;
+      /**
+       * Status
+       * queued, rendered or failed.
+       * @format app.render_status
+       */
+      status?: string;
+      /**
+       * Symbology
+       * gs1-128 or qr.
+       * @format text
+       */
+      symbology?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Labels[];
+  }
+
+  /**
+   * @description A barcode label for a shipping unit (SSCC, AI 00) or a lot or serial (GTIN, lot, serial, expiry, quantity): the GS1-128 element string computed in SQL (human-readable with parentheses, and raw with GS separators), rendered to a PNG by the label_render job and stored as an object. Written by app.request_label.
+   * @tags labels
+   * @name LabelsPartialUpdate
+   * @summary Labels
+   * @request PATCH:/labels
+   */
+  export namespace LabelsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Image checksum
+       * sha256 (hex).
+       * @format text
+       */
+      sha256?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Element string
+       * Human-readable GS1 element string: (00)...(01)...(10)...
+       * @format text
+       */
+      element_string?: string;
+      /**
+       * Text
+       * What the label prints beside the barcode (part, lot, customer, ...).
+       * @format jsonb
+       */
+      human_text?: string;
+      /**
+       * Label id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, for a lot label.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Image
+       * Object-store key of the rendered PNG inside the tenant's storage.
+       * @format text
+       */
+      object_key?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Raw data
+       * The element string as encoded: AIs and values, variable-length fields ended by GS (\x1d).
+       * @format text
+       */
+      raw_data?: string;
+      /**
+       * Render attempts
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * The last failed attempt's error.
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Requested by
+       * @format uuid
+       */
+      requested_by?: string;
+      /**
+       * Serial
+       * serials.id, for a serial label.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipping unit
+       * shipping_units.id, for an SSCC label.
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The labelled item's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Image size
+       * In bytes.
+       * @format bigint
+       */
+      size_bytes?: string;
+      /**
+       * Status
+       * queued, rendered or failed.
+       * @format app.render_status
+       */
+      status?: string;
+      /**
+       * Symbology
+       * gs1-128 or qr.
+       * @format text
+       */
+      symbology?: string;
+    };
+    export type RequestBody = Labels;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Locales {
   /**
    * @description The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
@@ -32479,6 +42433,12 @@ export namespace Lots {
        */
       created_by?: string;
       /**
+       * Current location
+       * Where the lot was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
+      /**
        * Expires at
        * Shelf life end, where the material has one.
        * @format timestamp with time zone
@@ -32601,6 +42561,12 @@ export namespace Lots {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Current location
+       * Where the lot was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
       /**
        * Expires at
        * Shelf life end, where the material has one.
@@ -32740,6 +42706,12 @@ export namespace Lots {
        */
       created_by?: string;
       /**
+       * Current location
+       * Where the lot was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
+      /**
        * Expires at
        * Shelf life end, where the material has one.
        * @format timestamp with time zone
@@ -32835,6 +42807,319 @@ export namespace Lots {
       updated_at?: string;
     };
     export type RequestBody = Lots;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Measurements {
+  /**
+   * @description One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
+   * @tags measurements
+   * @name MeasurementsCreate
+   * @summary Measurements
+   * @request POST:/measurements
+   */
+  export namespace MeasurementsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Measurements;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
+   * @tags measurements
+   * @name MeasurementsDelete
+   * @summary Measurements
+   * @request DELETE:/measurements
+   */
+  export namespace MeasurementsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Defective
+       * For an attribute: whether the unit failed.
+       * @format boolean
+       */
+      defective?: string;
+      /**
+       * Gauge
+       * equipment.id used.
+       * @format uuid
+       */
+      gauge_id?: string;
+      /**
+       * Measurement id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * In spec
+       * Within LSL..USL (variables) or not defective (attributes).
+       * @format boolean
+       */
+      in_spec?: string;
+      /**
+       * Inspection
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Measured at
+       * When it was taken (not in the future): the partition key.
+       * @format timestamp with time zone
+       */
+      measured_at?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Subgroup
+       * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+       * @format integer
+       */
+      subgroup?: string;
+      /**
+       * Value
+       * The measured value of a variable characteristic.
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
+   * @tags measurements
+   * @name MeasurementsList
+   * @summary Measurements
+   * @request GET:/measurements
+   */
+  export namespace MeasurementsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Defective
+       * For an attribute: whether the unit failed.
+       * @format boolean
+       */
+      defective?: string;
+      /**
+       * Gauge
+       * equipment.id used.
+       * @format uuid
+       */
+      gauge_id?: string;
+      /**
+       * Measurement id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * In spec
+       * Within LSL..USL (variables) or not defective (attributes).
+       * @format boolean
+       */
+      in_spec?: string;
+      /**
+       * Inspection
+       * @format uuid
+       */
+      inspection_id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Measured at
+       * When it was taken (not in the future): the partition key.
+       * @format timestamp with time zone
+       */
+      measured_at?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Subgroup
+       * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+       * @format integer
+       */
+      subgroup?: string;
+      /**
+       * Value
+       * The measured value of a variable characteristic.
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Measurements[];
+  }
+
+  /**
+   * @description One measured value (variables) or one unit's pass/defective (attributes) of a characteristic in an inspection, in its subgroup, with the gauge used (in service and calibrated when measured). Recorded by app.record_measurement only; partitioned by month of measured_at (pg_partman, retention in docs/manufacturing/inspection.md). Seen with inspection.read tenant-wide or at its plant.
+   * @tags measurements
+   * @name MeasurementsPartialUpdate
+   * @summary Measurements
+   * @request PATCH:/measurements
+   */
+  export namespace MeasurementsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Defective
+       * For an attribute: whether the unit failed.
+       * @format boolean
+       */
+      defective?: string;
+      /**
+       * Gauge
+       * equipment.id used.
+       * @format uuid
+       */
+      gauge_id?: string;
+      /**
+       * Measurement id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * In spec
+       * Within LSL..USL (variables) or not defective (attributes).
+       * @format boolean
+       */
+      in_spec?: string;
+      /**
+       * Inspection
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
+       * Measured at
+       * When it was taken (not in the future): the partition key.
+       * @format timestamp with time zone
+       */
+      measured_at?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Recorded by
+       * @format uuid
+       */
+      recorded_by?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Subgroup
+       * The characteristic's subgroup number (1, 2, ...), assigned in order of recording.
+       * @format integer
+       */
+      subgroup?: string;
+      /**
+       * Value
+       * The measured value of a variable characteristic.
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = Measurements;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -33260,6 +43545,1092 @@ export namespace Messages {
       subject?: string;
     };
     export type RequestBody = Messages;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace NcrDispositions {
+  /**
+   * @description The MRB's decisions: a quantity of the nonconforming material to use as is, rework, repair, scrap or return to the supplier, approved by a holder of ncr.disposition who did not report the NCR; the customer's concession recorded where the part requires one. Together at most the nonconforming quantity; exactly it to leave the disposition step. Written by app.add_ncr_disposition and app.withdraw_ncr_disposition.
+   * @tags ncr_dispositions
+   * @name NcrDispositionsCreate
+   * @summary NCR dispositions
+   * @request POST:/ncr_dispositions
+   */
+  export namespace NcrDispositionsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = NcrDispositions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The MRB's decisions: a quantity of the nonconforming material to use as is, rework, repair, scrap or return to the supplier, approved by a holder of ncr.disposition who did not report the NCR; the customer's concession recorded where the part requires one. Together at most the nonconforming quantity; exactly it to leave the disposition step. Written by app.add_ncr_disposition and app.withdraw_ncr_disposition.
+   * @tags ncr_dispositions
+   * @name NcrDispositionsDelete
+   * @summary NCR dispositions
+   * @request DELETE:/ncr_dispositions
+   */
+  export namespace NcrDispositionsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * The MRB member (ncr.disposition) who decided it.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Concession
+       * The customer's concession (concessions.id) it was made under.
+       * @format uuid
+       */
+      concession_id?: string;
+      /**
+       * Disposition
+       * use_as_is, rework, repair, scrap or return_to_supplier.
+       * @format app.ncr_disposition_kind
+       */
+      disposition?: string;
+      /**
+       * Disposition id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Instructions
+       * How to rework or repair, where to send it.
+       * @format text
+       */
+      instructions?: string;
+      /**
+       * Lot
+       * The NCR's lot it applies to (a scrap of a lot lowers its remaining quantity when the NCR closes).
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Quantity
+       * In unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Serial
+       * The NCR's serial it applies to (a scrapped serial is scrapped when the NCR closes).
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Unit
+       * The NCR's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The MRB's decisions: a quantity of the nonconforming material to use as is, rework, repair, scrap or return to the supplier, approved by a holder of ncr.disposition who did not report the NCR; the customer's concession recorded where the part requires one. Together at most the nonconforming quantity; exactly it to leave the disposition step. Written by app.add_ncr_disposition and app.withdraw_ncr_disposition.
+   * @tags ncr_dispositions
+   * @name NcrDispositionsList
+   * @summary NCR dispositions
+   * @request GET:/ncr_dispositions
+   */
+  export namespace NcrDispositionsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * The MRB member (ncr.disposition) who decided it.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Concession
+       * The customer's concession (concessions.id) it was made under.
+       * @format uuid
+       */
+      concession_id?: string;
+      /**
+       * Disposition
+       * use_as_is, rework, repair, scrap or return_to_supplier.
+       * @format app.ncr_disposition_kind
+       */
+      disposition?: string;
+      /**
+       * Disposition id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Instructions
+       * How to rework or repair, where to send it.
+       * @format text
+       */
+      instructions?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * The NCR's lot it applies to (a scrap of a lot lowers its remaining quantity when the NCR closes).
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Quantity
+       * In unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * The NCR's serial it applies to (a scrapped serial is scrapped when the NCR closes).
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Unit
+       * The NCR's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = NcrDispositions[];
+  }
+
+  /**
+   * @description The MRB's decisions: a quantity of the nonconforming material to use as is, rework, repair, scrap or return to the supplier, approved by a holder of ncr.disposition who did not report the NCR; the customer's concession recorded where the part requires one. Together at most the nonconforming quantity; exactly it to leave the disposition step. Written by app.add_ncr_disposition and app.withdraw_ncr_disposition.
+   * @tags ncr_dispositions
+   * @name NcrDispositionsPartialUpdate
+   * @summary NCR dispositions
+   * @request PATCH:/ncr_dispositions
+   */
+  export namespace NcrDispositionsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * The MRB member (ncr.disposition) who decided it.
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Concession
+       * The customer's concession (concessions.id) it was made under.
+       * @format uuid
+       */
+      concession_id?: string;
+      /**
+       * Disposition
+       * use_as_is, rework, repair, scrap or return_to_supplier.
+       * @format app.ncr_disposition_kind
+       */
+      disposition?: string;
+      /**
+       * Disposition id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Instructions
+       * How to rework or repair, where to send it.
+       * @format text
+       */
+      instructions?: string;
+      /**
+       * Lot
+       * The NCR's lot it applies to (a scrap of a lot lowers its remaining quantity when the NCR closes).
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Quantity
+       * In unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Serial
+       * The NCR's serial it applies to (a scrapped serial is scrapped when the NCR closes).
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Unit
+       * The NCR's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = NcrDispositions;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace NcrItems {
+  /**
+   * @description The lots and serials an NCR is about (one per row), put on hold when named and released again when the last open NCR holding them closes or is cancelled (to the status they had before, unless scrapped).
+   * @tags ncr_items
+   * @name NcrItemsCreate
+   * @summary NCR material
+   * @request POST:/ncr_items
+   */
+  export namespace NcrItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = NcrItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lots and serials an NCR is about (one per row), put on hold when named and released again when the last open NCR holding them closes or is cancelled (to the status they had before, unless scrapped).
+   * @tags ncr_items
+   * @name NcrItemsDelete
+   * @summary NCR material
+   * @request DELETE:/ncr_items
+   */
+  export namespace NcrItemsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Status before
+       * The quality status the item had when the NCR held it: what it returns to.
+       * @format app.trace_quality_status
+       */
+      status_before?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lots and serials an NCR is about (one per row), put on hold when named and released again when the last open NCR holding them closes or is cancelled (to the status they had before, unless scrapped).
+   * @tags ncr_items
+   * @name NcrItemsList
+   * @summary NCR material
+   * @request GET:/ncr_items
+   */
+  export namespace NcrItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Status before
+       * The quality status the item had when the NCR held it: what it returns to.
+       * @format app.trace_quality_status
+       */
+      status_before?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = NcrItems[];
+  }
+
+  /**
+   * @description The lots and serials an NCR is about (one per row), put on hold when named and released again when the last open NCR holding them closes or is cancelled (to the status they had before, unless scrapped).
+   * @tags ncr_items
+   * @name NcrItemsPartialUpdate
+   * @summary NCR material
+   * @request PATCH:/ncr_items
+   */
+  export namespace NcrItemsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * NCR
+       * ncrs.id.
+       * @format uuid
+       */
+      ncr_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Status before
+       * The quality status the item had when the NCR held it: what it returns to.
+       * @format app.trace_quality_status
+       */
+      status_before?: string;
+    };
+    export type RequestBody = NcrItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Ncrs {
+  /**
+   * @description Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+   * @tags ncrs
+   * @name NcrsCreate
+   * @summary Nonconformance reports
+   * @request POST:/ncrs
+   */
+  export namespace NcrsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Ncrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+   * @tags ncrs
+   * @name NcrsDelete
+   * @summary Nonconformance reports
+   * @request DELETE:/ncrs
+   */
+  export namespace NcrsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cancel reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * CAPA
+       * The CAPA/8D (capas.id) opened for root cause and corrective action (app.open_ncr_capa).
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Containment
+       * What was done to find and segregate suspect material.
+       * @format text
+       */
+      containment_summary?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Reported by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer
+       * The partner (partners.id) affected: the part's customer unless another was named.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Description
+       * What is nonconforming (requirement, found condition, how many).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Detected at
+       * receiving, in_process, final_inspection, customer, audit or other.
+       * @format app.ncr_detection
+       */
+      detection?: string;
+      /**
+       * NCR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * NCR number
+       * Human id NCR-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      ncr_number?: string;
+      /**
+       * Nonconforming quantity
+       * In unit; the dispositions must cover it exactly before verification.
+       * @format numeric
+       */
+      nonconforming_quantity?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id (required).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, where known.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Project
+       * projects.id, where the NCR belongs to one.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Plant
+       * The site (sites.id) where the material is: who may see and act on the NCR.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * The MRB step; changed by app.advance_ncr only.
+       * @format app.ncr_status
+       */
+      status?: string;
+      /**
+       * Status changed at
+       * @format timestamp with time zone
+       */
+      status_changed_at?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) the material came from, for purchased material.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Verification note
+       * The evidence that the disposition was carried out.
+       * @format text
+       */
+      verification_note?: string;
+      /**
+       * Verification result
+       * accepted or rejected (rejected goes back to disposition); closing needs accepted.
+       * @format text
+       */
+      verification_result?: string;
+      /**
+       * Verified at
+       * @format timestamp with time zone
+       */
+      verified_at?: string;
+      /**
+       * Verified by
+       * @format uuid
+       */
+      verified_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+   * @tags ncrs
+   * @name NcrsList
+   * @summary Nonconformance reports
+   * @request GET:/ncrs
+   */
+  export namespace NcrsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cancel reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * CAPA
+       * The CAPA/8D (capas.id) opened for root cause and corrective action (app.open_ncr_capa).
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Containment
+       * What was done to find and segregate suspect material.
+       * @format text
+       */
+      containment_summary?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Reported by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer
+       * The partner (partners.id) affected: the part's customer unless another was named.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Description
+       * What is nonconforming (requirement, found condition, how many).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Detected at
+       * receiving, in_process, final_inspection, customer, audit or other.
+       * @format app.ncr_detection
+       */
+      detection?: string;
+      /**
+       * NCR id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * NCR number
+       * Human id NCR-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      ncr_number?: string;
+      /**
+       * Nonconforming quantity
+       * In unit; the dispositions must cover it exactly before verification.
+       * @format numeric
+       */
+      nonconforming_quantity?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id (required).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, where known.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Project
+       * projects.id, where the NCR belongs to one.
+       * @format uuid
+       */
+      project_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The site (sites.id) where the material is: who may see and act on the NCR.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * The MRB step; changed by app.advance_ncr only.
+       * @format app.ncr_status
+       */
+      status?: string;
+      /**
+       * Status changed at
+       * @format timestamp with time zone
+       */
+      status_changed_at?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) the material came from, for purchased material.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Verification note
+       * The evidence that the disposition was carried out.
+       * @format text
+       */
+      verification_note?: string;
+      /**
+       * Verification result
+       * accepted or rejected (rejected goes back to disposition); closing needs accepted.
+       * @format text
+       */
+      verification_result?: string;
+      /**
+       * Verified at
+       * @format timestamp with time zone
+       */
+      verified_at?: string;
+      /**
+       * Verified by
+       * @format uuid
+       */
+      verified_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Ncrs[];
+  }
+
+  /**
+   * @description Nonconforming material of one part at one plant, worked as a material review board does: open -> containment -> disposition -> verification -> closed (or cancelled), moved by app.advance_ncr only. The lots and serials named (ncr_items) are on hold while it is open. Root cause and corrective action are in the CAPA it raised (capa_id). Seen with ncr.read tenant-wide or at its site; written by the NCR RPCs (ncr.manage, ncr.disposition).
+   * @tags ncrs
+   * @name NcrsPartialUpdate
+   * @summary Nonconformance reports
+   * @request PATCH:/ncrs
+   */
+  export namespace NcrsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Cancel reason
+       * @format text
+       */
+      cancel_reason?: string;
+      /**
+       * CAPA
+       * The CAPA/8D (capas.id) opened for root cause and corrective action (app.open_ncr_capa).
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Containment
+       * What was done to find and segregate suspect material.
+       * @format text
+       */
+      containment_summary?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Reported by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer
+       * The partner (partners.id) affected: the part's customer unless another was named.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Description
+       * What is nonconforming (requirement, found condition, how many).
+       * @format text
+       */
+      description?: string;
+      /**
+       * Detected at
+       * receiving, in_process, final_inspection, customer, audit or other.
+       * @format app.ncr_detection
+       */
+      detection?: string;
+      /**
+       * NCR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * NCR number
+       * Human id NCR-<year>-<counter>, a counter per tenant and year.
+       * @format text
+       */
+      ncr_number?: string;
+      /**
+       * Nonconforming quantity
+       * In unit; the dispositions must cover it exactly before verification.
+       * @format numeric
+       */
+      nonconforming_quantity?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id (required).
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Part revision
+       * part_revisions.id, where known.
+       * @format uuid
+       */
+      part_revision_id?: string;
+      /**
+       * Project
+       * projects.id, where the NCR belongs to one.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Plant
+       * The site (sites.id) where the material is: who may see and act on the NCR.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * The MRB step; changed by app.advance_ncr only.
+       * @format app.ncr_status
+       */
+      status?: string;
+      /**
+       * Status changed at
+       * @format timestamp with time zone
+       */
+      status_changed_at?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) the material came from, for purchased material.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Verification note
+       * The evidence that the disposition was carried out.
+       * @format text
+       */
+      verification_note?: string;
+      /**
+       * Verification result
+       * accepted or rejected (rejected goes back to disposition); closing needs accepted.
+       * @format text
+       */
+      verification_result?: string;
+      /**
+       * Verified at
+       * @format timestamp with time zone
+       */
+      verified_at?: string;
+      /**
+       * Verified by
+       * @format uuid
+       */
+      verified_by?: string;
+    };
+    export type RequestBody = Ncrs;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -35129,6 +46500,12 @@ export namespace Parts {
        */
       description?: string;
       /**
+       * GTIN
+       * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+       * @format text
+       */
+      gtin?: string;
+      /**
        * Part id
        * @format uuid
        */
@@ -35219,6 +46596,12 @@ export namespace Parts {
        * @format text
        */
       description?: string;
+      /**
+       * GTIN
+       * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+       * @format text
+       */
+      gtin?: string;
       /**
        * Part id
        * @format uuid
@@ -35325,6 +46708,12 @@ export namespace Parts {
        * @format text
        */
       description?: string;
+      /**
+       * GTIN
+       * The part's Global Trade Item Number as 14 digits (GTIN-14, AI 01; shorter GTINs left-padded with zeros), its GS1 check digit valid; unique in the tenant.
+       * @format text
+       */
+      gtin?: string;
       /**
        * Part id
        * @format uuid
@@ -36157,6 +47546,307 @@ export namespace PersonalDataRequests {
   }
 }
 
+export namespace ProjectBomLines {
+  /**
+   * @description A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+   * @tags project_bom_lines
+   * @name ProjectBomLinesCreate
+   * @summary Project BOM lines
+   * @request POST:/project_bom_lines
+   */
+  export namespace ProjectBomLinesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ProjectBomLines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+   * @tags project_bom_lines
+   * @name ProjectBomLinesDelete
+   * @summary Project BOM lines
+   * @request DELETE:/project_bom_lines
+   */
+  export namespace ProjectBomLinesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Component
+       * The part (parts.id) used; it may itself be the assembly of further lines.
+       * @format uuid
+       */
+      component_part_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Assembly
+       * The part (parts.id) the component goes into.
+       * @format uuid
+       */
+      parent_part_id?: string;
+      /**
+       * Position
+       * The line's place under its assembly (10, 20, ...).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * projects.id.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Quantity
+       * How much of the component goes into one unit of the assembly, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Unit
+       * units.code of the quantity; must convert to the component part's unit (same dimension).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+   * @tags project_bom_lines
+   * @name ProjectBomLinesList
+   * @summary Project BOM lines
+   * @request GET:/project_bom_lines
+   */
+  export namespace ProjectBomLinesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Component
+       * The part (parts.id) used; it may itself be the assembly of further lines.
+       * @format uuid
+       */
+      component_part_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Assembly
+       * The part (parts.id) the component goes into.
+       * @format uuid
+       */
+      parent_part_id?: string;
+      /**
+       * Position
+       * The line's place under its assembly (10, 20, ...).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * projects.id.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Quantity
+       * How much of the component goes into one unit of the assembly, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Unit
+       * units.code of the quantity; must convert to the component part's unit (same dimension).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProjectBomLines[];
+  }
+
+  /**
+   * @description A project's bill of materials, one line per assembly part and component part: the quantity of the component per one unit of the assembly, in a unit that converts to the component's unit. Lines chain into levels; a line that would close a cycle is refused (project_bom.cycle). Read with project.read, written with part.manage. app.explode_project_bom and app.part_where_used read it recursively.
+   * @tags project_bom_lines
+   * @name ProjectBomLinesPartialUpdate
+   * @summary Project BOM lines
+   * @request PATCH:/project_bom_lines
+   */
+  export namespace ProjectBomLinesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Component
+       * The part (parts.id) used; it may itself be the assembly of further lines.
+       * @format uuid
+       */
+      component_part_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Line id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Assembly
+       * The part (parts.id) the component goes into.
+       * @format uuid
+       */
+      parent_part_id?: string;
+      /**
+       * Position
+       * The line's place under its assembly (10, 20, ...).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * projects.id.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Quantity
+       * How much of the component goes into one unit of the assembly, in unit.
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Unit
+       * units.code of the quantity; must convert to the component part's unit (same dimension).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ProjectBomLines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace ProjectExitCriteria {
   /**
    * No description
@@ -36290,6 +47980,398 @@ export namespace ProjectExitCriteria {
       Range?: string;
     };
     export type ResponseBody = ProjectExitCriteria[];
+  }
+}
+
+export namespace ProjectMilestoneSlippage {
+  /**
+   * @description Each milestone with its slippage in days: a done one, actual minus planned date (negative when early); an open one, how many days today is past the planned date (0 before it); a cancelled one, none. is_slipped: late. In the database's current date; as the caller may read projects.
+   * @tags project_milestone_slippage
+   * @name ProjectMilestoneSlippageList
+   * @summary Milestone slippage
+   * @request GET:/project_milestone_slippage
+   */
+  export namespace ProjectMilestoneSlippageList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Actual date
+       * @format date
+       */
+      actual_date?: string;
+      /**
+       * Milestone
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Slipped
+       * Reached after, or still open past, the planned date.
+       * @format boolean
+       */
+      is_slipped?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * @format text
+       */
+      name?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned date
+       * @format date
+       */
+      planned_date?: string;
+      /**
+       * Position
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Project number
+       * PRJ-000123.
+       * @format text
+       */
+      project_number?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Slippage (days)
+       * Actual (or today, while open) minus planned; open milestones never negative; none when cancelled.
+       * @format integer
+       */
+      slippage_days?: string;
+      /**
+       * Status
+       * @format app.project_milestone_status
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProjectMilestoneSlippage[];
+  }
+}
+
+export namespace ProjectMilestones {
+  /**
+   * @description A project's milestones in order (position), planned and actual dates; a done milestone has its actual date and only a done one has. Read with project.read, written with project.update; slippage in days: app.project_milestone_slippage.
+   * @tags project_milestones
+   * @name ProjectMilestonesCreate
+   * @summary Project milestones
+   * @request POST:/project_milestones
+   */
+  export namespace ProjectMilestonesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ProjectMilestones;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A project's milestones in order (position), planned and actual dates; a done milestone has its actual date and only a done one has. Read with project.read, written with project.update; slippage in days: app.project_milestone_slippage.
+   * @tags project_milestones
+   * @name ProjectMilestonesDelete
+   * @summary Project milestones
+   * @request DELETE:/project_milestones
+   */
+  export namespace ProjectMilestonesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Actual date
+       * When it was reached; set exactly when status is done.
+       * @format date
+       */
+      actual_date?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Milestone id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name
+       * Unique in the project.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned date
+       * @format date
+       */
+      planned_date?: string;
+      /**
+       * Position
+       * Order in the project (10, 20, ...).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * projects.id.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Status
+       * planned, in_progress, done or cancelled.
+       * @format app.project_milestone_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A project's milestones in order (position), planned and actual dates; a done milestone has its actual date and only a done one has. Read with project.read, written with project.update; slippage in days: app.project_milestone_slippage.
+   * @tags project_milestones
+   * @name ProjectMilestonesList
+   * @summary Project milestones
+   * @request GET:/project_milestones
+   */
+  export namespace ProjectMilestonesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Actual date
+       * When it was reached; set exactly when status is done.
+       * @format date
+       */
+      actual_date?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Milestone id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Name
+       * Unique in the project.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned date
+       * @format date
+       */
+      planned_date?: string;
+      /**
+       * Position
+       * Order in the project (10, 20, ...).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * projects.id.
+       * @format uuid
+       */
+      project_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * planned, in_progress, done or cancelled.
+       * @format app.project_milestone_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ProjectMilestones[];
+  }
+
+  /**
+   * @description A project's milestones in order (position), planned and actual dates; a done milestone has its actual date and only a done one has. Read with project.read, written with project.update; slippage in days: app.project_milestone_slippage.
+   * @tags project_milestones
+   * @name ProjectMilestonesPartialUpdate
+   * @summary Project milestones
+   * @request PATCH:/project_milestones
+   */
+  export namespace ProjectMilestonesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Actual date
+       * When it was reached; set exactly when status is done.
+       * @format date
+       */
+      actual_date?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Milestone id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Name
+       * Unique in the project.
+       * @format text
+       */
+      name?: string;
+      /**
+       * Note
+       * @format text
+       */
+      note?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Planned date
+       * @format date
+       */
+      planned_date?: string;
+      /**
+       * Position
+       * Order in the project (10, 20, ...).
+       * @format integer
+       */
+      position?: string;
+      /**
+       * Project
+       * projects.id.
+       * @format uuid
+       */
+      project_id?: string;
+      /**
+       * Status
+       * planned, in_progress, done or cancelled.
+       * @format app.project_milestone_status
+       */
+      status?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ProjectMilestones;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -38198,6 +50280,130 @@ export namespace Qualifications {
   }
 }
 
+export namespace QualityKpiSupplierScorecard {
+  /**
+   * @description Per supplier and period (month, quarter): receipts and the share on time (within supplier_on_time_tolerance_days), decided and rejected quantity and PPM (rejected / decided x 1,000,000), SCARs issued in the period and how many are closed (their CAPA closed), the closure rate and average days to close. Staff with supplier.read see all suppliers, a supplier's portal user only theirs. Refreshed every 15 minutes (computed_at).
+   * @tags quality_kpi_supplier_scorecard
+   * @name QualityKpiSupplierScorecardList
+   * @summary Supplier scorecard
+   * @request GET:/quality_kpi_supplier_scorecard
+   */
+  export namespace QualityKpiSupplierScorecardList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Average days to close
+       * From issue to the CAPA's closure, of the closed SCARs.
+       * @format numeric
+       */
+      avg_days_to_close?: string;
+      /**
+       * Computed at
+       * @format timestamp with time zone
+       */
+      computed_at?: string;
+      /**
+       * Row id
+       * A uuid made from the row's grouping key (stable across refreshes).
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * On-time delivery (%)
+       * @format numeric
+       */
+      on_time_percent?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Period
+       * month or quarter.
+       * @format text
+       */
+      period?: string;
+      /**
+       * Period start
+       * The first day of the month or quarter (receipts by the day received, SCARs by the day issued).
+       * @format date
+       */
+      period_start?: string;
+      /**
+       * PPM
+       * Rejected parts per million decided.
+       * @format integer
+       */
+      ppm?: string;
+      /**
+       * Quantity decided
+       * Received quantity with a receiving decision (in each part's unit).
+       * @format numeric
+       */
+      quantity_decided?: string;
+      /**
+       * Quantity rejected
+       * @format numeric
+       */
+      quantity_rejected?: string;
+      /**
+       * Receipts
+       * @format integer
+       */
+      receipts?: string;
+      /**
+       * Receipts on time
+       * @format integer
+       */
+      receipts_on_time?: string;
+      /**
+       * SCAR closure rate (%)
+       * @format numeric
+       */
+      scar_closure_percent?: string;
+      /**
+       * SCARs closed
+       * @format integer
+       */
+      scars_closed?: string;
+      /**
+       * SCARs issued
+       * Not counting those whose CAPA was cancelled.
+       * @format integer
+       */
+      scars_issued?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Supplier
+       * partners.id.
+       * @format uuid
+       */
+      supplier_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = QualityKpiSupplierScorecard[];
+  }
+}
+
 export namespace QualityPassRate {
   /**
    * No description
@@ -39400,6 +51606,633 @@ export namespace ReagentUses {
       Prefer?: "return=representation" | "return=minimal" | "return=none";
     };
     export type ResponseBody = void;
+  }
+}
+
+export namespace Receipts {
+  /**
+   * @description Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+   * @tags receipts
+   * @name ReceiptsCreate
+   * @summary Receipts
+   * @request POST:/receipts
+   */
+  export namespace ReceiptsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Receipts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+   * @tags receipts
+   * @name ReceiptsDelete
+   * @summary Receipts
+   * @request DELETE:/receipts
+   */
+  export namespace ReceiptsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accepted quantity
+       * Released for use (the lot keeps this much).
+       * @format numeric
+       */
+      accepted_quantity?: string;
+      /**
+       * Conditional approval
+       * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+       * @format boolean
+       */
+      conditional_approval?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Due on
+       * The delivery date ordered.
+       * @format date
+       */
+      due_on?: string;
+      /**
+       * Receipt id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * The lot (lots.id) the receipt created, quarantined until the decision.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * On time
+       * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+       * @format boolean
+       */
+      on_time?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * The order number, as text.
+       * @format text
+       */
+      purchase_order?: string;
+      /**
+       * Quantity
+       * How much came, in unit (the part's).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Receipt number
+       * RCV-000123, unique in the tenant.
+       * @format text
+       */
+      receipt_number?: string;
+      /**
+       * Received at
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Received by
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Received on
+       * The day received in the plant's time zone.
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Rejected quantity
+       * Refused (counts in the supplier's PPM).
+       * @format numeric
+       */
+      rejected_quantity?: string;
+      /**
+       * Rejection reason
+       * Required when anything is rejected.
+       * @format text
+       */
+      rejection_reason?: string;
+      /**
+       * Plant
+       * The site (sites.id) that received it: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+       * @format app.receipt_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * partners.id.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * The supplier's own lot number, also on the lot.
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+   * @tags receipts
+   * @name ReceiptsList
+   * @summary Receipts
+   * @request GET:/receipts
+   */
+  export namespace ReceiptsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accepted quantity
+       * Released for use (the lot keeps this much).
+       * @format numeric
+       */
+      accepted_quantity?: string;
+      /**
+       * Conditional approval
+       * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+       * @format boolean
+       */
+      conditional_approval?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Due on
+       * The delivery date ordered.
+       * @format date
+       */
+      due_on?: string;
+      /**
+       * Receipt id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * The lot (lots.id) the receipt created, quarantined until the decision.
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /**
+       * On time
+       * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+       * @format boolean
+       */
+      on_time?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * The order number, as text.
+       * @format text
+       */
+      purchase_order?: string;
+      /**
+       * Quantity
+       * How much came, in unit (the part's).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Receipt number
+       * RCV-000123, unique in the tenant.
+       * @format text
+       */
+      receipt_number?: string;
+      /**
+       * Received at
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Received by
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Received on
+       * The day received in the plant's time zone.
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Rejected quantity
+       * Refused (counts in the supplier's PPM).
+       * @format numeric
+       */
+      rejected_quantity?: string;
+      /**
+       * Rejection reason
+       * Required when anything is rejected.
+       * @format text
+       */
+      rejection_reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * The site (sites.id) that received it: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+       * @format app.receipt_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * partners.id.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * The supplier's own lot number, also on the lot.
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Receipts[];
+  }
+
+  /**
+   * @description Purchased material received at a plant: supplier, part, the supplier's lot, quantity in the part's unit, the ordered due date and when it came (on time within the tenant's tolerance, supplier_on_time_tolerance_days). Recording one (app.record_receipt, receipt.record at the site) checks the approved supplier list and creates the quarantined lot; the receiving decision (app.decide_receipt, receipt.decide) accepts and rejects quantities and releases the accepted lot. Plant-scoped: seen with supplier.read tenant-wide or at its site. (The receiving inspection will point at its receipt.)
+   * @tags receipts
+   * @name ReceiptsPartialUpdate
+   * @summary Receipts
+   * @request PATCH:/receipts
+   */
+  export namespace ReceiptsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Accepted quantity
+       * Released for use (the lot keeps this much).
+       * @format numeric
+       */
+      accepted_quantity?: string;
+      /**
+       * Conditional approval
+       * The supplier was only conditionally approved for the part when it was received (the conditions apply).
+       * @format boolean
+       */
+      conditional_approval?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Decided at
+       * @format timestamp with time zone
+       */
+      decided_at?: string;
+      /**
+       * Decided by
+       * @format uuid
+       */
+      decided_by?: string;
+      /**
+       * Due on
+       * The delivery date ordered.
+       * @format date
+       */
+      due_on?: string;
+      /**
+       * Receipt id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * The lot (lots.id) the receipt created, quarantined until the decision.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * On time
+       * Received no later than due_on plus the tenant's tolerance (supplier_on_time_tolerance_days) in force when it was recorded.
+       * @format boolean
+       */
+      on_time?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * parts.id.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Purchase order
+       * The order number, as text.
+       * @format text
+       */
+      purchase_order?: string;
+      /**
+       * Quantity
+       * How much came, in unit (the part's).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Receipt number
+       * RCV-000123, unique in the tenant.
+       * @format text
+       */
+      receipt_number?: string;
+      /**
+       * Received at
+       * @format timestamp with time zone
+       */
+      received_at?: string;
+      /**
+       * Received by
+       * @format uuid
+       */
+      received_by?: string;
+      /**
+       * Received on
+       * The day received in the plant's time zone.
+       * @format date
+       */
+      received_on?: string;
+      /**
+       * Rejected quantity
+       * Refused (counts in the supplier's PPM).
+       * @format numeric
+       */
+      rejected_quantity?: string;
+      /**
+       * Rejection reason
+       * Required when anything is rejected.
+       * @format text
+       */
+      rejection_reason?: string;
+      /**
+       * Plant
+       * The site (sites.id) that received it: who may see and act on it.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * awaiting_decision, accepted, partially_accepted or rejected; set by app.decide_receipt.
+       * @format app.receipt_status
+       */
+      status?: string;
+      /**
+       * Supplier
+       * partners.id.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier lot
+       * The supplier's own lot number, also on the lot.
+       * @format text
+       */
+      supplier_lot?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Receipts;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ReleasedDrawings {
+  /**
+   * @description Each drawing's released revision, the one production uses, with its file (the linked document version, when the caller may read the project document). Drawings without a released revision are not listed.
+   * @tags released_drawings
+   * @name ReleasedDrawingsList
+   * @summary Released drawings
+   * @request GET:/released_drawings
+   */
+  export namespace ReleasedDrawingsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved by
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Checksum
+       * sha256 of the drawing file.
+       * @format text
+       */
+      checksum?: string;
+      /**
+       * Document version
+       * @format uuid
+       */
+      document_version_id?: string;
+      /**
+       * Drawing
+       * @format uuid
+       */
+      drawing_id?: string;
+      /**
+       * Drawing number
+       * @format text
+       */
+      drawing_number?: string;
+      /**
+       * File name
+       * @format text
+       */
+      file_name?: string;
+      /**
+       * File path
+       * Object storage path of the drawing file.
+       * @format text
+       */
+      file_path?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Released at
+       * @format timestamp with time zone
+       */
+      released_at?: string;
+      /**
+       * Revision code
+       * @format text
+       */
+      revision?: string;
+      /**
+       * Released revision
+       * @format uuid
+       */
+      revision_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ReleasedDrawings[];
   }
 }
 
@@ -41937,6 +54770,144 @@ export namespace Rpc {
 
   /**
    * No description
+   * @tags (rpc) add_characteristic
+   * @name AddCharacteristicCreate
+   * @summary Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown; PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one.
+   * @request POST:/rpc/add_characteristic
+   */
+  export namespace AddCharacteristicCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format integer */
+      balloon?: number;
+      /** @format app.spc_chart_type */
+      chart_type: string;
+      /** @format text */
+      frequency?: string;
+      /** @format uuid */
+      gauge_id?: string;
+      /** @format app.characteristic_kind */
+      kind: string;
+      /** @format numeric */
+      lsl?: number;
+      /** @format text */
+      name: string;
+      /** @format numeric */
+      nominal?: number;
+      /** @format text */
+      reaction_plan: string;
+      /** @format integer */
+      sample_size?: number;
+      /** @format text */
+      special_class?: string;
+      /** @format uuid */
+      step_id: string;
+      /** @format text */
+      unit?: string;
+      /** @format numeric */
+      usl?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) add_characteristic
+   * @name AddCharacteristicList
+   * @summary Adds a characteristic to a step of a draft control plan (control_plan.manage at its plant): PT422 characteristic.spec_order (LSL >= USL), spec_missing (a variable without limits), nominal_outside, chart_kind, sample_size (2..25 for X̄ charts, 1 for I-MR), unit_unknown; PT404 control_plan_step.not_found, equipment.not_found (gauge). The balloon number defaults to the next free one.
+   * @request GET:/rpc/add_characteristic
+   */
+  export namespace AddCharacteristicList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format integer */
+      balloon?: number;
+      /** @format app.spc_chart_type */
+      chart_type: string;
+      /** @format text */
+      frequency?: string;
+      /** @format uuid */
+      gauge_id?: string;
+      /** @format app.characteristic_kind */
+      kind: string;
+      /** @format numeric */
+      lsl?: number;
+      /** @format text */
+      name: string;
+      /** @format numeric */
+      nominal?: number;
+      /** @format text */
+      reaction_plan: string;
+      /** @format integer */
+      sample_size?: number;
+      /** @format text */
+      special_class?: string;
+      /** @format uuid */
+      step_id: string;
+      /** @format text */
+      unit?: string;
+      /** @format numeric */
+      usl?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) add_control_plan_step
+   * @name AddControlPlanStepCreate
+   * @summary Adds a process step (operation number, name) to a draft control plan (control_plan.manage at its plant). PT404 control_plan.not_found, PT409 control_plan.not_draft.
+   * @request POST:/rpc/add_control_plan_step
+   */
+  export namespace AddControlPlanStepCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      control_plan_id: string;
+      /** @format text */
+      name: string;
+      /** @format integer */
+      step_number: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) add_control_plan_step
+   * @name AddControlPlanStepList
+   * @summary Adds a process step (operation number, name) to a draft control plan (control_plan.manage at its plant). PT404 control_plan.not_found, PT409 control_plan.not_draft.
+   * @request GET:/rpc/add_control_plan_step
+   */
+  export namespace AddControlPlanStepList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      control_plan_id: string;
+      /** @format text */
+      name: string;
+      /** @format integer */
+      step_number: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
    * @tags (rpc) add_document_version
    * @name AddDocumentVersionCreate
    * @summary Records the next version of a document (the highest version_number + 1) as pending and returns it; it becomes the only current one once its file is uploaded, confirmed and checked (app.document_upload_url, app.confirm_document_upload). Concurrent calls queue on the document. Needs document.upload. Errors: PT403 permission.missing or project.staff_only, PT404 document.not_found, PT409 document.identical_version.
@@ -42050,6 +55021,218 @@ export namespace Rpc {
   }
 
   /**
+   * @description Decides what becomes of a quantity of an NCR's material in its disposition step: use_as_is, rework, repair, scrap or return_to_supplier, optionally of one of its lots or serials (a scrap of one happens in the inventory when the NCR closes). All dispositions add up to the nonconforming quantity at most. use_as_is, rework and repair of a part whose customer requires it need a granted, unexpired, in-scope concession with quantity left, recorded on the disposition. Approved by a holder of ncr.disposition at the NCR's site who did not report the NCR (segregation of duties). PT404 ncr.not_found, concession.not_found; PT403 permission.missing, ncr.disposition_by_reporter; PT409 ncr.wrong_step, ncr_disposition.exceeds_quantity, ncr_disposition.concession_required, concession.not_granted, concession.expired, concession.exhausted; PT422 ncr_disposition.invalid, ncr_disposition.item_invalid, concession.not_applicable, concession.out_of_scope. Publishes ncr.dispositioned.
+   * @tags (rpc) add_ncr_disposition
+   * @name AddNcrDispositionCreate
+   * @summary MRB disposition
+   * @request POST:/rpc/add_ncr_disposition
+   */
+  export namespace AddNcrDispositionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      concession_id?: string;
+      /** @format app.ncr_disposition_kind */
+      disposition: string;
+      /** @format text */
+      instructions?: string;
+      /** @format uuid */
+      lot_id?: string;
+      /** @format uuid */
+      ncr_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      serial_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Decides what becomes of a quantity of an NCR's material in its disposition step: use_as_is, rework, repair, scrap or return_to_supplier, optionally of one of its lots or serials (a scrap of one happens in the inventory when the NCR closes). All dispositions add up to the nonconforming quantity at most. use_as_is, rework and repair of a part whose customer requires it need a granted, unexpired, in-scope concession with quantity left, recorded on the disposition. Approved by a holder of ncr.disposition at the NCR's site who did not report the NCR (segregation of duties). PT404 ncr.not_found, concession.not_found; PT403 permission.missing, ncr.disposition_by_reporter; PT409 ncr.wrong_step, ncr_disposition.exceeds_quantity, ncr_disposition.concession_required, concession.not_granted, concession.expired, concession.exhausted; PT422 ncr_disposition.invalid, ncr_disposition.item_invalid, concession.not_applicable, concession.out_of_scope. Publishes ncr.dispositioned.
+   * @tags (rpc) add_ncr_disposition
+   * @name AddNcrDispositionList
+   * @summary MRB disposition
+   * @request GET:/rpc/add_ncr_disposition
+   */
+  export namespace AddNcrDispositionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      concession_id?: string;
+      /** @format app.ncr_disposition_kind */
+      disposition: string;
+      /** @format text */
+      instructions?: string;
+      /** @format uuid */
+      lot_id?: string;
+      /** @format uuid */
+      ncr_id: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format uuid */
+      serial_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description During containment: more lots and serials of the NCR's part at its plant are named and put on hold (the nonconforming quantity is not changed). Needs ncr.manage at the NCR's site. PT404 ncr.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT409 ncr.wrong_step; PT422 ncr.item_mismatch.
+   * @tags (rpc) add_ncr_items
+   * @name AddNcrItemsCreate
+   * @summary Add suspect material to an NCR
+   * @request POST:/rpc/add_ncr_items
+   */
+  export namespace AddNcrItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid[] */
+      lot_ids?: string[];
+      /** @format uuid */
+      ncr_id: string;
+      /** @format uuid[] */
+      serial_ids?: string[];
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description During containment: more lots and serials of the NCR's part at its plant are named and put on hold (the nonconforming quantity is not changed). Needs ncr.manage at the NCR's site. PT404 ncr.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT409 ncr.wrong_step; PT422 ncr.item_mismatch.
+   * @tags (rpc) add_ncr_items
+   * @name AddNcrItemsList
+   * @summary Add suspect material to an NCR
+   * @request GET:/rpc/add_ncr_items
+   */
+  export namespace AddNcrItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid[] */
+      lot_ids?: string;
+      /** @format uuid */
+      ncr_id: string;
+      /** @format uuid[] */
+      serial_ids?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
+   * @tags (rpc) add_shipment_item
+   * @name AddShipmentItemCreate
+   * @summary Add a shipment item
+   * @request POST:/rpc/add_shipment_item
+   */
+  export namespace AddShipmentItemCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      lot_id?: string;
+      /** @format numeric */
+      quantity?: number;
+      /** @format uuid */
+      serial_id?: string;
+      /** @format uuid */
+      shipment_id: string;
+      /** @format uuid */
+      shipping_unit_id?: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Puts a quantity of a lot (sent in unit, kept in the part's unit) or one serial of the shipment's plant on an open shipment, optionally in one of its shipping units; refused now when it could not ship (checked again, locked, by app.ship_shipment). Needs shipment.manage at the shipment's site. PT404 shipment.not_found, lot.not_found, serial.not_found, shipping_unit.not_found; PT409 shipment.not_open, lot.not_released, lot.not_available, lot.insufficient_quantity (with what the shipment already carries of it), serial.not_released, serial.not_available; PT422 shipment_item.invalid, shipment_item.quantity_invalid, unit.*.
+   * @tags (rpc) add_shipment_item
+   * @name AddShipmentItemList
+   * @summary Add a shipment item
+   * @request GET:/rpc/add_shipment_item
+   */
+  export namespace AddShipmentItemList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      lot_id?: string;
+      /** @format numeric */
+      quantity?: number;
+      /** @format uuid */
+      serial_id?: string;
+      /** @format uuid */
+      shipment_id: string;
+      /** @format uuid */
+      shipping_unit_id?: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A handling unit (carton, pallet ...) of an open shipment with the tenant's next SSCC-18. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_open, gs1.company_prefix_missing, gs1.sscc_exhausted.
+   * @tags (rpc) add_shipping_unit
+   * @name AddShippingUnitCreate
+   * @summary Add a shipping unit
+   * @request POST:/rpc/add_shipping_unit
+   */
+  export namespace AddShippingUnitCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      packaging?: string;
+      /** @format uuid */
+      shipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A handling unit (carton, pallet ...) of an open shipment with the tenant's next SSCC-18. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_open, gs1.company_prefix_missing, gs1.sscc_exhausted.
+   * @tags (rpc) add_shipping_unit
+   * @name AddShippingUnitList
+   * @summary Add a shipping unit
+   * @request GET:/rpc/add_shipping_unit
+   */
+  export namespace AddShippingUnitList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      packaging?: string;
+      /** @format uuid */
+      shipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description open → containment (corrective) or root_cause (preventive) → corrective_action → verification → closed; verification → root_cause when not effective; any open step → cancelled (note: the reason). The step being left must be complete (D1 owner; D3 containment summary and actions; D4 cause and method, D5 plan and a corrective action; D6 actions done, D7 prevention; effective and D8 to close). Needs capa.manage. Errors: PT404 capa.not_found, PT403 permission.missing, PT409 capa.closed or capa.transition_invalid, PT422 capa.step_incomplete or capa.cancel_reason_required.
    * @tags (rpc) advance_capa
    * @name AdvanceCapaCreate
@@ -42089,6 +55272,53 @@ export namespace Rpc {
       /** @format text */
       note?: string;
       /** @format app.capa_status */
+      to_status: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
+   * @tags (rpc) advance_ncr
+   * @name AdvanceNcrCreate
+   * @summary Move an NCR one MRB step
+   * @request POST:/rpc/advance_ncr
+   */
+  export namespace AdvanceNcrCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      ncr_id: string;
+      /** @format text */
+      note?: string;
+      /** @format app.ncr_status */
+      to_status: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description open -> containment -> disposition (note: the containment done, unless recorded) -> verification (the dispositions cover the nonconforming quantity exactly) -> closed (an accepted verification recorded; scrap dispositions happen in the inventory; the material is released); cancelled from any open step with note as the reason (the material is released). Released means: back to the status it had before, unless another open NCR holds it or it was scrapped. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.transition_invalid, ncr.disposition_incomplete, ncr.not_verified, ncr.scrap_exceeds_remaining; PT422 ncr.containment_required, ncr.cancel_reason_required, ncr.note_too_long. Publishes ncr.status_changed.
+   * @tags (rpc) advance_ncr
+   * @name AdvanceNcrList
+   * @summary Move an NCR one MRB step
+   * @request GET:/rpc/advance_ncr
+   */
+  export namespace AdvanceNcrList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      ncr_id: string;
+      /** @format text */
+      note?: string;
+      /** @format app.ncr_status */
       to_status: string;
     };
     export type RequestBody = never;
@@ -42192,6 +55422,225 @@ export namespace Rpc {
       facts?: string;
       /** @format uuid */
       requested_by?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @tags (rpc) approve_change_order
+   * @name ApproveChangeOrderCreate
+   * @summary Approve a change order
+   * @request POST:/rpc/approve_change_order
+   */
+  export namespace ApproveChangeOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      change_order_id: string;
+      /** @format text */
+      comment?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Needs change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @tags (rpc) approve_change_order
+   * @name ApproveChangeOrderList
+   * @summary Approve a change order
+   * @request GET:/rpc/approve_change_order
+   */
+  export namespace ApproveChangeOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      change_order_id: string;
+      /** @format text */
+      comment?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) approve_control_plan
+   * @name ApproveControlPlanCreate
+   * @summary Approves a draft control plan (control_plan.manage and inspection.approve at its plant): inspections may use it, its characteristics are frozen. PT409 control_plan.not_draft, control_plan.empty.
+   * @request POST:/rpc/approve_control_plan
+   */
+  export namespace ApproveControlPlanCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      control_plan_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) approve_control_plan
+   * @name ApproveControlPlanList
+   * @summary Approves a draft control plan (control_plan.manage and inspection.approve at its plant): inspections may use it, its characteristics are frozen. PT409 control_plan.not_draft, control_plan.empty.
+   * @request GET:/rpc/approve_control_plan
+   */
+  export namespace ApproveControlPlanList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      control_plan_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Releases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
+   * @tags (rpc) approve_drawing_revision
+   * @name ApproveDrawingRevisionCreate
+   * @summary Approve and release a drawing revision
+   * @request POST:/rpc/approve_drawing_revision
+   */
+  export namespace ApproveDrawingRevisionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      comment?: string;
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Releases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
+   * @tags (rpc) approve_drawing_revision
+   * @name ApproveDrawingRevisionList
+   * @summary Approve and release a drawing revision
+   * @request GET:/rpc/approve_drawing_revision
+   */
+  export namespace ApproveDrawingRevisionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      comment?: string;
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The entry's status today: pending, approved, conditional, disapproved, suspended, or expired (an approval past valid_until or its certificate's expiry). Receipts go by it.
+   * @tags (rpc) approved_suppliers_effective_status
+   * @name ApprovedSuppliersEffectiveStatusCreate
+   * @summary Effective status
+   * @request POST:/rpc/approved_suppliers_effective_status
+   */
+  export namespace ApprovedSuppliersEffectiveStatusCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.approved_suppliers */
+      entry: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The entry's status today: pending, approved, conditional, disapproved, suspended, or expired (an approval past valid_until or its certificate's expiry). Receipts go by it.
+   * @tags (rpc) approved_suppliers_effective_status
+   * @name ApprovedSuppliersEffectiveStatusList
+   * @summary Effective status
+   * @request GET:/rpc/approved_suppliers_effective_status
+   */
+  export namespace ApprovedSuppliersEffectiveStatusList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.approved_suppliers */
+      entry: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) approve_spc_baseline
+   * @name ApproveSpcBaselineCreate
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @request POST:/rpc/approve_spc_baseline
+   */
+  export namespace ApproveSpcBaselineCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      change_reference?: string;
+      /** @format uuid */
+      characteristic_id: string;
+      /** @format integer */
+      from_subgroup: number;
+      /** @format text */
+      reason: string;
+      /** @format integer */
+      to_subgroup: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) approve_spc_baseline
+   * @name ApproveSpcBaselineList
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @request GET:/rpc/approve_spc_baseline
+   */
+  export namespace ApproveSpcBaselineList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      change_reference?: string;
+      /** @format uuid */
+      characteristic_id: string;
+      /** @format integer */
+      from_subgroup: number;
+      /** @format text */
+      reason: string;
+      /** @format integer */
+      to_subgroup: number;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -42427,6 +55876,49 @@ export namespace Rpc {
       approval_id: string;
       /** @format text */
       reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Withdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.closed for one implemented, rejected or cancelled.
+   * @tags (rpc) cancel_change_order
+   * @name CancelChangeOrderCreate
+   * @summary Cancel a change order
+   * @request POST:/rpc/cancel_change_order
+   */
+  export namespace CancelChangeOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      change_order_id: string;
+      /** @format text */
+      reason?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Withdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.closed for one implemented, rejected or cancelled.
+   * @tags (rpc) cancel_change_order
+   * @name CancelChangeOrderList
+   * @summary Cancel a change order
+   * @request GET:/rpc/cancel_change_order
+   */
+  export namespace CancelChangeOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      change_order_id: string;
+      /** @format text */
+      reason?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -42743,6 +56235,53 @@ export namespace Rpc {
   }
 
   /**
+   * @description With the response given to the customer: closed once its 8D (if any) is closed, or rejected (not justified) at any time. Needs complaint.manage tenant-wide or at its plant. PT404 complaint.not_found; PT403 permission.missing; PT409 complaint.closed, complaint.capa_open; PT422 complaint.response_required. Publishes customer_complaint.closed.
+   * @tags (rpc) close_complaint
+   * @name CloseComplaintCreate
+   * @summary Close or reject a complaint
+   * @request POST:/rpc/close_complaint
+   */
+  export namespace CloseComplaintCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format boolean */
+      rejected?: boolean;
+      /** @format text */
+      response: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description With the response given to the customer: closed once its 8D (if any) is closed, or rejected (not justified) at any time. Needs complaint.manage tenant-wide or at its plant. PT404 complaint.not_found; PT403 permission.missing; PT409 complaint.closed, complaint.capa_open; PT422 complaint.response_required. Publishes customer_complaint.closed.
+   * @tags (rpc) close_complaint
+   * @name CloseComplaintList
+   * @summary Close or reject a complaint
+   * @request GET:/rpc/close_complaint
+   */
+  export namespace CloseComplaintList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format boolean */
+      rejected?: boolean;
+      /** @format text */
+      response: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description After Phase I was decided, with a conclusion (and the Phase II findings when it went to Phase II), by someone with oos.investigate at the sample's site; signed electronically (meaning "closed"), required under GLP. Event oos.closed. Errors: PT404 oos.not_found; PT403 permission.missing; 403 Pulse-Refusal: signature.wrong_password; PT409 oos.closed, oos.phase_1_open; PT422 oos.conclusion_required, oos.phase_2_findings_required, signature.required, signature.reason_required.
    * @tags (rpc) close_oos_investigation
    * @name CloseOosInvestigationCreate
@@ -42787,6 +56326,53 @@ export namespace Rpc {
       investigation_id: string;
       /** @format jsonb */
       signature?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) close_spc_signal
+   * @name CloseSpcSignalCreate
+   * @summary Closes an open SPC signal with its assignable-cause record (inspection.record at its plant): cause and action, by and at. PT404 spc_signal.not_found; PT409 spc_signal.closed; PT422 spc_signal.cause_required. A signal is not a nonconformance: raise an NCR separately when product is affected.
+   * @request POST:/rpc/close_spc_signal
+   */
+  export namespace CloseSpcSignalCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      action: string;
+      /** @format text */
+      cause: string;
+      /** @format uuid */
+      signal_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) close_spc_signal
+   * @name CloseSpcSignalList
+   * @summary Closes an open SPC signal with its assignable-cause record (inspection.record at its plant): cause and action, by and at. PT404 spc_signal.not_found; PT409 spc_signal.closed; PT422 spc_signal.cause_required. A signal is not a nonconformance: raise an NCR separately when product is affected.
+   * @request GET:/rpc/close_spc_signal
+   */
+  export namespace CloseSpcSignalList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      action: string;
+      /** @format text */
+      cause: string;
+      /** @format uuid */
+      signal_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -42880,6 +56466,45 @@ export namespace Rpc {
   }
 
   /**
+   * No description
+   * @tags (rpc) complete_inspection
+   * @name CompleteInspectionCreate
+   * @summary Completes an open inspection (inspection.record at its plant) and judges it: passed when every characteristic was measured and its latest measurement is in spec; passed_first_time when it passed with no out-of-spec measurement on the way (FPY). PT409 inspection.not_open.
+   * @request POST:/rpc/complete_inspection
+   */
+  export namespace CompleteInspectionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      inspection_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) complete_inspection
+   * @name CompleteInspectionList
+   * @summary Completes an open inspection (inspection.record at its plant) and judges it: passed when every characteristic was measured and its latest measurement is in spec; passed_first_time when it passed with no out-of-spec measurement on the way (FPY). PT409 inspection.not_open.
+   * @request GET:/rpc/complete_inspection
+   */
+  export namespace CompleteInspectionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      inspection_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description in_progress -> completed (result.enter at the run's site) once it has QC samples, every one measured (and so passed: a failing one fails the run), and a result for every analysis. PT404 run.not_found, PT409 run.status, run.no_qc, run.qc_unrecorded, run.results_missing.
    * @tags (rpc) complete_run
    * @name CompleteRunCreate
@@ -42959,6 +56584,84 @@ export namespace Rpc {
       notes?: string;
       /** @format uuid */
       task_step_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The status now: a granted concession past valid_until is expired (computed, so it is never late).
+   * @tags (rpc) concessions_current_status
+   * @name ConcessionsCurrentStatusCreate
+   * @summary Current status
+   * @request POST:/rpc/concessions_current_status
+   */
+  export namespace ConcessionsCurrentStatusCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.concessions */
+      concession: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The status now: a granted concession past valid_until is expired (computed, so it is never late).
+   * @tags (rpc) concessions_current_status
+   * @name ConcessionsCurrentStatusList
+   * @summary Current status
+   * @request GET:/rpc/concessions_current_status
+   */
+  export namespace ConcessionsCurrentStatusList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.concessions */
+      concession: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description How much has been dispositioned under the concession (of the dispositions the caller may see); it is exhausted when this reaches quantity_limit.
+   * @tags (rpc) concessions_used_quantity
+   * @name ConcessionsUsedQuantityCreate
+   * @summary Used quantity
+   * @request POST:/rpc/concessions_used_quantity
+   */
+  export namespace ConcessionsUsedQuantityCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format app.concessions */
+      concession: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description How much has been dispositioned under the concession (of the dispositions the caller may see); it is exhausted when this reaches quantity_limit.
+   * @tags (rpc) concessions_used_quantity
+   * @name ConcessionsUsedQuantityList
+   * @summary Used quantity
+   * @request GET:/rpc/concessions_used_quantity
+   */
+  export namespace ConcessionsUsedQuantityList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format app.concessions */
+      concession: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -43084,6 +56787,57 @@ export namespace Rpc {
       to_unit: string;
       /** @format numeric */
       value: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) create_control_plan
+   * @name CreateControlPlanCreate
+   * @summary Drafts a control plan for a part revision (draft or released) at a plant where the caller holds control_plan.manage; the owner (notified of SPC signals) defaults to the caller. PT404 part_revision.not_found, site.not_found, user.not_member; PT403 permission.missing.
+   * @request POST:/rpc/create_control_plan
+   */
+  export namespace CreateControlPlanCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      owner_id?: string;
+      /** @format uuid */
+      part_revision_id: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) create_control_plan
+   * @name CreateControlPlanList
+   * @summary Drafts a control plan for a part revision (draft or released) at a plant where the caller holds control_plan.manage; the owner (notified of SPC signals) defaults to the caller. PT404 part_revision.not_found, site.not_found, user.not_member; PT403 permission.missing.
+   * @request GET:/rpc/create_control_plan
+   */
+  export namespace CreateControlPlanList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      owner_id?: string;
+      /** @format uuid */
+      part_revision_id: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format text */
+      title: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -43245,6 +56999,89 @@ export namespace Rpc {
   }
 
   /**
+   * @description Opens an NCR (NCR-<year>-<counter>) for a part at a plant, with the lots and serials concerned, which are put on hold at once (reason "Held by NCR-..."); the nonconforming quantity defaults to what remains of the lots plus one per serial. The customer defaults to the part's. Needs ncr.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, part_revision.not_found, partner.not_found, project.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 ncr.quantity_invalid, ncr.invalid, ncr.item_mismatch, ncr.too_many_items. Publishes ncr.opened.
+   * @tags (rpc) create_ncr
+   * @name CreateNcrCreate
+   * @summary Report a nonconformance
+   * @request POST:/rpc/create_ncr
+   */
+  export namespace CreateNcrCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      customer_id?: string;
+      /** @format text */
+      description: string;
+      /** @format app.ncr_detection */
+      detection?: string;
+      /** @format uuid[] */
+      lot_ids?: string[];
+      /** @format numeric */
+      nonconforming_quantity?: number;
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      part_revision_id?: string;
+      /** @format uuid */
+      project_id?: string;
+      /** @format uuid[] */
+      serial_ids?: string[];
+      /** @format uuid */
+      site_id: string;
+      /** @format uuid */
+      supplier_id?: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Opens an NCR (NCR-<year>-<counter>) for a part at a plant, with the lots and serials concerned, which are put on hold at once (reason "Held by NCR-..."); the nonconforming quantity defaults to what remains of the lots plus one per serial. The customer defaults to the part's. Needs ncr.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, part_revision.not_found, partner.not_found, project.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 ncr.quantity_invalid, ncr.invalid, ncr.item_mismatch, ncr.too_many_items. Publishes ncr.opened.
+   * @tags (rpc) create_ncr
+   * @name CreateNcrList
+   * @summary Report a nonconformance
+   * @request GET:/rpc/create_ncr
+   */
+  export namespace CreateNcrList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      customer_id?: string;
+      /** @format text */
+      description: string;
+      /** @format app.ncr_detection */
+      detection?: string;
+      /** @format uuid[] */
+      lot_ids?: string;
+      /** @format numeric */
+      nonconforming_quantity?: number;
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid */
+      part_revision_id?: string;
+      /** @format uuid */
+      project_id?: string;
+      /** @format uuid[] */
+      serial_ids?: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format uuid */
+      supplier_id?: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) create_role
    * @name CreateRoleCreate
@@ -43352,6 +57189,65 @@ export namespace Rpc {
       serial_count?: number;
       /** @format uuid */
       site_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A shipment (SHP-000123) to a customer (customer_id: a partner) from a plant (site_id), with carrier, tracking number, promised date and notes, put on the tenant's shipment state machine in draft. Needs shipment.manage tenant-wide or at the site. PT404 site.not_found, partner.not_found; PT403 permission.missing (portal users too); PT409 state_machine.not_published.
+   * @tags (rpc) create_shipment
+   * @name CreateShipmentCreate
+   * @summary Create a shipment
+   * @request POST:/rpc/create_shipment
+   */
+  export namespace CreateShipmentCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      carrier?: string;
+      /** @format uuid */
+      customer_id: string;
+      /** @format text */
+      notes?: string;
+      /** @format date */
+      promised_date?: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format text */
+      tracking_number?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A shipment (SHP-000123) to a customer (customer_id: a partner) from a plant (site_id), with carrier, tracking number, promised date and notes, put on the tenant's shipment state machine in draft. Needs shipment.manage tenant-wide or at the site. PT404 site.not_found, partner.not_found; PT403 permission.missing (portal users too); PT409 state_machine.not_published.
+   * @tags (rpc) create_shipment
+   * @name CreateShipmentList
+   * @summary Create a shipment
+   * @request GET:/rpc/create_shipment
+   */
+  export namespace CreateShipmentList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      carrier?: string;
+      /** @format uuid */
+      customer_id: string;
+      /** @format text */
+      notes?: string;
+      /** @format date */
+      promised_date?: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format text */
+      tracking_number?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -43601,6 +57497,104 @@ export namespace Rpc {
   }
 
   /**
+   * @description granted (with the customer's reference) or rejected, once. Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.decided; PT422 concession.reference_required.
+   * @tags (rpc) decide_concession
+   * @name DecideConcessionCreate
+   * @summary Record the customer's decision on a concession
+   * @request POST:/rpc/decide_concession
+   */
+  export namespace DecideConcessionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      concession_id: string;
+      /** @format text */
+      customer_reference?: string;
+      /** @format boolean */
+      granted: boolean;
+      /** @format text */
+      note?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description granted (with the customer's reference) or rejected, once. Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.decided; PT422 concession.reference_required.
+   * @tags (rpc) decide_concession
+   * @name DecideConcessionList
+   * @summary Record the customer's decision on a concession
+   * @request GET:/rpc/decide_concession
+   */
+  export namespace DecideConcessionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      concession_id: string;
+      /** @format text */
+      customer_reference?: string;
+      /** @format boolean */
+      granted: boolean;
+      /** @format text */
+      note?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) decide_inspection
+   * @name DecideInspectionCreate
+   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant). PT409 inspection.not_completed, inspection.failed.
+   * @request POST:/rpc/decide_inspection
+   */
+  export namespace DecideInspectionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      approve: boolean;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format text */
+      note?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) decide_inspection
+   * @name DecideInspectionList
+   * @summary Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant). PT409 inspection.not_completed, inspection.failed.
+   * @request GET:/rpc/decide_inspection
+   */
+  export namespace DecideInspectionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      approve: boolean;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format text */
+      note?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description The laboratory checklist (questions answered true/false), whether an assignable cause was found and the findings. An assignable cause invalidates the result and its analysis and orders a retest (a new analysis of the published test version, retest_of_id); none moves the investigation to Phase II. With oos.investigate at the sample's site. Errors: PT404 oos.not_found; PT403 permission.missing; PT409 oos.closed, oos.phase_1_decided, sample.closed; PT422 oos.findings_required, oos.checklist_invalid.
    * @tags (rpc) decide_oos_phase_1
    * @name DecideOosPhase1Create
@@ -43645,6 +57639,57 @@ export namespace Rpc {
       findings: string;
       /** @format uuid */
       investigation_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   * @tags (rpc) decide_receipt
+   * @name DecideReceiptCreate
+   * @summary Receiving decision
+   * @request POST:/rpc/decide_receipt
+   */
+  export namespace DecideReceiptCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format numeric */
+      accepted_quantity: number;
+      /** @format uuid */
+      receipt_id: string;
+      /** @format numeric */
+      rejected_quantity?: number;
+      /** @format text */
+      rejection_reason?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   * @tags (rpc) decide_receipt
+   * @name DecideReceiptList
+   * @summary Receiving decision
+   * @request GET:/rpc/decide_receipt
+   */
+  export namespace DecideReceiptList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format numeric */
+      accepted_quantity: number;
+      /** @format uuid */
+      receipt_id: string;
+      /** @format numeric */
+      rejected_quantity?: number;
+      /** @format text */
+      rejection_reason?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -44362,6 +58407,57 @@ export namespace Rpc {
   }
 
   /**
+   * @description The project's BOM as a tree, from one assembly (assembly_part_id) or from every top assembly (parts used in no line of the project), for quantity units of it: depth (0 = the assembly), the path of part numbers, the line's quantity and unit, the quantity per parent converted to the component's unit and the extended quantity multiplied down the levels. Cycle-safe; at most max_depth levels (1..100, PT422 project_bom.depth_invalid); PT422 project_bom.quantity_invalid. Lines the caller may not read are left out.
+   * @tags (rpc) explode_project_bom
+   * @name ExplodeProjectBomCreate
+   * @summary Explode a project BOM
+   * @request POST:/rpc/explode_project_bom
+   */
+  export namespace ExplodeProjectBomCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      assembly_part_id?: string;
+      /** @format integer */
+      max_depth?: number;
+      /** @format uuid */
+      project_id: string;
+      /** @format numeric */
+      quantity?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The project's BOM as a tree, from one assembly (assembly_part_id) or from every top assembly (parts used in no line of the project), for quantity units of it: depth (0 = the assembly), the path of part numbers, the line's quantity and unit, the quantity per parent converted to the component's unit and the extended quantity multiplied down the levels. Cycle-safe; at most max_depth levels (1..100, PT422 project_bom.depth_invalid); PT422 project_bom.quantity_invalid. Lines the caller may not read are left out.
+   * @tags (rpc) explode_project_bom
+   * @name ExplodeProjectBomList
+   * @summary Explode a project BOM
+   * @request GET:/rpc/explode_project_bom
+   */
+  export namespace ExplodeProjectBomList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      assembly_part_id?: string;
+      /** @format integer */
+      max_depth?: number;
+      /** @format uuid */
+      project_id: string;
+      /** @format numeric */
+      quantity?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Their profile and every row of the active tenant that refers to them (by id) or names them (by email), table by table, as JSON (GDPR Art. 15 and 20). Yourself (user_id left out), or anyone with personal_data.manage. Recorded in personal_data_requests. Errors: PT403 permission.missing, PT404 personal_data.person_not_found.
    * @tags (rpc) export_personal_data
    * @name ExportPersonalDataCreate
@@ -44445,6 +58541,116 @@ export namespace Rpc {
 
   /**
    * No description
+   * @tags (rpc) fai_report
+   * @name FaiReportCreate
+   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article.
+   * @request POST:/rpc/fai_report
+   */
+  export namespace FaiReportCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      inspection_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) fai_report
+   * @name FaiReportList
+   * @summary AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article.
+   * @request GET:/rpc/fai_report
+   */
+  export namespace FaiReportList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      inspection_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description CC-<year>-<counter>. Staff with complaint.manage (tenant-wide, or at site_id) file for a customer (the part's unless sent); a customer's portal user with complaint.file files for their own company, about a part made for it (no site). PT404 part.not_found, partner.not_found, site.not_found; PT403 permission.missing, complaint.foreign_partner; PT422 complaint.customer_required, complaint.invalid. Publishes customer_complaint.filed.
+   * @tags (rpc) file_complaint
+   * @name FileComplaintCreate
+   * @summary File a customer complaint
+   * @request POST:/rpc/file_complaint
+   */
+  export namespace FileComplaintCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      customer_id?: string;
+      /** @format text */
+      customer_reference?: string;
+      /** @format text */
+      description: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity_affected?: number;
+      /** @format date */
+      received_on?: string;
+      /** @format app.complaint_severity */
+      severity?: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description CC-<year>-<counter>. Staff with complaint.manage (tenant-wide, or at site_id) file for a customer (the part's unless sent); a customer's portal user with complaint.file files for their own company, about a part made for it (no site). PT404 part.not_found, partner.not_found, site.not_found; PT403 permission.missing, complaint.foreign_partner; PT422 complaint.customer_required, complaint.invalid. Publishes customer_complaint.filed.
+   * @tags (rpc) file_complaint
+   * @name FileComplaintList
+   * @summary File a customer complaint
+   * @request GET:/rpc/file_complaint
+   */
+  export namespace FileComplaintList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      customer_id?: string;
+      /** @format text */
+      customer_reference?: string;
+      /** @format text */
+      description: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format numeric */
+      quantity_affected?: number;
+      /** @format date */
+      received_on?: string;
+      /** @format app.complaint_severity */
+      severity?: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
    * @tags (rpc) grant_role
    * @name GrantRoleCreate
    * @summary Grants a role to a member, for the whole tenant or at site_id. Needs role.assign and every permission of the role; nobody grants to themselves and only an admin grants admin. Granting twice returns the existing assignment. Errors: PT403 permission.missing / role.self_grant / role.admin_only / role.permission_not_held, PT404 membership.not_found / role.not_found / site.not_found, PT409 role.member_not_active.
@@ -44484,6 +58690,268 @@ export namespace Rpc {
       role_key: string;
       /** @format uuid */
       site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The mod-10 check digit of a GS1 key (GTIN, SSCC, GLN) given its digits without it: weights 3, 1, 3 ... from the right. PT422 gs1.invalid for anything but digits.
+   * @tags (rpc) gs1_check_digit
+   * @name Gs1CheckDigitCreate
+   * @summary GS1 check digit
+   * @request POST:/rpc/gs1_check_digit
+   */
+  export namespace Gs1CheckDigitCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      digits: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The mod-10 check digit of a GS1 key (GTIN, SSCC, GLN) given its digits without it: weights 3, 1, 3 ... from the right. PT422 gs1.invalid for anything but digits.
+   * @tags (rpc) gs1_check_digit
+   * @name Gs1CheckDigitList
+   * @summary GS1 check digit
+   * @request GET:/rpc/gs1_check_digit
+   */
+  export namespace Gs1CheckDigitList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      digits: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A GS1 date (YYMMDD, years 2000 to 2099; day 00 is the last day of the month) as a date. PT422 gs1.invalid.
+   * @tags (rpc) gs1_date
+   * @name Gs1DateCreate
+   * @summary GS1 date
+   * @request POST:/rpc/gs1_date
+   */
+  export namespace Gs1DateCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      value: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A GS1 date (YYMMDD, years 2000 to 2099; day 00 is the last day of the month) as a date. PT422 gs1.invalid.
+   * @tags (rpc) gs1_date
+   * @name Gs1DateList
+   * @summary GS1 date
+   * @request GET:/rpc/gs1_date
+   */
+  export namespace Gs1DateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      value: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The element string of an SSCC (AI 00), GTIN (01), expiry (17, YYMMDD), lot (10), serial (21) and count (30), each checked (check digits, lengths): human_readable as printed under the barcode, "(00)...(01)...", and raw as encoded after the leading FNC1, with a GS (\x1d) after every variable-length field that is not last. PT422 gs1.invalid, gs1.check_digit.
+   * @tags (rpc) gs1_element_string
+   * @name Gs1ElementStringCreate
+   * @summary GS1-128 element string
+   * @request POST:/rpc/gs1_element_string
+   */
+  export namespace Gs1ElementStringCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      expiry?: string;
+      /** @format text */
+      gtin?: string;
+      /** @format text */
+      lot?: string;
+      /** @format numeric */
+      quantity?: number;
+      /** @format text */
+      serial?: string;
+      /** @format text */
+      sscc?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The element string of an SSCC (AI 00), GTIN (01), expiry (17, YYMMDD), lot (10), serial (21) and count (30), each checked (check digits, lengths): human_readable as printed under the barcode, "(00)...(01)...", and raw as encoded after the leading FNC1, with a GS (\x1d) after every variable-length field that is not last. PT422 gs1.invalid, gs1.check_digit.
+   * @tags (rpc) gs1_element_string
+   * @name Gs1ElementStringList
+   * @summary GS1-128 element string
+   * @request GET:/rpc/gs1_element_string
+   */
+  export namespace Gs1ElementStringList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      expiry?: string;
+      /** @format text */
+      gtin?: string;
+      /** @format text */
+      lot?: string;
+      /** @format numeric */
+      quantity?: number;
+      /** @format text */
+      serial?: string;
+      /** @format text */
+      sscc?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Whether a GS1 key (GTIN-8/12/13/14, SSCC-18, GLN) is all digits and ends with its right check digit.
+   * @tags (rpc) gs1_key_valid
+   * @name Gs1KeyValidCreate
+   * @summary GS1 key valid
+   * @request POST:/rpc/gs1_key_valid
+   */
+  export namespace Gs1KeyValidCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      code: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Whether a GS1 key (GTIN-8/12/13/14, SSCC-18, GLN) is all digits and ends with its right check digit.
+   * @tags (rpc) gs1_key_valid
+   * @name Gs1KeyValidList
+   * @summary GS1 key valid
+   * @request GET:/rpc/gs1_key_valid
+   */
+  export namespace Gs1KeyValidList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      code: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The application identifiers and values of a scanned GS1 element string as {"00": ..., "01": ..., "10": ...}: human-readable with parentheses, or raw (optionally after a symbology identifier ]C1, ]d2, ]Q3, ]e0) with GS (\x1d) ending variable-length fields; every element checked (lengths, check digits, dates). PT422 gs1.invalid, gs1.unknown_ai, gs1.check_digit.
+   * @tags (rpc) gs1_parse
+   * @name Gs1ParseCreate
+   * @summary Parse a GS1 code
+   * @request POST:/rpc/gs1_parse
+   */
+  export namespace Gs1ParseCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      code: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The application identifiers and values of a scanned GS1 element string as {"00": ..., "01": ..., "10": ...}: human-readable with parentheses, or raw (optionally after a symbology identifier ]C1, ]d2, ]Q3, ]e0) with GS (\x1d) ending variable-length fields; every element checked (lengths, check digits, dates). PT422 gs1.invalid, gs1.unknown_ai, gs1.check_digit.
+   * @tags (rpc) gs1_parse
+   * @name Gs1ParseList
+   * @summary Parse a GS1 code
+   * @request GET:/rpc/gs1_parse
+   */
+  export namespace Gs1ParseList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      code: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The Serial Shipping Container Code of an extension digit, a GS1 company prefix and a serial reference, with its check digit. PT422 gs1.invalid, PT409 gs1.sscc_exhausted when the reference does not fit.
+   * @tags (rpc) gs1_sscc
+   * @name Gs1SsccCreate
+   * @summary SSCC-18
+   * @request POST:/rpc/gs1_sscc
+   */
+  export namespace Gs1SsccCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      company_prefix: string;
+      /** @format integer */
+      extension_digit: number;
+      /** @format bigint */
+      serial_reference: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The Serial Shipping Container Code of an extension digit, a GS1 company prefix and a serial reference, with its check digit. PT422 gs1.invalid, PT409 gs1.sscc_exhausted when the reference does not fit.
+   * @tags (rpc) gs1_sscc
+   * @name Gs1SsccList
+   * @summary SSCC-18
+   * @request GET:/rpc/gs1_sscc
+   */
+  export namespace Gs1SsccList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      company_prefix: string;
+      /** @format integer */
+      extension_digit: number;
+      /** @format bigint */
+      serial_reference: number;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -44577,6 +59045,45 @@ export namespace Rpc {
   export namespace HealthList {
     export type RequestParams = {};
     export type RequestQuery = {};
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
+   * @tags (rpc) implement_change_order
+   * @name ImplementChangeOrderCreate
+   * @summary Implement a change order
+   * @request POST:/rpc/implement_change_order
+   */
+  export namespace ImplementChangeOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      change_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Releases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO's approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.
+   * @tags (rpc) implement_change_order
+   * @name ImplementChangeOrderList
+   * @summary Implement a change order
+   * @request GET:/rpc/implement_change_order
+   */
+  export namespace ImplementChangeOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      change_order_id: string;
+    };
     export type RequestBody = never;
     export type RequestHeaders = {};
     export type ResponseBody = void;
@@ -44807,6 +59314,202 @@ export namespace Rpc {
       signature_password?: string;
       /** @format text */
       signature_reason?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Opens a corrective CAPA (8D, source supplier_issue, owner the caller unless owner_id names a member, due on the response date) and addresses it to a supplier with what it is told (title, problem statement), the response due date and the receipt that showed the problem, if any; the SCAR is linked as the CAPA's source; published as scar.issued. Needs scar.manage (staff). PT403 permission.missing; PT404 partner.not_found, receipt.not_found; PT422 scar.due_date_invalid, capa.team_not_member.
+   * @tags (rpc) issue_scar
+   * @name IssueScarCreate
+   * @summary Issue a SCAR
+   * @request POST:/rpc/issue_scar
+   */
+  export namespace IssueScarCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement: string;
+      /** @format uuid */
+      receipt_id?: string;
+      /** @format date */
+      response_due_on: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format uuid */
+      supplier_id: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Opens a corrective CAPA (8D, source supplier_issue, owner the caller unless owner_id names a member, due on the response date) and addresses it to a supplier with what it is told (title, problem statement), the response due date and the receipt that showed the problem, if any; the SCAR is linked as the CAPA's source; published as scar.issued. Needs scar.manage (staff). PT403 permission.missing; PT404 partner.not_found, receipt.not_found; PT422 scar.due_date_invalid, capa.team_not_member.
+   * @tags (rpc) issue_scar
+   * @name IssueScarList
+   * @summary Issue a SCAR
+   * @request GET:/rpc/issue_scar
+   */
+  export namespace IssueScarList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement: string;
+      /** @format uuid */
+      receipt_id?: string;
+      /** @format date */
+      response_due_on: string;
+      /** @format uuid */
+      site_id?: string;
+      /** @format uuid */
+      supplier_id: string;
+      /** @format text */
+      title: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.
+   * @tags (rpc) issue_shipment_certificate
+   * @name IssueShipmentCertificateCreate
+   * @summary Issue a certificate of conformance
+   * @request POST:/rpc/issue_shipment_certificate
+   */
+  export namespace IssueShipmentCertificateCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      shipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.
+   * @tags (rpc) issue_shipment_certificate
+   * @name IssueShipmentCertificateList
+   * @summary Issue a certificate of conformance
+   * @request GET:/rpc/issue_shipment_certificate
+   */
+  export namespace IssueShipmentCertificateList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      shipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
+   * @tags (rpc) label_image_url
+   * @name LabelImageUrlCreate
+   * @summary Download URL of a label
+   * @request POST:/rpc/label_image_url
+   */
+  export namespace LabelImageUrlCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format integer */
+      expires_in?: number;
+      /** @format uuid */
+      label_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL (expires_in seconds, 300 by default) for the PNG of a label you may read. PT404 label.not_found, PT409 render.not_rendered.
+   * @tags (rpc) label_image_url
+   * @name LabelImageUrlList
+   * @summary Download URL of a label
+   * @request GET:/rpc/label_image_url
+   */
+  export namespace LabelImageUrlList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format integer */
+      expires_in?: number;
+      /** @format uuid */
+      label_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lots, serials and NCRs a complaint is about (again: nothing new). Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, lot.not_found, serial.not_found, ncr.not_found; PT403 permission.missing.
+   * @tags (rpc) link_complaint
+   * @name LinkComplaintCreate
+   * @summary Link a complaint to material and NCRs
+   * @request POST:/rpc/link_complaint
+   */
+  export namespace LinkComplaintCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format uuid[] */
+      lot_ids?: string[];
+      /** @format uuid[] */
+      ncr_ids?: string[];
+      /** @format uuid[] */
+      serial_ids?: string[];
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The lots, serials and NCRs a complaint is about (again: nothing new). Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, lot.not_found, serial.not_found, ncr.not_found; PT403 permission.missing.
+   * @tags (rpc) link_complaint
+   * @name LinkComplaintList
+   * @summary Link a complaint to material and NCRs
+   * @request GET:/rpc/link_complaint
+   */
+  export namespace LinkComplaintList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format uuid[] */
+      lot_ids?: string;
+      /** @format uuid[] */
+      ncr_ids?: string;
+      /** @format uuid[] */
+      serial_ids?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -45156,6 +59859,45 @@ export namespace Rpc {
   }
 
   /**
+   * No description
+   * @tags (rpc) obsolete_control_plan
+   * @name ObsoleteControlPlanCreate
+   * @summary Obsoletes a control plan (control_plan.manage at its plant): no new inspection uses it; its history stays. PT409 control_plan.obsolete.
+   * @request POST:/rpc/obsolete_control_plan
+   */
+  export namespace ObsoleteControlPlanCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      control_plan_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) obsolete_control_plan
+   * @name ObsoleteControlPlanList
+   * @summary Obsoletes a control plan (control_plan.manage at its plant): no new inspection uses it; its history stays. PT409 control_plan.obsolete.
+   * @request GET:/rpc/obsolete_control_plan
+   */
+  export namespace ObsoleteControlPlanList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      control_plan_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Retires a draft or the released revision (then the part has none released until the next release). Idempotent. Needs part.manage; PT404 part_revision.not_found.
    * @tags (rpc) obsolete_part_revision
    * @name ObsoletePartRevisionCreate
@@ -45266,6 +60008,167 @@ export namespace Rpc {
   }
 
   /**
+   * @description A corrective CAPA (source customer_complaint, at the complaint's plant) in the platform register with the complaint linked as its source; the complaint moves to investigating. Once per complaint. Needs complaint.manage and capa.manage. PT404 complaint.not_found; PT403 permission.missing; PT409 complaint.closed, complaint.capa_exists; PT422 capa.team_not_member.
+   * @tags (rpc) open_complaint_8d
+   * @name OpenComplaint8DCreate
+   * @summary Open the 8D of a complaint
+   * @request POST:/rpc/open_complaint_8d
+   */
+  export namespace OpenComplaint8DCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      owner_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A corrective CAPA (source customer_complaint, at the complaint's plant) in the platform register with the complaint linked as its source; the complaint moves to investigating. Once per complaint. Needs complaint.manage and capa.manage. PT404 complaint.not_found; PT403 permission.missing; PT409 complaint.closed, complaint.capa_exists; PT422 capa.team_not_member.
+   * @tags (rpc) open_complaint_8d
+   * @name OpenComplaint8DList
+   * @summary Open the 8D of a complaint
+   * @request GET:/rpc/open_complaint_8d
+   */
+  export namespace OpenComplaint8DList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      owner_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) open_inspection
+   * @name OpenInspectionCreate
+   * @summary Opens an inspection against an approved control plan at its plant (inspection.record there), optionally of a lot or serial of the plan's part; lists the plan's characteristics (AS9102 form 3 rows). PT404 control_plan.not_found, lot.not_found, serial.not_found; PT409 control_plan.not_approved; PT403 permission.missing.
+   * @request POST:/rpc/open_inspection
+   */
+  export namespace OpenInspectionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      control_plan_id: string;
+      /** @format text */
+      fai_reason?: string;
+      /** @format app.inspection_kind */
+      kind: string;
+      /** @format text */
+      line?: string;
+      /** @format uuid */
+      lot_id?: string;
+      /** @format uuid */
+      serial_id?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) open_inspection
+   * @name OpenInspectionList
+   * @summary Opens an inspection against an approved control plan at its plant (inspection.record there), optionally of a lot or serial of the plan's part; lists the plan's characteristics (AS9102 form 3 rows). PT404 control_plan.not_found, lot.not_found, serial.not_found; PT409 control_plan.not_approved; PT403 permission.missing.
+   * @request GET:/rpc/open_inspection
+   */
+  export namespace OpenInspectionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      control_plan_id: string;
+      /** @format text */
+      fai_reason?: string;
+      /** @format app.inspection_kind */
+      kind: string;
+      /** @format text */
+      line?: string;
+      /** @format uuid */
+      lot_id?: string;
+      /** @format uuid */
+      serial_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Root cause and corrective action of a nonconformance live in the platform CAPA register: opens a corrective CAPA (source nonconformance, at the NCR's site) with the NCR linked as its source, titled and described from the NCR unless sent; once per NCR. Needs ncr.manage at the NCR's site and capa.manage. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.capa_exists; PT422 capa.team_not_member.
+   * @tags (rpc) open_ncr_capa
+   * @name OpenNcrCapaCreate
+   * @summary Open the CAPA/8D of an NCR
+   * @request POST:/rpc/open_ncr_capa
+   */
+  export namespace OpenNcrCapaCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      ncr_id: string;
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement?: string;
+      /** @format text */
+      title?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Root cause and corrective action of a nonconformance live in the platform CAPA register: opens a corrective CAPA (source nonconformance, at the NCR's site) with the NCR linked as its source, titled and described from the NCR unless sent; once per NCR. Needs ncr.manage at the NCR's site and capa.manage. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.closed, ncr.capa_exists; PT422 capa.team_not_member.
+   * @tags (rpc) open_ncr_capa
+   * @name OpenNcrCapaList
+   * @summary Open the CAPA/8D of an NCR
+   * @request GET:/rpc/open_ncr_capa
+   */
+  export namespace OpenNcrCapaList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      due_date?: string;
+      /** @format uuid */
+      ncr_id: string;
+      /** @format uuid */
+      owner_id?: string;
+      /** @format text */
+      problem_statement?: string;
+      /** @format text */
+      title?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description When the investigators decide the cause needs corrective action: a CAPA in the platform register (app.open_capa) with the investigation as its source, linked to it; once per investigation. Needs oos.investigate at the sample's site and capa.manage. Errors: PT404 oos.not_found; PT403 permission.missing; PT409 oos.closed, oos.capa_exists; PT422 capa.team_not_member.
    * @tags (rpc) open_oos_capa
    * @name OpenOosCapaCreate
@@ -45361,6 +60264,49 @@ export namespace Rpc {
       reason: string;
       /** @format uuid */
       stage_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id).
+   * @tags (rpc) part_where_used
+   * @name PartWhereUsedCreate
+   * @summary Where a part is used
+   * @request POST:/rpc/part_where_used
+   */
+  export namespace PartWhereUsedCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      in_project_id?: string;
+      /** @format uuid */
+      part_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The assemblies that use a part in project BOMs, directly (depth 1, with the line's quantity and unit) and through sub-assemblies (depth 2, ...), up to the top assemblies (is_top_assembly), per project the caller may read; optionally in one project (in_project_id).
+   * @tags (rpc) part_where_used
+   * @name PartWhereUsedList
+   * @summary Where a part is used
+   * @request GET:/rpc/part_where_used
+   */
+  export namespace PartWhereUsedList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      in_project_id?: string;
+      /** @format uuid */
+      part_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -45665,7 +60611,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   * @description What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller (plants and shipments they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) recall_simulation
    * @name RecallSimulationCreate
    * @summary Recall simulation
@@ -45688,7 +60634,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description What a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
+   * @description What a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller (plants and shipments they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.
    * @tags (rpc) recall_simulation
    * @name RecallSimulationList
    * @summary Recall simulation
@@ -45794,6 +60740,214 @@ export namespace Rpc {
   }
 
   /**
+   * No description
+   * @tags (rpc) record_gauge_study
+   * @name RecordGaugeStudyCreate
+   * @summary Stores a Gauge R&R study of a gauge on a characteristic (control_plan.manage at its plant): the readings (operators × parts × trials) and the result of app_private.gauge_rr_average_range or app_private.gauge_rr_anova (tolerance USL - LSL when both are set). PT422 gauge_study.method, gauge_study.readings and the library's gauge_rr.* reasons; PT404 characteristic.not_found, equipment.not_found.
+   * @request POST:/rpc/record_gauge_study
+   */
+  export namespace RecordGaugeStudyCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      characteristic_id: string;
+      /** @format uuid */
+      gauge_id: string;
+      /** @format text */
+      method: string;
+      /** @format jsonb */
+      readings: any;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) record_gauge_study
+   * @name RecordGaugeStudyList
+   * @summary Stores a Gauge R&R study of a gauge on a characteristic (control_plan.manage at its plant): the readings (operators × parts × trials) and the result of app_private.gauge_rr_average_range or app_private.gauge_rr_anova (tolerance USL - LSL when both are set). PT422 gauge_study.method, gauge_study.readings and the library's gauge_rr.* reasons; PT404 characteristic.not_found, equipment.not_found.
+   * @request GET:/rpc/record_gauge_study
+   */
+  export namespace RecordGaugeStudyList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      characteristic_id: string;
+      /** @format uuid */
+      gauge_id: string;
+      /** @format text */
+      method: string;
+      /** @format jsonb */
+      readings: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) record_measurement
+   * @name RecordMeasurementCreate
+   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then; numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
+   * @request POST:/rpc/record_measurement
+   */
+  export namespace RecordMeasurementCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      characteristic_id: string;
+      /** @format boolean */
+      defective?: boolean;
+      /** @format uuid */
+      gauge_id?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format timestamp with time zone */
+      measured_at?: string;
+      /** @format numeric */
+      value?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) record_measurement
+   * @name RecordMeasurementList
+   * @summary Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic's, which must be usable then; numbers it into the characteristic's open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.
+   * @request GET:/rpc/record_measurement
+   */
+  export namespace RecordMeasurementList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      characteristic_id: string;
+      /** @format boolean */
+      defective?: boolean;
+      /** @format uuid */
+      gauge_id?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format timestamp with time zone */
+      measured_at?: string;
+      /** @format numeric */
+      value?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) record_measurements
+   * @name RecordMeasurementsCreate
+   * @summary Records several values of a variable characteristic in order (a subgroup at once), each as app.record_measurement; returns how many.
+   * @request POST:/rpc/record_measurements
+   */
+  export namespace RecordMeasurementsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      characteristic_id: string;
+      /** @format uuid */
+      gauge_id?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format numeric[] */
+      values: number[];
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) record_measurements
+   * @name RecordMeasurementsList
+   * @summary Records several values of a variable characteristic in order (a subgroup at once), each as app.record_measurement; returns how many.
+   * @request GET:/rpc/record_measurements
+   */
+  export namespace RecordMeasurementsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      characteristic_id: string;
+      /** @format uuid */
+      gauge_id?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format numeric[] */
+      values: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description In the verification step: accepted (the NCR may close) or rejected (it goes back to disposition), with the evidence; who and when are recorded. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.wrong_step; PT422 ncr.verification_invalid.
+   * @tags (rpc) record_ncr_verification
+   * @name RecordNcrVerificationCreate
+   * @summary Verify an NCR's dispositions
+   * @request POST:/rpc/record_ncr_verification
+   */
+  export namespace RecordNcrVerificationCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      ncr_id: string;
+      /** @format text */
+      note: string;
+      /** @format text */
+      result: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description In the verification step: accepted (the NCR may close) or rejected (it goes back to disposition), with the evidence; who and when are recorded. Needs ncr.manage at the NCR's site. PT404 ncr.not_found; PT403 permission.missing; PT409 ncr.wrong_step; PT422 ncr.verification_invalid.
+   * @tags (rpc) record_ncr_verification
+   * @name RecordNcrVerificationList
+   * @summary Verify an NCR's dispositions
+   * @request GET:/rpc/record_ncr_verification
+   */
+  export namespace RecordNcrVerificationList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      ncr_id: string;
+      /** @format text */
+      note: string;
+      /** @format text */
+      result: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Records the measured value of a QC sample of an in-progress run (result.enter at the run's site) and evaluates it against its criteria (a duplicate against its original's result). A value outside the criteria fails the run at once: its results are invalidated and its analyses go back for retest (run.failed). PT404 run.not_found, PT409 run.status, qc.recorded, qc.original_missing, PT422 qc.value_missing.
    * @tags (rpc) record_qc_value
    * @name RecordQcValueCreate
@@ -45830,6 +60984,81 @@ export namespace Rpc {
       measured_value: number;
       /** @format uuid */
       qc_sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date: refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*.
+   * @tags (rpc) record_receipt
+   * @name RecordReceiptCreate
+   * @summary Record a receipt
+   * @request POST:/rpc/record_receipt
+   */
+  export namespace RecordReceiptCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format date */
+      due_on: string;
+      /** @format timestamp with time zone */
+      expires_at?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      purchase_order?: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format timestamp with time zone */
+      received_at?: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format uuid */
+      supplier_id: string;
+      /** @format text */
+      supplier_lot: string;
+      /** @format text */
+      unit?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Receives quantity (in unit, kept in the part's unit) of an active part from a supplier at a plant, with the supplier's lot and the ordered due date: refused unless the supplier is approved or conditionally approved for the part and not expired (conditional_approval then flags the receipt); creates the lot from the tenant's lot pattern in quarantine with the supplier's lot; on_time when received (in the plant's time zone) no later than due_on plus the setting supplier_on_time_tolerance_days. Needs receipt.record tenant-wide or at site_id. PT404 site.not_found, part.not_found, partner.not_found; PT403 permission.missing; PT409 supplier.not_approved, part.obsolete, trace_pattern.missing; PT422 receipt.quantity_invalid, receipt.invalid, unit.*.
+   * @tags (rpc) record_receipt
+   * @name RecordReceiptList
+   * @summary Record a receipt
+   * @request GET:/rpc/record_receipt
+   */
+  export namespace RecordReceiptList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format date */
+      due_on: string;
+      /** @format timestamp with time zone */
+      expires_at?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format text */
+      purchase_order?: string;
+      /** @format numeric */
+      quantity: number;
+      /** @format timestamp with time zone */
+      received_at?: string;
+      /** @format uuid */
+      site_id: string;
+      /** @format uuid */
+      supplier_id: string;
+      /** @format text */
+      supplier_lot: string;
+      /** @format text */
+      unit?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -45990,6 +61219,92 @@ export namespace Rpc {
   }
 
   /**
+   * @description Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @tags (rpc) reject_change_order
+   * @name RejectChangeOrderCreate
+   * @summary Reject a change order
+   * @request POST:/rpc/reject_change_order
+   */
+  export namespace RejectChangeOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      change_order_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Needs change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.
+   * @tags (rpc) reject_change_order
+   * @name RejectChangeOrderList
+   * @summary Reject a change order
+   * @request GET:/rpc/reject_change_order
+   */
+  export namespace RejectChangeOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      change_order_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Returns a revision in review to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
+   * @tags (rpc) reject_drawing_revision
+   * @name RejectDrawingRevisionCreate
+   * @summary Send a drawing revision back
+   * @request POST:/rpc/reject_drawing_revision
+   */
+  export namespace RejectDrawingRevisionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Returns a revision in review to draft with the reason (review_comment). Needs drawing.approve; PT422 drawing_revision.reason_missing, PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review.
+   * @tags (rpc) reject_drawing_revision
+   * @name RejectDrawingRevisionList
+   * @summary Send a drawing revision back
+   * @request GET:/rpc/reject_drawing_revision
+   */
+  export namespace RejectDrawingRevisionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      reason: string;
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Rejects a registered or received sample (PT409 sample.status_transition otherwise) with a reason (a value code of the type list sample_rejection_reasons, PT422 sample.rejection_reason_unknown) and notes: rejected is terminal; sample.rejected is published and the submitter notified. Needs sample.manage tenant-wide or at the sample's site.
    * @tags (rpc) reject_sample
    * @name RejectSampleCreate
@@ -46030,6 +61345,45 @@ export namespace Rpc {
       reason: string;
       /** @format uuid */
       sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The revision production uses (NULL when none is released or the caller may not read drawings).
+   * @tags (rpc) released_drawing
+   * @name ReleasedDrawingCreate
+   * @summary Released revision of a drawing
+   * @request POST:/rpc/released_drawing
+   */
+  export namespace ReleasedDrawingCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      drawing_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The revision production uses (NULL when none is released or the caller may not read drawings).
+   * @tags (rpc) released_drawing
+   * @name ReleasedDrawingList
+   * @summary Released revision of a drawing
+   * @request GET:/rpc/released_drawing
+   */
+  export namespace ReleasedDrawingList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      drawing_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -46194,6 +61548,183 @@ export namespace Rpc {
       execution_id: string;
       /** @format integer */
       expires_in?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records a deviation permit asked of the customer (CON-<year>-<counter>): the part (its customer's, when it has one), the quantity limit in the part's unit, valid from..until, optionally narrowed to revisions, lots and serials of the part. Needs concession.manage. PT404 part.not_found, partner.not_found; PT403 permission.missing; PT422 concession.customer_mismatch, concession.quantity_invalid, concession.validity_invalid, concession.invalid, concession.scope_invalid.
+   * @tags (rpc) request_concession
+   * @name RequestConcessionCreate
+   * @summary Request a concession
+   * @request POST:/rpc/request_concession
+   */
+  export namespace RequestConcessionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      customer_id: string;
+      /** @format text */
+      customer_reference?: string;
+      /** @format text */
+      description: string;
+      /** @format uuid[] */
+      lot_ids?: string[];
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid[] */
+      part_revision_ids?: string[];
+      /** @format numeric */
+      quantity_limit: number;
+      /** @format uuid[] */
+      serial_ids?: string[];
+      /** @format timestamp with time zone */
+      valid_from: string;
+      /** @format timestamp with time zone */
+      valid_until: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records a deviation permit asked of the customer (CON-<year>-<counter>): the part (its customer's, when it has one), the quantity limit in the part's unit, valid from..until, optionally narrowed to revisions, lots and serials of the part. Needs concession.manage. PT404 part.not_found, partner.not_found; PT403 permission.missing; PT422 concession.customer_mismatch, concession.quantity_invalid, concession.validity_invalid, concession.invalid, concession.scope_invalid.
+   * @tags (rpc) request_concession
+   * @name RequestConcessionList
+   * @summary Request a concession
+   * @request GET:/rpc/request_concession
+   */
+  export namespace RequestConcessionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      customer_id: string;
+      /** @format text */
+      customer_reference?: string;
+      /** @format text */
+      description: string;
+      /** @format uuid[] */
+      lot_ids?: string;
+      /** @format uuid */
+      part_id: string;
+      /** @format uuid[] */
+      part_revision_ids?: string;
+      /** @format numeric */
+      quantity_limit: number;
+      /** @format uuid[] */
+      serial_ids?: string;
+      /** @format timestamp with time zone */
+      valid_from: string;
+      /** @format timestamp with time zone */
+      valid_until: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A barcode label for one shipping unit (SSCC, AI 00), lot (GTIN 01 when the part has one, expiry 17, lot 10, count 30 for whole pieces) or serial (GTIN 01, serial 21): the GS1-128 element string computed and checked here, rendered asynchronously (job label_render, bwip-js) as a PNG object; status queued, then rendered or failed. symbology gs1-128 or qr (default: setting shipment_label_format). Needs label.print at the item's site. PT404 shipping_unit.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 label.invalid, label.symbology_unsupported, gs1.*.
+   * @tags (rpc) request_label
+   * @name RequestLabelCreate
+   * @summary Request a label
+   * @request POST:/rpc/request_label
+   */
+  export namespace RequestLabelCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      lot_id?: string;
+      /** @format uuid */
+      serial_id?: string;
+      /** @format uuid */
+      shipping_unit_id?: string;
+      /** @format text */
+      symbology?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A barcode label for one shipping unit (SSCC, AI 00), lot (GTIN 01 when the part has one, expiry 17, lot 10, count 30 for whole pieces) or serial (GTIN 01, serial 21): the GS1-128 element string computed and checked here, rendered asynchronously (job label_render, bwip-js) as a PNG object; status queued, then rendered or failed. symbology gs1-128 or qr (default: setting shipment_label_format). Needs label.print at the item's site. PT404 shipping_unit.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 label.invalid, label.symbology_unsupported, gs1.*.
+   * @tags (rpc) request_label
+   * @name RequestLabelList
+   * @summary Request a label
+   * @request GET:/rpc/request_label
+   */
+  export namespace RequestLabelList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      lot_id?: string;
+      /** @format uuid */
+      serial_id?: string;
+      /** @format uuid */
+      shipping_unit_id?: string;
+      /** @format text */
+      symbology?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
+   * @tags (rpc) respond_to_scar
+   * @name RespondToScarCreate
+   * @summary Answer a SCAR
+   * @request POST:/rpc/respond_to_scar
+   */
+  export namespace RespondToScarCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      containment?: string;
+      /** @format text */
+      corrective_action: string;
+      /** @format text */
+      root_cause: string;
+      /** @format uuid */
+      scar_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The supplier's 8D answer: root cause, corrective action and containment, by a portal user bound to that supplier (partner.read) or by staff with scar.manage on its behalf; only while awaiting a response. Published as scar.responded. PT404 scar.not_found (another supplier's SCAR too); PT403 permission.missing; PT409 scar.not_awaiting_response; PT422 scar.response_incomplete.
+   * @tags (rpc) respond_to_scar
+   * @name RespondToScarList
+   * @summary Answer a SCAR
+   * @request GET:/rpc/respond_to_scar
+   */
+  export namespace RespondToScarList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      containment?: string;
+      /** @format text */
+      corrective_action: string;
+      /** @format text */
+      root_cause: string;
+      /** @format uuid */
+      scar_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -46498,6 +62029,96 @@ export namespace Rpc {
   }
 
   /**
+   * @description Accepts the supplier's answer (the CAPA then carries on to verification and closure) or returns it with a note (awaiting a response again). Needs scar.manage (staff). Published as scar.reviewed. PT404 scar.not_found; PT403 permission.missing; PT409 scar.not_responded; PT422 scar.review_note_required.
+   * @tags (rpc) review_scar_response
+   * @name ReviewScarResponseCreate
+   * @summary Review a SCAR response
+   * @request POST:/rpc/review_scar_response
+   */
+  export namespace ReviewScarResponseCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format boolean */
+      accept: boolean;
+      /** @format text */
+      note?: string;
+      /** @format uuid */
+      scar_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Accepts the supplier's answer (the CAPA then carries on to verification and closure) or returns it with a note (awaiting a response again). Needs scar.manage (staff). Published as scar.reviewed. PT404 scar.not_found; PT403 permission.missing; PT409 scar.not_responded; PT422 scar.review_note_required.
+   * @tags (rpc) review_scar_response
+   * @name ReviewScarResponseList
+   * @summary Review a SCAR response
+   * @request GET:/rpc/review_scar_response
+   */
+  export namespace ReviewScarResponseList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format boolean */
+      accept: boolean;
+      /** @format text */
+      note?: string;
+      /** @format uuid */
+      scar_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The customer withdrew it: no further disposition may use it (those made stay, with it recorded). Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.not_granted; PT422 concession.reason_required.
+   * @tags (rpc) revoke_concession
+   * @name RevokeConcessionCreate
+   * @summary Revoke a concession
+   * @request POST:/rpc/revoke_concession
+   */
+  export namespace RevokeConcessionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      concession_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The customer withdrew it: no further disposition may use it (those made stay, with it recorded). Needs concession.manage. PT404 concession.not_found; PT403 permission.missing; PT409 concession.not_granted; PT422 concession.reason_required.
+   * @tags (rpc) revoke_concession
+   * @name RevokeConcessionList
+   * @summary Revoke a concession
+   * @request GET:/rpc/revoke_concession
+   */
+  export namespace RevokeConcessionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      concession_id: string;
+      /** @format text */
+      reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Ends a person's qualification now, with a reason; the grant is kept. Needs competence.manage (PT403 permission.missing); PT422 qualification.reason_required, PT404 qualification.not_found, PT409 qualification.revoked.
    * @tags (rpc) revoke_qualification
    * @name RevokeQualificationCreate
@@ -46714,6 +62335,53 @@ export namespace Rpc {
       direction?: string;
       /** @format uuid */
       sample_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
+   * @tags (rpc) scan
+   * @name ScanCreate
+   * @summary Scan
+   * @request POST:/rpc/scan
+   */
+  export namespace ScanCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      code: string;
+      /** @format text */
+      device: string;
+      /** @format text */
+      location: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Records that a device read a code at a location: a GS1 element string ("(00)..." or "(01)...(10)..." or raw with GS, optionally after ]C1), a plain SSCC-18, or a lot, serial or shipment number. The code is decoded and checked (check digits, dates; a GTIN that is not the part's is PT409 scan.gtin_mismatch), resolved among what the caller may see, and the shipping unit's, shipment's, lot's or serial's current_location set. The same device and code within 5 seconds returns the first event (no second row, also when both arrive at once). Needs scan.record at the item's site. PT404 scan.unknown_code; PT422 scan.invalid, gs1.invalid, gs1.unknown_ai, gs1.check_digit; PT403 permission.missing.
+   * @tags (rpc) scan
+   * @name ScanList
+   * @summary Scan
+   * @request GET:/rpc/scan
+   */
+  export namespace ScanList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      code: string;
+      /** @format text */
+      device: string;
+      /** @format text */
+      location: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -46991,6 +62659,88 @@ export namespace Rpc {
   }
 
   /**
+   * @description A presigned GET URL (expires_in seconds, 300 by default) for the PDF of a certificate you may read (staff of the plant, the customer's portal users). PT404 shipment_certificate.not_found, PT409 render.not_rendered.
+   * @tags (rpc) shipment_certificate_url
+   * @name ShipmentCertificateUrlCreate
+   * @summary Download URL of a certificate of conformance
+   * @request POST:/rpc/shipment_certificate_url
+   */
+  export namespace ShipmentCertificateUrlCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      certificate_id: string;
+      /** @format integer */
+      expires_in?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A presigned GET URL (expires_in seconds, 300 by default) for the PDF of a certificate you may read (staff of the plant, the customer's portal users). PT404 shipment_certificate.not_found, PT409 render.not_rendered.
+   * @tags (rpc) shipment_certificate_url
+   * @name ShipmentCertificateUrlList
+   * @summary Download URL of a certificate of conformance
+   * @request GET:/rpc/shipment_certificate_url
+   */
+  export namespace ShipmentCertificateUrlList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      certificate_id: string;
+      /** @format integer */
+      expires_in?: number;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.not_available.
+   * @tags (rpc) ship_shipment
+   * @name ShipShipmentCreate
+   * @summary Ship a shipment
+   * @request POST:/rpc/ship_shipment
+   */
+  export namespace ShipShipmentCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      shipment_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Takes a packed shipment's items out of inventory and moves it to shipped, all or nothing: each lot (locked, in id order) gives what the shipment carries of it (its inventory state becomes shipped when nothing is left, partly_consumed otherwise), each serial becomes shipped; only released material that is not consumed, shipped or scrapped ships, never more than remains (also under concurrency). Records who and when (shipped_by, shipped_at), publishes shipment.shipped. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.not_packed, shipment.empty, lot.not_released, lot.not_available, lot.insufficient_quantity, serial.not_released, serial.not_available.
+   * @tags (rpc) ship_shipment
+   * @name ShipShipmentList
+   * @summary Ship a shipment
+   * @request GET:/rpc/ship_shipment
+   */
+  export namespace ShipShipmentList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      shipment_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * @description Errors: PT403 eln_entry.not_author, eln_entry.witness_is_author, permission.missing; PT404 eln_entry.not_found; PT409 eln_entry.not_current, eln_entry.already_signed, eln_entry.not_signed; PT422 signature.reason_required; PT429 locked.
    * @tags (rpc) sign_eln_entry
    * @name SignElnEntryCreate
@@ -47086,6 +62836,49 @@ export namespace Rpc {
       entity_type: string;
       /** @format text */
       reason: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) spc_chart
+   * @name SpcChartCreate
+   * @summary Chart data of a characteristic the caller may see (inspection.read or control_plan.read at its plant), from the last `subgroups` closed subgroups (2..1000, default 100): each point (subgroup, n, value, dispersion, center line and limits of the current baseline, a p chart's per subgroup size, Nelson rule numbers and names), the baseline, capability (Cp, Cpk, Pp, Ppk, mean, sigma within from the baseline or R̄/d2, S̄/c4, MR̄/d2, sigma overall) for variables, and the count of open signals. Reads subgroup summaries, never the measurements.
+   * @request POST:/rpc/spc_chart
+   */
+  export namespace SpcChartCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      characteristic_id: string;
+      /** @format integer */
+      subgroups?: number;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * No description
+   * @tags (rpc) spc_chart
+   * @name SpcChartList
+   * @summary Chart data of a characteristic the caller may see (inspection.read or control_plan.read at its plant), from the last `subgroups` closed subgroups (2..1000, default 100): each point (subgroup, n, value, dispersion, center line and limits of the current baseline, a p chart's per subgroup size, Nelson rule numbers and names), the baseline, capability (Cp, Cpk, Pp, Ppk, mean, sigma within from the baseline or R̄/d2, S̄/c4, MR̄/d2, sigma overall) for variables, and the count of open signals. Reads subgroup summaries, never the measurements.
+   * @request GET:/rpc/spc_chart
+   */
+  export namespace SpcChartList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      characteristic_id: string;
+      /** @format integer */
+      subgroups?: number;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -47301,6 +63094,84 @@ export namespace Rpc {
       entity_id: string;
       /** @format text */
       entity_type: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
+   * @tags (rpc) submit_change_order
+   * @name SubmitChangeOrderCreate
+   * @summary Submit a change order
+   * @request POST:/rpc/submit_change_order
+   */
+  export namespace SubmitChangeOrderCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      change_order_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Sends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.
+   * @tags (rpc) submit_change_order
+   * @name SubmitChangeOrderList
+   * @summary Submit a change order
+   * @request GET:/rpc/submit_change_order
+   */
+  export namespace SubmitChangeOrderList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      change_order_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Moves a draft revision that links its file (a document version) into review (RDA). Needs drawing.manage; PT404 drawing_revision.not_found, PT409 drawing_revision.not_draft, PT422 drawing_revision.document_missing.
+   * @tags (rpc) submit_drawing_revision
+   * @name SubmitDrawingRevisionCreate
+   * @summary Submit a drawing revision for approval
+   * @request POST:/rpc/submit_drawing_revision
+   */
+  export namespace SubmitDrawingRevisionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      revision_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Moves a draft revision that links its file (a document version) into review (RDA). Needs drawing.manage; PT404 drawing_revision.not_found, PT409 drawing_revision.not_draft, PT422 drawing_revision.document_missing.
+   * @tags (rpc) submit_drawing_revision
+   * @name SubmitDrawingRevisionList
+   * @summary Submit a drawing revision for approval
+   * @request GET:/rpc/submit_drawing_revision
+   */
+  export namespace SubmitDrawingRevisionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      revision_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -47986,6 +63857,45 @@ export namespace Rpc {
     export type RequestQuery = {
       /** @format uuid */
       endpoint_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description In the disposition step (also after a rejected verification sent the NCR back), a holder of ncr.disposition at the NCR's site removes a disposition (the audit log keeps it). PT404 ncr_disposition.not_found, ncr.not_found; PT403 permission.missing; PT409 ncr.wrong_step.
+   * @tags (rpc) withdraw_ncr_disposition
+   * @name WithdrawNcrDispositionCreate
+   * @summary Withdraw an MRB disposition
+   * @request POST:/rpc/withdraw_ncr_disposition
+   */
+  export namespace WithdrawNcrDispositionCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      disposition_id: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description In the disposition step (also after a rejected verification sent the NCR back), a holder of ncr.disposition at the NCR's site removes a disposition (the audit log keeps it). PT404 ncr_disposition.not_found, ncr.not_found; PT403 permission.missing; PT409 ncr.wrong_step.
+   * @tags (rpc) withdraw_ncr_disposition
+   * @name WithdrawNcrDispositionList
+   * @summary Withdraw an MRB disposition
+   * @request GET:/rpc/withdraw_ncr_disposition
+   */
+  export namespace WithdrawNcrDispositionList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      disposition_id: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -51885,6 +67795,803 @@ export namespace SamplesDueForDisposal {
   }
 }
 
+export namespace ScanEvents {
+  /**
+   * @description Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
+   * @tags scan_events
+   * @name ScanEventsCreate
+   * @summary Scan events
+   * @request POST:/scan_events
+   */
+  export namespace ScanEventsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ScanEvents;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
+   * @tags scan_events
+   * @name ScanEventsDelete
+   * @summary Scan events
+   * @request DELETE:/scan_events
+   */
+  export namespace ScanEventsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * What the scanner read.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Kind
+       * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
+       * @format text
+       */
+      code_kind?: string;
+      /**
+       * Decoded
+       * The GS1 application identifiers and values ({"00": ..., "10": ...}).
+       * @format jsonb
+       */
+      decoded?: string;
+      /**
+       * Device
+       * The scanner's name or id.
+       * @format text
+       */
+      device?: string;
+      /**
+       * Scan id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Location
+       * Where it was scanned (dock, rack, truck ...).
+       * @format text
+       */
+      location?: string;
+      /**
+       * Lot
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Scanned at
+       * @format timestamp with time zone
+       */
+      scanned_at?: string;
+      /**
+       * Scanned by
+       * @format uuid
+       */
+      scanned_by?: string;
+      /**
+       * Serial
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipment
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipping unit
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The scanned item's site.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
+   * @tags scan_events
+   * @name ScanEventsList
+   * @summary Scan events
+   * @request GET:/scan_events
+   */
+  export namespace ScanEventsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * What the scanner read.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Kind
+       * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
+       * @format text
+       */
+      code_kind?: string;
+      /**
+       * Decoded
+       * The GS1 application identifiers and values ({"00": ..., "10": ...}).
+       * @format jsonb
+       */
+      decoded?: string;
+      /**
+       * Device
+       * The scanner's name or id.
+       * @format text
+       */
+      device?: string;
+      /**
+       * Scan id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Location
+       * Where it was scanned (dock, rack, truck ...).
+       * @format text
+       */
+      location?: string;
+      /**
+       * Lot
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Scanned at
+       * @format timestamp with time zone
+       */
+      scanned_at?: string;
+      /**
+       * Scanned by
+       * @format uuid
+       */
+      scanned_by?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipment
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipping unit
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The scanned item's site.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ScanEvents[];
+  }
+
+  /**
+   * @description Every scan of a barcode (GS1 element string, SSCC, lot, serial or shipment number) by a device at a location: what it decoded to and which shipment, unit, lot or serial it named. Append-only, partitioned by month (pg_partman); the same device and code within 5 seconds is one event. Written by app.scan.
+   * @tags scan_events
+   * @name ScanEventsPartialUpdate
+   * @summary Scan events
+   * @request PATCH:/scan_events
+   */
+  export namespace ScanEventsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Code
+       * What the scanner read.
+       * @format text
+       */
+      code?: string;
+      /**
+       * Kind
+       * gs1 (an element string), sscc, lot_number, serial_number or shipment_number.
+       * @format text
+       */
+      code_kind?: string;
+      /**
+       * Decoded
+       * The GS1 application identifiers and values ({"00": ..., "10": ...}).
+       * @format jsonb
+       */
+      decoded?: string;
+      /**
+       * Device
+       * The scanner's name or id.
+       * @format text
+       */
+      device?: string;
+      /**
+       * Scan id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Location
+       * Where it was scanned (dock, rack, truck ...).
+       * @format text
+       */
+      location?: string;
+      /**
+       * Lot
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Scanned at
+       * @format timestamp with time zone
+       */
+      scanned_at?: string;
+      /**
+       * Scanned by
+       * @format uuid
+       */
+      scanned_by?: string;
+      /**
+       * Serial
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipment
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipping unit
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The scanned item's site.
+       * @format uuid
+       */
+      site_id?: string;
+    };
+    export type RequestBody = ScanEvents;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Scars {
+  /**
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @tags scars
+   * @name ScarsCreate
+   * @summary Supplier corrective action requests
+   * @request POST:/scars
+   */
+  export namespace ScarsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Scars;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @tags scars
+   * @name ScarsDelete
+   * @summary Supplier corrective action requests
+   * @request DELETE:/scars
+   */
+  export namespace ScarsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * CAPA
+       * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * SCAR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Problem statement
+       * What the supplier is told (D2).
+       * @format text
+       */
+      problem_statement?: string;
+      /**
+       * Receipt
+       * The receipt (receipts.id) that showed the problem, if any.
+       * @format uuid
+       */
+      receipt_id?: string;
+      /**
+       * Responded at
+       * @format timestamp with time zone
+       */
+      responded_at?: string;
+      /**
+       * Responded by
+       * @format uuid
+       */
+      responded_by?: string;
+      /**
+       * Response due on
+       * The day the supplier's answer is due.
+       * @format date
+       */
+      response_due_on?: string;
+      /**
+       * Review note
+       * Why the response was accepted or returned.
+       * @format text
+       */
+      review_note?: string;
+      /**
+       * Reviewed at
+       * @format timestamp with time zone
+       */
+      reviewed_at?: string;
+      /**
+       * Reviewed by
+       * @format uuid
+       */
+      reviewed_by?: string;
+      /**
+       * SCAR number
+       * The CAPA's number (CAPA-000123), shown to the supplier.
+       * @format text
+       */
+      scar_number?: string;
+      /**
+       * Status
+       * awaiting_response, responded or accepted (closure is the CAPA's).
+       * @format app.scar_status
+       */
+      status?: string;
+      /**
+       * Supplier containment
+       * The supplier's containment (D3).
+       * @format text
+       */
+      supplier_containment?: string;
+      /**
+       * Supplier corrective action
+       * The supplier's corrective and preventive actions (D5-D7).
+       * @format text
+       */
+      supplier_corrective_action?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) asked to act.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier root cause
+       * The supplier's root cause (D4).
+       * @format text
+       */
+      supplier_root_cause?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @tags scars
+   * @name ScarsList
+   * @summary Supplier corrective action requests
+   * @request GET:/scars
+   */
+  export namespace ScarsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * CAPA
+       * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * SCAR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Problem statement
+       * What the supplier is told (D2).
+       * @format text
+       */
+      problem_statement?: string;
+      /**
+       * Receipt
+       * The receipt (receipts.id) that showed the problem, if any.
+       * @format uuid
+       */
+      receipt_id?: string;
+      /**
+       * Responded at
+       * @format timestamp with time zone
+       */
+      responded_at?: string;
+      /**
+       * Responded by
+       * @format uuid
+       */
+      responded_by?: string;
+      /**
+       * Response due on
+       * The day the supplier's answer is due.
+       * @format date
+       */
+      response_due_on?: string;
+      /**
+       * Review note
+       * Why the response was accepted or returned.
+       * @format text
+       */
+      review_note?: string;
+      /**
+       * Reviewed at
+       * @format timestamp with time zone
+       */
+      reviewed_at?: string;
+      /**
+       * Reviewed by
+       * @format uuid
+       */
+      reviewed_by?: string;
+      /**
+       * SCAR number
+       * The CAPA's number (CAPA-000123), shown to the supplier.
+       * @format text
+       */
+      scar_number?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Status
+       * awaiting_response, responded or accepted (closure is the CAPA's).
+       * @format app.scar_status
+       */
+      status?: string;
+      /**
+       * Supplier containment
+       * The supplier's containment (D3).
+       * @format text
+       */
+      supplier_containment?: string;
+      /**
+       * Supplier corrective action
+       * The supplier's corrective and preventive actions (D5-D7).
+       * @format text
+       */
+      supplier_corrective_action?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) asked to act.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier root cause
+       * The supplier's root cause (D4).
+       * @format text
+       */
+      supplier_root_cause?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Scars[];
+  }
+
+  /**
+   * @description A CAPA of the 8D method (capa_id) addressed to a supplier, with what was sent (title, problem statement), the response due date and the supplier's answer (containment, root cause, corrective action). Issued and reviewed with scar.manage (app.issue_scar, app.review_scar_response); staff read them with supplier.read; the supplier's portal users (bound to that partner, partner.read) see and answer only their own (app.respond_to_scar). Closed when its CAPA closes.
+   * @tags scars
+   * @name ScarsPartialUpdate
+   * @summary Supplier corrective action requests
+   * @request PATCH:/scars
+   */
+  export namespace ScarsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * CAPA
+       * The 8D (capas.id) the SCAR is; its number is the SCAR's.
+       * @format uuid
+       */
+      capa_id?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * SCAR id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Problem statement
+       * What the supplier is told (D2).
+       * @format text
+       */
+      problem_statement?: string;
+      /**
+       * Receipt
+       * The receipt (receipts.id) that showed the problem, if any.
+       * @format uuid
+       */
+      receipt_id?: string;
+      /**
+       * Responded at
+       * @format timestamp with time zone
+       */
+      responded_at?: string;
+      /**
+       * Responded by
+       * @format uuid
+       */
+      responded_by?: string;
+      /**
+       * Response due on
+       * The day the supplier's answer is due.
+       * @format date
+       */
+      response_due_on?: string;
+      /**
+       * Review note
+       * Why the response was accepted or returned.
+       * @format text
+       */
+      review_note?: string;
+      /**
+       * Reviewed at
+       * @format timestamp with time zone
+       */
+      reviewed_at?: string;
+      /**
+       * Reviewed by
+       * @format uuid
+       */
+      reviewed_by?: string;
+      /**
+       * SCAR number
+       * The CAPA's number (CAPA-000123), shown to the supplier.
+       * @format text
+       */
+      scar_number?: string;
+      /**
+       * Status
+       * awaiting_response, responded or accepted (closure is the CAPA's).
+       * @format app.scar_status
+       */
+      status?: string;
+      /**
+       * Supplier containment
+       * The supplier's containment (D3).
+       * @format text
+       */
+      supplier_containment?: string;
+      /**
+       * Supplier corrective action
+       * The supplier's corrective and preventive actions (D5-D7).
+       * @format text
+       */
+      supplier_corrective_action?: string;
+      /**
+       * Supplier
+       * The partner (partners.id) asked to act.
+       * @format uuid
+       */
+      supplier_id?: string;
+      /**
+       * Supplier root cause
+       * The supplier's root cause (D4).
+       * @format text
+       */
+      supplier_root_cause?: string;
+      /**
+       * Title
+       * @format text
+       */
+      title?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Scars;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
 export namespace Serials {
   /**
    * @description One piece of a part, numbered from the tenant's serial pattern, optionally of a lot, at one plant, with the same quality status and inventory state as lots (a piece is never partly consumed). Seen with traceability.read tenant-wide or at its site; written by app.create_serials, app.record_consumption and app.set_serial_quality_status.
@@ -51932,6 +68639,12 @@ export namespace Serials {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Current location
+       * Where the piece was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
       /**
        * Serial id
        * @format uuid
@@ -52024,6 +68737,12 @@ export namespace Serials {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Current location
+       * Where the piece was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
       /**
        * Serial id
        * @format uuid
@@ -52131,6 +68850,12 @@ export namespace Serials {
        * @format uuid
        */
       created_by?: string;
+      /**
+       * Current location
+       * Where the piece was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
       /**
        * Serial id
        * @format uuid
@@ -53036,6 +69761,1372 @@ export namespace Settings {
       Range?: string;
     };
     export type ResponseBody = Settings[];
+  }
+}
+
+export namespace ShipmentCertificates {
+  /**
+   * @description One per issue for a shipment whose items are all released: its content frozen at issue from app_private.shipment_certificate_lines (lots and serials, part revisions, quality status), rendered to PDF by the coc_render job and stored as an object attached to the shipment. Read like the shipment (its customer's portal users too). Written by app.issue_shipment_certificate.
+   * @tags shipment_certificates
+   * @name ShipmentCertificatesCreate
+   * @summary Certificates of conformance
+   * @request POST:/shipment_certificates
+   */
+  export namespace ShipmentCertificatesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ShipmentCertificates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One per issue for a shipment whose items are all released: its content frozen at issue from app_private.shipment_certificate_lines (lots and serials, part revisions, quality status), rendered to PDF by the coc_render job and stored as an object attached to the shipment. Read like the shipment (its customer's portal users too). Written by app.issue_shipment_certificate.
+   * @tags shipment_certificates
+   * @name ShipmentCertificatesDelete
+   * @summary Certificates of conformance
+   * @request DELETE:/shipment_certificates
+   */
+  export namespace ShipmentCertificatesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * PDF checksum
+       * sha256 (hex).
+       * @format text
+       */
+      pdf_sha256?: string;
+      /**
+       * Certificate number
+       * COC-000123, unique in the tenant.
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Content
+       * What the certificate states, frozen at issue: shipment, customer, lines.
+       * @format jsonb
+       */
+      content?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Certificate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PDF
+       * Object-store key inside the tenant's storage.
+       * @format text
+       */
+      pdf_key?: string;
+      /**
+       * PDF size
+       * In bytes.
+       * @format bigint
+       */
+      pdf_size?: string;
+      /**
+       * Render attempts
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * PDF status
+       * queued, rendered or failed.
+       * @format app.render_status
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One per issue for a shipment whose items are all released: its content frozen at issue from app_private.shipment_certificate_lines (lots and serials, part revisions, quality status), rendered to PDF by the coc_render job and stored as an object attached to the shipment. Read like the shipment (its customer's portal users too). Written by app.issue_shipment_certificate.
+   * @tags shipment_certificates
+   * @name ShipmentCertificatesList
+   * @summary Certificates of conformance
+   * @request GET:/shipment_certificates
+   */
+  export namespace ShipmentCertificatesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * PDF checksum
+       * sha256 (hex).
+       * @format text
+       */
+      pdf_sha256?: string;
+      /**
+       * Certificate number
+       * COC-000123, unique in the tenant.
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Content
+       * What the certificate states, frozen at issue: shipment, customer, lines.
+       * @format jsonb
+       */
+      content?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Certificate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PDF
+       * Object-store key inside the tenant's storage.
+       * @format text
+       */
+      pdf_key?: string;
+      /**
+       * PDF size
+       * In bytes.
+       * @format bigint
+       */
+      pdf_size?: string;
+      /**
+       * Render attempts
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * PDF status
+       * queued, rendered or failed.
+       * @format app.render_status
+       */
+      status?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ShipmentCertificates[];
+  }
+
+  /**
+   * @description One per issue for a shipment whose items are all released: its content frozen at issue from app_private.shipment_certificate_lines (lots and serials, part revisions, quality status), rendered to PDF by the coc_render job and stored as an object attached to the shipment. Read like the shipment (its customer's portal users too). Written by app.issue_shipment_certificate.
+   * @tags shipment_certificates
+   * @name ShipmentCertificatesPartialUpdate
+   * @summary Certificates of conformance
+   * @request PATCH:/shipment_certificates
+   */
+  export namespace ShipmentCertificatesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * PDF checksum
+       * sha256 (hex).
+       * @format text
+       */
+      pdf_sha256?: string;
+      /**
+       * Certificate number
+       * COC-000123, unique in the tenant.
+       * @format text
+       */
+      certificate_number?: string;
+      /**
+       * Content
+       * What the certificate states, frozen at issue: shipment, customer, lines.
+       * @format jsonb
+       */
+      content?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Certificate id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Issued at
+       * @format timestamp with time zone
+       */
+      issued_at?: string;
+      /**
+       * Issued by
+       * @format uuid
+       */
+      issued_by?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * PDF
+       * Object-store key inside the tenant's storage.
+       * @format text
+       */
+      pdf_key?: string;
+      /**
+       * PDF size
+       * In bytes.
+       * @format bigint
+       */
+      pdf_size?: string;
+      /**
+       * Render attempts
+       * @format integer
+       */
+      render_attempts?: string;
+      /**
+       * Render error
+       * @format text
+       */
+      render_error?: string;
+      /**
+       * Rendered at
+       * @format timestamp with time zone
+       */
+      rendered_at?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * PDF status
+       * queued, rendered or failed.
+       * @format app.render_status
+       */
+      status?: string;
+    };
+    export type RequestBody = ShipmentCertificates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ShipmentItems {
+  /**
+   * @description What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+   * @tags shipment_items
+   * @name ShipmentItemsCreate
+   * @summary Shipment items
+   * @request POST:/shipment_items
+   */
+  export namespace ShipmentItemsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ShipmentItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+   * @tags shipment_items
+   * @name ShipmentItemsDelete
+   * @summary Shipment items
+   * @request DELETE:/shipment_items
+   */
+  export namespace ShipmentItemsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The lot's or serial's part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * In unit (1 for a serial).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipping unit
+       * The unit (shipping_units.id) it is packed in, if any.
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+   * @tags shipment_items
+   * @name ShipmentItemsList
+   * @summary Shipment items
+   * @request GET:/shipment_items
+   */
+  export namespace ShipmentItemsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The lot's or serial's part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * In unit (1 for a serial).
+       * @format numeric
+       */
+      quantity?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipping unit
+       * The unit (shipping_units.id) it is packed in, if any.
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ShipmentItems[];
+  }
+
+  /**
+   * @description What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+   * @tags shipment_items
+   * @name ShipmentItemsPartialUpdate
+   * @summary Shipment items
+   * @request PATCH:/shipment_items
+   */
+  export namespace ShipmentItemsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Item id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Lot
+       * lots.id, or empty for a serial.
+       * @format uuid
+       */
+      lot_id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Part
+       * The lot's or serial's part.
+       * @format uuid
+       */
+      part_id?: string;
+      /**
+       * Quantity
+       * In unit (1 for a serial).
+       * @format numeric
+       */
+      quantity?: string;
+      /**
+       * Serial
+       * serials.id, or empty for a lot.
+       * @format uuid
+       */
+      serial_id?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipping unit
+       * The unit (shipping_units.id) it is packed in, if any.
+       * @format uuid
+       */
+      shipping_unit_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Unit
+       * The part's unit (units.code).
+       * @format text
+       */
+      unit?: string;
+    };
+    export type RequestBody = ShipmentItems;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace Shipments {
+  /**
+   * @description Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+   * @tags shipments
+   * @name ShipmentsCreate
+   * @summary Shipments
+   * @request POST:/shipments
+   */
+  export namespace ShipmentsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = Shipments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+   * @tags shipments
+   * @name ShipmentsDelete
+   * @summary Shipments
+   * @request DELETE:/shipments
+   */
+  export namespace ShipmentsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Carrier
+       * @format text
+       */
+      carrier?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Current location
+       * Where the shipment or one of its units was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
+      /**
+       * Customer
+       * The partner (partners.id) the goods go to; its portal users read the shipment.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Delivered at
+       * When the shipment entered delivered.
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Shipment id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Promised date
+       * The delivery date promised to the customer (on-time delivery is measured against it).
+       * @format date
+       */
+      promised_date?: string;
+      /**
+       * Shipment number
+       * SHP-000123, unique in the tenant.
+       * @format text
+       */
+      shipment_number?: string;
+      /**
+       * Shipped at
+       * When app.ship_shipment moved the goods out of inventory.
+       * @format timestamp with time zone
+       */
+      shipped_at?: string;
+      /**
+       * Shipped by
+       * @format uuid
+       */
+      shipped_by?: string;
+      /**
+       * Ship-from plant
+       * The site (sites.id) the goods leave: who may see and act on the shipment.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * The shipment's state on its state machine (app.entity_states), mirrored here: draft, picked, packed, shipped, delivered or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Tracking number
+       * The carrier's.
+       * @format text
+       */
+      tracking_number?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+   * @tags shipments
+   * @name ShipmentsList
+   * @summary Shipments
+   * @request GET:/shipments
+   */
+  export namespace ShipmentsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Carrier
+       * @format text
+       */
+      carrier?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Current location
+       * Where the shipment or one of its units was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
+      /**
+       * Customer
+       * The partner (partners.id) the goods go to; its portal users read the shipment.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Delivered at
+       * When the shipment entered delivered.
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Shipment id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Promised date
+       * The delivery date promised to the customer (on-time delivery is measured against it).
+       * @format date
+       */
+      promised_date?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Shipment number
+       * SHP-000123, unique in the tenant.
+       * @format text
+       */
+      shipment_number?: string;
+      /**
+       * Shipped at
+       * When app.ship_shipment moved the goods out of inventory.
+       * @format timestamp with time zone
+       */
+      shipped_at?: string;
+      /**
+       * Shipped by
+       * @format uuid
+       */
+      shipped_by?: string;
+      /**
+       * Ship-from plant
+       * The site (sites.id) the goods leave: who may see and act on the shipment.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * The shipment's state on its state machine (app.entity_states), mirrored here: draft, picked, packed, shipped, delivered or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Tracking number
+       * The carrier's.
+       * @format text
+       */
+      tracking_number?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = Shipments[];
+  }
+
+  /**
+   * @description Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+   * @tags shipments
+   * @name ShipmentsPartialUpdate
+   * @summary Shipments
+   * @request PATCH:/shipments
+   */
+  export namespace ShipmentsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Carrier
+       * @format text
+       */
+      carrier?: string;
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Current location
+       * Where the shipment or one of its units was last scanned (app.scan).
+       * @format text
+       */
+      current_location?: string;
+      /**
+       * Customer
+       * The partner (partners.id) the goods go to; its portal users read the shipment.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Delivered at
+       * When the shipment entered delivered.
+       * @format timestamp with time zone
+       */
+      delivered_at?: string;
+      /**
+       * Shipment id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Notes
+       * @format text
+       */
+      notes?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Promised date
+       * The delivery date promised to the customer (on-time delivery is measured against it).
+       * @format date
+       */
+      promised_date?: string;
+      /**
+       * Shipment number
+       * SHP-000123, unique in the tenant.
+       * @format text
+       */
+      shipment_number?: string;
+      /**
+       * Shipped at
+       * When app.ship_shipment moved the goods out of inventory.
+       * @format timestamp with time zone
+       */
+      shipped_at?: string;
+      /**
+       * Shipped by
+       * @format uuid
+       */
+      shipped_by?: string;
+      /**
+       * Ship-from plant
+       * The site (sites.id) the goods leave: who may see and act on the shipment.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * The shipment's state on its state machine (app.entity_states), mirrored here: draft, picked, packed, shipped, delivered or cancelled.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Tracking number
+       * The carrier's.
+       * @format text
+       */
+      tracking_number?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = Shipments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ShippingUnits {
+  /**
+   * @description A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+   * @tags shipping_units
+   * @name ShippingUnitsCreate
+   * @summary Shipping units
+   * @request POST:/shipping_units
+   */
+  export namespace ShippingUnitsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ShippingUnits;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+   * @tags shipping_units
+   * @name ShippingUnitsDelete
+   * @summary Shipping units
+   * @request DELETE:/shipping_units
+   */
+  export namespace ShippingUnitsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Current location
+       * Where the unit was last scanned.
+       * @format text
+       */
+      current_location?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Shipping unit id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Packaging
+       * e.g. carton, pallet.
+       * @format text
+       */
+      packaging?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * SSCC
+       * Serial Shipping Container Code, 18 digits: extension digit, GS1 company prefix, serial reference, check digit.
+       * @format text
+       */
+      sscc?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+   * @tags shipping_units
+   * @name ShippingUnitsList
+   * @summary Shipping units
+   * @request GET:/shipping_units
+   */
+  export namespace ShippingUnitsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Current location
+       * Where the unit was last scanned.
+       * @format text
+       */
+      current_location?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Shipping unit id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Packaging
+       * e.g. carton, pallet.
+       * @format text
+       */
+      packaging?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * SSCC
+       * Serial Shipping Container Code, 18 digits: extension digit, GS1 company prefix, serial reference, check digit.
+       * @format text
+       */
+      sscc?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ShippingUnits[];
+  }
+
+  /**
+   * @description A handling unit of a shipment (carton, pallet) with its SSCC-18 (AI 00) from the tenant's GS1 company prefix; labelled and scanned. Plant and customer copied from the shipment. Written by app.add_shipping_unit.
+   * @tags shipping_units
+   * @name ShippingUnitsPartialUpdate
+   * @summary Shipping units
+   * @request PATCH:/shipping_units
+   */
+  export namespace ShippingUnitsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Created at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Created by
+       * @format uuid
+       */
+      created_by?: string;
+      /**
+       * Current location
+       * Where the unit was last scanned.
+       * @format text
+       */
+      current_location?: string;
+      /**
+       * Customer
+       * The shipment's customer.
+       * @format uuid
+       */
+      customer_id?: string;
+      /**
+       * Shipping unit id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Packaging
+       * e.g. carton, pallet.
+       * @format text
+       */
+      packaging?: string;
+      /**
+       * Shipment
+       * shipments.id.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Plant
+       * The shipment's site.
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * SSCC
+       * Serial Shipping Container Code, 18 digits: extension digit, GS1 company prefix, serial reference, check digit.
+       * @format text
+       */
+      sscc?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+    };
+    export type RequestBody = ShippingUnits;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
   }
 }
 
@@ -54852,6 +72943,1107 @@ export namespace SopTemplates {
       version?: string;
     };
     export type RequestBody = SopTemplates;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SpcBaselines {
+  /**
+   * @description The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
+   * @tags spc_baselines
+   * @name SpcBaselinesCreate
+   * @summary SPC baselines
+   * @request POST:/spc_baselines
+   */
+  export namespace SpcBaselinesCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SpcBaselines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
+   * @tags spc_baselines
+   * @name SpcBaselinesDelete
+   * @summary SPC baselines
+   * @request DELETE:/spc_baselines
+   */
+  export namespace SpcBaselinesDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Center line
+       * X̿ (X̄ charts), X̄ (I chart), p̄ (p chart) or n·p̄ (np chart).
+       * @format numeric
+       */
+      center?: string;
+      /**
+       * Process change
+       * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
+       * @format text
+       */
+      change_reference?: string;
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Dispersion center
+       * R̄, S̄ or MR̄.
+       * @format numeric
+       */
+      dispersion_center?: string;
+      /**
+       * Dispersion LCL
+       * @format numeric
+       */
+      dispersion_lcl?: string;
+      /**
+       * Dispersion UCL
+       * @format numeric
+       */
+      dispersion_ucl?: string;
+      /**
+       * From subgroup
+       * First subgroup of the baseline study.
+       * @format integer
+       */
+      from_subgroup?: string;
+      /**
+       * Baseline id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * LCL
+       * Lower control limit (empty for a p chart).
+       * @format numeric
+       */
+      lcl?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why these limits (initial capability study, the process change made).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Sigma within
+       * R̄/d2, S̄/c4 or MR̄/d2: the Cp/Cpk sigma.
+       * @format numeric
+       */
+      sigma_within?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Subgroups
+       * Subgroups the limits were computed from.
+       * @format integer
+       */
+      subgroups?: string;
+      /**
+       * Superseded at
+       * When a newer baseline replaced it (empty: current).
+       * @format timestamp with time zone
+       */
+      superseded_at?: string;
+      /**
+       * To subgroup
+       * Last subgroup of the baseline study.
+       * @format integer
+       */
+      to_subgroup?: string;
+      /**
+       * UCL
+       * Upper control limit (empty for a p chart: it varies with each subgroup's size).
+       * @format numeric
+       */
+      ucl?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
+   * @tags spc_baselines
+   * @name SpcBaselinesList
+   * @summary SPC baselines
+   * @request GET:/spc_baselines
+   */
+  export namespace SpcBaselinesList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Center line
+       * X̿ (X̄ charts), X̄ (I chart), p̄ (p chart) or n·p̄ (np chart).
+       * @format numeric
+       */
+      center?: string;
+      /**
+       * Process change
+       * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
+       * @format text
+       */
+      change_reference?: string;
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Dispersion center
+       * R̄, S̄ or MR̄.
+       * @format numeric
+       */
+      dispersion_center?: string;
+      /**
+       * Dispersion LCL
+       * @format numeric
+       */
+      dispersion_lcl?: string;
+      /**
+       * Dispersion UCL
+       * @format numeric
+       */
+      dispersion_ucl?: string;
+      /**
+       * From subgroup
+       * First subgroup of the baseline study.
+       * @format integer
+       */
+      from_subgroup?: string;
+      /**
+       * Baseline id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * LCL
+       * Lower control limit (empty for a p chart).
+       * @format numeric
+       */
+      lcl?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why these limits (initial capability study, the process change made).
+       * @format text
+       */
+      reason?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Sigma within
+       * R̄/d2, S̄/c4 or MR̄/d2: the Cp/Cpk sigma.
+       * @format numeric
+       */
+      sigma_within?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Subgroups
+       * Subgroups the limits were computed from.
+       * @format integer
+       */
+      subgroups?: string;
+      /**
+       * Superseded at
+       * When a newer baseline replaced it (empty: current).
+       * @format timestamp with time zone
+       */
+      superseded_at?: string;
+      /**
+       * To subgroup
+       * Last subgroup of the baseline study.
+       * @format integer
+       */
+      to_subgroup?: string;
+      /**
+       * UCL
+       * Upper control limit (empty for a p chart: it varies with each subgroup's size).
+       * @format numeric
+       */
+      ucl?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SpcBaselines[];
+  }
+
+  /**
+   * @description The frozen control limits of a characteristic, computed from a range of its subgroups by the SPC library and approved by app.approve_spc_baseline. One current baseline per characteristic; a new one (a recalculation) needs the approved process change it follows (change_reference) and supersedes the old. Charts and signals judge against the current one.
+   * @tags spc_baselines
+   * @name SpcBaselinesPartialUpdate
+   * @summary SPC baselines
+   * @request PATCH:/spc_baselines
+   */
+  export namespace SpcBaselinesPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Approved at
+       * @format timestamp with time zone
+       */
+      approved_at?: string;
+      /**
+       * Approved by
+       * @format uuid
+       */
+      approved_by?: string;
+      /**
+       * Center line
+       * X̿ (X̄ charts), X̄ (I chart), p̄ (p chart) or n·p̄ (np chart).
+       * @format numeric
+       */
+      center?: string;
+      /**
+       * Process change
+       * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
+       * @format text
+       */
+      change_reference?: string;
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Dispersion center
+       * R̄, S̄ or MR̄.
+       * @format numeric
+       */
+      dispersion_center?: string;
+      /**
+       * Dispersion LCL
+       * @format numeric
+       */
+      dispersion_lcl?: string;
+      /**
+       * Dispersion UCL
+       * @format numeric
+       */
+      dispersion_ucl?: string;
+      /**
+       * From subgroup
+       * First subgroup of the baseline study.
+       * @format integer
+       */
+      from_subgroup?: string;
+      /**
+       * Baseline id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * LCL
+       * Lower control limit (empty for a p chart).
+       * @format numeric
+       */
+      lcl?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reason
+       * Why these limits (initial capability study, the process change made).
+       * @format text
+       */
+      reason?: string;
+      /**
+       * Sigma within
+       * R̄/d2, S̄/c4 or MR̄/d2: the Cp/Cpk sigma.
+       * @format numeric
+       */
+      sigma_within?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Subgroups
+       * Subgroups the limits were computed from.
+       * @format integer
+       */
+      subgroups?: string;
+      /**
+       * Superseded at
+       * When a newer baseline replaced it (empty: current).
+       * @format timestamp with time zone
+       */
+      superseded_at?: string;
+      /**
+       * To subgroup
+       * Last subgroup of the baseline study.
+       * @format integer
+       */
+      to_subgroup?: string;
+      /**
+       * UCL
+       * Upper control limit (empty for a p chart: it varies with each subgroup's size).
+       * @format numeric
+       */
+      ucl?: string;
+    };
+    export type RequestBody = SpcBaselines;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SpcSignals {
+  /**
+   * @description An out-of-control signal: a closed subgroup of a characteristic broke a Nelson rule against the current baseline's frozen limits. Raised when the subgroup closes, notifies the control plan's owner, carries the characteristic's reaction plan, and is closed only with an assignable-cause record (cause, action) by app.close_spc_signal. Not a nonconformance by itself.
+   * @tags spc_signals
+   * @name SpcSignalsCreate
+   * @summary SPC signals
+   * @request POST:/spc_signals
+   */
+  export namespace SpcSignalsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SpcSignals;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description An out-of-control signal: a closed subgroup of a characteristic broke a Nelson rule against the current baseline's frozen limits. Raised when the subgroup closes, notifies the control plan's owner, carries the characteristic's reaction plan, and is closed only with an assignable-cause record (cause, action) by app.close_spc_signal. Not a nonconformance by itself.
+   * @tags spc_signals
+   * @name SpcSignalsDelete
+   * @summary SPC signals
+   * @request DELETE:/spc_signals
+   */
+  export namespace SpcSignalsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Action
+       * What was done about it (required to close).
+       * @format text
+       */
+      action?: string;
+      /**
+       * Baseline
+       * The frozen limits judged against.
+       * @format uuid
+       */
+      baseline_id?: string;
+      /**
+       * Assignable cause
+       * What caused the signal (required to close).
+       * @format text
+       */
+      cause?: string;
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Closed by
+       * @format uuid
+       */
+      closed_by?: string;
+      /**
+       * Raised at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Signal id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reaction plan
+       * The characteristic's reaction plan when the signal was raised.
+       * @format text
+       */
+      reaction_plan?: string;
+      /**
+       * Rule names
+       * @format text[]
+       */
+      rule_names?: string;
+      /**
+       * Rules
+       * Nelson rule numbers broken (1..8).
+       * @format integer[]
+       */
+      rules?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open or closed.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Subgroup
+       * The subgroup that signalled.
+       * @format integer
+       */
+      subgroup?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Value
+       * The plotted statistic (mean, individual, proportion or count).
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description An out-of-control signal: a closed subgroup of a characteristic broke a Nelson rule against the current baseline's frozen limits. Raised when the subgroup closes, notifies the control plan's owner, carries the characteristic's reaction plan, and is closed only with an assignable-cause record (cause, action) by app.close_spc_signal. Not a nonconformance by itself.
+   * @tags spc_signals
+   * @name SpcSignalsList
+   * @summary SPC signals
+   * @request GET:/spc_signals
+   */
+  export namespace SpcSignalsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Action
+       * What was done about it (required to close).
+       * @format text
+       */
+      action?: string;
+      /**
+       * Baseline
+       * The frozen limits judged against.
+       * @format uuid
+       */
+      baseline_id?: string;
+      /**
+       * Assignable cause
+       * What caused the signal (required to close).
+       * @format text
+       */
+      cause?: string;
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Closed by
+       * @format uuid
+       */
+      closed_by?: string;
+      /**
+       * Raised at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Signal id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reaction plan
+       * The characteristic's reaction plan when the signal was raised.
+       * @format text
+       */
+      reaction_plan?: string;
+      /**
+       * Rule names
+       * @format text[]
+       */
+      rule_names?: string;
+      /**
+       * Rules
+       * Nelson rule numbers broken (1..8).
+       * @format integer[]
+       */
+      rules?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open or closed.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Subgroup
+       * The subgroup that signalled.
+       * @format integer
+       */
+      subgroup?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Value
+       * The plotted statistic (mean, individual, proportion or count).
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SpcSignals[];
+  }
+
+  /**
+   * @description An out-of-control signal: a closed subgroup of a characteristic broke a Nelson rule against the current baseline's frozen limits. Raised when the subgroup closes, notifies the control plan's owner, carries the characteristic's reaction plan, and is closed only with an assignable-cause record (cause, action) by app.close_spc_signal. Not a nonconformance by itself.
+   * @tags spc_signals
+   * @name SpcSignalsPartialUpdate
+   * @summary SPC signals
+   * @request PATCH:/spc_signals
+   */
+  export namespace SpcSignalsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Action
+       * What was done about it (required to close).
+       * @format text
+       */
+      action?: string;
+      /**
+       * Baseline
+       * The frozen limits judged against.
+       * @format uuid
+       */
+      baseline_id?: string;
+      /**
+       * Assignable cause
+       * What caused the signal (required to close).
+       * @format text
+       */
+      cause?: string;
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Closed by
+       * @format uuid
+       */
+      closed_by?: string;
+      /**
+       * Raised at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Signal id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Reaction plan
+       * The characteristic's reaction plan when the signal was raised.
+       * @format text
+       */
+      reaction_plan?: string;
+      /**
+       * Rule names
+       * @format text[]
+       */
+      rule_names?: string;
+      /**
+       * Rules
+       * Nelson rule numbers broken (1..8).
+       * @format integer[]
+       */
+      rules?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Status
+       * open or closed.
+       * @format text
+       */
+      status?: string;
+      /**
+       * Subgroup
+       * The subgroup that signalled.
+       * @format integer
+       */
+      subgroup?: string;
+      /**
+       * Updated at
+       * @format timestamp with time zone
+       */
+      updated_at?: string;
+      /**
+       * Value
+       * The plotted statistic (mean, individual, proportion or count).
+       * @format numeric
+       */
+      value?: string;
+    };
+    export type RequestBody = SpcSignals;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace SpcSubgroups {
+  /**
+   * @description One row per closed subgroup of a characteristic (sample_size measurements): n, mean, range, standard deviation, sum and sum of squares (variables) or defectives (attributes). Written when the subgroup's last measurement is recorded; what app.spc_chart and the baselines read, so a chart never scans the measurements.
+   * @tags spc_subgroups
+   * @name SpcSubgroupsCreate
+   * @summary SPC subgroups
+   * @request POST:/spc_subgroups
+   */
+  export namespace SpcSubgroupsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = SpcSubgroups;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One row per closed subgroup of a characteristic (sample_size measurements): n, mean, range, standard deviation, sum and sum of squares (variables) or defectives (attributes). Written when the subgroup's last measurement is recorded; what app.spc_chart and the baselines read, so a chart never scans the measurements.
+   * @tags spc_subgroups
+   * @name SpcSubgroupsDelete
+   * @summary SPC subgroups
+   * @request DELETE:/spc_subgroups
+   */
+  export namespace SpcSubgroupsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Defectives
+       * Defective units (attributes).
+       * @format integer
+       */
+      defectives?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Mean
+       * @format numeric
+       */
+      mean?: string;
+      /**
+       * n
+       * Measurements (units) in the subgroup.
+       * @format integer
+       */
+      n?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Range
+       * @format numeric
+       */
+      range?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Standard deviation
+       * Sample standard deviation (n - 1).
+       * @format numeric
+       */
+      stddev?: string;
+      /**
+       * Subgroup
+       * @format integer
+       */
+      subgroup?: string;
+      /**
+       * Sum
+       * @format numeric
+       */
+      sum?: string;
+      /**
+       * Sum of squares
+       * @format numeric
+       */
+      sum_squares?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One row per closed subgroup of a characteristic (sample_size measurements): n, mean, range, standard deviation, sum and sum of squares (variables) or defectives (attributes). Written when the subgroup's last measurement is recorded; what app.spc_chart and the baselines read, so a chart never scans the measurements.
+   * @tags spc_subgroups
+   * @name SpcSubgroupsList
+   * @summary SPC subgroups
+   * @request GET:/spc_subgroups
+   */
+  export namespace SpcSubgroupsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Defectives
+       * Defective units (attributes).
+       * @format integer
+       */
+      defectives?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /**
+       * Mean
+       * @format numeric
+       */
+      mean?: string;
+      /**
+       * n
+       * Measurements (units) in the subgroup.
+       * @format integer
+       */
+      n?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Range
+       * @format numeric
+       */
+      range?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Standard deviation
+       * Sample standard deviation (n - 1).
+       * @format numeric
+       */
+      stddev?: string;
+      /**
+       * Subgroup
+       * @format integer
+       */
+      subgroup?: string;
+      /**
+       * Sum
+       * @format numeric
+       */
+      sum?: string;
+      /**
+       * Sum of squares
+       * @format numeric
+       */
+      sum_squares?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = SpcSubgroups[];
+  }
+
+  /**
+   * @description One row per closed subgroup of a characteristic (sample_size measurements): n, mean, range, standard deviation, sum and sum of squares (variables) or defectives (attributes). Written when the subgroup's last measurement is recorded; what app.spc_chart and the baselines read, so a chart never scans the measurements.
+   * @tags spc_subgroups
+   * @name SpcSubgroupsPartialUpdate
+   * @summary SPC subgroups
+   * @request PATCH:/spc_subgroups
+   */
+  export namespace SpcSubgroupsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Characteristic
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
+       * Closed at
+       * @format timestamp with time zone
+       */
+      closed_at?: string;
+      /**
+       * Defectives
+       * Defective units (attributes).
+       * @format integer
+       */
+      defectives?: string;
+      /**
+       * Row id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Mean
+       * @format numeric
+       */
+      mean?: string;
+      /**
+       * n
+       * Measurements (units) in the subgroup.
+       * @format integer
+       */
+      n?: string;
+      /**
+       * Tenant
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Range
+       * @format numeric
+       */
+      range?: string;
+      /**
+       * Plant
+       * @format uuid
+       */
+      site_id?: string;
+      /**
+       * Standard deviation
+       * Sample standard deviation (n - 1).
+       * @format numeric
+       */
+      stddev?: string;
+      /**
+       * Subgroup
+       * @format integer
+       */
+      subgroup?: string;
+      /**
+       * Sum
+       * @format numeric
+       */
+      sum?: string;
+      /**
+       * Sum of squares
+       * @format numeric
+       */
+      sum_squares?: string;
+    };
+    export type RequestBody = SpcSubgroups;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";

@@ -69,7 +69,9 @@ COMMENT ON FUNCTION app_private.tg_organizations__validate() IS
 --   4. branding: the tenant's branding row (app_private.provision_branding,
 --      50_platform/64_branding.sql);
 --   5. traceability: the lot and serial number patterns
---      (app_private.provision_traceability, 82_traceability).
+--      (app_private.provision_traceability, 82_traceability);
+--   6. logistics: the shipment state machine (app_private.provision_logistics,
+--      84_logistics/20_shipments.sql).
 -- A new domain adds its step here.
 CREATE OR REPLACE FUNCTION app_private.provision_organization(p_organization_id uuid) RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -82,11 +84,12 @@ BEGIN
   PERFORM app_private.provision_audit(p_organization_id);
   PERFORM app_private.provision_branding(p_organization_id);
   PERFORM app_private.provision_traceability(p_organization_id);
+  PERFORM app_private.provision_logistics(p_organization_id);
 END
 $$;
 
 COMMENT ON FUNCTION app_private.provision_organization(uuid) IS
-  'Gives a new tenant what every domain needs, in order: system roles (app_private.sync_system_roles), then the workflow (app_private.provision_workflow), then the audit settings (app_private.provision_audit), then its branding row (app_private.provision_branding), then the lot and serial number patterns (app_private.provision_traceability). Idempotent.';
+  'Gives a new tenant what every domain needs, in order: system roles (app_private.sync_system_roles), then the workflow (app_private.provision_workflow), then the audit settings (app_private.provision_audit), then its branding row (app_private.provision_branding), then the lot and serial number patterns (app_private.provision_traceability), then the shipment state machine (app_private.provision_logistics). Idempotent.';
 
 CREATE OR REPLACE FUNCTION app_private.tg_organizations__provision() RETURNS trigger
 LANGUAGE plpgsql VOLATILE

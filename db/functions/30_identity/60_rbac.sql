@@ -501,6 +501,9 @@ CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.part_revi
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('part.manage');
 CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.trace_number_patterns
   FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('traceability.manage');
+-- The approved supplier list (80_quality/20_suppliers.sql).
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.approved_suppliers
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('supplier.manage');
 -- The operations registers. Equipment, calibrations, equipment uses and downtime events are site-scoped: their
 -- _000_require_site_permission (app_private.tg_require_insert_permission_at_a_site, 50_platform/80_equipment.sql) accepts
 -- the permission at some site, and their _200_prepare checks it at the row's site.

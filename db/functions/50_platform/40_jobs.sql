@@ -39,6 +39,8 @@ AS $$
      'Announces reagents and consumables whose available stock fell below their threshold because lots expired, once per crossing (reagent.low_stock).'),
     ('purge-report-executions', '29 4 * * *', 'SELECT app_private.purge_report_executions()',
      'Deletes finished report executions older than 30 days and lists their files for the object-store purge (app_private.object_purges).'),
+    ('notify-expiring-supplier-approvals', '19 6 * * *', 'SELECT app_private.notify_expiring_supplier_approvals()',
+     'Publishes approved_supplier.expiring 30 days before an approved or conditional supplier''s approval or certificate expires (80_quality/20_suppliers.sql).'),
     ('maintain-partitions', '11 * * * *', 'SELECT app_private.maintain_partitions()',
      'Runs pg_partman on the append-heavy tables (app_private.append_heavy_tables): makes partitions premake ahead, drops those past the retention of partition_settings, protects new ones against TRUNCATE.')
 $$;

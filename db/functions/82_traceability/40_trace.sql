@@ -111,7 +111,7 @@ COMMENT ON FUNCTION app.trace_backward(uuid, integer) IS
 CREATE OR REPLACE FUNCTION app.recall_simulation(lot_id uuid, max_depth integer DEFAULT 20)
 RETURNS TABLE (item_type app.trace_item_kind, id uuid, item_number text, part_id uuid, part_number text, customer_id uuid, site_id uuid,
                depth integer, quantity numeric, remaining_quantity numeric, unit text, quality_status app.trace_quality_status,
-               inventory_state app.trace_inventory_state, finished boolean)
+               inventory_state app.trace_inventory_state, finished boolean, shipped_quantity numeric, shipments jsonb)
 LANGUAGE plpgsql STABLE
 SET search_path = ''
 AS $$
@@ -120,17 +120,52 @@ DECLARE
   -- The tenant as a value, not a sub-select: the planner then knows how many
   -- lots and serials the tenant has and probes them by key per item reached.
   v_org uuid := auth.org_id();
+  v_lot app.lots;
 BEGIN
-  IF NOT EXISTS (SELECT FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = recall_simulation.lot_id) THEN
+  SELECT * INTO v_lot FROM app.lots AS l WHERE l.organization_id = v_org AND l.id = recall_simulation.lot_id;
+  IF NOT FOUND THEN
     RAISE EXCEPTION 'lot not found' USING ERRCODE = 'PT404', DETAIL = 'lot.not_found', HINT = 'Send lot_id: a lot you may see (GET /lots).';
   END IF;
+  -- The lot itself (depth 0: it may have shipped as it is), then everything made from it; each with the shipments
+  -- (of those the caller may read) that carried it: number, customer, quantity, state, when shipped.
   RETURN QUERY
-  SELECT f.item_type, f.id, f.item_number, f.part_id, f.part_number, p.customer_id, f.site_id, f.depth, f.quantity, f.remaining_quantity,
-         f.unit, f.quality_status, f.inventory_state,
-         NOT EXISTS (SELECT FROM app.genealogy_edges AS e WHERE e.organization_id = v_org AND e.from_id = f.id)
-    FROM app.trace_forward(recall_simulation.lot_id, recall_simulation.max_depth) AS f
-    JOIN app.parts AS p ON p.organization_id = v_org AND p.id = f.part_id;
+  WITH affected AS (
+    SELECT 'lot'::app.trace_item_kind AS item_type, v_lot.id, v_lot.lot_number AS item_number, v_lot.part_id, p.part_number, v_lot.site_id,
+           0 AS depth, v_lot.quantity, v_lot.remaining_quantity, v_lot.unit, v_lot.quality_status, v_lot.inventory_state
+      FROM app.parts AS p WHERE p.organization_id = v_org AND p.id = v_lot.part_id
+    UNION ALL
+    SELECT f.item_type, f.id, f.item_number, f.part_id, f.part_number, f.site_id, f.depth, f.quantity, f.remaining_quantity, f.unit,
+           f.quality_status, f.inventory_state
+      FROM app.trace_forward(recall_simulation.lot_id, recall_simulation.max_depth) AS f
+  -- The shipments of all affected items at once (the policies' checks run once, not per item): a lot's items by
+  -- lot_id, a serial's by serial_id.
+  ), shipped AS (
+    SELECT x.item_id, sum(x.quantity) FILTER (WHERE s.status IN ('shipped', 'delivered')) AS shipped_quantity,
+           pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+             'shipment_id', s.id, 'shipment_number', s.shipment_number, 'status', s.status, 'customer_id', s.customer_id,
+             'customer_name', c.name, 'quantity', x.quantity, 'unit', x.unit, 'shipped_at', s.shipped_at, 'delivered_at', s.delivered_at)
+             ORDER BY s.shipment_number) AS shipments
+      FROM (SELECT a.id AS item_id, i.shipment_id, i.quantity, i.unit
+              FROM affected AS a JOIN app.shipment_items AS i ON i.organization_id = v_org AND i.lot_id = a.id
+             WHERE a.item_type = 'lot'
+            UNION ALL
+            SELECT a.id, i.shipment_id, i.quantity, i.unit
+              FROM affected AS a JOIN app.shipment_items AS i ON i.organization_id = v_org AND i.serial_id = a.id
+             WHERE a.item_type = 'serial') AS x
+      JOIN app.shipments AS s ON s.organization_id = v_org AND s.id = x.shipment_id
+      JOIN app.partners AS c ON c.organization_id = v_org AND c.id = s.customer_id
+     WHERE s.status <> 'cancelled'
+     GROUP BY x.item_id
+  )
+  SELECT a.item_type, a.id, a.item_number, a.part_id, a.part_number, p.customer_id, a.site_id, a.depth, a.quantity, a.remaining_quantity,
+         a.unit, a.quality_status, a.inventory_state,
+         NOT EXISTS (SELECT FROM app.genealogy_edges AS e WHERE e.organization_id = v_org AND e.from_id = a.id),
+         coalesce(sh.shipped_quantity, 0), coalesce(sh.shipments, '[]')
+    FROM affected AS a
+    JOIN app.parts AS p ON p.organization_id = v_org AND p.id = a.part_id
+    LEFT JOIN shipped AS sh ON sh.item_id = a.id
+   ORDER BY a.depth, a.item_number;
 END
 $$;
 COMMENT ON FUNCTION app.recall_simulation(uuid, integer) IS
-  E'Recall simulation\nWhat a recall of a lot reaches, in one call: every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, and finished (nothing was made from it: finished goods or stock still to stop). Shipments and the customers that received the material come with logistics (84_logistics) and are not in this answer yet. As the caller (plants they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.';
+  E'Recall simulation\nWhat a recall of a lot reaches, in one call: the lot itself (depth 0) and every lot and serial made from it at any depth up to max_depth (1 to 100), with its part, the customer the part is made for, plant, depth, quantity made and remaining, statuses, finished (nothing was made from it), and the shipments that carry it (not cancelled; shipments: [{shipment_id, shipment_number, status, customer_id, customer_name, quantity, unit, shipped_at, delivered_at}]) with shipped_quantity, what left in shipped or delivered ones. As the caller (plants and shipments they may see); PT404 lot.not_found, PT422 genealogy.depth_invalid.';

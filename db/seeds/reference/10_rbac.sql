@@ -68,7 +68,38 @@ INSERT INTO app.permissions (code, description) VALUES
   ('part.read', 'Read the parts master: parts and their revisions'),
   ('part.manage', 'Create and change parts, add draft revisions, release and obsolete revisions'),
   ('traceability.read', 'Read lots, serials, their genealogy and quality status history; trace and simulate recalls (tenant-wide, or at the sites of a site-scoped role)'),
+  ('drawing.read', 'Read drawings, the parts they define and their revisions (which one is released)'),
+  ('drawing.manage', 'Create and change drawings, add draft revisions with their files, submit them for approval (RDA)'),
+  ('drawing.approve', 'Approve (release) or send back drawing revisions in review; never one''s own submission'),
+  ('change_order.read', 'Read engineering change orders and what they affect'),
+  ('change_order.manage', 'Write engineering change orders and their affected items, submit, cancel and implement them (releasing their revisions also needs part.manage)'),
+  ('change_order.approve', 'Approve or reject submitted engineering change orders; never one''s own submission'),
   ('traceability.manage', 'Create lots and serials, record consumption, hold, quarantine and release material (tenant-wide, or at the sites of a site-scoped role); set the number patterns (tenant-wide)'),
+  ('ncr.read', 'Read nonconformance reports, their material and MRB dispositions (tenant-wide, or at the sites of a site-scoped role)'),
+  ('ncr.manage', 'Report nonconformances, add suspect material, move NCRs through the MRB steps, record the verification, open their CAPA'),
+  ('ncr.disposition', 'Decide MRB dispositions of NCRs one did not report (use as is, rework, repair, scrap, return to supplier)'),
+  ('concession.read', 'Read customer concessions (deviation permits) and their scope'),
+  ('concession.manage', 'Request concessions from customers, record their decision, revoke them'),
+  ('complaint.read', 'Read customer complaints, their material and NCRs (tenant-wide, or at the sites of a site-scoped role)'),
+  ('complaint.manage', 'File customer complaints, link material and NCRs, open their 8D, answer and close them'),
+  ('complaint.file', 'File complaints for one''s own company and read them (customer portal)'),
+  -- Control plans, inspections and SPC (80_quality/40_control_plans.sql, 42_inspections.sql, 54_spc_charts.sql).
+  ('control_plan.read', 'Read control plans, their steps and characteristics, and gauge R&R studies (tenant-wide, or at the sites of a site-scoped role)'),
+  ('control_plan.manage', 'Draft control plans (steps, characteristics), obsolete them, record gauge R&R studies (tenant-wide, or at the sites of a site-scoped role)'),
+  ('inspection.read', 'Read inspections, measurements, SPC charts, baselines and signals, FAI reports and first pass yield (tenant-wide, or at the sites of a site-scoped role)'),
+  ('inspection.record', 'Open and complete inspections, record measurements, close SPC signals with their assignable cause (tenant-wide, or at the sites of a site-scoped role)'),
+  ('inspection.approve', 'Approve control plans, approve or reject completed inspections, approve SPC baselines (frozen control limits)'),
+  -- Suppliers (80_quality/20_suppliers.sql .. 26_scorecard.sql).
+  ('supplier.read', 'Read the approved supplier list, receipts (tenant-wide, or at the sites of a site-scoped role), SCARs and the supplier scorecard'),
+  ('supplier.manage', 'Keep the approved supplier list: add suppliers and parts, approve, approve conditionally, suspend, disapprove'),
+  ('receipt.record', 'Record receipts of purchased material, which creates their quarantined lots (tenant-wide, or at the sites of a site-scoped role)'),
+  ('receipt.decide', 'Make the receiving decision: accept and reject quantities, releasing the accepted lot (tenant-wide, or at the sites of a site-scoped role)'),
+  ('scar.manage', 'Issue supplier corrective action requests (SCARs) and accept or return suppliers'' responses'),
+  -- Logistics (84_logistics).
+  ('shipment.read', 'Read shipments, their units, items, certificates of conformance and labels (tenant-wide, or at the sites of a site-scoped role; a portal user: their customer''s shipments)'),
+  ('shipment.manage', 'Create shipments, add units and items, pick, pack, ship, deliver and cancel them, issue certificates of conformance (tenant-wide, or at the sites of a site-scoped role)'),
+  ('label.print', 'Print GS1-128 labels for shipping units, lots and serials (tenant-wide, or at the sites of a site-scoped role)'),
+  ('scan.record', 'Record barcode scans of shipping units, lots, serials and shipments (tenant-wide, or at the sites of a site-scoped role)'),
   -- Reporting (95_reporting): report definitions, executions, dashboards.
   ('report.use', 'Write one''s own report definitions and dashboards, run reports on the sources one may read, read shared ones'),
   ('report.manage', 'Share report definitions and dashboards with the organization, change and delete shared ones')
@@ -187,6 +218,53 @@ SELECT role_key, permission
     ('logistics', 'part.read'), ('logistics', 'traceability.read'),
     ('management', 'part.read'), ('management', 'traceability.read'),
     ('sales', 'part.read'), ('auditor', 'part.read'), ('auditor', 'traceability.read'),
+    -- NCRs, concessions, complaints (80_quality/30_ncr, 32_concessions, 34_complaints): QA runs the MRB, the
+    -- concessions and the complaints; production and technicians report NCRs at their plant; engineering sits on
+    -- the MRB (dispositions); sales files complaints and asks for concessions; management and auditors read; a
+    -- customer's portal user files and reads their own company's complaints.
+    ('qa', 'ncr.read'), ('qa', 'ncr.manage'), ('qa', 'ncr.disposition'), ('qa', 'concession.read'), ('qa', 'concession.manage'),
+    ('qa', 'complaint.read'), ('qa', 'complaint.manage'),
+    ('production', 'ncr.read'), ('production', 'ncr.manage'), ('technician', 'ncr.read'), ('technician', 'ncr.manage'),
+    ('engineering', 'ncr.read'), ('engineering', 'ncr.disposition'), ('engineering', 'concession.read'), ('engineering', 'complaint.read'),
+    ('procurement', 'ncr.read'), ('logistics', 'ncr.read'),
+    ('sales', 'concession.read'), ('sales', 'concession.manage'), ('sales', 'complaint.read'), ('sales', 'complaint.manage'),
+    ('management', 'ncr.read'), ('management', 'concession.read'), ('management', 'complaint.read'),
+    ('auditor', 'ncr.read'), ('auditor', 'concession.read'), ('auditor', 'complaint.read'),
+    ('customer_portal', 'complaint.file'),
+    -- Engineering (80_quality/60_drawings, 62_change_orders): engineering writes drawings and change orders; QA and
+    -- management approve them (never their own submission); production, technicians and auditors read drawings.
+    ('engineering', 'drawing.read'), ('engineering', 'drawing.manage'), ('engineering', 'change_order.read'),
+    ('engineering', 'change_order.manage'),
+    ('qa', 'drawing.read'), ('qa', 'drawing.approve'), ('qa', 'change_order.read'), ('qa', 'change_order.approve'),
+    ('management', 'drawing.read'), ('management', 'drawing.approve'), ('management', 'change_order.read'),
+    ('management', 'change_order.approve'),
+    ('production', 'drawing.read'), ('production', 'change_order.read'), ('technician', 'drawing.read'),
+    ('procurement', 'drawing.read'), ('auditor', 'drawing.read'), ('auditor', 'change_order.read'),
+    -- Control plans and inspections: quality owns them (approves plans, inspections and SPC baselines); engineering
+    -- drafts plans; production and technicians (usually scoped to their plant) inspect and measure; auditors and
+    -- management read.
+    ('qa', 'control_plan.read'), ('qa', 'control_plan.manage'), ('qa', 'inspection.read'), ('qa', 'inspection.record'),
+    ('qa', 'inspection.approve'),
+    ('engineering', 'control_plan.read'), ('engineering', 'control_plan.manage'), ('engineering', 'inspection.read'),
+    ('production', 'control_plan.read'), ('production', 'inspection.read'), ('production', 'inspection.record'),
+    ('technician', 'control_plan.read'), ('technician', 'inspection.read'), ('technician', 'inspection.record'),
+    ('management', 'control_plan.read'), ('management', 'inspection.read'),
+    ('auditor', 'control_plan.read'), ('auditor', 'inspection.read'),
+    -- Suppliers: procurement keeps the approved supplier list; quality decides on receipts and issues SCARs;
+    -- logistics records receipts at the dock. A supplier's portal users (customer_portal, bound to the supplier, partner.read)
+    -- read and answer their own supplier's SCARs with no permission of their own (80_quality/24_scars.sql).
+    ('procurement', 'supplier.read'), ('procurement', 'supplier.manage'), ('procurement', 'receipt.record'),
+    ('qa', 'supplier.read'), ('qa', 'receipt.decide'), ('qa', 'scar.manage'),
+    ('logistics', 'supplier.read'), ('logistics', 'receipt.record'),
+    ('management', 'supplier.read'), ('auditor', 'supplier.read'), ('engineering', 'supplier.read'),
+    -- Logistics (84_logistics): logistics ships, labels and scans; production labels and scans at its plant; quality
+    -- reads shipments (recalls, certificates); management, sales and auditors read; a customer's portal user reads
+    -- the shipments of their customer.
+    ('logistics', 'shipment.read'), ('logistics', 'shipment.manage'), ('logistics', 'label.print'), ('logistics', 'scan.record'),
+    ('production', 'shipment.read'), ('production', 'label.print'), ('production', 'scan.record'),
+    ('technician', 'scan.record'),
+    ('qa', 'shipment.read'), ('qa', 'label.print'), ('management', 'shipment.read'), ('sales', 'shipment.read'),
+    ('auditor', 'shipment.read'), ('customer_portal', 'shipment.read'),
     -- Reporting (95_reporting/): staff who read data report on it (the source's own permission still decides);
     -- management shares reports and dashboards with everyone.
     ('management', 'report.use'), ('management', 'report.manage'), ('engineering', 'report.use'), ('qa', 'report.use'),

@@ -110,6 +110,8 @@ INSERT INTO app_private.setting_definitions (key, value_schema, default_value, d
    '[1, 2, 3, 4]',
    'The Western Electric / Nelson rules (1 to 8) that flag an out-of-control point on SPC charts; 1 to 4 are the Western Electric rules.', 'settings.manage'),
   ('lot_number_date_format', '{"type": "string", "enum": ["YYMMDD", "YYYYMMDD", "YYWW", "YYDDD"]}', '"YYMMDD"',
-   'The date part of lot numbers the tenant''s patterns take it from.', 'settings.manage')
+   'The date part of lot numbers the tenant''s patterns take it from.', 'settings.manage'),
+  ('supplier_on_time_tolerance_days', '{"type": "integer", "minimum": 0, "maximum": 30}', '0',
+   'Days a receipt may come after its ordered due date and still count as on time in the supplier scorecard.', 'settings.manage')
 ON CONFLICT (key) DO UPDATE SET value_schema = excluded.value_schema, default_value = excluded.default_value,
   description = excluded.description, permission = excluded.permission;

@@ -1,0 +1,332 @@
+-- Inspections and measurements (migration quality/inspections): opened
+-- against an approved control plan at its plant (inspection.record there),
+-- measured one value (or one unit) at a time with a gauge that is in service
+-- and calibrated, judged at completion (passed, passed first time), signed
+-- off with inspection.approve. AS9102 forms 1-3 of a first article as JSON;
+-- first pass yield by part, plant, line and month as a view. API roles only
+-- read these tables; the per-measurement path locks one characteristic row,
+-- writes one measurement and does SPC work only when a subgroup completes
+-- (54_spc_charts.sql).
+
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.inspections
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+CREATE OR REPLACE TRIGGER _100_append_only BEFORE UPDATE OR DELETE ON app.measurements
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__append_only();
+
+
+-- An inspection the caller may see (inspection.read or .record, tenant-wide or at its plant), locked when asked.
+CREATE OR REPLACE FUNCTION app_private.visible_inspection(p_id uuid, p_lock boolean DEFAULT false) RETURNS app.inspections
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_inspection app.inspections;
+BEGIN
+  IF p_lock THEN
+    SELECT * INTO v_inspection FROM app.inspections AS i WHERE i.organization_id = auth.org_id() AND i.id = p_id FOR UPDATE;
+  ELSE
+    SELECT * INTO v_inspection FROM app.inspections AS i WHERE i.organization_id = auth.org_id() AND i.id = p_id;
+  END IF;
+  IF v_inspection.id IS NULL OR NOT (auth.is_platform_operator() OR auth.has_permission('inspection.read', v_inspection.site_id)
+                                       OR auth.has_permission('inspection.record', v_inspection.site_id)) THEN
+    RAISE EXCEPTION 'inspection not found' USING ERRCODE = 'PT404', DETAIL = 'inspection.not_found',
+      HINT = 'GET /inspections lists the inspections you may see.';
+  END IF;
+  RETURN v_inspection;
+END
+$$;
+COMMENT ON FUNCTION app_private.visible_inspection(uuid, boolean) IS
+  'The inspection if the caller may see it (inspection.read or .record tenant-wide or at its plant), locked FOR UPDATE when p_lock; PT404 inspection.not_found otherwise.';
+
+-- A gauge may take a measurement at a time: in service and, where its class asks for it, calibrated then.
+CREATE OR REPLACE FUNCTION app_private.require_gauge_usable(p_organization_id uuid, p_gauge_id uuid, p_at timestamptz) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_gauge app.equipment;
+  v_state record;
+BEGIN
+  SELECT * INTO v_gauge FROM app.equipment AS e WHERE e.organization_id = p_organization_id AND e.id = p_gauge_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'gauge not found' USING ERRCODE = 'PT404', DETAIL = 'equipment.not_found', HINT = 'A gauge is equipment of the register: GET /equipment.';
+  END IF;
+  IF v_gauge.status <> 'in_service' THEN
+    RAISE EXCEPTION 'gauge % is %', v_gauge.equipment_number, v_gauge.status USING ERRCODE = 'PT409', DETAIL = 'gauge.not_in_service',
+      HINT = 'Measure with a gauge that is in service, or put this one back in service first.';
+  END IF;
+  SELECT * INTO v_state FROM auth.calibration_status(p_organization_id, p_gauge_id, p_at);
+  IF v_state.requires_calibration AND v_state.status NOT IN ('calibrated', 'due_soon') THEN
+    RAISE EXCEPTION 'gauge % is out of calibration (%) at %', v_gauge.equipment_number, v_state.status, p_at
+      USING ERRCODE = 'PT409', DETAIL = 'gauge.out_of_calibration',
+            HINT = 'Calibrate the gauge (POST /calibrations) or measure with a calibrated one; GET /equipment_calibration_status shows which are usable.';
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION app_private.require_gauge_usable(uuid, uuid, timestamptz) IS
+  'Refuses a measurement with a gauge at a time: PT404 equipment.not_found; PT409 gauge.not_in_service (status other than in_service), gauge.out_of_calibration (its class requires calibration and the latest calibration by then failed, expired, is not yet valid or there is none).';
+
+CREATE OR REPLACE FUNCTION app.open_inspection(control_plan_id uuid, kind app.inspection_kind, lot_id uuid DEFAULT NULL,
+                                               serial_id uuid DEFAULT NULL, line text DEFAULT '', fai_reason text DEFAULT '')
+RETURNS app.inspections
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_plan app.control_plans := app_private.visible_control_plan(open_inspection.control_plan_id);
+  v_part_id uuid;
+  v_inspection app.inspections;
+BEGIN
+  PERFORM auth.check_permission_at('inspection.record', v_plan.site_id);
+  IF v_plan.status <> 'approved' THEN
+    RAISE EXCEPTION 'control plan is %', v_plan.status USING ERRCODE = 'PT409', DETAIL = 'control_plan.not_approved',
+      HINT = 'Inspect against an approved control plan.';
+  END IF;
+  v_part_id := (SELECT r.part_id FROM app.part_revisions AS r WHERE r.organization_id = v_plan.organization_id AND r.id = v_plan.part_revision_id);
+  IF open_inspection.lot_id IS NOT NULL AND NOT EXISTS (
+       SELECT FROM app.lots AS l WHERE l.organization_id = v_plan.organization_id AND l.id = open_inspection.lot_id AND l.part_id = v_part_id) THEN
+    RAISE EXCEPTION 'lot not found' USING ERRCODE = 'PT404', DETAIL = 'lot.not_found', HINT = 'Name a lot of the control plan''s part.';
+  END IF;
+  IF open_inspection.serial_id IS NOT NULL AND NOT EXISTS (
+       SELECT FROM app.serials AS s WHERE s.organization_id = v_plan.organization_id AND s.id = open_inspection.serial_id AND s.part_id = v_part_id) THEN
+    RAISE EXCEPTION 'serial not found' USING ERRCODE = 'PT404', DETAIL = 'serial.not_found', HINT = 'Name a serial of the control plan''s part.';
+  END IF;
+  INSERT INTO app.inspections (organization_id, id, kind, part_id, part_revision_id, control_plan_id, lot_id, serial_id, site_id, line, fai_reason, created_by)
+  VALUES (v_plan.organization_id, public.uuid_generate_v7(), open_inspection.kind, v_part_id, v_plan.part_revision_id, v_plan.id, open_inspection.lot_id,
+          open_inspection.serial_id, v_plan.site_id, coalesce(open_inspection.line, ''), coalesce(open_inspection.fai_reason, ''), auth.user_id())
+  RETURNING * INTO v_inspection;
+  INSERT INTO app.inspection_characteristics (organization_id, id, inspection_id, characteristic_id, site_id, balloon)
+  SELECT c.organization_id, public.uuid_generate_v7(), v_inspection.id, c.id, c.site_id, c.balloon
+    FROM app.characteristics AS c WHERE c.organization_id = v_plan.organization_id AND c.control_plan_id = v_plan.id;
+  RETURN v_inspection;
+END
+$$;
+COMMENT ON FUNCTION app.open_inspection(uuid, app.inspection_kind, uuid, uuid, text, text) IS
+  'Opens an inspection against an approved control plan at its plant (inspection.record there), optionally of a lot or serial of the plan''s part; lists the plan''s characteristics (AS9102 form 3 rows). PT404 control_plan.not_found, lot.not_found, serial.not_found; PT409 control_plan.not_approved; PT403 permission.missing.';
+
+CREATE OR REPLACE FUNCTION app.record_measurement(inspection_id uuid, characteristic_id uuid, value numeric DEFAULT NULL,
+                                                  defective boolean DEFAULT NULL, gauge_id uuid DEFAULT NULL, measured_at timestamptz DEFAULT NULL)
+RETURNS app.measurements
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_inspection app.inspections := app_private.visible_inspection(record_measurement.inspection_id);
+  v_characteristic app.characteristics;
+  v_at timestamptz := coalesce(record_measurement.measured_at, pg_catalog.now());
+  v_gauge uuid;
+  v_in_spec boolean;
+  v_subgroup integer;
+  v_count integer;
+  v_measurement app.measurements;
+BEGIN
+  PERFORM auth.check_permission_at('inspection.record', v_inspection.site_id);
+  IF v_inspection.status <> 'open' THEN
+    RAISE EXCEPTION 'inspection is %', v_inspection.status USING ERRCODE = 'PT409', DETAIL = 'inspection.not_open',
+      HINT = 'Measurements are recorded in an open inspection; open a new one.';
+  END IF;
+  IF NOT EXISTS (SELECT FROM app.inspection_characteristics AS ic WHERE ic.organization_id = v_inspection.organization_id
+                   AND ic.inspection_id = v_inspection.id AND ic.characteristic_id = record_measurement.characteristic_id) THEN
+    RAISE EXCEPTION 'characteristic not in this inspection' USING ERRCODE = 'PT404', DETAIL = 'characteristic.not_found',
+      HINT = 'GET /inspection_characteristics?inspection_id=eq.<id> lists what the inspection checks.';
+  END IF;
+  IF v_at > pg_catalog.now() + interval '5 minutes' THEN
+    PERFORM app_private.raise_invalid('measurement.in_future', 'a measurement cannot be taken in the future', 'Leave measured_at out for now.');
+  END IF;
+  -- The one lock of the path: the characteristic row, which numbers its subgroups.
+  SELECT * INTO v_characteristic FROM app.characteristics AS c
+   WHERE c.organization_id = v_inspection.organization_id AND c.id = record_measurement.characteristic_id FOR UPDATE;
+  IF v_characteristic.kind = 'variable' AND (record_measurement.value IS NULL OR record_measurement.defective IS NOT NULL) THEN
+    PERFORM app_private.raise_invalid('measurement.value_required', pg_catalog.format('%s is a variable: send its value.', v_characteristic.name),
+      'Send value (a number) and no defective flag.');
+  END IF;
+  IF v_characteristic.kind = 'attribute' AND (record_measurement.defective IS NULL OR record_measurement.value IS NOT NULL) THEN
+    PERFORM app_private.raise_invalid('measurement.defective_required', pg_catalog.format('%s is an attribute: send defective true or false.', v_characteristic.name),
+      'Send defective (true for a failed unit) and no value.');
+  END IF;
+  v_gauge := coalesce(record_measurement.gauge_id, v_characteristic.gauge_id);
+  IF v_gauge IS NOT NULL THEN
+    PERFORM app_private.require_gauge_usable(v_inspection.organization_id, v_gauge, v_at);
+  END IF;
+  v_in_spec := CASE WHEN v_characteristic.kind = 'attribute' THEN NOT record_measurement.defective
+                    ELSE record_measurement.value >= coalesce(v_characteristic.lsl, record_measurement.value)
+                         AND record_measurement.value <= coalesce(v_characteristic.usl, record_measurement.value) END;
+  v_subgroup := v_characteristic.open_subgroup;
+  v_count := v_characteristic.open_count + 1;
+  INSERT INTO app.measurements (organization_id, id, measured_at, inspection_id, characteristic_id, site_id, subgroup, value, defective,
+                                in_spec, gauge_id, recorded_by)
+  VALUES (v_inspection.organization_id, public.uuid_generate_v7(), v_at, v_inspection.id, v_characteristic.id, v_characteristic.site_id,
+          v_subgroup, record_measurement.value, record_measurement.defective, v_in_spec, v_gauge, auth.user_id())
+  RETURNING * INTO v_measurement;
+  UPDATE app.inspection_characteristics AS ic
+     SET measured_count = ic.measured_count + 1, out_of_spec_count = ic.out_of_spec_count + (NOT v_in_spec)::integer,
+         last_value = coalesce(record_measurement.value, record_measurement.defective::integer), last_in_spec = v_in_spec
+   WHERE ic.organization_id = v_inspection.organization_id AND ic.inspection_id = v_inspection.id AND ic.characteristic_id = v_characteristic.id;
+  IF v_count >= v_characteristic.sample_size THEN
+    UPDATE app.characteristics AS c SET open_subgroup = v_subgroup + 1, open_count = 0
+     WHERE c.organization_id = v_characteristic.organization_id AND c.id = v_characteristic.id;
+    PERFORM app_private.spc_close_subgroup(v_characteristic, v_subgroup);
+  ELSE
+    UPDATE app.characteristics AS c SET open_count = v_count
+     WHERE c.organization_id = v_characteristic.organization_id AND c.id = v_characteristic.id;
+  END IF;
+  RETURN v_measurement;
+END
+$$;
+COMMENT ON FUNCTION app.record_measurement(uuid, uuid, numeric, boolean, uuid, timestamptz) IS
+  'Records one measurement of a characteristic in an open inspection (inspection.record at its plant): a value (variables) or defective true/false (attributes), with the gauge named or the characteristic''s, which must be usable then; numbers it into the characteristic''s open subgroup and, when that subgroup is complete, closes it and judges it against the frozen SPC limits (app_private.spc_close_subgroup). PT409 inspection.not_open, gauge.not_in_service, gauge.out_of_calibration; PT404 characteristic.not_found, equipment.not_found; PT422 measurement.value_required, measurement.defective_required, measurement.in_future.';
+
+CREATE OR REPLACE FUNCTION app.record_measurements(inspection_id uuid, characteristic_id uuid, "values" numeric[], gauge_id uuid DEFAULT NULL)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_value numeric;
+  v_count integer := 0;
+BEGIN
+  FOREACH v_value IN ARRAY coalesce(record_measurements."values", '{}') LOOP
+    PERFORM app.record_measurement(record_measurements.inspection_id, record_measurements.characteristic_id, v_value,
+                                   gauge_id => record_measurements.gauge_id);
+    v_count := v_count + 1;
+  END LOOP;
+  RETURN v_count;
+END
+$$;
+COMMENT ON FUNCTION app.record_measurements(uuid, uuid, numeric[], uuid) IS
+  'Records several values of a variable characteristic in order (a subgroup at once), each as app.record_measurement; returns how many.';
+
+CREATE OR REPLACE FUNCTION app.complete_inspection(inspection_id uuid) RETURNS app.inspections
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_inspection app.inspections := app_private.visible_inspection(complete_inspection.inspection_id, true);
+  v_passed boolean;
+  v_first boolean;
+BEGIN
+  PERFORM auth.check_permission_at('inspection.record', v_inspection.site_id);
+  IF v_inspection.status <> 'open' THEN
+    RAISE EXCEPTION 'inspection is %', v_inspection.status USING ERRCODE = 'PT409', DETAIL = 'inspection.not_open',
+      HINT = 'Only an open inspection is completed.';
+  END IF;
+  SELECT coalesce(bool_and(ic.measured_count > 0 AND ic.last_in_spec), false), coalesce(bool_and(ic.out_of_spec_count = 0), false)
+    INTO v_passed, v_first
+    FROM app.inspection_characteristics AS ic WHERE ic.organization_id = v_inspection.organization_id AND ic.inspection_id = v_inspection.id;
+  UPDATE app.inspections AS i SET status = 'completed', passed = v_passed, passed_first_time = v_passed AND v_first,
+                                  completed_by = auth.user_id(), completed_at = pg_catalog.now()
+   WHERE i.organization_id = v_inspection.organization_id AND i.id = v_inspection.id
+  RETURNING * INTO v_inspection;
+  RETURN v_inspection;
+END
+$$;
+COMMENT ON FUNCTION app.complete_inspection(uuid) IS
+  'Completes an open inspection (inspection.record at its plant) and judges it: passed when every characteristic was measured and its latest measurement is in spec; passed_first_time when it passed with no out-of-spec measurement on the way (FPY). PT409 inspection.not_open.';
+
+CREATE OR REPLACE FUNCTION app.decide_inspection(inspection_id uuid, approve boolean, note text DEFAULT '') RETURNS app.inspections
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_inspection app.inspections := app_private.visible_inspection(decide_inspection.inspection_id, true);
+BEGIN
+  PERFORM auth.check_permission_at('inspection.approve', v_inspection.site_id);
+  IF v_inspection.status <> 'completed' THEN
+    RAISE EXCEPTION 'inspection is %', v_inspection.status USING ERRCODE = 'PT409', DETAIL = 'inspection.not_completed',
+      HINT = 'Complete the inspection first (app.complete_inspection); a decision is final.';
+  END IF;
+  IF decide_inspection.approve AND NOT v_inspection.passed THEN
+    RAISE EXCEPTION 'the inspection did not pass' USING ERRCODE = 'PT409', DETAIL = 'inspection.failed',
+      HINT = 'Reject it and raise a nonconformance report for the nonconforming characteristics.';
+  END IF;
+  UPDATE app.inspections AS i
+     SET status = CASE WHEN decide_inspection.approve THEN 'approved' ELSE 'rejected' END::app.inspection_status,
+         decided_by = auth.user_id(), decided_at = pg_catalog.now(), decision_note = coalesce(decide_inspection.note, '')
+   WHERE i.organization_id = v_inspection.organization_id AND i.id = v_inspection.id
+  RETURNING * INTO v_inspection;
+  RETURN v_inspection;
+END
+$$;
+COMMENT ON FUNCTION app.decide_inspection(uuid, boolean, text) IS
+  'Approves (only a passed one) or rejects a completed inspection (inspection.approve at its plant). PT409 inspection.not_completed, inspection.failed.';
+
+-- AS9102 --------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION app.fai_report(inspection_id uuid) RETURNS jsonb
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_inspection app.inspections := app_private.visible_inspection(fai_report.inspection_id);
+BEGIN
+  IF v_inspection.kind <> 'first_article' THEN
+    RAISE EXCEPTION 'not a first article inspection' USING ERRCODE = 'PT409', DETAIL = 'inspection.not_first_article',
+      HINT = 'AS9102 forms are made for first_article inspections.';
+  END IF;
+  RETURN (
+    SELECT pg_catalog.jsonb_build_object(
+      'form1', pg_catalog.jsonb_build_object(
+        'part_number', p.part_number, 'part_name', p.name, 'part_revision', r.revision,
+        'serial_number', (SELECT s.serial_number FROM app.serials AS s WHERE s.organization_id = i.organization_id AND s.id = i.serial_id),
+        'lot_number', (SELECT l.lot_number FROM app.lots AS l WHERE l.organization_id = i.organization_id AND l.id = i.lot_id),
+        'fai_reason', i.fai_reason, 'organization', o.name, 'plant', st.name, 'control_plan', cp.title,
+        'status', i.status, 'passed', i.passed, 'completed_at', i.completed_at, 'decided_at', i.decided_at,
+        'decided_by', (SELECT u.email FROM app.users AS u WHERE u.id = i.decided_by)),
+      'form2', coalesce((
+        SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('part_number', cpart.part_number, 'lot_number', cl.lot_number,
+                                                                  'supplier_lot', cl.supplier_lot, 'quantity', e.quantity, 'unit', e.unit)
+                                    ORDER BY cl.lot_number)
+          FROM app.genealogy_edges AS e
+          JOIN app.lots AS cl ON cl.organization_id = e.organization_id AND cl.id = e.consumed_lot_id
+          JOIN app.parts AS cpart ON cpart.organization_id = cl.organization_id AND cpart.id = cl.part_id
+         WHERE e.organization_id = i.organization_id
+           AND (e.produced_lot_id = i.lot_id OR e.produced_serial_id = i.serial_id)), '[]'::jsonb),
+      'form3', coalesce((
+        SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+                 'balloon', ic.balloon, 'characteristic', c.name, 'special_class', c.special_class, 'kind', c.kind,
+                 'requirement', CASE WHEN c.kind = 'attribute' THEN 'pass' ELSE
+                                  concat_ws(' ', c.nominal::text, '[' || coalesce(c.lsl::text, '') || ' .. ' || coalesce(c.usl::text, '') || ']', c.unit) END,
+                 'result', CASE WHEN c.kind = 'attribute' THEN CASE WHEN ic.last_value = 1 THEN 'defective' WHEN ic.last_value = 0 THEN 'pass' END
+                                ELSE ic.last_value::text END,
+                 'measured', ic.measured_count, 'conforming', ic.last_in_spec,
+                 'gauge', (SELECT e.equipment_number FROM app.equipment AS e WHERE e.organization_id = c.organization_id AND e.id = c.gauge_id))
+               ORDER BY ic.balloon)
+          FROM app.inspection_characteristics AS ic
+          JOIN app.characteristics AS c ON c.organization_id = ic.organization_id AND c.id = ic.characteristic_id
+         WHERE ic.organization_id = i.organization_id AND ic.inspection_id = i.id), '[]'::jsonb))
+      FROM app.inspections AS i
+      JOIN app.part_revisions AS r ON r.organization_id = i.organization_id AND r.id = i.part_revision_id
+      JOIN app.parts AS p ON p.organization_id = r.organization_id AND p.id = r.part_id
+      JOIN app.organizations AS o ON o.id = i.organization_id
+      JOIN app.sites AS st ON st.organization_id = i.organization_id AND st.id = i.site_id
+      JOIN app.control_plans AS cp ON cp.organization_id = i.organization_id AND cp.id = i.control_plan_id
+     WHERE i.organization_id = v_inspection.organization_id AND i.id = v_inspection.id);
+END
+$$;
+COMMENT ON FUNCTION app.fai_report(uuid) IS
+  'AS9102 first article inspection report of a first_article inspection the caller may see, as JSON: form1 (part number accountability: part, revision, serial or lot, reason, plant, result, sign-off), form2 (product accountability: the lots consumed into the inspected lot or serial, from the genealogy) and form3 (characteristic accountability: one row per characteristic by balloon number with requirement, result, conformance and gauge). PT404 inspection.not_found, PT409 inspection.not_first_article.';
+
+-- First pass yield ------------------------------------------------------------
+
+CREATE OR REPLACE VIEW app.inspection_fpy WITH (security_invoker) AS
+SELECT i.organization_id, i.site_id, i.part_id, i.kind, i.line,
+       pg_catalog.date_trunc('month', i.completed_at) AS period,
+       count(*)::integer AS inspections,
+       count(*) FILTER (WHERE i.passed)::integer AS passed,
+       count(*) FILTER (WHERE i.passed_first_time)::integer AS passed_first_time,
+       round(100.0 * count(*) FILTER (WHERE i.passed_first_time) / count(*), 2) AS fpy_percent
+  FROM app.inspections AS i
+ WHERE i.status <> 'open'
+ GROUP BY i.organization_id, i.site_id, i.part_id, i.kind, i.line, pg_catalog.date_trunc('month', i.completed_at);
+COMMENT ON VIEW app.inspection_fpy IS
+  E'First pass yield\nCompleted inspections the caller may see by plant, part, kind, line (the inspection''s free-text line) and month of completion: how many, how many passed, how many passed first time (no out-of-spec measurement on the way) and FPY in percent.';
+COMMENT ON COLUMN app.inspection_fpy.organization_id IS E'Tenant';
+COMMENT ON COLUMN app.inspection_fpy.site_id IS E'Plant';
+COMMENT ON COLUMN app.inspection_fpy.part_id IS E'Part';
+COMMENT ON COLUMN app.inspection_fpy.kind IS E'Kind';
+COMMENT ON COLUMN app.inspection_fpy.line IS E'Line';
+COMMENT ON COLUMN app.inspection_fpy.period IS E'Month\nFirst day of the month the inspections were completed.';
+COMMENT ON COLUMN app.inspection_fpy.inspections IS E'Inspections\nCompleted, approved or rejected.';
+COMMENT ON COLUMN app.inspection_fpy.passed IS E'Passed';
+COMMENT ON COLUMN app.inspection_fpy.passed_first_time IS E'Passed first time';
+COMMENT ON COLUMN app.inspection_fpy.fpy_percent IS E'FPY %\n100 × passed first time / inspections.';

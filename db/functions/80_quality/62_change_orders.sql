@@ -1,0 +1,239 @@
+-- Engineering change orders (migration quality/change_orders): an ECO is
+-- written as a draft with change_order.manage (its affected items too, only
+-- while it is a draft); its status changes only here: submit (draft ->
+-- submitted, at least one item), approve or reject (change_order.approve,
+-- never the submitter), cancel (change_order.manage, before it is
+-- implemented), implement (change_order.manage, only an approved ECO): the
+-- part revisions it names are released through app.release_part_revision
+-- (so the implementer also needs part.manage) and the drawing revisions it
+-- names through the RDA release, with the ECO's approver as their approver,
+-- all in the one transaction — any refusal leaves everything as it was.
+
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.change_orders
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _000_fill_keys BEFORE INSERT ON app.change_order_items
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_fill_keys('organization_id', 'id');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.change_orders
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'eco_number');
+CREATE OR REPLACE TRIGGER _010_keep_fixed_columns BEFORE UPDATE ON app.change_order_items
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_keep_fixed_columns('organization_id', 'id', 'change_order_id', 'kind', 'part_id', 'part_revision_id', 'drawing_id',
+                                                     'drawing_revision_id', 'bom_line_id');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.change_orders
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('change_order.manage');
+CREATE OR REPLACE TRIGGER _000_require_permission BEFORE INSERT ON app.change_order_items
+  FOR EACH STATEMENT EXECUTE FUNCTION app_private.tg_require_insert_permission('change_order.manage');
+CREATE OR REPLACE TRIGGER _100_touch_updated_at BEFORE UPDATE ON app.change_orders
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg__touch_updated_at();
+
+CREATE OR REPLACE FUNCTION app_private.tg_change_orders__prepare() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+BEGIN
+  PERFORM app_private.refuse_foreign_tenant(NEW.organization_id);
+  IF TG_OP = 'INSERT' THEN
+    NEW.created_by := coalesce(NEW.created_by, auth.user_id());
+    NEW.eco_number := app_private.take_human_id(NEW.organization_id, 'ECO', NEW.eco_number);
+  ELSIF OLD.status <> 'draft' AND NEW.status = OLD.status
+        AND (NEW.title, NEW.reason, NEW.description, NEW.project_id, NEW.effectivity, NEW.effective_date, NEW.effective_lot_number,
+             NEW.effective_serial_number)
+            IS DISTINCT FROM
+            (OLD.title, OLD.reason, OLD.description, OLD.project_id, OLD.effectivity, OLD.effective_date, OLD.effective_lot_number,
+             OLD.effective_serial_number) THEN
+    RAISE EXCEPTION 'change order % is %: it can no longer be edited', OLD.eco_number, OLD.status USING ERRCODE = 'PT409',
+      DETAIL = 'change_order.not_draft', HINT = 'Only a draft change order is edited; raise a new one.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_change_orders__prepare() IS
+  'BEFORE INSERT OR UPDATE on change_orders: refuses another tenant''s row (tenant.foreign_row), stamps created_by, takes the next ECO number (ECO-000123) unless one is sent (PT422 human_id.invalid); PT409 change_order.not_draft when the content of a change order out of draft is changed.';
+
+CREATE OR REPLACE TRIGGER _200_prepare BEFORE INSERT OR UPDATE ON app.change_orders
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_change_orders__prepare();
+
+SELECT app_private.register_entity_type('change_order', 'app.change_orders', 'title', 'Change order', 'eco_number');
+
+-- Items change only while their change order is a draft.
+CREATE OR REPLACE FUNCTION app_private.tg_change_order_items__draft_only() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_row app.change_order_items;
+  v_order app.change_orders;
+BEGIN
+  PERFORM app_private.refuse_foreign_tenant((CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END).organization_id);
+  v_row := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  SELECT * INTO v_order FROM app.change_orders AS o WHERE o.organization_id = v_row.organization_id AND o.id = v_row.change_order_id;
+  IF FOUND AND v_order.status <> 'draft' THEN
+    RAISE EXCEPTION 'change order % is %: its items are fixed', v_order.eco_number, v_order.status USING ERRCODE = 'PT409',
+      DETAIL = 'change_order.not_draft', HINT = 'Items are added and removed while the change order is a draft.';
+  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION app_private.tg_change_order_items__draft_only() IS
+  'BEFORE INSERT, UPDATE or DELETE on change_order_items: refuses another tenant''s row (tenant.foreign_row); PT409 change_order.not_draft once the change order left draft.';
+
+CREATE OR REPLACE TRIGGER _200_draft_only BEFORE INSERT OR UPDATE OR DELETE ON app.change_order_items
+  FOR EACH ROW EXECUTE FUNCTION app_private.tg_change_order_items__draft_only();
+
+-- The caller's change order, locked, after the permission check.
+CREATE OR REPLACE FUNCTION app_private.lock_change_order(p_change_order_id uuid, p_permission text) RETURNS app.change_orders
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_order app.change_orders;
+BEGIN
+  PERFORM app_private.require_permission(p_permission);
+  SELECT * INTO v_order FROM app.change_orders AS o WHERE o.organization_id = auth.org_id() AND o.id = p_change_order_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'change order not found' USING ERRCODE = 'PT404', DETAIL = 'change_order.not_found',
+      HINT = 'GET /change_orders lists your organization''s change orders.';
+  END IF;
+  RETURN v_order;
+END
+$$;
+COMMENT ON FUNCTION app_private.lock_change_order(uuid, text) IS
+  'The caller''s change order, locked (FOR UPDATE), after PT403 permission.missing without the permission; PT404 change_order.not_found.';
+
+CREATE OR REPLACE FUNCTION app.submit_change_order(change_order_id uuid) RETURNS app.change_orders
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_order app.change_orders := app_private.lock_change_order(submit_change_order.change_order_id, 'change_order.manage');
+BEGIN
+  IF v_order.status <> 'draft' THEN
+    RAISE EXCEPTION 'change order % is %', v_order.eco_number, v_order.status USING ERRCODE = 'PT409', DETAIL = 'change_order.not_draft',
+      HINT = 'Only a draft change order is submitted.';
+  END IF;
+  IF NOT EXISTS (SELECT FROM app.change_order_items AS i WHERE i.organization_id = v_order.organization_id AND i.change_order_id = v_order.id) THEN
+    RAISE EXCEPTION 'change order % affects nothing', v_order.eco_number USING ERRCODE = 'PT422', DETAIL = 'change_order.no_items',
+      HINT = 'Add the affected parts, revisions, drawings or BOM lines (POST /change_order_items) first.';
+  END IF;
+  UPDATE app.change_orders AS o SET status = 'submitted', submitted_by = auth.user_id(), submitted_at = pg_catalog.now()
+   WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id RETURNING * INTO v_order;
+  PERFORM app_private.publish_event(v_order.organization_id, 'change_order.submitted',
+    pg_catalog.jsonb_build_object('eco_number', v_order.eco_number, 'title', v_order.title), 'change_order', v_order.id);
+  RETURN v_order;
+END
+$$;
+COMMENT ON FUNCTION app.submit_change_order(uuid) IS
+  E'Submit a change order\nSends a draft with at least one affected item for approval. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_draft, PT422 change_order.no_items. Publishes change_order.submitted.';
+
+CREATE OR REPLACE FUNCTION app_private.decide_change_order(p_change_order_id uuid, p_approve boolean, p_comment text) RETURNS app.change_orders
+LANGUAGE plpgsql VOLATILE
+SET search_path = ''
+AS $$
+DECLARE
+  v_order app.change_orders := app_private.lock_change_order(p_change_order_id, 'change_order.approve');
+BEGIN
+  IF v_order.status <> 'submitted' THEN
+    RAISE EXCEPTION 'change order % is %', v_order.eco_number, v_order.status USING ERRCODE = 'PT409', DETAIL = 'change_order.not_submitted',
+      HINT = 'Only a submitted change order is approved or rejected.';
+  END IF;
+  IF v_order.submitted_by = auth.user_id() THEN
+    RAISE EXCEPTION 'you submitted change order %: someone else decides it', v_order.eco_number USING ERRCODE = 'PT403',
+      DETAIL = 'change_order.own_submission', HINT = 'Another holder of change_order.approve decides (two-person rule).';
+  END IF;
+  IF NOT p_approve AND coalesce(pg_catalog.btrim(p_comment), '') = '' THEN
+    RAISE EXCEPTION 'a rejection needs a reason' USING ERRCODE = 'PT422', DETAIL = 'change_order.reason_missing',
+      HINT = 'Say why the change order is rejected.';
+  END IF;
+  UPDATE app.change_orders AS o
+     SET status = CASE WHEN p_approve THEN 'approved' ELSE 'rejected' END::app.change_order_status,
+         decided_by = auth.user_id(), decided_at = pg_catalog.now(), decision_comment = p_comment
+   WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id RETURNING * INTO v_order;
+  PERFORM app_private.publish_event(v_order.organization_id, 'change_order.' || v_order.status::text,
+    pg_catalog.jsonb_build_object('eco_number', v_order.eco_number, 'title', v_order.title), 'change_order', v_order.id);
+  RETURN v_order;
+END
+$$;
+COMMENT ON FUNCTION app_private.decide_change_order(uuid, boolean, text) IS
+  'Approves or rejects a submitted change order: change_order.approve, not the submitter (PT403 change_order.own_submission), a reason to reject (PT422 change_order.reason_missing); PT409 change_order.not_submitted. Publishes change_order.approved / change_order.rejected.';
+
+CREATE OR REPLACE FUNCTION app.approve_change_order(change_order_id uuid, comment text DEFAULT NULL) RETURNS app.change_orders
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT app_private.decide_change_order(approve_change_order.change_order_id, true, approve_change_order.comment);
+$$;
+COMMENT ON FUNCTION app.approve_change_order(uuid, text) IS
+  E'Approve a change order\nNeeds change_order.approve and not being its submitter (PT403 change_order.own_submission); PT404 change_order.not_found, PT409 change_order.not_submitted.';
+
+CREATE OR REPLACE FUNCTION app.reject_change_order(change_order_id uuid, reason text) RETURNS app.change_orders
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+  SELECT app_private.decide_change_order(reject_change_order.change_order_id, false, reject_change_order.reason);
+$$;
+COMMENT ON FUNCTION app.reject_change_order(uuid, text) IS
+  E'Reject a change order\nNeeds change_order.approve, not being its submitter (PT403 change_order.own_submission) and a reason (PT422 change_order.reason_missing); PT404 change_order.not_found, PT409 change_order.not_submitted.';
+
+CREATE OR REPLACE FUNCTION app.cancel_change_order(change_order_id uuid, reason text DEFAULT NULL) RETURNS app.change_orders
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_order app.change_orders := app_private.lock_change_order(cancel_change_order.change_order_id, 'change_order.manage');
+BEGIN
+  IF v_order.status NOT IN ('draft', 'submitted', 'approved') THEN
+    RAISE EXCEPTION 'change order % is %', v_order.eco_number, v_order.status USING ERRCODE = 'PT409', DETAIL = 'change_order.closed',
+      HINT = 'Implemented, rejected and cancelled change orders are records.';
+  END IF;
+  UPDATE app.change_orders AS o SET status = 'cancelled', decision_comment = coalesce(cancel_change_order.reason, o.decision_comment)
+   WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id RETURNING * INTO v_order;
+  RETURN v_order;
+END
+$$;
+COMMENT ON FUNCTION app.cancel_change_order(uuid, text) IS
+  E'Cancel a change order\nWithdraws a draft, submitted or approved change order. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.closed for one implemented, rejected or cancelled.';
+
+CREATE OR REPLACE FUNCTION app.implement_change_order(change_order_id uuid) RETURNS app.change_orders
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_order app.change_orders := app_private.lock_change_order(implement_change_order.change_order_id, 'change_order.manage');
+  v_item app.change_order_items;
+  v_drawing_revision app.drawing_revisions;
+  v_released jsonb := '[]';
+BEGIN
+  IF v_order.status <> 'approved' THEN
+    RAISE EXCEPTION 'change order % is %', v_order.eco_number, v_order.status USING ERRCODE = 'PT409', DETAIL = 'change_order.not_approved',
+      HINT = 'Only an approved change order is implemented; submit it and have it approved.';
+  END IF;
+  FOR v_item IN
+    SELECT * FROM app.change_order_items AS i
+     WHERE i.organization_id = v_order.organization_id AND i.change_order_id = v_order.id
+       AND i.kind IN ('part_revision', 'drawing_revision')
+     ORDER BY i.kind DESC, i.id  -- drawing revisions, then part revisions
+  LOOP
+    IF v_item.kind = 'part_revision' THEN
+      -- The existing release: part.manage, a draft of an active part; the previous revision is obsoleted.
+      PERFORM app.release_part_revision(v_item.part_revision_id);
+      v_released := v_released || pg_catalog.jsonb_build_object('part_revision_id', v_item.part_revision_id);
+    ELSE
+      v_drawing_revision := app_private.lock_drawing_revision(v_item.drawing_revision_id);
+      IF v_drawing_revision.status = 'draft' THEN
+        -- The ECO's submission and approval stand for the RDA review.
+        UPDATE app.drawing_revisions AS r SET status = 'in_review', submitted_by = v_order.submitted_by, submitted_at = pg_catalog.now()
+         WHERE r.organization_id = v_drawing_revision.organization_id AND r.id = v_drawing_revision.id
+        RETURNING * INTO v_drawing_revision;
+      END IF;
+      PERFORM app_private.release_drawing_revision(v_drawing_revision, v_order.decided_by, 'Released by ' || v_order.eco_number);
+      v_released := v_released || pg_catalog.jsonb_build_object('drawing_revision_id', v_item.drawing_revision_id);
+    END IF;
+  END LOOP;
+  UPDATE app.change_orders AS o SET status = 'implemented', implemented_by = auth.user_id(), implemented_at = pg_catalog.now()
+   WHERE o.organization_id = v_order.organization_id AND o.id = v_order.id RETURNING * INTO v_order;
+  PERFORM app_private.publish_event(v_order.organization_id, 'change_order.implemented',
+    pg_catalog.jsonb_build_object('eco_number', v_order.eco_number, 'released', v_released), 'change_order', v_order.id);
+  RETURN v_order;
+END
+$$;
+COMMENT ON FUNCTION app.implement_change_order(uuid) IS
+  E'Implement a change order\nReleases the part revisions (app.release_part_revision: part.manage, drafts) and drawing revisions (draft or in review; the ECO''s approver stands as their approver) the change order names and marks it implemented, all in one transaction: a refusal of any release leaves everything unchanged. Needs change_order.manage; PT404 change_order.not_found, PT409 change_order.not_approved. Publishes change_order.implemented.';

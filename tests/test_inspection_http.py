@@ -1,0 +1,78 @@
+"""Inspections and SPC over HTTP (issue #16, phase 7): a plant technician opens an inspection against an approved control
+plan and records two subgroups over REST, a gauge out of calibration is refused with its reason, quality freezes the
+limits over GraphQL and reads the chart, a shifted subgroup raises a signal that closes only with its assignable cause,
+the AS9102 forms come back as JSON, and a technician of another plant finds nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import World, graphql, rest
+
+pytestmark = pytest.mark.stack
+
+BASELINE = """mutation ($c: UUID!) {
+  approveSpcBaseline(input: {characteristicId: $c, fromSubgroup: 1, toSubgroup: 2, reason: "Initial study"}) {
+    result { center ucl lcl changeReference } } }"""
+CHART = """query ($c: UUID!) { spcChart(characteristicId: $c, subgroups: 10) }"""
+
+
+def test_inspect_freeze_limits_and_close_a_signal_over_rest_and_graphql(live: dict[str, str]) -> None:
+    world = World(live)
+    tenant = world.tenant()
+    plant_a = str(world.sql("select tests.create_site(%s)", tenant))
+    plant_b = str(world.sql("select tests.create_site(%s)", tenant))
+    quality_id = world.member(tenant, "qa")
+    characteristic = str(world.sql("select tests.create_characteristic(%s, %s, 'xbar_r', 5, %s)", tenant, plant_a, quality_id.id))
+    plan = str(world.sql("select tests.plan_of(%s)", characteristic))
+    stale = str(world.sql("select tests.create_equipment(%s, tests.create_equipment_class(%s, p_interval_days => 30), %s)",
+                          tenant, tenant, plant_a))
+    world.sql("select tests.calibrate(%s, now() - interval '60 days')", stale)
+    technician = world.sign_in(world.member(tenant, "technician", site=plant_a))
+    quality = world.sign_in(quality_id)
+    elsewhere = world.sign_in(world.member(tenant, "technician", site=plant_b))
+
+    opened = rest(live, "POST", "/rpc/open_inspection", technician,
+                  json={"control_plan_id": plan, "kind": "first_article", "line": "Cell 4", "fai_reason": "New part"})
+    assert opened.status_code == 200, opened.text
+    inspection = opened.json()["id"]
+    values = [10.0, 10.01, 9.99, 10.02, 9.98, 10.01, 10.0, 9.99, 10.0, 10.01]
+    recorded = rest(live, "POST", "/rpc/record_measurements", technician,
+                    json={"inspection_id": inspection, "characteristic_id": characteristic, "values": values})
+    assert (recorded.status_code, recorded.json()) == (200, 10), recorded.text
+    refused = rest(live, "POST", "/rpc/record_measurement", technician,
+                   json={"inspection_id": inspection, "characteristic_id": characteristic, "value": 10, "gauge_id": stale})
+    assert (refused.status_code, refused.json()["details"]) == (409, "gauge.out_of_calibration"), refused.text
+    assert refused.json()["hint"], "the refusal says what to do"
+
+    frozen = graphql(live, BASELINE, quality, {"c": characteristic}).json()
+    assert "errors" not in frozen, frozen
+    assert frozen["data"]["approveSpcBaseline"]["result"]["changeReference"] is None
+    again = graphql(live, BASELINE, quality, {"c": characteristic}).json()
+    assert again["errors"][0]["extensions"]["details"] == "spc_baseline.change_required", again
+
+    shifted = rest(live, "POST", "/rpc/record_measurements", technician,
+                   json={"inspection_id": inspection, "characteristic_id": characteristic, "values": [10.09] * 5})
+    assert shifted.status_code == 200, shifted.text
+    chart = graphql(live, CHART, quality, {"c": characteristic}).json()
+    assert "errors" not in chart, chart
+    points = chart["data"]["spcChart"]["points"]
+    assert [p["subgroup"] for p in points] == [1, 2, 3] and points[-1]["rules"] == [1], points
+    signals = rest(live, "GET", "/spc_signals?select=id,subgroup,reaction_plan,status", technician).json()
+    assert [(s["subgroup"], s["status"]) for s in signals] == [(3, "open")] and signals[0]["reaction_plan"], signals
+    no_cause = rest(live, "POST", "/rpc/close_spc_signal", technician, json={"signal_id": signals[0]["id"], "cause": "", "action": "x"})
+    assert (no_cause.status_code, no_cause.json()["details"]) == (422, "spc_signal.cause_required"), no_cause.text
+    closed = rest(live, "POST", "/rpc/close_spc_signal", technician,
+                  json={"signal_id": signals[0]["id"], "cause": "Worn insert", "action": "Insert changed"})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed", closed.text
+
+    completed = rest(live, "POST", "/rpc/complete_inspection", technician, json={"inspection_id": inspection})
+    assert completed.status_code == 200 and completed.json()["passed"] is True, completed.text
+    report = rest(live, "POST", "/rpc/fai_report", quality, json={"inspection_id": inspection})
+    assert report.status_code == 200, report.text
+    assert [row["balloon"] for row in report.json()["form3"]] == [1] and report.json()["form1"]["fai_reason"] == "New part"
+
+    assert rest(live, "GET", "/inspections?select=id", elsewhere).json() == []
+    assert rest(live, "GET", "/measurements?select=id", elsewhere).json() == []
+    hidden = graphql(live, CHART, elsewhere, {"c": characteristic}).json()
+    assert hidden["errors"][0]["extensions"]["details"] == "characteristic.not_found", hidden
