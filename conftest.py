@@ -38,6 +38,8 @@ TEMPLATE = os.environ.get("PULSE_TEST_TEMPLATE", "pulse_test_template")
 SQL_COVERAGE = SqlCoverage()
 SQL_COVERAGE_FILE = ROOT / ".pulse" / "reports" / "sql-function-coverage.txt"
 SQL_COVERAGE_SHOWN = 40  # uncalled functions named at the end of the run; the file lists them all
+# `make test`'s second phase adds its calls to the first phase's (PULSE_SQL_COVERAGE_ADD=1).
+SQL_COVERAGE_ADDS = os.environ.get("PULSE_SQL_COVERAGE_ADD") == "1"
 CLUSTER_STARTED = pytest.StashKey[bool]()  # the controlling process started the local cluster
 
 
@@ -121,7 +123,8 @@ class Databases:
             SQL_COVERAGE.gather(self.settings.url_for_database(name), name)
             drop_database(self.settings.url_for_database("postgres"), name)
         if self.sums_up_coverage:
-            SQL_COVERAGE.finish(self.settings.url_for_database(self.template), SQL_COVERAGE_FILE)
+            SQL_COVERAGE.finish(self.settings.url_for_database(self.template), SQL_COVERAGE_FILE,
+                                adding_to_last_run=SQL_COVERAGE_ADDS)
 
 
 @pytest.fixture(scope="session")
@@ -245,7 +248,7 @@ def pytest_sessionfinish(session):
         return
     if distributes(session.config):
         settings = Settings.load(ROOT)
-        SQL_COVERAGE.finish(settings.url_for_database(TEMPLATE), SQL_COVERAGE_FILE)
+        SQL_COVERAGE.finish(settings.url_for_database(TEMPLATE), SQL_COVERAGE_FILE, adding_to_last_run=SQL_COVERAGE_ADDS)
         if session.config.stash.get(CLUSTER_STARTED, False):
             Cluster(settings).stop()
     if target := os.environ.get("PULSE_SECURITY_REPORT"):
