@@ -3,6 +3,12 @@
 Every suite runs against databases created from `pulse_test_template`, which
 is migrated and seeded once per run, so tests are fast and isolated. The
 server is the project-local cluster (started if needed) or DATABASE_URL.
+
+`make test` spreads the test files over worker processes (pytest-xdist,
+`--dist loadfile`: a file's tests and module fixtures stay on one worker).
+The controlling process then starts the cluster and builds the template once,
+before the workers start; each worker has its own databases and stacks, and
+sends back what it counted (SQL function calls, figures) when it ends.
 """
 
 from __future__ import annotations
@@ -32,6 +38,9 @@ TEMPLATE = os.environ.get("PULSE_TEST_TEMPLATE", "pulse_test_template")
 SQL_COVERAGE = SqlCoverage()
 SQL_COVERAGE_FILE = ROOT / ".pulse" / "reports" / "sql-function-coverage.txt"
 SQL_COVERAGE_SHOWN = 40  # uncalled functions named at the end of the run; the file lists them all
+# `make test`'s second phase adds its calls to the first phase's (PULSE_SQL_COVERAGE_ADD=1).
+SQL_COVERAGE_ADDS = os.environ.get("PULSE_SQL_COVERAGE_ADD") == "1"
+CLUSTER_STARTED = pytest.StashKey[bool]()  # the controlling process started the local cluster
 
 
 # The authenticator role belongs to the whole server, and every `pulse` run sets
@@ -46,9 +55,36 @@ def settings() -> Settings:
     return Settings.load(ROOT)
 
 
+def is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def distributes(config: pytest.Config) -> bool:
+    """The controlling process of a run spread over workers (it runs no test itself)."""
+    return bool(getattr(config.option, "numprocesses", None)) and not is_worker(config)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Spread over workers: start the server and build the template once, before any worker starts."""
+    if distributes(session.config):
+        settings = Settings.load(ROOT)
+        session.config.stash[CLUSTER_STARTED] = ensure_database(settings)
+        build_test_template(settings, TEMPLATE)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """(xdist) Tell each worker the template is built."""
+    node.workerinput["pulse_template_built"] = TEMPLATE
+
+
 @pytest.fixture(scope="session")
-def postgres_server(settings: Settings):
-    """The PostgreSQL server; a local cluster this session started is stopped again at the end."""
+def postgres_server(settings: Settings, pytestconfig: pytest.Config):
+    """The PostgreSQL server; a local cluster this session started is stopped again at the end
+    (by the controlling process, once every worker is done, when the run is spread over workers)."""
+    if is_worker(pytestconfig):
+        yield
+        return
     started = ensure_database(settings)
     yield
     if started:
@@ -56,18 +92,21 @@ def postgres_server(settings: Settings):
 
 
 @pytest.fixture(scope="session")
-def template_database(settings: Settings, postgres_server) -> str:
-    """Migrate the template every test database is copied from: reference data and the test factories, no demo data."""
-    build_test_template(settings, TEMPLATE)
+def template_database(settings: Settings, postgres_server, pytestconfig: pytest.Config) -> str:
+    """Migrate the template every test database is copied from: reference data and the test factories, no demo data.
+    Nobody connects to it while tests run: a copy is refused while another session is in the template."""
+    if getattr(pytestconfig, "workerinput", {}).get("pulse_template_built") != TEMPLATE:
+        build_test_template(settings, TEMPLATE)
     return TEMPLATE
 
 
 class Databases:
     """Creates databases copied from the template and drops them at the end."""
 
-    def __init__(self, settings: Settings, template: str):
+    def __init__(self, settings: Settings, template: str, *, sums_up_coverage: bool):
         self.settings = settings
         self.template = template
+        self.sums_up_coverage = sums_up_coverage  # a worker sends its counts to the controlling process instead
         self.created: list[str] = []
 
     def create(self, prefix: str = "pulse_test", template: str | None = "default") -> str:
@@ -83,12 +122,14 @@ class Databases:
         for name in self.created:
             SQL_COVERAGE.gather(self.settings.url_for_database(name), name)
             drop_database(self.settings.url_for_database("postgres"), name)
-        SQL_COVERAGE.finish(self.settings.url_for_database(self.template), SQL_COVERAGE_FILE)
+        if self.sums_up_coverage:
+            SQL_COVERAGE.finish(self.settings.url_for_database(self.template), SQL_COVERAGE_FILE,
+                                adding_to_last_run=SQL_COVERAGE_ADDS)
 
 
 @pytest.fixture(scope="session")
-def databases(settings: Settings, template_database: str):
-    factory = Databases(settings, template_database)
+def databases(settings: Settings, template_database: str, pytestconfig: pytest.Config):
+    factory = Databases(settings, template_database, sums_up_coverage=not is_worker(pytestconfig))
     yield factory
     factory.drop_all()
 
@@ -183,12 +224,33 @@ def figures() -> dict[str, int]:
 
 
 def pytest_runtest_logreport(report):
+    """Each test's outcome, counted once: by the controlling process when the run is spread over workers."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
     if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
         key = f"{report.nodeid.split('::')[0]}:{report.outcome}"
         FIGURES[key] = FIGURES.get(key, 0) + 1
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """(xdist) Add what a worker counted: its figures and its databases' SQL function calls."""
+    output = getattr(node, "workeroutput", {})
+    for key, value in output.get("pulse_figures", {}).items():
+        FIGURES[key] = FIGURES.get(key, 0) + value
+    SQL_COVERAGE.merge(output.get("pulse_sql_coverage"))
+
+
 def pytest_sessionfinish(session):
+    if is_worker(session.config):
+        session.config.workeroutput["pulse_figures"] = FIGURES
+        session.config.workeroutput["pulse_sql_coverage"] = SQL_COVERAGE.counted()
+        return
+    if distributes(session.config):
+        settings = Settings.load(ROOT)
+        SQL_COVERAGE.finish(settings.url_for_database(TEMPLATE), SQL_COVERAGE_FILE, adding_to_last_run=SQL_COVERAGE_ADDS)
+        if session.config.stash.get(CLUSTER_STARTED, False):
+            Cluster(settings).stop()
     if target := os.environ.get("PULSE_SECURITY_REPORT"):
         Path(target).write_text(json.dumps(FIGURES, indent=2, sort_keys=True))
 

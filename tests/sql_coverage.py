@@ -22,6 +22,7 @@ that ends in an error is not counted.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -113,7 +114,23 @@ class SqlCoverage:
         except psycopg.OperationalError:  # a test dropped it
             pass
 
-    def finish(self, template_url: str, target: Path) -> None:
+    def counted(self) -> dict:
+        """What this process counted, for the process that sums up (pytest-xdist's worker output)."""
+        return {"calls": dict(self.calls), "tracked": sorted(self.tracked), "problem": self.problem}
+
+    def merge(self, counted: dict | None) -> None:
+        """Add what another process counted."""
+        if counted:
+            self.calls.update(counted["calls"])
+            self.tracked.update(counted["tracked"])
+            self.problem = self.problem or counted["problem"]
+
+    def finish(self, template_url: str, target: Path, *, adding_to_last_run: bool = False) -> None:
+        """Write the report; with adding_to_last_run, what the previous run counted (the first phase of
+        `make test`) is added first. The counts are kept beside the report for the next run."""
+        counts = target.with_suffix(".json")
+        if adding_to_last_run and counts.exists():
+            self.merge(json.loads(counts.read_text()))
         if not self.tracked:
             return
         with psycopg.connect(template_url, autocommit=True) as conn:
@@ -125,3 +142,4 @@ class SqlCoverage:
                              uncalled=uncalled, not_measurable=not_measurable)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self.report.text())
+        counts.write_text(json.dumps(self.counted()))

@@ -1,34 +1,74 @@
-"""Faults: a server killed mid-write, PostgreSQL restarted under load."""
+"""Faults: a server killed mid-write, PostgreSQL restarted under load.
+
+These tests run on a cluster of their own: the tests beside them (other workers of `make test`)
+share the session's cluster and must never see it restart."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
+import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import psycopg
 import pytest
 
-from conftest import start_stack, stop_stack
-from helpers import World
+from helpers import World, copy_project, pulse, pulse_env
 from pulse.cluster import Cluster
+from pulse.config import Settings
+from pulse.contracts import free_port
+from pulse.database import create_database
+from pulse.lifecycle import build_test_template, ensure_database
 
 pytestmark = pytest.mark.stack
 
+TEMPLATE = "pulse_faults_template"
+
+
+@pytest.fixture(scope="module")
+def own_server(settings: Settings) -> Iterator[Settings]:
+    """A cluster of this file's own on a free port, with the test template; stopped and removed afterwards."""
+    if settings.external:
+        pytest.skip("DATABASE_URL points at a server this suite does not manage")
+    root = Path(tempfile.mkdtemp(prefix="pulse-faults-"))
+    root.chmod(0o755)  # the postgres OS user (the server's, when tests run as root) may enter it
+    copy_project(root)
+    own = Settings(root=root, values={
+        **settings.values, "PULSE_DB_PORT": str(free_port()), "PULSE_JWT_SECRET": settings.jwt_secret,
+        **{name: settings.secret(name) for name in ("PULSE_SUPERUSER_PASSWORD", "PULSE_AUTHENTICATOR_PASSWORD")}})
+    try:
+        ensure_database(own)
+        build_test_template(own, TEMPLATE)
+        yield own
+    finally:
+        Cluster(own).stop()
+        shutil.rmtree(root, ignore_errors=True)
+
 
 @pytest.fixture
-def stack(databases):
+def stack(own_server: Settings) -> Iterator[dict]:
     """A stack of its own (its servers are killed), and a tenant's sales member signed in to it."""
-    started = start_stack(databases, "pulse_test_faults")
+    name = f"pulse_test_faults_{uuid.uuid4().hex[:8]}"
+    create_database(own_server.url_for_database("postgres"), name, TEMPLATE)
+    url = own_server.url_for_database(name)
+    rest_port, graphql_port = free_port(), free_port()
+    env = pulse_env(url, PULSE_REST_PORT=str(rest_port), PULSE_GRAPHQL_PORT=str(graphql_port))
+    up = pulse("up", "--detach", env=env, timeout=90)
+    assert up.returncode == 0, up.stdout + up.stderr
+    started = {"rest": f"http://127.0.0.1:{rest_port}", "graphql": f"http://127.0.0.1:{graphql_port}/graphql",
+               "env": env, "url": url, "server": own_server}
     world = World(started)
     started["tenant"] = world.tenant()
     started["token"] = world.sign_in(world.member(started["tenant"], "sales"))
     yield started
-    stop_stack(started)
+    pulse("down", env=env)
 
 
 def test_kill_9_of_postgrest_loses_no_acknowledged_write(stack, settings):
@@ -70,9 +110,7 @@ def test_kill_9_of_postgrest_loses_no_acknowledged_write(stack, settings):
     assert audited == len(stored), "every stored write has its audit row, and nothing half-written exists"
 
 
-def test_both_servers_serve_again_after_a_postgresql_restart(stack, settings):
-    if settings.external:
-        pytest.skip("DATABASE_URL points at a server this suite does not manage")
+def test_both_servers_serve_again_after_a_postgresql_restart(stack):
     headers = {"Authorization": f"Bearer {stack['token']}"}
 
     def statuses():
@@ -86,7 +124,7 @@ def test_both_servers_serve_again_after_a_postgresql_restart(stack, settings):
                 return None, None
 
     assert statuses() == (200, 200)
-    cluster = Cluster(settings)
+    cluster = Cluster(stack["server"])
     cluster.stop()
     try:
         down = statuses()

@@ -18,7 +18,7 @@ from hypothesis_graphql import nodes
 
 from helpers import ROOT, World
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, pytest.mark.serial]  # schemathesis items share one node id: pytest-xdist cannot spread them
 
 # PostGraphile's JSON scalar takes any JSON literal: strings, numbers and
 # (empty) objects cover what the columns accept and what they refuse.

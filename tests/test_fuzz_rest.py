@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, settings
 
 from helpers import ROOT, World
 
-pytestmark = pytest.mark.stack
+pytestmark = [pytest.mark.stack, pytest.mark.serial]  # schemathesis items share one node id: pytest-xdist cannot spread them
 
 schema = schemathesis.openapi.from_path(ROOT / "contracts" / "openapi.json")
 if os.environ.get("PULSE_FUZZ_READS") != "1":
