@@ -146,8 +146,20 @@ CREATE POLICY complaint_ncrs_select_staff ON app.complaint_ncrs FOR SELECT TO ap
 CREATE POLICY complaint_ncrs_select_operator ON app.complaint_ncrs FOR SELECT TO app_admin
   USING ((SELECT auth.is_platform_operator()));
 
+ALTER TABLE app.complaint_shipments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.complaint_shipments FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON app.complaint_shipments TO app_user;
+GRANT SELECT ON app.complaint_shipments TO app_admin;
+CREATE POLICY complaint_shipments_select_staff ON app.complaint_shipments FOR SELECT TO app_user
+  USING (organization_id = (SELECT auth.org_id()) AND (SELECT auth.partner_id()) IS NULL
+         AND EXISTS (SELECT FROM app.customer_complaints AS c
+                      WHERE c.organization_id = complaint_shipments.organization_id AND c.id = complaint_shipments.complaint_id));
+CREATE POLICY complaint_shipments_select_operator ON app.complaint_shipments FOR SELECT TO app_admin
+  USING ((SELECT auth.is_platform_operator()));
+
 GRANT EXECUTE ON FUNCTION
   app.create_ncr(uuid, uuid, text, text, numeric, uuid[], uuid[], uuid, uuid, uuid, uuid, app.ncr_detection),
+  app.raise_inspection_ncr(uuid, text, text, numeric, uuid),
   app.add_ncr_items(uuid, uuid[], uuid[]),
   app.advance_ncr(uuid, app.ncr_status, text),
   app.add_ncr_disposition(uuid, app.ncr_disposition_kind, numeric, uuid, uuid, uuid, text),
@@ -161,6 +173,7 @@ GRANT EXECUTE ON FUNCTION
   app.revoke_concession(uuid, text),
   app.file_complaint(uuid, text, text, app.complaint_severity, uuid, date, text, numeric, uuid),
   app.link_complaint(uuid, uuid[], uuid[], uuid[]),
+  app.link_complaint_shipments(uuid, uuid[], uuid[]),
   app.open_complaint_8d(uuid, uuid, date),
   auth.complaint_8d_allowed(uuid), auth.link_complaint_capa(uuid, uuid),
   app.close_complaint(uuid, text, boolean)

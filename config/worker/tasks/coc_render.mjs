@@ -47,6 +47,10 @@ export function renderConformance(certificate) {
     doc.font("Helvetica").text(
       `${line.item_type === "lot" ? "Lot" : "Serial"} ${text(line.item_number)}   Quantity ${text(line.quantity)} ${text(line.unit)}   `
       + `Quality status: ${text(line.quality_status)}${line.sscc ? `   SSCC ${line.sscc}` : ""}${line.gtin ? `   GTIN ${line.gtin}` : ""}`);
+    const inspections = (line.inspections ?? []).map((i) => `${text(i.kind)} ${text(i.decided_at).slice(0, 10)}`);
+    if (inspections.length) doc.text(`Released inspections: ${inspections.join(", ")}`);
+    const concessions = (line.concessions ?? []).map((c) => `${text(c.concession_number)}${c.customer_reference ? ` (${text(c.customer_reference)})` : ""}`);
+    if (concessions.length) doc.text(`Concessions: ${concessions.join(", ")}`);
     doc.moveDown(0.3);
   }
   doc.end();

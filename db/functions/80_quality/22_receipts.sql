@@ -74,13 +74,9 @@ BEGIN
   v_conditional := app_private.require_approved_supplier(v_part.organization_id, record_receipt.supplier_id, v_part, v_on);
   v_quantity := CASE WHEN coalesce(record_receipt.unit, v_part.unit) = v_part.unit THEN record_receipt.quantity
                      ELSE app.convert_unit(record_receipt.quantity, record_receipt.unit, v_part.unit) END;
-  INSERT INTO app.lots AS l (organization_id, id, lot_number, part_id, part_revision_id, site_id, quantity, remaining_quantity, unit,
-                             supplier_id, supplier_lot, quality_status, produced_at, expires_at, created_by)
-  SELECT v_part.organization_id, public.uuid_generate_v7(), t.number, v_part.id, v_found.revision_id, record_receipt.site_id,
-         v_quantity, v_quantity, v_part.unit, record_receipt.supplier_id, pg_catalog.btrim(record_receipt.supplier_lot), 'quarantined',
-         v_at, record_receipt.expires_at, auth.user_id()
-    FROM app_private.take_trace_numbers(v_part.organization_id, 'lot', record_receipt.site_id, 1, v_at) AS t (number)
-  RETURNING l.* INTO v_lot;
+  SELECT * INTO v_lot FROM app_private.insert_lots(v_part, v_found.revision_id, record_receipt.site_id, v_quantity, 1, NULL,
+                                                   record_receipt.supplier_id, record_receipt.supplier_lot, 'quarantined', v_at,
+                                                   record_receipt.expires_at);
   INSERT INTO app.receipts AS r (organization_id, id, receipt_number, supplier_id, part_id, site_id, lot_id, purchase_order, supplier_lot,
                                  quantity, unit, due_on, received_at, received_on, on_time, conditional_approval, received_by)
   VALUES (v_part.organization_id, public.uuid_generate_v7(), app_private.take_human_id(v_part.organization_id, 'RCV', NULL),
@@ -111,6 +107,8 @@ DECLARE
   v_lot app.lots;
   v_rejected numeric := coalesce(decide_receipt.rejected_quantity, 0);
   v_reason text := nullif(pg_catalog.btrim(decide_receipt.rejection_reason), '');
+  v_inspection app.inspections;
+  v_required boolean;
 BEGIN
   SELECT * INTO v_receipt FROM app.receipts AS r WHERE r.organization_id = auth.org_id() AND r.id = decide_receipt.receipt_id FOR UPDATE;
   IF NOT FOUND OR auth.partner_id() IS NOT NULL
@@ -133,11 +131,31 @@ BEGIN
     PERFORM app_private.raise_invalid('receipt.reason_required', 'a rejection needs a reason', 'Send rejection_reason: what was wrong.');
   END IF;
   SELECT * INTO v_lot FROM app.lots AS l WHERE l.organization_id = v_receipt.organization_id AND l.id = v_receipt.lot_id FOR UPDATE;
+  -- The receiving inspection of the lot decided on: the latest judged one. Required when the part's approved
+  -- control plan at the plant (for the lot's revision) has characteristics to check.
+  SELECT * INTO v_inspection FROM app.inspections AS i
+   WHERE i.organization_id = v_receipt.organization_id AND i.lot_id = v_receipt.lot_id AND i.kind = 'receiving' AND i.status <> 'open'
+   ORDER BY i.completed_at DESC, i.id DESC LIMIT 1;
+  v_required := EXISTS (SELECT FROM app.control_plans AS cp
+                          JOIN app.characteristics AS c ON c.organization_id = cp.organization_id AND c.control_plan_id = cp.id
+                         WHERE cp.organization_id = v_receipt.organization_id AND cp.site_id = v_receipt.site_id AND cp.status = 'approved'
+                           AND cp.part_revision_id = v_lot.part_revision_id);
+  IF v_required AND v_inspection.id IS NULL AND decide_receipt.accepted_quantity > 0 THEN
+    RAISE EXCEPTION 'receipt % needs its receiving inspection', v_receipt.receipt_number USING ERRCODE = 'PT409',
+      DETAIL = 'receipt.inspection_required',
+      HINT = 'The part''s control plan has characteristics to check: open a receiving inspection of the lot (POST /rpc/open_inspection with kind receiving and lot_id), measure and complete it, then decide.';
+  END IF;
+  IF decide_receipt.accepted_quantity > 0 AND v_inspection.id IS NOT NULL AND (NOT v_inspection.passed OR v_inspection.status = 'rejected') THEN
+    RAISE EXCEPTION 'the receiving inspection of % failed', v_receipt.receipt_number USING ERRCODE = 'PT409',
+      DETAIL = 'receipt.inspection_failed',
+      HINT = 'Reject the receipt and raise the NCR against the supplier (POST /rpc/raise_inspection_ncr); material is used as is only through the NCR''s disposition.';
+  END IF;
   UPDATE app.receipts AS r
      SET status = CASE WHEN v_rejected = 0 THEN 'accepted' WHEN decide_receipt.accepted_quantity = 0 THEN 'rejected'
                        ELSE 'partially_accepted' END::app.receipt_status,
          accepted_quantity = decide_receipt.accepted_quantity, rejected_quantity = v_rejected,
-         rejection_reason = CASE WHEN v_rejected > 0 THEN v_reason END, decided_by = auth.user_id(), decided_at = pg_catalog.now()
+         rejection_reason = CASE WHEN v_rejected > 0 THEN v_reason END, decided_by = auth.user_id(), decided_at = pg_catalog.now(),
+         inspection_id = v_inspection.id
    WHERE r.organization_id = v_receipt.organization_id AND r.id = v_receipt.id
   RETURNING r.* INTO v_receipt;
   -- The accepted quantity is released; a lot nothing was taken from yet keeps only what was accepted
@@ -156,6 +174,7 @@ BEGIN
     pg_catalog.jsonb_build_object('receipt_id', v_receipt.id, 'receipt_number', v_receipt.receipt_number, 'lot_id', v_receipt.lot_id,
                                   'supplier_id', v_receipt.supplier_id, 'accepted_quantity', v_receipt.accepted_quantity,
                                   'rejected_quantity', v_receipt.rejected_quantity, 'rejection_reason', v_receipt.rejection_reason,
+                                  'inspection_id', v_receipt.inspection_id,
                                   'old', pg_catalog.jsonb_build_object('status', 'awaiting_decision'),
                                   'new', pg_catalog.jsonb_build_object('status', v_receipt.status)),
     'receipt', v_receipt.id);
@@ -163,4 +182,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.decide_receipt(uuid, numeric, numeric, text) IS
-  E'Receiving decision\nSplits a receipt''s quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot''s release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt''s site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.';
+  E'Receiving decision\nSplits a receipt''s quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. The decision refers to the lot''s latest judged receiving inspection (inspection_id): one is required to accept anything when the part''s approved control plan at the plant has characteristics, and accepting is refused when it failed (reject it and raise the NCR against the supplier with app.raise_inspection_ncr). Once per receipt; the lot''s release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt''s site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided, receipt.inspection_required, receipt.inspection_failed; PT422 receipt.quantity_mismatch, receipt.reason_required.';

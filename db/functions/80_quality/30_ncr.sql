@@ -327,6 +327,67 @@ $$;
 COMMENT ON FUNCTION app.create_ncr(uuid, uuid, text, text, numeric, uuid[], uuid[], uuid, uuid, uuid, uuid, app.ncr_detection) IS
   E'Report a nonconformance\nOpens an NCR (NCR-<year>-<counter>) for a part at a plant, with the lots and serials concerned, which are put on hold at once (reason "Held by NCR-..."); the nonconforming quantity defaults to what remains of the lots plus one per serial. The customer defaults to the part''s. Needs ncr.manage tenant-wide or at site_id. PT404 site.not_found, part.not_found, part_revision.not_found, partner.not_found, project.not_found, lot.not_found, serial.not_found; PT403 permission.missing; PT422 ncr.quantity_invalid, ncr.invalid, ncr.item_mismatch, ncr.too_many_items. Publishes ncr.opened.';
 
+-- A failed inspection raises its NCR in one call: the inspection's part,
+-- revision, plant, lot or serial, the supplier of purchased material, where
+-- it was found, and the link to the inspection and characteristic.
+CREATE OR REPLACE FUNCTION app.raise_inspection_ncr(inspection_id uuid, title text DEFAULT NULL, description text DEFAULT NULL,
+                                                    nonconforming_quantity numeric DEFAULT NULL, characteristic_id uuid DEFAULT NULL)
+RETURNS app.ncrs
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_inspection app.inspections := app_private.visible_inspection(raise_inspection_ncr.inspection_id, true);
+  v_characteristic_id uuid := raise_inspection_ncr.characteristic_id;
+  v_failed text;
+  v_supplier uuid;
+  v_part_number text;
+  v_ncr app.ncrs;
+BEGIN
+  IF v_inspection.status NOT IN ('completed', 'rejected') OR coalesce(v_inspection.passed, true) THEN
+    RAISE EXCEPTION 'the inspection did not fail (it is %)', v_inspection.status USING ERRCODE = 'PT409', DETAIL = 'inspection.not_failed',
+      HINT = 'Complete the inspection first (app.complete_inspection); an NCR is raised from an inspection that did not pass.';
+  END IF;
+  IF v_characteristic_id IS NOT NULL AND NOT EXISTS (
+       SELECT FROM app.inspection_characteristics AS ic
+        WHERE ic.organization_id = v_inspection.organization_id AND ic.inspection_id = v_inspection.id AND ic.characteristic_id = v_characteristic_id) THEN
+    RAISE EXCEPTION 'characteristic not found' USING ERRCODE = 'PT404', DETAIL = 'characteristic.not_found',
+      HINT = 'Send a characteristic of the inspection (GET /inspection_characteristics?inspection_id=eq.<id>), or leave it out.';
+  END IF;
+  SELECT pg_catalog.string_agg(pg_catalog.format('#%s %s (last %s, %s out of spec)', ic.balloon, c.name, coalesce(ic.last_value::text, '-'),
+                                                 ic.out_of_spec_count), '; ' ORDER BY ic.balloon),
+         (pg_catalog.array_agg(ic.characteristic_id ORDER BY ic.balloon))[1]
+    INTO v_failed, v_characteristic_id
+    FROM app.inspection_characteristics AS ic
+    JOIN app.characteristics AS c ON c.organization_id = ic.organization_id AND c.id = ic.characteristic_id
+   WHERE ic.organization_id = v_inspection.organization_id AND ic.inspection_id = v_inspection.id
+     AND (ic.characteristic_id = raise_inspection_ncr.characteristic_id
+          OR raise_inspection_ncr.characteristic_id IS NULL AND (ic.measured_count = 0 OR NOT ic.last_in_spec));
+  SELECT l.supplier_id INTO v_supplier FROM app.lots AS l
+   WHERE l.organization_id = v_inspection.organization_id
+     AND l.id = coalesce(v_inspection.lot_id, (SELECT s.lot_id FROM app.serials AS s
+                                                WHERE s.organization_id = v_inspection.organization_id AND s.id = v_inspection.serial_id));
+  SELECT p.part_number INTO v_part_number FROM app.parts AS p WHERE p.organization_id = v_inspection.organization_id AND p.id = v_inspection.part_id;
+  v_ncr := app.create_ncr(
+    v_inspection.part_id, v_inspection.site_id,
+    coalesce(nullif(pg_catalog.btrim(raise_inspection_ncr.title), ''),
+             pg_catalog.left(pg_catalog.format('Failed %s inspection of %s', pg_catalog.replace(v_inspection.kind::text, '_', ' '), v_part_number), 200)),
+    coalesce(nullif(pg_catalog.btrim(raise_inspection_ncr.description), ''),
+             pg_catalog.format('Found in the %s inspection: %s', pg_catalog.replace(v_inspection.kind::text, '_', ' '),
+                               coalesce(v_failed, 'not every characteristic conforms'))),
+    raise_inspection_ncr.nonconforming_quantity,
+    pg_catalog.array_remove(ARRAY[v_inspection.lot_id], NULL), pg_catalog.array_remove(ARRAY[v_inspection.serial_id], NULL),
+    v_inspection.part_revision_id, v_supplier, NULL, NULL,
+    CASE v_inspection.kind WHEN 'receiving' THEN 'receiving' WHEN 'final' THEN 'final_inspection' ELSE 'in_process' END::app.ncr_detection);
+  UPDATE app.ncrs AS n SET inspection_id = v_inspection.id, characteristic_id = v_characteristic_id
+   WHERE n.organization_id = v_ncr.organization_id AND n.id = v_ncr.id
+  RETURNING n.* INTO v_ncr;
+  RETURN v_ncr;
+END
+$$;
+COMMENT ON FUNCTION app.raise_inspection_ncr(uuid, text, text, numeric, uuid) IS
+  E'Raise an NCR from a failed inspection\nOne call: an NCR (app.create_ncr) for the inspection''s part, revision and plant, holding its lot or serial, with the supplier of purchased material (the lot''s), detected at receiving, final_inspection or in_process after the inspection''s kind, linked to the inspection (ncrs.inspection_id) and to characteristic_id or else the first nonconforming characteristic (ncrs.characteristic_id); title and description default to what failed. The inspection lists its NCRs through ncrs.inspection_id. Needs ncr.manage at the inspection''s plant. PT404 inspection.not_found, characteristic.not_found; PT409 inspection.not_failed; and app.create_ncr''s refusals.';
+
 CREATE OR REPLACE FUNCTION app.add_ncr_items(ncr_id uuid, lot_ids uuid[] DEFAULT '{}', serial_ids uuid[] DEFAULT '{}') RETURNS app.ncrs
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''

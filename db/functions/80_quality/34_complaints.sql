@@ -136,6 +136,48 @@ $$;
 COMMENT ON FUNCTION app.link_complaint(uuid, uuid[], uuid[], uuid[]) IS
   E'Link a complaint to material and NCRs\nThe lots, serials and NCRs a complaint is about (again: nothing new). Needs complaint.manage tenant-wide or at the complaint''s plant. PT404 complaint.not_found, lot.not_found, serial.not_found, ncr.not_found; PT403 permission.missing.';
 
+-- The shipments (and items) the complaining customer received.
+CREATE OR REPLACE FUNCTION app.link_complaint_shipments(complaint_id uuid, shipment_ids uuid[] DEFAULT '{}', shipment_item_ids uuid[] DEFAULT '{}')
+RETURNS app.customer_complaints
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = ''
+AS $$
+DECLARE
+  v_row app.customer_complaints := app_private.lock_complaint(link_complaint_shipments.complaint_id);
+  v_foreign text;
+BEGIN
+  IF EXISTS (SELECT FROM pg_catalog.unnest(coalesce(shipment_ids, '{}')) AS u (id)
+              WHERE NOT EXISTS (SELECT FROM app.shipments AS s WHERE s.organization_id = v_row.organization_id AND s.id = u.id)) THEN
+    RAISE EXCEPTION 'shipment not found' USING ERRCODE = 'PT404', DETAIL = 'shipment.not_found', HINT = 'GET /shipments lists the shipments.';
+  END IF;
+  IF EXISTS (SELECT FROM pg_catalog.unnest(coalesce(shipment_item_ids, '{}')) AS u (id)
+              WHERE NOT EXISTS (SELECT FROM app.shipment_items AS i WHERE i.organization_id = v_row.organization_id AND i.id = u.id)) THEN
+    RAISE EXCEPTION 'shipment item not found' USING ERRCODE = 'PT404', DETAIL = 'shipment_item.not_found',
+      HINT = 'GET /shipment_items?shipment_id=eq.<id> lists a shipment''s items.';
+  END IF;
+  SELECT pg_catalog.string_agg(DISTINCT s.shipment_number, ', ') INTO v_foreign
+    FROM app.shipments AS s
+   WHERE s.organization_id = v_row.organization_id AND s.customer_id IS DISTINCT FROM v_row.customer_id
+     AND (s.id = ANY (coalesce(shipment_ids, '{}'))
+          OR s.id IN (SELECT i.shipment_id FROM app.shipment_items AS i
+                       WHERE i.organization_id = v_row.organization_id AND i.id = ANY (coalesce(shipment_item_ids, '{}'))));
+  IF v_foreign IS NOT NULL THEN
+    RAISE EXCEPTION 'shipment % went to another customer', v_foreign USING ERRCODE = 'PT409', DETAIL = 'complaint.shipment_customer_mismatch',
+      HINT = 'Link only shipments the complaining customer received (GET /shipments?customer_id=eq.<the complaint''s customer_id>).';
+  END IF;
+  INSERT INTO app.complaint_shipments (organization_id, id, complaint_id, shipment_id, shipment_item_id)
+  SELECT v_row.organization_id, public.uuid_generate_v7(), v_row.id, u.shipment_id, u.item_id
+    FROM (SELECT DISTINCT x AS shipment_id, NULL::uuid AS item_id FROM pg_catalog.unnest(coalesce(shipment_ids, '{}')) AS x
+          UNION
+          SELECT i.shipment_id, i.id FROM app.shipment_items AS i
+           WHERE i.organization_id = v_row.organization_id AND i.id = ANY (coalesce(shipment_item_ids, '{}'))) AS u
+  ON CONFLICT ON CONSTRAINT complaint_shipments_once DO NOTHING;
+  RETURN v_row;
+END
+$$;
+COMMENT ON FUNCTION app.link_complaint_shipments(uuid, uuid[], uuid[]) IS
+  E'Link a complaint to shipments\nThe shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused. Needs complaint.manage tenant-wide or at the complaint''s plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.';
+
 CREATE OR REPLACE FUNCTION auth.complaint_8d_allowed(p_complaint_id uuid) RETURNS app.customer_complaints
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = ''

@@ -175,6 +175,7 @@ DECLARE
   v_subgroups integer;
   v_baseline app.spc_baselines;
   v_limits record;
+  v_change app.change_orders;
 BEGIN
   PERFORM auth.check_permission_at('inspection.approve', v_characteristic.site_id);
   IF coalesce(btrim(approve_spc_baseline.reason), '') = '' THEN
@@ -188,6 +189,20 @@ BEGIN
     PERFORM app_private.raise_invalid('spc_baseline.change_required',
       'The limits are frozen: they are recalculated only for an approved process change.',
       'Send change_reference: the approved change (ECO or change request number) the process went through.');
+  END IF;
+  -- A reference that is an ECO number is a real link: the tenant's change order, implemented.
+  IF pg_catalog.btrim(approve_spc_baseline.change_reference) ~ '^ECO-[0-9]{6,12}$' THEN
+    SELECT * INTO v_change FROM app.change_orders AS o
+     WHERE o.organization_id = v_characteristic.organization_id AND o.eco_number = pg_catalog.btrim(approve_spc_baseline.change_reference);
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'change order % not found', pg_catalog.btrim(approve_spc_baseline.change_reference)
+        USING ERRCODE = 'PT404', DETAIL = 'change_order.not_found', HINT = 'Send the ECO number of one of your change orders (GET /change_orders).';
+    END IF;
+    IF v_change.status <> 'implemented' THEN
+      RAISE EXCEPTION 'change order % is %', v_change.eco_number, v_change.status
+        USING ERRCODE = 'PT409', DETAIL = 'spc_baseline.change_not_implemented',
+              HINT = 'Limits are recalculated after the process change: implement the change order first (POST /rpc/implement_change_order).';
+    END IF;
   END IF;
   SELECT count(*)::integer, array_agg(g.n ORDER BY g.subgroup), array_agg(g.defectives ORDER BY g.subgroup)
     INTO v_subgroups, v_sizes, v_defectives
@@ -237,17 +252,17 @@ BEGIN
   UPDATE app.spc_baselines AS b SET superseded_at = pg_catalog.now()
    WHERE b.organization_id = v_characteristic.organization_id AND b.id = v_current.id;
   INSERT INTO app.spc_baselines (organization_id, id, characteristic_id, site_id, from_subgroup, to_subgroup, subgroups, center, ucl, lcl,
-                                 dispersion_center, dispersion_ucl, dispersion_lcl, sigma_within, reason, change_reference, approved_by)
+                                 dispersion_center, dispersion_ucl, dispersion_lcl, sigma_within, reason, change_reference, change_order_id, approved_by)
   VALUES (v_characteristic.organization_id, public.uuid_generate_v7(), v_characteristic.id, v_characteristic.site_id,
           approve_spc_baseline.from_subgroup, approve_spc_baseline.to_subgroup, v_subgroups, v_limits.center, v_limits.ucl, v_limits.lcl,
           v_limits.d_cl, v_limits.d_ucl, v_limits.d_lcl, v_limits.sigma_within, btrim(approve_spc_baseline.reason),
-          nullif(btrim(approve_spc_baseline.change_reference), ''), auth.user_id())
+          nullif(btrim(approve_spc_baseline.change_reference), ''), v_change.id, auth.user_id())
   RETURNING * INTO v_baseline;
   RETURN v_baseline;
 END
 $$;
 COMMENT ON FUNCTION app.approve_spc_baseline(uuid, integer, integer, text, text) IS
-  'Freezes a characteristic''s control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library''s spc.* reasons; PT404 characteristic.not_found.';
+  'Freezes a characteristic''s control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library''s spc.* reasons; PT404 characteristic.not_found.';
 
 CREATE OR REPLACE FUNCTION app.spc_chart(characteristic_id uuid, subgroups integer DEFAULT 100) RETURNS jsonb
 LANGUAGE plpgsql STABLE SECURITY DEFINER

@@ -59,6 +59,28 @@ $$;
 COMMENT ON FUNCTION app_private.require_trace_site(uuid) IS
   'PT404 site.not_found unless the site is the active tenant''s; PT403 permission.missing without traceability.manage tenant-wide or at that site.';
 
+-- The one place lots are inserted (app.create_lots, app.record_receipt): numbered from the
+-- tenant's lot pattern (race-free) unless one lot_number is sent, in the part's unit.
+CREATE OR REPLACE FUNCTION app_private.insert_lots(p_part app.parts, p_revision_id uuid, p_site_id uuid, p_quantity numeric, p_count integer,
+                                                   p_lot_number text, p_supplier_id uuid, p_supplier_lot text,
+                                                   p_quality_status app.trace_quality_status, p_at timestamptz, p_expires_at timestamptz)
+RETURNS SETOF app.lots
+LANGUAGE sql VOLATILE
+SET search_path = ''
+AS $$
+  INSERT INTO app.lots AS l (organization_id, id, lot_number, part_id, part_revision_id, site_id, quantity, remaining_quantity, unit,
+                             supplier_id, supplier_lot, quality_status, produced_at, expires_at, created_by)
+  SELECT p_part.organization_id, public.uuid_generate_v7(), n.number, p_part.id, p_revision_id, p_site_id, p_quantity, p_quantity,
+         p_part.unit, p_supplier_id, nullif(pg_catalog.btrim(p_supplier_lot), ''), p_quality_status, p_at, p_expires_at, auth.user_id()
+    FROM (SELECT p_lot_number AS number WHERE p_lot_number IS NOT NULL
+          UNION ALL
+          SELECT t.number FROM app_private.take_trace_numbers(p_part.organization_id, 'lot', p_site_id, p_count, p_at) AS t (number)
+           WHERE p_lot_number IS NULL) AS n
+  RETURNING l.*;
+$$;
+COMMENT ON FUNCTION app_private.insert_lots(app.parts, uuid, uuid, numeric, integer, text, uuid, text, app.trace_quality_status, timestamptz, timestamptz) IS
+  'Inserts p_count lots of a part at a plant, each of p_quantity in the part''s unit, numbered from the tenant''s lot pattern (app_private.take_trace_numbers) or p_lot_number for one lot; the one lot insert of app.create_lots and app.record_receipt (callers check access and input).';
+
 CREATE OR REPLACE FUNCTION app.create_lots(part_id uuid, site_id uuid, quantity numeric, unit text DEFAULT NULL, lot_count integer DEFAULT 1,
                                            lot_number text DEFAULT NULL, part_revision_id uuid DEFAULT NULL,
                                            supplier_id uuid DEFAULT NULL, supplier_lot text DEFAULT NULL,
@@ -95,16 +117,9 @@ BEGIN
   v_quantity := CASE WHEN coalesce(create_lots.unit, v_part.unit) = v_part.unit THEN create_lots.quantity
                      ELSE app.convert_unit(create_lots.quantity, create_lots.unit, v_part.unit) END;
   RETURN QUERY
-  INSERT INTO app.lots AS l (organization_id, id, lot_number, part_id, part_revision_id, site_id, quantity, remaining_quantity, unit,
-                             supplier_id, supplier_lot, quality_status, produced_at, expires_at, created_by)
-  SELECT v_part.organization_id, public.uuid_generate_v7(), n.number, v_part.id, v_revision, create_lots.site_id, v_quantity, v_quantity,
-         v_part.unit, create_lots.supplier_id, nullif(btrim(create_lots.supplier_lot), ''), coalesce(create_lots.quality_status, 'released'),
-         v_at, create_lots.expires_at, auth.user_id()
-    FROM (SELECT create_lots.lot_number AS number WHERE create_lots.lot_number IS NOT NULL
-          UNION ALL
-          SELECT t.number FROM app_private.take_trace_numbers(v_part.organization_id, 'lot', create_lots.site_id, lot_count, v_at) AS t (number)
-           WHERE create_lots.lot_number IS NULL) AS n
-  RETURNING l.*;
+  SELECT * FROM app_private.insert_lots(v_part, v_revision, create_lots.site_id, v_quantity, lot_count, create_lots.lot_number,
+                                        create_lots.supplier_id, create_lots.supplier_lot, coalesce(create_lots.quality_status, 'released'),
+                                        v_at, create_lots.expires_at);
 END
 $$;
 COMMENT ON FUNCTION app.create_lots(uuid, uuid, numeric, text, integer, text, uuid, uuid, text, app.trace_quality_status, timestamptz, timestamptz) IS

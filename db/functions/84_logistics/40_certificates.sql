@@ -1,7 +1,7 @@
 -- Certificates of conformance (migration logistics/shipments): what a
 -- certificate states comes from ONE view, app_private.shipment_certificate_lines
 -- (a line per shipment item: lot or serial, part and revision, quantity,
--- quality status); release inspections and concessions join it there.
+-- quality status, released inspections, concessions used, open NCRs).
 -- app.issue_shipment_certificate freezes the lines of a shipment whose items
 -- are all released and queues the coc_render job
 -- (config/worker/tasks/coc_render.mjs, pdfkit), which stores the PDF.
@@ -14,15 +14,52 @@ SELECT i.organization_id, i.shipment_id, i.id AS shipment_item_id,
        p.part_number, p.name AS part_name, p.gtin, r.revision AS part_revision,
        i.quantity, i.unit,
        coalesce(l.quality_status, s.quality_status) AS quality_status,
-       u.sscc
+       u.sscc,
+       coalesce(ins.released, '[]') AS inspections,
+       coalesce(con.used, '[]') AS concessions,
+       coalesce(ncr.open, '{}') AS open_ncrs,
+       coalesce(fin.failed, false) AS final_inspection_failed
   FROM app.shipment_items AS i
   JOIN app.parts AS p ON p.organization_id = i.organization_id AND p.id = i.part_id
   LEFT JOIN app.lots AS l ON l.organization_id = i.organization_id AND l.id = i.lot_id
   LEFT JOIN app.serials AS s ON s.organization_id = i.organization_id AND s.id = i.serial_id
   LEFT JOIN app.part_revisions AS r ON r.organization_id = i.organization_id AND r.id = coalesce(l.part_revision_id, s.part_revision_id)
-  LEFT JOIN app.shipping_units AS u ON u.organization_id = i.organization_id AND u.id = i.shipping_unit_id;
+  LEFT JOIN app.shipping_units AS u ON u.organization_id = i.organization_id AND u.id = i.shipping_unit_id
+  -- The released (approved) final and receiving inspections of the lot, or of the serial and its lot.
+  LEFT JOIN LATERAL (
+    SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('inspection_id', x.id, 'kind', x.kind, 'decided_at', x.decided_at)
+                                ORDER BY x.decided_at, x.id) AS released
+      FROM app.inspections AS x
+     WHERE x.organization_id = i.organization_id AND x.kind IN ('final', 'receiving') AND x.status = 'approved'
+       AND (x.lot_id = coalesce(i.lot_id, s.lot_id) OR x.serial_id = i.serial_id)) AS ins ON true
+  -- The concessions its NCR dispositions were made under (a disposition of the item, or of its NCR as a whole).
+  LEFT JOIN LATERAL (
+    SELECT pg_catalog.jsonb_agg(DISTINCT pg_catalog.jsonb_build_object('concession_number', c.concession_number,
+                                  'customer_reference', c.customer_reference, 'ncr_number', n.ncr_number, 'disposition', d.disposition)) AS used
+      FROM app.ncr_dispositions AS d
+      JOIN app.concessions AS c ON c.organization_id = d.organization_id AND c.id = d.concession_id
+      JOIN app.ncrs AS n ON n.organization_id = d.organization_id AND n.id = d.ncr_id
+     WHERE d.organization_id = i.organization_id
+       AND (d.lot_id = i.lot_id OR d.serial_id = i.serial_id
+            OR d.lot_id IS NULL AND d.serial_id IS NULL
+               AND EXISTS (SELECT FROM app.ncr_items AS ni WHERE ni.organization_id = d.organization_id AND ni.ncr_id = d.ncr_id
+                              AND (ni.lot_id = i.lot_id OR ni.serial_id = i.serial_id)))) AS con ON true
+  -- The open NCRs naming it.
+  LEFT JOIN LATERAL (
+    SELECT pg_catalog.array_agg(n.ncr_number ORDER BY n.ncr_number) AS open
+      FROM app.ncr_items AS ni
+      JOIN app.ncrs AS n ON n.organization_id = ni.organization_id AND n.id = ni.ncr_id
+     WHERE ni.organization_id = i.organization_id AND (ni.lot_id = i.lot_id OR ni.serial_id = i.serial_id)
+       AND n.status NOT IN ('closed', 'cancelled')) AS ncr ON true
+  -- Whether its latest judged final inspection did not pass.
+  LEFT JOIN LATERAL (
+    SELECT NOT x.passed OR x.status = 'rejected' AS failed
+      FROM app.inspections AS x
+     WHERE x.organization_id = i.organization_id AND x.kind = 'final' AND x.status <> 'open'
+       AND (x.lot_id = coalesce(i.lot_id, s.lot_id) OR x.serial_id = i.serial_id)
+     ORDER BY x.completed_at DESC, x.id DESC LIMIT 1) AS fin ON true;
 COMMENT ON VIEW app_private.shipment_certificate_lines IS
-  'What a certificate of conformance states per shipment item: lot or serial, number, part, GTIN, the revision it was made to, quantity and unit, quality status, the SSCC of its unit. The one source of app.issue_shipment_certificate''s content: release inspections and concessions are added here.';
+  'What a certificate of conformance states per shipment item: lot or serial, number, part, GTIN, the revision it was made to, quantity and unit, quality status, the SSCC of its unit, its released (approved) final and receiving inspections (of the lot, or of the serial and its lot), the concessions its NCR dispositions were made under; and what refuses a certificate: the open NCRs naming it, whether its latest judged final inspection failed. The one source of app.issue_shipment_certificate''s content.';
 
 CREATE OR REPLACE FUNCTION app.issue_shipment_certificate(shipment_id uuid) RETURNS app.shipment_certificates
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -41,6 +78,20 @@ BEGIN
     RAISE EXCEPTION 'shipment % carries nothing', v_shipment.shipment_number USING ERRCODE = 'PT409', DETAIL = 'shipment.empty',
       HINT = 'Add items first (POST /rpc/add_shipment_item).';
   END IF;
+  SELECT pg_catalog.string_agg(c.item_number || ' (' || pg_catalog.array_to_string(c.open_ncrs, ', ') || ')', ', ' ORDER BY c.item_number) INTO v_held
+    FROM app_private.shipment_certificate_lines AS c
+   WHERE c.organization_id = v_shipment.organization_id AND c.shipment_id = v_shipment.id AND c.open_ncrs <> '{}';
+  IF v_held IS NOT NULL THEN
+    RAISE EXCEPTION 'items of % are under open NCRs: %', v_shipment.shipment_number, v_held USING ERRCODE = 'PT409',
+      DETAIL = 'certificate.open_ncr', HINT = 'A certificate of conformance is issued once the NCRs naming shipped material are closed.';
+  END IF;
+  SELECT pg_catalog.string_agg(c.item_number, ', ' ORDER BY c.item_number) INTO v_held
+    FROM app_private.shipment_certificate_lines AS c
+   WHERE c.organization_id = v_shipment.organization_id AND c.shipment_id = v_shipment.id AND c.final_inspection_failed AND c.concessions = '[]';
+  IF v_held IS NOT NULL THEN
+    RAISE EXCEPTION 'the final inspection of % failed', v_held USING ERRCODE = 'PT409', DETAIL = 'certificate.failed_inspection',
+      HINT = 'Material whose final inspection failed is certified only under the customer''s concession (an NCR use-as-is disposition), or after a passing re-inspection.';
+  END IF;
   SELECT pg_catalog.string_agg(c.item_number || ' (' || c.quality_status || ')', ', ' ORDER BY c.item_number) INTO v_held
     FROM app_private.shipment_certificate_lines AS c
    WHERE c.organization_id = v_shipment.organization_id AND c.shipment_id = v_shipment.id AND c.quality_status <> 'released';
@@ -58,7 +109,7 @@ BEGIN
            'plant', (SELECT s.name FROM app.sites AS s WHERE s.organization_id = v_shipment.organization_id AND s.id = v_shipment.site_id),
            'customer', (SELECT p.name FROM app.partners AS p WHERE p.organization_id = v_shipment.organization_id AND p.id = v_shipment.customer_id),
            'issued_by', (SELECT u.display_name FROM app.users AS u WHERE u.id = auth.user_id()),
-           'lines', (SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(c) - 'organization_id' - 'shipment_id' ORDER BY c.part_number, c.item_number)
+           'lines', (SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(c) - 'organization_id' - 'shipment_id' - 'open_ncrs' - 'final_inspection_failed' ORDER BY c.part_number, c.item_number)
                        FROM app_private.shipment_certificate_lines AS c
                       WHERE c.organization_id = v_shipment.organization_id AND c.shipment_id = v_shipment.id)),
          auth.user_id()
@@ -72,7 +123,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.issue_shipment_certificate(uuid) IS
-  E'Issue a certificate of conformance\nFreezes what the shipment''s items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment''s site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.';
+  E'Issue a certificate of conformance\nFreezes what the shipment''s items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item''s released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment''s site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.items_not_released.';
 
 CREATE OR REPLACE FUNCTION app_private.coc_render_begin(p_organization_id uuid, p_certificate_id uuid) RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
