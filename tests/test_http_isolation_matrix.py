@@ -219,6 +219,7 @@ ROW_FUNCTIONS = {
     "decide_concession": {"concession_id": "{concession}", "granted": False},
     "revoke_concession": {"concession_id": "{concession}", "reason": "x"},
     "link_complaint": {"complaint_id": "{complaint}"},
+    "link_complaint_shipments": {"complaint_id": "{complaint}", "shipment_ids": ["{shipment}"]},
     "open_complaint_8d": {"complaint_id": "{complaint}"},
     "close_complaint": {"complaint_id": "{complaint}", "response": "x", "rejected": True},
     # Engineering: drawings (RDA), change orders, project BOM (db/functions/80_quality/6x).
@@ -245,6 +246,7 @@ ROW_FUNCTIONS = {
     "complete_inspection": {"inspection_id": "{inspection}"},
     "decide_inspection": {"inspection_id": "{inspection}", "approve": False},
     "fai_report": {"inspection_id": "{inspection}"},
+    "raise_inspection_ncr": {"inspection_id": "{inspection}"},
     "approve_spc_baseline": {"characteristic_id": "{characteristic}", "from_subgroup": 1, "to_subgroup": 2, "reason": "x",
                              "change_reference": "x"},
     "spc_chart": {"characteristic_id": "{characteristic}"},
