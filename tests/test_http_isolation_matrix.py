@@ -219,7 +219,7 @@ ROW_FUNCTIONS = {
     "decide_concession": {"concession_id": "{concession}", "granted": False},
     "revoke_concession": {"concession_id": "{concession}", "reason": "x"},
     "link_complaint": {"complaint_id": "{complaint}"},
-    "link_complaint_shipments": {"complaint_id": "{complaint}", "shipment_ids": ["{shipment}"]},
+    "link_complaint_shipments": {"complaint_id": "{complaint}"},
     "open_complaint_8d": {"complaint_id": "{complaint}"},
     "close_complaint": {"complaint_id": "{complaint}", "response": "x", "rejected": True},
     # Engineering: drawings (RDA), change orders, project BOM (db/functions/80_quality/6x).
