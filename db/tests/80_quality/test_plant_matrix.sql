@@ -1,0 +1,80 @@
+-- Plant access over every plant-scoped table of 80_quality, 82_traceability
+-- and 84_logistics at once: a member holding every read permission of the
+-- three domains through a role assigned at plant A sees no row of any other
+-- plant in any of them (nor in the tables that hang off them), while the same
+-- role held tenant-wide sees rows in each (so the emptiness is about the
+-- plant, not empty tables). The rows come from the fixtures the isolation
+-- matrix fills tenant A with; each puts them at its own new site. The list
+-- is checked against the catalog: a new table with a site_id in these
+-- migrations must be added here.
+BEGIN;
+SELECT plan(4);
+
+SELECT tests.remember('t', tests.create_tenant());
+SELECT tests.remember('plant_a', tests.create_site(tests.recall('t')));
+SELECT tests.fill_traceability(tests.recall('t'));
+SELECT tests.fill_ncr(tests.recall('t'));
+SELECT tests.fill_inspection(tests.recall('t'));
+SELECT tests.fill_suppliers(tests.recall('t'));
+SELECT tests.fill_logistics(tests.recall('t'));
+SELECT tests.remember('admin', tests.create_member(tests.recall('t'), 'admin'));
+SELECT tests.act_as(tests.recall('admin'), tests.recall('t'));
+SELECT app.create_role('plant_reader', 'Plant reader', ARRAY['traceability.read', 'ncr.read', 'complaint.read', 'control_plan.read',
+                                                             'inspection.read', 'supplier.read', 'shipment.read']);
+SELECT tests.act_as_owner();
+SELECT tests.remember('reader_a', tests.create_member(tests.recall('t'), 'plant_reader', tests.recall('plant_a')));
+SELECT tests.remember('reader_all', tests.create_member(tests.recall('t'), 'plant_reader'));
+
+-- Rows of each relation the current role sees.
+CREATE FUNCTION pg_temp.visible(p_relations text[]) RETURNS TABLE (relation text, n bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  v text;
+BEGIN
+  FOREACH v IN ARRAY p_relations LOOP
+    relation := v;
+    EXECUTE format('SELECT count(*) FROM app.%I', v) INTO n;
+    RETURN NEXT;
+  END LOOP;
+END
+$$;
+GRANT EXECUTE ON FUNCTION pg_temp.visible(text[]) TO PUBLIC;
+CREATE TEMP TABLE plant_scoped (relation text PRIMARY KEY) ON COMMIT DROP;
+INSERT INTO plant_scoped VALUES
+  -- 82_traceability
+  ('lots'), ('serials'), ('genealogy_edges'), ('trace_status_changes'),
+  -- 80_quality: NCRs and complaints (with their material, dispositions and links)
+  ('ncrs'), ('ncr_items'), ('ncr_dispositions'), ('customer_complaints'), ('complaint_items'),
+  -- 80_quality: control plans, inspections, SPC; receipts
+  ('control_plans'), ('control_plan_steps'), ('characteristics'), ('gauge_studies'), ('inspections'),
+  ('inspection_characteristics'), ('measurements'), ('spc_subgroups'), ('spc_baselines'), ('receipts'),
+  -- 84_logistics
+  ('shipments'), ('shipping_units'), ('shipment_items'), ('labels'), ('shipment_certificates'), ('scan_events');
+GRANT SELECT ON plant_scoped TO PUBLIC;
+
+SELECT is(ARRAY(SELECT c.relname::text FROM pg_class AS c JOIN pg_namespace AS ns ON ns.oid = c.relnamespace
+                 WHERE ns.nspname = 'app' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+                   AND EXISTS (SELECT FROM pg_attribute AS a WHERE a.attrelid = c.oid AND a.attname = 'site_id' AND NOT a.attisdropped)
+                   AND c.relname::text IN ('lots', 'serials', 'genealogy_edges', 'trace_status_changes', 'ncrs', 'customer_complaints',
+                                           'control_plans', 'control_plan_steps', 'characteristics', 'gauge_studies', 'gauge_study_readings',
+                                           'inspections', 'inspection_characteristics', 'measurements', 'spc_subgroups', 'spc_baselines',
+                                           'spc_signals', 'receipts', 'shipments', 'shipping_units', 'shipment_items', 'labels',
+                                           'shipment_certificates', 'scan_events')
+                   AND c.relname::text NOT IN (SELECT relation FROM plant_scoped)
+                 ORDER BY 1),
+  ARRAY['gauge_study_readings', 'spc_signals'],
+  'every plant-scoped table of the three domains is in the list, but for two the fixtures leave empty (their policies are the same shape, tested in test_inspection_plant_access.sql)');
+
+SELECT tests.act_as(tests.recall('reader_all'), tests.recall('t'));
+SELECT is(ARRAY(SELECT v.relation FROM pg_temp.visible(ARRAY(SELECT relation FROM plant_scoped ORDER BY 1)) AS v WHERE v.n = 0), '{}'::text[],
+  'the role held tenant-wide sees rows in every plant-scoped table');
+SELECT tests.act_as(tests.recall('reader_a'), tests.recall('t'));
+SELECT is(ARRAY(SELECT v.relation FROM pg_temp.visible(ARRAY(SELECT relation FROM plant_scoped ORDER BY 1)) AS v WHERE v.n > 0), '{}'::text[],
+  'held at plant A it sees no row of another plant in any of them');
+SELECT tests.act_as_owner();
+SELECT tests.remember('lot_a', tests.create_lot(tests.recall('t'), tests.create_part(tests.recall('t')), tests.recall('plant_a'), 1));
+SELECT tests.act_as(tests.recall('reader_a'), tests.recall('t'));
+SELECT is(ARRAY(SELECT id FROM app.lots), ARRAY[tests.recall('lot_a')::uuid], 'and it does see plant A''s own rows');
+
+SELECT * FROM finish();
+ROLLBACK;
