@@ -6483,6 +6483,8 @@ export type ChangeOrder = Node & {
   reason: ChangeOrderReason;
   /** Change order id */
   rowId: Scalars['UUID']['output'];
+  /** Reads and enables pagination through a set of `SpcBaseline`. */
+  spcBaselines: SpcBaselineConnection;
   /**
    * Status
    * draft, submitted, approved, implemented, rejected or cancelled; changed only by the RPCs.
@@ -6520,6 +6522,22 @@ export type ChangeOrderChangeOrderItemsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ChangeOrderItemOrderBy>>;
+};
+
+
+/**
+ * Change orders
+ * Engineering change orders (ECO-000123): reason, description, affected items (change_order_items), effectivity from a date, a lot number or a serial number (exactly one, constraint change_orders_one_effectivity). draft -> submitted (app.submit_change_order) -> approved (app.approve_change_order, change_order.approve, not the submitter) -> implemented (app.implement_change_order releases the named part and drawing revisions in one transaction); rejected, cancelled. Read with change_order.read, written with change_order.manage.
+ */
+export type ChangeOrderSpcBaselinesArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<SpcBaselineCondition>;
+  filter?: InputMaybe<SpcBaselineFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SpcBaselineOrderBy>>;
 };
 
 /**
@@ -6607,6 +6625,10 @@ export type ChangeOrderFilter = {
   projectId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `spcBaselines` relation. */
+  spcBaselines?: InputMaybe<ChangeOrderToManySpcBaselineFilter>;
+  /** Some related `spcBaselines` exist. */
+  spcBaselinesExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `status` field. */
   status?: InputMaybe<ChangeOrderStatusFilter>;
   /** Filter by the object’s `submittedBy` field. */
@@ -7179,6 +7201,16 @@ export type ChangeOrderToManyChangeOrderItemFilter = {
   some?: InputMaybe<ChangeOrderItemFilter>;
 };
 
+/** A filter to be used against many `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
+export type ChangeOrderToManySpcBaselineFilter = {
+  /** Every related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<SpcBaselineFilter>;
+  /** No related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<SpcBaselineFilter>;
+  /** Some related `SpcBaseline` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<SpcBaselineFilter>;
+};
+
 /** All input for the `changePassword` mutation. */
 export type ChangePasswordInput = {
   /**
@@ -7257,6 +7289,8 @@ export type Characteristic = Node & {
   measurements: MeasurementConnection;
   /** Name */
   name: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /**
    * Nominal
    * Within LSL..USL.
@@ -7382,6 +7416,22 @@ export type CharacteristicMeasurementsArgs = {
  * Characteristics
  * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
  */
+export type CharacteristicNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/**
+ * Characteristics
+ * What is checked at a control plan step: a variable (nominal, LSL/USL, one of them may be empty, unit) or an attribute (pass/defective), its special class (CC critical, SC significant), sample size and frequency, the gauge (equipment) used, the reaction plan and the control chart. Added by app.add_characteristic while the plan is a draft; measured in inspections (app.measurements).
+ */
 export type CharacteristicSpcBaselinesArgs = {
   after?: InputMaybe<Scalars['Cursor']['input']>;
   before?: InputMaybe<Scalars['Cursor']['input']>;
@@ -7498,6 +7548,10 @@ export type CharacteristicFilter = {
   measurements?: InputMaybe<CharacteristicToManyMeasurementFilter>;
   /** Some related `measurements` exist. */
   measurementsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<CharacteristicToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<CharacteristicFilter>;
   /** Checks for any expressions in this list. */
@@ -7591,6 +7645,16 @@ export type CharacteristicToManyMeasurementFilter = {
   none?: InputMaybe<MeasurementFilter>;
   /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MeasurementFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type CharacteristicToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
 };
 
 /** A filter to be used against many `SpcBaseline` object types. All fields are combined with a logical ‘and.’ */
@@ -8782,6 +8846,133 @@ export type ComplaintSeverity =
   | 'critical'
   | 'major'
   | 'minor';
+
+/**
+ * Complaint shipments
+ * The shipments (and, where known, the shipment items) the complaining customer received that a complaint is about: the shipment's customer is the complaint's. Linked by staff (app.link_complaint_shipments); read like the complaint.
+ */
+export type ComplaintShipment = Node & {
+  __typename?: 'ComplaintShipment';
+  /** Reads a single `CustomerComplaint` that is related to this `ComplaintShipment`. */
+  complaint?: Maybe<CustomerComplaint>;
+  /**
+   * Complaint
+   * customer_complaints.id.
+   */
+  complaintId: Scalars['UUID']['output'];
+  /** Linked at */
+  createdAt: Scalars['Datetime']['output'];
+  /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
+  id: Scalars['ID']['output'];
+  /** Reads a single `Organization` that is related to this `ComplaintShipment`. */
+  organization?: Maybe<Organization>;
+  /**
+   * Tenant
+   * The organization.
+   */
+  organizationId: Scalars['UUID']['output'];
+  /** Link id */
+  rowId: Scalars['UUID']['output'];
+  /** Reads a single `Shipment` that is related to this `ComplaintShipment`. */
+  shipment?: Maybe<Shipment>;
+  /**
+   * Shipment
+   * shipments.id, of the complaint's customer.
+   */
+  shipmentId: Scalars['UUID']['output'];
+  /** Reads a single `ShipmentItem` that is related to this `ComplaintShipment`. */
+  shipmentItem?: Maybe<ShipmentItem>;
+  /**
+   * Shipment item
+   * shipment_items.id of that shipment, or empty for the whole shipment.
+   */
+  shipmentItemId?: Maybe<Scalars['UUID']['output']>;
+};
+
+/**
+ * A condition to be used against `ComplaintShipment` object types. All fields are
+ * tested for equality and combined with a logical ‘and.’
+ */
+export type ComplaintShipmentCondition = {
+  /** Checks for equality with the object’s `complaintId` field. */
+  complaintId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `organizationId` field. */
+  organizationId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `rowId` field. */
+  rowId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `shipmentItemId` field. */
+  shipmentItemId?: InputMaybe<Scalars['UUID']['input']>;
+};
+
+/** A connection to a list of `ComplaintShipment` values. */
+export type ComplaintShipmentConnection = {
+  __typename?: 'ComplaintShipmentConnection';
+  /** A list of edges which contains the `ComplaintShipment` and cursor to aid in pagination. */
+  edges: Array<ComplaintShipmentEdge>;
+  /** A list of `ComplaintShipment` objects. */
+  nodes: Array<ComplaintShipment>;
+  /** Information to aid in pagination. */
+  pageInfo: PageInfo;
+  /** The count of *all* `ComplaintShipment` you could get from the connection. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A `ComplaintShipment` edge in the connection. */
+export type ComplaintShipmentEdge = {
+  __typename?: 'ComplaintShipmentEdge';
+  /** A cursor for use in pagination. */
+  cursor?: Maybe<Scalars['Cursor']['output']>;
+  /** The `ComplaintShipment` at the end of the edge. */
+  node: ComplaintShipment;
+};
+
+/** A filter to be used against `ComplaintShipment` object types. All fields are combined with a logical ‘and.’ */
+export type ComplaintShipmentFilter = {
+  /** Checks for all expressions in this list. */
+  and?: InputMaybe<Array<ComplaintShipmentFilter>>;
+  /** Filter by the object’s `complaint` relation. */
+  complaint?: InputMaybe<CustomerComplaintFilter>;
+  /** Filter by the object’s `complaintId` field. */
+  complaintId?: InputMaybe<UuidFilter>;
+  /** Negates the expression. */
+  not?: InputMaybe<ComplaintShipmentFilter>;
+  /** Checks for any expressions in this list. */
+  or?: InputMaybe<Array<ComplaintShipmentFilter>>;
+  /** Filter by the object’s `organization` relation. */
+  organization?: InputMaybe<OrganizationFilter>;
+  /** Filter by the object’s `organizationId` field. */
+  organizationId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `rowId` field. */
+  rowId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shipment` relation. */
+  shipment?: InputMaybe<ShipmentFilter>;
+  /** Filter by the object’s `shipmentId` field. */
+  shipmentId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `shipmentItem` relation. */
+  shipmentItem?: InputMaybe<ShipmentItemFilter>;
+  /** A related `shipmentItem` exists. */
+  shipmentItemExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `shipmentItemId` field. */
+  shipmentItemId?: InputMaybe<UuidFilter>;
+};
+
+/** Methods to use when ordering `ComplaintShipment`. */
+export type ComplaintShipmentOrderBy =
+  | 'COMPLAINT_ID_ASC'
+  | 'COMPLAINT_ID_DESC'
+  | 'NATURAL'
+  | 'ORGANIZATION_ID_ASC'
+  | 'ORGANIZATION_ID_DESC'
+  | 'PRIMARY_KEY_ASC'
+  | 'PRIMARY_KEY_DESC'
+  | 'ROW_ID_ASC'
+  | 'ROW_ID_DESC'
+  | 'SHIPMENT_ID_ASC'
+  | 'SHIPMENT_ID_DESC'
+  | 'SHIPMENT_ITEM_ID_ASC'
+  | 'SHIPMENT_ITEM_ID_DESC';
 
 /**
  * A complaint's standing: open (received), investigating (its 8D is open), closed
@@ -14029,6 +14220,8 @@ export type CustomerComplaint = Node & {
    * Human id CC-<year>-<counter>, a counter per tenant and year.
    */
   complaintNumber: Scalars['String']['output'];
+  /** Reads and enables pagination through a set of `ComplaintShipment`. */
+  complaintShipmentsByComplaintId: ComplaintShipmentConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Reads a single `Partner` that is related to this `CustomerComplaint`. */
@@ -14142,6 +14335,22 @@ export type CustomerComplaintComplaintNcrsByComplaintIdArgs = {
   orderBy?: InputMaybe<Array<ComplaintNcrOrderBy>>;
 };
 
+
+/**
+ * Customer complaints
+ * A customer's complaint about a part: filed by staff (complaint.manage) or by the customer's own portal users (complaint.file, their partner only), linked to lots and serials (complaint_items) and NCRs (complaint_ncrs), worked as an 8D in the CAPA register (app.open_complaint_8d). Its own small machine: open -> investigating (8D open) -> closed (8D closed, response given) or rejected. Staff read with complaint.read tenant-wide or at its plant; a portal user reads their partner's complaints only.
+ */
+export type CustomerComplaintComplaintShipmentsByComplaintIdArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintShipmentCondition>;
+  filter?: InputMaybe<ComplaintShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintShipmentOrderBy>>;
+};
+
 /**
  * A condition to be used against `CustomerComplaint` object types. All fields are
  * tested for equality and combined with a logical ‘and.’
@@ -14209,6 +14418,10 @@ export type CustomerComplaintFilter = {
   complaintNcrsByComplaintIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `complaintNumber` field. */
   complaintNumber?: InputMaybe<StringFilter>;
+  /** Filter by the object’s `complaintShipmentsByComplaintId` relation. */
+  complaintShipmentsByComplaintId?: InputMaybe<CustomerComplaintToManyComplaintShipmentFilter>;
+  /** Some related `complaintShipmentsByComplaintId` exist. */
+  complaintShipmentsByComplaintIdExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customer` relation. */
   customer?: InputMaybe<PartnerFilter>;
   /** Filter by the object’s `customerId` field. */
@@ -14283,6 +14496,16 @@ export type CustomerComplaintToManyComplaintNcrFilter = {
   none?: InputMaybe<ComplaintNcrFilter>;
   /** Some related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ComplaintNcrFilter>;
+};
+
+/** A filter to be used against many `ComplaintShipment` object types. All fields are combined with a logical ‘and.’ */
+export type CustomerComplaintToManyComplaintShipmentFilter = {
+  /** Every related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintShipmentFilter>;
+  /** No related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintShipmentFilter>;
+  /** Some related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintShipmentFilter>;
 };
 
 /** Projects as a customer may see them: status, current stage and dates, without internal values, metadata or team. Staff read all of the tenant's projects, a portal user those of their customer. */
@@ -26293,6 +26516,8 @@ export type Inspection = Node & {
   lotId?: Maybe<Scalars['UUID']['output']>;
   /** Reads and enables pagination through a set of `Measurement`. */
   measurements: MeasurementConnection;
+  /** Reads and enables pagination through a set of `Ncr`. */
+  ncrs: NcrConnection;
   /** Reads a single `Organization` that is related to this `Inspection`. */
   organization?: Maybe<Organization>;
   /** Tenant */
@@ -26321,6 +26546,8 @@ export type Inspection = Node & {
    * Passed without any out-of-spec measurement on the way (first pass yield).
    */
   passedFirstTime?: Maybe<Scalars['Boolean']['output']>;
+  /** Reads and enables pagination through a set of `Receipt`. */
+  receipts: ReceiptConnection;
   /** Inspection id */
   rowId: Scalars['UUID']['output'];
   /** Reads a single `Serial` that is related to this `Inspection`. */
@@ -26382,6 +26609,38 @@ export type InspectionMeasurementsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<MeasurementOrderBy>>;
+};
+
+
+/**
+ * Inspections
+ * A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
+ */
+export type InspectionNcrsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<NcrCondition>;
+  filter?: InputMaybe<NcrFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<NcrOrderBy>>;
+};
+
+
+/**
+ * Inspections
+ * A first-article (AS9102), in-process, final or receiving inspection of a part revision against its approved control plan at a plant, optionally of a lot or serial: opened by app.open_inspection (its characteristics listed from the plan), measured with app.record_measurement, judged by app.complete_inspection (passed when every characteristic is in spec; passed_first_time when nothing was ever out of spec), signed off by app.decide_inspection. Seen with inspection.read tenant-wide or at its plant.
+ */
+export type InspectionReceiptsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ReceiptCondition>;
+  filter?: InputMaybe<ReceiptFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ReceiptOrderBy>>;
 };
 
 /**
@@ -26600,6 +26859,10 @@ export type InspectionFilter = {
   measurements?: InputMaybe<InspectionToManyMeasurementFilter>;
   /** Some related `measurements` exist. */
   measurementsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `ncrs` relation. */
+  ncrs?: InputMaybe<InspectionToManyNcrFilter>;
+  /** Some related `ncrs` exist. */
+  ncrsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Negates the expression. */
   not?: InputMaybe<InspectionFilter>;
   /** Checks for any expressions in this list. */
@@ -26616,6 +26879,10 @@ export type InspectionFilter = {
   partRevision?: InputMaybe<PartRevisionFilter>;
   /** Filter by the object’s `partRevisionId` field. */
   partRevisionId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `receipts` relation. */
+  receipts?: InputMaybe<InspectionToManyReceiptFilter>;
+  /** Some related `receipts` exist. */
+  receiptsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `rowId` field. */
   rowId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `serial` relation. */
@@ -26868,6 +27135,26 @@ export type InspectionToManyMeasurementFilter = {
   none?: InputMaybe<MeasurementFilter>;
   /** Some related `Measurement` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<MeasurementFilter>;
+};
+
+/** A filter to be used against many `Ncr` object types. All fields are combined with a logical ‘and.’ */
+export type InspectionToManyNcrFilter = {
+  /** Every related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<NcrFilter>;
+  /** No related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<NcrFilter>;
+  /** Some related `Ncr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<NcrFilter>;
+};
+
+/** A filter to be used against many `Receipt` object types. All fields are combined with a logical ‘and.’ */
+export type InspectionToManyReceiptFilter = {
+  /** Every related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ReceiptFilter>;
+  /** No related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ReceiptFilter>;
+  /** Some related `Receipt` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ReceiptFilter>;
 };
 
 /** A connection to a list of `InstrumentAvailabilityRecord` values. */
@@ -30415,6 +30702,39 @@ export type LinkComplaintPayloadCustomerComplaintEdgeArgs = {
   orderBy?: Array<CustomerComplaintOrderBy>;
 };
 
+/** All input for the `linkComplaintShipments` mutation. */
+export type LinkComplaintShipmentsInput = {
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  complaintId: Scalars['UUID']['input'];
+  shipmentIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+  shipmentItemIds?: InputMaybe<Array<InputMaybe<Scalars['UUID']['input']>>>;
+};
+
+/** The output of our `linkComplaintShipments` mutation. */
+export type LinkComplaintShipmentsPayload = {
+  __typename?: 'LinkComplaintShipmentsPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `CustomerComplaint`. May be used by Relay 1. */
+  customerComplaintEdge?: Maybe<CustomerComplaintEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<CustomerComplaint>;
+};
+
+
+/** The output of our `linkComplaintShipments` mutation. */
+export type LinkComplaintShipmentsPayloadCustomerComplaintEdgeArgs = {
+  orderBy?: Array<CustomerComplaintOrderBy>;
+};
+
 /**
  * Supported locales
  * The locales a user may choose (preferences.locale) and labels and strings may be written in: BCP 47 tags in canonical case (de, de-AT, zh-Hans).
@@ -31978,7 +32298,7 @@ export type Mutation = {
    * Releases a revision in review (RDA) and supersedes the one released before, in one call. Needs drawing.approve and not being its submitter (PT403 drawing_revision.own_submission); PT404 drawing_revision.not_found, PT409 drawing_revision.not_in_review. Publishes drawing.revision_released.
    */
   approveDrawingRevision?: Maybe<ApproveDrawingRevisionPayload>;
-  /** Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found. */
+  /** Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found. */
   approveSpcBaseline?: Maybe<ApproveSpcBaselinePayload>;
   /**
    * Download URL of an attachment
@@ -32299,7 +32619,7 @@ export type Mutation = {
   decideOosPhase1?: Maybe<DecideOosPhase1Payload>;
   /**
    * Receiving decision
-   * Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   * Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. The decision refers to the lot's latest judged receiving inspection (inspection_id): one is required to accept anything when the part's approved control plan at the plant has characteristics, and accepting is refused when it failed (reject it and raise the NCR against the supplier with app.raise_inspection_ncr). Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided, receipt.inspection_required, receipt.inspection_failed; PT422 receipt.quantity_mismatch, receipt.reason_required.
    */
   decideReceipt?: Maybe<DecideReceiptPayload>;
   /**
@@ -32710,7 +33030,7 @@ export type Mutation = {
   issueScar?: Maybe<IssueScarPayload>;
   /**
    * Issue a certificate of conformance
-   * Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.
+   * Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item's released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.items_not_released.
    */
   issueShipmentCertificate?: Maybe<IssueShipmentCertificatePayload>;
   /**
@@ -32723,6 +33043,11 @@ export type Mutation = {
    * The lots, serials and NCRs a complaint is about (again: nothing new). Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, lot.not_found, serial.not_found, ncr.not_found; PT403 permission.missing.
    */
   linkComplaint?: Maybe<LinkComplaintPayload>;
+  /**
+   * Link a complaint to shipments
+   * The shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused. Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.
+   */
+  linkComplaintShipments?: Maybe<LinkComplaintShipmentsPayload>;
   /** Opens a stored document version (the current one when version_number is empty) for view or download: logs the access and returns the version with its file_path (app.document_download_url also signs a URL to fetch it). Errors: PT404 document.not_found (also for a version whose file is not stored, and for whoever may not read the tenant's documents). */
   logDocumentAccess?: Maybe<LogDocumentAccessPayload>;
   /** Signs in with email and password; returns an access token (JWT) and a refresh token, acting in organization_id or the user's oldest membership (in none, for a user whose only memberships await app.accept_membership). A wrong password and an unknown email get the same answer: HTTP 401 (GraphQL: an error) with code PT401, message and details sign_in.invalid_credentials in the body; the failure is counted. Failures are throttled per email and client address: from the fifth, that client waits 1, 2, 4, ... minutes (at most an hour); 100 failures within an hour from anywhere lock the email for an hour (PT429, sign_in.locked). Errors: PT403 user.inactive / membership.not_active / membership.none, PT429 sign_in.locked. */
@@ -32787,6 +33112,11 @@ export type Mutation = {
   publishStateMachine?: Maybe<PublishStateMachinePayload>;
   /** Removes a soft-deleted tenant and all its data for good, (platform operators only). Refuses inside the 30-day retention window unless ignore_retention. Errors: PT403 operator.required, PT404 organization.not_found, PT409 organization.not_deleted / organization.in_retention. */
   purgeOrganization?: Maybe<PurgeOrganizationPayload>;
+  /**
+   * Raise an NCR from a failed inspection
+   * One call: an NCR (app.create_ncr) for the inspection's part, revision and plant, holding its lot or serial, with the supplier of purchased material (the lot's), detected at receiving, final_inspection or in_process after the inspection's kind, linked to the inspection (ncrs.inspection_id) and to characteristic_id or else the first nonconforming characteristic (ncrs.characteristic_id); title and description default to what failed. The inspection lists its NCRs through ncrs.inspection_id. Needs ncr.manage at the inspection's plant. PT404 inspection.not_found, characteristic.not_found; PT409 inspection.not_failed; and app.create_ncr's refusals.
+   */
+  raiseInspectionNcr?: Maybe<RaiseInspectionNcrPayload>;
   /** Hands an open approval to another active member who may decide its current step (not the requester, nobody who approved an earlier step, holding the step's role or a fallback role). The current approver or approval.manage. Errors: PT403 approval.not_approver_or_manager, or the new approver may not decide (approval.requester_cannot_decide, approval.already_decided_in_chain, approval.approver_lacks_role, approval.portal_user_cannot_decide), PT404 approval.not_found, PT409 approval.closed, approval.expired, PT422 approval.assignee_not_member, approval.already_assigned. */
   reassignApproval?: Maybe<ReassignApprovalPayload>;
   /**
@@ -35385,6 +35715,12 @@ export type MutationLinkComplaintArgs = {
 
 
 /** The root mutation type which contains root level fields which mutate data. */
+export type MutationLinkComplaintShipmentsArgs = {
+  input: LinkComplaintShipmentsInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
 export type MutationLogDocumentAccessArgs = {
   input: LogDocumentAccessInput;
 };
@@ -35489,6 +35825,12 @@ export type MutationPublishStateMachineArgs = {
 /** The root mutation type which contains root level fields which mutate data. */
 export type MutationPurgeOrganizationArgs = {
   input: PurgeOrganizationInput;
+};
+
+
+/** The root mutation type which contains root level fields which mutate data. */
+export type MutationRaiseInspectionNcrArgs = {
+  input: RaiseInspectionNcrInput;
 };
 
 
@@ -36958,6 +37300,13 @@ export type Ncr = Node & {
    * The CAPA/8D (capas.id) opened for root cause and corrective action (app.open_ncr_capa).
    */
   capaId?: Maybe<Scalars['UUID']['output']>;
+  /** Reads a single `Characteristic` that is related to this `Ncr`. */
+  characteristic?: Maybe<Characteristic>;
+  /**
+   * Characteristic
+   * The characteristic (characteristics.id) of that inspection found out of spec, where known.
+   */
+  characteristicId?: Maybe<Scalars['UUID']['output']>;
   /** Closed at */
   closedAt?: Maybe<Scalars['Datetime']['output']>;
   /** Reads and enables pagination through a set of `ComplaintNcr`. */
@@ -36990,6 +37339,13 @@ export type Ncr = Node & {
   detection: NcrDetection;
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads a single `Inspection` that is related to this `Ncr`. */
+  inspection?: Maybe<Inspection>;
+  /**
+   * Inspection
+   * The inspection (inspections.id) that found it: app.raise_inspection_ncr sets it.
+   */
+  inspectionId?: Maybe<Scalars['UUID']['output']>;
   /** Reads and enables pagination through a set of `NcrDisposition`. */
   ncrDispositions: NcrDispositionConnection;
   /** Reads and enables pagination through a set of `NcrItem`. */
@@ -37138,10 +37494,14 @@ export type NcrNcrItemsArgs = {
 export type NcrCondition = {
   /** Checks for equality with the object’s `capaId` field. */
   capaId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `createdBy` field. */
   createdBy?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `customerId` field. */
   customerId?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `inspectionId` field. */
+  inspectionId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `ncrNumber` field. */
   ncrNumber?: InputMaybe<Scalars['String']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
@@ -37412,6 +37772,12 @@ export type NcrFilter = {
   capaExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `capaId` field. */
   capaId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `characteristic` relation. */
+  characteristic?: InputMaybe<CharacteristicFilter>;
+  /** A related `characteristic` exists. */
+  characteristicExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `characteristicId` field. */
+  characteristicId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `complaintNcrs` relation. */
   complaintNcrs?: InputMaybe<NcrToManyComplaintNcrFilter>;
   /** Some related `complaintNcrs` exist. */
@@ -37424,6 +37790,12 @@ export type NcrFilter = {
   customerExists?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `customerId` field. */
   customerId?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `inspection` relation. */
+  inspection?: InputMaybe<InspectionFilter>;
+  /** A related `inspection` exists. */
+  inspectionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspectionId` field. */
+  inspectionId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `ncrDispositions` relation. */
   ncrDispositions?: InputMaybe<NcrToManyNcrDispositionFilter>;
   /** Some related `ncrDispositions` exist. */
@@ -37623,10 +37995,14 @@ export type NcrItemOrderBy =
 export type NcrOrderBy =
   | 'CAPA_ID_ASC'
   | 'CAPA_ID_DESC'
+  | 'CHARACTERISTIC_ID_ASC'
+  | 'CHARACTERISTIC_ID_DESC'
   | 'CREATED_BY_ASC'
   | 'CREATED_BY_DESC'
   | 'CUSTOMER_ID_ASC'
   | 'CUSTOMER_ID_DESC'
+  | 'INSPECTION_ID_ASC'
+  | 'INSPECTION_ID_DESC'
   | 'NATURAL'
   | 'NCR_NUMBER_ASC'
   | 'NCR_NUMBER_DESC'
@@ -38711,6 +39087,8 @@ export type Organization = Node & {
   complaintItems: ComplaintItemConnection;
   /** Reads and enables pagination through a set of `ComplaintNcr`. */
   complaintNcrs: ComplaintNcrConnection;
+  /** Reads and enables pagination through a set of `ComplaintShipment`. */
+  complaintShipments: ComplaintShipmentConnection;
   /** Reads and enables pagination through a set of `ConcessionScope`. */
   concessionScopes: ConcessionScopeConnection;
   /** Reads and enables pagination through a set of `Concession`. */
@@ -39160,6 +39538,19 @@ export type OrganizationComplaintNcrsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ComplaintNcrOrderBy>>;
+};
+
+
+/** Tenants. Every tenant-owned row carries the id of one organization. Platform operators create, update and (soft) delete them; members read their own. */
+export type OrganizationComplaintShipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintShipmentCondition>;
+  filter?: InputMaybe<ComplaintShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintShipmentOrderBy>>;
 };
 
 
@@ -40654,6 +41045,10 @@ export type OrganizationFilter = {
   complaintNcrs?: InputMaybe<OrganizationToManyComplaintNcrFilter>;
   /** Some related `complaintNcrs` exist. */
   complaintNcrsExist?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `complaintShipments` relation. */
+  complaintShipments?: InputMaybe<OrganizationToManyComplaintShipmentFilter>;
+  /** Some related `complaintShipments` exist. */
+  complaintShipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `concessionScopes` relation. */
   concessionScopes?: InputMaybe<OrganizationToManyConcessionScopeFilter>;
   /** Some related `concessionScopes` exist. */
@@ -41296,6 +41691,16 @@ export type OrganizationToManyComplaintNcrFilter = {
   none?: InputMaybe<ComplaintNcrFilter>;
   /** Some related `ComplaintNcr` matches the filter criteria. All fields are combined with a logical ‘and.’ */
   some?: InputMaybe<ComplaintNcrFilter>;
+};
+
+/** A filter to be used against many `ComplaintShipment` object types. All fields are combined with a logical ‘and.’ */
+export type OrganizationToManyComplaintShipmentFilter = {
+  /** Every related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintShipmentFilter>;
+  /** No related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintShipmentFilter>;
+  /** Some related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintShipmentFilter>;
 };
 
 /** A filter to be used against many `Concession` object types. All fields are combined with a logical ‘and.’ */
@@ -48812,6 +49217,12 @@ export type Query = Node & {
   complaintNcrById?: Maybe<ComplaintNcr>;
   /** Reads and enables pagination through a set of `ComplaintNcr`. */
   complaintNcrs?: Maybe<ComplaintNcrConnection>;
+  /** Get a single `ComplaintShipment`. */
+  complaintShipment?: Maybe<ComplaintShipment>;
+  /** Reads a single `ComplaintShipment` using its globally unique `ID`. */
+  complaintShipmentById?: Maybe<ComplaintShipment>;
+  /** Reads and enables pagination through a set of `ComplaintShipment`. */
+  complaintShipments?: Maybe<ComplaintShipmentConnection>;
   /** Get a single `Concession`. */
   concession?: Maybe<Concession>;
   /** Reads a single `Concession` using its globally unique `ID`. */
@@ -50918,6 +51329,31 @@ export type QueryComplaintNcrsArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<ComplaintNcrOrderBy>>;
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintShipmentArgs = {
+  rowId: Scalars['UUID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintShipmentByIdArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QueryComplaintShipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintShipmentCondition>;
+  filter?: InputMaybe<ComplaintShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintShipmentOrderBy>>;
 };
 
 
@@ -55486,6 +55922,41 @@ export type QueryWorkflowSubStagesArgs = {
   orderBy?: InputMaybe<Array<WorkflowSubStageOrderBy>>;
 };
 
+/** All input for the `raiseInspectionNcr` mutation. */
+export type RaiseInspectionNcrInput = {
+  characteristicId?: InputMaybe<Scalars['UUID']['input']>;
+  /**
+   * An arbitrary string value with no semantic meaning. Will be included in the
+   * payload verbatim. May be used to track mutations by the client.
+   */
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  inspectionId: Scalars['UUID']['input'];
+  nonconformingQuantity?: InputMaybe<Scalars['BigFloat']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The output of our `raiseInspectionNcr` mutation. */
+export type RaiseInspectionNcrPayload = {
+  __typename?: 'RaiseInspectionNcrPayload';
+  /**
+   * The exact same `clientMutationId` that was provided in the mutation input,
+   * unchanged and unused. May be used by a client to track mutations.
+   */
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** An edge for our `Ncr`. May be used by Relay 1. */
+  ncrEdge?: Maybe<NcrEdge>;
+  /** Our root query field type. Allows us to run any query from our mutation payload. */
+  query?: Maybe<Query>;
+  result?: Maybe<Ncr>;
+};
+
+
+/** The output of our `raiseInspectionNcr` mutation. */
+export type RaiseInspectionNcrPayloadNcrEdgeArgs = {
+  orderBy?: Array<NcrOrderBy>;
+};
+
 /**
  * Reagents and consumables
  * The tenant's catalog of reagents, consumables and standards: the unit stock is counted in and the threshold below which it is low (app.reagent_stock). Staff read it; reagent.manage changes it.
@@ -56582,6 +57053,13 @@ export type Receipt = Node & {
   dueOn: Scalars['Date']['output'];
   /** A globally unique identifier. Can be used in various places throughout the system to identify this single value. */
   id: Scalars['ID']['output'];
+  /** Reads a single `Inspection` that is related to this `Receipt`. */
+  inspection?: Maybe<Inspection>;
+  /**
+   * Receiving inspection
+   * The receiving inspection (inspections.id) of the receipt's lot the decision was made on: required when the part's approved control plan at the plant has characteristics.
+   */
+  inspectionId?: Maybe<Scalars['UUID']['output']>;
   /** Reads a single `Lot` that is related to this `Receipt`. */
   lot?: Maybe<Lot>;
   /**
@@ -56705,6 +57183,8 @@ export type ReceiptScarsArgs = {
 export type ReceiptCondition = {
   /** Checks for equality with the object’s `decidedBy` field. */
   decidedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `inspectionId` field. */
+  inspectionId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `lotId` field. */
   lotId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
@@ -56755,6 +57235,12 @@ export type ReceiptFilter = {
   and?: InputMaybe<Array<ReceiptFilter>>;
   /** Filter by the object’s `decidedBy` field. */
   decidedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `inspection` relation. */
+  inspection?: InputMaybe<InspectionFilter>;
+  /** A related `inspection` exists. */
+  inspectionExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `inspectionId` field. */
+  inspectionId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `lot` relation. */
   lot?: InputMaybe<LotFilter>;
   /** Filter by the object’s `lotId` field. */
@@ -56809,6 +57295,8 @@ export type ReceiptFilter = {
 export type ReceiptOrderBy =
   | 'DECIDED_BY_ASC'
   | 'DECIDED_BY_DESC'
+  | 'INSPECTION_ID_ASC'
+  | 'INSPECTION_ID_DESC'
   | 'LOT_ID_ASC'
   | 'LOT_ID_DESC'
   | 'NATURAL'
@@ -65379,6 +65867,8 @@ export type Shipment = Node & {
   __typename?: 'Shipment';
   /** Carrier */
   carrier?: Maybe<Scalars['String']['output']>;
+  /** Reads and enables pagination through a set of `ComplaintShipment`. */
+  complaintShipments: ComplaintShipmentConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -65461,6 +65951,22 @@ export type Shipment = Node & {
   userByCreatedBy?: Maybe<User>;
   /** Reads a single `User` that is related to this `Shipment`. */
   userByShippedBy?: Maybe<User>;
+};
+
+
+/**
+ * Shipments
+ * Goods sent to one customer (a partner) from one plant (site): carrier, tracking number, promised and actual ship and delivery dates, where it was last scanned, and its state on the tenant's shipment state machine (draft, picked, packed, shipped, delivered; cancelled), mirrored in status. Seen with shipment.read tenant-wide or at its site, and by the customer's portal users; created by app.create_shipment, shipped by app.ship_shipment, moved by app.transition.
+ */
+export type ShipmentComplaintShipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintShipmentCondition>;
+  filter?: InputMaybe<ComplaintShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintShipmentOrderBy>>;
 };
 
 
@@ -65781,6 +66287,10 @@ export type ShipmentEdge = {
 export type ShipmentFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<ShipmentFilter>>;
+  /** Filter by the object’s `complaintShipments` relation. */
+  complaintShipments?: InputMaybe<ShipmentToManyComplaintShipmentFilter>;
+  /** Some related `complaintShipments` exist. */
+  complaintShipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `customer` relation. */
@@ -65839,6 +66349,8 @@ export type ShipmentFilter = {
  */
 export type ShipmentItem = Node & {
   __typename?: 'ShipmentItem';
+  /** Reads and enables pagination through a set of `ComplaintShipment`. */
+  complaintShipments: ComplaintShipmentConnection;
   /** Created at */
   createdAt: Scalars['Datetime']['output'];
   /** Created by */
@@ -65919,6 +66431,22 @@ export type ShipmentItem = Node & {
   userByCreatedBy?: Maybe<User>;
 };
 
+
+/**
+ * Shipment items
+ * What a shipment carries: a quantity of a lot (in the part's unit) or one serial, optionally packed in a shipping unit. Plant and customer copied from the shipment. Written by app.add_shipment_item; taken out of inventory by app.ship_shipment.
+ */
+export type ShipmentItemComplaintShipmentsArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  before?: InputMaybe<Scalars['Cursor']['input']>;
+  condition?: InputMaybe<ComplaintShipmentCondition>;
+  filter?: InputMaybe<ComplaintShipmentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<ComplaintShipmentOrderBy>>;
+};
+
 /**
  * A condition to be used against `ShipmentItem` object types. All fields are
  * tested for equality and combined with a logical ‘and.’
@@ -65974,6 +66502,10 @@ export type ShipmentItemEdge = {
 export type ShipmentItemFilter = {
   /** Checks for all expressions in this list. */
   and?: InputMaybe<Array<ShipmentItemFilter>>;
+  /** Filter by the object’s `complaintShipments` relation. */
+  complaintShipments?: InputMaybe<ShipmentItemToManyComplaintShipmentFilter>;
+  /** Some related `complaintShipments` exist. */
+  complaintShipmentsExist?: InputMaybe<Scalars['Boolean']['input']>;
   /** Filter by the object’s `createdBy` field. */
   createdBy?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `customer` relation. */
@@ -66058,6 +66590,16 @@ export type ShipmentItemOrderBy =
   | 'UNIT_ASC'
   | 'UNIT_DESC';
 
+/** A filter to be used against many `ComplaintShipment` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentItemToManyComplaintShipmentFilter = {
+  /** Every related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintShipmentFilter>;
+  /** No related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintShipmentFilter>;
+  /** Some related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintShipmentFilter>;
+};
+
 /** Methods to use when ordering `Shipment`. */
 export type ShipmentOrderBy =
   | 'CREATED_BY_ASC'
@@ -66096,6 +66638,16 @@ export type ShipmentPatch = {
    * The carrier's.
    */
   trackingNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A filter to be used against many `ComplaintShipment` object types. All fields are combined with a logical ‘and.’ */
+export type ShipmentToManyComplaintShipmentFilter = {
+  /** Every related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  every?: InputMaybe<ComplaintShipmentFilter>;
+  /** No related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  none?: InputMaybe<ComplaintShipmentFilter>;
+  /** Some related `ComplaintShipment` matches the filter criteria. All fields are combined with a logical ‘and.’ */
+  some?: InputMaybe<ComplaintShipmentFilter>;
 };
 
 /** A filter to be used against many `ScanEvent` object types. All fields are combined with a logical ‘and.’ */
@@ -69164,6 +69716,13 @@ export type SpcBaseline = Node & {
    * X̿ (X̄ charts), X̄ (I chart), p̄ (p chart) or n·p̄ (np chart).
    */
   center: Scalars['BigFloat']['output'];
+  /** Reads a single `ChangeOrder` that is related to this `SpcBaseline`. */
+  changeOrder?: Maybe<ChangeOrder>;
+  /**
+   * Change order
+   * The implemented engineering change order (change_orders.id) the recalculation follows, when change_reference is an ECO number.
+   */
+  changeOrderId?: Maybe<Scalars['UUID']['output']>;
   /**
    * Process change
    * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
@@ -69265,6 +69824,8 @@ export type SpcBaselineCondition = {
   approvedAt?: InputMaybe<Scalars['Datetime']['input']>;
   /** Checks for equality with the object’s `approvedBy` field. */
   approvedBy?: InputMaybe<Scalars['UUID']['input']>;
+  /** Checks for equality with the object’s `changeOrderId` field. */
+  changeOrderId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `characteristicId` field. */
   characteristicId?: InputMaybe<Scalars['UUID']['input']>;
   /** Checks for equality with the object’s `organizationId` field. */
@@ -69305,6 +69866,12 @@ export type SpcBaselineFilter = {
   approvedAt?: InputMaybe<DatetimeFilter>;
   /** Filter by the object’s `approvedBy` field. */
   approvedBy?: InputMaybe<UuidFilter>;
+  /** Filter by the object’s `changeOrder` relation. */
+  changeOrder?: InputMaybe<ChangeOrderFilter>;
+  /** A related `changeOrder` exists. */
+  changeOrderExists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Filter by the object’s `changeOrderId` field. */
+  changeOrderId?: InputMaybe<UuidFilter>;
   /** Filter by the object’s `characteristic` relation. */
   characteristic?: InputMaybe<CharacteristicFilter>;
   /** Filter by the object’s `characteristicId` field. */
@@ -69339,6 +69906,8 @@ export type SpcBaselineOrderBy =
   | 'APPROVED_AT_DESC'
   | 'APPROVED_BY_ASC'
   | 'APPROVED_BY_DESC'
+  | 'CHANGE_ORDER_ID_ASC'
+  | 'CHANGE_ORDER_ID_DESC'
   | 'CHARACTERISTIC_ID_ASC'
   | 'CHARACTERISTIC_ID_DESC'
   | 'NATURAL'

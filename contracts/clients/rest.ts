@@ -3034,6 +3034,55 @@ export interface ComplaintNcrs {
 }
 
 /**
+ * Complaint shipments
+ * The shipments (and, where known, the shipment items) the complaining customer received that a complaint is about: the shipment's customer is the complaint's. Linked by staff (app.link_complaint_shipments); read like the complaint.
+ */
+export interface ComplaintShipments {
+  /**
+   * Complaint
+   * customer_complaints.id.
+   * @format uuid
+   */
+  complaint_id: string;
+  /**
+   * Linked at
+   * @format timestamp with time zone
+   * @default "now()"
+   */
+  created_at: string;
+  /**
+   * Link id
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * @format uuid
+   */
+  id: string;
+  /**
+   * Tenant
+   * The organization.
+   *
+   * Note:
+   * This is a Primary Key.<pk/>
+   * This is a Foreign Key to `organizations.id`.<fk table='organizations' column='id'/>
+   * @format uuid
+   */
+  organization_id: string;
+  /**
+   * Shipment
+   * shipments.id, of the complaint's customer.
+   * @format uuid
+   */
+  shipment_id: string;
+  /**
+   * Shipment item
+   * shipment_items.id of that shipment, or empty for the whole shipment.
+   * @format uuid
+   */
+  shipment_item_id?: string;
+}
+
+/**
  * Concession scope
  * What a concession is narrowed to: part revisions, lots or serials (one per row). Without rows it covers the whole part. Of each kind named, the NCR's revision, lots and serials must be among them.
  */
@@ -8486,6 +8535,12 @@ export interface Ncrs {
    */
   capa_id?: string;
   /**
+   * Characteristic
+   * The characteristic (characteristics.id) of that inspection found out of spec, where known.
+   * @format uuid
+   */
+  characteristic_id?: string;
+  /**
    * Closed at
    * @format timestamp with time zone
    */
@@ -8543,6 +8598,12 @@ export interface Ncrs {
    * @format uuid
    */
   id: string;
+  /**
+   * Inspection
+   * The inspection (inspections.id) that found it: app.raise_inspection_ncr sets it.
+   * @format uuid
+   */
+  inspection_id?: string;
   /**
    * NCR number
    * Human id NCR-<year>-<counter>, a counter per tenant and year.
@@ -11456,6 +11517,12 @@ export interface Receipts {
    * @format uuid
    */
   id: string;
+  /**
+   * Receiving inspection
+   * The receiving inspection (inspections.id) of the receipt's lot the decision was made on: required when the part's approved control plan at the plant has characteristics.
+   * @format uuid
+   */
+  inspection_id?: string;
   /**
    * Lot
    * The lot (lots.id) the receipt created, quarantined until the decision.
@@ -15154,6 +15221,12 @@ export interface SpcBaselines {
    * @format numeric
    */
   center: number;
+  /**
+   * Change order
+   * The implemented engineering change order (change_orders.id) the recalculation follows, when change_reference is an ECO number.
+   * @format uuid
+   */
+  change_order_id?: string;
   /**
    * Process change
    * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
@@ -27530,6 +27603,208 @@ export namespace ComplaintNcrs {
       organization_id?: string;
     };
     export type RequestBody = ComplaintNcrs;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+}
+
+export namespace ComplaintShipments {
+  /**
+   * @description The shipments (and, where known, the shipment items) the complaining customer received that a complaint is about: the shipment's customer is the complaint's. Linked by staff (app.link_complaint_shipments); read like the complaint.
+   * @tags complaint_shipments
+   * @name ComplaintShipmentsCreate
+   * @summary Complaint shipments
+   * @request POST:/complaint_shipments
+   */
+  export namespace ComplaintShipmentsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** Filtering Columns */
+      select?: string;
+    };
+    export type RequestBody = ComplaintShipments;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?:
+        | "return=representation"
+        | "return=minimal"
+        | "return=none"
+        | "resolution=ignore-duplicates"
+        | "resolution=merge-duplicates";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The shipments (and, where known, the shipment items) the complaining customer received that a complaint is about: the shipment's customer is the complaint's. Linked by staff (app.link_complaint_shipments); read like the complaint.
+   * @tags complaint_shipments
+   * @name ComplaintShipmentsDelete
+   * @summary Complaint shipments
+   * @request DELETE:/complaint_shipments
+   */
+  export namespace ComplaintShipmentsDelete {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Link id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Shipment
+       * shipments.id, of the complaint's customer.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipment item
+       * shipment_items.id of that shipment, or empty for the whole shipment.
+       * @format uuid
+       */
+      shipment_item_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "return=representation" | "return=minimal" | "return=none";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The shipments (and, where known, the shipment items) the complaining customer received that a complaint is about: the shipment's customer is the complaint's. Linked by staff (app.link_complaint_shipments); read like the complaint.
+   * @tags complaint_shipments
+   * @name ComplaintShipmentsList
+   * @summary Complaint shipments
+   * @request GET:/complaint_shipments
+   */
+  export namespace ComplaintShipmentsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Link id
+       * @format uuid
+       */
+      id?: string;
+      /** Limiting and Pagination */
+      limit?: string;
+      /** Limiting and Pagination */
+      offset?: string;
+      /** Ordering */
+      order?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /** Filtering Columns */
+      select?: string;
+      /**
+       * Shipment
+       * shipments.id, of the complaint's customer.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipment item
+       * shipment_items.id of that shipment, or empty for the whole shipment.
+       * @format uuid
+       */
+      shipment_item_id?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {
+      /**
+       * Limiting and Pagination
+       * @default "items"
+       */
+      "Range-Unit"?: string;
+      /** Preference */
+      Prefer?: "count=none";
+      /** Limiting and Pagination */
+      Range?: string;
+    };
+    export type ResponseBody = ComplaintShipments[];
+  }
+
+  /**
+   * @description The shipments (and, where known, the shipment items) the complaining customer received that a complaint is about: the shipment's customer is the complaint's. Linked by staff (app.link_complaint_shipments); read like the complaint.
+   * @tags complaint_shipments
+   * @name ComplaintShipmentsPartialUpdate
+   * @summary Complaint shipments
+   * @request PATCH:/complaint_shipments
+   */
+  export namespace ComplaintShipmentsPartialUpdate {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /**
+       * Complaint
+       * customer_complaints.id.
+       * @format uuid
+       */
+      complaint_id?: string;
+      /**
+       * Linked at
+       * @format timestamp with time zone
+       */
+      created_at?: string;
+      /**
+       * Link id
+       * @format uuid
+       */
+      id?: string;
+      /**
+       * Tenant
+       * The organization.
+       * @format uuid
+       */
+      organization_id?: string;
+      /**
+       * Shipment
+       * shipments.id, of the complaint's customer.
+       * @format uuid
+       */
+      shipment_id?: string;
+      /**
+       * Shipment item
+       * shipment_items.id of that shipment, or empty for the whole shipment.
+       * @format uuid
+       */
+      shipment_item_id?: string;
+    };
+    export type RequestBody = ComplaintShipments;
     export type RequestHeaders = {
       /** Preference */
       Prefer?: "return=representation" | "return=minimal" | "return=none";
@@ -44132,6 +44407,12 @@ export namespace Ncrs {
        */
       capa_id?: string;
       /**
+       * Characteristic
+       * The characteristic (characteristics.id) of that inspection found out of spec, where known.
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
        * Closed at
        * @format timestamp with time zone
        */
@@ -44175,6 +44456,12 @@ export namespace Ncrs {
        * @format uuid
        */
       id?: string;
+      /**
+       * Inspection
+       * The inspection (inspections.id) that found it: app.raise_inspection_ncr sets it.
+       * @format uuid
+       */
+      inspection_id?: string;
       /**
        * NCR number
        * Human id NCR-<year>-<counter>, a counter per tenant and year.
@@ -44303,6 +44590,12 @@ export namespace Ncrs {
        */
       capa_id?: string;
       /**
+       * Characteristic
+       * The characteristic (characteristics.id) of that inspection found out of spec, where known.
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
        * Closed at
        * @format timestamp with time zone
        */
@@ -44346,6 +44639,12 @@ export namespace Ncrs {
        * @format uuid
        */
       id?: string;
+      /**
+       * Inspection
+       * The inspection (inspections.id) that found it: app.raise_inspection_ncr sets it.
+       * @format uuid
+       */
+      inspection_id?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
@@ -44489,6 +44788,12 @@ export namespace Ncrs {
        */
       capa_id?: string;
       /**
+       * Characteristic
+       * The characteristic (characteristics.id) of that inspection found out of spec, where known.
+       * @format uuid
+       */
+      characteristic_id?: string;
+      /**
        * Closed at
        * @format timestamp with time zone
        */
@@ -44532,6 +44837,12 @@ export namespace Ncrs {
        * @format uuid
        */
       id?: string;
+      /**
+       * Inspection
+       * The inspection (inspections.id) that found it: app.raise_inspection_ncr sets it.
+       * @format uuid
+       */
+      inspection_id?: string;
       /**
        * NCR number
        * Human id NCR-<year>-<counter>, a counter per tenant and year.
@@ -51685,6 +51996,12 @@ export namespace Receipts {
        */
       id?: string;
       /**
+       * Receiving inspection
+       * The receiving inspection (inspections.id) of the receipt's lot the decision was made on: required when the part's approved control plan at the plant has characteristics.
+       * @format uuid
+       */
+      inspection_id?: string;
+      /**
        * Lot
        * The lot (lots.id) the receipt created, quarantined until the decision.
        * @format uuid
@@ -51846,6 +52163,12 @@ export namespace Receipts {
        * @format uuid
        */
       id?: string;
+      /**
+       * Receiving inspection
+       * The receiving inspection (inspections.id) of the receipt's lot the decision was made on: required when the part's approved control plan at the plant has characteristics.
+       * @format uuid
+       */
+      inspection_id?: string;
       /** Limiting and Pagination */
       limit?: string;
       /**
@@ -52023,6 +52346,12 @@ export namespace Receipts {
        * @format uuid
        */
       id?: string;
+      /**
+       * Receiving inspection
+       * The receiving inspection (inspections.id) of the receipt's lot the decision was made on: required when the part's approved control plan at the plant has characteristics.
+       * @format uuid
+       */
+      inspection_id?: string;
       /**
        * Lot
        * The lot (lots.id) the receipt created, quarantined until the decision.
@@ -55596,7 +55925,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) approve_spc_baseline
    * @name ApproveSpcBaselineCreate
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
    * @request POST:/rpc/approve_spc_baseline
    */
   export namespace ApproveSpcBaselineCreate {
@@ -55625,7 +55954,7 @@ export namespace Rpc {
    * No description
    * @tags (rpc) approve_spc_baseline
    * @name ApproveSpcBaselineList
-   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows. PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
+   * @summary Freezes a characteristic's control limits (inspection.approve at its plant) from its closed subgroups from_subgroup..to_subgroup with the SPC library (X̄-R, X̄-S, I-MR limits; p̄ for p charts; np limits), superseding the current baseline. The first needs a reason; a recalculation also the approved process change it follows (change_reference; an ECO number there must be an implemented change order of the tenant, linked as change_order_id). PT404 change_order.not_found; PT409 spc_baseline.change_not_implemented; PT422 spc_baseline.reason_required, spc_baseline.change_required, spc_baseline.too_few_subgroups, spc.sigma_not_positive (no spread: every point would signal) and the library's spc.* reasons; PT404 characteristic.not_found.
    * @request GET:/rpc/approve_spc_baseline
    */
   export namespace ApproveSpcBaselineList {
@@ -57646,7 +57975,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. The decision refers to the lot's latest judged receiving inspection (inspection_id): one is required to accept anything when the part's approved control plan at the plant has characteristics, and accepting is refused when it failed (reject it and raise the NCR against the supplier with app.raise_inspection_ncr). Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided, receipt.inspection_required, receipt.inspection_failed; PT422 receipt.quantity_mismatch, receipt.reason_required.
    * @tags (rpc) decide_receipt
    * @name DecideReceiptCreate
    * @summary Receiving decision
@@ -57673,7 +58002,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided; PT422 receipt.quantity_mismatch, receipt.reason_required.
+   * @description Splits a receipt's quantity into accepted and rejected (adding up to it; a rejection needs a reason): all accepted releases the lot; partly accepted keeps only the accepted quantity in the lot and releases it; nothing accepted leaves the lot quarantined. The decision refers to the lot's latest judged receiving inspection (inspection_id): one is required to accept anything when the part's approved control plan at the plant has characteristics, and accepting is refused when it failed (reject it and raise the NCR against the supplier with app.raise_inspection_ncr). Once per receipt; the lot's release is in trace_status_changes; published as receipt.decided. Needs receipt.decide tenant-wide or at the receipt's site. PT404 receipt.not_found; PT403 permission.missing; PT409 receipt.already_decided, receipt.inspection_required, receipt.inspection_failed; PT422 receipt.quantity_mismatch, receipt.reason_required.
    * @tags (rpc) decide_receipt
    * @name DecideReceiptList
    * @summary Receiving decision
@@ -59384,7 +59713,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.
+   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item's released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.items_not_released.
    * @tags (rpc) issue_shipment_certificate
    * @name IssueShipmentCertificateCreate
    * @summary Issue a certificate of conformance
@@ -59405,7 +59734,7 @@ export namespace Rpc {
   }
 
   /**
-   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.items_not_released.
+   * @description Freezes what the shipment's items are (app_private.shipment_certificate_lines: lots and serials, parts, revisions, quantities, quality status) into a certificate (COC-000123) attached to the shipment and queues its PDF (job coc_render). Each line lists the item's released final and receiving inspections and the concessions used for it. Refused while an item is under an open NCR, or its latest final inspection failed and no concession was used for it; only a shipment whose items are all released gets one. Needs shipment.manage at the shipment's site. PT404 shipment.not_found; PT409 shipment.empty, shipment.not_open (cancelled), certificate.open_ncr, certificate.failed_inspection, certificate.items_not_released.
    * @tags (rpc) issue_shipment_certificate
    * @name IssueShipmentCertificateList
    * @summary Issue a certificate of conformance
@@ -59510,6 +59839,53 @@ export namespace Rpc {
       ncr_ids?: string;
       /** @format uuid[] */
       serial_ids?: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused. Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.
+   * @tags (rpc) link_complaint_shipments
+   * @name LinkComplaintShipmentsCreate
+   * @summary Link a complaint to shipments
+   * @request POST:/rpc/link_complaint_shipments
+   */
+  export namespace LinkComplaintShipmentsCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format uuid[] */
+      shipment_ids?: string[];
+      /** @format uuid[] */
+      shipment_item_ids?: string[];
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The shipments, or single items of them, the complaining customer received (again: nothing new); a shipment of another customer is refused. Needs complaint.manage tenant-wide or at the complaint's plant. PT404 complaint.not_found, shipment.not_found, shipment_item.not_found; PT403 permission.missing; PT409 complaint.shipment_customer_mismatch.
+   * @tags (rpc) link_complaint_shipments
+   * @name LinkComplaintShipmentsList
+   * @summary Link a complaint to shipments
+   * @request GET:/rpc/link_complaint_shipments
+   */
+  export namespace LinkComplaintShipmentsList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      complaint_id: string;
+      /** @format uuid[] */
+      shipment_ids?: string;
+      /** @format uuid[] */
+      shipment_item_ids?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -60518,6 +60894,61 @@ export namespace Rpc {
       ignore_retention?: boolean;
       /** @format uuid */
       organization_id: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One call: an NCR (app.create_ncr) for the inspection's part, revision and plant, holding its lot or serial, with the supplier of purchased material (the lot's), detected at receiving, final_inspection or in_process after the inspection's kind, linked to the inspection (ncrs.inspection_id) and to characteristic_id or else the first nonconforming characteristic (ncrs.characteristic_id); title and description default to what failed. The inspection lists its NCRs through ncrs.inspection_id. Needs ncr.manage at the inspection's plant. PT404 inspection.not_found, characteristic.not_found; PT409 inspection.not_failed; and app.create_ncr's refusals.
+   * @tags (rpc) raise_inspection_ncr
+   * @name RaiseInspectionNcrCreate
+   * @summary Raise an NCR from a failed inspection
+   * @request POST:/rpc/raise_inspection_ncr
+   */
+  export namespace RaiseInspectionNcrCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format uuid */
+      characteristic_id?: string;
+      /** @format text */
+      description?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format numeric */
+      nonconforming_quantity?: number;
+      /** @format text */
+      title?: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description One call: an NCR (app.create_ncr) for the inspection's part, revision and plant, holding its lot or serial, with the supplier of purchased material (the lot's), detected at receiving, final_inspection or in_process after the inspection's kind, linked to the inspection (ncrs.inspection_id) and to characteristic_id or else the first nonconforming characteristic (ncrs.characteristic_id); title and description default to what failed. The inspection lists its NCRs through ncrs.inspection_id. Needs ncr.manage at the inspection's plant. PT404 inspection.not_found, characteristic.not_found; PT409 inspection.not_failed; and app.create_ncr's refusals.
+   * @tags (rpc) raise_inspection_ncr
+   * @name RaiseInspectionNcrList
+   * @summary Raise an NCR from a failed inspection
+   * @request GET:/rpc/raise_inspection_ncr
+   */
+  export namespace RaiseInspectionNcrList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format uuid */
+      characteristic_id?: string;
+      /** @format text */
+      description?: string;
+      /** @format uuid */
+      inspection_id: string;
+      /** @format numeric */
+      nonconforming_quantity?: number;
+      /** @format text */
+      title?: string;
     };
     export type RequestBody = never;
     export type RequestHeaders = {};
@@ -73005,6 +73436,12 @@ export namespace SpcBaselines {
        */
       center?: string;
       /**
+       * Change order
+       * The implemented engineering change order (change_orders.id) the recalculation follows, when change_reference is an ECO number.
+       * @format uuid
+       */
+      change_order_id?: string;
+      /**
        * Process change
        * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
        * @format text
@@ -73129,6 +73566,12 @@ export namespace SpcBaselines {
        * @format numeric
        */
       center?: string;
+      /**
+       * Change order
+       * The implemented engineering change order (change_orders.id) the recalculation follows, when change_reference is an ECO number.
+       * @format uuid
+       */
+      change_order_id?: string;
       /**
        * Process change
        * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
@@ -73269,6 +73712,12 @@ export namespace SpcBaselines {
        * @format numeric
        */
       center?: string;
+      /**
+       * Change order
+       * The implemented engineering change order (change_orders.id) the recalculation follows, when change_reference is an ECO number.
+       * @format uuid
+       */
+      change_order_id?: string;
       /**
        * Process change
        * The approved process change (ECO, change request number) a recalculation follows; required for every baseline after the first.
