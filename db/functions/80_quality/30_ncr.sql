@@ -344,9 +344,9 @@ DECLARE
   v_part_number text;
   v_ncr app.ncrs;
 BEGIN
-  IF v_inspection.status NOT IN ('completed', 'rejected') OR coalesce(v_inspection.passed, true) THEN
+  IF NOT (v_inspection.status = 'rejected' OR v_inspection.status = 'completed' AND NOT v_inspection.passed) THEN
     RAISE EXCEPTION 'the inspection did not fail (it is %)', v_inspection.status USING ERRCODE = 'PT409', DETAIL = 'inspection.not_failed',
-      HINT = 'Complete the inspection first (app.complete_inspection); an NCR is raised from an inspection that did not pass.';
+      HINT = 'Complete the inspection first (app.complete_inspection); an NCR is raised from an inspection that did not pass or that QA rejected.';
   END IF;
   IF v_characteristic_id IS NOT NULL AND NOT EXISTS (
        SELECT FROM app.inspection_characteristics AS ic
@@ -374,7 +374,7 @@ BEGIN
              pg_catalog.left(pg_catalog.format('Failed %s inspection of %s', pg_catalog.replace(v_inspection.kind::text, '_', ' '), v_part_number), 200)),
     coalesce(nullif(pg_catalog.btrim(raise_inspection_ncr.description), ''),
              pg_catalog.format('Found in the %s inspection: %s', pg_catalog.replace(v_inspection.kind::text, '_', ' '),
-                               coalesce(v_failed, 'not every characteristic conforms'))),
+                               coalesce(v_failed, 'rejected at sign-off' || coalesce(': ' || nullif(v_inspection.decision_note, ''), '')))),
     raise_inspection_ncr.nonconforming_quantity,
     pg_catalog.array_remove(ARRAY[v_inspection.lot_id], NULL), pg_catalog.array_remove(ARRAY[v_inspection.serial_id], NULL),
     v_inspection.part_revision_id, v_supplier, NULL, NULL,
@@ -386,7 +386,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION app.raise_inspection_ncr(uuid, text, text, numeric, uuid) IS
-  E'Raise an NCR from a failed inspection\nOne call: an NCR (app.create_ncr) for the inspection''s part, revision and plant, holding its lot or serial, with the supplier of purchased material (the lot''s), detected at receiving, final_inspection or in_process after the inspection''s kind, linked to the inspection (ncrs.inspection_id) and to characteristic_id or else the first nonconforming characteristic (ncrs.characteristic_id); title and description default to what failed. The inspection lists its NCRs through ncrs.inspection_id. Needs ncr.manage at the inspection''s plant. PT404 inspection.not_found, characteristic.not_found; PT409 inspection.not_failed; and app.create_ncr''s refusals.';
+  E'Raise an NCR from a failed inspection\nFrom an inspection completed as failed, or rejected by QA, in one call: an NCR (app.create_ncr) for the inspection''s part, revision and plant, holding its lot or serial, with the supplier of purchased material (the lot''s), detected at receiving, final_inspection or in_process after the inspection''s kind, linked to the inspection (ncrs.inspection_id) and to characteristic_id or else the first nonconforming characteristic (ncrs.characteristic_id); title and description default to what failed. The inspection lists its NCRs through ncrs.inspection_id. Needs ncr.manage at the inspection''s plant. PT404 inspection.not_found, characteristic.not_found; PT409 inspection.not_failed; and app.create_ncr''s refusals.';
 
 CREATE OR REPLACE FUNCTION app.add_ncr_items(ncr_id uuid, lot_ids uuid[] DEFAULT '{}', serial_ids uuid[] DEFAULT '{}') RETURNS app.ncrs
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER

@@ -9,7 +9,7 @@
 -- final inspection without a concession. Other plants, other tenants and
 -- lesser roles are refused.
 BEGIN;
-SELECT plan(34);
+SELECT plan(35);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -130,6 +130,11 @@ SELECT is((SELECT l -> 'concessions' -> 0 ->> 'customer_reference' FROM app.ship
 SELECT ok((SELECT bool_and(NOT l ? 'open_ncrs' AND NOT l ? 'final_inspection_failed')
              FROM app.shipment_certificates AS s, jsonb_array_elements(s.content -> 'lines') AS l WHERE s.id = tests.recall('coc')::uuid),
   'the refusal columns are not printed');
+-- QA rejects the passing re-inspection at sign-off: that raises an NCR too.
+SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
+SELECT app.decide_inspection(tests.recall('i4'), false, 'Burrs on the flange');
+SELECT is((SELECT (characteristic_id IS NULL, description) FROM app.raise_inspection_ncr(tests.recall('i4'))),
+  (true, 'Found in the final inspection: rejected at sign-off: Burrs on the flange'::text), 'an inspection QA rejected raises its NCR, saying why');
 
 -- 2. Complaint <-> shipment.
 SELECT tests.act_as(tests.recall('qa'), tests.recall('t'));
