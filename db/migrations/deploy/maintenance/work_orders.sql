@@ -361,7 +361,7 @@ COMMENT ON COLUMN app.contractor_charges.created_at IS E'Recorded at';
 -- Stops recorded from a work order.
 ALTER TABLE app.downtime_events ADD COLUMN work_order_id uuid;
 ALTER TABLE app.downtime_events ADD CONSTRAINT downtime_events_work_order_fkey
-  FOREIGN KEY (organization_id, work_order_id) REFERENCES app.work_orders (organization_id, id) ON DELETE SET NULL (work_order_id);
+  FOREIGN KEY (organization_id, work_order_id) REFERENCES app.work_orders (organization_id, id);
 CREATE INDEX downtime_events_work_order_idx ON app.downtime_events (organization_id, work_order_id);
 COMMENT ON COLUMN app.downtime_events.work_order_id IS E'Work order\nThe maintenance work order the stop was recorded from (app.record_work_order_stop).';
 
