@@ -118,6 +118,7 @@ FUNCTION_CASES = {
     "request_work": "writes the caller's tenant only: another tenant's equipment is PT404 (test_work_requests.sql)",
     "create_work_order": "writes the caller's tenant only: another tenant's equipment or template is PT404 (test_work_orders.sql)",
     "define_work_order_template": "writes the caller's tenant only (test_work_orders.sql)",
+    "search_work_orders": "reads as the caller: work orders and comments under row-level security (test_work_orders.sql)",
     "set_labour_rate": "writes the caller's tenant only: another tenant's user or qualification is PT404 (test_work_orders.sql)",
 }
 

@@ -91,5 +91,6 @@ GRANT EXECUTE ON FUNCTION
   app.add_work_order_asset(uuid, uuid), app.transition_work_order(uuid, text, text),
   app.define_work_order_template(text, text, app.work_order_type, text, text, numeric, text, boolean),
   app.set_labour_rate(numeric, text, uuid, text), app.log_labour(uuid, timestamptz, timestamptz, numeric, uuid, text),
-  app.add_contractor_charge(uuid, uuid, numeric, text, text), app.record_work_order_stop(uuid, text, timestamptz, timestamptz, text)
+  app.add_contractor_charge(uuid, uuid, numeric, text, text), app.record_work_order_stop(uuid, text, timestamptz, timestamptz, text),
+  app.search_work_orders(text)
   TO app_user;

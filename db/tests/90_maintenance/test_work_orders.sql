@@ -7,7 +7,7 @@
 -- planner, a plant-scoped technician, a supervisor, a contractor's portal
 -- user and another tenant.
 BEGIN;
-SELECT plan(45);
+SELECT plan(49);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -174,6 +174,17 @@ SELECT tests.remember('pm', (app.create_work_order(tests.recall('mill'), 'preven
 SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'cancelled')$$, tests.recall('pm'))), 'PT422 work_order.reason_required',
   'cancelling needs a reason');
 SELECT is((app.transition_work_order(tests.recall('pm'), 'cancelled', 'asset scrapped')).cancel_reason, 'asset scrapped', 'cancelled with its reason');
+
+-- Search over title, description and comments.
+SELECT tests.act_as_owner();
+INSERT INTO app.comments (organization_id, entity_type, entity_id, author_id, body)
+VALUES (tests.recall('t')::uuid, 'work_order', tests.recall('loto')::uuid, tests.recall('tech')::uuid, 'Hydraulic seal replaced, ram free');
+SELECT pg_temp.as_('planner');
+SELECT is((SELECT array_agg(id) FROM app.search_work_orders('hydraulic seal')), ARRAY[tests.recall('loto')], 'a work order is found by its comments');
+SELECT is((SELECT array_agg(id) FROM app.search_work_orders('grease')), ARRAY[tests.recall('pm')], 'and by its title');
+SELECT is(tests.refusal($$SELECT app.search_work_orders('  ')$$), 'PT422 work_order.query_empty', 'a search needs a word');
+SELECT pg_temp.as_('tech_b');
+SELECT is((SELECT count(*)::int FROM app.search_work_orders('hydraulic')), 0, 'a plant B technician finds no plant A work order');
 
 -- Another tenant.
 SELECT pg_temp.as_('stranger');
