@@ -51122,6 +51122,12 @@ export type Query = Node & {
    * Ranked hits across entity types (projects, documents, and whatever the domains register) for words in websearch syntax ("a phrase", -excluded, OR), human ids and partial codes (PRJ-0001), and, when nothing matches, titles close to the query (typos). Only rows the caller may read in their active tenant, never what is in the trash: staff through row-level security, portal users their customer's projects by human id and title. snippet: the matching text with <mark> around the hits. Errors: PT422 search.query_required, search.query_too_long, search.limit_out_of_range, search.type_not_searchable, entity_type.unknown.
    */
   search?: Maybe<SearchConnection>;
+  /**
+   * Search work orders
+   * The work orders the caller may read whose number, title, description or comments match the words (web search syntax: "quoted phrase", or, -not), best title matches first, at most 200.
+   * Errors: PT422 work_order.query_empty.
+   */
+  searchWorkOrders?: Maybe<WorkOrderConnection>;
   /** Get a single `Serial`. */
   serial?: Maybe<Serial>;
   /** Reads a single `Serial` using its globally unique `ID`. */
@@ -55786,6 +55792,16 @@ export type QuerySearchArgs = {
   filter?: InputMaybe<SearchRecordFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   limit?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+  query: Scalars['String']['input'];
+};
+
+
+/** The root query type which gives access points into the data universe. */
+export type QuerySearchWorkOrdersArgs = {
+  after?: InputMaybe<Scalars['Cursor']['input']>;
+  filter?: InputMaybe<WorkOrderFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   query: Scalars['String']['input'];
 };

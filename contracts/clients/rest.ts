@@ -64919,6 +64919,45 @@ export namespace Rpc {
   }
 
   /**
+   * @description The work orders the caller may read whose number, title, description or comments match the words (web search syntax: "quoted phrase", or, -not), best title matches first, at most 200. Errors: PT422 work_order.query_empty.
+   * @tags (rpc) search_work_orders
+   * @name SearchWorkOrdersCreate
+   * @summary Search work orders
+   * @request POST:/rpc/search_work_orders
+   */
+  export namespace SearchWorkOrdersCreate {
+    export type RequestParams = {};
+    export type RequestQuery = {};
+    export type RequestBody = {
+      /** @format text */
+      query: string;
+    };
+    export type RequestHeaders = {
+      /** Preference */
+      Prefer?: "params=single-object";
+    };
+    export type ResponseBody = void;
+  }
+
+  /**
+   * @description The work orders the caller may read whose number, title, description or comments match the words (web search syntax: "quoted phrase", or, -not), best title matches first, at most 200. Errors: PT422 work_order.query_empty.
+   * @tags (rpc) search_work_orders
+   * @name SearchWorkOrdersList
+   * @summary Search work orders
+   * @request GET:/rpc/search_work_orders
+   */
+  export namespace SearchWorkOrdersList {
+    export type RequestParams = {};
+    export type RequestQuery = {
+      /** @format text */
+      query: string;
+    };
+    export type RequestBody = never;
+    export type RequestHeaders = {};
+    export type ResponseBody = void;
+  }
+
+  /**
    * No description
    * @tags (rpc) set_direct_manager
    * @name SetDirectManagerCreate
