@@ -7,7 +7,7 @@
 -- planner, a plant-scoped technician, a supervisor, a contractor's portal
 -- user and another tenant.
 BEGIN;
-SELECT plan(49);
+SELECT plan(50);
 
 SELECT tests.remember('t', tests.create_tenant());
 SELECT tests.remember('other', tests.create_tenant());
@@ -174,6 +174,16 @@ SELECT tests.remember('pm', (app.create_work_order(tests.recall('mill'), 'preven
 SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'cancelled')$$, tests.recall('pm'))), 'PT422 work_order.reason_required',
   'cancelling needs a reason');
 SELECT is((app.transition_work_order(tests.recall('pm'), 'cancelled', 'asset scrapped')).cancel_reason, 'asset scrapped', 'cancelled with its reason');
+
+-- Nobody verifies their own work.
+SELECT pg_temp.as_('planner');
+SELECT tests.remember('own', (app.create_work_order(tests.recall('pump'), 'corrective', 'Loose belt')).id);
+SELECT app.schedule_work_order(tests.recall('own'), tests.recall('supervisor'), now() - interval '1 hour', now());
+SELECT pg_temp.as_('supervisor');
+SELECT app.transition_work_order(tests.recall('own'), 'in_progress');
+SELECT app.transition_work_order(tests.recall('own'), 'completed');
+SELECT is(tests.refusal(format($$SELECT app.transition_work_order(%L, 'verified')$$, tests.recall('own'))), 'PT409 work_order.self_verification',
+  'the assignee does not verify their own work');
 
 -- Search over title, description and comments.
 SELECT tests.act_as_owner();
